@@ -1,0 +1,69 @@
+"""xencfg: understand, edit and lint the configuration of a Xen HA cluster.
+
+The public API::
+
+    doc = xencfg.load("/etc/drbd.conf")            # format detected from path/content
+    doc.resources["r0"].hosts["alpha"].address.port  # typed values
+    text = xencfg.dumps(doc)                          # byte-exact unless edited
+    xencfg.dump(doc, "/etc/drbd.conf")                # atomic, keeps the file mode
+
+Everything here is imported lazily: ``import xencfg`` builds no parser and
+imports neither Lark nor lxml.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FORMATS",
+    "Document",
+    "ParseError",
+    "UnknownFormatError",
+    "ValidationError",
+    "XencfgError",
+    "__version__",
+    "detect",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+]
+
+if TYPE_CHECKING:
+    from .api import detect, dump, dumps, load, loads
+    from .document import Document
+    from .errors import ParseError, UnknownFormatError, ValidationError, XencfgError
+    from .formats import FORMATS
+
+_LAZY = {
+    "load": "api",
+    "loads": "api",
+    "dumps": "api",
+    "dump": "api",
+    "detect": "api",
+    "Document": "document",
+    "FORMATS": "formats",
+    "XencfgError": "errors",
+    "ParseError": "errors",
+    "ValidationError": "errors",
+    "UnknownFormatError": "errors",
+    "WriteError": "errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'xencfg' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

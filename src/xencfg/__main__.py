@@ -1,0 +1,5 @@
+"""``python -m xencfg`` is the ``xencfg`` command."""
+
+from .cli import main
+
+raise SystemExit(main())

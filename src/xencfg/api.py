@@ -1,0 +1,74 @@
+"""load, loads, dumps, dump and detect: the stable entry points."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import formats
+from .document import Document
+from .errors import UnknownFormatError, XencfgError
+from .syntax.source import encode, read_text
+
+
+def loads(text: str, format: str, *, path: str | None = None) -> Document:
+    """Parse ``text`` as ``format`` (a name from :data:`xencfg.FORMATS`).
+
+    Raises :class:`xencfg.ParseError` (with path, line and column) when the
+    text does not follow the format's syntax.
+    """
+    mod = formats.module(format)
+    doc: Document = mod.parse(text, path)
+    return doc
+
+
+def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
+    """Read and parse a file; the format is detected when not given.
+
+    Bytes that are not UTF-8 survive a round trip; the file's permission bits
+    are kept in ``doc.mode`` so that :func:`dump` can preserve them.
+    """
+    p = os.fspath(path)
+    text = read_text(p)
+    if format is None:
+        format = formats.detect(p, text)
+        if format is None:
+            raise UnknownFormatError(
+                f"{p}: cannot tell the format of this file (use --as FORMAT / format=...)"
+            )
+    doc = loads(text, format, path=p)
+    try:
+        doc.mode = os.stat(p).st_mode & 0o7777
+    except OSError:
+        pass
+    return doc
+
+
+def dumps(doc: Document) -> str:
+    """The text of a document: its source with any edits spliced in.
+
+    For a document built in code, the format's canonical rendering.
+    """
+    return doc.dumps()
+
+
+def dump(doc: Document, path: str | os.PathLike[str] | None = None) -> None:
+    """Write a document atomically, keeping the target's mode, owner and group.
+
+    The text goes to a temporary file in the same directory, is flushed to
+    disk, and replaces the target by ``rename``; if anything fails the
+    original file is untouched. When the file changed on disk since it was
+    loaded, nothing is written and :class:`xencfg.WriteError` is raised.
+    """
+    from .writer import write_atomic
+
+    target = os.fspath(path) if path is not None else doc.path
+    if target is None:
+        raise XencfgError("dump: the document has no path; give one")
+    expected = doc.source if (doc.path is not None and Path(doc.path) == Path(target)) else None
+    write_atomic(target, encode(dumps(doc)), mode=doc.mode, expect=expected)
+
+
+def detect(path: str | os.PathLike[str] | None, text: str | None = None) -> str | None:
+    """The format name of a file (by its path, and its content where needed), or ``None``."""
+    return formats.detect(os.fspath(path) if path is not None else None, text)

@@ -1,0 +1,98 @@
+"""Exceptions raised by xencfg.
+
+Everything xencfg raises on bad input is an :class:`XencfgError`, so a caller
+(and our own CLI) can catch one class and never show a traceback to a user.
+"""
+
+from __future__ import annotations
+
+
+class XencfgError(Exception):
+    """Base class of every error xencfg raises on purpose."""
+
+
+class UnknownFormatError(XencfgError):
+    """The format of a file could not be detected, or its name is not known."""
+
+
+class ParseError(XencfgError):
+    """A file does not follow its format's syntax.
+
+    ``line`` and ``column`` are 1-based. ``expected`` says in words what the
+    parser wanted (``"'{' after the resource name"``); ``snippet`` is the
+    offending source line with a caret under the column.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int = 1,
+        column: int = 1,
+        snippet: str = "",
+        expected: str = "",
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.snippet = snippet
+        self.expected = expected
+        super().__init__(self.__str__())
+
+    @property
+    def location(self) -> str:
+        """``path:line:col`` (``<string>`` when the text had no path)."""
+        return f"{self.path or '<string>'}:{self.line}:{self.column}"
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.snippet:
+            text += "\n" + self.snippet
+        return text
+
+    def __reduce__(self):  # keep pickling (multiprocessing) working with kw-only args
+        return (
+            _rebuild_parse_error,
+            (self.message, self.path, self.line, self.column, self.snippet, self.expected),
+        )
+
+
+def _rebuild_parse_error(message, path, line, column, snippet, expected):  # type: ignore[no-untyped-def]
+    return ParseError(
+        message, path=path, line=line, column=column, snippet=snippet, expected=expected
+    )
+
+
+class ValidationError(XencfgError):
+    """A document parses but breaks its schema (the CIB against crm.dtd, for example)."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int = 0, column: int = 0):
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        super().__init__(f"{path or '<string>'}:{line}:{column}: {message}")
+
+
+class WriteError(XencfgError):
+    """A file could not be written safely (it changed on disk, or the write failed)."""
+
+
+def caret_snippet(text: str, line: int, column: int, *, width: int = 160) -> str:
+    """The 1-based ``line`` of ``text`` with a caret under ``column``.
+
+    Long lines are cut around the column so an error about a 100,000-character
+    line stays readable.
+    """
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    src = lines[line - 1].expandtabs(1)
+    col = max(column - 1, 0)
+    if len(src) > width:
+        start = max(col - width // 2, 0)
+        src = src[start : start + width]
+        col -= start
+    return f"    {src}\n    {' ' * col}^"

@@ -1,0 +1,157 @@
+"""From a Lark parse to a bound, lossless model tree.
+
+Formats pass a :class:`lark.Transformer` that builds model nodes from tokens
+(with :func:`make_entry` / :func:`make_block` for the statement/block shape);
+:func:`parse_with` runs it, restores the trivia and converts Lark's errors
+into :class:`xencfg.ParseError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..errors import ParseError
+from .blocks import Block, Entry
+from .grammar import parse_error, parser
+from .tree import Node, Tok, attach_trivia, walk
+
+D = TypeVar("D", bound=Node)
+
+
+def to_tok(t: Any) -> Tok:
+    """A :class:`Tok` from a Lark token."""
+    return Tok(t.type, str(t), t.start_pos)
+
+
+def make_entry(
+    children: list[Any], unquote: Callable[[str], str], cls: type[Entry] = Entry
+) -> Entry:
+    """An :class:`Entry` from ``KEY VALUE*`` tokens (other named tokens kept as pieces)."""
+    pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
+    key = pieces[0]
+    assert isinstance(key, Tok)
+    vals = [p for p in pieces[1:] if isinstance(p, Tok) and p.kind in VALUE_KINDS]
+    e = cls(key.text, [unquote(v.text) for v in vals], key_tok=key, value_toks=vals)
+    e.cst = pieces
+    return e
+
+
+def make_block(
+    children: list[Any], unquote: Callable[[str], str], cls: type[Block] = Block
+) -> Block:
+    """A :class:`Block` from ``KEY ARG* { child* }`` pieces."""
+    pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
+    key = pieces[0]
+    assert isinstance(key, Tok)
+    args: list[Tok] = []
+    for p in pieces[1:]:
+        if isinstance(p, Tok) and p.kind in VALUE_KINDS:
+            args.append(p)
+        else:
+            break
+    kids = [p for p in pieces if isinstance(p, Node)]
+    b = cls(key.text, [unquote(a.text) for a in args], kids, key_tok=key, arg_toks=args)
+    b.cst = pieces
+    return b
+
+
+#: Token kinds that hold values (grammars name their value terminals so).
+VALUE_KINDS = frozenset({"WORD", "STRING", "VALUE", "NUMBER", "ADDRESS", "QSTRING"})
+
+
+def parse_with(
+    grammar: str,
+    text: str,
+    path: str | None,
+    transformer: Any,
+    *,
+    words: dict[str, str] | None = None,
+    context: Callable[[Exception], str] | None = None,
+    start: str = "start",
+    comment: str = "#",
+) -> Any:
+    """Parse ``text`` with ``grammars/<grammar>.lark`` and ``transformer``.
+
+    The root returned by the transformer gets its trivia back and every node is
+    bound (its parse-time state snapshotted). A missing final newline is
+    supplied to the parser only; the model still renders the text as it was.
+    """
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    p = parser(grammar, start, transformer=transformer)
+    feed = text if text.endswith("\n") or not text else text + "\n"
+    try:
+        root = p.parse(feed)
+    except UnexpectedInput as exc:
+        unclosed = _unclosed_at_eof(exc, text, comment)
+        if unclosed is not None:
+            raise _unclosed_error(text, path, unclosed) from None
+        raise parse_error(exc, text, path, words, context(exc) if context else "") from None
+    except LarkError as exc:  # e.g. an error raised inside the transformer
+        inner = getattr(exc, "orig_exc", None)
+        if isinstance(inner, ParseError):
+            inner.path = inner.path or path
+            raise inner from None
+        raise ParseError(str(exc), path=path) from None
+    except RecursionError:
+        raise ParseError("nesting too deep", path=path) from None
+    attach_trivia(root, text)
+    for node in walk(root):
+        node.snap = node.state()
+    return root
+
+
+def _unclosed_at_eof(exc: Exception, text: str, comment: str) -> int | None:
+    """Offset of the ``{`` left open when the parser hit the end of the file."""
+    from lark.exceptions import UnexpectedEOF, UnexpectedToken
+
+    at_end = isinstance(exc, UnexpectedEOF) or (
+        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
+    )
+    if not at_end or "RBRACE" not in getattr(exc, "expected", ()):
+        return None
+    return find_unclosed(text, comment)
+
+
+def find_unclosed(text: str, comment: str = "#", quotes: str = '"') -> int | None:
+    """Offset of the last ``{`` without its ``}`` (skipping comments and strings)."""
+    stack: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in comment:
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c in quotes:
+            j = i + 1
+            while j < n and text[j] != c and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+def _unclosed_error(text: str, path: str | None, brace: int) -> ParseError:
+    from ..errors import caret_snippet
+    from .source import LineIndex
+
+    line_start = text.rfind("\n", 0, brace) + 1
+    opener = text[line_start:brace].strip() or "{"
+    line, _ = LineIndex(text).position(brace)
+    col = len(text[line_start:brace]) - len(text[line_start:brace].lstrip()) + 1
+    what = f"'{opener} {{'" if opener != "{" else "'{'"
+    return ParseError(
+        f"{what} opened here is never closed: expected '}}' before the end of the file",
+        path=path,
+        line=line,
+        column=col,
+        snippet=caret_snippet(text, line, col),
+        expected="'}'",
+    )

@@ -1,0 +1,154 @@
+"""Lazy, cached Lark parsers built from the grammars shipped in the package.
+
+``import xencfg`` builds no parser: :func:`parser` builds one the first time a
+format needs it, once per process, and keeps Lark's serialized tables in a
+per-user cache directory (never ``cache=True``, which shares one file in /tmp
+between users: lark#1178, #1628).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ParseError, caret_snippet
+from .source import LineIndex
+
+if TYPE_CHECKING:
+    from lark import Lark
+
+_PKG_DIR = Path(__file__).resolve().parent.parent
+
+
+def data_dir(name: str) -> Path:
+    """``grammars`` or ``schemas``: inside the installed package, else the source checkout."""
+    inside = _PKG_DIR / name
+    if inside.is_dir():
+        return inside
+    checkout = _PKG_DIR.parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"xencfg data directory {name!r} is missing from the installation")
+
+
+def _cache_dir() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "xencfg"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path if os.access(path, os.W_OK) else None
+
+
+@functools.lru_cache(maxsize=None)
+def parser(name: str, start: str = "start", **options: Any) -> Lark:
+    """The LALR parser of ``grammars/<name>.lark`` (built once per process)."""
+    from lark import Lark, __version__
+
+    text = (data_dir("grammars") / f"{name}.lark").read_text(encoding="utf-8")
+    kwargs: dict[str, Any] = {
+        "parser": "lalr",
+        "lexer": "contextual",
+        "start": start,
+        "keep_all_tokens": False,
+        "propagate_positions": False,
+        "maybe_placeholders": False,
+    }
+    kwargs.update(options)
+    cache = _cache_dir()
+    if cache is not None:
+        digest = hashlib.sha256(
+            (text + repr(sorted(kwargs.items(), key=lambda kv: kv[0])) + __version__).encode()
+        ).hexdigest()[:16]
+        kwargs["cache"] = str(cache / f"{name}-{digest}.lark-cache")
+    try:
+        return Lark(text, **kwargs)
+    except OSError:  # an unwritable or corrupt cache file must not stop us
+        kwargs.pop("cache", None)
+        return Lark(text, **kwargs)
+
+
+def parse_error(
+    exc: Exception,
+    text: str,
+    path: str | None,
+    words: dict[str, str] | None = None,
+    context: str = "",
+) -> ParseError:
+    """A :class:`ParseError` from a Lark exception, with the expectation in words.
+
+    ``words`` maps terminal names to what a person calls them
+    (``{"LBRACE": "'{'"}``); ``context`` is appended ("after the resource name").
+    """
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    words = words or {}
+    index = LineIndex(text)
+    expected: set[str] = set()
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        if tok.type == "$END":
+            line, col = index.position(len(text))
+            got = "end of file"
+        else:
+            line, col = index.position(tok.start_pos)
+            got = repr(_short(str(tok)))
+        expected = set(exc.expected)
+    elif isinstance(exc, UnexpectedCharacters):
+        line, col = index.position(exc.pos_in_stream)
+        got = repr(_short(text[exc.pos_in_stream : exc.pos_in_stream + 20]))
+        expected = set(exc.allowed or ())
+    elif isinstance(exc, UnexpectedEOF):
+        line, col = index.position(len(text))
+        got = "end of file"
+        expected = set(exc.expected)
+    else:
+        line, col, got = 1, 1, str(exc)
+    names = sorted({words.get(e, _default_word(e)) for e in expected} - {""})
+    want = " or ".join(names[:6]) + (" or ..." if len(names) > 6 else "")
+    message = f"expected {want}" if want else "syntax error"
+    if context:
+        message += f" {context}"
+    message += f", got {got}"
+    return ParseError(
+        message,
+        path=path,
+        line=line,
+        column=col,
+        snippet=caret_snippet(text, line, col),
+        expected=want,
+    )
+
+
+def _short(s: str) -> str:
+    s = s.split("\n", 1)[0]
+    return s if len(s) <= 20 else s[:20] + "..."
+
+
+_PUNCT = {
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "SEMICOLON": "';'",
+    "EQUAL": "'='",
+    "COLON": "':'",
+    "COMMA": "','",
+    "NL": "end of line",
+    "_NL": "end of line",
+    "$END": "end of file",
+}
+
+
+def _default_word(term: str) -> str:
+    if term in _PUNCT:
+        return _PUNCT[term]
+    if term.startswith("__ANON") or term.startswith("_"):
+        return ""
+    return term.lower().replace("_", " ")

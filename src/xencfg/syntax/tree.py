@@ -1,0 +1,408 @@
+"""The lossless syntax tree every text format shares.
+
+A parsed file is a tree of model nodes (attrs classes deriving from
+:class:`Node`). Besides its semantic fields, each node keeps ``cst``: the
+ordered *pieces* of source it owns — tokens (:class:`Tok`), trivia tokens
+(white space, comments, newlines) and its child nodes. Concatenating every
+leaf gives back the file byte for byte.
+
+Trivia ownership (as in libcst): the text between two tokens is split at its
+first newline. The part up to and including that newline (same-line spacing,
+an inline comment, the newline) belongs to the node that ends before it; the
+rest (blank lines, comment lines, indentation) leads the node that starts after
+it. So removing a node removes its comments and its line, and nothing else.
+
+Rendering splices (configupdater, iniparse): a node whose semantic state is
+the one it was parsed with copies its pieces; a changed node rewrites only its
+value tokens (:meth:`Node.splice`); a node built in code (``cst is None``)
+renders in the format's canonical style. Child lists are diffed by identity,
+so added, removed and reordered children touch only their own lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ClassVar, Union
+
+import attrs
+
+TRIVIA = "TRIVIA"
+
+
+@attrs.define(eq=False, slots=True)
+class Tok:
+    """One token of source text. ``pos`` is its offset in the original text (-1 if new)."""
+
+    kind: str
+    text: str
+    pos: int = -1
+
+    @property
+    def is_trivia(self) -> bool:
+        return self.kind == TRIVIA
+
+    @property
+    def end(self) -> int:
+        return self.pos + len(self.text)
+
+
+Piece = Union[Tok, "Node"]
+
+
+@attrs.define(eq=False)
+class Style:
+    """How a format writes new nodes: indentation unit and a per-node renderer."""
+
+    indent: str = "\t"
+    newline: str = "\n"
+    render: Callable[[Node, str, Style], str] | None = None
+
+    def render_node(self, node: Node, indent: str) -> str:
+        """Canonical text of ``node`` (with its newline) at ``indent``."""
+        if self.render is None:
+            return node.render_canonical(indent, self)
+        return self.render(node, indent, self)
+
+
+@attrs.define
+class Node:
+    """Base of every syntax-bound model node.
+
+    Subclasses add semantic attrs fields (compared by ``==``); ``cst`` and
+    ``snap`` are bookkeeping, not compared. Subclasses override:
+
+    * :meth:`state` — the node's own scalar semantic values (not children),
+      snapshotted at parse time to detect edits;
+    * :meth:`child_nodes` — the current ordered children (default none);
+    * :meth:`splice` — new pieces for a changed node, rewriting value tokens only;
+    * :meth:`render_canonical` — text of a node built in code.
+    """
+
+    cst: list[Piece] | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    snap: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    #: Which child list holds the node's children, for the generic helpers.
+    children_field: ClassVar[str | None] = None
+
+    # -- hooks ---------------------------------------------------------
+    def state(self) -> Any:
+        """The node's own semantic values, compared with the parse-time snapshot."""
+        return None
+
+    def child_nodes(self) -> Sequence[Node]:
+        if self.children_field is None:
+            return ()
+        return getattr(self, self.children_field)  # type: ignore[no-any-return]
+
+    def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
+        """Pieces for a changed node, or ``None`` to re-render it canonically in place."""
+        return None
+
+    def render_canonical(self, indent: str, style: Style) -> str:
+        raise NotImplementedError(f"{type(self).__name__} has no canonical rendering")
+
+    # -- binding ---------------------------------------------------------
+    def bind(self, pieces: list[Piece]) -> None:
+        """Attach source pieces and snapshot the current state as 'unchanged'."""
+        self.cst = pieces
+        self.snap = self.state()
+
+    @property
+    def is_new(self) -> bool:
+        return self.cst is None
+
+    @property
+    def pos(self) -> int:
+        """Offset of the node's first significant token in the source (-1 if new)."""
+        tok = first_token(self)
+        return tok.pos if tok is not None else -1
+
+    def tokens(self) -> Iterator[Tok]:
+        """Every leaf token in order, trivia included."""
+        for p in self.cst or ():
+            if isinstance(p, Tok):
+                yield p
+            else:
+                yield from p.tokens()
+
+    def source_text(self) -> str:
+        """The node's text as parsed (ignoring edits)."""
+        return "".join(t.text for t in self.tokens())
+
+
+def first_token(node: Node) -> Tok | None:
+    """The first non-trivia token of a node, or ``None``."""
+    for p in node.cst or ():
+        if isinstance(p, Tok):
+            if not p.is_trivia:
+                return p
+        else:
+            tok = first_token(p)
+            if tok is not None:
+                return tok
+    return None
+
+
+def _first_pos(piece: Piece) -> int:
+    if isinstance(piece, Tok):
+        return -1 if piece.is_trivia else piece.pos
+    tok = first_token(piece)
+    return -1 if tok is None else tok.pos
+
+
+def _last_end(piece: Piece) -> int:
+    if isinstance(piece, Tok):
+        return -1 if piece.is_trivia else piece.end
+    for p in reversed(piece.cst or ()):
+        end = _last_end(p)
+        if end >= 0:
+            return end
+    return -1
+
+
+def split_gap(gap: str) -> tuple[str, str]:
+    """Trailing part (through the first newline) and leading part of inter-token text."""
+    i = gap.find("\n")
+    if i < 0:
+        return gap, ""
+    return gap[: i + 1], gap[i + 1 :]
+
+
+def attach_trivia(root: Node, text: str) -> None:
+    """Fill every gap between the tokens of ``root`` with trivia tokens.
+
+    Parsers drop white space and comments (``%ignore``); this puts them back,
+    owned as the module docstring says, so that ``render(root) == text``.
+    """
+    end = _fill(root, text, 0)
+    pieces = root.cst if root.cst is not None else []
+    first = _first_pos(root)
+    if first < 0:
+        # No token at all (empty file, or comments only): all of it is trivia.
+        if text:
+            pieces.insert(0, Tok(TRIVIA, text, 0))
+        root.cst = pieces
+        return
+    if first > 0:
+        _prepend_trivia(pieces, text[:first], 0)
+    if end < len(text):
+        pieces.append(Tok(TRIVIA, text[end:], end))
+    root.cst = pieces
+
+
+def _prepend_trivia(pieces: list[Piece], gap: str, pos: int) -> None:
+    for i, p in enumerate(pieces):
+        if _first_pos(p) >= 0:
+            if isinstance(p, Node) and p.cst is not None:
+                p.cst.insert(0, Tok(TRIVIA, gap, pos))
+            else:
+                pieces.insert(i, Tok(TRIVIA, gap, pos))
+            return
+    pieces.insert(0, Tok(TRIVIA, gap, pos))
+
+
+def _fill(node: Node, text: str, cursor: int) -> int:
+    """Insert trivia between the significant pieces of ``node``; return the end offset."""
+    pieces = node.cst
+    if not pieces:
+        return cursor
+    out: list[Piece] = []
+    prev: Piece | None = None
+    started = False
+    for piece in pieces:
+        start = _first_pos(piece)
+        if start < 0:
+            if isinstance(piece, Tok) and piece.is_trivia:
+                out.append(piece)
+            elif isinstance(piece, Node):
+                out.append(piece)  # an empty node: nothing to fill
+            continue
+        if started and start > cursor:
+            trail, lead = split_gap(text[cursor:start])
+            if trail:
+                if isinstance(prev, Node) and prev.cst is not None:
+                    prev.cst.append(Tok(TRIVIA, trail, cursor))
+                else:
+                    out.append(Tok(TRIVIA, trail, cursor))
+            if lead:
+                lead_tok = Tok(TRIVIA, lead, cursor + len(trail))
+                if isinstance(piece, Node) and piece.cst is not None:
+                    piece.cst.insert(0, lead_tok)
+                else:
+                    out.append(lead_tok)
+        started = True
+        if isinstance(piece, Node):
+            cursor = _fill(piece, text, start)
+        else:
+            cursor = piece.end
+        out.append(piece)
+        prev = piece
+    node.cst = out
+    return cursor
+
+
+# -- rendering ---------------------------------------------------------------
+
+
+def render(node: Node, style: Style) -> str:
+    """The text of ``node``: source pieces where unchanged, splices where edited."""
+    out: list[str] = []
+    _render(node, style, out, "")
+    return "".join(out)
+
+
+def _indent_before(pieces: Sequence[Piece]) -> str | None:
+    """Indentation of the line a node starts on, read from its leading trivia."""
+    if pieces and isinstance(pieces[0], Tok) and pieces[0].is_trivia:
+        last = pieces[0].text.rsplit("\n", 1)[-1]
+        if last.strip() == "":
+            return last
+    return None
+
+
+def _child_indent(node: Node, own_indent: str, style: Style) -> str:
+    for child in node.cst or ():
+        if isinstance(child, Node) and child.cst is not None:
+            ind = _indent_before(child.cst)
+            if ind is not None:
+                return ind
+    return own_indent + style.indent
+
+
+def _emit_new(child: Node, indent: str, style: Style, out: list[str]) -> None:
+    if out and out[-1] and not out[-1].endswith("\n"):
+        out.append(style.newline)
+    out.append(style.render_node(child, indent))
+
+
+def _render(node: Node, style: Style, out: list[str], indent: str) -> None:
+    if node.cst is None:
+        out.append(style.render_node(node, indent))
+        return
+    pieces: list[Piece] = node.cst
+    own_indent = _indent_before(pieces)
+    if own_indent is not None:
+        indent = own_indent
+    if node.state() != node.snap:
+        spliced = node.splice(pieces, style)
+        if spliced is None:
+            out.append(_rerender_in_place(node, pieces, indent, style))
+            return
+        pieces = spliced
+    originals = [p for p in pieces if isinstance(p, Node)]
+    current = list(node.child_nodes())
+    if len(originals) == len(current) and all(a is b for a, b in zip(originals, current)):
+        for p in pieces:
+            if isinstance(p, Tok):
+                out.append(p.text)
+            else:
+                _render(p, style, out, indent)
+        return
+    _render_changed_children(node, pieces, originals, current, style, out, indent)
+
+
+def _render_changed_children(
+    node: Node,
+    pieces: list[Piece],
+    originals: list[Node],
+    current: list[Node],
+    style: Style,
+    out: list[str],
+    indent: str,
+) -> None:
+    orig_ids = {id(c) for c in originals}
+    kept = [c for c in current if id(c) in orig_ids]
+    kept_ids = {id(c) for c in kept}
+    new_after: dict[int | None, list[Node]] = {}
+    prev: Node | None = None
+    for c in current:
+        if id(c) in orig_ids:
+            prev = c
+        else:
+            new_after.setdefault(id(prev) if prev is not None else None, []).append(c)
+    child_indent = _child_indent(node, indent, style)
+    slots = iter(kept)
+    leading_new = new_after.get(None, [])
+    if kept:
+        first_slot = next(i for i, p in enumerate(pieces) if isinstance(p, Node) and id(p) in kept_ids)
+        insert_at = first_slot
+    else:
+        insert_at = node_insert_index(node, pieces)
+    for i, p in enumerate(pieces):
+        if i == insert_at and leading_new:
+            for c in leading_new:
+                _emit_new(c, child_indent, style, out)
+            leading_new = []
+        if isinstance(p, Tok):
+            out.append(p.text)
+            continue
+        if id(p) not in kept_ids:
+            continue  # removed: its owned trivia goes with it
+        child = next(slots)
+        _render(child, style, out, indent)
+        for c in new_after.get(id(child), ()):
+            _emit_new(c, child_indent, style, out)
+    for c in leading_new:  # insertion point at the very end
+        _emit_new(c, child_indent, style, out)
+
+
+def node_insert_index(node: Node, pieces: Sequence[Piece]) -> int:
+    """Where new children go when a node has none: before its closing token.
+
+    A closing token is a ``}`` or ``)``; for a document (no closer) it is the
+    end. Leading trivia of the closer (a comment line before ``}``) stays last.
+    """
+    closer = getattr(node, "closer", ("}", ")"))
+    for i in range(len(pieces) - 1, -1, -1):
+        p = pieces[i]
+        if isinstance(p, Tok) and not p.is_trivia and p.text in closer:
+            j = i
+            while j > 0 and isinstance(pieces[j - 1], Tok) and pieces[j - 1].is_trivia:  # type: ignore[union-attr]
+                prev = pieces[j - 1]
+                assert isinstance(prev, Tok)
+                if "\n" in prev.text:
+                    # keep a same-line tail ("{ # x\n") before the insertion point
+                    break
+                j -= 1
+            return j
+    return len(pieces)
+
+
+def _rerender_in_place(node: Node, pieces: list[Piece], indent: str, style: Style) -> str:
+    """Canonical text for a changed node, keeping its leading and trailing trivia."""
+    lead = ""
+    if pieces and isinstance(pieces[0], Tok) and pieces[0].is_trivia:
+        lead = pieces[0].text
+        cut = lead.rfind("\n") + 1
+        if lead[cut:].strip() == "":
+            lead = lead[:cut]
+    trail = ""
+    if len(pieces) > 1 and isinstance(pieces[-1], Tok) and pieces[-1].is_trivia:
+        trail = pieces[-1].text
+    body = style.render_node(node, indent)
+    if trail and body.endswith(style.newline):
+        body = body[: -len(style.newline)]
+    return lead + body + trail
+
+
+def significant(node: Node) -> list[str]:
+    """Non-trivia token texts, in order (used by tests: nothing dropped)."""
+    return [t.text for t in node.tokens() if not t.is_trivia]
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and every descendant model node, depth first, in current order."""
+    yield node
+    for child in node.child_nodes():
+        yield from walk(child)
+
+
+def detached(node: Node) -> Node:
+    """A deep copy of ``node`` that forgot its source: it renders canonically."""
+    import copy
+
+    clone = copy.deepcopy(node)
+    for n in walk(clone):
+        n.cst = None
+        n.snap = None
+    return clone

@@ -1,0 +1,58 @@
+"""Shared fixtures: where ../shared is, and how tests that need it skip or fail.
+
+Tests over ../shared (corpus, seed examples, oracles) run wherever it exists.
+Elsewhere they skip with a reason, except under CI=true, where its absence is a
+failure: CI always has it, so a skip there would hide a broken checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("XENCFG_SHARED", ROOT.parent / "shared"))
+FIXTURES = ROOT / "tests" / "fixtures"
+
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "fast", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared; skips the test (fails under CI=true) when missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        reason = f"{path} is missing (../shared holds the corpus, seeds and oracles)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+def shared_files(*parts: str, pattern: str = "*") -> list[Path]:
+    """Files under a ../shared folder, for parametrising. Empty when ../shared is absent
+    (the test using them then calls :func:`shared_path` to skip or fail)."""
+    base = SHARED.joinpath(*parts)
+    if not base.exists():
+        return []
+    return sorted(p for p in base.rglob(pattern) if p.is_file())
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [str(p.relative_to(SHARED)) if SHARED in p.parents else p.name for p in paths]
+
+
+@pytest.fixture
+def shared() -> Path:
+    return shared_path()

@@ -1,0 +1,68 @@
+"""Checks every text format's tests run on every file (design.md, "Lossless round trip").
+
+1. byte-exact: ``dumps(load(x)) == x``;
+2. canonical: the model rendered without its source re-parses to an equal model;
+3. nothing dropped: the significant tokens of the canonical render equal the source's;
+4. minimal diff: changing one value changes exactly the line(s) holding it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+
+import xencfg
+from xencfg.syntax.source import decode
+from xencfg.syntax.tree import Node, detached, significant
+
+
+def read(path: Path) -> str:
+    return decode(path.read_bytes())
+
+
+def check_byte_exact(path: Path, fmt: str) -> xencfg.Document:
+    text = read(path)
+    doc = xencfg.loads(text, fmt, path=str(path))
+    assert xencfg.dumps(doc) == text
+    return doc
+
+
+def canonical(doc: xencfg.Document) -> str:
+    return xencfg.dumps(detached(doc))  # type: ignore[arg-type]
+
+
+def check_canonical(doc: xencfg.Document, fmt: str) -> xencfg.Document:
+    text = canonical(doc)
+    again = xencfg.loads(text, fmt)
+    assert again == doc, f"canonical render does not re-parse equal:\n{text}"
+    return again
+
+
+def check_tokens(doc: xencfg.Document, fmt: str, normalize: Callable[[str], str] = str) -> None:
+    again = xencfg.loads(canonical(doc), fmt)
+    src = [normalize(t) for t in significant(doc)]
+    new = [normalize(t) for t in significant(again)]
+    assert src == new
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.ndiff(before.splitlines(True), after.splitlines(True))
+        if line[:1] in "+-"
+    ]
+
+
+def check_one_edit(doc: xencfg.Document, node: Node, edit: Callable[[], None]) -> list[str]:
+    """Apply ``edit`` (which changes ``node``) and return the diff; it must touch one line."""
+    before = xencfg.dumps(doc)
+    line_no, _ = doc.position(node)
+    edit()
+    after = xencfg.dumps(doc)
+    diff = changed_lines(before, after)
+    removed = [d for d in diff if d.startswith("- ")]
+    added = [d for d in diff if d.startswith("+ ")]
+    assert len(removed) == 1 and len(added) == 1, diff
+    assert before.splitlines(True)[line_no - 1] == removed[0][2:]
+    return diff
