@@ -65,17 +65,17 @@ _REGISTRY: tuple[FormatInfo, ...] = (
                ("ha_logd.cf", "logd.cf")),
     FormatInfo("xend", "xend", "Xen xend configuration (xend-config.sxp)",
                ("xend-config.sxp", "xend-*.sxp", "*.sxp")),
-    FormatInfo("xm", "domu", "Xen domU configuration, xm style (Python syntax)",
+    FormatInfo("xm", "xm", "Xen domU configuration, xm style (Python syntax)",
                ("*.xm", "xmexample*", "xen/auto/*")),
-    FormatInfo("xl", "domu", "Xen domU configuration, xl style", ("*.cfg", "xlexample*", "xl.conf")),
+    FormatInfo("xl", "xl", "Xen domU configuration, xl style", ("*.cfg", "xlexample*", "xl.conf")),
     FormatInfo("shellvars", "shellvars", "shell variable files (/etc/sysconfig/*, /etc/default/*)",
                ("sysconfig/*", "default/*")),
     FormatInfo("modules", "modules", "kernel modules list and modprobe options",
                ("etc/modules", "modprobe.d/*", "modprobe.conf", "modprobe.conf.local")),
     FormatInfo("cib", "cib", "heartbeat v2 / Pacemaker CIB (cib.xml and fragments)",
                ("cib.xml", "crm/cib.xml", "*.xml")),
-    FormatInfo("multipath-ll", "status", "output of multipath -ll"),
-    FormatInfo("proc-drbd", "status", "contents of /proc/drbd", ("proc/drbd",)),
+    FormatInfo("multipath-ll", "multipath_ll", "output of multipath -ll"),
+    FormatInfo("proc-drbd", "proc_drbd", "contents of /proc/drbd", ("proc/drbd",)),
 )
 
 _BY_NAME = {f.name: f for f in _REGISTRY}
