@@ -39,8 +39,11 @@ class Document(Node):
         """A document built in code: its children, one after the other."""
         return "".join(style.render_node(c, indent) for c in self.child_nodes())
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view of the typed model (what ``xencfg parse`` prints)."""
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        """A JSON-ready view of the typed model (what ``xencfg parse`` prints).
+
+        Secrets (keys, passwords) are masked unless ``show_secrets`` is true.
+        """
         return {"format": self.format}
 
     # -- locations -------------------------------------------------------

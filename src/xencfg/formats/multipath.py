@@ -312,7 +312,7 @@ class MultipathDocument(Document):
 
         yield from visit(self, ())
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "defaults": self.defaults,

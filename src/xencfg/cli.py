@@ -1,0 +1,195 @@
+"""The ``xencfg`` command line.
+
+Exit codes (as ruff and yamllint): 0 clean, 1 findings of error severity (any
+finding with ``--strict``), 2 usage error or unreadable input. No traceback
+reaches the user for bad input: every :class:`XencfgError` becomes one line on
+stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import XencfgError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="xencfg",
+        description="Parse, convert and lint the configuration of Xen HA clusters.",
+    )
+    p.add_argument("--version", action="version", version=f"xencfg {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sp = sub.add_parser("parse", help="print a file's typed model as JSON")
+    sp.add_argument("file")
+    sp.add_argument("--as", dest="format", metavar="FORMAT", help="format (default: detected)")
+    sp.add_argument("--show-secrets", action="store_true", help="do not mask keys and passwords")
+
+    lp = sub.add_parser("lint", help="check node trees, /etc folders or files")
+    lp.add_argument("paths", nargs="+", metavar="PATH")
+    lp.add_argument("--node", action="append", default=[], metavar="NAME=PATH",
+                    help="name the node whose root is PATH (default: etc/hostname, else folder)")
+    lp.add_argument("--as", dest="format", metavar="FORMAT",
+                    help="read every given file as FORMAT (for files with odd names)")
+    lp.add_argument("--output-format", choices=("text", "json", "sarif", "github"))
+    lp.add_argument("--select", action="append", default=[], metavar="CODES",
+                    help="only these rule codes or prefixes (comma-separated)")
+    lp.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                    help="skip these rule codes or prefixes (comma-separated)")
+    lp.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    lp.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
+    lp.add_argument("-v", "--verbose", action="store_true", help="say which files were read")
+
+    rp = sub.add_parser("rules", help="list the rules, or print one rule's documentation")
+    rp.add_argument("code", nargs="?")
+
+    sub.add_parser("formats", help="list the formats xencfg reads")
+
+    cp = sub.add_parser("cib", help="validate or convert CIB files")
+    csub = cp.add_subparsers(dest="cib_command", metavar="ACTION")
+    cv = csub.add_parser("validate", help="validate against crm.dtd / the pacemaker-1.0 schema")
+    cv.add_argument("files", nargs="+", metavar="FILE")
+    cc = csub.add_parser("convert", help="convert a heartbeat v2 CIB to Pacemaker 1.0")
+    cc.add_argument("file")
+    cc.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
+    cc.add_argument("--check", action="store_true", help="only report what would change")
+    cc.add_argument("--report", choices=("text", "json"), default="text")
+    cc.add_argument("--pacemaker-1.1", dest="pacemaker11", action="store_true",
+                    help="also apply the Pacemaker 1.0 -> 1.1 option moves")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "parse":
+            return _parse(args)
+        if args.command == "lint":
+            return _lint(args)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "formats":
+            return _formats()
+        if args.command == "cib":
+            return _cib(args)
+    except XencfgError as exc:
+        print(f"xencfg: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    _parser().print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from . import api
+
+    doc = api.load(args.file, args.format)
+    print(json.dumps(doc.to_dict(show_secrets=args.show_secrets), indent=2, default=str))
+    return EXIT_OK
+
+
+def _split(values: list[str]) -> list[str]:
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from . import config, lint, report
+
+    _, settings = config.find()
+    names: dict[str, str] = {}
+    for spec in args.node:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise XencfgError(f"--node wants NAME=PATH, got {spec!r}")
+        names[path] = name
+    paths = list(args.paths) + [p for p in names if p not in args.paths]
+    select = _split(args.select) or list(settings.get("select", []))
+    ignore = _split(args.ignore) or list(settings.get("ignore", []))
+    strict = args.strict or bool(settings.get("strict", False))
+    fmt = args.output_format or settings.get("output-format", "text")
+    result = lint.run(paths, names=names, select=select, ignore=ignore, force_format=args.format)
+    if result.discovery.missing:
+        for m in result.discovery.missing:
+            print(f"xencfg: {m}: no such file or directory", file=sys.stderr)
+        return EXIT_USAGE
+    files = [f.display for f in result.files]
+    if args.verbose:
+        for node in result.discovery.nodes:
+            print(f"node {node.name}: {node.root}", file=sys.stderr)
+        for f in result.files:
+            print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
+        for s in result.discovery.skipped:
+            print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+    sys.stdout.write(report.render(result.findings, files, fmt))
+    if fmt == "text":
+        print(report.summary(result.findings, len(files)), file=sys.stderr)
+    return result.exit_code(strict)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from . import rules
+
+    if args.code:
+        r = rules.get(args.code)
+        if r is None:
+            raise XencfgError(f"no rule {args.code!r} (see 'xencfg rules')")
+        print(f"{r.code} {r.name} ({r.severity})\n\n{r.doc}")
+        return EXIT_OK
+    for r in rules.all_rules():
+        print(f"{r.code:7} {r.severity:8} {r.name:32} {r.summary}")
+    return EXIT_OK
+
+
+def _formats() -> int:
+    from . import formats
+
+    for name in formats.FORMATS:
+        print(f"{name:14} {formats.info(name).title}")
+    return EXIT_OK
+
+
+def _cib(args: argparse.Namespace) -> int:
+    from . import api
+
+    if args.cib_command == "validate":
+        from .formats import cib
+
+        bad = 0
+        for path in args.files:
+            doc = api.load(path, "cib")
+            problems = cib.validate(doc)
+            for e in problems:
+                print(f"{e.path or path}:{e.line}:{e.column}: {e.message}")
+            bad += bool(problems)
+            if not problems:
+                print(f"{path}: valid", file=sys.stderr)
+        return EXIT_FINDINGS if bad else EXIT_OK
+    if args.cib_command == "convert":
+        from .formats.cib import convert as conv
+        from .syntax.source import read_text
+
+        result = conv.convert(read_text(args.file), path=args.file, pacemaker11=args.pacemaker11)
+        if args.report == "json":
+            print(json.dumps(result.to_dict(), indent=2), file=sys.stderr if not args.check else sys.stdout)
+        else:
+            for ch in result.changes:
+                print(str(ch), file=sys.stderr)
+        if args.check:
+            return EXIT_FINDINGS if result.changed else EXIT_OK
+        if args.output:
+            from .syntax.source import encode
+            from .writer import write_atomic
+
+            write_atomic(args.output, encode(result.text))
+        else:
+            sys.stdout.write(result.text)
+        return EXIT_OK
+    raise XencfgError("cib wants an action: validate or convert")

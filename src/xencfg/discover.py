@@ -1,0 +1,331 @@
+"""From the paths given to ``xencfg lint`` to the files of each cluster node.
+
+A path is one of:
+
+* a **node root**: a directory holding ``etc/`` (and maybe ``var/``);
+* a node's **/etc** (also an etckeeper checkout, whose root *is* /etc);
+* a **cluster folder**: a directory whose sub-directories are node roots;
+  other files in it (CIB fragments kept beside the nodes) are read by content;
+* a **single file**.
+
+Files are found by the paths the daemons read them from, and by content
+where the name says nothing (domU configs under xen/, CIB fragments). We
+never open FIFOs, sockets or devices, never follow a directory symlink (no
+loops), and read a symlinked file once.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import attrs
+
+from . import formats
+
+#: Where the daemons read their files, relative to /etc, with the format (None: by content).
+ETC_FILES: tuple[tuple[str, str | None], ...] = (
+    ("drbd.conf", "drbd"),
+    ("drbd.d/*.res", "drbd"),
+    ("drbd.d/*.conf", "drbd"),
+    ("multipath.conf", "multipath"),
+    ("multipath/conf.d/*.conf", "multipath"),
+    ("ietd.conf", "ietd"),
+    ("iet/ietd.conf", "ietd"),
+    ("initiators.allow", "iet-allow"),
+    ("initiators.deny", "iet-allow"),
+    ("targets.allow", "iet-allow"),
+    ("iet/initiators.allow", "iet-allow"),
+    ("iet/initiators.deny", "iet-allow"),
+    ("iet/targets.allow", "iet-allow"),
+    ("iscsid.conf", "iscsid"),
+    ("iscsi/iscsid.conf", "iscsid"),
+    ("initiatorname.iscsi", "initiatorname"),
+    ("iscsi/initiatorname.iscsi", "initiatorname"),
+    ("ha.d/ha.cf", "hacf"),
+    ("heartbeat/ha.cf", "hacf"),
+    ("ha.d/authkeys", "authkeys"),
+    ("heartbeat/authkeys", "authkeys"),
+    ("ha.d/ha_logd.cf", "logd"),
+    ("heartbeat/ha_logd.cf", "logd"),
+    ("ha_logd.cf", "logd"),
+    ("logd.cf", "logd"),
+    ("ocfs2/cluster.conf", None),
+    ("cluster/cluster.conf", None),
+    ("evms.conf", "evms"),
+    ("lvm/lvm.conf", "lvm"),
+    ("lvm.conf", "lvm"),
+    ("hosts", "hosts"),
+    ("sysconfig/o2cb", "shellvars"),
+    ("default/o2cb", "shellvars"),
+    ("sysconfig/xend", "shellvars"),
+    ("sysconfig/xendomains", "shellvars"),
+    ("default/xendomains", "shellvars"),
+    ("modules", "modules"),
+    ("modprobe.conf", "modules"),
+    ("modprobe.conf.local", "modules"),
+    ("modprobe.d/*", "modules"),
+    ("xen/xend-config.sxp", "xend"),
+    ("xen/xl.conf", "xl"),
+)
+
+#: Files below the node root (not /etc).
+ROOT_FILES: tuple[tuple[str, str | None], ...] = (
+    ("var/lib/heartbeat/crm/cib.xml", "cib"),
+    ("var/lib/pacemaker/cib/cib.xml", "cib"),
+)
+
+#: Under /etc/xen, these are not domU configs.
+XEN_SKIP_DIRS = frozenset({"scripts", "auto", "examples"})
+XEN_SKIP_FILES = ("*.sxp", "README*", "*.sh", "*~", "*.bak", "*.orig", "*.rpmnew", "*.rpmsave",
+                  "*.dpkg-*", "xl.conf", "cpupool", "xend-*", "*.pem", "*.key")
+
+#: Files larger than this are skipped with a finding rather than read.
+MAX_SIZE = 16 * 1024 * 1024
+
+
+@attrs.define
+class SourceFile:
+    """One file to read: its path on disk, how reports name it, its format and node."""
+
+    path: Path
+    display: str
+    format: str | None
+    node: str | None = None
+
+
+@attrs.define
+class Skipped:
+    """A path discovery looked at and did not read, and why (reported by ``-v``)."""
+
+    path: str
+    reason: str
+
+
+@attrs.define
+class NodeTree:
+    """A cluster node: its name, where its /etc is, and the files found there."""
+
+    name: str
+    root: Path
+    etc: Path
+    files: list[SourceFile] = attrs.Factory(list)
+
+
+@attrs.define
+class Discovery:
+    nodes: list[NodeTree] = attrs.Factory(list)
+    #: Files that belong to no node (single files, CIB fragments beside the nodes).
+    loose: list[SourceFile] = attrs.Factory(list)
+    skipped: list[Skipped] = attrs.Factory(list)
+    missing: list[str] = attrs.Factory(list)
+
+    def files(self) -> Iterator[SourceFile]:
+        for n in self.nodes:
+            yield from n.files
+        yield from self.loose
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory where that is shorter, as linters print paths."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("../../..") else str(path)
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def is_node_root(path: Path) -> bool:
+    return (path / "etc").is_dir() and not (path / "etc").is_symlink()
+
+
+def looks_like_etc(path: Path) -> bool:
+    """An /etc: named so, or holding a file we know by its usual path."""
+    if path.name == "etc":
+        return True
+    for pattern, _ in ETC_FILES:
+        if "*" not in pattern and (path / pattern).is_file() and "/" in pattern:
+            return True
+    return any((path / name).is_file() for name in ("drbd.conf", "multipath.conf", "ha.d/ha.cf"))
+
+
+def node_name(root: Path, etc: Path) -> str:
+    """The node's host name: etc/hostname or etc/HOSTNAME, else the folder's name."""
+    for name in ("hostname", "HOSTNAME"):
+        f = etc / name
+        if _is_regular(f):
+            try:
+                text = f.read_text(encoding="utf-8", errors="replace").split()
+            except OSError:
+                continue
+            if text:
+                return text[0].split(".")[0]
+    base = root if root != etc else etc.parent if etc.name == "etc" else etc
+    return base.resolve().name or str(base)
+
+
+class _Walker:
+    """Collects files once each, recording what it skipped and why."""
+
+    def __init__(self, found: Discovery) -> None:
+        self.found = found
+        self.seen: set[tuple[int, int]] = set()
+
+    def accept(self, path: Path) -> bool:
+        try:
+            st = path.stat()
+        except OSError as exc:
+            self.found.skipped.append(Skipped(str(path), f"cannot stat: {exc.strerror}"))
+            return False
+        if not stat.S_ISREG(st.st_mode):
+            kind = "directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            self.found.skipped.append(Skipped(str(path), kind))
+            return False
+        key = (st.st_dev, st.st_ino)
+        if key in self.seen:
+            self.found.skipped.append(Skipped(str(path), "same file as one already read"))
+            return False
+        self.seen.add(key)
+        return True
+
+
+def _glob(base: Path, pattern: str) -> list[Path]:
+    if "*" not in pattern:
+        p = base / pattern
+        return [p] if os.path.lexists(p) else []
+    directory, _, name = pattern.rpartition("/")
+    d = base / directory if directory else base
+    if not d.is_dir() or d.is_symlink():
+        return []
+    try:
+        entries = sorted(os.scandir(d), key=lambda e: e.name)
+    except OSError:
+        return []
+    return [Path(e.path) for e in entries if fnmatchcase(e.name, name)]
+
+
+def _xen_domus(xen: Path, walker: _Walker) -> Iterator[tuple[Path, str | None]]:
+    if not xen.is_dir() or xen.is_symlink():
+        return
+    stack = [xen]
+    while stack:
+        d = stack.pop()
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as exc:
+            walker.found.skipped.append(Skipped(str(d), f"cannot list: {exc.strerror}"))
+            continue
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                if e.name not in XEN_SKIP_DIRS:
+                    stack.append(Path(e.path))
+                continue
+            if any(fnmatchcase(e.name, pat) for pat in XEN_SKIP_FILES):
+                continue
+            yield Path(e.path), None
+
+
+def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) -> list[SourceFile]:
+    """Every file of a node's /etc (and var/ below its root) that xencfg reads."""
+    out: list[SourceFile] = []
+    candidates: list[tuple[Path, str | None]] = []
+    for pattern, fmt in ETC_FILES:
+        candidates.extend((p, fmt) for p in _glob(etc, pattern))
+    candidates.extend(_xen_domus(etc / "xen", walker))
+    if root is not None:
+        for pattern, fmt in ROOT_FILES:
+            candidates.extend((p, fmt) for p in _glob(root, pattern))
+    for path, fmt in candidates:
+        if not walker.accept(path):
+            continue
+        if fmt is None:
+            fmt = _detect(path)
+            if fmt is None:
+                walker.found.skipped.append(Skipped(str(path), "not a format xencfg reads"))
+                continue
+        if fmt not in formats.FORMATS:
+            walker.found.skipped.append(Skipped(str(path), f"format {fmt} is not supported here"))
+            continue
+        out.append(SourceFile(path, display_path(path), fmt, node))
+    return out
+
+
+def _too_big(path: Path) -> bool:
+    try:
+        return path.stat().st_size > MAX_SIZE
+    except OSError:
+        return False
+
+
+def _detect(path: Path) -> str | None:
+    if _too_big(path):
+        return None
+    try:
+        return formats.detect(str(path))
+    except Exception:
+        return None
+
+
+def discover(paths: list[str], names: dict[str, str] | None = None) -> Discovery:
+    """Find the nodes and files behind ``paths`` (see the module docstring).
+
+    ``names`` maps a path (as given) to a node name, from ``--node NAME=PATH``.
+    """
+    names = names or {}
+    found = Discovery()
+    walker = _Walker(found)
+    for raw in paths:
+        path = Path(raw)
+        if not os.path.lexists(path):
+            found.missing.append(raw)
+            continue
+        if path.is_file():
+            if walker.accept(path):
+                fmt = _detect(path)
+                if fmt is None:
+                    found.skipped.append(Skipped(str(path), "format not recognised"))
+                found.loose.append(SourceFile(path, display_path(path), fmt, names.get(raw)))
+            continue
+        if not path.is_dir():
+            found.skipped.append(Skipped(str(path), "not a regular file or directory"))
+            continue
+        _add_tree(path, raw, names, found, walker)
+    return found
+
+
+def _add_tree(path: Path, raw: str, names: dict[str, str], found: Discovery, walker: _Walker) -> None:
+    if is_node_root(path):
+        _add_node(path, path / "etc", names.get(raw), found, walker)
+    elif looks_like_etc(path):
+        root = path.parent if path.name == "etc" else None
+        _add_node(root or path, path, names.get(raw), found, walker)
+    else:
+        subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.is_symlink())
+        roots = [p for p in subs if is_node_root(p)]
+        if not roots:
+            found.skipped.append(Skipped(str(path), "no etc/ and no known configuration file"))
+            return
+        for r in roots:
+            _add_node(r, r / "etc", names.get(str(r)), found, walker)
+        for p in sorted(path.rglob("*")):
+            if any(r in p.parents for r in roots) or p.is_dir() or p.is_symlink():
+                continue
+            fmt = _detect(p) if _is_regular(p) else None
+            if fmt in ("cib", "xm", "xl") and walker.accept(p):
+                found.loose.append(SourceFile(p, display_path(p), fmt, None))
+
+
+def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker: _Walker) -> None:
+    node = NodeTree(name or node_name(root, etc), root, etc)
+    node.files = scan_etc(etc, root if root != etc else None, walker, node.name)
+    found.nodes.append(node)

@@ -1,0 +1,60 @@
+"""What a lint rule reports: a finding with its location and related places."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@attrs.frozen(order=True)
+class Location:
+    """A place in a file; ``line``/``column`` are 1-based (0 when unknown)."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column}
+
+
+@attrs.frozen
+class Finding:
+    """One problem: a stable ``code``, a severity, a one-line message naming the
+    values involved, where it is, and every other place involved (``related``)."""
+
+    code: str
+    severity: str
+    message: str
+    location: Location
+    related: tuple[Location, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.location.path
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+    @property
+    def column(self) -> int:
+        return self.location.column
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            **self.location.to_dict(),
+            "related": [r.to_dict() for r in self.related],
+        }

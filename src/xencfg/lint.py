@@ -1,0 +1,135 @@
+"""``xencfg lint``: discover, parse, run the rules, filter, sort.
+
+The engine turns every parse failure into an XC001 finding at its line, so
+one broken file never hides the findings of the others, and applies inline
+suppressions (``# xencfg: ignore[CODE]`` or ``<!-- xencfg: ignore[CODE] -->``
+on the finding's line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import attrs
+
+from . import rules as registry
+from .cluster import Cluster, Loaded
+from .discover import Discovery, SourceFile, discover
+from .errors import ParseError, XencfgError
+from .findings import Finding, Location
+
+_IGNORE = re.compile(r"xencfg:\s*ignore(?:\[([A-Za-z0-9_, ]*)\])?")
+
+
+@attrs.define
+class LintResult:
+    """What a lint run found: the files read and the findings, sorted."""
+
+    discovery: Discovery
+    findings: list[Finding]
+    cluster: Cluster
+
+    @property
+    def files(self) -> list[SourceFile]:
+        return list(self.discovery.files())
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 findings of error severity (any finding with ``strict``)."""
+        if any(f.severity == "error" for f in self.findings):
+            return 1
+        if strict and self.findings:
+            return 1
+        return 0
+
+
+def run(
+    paths: list[str],
+    *,
+    names: dict[str, str] | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    force_format: str | None = None,
+) -> LintResult:
+    """Lint ``paths`` (node roots, /etc folders, cluster folders or files)."""
+    found = discover(paths, names)
+    if force_format is not None:
+        for f in found.files():
+            f.format = force_format
+    chosen = registry.selected(select, ignore)
+    chosen_codes = {r.code for r in chosen}
+    cluster = Cluster(nodes=[n.name for n in found.nodes])
+    findings: list[Finding] = []
+    texts: dict[str, str] = {}
+    for file in found.files():
+        item = _load(file, findings, texts)
+        if item is not None:
+            cluster.loaded.append(item)
+    for item in cluster.loaded:
+        for r in chosen:
+            if r.scope == "document" and ("*" in r.formats or item.file.format in r.formats):
+                findings.extend(r.check(item))
+    for r in chosen:
+        if r.scope == "cluster":
+            findings.extend(r.check(cluster))
+    kept = [
+        f
+        for f in findings
+        if f.code in chosen_codes and not _suppressed(f, texts)
+    ]
+    kept = sorted(set(kept), key=Finding.sort_key)
+    return LintResult(found, kept, cluster)
+
+
+def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> Loaded | None:
+    from . import api
+    from .syntax.source import read_text
+
+    if file.format is None:
+        return None
+    try:
+        text = read_text(file.path)
+    except XencfgError as exc:
+        findings.append(Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display)))
+        return None
+    texts[file.display] = text
+    try:
+        doc = api.loads(text, file.format, path=str(file.path))
+    except ParseError as exc:
+        findings.append(
+            Finding("XC001", "error", exc.message, Location(file.display, exc.line, exc.column))
+        )
+        return None
+    except XencfgError as exc:
+        findings.append(Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display)))
+        return None
+    try:
+        import os
+
+        doc.mode = os.stat(file.path).st_mode & 0o7777
+    except OSError:
+        pass
+    return Loaded(file, doc)
+
+
+def _strip_path(message: str, file: SourceFile) -> str:
+    for p in (str(file.path), file.display):
+        if message.startswith(p + ": "):
+            return message[len(p) + 2 :]
+    return message
+
+
+def _suppressed(finding: Finding, texts: dict[str, str]) -> bool:
+    text = texts.get(finding.path)
+    if text is None or finding.line < 1:
+        return False
+    lines = text.splitlines()
+    if finding.line > len(lines):
+        return False
+    m = _IGNORE.search(lines[finding.line - 1])
+    if m is None:
+        return False
+    codes = m.group(1)
+    if codes is None:
+        return True
+    return finding.code in {c.strip().upper() for c in codes.split(",")}

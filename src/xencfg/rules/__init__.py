@@ -1,0 +1,126 @@
+"""The lint rule registry.
+
+A rule is a function decorated with :func:`rule`; its docstring is its
+documentation (what it checks / why it matters / example / fix), printed by
+``xencfg rules CODE`` and rendered into docs/rules/. Codes are stable: a retired
+code goes to :data:`RETIRED` and is never reused.
+
+Two kinds of rules:
+
+* document rules (``formats=(...)``) see one parsed document at a time;
+* cluster rules (``formats=()``, ``scope="cluster"``) see the whole
+  :class:`xencfg.cluster.Cluster` of every node.
+
+Rules read the typed models; they never parse text.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from ..findings import Finding
+
+#: Rule modules, one per domain; imported when the registry is first used.
+MODULES = ("general", "multipath", "drbd", "heartbeat", "ocfs2", "iscsi", "xen", "cib")
+
+#: Codes that were used once and must never be reused.
+RETIRED: dict[str, str] = {}
+
+
+@attrs.frozen
+class Rule:
+    """A registered rule: ``check`` yields findings (see the module docstring)."""
+
+    code: str
+    name: str
+    severity: str
+    scope: str
+    formats: tuple[str, ...]
+    check: Callable[..., Iterable[Finding]]
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0]
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: str,
+    *,
+    formats: tuple[str, ...] = (),
+    scope: str = "document",
+) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    """Register a rule function under a stable code."""
+
+    def register(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        if code in _RULES or code in RETIRED:
+            raise ValueError(f"rule code {code} is already taken")
+        _RULES[code] = Rule(code, name, severity, scope, formats, fn)
+        return fn
+
+    return register
+
+
+def _load() -> None:
+    if _RULES:
+        return
+    for mod in MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{mod}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{mod}":
+                raise
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, by code."""
+    _load()
+    return sorted(_RULES.values(), key=lambda r: r.code)
+
+
+def get(code: str) -> Rule | None:
+    _load()
+    return _RULES.get(code.upper())
+
+
+def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    """Rules whose code starts with a ``select`` prefix (all if none) and no ``ignore`` prefix."""
+    sel = tuple(s.upper() for s in select)
+    ign = tuple(s.upper() for s in ignore)
+    out = []
+    for r in all_rules():
+        if sel and not r.code.startswith(sel) and r.code not in sel:
+            continue
+        if ign and r.code.startswith(ign):
+            continue
+        out.append(r)
+    return out
+
+
+def make(code: str, message: str, location: Any, related: Iterable[Any] = ()) -> Finding:
+    """A finding of rule ``code`` with the rule's severity."""
+    from ..findings import Location
+
+    r = _RULES[code]
+    loc = location if isinstance(location, Location) else Location(*location)
+    rel = tuple(x if isinstance(x, Location) else Location(*x) for x in related)
+    return Finding(code, r.severity, message, loc, rel)
+
+
+def iter_findings(rules: list[Rule], **context: Any) -> Iterator[Finding]:
+    """Run ``rules`` with keyword ``context`` (``doc=`` or ``cluster=``)."""
+    for r in rules:
+        yield from r.check(**context)

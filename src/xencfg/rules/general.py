@@ -1,0 +1,79 @@
+"""Rules every format shares: syntax, readability, unknown and deprecated keywords."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..cluster import Loaded
+from ..findings import Finding
+from . import make, rule
+
+
+@rule("XC001", "syntax-error", "error", scope="engine")
+def syntax_error() -> Iterator[Finding]:
+    """A file does not follow its format's syntax.
+
+    Why it matters: the daemon reading it will refuse it, or (multipath-tools,
+    heartbeat) silently ignore part of it, so the cluster runs with a
+    configuration nobody wrote.
+
+    Example: ``multipaths {`` opened and never closed.
+
+    Fix: correct the line the message points at; the caret shows the column.
+    """
+    return iter(())
+
+
+@rule("XC002", "unreadable-file", "error", scope="engine")
+def unreadable() -> Iterator[Finding]:
+    """A file that should be read could not be (permissions, not a regular file, too large).
+
+    Why it matters: a check that cannot read a file cannot vouch for it.
+
+    Fix: make the file readable by the user running xencfg, or leave it out.
+    """
+    return iter(())
+
+
+def _keyword_problems(item: Loaded, wanted: str) -> Iterator[tuple[object, str | None]]:
+    problems = getattr(item.doc, "keyword_problems", None)
+    if problems is None:
+        return
+    for node, kind, suggestion in problems():
+        if kind == wanted:
+            yield node, suggestion
+
+
+@rule("XC003", "unknown-keyword", "warning", formats=("*",))
+def unknown_keyword(item: Loaded) -> Iterator[Finding]:
+    """A keyword the daemon does not know.
+
+    Why it matters: daemons reject the file (drbdadm) or skip the line with
+    a log message nobody reads (multipath-tools, heartbeat), so the setting
+    you meant is not in effect.
+
+    Example: ``nodes xen-1 xen-2`` in ha.cf (the directive is ``node``).
+
+    Fix: use the suggested spelling, or remove the line.
+    """
+    for node, suggestion in _keyword_problems(item, "unknown"):
+        key = getattr(node, "key", "?")
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        yield make("XC003", f"unknown keyword '{key}'{hint}", item.where(node))
+
+
+@rule("XC004", "deprecated-keyword", "warning", formats=("*",))
+def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
+    """A keyword older versions accepted and current ones ignore or reject.
+
+    Why it matters: after an upgrade the setting silently stops applying
+    (multipath-tools 0.9 drops ``default_selector``, ``udev_dir``, ...).
+
+    Example: ``default_getuid_callout "/sbin/scsi_id -g -u -s /block/%n"``.
+
+    Fix: use the replacement the message names, or drop the line.
+    """
+    for node, suggestion in _keyword_problems(item, "deprecated"):
+        key = getattr(node, "key", "?")
+        hint = f"; use '{suggestion}'" if suggestion else "; it has no effect now"
+        yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(node))
