@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -37,10 +38,8 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
                 f"{p}: cannot tell the format of this file (use --as FORMAT / format=...)"
             )
     doc = loads(text, format, path=p)
-    try:
+    with contextlib.suppress(OSError):
         doc.mode = os.stat(p).st_mode & 0o7777
-    except OSError:
-        pass
     return doc
 
 

@@ -34,15 +34,34 @@ def _parser() -> argparse.ArgumentParser:
 
     lp = sub.add_parser("lint", help="check node trees, /etc folders or files")
     lp.add_argument("paths", nargs="+", metavar="PATH")
-    lp.add_argument("--node", action="append", default=[], metavar="NAME=PATH",
-                    help="name the node whose root is PATH (default: etc/hostname, else folder)")
-    lp.add_argument("--as", dest="format", metavar="FORMAT",
-                    help="read every given file as FORMAT (for files with odd names)")
+    lp.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="name the node whose root is PATH (default: etc/hostname, else folder)",
+    )
+    lp.add_argument(
+        "--as",
+        dest="format",
+        metavar="FORMAT",
+        help="read every given file as FORMAT (for files with odd names)",
+    )
     lp.add_argument("--output-format", choices=("text", "json", "sarif", "github"))
-    lp.add_argument("--select", action="append", default=[], metavar="CODES",
-                    help="only these rule codes or prefixes (comma-separated)")
-    lp.add_argument("--ignore", action="append", default=[], metavar="CODES",
-                    help="skip these rule codes or prefixes (comma-separated)")
+    lp.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="only these rule codes or prefixes (comma-separated)",
+    )
+    lp.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="skip these rule codes or prefixes (comma-separated)",
+    )
     lp.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     lp.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
     lp.add_argument("-v", "--verbose", action="store_true", help="say which files were read")
@@ -61,8 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     cc.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
     cc.add_argument("--check", action="store_true", help="only report what would change")
     cc.add_argument("--report", choices=("text", "json"), default="text")
-    cc.add_argument("--pacemaker-1.1", dest="pacemaker11", action="store_true",
-                    help="also apply the Pacemaker 1.0 -> 1.1 option moves")
+    cc.add_argument(
+        "--pacemaker-1.1",
+        dest="pacemaker11",
+        action="store_true",
+        help="also apply the Pacemaker 1.0 -> 1.1 option moves",
+    )
     return p
 
 
@@ -178,7 +201,10 @@ def _cib(args: argparse.Namespace) -> int:
 
         result = conv.convert(read_text(args.file), path=args.file, pacemaker11=args.pacemaker11)
         if args.report == "json":
-            print(json.dumps(result.to_dict(), indent=2), file=sys.stderr if not args.check else sys.stdout)
+            print(
+                json.dumps(result.to_dict(), indent=2),
+                file=sys.stderr if not args.check else sys.stdout,
+            )
         else:
             for ch in result.changes:
                 print(str(ch), file=sys.stderr)

@@ -80,8 +80,22 @@ ROOT_FILES: tuple[tuple[str, str | None], ...] = (
 
 #: Under /etc/xen, these are not domU configs.
 XEN_SKIP_DIRS = frozenset({"scripts", "auto", "examples"})
-XEN_SKIP_FILES = ("*.sxp", "README*", "*.sh", "*~", "*.bak", "*.orig", "*.rpmnew", "*.rpmsave",
-                  "*.dpkg-*", "xl.conf", "cpupool", "xend-*", "*.pem", "*.key")
+XEN_SKIP_FILES = (
+    "*.sxp",
+    "README*",
+    "*.sh",
+    "*~",
+    "*.bak",
+    "*.orig",
+    "*.rpmnew",
+    "*.rpmsave",
+    "*.dpkg-*",
+    "xl.conf",
+    "cpupool",
+    "xend-*",
+    "*.pem",
+    "*.key",
+)
 
 #: Files larger than this are skipped with a finding rather than read.
 MAX_SIZE = 16 * 1024 * 1024
@@ -303,7 +317,9 @@ def discover(paths: list[str], names: dict[str, str] | None = None) -> Discovery
     return found
 
 
-def _add_tree(path: Path, raw: str, names: dict[str, str], found: Discovery, walker: _Walker) -> None:
+def _add_tree(
+    path: Path, raw: str, names: dict[str, str], found: Discovery, walker: _Walker
+) -> None:
     if is_node_root(path):
         _add_node(path, path / "etc", names.get(raw), found, walker)
     elif looks_like_etc(path):

@@ -52,14 +52,16 @@ class ParseError(XencfgError):
             text += "\n" + self.snippet
         return text
 
-    def __reduce__(self):  # keep pickling (multiprocessing) working with kw-only args
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:  # kw-only args pickle too
         return (
             _rebuild_parse_error,
             (self.message, self.path, self.line, self.column, self.snippet, self.expected),
         )
 
 
-def _rebuild_parse_error(message, path, line, column, snippet, expected):  # type: ignore[no-untyped-def]
+def _rebuild_parse_error(
+    message: str, path: str | None, line: int, column: int, snippet: str, expected: str
+) -> ParseError:
     return ParseError(
         message, path=path, line=line, column=column, snippet=snippet, expected=expected
     )

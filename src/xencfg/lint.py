@@ -72,11 +72,7 @@ def run(
     for r in chosen:
         if r.scope == "cluster":
             findings.extend(r.check(cluster))
-    kept = [
-        f
-        for f in findings
-        if f.code in chosen_codes and not _suppressed(f, texts)
-    ]
+    kept = [f for f in findings if f.code in chosen_codes and not _suppressed(f, texts)]
     kept = sorted(set(kept), key=Finding.sort_key)
     return LintResult(found, kept, cluster)
 
@@ -90,7 +86,9 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
     try:
         text = read_text(file.path)
     except XencfgError as exc:
-        findings.append(Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display)))
+        findings.append(
+            Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
+        )
         return None
     texts[file.display] = text
     try:
@@ -101,7 +99,9 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
         )
         return None
     except XencfgError as exc:
-        findings.append(Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display)))
+        findings.append(
+            Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
+        )
         return None
     try:
         import os

@@ -49,10 +49,13 @@ def summary(findings: Sequence[Finding], nfiles: int) -> str:
 
 
 def as_json(findings: Sequence[Finding], files: Sequence[str]) -> str:
-    return json.dumps(
-        {"version": 1, "files": list(files), "findings": [f.to_dict() for f in findings]},
-        indent=2,
-    ) + "\n"
+    return (
+        json.dumps(
+            {"version": 1, "files": list(files), "findings": [f.to_dict() for f in findings]},
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _github_escape(s: str) -> str:
@@ -97,7 +100,8 @@ def as_sarif(findings: Sequence[Finding]) -> str:
             result["ruleIndex"] = index[f.code]
         if f.related:
             result["relatedLocations"] = [
-                {"id": i, **_sarif_location(r.path, r.line, r.column)} for i, r in enumerate(f.related)
+                {"id": i, **_sarif_location(r.path, r.line, r.column)}
+                for i, r in enumerate(f.related)
             ]
         results.append(result)
     log = {

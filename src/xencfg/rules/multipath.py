@@ -52,7 +52,14 @@ def repeated_section(item: Loaded) -> Iterator[Finding]:
     Fix: merge the sections into one.
     """
     doc = item.doc
-    for name in ("defaults", "blacklist", "blacklist_exceptions", "multipaths", "devices", "overrides"):
+    for name in (
+        "defaults",
+        "blacklist",
+        "blacklist_exceptions",
+        "multipaths",
+        "devices",
+        "overrides",
+    ):
         blocks = doc.sections(name)  # type: ignore[attr-defined]
         for b in blocks[1:]:
             yield make(

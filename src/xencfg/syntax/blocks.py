@@ -49,7 +49,8 @@ class BlockStyle(Style):
         if isinstance(node, Block):
             head = " ".join([node.key, *(self.quote(a) for a in node.args)])
             inner = "".join(self.render_node(c, indent + self.indent) for c in node.children)
-            return f"{indent}{head} {{{self.newline}{inner}{indent}}}{self.block_terminator}{self.newline}"
+            close = f"{indent}}}{self.block_terminator}{self.newline}"
+            return f"{indent}{head} {{{self.newline}{inner}{close}"
         if isinstance(node, Entry):
             if node.values:
                 vals = " ".join(self.quote(v) for v in node.values)
@@ -63,7 +64,7 @@ def _replace_run(
 ) -> list[Piece]:
     """Replace the tokens ``old`` (a run) by ``new`` texts; insert after ``after`` if none."""
     if len(old) == len(new):
-        swap = {id(t): Tok(t.kind, s, -1) for t, s in zip(old, new) if t.text != s}
+        swap = {id(t): Tok(t.kind, s, -1) for t, s in zip(old, new, strict=True) if t.text != s}
         return [swap.get(id(p), p) for p in pieces]
     joined = " ".join(new)
     if not old:
@@ -81,7 +82,9 @@ def _replace_run(
             skipping = True
             if joined:
                 out.append(Tok("VALUE", joined, -1))
-            elif out and isinstance(out[-1], Tok) and out[-1].is_trivia and "\n" not in out[-1].text:
+            elif (
+                out and isinstance(out[-1], Tok) and out[-1].is_trivia and "\n" not in out[-1].text
+            ):
                 out.pop()  # the space before a value that is gone
         if not skipping:
             out.append(p)
@@ -119,9 +122,7 @@ class Entry(Node):
             out = _replace_run(out, [self.key_tok], [self.key], style, None)
         if tuple(self.values) != vals_old:
             olds = [t.text for t in self.value_toks]
-            new = [
-                q(v, olds[i] if i < len(olds) else None) for i, v in enumerate(self.values)
-            ]
+            new = [q(v, olds[i] if i < len(olds) else None) for i, v in enumerate(self.values)]
             anchor = self.key_tok
             out = _replace_run(out, self.value_toks, new, style, anchor)
         return out
@@ -204,9 +205,7 @@ def bind_tokens(node: Node, pieces: list[Any]) -> list[Piece]:
     """Flatten Lark tokens and nodes into pieces (Lark tokens become :class:`Tok`)."""
     out: list[Piece] = []
     for p in pieces:
-        if isinstance(p, Node):
-            out.append(p)
-        elif isinstance(p, Tok):
+        if isinstance(p, (Node, Tok)):
             out.append(p)
         elif isinstance(p, list):
             out.extend(bind_tokens(node, p))

@@ -96,6 +96,7 @@ def parse_with(
         raise ParseError(str(exc), path=path) from None
     except RecursionError:
         raise ParseError("nesting too deep", path=path) from None
+    assert isinstance(root, Node), "the transformer must build a model node"
     attach_trivia(root, text)
     for node in walk(root):
         node.snap = node.state()

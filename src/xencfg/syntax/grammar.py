@@ -44,7 +44,7 @@ def _cache_dir() -> Path | None:
     return path if os.access(path, os.W_OK) else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parser(name: str, start: str = "start", **options: Any) -> Lark:
     """The LALR parser of ``grammars/<name>.lark`` (built once per process)."""
     from lark import Lark, __version__
@@ -99,8 +99,9 @@ def parse_error(
             got = repr(_short(str(tok)))
         expected = set(exc.expected)
     elif isinstance(exc, UnexpectedCharacters):
-        line, col = index.position(exc.pos_in_stream)
-        got = repr(_short(text[exc.pos_in_stream : exc.pos_in_stream + 20]))
+        at = exc.pos_in_stream or 0
+        line, col = index.position(at)
+        got = repr(_short(text[at : at + 20]))
         expected = set(exc.allowed or ())
     elif isinstance(exc, UnexpectedEOF):
         line, col = index.position(len(text))

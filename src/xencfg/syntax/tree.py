@@ -92,7 +92,8 @@ class Node:
     def child_nodes(self) -> Sequence[Node]:
         if self.children_field is None:
             return ()
-        return getattr(self, self.children_field)  # type: ignore[no-any-return]
+        children: Sequence[Node] = getattr(self, self.children_field)
+        return children
 
     def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
         """Pieces for a changed node, or ``None`` to re-render it canonically in place."""
@@ -231,10 +232,7 @@ def _fill(node: Node, text: str, cursor: int) -> int:
                 else:
                     out.append(lead_tok)
         started = True
-        if isinstance(piece, Node):
-            cursor = _fill(piece, text, start)
-        else:
-            cursor = piece.end
+        cursor = _fill(piece, text, start) if isinstance(piece, Node) else piece.end
         out.append(piece)
         prev = piece
     node.cst = out
@@ -291,7 +289,7 @@ def _render(node: Node, style: Style, out: list[str], indent: str) -> None:
         pieces = spliced
     originals = [p for p in pieces if isinstance(p, Node)]
     current = list(node.child_nodes())
-    if len(originals) == len(current) and all(a is b for a, b in zip(originals, current)):
+    if len(originals) == len(current) and all(a is b for a, b in zip(originals, current, strict=True)):
         for p in pieces:
             if isinstance(p, Tok):
                 out.append(p.text)
@@ -324,7 +322,9 @@ def _render_changed_children(
     slots = iter(kept)
     leading_new = new_after.get(None, [])
     if kept:
-        first_slot = next(i for i, p in enumerate(pieces) if isinstance(p, Node) and id(p) in kept_ids)
+        first_slot = next(
+            i for i, p in enumerate(pieces) if isinstance(p, Node) and id(p) in kept_ids
+        )
         insert_at = first_slot
     else:
         insert_at = node_insert_index(node, pieces)

@@ -1,0 +1,187 @@
+"""Discovery, the lint engine, reports and the CLI, on trees we build here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xencfg import lint
+from xencfg.cli import main
+from xencfg.discover import discover
+
+GOOD = (
+    "defaults {\n\tuser_friendly_names yes\n}\n"
+    "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t\talias data\n\t}\n}\n"
+)
+
+
+def node(tmp: Path, name: str, files: dict[str, str]) -> Path:
+    root = tmp / name
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+def codes(result: lint.LintResult) -> list[tuple[str, str, int]]:
+    return [(f.code, Path(f.path).name, f.line) for f in result.findings]
+
+
+def test_discovery_of_node_root_etc_and_cluster_folder(tmp_path: Path) -> None:
+    a = node(tmp_path, "a", {"etc/multipath.conf": GOOD, "etc/hostname": "alpha.example.net\n"})
+    node(tmp_path, "b", {"etc/multipath.conf": GOOD})
+    found = discover([str(a), str(tmp_path / "b" / "etc")])
+    assert [n.name for n in found.nodes] == ["alpha", "b"]
+    assert [f.format for f in found.files()] == ["multipath", "multipath"]
+    cluster = discover([str(tmp_path)])
+    assert sorted(n.name for n in cluster.nodes) == ["alpha", "b"]
+
+
+def test_node_names_from_option(tmp_path: Path) -> None:
+    a = node(tmp_path, "x", {"etc/multipath.conf": GOOD})
+    found = discover([str(a)], {str(a): "beta"})
+    assert found.nodes[0].name == "beta"
+
+
+def test_fifo_and_symlink_loops_are_never_followed(tmp_path: Path) -> None:
+    root = node(tmp_path, "n", {"etc/hosts.txt": ""})
+    os.mkfifo(root / "etc" / "multipath.conf")
+    (root / "etc" / "xen").mkdir()
+    (root / "etc" / "xen" / "loop").symlink_to(root / "etc" / "xen")
+    found = discover([str(root)])  # must return: opening the FIFO would block forever
+    assert list(found.files()) == []
+    assert any("not a regular file" in s.reason for s in found.skipped)
+
+
+def test_a_file_linked_twice_is_read_once(tmp_path: Path) -> None:
+    root = node(tmp_path, "n", {"etc/multipath.conf": GOOD})
+    (root / "etc" / "multipath" / "conf.d").mkdir(parents=True)
+    (root / "etc" / "multipath" / "conf.d" / "same.conf").symlink_to(
+        root / "etc" / "multipath.conf"
+    )
+    found = discover([str(root)])
+    assert len(list(found.files())) == 1
+
+
+def test_syntax_error_is_a_finding_with_location(tmp_path: Path) -> None:
+    root = node(tmp_path, "n", {"etc/multipath.conf": "multipaths {\n\tmultipath {\n\t}\n"})
+    result = lint.run([str(root)])
+    assert codes(result) == [("XC001", "multipath.conf", 1)]
+    assert result.exit_code() == 1
+
+
+def test_seed_regex_trap_and_repeated_section(tmp_path: Path) -> None:
+    text = (
+        "defaults {\n\tuser_friendly_names yes\n}\n"
+        "defaults {\n\tpolling_interval 5\n}\n"
+        'blacklist {\n\tdevnode "^hd[a-z][[0-9]*]"\n\tdevnode "^sd[a-z]"\n}\n'
+    )
+    root = node(tmp_path, "n", {"etc/multipath.conf": text})
+    result = lint.run([str(root)])
+    assert ("MP001", "multipath.conf", 8) in codes(result)
+    assert ("MP002", "multipath.conf", 4) in codes(result)
+    mp2 = next(f for f in result.findings if f.code == "MP002")
+    assert [r.line for r in mp2.related] == [1]
+    assert not any(f.line == 9 for f in result.findings)
+
+
+def test_alias_that_differs_between_nodes(tmp_path: Path) -> None:
+    a = node(tmp_path, "a", {"etc/multipath.conf": GOOD})
+    b = node(tmp_path, "b", {"etc/multipath.conf": GOOD.replace("3600a", "3600b")})
+    result = lint.run([str(a), str(b)])
+    mp4 = [f for f in result.findings if f.code == "MP004"]
+    # alias 'data' names two WWIDs; each WWID exists on one node only, so no second finding
+    assert [f.message for f in mp4] == ["alias 'data' is WWID '3600b' on b but '3600a' on a"]
+    assert "b" in Path(mp4[0].path).parts and mp4[0].line == 5
+    assert "a" in Path(mp4[0].related[0].path).parts
+
+
+def test_clean_tree_and_select_ignore(tmp_path: Path) -> None:
+    a = node(tmp_path, "a", {"etc/multipath.conf": GOOD})
+    assert lint.run([str(a)]).findings == []
+    root = node(tmp_path, "n", {"etc/multipath.conf": "defaults {\n\tudev_dir /dev\n}\n"})
+    assert codes(lint.run([str(root)])) == [("XC004", "multipath.conf", 2)]
+    assert lint.run([str(root)], ignore=["XC"]).findings == []
+    assert lint.run([str(root)], select=["MP"]).findings == []
+
+
+def test_inline_suppression(tmp_path: Path) -> None:
+    text = (
+        "defaults {\n\tudev_dir /dev # xencfg: ignore[XC004]\n"
+        "\tselector x # xencfg: ignore[MP001]\n}\n"
+    )
+    root = node(tmp_path, "n", {"etc/multipath.conf": text})
+    assert codes(lint.run([str(root)])) == [("XC004", "multipath.conf", 3)]
+
+
+def test_cli_text_json_sarif_github(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = node(tmp_path, "n", {"etc/multipath.conf": "defaults {\n\tudev_dir /dev\n}\n"})
+    assert main(["lint", str(root)]) == 0  # a warning only
+    out = capsys.readouterr()
+    assert out.out.endswith(": XC004 deprecated keyword 'udev_dir'; it has no effect now\n")
+    assert ":2:2: XC004" in out.out
+    assert main(["lint", "--strict", str(root)]) == 1
+    capsys.readouterr()
+    main(["lint", "--output-format", "json", str(root)])
+    data = json.loads(capsys.readouterr().out)
+    assert data["version"] == 1 and len(data["files"]) == 1
+    assert set(data["findings"][0]) == {
+        "code",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "related",
+    }
+    main(["lint", "--output-format", "sarif", str(root)])
+    sarif = json.loads(capsys.readouterr().out)
+    run = sarif["runs"][0]
+    assert sarif["version"] == "2.1.0"
+    assert run["results"][0]["ruleId"] == "XC004"
+    assert run["results"][0]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 2,
+        "startColumn": 2,
+    }
+    assert any(r["id"] == "XC004" and r["help"]["text"] for r in run["tool"]["driver"]["rules"])
+    main(["lint", "--output-format", "github", str(root)])
+    assert capsys.readouterr().out.startswith("::warning file=")
+
+
+def test_cli_parse_broken_file_exits_2_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "multipath.conf"
+    f.write_text("multipaths {\n")
+    assert main(["parse", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert f"{f}:1:1:" in err and "Traceback" not in err
+
+
+def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(tmp_path / "missing")]) == 2
+    assert main(["lint", "--node", "oops", str(tmp_path)]) == 2
+    assert main(["rules", "ZZ999"]) == 2
+    assert main(["rules", "MP001"]) == 0
+    assert "Fix:" in capsys.readouterr().out
+
+
+def test_python_dash_m_matches_console_script() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "xencfg", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("xencfg ")
+
+
+def test_every_rule_is_documented() -> None:
+    from xencfg import rules
+
+    for r in rules.all_rules():
+        assert r.severity in ("error", "warning", "info")
+        assert "Why it matters" in r.doc and "Fix" in r.doc, r.code
