@@ -185,3 +185,15 @@ def test_every_rule_is_documented() -> None:
     for r in rules.all_rules():
         assert r.severity in ("error", "warning", "info")
         assert "Why it matters" in r.doc and "Fix" in r.doc, r.code
+
+
+def test_seed_s000_multipath_mistakes_are_all_reported() -> None:
+    from conftest import shared_path
+
+    root = shared_path("seed-examples", "s000-iscsi-multipath", "node1")
+    result = lint.run([str(root)], select=["MP", "XC001"])
+    got = [(f.code, f.line) for f in result.findings if f.path.endswith("multipath.conf")]
+    # unclosed multipaths (17), the two broken blacklist regexes (14, 15), two defaults (4)
+    assert got == [("MP002", 4), ("MP001", 14), ("MP001", 15), ("XC001", 17)]
+    hd = next(f for f in result.findings if f.code == "MP001")
+    assert "'[[0-9]' is one bracket expression" in hd.message and "literal ']'" in hd.message

@@ -39,6 +39,9 @@ class ParseError(XencfgError):
         self.column = column
         self.snippet = snippet
         self.expected = expected
+        #: What could still be read, for lint (e.g. blocks closed at the end of the
+        #: file as the daemon does); ``None`` when nothing could.
+        self.partial: object | None = None
         super().__init__(self.__str__())
 
     @property

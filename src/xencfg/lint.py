@@ -16,6 +16,7 @@ import attrs
 from . import rules as registry
 from .cluster import Cluster, Loaded
 from .discover import Discovery, SourceFile, discover
+from .document import Document
 from .errors import ParseError, XencfgError
 from .findings import Finding, Location
 
@@ -97,7 +98,10 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
         findings.append(
             Finding("XC001", "error", exc.message, Location(file.display, exc.line, exc.column))
         )
-        return None
+        if not isinstance(exc.partial, Document):
+            return None
+        doc = exc.partial  # still worth checking: the daemon reads it this way
+        doc.path, doc.source = str(file.path), text
     except XencfgError as exc:
         findings.append(
             Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))

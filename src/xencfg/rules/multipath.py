@@ -34,8 +34,10 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
             for kind, pat in pats:
                 if not pat:
                     continue
-                for problem in regex.problems(pat):
-                    yield make("MP001", f"{kind} regex '{pat}': {problem}", item.where(r.node))
+                found = regex.problems(pat)
+                if found:
+                    msg = f"{kind} regex '{pat}': " + "; ".join(found)
+                    yield make("MP001", msg, item.where(r.node))
 
 
 @rule("MP002", "repeated-section", "warning", formats=("multipath",))

@@ -85,8 +85,10 @@ def parse_with(
         root = p.parse(feed)
     except UnexpectedInput as exc:
         unclosed = _unclosed_at_eof(exc, text, comment)
-        if unclosed is not None:
-            raise _unclosed_error(text, path, unclosed) from None
+        if unclosed:
+            error = _unclosed_error(text, path, unclosed[-1])
+            error.partial = _recover(p, feed, text, len(unclosed))
+            raise error from None
         raise parse_error(exc, text, path, words, context(exc) if context else "") from None
     except LarkError as exc:  # e.g. an error raised inside the transformer
         inner = getattr(exc, "orig_exc", None)
@@ -97,26 +99,57 @@ def parse_with(
     except RecursionError:
         raise ParseError("nesting too deep", path=path) from None
     assert isinstance(root, Node), "the transformer must build a model node"
+    return _finish(root, text)
+
+
+def _finish(root: Node, text: str) -> Node:
     attach_trivia(root, text)
     for node in walk(root):
         node.snap = node.state()
     return root
 
 
-def _unclosed_at_eof(exc: Exception, text: str, comment: str) -> int | None:
-    """Offset of the ``{`` left open when the parser hit the end of the file."""
+def _recover(p: Any, feed: str, text: str, missing: int) -> Node | None:
+    """The document as the daemon sees it when it closes open blocks at the end of the
+    file (multipath-tools does), so lint can check the rest; ``None`` if that fails too."""
+    try:
+        root = p.parse(feed + "}\n" * missing)
+    except Exception:
+        return None
+    _drop_beyond(root, len(text))
+    return _finish(root, text)
+
+
+def _drop_beyond(node: Node, end: int) -> None:
+    """Remove the tokens :func:`_recover` added after the end of the real text."""
+    node.cst = [
+        p for p in node.cst or () if not (isinstance(p, Tok) and p.pos >= end)
+    ]
+    for p in node.cst:
+        if isinstance(p, Node):
+            _drop_beyond(p, end)
+
+
+def _unclosed_at_eof(exc: Exception, text: str, comment: str) -> list[int]:
+    """Offsets of the ``{`` left open when the parser hit the end of the file."""
     from lark.exceptions import UnexpectedEOF, UnexpectedToken
 
     at_end = isinstance(exc, UnexpectedEOF) or (
         isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
     )
     if not at_end or "RBRACE" not in getattr(exc, "expected", ()):
-        return None
-    return find_unclosed(text, comment)
+        return []
+    return unclosed_braces(text, comment)
 
 
 def find_unclosed(text: str, comment: str = "#", quotes: str = '"') -> int | None:
     """Offset of the last ``{`` without its ``}`` (skipping comments and strings)."""
+    found = unclosed_braces(text, comment, quotes)
+    return found[-1] if found else None
+
+
+def unclosed_braces(text: str, comment: str = "#", quotes: str = '"') -> list[int]:
+    """Offsets of every ``{`` without its ``}``, outermost first."""
     stack: list[int] = []
     i, n = 0, len(text)
     while i < n:
@@ -136,7 +169,7 @@ def find_unclosed(text: str, comment: str = "#", quotes: str = '"') -> int | Non
         elif c == "}" and stack:
             stack.pop()
         i += 1
-    return stack[-1] if stack else None
+    return stack
 
 
 def _unclosed_error(text: str, path: str | None, brace: int) -> ParseError:

@@ -289,7 +289,8 @@ def _render(node: Node, style: Style, out: list[str], indent: str) -> None:
         pieces = spliced
     originals = [p for p in pieces if isinstance(p, Node)]
     current = list(node.child_nodes())
-    if len(originals) == len(current) and all(a is b for a, b in zip(originals, current, strict=True)):
+    same = len(originals) == len(current)
+    if same and all(a is b for a, b in zip(originals, current, strict=True)):
         for p in pieces:
             if isinstance(p, Tok):
                 out.append(p.text)
