@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("rules", help="list the rules, or print one rule's documentation")
     rp.add_argument("code", nargs="?")
+    rp.add_argument("--write-docs", metavar="DIR", help="write the Markdown rule catalogue to DIR")
 
     sub.add_parser("formats", help="list the formats xencfg reads")
 
@@ -143,6 +144,10 @@ def _lint(args: argparse.Namespace) -> int:
         for m in result.discovery.missing:
             print(f"xencfg: {m}: no such file or directory", file=sys.stderr)
         return EXIT_USAGE
+    for s in result.discovery.skipped:
+        if s.reason == "format not recognised" and s.path in args.paths:
+            print(f"xencfg: {s.path}: format not recognised (name it with --as FORMAT)",
+                  file=sys.stderr)
     files = [f.display for f in result.files]
     if args.verbose:
         for node in result.discovery.nodes:
@@ -160,6 +165,14 @@ def _lint(args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     from . import rules
 
+    if args.write_docs:
+        from pathlib import Path
+
+        from .rules import catalogue
+
+        for path in catalogue.write(Path(args.write_docs)):
+            print(path)
+        return EXIT_OK
     if args.code:
         r = rules.get(args.code)
         if r is None:

@@ -97,6 +97,19 @@ XEN_SKIP_FILES = (
     "*.key",
 )
 
+def files_regex() -> str:
+    """A regex for every path discovery reads (pre-commit's ``files:``; paths relative
+    to the repository root, which is / in a node tree or /etc in etckeeper's)."""
+    import re
+
+    def glob_re(pattern: str) -> str:
+        return re.escape(pattern).replace(r"\*", "[^/]*")
+
+    parts = sorted({glob_re(p) for p, _ in ETC_FILES + ROOT_FILES})
+    parts.append(r"xen/(?!scripts/|auto/)[^/]+(/[^/]+)?")
+    return r"(^|/)(" + "|".join(parts) + r")$"
+
+
 #: Files larger than this are skipped with a finding rather than read.
 MAX_SIZE = 16 * 1024 * 1024
 
