@@ -146,8 +146,10 @@ def _lint(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for s in result.discovery.skipped:
         if s.reason == "format not recognised" and s.path in args.paths:
-            print(f"xencfg: {s.path}: format not recognised (name it with --as FORMAT)",
-                  file=sys.stderr)
+            print(
+                f"xencfg: {s.path}: format not recognised (name it with --as FORMAT)",
+                file=sys.stderr,
+            )
     files = [f.display for f in result.files]
     if args.verbose:
         for node in result.discovery.nodes:

@@ -97,6 +97,7 @@ XEN_SKIP_FILES = (
     "*.key",
 )
 
+
 def files_regex() -> str:
     """A regex for every path discovery reads (pre-commit's ``files:``; paths relative
     to the repository root, which is / in a node tree or /etc in etckeeper's)."""

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from ..errors import ParseError
 from .blocks import Block, Entry
 from .grammar import parse_error, parser
-from .tree import Node, Tok, attach_trivia, walk
+from .tree import MAX_DEPTH, Node, Tok, TooDeep, attach_trivia, walk
 
 D = TypeVar("D", bound=Node)
 
@@ -99,11 +99,29 @@ def parse_with(
     except RecursionError:
         raise ParseError("nesting too deep", path=path) from None
     assert isinstance(root, Node), "the transformer must build a model node"
-    return _finish(root, text)
+    try:
+        return _finish(root, text)
+    except TooDeep as exc:
+        raise too_deep_error(text, path, exc.pos) from None
+
+
+def too_deep_error(text: str, path: str | None, pos: int) -> ParseError:
+    """The error for input nested beyond :data:`~xencfg.syntax.tree.MAX_DEPTH` levels."""
+    from ..errors import caret_snippet
+    from .source import LineIndex
+
+    line, col = LineIndex(text).position(min(pos, len(text)))
+    return ParseError(
+        f"nested more than {MAX_DEPTH} levels deep; no configuration needs that",
+        path=path,
+        line=line,
+        column=col,
+        snippet=caret_snippet(text, line, col),
+    )
 
 
 def _finish(root: Node, text: str) -> Node:
-    attach_trivia(root, text)
+    attach_trivia(root, text)  # raises TooDeep before any other walk can recurse too far
     for node in walk(root):
         node.snap = node.state()
     return root
@@ -114,17 +132,15 @@ def _recover(p: Any, feed: str, text: str, missing: int) -> Node | None:
     file (multipath-tools does), so lint can check the rest; ``None`` if that fails too."""
     try:
         root = p.parse(feed + "}\n" * missing)
+        _drop_beyond(root, len(text))
+        return _finish(root, text)
     except Exception:
         return None
-    _drop_beyond(root, len(text))
-    return _finish(root, text)
 
 
 def _drop_beyond(node: Node, end: int) -> None:
     """Remove the tokens :func:`_recover` added after the end of the real text."""
-    node.cst = [
-        p for p in node.cst or () if not (isinstance(p, Tok) and p.pos >= end)
-    ]
+    node.cst = [p for p in node.cst or () if not (isinstance(p, Tok) and p.pos >= end)]
     for p in node.cst:
         if isinstance(p, Node):
             _drop_beyond(p, end)

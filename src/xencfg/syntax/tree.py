@@ -28,6 +28,20 @@ import attrs
 
 TRIVIA = "TRIVIA"
 
+#: Deepest nesting of model nodes a file may have. Real configuration files
+#: nest a handful of levels; this bound keeps every tree walk far from
+#: Python's recursion limit, so hostile input gets a clear error.
+MAX_DEPTH = 100
+
+
+class TooDeep(Exception):
+    """Raised by :func:`attach_trivia` for nesting beyond :data:`MAX_DEPTH`; ``pos`` is
+    the offset of the node that went too deep."""
+
+    def __init__(self, pos: int) -> None:
+        super().__init__(pos)
+        self.pos = pos
+
 
 @attrs.define(eq=False, slots=True)
 class Tok:
@@ -175,7 +189,7 @@ def attach_trivia(root: Node, text: str) -> None:
     Parsers drop white space and comments (``%ignore``); this puts them back,
     owned as the module docstring says, so that ``render(root) == text``.
     """
-    end = _fill(root, text, 0)
+    end = _fill(root, text, 0, 0)
     pieces = root.cst if root.cst is not None else []
     first = _first_pos(root)
     if first < 0:
@@ -202,8 +216,10 @@ def _prepend_trivia(pieces: list[Piece], gap: str, pos: int) -> None:
     pieces.insert(0, Tok(TRIVIA, gap, pos))
 
 
-def _fill(node: Node, text: str, cursor: int) -> int:
+def _fill(node: Node, text: str, cursor: int, depth: int) -> int:
     """Insert trivia between the significant pieces of ``node``; return the end offset."""
+    if depth > MAX_DEPTH:
+        raise TooDeep(cursor)
     pieces = node.cst
     if not pieces:
         return cursor
@@ -232,7 +248,7 @@ def _fill(node: Node, text: str, cursor: int) -> int:
                 else:
                     out.append(lead_tok)
         started = True
-        cursor = _fill(piece, text, start) if isinstance(piece, Node) else piece.end
+        cursor = _fill(piece, text, start, depth + 1) if isinstance(piece, Node) else piece.end
         out.append(piece)
         prev = piece
     node.cst = out

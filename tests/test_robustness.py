@@ -1,0 +1,95 @@
+"""Hostile and odd input, for every format in xencfg.FORMATS (issue 7).
+
+Each case must give back the exact input or a clear XencfgError — never another
+exception, never a hang. The sample of each format is its first own fixture
+(tests/fixtures/<format>/valid/), so a new format is covered as soon as it has one.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+import xencfg
+from xencfg.syntax.source import decode
+
+
+def _sample(fmt: str) -> str | None:
+    folder = FIXTURES / fmt / "valid"
+    files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return decode(files[0].read_bytes()) if files else None
+
+
+FORMATS_WITH_SAMPLES = [f for f in xencfg.FORMATS if _sample(f) is not None]
+
+
+def _variants(text: str) -> dict[str, str]:
+    lines = text.splitlines(True)
+    return {
+        "bom": "\ufeff" + text,
+        "crlf": text.replace("\n", "\r\n"),
+        "mixed-newlines": "".join(
+            ln.replace("\n", "\r\n") if i % 2 else ln for i, ln in enumerate(lines)
+        ),
+        "no-final-newline": text.rstrip("\n"),
+        "nul-byte": text[: len(text) // 2] + "\x00" + text[len(text) // 2 :],
+        "invalid-utf8": text + decode(b"# \xff\xfe\xc3\n"),
+        "long-line": text + "# " + "x" * 100_000 + "\n",
+        "empty": "",
+        "only-comment": "# nothing here\n",
+        "tabs-and-spaces": text.replace("\t", " \t "),
+    }
+
+
+def test_every_format_has_a_fixture() -> None:
+    missing = [f for f in xencfg.FORMATS if f not in FORMATS_WITH_SAMPLES]
+    assert not missing, f"formats without tests/fixtures/<format>/valid/ samples: {missing}"
+
+
+@pytest.mark.parametrize("fmt", FORMATS_WITH_SAMPLES)
+@pytest.mark.parametrize("case", sorted(_variants("x\n")))
+def test_odd_input_round_trips_or_fails_cleanly(fmt: str, case: str) -> None:
+    text = _variants(_sample(fmt) or "")[case]
+    try:
+        doc = xencfg.loads(text, fmt, path=f"sample.{case}")
+    except xencfg.ParseError as exc:
+        assert exc.line >= 1 and exc.column >= 1 and exc.path == f"sample.{case}"
+        return
+    except xencfg.XencfgError:
+        return
+    assert xencfg.dumps(doc) == text
+
+
+@pytest.mark.parametrize("fmt", FORMATS_WITH_SAMPLES)
+def test_deep_nesting_is_a_clear_error(fmt: str) -> None:
+    for opener, closer in (("a {\n", "}\n"), ("(a ", ")"), ("[", "]"), ("<a>", "</a>")):
+        text = opener * 10_000 + closer * 10_000
+        start = time.perf_counter()
+        try:
+            xencfg.loads(text, fmt)
+        except xencfg.XencfgError:
+            pass
+        assert time.perf_counter() - start < 10
+
+
+def test_deep_braces_name_the_line() -> None:
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.loads("defaults {\n" * 10_000 + "}\n" * 10_000, "multipath")
+    assert "nested more than" in info.value.message
+    assert info.value.line > 1
+
+
+def test_unreadable_and_special_files(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "multipath.conf"
+    os.mkfifo(fifo)
+    with pytest.raises(xencfg.XencfgError):
+        xencfg.load(fifo)  # must not block
+    d = tmp_path / "drbd.conf"
+    d.mkdir()
+    with pytest.raises(xencfg.XencfgError):
+        xencfg.load(d)
