@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from xencfg.discover import ETC_FILES, ROOT_FILES, files_regex
 
 GOOD = "defaults {\n\tuser_friendly_names yes\n}\n"
