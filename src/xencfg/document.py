@@ -24,6 +24,7 @@ class Document(Node):
     format: ClassVar[str] = ""
     #: How new nodes of this format are written.
     style: ClassVar[Style] = Style()
+    nests = False
 
     path: str | None = attrs.field(default=None, eq=False, kw_only=True)
     source: str = attrs.field(default="", eq=False, repr=False, kw_only=True)

@@ -97,6 +97,8 @@ class Node:
 
     #: Which child list holds the node's children, for the generic helpers.
     children_field: ClassVar[str | None] = None
+    #: Whether children sit one indentation level deeper (a block) or not (a document).
+    nests: ClassVar[bool] = True
 
     # -- hooks ---------------------------------------------------------
     def state(self) -> Any:
@@ -280,7 +282,7 @@ def _child_indent(node: Node, own_indent: str, style: Style) -> str:
             ind = _indent_before(child.cst)
             if ind is not None:
                 return ind
-    return own_indent + style.indent
+    return own_indent + style.indent if node.nests else own_indent
 
 
 def _emit_new(child: Node, indent: str, style: Style, out: list[str]) -> None:
