@@ -72,6 +72,21 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("formats", help="list the formats xencfg reads")
 
+    gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
+    gp.add_argument("paths", nargs="+", metavar="PATH")
+    gp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
+    gp.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here; .svg/.png are rendered with Graphviz (default: DOT on stdout)",
+    )
+    gp.add_argument(
+        "--format",
+        choices=("dot", "svg", "png"),
+        help="output format (default: from the -o extension, else dot)",
+    )
+
     cp = sub.add_parser("cib", help="validate or convert CIB files")
     csub = cp.add_subparsers(dest="cib_command", metavar="ACTION")
     cv = csub.add_parser("validate", help="validate against crm.dtd / the pacemaker-1.0 schema")
@@ -101,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         if args.command == "formats":
             return _formats()
+        if args.command == "graph":
+            return _graph(args)
         if args.command == "cib":
             return _cib(args)
     except XencfgError as exc:
@@ -124,17 +141,46 @@ def _split(values: list[str]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
-def _lint(args: argparse.Namespace) -> int:
-    from . import config, lint, report
-
-    _, settings = config.find()
+def _nodes(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    """The paths to read and the node names given with ``--node NAME=PATH``."""
     names: dict[str, str] = {}
     for spec in args.node:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
             raise XencfgError(f"--node wants NAME=PATH, got {spec!r}")
         names[path] = name
-    paths = list(args.paths) + [p for p in names if p not in args.paths]
+    return list(args.paths) + [p for p in names if p not in args.paths], names
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import graph, lint
+
+    paths, names = _nodes(args)
+    result = lint.run(paths, names=names)
+    if result.discovery.missing:
+        raise XencfgError(f"{result.discovery.missing[0]}: no such file or directory")
+    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "dot")
+    if fmt not in ("dot", "gv", "svg", "png"):
+        raise XencfgError(f"cannot write a graph as {fmt!r}: use .dot, .svg or .png")
+    dot = graph.to_dot(graph.build(result.cluster, result.findings))
+    data = dot.encode() if fmt in ("dot", "gv") else graph.render(dot, fmt)
+    if args.output:
+        from .writer import write_atomic
+
+        write_atomic(args.output, data, mode=0o644)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from . import config, lint, report
+
+    _, settings = config.find()
+    paths, names = _nodes(args)
     select = _split(args.select) or list(settings.get("select", []))
     ignore = _split(args.ignore) or list(settings.get("ignore", []))
     strict = args.strict or bool(settings.get("strict", False))
