@@ -131,9 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parse(args: argparse.Namespace) -> int:
     from . import api
+    from .secrets import redact
 
     doc = api.load(args.file, args.format)
-    print(json.dumps(doc.to_dict(show_secrets=args.show_secrets), indent=2, default=str))
+    text = json.dumps(doc.to_dict(show_secrets=args.show_secrets), indent=2, default=str)
+    print(text if args.show_secrets else redact(text, doc.secrets()))
     return EXIT_OK
 
 
@@ -164,7 +166,9 @@ def _graph(args: argparse.Namespace) -> int:
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "dot")
     if fmt not in ("dot", "gv", "svg", "png"):
         raise XencfgError(f"cannot write a graph as {fmt!r}: use .dot, .svg or .png")
-    dot = graph.to_dot(graph.build(result.cluster, result.findings))
+    from .secrets import redact
+
+    dot = redact(graph.to_dot(graph.build(result.cluster, result.findings)), result.secrets)
     data = dot.encode() if fmt in ("dot", "gv") else graph.render(dot, fmt)
     if args.output:
         from .writer import write_atomic
@@ -204,7 +208,12 @@ def _lint(args: argparse.Namespace) -> int:
             print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
         for s in result.discovery.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
-    sys.stdout.write(report.render(result.findings, files, fmt))
+    text = report.render(result.findings, files, fmt)
+    if not args.show_secrets:
+        from .secrets import redact
+
+        text = redact(text, result.secrets)
+    sys.stdout.write(text)
     if fmt == "text":
         print(report.summary(result.findings, len(files)), file=sys.stderr)
     return result.exit_code(strict)

@@ -36,6 +36,10 @@ class Document(Node):
         """The document's text: the source where untouched, edits spliced in."""
         return render(self, self.style)
 
+    def secrets(self) -> list[str]:
+        """Secret values in this document (keys, passwords), to be masked in every output."""
+        return []
+
     def render_canonical(self, indent: str, style: Style) -> str:
         """A document built in code: its children, one after the other."""
         return "".join(style.render_node(c, indent) for c in self.child_nodes())

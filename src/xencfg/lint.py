@@ -32,6 +32,11 @@ class LintResult:
     cluster: Cluster
 
     @property
+    def secrets(self) -> set[str]:
+        """Every secret value of every document read, for :func:`xencfg.secrets.redact`."""
+        return {s for item in self.cluster.loaded for s in item.doc.secrets()}
+
+    @property
     def files(self) -> list[SourceFile]:
         return list(self.discovery.files())
 
