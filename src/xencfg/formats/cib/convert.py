@@ -255,6 +255,8 @@ class _Converter:
         self.renamed: dict[str, str] = {}
         self.in_status = False
         self.made: dict[Any, Any] = {}
+        self.resource_ids: set[str] = set()
+        self.clone_ids: set[str] = set()
         self.added: list[Any] = []
 
     # -- reporting
@@ -288,6 +290,11 @@ class _Converter:
             old = el.get("id")
             if old is None:
                 continue
+            self.resource_ids.add(old)
+            if el.tag in ("clone", "master_slave") or any(
+                a.tag in ("clone", "master_slave") for a in el.iterancestors()
+            ):
+                self.clone_ids.add(old)  # its instances are called id:N
             new = old if _valid_id(old) else self.sanitise(old, el.tag)
             if new in self.used:
                 new = self.unique(new)
@@ -671,7 +678,38 @@ class _Converter:
     def ref(self, src: Any, value: str) -> str:
         return self.renamed.get(value, value)
 
+    def unrepresentable(self, src: Any) -> str | None:
+        """Why constraint SRC cannot be written in 1.0 (an instance or a pseudo action)."""
+        for name in ("from", "to", "rsc"):
+            value = src.get(name)
+            if value and value not in self.resource_ids and ":" in value:
+                base = value.rsplit(":", 1)[0]
+                if base in self.clone_ids:
+                    return f"{name}={value!r} names one instance of the cloned {base!r}"
+        if src.tag == "rsc_order":
+            for name in ("action", "to_action"):
+                value = src.get(name)
+                if value is not None and value not in ("start", "stop", "promote", "demote"):
+                    return f"{name}={value!r} is an internal action"
+        return None
+
+    def comment_out(self, src: Any, parent: Any, reason: str) -> bool:
+        copy = etree.fromstring(etree.tostring(src, with_tail=False))
+        parent.append(etree.Comment(" " + _comment_safe(etree.tostring(copy, encoding="unicode")) + " "))
+        self.note(
+            "comment-out",
+            src,
+            f"constraint kept only as an XML comment: {reason}",
+            "Pacemaker 1.0 constraints can name whole resources and start/stop/promote/demote "
+            "only; rewrite it by hand",
+        )
+        return True
+
     def el_rsc_order(self, src: Any, parent: Any) -> None:
+        reason = self.unrepresentable(src)
+        if reason:
+            self.comment_out(src, parent, reason)
+            return
         out = etree.SubElement(parent, "rsc_order")
         self.keep_id(src, out)
         get = src.get
@@ -707,6 +745,10 @@ class _Converter:
         self.constraint_children(src, out)
 
     def el_rsc_colocation(self, src: Any, parent: Any) -> None:
+        reason = self.unrepresentable(src)
+        if reason:
+            self.comment_out(src, parent, reason)
+            return
         out = etree.SubElement(parent, "rsc_colocation")
         self.keep_id(src, out)
         get = src.get
@@ -737,6 +779,10 @@ class _Converter:
         self.constraint_children(src, out)
 
     def el_rsc_location(self, src: Any, parent: Any) -> None:
+        reason = self.unrepresentable(src)
+        if reason:
+            self.comment_out(src, parent, reason)
+            return
         out = etree.SubElement(parent, "rsc_location")
         self.keep_id(src, out)
         if src.get("description") is not None:
