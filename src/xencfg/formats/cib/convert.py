@@ -156,6 +156,16 @@ SECTION_OF = {
     "rsc_colocation": "constraints",
     "node_state": "status",
 }
+#: pieces of a resource or set that administrators keep as snippets to apply with ``cibadmin -M``
+LOOSE = frozenset(
+    {"nvpair", "op", "operations", "instance_attributes", "meta_attributes", "attributes", "rule",
+     "expression", "date_expression"}
+)
+#: heartbeat resource options, which 1.0 reads as meta attributes spelled with dashes
+META_NAMES = frozenset(
+    {"is_managed", "multiple_active", "restart_type", "resource_failure_stickiness", "priority",
+     "notify", "ordered", "interleave", "collocated", *META_COPIES}
+)
 SECTIONS = ("crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults")
 
 _NCNAME_BAD = re.compile(r"[^\w.\-]", re.UNICODE)
@@ -569,6 +579,32 @@ class _Converter:
         for extra in set(src.attrib) - {"id", "name", "value"}:
             self.note("drop-attribute", src, f"dropped {extra}", "nvpairs have id/name/value only")
         return nv
+
+    def loose(self, src: Any, parent: Any) -> None:
+        """A snippet outside any CIB context: a lone nvpair keeps its id (it names the
+        nvpair to modify) and a heartbeat resource option becomes its 1.0 meta spelling."""
+        if src.tag == "attributes":
+            for nv in src.iter("nvpair"):
+                self.loose(nv, parent)
+            return
+        if src.tag != "nvpair":
+            self.node(src, parent)
+            return
+        name = src.get("name", "")
+        if name in META_NAMES:
+            new = name.replace("_", "-")
+            why = "a resource option: Pacemaker 1.0 reads it as a meta attribute with dashes"
+        else:
+            new = OPTION_NAMES.get(name, name)
+            why = "renamed cluster option"
+        out = etree.SubElement(parent, "nvpair")
+        self.keep_id(src, out)
+        out.set("name", new)
+        if src.get("value") is not None:
+            out.set("value", src.get("value"))
+        if new != name:
+            self.note("rename-option", src, f"{name} -> {new}", why)
+        self.made[src] = out
 
     # -- resources
     def resource(self, src: Any, parent: Any) -> Any:
@@ -1007,6 +1043,8 @@ def _wrap(roots: list[Any]) -> tuple[Any, list[Any]]:
                 conf.replace(old, node)
             else:
                 conf.append(node)
+        elif tag in LOOSE:
+            pass  # converted on its own, see _Converter.loose
         elif tag in SECTION_OF:
             section = SECTION_OF[tag]
             (status if section == "status" else conf.find(section)).append(node)
@@ -1063,6 +1101,10 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool) -> Conversion:
     conv.node(cib, holder)
     new_cib = holder[0]
     out_nodes: list[Any] = []
+    loose = etree.Element("holder")
+    for node in nodes:
+        if isinstance(node.tag, str) and node.tag in LOOSE:
+            conv.loose(node, loose)
     for node in nodes:
         if isinstance(node, etree._Comment):
             out_nodes.append(etree.Comment(node.text))
@@ -1071,4 +1113,6 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool) -> Conversion:
     out_nodes.extend(conv.added)  # rsc_defaults/op_defaults made by the 1.1 step
     del new_cib
     body = _render(out_nodes)
-    return Conversion(body, conv.changes, fragment=True)
+    # rewrites of the throw-away skeleton (no source line) are not the user's business
+    changes = [c for c in conv.changes if c.line is not None or c.kind == "pacemaker-1.1"]
+    return Conversion(body, changes, fragment=True)
