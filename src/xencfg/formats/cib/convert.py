@@ -1088,6 +1088,8 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool) -> Conversion:
     conv = _Converter(fragment=not is_cib, pacemaker11=pacemaker11)
     if not elements:
         raise ParseError("no XML element found", path=path, expected="a CIB or a CIB fragment")
+    if is_cib and elements[0].get("validate-with", "").startswith("pacemaker-1"):
+        return _already_10(text, elements[0], conv)
     if is_cib:
         holder = etree.Element("holder")
         for node in nodes:
@@ -1116,3 +1118,15 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool) -> Conversion:
     # rewrites of the throw-away skeleton (no source line) are not the user's business
     changes = [c for c in conv.changes if c.line is not None or c.kind == "pacemaker-1.1"]
     return Conversion(body, changes, fragment=True)
+
+
+def _already_10(text: str, cib: Any, conv: _Converter) -> Conversion:
+    """A CIB that already says pacemaker-1.x is left alone (only the optional 1.1 step)."""
+    conf = cib.find("configuration")
+    if not conv.pacemaker11 or conf is None:
+        return Conversion(text, [])
+    conv.used = {str(e.get("id")) for e in cib.iter() if isinstance(e.tag, str) and e.get("id")}
+    Pacemaker11(conv).apply(conf)
+    if not conv.changes:
+        return Conversion(text, [])
+    return Conversion(_render([cib]), conv.changes)
