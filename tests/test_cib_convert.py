@@ -16,11 +16,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from conftest import SHARED, shared_files, shared_path
 from xencfg.errors import ParseError, XencfgError
 from xencfg.formats.cib.convert import Change, Conversion, convert, migration_threshold
 
@@ -70,7 +70,9 @@ def hb2_inputs() -> list[tuple[Path, Path]]:
     for path in shared_files("corpus", "cib-hb2"):
         if path.name in ("MANIFEST.tsv", "REPORT.md"):
             continue
-        pairs.append((path, path.parents[2] / "oracle/cib/upgraded/corpus" / f"{path.name}.upgraded.xml"))
+        pairs.append(
+            (path, path.parents[2] / "oracle/cib/upgraded/corpus" / f"{path.name}.upgraded.xml")
+        )
     valid = []
     for src, up in pairs:
         try:
@@ -108,17 +110,23 @@ def structure_diff(ours: etree._Element, theirs: etree._Element, where: str = ""
     kb = [c for c in theirs if isinstance(c.tag, str)]
     if [c.tag for c in ka] != [c.tag for c in kb]:
         return [*out, f"{here}: children {[c.tag for c in ka]} vs {[c.tag for c in kb]}"]
-    for x, y in zip(ka, kb):
+    for x, y in zip(ka, kb, strict=True):
         out += structure_diff(x, y, here)
     return out
 
 
 def wrap10(text: str) -> etree._ElementTree:
     """A converted fragment placed into a minimal pacemaker-1.0 CIB (like oracle.py wrap)."""
-    section_of = {"cluster_property_set": "crm_config", "primitive": "resources",
-                  "group": "resources", "clone": "resources", "master": "resources",
-                  "rsc_location": "constraints", "rsc_order": "constraints",
-                  "rsc_colocation": "constraints"}
+    section_of = {
+        "cluster_property_set": "crm_config",
+        "primitive": "resources",
+        "group": "resources",
+        "clone": "resources",
+        "master": "resources",
+        "rsc_location": "constraints",
+        "rsc_order": "constraints",
+        "rsc_colocation": "constraints",
+    }
     cib = etree.fromstring(
         '<cib admin_epoch="0" epoch="0" num_updates="0" validate-with="pacemaker-1.0">'
         "<configuration><crm_config/><nodes/><resources/><constraints/></configuration>"
@@ -145,6 +153,7 @@ def rng_errors(tree: etree._ElementTree, *, dangling_ok: bool = False) -> list[s
 
 # ------------------------------------------------------------- the oracle
 
+
 @pytest.mark.shared
 @pytest.mark.parametrize("src,upgraded", _inputs(), ids=lambda p: p.name)
 def test_equals_upgrade06(src: Path, upgraded: Path) -> None:
@@ -169,7 +178,9 @@ def test_dtd_valid_inputs_found() -> None:
 @pytest.mark.shared
 @pytest.mark.parametrize("pacemaker11", [False, True])
 @pytest.mark.parametrize("src,upgraded", _inputs(), ids=lambda p: p.name)
-def test_output_validates_against_pacemaker10_rng(src: Path, upgraded: Path, pacemaker11: bool) -> None:
+def test_output_validates_against_pacemaker10_rng(
+    src: Path, upgraded: Path, pacemaker11: bool
+) -> None:
     conv = convert(read(src), path=str(src), pacemaker11=pacemaker11)
     tree = etree.ElementTree(etree.fromstring(conv.text.encode(), SAFE))
     assert rng_errors(tree) == []
@@ -189,9 +200,12 @@ def test_deterministic_and_readable_ids() -> None:
 
 # ------------------------------------------------------------- seeds
 
+
 def seed_fragments() -> list[Path]:
     files = shared_files("seed-examples", pattern="*.xml")
-    return [p for p in files if p.parent.name in ("cib", "snippets") and p.name != "ilo-v1-snippet.xml"]
+    return [
+        p for p in files if p.parent.name in ("cib", "snippets") and p.name != "ilo-v1-snippet.xml"
+    ]
 
 
 @pytest.mark.shared
@@ -199,8 +213,11 @@ def seed_fragments() -> list[Path]:
 def test_seed_fragment_converts_and_validates(path: Path) -> None:
     conv = convert(read(path), path=str(path))
     roots = [c for c in etree.fromstring(f"<x>{conv.text}</x>", SAFE) if isinstance(c.tag, str)]
-    source = [c for c in etree.fromstring(f"<x>{re.sub(r'<[?]xml[^>]*>', '', read(path))}</x>", SAFE)
-              if isinstance(c.tag, str)]
+    source = [
+        c
+        for c in etree.fromstring(f"<x>{re.sub(r'<[?]xml[^>]*>', '', read(path))}</x>", SAFE)
+        if isinstance(c.tag, str)
+    ]
     assert [r.tag for r in roots] == [
         "master" if s.tag == "master_slave" else s.tag for s in source
     ]
@@ -213,7 +230,9 @@ def test_seed_fragment_converts_and_validates(path: Path) -> None:
 
 @pytest.mark.shared
 def test_seed_s001_bootstrap() -> None:
-    conv = convert(read(shared_path("seed-examples", "s001-drbd-heartbeat", "cib", "bootstrap.xml")))
+    conv = convert(
+        read(shared_path("seed-examples", "s001-drbd-heartbeat", "cib", "bootstrap.xml"))
+    )
     root = etree.fromstring(conv.text.encode(), SAFE)
     names = [nv.get("name") for nv in root.iter("nvpair")]
     assert "stonith-enabled" not in names or names.count("stonith-enabled") == 1
@@ -299,6 +318,7 @@ def test_crm_verify_on_seeds(path: Path, tmp_path: Path) -> None:
 
 # ------------------------------------------------------------- rules, one by one
 
+
 def cib(configuration: str, status: str = "") -> str:
     return (
         '<cib admin_epoch="0" epoch="1" num_updates="2">\n'
@@ -321,8 +341,15 @@ OP_DISABLED = (
 
 @pytest.mark.parametrize(
     "value,enabled",
-    [("yes", "false"), ("1", "false"), ("true", "false"), ("TRUE", "false"),
-     ("false", "true"), ("no", "true"), ("0", "true")],
+    [
+        ("yes", "false"),
+        ("1", "false"),
+        ("true", "false"),
+        ("TRUE", "false"),
+        ("false", "true"),
+        ("no", "true"),
+        ("0", "true"),
+    ],
 )
 def test_disabled_becomes_inverted_enabled(value: str, enabled: str) -> None:
     root, conv = conv_root(cib(OP_DISABLED.format(value)))
@@ -332,23 +359,27 @@ def test_disabled_becomes_inverted_enabled(value: str, enabled: str) -> None:
 
 
 def test_nvpairs_outside_attributes_are_kept() -> None:
-    root, _ = conv_root(cib(
-        '<crm_config><cluster_property_set id="o"><nvpair id="a" name="no_quorum_policy" '
-        'value="ignore"/><attributes><nvpair id="b" name="symmetric_cluster" value="true"/>'
-        "</attributes></cluster_property_set></crm_config><nodes/><resources/><constraints/>"
-    ))
+    root, _ = conv_root(
+        cib(
+            '<crm_config><cluster_property_set id="o"><nvpair id="a" name="no_quorum_policy" '
+            'value="ignore"/><attributes><nvpair id="b" name="symmetric_cluster" value="true"/>'
+            "</attributes></cluster_property_set></crm_config><nodes/><resources/><constraints/>"
+        )
+    )
     names = [(nv.get("name"), nv.get("value")) for nv in root.find(".//cluster_property_set")]
     assert names == [("no-quorum-policy", "ignore"), ("symmetric-cluster", "true")]
 
 
 def test_option_names_match_exactly_not_by_substring() -> None:
-    root, _ = conv_root(cib(
-        '<crm_config><cluster_property_set id="o"><attributes>'
-        '<nvpair id="a" name="my_default_resource_stickiness" value="1"/>'
-        '<nvpair id="b" name="transition_idle_timeout" value="60s"/>'
-        '<nvpair id="c" name="stonith_enabled" value="true"/>'
-        "</attributes></cluster_property_set></crm_config><nodes/><resources/><constraints/>"
-    ))
+    root, _ = conv_root(
+        cib(
+            '<crm_config><cluster_property_set id="o"><attributes>'
+            '<nvpair id="a" name="my_default_resource_stickiness" value="1"/>'
+            '<nvpair id="b" name="transition_idle_timeout" value="60s"/>'
+            '<nvpair id="c" name="stonith_enabled" value="true"/>'
+            "</attributes></cluster_property_set></crm_config><nodes/><resources/><constraints/>"
+        )
+    )
     names = [nv.get("name") for nv in root.iter("nvpair")]
     assert names == ["my_default_resource_stickiness", "cluster-delay", "stonith-enabled"]
 
@@ -358,49 +389,82 @@ def test_stonith_disabled_made_explicit_only_when_absent() -> None:
     nv = root.find(".//crm_config/cluster_property_set/nvpair")
     assert (nv.get("name"), nv.get("value")) == ("stonith-enabled", "false")
     assert "add-option" in [c.kind for c in conv.changes]
-    root, _ = conv_root(cib(
-        '<crm_config><cluster_property_set id="o"><attributes><nvpair id="s" '
-        'name="stonith-enabled" value="true"/></attributes></cluster_property_set></crm_config>'
-        "<nodes/><resources/><constraints/>"
-    ))
+    root, _ = conv_root(
+        cib(
+            '<crm_config><cluster_property_set id="o"><attributes><nvpair id="s" '
+            'name="stonith-enabled" value="true"/></attributes></cluster_property_set></crm_config>'
+            "<nodes/><resources/><constraints/>"
+        )
+    )
     assert [nv.get("value") for nv in root.iter("nvpair")] == ["true"]
 
 
 @pytest.mark.parametrize(
     "attrs,expected",
     [
-        ('from="a" to="b" score="0"',
-         {"first": "b", "then": "a", "then-action": "start", "first-action": "start", "score": "0"}),
-        ('from="a" action="stop" type="after" to="b" to_action="promote" score="infinity"',
-         {"first": "b", "then": "a", "then-action": "stop", "first-action": "promote",
-          "score": "INFINITY"}),
-        ('from="a" action="start" type="before" to="b" to_action="demote" score="100.9"',
-         {"first-action": "start", "first": "a", "then": "b", "then-action": "demote",
-          "score": "100"}),
+        (
+            'from="a" to="b" score="0"',
+            {
+                "first": "b",
+                "then": "a",
+                "then-action": "start",
+                "first-action": "start",
+                "score": "0",
+            },
+        ),
+        (
+            'from="a" action="stop" type="after" to="b" to_action="promote" score="infinity"',
+            {
+                "first": "b",
+                "then": "a",
+                "then-action": "stop",
+                "first-action": "promote",
+                "score": "INFINITY",
+            },
+        ),
+        (
+            'from="a" action="start" type="before" to="b" to_action="demote" score="100.9"',
+            {
+                "first-action": "start",
+                "first": "a",
+                "then": "b",
+                "then-action": "demote",
+                "score": "100",
+            },
+        ),
     ],
 )
 def test_rsc_order_direction(attrs: str, expected: dict[str, str]) -> None:
-    root, _ = conv_root(cib(
-        '<crm_config/><nodes/><resources><primitive id="a" class="ocf" provider="heartbeat" '
-        'type="Dummy"/><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/>'
-        f'</resources><constraints><rsc_order id="o" {attrs}/></constraints>'
-    ))
+    root, _ = conv_root(
+        cib(
+            '<crm_config/><nodes/><resources><primitive id="a" class="ocf" provider="heartbeat" '
+            'type="Dummy"/><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/>'
+            f'</resources><constraints><rsc_order id="o" {attrs}/></constraints>'
+        )
+    )
     order = dict(root.find(".//rsc_order").attrib)
     assert order.pop("id") == "o"
     assert order == expected
 
 
 def test_colocation_and_renamed_references() -> None:
-    root, conv = conv_root(cib(
-        '<crm_config/><nodes/><resources><group id="g:1"><primitive id="p" class="lsb" '
-        'type="x" provider="ignored"/></group><master_slave id="ms"><primitive id="d" '
-        'class="ocf" provider="heartbeat" type="drbd"/></master_slave></resources>'
-        '<constraints><rsc_colocation id="c:1" from="g:1" to="ms" to_role="master" '
-        'symmetrical="true" score="-infinity"/></constraints>'
-    ))
+    root, conv = conv_root(
+        cib(
+            '<crm_config/><nodes/><resources><group id="g:1"><primitive id="p" class="lsb" '
+            'type="x" provider="ignored"/></group><master_slave id="ms"><primitive id="d" '
+            'class="ocf" provider="heartbeat" type="drbd"/></master_slave></resources>'
+            '<constraints><rsc_colocation id="c:1" from="g:1" to="ms" to_role="master" '
+            'symmetrical="true" score="-infinity"/></constraints>'
+        )
+    )
     colo = root.find(".//rsc_colocation")
-    assert dict(colo.attrib) == {"id": "c-1", "rsc": "g-1", "with-rsc": "ms",
-                                 "with-rsc-role": "Master", "score": "-INFINITY"}
+    assert dict(colo.attrib) == {
+        "id": "c-1",
+        "rsc": "g-1",
+        "with-rsc": "ms",
+        "with-rsc-role": "Master",
+        "score": "-INFINITY",
+    }
     assert root.find(".//group").get("id") == "g-1"
     assert root.find(".//group/meta_attributes").get("id") == "group-g-1.meta"
     assert root.find(".//primitive").get("provider") is None
@@ -410,36 +474,48 @@ def test_colocation_and_renamed_references() -> None:
 
 
 def test_resource_attributes_and_instance_meta_names_go_to_meta() -> None:
-    root, conv = conv_root(cib(
-        '<crm_config/><nodes/><resources><clone id="c" notify="true" globally_unique="false">'
-        '<instance_attributes id="i"><attributes><nvpair id="n1" name="clone_max" value="2"/>'
-        '<nvpair id="n2" name="foo" value="bar"/></attributes></instance_attributes>'
-        '<primitive id="p" class="ocf" provider="heartbeat" type="Dummy" is_managed="false">'
-        '<instance_attributes id="i2"><attributes><nvpair id="n3" name="target_role" '
-        'value="stopped"/></attributes></instance_attributes></primitive></clone></resources>'
-        "<constraints/>"
-    ))
-    meta = {nv.get("name"): nv.get("value") for nv in root.find("./configuration/resources/clone/meta_attributes")}
+    root, conv = conv_root(
+        cib(
+            '<crm_config/><nodes/><resources><clone id="c" notify="true" globally_unique="false">'
+            '<instance_attributes id="i"><attributes><nvpair id="n1" name="clone_max" value="2"/>'
+            '<nvpair id="n2" name="foo" value="bar"/></attributes></instance_attributes>'
+            '<primitive id="p" class="ocf" provider="heartbeat" type="Dummy" is_managed="false">'
+            '<instance_attributes id="i2"><attributes><nvpair id="n3" name="target_role" '
+            'value="stopped"/></attributes></instance_attributes></primitive></clone></resources>'
+            "<constraints/>"
+        )
+    )
+    meta = {
+        nv.get("name"): nv.get("value")
+        for nv in root.find("./configuration/resources/clone/meta_attributes")
+    }
     assert meta == {"notify": "true", "globally-unique": "false", "clone-max": "2"}
     pmeta = root.find(".//primitive/meta_attributes")
     assert [(nv.get("name"), nv.get("value")) for nv in pmeta] == [
-        ("is-managed", "false"), ("target-role", "stopped")]
+        ("is-managed", "false"),
+        ("target-role", "stopped"),
+    ]
     # the primitive keeps its instance copy (upgrade06 does too); the clone's set is gone
     assert root.find("./configuration/resources/clone/instance_attributes") is None
     assert any("foo" in c.what and c.kind == "drop-element" for c in conv.changes)
 
 
 def test_rules_locations_lifetimes() -> None:
-    root, conv = conv_root(cib(
-        '<crm_config/><nodes/><resources><primitive id="p" class="ocf" provider="heartbeat" '
-        'type="Dummy"/></resources><constraints>'
-        '<rsc_location id="l" rsc="p" description="prefer \u00e9 -- node1">'
-        '<lifetime id="lt"><rule id="lr"><date_expression id="d" start="2008-01-01" end="2009-01-01"/></rule>'
-        '</lifetime><rule id="1rule" boolean_op="or"/></rsc_location></constraints>'
-    ))
+    root, conv = conv_root(
+        cib(
+            '<crm_config/><nodes/><resources><primitive id="p" class="ocf" provider="heartbeat" '
+            'type="Dummy"/></resources><constraints>'
+            '<rsc_location id="l" rsc="p" description="prefer \u00e9 -- node1">'
+            '<lifetime id="lt"><rule id="lr"><date_expression id="d" start="2008-01-01" end="2009-01-01"/></rule>'
+            '</lifetime><rule id="1rule" boolean_op="or"/></rsc_location></constraints>'
+        )
+    )
     loc = root.find(".//rsc_location")
     assert [c.tag if isinstance(c.tag, str) else "comment" for c in loc] == [
-        "comment", "rule", "lifetime"]
+        "comment",
+        "rule",
+        "lifetime",
+    ]
     rule = loc.find("rule")
     assert rule.get("id") == "rule-1rule" and rule.get("score") == "0"
     assert rule.get("boolean-op") == "or"
@@ -452,24 +528,31 @@ def test_rules_locations_lifetimes() -> None:
 
 def test_comments_are_kept() -> None:
     text = "<!-- top -->\n" + cib("<!-- in conf --><crm_config/><nodes/><resources/><constraints/>")
-    root, conv = conv_root(text)
+    _, conv = conv_root(text)
     assert "<!-- top -->" in conv.text and "<!-- in conf -->" in conv.text
 
 
 def test_cib_attributes() -> None:
-    root, conv = conv_root(
+    root, _ = conv_root(
         '<cib generated="true" admin_epoch="1" epoch="2" num_updates="3" have_quorum="true" '
         'dc_uuid="abc" ccm_transition="4"><configuration><crm_config/><nodes/><resources/>'
         "<constraints/></configuration><status/></cib>"
     )
-    assert dict(root.attrib) == {"admin_epoch": "1", "epoch": "2", "num_updates": "3",
-                                 "dc-uuid": "abc", "have-quorum": "true",
-                                 "remote-tls-port": "0", "validate-with": "pacemaker-1.0"}
+    assert dict(root.attrib) == {
+        "admin_epoch": "1",
+        "epoch": "2",
+        "num_updates": "3",
+        "dc-uuid": "abc",
+        "have-quorum": "true",
+        "remote-tls-port": "0",
+        "validate-with": "pacemaker-1.0",
+    }
 
 
 def test_pacemaker_10_cib_is_left_alone() -> None:
     text = cib("<crm_config/><nodes/><resources/><constraints/>").replace(
-        "<cib ", '<cib validate-with="pacemaker-1.0" ')
+        "<cib ", '<cib validate-with="pacemaker-1.0" '
+    )
     conv = convert(text)
     assert conv.text == text and not conv.changed
 
@@ -485,28 +568,43 @@ def test_pacemaker11_step() -> None:
     plain, _ = conv_root(text)
     assert plain.find(".//rsc_defaults") is None  # off by default
     root, conv = conv_root(text, pacemaker11=True)
-    defaults = {nv.get("name"): nv.get("value") for nv in root.find(".//rsc_defaults/meta_attributes")}
+    defaults = {
+        nv.get("name"): nv.get("value") for nv in root.find(".//rsc_defaults/meta_attributes")
+    }
     assert defaults == {"resource-stickiness": "100", "migration-threshold": "4"}
-    assert [nv.get("name") for nv in root.find(".//crm_config").iter("nvpair")] == ["stonith-enabled"]
+    assert [nv.get("name") for nv in root.find(".//crm_config").iter("nvpair")] == [
+        "stonith-enabled"
+    ]
     assert any("migration-threshold" in c.what and "failures" in c.why for c in conv.changes)
     assert rng_errors(etree.ElementTree(root)) == []
 
 
 @pytest.mark.parametrize(
     "stick,fail,expected",
-    [("100", "-30", "4"), ("0", "-INFINITY", "1"), ("0", "-1", "1"), ("INFINITY", "-5", None),
-     ("10", "0", None), ("10", "5", None), ("50", "-50", "2")],
+    [
+        ("100", "-30", "4"),
+        ("0", "-INFINITY", "1"),
+        ("0", "-1", "1"),
+        ("INFINITY", "-5", None),
+        ("10", "0", None),
+        ("10", "5", None),
+        ("50", "-50", "2"),
+    ],
 )
 def test_migration_threshold(stick: str, fail: str, expected: str | None) -> None:
     assert migration_threshold(stick, fail) == expected
 
 
 def test_fragment_forms() -> None:
-    conv = convert('<?xml version="1.0"?>\n<resources><primitive id="p" class="heartbeat" '
-                   'type="drbddisk" provider="heartbeat"/></resources>\n')
+    conv = convert(
+        '<?xml version="1.0"?>\n<resources><primitive id="p" class="heartbeat" '
+        'type="drbddisk" provider="heartbeat"/></resources>\n'
+    )
     assert conv.fragment and conv.text.startswith("<resources>")
     assert "provider" not in conv.text and "stonith" not in conv.text
-    two = convert('<rsc_order id="a" from="x" to="y"/>\n<!-- c -->\n<rsc_order id="b" from="y" to="z"/>')
+    two = convert(
+        '<rsc_order id="a" from="x" to="y"/>\n<!-- c -->\n<rsc_order id="b" from="y" to="z"/>'
+    )
     assert two.text.count("<rsc_order") == 2 and "<!-- c -->" in two.text
 
 
@@ -514,8 +612,14 @@ def test_change_records() -> None:
     conv = convert('<rsc_order id="a" from="x" to="y"/>', path="f.xml")
     change = conv.changes[0]
     assert isinstance(change, Change)
-    assert change.to_dict() == {"kind": "order", "element": "rsc_order", "id": "a", "line": 1,
-                                "what": change.what, "why": change.why}
+    assert change.to_dict() == {
+        "kind": "order",
+        "element": "rsc_order",
+        "id": "a",
+        "line": 1,
+        "what": change.what,
+        "why": change.why,
+    }
     data = conv.to_dict()
     assert data["changed"] is True and data["changes"][0]["kind"] == "order"
     assert "line 1" in str(change)
@@ -523,8 +627,12 @@ def test_change_records() -> None:
 
 @pytest.mark.parametrize(
     "text,line",
-    [("<cib>\n<configuration>\n</cib>", 3), ("", 1), ("<a x='1' x='2'/>", 1),
-     ("<primitive id='p'>\n\n<bogus", 3)],
+    [
+        ("<cib>\n<configuration>\n</cib>", 3),
+        ("", 1),
+        ("<a x='1' x='2'/>", 1),
+        ("<primitive id='p'>\n\n<bogus", 3),
+    ],
 )
 def test_malformed_xml_is_a_parse_error(text: str, line: int) -> None:
     with pytest.raises(ParseError) as info:
@@ -535,14 +643,17 @@ def test_malformed_xml_is_a_parse_error(text: str, line: int) -> None:
 def test_unknown_fragment_and_entities_refused() -> None:
     with pytest.raises(XencfgError):
         convert("<bogus/>")
-    hostile = ('<!DOCTYPE cib [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-               "<cib admin_epoch='0' epoch='0' num_updates='0'><configuration><crm_config/>"
-               "<nodes/><resources>&x;</resources><constraints/></configuration></cib>")
+    hostile = (
+        '<!DOCTYPE cib [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<cib admin_epoch='0' epoch='0' num_updates='0'><configuration><crm_config/>"
+        "<nodes/><resources>&x;</resources><constraints/></configuration></cib>"
+    )
     with pytest.raises(XencfgError):
         convert(hostile)
 
 
 # ------------------------------------------------------------- hypothesis
+
 
 @cache
 def _mutation_sources() -> list[str]:
@@ -560,10 +671,31 @@ def test_mutations_never_raise_anything_but_xencfg_error(data: st.DataObject) ->
     text = data.draw(st.sampled_from(sources))
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, min(len(text), start + 40)))
-    insert = data.draw(st.sampled_from(
-        ["", "<", ">", '"', ":", "1", "_", "<attributes>", "</attributes>", "disabled=\"yes\" ",
-         "<rule id='r'/>", "<!-- x -->", "&amp;", "&x;", "<lifetime/>", "score=\"1.5\" ",
-         "from=\"a:1\" ", "<nvpair id=\"n\" name=\"target_role\" value=\"x\"/>", "\x00"]))
+    insert = data.draw(
+        st.sampled_from(
+            [
+                "",
+                "<",
+                ">",
+                '"',
+                ":",
+                "1",
+                "_",
+                "<attributes>",
+                "</attributes>",
+                'disabled="yes" ',
+                "<rule id='r'/>",
+                "<!-- x -->",
+                "&amp;",
+                "&x;",
+                "<lifetime/>",
+                'score="1.5" ',
+                'from="a:1" ',
+                '<nvpair id="n" name="target_role" value="x"/>',
+                "\x00",
+            ]
+        )
+    )
     mutated = text[:start] + insert + text[end:]
     try:
         result = convert(mutated, pacemaker11=data.draw(st.booleans()))

@@ -158,13 +158,32 @@ SECTION_OF = {
 }
 #: pieces of a resource or set that administrators keep as snippets to apply with ``cibadmin -M``
 LOOSE = frozenset(
-    {"nvpair", "op", "operations", "instance_attributes", "meta_attributes", "attributes", "rule",
-     "expression", "date_expression"}
+    {
+        "nvpair",
+        "op",
+        "operations",
+        "instance_attributes",
+        "meta_attributes",
+        "attributes",
+        "rule",
+        "expression",
+        "date_expression",
+    }
 )
 #: heartbeat resource options, which 1.0 reads as meta attributes spelled with dashes
 META_NAMES = frozenset(
-    {"is_managed", "multiple_active", "restart_type", "resource_failure_stickiness", "priority",
-     "notify", "ordered", "interleave", "collocated", *META_COPIES}
+    {
+        "is_managed",
+        "multiple_active",
+        "restart_type",
+        "resource_failure_stickiness",
+        "priority",
+        "notify",
+        "ordered",
+        "interleave",
+        "collocated",
+        *META_COPIES,
+    }
 )
 SECTIONS = ("crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults")
 
@@ -239,7 +258,9 @@ def parse_roots(text: str, path: str | None = None) -> tuple[list[Any], bool]:
         opener = "<xencfg-fragments>"
         try:
             wrapper = etree.fromstring(
-                (opener + blanked.rstrip() + "</xencfg-fragments>").encode("utf-8", "surrogateescape"),
+                (opener + blanked.rstrip() + "</xencfg-fragments>").encode(
+                    "utf-8", "surrogateescape"
+                ),
                 _parser(),
             )
         except etree.XMLSyntaxError as second:
@@ -560,10 +581,8 @@ class _Converter:
 
     def nvpair(self, src: Any, out_set: Any, kind: str) -> Any:
         name = src.get("name", "")
-        if kind == "meta_attributes":
-            new = name.replace("_", "-")
-        else:
-            new = OPTION_NAMES.get(name, name)
+        meta = kind == "meta_attributes"
+        new = name.replace("_", "-") if meta else OPTION_NAMES.get(name, name)
         if new != name:
             why = (
                 "meta attributes are spelled with dashes in 1.0"
@@ -635,7 +654,7 @@ class _Converter:
                 f"attribute {name}={value!r} -> meta attribute {new}",
                 "resource options are meta attributes in 1.0",
             )
-        copies = {}
+        copies: dict[str, list[Any]] = {}
         for ia in src.findall("instance_attributes"):
             for nv in ia.iter("nvpair"):
                 if nv.get("name") in META_COPIES:
@@ -675,7 +694,9 @@ class _Converter:
 
     def el_clone(self, src: Any, parent: Any) -> None:
         out = self.resource(src, parent)
-        kids = [c for c in src if getattr(c, "tag", None) in ("meta_attributes", "primitive", "group")]
+        kids = [
+            c for c in src if getattr(c, "tag", None) in ("meta_attributes", "primitive", "group")
+        ]
         for child in src:
             tag = getattr(child, "tag", None)
             if tag == "instance_attributes":
@@ -731,7 +752,9 @@ class _Converter:
 
     def comment_out(self, src: Any, parent: Any, reason: str) -> bool:
         copy = etree.fromstring(etree.tostring(src, with_tail=False))
-        parent.append(etree.Comment(" " + _comment_safe(etree.tostring(copy, encoding="unicode")) + " "))
+        parent.append(
+            etree.Comment(" " + _comment_safe(etree.tostring(copy, encoding="unicode")) + " ")
+        )
         self.note(
             "comment-out",
             src,
@@ -803,7 +826,9 @@ class _Converter:
             if get(old) is not None:
                 role = ROLES.get(get(old).lower(), get(old))
                 out.set(new, role)
-                self.note("rename-attribute", src, f"{old}={get(old)!r} -> {new}={role!r}", WHY_SCHEMA)
+                self.note(
+                    "rename-attribute", src, f"{old}={get(old)!r} -> {new}={role!r}", WHY_SCHEMA
+                )
         if get("symmetrical") is not None:
             self.note(
                 "drop-attribute",
@@ -854,7 +879,8 @@ class _Converter:
         self.note(
             "lifetime",
             src,
-            "<lifetime> id dropped" + (" and moved after the rules" if out.tag == "rsc_location" else ""),
+            "<lifetime> id dropped"
+            + (" and moved after the rules" if out.tag == "rsc_location" else ""),
             "pacemaker-1.0 lifetimes have no id and follow the location rules",
         )
 
@@ -1082,7 +1108,7 @@ def convert(text: str, *, path: str | None = None, pacemaker11: bool = False) ->
 
 
 def _convert(text: str, *, path: str | None, pacemaker11: bool) -> Conversion:
-    nodes, whole = parse_roots(text, path)
+    nodes, _whole = parse_roots(text, path)
     elements = [n for n in nodes if isinstance(n.tag, str)]
     is_cib = len(elements) == 1 and elements[0].tag == "cib"
     conv = _Converter(fragment=not is_cib, pacemaker11=pacemaker11)
