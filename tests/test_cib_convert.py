@@ -506,7 +506,8 @@ def test_rules_locations_lifetimes() -> None:
             '<crm_config/><nodes/><resources><primitive id="p" class="ocf" provider="heartbeat" '
             'type="Dummy"/></resources><constraints>'
             '<rsc_location id="l" rsc="p" description="prefer \u00e9 -- node1">'
-            '<lifetime id="lt"><rule id="lr"><date_expression id="d" start="2008-01-01" end="2009-01-01"/></rule>'
+            '<lifetime id="lt"><rule id="lr">'
+            '<date_expression id="d" start="2008-01-01" end="2009-01-01"/></rule>'
             '</lifetime><rule id="1rule" boolean_op="or"/></rsc_location></constraints>'
         )
     )
