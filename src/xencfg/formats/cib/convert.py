@@ -944,6 +944,7 @@ class Pacemaker11:
         if crm is None:
             return
         found: dict[str, tuple[Any, str]] = {}
+        emptied: list[Any] = []
         for cps in crm.findall("cluster_property_set"):
             if cps.find("rule") is not None:
                 continue
@@ -957,6 +958,7 @@ class Pacemaker11:
                 ):
                     found.setdefault(key, (nv, nv.get("value", "")))
                     cps.remove(nv)
+                    emptied.append(cps)
         if not found:
             return
         rsc: list[tuple[str, str]] = []
@@ -1016,9 +1018,9 @@ class Pacemaker11:
                             "Pacemaker 1.1 ignores the deprecated default_* cluster options",
                         )
                     )
-        for cps in crm.findall("cluster_property_set"):
-            if len(cps) == 0 and cps.get("id") not in (None,):
-                pass
+        for cps in emptied:
+            if len(cps) == 0 and cps.getparent() is crm:  # all moved: an empty set confuses
+                crm.remove(cps)
 
 
 def migration_threshold(stickiness: str, failure: str) -> str | None:
