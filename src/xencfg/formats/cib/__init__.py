@@ -11,6 +11,7 @@ Pacemaker 1.0 RelaxNG schema.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from .model import (
     Reference,
     Resource,
     Rule,
+    make_primitive,
 )
 from .values import INFINITY, Duration, parse_bool, parse_score
 
@@ -59,6 +61,7 @@ __all__ = [
     "Reference",
     "Resource",
     "Rule",
+    "make_primitive",
     "parse",
     "parse_bool",
     "parse_score",
@@ -68,11 +71,14 @@ __all__ = [
 
 #: Root elements a CIB file or a cibadmin fragment starts with.
 ROOTS = frozenset(
-    """cib configuration status crm_config nodes node resources constraints rsc_defaults
-    op_defaults primitive group clone master_slave master rsc_order rsc_colocation
-    rsc_location cluster_property_set instance_attributes meta_attributes attributes
-    nvpair operations op""".split()
-)
+    {
+        "cib", "configuration", "status", "crm_config", "nodes", "node", "resources",
+        "constraints", "rsc_defaults", "op_defaults", "primitive", "group", "clone",
+        "master_slave", "master", "rsc_order", "rsc_colocation", "rsc_location",
+        "cluster_property_set", "instance_attributes", "meta_attributes", "attributes",
+        "nvpair", "operations", "op",
+    }
+)  # fmt: skip
 
 
 def parse(text: str, path: str | None = None) -> CibDocument:
@@ -101,7 +107,7 @@ def _guess_unit(text: str, spans: list[xmltext.TagSpan]) -> str:
     if any(x.startswith("\t") for x in steps):
         return "\t"
     widths = sorted({len(x) for x in steps if x})
-    diffs = [b - a for a, b in zip(widths, widths[1:])] + widths[:1]
+    diffs = [b - a for a, b in itertools.pairwise(widths)] + widths[:1]
     return " " * min(diffs) if diffs else "  "
 
 

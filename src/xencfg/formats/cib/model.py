@@ -34,11 +34,13 @@ SECTIONS = ("crm_config", "nodes", "resources", "constraints", "rsc_defaults", "
 #: Resource options heartbeat 2 read from instance_attributes (later meta attributes).
 LEGACY_META = frozenset(
     canon_name(n)
-    for n in """target_role is_managed resource_stickiness resource_failure_stickiness
-    migration_threshold allow_migrate multiple_active restart_type priority clone_max
-    clone_node_max master_max master_node_max notify globally_unique ordered interleave
-    collocated failure_timeout""".split()
-)
+    for n in (
+        "target_role", "is_managed", "resource_stickiness", "resource_failure_stickiness",
+        "migration_threshold", "allow_migrate", "multiple_active", "restart_type", "priority",
+        "clone_max", "clone_node_max", "master_max", "master_node_max", "notify",
+        "globally_unique", "ordered", "interleave", "collocated", "failure_timeout",
+    )
+)  # fmt: skip
 MASK = "********"
 
 
@@ -55,7 +57,7 @@ def _attr(el: Any, *names: str) -> str | None:
     for n in names:
         v = el.get(n)
         if v is not None:
-            return v  # type: ignore[no-any-return]
+            return v
     return None
 
 
@@ -67,7 +69,7 @@ class View:
 
     @property
     def id(self) -> str | None:
-        return self.el.get("id")  # type: ignore[no-any-return]
+        return self.el.get("id")
 
     @property
     def tag(self) -> str:
@@ -103,11 +105,11 @@ class NvPair(View):
 
     @property
     def name(self) -> str:
-        return self.el.get("name", "")  # type: ignore[no-any-return]
+        return self.el.get("name", "")
 
     @property
     def value(self) -> str | None:
-        return self.el.get("value")  # type: ignore[no-any-return]
+        return self.el.get("value")
 
     @value.setter
     def value(self, value: str) -> None:
@@ -158,7 +160,7 @@ class NvSet(View):
         found = [p for p in self.nvpairs if canon_name(p.name) == want]
         return found[-1] if found else None
 
-    def get(self, name: str) -> str | None:  # type: ignore[override]
+    def get(self, name: str) -> str | None:
         pair = self.nvpair(name)
         return pair.value if pair is not None else None
 
@@ -185,9 +187,7 @@ class NvSet(View):
         return gone
 
     def as_dict(self, show_secrets: bool = True) -> dict[str, str | None]:
-        return {
-            p.name: (p.value if show_secrets or not p.secret else MASK) for p in self.nvpairs
-        }
+        return {p.name: (p.value if show_secrets or not p.secret else MASK) for p in self.nvpairs}
 
 
 # -- rules -----------------------------------------------------------------------
@@ -199,19 +199,19 @@ class Expression(View):
 
     @property
     def attribute(self) -> str | None:
-        return self.el.get("attribute")  # type: ignore[no-any-return]
+        return self.el.get("attribute")
 
     @property
     def operation(self) -> str | None:
-        return self.el.get("operation")  # type: ignore[no-any-return]
+        return self.el.get("operation")
 
     @property
     def value(self) -> str | None:
-        return self.el.get("value")  # type: ignore[no-any-return]
+        return self.el.get("value")
 
     @property
     def type(self) -> str:
-        return self.el.get("type", "string")  # type: ignore[no-any-return]
+        return self.el.get("type", "string")
 
     def to_dict(self) -> dict[str, Any]:
         if self.tag == "date_expression":
@@ -242,7 +242,7 @@ class Rule(View):
 
     @property
     def role(self) -> str | None:
-        return self.el.get("role")  # type: ignore[no-any-return]
+        return self.el.get("role")
 
     @property
     def expressions(self) -> list[Expression]:
@@ -273,7 +273,7 @@ class Op(View):
 
     @property
     def name(self) -> str | None:
-        return self.el.get("name")  # type: ignore[no-any-return]
+        return self.el.get("name")
 
     @property
     def interval(self) -> Duration:
@@ -294,7 +294,7 @@ class Op(View):
 
     @property
     def role(self) -> str | None:
-        return self.el.get("role")  # type: ignore[no-any-return]
+        return self.el.get("role")
 
     @property
     def on_fail(self) -> str | None:
@@ -338,7 +338,7 @@ class Resource(View):
 
     @property
     def description(self) -> str | None:
-        return self.el.get("description")  # type: ignore[no-any-return]
+        return self.el.get("description")
 
     @property
     def instance_sets(self) -> list[NvSet]:
@@ -446,15 +446,15 @@ class Primitive(Resource):
     @property
     def rclass(self) -> str | None:
         """The resource class (``ocf``, ``lsb``, ``heartbeat``, ``stonith``)."""
-        return self.el.get("class")  # type: ignore[no-any-return]
+        return self.el.get("class")
 
     @property
     def provider(self) -> str | None:
-        return self.el.get("provider")  # type: ignore[no-any-return]
+        return self.el.get("provider")
 
     @property
     def type(self) -> str | None:
-        return self.el.get("type")  # type: ignore[no-any-return]
+        return self.el.get("type")
 
     @property
     def agent(self) -> str:
@@ -552,7 +552,7 @@ class Constraint(View):
 
     @property
     def score_raw(self) -> str | None:
-        return self.el.get("score")  # type: ignore[no-any-return]
+        return self.el.get("score")
 
     @property
     def resource_sets(self) -> list[list[str]]:
@@ -591,21 +591,21 @@ class Order(Constraint):
     @property
     def first(self) -> str | None:
         if not self.legacy:
-            return self.el.get("first")  # type: ignore[no-any-return]
-        return self.el.get("from") if self.before else self.el.get("to")  # type: ignore[no-any-return]
+            return self.el.get("first")
+        return self.el.get("from") if self.before else self.el.get("to")
 
     @property
     def then(self) -> str | None:
         if not self.legacy:
-            return self.el.get("then")  # type: ignore[no-any-return]
-        return self.el.get("to") if self.before else self.el.get("from")  # type: ignore[no-any-return]
+            return self.el.get("then")
+        return self.el.get("to") if self.before else self.el.get("from")
 
     @property
     def first_action(self) -> str:
         if not self.legacy:
-            return self.el.get("first-action") or "start"  # type: ignore[no-any-return]
+            return self.el.get("first-action") or "start"
         if self.before:
-            return self.el.get("action") or "start"  # type: ignore[no-any-return]
+            return self.el.get("action") or "start"
         return _attr(self.el, "to_action", "action") or "start"
 
     @property
@@ -614,7 +614,7 @@ class Order(Constraint):
             return self.el.get("then-action") or self.first_action
         if self.before:
             return _attr(self.el, "to_action", "action") or "start"
-        return self.el.get("action") or "start"  # type: ignore[no-any-return]
+        return self.el.get("action") or "start"
 
     @property
     def symmetrical(self) -> bool:
@@ -680,11 +680,11 @@ class Location(Constraint):
 
     @property
     def rsc(self) -> str | None:
-        return self.el.get("rsc")  # type: ignore[no-any-return]
+        return self.el.get("rsc")
 
     @property
     def node(self) -> str | None:
-        return self.el.get("node")  # type: ignore[no-any-return]
+        return self.el.get("node")
 
     @property
     def rules(self) -> list[Rule]:
@@ -720,11 +720,11 @@ class ClusterNode(View):
 
     @property
     def uname(self) -> str | None:
-        return self.el.get("uname")  # type: ignore[no-any-return]
+        return self.el.get("uname")
 
     @property
     def type(self) -> str | None:
-        return self.el.get("type")  # type: ignore[no-any-return]
+        return self.el.get("type")
 
     @property
     def attributes(self) -> dict[str, str | None]:
@@ -826,7 +826,7 @@ class CibDocument(Document):
         return {p.name: p.value for p in self.option_pairs()}
 
     def option(self, name: str) -> str | None:
-        """A cluster option under either spelling (``stonith-enabled`` finds ``stonith_enabled``)."""
+        """A cluster option, either spelling (``stonith-enabled`` finds ``stonith_enabled``)."""
         want = canon_name(name)
         found = [p for p in self.option_pairs() if canon_name(p.name) == want]
         return found[-1].value if found else None
@@ -943,9 +943,46 @@ class CibDocument(Document):
     def dumps(self) -> str:
         """The source with edits spliced in; canonical XML for a document built in code."""
         if not self.source and not self._snaps:
-            nl = "\n"
-            return "".join(xmltext.serialize(r, "", self.unit, nl) + nl for r in self.roots)
+            return self.canonical()
         return xmltext.render(self.source, self.roots, self._snaps, self.unit)
+
+    def canonical(self) -> str:
+        """The tree written conventionally, ignoring the source (comments are not kept)."""
+        nl = "\n"
+        return "".join(xmltext.serialize(r, "", self.unit, nl) + nl for r in self.roots)
+
+    @classmethod
+    def new(cls, dialect: str = "pacemaker-1.0") -> CibDocument:
+        """An empty CIB built in code (``"pacemaker-1.0"`` or ``"heartbeat-2"``)."""
+        root = etree.Element("cib", admin_epoch="0", epoch="0", num_updates="0")
+        if dialect == "pacemaker-1.0":
+            root.set("validate-with", "pacemaker-1.0")
+        conf = etree.SubElement(root, "configuration")
+        for s in SECTIONS[:4]:
+            etree.SubElement(conf, s)
+        etree.SubElement(root, "status")
+        return cls([root])
+
+    def add_resource(self, el: Any) -> Resource:
+        """Append a resource element (see :func:`make_primitive`) to ``resources``."""
+        sec = self.section("resources")
+        if sec is None:
+            raise ValueError("this document has no resources section")
+        sec.append(el)
+        return resource_view(el)
+
+    def add_constraint(self, el: Any) -> Constraint:
+        sec = self.section("constraints")
+        if sec is None:
+            raise ValueError("this document has no constraints section")
+        sec.append(el)
+        return _CONSTRAINTS[_tag(el)](el)
+
+    def remove(self, view: View) -> None:
+        """Remove an element (its whole lines go with it when dumped)."""
+        parent = view.el.getparent()
+        if parent is not None:
+            parent.remove(view.el)
 
     def structure(self) -> list[Any]:
         """The element tree as nested tuples (for equality: tags, attributes, children)."""
@@ -958,7 +995,7 @@ class CibDocument(Document):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CibDocument) and self.structure() == other.structure()
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def element_position(self, el: Any) -> tuple[int, int]:
         """1-based (line, column) of an element's start tag in the source."""
@@ -1001,3 +1038,49 @@ def looks_like_10(roots: list[Any]) -> bool:
             if t == "rsc_colocation" and el.get("with-rsc") is not None:
                 return True
     return False
+
+
+def _nvset(tag: str, set_id: str, pairs: dict[str, str], legacy: bool) -> Any:
+    el = etree.Element(tag, id=set_id)
+    box = etree.SubElement(el, "attributes") if legacy else el
+    for name, value in pairs.items():
+        etree.SubElement(box, "nvpair", id=f"{set_id}-{name}", name=name, value=value)
+    return el
+
+
+def make_primitive(
+    rid: str,
+    rclass: str,
+    rtype: str,
+    provider: str | None = None,
+    *,
+    params: dict[str, str] | None = None,
+    meta: dict[str, str] | None = None,
+    ops: list[dict[str, str]] | None = None,
+    dialect: str = "pacemaker-1.0",
+) -> Any:
+    """A new ``<primitive>`` element in either dialect, ids derived from ``rid``.
+
+    ``ops`` are attribute dicts (``{"name": "monitor", "interval": "10s"}``);
+    Pacemaker 1.0 requires an interval, so ``"0"`` is supplied when missing.
+    """
+    legacy = dialect != "pacemaker-1.0"
+    el = etree.Element("primitive", id=rid)
+    el.set("class", rclass)
+    if provider is not None:
+        el.set("provider", provider)
+    el.set("type", rtype)
+    if ops:
+        box = etree.SubElement(el, "operations")
+        for n, op in enumerate(ops, 1):
+            attrs_ = dict(op)
+            if not legacy:
+                attrs_.setdefault("interval", "0")
+            o = etree.SubElement(box, "op", id=f"{rid}-op-{attrs_.get('name', 'op')}-{n}")
+            for k, v in attrs_.items():
+                o.set(k, v)
+    if params:
+        el.append(_nvset("instance_attributes", f"{rid}-instance_attributes", params, legacy))
+    if meta:
+        el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
+    return el

@@ -40,7 +40,14 @@ SECTION_OF = {
 SECTIONS = ("crm_config", "nodes", "resources", "constraints")
 DEFAULTS = ("rsc_defaults", "op_defaults")
 #: Pieces of a resource, validated inside a stand-in primitive.
-IN_PRIMITIVE = ("nvpair", "attributes", "op", "operations", "instance_attributes", "meta_attributes")
+IN_PRIMITIVE = (
+    "nvpair",
+    "attributes",
+    "op",
+    "operations",
+    "instance_attributes",
+    "meta_attributes",
+)
 STAND_IN = "xencfg-stand-in"
 
 
@@ -54,12 +61,12 @@ def schema_path(name: str) -> Path:
         return Path(p)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dtd() -> etree.DTD:
     return etree.DTD(str(schema_path(DTD)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rng() -> etree.RelaxNG:
     return etree.RelaxNG(etree.parse(str(schema_path(RNG))))
 

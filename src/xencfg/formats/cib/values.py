@@ -101,7 +101,7 @@ def duration_ms(raw: str) -> int | None:
         return None if factor is None else int(int(m.group(1)) * factor)
     iso = _ISO.fullmatch(raw.strip())
     if iso is not None and any(iso.groups()):
-        return sum(int(g) * f for g, f in zip(iso.groups(), _ISO_MS) if g)
+        return sum(int(g) * f for g, f in zip(iso.groups(), _ISO_MS, strict=True) if g)
     return None
 
 
@@ -111,9 +111,7 @@ def canon_name(name: str) -> str:
 
 
 #: nvpair names whose values are secrets, masked in :meth:`to_dict`.
-_SECRET = re.compile(
-    r"passw(or)?d|passphrase|secret|community|(^|[-_])(pass|pw|pin|key)$", re.I
-)
+_SECRET = re.compile(r"passw(or)?d|passphrase|secret|community|(^|[-_])(pass|pw|pin|key)$", re.I)
 
 
 def is_secret(name: str | None) -> bool:

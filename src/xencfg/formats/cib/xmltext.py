@@ -304,12 +304,12 @@ def snapshot(root: Any, spans: list[TagSpan], skip_root: bool) -> dict[int, Snap
         els = els[1:]
     if len(els) != len(spans) or any(
         local(e.tag) != local(s.name.rsplit(":", 1)[-1]) and local(e.tag) != s.name
-        for e, s in zip(els, spans)
+        for e, s in zip(els, spans, strict=False)
     ):
         raise ParseError("internal: the tag scanner lost step with the XML parser")
     return {
         id(e): Snapshot(s, dict(e.attrib), [c for c in e if isinstance(c.tag, str)])
-        for e, s in zip(els, spans)
+        for e, s in zip(els, spans, strict=False)
     }
 
 
@@ -365,7 +365,9 @@ def render(text: str, roots: list[Any], snaps: dict[int, Snapshot], unit: str) -
     return out
 
 
-def _attr_edits(text: str, span: TagSpan, old: dict[str, str], cur: dict[str, str], add: Any) -> None:
+def _attr_edits(
+    text: str, span: TagSpan, old: dict[str, str], cur: dict[str, str], add: Any
+) -> None:
     for name, value in old.items():
         pos = span.values.get(name)
         if pos is None:
