@@ -136,7 +136,7 @@ def sniff(text: str) -> bool:
 
 
 def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationError]:
-    """Schema errors of a CIB or fragment (see :mod:`.validate`)."""
-    from .validate import validate as _validate
+    """Schema errors of a CIB or fragment (see :mod:`.schema`)."""
+    from .schema import validate as _validate
 
     return _validate(doc, schema)

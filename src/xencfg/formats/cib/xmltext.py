@@ -134,6 +134,21 @@ def _syntax_error(exc: etree.XMLSyntaxError, text: str, path: str | None, shift:
     if line == 1 and shift:
         col = max(col - shift, 1)
     msg = (exc.msg or str(exc)).split(", line ")[0]
+    if "Excessive depth" in msg:
+        msg = "elements nested more than 256 deep: refused (no CIB is that deep)"
+    m = re.match(r"Premature end of data in tag (\S+) line (\d+)", msg)
+    if m is not None:
+        tag_line = int(m.group(2))
+        lines = text.splitlines()
+        src = lines[tag_line - 1] if 0 < tag_line <= len(lines) else ""
+        tag_col = src.find("<" + m.group(1)) + 1 or 1
+        return ParseError(
+            f"<{m.group(1)}> opened here is never closed (the file ends first)",
+            path=path,
+            line=tag_line,
+            column=tag_col,
+            snippet=caret_snippet(text, tag_line, tag_col),
+        )
     quote = unclosed_quote(text)
     if quote is not None:
         ql, qc = LineIndex(text).position(quote)
@@ -190,7 +205,10 @@ def load(text: str, path: str | None) -> tuple[Any, bool]:
         root = etree.fromstring(encode(prefix + body + f"</{WRAPPER}>"), _parser())
     except etree.XMLSyntaxError:
         raise _syntax_error(first, text, path, 0) from None
-    if not [c for c in root if isinstance(c.tag, str)]:
+    kids = [c for c in root if isinstance(c.tag, str)]
+    loose = [root.text, *(c.tail for c in root)]
+    if not kids or any(s and s.strip() for s in loose):
+        # only white space, comments and PIs may sit between a fragment's elements
         raise _syntax_error(first, text, path, 0)
     return root, True
 
@@ -296,6 +314,8 @@ class Snapshot:
     span: TagSpan
     attrib: dict[str, str]
     children: list[Any]
+    #: The element itself: holding it keeps lxml's proxy (and so its ``id()``) alive.
+    el: Any = None
 
 
 def snapshot(root: Any, spans: list[TagSpan], skip_root: bool) -> dict[int, Snapshot]:
@@ -308,7 +328,7 @@ def snapshot(root: Any, spans: list[TagSpan], skip_root: bool) -> dict[int, Snap
     ):
         raise ParseError("internal: the tag scanner lost step with the XML parser")
     return {
-        id(e): Snapshot(s, dict(e.attrib), [c for c in e if isinstance(c.tag, str)])
+        id(e): Snapshot(s, dict(e.attrib), [c for c in e if isinstance(c.tag, str)], e)
         for e, s in zip(els, spans, strict=False)
     }
 

@@ -1,0 +1,539 @@
+"""CIB: loading, byte-exact round trips, minimal edits, typed model, hostile XML, properties."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ids, shared_files, shared_path
+from hypothesis import given
+from hypothesis import strategies as st
+from roundtrip import changed_lines, read
+
+import xencfg
+from xencfg.formats import cib
+from xencfg.formats.cib import (
+    INFINITY,
+    CibDocument,
+    Duration,
+    Master,
+    Primitive,
+    make_primitive,
+    parse_score,
+)
+
+OWN = sorted((FIXTURES / "cib" / "valid").iterdir())
+SEEDS = [
+    p
+    for p in shared_files("seed-examples")
+    if "/cib/" in str(p) and p.suffix in (".xml", ".xm")
+]
+BROKEN_SEED = "ilo-v1-snippet.xml"
+CORPUS = shared_files("corpus", "cib-hb2") + shared_files("corpus", "cib-pcmk1")
+ORACLE = shared_files("oracle", "cib", pattern="*.xml")
+#: Real files that are not well-formed XML (a duplicated attribute): every XML parser refuses.
+NOT_WELL_FORMED = {"pcmk__crm_pengine_testcases_notify-4.xml", "notify-4.xml"}
+ALL_FILES = OWN + SEEDS + CORPUS + ORACLE
+
+
+def _load(path: Path) -> CibDocument:
+    doc = xencfg.loads(read(path), "cib", path=str(path))
+    assert isinstance(doc, CibDocument)
+    return doc
+
+
+def _seed(*parts: str) -> Path:
+    return shared_path("seed-examples", *parts)
+
+
+# -- round trips ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=ids(ALL_FILES))
+def test_round_trip_byte_exact(path: Path) -> None:
+    if path not in OWN:
+        shared_path()
+    text = read(path)
+    if path.name == BROKEN_SEED or path.name in NOT_WELL_FORMED:
+        with pytest.raises(xencfg.ParseError):
+            xencfg.loads(text, "cib", path=str(path))
+        return
+    doc = xencfg.loads(text, "cib", path=str(path))
+    assert xencfg.dumps(doc) == text
+    # nothing dropped: the tree written conventionally re-parses to an equal model
+    again = xencfg.loads(doc.canonical(), "cib")
+    assert again == doc
+    assert again.to_dict(show_secrets=True) == doc.to_dict(show_secrets=True)
+
+
+def test_shared_material_present() -> None:
+    shared_path("corpus", "cib-hb2")
+    assert len(shared_files("corpus", "cib-hb2")) >= 90
+    assert len(shared_files("corpus", "cib-pcmk1")) >= 30
+    assert len(SEEDS) >= 20
+
+
+def _first_value_edit(doc: CibDocument) -> tuple[object, str, str] | None:
+    for el in doc.iter():
+        for name, value in el.attrib.items():
+            if name != "id":
+                return el, name, value
+    return None
+
+
+@pytest.mark.parametrize("path", OWN + SEEDS + CORPUS, ids=ids(OWN + SEEDS + CORPUS))
+def test_one_attribute_edit_changes_one_line(path: Path) -> None:
+    if path not in OWN:
+        shared_path()
+    if path.name == BROKEN_SEED or path.name in NOT_WELL_FORMED:
+        return
+    doc = _load(path)
+    before = xencfg.dumps(doc)
+    # edit the last element carrying a non-id attribute (deep in the file)
+    target = None
+    for el in doc.iter():
+        for name in el.attrib:
+            if name != "id":
+                target = (el, name)
+    assert target is not None
+    el, name = target
+    el.set(name, 'new "value" & <more>')
+    after = xencfg.dumps(doc)
+    diff = changed_lines(before, after)
+    assert len([d for d in diff if d.startswith("- ")]) == 1, diff
+    assert len([d for d in diff if d.startswith("+ ")]) == 1, diff
+    again = xencfg.loads(after, "cib")
+    assert again == doc
+    assert list(again.iter())[list(doc.iter()).index(el)].get(name) == 'new "value" & <more>'
+
+
+def test_edit_keeps_quote_character_and_crlf() -> None:
+    path = FIXTURES / "cib" / "valid" / "hb2-crlf.xml"
+    doc = _load(path)
+    assert doc.root.get("epoch") == "12"
+    doc.root.set("epoch", "13")
+    doc.set_option("stonith-enabled", "false")  # written stonith_enabled
+    out = xencfg.dumps(doc)
+    assert "epoch='13'" in out
+    assert '<nvpair id="opt-stonith" name="stonith_enabled" value="false"/>\r\n' in out
+    assert out.count("\r\n") == read(path).count("\r\n")
+    assert len(changed_lines(read(path), out)) == 4
+
+
+def test_add_and_remove_nvpairs_touch_only_their_lines() -> None:
+    path = _seed("s001-drbd-heartbeat", "cib", "host1.xml")
+    doc = _load(path)
+    original = read(path)
+    prim = doc.primitives[0]
+    prim.set_param("shutdown_timeout", "120")
+    assert prim.instance_sets[0].remove("target_role")
+    out = xencfg.dumps(doc)
+    diff = changed_lines(original, out)
+    assert diff == [
+        '-         <nvpair id="host1-attr02" name="target_role" value="started"/>\n',
+        '+         <nvpair id="host1-shutdown_timeout" name="shutdown_timeout" value="120"/>\n',
+    ]
+    assert xencfg.loads(out, "cib").primitives[0].param("shutdown-timeout") == "120"
+
+
+def test_add_resource_with_sibling_indentation() -> None:
+    path = _seed("s001-drbd-heartbeat", "cib", "host1.xml")
+    doc = _load(path)
+    doc.add_resource(
+        make_primitive(
+            "host3",
+            "ocf",
+            "Xen",
+            "heartbeat",
+            params={"xmfile": "/etc/xen/host3.dom"},
+            ops=[{"name": "monitor", "interval": "10s", "timeout": "60s"}],
+            dialect="heartbeat-2",
+        )
+    )
+    out = xencfg.dumps(doc)
+    assert out.startswith(read(path)[: -len("</resources>\n")])
+    assert out.endswith(
+        '  <primitive id="host3" class="ocf" provider="heartbeat" type="Xen">\n'
+        "    <operations>\n"
+        '      <op id="host3-op-monitor-1" name="monitor" interval="10s" timeout="60s"/>\n'
+        "    </operations>\n"
+        '    <instance_attributes id="host3-instance_attributes">\n'
+        "      <attributes>\n"
+        '        <nvpair id="host3-instance_attributes-xmfile" name="xmfile"'
+        ' value="/etc/xen/host3.dom"/>\n'
+        "      </attributes>\n"
+        "    </instance_attributes>\n"
+        "  </primitive>\n"
+        "</resources>\n"
+    )
+    assert [p.id for p in xencfg.loads(out, "cib").primitives] == ["host1", "host3"]
+    assert cib.validate(xencfg.loads(out, "cib")) == []
+
+
+def test_remove_constraint_and_fill_empty_section() -> None:
+    doc = _load(FIXTURES / "cib" / "valid" / "pcmk10.xml")
+    doc.remove(doc.colocations[0])
+    nodes = doc.section("nodes")
+    from lxml import etree
+
+    etree.SubElement(nodes, "node", id="n1", uname="alpha", type="normal")
+    out = xencfg.dumps(doc)
+    assert "web-on-master" not in out
+    assert '\t\t<nodes>\n\t\t\t<node id="n1" uname="alpha" type="normal"/>\n\t\t</nodes>\n' in out
+    again = xencfg.loads(out, "cib")
+    assert [n.uname for n in again.nodes] == ["alpha"]
+    assert cib.validate(again) == []
+
+
+def test_model_from_scratch_renders_conventionally() -> None:
+    doc = CibDocument.new("pacemaker-1.0")
+    doc.add_resource(make_primitive("d", "ocf", "Dummy", "pacemaker"))
+    assert xencfg.dumps(doc) == (
+        '<cib admin_epoch="0" epoch="0" num_updates="0" validate-with="pacemaker-1.0">\n'
+        "  <configuration>\n    <crm_config/>\n    <nodes/>\n    <resources>\n"
+        '      <primitive id="d" class="ocf" provider="pacemaker" type="Dummy"/>\n'
+        "    </resources>\n    <constraints/>\n  </configuration>\n  <status/>\n</cib>\n"
+    )
+    assert cib.validate(doc) == []
+    assert cib.validate(CibDocument.new("heartbeat-2")) == []
+
+
+# -- errors -----------------------------------------------------------------
+
+
+def test_broken_seed_points_at_the_unclosed_quote() -> None:
+    path = _seed("s002-sles-hasi", "cib", BROKEN_SEED)
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.load(path, "cib")
+    assert (info.value.line, info.value.column) == (2, 64)
+    assert info.value.path == str(path)
+    assert "never closed" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "col", "words"),
+    [
+        ("unclosed-primitive.xml", 1, 1, "<primitive> opened here is never closed"),
+        ("unquoted-score.xml", 1, 42, "AttValue"),
+        ("mismatched-end.xml", 3, 12, "tag mismatch"),
+    ],
+)
+def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int, words: str) -> None:
+    path = FIXTURES / "cib" / "invalid" / name
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.load(path, "cib")
+    assert (info.value.line, info.value.column) == (line, col)
+    assert words in info.value.message
+    assert "^" in info.value.snippet
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "not xml at all", "<!-- only a comment -->"])
+def test_empty_or_non_xml_is_a_parse_error(text: str) -> None:
+    with pytest.raises(xencfg.ParseError):
+        xencfg.loads(text, "cib")
+
+
+# -- hostile XML --------------------------------------------------------------
+
+HOSTILE = {
+    "xxe": '<?xml version="1.0"?>\n<!DOCTYPE cib [\n<!ENTITY x SYSTEM "file:///etc/passwd">\n'
+    "]>\n<cib>&x;</cib>\n",
+    "billion-laughs": '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY a "lollollol">\n'
+    + "".join(f' <!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">\n' for i in range(9))
+    + "]>\n<lolz>&j;</lolz>\n",
+    "network-dtd": '<?xml version="1.0"?>\n<!DOCTYPE cib SYSTEM "http://192.0.2.1/crm.dtd">\n'
+    '<cib admin_epoch="0" epoch="0" num_updates="0"/>\n',
+    "network-public": '<!DOCTYPE cib PUBLIC "-//x//y" "https://example.com/x.dtd"><cib/>',
+    "parameter-entity": '<!DOCTYPE cib [<!ENTITY % p SYSTEM "http://192.0.2.1/p">%p;]><cib/>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_doctype_is_refused_quickly(name: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.loads(HOSTILE[name], "cib", path="evil.xml")
+    assert time.perf_counter() - start < 1.0
+    assert info.value.message.startswith("refused:")
+    assert info.value.line >= 1
+    assert "passwd" not in str(info.value.message)
+
+
+def test_deep_nesting_is_a_clear_error() -> None:
+    text = "<cib>" + "<a>" * 10_000 + "</a>" * 10_000 + "</cib>"
+    start = time.perf_counter()
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.loads(text, "cib")
+    assert time.perf_counter() - start < 2.0
+    assert "nested more than 256" in info.value.message
+
+
+def test_local_doctype_without_entities_is_accepted_and_not_read() -> None:
+    text = '<?xml version="1.0"?>\n<!DOCTYPE cib SYSTEM "/nonexistent/crm.dtd">\n<cib/>\n'
+    doc = xencfg.loads(text, "cib")
+    assert xencfg.dumps(doc) == text
+
+
+# -- typed model ----------------------------------------------------------------
+
+
+def test_bootstrap_options_both_spellings() -> None:
+    doc = _load(_seed("s001-drbd-heartbeat", "cib", "bootstrap.xml"))
+    assert doc.is_fragment and doc.root_tag == "cluster_property_set"
+    assert doc.option("stonith-enabled") == "false"
+    assert doc.option("stonith_enabled") == "false"
+    assert doc.option("default-resource-failure-stickiness") == "-500"  # wrapped over 2 lines
+    assert doc.option("cluster-delay") is None  # a rename, not a spelling: the converter's job
+    assert doc.options["transition_idle_timeout"] == "60"
+    assert len(doc.options) == 10
+    sles = _load(_seed("s002-sles-hasi", "cib", "cibbootstrap.xml"))
+    assert sles.option("default_resource_stickiness") == "INFINITY"
+    assert parse_score(sles.option("default-resource-stickiness")) == INFINITY
+
+
+def test_host1_primitive() -> None:
+    doc = _load(_seed("s001-drbd-heartbeat", "cib", "host1.xml"))
+    assert doc.root_tag == "resources" and doc.dialect == "heartbeat-2"
+    (prim,) = doc.primitives
+    assert isinstance(prim, Primitive)
+    assert (prim.id, prim.rclass, prim.provider, prim.type) == ("host1", "ocf", "heartbeat", "Xen")
+    assert prim.agent == "ocf:heartbeat:Xen"
+    assert prim.is_xen and not prim.is_stonith
+    assert prim.xmfile == "/etc/xen/host1.dom"
+    assert prim.allow_migrate is True
+    assert prim.target_role == "started"  # read from instance_attributes, as heartbeat 2 did
+    assert [(o.name, o.interval.ms, o.timeout.ms if o.timeout else None) for o in prim.ops] == [
+        ("monitor", 10_000, 60_000),
+        ("start", 0, 60_000),
+        ("stop", 0, 300_000),
+    ]
+    assert prim.ops[0].requires == "nothing"
+    assert prim.ops[1].start_delay == Duration("0", 0)
+    # the instance_attributes reuse the primitive's id
+    assert [doc.iter().__next__().get("id")] == [None]
+    assert {k: len(v) for k, v in doc.duplicate_ids().items()} == {"host1": 2}
+    assert [p.id for p in doc.xen_primitives()] == ["host1"]
+
+
+def test_sles_seed_and_clones() -> None:
+    sles = _load(_seed("s002-sles-hasi", "cib", "sles.xml"))
+    (prim,) = sles.primitives
+    assert prim.xmfile == "/etc/xen/vm/sles.xm" and prim.allow_migrate is True
+    assert {o.name: o.start_delay.ms for o in prim.ops if o.start_delay} == {
+        "start": 10_000,
+        "stop": 10_000,
+        "monitor": 10_000,
+        "migrate_to": 10_000,
+    }
+    clone = _load(_seed("s002-sles-hasi", "cib", "configpoolcloneset.xml"))
+    (top,) = clone.resources
+    assert top.kind == "clone" and top.meta("clone_max") == "2"
+    assert top.meta("globally-unique") == "false"  # an XML attribute in heartbeat 2
+    assert [c.id for c in top.children] == ["configpool-child"]
+    assert clone.primitives[0].param("fstype") == "ocfs2"
+
+
+def test_stonith_secrets_masked() -> None:
+    doc = _load(_seed("s002-sles-hasi", "cib", "stonithhost1.xml"))
+    assert [p.id for p in doc.stonith_resources()] == ["STONITH-iLO-host1"]
+    data = doc.to_dict()
+    attrs_ = data["resources"][0]["instance_attributes"]
+    assert attrs_["ilo_password"] == "********"
+    assert attrs_["ilo_user"] == "Administrator"
+    assert doc.to_dict(show_secrets=True)["resources"][0]["instance_attributes"][
+        "ilo_password"
+    ] == "CLEARTEXTPASSWORD"
+    assert [p.name for p in doc.secrets()] == ["ilo_password"]
+
+
+def test_constraints_both_dialects() -> None:
+    order = _load(_seed("s002-sles-hasi", "cib", "configpool_to_evms_order.xml")).orders[0]
+    # from=configpool to=evms, type defaults to "after": evms first, then configpool
+    assert (order.first, order.then, order.score) == ("evms", "configpool", 0)
+    loc = _load(_seed("s002-sles-hasi", "cib", "nfs_to_pingd_constraint.xml")).locations[0]
+    assert loc.rsc == "nfs"
+    (rule,) = loc.rules
+    assert (rule.score, rule.boolean_op) == (-INFINITY, "or")
+    assert [(e.attribute, e.operation, e.value) for e in rule.expressions] == [
+        ("pingd", "not_defined", None),
+        ("pingd", "lte", "0"),
+    ]
+    st1 = _load(_seed("s002-sles-hasi", "cib", "stonithhost1_constraint.xml"))
+    assert st1.locations[0].nodes() == ["host1"]
+    assert {(r.kind, r.target) for r in st1.references()} == {
+        ("resource", "STONITH-iLO-host1"),
+        ("node", "host1"),
+    }
+
+    hb2 = _load(FIXTURES / "cib" / "valid" / "hb2-crlf.xml")
+    (o,) = hb2.orders
+    assert (o.first, o.then, o.first_action, o.then_action) == (
+        "fence-alpha",
+        "vm-web",
+        "start",
+        "start",
+    )
+    (c,) = hb2.colocations
+    assert (c.rsc, c.with_rsc, c.score) == ("vm-web", "fence-alpha", -INFINITY)
+    assert hb2.locations[0].score == INFINITY  # "+INFINITY"
+
+    p10 = _load(FIXTURES / "cib" / "valid" / "pcmk10.xml")
+    assert p10.dialect == "pacemaker-1.0"
+    (o,) = p10.orders
+    assert (o.first, o.first_action, o.then, o.then_action) == ("ms-drbd", "promote", "web", "start")
+    (c,) = p10.colocations
+    assert (c.rsc, c.with_rsc, c.with_rsc_role) == ("web", "ms-drbd", "Master")
+    assert p10.locations[0].rules[0].expressions[1].type == "number"
+
+
+def test_pacemaker_10_resources() -> None:
+    doc = _load(FIXTURES / "cib" / "valid" / "pcmk10.xml")
+    ms, grp = doc.resources
+    assert isinstance(ms, Master) and ms.meta("notify") == "true"
+    assert ms.child is not None and ms.child.id == "drbd0"
+    assert [r.id for r in grp.children] == ["ip", "apache"]
+    drbd = doc.resource("drbd0")
+    assert isinstance(drbd, Primitive)
+    assert drbd.param("drbd_resource") == "r0"
+    assert (drbd.ops[0].role, drbd.ops[0].on_fail) == ("Master", "restart")
+    apache = doc.resource("apache")
+    assert isinstance(apache, Primitive) and apache.provider is None and apache.rclass == "lsb"
+    assert doc.option("no_quorum_policy") == "ignore"
+
+
+def test_hb2_fixture_model() -> None:
+    doc = _load(FIXTURES / "cib" / "valid" / "hb2-crlf.xml")
+    assert [(n.uname, n.type) for n in doc.nodes] == [("alpha", "normal"), ("beta", "normal")]
+    web = doc.resource("vm-web")
+    assert isinstance(web, Primitive)
+    assert web.xmfile == "/etc/xen/vm/web & mail"  # entity decoded
+    assert web.ops[0].interval == Duration("PT10S", 10_000)
+    assert web.ops[0].timeout == Duration("2min", 120_000)
+    assert web.ops[1].timeout == Duration("120", 120_000)  # a bare number is seconds
+    assert doc.to_dict()["resources"][1]["instance_attributes"]["ilo_password"] == "********"
+
+
+@pytest.mark.parametrize(
+    ("raw", "ms"),
+    [("10s", 10_000), ("2min", 120_000), ("1h", 3_600_000), ("500ms", 500), ("60", 60_000),
+     ("PT1M30S", 90_000), ("P1D", 86_400_000), ("soon", None), ("", None)],
+)  # fmt: skip
+def test_durations(raw: str, ms: int | None) -> None:
+    assert Duration.parse(raw) == Duration(raw, ms)
+
+
+@pytest.mark.parametrize(
+    ("raw", "score"),
+    [("INFINITY", INFINITY), ("+INFINITY", INFINITY), ("-INFINITY", -INFINITY),
+     ("infinity", INFINITY), ("100", 100), ("-500", -500), ("100.9", 100),
+     ("99999999", INFINITY), ("x", None), (None, None)],
+)  # fmt: skip
+def test_scores(raw: str | None, score: int | None) -> None:
+    assert parse_score(raw) == score
+
+
+def test_multi_root_nvpair_fragment() -> None:
+    doc = _load(FIXTURES / "cib" / "valid" / "two-nvpairs.xml")
+    assert [r.get("name") for r in doc.roots] == ["target_role", "is_managed"]
+    doc.roots[1].set("value", "true")
+    out = xencfg.dumps(doc)
+    assert out.splitlines()[1] == '<nvpair id="web-managed" name="is_managed" value="true"/>'
+
+
+# -- sniffing and detection -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('<?xml version="1.0"?>\n<!-- x -->\n<cib admin_epoch="0">', True),
+        ("<rsc_order id='o' from='a' to='b'/>", True),
+        ('<nvpair id="a" name="b" value="c"/>', True),
+        ("<master_slave id='ms'>", True),
+        ("<cluster xmlns='x'/>", False),
+        ("defaults {\n}\n", False),
+        ("", False),
+    ],
+)
+def test_sniff(text: str, expected: bool) -> None:
+    assert cib.sniff(text) is expected
+
+
+def test_detect_by_content() -> None:
+    path = _seed("s002-sles-hasi", "cib", "xenvmnfs.xm")
+    assert xencfg.detect("/tmp/anything.xml", read(path)) == "cib"
+    assert xencfg.detect("/var/lib/heartbeat/crm/cib.xml", "<cib/>") == "cib"
+
+
+# -- properties -------------------------------------------------------------------
+
+_ident = st.from_regex(r"[A-Za-z][A-Za-z0-9_.:-]{0,15}", fullmatch=True)
+_value = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n<>&\"'"))
+
+
+@given(
+    rid=_ident,
+    rclass=st.sampled_from(["ocf", "lsb", "heartbeat", "stonith"]),
+    rtype=_ident,
+    params=st.dictionaries(_ident, _value, max_size=4),
+    meta=st.dictionaries(_ident, _value, max_size=3),
+    ops=st.lists(
+        st.fixed_dictionaries(
+            {"name": st.sampled_from(["start", "stop", "monitor"]),
+             "timeout": st.from_regex(r"[0-9]{1,4}(s|ms|min)?", fullmatch=True)}
+        ),
+        max_size=3,
+    ),
+    dialect=st.sampled_from(["pacemaker-1.0", "heartbeat-2"]),
+)  # fmt: skip
+def test_generated_primitives_render_and_reparse_equal(
+    rid: str, rclass: str, rtype: str, params: dict, meta: dict, ops: list, dialect: str
+) -> None:
+    el = make_primitive(
+        rid,
+        rclass,
+        rtype,
+        "heartbeat" if rclass == "ocf" else None,
+        params=params,
+        meta=meta,
+        ops=ops,
+        dialect=dialect,
+    )
+    doc = CibDocument([el])
+    text = xencfg.dumps(doc)
+    again = xencfg.loads(text, "cib")
+    assert again == doc
+    (prim,) = again.primitives
+    assert prim.instance_attributes == params
+    assert prim.meta_attributes == meta
+    assert [o.name for o in prim.ops] == [o["name"] for o in ops]
+    assert xencfg.dumps(again) == text
+
+
+_MUTATE = sorted(OWN + [p for p in SEEDS if p.name != BROKEN_SEED])[:8]
+
+
+@pytest.mark.parametrize("path", _MUTATE, ids=ids(_MUTATE))
+@given(data=st.data())
+def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
+    text = read(path)
+    pos = data.draw(st.integers(0, max(len(text) - 1, 0)))
+    junk = data.draw(st.text(alphabet="<>/=\"'&;!?[]-\n \tabc\x00\ufeff", max_size=5))
+    cut = data.draw(st.integers(0, 4))
+    mutated = text[:pos] + junk + text[pos + cut :]
+    try:
+        doc = xencfg.loads(mutated, "cib")
+    except xencfg.XencfgError:
+        return
+    assert xencfg.dumps(doc) == mutated
+    doc.to_dict()
+    for el in list(doc.iter())[:3]:
+        el.set("xencfg-probe", "1")
+    edited = xencfg.dumps(doc)
+    assert len(re.findall("xencfg-probe", edited)) == min(3, len(list(doc.iter())))
+    try:
+        cib.validate(doc)
+    except xencfg.XencfgError:
+        pass
