@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from roundtrip import changed_lines, read
 
 import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
+from roundtrip import changed_lines, read
 from xencfg.formats import cib
 from xencfg.formats.cib import (
     INFINITY,
@@ -26,9 +26,7 @@ from xencfg.formats.cib import (
 
 OWN = sorted((FIXTURES / "cib" / "valid").iterdir())
 SEEDS = [
-    p
-    for p in shared_files("seed-examples")
-    if "/cib/" in str(p) and p.suffix in (".xml", ".xm")
+    p for p in shared_files("seed-examples") if "/cib/" in str(p) and p.suffix in (".xml", ".xm")
 ]
 BROKEN_SEED = "ilo-v1-snippet.xml"
 CORPUS = shared_files("corpus", "cib-hb2") + shared_files("corpus", "cib-pcmk1")
@@ -342,9 +340,10 @@ def test_stonith_secrets_masked() -> None:
     attrs_ = data["resources"][0]["instance_attributes"]
     assert attrs_["ilo_password"] == "********"
     assert attrs_["ilo_user"] == "Administrator"
-    assert doc.to_dict(show_secrets=True)["resources"][0]["instance_attributes"][
-        "ilo_password"
-    ] == "CLEARTEXTPASSWORD"
+    assert (
+        doc.to_dict(show_secrets=True)["resources"][0]["instance_attributes"]["ilo_password"]
+        == "CLEARTEXTPASSWORD"
+    )
     assert [p.name for p in doc.secrets()] == ["ilo_password"]
 
 
@@ -382,7 +381,12 @@ def test_constraints_both_dialects() -> None:
     p10 = _load(FIXTURES / "cib" / "valid" / "pcmk10.xml")
     assert p10.dialect == "pacemaker-1.0"
     (o,) = p10.orders
-    assert (o.first, o.first_action, o.then, o.then_action) == ("ms-drbd", "promote", "web", "start")
+    assert (o.first, o.first_action, o.then, o.then_action) == (
+        "ms-drbd",
+        "promote",
+        "web",
+        "start",
+    )
     (c,) = p10.colocations
     assert (c.rsc, c.with_rsc, c.with_rsc_role) == ("web", "ms-drbd", "Master")
     assert p10.locations[0].rules[0].expressions[1].type == "number"

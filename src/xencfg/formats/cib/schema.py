@@ -101,14 +101,15 @@ def wrap(doc: CibDocument, text: str, schema: str) -> tuple[str, int]:
     tags = {xmltext.local(r.tag) for r in doc.roots}
     body = _blank(text)
     cib = _cib_open(schema)
-    if len(tags) != 1:
+    places = {SECTION_OF.get(t, t) for t in tags}
+    if len(places) != 1:
         raise ValidationError(
             f"cannot place a fragment of <{'>, <'.join(sorted(tags))}> into one CIB section",
             path=doc.path,
             line=1,
             column=1,
         )
-    tag = tags.pop()
+    tag = sorted(tags)[0]
     if tag == "configuration":
         prefix, suffix = cib, "<status/></cib>"
     elif tag == "status":
@@ -182,7 +183,10 @@ def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationErro
     text = doc.dumps()
     shift = 0
     if doc.is_fragment:
-        text, shift = wrap(doc, text, schema)
+        try:
+            text, shift = wrap(doc, text, schema)
+        except ValidationError as exc:
+            return [exc]
     try:
         root, _ = xmltext.load(text, doc.path)
     except ParseError as exc:
@@ -191,9 +195,17 @@ def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationErro
     validator: Any = _dtd() if schema == DTD else _rng()
     if validator.validate(tree):
         return []
-    errors = []
+    errors: list[ValidationError] = []
     own = doc.dumps()
+    known = set(doc.ids(include_status=True))
+    seen: set[tuple[int, int, str]] = set()
     for e in validator.error_log:
+        m = re.search(r'references an unknown ID "([^"]*)"', e.message)
+        if m is not None and m.group(1) in known:
+            continue  # a cascade: the id sits inside an element that failed already
+        if (e.line, e.column, e.message) in seen:
+            continue
+        seen.add((e.line, e.column, e.message))
         line, col = e.line or 0, e.column or 0
         if line == 1 and shift:
             col = max(col - shift, 0)
