@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -310,7 +311,6 @@ def test_host1_primitive() -> None:
     assert prim.ops[0].requires == "nothing"
     assert prim.ops[1].start_delay == Duration("0", 0)
     # the instance_attributes reuse the primitive's id
-    assert [doc.iter().__next__().get("id")] == [None]
     assert {k: len(v) for k, v in doc.duplicate_ids().items()} == {"host1": 2}
     assert [p.id for p in doc.xen_primitives()] == ["host1"]
 
@@ -537,7 +537,5 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
         el.set("xencfg-probe", "1")
     edited = xencfg.dumps(doc)
     assert len(re.findall("xencfg-probe", edited)) == min(3, len(list(doc.iter())))
-    try:
+    with contextlib.suppress(xencfg.XencfgError):
         cib.validate(doc)
-    except xencfg.XencfgError:
-        pass
