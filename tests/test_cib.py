@@ -539,3 +539,63 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     assert len(re.findall("xencfg-probe", edited)) == min(3, len(list(doc.iter())))
     with contextlib.suppress(xencfg.XencfgError):
         cib.validate(doc)
+
+
+_EDIT_FILES = sorted(OWN + [p for p in SEEDS if p.name != BROKEN_SEED])
+
+
+@pytest.mark.parametrize("path", _EDIT_FILES[:10], ids=ids(_EDIT_FILES[:10]))
+@given(data=st.data())
+def test_random_edits_render_what_the_tree_holds(path: Path, data: st.DataObject) -> None:
+    """Any mix of attribute and element edits dumps to text that parses back to the tree."""
+    from lxml import etree
+
+    if path not in OWN:
+        shared_path()
+    doc = _load(path)
+    for _ in range(data.draw(st.integers(1, 6))):
+        els = list(doc.iter())
+        el = data.draw(st.sampled_from(els))
+        action = data.draw(st.sampled_from(["set", "add", "drop", "child", "remove"]))
+        if action == "set" and el.attrib:
+            el.set(data.draw(st.sampled_from(sorted(el.attrib))), data.draw(_value))
+        elif action == "add":
+            el.set(data.draw(_ident.filter(lambda n: ":" not in n)), data.draw(_value))
+        elif action == "drop" and el.attrib:
+            del el.attrib[data.draw(st.sampled_from(sorted(el.attrib)))]
+        elif action == "child":
+            kid = etree.Element("nvpair", id=data.draw(_ident), name="n", value="v")
+            el.insert(data.draw(st.integers(0, len(el))), kid)
+        elif action == "remove" and el.getparent() is not None:
+            el.getparent().remove(el)
+    text = xencfg.dumps(doc)
+    again = xencfg.loads(text, "cib")
+    assert again == doc
+
+
+def test_latin1_file_edits_stay_latin1(tmp_path: Path) -> None:
+    raw = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        b'<primitive id="caf\xe9" class="lsb" type="x" description="\xe9t\xe9"/>\n'
+    )
+    f = tmp_path / "p.xml"
+    f.write_bytes(raw)
+    doc = xencfg.load(f, "cib")
+    assert doc.primitives[0].id == "café"
+    doc.primitives[0].el.set("description", "hiver \u00e9 \u20ac")
+    xencfg.dump(doc, f)
+    assert f.read_bytes().endswith(b'description="hiver &#233; &#8364;"/>\n')
+    assert xencfg.load(f, "cib").primitives[0].description == "hiver \u00e9 \u20ac"
+
+
+def test_fragment_with_declaration_and_several_roots() -> None:
+    text = (
+        '<?xml version="1.0"?>\n<!-- two orders -->\n'
+        '<rsc_order id="a" from="x" to="y"/>\n<rsc_order id="b" from="y" to="z"/>\n'
+    )
+    doc = xencfg.loads(text, "cib")
+    assert [o.id for o in doc.orders] == ["a", "b"]
+    assert xencfg.dumps(doc) == text
+    assert cib.validate(doc) == []
+    doc.orders[1].el.set("to", "w")
+    assert xencfg.dumps(doc) == text.replace('to="z"', 'to="w"')

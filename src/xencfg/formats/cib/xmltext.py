@@ -333,6 +333,12 @@ def snapshot(root: Any, spans: list[TagSpan], skip_root: bool) -> dict[int, Snap
     }
 
 
+def declared_encoding(text: str) -> str:
+    """The encoding named by the XML declaration, lower-cased (UTF-8 when none)."""
+    m = re.match(r"\ufeff?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']+)", text)
+    return m.group(1).lower() if m else "utf-8"
+
+
 def _line_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, pos) + 1
 
@@ -359,8 +365,11 @@ def render(text: str, roots: list[Any], snaps: dict[int, Snapshot], unit: str) -
     """The source text with every difference between tree and snapshot spliced in."""
     nl = "\r\n" if "\r\n" in text else "\n"
     edits: list[tuple[int, int, str, int]] = []
+    ascii_only = declared_encoding(text) not in ("utf-8", "utf8")
 
     def add(start: int, end: int, new: str) -> None:
+        if ascii_only:  # new text must survive in a Latin-1 (or other) file
+            new = "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in new)
         edits.append((start, end, new, len(edits)))
 
     stack = list(reversed(roots))
