@@ -599,3 +599,45 @@ def test_fragment_with_declaration_and_several_roots() -> None:
     assert cib.validate(doc) == []
     doc.orders[1].el.set("to", "w")
     assert xencfg.dumps(doc) == text.replace('to="z"', 'to="w"')
+
+
+def _original_of(upgraded: Path) -> Path:
+    """The heartbeat-2 input upstream's upgrade06.xsl turned into ``upgraded``."""
+    name = upgraded.name[: -len(".upgraded.xml")]
+    if upgraded.parent.name == "corpus":
+        return upgraded.parents[4] / "corpus" / "cib-hb2" / name
+    return upgraded.parents[1] / "upstream-test06" / (name + ".xml")
+
+
+UPGRADED = [
+    p
+    for p in shared_files("oracle", "cib", "upgraded", pattern="*.upgraded.xml")
+    if _original_of(p).exists()
+]
+
+
+def _signature(doc: CibDocument) -> tuple[object, ...]:
+    from collections import Counter
+
+    return (
+        Counter((o.first, o.then, o.first_action, o.then_action) for o in doc.orders),
+        Counter((c.rsc, c.with_rsc, c.rsc_role, c.with_rsc_role, c.score) for c in doc.colocations),
+        Counter((loc.rsc, loc.node, loc.score, len(loc.rules)) for loc in doc.locations),
+        sorted(
+            (p.id, p.rclass, p.type, p.provider if p.rclass == "ocf" else None, len(p.ops))
+            for p in doc.primitives
+        ),
+        sorted((r.id, r.kind, r.target_role, r.is_managed) for r in doc.all_resources()),
+        sorted((n.uname, n.type) for n in doc.nodes),
+    )
+
+
+@pytest.mark.parametrize("upgraded", UPGRADED, ids=ids(UPGRADED))
+def test_both_dialects_read_the_same(upgraded: Path) -> None:
+    """A heartbeat-2 CIB and upstream's own Pacemaker 1.0 conversion of it mean the same
+    thing: the typed model (orders normalised to first/then, colocations, locations,
+    resources, nodes) must read them identically."""
+    shared_path()
+    hb2, p10 = _load(_original_of(upgraded)), _load(upgraded)
+    assert hb2.dialect == "heartbeat-2" and p10.dialect == "pacemaker-1.0"
+    assert _signature(hb2) == _signature(p10)

@@ -48,6 +48,16 @@ def _tag(el: Any) -> str:
     return xmltext.local(el.tag) if isinstance(el.tag, str) else ""
 
 
+_ROLES = {r.lower(): r for r in ("Stopped", "Started", "Slave", "Master", "Unpromoted", "Promoted")}
+
+
+def canon_role(raw: str | None) -> str | None:
+    """A role as the CRM reads it: case-insensitive (``master`` is ``Master``)."""
+    if raw is None:
+        return None
+    return _ROLES.get(raw.strip().lower(), raw)
+
+
 def _kids(el: Any, *tags: str) -> list[Any]:
     return [c for c in el if isinstance(c.tag, str) and (not tags or _tag(c) in tags)]
 
@@ -242,7 +252,7 @@ class Rule(View):
 
     @property
     def role(self) -> str | None:
-        return self.el.get("role")
+        return canon_role(self.el.get("role"))
 
     @property
     def expressions(self) -> list[Expression]:
@@ -294,7 +304,7 @@ class Op(View):
 
     @property
     def role(self) -> str | None:
-        return self.el.get("role")
+        return canon_role(self.el.get("role"))
 
     @property
     def on_fail(self) -> str | None:
@@ -652,11 +662,11 @@ class Colocation(Constraint):
 
     @property
     def rsc_role(self) -> str | None:
-        return _attr(self.el, "rsc-role", "from_role")
+        return canon_role(_attr(self.el, "rsc-role", "from_role"))
 
     @property
     def with_rsc_role(self) -> str | None:
-        return _attr(self.el, "with-rsc-role", "to_role")
+        return canon_role(_attr(self.el, "with-rsc-role", "to_role"))
 
     def resources(self) -> list[str]:
         return [r for r in (self.rsc, self.with_rsc) if r] + super().resources()
