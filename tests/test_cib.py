@@ -641,3 +641,29 @@ def test_both_dialects_read_the_same(upgraded: Path) -> None:
     hb2, p10 = _load(_original_of(upgraded)), _load(upgraded)
     assert hb2.dialect == "heartbeat-2" and p10.dialect == "pacemaker-1.0"
     assert _signature(hb2) == _signature(p10)
+
+
+def test_option_problems() -> None:
+    text = (
+        '<cluster_property_set id="o"><attributes>\n'
+        '<nvpair id="a" name="symetric_cluster" value="true"/>\n'
+        '<nvpair id="b" name="no_quorum-policy" value="ignore"/>\n'
+        '<nvpair id="c" name="default_resource_stickiness" value="100"/>\n'
+        '<nvpair id="d" name="require_quorum" value="true"/>\n'
+        '<nvpair id="e" name="stonith_enabled" value="true"/>\n'
+        "</attributes></cluster_property_set>\n"
+    )
+    doc = xencfg.loads(text, "cib")
+    assert [(p.name, kind, hint) for p, kind, hint in doc.option_problems()] == [
+        ("symetric_cluster", "unknown", "symmetric-cluster"),
+        ("no_quorum-policy", "unknown", "no-quorum-policy"),
+        ("require_quorum", "deprecated", "no-quorum-policy"),
+    ]
+    p10 = xencfg.load(FIXTURES / "cib" / "valid" / "pcmk10.xml", "cib")
+    assert list(p10.option_problems()) == []
+    p10.set_option("default-resource-stickiness", "100")
+    p10.set_option("stonith_action", "poweroff")
+    assert [(p.name, k, h) for p, k, h in p10.option_problems()] == [
+        ("default-resource-stickiness", "deprecated", "rsc_defaults resource-stickiness"),
+        ("stonith_action", "deprecated", "stonith-action"),
+    ]

@@ -821,7 +821,7 @@ class CibDocument(Document):
     # -- crm_config ----------------------------------------------------------
     @property
     def property_sets(self) -> list[NvSet]:
-        return [NvSet(s) for s in self.iter("cluster_property_set")]
+        return [NvSet(s) for s in self.iter("cluster_property_set") if not self._in_status(s)]
 
     def _bare_options(self) -> list[NvPair]:
         """2006-era CIBs put nvpairs straight into ``crm_config``."""
@@ -859,6 +859,20 @@ class CibDocument(Document):
                 etree.SubElement(el, "attributes")
             sets = [NvSet(el)]
         return sets[0].set(name, value)
+
+    def option_problems(self) -> Iterator[tuple[NvPair, str, str | None]]:
+        """``(nvpair, "unknown"|"deprecated", suggestion)`` for each doubtful cluster option.
+
+        Unknown names (typos such as ``symetric_cluster``, mixed spellings such
+        as ``no_quorum-policy``) are silently ignored by the CRM.
+        """
+        from .options import option_problem
+
+        dialect = self.dialect
+        for pair in self.option_pairs():
+            found = option_problem(pair.name, dialect)
+            if found is not None:
+                yield pair, found[0], found[1]
 
     # -- nodes, resources, constraints ----------------------------------------
     @property
