@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import time
 from pathlib import Path
@@ -65,6 +66,19 @@ def test_round_trip_byte_exact(path: Path) -> None:
     again = xencfg.loads(doc.canonical(), "cib")
     assert again == doc
     assert again.to_dict(show_secrets=True) == doc.to_dict(show_secrets=True)
+    json.dumps(doc.to_dict())  # what `xencfg parse` prints
+
+
+def test_parse_speed_over_1mb_per_second() -> None:
+    shared_path("corpus", "cib-hb2")
+    texts = [read(p) for p in CORPUS if p.name not in NOT_WELL_FORMED]
+    size = sum(len(t) for t in texts)
+    start = time.perf_counter()
+    for t in texts:
+        xencfg.dumps(xencfg.loads(t, "cib"))
+    elapsed = time.perf_counter() - start
+    assert size > 1_000_000
+    assert size / elapsed > 1_000_000, f"{size / elapsed / 1e6:.2f} MB/s"
 
 
 def test_shared_material_present() -> None:
