@@ -67,11 +67,7 @@ def test_broken_seed_points_at_the_unclosed_section() -> None:
 
 @pytest.mark.parametrize(
     ("name", "line", "col"),
-    [
-        ("unclosed-defaults.conf", 1, 1),
-        ("stray-brace.conf", 4, 1),
-        ("brace-on-next-line.conf", 2, 1),
-    ],
+    [("unclosed-defaults.conf", 1, 1), ("stray-brace.conf", 4, 1), ("brace-on-next-line.conf", 2, 1)],
 )
 def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int) -> None:
     path = FIXTURES / "multipath" / "invalid" / name
@@ -100,7 +96,7 @@ def test_typed_model() -> None:
 
 def test_deprecated_and_unknown_keywords_are_kept_and_marked() -> None:
     doc = xencfg.loads(
-        'defaults {\n\tdefault_selector "round-robin 0"\n\tpolling_intervall 5\n}\n', "multipath"
+        "defaults {\n\tdefault_selector \"round-robin 0\"\n\tpolling_intervall 5\n}\n", "multipath"
     )
     problems = [(n.key, kind, repl) for n, kind, repl in doc.keyword_problems()]
     assert problems == [
@@ -122,9 +118,7 @@ def test_edit_keeps_quotes_and_inline_comment() -> None:
     sec = doc.section("defaults")
     check_one_edit(doc, sec.entry("polling_interval"), lambda: sec.set("polling_interval", "10"))
     assert "\tpolling_interval\t10    # seconds\n" in xencfg.dumps(doc)
-    check_one_edit(
-        doc, sec.entry("path_selector"), lambda: sec.set("path_selector", "service-time 0")
-    )
+    check_one_edit(doc, sec.entry("path_selector"), lambda: sec.set("path_selector", "service-time 0"))
     assert '\tpath_selector\t\t"service-time 0"\n' in xencfg.dumps(doc)
 
 
@@ -187,9 +181,7 @@ def _entries(draw: st.DrawFn) -> Entry:
 @st.composite
 def _blocks(draw: st.DrawFn, depth: int = 0) -> Block:
     kids = draw(
-        st.lists(
-            _entries() if depth >= 2 else st.one_of(_entries(), _blocks(depth + 1)), max_size=4
-        )
+        st.lists(_entries() if depth >= 2 else st.one_of(_entries(), _blocks(depth + 1)), max_size=4)
     )
     return Block(draw(_word), children=kids)
 
