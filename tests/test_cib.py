@@ -681,3 +681,27 @@ def test_option_problems() -> None:
         ("default-resource-stickiness", "deprecated", "rsc_defaults resource-stickiness"),
         ("stonith_action", "deprecated", "stonith-action"),
     ]
+
+
+def test_meta_problems_in_a_pacemaker_10_cib() -> None:
+    text = (
+        '<primitive id="nfs" class="ocf" provider="heartbeat" type="Xen">\n'
+        '  <instance_attributes id="nfs-ia">\n'
+        '    <nvpair id="nfs-xm" name="xmfile" value="/etc/xen/vm/nfs.xm"/>\n'
+        '    <nvpair id="nfs-tr" name="target_role" value="started"/>\n'
+        "  </instance_attributes>\n"
+        '  <meta_attributes id="nfs-ma">\n'
+        '    <nvpair id="nfs-am" name="allow_migrate" value="true"/>\n'
+        '    <nvpair id="nfs-im" name="is-managed" value="true"/>\n'
+        "  </meta_attributes>\n"
+        "</primitive>\n"
+    )
+    doc = xencfg.loads(text, "cib")
+    assert doc.dialect == "pacemaker-1.0"
+    assert [(r.id, p.name, k, fix) for r, p, k, fix in doc.meta_problems()] == [
+        ("nfs", "allow_migrate", "ignored", "allow-migrate"),
+        ("nfs", "target_role", "misplaced", "meta_attributes target-role"),
+    ]
+    # heartbeat 2 read both where they are: nothing to report in a heartbeat 2 CIB
+    seed = _load(_seed("s002-sles-hasi", "cib", "xenvmnfs.xm"))
+    assert seed.dialect == "heartbeat-2" and list(seed.meta_problems()) == []

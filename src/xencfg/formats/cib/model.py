@@ -41,6 +41,8 @@ LEGACY_META = frozenset(
         "globally_unique", "ordered", "interleave", "collocated", "failure_timeout",
     )
 )  # fmt: skip
+#: Names that are also common agent parameters (not resource options) in instance sets.
+AGENT_PARAMS = frozenset({"notify", "priority", "ordered"})
 MASK = "********"
 
 
@@ -859,6 +861,28 @@ class CibDocument(Document):
                 etree.SubElement(el, "attributes")
             sets = [NvSet(el)]
         return sets[0].set(name, value)
+
+    def meta_problems(self) -> Iterator[tuple[Resource, NvPair, str, str]]:
+        """``(resource, nvpair, kind, fix)`` for resource options the cluster will not see.
+
+        Pacemaker 1.0 reads resource options only from ``meta_attributes`` and
+        only under their dash names: ``allow_migrate`` there is ``"ignored"``
+        (fix: ``allow-migrate``), and ``target_role`` in ``instance_attributes``
+        is ``"misplaced"`` (heartbeat 2 read it there; 1.0 passes it to the agent).
+        """
+        if self.dialect != "pacemaker-1.0":
+            return
+        for res in self.all_resources():
+            for s in res.meta_sets:
+                for pair in s.nvpairs:
+                    canon = canon_name(pair.name)
+                    if canon in LEGACY_META and pair.name != canon:
+                        yield res, pair, "ignored", canon
+            for s in res.instance_sets:
+                for pair in s.nvpairs:
+                    canon = canon_name(pair.name)
+                    if canon in LEGACY_META and canon not in AGENT_PARAMS:
+                        yield res, pair, "misplaced", f"meta_attributes {canon}"
 
     def option_problems(self) -> Iterator[tuple[NvPair, str, str | None]]:
         """``(nvpair, "unknown"|"deprecated", suggestion)`` for each doubtful cluster option.
