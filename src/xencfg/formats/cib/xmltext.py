@@ -194,6 +194,8 @@ def load(text: str, path: str | None) -> tuple[Any, bool]:
         first = exc
     except ValueError as exc:  # e.g. unicode strings with an encoding declaration
         raise error_at(text, path, 0, f"not loadable XML: {exc}") from None
+    if "Extra content at the end of the document" not in (first.msg or ""):
+        raise _syntax_error(first, text, path, 0)
     # several roots? parse them inside a wrapper (same lines; columns of line 1 shift)
     m = _XMLDECL.match(text)
     body = text if m is None else text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
