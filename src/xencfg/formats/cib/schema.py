@@ -211,6 +211,6 @@ def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationErro
             col = max(col - shift, 0)
         if col == 0 and line > 0:
             col = _tag_column(own, line)
-        where = f"{schema}: " if schema == RNG else ""
+        where = f"{schema}: "
         errors.append(ValidationError(f"{where}{e.message}", path=doc.path, line=line, column=col))
     return errors
