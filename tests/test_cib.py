@@ -705,3 +705,22 @@ def test_meta_problems_in_a_pacemaker_10_cib() -> None:
     # heartbeat 2 read both where they are: nothing to report in a heartbeat 2 CIB
     seed = _load(_seed("s002-sles-hasi", "cib", "xenvmnfs.xm"))
     assert seed.dialect == "heartbeat-2" and list(seed.meta_problems()) == []
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_doctype_never_reaches_the_parser(
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Refused before lxml sees a byte: nothing can be fetched, read or expanded."""
+    from xencfg.formats.cib import xmltext
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the XML parser was called")
+
+    monkeypatch.setattr(xmltext.etree, "fromstring", no_parse)
+    secret = tmp_path / "secret"
+    secret.write_text("MARKER-4711")
+    text = HOSTILE[name].replace("file:///etc/passwd", secret.as_uri())
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.loads(text, "cib")
+    assert "MARKER" not in str(info.value)

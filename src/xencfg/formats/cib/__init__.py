@@ -87,10 +87,8 @@ def parse(text: str, path: str | None = None) -> CibDocument:
     spans = xmltext.scan(text)
     snaps = xmltext.snapshot(root, spans, skip_root=wrapped)
     roots = [c for c in root if isinstance(c.tag, str)] if wrapped else [root]
-    alive = list(xmltext.elements(root))
     doc = CibDocument(roots, path=path, source=text)
     doc._snaps = snaps
-    doc._alive = alive
     doc._wrapper = root if wrapped else None
     doc.unit = _guess_unit(text, spans)
     return doc

@@ -772,7 +772,6 @@ class CibDocument(Document):
     #: The top-level elements: one for a normal file, several for a multi-root fragment.
     roots: list[Any] = attrs.Factory(list)
     _snaps: dict[int, xmltext.Snapshot] = attrs.field(factory=dict, repr=False)
-    _alive: list[Any] = attrs.field(factory=list, repr=False)
     _wrapper: Any = attrs.field(default=None, repr=False)
     #: Indentation unit for new nested elements (guessed from the source).
     unit: str = "  "
