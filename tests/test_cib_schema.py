@@ -273,6 +273,15 @@ def test_schema_chosen_by_validate_with() -> None:
     assert errors and all("pacemaker-1.0.rng" in e.message for e in errors)
     assert 25 in {e.line for e in errors}
     assert not any("unknown ID" in e.message for e in errors)  # cascades dropped
+    assert all(e.line > 0 for e in errors)  # libxml2 gave some no line: we find one
+
+
+def test_rng_dangling_reference_points_at_the_constraint() -> None:
+    doc = xencfg.load(FIXTURES / "cib" / "valid" / "pcmk10.xml", "cib")
+    doc.orders[0].el.set("then", "nothere")
+    (err,) = cib.validate(doc)
+    assert (err.line, err.column) == (40, 4)
+    assert 'unknown ID "nothere"' in err.message
 
 
 def test_validation_sees_edits() -> None:

@@ -153,6 +153,31 @@ def wrap(doc: CibDocument, text: str, schema: str) -> tuple[str, int]:
     return prefix + body + suffix, len(prefix)
 
 
+def _guess_line(tree: Any, message: str, shift: int) -> int:
+    """A line for a libxml2 RelaxNG message that came without one (0 if none fits).
+
+    ``IDREF attribute A references an unknown ID "X"`` names the element with
+    ``A="X"``; ``Extra element E ...`` the first element ``E``. Elements of the
+    skeleton a fragment was wrapped in are never chosen.
+    """
+    m = re.search(r'IDREF attribute (\S+) references an unknown ID "([^"]*)"', message)
+    if m is not None:
+        attr, value = m.groups()
+        match = lambda el: el.get(attr) == value  # noqa: E731
+    else:
+        m = re.search(r"[Ee]lement (\w+)", message)
+        if m is None:
+            return 0
+        tag = m.group(1)
+        match = lambda el: el.tag == tag  # noqa: E731
+    for el in tree.getroot().iter():
+        if isinstance(el.tag, str) and match(el):
+            if el.get("id", "").startswith(STAND_IN):
+                continue
+            return el.sourceline or 0
+    return 0
+
+
 def _tag_column(text: str, line: int) -> int:
     """Column of the first tag on ``line`` (libxml2's DTD errors carry no column)."""
     lines = text.splitlines()
@@ -207,6 +232,8 @@ def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationErro
             continue
         seen.add((e.line, e.column, e.message))
         line, col = e.line or 0, e.column or 0
+        if line == 0:
+            line = _guess_line(tree, e.message, shift)
         if line == 1 and shift:
             col = max(col - shift, 0)
         if col == 0 and line > 0:
