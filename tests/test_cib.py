@@ -570,7 +570,7 @@ def test_random_edits_render_what_the_tree_holds(path: Path, data: st.DataObject
     for _ in range(data.draw(st.integers(1, 6))):
         els = list(doc.iter())
         el = data.draw(st.sampled_from(els))
-        action = data.draw(st.sampled_from(["set", "add", "drop", "child", "remove"]))
+        action = data.draw(st.sampled_from(["set", "add", "drop", "child", "remove", "move"]))
         if action == "set" and el.attrib:
             el.set(data.draw(st.sampled_from(sorted(el.attrib))), data.draw(_value))
         elif action == "add":
@@ -582,6 +582,12 @@ def test_random_edits_render_what_the_tree_holds(path: Path, data: st.DataObject
             el.insert(data.draw(st.integers(0, len(el))), kid)
         elif action == "remove" and el.getparent() is not None:
             el.getparent().remove(el)
+        elif action == "move" and el.getparent() is not None:
+            inside = set(el.iter())
+            target = data.draw(st.sampled_from([e for e in els if e not in inside]))
+            target.append(el)  # an existing element (with its subtree) moved elsewhere
+            if data.draw(st.booleans()):
+                el.set("moved", "yes")
     text = xencfg.dumps(doc)
     again = xencfg.loads(text, "cib")
     assert again == doc
@@ -724,3 +730,27 @@ def test_hostile_doctype_never_reaches_the_parser(
     with pytest.raises(xencfg.ParseError) as info:
         xencfg.loads(text, "cib")
     assert "MARKER" not in str(info.value)
+
+
+def test_reorder_and_move_keep_source_text_of_moved_elements() -> None:
+    path = _seed("s002-sles-hasi", "cib", "sles.xml")
+    doc = _load(path)
+    prim = doc.primitives[0].el
+    ops = prim.find("operations")
+    meta = prim.find("meta_attributes")
+    prim.remove(meta)
+    prim.insert(0, meta)  # meta_attributes first now
+    meta.find("attributes/nvpair").set("value", "false")
+    ops.append(ops[0])  # start op last
+    out = xencfg.dumps(doc)
+    assert out.splitlines()[1:6] == [
+        '\t<meta_attributes id="sles-ma"> ',
+        "\t\t<attributes> ",
+        '\t\t\t<nvpair id="xen-sles-ma-01" name="allow_migrate" value="false"/> ',
+        "\t\t</attributes> ",
+        "\t</meta_attributes>",
+    ]
+    again = xencfg.loads(out, "cib")
+    assert again == doc
+    assert [o.name for o in again.primitives[0].ops] == ["stop", "monitor", "migrate_to", "start"]
+    assert again.primitives[0].allow_migrate is False

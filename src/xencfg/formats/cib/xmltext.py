@@ -363,37 +363,91 @@ def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
     return ls, le
 
 
+@attrs.define(eq=False)
+class _Ctx:
+    """What every splice of one render needs."""
+
+    text: str
+    snaps: dict[int, Snapshot]
+    unit: str
+    nl: str
+    ascii_only: bool
+
+
 def render(text: str, roots: list[Any], snaps: dict[int, Snapshot], unit: str) -> str:
     """The source text with every difference between tree and snapshot spliced in."""
-    nl = "\r\n" if "\r\n" in text else "\n"
+    ctx = _Ctx(
+        text,
+        snaps,
+        unit,
+        "\r\n" if "\r\n" in text else "\n",
+        declared_encoding(text) not in ("utf-8", "utf8"),
+    )
+    return _apply(text, _collect(ctx, roots), 0)
+
+
+def _apply(text: str, edits: list[tuple[int, int, str, int]], base: int) -> str:
+    """``text`` (starting at offset ``base`` of the source) with ``edits`` applied."""
+    out = text
+    for start, end, new, _ in sorted(edits, key=lambda e: (e[0], e[3]), reverse=True):
+        out = out[: start - base] + new + out[end - base :]
+    return out
+
+
+def _staying(snap: Snapshot, kids: list[Any]) -> set[int]:
+    """Ids of the children still in their source place (in source order, greedily).
+
+    The others — new, moved in from elsewhere, or reordered — are written out
+    at their new place (moved source elements with their own text and edits).
+    """
+    where = {id(c): i for i, c in enumerate(snap.children)}
+    stay: set[int] = set()
+    last = -1
+    for k in kids:
+        i = where.get(id(k))
+        if i is not None and i > last:
+            stay.add(id(k))
+            last = i
+    return stay
+
+
+def _collect(ctx: _Ctx, roots: list[Any]) -> list[tuple[int, int, str, int]]:
+    """The splices turning the source of ``roots`` into their current state."""
     edits: list[tuple[int, int, str, int]] = []
-    ascii_only = declared_encoding(text) not in ("utf-8", "utf8")
 
     def add(start: int, end: int, new: str) -> None:
-        if ascii_only:  # new text must survive in a Latin-1 (or other) file
+        if ctx.ascii_only:  # new text must survive in a Latin-1 (or other) file
             new = "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in new)
         edits.append((start, end, new, len(edits)))
 
     stack = list(reversed(roots))
     while stack:
         el = stack.pop()
-        snap = snaps.get(id(el))
+        snap = ctx.snaps.get(id(el))
         if snap is None:
             continue
-        span = snap.span
         cur = dict(el.attrib)
         if cur != snap.attrib:
-            _attr_edits(text, span, snap.attrib, cur, add)
+            _attr_edits(ctx.text, snap.span, snap.attrib, cur, add)
         kids = [c for c in el if isinstance(c.tag, str)]
+        stay = {id(c) for c in kids}
         if kids != snap.children:
-            _child_edits(text, el, span, snap, kids, snaps, unit, nl, add)
-        stack.extend(reversed([k for k in kids if id(k) in snaps]))
-    if not edits:
-        return text
-    out = text
-    for start, end, new, _ in sorted(edits, key=lambda e: (e[0], e[3]), reverse=True):
-        out = out[:start] + new + out[end:]
-    return out
+            stay = _staying(snap, kids)
+            _child_edits(ctx, snap, kids, stay, add)
+        stack.extend(reversed([k for k in kids if id(k) in stay]))
+    return edits
+
+
+def _moved_text(ctx: _Ctx, el: Any, indent: str) -> str:
+    """A source element written at a new place: its own text, edits, re-indented."""
+    s = ctx.snaps[id(el)].span
+    body = _apply(ctx.text[s.start : s.close_end], _collect(ctx, [el]), s.start)
+    old = _indent_of(ctx.text, s.start)
+    lines = body.split("\n")
+    for i in range(1, len(lines)):
+        if lines[i].startswith(old):
+            lines[i] = indent + lines[i][len(old) :]
+    return indent + "\n".join(lines)
 
 
 def _attr_edits(
@@ -417,25 +471,16 @@ def _attr_edits(
         add(span.attrs_end, span.attrs_end, new)
 
 
-def _child_edits(
-    text: str,
-    el: Any,
-    span: TagSpan,
-    snap: Snapshot,
-    kids: list[Any],
-    snaps: dict[int, Snapshot],
-    unit: str,
-    nl: str,
-    add: Any,
-) -> None:
-    kept = {id(k) for k in kids}
+def _child_edits(ctx: _Ctx, snap: Snapshot, kids: list[Any], stay: set[int], add: Any) -> None:
+    text, snaps, unit, nl = ctx.text, ctx.snaps, ctx.unit, ctx.nl
+    span = snap.span
     for old in snap.children:
-        if id(old) not in kept and id(old) in snaps:
+        if id(old) not in stay and id(old) in snaps:
             s = snaps[id(old)].span
             start, end = _whole_lines(text, s.start, s.close_end)
             add(start, end, "")
     own_indent = _indent_of(text, span.start)
-    originals = [k for k in kids if id(k) in snaps and k in snap.children]
+    originals = [k for k in kids if id(k) in stay]
     if originals:
         child_indent = _indent_of(text, snaps[id(originals[0])].span.start)
     elif snap.children and id(snap.children[0]) in snaps:
@@ -445,10 +490,15 @@ def _child_edits(
     prev: Any = None
     pending: list[Any] = []
 
+    def write(c: Any) -> str:
+        if id(c) in snaps:
+            return _moved_text(ctx, c, child_indent)
+        return serialize(c, child_indent, unit, nl)
+
     def flush(before: Any) -> None:
         if not pending:
             return
-        body = nl.join(serialize(c, child_indent, unit, nl) for c in pending)
+        body = nl.join(write(c) for c in pending)
         if prev is not None:
             at = snaps[id(prev)].span.close_end
             add(at, at, nl + body)
@@ -473,7 +523,7 @@ def _child_edits(
         pending.clear()
 
     for k in kids:
-        if id(k) in snaps and k in snap.children:
+        if id(k) in stay:
             flush(k)
             prev = k
         else:
