@@ -419,6 +419,8 @@ def test_pacemaker_10_resources() -> None:
     apache = doc.resource("apache")
     assert isinstance(apache, Primitive) and apache.provider is None and apache.rclass == "lsb"
     assert doc.option("no_quorum_policy") == "ignore"
+    assert doc.rsc_defaults == {"resource-stickiness": "100"}
+    assert doc.op_defaults == {}
 
 
 def test_hb2_fixture_model() -> None:

@@ -897,6 +897,23 @@ class CibDocument(Document):
             if found is not None:
                 yield pair, found[0], found[1]
 
+    def _defaults(self, section: str) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for sec in self.iter(section):
+            for s in _kids(sec, "meta_attributes"):
+                out.update(NvSet(s).as_dict())
+        return out
+
+    @property
+    def rsc_defaults(self) -> dict[str, str | None]:
+        """Pacemaker 1.0 resource defaults (``rsc_defaults`` meta attributes)."""
+        return self._defaults("rsc_defaults")
+
+    @property
+    def op_defaults(self) -> dict[str, str | None]:
+        """Pacemaker 1.0 operation defaults (``op_defaults`` meta attributes)."""
+        return self._defaults("op_defaults")
+
     # -- nodes, resources, constraints ----------------------------------------
     @property
     def nodes(self) -> list[ClusterNode]:
@@ -1063,6 +1080,8 @@ class CibDocument(Document):
                 p.name: (p.value if show_secrets or not p.secret else MASK)
                 for p in self.option_pairs()
             },
+            "rsc_defaults": self.rsc_defaults,
+            "op_defaults": self.op_defaults,
             "nodes": [{"id": n.id, "uname": n.uname, "type": n.type} for n in self.nodes],
             "resources": [r.to_dict(show_secrets) for r in self.resources],
             "constraints": [c.to_dict() for c in self.constraints],

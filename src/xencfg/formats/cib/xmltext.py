@@ -99,6 +99,19 @@ def doctype_span(text: str) -> tuple[int, int] | None:
     return m.start(), len(text)
 
 
+def _has_subset(decl: str) -> bool:
+    """Whether a DOCTYPE declaration has an internal subset (a ``[`` outside quotes)."""
+    quote = ""
+    for c in decl:
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "\"'":
+            quote = c
+        elif c == "[":
+            return True
+    return False
+
+
 def check_doctype(text: str, path: str | None) -> None:
     """Refuse DOCTYPEs that could make a parser read or expand anything."""
     span = doctype_span(text)
@@ -121,7 +134,7 @@ def check_doctype(text: str, path: str | None) -> None:
             span[0],
             "refused: the DOCTYPE points at a URL; xencfg never fetches DTDs from the network",
         )
-    if "[" in decl:
+    if _has_subset(decl):
         raise error_at(
             text, path, span[0], "refused: a DOCTYPE with an internal subset is not a CIB"
         )
