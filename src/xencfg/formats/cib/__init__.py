@@ -85,9 +85,8 @@ def parse(text: str, path: str | None = None) -> CibDocument:
     """Parse a CIB or fragment; raises :class:`xencfg.ParseError` (with line and column)."""
     root, wrapped = xmltext.load(text, path)
     spans = xmltext.scan(text)
-    snaps = xmltext.snapshot(root, spans, skip_root=wrapped)
-    roots = [c for c in root if isinstance(c.tag, str)] if wrapped else [root]
-    doc = CibDocument(roots, path=path, source=text)
+    snaps = xmltext.snapshot(root, spans, skip_root=wrapped, size=len(text))
+    doc = CibDocument([root], path=path, source=text)
     doc._snaps = snaps
     doc._wrapper = root if wrapped else None
     doc.unit = _guess_unit(text, spans)

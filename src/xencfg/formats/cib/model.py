@@ -769,14 +769,30 @@ class CibDocument(Document):
 
     format = FORMAT
 
-    #: The top-level elements: one for a normal file, several for a multi-root fragment.
-    roots: list[Any] = attrs.Factory(list)
+    #: The top-level element(s) of a document built in code (see :attr:`roots`).
+    _roots: list[Any] = attrs.Factory(list)
     _snaps: dict[int, xmltext.Snapshot] = attrs.field(factory=dict, repr=False)
     _wrapper: Any = attrs.field(default=None, repr=False)
     #: Indentation unit for new nested elements (guessed from the source).
     unit: str = "  "
 
     # -- structure -----------------------------------------------------------
+    @property
+    def roots(self) -> list[Any]:
+        """The top-level elements: one for a normal file, several for a multi-root fragment.
+
+        Those of a multi-root fragment sit in an invisible wrapper element
+        (``doc.wrapper``); add or remove top-level elements there.
+        """
+        if self._wrapper is not None:
+            return [c for c in self._wrapper if isinstance(c.tag, str)]
+        return self._roots
+
+    @property
+    def wrapper(self) -> Any:
+        """The element holding a multi-root fragment's roots (``None`` otherwise)."""
+        return self._wrapper
+
     @property
     def root(self) -> Any:
         return self.roots[0] if self.roots else None
@@ -1008,7 +1024,8 @@ class CibDocument(Document):
         """The source with edits spliced in; canonical XML for a document built in code."""
         if not self.source and not self._snaps:
             return self.canonical()
-        return xmltext.render(self.source, self.roots, self._snaps, self.unit)
+        top = [self._wrapper] if self._wrapper is not None else self._roots
+        return xmltext.render(self.source, top, self._snaps, self.unit)
 
     def canonical(self) -> str:
         """The tree written conventionally, ignoring the source (comments are not kept)."""

@@ -333,7 +333,10 @@ class Snapshot:
     el: Any = None
 
 
-def snapshot(root: Any, spans: list[TagSpan], skip_root: bool) -> dict[int, Snapshot]:
+def snapshot(
+    root: Any, spans: list[TagSpan], skip_root: bool, size: int = 0
+) -> dict[int, Snapshot]:
+    """Parse-time state of every source element (``size``: length of the text)."""
     els = list(elements(root))
     if skip_root:
         els = els[1:]
@@ -342,10 +345,16 @@ def snapshot(root: Any, spans: list[TagSpan], skip_root: bool) -> dict[int, Snap
         for e, s in zip(els, spans, strict=False)
     ):
         raise ParseError("internal: the tag scanner lost step with the XML parser")
-    return {
+    snaps = {
         id(e): Snapshot(s, dict(e.attrib), [c for c in e if isinstance(c.tag, str)], e)
         for e, s in zip(els, spans, strict=False)
     }
+    if skip_root:
+        # the wrapper of a multi-root fragment spans the whole text, so that
+        # adding, removing and moving top-level elements is rendered too
+        whole = TagSpan(WRAPPER, 0, 0, 0, False, {}, size, size)
+        snaps[id(root)] = Snapshot(whole, {}, [c for c in root if isinstance(c.tag, str)], root)
+    return snaps
 
 
 def declared_encoding(text: str) -> str:
