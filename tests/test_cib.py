@@ -767,3 +767,12 @@ def test_reorder_and_move_keep_source_text_of_moved_elements() -> None:
     assert again == doc
     assert [o.name for o in again.primitives[0].ops] == ["stop", "monitor", "migrate_to", "start"]
     assert again.primitives[0].allow_migrate is False
+
+
+def test_positions_for_lint() -> None:
+    doc = _load(_seed("s002-sles-hasi", "cib", "nfs_to_pingd_constraint.xml"))
+    expr = list(doc.iter("expression"))[1]
+    assert doc.element_position(expr) == (5, 3)  # after a two-line expression
+    assert [(r.attribute, r.target, r.line) for r in doc.references()] == [("rsc", "nfs", 1)]
+    dup = _load(_seed("s001-drbd-heartbeat", "cib", "host1.xml")).duplicate_ids()
+    assert [el.sourceline for el in dup["host1"]] == [2, 8]
