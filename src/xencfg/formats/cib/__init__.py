@@ -1,0 +1,139 @@
+"""The CIB: heartbeat 2 / Pacemaker cluster configuration (cib.xml and fragments).
+
+Full CIBs (``/var/lib/heartbeat/crm/cib.xml``, ``cibadmin -Q`` output) and the
+fragments administrators load with ``cibadmin -C -o SECTION -x FILE`` (a
+``primitive``, a ``clone``, an ``rsc_order``, a ``<resources>`` wrapper, bare
+``nvpair`` lines ...) parse into a :class:`CibDocument`: the lxml tree, typed
+views on it, and the source text so that dumps are byte-exact and edits
+minimal. ``validate(doc)`` checks against our crm.dtd (heartbeat 2) or our
+Pacemaker 1.0 RelaxNG schema.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import TYPE_CHECKING
+
+from . import xmltext
+from .model import (
+    FORMAT,
+    CibDocument,
+    Clone,
+    ClusterNode,
+    Colocation,
+    Constraint,
+    Group,
+    Location,
+    Master,
+    NvPair,
+    NvSet,
+    Op,
+    Order,
+    Primitive,
+    Reference,
+    Resource,
+    Rule,
+    make_primitive,
+)
+from .values import INFINITY, Duration, parse_bool, parse_score
+
+if TYPE_CHECKING:
+    from ...errors import ValidationError
+
+__all__ = [
+    "FORMAT",
+    "INFINITY",
+    "CibDocument",
+    "Clone",
+    "ClusterNode",
+    "Colocation",
+    "Constraint",
+    "Duration",
+    "Group",
+    "Location",
+    "Master",
+    "NvPair",
+    "NvSet",
+    "Op",
+    "Order",
+    "Primitive",
+    "Reference",
+    "Resource",
+    "Rule",
+    "make_primitive",
+    "parse",
+    "parse_bool",
+    "parse_score",
+    "sniff",
+    "validate",
+]
+
+#: Root elements a CIB file or a cibadmin fragment starts with.
+ROOTS = frozenset(
+    {
+        "cib", "configuration", "status", "crm_config", "nodes", "node", "resources",
+        "constraints", "rsc_defaults", "op_defaults", "primitive", "group", "clone",
+        "master_slave", "master", "rsc_order", "rsc_colocation", "rsc_location",
+        "cluster_property_set", "instance_attributes", "meta_attributes", "attributes",
+        "nvpair", "operations", "op",
+    }
+)  # fmt: skip
+
+
+def parse(text: str, path: str | None = None) -> CibDocument:
+    """Parse a CIB or fragment; raises :class:`xencfg.ParseError` (with line and column)."""
+    root, wrapped = xmltext.load(text, path)
+    spans = xmltext.scan(text)
+    snaps = xmltext.snapshot(root, spans, skip_root=wrapped, size=len(text))
+    doc = CibDocument([root], path=path, source=text)
+    doc._snaps = snaps
+    doc._wrapper = root if wrapped else None
+    doc.unit = _guess_unit(text, spans)
+    return doc
+
+
+def _guess_unit(text: str, spans: list[xmltext.TagSpan]) -> str:
+    """The indentation step of the file (a tab, or the smallest space step)."""
+    steps: list[str] = []
+    for s in spans[:200]:
+        ls = text.rfind("\n", 0, s.start) + 1
+        lead = text[ls : s.start]
+        if lead and not lead.strip():
+            steps.append(lead)
+    if any(x.startswith("\t") for x in steps):
+        return "\t"
+    widths = sorted({len(x) for x in steps if x})
+    diffs = [b - a for a, b in itertools.pairwise(widths)] + widths[:1]
+    return " " * min(diffs) if diffs else "  "
+
+
+_FIRST_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
+
+
+def sniff(text: str) -> bool:
+    """A CIB or fragment: its first element is one of :data:`ROOTS`."""
+    i = 0
+    head = text[:65536]
+    while True:
+        i = head.find("<", i)
+        if i < 0:
+            return False
+        if head.startswith("<!--", i):
+            j = head.find("-->", i)
+            if j < 0:
+                return False
+            i = j + 3
+            continue
+        if head.startswith("<?", i) or head.startswith("<!", i):
+            i += 2
+            continue
+        m = _FIRST_TAG.match(head, i)
+        return m is not None and m.group(1) in ROOTS
+
+
+def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationError]:
+    """Schema errors of a CIB or fragment (see :mod:`.schema`)."""
+    from .schema import validate as _validate
+
+    return _validate(doc, schema)

@@ -1,0 +1,69 @@
+"""Which cluster option names the CRM knows, in which version, and what replaced them.
+
+The CRM looks an option up by its exact name or, in heartbeat 2, by its one
+underscore alias (``no-quorum-policy`` or ``no_quorum_policy``): a mixed
+spelling (``no_quorum-policy``) or a typo (``symetric_cluster``, 95 times in
+the upstream PE tests) is silently ignored and the default applies. That is
+what :func:`option_problem` reports.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .values import canon_name
+
+#: Options Pacemaker 1.0 (and later) reads from crm_config, dash spelling.
+CURRENT = frozenset(
+    {
+        "batch-limit", "cluster-delay", "cluster-infrastructure", "cluster-recheck-interval",
+        "crmd-finalization-timeout", "crmd-integration-timeout", "crmd-transition-delay",
+        "dc-deadtime", "dc-version", "election-timeout", "enable-startup-probes",
+        "expected-quorum-votes", "last-lrm-refresh", "maintenance-mode", "migration-limit",
+        "network-delay", "no-quorum-policy", "node-health-green", "node-health-red",
+        "node-health-strategy", "node-health-yellow", "pe-error-series-max",
+        "pe-input-series-max", "pe-warn-series-max", "placement-strategy", "remove-after-stop",
+        "shutdown-escalation", "start-failure-is-fatal", "startup-fencing", "stonith-action",
+        "stonith-enabled", "stonith-timeout", "stop-all-resources", "stop-orphan-actions",
+        "stop-orphan-resources", "symmetric-cluster",
+    }
+)  # fmt: skip
+
+#: Options that still work (or worked in heartbeat 2) but have a successor.
+DEPRECATED: dict[str, str | None] = {
+    "default-resource-stickiness": "rsc_defaults resource-stickiness",
+    "is-managed-default": "rsc_defaults is-managed",
+    "default-action-timeout": "op_defaults timeout",
+    "default-resource-failure-stickiness": "rsc_defaults migration-threshold (other semantics)",
+    "default-migration-threshold": "rsc_defaults migration-threshold",
+    "transition-idle-timeout": "cluster-delay",
+    "transition-timeout": "cluster-delay",
+    "require-quorum": "no-quorum-policy",
+    "short-resource-names": None,
+    "suppress-cib-writes": None,
+}
+
+#: Of those, the ones heartbeat 2.1 already treated as obsolete; the others were
+#: current options in heartbeat 2 and are only deprecated in a Pacemaker 1.0 CIB.
+OBSOLETE_IN_HB2 = frozenset({"require-quorum", "transition-timeout"})
+
+KNOWN = CURRENT | frozenset(DEPRECATED)
+
+
+def option_problem(name: str, dialect: str) -> tuple[str, str | None] | None:
+    """``(kind, suggestion)`` for a crm_config nvpair name, or ``None`` when fine.
+
+    ``kind`` is ``"unknown"`` (the CRM ignores it: typo, mixed spelling, not an
+    option) or ``"deprecated"`` (works, but has a successor or no effect).
+    """
+    canon = canon_name(name)
+    if canon not in KNOWN:
+        close = difflib.get_close_matches(canon, sorted(KNOWN), n=1, cutoff=0.8)
+        return "unknown", close[0] if close else None
+    if name not in (canon, canon.replace("-", "_")):
+        return "unknown", canon  # mixed spelling: neither the name nor its alias
+    if canon in DEPRECATED and (dialect == "pacemaker-1.0" or canon in OBSOLETE_IN_HB2):
+        return "deprecated", DEPRECATED[canon]
+    if dialect == "pacemaker-1.0" and "_" in name:
+        return "deprecated", canon  # the heartbeat 2 alias
+    return None
