@@ -1,0 +1,323 @@
+"""Xen domU configuration, xm style: a Python source file, parsed, never executed.
+
+xm ran these files with ``execfile`` (Python 2), so they are Python: literal
+assignments, ``#`` comments, ``;``, triple-quoted strings, backslash
+continuations, implicit string concatenation — and sometimes real code
+(``def vmid_check``, ``if`` blocks, ``os.uname()``). Python's own parser
+(:func:`ast.parse`, which only builds a syntax tree) finds the statements and
+:mod:`tokenize` their tokens; no Lark grammar could agree with Python on every
+edge of its lexical rules. A ``name = <literal>`` statement becomes an
+:class:`~.domu.Assignment` whose value is computed here from the syntax tree
+(constants, lists, tuples, dicts, sets, signed numbers); every other statement
+is an opaque :class:`~.domu.Code` node that renders byte for byte and whose
+bound names are reported as computed. Nothing in the file is ever run.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from typing import Any
+
+import attrs
+
+from ..errors import ParseError, caret_snippet
+from ..syntax.source import LineIndex
+from ..syntax.tree import TRIVIA, Node, Tok, attach_trivia, walk
+from . import domu
+from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle
+
+FORMAT = "xm"
+
+
+class NotLiteral(Exception):
+    """The expression needs evaluation (a call, an operator, a name)."""
+
+
+def literal(node: ast.AST) -> Any:
+    """The value of a literal expression, from its syntax tree (no evaluation)."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.List):
+        return [literal(e) for e in node.elts]
+    if isinstance(node, ast.Tuple):
+        return tuple(literal(e) for e in node.elts)
+    if isinstance(node, ast.Set):
+        return {literal(e) for e in node.elts}
+    if isinstance(node, ast.Dict):
+        if any(k is None for k in node.keys):
+            raise NotLiteral("** in a dict")
+        return {literal(k): literal(v) for k, v in zip(node.keys, node.values)}  # type: ignore[arg-type]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = literal(node.operand)
+        if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
+            return -v if isinstance(node.op, ast.USub) else +v
+    raise NotLiteral(type(node).__name__)
+
+
+def _scalar(v: Any, old: str | None = None) -> str:
+    """A Python literal for ``v``, using the quote character of the token it replaces."""
+    if isinstance(v, str):
+        bare = (old or "").lstrip("uUrRbB")
+        q = bare[:1] if bare[:1] in ("'", '"') and not bare.startswith(bare[:1] * 3) else "'"
+        return py_str(v, q)
+    return repr(v)
+
+
+def py_str(s: str, q: str = "'") -> str:
+    """``s`` as a Python string literal quoted with ``q``."""
+    out = []
+    for ch in s:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == q:
+            out.append("\\" + q)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(repr(ch)[1:-1])
+    return q + "".join(out) + q
+
+
+def _value(v: Any) -> str:
+    """A conventional xm spelling: ``['a', 'b']``, ``512``, ``'x'``."""
+    if isinstance(v, list):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    if isinstance(v, tuple):
+        inner = ", ".join(_value(x) for x in v)
+        return f"({inner},)" if len(v) == 1 else f"({inner})"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{_value(k)}: {_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (set, frozenset)):
+        return "{" + ", ".join(_value(x) for x in v) + "}" if v else "set()"
+    if isinstance(v, str):
+        return py_str(v, "'")
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        raise ValueError(f"{v!r} has no Python literal")
+    return repr(v)
+
+
+STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value)
+
+
+@attrs.define
+class XmDocument(DomUDocument):
+    """A parsed xm-style domU configuration."""
+
+    format = FORMAT
+    style = STYLE
+
+
+# -- parsing ---------------------------------------------------------------------
+
+
+def _bound_names(stmt: ast.stmt) -> tuple[str, ...]:
+    """Names a top-level statement may bind in the module namespace."""
+    names: list[str] = []
+
+    def targets(t: ast.AST) -> None:
+        for n in ast.walk(t):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                names.append(n.id)
+
+    def visit(s: ast.stmt) -> None:
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(s.name)
+            return
+        if isinstance(s, ast.Assign):
+            for t in s.targets:
+                targets(t)
+        elif isinstance(s, (ast.AugAssign, ast.AnnAssign)):
+            targets(s.target)
+        elif isinstance(s, (ast.For, ast.AsyncFor)):
+            targets(s.target)
+        elif isinstance(s, (ast.With, ast.AsyncWith)):
+            for item in s.items:
+                if item.optional_vars is not None:
+                    targets(item.optional_vars)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            for a in s.names:
+                names.append((a.asname or a.name).split(".")[0])
+        elif isinstance(s, ast.Global):
+            names.extend(s.names)
+        for n in ast.walk(s):  # walrus anywhere, except in nested scopes (close enough)
+            if isinstance(n, ast.NamedExpr) and isinstance(n.target, ast.Name):
+                names.append(n.target.id)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            for child in getattr(s, field, ()) or ():
+                if isinstance(child, ast.ExceptHandler):
+                    if child.name:
+                        names.append(child.name)
+                    for c in child.body:
+                        visit(c)
+                elif isinstance(child, ast.stmt):
+                    visit(child)
+
+    visit(stmt)
+    return tuple(dict.fromkeys(names))
+
+
+class _Offsets:
+    """AST (line, UTF-8 byte column) to character offsets of the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.index = LineIndex(text)
+
+    def __call__(self, line: int, col: int) -> int:
+        start = self.index.offset(line, 1)
+        end = self.text.find("\n", start)
+        row = self.text[start : end if end >= 0 else len(self.text)]
+        if row.isascii():
+            return start + col
+        return start + len(row.encode("utf-8", "surrogatepass")[:col].decode("utf-8", "replace"))
+
+
+def _syntax_error(exc: SyntaxError, text: str, path: str | None) -> ParseError:
+    line = exc.lineno or 1
+    col = exc.offset or 1
+    msg = exc.msg or "invalid syntax"
+    return ParseError(
+        f"not valid Python (xm configs are Python source): {msg}",
+        path=path,
+        line=line,
+        column=col,
+        snippet=caret_snippet(text, line, col),
+        expected="a Python statement",
+    )
+
+
+def _tokens(text: str, base: int) -> list[Tok]:
+    """Significant tokens of a statement's source (tokenize only lexes)."""
+    idx = LineIndex(text)
+    out: list[Tok] = []
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+            tokenize.DEDENT, tokenize.ENDMARKER}
+    for t in tokenize.generate_tokens(io.StringIO(text).readline):
+        if t.type in skip:
+            continue
+        pos = idx.offset(t.start[0], t.start[1] + 1)
+        out.append(Tok(tokenize.tok_name[t.exact_type], t.string, base + pos))
+    return out
+
+
+def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
+    """One token per element when the right-hand side is ``[a, b, ...]`` of scalars."""
+    if not isinstance(value, list) or not value or len(rhs) < 3:
+        return None
+    if rhs[0].text != "[" or rhs[-1].text != "]":
+        return None
+    inner = rhs[1:-1]
+    if inner and inner[-1].text == ",":
+        inner = inner[:-1]
+    elems = inner[0::2]
+    commas = inner[1::2]
+    if len(elems) != len(value) or any(c.text != "," for c in commas):
+        return None
+    if any(t.kind not in ("STRING", "NUMBER") for t in elems):
+        return None
+    return elems
+
+
+def _statement(
+    stmt: ast.stmt, text: str, start: int, end: int, semi: int | None
+) -> Node:
+    src = text[start:end]
+    if (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+    ):
+        try:
+            value = literal(stmt.value)
+        except NotLiteral:
+            value = COMPUTED
+        if value is not COMPUTED:
+            try:
+                toks = _tokens(src, start)
+            except (tokenize.TokenError, SyntaxError):
+                toks = []
+            if len(toks) >= 3 and toks[1].text == "=":
+                key, eq, rhs = toks[0], toks[1], toks[2:]
+                a = Assignment(
+                    stmt.targets[0].id,
+                    value,
+                    key_tok=key,
+                    rhs=rhs,
+                    elems=_elements(value, rhs),
+                )
+                pieces: list[Any] = [key, eq, *rhs]
+                if semi is not None:
+                    pieces.append(Tok("SEMI", ";", semi))
+                a.cst = pieces
+                return domu.bind_assignment(a)
+    end2 = semi + 1 if semi is not None else end
+    code = Code(text[start:end2], _bound_names(stmt))
+    code.cst = [Tok("CODE", text[start:end2], start)]
+    return code
+
+
+def parse(text: str, path: str | None = None) -> XmDocument:
+    """Parse an xm domU config (Python syntax); raises :class:`xencfg.ParseError`."""
+    # The AST needs encodable text: undecodable bytes (lone surrogates) become
+    # '?' for the analysis only; positions stay the same.
+    analysis = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    analysis = analysis.replace("\x00", "?") if "\x00" in analysis else analysis
+    if len(analysis) != len(text):
+        analysis = "".join("?" if "\udc80" <= c <= "\udcff" else c for c in text)
+    try:
+        tree = ast.parse(analysis, filename=path or "<string>")
+    except SyntaxError as exc:
+        raise _syntax_error(exc, text, path) from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise ParseError(f"cannot parse as Python: {type(exc).__name__}", path=path) from None
+    off = _Offsets(analysis)
+    children: list[Node] = []
+    for stmt in tree.body:
+        start = off(stmt.lineno, stmt.col_offset)
+        decorators = getattr(stmt, "decorator_list", None)
+        if decorators:
+            d = decorators[0]
+            start = analysis.rfind("@", 0, off(d.lineno, d.col_offset))
+        assert stmt.end_lineno is not None and stmt.end_col_offset is not None
+        end = off(stmt.end_lineno, stmt.end_col_offset)
+        m = re.compile(r"[ \t\f]*;").match(analysis, end)
+        semi = m.end() - 1 if m else None
+        children.append(_statement(stmt, text, start, end, semi))
+    doc = XmDocument(children)
+    doc.cst = list(children)
+    attach_trivia(doc, text)
+    for node in walk(doc):
+        node.snap = node.state()
+    doc.path = path
+    doc.source = text
+    return doc
+
+
+_DOMU_LINE = re.compile(
+    r"^[ \t]*(?:" + "|".join(domu.DOMU_KEYS) + r")[ \t]*=", re.M
+)
+
+
+def sniff(text: str) -> bool:
+    """A domU config in xm style: assigns a domU setting at the start of a line
+    and is valid Python. Files that are both valid xm and xl (plain
+    ``key = "value"`` lines) count as xm: xm accepts every such file the same."""
+    if _DOMU_LINE.search(text) is None:
+        return False
+    try:
+        parse(text)
+    except ParseError:
+        return False
+    return True
+
+
+__all__ = ["FORMAT", "STYLE", "TRIVIA", "XmDocument", "literal", "parse", "sniff"]
