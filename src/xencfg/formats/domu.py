@@ -399,27 +399,40 @@ class DomUDocument(Document):
         return not self.code and not self.computed
 
     def get(self, key: str, default: Any = None) -> Any:
-        """The value of ``key`` (``COMPUTED`` when code decides it), or ``default``."""
-        a = self.assignment(key)
-        value = default if a is None else a.value
+        """The value of ``key`` (``COMPUTED`` when code decides it), or ``default``.
+        xl's ``key += [...]`` appends to the value assigned before it."""
+        found = self.assignments(key)
+        value = default
+        for a in found:
+            if a.op == "+=" and isinstance(value, list) and isinstance(a.value, list):
+                value = value + a.value
+            else:
+                value = a.value
         # code after the literal assignment may rebind it
-        if a is not None or key in self.computed:
+        if found or any(isinstance(c, Code) and key in c.assigns for c in self.children):
             last_code = max(
                 (i for i, c in enumerate(self.children) if isinstance(c, Code) and key in c.assigns),
                 default=-1,
             )
-            if last_code > (self.children.index(a) if a is not None else -1):
+            if last_code > (self.children.index(found[-1]) if found else -1):
                 return COMPUTED
         return value
 
     def set(self, key: str, value: Any) -> Assignment:
-        """Set ``key``: edit the deciding assignment, or append a new one."""
-        a = self.assignment(key)
-        if a is None:
+        """Set ``key``: edit the deciding assignment, or append a new one. Later
+        ``+=`` lines of the key are folded into it (removed)."""
+        found = self.assignments(key)
+        if not found:
             a = Assignment(key, value)
             self.children.append(a)
-        else:
-            a.value = value
+            return a
+        appends = [x for x in found if x.op == "+="]
+        plain = [x for x in found if x.op == "="]
+        a = plain[-1] if plain else found[0]
+        if appends:
+            self.children[:] = [c for c in self.children if not (c in appends and c is not a)]
+            a.op = "="
+        a.value = value
         return a
 
     def remove(self, key: str) -> int:
@@ -435,7 +448,7 @@ class DomUDocument(Document):
         """Every setting with its deciding value (``COMPUTED`` where code decides)."""
         out: dict[str, Any] = {}
         for a in self.assignments():
-            out[a.key] = a.value
+            out[a.key] = self.get(a.key)
         for n in self.computed:
             out[n] = self.get(n)
         return out

@@ -19,6 +19,7 @@ from ..errors import ParseError, ValidationError
 from ..syntax.build import parse_with, to_tok
 from ..syntax.tree import Node, Tok
 from . import domu
+from ._nesting import check_depth
 from .domu import Assignment, DomUDocument, DomUStyle
 
 FORMAT = "xl"
@@ -172,9 +173,19 @@ _WORDS = {
 }
 
 
+_SCAN = re.compile(r"""[\[\]]|'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?|#[^\n]*""")
+
+
+def _context(exc: Exception) -> str:
+    if getattr(exc, "char", None) in ("'", '"'):
+        return "(a string must be closed on the line it starts)"
+    return ""
+
+
 def parse(text: str, path: str | None = None) -> XlDocument:
     """Parse an xl config; raises :class:`xencfg.ParseError`."""
-    doc: XlDocument = parse_with("xl", text, path, _BUILDER, words=_WORDS)
+    check_depth(text, path, _SCAN, "[", "]")
+    doc: XlDocument = parse_with("xl", text, path, _BUILDER, words=_WORDS, context=_context)
     doc.path = path
     doc.source = text
     return doc

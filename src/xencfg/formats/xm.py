@@ -291,7 +291,14 @@ def parse(text: str, path: str | None = None) -> XmDocument:
         end = off(stmt.end_lineno, stmt.end_col_offset)
         m = re.compile(r"[ \t\f]*;").match(analysis, end)
         semi = m.end() - 1 if m else None
-        children.append(_statement(stmt, text, start, end, semi))
+        try:
+            children.append(_statement(stmt, text, start, end, semi))
+        except RecursionError:
+            line, col = off.index.position(start)
+            raise ParseError(
+                "expression nested too deeply", path=path, line=line, column=col,
+                snippet=caret_snippet(text, line, col),
+            ) from None
     doc = XmDocument(children)
     doc.cst = list(children)
     attach_trivia(doc, text)
