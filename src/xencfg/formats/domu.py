@@ -523,12 +523,31 @@ class DomUDocument(Document):
         self.set("disk", [*self._list("disk"), spec])
 
     def set_vif(self, index: int, **fields: str) -> None:
-        """Change fields of vif ``index`` (``mac=...``), keeping its other fields and order."""
-        specs = self._list("vif")
-        kv = parse_kv(specs[index])
+        """Change fields of vif ``index`` (``mac=...``), keeping its other fields
+        and their order; only the statement holding that vif changes."""
+        a, i = self._holder("vif", index)
+        specs = list(a.value) if a is not None else self._list("vif")
+        if a is None:
+            i = index
+        kv = parse_kv(specs[i])
         kv.update(fields)
-        specs[index] = ",".join(f"{k}={v}" if v != "" else k for k, v in kv.items())
-        self.set("vif", specs)
+        specs[i] = ",".join(f"{k}={v}" if v != "" else k for k, v in kv.items())
+        if a is None:
+            self.set("vif", specs)
+        else:
+            a.value = specs
+
+    def _holder(self, key: str, index: int) -> tuple[Assignment | None, int]:
+        """The assignment (and position in it) holding element ``index`` of a list
+        setting built with ``=`` and ``+=`` lines."""
+        parts: list[tuple[Assignment, int]] = []
+        for a in self.assignments(key):
+            if not isinstance(a.value, list):
+                return None, index
+            if a.op != "+=":
+                parts = []
+            parts.extend((a, j) for j in range(len(a.value)))
+        return parts[index] if 0 <= index < len(parts) else (None, index)
 
     # -- checks -----------------------------------------------------------------
     def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:

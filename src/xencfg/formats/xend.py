@@ -25,7 +25,7 @@ from ..errors import ParseError, caret_snippet
 from ..syntax.build import parse_with, to_tok
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok
-from ._nesting import check_depth
+from ._xen import adopt_final_newline, check_depth
 
 FORMAT = "xend"
 
@@ -483,6 +483,7 @@ def parse(text: str, path: str | None = None) -> XendDocument:
             path=path, line=line, column=col, snippet=caret_snippet(text, line, col),
             expected="')'",
         ) from None
+    adopt_final_newline(doc)
     doc.path = path
     doc.source = text
     return doc

@@ -19,7 +19,7 @@ from ..errors import ParseError, ValidationError
 from ..syntax.build import parse_with, to_tok
 from ..syntax.tree import Node, Tok
 from . import domu
-from ._nesting import check_depth
+from ._xen import adopt_final_newline, check_depth
 from .domu import Assignment, DomUDocument, DomUStyle
 
 FORMAT = "xl"
@@ -186,6 +186,7 @@ def parse(text: str, path: str | None = None) -> XlDocument:
     """Parse an xl config; raises :class:`xencfg.ParseError`."""
     check_depth(text, path, _SCAN, "[", "]")
     doc: XlDocument = parse_with("xl", text, path, _BUILDER, words=_WORDS, context=_context)
+    adopt_final_newline(doc)
     doc.path = path
     doc.source = text
     return doc

@@ -19,6 +19,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 from typing import Any
 
 import attrs
@@ -27,6 +28,7 @@ from ..errors import ParseError, caret_snippet
 from ..syntax.source import LineIndex
 from ..syntax.tree import TRIVIA, Node, Tok, attach_trivia, walk
 from . import domu
+from ._xen import adopt_final_newline
 from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle
 
 FORMAT = "xm"
@@ -166,19 +168,25 @@ def _bound_names(stmt: ast.stmt) -> tuple[str, ...]:
 
 
 class _Offsets:
-    """AST (line, UTF-8 byte column) to character offsets of the text."""
+    """AST (line, UTF-8 byte column) to character offsets of the text.
+
+    Python ends lines at ``\\r\\n``, ``\\r`` or ``\\n``, so its line numbers are
+    counted the same way here."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.index = LineIndex(text)
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
     def __call__(self, line: int, col: int) -> int:
-        start = self.index.offset(line, 1)
-        end = self.text.find("\n", start)
-        row = self.text[start : end if end >= 0 else len(self.text)]
+        start = self.starts[min(line, len(self.starts)) - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        row = self.text[start:end]
         if row.isascii():
             return start + col
         return start + len(row.encode("utf-8", "surrogatepass")[:col].decode("utf-8", "replace"))
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 def _syntax_error(exc: SyntaxError, text: str, path: str | None) -> ParseError:
@@ -205,6 +213,8 @@ def _tokens(text: str, base: int) -> list[Tok]:
         if t.type in skip:
             continue
         pos = idx.offset(t.start[0], t.start[1] + 1)
+        if text[pos : pos + len(t.string)] != t.string:
+            raise tokenize.TokenError("token positions disagree")  # lone CR and the like
         out.append(Tok(tokenize.tok_name[t.exact_type], t.string, base + pos))
     return out
 
@@ -245,6 +255,15 @@ def _statement(
                 toks = _tokens(src, start)
             except (tokenize.TokenError, SyntaxError):
                 toks = []
+            if not toks:  # a statement the tokenizer cannot map: the whole value is one token
+                eq_at = src.find("=", len(stmt.targets[0].id))
+                key = Tok("NAME", stmt.targets[0].id, start)
+                eq = Tok("EQUAL", "=", start + eq_at)
+                rest = src[eq_at + 1 :]
+                lead = len(rest) - len(rest.lstrip())
+                toks = [key, eq, Tok("VALUE", rest.strip(), start + eq_at + 1 + lead)]
+                if not rest.strip() or src[: len(key.text)] != key.text:
+                    toks = []
             if len(toks) >= 3 and toks[1].text == "=":
                 key, eq, rhs = toks[0], toks[1], toks[2:]
                 a = Assignment(
@@ -274,7 +293,9 @@ def parse(text: str, path: str | None = None) -> XmDocument:
     if len(analysis) != len(text):
         analysis = "".join("?" if "\udc80" <= c <= "\udcff" else c for c in text)
     try:
-        tree = ast.parse(analysis, filename=path or "<string>")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes are the file's business
+            tree = ast.parse(analysis, filename=path or "<string>")
     except SyntaxError as exc:
         raise _syntax_error(exc, text, path) from None
     except (RecursionError, MemoryError, ValueError) as exc:
@@ -294,7 +315,7 @@ def parse(text: str, path: str | None = None) -> XmDocument:
         try:
             children.append(_statement(stmt, text, start, end, semi))
         except RecursionError:
-            line, col = off.index.position(start)
+            line, col = LineIndex(text).position(start)
             raise ParseError(
                 "expression nested too deeply", path=path, line=line, column=col,
                 snippet=caret_snippet(text, line, col),
@@ -302,6 +323,7 @@ def parse(text: str, path: str | None = None) -> XmDocument:
     doc = XmDocument(children)
     doc.cst = list(children)
     attach_trivia(doc, text)
+    adopt_final_newline(doc)
     for node in walk(doc):
         node.snap = node.state()
     doc.path = path

@@ -1,4 +1,6 @@
-"""A guard shared by the Xen formats: refuse absurdly deep nesting early.
+"""Helpers shared by the Xen formats (xend, xm, xl).
+
+Nesting guard: refuse absurdly deep nesting early.
 
 Lark's LALR parser is iterative, but the model (deep copies, ``repr``, tree
 walks) is not; a hostile ``((((...`` or ``[[[[...`` would end in a
@@ -12,6 +14,7 @@ import re
 
 from ..errors import ParseError, caret_snippet
 from ..syntax.source import LineIndex
+from ..syntax.tree import TRIVIA, Node, Tok
 
 #: Deeper nesting is refused (real xend and domU files nest at most 4 levels).
 MAX_DEPTH = 100
@@ -40,3 +43,30 @@ def check_depth(text: str, path: str | None, scan: re.Pattern[str], opener: str,
                 )
         elif c == closer:
             depth = max(depth - 1, 0)
+
+
+def adopt_final_newline(doc: Node) -> None:
+    """Give the last statement the end of its own line.
+
+    The core leaves all trivia after the last token to the document, so a
+    statement appended at the end would land before the file's final newline
+    (and get a second one). Moving the rest of the last line, through its
+    newline, to the last child keeps appends clean; bytes are unchanged.
+    """
+    pieces = doc.cst
+    if not pieces or not isinstance(pieces[-1], Tok) or not pieces[-1].is_trivia:
+        return
+    last_child = next((p for p in reversed(pieces) if isinstance(p, Node)), None)
+    if last_child is None or last_child.cst is None or pieces[-2] is not last_child:
+        return
+    tail = pieces[-1]
+    cut = tail.text.find("\n") + 1
+    if cut <= 0:
+        return
+    own = Tok(TRIVIA, tail.text[:cut], tail.pos)
+    last_child.cst.append(own)
+    rest = tail.text[cut:]
+    if rest:
+        pieces[-1] = Tok(TRIVIA, rest, tail.pos + cut)
+    else:
+        pieces.pop()
