@@ -24,7 +24,8 @@ from .domu import Assignment, DomUDocument, DomUStyle
 
 FORMAT = "xl"
 
-_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+            "\\": "\\", '"': '"', "'": "'"}
 _ESC_RE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
 
 
@@ -43,7 +44,7 @@ def unquote(raw: str) -> str:
             return chr(int(e[1:], 16))
         if e[0] in "01234567":
             return chr(int(e, 8))
-        return _ESCAPES.get(e, e)
+        return _ESCAPES.get(e, "\\" + e)  # libxlu rejects unknown escapes; keep them
 
     return _ESC_RE.sub(sub, body)
 
@@ -163,7 +164,7 @@ _BUILDER = _Builder()
 
 _WORDS = {
     "KEY": "a setting name",
-    "OP": "'='",
+    "OP": "'=' or '+='",
     "STRING": "a quoted string",
     "NUMBER": "a number",
     "LSQB": "'['",
