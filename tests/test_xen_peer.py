@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
-from roundtrip import read
 
 import xencfg
+from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
+from roundtrip import read
 from xencfg.formats import domu, xend
 
 pytestmark = [pytest.mark.peer, pytest.mark.shared]
@@ -72,7 +72,11 @@ def _augeas_settings(out: str) -> list[Any]:
         path = m.group(1).strip()
         value = ast.literal_eval(m.group(2)) if m.group(2) is not None else None
         parent = path.rsplit("/", 1)[0]
-        node = {"children": [], "value": value, "label": re.sub(r"\[\d+\]$", "", path.rsplit("/", 1)[1])}
+        node = {
+            "children": [],
+            "value": value,
+            "label": re.sub(r"\[\d+\]$", "", path.rsplit("/", 1)[1]),
+        }
         nodes[path] = node
         nodes.setdefault(parent, {"children": [], "value": None})["children"].append(node)
 
@@ -107,7 +111,7 @@ def test_augeas_rejects_what_we_read() -> None:
     """Known difference: a comment after a setting on its line (xend accepts it)."""
     wrapper = _need("peer-augeas", "/usr/share/augeas/lenses/dist/xendconfsxp.aug")
     path = FIXTURES / "xend" / "valid" / "relocation.sxp"
-    rc, out = _run(wrapper, "Xendconfsxp.lns", str(path))
+    _rc, out = _run(wrapper, "Xendconfsxp.lns", str(path))
     assert out.startswith("REJECT") and "line 11" in out
     assert xencfg.load(path).relocation_server is True
 
@@ -117,10 +121,15 @@ def test_augeas_rejects_what_we_read() -> None:
 XL_FILES = (
     sorted((FIXTURES / "xl" / "valid").iterdir())
     + shared_files("corpus", "domu-xl")
-    + [p for p in shared_files("oracle", "peers", "samples")
-       if p.suffix == ".cfg" and p.parent.name == "samples"]
+    + [
+        p
+        for p in shared_files("oracle", "peers", "samples")
+        if p.suffix == ".cfg" and p.parent.name == "samples"
+    ]
 )
-XL_BROKEN = [p for p in shared_files("oracle", "peers", "samples", "broken") if p.name.startswith("xl-")]
+XL_BROKEN = [
+    p for p in shared_files("oracle", "peers", "samples", "broken") if p.name.startswith("xl-")
+]
 XL_BIN = "/usr/lib/xen-4.17/bin/xl"
 
 
@@ -156,16 +165,18 @@ def test_xl_values_match_xl(path: Path) -> None:
             assert b_info[key] == doc.get(key)
     disks = got.get("disks", [])
     assert len(disks) == len(doc.disks)
-    for theirs, ours in zip(disks, doc.disks):
+    for theirs, ours in zip(disks, doc.disks, strict=False):
         assert theirs.get("vdev") == ours.vdev
         if "pdev_path" in theirs:
-            assert theirs["pdev_path"].replace("\\:", ":") == (ours.target or "").replace("\\:", ":")
+            assert theirs["pdev_path"].replace("\\:", ":") == (ours.target or "").replace(
+                "\\:", ":"
+            )
         assert bool(theirs.get("readwrite", 0)) == ours.writable
         if ours.script:
             assert theirs.get("script") == ours.script
     nics = got.get("nics", [])
     assert len(nics) == len(doc.vifs)
-    for theirs, vif in zip(nics, doc.vifs):
+    for theirs, vif in zip(nics, doc.vifs, strict=False):
         if vif.mac:
             assert theirs.get("mac") == vif.mac
         if vif.bridge:
@@ -175,7 +186,7 @@ def test_xl_values_match_xl(path: Path) -> None:
 @pytest.mark.parametrize("path", XL_BROKEN, ids=ids(XL_BROKEN))
 def test_xl_syntax_errors_agree(path: Path) -> None:
     wrapper = _need("peer-xl", XL_BIN, "cc")
-    rc, out = _run(wrapper, str(path))
+    _rc, out = _run(wrapper, str(path))
     m = re.search(re.escape(path.name) + r":(\d+): config parsing error", out)
     if m is None:
         # accepted, or refused for a semantic reason: the syntax is fine
@@ -191,8 +202,12 @@ def test_xl_syntax_errors_agree(path: Path) -> None:
 XM_FILES = (
     sorted((FIXTURES / "xm" / "valid").iterdir())
     + shared_files("corpus", "domu-xm")
-    + [p for p in shared_files("seed-examples") if "/etc/xen/" in str(p)
-       and p.name in ("host1.dom", "host2.dom", "linva06", "nfs.xm", "test", "shaolin")]
+    + [
+        p
+        for p in shared_files("seed-examples")
+        if "/etc/xen/" in str(p)
+        and p.name in ("host1.dom", "host2.dom", "linva06", "nfs.xm", "test", "shaolin")
+    ]
 )
 
 

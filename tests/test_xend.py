@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
+
+import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
 from roundtrip import (
     canonical,
     check_byte_exact,
@@ -17,8 +19,6 @@ from roundtrip import (
     check_tokens,
     read,
 )
-
-import xencfg
 from xencfg.formats import xend
 from xencfg.formats.xend import Atom, SList, XendDocument, unquote
 
@@ -48,7 +48,7 @@ def test_round_trip(path: Path) -> None:
         if isinstance(s, SList) and len(s.items) == 2 and isinstance(s.items[1], Atom):
             atom = s.items[1]
             if atom.tok is not None and "\n" not in atom.tok.text:
-                check_one_edit(doc, atom, lambda: setattr(atom, "value", atom.value + "x"))
+                check_one_edit(doc, atom, lambda a=atom: setattr(a, "value", a.value + "x"))
                 again = xencfg.loads(xencfg.dumps(doc), "xend")
                 assert atom.value in [to.items[1].value for to in again.settings_all(s.name)]
                 break
@@ -65,7 +65,8 @@ def test_seed_duplicate_is_visible() -> None:
     assert [s.items[1].value for s in doc.settings_all("xend-relocation-address")] == ["", ""]
     assert list(doc.duplicates()) == ["xend-relocation-address"]
     assert [(n.name, k) for n, k, _ in doc.keyword_problems()] == [
-        ("xend-relocation-address", "duplicate")]
+        ("xend-relocation-address", "duplicate")
+    ]
     assert doc.relocation_server is True and doc.relocation_port == 8002
     assert doc.relocation_address == "" and doc.relocation_hosts_allow == []
     assert doc.relocation_open_to_all
@@ -78,13 +79,15 @@ def test_typed_model() -> None:
     assert doc.relocation_server is True and doc.relocation_port == 8002
     # repeated: xend keeps the last one; every occurrence stays visible
     assert doc.relocation_address == "10.0.0.1"
-    assert [to for to in (s.items[1].value for s in doc.settings_all("xend-relocation-address"))] \
-        == ["", "10.0.0.1"]
+    assert [
+        to for to in (s.items[1].value for s in doc.settings_all("xend-relocation-address"))
+    ] == ["", "10.0.0.1"]
     assert doc.relocation_hosts_allow == ["^localhost$", "^node[12]\\.example\\.org$"]
     assert not doc.relocation_open_to_all
     assert doc.http_server is False and doc.unix_server is True
-    assert doc.xen_api_server == [[["9363", "pam", "^localhost$ admin\\.example\\.org$"],
-                                   ["unix", "none"]]]
+    assert doc.xen_api_server == [
+        [["9363", "pam", "^localhost$ admin\\.example\\.org$"], ["unix", "none"]]
+    ]
     assert doc.network_script == "network-bridge netdev=eth1" and doc.vif_script == "vif-bridge"
     assert (doc.dom0_min_mem, doc.dom0_cpus, doc.enable_dom0_ballooning) == (256, 0, False)
     assert (doc.vnc_listen, doc.console_limit) == ("127.0.0.1", 1024)
@@ -109,19 +112,21 @@ def test_corpus_values() -> None:
     doc = xencfg.load(shared_path("corpus", "xend-sxp", "xen__tools_examples_xend-config.sxp"))
     assert doc.relocation_hosts_allow == ["^localhost$", "^localhost\\.localdomain$"]
     assert doc.relocation_server is True
-    quirks = xencfg.load(shared_path("corpus", "xend-sxp", "xen__tools_examples_xend-pci-quirks.sxp"),
-                         "xend")
+    quirks = xencfg.load(
+        shared_path("corpus", "xend-sxp", "xen__tools_examples_xend-pci-quirks.sxp"), "xend"
+    )
     tg3 = quirks.setting("tg3")
     assert tg3 is not None and tg3.to_py()[1][0] == "pci_ids"
     assert tg3.to_py()[1][1][0] == "14e4:1644"
-    dom = xencfg.load(shared_path("corpus", "xend-sxp",
-                                  "libvirt__sexpr2xmldata_sexpr2xml-pci-devs.sexpr"), "xend")
+    dom = xencfg.load(
+        shared_path("corpus", "xend-sxp", "libvirt__sexpr2xmldata_sexpr2xml-pci-devs.sexpr"), "xend"
+    )
     assert dom.get("domain")[1] == ["name", "pvtest"]
 
 
 def test_escapes() -> None:
     doc = xencfg.loads("(a 'it\\'s \\\\ \"x\"' \"q\\\"\\n\" '\\101' '\\.')\n", "xend")
-    assert doc.get("a") == ["it's \\ \"x\"", 'q"\n', "A", "\\."]
+    assert doc.get("a") == ['it\'s \\ "x"', 'q"\n', "A", "\\."]
     again = xencfg.loads(canonical(doc), "xend")
     assert again == doc
 
@@ -221,8 +226,9 @@ _atom_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=10)
 
 
 def _tree(max_leaves: int = 8) -> st.SearchStrategy[Any]:
-    return st.recursive(_atom_text, lambda inner: st.lists(inner, max_size=3),
-                        max_leaves=max_leaves)
+    return st.recursive(
+        _atom_text, lambda inner: st.lists(inner, max_size=3), max_leaves=max_leaves
+    )
 
 
 @given(st.lists(st.tuples(_word, st.lists(_tree(), max_size=3)), max_size=6))

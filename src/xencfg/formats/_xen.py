@@ -20,7 +20,9 @@ from ..syntax.tree import TRIVIA, Node, Tok
 MAX_DEPTH = 100
 
 
-def check_depth(text: str, path: str | None, scan: re.Pattern[str], opener: str, closer: str) -> None:
+def check_depth(
+    text: str, path: str | None, scan: re.Pattern[str], opener: str, closer: str
+) -> None:
     """Raise ParseError at the first ``opener`` nested deeper than :data:`MAX_DEPTH`.
 
     ``scan`` matches brackets, strings and comments (so brackets inside those

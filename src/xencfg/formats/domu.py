@@ -82,7 +82,7 @@ class Assignment(Node):
             if len(new) == n:
                 texts = [
                     t.text if o == v and type(o) is type(v) else style.scalar(v, t.text)
-                    for t, o, v in zip(self.elems, old, new)
+                    for t, o, v in zip(self.elems, old, new, strict=False)
                 ]
                 return _replace_run(out, self.elems, texts, style, None)
             if len(new) > n and new[:n] == old:
@@ -177,11 +177,13 @@ class DiskSpec:
 
 
 _XL_DISK_KEYS = frozenset(
-    "target vdev access format script devtype backendtype backend trusted discard "
-    "no-discard direct-io-safe cdrom colo-host colo-port colo-export active-disk "
-    "hidden-disk specification".split()
+    """
+    target vdev access format script devtype backendtype backend trusted discard
+    no-discard direct-io-safe cdrom colo-host colo-port colo-export active-disk hidden-disk
+    specification
+    """.split()  # noqa: SIM905
 )
-_XL_FORMATS = frozenset("raw qcow qcow2 vhd qed empty".split())
+_XL_FORMATS = frozenset(["raw", "qcow", "qcow2", "vhd", "qed", "empty"])
 _ACCESS = {"rw": "w", "w": "w", "ro": "r", "r": "r", "w!": "w!", "r!": "r!"}
 
 
@@ -230,14 +232,23 @@ def parse_disk(spec: str) -> DiskSpec:
         vdev, devtype = vdev[: -len(":cdrom")], "cdrom"
     mode = parts[2] if len(parts) > 2 else None
     return DiskSpec(
-        spec, target or None, vdev or None, mode or None, kind, None, None, devtype,
+        spec,
+        target or None,
+        vdev or None,
+        mode or None,
+        kind,
+        None,
+        None,
+        devtype,
         {},
     )
 
 
 _DISK_PREFIXES = frozenset(
-    "phy file tap tap2 aio qcow qcow2 vhd ram sync drbd iscsi nbd npiv rbd dmmd vbd3 "
-    "ioemu".split()
+    """
+    phy file tap tap2 aio qcow qcow2 vhd ram sync drbd iscsi nbd npiv rbd dmmd vbd3
+    ioemu
+    """.split()  # noqa: SIM905
 )
 
 
@@ -257,12 +268,10 @@ def _parse_xl_disk(spec: str, parts: list[str]) -> DiskSpec:
         elif p:
             positional.append(p)
     # positional: target, format, vdev, access (the xl-disk-configuration order)
-    names = ("target", "format", "vdev", "access")
-    if positional and positional[0] not in _XL_FORMATS and "target" not in opts:
-        pass
-    else:
-        names = ("format", "vdev", "access")
-    for n, v in zip(names, positional):
+    names: tuple[str, ...] = ("target", "format", "vdev", "access")
+    if not positional or positional[0] in _XL_FORMATS or "target" in opts:
+        names = names[1:]
+    for n, v in zip(names, positional, strict=False):
         opts.setdefault(n, v)
     access = opts.pop("access", None)
     return DiskSpec(
@@ -306,7 +315,10 @@ def parse_kv(spec: str) -> dict[str, str]:
 
 def parse_vif(spec: str) -> VifSpec:
     kv = parse_kv(spec)
-    known = {f: kv.pop(f, None) for f in ("mac", "bridge", "ip", "script", "vifname", "model", "type", "rate")}
+    known = {
+        f: kv.pop(f, None)
+        for f in ("mac", "bridge", "ip", "script", "vifname", "model", "type", "rate")
+    }
     return VifSpec(spec, **known, options=kv)
 
 
@@ -328,28 +340,31 @@ def parse_pci(spec: str) -> PciSpec:
 
 #: Settings of xm and xl domU configs (xl.cfg(5), xmdomain.cfg(5)).
 KNOWN = frozenset(
-    """name uuid memory maxmem vcpus maxvcpus vcpu_avail cpus cpu_weight cpu_cap kernel ramdisk
-    bootloader bootloader_args bootargs builder type root extra cmdline on_poweroff on_reboot
-    on_crash on_watchdog on_soft_reset disk vif vfb pci vtpm vscsi usb usbdevice usbctrl
-    channel ioports irqs iomem nfs_root nfs_server ip netmask gateway hostname dhcp interface
-    vnc vnclisten vncdisplay vncunused vncpasswd vncconsole sdl opengl display xauthority
-    keymap device_model device_model_version device_model_override boot acpi apic pae hap
-    viridian localtime rtc_timeoffset serial parallel soundhw stdvga videoram vga nographic
-    monitor usbdevice_list shadow_memory cpuid timer_mode hpet nomigrate nestedhvm
-    blkif netif tpmif tpm_instance ostype localtime_offset extid vcpus_soft cpus_soft
-    seclabel security access_control vnuma gfx_passthru pci_permissive pci_power_mgmt
-    pci_msitranslate e820_host xen_platform_pci claim_mode max_grant_frames
-    max_maptrack_frames vkb p9 pvcalls vdispl vsnd dtdev device_tree spice spicehost
-    spiceport spicetls_port spicedisable_ticketing spicepasswd spiceagent_mouse
-    spicevdagent spice_clipboard_sharing spiceusbredirection vif2 device_model_args
+    """
+    name uuid memory maxmem vcpus maxvcpus vcpu_avail cpus cpu_weight cpu_cap kernel
+    ramdisk bootloader bootloader_args bootargs builder type root extra cmdline
+    on_poweroff on_reboot on_crash on_watchdog on_soft_reset disk vif vfb pci vtpm vscsi
+    usb usbdevice usbctrl channel ioports irqs iomem nfs_root nfs_server ip netmask
+    gateway hostname dhcp interface vnc vnclisten vncdisplay vncunused vncpasswd
+    vncconsole sdl opengl display xauthority keymap device_model device_model_version
+    device_model_override boot acpi apic pae hap viridian localtime rtc_timeoffset
+    serial parallel soundhw stdvga videoram vga nographic monitor usbdevice_list
+    shadow_memory cpuid timer_mode hpet nomigrate nestedhvm blkif netif tpmif
+    tpm_instance ostype localtime_offset extid vcpus_soft cpus_soft seclabel security
+    access_control vnuma gfx_passthru pci_permissive pci_power_mgmt pci_msitranslate
+    e820_host xen_platform_pci claim_mode max_grant_frames max_maptrack_frames vkb p9
+    pvcalls vdispl vsnd dtdev device_tree spice spicehost spiceport spicetls_port
+    spicedisable_ticketing spicepasswd spiceagent_mouse spicevdagent
+    spice_clipboard_sharing spiceusbredirection vif2 device_model_args
     device_model_args_hvm device_model_args_pv device_model_stubdomain_override
-    stubdomain_kernel stubdomain_ramdisk stubdomain_memory firmware bios bios_path_override
-    kernel_args shadow_memory serial_port ioemu guest_os_type vcpu_hard_affinity
-    vcpu_soft_affinity memory_sharing tsc_mode pool cpupool localtime driver_domain
-    features altp2m altp2mhvm mca_caps msr_relaxed nested nx pvh smbios rdm rdm_mem_boundary
-    mmio_hole dm_restrict vga_memory vif_model blktap viridian_enlightenment
-    max_event_channels sched credit_weight credit_cap boot_params trusted backend
-    cpus_xen vnc_listen vnc_display maxmem_kb videoram_kb sched_params""".split()
+    stubdomain_kernel stubdomain_ramdisk stubdomain_memory firmware bios
+    bios_path_override kernel_args shadow_memory serial_port ioemu guest_os_type
+    vcpu_hard_affinity vcpu_soft_affinity memory_sharing tsc_mode pool cpupool localtime
+    driver_domain features altp2m altp2mhvm mca_caps msr_relaxed nested nx pvh smbios
+    rdm rdm_mem_boundary mmio_hole dm_restrict vga_memory vif_model blktap
+    viridian_enlightenment max_event_channels sched credit_weight credit_cap boot_params
+    trusted backend cpus_xen vnc_listen vnc_display maxmem_kb videoram_kb sched_params
+    """.split()  # noqa: SIM905
 )
 
 #: settings that hold passwords: masked by ``to_dict`` unless asked.
@@ -411,7 +426,11 @@ class DomUDocument(Document):
         # code after the literal assignment may rebind it
         if found or any(isinstance(c, Code) and key in c.assigns for c in self.children):
             last_code = max(
-                (i for i, c in enumerate(self.children) if isinstance(c, Code) and key in c.assigns),
+                (
+                    i
+                    for i, c in enumerate(self.children)
+                    if isinstance(c, Code) and key in c.assigns
+                ),
                 default=-1,
             )
             if last_code > (self.children.index(found[-1]) if found else -1):
@@ -611,5 +630,21 @@ def bind_assignment(a: Assignment) -> Assignment:
 
 
 #: Settings that tell a domU config from other ``key = value`` files.
-DOMU_KEYS = ("name", "memory", "kernel", "disk", "vif", "builder", "bootloader", "vcpus",
-             "maxmem", "uuid", "ramdisk", "root", "extra", "nfs_root", "on_reboot", "type")
+DOMU_KEYS = (
+    "name",
+    "memory",
+    "kernel",
+    "disk",
+    "vif",
+    "builder",
+    "bootloader",
+    "vcpus",
+    "maxmem",
+    "uuid",
+    "ramdisk",
+    "root",
+    "extra",
+    "nfs_root",
+    "on_reboot",
+    "type",
+)

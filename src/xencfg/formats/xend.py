@@ -29,8 +29,18 @@ from ._xen import adopt_final_newline, check_depth
 
 FORMAT = "xend"
 
-_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-            "\\": "\\", "'": "'", '"': '"'}
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+}
 _ESC_RE = re.compile(r"\\([0-7]{1,3}|.)", re.S)
 
 
@@ -62,8 +72,11 @@ def quote(value: str, old: str | None = None) -> str:
         return value
     q = old[0] if old and old[0] in "'\"" else "'"
     body = (
-        value.replace("\\", "\\\\").replace(q, "\\" + q).replace("\n", "\\n")
-        .replace("\t", "\\t").replace("\r", "\\r")
+        value.replace("\\", "\\\\")
+        .replace(q, "\\" + q)
+        .replace("\n", "\\n")
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
     )
     return q + body + q
 
@@ -294,9 +307,10 @@ class XendDocument(Document):
             return s
         old = s.values
         if len(old) == len(values) and all(
-            isinstance(o, Atom) and not isinstance(v, (list, tuple)) for o, v in zip(old, values)
+            isinstance(o, Atom) and not isinstance(v, (list, tuple))
+            for o, v in zip(old, values, strict=False)
         ):
-            for o, v in zip(old, values):
+            for o, v in zip(old, values, strict=False):
                 assert isinstance(o, Atom)
                 o.value = from_py(v).value  # type: ignore[attr-defined]
         else:
@@ -343,29 +357,39 @@ class XendDocument(Document):
         return raw
 
     # -- typed accessors ------------------------------------------------------
-    relocation_server = property(lambda self: self.typed("xend-relocation-server"),
-                                 doc="Whether live migrations are accepted.")
+    relocation_server = property(
+        lambda self: self.typed("xend-relocation-server"),
+        doc="Whether live migrations are accepted.",
+    )
     relocation_ssl_server = property(lambda self: self.typed("xend-relocation-ssl-server"))
-    relocation_port = property(lambda self: self.typed("xend-relocation-port"),
-                               doc="Relocation TCP port (xend default 8002).")
-    relocation_address = property(lambda self: self.typed("xend-relocation-address"),
-                                  doc="Relocation listen address; '' means every address.")
+    relocation_port = property(
+        lambda self: self.typed("xend-relocation-port"),
+        doc="Relocation TCP port (xend default 8002).",
+    )
+    relocation_address = property(
+        lambda self: self.typed("xend-relocation-address"),
+        doc="Relocation listen address; '' means every address.",
+    )
     relocation_hosts_allow = property(
         lambda self: self.typed("xend-relocation-hosts-allow"),
-        doc="Regexes of hosts allowed to migrate in; [] (or '') means anyone.")
+        doc="Regexes of hosts allowed to migrate in; [] (or '') means anyone.",
+    )
     http_server = property(lambda self: self.typed("xend-http-server"))
     unix_server = property(lambda self: self.typed("xend-unix-server"))
     tcp_xmlrpc_server = property(lambda self: self.typed("xend-tcp-xmlrpc-server"))
     port = property(lambda self: self.typed("xend-port"))
     address = property(lambda self: self.typed("xend-address"))
-    xen_api_server = property(lambda self: self.typed("xen-api-server"),
-                              doc="Xen-API listeners as nested lists.")
-    dom0_min_mem = property(lambda self: self.typed("dom0-min-mem"),
-                            doc="MiB dom0 keeps when ballooning.")
+    xen_api_server = property(
+        lambda self: self.typed("xen-api-server"), doc="Xen-API listeners as nested lists."
+    )
+    dom0_min_mem = property(
+        lambda self: self.typed("dom0-min-mem"), doc="MiB dom0 keeps when ballooning."
+    )
     dom0_cpus = property(lambda self: self.typed("dom0-cpus"))
     enable_dom0_ballooning = property(lambda self: self.typed("enable-dom0-ballooning"))
-    network_script = property(lambda self: self.typed("network-script"),
-                              doc="Bridge set-up script (network-bridge, ...).")
+    network_script = property(
+        lambda self: self.typed("network-script"), doc="Bridge set-up script (network-bridge, ...)."
+    )
     vif_script = property(lambda self: self.typed("vif-script"))
     vnc_listen = property(lambda self: self.typed("vnc-listen"))
     vncpasswd = property(lambda self: self.typed("vncpasswd"), doc="A secret.")
@@ -418,7 +442,7 @@ class XendDocument(Document):
         }
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer):
     def WORD(self, t: Any) -> Atom:
         tok = to_tok(t)
         a = Atom(tok.text, tok=tok)
@@ -431,7 +455,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         a.cst = [tok]
         return a
 
-    def list(self, children: list[Any]) -> SList:
+    def sexpr(self, children: list[Any]) -> SList:
         pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
         s = SList([p for p in pieces if isinstance(p, Node)])
         s.cst = pieces
@@ -470,9 +494,7 @@ def parse(text: str, path: str | None = None) -> XendDocument:
     """Parse xend S-expression text; raises :class:`xencfg.ParseError`."""
     check_depth(text, path, _SCAN, "(", ")")
     try:
-        doc: XendDocument = parse_with(
-            "xend", text, path, _BUILDER, words=_WORDS, context=_context
-        )
+        doc: XendDocument = parse_with("xend", text, path, _BUILDER, words=_WORDS, context=_context)
     except ParseError as exc:
         opener = _unclosed(text) if "end of file" in exc.message.split(", got ")[-1] else None
         if opener is None:
@@ -480,7 +502,10 @@ def parse(text: str, path: str | None = None) -> XendDocument:
         line, col = LineIndex(text).position(opener)
         raise ParseError(
             "'(' opened here is never closed: expected ')' before the end of the file",
-            path=path, line=line, column=col, snippet=caret_snippet(text, line, col),
+            path=path,
+            line=line,
+            column=col,
+            snippet=caret_snippet(text, line, col),
             expected="')'",
         ) from None
     adopt_final_newline(doc)

@@ -24,8 +24,18 @@ from .domu import Assignment, DomUDocument, DomUStyle
 
 FORMAT = "xl"
 
-_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-            "\\": "\\", '"': '"', "'": "'"}
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+}
 _ESC_RE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
 
 
@@ -113,8 +123,20 @@ class XlDocument(DomUDocument):
     def is_domu(self) -> bool:
         """False for xl.conf and cpupool files, which share the syntax."""
         keys = {a.key for a in self.assignments()}
-        return bool(keys & {"memory", "kernel", "disk", "vif", "builder", "type", "vcpus",
-                            "bootloader", "maxmem"})
+        return bool(
+            keys
+            & {
+                "memory",
+                "kernel",
+                "disk",
+                "vif",
+                "builder",
+                "type",
+                "vcpus",
+                "bootloader",
+                "maxmem",
+            }
+        )
 
 
 @attrs.define
@@ -125,14 +147,14 @@ class _Val:
     elems: list[Tok] | None = None
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer):
     def STRING(self, t: Any) -> _Val:
         return _Val(unquote(str(t)), [to_tok(t)], True)
 
     def NUMBER(self, t: Any) -> _Val:
         return _Val(number(str(t)), [to_tok(t)], True)
 
-    def list(self, children: list[Any]) -> _Val:
+    def array(self, children: list[Any]) -> _Val:
         toks: list[Tok] = []
         vals = []
         for c in children:

@@ -51,7 +51,7 @@ def literal(node: ast.AST) -> Any:
     if isinstance(node, ast.Dict):
         if any(k is None for k in node.keys):
             raise NotLiteral("** in a dict")
-        return {literal(k): literal(v) for k, v in zip(node.keys, node.values)}  # type: ignore[arg-type]
+        return {literal(k): literal(v) for k, v in zip(node.keys, node.values, strict=False)}  # type: ignore[arg-type]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         v = literal(node.operand)
         if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
@@ -137,9 +137,7 @@ def _bound_names(stmt: ast.stmt) -> tuple[str, ...]:
         if isinstance(s, ast.Assign):
             for t in s.targets:
                 targets(t)
-        elif isinstance(s, (ast.AugAssign, ast.AnnAssign)):
-            targets(s.target)
-        elif isinstance(s, (ast.For, ast.AsyncFor)):
+        elif isinstance(s, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
             targets(s.target)
         elif isinstance(s, (ast.With, ast.AsyncWith)):
             for item in s.items:
@@ -207,8 +205,14 @@ def _tokens(text: str, base: int) -> list[Tok]:
     """Significant tokens of a statement's source (tokenize only lexes)."""
     idx = LineIndex(text)
     out: list[Tok] = []
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-            tokenize.DEDENT, tokenize.ENDMARKER}
+    skip = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
     for t in tokenize.generate_tokens(io.StringIO(text).readline):
         if t.type in skip:
             continue
@@ -237,9 +241,7 @@ def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
     return elems
 
 
-def _statement(
-    stmt: ast.stmt, text: str, start: int, end: int, semi: int | None
-) -> Node:
+def _statement(stmt: ast.stmt, text: str, start: int, end: int, semi: int | None) -> Node:
     src = text[start:end]
     if (
         isinstance(stmt, ast.Assign)
@@ -317,7 +319,10 @@ def parse(text: str, path: str | None = None) -> XmDocument:
         except RecursionError:
             line, col = LineIndex(text).position(start)
             raise ParseError(
-                "expression nested too deeply", path=path, line=line, column=col,
+                "expression nested too deeply",
+                path=path,
+                line=line,
+                column=col,
                 snippet=caret_snippet(text, line, col),
             ) from None
     doc = XmDocument(children)
@@ -331,9 +336,7 @@ def parse(text: str, path: str | None = None) -> XmDocument:
     return doc
 
 
-_DOMU_LINE = re.compile(
-    r"^[ \t]*(?:" + "|".join(domu.DOMU_KEYS) + r")[ \t]*=", re.M
-)
+_DOMU_LINE = re.compile(r"^[ \t]*(?:" + "|".join(domu.DOMU_KEYS) + r")[ \t]*=", re.M)
 
 
 def sniff(text: str) -> bool:
