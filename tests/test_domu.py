@@ -617,3 +617,30 @@ def test_tokens_of_code_are_one_piece() -> None:
             io.StringIO(read(FIXTURES / "xm" / "valid" / "computed.xm")).readline
         )
     )
+
+
+def test_mac_kinds_and_drbd_resources() -> None:
+    kinds = [
+        domu.parse_vif(f"mac={m}").mac_kind
+        for m in (
+            "00:16:3e:00:00:01",
+            "a0:00:00:01:00:01",
+            "02:00:00:00:00:01",
+            "01:00:5e:00:00:01",
+        )
+    ]
+    assert kinds == ["xen", "global", "local", "multicast"]
+    assert domu.parse_vif("mac=00:16:3e:zz:00:01").mac_kind is None
+    assert domu.parse_vif("bridge=xenbr0").mac_kind is None
+    assert domu.parse_disk("drbd:r0,xvda,w").drbd_resource == "r0"
+    assert domu.parse_disk("script=block-drbd,vdev=xvda,target=r1").drbd_resource == "r1"
+    assert domu.parse_disk("phy:/dev/drbd0,xvda,w").drbd_resource is None
+
+
+def test_seed_mac_is_a_vendor_address() -> None:
+    base = shared_path("seed-examples")
+    doc = xencfg.load(base / "s004-drbd-lvm/mk1/etc/xen/configs/shaolin", "xm")
+    assert doc.vifs[0].mac_kind == "global"
+    host1 = xencfg.load(base / "s001-drbd-heartbeat/xen1/etc/xen/host1.dom", "xm")
+    assert host1.vifs[0].mac is None  # a random MAC at every start
+    assert [d.drbd_resource for d in host1.disks] == ["host1_root", "host1_swap"]

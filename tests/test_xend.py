@@ -259,3 +259,19 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     doc.to_dict()
     list(doc.keyword_problems())
     canonical(doc)
+
+
+def test_xen_api_listeners_and_bad_regexes() -> None:
+    doc = xencfg.load(FIXTURES / "xend" / "valid" / "relocation.sxp")
+    assert doc.xen_api_listeners == [
+        {
+            "listener": "9363",
+            "auth": "pam",
+            "hosts_allow": ["^localhost$", "admin\\.example\\.org$"],
+        },
+        {"listener": "unix", "auth": "none", "hosts_allow": []},
+    ]
+    assert doc.bad_host_regexes() == []
+    bad = xencfg.loads("(xend-relocation-hosts-allow '^ok$ ^node[12$')\n", "xend")
+    assert bad.bad_host_regexes() == ["^node[12$"]
+    assert XendDocument().xen_api_listeners == []

@@ -12,6 +12,7 @@ change are reported as computed, never guessed (and never executed).
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
@@ -175,6 +176,13 @@ class DiskSpec:
         """``w!``: attach read-write even if another domain has it (cluster FS only)."""
         return (self.mode or "").endswith("!")
 
+    @property
+    def drbd_resource(self) -> str | None:
+        """The DRBD resource of a ``drbd:RES`` disk (block-drbd script), else None."""
+        if self.kind == "drbd" or self.script in ("block-drbd", "drbd"):
+            return self.target
+        return None
+
 
 _XL_DISK_KEYS = frozenset(
     """
@@ -301,6 +309,29 @@ class VifSpec:
     type: str | None = None
     rate: str | None = None
     options: dict[str, str] = attrs.field(factory=dict)
+
+    @property
+    def mac_valid(self) -> bool:
+        """Six colon-separated hex octets."""
+        return self.mac is not None and _MAC_RE.fullmatch(self.mac) is not None
+
+    @property
+    def mac_kind(self) -> str | None:
+        """``"xen"`` (Xen's 00:16:3e OUI), ``"local"`` (locally administered bit set),
+        ``"multicast"`` (invalid for a NIC), ``"global"`` (a vendor's OUI: may collide
+        with real hardware), or None when there is no valid MAC (xm picks a random one)."""
+        if not self.mac_valid:
+            return None
+        assert self.mac is not None
+        first = int(self.mac[:2], 16)
+        if first & 1:
+            return "multicast"
+        if self.mac.lower().startswith("00:16:3e"):
+            return "xen"
+        return "local" if first & 2 else "global"
+
+
+_MAC_RE = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}")
 
 
 def parse_kv(spec: str) -> dict[str, str]:

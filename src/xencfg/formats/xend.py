@@ -397,6 +397,34 @@ class XendDocument(Document):
     total_available_memory = property(lambda self: self.typed("total_available_memory"))
 
     @property
+    def xen_api_listeners(self) -> list[dict[str, Any]]:
+        """``xen-api-server`` as ``{"listener", "auth", "hosts_allow"}`` dicts: the
+        listener is a port, ``address:port`` or ``unix``; auth ``none`` on a TCP
+        listener means anyone who can connect controls the host."""
+        raw = self.get("xen-api-server")
+        if not isinstance(raw, list) or not raw or not isinstance(raw[0], list):
+            return []
+        out: list[dict[str, Any]] = []
+        for item in raw[0]:
+            if not isinstance(item, list) or not item or not isinstance(item[0], str):
+                continue
+            auth = item[1] if len(item) > 1 and isinstance(item[1], str) else None
+            hosts = item[2].split() if len(item) > 2 and isinstance(item[2], str) else []
+            out.append({"listener": item[0], "auth": auth, "hosts_allow": hosts})
+        return out
+
+    def bad_host_regexes(self) -> list[str]:
+        """Entries of ``xend-relocation-hosts-allow`` that are not valid regexes
+        (xend would fail to start the relocation server)."""
+        bad = []
+        for rx in self.relocation_hosts_allow or []:
+            try:
+                re.compile(rx)
+            except re.error:
+                bad.append(rx)
+        return bad
+
+    @property
     def relocation_open_to_all(self) -> bool:
         """Relocation server on, listening everywhere, with no host restriction:
         anyone on the network can push a domain into dom0."""
