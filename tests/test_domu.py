@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import json
 import os
 import tokenize
 from pathlib import Path
@@ -76,6 +77,7 @@ def _norm_tokens(doc: xencfg.Document) -> list[Any]:
 
 def _round_trip(path: Path, fmt: str) -> xencfg.Document:
     doc = check_byte_exact(path, fmt)
+    json.dumps(doc.to_dict())  # what `xencfg parse` prints
     check_canonical(doc, fmt)
     again = xencfg.loads(canonical(doc), fmt)
     assert _norm_tokens(again) == _norm_tokens(doc)

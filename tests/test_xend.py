@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ def test_round_trip(path: Path) -> None:
         assert "closes no open list" in info.value.message
         return
     doc = check_byte_exact(path, "xend")
+    json.dumps(doc.to_dict())  # what `xencfg parse` prints
     check_canonical(doc, "xend")
     check_tokens(doc, "xend", unquote)
     # one-value edit: the first single-word setting on one line

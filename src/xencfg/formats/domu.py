@@ -616,7 +616,7 @@ class DomUDocument(Document):
         def plain(v: Any) -> Any:
             if v is COMPUTED:
                 return {"computed": True}
-            if isinstance(v, (list, tuple)):
+            if isinstance(v, (list, tuple, set, frozenset)):
                 return [plain(x) for x in v]
             if isinstance(v, dict):
                 return {str(k): plain(x) for k, x in v.items()}
