@@ -646,3 +646,15 @@ def test_seed_mac_is_a_vendor_address() -> None:
     host1 = xencfg.load(base / "s001-drbd-heartbeat/xen1/etc/xen/host1.dom", "xm")
     assert host1.vifs[0].mac is None  # a random MAC at every start
     assert [d.drbd_resource for d in host1.disks] == ["host1_root", "host1_swap"]
+
+
+def test_undecodable_bytes_in_values(tmp_path: Path) -> None:
+    raw = b"name = 'caf\xe9'\ndisk = ['phy:/dev/\xff,xvda,w']\n"
+    f = tmp_path / "latin1.xm"
+    f.write_bytes(raw)
+    doc = xencfg.load(f, "xm")
+    assert doc.name.encode("utf-8", "surrogateescape") == b"caf\xe9"
+    assert doc.disks[0].target.encode("utf-8", "surrogateescape") == b"/dev/\xff"
+    doc.set("name", doc.name + "s")
+    xencfg.dump(doc, f)
+    assert f.read_bytes() == raw.replace(b"caf\xe9'", b"caf\xe9s'")

@@ -34,6 +34,12 @@ from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle
 FORMAT = "xm"
 
 
+_TO_PUA = {0xDC80 + i: 0xF780 + i for i in range(128)}
+_FROM_PUA = {v: k for k, v in _TO_PUA.items()}
+_HAS_SURROGATE = re.compile("[\udc80-\udcff]")
+_HAS_PUA = re.compile("[\uf780-\uf7ff]")
+
+
 class NotLiteral(Exception):
     """The expression needs evaluation (a call, an operator, a name)."""
 
@@ -41,6 +47,8 @@ class NotLiteral(Exception):
 def literal(node: ast.AST) -> Any:
     """The value of a literal expression, from its syntax tree (no evaluation)."""
     if isinstance(node, ast.Constant):
+        if isinstance(node.value, str) and _HAS_PUA.search(node.value):
+            return node.value.translate(_FROM_PUA)
         return node.value
     if isinstance(node, ast.List):
         return [literal(e) for e in node.elts]
@@ -82,8 +90,8 @@ def py_str(s: str, q: str = "'") -> str:
             out.append("\\t")
         elif ch == "\r":
             out.append("\\r")
-        elif ch.isprintable():
-            out.append(ch)
+        elif ch.isprintable() or "\udc80" <= ch <= "\udcff":
+            out.append(ch)  # undecodable bytes go back as the bytes they were
         else:
             out.append(repr(ch)[1:-1])
     return q + "".join(out) + q
@@ -288,12 +296,12 @@ def _statement(stmt: ast.stmt, text: str, start: int, end: int, semi: int | None
 
 def parse(text: str, path: str | None = None) -> XmDocument:
     """Parse an xm domU config (Python syntax); raises :class:`xencfg.ParseError`."""
-    # The AST needs encodable text: undecodable bytes (lone surrogates) become
-    # '?' for the analysis only; positions stay the same.
-    analysis = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    analysis = analysis.replace("\x00", "?") if "\x00" in analysis else analysis
-    if len(analysis) != len(text):
-        analysis = "".join("?" if "\udc80" <= c <= "\udcff" else c for c in text)
+    # The AST needs encodable text: undecodable bytes (lone surrogates from
+    # surrogateescape) are mapped one-to-one to private-use characters for the
+    # analysis and mapped back in string values; positions stay the same.
+    analysis = text.translate(_TO_PUA) if _HAS_SURROGATE.search(text) else text
+    if "\x00" in analysis:
+        analysis = analysis.replace("\x00", "?")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes are the file's business
