@@ -26,12 +26,16 @@ from xencfg.formats.xend import Atom, SList, XendDocument, unquote
 OWN = sorted((FIXTURES / "xend" / "valid").iterdir())
 CORPUS = shared_files("corpus", "xend-sxp")
 SEEDS = shared_files("seed-examples", pattern="xend-config.sxp")
+#: Other xend S-expression files (memory maps, vnet): the generic list model reads them.
+OTHER = [p for p in shared_files("corpus", "other") if p.suffix == ".sxp"]
 #: libvirt test data with one ')' too many (libvirt's reader stops after the first list).
 UNBALANCED = {"libvirt__sexpr2xmldata_sexpr2xml-pv-vfb-new.sexpr": (1, 520)}
 S000 = "seed-examples/s000-iscsi-multipath/node1/etc/xen/xend-config.sxp"
 
 
-@pytest.mark.parametrize("path", OWN + CORPUS + SEEDS, ids=ids(OWN + CORPUS + SEEDS))
+@pytest.mark.parametrize(
+    "path", OWN + CORPUS + SEEDS + OTHER, ids=ids(OWN + CORPUS + SEEDS + OTHER)
+)
 def test_round_trip(path: Path) -> None:
     if path not in OWN:
         shared_path()
@@ -58,7 +62,9 @@ def test_round_trip(path: Path) -> None:
 
 def test_shared_corpus_present() -> None:
     shared_path("corpus", "xend-sxp")
-    assert len(CORPUS) >= 14 and len(SEEDS) >= 6
+    assert len(CORPUS) >= 14 and len(SEEDS) >= 6 and len(OTHER) >= 2
+    # not xend-config files: detection does not claim them, an explicit format reads them
+    assert all(xencfg.detect(p) is None for p in OTHER)
 
 
 def test_seed_duplicate_is_visible() -> None:
