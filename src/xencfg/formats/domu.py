@@ -444,29 +444,31 @@ class DomUDocument(Document):
         """True when every value can be read without running anything."""
         return not self.code and not self.computed
 
+    def _fold(self, only: str | None = None) -> dict[str, Any]:
+        """Final values in file order, as the interpreter would leave them: a later
+        assignment wins, ``+=`` appends to a list, code makes its names computed."""
+        out: dict[str, Any] = {}
+        for c in self.children:
+            if isinstance(c, Assignment):
+                if only is not None and c.key != only:
+                    continue
+                prev = out.get(c.key)
+                if c.op == "+=" and prev is COMPUTED:
+                    continue
+                if c.op == "+=" and isinstance(prev, list) and isinstance(c.value, list):
+                    out[c.key] = prev + c.value
+                else:
+                    out[c.key] = c.value
+            elif isinstance(c, Code):
+                for n in c.assigns:
+                    if only is None or n == only:
+                        out[n] = COMPUTED
+        return out
+
     def get(self, key: str, default: Any = None) -> Any:
         """The value of ``key`` (``COMPUTED`` when code decides it), or ``default``.
         xl's ``key += [...]`` appends to the value assigned before it."""
-        found = self.assignments(key)
-        value = default
-        for a in found:
-            if a.op == "+=" and isinstance(value, list) and isinstance(a.value, list):
-                value = value + a.value
-            else:
-                value = a.value
-        # code after the literal assignment may rebind it
-        if found or any(isinstance(c, Code) and key in c.assigns for c in self.children):
-            last_code = max(
-                (
-                    i
-                    for i, c in enumerate(self.children)
-                    if isinstance(c, Code) and key in c.assigns
-                ),
-                default=-1,
-            )
-            if last_code > (self.children.index(found[-1]) if found else -1):
-                return COMPUTED
-        return value
+        return self._fold(key).get(key, default)
 
     def set(self, key: str, value: Any) -> Assignment:
         """Set ``key``: edit the deciding assignment, or append a new one. Later
@@ -496,12 +498,7 @@ class DomUDocument(Document):
     @property
     def settings(self) -> dict[str, Any]:
         """Every setting with its deciding value (``COMPUTED`` where code decides)."""
-        out: dict[str, Any] = {}
-        for a in self.assignments():
-            out[a.key] = self.get(a.key)
-        for n in self.computed:
-            out[n] = self.get(n)
-        return out
+        return self._fold()
 
     # -- typed accessors ------------------------------------------------------
     def _str(self, key: str) -> str | None:

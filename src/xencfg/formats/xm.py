@@ -44,27 +44,34 @@ class NotLiteral(Exception):
     """The expression needs evaluation (a call, an operator, a name)."""
 
 
-def literal(node: ast.AST) -> Any:
-    """The value of a literal expression, from its syntax tree (no evaluation)."""
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, str) and _HAS_PUA.search(node.value):
-            return node.value.translate(_FROM_PUA)
-        return node.value
-    if isinstance(node, ast.List):
-        return [literal(e) for e in node.elts]
-    if isinstance(node, ast.Tuple):
-        return tuple(literal(e) for e in node.elts)
-    if isinstance(node, ast.Set):
-        return {literal(e) for e in node.elts}
-    if isinstance(node, ast.Dict):
-        if any(k is None for k in node.keys):
-            raise NotLiteral("** in a dict")
-        return {literal(k): literal(v) for k, v in zip(node.keys, node.values, strict=False)}  # type: ignore[arg-type]
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        v = literal(node.operand)
-        if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
-            return -v if isinstance(node.op, ast.USub) else +v
-    raise NotLiteral(type(node).__name__)
+def literal(node: ast.AST, undecodable: bool = False) -> Any:
+    """The value of a literal expression, from its syntax tree (no evaluation).
+
+    ``undecodable``: the source had undecodable bytes, which the parser saw as
+    private-use characters; strings get them back as the original bytes."""
+
+    def lit(n: ast.AST) -> Any:
+        if isinstance(n, ast.Constant):
+            if undecodable and isinstance(n.value, str) and _HAS_PUA.search(n.value):
+                return n.value.translate(_FROM_PUA)
+            return n.value
+        if isinstance(n, ast.List):
+            return [lit(e) for e in n.elts]
+        if isinstance(n, ast.Tuple):
+            return tuple(lit(e) for e in n.elts)
+        if isinstance(n, ast.Set):
+            return {lit(e) for e in n.elts}
+        if isinstance(n, ast.Dict):
+            if any(k is None for k in n.keys):
+                raise NotLiteral("** in a dict")
+            return {lit(k): lit(v) for k, v in zip(n.keys, n.values, strict=False)}  # type: ignore[arg-type]
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+            v = lit(n.operand)
+            if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
+                return -v if isinstance(n.op, ast.USub) else +v
+        raise NotLiteral(type(n).__name__)
+
+    return lit(node)
 
 
 def _scalar(v: Any, old: str | None = None) -> str:
@@ -249,7 +256,9 @@ def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
     return elems
 
 
-def _statement(stmt: ast.stmt, text: str, start: int, end: int, semi: int | None) -> Node:
+def _statement(
+    stmt: ast.stmt, text: str, start: int, end: int, semi: int | None, undecodable: bool
+) -> Node:
     src = text[start:end]
     if (
         isinstance(stmt, ast.Assign)
@@ -257,7 +266,7 @@ def _statement(stmt: ast.stmt, text: str, start: int, end: int, semi: int | None
         and isinstance(stmt.targets[0], ast.Name)
     ):
         try:
-            value = literal(stmt.value)
+            value = literal(stmt.value, undecodable)
         except NotLiteral:
             value = COMPUTED
         if value is not COMPUTED:
@@ -299,7 +308,8 @@ def parse(text: str, path: str | None = None) -> XmDocument:
     # The AST needs encodable text: undecodable bytes (lone surrogates from
     # surrogateescape) are mapped one-to-one to private-use characters for the
     # analysis and mapped back in string values; positions stay the same.
-    analysis = text.translate(_TO_PUA) if _HAS_SURROGATE.search(text) else text
+    undecodable = _HAS_SURROGATE.search(text) is not None
+    analysis = text.translate(_TO_PUA) if undecodable else text
     if "\x00" in analysis:
         analysis = analysis.replace("\x00", "?")
     try:
@@ -323,7 +333,7 @@ def parse(text: str, path: str | None = None) -> XmDocument:
         m = re.compile(r"[ \t\f]*;").match(analysis, end)
         semi = m.end() - 1 if m else None
         try:
-            children.append(_statement(stmt, text, start, end, semi))
+            children.append(_statement(stmt, text, start, end, semi, undecodable))
         except RecursionError:
             line, col = LineIndex(text).position(start)
             raise ParseError(
