@@ -10,7 +10,9 @@ edge of its lexical rules. A ``name = <literal>`` statement becomes an
 :class:`~.domu.Assignment` whose value is computed here from the syntax tree
 (constants, lists, tuples, dicts, sets, signed numbers); every other statement
 is an opaque :class:`~.domu.Code` node that renders byte for byte and whose
-bound names are reported as computed. Nothing in the file is ever run.
+bound names are reported as computed. Files in Python 2 syntax (xm's
+language) are split by the tokenizer; their Python-2-only statements become
+code too. Nothing in the file is ever run.
 """
 
 from __future__ import annotations
@@ -303,6 +305,161 @@ def _statement(
     return code
 
 
+def _ast(source: str, path: str | None) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes are the file's business
+        return ast.parse(source, filename=path or "<string>")
+
+
+def _span(stmt: ast.stmt, off: _Offsets, src: str) -> tuple[int, int]:
+    """Character span of a top-level statement (decorators included)."""
+    start = off(stmt.lineno, stmt.col_offset)
+    decorators = getattr(stmt, "decorator_list", None)
+    if decorators:
+        d = decorators[0]
+        start = src.rfind("@", 0, off(d.lineno, d.col_offset))
+    assert stmt.end_lineno is not None and stmt.end_col_offset is not None
+    return start, off(stmt.end_lineno, stmt.end_col_offset)
+
+
+#: Python 2 syntax xm accepted and Python 3 refuses.
+_PY2 = re.compile(
+    r"^[ \t]*(?:print|exec)\b(?![ \t]*(?:\(|=))|\b0[0-7]+\b|\b[0-9]+[lL]\b|<>|`"
+    r"|\bexcept[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|\braise[ \t]+[\w.]+[ \t]*,|\bur[\"']",
+    re.M,
+)
+_PY2_BINDS = re.compile(
+    r"^[ \t]*(?:(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)|(?:def|class)[ \t]+(\w+)|import[ \t]+(\w+))",
+    re.M,
+)
+
+Span = tuple["ast.stmt | None", int, int, tuple[str, ...]]
+
+
+def _chunks(src: str) -> list[tuple[int, int]] | None:
+    """Top-level statements (a compound one with its block) found by the tokenizer
+    alone, which also reads Python 2; None when even that fails."""
+    idx = LineIndex(src)
+    out: list[tuple[int, int]] = []
+    level, new_line = 0, True
+    start: int | None = None
+    last = 0
+    quiet = {tokenize.COMMENT, tokenize.NL}
+    brackets: list[tuple[str, tuple[int, int]]] = []
+    try:
+        for t in tokenize.generate_tokens(io.StringIO(src).readline):
+            if t.type in quiet:
+                continue
+            if t.type == tokenize.OP and t.string in "([{":
+                brackets.append((t.string, t.start))
+            elif t.type == tokenize.OP and t.string in ")]}" and brackets:
+                brackets.pop()
+            if t.type == tokenize.INDENT:
+                level += 1
+            elif t.type == tokenize.DEDENT:
+                level -= 1
+            elif t.type == tokenize.NEWLINE:
+                new_line = True
+            elif t.type == tokenize.ENDMARKER:
+                break
+            else:
+                pos = idx.offset(t.start[0], t.start[1] + 1)
+                if start is None and level > 0:
+                    return None  # indented code before any statement
+                if new_line and level == 0:
+                    if start is not None:
+                        out.append((start, last))
+                    start = pos
+                new_line = False
+                last = idx.offset(t.end[0], t.end[1] + 1)
+    except IndentationError:
+        raise
+    except tokenize.TokenError:
+        if not brackets:
+            return None  # an unterminated triple-quoted string: Python's message is right
+        char, (row, col) = brackets[-1]
+        err = SyntaxError(f"'{char}' was never closed")
+        err.lineno, err.offset = row, col + 1
+        raise err from None
+    except SyntaxError:
+        return None
+    if start is not None:
+        out.append((start, last))
+    return out
+
+
+def _split_semicolons(src: str, cs: int, ce: int) -> list[tuple[int, int]]:
+    """``a = 1; print "x"`` as two pieces, so one Python 2 statement does not
+    hide the literal next to it (only for one-line simple statements)."""
+    piece = src[cs:ce]
+    if ";" not in piece or "\n" in piece.rstrip():
+        return [(cs, ce)]
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(piece).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return [(cs, ce)]
+    if any(t.type == tokenize.INDENT for t in toks):
+        return [(cs, ce)]
+    cuts = [t.start[1] for t in toks if t.exact_type == tokenize.SEMI and t.start[0] == 1]
+    out, prev = [], 0
+    for c in cuts:
+        part = piece[prev:c]
+        lead = len(part) - len(part.lstrip())
+        if part.strip():
+            out.append((cs + prev + lead, cs + prev + lead + len(part.strip())))
+        prev = c + 1
+    part = piece[prev:]
+    lead = len(part) - len(part.lstrip())
+    if part.strip():
+        out.append((cs + prev + lead, cs + prev + lead + len(part.strip())))
+    return out or [(cs, ce)]
+
+
+def _chunk_statements(src: str, cs: int, ce: int, text: str, path: str | None) -> list[Span]:
+    """Statements of one piece of a file Python 3 refuses as a whole."""
+    piece = src[cs:ce]
+    try:
+        sub = _ast(piece, path)
+    except SyntaxError as exc:
+        if _PY2.search(piece) is None:
+            line, col = LineIndex(src).position(cs)
+            exc.lineno = (exc.lineno or 1) + line - 1
+            if exc.lineno == line:
+                exc.offset = (exc.offset or 1) + col - 1
+            raise _syntax_error(exc, text, path) from None
+        names = tuple(dict.fromkeys(n for m in _PY2_BINDS.findall(piece) for n in m if n))
+        return [(None, cs, ce, names)]
+    off = _Offsets(piece)
+    out: list[Span] = []
+    for stmt in sub.body:
+        s, e = _span(stmt, off, piece)
+        out.append((stmt, cs + s, cs + e, ()))
+    return out
+
+
+def _statements(src: str, text: str, path: str | None) -> list[Span]:
+    """``(stmt, start, end, names)`` per top-level statement. A file Python 3
+    refuses is split by the tokenizer; statements in Python 2 syntax (``print
+    "x"``, ``0755``) become code (stmt None, ``names`` it may bind); any other
+    syntax error is reported where Python reports it."""
+    try:
+        tree = _ast(src, path)
+    except SyntaxError as exc:
+        try:
+            chunks = _chunks(src)
+        except SyntaxError as tok_exc:  # the tokenizer's own, better located error
+            raise _syntax_error(tok_exc, text, path) from None
+        if chunks is None:
+            raise _syntax_error(exc, text, path) from None
+        out: list[Span] = []
+        for cs, ce in chunks:
+            for ps, pe in _split_semicolons(src, cs, ce):
+                out.extend(_chunk_statements(src, ps, pe, text, path))
+        return out
+    off = _Offsets(src)
+    return [(stmt, *_span(stmt, off, src), ()) for stmt in tree.body]
+
+
 def parse(text: str, path: str | None = None) -> XmDocument:
     """Parse an xm domU config (Python syntax); raises :class:`xencfg.ParseError`."""
     # The AST needs encodable text: undecodable bytes (lone surrogates from
@@ -313,25 +470,20 @@ def parse(text: str, path: str | None = None) -> XmDocument:
     if "\x00" in analysis:
         analysis = analysis.replace("\x00", "?")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes are the file's business
-            tree = ast.parse(analysis, filename=path or "<string>")
-    except SyntaxError as exc:
-        raise _syntax_error(exc, text, path) from None
+        spans = _statements(analysis, text, path)
     except (RecursionError, MemoryError, ValueError) as exc:
         raise ParseError(f"cannot parse as Python: {type(exc).__name__}", path=path) from None
-    off = _Offsets(analysis)
     children: list[Node] = []
-    for stmt in tree.body:
-        start = off(stmt.lineno, stmt.col_offset)
-        decorators = getattr(stmt, "decorator_list", None)
-        if decorators:
-            d = decorators[0]
-            start = analysis.rfind("@", 0, off(d.lineno, d.col_offset))
-        assert stmt.end_lineno is not None and stmt.end_col_offset is not None
-        end = off(stmt.end_lineno, stmt.end_col_offset)
-        m = re.compile(r"[ \t\f]*;").match(analysis, end)
+    semi_re = re.compile(r"[ \t\f]*;")
+    for stmt, start, end, names in spans:
+        m = semi_re.match(analysis, end)
         semi = m.end() - 1 if m else None
+        if stmt is None:
+            end2 = semi + 1 if semi is not None else end
+            code = Code(text[start:end2], names)
+            code.cst = [Tok("CODE", text[start:end2], start)]
+            children.append(code)
+            continue
         try:
             children.append(_statement(stmt, text, start, end, semi, undecodable))
         except RecursionError:
