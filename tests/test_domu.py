@@ -693,3 +693,18 @@ def test_real_errors_in_python2_files_are_located(text: str, line: int, col: int
     with pytest.raises(xencfg.ParseError) as info:
         xencfg.loads(text, "xm")
     assert (info.value.line, info.value.column) == (line, col), str(info.value)
+
+
+def test_duplicates_and_non_domu_keys() -> None:
+    doc = xencfg.loads('name = "a"\nmemory = 128\nmemory = 256\nvif = []\nvif += ["x"]\n', "xl")
+    assert list(doc.duplicates()) == ["memory"] and doc.memory == 256
+    assert [(n.key, k) for n, k, _ in doc.keyword_problems()] == [("memory", "duplicate")]
+    conf = xencfg.loads(
+        'autoballoon = "off"\nvif.default.bridge = "xenbr1"\nautoballon = 1\n', "xl"
+    )
+    assert not conf.is_domu
+    assert [(n.key, k, s) for n, k, s in conf.keyword_problems()] == [
+        ("autoballon", "unknown", "autoballoon")
+    ]
+    pool = xencfg.loads('name = "p"\nsched = "credit"\ncpus = ["2"]\n', "xl")
+    assert list(pool.keyword_problems()) == []

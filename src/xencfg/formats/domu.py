@@ -597,15 +597,33 @@ class DomUDocument(Document):
         return parts[index] if 0 <= index < len(parts) else (None, index)
 
     # -- checks -----------------------------------------------------------------
+    def known_keys(self) -> frozenset[str]:
+        """The setting names this kind of file knows (domU settings here)."""
+        return KNOWN
+
+    def duplicates(self) -> dict[str, list[Assignment]]:
+        """Names assigned with ``=`` more than once: the last silently wins."""
+        seen: dict[str, list[Assignment]] = {}
+        for a in self.assignments():
+            if a.op == "=":
+                seen.setdefault(a.key, []).append(a)
+        return {k: v for k, v in seen.items() if len(v) > 1}
+
     def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown"|"computed", suggestion)``: unknown names and code that
-        computes values at run time (lint warns about both)."""
+        """``(node, "unknown"|"duplicate"|"computed", suggestion)``: unknown names,
+        repeated assignments (all but the first), and code that computes values at
+        run time (lint warns about all three)."""
         import difflib
 
+        known = self.known_keys()
+        dup_nodes = {id(a) for v in self.duplicates().values() for a in v[1:]}
         for c in self.children:
-            if isinstance(c, Assignment) and c.key not in KNOWN:
-                close = difflib.get_close_matches(c.key, KNOWN, n=1)
-                yield c, "unknown", close[0] if close else None
+            if isinstance(c, Assignment):
+                if c.key not in known:
+                    close = difflib.get_close_matches(c.key, known, n=1)
+                    yield c, "unknown", close[0] if close else None
+                if id(c) in dup_nodes:
+                    yield c, "duplicate", None
             elif isinstance(c, Code):
                 yield c, "computed", None
 

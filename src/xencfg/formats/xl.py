@@ -112,12 +112,30 @@ def _value(v: Any) -> str:
 STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value)
 
 
+#: /etc/xen/xl.conf settings (xl.conf(5)).
+XL_CONF_KEYS = frozenset(
+    """
+    autoballoon run_hotplug_scripts lockfile max_grant_frames max_maptrack_frames
+    max_grant_version vif.default.script vif.default.bridge vif.default.gatewaydev
+    vif.default.backend vifscript defaultbridge remus.default.netbufscript
+    colo.default.proxyscript output_format blkdev_start claim_mode vm.cpumask
+    vm.pv.cpumask vm.hvm.cpumask vm.pvh.cpumask vif.default.model vif.default.type
+    """.split()  # noqa: SIM905
+)
+#: cpupool configuration settings (xlcpupool.cfg(5)).
+CPUPOOL_KEYS = frozenset({"name", "sched", "cpus", "nodes"})
+
+
 @attrs.define
 class XlDocument(DomUDocument):
     """A parsed xl-style domU configuration (or xl.conf / cpupool file)."""
 
     format = FORMAT
     style = STYLE
+
+    def known_keys(self) -> frozenset[str]:
+        """domU settings, or xl.conf / cpupool settings for those files."""
+        return domu.KNOWN if self.is_domu else XL_CONF_KEYS | CPUPOOL_KEYS
 
     @property
     def is_domu(self) -> bool:
