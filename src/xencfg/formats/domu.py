@@ -195,25 +195,6 @@ _XL_FORMATS = frozenset(["raw", "qcow", "qcow2", "vhd", "qed", "empty"])
 _ACCESS = {"rw": "w", "w": "w", "ro": "r", "r": "r", "w!": "w!", "r!": "r!"}
 
 
-def _split_unescaped(text: str, sep: str) -> list[str]:
-    """Split at ``sep`` except where it is backslash-escaped (xl ``\\:``)."""
-    parts, cur, i = [], [], 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            cur.append(text[i : i + 2])
-            i += 2
-            continue
-        if c == sep:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(c)
-        i += 1
-    parts.append("".join(cur))
-    return parts
-
-
 def parse_disk(spec: str) -> DiskSpec:
     """Parse one disk spec in xm (``phy:dev,vdev,mode``) or xl (``key=value,...``) form."""
     parts = [p.strip() for p in spec.split(",")]
@@ -565,9 +546,22 @@ class DomUDocument(Document):
     def pcis(self) -> list[PciSpec]:
         return [parse_pci(s) for s in self._list("pci")]
 
+    def append(self, key: str, item: Any) -> None:
+        """Append to a list setting: to the last ``=``/``+=`` line holding it,
+        so only that line changes (a new ``key = [item]`` line if there is none)."""
+        found = self.assignments(key)
+        if found and isinstance(found[-1].value, list) and self.get(key) is not COMPUTED:
+            found[-1].value = [*found[-1].value, item]
+        else:
+            self.set(key, [*self._list(key), item])
+
     def add_disk(self, spec: str) -> None:
         """Append a disk spec string (the line keeps its layout)."""
-        self.set("disk", [*self._list("disk"), spec])
+        self.append("disk", spec)
+
+    def add_vif(self, **fields: str) -> None:
+        """Append a vif built from ``mac=..., bridge=...`` fields."""
+        self.append("vif", ",".join(f"{k}={v}" for k, v in fields.items()))
 
     def set_vif(self, index: int, **fields: str) -> None:
         """Change fields of vif ``index`` (``mac=...``), keeping its other fields
