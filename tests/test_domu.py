@@ -719,3 +719,15 @@ def test_append_goes_to_the_line_holding_the_list() -> None:
     empty = xl.XlDocument()
     empty.add_vif(bridge="xenbr0")
     assert xencfg.dumps(empty) == 'vif = [ "bridge=xenbr0" ]\n'
+
+
+def test_secrets_are_masked_everywhere() -> None:
+    doc = xencfg.loads(
+        'name = "a"\nvncpasswd = "hunter2"\nvfb = [ "type=vnc,vncpasswd=s3cret,vncunused=1" ]\n',
+        "xm",
+    )
+    assert sorted(doc.secrets()) == ["hunter2", "s3cret"]
+    text = json.dumps(doc.to_dict())
+    assert "hunter2" not in text and "s3cret" not in text and "vncunused" in text
+    shown = json.dumps(doc.to_dict(show_secrets=True))
+    assert "hunter2" in shown and "s3cret" in shown

@@ -99,7 +99,7 @@ def test_typed_model() -> None:
     assert doc.network_script == "network-bridge netdev=eth1" and doc.vif_script == "vif-bridge"
     assert (doc.dom0_min_mem, doc.dom0_cpus, doc.enable_dom0_ballooning) == (256, 0, False)
     assert (doc.vnc_listen, doc.console_limit) == ("127.0.0.1", 1024)
-    assert doc.vncpasswd == "s3cret"
+    assert doc.vncpasswd == "s3cret" and doc.secrets() == ["s3cret"]
     d = doc.to_dict()
     assert d["settings"]["vncpasswd"] == "********"
     assert doc.to_dict(show_secrets=True)["settings"]["vncpasswd"] == "s3cret"

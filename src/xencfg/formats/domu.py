@@ -621,6 +621,19 @@ class DomUDocument(Document):
             elif isinstance(c, Code):
                 yield c, "computed", None
 
+    def secrets(self) -> list[str]:
+        """VNC/SPICE passwords, also those inside ``vfb`` specs: masked in every output."""
+        found: list[str] = []
+        for k in SECRETS:
+            v = self.get(k)
+            if isinstance(v, str) and v:
+                found.append(v)
+        for vfb in self.vfbs:
+            pw = vfb.get("vncpasswd") or vfb.get("spicepasswd")
+            if pw:
+                found.append(pw)
+        return found
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def plain(v: Any) -> Any:
             if v is COMPUTED:
@@ -633,19 +646,44 @@ class DomUDocument(Document):
                 return repr(v)
             return v
 
-        settings = {
-            k: ("********" if k in SECRETS and not show_secrets and v else plain(v))
-            for k, v in self.settings.items()
-        }
-        return {
+        out = {
             "format": self.format,
-            "settings": settings,
+            "settings": {k: plain(v) for k, v in self.settings.items()},
             "static": self.is_static,
             "computed": self.computed,
             "disks": [attrs.asdict(d) for d in self.disks],
             "vifs": [attrs.asdict(v) for v in self.vifs],
+            "vfbs": self.vfbs,
             "pcis": [attrs.asdict(p) for p in self.pcis],
         }
+        return out if show_secrets else mask(out, self.secrets())
+
+
+MASK = "********"
+
+
+def mask(data: Any, secrets: list[str]) -> Any:
+    """``data`` (JSON-ready) with every secret value replaced by ``********``,
+    also where it sits inside a longer string (``type=vnc,vncpasswd=s3cret``)
+    when it is long enough to be recognisable."""
+    secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+    if not secrets:
+        return data
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            for s in secrets:
+                # short secrets ("1") only as whole values: masking every "1" helps no one
+                if v == s or (len(s) >= 4 and s in v):
+                    v = v.replace(s, MASK)
+            return v
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        return v
+
+    return walk(data)
 
 
 def replace_span(pieces: list[Piece], first: Tok, last: Tok, text: str) -> list[Piece]:

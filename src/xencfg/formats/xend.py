@@ -455,6 +455,10 @@ class XendDocument(Document):
                 yield c, "duplicate", None
             seen.add(name)
 
+    def secrets(self) -> list[str]:
+        """The VNC password: masked in every output."""
+        return [v for n in SECRETS if isinstance(v := self.get(n), str) and v]
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         settings: dict[str, Any] = {}
         for n in dict.fromkeys(self.names):
