@@ -731,3 +731,11 @@ def test_secrets_are_masked_everywhere() -> None:
     assert "hunter2" not in text and "s3cret" not in text and "vncunused" in text
     shown = json.dumps(doc.to_dict(show_secrets=True))
     assert "hunter2" in shown and "s3cret" in shown
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("xm", "guest.xm"), ("xl", "guest.cfg")])
+def test_byte_order_mark_is_trivia(fmt: str, name: str) -> None:
+    text = read(FIXTURES / fmt / "valid" / name)
+    doc = xencfg.loads("\ufeff" + text, fmt)
+    assert xencfg.dumps(doc) == "\ufeff" + text
+    assert doc == xencfg.loads(text, fmt) and doc.memory == xencfg.loads(text, fmt).memory

@@ -283,3 +283,9 @@ def test_xen_api_listeners_and_bad_regexes() -> None:
     bad = xencfg.loads("(xend-relocation-hosts-allow '^ok$ ^node[12$')\n", "xend")
     assert bad.bad_host_regexes() == ["^node[12$"]
     assert XendDocument().xen_api_listeners == []
+
+
+def test_byte_order_mark_is_trivia() -> None:
+    text = "\ufeff(xend-relocation-server yes)\n"
+    doc = xencfg.loads(text, "xend")
+    assert xencfg.dumps(doc) == text and doc.relocation_server is True

@@ -63,7 +63,7 @@ def unquote(raw: str) -> str:
 
 
 def needs_quotes(value: str) -> bool:
-    return value == "" or value[0] == "#" or any(c.isspace() or c in "()'\"" for c in value)
+    return value == "" or value[0] == "#" or any(c.isspace() or c in "()'\"\ufeff" for c in value)
 
 
 def quote(value: str, old: str | None = None) -> str:

@@ -469,8 +469,12 @@ def parse(text: str, path: str | None = None) -> XmDocument:
     analysis = text.translate(_TO_PUA) if undecodable else text
     if "\x00" in analysis:
         analysis = analysis.replace("\x00", "?")
+    # A byte-order mark is not Python; it stays in the text as leading trivia.
+    bom = 1 if analysis.startswith("\ufeff") else 0
     try:
-        spans = _statements(analysis, text, path)
+        spans = _statements(analysis[bom:], text[bom:], path)
+        if bom:
+            spans = [(st, s + bom, e + bom, names) for st, s, e, names in spans]
     except (RecursionError, MemoryError, ValueError) as exc:
         raise ParseError(f"cannot parse as Python: {type(exc).__name__}", path=path) from None
     children: list[Node] = []
