@@ -289,3 +289,14 @@ def test_byte_order_mark_is_trivia() -> None:
     text = "\ufeff(xend-relocation-server yes)\n"
     doc = xencfg.loads(text, "xend")
     assert xencfg.dumps(doc) == text and doc.relocation_server is True
+
+
+def test_every_option_of_the_xen_examples_is_known() -> None:
+    """The shipped examples mention (mostly commented out) every option xend read."""
+    import re
+
+    names: set[str] = set()
+    for p in CORPUS:
+        if p.name.startswith("xen__tools_examples_xend-config") or "xend_tests" in p.name:
+            names |= set(re.findall(r"^#?\(([a-z][\w-]*)", read(p), re.M))
+    assert names and names <= set(xend.OPTIONS) | set(xend.DEPRECATED)

@@ -229,11 +229,24 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "resource-label-change-script": ("str", "security label hook"),
     "device-create-timeout": ("int", "seconds to wait for a device"),
     "device-destroy-timeout": ("int", "seconds to wait for a device to go"),
-    "xend-cpu-resources": ("str", ""),
+    "xend-cpu-resources": ("str", "CPU resource policy"),
     "pci-passthrough-strict-check": ("bool", "refuse unsafe PCI passthrough"),
-    "xend-relocation-server-ssl": ("bool", ""),
-    "xenstore-max-domain-watches": ("int", ""),
-    "ovs-bridge": ("str", ""),
+    "xend-relocation-server-ssl": ("bool", "old name of xend-relocation-ssl-server"),
+    "xenstore-max-domain-watches": ("int", "xenstore watch quota per domain"),
+    "ovs-bridge": ("str", "Open vSwitch bridge"),
+    "xsm_module_name": ("str", "security module: flask, acm or dummy"),
+    "xend-udev-event-server": ("bool", "listen to udev events"),
+    "qemu-dm-logrotate-count": ("int", "qemu-dm log files kept"),
+    "pscsi-device-mask": ("sexpr", "SCSI devices scanned for passthrough"),
+    "vif-antispoof": ("bool", "restrict vifs to their configured IPs"),
+    "xend-domain-lock-storage": ("str", "lock storage helper"),
+    "xend-tcp-xmlrpc-server-ssl": ("bool", "XML-RPC over SSL"),
+    "xend-console-address": ("str", "console listen address"),
+    "xend-console-port": ("int", "console port base"),
+    "dom0-ip": ("str", "dom0 address"),
+    "vnc-listen-address": ("str", "old name of vnc-listen"),
+    "tap-dir": ("str", "blktap directory"),
+    "xenstored-path": ("str", "xenstored location"),
 }
 
 #: Xen 2.0-era options xend 3.x ignores, and what replaced them.
@@ -246,6 +259,7 @@ DEPRECATED: dict[str, str | None] = {
     "block-enbd": None,
     "xend-debug": None,
     "enable-dump-core": "enable-dump",
+    "vif-bridge": "vif-script",
 }
 
 SECRETS = frozenset({"vncpasswd"})
