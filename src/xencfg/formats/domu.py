@@ -353,6 +353,8 @@ def parse_pci(spec: str) -> PciSpec:
 #: Settings of xm and xl domU configs (xl.cfg(5), xmdomain.cfg(5)).
 KNOWN = frozenset(
     """
+    audio cdrom cpu cpuid_check ne2000 nics restart snapshot vhpt vncviewer ipaddr
+    xen_extended_power_mgmt guest_os_type s3_integrity tsc_native vpt_align
     name uuid memory maxmem vcpus maxvcpus vcpu_avail cpus cpu_weight cpu_cap kernel
     ramdisk bootloader bootloader_args bootargs builder type root extra cmdline
     on_poweroff on_reboot on_crash on_watchdog on_soft_reset disk vif vfb pci vtpm vscsi
