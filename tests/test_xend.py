@@ -300,3 +300,14 @@ def test_every_option_of_the_xen_examples_is_known() -> None:
         if p.name.startswith("xen__tools_examples_xend-config") or "xend_tests" in p.name:
             names |= set(re.findall(r"^#?\(([a-z][\w-]*)", read(p), re.M))
     assert names and names <= set(xend.OPTIONS) | set(xend.DEPRECATED)
+
+
+def test_effective_values_use_xend_defaults() -> None:
+    doc = xencfg.loads("(xend-relocation-server yes)\n", "xend")
+    assert doc.relocation_port is None  # not in the file
+    assert doc.effective("xend-relocation-port") == 8002  # what xend listens on
+    assert doc.effective("enable-dom0-ballooning") is True
+    assert doc.effective("xend-relocation-hosts-allow") == []
+    assert doc.relocation_open_to_all  # on, every address, no hosts-allow
+    assert doc.effective("logfile") is None
+    assert not XendDocument().relocation_open_to_all  # the server is off by default

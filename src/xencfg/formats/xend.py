@@ -262,6 +262,31 @@ DEPRECATED: dict[str, str | None] = {
     "vif-bridge": "vif-script",
 }
 
+#: What xend 3.x/4.x used when an option is absent (XendOptions.py defaults), as
+#: they would be written in the file.
+DEFAULTS: dict[str, str] = {
+    "xend-http-server": "no",
+    "xend-unix-server": "no",
+    "xend-tcp-xmlrpc-server": "no",
+    "xend-unix-xmlrpc-server": "yes",
+    "xend-relocation-server": "no",
+    "xend-relocation-ssl-server": "no",
+    "xend-relocation-port": "8002",
+    "xend-relocation-ssl-port": "8003",
+    "xend-relocation-address": "",
+    "xend-relocation-hosts-allow": "",
+    "xend-port": "8000",
+    "xend-address": "",
+    "dom0-min-mem": "196",
+    "dom0-cpus": "0",
+    "enable-dom0-ballooning": "yes",
+    "enable-dump": "no",
+    "vif-script": "vif-bridge",
+    "vnc-listen": "127.0.0.1",
+    "console-limit": "1024",
+    "total_available_memory": "0",
+}
+
 SECRETS = frozenset({"vncpasswd"})
 
 _TRUE = frozenset({"yes", "y", "1", "on", "true", "t"})
@@ -370,6 +395,16 @@ class XendDocument(Document):
             return raw if isinstance(raw, str) else None
         return raw
 
+    def effective(self, name: str) -> Any:
+        """The typed value xend would use: the file's, else xend's default
+        (:data:`DEFAULTS`), else ``None``."""
+        if self.setting(name) is not None:
+            return self.typed(name)
+        if name not in DEFAULTS:
+            return None
+        probe = XendDocument([SList([Atom(name), Atom(DEFAULTS[name])], top=True)])
+        return probe.typed(name)
+
     # -- typed accessors ------------------------------------------------------
     relocation_server = property(
         lambda self: self.typed("xend-relocation-server"),
@@ -443,9 +478,9 @@ class XendDocument(Document):
         """Relocation server on, listening everywhere, with no host restriction:
         anyone on the network can push a domain into dom0."""
         return bool(
-            self.relocation_server
-            and not self.relocation_address
-            and not self.relocation_hosts_allow
+            self.effective("xend-relocation-server")
+            and not self.effective("xend-relocation-address")
+            and not self.effective("xend-relocation-hosts-allow")
         )
 
     # -- checks ----------------------------------------------------------------
