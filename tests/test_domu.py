@@ -739,3 +739,15 @@ def test_byte_order_mark_is_trivia(fmt: str, name: str) -> None:
     doc = xencfg.loads("\ufeff" + text, fmt)
     assert xencfg.dumps(doc) == "\ufeff" + text
     assert doc == xencfg.loads(text, fmt) and doc.memory == xencfg.loads(text, fmt).memory
+
+
+@pytest.mark.parametrize("value", [set(), float("nan"), object()])
+def test_values_without_a_literal_are_refused_cleanly(value: Any) -> None:
+    doc = xm.XmDocument()
+    doc.set("a", value)
+    with pytest.raises(xencfg.ValidationError):
+        xencfg.dumps(doc)
+    xl_doc = xl.XlDocument()
+    xl_doc.set("a", {"no": "dicts"})
+    with pytest.raises(xencfg.ValidationError):
+        xencfg.dumps(xl_doc)

@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError, ValidationError, caret_snippet
 from ..syntax.source import LineIndex
 from ..syntax.tree import TRIVIA, Node, Tok, attach_trivia, walk
 from . import domu
@@ -116,11 +116,15 @@ def _value(v: Any) -> str:
     if isinstance(v, dict):
         return "{" + ", ".join(f"{_value(k)}: {_value(x)}" for k, x in v.items()) + "}"
     if isinstance(v, (set, frozenset)):
-        return "{" + ", ".join(_value(x) for x in v) + "}" if v else "set()"
+        if not v:
+            raise ValidationError("an empty set has no Python literal (set() is a call)")
+        return "{" + ", ".join(_value(x) for x in v) + "}"
     if isinstance(v, str):
         return py_str(v, "'")
     if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
-        raise ValueError(f"{v!r} has no Python literal")
+        raise ValidationError(f"{v!r} has no Python literal")
+    if v is not None and not isinstance(v, (bool, int, float, complex, bytes)):
+        raise ValidationError(f"xm configs cannot hold a {type(v).__name__} value: {v!r}")
     return repr(v)
 
 
