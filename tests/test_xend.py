@@ -295,6 +295,8 @@ def test_every_option_of_the_xen_examples_is_known() -> None:
     """The shipped examples mention (mostly commented out) every option xend read."""
     import re
 
+    shared_path("corpus", "xend-sxp")
+
     names: set[str] = set()
     for p in CORPUS:
         if p.name.startswith("xen__tools_examples_xend-config") or "xend_tests" in p.name:
