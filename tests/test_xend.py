@@ -104,7 +104,7 @@ def test_typed_model() -> None:
     assert d["settings"]["vncpasswd"] == "********"
     assert doc.to_dict(show_secrets=True)["settings"]["vncpasswd"] == "s3cret"
     assert d["settings"]["xend-relocation-port"] == 8002
-    problems = [(n.name, k, s) for n, k, s in doc.keyword_problems()]
+    problems = [(n.key, k, s) for n, k, s in doc.keyword_problems()]
     assert ("xend-relocation-port-typo", "unknown", "xend-relocation-port") in problems
     assert ("xend-relocation-address", "duplicate", None) in problems
 

@@ -124,6 +124,11 @@ class SList(Node):
         return first.value if isinstance(first, Atom) else None
 
     @property
+    def key(self) -> str | None:
+        """The setting name, under the name lint rules read for every format."""
+        return self.name
+
+    @property
     def values(self) -> list[Node]:
         return self.items[1:] if self.name is not None else list(self.items)
 
