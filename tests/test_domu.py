@@ -751,3 +751,23 @@ def test_values_without_a_literal_are_refused_cleanly(value: Any) -> None:
     xl_doc.set("a", {"no": "dicts"})
     with pytest.raises(xencfg.ValidationError):
         xencfg.dumps(xl_doc)
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("phy:/dev/vg/lv,ioemu:hda,w", ("/dev/vg/lv", "hda", "w", "phy", None, None)),
+        ("tap:qcow:/img/a.qcow,xvda,w", ("/img/a.qcow", "xvda", "w", "tap:qcow", None, None)),
+        ("/dev/x,,hdc,ro,cdrom", ("/dev/x", "hdc", "r", None, None, "cdrom")),
+        ("/dev/x,qcow2,xvdb", ("/dev/x", "xvdb", None, None, "qcow2", None)),
+        (
+            "vdev=xvda,target=rbd:pool/img:mon_host=a\\:6789",
+            ("rbd:pool/img:mon_host=a\\:6789", "xvda", None, None, None, None),
+        ),
+        (",hdc:cdrom,r", (None, "hdc", "r", None, None, "cdrom")),
+    ],
+)
+def test_disk_specs(spec: str, expected: tuple[Any, ...]) -> None:
+    d = domu.parse_disk(spec)
+    assert (d.target, d.vdev, d.mode, d.kind, d.format, d.devtype) == expected
+    assert d.raw == spec

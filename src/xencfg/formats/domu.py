@@ -200,8 +200,8 @@ def parse_disk(spec: str) -> DiskSpec:
     parts = [p.strip() for p in spec.split(",")]
     if any("=" in p.split(":", 1)[0] and p.split("=", 1)[0] in _XL_DISK_KEYS for p in parts):
         return _parse_xl_disk(spec, parts)
-    if len(parts) >= 4 and parts[1] in _XL_FORMATS:
-        return _parse_xl_disk(spec, parts)
+    if (len(parts) >= 3 and parts[1] in _XL_FORMATS) or (len(parts) >= 4 and parts[1] == ""):
+        return _parse_xl_disk(spec, parts)  # xl positional: target,format,vdev,access
     target = parts[0] if parts else ""
     kind = None
     # the prefix chain: "tap:aio:/path", "phy:/dev/x", "drbd:res", "iscsi:iqn..."
@@ -217,8 +217,11 @@ def parse_disk(spec: str) -> DiskSpec:
             target = ":".join(pieces)
     vdev = parts[1] if len(parts) > 1 else None
     devtype = None
+    options: dict[str, str] = {}
     if vdev and vdev.endswith(":cdrom"):
         vdev, devtype = vdev[: -len(":cdrom")], "cdrom"
+    if vdev and vdev.startswith("ioemu:"):  # HVM: an emulated (not PV) device
+        vdev, options["ioemu"] = vdev[len("ioemu:") :], "1"
     mode = parts[2] if len(parts) > 2 else None
     return DiskSpec(
         spec,
@@ -229,7 +232,7 @@ def parse_disk(spec: str) -> DiskSpec:
         None,
         None,
         devtype,
-        {},
+        options,
     )
 
 
@@ -254,14 +257,15 @@ def _parse_xl_disk(spec: str, parts: list[str]) -> DiskSpec:
             opts[k] = v
         elif p in ("cdrom",):
             opts["devtype"] = "cdrom"
-        elif p:
-            positional.append(p)
+        else:
+            positional.append(p)  # empty fields keep their position ("/dev/x,,hdc")
     # positional: target, format, vdev, access (the xl-disk-configuration order)
     names: tuple[str, ...] = ("target", "format", "vdev", "access")
     if not positional or positional[0] in _XL_FORMATS or "target" in opts:
         names = names[1:]
     for n, v in zip(names, positional, strict=False):
-        opts.setdefault(n, v)
+        if v:
+            opts.setdefault(n, v)
     access = opts.pop("access", None)
     return DiskSpec(
         spec,
