@@ -771,3 +771,14 @@ def test_disk_specs(spec: str, expected: tuple[Any, ...]) -> None:
     d = domu.parse_disk(spec)
     assert (d.target, d.vdev, d.mode, d.kind, d.format, d.devtype) == expected
     assert d.raw == spec
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("xm", "guest.xm"), ("xl", "crlf-no-final-newline.cfg")])
+def test_lines_added_to_crlf_files_end_in_crlf(fmt: str, name: str) -> None:
+    text = read(FIXTURES / fmt / "valid" / name).replace("\r\n", "\n").replace("\n", "\r\n")
+    doc = xencfg.loads(text, fmt)
+    doc.set("on_reboot", "destroy")
+    doc.set("memory", 64)
+    out = xencfg.dumps(doc)
+    assert "\n" not in out.replace("\r\n", "")
+    assert xencfg.loads(out, fmt).get("on_reboot") == "destroy"

@@ -313,3 +313,10 @@ def test_effective_values_use_xend_defaults() -> None:
     assert doc.relocation_open_to_all  # on, every address, no hosts-allow
     assert doc.effective("logfile") is None
     assert not XendDocument().relocation_open_to_all  # the server is off by default
+
+
+def test_lines_added_to_crlf_files_end_in_crlf() -> None:
+    doc = xencfg.load(FIXTURES / "xend" / "valid" / "crlf-no-final-newline.sxp")
+    doc.set("dom0-cpus", 1)
+    out = xencfg.dumps(doc)
+    assert out.endswith("(dom0-min-mem 196)\r\n(dom0-cpus 1)\r\n")

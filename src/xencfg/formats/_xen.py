@@ -14,7 +14,7 @@ import re
 
 from ..errors import ParseError, caret_snippet
 from ..syntax.source import LineIndex
-from ..syntax.tree import TRIVIA, Node, Tok
+from ..syntax.tree import TRIVIA, Node, Style, Tok
 
 #: Deeper nesting is refused (real xend and domU files nest at most 4 levels).
 MAX_DEPTH = 100
@@ -72,3 +72,14 @@ def adopt_final_newline(doc: Node) -> None:
         pieces[-1] = Tok(TRIVIA, rest, tail.pos + cut)
     else:
         pieces.pop()
+
+
+def source_style(style: Style, source: str) -> Style:
+    """``style`` with the file's own line ending: lines added to a CRLF file end in
+    CRLF too (the canonical style writes LF)."""
+    nl = source.find("\n")
+    if nl > 0 and source[nl - 1] == "\r" and style.newline != "\r\n":
+        import attrs
+
+        return attrs.evolve(style, newline="\r\n")
+    return style

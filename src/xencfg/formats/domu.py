@@ -20,7 +20,8 @@ import attrs
 
 from ..document import Document
 from ..syntax.blocks import _replace_run
-from ..syntax.tree import Node, Piece, Style, Tok
+from ..syntax.tree import Node, Piece, Style, Tok, render
+from ._xen import source_style
 
 
 class _Computed:
@@ -395,6 +396,10 @@ class DomUDocument(Document):
 
     children: list[Node] = attrs.Factory(list)
     children_field = "children"
+
+    def dumps(self) -> str:
+        """The document's text; lines added to a CRLF file get CRLF endings."""
+        return render(self, source_style(self.style, self.source))
 
     # -- raw access ---------------------------------------------------------
     def assignments(self, key: str | None = None) -> list[Assignment]:

@@ -24,8 +24,8 @@ from ..document import Document
 from ..errors import ParseError, caret_snippet
 from ..syntax.build import parse_with, to_tok
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok
-from ._xen import adopt_final_newline, check_depth
+from ..syntax.tree import Node, Piece, Style, Tok, render
+from ._xen import adopt_final_newline, check_depth, source_style
 
 FORMAT = "xend"
 
@@ -319,6 +319,10 @@ class XendDocument(Document):
 
     children: list[Node] = attrs.Factory(list)
     children_field = "children"
+
+    def dumps(self) -> str:
+        """The document's text; lines added to a CRLF file get CRLF endings."""
+        return render(self, source_style(self.style, self.source))
 
     # -- settings ---------------------------------------------------------
     def settings_all(self, name: str) -> list[SList]:
