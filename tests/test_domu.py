@@ -782,3 +782,18 @@ def test_lines_added_to_crlf_files_end_in_crlf(fmt: str, name: str) -> None:
     out = xencfg.dumps(doc)
     assert "\n" not in out.replace("\r\n", "")
     assert xencfg.loads(out, fmt).get("on_reboot") == "destroy"
+
+
+def test_flags_and_hvm_settings() -> None:
+    path = shared_path("corpus", "domu-xl", "libvirt__xlconfigdata_test-spice-features.cfg")
+    doc = xencfg.load(path, "xl")
+    assert doc.is_hvm and (doc.acpi, doc.apic, doc.pae) == (True, True, True)
+    assert doc.localtime is False and doc.boot == "d"
+    flags = xencfg.loads('acpi = "yes"\napic = True\npae = 0\nsdl = "maybe"\ncpus = [2, 3]\n', "xm")
+    assert (flags.acpi, flags.apic, flags.pae, flags.sdl, flags.cpus) == (
+        True,
+        True,
+        False,
+        None,
+        [2, 3],
+    )

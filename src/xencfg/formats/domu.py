@@ -508,6 +508,21 @@ class DomUDocument(Document):
             return int(v)
         return None
 
+    def _bool(self, key: str) -> bool | None:
+        """Flags are written 1/0, True/False or "yes"/"no" depending on the author."""
+        v = self.get(key)
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return v != 0
+        if isinstance(v, str):
+            low = v.strip().lower()
+            if low in ("1", "yes", "true", "on", "y"):
+                return True
+            if low in ("0", "no", "false", "off", "n", ""):
+                return False
+        return None
+
     def _list(self, key: str) -> list[str]:
         v = self.get(key)
         if isinstance(v, str):
@@ -535,6 +550,14 @@ class DomUDocument(Document):
     on_crash = property(lambda self: self._str("on_crash"), doc="Action on crash.")
     vnc = property(lambda self: self._int("vnc"), doc="1 to enable the VNC console.")
     vnclisten = property(lambda self: self._str("vnclisten"), doc="VNC listen address.")
+    maxvcpus = property(lambda self: self._int("maxvcpus"), doc="vCPUs the guest may grow to.")
+    cpus = property(lambda self: self.get("cpus"), doc="pCPU pinning: '0-3' or a list.")
+    boot = property(lambda self: self._str("boot"), doc="HVM boot order (c, d, n...).")
+    acpi = property(lambda self: self._bool("acpi"), doc="HVM ACPI on/off.")
+    apic = property(lambda self: self._bool("apic"), doc="HVM APIC on/off.")
+    pae = property(lambda self: self._bool("pae"), doc="HVM PAE on/off.")
+    localtime = property(lambda self: self._bool("localtime"), doc="RTC in local time.")
+    sdl = property(lambda self: self._bool("sdl"), doc="SDL console window.")
 
     @property
     def is_hvm(self) -> bool:
