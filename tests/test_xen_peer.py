@@ -235,3 +235,25 @@ def test_xm_values_match_python(path: Path) -> None:
         assert theirs[key] == mine, key
         compared += 1
     assert compared or not doc.is_static
+
+
+# -- both styles: Augeas Simplevars (flat key = raw value) --------------------------------
+
+
+@pytest.mark.parametrize("path", XM_FILES + XL_FILES, ids=ids(XM_FILES + XL_FILES))
+def test_domu_matches_augeas_simplevars(path: Path) -> None:
+    """Where the lens reads a file, it sees the same keys with the same raw values."""
+    wrapper = _need("peer-augeas", "/usr/share/augeas/lenses/dist/simplevars.aug")
+    _rc, out = _run(wrapper, "Simplevars.lns", str(path), "--tree")
+    if not out.startswith("OK"):
+        # the lens has no room for ';', multi-line lists, code or inline comments
+        pytest.skip(f"Augeas rejects it: {out.splitlines()[0][:160] if out else _rc}")
+    theirs = []
+    for line in out.splitlines()[1:]:
+        m = re.match(r"^/([^ =]+) = (.*)$", line)
+        if m and not m.group(1).startswith("#"):
+            theirs.append((m.group(1), ast.literal_eval(m.group(2)).strip()))
+    fmt = "xl" if path in XL_FILES else "xm"
+    doc = xencfg.load(path, fmt)
+    ours = [(a.key, doc.source[a.rhs[0].pos : a.rhs[-1].end]) for a in doc.assignments() if a.rhs]
+    assert ours == theirs
