@@ -1,0 +1,762 @@
+"""The typed model shared by Xen domU configurations, xm (Python) and xl style.
+
+Both styles are a list of ``name = value`` assignments; the values are
+strings, numbers and lists (xm also allows tuples, dicts, ``None``...). The
+device settings are lists of small spec strings (``'phy:/dev/vg/lv,xvda,w'``,
+``'mac=00:16:3e:..,bridge=xenbr0'``) that this module parses into
+:class:`DiskSpec`, :class:`VifSpec` and friends. xm files may also contain
+Python code; it is kept as opaque :class:`Code` nodes and the values it could
+change are reported as computed, never guessed (and never executed).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from ..document import Document
+from ..syntax.blocks import _replace_run
+from ..syntax.tree import Node, Piece, Style, Tok, render
+from ._xen import source_style
+
+
+class _Computed:
+    """The value of a setting assigned from code: unknown until xm runs it."""
+
+    _instance: ClassVar[_Computed | None] = None
+
+    def __new__(cls) -> _Computed:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<computed>"
+
+    def __deepcopy__(self, memo: Any) -> _Computed:
+        return self
+
+
+#: Marker value of a name assigned from a non-literal expression.
+COMPUTED = _Computed()
+
+
+@attrs.define
+class Assignment(Node):
+    """``key = value`` (xl also has ``key += value``). ``value`` is a Python value."""
+
+    key: str
+    value: Any
+    op: str = "="
+    key_tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    #: every significant token of the right-hand side, in order
+    rhs: list[Tok] = attrs.field(factory=list, eq=False, repr=False, kw_only=True)
+    #: one token per element when the value is a flat list of scalars
+    elems: list[Tok] | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    parsed: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    def state(self) -> Any:
+        return (self.key, self.op, repr(self.value))
+
+    def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
+        assert isinstance(style, DomUStyle)
+        key_old, op_old, val_old = self.snap
+        out = pieces
+        if self.key != key_old and self.key_tok is not None:
+            out = _replace_run(out, [self.key_tok], [self.key], style, None)
+        if op_old != self.op:
+            return None
+        if repr(self.value) == val_old:
+            return out
+        old, new = self.parsed, self.value
+        scalar = (str, int, float)
+        if (
+            self.elems
+            and isinstance(new, list)
+            and isinstance(old, list)
+            and all(isinstance(v, scalar) and not isinstance(v, bool) for v in new)
+        ):
+            n = len(old)
+            if len(new) == n:
+                texts = [
+                    t.text if o == v and type(o) is type(v) else style.scalar(v, t.text)
+                    for t, o, v in zip(self.elems, old, new, strict=False)
+                ]
+                return _replace_run(out, self.elems, texts, style, None)
+            if len(new) > n and new[:n] == old:
+                last = self.elems[-1]
+                extra = ", ".join(style.scalar(v, last.text) for v in new[n:])
+                return [
+                    p2
+                    for p in out
+                    for p2 in ((p, Tok("VALUE", ", " + extra, -1)) if p is last else (p,))
+                ]
+        if (
+            len(self.rhs) == 1
+            and isinstance(old, scalar)
+            and isinstance(new, scalar)
+            and not isinstance(new, bool)
+        ):
+            return _replace_run(out, self.rhs, [style.scalar(new, self.rhs[0].text)], style, None)
+        if not self.rhs:
+            return None
+        return replace_span(out, self.rhs[0], self.rhs[-1], style.value(new))
+
+
+@attrs.define
+class Code(Node):
+    """A statement that is not a literal assignment (``def``, ``if``, ``import``,
+    ``vmid = int(vmid)``): kept byte for byte, never run. ``assigns`` names
+    every variable it may bind, so the model can say those are unknown."""
+
+    text: str
+    assigns: tuple[str, ...] = attrs.field(default=(), eq=False)
+
+    def state(self) -> Any:
+        return self.text
+
+
+@attrs.define(eq=False)
+class DomUStyle(Style):
+    """Canonical spelling: ``key = value`` per line, values in the file's syntax."""
+
+    scalar_fn: Callable[[Any, str | None], str] | None = None
+    value_fn: Callable[[Any], str] | None = None
+
+    def scalar(self, v: Any, old: str | None = None) -> str:
+        assert self.scalar_fn is not None
+        return self.scalar_fn(v, old)
+
+    def value(self, v: Any) -> str:
+        assert self.value_fn is not None
+        return self.value_fn(v)
+
+    def render_node(self, node: Node, indent: str) -> str:
+        if isinstance(node, Assignment):
+            return f"{node.key} {node.op} {self.value(node.value)}{self.newline}"
+        if isinstance(node, Code):
+            return node.text + self.newline
+        return node.render_canonical(indent, self)
+
+
+# -- device specs ------------------------------------------------------------
+
+DISK_MODES = {"w": "read-write", "r": "read-only", "w!": "read-write, shared", "r!": "read-only"}
+
+
+@attrs.frozen
+class DiskSpec:
+    """One disk. ``kind`` is the xm prefix chain (``phy``, ``file``, ``tap:aio``,
+    ``drbd``, ``iscsi``...) or xl's ``backendtype``; ``mode`` is ``w``, ``r``,
+    ``w!``... (xl ``access`` rw/ro is mapped to w/r, the raw text kept in ``raw``)."""
+
+    raw: str
+    target: str | None = None
+    vdev: str | None = None
+    mode: str | None = None
+    kind: str | None = None
+    format: str | None = None
+    script: str | None = None
+    devtype: str | None = None
+    options: dict[str, str] = attrs.field(factory=dict)
+
+    @property
+    def cdrom(self) -> bool:
+        return self.devtype == "cdrom"
+
+    @property
+    def writable(self) -> bool:
+        return (self.mode or "w").startswith("w")
+
+    @property
+    def shared(self) -> bool:
+        """``w!``: attach read-write even if another domain has it (cluster FS only)."""
+        return (self.mode or "").endswith("!")
+
+    @property
+    def drbd_resource(self) -> str | None:
+        """The DRBD resource of a ``drbd:RES`` disk (block-drbd script), else None."""
+        if self.kind == "drbd" or self.script in ("block-drbd", "drbd"):
+            return self.target
+        return None
+
+
+_XL_DISK_KEYS = frozenset(
+    """
+    target vdev access format script devtype backendtype backend trusted discard
+    no-discard direct-io-safe cdrom colo-host colo-port colo-export active-disk hidden-disk
+    specification
+    """.split()  # noqa: SIM905
+)
+_XL_FORMATS = frozenset(["raw", "qcow", "qcow2", "vhd", "qed", "empty"])
+_ACCESS = {"rw": "w", "w": "w", "ro": "r", "r": "r", "w!": "w!", "r!": "r!"}
+
+
+def parse_disk(spec: str) -> DiskSpec:
+    """Parse one disk spec in xm (``phy:dev,vdev,mode``) or xl (``key=value,...``) form."""
+    parts = [p.strip() for p in spec.split(",")]
+    if any("=" in p.split(":", 1)[0] and p.split("=", 1)[0] in _XL_DISK_KEYS for p in parts):
+        return _parse_xl_disk(spec, parts)
+    if (len(parts) >= 3 and parts[1] in _XL_FORMATS) or (len(parts) >= 4 and parts[1] == ""):
+        return _parse_xl_disk(spec, parts)  # xl positional: target,format,vdev,access
+    target = parts[0] if parts else ""
+    kind = None
+    # the prefix chain: "tap:aio:/path", "phy:/dev/x", "drbd:res", "iscsi:iqn..."
+    if ":" in target and not target.startswith("/"):
+        pieces = target.split(":")
+        known = []
+        while len(pieces) > 1 and pieces[0] in _DISK_PREFIXES:
+            known.append(pieces.pop(0))
+            if known[-1] not in ("tap", "tap2"):
+                break
+        if known:
+            kind = ":".join(known)
+            target = ":".join(pieces)
+    vdev = parts[1] if len(parts) > 1 else None
+    devtype = None
+    options: dict[str, str] = {}
+    if vdev and vdev.endswith(":cdrom"):
+        vdev, devtype = vdev[: -len(":cdrom")], "cdrom"
+    if vdev and vdev.startswith("ioemu:"):  # HVM: an emulated (not PV) device
+        vdev, options["ioemu"] = vdev[len("ioemu:") :], "1"
+    mode = parts[2] if len(parts) > 2 else None
+    return DiskSpec(
+        spec,
+        target or None,
+        vdev or None,
+        mode or None,
+        kind,
+        None,
+        None,
+        devtype,
+        options,
+    )
+
+
+_DISK_PREFIXES = frozenset(
+    """
+    phy file tap tap2 aio qcow qcow2 vhd ram sync drbd iscsi nbd npiv rbd dmmd vbd3
+    ioemu
+    """.split()  # noqa: SIM905
+)
+
+
+def _parse_xl_disk(spec: str, parts: list[str]) -> DiskSpec:
+    opts: dict[str, str] = {}
+    positional: list[str] = []
+    for p in parts:
+        if p.startswith("target="):
+            # target= is the last key and swallows the rest of the spec
+            opts["target"] = spec.split("target=", 1)[1]
+            break
+        k, eq, v = p.partition("=")
+        if eq and k in _XL_DISK_KEYS:
+            opts[k] = v
+        elif p in ("cdrom",):
+            opts["devtype"] = "cdrom"
+        else:
+            positional.append(p)  # empty fields keep their position ("/dev/x,,hdc")
+    # positional: target, format, vdev, access (the xl-disk-configuration order)
+    names: tuple[str, ...] = ("target", "format", "vdev", "access")
+    if not positional or positional[0] in _XL_FORMATS or "target" in opts:
+        names = names[1:]
+    for n, v in zip(names, positional, strict=False):
+        if v:
+            opts.setdefault(n, v)
+    access = opts.pop("access", None)
+    return DiskSpec(
+        spec,
+        opts.pop("target", None),
+        opts.pop("vdev", None),
+        _ACCESS.get(access, access) if access else None,
+        opts.pop("backendtype", None),
+        opts.pop("format", None),
+        opts.pop("script", None),
+        opts.pop("devtype", None),
+        opts,
+    )
+
+
+@attrs.frozen
+class VifSpec:
+    """One network interface (``mac=...,bridge=...``); unknown keys stay in ``options``."""
+
+    raw: str
+    mac: str | None = None
+    bridge: str | None = None
+    ip: str | None = None
+    script: str | None = None
+    vifname: str | None = None
+    model: str | None = None
+    type: str | None = None
+    rate: str | None = None
+    options: dict[str, str] = attrs.field(factory=dict)
+
+    @property
+    def mac_valid(self) -> bool:
+        """Six colon-separated hex octets."""
+        return self.mac is not None and _MAC_RE.fullmatch(self.mac) is not None
+
+    @property
+    def mac_kind(self) -> str | None:
+        """``"xen"`` (Xen's 00:16:3e OUI), ``"local"`` (locally administered bit set),
+        ``"multicast"`` (invalid for a NIC), ``"global"`` (a vendor's OUI: may collide
+        with real hardware), or None when there is no valid MAC (xm picks a random one)."""
+        if not self.mac_valid:
+            return None
+        assert self.mac is not None
+        first = int(self.mac[:2], 16)
+        if first & 1:
+            return "multicast"
+        if self.mac.lower().startswith("00:16:3e"):
+            return "xen"
+        return "local" if first & 2 else "global"
+
+
+_MAC_RE = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}")
+
+
+def parse_kv(spec: str) -> dict[str, str]:
+    """``a=1, b=2`` as a dict (spaces after commas are common in xm files)."""
+    out: dict[str, str] = {}
+    for part in spec.split(","):
+        k, eq, v = part.strip().partition("=")
+        if k:
+            out[k.strip()] = v.strip() if eq else ""
+    return out
+
+
+def parse_vif(spec: str) -> VifSpec:
+    kv = parse_kv(spec)
+    known = {
+        f: kv.pop(f, None)
+        for f in ("mac", "bridge", "ip", "script", "vifname", "model", "type", "rate")
+    }
+    return VifSpec(spec, **known, options=kv)
+
+
+@attrs.frozen
+class PciSpec:
+    """``[DDDD:]BB:DD.F[@VSLOT][,opt=val...]`` passthrough device."""
+
+    raw: str
+    bdf: str
+    options: dict[str, str] = attrs.field(factory=dict)
+
+
+def parse_pci(spec: str) -> PciSpec:
+    head, _, rest = spec.partition(",")
+    return PciSpec(spec, head.strip(), parse_kv(rest) if rest else {})
+
+
+# -- the document -------------------------------------------------------------
+
+#: Settings of xm and xl domU configs (xl.cfg(5), xmdomain.cfg(5)).
+KNOWN = frozenset(
+    """
+    audio cdrom cpu cpuid_check ne2000 nics restart snapshot vhpt vncviewer ipaddr
+    xen_extended_power_mgmt guest_os_type s3_integrity tsc_native vpt_align
+    name uuid memory maxmem vcpus maxvcpus vcpu_avail cpus cpu_weight cpu_cap kernel
+    ramdisk bootloader bootloader_args bootargs builder type root extra cmdline
+    on_poweroff on_reboot on_crash on_watchdog on_soft_reset disk vif vfb pci vtpm vscsi
+    usb usbdevice usbctrl channel ioports irqs iomem nfs_root nfs_server ip netmask
+    gateway hostname dhcp interface vnc vnclisten vncdisplay vncunused vncpasswd
+    vncconsole sdl opengl display xauthority keymap device_model device_model_version
+    device_model_override boot acpi apic pae hap viridian localtime rtc_timeoffset
+    serial parallel soundhw stdvga videoram vga nographic monitor usbdevice_list
+    shadow_memory cpuid timer_mode hpet nomigrate nestedhvm blkif netif tpmif
+    tpm_instance ostype localtime_offset extid vcpus_soft cpus_soft seclabel security
+    access_control vnuma gfx_passthru pci_permissive pci_power_mgmt pci_msitranslate
+    e820_host xen_platform_pci claim_mode max_grant_frames max_maptrack_frames vkb p9
+    pvcalls vdispl vsnd dtdev device_tree spice spicehost spiceport spicetls_port
+    spicedisable_ticketing spicepasswd spiceagent_mouse spicevdagent
+    spice_clipboard_sharing spiceusbredirection vif2 device_model_args
+    device_model_args_hvm device_model_args_pv device_model_stubdomain_override
+    stubdomain_kernel stubdomain_ramdisk stubdomain_memory firmware bios
+    bios_path_override kernel_args shadow_memory serial_port ioemu guest_os_type
+    vcpu_hard_affinity vcpu_soft_affinity memory_sharing tsc_mode pool cpupool localtime
+    driver_domain features altp2m altp2mhvm mca_caps msr_relaxed nested nx pvh smbios
+    rdm rdm_mem_boundary mmio_hole dm_restrict vga_memory vif_model blktap
+    viridian_enlightenment max_event_channels sched credit_weight credit_cap boot_params
+    trusted backend cpus_xen vnc_listen vnc_display maxmem_kb videoram_kb sched_params
+    """.split()  # noqa: SIM905
+)
+
+#: settings that hold passwords: masked by ``to_dict`` unless asked.
+SECRETS = frozenset({"vncpasswd", "spicepasswd"})
+
+
+@attrs.define
+class DomUDocument(Document):
+    """A parsed domU configuration (xm or xl style)."""
+
+    children: list[Node] = attrs.Factory(list)
+    children_field = "children"
+
+    def dumps(self) -> str:
+        """The document's text; lines added to a CRLF file get CRLF endings."""
+        return render(self, source_style(self.style, self.source))
+
+    # -- raw access ---------------------------------------------------------
+    def assignments(self, key: str | None = None) -> list[Assignment]:
+        """Every assignment (of ``key``), in file order."""
+        return [
+            c for c in self.children if isinstance(c, Assignment) and (key is None or c.key == key)
+        ]
+
+    def assignment(self, key: str) -> Assignment | None:
+        """The assignment that decides ``key``: the last one (xm and xl both keep the last)."""
+        found = self.assignments(key)
+        return found[-1] if found else None
+
+    @property
+    def code(self) -> list[Code]:
+        """Statements that are code, not literal assignments (xm only)."""
+        return [c for c in self.children if isinstance(c, Code)]
+
+    @property
+    def computed(self) -> list[str]:
+        """Names whose value is only known by running the file (assigned from code)."""
+        names: list[str] = []
+        for c in self.children:
+            new = c.assigns if isinstance(c, Code) else ()
+            if isinstance(c, Assignment) and c.value is COMPUTED:
+                new = (c.key,)
+            for n in new:
+                if n not in names:
+                    names.append(n)
+        return names
+
+    @property
+    def is_static(self) -> bool:
+        """True when every value can be read without running anything."""
+        return not self.code and not self.computed
+
+    def _fold(self, only: str | None = None) -> dict[str, Any]:
+        """Final values in file order, as the interpreter would leave them: a later
+        assignment wins, ``+=`` appends to a list, code makes its names computed."""
+        out: dict[str, Any] = {}
+        for c in self.children:
+            if isinstance(c, Assignment):
+                if only is not None and c.key != only:
+                    continue
+                prev = out.get(c.key)
+                if c.op == "+=" and prev is COMPUTED:
+                    continue
+                if c.op == "+=" and isinstance(prev, list) and isinstance(c.value, list):
+                    out[c.key] = prev + c.value
+                else:
+                    out[c.key] = c.value
+            elif isinstance(c, Code):
+                for n in c.assigns:
+                    if only is None or n == only:
+                        out[n] = COMPUTED
+        return out
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key`` (``COMPUTED`` when code decides it), or ``default``.
+        xl's ``key += [...]`` appends to the value assigned before it."""
+        return self._fold(key).get(key, default)
+
+    def set(self, key: str, value: Any) -> Assignment:
+        """Set ``key``: edit the deciding assignment, or append a new one. Later
+        ``+=`` lines of the key are folded into it (removed)."""
+        found = self.assignments(key)
+        if not found:
+            a = Assignment(key, value)
+            self.children.append(a)
+            return a
+        appends = [x for x in found if x.op == "+="]
+        plain = [x for x in found if x.op == "="]
+        a = plain[-1] if plain else found[0]
+        if appends:
+            self.children[:] = [c for c in self.children if not (c in appends and c is not a)]
+            a.op = "="
+        a.value = value
+        return a
+
+    def remove(self, key: str) -> int:
+        """Remove every assignment of ``key``; return how many."""
+        before = len(self.children)
+        self.children[:] = [
+            c for c in self.children if not (isinstance(c, Assignment) and c.key == key)
+        ]
+        return before - len(self.children)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every setting with its deciding value (``COMPUTED`` where code decides)."""
+        return self._fold()
+
+    # -- typed accessors ------------------------------------------------------
+    def _str(self, key: str) -> str | None:
+        v = self.get(key)
+        return v if isinstance(v, str) else None
+
+    def _int(self, key: str) -> int | None:
+        """Numbers may be written as strings (``memory = "512"``): both read as int."""
+        v = self.get(key)
+        if isinstance(v, bool):
+            return int(v)
+        if isinstance(v, int):
+            return v
+        if isinstance(v, str) and v.strip().isdigit():
+            return int(v)
+        return None
+
+    def _bool(self, key: str) -> bool | None:
+        """Flags are written 1/0, True/False or "yes"/"no" depending on the author."""
+        v = self.get(key)
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return v != 0
+        if isinstance(v, str):
+            low = v.strip().lower()
+            if low in ("1", "yes", "true", "on", "y"):
+                return True
+            if low in ("0", "no", "false", "off", "n", ""):
+                return False
+        return None
+
+    def _list(self, key: str) -> list[str]:
+        v = self.get(key)
+        if isinstance(v, str):
+            return [v]
+        if isinstance(v, (list, tuple)):
+            return [x for x in v if isinstance(x, str)]
+        return []
+
+    name = property(lambda self: self._str("name"), doc="Domain name (unique per host).")
+    uuid = property(lambda self: self._str("uuid"), doc="Domain UUID.")
+    memory = property(lambda self: self._int("memory"), doc="Initial memory in MiB.")
+    maxmem = property(lambda self: self._int("maxmem"), doc="Balloon ceiling in MiB.")
+    vcpus = property(lambda self: self._int("vcpus"), doc="Number of virtual CPUs.")
+    kernel = property(lambda self: self._str("kernel"), doc="Kernel image in dom0.")
+    ramdisk = property(lambda self: self._str("ramdisk"), doc="Initrd image in dom0.")
+    bootloader = property(lambda self: self._str("bootloader"), doc="pygrub, domUloader...")
+    builder = property(lambda self: self._str("builder"), doc="linux (PV) or hvm.")
+    type = property(lambda self: self._str("type"), doc="xl guest type: pv, pvh, hvm.")
+    root = property(lambda self: self._str("root"), doc="root= for the kernel command line.")
+    extra = property(lambda self: self._str("extra"), doc="Extra kernel command line.")
+    nfs_root = property(lambda self: self._str("nfs_root"), doc="NFS root path.")
+    nfs_server = property(lambda self: self._str("nfs_server"), doc="NFS server address.")
+    on_poweroff = property(lambda self: self._str("on_poweroff"), doc="Action on poweroff.")
+    on_reboot = property(lambda self: self._str("on_reboot"), doc="Action on reboot.")
+    on_crash = property(lambda self: self._str("on_crash"), doc="Action on crash.")
+    vnc = property(lambda self: self._int("vnc"), doc="1 to enable the VNC console.")
+    vnclisten = property(lambda self: self._str("vnclisten"), doc="VNC listen address.")
+    maxvcpus = property(lambda self: self._int("maxvcpus"), doc="vCPUs the guest may grow to.")
+    cpus = property(lambda self: self.get("cpus"), doc="pCPU pinning: '0-3' or a list.")
+    boot = property(lambda self: self._str("boot"), doc="HVM boot order (c, d, n...).")
+    acpi = property(lambda self: self._bool("acpi"), doc="HVM ACPI on/off.")
+    apic = property(lambda self: self._bool("apic"), doc="HVM APIC on/off.")
+    pae = property(lambda self: self._bool("pae"), doc="HVM PAE on/off.")
+    localtime = property(lambda self: self._bool("localtime"), doc="RTC in local time.")
+    sdl = property(lambda self: self._bool("sdl"), doc="SDL console window.")
+
+    @property
+    def is_hvm(self) -> bool:
+        return self.builder == "hvm" or self.type == "hvm"
+
+    @property
+    def disks(self) -> list[DiskSpec]:
+        """The ``disk`` list, parsed."""
+        return [parse_disk(s) for s in self._list("disk")]
+
+    @property
+    def vifs(self) -> list[VifSpec]:
+        return [parse_vif(s) for s in self._list("vif")]
+
+    @property
+    def vfbs(self) -> list[dict[str, str]]:
+        return [parse_kv(s) for s in self._list("vfb")]
+
+    @property
+    def pcis(self) -> list[PciSpec]:
+        return [parse_pci(s) for s in self._list("pci")]
+
+    def append(self, key: str, item: Any) -> None:
+        """Append to a list setting: to the last ``=``/``+=`` line holding it,
+        so only that line changes (a new ``key = [item]`` line if there is none)."""
+        found = self.assignments(key)
+        if found and isinstance(found[-1].value, list) and self.get(key) is not COMPUTED:
+            found[-1].value = [*found[-1].value, item]
+        else:
+            self.set(key, [*self._list(key), item])
+
+    def add_disk(self, spec: str) -> None:
+        """Append a disk spec string (the line keeps its layout)."""
+        self.append("disk", spec)
+
+    def add_vif(self, **fields: str) -> None:
+        """Append a vif built from ``mac=..., bridge=...`` fields."""
+        self.append("vif", ",".join(f"{k}={v}" for k, v in fields.items()))
+
+    def set_vif(self, index: int, **fields: str) -> None:
+        """Change fields of vif ``index`` (``mac=...``), keeping its other fields
+        and their order; only the statement holding that vif changes."""
+        a, i = self._holder("vif", index)
+        specs = list(a.value) if a is not None else self._list("vif")
+        if a is None:
+            i = index
+        kv = parse_kv(specs[i])
+        kv.update(fields)
+        specs[i] = ",".join(f"{k}={v}" if v != "" else k for k, v in kv.items())
+        if a is None:
+            self.set("vif", specs)
+        else:
+            a.value = specs
+
+    def _holder(self, key: str, index: int) -> tuple[Assignment | None, int]:
+        """The assignment (and position in it) holding element ``index`` of a list
+        setting built with ``=`` and ``+=`` lines."""
+        parts: list[tuple[Assignment, int]] = []
+        for a in self.assignments(key):
+            if not isinstance(a.value, list):
+                return None, index
+            if a.op != "+=":
+                parts = []
+            parts.extend((a, j) for j in range(len(a.value)))
+        return parts[index] if 0 <= index < len(parts) else (None, index)
+
+    # -- checks -----------------------------------------------------------------
+    def known_keys(self) -> frozenset[str]:
+        """The setting names this kind of file knows (domU settings here)."""
+        return KNOWN
+
+    def duplicates(self) -> dict[str, list[Assignment]]:
+        """Names assigned with ``=`` more than once: the last silently wins."""
+        seen: dict[str, list[Assignment]] = {}
+        for a in self.assignments():
+            if a.op == "=":
+                seen.setdefault(a.key, []).append(a)
+        return {k: v for k, v in seen.items() if len(v) > 1}
+
+    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+        """``(node, "unknown"|"duplicate"|"computed", suggestion)``: unknown names,
+        repeated assignments (all but the first), and code that computes values at
+        run time (lint warns about all three)."""
+        import difflib
+
+        known = self.known_keys()
+        dup_nodes = {id(a) for v in self.duplicates().values() for a in v[1:]}
+        for c in self.children:
+            if isinstance(c, Assignment):
+                if c.key not in known:
+                    close = difflib.get_close_matches(c.key, known, n=1)
+                    yield c, "unknown", close[0] if close else None
+                if id(c) in dup_nodes:
+                    yield c, "duplicate", None
+            elif isinstance(c, Code):
+                yield c, "computed", None
+
+    def secrets(self) -> list[str]:
+        """VNC/SPICE passwords, also those inside ``vfb`` specs: masked in every output."""
+        found: list[str] = []
+        for k in SECRETS:
+            v = self.get(k)
+            if isinstance(v, str) and v:
+                found.append(v)
+        for vfb in self.vfbs:
+            pw = vfb.get("vncpasswd") or vfb.get("spicepasswd")
+            if pw:
+                found.append(pw)
+        return found
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        def plain(v: Any) -> Any:
+            if v is COMPUTED:
+                return {"computed": True}
+            if isinstance(v, (list, tuple, set, frozenset)):
+                return [plain(x) for x in v]
+            if isinstance(v, dict):
+                return {str(k): plain(x) for k, x in v.items()}
+            if isinstance(v, (bytes, complex)):
+                return repr(v)
+            return v
+
+        out = {
+            "format": self.format,
+            "settings": {k: plain(v) for k, v in self.settings.items()},
+            "static": self.is_static,
+            "computed": self.computed,
+            "disks": [attrs.asdict(d) for d in self.disks],
+            "vifs": [attrs.asdict(v) for v in self.vifs],
+            "vfbs": self.vfbs,
+            "pcis": [attrs.asdict(p) for p in self.pcis],
+        }
+        return out if show_secrets else mask(out, self.secrets())
+
+
+MASK = "********"
+
+
+def mask(data: Any, secrets: list[str]) -> Any:
+    """``data`` (JSON-ready) with every secret value replaced by ``********``,
+    also where it sits inside a longer string (``type=vnc,vncpasswd=s3cret``)
+    when it is long enough to be recognisable."""
+    secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+    if not secrets:
+        return data
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            for s in secrets:
+                # short secrets ("1") only as whole values: masking every "1" helps no one
+                if v == s or (len(s) >= 4 and s in v):
+                    v = v.replace(s, MASK)
+            return v
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        return v
+
+    return walk(data)
+
+
+def replace_span(pieces: list[Piece], first: Tok, last: Tok, text: str) -> list[Piece]:
+    """Replace the pieces from ``first`` to ``last`` (trivia between included) by ``text``."""
+    out: list[Piece] = []
+    skipping = False
+    for p in pieces:
+        if p is first:
+            skipping = True
+            out.append(Tok("VALUE", text, -1))
+        if not skipping:
+            out.append(p)
+        if p is last:
+            skipping = False
+    return out
+
+
+def bind_assignment(a: Assignment) -> Assignment:
+    """Remember the parse-time value (for element-wise splicing)."""
+    a.parsed = copy.deepcopy(a.value)
+    return a
+
+
+#: Settings that tell a domU config from other ``key = value`` files.
+DOMU_KEYS = (
+    "name",
+    "memory",
+    "kernel",
+    "disk",
+    "vif",
+    "builder",
+    "bootloader",
+    "vcpus",
+    "maxmem",
+    "uuid",
+    "ramdisk",
+    "root",
+    "extra",
+    "nfs_root",
+    "on_reboot",
+    "type",
+)

@@ -1,0 +1,616 @@
+"""xend-config.sxp: the Xen control daemon's S-expression configuration.
+
+The file is a sequence of ``(name value...)`` lists; values are words,
+quoted strings (``'...'`` or ``"..."`` with backslash escapes) or nested
+lists (``xen-api-server``, ``xend-pci-quirks``). Most real files are mostly
+commented-out ``#(key value)`` lines. xend reads the settings into a dict, so
+the *last* occurrence of a repeated name wins; :meth:`XendDocument.get` does
+the same and :meth:`XendDocument.settings_all` shows every occurrence (a
+repeat is usually a mistake lint should report). Generic lists that are not
+xend options (libvirt's ``(domain ...)`` dumps, pci quirks) are kept as is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+from lark import Transformer
+
+from ..document import Document
+from ..errors import ParseError, caret_snippet
+from ..syntax.build import parse_with, to_tok
+from ..syntax.source import LineIndex
+from ..syntax.tree import Node, Piece, Style, Tok, render
+from ._xen import adopt_final_newline, check_depth, source_style
+
+FORMAT = "xend"
+
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+}
+_ESC_RE = re.compile(r"\\([0-7]{1,3}|.)", re.S)
+
+
+def unquote(raw: str) -> str:
+    """The value of a token: quotes removed and escapes decoded. An unknown
+    escape such as ``\\.`` keeps its backslash, so regexes survive."""
+    if len(raw) < 2 or raw[0] not in "'\"" or raw[-1] != raw[0]:
+        return raw
+    body = raw[1:-1]
+    if "\\" not in body:
+        return body
+
+    def sub(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] in "01234567":
+            return chr(int(e, 8))
+        return _ESCAPES.get(e, "\\" + e)
+
+    return _ESC_RE.sub(sub, body)
+
+
+def needs_quotes(value: str) -> bool:
+    return value == "" or value[0] == "#" or any(c.isspace() or c in "()'\"\ufeff" for c in value)
+
+
+def quote(value: str, old: str | None = None) -> str:
+    """Spell ``value``; keeps the quote character of the token it replaces."""
+    if not needs_quotes(value) and not (old and old[0] in "'\""):
+        return value
+    q = old[0] if old and old[0] in "'\"" else "'"
+    body = (
+        value.replace("\\", "\\\\")
+        .replace(q, "\\" + q)
+        .replace("\n", "\\n")
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
+    )
+    return q + body + q
+
+
+# -- syntax nodes -------------------------------------------------------------
+
+
+@attrs.define
+class Atom(Node):
+    """A word or string. ``value`` is unquoted; the source keeps its spelling."""
+
+    value: str
+    tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    def state(self) -> Any:
+        return self.value
+
+    def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
+        if self.tok is None:
+            return None
+        new = Tok(self.tok.kind, quote(self.value, self.tok.text), -1)
+        return [new if p is self.tok else p for p in pieces]
+
+    def render_canonical(self, indent: str, style: Style) -> str:
+        return quote(self.value)
+
+
+@attrs.define
+class SList(Node):
+    """``(item ...)``. A top-level list is a setting: its first word is the name."""
+
+    items: list[Node] = attrs.Factory(list)
+    top: bool = attrs.field(default=False, eq=False, kw_only=True)
+    children_field = "items"
+    closer = (")",)
+
+    def state(self) -> Any:
+        # A list whose items were added, removed or replaced is re-rendered
+        # canonically on its own line(s); edits of single atoms are spliced.
+        return tuple(id(i) for i in self.items)
+
+    @property
+    def name(self) -> str | None:
+        first = self.items[0] if self.items else None
+        return first.value if isinstance(first, Atom) else None
+
+    @property
+    def key(self) -> str | None:
+        """The setting name, under the name lint rules read for every format."""
+        return self.name
+
+    @property
+    def values(self) -> list[Node]:
+        return self.items[1:] if self.name is not None else list(self.items)
+
+    def to_py(self) -> list[Any]:
+        """Items as plain data: strings and nested lists."""
+        return [to_py(i) for i in self.items]
+
+    def render_canonical(self, indent: str, style: Style) -> str:
+        body = "(" + " ".join(_inline(i) for i in self.items) + ")"
+        return indent + body + style.newline if self.top else body
+
+
+def to_py(node: Node) -> Any:
+    return node.value if isinstance(node, Atom) else node.to_py()  # type: ignore[attr-defined]
+
+
+def from_py(value: Any) -> Node:
+    """A node from a string, number or (nested) list."""
+    if isinstance(value, (list, tuple)):
+        return SList([from_py(v) for v in value])
+    if isinstance(value, bool):
+        return Atom("yes" if value else "no")
+    return Atom(str(value))
+
+
+def _inline(node: Node) -> str:
+    out: list[str] = []
+    stack: list[Any] = [node]
+    while stack:  # iterative: models built in code may nest deeply
+        n = stack.pop()
+        if isinstance(n, str):
+            out.append(n)
+        elif isinstance(n, Atom):
+            out.append(quote(n.value))
+        else:
+            parts: list[Any] = ["("]
+            for i, item in enumerate(n.items):
+                if i:
+                    parts.append(" ")
+                parts.append(item)
+            parts.append(")")
+            stack.extend(reversed(parts))
+    return "".join(out)
+
+
+class XendStyle(Style):
+    def render_node(self, node: Node, indent: str) -> str:
+        return node.render_canonical("", self)
+
+
+STYLE = XendStyle(indent="", newline="\n")
+
+
+# -- the documented options -------------------------------------------------------
+
+# name -> (type, why it matters). Types: bool, int, str, regexes (space-separated
+# list in one string), sexpr (nested lists).
+OPTIONS: dict[str, tuple[str, str]] = {
+    "xend-relocation-server": ("bool", "accept live migrations from other hosts"),
+    "xend-relocation-ssl-server": ("bool", "accept migrations over SSL"),
+    "xend-relocation-port": ("int", "TCP port of the relocation server (8002)"),
+    "xend-relocation-ssl-port": ("int", "TCP port of the SSL relocation server (8003)"),
+    "xend-relocation-address": ("str", "listen address of the relocation server ('' = all)"),
+    "xend-relocation-hosts-allow": ("regexes", "hosts allowed to migrate in ('' = anyone)"),
+    "xend-relocation-server-ssl-key-file": ("str", "SSL key of the relocation server"),
+    "xend-relocation-server-ssl-cert-file": ("str", "SSL certificate of the relocation server"),
+    "xend-relocation-ssl": ("bool", "use SSL when migrating out"),
+    "xend-http-server": ("bool", "legacy HTTP management API"),
+    "xend-unix-server": ("bool", "management API on a unix socket"),
+    "xend-tcp-xmlrpc-server": ("bool", "XML-RPC over TCP"),
+    "xend-unix-xmlrpc-server": ("bool", "XML-RPC over a unix socket"),
+    "xend-tcp-xmlrpc-server-address": ("str", "XML-RPC TCP listen address"),
+    "xend-tcp-xmlrpc-server-port": ("int", "XML-RPC TCP port"),
+    "xend-tcp-xmlrpc-server-ssl-key-file": ("str", "XML-RPC SSL key"),
+    "xend-tcp-xmlrpc-server-ssl-cert-file": ("str", "XML-RPC SSL certificate"),
+    "xend-port": ("int", "HTTP server port (8000)"),
+    "xend-address": ("str", "HTTP server listen address"),
+    "xend-unix-path": ("str", "unix socket path"),
+    "xend-storage-path": ("str", "where xend keeps domain state"),
+    "xend-domains-path": ("str", "where managed domains are saved"),
+    "xen-api-server": ("sexpr", "Xen-API listeners: ((port auth [hosts-allow]) ...)"),
+    "xend-domain-lock": ("bool", "lock domains on shared storage"),
+    "xend-domain-lock-path": ("str", "lock directory"),
+    "xend-domain-lock-utility": ("str", "lock helper"),
+    "xend-vnc-listen": ("str", "old name of vnc-listen"),
+    "logfile": ("str", "xend log file"),
+    "loglevel": ("str", "xend log level"),
+    "enable-dump": ("bool", "dump core of crashed domains"),
+    "external-migration-tool": ("str", "helper run around migration"),
+    "network-script": ("str", "script that sets up dom0 networking (bridges)"),
+    "vif-script": ("str", "script that attaches vifs"),
+    "dom0-min-mem": ("int", "MiB dom0 keeps when ballooning (0 = no limit)"),
+    "enable-dom0-ballooning": ("bool", "let xend shrink dom0 to start guests"),
+    "total_available_memory": ("int", "MiB available to guests (0 = all)"),
+    "dom0-cpus": ("int", "CPUs dom0 may use (0 = all)"),
+    "vnc-listen": ("str", "default VNC listen address of HVM guests"),
+    "vncpasswd": ("str", "default VNC password (a secret)"),
+    "vnc-tls": ("bool", "VNC over TLS"),
+    "vnc-x509-cert-dir": ("str", "VNC TLS certificates"),
+    "vnc-x509-verify": ("bool", "verify VNC client certificates"),
+    "keymap": ("str", "default VNC keymap"),
+    "console-limit": ("int", "KiB of console buffer per domain"),
+    "resource-label-change-script": ("str", "security label hook"),
+    "device-create-timeout": ("int", "seconds to wait for a device"),
+    "device-destroy-timeout": ("int", "seconds to wait for a device to go"),
+    "xend-cpu-resources": ("str", "CPU resource policy"),
+    "pci-passthrough-strict-check": ("bool", "refuse unsafe PCI passthrough"),
+    "xend-relocation-server-ssl": ("bool", "old name of xend-relocation-ssl-server"),
+    "xenstore-max-domain-watches": ("int", "xenstore watch quota per domain"),
+    "ovs-bridge": ("str", "Open vSwitch bridge"),
+    "xsm_module_name": ("str", "security module: flask, acm or dummy"),
+    "xend-udev-event-server": ("bool", "listen to udev events"),
+    "qemu-dm-logrotate-count": ("int", "qemu-dm log files kept"),
+    "pscsi-device-mask": ("sexpr", "SCSI devices scanned for passthrough"),
+    "vif-antispoof": ("bool", "restrict vifs to their configured IPs"),
+    "xend-domain-lock-storage": ("str", "lock storage helper"),
+    "xend-tcp-xmlrpc-server-ssl": ("bool", "XML-RPC over SSL"),
+    "xend-console-address": ("str", "console listen address"),
+    "xend-console-port": ("int", "console port base"),
+    "dom0-ip": ("str", "dom0 address"),
+    "vnc-listen-address": ("str", "old name of vnc-listen"),
+    "tap-dir": ("str", "blktap directory"),
+    "xenstored-path": ("str", "xenstored location"),
+}
+
+#: Xen 2.0-era options xend 3.x ignores, and what replaced them.
+DEPRECATED: dict[str, str | None] = {
+    "xend-event-port": None,
+    "xend-event-address": None,
+    "console-port-base": None,
+    "console-address": None,
+    "block-file": None,
+    "block-enbd": None,
+    "xend-debug": None,
+    "enable-dump-core": "enable-dump",
+    "vif-bridge": "vif-script",
+}
+
+#: What xend 3.x/4.x used when an option is absent (XendOptions.py defaults), as
+#: they would be written in the file.
+DEFAULTS: dict[str, str] = {
+    "xend-http-server": "no",
+    "xend-unix-server": "no",
+    "xend-tcp-xmlrpc-server": "no",
+    "xend-unix-xmlrpc-server": "yes",
+    "xend-relocation-server": "no",
+    "xend-relocation-ssl-server": "no",
+    "xend-relocation-port": "8002",
+    "xend-relocation-ssl-port": "8003",
+    "xend-relocation-address": "",
+    "xend-relocation-hosts-allow": "",
+    "xend-port": "8000",
+    "xend-address": "",
+    "dom0-min-mem": "196",
+    "dom0-cpus": "0",
+    "enable-dom0-ballooning": "yes",
+    "enable-dump": "no",
+    "vif-script": "vif-bridge",
+    "vnc-listen": "127.0.0.1",
+    "console-limit": "1024",
+    "total_available_memory": "0",
+}
+
+SECRETS = frozenset({"vncpasswd"})
+
+_TRUE = frozenset({"yes", "y", "1", "on", "true", "t"})
+_FALSE = frozenset({"no", "n", "0", "off", "false", "f"})
+
+
+def to_bool(v: str) -> bool | None:
+    low = v.strip().lower()
+    return True if low in _TRUE else False if low in _FALSE else None
+
+
+def to_int(v: str) -> int | None:
+    try:
+        return int(v.strip(), 0) if v.strip().lower().startswith("0x") else int(v.strip())
+    except ValueError:
+        return None
+
+
+@attrs.define
+class XendDocument(Document):
+    """A parsed xend-config.sxp (or any xend S-expression file)."""
+
+    format = FORMAT
+    style = STYLE
+
+    children: list[Node] = attrs.Factory(list)
+    children_field = "children"
+
+    def dumps(self) -> str:
+        """The document's text; lines added to a CRLF file get CRLF endings."""
+        return render(self, source_style(self.style, self.source))
+
+    # -- settings ---------------------------------------------------------
+    def settings_all(self, name: str) -> list[SList]:
+        """Every top-level ``(name ...)`` list, in file order (repeats included)."""
+        return [c for c in self.children if isinstance(c, SList) and c.name == name]
+
+    def setting(self, name: str) -> SList | None:
+        """The occurrence xend uses: the last one."""
+        found = self.settings_all(name)
+        return found[-1] if found else None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The raw value of the last ``(name ...)``: a string for one word,
+        else a list of strings and nested lists."""
+        s = self.setting(name)
+        if s is None:
+            return default
+        vals = [to_py(v) for v in s.values]
+        if len(vals) == 1 and isinstance(vals[0], str):
+            return vals[0]
+        return vals
+
+    def set(self, name: str, *values: Any) -> SList:
+        """Set ``(name values...)``: edits the last occurrence (single words are
+        spliced in place) or appends a new line."""
+        s = self.setting(name)
+        if s is None:
+            s = SList([Atom(name), *(from_py(v) for v in values)], top=True)
+            self.children.append(s)
+            return s
+        old = s.values
+        if len(old) == len(values) and all(
+            isinstance(o, Atom) and not isinstance(v, (list, tuple))
+            for o, v in zip(old, values, strict=False)
+        ):
+            for o, v in zip(old, values, strict=False):
+                assert isinstance(o, Atom)
+                o.value = from_py(v).value  # type: ignore[attr-defined]
+        else:
+            s.items[1:] = [from_py(v) for v in values]
+        return s
+
+    def remove(self, name: str) -> int:
+        """Remove every ``(name ...)``; return how many."""
+        before = len(self.children)
+        self.children[:] = [
+            c for c in self.children if not (isinstance(c, SList) and c.name == name)
+        ]
+        return before - len(self.children)
+
+    @property
+    def names(self) -> list[str]:
+        """Setting names in file order (repeats included)."""
+        return [c.name for c in self.children if isinstance(c, SList) and c.name is not None]
+
+    def duplicates(self) -> dict[str, list[SList]]:
+        """Names set more than once (xend silently keeps the last)."""
+        out: dict[str, list[SList]] = {}
+        for n in dict.fromkeys(self.names):
+            found = self.settings_all(n)
+            if len(found) > 1:
+                out[n] = found
+        return out
+
+    def typed(self, name: str) -> Any:
+        """The value of a documented option converted to its type (``None`` if
+        absent or unreadable); unknown names give the raw value."""
+        raw = self.get(name)
+        if raw is None:
+            return None
+        kind = OPTIONS.get(name, ("raw", ""))[0]
+        if kind == "bool":
+            return to_bool(raw) if isinstance(raw, str) else None
+        if kind == "int":
+            return to_int(raw) if isinstance(raw, str) else None
+        if kind == "regexes":
+            return raw.split() if isinstance(raw, str) else None
+        if kind == "str":
+            return raw if isinstance(raw, str) else None
+        return raw
+
+    def effective(self, name: str) -> Any:
+        """The typed value xend would use: the file's, else xend's default
+        (:data:`DEFAULTS`), else ``None``."""
+        if self.setting(name) is not None:
+            return self.typed(name)
+        if name not in DEFAULTS:
+            return None
+        probe = XendDocument([SList([Atom(name), Atom(DEFAULTS[name])], top=True)])
+        return probe.typed(name)
+
+    # -- typed accessors ------------------------------------------------------
+    relocation_server = property(
+        lambda self: self.typed("xend-relocation-server"),
+        doc="Whether live migrations are accepted.",
+    )
+    relocation_ssl_server = property(lambda self: self.typed("xend-relocation-ssl-server"))
+    relocation_port = property(
+        lambda self: self.typed("xend-relocation-port"),
+        doc="Relocation TCP port (xend default 8002).",
+    )
+    relocation_address = property(
+        lambda self: self.typed("xend-relocation-address"),
+        doc="Relocation listen address; '' means every address.",
+    )
+    relocation_hosts_allow = property(
+        lambda self: self.typed("xend-relocation-hosts-allow"),
+        doc="Regexes of hosts allowed to migrate in; [] (or '') means anyone.",
+    )
+    http_server = property(lambda self: self.typed("xend-http-server"))
+    unix_server = property(lambda self: self.typed("xend-unix-server"))
+    tcp_xmlrpc_server = property(lambda self: self.typed("xend-tcp-xmlrpc-server"))
+    port = property(lambda self: self.typed("xend-port"))
+    address = property(lambda self: self.typed("xend-address"))
+    xen_api_server = property(
+        lambda self: self.typed("xen-api-server"), doc="Xen-API listeners as nested lists."
+    )
+    dom0_min_mem = property(
+        lambda self: self.typed("dom0-min-mem"), doc="MiB dom0 keeps when ballooning."
+    )
+    dom0_cpus = property(lambda self: self.typed("dom0-cpus"))
+    enable_dom0_ballooning = property(lambda self: self.typed("enable-dom0-ballooning"))
+    network_script = property(
+        lambda self: self.typed("network-script"), doc="Bridge set-up script (network-bridge, ...)."
+    )
+    vif_script = property(lambda self: self.typed("vif-script"))
+    vnc_listen = property(lambda self: self.typed("vnc-listen"))
+    vncpasswd = property(lambda self: self.typed("vncpasswd"), doc="A secret.")
+    console_limit = property(lambda self: self.typed("console-limit"))
+    total_available_memory = property(lambda self: self.typed("total_available_memory"))
+
+    @property
+    def xen_api_listeners(self) -> list[dict[str, Any]]:
+        """``xen-api-server`` as ``{"listener", "auth", "hosts_allow"}`` dicts: the
+        listener is a port, ``address:port`` or ``unix``; auth ``none`` on a TCP
+        listener means anyone who can connect controls the host."""
+        raw = self.get("xen-api-server")
+        if not isinstance(raw, list) or not raw or not isinstance(raw[0], list):
+            return []
+        out: list[dict[str, Any]] = []
+        for item in raw[0]:
+            if not isinstance(item, list) or not item or not isinstance(item[0], str):
+                continue
+            auth = item[1] if len(item) > 1 and isinstance(item[1], str) else None
+            hosts = item[2].split() if len(item) > 2 and isinstance(item[2], str) else []
+            out.append({"listener": item[0], "auth": auth, "hosts_allow": hosts})
+        return out
+
+    def bad_host_regexes(self) -> list[str]:
+        """Entries of ``xend-relocation-hosts-allow`` that are not valid regexes
+        (xend would fail to start the relocation server)."""
+        bad = []
+        for rx in self.relocation_hosts_allow or []:
+            try:
+                re.compile(rx)
+            except re.error:
+                bad.append(rx)
+        return bad
+
+    @property
+    def relocation_open_to_all(self) -> bool:
+        """Relocation server on, listening everywhere, with no host restriction:
+        anyone on the network can push a domain into dom0."""
+        return bool(
+            self.effective("xend-relocation-server")
+            and not self.effective("xend-relocation-address")
+            and not self.effective("xend-relocation-hosts-allow")
+        )
+
+    # -- checks ----------------------------------------------------------------
+    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+        """``(node, "unknown"|"deprecated"|"duplicate", suggestion)``."""
+        seen: set[str] = set()
+        dup = self.duplicates()
+        for c in self.children:
+            if not isinstance(c, SList):
+                continue
+            name = c.name
+            if name is None:
+                yield c, "unknown", None
+                continue
+            if name in DEPRECATED:
+                yield c, "deprecated", DEPRECATED[name]
+            elif name not in OPTIONS:
+                close = difflib.get_close_matches(name, OPTIONS, n=1)
+                yield c, "unknown", close[0] if close else None
+            if name in dup and name in seen:
+                yield c, "duplicate", None
+            seen.add(name)
+
+    def secrets(self) -> list[str]:
+        """The VNC password: masked in every output."""
+        return [v for n in SECRETS if isinstance(v := self.get(n), str) and v]
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        settings: dict[str, Any] = {}
+        for n in dict.fromkeys(self.names):
+            v = self.typed(n) if n in OPTIONS else self.get(n)
+            if n in SECRETS and v and not show_secrets:
+                v = "********"
+            settings[n] = v
+        return {
+            "format": FORMAT,
+            "settings": settings,
+            "duplicates": sorted(self.duplicates()),
+            "other": [to_py(c) for c in self.children if isinstance(c, SList) and c.name is None],
+        }
+
+
+class _Builder(Transformer):
+    def WORD(self, t: Any) -> Atom:
+        tok = to_tok(t)
+        a = Atom(tok.text, tok=tok)
+        a.cst = [tok]
+        return a
+
+    def STRING(self, t: Any) -> Atom:
+        tok = to_tok(t)
+        a = Atom(unquote(tok.text), tok=tok)
+        a.cst = [tok]
+        return a
+
+    def sexpr(self, children: list[Any]) -> SList:
+        pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
+        s = SList([p for p in pieces if isinstance(p, Node)])
+        s.cst = pieces
+        return s
+
+    def start(self, children: list[Any]) -> XendDocument:
+        for c in children:
+            c.top = True
+        doc = XendDocument(list(children))
+        doc.cst = list(children)
+        return doc
+
+
+_BUILDER = _Builder()
+_WORDS = {"LPAR": "'('", "RPAR": "')'", "WORD": "a word", "STRING": "a quoted string"}
+_SCAN = re.compile(r"""[()]|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|#[^\n]*""", re.S)
+
+
+def _context(exc: Exception) -> str:
+    tok = getattr(exc, "token", None)
+    return "(this ')' closes no open list)" if getattr(tok, "type", "") == "RPAR" else ""
+
+
+def _unclosed(text: str) -> int | None:
+    """Offset of the last '(' left open at the end of the text."""
+    stack: list[int] = []
+    for m in _SCAN.finditer(text):
+        if m.group() == "(":
+            stack.append(m.start())
+        elif m.group() == ")" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def parse(text: str, path: str | None = None) -> XendDocument:
+    """Parse xend S-expression text; raises :class:`xencfg.ParseError`."""
+    check_depth(text, path, _SCAN, "(", ")")
+    try:
+        doc: XendDocument = parse_with("xend", text, path, _BUILDER, words=_WORDS, context=_context)
+    except ParseError as exc:
+        opener = _unclosed(text) if "end of file" in exc.message.split(", got ")[-1] else None
+        if opener is None:
+            raise
+        line, col = LineIndex(text).position(opener)
+        raise ParseError(
+            "'(' opened here is never closed: expected ')' before the end of the file",
+            path=path,
+            line=line,
+            column=col,
+            snippet=caret_snippet(text, line, col),
+            expected="')'",
+        ) from None
+    adopt_final_newline(doc)
+    doc.path = path
+    doc.source = text
+    return doc
+
+
+_SNIFF = re.compile(
+    r"^[ \t]*#?[ \t]*\((?:xend-|xen-api-server|dom0-|network-script|vif-script|"
+    r"enable-dom0|vnc-listen|console-limit|total_available_memory)",
+    re.M,
+)
+
+
+def sniff(text: str) -> bool:
+    """An xend-config.sxp sets (or comments out) at least one xend option."""
+    return _SNIFF.search(text) is not None

@@ -1,0 +1,246 @@
+"""Xen domU configuration, xl style (libxlu's cfg syntax, xl.cfg(5)).
+
+``key = value`` lines: strings in ``"`` or ``'`` with backslash escapes,
+numbers, lists that nest (``vnuma``) and span lines. No Python: xl itself
+refuses ``512 * 2`` or ``import os``. The same syntax serves ``/etc/xen/xl.conf``
+and cpupool files; they parse into the same document (their keys are simply not
+domU settings). The typed model is shared with xm (:mod:`.domu`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+from lark import Transformer
+
+from ..errors import ParseError, ValidationError
+from ..syntax.build import parse_with, to_tok
+from ..syntax.tree import Node, Tok
+from . import domu
+from ._xen import adopt_final_newline, check_depth
+from .domu import Assignment, DomUDocument, DomUStyle
+
+FORMAT = "xl"
+
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+}
+_ESC_RE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
+
+
+def unquote(raw: str) -> str:
+    """The value of a string token: quotes removed, C-style escapes decoded
+    (``\\\\`` is one backslash, so a disk target's ``\\\\:`` reads ``\\:``)."""
+    if len(raw) < 2 or raw[0] not in "\"'":
+        return raw
+    body = raw[1:-1]
+    if "\\" not in body:
+        return body
+
+    def sub(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] == "x" and len(e) > 1:
+            return chr(int(e[1:], 16))
+        if e[0] in "01234567":
+            return chr(int(e, 8))
+        return _ESCAPES.get(e, "\\" + e)  # libxlu rejects unknown escapes; keep them
+
+    return _ESC_RE.sub(sub, body)
+
+
+def number(raw: str) -> Any:
+    """A number token as xl reads it (C ``strtol`` base 0: ``0x1f``, ``017``)."""
+    try:
+        if re.fullmatch(r"0[0-7]+", raw):
+            return int(raw, 8)
+        return int(raw, 0)
+    except ValueError:
+        pass
+    try:
+        return float(raw) if re.fullmatch(r"[0-9]+\.[0-9]*", raw) else raw
+    except ValueError:
+        return raw
+
+
+def xl_str(s: str, q: str = '"') -> str:
+    out = []
+    for ch in s:
+        if ch in ("\\", q):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        else:
+            out.append(ch)
+    return q + "".join(out) + q
+
+
+def _scalar(v: Any, old: str | None = None) -> str:
+    if isinstance(v, str):
+        q = old[0] if old and old[0] in "\"'" else '"'
+        return xl_str(v, q)
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int) and v >= 0:
+        return str(v)
+    if isinstance(v, float) and v >= 0 and v == v and v != float("inf"):
+        return repr(v)
+    # negative numbers have no xl spelling but a string
+    if isinstance(v, (int, float)):
+        return xl_str(str(v))
+    raise ValidationError(f"xl configs cannot hold a {type(v).__name__} value: {v!r}")
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return "[ " + ", ".join(_value(x) for x in v) + " ]" if v else "[ ]"
+    return _scalar(v)
+
+
+STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value)
+
+
+#: /etc/xen/xl.conf settings (xl.conf(5)).
+XL_CONF_KEYS = frozenset(
+    """
+    autoballoon run_hotplug_scripts lockfile max_grant_frames max_maptrack_frames
+    max_grant_version vif.default.script vif.default.bridge vif.default.gatewaydev
+    vif.default.backend vifscript defaultbridge remus.default.netbufscript
+    colo.default.proxyscript output_format blkdev_start claim_mode vm.cpumask
+    vm.pv.cpumask vm.hvm.cpumask vm.pvh.cpumask vif.default.model vif.default.type
+    """.split()  # noqa: SIM905
+)
+#: cpupool configuration settings (xlcpupool.cfg(5)).
+CPUPOOL_KEYS = frozenset({"name", "sched", "cpus", "nodes"})
+
+
+@attrs.define
+class XlDocument(DomUDocument):
+    """A parsed xl-style domU configuration (or xl.conf / cpupool file)."""
+
+    format = FORMAT
+    style = STYLE
+
+    def known_keys(self) -> frozenset[str]:
+        """domU settings, or xl.conf / cpupool settings for those files."""
+        return domu.KNOWN if self.is_domu else XL_CONF_KEYS | CPUPOOL_KEYS
+
+    @property
+    def is_domu(self) -> bool:
+        """False for xl.conf and cpupool files, which share the syntax."""
+        keys = {a.key for a in self.assignments()}
+        return bool(
+            keys
+            & {
+                "memory",
+                "kernel",
+                "disk",
+                "vif",
+                "builder",
+                "type",
+                "vcpus",
+                "bootloader",
+                "maxmem",
+            }
+        )
+
+
+@attrs.define
+class _Val:
+    value: Any
+    toks: list[Tok]
+    scalar: bool
+    elems: list[Tok] | None = None
+
+
+class _Builder(Transformer):
+    def STRING(self, t: Any) -> _Val:
+        return _Val(unquote(str(t)), [to_tok(t)], True)
+
+    def NUMBER(self, t: Any) -> _Val:
+        return _Val(number(str(t)), [to_tok(t)], True)
+
+    def array(self, children: list[Any]) -> _Val:
+        toks: list[Tok] = []
+        vals = []
+        for c in children:
+            if isinstance(c, _Val):
+                vals.append(c)
+                toks.extend(c.toks)
+            else:
+                toks.append(to_tok(c))
+        elems = [x.toks[0] for x in vals] if all(x.scalar for x in vals) else None
+        return _Val([x.value for x in vals], toks, False, elems)
+
+    def setting(self, children: list[Any]) -> Assignment:
+        key, op, val = children[0], children[1], children[2]
+        key_tok, op_tok = to_tok(key), to_tok(op)
+        elems = val.elems if val.value else None
+        a = Assignment(str(key), val.value, str(op), key_tok=key_tok, rhs=val.toks, elems=elems)
+        pieces: list[Any] = [key_tok, op_tok, *val.toks]
+        pieces.extend(to_tok(c) for c in children[3:])
+        a.cst = pieces
+        return domu.bind_assignment(a)
+
+    def start(self, children: list[Any]) -> XlDocument:
+        doc = XlDocument([c for c in children if isinstance(c, Node)])
+        doc.cst = list(doc.children)
+        return doc
+
+
+_BUILDER = _Builder()
+
+_WORDS = {
+    "KEY": "a setting name",
+    "OP": "'=' or '+='",
+    "STRING": "a quoted string",
+    "NUMBER": "a number",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "SEMI": "';'",
+}
+
+
+_SCAN = re.compile(r"""[\[\]]|'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?|#[^\n]*""")
+
+
+def _context(exc: Exception) -> str:
+    if getattr(exc, "char", None) in ("'", '"'):
+        return "(a string must be closed on the line it starts)"
+    return ""
+
+
+def parse(text: str, path: str | None = None) -> XlDocument:
+    """Parse an xl config; raises :class:`xencfg.ParseError`."""
+    check_depth(text, path, _SCAN, "[", "]")
+    doc: XlDocument = parse_with("xl", text, path, _BUILDER, words=_WORDS, context=_context)
+    adopt_final_newline(doc)
+    doc.path = path
+    doc.source = text
+    return doc
+
+
+def sniff(text: str) -> bool:
+    """xl syntax: the file parses with the xl grammar (which has no room for
+    Python code: ``def``, ``if``, ``(``, ``\"\"\"``, continuations all fail). Plain
+    ``key = "value"`` files are valid in both styles; their path decides
+    (``*.cfg``, ``xlexample*``, ``xl.conf``), and content detection of
+    unknown names prefers xm, which reads them the same."""
+    try:
+        parse(text)
+    except ParseError:
+        return False
+    return True

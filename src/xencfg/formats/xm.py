@@ -1,0 +1,533 @@
+"""Xen domU configuration, xm style: a Python source file, parsed, never executed.
+
+xm ran these files with ``execfile`` (Python 2), so they are Python: literal
+assignments, ``#`` comments, ``;``, triple-quoted strings, backslash
+continuations, implicit string concatenation — and sometimes real code
+(``def vmid_check``, ``if`` blocks, ``os.uname()``). Python's own parser
+(:func:`ast.parse`, which only builds a syntax tree) finds the statements and
+:mod:`tokenize` their tokens; no Lark grammar could agree with Python on every
+edge of its lexical rules. A ``name = <literal>`` statement becomes an
+:class:`~.domu.Assignment` whose value is computed here from the syntax tree
+(constants, lists, tuples, dicts, sets, signed numbers); every other statement
+is an opaque :class:`~.domu.Code` node that renders byte for byte and whose
+bound names are reported as computed. Files in Python 2 syntax (xm's
+language) are split by the tokenizer; their Python-2-only statements become
+code too. Nothing in the file is ever run.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+import warnings
+from typing import Any
+
+import attrs
+
+from ..errors import ParseError, ValidationError, caret_snippet
+from ..syntax.source import LineIndex
+from ..syntax.tree import TRIVIA, Node, Tok, attach_trivia, walk
+from . import domu
+from ._xen import adopt_final_newline
+from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle
+
+FORMAT = "xm"
+
+
+_TO_PUA = {0xDC80 + i: 0xF780 + i for i in range(128)}
+_FROM_PUA = {v: k for k, v in _TO_PUA.items()}
+_HAS_SURROGATE = re.compile("[\udc80-\udcff]")
+_HAS_PUA = re.compile("[\uf780-\uf7ff]")
+
+
+class NotLiteral(Exception):
+    """The expression needs evaluation (a call, an operator, a name)."""
+
+
+def literal(node: ast.AST, undecodable: bool = False) -> Any:
+    """The value of a literal expression, from its syntax tree (no evaluation).
+
+    ``undecodable``: the source had undecodable bytes, which the parser saw as
+    private-use characters; strings get them back as the original bytes."""
+
+    def lit(n: ast.AST) -> Any:
+        if isinstance(n, ast.Constant):
+            if undecodable and isinstance(n.value, str) and _HAS_PUA.search(n.value):
+                return n.value.translate(_FROM_PUA)
+            return n.value
+        if isinstance(n, ast.List):
+            return [lit(e) for e in n.elts]
+        if isinstance(n, ast.Tuple):
+            return tuple(lit(e) for e in n.elts)
+        if isinstance(n, ast.Set):
+            return {lit(e) for e in n.elts}
+        if isinstance(n, ast.Dict):
+            if any(k is None for k in n.keys):
+                raise NotLiteral("** in a dict")
+            return {lit(k): lit(v) for k, v in zip(n.keys, n.values, strict=False)}  # type: ignore[arg-type]
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+            v = lit(n.operand)
+            if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
+                return -v if isinstance(n.op, ast.USub) else +v
+        raise NotLiteral(type(n).__name__)
+
+    return lit(node)
+
+
+def _scalar(v: Any, old: str | None = None) -> str:
+    """A Python literal for ``v``, using the quote character of the token it replaces."""
+    if isinstance(v, str):
+        bare = (old or "").lstrip("uUrRbB")
+        q = bare[:1] if bare[:1] in ("'", '"') and not bare.startswith(bare[:1] * 3) else "'"
+        return py_str(v, q)
+    return repr(v)
+
+
+def py_str(s: str, q: str = "'") -> str:
+    """``s`` as a Python string literal quoted with ``q``."""
+    out = []
+    for ch in s:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == q:
+            out.append("\\" + q)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch.isprintable() or "\udc80" <= ch <= "\udcff":
+            out.append(ch)  # undecodable bytes go back as the bytes they were
+        else:
+            out.append(repr(ch)[1:-1])
+    return q + "".join(out) + q
+
+
+def _value(v: Any) -> str:
+    """A conventional xm spelling: ``['a', 'b']``, ``512``, ``'x'``."""
+    if isinstance(v, list):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    if isinstance(v, tuple):
+        inner = ", ".join(_value(x) for x in v)
+        return f"({inner},)" if len(v) == 1 else f"({inner})"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{_value(k)}: {_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (set, frozenset)):
+        if not v:
+            raise ValidationError("an empty set has no Python literal (set() is a call)")
+        return "{" + ", ".join(_value(x) for x in v) + "}"
+    if isinstance(v, str):
+        return py_str(v, "'")
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        raise ValidationError(f"{v!r} has no Python literal")
+    if v is not None and not isinstance(v, (bool, int, float, complex, bytes)):
+        raise ValidationError(f"xm configs cannot hold a {type(v).__name__} value: {v!r}")
+    return repr(v)
+
+
+STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value)
+
+
+@attrs.define
+class XmDocument(DomUDocument):
+    """A parsed xm-style domU configuration."""
+
+    format = FORMAT
+    style = STYLE
+
+
+# -- parsing ---------------------------------------------------------------------
+
+
+def _bound_names(stmt: ast.stmt) -> tuple[str, ...]:
+    """Names a top-level statement may bind in the module namespace."""
+    names: list[str] = []
+
+    def targets(t: ast.AST) -> None:
+        for n in ast.walk(t):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                names.append(n.id)
+
+    def visit(s: ast.stmt) -> None:
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(s.name)
+            return
+        if isinstance(s, ast.Assign):
+            for t in s.targets:
+                targets(t)
+        elif isinstance(s, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            targets(s.target)
+        elif isinstance(s, (ast.With, ast.AsyncWith)):
+            for item in s.items:
+                if item.optional_vars is not None:
+                    targets(item.optional_vars)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            for a in s.names:
+                names.append((a.asname or a.name).split(".")[0])
+        elif isinstance(s, ast.Global):
+            names.extend(s.names)
+        for n in ast.walk(s):  # walrus anywhere, except in nested scopes (close enough)
+            if isinstance(n, ast.NamedExpr) and isinstance(n.target, ast.Name):
+                names.append(n.target.id)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            for child in getattr(s, field, ()) or ():
+                if isinstance(child, ast.ExceptHandler):
+                    if child.name:
+                        names.append(child.name)
+                    for c in child.body:
+                        visit(c)
+                elif isinstance(child, ast.stmt):
+                    visit(child)
+
+    visit(stmt)
+    return tuple(dict.fromkeys(names))
+
+
+class _Offsets:
+    """AST (line, UTF-8 byte column) to character offsets of the text.
+
+    Python ends lines at ``\\r\\n``, ``\\r`` or ``\\n``, so its line numbers are
+    counted the same way here."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+
+    def __call__(self, line: int, col: int) -> int:
+        start = self.starts[min(line, len(self.starts)) - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        row = self.text[start:end]
+        if row.isascii():
+            return start + col
+        return start + len(row.encode("utf-8", "surrogatepass")[:col].decode("utf-8", "replace"))
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _syntax_error(exc: SyntaxError, text: str, path: str | None) -> ParseError:
+    line = exc.lineno or 1
+    col = exc.offset or 1
+    msg = exc.msg or "invalid syntax"
+    return ParseError(
+        f"not valid Python (xm configs are Python source): {msg}",
+        path=path,
+        line=line,
+        column=col,
+        snippet=caret_snippet(text, line, col),
+        expected="a Python statement",
+    )
+
+
+def _tokens(text: str, base: int) -> list[Tok]:
+    """Significant tokens of a statement's source (tokenize only lexes)."""
+    idx = LineIndex(text)
+    out: list[Tok] = []
+    skip = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
+    for t in tokenize.generate_tokens(io.StringIO(text).readline):
+        if t.type in skip:
+            continue
+        pos = idx.offset(t.start[0], t.start[1] + 1)
+        if text[pos : pos + len(t.string)] != t.string:
+            raise tokenize.TokenError("token positions disagree")  # lone CR and the like
+        out.append(Tok(tokenize.tok_name[t.exact_type], t.string, base + pos))
+    return out
+
+
+def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
+    """One token per element when the right-hand side is ``[a, b, ...]`` of scalars."""
+    if not isinstance(value, list) or not value or len(rhs) < 3:
+        return None
+    if rhs[0].text != "[" or rhs[-1].text != "]":
+        return None
+    inner = rhs[1:-1]
+    if inner and inner[-1].text == ",":
+        inner = inner[:-1]
+    elems = inner[0::2]
+    commas = inner[1::2]
+    if len(elems) != len(value) or any(c.text != "," for c in commas):
+        return None
+    if any(t.kind not in ("STRING", "NUMBER") for t in elems):
+        return None
+    return elems
+
+
+def _statement(
+    stmt: ast.stmt, text: str, start: int, end: int, semi: int | None, undecodable: bool
+) -> Node:
+    src = text[start:end]
+    if (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+    ):
+        try:
+            value = literal(stmt.value, undecodable)
+        except NotLiteral:
+            value = COMPUTED
+        if value is not COMPUTED:
+            try:
+                toks = _tokens(src, start)
+            except (tokenize.TokenError, SyntaxError):
+                toks = []
+            if not toks:  # a statement the tokenizer cannot map: the whole value is one token
+                eq_at = src.find("=", len(stmt.targets[0].id))
+                key = Tok("NAME", stmt.targets[0].id, start)
+                eq = Tok("EQUAL", "=", start + eq_at)
+                rest = src[eq_at + 1 :]
+                lead = len(rest) - len(rest.lstrip())
+                toks = [key, eq, Tok("VALUE", rest.strip(), start + eq_at + 1 + lead)]
+                if not rest.strip() or src[: len(key.text)] != key.text:
+                    toks = []
+            if len(toks) >= 3 and toks[1].text == "=":
+                key, eq, rhs = toks[0], toks[1], toks[2:]
+                a = Assignment(
+                    stmt.targets[0].id,
+                    value,
+                    key_tok=key,
+                    rhs=rhs,
+                    elems=_elements(value, rhs),
+                )
+                pieces: list[Any] = [key, eq, *rhs]
+                if semi is not None:
+                    pieces.append(Tok("SEMI", ";", semi))
+                a.cst = pieces
+                return domu.bind_assignment(a)
+    end2 = semi + 1 if semi is not None else end
+    code = Code(text[start:end2], _bound_names(stmt))
+    code.cst = [Tok("CODE", text[start:end2], start)]
+    return code
+
+
+def _ast(source: str, path: str | None) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes are the file's business
+        return ast.parse(source, filename=path or "<string>")
+
+
+def _span(stmt: ast.stmt, off: _Offsets, src: str) -> tuple[int, int]:
+    """Character span of a top-level statement (decorators included)."""
+    start = off(stmt.lineno, stmt.col_offset)
+    decorators = getattr(stmt, "decorator_list", None)
+    if decorators:
+        d = decorators[0]
+        start = src.rfind("@", 0, off(d.lineno, d.col_offset))
+    assert stmt.end_lineno is not None and stmt.end_col_offset is not None
+    return start, off(stmt.end_lineno, stmt.end_col_offset)
+
+
+#: Python 2 syntax xm accepted and Python 3 refuses.
+_PY2 = re.compile(
+    r"^[ \t]*(?:print|exec)\b(?![ \t]*(?:\(|=))|\b0[0-7]+\b|\b[0-9]+[lL]\b|<>|`"
+    r"|\bexcept[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|\braise[ \t]+[\w.]+[ \t]*,|\bur[\"']",
+    re.M,
+)
+_PY2_BINDS = re.compile(
+    r"^[ \t]*(?:(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)|(?:def|class)[ \t]+(\w+)|import[ \t]+(\w+))",
+    re.M,
+)
+
+Span = tuple["ast.stmt | None", int, int, tuple[str, ...]]
+
+
+def _chunks(src: str) -> list[tuple[int, int]] | None:
+    """Top-level statements (a compound one with its block) found by the tokenizer
+    alone, which also reads Python 2; None when even that fails."""
+    idx = LineIndex(src)
+    out: list[tuple[int, int]] = []
+    level, new_line = 0, True
+    start: int | None = None
+    last = 0
+    quiet = {tokenize.COMMENT, tokenize.NL}
+    brackets: list[tuple[str, tuple[int, int]]] = []
+    try:
+        for t in tokenize.generate_tokens(io.StringIO(src).readline):
+            if t.type in quiet:
+                continue
+            if t.type == tokenize.OP and t.string in "([{":
+                brackets.append((t.string, t.start))
+            elif t.type == tokenize.OP and t.string in ")]}" and brackets:
+                brackets.pop()
+            if t.type == tokenize.INDENT:
+                level += 1
+            elif t.type == tokenize.DEDENT:
+                level -= 1
+            elif t.type == tokenize.NEWLINE:
+                new_line = True
+            elif t.type == tokenize.ENDMARKER:
+                break
+            else:
+                pos = idx.offset(t.start[0], t.start[1] + 1)
+                if start is None and level > 0:
+                    return None  # indented code before any statement
+                if new_line and level == 0:
+                    if start is not None:
+                        out.append((start, last))
+                    start = pos
+                new_line = False
+                last = idx.offset(t.end[0], t.end[1] + 1)
+    except IndentationError:
+        raise
+    except tokenize.TokenError:
+        if not brackets:
+            return None  # an unterminated triple-quoted string: Python's message is right
+        char, (row, col) = brackets[-1]
+        err = SyntaxError(f"'{char}' was never closed")
+        err.lineno, err.offset = row, col + 1
+        raise err from None
+    except SyntaxError:
+        return None
+    if start is not None:
+        out.append((start, last))
+    return out
+
+
+def _split_semicolons(src: str, cs: int, ce: int) -> list[tuple[int, int]]:
+    """``a = 1; print "x"`` as two pieces, so one Python 2 statement does not
+    hide the literal next to it (only for one-line simple statements)."""
+    piece = src[cs:ce]
+    if ";" not in piece or "\n" in piece.rstrip():
+        return [(cs, ce)]
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(piece).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return [(cs, ce)]
+    if any(t.type == tokenize.INDENT for t in toks):
+        return [(cs, ce)]
+    cuts = [t.start[1] for t in toks if t.exact_type == tokenize.SEMI and t.start[0] == 1]
+    out, prev = [], 0
+    for c in cuts:
+        part = piece[prev:c]
+        lead = len(part) - len(part.lstrip())
+        if part.strip():
+            out.append((cs + prev + lead, cs + prev + lead + len(part.strip())))
+        prev = c + 1
+    part = piece[prev:]
+    lead = len(part) - len(part.lstrip())
+    if part.strip():
+        out.append((cs + prev + lead, cs + prev + lead + len(part.strip())))
+    return out or [(cs, ce)]
+
+
+def _chunk_statements(src: str, cs: int, ce: int, text: str, path: str | None) -> list[Span]:
+    """Statements of one piece of a file Python 3 refuses as a whole."""
+    piece = src[cs:ce]
+    try:
+        sub = _ast(piece, path)
+    except SyntaxError as exc:
+        if _PY2.search(piece) is None:
+            line, col = LineIndex(src).position(cs)
+            exc.lineno = (exc.lineno or 1) + line - 1
+            if exc.lineno == line:
+                exc.offset = (exc.offset or 1) + col - 1
+            raise _syntax_error(exc, text, path) from None
+        names = tuple(dict.fromkeys(n for m in _PY2_BINDS.findall(piece) for n in m if n))
+        return [(None, cs, ce, names)]
+    off = _Offsets(piece)
+    out: list[Span] = []
+    for stmt in sub.body:
+        s, e = _span(stmt, off, piece)
+        out.append((stmt, cs + s, cs + e, ()))
+    return out
+
+
+def _statements(src: str, text: str, path: str | None) -> list[Span]:
+    """``(stmt, start, end, names)`` per top-level statement. A file Python 3
+    refuses is split by the tokenizer; statements in Python 2 syntax (``print
+    "x"``, ``0755``) become code (stmt None, ``names`` it may bind); any other
+    syntax error is reported where Python reports it."""
+    try:
+        tree = _ast(src, path)
+    except SyntaxError as exc:
+        try:
+            chunks = _chunks(src)
+        except SyntaxError as tok_exc:  # the tokenizer's own, better located error
+            raise _syntax_error(tok_exc, text, path) from None
+        if chunks is None:
+            raise _syntax_error(exc, text, path) from None
+        out: list[Span] = []
+        for cs, ce in chunks:
+            for ps, pe in _split_semicolons(src, cs, ce):
+                out.extend(_chunk_statements(src, ps, pe, text, path))
+        return out
+    off = _Offsets(src)
+    return [(stmt, *_span(stmt, off, src), ()) for stmt in tree.body]
+
+
+def parse(text: str, path: str | None = None) -> XmDocument:
+    """Parse an xm domU config (Python syntax); raises :class:`xencfg.ParseError`."""
+    # The AST needs encodable text: undecodable bytes (lone surrogates from
+    # surrogateescape) are mapped one-to-one to private-use characters for the
+    # analysis and mapped back in string values; positions stay the same.
+    undecodable = _HAS_SURROGATE.search(text) is not None
+    analysis = text.translate(_TO_PUA) if undecodable else text
+    if "\x00" in analysis:
+        analysis = analysis.replace("\x00", "?")
+    # A byte-order mark is not Python; it stays in the text as leading trivia.
+    bom = 1 if analysis.startswith("\ufeff") else 0
+    try:
+        spans = _statements(analysis[bom:], text[bom:], path)
+        if bom:
+            spans = [(st, s + bom, e + bom, names) for st, s, e, names in spans]
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise ParseError(f"cannot parse as Python: {type(exc).__name__}", path=path) from None
+    children: list[Node] = []
+    semi_re = re.compile(r"[ \t\f]*;")
+    for stmt, start, end, names in spans:
+        m = semi_re.match(analysis, end)
+        semi = m.end() - 1 if m else None
+        if stmt is None:
+            end2 = semi + 1 if semi is not None else end
+            code = Code(text[start:end2], names)
+            code.cst = [Tok("CODE", text[start:end2], start)]
+            children.append(code)
+            continue
+        try:
+            children.append(_statement(stmt, text, start, end, semi, undecodable))
+        except RecursionError:
+            line, col = LineIndex(text).position(start)
+            raise ParseError(
+                "expression nested too deeply",
+                path=path,
+                line=line,
+                column=col,
+                snippet=caret_snippet(text, line, col),
+            ) from None
+    doc = XmDocument(children)
+    doc.cst = list(children)
+    attach_trivia(doc, text)
+    adopt_final_newline(doc)
+    for node in walk(doc):
+        node.snap = node.state()
+    doc.path = path
+    doc.source = text
+    return doc
+
+
+_DOMU_LINE = re.compile(r"^[ \t]*(?:" + "|".join(domu.DOMU_KEYS) + r")[ \t]*=", re.M)
+
+
+def sniff(text: str) -> bool:
+    """A domU config in xm style: assigns a domU setting at the start of a line
+    and is valid Python. Files that are both valid xm and xl (plain
+    ``key = "value"`` lines) count as xm: xm accepts every such file the same."""
+    if _DOMU_LINE.search(text) is None:
+        return False
+    try:
+        parse(text)
+    except ParseError:
+        return False
+    return True
+
+
+__all__ = ["FORMAT", "STYLE", "TRIVIA", "XmDocument", "literal", "parse", "sniff"]
