@@ -1,0 +1,1324 @@
+"""drbd.conf: DRBD 0.7, 8.0 - 8.4 and 9 resource configuration.
+
+The syntax tree is generic (:class:`Entry` statements ``key value...;`` and
+:class:`Block` sections ``key args... { ... }``), so keywords a DRBD release
+added after this module was written still parse; :meth:`DrbdDocument.keyword_problems`
+marks them. The typed model is a set of *views* over that tree: reading
+``doc.resources["r0"].hosts["alpha"].address.port`` parses the token, and
+setting it rewrites only that token. ``resource.effective("alpha")`` applies
+drbdadm's inheritance (common -> resource -> host -> volume), and
+:func:`load_config` follows ``include`` statements into a logical
+configuration while each file stays its own round-trippable document.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+from lark import Transformer
+
+from ..document import Document
+from ..errors import ParseError, caret_snippet
+from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.build import make_block, make_entry, parse_with
+from ..syntax.source import LineIndex
+from ..syntax.tree import Node, Piece, Style, Tok, first_token
+
+FORMAT = "drbd"
+
+# -- keywords ---------------------------------------------------------------
+# Union over DRBD 0.7 .. 9.2 (drbd.conf(5) of each release): a keyword any of
+# them accepts is "known"; DEPRECATED lists the ones later releases renamed.
+
+_W = frozenset[str]
+
+
+def _kw(text: str) -> _W:
+    return frozenset(text.split())
+
+
+OPTION_SECTIONS = ("net", "disk", "syncer", "startup", "handlers", "options", "proxy")
+
+GLOBAL_KEYWORDS = _kw(
+    """usage-count minor-count dialog-refresh disable-ip-verification cmd-timeout-short
+    cmd-timeout-medium cmd-timeout-long udev-always-use-vnr"""
+)
+NET_KEYWORDS = _kw(
+    """protocol sndbuf-size rcvbuf-size timeout connect-int ping-int ping-timeout
+    max-buffers max-epoch-size unplug-watermark ko-count allow-two-primaries
+    cram-hmac-alg shared-secret after-sb-0pri after-sb-1pri after-sb-2pri always-asbp
+    rr-conflict data-integrity-alg tcp-cork no-tcp-cork on-congestion congestion-fill
+    congestion-extents csums-alg csums-after-crash-only verify-alg use-rle fencing
+    transport load-balance-paths allow-remote-read discard-my-data socket-check-timeout
+    sock-check-timeout on-disconnect tl-size rdma-ctrl-rcvbuf-size rdma-ctrl-sndbuf-size
+    tls tls-keyring tls-privkey tls-certificate max-requests connect-timeout"""
+)
+DISK_KEYWORDS = _kw(
+    """size on-io-error fencing disk-barrier disk-flushes disk-drain md-flushes
+    no-disk-barrier no-disk-flushes no-disk-drain no-md-flushes use-bmbv max-bio-bvecs
+    resync-rate resync-after al-extents al-updates c-plan-ahead c-delay-target
+    c-fill-target c-max-rate c-min-rate disk-timeout discard-zeroes-if-aligned
+    rs-discard-granularity read-balancing on-no-data-accessible disable-write-same
+    block-size bitmap diskless"""
+)
+SYNCER_KEYWORDS = _kw(
+    """rate after al-extents use-rle cpu-mask verify-alg csums-alg delay-probe-volume
+    delay-probe-interval throttle-threshold hold-off-threshold c-plan-ahead c-fill-target
+    c-delay-target c-max-rate c-min-rate on-no-data-accessible group sync-min sync-max
+    sync-nice sync-group"""
+)
+STARTUP_KEYWORDS = _kw(
+    """wfc-timeout degr-wfc-timeout outdated-wfc-timeout wait-after-sb become-primary-on
+    stacked-timeouts"""
+)
+HANDLERS_KEYWORDS = _kw(
+    """pri-on-incon-degr pri-lost-after-sb pri-lost fence-peer unfence-peer outdate-peer
+    local-io-error initial-split-brain split-brain before-resync-target
+    after-resync-target before-resync-source out-of-sync quorum-lost disconnected
+    emergency-shutdown"""
+)
+OPTIONS_KEYWORDS = _kw(
+    """cpu-mask on-no-data-accessible auto-promote auto-promote-timeout max-io-depth
+    quorum on-no-quorum quorum-minimum-redundancy peer-ack-window peer-ack-delay
+    twopc-timeout twopc-retry-timeout on-suspended-primary-outdated"""
+)
+PROXY_KEYWORDS = _kw(
+    """memlimit read-loops compression bwlimit sndbuf-size rcvbuf-size ping-timeout
+    plugin inside outside options"""
+)
+_DEVICE_KEYWORDS = _kw("device disk meta-disk flexible-meta-disk")
+HOST_KEYWORDS = _DEVICE_KEYWORDS | _kw("address node-id volume proxy net options")
+VOLUME_KEYWORDS = _DEVICE_KEYWORDS | _kw("tiebreaker")  # tiebreaker: DRBD 9.0 early
+RESOURCE_KEYWORDS = (
+    _DEVICE_KEYWORDS
+    | frozenset(OPTION_SECTIONS)
+    | _kw(
+        """on floating stacked-on-top-of volume connection connection-mesh protocol
+        incon-degr-cmd template-file net-options"""
+    )
+)
+COMMON_KEYWORDS = frozenset(OPTION_SECTIONS) | _kw("protocol incon-degr-cmd")
+TOP_KEYWORDS = _kw("global common resource") | frozenset(
+    f"require-drbd-module-version-{op}" for op in ("eq", "ne", "gt", "ge", "lt", "le")
+)
+#: ``drbdsetup show`` of DRBD 8.x prints one device's sections at top level.
+SHOW_KEYWORDS = frozenset(OPTION_SECTIONS) | _kw("protocol _this_host _remote_host resource")
+CONNECTION_KEYWORDS = _kw("host path net volume disk")
+PATH_KEYWORDS = _kw("host")
+MESH_KEYWORDS = _kw("hosts net")
+
+#: Keywords every context accepts (``include`` is handled by drbdadm's scanner).
+ANYWHERE = _kw("include skip")
+
+#: Spellings later releases renamed or dropped, with the replacement.
+DEPRECATED: dict[str, str | None] = {
+    "syncer": "disk/net sections (8.4)",
+    "rate": "resync-rate",
+    "after": "resync-after",
+    "no-disk-flushes": "disk-flushes no",
+    "no-md-flushes": "md-flushes no",
+    "no-disk-barrier": "disk-barrier no",
+    "no-disk-drain": "disk-drain no",
+    "outdate-peer": "fence-peer",
+    "incon-degr-cmd": None,
+    "pri-on-incon-degr": None,
+    "on-disconnect": None,
+    "flexible-meta-disk": "meta-disk",
+    "use-bmbv": None,
+    "skip": None,
+    "tiebreaker": None,
+}
+
+#: Section keyword -> the name of its keyword table (host-like sections share one).
+_CONTEXT_OF = {
+    "global": "global",
+    "common": "common",
+    "resource": "resource",
+    "on": "host",
+    "floating": "host",
+    "stacked-on-top-of": "host",
+    "_this_host": "host",
+    "_remote_host": "host",
+    "volume": "volume",
+    "connection": "connection",
+    "connection-mesh": "mesh",
+    "path": "path",
+    "net": "net",
+    "disk": "disk",
+    "syncer": "syncer",
+    "startup": "startup",
+    "handlers": "handlers",
+    "options": "options",
+    "proxy": "proxy",
+}
+_TABLES: dict[str, _W] = {
+    "top": TOP_KEYWORDS,
+    "show": SHOW_KEYWORDS,
+    "global": GLOBAL_KEYWORDS,
+    "common": COMMON_KEYWORDS,
+    "resource": RESOURCE_KEYWORDS,
+    "host": HOST_KEYWORDS,
+    "volume": VOLUME_KEYWORDS,
+    "connection": CONNECTION_KEYWORDS,
+    "mesh": MESH_KEYWORDS,
+    "path": PATH_KEYWORDS,
+    "net": NET_KEYWORDS | SYNCER_KEYWORDS,  # 8.4 moved verify-alg & co. into net
+    "disk": DISK_KEYWORDS,
+    "syncer": SYNCER_KEYWORDS,
+    "startup": STARTUP_KEYWORDS,
+    "handlers": HANDLERS_KEYWORDS,
+    "options": OPTIONS_KEYWORDS,
+    "proxy": PROXY_KEYWORDS,
+}
+#: Which keywords are sections (``{``) and which statements (``;``) in each context.
+_SECTION_WORDS = _kw(
+    """global common resource on floating stacked-on-top-of volume connection
+    connection-mesh path net disk syncer startup handlers options proxy plugin"""
+)
+_STATEMENT_ONLY = (
+    GLOBAL_KEYWORDS | NET_KEYWORDS | SYNCER_KEYWORDS | STARTUP_KEYWORDS | HANDLERS_KEYWORDS
+    | OPTIONS_KEYWORDS | _kw("device meta-disk flexible-meta-disk address node-id protocol hosts")
+) - _SECTION_WORDS - _kw("host")
+HOST_SECTIONS = ("on", "floating", "stacked-on-top-of", "_this_host", "_remote_host")
+ADDRESS_FAMILIES = ("ipv4", "ipv6", "ssocks", "sdp", "ib")
+
+
+def keywords_for(context: str) -> _W | None:
+    """The keywords valid in a context (``top``, ``resource``, ``net``, ...); None: unchecked."""
+    return _TABLES.get(context)
+
+
+# -- values -----------------------------------------------------------------
+
+_ESCAPE = re.compile(r"\\(.)", re.S)
+
+
+def unquote(raw: str) -> str:
+    """A token's value: quotes removed and backslash escapes resolved (drbdadm's scanner)."""
+    if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
+        inner = raw[1:-1]
+        return _ESCAPE.sub(r"\1", inner) if "\\" in inner else inner
+    return raw
+
+
+def _needs_quotes(value: str) -> bool:
+    return value == "" or any(c.isspace() or c in '";{}#\\\u00a0' for c in value)
+
+
+class DrbdStyle(BlockStyle):
+    """Canonical drbd.conf: 4-space indentation, ``key value;``, ``"..."`` with escapes."""
+
+    def quote(self, value: str, old: str | None = None) -> str:
+        if (old is not None and old.startswith('"')) or _needs_quotes(value):
+            return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return value
+
+
+STYLE = DrbdStyle(indent="    ", terminator=";", separator=" ")
+
+
+def _flag_or_text(values: list[str]) -> str | bool:
+    vals = [v for v in values if v != "_is_default"]
+    return " ".join(vals) if vals else True
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+class Address:
+    """``[family] ip:port`` of an ``address`` statement, as a live view.
+
+    ``ip`` has no IPv6 brackets; ``family`` is ``ipv4`` when the file names
+    none. Setting ``port``, ``ip`` or ``family`` rewrites the statement's
+    tokens, so only that line of the file changes.
+    """
+
+    __slots__ = ("_entry", "_at", "_fam_at", "_port_at", "family", "ip", "port", "explicit_family")
+
+    def __init__(
+        self,
+        ip: str,
+        port: int | None,
+        family: str = "ipv4",
+        *,
+        explicit_family: bool | None = None,
+        entry: Entry | None = None,
+        at: int = 0,
+        fam_at: int | None = None,
+        port_at: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "_entry", entry)
+        object.__setattr__(self, "_at", at)
+        object.__setattr__(self, "_fam_at", fam_at)
+        object.__setattr__(self, "_port_at", port_at)
+        object.__setattr__(self, "family", family)
+        object.__setattr__(self, "ip", ip)
+        object.__setattr__(self, "port", port)
+        if explicit_family is None:
+            explicit_family = family != "ipv4"
+        object.__setattr__(self, "explicit_family", explicit_family)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "port" and value is not None:
+            value = int(value)
+        object.__setattr__(self, name, value)
+        if name == "family":
+            object.__setattr__(self, "explicit_family", True)
+        self._write()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Address) and (self.family, self.ip, self.port) == (
+            other.family,
+            other.ip,
+            other.port,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Address({self.family!r}, {self.ip!r}, {self.port!r})"
+
+    @property
+    def host_port(self) -> str:
+        """``ip:port`` as drbd.conf spells it (IPv6 in brackets)."""
+        ip = f"[{self.ip}]" if ":" in self.ip else self.ip
+        return ip if self.port is None else f"{ip}:{self.port}"
+
+    def values(self) -> list[str]:
+        """The statement values that spell this address."""
+        return ([self.family] if self.explicit_family else []) + [self.host_port]
+
+    def __str__(self) -> str:
+        return " ".join(self.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"family": self.family, "ip": self.ip, "port": self.port}
+
+    def _write(self) -> None:
+        entry: Entry | None = self._entry
+        if entry is None:
+            return
+        vals = list(entry.values)
+        ip = f"[{self.ip}]" if ":" in self.ip else self.ip
+        if self._port_at is not None:
+            vals[self._at] = ip
+            if self.port is not None:
+                vals[self._port_at] = str(self.port)
+        else:
+            vals[self._at] = ip if self.port is None else f"{ip}:{self.port}"
+        if self._fam_at is not None:
+            vals[self._fam_at] = self.family
+        elif self.explicit_family:
+            vals.insert(self._at, self.family)
+            object.__setattr__(self, "_fam_at", self._at)
+            object.__setattr__(self, "_at", self._at + 1)
+            if self._port_at is not None:
+                object.__setattr__(self, "_port_at", self._port_at + 1)
+        entry.values = vals
+
+
+def parse_address(values: list[str], start: int = 0, entry: Entry | None = None) -> Address | None:
+    """An :class:`Address` from statement values from ``start``: ``[family] ip[:port]``."""
+    i = start
+    fam_at = None
+    family = "ipv4"
+    if i < len(values) and values[i] in ADDRESS_FAMILIES:
+        family, fam_at = values[i], i
+        i += 1
+    if i >= len(values):
+        return None
+    ip, port = split_host_port(values[i])
+    if ip is None:
+        return None
+    return Address(
+        ip, port, family, explicit_family=fam_at is not None, entry=entry, at=i, fam_at=fam_at
+    )
+
+
+def split_host_port(text: str) -> tuple[str | None, int | None]:
+    """``10.0.0.1:7788`` -> ("10.0.0.1", 7788); ``[fd00::1]:7788`` -> ("fd00::1", 7788)."""
+    if text.startswith("["):
+        close = text.find("]")
+        if close < 0:
+            return None, None
+        rest = text[close + 1 :]
+        port = _int(rest[1:]) if rest.startswith(":") else None
+        return text[1:close], port
+    if text.count(":") == 1:
+        ip, _, port = text.partition(":")
+        return ip, _int(port)
+    return text, None
+
+
+@attrs.frozen
+class Device:
+    """``device /dev/drbdN [minor N]`` or ``device minor N``: path and minor number."""
+
+    path: str | None
+    minor: int | None
+
+    @classmethod
+    def from_values(cls, values: list[str]) -> Device:
+        path = None
+        minor = None
+        i = 0
+        while i < len(values):
+            if values[i] == "minor" and i + 1 < len(values):
+                minor = _int(values[i + 1])
+                i += 2
+                continue
+            path = values[i]
+            i += 1
+        if minor is None and path is not None:
+            m = re.search(r"drbd(\d+)$", path)
+            if m:
+                minor = int(m.group(1))
+        return cls(path, minor)
+
+    def values(self) -> list[str]:
+        out = [self.path] if self.path is not None else []
+        if self.minor is not None and (self.path is None or not self.path.endswith(f"drbd{self.minor}")):
+            out += ["minor", str(self.minor)]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "minor": self.minor}
+
+
+@attrs.frozen
+class MetaDisk:
+    """``meta-disk internal | DEV [IDX] | DEV``: where DRBD keeps its metadata.
+
+    ``index`` is the slot of an external, indexed metadata device (``None``
+    for flexible external metadata); ``flexible`` notes ``flexible-meta-disk``.
+    """
+
+    internal: bool
+    device: str | None = None
+    index: int | None = None
+    flexible: bool = False
+
+    @classmethod
+    def from_values(cls, values: list[str], flexible: bool = False) -> MetaDisk:
+        text = "".join(values)  # "/dev/x [ 0 ]" and "/dev/x[0]" alike
+        if text == "internal":
+            return cls(True, flexible=flexible)
+        m = re.fullmatch(r"(.*?)\[(-?\d+)\]", text, re.S)
+        if m:
+            return cls(False, m.group(1), int(m.group(2)), flexible)
+        return cls(False, text or None, None, flexible)
+
+    def values(self) -> list[str]:
+        if self.internal:
+            return ["internal"]
+        dev = self.device or ""
+        return [dev if self.index is None else f"{dev}[{self.index}]"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"internal": self.internal, "device": self.device, "index": self.index}
+
+
+# -- syntax nodes -------------------------------------------------------------
+
+
+@attrs.define
+class Skip(Node):
+    """A 0.7/8.0 ``skip ... { ... }`` block: drbdadm ignores its text, so do we."""
+
+    text: str
+    key = "skip"
+
+    def state(self) -> Any:
+        return self.text
+
+    def render_canonical(self, indent: str, style: Style) -> str:
+        return f"{indent}{self.text}{style.newline}"
+
+    def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
+        return [Tok("SKIP", self.text, -1) if isinstance(p, Tok) and p.kind == "SKIP" else p for p in pieces]
+
+
+# -- typed views ----------------------------------------------------------------
+
+
+def settings_of(block: Block | None) -> dict[str, str | bool]:
+    """``key value;`` statements of a section as a dict (flags are ``True``; later wins)."""
+    if block is None:
+        return {}
+    return {e.key: _flag_or_text(e.values) for e in block.entries()}
+
+
+def _sections_of(block: Block) -> dict[str, dict[str, str | bool]]:
+    out: dict[str, dict[str, str | bool]] = {}
+    for b in block.blocks():
+        if b.key in OPTION_SECTIONS:
+            out.setdefault(b.key, {}).update(settings_of(b))
+    return out
+
+
+@attrs.define(eq=False)
+class _View:
+    """A typed view on one section; reads parse its statements, writes edit them."""
+
+    block: Block
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.block == self.block  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _set(self, key: str, values: list[str] | None) -> None:
+        """Set (``None``: remove) the last ``key`` statement, creating it if needed."""
+        if values is None:
+            self.block.children[:] = [
+                c for c in self.block.children if not (isinstance(c, Entry) and c.key == key)
+            ]
+            return
+        e = self.block.entry(key)
+        if e is None:
+            e = Entry(key, values)
+            # keep device-ish statements before sections, as people write them
+            pos = next(
+                (i for i, c in enumerate(self.block.children) if isinstance(c, Block)),
+                len(self.block.children),
+            )
+            self.block.children.insert(pos, e)
+        elif e.values != values:
+            e.values = values
+
+    @property
+    def sections(self) -> dict[str, dict[str, str | bool]]:
+        """``net``, ``disk``, ``syncer``, ... sections written here, as dicts."""
+        return _sections_of(self.block)
+
+    def section(self, name: str, *, create: bool = False) -> Block | None:
+        """The (last) option section ``name`` here, created at the end when asked."""
+        found = None
+        for b in self.block.blocks(name):
+            found = b
+        if found is None and create:
+            found = Block(name)
+            self.block.children.append(found)
+        return found
+
+
+class _DeviceMixin(_View):
+    """``device``, ``disk`` and ``meta-disk`` statements (resource, host and volume level)."""
+
+    @property
+    def device(self) -> Device | None:
+        e = self.block.entry("device")
+        return Device.from_values(e.values) if e is not None else None
+
+    @device.setter
+    def device(self, value: Device | str | None) -> None:
+        if isinstance(value, str):
+            value = Device.from_values(value.split())
+        self._set("device", value.values() if value is not None else None)
+
+    @property
+    def disk(self) -> str | None:
+        """The backing device; ``None`` when absent or ``disk none`` (diskless)."""
+        e = self.block.entry("disk")
+        if e is None or not e.values or e.values[0] == "none":
+            return None
+        return e.values[0]
+
+    @disk.setter
+    def disk(self, value: str | None) -> None:
+        self._set("disk", [value] if value is not None else None)
+
+    @property
+    def diskless(self) -> bool:
+        """``disk none;``: an explicitly diskless node (DRBD 9 clients, 8.x arbitrators)."""
+        e = self.block.entry("disk")
+        return e is not None and e.values[:1] == ["none"]
+
+    @property
+    def meta_disk(self) -> MetaDisk | None:
+        e = self.block.entry("meta-disk")
+        if e is not None:
+            return MetaDisk.from_values(e.values)
+        f = self.block.entry("flexible-meta-disk")
+        return MetaDisk.from_values(f.values, flexible=True) if f is not None else None
+
+    @meta_disk.setter
+    def meta_disk(self, value: MetaDisk | str | None) -> None:
+        if isinstance(value, str):
+            value = MetaDisk.from_values([value])
+        key = "flexible-meta-disk" if self.block.entry("flexible-meta-disk") is not None else "meta-disk"
+        self._set(key, value.values() if value is not None else None)
+
+    def _device_dict(self) -> dict[str, Any]:
+        dev, md = self.device, self.meta_disk
+        return {
+            "device": dev.to_dict() if dev else None,
+            "disk": self.disk,
+            "meta_disk": md.to_dict() if md else None,
+        }
+
+
+@attrs.define(eq=False)
+class Volume(_DeviceMixin):
+    """An 8.4/9 ``volume N { device; disk; meta-disk; }``."""
+
+    @property
+    def number(self) -> int | None:
+        return _int(self.block.args[0]) if self.block.args else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, **self._device_dict(), "sections": self.sections}
+
+
+class _VolumesMixin(_View):
+    @property
+    def volumes(self) -> dict[int, Volume]:
+        """``volume N`` sections by number (8.4 and 9)."""
+        out: dict[int, Volume] = {}
+        for b in self.block.blocks("volume"):
+            n = _int(b.args[0]) if b.args else None
+            if n is not None:
+                out[n] = Volume(b)
+        return out
+
+    def add_volume(self, number: int, device: str | Device | None = None, disk: str | None = None,
+                   meta_disk: str | MetaDisk | None = None) -> Volume:
+        vol = Volume(Block("volume", [str(number)]))
+        if device is not None:
+            vol.device = device
+        if disk is not None:
+            vol.disk = disk
+        if meta_disk is not None:
+            vol.meta_disk = meta_disk
+        self.block.children.append(vol.block)
+        return vol
+
+
+@attrs.define(eq=False)
+class Host(_DeviceMixin, _VolumesMixin):
+    """An ``on NAME... {}``, ``floating [FAMILY] ADDR:PORT {}`` or
+    ``stacked-on-top-of RES {}`` section (``_this_host``/``_remote_host`` in
+    ``drbdsetup show`` output)."""
+
+    @property
+    def kind(self) -> str:
+        return self.block.key
+
+    @property
+    def names(self) -> list[str]:
+        """Host names (several for a 9 ``on a b {}``); the lower resource for stacked,
+        the address text for floating."""
+        if self.kind == "floating":
+            return [" ".join(self.block.args)]
+        if self.kind.startswith("_"):
+            return [self.kind]
+        return list(self.block.args)
+
+    @property
+    def name(self) -> str:
+        names = self.names
+        return names[0] if names else ""
+
+    @property
+    def address(self) -> Address | None:
+        """The replication address (``floating`` sections carry it in their head)."""
+        e = self.block.entry("address")
+        if e is not None:
+            return parse_address(e.values, 0, e)
+        if self.kind == "floating":
+            return parse_address(self.block.args)
+        return None
+
+    @address.setter
+    def address(self, value: Address | str | None) -> None:
+        if isinstance(value, str):
+            value = parse_address(value.split())
+        self._set("address", value.values() if value is not None else None)
+
+    @property
+    def node_id(self) -> int | None:
+        return _int(self.block.get("node-id"))
+
+    @node_id.setter
+    def node_id(self, value: int | None) -> None:
+        self._set("node-id", [str(value)] if value is not None else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        addr = self.address
+        return {
+            "kind": self.kind,
+            "names": self.names,
+            "node_id": self.node_id,
+            "address": addr.to_dict() if addr else None,
+            **self._device_dict(),
+            "volumes": {str(n): v.to_dict() for n, v in self.volumes.items()},
+            "sections": self.sections,
+        }
+
+
+@attrs.define(eq=False)
+class ConnectionHost(_View):
+    """``host NAME [address [FAMILY] IP[:PORT]] [port N] [via ...];`` in a connection or path
+    (a statement, or a section when it carries ``via proxy on ... { }``)."""
+
+    entry: Entry | None = None
+
+    @property
+    def _values(self) -> list[str]:
+        return self.entry.values if self.entry is not None else self.block.args
+
+    @property
+    def name(self) -> str:
+        return self._values[0] if self._values else ""
+
+    @property
+    def address(self) -> Address | None:
+        vals = self._values
+        addr = None
+        if "address" in vals:
+            addr = parse_address(vals, vals.index("address") + 1, self.entry)
+        if "port" in vals:
+            i = vals.index("port")
+            port = _int(vals[i + 1]) if i + 1 < len(vals) else None
+            if addr is None:
+                return Address("", port, port_at=None)
+            object.__setattr__(addr, "port", port)
+            object.__setattr__(addr, "_port_at", i + 1)
+        return addr
+
+    def to_dict(self) -> dict[str, Any]:
+        addr = self.address
+        return {"name": self.name, "address": addr.to_dict() if addr else None}
+
+
+def _connection_hosts(block: Block) -> list[ConnectionHost]:
+    out = []
+    for c in block.children:
+        if isinstance(c, Entry) and c.key == "host":
+            out.append(ConnectionHost(block, c))
+        elif isinstance(c, Block) and c.key == "host":
+            out.append(ConnectionHost(c))
+    return out
+
+
+@attrs.define(eq=False)
+class Connection(_VolumesMixin):
+    """A DRBD 9 ``connection { host ...; path { ... } net { ... } }``."""
+
+    @property
+    def hosts(self) -> list[ConnectionHost]:
+        return _connection_hosts(self.block)
+
+    @property
+    def paths(self) -> list[list[ConnectionHost]]:
+        """Each ``path { host a ...; host b ...; }``: its two endpoints."""
+        return [_connection_hosts(p) for p in self.block.blocks("path")]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "hosts": [h.to_dict() for h in self.hosts],
+            "paths": [[h.to_dict() for h in p] for p in self.paths],
+            "sections": self.sections,
+        }
+
+
+@attrs.define(eq=False)
+class Effective:
+    """What drbdadm makes of one host of a resource after inheritance."""
+
+    resource: str
+    host: str
+    node_id: int | None
+    address: Address | None
+    protocol: str | None
+    volumes: dict[int, dict[str, Any]]
+    sections: dict[str, dict[str, str | bool]]
+
+    @property
+    def device(self) -> Device | None:
+        return self.volumes.get(0, {}).get("device") if len(self.volumes) <= 1 else None
+
+    @property
+    def disk(self) -> str | None:
+        return self.volumes.get(0, {}).get("disk") if len(self.volumes) <= 1 else None
+
+    @property
+    def meta_disk(self) -> MetaDisk | None:
+        return self.volumes.get(0, {}).get("meta_disk") if len(self.volumes) <= 1 else None
+
+
+def _merge_sections(*layers: dict[str, dict[str, str | bool]]) -> dict[str, dict[str, str | bool]]:
+    out: dict[str, dict[str, str | bool]] = {}
+    for layer in layers:
+        for name, settings in layer.items():
+            out.setdefault(name, {}).update(settings)
+    return out
+
+
+def _volume_fields(view: _DeviceMixin | None) -> dict[str, Any]:
+    if view is None:
+        return {}
+    fields: dict[str, Any] = {}
+    if view.block.entry("device") is not None:
+        fields["device"] = view.device
+    if view.block.entry("disk") is not None:
+        fields["disk"] = view.disk
+    if view.meta_disk is not None:
+        fields["meta_disk"] = view.meta_disk
+    return fields
+
+
+@attrs.define(eq=False)
+class Resource(_DeviceMixin, _VolumesMixin):
+    """A ``resource NAME { ... }`` section."""
+
+    common: Block | None = None
+
+    @property
+    def name(self) -> str:
+        return self.block.args[0] if self.block.args else ""
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.block.args = [value, *self.block.args[1:]]
+
+    @property
+    def host_list(self) -> list[Host]:
+        """Host sections in file order (``on``, ``floating``, ``stacked-on-top-of``)."""
+        return [Host(b) for b in self.block.blocks() if b.key in HOST_SECTIONS]
+
+    @property
+    def hosts(self) -> dict[str, Host]:
+        """Host sections by name; ``on a b {}`` is listed under both names."""
+        out: dict[str, Host] = {}
+        for h in self.host_list:
+            for n in h.names:
+                out[n] = h
+        return out
+
+    @property
+    def stacked(self) -> bool:
+        return any(h.kind == "stacked-on-top-of" for h in self.host_list)
+
+    @property
+    def protocol(self) -> str | None:
+        """``protocol`` at resource level (8.x) or in ``net`` (8.4/9); common's as fallback."""
+        for block in (self.block, self.common):
+            if block is None:
+                continue
+            value = block.get("protocol")
+            net = [b for b in block.blocks("net")]
+            for b in net:
+                value = b.get("protocol", value)
+            if value is not None:
+                return value
+        return None
+
+    @protocol.setter
+    def protocol(self, value: str) -> None:
+        net = self.section("net")
+        if self.block.entry("protocol") is None and net is not None and net.entry("protocol") is not None:
+            net.set("protocol", value)
+        else:
+            self._set("protocol", [value])
+
+    @property
+    def connections(self) -> list[Connection]:
+        return [Connection(b) for b in self.block.blocks("connection")]
+
+    @property
+    def connection_mesh(self) -> list[str]:
+        """Host names of ``connection-mesh { hosts ...; }`` (empty without one)."""
+        out: list[str] = []
+        for b in self.block.blocks("connection-mesh"):
+            for e in b.entries("hosts"):
+                out.extend(e.values)
+        return out
+
+    # -- edits -----------------------------------------------------------
+    def add_host(
+        self,
+        name: str,
+        address: str | Address | None = None,
+        *,
+        device: str | Device | None = None,
+        disk: str | None = None,
+        meta_disk: str | MetaDisk | None = None,
+        node_id: int | None = None,
+    ) -> Host:
+        """Append an ``on NAME { ... }`` section after the last host section."""
+        host = Host(Block("on", [name]))
+        if device is not None:
+            host.device = device
+        if disk is not None:
+            host.disk = disk
+        if meta_disk is not None:
+            host.meta_disk = meta_disk
+        if address is not None:
+            host.address = address
+        if node_id is not None:
+            host.node_id = node_id
+        kids = self.block.children
+        last = max((i for i, c in enumerate(kids) if isinstance(c, Block) and c.key in HOST_SECTIONS), default=len(kids) - 1)
+        kids.insert(last + 1, host.block)
+        return host
+
+    def remove_host(self, name: str) -> bool:
+        """Remove the host section named ``name`` (the whole section, even if it names others)."""
+        host = self.hosts.get(name)
+        if host is None:
+            return False
+        self.block.children.remove(host.block)
+        return True
+
+    # -- inheritance -------------------------------------------------------
+    def effective(self, host: str) -> Effective:
+        """Settings of ``host`` after drbdadm's inheritance.
+
+        ``common`` sections apply to every resource, resource-level sections and
+        ``device``/``disk``/``meta-disk`` (8.2+) to every host that does not
+        set its own, resource-level ``volume N`` to hosts without one, and a
+        host without volumes has the implicit volume 0.
+        """
+        h = self.hosts.get(host)
+        if h is None:
+            raise KeyError(host)
+        common_sections = _sections_of(self.common) if self.common is not None else {}
+        sections = _merge_sections(common_sections, self.sections, h.sections)
+        volumes: dict[int, dict[str, Any]] = {}
+        res_vols, host_vols = self.volumes, h.volumes
+        numbers = sorted(set(res_vols) | set(host_vols))
+        base = {**_volume_fields(self), **_volume_fields(h)}
+        if not numbers:
+            numbers = [0]
+        for n in numbers:
+            merged = {"device": None, "disk": None, "meta_disk": None, "sections": {}}
+            if not res_vols and not host_vols:
+                merged.update(base)
+            merged.update(_volume_fields(res_vols.get(n)))
+            merged.update(_volume_fields(host_vols.get(n)))
+            merged["sections"] = _merge_sections(
+                *(v.sections for v in (res_vols.get(n), host_vols.get(n)) if v is not None)
+            )
+            volumes[n] = merged
+        node_id = h.node_id
+        return Effective(self.name, host, node_id, h.address, self.protocol, volumes, sections)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "protocol": self.protocol,
+            **self._device_dict(),
+            "hosts": [h.to_dict() for h in self.host_list],
+            "volumes": {str(n): v.to_dict() for n, v in self.volumes.items()},
+            "connections": [c.to_dict() for c in self.connections],
+            "connection_mesh": self.connection_mesh,
+            "sections": self.sections,
+        }
+
+
+@attrs.define
+class DrbdDocument(Document):
+    """A parsed drbd.conf (or a ``drbd.d/*.res`` / ``global_common.conf`` it includes)."""
+
+    format = FORMAT
+    style = STYLE
+
+    children: list[Node] = attrs.Factory(list)
+    children_field = "children"
+
+    def _top(self, key: str) -> list[Block]:
+        return [c for c in self.children if isinstance(c, Block) and c.key == key]
+
+    @property
+    def global_(self) -> dict[str, str | bool]:
+        """The ``global { }`` settings (``usage-count``, ``minor-count``, ...)."""
+        merged: dict[str, str | bool] = {}
+        for b in self._top("global"):
+            merged.update(settings_of(b))
+        return merged
+
+    @property
+    def common_block(self) -> Block | None:
+        found = self._top("common")
+        return found[-1] if found else None
+
+    @property
+    def common(self) -> dict[str, dict[str, str | bool]]:
+        """The ``common { }`` sections, as dicts (``protocol`` under ``net`` as in 8.4)."""
+        b = self.common_block
+        if b is None:
+            return {}
+        out = _sections_of(b)
+        proto = b.get("protocol")
+        if proto is not None:
+            out.setdefault("net", {}).setdefault("protocol", proto)
+        return out
+
+    def resource_list(self, common: Block | None = None) -> list[Resource]:
+        c = common if common is not None else self.common_block
+        return [Resource(b, c) for b in self._top("resource")]
+
+    @property
+    def resources(self) -> dict[str, Resource]:
+        """Resources by name (a repeated name: the last one, as a later lint will flag)."""
+        return {r.name: r for r in self.resource_list()}
+
+    @property
+    def includes(self) -> list[str]:
+        """``include`` patterns, as written (relative to this file's directory)."""
+        return [e.value for e in self.children if isinstance(e, Entry) and e.key == "include" and e.value]
+
+    @property
+    def skips(self) -> list[Skip]:
+        return [c for c in self.children if isinstance(c, Skip)]
+
+    # -- edits -----------------------------------------------------------
+    def add_resource(self, name: str, *, protocol: str | None = None) -> Resource:
+        """Append an empty ``resource NAME { }``; fill it through the returned view."""
+        if name in self.resources:
+            raise ValueError(f"resource {name!r} already exists")
+        res = Resource(Block("resource", [name]), self.common_block)
+        if protocol is not None:
+            res.section("net", create=True).set("protocol", protocol)  # type: ignore[union-attr]
+        self.children.append(res.block)
+        return res
+
+    def remove_resource(self, name: str) -> bool:
+        for b in self._top("resource"):
+            if b.args[:1] == [name]:
+                self.children.remove(b)
+                return True
+        return False
+
+    # -- checks ----------------------------------------------------------
+    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+        """``(node, "unknown"|"deprecated", suggestion)`` for each keyword to look at.
+
+        Unknown keywords get the closest known keyword of their section as a
+        did-you-mean suggestion (or ``None``); deprecated ones their replacement.
+        """
+        yield from _check_keywords(self, "show" if self.is_drbdsetup_show else "top")
+
+    @property
+    def is_drbdsetup_show(self) -> bool:
+        """Output of ``drbdsetup show`` (``_this_host``, ``_is_default``), not a drbd.conf."""
+        for n in self.children:
+            if isinstance(n, Block):
+                if n.key.startswith("_") or any(
+                    isinstance(c, Block) and c.key.startswith("_") for c in n.children
+                ):
+                    return True
+                if any("_is_default" in e.values for e in n.entries()):
+                    return True
+        return False
+
+    def nbsp_offsets(self) -> list[int]:
+        """Offsets of U+00A0 in the white space: we accept it, drbdadm does not."""
+        out = []
+        for t in self.tokens():
+            if t.is_trivia and "\u00a0" in t.text:
+                base = t.pos
+                out.extend(base + i for i, c in enumerate(t.text) if c == "\u00a0")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "global": self.global_,
+            "common": self.common,
+            "includes": self.includes,
+            "resources": [r.to_dict() for r in self.resource_list()],
+        }
+
+
+def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str | None]]:
+    allowed = _TABLES.get(context)
+    for c in node.child_nodes():
+        key = getattr(c, "key", None)
+        if key is None or isinstance(c, Skip):
+            continue
+        if allowed is not None and not key.startswith("_") and key not in ANYWHERE:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+                yield c, "unknown", close[0] if close else None
+                continue
+        if key in DEPRECATED and context != "top":
+            yield c, "deprecated", DEPRECATED[key]
+        if isinstance(c, Block):
+            sub = _subcontext(context, key)
+            if sub is not None:
+                yield from _check_keywords(c, sub)
+
+
+def _subcontext(context: str, key: str) -> str | None:
+    """The keyword table inside section ``key`` met in ``context``."""
+    if context in ("connection", "path") and key == "host":
+        return None  # "host NAME ... via proxy on X { inside; outside; }"
+    if context == "proxy" and key in ("options", "plugin"):
+        return None if key == "plugin" else "proxy"
+    return _CONTEXT_OF.get(key)
+
+
+# -- parsing --------------------------------------------------------------------
+
+
+class _Builder(Transformer):  # type: ignore[type-arg]
+    def statement(self, children: list[Any]) -> Entry:
+        return make_entry(children, unquote)
+
+    def section(self, children: list[Any]) -> Block:
+        return make_block([_skip(c) for c in children], unquote)
+
+    def start(self, children: list[Any]) -> DrbdDocument:
+        kids = [_skip(c) for c in children]
+        doc = DrbdDocument([c for c in kids if isinstance(c, Node)])
+        doc.cst = kids
+        return doc
+
+
+def _skip(c: Any) -> Any:
+    if not isinstance(c, Node) and getattr(c, "type", None) == "SKIP":
+        node = Skip(str(c))
+        node.cst = [Tok("SKIP", str(c), c.start_pos)]
+        return node
+    return c
+
+
+_BUILDER = _Builder()
+_WORDS = {
+    "WORD": "a keyword or value",
+    "STRING": "a quoted string",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "SEMICOLON": "';'",
+    "SKIP": "",
+}
+
+
+def _context(exc: Exception) -> str:
+    expected = set(getattr(exc, "expected", ()) or getattr(exc, "allowed", ()) or ())
+    if "SEMICOLON" in expected and "LBRACE" in expected:
+        return "after the keyword's values"
+    return ""
+
+
+def parse(text: str, path: str | None = None) -> DrbdDocument:
+    """Parse drbd.conf text; raises :class:`xencfg.ParseError`."""
+    doc: DrbdDocument = parse_with(
+        "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
+    )
+    doc.path = path
+    doc.source = text
+    _check_structure(doc, text, path)
+    return doc
+
+
+def _error(text: str, path: str | None, pos: int, message: str, expected: str) -> ParseError:
+    line, col = LineIndex(text).position(pos)
+    return ParseError(
+        message, path=path, line=line, column=col, snippet=caret_snippet(text, line, col), expected=expected
+    )
+
+
+_NAMED_SECTIONS = {"resource": "resource name", "on": "host name", "volume": "volume number",
+                   "stacked-on-top-of": "resource name", "floating": "address"}
+
+
+def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
+    """The errors drbdadm's grammar catches that the generic grammar lets through.
+
+    A missing ``;`` glues two statements (``protocol C`` + ``net { ... }``);
+    drbdadm reports it at the next token, and so do we. Sections need their
+    name (``resource r0 {``) and statement-only keywords cannot open one.
+    """
+
+    def bad(tok: Tok | None, message: str, expected: str) -> ParseError:
+        return _error(text, path, tok.pos if tok is not None else 0, message, expected)
+
+    def brace_tok(b: Block) -> Tok | None:
+        return next((p for p in b.cst or () if isinstance(p, Tok) and p.kind == "LBRACE"), None)
+
+    def visit(node: Node, context: str) -> None:
+        allowed = _TABLES.get(context) or frozenset()
+        for c in node.child_nodes():
+            if isinstance(c, Entry):
+                _check_glued(c, allowed | _SECTION_WORDS, bad)
+                if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in ("volume",):
+                    what = _NAMED_SECTIONS[c.key]
+                    semi = c.cst[-1] if c.cst else None
+                    raise bad(semi if isinstance(semi, Tok) else None,
+                              f"expected '{{' after {what}, got ';'", "'{'")
+                continue
+            if not isinstance(c, Block):
+                continue
+            key = c.key
+            glued = [t for t in c.arg_toks if t.text in allowed | _SECTION_WORDS]
+            if key in _STATEMENT_ONLY and key in allowed and key not in _SECTION_WORDS:
+                raise bad(glued[0] if glued else brace_tok(c), "expected ';' after the value", "';'")
+            if key in ("resource", "volume", "stacked-on-top-of") and key in allowed:
+                if not c.args:
+                    raise bad(brace_tok(c), f"expected a {_NAMED_SECTIONS[key]} before '{{'", _NAMED_SECTIONS[key])
+                if len(c.args) > 1:
+                    raise bad(c.arg_toks[1], f"expected '{{' after {_NAMED_SECTIONS[key]}", "'{'")
+                if key == "volume" and _int(c.args[0]) is None:
+                    raise bad(c.arg_toks[0], "expected a volume number", "a number")
+            if key == "on" and key in allowed and not c.args:
+                raise bad(brace_tok(c), "expected a host name before '{'", "a host name")
+            sub = _subcontext(context, key)
+            if sub is not None:
+                visit(c, sub)
+
+    visit(doc, "show" if doc.is_drbdsetup_show else "top")
+
+
+def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:
+    """A value on a later line that is a keyword of the section: a ``;`` is missing before it."""
+    if e.key_tok is None or not e.value_toks:
+        return
+    src = e.key_tok
+    for t in e.value_toks:
+        if t.text in keywords and t.kind == "WORD":
+            # only across a line break: "on-io-error detach" stays a value
+            gap = [p for p in e.cst or () if isinstance(p, Tok) and src.pos < p.pos < t.pos and p.is_trivia]
+            if any("\n" in g.text for g in gap):
+                raise bad(t, "expected ';' after the value", "';'")
+
+
+def sniff(text: str) -> bool:
+    """A drbd.conf opens ``resource``, ``global`` or ``common`` sections, or includes."""
+    return (
+        re.search(
+            r'^\s*(resource\s+("[^"]*"|\S+)\s*\{|global\s*\{|common\s*\{|include\s+"[^"]*"\s*;)',
+            text,
+            re.M,
+        )
+        is not None
+    )
+
+
+# -- includes and the logical configuration -------------------------------------
+
+
+@attrs.define(eq=False)
+class Config:
+    """A drbd.conf and every file its ``include`` statements pull in.
+
+    ``documents`` holds each file's own document (each renders back on its
+    own); ``resources`` and ``common`` are the merged view drbdadm sees, and
+    ``origin`` tells which document a resource came from.
+    """
+
+    documents: list[DrbdDocument]
+    missing: list[str] = attrs.Factory(list)
+
+    @property
+    def common_block(self) -> Block | None:
+        found = None
+        for d in self.documents:
+            found = d.common_block or found
+        return found
+
+    @property
+    def resources(self) -> dict[str, Resource]:
+        common = self.common_block
+        return {r.name: r for d in self.documents for r in d.resource_list(common)}
+
+    def origin(self, resource: str) -> DrbdDocument:
+        """The document that holds ``resource``."""
+        found = None
+        for d in self.documents:
+            if any(b.args[:1] == [resource] for b in d._top("resource")):
+                found = d
+        if found is None:
+            raise KeyError(resource)
+        return found
+
+    @property
+    def global_(self) -> dict[str, str | bool]:
+        merged: dict[str, str | bool] = {}
+        for d in self.documents:
+            merged.update(d.global_)
+        return merged
+
+    @property
+    def common(self) -> dict[str, dict[str, str | bool]]:
+        merged: dict[str, dict[str, str | bool]] = {}
+        for d in self.documents:
+            merged = _merge_sections(merged, d.common)
+        return merged
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [d.path for d in self.documents],
+            "missing": self.missing,
+            "global": self.global_,
+            "common": self.common,
+            "resources": [
+                {**r.to_dict(), "file": self.origin(name).path} for name, r in self.resources.items()
+            ],
+        }
+
+
+def resolve_include(pattern: str, base_dir: str) -> list[str]:
+    """Files an ``include`` pattern names: relative to the including file's directory, sorted."""
+    import glob
+
+    full = pattern if os.path.isabs(pattern) else os.path.join(base_dir, pattern)
+    return sorted(p for p in glob.glob(full) if os.path.isfile(p))
+
+
+def load_config(path: str | os.PathLike[str], *, max_files: int = 1000) -> Config:
+    """Load a drbd.conf and, recursively, what it includes (each file once)."""
+    from ..syntax.source import read_text
+
+    docs: list[DrbdDocument] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+
+    def visit(p: str) -> None:
+        real = os.path.realpath(p)
+        if real in seen or len(seen) >= max_files:
+            return
+        seen.add(real)
+        doc = parse(read_text(p), p)
+        docs.append(doc)
+        for child in doc.children:
+            if isinstance(child, Entry) and child.key == "include" and child.value:
+                found = resolve_include(child.value, os.path.dirname(p))
+                if not found and not any(c in child.value for c in "*?["):
+                    missing.append(child.value)
+                for f in found:
+                    visit(f)
+
+    visit(os.fspath(path))
+    return Config(docs, missing)
+
+
+__all__ = [
+    "FORMAT",
+    "Address",
+    "Config",
+    "Connection",
+    "Device",
+    "DrbdDocument",
+    "Effective",
+    "Host",
+    "MetaDisk",
+    "Resource",
+    "Skip",
+    "Volume",
+    "load_config",
+    "parse",
+    "sniff",
+    "unquote",
+]
