@@ -99,7 +99,7 @@ RESOURCE_KEYWORDS = (
     | frozenset(OPTION_SECTIONS)
     | _kw(
         """on floating stacked-on-top-of volume connection connection-mesh protocol
-        incon-degr-cmd template-file net-options"""
+        incon-degr-cmd template-file net-options ignore-on"""
     )
 )
 COMMON_KEYWORDS = frozenset(OPTION_SECTIONS) | _kw("protocol incon-degr-cmd")
