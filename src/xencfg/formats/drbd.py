@@ -1094,7 +1094,7 @@ def _skip(c: Any) -> Any:
     return c
 
 
-_BUILDER = _Builder()
+_BUILDER = _Builder(visit_tokens=False)
 _WORDS = {
     "WORD": "a keyword or value",
     "STRING": "a quoted string",
@@ -1164,7 +1164,9 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
             key = c.key
             glued = [t for t in c.arg_toks if t.text in allowed | _SECTION_WORDS]
             if key in _STATEMENT_ONLY and key in allowed and key not in _SECTION_WORDS:
-                raise bad(glued[0] if glued else brace_tok(c), "expected ';' after the value", "';'")
+                at = glued[0] if glued else brace_tok(c)
+                got = at.text if at is not None else "{"
+                raise bad(at, f"expected ';' after the value of '{key}', got '{got}'", "';'")
             if key in ("resource", "volume", "stacked-on-top-of") and key in allowed:
                 if not c.args:
                     raise bad(brace_tok(c), f"expected a {_NAMED_SECTIONS[key]} before '{{'", _NAMED_SECTIONS[key])
@@ -1191,7 +1193,7 @@ def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:
             # only across a line break: "on-io-error detach" stays a value
             gap = [p for p in e.cst or () if isinstance(p, Tok) and src.pos < p.pos < t.pos and p.is_trivia]
             if any("\n" in g.text for g in gap):
-                raise bad(t, "expected ';' after the value", "';'")
+                raise bad(t, f"expected ';' after the value of '{e.key}', got '{t.text}'", "';'")
 
 
 def sniff(text: str) -> bool:

@@ -1,0 +1,454 @@
+"""drbd.conf: round trips, typed model, inheritance, includes, edits, errors, properties."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ids, shared_files, shared_path
+from hypothesis import given
+from hypothesis import strategies as st
+from roundtrip import (
+    canonical,
+    check_byte_exact,
+    check_canonical,
+    check_one_edit,
+    check_tokens,
+    read,
+)
+
+import xencfg
+from xencfg.formats import drbd
+from xencfg.formats.drbd import Address, Device, DrbdDocument, MetaDisk, unquote
+
+VALID = FIXTURES / "drbd" / "valid"
+INVALID = FIXTURES / "drbd" / "invalid"
+OWN = sorted(p for p in VALID.rglob("*") if p.is_file())
+CORPUS = shared_files("corpus", "drbd")
+SEEDS = [p for p in shared_files("seed-examples", pattern="drbd.conf") if "etc" in p.parts]
+ALL = OWN + CORPUS + SEEDS
+
+#: Corpus files that are not drbd.conf but parse with the same grammar, and what they are.
+NOT_DRBD_CONF = {
+    "ganeti__test_data_bdev-drbd-8.0.txt": "drbdsetup show (8.0) of one device: top-level sections",
+    "ganeti__test_data_bdev-drbd-8.3.txt": "drbdsetup show (8.3) of one device",
+    "ganeti__test_data_bdev-drbd-disk.txt": "drbdsetup show, disk part only",
+    "ganeti__test_data_bdev-drbd-net-ip4.txt": "drbdsetup show, net part only",
+    "ganeti__test_data_bdev-drbd-net-ip6.txt": "drbdsetup show, net part only",
+}
+
+
+def _doc(name: str) -> DrbdDocument:
+    doc = xencfg.load(VALID / name, "drbd")
+    assert isinstance(doc, DrbdDocument)
+    return doc
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_round_trip_byte_exact(path: Path) -> None:
+    if path not in OWN:
+        shared_path()
+    doc = check_byte_exact(path, "drbd")
+    check_canonical(doc, "drbd")
+    check_tokens(doc, "drbd", unquote)
+
+
+def test_shared_corpus_present() -> None:
+    shared_path("corpus", "drbd")
+    assert len(CORPUS) == 66
+    assert len(SEEDS) == 4
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=ids(CORPUS))
+def test_drbdsetup_show_outputs_are_recognised(path: Path) -> None:
+    shared_path()
+    doc = drbd.parse(read(path), str(path))
+    show = "drbdsetup_show" in path.name or path.name.startswith("ganeti") or "restore_show" in path.name
+    assert doc.is_drbdsetup_show == show, path.name
+    if path.name in NOT_DRBD_CONF:
+        assert doc.resources == {} and doc.is_drbdsetup_show
+        # no false "unknown" for its top-level sections
+        assert [k for _, k, _ in doc.keyword_problems() if k == "unknown"] == []
+
+
+@pytest.mark.parametrize("path", CORPUS + SEEDS, ids=ids(CORPUS + SEEDS))
+def test_one_value_edit_changes_one_line(path: Path) -> None:
+    shared_path()
+    doc = drbd.parse(read(path), str(path))
+    for res in doc.resource_list():
+        for host in res.host_list:
+            addr = host.address
+            entry = host.block.entry("address")
+            if addr is not None and addr.port is not None and entry is not None:
+                check_one_edit(doc, entry, lambda: setattr(addr, "port", addr.port + 1))
+                return
+    # no host address: edit the first one-line statement with a value instead
+    from xencfg.syntax.blocks import Entry
+    from xencfg.syntax.tree import walk
+
+    for node in walk(doc):
+        if isinstance(node, Entry) and node.values and "\n" not in node.source_text().strip():
+            check_one_edit(doc, node, lambda: setattr(node, "values", ["changed", *node.values[1:]]))
+            return
+    assert doc.resources == {} and not any(isinstance(n, Entry) for n in walk(doc))
+
+
+def test_seed_s001_typed_model() -> None:
+    path = shared_path("seed-examples", "s001-drbd-heartbeat", "xen1", "etc", "drbd.conf")
+    doc = xencfg.load(path)
+    assert doc.format == "drbd"
+    assert list(doc.resources) == ["host1_root", "host1_swap", "host2_root", "host2_swap"]
+    r = doc.resources["host2_swap"]
+    assert sorted(r.hosts) == ["xen1", "xen2"]
+    h = r.hosts["xen2"]
+    assert h.device == Device("/dev/drbd3", 3)
+    assert h.disk == "/dev/xenhostfs/host2-swap"
+    assert h.meta_disk == MetaDisk(True)
+    assert h.address == Address("10.0.0.2", 7793)
+    assert doc.global_ == {"usage-count": "yes"}
+    assert doc.common["net"]["allow-two-primaries"] is True
+    eff = r.effective("xen1")
+    assert eff.protocol == "C"
+    assert eff.sections["syncer"] == {"rate": "10M"}
+    assert eff.sections["net"]["after-sb-1pri"] == "discard-secondary"
+
+
+def test_seed_s004_nbsp_lines_are_trivia_but_reported() -> None:
+    path = shared_path("seed-examples", "s004-drbd-lvm", "mk1", "etc", "drbd.conf")
+    text = read(path)
+    doc = drbd.parse(text, str(path))
+    lines = sorted({doc.position(o)[0] for o in doc.nbsp_offsets()})
+    assert lines == [4, 6, 8, 12, 17, 21, 25]
+    r = doc.resources["vm_shaolin"]
+    eff = r.effective("mk2")
+    # 8.2+: resource-level disk/device/meta-disk are inherited by the "on" sections
+    assert eff.device == Device("/dev/drbd1", 1)
+    assert eff.disk == "/dev/vg0/vm_shaolin"
+    assert eff.meta_disk == MetaDisk(True)
+    assert eff.address == Address("10.0.0.82", 7789)
+    assert eff.protocol == "C"  # from common
+    assert eff.sections["syncer"] == {"rate": "500M", "verify-alg": "sha1"}
+
+
+def test_v84_volumes_and_inheritance() -> None:
+    doc = _doc("v84-volumes.res")
+    r = doc.resources["data"]
+    assert r.protocol == "C"
+    assert sorted(r.volumes) == [0, 1]
+    assert r.volumes[1].device == Device(None, 11)
+    assert r.volumes[1].meta_disk == MetaDisk(False, "/dev/vg0/meta", 1)
+    bravo = r.hosts["bravo"]
+    assert bravo.address == Address("fd00::32", 7789, "ipv6")
+    assert str(bravo.address) == "ipv6 [fd00::32]:7789"
+    eff = r.effective("bravo")
+    assert eff.volumes[0]["device"] == Device("/dev/drbd10", 10)
+    assert eff.volumes[1]["disk"] == "/dev/vg1/data1"  # the host's volume wins
+    assert eff.volumes[1]["device"] == Device(None, 11)  # the rest comes from the resource
+    assert r.effective("alpha").volumes[1]["disk"] == "/dev/vg0/data1"
+    assert eff.device is None  # several volumes: ask per volume
+    assert eff.sections["net"]["allow-two-primaries"] == "yes"
+    with pytest.raises(KeyError):
+        r.effective("charlie")
+
+
+def test_v9_connections_mesh_floating_and_diskless() -> None:
+    doc = _doc("v9-mesh.res")
+    r = doc.resources["r9"]
+    assert [h.node_id for h in r.host_list] == [0, 1, 2, 3]
+    assert r.hosts["charlie"].diskless and r.hosts["charlie"].disk is None
+    assert r.effective("charlie").disk is None
+    assert r.effective("alpha").disk == "/dev/vg/r9"
+    assert r.effective("alpha").device == Device(None, 20)
+    assert r.connection_mesh == ["alpha", "bravo", "charlie"]
+    conn = r.connections[0]
+    assert [(h.name, h.address) for h in conn.paths[0]] == [
+        ("alpha", Address("10.0.0.1", 7010)),
+        ("bravo", Address("10.0.0.2", 7010)),
+    ]
+    assert conn.hosts[0].address is not None and conn.hosts[0].address.port == 7011
+    floating = r.hosts["10.9.9.9:7020"] if "10.9.9.9:7020" in r.hosts else r.hosts["ipv4 10.9.9.9:7020"]
+    assert floating.kind == "floating" and floating.address == Address("10.9.9.9", 7020)
+    assert doc.to_dict()["resources"][0]["hosts"][3]["node_id"] == 3
+
+
+def test_old_style_skip_quotes_and_flexible_meta_disk() -> None:
+    doc = _doc("old-style.conf")
+    assert len(doc.skips) == 1 and "not parsed { nested }" in doc.skips[0].text
+    r = doc.resources["r0"]
+    assert r.sections["net"]["shared-secret"] == 'a "quoted" secret'
+    assert r.hosts["alpha"].meta_disk == MetaDisk(True, flexible=True)
+    assert r.hosts["bravo"].meta_disk == MetaDisk(False, "/dev/hdb1", 0)
+    assert doc.global_ == {"usage-count": "ask", "minor-count": "8"}
+    assert r.effective("alpha").sections["startup"] == {"wfc-timeout": "0", "degr-wfc-timeout": "120"}
+    problems = {(n.key, k) for n, k, _ in doc.keyword_problems()}
+    assert ("syncer", "deprecated") in problems and ("rate", "deprecated") in problems
+
+
+def test_unknown_keywords_are_kept_with_suggestions() -> None:
+    text = "resource r0 {\n\tnet {\n\t\tallow-two-primarie yes;\n\t\tfrobnicate;\n\t}\n\tdevise /dev/drbd0;\n}\n"
+    doc = drbd.parse(text)
+    problems = [(n.key, k, s) for n, k, s in doc.keyword_problems()]
+    assert problems == [
+        ("allow-two-primarie", "unknown", "allow-two-primaries"),
+        ("frobnicate", "unknown", None),
+        ("devise", "unknown", "device"),
+    ]
+    assert doc.dumps() == text
+
+
+def test_crlf_and_missing_final_newline() -> None:
+    doc = _doc("crlf-no-final-newline.conf")
+    assert doc.resources["r0"].hosts["a"].address == Address("10.0.0.1", 7788)
+    doc.resources["r0"].hosts["a"].disk = "/dev/sda8"
+    assert doc.dumps() == read(VALID / "crlf-no-final-newline.conf").replace("sda7", "sda8")
+
+
+def test_non_utf8_round_trip(tmp_path: Path) -> None:
+    raw = b"# caf\xe9\nresource r0 { on a { disk /dev/\xff; address 1.2.3.4:5; } }\n"
+    f = tmp_path / "drbd.conf"
+    f.write_bytes(raw)
+    doc = xencfg.load(f)
+    xencfg.dump(doc, tmp_path / "out.conf")
+    assert (tmp_path / "out.conf").read_bytes() == raw
+
+
+# -- edits -------------------------------------------------------------------------
+
+
+def test_port_edit_through_the_model_changes_one_token() -> None:
+    doc = _doc("v84-volumes.res")
+    before = doc.dumps()
+    doc.resources["data"].hosts["alpha"].address.port = 7790  # type: ignore[union-attr]
+    after = doc.dumps()
+    assert after == before.replace("10.1.1.31:7789", "10.1.1.31:7790")
+    doc.resources["data"].hosts["bravo"].address.ip = "fd00::99"  # type: ignore[union-attr]
+    assert "address ipv6 [fd00::99]:7789;" in doc.dumps()
+
+
+def test_family_edit_inserts_the_keyword() -> None:
+    doc = drbd.parse("resource r { on a { address 10.0.0.1:7788; } }\n")
+    doc.resources["r"].hosts["a"].address.family = "ipv4"  # type: ignore[union-attr]
+    assert doc.dumps() == "resource r { on a { address ipv4 10.0.0.1:7788; } }\n"
+
+
+def test_device_disk_meta_disk_node_id_setters() -> None:
+    path = VALID / "old-style.conf"
+    doc = _doc("old-style.conf")
+    host = doc.resources["r0"].hosts["bravo"]
+    host.device = Device("/dev/drbd5", 5)
+    host.meta_disk = MetaDisk(True)
+    host.node_id = 1
+    text = doc.dumps()
+    assert "    device /dev/drbd5;\n" in text
+    assert "    meta-disk internal;\n" in text
+    assert "node-id 1;" in text
+    assert drbd.parse(text).resources["r0"].hosts["bravo"].node_id == 1
+    assert text.split("on bravo")[0] == read(path).split("on bravo")[0]
+
+
+def test_add_and_remove_resource_and_host() -> None:
+    path = VALID / "include-set" / "drbd.d" / "r1.res"
+    doc = xencfg.load(path)
+    r = doc.resources["r1"]
+    r.add_host("charlie", "10.0.0.3:7790", node_id=2)
+    r.remove_host("alpha")
+    text = doc.dumps()
+    assert "on alpha" not in text
+    assert "\ton bravo { address 10.0.0.2:7790; }\n\ton charlie {\n" in text
+    again = drbd.parse(text)
+    assert again.resources["r1"].hosts["charlie"].address == Address("10.0.0.3", 7790)
+    new = doc.add_resource("r2", protocol="A")
+    new.device = "/dev/drbd2"
+    new.add_host("alpha", "10.0.0.1:7791")
+    assert doc.remove_resource("nope") is False
+    third = drbd.parse(doc.dumps())
+    assert third.resources["r2"].protocol == "A"
+    assert third.resources["r2"].effective("alpha").device == Device("/dev/drbd2", 2)
+    assert doc.remove_resource("r2") and doc.dumps() == text
+
+
+def test_model_from_scratch_renders_conventionally() -> None:
+    doc = DrbdDocument()
+    r = doc.add_resource("r0", protocol="C")
+    for name, ip in (("alpha", "10.0.0.1"), ("bravo", "10.0.0.2")):
+        r.add_host(name, f"{ip}:7789", device="/dev/drbd0", disk="/dev/sdb1", meta_disk="internal")
+    assert doc.dumps() == (
+        "resource r0 {\n"
+        "    net {\n        protocol C;\n    }\n"
+        "    on alpha {\n        device /dev/drbd0;\n        disk /dev/sdb1;\n"
+        "        meta-disk internal;\n        address 10.0.0.1:7789;\n    }\n"
+        "    on bravo {\n        device /dev/drbd0;\n        disk /dev/sdb1;\n"
+        "        meta-disk internal;\n        address 10.0.0.2:7789;\n    }\n"
+        "}\n"
+    )
+    assert drbd.parse(doc.dumps()) == doc
+
+
+# -- includes ------------------------------------------------------------------
+
+
+def test_load_config_follows_includes_sorted() -> None:
+    cfg = drbd.load_config(VALID / "include-set" / "drbd.conf")
+    names = [Path(d.path).name for d in cfg.documents]  # type: ignore[arg-type]
+    assert names == ["drbd.conf", "global_common.conf", "r0.res", "r1.res"]
+    assert list(cfg.resources) == ["r0", "r1"]
+    assert Path(cfg.origin("r1").path).name == "r1.res"  # type: ignore[arg-type]
+    assert cfg.global_ == {"usage-count": "no"}
+    eff = cfg.resources["r1"].effective("alpha")
+    assert eff.protocol == "C"  # from global_common.conf's common section
+    assert eff.sections["net"] == {"protocol": "C", "max-buffers": "2048"}
+    assert eff.sections["disk"] == {"on-io-error": "detach"}
+    assert eff.device == Device("/dev/drbd1", 1)
+    for d in cfg.documents:  # each file still round-trips on its own
+        assert d.dumps() == read(Path(d.path))  # type: ignore[arg-type]
+    assert cfg.to_dict()["resources"][1]["file"].endswith("r1.res")
+
+
+def test_include_missing_and_cycles(tmp_path: Path) -> None:
+    (tmp_path / "drbd.conf").write_text('include "drbd.conf";\ninclude "gone.conf";\ninclude "d/*.res";\n')
+    cfg = drbd.load_config(tmp_path / "drbd.conf")
+    assert len(cfg.documents) == 1
+    assert cfg.missing == ["gone.conf"]
+
+
+# -- errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "col", "words"),
+    [
+        ("missing-semicolon.conf", 3, 2, "expected ';' after the value of 'protocol', got 'on'"),
+        ("glued-statement.conf", 5, 3, "expected ';' after the value of 'disk', got 'address'"),
+        ("resource-without-brace.conf", 2, 13, "expected '{' after resource name"),
+        ("unclosed-resource.conf", 1, 1, "'resource r0 {' opened here is never closed"),
+        ("stray-brace.conf", 4, 1, "got '}'"),
+    ],
+)
+def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int, words: str) -> None:
+    path = INVALID / name
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.load(path, "drbd")
+    err = info.value
+    assert (err.line, err.column) == (line, col)
+    assert words in err.message
+    assert err.path == str(path) and "^" in err.snippet
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("resource {\n}\n", "expected a resource name before '{'"),
+        ("resource r0;\n", "expected '{' after resource name"),
+        ("resource r0 { volume x { } }\n", "expected a volume number"),
+        ("resource r0 { on { } }\n", "expected a host name before '{'"),
+        ('resource r0 { net { shared-secret "abc; } }\n', "expected"),
+    ],
+)
+def test_structural_errors(text: str, words: str) -> None:
+    with pytest.raises(xencfg.ParseError) as info:
+        drbd.parse(text, "x.conf")
+    assert words in info.value.message
+
+
+def test_sniff_and_detect() -> None:
+    assert drbd.sniff("resource r0 {\n}\n")
+    assert drbd.sniff('include "drbd.d/*.res";\n')
+    assert not drbd.sniff("defaults {\n}\n")
+    assert xencfg.detect("/etc/drbd.conf") == "drbd"
+
+
+def test_speed_at_least_one_megabyte_per_second() -> None:
+    text = _generated(2000)
+    drbd.parse("resource a { }")
+    best = min(_timed(text) for _ in range(3))
+    assert len(text) / best / 1e6 >= 1.0, f"{len(text) / best / 1e6:.2f} MB/s"
+
+
+def _timed(text: str) -> float:
+    start = time.perf_counter()
+    drbd.parse(text)
+    return time.perf_counter() - start
+
+
+def _generated(n: int) -> str:
+    doc = DrbdDocument()
+    for i in range(n):
+        r = doc.add_resource(f"r{i}", protocol="C")
+        r.section("disk", create=True).set("resync-rate", "40M")  # type: ignore[union-attr]
+        for name, ip in (("alpha", "10.0.0.1"), ("bravo", "10.0.0.2")):
+            r.add_host(name, f"{ip}:{7000 + i}", device=f"/dev/drbd{i}", disk=f"/dev/vg/lv{i}",
+                       meta_disk="internal")
+    return doc.dumps()
+
+
+# -- properties --------------------------------------------------------------------
+
+_name = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True)
+_ipv4 = st.tuples(*[st.integers(0, 255)] * 4).map(lambda t: ".".join(map(str, t)))
+_ipv6 = st.sampled_from(["fd00::1", "2001:db8::7", "::1", "fe80::1%eth0"])
+
+
+@st.composite
+def _addresses(draw: st.DrawFn) -> Address:
+    if draw(st.booleans()):
+        return Address(draw(_ipv6), draw(st.integers(1, 65535)), "ipv6")
+    return Address(draw(_ipv4), draw(st.integers(1, 65535)), draw(st.sampled_from(["ipv4", "ipv4", "ssocks", "sdp"])))
+
+
+@st.composite
+def _models(draw: st.DrawFn) -> DrbdDocument:
+    doc = DrbdDocument()
+    for rname in draw(st.lists(_name, min_size=1, max_size=4, unique=True)):
+        r = doc.add_resource(rname, protocol=draw(st.sampled_from([None, "A", "B", "C"])))
+        if draw(st.booleans()):
+            r.section("net", create=True).set("shared-secret", draw(st.text("ab c;\"\\#{}", max_size=8)))  # type: ignore[union-attr]
+        for i, hname in enumerate(draw(st.lists(_name, min_size=1, max_size=3, unique=True))):
+            minor = draw(st.integers(0, 1000))
+            r.add_host(
+                hname,
+                draw(_addresses()),
+                device=draw(st.sampled_from([f"/dev/drbd{minor}", f"minor {minor}"])),
+                disk=draw(st.sampled_from(["/dev/sdb1", "none", "/dev/vg/x y"])),
+                meta_disk=draw(st.sampled_from(["internal", "/dev/md0[3]", "/dev/md1"])),
+                node_id=draw(st.one_of(st.none(), st.just(i))),
+            )
+    return doc
+
+
+@given(_models())
+def test_generated_models_render_and_reparse_equal(doc: DrbdDocument) -> None:
+    text = doc.dumps()
+    again = drbd.parse(text)
+    assert again == doc
+    for name, res in doc.resources.items():
+        for hname, host in res.hosts.items():
+            other = again.resources[name].hosts[hname]
+            assert other.address == host.address
+            assert other.device == host.device
+            assert other.meta_disk == host.meta_disk
+            assert other.disk == host.disk and other.node_id == host.node_id
+
+
+MUTATE = OWN + [p for p in CORPUS if p.name.startswith(("drbd__", "drbdutils__tests_v9_m", "raspberry"))][:6]
+
+
+@pytest.mark.parametrize("path", MUTATE, ids=ids(MUTATE))
+@given(data=st.data())
+def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
+    text = read(path)
+    pos = data.draw(st.integers(0, max(len(text) - 1, 0)))
+    junk = data.draw(st.text(alphabet='{};"#\\\n \t\r\x00\u00a0\ufeffab[]:', max_size=4))
+    cut = data.draw(st.integers(0, 3))
+    mutated = text[:pos] + junk + text[pos + cut :]
+    try:
+        doc = drbd.parse(mutated)
+    except xencfg.XencfgError:
+        return
+    assert doc.dumps() == mutated
+    canonical(doc)
+    doc.to_dict()
+    list(doc.keyword_problems())
+    for r in doc.resource_list():
+        for h in r.host_list:
+            r.effective(h.name)
