@@ -351,6 +351,43 @@ def test_structural_errors(text: str, words: str) -> None:
     assert words in info.value.message
 
 
+def _scanner_agrees_with_grammar(text: str) -> None:
+    """The fast scanner builds the grammar's tree, or declines where the grammar fails."""
+    from xencfg.syntax.tree import attach_trivia
+
+    fast = drbd._scan(text)
+    try:
+        ref = drbd.parse_lark(text)
+    except xencfg.ParseError:
+        assert fast is None, "the scanner accepts what the grammar rejects"
+        return
+    assert fast is not None, "the scanner declines what the grammar accepts"
+    attach_trivia(fast, text)
+    assert fast == ref
+    assert [(t.kind, t.text, t.pos) for t in fast.tokens()] == [
+        (t.kind, t.text, t.pos) for t in ref.tokens()
+    ]
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_fast_scanner_equals_the_grammar(path: Path) -> None:
+    if path not in OWN:
+        shared_path()
+    _scanner_agrees_with_grammar(read(path))
+
+
+def test_skip_terminal_is_the_scanners() -> None:
+    from xencfg.syntax.grammar import data_dir
+
+    grammar = (data_dir("grammars") / "drbd.lark").read_text()
+    assert f"SKIP.2: /{drbd._skip_pattern()}/" in grammar
+
+
+@given(st.text(alphabet='skip{};"#\\\n \t\u00a0\x1cab[]:', max_size=40))
+def test_scanner_agrees_with_grammar_on_noise(text: str) -> None:
+    _scanner_agrees_with_grammar(text)
+
+
 def test_sniff_and_detect() -> None:
     assert drbd.sniff("resource r0 {\n}\n")
     assert drbd.sniff('include "drbd.d/*.res";\n')
@@ -441,6 +478,7 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     junk = data.draw(st.text(alphabet='{};"#\\\n \t\r\x00\u00a0\ufeffab[]:', max_size=4))
     cut = data.draw(st.integers(0, 3))
     mutated = text[:pos] + junk + text[pos + cut :]
+    _scanner_agrees_with_grammar(mutated)
     try:
         doc = drbd.parse(mutated)
     except xencfg.XencfgError:

@@ -27,7 +27,7 @@ from ..errors import ParseError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, first_token
+from ..syntax.tree import Node, Piece, Style, Tok, attach_trivia, walk
 
 FORMAT = "drbd"
 
@@ -1113,13 +1113,132 @@ def _context(exc: Exception) -> str:
 
 
 def parse(text: str, path: str | None = None) -> DrbdDocument:
-    """Parse drbd.conf text; raises :class:`xencfg.ParseError`."""
-    doc: DrbdDocument = parse_with(
-        "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
-    )
+    """Parse drbd.conf text; raises :class:`xencfg.ParseError`.
+
+    Well-formed text takes a direct scanner (:func:`_scan`, several times
+    faster than Lark and building the very same tree); anything it does not
+    accept goes through the Lark grammar, which is the reference and words
+    the error.
+    """
+    import gc
+
+    # A big file allocates ~10 objects per token, all kept: the cyclic GC
+    # would rescan them again and again (it halves the speed), and frees none.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        doc = _scan(text)
+        if doc is None:
+            doc = parse_lark(text, path)
+        else:
+            attach_trivia(doc, text)
+            for node in walk(doc):
+                node.snap = node.state()
+    finally:
+        if was_enabled:
+            gc.enable()
     doc.path = path
     doc.source = text
     _check_structure(doc, text, path)
+    return doc
+
+
+def parse_lark(text: str, path: str | None = None) -> DrbdDocument:
+    """Parse with ``grammars/drbd.lark`` only (the reference the fast scanner must equal)."""
+    doc: DrbdDocument = parse_with(
+        "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
+    )
+    return doc
+
+
+def _skip_pattern(depth: int = 6) -> str:
+    """``skip [anything] {`` up to its balanced ``}`` (as the grammar's SKIP terminal)."""
+    inner = "[^{}]*"
+    for _ in range(depth - 1):
+        inner = r"[^{}]*(?:\{" + inner + r"\}[^{}]*)*"
+    return r"skip(?![^\s{\[])[^{]*\{" + inner + r"\}"
+
+
+# One token per match, trivia included; group names are the grammar's terminal names.
+_TOKEN_RE = re.compile(
+    r'(?P<WS>[ \t\f\v\r\n\u00a0]+)|(?P<COMMENT>#[^\n]*)|(?P<SEMICOLON>;)|(?P<LBRACE>\{)'
+    r'|(?P<RBRACE>\})|(?P<STRING>"(?:[^"\\\n]|\\.)*")|(?P<WORD>[^\s;{}"#\u00a0]+)'
+)
+_SKIP_RE = re.compile(_skip_pattern())
+
+
+def _scan(text: str) -> DrbdDocument | None:
+    """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide.
+
+    Pieces are what the Lark transformer makes (statement/section/SKIP);
+    trivia is attached afterwards by the shared core, exactly as for Lark.
+    """
+    match = _TOKEN_RE.match
+    skip = _SKIP_RE.match
+    n = len(text)
+    pos = 0
+    # each frame: pieces of the open section (None for the document) and its children
+    stack: list[list[Any]] = []
+    pieces: list[Any] = []  # the current container's pieces
+    head: list[Tok] = []  # key and values of the statement/section being read
+    while pos < n:
+        if not head and text.startswith("skip", pos):
+            m = skip(text, pos)
+            if m is not None:
+                t = m.group()
+                node = Skip(t)
+                node.cst = [Tok("SKIP", t, pos)]
+                pieces.append(node)
+                pos = m.end()
+                continue
+        m = match(text, pos)
+        if m is None:
+            return None
+        kind = m.lastgroup
+        start = pos
+        pos = m.end()
+        if kind == "WS" or kind == "COMMENT":
+            continue
+        assert kind is not None
+        tok = Tok(kind, m.group(), start)
+        if kind == "WORD" or kind == "STRING":
+            if not head and kind == "STRING":
+                return None
+            head.append(tok)
+        elif kind == "SEMICOLON":
+            if not head:
+                return None
+            key, vals = head[0], head[1:]
+            e = Entry(key.text, [unquote(v.text) for v in vals], key_tok=key, value_toks=vals)
+            e.cst = [*head, tok]
+            pieces.append(e)
+            head = []
+        elif kind == "LBRACE":
+            if not head:
+                return None
+            stack.append(pieces)
+            pieces = [*head, tok]
+            head = []
+        else:  # RBRACE
+            if head or not stack:
+                return None
+            pieces.append(tok)
+            key = pieces[0]
+            args = []
+            for p in pieces[1:]:
+                if isinstance(p, Tok) and p.kind in ("WORD", "STRING"):
+                    args.append(p)
+                else:
+                    break
+            kids = [p for p in pieces if isinstance(p, Node)]
+            b = Block(key.text, [unquote(a.text) for a in args], kids, key_tok=key, arg_toks=args)
+            b.cst = pieces
+            pieces = stack.pop()
+            pieces.append(b)
+    if head or stack:
+        return None
+    doc = DrbdDocument(list(pieces))
+    doc.cst = list(pieces)
     return doc
 
 
