@@ -6,9 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
+
+import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
 from roundtrip import (
     canonical,
     check_byte_exact,
@@ -17,8 +19,6 @@ from roundtrip import (
     check_tokens,
     read,
 )
-
-import xencfg
 from xencfg.formats import drbd
 from xencfg.formats.drbd import Address, Device, DrbdDocument, MetaDisk, unquote
 
@@ -64,7 +64,11 @@ def test_shared_corpus_present() -> None:
 def test_drbdsetup_show_outputs_are_recognised(path: Path) -> None:
     shared_path()
     doc = drbd.parse(read(path), str(path))
-    show = "drbdsetup_show" in path.name or path.name.startswith("ganeti") or "restore_show" in path.name
+    show = (
+        "drbdsetup_show" in path.name
+        or path.name.startswith("ganeti")
+        or "restore_show" in path.name
+    )
     assert doc.is_drbdsetup_show == show, path.name
     if path.name in NOT_DRBD_CONF:
         assert doc.resources == {} and doc.is_drbdsetup_show
@@ -81,7 +85,7 @@ def test_one_value_edit_changes_one_line(path: Path) -> None:
             addr = host.address
             entry = host.block.entry("address")
             if addr is not None and addr.port is not None and entry is not None:
-                check_one_edit(doc, entry, lambda: setattr(addr, "port", addr.port + 1))
+                check_one_edit(doc, entry, lambda a=addr: setattr(a, "port", a.port + 1))
                 return
     # no host address: edit the first one-line statement with a value instead
     from xencfg.syntax.blocks import Entry
@@ -89,7 +93,9 @@ def test_one_value_edit_changes_one_line(path: Path) -> None:
 
     for node in walk(doc):
         if isinstance(node, Entry) and node.values and "\n" not in node.source_text().strip():
-            check_one_edit(doc, node, lambda: setattr(node, "values", ["changed", *node.values[1:]]))
+            check_one_edit(
+                doc, node, lambda n=node: setattr(n, "values", ["changed", *n.values[1:]])
+            )
             return
     assert doc.resources == {} and not any(isinstance(n, Entry) for n in walk(doc))
 
@@ -167,7 +173,9 @@ def test_v9_connections_mesh_floating_and_diskless() -> None:
         ("bravo", Address("10.0.0.2", 7010)),
     ]
     assert conn.hosts[0].address is not None and conn.hosts[0].address.port == 7011
-    floating = r.hosts["10.9.9.9:7020"] if "10.9.9.9:7020" in r.hosts else r.hosts["ipv4 10.9.9.9:7020"]
+    floating = (
+        r.hosts["10.9.9.9:7020"] if "10.9.9.9:7020" in r.hosts else r.hosts["ipv4 10.9.9.9:7020"]
+    )
     assert floating.kind == "floating" and floating.address == Address("10.9.9.9", 7020)
     assert doc.to_dict()["resources"][0]["hosts"][3]["node_id"] == 3
 
@@ -180,13 +188,19 @@ def test_old_style_skip_quotes_and_flexible_meta_disk() -> None:
     assert r.hosts["alpha"].meta_disk == MetaDisk(True, flexible=True)
     assert r.hosts["bravo"].meta_disk == MetaDisk(False, "/dev/hdb1", 0)
     assert doc.global_ == {"usage-count": "ask", "minor-count": "8"}
-    assert r.effective("alpha").sections["startup"] == {"wfc-timeout": "0", "degr-wfc-timeout": "120"}
+    assert r.effective("alpha").sections["startup"] == {
+        "wfc-timeout": "0",
+        "degr-wfc-timeout": "120",
+    }
     problems = {(n.key, k) for n, k, _ in doc.keyword_problems()}
     assert ("syncer", "deprecated") in problems and ("rate", "deprecated") in problems
 
 
 def test_unknown_keywords_are_kept_with_suggestions() -> None:
-    text = "resource r0 {\n\tnet {\n\t\tallow-two-primarie yes;\n\t\tfrobnicate;\n\t}\n\tdevise /dev/drbd0;\n}\n"
+    text = (
+        "resource r0 {\n\tnet {\n\t\tallow-two-primarie yes;\n\t\tfrobnicate;\n\t}\n"
+        "\tdevise /dev/drbd0;\n}\n"
+    )
     doc = drbd.parse(text)
     problems = [(n.key, k, s) for n, k, s in doc.keyword_problems()]
     assert problems == [
@@ -306,7 +320,9 @@ def test_load_config_follows_includes_sorted() -> None:
 
 
 def test_include_missing_and_cycles(tmp_path: Path) -> None:
-    (tmp_path / "drbd.conf").write_text('include "drbd.conf";\ninclude "gone.conf";\ninclude "d/*.res";\n')
+    (tmp_path / "drbd.conf").write_text(
+        'include "drbd.conf";\ninclude "gone.conf";\ninclude "d/*.res";\n'
+    )
     cfg = drbd.load_config(tmp_path / "drbd.conf")
     assert len(cfg.documents) == 1
     assert cfg.missing == ["gone.conf"]
@@ -414,8 +430,13 @@ def _generated(n: int) -> str:
         r = doc.add_resource(f"r{i}", protocol="C")
         r.section("disk", create=True).set("resync-rate", "40M")  # type: ignore[union-attr]
         for name, ip in (("alpha", "10.0.0.1"), ("bravo", "10.0.0.2")):
-            r.add_host(name, f"{ip}:{7000 + i}", device=f"/dev/drbd{i}", disk=f"/dev/vg/lv{i}",
-                       meta_disk="internal")
+            r.add_host(
+                name,
+                f"{ip}:{7000 + i}",
+                device=f"/dev/drbd{i}",
+                disk=f"/dev/vg/lv{i}",
+                meta_disk="internal",
+            )
     return doc.dumps()
 
 
@@ -430,7 +451,11 @@ _ipv6 = st.sampled_from(["fd00::1", "2001:db8::7", "::1", "fe80::1%eth0"])
 def _addresses(draw: st.DrawFn) -> Address:
     if draw(st.booleans()):
         return Address(draw(_ipv6), draw(st.integers(1, 65535)), "ipv6")
-    return Address(draw(_ipv4), draw(st.integers(1, 65535)), draw(st.sampled_from(["ipv4", "ipv4", "ssocks", "sdp"])))
+    return Address(
+        draw(_ipv4),
+        draw(st.integers(1, 65535)),
+        draw(st.sampled_from(["ipv4", "ipv4", "ssocks", "sdp"])),
+    )
 
 
 @st.composite
@@ -439,7 +464,9 @@ def _models(draw: st.DrawFn) -> DrbdDocument:
     for rname in draw(st.lists(_name, min_size=1, max_size=4, unique=True)):
         r = doc.add_resource(rname, protocol=draw(st.sampled_from([None, "A", "B", "C"])))
         if draw(st.booleans()):
-            r.section("net", create=True).set("shared-secret", draw(st.text("ab c;\"\\#{}", max_size=8)))  # type: ignore[union-attr]
+            r.section("net", create=True).set(
+                "shared-secret", draw(st.text('ab c;"\\#{}', max_size=8))
+            )  # type: ignore[union-attr]
         for i, hname in enumerate(draw(st.lists(_name, min_size=1, max_size=3, unique=True))):
             minor = draw(st.integers(0, 1000))
             r.add_host(
@@ -467,7 +494,10 @@ def test_generated_models_render_and_reparse_equal(doc: DrbdDocument) -> None:
             assert other.disk == host.disk and other.node_id == host.node_id
 
 
-MUTATE = OWN + [p for p in CORPUS if p.name.startswith(("drbd__", "drbdutils__tests_v9_m", "raspberry"))][:6]
+MUTATE = (
+    OWN
+    + [p for p in CORPUS if p.name.startswith(("drbd__", "drbdutils__tests_v9_m", "raspberry"))][:6]
+)
 
 
 @pytest.mark.parametrize("path", MUTATE, ids=ids(MUTATE))

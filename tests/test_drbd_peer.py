@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import ids, shared_files, shared_path
 from roundtrip import read
-
 from xencfg.formats import drbd
 
 pytestmark = pytest.mark.peer
@@ -26,15 +26,37 @@ FILES = shared_files("corpus", "drbd") + [
     p for p in shared_files("seed-examples", pattern="drbd.conf") if "etc" in p.parts
 ]
 
-_SHOW = "`drbdsetup show` output, not a drbd.conf: drbdadm has no parser for its _this_host/_cstate/_is_default annotations"
-_INCLUDE = "include-only file whose targets are not in the corpus: drbdadm fails to open them, we keep `include` as a statement (load_config resolves it)"
-_V92 = "valid for another drbd-utils release: drbdadm 9.22 no longer (or not yet) knows this keyword; we parse it as a generic statement and keyword_problems() marks what is unknown"
+_SHOW = (
+    "`drbdsetup show` output, not a drbd.conf: drbdadm has no parser for its "
+    "_this_host/_cstate/_is_default annotations"
+)
+_INCLUDE = (
+    "include-only file whose targets are not in the corpus: drbdadm fails to open "
+    "them, we keep `include` as a statement (load_config resolves it)"
+)
+_V92 = (
+    "valid for another drbd-utils release: drbdadm 9.22 no longer (or not yet) knows "
+    "this keyword; we parse it as a generic statement and keyword_problems() marks "
+    "what is unknown"
+)
 #: Files drbdadm rejects in both modes, and why accepting them is right.
 REJECTED = {
-    "drbd__scripts_drbd.conf.example@2014_v8.4": "shipped example: named connection ('optinal name') and minor 10 used twice on purpose; conflicts are lint's job, the syntax is fine",
-    "drbdutils__scripts_drbd.conf.example": "shipped example of several DRBD 9 variants (named connection, proxy sub-sections): a syntax-level parser must read it, conflicts are lint's job",
-    "drbd__scripts_drbd.conf@2004-07_v0.7": "DRBD 0.7 syntax (incon-degr-cmd at resource level): 8.4/9 parsers dropped it; we keep it and mark it deprecated",
-    "drbd__scripts_drbd.conf@2006-04_v8.0pre3": "usage-count outside `global` (the example's `global {` is commented out): an unknown top-level keyword is marked, not fatal",
+    "drbd__scripts_drbd.conf.example@2014_v8.4": (
+        "shipped example: named connection ('optinal name') and minor 10 used twice "
+        "on purpose; conflicts are lint's job, the syntax is fine"
+    ),
+    "drbdutils__scripts_drbd.conf.example": (
+        "shipped example of several DRBD 9 variants (named connection, proxy sub-"
+        "sections): a syntax-level parser must read it, conflicts are lint's job"
+    ),
+    "drbd__scripts_drbd.conf@2004-07_v0.7": (
+        "DRBD 0.7 syntax (incon-degr-cmd at resource level): 8.4/9 parsers dropped "
+        "it; we keep it and mark it deprecated"
+    ),
+    "drbd__scripts_drbd.conf@2006-04_v8.0pre3": (
+        "usage-count outside `global` (the example's `global {` is commented out): an"
+        " unknown top-level keyword is marked, not fatal"
+    ),
     "drbdutils__scripts_drbd.conf": _INCLUDE,
     "esos__trunk_etc_drbd.conf": _INCLUDE,
     "drbdutils__user_windrbd_windrbd-sample.res": _INCLUDE,
@@ -42,10 +64,20 @@ REJECTED = {
     "drbdutils__tests_v9_adjust_switch_diskfull_r0.res": _V92,
     "drbdutils__tests_v9_adjust_switch_interface_r0.res": _V92,
     "drbdutils__tests_v9_block-size.res": _V92,
-    "drbdutils__tests_v9_nat-address.res": "`via outside-address` (drbd-utils newer than 9.22): host statement values are kept as written",
-    "drbdutils__tests_v9_node-id-missing.res": "a semantic error (9 needs node-id with more than two hosts), on purpose in drbd-utils' tests; syntax is fine",
-    "drbdutils__tests_v9_require-drbd-module-version.res": "a version check against the running kernel module, not a syntax error",
-    "drbdutils__tests_v9_tiebreaker.res": "tiebreaker (DRBD 9.0.x volume option) removed later; kept and marked deprecated",
+    "drbdutils__tests_v9_nat-address.res": (
+        "`via outside-address` (drbd-utils newer than 9.22): host statement values "
+        "are kept as written"
+    ),
+    "drbdutils__tests_v9_node-id-missing.res": (
+        "a semantic error (9 needs node-id with more than two hosts), on purpose in "
+        "drbd-utils' tests; syntax is fine"
+    ),
+    "drbdutils__tests_v9_require-drbd-module-version.res": (
+        "a version check against the running kernel module, not a syntax error"
+    ),
+    "drbdutils__tests_v9_tiebreaker.res": (
+        "tiebreaker (DRBD 9.0.x volume option) removed later; kept and marked deprecated"
+    ),
     "drbdutils__tests_v9_drbdsetup_show_bitmap_unknown.txt": _SHOW,
     "drbdutils__tests_v9_drbdsetup_show_adjust_proxy.txt": _SHOW,
     "drbdutils__tests_v9_drbdsetup_show_adjust_proxy_no_path.txt": _SHOW,
@@ -62,7 +94,10 @@ REJECTED = {
     "ganeti__test_data_bdev-drbd-disk.txt": _SHOW,
     "ganeti__test_data_bdev-drbd-net-ip4.txt": _SHOW,
     "ganeti__test_data_bdev-drbd-net-ip6.txt": _SHOW,
-    "s004-drbd-lvm/mk1/etc/drbd.conf": "lines holding one U+00A0 (NBSP): drbdadm's scanner rejects it, we accept it as white space and DrbdDocument.nbsp_offsets() reports each for lint",
+    "s004-drbd-lvm/mk1/etc/drbd.conf": (
+        "lines holding one U+00A0 (NBSP): drbdadm's scanner rejects it, we accept it "
+        "as white space and DrbdDocument.nbsp_offsets() reports each for lint"
+    ),
     "s004-drbd-lvm/mk2/etc/drbd.conf": "same NBSP lines as mk1",
 }
 
@@ -93,7 +128,11 @@ def _dump_xml(peer: Path, path: Path) -> tuple[str | None, str]:
     for mode in ("84", "9"):
         out = subprocess.run(
             [str(peer), "--mode", mode, "--cmd", "dump-xml", str(path)],
-            capture_output=True, text=True, errors="replace", timeout=60, check=False,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=60,
+            check=False,
         )
         verdict = out.stdout.split("\n", 1)[0]
         if out.returncode == 0:
@@ -160,8 +199,14 @@ def _comparable(theirs: dict[str, Any], ours: dict[str, Any]) -> tuple[Any, Any]
     """Drop what drbdadm derives beyond the file (stacked hosts, implicit volumes of others)."""
     t, o = {}, {}
     for name, hosts in theirs.items():
-        t[name] = sorted((h for h in hosts if h[0] is None or any(h[0] == x[0] for x in ours.get(name, []))), key=repr)
-        o[name] = sorted((h for h in ours.get(name, []) if h[0] is None or any(h[0] == x[0] for x in hosts)), key=repr)
+        t[name] = sorted(
+            (h for h in hosts if h[0] is None or any(h[0] == x[0] for x in ours.get(name, []))),
+            key=repr,
+        )
+        o[name] = sorted(
+            (h for h in ours.get(name, []) if h[0] is None or any(h[0] == x[0] for x in hosts)),
+            key=repr,
+        )
     return t, o
 
 
@@ -180,6 +225,6 @@ def test_model_equals_drbdadm_dump_xml(path: Path) -> None:
     t, o = _comparable(theirs, ours)
     assert t == o
     # every host drbdadm lists by name is one of ours
-    for name, hosts in theirs.items():
+    for hosts in theirs.values():
         named = {n for h in hosts if h[0] for n in h[0].split()}
         assert named <= {n for r in doc.resource_list() for n in r.hosts}

@@ -181,9 +181,18 @@ _SECTION_WORDS = _kw(
     connection-mesh path net disk syncer startup handlers options proxy plugin"""
 )
 _STATEMENT_ONLY = (
-    GLOBAL_KEYWORDS | NET_KEYWORDS | SYNCER_KEYWORDS | STARTUP_KEYWORDS | HANDLERS_KEYWORDS
-    | OPTIONS_KEYWORDS | _kw("device meta-disk flexible-meta-disk address node-id protocol hosts")
-) - _SECTION_WORDS - _kw("host")
+    (
+        GLOBAL_KEYWORDS
+        | NET_KEYWORDS
+        | SYNCER_KEYWORDS
+        | STARTUP_KEYWORDS
+        | HANDLERS_KEYWORDS
+        | OPTIONS_KEYWORDS
+        | _kw("device meta-disk flexible-meta-disk address node-id protocol hosts")
+    )
+    - _SECTION_WORDS
+    - _kw("host")
+)
 HOST_SECTIONS = ("on", "floating", "stacked-on-top-of", "_this_host", "_remote_host")
 ADDRESS_FAMILIES = ("ipv4", "ipv6", "ssocks", "sdp", "ib")
 
@@ -242,7 +251,15 @@ class Address:
     tokens, so only that line of the file changes.
     """
 
-    __slots__ = ("_entry", "_at", "_fam_at", "_port_at", "family", "ip", "port", "explicit_family")
+    __slots__ = ("_at", "_entry", "_fam_at", "_port_at", "explicit_family", "family", "ip", "port")
+    _entry: Entry | None
+    _at: int
+    _fam_at: int | None
+    _port_at: int | None
+    family: str
+    ip: str
+    port: int | None
+    explicit_family: bool
 
     def __init__(
         self,
@@ -354,8 +371,8 @@ def split_host_port(text: str) -> tuple[str | None, int | None]:
         port = _int(rest[1:]) if rest.startswith(":") else None
         return text[1:close], port
     if text.count(":") == 1:
-        ip, _, port = text.partition(":")
-        return ip, _int(port)
+        ip, _, port_text = text.partition(":")
+        return ip, _int(port_text)
     return text, None
 
 
@@ -386,7 +403,9 @@ class Device:
 
     def values(self) -> list[str]:
         out = [self.path] if self.path is not None else []
-        if self.minor is not None and (self.path is None or not self.path.endswith(f"drbd{self.minor}")):
+        if self.minor is not None and (
+            self.path is None or not self.path.endswith(f"drbd{self.minor}")
+        ):
             out += ["minor", str(self.minor)]
         return out
 
@@ -444,7 +463,10 @@ class Skip(Node):
         return f"{indent}{self.text}{style.newline}"
 
     def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
-        return [Tok("SKIP", self.text, -1) if isinstance(p, Tok) and p.kind == "SKIP" else p for p in pieces]
+        return [
+            Tok("SKIP", self.text, -1) if isinstance(p, Tok) and p.kind == "SKIP" else p
+            for p in pieces
+        ]
 
 
 # -- typed views ----------------------------------------------------------------
@@ -472,7 +494,7 @@ class _View:
     block: Block
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.block == self.block  # type: ignore[attr-defined]
+        return isinstance(other, _View) and type(other) is type(self) and other.block == self.block
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -555,7 +577,11 @@ class _DeviceMixin(_View):
     def meta_disk(self, value: MetaDisk | str | None) -> None:
         if isinstance(value, str):
             value = MetaDisk.from_values([value])
-        key = "flexible-meta-disk" if self.block.entry("flexible-meta-disk") is not None else "meta-disk"
+        key = (
+            "flexible-meta-disk"
+            if self.block.entry("flexible-meta-disk") is not None
+            else "meta-disk"
+        )
         self._set(key, value.values() if value is not None else None)
 
     def _device_dict(self) -> dict[str, Any]:
@@ -590,8 +616,13 @@ class _VolumesMixin(_View):
                 out[n] = Volume(b)
         return out
 
-    def add_volume(self, number: int, device: str | Device | None = None, disk: str | None = None,
-                   meta_disk: str | MetaDisk | None = None) -> Volume:
+    def add_volume(
+        self,
+        number: int,
+        device: str | Device | None = None,
+        disk: str | None = None,
+        meta_disk: str | MetaDisk | None = None,
+    ) -> Volume:
         vol = Volume(Block("volume", [str(number)]))
         if device is not None:
             vol.device = device
@@ -826,7 +857,11 @@ class Resource(_DeviceMixin, _VolumesMixin):
     @protocol.setter
     def protocol(self, value: str) -> None:
         net = self.section("net")
-        if self.block.entry("protocol") is None and net is not None and net.entry("protocol") is not None:
+        if (
+            self.block.entry("protocol") is None
+            and net is not None
+            and net.entry("protocol") is not None
+        ):
             net.set("protocol", value)
         else:
             self._set("protocol", [value])
@@ -868,7 +903,10 @@ class Resource(_DeviceMixin, _VolumesMixin):
         if node_id is not None:
             host.node_id = node_id
         kids = self.block.children
-        last = max((i for i, c in enumerate(kids) if isinstance(c, Block) and c.key in HOST_SECTIONS), default=len(kids) - 1)
+        last = max(
+            (i for i, c in enumerate(kids) if isinstance(c, Block) and c.key in HOST_SECTIONS),
+            default=len(kids) - 1,
+        )
         kids.insert(last + 1, host.block)
         return host
 
@@ -901,7 +939,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
         if not numbers:
             numbers = [0]
         for n in numbers:
-            merged = {"device": None, "disk": None, "meta_disk": None, "sections": {}}
+            merged: dict[str, Any] = {"device": None, "disk": None, "meta_disk": None}
             if not res_vols and not host_vols:
                 merged.update(base)
             merged.update(_volume_fields(res_vols.get(n)))
@@ -976,7 +1014,11 @@ class DrbdDocument(Document):
     @property
     def includes(self) -> list[str]:
         """``include`` patterns, as written (relative to this file's directory)."""
-        return [e.value for e in self.children if isinstance(e, Entry) and e.key == "include" and e.value]
+        return [
+            e.value
+            for e in self.children
+            if isinstance(e, Entry) and e.key == "include" and e.value
+        ]
 
     @property
     def skips(self) -> list[Skip]:
@@ -1024,7 +1066,7 @@ class DrbdDocument(Document):
 
     def nbsp_offsets(self) -> list[int]:
         """Offsets of U+00A0 in the white space: we accept it, drbdadm does not."""
-        out = []
+        out: list[int] = []
         for t in self.tokens():
             if t.is_trivia and "\u00a0" in t.text:
                 base = t.pos
@@ -1047,11 +1089,12 @@ def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str |
         key = getattr(c, "key", None)
         if key is None or isinstance(c, Skip):
             continue
-        if allowed is not None and not key.startswith("_") and key not in ANYWHERE:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
-                yield c, "unknown", close[0] if close else None
-                continue
+        known = allowed is None or key.startswith("_") or key in ANYWHERE or key in allowed
+        if not known:
+            assert allowed is not None
+            close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+            yield c, "unknown", close[0] if close else None
+            continue
         if key in DEPRECATED and context != "top":
             yield c, "deprecated", DEPRECATED[key]
         if isinstance(c, Block):
@@ -1072,7 +1115,7 @@ def _subcontext(context: str, key: str) -> str | None:
 # -- parsing --------------------------------------------------------------------
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer):
     def statement(self, children: list[Any]) -> Entry:
         return make_entry(children, unquote)
 
@@ -1161,7 +1204,7 @@ def _skip_pattern(depth: int = 6) -> str:
 
 # One token per match, trivia included; group names are the grammar's terminal names.
 _TOKEN_RE = re.compile(
-    r'(?P<WS>[ \t\f\v\r\n\u00a0]+)|(?P<COMMENT>#[^\n]*)|(?P<SEMICOLON>;)|(?P<LBRACE>\{)'
+    r"(?P<WS>[ \t\f\v\r\n\u00a0]+)|(?P<COMMENT>#[^\n]*)|(?P<SEMICOLON>;)|(?P<LBRACE>\{)"
     r'|(?P<RBRACE>\})|(?P<STRING>"(?:[^"\\\n]|\\.)*")|(?P<WORD>[^\s;{}"#\u00a0]+)'
 )
 _SKIP_RE = re.compile(_skip_pattern())
@@ -1245,12 +1288,22 @@ def _scan(text: str) -> DrbdDocument | None:
 def _error(text: str, path: str | None, pos: int, message: str, expected: str) -> ParseError:
     line, col = LineIndex(text).position(pos)
     return ParseError(
-        message, path=path, line=line, column=col, snippet=caret_snippet(text, line, col), expected=expected
+        message,
+        path=path,
+        line=line,
+        column=col,
+        snippet=caret_snippet(text, line, col),
+        expected=expected,
     )
 
 
-_NAMED_SECTIONS = {"resource": "resource name", "on": "host name", "volume": "volume number",
-                   "stacked-on-top-of": "resource name", "floating": "address"}
+_NAMED_SECTIONS = {
+    "resource": "resource name",
+    "on": "host name",
+    "volume": "volume number",
+    "stacked-on-top-of": "resource name",
+    "floating": "address",
+}
 
 
 def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
@@ -1275,8 +1328,11 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
                 if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in ("volume",):
                     what = _NAMED_SECTIONS[c.key]
                     semi = c.cst[-1] if c.cst else None
-                    raise bad(semi if isinstance(semi, Tok) else None,
-                              f"expected '{{' after {what}, got ';'", "'{'")
+                    raise bad(
+                        semi if isinstance(semi, Tok) else None,
+                        f"expected '{{' after {what}, got ';'",
+                        "'{'",
+                    )
                 continue
             if not isinstance(c, Block):
                 continue
@@ -1288,7 +1344,11 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
                 raise bad(at, f"expected ';' after the value of '{key}', got '{got}'", "';'")
             if key in ("resource", "volume", "stacked-on-top-of") and key in allowed:
                 if not c.args:
-                    raise bad(brace_tok(c), f"expected a {_NAMED_SECTIONS[key]} before '{{'", _NAMED_SECTIONS[key])
+                    raise bad(
+                        brace_tok(c),
+                        f"expected a {_NAMED_SECTIONS[key]} before '{{'",
+                        _NAMED_SECTIONS[key],
+                    )
                 if len(c.args) > 1:
                     raise bad(c.arg_toks[1], f"expected '{{' after {_NAMED_SECTIONS[key]}", "'{'")
                 if key == "volume" and _int(c.args[0]) is None:
@@ -1310,7 +1370,11 @@ def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:
     for t in e.value_toks:
         if t.text in keywords and t.kind == "WORD":
             # only across a line break: "on-io-error detach" stays a value
-            gap = [p for p in e.cst or () if isinstance(p, Tok) and src.pos < p.pos < t.pos and p.is_trivia]
+            gap = [
+                p
+                for p in e.cst or ()
+                if isinstance(p, Tok) and src.pos < p.pos < t.pos and p.is_trivia
+            ]
             if any("\n" in g.text for g in gap):
                 raise bad(t, f"expected ';' after the value of '{e.key}', got '{t.text}'", "';'")
 
@@ -1385,7 +1449,8 @@ class Config:
             "global": self.global_,
             "common": self.common,
             "resources": [
-                {**r.to_dict(), "file": self.origin(name).path} for name, r in self.resources.items()
+                {**r.to_dict(), "file": self.origin(name).path}
+                for name, r in self.resources.items()
             ],
         }
 
