@@ -520,3 +520,46 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     for r in doc.resource_list():
         for h in r.host_list:
             r.effective(h.name)
+
+
+def test_links_expand_connections_mesh_and_short_names() -> None:
+    doc = _doc("v9-mesh.res")
+    r = doc.resources["r9"]
+    links = r.links()
+    assert [(link.origin, link.hosts) for link in links] == [
+        ("connection", ("alpha", "bravo")),
+        ("mesh", ("alpha", "charlie")),
+        ("mesh", ("bravo", "charlie")),
+    ]
+    assert [e.address for e in links[0].paths[0]] == [
+        Address("10.0.0.1", 7010),
+        Address("10.0.0.2", 7010),
+    ]
+    assert links[1].paths[0][1].address == Address("192.168.1.3", 7000)
+    two = drbd.parse(
+        "resource r { on a.example.com { address 1.1.1.1:1; } on b { address 2.2.2.2:2; } }"
+    )
+    res = two.resources["r"]
+    assert [link.origin for link in res.links()] == ["implicit"]
+    assert (
+        res.host("a") is res.hosts["a.example.com"] or res.host("a") == res.hosts["a.example.com"]
+    )
+    assert res.effective("a").address == Address("1.1.1.1", 1)
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_to_dict_is_json(path: Path) -> None:
+    import json
+
+    if path not in OWN:
+        shared_path()
+    doc = drbd.parse(read(path), str(path))
+    data = json.loads(json.dumps(doc.to_dict()))
+    assert data["format"] == "drbd"
+    assert [r["name"] for r in data["resources"]] == [r.name for r in doc.resource_list()]
+    for r in doc.resource_list():  # every host's inheritance resolves
+        for h in r.host_list:
+            eff = r.effective(h.name)
+            assert (
+                eff.host == h.name and set(eff.volumes) >= {0} | set(r.volumes) - {0}
+            ) or eff.volumes

@@ -195,6 +195,45 @@ def _ours(doc: drbd.DrbdDocument) -> dict[str, Any]:
     return out
 
 
+def _their_links(xml: str, resource: str) -> list[Any]:
+    """drbdadm 9's connections of ``resource``: sorted sets of paths of endpoints."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(xml.encode(), parser)
+    out = []
+    for res in root.iter("resource"):
+        if res.get("name") != resource:
+            continue
+        for conn in res.findall("connection"):
+            paths = conn.findall("path") or [conn]
+            out.append(sorted(_path_key(p.findall("host")) for p in paths))
+    return sorted(out)
+
+
+def _path_key(hosts: Any) -> list[Any]:
+    out = []
+    for h in hosts:
+        a = h.find("address")
+        addr = (a.get("family"), a.text, _port(a.get("port"))) if a is not None else None
+        out.append((h.get("name"), addr))
+    return sorted(out, key=repr)
+
+
+def _our_links(res: drbd.Resource) -> list[Any]:
+    out = []
+    for link in res.links():
+        paths = []
+        for p in link.paths:
+            ends = [
+                (e.host, (e.address.family, e.address.ip, e.address.port) if e.address else None)
+                for e in p
+            ]
+            paths.append(sorted(ends, key=repr))
+        out.append(sorted(paths))
+    return sorted(out)
+
+
 def _comparable(theirs: dict[str, Any], ours: dict[str, Any]) -> tuple[Any, Any]:
     """Drop what drbdadm derives beyond the file (stacked hosts, implicit volumes of others)."""
     t, o = {}, {}
@@ -224,6 +263,10 @@ def test_model_equals_drbdadm_dump_xml(path: Path) -> None:
     assert set(theirs) <= set(ours), (set(theirs), set(ours))
     t, o = _comparable(theirs, ours)
     assert t == o
+    if "mode 9" in verdict:
+        for res in doc.resource_list():
+            if not res.stacked and not any(h.kind.startswith("_") for h in res.host_list):
+                assert _their_links(xml, res.name) == _our_links(res), res.name
     # every host drbdadm lists by name is one of ours
     for hosts in theirs.values():
         named = {n for h in hosts if h[0] for n in h[0].split()}

@@ -762,6 +762,33 @@ class Connection(_VolumesMixin):
         }
 
 
+@attrs.frozen
+class Endpoint:
+    """One end of a DRBD 9 path: a host name and the address used to reach it."""
+
+    host: str
+    address: Address | None = attrs.field(eq=False)
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None, int | None]:
+        a = self.address
+        return (self.host, a.family if a else None, a.ip if a else None, a.port if a else None)
+
+
+@attrs.frozen
+class Link:
+    """A connection between hosts after drbdadm's expansion: its paths, and where it
+    comes from (``connection`` section, ``connection-mesh`` or the implicit one of a
+    two-host resource)."""
+
+    paths: tuple[tuple[Endpoint, ...], ...]
+    origin: str
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.host for p in self.paths for e in p))
+
+
 @attrs.define(eq=False)
 class Effective:
     """What drbdadm makes of one host of a resource after inheritance."""
@@ -808,6 +835,22 @@ def _volume_fields(view: _DeviceMixin | None) -> dict[str, Any]:
     return fields
 
 
+def _volume_layer(
+    view: _DeviceMixin,
+) -> dict[int, tuple[dict[str, Any], dict[str, dict[str, str | bool]]]]:
+    """Volumes one level (resource or host) defines: ``volume N`` sections, and the
+    implicit volume 0 of ``device``/``disk``/``meta-disk`` written outside any volume."""
+    layer: dict[int, tuple[dict[str, Any], dict[str, dict[str, str | bool]]]] = {}
+    direct = _volume_fields(view)
+    if direct:
+        layer[0] = (direct, {})
+    if isinstance(view, _VolumesMixin):
+        for n, vol in view.volumes.items():
+            fields, _ = layer.get(n, ({}, {}))
+            layer[n] = ({**fields, **_volume_fields(vol)}, vol.sections)
+    return layer
+
+
 @attrs.define(eq=False)
 class Resource(_DeviceMixin, _VolumesMixin):
     """A ``resource NAME { ... }`` section."""
@@ -835,6 +878,18 @@ class Resource(_DeviceMixin, _VolumesMixin):
             for n in h.names:
                 out[n] = h
         return out
+
+    def host(self, name: str) -> Host | None:
+        """The host section for ``name``; like drbdadm, a short name matches an
+        FQDN section name and vice versa (``n1`` finds ``on n1.example.com``)."""
+        hosts = self.hosts
+        if name in hosts:
+            return hosts[name]
+        short = name.split(".", 1)[0]
+        for n, h in hosts.items():
+            if n.split(".", 1)[0] == short:
+                return h
+        return None
 
     @property
     def stacked(self) -> bool:
@@ -927,29 +982,67 @@ class Resource(_DeviceMixin, _VolumesMixin):
         set its own, resource-level ``volume N`` to hosts without one, and a
         host without volumes has the implicit volume 0.
         """
-        h = self.hosts.get(host)
+        h = self.host(host)
         if h is None:
             raise KeyError(host)
         common_sections = _sections_of(self.common) if self.common is not None else {}
         sections = _merge_sections(common_sections, self.sections, h.sections)
+        res_layer = _volume_layer(self)
+        host_layer = _volume_layer(h)
         volumes: dict[int, dict[str, Any]] = {}
-        res_vols, host_vols = self.volumes, h.volumes
-        numbers = sorted(set(res_vols) | set(host_vols))
-        base = {**_volume_fields(self), **_volume_fields(h)}
-        if not numbers:
-            numbers = [0]
-        for n in numbers:
+        for n in sorted(set(res_layer) | set(host_layer)) or [0]:
             merged: dict[str, Any] = {"device": None, "disk": None, "meta_disk": None}
-            if not res_vols and not host_vols:
-                merged.update(base)
-            merged.update(_volume_fields(res_vols.get(n)))
-            merged.update(_volume_fields(host_vols.get(n)))
-            merged["sections"] = _merge_sections(
-                *(v.sections for v in (res_vols.get(n), host_vols.get(n)) if v is not None)
-            )
+            vol_sections: list[dict[str, dict[str, str | bool]]] = []
+            for layer in (res_layer, host_layer):
+                fields, secs = layer.get(n, ({}, {}))
+                merged.update(fields)
+                vol_sections.append(secs)
+            merged["sections"] = _merge_sections(*vol_sections)
             volumes[n] = merged
         node_id = h.node_id
         return Effective(self.name, host, node_id, h.address, self.protocol, volumes, sections)
+
+    def links(self) -> list[Link]:
+        """Every connection drbdadm 9 makes for this resource: ``connection`` sections
+        (their paths, or their ``host`` statements as one path), then the
+        ``connection-mesh`` pairs not already connected, or for a resource with
+        exactly two hosts and neither, the implicit connection between them.
+        Endpoint addresses come from the ``host`` statement (``address``, ``port``)
+        or else from the host's section."""
+        out: list[Link] = []
+
+        def end(name: str) -> Endpoint:
+            h = self.host(name)
+            if h is None:
+                return Endpoint(name, None)
+            full = name if name in h.names else h.name
+            return Endpoint(full, h.address)
+
+        def endpoint(ch: ConnectionHost) -> Endpoint:
+            base = end(ch.name)
+            addr, own = ch.address, base.address
+            if addr is not None and not addr.ip and own is not None:
+                addr = Address(own.ip, addr.port, own.family)
+            return Endpoint(base.host, addr if addr is not None else own)
+
+        for conn in self.connections:
+            paths = [tuple(endpoint(ch) for ch in p) for p in conn.paths]
+            if not paths and conn.hosts:
+                paths = [tuple(endpoint(ch) for ch in conn.hosts)]
+            out.append(Link(tuple(paths), "connection"))
+        done = {frozenset(link.hosts) for link in out}
+        mesh = self.connection_mesh
+        for i, a in enumerate(mesh):
+            for b in mesh[i + 1 :]:
+                if frozenset((end(a).host, end(b).host)) in done:
+                    continue
+                out.append(Link(((end(a), end(b)),), "mesh"))
+        if not self.connections and not mesh:
+            sections = self.host_list
+            if len(sections) == 2:
+                ends = tuple(Endpoint(h.name, h.address) for h in sections)
+                out.append(Link((ends,), "implicit"))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1498,7 +1591,9 @@ __all__ = [
     "Device",
     "DrbdDocument",
     "Effective",
+    "Endpoint",
     "Host",
+    "Link",
     "MetaDisk",
     "Resource",
     "Skip",
