@@ -562,3 +562,20 @@ def test_to_dict_is_json(path: Path) -> None:
             eff = r.effective(h.name)
             assert eff.host == h.name
             assert set(r.volumes) | set(h.volumes) <= set(eff.volumes)
+
+
+def test_floating_and_connection_host_addresses_are_editable() -> None:
+    doc = _doc("v9-mesh.res")
+    before = doc.dumps()
+    r = doc.resources["r9"]
+    floating = next(h for h in r.host_list if h.kind == "floating")
+    floating.address.port = 7021  # type: ignore[union-attr]
+    r.connections[0].hosts[0].address.port = 7012  # type: ignore[union-attr]
+    r.connections[0].paths[0][1].address.ip = "10.0.0.22"  # type: ignore[union-attr]
+    after = doc.dumps()
+    expected = (
+        before.replace("10.9.9.9:7020", "10.9.9.9:7021")
+        .replace("host alpha port 7011", "host alpha port 7012")
+        .replace("host bravo address 10.0.0.2:7010", "host bravo address 10.0.0.22:7010")
+    )
+    assert after == expected

@@ -247,12 +247,13 @@ class Address:
     """``[family] ip:port`` of an ``address`` statement, as a live view.
 
     ``ip`` has no IPv6 brackets; ``family`` is ``ipv4`` when the file names
-    none. Setting ``port``, ``ip`` or ``family`` rewrites the statement's
-    tokens, so only that line of the file changes.
+    none. Setting ``port``, ``ip`` or ``family`` rewrites the tokens it was read
+    from (an ``address`` statement, a ``host ... address ... port ...`` statement
+    or a ``floating`` section head), so only that line of the file changes.
     """
 
     __slots__ = ("_at", "_entry", "_fam_at", "_port_at", "explicit_family", "family", "ip", "port")
-    _entry: Entry | None
+    _entry: Entry | Block | None
     _at: int
     _fam_at: int | None
     _port_at: int | None
@@ -268,7 +269,7 @@ class Address:
         family: str = "ipv4",
         *,
         explicit_family: bool | None = None,
-        entry: Entry | None = None,
+        entry: Entry | Block | None = None,
         at: int = 0,
         fam_at: int | None = None,
         port_at: int | None = None,
@@ -321,13 +322,14 @@ class Address:
         return {"family": self.family, "ip": self.ip, "port": self.port}
 
     def _write(self) -> None:
-        entry: Entry | None = self._entry
-        if entry is None:
+        owner = self._entry
+        if owner is None:
             return
-        vals = list(entry.values)
+        vals = list(owner.values if isinstance(owner, Entry) else owner.args)
         ip = f"[{self.ip}]" if ":" in self.ip else self.ip
         if self._port_at is not None:
-            vals[self._at] = ip
+            if self.ip:  # "host NAME port N" has no ip to write
+                vals[self._at] = ip
             if self.port is not None:
                 vals[self._port_at] = str(self.port)
         else:
@@ -340,10 +342,15 @@ class Address:
             object.__setattr__(self, "_at", self._at + 1)
             if self._port_at is not None:
                 object.__setattr__(self, "_port_at", self._port_at + 1)
-        entry.values = vals
+        if isinstance(owner, Entry):
+            owner.values = vals
+        else:
+            owner.args = vals
 
 
-def parse_address(values: list[str], start: int = 0, entry: Entry | None = None) -> Address | None:
+def parse_address(
+    values: list[str], start: int = 0, entry: Entry | Block | None = None
+) -> Address | None:
     """An :class:`Address` from statement values from ``start``: ``[family] ip[:port]``."""
     i = start
     fam_at = None
@@ -666,7 +673,7 @@ class Host(_DeviceMixin, _VolumesMixin):
         if e is not None:
             return parse_address(e.values, 0, e)
         if self.kind == "floating":
-            return parse_address(self.block.args)
+            return parse_address(self.block.args, 0, self.block)
         return None
 
     @address.setter
@@ -713,15 +720,20 @@ class ConnectionHost(_View):
 
     @property
     def address(self) -> Address | None:
+        """``address`` and/or ``port`` of the statement (ip ``""`` when only a port is
+        given: the host's own address applies, see :meth:`Resource.links`)."""
         vals = self._values
+        owner: Entry | Block = self.entry if self.entry is not None else self.block
         addr = None
         if "address" in vals:
-            addr = parse_address(vals, vals.index("address") + 1, self.entry)
+            addr = parse_address(vals, vals.index("address") + 1, owner)
         if "port" in vals:
             i = vals.index("port")
             port = _int(vals[i + 1]) if i + 1 < len(vals) else None
+            if port is None:
+                return addr
             if addr is None:
-                return Address("", port, port_at=None)
+                return Address("", port, entry=owner, at=i, port_at=i + 1)
             object.__setattr__(addr, "port", port)
             object.__setattr__(addr, "_port_at", i + 1)
         return addr
