@@ -338,7 +338,7 @@ def test_include_missing_and_cycles(tmp_path: Path) -> None:
         ("glued-statement.conf", 5, 3, "expected ';' after the value of 'disk', got 'address'"),
         ("resource-without-brace.conf", 2, 13, "expected '{' after resource name"),
         ("unclosed-resource.conf", 1, 1, "'resource r0 {' opened here is never closed"),
-        ("stray-brace.conf", 4, 1, "got '}'"),
+        ("stray-brace.conf", 4, 1, "unexpected '}': it closes no open section"),
     ],
 )
 def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int, words: str) -> None:
@@ -358,7 +358,11 @@ def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int, wo
         ("resource r0;\n", "expected '{' after resource name"),
         ("resource r0 { volume x { } }\n", "expected a volume number"),
         ("resource r0 { on { } }\n", "expected a host name before '{'"),
-        ('resource r0 { net { shared-secret "abc; } }\n', "expected"),
+        ('resource r0 { net { shared-secret "abc; } }\n', "unterminated quoted string"),
+        ("resource r0 { net { protocol C } }\n", "expected ';' after the value, got '}'"),
+        ("resource r0 { on a { ; } }\n", "expected a keyword before ';'"),
+        ('resource r0 { "on" a { } }\n', "expected a keyword, got a quoted string"),
+        ("resource r0 { on a { disk /dev/sda1 { } } }\n", "expected ';' after the value of 'disk'"),
     ],
 )
 def test_structural_errors(text: str, words: str) -> None:

@@ -1293,10 +1293,44 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
 
 def parse_lark(text: str, path: str | None = None) -> DrbdDocument:
     """Parse with ``grammars/drbd.lark`` only (the reference the fast scanner must equal)."""
-    doc: DrbdDocument = parse_with(
-        "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
-    )
+    try:
+        doc: DrbdDocument = parse_with(
+            "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
+        )
+    except ParseError as err:
+        raise _reworded(err, text) from None
     return doc
+
+
+def _reworded(err: ParseError, text: str) -> ParseError:
+    """Say the usual drbd.conf mistakes the way an administrator thinks of them."""
+    try:
+        at = LineIndex(text).offset(err.line, err.column)
+    except (IndexError, ValueError):
+        return err
+    char = text[at : at + 1]
+    wants = err.expected
+    message = None
+    if char == "}" and "';'" in wants:
+        message = "expected ';' after the value, got '}'"
+    elif char == "}" and "'}'" not in wants:
+        message = "unexpected '}': it closes no open section"
+    elif char == '"' and '"' not in text[at + 1 :].split("\n", 1)[0]:
+        message = "unterminated quoted string: a string must end on its own line"
+    elif char == ";" and "';'" not in wants:
+        message = "expected a keyword before ';' (an empty statement)"
+    elif char == '"' and "';'" not in wants:
+        message = "expected a keyword, got a quoted string"
+    if message is None:
+        return err
+    return ParseError(
+        message,
+        path=err.path,
+        line=err.line,
+        column=err.column,
+        snippet=err.snippet,
+        expected=err.expected,
+    )
 
 
 def _skip_pattern(depth: int = 6) -> str:
@@ -1402,6 +1436,9 @@ def _error(text: str, path: str | None, pos: int, message: str, expected: str) -
     )
 
 
+#: Sections that take no argument between their keyword and ``{``.
+_BARE_SECTIONS = _kw("global common net disk syncer startup handlers options path connection-mesh")
+
 _NAMED_SECTIONS = {
     "resource": "resource name",
     "on": "host name",
@@ -1458,6 +1495,12 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
                     raise bad(c.arg_toks[1], f"expected '{{' after {_NAMED_SECTIONS[key]}", "'{'")
                 if key == "volume" and _int(c.args[0]) is None:
                     raise bad(c.arg_toks[0], "expected a volume number", "a number")
+            if key in _BARE_SECTIONS and key in allowed and c.args:
+                if key == "disk":  # "disk DEV" is a statement: its ';' is missing
+                    at = c.arg_toks[1] if len(c.arg_toks) > 1 else brace_tok(c)
+                    got = at.text if at is not None else "{"
+                    raise bad(at, f"expected ';' after the value of 'disk', got '{got}'", "';'")
+                raise bad(c.arg_toks[0], f"expected '{{' after '{key}'", "'{'")
             if key == "on" and key in allowed and not c.args:
                 raise bad(brace_tok(c), "expected a host name before '{'", "a host name")
             sub = _subcontext(context, key)
