@@ -308,6 +308,8 @@ def test_load_config_follows_includes_sorted() -> None:
     assert names == ["drbd.conf", "global_common.conf", "r0.res", "r1.res"]
     assert list(cfg.resources) == ["r0", "r1"]
     assert Path(cfg.origin("r1").path).name == "r1.res"  # type: ignore[arg-type]
+    assert cfg.resources["r0"].path == str(VALID / "include-set" / "drbd.d" / "r0.res")
+    assert cfg.resources["r0"].document is cfg.documents[2]
     assert cfg.global_ == {"usage-count": "no"}
     eff = cfg.resources["r1"].effective("alpha")
     assert eff.protocol == "C"  # from global_common.conf's common section

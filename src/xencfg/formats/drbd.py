@@ -865,9 +865,19 @@ def _volume_layer(
 
 @attrs.define(eq=False)
 class Resource(_DeviceMixin, _VolumesMixin):
-    """A ``resource NAME { ... }`` section."""
+    """A ``resource NAME { ... }`` section.
+
+    ``common`` is the ``common`` section it inherits from (possibly from another
+    file), ``document`` the file's document that holds it (edits go there).
+    """
 
     common: Block | None = None
+    document: DrbdDocument | None = None
+
+    @property
+    def path(self) -> str | None:
+        """The file the resource is written in."""
+        return self.document.path if self.document is not None else None
 
     @property
     def name(self) -> str:
@@ -1109,7 +1119,7 @@ class DrbdDocument(Document):
 
     def resource_list(self, common: Block | None = None) -> list[Resource]:
         c = common if common is not None else self.common_block
-        return [Resource(b, c) for b in self._top("resource")]
+        return [Resource(b, c, self) for b in self._top("resource")]
 
     @property
     def resources(self) -> dict[str, Resource]:
@@ -1134,7 +1144,7 @@ class DrbdDocument(Document):
         """Append an empty ``resource NAME { }``; fill it through the returned view."""
         if name in self.resources:
             raise ValueError(f"resource {name!r} already exists")
-        res = Resource(Block("resource", [name]), self.common_block)
+        res = Resource(Block("resource", [name]), self.common_block, self)
         if protocol is not None:
             res.section("net", create=True).set("protocol", protocol)  # type: ignore[union-attr]
         self.children.append(res.block)
