@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import xencfg
 from conftest import ids, shared_files, shared_path
 from roundtrip import read
 from xencfg.formats import drbd
@@ -271,3 +272,46 @@ def test_model_equals_drbdadm_dump_xml(path: Path) -> None:
     for hosts in theirs.values():
         named = {n for h in hosts if h[0] for n in h[0].split()}
         assert named <= {n for r in doc.resource_list() for n in r.hosts}
+
+
+BROKEN = [
+    p
+    for p in shared_files("oracle", "peers", "samples")
+    if p.name.startswith("drbd") and p.suffix == ".conf"
+]
+
+
+@pytest.mark.parametrize("path", FILES + BROKEN, ids=ids(FILES + BROKEN))
+def test_conflicts_equal_drbdadm(path: Path) -> None:
+    """Where drbdadm (8.4 or 9 parser) reports "conflicting use of ...", our first
+    conflict is at the same two lines; where it reports none, neither do we."""
+    import re
+
+    peer = _peer()
+    reported = None
+    for mode in ("84", "9"):
+        out = subprocess.run(
+            [str(peer), "--mode", mode, "--cmd", "dump", str(path)],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=60,
+            check=False,
+        ).stdout
+        again = re.search(r":(\d+): conflicting use of ([\w -]+?) '", out)
+        first = re.search(r":(\d+): [\w -]+ '[^']*' first used here", out)
+        if again and first:
+            reported = (int(again.group(1)), int(first.group(1)))
+            break
+        if out.startswith("OK"):
+            break
+    try:
+        doc = drbd.parse(read(path), str(path))
+    except xencfg.ParseError:
+        assert reported is None
+        return
+    ours = doc.conflicts()
+    if reported is None:
+        assert ours == [], [(c.kind, c.key, c.lines()) for c in ours]
+    else:
+        assert ours and ours[0].lines() == reported
