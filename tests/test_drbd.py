@@ -629,3 +629,26 @@ def test_broken_samples_syntax_and_keywords_match_drbdadm() -> None:
     with pytest.raises(xencfg.ParseError) as info:
         drbd.parse(read(shared_path(*base, "drbd-syntax-brace.conf")))
     assert info.value.line == 32 and "never closed" in info.value.message
+
+
+def test_protocol_name_and_volume_edits() -> None:
+    doc = _doc("v84-volumes.res")
+    r = doc.resources["data"]
+    before = doc.dumps()
+    r.protocol = "A"  # lives in net { }: edited there
+    assert doc.dumps() == before.replace("protocol C;", "protocol A;")
+    r.name = "data2"
+    assert doc.dumps().startswith('# Two-volume DRBD 8.4 resource with inheritance from the')
+    assert 'resource "data2" {' in doc.dumps()  # the quotes are kept
+    r.hosts["alpha"].add_volume(2, device="minor 12", disk="/dev/vg0/data2", meta_disk="internal")
+    again = drbd.parse(doc.dumps())
+    eff = again.resources["data2"].effective("alpha")
+    assert eff.volumes[2] == {
+        "device": Device(None, 12),
+        "disk": "/dev/vg0/data2",
+        "meta_disk": MetaDisk(True),
+        "sections": {},
+    }
+    old = _doc("old-style.conf")
+    old.resources["r0"].protocol = "B"  # no protocol anywhere in the resource: a statement
+    assert old.resources["r0"].block.get("protocol") == "B"
