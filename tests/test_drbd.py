@@ -638,7 +638,7 @@ def test_protocol_name_and_volume_edits() -> None:
     r.protocol = "A"  # lives in net { }: edited there
     assert doc.dumps() == before.replace("protocol C;", "protocol A;")
     r.name = "data2"
-    assert doc.dumps().startswith('# Two-volume DRBD 8.4 resource with inheritance from the')
+    assert doc.dumps().startswith("# Two-volume DRBD 8.4 resource with inheritance from the")
     assert 'resource "data2" {' in doc.dumps()  # the quotes are kept
     r.hosts["alpha"].add_volume(2, device="minor 12", disk="/dev/vg0/data2", meta_disk="internal")
     again = drbd.parse(doc.dumps())
@@ -652,3 +652,17 @@ def test_protocol_name_and_volume_edits() -> None:
     old = _doc("old-style.conf")
     old.resources["r0"].protocol = "B"  # no protocol anywhere in the resource: a statement
     assert old.resources["r0"].block.get("protocol") == "B"
+
+
+def test_new_sections_follow_the_files_indentation_and_newlines() -> None:
+    doc = xencfg.load(VALID / "include-set" / "drbd.d" / "r1.res")
+    doc.resources["r1"].add_host("charlie", "10.0.0.3:7790", node_id=2)
+    assert "\ton charlie {\n\t\taddress 10.0.0.3:7790;\n\t\tnode-id 2;\n\t}\n}\n" in doc.dumps()
+    crlf = _doc("crlf-no-final-newline.conf")
+    crlf.resources["r0"].add_host("b", "10.0.0.3:7790")
+    text = crlf.dumps()
+    assert "\ton b {\r\n\t\taddress 10.0.0.3:7790;\r\n\t}\r\n}" in text
+    assert "\n" not in text.replace("\r\n", "")
+    two = drbd.parse("resource r {\n  on a {\n    disk /dev/x;\n  }\n}\n")
+    two.resources["r"].add_host("b", "1.2.3.4:5")
+    assert two.dumps().endswith("  on b {\n    address 1.2.3.4:5;\n  }\n}\n")

@@ -14,6 +14,7 @@ configuration while each file stays its own round-trippable document.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from ..errors import ParseError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, attach_trivia, walk
+from ..syntax.tree import Node, Piece, Style, Tok, attach_trivia, render, walk
 
 FORMAT = "drbd"
 
@@ -229,6 +230,29 @@ class DrbdStyle(BlockStyle):
 
 
 STYLE = DrbdStyle(indent="    ", terminator=";", separator=" ")
+
+
+@functools.lru_cache(maxsize=16)
+def _style_for(source: str) -> DrbdStyle:
+    """The file's own indentation unit and line ending, for the nodes added to it
+    (a tab-indented file gets tabs, a CRLF file CRLF); the canonical style otherwise."""
+    newline = "\r\n" if "\r\n" in source else "\n"
+    unit = None
+    widths = []
+    for line in source.splitlines():
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#") or len(stripped) == len(line):
+            continue
+        lead = line[: len(line) - len(stripped)]
+        if lead.startswith("\t"):
+            unit = "\t"
+            break
+        widths.append(len(lead))
+    if unit is None and widths:
+        unit = " " * min(widths)
+    if unit in (None, STYLE.indent) and newline == STYLE.newline:
+        return STYLE
+    return DrbdStyle(indent=unit or STYLE.indent, newline=newline, terminator=";", separator=" ")
 
 
 def _flag_or_text(values: list[str]) -> str | bool:
@@ -1088,6 +1112,10 @@ class DrbdDocument(Document):
 
     children: list[Node] = attrs.Factory(list)
     children_field = "children"
+
+    def dumps(self) -> str:
+        """The text, with new sections indented and ended like the rest of the file."""
+        return render(self, _style_for(self.source))
 
     def _top(self, key: str) -> list[Block]:
         return [c for c in self.children if isinstance(c, Block) and c.key == key]
