@@ -837,6 +837,20 @@ class Effective:
     volumes: dict[int, dict[str, Any]]
     sections: dict[str, dict[str, str | bool]]
 
+    def to_dict(self) -> dict[str, Any]:
+        def plain(v: Any) -> Any:
+            return v.to_dict() if hasattr(v, "to_dict") else v
+
+        return {
+            "node_id": self.node_id,
+            "address": plain(self.address),
+            "protocol": self.protocol,
+            "volumes": {
+                str(n): {k: plain(v) for k, v in vol.items()} for n, vol in self.volumes.items()
+            },
+            "sections": self.sections,
+        }
+
     @property
     def device(self) -> Device | None:
         return self.volumes.get(0, {}).get("device") if len(self.volumes) <= 1 else None
@@ -1099,6 +1113,19 @@ class Resource(_DeviceMixin, _VolumesMixin):
             "volumes": {str(n): v.to_dict() for n, v in self.volumes.items()},
             "connections": [c.to_dict() for c in self.connections],
             "connection_mesh": self.connection_mesh,
+            "links": [
+                {
+                    "origin": link.origin,
+                    "paths": [
+                        [{"host": e.host, "address": e.address and e.address.to_dict()} for e in p]
+                        for p in link.paths
+                    ],
+                }
+                for link in self.links()
+            ],
+            "effective": {
+                name: self.effective(name).to_dict() for h in self.host_list for name in h.names[:1]
+            },
             "sections": self.sections,
         }
 
