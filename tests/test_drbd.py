@@ -21,6 +21,7 @@ from roundtrip import (
 )
 from xencfg.formats import drbd
 from xencfg.formats.drbd import Address, Device, DrbdDocument, MetaDisk, unquote
+from xencfg.syntax.blocks import Block, Entry
 
 VALID = FIXTURES / "drbd" / "valid"
 INVALID = FIXTURES / "drbd" / "invalid"
@@ -88,7 +89,6 @@ def test_one_value_edit_changes_one_line(path: Path) -> None:
                 check_one_edit(doc, entry, lambda a=addr: setattr(a, "port", a.port + 1))
                 return
     # no host address: edit the first one-line statement with a value instead
-    from xencfg.syntax.blocks import Entry
     from xencfg.syntax.tree import walk
 
     for node in walk(doc):
@@ -467,21 +467,33 @@ def _addresses(draw: st.DrawFn) -> Address:
 @st.composite
 def _models(draw: st.DrawFn) -> DrbdDocument:
     doc = DrbdDocument()
+    if draw(st.booleans()):
+        doc.children.append(Block("global", children=[Entry("usage-count", ["no"])]))
+    if draw(st.booleans()):
+        net = Block("net", children=[Entry("max-buffers", [str(draw(st.integers(32, 9000)))])])
+        doc.children.append(Block("common", children=[Entry("protocol", ["C"]), net]))
     for rname in draw(st.lists(_name, min_size=1, max_size=4, unique=True)):
         r = doc.add_resource(rname, protocol=draw(st.sampled_from([None, "A", "B", "C"])))
         if draw(st.booleans()):
-            r.section("net", create=True).set(
-                "shared-secret", draw(st.text('ab c;"\\#{}', max_size=8))
-            )  # type: ignore[union-attr]
-        for i, hname in enumerate(draw(st.lists(_name, min_size=1, max_size=3, unique=True))):
+            net = r.section("net", create=True)
+            assert net is not None
+            net.set("shared-secret", draw(st.text('ab c;"\\#{}', max_size=8)))
+        for n in draw(st.lists(st.integers(0, 3), max_size=2, unique=True)):
+            r.add_volume(n, device=f"minor {n + 100}", disk=f"/dev/vg/v{n}")
+        names = draw(st.lists(_name, min_size=1, max_size=3, unique=True))
+        for i, hname in enumerate(names):
             minor = draw(st.integers(0, 1000))
             r.add_host(
                 hname,
                 draw(_addresses()),
-                device=draw(st.sampled_from([f"/dev/drbd{minor}", f"minor {minor}"])),
-                disk=draw(st.sampled_from(["/dev/sdb1", "none", "/dev/vg/x y"])),
+                device=draw(st.sampled_from([f"/dev/drbd{minor}", f"minor {minor}", None])),
+                disk=draw(st.sampled_from(["/dev/sdb1", "none", "/dev/vg/x y", None])),
                 meta_disk=draw(st.sampled_from(["internal", "/dev/md0[3]", "/dev/md1"])),
                 node_id=draw(st.one_of(st.none(), st.just(i))),
+            )
+        if len(names) > 2 and draw(st.booleans()):
+            r.block.children.append(
+                Block("connection-mesh", children=[Entry("hosts", list(names))])
             )
     return doc
 
@@ -498,6 +510,16 @@ def test_generated_models_render_and_reparse_equal(doc: DrbdDocument) -> None:
             assert other.device == host.device
             assert other.meta_disk == host.meta_disk
             assert other.disk == host.disk and other.node_id == host.node_id
+            mine, theirs = res.effective(hname), again.resources[name].effective(hname)
+            assert (mine.volumes, mine.sections, mine.protocol, mine.address) == (
+                theirs.volumes,
+                theirs.sections,
+                theirs.protocol,
+                theirs.address,
+            )
+        assert [link.hosts for link in res.links()] == [
+            link.hosts for link in again.resources[name].links()
+        ]
 
 
 MUTATE = (
