@@ -647,6 +647,13 @@ def test_broken_samples_syntax_and_keywords_match_drbdadm() -> None:
     doc = drbd.parse(read(shared_path(*base, "drbd-unknown-kw.conf")))
     unknown = [(doc.position(n)[0], s) for n, k, s in doc.keyword_problems() if k == "unknown"]
     assert unknown == [(11, "allow-two-primaries")]  # drbdadm: ":11: ... 'allow-three-primarie...'"
+    doc = drbd.parse(read(shared_path(*base, "drbd-bad-ip.conf")))
+    assert [(doc.position(n)[0], m) for n, m in doc.value_problems()] == [
+        (28, "IPv4 address '10.0.0.256' has an octet above 255")
+    ]  # drbdadm accepts it in every mode
+    doc = drbd.parse(read(shared_path(*base, "drbd-bad-value.conf")))
+    [(node, message)] = doc.value_problems()  # drbdadm 9: "Value is not valid."
+    assert doc.position(node)[0] == 12 and "'discard-everything' is not one of" in message
     # drbdadm accepts a missing final '}' at the end of the file; we point at the opener
     with pytest.raises(xencfg.ParseError) as info:
         drbd.parse(read(shared_path(*base, "drbd-syntax-brace.conf")))
@@ -688,3 +695,33 @@ def test_new_sections_follow_the_files_indentation_and_newlines() -> None:
     two = drbd.parse("resource r {\n  on a {\n    disk /dev/x;\n  }\n}\n")
     two.resources["r"].add_host("b", "1.2.3.4:5")
     assert two.dumps().endswith("  on b {\n    address 1.2.3.4:5;\n  }\n}\n")
+
+
+def test_value_problems() -> None:
+    text = (
+        "resource r0 {\n"
+        "  protocol D;\n"
+        "  on a { address 10.0.0.256:7788; device /dev/drbd0; node-id 40; }\n"
+        "  on b { address 10.0.0.2; device /dev/sdb minor x; meta-disk /dev/m[a]; }\n"
+        "  on c { address ipv6 10.0.0.3:7788; device /dev/mydrbd; }\n"
+        "}\n"
+    )
+    doc = drbd.parse(text)
+    found = [(doc.position(n)[0], m.split(" ")[0]) for n, m in doc.value_problems()]
+    assert found == [
+        (2, "protocol"),
+        (3, "IPv4"),
+        (3, "node-id"),
+        (4, "address"),
+        (4, "device"),
+        (4, "meta-disk"),
+        (5, "'10.0.0.3'"),
+        (5, "device"),
+    ]
+
+
+@pytest.mark.parametrize("path", CORPUS + SEEDS, ids=ids(CORPUS + SEEDS))
+def test_real_files_have_no_value_problems(path: Path) -> None:
+    shared_path()
+    doc = drbd.parse(read(path), str(path))
+    assert [(doc.position(n), m) for n, m in doc.value_problems()] == []

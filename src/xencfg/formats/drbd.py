@@ -1234,6 +1234,20 @@ class DrbdDocument(Document):
                     return True
         return False
 
+    def value_problems(self) -> Iterator[tuple[Node, str]]:
+        """``(node, message)`` for values that do not mean what they should: an
+        address without a usable port, an IPv4 octet above 255 (drbdadm accepts
+        it, the kernel does not), a minor, node id or volume number that is not
+        a number, an unknown protocol, an enumerated option (``after-sb-0pri``,
+        ``on-io-error``, ...) with a value no DRBD release accepts."""
+        from ..syntax.tree import walk
+
+        for node in walk(self):
+            if isinstance(node, Entry) and node.values:
+                message = _value_problem(node.key, node.values)
+                if message:
+                    yield node, message
+
     def conflicts(self) -> list[Conflict]:
         """What drbdadm calls "conflicting use of ..." within this file."""
         return find_conflicts([self])
@@ -1255,6 +1269,83 @@ class DrbdDocument(Document):
             "includes": self.includes,
             "resources": [r.to_dict() for r in self.resource_list()],
         }
+
+
+#: Values drbdadm accepts for enumerated options (union over 0.7 .. 9.2).
+ENUMS: dict[str, frozenset[str]] = {
+    "after-sb-0pri": _kw(
+        """disconnect discard-younger-primary discard-older-primary discard-zero-changes
+        discard-least-changes discard-local discard-remote"""
+    ),
+    "after-sb-1pri": _kw(
+        "disconnect consensus violently-as0p discard-secondary call-pri-lost-after-sb"
+    ),
+    "after-sb-2pri": _kw("disconnect violently-as0p call-pri-lost-after-sb"),
+    "rr-conflict": _kw("disconnect call-pri-lost violently retry-connect auto-discard"),
+    "on-io-error": _kw("pass_on call-local-io-error detach panic"),
+    "fencing": _kw("dont-care resource-only resource-and-stonith"),
+    "on-no-data-accessible": _kw("io-error suspend-io"),
+    "on-no-quorum": _kw("io-error suspend-io"),
+    "on-congestion": _kw("block pull-ahead disconnect"),
+    "on-suspended-primary-outdated": _kw("disconnect force-secondary"),
+    "usage-count": _kw("yes no ask"),
+    "read-balancing": _kw(
+        """prefer-local prefer-remote round-robin least-pending when-congested-remote
+        32K-striping 64K-striping 128K-striping 256K-striping 512K-striping 1M-striping"""
+    ),
+}
+
+
+def _value_problem(key: str, values: list[str]) -> str | None:
+    """What is wrong with the values of one statement (``None``: nothing we know of)."""
+    allowed = ENUMS.get(key)
+    if allowed is not None:
+        value = values[0]
+        if value not in allowed and not value.startswith("discard-node-"):
+            close = difflib.get_close_matches(value, sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            return f"{key} {value!r} is not one of: {', '.join(sorted(allowed))}{hint}"
+        return None
+    if key == "address":
+        addr = parse_address(values)
+        if addr is None:
+            return f"address {' '.join(values)!r} is not [FAMILY] IP:PORT"
+        return _address_problem(addr)
+    if key == "device":
+        dev = Device.from_values(values)
+        if "minor" in values and dev.minor is None:
+            return f"device minor {' '.join(values)!r} is not a number"
+        if dev.minor is None:
+            return f"device {' '.join(values)!r} has no minor (use /dev/drbdN or 'minor N')"
+        return None
+    if key in ("meta-disk", "flexible-meta-disk"):
+        md = MetaDisk.from_values(values)
+        if not md.internal and md.device is not None and "[" in md.device:
+            return f"meta-disk index in {''.join(values)!r} is not a number"
+        return None
+    if key == "node-id":
+        n = _int(values[0])
+        if n is None or not 0 <= n <= 31:
+            return f"node-id {values[0]!r} is not a number from 0 to 31"
+        return None
+    if key == "protocol" and values[0] not in ("A", "B", "C"):
+        return f"protocol {values[0]!r} is not A, B or C"
+    return None
+
+
+def _address_problem(addr: Address) -> str | None:
+    if addr.port is None or not 0 < addr.port < 65536:
+        return f"address {addr.host_port!r} needs a port from 1 to 65535"
+    if addr.family == "ipv4" or addr.family in ("ssocks", "sdp"):
+        parts = addr.ip.split(".")
+        if len(parts) == 4 and all(p.isdigit() for p in parts):
+            if any(int(p) > 255 for p in parts):
+                return f"IPv4 address {addr.ip!r} has an octet above 255"
+        elif addr.family == "ipv4" and not re.fullmatch(r"[A-Za-z0-9.-]+", addr.ip):
+            return f"{addr.ip!r} is not an IPv4 address"
+    if addr.family == "ipv6" and ":" not in addr.ip:
+        return f"{addr.ip!r} is not an IPv6 address"
+    return None
 
 
 def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str | None]]:
