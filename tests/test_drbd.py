@@ -725,3 +725,17 @@ def test_real_files_have_no_value_problems(path: Path) -> None:
     shared_path()
     doc = drbd.parse(read(path), str(path))
     assert [(doc.position(n), m) for n, m in doc.value_problems()] == []
+
+
+def test_core_builders_take_scanner_tokens() -> None:
+    """syntax.build.to_tok passes a Tok through, so hand-written scanners share
+    make_entry/make_block with the Lark transformers (a one-line core change)."""
+    from xencfg.syntax.build import make_entry, to_tok
+    from xencfg.syntax.tree import Tok
+
+    t = Tok("WORD", "x", 3)
+    assert to_tok(t) is t
+    e = make_entry(
+        [Tok("WORD", "k", 0), Tok("STRING", '"a b"', 2), Tok("SEMICOLON", ";", 7)], unquote
+    )
+    assert (e.key, e.values) == ("k", ["a b"])

@@ -1550,10 +1550,7 @@ def _scan(text: str) -> DrbdDocument | None:
         elif kind == "SEMICOLON":
             if not head:
                 return None
-            key, vals = head[0], head[1:]
-            e = Entry(key.text, [unquote(v.text) for v in vals], key_tok=key, value_toks=vals)
-            e.cst = [*head, tok]
-            pieces.append(e)
+            pieces.append(make_entry([*head, tok], unquote))
             head = []
         elif kind == "LBRACE":
             if not head:
@@ -1565,18 +1562,9 @@ def _scan(text: str) -> DrbdDocument | None:
             if head or not stack:
                 return None
             pieces.append(tok)
-            key = pieces[0]
-            args = []
-            for p in pieces[1:]:
-                if isinstance(p, Tok) and p.kind in ("WORD", "STRING"):
-                    args.append(p)
-                else:
-                    break
-            kids = [p for p in pieces if isinstance(p, Node)]
-            b = Block(key.text, [unquote(a.text) for a in args], kids, key_tok=key, arg_toks=args)
-            b.cst = pieces
+            block = make_block(pieces, unquote)
             pieces = stack.pop()
-            pieces.append(b)
+            pieces.append(block)
     if head or stack:
         return None
     doc = DrbdDocument(list(pieces))
