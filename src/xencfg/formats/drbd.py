@@ -14,7 +14,6 @@ configuration while each file stays its own round-trippable document.
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 import re
 from collections.abc import Iterator
@@ -232,7 +231,6 @@ class DrbdStyle(BlockStyle):
 STYLE = DrbdStyle(indent="    ", terminator=";", separator=" ")
 
 
-@functools.lru_cache(maxsize=16)
 def _style_for(source: str) -> DrbdStyle:
     """The file's own indentation unit and line ending, for the nodes added to it
     (a tab-indented file gets tabs, a CRLF file CRLF); the canonical style otherwise."""
@@ -1140,9 +1138,15 @@ class DrbdDocument(Document):
     children: list[Node] = attrs.Factory(list)
     children_field = "children"
 
+    _layout: tuple[str, DrbdStyle] | None = attrs.field(
+        default=None, eq=False, repr=False, init=False
+    )
+
     def dumps(self) -> str:
         """The text, with new sections indented and ended like the rest of the file."""
-        return render(self, _style_for(self.source))
+        if self._layout is None or self._layout[0] is not self.source:
+            self._layout = (self.source, _style_for(self.source))
+        return render(self, self._layout[1])
 
     def _top(self, key: str) -> list[Block]:
         return [c for c in self.children if isinstance(c, Block) and c.key == key]
