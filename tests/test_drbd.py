@@ -739,3 +739,17 @@ def test_core_builders_take_scanner_tokens() -> None:
         [Tok("WORD", "k", 0), Tok("STRING", '"a b"', 2), Tok("SEMICOLON", ";", 7)], unquote
     )
     assert (e.key, e.values) == ("k", ["a b"])
+
+
+def test_sections_in_84_form() -> None:
+    doc = drbd.parse(
+        "resource r {\n protocol C;\n syncer { rate 10M; verify-alg sha1; cpu-mask 3;"
+        " delay-probe-volume 16k; }\n disk { no-disk-flushes; on-io-error detach; }\n"
+        " net { allow-two-primaries; }\n handlers { outdate-peer /sbin/x; }\n}\n"
+    )
+    assert doc.resources["r"].sections_84 == {
+        "disk": {"resync-rate": "10M", "disk-flushes": "no", "on-io-error": "detach"},
+        "net": {"verify-alg": "sha1", "allow-two-primaries": "yes", "protocol": "C"},
+        "options": {"cpu-mask": "3"},
+        "handlers": {"fence-peer": "/sbin/x"},
+    }

@@ -862,6 +862,55 @@ class Effective:
         return self.volumes.get(0, {}).get("meta_disk") if len(self.volumes) <= 1 else None
 
 
+#: Where DRBD 8.4 put the options of 8.3's ``syncer`` section (``None``: dropped).
+SYNCER_TO_84: dict[str, tuple[str, str] | None] = {
+    "rate": ("disk", "resync-rate"),
+    "after": ("disk", "resync-after"),
+    "al-extents": ("disk", "al-extents"),
+    "c-plan-ahead": ("disk", "c-plan-ahead"),
+    "c-fill-target": ("disk", "c-fill-target"),
+    "c-delay-target": ("disk", "c-delay-target"),
+    "c-max-rate": ("disk", "c-max-rate"),
+    "c-min-rate": ("disk", "c-min-rate"),
+    "use-rle": ("net", "use-rle"),
+    "verify-alg": ("net", "verify-alg"),
+    "csums-alg": ("net", "csums-alg"),
+    "cpu-mask": ("options", "cpu-mask"),
+    "on-no-data-accessible": ("options", "on-no-data-accessible"),
+}
+#: 8.3 negative flags and their 8.4 ``name no`` spelling.
+FLAGS_TO_84 = {
+    "no-disk-flushes": "disk-flushes",
+    "no-md-flushes": "md-flushes",
+    "no-disk-barrier": "disk-barrier",
+    "no-disk-drain": "disk-drain",
+    "no-tcp-cork": "tcp-cork",
+}
+
+
+def sections_84(sections: dict[str, dict[str, str | bool]]) -> dict[str, dict[str, str | bool]]:
+    """``sections`` as DRBD 8.4 reads them: ``syncer`` options moved to ``disk``,
+    ``net`` or ``options``, ``no-X`` flags spelled ``X no``, bare flags ``yes``,
+    the ``outdate-peer`` handler called ``fence-peer``."""
+    out: dict[str, dict[str, str | bool]] = {}
+    for name, settings in sections.items():
+        for key, value in settings.items():
+            section, new = name, key
+            if name == "syncer":
+                target = SYNCER_TO_84.get(key)
+                if target is None:
+                    continue
+                section, new = target
+            if name == "handlers" and key == "outdate-peer":
+                new = "fence-peer"
+            if key in FLAGS_TO_84:
+                new, value = FLAGS_TO_84[key], "no"
+            elif value is True:
+                value = "yes"
+            out.setdefault(section, {})[new] = value
+    return out
+
+
 def _merge_sections(*layers: dict[str, dict[str, str | bool]]) -> dict[str, dict[str, str | bool]]:
     out: dict[str, dict[str, str | bool]] = {}
     for layer in layers:
@@ -978,6 +1027,16 @@ class Resource(_DeviceMixin, _VolumesMixin):
             net.set("protocol", value)
         else:
             self._set("protocol", [value])
+
+    @property
+    def sections_84(self) -> dict[str, dict[str, str | bool]]:
+        """The resource's own sections in DRBD 8.4 form (see :func:`sections_84`),
+        with a resource-level ``protocol`` moved into ``net`` as 8.4 does."""
+        out = sections_84(self.sections)
+        proto = self.block.get("protocol")
+        if proto is not None:
+            out.setdefault("net", {}).setdefault("protocol", proto)
+        return out
 
     @property
     def connections(self) -> list[Connection]:
