@@ -173,9 +173,8 @@ def test_v9_connections_mesh_floating_and_diskless() -> None:
         ("bravo", Address("10.0.0.2", 7010)),
     ]
     assert conn.hosts[0].address is not None and conn.hosts[0].address.port == 7011
-    floating = (
-        r.hosts["10.9.9.9:7020"] if "10.9.9.9:7020" in r.hosts else r.hosts["ipv4 10.9.9.9:7020"]
-    )
+    floating = r.hosts["ipv4 10.9.9.9:7020"]
+    assert r.host("10.9.9.9:7020") == floating
     assert floating.kind == "floating" and floating.address == Address("10.9.9.9", 7020)
     assert doc.to_dict()["resources"][0]["hosts"][3]["node_id"] == 3
 

@@ -988,13 +988,18 @@ class Resource(_DeviceMixin, _VolumesMixin):
 
     def host(self, name: str) -> Host | None:
         """The host section for ``name``; like drbdadm, a short name matches an
-        FQDN section name and vice versa (``n1`` finds ``on n1.example.com``)."""
+        FQDN section name and vice versa (``n1`` finds ``on n1.example.com``), and
+        ``10.0.0.1:7788`` finds ``floating ipv4 10.0.0.1:7788``."""
         hosts = self.hosts
         if name in hosts:
             return hosts[name]
         short = name.split(".", 1)[0]
         for n, h in hosts.items():
             if n.split(".", 1)[0] == short:
+                return h
+        for h in self.host_list:  # a floating section, by "ip:port" without family
+            addr = h.address
+            if h.kind == "floating" and addr is not None and addr.host_port == name:
                 return h
         return None
 
