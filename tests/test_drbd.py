@@ -752,3 +752,20 @@ def test_sections_in_84_form() -> None:
         "options": {"cpu-mask": "3"},
         "handlers": {"fence-peer": "/sbin/x"},
     }
+
+
+def test_well_formed_files_do_not_import_lark() -> None:
+    """The scanner reads valid files; Lark is imported only to word an error."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, xencfg\n"
+        "xencfg.loads('resource r { on a { address 1.2.3.4:5; } }', 'drbd')\n"
+        "assert 'lark' not in sys.modules\n"
+        "try:\n    xencfg.loads('resource r {', 'drbd')\nexcept xencfg.ParseError:\n    pass\n"
+        "assert 'lark' in sys.modules\n"
+    )
+    src = str(Path(drbd.__file__).resolve().parents[2])
+    env = {"PYTHONPATH": src, "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)

@@ -14,13 +14,13 @@ configuration while each file stays its own round-trippable document.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
-from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, caret_snippet
@@ -1448,18 +1448,25 @@ def _subcontext(context: str, key: str) -> str | None:
 # -- parsing --------------------------------------------------------------------
 
 
-class _Builder(Transformer):
-    def statement(self, children: list[Any]) -> Entry:
-        return make_entry(children, unquote)
+@functools.cache
+def _builder() -> Any:
+    """The Lark transformer, made on first use: well-formed files never import Lark."""
+    from lark import Transformer
 
-    def section(self, children: list[Any]) -> Block:
-        return make_block([_skip(c) for c in children], unquote)
+    class Builder(Transformer):
+        def statement(self, children: list[Any]) -> Entry:
+            return make_entry(children, unquote)
 
-    def start(self, children: list[Any]) -> DrbdDocument:
-        kids = [_skip(c) for c in children]
-        doc = DrbdDocument([c for c in kids if isinstance(c, Node)])
-        doc.cst = kids
-        return doc
+        def section(self, children: list[Any]) -> Block:
+            return make_block([_skip(c) for c in children], unquote)
+
+        def start(self, children: list[Any]) -> DrbdDocument:
+            kids = [_skip(c) for c in children]
+            doc = DrbdDocument([c for c in kids if isinstance(c, Node)])
+            doc.cst = kids
+            return doc
+
+    return Builder(visit_tokens=False)
 
 
 def _skip(c: Any) -> Any:
@@ -1470,7 +1477,6 @@ def _skip(c: Any) -> Any:
     return c
 
 
-_BUILDER = _Builder(visit_tokens=False)
 _WORDS = {
     "WORD": "a keyword or value",
     "STRING": "a quoted string",
@@ -1523,7 +1529,7 @@ def parse_lark(text: str, path: str | None = None) -> DrbdDocument:
     """Parse with ``grammars/drbd.lark`` only (the reference the fast scanner must equal)."""
     try:
         doc: DrbdDocument = parse_with(
-            "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
+            "drbd", text, path, _builder(), words=_WORDS, context=_context, comment="#"
         )
     except ParseError as err:
         raise _reworded(err, text) from None
