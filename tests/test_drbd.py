@@ -769,3 +769,21 @@ def test_well_formed_files_do_not_import_lark() -> None:
     src = str(Path(drbd.__file__).resolve().parents[2])
     env = {"PYTHONPATH": src, "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_address_families() -> None:
+    text = (
+        "resource r {\n"
+        " on a { address sci 10.0.0.1:7788; }\n"
+        " on b { address sdp 10.0.0.2:7788; }\n"
+        " on c { address ssocks 10.0.0.3:7788; }\n"
+        " on d { address [fd00::4]:7788; }\n"
+        " on e { address ipv6 [fe80::1%eth0]:7788; }\n"
+        "}\n"
+    )
+    doc = drbd.parse(text)
+    hosts = doc.resources["r"].hosts
+    assert [hosts[n].address.family for n in "abce"] == ["sci", "sdp", "ssocks", "ipv6"]  # type: ignore[union-attr]
+    assert hosts["e"].address == Address("fe80::1%eth0", 7788, "ipv6")
+    # an IPv6 address needs the ipv6 keyword: without it drbdadm reads it as IPv4
+    assert [m for _, m in doc.value_problems()] == ["'fd00::4' is not an IPv4 address"]

@@ -194,7 +194,7 @@ _STATEMENT_ONLY = (
     - _kw("host")
 )
 HOST_SECTIONS = ("on", "floating", "stacked-on-top-of", "_this_host", "_remote_host")
-ADDRESS_FAMILIES = ("ipv4", "ipv6", "ssocks", "sdp", "ib")
+ADDRESS_FAMILIES = ("ipv4", "ipv6", "ssocks", "sdp", "sci")
 
 
 def keywords_for(context: str) -> _W | None:
@@ -1404,7 +1404,7 @@ def _value_problem(key: str, values: list[str]) -> str | None:
 def _address_problem(addr: Address) -> str | None:
     if addr.port is None or not 0 < addr.port < 65536:
         return f"address {addr.host_port!r} needs a port from 1 to 65535"
-    if addr.family == "ipv4" or addr.family in ("ssocks", "sdp"):
+    if addr.family in ("ipv4", "ssocks", "sdp", "sci"):
         parts = addr.ip.split(".")
         if len(parts) == 4 and all(p.isdigit() for p in parts):
             if any(int(p) > 255 for p in parts):
