@@ -135,6 +135,10 @@ def test_seed_s004_nbsp_lines_are_trivia_but_reported() -> None:
     assert eff.address == Address("10.0.0.82", 7789)
     assert eff.protocol == "C"  # from common
     assert eff.sections["syncer"] == {"rate": "500M", "verify-alg": "sha1"}
+    assert eff.sections_84 == {
+        "disk": {"resync-rate": "500M"},
+        "net": {"verify-alg": "sha1", "protocol": "C"},
+    }
 
 
 def test_v84_volumes_and_inheritance() -> None:

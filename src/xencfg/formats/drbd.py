@@ -835,6 +835,14 @@ class Effective:
     volumes: dict[int, dict[str, Any]]
     sections: dict[str, dict[str, str | bool]]
 
+    @property
+    def sections_84(self) -> dict[str, dict[str, str | bool]]:
+        """The merged sections in DRBD 8.4 form, ``protocol`` included in ``net``."""
+        out = sections_84(self.sections)
+        if self.protocol is not None:
+            out.setdefault("net", {}).setdefault("protocol", self.protocol)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         def plain(v: Any) -> Any:
             return v.to_dict() if hasattr(v, "to_dict") else v
