@@ -791,3 +791,21 @@ def test_address_families() -> None:
     assert hosts["e"].address == Address("fe80::1%eth0", 7788, "ipv6")
     # an IPv6 address needs the ipv6 keyword: without it drbdadm reads it as IPv4
     assert [m for _, m in doc.value_problems()] == ["'fd00::4' is not an IPv4 address"]
+
+
+def test_conflicts_across_included_files(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "drbd.d").mkdir()
+    (tmp_path / "drbd.conf").write_text('include "drbd.d/*.res";\n')
+    res = (
+        "resource {n} {{\n  on a {{ device /dev/drbd0; disk /dev/x; address 10.0.0.1:{p}; }}\n}}\n"
+    )
+    (tmp_path / "drbd.d" / "r0.res").write_text(res.format(n="r0", p=7788))
+    (tmp_path / "drbd.d" / "r1.res").write_text(res.format(n="r1", p=7789))
+    cfg = drbd.load_config(tmp_path / "drbd.conf")
+    [conflict] = cfg.conflicts()
+    assert (conflict.kind, conflict.key, conflict.lines()) == ("device-minor", "a:0", (2, 2))
+    assert conflict.document is not None and conflict.document.path.endswith("r1.res")  # type: ignore[union-attr]
+    assert conflict.first_document is not None and conflict.first_document.path.endswith("r0.res")  # type: ignore[union-attr]
+    assert json.loads(json.dumps(cfg.to_dict()))["resources"][1]["file"].endswith("r1.res")
