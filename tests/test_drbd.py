@@ -809,3 +809,10 @@ def test_conflicts_across_included_files(tmp_path: Path) -> None:
     assert conflict.document is not None and conflict.document.path.endswith("r1.res")  # type: ignore[union-attr]
     assert conflict.first_document is not None and conflict.first_document.path.endswith("r0.res")  # type: ignore[union-attr]
     assert json.loads(json.dumps(cfg.to_dict()))["resources"][1]["file"].endswith("r1.res")
+
+
+def test_nbsp_in_comments_and_strings_is_not_reported() -> None:
+    text = '# caf\u00a0e\nresource r {\u00a0\n  net { shared-secret "a\u00a0b"; }  # x\u00a0y\n}\n'
+    doc = drbd.parse(text)
+    assert doc.nbsp_offsets() == [text.index("{\u00a0") + 1]
+    assert doc.resources["r"].sections["net"]["shared-secret"] == "a\u00a0b"

@@ -1313,11 +1313,9 @@ class DrbdDocument(Document):
     def value_problems(self) -> Iterator[tuple[Node, str]]:
         """``(node, message)`` for values that do not mean what they should: an
         address without a usable port, an IPv4 octet above 255 (drbdadm accepts
-        it, the kernel does not), a minor, node id or volume number that is not
-        a number, an unknown protocol, an enumerated option (``after-sb-0pri``,
+        it, the kernel does not), a minor or node id that is not a number, an
+        unknown protocol, an enumerated option (``after-sb-0pri``,
         ``on-io-error``, ...) with a value no DRBD release accepts."""
-        from ..syntax.tree import walk
-
         for node in walk(self):
             if isinstance(node, Entry) and node.values:
                 message = _value_problem(node.key, node.values)
@@ -1329,12 +1327,19 @@ class DrbdDocument(Document):
         return find_conflicts([self])
 
     def nbsp_offsets(self) -> list[int]:
-        """Offsets of U+00A0 in the white space: we accept it, drbdadm does not."""
+        """Offsets of U+00A0 used as white space: we accept it, drbdadm does not
+        (inside comments and quoted strings it is just text, to both)."""
         out: list[int] = []
         for t in self.tokens():
-            if t.is_trivia and "\u00a0" in t.text:
-                base = t.pos
-                out.extend(base + i for i, c in enumerate(t.text) if c == "\u00a0")
+            if t.is_trivia and "\u00a0" in t.text and t.pos >= 0:
+                in_comment = False
+                for i, c in enumerate(t.text):
+                    if c == "#":
+                        in_comment = True
+                    elif c == "\n":
+                        in_comment = False
+                    elif c == "\u00a0" and not in_comment:
+                        out.append(t.pos + i)
         return out
 
     def to_dict(self) -> dict[str, Any]:
