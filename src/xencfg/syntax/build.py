@@ -20,7 +20,9 @@ D = TypeVar("D", bound=Node)
 
 
 def to_tok(t: Any) -> Tok:
-    """A :class:`Tok` from a Lark token."""
+    """A :class:`Tok` from a Lark token (a :class:`Tok` from a hand-written scanner as is)."""
+    if isinstance(t, Tok):
+        return t
     return Tok(t.type, str(t), t.start_pos)
 
 
