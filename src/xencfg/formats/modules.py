@@ -100,8 +100,14 @@ class ModulesDocument(LineDocument):
     def modules(self) -> list[str]:
         """Modules loaded at boot (``/etc/modules``), or named by commands (modprobe)."""
         if self.is_modprobe:
-            return [e.values[0] for e in self.entries() if e.key != "include" and e.values]
-        return [e.key for e in self.entries()]
+            names = [
+                e.values[1 if e.key == "alias" else 0]
+                for e in self.entries()
+                if e.key in COMMANDS and e.key != "include" and len(e.values) > (e.key == "alias")
+            ]
+        else:
+            names = [e.key for e in self.entries()]
+        return list(dict.fromkeys(names))
 
     # -- modprobe ----------------------------------------------------------
     def _command(self, name: str) -> list[Entry]:

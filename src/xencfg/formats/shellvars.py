@@ -18,9 +18,10 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
-from ..errors import XencfgError
+from ..errors import ParseError, XencfgError
 from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import make_entry, parse_with
+from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok
 from ._lines import Problem, suggest, to_int
 
@@ -352,10 +353,28 @@ _WORDS = {
 
 def parse(text: str, path: str | None = None) -> ShellvarsDocument:
     """Parse a shell variable file; raises :class:`xencfg.ParseError`."""
-    doc: ShellvarsDocument = parse_with("shellvars", text, path, _BUILDER, words=_WORDS)
+    try:
+        doc: ShellvarsDocument = parse_with("shellvars", text, path, _BUILDER, words=_WORDS)
+    except ParseError as exc:
+        raise _explain_quote(exc, text) from None
     doc.path = path
     doc.source = text
     return doc
+
+
+def _explain_quote(exc: ParseError, text: str) -> ParseError:
+    """A quote the lexer could not close is an unterminated string: say so."""
+    if exc.line < 1:
+        return exc
+    try:
+        at = LineIndex(text).offset(exc.line, exc.column)
+    except IndexError:
+        return exc
+    if at < len(text) and text[at] in "\"'`":
+        exc.message = f"unterminated {text[at]} quote: it is never closed before the end of the file"
+        exc.expected = f"a closing {text[at]}"
+        exc.args = (str(exc),)
+    return exc
 
 
 def sniff(text: str) -> bool:
