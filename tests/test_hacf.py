@@ -291,3 +291,13 @@ MUTATE = OWN + CORPUS[:4] + SEEDS[:2]
 def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     text = mutated(data, read(path), "#\n \t\r\x00\ufeffms.:0")
     check_mutation(text, "hacf")
+
+
+def test_appending_keeps_last_lines_comment_on_its_line() -> None:
+    # core: the tail of the last line belongs to the last node, not to the document
+    doc = xencfg.loads("bcast eth0\nnode a   # last member\n\n# end\n", "hacf")
+    doc.add_node("b")  # type: ignore[attr-defined]
+    assert xencfg.dumps(doc) == "bcast eth0\nnode a   # last member\nnode b\n\n# end\n"
+    doc2 = xencfg.loads("node a # no newline", "hacf")
+    doc2.add_node("b")  # type: ignore[attr-defined]
+    assert xencfg.dumps(doc2) == "node a # no newline\nnode b\n"
