@@ -65,9 +65,10 @@ def unquote(raw: str) -> str:
 def quote(value: str, old: str | None = None) -> str:
     """Spell ``value`` as one shell word, keeping the quote style of ``old``.
 
-    ``$`` is left unescaped in double quotes so that references keep working.
+    An empty value is written ``""`` (the sysconfig convention). ``$`` is left unescaped in double quotes so that references keep working.
     """
-    if value and all(c in _SAFE for c in value) and (old is None or old[:1] not in "\"'"):
+    quoted = old is not None and old[:1] in ("'", '"')
+    if value and all(c in _SAFE for c in value) and not quoted:
         return value
     if old is not None and old[:1] == "'" and "'" not in value:
         return f"'{value}'"
@@ -121,18 +122,14 @@ class Assignment(Node):
             out = [Tok("NAME", self.name, -1) if p is self.name_tok else p for p in out]
         if self.value != value_old:
             new = Tok("VALUE", quote(self.value, self.raw), -1)
-            if self.value_tok is not None:
-                out = [new if p is self.value_tok else p for p in out]
-            else:
-                at = next(i for i, p in enumerate(out) if isinstance(p, Tok) and p.kind == "EQ")
-                out.insert(at + 1, new)
+            out = [new if p is self.value_tok else p for p in out]
         return out
 
     def render_canonical(self, indent: str, style: Style) -> str:
         if not self.name.isidentifier() or not self.name.isascii():
             raise XencfgError(f"{self.name!r} is not a shell variable name")
         prefix = "export " if self.export else ""
-        return f"{indent}{prefix}{self.name}={quote(self.value) if self.value else ''}{style.newline}"
+        return f"{indent}{prefix}{self.name}={quote(self.value)}{style.newline}"
 
 
 @attrs.define
@@ -323,13 +320,10 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         eq = text.index("=")
         name = Tok("NAME", text[:eq], pos)
         pieces += [name, Tok("EQ", "=", pos + eq)]
-        value = None
-        if eq + 1 < len(text):
-            value = Tok("VALUE", text[eq + 1 :], pos + eq + 1)
-            pieces.append(value)
-        a = Assignment(
-            name.text, unquote(value.text) if value else "", export, name_tok=name, value_tok=value
-        )
+        # an empty value is an empty token, so `A=` and `A=""` compare token for token
+        value = Tok("VALUE", text[eq + 1 :], pos + eq + 1)
+        pieces.append(value)
+        a = Assignment(name.text, unquote(value.text), export, name_tok=name, value_tok=value)
         a.cst = pieces
         return a
 
