@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import strategies as st
-from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, check_tokens
 
 import xencfg
+from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, check_tokens
 from xencfg.syntax.blocks import Entry
 from xencfg.syntax.tree import Node, walk
 
@@ -27,9 +27,7 @@ def check_file(path: Path, fmt: str, normalize: Callable[[str], str] = str) -> x
     return doc
 
 
-def editable(
-    doc: xencfg.Document, new: str = "edited"
-) -> tuple[Node, Callable[[], None]] | None:
+def editable(doc: xencfg.Document, new: str = "edited") -> tuple[Node, Callable[[], None]] | None:
     """The first node holding a value, and an edit that sets that value to ``new``."""
     for node in walk(doc):
         if isinstance(node, Entry) and node.values:

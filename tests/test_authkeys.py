@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from lineformats import check_edit, check_file, check_mutation, mutated
-from roundtrip import read
 
 import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
+from lineformats import check_edit, check_file, check_mutation, mutated
+from roundtrip import read
 from xencfg.formats.authkeys import MASK, AuthkeysDocument, KeyLine, is_weak_key
 from xencfg.syntax.blocks import Entry
 

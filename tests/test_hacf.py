@@ -6,13 +6,13 @@ import ipaddress
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from lineformats import check_edit, check_file, check_mutation, mutated
-from roundtrip import read
 
 import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
+from lineformats import check_edit, check_file, check_mutation, mutated
+from roundtrip import read
 from xencfg.formats.hacf import KNOWN, HacfDocument
 from xencfg.syntax.blocks import Entry
 
@@ -106,7 +106,12 @@ def test_to_dict_is_json_ready() -> None:
     data = json.loads(json.dumps(doc.to_dict()))
     assert data["format"] == "hacf"
     assert data["comm_paths"][2] == {
-        "kind": "mcast", "devices": ["eth0"], "host": "225.0.0.1", "port": 694, "ttl": 1, "loop": 0
+        "kind": "mcast",
+        "devices": ["eth0"],
+        "host": "225.0.0.1",
+        "port": 694,
+        "ttl": 1,
+        "loop": 0,
     }
     assert data["settings"]["keepalive"] == 0.5
 
@@ -195,7 +200,10 @@ def test_edit_timing_keeps_comment_and_spacing() -> None:
     doc.deadtime = 1.5
     after = xencfg.dumps(doc)
     assert "deadtime 1500ms \t\t        # Time to clarify a member host dead\n" in after
-    assert len([a for a, b in zip(before.splitlines(), after.splitlines()) if a != b]) == 1
+    assert (
+        len([a for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b])
+        == 1
+    )
 
 
 def test_add_and_remove_nodes_touch_only_their_lines() -> None:
@@ -269,7 +277,9 @@ _word = st.from_regex(r"[A-Za-z0-9_./:=,*@-]{1,12}", fullmatch=True)
 
 @st.composite
 def _entries(draw: st.DrawFn) -> Entry:
-    key = draw(st.one_of(st.sampled_from(sorted(KNOWN)), st.from_regex(r"[a-z_]{1,10}", fullmatch=True)))
+    key = draw(
+        st.one_of(st.sampled_from(sorted(KNOWN)), st.from_regex(r"[a-z_]{1,10}", fullmatch=True))
+    )
     return Entry(key, draw(st.lists(_word, max_size=5)))
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from lineformats import check_edit, check_file, check_mutation, mutated
-from roundtrip import read
 
 import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
+from lineformats import check_edit, check_file, check_mutation, mutated
+from roundtrip import read
 from xencfg.formats.logd import KNOWN, LogdDocument
 from xencfg.syntax.blocks import Entry
 
@@ -127,8 +127,12 @@ def test_model_from_scratch() -> None:
 
 @st.composite
 def _entries(draw: st.DrawFn) -> Entry:
-    key = draw(st.one_of(st.sampled_from(sorted(KNOWN)), st.from_regex(r"[a-z/]{1,12}", fullmatch=True)))
-    return Entry(key, draw(st.lists(st.from_regex(r"[A-Za-z0-9/._-]{1,10}", fullmatch=True), max_size=2)))
+    key = draw(
+        st.one_of(st.sampled_from(sorted(KNOWN)), st.from_regex(r"[a-z/]{1,12}", fullmatch=True))
+    )
+    return Entry(
+        key, draw(st.lists(st.from_regex(r"[A-Za-z0-9/._-]{1,10}", fullmatch=True), max_size=2))
+    )
 
 
 @given(st.lists(_entries(), max_size=8))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from lineformats import check_edit, check_file, check_mutation, mutated
-from roundtrip import read
 
 import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
+from lineformats import check_edit, check_file, check_mutation, mutated
+from roundtrip import read
 from xencfg.formats.modules import ModulesDocument
 from xencfg.syntax.blocks import Entry
 
@@ -121,7 +121,9 @@ def test_set_option_edits_one_token() -> None:
     text = xencfg.dumps(doc)
     original = read(path)
     assert "options sbp2 exclusive_login=0 serialize_io=0\n" in text
-    assert 'options drbd minor_count=64 usermode_helper="/sbin/drbdadm" disable_sendpage=1\n' in text
+    assert (
+        'options drbd minor_count=64 usermode_helper="/sbin/drbdadm" disable_sendpage=1\n' in text
+    )
     assert text.count("\n") == original.count("\n") + 1
     assert xencfg.loads(text, "modules").options_for("dm-mod") == {"use_blk_mq": "Y"}  # type: ignore[attr-defined]
 
@@ -152,7 +154,9 @@ def test_continuation_at_eof_is_a_located_error() -> None:
     assert info.value.path == str(path)
 
 
-_word = st.from_regex(r"[A-Za-z0-9_.=/:#,\"-]{1,12}", fullmatch=True).filter(lambda w: not w.startswith("#"))
+_word = st.from_regex(r"[A-Za-z0-9_.=/:#,\"-]{1,12}", fullmatch=True).filter(
+    lambda w: not w.startswith("#")
+)
 
 
 @st.composite
@@ -175,4 +179,4 @@ MUTATE = VALID + SEEDS[:3]
 @pytest.mark.parametrize("path", MUTATE, ids=ids(MUTATE))
 @given(data=st.data())
 def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
-    check_mutation(mutated(data, read(path), "#\\\n \t\r\x00=\""), "modules")
+    check_mutation(mutated(data, read(path), '#\\\n \t\r\x00="'), "modules")

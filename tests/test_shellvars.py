@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from lineformats import check_edit, check_file, check_mutation, mutated
-from roundtrip import read
 
 import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
+from lineformats import check_edit, check_file, check_mutation, mutated
+from roundtrip import read
 from xencfg.formats.shellvars import Assignment, ShellvarsDocument, quote, unquote
 
 VALID = sorted((FIXTURES / "shellvars" / "valid").iterdir())
@@ -89,7 +89,7 @@ def test_quoting_fixture_values() -> None:
     assert isinstance(doc, ShellvarsDocument)
     assert doc.vars == {
         "DAEMON_OPTS": "-v --pid=$PIDFILE",
-        "MESSAGE": "it's \"quoted\"",
+        "MESSAGE": 'it\'s "quoted"',
         "ESCAPED": "a b",
         "EMPTY": "",
         "MULTI": "first line\nsecond line",
@@ -122,7 +122,9 @@ def test_edits_keep_quote_style_and_comment() -> None:
     assert 'O2CB_BOOTCLUSTER="xen cluster"\n' in text
     assert "O2CB_IDLE_TIMEOUT_MS=60000   # thirty seconds\n" in text
     assert "O2CB_ENABLED=false\n" in text
-    assert len(text.splitlines()) == len(read(FIXTURES / "shellvars" / "valid" / "o2cb-full").splitlines())
+    assert len(text.splitlines()) == len(
+        read(FIXTURES / "shellvars" / "valid" / "o2cb-full").splitlines()
+    )
 
 
 def test_new_variable_and_from_scratch() -> None:
@@ -134,7 +136,7 @@ def test_new_variable_and_from_scratch() -> None:
     doc.children.append(Assignment("PATHX", "/opt/x", export=True))
     text = xencfg.dumps(doc)
     assert text == (
-        "O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=ocfs2\nNTPD_OPTIONS=\"-u ntp -g\"\n"
+        'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=ocfs2\nNTPD_OPTIONS="-u ntp -g"\n'
         'MSG="say \\"hi\\" for $5 \\`now\\`"\nexport PATHX=/opt/x\n'
     )
     again = xencfg.loads(text, "shellvars")
@@ -144,7 +146,7 @@ def test_new_variable_and_from_scratch() -> None:
 @pytest.mark.parametrize(
     ("name", "line", "col", "words"),
     [
-        ("unterminated-quote", 1, 3, "unterminated \" quote"),
+        ("unterminated-quote", 1, 3, 'unterminated " quote'),
         ("unquoted-blanks", 2, 17, "quote a value that has blanks"),
     ],
 )
@@ -161,7 +163,7 @@ def test_nothing_is_ever_executed(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     text = (
         f'A="$(touch {marker})"\nB=`touch {marker}`\ntouch {marker}\n'
-        f'. /dev/null; touch {marker}\nC=$(touch {marker})\n'
+        f". /dev/null; touch {marker}\nC=$(touch {marker})\n"
     )
     doc = xencfg.loads(text, "shellvars")
     assert isinstance(doc, ShellvarsDocument)
@@ -191,7 +193,9 @@ def test_unquote(raw: str, value: str) -> None:
 
 _name = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True)
 _value = st.text(
-    alphabet=st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\x85\u2028\u2029")
+    alphabet=st.characters(
+        blacklist_categories=["Cs", "Cc"], blacklist_characters="\x85\u2028\u2029"
+    )
     | st.sampled_from("\n\t$`\"'\\#;"),
     max_size=16,
 )

@@ -159,7 +159,9 @@ def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str 
 _GLUE_OK = frozenset({"logfacility"})
 
 
-def error_at(text: str, path: str | None, offset: int, message: str, expected: str = "") -> ParseError:
+def error_at(
+    text: str, path: str | None, offset: int, message: str, expected: str = ""
+) -> ParseError:
     """A :class:`ParseError` for a check made after parsing, located at ``offset``."""
     line, col = LineIndex(text).position(offset)
     return ParseError(
@@ -178,7 +180,7 @@ def end_of(e: Entry) -> int:
     return toks[-1].end if toks else 0
 
 
-class LineBuilder(Transformer):  # type: ignore[type-arg]
+class LineBuilder(Transformer):
     """Builds a :class:`LineDocument` subclass from ``entry: WORD+`` parses."""
 
     def __init__(self, doc_cls: type[LineDocument]) -> None:

@@ -117,7 +117,9 @@ class AuthkeysDocument(LineDocument):
         return Entry if key == "auth" else KeyLine
 
     def __repr__(self) -> str:
-        return f"AuthkeysDocument(path={self.path!r}, mode={self.mode!r}, children={self.children!r})"
+        return (
+            f"AuthkeysDocument(path={self.path!r}, mode={self.mode!r}, children={self.children!r})"
+        )
 
     # -- typed view --------------------------------------------------------
     @property
@@ -176,9 +178,8 @@ class AuthkeysDocument(LineDocument):
     def problems(self) -> Iterator[tuple[Any, str]]:
         """``(node or None, message)`` for what heartbeat refuses or what is unsafe."""
         if self.mode is not None and not self.mode_ok:
-            yield None, (
-                f"mode {self.mode & 0o777:04o}: heartbeat refuses an authkeys file that is not 0600"
-            )
+            mode = f"{self.mode & 0o777:04o}"
+            yield None, f"mode {mode}: heartbeat refuses an authkeys file that is not 0600"
         auths = self.entries("auth")
         if not auths:
             first = self.children[0] if self.children else None

@@ -121,8 +121,29 @@ DEPRECATED: dict[str, str | None] = {
 MEDIA = frozenset({"bcast", "mcast", "mcast6", "ucast", "ucast6", "serial"})
 DURATIONS = ("keepalive", "deadtime", "warntime", "initdead", "deadping")
 SYSLOG_FACILITIES = frozenset(
-    """auth authpriv cron daemon ftp kern lpr mail news syslog user uucp local0 local1
-    local2 local3 local4 local5 local6 local7 none""".split()
+    [
+        "auth",
+        "authpriv",
+        "cron",
+        "daemon",
+        "ftp",
+        "kern",
+        "lpr",
+        "mail",
+        "news",
+        "syslog",
+        "user",
+        "uucp",
+        "local0",
+        "local1",
+        "local2",
+        "local3",
+        "local4",
+        "local5",
+        "local6",
+        "local7",
+        "none",
+    ]
 )
 #: heartbeat's defaults where a directive is absent (keepalive 1 s, deadtime 30 s).
 DEFAULT_SECONDS = {"keepalive": 1.0, "deadtime": 30.0}
@@ -390,9 +411,12 @@ class HacfDocument(LineDocument):
         dt_entry = self.entry("deadtime")
         dt = self.deadtime or DEFAULT_SECONDS["deadtime"]
         if dt_entry is not None and self.deadtime is not None and dt <= 2 * ka:
-            yield dt_entry, (
-                f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
-                " (heartbeat wants more than twice keepalive)"
+            yield (
+                dt_entry,
+                (
+                    f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
+                    " (heartbeat wants more than twice keepalive)"
+                ),
             )
         wt_entry = self.entry("warntime")
         wt = self.warntime

@@ -19,8 +19,17 @@ from ._lines import HEARTBEAT_STYLE, LineDocument, parser_for, to_bool, to_int
 FORMAT = "logd"
 
 KNOWN = frozenset(
-    """logfacility logfile debugfile entity syslogprefix useapphbd sendqlen recvqlen
-    syslogmsgfmt""".split()
+    [
+        "logfacility",
+        "logfile",
+        "debugfile",
+        "entity",
+        "syslogprefix",
+        "useapphbd",
+        "sendqlen",
+        "recvqlen",
+        "syslogmsgfmt",
+    ]
 )
 INTS = frozenset({"sendqlen", "recvqlen"})
 BOOLS = frozenset({"useapphbd", "syslogmsgfmt"})

@@ -32,8 +32,16 @@ COMMANDS = frozenset(
     {"alias", "options", "install", "remove", "blacklist", "softdep", "weakdep", "include"}
 )
 #: How many words each command needs after its name.
-_MIN_ARGS = {"alias": 2, "options": 1, "install": 2, "remove": 2, "blacklist": 1,
-             "softdep": 2, "weakdep": 2, "include": 1}
+_MIN_ARGS = {
+    "alias": 2,
+    "options": 1,
+    "install": 2,
+    "remove": 2,
+    "blacklist": 1,
+    "softdep": 2,
+    "weakdep": 2,
+    "include": 1,
+}
 
 
 class ModulesStyle(LineStyle):
@@ -129,9 +137,7 @@ class ModulesDocument(LineDocument):
         """Set ``param=value`` for ``module``, changing one line."""
         want = norm(module)
         if self.is_modprobe:
-            lines = [
-                e for e in self.entries("options") if e.values and norm(e.values[0]) == want
-            ]
+            lines = [e for e in self.entries("options") if e.values and norm(e.values[0]) == want]
             offset = 1
         else:
             lines = [e for e in self.entries() if norm(e.key) == want]

@@ -65,7 +65,8 @@ def unquote(raw: str) -> str:
 def quote(value: str, old: str | None = None) -> str:
     """Spell ``value`` as one shell word, keeping the quote style of ``old``.
 
-    An empty value is written ``""`` (the sysconfig convention). ``$`` is left unescaped in double quotes so that references keep working.
+    An empty value is written ``""`` (the sysconfig convention). ``$`` is left
+    unescaped in double quotes so that references keep working.
     """
     quoted = old is not None and old[:1] in ("'", '"')
     if value and all(c in _SAFE for c in value) and not quoted:
@@ -180,7 +181,7 @@ class O2cb:
     @property
     def enabled(self) -> bool | None:
         """Whether the init script loads the O2CB driver at boot."""
-        return self._get("O2CB_ENABLED")  # type: ignore[no-any-return]
+        return self._get("O2CB_ENABLED")
 
     @enabled.setter
     def enabled(self, value: bool) -> None:
@@ -189,7 +190,7 @@ class O2cb:
     @property
     def bootcluster(self) -> str | None:
         """The cluster (in /etc/ocfs2/cluster.conf) started at boot."""
-        return self._get("O2CB_BOOTCLUSTER")  # type: ignore[no-any-return]
+        return self._get("O2CB_BOOTCLUSTER")
 
     @bootcluster.setter
     def bootcluster(self, value: str) -> None:
@@ -197,12 +198,12 @@ class O2cb:
 
     @property
     def stack(self) -> str | None:
-        return self._get("O2CB_STACK")  # type: ignore[no-any-return]
+        return self._get("O2CB_STACK")
 
     @property
     def heartbeat_threshold(self) -> int | None:
         """Disk heartbeat iterations (2 s each) before a node is declared dead."""
-        return self._get("O2CB_HEARTBEAT_THRESHOLD")  # type: ignore[no-any-return]
+        return self._get("O2CB_HEARTBEAT_THRESHOLD")
 
     @heartbeat_threshold.setter
     def heartbeat_threshold(self, value: int) -> None:
@@ -210,20 +211,20 @@ class O2cb:
 
     @property
     def idle_timeout_ms(self) -> int | None:
-        return self._get("O2CB_IDLE_TIMEOUT_MS")  # type: ignore[no-any-return]
+        return self._get("O2CB_IDLE_TIMEOUT_MS")
 
     @property
     def keepalive_delay_ms(self) -> int | None:
-        return self._get("O2CB_KEEPALIVE_DELAY_MS")  # type: ignore[no-any-return]
+        return self._get("O2CB_KEEPALIVE_DELAY_MS")
 
     @property
     def reconnect_delay_ms(self) -> int | None:
-        return self._get("O2CB_RECONNECT_DELAY_MS")  # type: ignore[no-any-return]
+        return self._get("O2CB_RECONNECT_DELAY_MS")
 
     @property
     def heartbeat_mode(self) -> str | None:
         """``local`` or ``global`` (disk heartbeat); ``user`` on SLES 10 meant heartbeat-driven."""
-        return self._get("O2CB_HEARTBEAT_MODE")  # type: ignore[no-any-return]
+        return self._get("O2CB_HEARTBEAT_MODE")
 
     def to_dict(self) -> dict[str, Any]:
         return {name: self._get(name) for name in O2CB_VARS if self.doc.get(name) is not None}
@@ -241,7 +242,9 @@ class ShellvarsDocument(Document):
 
     def assignments(self, name: str | None = None) -> list[Assignment]:
         return [
-            c for c in self.children if isinstance(c, Assignment) and (name is None or c.name == name)
+            c
+            for c in self.children
+            if isinstance(c, Assignment) and (name is None or c.name == name)
         ]
 
     def assignment(self, name: str) -> Assignment | None:
@@ -307,7 +310,7 @@ class ShellvarsDocument(Document):
         return d
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer):
     def assign(self, children: list[Any]) -> Assignment:
         pieces: list[Piece] = []
         export = False
@@ -365,7 +368,9 @@ def _explain_quote(exc: ParseError, text: str) -> ParseError:
     except IndexError:
         return exc
     if at < len(text) and text[at] in "\"'`":
-        exc.message = f"unterminated {text[at]} quote: it is never closed before the end of the file"
+        exc.message = (
+            f"unterminated {text[at]} quote: it is never closed before the end of the file"
+        )
         exc.expected = f"a closing {text[at]}"
         exc.args = (str(exc),)
     return exc
@@ -380,5 +385,3 @@ def sniff(text: str) -> bool:
         return False
     hits = sum(1 for ln in lines if re.match(r"\s*(export\s+)?[A-Za-z_]\w*=", ln))
     return hits * 2 > len(lines)
-
-
