@@ -164,7 +164,19 @@ def test_deprecated_directives() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "seconds"),
-    [("2", 2.0), ("1500ms", 1.5), ("0.5", 0.5), ("20s", 20.0), ("250msec", 0.25), ("x", None)],
+    # heartbeat 3.0.6 (peer-checked): ms/msec/us suffixes, plain seconds; no `s`, no 0
+    [
+        ("2", 2.0),
+        ("1500ms", 1.5),
+        ("0.5", 0.5),
+        ("500MS", 0.5),
+        ("250msec", 0.25),
+        ("500us", 0.0005),
+        ("20s", None),
+        ("0", None),
+        ("-1", None),
+        ("x", None),
+    ],
 )
 def test_durations(raw: str, seconds: float | None) -> None:
     doc = xencfg.loads(f"keepalive {raw}\n", "hacf")
@@ -185,6 +197,8 @@ def test_durations(raw: str, seconds: float | None) -> None:
         ("respawn hacluster", "needs a user and a command"),
         ("ping_group g", "needs a group name"),
         ("deadtime", "needs a value"),
+        ("deadping 20s", "not a positive time"),
+        ("use_logd no", "nowhere to log"),
     ],
 )
 def test_value_problems(line: str, problem: str) -> None:

@@ -242,11 +242,12 @@ def to_int(raw: str | None) -> int | None:
         return None
 
 
-_UNITS = (("msec", 0.001), ("ms", 0.001), ("usec", 1e-6), ("us", 1e-6), ("sec", 1.0), ("s", 1.0))
+#: The suffixes heartbeat 3.0.6 takes (case-insensitive); ``s``/``sec`` it refuses.
+_UNITS = (("msec", 0.001), ("ms", 0.001), ("usec", 1e-6), ("us", 1e-6))
 
 
 def to_seconds(raw: str | None) -> float | None:
-    """A heartbeat time (``2``, ``1.5``, ``1500ms``, ``500us``) in seconds."""
+    """A heartbeat time (``2``, ``1.5``, ``1500ms``, ``500us``) in seconds; ``None`` if invalid."""
     if raw is None:
         return None
     low = raw.strip().lower()
@@ -259,7 +260,7 @@ def to_seconds(raw: str | None) -> float | None:
         value = float(low)
     except ValueError:
         return None
-    if value != value or value in (float("inf"), float("-inf")) or value < 0:
+    if value != value or value in (float("inf"), float("-inf")) or value <= 0:
         return None
     return value * scale
 

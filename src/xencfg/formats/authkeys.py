@@ -5,7 +5,8 @@
 receipt, which allows key rotation). The keys are secrets: ``repr`` never
 shows them and :meth:`AuthkeysDocument.to_dict` masks them unless asked.
 heartbeat refuses to start unless the file is mode 0600; ``xencfg.load``
-records the mode in ``doc.mode`` and ``xencfg.dump`` keeps it.
+records the mode in ``doc.mode`` and ``xencfg.dump`` keeps it. (heartbeat
+really refuses any group or other permission bit, so 0400 passes too.)
 
 Parse errors (heartbeat cannot use the file at all): ``auth`` without a
 method-id or with a non-numeric one, a key line whose id is not a number,
@@ -172,14 +173,18 @@ class AuthkeysDocument(LineDocument):
 
     @property
     def mode_ok(self) -> bool | None:
-        """Whether the file mode is 0600 (``None`` when the text did not come from a file)."""
-        return None if self.mode is None else (self.mode & 0o777) == REQUIRED_MODE
+        """Whether heartbeat accepts the file mode: no group or other bits (0600, 0400).
+
+        ``None`` when the text did not come from a file.
+        """
+        return None if self.mode is None else (self.mode & 0o077) == 0
 
     def problems(self) -> Iterator[tuple[Any, str]]:
         """``(node or None, message)`` for what heartbeat refuses or what is unsafe."""
         if self.mode is not None and not self.mode_ok:
             mode = f"{self.mode & 0o777:04o}"
-            yield None, f"mode {mode}: heartbeat refuses an authkeys file that is not 0600"
+            yield None, f"mode {mode}: heartbeat refuses an authkeys file open to group or others"
+            " (use 0600)"
         auths = self.entries("auth")
         if not auths:
             first = self.children[0] if self.children else None

@@ -215,7 +215,7 @@ def _duration_property(name: str) -> property:
     def fset(self: HacfDocument, seconds: float) -> None:
         self.set(name, spell_seconds(seconds))
 
-    return property(fget, fset, doc=f"``{name}`` in seconds (``ms`` values converted).")
+    return property(fget, fset, doc=f"``{name}`` in seconds (``ms``/``us`` values converted).")
 
 
 def _bool_property(name: str) -> property:
@@ -428,6 +428,12 @@ class HacfDocument(LineDocument):
                 seen_media = True
             elif e.key in ("udpport", "baud") and seen_media:
                 yield e, f"{e.key} must come before the media lines it should apply to"
+        if self.use_logd is False and not (
+            self.logfile or self.debugfile or self.logfacility not in (None, "none")
+        ):
+            use = self.entry("use_logd")
+            assert use is not None
+            yield use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
         if not self.entries("node"):
             yield_to = self.entries()
             if yield_to:
@@ -480,7 +486,7 @@ def _check_value(e: Entry) -> str | None:
         return f"{e.key} needs a value"
     if kind == "duration":
         if to_seconds(v[0]) is None:
-            return f"{e.key} {v[0]!r} is not a time (seconds, or milliseconds with 'ms')"
+            return f"{e.key} {v[0]!r} is not a positive time (seconds, or 'ms'/'us' suffixed)"
     elif kind in ("int", "port"):
         n = to_int(v[0])
         if n is None:
