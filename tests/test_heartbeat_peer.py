@@ -107,7 +107,6 @@ def _illegal(out: str) -> set[str]:
 ACCEPTED = [
     "seed-examples/s002-sles-hasi/host1/etc/ha.d/ha.cf",
     "seed-examples/s002-sles-hasi/host2/etc/ha.d/ha.cf",
-    "corpus/hacf/pulecp-vagrant-pacemaker__ha.cf",  # respawns a path this VM lacks: skips
 ]
 
 #: Our typed directives in the spellings heartbeat accepts, on media that work offline.

@@ -53,6 +53,8 @@ def test_shared_files_present() -> None:
 def test_detected_by_name_and_content() -> None:
     assert xencfg.detect("/etc/sysconfig/o2cb", "O2CB_ENABLED=true\n") == "shellvars"
     assert xencfg.detect("/etc/default/xendomains", "# x\nA=1\nB='2'\n") == "shellvars"
+    assert xencfg.detect("/etc/sysconfig/xend", "# only comments\n#A=1\n") == "shellvars"
+    assert xencfg.detect("/etc/sysconfig/iptables", "*filter\n:INPUT ACCEPT [0:0]\n") is None
 
 
 def test_o2cb_typed_view_full_fixture() -> None:

@@ -377,11 +377,11 @@ def _explain_quote(exc: ParseError, text: str) -> ParseError:
 
 
 def sniff(text: str) -> bool:
-    """Mostly ``NAME=value`` lines."""
+    """Mostly ``NAME=value`` lines (a file of comments only, like a fresh sysconfig, too)."""
     import re
 
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
-        return False
+        return True
     hits = sum(1 for ln in lines if re.match(r"\s*(export\s+)?[A-Za-z_]\w*=", ln))
     return hits * 2 > len(lines)
