@@ -176,6 +176,98 @@ def test_synthetic_ha_cf_values_equal_heartbeats(tmp_path: Path, good_authkeys: 
     assert traced["hopfudge"] == "2" and doc.hopfudge == 2
 
 
+#: A valid value for every directive we know; environment-bound ones (devices,
+#: stonith files, IPv6 unicast in the namespace) are left out.
+SAMPLES = {
+    "autojoin": "none",
+    "keepalive": "1",
+    "deadtime": "30",
+    "warntime": "10",
+    "initdead": "60",
+    "deadping": "30",
+    "udpport": "694",
+    "baud": "19200",
+    "hopfudge": "1",
+    "debug": "1",
+    "conn_logd_time": "60",
+    "compression_threshold": "2",
+    "max_rexmit_delay": "250",
+    "rtprio": "5",
+    "memreserve": "6500",
+    "use_logd": "on",
+    "coredumps": "on",
+    "realtime": "on",
+    "traditional_compression": "off",
+    "log_badpack": "on",
+    "use_apphbd": "off",
+    "record_config_changes": "on",
+    "record_pengine_inputs": "on",
+    "enable_config_writes": "on",
+    "auto_failback": "on",
+    "crm": "on",
+    "msgfmt": "classic",
+    "hbgenmethod": "file",
+    "uuidfrom": "file",
+    "compression": "zlib",
+    "logfacility": "local0",
+    "logfile": "/tmp/ha-log",
+    "debugfile": "/tmp/ha-debug",
+    "syslogmsgfmt": "on",
+    "cluster": "xencl",
+    "env": "FOO=bar",
+    "coreroot": "/var/lib/heartbeat/cores",
+    "ping": "127.0.0.3",
+    "ping6": "::1",
+    "ping_group": "g1 127.0.0.4",
+    "quorum_server": "q1",
+    "stonith_host": "* null peercheck",
+    "watchdog": "/dev/watchdog",
+    "apiauth": "ipfail uid=hacluster",
+    "mcast6": "lo ff02::1 694 1 0",
+}
+ENVIRONMENT_BOUND = {"bcast", "mcast", "serial", "ucast6", "stonith", "respawn", "pacemaker"}
+
+
+def test_every_known_directive_is_legal_for_heartbeat(tmp_path: Path, good_authkeys: Path) -> None:
+    from xencfg.formats.hacf import KINDS
+
+    assert set(KINDS) - {"node", "ucast"} == set(SAMPLES) | ENVIRONMENT_BOUND
+    f = tmp_path / "ha.cf"
+    f.write_text(
+        "node peercheck\n"
+        + "".join(f"{k} {v}\n" for k, v in SAMPLES.items())
+        + "ucast lo 127.0.0.2\n"
+    )
+    doc = xencfg.load(f)
+    assert isinstance(doc, HacfDocument)
+    assert list(doc.keyword_problems()) == [] and list(doc.value_problems()) == []
+    rc, out = heartbeat(f, good_authkeys)
+    assert rc == 0 and "Illegal directive" not in out, out
+
+
+@pytest.mark.parametrize("directive", ["normalpoll", "hbaping", "frobnicate"])
+def test_directives_heartbeat_3_refuses_are_marked(
+    directive: str, tmp_path: Path, good_authkeys: Path
+) -> None:
+    f = tmp_path / "ha.cf"
+    f.write_text(f"node peercheck\nucast lo 127.0.0.2\n{directive} on\n")
+    rc, out = heartbeat(f, good_authkeys)
+    assert rc == 1 and _illegal(out) == {directive}, out
+    doc = xencfg.load(f)
+    assert [n.key for n, _, _ in doc.keyword_problems()] == [directive]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("baud", "ok"), [(19200, True), (115200, True), (4800, False), (1, False)])
+def test_baud_rates_match(baud: int, ok: bool, tmp_path: Path, good_authkeys: Path) -> None:
+    f = tmp_path / "ha.cf"
+    f.write_text(f"node peercheck\nbaud {baud}\nucast lo 127.0.0.2\n")
+    rc, out = heartbeat(f, good_authkeys)
+    assert (rc == 0) is ok, out
+    doc = xencfg.load(f)
+    assert isinstance(doc, HacfDocument)
+    assert (not any("baud" in m for _, m in doc.value_problems())) is ok
+
+
 @pytest.mark.parametrize(
     "path",
     [

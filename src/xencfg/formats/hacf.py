@@ -66,7 +66,6 @@ KINDS: dict[str, str] = {
     "coredumps": "bool",
     "realtime": "bool",
     "traditional_compression": "bool",
-    "normalpoll": "bool",
     "log_badpack": "bool",
     "use_apphbd": "bool",
     "record_config_changes": "bool",
@@ -94,7 +93,7 @@ KINDS: dict[str, str] = {
     "stonith": "stonith",
     "stonith_host": "stonith",
     "env": "env",
-    "hbaping": "names",
+    "cluster": "word",
 }
 
 #: Allowed words of the ``choice`` directives (booleans are always allowed for the crm switches).
@@ -116,7 +115,11 @@ DEPRECATED: dict[str, str | None] = {
     "udp": "bcast",
     "ppp-udp": None,
     "conn_logd_intval": "conn_logd_time",
+    "hbaping": None,
+    "normalpoll": None,
 }
+#: Serial speeds heartbeat 3.0.6 accepts for ``baud`` (checked with the daemon).
+BAUD_RATES = frozenset({9600, 19200, 38400, 57600, 115200, 230400, 460800})
 
 MEDIA = frozenset({"bcast", "mcast", "mcast6", "ucast", "ucast6", "serial"})
 DURATIONS = ("keepalive", "deadtime", "warntime", "initdead", "deadping")
@@ -493,6 +496,8 @@ def _check_value(e: Entry) -> str | None:
             return f"{e.key} {v[0]!r} is not a number"
         if kind == "port" and not 0 < n < 65536:
             return f"{e.key} {n} is not a UDP port"
+        if e.key == "baud" and n not in BAUD_RATES:
+            return f"baud {n} is not a serial speed heartbeat knows (9600 ... 460800)"
     elif kind == "bool":
         if to_bool(v[0]) is None:
             return f"{e.key} {v[0]!r} is not a boolean (on/off, yes/no, true/false)"
