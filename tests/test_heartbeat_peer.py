@@ -369,6 +369,67 @@ def test_real_authkeys_accepted_at_0600_and_active_key_read(path: Path, tmp_path
     assert (rc == 0) is usable, out
 
 
+# -- ha_logd ------------------------------------------------------------------
+
+HA_LOGD = Path("/usr/lib/heartbeat/ha_logd")
+
+
+def ha_logd(path: Path) -> tuple[bool, str]:
+    """Run ha_logd -c FILE for a second in private namespaces; accepted or not."""
+    if not HA_LOGD.exists():
+        _unavailable(f"{HA_LOGD} is not installed (apt: heartbeat)")
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        _unavailable("ha_logd needs root and unshare to run in a private /run")
+    script = (
+        "mount -t tmpfs none /run; mkdir -p /run/heartbeat; "
+        f"timeout -s KILL 1 {HA_LOGD} -v -c {path}"
+    )
+    proc = subprocess.run(
+        ["unshare", "-m", "-p", "-f", "--mount-proc", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    out = proc.stdout + proc.stderr
+    return "is incorrect" not in out, out
+
+
+LOGD_FILES = (
+    sorted((FIXTURES / "logd" / "valid").iterdir())
+    + sorted((FIXTURES / "logd" / "invalid").iterdir())
+    + shared_files("corpus", "other", pattern="*ha_logd.cf*")
+    + shared_files("seed-examples", pattern="ha_logd.cf")
+)
+
+
+@pytest.mark.parametrize("path", LOGD_FILES, ids=ids(LOGD_FILES))
+def test_ha_logd_verdict_matches_our_directive_check(path: Path) -> None:
+    accepted, out = ha_logd(path)
+    doc = xencfg.loads(read(path), "logd")
+    ours = {n.key for n, _, _ in doc.keyword_problems()}  # type: ignore[attr-defined]
+    assert ours == _illegal(out)
+    assert accepted is (not ours and not _bad_bool(doc)), out
+
+
+def _bad_bool(doc: xencfg.Document) -> bool:
+    return any("boolean" in m for _, m in doc.value_problems())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [("syslogmsgfmt bogus\n", False), ("useapphbd yes\n", False), ("logmode 0640\n", True)],
+)
+def test_ha_logd_single_directives(text: str, accepted: bool, tmp_path: Path) -> None:
+    f = tmp_path / "logd.cf"
+    f.write_text(text)
+    ok, out = ha_logd(f)
+    assert ok is accepted, out
+    doc = xencfg.load(f)
+    flagged = bool(list(doc.keyword_problems())) or bool(doc.value_problems())  # type: ignore[attr-defined]
+    assert flagged is not accepted
+
+
 # -- Augeas --------------------------------------------------------------------
 
 SPACEVARS = (

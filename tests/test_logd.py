@@ -60,7 +60,7 @@ def test_typed_model() -> None:
     assert isinstance(doc, LogdDocument)
     assert doc.logfacility == "daemon" and doc.entity == "logd"
     assert doc.logfile == "/var/log/ha-log" and doc.debugfile == "/var/log/ha-debug"
-    assert doc.useapphbd is False and doc.sendqlen == 512 and doc.recvqlen == 1024
+    assert doc.sendqlen == 512 and doc.recvqlen == 1024 and doc.logmode == 0o640
     assert list(doc.keyword_problems()) == [] and doc.value_problems() == []
     assert doc.to_dict()["settings"]["recvqlen"] == 1024
 
@@ -150,3 +150,12 @@ MUTATE = OWN + CORPUS + SEEDS[:1]
 @given(data=st.data())
 def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     check_mutation(mutated(data, read(path), "#\n \t\r\x00lo"), "logd")
+
+
+def test_useapphbd_is_deprecated_but_read() -> None:
+    # heartbeat 2.x's logd took it; cluster-glue's ha_logd (heartbeat 3) refuses it
+    doc = xencfg.loads("useapphbd yes\nlogmode 0x1\n", "logd")
+    assert isinstance(doc, LogdDocument)
+    assert doc.useapphbd is True
+    assert [(n.key, k) for n, k, _ in doc.keyword_problems()] == [("useapphbd", "deprecated")]
+    assert [m for _, m in doc.value_problems()] == ["logmode '0x1' is not an octal mode"]

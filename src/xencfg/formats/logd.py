@@ -1,11 +1,13 @@
 """ha_logd.cf / logd.cf: the heartbeat logging daemon (ha_logd).
 
 Same line syntax as ha.cf (``directive value``, ``#`` anywhere starts a
-comment). ha_logd knows logfacility, logfile, debugfile, entity,
-syslogprefix, useapphbd, sendqlen, recvqlen and syslogmsgfmt. A directive
-glued to its value, as in ``logfacilitylocal7`` or ``logfile/var/log/ha-log``
-(ha_logd ignores such lines), is kept as an *unknown* directive whose
-suggestion splits it: ``logfacility local7``.
+comment). ha_logd (cluster-glue, as shipped with heartbeat 3.0.6) knows
+logfacility, logfile, debugfile, entity, syslogprefix, sendqlen, recvqlen,
+syslogmsgfmt and logmode; ``useapphbd`` (heartbeat 2.x) it now refuses, so it
+is *deprecated*. A directive glued to its value, as in ``logfacilitylocal7``
+or ``logfile/var/log/ha-log``, makes ha_logd refuse the whole file ("Illegal
+directive"); we keep it as an *unknown* directive whose suggestion splits it:
+``logfacility local7``.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ KNOWN = frozenset(
         "debugfile",
         "entity",
         "syslogprefix",
-        "useapphbd",
         "sendqlen",
         "recvqlen",
         "syslogmsgfmt",
+        "logmode",
     ]
 )
+DEPRECATED: dict[str, str | None] = {"useapphbd": None}
 INTS = frozenset({"sendqlen", "recvqlen"})
 BOOLS = frozenset({"useapphbd", "syslogmsgfmt"})
 #: ha_logd's defaults where a directive is absent.
@@ -50,6 +53,7 @@ class LogdDocument(LineDocument):
     format = FORMAT
     style = HEARTBEAT_STYLE
     known: ClassVar[frozenset[str] | None] = KNOWN
+    deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
 
     @property
     def logfacility(self) -> str | None:
@@ -94,11 +98,20 @@ class LogdDocument(LineDocument):
         return to_int(self.get("recvqlen"))
 
     @property
+    def logmode(self) -> int | None:
+        """Permission bits of the log files ha_logd creates (written in octal)."""
+        raw = self.get("logmode")
+        try:
+            return int(raw, 8) if raw is not None else None
+        except ValueError:
+            return None
+
+    @property
     def settings(self) -> dict[str, Any]:
         """Every known directive with its typed value (a later line wins)."""
         out: dict[str, Any] = {}
         for e in self.entries():
-            if e.key not in KNOWN or not e.values:
+            if e.key not in KNOWN | DEPRECATED.keys() or not e.values:
                 continue
             raw = e.values[0]
             out[e.key] = to_int(raw) if e.key in INTS else to_bool(raw) if e.key in BOOLS else raw
@@ -118,6 +131,8 @@ class LogdDocument(LineDocument):
                 out.append((e, f"{e.key} {e.values[0]!r} is not a number"))
             elif e.key in BOOLS and to_bool(e.values[0]) is None:
                 out.append((e, f"{e.key} {e.values[0]!r} is not a boolean"))
+            elif e.key == "logmode" and self.logmode is None:
+                out.append((e, f"logmode {e.values[0]!r} is not an octal mode"))
         return out
 
     def to_dict(self) -> dict[str, Any]:
