@@ -22,10 +22,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SHARED, ids, shared_files
-from roundtrip import read
 
 import xencfg
+from conftest import FIXTURES, SHARED, ids, shared_files
+from roundtrip import read
 from xencfg.formats.authkeys import AuthkeysDocument
 from xencfg.formats.hacf import MEDIA, HacfDocument
 from xencfg.formats.shellvars import ShellvarsDocument, unquote
