@@ -1,6 +1,6 @@
 """/etc/modules and modprobe.d / modprobe.conf(.local): kernel module settings.
 
-Two shapes share one syntax (words per line, ``#`` comments only at the start
+Two shapes share one syntax (words per line, ``#`` comments only in the first column
 of a line, ``\\`` continues a line):
 
 * ``/etc/modules`` (Debian): a module to load at boot per line, with its
@@ -9,7 +9,8 @@ of a line, ``\\`` continues a line):
   ``install MOD CMD...``, ``remove MOD CMD...``, ``blacklist MOD``,
   ``softdep MOD pre: ... post: ...``, ``include FILE``.
 
-A file named ``modules`` is the first shape; anything else is a modprobe file
+A file named ``modules`` is the first shape; any other named file is a modprobe
+file, and text without a path is one when a line starts with a modprobe command
 (a ``modprobe.d`` file without ``.conf``, like the seed's ``modprobe.d/sbp2``,
 is read by old module-init-tools only; that is a lint concern). Module names
 compare with ``-`` and ``_`` equal, as kmod does.
@@ -98,10 +99,9 @@ class ModulesDocument(LineDocument):
     def is_modprobe(self) -> bool:
         if self.kind is not None:
             return self.kind == "modprobe"
-        if self.path is not None and os.path.basename(self.path) == "modules":
-            return False
-        entries = self.entries()
-        return bool(entries) and all(e.key in COMMANDS for e in entries)
+        if self.path is not None:
+            return os.path.basename(self.path) != "modules"
+        return any(e.key in COMMANDS for e in self.entries())
 
     # -- /etc/modules ------------------------------------------------------
     @property
@@ -210,7 +210,7 @@ class ModulesDocument(LineDocument):
     # -- checks ------------------------------------------------------------
     def keyword_problems(self) -> Iterator[Problem]:
         """Unknown modprobe commands, with a did-you-mean; a boot list has no keywords."""
-        if not self.is_modprobe and not any(e.key in COMMANDS for e in self.entries()):
+        if not self.is_modprobe:
             return
         for e in self.entries():
             if e.key not in COMMANDS:
