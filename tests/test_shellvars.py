@@ -236,3 +236,48 @@ MUTATE = VALID + CORPUS[:2] + SEEDS[:2]
 @given(data=st.data())
 def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     check_mutation(mutated(data, read(path), "\"'\\`$()#=\n \t\r\x00A"), "shellvars")
+
+
+# -- bash as the oracle for quoting (only our own rendered/validated assignments run) --
+
+
+def _bash_values(script: str, names: list[str]) -> list[str]:
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is not installed")
+    show = "".join(f'printf "%s\\0" "${{{n}}}"\n' for n in names)
+    proc = subprocess.run(
+        [bash, "--norc", "--noprofile", "-c", script + "\n" + show],
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin"},
+        timeout=30,
+        check=True,
+    )
+    return proc.stdout.decode("utf-8", "surrogateescape").split("\0")[:-1]
+
+
+_literal = st.text(
+    alphabet=st.characters(
+        blacklist_categories=["Cs", "Cc"], blacklist_characters="$`\x85\u2028\u2029"
+    )
+    | st.sampled_from("\n\t\"'\\#; !*?[]{}~&|<>()"),
+    max_size=20,
+)
+
+
+@given(st.lists(_literal, min_size=1, max_size=10))
+def test_rendered_values_mean_the_same_to_bash(values: list[str]) -> None:
+    doc = ShellvarsDocument([Assignment(f"V{i}", v) for i, v in enumerate(values)])
+    assert _bash_values(xencfg.dumps(doc), [f"V{i}" for i in range(len(values))]) == values
+
+
+def test_fixture_values_mean_the_same_to_bash() -> None:
+    doc = xencfg.load(FIXTURES / "shellvars" / "valid" / "default-quoting", "shellvars")
+    assert isinstance(doc, ShellvarsDocument)
+    plain = [a for a in doc.assignments() if not a.expands]
+    script = "\n".join(f"{a.name}={a.raw}" for a in plain)
+    assert _bash_values(script, [a.name for a in plain]) == [a.value for a in plain]
+    assert len(plain) == 5
