@@ -112,6 +112,20 @@ def test_misspelt_o2cb_name_is_marked() -> None:
     ]
 
 
+def test_o2cb_value_problems() -> None:
+    doc = xencfg.loads(
+        "O2CB_ENABLED=maybe\nO2CB_HEARTBEAT_THRESHOLD=lots\nO2CB_STACK=o2cb\n", "shellvars"
+    )
+    assert [(doc.position(n)[0], m) for n, m in doc.value_problems()] == [  # type: ignore[attr-defined]
+        (1, "O2CB_ENABLED='maybe' is not true or false"),
+        (2, "O2CB_HEARTBEAT_THRESHOLD='lots' is not a number"),
+    ]
+
+
+def test_formats_are_registered() -> None:
+    assert {"hacf", "authkeys", "logd", "shellvars", "modules"} <= set(xencfg.FORMATS)
+
+
 def test_edits_keep_quote_style_and_comment() -> None:
     doc = xencfg.load(FIXTURES / "shellvars" / "valid" / "o2cb-full", "shellvars")
     assert isinstance(doc, ShellvarsDocument)

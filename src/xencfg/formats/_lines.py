@@ -124,6 +124,10 @@ class LineDocument(Document):
         return before - len(self.children)
 
     # -- checks ------------------------------------------------------------
+    def value_problems(self) -> Iterable[tuple[Node | None, str]]:
+        """``(node, message)`` for values the daemon refuses (formats override)."""
+        return ()
+
     def keyword_problems(self) -> Iterator[Problem]:
         """``(node, "unknown"|"deprecated", suggestion)`` for each directive the daemon refuses."""
         if self.known is None:

@@ -205,6 +205,10 @@ class AuthkeysDocument(LineDocument):
         if self.uses_crc:
             yield self.entry("auth"), "crc gives no authentication: use sha1 with a random key"
 
+    def value_problems(self) -> Iterator[tuple[Any, str]]:
+        """The same as :meth:`problems` (the name every line format uses)."""
+        return self.problems()
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         """The typed model; keys are masked unless ``show_secrets``."""
 

@@ -297,6 +297,17 @@ class ShellvarsDocument(Document):
             if c.key not in ("export", ".", "source", "unset", "readonly", "set"):
                 yield c, "command", None
 
+    def value_problems(self) -> Iterator[tuple[Node, str]]:
+        """O2CB_* values the o2cb init script cannot use (a number that is not one, ...)."""
+        for a in self.assignments():
+            kind = O2CB_VARS.get(a.name)
+            if kind == "int" and to_int(a.value) is None:
+                yield a, f"{a.name}={a.value!r} is not a number"
+            elif kind == "bool" and shell_bool(a.value) is None:
+                yield a, f"{a.name}={a.value!r} is not true or false"
+            elif a.name == "O2CB_HEARTBEAT_THRESHOLD" and (to_int(a.value) or 0) < 0:
+                yield a, f"{a.name} must not be negative"
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "format": FORMAT,
