@@ -325,3 +325,27 @@ def test_appending_keeps_last_lines_comment_on_its_line() -> None:
     doc2 = xencfg.loads("node a # no newline", "hacf")
     doc2.add_node("b")  # type: ignore[attr-defined]
     assert xencfg.dumps(doc2) == "node a # no newline\nnode b\n"
+
+
+@pytest.mark.parametrize(
+    ("word", "suggestion"),
+    [
+        ("nodes", "node"),
+        ("keepalive2", "keepalive 2"),
+        ("logfacilitylocal0", "logfacility local0"),
+        ("logfile/var/log/ha-log", "logfile /var/log/ha-log"),
+        ("deadtime_ms", "deadtime"),
+        ("autofailback", "auto_failback"),
+        ("frobnicate", None),
+    ],
+)
+def test_did_you_mean(word: str, suggestion: str | None) -> None:
+    doc = xencfg.loads(f"{word}\n", "hacf")
+    assert [s for _, _, s in doc.keyword_problems()] == [suggestion]  # type: ignore[attr-defined]
+
+
+def test_detection_by_content_and_registry() -> None:
+    text = read(FIXTURES / "hacf" / "valid" / "two-node-full.cf")
+    assert xencfg.detect(None, text) == "hacf"
+    assert xencfg.detect("/etc/ha.d/authkeys") == "authkeys"
+    assert {"hacf", "authkeys", "logd"} <= set(xencfg.FORMATS)

@@ -152,7 +152,11 @@ def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str 
     for name in names:
         if word.startswith(name) and len(word) > len(name) and len(name) >= 3:
             rest = word[len(name) :]
-            glued = not rest[0].isalpha() or any(c.isdigit() for c in rest)
+            glued = (
+                rest[0] in "/.~"
+                or rest[0].isdigit()
+                or (rest[0].isalpha() and any(c.isdigit() for c in rest))
+            )
             if glued or name in _GLUE_OK:
                 return " ".join([name, rest, *values])
     close = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
