@@ -199,6 +199,7 @@ def test_durations(raw: str, seconds: float | None) -> None:
         ("deadtime", "needs a value"),
         ("deadping 20s", "not a positive time"),
         ("use_logd no", "nowhere to log"),
+        ("crm on\npacemaker on", "used more than once"),
     ],
 )
 def test_value_problems(line: str, problem: str) -> None:

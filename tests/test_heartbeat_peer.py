@@ -295,8 +295,16 @@ def test_illegal_directives_are_our_unknown_keywords(path: Path, good_authkeys: 
         ("use_logd no\nlogfacility none\n", "No log entry found", "nowhere to log"),
         ("deadping 20s\n", "not started", "not a positive time"),
         ("keepalive 0\n", "not started", "not a positive time"),
+        ("crm on\npacemaker on\n", "used multiple times", "used more than once"),
     ],
-    ids=["deadtime", "ucast-without-peer", "no-log", "seconds-suffix", "zero-keepalive"],
+    ids=[
+        "deadtime",
+        "ucast-without-peer",
+        "no-log",
+        "seconds-suffix",
+        "zero-keepalive",
+        "crm-twice",
+    ],
 )
 def test_value_refusals_match(
     text: str, theirs: str, ours: str, tmp_path: Path, good_authkeys: Path

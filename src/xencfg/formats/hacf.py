@@ -431,6 +431,9 @@ class HacfDocument(LineDocument):
                 seen_media = True
             elif e.key in ("udpport", "baud") and seen_media:
                 yield e, f"{e.key} must come before the media lines it should apply to"
+        switches = [e for e in self.entries() if e.key in ("crm", "pacemaker")]
+        for e in switches[1:]:
+            yield e, "pacemaker/crm directive used more than once (heartbeat refuses that)"
         if self.use_logd is False and not (
             self.logfile or self.debugfile or self.logfacility not in (None, "none")
         ):
