@@ -351,6 +351,52 @@ def test_authkeys_mode_verdict_matches(mode: int, accepted: bool, tmp_path: Path
     ids=["unknown-method", "selected-key-missing"],
 )
 def test_authkeys_refusals_match(text: str, theirs: str, ours: str, tmp_path: Path) -> None:
+    _authkeys_refusal(text, theirs, ours, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "theirs", "ours"),
+    [
+        (
+            "1 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e\nauth 1\n",
+            "Auth Key [1] not found",
+            "before 'auth'",
+        ),
+        ("auth 1\n1 crc extra\n", "Auth Key [1] not found", "crc takes no key"),
+        ("auth 1\n1 SHA1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e\n", "SHA1", "invalid authtype [SHA1]"),
+        (
+            "auth 16\n16 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e\n",
+            "Invalid authnum [16]",
+            "invalid authnum [16]",
+        ),
+    ],
+    ids=["key-before-auth", "crc-with-key", "method-case", "authnum-16"],
+)
+def test_more_authkeys_refusals_match(text: str, theirs: str, ours: str, tmp_path: Path) -> None:
+    _authkeys_refusal(text, theirs, ours, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "auth 0\n0 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e\n",
+        "auth 1\n1 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e extra words\n",
+        "auth 1\nauth 1\n1 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e\n",
+    ],
+    ids=["authnum-0", "words-after-key", "auth-twice"],
+)
+def test_authkeys_heartbeat_accepts_we_parse_and_find_the_key(text: str, tmp_path: Path) -> None:
+    f = tmp_path / "authkeys"
+    f.write_text(text)
+    os.chmod(f, 0o600)
+    rc, out = check_authkeys(f)
+    assert rc == 0, out
+    doc = xencfg.load(f)
+    assert isinstance(doc, AuthkeysDocument)
+    assert doc.active is not None and doc.active.method == "sha1"
+
+
+def _authkeys_refusal(text: str, theirs: str, ours: str, tmp_path: Path) -> None:
     f = tmp_path / "authkeys"
     f.write_text(text)
     os.chmod(f, 0o600)

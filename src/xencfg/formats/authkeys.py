@@ -10,10 +10,12 @@ really refuses any group or other permission bit, so 0400 passes too.)
 
 Parse errors (heartbeat cannot use the file at all): ``auth`` without a
 method-id or with a non-numeric one, a key line whose id is not a number,
-a key line without a method, ``md5``/``sha1`` without a key, and words after
-the key. Semantic problems (unknown method, ``auth`` naming an id that has
-no key, no ``auth`` line, crc, weak keys, mode) are reported by
-:meth:`AuthkeysDocument.problems`, not raised.
+a key line without a method, ``md5``/``sha1`` without a key. Everything else
+heartbeat refuses or ignores is reported by :meth:`AuthkeysDocument.problems`
+(checked against the daemon): an unknown method (names are case-sensitive:
+``SHA1`` is refused), a method-id outside 0-15, ``auth`` naming an id without
+a usable key, key lines *before* ``auth`` (heartbeat skips them), a key after
+``crc`` (the id becomes unusable), words after a key, weak keys, crc, mode.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ._lines import HEARTBEAT_STYLE, LineDocument, end_of, error_at, parser_for,
 FORMAT = "authkeys"
 MASK = "********"
 METHODS = frozenset({"crc", "md5", "sha1"})
-#: heartbeat's MAXAUTH: method-ids run from 1 to 15.
+#: heartbeat's MAXAUTH: method-ids run from 0 to 15 (``auth 0`` works, 16 does not).
 MAX_INDEX = 15
 REQUIRED_MODE = 0o600
 
@@ -81,7 +83,7 @@ class KeyLine(Entry):
 
     @property
     def method(self) -> str | None:
-        return self.values[0].lower() if self.values else None
+        return self.values[0] if self.values else None
 
     @property
     def secret(self) -> str | None:
@@ -132,13 +134,31 @@ class AuthkeysDocument(LineDocument):
     def selected(self, index: int) -> None:
         self.set("auth", str(index))
 
+    def _read_lines(self) -> list[KeyLine]:
+        """Key lines heartbeat reads: those after the first ``auth`` line."""
+        seen_auth = False
+        out: list[KeyLine] = []
+        for e in self.children:
+            if isinstance(e, Entry) and e.key == "auth":
+                seen_auth = True
+            elif isinstance(e, KeyLine) and seen_auth:
+                out.append(e)
+        return out
+
     @property
     def methods(self) -> dict[int, AuthMethod]:
-        """Every method-id listed (a later duplicate wins, as in heartbeat)."""
+        """The usable method-ids heartbeat reads (a later duplicate wins).
+
+        Lines before ``auth`` and ``crc`` lines that carry a key are left out:
+        heartbeat does not find a key for them.
+        """
         out: dict[int, AuthMethod] = {}
-        for e in self.children:
-            if isinstance(e, KeyLine) and e.index is not None and e.method is not None:
-                out[e.index] = AuthMethod(e.index, e.method, e.secret)
+        for e in self._read_lines():
+            if e.index is None or e.method is None:
+                continue
+            if e.method == "crc" and len(e.values) > 1:
+                continue
+            out[e.index] = AuthMethod(e.index, e.method, e.secret)
         return out
 
     @property
@@ -183,22 +203,41 @@ class AuthkeysDocument(LineDocument):
         """``(node or None, message)`` for what heartbeat refuses or what is unsafe."""
         if self.mode is not None and not self.mode_ok:
             mode = f"{self.mode & 0o777:04o}"
-            yield None, f"mode {mode}: heartbeat refuses an authkeys file open to group or others"
-            " (use 0600)"
+            yield (
+                None,
+                (
+                    f"mode {mode}: heartbeat refuses an authkeys file open to group or others"
+                    " (use 0600)"
+                ),
+            )
         auths = self.entries("auth")
         if not auths:
             first = self.children[0] if self.children else None
             yield first, "no 'auth N' line: heartbeat has no method to sign with"
         elif len(auths) > 1:
             yield auths[-1], "more than one 'auth' line"
+        read = {id(e) for e in self._read_lines()}
         for e in self.children:
-            if isinstance(e, KeyLine):
-                if e.method not in METHODS:
-                    yield e, f"invalid authtype [{e.values[0]}] (heartbeat knows crc, md5, sha1)"
-                if e.index is not None and not 1 <= e.index <= MAX_INDEX:
-                    yield e, f"method-id {e.index} is outside 1-{MAX_INDEX}"
-                if e.method in ("md5", "sha1") and is_weak_key(e.secret):
-                    yield e, f"method-id {e.key}: weak or placeholder key"
+            if not isinstance(e, KeyLine):
+                continue
+            if id(e) not in read:
+                yield e, f"method-id {e.key} comes before 'auth': heartbeat does not read it"
+            if e.method not in METHODS:
+                yield (
+                    e,
+                    (
+                        f"invalid authtype [{e.values[0]}] (heartbeat knows crc, md5, sha1;"
+                        " case matters)"
+                    ),
+                )
+            if e.index is not None and not 0 <= e.index <= MAX_INDEX:
+                yield e, f"invalid authnum [{e.index}]: method-ids run from 0 to {MAX_INDEX}"
+            if e.method == "crc" and len(e.values) > 1:
+                yield e, f"method-id {e.key}: crc takes no key, heartbeat cannot use this line"
+            elif len(e.values) > 2:
+                yield e, f"method-id {e.key}: words after the key (a key is one word)"
+            if e.method in ("md5", "sha1") and is_weak_key(e.secret):
+                yield e, f"method-id {e.key}: weak or placeholder key"
         sel = self.selected
         if auths and sel is not None and sel not in self.methods:
             yield auths[-1], f"auth key [{sel}] not found in the file"
@@ -255,13 +294,9 @@ def _line_error(e: Entry, text: str) -> tuple[int, str] | None:
         return key_tok.pos, f"expected 'auth' or a method-id number, got {e.key!r}"
     if not vals:
         return end_of(e), f"method-id {e.key} needs a method (crc, md5 or sha1)"
-    method = vals[0].text.lower()
+    method = vals[0].text
     if method in ("md5", "sha1") and len(vals) < 2:
-        return end_of(e), f"method-id {e.key}: {method} needs a key"
-    limit = 1 if method == "crc" else 2
-    if len(vals) > limit:
-        what = "crc takes no key" if method == "crc" else "a key is one word"
-        return vals[limit].pos, f"unexpected text after method-id {e.key}: {what}"
+        return end_of(e), f"method-id {e.key}: auth method [{method}] requires a key"
     return None
 
 
