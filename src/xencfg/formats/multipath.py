@@ -111,10 +111,8 @@ def unquote(raw: str) -> str:
 
 class MultipathStyle(BlockStyle):
     def quote(self, value: str, old: str | None = None) -> str:
-        if (
-            (old is not None and old.startswith('"'))
-            or value == ""
-            or any(c.isspace() or c in '"#!{}' for c in value)
+        if (old is not None and old.startswith('"')) or value == "" or any(
+            c.isspace() or c in '"#!{}' for c in value
         ):
             return '"' + value.replace('"', '""') + '"'
         return value
@@ -144,9 +142,7 @@ class Section:
         return {e.key: " ".join(e.values) for e in self.block.entries()}
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Section) and type(other) is type(self) and other.block == self.block
-        )
+        return isinstance(other, Section) and type(other) is type(self) and other.block == self.block
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -354,19 +350,13 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
 _BUILDER = _Builder()
 
-_WORDS = {
-    "WORD": "a keyword or value",
-    "STRING": "a quoted string",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-}
+_WORDS = {"WORD": "a keyword or value", "STRING": "a quoted string", "LBRACE": "'{'",
+          "RBRACE": "'}'"}
 
 
 def parse(text: str, path: str | None = None) -> MultipathDocument:
     """Parse multipath.conf text; raises :class:`xencfg.ParseError`."""
-    doc: MultipathDocument = parse_with(
-        "multipath", text, path, _BUILDER, words=_WORDS, comment="#!"
-    )
+    doc: MultipathDocument = parse_with("multipath", text, path, _BUILDER, words=_WORDS, comment="#!")
     doc.path = path
     doc.source = text
     return doc
@@ -376,11 +366,8 @@ def sniff(text: str) -> bool:
     """A multipath.conf has at least one of its section names opening a block."""
     import re
 
-    return (
-        re.search(
-            r"^\s*(defaults|blacklist|blacklist_exceptions|multipaths|devices|overrides)\s*\{",
-            text,
-            re.M,
-        )
-        is not None
-    )
+    return re.search(
+        r"^\s*(defaults|blacklist|blacklist_exceptions|multipaths|devices|overrides)\s*\{",
+        text,
+        re.M,
+    ) is not None
