@@ -18,7 +18,11 @@ def write_atomic(
     ``expect`` is the text the caller loaded; if the file now holds something
     else, someone changed it meanwhile and we refuse (no lost update). The new
     file gets the old file's mode, owner and group (or ``mode`` for a new file).
+    A symlink is followed: its target is replaced and the link stays a link
+    (``/etc/logd.cf -> ha.d/ha_logd.cf``).
     """
+    if os.path.islink(path):
+        path = os.path.realpath(path)
     directory = os.path.dirname(os.path.abspath(path))
     try:
         st: os.stat_result | None = os.stat(path)

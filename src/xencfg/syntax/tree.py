@@ -203,7 +203,16 @@ def attach_trivia(root: Node, text: str) -> None:
     if first > 0:
         _prepend_trivia(pieces, text[:first], 0)
     if end < len(text):
-        pieces.append(Tok(TRIVIA, text[end:], end))
+        # The last line's tail (spacing, comment, newline) belongs to the last
+        # node, as between nodes; only what follows goes to the root.
+        trail, lead = split_gap(text[end:])
+        last = next((p for p in reversed(pieces) if _last_end(p) >= 0), None)
+        if isinstance(last, Node) and last.cst is not None and _last_end(last) == end:
+            last.cst.append(Tok(TRIVIA, trail, end))
+            if lead:
+                pieces.append(Tok(TRIVIA, lead, end + len(trail)))
+        else:
+            pieces.append(Tok(TRIVIA, text[end:], end))
     root.cst = pieces
 
 

@@ -1,0 +1,297 @@
+"""What the line-oriented formats share: ``directive value...`` per line.
+
+ha.cf, authkeys, ha_logd.cf and the modprobe files are lists of
+:class:`~xencfg.syntax.blocks.Entry` statements in a document; they differ in
+their grammar (where a comment may start), their keyword tables and their
+typed views. This module holds the common part once: the document base with
+navigation and edits, the keyword checks with did-you-mean suggestions, the
+builder that turns a Lark parse into entries, located errors for checks made
+after parsing, and the value converters (booleans, integers, durations) the
+daemons use.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, ClassVar
+
+import attrs
+from lark import Transformer
+
+from ..document import Document
+from ..errors import ParseError, XencfgError, caret_snippet
+from ..syntax.blocks import BlockStyle, Entry
+from ..syntax.build import make_entry, parse_with
+from ..syntax.source import LineIndex
+from ..syntax.tree import Node
+
+#: A keyword problem: the node, ``"unknown"`` or ``"deprecated"``, and a suggestion.
+Problem = tuple[Node, str, "str | None"]
+
+
+class LineStyle(BlockStyle):
+    """Canonical ``key value...`` lines; these formats have no quoting at all.
+
+    A value with blanks (or the format's comment character) cannot be written,
+    so rendering one is an error rather than a silently different file.
+    """
+
+    forbidden: str = "#"
+
+    def quote(self, value: str, old: str | None = None) -> str:
+        if value == "" or any(c.isspace() or c in self.forbidden for c in value):
+            raise XencfgError(f"{value!r} cannot be written as one word in this format")
+        return value
+
+
+#: ha.cf, authkeys, logd.cf: ``#`` anywhere starts a comment.
+HEARTBEAT_STYLE = LineStyle(indent="", separator=" ")
+
+
+def _identity(raw: str) -> str:
+    return raw
+
+
+@attrs.define
+class LineDocument(Document):
+    """A document that is a flat list of statements (comments are trivia)."""
+
+    children: list[Node] = attrs.Factory(list)
+    children_field = "children"
+
+    #: The grammar under ``grammars/`` this format is parsed with.
+    grammar: ClassVar[str] = "lines"
+    #: Every directive the daemon knows (``None``: do not check).
+    known: ClassVar[frozenset[str] | None] = None
+    #: Old spellings: directive -> replacement (``None``: dropped without one).
+    deprecated: ClassVar[Mapping[str, str | None]] = {}
+
+    # -- hooks -------------------------------------------------------------
+    @classmethod
+    def entry_class(cls, key: str) -> type[Entry]:
+        """The node class a line starting with ``key`` is built as."""
+        return Entry
+
+    def validate(self, text: str) -> None:
+        """Structural checks the grammar cannot express; raise :func:`error_at`."""
+
+    # -- navigation --------------------------------------------------------
+    def entries(self, key: str | None = None) -> list[Entry]:
+        """Statements in file order, optionally only those named ``key``."""
+        return [c for c in self.children if isinstance(c, Entry) and (key is None or c.key == key)]
+
+    def entry(self, key: str) -> Entry | None:
+        """The *last* statement named ``key``: a later line overrides an earlier one."""
+        found = self.entries(key)
+        return found[-1] if found else None
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The first value of the last ``key`` statement."""
+        e = self.entry(key)
+        return e.values[0] if e is not None and e.values else default
+
+    def values(self, key: str) -> list[str]:
+        """The values of every ``key`` line, concatenated (``node a b`` + ``node c``)."""
+        return [v for e in self.entries(key) for v in e.values]
+
+    def set(self, key: str, *values: str) -> Entry:
+        """Set ``key``: edit its last line in place, or append a new line."""
+        e = self.entry(key)
+        if e is None:
+            e = self.entry_class(key)(key, list(values))
+            self.children.append(e)
+        else:
+            e.values = list(values)
+        return e
+
+    def add(self, key: str, *values: str, after: str | None = None) -> Entry:
+        """Append a ``key`` line (after the last ``after`` line when there is one)."""
+        e = self.entry_class(key)(key, list(values))
+        anchor = self.entry(after) if after is not None else None
+        if anchor is None:
+            anchor = self.entry(key)
+        if anchor is None:
+            self.children.append(e)
+        else:
+            self.children.insert(self.children.index(anchor) + 1, e)
+        return e
+
+    def remove(self, key: str) -> int:
+        """Remove every ``key`` line; return how many went."""
+        before = len(self.children)
+        self.children[:] = [c for c in self.children if getattr(c, "key", None) != key]
+        return before - len(self.children)
+
+    # -- checks ------------------------------------------------------------
+    def value_problems(self) -> Iterable[tuple[Node | None, str]]:
+        """``(node, message)`` for values the daemon refuses (formats override)."""
+        return ()
+
+    def keyword_problems(self) -> Iterator[Problem]:
+        """``(node, "unknown"|"deprecated", suggestion)`` for each directive the daemon refuses."""
+        if self.known is None:
+            return
+        for e in self.entries():
+            if e.key in self.known:
+                continue
+            if e.key in self.deprecated:
+                yield e, "deprecated", self.deprecated[e.key]
+            else:
+                yield e, "unknown", suggest(e.key, self.known, e.values)
+
+
+def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str | None:
+    """A did-you-mean for an unknown directive.
+
+    A known directive glued to its value (``logfacilitylocal7``,
+    ``logfile/var/log/ha-log``) is split back; otherwise the closest spelling
+    (``nodes`` -> ``node``).
+    """
+    names = sorted(known, key=len, reverse=True)
+    for name in names:
+        if word.startswith(name) and len(word) > len(name) and len(name) >= 3:
+            rest = word[len(name) :]
+            glued = (
+                rest[0] in "/.~"
+                or rest[0].isdigit()
+                or (rest[0].isalpha() and any(c.isdigit() for c in rest))
+            )
+            if glued or name in _GLUE_OK:
+                return " ".join([name, rest, *values])
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+#: Directives for which ``nameXYZ`` means ``name XYZ`` even when XYZ is a word.
+_GLUE_OK = frozenset({"logfacility"})
+
+
+def error_at(
+    text: str, path: str | None, offset: int, message: str, expected: str = ""
+) -> ParseError:
+    """A :class:`ParseError` for a check made after parsing, located at ``offset``."""
+    line, col = LineIndex(text).position(offset)
+    return ParseError(
+        message,
+        path=path,
+        line=line,
+        column=col,
+        snippet=caret_snippet(text, line, col),
+        expected=expected,
+    )
+
+
+def end_of(e: Entry) -> int:
+    """Offset just after the last significant token of a statement."""
+    toks = [t for t in e.tokens() if not t.is_trivia]
+    return toks[-1].end if toks else 0
+
+
+class LineBuilder(Transformer):
+    """Builds a :class:`LineDocument` subclass from ``entry: WORD+`` parses."""
+
+    def __init__(self, doc_cls: type[LineDocument]) -> None:
+        super().__init__()
+        self.doc_cls = doc_cls
+
+    def entry(self, children: list[Any]) -> Entry:
+        return make_entry(children, _identity, self.doc_cls.entry_class(str(children[0])))
+
+    def start(self, children: list[Any]) -> LineDocument:
+        doc = self.doc_cls([c for c in children if isinstance(c, Node)])
+        doc.cst = list(children)
+        return doc
+
+
+_WORDS = {"WORD": "a directive or value", "_NL": "end of line"}
+
+
+def parser_for(doc_cls: type[LineDocument]) -> Callable[[str, str | None], Any]:
+    """The ``parse(text, path)`` function of a line format."""
+    builder = LineBuilder(doc_cls)
+
+    def parse(text: str, path: str | None = None) -> Any:
+        doc = parse_with(doc_cls.grammar, text, path, builder, words=_WORDS)
+        doc.path = path
+        doc.source = text
+        doc.validate(text)
+        return doc
+
+    parse.__doc__ = f"Parse {doc_cls.format} text; raises :class:`xencfg.ParseError`."
+    return parse
+
+
+# -- value converters ------------------------------------------------------
+
+_TRUE = frozenset({"true", "on", "yes", "y", "1"})
+_FALSE = frozenset({"false", "off", "no", "n", "0"})
+
+
+def to_bool(raw: str | None) -> bool | None:
+    """heartbeat's booleans (``cl_str_to_boolean``): true/on/yes/y/1, false/off/no/n/0."""
+    if raw is None:
+        return None
+    low = raw.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    return None
+
+
+def to_int(raw: str | None) -> int | None:
+    """A decimal integer, or ``None`` when absent or not a number."""
+    if raw is None:
+        return None
+    try:
+        return int(raw, 10)
+    except ValueError:
+        return None
+
+
+#: The suffixes heartbeat 3.0.6 takes (case-insensitive); ``s``/``sec`` it refuses.
+_UNITS = (("msec", 0.001), ("ms", 0.001), ("usec", 1e-6), ("us", 1e-6))
+
+
+def to_seconds(raw: str | None) -> float | None:
+    """A heartbeat time (``2``, ``1.5``, ``1500ms``, ``500us``) in seconds; ``None`` if invalid."""
+    if raw is None:
+        return None
+    low = raw.strip().lower()
+    scale = 1.0
+    for unit, factor in _UNITS:
+        if low.endswith(unit):
+            low, scale = low[: -len(unit)], factor
+            break
+    try:
+        value = float(low)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")) or value <= 0:
+        return None
+    return value * scale
+
+
+def spell_seconds(seconds: float) -> str:
+    """How a duration is written back: whole seconds plainly, else milliseconds."""
+    if seconds == int(seconds):
+        return str(int(seconds))
+    return f"{round(seconds * 1000)}ms"
+
+
+__all__ = [
+    "HEARTBEAT_STYLE",
+    "LineBuilder",
+    "LineDocument",
+    "LineStyle",
+    "Problem",
+    "end_of",
+    "error_at",
+    "parser_for",
+    "spell_seconds",
+    "suggest",
+    "to_bool",
+    "to_int",
+    "to_seconds",
+]

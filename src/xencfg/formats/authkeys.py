@@ -1,0 +1,319 @@
+"""authkeys: heartbeat's shared secret for signing cluster messages.
+
+``auth N`` selects the method-id used to *send*; ``N crc``, ``N md5 KEY`` and
+``N sha1 KEY`` lines list the methods (all listed ids are accepted on
+receipt, which allows key rotation). The keys are secrets: ``repr`` never
+shows them and :meth:`AuthkeysDocument.to_dict` masks them unless asked.
+heartbeat refuses to start unless the file is mode 0600; ``xencfg.load``
+records the mode in ``doc.mode`` and ``xencfg.dump`` keeps it. (heartbeat
+really refuses any group or other permission bit, so 0400 passes too.)
+
+Parse errors (heartbeat cannot use the file at all): ``auth`` without a
+method-id or with a non-numeric one, a key line whose id is not a number,
+a key line without a method, ``md5``/``sha1`` without a key. Everything else
+heartbeat refuses or ignores is reported by :meth:`AuthkeysDocument.problems`
+(checked against the daemon): an unknown method (names are case-sensitive:
+``SHA1`` is refused), a method-id outside 0-15, ``auth`` naming an id without
+a usable key, key lines *before* ``auth`` (heartbeat skips them), a key after
+``crc`` (the id becomes unusable), words after a key, weak keys, crc, mode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from ..errors import ParseError
+from ..syntax.blocks import Entry
+from ._lines import HEARTBEAT_STYLE, LineDocument, end_of, error_at, parser_for, to_int
+
+FORMAT = "authkeys"
+MASK = "********"
+METHODS = frozenset({"crc", "md5", "sha1"})
+#: heartbeat's MAXAUTH: method-ids run from 0 to 15 (``auth 0`` works, 16 does not).
+MAX_INDEX = 15
+REQUIRED_MODE = 0o600
+
+#: Keys copied from tutorials and templates: anyone can read them.
+_PLACEHOLDERS = frozenset(
+    {
+        "somelongstringwithrandomchars",
+        "superstrongpassword",
+        "thisisasecretkey",
+        "yoursecretpassword",
+        "password",
+        "secret",
+        "changeme",
+        "hi!",
+        "hello!",
+        "test",
+        "heartbeat",
+        "mysecret",
+        "secretkey",
+    }
+)
+#: Tutorials also hash a placeholder (``echo yoursecretpassword | sha1sum``).
+_HASHED = frozenset(
+    hashlib.new(algo, (p + nl).encode()).hexdigest()
+    for p in ("yoursecretpassword", "password", "secret", "changeme", "heartbeat")
+    for nl in ("", "\n")
+    for algo in ("sha1", "md5")
+)
+#: Shorter keys are guessable.
+MIN_KEY_LENGTH = 16
+
+
+def is_weak_key(key: str | None) -> bool:
+    """Whether a key is a known placeholder, a hash of one, or shorter than 16 characters."""
+    if not key:
+        return True
+    return key.lower() in _PLACEHOLDERS or key.lower() in _HASHED or len(key) < MIN_KEY_LENGTH
+
+
+@attrs.define(repr=False)
+class KeyLine(Entry):
+    """A ``N method [key]`` line. Its key is never shown by ``repr``."""
+
+    @property
+    def index(self) -> int | None:
+        return to_int(self.key)
+
+    @property
+    def method(self) -> str | None:
+        return self.values[0] if self.values else None
+
+    @property
+    def secret(self) -> str | None:
+        """The key (``None`` for crc)."""
+        return self.values[1] if len(self.values) > 1 else None
+
+    def __repr__(self) -> str:
+        shown = self.values[:1] + [MASK] * (len(self.values) > 1)
+        return f"KeyLine(key={self.key!r}, values={shown!r})"
+
+
+@attrs.frozen
+class AuthMethod:
+    """One usable method-id: its method and key."""
+
+    index: int
+    method: str
+    secret: str | None = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"AuthMethod(index={self.index}, method={self.method!r}, secret={MASK!r})"
+
+
+@attrs.define
+class AuthkeysDocument(LineDocument):
+    """A parsed authkeys file."""
+
+    format = FORMAT
+    style = HEARTBEAT_STYLE
+    known: ClassVar[frozenset[str] | None] = None
+
+    @classmethod
+    def entry_class(cls, key: str) -> type[Entry]:
+        return Entry if key == "auth" else KeyLine
+
+    def __repr__(self) -> str:
+        return (
+            f"AuthkeysDocument(path={self.path!r}, mode={self.mode!r}, children={self.children!r})"
+        )
+
+    # -- typed view --------------------------------------------------------
+    @property
+    def selected(self) -> int | None:
+        """The method-id heartbeat signs outgoing messages with (``auth N``)."""
+        return to_int(self.get("auth"))
+
+    @selected.setter
+    def selected(self, index: int) -> None:
+        self.set("auth", str(index))
+
+    def _read_lines(self) -> list[KeyLine]:
+        """Key lines heartbeat reads: those after the first ``auth`` line."""
+        seen_auth = False
+        out: list[KeyLine] = []
+        for e in self.children:
+            if isinstance(e, Entry) and e.key == "auth":
+                seen_auth = True
+            elif isinstance(e, KeyLine) and seen_auth:
+                out.append(e)
+        return out
+
+    @property
+    def methods(self) -> dict[int, AuthMethod]:
+        """The usable method-ids heartbeat reads (a later duplicate wins).
+
+        Lines before ``auth`` and ``crc`` lines that carry a key are left out:
+        heartbeat does not find a key for them.
+        """
+        out: dict[int, AuthMethod] = {}
+        for e in self._read_lines():
+            if e.index is None or e.method is None:
+                continue
+            if e.method == "crc" and len(e.values) > 1:
+                continue
+            out[e.index] = AuthMethod(e.index, e.method, e.secret)
+        return out
+
+    @property
+    def active(self) -> AuthMethod | None:
+        """The method and key in use for sending, or ``None`` if ``auth`` names no listed id."""
+        sel = self.selected
+        return self.methods.get(sel) if sel is not None else None
+
+    def key_line(self, index: int) -> KeyLine | None:
+        found = None
+        for e in self.children:
+            if isinstance(e, KeyLine) and e.index == index:
+                found = e
+        return found
+
+    def set_key(self, index: int, method: str, secret: str | None = None) -> KeyLine:
+        """Set method-id ``index`` (editing its line, or adding one)."""
+        vals = [method] if secret is None else [method, secret]
+        line = self.key_line(index)
+        if line is None:
+            new = KeyLine(str(index), vals)
+            self.children.append(new)
+            return new
+        line.values = vals
+        return line
+
+    @property
+    def uses_crc(self) -> bool:
+        """crc is a checksum, not authentication: anyone on the wire can forge messages."""
+        a = self.active
+        return a is not None and a.method == "crc"
+
+    @property
+    def mode_ok(self) -> bool | None:
+        """Whether heartbeat accepts the file mode: no group or other bits (0600, 0400).
+
+        ``None`` when the text did not come from a file.
+        """
+        return None if self.mode is None else (self.mode & 0o077) == 0
+
+    def problems(self) -> Iterator[tuple[Any, str]]:
+        """``(node or None, message)`` for what heartbeat refuses or what is unsafe."""
+        if self.mode is not None and not self.mode_ok:
+            mode = f"{self.mode & 0o777:04o}"
+            yield (
+                None,
+                (
+                    f"mode {mode}: heartbeat refuses an authkeys file open to group or others"
+                    " (use 0600)"
+                ),
+            )
+        auths = self.entries("auth")
+        if not auths:
+            first = self.children[0] if self.children else None
+            yield first, "no 'auth N' line: heartbeat has no method to sign with"
+        elif len(auths) > 1:
+            yield auths[-1], "more than one 'auth' line"
+        read = {id(e) for e in self._read_lines()}
+        for e in self.children:
+            if not isinstance(e, KeyLine):
+                continue
+            if id(e) not in read:
+                yield e, f"method-id {e.key} comes before 'auth': heartbeat does not read it"
+            if e.method not in METHODS:
+                yield (
+                    e,
+                    (
+                        f"invalid authtype [{e.values[0]}] (heartbeat knows crc, md5, sha1;"
+                        " case matters)"
+                    ),
+                )
+            if e.index is not None and not 0 <= e.index <= MAX_INDEX:
+                yield e, f"invalid authnum [{e.index}]: method-ids run from 0 to {MAX_INDEX}"
+            if e.method == "crc" and len(e.values) > 1:
+                yield e, f"method-id {e.key}: crc takes no key, heartbeat cannot use this line"
+            elif len(e.values) > 2:
+                yield e, f"method-id {e.key}: words after the key (a key is one word)"
+            if e.method in ("md5", "sha1") and is_weak_key(e.secret):
+                yield e, f"method-id {e.key}: weak or placeholder key"
+        sel = self.selected
+        if auths and sel is not None and sel not in self.methods:
+            yield auths[-1], f"auth key [{sel}] not found in the file"
+        if self.uses_crc:
+            yield self.entry("auth"), "crc gives no authentication: use sha1 with a random key"
+
+    def value_problems(self) -> Iterator[tuple[Any, str]]:
+        """The same as :meth:`problems` (the name every line format uses)."""
+        return self.problems()
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        """The typed model; keys are masked unless ``show_secrets``."""
+
+        def shown(secret: str | None) -> str | None:
+            return secret if show_secrets or secret is None else MASK
+
+        active = self.active
+        return {
+            "format": FORMAT,
+            "mode": None if self.mode is None else f"{self.mode & 0o7777:04o}",
+            "selected": self.selected,
+            "methods": {
+                str(i): {"method": m.method, "key": shown(m.secret), "weak": is_weak_key(m.secret)}
+                for i, m in self.methods.items()
+            },
+            "active": None
+            if active is None
+            else {"index": active.index, "method": active.method, "key": shown(active.secret)},
+        }
+
+    # -- structure ---------------------------------------------------------
+    def validate(self, text: str) -> None:
+        for e in self.entries():
+            err = _line_error(e, text)
+            if err is not None:
+                offset, message = err
+                exc = error_at(text, self.path, offset, message)
+                raise _masked(exc, e)
+
+
+def _line_error(e: Entry, text: str) -> tuple[int, str] | None:
+    key_tok = e.key_tok
+    assert key_tok is not None
+    vals = e.value_toks
+    if e.key == "auth":
+        if not vals:
+            return end_of(e), "'auth' needs the method-id to send with (auth 1)"
+        if to_int(vals[0].text) is None:
+            return vals[0].pos, f"the method-id after 'auth' must be a number, not {vals[0].text!r}"
+        if len(vals) > 1:
+            return vals[1].pos, "'auth' takes one method-id"
+        return None
+    if to_int(e.key) is None:
+        return key_tok.pos, f"expected 'auth' or a method-id number, got {e.key!r}"
+    if not vals:
+        return end_of(e), f"method-id {e.key} needs a method (crc, md5 or sha1)"
+    method = vals[0].text
+    if method in ("md5", "sha1") and len(vals) < 2:
+        return end_of(e), f"method-id {e.key}: auth method [{method}] requires a key"
+    return None
+
+
+def _masked(exc: ParseError, e: Entry) -> ParseError:
+    """Hide the key in the error's source snippet: error output ends up in logs."""
+    if isinstance(e, KeyLine) and len(e.value_toks) > 1:
+        for t in e.value_toks[1:]:
+            exc.snippet = exc.snippet.replace(t.text, "*" * len(t.text))
+        exc.args = (str(exc),)
+    return exc
+
+
+parse = parser_for(AuthkeysDocument)
+
+
+def sniff(text: str) -> bool:
+    """An authkeys file has an ``auth N`` line."""
+    import re
+
+    return re.search(r"^\s*auth\s+\d+\s*(#.*)?$", text, re.M) is not None

@@ -1,0 +1,560 @@
+"""ha.cf: the main configuration of Linux-HA heartbeat (1.x - 3.0).
+
+One directive per line, values split on blanks, ``#`` anywhere starts a
+comment (heartbeat cuts the line at the first ``#``, so ``192.168.1.1#
+note`` is an address and a comment). Directives are checked against
+heartbeat 3.0.6; older spellings (``nice_failback``, ``udp``) are
+*deprecated*, anything else *unknown* with a did-you-mean (``nodes`` ->
+``node``). Values are typed on read: times in seconds (``1500ms`` is 1.5),
+ports and levels as ``int``, heartbeat's booleans as ``bool``, the media
+lines (``bcast``/``mcast``/``ucast``/``serial``) as :class:`Medium` values.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from ..syntax.blocks import Entry
+from ._lines import (
+    HEARTBEAT_STYLE,
+    LineDocument,
+    parser_for,
+    spell_seconds,
+    to_bool,
+    to_int,
+    to_seconds,
+)
+
+FORMAT = "hacf"
+
+#: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins).
+KINDS: dict[str, str] = {
+    # cluster membership and media
+    "node": "names",
+    "bcast": "media",
+    "mcast": "media",
+    "mcast6": "media",
+    "ucast": "media",
+    "ucast6": "media",
+    "serial": "media",
+    "ping": "names",
+    "ping6": "names",
+    "ping_group": "group",
+    "autojoin": "choice",
+    # timings
+    "keepalive": "duration",
+    "deadtime": "duration",
+    "warntime": "duration",
+    "initdead": "duration",
+    "deadping": "duration",
+    # numbers
+    "udpport": "port",
+    "baud": "int",
+    "hopfudge": "int",
+    "debug": "int",
+    "conn_logd_time": "int",
+    "compression_threshold": "int",
+    "max_rexmit_delay": "int",
+    "rtprio": "int",
+    "memreserve": "int",
+    # booleans
+    "use_logd": "bool",
+    "coredumps": "bool",
+    "realtime": "bool",
+    "traditional_compression": "bool",
+    "log_badpack": "bool",
+    "use_apphbd": "bool",
+    "record_config_changes": "bool",
+    "record_pengine_inputs": "bool",
+    "enable_config_writes": "bool",
+    # choices
+    "auto_failback": "choice",
+    "crm": "choice",
+    "pacemaker": "choice",
+    "msgfmt": "choice",
+    "hbgenmethod": "choice",
+    "uuidfrom": "choice",
+    "compression": "choice",
+    # single words and paths
+    "logfacility": "word",
+    "logfile": "word",
+    "debugfile": "word",
+    "watchdog": "word",
+    "coreroot": "word",
+    "quorum_server": "word",
+    "syslogmsgfmt": "bool",
+    # whole-line directives
+    "respawn": "command",
+    "apiauth": "apiauth",
+    "stonith": "stonith",
+    "stonith_host": "stonith",
+    "env": "env",
+    "cluster": "word",
+}
+
+#: Allowed words of the ``choice`` directives (booleans are always allowed for the crm switches).
+CHOICES: dict[str, frozenset[str]] = {
+    "auto_failback": frozenset({"legacy"}),
+    "crm": frozenset({"respawn", "minimal"}),
+    "pacemaker": frozenset({"respawn", "minimal"}),
+    "autojoin": frozenset({"none", "other", "any"}),
+    "msgfmt": frozenset({"classic", "netstring"}),
+    "hbgenmethod": frozenset({"file", "time"}),
+    "uuidfrom": frozenset({"file", "nodename"}),
+    "compression": frozenset({"zlib", "bz2"}),
+}
+_BOOLEAN_CHOICES = frozenset({"auto_failback", "crm", "pacemaker"})
+
+KNOWN = frozenset(KINDS)
+DEPRECATED: dict[str, str | None] = {
+    "nice_failback": "auto_failback",
+    "udp": "bcast",
+    "ppp-udp": None,
+    "conn_logd_intval": "conn_logd_time",
+    "hbaping": None,
+    "normalpoll": None,
+}
+#: Serial speeds heartbeat 3.0.6 accepts for ``baud`` (checked with the daemon).
+BAUD_RATES = frozenset({9600, 19200, 38400, 57600, 115200, 230400, 460800})
+
+MEDIA = frozenset({"bcast", "mcast", "mcast6", "ucast", "ucast6", "serial"})
+DURATIONS = ("keepalive", "deadtime", "warntime", "initdead", "deadping")
+SYSLOG_FACILITIES = frozenset(
+    [
+        "auth",
+        "authpriv",
+        "cron",
+        "daemon",
+        "ftp",
+        "kern",
+        "lpr",
+        "mail",
+        "news",
+        "syslog",
+        "user",
+        "uucp",
+        "local0",
+        "local1",
+        "local2",
+        "local3",
+        "local4",
+        "local5",
+        "local6",
+        "local7",
+        "none",
+    ]
+)
+#: heartbeat's defaults where a directive is absent (keepalive 1 s, deadtime 30 s).
+DEFAULT_SECONDS = {"keepalive": 1.0, "deadtime": 30.0}
+
+
+def _host(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | str:
+    """An address where it is one, else the host name as written."""
+    try:
+        return ipaddress.ip_address(raw)
+    except ValueError:
+        return raw
+
+
+@attrs.frozen
+class Medium:
+    """One communication path: a ``bcast``/``mcast``/``ucast``/``serial`` line's parts.
+
+    ``devices`` are the interfaces (or serial ports); ``host`` is the ucast peer
+    or the mcast group; ``port``/``ttl``/``loop`` are mcast's numbers.
+    """
+
+    kind: str
+    devices: tuple[str, ...]
+    host: ipaddress.IPv4Address | ipaddress.IPv6Address | str | None = None
+    port: int | None = None
+    ttl: int | None = None
+    loop: int | None = None
+    node: Entry | None = attrs.field(default=None, eq=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "devices": list(self.devices)}
+        if self.host is not None:
+            d["host"] = str(self.host)
+        for k in ("port", "ttl", "loop"):
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
+        return d
+
+
+@attrs.frozen
+class Respawn:
+    """A ``respawn USER COMMAND...`` line: a client heartbeat starts and restarts."""
+
+    user: str
+    command: str
+
+
+def _medium(e: Entry) -> Medium:
+    v = e.values
+    if e.key in ("ucast", "ucast6"):
+        return Medium(e.key, tuple(v[:1]), _host(v[1]) if len(v) > 1 else None, node=e)
+    if e.key in ("mcast", "mcast6"):
+        return Medium(
+            e.key,
+            tuple(v[:1]),
+            _host(v[1]) if len(v) > 1 else None,
+            to_int(v[2]) if len(v) > 2 else None,
+            to_int(v[3]) if len(v) > 3 else None,
+            to_int(v[4]) if len(v) > 4 else None,
+            node=e,
+        )
+    return Medium(e.key, tuple(v), node=e)
+
+
+def _duration_property(name: str) -> property:
+    def fget(self: HacfDocument) -> float | None:
+        return to_seconds(self.get(name))
+
+    def fset(self: HacfDocument, seconds: float) -> None:
+        self.set(name, spell_seconds(seconds))
+
+    return property(fget, fset, doc=f"``{name}`` in seconds (``ms``/``us`` values converted).")
+
+
+def _bool_property(name: str) -> property:
+    def fget(self: HacfDocument) -> bool | None:
+        return to_bool(self.get(name))
+
+    def fset(self: HacfDocument, value: bool) -> None:
+        self.set(name, "on" if value else "off")
+
+    return property(fget, fset, doc=f"``{name}`` as a bool (heartbeat's true/on/yes/y/1).")
+
+
+def _word_property(name: str) -> property:
+    def fget(self: HacfDocument) -> str | None:
+        return self.get(name)
+
+    def fset(self: HacfDocument, value: str) -> None:
+        self.set(name, value)
+
+    return property(fget, fset, doc=f"The ``{name}`` value as written.")
+
+
+def _int_property(name: str) -> property:
+    def fget(self: HacfDocument) -> int | None:
+        return to_int(self.get(name))
+
+    def fset(self: HacfDocument, value: int) -> None:
+        self.set(name, str(int(value)))
+
+    return property(fget, fset, doc=f"``{name}`` as an int (``None`` if absent or not a number).")
+
+
+@attrs.define
+class HacfDocument(LineDocument):
+    """A parsed ha.cf."""
+
+    format = FORMAT
+    style = HEARTBEAT_STYLE
+    known: ClassVar[frozenset[str] | None] = KNOWN
+    deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
+
+    keepalive = _duration_property("keepalive")
+    deadtime = _duration_property("deadtime")
+    warntime = _duration_property("warntime")
+    initdead = _duration_property("initdead")
+    deadping = _duration_property("deadping")
+    udpport = _int_property("udpport")
+    baud = _int_property("baud")
+    debug = _int_property("debug")
+    hopfudge = _int_property("hopfudge")
+    use_logd = _bool_property("use_logd")
+    coredumps = _bool_property("coredumps")
+    realtime = _bool_property("realtime")
+    traditional_compression = _bool_property("traditional_compression")
+    logfacility = _word_property("logfacility")
+    logfile = _word_property("logfile")
+    debugfile = _word_property("debugfile")
+    watchdog = _word_property("watchdog")
+    compression = _word_property("compression")
+    autojoin = _word_property("autojoin")
+
+    # -- membership ----------------------------------------------------------
+    @property
+    def nodes(self) -> list[str]:
+        """Cluster members, from every ``node`` line (a line may name several)."""
+        return self.values("node")
+
+    def add_node(self, name: str) -> Entry:
+        """Add a member on its own ``node`` line, after the last one."""
+        return self.add("node", name, after="node")
+
+    def remove_node(self, name: str) -> bool:
+        """Drop a member from its ``node`` line (the line goes when it empties)."""
+        for e in self.entries("node"):
+            if name in e.values:
+                rest = [v for v in e.values if v != name]
+                if rest:
+                    e.values = rest
+                else:
+                    self.children.remove(e)
+                return True
+        return False
+
+    @property
+    def comm_paths(self) -> list[Medium]:
+        """The heartbeat media, in file order (heartbeat needs at least one)."""
+        return [_medium(e) for e in self.entries() if e.key in MEDIA]
+
+    def add_ucast(self, iface: str, host: str) -> Entry:
+        """Add a ``ucast IFACE HOST`` path after the last medium (or at the end)."""
+        media = [e for e in self.entries() if e.key in MEDIA]
+        e = self.entry_class("ucast")("ucast", [iface, host])
+        if media:
+            self.children.insert(self.children.index(media[-1]) + 1, e)
+        else:
+            self.children.append(e)
+        return e
+
+    @property
+    def ping_nodes(self) -> list[str]:
+        """Pseudo-members pinged to judge connectivity (``ping`` lines)."""
+        return self.values("ping")
+
+    @property
+    def ping_groups(self) -> dict[str, list[str]]:
+        """``ping_group NAME HOST...``: a pseudo-member up while any host answers."""
+        return {e.values[0]: e.values[1:] for e in self.entries("ping_group") if e.values}
+
+    # -- timings -------------------------------------------------------------
+    @property
+    def timings(self) -> dict[str, float]:
+        """Every time directive that is set, in seconds."""
+        out: dict[str, float] = {}
+        for name in DURATIONS:
+            secs = to_seconds(self.get(name))
+            if secs is not None:
+                out[name] = secs
+        return out
+
+    # -- resource management ------------------------------------------------
+    @property
+    def crm(self) -> str | None:
+        """The CRM switch (``crm`` or its newer name ``pacemaker``): on, off, respawn, minimal."""
+        raw = self.get("pacemaker") or self.get("crm")
+        if raw is None:
+            return None
+        b = to_bool(raw)
+        if b is not None:
+            return "on" if b else "off"
+        return raw.lower()
+
+    @property
+    def crm_enabled(self) -> bool:
+        """Whether a v2 CRM (CIB) manages resources instead of haresources."""
+        return self.crm in ("on", "respawn", "minimal")
+
+    @property
+    def auto_failback(self) -> str | None:
+        """``on``, ``off`` or ``legacy`` (heartbeat's default, with a warning)."""
+        raw = self.get("auto_failback")
+        if raw is None:
+            return None
+        b = to_bool(raw)
+        if b is not None:
+            return "on" if b else "off"
+        return raw.lower()
+
+    @auto_failback.setter
+    def auto_failback(self, value: str) -> None:
+        self.set("auto_failback", value)
+
+    @property
+    def respawn(self) -> list[Respawn]:
+        """Clients heartbeat starts and keeps running."""
+        return [
+            Respawn(e.values[0], " ".join(e.values[1:]))
+            for e in self.entries("respawn")
+            if e.values
+        ]
+
+    @property
+    def apiauth(self) -> dict[str, dict[str, list[str]]]:
+        """API access per client: ``{"evms": {"uid": ["hacluster", "root"]}}``."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for e in self.entries("apiauth"):
+            if not e.values:
+                continue
+            perms = out.setdefault(e.values[0], {})
+            for v in e.values[1:]:
+                k, _, ids = v.partition("=")
+                perms.setdefault(k, []).extend(i for i in ids.split(",") if i)
+        return out
+
+    @property
+    def stonith(self) -> list[dict[str, Any]]:
+        """``stonith TYPE FILE`` and ``stonith_host FROM TYPE PARAMS...`` devices."""
+        out: list[dict[str, Any]] = []
+        for e in self.entries():
+            if e.key == "stonith" and e.values:
+                out.append({"host": "*", "type": e.values[0], "params": e.values[1:]})
+            elif e.key == "stonith_host" and len(e.values) >= 2:
+                out.append({"host": e.values[0], "type": e.values[1], "params": e.values[2:]})
+        return out
+
+    # -- checks ------------------------------------------------------------
+    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+        """``(node, message)`` for values heartbeat would refuse or misread."""
+        for e in self.entries():
+            msg = _check_value(e)
+            if msg is not None:
+                yield e, msg
+        ka = self.keepalive or DEFAULT_SECONDS["keepalive"]
+        dt_entry = self.entry("deadtime")
+        dt = self.deadtime or DEFAULT_SECONDS["deadtime"]
+        if dt_entry is not None and self.deadtime is not None and dt <= 2 * ka:
+            yield (
+                dt_entry,
+                (
+                    f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
+                    " (heartbeat wants more than twice keepalive)"
+                ),
+            )
+        wt_entry = self.entry("warntime")
+        wt = self.warntime
+        if wt_entry is not None and wt is not None and not ka < wt < dt:
+            yield wt_entry, f"warntime {wt:g}s should lie between keepalive and deadtime"
+        seen_media = False
+        for e in self.entries():
+            if e.key in MEDIA:
+                seen_media = True
+            elif e.key in ("udpport", "baud") and seen_media:
+                yield e, f"{e.key} must come before the media lines it should apply to"
+        switches = [e for e in self.entries() if e.key in ("crm", "pacemaker")]
+        for e in switches[1:]:
+            yield e, "pacemaker/crm directive used more than once (heartbeat refuses that)"
+        if self.use_logd is False and not (
+            self.logfile or self.debugfile or self.logfacility not in (None, "none")
+        ):
+            use = self.entry("use_logd")
+            assert use is not None
+            yield use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
+        if not self.entries("node"):
+            yield_to = self.entries()
+            if yield_to:
+                yield yield_to[0], "no node line: heartbeat refuses to start without members"
+
+    def to_dict(self) -> dict[str, Any]:
+        settings: dict[str, Any] = {}
+        for e in self.entries():
+            kind = KINDS.get(e.key)
+            if kind in ("duration", "int", "port", "bool", "word", "choice"):
+                settings[e.key] = _typed(e)
+        return {
+            "format": FORMAT,
+            "nodes": self.nodes,
+            "comm_paths": [m.to_dict() for m in self.comm_paths],
+            "timings": self.timings,
+            "crm": self.crm,
+            "auto_failback": self.auto_failback,
+            "ping": self.ping_nodes,
+            "ping_groups": self.ping_groups,
+            "respawn": [{"user": r.user, "command": r.command} for r in self.respawn],
+            "apiauth": self.apiauth,
+            "stonith": self.stonith,
+            "settings": settings,
+            "unknown": [
+                {"directive": n.key, "kind": kind, "suggestion": s}  # type: ignore[attr-defined]
+                for n, kind, s in self.keyword_problems()
+            ],
+        }
+
+
+def _typed(e: Entry) -> Any:
+    kind = KINDS.get(e.key)
+    raw = e.values[0] if e.values else None
+    if kind == "duration":
+        return to_seconds(raw)
+    if kind in ("int", "port"):
+        return to_int(raw)
+    if kind == "bool":
+        return to_bool(raw)
+    return raw
+
+
+def _check_value(e: Entry) -> str | None:
+    kind = KINDS.get(e.key)
+    v = e.values
+    if kind is None:
+        return None
+    if not v:
+        return f"{e.key} needs a value"
+    if kind == "duration":
+        if to_seconds(v[0]) is None:
+            return f"{e.key} {v[0]!r} is not a positive time (seconds, or 'ms'/'us' suffixed)"
+    elif kind in ("int", "port"):
+        n = to_int(v[0])
+        if n is None:
+            return f"{e.key} {v[0]!r} is not a number"
+        if kind == "port" and not 0 < n < 65536:
+            return f"{e.key} {n} is not a UDP port"
+        if e.key == "baud" and n not in BAUD_RATES:
+            return f"baud {n} is not a serial speed heartbeat knows (9600 ... 460800)"
+    elif kind == "bool":
+        if to_bool(v[0]) is None:
+            return f"{e.key} {v[0]!r} is not a boolean (on/off, yes/no, true/false)"
+    elif kind == "choice":
+        allowed = CHOICES[e.key]
+        ok = v[0].lower() in allowed or (e.key in _BOOLEAN_CHOICES and to_bool(v[0]) is not None)
+        if not ok:
+            return f"{e.key} {v[0]!r} is not one of {', '.join(sorted(allowed))}" + (
+                " or a boolean" if e.key in _BOOLEAN_CHOICES else ""
+            )
+    elif kind == "media":
+        return _check_medium(e)
+    elif kind == "group" and len(v) < 2:
+        return "ping_group needs a group name and at least one host"
+    elif kind == "command" and len(v) < 2:
+        return "respawn needs a user and a command"
+    elif kind == "stonith" and len(v) < 2:
+        return f"{e.key} needs a device type and its parameters"
+    elif kind == "word" and e.key == "logfacility" and v[0].lower() not in SYSLOG_FACILITIES:
+        return f"logfacility {v[0]!r} is not a syslog facility"
+    return None
+
+
+def _check_medium(e: Entry) -> str | None:
+    v = e.values
+    if e.key in ("ucast", "ucast6"):
+        if len(v) < 2:
+            return f"{e.key}: [{v[0]}] missing target IP address/hostname"
+    elif e.key in ("mcast", "mcast6"):
+        if len(v) != 5:
+            return f"{e.key} needs: device group port ttl loop"
+        m = _medium(e)
+        if not isinstance(m.host, ipaddress.IPv4Address | ipaddress.IPv6Address) or not (
+            m.host.is_multicast
+        ):
+            return f"{e.key} group {v[1]!r} is not a multicast address"
+        if m.port is None or not 0 < m.port < 65536:
+            return f"{e.key} port {v[2]!r} is not a UDP port"
+        if m.ttl is None or not 0 < m.ttl <= 255:
+            return f"{e.key} ttl {v[3]!r} must be 1-255"
+        if m.loop not in (0, 1):
+            return f"{e.key} loop {v[4]!r} must be 0 or 1"
+    return None
+
+
+parse = parser_for(HacfDocument)
+
+
+def sniff(text: str) -> bool:
+    """ha.cf has ``node`` lines and a heartbeat medium or timing directive."""
+    import re
+
+    return (
+        re.search(r"^\s*node\s+\S", text, re.M) is not None
+        and re.search(r"^\s*(bcast|ucast|mcast|serial|keepalive|deadtime)\s+\S", text, re.M)
+        is not None
+    )

@@ -1,0 +1,246 @@
+"""/etc/modules and modprobe.d / modprobe.conf(.local): kernel module settings.
+
+Two shapes share one syntax (words per line, ``#`` comments only in the first column
+of a line, ``\\`` continues a line):
+
+* ``/etc/modules`` (Debian): a module to load at boot per line, with its
+  parameters: ``sbp2 exclusive_login=0``;
+* modprobe files: commands ``options MOD k=v...``, ``alias NAME MOD``,
+  ``install MOD CMD...``, ``remove MOD CMD...``, ``blacklist MOD``,
+  ``softdep MOD pre: ... post: ...``, ``include FILE``.
+
+A file named ``modules`` is the first shape; any other named file is a modprobe
+file, and text without a path is one when a line starts with a modprobe command
+(a ``modprobe.d`` file without ``.conf``, like the seed's ``modprobe.d/sbp2``,
+is read by old module-init-tools only; that is a lint concern). Module names
+compare with ``-`` and ``_`` equal, as kmod does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from ..syntax.blocks import Entry
+from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest
+
+FORMAT = "modules"
+
+COMMANDS = frozenset(
+    {"alias", "options", "install", "remove", "blacklist", "softdep", "weakdep", "include"}
+)
+#: How many words each command needs after its name.
+_MIN_ARGS = {
+    "alias": 2,
+    "options": 1,
+    "install": 2,
+    "remove": 2,
+    "blacklist": 1,
+    "softdep": 2,
+    "weakdep": 2,
+    "include": 1,
+}
+
+
+class ModulesStyle(LineStyle):
+    """Values are single words; ``#`` is fine inside a line here."""
+
+    forbidden = ""
+
+
+STYLE = ModulesStyle(indent="", separator=" ")
+
+
+def norm(module: str) -> str:
+    """kmod treats ``-`` and ``_`` in module names alike."""
+    return module.replace("-", "_")
+
+
+def split_params(words: list[str]) -> list[str]:
+    """Rejoin words a double-quoted parameter value was split into (``a="x y"``)."""
+    out: list[str] = []
+    open_quote = False
+    for w in words:
+        if open_quote:
+            out[-1] += " " + w
+        else:
+            out.append(w)
+        if w.count('"') % 2:
+            open_quote = not open_quote
+    return out
+
+
+def parse_params(words: list[str]) -> dict[str, str | None]:
+    """``k=v`` words to a dict (a bare ``k`` maps to ``None``; quotes removed)."""
+    out: dict[str, str | None] = {}
+    for p in split_params(words):
+        k, eq, v = p.partition("=")
+        if eq and len(v) >= 2 and v[0] == v[-1] == '"':
+            v = v[1:-1]
+        out[k] = v if eq else None
+    return out
+
+
+@attrs.define
+class ModulesDocument(LineDocument):
+    """A parsed /etc/modules or modprobe configuration file."""
+
+    format = FORMAT
+    style = STYLE
+    grammar: ClassVar[str] = "modules"
+
+    #: ``"modules"`` (a boot list) or ``"modprobe"`` (commands); from the path or the content.
+    kind: str | None = attrs.field(default=None, eq=False, kw_only=True)
+
+    @property
+    def is_modprobe(self) -> bool:
+        if self.kind is not None:
+            return self.kind == "modprobe"
+        if self.path is not None:
+            return os.path.basename(self.path) != "modules"
+        return any(e.key in COMMANDS for e in self.entries())
+
+    # -- /etc/modules ------------------------------------------------------
+    @property
+    def modules(self) -> list[str]:
+        """Modules loaded at boot (``/etc/modules``), or named by commands (modprobe)."""
+        if self.is_modprobe:
+            names = [
+                e.values[1 if e.key == "alias" else 0]
+                for e in self.entries()
+                if e.key in COMMANDS and e.key != "include" and len(e.values) > (e.key == "alias")
+            ]
+        else:
+            names = [e.key for e in self.entries()]
+        return list(dict.fromkeys(names))
+
+    # -- modprobe ----------------------------------------------------------
+    def _command(self, name: str) -> list[Entry]:
+        return [e for e in self.entries(name)] if self.is_modprobe else []
+
+    def options_for(self, module: str) -> dict[str, str | None]:
+        """Parameters set for ``module``: ``options`` lines, or its ``/etc/modules`` line."""
+        out: dict[str, str | None] = {}
+        want = norm(module)
+        for e in self.entries():
+            if self.is_modprobe:
+                if e.key == "options" and e.values and norm(e.values[0]) == want:
+                    out.update(parse_params(e.values[1:]))
+            elif norm(e.key) == want:
+                out.update(parse_params(e.values))
+        return out
+
+    def set_option(self, module: str, param: str, value: str) -> Entry:
+        """Set ``param=value`` for ``module``, changing one line."""
+        want = norm(module)
+        if self.is_modprobe:
+            lines = [e for e in self.entries("options") if e.values and norm(e.values[0]) == want]
+            offset = 1
+        else:
+            lines = [e for e in self.entries() if norm(e.key) == want]
+            offset = 0
+        for e in reversed(lines):
+            for i, w in enumerate(e.values[offset:], offset):
+                if w.partition("=")[0] == param:
+                    e.values = [*e.values[:i], f"{param}={value}", *e.values[i + 1 :]]
+                    return e
+        if lines:
+            e = lines[-1]
+            e.values = [*e.values, f"{param}={value}"]
+            return e
+        if self.is_modprobe:
+            return self.add("options", module, f"{param}={value}", after="options")
+        return self.add(module, f"{param}={value}")
+
+    @property
+    def options(self) -> dict[str, dict[str, str | None]]:
+        """Parameters of every module that has some."""
+        names = [
+            e.values[0] if self.is_modprobe else e.key
+            for e in self.entries()
+            if (e.key == "options" and e.values) or not self.is_modprobe
+        ]
+        out: dict[str, dict[str, str | None]] = {}
+        for n in names:
+            opts = self.options_for(n)
+            if opts:
+                out[n] = opts
+        return out
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """``alias NAME MODULE``: what ``modprobe NAME`` loads."""
+        return {e.values[0]: e.values[1] for e in self._command("alias") if len(e.values) >= 2}
+
+    @property
+    def blacklist(self) -> list[str]:
+        """Modules whose aliases are ignored (``blacklist MOD``)."""
+        return [e.values[0] for e in self._command("blacklist") if e.values]
+
+    @property
+    def install(self) -> dict[str, str]:
+        """``install MOD CMD``: a command run instead of loading the module."""
+        return {e.values[0]: " ".join(e.values[1:]) for e in self._command("install") if e.values}
+
+    @property
+    def remove_commands(self) -> dict[str, str]:
+        """``remove MOD CMD``: a command run instead of unloading the module."""
+        return {e.values[0]: " ".join(e.values[1:]) for e in self._command("remove") if e.values}
+
+    @property
+    def softdeps(self) -> dict[str, dict[str, list[str]]]:
+        """``softdep MOD pre: A post: B``: modules loaded before / after."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for e in self._command("softdep"):
+            if not e.values:
+                continue
+            deps: dict[str, list[str]] = {"pre": [], "post": []}
+            where = "pre"
+            for w in e.values[1:]:
+                if w in ("pre:", "post:"):
+                    where = w[:-1]
+                else:
+                    deps[where].append(w)
+            out[e.values[0]] = deps
+        return out
+
+    # -- checks ------------------------------------------------------------
+    def keyword_problems(self) -> Iterator[Problem]:
+        """Unknown modprobe commands, with a did-you-mean; a boot list has no keywords."""
+        if not self.is_modprobe:
+            return
+        for e in self.entries():
+            if e.key not in COMMANDS:
+                yield e, "unknown", suggest(e.key, COMMANDS, e.values)
+
+    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+        """Commands missing their module or their command text."""
+        if not self.is_modprobe:
+            return
+        for e in self.entries():
+            need = _MIN_ARGS.get(e.key)
+            if need is not None and len(e.values) < need:
+                yield e, f"{e.key} needs at least {need} argument{'s' if need > 1 else ''}"
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "format": FORMAT,
+            "kind": "modprobe" if self.is_modprobe else "modules",
+            "modules": self.modules,
+            "options": self.options,
+        }
+        if self.is_modprobe:
+            d.update(
+                aliases=self.aliases,
+                blacklist=self.blacklist,
+                install=self.install,
+                remove=self.remove_commands,
+                softdep=self.softdeps,
+            )
+        return d
+
+
+parse = parser_for(ModulesDocument)

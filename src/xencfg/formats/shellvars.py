@@ -1,0 +1,398 @@
+"""Shell variable files: /etc/sysconfig/o2cb, /etc/sysconfig/ntp, /etc/default/*.
+
+``NAME=value`` per line (optionally ``export NAME=value``), with the shell's
+quoting: ``'...'`` literal, ``"..."`` with ``\\`` escapes, ``\\`` escapes
+outside quotes. The model holds each value with its quotes removed;
+``$VAR``, ``${VAR}`` and ``$(...)`` are kept as written (never expanded,
+never executed). Other lines (``. /etc/rc.status``, ``unset X``) are kept as
+opaque :class:`Command` nodes. The O2CB_* settings of ocfs2-tools get a typed
+view (:attr:`ShellvarsDocument.o2cb`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+from lark import Transformer
+
+from ..document import Document
+from ..errors import ParseError, XencfgError
+from ..syntax.blocks import BlockStyle, Entry
+from ..syntax.build import make_entry, parse_with
+from ..syntax.source import LineIndex
+from ..syntax.tree import Node, Piece, Style, Tok
+from ._lines import Problem, suggest, to_int
+
+FORMAT = "shellvars"
+
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:,+@%=^~")
+
+
+def unquote(raw: str) -> str:
+    """The value of a shell word: quotes removed, escapes resolved, ``$`` kept."""
+    out: list[str] = []
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if c == "'":
+            j = raw.find("'", i + 1)
+            j = n if j < 0 else j
+            out.append(raw[i + 1 : j])
+            i = j + 1
+        elif c == '"':
+            i += 1
+            while i < n and raw[i] != '"':
+                if raw[i] == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
+                    if raw[i + 1] != "\n":
+                        out.append(raw[i + 1])
+                    i += 2
+                else:
+                    out.append(raw[i])
+                    i += 1
+            i += 1
+        elif c == "\\" and i + 1 < n:
+            if raw[i + 1] != "\n":
+                out.append(raw[i + 1])
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def quote(value: str, old: str | None = None) -> str:
+    """Spell ``value`` as one shell word, keeping the quote style of ``old``.
+
+    An empty value is written ``""`` (the sysconfig convention). ``$`` is left
+    unescaped in double quotes so that references keep working.
+    """
+    quoted = old is not None and old[:1] in ("'", '"')
+    if value and all(c in _SAFE for c in value) and not quoted:
+        return value
+    if old is not None and old[:1] == "'" and "'" not in value:
+        return f"'{value}'"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
+    return f'"{escaped}"'
+
+
+class ShellStyle(BlockStyle):
+    def quote(self, value: str, old: str | None = None) -> str:
+        return value  # command words are kept raw
+
+    def render_node(self, node: Node, indent: str) -> str:
+        if isinstance(node, Assignment):
+            return node.render_canonical(indent, self)
+        return super().render_node(node, indent)
+
+
+STYLE = ShellStyle(indent="", separator=" ")
+
+
+@attrs.define
+class Assignment(Node):
+    """``[export] NAME=value``. ``value`` is unquoted; the source keeps its spelling."""
+
+    name: str
+    value: str = ""
+    export: bool = False
+    name_tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    value_tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    def state(self) -> Any:
+        return (self.name, self.value, self.export)
+
+    @property
+    def raw(self) -> str | None:
+        """The value as written (quotes included), ``None`` for a new node."""
+        return self.value_tok.text if self.value_tok is not None else None
+
+    @property
+    def expands(self) -> bool:
+        """Whether the value refers to other variables or commands (not resolved here)."""
+        raw = self.raw if self.raw is not None else quote(self.value)
+        return "$" in raw.replace("\\$", "").replace("'$", "") or "`" in raw
+
+    def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
+        name_old, value_old, export_old = self.snap
+        if self.export != export_old:
+            return None
+        out = list(pieces)
+        if self.name != name_old and self.name_tok is not None:
+            out = [Tok("NAME", self.name, -1) if p is self.name_tok else p for p in out]
+        if self.value != value_old:
+            new = Tok("VALUE", quote(self.value, self.raw), -1)
+            out = [new if p is self.value_tok else p for p in out]
+        return out
+
+    def render_canonical(self, indent: str, style: Style) -> str:
+        if not self.name.isidentifier() or not self.name.isascii():
+            raise XencfgError(f"{self.name!r} is not a shell variable name")
+        prefix = "export " if self.export else ""
+        return f"{indent}{prefix}{self.name}={quote(self.value)}{style.newline}"
+
+
+@attrs.define
+class Command(Entry):
+    """Any other shell line, kept as raw words and never run."""
+
+
+#: ocfs2-tools' /etc/sysconfig/o2cb variables and their types.
+O2CB_VARS: dict[str, str] = {
+    "O2CB_ENABLED": "bool",
+    "O2CB_STACK": "str",
+    "O2CB_BOOTCLUSTER": "str",
+    "O2CB_HEARTBEAT_THRESHOLD": "int",
+    "O2CB_IDLE_TIMEOUT_MS": "int",
+    "O2CB_KEEPALIVE_DELAY_MS": "int",
+    "O2CB_RECONNECT_DELAY_MS": "int",
+    "O2CB_HEARTBEAT_MODE": "str",
+}
+
+
+def shell_bool(raw: str | None) -> bool | None:
+    """Init-script booleans: true/yes/1 and false/no/0 (case-insensitive)."""
+    if raw is None:
+        return None
+    low = raw.lower()
+    if low in ("true", "yes", "1", "on"):
+        return True
+    if low in ("false", "no", "0", "off", ""):
+        return False
+    return None
+
+
+@attrs.define(eq=False)
+class O2cb:
+    """Typed view of the O2CB_* settings; reads and writes go to the document."""
+
+    doc: ShellvarsDocument
+
+    def _get(self, name: str) -> Any:
+        raw = self.doc.get(name)
+        kind = O2CB_VARS[name]
+        if kind == "int":
+            return to_int(raw)
+        if kind == "bool":
+            return shell_bool(raw)
+        return raw
+
+    @property
+    def enabled(self) -> bool | None:
+        """Whether the init script loads the O2CB driver at boot."""
+        return self._get("O2CB_ENABLED")
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        self.doc.set("O2CB_ENABLED", "true" if value else "false")
+
+    @property
+    def bootcluster(self) -> str | None:
+        """The cluster (in /etc/ocfs2/cluster.conf) started at boot."""
+        return self._get("O2CB_BOOTCLUSTER")
+
+    @bootcluster.setter
+    def bootcluster(self, value: str) -> None:
+        self.doc.set("O2CB_BOOTCLUSTER", value)
+
+    @property
+    def stack(self) -> str | None:
+        return self._get("O2CB_STACK")
+
+    @property
+    def heartbeat_threshold(self) -> int | None:
+        """Disk heartbeat iterations (2 s each) before a node is declared dead."""
+        return self._get("O2CB_HEARTBEAT_THRESHOLD")
+
+    @heartbeat_threshold.setter
+    def heartbeat_threshold(self, value: int) -> None:
+        self.doc.set("O2CB_HEARTBEAT_THRESHOLD", str(int(value)))
+
+    @property
+    def idle_timeout_ms(self) -> int | None:
+        return self._get("O2CB_IDLE_TIMEOUT_MS")
+
+    @property
+    def keepalive_delay_ms(self) -> int | None:
+        return self._get("O2CB_KEEPALIVE_DELAY_MS")
+
+    @property
+    def reconnect_delay_ms(self) -> int | None:
+        return self._get("O2CB_RECONNECT_DELAY_MS")
+
+    @property
+    def heartbeat_mode(self) -> str | None:
+        """``local`` or ``global`` (disk heartbeat); ``user`` on SLES 10 meant heartbeat-driven."""
+        return self._get("O2CB_HEARTBEAT_MODE")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: self._get(name) for name in O2CB_VARS if self.doc.get(name) is not None}
+
+
+@attrs.define
+class ShellvarsDocument(Document):
+    """A parsed shell variable file."""
+
+    format = FORMAT
+    style = STYLE
+
+    children: list[Node] = attrs.Factory(list)
+    children_field = "children"
+
+    def assignments(self, name: str | None = None) -> list[Assignment]:
+        return [
+            c
+            for c in self.children
+            if isinstance(c, Assignment) and (name is None or c.name == name)
+        ]
+
+    def assignment(self, name: str) -> Assignment | None:
+        """The last assignment of ``name``: the one the shell keeps."""
+        found = self.assignments(name)
+        return found[-1] if found else None
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        a = self.assignment(name)
+        return a.value if a is not None else default
+
+    def set(self, name: str, value: str) -> Assignment:
+        """Set ``name``: edit its last assignment, or append ``NAME=value``."""
+        a = self.assignment(name)
+        if a is None:
+            a = Assignment(name, value)
+            self.children.append(a)
+        else:
+            a.value = value
+        return a
+
+    def remove(self, name: str) -> int:
+        before = len(self.children)
+        self.children[:] = [
+            c for c in self.children if not (isinstance(c, Assignment) and c.name == name)
+        ]
+        return before - len(self.children)
+
+    @property
+    def vars(self) -> dict[str, str]:
+        """Every variable with its (unquoted, unexpanded) value; the last assignment wins."""
+        return {a.name: a.value for a in self.assignments()}
+
+    @property
+    def commands(self) -> list[Command]:
+        """Lines that are not assignments (sourcing, unset, control flow)."""
+        return [c for c in self.children if isinstance(c, Command)]
+
+    @property
+    def o2cb(self) -> O2cb:
+        return O2cb(self)
+
+    def keyword_problems(self) -> Iterator[Problem]:
+        """Misspelt O2CB_* names (the init script silently ignores them) as ``"unknown"``;
+        lines that are not assignments as ``"command"`` (the file runs code when sourced)."""
+        for a in self.assignments():
+            if a.name.startswith("O2CB_") and a.name not in O2CB_VARS:
+                yield a, "unknown", suggest(a.name, O2CB_VARS)
+        for c in self.commands:
+            if c.key not in ("export", ".", "source", "unset", "readonly", "set"):
+                yield c, "command", None
+
+    def value_problems(self) -> Iterator[tuple[Node, str]]:
+        """O2CB_* values the o2cb init script cannot use (a number that is not one, ...)."""
+        for a in self.assignments():
+            kind = O2CB_VARS.get(a.name)
+            if kind == "int" and to_int(a.value) is None:
+                yield a, f"{a.name}={a.value!r} is not a number"
+            elif kind == "bool" and shell_bool(a.value) is None:
+                yield a, f"{a.name}={a.value!r} is not true or false"
+            elif a.name == "O2CB_HEARTBEAT_THRESHOLD" and (to_int(a.value) or 0) < 0:
+                yield a, f"{a.name} must not be negative"
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "format": FORMAT,
+            "vars": self.vars,
+            "exported": [a.name for a in self.assignments() if a.export],
+            "commands": [" ".join([c.key, *c.values]) for c in self.commands],
+        }
+        o2cb = self.o2cb.to_dict()
+        if o2cb:
+            d["o2cb"] = o2cb
+        return d
+
+
+class _Builder(Transformer):
+    def assign(self, children: list[Any]) -> Assignment:
+        pieces: list[Piece] = []
+        export = False
+        for c in children:
+            if c.type == "EXPORT":
+                export = True
+                pieces.append(Tok("EXPORT", str(c), c.start_pos))
+        tok = children[-1]
+        text, pos = str(tok), tok.start_pos
+        eq = text.index("=")
+        name = Tok("NAME", text[:eq], pos)
+        pieces += [name, Tok("EQ", "=", pos + eq)]
+        # an empty value is an empty token, so `A=` and `A=""` compare token for token
+        value = Tok("VALUE", text[eq + 1 :], pos + eq + 1)
+        pieces.append(value)
+        a = Assignment(name.text, unquote(value.text), export, name_tok=name, value_tok=value)
+        a.cst = pieces
+        return a
+
+    def command(self, children: list[Any]) -> Command:
+        return make_entry(children, str, Command)  # type: ignore[return-value]
+
+    def start(self, children: list[Any]) -> ShellvarsDocument:
+        doc = ShellvarsDocument([c for c in children if isinstance(c, Node)])
+        doc.cst = list(children)
+        return doc
+
+
+_BUILDER = _Builder()
+_WORDS = {
+    "ASSIGN": "NAME=value",
+    "WORD": "a shell word",
+    "EXPORT": "'export'",
+    "_NL": "end of line (quote a value that has blanks)",
+}
+
+
+def parse(text: str, path: str | None = None) -> ShellvarsDocument:
+    """Parse a shell variable file; raises :class:`xencfg.ParseError`."""
+    try:
+        doc: ShellvarsDocument = parse_with("shellvars", text, path, _BUILDER, words=_WORDS)
+    except ParseError as exc:
+        raise _explain_quote(exc, text) from None
+    doc.path = path
+    doc.source = text
+    return doc
+
+
+def _explain_quote(exc: ParseError, text: str) -> ParseError:
+    """A quote the lexer could not close is an unterminated string: say so."""
+    if exc.line < 1:
+        return exc
+    try:
+        at = LineIndex(text).offset(exc.line, exc.column)
+    except IndexError:
+        return exc
+    if at < len(text) and text[at] in "\"'`":
+        exc.message = (
+            f"unterminated {text[at]} quote: it is never closed before the end of the file"
+        )
+        exc.expected = f"a closing {text[at]}"
+        exc.args = (str(exc),)
+    return exc
+
+
+def sniff(text: str) -> bool:
+    """Mostly ``NAME=value`` lines (a file of comments only, like a fresh sysconfig, too)."""
+    import re
+
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        return True
+    hits = sum(1 for ln in lines if re.match(r"\s*(export\s+)?[A-Za-z_]\w*=", ln))
+    return hits * 2 > len(lines)
