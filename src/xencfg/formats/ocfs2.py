@@ -369,7 +369,11 @@ _WORDS = {
 def parse(text: str, path: str | None = None) -> Ocfs2Document:
     """Parse cluster.conf text; raises :class:`xencfg.ParseError`."""
     _refuse_predecessor(text, path)
-    doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
+    try:
+        doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
+    except ParseError as exc:  # raised by _Builder, which does not know the path
+        exc.path = exc.path or path
+        raise
     doc.path = path
     doc.source = text
     return doc
