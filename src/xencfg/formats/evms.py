@@ -73,7 +73,7 @@ class EvmsDocument(LvmLikeDocument):
         return list(s.values) if s is not None else []
 
     @property
-    def mode(self) -> str | None:
+    def engine_mode(self) -> str | None:
         """``engine/mode``: ``readwrite`` or ``readonly``."""
         v = self.get("engine/mode")
         return str(v) if v is not None else None
