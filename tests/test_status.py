@@ -1,0 +1,187 @@
+"""Read-only command output: ``multipath -ll`` and ``/proc/drbd``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
+from hypothesis import given
+from hypothesis import strategies as st
+from roundtrip import read
+
+import xencfg
+from xencfg.formats.multipath_ll import MultipathLlDocument
+from xencfg.formats.proc_drbd import ProcDrbdDocument
+
+MPLL = (
+    sorted((FIXTURES / "multipath-ll" / "valid").iterdir())
+    + shared_files("corpus", "status-multipath-ll")
+    + shared_files("seed-examples", pattern="multipath-ll-*.txt")
+)
+DRBD = (
+    sorted((FIXTURES / "proc-drbd" / "valid").iterdir())
+    + shared_files("corpus", "status-procdrbd")
+    + shared_files("seed-examples", pattern="proc-drbd*.txt")
+)
+CASES = [(p, "multipath-ll") for p in MPLL] + [(p, "proc-drbd") for p in DRBD]
+
+
+def _need(path: Path) -> None:
+    if SHARED in path.parents:
+        shared_path()
+
+
+@pytest.mark.parametrize(("path", "fmt"), CASES, ids=ids([p for p, _ in CASES]))
+def test_every_file_parses_and_dumps_its_text(path: Path, fmt: str) -> None:
+    _need(path)
+    text = read(path)
+    doc = xencfg.loads(text, fmt, path=str(path))
+    assert xencfg.dumps(doc) == text
+    d = doc.to_dict()
+    assert d["format"] == fmt
+    if fmt == "multipath-ll":
+        assert doc.maps and all(m.dm.startswith("dm-") for m in doc.maps)
+        assert all(p.device and p.dm_state for m in doc.maps for p in m.paths)
+    else:
+        assert doc.minors and all(m.cs for m in doc.minors)
+
+
+def test_corpus_present() -> None:
+    shared_path("corpus", "status-procdrbd")
+    assert len([p for p in DRBD if SHARED in p.parents]) >= 15
+    assert len([p for p in MPLL if SHARED in p.parents]) >= 5
+
+
+# -- multipath -ll ---------------------------------------------------------
+
+
+def test_new_layout_fixture() -> None:
+    doc = xencfg.load(FIXTURES / "multipath-ll" / "valid" / "new-layout.txt", "multipath-ll")
+    assert isinstance(doc, MultipathLlDocument)
+    a = doc.map("mpatha")
+    assert (a.wwid, a.dm, a.vendor, a.product) == (
+        "3600a0b800026105a0000038d4f4e4a4e", "dm-0", "IBM", "1815      FAStT"
+    )
+    assert (a.size, a.features, a.hwhandler, a.wp) == ("20G", "1 queue_if_no_path", "1 rdac", "rw")
+    assert a.queue_if_no_path
+    assert [(g.policy, g.prio, g.status, len(g.paths)) for g in a.groups] == [
+        ("service-time 0", 6, "active", 2),
+        ("service-time 0", 1, "enabled", 2),
+    ]
+    last = a.paths[-1]
+    assert (last.hctl, last.device, last.major, last.minor) == ((2, 0, 1, 1), "sde", 8, 64)
+    assert (last.dm_state, last.path_state, last.online_state, last.ok) == ("failed", "faulty", "offline", False)
+    assert a.paths[2].ok  # ghost (standby) paths are healthy
+    assert doc.map("dm-3").alias == "xenvg" and doc.unparsed == []
+
+
+def test_old_layout_fixture() -> None:
+    doc = xencfg.load(FIXTURES / "multipath-ll" / "valid" / "old-layout.txt", "multipath-ll")
+    (m,) = doc.maps
+    assert (m.alias, m.dm, m.size, m.features, m.hwhandler) == ("shared", "dm-2", "50G", "1 queue_if_no_path", "0")
+    assert [(g.policy, g.prio, g.status) for g in m.groups] == [("round-robin 0", 50, "active"), ("round-robin 0", 10, "enabled")]
+    assert [(p.device, p.dm_state, p.path_state, p.online_state) for p in m.paths] == [
+        ("sda", "active", "ready", None),
+        ("sdc", "active", "ready", None),
+        ("sdb", "failed", "faulty", None),
+    ]
+
+
+def test_seed_with_stripped_indentation() -> None:
+    doc = xencfg.load(shared_path("seed-examples", "s002-sles-hasi", "output", "multipath-ll-host1.txt"), "multipath-ll")
+    assert [(m.alias, m.dm, m.size) for m in doc.maps] == [("mpath2", "dm-1", "100G"), ("mpath1", "dm-0", "2.0T")]
+    assert [p.device for p in doc.map("mpath2").paths] == ["sdc", "sda"]  # paths, not groups
+    assert len(doc.map("mpath2").groups) == 1
+
+
+def test_multipathd_topology_with_glued_wwid() -> None:
+    doc = xencfg.load(shared_path("corpus", "status-multipath-ll", "infimpt__src_infi_multipathtools_simulator_examples.txt"), "multipath-ll")
+    first = doc.maps[0]
+    assert (first.action, first.alias, first.dm) == ("create", "36000402001f45eb566e79f6d00000000", "dm-0")
+    old = [m for m in doc.maps if m.wp is None]
+    assert old and old[0].wwid == "36000402001f45eb56424ca6800000000" and old[0].vendor == "NEXSAN"
+    assert doc.unparsed  # the prompt lines and 'show paths' tables are kept aside
+
+
+def test_path_before_map_is_an_error() -> None:
+    path = FIXTURES / "multipath-ll" / "invalid" / "path-before-map.txt"
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.load(path, "multipath-ll")
+    assert (info.value.line, info.value.column) == (1, 2)
+    assert info.value.path == str(path)
+
+
+# -- /proc/drbd ------------------------------------------------------------
+
+
+def test_drbd84_fixture() -> None:
+    doc = xencfg.load(FIXTURES / "proc-drbd" / "valid" / "drbd84-two.txt", "proc-drbd")
+    assert isinstance(doc, ProcDrbdDocument)
+    assert (doc.version, doc.api, doc.proto, doc.build_hash) == ("8.4.11", "1", "86-101", "56FA65F5FC6C4B1E2D08A1B")
+    m0, m1, m2 = doc.minors
+    assert (m0.cs, m0.roles, m0.disks, m0.protocol, m0.flags) == (
+        "Connected", ("Primary", "Secondary"), ("UpToDate", "UpToDate"), "C", "r-----"
+    )
+    assert m0.counters == {"ns": 1024, "nr": 0, "dw": 2048, "dr": 4096, "al": 8, "bm": 0, "lo": 0,
+                           "pe": 0, "ua": 0, "ap": 0, "ep": 1, "oos": 0}
+    assert m0.write_order == "f"
+    assert (m1.protocol, m1.out_of_sync, m1.sync.percent, m1.sync.left, m1.sync.total) == ("B", 335744, 68.5, 335744, 1048576)
+    assert (m1.sync.finish, m1.sync.speed, m1.sync.average, m1.sync.want) == ("0:00:05", 64800, 60100, 102400)
+    assert (m2.cs, m2.roles) == ("Unconfigured", None)
+    assert doc.minor(1) is m1
+
+
+def test_drbd80_tables_and_st() -> None:
+    doc = xencfg.load(shared_path("corpus", "status-procdrbd", "ganeti__test_data_proc_drbd8.txt"), "proc-drbd")
+    m = doc.minor(0)
+    assert (doc.version, m.role, m.peer_role) == ("8.0.12", "Primary", "Secondary")
+    assert m.tables["act_log"]["hits"] == "793749" and m.tables["resync"]["used"] == "0/61"
+    assert "oos" not in m.counters
+
+
+@pytest.mark.parametrize("n", ["3", "4"])
+def test_s004_artifact_lines_are_kept_not_fatal(n: str) -> None:
+    """Decision: the scrape's ``*        *`` first line is kept in ``unparsed``,
+    the device is still read (the file has no version header either)."""
+    name = {"3": "proc-drbd-3-synced-mk1.txt", "4": "proc-drbd-4-primary-mk1.txt"}[n]
+    doc = xencfg.load(shared_path("seed-examples", "s004-drbd-lvm", "output", name), "proc-drbd")
+    assert doc.unparsed == [(1, "*        *")]
+    assert doc.version is None
+    assert (doc.minors[0].minor, doc.minors[0].counters["ns"]) == (1, 458700)
+
+
+def test_s001_sync_and_elision() -> None:
+    doc = xencfg.load(shared_path("seed-examples", "s001-drbd-heartbeat", "output", "proc-drbd.txt"), "proc-drbd")
+    m = doc.minor(0)
+    assert (m.sync.percent, m.sync.left, m.sync.finish, m.sync.speed) == (1.0, 10380903, "0:07:43", 10836)
+    assert doc.unparsed == [(11, "...")]
+
+
+def test_counters_before_device_is_an_error() -> None:
+    path = FIXTURES / "proc-drbd" / "invalid" / "counters-before-device.txt"
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.load(path, "proc-drbd")
+    assert (info.value.line, info.value.column) == (2, 5)
+    assert "before any 'N: cs:'" in info.value.message
+
+
+# -- robustness --------------------------------------------------------------
+
+MUTATE = CASES[:3] + [c for c in CASES if c[1] == "proc-drbd"][:3]
+
+
+@pytest.mark.parametrize(("path", "fmt"), MUTATE, ids=[f"{f}:{p.name}" for p, f in MUTATE])
+@given(data=st.data())
+def test_mutated_files_never_crash(path: Path, fmt: str, data: st.DataObject) -> None:
+    _need(path)
+    text = read(path)
+    pos = data.draw(st.integers(0, max(len(text) - 1, 0)))
+    junk = data.draw(st.text(alphabet="[]()'=:/|`\\_-+ \n\t\r\x00a1", max_size=5))
+    mutated = text[:pos] + junk + text[pos + data.draw(st.integers(0, 5)) :]
+    try:
+        doc = xencfg.loads(mutated, fmt)
+    except xencfg.XencfgError:
+        return
+    assert xencfg.dumps(doc) == mutated
+    doc.to_dict()
