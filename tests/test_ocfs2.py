@@ -89,7 +89,7 @@ def test_predecessor_format_is_refused_clearly() -> None:
 
 def test_own_fixture_model_and_unknown_attribute() -> None:
     doc = xencfg.load(FIXTURES / "ocfs2" / "valid" / "global-heartbeat.conf", "ocfs2")
-    assert doc.node("beta").ip_address == ipaddress.ip_address("fd00::2")
+    assert doc.node("beta").ip_address == ipaddress.ip_address("10.1.0.2")
     assert doc.node(1).ip_port == 7778
     assert doc.node("alpha").unknown == {"colour": "blue"}
     problems = [(getattr(n, "key", None), k) for n, k, _ in doc.keyword_problems()]
@@ -199,3 +199,21 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     assert xencfg.dumps(doc) == mutated
     canonical(doc)
     doc.to_dict()
+
+
+def test_problems_o2cb_would_refuse() -> None:
+    text = (
+        "node:\r\n\tname = a\r\n\tnumber = 0\r\n\tip_address = fd00::2\r\n\tip_port = x\r\n\tcluster = c\r\n"
+        "node:\r\n\tname = a\r\n\tip_address = 10.0.0.2\r\n\tip_port = 7777\r\n\tcluster = c\r\n"
+    )
+    doc = xencfg.loads(text, "ocfs2")
+    msgs = [m for _, m in doc.problems()]
+    assert msgs == [
+        "CRLF line endings: o2cb rejects the file (syntax error)",
+        "ip_port is not a number",
+        "ip_address is not an IPv4 address (o2net is IPv4-only)",
+        "node without 'number': o2cb rejects the file",
+        "node name 'a' repeated: o2cb rejects the file",
+    ]
+    assert doc.nodes[0].ip_address is None
+    assert list(xencfg.load(FIXTURES / "ocfs2" / "valid" / "global-heartbeat.conf", "ocfs2").problems()) == []

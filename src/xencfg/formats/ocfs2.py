@@ -109,17 +109,18 @@ class ClusterNode(Stanza):
         self.set("number", int(value))
 
     @property
-    def ip_address(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-        """The interconnect address (``None`` when missing or invalid: o2cb rejects those)."""
+    def ip_address(self) -> ipaddress.IPv4Address | None:
+        """The interconnect address. o2net is IPv4-only: o2cb rejects anything else,
+        so an IPv6 or malformed value reads as ``None`` (see :meth:`Ocfs2Document.problems`)."""
         raw = self.get("ip_address")
         try:
-            return ipaddress.ip_address(raw) if raw is not None else None
+            return ipaddress.IPv4Address(raw) if raw is not None else None
         except ValueError:
             return None
 
     @ip_address.setter
     def ip_address(self, value: object) -> None:
-        self.set("ip_address", ipaddress.ip_address(str(value)))
+        self.set("ip_address", ipaddress.IPv4Address(str(value)))
 
     @property
     def ip_port(self) -> int | None:
@@ -234,7 +235,7 @@ class Ocfs2Document(Document):
         if cluster is None:
             first = self.cluster()
             cluster = first.name if first is not None and first.name else "ocfs2"
-        ip = ipaddress.ip_address(ip_address)
+        ip = ipaddress.IPv4Address(ip_address)
         block = Block(
             "node",
             children=[
@@ -291,6 +292,31 @@ class Ocfs2Document(Document):
             for e in b.entries():
                 if e.key not in ATTRIBUTES[b.key]:
                     yield e, "unknown", None
+
+    def problems(self) -> Iterator[tuple[Node | None, str]]:
+        """``(node, message)`` for what o2cb (ocfs2-tools 1.8) refuses to load,
+        though we parse it: CRLF line ends, a non-IPv4 address, a missing or
+        non-numeric required attribute, a repeated node name."""
+        if "\r\n" in self.source:
+            yield None, "CRLF line endings: o2cb rejects the file (syntax error)"
+        seen: set[str] = set()
+        for n in self.nodes:
+            for key in ("name", "number", "ip_address", "ip_port", "cluster"):
+                if n.get(key) is None:
+                    yield n.block, f"node without '{key}': o2cb rejects the file"
+            if n.get("number") is not None and n.number is None:
+                yield n.block.entry("number"), "node number is not a number"
+            if n.get("ip_port") is not None and n.ip_port is None:
+                yield n.block.entry("ip_port"), "ip_port is not a number"
+            if n.get("ip_address") is not None and n.ip_address is None:
+                yield n.block.entry("ip_address"), "ip_address is not an IPv4 address (o2net is IPv4-only)"
+            if n.name is not None:
+                if n.name in seen:
+                    yield n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
+                seen.add(n.name)
+        for c in self.clusters:
+            if c.get("node_count") is not None and c.node_count is None:
+                yield c.block.entry("node_count"), "node_count is not a number"
 
     def to_dict(self) -> dict[str, Any]:
         def common(s: Stanza) -> dict[str, Any]:
