@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
-from roundtrip import changed_lines, read
 
 import xencfg
+from conftest import FIXTURES
+from roundtrip import changed_lines, read
 from xencfg.formats.cman import MASK, CmanDocument
 
 OWN = sorted((FIXTURES / "cman" / "valid").iterdir())
@@ -44,7 +44,10 @@ def test_attribute_edits_change_one_line_each() -> None:
     before = xencfg.dumps(doc)
     doc.set_attribute(doc.node("node-a").fence[0], "port", "5")
     diff = changed_lines(before, xencfg.dumps(doc))
-    assert diff == ["-           <device name=\"apc\" port='1'/>\n", "+           <device name=\"apc\" port='5'/>\n"]
+    assert diff == [
+        "-           <device name=\"apc\" port='1'/>\n",
+        "+           <device name=\"apc\" port='5'/>\n",
+    ]
     doc.bump_version()
     doc.set_attribute(doc.node("node-b"), "votes", "2")  # a new attribute, before '>'
     doc.set_attribute(doc.fencedevices[0], "passwd", 'a"<b')
@@ -90,7 +93,7 @@ def test_entities_are_not_expanded_and_no_network() -> None:
     assert "root:" not in str(doc.to_dict())
 
 
-@given(st.text(alphabet='<>/="\' clusterndoeabc&;!-?\n', max_size=80))
+@given(st.text(alphabet="<>/=\"' clusterndoeabc&;!-?\n", max_size=80))
 def test_garbage_only_raises_xencfg_errors(text: str) -> None:
     try:
         doc = xencfg.loads(text, "cman")

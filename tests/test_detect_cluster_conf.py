@@ -5,12 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
 
 import xencfg
+from conftest import shared_path
 
-OCFS2 = "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = a\n\tcluster = c\n"
-CMAN = '<?xml version="1.0"?>\n<!-- managed by ccs -->\n<cluster name="c" config_version="2">\n</cluster>\n'
+OCFS2 = (
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = a\n\tcluster = c\n"
+)
+CMAN = (
+    '<?xml version="1.0"?>\n<!-- managed by ccs -->\n'
+    '<cluster name="c" config_version="2">\n</cluster>\n'
+)
 
 
 @pytest.mark.parametrize("name", ["cluster.conf", "/etc/cluster.conf", "/etc/ocfs2/cluster.conf"])

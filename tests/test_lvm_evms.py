@@ -5,12 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, check_tokens, read
 
 import xencfg
+from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
+from roundtrip import (
+    canonical,
+    check_byte_exact,
+    check_canonical,
+    check_one_edit,
+    check_tokens,
+    read,
+)
 from xencfg.formats._lvmlike import Setting, unquote
 from xencfg.formats.evms import EvmsDocument
 from xencfg.formats.lvm import FilterRule, LvmDocument, parse_filter
@@ -21,7 +28,7 @@ EVMS_OWN = sorted((FIXTURES / "evms" / "valid").iterdir())
 LVM_SEEDS = shared_files("seed-examples", pattern="lvm.conf")
 EVMS_SEEDS = shared_files("seed-examples", pattern="evms.conf")
 CASES = [(p, "lvm") for p in LVM_OWN + LVM_SEEDS] + [(p, "evms") for p in EVMS_OWN + EVMS_SEEDS]
-CASE_IDS = [f"{fmt}:{i}" for (_, fmt), i in zip(CASES, ids([p for p, _ in CASES]))]
+CASE_IDS = [f"{fmt}:{i}" for (_, fmt), i in zip(CASES, ids([p for p, _ in CASES]), strict=True)]
 
 
 def _need(path: Path) -> None:
@@ -140,7 +147,9 @@ def test_from_scratch_styles() -> None:
 def test_evms_unknown_sections_marked() -> None:
     doc = xencfg.loads("engine {\n\tmode = readwrite\n\tmodes = x\n}\nbogus {\n}\n", "evms")
     assert [getattr(n, "key", None) for n, k, _ in doc.keyword_problems()] == ["modes", "bogus"]
-    assert xencfg.load(FIXTURES / "evms" / "valid" / "pinned-dm.conf", "evms").pinned_dm_devices() == [
+    assert xencfg.load(
+        FIXTURES / "evms" / "valid" / "pinned-dm.conf", "evms"
+    ).pinned_dm_devices() == [
         "dm-3",
         "dm-4",
     ]

@@ -6,12 +6,19 @@ import ipaddress
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, check_tokens, read
 
 import xencfg
+from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
+from roundtrip import (
+    canonical,
+    check_byte_exact,
+    check_canonical,
+    check_one_edit,
+    check_tokens,
+    read,
+)
 from xencfg.formats.ocfs2 import Ocfs2Document
 from xencfg.syntax.blocks import Block, Entry
 
@@ -50,7 +57,9 @@ def test_shared_corpus_present() -> None:
 
 
 def test_typed_corpus_values() -> None:
-    doc = xencfg.load(shared_path("corpus", "ocfs2", "ocfs2tools__documentation_samples_cluster.conf"), "ocfs2")
+    doc = xencfg.load(
+        shared_path("corpus", "ocfs2", "ocfs2tools__documentation_samples_cluster.conf"), "ocfs2"
+    )
     c = doc.cluster()
     assert (c.name, c.node_count, c.heartbeat_mode) == ("webcluster", 3, "global")
     assert [(n.name, n.number, str(n.ip_address), n.ip_port) for n in doc.nodes] == [
@@ -58,7 +67,7 @@ def test_typed_corpus_values() -> None:
         ("node6", 6, "192.168.0.106", 7777),
         ("node10", 10, "192.168.0.110", 7777),
     ]
-    assert [h.region for h in doc.heartbeats][0] == "77D95EF51C0149D2823674FCC162CF8B"
+    assert doc.heartbeats[0].region == "77D95EF51C0149D2823674FCC162CF8B"
     assert doc.to_dict()["heartbeats"][2] == {
         "region": "BBA1DBD0F73F449384CE75197D9B7098",
         "cluster": "webcluster",
@@ -69,8 +78,13 @@ def test_seed_without_blank_lines_and_trailing_spaces() -> None:
     path = shared_path("seed-examples", "s002-sles-hasi", "host1", "etc", "ocfs2", "cluster.conf")
     doc = xencfg.load(path)
     assert doc.format == "ocfs2"
-    assert [(n.name, n.number, n.ip_port) for n in doc.nodes] == [("host1", 0, 7777), ("host2", 1, 7777)]
-    assert doc.nodes[0].ip_address == ipaddress.ip_address("192.168.1.1")  # trailing space not in value
+    assert [(n.name, n.number, n.ip_port) for n in doc.nodes] == [
+        ("host1", 0, 7777),
+        ("host2", 1, 7777),
+    ]
+    assert doc.nodes[0].ip_address == ipaddress.ip_address(
+        "192.168.1.1"
+    )  # trailing space not in value
     assert doc.cluster("ocfs2").node_count == 2
     assert doc.cluster().heartbeat_mode == "local"  # o2cb's default when absent
     assert [n.name for n in doc.members("ocfs2")] == ["host1", "host2"]
@@ -125,7 +139,10 @@ def test_add_and_remove_node_touch_only_their_lines() -> None:
     doc.add_node("gamma", 2, "10.1.0.3")
     text = xencfg.dumps(doc)
     assert text.startswith(before.split("# the global heartbeat")[0].rstrip("\n"))
-    assert "\nnode:\n\tip_port = 7777\n\tip_address = 10.1.0.3\n\tnumber = 2\n\tname = gamma\n\tcluster = prod\n" in text
+    assert (
+        "\nnode:\n\tip_port = 7777\n\tip_address = 10.1.0.3\n\tnumber = 2\n"
+        "\tname = gamma\n\tcluster = prod\n" in text
+    )
     again = xencfg.loads(text, "ocfs2")
     assert [n.name for n in again.nodes] == ["alpha", "beta", "gamma"]
     assert again.remove_node("alpha") and not again.remove_node("nope")
@@ -138,8 +155,10 @@ def test_from_scratch_renders_like_o2cb() -> None:
     doc = Ocfs2Document.new("ocfs2", [("host1", 0, "192.168.1.1"), ("host2", 1, "192.168.1.2")])
     assert xencfg.dumps(doc) == (
         "cluster:\n\tname = ocfs2\n\theartbeat_mode = local\n\tnode_count = 2\n\n"
-        "node:\n\tcluster = ocfs2\n\tnumber = 0\n\tip_port = 7777\n\tip_address = 192.168.1.1\n\tname = host1\n\n"
-        "node:\n\tcluster = ocfs2\n\tnumber = 1\n\tip_port = 7777\n\tip_address = 192.168.1.2\n\tname = host2\n"
+        "node:\n\tcluster = ocfs2\n\tnumber = 0\n\tip_port = 7777\n"
+        "\tip_address = 192.168.1.1\n\tname = host1\n\n"
+        "node:\n\tcluster = ocfs2\n\tnumber = 1\n\tip_port = 7777\n"
+        "\tip_address = 192.168.1.2\n\tname = host2\n"
     )
     assert xencfg.loads(xencfg.dumps(doc), "ocfs2") == doc
 
@@ -203,7 +222,8 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
 
 def test_problems_o2cb_would_refuse() -> None:
     text = (
-        "node:\r\n\tname = a\r\n\tnumber = 0\r\n\tip_address = fd00::2\r\n\tip_port = x\r\n\tcluster = c\r\n"
+        "node:\r\n\tname = a\r\n\tnumber = 0\r\n\tip_address = fd00::2\r\n"
+        "\tip_port = x\r\n\tcluster = c\r\n"
         "node:\r\n\tname = a\r\n\tip_address = 10.0.0.2\r\n\tip_port = 7777\r\n\tcluster = c\r\n"
     )
     doc = xencfg.loads(text, "ocfs2")
@@ -216,4 +236,9 @@ def test_problems_o2cb_would_refuse() -> None:
         "node name 'a' repeated: o2cb rejects the file",
     ]
     assert doc.nodes[0].ip_address is None
-    assert list(xencfg.load(FIXTURES / "ocfs2" / "valid" / "global-heartbeat.conf", "ocfs2").problems()) == []
+    assert (
+        list(
+            xencfg.load(FIXTURES / "ocfs2" / "valid" / "global-heartbeat.conf", "ocfs2").problems()
+        )
+        == []
+    )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
 from hypothesis import given
 from hypothesis import strategies as st
-from roundtrip import read
 
 import xencfg
+from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
+from roundtrip import read
 from xencfg.formats.multipath_ll import MultipathLlDocument
 from xencfg.formats.proc_drbd import ProcDrbdDocument
 
@@ -61,7 +61,10 @@ def test_new_layout_fixture() -> None:
     assert isinstance(doc, MultipathLlDocument)
     a = doc.map("mpatha")
     assert (a.wwid, a.dm, a.vendor, a.product) == (
-        "3600a0b800026105a0000038d4f4e4a4e", "dm-0", "IBM", "1815      FAStT"
+        "3600a0b800026105a0000038d4f4e4a4e",
+        "dm-0",
+        "IBM",
+        "1815      FAStT",
     )
     assert (a.size, a.features, a.hwhandler, a.wp) == ("20G", "1 queue_if_no_path", "1 rdac", "rw")
     assert a.queue_if_no_path
@@ -71,7 +74,12 @@ def test_new_layout_fixture() -> None:
     ]
     last = a.paths[-1]
     assert (last.hctl, last.device, last.major, last.minor) == ((2, 0, 1, 1), "sde", 8, 64)
-    assert (last.dm_state, last.path_state, last.online_state, last.ok) == ("failed", "faulty", "offline", False)
+    assert (last.dm_state, last.path_state, last.online_state, last.ok) == (
+        "failed",
+        "faulty",
+        "offline",
+        False,
+    )
     assert a.paths[2].ok  # ghost (standby) paths are healthy
     assert doc.map("dm-3").alias == "xenvg" and doc.unparsed == []
 
@@ -79,8 +87,17 @@ def test_new_layout_fixture() -> None:
 def test_old_layout_fixture() -> None:
     doc = xencfg.load(FIXTURES / "multipath-ll" / "valid" / "old-layout.txt", "multipath-ll")
     (m,) = doc.maps
-    assert (m.alias, m.dm, m.size, m.features, m.hwhandler) == ("shared", "dm-2", "50G", "1 queue_if_no_path", "0")
-    assert [(g.policy, g.prio, g.status) for g in m.groups] == [("round-robin 0", 50, "active"), ("round-robin 0", 10, "enabled")]
+    assert (m.alias, m.dm, m.size, m.features, m.hwhandler) == (
+        "shared",
+        "dm-2",
+        "50G",
+        "1 queue_if_no_path",
+        "0",
+    )
+    assert [(g.policy, g.prio, g.status) for g in m.groups] == [
+        ("round-robin 0", 50, "active"),
+        ("round-robin 0", 10, "enabled"),
+    ]
     assert [(p.device, p.dm_state, p.path_state, p.online_state) for p in m.paths] == [
         ("sda", "active", "ready", None),
         ("sdc", "active", "ready", None),
@@ -89,16 +106,33 @@ def test_old_layout_fixture() -> None:
 
 
 def test_seed_with_stripped_indentation() -> None:
-    doc = xencfg.load(shared_path("seed-examples", "s002-sles-hasi", "output", "multipath-ll-host1.txt"), "multipath-ll")
-    assert [(m.alias, m.dm, m.size) for m in doc.maps] == [("mpath2", "dm-1", "100G"), ("mpath1", "dm-0", "2.0T")]
+    doc = xencfg.load(
+        shared_path("seed-examples", "s002-sles-hasi", "output", "multipath-ll-host1.txt"),
+        "multipath-ll",
+    )
+    assert [(m.alias, m.dm, m.size) for m in doc.maps] == [
+        ("mpath2", "dm-1", "100G"),
+        ("mpath1", "dm-0", "2.0T"),
+    ]
     assert [p.device for p in doc.map("mpath2").paths] == ["sdc", "sda"]  # paths, not groups
     assert len(doc.map("mpath2").groups) == 1
 
 
 def test_multipathd_topology_with_glued_wwid() -> None:
-    doc = xencfg.load(shared_path("corpus", "status-multipath-ll", "infimpt__src_infi_multipathtools_simulator_examples.txt"), "multipath-ll")
+    doc = xencfg.load(
+        shared_path(
+            "corpus",
+            "status-multipath-ll",
+            "infimpt__src_infi_multipathtools_simulator_examples.txt",
+        ),
+        "multipath-ll",
+    )
     first = doc.maps[0]
-    assert (first.action, first.alias, first.dm) == ("create", "36000402001f45eb566e79f6d00000000", "dm-0")
+    assert (first.action, first.alias, first.dm) == (
+        "create",
+        "36000402001f45eb566e79f6d00000000",
+        "dm-0",
+    )
     old = [m for m in doc.maps if m.wp is None]
     assert old and old[0].wwid == "36000402001f45eb56424ca6800000000" and old[0].vendor == "NEXSAN"
     assert doc.unparsed  # the prompt lines and 'show paths' tables are kept aside
@@ -118,22 +152,56 @@ def test_path_before_map_is_an_error() -> None:
 def test_drbd84_fixture() -> None:
     doc = xencfg.load(FIXTURES / "proc-drbd" / "valid" / "drbd84-two.txt", "proc-drbd")
     assert isinstance(doc, ProcDrbdDocument)
-    assert (doc.version, doc.api, doc.proto, doc.build_hash) == ("8.4.11", "1", "86-101", "56FA65F5FC6C4B1E2D08A1B")
+    assert (doc.version, doc.api, doc.proto, doc.build_hash) == (
+        "8.4.11",
+        "1",
+        "86-101",
+        "56FA65F5FC6C4B1E2D08A1B",
+    )
     m0, m1, m2 = doc.minors
     assert (m0.cs, m0.roles, m0.disks, m0.protocol, m0.flags) == (
-        "Connected", ("Primary", "Secondary"), ("UpToDate", "UpToDate"), "C", "r-----"
+        "Connected",
+        ("Primary", "Secondary"),
+        ("UpToDate", "UpToDate"),
+        "C",
+        "r-----",
     )
-    assert m0.counters == {"ns": 1024, "nr": 0, "dw": 2048, "dr": 4096, "al": 8, "bm": 0, "lo": 0,
-                           "pe": 0, "ua": 0, "ap": 0, "ep": 1, "oos": 0}
+    assert m0.counters == {
+        "ns": 1024,
+        "nr": 0,
+        "dw": 2048,
+        "dr": 4096,
+        "al": 8,
+        "bm": 0,
+        "lo": 0,
+        "pe": 0,
+        "ua": 0,
+        "ap": 0,
+        "ep": 1,
+        "oos": 0,
+    }
     assert m0.write_order == "f"
-    assert (m1.protocol, m1.out_of_sync, m1.sync.percent, m1.sync.left, m1.sync.total) == ("B", 335744, 68.5, 335744, 1048576)
-    assert (m1.sync.finish, m1.sync.speed, m1.sync.average, m1.sync.want) == ("0:00:05", 64800, 60100, 102400)
+    assert (m1.protocol, m1.out_of_sync, m1.sync.percent, m1.sync.left, m1.sync.total) == (
+        "B",
+        335744,
+        68.5,
+        335744,
+        1048576,
+    )
+    assert (m1.sync.finish, m1.sync.speed, m1.sync.average, m1.sync.want) == (
+        "0:00:05",
+        64800,
+        60100,
+        102400,
+    )
     assert (m2.cs, m2.roles) == ("Unconfigured", None)
     assert doc.minor(1) is m1
 
 
 def test_drbd80_tables_and_st() -> None:
-    doc = xencfg.load(shared_path("corpus", "status-procdrbd", "ganeti__test_data_proc_drbd8.txt"), "proc-drbd")
+    doc = xencfg.load(
+        shared_path("corpus", "status-procdrbd", "ganeti__test_data_proc_drbd8.txt"), "proc-drbd"
+    )
     m = doc.minor(0)
     assert (doc.version, m.role, m.peer_role) == ("8.0.12", "Primary", "Secondary")
     assert m.tables["act_log"]["hits"] == "793749" and m.tables["resync"]["used"] == "0/61"
@@ -152,9 +220,16 @@ def test_s004_artifact_lines_are_kept_not_fatal(n: str) -> None:
 
 
 def test_s001_sync_and_elision() -> None:
-    doc = xencfg.load(shared_path("seed-examples", "s001-drbd-heartbeat", "output", "proc-drbd.txt"), "proc-drbd")
+    doc = xencfg.load(
+        shared_path("seed-examples", "s001-drbd-heartbeat", "output", "proc-drbd.txt"), "proc-drbd"
+    )
     m = doc.minor(0)
-    assert (m.sync.percent, m.sync.left, m.sync.finish, m.sync.speed) == (1.0, 10380903, "0:07:43", 10836)
+    assert (m.sync.percent, m.sync.left, m.sync.finish, m.sync.speed) == (
+        1.0,
+        10380903,
+        "0:07:43",
+        10836,
+    )
     assert doc.unparsed == [(11, "...")]
 
 

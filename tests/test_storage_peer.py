@@ -14,9 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
 
 import xencfg
+from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
 
 pytestmark = pytest.mark.peer
 
@@ -26,8 +26,10 @@ OCFS2 = (
     + shared_files("corpus", "ocfs2")
     + [p for p in shared_files("seed-examples", pattern="cluster.conf") if p.parent.name == "ocfs2"]
 )
-LVM = sorted((FIXTURES / "lvm" / "valid").iterdir()) + sorted((FIXTURES / "lvm" / "invalid").iterdir()) + shared_files(
-    "seed-examples", pattern="lvm.conf"
+LVM = (
+    sorted((FIXTURES / "lvm" / "valid").iterdir())
+    + sorted((FIXTURES / "lvm" / "invalid").iterdir())
+    + shared_files("seed-examples", pattern="lvm.conf")
 )
 VARIANTS = {
     "spaces": "cluster:\n    name = c\n    node_count = 1\n\nnode:\n    name = a\n    number = 0\n"
@@ -44,7 +46,7 @@ VARIANTS = {
 }
 LVM_VARIANTS = {
     "nested": 'tags {\n\thosttags = 1\n\tt1 {\n\t\thost_list = [ "a", "b" ]\n\t}\n}\n',
-    "neg": "log {\n\tlevel = -1\n\tprefix = \"  \"\n}\nglobal {\n\tumask = 077\n}\n",
+    "neg": 'log {\n\tlevel = -1\n\tprefix = "  "\n}\nglobal {\n\tumask = 077\n}\n',
 }
 
 
@@ -95,14 +97,27 @@ def _check_ocfs2(peer: Path, path: Path) -> None:
     theirs = _o2cb_stanzas(out)
     clusters = {c.name for c in doc.clusters}
     nodes = [
-        {"": "node", "number": str(n.number), "name": n.name, "ip_address": str(n.ip_address),
-         "ip_port": str(n.ip_port), "cluster": n.cluster}
+        {
+            "": "node",
+            "number": str(n.number),
+            "name": n.name,
+            "ip_address": str(n.ip_address),
+            "ip_port": str(n.ip_port),
+            "cluster": n.cluster,
+        }
         for n in doc.nodes
         if n.cluster in clusters
     ]
     assert sorted([s for s in theirs if s[""] == "node"], key=str) == sorted(nodes, key=str)
-    ours_c = [{"": "cluster", "node_count": str(c.node_count), "heartbeat_mode": c.heartbeat_mode, "name": c.name}
-              for c in doc.clusters]
+    ours_c = [
+        {
+            "": "cluster",
+            "node_count": str(c.node_count),
+            "heartbeat_mode": c.heartbeat_mode,
+            "name": c.name,
+        }
+        for c in doc.clusters
+    ]
     assert [s for s in theirs if s[""] == "cluster"] == ours_c
     ours_h = sorted((h.region, h.cluster) for h in doc.heartbeats if h.cluster in clusters)
     assert sorted((s["region"], s["cluster"]) for s in theirs if s[""] == "heartbeat") == ours_h
@@ -126,7 +141,8 @@ def test_o2cb_agrees_on_variants(name: str, tmp_path: Path) -> None:
 def test_o2cb_accepts_the_corpus() -> None:
     """Guard: the comparisons above must really compare (the peer accepts these)."""
     peer = _peer("peer-o2cb")
-    corpus = shared_files("corpus", "ocfs2") + [FIXTURES / "ocfs2" / "valid" / "global-heartbeat.conf"]
+    own = FIXTURES / "ocfs2" / "valid" / "global-heartbeat.conf"
+    corpus = [*shared_files("corpus", "ocfs2"), own]
     shared_path("corpus", "ocfs2")
     assert all(_run(peer, str(p))[0] for p in corpus)
 

@@ -211,14 +211,14 @@ class LvmLikeDocument(Document):
         return visit(self, ())
 
 
-class Builder(Transformer):  # type: ignore[type-arg]
+class Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
     """Builds Setting/Block nodes and a ``doc_cls`` root."""
 
     def __init__(self, doc_cls: type[LvmLikeDocument]) -> None:
         super().__init__()
         self.doc_cls = doc_cls
 
-    def list(self, children: list[Any]) -> list[Any]:
+    def array(self, children: list[Any]) -> list[Any]:
         return children
 
     def setting(self, children: list[Any]) -> Setting:

@@ -24,8 +24,14 @@ FORMAT = "evms"
 #: Sections of EVMS 2.5's evms.conf, with the keys of those we know fully.
 SECTIONS: dict[str, frozenset[str]] = {
     "engine": frozenset(
-        """mode debug_level log_file metadata_backup_dir auto_metadata_backup
-        remote_request_timeout""".split()
+        [
+            "mode",
+            "debug_level",
+            "log_file",
+            "metadata_backup_dir",
+            "auto_metadata_backup",
+            "remote_request_timeout",
+        ]
     ),
     "sysfs_devices": frozenset({"include", "exclude"}),
     "legacy_devices": frozenset({"include", "exclude"}),

@@ -21,8 +21,10 @@ FORMAT = "lvm"
 
 #: Sections lvm.conf(5) documents (LVM2 2.02/2.03); their keys are not enumerated here.
 SECTIONS = frozenset(
-    """config devices allocation log backup shell global activation metadata report dmeventd
-    tags local disk_area""".split()
+    [
+        *("config", "devices", "allocation", "log", "backup", "shell", "global"),
+        *("activation", "metadata", "report", "dmeventd", "tags", "local", "disk_area"),
+    ]
 )
 
 STYLE = LvmStyle(indent="\t", terminator="", separator=" = ")

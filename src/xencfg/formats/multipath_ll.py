@@ -25,14 +25,17 @@ _MAP = re.compile(
     r"(?:\s+(?P<vendor>[^,]*?)\s*,\s*(?P<product>.*?))?\s*$"
 )
 _SIZE_OLD = re.compile(r"^\s*\[size=([^\]]*)\]\[features=([^\]]*)\]\[hwhandler=([^\]]*)\]")
-_SIZE_NEW = re.compile(
-    r"^\s*size=(\S+)\s+features='([^']*)'\s+hwhandler='([^']*)'(?:\s+wp=(\S+))?"
+_SIZE_NEW = re.compile(r"^\s*size=(\S+)\s+features='([^']*)'\s+hwhandler='([^']*)'(?:\s+wp=(\S+))?")
+_PG_OLD = re.compile(
+    r"^[\s|`]*\\_\s+(?P<policy>[^\[\d:]*?(?:\s\d+)?)\s*(?:\[prio=(?P<prio>-?\d+)\])?\[(?P<status>\w+)\]"
 )
-_PG_OLD = re.compile(r"^[\s|`]*\\_\s+(?P<policy>[^\[\d:]*?(?:\s\d+)?)\s*(?:\[prio=(?P<prio>-?\d+)\])?\[(?P<status>\w+)\]")
 _PG_NEW = re.compile(
     r"^[\s|`]*[|`]-\+-\s+(?:policy='(?P<policy>[^']*)'\s+)?prio=(?P<prio>-?\d+)\s+status=(?P<status>\S+)"
 )
-_HCTL = r"(?P<hctl>(?:\d+|#):(?:\d+|#):(?:\d+|#):(?:\d+|#))\s+(?P<dev>\S+)\s+(?P<major>\d+|#):(?P<minor>\d+|#)"
+_HCTL = (
+    r"(?P<hctl>(?:\d+|#):(?:\d+|#):(?:\d+|#):(?:\d+|#))"
+    r"\s+(?P<dev>\S+)\s+(?P<major>\d+|#):(?P<minor>\d+|#)"
+)
 _PATH_OLD = re.compile(r"^[\s|`]*\\_\s+" + _HCTL + r"\s+\[(?P<dm>[^\]]*)\]\[(?P<chk>[^\]]*)\]")
 _PATH_NEW = re.compile(
     r"^[\s|`]*[|`]-\s+" + _HCTL + r"\s+(?P<dm>\S+)\s+(?P<chk>\S+)(?:\s+(?P<online>\S+))?"

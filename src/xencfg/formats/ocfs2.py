@@ -229,7 +229,12 @@ class Ocfs2Document(Document):
 
     # -- edits -----------------------------------------------------------
     def add_node(
-        self, name: str, number: int, ip_address: str, ip_port: int = 7777, cluster: str | None = None
+        self,
+        name: str,
+        number: int,
+        ip_address: str,
+        ip_port: int = 7777,
+        cluster: str | None = None,
     ) -> ClusterNode:
         """Append a ``node:`` stanza after the last node (cluster: the first cluster's)."""
         if cluster is None:
@@ -260,7 +265,9 @@ class Ocfs2Document(Document):
         return True
 
     @classmethod
-    def new(cls, cluster: str, nodes: list[tuple[str, int, str]], port: int = 7777) -> Ocfs2Document:
+    def new(
+        cls, cluster: str, nodes: list[tuple[str, int, str]], port: int = 7777
+    ) -> Ocfs2Document:
         """A file as o2cb writes it: ``cluster:`` first, then ``(name, number, ip)`` nodes."""
         doc = cls()
         doc.children.append(
@@ -309,7 +316,10 @@ class Ocfs2Document(Document):
             if n.get("ip_port") is not None and n.ip_port is None:
                 yield n.block.entry("ip_port"), "ip_port is not a number"
             if n.get("ip_address") is not None and n.ip_address is None:
-                yield n.block.entry("ip_address"), "ip_address is not an IPv4 address (o2net is IPv4-only)"
+                yield (
+                    n.block.entry("ip_address"),
+                    "ip_address is not an IPv4 address (o2net is IPv4-only)",
+                )
             if n.name is not None:
                 if n.name in seen:
                     yield n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
@@ -346,7 +356,7 @@ class Ocfs2Document(Document):
         }
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text

@@ -20,7 +20,9 @@ from ._status import StatusDocument, as_dict, fail, first_col, lines
 
 FORMAT = "proc-drbd"
 
-_VERSION = re.compile(r"^version:\s*(?P<v>\S+)(?:\s+\(api:(?P<api>[^/)]*)/proto:(?P<proto>[^)]*)\))?")
+_VERSION = re.compile(
+    r"^version:\s*(?P<v>\S+)(?:\s+\(api:(?P<api>[^/)]*)/proto:(?P<proto>[^)]*)\))?"
+)
 _HASH = re.compile(r"^(?:GIT-hash|srcversion):\s*(?P<h>\S+)(?:\s+build by\s+(?P<by>.*))?")
 _MINOR = re.compile(r"^\s*(?P<minor>\d+):\s+cs:(?P<cs>\S+)(?P<rest>.*)$")
 _COUNTER = re.compile(r"\b([a-z]{2,3}):(\S+)")
@@ -167,7 +169,11 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
             if dev.sync is None:
                 dev.sync = SyncProgress(0.0, 0, 0)
             dev.sync.finish = m["finish"]
-            dev.sync.speed, dev.sync.average, dev.sync.want = _n(m["speed"]), _n(m["avg"]), _n(m["want"])
+            dev.sync.speed, dev.sync.average, dev.sync.want = (
+                _n(m["speed"]),
+                _n(m["avg"]),
+                _n(m["want"]),
+            )
         elif m := _TABLE.match(ln):
             dev = need(no, ln, m[1])
             dev.tables[m[1]] = dict(_FIELD.findall(m[2]))
