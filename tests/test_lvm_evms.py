@@ -129,6 +129,21 @@ def test_new_top_level_section_is_not_indented() -> None:
     assert xencfg.dumps(doc) == "a {\n\tb = 1\n}\nc {\n\td = 2\n}\n"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a {\n\tb = 1\n}\n", "a {\n\tb = 1\n}\nc {\n\td = 2\n}\n"),
+        ("a {\n\tb = 1\n} # x\n\n# end\n", "a {\n\tb = 1\n} # x\nc {\n\td = 2\n}\n\n# end\n"),
+    ],
+)
+def test_section_appended_at_end_of_file(text: str, expected: str) -> None:
+    """Core fix: the last node owns its line end (tree.attach_trivia), so an
+    appended section adds no stray blank line and stays before trailing comments."""
+    doc = xencfg.loads(text, "lvm")
+    doc.set("c/d", 2)
+    assert xencfg.dumps(doc) == expected
+
+
 def test_from_scratch_styles() -> None:
     lvm = LvmDocument()
     lvm.set("devices/filter", ["a|sd|", "r|.*|"])

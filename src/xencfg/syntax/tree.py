@@ -203,7 +203,16 @@ def attach_trivia(root: Node, text: str) -> None:
     if first > 0:
         _prepend_trivia(pieces, text[:first], 0)
     if end < len(text):
-        pieces.append(Tok(TRIVIA, text[end:], end))
+        rest = text[end:]
+        last = pieces[-1] if pieces else None
+        if isinstance(last, Node) and last.cst is not None:
+            # like between nodes: the last node owns its line's end, so a node
+            # appended after it starts on a line of its own, before any comments
+            trail, rest = split_gap(rest)
+            last.cst.append(Tok(TRIVIA, trail, end))
+            end += len(trail)
+        if rest:
+            pieces.append(Tok(TRIVIA, rest, end))
     root.cst = pieces
 
 
