@@ -41,3 +41,9 @@ def test_files_on_disk(tmp_path: Path) -> None:
     f.write_text(CMAN)
     assert xencfg.detect(f) == "cman"
     assert xencfg.load(f).format == "cman"
+
+
+def test_path_patterns_do_not_override_content() -> None:
+    # an o2cb file under /etc/cluster/ (cman's path) is still ocfs2, and vice versa
+    assert xencfg.detect("/etc/cluster/cluster.conf", OCFS2) == "ocfs2"
+    assert xencfg.detect("/etc/ocfs2/cluster.conf", CMAN) == "cman"

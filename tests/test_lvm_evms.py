@@ -245,3 +245,13 @@ def test_mutated_files_never_crash(path: Path, fmt: str, data: st.DataObject) ->
     assert xencfg.dumps(doc) == mutated
     canonical(doc)
     doc.to_dict()
+
+
+def test_non_utf8_bytes_round_trip(tmp_path: Path) -> None:
+    raw = b'# caf\xe9\ndevices {\n\tdir = "/dev/\xff"\n\tfilter = [ "r|.*|" ]\n}\n'
+    f = tmp_path / "lvm.conf"
+    f.write_bytes(raw)
+    doc = xencfg.load(f)
+    out = tmp_path / "out.conf"
+    xencfg.dump(doc, out)
+    assert out.read_bytes() == raw

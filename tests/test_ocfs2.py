@@ -242,3 +242,22 @@ def test_problems_o2cb_would_refuse() -> None:
         )
         == []
     )
+
+
+def test_non_utf8_bytes_round_trip(tmp_path: Path) -> None:
+    raw = b"# caf\xe9\ncluster:\n\tname = c\xff\n\tnode_count = 0\n"
+    f = tmp_path / "cluster.conf"
+    f.write_bytes(raw)
+    doc = xencfg.load(f, "ocfs2")
+    doc.cluster().node_count = 1
+    out = tmp_path / "out.conf"
+    xencfg.dump(doc, out)
+    assert out.read_bytes() == raw.replace(b"node_count = 0", b"node_count = 1")
+
+
+@pytest.mark.parametrize("bad", ["a\nb", "#x", " padded", "=x"])
+def test_unwritable_values_are_refused(bad: str) -> None:
+    doc = xencfg.loads("cluster:\n\tname = c\n", "ocfs2")
+    with pytest.raises(xencfg.ValidationError):
+        doc.cluster().name = bad
+    assert xencfg.dumps(doc) == "cluster:\n\tname = c\n"

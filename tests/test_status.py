@@ -260,3 +260,32 @@ def test_mutated_files_never_crash(path: Path, fmt: str, data: st.DataObject) ->
         return
     assert xencfg.dumps(doc) == mutated
     doc.to_dict()
+
+
+def test_drbd07_layout() -> None:
+    text = (
+        "version: 0.7.25 (api:79/proto:74)\n"
+        "SVN Revision: 3048 build by root@h, 2008-01-01 10:00:00\n"
+        " 0: cs:Connected st:Secondary/Primary ld:Consistent\n"
+        "    ns:0 nr:4 dw:4 dr:0 al:0 bm:1 lo:0 pe:0 ua:0 ap:0\n"
+    )
+    doc = xencfg.loads(text, "proc-drbd")
+    m = doc.minor(0)
+    assert (doc.version, doc.api, m.roles, m.disks, m.counters["nr"]) == (
+        "0.7.25",
+        "79",
+        ("Secondary", "Primary"),
+        ("Consistent", ""),
+        4,
+    )
+    assert doc.unparsed == [(2, "SVN Revision: 3048 build by root@h, 2008-01-01 10:00:00")]
+
+
+def test_non_utf8_bytes_survive(tmp_path: Path) -> None:
+    raw = b" 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n\xff\xfe junk\n"
+    f = tmp_path / "drbd"
+    f.write_bytes(raw)
+    doc = xencfg.load(f, "proc-drbd")
+    out = tmp_path / "out"
+    xencfg.dump(doc, out)
+    assert out.read_bytes() == raw and len(doc.unparsed) == 1

@@ -19,7 +19,7 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError, ValidationError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import parse_with, to_tok
 from ..syntax.tree import Node, Style
@@ -50,7 +50,14 @@ class Ocfs2Style(BlockStyle):
         return node.render_canonical(indent, self)
 
     def quote(self, value: str, old: str | None = None) -> str:
+        check_value(value)
         return value  # o2cb has no quoting: the value is the rest of the line
+
+
+def check_value(value: str) -> None:
+    """o2cb has no quoting: a value cannot hold a line break or start with ``#``/``=``."""
+    if any(c in value for c in "\r\n") or value.strip() != value or value[:1] in ("#", "="):
+        raise ValidationError(f"cannot write {value!r} as an o2cb attribute value")
 
 
 STYLE = Ocfs2Style(indent="\t", terminator="", separator=" = ")
@@ -73,6 +80,8 @@ class Stanza:
         return self.block.get(key)
 
     def set(self, key: str, value: object) -> None:
+        """Set an attribute (raises :class:`xencfg.ValidationError` for unwritable values)."""
+        check_value(str(value))
         self.block.set(key, str(value))
 
     @property

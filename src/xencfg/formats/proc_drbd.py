@@ -1,5 +1,7 @@
 """``/proc/drbd`` (DRBD 0.7/8.x kernel status): read-only.
 
+DRBD 0.7's ``ld:Consistent`` (local disk only) fills ``disks`` as ``(state, "")``.
+
 ``version:`` / ``GIT-hash:`` (or ``srcversion:``) headers, then per minor
 ``N: cs:... st:|ro:... ds:... P flags`` with its counter line (``ns: nr: dw:
 ...``, ints; ``wo:`` is a letter), optional sync progress (``sync'ed: 44.4%
@@ -133,6 +135,8 @@ def _state(m: re.Match[str], no: int) -> Minor:
             dev.roles = _pair(w[3:])
         elif w.startswith("ds:"):
             dev.disks = _pair(w[3:])
+        elif w.startswith("ld:") and dev.disks is None:  # DRBD 0.7: local disk only
+            dev.disks = (w[3:], "")
         elif len(w) == 1 and w in "ABC":
             dev.protocol = w
         elif re.fullmatch(r"[-a-zA-Z]{4,}", w) and "-" in w:
