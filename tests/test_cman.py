@@ -116,3 +116,32 @@ def test_mutated_fixture_never_crashes(data: st.DataObject) -> None:
     for n in doc.nodes:
         doc.set_attribute(n, "votes", "1")
     xencfg.loads(xencfg.dumps(doc), "cman")
+
+
+_name = st.from_regex(r"[a-z][a-z0-9.-]{0,12}", fullmatch=True)
+
+
+@given(
+    _name,
+    st.integers(0, 10**6),
+    st.lists(st.tuples(_name, st.integers(1, 255), st.integers(0, 5)), max_size=5),
+    st.text(alphabet="ab&<>\"' ", max_size=8),
+)
+def test_generated_clusters_read_back(name: str, version: int, nodes: list, secret: str) -> None:
+    from lxml import etree
+
+    root = etree.Element("cluster", name=name, config_version=str(version))
+    cn = etree.SubElement(root, "clusternodes")
+    for n, nid, votes in nodes:
+        etree.SubElement(cn, "clusternode", name=n, nodeid=str(nid), votes=str(votes))
+    fd = etree.SubElement(root, "fencedevices")
+    etree.SubElement(fd, "fencedevice", name="f", agent="fence_ipmilan", passwd=secret)
+    text = etree.tostring(root, pretty_print=True, encoding="unicode")
+    doc = xencfg.loads(text, "cman")
+    assert (doc.name, doc.config_version) == (name, version)
+    assert [(n.name, n.nodeid, n.votes) for n in doc.nodes] == nodes
+    assert doc.to_dict()["fencedevices"][0]["passwd"] == MASK
+    assert doc.to_dict(show_secrets=True)["fencedevices"][0]["passwd"] == secret
+    doc.set_attribute(doc.fencedevices[0], "passwd", secret + "x")
+    again = xencfg.loads(xencfg.dumps(doc), "cman")
+    assert again.fencedevices[0].get("passwd") == secret + "x"

@@ -289,3 +289,106 @@ def test_non_utf8_bytes_survive(tmp_path: Path) -> None:
     out = tmp_path / "out"
     xencfg.dump(doc, out)
     assert out.read_bytes() == raw and len(doc.unparsed) == 1
+
+
+# -- generated output ----------------------------------------------------------
+
+_state = st.sampled_from(["Connected", "SyncSource", "WFConnection", "StandAlone"])
+_role = st.sampled_from(["Primary", "Secondary", "Unknown"])
+_disk = st.sampled_from(["UpToDate", "Inconsistent", "Diskless", "DUnknown"])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            _state,
+            _role,
+            _role,
+            _disk,
+            _disk,
+            st.sampled_from("ABC"),
+            st.lists(st.integers(0, 10**9), min_size=12, max_size=12),
+            st.booleans(),
+        ),
+        max_size=5,
+    ),
+    st.booleans(),
+)
+def test_generated_proc_drbd_reads_back(devs: list, modern: bool) -> None:
+    keys = ["ns", "nr", "dw", "dr", "al", "bm", "lo", "pe", "ua", "ap", "ep", "oos"]
+    out = ["version: 8.4.2 (api:1/proto:86-101)" if modern else "version: 8.0.14 (api:86/proto:86)"]
+    for i, (cs, r1, r2, d1, d2, proto, nums, sync) in enumerate(devs):
+        role = "ro" if modern else "st"
+        out.append(f" {i}: cs:{cs} {role}:{r1}/{r2} ds:{d1}/{d2} {proto} r-----")
+        out.append("    " + " ".join(f"{k}:{v}" for k, v in zip(keys, nums, strict=True)))
+        if sync:
+            out.append(f"\t[==>.....] sync'ed: 12.5% ({nums[11]}/{nums[11] + 1})K")
+            out.append("\tfinish: 0:01:02 speed: 1,234 (1,000) want: 2,048 K/sec")
+    doc = xencfg.loads("\n".join(out) + "\n", "proc-drbd")
+    assert doc.unparsed == []
+    assert len(doc.minors) == len(devs)
+    for m, (cs, r1, r2, d1, d2, proto, nums, sync) in zip(doc.minors, devs, strict=True):
+        assert (m.cs, m.roles, m.disks, m.protocol) == (cs, (r1, r2), (d1, d2), proto)
+        assert m.counters == dict(zip(keys, nums, strict=True))
+        assert (m.sync is not None) == sync
+        if m.sync:
+            assert (m.sync.left, m.sync.speed, m.sync.average, m.sync.want) == (
+                nums[11],
+                1234,
+                1000,
+                2048,
+            )
+
+
+_hctl = st.tuples(*[st.integers(0, 64)] * 4)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True),
+            st.from_regex(r"3[0-9a-f]{16,32}", fullmatch=True),
+            st.integers(0, 99),
+            st.lists(
+                st.lists(st.tuples(_hctl, st.integers(0, 255)), min_size=1, max_size=3),
+                min_size=1,
+                max_size=3,
+            ),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_generated_multipath_ll_reads_back(maps: list, modern: bool) -> None:
+    out = []
+    for alias, wwid, dm, groups in maps:
+        out.append(f"{alias} ({wwid}) dm-{dm} VEND,PROD X")
+        if modern:
+            out.append("size=10G features='0' hwhandler='0' wp=rw")
+        else:
+            out.append("[size=10G][features=0][hwhandler=0]")
+        for gi, group in enumerate(groups):
+            last_g = gi == len(groups) - 1
+            if modern:
+                out.append(
+                    f"{'`' if last_g else '|'}-+- policy='round-robin 0' prio={gi} status=active"
+                )
+            else:
+                out.append(f"\\_ round-robin 0 [prio={gi}][active]")
+            for pi, ((h, c, t, lun), minor) in enumerate(group):
+                last_p = pi == len(group) - 1
+                if modern:
+                    lead = ("  " if last_g else "| ") + ("`" if last_p else "|")
+                    states = "active ready running"
+                    out.append(f"{lead}- {h}:{c}:{t}:{lun} sd{pi} 8:{minor} {states}")
+                else:
+                    out.append(f" \\_ {h}:{c}:{t}:{lun} sd{pi} 8:{minor} [active][ready]")
+    doc = xencfg.loads("\n".join(out), "multipath-ll")
+    assert doc.unparsed == []
+    assert [(m.alias, m.wwid, m.dm, m.vendor, m.product) for m in doc.maps] == [
+        (a, w, f"dm-{d}", "VEND", "PROD X") for a, w, d, _ in maps
+    ]
+    for m, (_, _, _, groups) in zip(doc.maps, maps, strict=True):
+        assert [g.prio for g in m.groups] == list(range(len(groups)))
+        assert [[(p.hctl, p.minor) for p in g.paths] for g in m.groups] == groups
