@@ -255,3 +255,17 @@ def test_non_utf8_bytes_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "out.conf"
     xencfg.dump(doc, out)
     assert out.read_bytes() == raw
+
+
+def test_pinned_dm_device_resolves_through_multipath_ll() -> None:
+    """What lint needs: the seed's pinned dm-1 is host1's mpath2 (NOTES.md)."""
+    evms = xencfg.load(shared_path("seed-examples", "s002-sles-hasi", "host1", "etc", "evms.conf"))
+    mpll = xencfg.load(
+        shared_path("seed-examples", "s002-sles-hasi", "output", "multipath-ll-host1.txt"),
+        "multipath-ll",
+    )
+    (dm,) = evms.pinned_dm_devices()
+    node = evms.setting("sysfs_devices/include")
+    assert evms.position(node) == (10, 2)
+    m = mpll.map(dm)
+    assert m is not None and (m.alias, m.wwid) == ("mpath2", "3600508b4001046490000700000360000")

@@ -38,6 +38,8 @@ SECTIONS: dict[str, frozenset[str]] = {
     "multipath": frozenset(),
     "activate": frozenset({"include", "exclude"}),
     "clusters": frozenset(),
+    "clustering": frozenset(),
+    "daemon": frozenset(),
     "lvm": frozenset(),
     "lvm2": frozenset(),
     "md": frozenset(),
