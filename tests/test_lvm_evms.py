@@ -269,3 +269,17 @@ def test_pinned_dm_device_resolves_through_multipath_ll() -> None:
     assert evms.position(node) == (10, 2)
     m = mpll.map(dm)
     assert m is not None and (m.alias, m.wwid) == ("mpath2", "3600508b4001046490000700000360000")
+
+
+def test_repeated_names_first_wins_like_libdm() -> None:
+    text = (
+        "global {\n\tlocking_type = 3\n\tlocking_type = 2\n}\n"
+        "global {\n\tlocking_type = 1\n\tumask = 022\n}\n"
+    )
+    doc = xencfg.loads(text, "lvm")
+    assert doc.get("global/locking_type") == 3 and doc.locking_type == 3
+    assert doc.flat() == {"global/locking_type": 3}  # the second section is ignored whole
+    assert [(p, doc.position(n)[0]) for n, p in doc.duplicates()] == [
+        ("global/locking_type", 3),
+        ("global", 5),
+    ]

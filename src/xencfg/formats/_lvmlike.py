@@ -134,7 +134,7 @@ class LvmLikeDocument(Document):
         return [c for c in self.children if isinstance(c, Block) and c.key == name]
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
-        """The first section ``name`` (LVM merges repeats; the first wins a lookup)."""
+        """The first section ``name`` (LVM ignores repeats: see :meth:`duplicates`)."""
         found = self.sections(name)
         if found:
             return found[0]
@@ -154,11 +154,8 @@ class LvmLikeDocument(Document):
             if nxt is None:
                 return None
             node = nxt
-        found = None
-        for c in getattr(node, "children", []):
-            if isinstance(c, Setting) and c.key == key:
-                found = c
-        return found
+        kids = getattr(node, "children", [])
+        return next((c for c in kids if isinstance(c, Setting) and c.key == key), None)
 
     def get(self, path: str, default: Any = None) -> Any:
         """Typed value at ``section/key`` (a list for list settings)."""
@@ -187,18 +184,42 @@ class LvmLikeDocument(Document):
         return s
 
     def flat(self) -> dict[str, Any]:
-        """Every setting as ``{"section/key": typed value}`` (last repeat wins)."""
+        """Every setting as ``{"section/key": typed value}``, as LVM sees them: the
+        first of repeated names wins, a repeated section is ignored whole."""
         out: dict[str, Any] = {}
 
         def visit(node: Node, prefix: str) -> None:
+            seen: set[str] = set()
             for c in node.child_nodes():
+                key = getattr(c, "key", None)
+                if not isinstance(c, (Setting, Block)) or key in seen:
+                    continue
+                seen.add(c.key)
                 if isinstance(c, Setting):
                     out[prefix + c.key] = c.typed_value
-                elif isinstance(c, Block):
+                else:
                     visit(c, f"{prefix}{c.key}/")
 
         visit(self, "")
         return out
+
+    def duplicates(self) -> Iterator[tuple[Node, str]]:
+        """``(node, path)`` of repeated sections/settings: libdm warns "Ignoring
+        duplicate config node" and uses the first one only."""
+
+        def visit(node: Node, prefix: str) -> Iterator[tuple[Node, str]]:
+            seen: set[str] = set()
+            for c in node.child_nodes():
+                if not isinstance(c, (Setting, Block)):
+                    continue
+                if c.key in seen:
+                    yield c, prefix + c.key
+                    continue
+                seen.add(c.key)
+                if isinstance(c, Block):
+                    yield from visit(c, f"{prefix}{c.key}/")
+
+        return visit(self, "")
 
     def walk_settings(self) -> Iterator[tuple[tuple[str, ...], Setting]]:
         def visit(node: Node, ctx: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Setting]]:
