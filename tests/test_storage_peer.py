@@ -41,6 +41,8 @@ VARIANTS = {
     "dup-name": "cluster:\n\tname = c\n\tnode_count = 2\n\nnode:\n\tname = a\n\tnumber = 0\n"
     "\tip_address = 10.0.0.1\n\tip_port = 7777\n\tcluster = c\n\nnode:\n\tname = a\n\tnumber = 1\n"
     "\tip_address = 10.0.0.2\n\tip_port = 7777\n\tcluster = c\n",
+    "dup-key": "cluster:\n\tname = c\n\tnode_count = 1\n\nnode:\n\tname = a\n\tnumber = 0\n"
+    "\tnumber = 5\n\tip_address = 10.0.0.1\n\tip_port = 7777\n\tcluster = c\n",
     "other-cluster": "cluster:\n\tname = c\n\tnode_count = 1\n\nnode:\n\tname = a\n\tnumber = 0\n"
     "\tip_address = 10.0.0.1\n\tip_port = 7777\n\tcluster = d\n",
 }
