@@ -145,3 +145,11 @@ def test_generated_clusters_read_back(name: str, version: int, nodes: list, secr
     doc.set_attribute(doc.fencedevices[0], "passwd", secret + "x")
     again = xencfg.loads(xencfg.dumps(doc), "cman")
     assert again.fencedevices[0].get("passwd") == secret + "x"
+
+
+def test_secrets_feed_the_cli_redaction() -> None:
+    from xencfg.secrets import redact
+
+    doc = xencfg.load(TWO, "cman")
+    assert doc.secrets() == ["s3cr&t"]
+    assert "s3cr&t" not in redact(xencfg.dumps(doc).replace("&amp;", "&"), doc.secrets())

@@ -20,9 +20,9 @@ import attrs
 
 from ..document import Document
 from ..errors import ParseError, caret_snippet
+from ..secrets import MASK
 
 FORMAT = "cman"
-MASK = "********"
 
 # A start tag, comment, PI, CDATA or doctype, as the scanner must skip them.
 _MARKUP = re.compile(
@@ -153,6 +153,14 @@ class CmanDocument(Document):
             last = end
         out.append(self.source[last:])
         return "".join(out)
+
+    def secrets(self) -> list[str]:
+        """Every secret attribute value (fence passwords), for the CLI's redaction."""
+        out: list[str] = []
+        for e in [self.cluster, *self.nodes, *self.fencedevices]:
+            for el in [e, *(e.fence if isinstance(e, CmanNode) else [])]:
+                out.extend(v for k, v in el.attributes.items() if is_secret(k))
+        return out
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {

@@ -102,7 +102,7 @@ class EvmsDocument(LvmLikeDocument):
     def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
         yield from keyword_problems_for(self, SECTIONS)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "settings": self.flat(),

@@ -125,7 +125,7 @@ class LvmDocument(LvmLikeDocument):
         """Top-level sections lvm.conf(5) does not document."""
         yield from keyword_problems_for(self, dict.fromkeys(SECTIONS, frozenset()))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "settings": self.flat(),

@@ -115,7 +115,7 @@ class MultipathLlDocument(StatusDocument):
         """The map whose alias, WWID or dm name is ``key``."""
         return next((m for m in self.maps if key in (m.alias, m.wwid, m.dm)), None)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"format": FORMAT, "maps": as_dict(self.maps)}
 
 

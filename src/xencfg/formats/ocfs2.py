@@ -337,7 +337,7 @@ class Ocfs2Document(Document):
             if c.get("node_count") is not None and c.node_count is None:
                 yield c.block.entry("node_count"), "node_count is not a number"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def common(s: Stanza) -> dict[str, Any]:
             return {"unknown": s.unknown} if s.unknown else {}
 

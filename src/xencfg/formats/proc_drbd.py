@@ -111,7 +111,7 @@ class ProcDrbdDocument(StatusDocument):
     def minor(self, n: int) -> Minor | None:
         return next((m for m in self.minors if m.minor == n), None)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "version": self.version,
