@@ -1,0 +1,308 @@
+"""The language lvm.conf and evms.conf share (section/setting/list).
+
+EVMS borrowed LVM2's configuration syntax, so both parse with one grammar
+(``grammars/lvmlike.lark``) into :class:`Block` sections and :class:`Setting`
+statements; the typed models differ (:mod:`.lvm`, :mod:`.evms`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+from lark import Transformer
+
+from ..document import Document
+from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.build import make_block, parse_with, to_tok
+from ..syntax.tree import Node, Piece, Style
+
+Value = int | float | str
+
+
+def unquote(raw: str) -> str:
+    """A string token's value: quotes removed, backslash escapes resolved."""
+    if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
+        out, i, body = [], 0, raw[1:-1]
+        while i < len(body):
+            if body[i] == "\\" and i + 1 < len(body):
+                i += 1
+            out.append(body[i])
+            i += 1
+        return "".join(out)
+    return raw
+
+
+def typed(raw_token: str) -> Value:
+    """A value as LVM reads it: unquoted numbers are int (or float), strings str."""
+    if raw_token.startswith('"'):
+        return unquote(raw_token)
+    try:
+        return int(raw_token)
+    except ValueError:
+        try:
+            return float(raw_token)
+        except ValueError:
+            return raw_token
+
+
+@attrs.define
+class Setting(Entry):
+    """``key = value`` or ``key = [ v, ... ]``; ``is_list`` keeps which."""
+
+    is_list: bool = attrs.field(default=False, kw_only=True)
+
+    def state(self) -> Any:
+        return (self.key, tuple(self.values), self.is_list)
+
+    @property
+    def typed_values(self) -> list[Value]:
+        """Values typed as LVM does (quoted: str, else int/float/word)."""
+        raws = [t.text for t in self.value_toks]
+        if [unquote(r) for r in raws] == self.values:
+            return [typed(r) for r in raws]
+        return [typed(v) if _number(v) else v for v in self.values]
+
+    @property
+    def typed_value(self) -> Value | list[Value] | None:
+        """A list for a list setting, else the single typed value."""
+        vals = self.typed_values
+        if self.is_list:
+            return vals
+        return vals[0] if vals else None
+
+    def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
+        key, values, is_list = self.snap
+        if is_list != self.is_list or (is_list and len(values) != len(self.values)):
+            return None  # shape changed: re-render this statement canonically
+        saved, self.snap = self.snap, (key, values)  # Entry.splice reads (key, values)
+        try:
+            return super().splice(pieces, style)
+        finally:
+            self.snap = saved
+
+
+@attrs.define(eq=False)
+class LvmStyle(BlockStyle):
+    """``key = value``, lists as ``[ "a", "b" ]`` (``comma=False``: EVMS's ``[ a b ]``)."""
+
+    comma: bool = True
+    quote_strings: bool = True
+
+    def quote(self, value: str, old: str | None = None) -> str:
+        if old is not None:
+            if old.startswith('"'):
+                return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            if _bare(value):
+                return value
+        if not self.quote_strings and _bare(value):
+            return value
+        if _number(value):
+            return value
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def render_node(self, node: Node, indent: str) -> str:
+        if isinstance(node, Setting) and node.is_list:
+            sep = ", " if self.comma else " "
+            inner = sep.join(self.quote(v) for v in node.values)
+            body = f"[ {inner} ]" if inner else "[ ]"
+            return f"{indent}{node.key} = {body}{self.newline}"
+        return super().render_node(node, indent)
+
+
+def _number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _bare(value: str) -> bool:
+    return value != "" and not any(c.isspace() or c in '"[]{},=#' for c in value)
+
+
+@attrs.define
+class LvmLikeDocument(Document):
+    """Root of an lvm.conf/evms.conf: top-level sections (and stray settings)."""
+
+    children: list[Node] = attrs.Factory(list)
+    children_field = "children"
+
+    def sections(self, name: str) -> list[Block]:
+        return [c for c in self.children if isinstance(c, Block) and c.key == name]
+
+    def section(self, name: str, *, create: bool = False) -> Block | None:
+        """The first section ``name`` (LVM ignores repeats: see :meth:`duplicates`)."""
+        found = self.sections(name)
+        if found:
+            return found[0]
+        if not create:
+            return None
+        b = Block(name)
+        self.children.append(b)
+        return b
+
+    def setting(self, path: str) -> Setting | None:
+        """The setting at ``section/key`` (``/``-separated, as ``lvmconfig`` names them)."""
+        *secs, key = path.split("/")
+        node: Node = self
+        for s in secs:
+            kids = getattr(node, "children", [])
+            nxt = next((c for c in kids if isinstance(c, Block) and c.key == s), None)
+            if nxt is None:
+                return None
+            node = nxt
+        kids = getattr(node, "children", [])
+        return next((c for c in kids if isinstance(c, Setting) and c.key == key), None)
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Typed value at ``section/key`` (a list for list settings)."""
+        s = self.setting(path)
+        return s.typed_value if s is not None else default
+
+    def set(self, path: str, value: Value | list[Value]) -> Setting:
+        """Set ``section/key`` (created, sections too, when missing)."""
+        *secs, key = path.split("/")
+        s = self.setting(path)
+        vals = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if s is None:
+            parent: Block | LvmLikeDocument = self
+            for name in secs:
+                kids = parent.children
+                nxt = next((c for c in kids if isinstance(c, Block) and c.key == name), None)
+                if nxt is None:
+                    nxt = Block(name)
+                    kids.append(nxt)
+                parent = nxt
+            s = Setting(key, vals, is_list=isinstance(value, list))
+            parent.children.append(s)
+        else:
+            s.values = vals
+            s.is_list = isinstance(value, list)
+        return s
+
+    def flat(self) -> dict[str, Any]:
+        """Every setting as ``{"section/key": typed value}``, as LVM sees them: the
+        first of repeated names wins, a repeated section is ignored whole."""
+        out: dict[str, Any] = {}
+
+        def visit(node: Node, prefix: str) -> None:
+            seen: set[str] = set()
+            for c in node.child_nodes():
+                key = getattr(c, "key", None)
+                if not isinstance(c, (Setting, Block)) or key in seen:
+                    continue
+                seen.add(c.key)
+                if isinstance(c, Setting):
+                    out[prefix + c.key] = c.typed_value
+                else:
+                    visit(c, f"{prefix}{c.key}/")
+
+        visit(self, "")
+        return out
+
+    def duplicates(self) -> Iterator[tuple[Node, str]]:
+        """``(node, path)`` of repeated sections/settings: libdm warns "Ignoring
+        duplicate config node" and uses the first one only."""
+
+        def visit(node: Node, prefix: str) -> Iterator[tuple[Node, str]]:
+            seen: set[str] = set()
+            for c in node.child_nodes():
+                if not isinstance(c, (Setting, Block)):
+                    continue
+                if c.key in seen:
+                    yield c, prefix + c.key
+                    continue
+                seen.add(c.key)
+                if isinstance(c, Block):
+                    yield from visit(c, f"{prefix}{c.key}/")
+
+        return visit(self, "")
+
+    def walk_settings(self) -> Iterator[tuple[tuple[str, ...], Setting]]:
+        def visit(node: Node, ctx: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Setting]]:
+            for c in node.child_nodes():
+                if isinstance(c, Setting):
+                    yield ctx, c
+                elif isinstance(c, Block):
+                    yield from visit(c, (*ctx, c.key))
+
+        return visit(self, ())
+
+
+class Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
+    """Builds Setting/Block nodes and a ``doc_cls`` root."""
+
+    def __init__(self, doc_cls: type[LvmLikeDocument]) -> None:
+        super().__init__()
+        self.doc_cls = doc_cls
+
+    def array(self, children: list[Any]) -> list[Any]:
+        return children
+
+    def setting(self, children: list[Any]) -> Setting:
+        flat: list[Any] = []
+        is_list = False
+        for c in children:
+            if isinstance(c, list):
+                is_list = True
+                flat.extend(c)
+            else:
+                flat.append(c)
+        pieces = [to_tok(c) for c in flat]
+        vals = [p for p in pieces[2:] if p.kind in ("WORD", "STRING")]
+        s = Setting(
+            pieces[0].text,
+            [unquote(v.text) for v in vals],
+            key_tok=pieces[0],
+            value_toks=vals,
+            is_list=is_list,
+        )
+        s.cst = list(pieces)
+        return s
+
+    def block(self, children: list[Any]) -> Block:
+        return make_block(children, unquote)
+
+    def start(self, children: list[Any]) -> LvmLikeDocument:
+        doc = self.doc_cls([c for c in children if isinstance(c, Node)])
+        doc.cst = list(children)
+        return doc
+
+
+WORDS = {
+    "WORD": "a name or value",
+    "STRING": "a quoted string",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "EQ": "'='",
+    "COMMA": "','",
+}
+
+
+def parse_lvmlike(text: str, path: str | None, builder: Builder) -> Any:
+    doc = parse_with("lvmlike", text, path, builder, words=WORDS)
+    doc.path = path
+    doc.source = text
+    return doc
+
+
+def keyword_problems_for(
+    doc: LvmLikeDocument, known: dict[str, frozenset[str]]
+) -> Iterator[tuple[Node, str, str | None]]:
+    """``(node, "unknown", None)`` for top-level sections/settings outside ``known``."""
+    for c in doc.children:
+        key = getattr(c, "key", None)
+        if not isinstance(c, Block) or key not in known:
+            yield c, "unknown", None
+            continue
+        allowed = known[key]
+        if not allowed:
+            continue
+        for s in c.children:
+            if getattr(s, "key", None) not in allowed:
+                yield s, "unknown", None

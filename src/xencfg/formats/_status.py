@@ -1,0 +1,58 @@
+"""Shared base of the read-only command-output parsers (multipath -ll, /proc/drbd).
+
+Their text is scraped more often than copied: headers go missing, indentation
+is stripped, prompts and artifacts slip in. The parsers are line-based and
+lenient: each recognised line feeds the typed model, every other line is
+kept in :attr:`StatusDocument.unparsed` (with its line number) instead of
+failing. Only a line that cannot belong where it stands (a path before any
+map, counters before any device) is a :class:`xencfg.ParseError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ..document import Document
+from ..errors import ParseError, caret_snippet
+
+
+@attrs.define
+class StatusDocument(Document):
+    """Read-only: :meth:`dumps` is the original text; the model is not rendered."""
+
+    #: ``(line number, text)`` of lines no rule recognised (artifacts, prompts, elisions).
+    unparsed: list[tuple[int, str]] = attrs.field(factory=list, eq=False)
+
+    def dumps(self) -> str:
+        return self.source
+
+
+def lines(text: str) -> list[tuple[int, str]]:
+    """``(1-based number, line without its newline/CR)`` of every line."""
+    return [(i, ln.rstrip("\r")) for i, ln in enumerate(text.split("\n"), 1)]
+
+
+def fail(message: str, text: str, path: str | None, line: int, column: int = 1) -> ParseError:
+    return ParseError(
+        message, path=path, line=line, column=column, snippet=caret_snippet(text, line, column)
+    )
+
+
+def first_col(line: str) -> int:
+    """1-based column of the first non-blank character."""
+    return len(line) - len(line.lstrip()) + 1
+
+
+def as_dict(obj: Any) -> Any:
+    """attrs objects -> dicts, recursively (fields marked ``repr=False`` left out)."""
+    if attrs.has(type(obj)):
+        return {
+            f.name: as_dict(getattr(obj, f.name))
+            for f in attrs.fields(type(obj))
+            if f.repr is not False
+        }
+    if isinstance(obj, (list, tuple)):
+        return [as_dict(x) for x in obj]
+    return obj

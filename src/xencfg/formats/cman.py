@@ -1,0 +1,261 @@
+"""Red Hat cman's XML ``/etc/cluster/cluster.conf`` (RHEL 4-6 clusters).
+
+A small, read-mostly model: the cluster's name and ``config_version``, the
+``clusternode`` list (name, nodeid, votes, fence methods) and the
+``fencedevice`` list, whose passwords are secrets: :meth:`CmanDocument.to_dict`
+masks them unless asked. The source text is kept and is what
+:meth:`CmanDocument.dumps` returns; :meth:`CmanDocument.set_attribute`
+splices a new value into the attribute's value span, so an edit changes
+one line and keeps the file's quoting and layout.
+
+XML is parsed with entities, DTDs and network access off.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from ..document import Document
+from ..errors import ParseError, caret_snippet
+from ..secrets import MASK
+
+FORMAT = "cman"
+
+# A start tag, comment, PI, CDATA or doctype, as the scanner must skip them.
+_MARKUP = re.compile(
+    r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<![^>]*>|</[^>]*>|<([A-Za-z_][\w.:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.S,
+)
+_ATTR = re.compile(r"([A-Za-z_][\w.:-]*)\s*=\s*(\"[^\"]*\"|'[^']*')")
+
+
+def is_secret(name: str) -> bool:
+    """Attribute names fence agents read passwords from (``passwd``, ``snmp_priv_passwd`` ...)."""
+    n = name.lower()
+    return "passw" in n or n in ("community", "secret")
+
+
+@attrs.define(eq=True)
+class Element:
+    """One XML element of interest: its tag, attributes, and where they sit in the source."""
+
+    tag: str
+    attributes: dict[str, str] = attrs.Factory(dict)
+    index: int = attrs.field(default=-1, eq=False, repr=False)
+
+    def get(self, name: str) -> str | None:
+        return self.attributes.get(name)
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, str]:
+        return {
+            k: (v if show_secrets or not is_secret(k) else MASK) for k, v in self.attributes.items()
+        }
+
+
+@attrs.define(eq=True)
+class CmanNode(Element):
+    """``clusternode``: name, nodeid, votes, and the fence device names its methods use."""
+
+    fence: list[Element] = attrs.Factory(list)
+
+    @property
+    def name(self) -> str | None:
+        return self.get("name")
+
+    @property
+    def nodeid(self) -> int | None:
+        return _int(self.get("nodeid"))
+
+    @property
+    def votes(self) -> int:
+        """cman counts a node without ``votes`` as one vote."""
+        v = _int(self.get("votes"))
+        return 1 if v is None else v
+
+
+def _int(v: str | None) -> int | None:
+    try:
+        return int(v) if v is not None else None
+    except ValueError:
+        return None
+
+
+@attrs.define
+class CmanDocument(Document):
+    """A parsed cman cluster.conf."""
+
+    format = FORMAT
+
+    cluster: Element = attrs.Factory(lambda: Element("cluster"))
+    nodes: list[CmanNode] = attrs.Factory(list)
+    fencedevices: list[Element] = attrs.Factory(list)
+    cman: Element | None = None
+    _spans: list[dict[str, tuple[int, int]]] = attrs.field(factory=list, eq=False, repr=False)
+    _tag_ends: list[int] = attrs.field(factory=list, eq=False, repr=False)
+    _edits: dict[tuple[int, str], str] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @property
+    def name(self) -> str | None:
+        return self.cluster.get("name")
+
+    @property
+    def config_version(self) -> int | None:
+        """cman refuses to propagate a config whose version did not go up."""
+        return _int(self.cluster.get("config_version"))
+
+    @property
+    def expected_votes(self) -> int:
+        """Sum of node votes (what quorum is computed from without ``expected_votes``)."""
+        return sum(n.votes for n in self.nodes)
+
+    def node(self, name: str) -> CmanNode | None:
+        return next((n for n in self.nodes if n.name == name), None)
+
+    def fencedevice(self, name: str) -> Element | None:
+        return next((f for f in self.fencedevices if f.get("name") == name), None)
+
+    # -- edits -----------------------------------------------------------
+    def set_attribute(self, element: Element, name: str, value: str) -> None:
+        """Change (or add) one attribute; :meth:`dumps` splices it into the source."""
+        if element.index < 0:
+            raise ValueError("element is not from this document")
+        element.attributes[name] = value
+        self._edits[(element.index, name)] = value
+
+    def bump_version(self) -> int:
+        """Increase ``config_version`` by one (needed after every change)."""
+        new = (self.config_version or 0) + 1
+        self.set_attribute(self.cluster, "config_version", str(new))
+        return new
+
+    def dumps(self) -> str:
+        if not self._edits:
+            return self.source
+        inserts: list[tuple[int, int, str]] = []
+        for (idx, name), value in self._edits.items():
+            esc = _escape(value)
+            span = self._spans[idx].get(name)
+            if span is not None:
+                start, end = span
+                q = self.source[start]
+                body = esc if q == '"' else esc.replace("'", "&apos;")
+                inserts.append((start + 1, end - 1, body))
+            else:
+                at = self._tag_ends[idx]
+                inserts.append((at, at, f' {name}="{esc}"'))
+        out, last = [], 0
+        for start, end, text in sorted(inserts):
+            out.append(self.source[last:start])
+            out.append(text)
+            last = end
+        out.append(self.source[last:])
+        return "".join(out)
+
+    def secrets(self) -> list[str]:
+        """Every secret attribute value (fence passwords), for the CLI's redaction."""
+        out: list[str] = []
+        for e in [self.cluster, *self.nodes, *self.fencedevices]:
+            for el in [e, *(e.fence if isinstance(e, CmanNode) else [])]:
+                out.extend(v for k, v in el.attributes.items() if is_secret(k))
+        return out
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "name": self.name,
+            "config_version": self.config_version,
+            "nodes": [
+                {
+                    "name": n.name,
+                    "nodeid": n.nodeid,
+                    "votes": n.votes,
+                    "fence": [f.to_dict(show_secrets) for f in n.fence],
+                }
+                for n in self.nodes
+            ],
+            "fencedevices": [f.to_dict(show_secrets) for f in self.fencedevices],
+        }
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+def _tags(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end of attributes, attribute text)`` of every start tag, in order."""
+    out = []
+    for m in _MARKUP.finditer(text):
+        if m.group(1) is None:
+            continue
+        attrs_text = m.group(2)
+        end = m.end() - 1
+        if attrs_text.endswith("/"):
+            end -= 1
+        out.append((m.start(2), end, attrs_text))
+    return out
+
+
+def parse(text: str, path: str | None = None) -> CmanDocument:
+    """Parse cman cluster.conf text; raises :class:`xencfg.ParseError`."""
+    from lxml import etree
+
+    xml_parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_pis=False
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8", "surrogateescape"), xml_parser)
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (0, 0)
+        raise ParseError(
+            f"not well-formed XML: {exc.msg}",
+            path=path,
+            line=line,
+            column=col,
+            snippet=caret_snippet(text, line, col) if line else "",
+        ) from None
+    except ValueError as exc:  # e.g. an encoding declaration lxml refuses
+        raise ParseError(f"cannot read XML: {exc}", path=path) from None
+    if root.tag != "cluster":
+        raise ParseError(
+            f"root element is <{root.tag}>, a cman cluster.conf has <cluster>",
+            path=path,
+            line=root.sourceline or 0,
+            column=1,
+        )
+    doc = CmanDocument(path=path, source=text)
+    tags = _tags(text)
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    if len(tags) != len(elements):
+        raise ParseError("could not locate every element in the source", path=path)
+    index = {id(e): i for i, e in enumerate(elements)}
+    for start, _end, attrs_text in tags:
+        doc._spans.append(
+            {m.group(1): (start + m.start(2), start + m.end(2)) for m in _ATTR.finditer(attrs_text)}
+        )
+        doc._tag_ends.append(_end)
+
+    def element(e: Any, cls: type[Element] = Element) -> Any:
+        return cls(str(e.tag), {str(k): str(v) for k, v in e.attrib.items()}, index[id(e)])
+
+    doc.cluster = element(root)
+    for e in root.iterfind("clusternodes/clusternode"):
+        n = element(e, CmanNode)
+        n.fence = [element(d) for d in e.iterfind("fence/method/device")]
+        doc.nodes.append(n)
+    doc.fencedevices = [element(e) for e in root.iterfind("fencedevices/fencedevice")]
+    c = root.find("cman")
+    doc.cman = element(c) if c is not None else None
+    return doc
+
+
+_HEAD = re.compile(r"\A(?:\ufeff)?(?:\s+|<\?xml.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S)
+
+
+def sniff(text: str) -> bool:
+    """The first element (after an XML declaration and comments) is ``<cluster``."""
+    m = _HEAD.match(text)
+    rest = text[m.end() if m else 0 :]
+    return re.match(r"<cluster[\s/>]", rest) is not None

@@ -1,0 +1,149 @@
+"""LVM2 ``/etc/lvm/lvm.conf``.
+
+Parsed with the grammar shared with evms.conf (:mod:`._lvmlike`). Typed
+helpers cover what cluster checks need: the ``devices/filter`` (and
+``global_filter``) accept/reject rules, ``global`` settings such as
+``locking_type``, and every other setting as ``section/key`` typed values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from ..errors import ValidationError
+from ..syntax.tree import Node
+from ._lvmlike import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
+
+FORMAT = "lvm"
+
+#: Sections lvm.conf(5) documents (LVM2 2.02/2.03); their keys are not enumerated here.
+SECTIONS = frozenset(
+    [
+        *("config", "devices", "allocation", "log", "backup", "shell", "global"),
+        *("activation", "metadata", "report", "dmeventd", "tags", "local", "disk_area"),
+    ]
+)
+
+STYLE = LvmStyle(indent="\t", terminator="", separator=" = ")
+
+
+@attrs.frozen
+class FilterRule:
+    """One ``devices/filter`` pattern: ``action`` is ``"a"`` (accept) or ``"r"``
+    (reject); ``regex`` the pattern between the delimiters (any character LVM
+    allows, usually ``|``). The first matching rule decides; no match accepts."""
+
+    action: str
+    regex: str
+    raw: str
+
+    @property
+    def accept(self) -> bool:
+        return self.action == "a"
+
+
+def parse_filter(raw: str) -> FilterRule:
+    """``"a|^/dev/sd.*|"`` -> ``FilterRule("a", "^/dev/sd.*")``; bad ones raise
+    :class:`xencfg.ValidationError` (LVM refuses them at run time)."""
+    if len(raw) < 3 or raw[0] not in "ar":
+        raise ValidationError(f"filter rule {raw!r} must start with 'a' or 'r'")
+    delim = raw[1]
+    end = raw.rfind(delim)
+    if end <= 1:
+        raise ValidationError(f"filter rule {raw!r}: regex not closed by {delim!r}")
+    return FilterRule(raw[0], raw[2:end], raw)
+
+
+@attrs.define
+class LvmDocument(LvmLikeDocument):
+    """A parsed lvm.conf."""
+
+    format = FORMAT
+    style = STYLE
+
+    def _rules(self, key: str) -> list[FilterRule]:
+        s = self.setting(f"devices/{key}")
+        if s is None:
+            return []
+        out = []
+        for v in s.values:
+            try:
+                out.append(parse_filter(v))
+            except ValidationError:
+                continue
+        return out
+
+    @property
+    def filter(self) -> list[FilterRule]:
+        """``devices/filter`` rules in order (malformed ones: see :meth:`filter_problems`)."""
+        return self._rules("filter")
+
+    @property
+    def global_filter(self) -> list[FilterRule]:
+        return self._rules("global_filter")
+
+    def filter_problems(self) -> Iterator[tuple[Node, str]]:
+        """``(setting, message)`` for filter entries LVM would reject."""
+        for key in ("filter", "global_filter"):
+            s = self.setting(f"devices/{key}")
+            for v in s.values if s is not None else []:
+                try:
+                    parse_filter(v)
+                except ValidationError as exc:
+                    yield s, exc.message  # type: ignore[misc]
+
+    def accepts(self, device: str) -> bool:
+        """Whether the filter lets LVM scan ``device`` (first matching rule wins)."""
+        import re
+
+        for rule in self.filter:
+            try:
+                if re.search(rule.regex, device):
+                    return rule.accept
+            except re.error:
+                continue
+        return True
+
+    def set_filter(self, rules: list[tuple[str, str]]) -> None:
+        """Replace ``devices/filter`` by ``(action, regex)`` pairs, ``|``-delimited."""
+        self.set("devices/filter", [f"{a}|{r}|" for a, r in rules])
+
+    @property
+    def global_settings(self) -> dict[str, Any]:
+        """The ``global`` section (``locking_type`` 3 = clustered via clvmd)."""
+        return {k[7:]: v for k, v in self.flat().items() if k.startswith("global/")}
+
+    @property
+    def locking_type(self) -> int | None:
+        v = self.get("global/locking_type")
+        return v if isinstance(v, int) else None
+
+    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+        """Top-level sections lvm.conf(5) does not document."""
+        yield from keyword_problems_for(self, dict.fromkeys(SECTIONS, frozenset()))
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "settings": self.flat(),
+            "filter": [{"action": r.action, "regex": r.regex} for r in self.filter],
+            "global_filter": [{"action": r.action, "regex": r.regex} for r in self.global_filter],
+        }
+
+
+_BUILDER = Builder(LvmDocument)
+
+
+def parse(text: str, path: str | None = None) -> LvmDocument:
+    """Parse lvm.conf text; raises :class:`xencfg.ParseError`."""
+    doc: LvmDocument = parse_lvmlike(text, path, _BUILDER)
+    return doc
+
+
+def sniff(text: str) -> bool:
+    import re
+
+    return re.search(r"^\s*(devices|global|activation|allocation)\s*\{", text, re.M) is not None

@@ -1,0 +1,188 @@
+"""Output of ``multipath -ll`` (and multipathd's ``show topology``): read-only.
+
+Both layouts are understood: multipath-tools 0.4.x
+(``[size=..][features=..][hwhandler=..]``, ``\\_ round-robin 0 [prio=1][active]``,
+``\\_ 0:0:1:1 sdc 8:32 [active][ready]``) and 0.4.9+ (``size=.. features='..'
+hwhandler='..' wp=rw``, ``|-+- policy='round-robin 0' prio=1 status=active``,
+``| `- 2:0:0:1 sdb 8:16 active ready running``). Indentation is not relied on
+(scraped copies lose it); the shape of each line says what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from ._status import StatusDocument, as_dict, fail, first_col, lines
+
+FORMAT = "multipath-ll"
+
+_MAP = re.compile(
+    r"^(?:(?P<action>create|reload|switchpg|rename|load):\s*)?"
+    r"(?P<alias>[^\s(]+?)(?:\s*\((?P<wwid>[^)]*)\))?\s*(?P<dm>dm-\d+)"
+    r"(?:\s+(?P<vendor>[^,]*?)\s*,\s*(?P<product>.*?))?\s*$"
+)
+_SIZE_OLD = re.compile(r"^\s*\[size=([^\]]*)\]\[features=([^\]]*)\]\[hwhandler=([^\]]*)\]")
+_SIZE_NEW = re.compile(r"^\s*size=(\S+)\s+features='([^']*)'\s+hwhandler='([^']*)'(?:\s+wp=(\S+))?")
+_PG_OLD = re.compile(
+    r"^[\s|`]*\\_\s+(?P<policy>[^\[\d:]*?(?:\s\d+)?)\s*(?:\[prio=(?P<prio>-?\d+)\])?\[(?P<status>\w+)\]"
+)
+_PG_NEW = re.compile(
+    r"^[\s|`]*[|`]-\+-\s+(?:policy='(?P<policy>[^']*)'\s+)?prio=(?P<prio>-?\d+)\s+status=(?P<status>\S+)"
+)
+_HCTL = (
+    r"(?P<hctl>(?:\d+|#):(?:\d+|#):(?:\d+|#):(?:\d+|#))"
+    r"\s+(?P<dev>\S+)\s+(?P<major>\d+|#):(?P<minor>\d+|#)"
+)
+_PATH_OLD = re.compile(r"^[\s|`]*\\_\s+" + _HCTL + r"\s+\[(?P<dm>[^\]]*)\]\[(?P<chk>[^\]]*)\]")
+_PATH_NEW = re.compile(
+    r"^[\s|`]*[|`]-\s+" + _HCTL + r"\s+(?P<dm>\S+)\s+(?P<chk>\S+)(?:\s+(?P<online>\S+))?"
+)
+
+
+def _num(s: str | None) -> int | None:
+    return int(s) if s is not None and s.isdigit() else None
+
+
+@attrs.define
+class Path:
+    """One SCSI path: ``host:channel:target:lun``, device node, dev_t and states."""
+
+    hctl: tuple[int | None, int | None, int | None, int | None]
+    device: str
+    major: int | None
+    minor: int | None
+    #: device-mapper's view (``active``/``failed``).
+    dm_state: str
+    #: the path checker's view (``ready``/``faulty``/``ghost``...).
+    path_state: str
+    #: sysfs state (``running``/``offline``), newer layout only.
+    online_state: str | None = None
+    line: int = attrs.field(default=0, eq=False, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.dm_state == "active" and self.path_state in ("ready", "ghost")
+
+
+@attrs.define
+class PathGroup:
+    """A priority group: selector policy, priority and status."""
+
+    policy: str | None
+    prio: int | None
+    status: str
+    paths: list[Path] = attrs.Factory(list)
+    line: int = attrs.field(default=0, eq=False, repr=False)
+
+
+@attrs.define
+class Map:
+    """A multipath map: alias (or WWID), WWID, dm device and hardware."""
+
+    alias: str
+    wwid: str
+    dm: str
+    vendor: str | None = None
+    product: str | None = None
+    size: str | None = None
+    features: str | None = None
+    hwhandler: str | None = None
+    wp: str | None = None
+    action: str | None = None
+    groups: list[PathGroup] = attrs.Factory(list)
+    line: int = attrs.field(default=0, eq=False, repr=False)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p for g in self.groups for p in g.paths]
+
+    @property
+    def queue_if_no_path(self) -> bool:
+        return "queue_if_no_path" in (self.features or "")
+
+
+@attrs.define
+class MultipathLlDocument(StatusDocument):
+    """Parsed ``multipath -ll`` output."""
+
+    format = FORMAT
+    maps: list[Map] = attrs.Factory(list)
+
+    def map(self, key: str) -> Map | None:
+        """The map whose alias, WWID or dm name is ``key``."""
+        return next((m for m in self.maps if key in (m.alias, m.wwid, m.dm)), None)
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {"format": FORMAT, "maps": as_dict(self.maps)}
+
+
+def parse(text: str, path: str | None = None) -> MultipathLlDocument:
+    """Parse ``multipath -ll`` output; raises :class:`xencfg.ParseError` only for
+    path lines before any map header."""
+    doc = MultipathLlDocument(path=path, source=text)
+    cur: Map | None = None
+    group: PathGroup | None = None
+    for no, ln in lines(text):
+        if not ln.strip():
+            continue
+        m = _PATH_NEW.match(ln) or _PATH_OLD.match(ln)
+        if m:
+            if cur is None:
+                raise fail("path line before any map header", text, path, no, first_col(ln))
+            if group is None:  # some scrapes lose the group line: keep the path anyway
+                group = PathGroup(None, None, "undef", line=no)
+                cur.groups.append(group)
+            h = tuple(_num(x) for x in m["hctl"].split(":"))
+            group.paths.append(
+                Path(
+                    h,  # type: ignore[arg-type]
+                    m["dev"],
+                    _num(m["major"]),
+                    _num(m["minor"]),
+                    m["dm"],
+                    m["chk"],
+                    m.groupdict().get("online"),
+                    line=no,
+                )
+            )
+            continue
+        m = _PG_NEW.match(ln) or _PG_OLD.match(ln)
+        if m:
+            if cur is None:
+                raise fail("path group line before any map header", text, path, no, first_col(ln))
+            policy = (m["policy"] or "").strip() or None
+            prio = int(m["prio"]) if m["prio"] else None
+            group = PathGroup(policy, prio, m["status"], line=no)
+            cur.groups.append(group)
+            continue
+        m = _SIZE_NEW.match(ln) or _SIZE_OLD.match(ln)
+        if m and cur is not None:
+            cur.size, cur.features, cur.hwhandler = (x.strip() for x in m.groups()[:3])
+            cur.wp = m.groups()[3] if len(m.groups()) > 3 else None
+            continue
+        m = _MAP.match(ln)
+        if m:
+            alias = m["alias"]
+            cur = Map(
+                alias=alias,
+                wwid=(m["wwid"] or alias).strip(),
+                dm=m["dm"],
+                vendor=(m["vendor"] or "").strip() or None,
+                product=(m["product"] or "").strip() or None,
+                action=m["action"],
+                line=no,
+            )
+            group = None
+            doc.maps.append(cur)
+            continue
+        doc.unparsed.append((no, ln))
+    return doc
+
+
+def sniff(text: str) -> bool:
+    return any(_MAP.match(ln) for _, ln in lines(text[:4096])) and (
+        "[size=" in text or "size=" in text
+    )

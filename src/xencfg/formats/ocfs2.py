@@ -1,0 +1,447 @@
+"""OCFS2 ``/etc/ocfs2/cluster.conf``: the o2cb cluster layout.
+
+Stanzas ``cluster:``, ``node:`` and (ocfs2-tools >= 1.6) ``heartbeat:`` start
+at column 0; their ``key = value`` attributes are indented (o2cb refuses an
+unindented one). Attributes o2cb does not know are kept and marked by
+:meth:`Ocfs2Document.keyword_problems` (o2cb itself silently drops them when
+it rewrites the file). The 2004 comma-separated predecessor
+(``cluster_name=...`` / ``0,name,ip,port``) is refused with a ParseError that
+says so: no released o2cb reads it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+from lark import Transformer
+
+from ..document import Document
+from ..errors import ParseError, ValidationError, caret_snippet
+from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.build import parse_with, to_tok
+from ..syntax.tree import Node, Style
+
+FORMAT = "ocfs2"
+
+#: Attributes o2cb (ocfs2-tools 1.8) knows, by stanza, in the order it writes them.
+ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "cluster": ("name", "heartbeat_mode", "node_count"),
+    "node": ("cluster", "number", "ip_port", "ip_address", "name"),
+    "heartbeat": ("region", "cluster"),
+}
+#: o2cb writes ``cluster:`` first, then nodes, then heartbeat regions.
+STANZA_ORDER = ("cluster", "node", "heartbeat")
+HEARTBEAT_MODES = ("local", "global")
+
+
+class Ocfs2Style(BlockStyle):
+    """o2cb's own layout: ``name:`` then TAB-indented ``key = value``, a blank
+    line before every stanza but the first."""
+
+    def render_node(self, node: Node, indent: str) -> str:
+        if isinstance(node, Block):
+            body = "".join(f"\t{e.key} = {' '.join(e.values)}\n" for e in node.entries())
+            return f"\n{node.key}:\n{body}"
+        if isinstance(node, Entry):
+            return f"\t{node.key} = {' '.join(node.values)}\n"
+        return node.render_canonical(indent, self)
+
+    def quote(self, value: str, old: str | None = None) -> str:
+        check_value(value)
+        return value  # o2cb has no quoting: the value is the rest of the line
+
+
+def check_value(value: str) -> None:
+    """o2cb has no quoting: a value cannot hold a line break or start with ``#``/``=``."""
+    if any(c in value for c in "\r\n") or value.strip() != value or value[:1] in ("#", "="):
+        raise ValidationError(f"cannot write {value!r} as an o2cb attribute value")
+
+
+STYLE = Ocfs2Style(indent="\t", terminator="", separator=" = ")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+@attrs.define(eq=False)
+class Stanza:
+    """A typed view on one stanza; reads and writes go to its block."""
+
+    block: Block
+
+    def get(self, key: str) -> str | None:
+        return self.block.get(key)
+
+    def set(self, key: str, value: object) -> None:
+        """Set an attribute (raises :class:`xencfg.ValidationError` for unwritable values)."""
+        check_value(str(value))
+        self.block.set(key, str(value))
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        """Every attribute as written (the last of a repeated key wins, as in o2cb)."""
+        return {e.key: " ".join(e.values) for e in self.block.entries()}
+
+    @property
+    def unknown(self) -> dict[str, str]:
+        """Attributes o2cb does not know (it drops them on rewrite)."""
+        known = ATTRIBUTES.get(self.block.key, ())
+        return {k: v for k, v in self.attributes.items() if k not in known}
+
+
+class ClusterNode(Stanza):
+    """``node:``: a member with its interconnect address."""
+
+    @property
+    def name(self) -> str | None:
+        """Must equal the host's ``uname -n`` for o2cb to find itself."""
+        return self.get("name")
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.set("name", value)
+
+    @property
+    def number(self) -> int | None:
+        """Node number 0..254 (``None`` if missing or not a number)."""
+        return _int(self.get("number"))
+
+    @number.setter
+    def number(self, value: int) -> None:
+        self.set("number", int(value))
+
+    @property
+    def ip_address(self) -> ipaddress.IPv4Address | None:
+        """The interconnect address. o2net is IPv4-only: o2cb rejects anything else,
+        so an IPv6 or malformed value reads as ``None`` (see :meth:`Ocfs2Document.problems`)."""
+        raw = self.get("ip_address")
+        try:
+            return ipaddress.IPv4Address(raw) if raw is not None else None
+        except ValueError:
+            return None
+
+    @ip_address.setter
+    def ip_address(self, value: object) -> None:
+        self.set("ip_address", ipaddress.IPv4Address(str(value)))
+
+    @property
+    def ip_port(self) -> int | None:
+        return _int(self.get("ip_port"))
+
+    @ip_port.setter
+    def ip_port(self, value: int) -> None:
+        self.set("ip_port", int(value))
+
+    @property
+    def cluster(self) -> str | None:
+        """o2cb ignores nodes whose cluster is not a ``cluster:`` stanza's name."""
+        return self.get("cluster")
+
+    @cluster.setter
+    def cluster(self, value: str) -> None:
+        self.set("cluster", value)
+
+
+class Cluster(Stanza):
+    """``cluster:``: the cluster's name, declared size and heartbeat mode."""
+
+    @property
+    def name(self) -> str | None:
+        return self.get("name")
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.set("name", value)
+
+    @property
+    def node_count(self) -> int | None:
+        """As declared; o2cb does not check it against the ``node:`` stanzas."""
+        return _int(self.get("node_count"))
+
+    @node_count.setter
+    def node_count(self, value: int) -> None:
+        self.set("node_count", int(value))
+
+    @property
+    def heartbeat_mode(self) -> str:
+        """``local`` (the default o2cb assumes when absent) or ``global``."""
+        return self.get("heartbeat_mode") or "local"
+
+    @heartbeat_mode.setter
+    def heartbeat_mode(self, value: str) -> None:
+        self.set("heartbeat_mode", value)
+
+
+class Heartbeat(Stanza):
+    """``heartbeat:``: a global heartbeat region (a device UUID) of a cluster."""
+
+    @property
+    def region(self) -> str | None:
+        return self.get("region")
+
+    @property
+    def cluster(self) -> str | None:
+        return self.get("cluster")
+
+
+@attrs.define
+class Ocfs2Document(Document):
+    """A parsed ocfs2 cluster.conf."""
+
+    format = FORMAT
+    style = STYLE
+
+    children: list[Node] = attrs.Factory(list)
+    children_field = "children"
+
+    def stanzas(self, kind: str | None = None) -> list[Block]:
+        return [
+            c for c in self.children if isinstance(c, Block) and (kind is None or c.key == kind)
+        ]
+
+    @property
+    def clusters(self) -> list[Cluster]:
+        return [Cluster(b) for b in self.stanzas("cluster")]
+
+    @property
+    def nodes(self) -> list[ClusterNode]:
+        return [ClusterNode(b) for b in self.stanzas("node")]
+
+    @property
+    def heartbeats(self) -> list[Heartbeat]:
+        return [Heartbeat(b) for b in self.stanzas("heartbeat")]
+
+    def cluster(self, name: str | None = None) -> Cluster | None:
+        """The cluster named ``name`` (or the first one)."""
+        for c in self.clusters:
+            if name is None or c.name == name:
+                return c
+        return None
+
+    def node(self, key: str | int) -> ClusterNode | None:
+        """The node with this name (str) or number (int)."""
+        for n in self.nodes:
+            if (isinstance(key, int) and n.number == key) or n.name == key:
+                return n
+        return None
+
+    def members(self, cluster: str) -> list[ClusterNode]:
+        """Nodes o2cb puts in ``cluster`` (those naming it)."""
+        return [n for n in self.nodes if n.cluster == cluster]
+
+    # -- edits -----------------------------------------------------------
+    def add_node(
+        self,
+        name: str,
+        number: int,
+        ip_address: str,
+        ip_port: int = 7777,
+        cluster: str | None = None,
+    ) -> ClusterNode:
+        """Append a ``node:`` stanza after the last node (cluster: the first cluster's)."""
+        if cluster is None:
+            first = self.cluster()
+            cluster = first.name if first is not None and first.name else "ocfs2"
+        ip = ipaddress.IPv4Address(ip_address)
+        block = Block(
+            "node",
+            children=[
+                Entry("ip_port", [str(int(ip_port))]),
+                Entry("ip_address", [str(ip)]),
+                Entry("number", [str(int(number))]),
+                Entry("name", [name]),
+                Entry("cluster", [cluster]),
+            ],
+        )
+        nodes = self.stanzas("node")
+        at = self.children.index(nodes[-1]) + 1 if nodes else len(self.children)
+        self.children.insert(at, block)
+        return ClusterNode(block)
+
+    def remove_node(self, key: str | int) -> bool:
+        """Remove the node with this name or number; ``False`` if none."""
+        n = self.node(key)
+        if n is None:
+            return False
+        self.children.remove(n.block)
+        return True
+
+    @classmethod
+    def new(
+        cls, cluster: str, nodes: list[tuple[str, int, str]], port: int = 7777
+    ) -> Ocfs2Document:
+        """A file as o2cb writes it: ``cluster:`` first, then ``(name, number, ip)`` nodes."""
+        doc = cls()
+        doc.children.append(
+            Block(
+                "cluster",
+                children=[
+                    Entry("name", [cluster]),
+                    Entry("heartbeat_mode", ["local"]),
+                    Entry("node_count", [str(len(nodes))]),
+                ],
+            )
+        )
+        for name, number, ip in nodes:
+            b = doc.add_node(name, number, ip, port, cluster).block
+            order = ATTRIBUTES["node"]
+            b.children.sort(key=lambda e: order.index(getattr(e, "key", "")))
+        return doc
+
+    def render_canonical(self, indent: str, style: Style) -> str:
+        return super().render_canonical(indent, style).lstrip("\n")
+
+    # -- checks ----------------------------------------------------------
+    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+        """``(node, "unknown", None)`` for stanzas and attributes o2cb does not know."""
+        for b in self.stanzas():
+            if b.key not in ATTRIBUTES:
+                yield b, "unknown", None
+                continue
+            for e in b.entries():
+                if e.key not in ATTRIBUTES[b.key]:
+                    yield e, "unknown", None
+
+    def problems(self) -> Iterator[tuple[Node | None, str]]:
+        """``(node, message)`` for what o2cb (ocfs2-tools 1.8) refuses to load,
+        though we parse it: CRLF line ends, a non-IPv4 address, a missing or
+        non-numeric required attribute, a repeated node name."""
+        if "\r\n" in self.source:
+            yield None, "CRLF line endings: o2cb rejects the file (syntax error)"
+        seen: set[str] = set()
+        for n in self.nodes:
+            for key in ("name", "number", "ip_address", "ip_port", "cluster"):
+                if n.get(key) is None:
+                    yield n.block, f"node without '{key}': o2cb rejects the file"
+            if n.get("number") is not None and n.number is None:
+                yield n.block.entry("number"), "node number is not a number"
+            if n.get("ip_port") is not None and n.ip_port is None:
+                yield n.block.entry("ip_port"), "ip_port is not a number"
+            if n.get("ip_address") is not None and n.ip_address is None:
+                yield (
+                    n.block.entry("ip_address"),
+                    "ip_address is not an IPv4 address (o2net is IPv4-only)",
+                )
+            if n.name is not None:
+                if n.name in seen:
+                    yield n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
+                seen.add(n.name)
+        for c in self.clusters:
+            if c.get("node_count") is not None and c.node_count is None:
+                yield c.block.entry("node_count"), "node_count is not a number"
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        def common(s: Stanza) -> dict[str, Any]:
+            return {"unknown": s.unknown} if s.unknown else {}
+
+        return {
+            "format": FORMAT,
+            "clusters": [
+                {"name": c.name, "node_count": c.node_count, "heartbeat_mode": c.heartbeat_mode}
+                | common(c)
+                for c in self.clusters
+            ],
+            "nodes": [
+                {
+                    "name": n.name,
+                    "number": n.number,
+                    "ip_address": str(n.ip_address) if n.ip_address else n.get("ip_address"),
+                    "ip_port": n.ip_port,
+                    "cluster": n.cluster,
+                }
+                | common(n)
+                for n in self.nodes
+            ],
+            "heartbeats": [
+                {"region": h.region, "cluster": h.cluster} | common(h) for h in self.heartbeats
+            ],
+        }
+
+
+class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def _fail(self, tok: Any, message: str) -> None:
+        raise ParseError(
+            message,
+            line=tok.line,
+            column=tok.column,
+            snippet=caret_snippet(self.text, tok.line, tok.column),
+        )
+
+    def entry(self, children: list[Any]) -> Entry:
+        key = children[0]
+        if key.column == 1:
+            self._fail(key, f"attribute '{key}' must be indented (o2cb reads it as a stanza)")
+        pieces = [to_tok(c) for c in children]
+        vals = [p for p in pieces if p.kind == "VALUE"]
+        e = Entry(str(key), [v.text for v in vals], key_tok=pieces[0], value_toks=vals)
+        e.cst = list(pieces)
+        return e
+
+    def stanza(self, children: list[Any]) -> Block:
+        head = children[0]
+        if head.column != 1:
+            self._fail(head, f"stanza '{head}' must start at column 1")
+        kids = [c for c in children if isinstance(c, Node)]
+        b = Block(str(head).rstrip(" \t:"), [], kids, key_tok=None)
+        b.cst = [to_tok(head), *kids]
+        return b
+
+    def start(self, children: list[Any]) -> Ocfs2Document:
+        doc = Ocfs2Document([c for c in children if isinstance(c, Node)])
+        doc.cst = list(children)
+        return doc
+
+
+_WORDS = {
+    "HEAD": "a stanza header ('node:', 'cluster:' or 'heartbeat:')",
+    "KEY": "an indented attribute name",
+    "EQ": "'='",
+    "VALUE": "a value",
+}
+
+
+def parse(text: str, path: str | None = None) -> Ocfs2Document:
+    """Parse cluster.conf text; raises :class:`xencfg.ParseError`."""
+    _refuse_predecessor(text, path)
+    try:
+        doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
+    except ParseError as exc:  # raised by _Builder, which does not know the path
+        exc.path = exc.path or path
+        raise
+    doc.path = path
+    doc.source = text
+    return doc
+
+
+def _refuse_predecessor(text: str, path: str | None) -> None:
+    """The 2004 prototype format (``cluster_name=X`` + CSV nodes) gets a clear error."""
+    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    if first.replace(" ", "").startswith("cluster_name="):
+        raise ParseError(
+            "this is the 2004 pre-release format (cluster_name=..., then number,name,ip,port): "
+            "no released o2cb reads it; rewrite it as 'cluster:' and 'node:' stanzas",
+            path=path,
+            line=1 + text.count("\n", 0, text.find(first)),
+            column=1,
+            snippet=caret_snippet(text, 1 + text.count("\n", 0, text.find(first)), 1),
+        )
+
+
+def sniff(text: str) -> bool:
+    """Stanza syntax (``node:``/``cluster:`` at column 0), not XML."""
+    import re
+
+    if text.lstrip().startswith("<"):
+        return False
+    return re.search(r"^(node|cluster|heartbeat)[ \t]*:[ \t]*\r?$", text, re.M) is not None

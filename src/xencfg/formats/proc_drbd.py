@@ -1,0 +1,197 @@
+"""``/proc/drbd`` (DRBD 0.7/8.x kernel status): read-only.
+
+DRBD 0.7's ``ld:Consistent`` (local disk only) fills ``disks`` as ``(state, "")``.
+
+``version:`` / ``GIT-hash:`` (or ``srcversion:``) headers, then per minor
+``N: cs:... st:|ro:... ds:... P flags`` with its counter line (``ns: nr: dw:
+...``, ints; ``wo:`` is a letter), optional sync progress (``sync'ed: 44.4%
+(588416/1048576)K``, ``finish: ... speed: ... want: ...``) and the 8.0
+``resync:``/``act_log:`` lines. Scraped copies without the headers, with
+stripped indentation or with artifacts (``*        *``, ``...``) parse; the
+unknown lines are kept in :attr:`ProcDrbdDocument.unparsed`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from ._status import StatusDocument, as_dict, fail, first_col, lines
+
+FORMAT = "proc-drbd"
+
+_VERSION = re.compile(
+    r"^version:\s*(?P<v>\S+)(?:\s+\(api:(?P<api>[^/)]*)/proto:(?P<proto>[^)]*)\))?"
+)
+_HASH = re.compile(r"^(?:GIT-hash|srcversion):\s*(?P<h>\S+)(?:\s+build by\s+(?P<by>.*))?")
+_MINOR = re.compile(r"^\s*(?P<minor>\d+):\s+cs:(?P<cs>\S+)(?P<rest>.*)$")
+_COUNTER = re.compile(r"\b([a-z]{2,3}):(\S+)")
+_SYNC = re.compile(
+    r"^\s*(?:\[(?P<bar>[=>.]*)\]\s*)?sync'ed:\s*(?P<pct>[\d.]+)%\s*\((?P<left>\d+)/(?P<total>\d+)\)(?P<unit>\S*)"
+)
+_FINISH = re.compile(
+    r"^\s*finish:\s*(?P<finish>\S+)\s+speed:\s*(?P<speed>[\d,]+)(?:\s*\((?P<avg>[\d,]+)\))?"
+    r"(?:\s+want:\s*(?P<want>[\d,]+))?\s*(?P<unit>\S+)?"
+)
+_FIELD = re.compile(r"(\w+):(\S+)")
+_TABLE = re.compile(r"^\s*(resync|act_log):\s*(.*)$")
+_COUNTERS = ("ns", "nr", "dw", "dr", "al", "bm", "lo", "pe", "ua", "ap", "ep", "oos")
+
+
+def _n(s: str | None) -> int | None:
+    return int(s.replace(",", "")) if s else None
+
+
+@attrs.define
+class SyncProgress:
+    """A running resync/verify: done percentage, K left/total, ETA, speeds (K/sec)."""
+
+    percent: float
+    left: int
+    total: int
+    finish: str | None = None
+    speed: int | None = None
+    average: int | None = None
+    want: int | None = None
+
+
+@attrs.define
+class Minor:
+    """One DRBD device's state line and counters."""
+
+    minor: int
+    #: connection state (``Connected``, ``SyncSource``, ``Unconfigured``...).
+    cs: str
+    #: roles ``local/peer`` (``st:`` before 8.3, ``ro:`` since).
+    roles: tuple[str, str] | None = None
+    #: disk states ``local/peer``.
+    disks: tuple[str, str] | None = None
+    protocol: str | None = None
+    flags: str | None = None
+    counters: dict[str, int] = attrs.Factory(dict)
+    #: ``wo:`` write ordering method (b/f/d/n), 8.3+.
+    write_order: str | None = None
+    sync: SyncProgress | None = None
+    #: 8.0's ``resync:``/``act_log:`` tables, ``used`` kept as written (``0/61``).
+    tables: dict[str, dict[str, str]] = attrs.Factory(dict)
+    line: int = attrs.field(default=0, eq=False, repr=False)
+
+    @property
+    def role(self) -> str | None:
+        return self.roles[0] if self.roles else None
+
+    @property
+    def peer_role(self) -> str | None:
+        return self.roles[1] if self.roles else None
+
+    @property
+    def disk(self) -> str | None:
+        return self.disks[0] if self.disks else None
+
+    @property
+    def out_of_sync(self) -> int | None:
+        """K out of sync (``oos:``, 8.2.6+)."""
+        return self.counters.get("oos")
+
+
+@attrs.define
+class ProcDrbdDocument(StatusDocument):
+    """Parsed /proc/drbd."""
+
+    format = FORMAT
+    version: str | None = None
+    api: str | None = None
+    proto: str | None = None
+    build_hash: str | None = None
+    build_by: str | None = None
+    minors: list[Minor] = attrs.Factory(list)
+
+    def minor(self, n: int) -> Minor | None:
+        return next((m for m in self.minors if m.minor == n), None)
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": self.version,
+            "api": self.api,
+            "proto": self.proto,
+            "build_hash": self.build_hash,
+            "minors": as_dict(self.minors),
+        }
+
+
+def _pair(v: str) -> tuple[str, str]:
+    a, _, b = v.partition("/")
+    return (a, b)
+
+
+def _state(m: re.Match[str], no: int) -> Minor:
+    dev = Minor(int(m["minor"]), m["cs"], line=no)
+    words = m["rest"].split()
+    for w in words:
+        if w.startswith(("st:", "ro:")):
+            dev.roles = _pair(w[3:])
+        elif w.startswith("ds:"):
+            dev.disks = _pair(w[3:])
+        elif w.startswith("ld:") and dev.disks is None:  # DRBD 0.7: local disk only
+            dev.disks = (w[3:], "")
+        elif len(w) == 1 and w in "ABC":
+            dev.protocol = w
+        elif re.fullmatch(r"[-a-zA-Z]{4,}", w) and "-" in w:
+            dev.flags = w
+    return dev
+
+
+def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
+    """Parse /proc/drbd text; raises :class:`xencfg.ParseError` for device detail
+    lines (counters, progress) that precede any ``N: cs:`` line."""
+    doc = ProcDrbdDocument(path=path, source=text)
+    cur: Minor | None = None
+
+    def need(no: int, ln: str, what: str) -> Minor:
+        if cur is None:
+            raise fail(f"{what} before any 'N: cs:' device line", text, path, no, first_col(ln))
+        return cur
+
+    for no, ln in lines(text):
+        if not ln.strip():
+            continue
+        if m := _VERSION.match(ln):
+            doc.version, doc.api, doc.proto = m["v"], m["api"], m["proto"]
+        elif m := _HASH.match(ln):
+            doc.build_hash, doc.build_by = m["h"], m["by"]
+        elif m := _MINOR.match(ln):
+            cur = _state(m, no)
+            doc.minors.append(cur)
+        elif m := _SYNC.match(ln):
+            dev = need(no, ln, "sync progress")
+            dev.sync = SyncProgress(float(m["pct"]), int(m["left"]), int(m["total"]))
+        elif m := _FINISH.match(ln):
+            dev = need(no, ln, "sync speed")
+            if dev.sync is None:
+                dev.sync = SyncProgress(0.0, 0, 0)
+            dev.sync.finish = m["finish"]
+            dev.sync.speed, dev.sync.average, dev.sync.want = (
+                _n(m["speed"]),
+                _n(m["avg"]),
+                _n(m["want"]),
+            )
+        elif m := _TABLE.match(ln):
+            dev = need(no, ln, m[1])
+            dev.tables[m[1]] = dict(_FIELD.findall(m[2]))
+        elif ln.lstrip().startswith("ns:"):
+            dev = need(no, ln, "counters")
+            for k, v in _COUNTER.findall(ln):
+                if k == "wo":
+                    dev.write_order = v
+                elif v.isdigit():
+                    dev.counters[k] = int(v)
+        else:
+            doc.unparsed.append((no, ln))
+    return doc
+
+
+def sniff(text: str) -> bool:
+    return re.search(r"^\s*\d+: cs:\S+", text, re.M) is not None or text.startswith("version: ")

@@ -1,0 +1,155 @@
+"""cman's XML cluster.conf: lossless read-mostly model, masked secrets, spliced edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import xencfg
+from conftest import FIXTURES
+from roundtrip import changed_lines, read
+from xencfg.formats.cman import MASK, CmanDocument
+
+OWN = sorted((FIXTURES / "cman" / "valid").iterdir())
+TWO = FIXTURES / "cman" / "valid" / "two-node.conf"
+
+
+@pytest.mark.parametrize("path", OWN, ids=[p.name for p in OWN])
+def test_round_trip_byte_exact(path: Path) -> None:
+    text = read(path)
+    doc = xencfg.loads(text, "cman")
+    assert xencfg.dumps(doc) == text
+    assert doc.nodes and doc.name
+
+
+def test_typed_model_and_masked_secrets() -> None:
+    doc = xencfg.load(TWO, "cman")
+    assert isinstance(doc, CmanDocument)
+    assert (doc.name, doc.config_version) == ("alpha", 7)
+    assert [(n.name, n.nodeid, n.votes) for n in doc.nodes] == [("node-a", 1, 1), ("node-b", 2, 1)]
+    assert doc.expected_votes == 2
+    assert [d.get("port") for d in doc.node("node-b").fence] == ["2"]
+    assert doc.cman is not None and doc.cman.get("two_node") == "1"
+    d = doc.to_dict()
+    assert d["fencedevices"][0]["passwd"] == MASK and d["fencedevices"][0]["login"] == "apc"
+    assert "s3cr" not in str(d)
+    assert doc.to_dict(show_secrets=True)["fencedevices"][0]["passwd"] == "s3cr&t"  # entity decoded
+
+
+def test_attribute_edits_change_one_line_each() -> None:
+    doc = xencfg.load(TWO, "cman")
+    before = xencfg.dumps(doc)
+    doc.set_attribute(doc.node("node-a").fence[0], "port", "5")
+    diff = changed_lines(before, xencfg.dumps(doc))
+    assert diff == [
+        "-           <device name=\"apc\" port='1'/>\n",
+        "+           <device name=\"apc\" port='5'/>\n",
+    ]
+    doc.bump_version()
+    doc.set_attribute(doc.node("node-b"), "votes", "2")  # a new attribute, before '>'
+    doc.set_attribute(doc.fencedevices[0], "passwd", 'a"<b')
+    after = xencfg.dumps(doc)
+    assert len([ln for ln in changed_lines(before, after) if ln[0] == "+"]) == 4
+    assert '<clusternode name="node-b" nodeid="2" votes="2">' in after
+    again = xencfg.loads(after, "cman")
+    assert again.config_version == 8 and again.node("node-b").votes == 2
+    assert again.to_dict(True)["fencedevices"][0]["passwd"] == 'a"<b'
+
+
+def test_minimal_single_line_file() -> None:
+    doc = xencfg.load(FIXTURES / "cman" / "valid" / "minimal.conf", "cman")
+    assert doc.expected_votes == 4 and doc.fencedevices == []
+    doc.set_attribute(doc.nodes[2], "votes", "3")
+    assert "name='n3' nodeid='3' votes='3'/>" in xencfg.dumps(doc)
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "col", "words"),
+    [
+        ("unclosed-clusternode.conf", 5, 18, "mismatch"),
+        ("not-a-cluster.conf", 2, 1, "<cib>"),
+    ],
+)
+def test_invalid_fixtures(name: str, line: int, col: int, words: str) -> None:
+    path = FIXTURES / "cman" / "invalid" / name
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.load(path, "cman")
+    assert (info.value.line, info.value.column) == (line, col)
+    assert words in info.value.message and info.value.path == str(path)
+
+
+def test_entities_are_not_expanded_and_no_network() -> None:
+    evil = (
+        '<?xml version="1.0"?>\n<!DOCTYPE cluster [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<cluster name="&x;" config_version="1"/>\n'
+    )
+    try:
+        doc = xencfg.loads(evil, "cman")
+    except xencfg.ParseError:
+        return
+    assert "root:" not in str(doc.to_dict())
+
+
+@given(st.text(alphabet="<>/=\"' clusterndoeabc&;!-?\n", max_size=80))
+def test_garbage_only_raises_xencfg_errors(text: str) -> None:
+    try:
+        doc = xencfg.loads(text, "cman")
+    except xencfg.XencfgError:
+        return
+    assert xencfg.dumps(doc) == text
+
+
+@given(data=st.data())
+def test_mutated_fixture_never_crashes(data: st.DataObject) -> None:
+    text = read(TWO)
+    pos = data.draw(st.integers(0, len(text) - 1))
+    junk = data.draw(st.text(alphabet="<>/=\"'&; \nx", max_size=3))
+    mutated = text[:pos] + junk + text[pos + data.draw(st.integers(0, 3)) :]
+    try:
+        doc = xencfg.loads(mutated, "cman")
+    except xencfg.XencfgError:
+        return
+    assert xencfg.dumps(doc) == mutated
+    for n in doc.nodes:
+        doc.set_attribute(n, "votes", "1")
+    xencfg.loads(xencfg.dumps(doc), "cman")
+
+
+_name = st.from_regex(r"[a-z][a-z0-9.-]{0,12}", fullmatch=True)
+
+
+@given(
+    _name,
+    st.integers(0, 10**6),
+    st.lists(st.tuples(_name, st.integers(1, 255), st.integers(0, 5)), max_size=5),
+    st.text(alphabet="ab&<>\"' ", max_size=8),
+)
+def test_generated_clusters_read_back(name: str, version: int, nodes: list, secret: str) -> None:
+    from lxml import etree
+
+    root = etree.Element("cluster", name=name, config_version=str(version))
+    cn = etree.SubElement(root, "clusternodes")
+    for n, nid, votes in nodes:
+        etree.SubElement(cn, "clusternode", name=n, nodeid=str(nid), votes=str(votes))
+    fd = etree.SubElement(root, "fencedevices")
+    etree.SubElement(fd, "fencedevice", name="f", agent="fence_ipmilan", passwd=secret)
+    text = etree.tostring(root, pretty_print=True, encoding="unicode")
+    doc = xencfg.loads(text, "cman")
+    assert (doc.name, doc.config_version) == (name, version)
+    assert [(n.name, n.nodeid, n.votes) for n in doc.nodes] == nodes
+    assert doc.to_dict()["fencedevices"][0]["passwd"] == MASK
+    assert doc.to_dict(show_secrets=True)["fencedevices"][0]["passwd"] == secret
+    doc.set_attribute(doc.fencedevices[0], "passwd", secret + "x")
+    again = xencfg.loads(xencfg.dumps(doc), "cman")
+    assert again.fencedevices[0].get("passwd") == secret + "x"
+
+
+def test_secrets_feed_the_cli_redaction() -> None:
+    from xencfg.secrets import redact
+
+    doc = xencfg.load(TWO, "cman")
+    assert doc.secrets() == ["s3cr&t"]
+    assert "s3cr&t" not in redact(xencfg.dumps(doc).replace("&amp;", "&"), doc.secrets())
