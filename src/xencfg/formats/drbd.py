@@ -25,9 +25,9 @@ import attrs
 from ..document import Document
 from ..errors import ParseError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry
-from ..syntax.build import make_block, make_entry, parse_with
+from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, attach_trivia, render, walk
+from ..syntax.tree import Node, Piece, Style, Tok, render, walk
 
 FORMAT = "drbd"
 
@@ -1526,9 +1526,7 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
         if doc is None:
             doc = parse_lark(text, path)
         else:
-            attach_trivia(doc, text)
-            for node in walk(doc):
-                node.snap = node.state()
+            finish(doc, text, path)
     finally:
         if was_enabled:
             gc.enable()

@@ -122,6 +122,15 @@ def too_deep_error(text: str, path: str | None, pos: int) -> ParseError:
     )
 
 
+def finish(root: Node, text: str, path: str | None) -> Node:
+    """Restore trivia and snapshot state for a tree a format built without Lark;
+    nesting beyond the limit becomes a located :class:`ParseError`."""
+    try:
+        return _finish(root, text)
+    except TooDeep as exc:
+        raise too_deep_error(text, path, exc.pos) from None
+
+
 def _finish(root: Node, text: str) -> Node:
     attach_trivia(root, text)  # raises TooDeep before any other walk can recurse too far
     for node in walk(root):
