@@ -358,7 +358,8 @@ def test_stonith_secrets_masked() -> None:
         doc.to_dict(show_secrets=True)["resources"][0]["instance_attributes"]["ilo_password"]
         == "CLEARTEXTPASSWORD"
     )
-    assert [p.name for p in doc.secrets()] == ["ilo_password"]
+    assert [p.name for p in doc.secret_nvpairs()] == ["ilo_password"]
+    assert doc.secrets() and all(isinstance(s, str) for s in doc.secrets())
 
 
 def test_constraints_both_dialects() -> None:

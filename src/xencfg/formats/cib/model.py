@@ -1015,9 +1015,13 @@ class CibDocument(Document):
                         out.append(Reference(e, "value", e.get("value", ""), "node"))
         return out
 
-    def secrets(self) -> list[NvPair]:
+    def secret_nvpairs(self) -> list[NvPair]:
         """nvpairs holding passwords (replicated in cleartext to every node)."""
         return [NvPair(p) for p in self.iter("nvpair") if is_secret(p.get("name"))]
+
+    def secrets(self) -> list[str]:
+        """The password values, for masking in every output."""
+        return [v for p in self.secret_nvpairs() if (v := p.value)]
 
     # -- output ----------------------------------------------------------------
     def dumps(self) -> str:
