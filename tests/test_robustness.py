@@ -107,3 +107,18 @@ def test_lint_of_this_machines_real_etc(root: str) -> None:
     for f in result.findings:
         assert f.code[:2].isalpha() and f.line >= 0
         assert Path(f.path).exists() or Path(root, f.path).exists(), f
+
+
+@pytest.mark.parametrize("fmt", FORMATS_WITH_SAMPLES)
+@pytest.mark.parametrize("flags", [[], ["--show-secrets"]])
+def test_cli_parse_every_format(
+    fmt: str, flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from xencfg.cli import main
+
+    folder = FIXTURES / fmt / "valid"
+    sample = sorted(p for p in folder.iterdir() if p.is_file())[0]
+    assert main(["parse", "--as", fmt, *flags, str(sample)]) == 0
+    assert json.loads(capsys.readouterr().out)["format"] == fmt

@@ -340,7 +340,7 @@ class Address:
     def __str__(self) -> str:
         return " ".join(self.values())
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"family": self.family, "ip": self.ip, "port": self.port}
 
     def _write(self) -> None:
@@ -438,7 +438,7 @@ class Device:
             out += ["minor", str(self.minor)]
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"path": self.path, "minor": self.minor}
 
 
@@ -471,7 +471,7 @@ class MetaDisk:
         dev = self.device or ""
         return [dev if self.index is None else f"{dev}[{self.index}]"]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"internal": self.internal, "device": self.device, "index": self.index}
 
 
@@ -630,7 +630,7 @@ class Volume(_DeviceMixin):
     def number(self) -> int | None:
         return _int(self.block.args[0]) if self.block.args else None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"number": self.number, **self._device_dict(), "sections": self.sections}
 
 
@@ -712,7 +712,7 @@ class Host(_DeviceMixin, _VolumesMixin):
     def node_id(self, value: int | None) -> None:
         self._set("node-id", [str(value)] if value is not None else None)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         addr = self.address
         return {
             "kind": self.kind,
@@ -760,7 +760,7 @@ class ConnectionHost(_View):
             object.__setattr__(addr, "_port_at", i + 1)
         return addr
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         addr = self.address
         return {"name": self.name, "address": addr.to_dict() if addr else None}
 
@@ -788,7 +788,7 @@ class Connection(_VolumesMixin):
         """Each ``path { host a ...; host b ...; }``: its two endpoints."""
         return [_connection_hosts(p) for p in self.block.blocks("path")]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "hosts": [h.to_dict() for h in self.hosts],
             "paths": [[h.to_dict() for h in p] for p in self.paths],
@@ -843,7 +843,7 @@ class Effective:
             out.setdefault("net", {}).setdefault("protocol", self.protocol)
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def plain(v: Any) -> Any:
             return v.to_dict() if hasattr(v, "to_dict") else v
 
@@ -1174,7 +1174,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
                 out.append(Link((ends,), "implicit"))
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "name": self.name,
             "protocol": self.protocol,
@@ -1342,7 +1342,7 @@ class DrbdDocument(Document):
                         out.append(t.pos + i)
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "global": self.global_,
@@ -1911,7 +1911,7 @@ class Config:
         """ "Conflicting use of ..." across every included file."""
         return find_conflicts(self.documents)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "files": [d.path for d in self.documents],
             "missing": self.missing,

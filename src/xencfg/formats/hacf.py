@@ -176,7 +176,7 @@ class Medium:
     loop: int | None = None
     node: Entry | None = attrs.field(default=None, eq=False, repr=False)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {"kind": self.kind, "devices": list(self.devices)}
         if self.host is not None:
             d["host"] = str(self.host)
@@ -445,7 +445,7 @@ class HacfDocument(LineDocument):
             if yield_to:
                 yield yield_to[0], "no node line: heartbeat refuses to start without members"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         settings: dict[str, Any] = {}
         for e in self.entries():
             kind = KINDS.get(e.key)

@@ -135,7 +135,7 @@ class LogdDocument(LineDocument):
                 out.append((e, f"logmode {e.values[0]!r} is not an octal mode"))
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "settings": self.settings,

@@ -225,7 +225,7 @@ class ModulesDocument(LineDocument):
             if need is not None and len(e.values) < need:
                 yield e, f"{e.key} needs at least {need} argument{'s' if need > 1 else ''}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
             "format": FORMAT,
             "kind": "modprobe" if self.is_modprobe else "modules",

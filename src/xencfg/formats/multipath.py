@@ -27,28 +27,95 @@ SECTIONS = ("defaults", "blacklist", "blacklist_exceptions", "multipaths", "devi
 
 # Keywords of multipath-tools 0.9 (multipath.conf(5)), by section.
 _COMMON = frozenset(
-    """path_grouping_policy path_selector path_checker checker prio prio_args features
-    failback rr_weight rr_min_io rr_min_io_rq no_path_retry flush_on_last_del
-    fast_io_fail_tmo dev_loss_tmo eh_deadline user_friendly_names retain_attached_hw_handler
-    detect_prio detect_checker detect_pgpolicy detect_pgpolicy_use_tpg deferred_remove
-    san_path_err_threshold san_path_err_forget_rate san_path_err_recovery_time
-    marginal_path_err_sample_time marginal_path_err_rate_threshold
-    marginal_path_err_recheck_gap_time marginal_path_double_failed_time delay_watch_checks
-    delay_wait_checks skip_kpartx max_sectors_kb ghost_delay all_tg_pt alias_prefix
-    reservation_key uid_attribute getuid_callout recheck_wwid""".split()
+    [
+        "path_grouping_policy",
+        "path_selector",
+        "path_checker",
+        "checker",
+        "prio",
+        "prio_args",
+        "features",
+        "failback",
+        "rr_weight",
+        "rr_min_io",
+        "rr_min_io_rq",
+        "no_path_retry",
+        "flush_on_last_del",
+        "fast_io_fail_tmo",
+        "dev_loss_tmo",
+        "eh_deadline",
+        "user_friendly_names",
+        "retain_attached_hw_handler",
+        "detect_prio",
+        "detect_checker",
+        "detect_pgpolicy",
+        "detect_pgpolicy_use_tpg",
+        "deferred_remove",
+        "san_path_err_threshold",
+        "san_path_err_forget_rate",
+        "san_path_err_recovery_time",
+        "marginal_path_err_sample_time",
+        "marginal_path_err_rate_threshold",
+        "marginal_path_err_recheck_gap_time",
+        "marginal_path_double_failed_time",
+        "delay_watch_checks",
+        "delay_wait_checks",
+        "skip_kpartx",
+        "max_sectors_kb",
+        "ghost_delay",
+        "all_tg_pt",
+        "alias_prefix",
+        "reservation_key",
+        "uid_attribute",
+        "getuid_callout",
+        "recheck_wwid",
+    ]
 )
 DEFAULTS_KEYWORDS = _COMMON | frozenset(
-    """verbosity polling_interval max_polling_interval reassign_maps multipath_dir
-    uid_attrs max_fds checker_timeout allow_usb_devices bindings_file wwids_file prkeys_file
-    log_checker_err queue_without_daemon force_sync strict_timing partition_delimiter
-    config_dir marginal_pathgroups find_multipaths find_multipaths_timeout uxsock_timeout
-    retrigger_tries retrigger_delay missing_uev_wait_timeout disable_changed_wwids
-    remove_retries enable_foreign auto_resize hw_str_match""".split()
+    [
+        "verbosity",
+        "polling_interval",
+        "max_polling_interval",
+        "reassign_maps",
+        "multipath_dir",
+        "uid_attrs",
+        "max_fds",
+        "checker_timeout",
+        "allow_usb_devices",
+        "bindings_file",
+        "wwids_file",
+        "prkeys_file",
+        "log_checker_err",
+        "queue_without_daemon",
+        "force_sync",
+        "strict_timing",
+        "partition_delimiter",
+        "config_dir",
+        "marginal_pathgroups",
+        "find_multipaths",
+        "find_multipaths_timeout",
+        "uxsock_timeout",
+        "retrigger_tries",
+        "retrigger_delay",
+        "missing_uev_wait_timeout",
+        "disable_changed_wwids",
+        "remove_retries",
+        "enable_foreign",
+        "auto_resize",
+        "hw_str_match",
+    ]
 )
 MULTIPATH_KEYWORDS = _COMMON | frozenset({"wwid", "alias", "mode", "uid", "gid"})
 DEVICE_KEYWORDS = _COMMON | frozenset(
-    """vendor product revision product_blacklist hardware_handler vpd_vendor
-    bios_device_name""".split()
+    [
+        "vendor",
+        "product",
+        "revision",
+        "product_blacklist",
+        "hardware_handler",
+        "vpd_vendor",
+        "bios_device_name",
+    ]
 )
 OVERRIDES_KEYWORDS = _COMMON
 BLACKLIST_KEYWORDS = frozenset({"devnode", "wwid", "property", "protocol"})
@@ -111,8 +178,10 @@ def unquote(raw: str) -> str:
 
 class MultipathStyle(BlockStyle):
     def quote(self, value: str, old: str | None = None) -> str:
-        if (old is not None and old.startswith('"')) or value == "" or any(
-            c.isspace() or c in '"#!{}' for c in value
+        if (
+            (old is not None and old.startswith('"'))
+            or value == ""
+            or any(c.isspace() or c in '"#!{}' for c in value)
         ):
             return '"' + value.replace('"', '""') + '"'
         return value
@@ -142,7 +211,9 @@ class Section:
         return {e.key: " ".join(e.values) for e in self.block.entries()}
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Section) and type(other) is type(self) and other.block == self.block
+        return (
+            isinstance(other, Section) and type(other) is type(self) and other.block == self.block
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -335,7 +406,7 @@ def _rule_dict(r: BlacklistEntry) -> dict[str, Any]:
     return d
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer):
     def entry(self, children: list[Any]) -> Entry:
         return make_entry(children, unquote)
 
@@ -350,13 +421,19 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
 _BUILDER = _Builder()
 
-_WORDS = {"WORD": "a keyword or value", "STRING": "a quoted string", "LBRACE": "'{'",
-          "RBRACE": "'}'"}
+_WORDS = {
+    "WORD": "a keyword or value",
+    "STRING": "a quoted string",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+}
 
 
 def parse(text: str, path: str | None = None) -> MultipathDocument:
     """Parse multipath.conf text; raises :class:`xencfg.ParseError`."""
-    doc: MultipathDocument = parse_with("multipath", text, path, _BUILDER, words=_WORDS, comment="#!")
+    doc: MultipathDocument = parse_with(
+        "multipath", text, path, _BUILDER, words=_WORDS, comment="#!"
+    )
     doc.path = path
     doc.source = text
     return doc
@@ -366,8 +443,11 @@ def sniff(text: str) -> bool:
     """A multipath.conf has at least one of its section names opening a block."""
     import re
 
-    return re.search(
-        r"^\s*(defaults|blacklist|blacklist_exceptions|multipaths|devices|overrides)\s*\{",
-        text,
-        re.M,
-    ) is not None
+    return (
+        re.search(
+            r"^\s*(defaults|blacklist|blacklist_exceptions|multipaths|devices|overrides)\s*\{",
+            text,
+            re.M,
+        )
+        is not None
+    )

@@ -226,7 +226,7 @@ class O2cb:
         """``local`` or ``global`` (disk heartbeat); ``user`` on SLES 10 meant heartbeat-driven."""
         return self._get("O2CB_HEARTBEAT_MODE")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {name: self._get(name) for name in O2CB_VARS if self.doc.get(name) is not None}
 
 
@@ -308,7 +308,7 @@ class ShellvarsDocument(Document):
             elif a.name == "O2CB_HEARTBEAT_THRESHOLD" and (to_int(a.value) or 0) < 0:
                 yield a, f"{a.name} must not be negative"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
             "format": FORMAT,
             "vars": self.vars,
