@@ -222,7 +222,7 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
         raise ParseError(
             f"root element is <{root.tag}>, a cman cluster.conf has <cluster>",
             path=path,
-            line=root.sourceline or 0,
+            line=root.sourceline if isinstance(root.sourceline, int) else 0,
             column=1,
         )
     doc = CmanDocument(path=path, source=text)

@@ -426,7 +426,7 @@ class _Converter:
             parent.append(etree.Comment(src.text))
             return
         if isinstance(src, etree._ProcessingInstruction):
-            parent.append(etree.ProcessingInstruction(src.target, src.text))
+            parent.append(etree.ProcessingInstruction(src.target, src.text or ""))
             return
         if isinstance(src, etree._Entity):
             raise ParseError(
@@ -1075,7 +1075,9 @@ def _wrap(roots: list[Any]) -> tuple[Any, list[Any]]:
             pass  # converted on its own, see _Converter.loose
         elif tag in SECTION_OF:
             section = SECTION_OF[tag]
-            (status if section == "status" else conf.find(section)).append(node)
+            target = status if section == "status" else conf.find(section)
+            assert target is not None, f"the skeleton has a <{section}>"
+            target.append(node)
         else:
             raise ParseError(
                 f"cannot place a <{tag}> fragment into a CIB",
