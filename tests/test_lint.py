@@ -197,3 +197,26 @@ def test_seed_s000_multipath_mistakes_are_all_reported() -> None:
     assert got == [("MP002", 4), ("MP001", 14), ("MP001", 15), ("XC001", 17)]
     hd = next(f for f in result.findings if f.code == "MP001")
     assert "'[[0-9]' is one bracket expression" in hd.message and "literal ']'" in hd.message
+
+
+def test_memberships_name_every_declaring_file(tmp_path: Path) -> None:
+    from xencfg.cluster import memberships
+
+    drbd = (
+        "resource r0 {\n  on alpha {\n    device /dev/drbd0; disk /dev/sdb1;\n"
+        "    address 10.0.0.1:7788; meta-disk internal;\n  }\n"
+        "  on beta {\n    device /dev/drbd0; disk /dev/sdb1;\n"
+        "    address 10.0.0.2:7788; meta-disk internal;\n  }\n}\n"
+    )
+    root = node(
+        tmp_path,
+        "alpha",
+        {"etc/ha.d/ha.cf": "bcast eth0\nnode alpha\nnode beta\n", "etc/drbd.conf": drbd},
+    )
+    result = lint.run([str(root)])
+    got = {(m.source, m.names) for m in memberships(result.cluster)}
+    assert got == {("ha.cf", ("alpha", "beta")), ("drbd", ("alpha", "beta"))}
+    hacf = next(m for m in memberships(result.cluster) if m.source == "ha.cf")
+    assert hacf.where("beta").line == 3
+    dr = next(m for m in memberships(result.cluster) if m.source == "drbd")
+    assert dr.where("beta").line == 6
