@@ -56,3 +56,38 @@ def ids(paths: list[Path]) -> list[str]:
 @pytest.fixture
 def shared() -> Path:
     return shared_path()
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def augeas_lens(lens_file: str) -> Path:
+    """The peer-augeas wrapper, once its lens (``hosts.aug``) is installed and we are root.
+
+    CI installs augeas-lenses and runs as root, so there a missing lens fails.
+    """
+    peer = shared_path("oracle", "peers", "peer-augeas")
+    if os.geteuid() != 0:
+        _unavailable("peer-augeas needs root")
+    if not Path("/usr/share/augeas/lenses/dist", lens_file).exists():
+        _unavailable(f"augeas' {lens_file} lens (augeas-lenses) is not installed")
+    return peer
+
+
+def augeas_tree(peer: Path, lens: str, path: Path) -> tuple[bool, list[tuple[str, str]]]:
+    """Run ``peer-augeas LENS PATH --tree``: (accepted, ``[(tree path, value)]``)."""
+    import ast
+    import subprocess
+
+    res = subprocess.run(
+        [str(peer), lens, str(path), "--tree"], capture_output=True, text=True, timeout=120
+    )
+    pairs = []
+    for line in res.stdout.splitlines()[1:]:
+        key, sep, value = line.partition(" = ")
+        if sep:
+            pairs.append((key, ast.literal_eval(value)))
+    return res.stdout.startswith("OK"), pairs

@@ -26,7 +26,17 @@ import attrs
 from ..findings import Finding
 
 #: Rule modules, one per domain; imported when the registry is first used.
-MODULES = ("general", "multipath", "drbd", "heartbeat", "ocfs2", "iscsi", "xen", "cib")
+MODULES = (
+    "general",
+    "hosts",
+    "multipath",
+    "drbd",
+    "heartbeat",
+    "ocfs2",
+    "iscsi",
+    "xen",
+    "cib",
+)
 
 #: Codes that were used once and must never be reused.
 RETIRED: dict[str, str] = {}

@@ -77,3 +77,23 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
         key = getattr(node, "key", "?")
         hint = f"; use '{suggestion}'" if suggestion else "; it has no effect now"
         yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(node))
+
+
+@rule("XC005", "bad-value", "error", formats=("*",))
+def bad_value(item: Loaded) -> Iterator[Finding]:
+    """A value of the wrong type, out of range, or one the daemon reads differently.
+
+    Why it matters: daemons refuse the file (drbdadm: "not a valid IP
+    address"), or take a default in its place without a word (heartbeat, IET),
+    so the cluster does not run with the value you wrote.
+
+    Example: ``address 10.0.0.300:7788;`` in drbd.conf; ``deadtime 1`` with
+    ``keepalive 2`` in ha.cf.
+
+    Fix: write a value of the type and range the message names.
+    """
+    problems = getattr(item.doc, "value_problems", None)
+    if problems is None:
+        return
+    for node, message in problems():
+        yield make("XC005", message, item.where(node))

@@ -1,0 +1,157 @@
+"""/etc/hosts: addresses and the names that resolve to them.
+
+The cross-file checks need it to tell whether the address DRBD, OCFS2 or
+heartbeat puts under a node really is that node's. Each line is an address,
+a canonical name and aliases; glibc's reader (``nss_files``) cuts a line at
+the first ``#`` wherever it is and splits on blanks, the same line syntax as
+ha.cf, so the shared ``lines`` grammar parses it.
+
+A name lookup returns the *first* line that names it; later lines for the
+same name never answer a forward lookup (the s002 seed maps ``host1`` to
+two addresses, and only the first is ever used). :meth:`HostsDocument.addresses`
+lists them all, :meth:`HostsDocument.resolve` gives what the resolver gives.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+import attrs
+
+from ..syntax.blocks import Entry
+from ._lines import LineDocument, LineStyle, parser_for
+
+FORMAT = "hosts"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def parse_address(raw: str) -> IPAddress | None:
+    """The address of a hosts line (IPv6 scope ids such as ``fe80::1%eth0`` allowed)."""
+    try:
+        return ipaddress.ip_address(raw.split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+class HostLine(Entry):
+    """``ADDRESS CANONICAL [ALIAS...]``: the key is the address, the values the names."""
+
+    @property
+    def address(self) -> IPAddress | None:
+        """The parsed address (``None`` when the first word is not one)."""
+        return parse_address(self.key)
+
+    @property
+    def canonical(self) -> str | None:
+        """The official name: what a reverse lookup of the address returns."""
+        return self.values[0] if self.values else None
+
+    @property
+    def aliases(self) -> list[str]:
+        return list(self.values[1:])
+
+    @property
+    def names(self) -> list[str]:
+        """Canonical name and aliases."""
+        return list(self.values)
+
+
+#: Canonical form: address, a tab, the names separated by blanks.
+HOSTS_STYLE = LineStyle(indent="", separator="\t")
+
+
+@attrs.define
+class HostsDocument(LineDocument):
+    """A parsed /etc/hosts."""
+
+    format = FORMAT
+    style = HOSTS_STYLE
+
+    @classmethod
+    def entry_class(cls, key: str) -> type[Entry]:
+        return HostLine
+
+    @property
+    def lines(self) -> list[HostLine]:
+        """Every host line in file order."""
+        return [e for e in self.entries() if isinstance(e, HostLine)]
+
+    def addresses(self, name: str) -> list[IPAddress]:
+        """Every address a line gives ``name`` (case-insensitive), in file order."""
+        low = name.lower()
+        out: list[IPAddress] = []
+        for line in self.lines:
+            addr = line.address
+            if addr is not None and addr not in out and low in (n.lower() for n in line.names):
+                out.append(addr)
+        return out
+
+    def resolve(self, name: str) -> IPAddress | None:
+        """What a forward lookup of ``name`` returns from this file: the first match."""
+        found = self.addresses(name)
+        return found[0] if found else None
+
+    def names_of(self, address: str | IPAddress) -> list[str]:
+        """Every name given to ``address`` (canonical names first, in file order)."""
+        want = parse_address(str(address))
+        out: list[str] = []
+        for line in self.lines:
+            if want is not None and line.address == want:
+                out.extend(n for n in line.names if n not in out)
+        return out
+
+    def short_names(self, address: str | IPAddress) -> set[str]:
+        """The names of ``address`` with their domain cut off too (``host1.example`` -> host1)."""
+        return {n.split(".", 1)[0].lower() for n in self.names_of(address)} | {
+            n.lower() for n in self.names_of(address)
+        }
+
+    def add_host(self, address: str, canonical: str, *aliases: str) -> HostLine:
+        """Append a line for ``address`` (after the last line)."""
+        if parse_address(address) is None:
+            raise ValueError(f"{address!r} is not an IP address")
+        line = HostLine(address, [canonical, *aliases])
+        self.children.append(line)
+        return line
+
+    def value_problems(self) -> list[tuple[Any, str]]:
+        """Lines the resolver cannot use: a first word that is no address, no name."""
+        out: list[tuple[Any, str]] = []
+        for line in self.lines:
+            if line.address is None:
+                out.append((line, f"{line.key!r} is not an IP address"))
+            elif not line.values:
+                out.append((line, f"address {line.key} has no name"))
+        return out
+
+    def shadowed(self) -> list[tuple[HostLine, list[str], HostLine]]:
+        """``(line, names, earlier)``: names of ``line`` that an earlier line of the
+        same address family already answers with another address. A forward
+        lookup returns the first match, so ``line`` never answers for them."""
+        out: list[tuple[HostLine, list[str], HostLine]] = []
+        first: dict[str, HostLine] = {}
+        for line in self.lines:
+            if line.address is None:
+                continue
+            by_earlier: dict[int, tuple[HostLine, list[str]]] = {}
+            for name in line.names:
+                # IPv4 and IPv6 lookups are separate: ``localhost`` may be both
+                earlier = first.setdefault(f"{line.address.version}:{name.lower()}", line)
+                if earlier is not line and earlier.address != line.address:
+                    by_earlier.setdefault(id(earlier), (earlier, []))[1].append(name)
+            out.extend((line, names, earlier) for earlier, names in by_earlier.values())
+        return out
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "hosts": [
+                {"address": line.key, "canonical": line.canonical, "aliases": line.aliases}
+                for line in self.lines
+            ],
+        }
+
+
+parse = parser_for(HostsDocument)
