@@ -34,3 +34,37 @@ def test_convert_broken_seed_is_a_located_error(capsys: pytest.CaptureFixture[st
     assert main(["cib", "convert", str(seed)]) == 2
     err = capsys.readouterr().err
     assert ":2:" in err and "Traceback" not in err
+
+
+HB2 = (
+    '<cib admin_epoch="0" epoch="1" num_updates="1"><configuration>'
+    '<crm_config><cluster_property_set id="o"><attributes>'
+    '<nvpair id="a" name="default_resource_stickiness" value="100"/>'
+    "</attributes></cluster_property_set></crm_config>"
+    "<nodes/><resources/><constraints/></configuration><status/></cib>\n"
+)
+
+
+def test_convert_pacemaker11_is_opt_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "cib.xml"
+    src.write_text(HB2)
+    plain, moved = tmp_path / "plain.xml", tmp_path / "moved.xml"
+    assert main(["cib", "convert", str(src), "-o", str(plain)]) == 0
+    assert main(["cib", "convert", "--pacemaker-1.1", str(src), "-o", str(moved)]) == 0
+    assert "rsc_defaults" not in plain.read_text()
+    assert 'name="default-resource-stickiness"' in plain.read_text()
+    text = moved.read_text()
+    assert "<rsc_defaults" in text and 'name="resource-stickiness" value="100"' in text
+    assert "default-resource-stickiness" not in text
+    assert "pacemaker-1.1" in capsys.readouterr().err
+
+
+def test_fragment_with_a_domu_name_is_found_by_content(tmp_path: Path) -> None:
+    import xencfg
+
+    frag = tmp_path / "vm.xm"
+    frag.write_text('<primitive id="vm" class="ocf" provider="heartbeat" type="Xen"/>\n')
+    assert xencfg.detect(frag) == "cib"
+    seed = shared_path("seed-examples", "s002-sles-hasi", "cib", "xenvmnfs.xm")
+    assert xencfg.detect(seed) == "cib"
+    assert main(["parse", str(seed)]) == 0

@@ -277,7 +277,7 @@ def _cib(args: argparse.Namespace) -> int:
             )
         else:
             for ch in result.changes:
-                print(str(ch), file=sys.stderr)
+                print(ch.located(args.file), file=sys.stderr)
         if args.check:
             return EXIT_FINDINGS if result.changed else EXIT_OK
         if args.output:

@@ -217,10 +217,10 @@ def detect(path: str | None, text: str | None = None) -> str | None:
         fn = getattr(module(name), "sniff", None)
         if fn is None or fn(text):
             return name
-    if not names:
-        for name in _SNIFF_ANYWHERE:
-            if name in FORMATS and sniff(name, text):
-                return name
+    # the name misled us (a CIB fragment saved as ``vm.xm``): let the content decide
+    for name in _SNIFF_ANYWHERE:
+        if name in FORMATS and name not in names and sniff(name, text):
+            return name
     return None
 
 

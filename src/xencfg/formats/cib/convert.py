@@ -41,9 +41,17 @@ class Change:
         return attrs.asdict(self)
 
     def __str__(self) -> str:
-        where = f"<{self.element}{' id=' + repr(self.id) if self.id else ''}>"
         line = f"line {self.line}: " if self.line else ""
-        return f"{line}{where} {self.what} ({self.why})"
+        return f"{line}{self.describe()}"
+
+    def describe(self) -> str:
+        """The rewrite without its line: ``<tag id='x'> what (why)``."""
+        where = f"<{self.element}{' id=' + repr(self.id) if self.id else ''}>"
+        return f"{where} {self.what} ({self.why})"
+
+    def located(self, path: str) -> str:
+        """``path:line: kind: ...``, the way every xencfg report names a place."""
+        return f"{path}:{self.line or 0}: {self.kind}: {self.describe()}"
 
 
 @attrs.frozen
