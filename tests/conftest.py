@@ -77,17 +77,16 @@ def augeas_lens(lens_file: str) -> Path:
     return peer
 
 
-def augeas_tree(peer: Path, lens: str, path: Path) -> tuple[bool, list[tuple[str, str]]]:
-    """Run ``peer-augeas LENS PATH --tree``: (accepted, ``[(tree path, value)]``)."""
+def augeas_tree(peer: Path, lens: str, path: Path) -> tuple[bool, list[tuple[str, str | None]]]:
+    """Run ``peer-augeas LENS PATH --tree``: (accepted, ``[(tree path, value or None)]``)."""
     import ast
     import subprocess
 
     res = subprocess.run(
         [str(peer), lens, str(path), "--tree"], capture_output=True, text=True, timeout=120
     )
-    pairs = []
+    pairs: list[tuple[str, str | None]] = []
     for line in res.stdout.splitlines()[1:]:
         key, sep, value = line.partition(" = ")
-        if sep:
-            pairs.append((key, ast.literal_eval(value)))
+        pairs.append((key, ast.literal_eval(value) if sep else None))
     return res.stdout.startswith("OK"), pairs

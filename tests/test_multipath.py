@@ -100,12 +100,18 @@ def test_typed_model() -> None:
 
 def test_deprecated_and_unknown_keywords_are_kept_and_marked() -> None:
     doc = xencfg.loads(
-        'defaults {\n\tdefault_selector "round-robin 0"\n\tpolling_intervall 5\n}\n', "multipath"
+        'defaults {\n\tdefault_selector "round-robin 0"\n\tpolling_intervall 5\n'
+        "\tauto_resize grow_on\n\tzzz 1\n}\n"
+        "multipaths {\n\tmultipath {\n\t\twwid 1\n\t\tpath_checker tur\n\t}\n}\n",
+        "multipath",
     )
     problems = [(n.key, kind, repl) for n, kind, repl in doc.keyword_problems()]
     assert problems == [
         ("default_selector", "deprecated", "path_selector"),
-        ("polling_intervall", "unknown", None),
+        ("polling_intervall", "unknown", "polling_interval"),
+        ("auto_resize", "newer", "releases after multipath-tools 0.9.4"),
+        ("zzz", "unknown", None),
+        ("path_checker", "unknown", None),  # a path setting: not per multipath in 0.9.4
     ]
 
 

@@ -20,18 +20,18 @@ from ..document import Document
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import make_block, make_entry, parse_with
 from ..syntax.tree import Node
+from ._lines import suggest
 
 FORMAT = "multipath"
 
 SECTIONS = ("defaults", "blacklist", "blacklist_exceptions", "multipaths", "devices", "overrides")
 
-# Keywords of multipath-tools 0.9 (multipath.conf(5)), by section.
+# Keywords of multipath-tools 0.9.4 by section, as its parser (dict.c) takes
+# them: tests/test_multipath_peer.py checks these tables against `multipath -t`.
 _COMMON = frozenset(
     [
         "path_grouping_policy",
         "path_selector",
-        "path_checker",
-        "checker",
         "prio",
         "prio_args",
         "features",
@@ -41,15 +41,7 @@ _COMMON = frozenset(
         "rr_min_io_rq",
         "no_path_retry",
         "flush_on_last_del",
-        "fast_io_fail_tmo",
-        "dev_loss_tmo",
-        "eh_deadline",
         "user_friendly_names",
-        "retain_attached_hw_handler",
-        "detect_prio",
-        "detect_checker",
-        "detect_pgpolicy",
-        "detect_pgpolicy_use_tpg",
         "deferred_remove",
         "san_path_err_threshold",
         "san_path_err_forget_rate",
@@ -63,63 +55,76 @@ _COMMON = frozenset(
         "skip_kpartx",
         "max_sectors_kb",
         "ghost_delay",
-        "all_tg_pt",
+    ]
+)
+#: Path-level settings: defaults, devices and overrides, not a single multipath.
+_PATHS = frozenset(
+    [
+        "path_checker",
+        "checker",
+        "detect_prio",
+        "detect_checker",
+        "retain_attached_hw_handler",
+        "fast_io_fail_tmo",
+        "dev_loss_tmo",
+        "eh_deadline",
         "alias_prefix",
-        "reservation_key",
+        "all_tg_pt",
         "uid_attribute",
-        "getuid_callout",
         "recheck_wwid",
     ]
 )
-DEFAULTS_KEYWORDS = _COMMON | frozenset(
-    [
-        "verbosity",
-        "polling_interval",
-        "max_polling_interval",
-        "reassign_maps",
-        "multipath_dir",
-        "uid_attrs",
-        "max_fds",
-        "checker_timeout",
-        "allow_usb_devices",
-        "bindings_file",
-        "wwids_file",
-        "prkeys_file",
-        "log_checker_err",
-        "queue_without_daemon",
-        "force_sync",
-        "strict_timing",
-        "partition_delimiter",
-        "config_dir",
-        "marginal_pathgroups",
-        "find_multipaths",
-        "find_multipaths_timeout",
-        "uxsock_timeout",
-        "retrigger_tries",
-        "retrigger_delay",
-        "missing_uev_wait_timeout",
-        "disable_changed_wwids",
-        "remove_retries",
-        "enable_foreign",
-        "auto_resize",
-        "hw_str_match",
-    ]
+DEFAULTS_KEYWORDS = (
+    _COMMON
+    | _PATHS
+    | frozenset(
+        [
+            "verbosity",
+            "polling_interval",
+            "max_polling_interval",
+            "reassign_maps",
+            "uid_attrs",
+            "max_fds",
+            "checker_timeout",
+            "allow_usb_devices",
+            "bindings_file",
+            "wwids_file",
+            "prkeys_file",
+            "log_checker_err",
+            "queue_without_daemon",
+            "force_sync",
+            "strict_timing",
+            "partition_delimiter",
+            "marginal_pathgroups",
+            "find_multipaths",
+            "find_multipaths_timeout",
+            "uxsock_timeout",
+            "retrigger_tries",
+            "retrigger_delay",
+            "missing_uev_wait_timeout",
+            "disable_changed_wwids",
+            "remove_retries",
+            "enable_foreign",
+            "reservation_key",
+            "mode",
+            "uid",
+            "gid",
+        ]
+    )
 )
-MULTIPATH_KEYWORDS = _COMMON | frozenset({"wwid", "alias", "mode", "uid", "gid"})
-DEVICE_KEYWORDS = _COMMON | frozenset(
-    [
-        "vendor",
-        "product",
-        "revision",
-        "product_blacklist",
-        "hardware_handler",
-        "vpd_vendor",
-        "bios_device_name",
-    ]
+MULTIPATH_KEYWORDS = _COMMON | frozenset({"wwid", "alias", "mode", "uid", "gid", "reservation_key"})
+DEVICE_KEYWORDS = (
+    _COMMON
+    | _PATHS
+    | frozenset(
+        ["vendor", "product", "revision", "product_blacklist", "hardware_handler", "vpd_vendor"]
+    )
 )
-OVERRIDES_KEYWORDS = _COMMON
+OVERRIDES_KEYWORDS = _COMMON | _PATHS
 BLACKLIST_KEYWORDS = frozenset({"devnode", "wwid", "property", "protocol"})
 BLACKLIST_DEVICE_KEYWORDS = frozenset({"vendor", "product"})
+#: Keywords of releases after 0.9.4: 0.9.4 rejects them ("invalid keyword").
+NEWER = frozenset({"auto_resize", "detect_pgpolicy", "detect_pgpolicy_use_tpg", "hw_str_match"})
 
 #: Spellings older multipath-tools accepted and 0.9 rejects or ignores.
 DEPRECATED = {
@@ -138,6 +143,9 @@ DEPRECATED = {
     "reload_readwrite": None,
     "pg_prio_calc": None,
     "dev_loss": "dev_loss_tmo",
+    "getuid_callout": "uid_attribute",
+    "config_dir": None,
+    "multipath_dir": None,
 }
 
 
@@ -364,7 +372,13 @@ class MultipathDocument(Document):
 
     # -- checks ----------------------------------------------------------
     def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown"|"deprecated", replacement)`` for each keyword 0.9 rejects."""
+        """``(node, kind, hint)`` for each keyword multipath-tools 0.9.4 rejects or ignores.
+
+        ``kind`` is ``"unknown"`` (hint: the closest valid keyword of that
+        section), ``"deprecated"`` (hint: the replacement, if any) or
+        ``"newer"`` (valid only in later releases; hint: which). A whole
+        unknown section is one problem: multipath ignores everything in it.
+        """
 
         def visit(node: Node, context: tuple[str, ...]) -> Iterator[tuple[Node, str, str | None]]:
             for c in node.child_nodes():
@@ -375,8 +389,10 @@ class MultipathDocument(Document):
                 if allowed is not None and key not in allowed:
                     if key in DEPRECATED:
                         yield c, "deprecated", DEPRECATED[key]
+                    elif key in NEWER:
+                        yield c, "newer", "releases after multipath-tools 0.9.4"
                     else:
-                        yield c, "unknown", None
+                        yield c, "unknown", suggest(key, allowed)
                     continue
                 if isinstance(c, Block):
                     yield from visit(c, (*context, key))

@@ -60,6 +60,9 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
         key = getattr(node, "key", "?")
         hint = f"; did you mean '{suggestion}'?" if suggestion else ""
         yield make("XC003", f"unknown keyword '{key}'{hint}", item.where(node))
+    for node, releases in _keyword_problems(item, "newer"):
+        key = getattr(node, "key", "?")
+        yield make("XC003", f"keyword '{key}' is known only to {releases}", item.where(node))
 
 
 @rule("XC004", "deprecated-keyword", "warning", formats=("*",))

@@ -1,0 +1,159 @@
+"""Peer oracles for multipath.conf: multipath-tools' own parser and Augeas' lens.
+
+* ``multipath -t`` (multipath-tools 0.9.4): every keyword it calls invalid or
+  deprecated lies in a node our ``keyword_problems()`` marks, and every
+  keyword we mark is one it complains about; files it cannot read for their
+  braces are files we refuse with a ParseError.
+* Augeas' ``Multipath.lns``: on every file it accepts, its tree holds the same
+  sections, keywords and values as our model, in the same order.
+
+The wrappers live in ../shared/oracle/peers and need root and the tools;
+without them the tests skip with the reason (CI installs them, so there they
+fail instead).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from conftest import FIXTURES, augeas_lens, augeas_tree, ids, shared_files, shared_path
+from xencfg.formats.multipath import MultipathDocument
+from xencfg.syntax.blocks import Block, Entry
+from xencfg.syntax.tree import Node
+
+pytestmark = pytest.mark.peer
+
+FILES = (
+    sorted((FIXTURES / "multipath" / "valid").iterdir())
+    + sorted((FIXTURES / "multipath" / "invalid").iterdir())
+    + shared_files("corpus", "multipath")
+    + shared_files("seed-examples", pattern="multipath.conf")
+)
+INVALID = re.compile(r"line (\d+), invalid keyword(?: in the \w+ section)?: (\S+)")
+DEPRECATED = re.compile(r'line (\d+): ignoring deprecated option "(\w+)"')
+STRUCTURE = re.compile(r"missing '[{}]'|unmatched '}'|missing closing quotes")
+
+
+def _shared(path: Path) -> None:
+    if FIXTURES not in path.parents:
+        shared_path()
+
+
+def multipath_t(path: Path) -> str:
+    peer = shared_path("oracle", "peers", "peer-multipath")
+    reason = ""
+    if os.geteuid() != 0:
+        reason = "peer-multipath needs root (it mounts an overlay on /etc)"
+    elif shutil.which("multipath") is None:
+        reason = "multipath (multipath-tools) is not installed"
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    res = subprocess.run([str(peer), str(path)], capture_output=True, text=True, timeout=120)
+    return res.stdout
+
+
+def span(doc: xencfg.Document, node: Node) -> range:
+    """The lines a node covers (a section: from its keyword to its closing brace)."""
+    toks = [t for t in node.tokens() if not t.is_trivia]
+    first = doc.position(toks[0].pos)[0]
+    last = doc.position(max(toks[-1].end - 1, toks[-1].pos))[0]
+    return range(first, last + 1)
+
+
+@pytest.mark.parametrize("path", FILES, ids=ids(FILES))
+def test_multipath_t_complaints_are_marked(path: Path) -> None:
+    _shared(path)
+    out = multipath_t(path)
+    diagnostics = out.splitlines()[1:]
+    theirs = [(int(m[1]), m[2]) for d in diagnostics for m in [INVALID.search(d)] if m]
+    theirs += [(int(m[1]), m[2]) for d in diagnostics for m in [DEPRECATED.search(d)] if m]
+    try:
+        doc = xencfg.load(path, "multipath")
+    except xencfg.ParseError as err:
+        assert any(STRUCTURE.search(d) for d in diagnostics), (err, diagnostics)
+        return
+    marked = [(span(doc, node), getattr(node, "key", "")) for node, _, _ in doc.keyword_problems()]
+    for line, key in theirs:
+        if key == "}":  # the closing brace of a section it ignored
+            assert any(line in lines for lines, _ in marked), (line, key)
+            continue
+        assert any(line in lines for lines, _ in marked), f"line {line}: {key} is not marked"
+    complained = {key for _, key in theirs}
+    for lines, key in marked:
+        # deprecated keywords are reported once per run by multipath, we mark each use
+        assert key in complained, f"line {lines.start}: we mark '{key}', multipath accepts it"
+
+
+def test_keyword_tables_match_multipath_t(tmp_path: Path) -> None:
+    """Every keyword we accept in a section, multipath -t accepts there too."""
+    from xencfg.formats import multipath as mp
+
+    shells = {
+        "defaults": ("defaults {{\n{}\n}}\n", mp.DEFAULTS_KEYWORDS, 2),
+        "multipath": ("multipaths {{\nmultipath {{\n{}\n}}\n}}\n", mp.MULTIPATH_KEYWORDS, 3),
+        "device": ("devices {{\ndevice {{\n{}\n}}\n}}\n", mp.DEVICE_KEYWORDS, 3),
+        "overrides": ("overrides {{\n{}\n}}\n", mp.OVERRIDES_KEYWORDS, 2),
+    }
+    for section, (shell, keywords, first) in shells.items():
+        words = sorted(keywords)
+        conf = tmp_path / f"{section}.conf"
+        conf.write_text(shell.format("\n".join(f"{w} 1" for w in words)))
+        out = multipath_t(conf)
+        refused = [
+            words[int(m[1]) - first]
+            for d in out.splitlines()[1:]
+            for m in [INVALID.search(d) or DEPRECATED.search(d)]
+            if m
+        ]
+        assert refused == [], f"{section}: multipath -t refuses {refused}"
+        doc = xencfg.load(conf, "multipath")
+        assert list(doc.keyword_problems()) == []
+
+
+def flatten(doc: MultipathDocument) -> list[tuple[str, str]]:
+    """``(section/keyword path, value)`` in file order, as Augeas' tree lists them."""
+    out: list[tuple[str, str]] = []
+
+    def visit(node: Node, prefix: str) -> None:
+        for child in node.child_nodes():
+            if isinstance(child, Block):
+                out.append((f"{prefix}/{child.key}", ""))
+                visit(child, f"{prefix}/{child.key}")
+            elif isinstance(child, Entry):
+                value = " ".join(child.values)
+                out.append((f"{prefix}/{child.key}", value))
+
+    visit(doc, "")
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=ids(FILES))
+def test_augeas_multipath_lens_agrees(path: Path) -> None:
+    _shared(path)
+    peer = augeas_lens("multipath.aug")
+    ok, tree = augeas_tree(peer, "Multipath.lns", path)
+    try:
+        doc = xencfg.load(path, "multipath")
+    except xencfg.ParseError:
+        assert not ok, "Augeas reads a file we refuse"
+        return
+    assert isinstance(doc, MultipathDocument)
+    if not ok:  # the lens is stricter: no comment after a value, no `}` on a value's line
+        return
+    theirs = [
+        # Augeas keeps a quoted value's text as is: ``""`` stays doubled where
+        # multipath-tools (and we) read one quote
+        (re.sub(r"\[\d+\]", "", key), (value or "").replace('""', '"'))
+        for key, value in tree
+        if "#comment" not in key
+    ]
+    assert flatten(doc) == theirs
