@@ -90,3 +90,41 @@ def augeas_tree(peer: Path, lens: str, path: Path) -> tuple[bool, list[tuple[str
         key, sep, value = line.partition(" = ")
         pairs.append((key, ast.literal_eval(value) if sep else None))
     return res.stdout.startswith("OK"), pairs
+
+
+#: The npm package that carries the OASIS SARIF 2.1.0 JSON schema (no PyPI package does).
+SARIF_PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"
+SARIF_MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
+
+
+def sarif_schema() -> dict[str, object]:
+    """The SARIF 2.1.0 schema, from ``$XENCFG_SARIF_SCHEMA`` or fetched once with
+    ``npm pack`` into ~/.cache/xencfg-tests (never into the repository)."""
+    import json
+    import shutil
+    import subprocess
+    import tarfile
+    import tempfile
+
+    given = os.environ.get("XENCFG_SARIF_SCHEMA")
+    cached = Path.home() / ".cache" / "xencfg-tests" / "sarif-2.1.0.json"
+    path = Path(given) if given else cached
+    if not path.exists() and not given and shutil.which("npm"):
+        with tempfile.TemporaryDirectory() as tmp:
+            got = subprocess.run(
+                ["npm", "pack", "-q", SARIF_PACKAGE],
+                cwd=tmp,
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+            tgz = Path(tmp) / got.stdout.strip().splitlines()[-1] if got.stdout.strip() else None
+            if got.returncode == 0 and tgz is not None and tgz.exists():
+                with tarfile.open(tgz) as tar:
+                    member = tar.extractfile(SARIF_MEMBER)
+                    if member is not None:
+                        cached.parent.mkdir(parents=True, exist_ok=True)
+                        cached.write_bytes(member.read())
+    if not path.exists():
+        _unavailable(f"the SARIF schema is not available (npm pack {SARIF_PACKAGE} failed)")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,46 @@
+"""SARIF output validates against the OASIS SARIF 2.1.0 schema, with related
+locations and rule help, so code-scanning services accept it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import sarif_schema
+from xencfg.cli import main
+
+MP = "multipaths {{\n\tmultipath {{\n\t\twwid {wwid}\n\t\talias data\n\t}}\n}}\n"
+
+
+def test_sarif_is_valid_and_carries_related_locations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import jsonschema
+
+    for name, wwid in (("a", "3600a"), ("b", "3600b")):
+        etc = tmp_path / name / "etc"
+        etc.mkdir(parents=True)
+        (etc / "multipath.conf").write_text(MP.format(wwid=wwid))
+        (etc / "hosts").write_text("10.0.0.1 alpha\n10.0.0.2 alpha\n")
+    assert main(["lint", "--output-format", "sarif", str(tmp_path / "a"), str(tmp_path / "b")]) == 1
+    log = json.loads(capsys.readouterr().out)
+    jsonschema.validate(log, sarif_schema())
+    results = log["runs"][0]["results"]
+    mp004 = [r for r in results if r["ruleId"] == "MP004"]
+    assert mp004 and all(r["relatedLocations"] for r in mp004)
+    related = mp004[0]["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"].endswith("etc/multipath.conf")
+    assert related["region"]["startLine"] == 2  # the other node's multipath entry
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert "Why it matters" in rules["MP004"]["help"]["text"]
+
+
+def test_an_invalid_log_is_refused() -> None:
+    """The schema check can fail: a result without a message is not SARIF."""
+    import jsonschema
+
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{}]}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, sarif_schema())
