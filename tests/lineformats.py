@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import strategies as st
 
 import xencfg
-from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, check_tokens
+from conftest import ids
+from roundtrip import (
+    canonical,
+    check_byte_exact,
+    check_canonical,
+    check_one_edit,
+    check_tokens,
+    read,
+)
 from xencfg.syntax.blocks import Entry
 from xencfg.syntax.tree import Node, walk
 
@@ -80,3 +90,29 @@ def check_mutation(text: str, fmt: str) -> None:
         doc.to_dict()
     except xencfg.XencfgError:
         pass
+
+
+def file_tests(
+    fmt: str,
+    files: list[Path],
+    *,
+    new: str = "edited",
+    normalize: Callable[[str], str] = str,
+    has_values: Callable[[Any], bool] = lambda doc: bool(doc.entries()),
+) -> tuple[Callable[[Path], None], Callable[[Path], None]]:
+    """The two tests every line format runs on each of its files: the checks of
+    :func:`check_file`, and a one-value edit that changes one line (a file
+    without values, ``not has_values(doc)``, has nothing to edit). Bind them to
+    ``test_*`` names in the test module so pytest collects them."""
+
+    @pytest.mark.parametrize("path", files, ids=ids(files))
+    def round_trip(path: Path) -> None:
+        check_file(path, fmt, normalize)
+
+    @pytest.mark.parametrize("path", files, ids=ids(files))
+    def one_edit(path: Path) -> None:
+        doc = xencfg.loads(read(path), fmt, path=str(path))
+        if not check_edit(doc, fmt, new):
+            assert not has_values(doc), f"{path}: no value could be edited"
+
+    return round_trip, one_edit

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
-from lineformats import check_edit, check_file, check_mutation, mutated
+from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
 from xencfg.formats.authkeys import MASK, AuthkeysDocument, KeyLine, is_weak_key
 from xencfg.syntax.blocks import Entry
@@ -25,23 +25,8 @@ S002 = "seed-examples/s002-sles-hasi/host1/etc/ha.d/authkeys"
 SECRET = "f00dfacecafebeef0123456789abcdef"
 
 
-def _shared(path: Path) -> None:
-    if path not in VALID:
-        shared_path()
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_round_trip_canonical_tokens(path: Path) -> None:
-    _shared(path)
-    check_file(path, "authkeys")
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_one_value_edit_changes_one_line(path: Path) -> None:
-    _shared(path)
-    doc = xencfg.loads(read(path), "authkeys", path=str(path))
-    if not check_edit(doc, "authkeys", new="7"):
-        assert not doc.entries()
+FILE_TESTS = file_tests("authkeys", ALL, new="7")
+test_round_trip_canonical_tokens, test_one_value_edit_changes_one_line = FILE_TESTS
 
 
 def test_shared_files_present() -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES, augeas_lens, augeas_tree, ids, shared_files, shared_path
-from lineformats import check_edit, check_file, check_mutation, mutated
+from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
 from xencfg.formats.hosts import HostsDocument
 
@@ -22,28 +22,14 @@ SEEDS = [p for p in shared_files("seed-examples", pattern="hosts") if p.parent.n
 ALL = OWN + SEEDS
 
 
-def _shared(path: Path) -> None:
-    if path not in OWN:
-        shared_path()
-
-
 def load(text: str) -> HostsDocument:
     doc = xencfg.loads(text, "hosts")
     assert isinstance(doc, HostsDocument)
     return doc
 
 
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_round_trip_canonical_tokens(path: Path) -> None:
-    _shared(path)
-    check_file(path, "hosts")
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_one_value_edit_changes_one_line(path: Path) -> None:
-    _shared(path)
-    doc = xencfg.loads(read(path), "hosts", path=str(path))
-    assert check_edit(doc, "hosts") or not doc.lines
+FILE_TESTS = file_tests("hosts", ALL, has_values=lambda doc: bool(doc.lines))
+test_round_trip_canonical_tokens, test_one_value_edit_changes_one_line = FILE_TESTS
 
 
 def test_seeds_present() -> None:
@@ -125,14 +111,12 @@ def test_generated_model_renders_and_parses_equal(rows: list[tuple[str, list[str
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 @given(data=st.data())
 def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
-    _shared(path)
     check_mutation(mutated(data, read(path), " \t\n#.:%\x00é"), "hosts")
 
 
 @pytest.mark.peer
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_augeas_hosts_lens_agrees(path: Path, tmp_path: Path) -> None:
-    _shared(path)
     peer = augeas_lens("hosts.aug")
     doc = xencfg.load(path, "hosts")
     assert isinstance(doc, HostsDocument)

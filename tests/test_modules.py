@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
-from lineformats import check_edit, check_file, check_mutation, mutated
+from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
 from xencfg.formats.modules import ModulesDocument
 from xencfg.syntax.blocks import Entry
@@ -26,22 +26,8 @@ S000 = "seed-examples/s000-iscsi-multipath/node1/etc"
 S002 = "seed-examples/s002-sles-hasi/host1/etc/modprobe.conf.local"
 
 
-def _shared(path: Path) -> None:
-    if path not in VALID:
-        shared_path()
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_round_trip_canonical_tokens(path: Path) -> None:
-    _shared(path)
-    check_file(path, "modules")
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_one_value_edit_changes_one_line(path: Path) -> None:
-    _shared(path)
-    doc = xencfg.loads(read(path), "modules", path=str(path))
-    assert check_edit(doc, "modules", new="edited=1")
+FILE_TESTS = file_tests("modules", ALL, new="edited=1", has_values=lambda doc: True)
+test_round_trip_canonical_tokens, test_one_value_edit_changes_one_line = FILE_TESTS
 
 
 def test_shared_files_present() -> None:

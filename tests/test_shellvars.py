@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
-from lineformats import check_edit, check_file, check_mutation, mutated
+from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
 from xencfg.formats.shellvars import Assignment, ShellvarsDocument, quote, unquote
 
@@ -26,23 +26,14 @@ S002_O2CB = "seed-examples/s002-sles-hasi/host1/etc/sysconfig/o2cb"
 S002_NTP = "seed-examples/s002-sles-hasi/host1/etc/sysconfig/ntp"
 
 
-def _shared(path: Path) -> None:
-    if path not in VALID:
-        shared_path()
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_round_trip_canonical_tokens(path: Path) -> None:
-    _shared(path)
-    check_file(path, "shellvars", unquote)
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_one_value_edit_changes_one_line(path: Path) -> None:
-    _shared(path)
-    doc = xencfg.loads(read(path), "shellvars", path=str(path))
-    if not check_edit(doc, "shellvars", new="edited value"):
-        assert not doc.assignments()  # type: ignore[attr-defined]
+FILE_TESTS = file_tests(
+    "shellvars",
+    ALL,
+    new="edited value",
+    normalize=unquote,
+    has_values=lambda doc: bool(doc.assignments()),
+)
+test_round_trip_canonical_tokens, test_one_value_edit_changes_one_line = FILE_TESTS
 
 
 def test_shared_files_present() -> None:

@@ -27,7 +27,8 @@ from ._lines import Problem, suggest, to_int
 
 FORMAT = "shellvars"
 
-_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:,+@%=^~")
+# not "~": bash expands it at the start of a value and after ":" or "=" in assignments
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:,+@%=^")
 
 
 def unquote(raw: str) -> str:
