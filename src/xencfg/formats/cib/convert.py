@@ -772,13 +772,21 @@ class _Converter:
         )
         return True
 
-    def el_rsc_order(self, src: Any, parent: Any) -> None:
+    def start_constraint(self, src: Any, parent: Any, tag: str) -> Any:
+        """The converted constraint element with the old id, or ``None`` when 1.0
+        cannot express ``src`` (it is then kept as a comment)."""
         reason = self.unrepresentable(src)
         if reason:
             self.comment_out(src, parent, reason)
-            return
-        out = etree.SubElement(parent, "rsc_order")
+            return None
+        out = etree.SubElement(parent, tag)
         self.keep_id(src, out)
+        return out
+
+    def el_rsc_order(self, src: Any, parent: Any) -> None:
+        out = self.start_constraint(src, parent, "rsc_order")
+        if out is None:
+            return
         get = src.get
         first, then = get("from"), get("to")
         if get("type") == "before":
@@ -812,12 +820,9 @@ class _Converter:
         self.constraint_children(src, out)
 
     def el_rsc_colocation(self, src: Any, parent: Any) -> None:
-        reason = self.unrepresentable(src)
-        if reason:
-            self.comment_out(src, parent, reason)
+        out = self.start_constraint(src, parent, "rsc_colocation")
+        if out is None:
             return
-        out = etree.SubElement(parent, "rsc_colocation")
-        self.keep_id(src, out)
         get = src.get
         if get("from") is not None:
             out.set("rsc", self.ref(src, get("from")))
@@ -848,12 +853,9 @@ class _Converter:
         self.constraint_children(src, out)
 
     def el_rsc_location(self, src: Any, parent: Any) -> None:
-        reason = self.unrepresentable(src)
-        if reason:
-            self.comment_out(src, parent, reason)
+        out = self.start_constraint(src, parent, "rsc_location")
+        if out is None:
             return
-        out = etree.SubElement(parent, "rsc_location")
-        self.keep_id(src, out)
         if src.get("description") is not None:
             out.append(etree.Comment(f" {_comment_safe(src.get('description'))} "))
             self.note(
