@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# a crashing lint rule must fail its test, not become an XC006 finding
+os.environ.setdefault("XENCFG_DEBUG", "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("XENCFG_SHARED", ROOT.parent / "shared"))
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -30,7 +30,8 @@ def test_cman_text(name: str) -> None:
 
 
 def test_neither() -> None:
-    assert xencfg.detect("cluster.conf", "<cib/>") is None
+    # neither cluster.conf format: the content decides (a CIB saved under that name)
+    assert xencfg.detect("cluster.conf", "<cib/>") == "cib"
     assert xencfg.detect("cluster.conf", "cluster_name=foo\n0,a,1.2.3.4,7777\n") is None
 
 

@@ -8,6 +8,7 @@ on the finding's line).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 
@@ -74,13 +75,28 @@ def run(
     for item in cluster.loaded:
         for r in chosen:
             if r.scope == "document" and ("*" in r.formats or item.file.format in r.formats):
-                findings.extend(r.check(item))
+                findings.extend(_checked(r, item, Location(item.file.display)))
     for r in chosen:
         if r.scope == "cluster":
-            findings.extend(r.check(cluster))
+            anywhere = cluster.loaded[0].file.display if cluster.loaded else "."
+            findings.extend(_checked(r, cluster, Location(anywhere)))
     kept = [f for f in findings if f.code in chosen_codes and not _suppressed(f, texts)]
     kept = sorted(set(kept), key=Finding.sort_key)
     return LintResult(found, kept, cluster)
+
+
+def _checked(r: registry.Rule, subject: object, where: Location) -> list[Finding]:
+    """Run one rule; a rule that crashes is a finding, not a traceback, unless
+    ``XENCFG_DEBUG`` is set (the test suite sets it, so a crash fails the test)."""
+    try:
+        return list(r.check(subject))
+    except Exception as exc:
+        if os.environ.get("XENCFG_DEBUG"):
+            raise
+        message = (
+            f"rule {r.code} failed on this input ({type(exc).__name__}: {exc}); please report it"
+        )
+        return [Finding("XC006", "error", message, where)]
 
 
 def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> Loaded | None:

@@ -83,3 +83,20 @@ def _bracket_end(pattern: str, start: int) -> tuple[int, bool]:
             return i, nested
         i += 1
     return -1, nested
+
+
+_STARRED_TAIL = re.compile(r"(?<!\\)([A-Za-z0-9_-])\*$")
+
+
+def redundant_tail(pattern: str) -> str | None:
+    """A last ``c*`` of an unanchored pattern matches the empty string, so it adds
+    nothing: ``^xvdp*`` matches exactly what ``^xvd`` matches. Usually a typo
+    for a class (``^xvd[a-z]*``); returns the message, or ``None``."""
+    m = _STARRED_TAIL.search(pattern)
+    if m is None:
+        return None
+    head = pattern[: m.start()]
+    return (
+        f"'{m.group(0)}' at the end of an unanchored pattern matches nothing extra: "
+        f"'{pattern}' matches exactly what '{head}' matches"
+    )

@@ -155,6 +155,20 @@ class ModulesDocument(LineDocument):
             return self.add("options", module, f"{param}={value}", after="options")
         return self.add(module, f"{param}={value}")
 
+    def option_lines(self) -> list[tuple[str, str, str | None, Entry]]:
+        """``(module, parameter, value, line)`` for every parameter set, in file order."""
+        out: list[tuple[str, str, str | None, Entry]] = []
+        for e in self.entries():
+            if self.is_modprobe:
+                if e.key != "options" or not e.values:
+                    continue
+                module, words = e.values[0], e.values[1:]
+            else:
+                module, words = e.key, e.values
+            for param, value in parse_params(words).items():
+                out.append((norm(module), param, value, e))
+        return out
+
     @property
     def options(self) -> dict[str, dict[str, str | None]]:
         """Parameters of every module that has some."""

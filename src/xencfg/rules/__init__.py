@@ -30,6 +30,7 @@ MODULES = (
     "general",
     "hosts",
     "multipath",
+    "storage",
     "drbd",
     "heartbeat",
     "ocfs2",

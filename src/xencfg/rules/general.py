@@ -35,6 +35,19 @@ def unreadable() -> Iterator[Finding]:
     return iter(())
 
 
+@rule("XC006", "rule-failed", "error", scope="engine")
+def rule_failed() -> Iterator[Finding]:
+    """A check failed on this input instead of giving a verdict (a bug in xencfg).
+
+    Why it matters: the other checks still ran, but this one did not vouch for
+    anything; lint exits 1 so the gap is not mistaken for a clean result.
+
+    Fix: report the message and the file to the xencfg developers; set
+    ``XENCFG_DEBUG=1`` for the full traceback.
+    """
+    return iter(())
+
+
 def _keyword_problems(item: Loaded, wanted: str) -> Iterator[tuple[object, str | None]]:
     problems = getattr(item.doc, "keyword_problems", None)
     if problems is None:

@@ -135,3 +135,111 @@ def alias_differs(cluster: Cluster) -> Iterator[Finding]:
                     item.where(block),
                     [first[1].where(first[2])],
                 )
+
+
+def _devnode_rules(item: Loaded) -> Iterator[tuple[object, str]]:
+    for r in item.doc.blacklist:  # type: ignore[attr-defined]
+        if r.kind == "devnode" and r.value:
+            yield r.node, r.value
+
+
+@rule("MP005", "blacklist-by-kernel-name", "info", formats=("multipath",))
+def blacklist_by_kernel_name(item: Loaded) -> Iterator[Finding]:
+    """A SCSI disk is blacklisted by its kernel name (``sdX``).
+
+    Why it matters: ``sd`` names are handed out in discovery order; adding a
+    LUN or a path renames the disks, so the blacklist then hides a SAN path
+    (or lets the local disk through) without any message.
+
+    Example: ``devnode "^sd[e-z][0-9]*"``.
+
+    Fix: blacklist by ``wwid`` (``/lib/udev/scsi_id -g -u /dev/sdX`` tells it),
+    or by ``device { vendor product }``.
+    """
+    for node, pattern in _devnode_rules(item):
+        if pattern.lstrip("^").startswith("sd"):
+            yield make(
+                "MP005",
+                f"devnode '{pattern}' blacklists disks by kernel name; names change "
+                "when LUNs or paths are added: blacklist by wwid",
+                item.where(node),
+            )
+
+
+@rule("MP006", "regex-tail-does-nothing", "warning", formats=("multipath",))
+def regex_tail_does_nothing(item: Loaded) -> Iterator[Finding]:
+    """A blacklist regex ends in ``c*`` without an end anchor: that part matches nothing.
+
+    Why it matters: regexes match anywhere unless anchored, so a final
+    starred letter adds nothing; it is usually a typo for a class and the
+    pattern matches more (or other) devices than its author meant.
+
+    Example: ``devnode "^xvdp*"`` matches every ``xvd*`` device, exactly like
+    ``^xvd``.
+
+    Fix: write what was meant: ``^xvd[a-z]*`` or ``^xvd``.
+    """
+    for node, pattern in _devnode_rules(item):
+        message = regex.redundant_tail(pattern)
+        if message:
+            yield make("MP006", f"devnode {message}", item.where(node))
+
+
+def _queue_seconds(doc: object) -> list[tuple[object, float, str]]:
+    """``(entry, seconds, setting)`` for each ``no_path_retry`` that queues I/O."""
+    defaults = doc.defaults  # type: ignore[attr-defined]
+    try:
+        interval = float(defaults.get("polling_interval", "5"))
+    except ValueError:
+        interval = 5.0
+    out: list[tuple[object, float, str]] = []
+    sections = [doc.section("defaults")] + [d.block for d in doc.devices]  # type: ignore[attr-defined]
+    sections += [m.block for m in doc.multipaths]  # type: ignore[attr-defined]
+    sections.append(doc.section("overrides"))  # type: ignore[attr-defined]
+    for block in sections:
+        if block is None:
+            continue
+        entry = block.entry("no_path_retry")
+        if entry is None or not entry.values:
+            continue
+        value = entry.values[0]
+        if value == "queue":
+            out.append((entry, float("inf"), "no_path_retry queue"))
+        elif value.isdigit() and int(value) > 0:
+            out.append((entry, int(value) * interval, f"no_path_retry {value}"))
+    return out
+
+
+@rule("MP007", "queueing-outlasts-failover", "warning", scope="cluster")
+def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
+    """multipath queues I/O longer than heartbeat waits before declaring a node dead.
+
+    Why it matters: with every path gone, ``no_path_retry`` makes I/O wait
+    (``queue``: forever; ``N``: N checker intervals). Processes on the node
+    hang instead of failing, while the cluster has already moved the
+    resources: the node neither serves nor gets out of the way.
+
+    Example: ``no_path_retry 60`` with ``polling_interval 5`` queues for
+    300 s, while ha.cf says ``deadtime 50``.
+
+    Fix: keep the queueing time (``no_path_retry`` x ``polling_interval``)
+    below heartbeat's deadtime, or use fencing that resets the node.
+    """
+    for node, items in cluster.by_node("multipath").items():
+        hacf = cluster.first("hacf", node or None)
+        if hacf is None:
+            continue
+        deadtime = getattr(hacf.doc, "deadtime", None) or 30.0
+        anchor = hacf.doc.entry("deadtime")  # type: ignore[attr-defined]
+        for item in items:
+            for entry, seconds, setting in _queue_seconds(item.doc):
+                if seconds <= deadtime:
+                    continue
+                waits = "forever" if seconds == float("inf") else f"for {seconds:g} s"
+                yield make(
+                    "MP007",
+                    f"{setting} queues I/O {waits}, longer than heartbeat's deadtime "
+                    f"{deadtime:g} s",
+                    item.where(entry),
+                    [hacf.where(anchor)],
+                )
