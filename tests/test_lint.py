@@ -221,3 +221,39 @@ def test_memberships_name_every_declaring_file(tmp_path: Path) -> None:
     assert hacf.where("beta").line == 3
     dr = next(m for m in memberships(result.cluster) if m.source == "drbd")
     assert dr.where("beta").line == 6
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "alpha/etc/drbd.d/db.res",
+        "alpha/etc/ha.d/ha.cf",
+        "alpha/etc/ha.d/authkeys",
+        "alpha/etc/xen/xend-config.sxp",
+        "alpha/var/lib/heartbeat/crm/cib.xml",
+    ],
+)
+def test_ansible_validate_on_a_temporary_name(
+    example: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ansible's ``validate: xencfg lint %s`` hands over a file named like
+    ``.../ansible-tmp-123/source``: the content must decide, and a broken file fail."""
+    from conftest import ROOT
+
+    text = (ROOT / "examples" / "two-node" / example).read_text()
+    src = tmp_path / "ansible-tmp-1700000000.1-42" / "source"
+    src.parent.mkdir()
+    src.write_text(text)
+    src.chmod(0o600)
+    assert main(["lint", str(src)]) == 0, capsys.readouterr()
+    assert "1 files checked" in capsys.readouterr().err
+    broken = text.replace("}", "", 1) if "}" in text else text.replace(">", "", 1)
+    if example.endswith(".sxp"):
+        broken = text + "(xend-relocation-port\n"
+    if example.endswith(("ha.cf", "authkeys")):
+        broken = text + "auth 9\n" if "auth" in text else text + "deadtime x\n"
+    src.write_text(broken)
+    assert main(["lint", str(src)]) == 1
+    src.write_text("something else entirely\n")
+    assert main(["lint", str(src)]) == 2
+    assert "format not recognised" in capsys.readouterr().err

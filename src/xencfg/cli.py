@@ -194,13 +194,15 @@ def _lint(args: argparse.Namespace) -> int:
         for m in result.discovery.missing:
             print(f"xencfg: {m}: no such file or directory", file=sys.stderr)
         return EXIT_USAGE
+    unrecognised = False
     for s in result.discovery.skipped:
         if s.reason == "format not recognised" and s.path in args.paths:
+            unrecognised = True
             print(
                 f"xencfg: {s.path}: format not recognised (name it with --as FORMAT)",
                 file=sys.stderr,
             )
-    files = [f.display for f in result.files]
+    files = [f.display for f in result.files if f.format is not None]
     if args.verbose:
         for node in result.discovery.nodes:
             print(f"node {node.name}: {node.root}", file=sys.stderr)
@@ -216,7 +218,8 @@ def _lint(args: argparse.Namespace) -> int:
     sys.stdout.write(text)
     if fmt == "text":
         print(report.summary(result.findings, len(files)), file=sys.stderr)
-    return result.exit_code(strict)
+    # a file named on the command line that could not be checked is not a pass
+    return EXIT_USAGE if unrecognised else result.exit_code(strict)
 
 
 def _rules(args: argparse.Namespace) -> int:

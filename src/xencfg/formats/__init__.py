@@ -227,4 +227,20 @@ def detect(path: str | None, text: str | None = None) -> str | None:
 #: Formats whose path patterns are too loose to trust without a look at the text.
 _SNIFF_FIRST = frozenset({"cib", "xm", "xl", "ocfs2", "cman", "xend", "drbd", "shellvars"})
 #: Formats recognisable by content alone, tried in this order for unknown names.
-_SNIFF_ANYWHERE = ("cib", "drbd", "multipath", "xend", "hacf", "xm")
+#: Distinctive ones first; xm before xl, which reads plain ``key = value`` files alike.
+_SNIFF_ANYWHERE = (
+    "cib",
+    "cman",
+    "proc-drbd",
+    "multipath-ll",
+    "lvm",
+    "evms",
+    "drbd",
+    "multipath",
+    "ocfs2",
+    "xend",
+    "authkeys",
+    "hacf",
+    "xm",
+    "xl",
+)

@@ -144,6 +144,12 @@ def parse(text: str, path: str | None = None) -> LvmDocument:
 
 
 def sniff(text: str) -> bool:
+    """lvm.conf's sections with ``key = value`` settings (drbd.conf has a
+    ``global {`` too, but its statements end in ``;`` and have no ``=``)."""
     import re
 
-    return re.search(r"^\s*(devices|global|activation|allocation)\s*\{", text, re.M) is not None
+    return (
+        re.search(r"^\s*(devices|global|activation|allocation)\s*\{", text, re.M) is not None
+        and re.search(r"^\s*\w+\s*=", text, re.M) is not None
+        and re.search(r";\s*(#.*)?$", text, re.M) is None
+    )

@@ -238,7 +238,12 @@ def sniff(text: str) -> bool:
     Python code: ``def``, ``if``, ``(``, ``\"\"\"``, continuations all fail). Plain
     ``key = "value"`` files are valid in both styles; their path decides
     (``*.cfg``, ``xlexample*``, ``xl.conf``), and content detection of
-    unknown names prefers xm, which reads them the same."""
+    unknown names prefers xm, which reads them the same. A file without a
+    single assignment is nobody's domU config."""
+    import re
+
+    if re.search(r"^\s*\w+\s*=", text, re.M) is None:
+        return False
     try:
         parse(text)
     except ParseError:
