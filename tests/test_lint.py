@@ -257,3 +257,39 @@ def test_ansible_validate_on_a_temporary_name(
     src.write_text("something else entirely\n")
     assert main(["lint", str(src)]) == 2
     assert "format not recognised" in capsys.readouterr().err
+
+
+AUTHKEYS = "auth 1\n1 sha1 9f3c1e2b7a6d5c4e3f2a1b0c9d8e7f6a\n"
+
+
+def test_authkeys_mode_only_where_modes_are_real(tmp_path: Path) -> None:
+    """heartbeat refuses an authkeys open to others: report it on a real file system,
+    not in a git checkout (git stores 0644) nor in a read-only copy."""
+
+    def mode_findings(root: Path) -> list[tuple[str, int]]:
+        result = lint.run([str(root)], select=["XC005"])
+        return [(Path(f.path).name, f.line) for f in result.findings if "mode" in f.message]
+
+    live = node(tmp_path, "live", {"etc/ha.d/authkeys": AUTHKEYS})
+    keys = live / "etc" / "ha.d" / "authkeys"
+    keys.chmod(0o644)
+    assert mode_findings(live) == [("authkeys", 1)]
+    keys.chmod(0o600)
+    assert mode_findings(live) == []
+
+    repo = node(tmp_path, "repo", {"etc/ha.d/authkeys": AUTHKEYS})
+    (repo / "etc" / "ha.d" / "authkeys").chmod(0o644)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert mode_findings(repo) == []  # a clone: git kept no mode
+    etckeeper = node(tmp_path, "etckeeper", {"ha.d/authkeys": AUTHKEYS, ".etckeeper": ""})
+    (etckeeper / "ha.d" / "authkeys").chmod(0o644)
+    subprocess.run(["git", "init", "-q", str(etckeeper)], check=True)
+    assert mode_findings(etckeeper) == [("authkeys", 1)]  # etckeeper restores modes
+
+    frozen = node(tmp_path, "frozen", {"etc/ha.d/authkeys": AUTHKEYS})
+    (frozen / "etc" / "ha.d" / "authkeys").chmod(0o444)
+    (frozen / "etc" / "ha.d").chmod(0o555)
+    try:
+        assert mode_findings(frozen) == []  # an archive or read-only share
+    finally:
+        (frozen / "etc" / "ha.d").chmod(0o755)

@@ -16,6 +16,7 @@ loops), and read a symlinked file once.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Iterator
@@ -359,3 +360,29 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
     node = NodeTree(name or node_name(root, etc), root, etc)
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name)
     found.nodes.append(node)
+
+
+def modes_are_real(path: Path | str) -> bool:
+    """Whether a file's permission bits say anything about the deployed system.
+
+    Not in a git checkout: git records only 0644 and 0755, so a cloned
+    ``authkeys`` is 0644 whatever the node has, unless etckeeper manages the
+    repository (it restores modes from ``.etckeeper``). Not in a read-only
+    copy either (its folder has no owner write bit): an archive or a shared
+    mount keeps the files, not their deployed modes.
+    """
+    folder = Path(path).parent
+    try:
+        if not folder.stat().st_mode & 0o200:
+            return False
+    except OSError:
+        return False
+    return _checkout_keeps_modes(str(folder.resolve()))
+
+
+@functools.lru_cache(maxsize=256)
+def _checkout_keeps_modes(folder: str) -> bool:
+    for p in (Path(folder), *Path(folder).parents):
+        if (p / ".git").exists():
+            return (p / ".etckeeper").exists()
+    return True

@@ -8,6 +8,7 @@ on the finding's line).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ import attrs
 
 from . import rules as registry
 from .cluster import Cluster, Loaded
-from .discover import Discovery, SourceFile, discover
+from .discover import Discovery, SourceFile, discover, modes_are_real
 from .document import Document
 from .errors import ParseError, XencfgError
 from .findings import Finding, Location
@@ -128,12 +129,11 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
             Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
         )
         return None
-    try:
-        import os
-
-        doc.mode = os.stat(file.path).st_mode & 0o7777
-    except OSError:
-        pass
+    if modes_are_real(file.path):
+        with contextlib.suppress(OSError):
+            doc.mode = os.stat(file.path).st_mode & 0o7777
+    else:
+        doc.mode = None  # a checkout or a read-only copy: its modes say nothing
     return Loaded(file, doc)
 
 
