@@ -196,7 +196,8 @@ def test_seed_notes_drbd() -> None:
     * s004 missing allow-two-primaries with live migration: the live migration
       is in the prose (``xm migrate --live``), not in a configuration file;
     * s001 ``xen-1`` in ha.cf against drbd's ``xen1``: ha.cf's ``nodes`` line is
-      an unknown keyword (XC003), so ha.cf declares no node for DR006 to compare.
+      an unknown keyword (XC003) that declares no node for DR006; HB001 compares
+      what it meant (tests/test_rules_heartbeat.py).
     """
     s004 = shared_path("seed-examples", "s004-drbd-lvm")
     got = {(f.code, f.line) for f in lint.run([str(s004)]).findings if f.path.endswith("drbd.conf")}
