@@ -160,7 +160,10 @@ def test_xn006_vendor_mac(tmp_path: Path) -> None:
     assert found("XN006", good) == []
 
 
-XEND = "(xend-relocation-server yes)\n(xend-relocation-port 8002)\n(xend-relocation-hosts-allow '{allow}')\n"
+XEND = (
+    "(xend-relocation-server yes)\n(xend-relocation-port 8002)\n"
+    "(xend-relocation-hosts-allow '{allow}')\n"
+)
 
 
 def test_xn007_xend_setting_twice_and_xn008_open_relocation(tmp_path: Path) -> None:
@@ -180,7 +183,8 @@ CIB = (
     '<primitive id="vm" class="ocf" provider="heartbeat" type="Xen">'
     '<meta_attributes id="vm-meta"><attributes>'
     '<nvpair id="vm-am" name="allow_migrate" value="true"/></attributes></meta_attributes>'
-    '<instance_attributes id="vm-ia"><attributes><nvpair id="vm-xm" name="xmfile" value="/etc/xen/vm"/>'
+    '<instance_attributes id="vm-ia"><attributes>'
+    '<nvpair id="vm-xm" name="xmfile" value="/etc/xen/vm"/>'
     "</attributes></instance_attributes></primitive></resources><constraints/>"
     "</configuration><status/></cib>\n"
 )
