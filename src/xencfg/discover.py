@@ -175,7 +175,10 @@ def _is_regular(path: Path) -> bool:
 
 
 def is_node_root(path: Path) -> bool:
-    return (path / "etc").is_dir() and not (path / "etc").is_symlink()
+    """A folder holding a node's ``etc/``, or only its CIB (``var/lib/...``)."""
+    if (path / "etc").is_dir() and not (path / "etc").is_symlink():
+        return True
+    return any(_is_regular(path / pattern) for pattern, _ in ROOT_FILES)
 
 
 def looks_like_etc(path: Path) -> bool:
