@@ -114,7 +114,9 @@ class LineDocument(Document):
         if anchor is None:
             self.children.append(e)
         else:
-            self.children.insert(self.children.index(anchor) + 1, e)
+            # by identity: two equal lines (same key, same values) are still two lines
+            at = next(i for i, c in enumerate(self.children) if c is anchor)
+            self.children.insert(at + 1, e)
         return e
 
     def remove(self, key: str) -> int:
@@ -204,7 +206,13 @@ class LineBuilder(Transformer):
         return doc
 
 
-_WORDS = {"WORD": "a directive or value", "_NL": "end of line"}
+_WORDS = {
+    "WORD": "a directive or value",
+    "_NL": "end of line",
+    "EQ": "'='",
+    "KEY": "a key",
+    "VALUE": "a value",
+}
 
 
 def parser_for(doc_cls: type[LineDocument]) -> Callable[[str, str | None], Any]:

@@ -1,0 +1,119 @@
+"""IET's access lists: initiators.allow, initiators.deny and targets.allow.
+
+Each line is a target (an IQN, or ``ALL``) and a comma-separated list: of
+addresses and networks (``192.168.0.0/16``, ``[3ffe:302::1]``,
+``[3ffe:505:2:1::]/64``, ``ALL``) and, in initiators.allow, initiator
+names or regexes (``iqn\\.1998-01\\.com\\.vmware:.*``). ``#`` starts a comment
+anywhere; processing stops at the first ``ALL`` target line.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from ..syntax.blocks import Entry
+from ._iqn import iqn_problem
+from ._lines import LineDocument, LineStyle, parser_for
+
+FORMAT = "iet-allow"
+STYLE = LineStyle(indent="", separator=" ")
+_LOOKS_IP = re.compile(r"^[\d.]+(/\d+)?$|^\[[0-9A-Fa-f:.]+\](/\d+)?$")
+
+
+@attrs.frozen
+class Peer:
+    """One item of a line's list: ``kind`` is all, address, network or name."""
+
+    text: str
+    kind: str
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network | None = None
+
+
+def parse_peer(text: str) -> Peer:
+    if text.upper() == "ALL":
+        return Peer(text, "all")
+    if _LOOKS_IP.match(text):
+        bare = text.replace("[", "").replace("]", "")
+        try:
+            net = ipaddress.ip_network(bare, strict=False)
+        except ValueError:
+            return Peer(text, "invalid")
+        return Peer(text, "network" if "/" in text else "address", net)
+    return Peer(text, "name")
+
+
+@attrs.define(eq=False)
+class Rule:
+    """One line: the target it is about, and who may (or may not) reach it."""
+
+    entry: Entry
+
+    @property
+    def target(self) -> str:
+        return self.entry.key
+
+    @property
+    def all_targets(self) -> bool:
+        return self.target.upper() == "ALL"
+
+    @property
+    def peers(self) -> list[Peer]:
+        words = " ".join(self.entry.values)
+        return [parse_peer(p.strip()) for p in words.split(",") if p.strip()]
+
+    def admits(self, address: str) -> bool:
+        """Whether an initiator at ``address`` matches this line's list."""
+        ip = ipaddress.ip_address(address)
+        return any(
+            p.kind == "all" or (p.network is not None and ip in p.network) for p in self.peers
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "peers": [p.text for p in self.peers]}
+
+
+@attrs.define
+class IetAllowDocument(LineDocument):
+    """A parsed initiators.allow / initiators.deny / targets.allow."""
+
+    format = FORMAT
+    style = STYLE
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [Rule(e) for e in self.entries()]
+
+    def rule(self, target: str) -> Rule | None:
+        """The line ietd applies to ``target``: its own, else the ``ALL`` line."""
+        for r in self.rules:
+            if r.all_targets or r.target.lower() == target.lower():
+                return r
+        return None
+
+    def add_rule(self, target: str, *peers: str) -> Rule:
+        values = [f"{p}," for p in peers[:-1]] + list(peers[-1:])
+        self.children.append(Entry(target, values))
+        return self.rules[-1]
+
+    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+        for r in self.rules:
+            if not r.all_targets:
+                problem = iqn_problem(r.target)
+                if problem:
+                    yield r.entry, f"target {r.target!r}: {problem}"
+            if not r.peers:
+                yield r.entry, f"{r.target} lists nobody (write ALL to allow everyone)"
+            for p in r.peers:
+                if p.kind == "invalid":
+                    yield r.entry, f"{p.text!r} is not an address or a network"
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {"format": FORMAT, "rules": [r.to_dict() for r in self.rules]}
+
+
+parse = parser_for(IetAllowDocument)

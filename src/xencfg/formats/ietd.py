@@ -1,0 +1,349 @@
+"""The iSCSI Enterprise Target's ietd.conf: targets, their LUNs, users and parameters.
+
+A line is a keyword and its values; ``#`` starts a comment anywhere (ietd
+cuts the line there); keywords are case-insensitive and indentation is
+free. Lines before the first ``Target IQN`` line are global (discovery
+users, defaults); each ``Target`` line opens a target that runs to the next
+one. ``Lun N Path=DEV,Type=fileio|blockio[,ScsiId=..][,ScsiSN=..][,IOMode=..]``
+exports a device (0.4.x also wrote ``Lun N /dev/x fileio``). CHAP passwords
+of ``IncomingUser``/``OutgoingUser`` are secrets: every output masks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from ..syntax.blocks import Entry
+from ..syntax.tree import Node
+from ._iqn import iqn_problem
+from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest
+
+FORMAT = "ietd"
+
+#: Numeric target parameters (iSCSI keys of RFC 3720 and IET's own).
+INT_PARAMS = frozenset(
+    {
+        "maxconnections",
+        "maxsessions",
+        "maxrecvdatasegmentlength",
+        "maxxmitdatasegmentlength",
+        "maxburstlength",
+        "firstburstlength",
+        "defaulttime2wait",
+        "defaulttime2retain",
+        "maxoutstandingr2t",
+        "errorrecoverylevel",
+        "nopinterval",
+        "noptimeout",
+        "wthreads",
+        "queuedcommands",
+    }
+)
+BOOL_PARAMS = frozenset({"initialr2t", "immediatedata", "datapduinorder", "datasequenceinorder"})
+DIGEST_PARAMS = frozenset({"headerdigest", "datadigest"})
+KEYWORDS = frozenset(
+    {"target", "lun", "alias", "incominguser", "outgoinguser", "isnsserver", "isnsaccesscontrol"}
+)
+KNOWN = KEYWORDS | INT_PARAMS | BOOL_PARAMS | DIGEST_PARAMS
+#: Spellings of the keywords for suggestions and canonical text.
+_SPELT = """
+    Target Lun Alias IncomingUser OutgoingUser iSNSServer iSNSAccessControl
+    MaxConnections MaxSessions MaxRecvDataSegmentLength MaxXmitDataSegmentLength
+    MaxBurstLength FirstBurstLength DefaultTime2Wait DefaultTime2Retain
+    MaxOutstandingR2T ErrorRecoveryLevel NOPInterval NOPTimeout Wthreads QueuedCommands
+    InitialR2T ImmediateData DataPDUInOrder DataSequenceInOrder HeaderDigest DataDigest
+"""
+SPELLING = {k.lower(): k for k in _SPELT.split()}
+#: RFC 3720 bounds (IET's own where tighter).
+RANGES: dict[str, tuple[int, int]] = {
+    "maxrecvdatasegmentlength": (512, 2**24 - 1),
+    "maxxmitdatasegmentlength": (512, 2**24 - 1),
+    "maxburstlength": (512, 2**24 - 1),
+    "firstburstlength": (512, 2**24 - 1),
+    "defaulttime2wait": (0, 3600),
+    "defaulttime2retain": (0, 3600),
+    "maxoutstandingr2t": (1, 65535),
+    "maxconnections": (1, 65535),
+    "errorrecoverylevel": (0, 2),
+}
+LUN_TYPES = ("fileio", "blockio", "nullio")
+IO_MODES = ("wb", "wt", "ro")
+
+
+class IetdStyle(LineStyle):
+    """``Target`` lines at column 0, everything else one tab in."""
+
+    def render_node(self, node: Node, indent: str) -> str:
+        if isinstance(node, Entry):
+            indent = "" if node.key.lower() == "target" else "\t"
+        return super().render_node(node, indent)
+
+
+STYLE = IetdStyle(indent="", separator=" ")
+
+
+@attrs.frozen
+class Lun:
+    """``Lun N Path=...,Type=...``: a device exported as LUN ``number``."""
+
+    number: int | None
+    path: str | None
+    type: str | None
+    options: dict[str, str]
+    entry: Entry = attrs.field(eq=False, repr=False)
+
+    @property
+    def scsi_id(self) -> str | None:
+        return self.options.get("scsiid")
+
+    @property
+    def scsi_sn(self) -> str | None:
+        return self.options.get("scsisn")
+
+    @property
+    def io_mode(self) -> str | None:
+        return self.options.get("iomode")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "path": self.path, "type": self.type, **self.options}
+
+
+def parse_lun(entry: Entry) -> Lun:
+    """Read ``Lun N Path=..,Type=..`` and the old ``Lun N PATH TYPE`` form."""
+    values = entry.values
+    number = int(values[0]) if values and values[0].isdigit() else None
+    rest = values[1:]
+    options: dict[str, str] = {}
+    path = kind = None
+    if rest and "=" in rest[0]:
+        for part in ",".join(rest).split(","):
+            k, _, v = part.partition("=")
+            if k.strip():
+                options[k.strip().lower()] = v.strip()
+        path = options.pop("path", None)
+        kind = options.pop("type", None)
+    elif rest:
+        path = rest[0]
+        kind = rest[1] if len(rest) > 1 else None
+    return Lun(number, path, kind.lower() if kind else None, options, entry)
+
+
+@attrs.frozen
+class User:
+    """A CHAP account: ``IncomingUser`` (initiators log in with it) or
+    ``OutgoingUser`` (the target authenticates itself)."""
+
+    direction: str
+    name: str | None
+    password: str | None = attrs.field(repr=False)
+    entry: Entry = attrs.field(eq=False, repr=False)
+
+
+@attrs.define(eq=False)
+class Target:
+    """One ``Target IQN`` and the lines up to the next target."""
+
+    entry: Entry
+    lines: list[Entry]
+
+    @property
+    def name(self) -> str:
+        return self.entry.values[0] if self.entry.values else ""
+
+    @property
+    def luns(self) -> list[Lun]:
+        """Every ``Lun`` line in order (a repeated number shows up twice)."""
+        return [parse_lun(e) for e in self.lines if e.key.lower() == "lun"]
+
+    def lun(self, number: int) -> Lun | None:
+        return next((lun for lun in self.luns if lun.number == number), None)
+
+    @property
+    def alias(self) -> str | None:
+        found = [e for e in self.lines if e.key.lower() == "alias" and e.values]
+        return found[-1].values[0] if found else None
+
+    @property
+    def users(self) -> list[User]:
+        return _users(self.lines)
+
+    @property
+    def params(self) -> dict[str, str]:
+        """iSCSI parameters by their canonical spelling (a later line wins)."""
+        return _params(self.lines)
+
+    def set_lun_path(self, number: int, path: str) -> None:
+        """Point LUN ``number`` at another device, changing only its line."""
+        lun = self.lun(number)
+        if lun is None:
+            raise KeyError(number)
+        e = lun.entry
+        if len(e.values) > 1 and "=" in e.values[1]:
+            parts = [
+                f"Path={path}" if p.split("=", 1)[0].strip().lower() == "path" else p
+                for p in ",".join(e.values[1:]).split(",")
+            ]
+            e.values = [e.values[0], ",".join(parts)]
+        else:
+            e.values = [e.values[0], path, *e.values[2:]]
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "alias": self.alias,
+            "luns": [lun.to_dict() for lun in self.luns],
+            "users": [_user_dict(u, show_secrets) for u in self.users],
+            "params": self.params,
+        }
+
+
+def _users(lines: list[Entry]) -> list[User]:
+    out = []
+    for e in lines:
+        low = e.key.lower()
+        if low in ("incominguser", "outgoinguser"):
+            name = e.values[0] if e.values else None
+            password = e.values[1] if len(e.values) > 1 else None
+            out.append(User(low[: -len("user")], name, password, e))
+    return out
+
+
+def _params(lines: list[Entry]) -> dict[str, str]:
+    return {
+        SPELLING.get(e.key.lower(), e.key): " ".join(e.values)
+        for e in lines
+        if e.key.lower() in INT_PARAMS | BOOL_PARAMS | DIGEST_PARAMS
+    }
+
+
+def _user_dict(u: User, show_secrets: bool) -> dict[str, Any]:
+    from ..secrets import MASK
+
+    shown = u.password if show_secrets or u.password is None else MASK
+    return {"direction": u.direction, "name": u.name, "password": shown}
+
+
+@attrs.define
+class IetdDocument(LineDocument):
+    """A parsed ietd.conf."""
+
+    format = FORMAT
+    style = STYLE
+
+    def _split(self) -> tuple[list[Entry], list[Target]]:
+        globals_: list[Entry] = []
+        targets: list[Target] = []
+        for e in self.entries():
+            if e.key.lower() == "target":
+                targets.append(Target(e, []))
+            elif targets:
+                targets[-1].lines.append(e)
+            else:
+                globals_.append(e)
+        return globals_, targets
+
+    @property
+    def targets(self) -> list[Target]:
+        """Targets in file order (a repeated IQN shows up twice)."""
+        return self._split()[1]
+
+    def target(self, name: str) -> Target | None:
+        want = name.lower()
+        return next((t for t in self.targets if t.name.lower() == want), None)
+
+    @property
+    def global_users(self) -> list[User]:
+        """Discovery CHAP accounts (the lines before the first target)."""
+        return _users(self._split()[0])
+
+    @property
+    def global_params(self) -> dict[str, str]:
+        return _params(self._split()[0])
+
+    def add_target(self, name: str, *luns: tuple[str, str]) -> Target:
+        """Append ``Target NAME`` with ``(path, type)`` LUNs numbered from 0."""
+        self.children.append(Entry("Target", [name]))
+        for number, (path, kind) in enumerate(luns):
+            self.children.append(Entry("Lun", [str(number), f"Path={path},Type={kind}"]))
+        return self.targets[-1]
+
+    def keyword_problems(self) -> Iterator[Problem]:
+        for e in self.entries():
+            if e.key.lower() not in KNOWN:
+                yield e, "unknown", suggest(e.key, SPELLING.values())
+
+    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+        """Values ietd refuses or that break RFC 3720's limits, line by line."""
+        for e in self.entries():
+            message = _value_problem(e)
+            if message:
+                yield e, message
+        for scope, lines in [("global", self._split()[0])] + [
+            (t.name, t.lines) for t in self.targets
+        ]:
+            fb = _int_of(lines, "firstburstlength")
+            mb = _int_of(lines, "maxburstlength")
+            if fb is not None and mb is not None and fb[0] > mb[0]:
+                yield fb[1], f"FirstBurstLength {fb[0]} exceeds MaxBurstLength {mb[0]} ({scope})"
+
+    def secrets(self) -> list[str]:
+        users = self.global_users + [u for t in self.targets for u in t.users]
+        return [u.password for u in users if u.password]
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "users": [_user_dict(u, show_secrets) for u in self.global_users],
+            "params": self.global_params,
+            "targets": [t.to_dict(show_secrets) for t in self.targets],
+        }
+
+
+def _int_of(lines: list[Entry], key: str) -> tuple[int, Entry] | None:
+    found = [e for e in lines if e.key.lower() == key and e.values and e.values[0].isdigit()]
+    return (int(found[-1].values[0]), found[-1]) if found else None
+
+
+def _value_problem(e: Entry) -> str | None:
+    key = e.key.lower()
+    first = e.values[0] if e.values else ""
+    if key == "target":
+        return iqn_problem(first) if first else "Target needs a name"
+    if key == "lun":
+        lun = parse_lun(e)
+        if lun.number is None:
+            return f"LUN number {first!r} is not a number"
+        if lun.path is None:
+            return f"LUN {lun.number} has no Path"
+        if lun.type is not None and lun.type not in LUN_TYPES:
+            return f"LUN {lun.number} Type={lun.type}: one of {', '.join(LUN_TYPES)}"
+        if lun.io_mode is not None and lun.io_mode not in IO_MODES:
+            return f"LUN {lun.number} IOMode={lun.io_mode}: one of {', '.join(IO_MODES)}"
+        return None
+    if key in ("incominguser", "outgoinguser") and len(e.values) != 2:
+        return f"{e.key} takes a user name and a password"
+    if key in INT_PARAMS:
+        if not first.isdigit():
+            return f"{e.key} {first!r} is not a number"
+        low, high = RANGES.get(key, (0, 2**32))
+        if not low <= int(first) <= high:
+            return f"{e.key} {first} is outside {low}..{high}"
+    if key in BOOL_PARAMS and first.lower() not in ("yes", "no"):
+        return f"{e.key} {first!r}: Yes or No"
+    if key in DIGEST_PARAMS and not all(
+        d.strip().lower() in ("none", "crc32c") for d in first.split(",")
+    ):
+        return f"{e.key} {first!r}: None, CRC32C or both"
+    return None
+
+
+parse = parser_for(IetdDocument)
+
+
+def sniff(text: str) -> bool:
+    import re
+
+    return re.search(r"^\s*Target\s+(iqn|eui|naa)\.", text, re.M | re.I) is not None

@@ -1,0 +1,72 @@
+"""open-iscsi's initiatorname.iscsi: this node's iSCSI name (``InitiatorName=IQN``).
+
+Targets grant access by initiator name, so two nodes with one name log each
+other out, and a malformed name is refused by stricter targets. The file
+holds ``InitiatorName=`` and, optionally, ``InitiatorAlias=``; iscsid reads
+no other key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from ..syntax.blocks import Entry
+from ._iqn import iqn_problem
+from ._lines import LineDocument, Problem, parser_for, suggest
+from .iscsid import IscsidStyle
+
+FORMAT = "initiatorname"
+KNOWN = frozenset({"InitiatorName", "InitiatorAlias"})
+STYLE = IscsidStyle(indent="", separator="=")
+
+
+@attrs.define
+class InitiatorNameDocument(LineDocument):
+    """A parsed initiatorname.iscsi."""
+
+    format = FORMAT
+    style = STYLE
+    grammar: ClassVar[str] = "keyvalue"
+
+    @property
+    def name(self) -> str | None:
+        """The initiator's iSCSI name (the last ``InitiatorName=`` line wins)."""
+        return self.get("InitiatorName")
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.set("InitiatorName", value)
+
+    @property
+    def alias(self) -> str | None:
+        return self.get("InitiatorAlias")
+
+    def keyword_problems(self) -> Iterator[Problem]:
+        for e in self.entries():
+            if e.key not in KNOWN:
+                yield e, "unknown", suggest(e.key, KNOWN)
+
+    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+        """A missing or malformed name (iscsid refuses to start without one)."""
+        names = self.entries("InitiatorName")
+        if not names:
+            first = self.children[0] if self.children else None
+            yield first, "no InitiatorName: iscsid does not start"  # type: ignore[misc]
+        for e in names:
+            problem = iqn_problem(e.values[0]) if e.values else "InitiatorName is empty"
+            if problem:
+                yield e, problem
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {"format": FORMAT, "name": self.name, "alias": self.alias}
+
+
+parse = parser_for(InitiatorNameDocument)
+
+
+def sniff(text: str) -> bool:
+    return re.search(r"^\s*InitiatorName\s*=", text, re.M) is not None

@@ -1,0 +1,286 @@
+"""open-iscsi's iscsid.conf: ``key = value`` lines with dotted keys.
+
+Keys carry indices (``node.conn[0].iscsi.HeaderDigest``); open-iscsi 2.0-8xx
+and later spell connection keys ``node.conn[N]``, 2.0-7xx ``node.cnx[N]``
+(read as *deprecated* here, with the new name). A value is the rest of the
+line, blanks and ``#`` included (CHAP secrets may hold a ``#``). Values are
+typed by key: integers, ``Yes``/``No``, enumerations, and CHAP secrets, which
+every output masks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from ..errors import XencfgError
+from ..syntax.blocks import Entry
+from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest, to_int
+
+FORMAT = "iscsid"
+
+_INT_KEYS = (
+    "node.session.timeo.replacement_timeout",
+    "node.conn[N].timeo.login_timeout",
+    "node.conn[N].timeo.logout_timeout",
+    "node.conn[N].timeo.noop_out_interval",
+    "node.conn[N].timeo.noop_out_timeout",
+    "node.session.err_timeo.abort_timeout",
+    "node.session.err_timeo.lu_reset_timeout",
+    "node.session.err_timeo.tgt_reset_timeout",
+    "node.session.err_timeo.host_reset_timeout",
+    "node.session.err_timeo.reset_timeout",
+    "node.session.initial_login_retry_max",
+    "node.session.cmds_max",
+    "node.session.queue_depth",
+    "node.session.xmit_thread_priority",
+    "node.session.nr_sessions",
+    "node.session.reopen_max",
+    "node.session.sess_reopen_log_freq",
+    "node.session.iscsi.FirstBurstLength",
+    "node.session.iscsi.MaxBurstLength",
+    "node.session.iscsi.DefaultTime2Wait",
+    "node.session.iscsi.DefaultTime2Retain",
+    "node.session.iscsi.MaxConnections",
+    "node.conn[N].iscsi.MaxRecvDataSegmentLength",
+    "node.conn[N].iscsi.MaxXmitDataSegmentLength",
+    "node.conn[N].tcp.window_size",
+    "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength",
+    "discovery.sendtargets.timeo.login_timeout",
+    "discovery.sendtargets.reopen_max",
+    "discovery.sendtargets.timeo.auth_timeout",
+    "discovery.sendtargets.timeo.active_timeout",
+    "isns.port",
+    "iscsid.ipc_auth_uid",
+    "node.active_conn",
+)
+_BOOL_KEYS = (
+    "node.leading_login",
+    "node.session.iscsi.InitialR2T",
+    "node.session.iscsi.ImmediateData",
+    "node.session.iscsi.FastAbort",
+    "node.session.iscsi.DataPDUInOrder",
+    "node.session.iscsi.DataSequenceInOrder",
+    "iscsid.safe_logout",
+    "discovery.sendtargets.use_discoveryd",
+)
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "node.startup": ("automatic", "manual", "onboot"),
+    "node.session.auth.authmethod": ("None", "CHAP"),
+    "discovery.sendtargets.auth.authmethod": ("None", "CHAP"),
+    "node.conn[N].iscsi.HeaderDigest": ("None", "CRC32C", "CRC32C,None", "None,CRC32C"),
+    "node.conn[N].iscsi.DataDigest": ("None", "CRC32C", "CRC32C,None", "None,CRC32C"),
+    "node.session.scan": ("auto", "manual"),
+    "node.session.iscsi.ErrorRecoveryLevel": ("0", "1", "2"),
+}
+_TEXT_KEYS = (
+    "iscsid.startup",
+    "isns.address",
+    "node.session.auth.username",
+    "node.session.auth.username_in",
+    "node.session.auth.password",
+    "node.session.auth.password_in",
+    "node.session.auth.chap_algs",
+    "discovery.sendtargets.auth.username",
+    "discovery.sendtargets.auth.username_in",
+    "discovery.sendtargets.auth.password",
+    "discovery.sendtargets.auth.password_in",
+    "node.conn[N].tcp.congestion_control",
+    "iface.transport_name",
+    "iface.iscsi_ifacename",
+    "iface.net_ifacename",
+    "iface.hwaddress",
+    "iface.ipaddress",
+    "iface.initiatorname",
+)
+#: Every key open-iscsi 2.0-8xx and 2.1 read from iscsid.conf (indices as ``[N]``).
+KNOWN = frozenset((*_INT_KEYS, *_BOOL_KEYS, *_ENUMS, *_TEXT_KEYS))
+INTS = frozenset(_INT_KEYS)
+BOOLS = frozenset(_BOOL_KEYS)
+SECRET_KEYS = frozenset(k for k in _TEXT_KEYS if ".password" in k)
+#: The keys of linux-iscsi's iscsi.conf (2005) and open-iscsi 2.0-7xx that current
+#: iscsid ignores, with their replacements where one exists.
+LEGACY: dict[str, str | None] = {
+    "node.active_cnx": "node.active_conn",
+    "initiator_name": None,
+    "initiator_alias": None,
+    "target_name": None,
+    "target_portal": None,
+    "target_user": "node.session.auth.username",
+    "target_password": "node.session.auth.password",
+    "first_burst": "node.session.iscsi.FirstBurstLength",
+    "max_burst": "node.session.iscsi.MaxBurstLength",
+    "max_recv_dlength": "node.conn[0].iscsi.MaxRecvDataSegmentLength",
+    "max_r2t": None,
+    "max_cnx": "node.session.iscsi.MaxConnections",
+    "time2wait": "node.session.iscsi.DefaultTime2Wait",
+    "time2retain": "node.session.iscsi.DefaultTime2Retain",
+    "erl": None,
+    "initial_r2t_en": "node.session.iscsi.InitialR2T",
+    "imm_data_en": "node.session.iscsi.ImmediateData",
+    "hdrdgst_en": "node.conn[0].iscsi.HeaderDigest",
+    "datadgst_en": "node.conn[0].iscsi.DataDigest",
+    "ifmarker_en": None,
+    "ofmarker_en": None,
+    "pdu_inorder_en": None,
+    "dataseq_inorder_en": None,
+    "isid": None,
+}
+
+#: RFC 3720's bounds of the negotiated lengths (bytes) and times (seconds).
+RANGES: dict[str, tuple[int, int]] = {
+    "node.session.iscsi.FirstBurstLength": (512, 2**24 - 1),
+    "node.session.iscsi.MaxBurstLength": (512, 2**24 - 1),
+    "node.conn[N].iscsi.MaxRecvDataSegmentLength": (512, 2**24 - 1),
+    "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength": (512, 2**24 - 1),
+    "node.session.iscsi.DefaultTime2Wait": (0, 3600),
+    "node.session.iscsi.DefaultTime2Retain": (0, 3600),
+    "node.session.iscsi.MaxConnections": (1, 65535),
+    "node.session.queue_depth": (1, 1024),
+    "node.session.cmds_max": (2, 2048),
+    "isns.port": (1, 65535),
+}
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def template(key: str) -> str:
+    """The key with its indices as ``[N]`` (``node.conn[1].x`` -> ``node.conn[N].x``)."""
+    return _INDEX.sub("[N]", key)
+
+
+class IscsidStyle(LineStyle):
+    """``key = value``; a value may hold blanks and ``#`` but no line break."""
+
+    def quote(self, value: str, old: str | None = None) -> str:
+        if "\n" in value or "\r" in value or value != value.strip():
+            raise XencfgError(f"{value!r} cannot be written as an iscsid.conf value")
+        return value
+
+
+STYLE = IscsidStyle(indent="", separator=" = ")
+
+
+@attrs.define
+class IscsidDocument(LineDocument):
+    """A parsed iscsid.conf."""
+
+    format = FORMAT
+    style = STYLE
+    grammar: ClassVar[str] = "keyvalue"
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every setting with its typed value (a later line wins; secrets included)."""
+        return {e.key: typed(e.key, e.values[0] if e.values else "") for e in self.entries()}
+
+    def value(self, key: str) -> Any:
+        """The typed value of ``key`` (``None`` when absent)."""
+        e = self.entry(key)
+        return typed(key, e.values[0] if e.values else "") if e is not None else None
+
+    @property
+    def startup(self) -> str | None:
+        """``automatic`` logs in to the discovered targets at boot; ``manual`` does not."""
+        return self.get("node.startup")
+
+    @property
+    def replacement_timeout(self) -> int | None:
+        """Seconds a dead session holds I/O before failing it upwards (to multipath)."""
+        return to_int(self.get("node.session.timeo.replacement_timeout"))
+
+    @property
+    def auth_method(self) -> str | None:
+        return self.get("node.session.auth.authmethod")
+
+    @property
+    def username(self) -> str | None:
+        return self.get("node.session.auth.username")
+
+    def keyword_problems(self) -> Iterator[Problem]:
+        """Unknown keys (with a did-you-mean) and the 2.0-7xx / iscsi.conf spellings."""
+        for e in self.entries():
+            t = template(e.key)
+            if t in KNOWN:
+                continue
+            old = t.replace("node.cnx[N]", "node.conn[N]")
+            if old != t and old in KNOWN:
+                yield e, "deprecated", e.key.replace("node.cnx[", "node.conn[")
+            elif e.key in LEGACY:
+                yield e, "deprecated", LEGACY[e.key]
+            else:
+                yield e, "unknown", suggest(t, KNOWN)
+
+    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+        """Values iscsid refuses or that break RFC 3720's limits."""
+        for e in self.entries():
+            message = value_problem(e.key, e.values[0] if e.values else "")
+            if message:
+                yield e, message
+        first = self.entry("node.session.iscsi.FirstBurstLength")
+        most = self.entry("node.session.iscsi.MaxBurstLength")
+        fb = to_int(first.values[0]) if first is not None and first.values else None
+        mb = to_int(most.values[0]) if most is not None and most.values else None
+        if first is not None and fb is not None and mb is not None and fb > mb:
+            yield first, f"FirstBurstLength {fb} exceeds MaxBurstLength {mb} (RFC 3720)"
+
+    def secrets(self) -> list[str]:
+        """The CHAP passwords, for masking in every output."""
+        return [e.values[0] for e in self.entries() if e.key in SECRET_KEYS and e.values]
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        from ..secrets import MASK
+
+        settings = self.settings
+        if not show_secrets:
+            settings = {k: MASK if k in SECRET_KEYS else v for k, v in settings.items()}
+        return {
+            "format": FORMAT,
+            "settings": settings,
+            "problems": [
+                {"key": n.key, "kind": kind, "suggestion": s}  # type: ignore[attr-defined]
+                for n, kind, s in self.keyword_problems()
+            ],
+        }
+
+
+def typed(key: str, raw: str) -> Any:
+    """A value as iscsid reads it: int, bool (Yes/No) or text."""
+    t = template(key)
+    if t in INTS:
+        n = to_int(raw)
+        return n if n is not None else raw
+    if t in BOOLS:
+        return {"yes": True, "no": False}.get(raw.lower(), raw)
+    return raw
+
+
+def value_problem(key: str, raw: str) -> str | None:
+    """Why iscsid cannot use ``raw`` for ``key``, or ``None``."""
+    t = template(key)
+    if raw == "" and t in KNOWN:
+        return f"{key} has no value"
+    if t in INTS:
+        n = to_int(raw)
+        if n is None:
+            return f"{key} = {raw!r} is not a number"
+        low, high = RANGES.get(t, (None, None))
+        if low is not None and high is not None and not low <= n <= high:
+            return f"{key} = {n} is outside {low}..{high}"
+        if t == "node.session.cmds_max" and n & (n - 1):
+            return f"{key} = {n} is not a power of two (iscsid rounds it down)"
+    elif t in BOOLS and raw.lower() not in ("yes", "no"):
+        return f"{key} = {raw!r}: iscsid reads Yes or No"
+    elif t in _ENUMS and raw not in _ENUMS[t]:
+        return f"{key} = {raw!r}: one of {', '.join(_ENUMS[t])}"
+    return None
+
+
+parse = parser_for(IscsidDocument)
+
+
+def sniff(text: str) -> bool:
+    """Dotted ``node.``/``discovery.``/``iscsid.`` keys with ``=``."""
+    return re.search(r"^\s*(node|discovery|iscsid|isns)\.[\w.\[\]]+\s*=", text, re.M) is not None
