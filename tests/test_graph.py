@@ -66,3 +66,78 @@ def test_clear_message_without_graphviz(
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert main(["graph", *tree(tmp_path), "-o", str(tmp_path / "g.png")]) == 2
     assert "apt-get install graphviz" in capsys.readouterr().err
+
+
+DRBD = (
+    "resource web {\n  net { protocol C; allow-two-primaries yes; }\n"
+    "  on alpha {\n    device /dev/drbd0; disk /dev/vg0/web;\n"
+    "    address 10.0.0.1:7788; meta-disk internal;\n  }\n"
+    "  on beta {\n    device /dev/drbd0; disk /dev/vg0/web;\n"
+    "    address 10.0.0.2:7788; meta-disk internal;\n  }\n}\n"
+)
+DOMU = "name = 'web'\nmemory = 256\ndisk = ['drbd:web,xvda,w', 'phy:/dev/mapper/data,xvdb,w']\n"
+CIB = (
+    "<cib><configuration><crm_config/><nodes/><resources>"
+    '<group id="g"><primitive id="vm-web" class="ocf" provider="heartbeat" type="Xen">'
+    '<instance_attributes id="ia"><attributes>'
+    '<nvpair id="x" name="xmfile" value="/etc/xen/vm/web"/></attributes></instance_attributes>'
+    "</primitive></group></resources><constraints>"
+    '<rsc_order id="o" from="vm-web" to="storage" type="after"/>'
+    '<rsc_location id="l" rsc="g" node="gamma" score="100"/>'
+    "</constraints></configuration><status/></cib>\n"
+)
+
+
+def cluster_tree(tmp_path: Path) -> list[str]:
+    roots = []
+    for n in ("alpha", "beta"):
+        root = tmp_path / n
+        for rel, text in {
+            "etc/drbd.conf": DRBD,
+            "etc/multipath.conf": MP,
+            "etc/xen/vm/web": DOMU,
+            "var/lib/heartbeat/crm/cib.xml": CIB,
+        }.items():
+            p = root / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text)
+        roots.append(str(root))
+    return roots
+
+
+def test_dot_of_drbd_domu_and_cib(tmp_path: Path) -> None:
+    result = lint.run(cluster_tree(tmp_path))
+    dot = graph.to_dot(graph.build(result.cluster, result.findings))
+    edges = {
+        (line.split('"')[1], line.split('"')[3]) for line in dot.splitlines() if " -> " in line
+    }
+    assert {
+        ("node:alpha", "drbd:web"),
+        ("node:beta", "drbd:web"),
+        ("domu:web", "drbd:web"),
+        ("domu:web", "lun:3600a1234567890"),
+        ("domu:web", "node:alpha"),
+        ("res:vm-web", "domu:web"),
+        ("res:g", "res:vm-web"),
+        ("res:storage", "res:vm-web"),  # hb2: vm-web runs after storage
+        ("res:g", "node:gamma"),
+    } <= edges
+    vertices = [line for line in dot.splitlines() if line.startswith('  "drbd:web" [')]
+    assert len(vertices) == 1  # one vertex for both nodes' copies
+    for line in dot.splitlines():
+        if '"res:storage" ->' in line or '-> "node:gamma"' in line:
+            assert 'style="dashed"' in line and 'color="#c0392b"' in line
+    assert "storage\\n(missing)" in dot
+
+
+def test_svg_names_every_resource(tmp_path: Path) -> None:
+    if shutil.which("dot") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Graphviz is not installed (.ci/run installs it)")
+        pytest.skip("Graphviz's dot is not installed")
+    out = tmp_path / "g.svg"
+    assert main(["graph", *cluster_tree(tmp_path), "-o", str(out)]) == 0
+    svg = etree.parse(str(out), etree.XMLParser(resolve_entities=False, no_network=True))
+    text = " ".join(svg.getroot().itertext())
+    for name in ("alpha", "beta", "web", "vm-web", "g", "storage", "gamma", "data"):
+        assert name in text, name

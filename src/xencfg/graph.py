@@ -111,9 +111,9 @@ def build(cluster: Cluster, findings: Iterable[Finding] = ()) -> Graph:
     for add in CONTRIBUTORS:
         add(cluster, g)
     for e in g.edges:
-        target = g.nodes.get(e.dst)
-        if target is not None and target.kind == "missing":
-            e.problem = target.problem or "refers to something that does not exist"
+        for end in (g.nodes.get(e.dst), g.nodes.get(e.src)):
+            if end is not None and end.kind == "missing" and not e.problem:
+                e.problem = end.problem or "refers to something that does not exist"
     _mark_findings(g, findings)
     return g
 

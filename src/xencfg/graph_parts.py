@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .cluster import Cluster
 from .graph import Graph, contributor
 
@@ -17,3 +19,157 @@ def multipath_maps(cluster: Cluster, g: Graph) -> None:
             lun = g.node(f"lun:{m.wwid}", f"{label}\\n{m.wwid[-12:]}", "multipath")
             if item.node:
                 g.edge(f"node:{item.node}", lun, "uses", "multipath")
+
+
+def _short(name: str) -> str:
+    return name.split(".", 1)[0].lower()
+
+
+def _node_vertex(cluster: Cluster, g: Graph, name: str, why: str) -> str:
+    """A cluster node's vertex; red 'missing' when the cluster has no such node."""
+    known = {_short(n): n for n in cluster.nodes}
+    if not known or _short(name) in known:
+        return g.node(
+            f"node:{known.get(_short(name), name)}", known.get(_short(name), name), "node"
+        )
+    return g.ensure(f"node:{name}", name, why)
+
+
+def _drbd_index(cluster: Cluster) -> tuple[dict[str, str], dict[int, str]]:
+    """DRBD resources by name and by minor (for /dev/drbdN disks), as vertex ids."""
+    names: dict[str, str] = {}
+    minors: dict[int, str] = {}
+    for item in cluster.docs("drbd"):
+        for res in item.doc.resource_list():  # type: ignore[attr-defined]
+            names[res.name] = f"drbd:{res.name}"
+            for h in res.host_list:
+                for vol in res.effective(h.name).volumes.values():
+                    dev = vol.get("device")
+                    if dev is not None and dev.minor is not None:
+                        minors[dev.minor] = f"drbd:{res.name}"
+    return names, minors
+
+
+@contributor
+def drbd_replicas(cluster: Cluster, g: Graph) -> None:
+    """Each DRBD resource once, linked to the nodes that hold a replica (the backing disk
+    on the edge)."""
+    for item in cluster.docs("drbd"):
+        for res in item.doc.resource_list():  # type: ignore[attr-defined]
+            hosts = [h for h in res.host_list if h.kind == "on"]
+            device = hosts[0].device if hosts else None
+            label = res.name + (f"\\n{device.path}" if device is not None and device.path else "")
+            vid = g.node(f"drbd:{res.name}", label, "drbd")
+            for h in hosts:
+                for name in h.names:
+                    node = _node_vertex(cluster, g, name, f"DRBD 'on {name}' names no node")
+                    g.edge(node, vid, "replica", h.disk or "")
+
+
+def _domus(cluster: Cluster) -> dict[str, tuple[object, list[str]]]:
+    """domU name -> (its document, the nodes that hold its config)."""
+    out: dict[str, tuple[object, list[str]]] = {}
+    for fmt in ("xm", "xl"):
+        for item in cluster.docs(fmt):
+            name = item.doc.get("name")  # type: ignore[attr-defined]
+            if not isinstance(name, str) or not name:
+                continue
+            _, nodes = out.setdefault(name, (item.doc, []))
+            if item.node and item.node not in nodes:
+                nodes.append(item.node)
+    return out
+
+
+@contributor
+def domu_disks(cluster: Cluster, g: Graph) -> None:
+    """Each domU, where its config lives, and what its disks are: a DRBD resource, a
+    multipath LUN (by alias), or a plain device or image."""
+    drbd_names, drbd_minors = _drbd_index(cluster)
+    aliases = {
+        m.alias: f"lun:{m.wwid}"
+        for item in cluster.docs("multipath")
+        for m in item.doc.multipaths  # type: ignore[attr-defined]
+        if m.alias and m.wwid
+    }
+    has_drbd = bool(list(cluster.docs("drbd")))
+    has_multipath = bool(list(cluster.docs("multipath")))
+    for name, (doc, nodes) in sorted(_domus(cluster).items()):
+        vid = g.node(f"domu:{name}", name, "domu")
+        for node in nodes:
+            g.edge(vid, f"node:{node}", "runs-on")
+        for disk in doc.disks:  # type: ignore[attr-defined]
+            target = disk.target or disk.raw
+            if disk.drbd_resource:
+                res = disk.drbd_resource
+                dst = drbd_names.get(res) or (
+                    g.ensure(f"drbd:{res}", res, f"no DRBD resource {res}")
+                    if has_drbd
+                    else g.node(f"drbd:{res}", res, "drbd")
+                )
+            elif target.startswith("/dev/drbd") and target[9:].isdigit():
+                dst = drbd_minors.get(int(target[9:])) or g.node(f"disk:{target}", target, "disk")
+            elif target.startswith("/dev/mapper/") and target[12:] in aliases:
+                dst = aliases[target[12:]]
+            elif target.startswith("/dev/mapper/") and has_multipath and "-" not in target[12:]:
+                dst = g.ensure(f"alias:{target[12:]}", target[12:], "no such multipath alias")
+            else:
+                dst = g.node(f"disk:{target}", target, "disk")
+            g.edge(vid, dst, "uses", disk.vdev or "")
+
+
+_CIB_KIND = {"group": "group", "clone": "clone", "master": "clone", "master_slave": "clone"}
+
+
+@contributor
+def cib_resources(cluster: Cluster, g: Graph) -> None:
+    """CIB resources (groups and clones with their members), Xen resources linked to
+    their domU, and order, colocation and location constraints; a constraint naming a
+    resource or node that does not exist is drawn to a red 'missing' vertex."""
+    cibs = list(cluster.docs("cib"))
+    docs: list[Any] = [item.doc for item in cibs]
+    known = {r.id for doc in docs for r in doc.all_resources() if r.id}
+    domus = _domus(cluster)
+    xm_names = {
+        str(item.file.path).replace("\\", "/").split("/etc/", 1)[-1]: item.doc.get("name")  # type: ignore[attr-defined]
+        for fmt in ("xm", "xl")
+        for item in cluster.docs(fmt)
+    }
+
+    def rid(name: str) -> str:
+        if name in known:
+            return f"res:{name}"
+        return g.ensure(f"res:{name}", name, f"no resource {name}")
+
+    for item in cibs:
+        doc = item.doc
+        for res in doc.all_resources():  # type: ignore[attr-defined]
+            kind = _CIB_KIND.get(
+                res.tag, "stonith" if getattr(res, "is_stonith", False) else "resource"
+            )
+            label = res.id + (f"\\n{res.type}" if getattr(res, "type", None) else "")
+            g.node(f"res:{res.id}", label, kind)
+            for child in getattr(res, "children", []):
+                if child.id:
+                    g.edge(f"res:{res.id}", f"res:{child.id}", "member")
+            if getattr(res, "is_xen", False):
+                xmfile = (res.instance_attributes.get("xmfile") or "").split("/etc/", 1)[-1]
+                name = xm_names.get(xmfile)
+                if name in domus:
+                    g.edge(f"res:{res.id}", f"domu:{name}", "uses", "xmfile")
+        for o in doc.orders:  # type: ignore[attr-defined]
+            if o.first and o.then:
+                g.edge(rid(o.first), rid(o.then), "order")
+        for c in doc.colocations:  # type: ignore[attr-defined]
+            if c.rsc and c.with_rsc:
+                g.edge(rid(c.rsc), rid(c.with_rsc), "colocation")
+        for loc in doc.locations:  # type: ignore[attr-defined]
+            if not loc.rsc:
+                continue
+            for node in loc.nodes():
+                why = f"location {loc.id} names node {node}, not in the cluster"
+                g.edge(
+                    rid(loc.rsc),
+                    _node_vertex(cluster, g, node, why),
+                    "location",
+                    loc.score_raw or "",
+                )
