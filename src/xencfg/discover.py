@@ -264,7 +264,7 @@ def _xen_domus(xen: Path, walker: _Walker) -> Iterator[tuple[Path, str | None]]:
                 continue
             if any(fnmatchcase(e.name, pat) for pat in XEN_SKIP_FILES):
                 continue
-            yield Path(e.path), None
+            yield Path(e.path), DOMU
 
 
 def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) -> list[SourceFile]:
@@ -280,8 +280,8 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
     for path, fmt in candidates:
         if not walker.accept(path):
             continue
-        if fmt is None:
-            fmt = _detect(path)
+        if fmt is None or fmt == DOMU:
+            fmt = _detect(path, domu=fmt == DOMU)
             if fmt is None:
                 walker.found.skipped.append(Skipped(str(path), "not a format xencfg reads"))
                 continue
@@ -299,10 +299,24 @@ def _too_big(path: Path) -> bool:
         return False
 
 
-def _detect(path: Path) -> str | None:
+#: Marks a file under /etc/xen that is probably a domU config (xm or xl).
+DOMU = "domu?"
+
+
+def _detect(path: Path, domu: bool = False) -> str | None:
+    """The format by path and content; for a likely domU config, xm and xl are asked
+    first, so the other formats' modules are not imported just to say no."""
     if _too_big(path):
         return None
     try:
+        if domu:
+            from .syntax.source import read_text
+
+            text = read_text(path, limit=MAX_SIZE)
+            for fmt in ("xm", "xl"):
+                if formats.sniff(fmt, text):
+                    return fmt
+            return formats.detect(str(path), text)
         return formats.detect(str(path))
     except Exception:
         return None

@@ -1,0 +1,280 @@
+"""xencfg's benchmark: parse speed beside the peer tools, lint wall time, linearity, memory.
+
+Run by hand (``python bench/bench.py``) for the figures in docs/performance.md, and in CI
+as ``python bench/bench.py --smoke``: small inputs, no peers, and a non-zero exit only
+on a crash or a broken ratio (time growing faster than the input), never on absolute
+speed, which depends on the machine. Targets not met yet (peak memory) are printed.
+
+Inputs are generated here, in a temporary directory: our own synthetic files in the
+shapes the issue names (a LINSTOR-style drbd.d/ of 2,000 resources, a multipath.conf of
+5,000 multipaths, a CIB of 2,000 primitives and 4,000 constraints, 500 domU configs).
+Peers (drbdadm, multipath -t, augtool, crm_verify, xmllint) are timed on the same files
+through ../shared/oracle/peers when that folder and the tools exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("XENCFG_SHARED", ROOT.parent / "shared"))
+PEERS = SHARED / "oracle" / "peers"
+sys.path.insert(0, str(ROOT / "src"))
+
+import xencfg  # noqa: E402  (after the path set-up, so a checkout runs without install)
+
+# -- generators ------------------------------------------------------------------------
+
+
+def drbd_resource(i: int) -> str:
+    return (
+        f"resource vm{i:04d} {{\n"
+        f"\tnet {{ protocol C; allow-two-primaries yes; }}\n"
+        f"\ton alpha {{\n\t\tdevice /dev/drbd{i}; disk /dev/vg0/vm{i:04d};\n"
+        f"\t\taddress 10.0.0.1:{7000 + i}; meta-disk internal;\n\t}}\n"
+        f"\ton beta {{\n\t\tdevice /dev/drbd{i}; disk /dev/vg0/vm{i:04d};\n"
+        f"\t\taddress 10.0.0.2:{7000 + i}; meta-disk internal;\n\t}}\n}}\n"
+    )
+
+
+def drbd_conf(n: int) -> str:
+    head = "global { usage-count no; }\ncommon { disk { on-io-error detach; } }\n"
+    return head + "".join(drbd_resource(i) for i in range(n))
+
+
+def multipath_conf(n: int) -> str:
+    body = "".join(
+        f"\tmultipath {{\n\t\twwid 36001405{i:024x}\n\t\talias lun{i:05d}\n\t}}\n" for i in range(n)
+    )
+    return (
+        "defaults {\n\tuser_friendly_names yes\n\tpolling_interval 5\n}\n"
+        'blacklist {\n\tdevnode "^(ram|raw|loop|fd|md|dm-|sr|scd|st)[0-9]*"\n}\n'
+        f"multipaths {{\n{body}}}\n"
+    )
+
+
+def cib(n: int) -> str:
+    prims = "".join(
+        f'      <primitive id="vm{i}" class="ocf" provider="heartbeat" type="Xen">\n'
+        f'        <instance_attributes id="vm{i}-ia">\n'
+        f'          <nvpair id="vm{i}-xm" name="xmfile" value="/etc/xen/vm/vm{i}"/>\n'
+        f"        </instance_attributes>\n"
+        f'        <operations><op id="vm{i}-mon" name="monitor" interval="20s"/></operations>\n'
+        f"      </primitive>\n"
+        for i in range(n)
+    )
+    cons = "".join(
+        f'      <rsc_order id="o{i}" first="vm{i}" then="vm{(i + 1) % n}" score="0"/>\n'
+        f'      <rsc_location id="l{i}" rsc="vm{i}" node="alpha" score="{i % 100}"/>\n'
+        for i in range(n)
+    )
+    return (
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">\n'
+        "  <configuration>\n    <crm_config/>\n    <nodes>\n"
+        '      <node id="a" uname="alpha" type="normal"/>\n'
+        '      <node id="b" uname="beta" type="normal"/>\n    </nodes>\n'
+        f"    <resources>\n{prims}    </resources>\n"
+        f"    <constraints>\n{cons}    </constraints>\n  </configuration>\n  <status/>\n</cib>\n"
+    )
+
+
+def domu(i: int) -> str:
+    return (
+        f'name = "vm{i}"\nmemory = 512\nvcpus = 1\nbootloader = "/usr/bin/pygrub"\n'
+        f"disk = [ 'drbd:vm{i:04d},xvda,w' ]\n"
+        f"vif = [ 'mac=00:16:3e:{i // 256:02x}:{i % 256:02x}:01, bridge=xenbr0' ]\n"
+    )
+
+
+def iscsid_conf(n: int) -> str:
+    return "".join(
+        f"node.conn[{i}].timeo.noop_out_interval = 5\nnode.conn[{i}].iscsi.HeaderDigest = None\n"
+        for i in range(n)
+    )
+
+
+def xend_conf(n: int) -> str:
+    return "".join(
+        f"(xend-relocation-hosts-allow '^host{i}$ ^host{i}\\\\.example$')\n(dom0-min-mem {i})\n"
+        for i in range(n)
+    )
+
+
+#: format -> (generator of n units, units for the full run, units for --smoke)
+INPUTS: dict[str, tuple[Callable[[int], str], int, int]] = {
+    "drbd": (drbd_conf, 2000, 50),
+    "multipath": (multipath_conf, 5000, 100),
+    "cib": (cib, 2000, 50),
+    "xm": (lambda n: "".join(domu(i) for i in range(n)), 2000, 50),
+    "iscsid": (iscsid_conf, 5000, 100),
+    "xend": (xend_conf, 5000, 100),
+}
+
+# -- measuring ---------------------------------------------------------------------------
+
+
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def parse_seconds(fmt: str, text: str, repeats: int) -> float:
+    return median_seconds(lambda: xencfg.loads(text, fmt), repeats)
+
+
+def peak_memory_ratio(fmt: str, text: str) -> float:
+    tracemalloc.start()
+    xencfg.loads(text, fmt)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / max(len(text.encode()), 1)
+
+
+def peer_seconds(cmd: list[str], repeats: int) -> float | None:
+    if shutil.which(cmd[0]) is None and not Path(cmd[0]).exists():
+        return None
+    try:
+        return median_seconds(
+            lambda: subprocess.run(cmd, capture_output=True, timeout=600, check=False), repeats
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def peers_for(fmt: str, path: Path) -> dict[str, list[str]]:
+    p = str(path)
+    aug = str(PEERS / "peer-augeas")
+    root = os.geteuid() == 0
+    table: dict[str, dict[str, list[str]]] = {
+        "drbd": {"drbdadm 9 dump": ["drbdadm", "-c", p, "dump", "all"]},
+        "multipath": {
+            **({"multipath -t": [str(PEERS / "peer-multipath"), p]} if root else {}),
+            "augtool Multipath": [aug, "Multipath.lns", p],
+        },
+        "cib": {
+            "crm_verify --xml-file": ["crm_verify", "--xml-file", p],
+            "xmllint --noout": ["xmllint", "--noout", p],
+        },
+        "iscsid": {"augtool Iscsid": [aug, "Iscsid.lns", p]},
+        "xend": {"augtool Xendconfsxp": [aug, "Xendconfsxp.lns", p]},
+    }
+    out = table.get(fmt, {})
+    return {k: v for k, v in out.items() if not v[0].startswith(str(PEERS)) or PEERS.exists()}
+
+
+def lint_seconds(paths: list[Path]) -> float:
+    """A cold `xencfg lint` in a fresh process (imports, grammar cache, everything)."""
+    cmd = [sys.executable, "-m", "xencfg", "lint", *map(str, paths)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, env=env, timeout=600, check=False)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"xencfg lint failed: {proc.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def make_node(base: Path, n_drbd: int, cib_text: str | None = None) -> Path:
+    etc = base / "etc"
+    (etc / "drbd.d").mkdir(parents=True)
+    (etc / "drbd.conf").write_text('include "drbd.d/*.res";\n')
+    for i in range(n_drbd):
+        (etc / "drbd.d" / f"vm{i:04d}.res").write_text(drbd_resource(i))
+    if cib_text is not None:
+        crm = base / "var" / "lib" / "heartbeat" / "crm"
+        crm.mkdir(parents=True)
+        (crm / "cib.xml").write_text(cib_text)
+    return base
+
+
+# -- the run -----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--smoke", action="store_true", help="small inputs, no peers (CI)")
+    args = ap.parse_args(argv)
+    smoke = args.smoke
+    repeats = 1 if smoke else 3
+    breaches: list[str] = []  # fail the run: time grew faster than the input
+    misses: list[str] = []  # targets not met yet: reported, documented in docs/performance.md
+    with tempfile.TemporaryDirectory(prefix="xencfg-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        print("## Parse to the typed model (median of", repeats, "runs)\n")
+        print("| format | input | ours s | MB/s | peer | peer s | ours/peer |")
+        print("|---|---|---|---|---|---|---|")
+        for fmt, (gen, full, small) in INPUTS.items():
+            if fmt not in xencfg.FORMATS:
+                continue
+            text = gen(small if smoke else full)
+            path = tmp / f"big.{fmt}"
+            path.write_text(text)
+            ours = parse_seconds(fmt, text, repeats)
+            mbs = len(text.encode()) / 1e6 / ours
+            peers = {} if smoke else peers_for(fmt, path)
+            size = f"{len(text.encode()) / 1e3:.0f} KB"
+            if not peers:
+                print(f"| {fmt} | {size} | {ours:.3f} | {mbs:.2f} | - | - | - |")
+            for name, cmd in peers.items():
+                theirs = peer_seconds(cmd, 1)  # some peers take half a minute
+                shown = "n/a (not installed)" if theirs is None else f"{theirs:.3f}"
+                ratio = "-" if theirs is None else f"{ours / theirs:.2f}"
+                print(f"| {fmt} | {size} | {ours:.3f} | {mbs:.2f} | {name} | {shown} | {ratio} |")
+
+        print("\n## Linear time and memory (one construct repeated 1x and 8x)\n")
+        print("| format | 1x s | 8x s | ratio (<= 9) | peak memory / input (< 20) |")
+        print("|---|---|---|---|---|")
+        for fmt, (gen, full, small) in INPUTS.items():
+            if fmt not in xencfg.FORMATS:
+                continue
+            unit = max(small if smoke else full // 8, 8)
+            one, eight = gen(unit), gen(unit * 8)
+            t1 = parse_seconds(fmt, one, repeats + 2)
+            t8 = parse_seconds(fmt, eight, repeats + 2)
+            ratio = t8 / t1
+            mem = peak_memory_ratio(fmt, eight)
+            print(f"| {fmt} | {t1:.4f} | {t8:.4f} | {ratio:.1f} | {mem:.1f} |")
+            # small inputs are noisy: smoke runs only catch gross (quadratic) growth
+            if ratio > (9 if not smoke else 20):
+                breaches.append(f"{fmt}: 8x the input took {ratio:.1f}x the time")
+            if mem > 20:
+                misses.append(f"{fmt}: peak memory {mem:.1f}x the input (target < 20x)")
+
+        print("\n## `xencfg lint`, cold, in a fresh process\n")
+        two_node = [ROOT / "examples" / "two-node" / n for n in ("alpha", "beta")]
+        n_res = 50 if smoke else 2000
+        big_node = make_node(tmp / "drbd-node", n_res)
+        big_cib = make_node(tmp / "cib-node", 0, cib(50 if smoke else 2000))
+        rows = [
+            ("examples/two-node (two nodes)", two_node, 0.3),
+            (f"one node, {n_res} DRBD resources in drbd.d/", [big_node], 3.0),
+            (f"one node, a CIB of {50 if smoke else 2000} primitives", [big_cib], 2.0),
+        ]
+        print("| tree | seconds | target |")
+        print("|---|---|---|")
+        for label, paths, target in rows:
+            print(f"| {label} | {lint_seconds(paths):.2f} | < {target} |")
+    if misses:
+        print("\nTargets not met: " + "; ".join(misses))
+    if breaches:
+        print("\nBREACH: " + "; ".join(breaches))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
