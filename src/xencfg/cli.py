@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=("dot", "svg", "png"),
         help="output format (default: from the -o extension, else dot)",
     )
+    gp.add_argument("--show-secrets", action="store_true", help="do not mask secrets in labels")
 
     cp = sub.add_parser("cib", help="validate or convert CIB files")
     csub = cp.add_subparsers(dest="cib_command", metavar="ACTION")
@@ -168,7 +169,9 @@ def _graph(args: argparse.Namespace) -> int:
         raise XencfgError(f"cannot write a graph as {fmt!r}: use .dot, .svg or .png")
     from .secrets import redact
 
-    dot = redact(graph.to_dot(graph.build(result.cluster, result.findings)), result.secrets)
+    dot = graph.to_dot(graph.build(result.cluster, result.findings))
+    if not args.show_secrets:
+        dot = redact(dot, result.secrets)
     data = dot.encode() if fmt in ("dot", "gv") else graph.render(dot, fmt)
     if args.output:
         from .writer import write_atomic

@@ -89,12 +89,15 @@ def caret_snippet(text: str, line: int, column: int, *, width: int = 160) -> str
     """The 1-based ``line`` of ``text`` with a caret under ``column``.
 
     Long lines are cut around the column so an error about a 100,000-character
-    line stays readable.
+    line stays readable; the value of a secret-looking setting on the line is
+    masked (the file did not parse, so no model can say what is secret).
     """
     lines = text.splitlines()
     if not 1 <= line <= len(lines):
         return ""
-    src = lines[line - 1].expandtabs(1)
+    from .secrets import mask_line
+
+    src = mask_line(lines[line - 1].expandtabs(1))  # an error must not quote a password
     col = max(column - 1, 0)
     if len(src) > width:
         start = max(col - width // 2, 0)

@@ -32,3 +32,24 @@ def masked(value: str | None, show: bool = False) -> str | None:
     if value is None or show:
         return value
     return MASK
+
+
+#: Lines that hold a secret in the formats we read, with the secret as group "s".
+#: Used where no parsed document can say what is secret: the source line an error
+#: message quotes.
+_SECRET_LINES = (
+    re.compile(r"(?i)^\s*\d+\s+(?:sha1|md5)\s+(?P<s>\S+)"),  # authkeys
+    re.compile(r"(?i)\b(?:incoming|outgoing)user\s+\S+\s+(?P<s>\S+)"),  # ietd.conf
+    re.compile(r"(?i)password(?:_in)?\s*=\s*(?P<s>\S.*?)\s*$"),  # iscsid.conf
+    re.compile(r"(?i)name=\"[^\"]*pass[^\"]*\"[^>]*?\bvalue=\"(?P<s>[^\"]*)"),  # CIB nvpair
+    re.compile(r"(?i)\b(?:passwd|vncpasswd|shared-secret|password)\b[\s=:\"']+(?P<s>[^\s\"';]+)"),
+)
+
+
+def mask_line(line: str) -> str:
+    """``line`` with the value of any secret-looking setting replaced by :data:`MASK`."""
+    for pattern in _SECRET_LINES:
+        m = pattern.search(line)
+        if m and m.group("s") and m.group("s") not in _TRIVIAL:
+            return line[: m.start("s")] + MASK + line[m.end("s") :]
+    return line
