@@ -81,7 +81,8 @@ def run(
         if r.scope == "cluster":
             anywhere = cluster.loaded[0].file.display if cluster.loaded else "."
             findings.extend(_checked(r, cluster, Location(anywhere)))
-    kept = [f for f in findings if f.code in chosen_codes and not _suppressed(f, texts)]
+    split: dict[str, list[str]] = {}
+    kept = [f for f in findings if f.code in chosen_codes and not _suppressed(f, texts, split)]
     kept = sorted(set(kept), key=Finding.sort_key)
     return LintResult(found, kept, cluster)
 
@@ -144,17 +145,28 @@ def _strip_path(message: str, file: SourceFile) -> str:
     return message
 
 
-def _suppressed(finding: Finding, texts: dict[str, str]) -> bool:
-    text = texts.get(finding.path)
-    if text is None or finding.line < 1:
+def _suppressed(finding: Finding, texts: dict[str, str], split: dict[str, list[str]]) -> bool:
+    """Whether the finding's line carries ``xencfg: ignore`` (for its code, or all).
+    ``split`` caches each file's lines for the run."""
+    if finding.line < 1:
         return False
-    lines = text.splitlines()
-    if finding.line > len(lines):
+    line = _line(texts, split, finding.path, finding.line)
+    if line is None or "xencfg" not in line:
         return False
-    m = _IGNORE.search(lines[finding.line - 1])
+    m = _IGNORE.search(line)
     if m is None:
         return False
     codes = m.group(1)
     if codes is None:
         return True
     return finding.code in {c.strip().upper() for c in codes.split(",")}
+
+
+def _line(texts: dict[str, str], split: dict[str, list[str]], path: str, n: int) -> str | None:
+    lines = split.get(path)
+    if lines is None:
+        text = texts.get(path)
+        if text is None:
+            return None
+        lines = split[path] = text.splitlines()
+    return lines[n - 1] if n <= len(lines) else None
