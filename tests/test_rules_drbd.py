@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import shared_path
+from lintkit import found, messages, tree
 from xencfg import lint
-
-Row = tuple[str, str, int, list[int]]
 
 
 def res(
@@ -36,26 +35,6 @@ def res(
         f"  }}\n"
         f"}}\n"
     )
-
-
-def tree(tmp: Path, name: str, files: dict[str, str]) -> Path:
-    root = tmp / name
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-    return root
-
-
-def found(code: str, *roots: Path) -> list[Row]:
-    result = lint.run([str(r) for r in roots], select=[code])
-    return [
-        (f.code, Path(f.path).name, f.line, [r.line for r in f.related]) for f in result.findings
-    ]
-
-
-def messages(code: str, *roots: Path) -> list[str]:
-    return [f.message for f in lint.run([str(r) for r in roots], select=[code]).findings]
 
 
 def test_dr001_resource_twice_across_included_files(tmp_path: Path) -> None:

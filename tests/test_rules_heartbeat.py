@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import shared_path
+from lintkit import found, tree
 from xencfg import lint
 
 HACF = "keepalive 2\ndeadtime 30\ninitdead 60\nbcast eth0\nucast eth1 10.0.1.2\nnode alpha beta\n"
@@ -16,24 +17,6 @@ DRBD = (
     "    address 10.0.0.2:7788; meta-disk internal;\n  }}\n}}\n"
 )
 KEYS = "auth 1\n1 sha1 {key}\n"
-
-
-def tree(tmp: Path, name: str, files: dict[str, str]) -> Path:
-    root = tmp / name
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-        if rel.endswith("authkeys"):
-            p.chmod(0o600)
-    return root
-
-
-def found(code: str, *roots: Path) -> list[tuple[str, str, int, list[int]]]:
-    result = lint.run([str(r) for r in roots], select=[code])
-    return [
-        (f.code, Path(f.path).name, f.line, [r.line for r in f.related]) for f in result.findings
-    ]
 
 
 def test_hb001_names_disagree(tmp_path: Path) -> None:

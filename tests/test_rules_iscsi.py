@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import shared_path
+from lintkit import found, tree
 from xencfg import lint
 
 T1 = "iqn.2026-11.net.example:storage.web"
@@ -13,22 +14,6 @@ T2 = "iqn.2026-11.net.example:storage.db"
 
 def target(name: str, *luns: str, user: str = "IncomingUser alpha Hx4mP8vR2kLw") -> str:
     return f"Target {name}\n\t{user}\n" + "".join(f"\t{lun}\n" for lun in luns)
-
-
-def tree(tmp: Path, name: str, files: dict[str, str]) -> Path:
-    root = tmp / name
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-    return root
-
-
-def found(code: str, *roots: Path) -> list[tuple[str, str, int, list[int]]]:
-    result = lint.run([str(r) for r in roots], select=[code])
-    return [
-        (f.code, Path(f.path).name, f.line, [r.line for r in f.related]) for f in result.findings
-    ]
 
 
 LUN0 = "Lun 0 Path=/dev/vg/web,Type=blockio"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import shared_path
+from lintkit import found, tree
 from xencfg import lint
 
 CONF = "etc/ocfs2/cluster.conf"
@@ -22,22 +23,6 @@ def conf(count: int, *nodes: str) -> str:
 
 
 GOOD = conf(2, node("alpha", 0, "10.0.0.1"), node("beta", 1, "10.0.0.2"))
-
-
-def tree(tmp: Path, name: str, files: dict[str, str]) -> Path:
-    root = tmp / name
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-    return root
-
-
-def found(code: str, *roots: Path) -> list[tuple[str, str, int, list[int]]]:
-    result = lint.run([str(r) for r in roots], select=[code])
-    return [
-        (f.code, Path(f.path).name, f.line, [r.line for r in f.related]) for f in result.findings
-    ]
 
 
 def test_oc001_what_o2cb_refuses(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import shared_path
+from lintkit import found, tree
 from xencfg import lint
 
 
@@ -22,22 +23,6 @@ DRBD = (
     "  on beta {\n    device /dev/drbd0; disk /dev/sdb1;\n"
     "    address 10.0.0.2:7788; meta-disk internal;\n  }\n}\n"
 )
-
-
-def tree(tmp: Path, name: str, files: dict[str, str]) -> Path:
-    root = tmp / name
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-    return root
-
-
-def found(code: str, *roots: Path) -> list[tuple[str, str, int, list[int]]]:
-    result = lint.run([str(r) for r in roots], select=[code])
-    return [
-        (f.code, Path(f.path).name, f.line, [r.line for r in f.related]) for f in result.findings
-    ]
 
 
 def test_xn001_name_twice_but_a_copy_is_one_guest(tmp_path: Path) -> None:
