@@ -101,6 +101,11 @@ def _checked(r: registry.Rule, subject: object, where: Location) -> list[Finding
         return [Finding("XC006", "error", message, where)]
 
 
+#: Larger files are reported (XC002) and not parsed: no cluster configuration file is
+#: this big, and a hook must not spend minutes on a log file named like one.
+LINT_MAX_SIZE = 4 * 1024 * 1024
+
+
 def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> Loaded | None:
     from . import api
     from .syntax.source import read_text
@@ -108,7 +113,7 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
     if file.format is None:
         return None
     try:
-        text = read_text(file.path)
+        text = read_text(file.path, limit=LINT_MAX_SIZE)
     except XencfgError as exc:
         findings.append(
             Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
