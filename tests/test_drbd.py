@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -418,35 +417,6 @@ def test_sniff_and_detect() -> None:
     assert drbd.sniff('include "drbd.d/*.res";\n')
     assert not drbd.sniff("defaults {\n}\n")
     assert xencfg.detect("/etc/drbd.conf") == "drbd"
-
-
-def test_speed_at_least_one_megabyte_per_second() -> None:
-    text = _generated(2000)
-    drbd.parse("resource a { }")
-    best = min(_timed(text) for _ in range(3))
-    assert len(text) / best / 1e6 >= 1.0, f"{len(text) / best / 1e6:.2f} MB/s"
-
-
-def _timed(text: str) -> float:
-    start = time.perf_counter()
-    drbd.parse(text)
-    return time.perf_counter() - start
-
-
-def _generated(n: int) -> str:
-    doc = DrbdDocument()
-    for i in range(n):
-        r = doc.add_resource(f"r{i}", protocol="C")
-        r.section("disk", create=True).set("resync-rate", "40M")  # type: ignore[union-attr]
-        for name, ip in (("alpha", "10.0.0.1"), ("bravo", "10.0.0.2")):
-            r.add_host(
-                name,
-                f"{ip}:{7000 + i}",
-                device=f"/dev/drbd{i}",
-                disk=f"/dev/vg/lv{i}",
-                meta_disk="internal",
-            )
-    return doc.dumps()
 
 
 # -- properties --------------------------------------------------------------------

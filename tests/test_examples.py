@@ -43,7 +43,8 @@ PLANTED = {
     ("web", "XN004"),
     ("xend-config.sxp", "XN008"),
     ("cib.xml", "CB002"),
-    ("cib.xml", "CB014"),
+    ("cib.xml", "CB009"),
+    ("cib.xml", "CB020"),
 }
 
 

@@ -114,6 +114,12 @@ def canon_name(name: str) -> str:
 _SECRET = re.compile(r"passw(or)?d|passphrase|secret|community|(^|[-_])(pass|pw|pin|key)$", re.I)
 
 
+#: ...but ``passwd_method`` says *how* the password is given (``file``), not what it is.
+_NOT_SECRET = re.compile(r"[-_](method|file|length|len)$", re.I)
+
+
 def is_secret(name: str | None) -> bool:
     """Whether an nvpair called ``name`` holds a password-like value."""
-    return bool(name) and _SECRET.search(name or "") is not None
+    if not name or _NOT_SECRET.search(name):
+        return False
+    return _SECRET.search(name) is not None
