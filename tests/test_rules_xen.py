@@ -14,6 +14,7 @@ def domu(name: str, disk: str, mac: str = "00:16:3e:00:00:01", uuid: str = "") -
     return (
         f'name = "{name}"\nmemory = 256\n{extra}'
         f"disk = ['{disk}']\nvif = ['mac={mac}, bridge=xenbr0']\n"
+        "bootloader = '/usr/bin/pygrub'\n"
     )
 
 
@@ -215,3 +216,21 @@ def test_seed_notes_xen() -> None:
         for f in lint.run([str(base / "s004-drbd-lvm" / "mk1")]).findings
     }
     assert ("XN006", "shaolin", 8) in s004
+
+
+def test_xn010_domu_that_cannot_start(tmp_path: Path) -> None:
+    fragment = "nfs_root = '/xen/domains/test'\nextra = 'ip=dhcp'\n"
+    bad = tree(tmp_path, "alpha", {"etc/xen/test": fragment})
+    assert found("XN010", bad) == [("XN010", "test", 1, [])]
+    good = tree(tmp_path / "g", "alpha", {"etc/xen/a.xm": domu("a", "phy:/dev/vg/a,xvda,w")})
+    assert found("XN010", good) == []  # pygrub is its bootloader
+
+
+def test_seed_notes_s003_and_the_outputs() -> None:
+    """s003's domU fragment (no name, no kernel) is XN010. Out of scope everywhere:
+    the output/ samples (multipath -ll, /proc/drbd, crm_mon, xentop, lvs, netstat),
+    which record state rather than configuration (xencfg parses multipath -ll and
+    /proc/drbd for tools, but a sample's odd state is no configuration mistake); the
+    crm_mon CGI and guests' fstab, which are not cluster configuration files."""
+    s003 = shared_path("seed-examples", "s003-aoe")
+    assert [(f.code, f.line) for f in lint.run([str(s003)]).findings] == [("XN010", 1)]

@@ -399,3 +399,33 @@ def _safe(patterns: list[str]) -> list[str]:
             continue
         out.append(p)
     return out
+
+
+@rule("XN010", "domu-cannot-start", "warning", formats=DOMU_FORMATS)
+def domu_cannot_start(item: Loaded) -> Iterator[Finding]:
+    """A domU config without a name, or without a kernel, bootloader or HVM builder.
+
+    Why it matters: ``xm create`` (and the Xen resource agent) refuse a
+    config without ``name``, and a paravirtual guest needs a ``kernel`` or a
+    ``bootloader``; the file is a fragment that fails when the cluster first
+    starts the guest.
+
+    Example: a config with only ``nfs_root``, ``nfs_server`` and ``extra``.
+
+    Fix: add ``name``, and ``kernel`` (with ``ramdisk``) or ``bootloader``
+    (``builder = 'hvm'`` for a fully virtualised guest).
+    """
+    doc: Any = item.doc
+    if doc.computed:
+        return  # Python code may set anything: say nothing rather than guess
+    missing = []
+    if not doc.get("name"):
+        missing.append("name")
+    if not any(doc.get(k) for k in ("kernel", "bootloader", "builder", "type")):
+        missing.append("kernel or bootloader")
+    if missing:
+        yield make(
+            "XN010",
+            f"domU config has no {' and no '.join(missing)}: xm create refuses it",
+            item.where(),
+        )
