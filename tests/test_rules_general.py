@@ -41,3 +41,20 @@ def test_hs001_name_shadowed(tmp_path: Path) -> None:
     assert [r.line for r in f.related] == [1]
     ok = "10.0.0.1 alpha\n192.168.0.1 alpha-hb\n::1 alpha\n"
     assert found(tree(tmp_path / "ok", {"etc/hosts": ok}), "HS001") == []
+
+
+def test_xc007_setting_repeated(tmp_path: Path) -> None:
+    hacf = "deadtime 30\nbcast eth0\nnode a b\nucast eth1 10.0.0.2\ndeadtime 10\n"
+    result = lint.run([str(tree(tmp_path, {"etc/ha.d/ha.cf": hacf}))], select=["XC007"])
+    [f] = result.findings
+    assert (f.line, [r.line for r in f.related]) == (5, [1]) and "'deadtime'" in f.message
+    iscsid = "node.startup = manual\nnode.startup = automatic\n"
+    result = lint.run(
+        [str(tree(tmp_path / "i", {"etc/iscsi/iscsid.conf": iscsid}))], select=["XC007"]
+    )
+    assert [f.line for f in result.findings] == [2]
+    ok = "bcast eth0\nnode a\nnode b\nucast eth1 10.0.0.2\nucast eth2 10.0.1.2\ndeadtime 10\n"
+    assert (
+        lint.run([str(tree(tmp_path / "o", {"etc/ha.d/ha.cf": ok}))], select=["XC007"]).findings
+        == []
+    )

@@ -66,6 +66,9 @@ class LineDocument(Document):
     known: ClassVar[frozenset[str] | None] = None
     #: Old spellings: directive -> replacement (``None``: dropped without one).
     deprecated: ClassVar[Mapping[str, str | None]] = {}
+    #: Directives that may appear more than once; every other one is read once and a
+    #: later line silently overrides it. ``None``: the format does not say.
+    repeatable: ClassVar[frozenset[str] | None] = None
 
     # -- hooks -------------------------------------------------------------
     @classmethod
@@ -126,6 +129,20 @@ class LineDocument(Document):
         return before - len(self.children)
 
     # -- checks ------------------------------------------------------------
+    def repeated(self) -> list[tuple[Entry, Entry]]:
+        """``(later, first)`` for each single-valued directive set again (the later wins)."""
+        if self.repeatable is None:
+            return []
+        first: dict[str, Entry] = {}
+        out: list[tuple[Entry, Entry]] = []
+        for e in self.entries():
+            if e.key in self.repeatable:
+                continue
+            earlier = first.setdefault(e.key, e)
+            if earlier is not e:
+                out.append((e, earlier))
+        return out
+
     def value_problems(self) -> Iterable[tuple[Node | None, str]]:
         """``(node, message)`` for values the daemon refuses (formats override)."""
         return ()

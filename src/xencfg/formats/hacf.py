@@ -122,6 +122,16 @@ DEPRECATED: dict[str, str | None] = {
 BAUD_RATES = frozenset({9600, 19200, 38400, 57600, 115200, 230400, 460800})
 
 MEDIA = frozenset({"bcast", "mcast", "mcast6", "ucast", "ucast6", "serial"})
+#: Directives heartbeat reads every line of (udpport and baud apply to the media
+#: lines after them; crm/pacemaker repeated is a value problem of its own).
+REPEATABLE = frozenset(
+    {
+        k
+        for k, kind in KINDS.items()
+        if kind in ("names", "media", "group", "command", "apiauth", "stonith", "env")
+    }
+    | {"udpport", "baud", "crm", "pacemaker"}
+)
 DURATIONS = ("keepalive", "deadtime", "warntime", "initdead", "deadping")
 SYSLOG_FACILITIES = frozenset(
     [
@@ -258,6 +268,7 @@ class HacfDocument(LineDocument):
     format = FORMAT
     style = HEARTBEAT_STYLE
     known: ClassVar[frozenset[str] | None] = KNOWN
+    repeatable: ClassVar[frozenset[str] | None] = REPEATABLE
     deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
 
     keepalive = _duration_property("keepalive")

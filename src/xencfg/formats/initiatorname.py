@@ -31,6 +31,7 @@ class InitiatorNameDocument(LineDocument):
     format = FORMAT
     style = STYLE
     grammar: ClassVar[str] = "keyvalue"
+    repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
 
     @property
     def name(self) -> str | None:

@@ -170,6 +170,7 @@ class IscsidDocument(LineDocument):
     format = FORMAT
     style = STYLE
     grammar: ClassVar[str] = "keyvalue"
+    repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
 
     @property
     def settings(self) -> dict[str, Any]:

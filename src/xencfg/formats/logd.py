@@ -54,6 +54,7 @@ class LogdDocument(LineDocument):
     style = HEARTBEAT_STYLE
     known: ClassVar[frozenset[str] | None] = KNOWN
     deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
+    repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
 
     @property
     def logfacility(self) -> str | None:

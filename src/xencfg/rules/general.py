@@ -113,3 +113,27 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
         return
     for node, message in problems():
         yield make("XC005", message, item.where(node))
+
+
+@rule("XC007", "setting-repeated", "warning", formats=("*",))
+def setting_repeated(item: Loaded) -> Iterator[Finding]:
+    """A setting that is read once appears again; the later line silently wins.
+
+    Why it matters: whoever reads the file sees the first value and believes
+    it; the daemon uses the last. Edits to the first line then change nothing.
+
+    Example: ``deadtime 30`` near the top of ha.cf and ``deadtime 10`` at the end.
+
+    Fix: keep one line per setting.
+    """
+    repeated = getattr(item.doc, "repeated", None)
+    if repeated is None:
+        return
+    for later, first in repeated():
+        key = getattr(later, "key", "?")
+        yield make(
+            "XC007",
+            f"'{key}' is set again; the daemon uses this line, not the earlier one",
+            item.where(later),
+            [item.where(first)],
+        )
