@@ -47,8 +47,9 @@ class Finding:
     def column(self) -> int:
         return self.location.column
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Path, line, column, code, then message: the same input, the same order."""
+        return (self.path, self.line, self.column, self.code, self.message)
 
     def to_dict(self) -> dict[str, Any]:
         return {

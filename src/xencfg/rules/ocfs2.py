@@ -1,188 +1,355 @@
-"""OCFS2 rules: what o2cb refuses, cluster.conf's internal consistency, copies that
-differ between nodes, and the O2CB init settings that go with it."""
+"""OCFS2 rules: cluster.conf's own consistency, its agreement between nodes
+and with the other node lists, and sysconfig/o2cb's boot cluster."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from ..cluster import Cluster, Loaded
+from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
+from ..formats._lines import to_int
 from . import make, rule
+from .drbd import short
 
 
-@rule("OC001", "o2cb-refuses", "error", formats=("ocfs2",))
-def o2cb_refuses(item: Loaded) -> Iterator[Finding]:
-    """cluster.conf parses, but o2cb (ocfs2-tools) refuses to load it.
+@rule("OC001", "node-count-mismatch", "error", formats=("ocfs2",))
+def node_count(item: Loaded) -> Iterator[Finding]:
+    """A cluster's ``node_count`` differs from the number of its ``node:`` stanzas.
 
-    Why it matters: o2cb's parser is stricter than the format looks: CRLF
-    line ends, a node without ``number`` or ``ip_port``, an IPv6 address or a
-    repeated node name make ``o2cb online`` fail, and no OCFS2 volume mounts.
+    Why it matters: o2cb registers ``node_count`` nodes; ocfs2console and
+    o2cb_ctl rewrite the file from it, and a count below the stanzas leaves
+    the last nodes out of the cluster (they cannot mount).
 
-    Example: a node stanza without ``ip_port``.
+    Example: ``node_count = 3`` with two ``node:`` stanzas naming the cluster.
 
-    Fix: as the message says; ``o2cb_ctl`` (or ocfs2console) writes a file
-    o2cb accepts.
-    """
-    for node, message in item.doc.problems():  # type: ignore[attr-defined]
-        yield make("OC001", message, item.where(node))
-
-
-def _members(doc: Any, cluster_name: str | None) -> list[Any]:
-    return [n for n in doc.nodes if n.cluster == cluster_name]
-
-
-@rule("OC002", "node-count-mismatch", "warning", formats=("ocfs2",))
-def node_count_mismatch(item: Loaded) -> Iterator[Finding]:
-    """``node_count`` differs from the number of node stanzas of the cluster.
-
-    Why it matters: o2cb does not check it, but tools that resize the
-    cluster (``o2cb_ctl``, ocfs2console) trust it, and a mismatch usually
-    means a node was added on one machine and forgotten on the others.
-
-    Example: ``node_count = 3`` with two ``node:`` stanzas.
-
-    Fix: set node_count to the number of nodes.
+    Fix: set ``node_count`` to the number of nodes.
     """
     doc: Any = item.doc
     for c in doc.clusters:
-        count = len(_members(doc, c.name))
-        if c.node_count is not None and c.node_count != count:
+        if c.name is None or c.node_count is None:
+            continue
+        members = doc.members(c.name)
+        if c.node_count != len(members):
             yield make(
-                "OC002",
-                f"cluster {c.name} declares node_count {c.node_count} but has {count} node(s)",
-                item.where(c.block.entry("node_count")),
+                "OC001",
+                f"cluster '{c.name}' has node_count = {c.node_count} "
+                f"but {len(members)} node stanza(s)",
+                item.where(c.block.entry("node_count") or c.block),
+                [item.where(n.block) for n in members],
             )
 
 
-@rule("OC003", "node-number-or-address-twice", "error", formats=("ocfs2",))
-def node_twice(item: Loaded) -> Iterator[Finding]:
-    """Two nodes of one cluster share a node number or an ip_address:ip_port.
+@rule("OC002", "duplicate-node", "error", formats=("ocfs2",))
+def duplicate_node(item: Loaded) -> Iterator[Finding]:
+    """Two ``node:`` stanzas share a name, a number (in one cluster) or an ``ip:port``.
 
-    Why it matters: the number identifies the node in the disk heartbeat
-    and in locks; two nodes with one number evict each other. One address
-    for two nodes means one of them never joins.
+    Why it matters: o2cb refuses a repeated name; a repeated number or
+    interconnect address makes two nodes one to o2net, so the second node's
+    mount hangs or is fenced.
 
-    Example: ``number = 0`` in both node stanzas.
-
-    Fix: number the nodes 0, 1, 2, ... and give each its own address.
+    Fix: give every node its own name, number and address.
     """
     doc: Any = item.doc
-    for c in doc.clusters:
-        seen: dict[tuple[str, str], Any] = {}
-        for n in _members(doc, c.name):
-            keys = []
-            if n.number is not None:
-                keys.append(("number", str(n.number)))
-            if n.ip_address is not None and n.ip_port is not None:
-                keys.append(("address", f"{n.ip_address}:{n.ip_port}"))
-            for kind, value in keys:
-                first = seen.setdefault((kind, value), n)
-                if first is not n:
-                    yield make(
-                        "OC003",
-                        f"nodes {first.name} and {n.name} share {kind} {value}",
-                        item.where(n.block),
-                        [item.where(first.block)],
-                    )
+    seen: dict[tuple[str, str], Any] = {}
+    for n in doc.nodes:
+        keys = []
+        if n.name is not None:
+            keys.append(("name", n.name))
+        if n.number is not None:
+            keys.append(("number", f"{n.number} (cluster {n.cluster})"))
+        if n.ip_address is not None and n.ip_port is not None:
+            keys.append(("ip:port", f"{n.ip_address}:{n.ip_port}"))
+        for kind, value in keys:
+            first = seen.setdefault((kind, value), n)
+            if first is not n:
+                yield make(
+                    "OC002",
+                    f"node {kind} {value} is used by '{n.name}' and '{first.name}'",
+                    item.where(n.block),
+                    [item.where(first.block)],
+                )
 
 
-@rule("OC004", "node-in-no-cluster", "error", formats=("ocfs2",))
-def node_in_no_cluster(item: Loaded) -> Iterator[Finding]:
-    """A node stanza names a cluster that has no ``cluster:`` stanza.
+@rule("OC003", "unknown-cluster", "error", formats=("ocfs2",))
+def unknown_cluster(item: Loaded) -> Iterator[Finding]:
+    """A node's ``cluster =`` names no ``cluster:`` stanza.
 
-    Why it matters: o2cb loads only the nodes of the clusters it knows; the
-    node is silently left out and cannot mount the volume.
+    Why it matters: o2cb puts the node in a cluster that does not exist, so
+    it never joins the one you meant (often a renamed cluster).
 
-    Example: ``cluster = ocfs2`` while the stanza says ``name = cfgpool``.
+    Example: ``cluster = ocfs2`` on a node while the stanza says ``name = xen``.
 
-    Fix: use the ``cluster:`` stanza's name.
+    Fix: use the cluster stanza's ``name``.
     """
     doc: Any = item.doc
-    names = {c.name for c in doc.clusters}
+    names = {c.name for c in doc.clusters if c.name}
     for n in doc.nodes:
         if n.cluster is not None and n.cluster not in names:
+            known = ", ".join(sorted(names)) or "none"
             yield make(
-                "OC004",
-                f"node {n.name} belongs to cluster {n.cluster}, which is not defined here",
-                item.where(n.block.entry("cluster")),
+                "OC003",
+                f"node '{n.name}' is in cluster '{n.cluster}', which is not defined ({known})",
+                item.where(n.block.entry("cluster") or n.block),
+                [item.where(c.block) for c in doc.clusters],
             )
+
+
+@rule("OC004", "problem-o2cb-rejects", "error", formats=("ocfs2",))
+def o2cb_rejects(item: Loaded) -> Iterator[Finding]:
+    """Content we parse but o2cb refuses: CRLF line ends, a node without a
+    required attribute, a number or port that is not a number, a non-IPv4 address.
+
+    Why it matters: o2cb does not start the cluster at all, so no node can
+    mount the filesystem.
+
+    Fix: follow the message (every node needs name, number, ip_address,
+    ip_port and cluster; o2net is IPv4 only; LF line ends).
+    """
+    doc: Any = item.doc
+    for node, message in doc.problems():
+        if "repeated" in message:
+            continue  # OC002
+        yield make("OC004", message, item.where(node))
+
+
+def _shape(doc: Any) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """Stanzas by kind and name with their attributes, what o2cb reads."""
+    out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+    for b in doc.stanzas():
+        attrs_ = {e.key: " ".join(e.values) for e in b.entries()}
+        key = (b.key, attrs_.get("name") or attrs_.get("region") or "")
+        out[key] = tuple(sorted(attrs_.items()))
+    return out
 
 
 @rule("OC005", "cluster-conf-differs", "error", scope="cluster")
-def cluster_conf_differs(cluster: Cluster) -> Iterator[Finding]:
-    """/etc/ocfs2/cluster.conf differs between nodes.
+def differs(cluster: Cluster) -> Iterator[Finding]:
+    """cluster.conf differs between nodes (stanzas or their attributes).
 
-    Why it matters: each node's o2cb builds the cluster from its own copy;
-    nodes with different member lists or numbers refuse each other's
-    connections, and mounts hang.
+    Why it matters: every node must have the same cluster.conf; a node
+    with another node list or address talks to peers that do not expect it,
+    and the mount hangs or the node is fenced.
 
-    Example: a node added to cluster.conf on alpha only.
-
-    Fix: copy one cluster.conf to every node, then restart o2cb.
+    Fix: copy one cluster.conf to every node.
     """
-    first: tuple[Any, Loaded] | None = None
-    for item in cluster.docs("ocfs2"):
-        if not item.node:
-            continue
-        model = item.doc.to_dict()
-        if first is None:
-            first = (model, item)
-        elif model != first[0]:
+    per_node = {n: items[0] for n, items in cluster.by_node("ocfs2").items() if n}
+    nodes = sorted(per_node)
+    if len(nodes) < 2:
+        return
+    first = per_node[nodes[0]]
+    a = _shape(first.doc)
+    for node in nodes[1:]:
+        item = per_node[node]
+        b = _shape(item.doc)
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) == b.get(key):
+                continue
+            kind, name = key
+            if key not in b:
+                what = f"has no {kind} '{name}'"
+            elif key not in a:
+                what = f"has an extra {kind} '{name}'"
+            else:
+                diff = sorted(k for k, _ in set(a[key]) ^ set(b[key]))
+                what = f"differs in {kind} '{name}' ({', '.join(dict.fromkeys(diff))})"
+            loc = _stanza_where(item, kind, name)
             yield make(
                 "OC005",
-                f"cluster.conf on {item.node} differs from {first[1].node}'s",
-                item.where(),
-                [first[1].where()],
+                f"cluster.conf on {node} {what} compared with {nodes[0]}",
+                loc,
+                [_stanza_where(first, kind, name)],
             )
 
 
-def _o2cb(cluster: Cluster, node: str | None) -> Loaded | None:
-    for item in cluster.docs("shellvars", node):
-        if item.file.display.replace("\\", "/").endswith(("sysconfig/o2cb", "default/o2cb")):
-            return item
-    return None
+def _stanza_where(item: Loaded, kind: str, name: str) -> Any:
+    for b in item.doc.stanzas(kind):  # type: ignore[attr-defined]
+        if (b.get("name") or b.get("region") or "") == name:
+            return item.where(b)
+    return item.where()
 
 
-@rule("OC006", "o2cb-boot-settings", "warning", scope="cluster")
-def o2cb_boot_settings(cluster: Cluster) -> Iterator[Finding]:
-    """The O2CB init settings do not bring up the cluster cluster.conf defines.
+@rule("OC006", "member-missing", "warning", scope="cluster")
+def member_missing(cluster: Cluster) -> Iterator[Finding]:
+    """A node that ha.cf, the CIB, cman or DRBD name is not in cluster.conf.
 
-    Why it matters: at boot the o2cb init script starts only
-    ``O2CB_BOOTCLUSTER``, and only when ``O2CB_ENABLED=true``; otherwise no
-    OCFS2 volume mounts until someone runs ``o2cb online`` by hand.
-    ``O2CB_HEARTBEAT_THRESHOLD`` counts disk heartbeats and does nothing in
-    user (cluster-stack) heartbeat mode.
+    Why it matters: OCFS2 lets only cluster.conf's nodes mount; a node the
+    cluster manager runs resources on but OCFS2 does not know cannot mount the
+    shared filesystem, and a failover to it fails. Names compare without
+    domain and case, as ``uname -n`` does.
 
-    Example: /etc/sysconfig/o2cb without O2CB_ENABLED and O2CB_BOOTCLUSTER.
-
-    Fix: ``O2CB_ENABLED=true`` and ``O2CB_BOOTCLUSTER=<cluster:'s name>``.
+    Fix: add a ``node:`` stanza for every cluster node (and raise ``node_count``).
     """
+    lists = [m for m in memberships(cluster) if m.source != "ocfs2"]
     for item in cluster.docs("ocfs2"):
-        conf = _o2cb(cluster, item.node)
-        if conf is None:
+        doc: Any = item.doc
+        have = {short(n.name) for n in doc.nodes if n.name}
+        if not have:
             continue
-        doc: Any = conf.doc
-        o2cb = doc.o2cb
-        names = [c.name for c in item.doc.clusters]  # type: ignore[attr-defined]
-        if o2cb.enabled is not True:
+        same = [m for m in lists if m.item.node == item.node] or lists
+        reported: set[str] = set()
+        for m in same:
+            for name in m.names:
+                if short(name) in have or short(name) in reported:
+                    continue
+                reported.add(short(name))
+                yield make(
+                    "OC006",
+                    f"node '{name}' ({m.source}) is not in cluster.conf "
+                    f"({', '.join(sorted(have))})",
+                    item.where(doc.clusters[0].block if doc.clusters else None),
+                    [m.where(name)],
+                )
+
+
+def _is_o2cb(item: Loaded) -> bool:
+    return item.file.display.replace("\\", "/").endswith(("sysconfig/o2cb", "default/o2cb"))
+
+
+@rule("OC007", "bootcluster-unknown", "error", scope="cluster")
+def bootcluster_unknown(cluster: Cluster) -> Iterator[Finding]:
+    """``O2CB_BOOTCLUSTER`` in sysconfig/o2cb names a cluster cluster.conf does not define.
+
+    Why it matters: at boot the o2cb init script brings this cluster
+    online; if cluster.conf has no such cluster, o2cb fails and no OCFS2
+    volume mounts.
+
+    Example: ``O2CB_BOOTCLUSTER=ocfs2`` with ``cluster: name = xencluster``.
+
+    Fix: set ``O2CB_BOOTCLUSTER`` to the cluster's name (``service o2cb configure``).
+    """
+    for item in cluster.docs("shellvars"):
+        if not _is_o2cb(item):
+            continue
+        doc: Any = item.doc
+        boot = doc.get("O2CB_BOOTCLUSTER")
+        conf = cluster.first("ocfs2", item.node)
+        if not boot or conf is None:
+            continue
+        names = {c.name for c in conf.doc.clusters if c.name}  # type: ignore[attr-defined]
+        if boot not in names:
             yield make(
-                "OC006",
-                "O2CB_ENABLED is not true: o2cb does not start at boot",
-                conf.where(doc.assignment("O2CB_ENABLED")),
+                "OC007",
+                f"O2CB_BOOTCLUSTER={boot} names no cluster of cluster.conf "
+                f"({', '.join(sorted(names)) or 'none'})",
+                item.where(doc.assignment("O2CB_BOOTCLUSTER")),
+                [conf.where(c.block) for c in conf.doc.clusters],  # type: ignore[attr-defined]
             )
-        if o2cb.bootcluster is None or o2cb.bootcluster not in names:
-            what = o2cb.bootcluster or "not set"
+
+
+#: O2CB settings o2net and o2hb compare between nodes (handshake, fencing time).
+_MUST_MATCH = (
+    "O2CB_HEARTBEAT_THRESHOLD",
+    "O2CB_IDLE_TIMEOUT_MS",
+    "O2CB_KEEPALIVE_DELAY_MS",
+    "O2CB_RECONNECT_DELAY_MS",
+    "O2CB_HEARTBEAT_MODE",
+    "O2CB_STACK",
+)
+
+
+def _o2cb_files(cluster: Cluster) -> dict[str, Loaded]:
+    out: dict[str, Loaded] = {}
+    for item in cluster.docs("shellvars"):
+        if item.node and _is_o2cb(item):
+            out.setdefault(item.node, item)
+    return out
+
+
+@rule("OC008", "o2cb-settings-differ", "error", scope="cluster")
+def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
+    """An O2CB timeout or heartbeat setting differs between nodes' sysconfig/o2cb.
+
+    Why it matters: o2net compares idle timeout, keepalive and reconnect
+    delay in its handshake and refuses a peer whose values differ; a
+    different heartbeat threshold means the nodes disagree on when a node
+    is dead, so one fences the other too early.
+
+    Example: ``O2CB_IDLE_TIMEOUT_MS=30000`` on one node, unset (10000) on the other.
+
+    Fix: keep sysconfig/o2cb identical on every node.
+    """
+    files = _o2cb_files(cluster)
+    nodes = sorted(files)
+    if len(nodes) < 2:
+        return
+    first = files[nodes[0]]
+    for node in nodes[1:]:
+        item = files[node]
+        for name in _MUST_MATCH:
+            a = first.doc.get(name)  # type: ignore[attr-defined]
+            b = item.doc.get(name)  # type: ignore[attr-defined]
+            if a != b:
+                where = item.doc.assignment(name)  # type: ignore[attr-defined]
+                there = first.doc.assignment(name)  # type: ignore[attr-defined]
+                yield make(
+                    "OC008",
+                    f"{name} is {b or 'unset'} on {node} but {a or 'unset'} on {nodes[0]}",
+                    item.where(where),
+                    [first.where(there)],
+                )
+
+
+@rule("OC009", "o2cb-timeouts", "warning", formats=("shellvars",))
+def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
+    """O2CB timeouts that cannot work together, or a setting that has no effect.
+
+    Why it matters: o2net needs keepalives more often than its idle
+    timeout, else every quiet connection is dropped and the node fenced;
+    ``O2CB_HEARTBEAT_THRESHOLD`` is the *disk* heartbeat's and does nothing
+    with ``O2CB_HEARTBEAT_MODE=user`` (heartbeat/pacemaker decide), so the
+    value suggests a protection that is not there.
+
+    Example: ``O2CB_KEEPALIVE_DELAY_MS=5000`` with ``O2CB_IDLE_TIMEOUT_MS=3000``.
+
+    Fix: keepalive below the idle timeout; drop the threshold in user mode.
+    """
+    if not _is_o2cb(item):
+        return
+    doc: Any = item.doc
+    idle = to_int(doc.get("O2CB_IDLE_TIMEOUT_MS"))
+    keep = to_int(doc.get("O2CB_KEEPALIVE_DELAY_MS"))
+    if idle is not None and keep is not None and keep >= idle:
+        yield make(
+            "OC009",
+            f"O2CB_KEEPALIVE_DELAY_MS={keep} is not below O2CB_IDLE_TIMEOUT_MS={idle}",
+            item.where(doc.assignment("O2CB_KEEPALIVE_DELAY_MS")),
+            [item.where(doc.assignment("O2CB_IDLE_TIMEOUT_MS"))],
+        )
+    mode = (doc.get("O2CB_HEARTBEAT_MODE") or "").lower()
+    if mode == "user" and doc.get("O2CB_HEARTBEAT_THRESHOLD") is not None:
+        yield make(
+            "OC009",
+            "O2CB_HEARTBEAT_THRESHOLD has no effect with O2CB_HEARTBEAT_MODE=user",
+            item.where(doc.assignment("O2CB_HEARTBEAT_THRESHOLD")),
+            [item.where(doc.assignment("O2CB_HEARTBEAT_MODE"))],
+        )
+
+
+@rule("OC010", "node-value-out-of-range", "error", formats=("ocfs2",))
+def out_of_range(item: Loaded) -> Iterator[Finding]:
+    """A node number above 254 or an ``ip_port`` outside 1-65535.
+
+    Why it matters: o2cb's parser takes any number, but the kernel's o2nm
+    knows 255 nodes (0-254) and refuses the node when the cluster comes
+    online; a port outside the TCP range never listens. The error shows at
+    mount time, on one node only.
+
+    Example: ``number = 300``.
+
+    Fix: number nodes from 0; use a TCP port (7777 is o2net's default).
+    """
+    doc: Any = item.doc
+    for n in doc.nodes:
+        if n.number is not None and not 0 <= n.number <= 254:
             yield make(
-                "OC006",
-                f"O2CB_BOOTCLUSTER is {what}; cluster.conf defines {', '.join(names) or 'none'}",
-                conf.where(doc.assignment("O2CB_BOOTCLUSTER")),
-                [item.where()],
+                "OC010",
+                f"node '{n.name}' has number {n.number}; o2nm allows 0-254",
+                item.where(n.block.entry("number")),
             )
-        mode = (o2cb.heartbeat_mode or "").lower()
-        if mode == "user" and o2cb.heartbeat_threshold is not None:
+        if n.ip_port is not None and not 0 < n.ip_port < 65536:
             yield make(
-                "OC006",
-                "O2CB_HEARTBEAT_THRESHOLD has no effect with O2CB_HEARTBEAT_MODE=user",
-                conf.where(doc.assignment("O2CB_HEARTBEAT_THRESHOLD")),
+                "OC010",
+                f"node '{n.name}' has ip_port {n.ip_port}, not a TCP port",
+                item.where(n.block.entry("ip_port")),
             )
