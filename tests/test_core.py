@@ -144,3 +144,49 @@ def test_formats_lists_registered_modules() -> None:
         mod = formats.module(name)
         assert name == mod.FORMAT
         assert callable(mod.parse)
+
+
+def test_failing_tempfile_leaves_original_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first step of an atomic write (creating the temporary file) failing."""
+    import os
+    import stat
+    import tempfile
+
+    from xencfg.errors import WriteError
+    from xencfg.writer import write_atomic
+
+    f = tmp_path / "authkeys"
+    f.write_bytes(b"auth 1\n1 sha1 secret\n")
+    f.chmod(0o600)
+
+    def full(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    with pytest.raises(WriteError):
+        write_atomic(str(f), b"garbage")
+    assert f.read_bytes() == b"auth 1\n1 sha1 secret\n"
+    assert stat.S_IMODE(f.stat().st_mode) == 0o600
+    assert os.listdir(tmp_path) == ["authkeys"]
+
+
+def test_dump_failing_rename_keeps_document_and_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the public API: dump() after an edit, rename fails, nothing changes on disk."""
+    import os
+
+    f = tmp_path / "xend-config.sxp"
+    f.write_text("(xend-relocation-server no)\n")
+    doc = xencfg.load(f)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(xencfg.XencfgError):
+        xencfg.dump(doc, f)
+    assert f.read_text() == "(xend-relocation-server no)\n"
+    assert os.listdir(tmp_path) == ["xend-config.sxp"]

@@ -31,10 +31,17 @@ def write_atomic(
     except OSError as exc:
         raise WriteError(f"{path}: cannot stat: {exc.strerror}") from None
     if expect is not None and st is not None:
-        with open(path, "rb") as fh:
-            if fh.read() != encode(expect):
-                raise WriteError(f"{path}: changed on disk since it was loaded; not written")
-    fd, tmp = tempfile.mkstemp(prefix=".xencfg-", dir=directory)
+        try:
+            with open(path, "rb") as fh:
+                current = fh.read()
+        except OSError as exc:
+            raise WriteError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if current != encode(expect):
+            raise WriteError(f"{path}: changed on disk since it was loaded; not written")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".xencfg-", dir=directory)
+    except OSError as exc:  # read-only or full file system, no write permission
+        raise WriteError(f"{path}: cannot create a temporary file: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
