@@ -259,8 +259,10 @@ def main(argv: list[str] | None = None) -> int:
         n_res = 50 if smoke else 2000
         big_node = make_node(tmp / "drbd-node", n_res)
         big_cib = make_node(tmp / "cib-node", 0, cib(50 if smoke else 2000))
+        s002 = SHARED / "seed-examples" / "s002-sles-hasi"
         rows = [
             ("examples/two-node (two nodes)", two_node, 0.3),
+            *([("the s002 seed tree (two nodes, 45 files)", [s002], 0.5)] if s002.is_dir() else []),
             (f"one node, {n_res} DRBD resources in drbd.d/", [big_node], 3.0),
             (f"one node, a CIB of {50 if smoke else 2000} primitives", [big_cib], 2.0),
         ]

@@ -154,3 +154,23 @@ def test_seed_notes_out_of_scope() -> None:
     s002 = shared_path("seed-examples", "s002-sles-hasi", "host1")
     codes = {f.code for f in lint.run([str(s002)]).findings if "lvm.conf" in f.path}
     assert codes == set()
+
+
+def test_mp008_cib_device_alias_not_defined(tmp_path: Path) -> None:
+    cib = (
+        "<cib><configuration><crm_config/><nodes/><resources>"
+        '<primitive id="pool" class="ocf" provider="heartbeat" type="Filesystem">'
+        '<instance_attributes id="ia"><attributes>'
+        '<nvpair id="d" name="device" value="/dev/mapper/{alias}"/>'
+        "</attributes></instance_attributes></primitive></resources>"
+        "<constraints/></configuration><status/></cib>\n"
+    )
+    mp = "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t\talias cfgpool\n\t}\n}\n"
+    crm = "var/lib/heartbeat/crm/cib.xml"
+    bad = tree(tmp_path, "a", {crm: cib.format(alias="pool"), "etc/multipath.conf": mp})
+    [(name, line, message, related)] = found("MP008", bad)
+    assert (name, line, related) == ("cib.xml", 1, [1]) and "alias 'pool'" in message
+    good = tree(tmp_path / "g", "a", {crm: cib.format(alias="cfgpool"), "etc/multipath.conf": mp})
+    assert found("MP008", good) == []
+    lvm = tree(tmp_path / "l", "a", {crm: cib.format(alias="vg0-data"), "etc/multipath.conf": mp})
+    assert found("MP008", lvm) == []

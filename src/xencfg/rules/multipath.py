@@ -243,3 +243,37 @@ def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
                     item.where(entry),
                     [hacf.where(anchor)],
                 )
+
+
+@rule("MP008", "alias-not-defined", "error", scope="cluster")
+def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
+    """A CIB resource uses ``/dev/mapper/ALIAS`` but no node's multipath.conf defines it.
+
+    Why it matters: the Filesystem (or other) resource fails to start on
+    every node: the device does not exist, and the cluster fails it over
+    until it runs out of nodes. (domU disks are checked by XN005.)
+
+    Example: ``<nvpair name="device" value="/dev/mapper/pool"/>`` with the
+    alias spelt ``cfgpool`` in multipath.conf.
+
+    Fix: use the alias multipath.conf gives the LUN, on every node.
+    """
+    mp = list(cluster.docs("multipath"))
+    if not mp:
+        return
+    aliases = {m.alias for item in mp for m in item.doc.multipaths if m.alias}  # type: ignore[attr-defined]
+    for item in cluster.docs("cib"):
+        for res in item.doc.primitives:  # type: ignore[attr-defined]
+            for value in res.instance_attributes.values():
+                if not value or not value.startswith("/dev/mapper/"):
+                    continue
+                name = value[len("/dev/mapper/") :].split("/", 1)[0]
+                # LVM's vg-lv names and partitions (aliasN, alias-partN) live there too
+                if name in aliases or "-" in name or name.rstrip("0123456789p") in aliases:
+                    continue
+                yield make(
+                    "MP008",
+                    f"{res.id} uses {value}, but no multipath.conf defines alias '{name}'",
+                    item.where(res),
+                    [mp[0].where()],
+                )
