@@ -27,8 +27,14 @@ def test_dot_names_nodes_and_edges(tmp_path: Path) -> None:
     result = lint.run(tree(tmp_path))
     dot = graph.to_dot(graph.build(result.cluster, result.findings))
     assert '"node:alpha" [' in dot and '"node:beta" [' in dot
-    assert '"node:alpha" -> "lun:3600a1234567890"' in dot
-    assert 'label="data\\n0a1234567890"' in dot
+    # both nodes map the LUN: one vertex saying so, no edge per node
+    assert 'label="data\\n0a1234567890\\n(all nodes)"' in dot
+    assert '"node:alpha" -> "lun:3600a1234567890"' not in dot
+    (tmp_path / "beta" / "etc" / "multipath.conf").write_text("defaults {\n}\n")
+    result = lint.run([str(tmp_path / "alpha"), str(tmp_path / "beta")])
+    dot = graph.to_dot(graph.build(result.cluster, result.findings))
+    assert '"node:alpha" -> "lun:3600a1234567890"' in dot  # only alpha maps it now
+    assert '"node:beta" -> "lun:3600a1234567890"' not in dot
     assert dot == graph.to_dot(graph.build(result.cluster, result.findings))  # deterministic
 
 
@@ -116,12 +122,12 @@ def test_dot_of_drbd_domu_and_cib(tmp_path: Path) -> None:
         ("node:beta", "drbd:web"),
         ("domu:web", "drbd:web"),
         ("domu:web", "lun:3600a1234567890"),
-        ("domu:web", "node:alpha"),
         ("res:vm-web", "domu:web"),
         ("res:g", "res:vm-web"),
         ("res:storage", "res:vm-web"),  # hb2: vm-web runs after storage
         ("res:g", "node:gamma"),
     } <= edges
+    assert "web\\n(all nodes)" in dot  # the domU's config is on every node
     vertices = [line for line in dot.splitlines() if line.startswith('  "drbd:web" [')]
     assert len(vertices) == 1  # one vertex for both nodes' copies
     for line in dot.splitlines():

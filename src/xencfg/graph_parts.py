@@ -8,17 +8,32 @@ from .cluster import Cluster
 from .graph import Graph, contributor
 
 
+def _everywhere(cluster: Cluster, nodes: set[str]) -> bool:
+    """Held by every node of a multi-node cluster: drawn once, without an edge per node
+    (a 20-domU cluster would otherwise be a thicket of identical edges)."""
+    return len(cluster.nodes) > 1 and nodes >= set(cluster.nodes)
+
+
 @contributor
 def multipath_maps(cluster: Cluster, g: Graph) -> None:
-    """Each node sees its multipath aliases; an alias is one LUN (its WWID)."""
+    """Each multipath LUN (its WWID) once, with its alias; an edge from each node that
+    maps it, or "all nodes" in its label when every node does."""
+    holders: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
     for item in cluster.docs("multipath"):
         for m in item.doc.multipaths:  # type: ignore[attr-defined]
             if not m.wwid:
                 continue
-            label = m.alias or m.wwid
-            lun = g.node(f"lun:{m.wwid}", f"{label}\\n{m.wwid[-12:]}", "multipath")
+            labels.setdefault(m.wwid, f"{m.alias or m.wwid}\\n{m.wwid[-12:]}")
             if item.node:
-                g.edge(f"node:{item.node}", lun, "uses", "multipath")
+                holders.setdefault(m.wwid, set()).add(item.node)
+    for wwid, label in labels.items():
+        nodes = holders.get(wwid, set())
+        everywhere = _everywhere(cluster, nodes)
+        lun = g.node(f"lun:{wwid}", label + ("\\n(all nodes)" if everywhere else ""), "multipath")
+        if not everywhere:
+            for node in sorted(nodes):
+                g.edge(f"node:{node}", lun, "uses", "multipath")
 
 
 def _short(name: str) -> str:
@@ -94,8 +109,9 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
     has_drbd = bool(list(cluster.docs("drbd")))
     has_multipath = bool(list(cluster.docs("multipath")))
     for name, (doc, nodes) in sorted(_domus(cluster).items()):
-        vid = g.node(f"domu:{name}", name, "domu")
-        for node in nodes:
+        everywhere = _everywhere(cluster, set(nodes))
+        vid = g.node(f"domu:{name}", name + ("\\n(all nodes)" if everywhere else ""), "domu")
+        for node in [] if everywhere else nodes:
             g.edge(vid, f"node:{node}", "runs-on")
         for disk in doc.disks:  # type: ignore[attr-defined]
             target = disk.target or disk.raw
