@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Any, TypeVar
 
 import attrs
 
 from ..findings import Finding
+
+T = TypeVar("T")
 
 #: Rule modules, one per domain; imported when the registry is first used.
 MODULES = (
@@ -129,6 +131,19 @@ def make(code: str, message: str, location: Any, related: Iterable[Any] = ()) ->
     loc = location if isinstance(location, Location) else Location(*location)
     rel = tuple(x if isinstance(x, Location) else Location(*x) for x in related)
     return Finding(code, r.severity, message, loc, rel)
+
+
+def repeats(items: Iterable[T], key: Callable[[T], Hashable | None]) -> Iterator[tuple[T, T]]:
+    """``(later, first)`` for every item whose ``key`` an earlier item had (``None``
+    keys are skipped): the shape of every "used twice" rule."""
+    seen: dict[Hashable, T] = {}
+    for item in items:
+        k = key(item)
+        if k is None:
+            continue
+        first = seen.setdefault(k, item)
+        if first is not item:
+            yield item, first
 
 
 def iter_findings(rules: list[Rule], **context: Any) -> Iterator[Finding]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
-from . import make, rule
+from . import make, repeats, rule
 
 #: RFC 1994 lets CHAP secrets be short; the Microsoft initiator, and IET's own
 #: documentation, ask for 12 to 16 characters.
@@ -27,18 +27,13 @@ def lun_twice(item: Loaded) -> Iterator[Finding]:
     Fix: number a target's LUNs 0, 1, 2, ...
     """
     for target in item.doc.targets:  # type: ignore[attr-defined]
-        seen: dict[int, Any] = {}
-        for lun in target.luns:
-            if lun.number is None:
-                continue
-            first = seen.setdefault(lun.number, lun)
-            if first is not lun:
-                yield make(
-                    "IS001",
-                    f"LUN {lun.number} of {target.name} is defined twice",
-                    item.where(lun.entry),
-                    [item.where(first.entry)],
-                )
+        for lun, first in repeats(target.luns, lambda lun: lun.number):
+            yield make(
+                "IS001",
+                f"LUN {lun.number} of {target.name} is defined twice",
+                item.where(lun.entry),
+                [item.where(first.entry)],
+            )
 
 
 @rule("IS002", "target-twice", "error", formats=("ietd",))
@@ -52,16 +47,14 @@ def target_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every target its own name (the part after ``:``).
     """
-    seen: dict[str, Any] = {}
-    for target in item.doc.targets:  # type: ignore[attr-defined]
-        first = seen.setdefault(target.name.lower(), target)
-        if first is not target:
-            yield make(
-                "IS002",
-                f"target {target.name} is defined twice",
-                item.where(target.entry),
-                [item.where(first.entry)],
-            )
+    targets = item.doc.targets  # type: ignore[attr-defined]
+    for target, first in repeats(targets, lambda t: t.name.lower()):
+        yield make(
+            "IS002",
+            f"target {target.name} is defined twice",
+            item.where(target.entry),
+            [item.where(first.entry)],
+        )
 
 
 @rule("IS003", "device-exported-twice", "error", formats=("ietd",))
@@ -76,20 +69,15 @@ def device_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: export each device once; give initiators access to that target.
     """
-    seen: dict[str, tuple[Any, Any]] = {}
-    for target in item.doc.targets:  # type: ignore[attr-defined]
-        for lun in target.luns:
-            if not lun.path:
-                continue
-            first = seen.setdefault(lun.path, (target, lun))
-            if first[1] is not lun:
-                yield make(
-                    "IS003",
-                    f"{lun.path} is exported by {first[0].name} LUN {first[1].number} "
-                    f"and {target.name} LUN {lun.number}",
-                    item.where(lun.entry),
-                    [item.where(first[1].entry)],
-                )
+    luns = [(t, lun) for t in item.doc.targets for lun in t.luns]  # type: ignore[attr-defined]
+    for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].path or None):
+        yield make(
+            "IS003",
+            f"{lun.path} is exported by {ftarget.name} LUN {flun.number} "
+            f"and {target.name} LUN {lun.number}",
+            item.where(lun.entry),
+            [item.where(flun.entry)],
+        )
 
 
 @rule("IS004", "no-lun-zero", "warning", formats=("ietd",))
