@@ -68,3 +68,16 @@ def test_fragment_with_a_domu_name_is_found_by_content(tmp_path: Path) -> None:
     seed = shared_path("seed-examples", "s002-sles-hasi", "cib", "xenvmnfs.xm")
     assert xencfg.detect(seed) == "cib"
     assert main(["parse", str(seed)]) == 0
+
+
+def test_a_cib_without_epochs_converts_to_a_valid_one(tmp_path: Path) -> None:
+    src = tmp_path / "cib.xml"
+    src.write_text(
+        "<cib><configuration><crm_config/><nodes/><resources/><constraints/>"
+        "</configuration><status/></cib>\n"
+    )
+    out = tmp_path / "new.xml"
+    assert main(["cib", "convert", str(src), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert 'admin_epoch="0"' in text and 'epoch="0"' in text and 'num_updates="0"' in text
+    assert main(["cib", "validate", str(out)]) == 0  # upgrade06's "" is refused by the schema

@@ -477,7 +477,9 @@ class _Converter:
         if get("crm_feature_set"):
             out.set("crm_feature_set", get("crm_feature_set"))
         for name in ("admin_epoch", "epoch", "num_updates"):
-            out.set(name, get(name, ""))
+            if get(name) is None:  # upgrade06 writes "", which the 1.0 schema refuses
+                self.note("add-attribute", src, f"{name}='0'", "the 1.0 schema requires it")
+            out.set(name, get(name) or "0")
         for new, old, default in (
             ("dc-uuid", "dc_uuid", "0"),
             ("have-quorum", "have_quorum", "false"),
