@@ -293,3 +293,17 @@ def test_authkeys_mode_only_where_modes_are_real(tmp_path: Path) -> None:
         assert mode_findings(frozen) == []  # an archive or read-only share
     finally:
         (frozen / "etc" / "ha.d").chmod(0o755)
+
+
+def test_every_rule_module_loads_even_after_one_was_imported_alone() -> None:
+    import subprocess
+
+    code = (
+        "import xencfg.rules.heartbeat\n"
+        "from xencfg import rules\n"
+        "print(sorted({r.code[:2] for r in rules.all_rules()}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(
+        sorted({"CB", "DR", "EV", "HB", "HS", "IS", "MD", "MP", "OC", "XC", "XN"})
+    )

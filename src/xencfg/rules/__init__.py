@@ -87,9 +87,16 @@ def rule(
     return register
 
 
+_loaded = False
+
+
 def _load() -> None:
-    if _RULES:
+    """Import every rule module once. (Checking ``_RULES`` instead would stop here after
+    a test imported one module directly, and the other modules' rules would never run.)"""
+    global _loaded
+    if _loaded:
         return
+    _loaded = True
     for mod in MODULES:
         try:
             importlib.import_module(f"{__name__}.{mod}")
