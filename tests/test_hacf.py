@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
-from lineformats import check_file, check_mutation, file_tests, mutated
+from lineformats import check_edit, check_file, check_mutation, mutated
 from roundtrip import read
 from xencfg.formats.hacf import KNOWN, HacfDocument
 from xencfg.syntax.blocks import Entry
@@ -26,8 +26,23 @@ S001 = "seed-examples/s001-drbd-heartbeat/xen1/etc/heartbeat/ha.cf"
 S002 = "seed-examples/s002-sles-hasi/host2/etc/ha.d/ha.cf"
 
 
-FILE_TESTS = file_tests("hacf", ALL)
-test_round_trip_canonical_tokens, test_one_value_edit_changes_one_line = FILE_TESTS
+def _shared(path: Path) -> None:
+    if path not in OWN:
+        shared_path()
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_round_trip_canonical_tokens(path: Path) -> None:
+    _shared(path)
+    check_file(path, "hacf")
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_one_value_edit_changes_one_line(path: Path) -> None:
+    _shared(path)
+    doc = xencfg.loads(read(path), "hacf", path=str(path))
+    if not check_edit(doc, "hacf"):
+        assert not doc.entries()  # only comment-only templates have nothing to edit
 
 
 def test_shared_files_present() -> None:
@@ -122,7 +137,8 @@ def test_s001_nodes_is_unknown_with_suggestion() -> None:
     assert problems == [("nodes", "unknown", "node", (6, 1))]
     assert doc.nodes == []  # heartbeat sees no member either
     assert doc.entry("nodes").values == ["xen-1", "xen-2"]  # type: ignore[union-attr]
-    assert any("no node line" in m for _, m in doc.value_problems())
+    # "no node line" is lint's HB001 now (with the files that do name members)
+    assert not any("no node line" in m for _, m in doc.value_problems())
 
 
 def test_heartbeat_rejects_fixture_problems_are_located() -> None:
@@ -132,9 +148,12 @@ def test_heartbeat_rejects_fixture_problems_are_located() -> None:
     assert kw == {4: ("unknown", "node"), 5: ("unknown", None)}
     vals = [(doc.position(n)[0], m) for n, m in doc.value_problems()]
     lines = {line for line, _ in vals}
-    assert {2, 3, 6} <= lines
+    assert {3, 6} <= lines
     assert any("missing target IP" in m for line, m in vals if line == 3)
-    assert any("too small compared to keepalive" in m for line, m in vals if line == 2)
+    # timings moved to timing_problems() (lint's HB004/HB005), so XC005 does not repeat them
+    timing = [(doc.position(n)[0], k, m) for n, k, m in doc.timing_problems()]
+    assert [(line, k) for line, k, _ in timing] == [(2, "deadtime")]
+    assert "too small compared to keepalive 2s" in timing[0][2]
     assert any("'ninety' is not a number" in m for line, m in vals if line == 6)
 
 

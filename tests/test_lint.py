@@ -267,8 +267,8 @@ def test_authkeys_mode_only_where_modes_are_real(tmp_path: Path) -> None:
     not in a git checkout (git stores 0644) nor in a read-only copy."""
 
     def mode_findings(root: Path) -> list[tuple[str, int]]:
-        result = lint.run([str(root)], select=["XC005"])
-        return [(Path(f.path).name, f.line) for f in result.findings if "mode" in f.message]
+        result = lint.run([str(root)], select=["HB006"])
+        return [(Path(f.path).name, f.line) for f in result.findings]
 
     live = node(tmp_path, "live", {"etc/ha.d/authkeys": AUTHKEYS})
     keys = live / "etc" / "ha.d" / "authkeys"

@@ -1,236 +1,413 @@
-"""Xen rules: a failing and a passing tree for each, and the seeds' Xen mistakes."""
+"""Xen rules (XN001-XN013): a failing and a passing tree each, asserting the code,
+file, line and related lines; the seed notes' xend and domU oddities."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from conftest import shared_path
-from lintkit import found, tree
 from xencfg import lint
 
+DOMU = "name = '{name}'\nmemory = 256\nkernel = '/boot/vmlinuz-xen'\n"
+CIB = (
+    "<cib><configuration><crm_config/><nodes/><resources>"
+    '<primitive id="vm1" class="ocf" provider="heartbeat" type="Xen">'
+    '<instance_attributes id="vm1-ia"><nvpair id="vm1-x" name="xmfile" value="/etc/xen/vm1"/>'
+    "</instance_attributes>"
+    '<meta_attributes id="vm1-ma"><nvpair id="vm1-m" name="allow-migrate" value="true"/>'
+    "</meta_attributes></primitive></resources><constraints/></configuration><status/></cib>\n"
+)
+XEND_OK = (
+    "(xend-relocation-server yes)\n(xend-relocation-port 8002)\n"
+    "(xend-relocation-hosts-allow '^localhost$ ^alpha$ ^beta$')\n"
+)
 
-def domu(name: str, disk: str, mac: str = "00:16:3e:00:00:01", uuid: str = "") -> str:
-    extra = f'uuid = "{uuid}"\n' if uuid else ""
-    return (
-        f'name = "{name}"\nmemory = 256\n{extra}'
-        f"disk = ['{disk}']\nvif = ['mac={mac}, bridge=xenbr0']\n"
-        "bootloader = '/usr/bin/pygrub'\n"
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+def run(paths: list[Path], code: str) -> list[tuple[str, int, str, list[tuple[str, int]]]]:
+    result = lint.run([str(p) for p in paths], select=[code])
+    return [
+        (
+            "/".join(Path(f.path).parts[-2:]),
+            f.line,
+            f.message,
+            [("/".join(Path(r.path).parts[-2:]), r.line) for r in f.related],
+        )
+        for f in result.findings
+        if f.code == code
+    ]
+
+
+def domu(name: str, extra: str = "") -> str:
+    return DOMU.format(name=name) + extra
+
+
+def test_xn001_duplicate_name_but_a_copy_is_one_domu(tmp_path: Path) -> None:
+    bad = write(tmp_path / "a", {"etc/xen/web": domu("web"), "etc/xen/web2": domu("web", "#\n")})
+    assert run([bad], "XN001") == [
+        (
+            "xen/web2",
+            1,
+            f"name 'web' of domU 'web' is also used by domU 'web' ({_disp(bad, 'etc/xen/web')})",
+            [("xen/web", 1)],
+        )
+    ]
+    # the same config on two nodes (or the same path with local edits) is one domU
+    a = write(tmp_path / "n1", {"etc/xen/vm/web": domu("web")})
+    b = write(tmp_path / "n2", {"etc/xen/vm/web": domu("web", "vcpus = 2\n")})
+    c = write(tmp_path / "n3", {"etc/xen/web.cfg": domu("web")})
+    assert run([a, b, c], "XN001") == []
+    # but another file with that name on another node is another guest
+    d = write(tmp_path / "n4", {"etc/xen/other": domu("web", "vcpus = 4\n")})
+    assert [(f, line) for f, line, _, _ in run([a, d], "XN001")] == [("xen/other", 1)]
+
+
+def _disp(root: Path, rel: str) -> str:
+    from xencfg.discover import display_path
+
+    return display_path(root / rel)
+
+
+def test_xn002_duplicate_uuid(tmp_path: Path) -> None:
+    u = "uuid = '86436FDE-1613-4e12-8a94-093d1c3f962e'\n"
+    bad = write(tmp_path / "a", {"etc/xen/a": domu("a", u), "etc/xen/b": domu("b", u.lower())})
+    [(f, line, msg, related)] = run([bad], "XN002")
+    assert (f, line, related) == ("xen/b", 4, [("xen/a", 4)])
+    assert msg.startswith("uuid 86436fde-1613-4e12-8a94-093d1c3f962e of domU 'b'")
+    good = write(tmp_path / "g", {"etc/xen/a": domu("a", u)})
+    assert run([good], "XN002") == []
+
+
+def test_xn003_duplicate_mac(tmp_path: Path) -> None:
+    v = "vif = ['mac=00:16:3e:00:00:01,bridge=xenbr0']\n"
+    bad = write(tmp_path / "a", {"etc/xen/a": domu("a", v), "etc/xen/b": domu("b", v)})
+    [(f, line, msg, related)] = run([bad], "XN003")
+    assert (f, line, related) == ("xen/b", 4, [("xen/a", 4)])
+    assert msg.startswith("MAC 00:16:3e:00:00:01 of domU 'b' is also used by domU 'a'")
+    ok = write(
+        tmp_path / "g",
+        {"etc/xen/a": domu("a", v), "etc/xen/b": domu("b", v.replace(":01,", ":02,"))},
     )
+    assert run([ok], "XN003") == []
+
+
+def test_xn004_disk_written_twice(tmp_path: Path) -> None:
+    d1 = "disk = ['phy:/dev/vg/data,xvda,w']\n"
+    bad = write(tmp_path / "a", {"etc/xen/a": domu("a", d1), "etc/xen/b": domu("b", d1)})
+    assert run([bad], "XN004") == [
+        (
+            "xen/b",
+            4,
+            "disk /dev/vg/data is opened writable by domU 'b' (w) and domU 'a' (w)",
+            [("xen/a", 4)],
+        )
+    ]
+    # a DRBD resource is one disk across nodes; `phy:vg/x` is /dev/vg/x
+    drbd = "disk = ['drbd:r0,xvda,w']\n"
+    n1 = write(tmp_path / "n1", {"etc/xen/a": domu("a", drbd)})
+    n2 = write(tmp_path / "n2", {"etc/xen/b": domu("b", drbd)})
+    assert [(f, line) for f, line, _, _ in run([n1, n2], "XN004")] == [("xen/b", 4)]
+    # local devices on different nodes are different disks; w! on both is allowed
+    l1 = write(tmp_path / "l1", {"etc/xen/a": domu("a", d1)})
+    l2 = write(tmp_path / "l2", {"etc/xen/b": domu("b", d1)})
+    assert run([l1, l2], "XN004") == []
+    shared = "disk = ['phy:vg/data,xvdb,w!']\n"
+    ok = write(tmp_path / "s", {"etc/xen/a": domu("a", shared), "etc/xen/b": domu("b", shared)})
+    assert run([ok], "XN004") == []
+
+
+def test_xn005_shared_disk_without_cluster_fs(tmp_path: Path) -> None:
+    shared = "disk = ['phy:vg/data,xvdb,w!']\n"
+    bad = write(tmp_path / "a", {"etc/xen/a": domu("a", shared)})
+    assert run([bad], "XN005") == [
+        (
+            "xen/a",
+            4,
+            "disk vg/data of domU 'a' is attached w! but a configures no cluster file system"
+            " (no ocfs2/cluster.conf, no cman)",
+            [],
+        )
+    ]
+    ocfs2 = (
+        "cluster:\n\tnode_count = 1\n\tname = ocfs2\n\n"
+        "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n"
+        "\tname = a\n\tcluster = ocfs2\n"
+    )
+    good = write(tmp_path / "g", {"etc/xen/a": domu("a", shared), "etc/ocfs2/cluster.conf": ocfs2})
+    assert run([good], "XN005") == []
 
 
 DRBD = (
-    "resource vm {\n  on alpha {\n    device /dev/drbd0; disk /dev/sdb1;\n"
-    "    address 10.0.0.1:7788; meta-disk internal;\n  }\n"
-    "  on beta {\n    device /dev/drbd0; disk /dev/sdb1;\n"
-    "    address 10.0.0.2:7788; meta-disk internal;\n  }\n}\n"
+    "resource r0 {\n  protocol C;\n"
+    "  on a { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; meta-disk internal; }\n"
+    "  on b { device /dev/drbd0; disk /dev/sda5; address 10.0.0.2:7788; meta-disk internal; }\n"
+    "}\n"
+)
+MPATH = (
+    "defaults {\n\tuser_friendly_names no\n}\n"
+    "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t\talias data\n\t}\n}\n"
 )
 
 
-def test_xn001_name_twice_but_a_copy_is_one_guest(tmp_path: Path) -> None:
-    bad = tree(
-        tmp_path,
-        "alpha",
-        {
-            "etc/xen/a.xm": domu("web", "phy:/dev/vg/a,xvda,w"),
-            "etc/xen/b.xm": domu("web", "phy:/dev/vg/b,xvda,w"),
-        },
+def test_xn006_disk_reference_missing(tmp_path: Path) -> None:
+    disks = (
+        "disk = ['drbd:web,xvda,w', 'phy:/dev/drbd3,xvdb,w', 'phy:/dev/mapper/dta,xvdc,w',"
+        " 'phy:/dev/mapper/vg-lv,xvdd,w', 'phy:/dev/mapper/datap1,xvde,w']\n"
     )
-    assert found("XN001", bad) == [("XN001", "b.xm", 1, [1])]
-    a = tree(tmp_path / "c", "alpha", {"etc/xen/web.xm": domu("web", "phy:/dev/vg/a,xvda,w")})
-    b = tree(tmp_path / "c", "beta", {"etc/xen/web.xm": domu("web", "phy:/dev/vg/a,xvda,w")})
-    assert found("XN001", a, b) == []
-
-
-def test_xn002_uuid_twice(tmp_path: Path) -> None:
-    u = "6fa459ea-ee8a-3ca4-894e-db77e160355e"
-    bad = tree(
-        tmp_path,
-        "alpha",
-        {
-            "etc/xen/a.xm": domu("a", "phy:/dev/vg/a,xvda,w", "00:16:3e:00:00:01", u),
-            "etc/xen/b.xm": domu("b", "phy:/dev/vg/b,xvda,w", "00:16:3e:00:00:02", u),
-        },
+    bad = write(
+        tmp_path / "a",
+        {"etc/xen/a": domu("a", disks), "etc/drbd.conf": DRBD, "etc/multipath.conf": MPATH},
     )
-    assert found("XN002", bad) == [("XN002", "b.xm", 3, [3])]
-    good = tree(
-        tmp_path / "g", "alpha", {"etc/xen/a.xm": domu("a", "phy:/dev/vg/a,xvda,w", uuid=u)}
-    )
-    assert found("XN002", good) == []
-
-
-def test_xn003_mac_twice(tmp_path: Path) -> None:
-    bad = tree(
-        tmp_path,
-        "alpha",
-        {
-            "etc/xen/a.xm": domu("a", "phy:/dev/vg/a,xvda,w"),
-            "etc/xen/b.xm": domu("b", "phy:/dev/vg/b,xvda,w"),
-        },
-    )
-    assert found("XN003", bad) == [("XN003", "b.xm", 4, [4])]
-    good = tree(
-        tmp_path / "g",
-        "alpha",
-        {
-            "etc/xen/a.xm": domu("a", "phy:/dev/vg/a,xvda,w"),
-            "etc/xen/b.xm": domu("b", "phy:/dev/vg/b,xvda,w", "00:16:3e:00:00:02"),
-        },
-    )
-    assert found("XN003", good) == []
-
-
-def test_xn004_disk_shared_unless_both_w_bang(tmp_path: Path) -> None:
-    bad = tree(
-        tmp_path,
-        "alpha",
-        {
-            "etc/xen/a.xm": domu("a", "phy:/dev/vg/shared,hdb,w"),
-            "etc/xen/b.xm": domu("b", "phy:/dev/vg/shared,hdb,w!", "00:16:3e:00:00:02"),
-        },
-    )
-    assert found("XN004", bad) == [("XN004", "b.xm", 3, [3])]
-    good = tree(
-        tmp_path / "g",
-        "alpha",
-        {
-            "etc/xen/a.xm": domu("a", "phy:/dev/vg/shared,hdb,w!"),
-            "etc/xen/b.xm": domu("b", "phy:/dev/vg/shared,hdb,w!", "00:16:3e:00:00:02"),
-        },
-    )
-    assert found("XN004", good) == []
-
-
-def test_xn005_disk_names_nothing(tmp_path: Path) -> None:
-    mp = "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t\talias data\n\t}\n}\n"
-    bad = tree(
-        tmp_path,
-        "alpha",
-        {
-            "etc/drbd.conf": DRBD,
-            "etc/multipath.conf": mp,
-            "etc/xen/a.xm": domu("a", "drbd:vm_web,xvda,w"),
-            "etc/xen/b.xm": domu("b", "phy:/dev/drbd7,xvda,w", "00:16:3e:00:00:02"),
-            "etc/xen/c.xm": domu("c", "phy:/dev/mapper/dta,xvda,w", "00:16:3e:00:00:03"),
-        },
-    )
-    result = lint.run([str(bad)], select=["XN005"])
-    assert [(Path(f.path).name, f.line) for f in result.findings] == [
-        ("a.xm", 3),
-        ("b.xm", 3),
-        ("c.xm", 3),
+    found = run([bad], "XN006")
+    # (findings on one line come in no fixed order: compare sorted)
+    assert sorted((f, line, m, tuple(r)) for f, line, m, r in found) == [
+        (
+            "xen/a",
+            4,
+            "domU 'a' disk /dev/drbd3: DRBD minor 3 (/dev/drbd3) is not defined on a",
+            (("etc/drbd.conf", 1),),
+        ),
+        (
+            "xen/a",
+            4,
+            "domU 'a' disk /dev/mapper/dta: multipath alias 'dta' is not defined on a",
+            (("etc/multipath.conf", 1),),
+        ),
+        (
+            "xen/a",
+            4,
+            "domU 'a' disk web: DRBD resource 'web' is not defined on a",
+            (("etc/drbd.conf", 1),),
+        ),
     ]
-    assert "DRBD resource vm_web" in result.findings[0].message
-    good = tree(
+    ok_disks = "disk = ['drbd:r0,xvda,w', 'phy:/dev/drbd0,xvdb,w', 'phy:/dev/mapper/data,xvdc,w']\n"
+    good = write(
         tmp_path / "g",
-        "alpha",
-        {
-            "etc/drbd.conf": DRBD,
-            "etc/multipath.conf": mp,
-            "etc/xen/a.xm": domu("a", "drbd:vm,xvda,w"),
-            "etc/xen/c.xm": domu("c", "phy:/dev/mapper/data,xvdb,w", "00:16:3e:00:00:03"),
-        },
+        {"etc/xen/a": domu("a", ok_disks), "etc/drbd.conf": DRBD, "etc/multipath.conf": MPATH},
     )
-    assert found("XN005", good) == []
+    assert run([good], "XN006") == []
+    # a node without drbd.conf or multipath.conf: nothing to check against
+    bare = write(tmp_path / "bare", {"etc/xen/a": domu("a", disks)})
+    assert run([bare], "XN006") == []
 
 
-def test_xn006_vendor_mac(tmp_path: Path) -> None:
-    bad = tree(
-        tmp_path, "alpha", {"etc/xen/a.xm": domu("a", "phy:/dev/vg/a,xvda,w", "a0:00:00:01:00:01")}
-    )
-    assert found("XN006", bad) == [("XN006", "a.xm", 4, [])]
-    good = tree(
-        tmp_path / "g",
-        "alpha",
-        {"etc/xen/a.xm": domu("a", "phy:/dev/vg/a,xvda,w", "02:00:00:01:00:01")},
-    )
-    assert found("XN006", good) == []
+def _node(tmp: Path, name: str, xend: str, cib: bool = True, **extra: str) -> Path:
+    files = {"etc/hostname": f"{name}\n", "etc/xen/xend-config.sxp": xend, **extra}
+    if cib:
+        files["var/lib/heartbeat/crm/cib.xml"] = CIB
+    return write(tmp / name, files)
 
 
-XEND = (
-    "(xend-relocation-server yes)\n(xend-relocation-port 8002)\n"
-    "(xend-relocation-hosts-allow '{allow}')\n"
-)
-
-
-def test_xn007_xend_setting_twice_and_xn008_open_relocation(tmp_path: Path) -> None:
-    bad = tree(
-        tmp_path,
-        "alpha",
-        {"etc/xen/xend-config.sxp": XEND.format(allow="") + "(xend-relocation-port 8002)\n"},
-    )
-    assert found("XN007", bad) == [("XN007", "xend-config.sxp", 4, [2])]
-    assert found("XN008", bad) == [("XN008", "xend-config.sxp", 3, [])]
-    good = tree(tmp_path / "g", "alpha", {"etc/xen/xend-config.sxp": XEND.format(allow="^beta$")})
-    assert found("XN007", good) == [] and found("XN008", good) == []
-
-
-CIB = (
-    "<cib><configuration><crm_config/><nodes/><resources>"
-    '<primitive id="vm" class="ocf" provider="heartbeat" type="Xen">'
-    '<meta_attributes id="vm-meta"><attributes>'
-    '<nvpair id="vm-am" name="allow_migrate" value="true"/></attributes></meta_attributes>'
-    '<instance_attributes id="vm-ia"><attributes>'
-    '<nvpair id="vm-xm" name="xmfile" value="/etc/xen/vm"/>'
-    "</attributes></instance_attributes></primitive></resources><constraints/>"
-    "</configuration><status/></cib>\n"
-)
-
-
-def test_xn009_live_migration_needs_relocation(tmp_path: Path) -> None:
-    cib = "var/lib/heartbeat/crm/cib.xml"
-    off = tree(
-        tmp_path, "alpha", {cib: CIB, "etc/xen/xend-config.sxp": "(xend-relocation-server no)\n"}
-    )
-    beta = tree(
-        tmp_path, "beta", {cib: CIB, "etc/xen/xend-config.sxp": XEND.format(allow="^alpha$")}
-    )
-    assert found("XN009", off, beta) == [("XN009", "xend-config.sxp", 1, [1])]
-    narrow = tree(
-        tmp_path / "n", "alpha", {cib: CIB, "etc/xen/xend-config.sxp": XEND.format(allow="^gamma$")}
-    )
-    beta2 = tree(
-        tmp_path / "n", "beta", {cib: CIB, "etc/xen/xend-config.sxp": XEND.format(allow="^alpha$")}
-    )
-    result = lint.run([str(narrow), str(beta2)], select=["XN009"])
-    assert [f.message for f in result.findings] == [
-        "xend-relocation-hosts-allow on alpha does not admit beta"
+def test_xn007_relocation_off_with_allow_migrate(tmp_path: Path) -> None:
+    a = _node(tmp_path, "alpha", "(dom0-min-mem 1024)\n")
+    b = _node(tmp_path, "beta", XEND_OK)
+    found = run([a, b], "XN007")
+    assert [(f, line, m) for f, line, m, _ in found] == [
+        (
+            "xen/xend-config.sxp",
+            1,
+            "xend relocation server is off on alpha but the CIB allows live migration of vm1",
+        )
     ]
-    good = tree(
-        tmp_path / "g", "alpha", {cib: CIB, "etc/xen/xend-config.sxp": XEND.format(allow="^beta$")}
+    assert found[0][3] == [("crm/cib.xml", 1), ("crm/cib.xml", 1)]
+    # no live migration in the CIB: relocation may stay off
+    a2 = _node(tmp_path / "x", "alpha", "(dom0-min-mem 1024)\n", cib=False)
+    assert run([a2], "XN007") == []
+
+
+def test_xn007_ports_and_hosts_allow(tmp_path: Path) -> None:
+    a = _node(tmp_path, "alpha", XEND_OK)
+    b = _node(
+        tmp_path,
+        "beta",
+        XEND_OK.replace("8002", "8003").replace("^alpha$ ", "^alpha-hb$ "),
+        **{"etc/hosts": "10.0.0.1 alpha.example.net alpha\n"},
     )
-    assert found("XN009", good, beta) == []
+    c = _node(tmp_path, "gamma", XEND_OK.replace("^beta$", "^beta$ ^gamma$"))
+    found = run([a, b, c], "XN007")
+    assert sorted((f.split("/")[-1], line, m) for f, line, m, _ in found) == [
+        (
+            "xend-config.sxp",
+            2,
+            "xend relocation port 8003 on beta but 8002 on alpha: xm migrate uses one port",
+        ),
+        (
+            "xend-config.sxp",
+            3,
+            "xend-relocation-hosts-allow on alpha (^localhost$ ^alpha$ ^beta$) admits none of"
+            " gamma: gamma cannot migrate vm1 here",
+        ),
+        (
+            "xend-config.sxp",
+            3,
+            "xend-relocation-hosts-allow on beta (^localhost$ ^alpha-hb$ ^beta$) admits none of"
+            " alpha, 10.0.0.1, alpha.example.net: alpha cannot migrate vm1 here",
+        ),
+        (
+            "xend-config.sxp",
+            3,
+            "xend-relocation-hosts-allow on beta (^localhost$ ^alpha-hb$ ^beta$) admits none of"
+            " gamma: gamma cannot migrate vm1 here",
+        ),
+    ]
+    [port] = [r for _, line, _, r in found if line == 2]
+    assert port == [("xen/xend-config.sxp", 2)]
+    ok_a = _node(tmp_path / "ok", "alpha", XEND_OK)
+    ok_b = _node(tmp_path / "ok", "beta", XEND_OK)
+    assert run([ok_a, ok_b], "XN007") == []
 
 
-def test_seed_notes_xen() -> None:
-    """s000: relocation address twice (XN007), relocation open to anyone (XN008);
-    s002: live migration without relocation (XN009); s004: vendor MAC (XN006)."""
-    base = shared_path("seed-examples")
-    s000 = {
-        (f.code, f.line) for f in lint.run([str(base / "s000-iscsi-multipath" / "node1")]).findings
-    }
-    assert {("XN007", 4), ("XN008", 5)} <= s000
-    s002 = {f.code for f in lint.run([str(base / "s002-sles-hasi")]).findings}
-    assert "XN009" in s002
-    s004 = {
-        (f.code, Path(f.path).name, f.line)
-        for f in lint.run([str(base / "s004-drbd-lvm" / "mk1")]).findings
-    }
-    assert ("XN006", "shaolin", 8) in s004
+def test_xn008_relocation_open(tmp_path: Path) -> None:
+    text = "(xend-relocation-server yes)\n(xend-relocation-hosts-allow '')\n"
+    bad = write(tmp_path / "a", {"etc/xen/xend-config.sxp": text})
+    assert run([bad], "XN008") == [
+        (
+            "xen/xend-config.sxp",
+            2,
+            "xend relocation server admits any host on every address:"
+            " anyone reaching the port can push a domain into dom0",
+            [("xen/xend-config.sxp", 1)],
+        )
+    ]
+    good = write(tmp_path / "g", {"etc/xen/xend-config.sxp": XEND_OK})
+    assert run([good], "XN008") == []
 
 
-def test_xn010_domu_that_cannot_start(tmp_path: Path) -> None:
-    fragment = "nfs_root = '/xen/domains/test'\nextra = 'ip=dhcp'\n"
-    bad = tree(tmp_path, "alpha", {"etc/xen/test": fragment})
-    assert found("XN010", bad) == [("XN010", "test", 1, [])]
-    good = tree(tmp_path / "g", "alpha", {"etc/xen/a.xm": domu("a", "phy:/dev/vg/a,xvda,w")})
-    assert found("XN010", good) == []  # pygrub is its bootloader
+def test_xn009_xend_duplicate_setting(tmp_path: Path) -> None:
+    text = (
+        "(xend-relocation-address '')\n(xend-relocation-port 8002)\n(xend-relocation-address '')\n"
+    )
+    bad = write(tmp_path / "a", {"etc/xen/xend-config.sxp": text})
+    assert run([bad], "XN009") == [
+        (
+            "xen/xend-config.sxp",
+            1,
+            "(xend-relocation-address) is set 2 times; xend uses only the last one",
+            [("xen/xend-config.sxp", 3)],
+        )
+    ]
+    # not reported a second time by the generic keyword rules
+    assert run([bad], "XC003") == run([bad], "XC005") == []
+    good = write(tmp_path / "g", {"etc/xen/xend-config.sxp": XEND_OK})
+    assert run([good], "XN009") == []
 
 
-def test_seed_notes_s003_and_the_outputs() -> None:
-    """s003's domU fragment (no name, no kernel) is XN010. Out of scope everywhere:
-    the output/ samples (multipath -ll, /proc/drbd, crm_mon, xentop, lvs, netstat),
-    which record state rather than configuration (xencfg parses multipath -ll and
-    /proc/drbd for tools, but a sample's odd state is no configuration mistake); the
-    crm_mon CGI and guests' fstab, which are not cluster configuration files."""
-    s003 = shared_path("seed-examples", "s003-aoe")
-    assert [(f.code, f.line) for f in lint.run([str(s003)]).findings] == [("XN010", 1)]
+def test_xn010_vif_without_mac(tmp_path: Path) -> None:
+    bad = write(tmp_path / "a", {"etc/xen/a": domu("a", "vif = ['bridge=xenbr0']\n")})
+    assert run([bad], "XN010") == [
+        (
+            "xen/a",
+            4,
+            "vif 0 (bridge=xenbr0) of domU 'a' has no mac=: a new random MAC on every start",
+            [],
+        )
+    ]
+    good = write(tmp_path / "g", {"etc/xen/a": domu("a", "vif = ['mac=00:16:3e:00:00:01']\n")})
+    assert run([good], "XN010") == []
+
+
+def test_xn011_vif_bad_mac(tmp_path: Path) -> None:
+    vifs = "vif = ['mac=a0:00:00:01:00:01', 'mac=01:16:3e:00:00:01', 'mac=00:16:3e:zz']\n"
+    bad = write(tmp_path / "a", {"etc/xen/a": domu("a", vifs)})
+    assert sorted(m for _, line, m, _ in run([bad], "XN011")) == [
+        "vif 0 mac a0:00:00:01:00:01 of domU 'a' is a vendor's address outside Xen's 00:16:3e"
+        " range: it may collide",
+        "vif 1 mac 01:16:3e:00:00:01 of domU 'a' is a multicast address (a NIC cannot use it)",
+        "vif 2 mac 00:16:3e:zz of domU 'a' is not a MAC address",
+    ]
+    ok = "vif = ['mac=00:16:3e:00:00:01', 'mac=02:00:00:00:00:01']\n"
+    assert run([write(tmp_path / "g", {"etc/xen/a": domu("a", ok)})], "XN011") == []
+
+
+def test_xn012_domu_incomplete(tmp_path: Path) -> None:
+    frag = "root = '/dev/nfs'\nmemory = 128\n"
+    bad = write(tmp_path / "a", {"etc/xen/test": frag})
+    assert run([bad], "XN012") == [
+        ("xen/test", 1, "domU config test has no name and neither kernel nor bootloader", [])
+    ]
+    hvm = "name = 'w'\nbuilder = 'hvm'\nmemory = 512\n"
+    good = write(tmp_path / "g", {"etc/xen/a": domu("a"), "etc/xen/w": hvm})
+    assert run([good], "XN012") == []
+
+
+def test_xn013_memory_above_maxmem(tmp_path: Path) -> None:
+    bad = write(tmp_path / "a", {"etc/xen/a": domu("a", "maxmem = 128\n")})
+    assert run([bad], "XN013") == [
+        ("xen/a", 2, "memory 256 MiB is above maxmem 128 MiB", [("xen/a", 4)])
+    ]
+    good = write(tmp_path / "g", {"etc/xen/a": domu("a", "maxmem = 4096\n")})
+    assert run([good], "XN013") == []
+
+
+# -- the seed notes ------------------------------------------------------------
+
+
+def _seed(name: str) -> set[tuple[str, str, int]]:
+    result = lint.run([str(shared_path("seed-examples", name))])
+    out = set()
+    for f in result.findings:
+        parts = Path(f.path).parts
+        if f.code.startswith("XN") and "etc" in parts:
+            out.add((f.code, "/".join(parts[parts.index("etc") - 1 :]), f.line))
+    return out
+
+
+def test_seed_notes_s000_xen() -> None:
+    found = _seed("s000-iscsi-multipath")
+    for node in ("node1", "node2"):
+        # (xend-relocation-address '') on lines 1 and 4
+        assert ("XN009", f"{node}/etc/xen/xend-config.sxp", 1) in found
+        # relocation open to every host: hosts-allow '' and address ''
+        assert ("XN008", f"{node}/etc/xen/xend-config.sxp", 5) in found
+        # w! with no cluster file system configured
+        assert ("XN005", f"{node}/etc/xen/linva06", 1) in found
+        # the file is a fragment (only the disk line): no name, no kernel
+        assert ("XN012", f"{node}/etc/xen/linva06", 1) in found
+    # Out of scope: linva04 (the other writer of lv_linva04_06_hdb) is not given; LVM
+    # volumes (vgxen01/...) cannot be checked (no file xencfg reads lists them).
+
+
+def test_seed_notes_s001_xen() -> None:
+    found = _seed("s001-drbd-heartbeat")
+    for node in ("xen1", "xen2"):
+        for dom in ("host1.dom", "host2.dom"):
+            # vif = ['bridge=xenbr0']: no fixed MAC
+            assert ("XN010", f"{node}/etc/xen/{dom}", 13) in found
+    # host1.dom/host2.dom exist on both nodes: copies of one domU each, no XN001
+    assert not any(code in ("XN001", "XN003", "XN004", "XN006") for code, _, _ in found)
+    # Out of scope: no xend-config.sxp in this tree, so relocation against the CIB's
+    # allow_migrate cannot be judged; the kernel under /boot and block-drbd under
+    # /etc/xen/scripts are not configuration xencfg reads.
+
+
+def test_seed_notes_s002_xen() -> None:
+    found = _seed("s002-sles-hasi")
+    for node in ("host1", "host2"):
+        # live migration allowed in the CIB (sles.xml) but no relocation settings at all
+        assert ("XN007", f"{node}/etc/xen/xend-config.sxp", 1) in found
+    # nfs.xm on both nodes is one domU (the shared /etc/xen/vm); mpath1 is an alias
+    assert not any(code in ("XN001", "XN002", "XN003", "XN006") for code, _, _ in found)
+    # Out of scope: memory=512 against the prose's 1 G, dom0-min-mem against xentop
+    # output, the default bridge of a vif without bridge= under multi-network-bridge.
+
+
+def test_seed_notes_s003_s004_xen() -> None:
+    # s003: a fragment without name, kernel or bootloader
+    assert ("XN012", "s003-aoe/etc/xen/test", 1) in _seed("s003-aoe")
+    found = _seed("s004-drbd-lvm")
+    for node in ("mk1", "mk2"):
+        # mac=a0:00:00:01:00:01: a globally administered vendor address
+        assert ("XN011", f"{node}/etc/xen/configs/shaolin", 8) in found
+        # relocation on, listening everywhere, hosts-allow unset (xend's default: anyone)
+        assert ("XN008", f"{node}/etc/xen/xend-config.sxp", 2) in found
+    # drbd:vm_shaolin exists in drbd.conf: no XN006
+    assert not any(code == "XN006" for code, _, _ in found)
+    # Out of scope: maxmem 4096 on 2 GB hosts (host RAM is not configuration); the
+    # missing allow-two-primaries for `xm migrate --live` without a CIB (DRBD rules).

@@ -200,16 +200,17 @@ class AuthkeysDocument(LineDocument):
         return None if self.mode is None else (self.mode & 0o077) == 0
 
     def problems(self) -> Iterator[tuple[Any, str]]:
-        """``(node or None, message)`` for what heartbeat refuses or what is unsafe."""
-        if self.mode is not None and not self.mode_ok:
-            mode = f"{self.mode & 0o777:04o}"
-            yield (
-                None,
-                (
-                    f"mode {mode}: heartbeat refuses an authkeys file open to group or others"
-                    " (use 0600)"
-                ),
-            )
+        """``(node or None, message)`` for what heartbeat refuses or what is unsafe:
+        :meth:`value_problems` and :meth:`safety_problems` together."""
+        yield from self.safety_problems()
+        yield from self.value_problems()
+
+    def value_problems(self) -> Iterator[tuple[Any, str]]:
+        """``(node, message)`` for lines heartbeat refuses or skips (lint's XC005).
+
+        The checks with their own lint rules (mode, weak keys, crc, ``auth``
+        naming a missing id) are in :meth:`safety_problems`.
+        """
         auths = self.entries("auth")
         if not auths:
             first = self.children[0] if self.children else None
@@ -236,17 +237,39 @@ class AuthkeysDocument(LineDocument):
                 yield e, f"method-id {e.key}: crc takes no key, heartbeat cannot use this line"
             elif len(e.values) > 2:
                 yield e, f"method-id {e.key}: words after the key (a key is one word)"
-            if e.method in ("md5", "sha1") and is_weak_key(e.secret):
-                yield e, f"method-id {e.key}: weak or placeholder key"
+
+    @property
+    def missing_selected(self) -> bool:
+        """``auth N`` names a method-id with no usable line: heartbeat cannot sign."""
         sel = self.selected
-        if auths and sel is not None and sel not in self.methods:
-            yield auths[-1], f"auth key [{sel}] not found in the file"
+        return bool(self.entries("auth")) and sel is not None and sel not in self.methods
+
+    def weak_lines(self) -> list[KeyLine]:
+        """md5/sha1 lines whose key is a placeholder, a hash of one, or short."""
+        return [
+            e
+            for e in self.children
+            if isinstance(e, KeyLine) and e.method in ("md5", "sha1") and is_weak_key(e.secret)
+        ]
+
+    def safety_problems(self) -> Iterator[tuple[Any, str]]:
+        """``(node or None, message)``: mode, weak keys, ``auth`` naming a missing
+        id, crc. Messages never contain a key."""
+        if self.mode is not None and not self.mode_ok:
+            mode = f"{self.mode & 0o777:04o}"
+            yield (
+                None,
+                (
+                    f"mode {mode}: heartbeat refuses an authkeys file open to group or others"
+                    " (use 0600)"
+                ),
+            )
+        for e in self.weak_lines():
+            yield e, f"method-id {e.key}: weak or placeholder key"
+        if self.missing_selected:
+            yield self.entries("auth")[-1], f"auth key [{self.selected}] not found in the file"
         if self.uses_crc:
             yield self.entry("auth"), "crc gives no authentication: use sha1 with a random key"
-
-    def value_problems(self) -> Iterator[tuple[Any, str]]:
-        """The same as :meth:`problems` (the name every line format uses)."""
-        return self.problems()
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         """The typed model; keys are masked unless ``show_secrets``."""

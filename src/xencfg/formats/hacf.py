@@ -416,26 +416,16 @@ class HacfDocument(LineDocument):
 
     # -- checks ------------------------------------------------------------
     def value_problems(self) -> Iterator[tuple[Entry, str]]:
-        """``(node, message)`` for values heartbeat would refuse or misread."""
+        """``(node, message)`` for values heartbeat would refuse or misread.
+
+        Relations between values that have their own lint rules are left out:
+        timings (:meth:`timing_problems`, HB004/HB005) and the member list
+        (HB001).
+        """
         for e in self.entries():
             msg = _check_value(e)
             if msg is not None:
                 yield e, msg
-        ka = self.keepalive or DEFAULT_SECONDS["keepalive"]
-        dt_entry = self.entry("deadtime")
-        dt = self.deadtime or DEFAULT_SECONDS["deadtime"]
-        if dt_entry is not None and self.deadtime is not None and dt <= 2 * ka:
-            yield (
-                dt_entry,
-                (
-                    f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
-                    " (heartbeat wants more than twice keepalive)"
-                ),
-            )
-        wt_entry = self.entry("warntime")
-        wt = self.warntime
-        if wt_entry is not None and wt is not None and not ka < wt < dt:
-            yield wt_entry, f"warntime {wt:g}s should lie between keepalive and deadtime"
         seen_media = False
         for e in self.entries():
             if e.key in MEDIA:
@@ -451,10 +441,48 @@ class HacfDocument(LineDocument):
             use = self.entry("use_logd")
             assert use is not None
             yield use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
-        if not self.entries("node"):
-            yield_to = self.entries()
-            if yield_to:
-                yield yield_to[0], "no node line: heartbeat refuses to start without members"
+
+    def effective_timings(self) -> dict[str, float]:
+        """keepalive and deadtime with heartbeat's defaults filled in, plus the
+        other time directives that are set."""
+        return {**DEFAULT_SECONDS, **self.timings}
+
+    def timing_problems(self) -> Iterator[tuple[Entry, str, str]]:
+        """``(entry, kind, message)`` for timings that contradict each other.
+
+        ``kind`` is ``"deadtime"`` (heartbeat refuses to start: deadtime must be
+        more than twice keepalive) or ``"order"`` (heartbeat starts but warns:
+        warntime not between keepalive and deadtime, initdead under twice deadtime).
+        """
+        t = self.effective_timings()
+        ka, dt = t["keepalive"], t["deadtime"]
+        dt_entry = self.entry("deadtime")
+        if dt <= 2 * ka and (dt_entry is not None or self.entry("keepalive") is not None):
+            where = dt_entry or self.entry("keepalive")
+            assert where is not None
+            yield (
+                where,
+                "deadtime",
+                f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
+                " (heartbeat wants more than twice keepalive and refuses to start)",
+            )
+        wt_entry = self.entry("warntime")
+        wt = t.get("warntime")
+        if wt_entry is not None and wt is not None and not ka < wt < dt:
+            yield (
+                wt_entry,
+                "order",
+                f"warntime {wt:g}s should lie between keepalive {ka:g}s and deadtime {dt:g}s",
+            )
+        id_entry = self.entry("initdead")
+        idt = t.get("initdead")
+        if id_entry is not None and idt is not None and idt < 2 * dt:
+            yield (
+                id_entry,
+                "order",
+                f"initdead {idt:g}s is less than twice deadtime {dt:g}s:"
+                " a rebooting node may be declared dead before its network is up",
+            )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         settings: dict[str, Any] = {}

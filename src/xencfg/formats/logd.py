@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ._lines import HEARTBEAT_STYLE, LineDocument, parser_for, to_bool, to_int
+from .hacf import SYSLOG_FACILITIES
 
 FORMAT = "logd"
 
@@ -134,6 +135,8 @@ class LogdDocument(LineDocument):
                 out.append((e, f"{e.key} {e.values[0]!r} is not a boolean"))
             elif e.key == "logmode" and self.logmode is None:
                 out.append((e, f"logmode {e.values[0]!r} is not an octal mode"))
+            elif e.key == "logfacility" and e.values[0].lower() not in SYSLOG_FACILITIES:
+                out.append((e, f"logfacility {e.values[0]!r} is not a syslog facility"))
         return out
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

@@ -1,202 +1,383 @@
-"""heartbeat rules: membership that disagrees between files and nodes, redundant
-communication paths, start-up timing, and keys that differ between nodes."""
+"""heartbeat rules: member lists, media, timings, authkeys, ha.cf switches."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
-from ..cluster import Cluster, Loaded, memberships
-from ..findings import Finding
+from ..cluster import Cluster, Loaded, Membership, memberships
+from ..findings import Finding, Location
 from . import make, rule
 
+#: Sources that list every member (DRBD and the CIB may name only some nodes).
+_FULL_LISTS = ("ocfs2", "cman")
 
-def _short(name: str) -> str:
-    return name.split(".", 1)[0].lower()
+
+def _names(names: Iterable[object]) -> str:
+    return ", ".join(str(n) for n in names) or "none"
 
 
-def _intended_nodes(item: Loaded) -> tuple[list[str], object]:
-    """ha.cf's members, or what a misspelt ``nodes`` line meant (heartbeat ignores it)."""
+def _hacf_anchor(item: Loaded) -> Location:
+    """Where an ha.cf declares its members: the first ``node`` line, else a
+    misspelt one (``nodes``), else the top of the file."""
     doc = item.doc
-    names: list[str] = doc.nodes  # type: ignore[attr-defined]
-    if names:
-        return names, doc.entry("node")  # type: ignore[attr-defined]
-    for node, kind, suggestion in doc.keyword_problems():  # type: ignore[attr-defined]
-        if kind == "unknown" and suggestion and suggestion.split()[0] == "node":
-            return list(node.values), node
-    return [], None
+    first = doc.entry("node")  # type: ignore[attr-defined]
+    if first is not None:
+        return item.where(first)
+    for n, _kind, suggestion in doc.keyword_problems():  # type: ignore[attr-defined]
+        if suggestion == "node":
+            return item.where(n)
+    return item.where()
 
 
-@rule("HB001", "node-names-disagree", "error", scope="cluster")
-def node_names_disagree(cluster: Cluster) -> Iterator[Finding]:
-    """Files name the cluster's nodes differently (ha.cf, drbd.conf, OCFS2, cman, CIB).
+@rule("HB001", "node-names-differ", "error", scope="cluster")
+def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
+    """ha.cf member lists differ between nodes, from the names DRBD, OCFS2, cman or
+    the CIB use, or ha.cf declares no member at all.
 
-    Why it matters: every layer finds "itself" by ``uname -n``. When ha.cf
-    says ``xen-1`` and drbd.conf ``xen1``, one of them never recognises the
-    local node: heartbeat does not start, or DRBD refuses the resource, and
-    the CIB's location constraints point at nodes that never join.
+    Why it matters: heartbeat, drbdadm (``on NAME``), o2cb and the CRM all
+    compare these names with ``uname -n``. A node heartbeat knows as ``xen-1``
+    but DRBD as ``xen1`` never gets its resources; heartbeat without any
+    ``node`` line refuses to start.
 
-    Example: ha.cf ``nodes xen-1 xen-2`` (itself a typo for ``node``) while
-    drbd.conf has ``on xen1`` and ``on xen2``.
+    Example: ha.cf ``nodes xen-1 xen-2`` (not a directive, so no member) while
+    drbd.conf has ``on xen1 { ... }`` and ``on xen2 { ... }``.
 
-    Fix: use each host's ``uname -n`` everywhere.
+    Fix: write one ``node`` line per member with the exact ``uname -n`` of
+    each node, identical on every node, and use the same names everywhere.
     """
-    reference: tuple[set[str], str, Loaded, object] | None = None
+    members = memberships(cluster)
+    by_node: dict[str, list[Membership]] = defaultdict(list)
+    for m in members:
+        by_node[m.item.node or ""].append(m)
+    hacfs = [m for m in members if m.source == "ha.cf"]
+    # ha.cf files with no member at all: one finding with every file that names some
     for item in cluster.docs("hacf"):
-        names, anchor = _intended_nodes(item)
-        if names:
-            reference = ({_short(n) for n in names}, "ha.cf", item, anchor)
-            break
-    others = [m for m in memberships(cluster) if m.source != "ha.cf"]
-    if reference is None:
-        if not others:
-            return
-        first = others[0]
-        reference = ({_short(n) for n in first.names}, first.source, first.item, None)
-    ref_names, ref_source, ref_item, ref_anchor = reference
-    for item in cluster.docs("hacf"):
-        names, anchor = _intended_nodes(item)
-        if names and {_short(n) for n in names} != ref_names:
-            yield _disagree(
-                item, anchor, "ha.cf", names, ref_source, ref_names, ref_item, ref_anchor
+        if item.doc.nodes:  # type: ignore[attr-defined]
+            continue
+        others = [m for m in by_node.get(item.node or "", []) if m.source != "ha.cf"]
+        named = sorted({n for m in others for n in m.names})
+        hint = f" while {others[0].source} names {_names(named)}" if others else ""
+        yield make(
+            "HB001",
+            f"ha.cf declares no node{hint}: heartbeat refuses to start without members",
+            _hacf_anchor(item),
+            [m.where(n) for m in others for n in m.names],
+        )
+    # ha.cf against ha.cf: every node must list the same members
+    reference: dict[frozenset[str], Membership] = {}
+    for m in sorted(hacfs, key=lambda m: (m.item.node or "", m.item.file.display)):
+        key = frozenset(m.names)
+        if reference and key not in reference:
+            first = next(iter(reference.values()))
+            yield make(
+                "HB001",
+                f"ha.cf on {m.item.node or m.item.file.display} lists {_names(sorted(key))} but "
+                f"on {first.item.node or first.item.file.display} "
+                f"{_names(sorted(first.names))}",
+                m.where(m.names[0]),
+                [first.where(first.names[0])],
             )
-    for m in others:
-        mine = {_short(n) for n in m.names}
-        # a DRBD resource may span some nodes only; names nobody else knows are the error
-        differs = not mine <= ref_names if m.source == "drbd" else mine != ref_names
-        if differs:
-            anchor = m.anchors.get(next((n for n in m.names if _short(n) not in ref_names), ""))
-            yield _disagree(
-                m.item, anchor, m.source, list(m.names), ref_source, ref_names, ref_item, ref_anchor
-            )
+        reference.setdefault(key, m)
+    # other files against the member list of their node (or of the cluster)
+    all_ha = {n for m in hacfs for n in m.names}
+    for m in members:
+        if m.source == "ha.cf":
+            continue
+        own = [h for h in by_node.get(m.item.node or "", []) if h.source == "ha.cf"]
+        refs = own or (hacfs if not m.item.node else [])
+        known = {n for h in refs for n in h.names} if refs else set()
+        if not refs:
+            if not m.item.node and all_ha:
+                refs, known = hacfs, all_ha
+            else:
+                full = [
+                    f
+                    for f in by_node.get(m.item.node or "", [])
+                    if f.source in _FULL_LISTS and f is not m
+                ]
+                if not full or m.source in _FULL_LISTS:
+                    continue
+                refs, known = full, {n for f in full for n in f.names}
+        missing = [n for n in m.names if n not in known]
+        if not missing:
+            continue
+        ref_src = refs[0].source
+        yield make(
+            "HB001",
+            f"{m.source} names node(s) {_names(missing)} that {ref_src} does not declare "
+            f"({ref_src} has {_names(sorted(known))})",
+            m.where(missing[0]),
+            [r.where(r.names[0]) for r in refs],
+        )
 
 
-def _disagree(
-    item: Loaded,
-    anchor: object,
-    source: str,
-    names: list[str],
-    ref_source: str,
-    ref_names: set[str],
-    ref_item: Loaded,
-    ref_anchor: object,
-) -> Finding:
-    return make(
-        "HB001",
-        f"{source} names nodes {', '.join(names)}; {ref_source} names "
-        f"{', '.join(sorted(ref_names))}",
-        item.where(anchor),
-        [ref_item.where(ref_anchor)],
+def _hostname_file(item: Loaded) -> bool:
+    """Whether the node's name comes from its own etc/hostname (not a folder name)."""
+    for parent in item.file.path.parents[:3]:
+        if (parent / "hostname").is_file() or (parent / "HOSTNAME").is_file():
+            return True
+    return False
+
+
+@rule("HB002", "own-node-not-member", "error", formats=("hacf",))
+def own_node_not_member(item: Loaded) -> Iterator[Finding]:
+    """A node's ha.cf does not list the node itself (its ``uname -n``).
+
+    Why it matters: heartbeat looks itself up in the ``node`` lines by
+    ``uname -n`` and refuses to start when it is not there ("current node
+    is not in the configuration").
+
+    Example: /etc/hostname ``xen1`` with ``node xen-1 xen-2``.
+
+    Fix: name the node exactly as ``uname -n`` prints it. The check runs only
+    when the node's name comes from its etc/hostname.
+    """
+    nodes = item.doc.nodes  # type: ignore[attr-defined]
+    if not nodes or item.node is None or item.node in nodes or not _hostname_file(item):
+        return
+    yield make(
+        "HB002",
+        f"this node '{item.node}' (etc/hostname) is not among ha.cf's nodes {_names(nodes)}",
+        _hacf_anchor(item),
     )
 
 
-@rule("HB002", "one-communication-path", "warning", formats=("hacf",))
-def one_communication_path(item: Loaded) -> Iterator[Finding]:
-    """heartbeat talks over one interface (or serial line) only.
+@rule("HB003", "single-comm-path", "warning", formats=("hacf",))
+def single_comm_path(item: Loaded) -> Iterator[Finding]:
+    """ha.cf has no communication path, or all of them use one interface.
 
-    Why it matters: when that single link fails, each node thinks the other
-    died and both take over the resources: split brain, with two nodes
-    writing the same DRBD or SAN disks.
+    Why it matters: when the only link fails (a NIC, a cable, a switch), each
+    node thinks the other is dead and takes over its resources: split brain,
+    with both nodes writing the same DRBD or SAN disks.
 
-    Example: ``bcast eth0`` and nothing else.
+    Example: ``bcast eth0`` as the only medium.
 
-    Fix: add a second, independent path: ``ucast eth1 PEER`` on a crossover
-    cable, or ``serial /dev/ttyS0``.
+    Fix: add a second, independent path (``ucast eth1 PEER`` on the
+    replication link, or ``serial /dev/ttyS0``).
     """
     media = item.doc.comm_paths  # type: ignore[attr-defined]
     devices = {d for m in media for d in m.devices}
-    if len(devices) == 1:
-        yield make(
-            "HB002",
-            f"only one communication path ({next(iter(devices))}): a failed link splits the "
-            "cluster",
-            item.where(media[0].node),
-        )
-
-
-@rule("HB003", "initdead-too-short", "warning", formats=("hacf",))
-def initdead_too_short(item: Loaded) -> Iterator[Finding]:
-    """``initdead`` is less than twice ``deadtime``.
-
-    Why it matters: after a boot the network and the peer take longer to
-    appear than a running cluster's deadtime allows; with a short initdead
-    a node declares its peer dead at start-up and takes every resource
-    (heartbeat's own documentation asks for at least twice deadtime).
-
-    Example: ``deadtime 50`` with ``initdead 50``.
-
-    Fix: ``initdead`` of at least 2 x ``deadtime`` (here 100).
-    """
-    doc = item.doc
-    initdead = doc.initdead  # type: ignore[attr-defined]
-    deadtime = doc.deadtime or 30.0  # type: ignore[attr-defined]
-    if initdead is not None and initdead < 2 * deadtime:
+    if len(devices) >= 2:
+        return
+    if not media:
         yield make(
             "HB003",
-            f"initdead {initdead:g}s is less than twice deadtime {deadtime:g}s",
-            item.where(doc.entry("initdead")),  # type: ignore[attr-defined]
-            [item.where(doc.entry("deadtime"))] if doc.entry("deadtime") else [],  # type: ignore[attr-defined]
+            "no communication path (bcast/mcast/ucast/serial): heartbeat cannot reach any peer",
+            item.where(),
+        )
+        return
+    first = media[0]
+    where = item.where(first.node)
+    related = [item.where(m.node) for m in media[1:]]
+    yield make(
+        "HB003",
+        f"only one communication path ({first.kind} {_names(sorted(devices))}):"
+        " one failed link splits the cluster",
+        where,
+        related,
+    )
+
+
+def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
+    doc = item.doc
+    keepalive = doc.entry("keepalive")  # type: ignore[attr-defined]
+    deadtime = doc.entry("deadtime")  # type: ignore[attr-defined]
+    for entry, k, message in doc.timing_problems():  # type: ignore[attr-defined]
+        if k != kind:
+            continue
+        related = [item.where(e) for e in (keepalive, deadtime) if e is not None and e is not entry]
+        yield make(code, message, item.where(entry), related)
+
+
+@rule("HB004", "deadtime-too-short", "error", formats=("hacf",))
+def deadtime_too_short(item: Loaded) -> Iterator[Finding]:
+    """deadtime is not more than twice keepalive (heartbeat's defaults: 1 s and 30 s).
+
+    Why it matters: heartbeat refuses to start ("Dead time is too small
+    compared to keeplive"); even a little over, one lost packet declares a
+    healthy node dead and triggers a fail-over.
+
+    Example: ``keepalive 2`` with ``deadtime 3``.
+
+    Fix: keep deadtime well above keepalive, e.g. ``keepalive 2``,
+    ``deadtime 30``.
+    """
+    yield from _timing(item, "deadtime", "HB004")
+
+
+@rule("HB005", "timing-order", "warning", formats=("hacf",))
+def timing_order(item: Loaded) -> Iterator[Finding]:
+    """warntime is not between keepalive and deadtime, or initdead is less than
+    twice deadtime.
+
+    Why it matters: a warntime outside that range never warns before a node is
+    declared dead; an initdead close to deadtime declares a booting peer dead
+    while its network and switches are still coming up, so the first node
+    starts every resource alone.
+
+    Example: ``initdead 50`` with ``deadtime 50``.
+
+    Fix: ``keepalive < warntime < deadtime`` and ``initdead >= 2 * deadtime``
+    (e.g. 2, 10, 30, 60).
+    """
+    yield from _timing(item, "order", "HB005")
+
+
+@rule("HB006", "authkeys-mode", "error", formats=("authkeys",))
+def authkeys_mode(item: Loaded) -> Iterator[Finding]:
+    """authkeys is readable or writable by group or others.
+
+    Why it matters: heartbeat refuses to start ("Bad permissions on
+    keyfile"), and anyone who can read the key can forge cluster messages
+    (fence or take over nodes).
+
+    Example: ``-rw-r--r-- /etc/ha.d/authkeys``.
+
+    Fix: ``chmod 600 /etc/ha.d/authkeys``. Not checked where modes say nothing
+    about the deployed file: in a git checkout (etckeeper, which restores modes,
+    excepted) or a read-only copy (see :func:`xencfg.discover.modes_are_real`,
+    which leaves ``doc.mode`` unset there).
+    """
+    doc = item.doc
+    if doc.mode is None or doc.mode_ok:  # type: ignore[attr-defined]
+        return
+    yield make(
+        "HB006",
+        f"authkeys mode {doc.mode & 0o777:04o}: heartbeat refuses a key file open to group"
+        " or others (chmod 600)",
+        item.where(),
+    )
+
+
+@rule("HB007", "authkeys-weak-key", "error", formats=("authkeys",))
+def authkeys_weak_key(item: Loaded) -> Iterator[Finding]:
+    """An md5/sha1 key that is a published placeholder, a hash of one, or shorter
+    than 16 characters.
+
+    Why it matters: anyone who read the same tutorial can sign heartbeat
+    packets and make your nodes fence each other or give up resources.
+
+    Example: ``1 sha1 SomeLongStringWithRandomChars`` or the sha1sum of
+    ``yoursecretpassword``.
+
+    Fix: ``dd if=/dev/urandom bs=512 count=1 | sha1sum`` and copy the same
+    file to every node. (The message never shows the key.)
+    """
+    for e in item.doc.weak_lines():  # type: ignore[attr-defined]
+        why = "short" if e.secret and len(e.secret) < 16 else "a published placeholder or its hash"
+        yield make("HB007", f"method-id {e.key} ({e.method}): the key is {why}", item.where(e))
+
+
+@rule("HB008", "authkeys-crc", "error", formats=("authkeys",))
+def authkeys_crc(item: Loaded) -> Iterator[Finding]:
+    """authkeys signs with ``crc``: a checksum, no secret.
+
+    Why it matters: anyone on the heartbeat network can forge messages.
+
+    Example: ``auth 1`` / ``1 crc``.
+
+    Fix: ``1 sha1 RANDOMKEY`` with a random key.
+    """
+    doc = item.doc
+    if doc.uses_crc:  # type: ignore[attr-defined]
+        active = doc.active  # type: ignore[attr-defined]
+        line = doc.key_line(active.index)  # type: ignore[attr-defined]
+        yield make(
+            "HB008",
+            f"auth {active.index} selects crc: no authentication",
+            item.where(doc.entry("auth")),  # type: ignore[attr-defined]
+            [item.where(line)] if line is not None else [],
         )
 
 
-@rule("HB004", "own-node-not-a-member", "error", scope="cluster")
-def own_node_not_member(cluster: Cluster) -> Iterator[Finding]:
-    """A node's ha.cf does not list the node itself.
+@rule("HB009", "authkeys-missing-index", "error", formats=("authkeys",))
+def authkeys_missing_index(item: Loaded) -> Iterator[Finding]:
+    """``auth N`` names a method-id that has no usable line.
 
-    Why it matters: heartbeat compares ``uname -n`` with the ``node`` lines;
-    a node that is not among them refuses to start ("current node [x] not in
-    configuration").
+    Why it matters: heartbeat refuses to start ("auth key [N] not found").
 
-    Example: on ``xen1``, ha.cf says ``node xen-1 xen-2``.
+    Example: ``auth 2`` with only ``1 sha1 ...``.
 
-    Fix: list every node by its ``uname -n``.
+    Fix: point ``auth`` at an existing method-id.
     """
-    for item in cluster.docs("hacf"):
-        if not item.node:
-            continue
-        names = item.doc.nodes  # type: ignore[attr-defined]
-        if names and _short(item.node) not in {_short(n) for n in names}:
-            yield make(
-                "HB004",
-                f"node {item.node} is not among its own ha.cf nodes ({', '.join(names)})",
-                item.where(item.doc.entry("node")),  # type: ignore[attr-defined]
-            )
+    doc = item.doc
+    if doc.missing_selected:  # type: ignore[attr-defined]
+        listed = sorted(doc.methods)  # type: ignore[attr-defined]
+        yield make(
+            "HB009",
+            f"auth {doc.selected} names no usable method-id (listed: {_names(listed)})",  # type: ignore[attr-defined]
+            item.where(doc.entries("auth")[-1]),  # type: ignore[attr-defined]
+        )
 
 
-def _fingerprint(item: Loaded) -> str | None:
-    """The active method and key, hashed: enough to compare, nothing to print."""
-    active = item.doc.active  # type: ignore[attr-defined]
-    if active is None:
-        return None
-    return hashlib.sha256(f"{active.method}\0{active.secret}".encode()).hexdigest()
+def _digest(method: str, secret: str | None) -> str:
+    return hashlib.sha256(f"{method}\0{secret or ''}".encode()).hexdigest()
 
 
-@rule("HB005", "authkeys-differ", "error", scope="cluster")
+@rule("HB010", "authkeys-differ", "error", scope="cluster")
 def authkeys_differ(cluster: Cluster) -> Iterator[Finding]:
-    """The nodes sign heartbeat messages with different keys (or methods).
+    """A node signs with a method-id and key another node's authkeys lacks.
 
-    Why it matters: a node drops every message whose signature it cannot
-    verify, so the nodes never see each other and each takes over the
-    resources: split brain from the first start.
+    Why it matters: heartbeat drops every packet it cannot verify, so the
+    nodes never see each other and both start all resources.
 
-    Example: ``1 sha1 abc...`` on alpha, ``1 sha1 abd...`` on beta.
+    Example: ``1 sha1 KEY-A`` on one node, ``1 sha1 KEY-B`` on the other.
 
-    Fix: copy one authkeys to every node (mode 0600). The message never shows
-    the keys.
+    Fix: copy one authkeys to every node. (Keys are compared, never shown.)
     """
-    first: tuple[str, Loaded] | None = None
+    nodes: dict[str, Loaded] = {}
     for item in cluster.docs("authkeys"):
-        if not item.node:
+        if item.node is not None:
+            nodes.setdefault(item.node, item)
+    if len(nodes) < 2:
+        return
+    holders: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for node, item in nodes.items():
+        for index, m in item.doc.methods.items():  # type: ignore[attr-defined]
+            holders[(index, _digest(m.method, m.secret))].add(node)
+    for node, item in sorted(nodes.items()):
+        doc = item.doc
+        active = doc.active  # type: ignore[attr-defined]
+        if active is None:
             continue
-        fp = _fingerprint(item)
-        if fp is None:
+        have = holders[(active.index, _digest(active.method, active.secret))]
+        lacking = sorted(set(nodes) - have)
+        if not lacking:
             continue
-        if first is None:
-            first = (fp, item)
-        elif fp != first[0]:
-            yield make(
-                "HB005",
-                f"authkeys on {item.node} differs from {first[1].node}'s (method or key)",
-                item.where(item.doc.entry("auth")),  # type: ignore[attr-defined]
-                [first[1].where(first[1].doc.entry("auth"))],  # type: ignore[attr-defined]
-            )
+        yield make(
+            "HB010",
+            f"{node} signs with method-id {active.index} ({active.method}) but the authkeys of "
+            f"{_names(lacking)} has another key or none for it",
+            item.where(doc.key_line(active.index)),  # type: ignore[attr-defined]
+            [nodes[n].where() for n in lacking],
+        )
+
+
+@rule("HB011", "auto-failback-ignored", "warning", formats=("hacf",))
+def auto_failback_ignored(item: Loaded) -> Iterator[Finding]:
+    """``auto_failback`` is set while the CRM (``crm on``/``pacemaker``) manages
+    resources.
+
+    Why it matters: auto_failback only drives haresources (v1). With a CIB
+    it has no effect; resource stickiness decides whether resources move
+    back, so the line promises a behaviour the cluster does not have.
+
+    Example: ``crm true`` and ``auto_failback off``.
+
+    Fix: remove the line and set ``default-resource-stickiness`` in the CIB.
+    """
+    doc = item.doc
+    entry = doc.entry("auto_failback")  # type: ignore[attr-defined]
+    if entry is None or not doc.crm_enabled:  # type: ignore[attr-defined]
+        return
+    switch = doc.entry("pacemaker") or doc.entry("crm")  # type: ignore[attr-defined]
+    yield make(
+        "HB011",
+        f"auto_failback {entry.values[0] if entry.values else ''} has no effect with"
+        f" {switch.key} {switch.values[0] if switch.values else ''}:"
+        " the CIB's resource stickiness decides",
+        item.where(entry),
+        [item.where(switch)],
+    )

@@ -1,431 +1,602 @@
-"""Xen rules: domUs that clash (names, UUIDs, MACs, disks), disks that point at
-nothing, MAC addresses that may collide, and xend's relocation (live migration)."""
+"""Xen rules: domU identities, disks, MACs, xend relocation against the CIB."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-import attrs
-
 from ..cluster import Cluster, Loaded
-from ..findings import Finding
+from ..findings import Finding, Location
 from . import make, rule
 
 DOMU_FORMATS = ("xm", "xl")
+#: Disks that are the same device on every node (replicated or on the SAN); other
+#: device paths and image files are compared per node only.
+_SHARED_PREFIXES = (
+    "drbd:",
+    "/dev/drbd",
+    "/dev/mapper/",
+    "/dev/evms/",
+    "/dev/disk/by-id/",
+    "/dev/disk/by-path/",
+    "iscsi:",
+)
+_MPATH_NAME = re.compile(r"mpath[a-z0-9]+")
+_PARTITION = re.compile(r"(?:-part|p)?\d+$")
 
 
-@attrs.frozen
-class Guest:
-    """One domU config file of one node, with what identifies the guest."""
-
-    item: Loaded
-    name: str
-    uuid: str | None
-    disks: tuple[Any, ...]
-    macs: tuple[tuple[str, int], ...]
-
-    @property
-    def identity(self) -> tuple[str, str | None, tuple[str, ...]]:
-        """The same config on two nodes (a copy, a shared /etc/xen/vm) is one guest."""
-        return (self.name, self.uuid, tuple(sorted(_disk_key(d) for d in self.disks)))
+def _is_domu(item: Loaded) -> bool:
+    return item.file.format in DOMU_FORMATS and getattr(item.doc, "is_domu", True)
 
 
-def _guests(cluster: Cluster) -> list[Guest]:
-    out = []
-    for fmt in DOMU_FORMATS:
-        for item in cluster.docs(fmt):
-            doc: Any = item.doc
-            name = doc.get("name")
-            if not isinstance(name, str) or not name:
-                continue
-            uuid = doc.get("uuid")
-            macs = tuple((v.mac.lower(), i) for i, v in enumerate(doc.vifs) if v.mac_valid)
-            out.append(
-                Guest(item, name, uuid if isinstance(uuid, str) else None, tuple(doc.disks), macs)
-            )
-    return out
+def _domus(cluster: Cluster) -> list[Loaded]:
+    return [item for item in cluster.loaded if _is_domu(item)]
 
 
-def _anchor(guest: Guest, key: str) -> Any:
-    return guest.item.doc.assignment(key)  # type: ignore[attr-defined]
+def _rel(item: Loaded) -> str:
+    """The config's path below /etc/xen (``vm/nfs.xm``): equal on every node for a
+    shared or copied config."""
+    parts = item.file.path.parts
+    if "xen" in parts:
+        i = len(parts) - 1 - parts[::-1].index("xen")
+        return "/".join(parts[i + 1 :])
+    return item.file.path.name
 
 
-def _clashes(
-    cluster: Cluster, code: str, what: str, keys: Any, anchor_key: str
-) -> Iterator[Finding]:
-    """Distinct guests (by identity) sharing a key: each later one is a finding."""
-    seen: dict[str, Guest] = {}
-    for guest in _guests(cluster):
-        for key in keys(guest):
-            first = seen.setdefault(key, guest)
-            if first.identity == guest.identity and first.item is not guest.item:
-                continue  # the same guest's config on another node
-            if first is guest:
-                continue
+def identities(domus: list[Loaded]) -> dict[int, int]:
+    """``id(item) -> domU number``: the same config on several nodes (a shared
+    /etc/xen/vm, a copy: same path below /etc/xen or same text) is one domU."""
+    parent = list(range(len(domus)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[tuple[str, str], tuple[int, str | None]] = {}
+    for i, item in enumerate(domus):
+        text = item.doc.source or ""
+        for key in (("rel", _rel(item)), ("text", hashlib.sha256(text.encode()).hexdigest())):
+            if key in seen:
+                j, node = seen[key]
+                if node != item.node:  # two files on one node are two domUs
+                    parent[find(i)] = find(j)
+            else:
+                seen[key] = (i, item.node)
+    return {id(item): find(i) for i, item in enumerate(domus)}
+
+
+def _where(item: Loaded, key: str) -> Location:
+    return item.where(item.doc.assignment(key))  # type: ignore[attr-defined]
+
+
+def _label(item: Loaded) -> str:
+    name = item.doc.name  # type: ignore[attr-defined]
+    return f"'{name}'" if name else f"in {item.file.path.name}"
+
+
+def _duplicates(cluster: Cluster, code: str, what: str, key: str, values: Any) -> Iterator[Finding]:
+    """One finding per domU sharing a value (from ``values(item)``) with an earlier one."""
+    domus = _domus(cluster)
+    ident = identities(domus)
+    first: dict[str, dict[int, Loaded]] = defaultdict(dict)
+    for item in domus:
+        for v in values(item):
+            first[v].setdefault(ident[id(item)], item)
+    for value, owners in sorted(first.items()):
+        if len(owners) < 2:
+            continue
+        items = list(owners.values())
+        for item in items[1:]:
             yield make(
                 code,
-                f"{what} {key} is used by domU {first.name} and domU {guest.name}",
-                guest.item.where(_anchor(guest, anchor_key)),
-                [first.item.where(_anchor(first, anchor_key))],
+                f"{what} {value} of domU {_label(item)} is also used by domU {_label(items[0])}"
+                f" ({items[0].file.display})",
+                _where(item, key),
+                [_where(items[0], key)],
             )
 
 
-@rule("XN001", "domu-name-twice", "error", scope="cluster")
-def name_twice(cluster: Cluster) -> Iterator[Finding]:
-    """Two different domU configs use one name.
+@rule("XN001", "duplicate-domu-name", "error", scope="cluster")
+def duplicate_name(cluster: Cluster) -> Iterator[Finding]:
+    """Two different domU configs use the same ``name``.
 
-    Why it matters: xend knows a domain by its name; the second ``xm create``
-    fails, and a migration onto a node that runs the other one is refused.
-    A CIB Xen resource starts whichever file it names.
+    Why it matters: a name is unique per host; xm refuses to start the second
+    guest, and after a fail-over or migration the cluster starts or stops the
+    wrong one. The same config on several nodes (a shared /etc/xen/vm, or a
+    copy at the same path or with the same text) is one domU, not a duplicate.
 
-    Example: ``name = "web"`` in /etc/xen/web and in /etc/xen/web-new.
+    Example: /etc/xen/web and /etc/xen/web-new both with ``name = "web"``.
 
-    Fix: one name per guest; keep old configs out of /etc/xen.
+    Fix: give every guest its own name.
     """
-    seen: dict[str, Guest] = {}
-    for guest in _guests(cluster):
-        first = seen.setdefault(guest.name, guest)
-        if first is guest:
-            continue
-        if first.identity == guest.identity and first.item.node != guest.item.node:
-            continue  # a copy on the other node
-        yield make(
-            "XN001",
-            f"domU name {guest.name} is used by two configs",
-            guest.item.where(_anchor(guest, "name")),
-            [first.item.where(_anchor(first, "name"))],
-        )
+
+    def names(item: Loaded) -> list[str]:
+        n = item.doc.name  # type: ignore[attr-defined]
+        return [f"'{n}'"] if isinstance(n, str) and n else []
+
+    yield from _duplicates(cluster, "XN001", "name", "name", names)
 
 
-@rule("XN002", "domu-uuid-twice", "error", scope="cluster")
-def uuid_twice(cluster: Cluster) -> Iterator[Finding]:
-    """Two different domUs share a UUID.
+@rule("XN002", "duplicate-domu-uuid", "error", scope="cluster")
+def duplicate_uuid(cluster: Cluster) -> Iterator[Finding]:
+    """Two different domUs have the same ``uuid``.
 
-    Why it matters: xend and libvirt identify domains by UUID; the second
-    guest cannot start, or management tools confuse the two.
+    Why it matters: xend identifies managed domains by UUID; the second guest
+    replaces or refuses the first, and its saved state and xenstore entries mix.
 
-    Example: a config copied to make a new guest, UUID left as it was.
+    Example: a config copied to create a new guest, uuid left unchanged.
 
-    Fix: give the copy a new ``uuid`` (``uuidgen``), or remove the line.
+    Fix: ``uuidgen`` a new UUID for the copy (or drop the line).
     """
-    return _clashes(cluster, "XN002", "uuid", lambda g: [g.uuid] if g.uuid else [], "uuid")
+
+    def uuids(item: Loaded) -> list[str]:
+        u = item.doc.uuid  # type: ignore[attr-defined]
+        return [u.lower()] if isinstance(u, str) and u else []
+
+    yield from _duplicates(cluster, "XN002", "uuid", "uuid", uuids)
 
 
-@rule("XN003", "mac-twice", "error", scope="cluster")
-def mac_twice(cluster: Cluster) -> Iterator[Finding]:
-    """Two domUs (or two interfaces of one) have the same MAC address.
+@rule("XN003", "duplicate-mac", "error", scope="cluster")
+def duplicate_mac(cluster: Cluster) -> Iterator[Finding]:
+    """Two different domUs (or two vifs of one) use the same MAC address.
 
     Why it matters: on one bridge, two NICs with one MAC steal each other's
-    traffic; the guests lose their network by turns.
+    traffic; after a migration the switch learns the address on the wrong port.
 
-    Example: ``vif = ['mac=00:16:3e:00:00:01']`` in two configs.
+    Example: ``vif = ['mac=00:16:3e:00:00:01']`` in two guests.
 
-    Fix: a unique MAC per interface (Xen's 00:16:3e range, or a locally
-    administered one).
+    Fix: a unique ``00:16:3e:xx:xx:xx`` per vif.
     """
-    yield from _clashes(cluster, "XN003", "MAC", lambda g: sorted({m for m, _ in g.macs}), "vif")
-    for guest in _guests(cluster):
-        macs = [m for m, _ in guest.macs]
-        for mac in sorted({m for m in macs if macs.count(m) > 1}):
-            yield make(
-                "XN003",
-                f"MAC {mac} is used by two interfaces of domU {guest.name}",
-                guest.item.where(_anchor(guest, "vif")),
-            )
+
+    def macs(item: Loaded) -> list[str]:
+        return [v.mac.lower() for v in item.doc.vifs if v.mac_valid]  # type: ignore[attr-defined]
+
+    yield from _duplicates(cluster, "XN003", "MAC", "vif", macs)
 
 
-def _disk_key(disk: Any) -> str:
-    """What a disk names, so that two spellings of one device compare equal."""
-    if disk.drbd_resource:
-        return f"drbd:{disk.drbd_resource}"
-    return disk.target or disk.raw
+def disk_key(disk: Any) -> str | None:
+    """The device a disk spec opens, spelled one way (``drbd:RES``, ``/dev/...``,
+    ``file:/path``); ``None`` when it names no device."""
+    target = disk.target
+    if not target:
+        return None
+    res = disk.drbd_resource
+    if res:
+        return f"drbd:{res}"
+    kind = disk.kind or ""
+    if kind in ("", "phy"):
+        path = target if target.startswith("/") else f"/dev/{target}"
+        m = re.fullmatch(r"/dev/drbd/by-res/([^/]+)(?:/0)?", path)
+        return f"drbd:{m.group(1)}" if m else path
+    if kind.startswith(("file", "tap")) or kind in ("aio", "qcow", "qcow2", "vhd"):
+        return f"file:{target}"
+    return f"{kind}:{target}"
 
 
-@rule("XN004", "disk-shared-by-domus", "error", scope="cluster")
-def disk_shared(cluster: Cluster) -> Iterator[Finding]:
-    """Two domUs write to one disk.
+def _cluster_fs(cluster: Cluster, node: str | None) -> bool:
+    return any(True for fmt in ("ocfs2", "cman") for _ in cluster.docs(fmt, node))
 
-    Why it matters: two kernels writing one block device with an ordinary
-    file system (ext3, swap) corrupt it within minutes. Only a cluster file
-    system (OCFS2, GFS) copes, and then every guest must say ``w!``.
 
-    Example: ``phy:/dev/vg/shared,hdb,w`` in linva04 and linva06.
+@rule("XN004", "disk-written-twice", "error", scope="cluster")
+def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
+    """Two different domUs open one disk writable.
 
-    Fix: give each guest its own disk, or use a cluster file system and
-    ``w!`` in every config that shares it.
+    Why it matters: two kernels writing one ext3/reiserfs file system corrupt
+    it within minutes. Only a cluster file system (OCFS2, GFS) opened by both
+    with ``w!`` survives that. DRBD resources, multipath aliases and other SAN
+    paths are compared across nodes, local devices and images per node.
+
+    Example: ``phy:/dev/vg/data,xvdb,w`` in the configs of two guests.
+
+    Fix: give each guest its own disk, or put a cluster file system on it and
+    attach it with ``w!`` in both.
     """
-    seen: dict[str, tuple[Guest, Any]] = {}
-    for guest in _guests(cluster):
-        for disk in guest.disks:
-            if not disk.writable or disk.cdrom:
+    domus = _domus(cluster)
+    ident = identities(domus)
+    writers: dict[tuple[str, str], dict[int, tuple[Loaded, Any]]] = defaultdict(dict)
+    for item in domus:
+        for disk in item.doc.disks:  # type: ignore[attr-defined]
+            key = disk_key(disk)
+            if key is None or not disk.writable or disk.cdrom:
                 continue
-            key = _disk_key(disk)
-            first = seen.setdefault(key, (guest, disk))
-            other, other_disk = first
-            if other is guest or other.identity == guest.identity:
-                continue
-            if disk.shared and other_disk.shared:
-                continue
+            scope = "" if key.startswith(_SHARED_PREFIXES) else item.node or ""
+            writers[(scope, key)].setdefault(ident[id(item)], (item, disk))
+    for (_, key), owners in sorted(writers.items()):
+        if len(owners) < 2:
+            continue
+        found = list(owners.values())
+        if all(d.shared for _, d in found):
+            continue
+        first_item, first_disk = found[0]
+        for item, disk in found[1:]:
             yield make(
                 "XN004",
-                f"disk {key} is writable in domU {other.name} and domU {guest.name}"
-                " (only w! on a cluster file system may share)",
-                guest.item.where(_anchor(guest, "disk")),
-                [other.item.where(_anchor(other, "disk"))],
+                f"disk {key} is opened writable by domU {_label(item)} ({disk.mode or 'w'}) and "
+                f"domU {_label(first_item)} ({first_disk.mode or 'w'})",
+                _where(item, "disk"),
+                [_where(first_item, "disk")],
             )
 
 
-_DRBD_MINOR = re.compile(r"^/dev/drbd(\d+)$")
-_MAPPER = re.compile(r"^/dev/mapper/([^/]+)$")
-_FRIENDLY = re.compile(r"^mpath[a-z0-9]+$")
+@rule("XN005", "shared-disk-without-cluster-fs", "warning", scope="cluster")
+def shared_without_cluster_fs(cluster: Cluster) -> Iterator[Finding]:
+    """A domU attaches a disk ``w!`` (writable even if attached elsewhere) on a node
+    with no cluster file system configured (no ocfs2/cluster.conf, no cman).
 
+    Why it matters: ``w!`` switches off Xen's only guard against two guests
+    writing one disk. Safe only when the disk holds OCFS2 or GFS.
 
-def _node_drbd(cluster: Cluster, node: str | None) -> tuple[set[str], set[int]] | None:
-    items = list(cluster.docs("drbd", node))
-    if not items:
-        return None
-    names: set[str] = set()
-    minors: set[int] = set()
-    for item in items:
-        for res in item.doc.resource_list():  # type: ignore[attr-defined]
-            names.add(res.name)
-            for h in res.host_list:
-                for vol in res.effective(h.name).volumes.values():
-                    dev = vol.get("device")
-                    if dev is not None and dev.minor is not None:
-                        minors.add(dev.minor)
-    return names, minors
+    Example: ``phy:vg/shared,hdb,w!`` on a node without OCFS2.
 
-
-def _node_aliases(cluster: Cluster, node: str | None) -> set[str] | None:
-    items = list(cluster.docs("multipath", node))
-    if not items:
-        return None
-    return {m.alias for i in items for m in i.doc.multipaths if m.alias}  # type: ignore[attr-defined]
-
-
-@rule("XN005", "disk-names-nothing", "error", scope="cluster")
-def disk_names_nothing(cluster: Cluster) -> Iterator[Finding]:
-    """A domU disk names a DRBD resource, DRBD minor or multipath alias that the
-    node's configuration does not define.
-
-    Why it matters: the guest fails to start on that node ("block-drbd: no
-    such resource", "/dev/mapper/x: no such device"); as a cluster resource it
-    fails over to a node where it may not start either.
-
-    Example: ``drbd:vm_web`` while drbd.conf defines ``resource vm-web``.
-
-    Fix: correct the name, or define the resource or alias on every node
-    that may run the guest.
+    Fix: use ``w`` unless the disk really carries a cluster file system, and
+    configure that file system's cluster on every node.
     """
-    for guest in _guests(cluster):
-        node = guest.item.node
-        drbd = _node_drbd(cluster, node)
-        aliases = _node_aliases(cluster, node)
-        for disk in guest.disks:
-            target = disk.target or ""
-            problem = None
-            if disk.drbd_resource and drbd is not None and disk.drbd_resource not in drbd[0]:
-                problem = f"DRBD resource {disk.drbd_resource}"
-            m = _DRBD_MINOR.match(target)
-            if m and drbd is not None and int(m.group(1)) not in drbd[1]:
-                problem = f"DRBD minor {m.group(1)} ({target})"
-            m = _MAPPER.match(target)
-            if (
-                m
-                and aliases is not None
-                and m.group(1) not in aliases
-                and not _FRIENDLY.match(m.group(1))
-                and "-" not in m.group(1)  # LVM's vg-lv names live in /dev/mapper too
-            ):
-                problem = f"multipath alias {m.group(1)}"
-            if problem:
+    for item in _domus(cluster):
+        if item.node is None or _cluster_fs(cluster, item.node):
+            continue
+        for disk in item.doc.disks:  # type: ignore[attr-defined]
+            if disk.shared and disk.writable:
                 yield make(
                     "XN005",
-                    f"domU {guest.name} uses {problem}, "
-                    f"which {node or 'this node'} does not define",
-                    guest.item.where(_anchor(guest, "disk")),
+                    f"disk {disk.target} of domU {_label(item)} is attached w! but {item.node} "
+                    "configures no cluster file system (no ocfs2/cluster.conf, no cman)",
+                    _where(item, "disk"),
                 )
 
 
-@rule("XN006", "mac-not-local", "warning", scope="cluster")
-def mac_not_local(cluster: Cluster) -> Iterator[Finding]:
-    """A domU MAC is a vendor's (globally administered) or a multicast address.
+def _drbd_names(cluster: Cluster, node: str) -> tuple[set[str], set[int], list[Loaded]]:
+    names: set[str] = set()
+    minors: set[int] = set()
+    docs = list(cluster.docs("drbd", node))
+    for item in docs:
+        for res in item.doc.resource_list():  # type: ignore[attr-defined]
+            names.add(res.name)
+            views = [res, *res.volumes.values()]
+            for host in res.host_list:
+                views += [host, *host.volumes.values()]
+            for v in views:
+                dev = v.device
+                if dev is not None and dev.minor is not None:
+                    minors.add(dev.minor)
+    return names, minors, docs
 
-    Why it matters: a vendor MAC can collide with a real card on the same
-    LAN; a multicast MAC is refused by the network stack.
+
+def _aliases(cluster: Cluster, node: str) -> tuple[set[str], bool, list[Loaded]]:
+    aliases: set[str] = set()
+    friendly = False
+    docs = list(cluster.docs("multipath", node))
+    for item in docs:
+        doc: Any = item.doc
+        aliases.update(m.alias for m in doc.multipaths if m.alias)
+        if str(doc.defaults.get("user_friendly_names", "no")).lower() in ("yes", "1", "on"):
+            friendly = True
+    return aliases, friendly, docs
+
+
+def _alias_known(name: str, aliases: set[str], friendly: bool) -> bool:
+    if name in aliases or _PARTITION.sub("", name) in aliases:
+        return True
+    if friendly and _MPATH_NAME.fullmatch(name):
+        return True
+    return "-" in name  # VG-LV: an LVM volume's device-mapper name, not multipath's
+
+
+@rule("XN006", "disk-reference-missing", "error", scope="cluster")
+def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
+    """A domU disk names a DRBD resource (``drbd:RES``, /dev/drbd/by-res/RES), a
+    DRBD minor (/dev/drbdN) or a multipath alias (/dev/mapper/ALIAS) that the
+    node's drbd.conf or multipath.conf does not define.
+
+    Why it matters: the guest does not start on that node ("Device ... does
+    not exist"), typically only at fail-over time. Checked only against a node
+    that has such a file; LVM volumes are not checked (no file xencfg reads
+    lists them).
+
+    Example: ``drbd:vm_web`` while drbd.conf has ``resource web``.
+
+    Fix: correct the name, or define the resource / alias on every node.
+    """
+    cache: dict[str, Any] = {}
+    for item in _domus(cluster):
+        node = item.node
+        if node is None:
+            continue
+        if node not in cache:
+            cache[node] = (_drbd_names(cluster, node), _aliases(cluster, node))
+        (resources, minors, drbd_docs), (aliases, friendly, mp_docs) = cache[node]
+        for disk in item.doc.disks:  # type: ignore[attr-defined]
+            key = disk_key(disk)
+            if key is None:
+                continue
+            problem, related = None, []
+            m = re.fullmatch(r"/dev/drbd(\d+)", key)
+            if key.startswith("drbd:") and drbd_docs and key[5:] not in resources:
+                problem = f"DRBD resource '{key[5:]}' is not defined on {node}"
+                related = drbd_docs
+            elif m and drbd_docs and int(m.group(1)) not in minors:
+                problem = f"DRBD minor {m.group(1)} ({key}) is not defined on {node}"
+                related = drbd_docs
+            elif key.startswith("/dev/mapper/") and mp_docs:
+                name = key[len("/dev/mapper/") :]
+                if not _alias_known(name, aliases, friendly):
+                    problem = f"multipath alias '{name}' is not defined on {node}"
+                    related = mp_docs
+            if problem:
+                yield make(
+                    "XN006",
+                    f"domU {_label(item)} disk {disk.target}: {problem}",
+                    _where(item, "disk"),
+                    [r.where() for r in related],
+                )
+
+
+def _migrating(cluster: Cluster) -> list[tuple[Loaded, Any]]:
+    out = []
+    for item in cluster.docs("cib"):
+        for prim in item.doc.xen_primitives():  # type: ignore[attr-defined]
+            if prim.allow_migrate:
+                out.append((item, prim))
+    return out
+
+
+def _xend_where(item: Loaded, *names: str) -> Location:
+    for n in names:
+        s = item.doc.setting(n)  # type: ignore[attr-defined]
+        if s is not None:
+            return item.where(s)
+    return item.where()
+
+
+def _peer_names(node: str, hosts: Loaded | None) -> list[str]:
+    """What a relocation connection from ``node`` can look like: its name, and its
+    addresses and their names per this node's /etc/hosts."""
+    out = [node]
+    if hosts is not None:
+        doc: Any = hosts.doc
+        for addr in doc.addresses(node):
+            out.append(str(addr))
+            out.extend(doc.names_of(addr))
+    return list(dict.fromkeys(out))
+
+
+def _admits(patterns: list[str], candidates: list[str]) -> bool:
+    compiled = []
+    for p in patterns:
+        try:
+            compiled.append(re.compile(p))
+        except re.error:
+            continue
+    # xend matches each regex at the start of the peer's name or address
+    return not compiled or any(rx.match(c) for rx in compiled for c in candidates)
+
+
+@rule("XN007", "relocation-vs-migration", "error", scope="cluster")
+def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
+    """The CIB allows live migration of a Xen guest, but xend's relocation server is
+    off, listens on different ports on the nodes, or its hosts-allow does not
+    admit the other nodes (by name or /etc/hosts address).
+
+    Why it matters: the CRM tries ``xm migrate --live``; it fails, and the guest
+    is stopped and started instead (downtime), or the migration hangs.
+
+    Example: ``allow_migrate=true`` on a Xen primitive, and xend-config.sxp
+    without ``(xend-relocation-server yes)``.
+
+    Fix: ``(xend-relocation-server yes)``, the same ``xend-relocation-port`` on
+    every node, and ``xend-relocation-hosts-allow`` naming the other nodes.
+    """
+    migrating = _migrating(cluster)
+    if not migrating:
+        return
+    cib_where = [item.where(prim) for item, prim in migrating]
+    prim_names = ", ".join(sorted({p.id for _, p in migrating}))
+    xends: dict[str, Loaded] = {}
+    for item in cluster.docs("xend"):
+        if item.node is not None:
+            xends.setdefault(item.node, item)
+    ports: dict[int, list[str]] = defaultdict(list)
+    for node, item in sorted(xends.items()):
+        doc: Any = item.doc
+        if not (
+            doc.effective("xend-relocation-server") or doc.effective("xend-relocation-ssl-server")
+        ):
+            yield make(
+                "XN007",
+                f"xend relocation server is off on {node} but the CIB allows live migration"
+                f" of {prim_names}",
+                _xend_where(item, "xend-relocation-server"),
+                cib_where,
+            )
+            continue
+        port = doc.effective("xend-relocation-port")
+        if isinstance(port, int):
+            ports[port].append(node)
+        allow = doc.effective("xend-relocation-hosts-allow") or []
+        hosts = cluster.first("hosts", node)
+        for other in sorted(set(xends) - {node}):
+            candidates = _peer_names(other, hosts)
+            if not _admits(allow, candidates):
+                yield make(
+                    "XN007",
+                    f"xend-relocation-hosts-allow on {node} ({' '.join(allow)}) admits none of"
+                    f" {', '.join(candidates)}: {other} cannot migrate {prim_names} here",
+                    _xend_where(item, "xend-relocation-hosts-allow"),
+                    cib_where,
+                )
+    if len(ports) > 1:
+        common = Counter({p: len(n) for p, n in ports.items()}).most_common(1)[0][0]
+        ref = ports[common][0]
+        for port, nodes in sorted(ports.items()):
+            if port == common:
+                continue
+            for node in nodes:
+                yield make(
+                    "XN007",
+                    f"xend relocation port {port} on {node} but {common} on {ref}:"
+                    " xm migrate uses one port",
+                    _xend_where(xends[node], "xend-relocation-port"),
+                    [_xend_where(xends[ref], "xend-relocation-port")],
+                )
+
+
+@rule("XN008", "relocation-open", "warning", formats=("xend",))
+def relocation_open(item: Loaded) -> Iterator[Finding]:
+    """xend's relocation server is on, listens on every address and admits every
+    host.
+
+    Why it matters: relocation is unauthenticated: anyone who reaches the port
+    (8002) can push a domain into dom0, i.e. run code as root on the host.
+
+    Example: ``(xend-relocation-server yes)`` with
+    ``(xend-relocation-hosts-allow '')`` and ``(xend-relocation-address '')``.
+
+    Fix: ``(xend-relocation-hosts-allow '^peer$ ^peer-hb$')`` and
+    ``(xend-relocation-address 'REPLICATION-LINK-IP')``.
+    """
+    doc: Any = item.doc
+    if doc.relocation_open_to_all:
+        where = _xend_where(item, "xend-relocation-hosts-allow", "xend-relocation-server")
+        server = _xend_where(item, "xend-relocation-server")
+        yield make(
+            "XN008",
+            "xend relocation server admits any host on every address:"
+            " anyone reaching the port can push a domain into dom0",
+            where,
+            [server] if server != where else [],
+        )
+
+
+@rule("XN009", "xend-duplicate-setting", "warning", formats=("xend",))
+def xend_duplicate(item: Loaded) -> Iterator[Finding]:
+    """A setting appears more than once in xend-config.sxp.
+
+    Why it matters: xend silently uses the last one; whoever edits the first
+    changes nothing.
+
+    Example: ``(xend-relocation-address '')`` on line 1 and line 4.
+
+    Fix: keep one line per setting.
+    """
+    for name, found in item.doc.duplicates().items():  # type: ignore[attr-defined]
+        for s in found[:-1]:
+            yield make(
+                "XN009",
+                f"({name}) is set {len(found)} times; xend uses only the last one",
+                item.where(s),
+                [item.where(found[-1])],
+            )
+
+
+@rule("XN010", "vif-without-mac", "warning", formats=DOMU_FORMATS)
+def vif_without_mac(item: Loaded) -> Iterator[Finding]:
+    """A vif has no ``mac=``.
+
+    Why it matters: Xen invents a random MAC at every start, so after each
+    fail-over the guest's udev renames eth0 to eth1, DHCP leases and ARP
+    caches are wrong.
+
+    Example: ``vif = ['bridge=xenbr0']``.
+
+    Fix: ``vif = ['mac=00:16:3e:XX:XX:XX,bridge=xenbr0']`` with a fixed MAC.
+    """
+    if not _is_domu(item):
+        return
+    for i, v in enumerate(item.doc.vifs):  # type: ignore[attr-defined]
+        if v.mac is None:
+            yield make(
+                "XN010",
+                f"vif {i} ({v.raw.strip() or 'empty'}) of domU {_label(item)} has no mac=:"
+                " a new random MAC on every start",
+                _where(item, "vif"),
+            )
+
+
+@rule("XN011", "vif-bad-mac", "warning", formats=DOMU_FORMATS)
+def vif_bad_mac(item: Loaded) -> Iterator[Finding]:
+    """A vif MAC that is malformed, multicast, or a vendor's (globally
+    administered) address outside Xen's 00:16:3e range.
+
+    Why it matters: a multicast MAC is refused by the bridge; a vendor address
+    may collide with real hardware on the LAN.
 
     Example: ``mac=a0:00:00:01:00:01``.
 
-    Fix: use Xen's range ``00:16:3e:xx:xx:xx`` or a locally administered
-    address (second hex digit 2, 6, A or E).
+    Fix: ``00:16:3e:XX:XX:XX`` (or a locally administered ``02:...`` MAC).
     """
-    for guest in _guests(cluster):
-        for vif in guest.item.doc.vifs:  # type: ignore[attr-defined]
-            kind = vif.mac_kind
-            if kind in ("global", "multicast"):
-                what = "a vendor's (globally administered)" if kind == "global" else "multicast"
-                yield make(
-                    "XN006",
-                    f"MAC {vif.mac} of domU {guest.name} is {what}",
-                    guest.item.where(_anchor(guest, "vif")),
-                )
-
-
-@rule("XN007", "xend-setting-twice", "warning", formats=("xend",))
-def xend_setting_twice(item: Loaded) -> Iterator[Finding]:
-    """A xend-config.sxp setting appears more than once.
-
-    Why it matters: xend silently keeps the last one; the earlier line reads
-    as if it were in effect.
-
-    Example: two ``(xend-relocation-address '')`` lines.
-
-    Fix: keep one.
-    """
-    for name, found in item.doc.duplicates().items():  # type: ignore[attr-defined]
-        for later in found[1:]:
-            yield make(
-                "XN007",
-                f"{name} is set {len(found)} times; xend uses the last",
-                item.where(later),
-                [item.where(found[0])],
-            )
-
-
-def _relocation(item: Loaded) -> tuple[bool, int, list[str]]:
-    doc: Any = item.doc
-    allow = doc.effective("xend-relocation-hosts-allow") or []
-    return (
-        bool(doc.effective("xend-relocation-server")),
-        doc.effective("xend-relocation-port") or 8002,
-        [a for a in allow if a],
-    )
-
-
-@rule("XN008", "relocation-open-to-anyone", "warning", formats=("xend",))
-def relocation_open(item: Loaded) -> Iterator[Finding]:
-    """xend accepts live migrations from any host.
-
-    Why it matters: the relocation protocol has no authentication; whoever
-    reaches the port can push a domain onto the host, or read a migrating
-    guest's memory from the wire.
-
-    Example: ``(xend-relocation-server yes)`` with ``(xend-relocation-hosts-allow '')``.
-
-    Fix: list the cluster nodes: ``(xend-relocation-hosts-allow '^alpha$ ^beta$')``.
-    """
-    server, _, allow = _relocation(item)
-    if server and not allow:
-        doc: Any = item.doc
-        where = doc.setting("xend-relocation-hosts-allow") or doc.setting("xend-relocation-server")
+    if not _is_domu(item):
+        return
+    for i, v in enumerate(item.doc.vifs):  # type: ignore[attr-defined]
+        if v.mac is None or v.mac_kind in ("xen", "local"):
+            continue
+        why = {
+            None: "is not a MAC address",
+            "multicast": "is a multicast address (a NIC cannot use it)",
+            "global": "is a vendor's address outside Xen's 00:16:3e range: it may collide",
+        }[v.mac_kind]
         yield make(
-            "XN008",
-            "relocation server accepts migrations from any host (hosts-allow is empty)",
-            item.where(where),
+            "XN011", f"vif {i} mac {v.mac} of domU {_label(item)} {why}", _where(item, "vif")
         )
 
 
-def _live_migration(cluster: Cluster) -> tuple[Loaded, Any] | None:
-    for item in cluster.docs("cib"):
-        for p in item.doc.xen_primitives():  # type: ignore[attr-defined]
-            if p.allow_migrate:
-                return item, p
-    return None
+@rule("XN012", "domu-incomplete", "warning", formats=DOMU_FORMATS)
+def domu_incomplete(item: Loaded) -> Iterator[Finding]:
+    """A domU config without a ``name``, or a PV guest with neither ``kernel`` nor
+    ``bootloader``.
 
+    Why it matters: xl refuses a config without a name and the cluster cannot
+    tell guests apart; a PV guest without a kernel or bootloader does not boot.
 
-@rule("XN009", "migration-without-relocation", "error", scope="cluster")
-def migration_without_relocation(cluster: Cluster) -> Iterator[Finding]:
-    """The CIB live-migrates a domU, but xend on some node does not accept it.
+    Example: a fragment with only ``root`` and ``extra``.
 
-    Why it matters: with ``allow_migrate`` the cluster moves the guest with
-    ``xm migrate --live``; if the target's relocation server is off, listens
-    on another port, or its hosts-allow does not admit the source, the
-    migration fails and the cluster stops and restarts the guest instead.
-
-    Example: ``allow_migrate=true`` in the CIB, no ``xend-relocation-server``
-    in xend-config.sxp.
-
-    Fix: ``(xend-relocation-server yes)``, one ``xend-relocation-port`` on
-    all nodes, and every node in ``xend-relocation-hosts-allow``.
+    Fix: add ``name = "..."`` and ``kernel`` (or ``bootloader = "pygrub"``).
     """
-    migrating = _live_migration(cluster)
-    if migrating is None:
+    if not _is_domu(item):
         return
-    cib_item, primitive = migrating
-    related = [cib_item.where(primitive)]
-    ports: dict[int, Loaded] = {}
-    for item in cluster.docs("xend"):
-        server, port, allow = _relocation(item)
-        doc: Any = item.doc
-        if not server:
-            yield make(
-                "XN009",
-                f"{primitive.id} may live-migrate, but xend on {item.node or 'this node'} "
-                "does not accept migrations (xend-relocation-server is off)",
-                item.where(doc.setting("xend-relocation-server")),
-                related,
-            )
-            continue
-        first = ports.setdefault(port, item)
-        if len(ports) > 1 and first is item:
-            other = next(i for p, i in ports.items() if p != port)
-            yield make(
-                "XN009",
-                f"relocation port {port} on {item.node} differs from "
-                f"{_relocation(other)[1]} on {other.node}",
-                item.where(doc.setting("xend-relocation-port")),
-                [other.where(other.doc.setting("xend-relocation-port")), *related],  # type: ignore[attr-defined]
-            )
-        others = [n for n in cluster.nodes if n != item.node]
-        refused = [n for n in others if allow and not any(re.search(a, n) for a in _safe(allow))]
-        if refused:
-            yield make(
-                "XN009",
-                f"xend-relocation-hosts-allow on {item.node} does not admit {', '.join(refused)}",
-                item.where(doc.setting("xend-relocation-hosts-allow")),
-                related,
-            )
-
-
-def _safe(patterns: list[str]) -> list[str]:
-    out = []
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error:
-            continue
-        out.append(p)
-    return out
-
-
-@rule("XN010", "domu-cannot-start", "warning", formats=DOMU_FORMATS)
-def domu_cannot_start(item: Loaded) -> Iterator[Finding]:
-    """A domU config without a name, or without a kernel, bootloader or HVM builder.
-
-    Why it matters: ``xm create`` (and the Xen resource agent) refuse a
-    config without ``name``, and a paravirtual guest needs a ``kernel`` or a
-    ``bootloader``; the file is a fragment that fails when the cluster first
-    starts the guest.
-
-    Example: a config with only ``nfs_root``, ``nfs_server`` and ``extra``.
-
-    Fix: add ``name``, and ``kernel`` (with ``ramdisk``) or ``bootloader``
-    (``builder = 'hvm'`` for a fully virtualised guest).
-    """
     doc: Any = item.doc
-    if doc.computed:
-        return  # Python code may set anything: say nothing rather than guess
+    computed = set(doc.computed)
     missing = []
-    if not doc.get("name"):
-        missing.append("name")
-    if not any(doc.get(k) for k in ("kernel", "bootloader", "builder", "type")):
-        missing.append("kernel or bootloader")
+    if doc.name is None and "name" not in computed:
+        missing.append("no name")
+    if (
+        not doc.is_hvm
+        and not ({"kernel", "bootloader", "builder", "type"} & computed)
+        and doc.kernel is None
+        and doc.bootloader is None
+    ):
+        missing.append("neither kernel nor bootloader")
     if missing:
         yield make(
-            "XN010",
-            f"domU config has no {' and no '.join(missing)}: xm create refuses it",
+            "XN012",
+            f"domU config {Path(item.file.display).name} has {' and '.join(missing)}",
             item.where(),
+        )
+
+
+@rule("XN013", "memory-above-maxmem", "warning", formats=DOMU_FORMATS)
+def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
+    """``memory`` is larger than ``maxmem``.
+
+    Why it matters: the guest cannot balloon up to what it was given; xend
+    raises maxmem silently, xl refuses the config.
+
+    Example: ``memory = 1024`` with ``maxmem = 512``.
+
+    Fix: ``maxmem`` >= ``memory``.
+    """
+    if not _is_domu(item):
+        return
+    doc: Any = item.doc
+    mem, top = doc.memory, doc.maxmem
+    if isinstance(mem, int) and isinstance(top, int) and mem > top:
+        yield make(
+            "XN013",
+            f"memory {mem} MiB is above maxmem {top} MiB",
+            _where(item, "memory"),
+            [_where(item, "maxmem")],
         )
