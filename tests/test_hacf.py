@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
-from lineformats import check_edit, check_file, check_mutation, mutated
+from lineformats import check_file, check_mutation, file_tests, mutated
 from roundtrip import read
 from xencfg.formats.hacf import KNOWN, HacfDocument
 from xencfg.syntax.blocks import Entry
@@ -26,23 +26,8 @@ S001 = "seed-examples/s001-drbd-heartbeat/xen1/etc/heartbeat/ha.cf"
 S002 = "seed-examples/s002-sles-hasi/host2/etc/ha.d/ha.cf"
 
 
-def _shared(path: Path) -> None:
-    if path not in OWN:
-        shared_path()
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_round_trip_canonical_tokens(path: Path) -> None:
-    _shared(path)
-    check_file(path, "hacf")
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_one_value_edit_changes_one_line(path: Path) -> None:
-    _shared(path)
-    doc = xencfg.loads(read(path), "hacf", path=str(path))
-    if not check_edit(doc, "hacf"):
-        assert not doc.entries()  # only comment-only templates have nothing to edit
+FILE_TESTS = file_tests("hacf", ALL)
+test_round_trip_canonical_tokens, test_one_value_edit_changes_one_line = FILE_TESTS
 
 
 def test_shared_files_present() -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
-from lineformats import check_edit, check_file, check_mutation, mutated
+from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
 from xencfg.formats.logd import KNOWN, LogdDocument
 from xencfg.syntax.blocks import Entry
@@ -26,23 +26,8 @@ ALL = OWN + CORPUS + SEEDS
 S002 = "seed-examples/s002-sles-hasi/host1/etc/ha.d/ha_logd.cf"
 
 
-def _shared(path: Path) -> None:
-    if path not in OWN:
-        shared_path()
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_round_trip_canonical_tokens(path: Path) -> None:
-    _shared(path)
-    check_file(path, "logd")
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_one_value_edit_changes_one_line(path: Path) -> None:
-    _shared(path)
-    doc = xencfg.loads(read(path), "logd", path=str(path))
-    if not check_edit(doc, "logd"):
-        assert all(not e.values for e in doc.entries())
+FILE_TESTS = file_tests("logd", ALL, has_values=lambda doc: any(e.values for e in doc.entries()))
+test_round_trip_canonical_tokens, test_one_value_edit_changes_one_line = FILE_TESTS
 
 
 def test_shared_files_present() -> None:

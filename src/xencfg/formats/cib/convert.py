@@ -20,6 +20,7 @@ import attrs
 from lxml import etree
 
 from xencfg.errors import ParseError
+from xencfg.formats.cib import schema as _schema
 
 __all__ = ["Change", "Conversion", "convert"]
 
@@ -150,20 +151,9 @@ VERBATIM_IDS = frozenset({"node", "node_state", "lrm_resource"})
 REFS = frozenset({"rsc", "from", "to", "with-rsc", "first", "then"})
 ROLES = {"stopped": "Stopped", "started": "Started", "master": "Master", "slave": "Slave"}
 
-#: fragment root tag -> the CIB section it is loaded into (cibadmin -C -o SECTION)
-SECTION_OF = {
-    "cluster_property_set": "crm_config",
-    "node": "nodes",
-    "primitive": "resources",
-    "group": "resources",
-    "clone": "resources",
-    "master_slave": "resources",
-    "master": "resources",
-    "rsc_location": "constraints",
-    "rsc_order": "constraints",
-    "rsc_colocation": "constraints",
-    "node_state": "status",
-}
+#: fragment root tag -> the CIB section it is loaded into (cibadmin -C -o SECTION);
+#: the converter also takes status fragments, which validation does not
+SECTION_OF = {**_schema.SECTION_OF, "node_state": "status"}
 #: pieces of a resource or set that administrators keep as snippets to apply with ``cibadmin -M``
 LOOSE = frozenset(
     {
