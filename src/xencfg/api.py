@@ -6,11 +6,13 @@ import contextlib
 import gc
 import os
 from pathlib import Path
+from types import ModuleType
 
 from . import formats
 from .document import Document
 from .errors import UnknownFormatError, XencfgError
 from .syntax.source import encode, read_text
+from .syntax.tree import _BUILDING, Light, NeedsFullTree, TooDeep
 
 
 def loads(text: str, format: str, *, path: str | None = None) -> Document:
@@ -18,15 +20,36 @@ def loads(text: str, format: str, *, path: str | None = None) -> Document:
 
     Raises :class:`xencfg.ParseError` (with path, line and column) when the
     text does not follow the format's syntax.
+
+    The document is *light* (see :class:`xencfg.syntax.tree.Light`): its nodes
+    keep their values and positions, and the tokens that make the round trip
+    lossless are parsed again on first use (an edit rendered, ``tokens()``).
     """
     mod = formats.module(format)
+    if not getattr(mod, "LIGHT", True):  # a format may opt out of light parsing
+        return _parse(mod, text, path, None)
+    light = Light(lambda: _parse(mod, text, path, None))
+    try:
+        doc = _parse(mod, text, path, light)
+        light.seal(doc)
+    except (NeedsFullTree, TooDeep, XencfgError):
+        # Code that needs the tokens ran during the parse, or the text is bad: the
+        # full parse gives the same document (or the error with its partial tree).
+        return _parse(mod, text, path, None)
+    return doc
+
+
+def _parse(mod: ModuleType, text: str, path: str | None, light: Light | None) -> Document:
+    """Run a format's parser, light (``light`` given) or in full."""
     # A parse builds many objects and frees few: the cyclic collector would
     # rescan them all again and again, making large files superlinear.
     collecting = gc.isenabled()
     gc.disable()
+    _BUILDING.append(light)
     try:
         doc: Document = mod.parse(text, path)
     finally:
+        _BUILDING.pop()
         if collecting:
             gc.enable()
     return doc

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .syntax.source import LineIndex
-from .syntax.tree import Node, Style, first_token, render
+from .syntax.tree import Node, Style, render
 
 
 @attrs.define
@@ -55,8 +55,7 @@ class Document(Node):
     def position(self, where: Node | int) -> tuple[int, int]:
         """1-based ``(line, column)`` of a node or offset in the original source."""
         if isinstance(where, Node):
-            tok = first_token(where)
-            where = tok.pos if tok is not None else -1
+            where = where.pos
         if where < 0:
             return (0, 0)
         if self._index is None:

@@ -5,6 +5,8 @@ Each format is a module in this package exposing::
     FORMAT: str                                   # its registered name
     def parse(text: str, path: str | None = None) -> Document   # raises ParseError
     def sniff(text: str) -> bool                  # optional: "this text is mine"
+    LIGHT: bool                                   # optional: False opts out of light
+                                                  # parsing (xencfg.syntax.tree.Light)
 
 Modules are imported only when a file of their format is met, so importing
 xencfg stays cheap. ``FORMATS`` lists the formats whose module is installed.

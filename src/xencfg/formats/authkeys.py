@@ -302,22 +302,23 @@ class AuthkeysDocument(LineDocument):
 
 
 def _line_error(e: Entry, text: str) -> tuple[int, str] | None:
-    key_tok = e.key_tok
-    assert key_tok is not None
-    vals = e.value_toks
+    """Offset and message of what is wrong with one line (values first: the tokens, which
+    a light parse drops, are read only to place an error; the format has no quoting)."""
+    vals = e.values
     if e.key == "auth":
         if not vals:
             return end_of(e), "'auth' needs the method-id to send with (auth 1)"
-        if to_int(vals[0].text) is None:
-            return vals[0].pos, f"the method-id after 'auth' must be a number, not {vals[0].text!r}"
+        if to_int(vals[0]) is None:
+            at = e.value_toks[0].pos
+            return at, f"the method-id after 'auth' must be a number, not {vals[0]!r}"
         if len(vals) > 1:
-            return vals[1].pos, "'auth' takes one method-id"
+            return e.value_toks[1].pos, "'auth' takes one method-id"
         return None
     if to_int(e.key) is None:
-        return key_tok.pos, f"expected 'auth' or a method-id number, got {e.key!r}"
+        return e.pos, f"expected 'auth' or a method-id number, got {e.key!r}"
     if not vals:
         return end_of(e), f"method-id {e.key} needs a method (crc, md5 or sha1)"
-    method = vals[0].text
+    method = vals[0]
     if method in ("md5", "sha1") and len(vals) < 2:
         return end_of(e), f"method-id {e.key}: auth method [{method}] requires a key"
     return None

@@ -20,7 +20,8 @@ import attrs
 
 from ..document import Document
 from ..syntax.blocks import _replace_run
-from ..syntax.tree import Node, Piece, Style, Tok, render
+from ..syntax.build import built
+from ..syntax.tree import Node, Piece, Style, Tok, building, render, token_field
 from ._xen import source_style
 
 
@@ -52,12 +53,12 @@ class Assignment(Node):
     key: str
     value: Any
     op: str = "="
-    key_tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    key_tok: Tok | None = token_field(default=None)
     #: every significant token of the right-hand side, in order
-    rhs: list[Tok] = attrs.field(factory=list, eq=False, repr=False, kw_only=True)
+    rhs: list[Tok] = token_field(factory=list)
     #: one token per element when the value is a flat list of scalars
-    elems: list[Tok] | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    parsed: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    elems: list[Tok] | None = token_field(default=None)
+    parsed: Any = token_field(default=None)
 
     def state(self) -> Any:
         return (self.key, self.op, repr(self.value))
@@ -736,9 +737,13 @@ def replace_span(pieces: list[Piece], first: Tok, last: Tok, text: str) -> list[
 
 
 def bind_assignment(a: Assignment) -> Assignment:
-    """Remember the parse-time value (for element-wise splicing)."""
-    a.parsed = copy.deepcopy(a.value)
-    return a
+    """Remember the parse-time value (for element-wise splicing); a light parse keeps
+    only the value (see :func:`xencfg.syntax.build.built`)."""
+    if building() is None:
+        a.parsed = copy.deepcopy(a.value)
+        return a
+    key = a.key_tok
+    return built(a, key.pos if key is not None else -1)
 
 
 #: Settings that tell a domU config from other ``key = value`` files.

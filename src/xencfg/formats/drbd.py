@@ -1712,8 +1712,9 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
             if not isinstance(c, Block):
                 continue
             key = c.key
-            glued = [t for t in c.arg_toks if t.text in allowed | _SECTION_WORDS]
             if key in _STATEMENT_ONLY and key in allowed and key not in _SECTION_WORDS:
+                words = allowed | _SECTION_WORDS
+                glued = [t for t in c.arg_toks if t.text in words]
                 at = glued[0] if glued else brace_tok(c)
                 got = at.text if at is not None else "{"
                 raise bad(at, f"expected ';' after the value of '{key}', got '{got}'", "';'")
@@ -1745,8 +1746,8 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
 
 def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:
     """A value on a later line that is a keyword of the section: a ``;`` is missing before it."""
-    if e.key_tok is None or not e.value_toks:
-        return
+    if not keywords.intersection(e.values) or e.key_tok is None:
+        return  # (checked on values first: a light parse keeps no tokens)
     src = e.key_tok
     for t in e.value_toks:
         if t.text in keywords and t.kind == "WORD":

@@ -22,7 +22,7 @@ from ..errors import ParseError, XencfgError
 from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import make_entry, parse_with
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok
+from ..syntax.tree import Node, Piece, Style, Tok, token_field
 from ._lines import Problem, suggest, to_int
 
 FORMAT = "shellvars"
@@ -98,8 +98,8 @@ class Assignment(Node):
     name: str
     value: str = ""
     export: bool = False
-    name_tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    value_tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    name_tok: Tok | None = token_field(default=None)
+    value_tok: Tok | None = token_field(default=None)
 
     def state(self) -> Any:
         return (self.name, self.value, self.export)

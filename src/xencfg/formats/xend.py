@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from sys import intern
 from typing import Any
 
 import attrs
@@ -22,9 +23,9 @@ from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, caret_snippet
-from ..syntax.build import parse_with, to_tok
+from ..syntax.build import built, parse_with, to_tok
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, render
+from ..syntax.tree import Node, Piece, Style, Tok, render, token_field
 from ._xen import adopt_final_newline, check_depth, source_style
 
 FORMAT = "xend"
@@ -89,7 +90,7 @@ class Atom(Node):
     """A word or string. ``value`` is unquoted; the source keeps its spelling."""
 
     value: str
-    tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    tok: Tok | None = token_field(default=None)
 
     def state(self) -> Any:
         return self.value
@@ -117,6 +118,9 @@ class SList(Node):
         # A list whose items were added, removed or replaced is re-rendered
         # canonically on its own line(s); edits of single atoms are spliced.
         return tuple(id(i) for i in self.items)
+
+    def adopt_snapshot(self, twin_snap: Any, mine: dict[int, Node]) -> Any:
+        return tuple(id(mine[i]) for i in twin_snap)
 
     @property
     def name(self) -> str | None:
@@ -535,21 +539,21 @@ class XendDocument(Document):
 class _Builder(Transformer):
     def WORD(self, t: Any) -> Atom:
         tok = to_tok(t)
-        a = Atom(tok.text, tok=tok)
+        a = Atom(intern(tok.text), tok=tok)
         a.cst = [tok]
-        return a
+        return built(a, tok.pos)
 
     def STRING(self, t: Any) -> Atom:
         tok = to_tok(t)
         a = Atom(unquote(tok.text), tok=tok)
         a.cst = [tok]
-        return a
+        return built(a, tok.pos)
 
     def sexpr(self, children: list[Any]) -> SList:
         pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
         s = SList([p for p in pieces if isinstance(p, Node)])
         s.cst = pieces
-        return s
+        return built(s, children[0].start_pos)  # the '('
 
     def start(self, children: list[Any]) -> XendDocument:
         for c in children:

@@ -27,8 +27,9 @@ from typing import Any
 import attrs
 
 from ..errors import ParseError, ValidationError, caret_snippet
+from ..syntax.build import built, finish
 from ..syntax.source import LineIndex
-from ..syntax.tree import TRIVIA, Node, Tok, attach_trivia, walk
+from ..syntax.tree import TRIVIA, Node, Tok
 from . import domu
 from ._xen import adopt_final_newline
 from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle
@@ -306,7 +307,7 @@ def _statement(
     end2 = semi + 1 if semi is not None else end
     code = Code(text[start:end2], _bound_names(stmt))
     code.cst = [Tok("CODE", text[start:end2], start)]
-    return code
+    return built(code, start)
 
 
 def _ast(source: str, path: str | None) -> ast.Module:
@@ -490,7 +491,7 @@ def parse(text: str, path: str | None = None) -> XmDocument:
             end2 = semi + 1 if semi is not None else end
             code = Code(text[start:end2], names)
             code.cst = [Tok("CODE", text[start:end2], start)]
-            children.append(code)
+            children.append(built(code, start))
             continue
         try:
             children.append(_statement(stmt, text, start, end, semi, undecodable))
@@ -505,10 +506,8 @@ def parse(text: str, path: str | None = None) -> XmDocument:
             ) from None
     doc = XmDocument(children)
     doc.cst = list(children)
-    attach_trivia(doc, text)
+    finish(doc, text, path)
     adopt_final_newline(doc)
-    for node in walk(doc):
-        node.snap = node.state()
     doc.path = path
     doc.source = text
     return doc

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from .tree import TRIVIA, Node, Piece, Style, Tok
+from .tree import TRIVIA, Node, Piece, Style, Tok, token_field
 
 
 def needs_quotes(value: str) -> bool:
@@ -99,8 +99,8 @@ class Entry(Node):
 
     key: str
     values: list[str] = attrs.Factory(list)
-    key_tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    value_toks: list[Tok] = attrs.field(factory=list, eq=False, repr=False, kw_only=True)
+    key_tok: Tok | None = token_field(default=None)
+    value_toks: list[Tok] = token_field(factory=list)
 
     def state(self) -> Any:
         return (self.key, tuple(self.values))
@@ -135,8 +135,8 @@ class Block(Node):
     key: str
     args: list[str] = attrs.Factory(list)
     children: list[Node] = attrs.Factory(list)
-    key_tok: Tok | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    arg_toks: list[Tok] = attrs.field(factory=list, eq=False, repr=False, kw_only=True)
+    key_tok: Tok | None = token_field(default=None)
+    arg_toks: list[Tok] = token_field(factory=list)
 
     children_field = "children"
 

@@ -9,14 +9,16 @@ into :class:`xencfg.ParseError`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from sys import intern
 from typing import Any, TypeVar
 
 from ..errors import ParseError
 from .blocks import Block, Entry
 from .grammar import parse_error, parser
-from .tree import MAX_DEPTH, Node, Tok, TooDeep, attach_trivia, walk
+from .tree import MAX_DEPTH, Node, Tok, TooDeep, attach_trivia, building, drop_source, walk
 
 D = TypeVar("D", bound=Node)
+N = TypeVar("N", bound=Node)
 
 
 def to_tok(t: Any) -> Tok:
@@ -24,6 +26,18 @@ def to_tok(t: Any) -> Tok:
     if isinstance(t, Tok):
         return t
     return Tok(t.type, str(t), t.start_pos)
+
+
+def built(node: N, at: int) -> N:
+    """``node`` as a builder returns it: stripped of its source fields in a light parse.
+
+    Builders call this on each node they finish (``at``: its first token's offset), so a
+    light parse never holds more than one statement's tokens.
+    """
+    light = building()
+    if light is not None:
+        drop_source(node, light, at)
+    return node
 
 
 def make_entry(
@@ -34,9 +48,10 @@ def make_entry(
     key = pieces[0]
     assert isinstance(key, Tok)
     vals = [p for p in pieces[1:] if isinstance(p, Tok) and p.kind in VALUE_KINDS]
-    e = cls(key.text, [unquote(v.text) for v in vals], key_tok=key, value_toks=vals)
+    # keys repeat on every line: one shared string each, not one per statement
+    e = cls(intern(key.text), [unquote(v.text) for v in vals], key_tok=key, value_toks=vals)
     e.cst = pieces
-    return e
+    return built(e, key.pos)
 
 
 def make_block(
@@ -53,9 +68,9 @@ def make_block(
         else:
             break
     kids = [p for p in pieces if isinstance(p, Node)]
-    b = cls(key.text, [unquote(a.text) for a in args], kids, key_tok=key, arg_toks=args)
+    b = cls(intern(key.text), [unquote(a.text) for a in args], kids, key_tok=key, arg_toks=args)
     b.cst = pieces
-    return b
+    return built(b, key.pos)
 
 
 #: Token kinds that hold values (grammars name their value terminals so).
@@ -132,6 +147,8 @@ def finish(root: Node, text: str, path: str | None) -> Node:
 
 
 def _finish(root: Node, text: str) -> Node:
+    if building() is not None:
+        return root  # light: no trivia, no snapshots (Light.seal and materialize do the rest)
     attach_trivia(root, text)  # raises TooDeep before any other walk can recurse too far
     for node in walk(root):
         node.snap = node.state()

@@ -17,12 +17,21 @@ the one it was parsed with copies its pieces; a changed node rewrites only its
 value tokens (:meth:`Node.splice`); a node built in code (``cst is None``)
 renders in the format's canonical style. Child lists are diffed by identity,
 so added, removed and reordered children touch only their own lines.
+
+Light documents (:class:`Light`): a parsed file keeps one object per token only
+while something needs them. :func:`xencfg.loads` parses *light*: each node keeps
+its semantic values and the offset of its first token, and drops its pieces,
+token fields and snapshot (the :data:`SOURCE` fields) as soon as it is built.
+The first read of a dropped field parses the text again in full and hands every
+node its pieces (:meth:`Light.materialize`); a lint that only reads values never
+pays for the lossless tree, and a large file fits in a few times its size.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Union
 
 import attrs
 
@@ -32,6 +41,24 @@ TRIVIA = "TRIVIA"
 #: nest a handful of levels; this bound keeps every tree walk far from
 #: Python's recursion limit, so hostile input gets a clear error.
 MAX_DEPTH = 100
+
+
+#: attrs metadata of the fields a light node drops (source pieces, token references and
+#: the parse-time snapshot): :meth:`Light.materialize` restores them all.
+SOURCE: dict[str, bool] = {"source": True}
+
+
+def token_field(**kwargs: Any) -> Any:
+    """An attrs field holding :class:`Tok` objects of the node's source (dropped while light)."""
+    return attrs.field(eq=False, repr=False, kw_only=True, metadata=SOURCE, **kwargs)
+
+
+class NeedsFullTree(BaseException):
+    """Code read a dropped field of a light node while the file was still being parsed.
+
+    :func:`xencfg.loads` then parses the file in full. A ``BaseException`` so that no
+    ``except Exception`` in a format (or Lark's transformer wrapper) swallows it.
+    """
 
 
 class TooDeep(Exception):
@@ -92,8 +119,14 @@ class Node:
     * :meth:`render_canonical` — text of a node built in code.
     """
 
-    cst: list[Piece] | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    snap: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    cst: list[Piece] | None = attrs.field(
+        default=None, eq=False, repr=False, kw_only=True, metadata=SOURCE
+    )
+    snap: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True, metadata=SOURCE)
+    #: The light document this node belongs to while its source fields are dropped.
+    light: Light | None = attrs.field(default=None, eq=False, repr=False, init=False)
+    #: Offset of the first significant token, kept while light (-1: not light).
+    at: int = attrs.field(default=-1, eq=False, repr=False, init=False)
 
     #: Which child list holds the node's children, for the generic helpers.
     children_field: ClassVar[str | None] = None
@@ -115,8 +148,26 @@ class Node:
         """Pieces for a changed node, or ``None`` to re-render it canonically in place."""
         return None
 
+    def adopt_snapshot(self, twin_snap: Any, mine: dict[int, Node]) -> Any:
+        """This node's parse-time snapshot from its twin's (see :class:`Light`).
+
+        ``mine`` maps ``id()`` of the twin tree's nodes to this tree's; only a state
+        that holds node identities needs to translate them.
+        """
+        return twin_snap
+
     def render_canonical(self, indent: str, style: Style) -> str:
         raise NotImplementedError(f"{type(self).__name__} has no canonical rendering")
+
+    if not TYPE_CHECKING:  # (for type checkers, nodes have only their declared fields)
+
+        def __getattr__(self, name: str) -> Any:
+            # Reached only for an unset slot: a light node's dropped source field.
+            light = object.__getattribute__(self, "light")
+            if light is None or name not in source_fields(type(self)):
+                raise AttributeError(name)
+            light.materialize()
+            return object.__getattribute__(self, name)
 
     # -- binding ---------------------------------------------------------
     def bind(self, pieces: list[Piece]) -> None:
@@ -126,11 +177,13 @@ class Node:
 
     @property
     def is_new(self) -> bool:
-        return self.cst is None
+        return self.light is None and self.cst is None
 
     @property
     def pos(self) -> int:
         """Offset of the node's first significant token in the source (-1 if new)."""
+        if self.light is not None:
+            return self.at
         tok = first_token(self)
         return tok.pos if tok is not None else -1
 
@@ -145,6 +198,119 @@ class Node:
     def source_text(self) -> str:
         """The node's text as parsed (ignoring edits)."""
         return "".join(t.text for t in self.tokens())
+
+
+def source_fields(cls: type) -> tuple[str, ...]:
+    """Names of the :data:`SOURCE` fields of a node class (cached per class)."""
+    names: tuple[str, ...] | None = _SOURCE_FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in attrs.fields(cls) if f.metadata.get("source"))
+        _SOURCE_FIELDS[cls] = names
+    return names
+
+
+_SOURCE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class Light:
+    """A light document's way back to its full tree: the text, and how to parse it.
+
+    While a file is parsed light, :func:`drop_source` strips each node as it is built
+    (``ready`` is false, and reading a dropped field raises :class:`NeedsFullTree`).
+    :meth:`seal` then strips what is left and records the nodes in tree order;
+    :meth:`materialize` parses the text again in full and gives each of them its
+    twin's pieces, token fields and snapshot. Edits made meanwhile stay: the snapshot
+    is the parse-time state, and children are matched by identity as always.
+    """
+
+    __slots__ = ("nodes", "ready", "reparse")
+
+    def __init__(self, reparse: Callable[[], Node]) -> None:
+        self.reparse = reparse
+        self.nodes: list[Node] = []
+        self.ready = False
+
+    def seal(self, root: Node) -> None:
+        """Strip every node of ``root`` still holding its source; remember the tree order.
+
+        Raises :class:`TooDeep` for nesting beyond :data:`MAX_DEPTH` (the full parse
+        then reports it), as :func:`attach_trivia` does for full trees.
+        """
+        nodes = _level_order(root)
+        for node in reversed(nodes):  # deepest first: a parent's first token may be a child's
+            if node.light is None:
+                drop_source(node, self, _first_offset(node))
+        self.nodes = nodes
+        self.ready = True
+
+    def materialize(self) -> None:
+        """Give every node of the light document its full source fields back."""
+        if not self.ready:
+            raise NeedsFullTree
+        nodes, self.nodes = self.nodes, []
+        if not nodes:
+            return
+        twins = _level_order(self.reparse())
+        if len(twins) != len(nodes) or any(
+            type(a) is not type(b) for a, b in zip(nodes, twins, strict=False)
+        ):
+            raise RuntimeError("xencfg internal error: the full parse differs from the light one")
+        mine = {id(t): n for t, n in zip(twins, nodes, strict=True)}
+        for node, twin in zip(nodes, twins, strict=True):
+            for name in source_fields(type(node)):
+                setattr(node, name, getattr(twin, name))
+            node.snap = node.adopt_snapshot(twin.snap, mine)
+            cst = node.cst
+            if cst is not None:
+                node.cst = [mine.get(id(p), p) if isinstance(p, Node) else p for p in cst]
+            node.light = None
+            node.at = -1
+
+
+def _level_order(root: Node) -> list[Node]:
+    """``root`` and its descendants, level by level (the order :class:`Light` pairs by)."""
+    out: list[Node] = []
+    level = [root]
+    depth = 0
+    while level:
+        if depth > MAX_DEPTH:
+            first = level[0]
+            raise TooDeep(first.at if first.light is not None else _first_offset(first))
+        out.extend(level)
+        level = [c for n in level for c in n.child_nodes()]
+        depth += 1
+    return out
+
+
+def _first_offset(node: Node) -> int:
+    """Offset of a node's first significant token, reading light children's ``at``."""
+    for p in node.cst or ():
+        if isinstance(p, Tok):
+            if not p.is_trivia:
+                return p.pos
+        else:
+            at = p.at if p.light is not None else _first_offset(p)
+            if at >= 0:
+                return at
+    return -1
+
+
+#: The light parses under way, innermost last (``None``: a full parse nested in one).
+_BUILDING: list[Light | None] = []
+
+
+def building() -> Light | None:
+    """The light document being parsed now, if any (builders strip what they make)."""
+    return _BUILDING[-1] if _BUILDING else None
+
+
+def drop_source(node: Node, light: Light, at: int) -> None:
+    """Make ``node`` light: keep its values and first offset, drop its source fields."""
+    node.light = light
+    node.at = at
+    for name in source_fields(type(node)):
+        with contextlib.suppress(AttributeError):  # already dropped
+            delattr(node, name)
 
 
 def first_token(node: Node) -> Tok | None:

@@ -1,0 +1,176 @@
+"""Light documents (xencfg.syntax.tree.Light): what loads() returns holds no tokens until
+something needs them, and then gives exactly what a full parse gives (issue 7: memory).
+
+Every own fixture, corpus and seed file is loaded light and compared with a full parse
+of the same text: the same nodes in the same places, the same text back, and the same
+positions; edits made before the tokens come back are spliced as on a full tree.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from conftest import FIXTURES, ids, shared_files, shared_path
+from xencfg import formats
+from xencfg.api import _parse
+from xencfg.syntax.source import decode
+from xencfg.syntax.tree import Light, NeedsFullTree, Node, Tok, source_fields, walk
+
+OWN = sorted(p for p in FIXTURES.glob("*/valid/*") if p.is_file())
+SHARED_FILES = shared_files("corpus") + shared_files("seed-examples")
+
+
+def _detected(path: Path) -> tuple[str, str] | None:
+    text = decode(path.read_bytes())
+    fmt = xencfg.detect(str(path), text)
+    return (fmt, text) if fmt is not None else None
+
+
+def _full(fmt: str, text: str) -> xencfg.Document:
+    return _parse(formats.module(fmt), text, None, None)
+
+
+def _reachable_toks(doc: xencfg.Document) -> int:
+    """How many Tok objects the document keeps alive (through any reference)."""
+    seen: set[int] = set()
+    stack: list[object] = [doc]
+    count = 0
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, (str, int, type)):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, Tok):
+            count += 1
+        if isinstance(obj, Light):
+            continue  # its parser closure holds the text, not tokens
+        stack.extend(gc.get_referents(obj))
+    return count
+
+
+#: Files whose parse reads tokens, so loads() parses them in full (correct, just not light).
+FULL_ON_PURPOSE = {
+    # a value that is a DRBD keyword: the glued-statement check reads the line breaks
+    "drbdutils__tests_v9_drbdsetup_show_bitmap_unknown.txt",
+}
+
+
+def _check_light(fmt: str, text: str, name: str = "") -> None:
+    try:
+        doc = xencfg.loads(text, fmt)
+    except xencfg.XencfgError:
+        return
+    full = _full(fmt, text)
+    if name in FULL_ON_PURPOSE:
+        assert doc.light is None
+        return
+    assert doc.light is not None, f"{fmt}: the parse fell back to a full tree"
+    assert _reachable_toks(doc) == 0
+    ours = list(walk(doc))
+    theirs = list(walk(full))
+    assert [type(n) for n in ours] == [type(n) for n in theirs]
+    assert [n.state() for n in ours] == [n.state() for n in theirs] or fmt == "xend"
+    # positions come from the kept offsets, before and after the tokens return
+    assert [doc.position(n) for n in ours] == [full.position(n) for n in theirs]
+    assert xencfg.dumps(doc) == text
+    doc.cst  # noqa: B018 (the first read of a dropped field brings every token back)
+    assert doc.light is None and all(n.light is None for n in ours)
+    assert xencfg.dumps(doc) == text
+    assert [doc.position(n) for n in ours] == [full.position(n) for n in theirs]
+    assert [n.snap for n in ours if fmt != "xend"] == [n.snap for n in theirs if fmt != "xend"]
+
+
+@pytest.mark.parametrize("path", OWN, ids=ids(OWN))
+def test_own_fixtures_load_light(path: Path) -> None:
+    _check_light(path.parent.parent.name, decode(path.read_bytes()), path.name)
+
+
+@pytest.mark.parametrize("path", SHARED_FILES, ids=ids(SHARED_FILES))
+def test_corpus_and_seed_files_load_light(path: Path) -> None:
+    shared_path()
+    found = _detected(path)
+    if found is None:
+        pytest.skip("not a configuration file xencfg reads")
+    _check_light(*found, path.name)
+
+
+def test_every_format_loads_light() -> None:
+    light = {p.parent.parent.name for p in OWN}
+    assert set(xencfg.FORMATS) <= light
+
+
+def test_edits_before_the_tokens_return_are_spliced() -> None:
+    text = (
+        "resource r0 {\n  on alpha {\n    device /dev/drbd0;  # keep me\n"
+        "    address 10.0.0.1:7788;\n  }\n}\n"
+    )
+    doc = xencfg.loads(text, "drbd")
+    assert doc.light is not None
+    doc.resources["r0"].hosts["alpha"].address.port = 7790  # type: ignore[union-attr]
+    assert xencfg.dumps(doc) == text.replace("7788", "7790")
+
+
+def test_removed_and_added_children_of_a_light_tree() -> None:
+    text = "defaults {\n\tpolling_interval 5  # five\n\tfind_multipaths yes\n}\n"
+    doc = xencfg.loads(text, "multipath")
+    block = doc.children[0]
+    block.remove("polling_interval")
+    block.set("max_fds", "8192")
+    assert xencfg.dumps(doc) == "defaults {\n\tfind_multipaths yes\n\tmax_fds 8192\n}\n"
+
+
+def test_a_copy_of_a_light_document_is_whole() -> None:
+    doc = xencfg.loads("node alpha\nnode beta\n", "hacf")
+    clone = copy.deepcopy(doc)
+    clone.set("keepalive", "2")
+    assert xencfg.dumps(clone) == "node alpha\nnode beta\nkeepalive 2\n"
+    assert xencfg.dumps(doc) == "node alpha\nnode beta\n"
+
+
+def test_a_parser_reading_tokens_falls_back_to_a_full_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    mod = formats.module("hacf")
+    real = mod.parse
+
+    def reads_tokens(text: str, path: str | None = None) -> xencfg.Document:
+        doc = real(text, path)
+        for n in walk(doc):
+            if n is not doc:
+                n.cst  # noqa: B018 (a read of a dropped field during the parse)
+        return doc
+
+    monkeypatch.setattr(mod, "parse", reads_tokens)
+    doc = xencfg.loads("node alpha\n", "hacf")
+    assert doc.light is None and all(n.cst is not None for n in walk(doc))
+
+
+def test_reading_a_dropped_field_while_parsing_is_a_signal_not_an_error() -> None:
+    light = Light(lambda: xencfg.loads("", "hacf"))
+    with pytest.raises(NeedsFullTree):
+        light.materialize()
+    assert not issubclass(NeedsFullTree, Exception)  # no `except Exception` swallows it
+
+
+def test_bad_input_gives_the_full_parse_error() -> None:
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.loads("defaults {\n\tpolling_interval 5\n", "multipath")
+    assert info.value.line == 1 and info.value.partial is not None
+    partial = info.value.partial
+    assert partial.light is None and xencfg.dumps(partial).startswith("defaults {")
+
+
+def test_source_fields_cover_every_token_field() -> None:
+    """A field holding tokens that a light node kept would pin them (and go stale)."""
+    from xencfg.formats import domu, shellvars, xend
+    from xencfg.syntax.blocks import Block, Entry
+
+    assert {"cst", "snap", "key_tok", "value_toks"} <= set(source_fields(Entry))
+    assert {"key_tok", "arg_toks"} <= set(source_fields(Block))
+    assert {"key_tok", "rhs", "elems", "parsed"} <= set(source_fields(domu.Assignment))
+    assert {"name_tok", "value_tok"} <= set(source_fields(shellvars.Assignment))
+    assert "tok" in source_fields(xend.Atom)
+    assert not set(source_fields(Node)) - {"cst", "snap"}
