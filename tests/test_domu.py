@@ -797,3 +797,91 @@ def test_flags_and_hvm_settings() -> None:
         None,
         [2, 3],
     )
+
+
+# -- the fast lexer (xm._fast_children) against Python's own tools ------------------------
+
+
+def _both_paths(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path, when it takes a text, reads it exactly as the ast/tokenize path."""
+    try:
+        fast = xencfg.loads(text, "xm")
+    except xencfg.XencfgError as exc:
+        fast_error: Exception | None = exc
+    else:
+        fast_error = None
+    with monkeypatch.context() as m:
+        m.setattr(xm, "_fast_children", lambda *a: None)
+        try:
+            exact = xencfg.loads(text, "xm")
+        except xencfg.XencfgError as exc:
+            assert fast_error is not None and str(fast_error) == str(exc)
+            return
+    assert fast_error is None, fast_error
+    assert fast.children == exact.children
+    assert [c.pos for c in fast.children] == [c.pos for c in exact.children]
+    assert [significant(c) for c in fast.children] == [significant(c) for c in exact.children]
+    assert xencfg.dumps(fast) == text
+
+
+@pytest.mark.parametrize("path", XM_FILES, ids=ids(XM_FILES))
+def test_fast_lexer_agrees_with_python(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _both_paths(read(path), monkeypatch)
+
+
+def test_fast_lexer_takes_the_usual_file() -> None:
+    text = "name = 'vm1'\nmemory = 512\ndisk = [ 'phy:/dev/vg/vm1,xvda,w',\n  'file:/x,xvdb,r' ]\n"
+    assert xm._fast_children(text, text, 0, False) is not None
+    for odd in ("x = 0755\n", "x = `y`\n", "  x = 1\n", "x = (1\n", "x = 1L\n", "x = 1)\n"):
+        assert xm._fast_children(odd, odd, 0, False) is None, odd
+
+
+_PY_BITS = st.sampled_from(
+    [
+        "'",
+        '"',
+        '"""',
+        "'''",
+        "\\",
+        "\n",
+        "\r\n",
+        " ",
+        "    ",
+        "#",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ";",
+        ":",
+        "=",
+        "@",
+        "0755",
+        "1L",
+        "if x:",
+        "else:",
+        "def f():",
+        "r'",
+        "b'",
+        "\t",
+        "\x0c",
+        "x",
+        "1.5e3",
+        "...",
+        "\ufeff",
+    ]
+)
+
+
+@given(st.data())
+def test_fast_lexer_agrees_on_mutated_files(data: st.DataObject) -> None:
+    base = read(data.draw(st.sampled_from(XM_OWN)))
+    text = base
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(_PY_BITS) + text[at + data.draw(st.integers(0, 3)) :]
+    with pytest.MonkeyPatch.context() as mp:
+        _both_paths(text, mp)

@@ -1330,6 +1330,8 @@ class DrbdDocument(Document):
         """Offsets of U+00A0 used as white space: we accept it, drbdadm does not
         (inside comments and quoted strings it is just text, to both)."""
         out: list[int] = []
+        if "\u00a0" not in self.source:
+            return out  # (without reading the tokens, which a light document parses anew)
         for t in self.tokens():
             if t.is_trivia and "\u00a0" in t.text and t.pos >= 0:
                 in_comment = False

@@ -22,6 +22,7 @@ import io
 import re
 import tokenize
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -47,34 +48,35 @@ class NotLiteral(Exception):
     """The expression needs evaluation (a call, an operator, a name)."""
 
 
-def literal(node: ast.AST, undecodable: bool = False) -> Any:
+def literal(n: ast.AST, undecodable: bool = False) -> Any:
     """The value of a literal expression, from its syntax tree (no evaluation).
 
     ``undecodable``: the source had undecodable bytes, which the parser saw as
-    private-use characters; strings get them back as the original bytes."""
-
-    def lit(n: ast.AST) -> Any:
-        if isinstance(n, ast.Constant):
-            if undecodable and isinstance(n.value, str) and _HAS_PUA.search(n.value):
-                return n.value.translate(_FROM_PUA)
-            return n.value
-        if isinstance(n, ast.List):
-            return [lit(e) for e in n.elts]
-        if isinstance(n, ast.Tuple):
-            return tuple(lit(e) for e in n.elts)
-        if isinstance(n, ast.Set):
-            return {lit(e) for e in n.elts}
-        if isinstance(n, ast.Dict):
-            if any(k is None for k in n.keys):
-                raise NotLiteral("** in a dict")
-            return {lit(k): lit(v) for k, v in zip(n.keys, n.values, strict=False)}  # type: ignore[arg-type]
-        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
-            v = lit(n.operand)
-            if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
-                return -v if isinstance(n.op, ast.USub) else +v
-        raise NotLiteral(type(n).__name__)
-
-    return lit(node)
+    private-use characters; strings get them back as the original bytes.
+    (Recursive at module level: a nested closure would make a reference cycle per call.)
+    """
+    if isinstance(n, ast.Constant):
+        if undecodable and isinstance(n.value, str) and _HAS_PUA.search(n.value):
+            return n.value.translate(_FROM_PUA)
+        return n.value
+    if isinstance(n, ast.List):
+        return [literal(e, undecodable) for e in n.elts]
+    if isinstance(n, ast.Tuple):
+        return tuple(literal(e, undecodable) for e in n.elts)
+    if isinstance(n, ast.Set):
+        return {literal(e, undecodable) for e in n.elts}
+    if isinstance(n, ast.Dict):
+        if any(k is None for k in n.keys):
+            raise NotLiteral("** in a dict")
+        return {
+            literal(k, undecodable): literal(v, undecodable)  # type: ignore[arg-type]
+            for k, v in zip(n.keys, n.values, strict=False)
+        }
+    if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+        v = literal(n.operand, undecodable)
+        if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
+            return -v if isinstance(n.op, ast.USub) else +v
+    raise NotLiteral(type(n).__name__)
 
 
 def _scalar(v: Any, old: str | None = None) -> str:
@@ -264,8 +266,15 @@ def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
 
 
 def _statement(
-    stmt: ast.stmt, text: str, start: int, end: int, semi: int | None, undecodable: bool
+    stmt: ast.stmt,
+    text: str,
+    start: int,
+    end: int,
+    semi: int | None,
+    undecodable: bool,
+    scanned: list[Tok] | None = None,
 ) -> Node:
+    """The node of one top-level statement; ``scanned``: its tokens when already lexed."""
     src = text[start:end]
     if (
         isinstance(stmt, ast.Assign)
@@ -278,7 +287,7 @@ def _statement(
             value = COMPUTED
         if value is not COMPUTED:
             try:
-                toks = _tokens(src, start)
+                toks = scanned if scanned is not None else _tokens(src, start)
             except (tokenize.TokenError, SyntaxError):
                 toks = []
             if not toks:  # a statement the tokenizer cannot map: the whole value is one token
@@ -465,6 +474,105 @@ def _statements(src: str, text: str, path: str | None) -> list[Span]:
     return [(stmt, *_span(stmt, off, src), ()) for stmt in tree.body]
 
 
+#: Python's tokens, as far as domU configs use them: a fast lexer for the usual file.
+#: Anything it does not know (Python 2 numbers, backticks, stray characters) sends the
+#: file down the exact path (ast.parse of the whole file, the tokenize module).
+_PY_TOKEN = re.compile(
+    "|".join(
+        (
+            r"(?P<skip>[ \t\f]+|\\(?:\r\n|\r|\n)|#[^\r\n]*)",
+            r"(?P<nl>\r\n|\r|\n)",
+            r"(?P<STRING>(?:[rRbBfF][rRbB]?|[uU])?(?:"
+            r"'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''"
+            r'|"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""'
+            r"|'(?:[^'\\\r\n]|\\[\s\S])*'"
+            r'|"(?:[^"\\\r\n]|\\[\s\S])*"))',
+            r"(?P<NUMBER>(?:0[xXoObB][0-9a-fA-F_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)"
+            r"(?:[eE][-+]?[0-9][0-9_]*)?)[jJ]?(?![\w.]))",
+            r"(?P<NAME>[^\W\d]\w*)",
+            r"(?P<OP>\*\*=|//=|>>=|<<=|!=|->|\.\.\.|:=|[-+*/%&|^@<>=]=|\*\*|//|<<|>>"
+            r"|[-+*/%&|^~<>()\[\]{},:;.=@])",
+        )
+    )
+)
+_OP_KIND = {op: tokenize.tok_name[t] for op, t in tokenize.EXACT_TOKEN_TYPES.items()}
+_CONTINUES = frozenset({"else", "elif", "except", "finally"})
+
+
+class _NotFast(Exception):
+    """The fast lexer met something only Python's own tools read right."""
+
+
+def _scan_chunks(src: str, text: str, pos: int) -> Iterator[tuple[int, int, list[Tok]]]:
+    """Top-level statements (``start``, ``end``, significant tokens) by the fast lexer,
+    one at a time; raises :class:`_NotFast` for what it does not know."""
+    match = _PY_TOKEN.match
+    n = len(src)
+    toks: list[Tok] = []
+    depth = 0
+    line_start = pos  # offset where the current physical line begins (depth 0)
+    at_line_start = True
+    decorating = False
+    while pos < n:
+        m = match(src, pos)
+        if m is None:
+            raise _NotFast
+        kind = m.lastgroup
+        start, pos = pos, m.end()
+        if kind == "skip":
+            continue
+        if kind == "nl":
+            if depth == 0:
+                at_line_start, line_start = True, pos
+            continue
+        word = text[start:pos]
+        if at_line_start and depth == 0:
+            at_line_start = False
+            if start == line_start:  # column 0: a new statement, unless it continues one
+                if toks and word not in _CONTINUES and not decorating:
+                    yield toks[0].pos, toks[-1].end, toks
+                    toks = []
+                decorating = word == "@"  # a decorator line: the def that follows is its
+            elif not toks:
+                raise _NotFast  # indented code before any statement
+        if kind == "OP":
+            if word in "([{":
+                depth += 1
+            elif word in ")]}":
+                depth -= 1
+                if depth < 0:
+                    raise _NotFast
+            kind = _OP_KIND.get(word, "OP")
+        assert kind is not None
+        toks.append(Tok(kind, word, start))
+    if depth:
+        raise _NotFast
+    if toks:
+        yield toks[0].pos, toks[-1].end, toks
+
+
+def _fast_children(analysis: str, text: str, bom: int, undecodable: bool) -> list[Node] | None:
+    """The statements of a file that the fast lexer reads and Python 3 parses piece by
+    piece; ``None`` sends the file down the exact path. Each statement's tokens and
+    syntax tree are dropped once its node is built: a large file never holds them all."""
+    children: list[Node] = []
+    semi_re = re.compile(r"[ \t\f]*;")
+    try:
+        for cs, ce, toks in _scan_chunks(analysis, text, bom):
+            piece = analysis[cs:ce]
+            off = _Offsets(piece)
+            for stmt in _ast(piece, None).body:
+                s, e = _span(stmt, off, piece)
+                start, end = cs + s, cs + e
+                m = semi_re.match(analysis, end)
+                semi = m.end() - 1 if m else None
+                own = [t for t in toks if start <= t.pos < end]
+                children.append(_statement(stmt, text, start, end, semi, undecodable, own))
+    except (_NotFast, SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    return children
+
+
 def parse(text: str, path: str | None = None) -> XmDocument:
     """Parse an xm domU config (Python syntax); raises :class:`xencfg.ParseError`."""
     # The AST needs encodable text: undecodable bytes (lone surrogates from
@@ -476,6 +584,9 @@ def parse(text: str, path: str | None = None) -> XmDocument:
         analysis = analysis.replace("\x00", "?")
     # A byte-order mark is not Python; it stays in the text as leading trivia.
     bom = 1 if analysis.startswith("\ufeff") else 0
+    fast = _fast_children(analysis, text, bom, undecodable)
+    if fast is not None:
+        return _document(fast, text, path)
     try:
         spans = _statements(analysis[bom:], text[bom:], path)
         if bom:
@@ -504,6 +615,10 @@ def parse(text: str, path: str | None = None) -> XmDocument:
                 column=col,
                 snippet=caret_snippet(text, line, col),
             ) from None
+    return _document(children, text, path)
+
+
+def _document(children: list[Node], text: str, path: str | None) -> XmDocument:
     doc = XmDocument(children)
     doc.cst = list(children)
     finish(doc, text, path)
