@@ -15,6 +15,7 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
+from ...errors import ParseError
 from . import xmltext
 from .model import (
     FORMAT,
@@ -84,21 +85,26 @@ ROOTS = frozenset(
 def parse(text: str, path: str | None = None) -> CibDocument:
     """Parse a CIB or fragment; raises :class:`xencfg.ParseError` (with line and column)."""
     root, wrapped = xmltext.load(text, path)
-    spans = xmltext.scan(text)
-    snaps = xmltext.snapshot(root, spans, skip_root=wrapped, size=len(text))
     doc = CibDocument([root], path=path, source=text)
-    doc._snaps = snaps
     doc._wrapper = root if wrapped else None
-    doc.unit = _guess_unit(text, spans)
+    # Until an edit is rendered, elements need only their start offsets; the full
+    # spans and parse-time states (CibDocument.snapshots) are taken on first need.
+    els = list(xmltext.elements(root))  # (kept: alive, the elements keep their ids)
+    starts = xmltext.tag_starts(text)
+    if len(starts) != len(els) - wrapped:
+        raise ParseError("internal: the tag scanner lost step with the XML parser", path=path)
+    doc._starts = {id(e): s for e, s in zip(els[wrapped:], starts, strict=True)}
+    doc._elements = els
+    doc.unit = _guess_unit(text, starts)
     return doc
 
 
-def _guess_unit(text: str, spans: list[xmltext.TagSpan]) -> str:
+def _guess_unit(text: str, starts: list[int]) -> str:
     """The indentation step of the file (a tab, or the smallest space step)."""
     steps: list[str] = []
-    for s in spans[:200]:
-        ls = text.rfind("\n", 0, s.start) + 1
-        lead = text[ls : s.start]
+    for start in starts[:200]:
+        ls = text.rfind("\n", 0, start) + 1
+        lead = text[ls:start]
         if lead and not lead.strip():
             steps.append(lead)
     if any(x.startswith("\t") for x in steps):

@@ -771,10 +771,30 @@ class CibDocument(Document):
 
     #: The top-level element(s) of a document built in code (see :attr:`roots`).
     _roots: list[Any] = attrs.Factory(list)
-    _snaps: dict[int, xmltext.Snapshot] = attrs.field(factory=dict, repr=False)
+    _snapshots: dict[int, xmltext.Snapshot] | None = attrs.field(default=None, repr=False)
     _wrapper: Any = attrs.field(default=None, repr=False)
+    #: Start-tag offsets of the source elements by ``id()``, and the elements (a parse).
+    _starts: dict[int, int] = attrs.field(factory=dict, repr=False)
+    _elements: list[Any] = attrs.field(factory=list, repr=False)
     #: Indentation unit for new nested elements (guessed from the source).
     unit: str = "  "
+
+    @property
+    def _snaps(self) -> dict[int, xmltext.Snapshot]:
+        """Parse-time spans and states of the source elements, for splicing edits.
+
+        Taken on first need from a second parse of the source (the document's own
+        tree may have been edited by then); a loaded CIB that is only read and linted
+        never holds them.
+        """
+        if self._snapshots is None:
+            self._snapshots = {}
+            if self._elements:
+                again, wrapped = xmltext.load(self.source, self.path)
+                self._snapshots = xmltext.snapshot(
+                    again, xmltext.scan(self.source), wrapped, len(self.source), self._elements
+                )
+        return self._snapshots
 
     # -- structure -----------------------------------------------------------
     @property
@@ -1084,10 +1104,10 @@ class CibDocument(Document):
 
     def element_position(self, el: Any) -> tuple[int, int]:
         """1-based (line, column) of an element's start tag in the source."""
-        snap = self._snaps.get(id(el))
-        if snap is None:
+        start = self._starts.get(id(el))
+        if start is None:
             return (el.sourceline or 0, 0)
-        return self.position(snap.span.start)
+        return self.position(start)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         """The typed model as JSON-ready data; password-like values masked by default."""

@@ -231,9 +231,16 @@ def load(text: str, path: str | None) -> tuple[Any, bool]:
 # -- scanning ------------------------------------------------------------------
 
 
-def scan(text: str) -> list[TagSpan]:
-    """Every element's :class:`TagSpan`, in document order (the text is well-formed)."""
-    out: list[TagSpan] = []
+def tag_starts(text: str) -> list[int]:
+    """The offset of every start tag, in document order: all a document needs to place
+    its elements until an edit asks for the full spans (see :class:`Snapshot`)."""
+    return scan(text, starts_only=True)  # type: ignore[return-value]
+
+
+def scan(text: str, starts_only: bool = False) -> list[TagSpan]:
+    """Every element's :class:`TagSpan`, in document order (the text is well-formed);
+    with ``starts_only``, the offsets of the start tags instead."""
+    out: list[Any] = []
     stack: list[TagSpan] = []
     i, n = 0, len(text)
     find = text.find
@@ -263,6 +270,10 @@ def scan(text: str) -> list[TagSpan]:
             m = _START.match(text, i)
             if m is None:
                 i += 1
+                continue
+            if starts_only:  # ('<' cannot occur inside an attribute value)
+                out.append(i)
+                i = m.end()
                 continue
             pos = m.end()
             values: dict[str, tuple[int, int, str]] = {}
@@ -334,10 +345,18 @@ class Snapshot:
 
 
 def snapshot(
-    root: Any, spans: list[TagSpan], skip_root: bool, size: int = 0
+    root: Any, spans: list[TagSpan], skip_root: bool, size: int = 0, own: list[Any] | None = None
 ) -> dict[int, Snapshot]:
-    """Parse-time state of every source element (``size``: length of the text)."""
+    """Parse-time state of every source element (``size``: length of the text).
+
+    ``own``: when ``root`` is a second parse of the same text, the document's own
+    elements as :func:`elements` listed them at parse time (a light document's snapshot
+    is taken on first need, maybe after edits): states are read from ``root`` and keyed
+    by the element of ``own`` at the same place.
+    """
     els = list(elements(root))
+    mine = els if own is None else own
+    twin = {id(e): m for e, m in zip(els, mine, strict=True)}
     if skip_root:
         els = els[1:]
     if len(els) != len(spans) or any(
@@ -345,15 +364,19 @@ def snapshot(
         for e, s in zip(els, spans, strict=False)
     ):
         raise ParseError("internal: the tag scanner lost step with the XML parser")
+
+    def kids(e: Any) -> list[Any]:
+        return [twin[id(c)] for c in e if isinstance(c.tag, str)]
+
     snaps = {
-        id(e): Snapshot(s, dict(e.attrib), [c for c in e if isinstance(c.tag, str)], e)
+        id(twin[id(e)]): Snapshot(s, dict(e.attrib), kids(e), twin[id(e)])
         for e, s in zip(els, spans, strict=False)
     }
     if skip_root:
         # the wrapper of a multi-root fragment spans the whole text, so that
         # adding, removing and moving top-level elements is rendered too
         whole = TagSpan(WRAPPER, 0, 0, 0, False, {}, size, size)
-        snaps[id(root)] = Snapshot(whole, {}, [c for c in root if isinstance(c.tag, str)], root)
+        snaps[id(twin[id(root)])] = Snapshot(whole, {}, kids(root), twin[id(root)])
     return snaps
 
 
