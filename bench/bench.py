@@ -110,14 +110,133 @@ def xend_conf(n: int) -> str:
     )
 
 
-#: format -> (generator of n units, units for the full run, units for --smoke)
+def lines(n: int, line: Callable[[int], str], head: str = "") -> str:
+    return head + "".join(line(i) for i in range(n))
+
+
+def ip(i: int) -> str:
+    return f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
+
+
+def xl_domu(i: int) -> str:
+    return (
+        f'name = "vm{i}"\ntype = "pvh"\nmemory = 1024\nvcpus = 2\n'
+        f"disk = [ 'format=raw, vdev=xvda, access=rw, target=/dev/drbd/by-res/vm{i}/0' ]\n"
+        f'vif = [ "mac=00:16:3e:{i // 256 % 256:02x}:{i % 256:02x}:02,bridge=xenbr0" ]\n'
+    )
+
+
+def ocfs2_conf(n: int) -> str:
+    nodes = "".join(
+        f"node:\n\tip_port = 7777\n\tip_address = {ip(i)}\n\tnumber = {i}\n"
+        f"\tname = node{i}\n\tcluster = ocfs2\n\n"
+        for i in range(n)
+    )
+    return nodes + f"cluster:\n\tnode_count = {n}\n\tname = ocfs2\n"
+
+
+def cman_conf(n: int) -> str:
+    nodes = "".join(
+        f'    <clusternode name="node{i}" nodeid="{i + 1}" votes="1">\n'
+        f'      <fence><method name="1"><device name="apc" port="{i}"/></method></fence>\n'
+        f"    </clusternode>\n"
+        for i in range(n)
+    )
+    return (
+        '<?xml version="1.0"?>\n<cluster name="big" config_version="1">\n'
+        f"  <clusternodes>\n{nodes}  </clusternodes>\n"
+        '  <fencedevices><fencedevice name="apc" agent="fence_apc"/></fencedevices>\n'
+        "</cluster>\n"
+    )
+
+
+def multipath_ll(n: int) -> str:
+    return lines(
+        n,
+        lambda i: (
+            f"lun{i:05d} (36001405{i:024x}) dm-{i} LIO-ORG,block{i}\n"
+            "size=100G features='0' hwhandler='0' wp=rw\n"
+            "`-+- policy='round-robin 0' prio=50 status=active\n"
+            f"  |- 3:0:0:{i} sd{i} 8:{i % 256}  active ready running\n"
+            f"  `- 4:0:0:{i} sdx{i} 65:{i % 256}  active ready running\n"
+        ),
+    )
+
+
+def proc_drbd(n: int) -> str:
+    return lines(
+        n,
+        lambda i: (
+            f"{i}: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n"
+            f"    ns:{i * 1024} nr:0 dw:2048 dr:4096 al:8 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 "
+            "wo:f oos:0\n"
+        ),
+        "version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 56FA65F5FC6C4B1E2D08A1B\n\n",
+    )
+
+
+#: format -> (generator of n units, units for the full run, units for --smoke). Every
+#: format is here, in the shape its largest real files take (repeated constructs).
 INPUTS: dict[str, tuple[Callable[[int], str], int, int]] = {
     "drbd": (drbd_conf, 2000, 50),
     "multipath": (multipath_conf, 5000, 100),
     "cib": (cib, 2000, 50),
     "xm": (lambda n: "".join(domu(i) for i in range(n)), 2000, 50),
+    "xl": (lambda n: "".join(xl_domu(i) for i in range(n)), 2000, 50),
     "iscsid": (iscsid_conf, 5000, 100),
     "xend": (xend_conf, 5000, 100),
+    "ietd": (
+        lambda n: lines(
+            n,
+            lambda i: (
+                f"Target iqn.2026-11.net.example:storage.lun{i}\n"
+                f"\tLun 0 Path=/dev/vg0/lv{i},Type=blockio\n"
+                f"\tIncomingUser user{i} secret{i:08d}\n\tMaxConnections 1\n"
+            ),
+        ),
+        5000,
+        100,
+    ),
+    "iet-allow": (
+        lambda n: lines(n, lambda i: f"iqn.2026-11.net.example:storage.lun{i} {ip(i)}\n"),
+        10000,
+        200,
+    ),
+    "initiatorname": (
+        lambda n: lines(n, lambda i: f"# initiator {i}\n", "InitiatorName=iqn.2026-11.x:a\n"),
+        10000,
+        200,
+    ),
+    "ocfs2": (ocfs2_conf, 5000, 100),
+    "cman": (cman_conf, 5000, 100),
+    "evms": (
+        lambda n: lines(n, lambda i: f"section{i} {{\n\tkey{i} = value{i}\n\tlist = [ a b ]\n}}\n"),
+        5000,
+        100,
+    ),
+    "lvm": (
+        lambda n: lines(
+            n, lambda i: f'tags{i} {{\n    key{i} = "value{i}"\n    n = {i}\n    l = [ "a", "b" ]\n}}\n'
+        ),
+        5000,
+        100,
+    ),
+    "hosts": (lambda n: lines(n, lambda i: f"{ip(i)}\thost{i}.example.net host{i}\n"), 10000, 200),
+    "hacf": (
+        lambda n: lines(n, lambda i: f"node node{i}\nucast eth0 {ip(i)}\n", "keepalive 2\n"),
+        10000,
+        200,
+    ),
+    "authkeys": (
+        lambda n: lines(n, lambda i: f"{i + 1} sha1 key-{i:032x}\n", "auth 1\n"),
+        10000,
+        200,
+    ),
+    "logd": (lambda n: lines(n, lambda i: f"logfile /var/log/ha-{i}.log  # {i}\n"), 10000, 200),
+    "shellvars": (lambda n: lines(n, lambda i: f'VAR_{i}="value {i}"  # note\n'), 10000, 200),
+    "modules": (lambda n: lines(n, lambda i: f"options mod{i} param{i}={i} other=1\n"), 10000, 200),
+    "multipath-ll": (multipath_ll, 2000, 50),
+    "proc-drbd": (proc_drbd, 5000, 100),
 }
 
 # -- measuring ---------------------------------------------------------------------------

@@ -137,7 +137,7 @@ def too_deep_error(text: str, path: str | None, pos: int) -> ParseError:
     )
 
 
-def finish(root: Node, text: str, path: str | None) -> Node:
+def finish(root: D, text: str, path: str | None) -> D:
     """Restore trivia and snapshot state for a tree a format built without Lark;
     nesting beyond the limit becomes a located :class:`ParseError`."""
     try:
@@ -146,7 +146,7 @@ def finish(root: Node, text: str, path: str | None) -> Node:
         raise too_deep_error(text, path, exc.pos) from None
 
 
-def _finish(root: Node, text: str) -> Node:
+def _finish(root: D, text: str) -> D:
     if building() is not None:
         return root  # light: no trivia, no snapshots (Light.seal and materialize do the rest)
     attach_trivia(root, text)  # raises TooDeep before any other walk can recurse too far

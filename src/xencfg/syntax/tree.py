@@ -29,7 +29,6 @@ pays for the lossless tree, and a large file fits in a few times its size.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Union
 
@@ -308,9 +307,8 @@ def drop_source(node: Node, light: Light, at: int) -> None:
     """Make ``node`` light: keep its values and first offset, drop its source fields."""
     node.light = light
     node.at = at
-    for name in source_fields(type(node)):
-        with contextlib.suppress(AttributeError):  # already dropped
-            delattr(node, name)
+    for name in source_fields(type(node)):  # (all set: a node is dropped only once)
+        delattr(node, name)
 
 
 def first_token(node: Node) -> Tok | None:
