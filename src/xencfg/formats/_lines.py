@@ -13,6 +13,7 @@ daemons use.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
@@ -22,9 +23,9 @@ from lark import Transformer
 from ..document import Document
 from ..errors import ParseError, XencfgError, caret_snippet
 from ..syntax.blocks import BlockStyle, Entry
-from ..syntax.build import make_entry, parse_with
+from ..syntax.build import finish, make_entry, parse_with, to_tok
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node
+from ..syntax.tree import Node, Tok
 
 #: A keyword problem: the node, ``"unknown"`` or ``"deprecated"``, and a suggestion.
 Problem = tuple[Node, str, "str | None"]
@@ -215,7 +216,8 @@ class LineBuilder(Transformer):
         self.doc_cls = doc_cls
 
     def entry(self, children: list[Any]) -> Entry:
-        return make_entry(children, _identity, self.doc_cls.entry_class(str(children[0])))
+        key = to_tok(children[0]).text  # (a Lark token, or a Tok from the fast path)
+        return make_entry(children, _identity, self.doc_cls.entry_class(key))
 
     def start(self, children: list[Any]) -> LineDocument:
         doc = self.doc_cls([c for c in children if isinstance(c, Node)])
@@ -232,12 +234,52 @@ _WORDS = {
 }
 
 
+#: The ``lines`` and ``modules`` grammars' terminals, for their fast path.
+_FAST_TOKENS = {
+    "lines": re.compile(r"(?P<GAP>[ \t\f\v\r\u00a0]+|#[^\n]*)|(?P<NL>\n)|(?P<WORD>[^\s#]+)"),
+    # (a backslash, escape or line continuation, is left to the grammar)
+    "modules": re.compile(
+        r"(?P<GAP>[ \t\f\v\r\u00a0]+|(?<![^\n])#[^\n]*)|(?P<NL>\n)|(?P<WORD>[^\s\\]+)"
+    ),
+}
+
+
+def _fast_parse(text: str, builder: LineBuilder) -> Any:
+    """The tree the line grammar builds, from one regex (three times faster than Lark);
+    ``None`` for what it does not take, which the grammar then reads and reports."""
+    token = _FAST_TOKENS.get(builder.doc_cls.grammar)
+    if token is None:
+        return None
+    match = token.match
+    entries: list[Any] = []
+    words: list[Tok] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            return None
+        kind = m.lastgroup
+        if kind == "WORD":
+            words.append(Tok("WORD", m.group(), pos))
+        elif kind == "NL" and words:
+            entries.append(builder.entry(words))
+            words = []
+        pos = m.end()
+    if words:
+        entries.append(builder.entry(words))
+    return builder.start(entries)
+
+
 def parser_for(doc_cls: type[LineDocument]) -> Callable[[str, str | None], Any]:
     """The ``parse(text, path)`` function of a line format."""
     builder = LineBuilder(doc_cls)
 
     def parse(text: str, path: str | None = None) -> Any:
-        doc = parse_with(doc_cls.grammar, text, path, builder, words=_WORDS)
+        fast = _fast_parse(text, builder)
+        if fast is not None:
+            doc = finish(fast, text, path)
+        else:
+            doc = parse_with(doc_cls.grammar, text, path, builder, words=_WORDS)
         doc.path = path
         doc.source = text
         doc.validate(text)
