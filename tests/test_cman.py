@@ -59,6 +59,29 @@ def test_attribute_edits_change_one_line_each() -> None:
     assert again.to_dict(True)["fencedevices"][0]["passwd"] == 'a"<b'
 
 
+def test_only_cmans_own_places_are_read_and_edits_find_them() -> None:
+    text = (
+        '<?xml version="1.0"?>\n<!-- a note -->\n<cluster name="c" config_version="1">\n'
+        "  <?pi here?>\n  <rm><clusternodes><clusternode name='stray'/></clusternodes></rm>\n"
+        '  <clusternodes>\n    <clusternode name="a" nodeid="1">\n'
+        "      <fence><method name='1'><device name='apc' port='1'/></method></fence>\n"
+        "    </clusternode>\n    <!-- between -->\n"
+        '    <clusternode name="b" nodeid="2"><unrelated><device name="x"/></unrelated>'
+        "</clusternode>\n  </clusternodes>\n"
+        '  <cman two_node="1"/>\n  <cman two_node="0"/>\n</cluster>\n'
+    )
+    doc = xencfg.loads(text, "cman")
+    assert [n.name for n in doc.nodes] == ["a", "b"]
+    assert [d.get("port") for d in doc.node("a").fence] == ["1"]
+    assert doc.node("b").fence == []
+    assert doc.cman is not None and doc.cman.get("two_node") == "1"  # the first, as cman reads
+    doc.set_attribute(doc.node("a").fence[0], "port", "7")
+    doc.set_attribute(doc.node("b"), "votes", "3")
+    assert xencfg.dumps(doc) == text.replace("port='1'", "port='7'").replace(
+        '"b" nodeid="2">', '"b" nodeid="2" votes="3">'
+    )
+
+
 def test_minimal_single_line_file() -> None:
     doc = xencfg.load(FIXTURES / "cman" / "valid" / "minimal.conf", "cman")
     assert doc.expected_votes == 4 and doc.fencedevices == []

@@ -174,3 +174,21 @@ def test_source_fields_cover_every_token_field() -> None:
     assert {"name_tok", "value_tok"} <= set(source_fields(shellvars.Assignment))
     assert "tok" in source_fields(xend.Atom)
     assert not set(source_fields(Node)) - {"cst", "snap"}
+
+
+def test_a_loaded_cib_takes_its_edit_states_only_when_first_needed() -> None:
+    text = (
+        '<cib validate-with="pacemaker-1.0">\n  <configuration>\n    <crm_config/>\n'
+        "    <nodes/>\n    <resources>\n"
+        '      <primitive id="vm1" class="ocf" provider="heartbeat" type="Xen">\n'
+        '        <instance_attributes id="vm1-ia">\n'
+        '          <nvpair id="vm1-xmfile" name="xmfile" value="/etc/xen/vm/vm1"/>\n'
+        "        </instance_attributes>\n      </primitive>\n    </resources>\n"
+        "    <constraints/>\n  </configuration>\n  <status/>\n</cib>\n"
+    )
+    doc = xencfg.loads(text, "cib")
+    vm1 = doc.resource("vm1")
+    assert vm1.param("xmfile") == "/etc/xen/vm/vm1"
+    assert doc._snapshots is None  # reading (what lint does) needs no spans
+    vm1.set_param("xmfile", "/etc/xen/vm/web")
+    assert xencfg.dumps(doc) == text.replace('/vm/vm1"', '/vm/web"')

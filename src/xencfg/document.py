@@ -16,7 +16,7 @@ from .syntax.source import LineIndex
 from .syntax.tree import Node, Style, render
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Document(Node):
     """Base class of every format's document model."""
 

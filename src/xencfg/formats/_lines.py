@@ -54,7 +54,7 @@ def _identity(raw: str) -> str:
     return raw
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class LineDocument(Document):
     """A document that is a flat list of statements (comments are trivia)."""
 

@@ -17,7 +17,7 @@ from lark import Transformer
 
 from ..document import Document
 from ..syntax.blocks import Block, BlockStyle, Entry
-from ..syntax.build import built, finish, make_block, parse_with, to_tok
+from ..syntax.build import built, finish, make_block, parse_with, to_tok, value_list
 from ..syntax.tree import Node, Piece, Style, Tok
 
 Value = int | float | str
@@ -49,7 +49,7 @@ def typed(raw_token: str) -> Value:
             return raw_token
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Setting(Entry):
     """``key = value`` or ``key = [ v, ... ]``; ``is_list`` keeps which."""
 
@@ -125,7 +125,7 @@ def _bare(value: str) -> bool:
     return value != "" and not any(c.isspace() or c in '"[]{},=#' for c in value)
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class LvmLikeDocument(Document):
     """Root of an lvm.conf/evms.conf: top-level sections (and stray settings)."""
 
@@ -257,7 +257,7 @@ class Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
         vals = [p for p in pieces[2:] if p.kind in ("WORD", "STRING")]
         s = Setting(
             intern(pieces[0].text),
-            [unquote(v.text) for v in vals],
+            value_list(vals, unquote),
             key_tok=pieces[0],
             value_toks=vals,
             is_list=is_list,
@@ -295,58 +295,75 @@ _TOKEN = re.compile(
 _VALUE = frozenset({"WORD", "STRING"})
 
 
-def _fast_parse(text: str, builder: Builder) -> Any:
-    """The tree Lark builds, from a hand-written lexer and an LL(1) reader of the same
-    grammar, three times faster; ``None`` for anything it does not take (errors, odd
-    lists), which Lark then parses and reports."""
-    toks: list[Tok] = []
+class _Decline(Exception):
+    """The fast lexer met text it does not take; Lark parses (and reports) instead."""
+
+
+def _lex(text: str) -> Iterator[Tok]:
+    """The grammar's tokens, one at a time (a whole file's would double the peak)."""
     pos, n = 0, len(text)
     match = _TOKEN.match
     while pos < n:
         m = match(text, pos)
         if m is None:
-            return None
+            raise _Decline
         kind = m.lastgroup
         if kind != "GAP":
             assert kind is not None
-            toks.append(Tok(kind, m.group(), pos))
+            yield Tok(kind, m.group(), pos)
         pos = m.end()
+
+
+def _fast_parse(text: str, builder: Builder) -> Any:
+    """The tree Lark builds, from a hand-written lexer and an LL(1) reader of the same
+    grammar, three times faster; ``None`` for anything it does not take (errors, odd
+    lists), which Lark then parses and reports."""
+    try:
+        return _read(_lex(text), builder)
+    except _Decline:
+        return None
+
+
+def _read(toks: Iterator[Tok], builder: Builder) -> Any:
+    """The LL(1) reader of :func:`_fast_parse`."""
     items: list[list[Any]] = [[]]  # the open blocks' children, innermost last
     heads: list[list[Tok]] = []
-    i, count = 0, len(toks)
-    while i < count:
-        t = toks[i]
+    t = next(toks, None)
+    while t is not None:
         if t.kind == "RBRACE":
             if not heads:
                 return None
             kids = items.pop()
             items[-1].append(builder.block([*heads.pop(), *kids, t]))
-            i += 1
+            t = next(toks, None)
             continue
-        if t.kind != "WORD" or i + 2 > count:
+        second = next(toks, None)
+        if t.kind != "WORD" or second is None:
             return None
-        nxt = toks[i + 1]
-        if nxt.kind == "LBRACE":
-            heads.append([t, nxt])
+        if second.kind == "LBRACE":
+            heads.append([t, second])
             items.append([])
-            i += 2
+            t = next(toks, None)
             continue
-        if nxt.kind != "EQ" or i + 2 >= count:
+        v = next(toks, None)
+        if second.kind != "EQ" or v is None:
             return None
-        v = toks[i + 2]
         if v.kind in _VALUE:
-            items[-1].append(builder.setting([t, nxt, v]))
-            i += 3
+            items[-1].append(builder.setting([t, second, v]))
+            t = next(toks, None)
             continue
         if v.kind != "LSQB":
             return None
-        j = i + 3
-        while j < count and toks[j].kind != "RSQB":
-            j += 1
-        if j >= count or not _list_ok([x.kind for x in toks[i + 3 : j]]):
+        inner = [v]
+        while inner[-1].kind != "RSQB":
+            x = next(toks, None)
+            if x is None:
+                return None
+            inner.append(x)
+        if not _list_ok([x.kind for x in inner[1:-1]]):
             return None
-        items[-1].append(builder.setting([t, nxt, builder.array(toks[i + 2 : j + 1])]))
-        i = j + 1
+        items[-1].append(builder.setting([t, second, builder.array(inner)]))
+        t = next(toks, None)
     if heads:
         return None
     return builder.start(items[0])

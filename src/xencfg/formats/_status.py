@@ -18,7 +18,7 @@ from ..document import Document
 from ..errors import ParseError, caret_snippet
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class StatusDocument(Document):
     """Read-only: :meth:`dumps` is the original text; the model is not rendered."""
 

@@ -73,7 +73,7 @@ def is_weak_key(key: str | None) -> bool:
     return key.lower() in _PLACEHOLDERS or key.lower() in _HASHED or len(key) < MIN_KEY_LENGTH
 
 
-@attrs.define(repr=False)
+@attrs.define(weakref_slot=False, repr=False)
 class KeyLine(Entry):
     """A ``N method [key]`` line. Its key is never shown by ``repr``."""
 
@@ -107,7 +107,7 @@ class AuthMethod:
         return f"AuthMethod(index={self.index}, method={self.method!r}, secret={MASK!r})"
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class AuthkeysDocument(LineDocument):
     """A parsed authkeys file."""
 

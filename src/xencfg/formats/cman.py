@@ -21,6 +21,7 @@ import attrs
 from ..document import Document
 from ..errors import ParseError, caret_snippet
 from ..secrets import MASK
+from ..syntax.source import LineIndex
 
 FORMAT = "cman"
 
@@ -83,7 +84,7 @@ def _int(v: str | None) -> int | None:
         return None
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class CmanDocument(Document):
     """A parsed cman cluster.conf."""
 
@@ -93,8 +94,6 @@ class CmanDocument(Document):
     nodes: list[CmanNode] = attrs.Factory(list)
     fencedevices: list[Element] = attrs.Factory(list)
     cman: Element | None = None
-    _spans: list[dict[str, tuple[int, int]]] = attrs.field(factory=list, eq=False, repr=False)
-    _tag_ends: list[int] = attrs.field(factory=list, eq=False, repr=False)
     _edits: dict[tuple[int, str], str] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
@@ -135,17 +134,18 @@ class CmanDocument(Document):
         if not self._edits:
             return self.source
         inserts: list[tuple[int, int, str]] = []
+        tags = _tags(self.source)  # found again here: only an edit needs the spans
         for (idx, name), value in self._edits.items():
             esc = _escape(value)
-            span = self._spans[idx].get(name)
+            start, end, attrs_text = tags[idx]
+            span = next((m.span(2) for m in _ATTR.finditer(attrs_text) if m.group(1) == name), None)
             if span is not None:
-                start, end = span
-                q = self.source[start]
+                at = start + span[0]
+                q = self.source[at]
                 body = esc if q == '"' else esc.replace("'", "&apos;")
-                inserts.append((start + 1, end - 1, body))
+                inserts.append((at + 1, start + span[1] - 1, body))
             else:
-                at = self._tag_ends[idx]
-                inserts.append((at, at, f' {name}="{esc}"'))
+                inserts.append((end, end, f' {name}="{esc}"'))
         out, last = [], 0
         for start, end, text in sorted(inserts):
             out.append(self.source[last:start])
@@ -198,57 +198,86 @@ def _tags(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+#: Where the elements cman reads sit: the root's path, then paths below it.
+_NODE = ("cluster", "clusternodes", "clusternode")
+_FENCE = (*_NODE, "fence", "method", "device")
+_DEVICE = ("cluster", "fencedevices", "fencedevice")
+_CMAN = ("cluster", "cman")
+
+
 def parse(text: str, path: str | None = None) -> CmanDocument:
-    """Parse cman cluster.conf text; raises :class:`xencfg.ParseError`."""
+    """Parse cman cluster.conf text; raises :class:`xencfg.ParseError`.
+
+    The XML is read as a stream (each element freed once read), so a large file never
+    holds libxml2's whole tree; each element of interest keeps its place among all
+    start tags, where :meth:`CmanDocument.dumps` finds it again to edit it.
+    """
+    from io import BytesIO
+
     from lxml import etree
 
-    xml_parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_pis=False
+    doc = CmanDocument(path=path, source=text)
+    events = etree.iterparse(
+        BytesIO(text.encode("utf-8", "surrogateescape")),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_pis=False,
     )
+    stack: list[str] = []
+    count = 0
     try:
-        root = etree.fromstring(text.encode("utf-8", "surrogateescape"), xml_parser)
+        for event, e in events:
+            if event == "end":
+                stack.pop()
+                e.clear(keep_tail=True)
+                parent = e.getparent()
+                if parent is not None:
+                    del parent[:]  # e and its earlier siblings: read and done with
+                continue
+            tag = str(e.tag)
+            if not stack and tag != "cluster":
+                raise ParseError(
+                    f"root element is <{tag}>, a cman cluster.conf has <cluster>",
+                    path=path,
+                    line=e.sourceline if isinstance(e.sourceline, int) else 0,
+                    column=1,
+                )
+            stack.append(tag)
+            where = tuple(stack)
+            if len(stack) == 1:
+                doc.cluster = _element(e, count)
+            elif where == _NODE:
+                doc.nodes.append(_element(e, count, CmanNode))
+            elif where == _FENCE:
+                doc.nodes[-1].fence.append(_element(e, count))
+            elif where == _DEVICE:
+                doc.fencedevices.append(_element(e, count))
+            elif where == _CMAN and doc.cman is None:
+                doc.cman = _element(e, count)
+            count += 1
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
+        if line < 1:  # the stream ended early: the error is at the end of the text
+            line, col = LineIndex(text).position(len(text))
         raise ParseError(
             f"not well-formed XML: {exc.msg}",
             path=path,
             line=line,
             column=col,
-            snippet=caret_snippet(text, line, col) if line else "",
+            snippet=caret_snippet(text, line, col),
         ) from None
     except ValueError as exc:  # e.g. an encoding declaration lxml refuses
         raise ParseError(f"cannot read XML: {exc}", path=path) from None
-    if root.tag != "cluster":
-        raise ParseError(
-            f"root element is <{root.tag}>, a cman cluster.conf has <cluster>",
-            path=path,
-            line=root.sourceline if isinstance(root.sourceline, int) else 0,
-            column=1,
-        )
-    doc = CmanDocument(path=path, source=text)
-    tags = _tags(text)
-    elements = [e for e in root.iter() if isinstance(e.tag, str)]
-    if len(tags) != len(elements):
+    if count != sum(1 for m in _MARKUP.finditer(text) if m.group(1) is not None):
         raise ParseError("could not locate every element in the source", path=path)
-    index = {id(e): i for i, e in enumerate(elements)}
-    for start, _end, attrs_text in tags:
-        doc._spans.append(
-            {m.group(1): (start + m.start(2), start + m.end(2)) for m in _ATTR.finditer(attrs_text)}
-        )
-        doc._tag_ends.append(_end)
-
-    def element(e: Any, cls: type[Element] = Element) -> Any:
-        return cls(str(e.tag), {str(k): str(v) for k, v in e.attrib.items()}, index[id(e)])
-
-    doc.cluster = element(root)
-    for e in root.iterfind("clusternodes/clusternode"):
-        n = element(e, CmanNode)
-        n.fence = [element(d) for d in e.iterfind("fence/method/device")]
-        doc.nodes.append(n)
-    doc.fencedevices = [element(e) for e in root.iterfind("fencedevices/fencedevice")]
-    c = root.find("cman")
-    doc.cman = element(c) if c is not None else None
     return doc
+
+
+def _element(e: Any, index: int, cls: type[Element] = Element) -> Any:
+    return cls(str(e.tag), {str(k): str(v) for k, v in e.attrib.items()}, index)
 
 
 _HEAD = re.compile(r"\A(?:\ufeff)?(?:\s+|<\?xml.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S)

@@ -46,7 +46,7 @@ class _Computed:
 COMPUTED = _Computed()
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Assignment(Node):
     """``key = value`` (xl also has ``key += value``). ``value`` is a Python value."""
 
@@ -108,7 +108,7 @@ class Assignment(Node):
         return replace_span(out, self.rhs[0], self.rhs[-1], style.value(new))
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Code(Node):
     """A statement that is not a literal assignment (``def``, ``if``, ``import``,
     ``vmid = int(vmid)``): kept byte for byte, never run. ``assigns`` names
@@ -391,7 +391,7 @@ KNOWN = frozenset(
 SECRETS = frozenset({"vncpasswd", "spicepasswd"})
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class DomUDocument(Document):
     """A parsed domU configuration (xm or xl style)."""
 

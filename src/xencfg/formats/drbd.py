@@ -478,7 +478,7 @@ class MetaDisk:
 # -- syntax nodes -------------------------------------------------------------
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Skip(Node):
     """A 0.7/8.0 ``skip ... { ... }`` block: drbdadm ignores its text, so do we."""
 
@@ -1200,7 +1200,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
         }
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class DrbdDocument(Document):
     """A parsed drbd.conf (or a ``drbd.d/*.res`` / ``global_common.conf`` it includes)."""
 

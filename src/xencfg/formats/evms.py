@@ -69,7 +69,7 @@ STYLE = LvmStyle(indent="\t", terminator="", separator=" = ", comma=False, quote
 _DM = re.compile(r"^dm-\d+$")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class EvmsDocument(LvmLikeDocument):
     """A parsed evms.conf."""
 

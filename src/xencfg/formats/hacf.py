@@ -261,7 +261,7 @@ def _int_property(name: str) -> property:
     return property(fget, fset, doc=f"``{name}`` as an int (``None`` if absent or not a number).")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class HacfDocument(LineDocument):
     """A parsed ha.cf."""
 

@@ -38,6 +38,8 @@ def parse_address(raw: str) -> IPAddress | None:
 class HostLine(Entry):
     """``ADDRESS CANONICAL [ALIAS...]``: the key is the address, the values the names."""
 
+    __slots__ = ()
+
     @property
     def address(self) -> IPAddress | None:
         """The parsed address (``None`` when the first word is not one)."""
@@ -62,7 +64,7 @@ class HostLine(Entry):
 HOSTS_STYLE = LineStyle(indent="", separator="\t")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class HostsDocument(LineDocument):
     """A parsed /etc/hosts."""
 

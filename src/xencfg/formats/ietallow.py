@@ -77,7 +77,7 @@ class Rule:
         return {"target": self.target, "peers": [p.text for p in self.peers]}
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class IetAllowDocument(LineDocument):
     """A parsed initiators.allow / initiators.deny / targets.allow."""
 

@@ -226,7 +226,7 @@ def _user_dict(u: User, show_secrets: bool) -> dict[str, Any]:
     return {"direction": u.direction, "name": u.name, "password": shown}
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class IetdDocument(LineDocument):
     """A parsed ietd.conf."""
 

@@ -24,7 +24,7 @@ KNOWN = frozenset({"InitiatorName", "InitiatorAlias"})
 STYLE = IscsidStyle(indent="", separator="=")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class InitiatorNameDocument(LineDocument):
     """A parsed initiatorname.iscsi."""
 

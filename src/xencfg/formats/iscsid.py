@@ -163,7 +163,7 @@ class IscsidStyle(LineStyle):
 STYLE = IscsidStyle(indent="", separator=" = ")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class IscsidDocument(LineDocument):
     """A parsed iscsid.conf."""
 

@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class LogdDocument(LineDocument):
     """A parsed ha_logd.cf."""
 

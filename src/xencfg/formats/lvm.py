@@ -57,7 +57,7 @@ def parse_filter(raw: str) -> FilterRule:
     return FilterRule(raw[0], raw[2:end], raw)
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class LvmDocument(LvmLikeDocument):
     """A parsed lvm.conf."""
 

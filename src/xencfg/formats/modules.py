@@ -84,7 +84,7 @@ def parse_params(words: list[str]) -> dict[str, str | None]:
     return out
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class ModulesDocument(LineDocument):
     """A parsed /etc/modules or modprobe configuration file."""
 

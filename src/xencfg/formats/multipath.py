@@ -272,7 +272,7 @@ class BlacklistEntry:
     node: Node | None = attrs.field(default=None, eq=False, repr=False)
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class MultipathDocument(Document):
     """A parsed multipath.conf."""
 

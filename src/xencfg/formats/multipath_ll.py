@@ -104,7 +104,7 @@ class Map:
         return "queue_if_no_path" in (self.features or "")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class MultipathLlDocument(StatusDocument):
     """Parsed ``multipath -ll`` output."""
 

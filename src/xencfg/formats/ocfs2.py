@@ -23,7 +23,7 @@ from lark import Transformer
 from ..document import Document
 from ..errors import ParseError, ValidationError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry
-from ..syntax.build import built, finish, parse_with, to_tok
+from ..syntax.build import built, finish, parse_with, to_tok, value_list
 from ..syntax.tree import Node, Style, Tok
 
 FORMAT = "ocfs2"
@@ -193,7 +193,7 @@ class Heartbeat(Stanza):
         return self.get("cluster")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Ocfs2Document(Document):
     """A parsed ocfs2 cluster.conf."""
 
@@ -433,9 +433,12 @@ def _fast_parse(text: str) -> Ocfs2Document | None:
             b.cst = [head, *entries]
             stanzas.append(built(b, head.pos))
 
-    pos = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
+    pos, size = 0, len(text)
+    while pos <= size:  # (not text.split: all the lines at once would double the peak)
+        end = text.find("\n", pos)
+        if end < 0:
+            end = size
+        line = text[pos:end]
         body = line[:-1] if line.endswith("\r") else line
         if "\r" in body:
             return None
@@ -450,7 +453,7 @@ def _fast_parse(text: str) -> Ocfs2Document | None:
             if m.group(3) is not None:
                 pieces.append(Tok("VALUE", m.group(3), pos + m.start(3)))
             vals = pieces[2:]
-            e = Entry(intern(key.text), [v.text for v in vals], key_tok=key, value_toks=vals)
+            e = Entry(intern(key.text), value_list(vals, str), key_tok=key, value_toks=vals)
             e.cst = list(pieces)
             entries.append(built(e, key.pos))
         else:

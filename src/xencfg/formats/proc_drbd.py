@@ -96,7 +96,7 @@ class Minor:
         return self.counters.get("oos")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class ProcDrbdDocument(StatusDocument):
     """Parsed /proc/drbd."""
 

@@ -20,7 +20,7 @@ from lark import Transformer
 from ..document import Document
 from ..errors import ParseError, XencfgError
 from ..syntax.blocks import BlockStyle, Entry
-from ..syntax.build import make_entry, parse_with
+from ..syntax.build import built, make_entry, parse_with
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, token_field
 from ._lines import Problem, suggest, to_int
@@ -91,7 +91,7 @@ class ShellStyle(BlockStyle):
 STYLE = ShellStyle(indent="", separator=" ")
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Assignment(Node):
     """``[export] NAME=value``. ``value`` is unquoted; the source keeps its spelling."""
 
@@ -134,7 +134,7 @@ class Assignment(Node):
         return f"{indent}{prefix}{self.name}={quote(self.value)}{style.newline}"
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Command(Entry):
     """Any other shell line, kept as raw words and never run."""
 
@@ -231,7 +231,7 @@ class O2cb:
         return {name: self._get(name) for name in O2CB_VARS if self.doc.get(name) is not None}
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class ShellvarsDocument(Document):
     """A parsed shell variable file."""
 
@@ -340,7 +340,7 @@ class _Builder(Transformer):
         pieces.append(value)
         a = Assignment(name.text, unquote(value.text), export, name_tok=name, value_tok=value)
         a.cst = pieces
-        return a
+        return built(a, pieces[0].pos)
 
     def command(self, children: list[Any]) -> Command:
         return make_entry(children, str, Command)  # type: ignore[return-value]

@@ -85,7 +85,7 @@ def quote(value: str, old: str | None = None) -> str:
 # -- syntax nodes -------------------------------------------------------------
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Atom(Node):
     """A word or string. ``value`` is unquoted; the source keeps its spelling."""
 
@@ -105,7 +105,7 @@ class Atom(Node):
         return quote(self.value)
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class SList(Node):
     """``(item ...)``. A top-level list is a setting: its first word is the name."""
 
@@ -314,7 +314,7 @@ def to_int(v: str) -> int | None:
         return None
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class XendDocument(Document):
     """A parsed xend-config.sxp (or any xend S-expression file)."""
 

@@ -126,7 +126,7 @@ XL_CONF_KEYS = frozenset(
 CPUPOOL_KEYS = frozenset({"name", "sched", "cpus", "nodes"})
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class XlDocument(DomUDocument):
     """A parsed xl-style domU configuration (or xl.conf / cpupool file)."""
 

@@ -134,7 +134,7 @@ def _value(v: Any) -> str:
 STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value)
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class XmDocument(DomUDocument):
     """A parsed xm-style domU configuration."""
 

@@ -93,7 +93,7 @@ def _replace_run(
     return out
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Entry(Node):
     """A ``key value...`` statement. ``values`` are unquoted strings."""
 
@@ -128,7 +128,7 @@ class Entry(Node):
         return out
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Block(Node):
     """A ``key args... { children }`` section."""
 

@@ -40,6 +40,14 @@ def built(node: N, at: int) -> N:
     return node
 
 
+def value_list(toks: list[Tok], unquote: Callable[[str], str]) -> list[str]:
+    """The values of ``toks``, in a list no longer than they need: one value per
+    statement is the rule, and a comprehension would reserve room for four."""
+    if len(toks) == 1:
+        return [unquote(toks[0].text)]
+    return [unquote(t.text) for t in toks]
+
+
 def make_entry(
     children: list[Any], unquote: Callable[[str], str], cls: type[Entry] = Entry
 ) -> Entry:
@@ -49,7 +57,7 @@ def make_entry(
     assert isinstance(key, Tok)
     vals = [p for p in pieces[1:] if isinstance(p, Tok) and p.kind in VALUE_KINDS]
     # keys repeat on every line: one shared string each, not one per statement
-    e = cls(intern(key.text), [unquote(v.text) for v in vals], key_tok=key, value_toks=vals)
+    e = cls(intern(key.text), value_list(vals, unquote), key_tok=key, value_toks=vals)
     e.cst = pieces
     return built(e, key.pos)
 
@@ -68,7 +76,7 @@ def make_block(
         else:
             break
     kids = [p for p in pieces if isinstance(p, Node)]
-    b = cls(intern(key.text), [unquote(a.text) for a in args], kids, key_tok=key, arg_toks=args)
+    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
     b.cst = pieces
     return built(b, key.pos)
 

@@ -69,7 +69,7 @@ class TooDeep(Exception):
         self.pos = pos
 
 
-@attrs.define(eq=False, slots=True)
+@attrs.define(weakref_slot=False, eq=False, slots=True)
 class Tok:
     """One token of source text. ``pos`` is its offset in the original text (-1 if new)."""
 
@@ -104,7 +104,7 @@ class Style:
         return self.render(node, indent, self)
 
 
-@attrs.define
+@attrs.define(weakref_slot=False)
 class Node:
     """Base of every syntax-bound model node.
 

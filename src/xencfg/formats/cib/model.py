@@ -763,7 +763,7 @@ class Reference:
 # -- the document ----------------------------------------------------------------
 
 
-@attrs.define(eq=False)
+@attrs.define(weakref_slot=False, eq=False)
 class CibDocument(Document):
     """A CIB or a fragment of one, lossless (see :mod:`.xmltext`)."""
 
