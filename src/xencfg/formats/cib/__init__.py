@@ -93,8 +93,8 @@ def parse(text: str, path: str | None = None) -> CibDocument:
     starts = xmltext.tag_starts(text)
     if len(starts) != len(els) - wrapped:
         raise ParseError("internal: the tag scanner lost step with the XML parser", path=path)
-    doc._starts = {id(e): s for e, s in zip(els[wrapped:], starts, strict=True)}
     doc._elements = els
+    doc._offsets = starts
     doc.unit = _guess_unit(text, starts)
     return doc
 

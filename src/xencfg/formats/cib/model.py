@@ -773,9 +773,11 @@ class CibDocument(Document):
     _roots: list[Any] = attrs.Factory(list)
     _snapshots: dict[int, xmltext.Snapshot] | None = attrs.field(default=None, repr=False)
     _wrapper: Any = attrs.field(default=None, repr=False)
-    #: Start-tag offsets of the source elements by ``id()``, and the elements (a parse).
-    _starts: dict[int, int] = attrs.field(factory=dict, repr=False)
+    #: The source elements (a parse), and the offsets of their start tags, in order
+    #: (a wrapper element the parse added for a fragment has none).
     _elements: list[Any] = attrs.field(factory=list, repr=False)
+    _offsets: list[int] = attrs.field(factory=list, repr=False)
+    _by_id: dict[int, int] | None = attrs.field(default=None, repr=False)
     #: Indentation unit for new nested elements (guessed from the source).
     unit: str = "  "
 
@@ -1104,7 +1106,10 @@ class CibDocument(Document):
 
     def element_position(self, el: Any) -> tuple[int, int]:
         """1-based (line, column) of an element's start tag in the source."""
-        start = self._starts.get(id(el))
+        if self._by_id is None:  # built on first need: most loads never ask
+            own = self._elements[len(self._elements) - len(self._offsets) :]
+            self._by_id = {id(e): s for e, s in zip(own, self._offsets, strict=True)}
+        start = self._by_id.get(id(el))
         if start is None:
             return (el.sourceline or 0, 0)
         return self.position(start)
