@@ -81,3 +81,30 @@ def test_a_cib_without_epochs_converts_to_a_valid_one(tmp_path: Path) -> None:
     text = out.read_text()
     assert 'admin_epoch="0"' in text and 'epoch="0"' in text and 'num_updates="0"' in text
     assert main(["cib", "validate", str(out)]) == 0  # upgrade06's "" is refused by the schema
+
+
+def test_convert_in_place_is_atomic_and_keeps_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o` naming the input replaces it atomically (mode kept), and not at all when the
+    CIB changed on disk between reading and writing (the cluster wrote it meanwhile)."""
+    from xencfg.formats.cib import convert as conv
+
+    src = tmp_path / "cib.xml"
+    src.write_text(HB2)
+    src.chmod(0o600)
+    assert main(["cib", "convert", str(src), "-o", str(src)]) == 0
+    assert 'name="default-resource-stickiness"' in src.read_text()
+    assert src.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["cib.xml"]
+
+    src.write_text(HB2)
+    real = conv.convert
+
+    def cluster_writes_meanwhile(*args: object, **kwargs: object) -> object:
+        src.write_text(HB2.replace('epoch="1"', 'epoch="2"'))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(conv, "convert", cluster_writes_meanwhile)
+    assert main(["cib", "convert", str(src), "-o", str(src)]) == 2
+    assert src.read_text() == HB2.replace('epoch="1"', 'epoch="2"')

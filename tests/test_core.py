@@ -79,6 +79,21 @@ def test_load_keeps_mode_and_dump_preserves_it(tmp_path: Path) -> None:
     assert f.read_text() == MP.replace("5", "10")
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_dump_keeps_owner_and_group(tmp_path: Path) -> None:
+    """/etc/ha.d/authkeys owned by hacluster:haclient stays so after an edit as root."""
+    f = tmp_path / "authkeys"
+    f.write_text("auth 1\n1 sha1 old\n")
+    f.chmod(0o600)
+    os.chown(f, 4321, 8765)
+    doc = xencfg.load(f)
+    doc.set_key(1, "sha1", "new")  # type: ignore[attr-defined]
+    xencfg.dump(doc)
+    st = f.stat()
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (4321, 8765, 0o600)
+    assert f.read_text() == "auth 1\n1 sha1 new\n"
+
+
 def test_dump_refuses_when_file_changed_on_disk(tmp_path: Path) -> None:
     f = tmp_path / "multipath.conf"
     f.write_text(MP)

@@ -246,7 +246,7 @@ def test_ansible_validate_on_a_temporary_name(
     src.write_text(text)
     src.chmod(0o600)
     assert main(["lint", str(src)]) == 0, capsys.readouterr()
-    assert "1 files checked" in capsys.readouterr().err
+    assert "1 file checked" in capsys.readouterr().err
     broken = text.replace("}", "", 1) if "}" in text else text.replace(">", "", 1)
     if example.endswith(".sxp"):
         broken = text + "(xend-relocation-port\n"

@@ -8,6 +8,9 @@ exception, never a hang. The sample of each format is its first own fixture
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -122,3 +125,52 @@ def test_cli_parse_every_format(
     sample = sorted(p for p in folder.iterdir() if p.is_file())[0]
     assert main(["parse", "--as", fmt, *flags, str(sample)]) == 0
     assert json.loads(capsys.readouterr().out)["format"] == fmt
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which mode 000 means unreadable: root keeps its uid (and
+    so its Python) but loses the capabilities that read any file."""
+    if os.geteuid() != 0:
+        return []
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv (util-linux): mode 000 cannot bite")
+    return [setpriv, "--inh-caps=-all", "--bounding-set=-all"]
+
+
+def test_lint_reports_unreadable_and_oversized_files_and_goes_on(tmp_path: Path) -> None:
+    """An unreadable or oversized file is a located XC002 finding, an unreadable or
+    misnamed directory is skipped (shown by -v), and the rest of the node is checked."""
+    from xencfg.lint import LINT_MAX_SIZE
+
+    etc = tmp_path / "n1" / "etc"
+    (etc / "xen").mkdir(parents=True)
+    (etc / "xen" / "vm1").write_text('name = "vm1"\n')
+    (etc / "drbd.conf").write_text("global { usage-count no; }\n")
+    (etc / "multipath.conf").mkdir()
+    (etc / "ha.d").mkdir()
+    padding = "# padding\n" * (LINT_MAX_SIZE // 10 + 1)
+    (etc / "ha.d" / "ha.cf").write_text(padding)
+    (etc / "hosts").write_text("127.0.0.1 localhost\n")
+    (etc / "drbd.conf").chmod(0)
+    (etc / "xen").chmod(0)
+    try:
+        out = subprocess.run(
+            [*_without_root_powers(), sys.executable, "-m", "xencfg", "lint", "-v", "n1"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        (etc / "xen").chmod(0o755)
+    assert "Traceback" not in out.stderr
+    assert out.returncode == 1, out
+    assert "n1/etc/drbd.conf:0:0: XC002 cannot read: Permission denied" in out.stdout
+    assert f"n1/etc/ha.d/ha.cf:0:0: XC002 {len(padding)} bytes is over" in out.stdout
+    assert "skipped n1/etc/xen: cannot list: Permission denied" in out.stderr
+    assert "skipped n1/etc/multipath.conf: directory" in out.stderr
+    assert "read n1/etc/hosts as hosts" in out.stderr
+    assert "3 files checked: 2 errors." in out.stderr

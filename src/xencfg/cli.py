@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -275,7 +276,8 @@ def _cib(args: argparse.Namespace) -> int:
         from .formats.cib import convert as conv
         from .syntax.source import read_text
 
-        result = conv.convert(read_text(args.file), path=args.file, pacemaker11=args.pacemaker11)
+        source = read_text(args.file)
+        result = conv.convert(source, path=args.file, pacemaker11=args.pacemaker11)
         if args.report == "json":
             print(
                 json.dumps(result.to_dict(), indent=2),
@@ -290,7 +292,9 @@ def _cib(args: argparse.Namespace) -> int:
             from .syntax.source import encode
             from .writer import write_atomic
 
-            write_atomic(args.output, encode(result.text))
+            # converting in place: refuse if the CIB changed since we read it
+            same = os.path.exists(args.output) and os.path.samefile(args.output, args.file)
+            write_atomic(args.output, encode(result.text), expect=source if same else None)
         else:
             sys.stdout.write(result.text)
         return EXIT_OK

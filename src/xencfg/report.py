@@ -41,11 +41,13 @@ def as_text(findings: Sequence[Finding]) -> str:
 
 
 def summary(findings: Sequence[Finding], nfiles: int) -> str:
+    """The closing line of a text report: ``22 files checked: 1 error, 2 warnings.``"""
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    checked = f"{nfiles} file{'s' if nfiles != 1 else ''} checked"
     if not findings:
-        return f"{nfiles} files checked, no problems found."
+        return f"{checked}, no problems found."
     parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
-    return f"{nfiles} files checked: " + ", ".join(parts) + "."
+    return f"{checked}: " + ", ".join(parts) + "."
 
 
 def as_json(findings: Sequence[Finding], files: Sequence[str]) -> str:
