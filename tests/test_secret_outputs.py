@@ -18,6 +18,8 @@ SECRETS = {
     "ietd": "TargetChapPw42",
     "cib": "IloPassw0rdZq",
     "domu": "VncPw7731zz",
+    "ipmi": "IpmiPassQq55",
+    "cman": "FencePw0rd88",
 }
 
 
@@ -39,8 +41,18 @@ def tree(tmp_path: Path) -> Path:
             '<primitive id="f" class="stonith" type="external/riloe">'
             '<instance_attributes id="f-ia"><attributes>'
             f'<nvpair id="f-pw" name="ilo_password" value="{SECRETS["cib"]}"/>'
+            "</attributes></instance_attributes></primitive>"
+            '<primitive id="g" class="stonith" type="external/ipmi">'
+            '<instance_attributes id="g-ia"><attributes>'
+            f'<nvpair id="g-pw" name="passwd" value="{SECRETS["ipmi"]}"/>'
             "</attributes></instance_attributes></primitive></resources>"
             "<constraints/></configuration><status/></cib>\n"
+        ),
+        "etc/cluster/cluster.conf": (
+            '<?xml version="1.0"?>\n<cluster name="c" config_version="1"><clusternodes>'
+            '<clusternode name="alpha" nodeid="1"/></clusternodes><fencedevices>'
+            f'<fencedevice name="ilo" agent="fence_ilo" passwd="{SECRETS["cman"]}"/>'
+            "</fencedevices></cluster>\n"
         ),
         "etc/xen/vm1": f"name = 'vm1'\nmemory = 128\nvncpasswd = '{SECRETS['domu']}'\n",
         # broken lines holding a secret: the error snippet must not show it
@@ -64,6 +76,11 @@ def outputs(root: Path, flags: list[str], capsys: pytest.CaptureFixture[str]) ->
     main(["graph", *flags, str(root)])
     out = capsys.readouterr()
     seen.append(out.out + out.err)
+    cib = str(root / "var/lib/heartbeat/crm/cib.xml")
+    for args in (["validate"], ["convert", "--check"], ["convert", "--check", "--report", "json"]):
+        main(["cib", *args, *flags, cib] if args[0] == "convert" else ["cib", *args, cib])
+        out = capsys.readouterr()
+        seen.append(out.out + out.err)
     for p in sorted(root.rglob("*")):
         if p.is_file():
             main(["parse", *flags, str(p)])
@@ -85,5 +102,5 @@ def test_show_secrets_shows_them(tmp_path: Path, capsys: pytest.CaptureFixture[s
     shown = json.loads(capsys.readouterr().out)
     assert shown["settings"]["node.session.auth.password"] == SECRETS["iscsid"]
     text = outputs(root, ["--show-secrets"], capsys)
-    for secret in (SECRETS["ietd"], SECRETS["cib"], SECRETS["domu"]):
+    for secret in (SECRETS[k] for k in ("ietd", "cib", "ipmi", "cman", "domu")):
         assert secret in text

@@ -26,3 +26,13 @@ def test_masked() -> None:
     assert masked("secret") == MASK
     assert masked("secret", show=True) == "secret"
     assert masked(None) is None
+
+
+def test_redact_catches_escaped_spellings() -> None:
+    """A password with quotes or an ampersand, as XML and JSON write it."""
+    import json
+
+    secret = "p\"w&'d\\x"
+    xml = '<nvpair name="passwd" value="p&quot;w&amp;\'d\\x"/>'
+    for text in (secret, xml, json.dumps(secret), json.dumps(xml), json.dumps({"t": xml})):
+        assert redact(text, [secret]).count(MASK) == 1, text

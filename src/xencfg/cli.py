@@ -99,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
     cc.add_argument("--check", action="store_true", help="only report what would change")
     cc.add_argument("--report", choices=("text", "json"), default="text")
     cc.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="do not mask passwords in the JSON report (the converted CIB always keeps them)",
+    )
+    cc.add_argument(
         "--pacemaker-1.1",
         dest="pacemaker11",
         action="store_true",
@@ -279,8 +284,13 @@ def _cib(args: argparse.Namespace) -> int:
         source = read_text(args.file)
         result = conv.convert(source, path=args.file, pacemaker11=args.pacemaker11)
         if args.report == "json":
+            report = json.dumps(result.to_dict(), indent=2)
+            if not args.show_secrets:
+                from .secrets import redact
+
+                report = redact(report, api.loads(source, "cib").secrets())
             print(
-                json.dumps(result.to_dict(), indent=2),
+                report,
                 file=sys.stderr if not args.check else sys.stdout,
             )
         else:

@@ -16,10 +16,22 @@ MASK = "********"
 _TRIVIAL = frozenset({"", "none", "None", "yes", "no", "true", "false", "0", "1"})
 
 
+def _spellings(secret: str) -> set[str]:
+    """The forms a secret takes in our outputs: itself, escaped in XML (the CIB and
+    cluster.conf as written), in JSON, and both (a converted CIB inside a JSON report)."""
+    import json
+    from xml.sax.saxutils import escape
+
+    xmls = {escape(secret, {'"': "&quot;"}), escape(secret, {'"': "&quot;", "'": "&apos;"})}
+    return {secret, *xmls} | {json.dumps(v)[1:-1] for v in (secret, *xmls)}
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every occurrence of a secret replaced by :data:`MASK`."""
+    """``text`` with every occurrence of a secret, however escaped, replaced by :data:`MASK`."""
     values = sorted(
-        {s for s in secrets if len(s) >= 3 and s not in _TRIVIAL}, key=len, reverse=True
+        {v for s in secrets if len(s) >= 3 and s not in _TRIVIAL for v in _spellings(s)},
+        key=len,
+        reverse=True,
     )
     if not values:
         return text
