@@ -100,6 +100,22 @@ def test_is102_manual_startup_and_is103_slow_failure(tmp_path: Path) -> None:
     assert found("IS103", alone) == []  # no multipath: the default is fine
 
 
+def test_is102_not_when_the_cib_logs_in(tmp_path: Path) -> None:
+    """With an ocf:heartbeat:iscsi resource the cluster logs in: manual is right."""
+    cib = (
+        '<cib><configuration><crm_config/><nodes/><resources><primitive id="lun"'
+        ' class="ocf" provider="heartbeat" type="iscsi"/></resources><constraints/>'
+        "</configuration><status/></cib>\n"
+    )
+    conf = {"etc/iscsi/iscsid.conf": "node.startup = manual\n"}
+    managed = tree(tmp_path, "a", {**conf, "var/lib/heartbeat/crm/cib.xml": cib})
+    assert found("IS102", managed) == []
+    other = tree(
+        tmp_path / "o", "a", {**conf, "var/lib/heartbeat/crm/cib.xml": cib.replace("iscsi", "Xen")}
+    )
+    assert found("IS102", other) == [("IS102", "iscsid.conf", 1, [])]
+
+
 def test_seed_notes_iscsi() -> None:
     """s000: LUN 1 without LUN 0 (IS004), fileio on LVs (IS006), open targets (IS007),
     manual startup (IS102), replacement_timeout 120 under multipath (IS103),

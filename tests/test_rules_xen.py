@@ -123,6 +123,24 @@ def test_xn004_disk_written_twice(tmp_path: Path) -> None:
     assert run([ok], "XN004") == []
 
 
+def test_xen_example_templates_are_no_domus(tmp_path: Path) -> None:
+    """Debian's xen-utils installs xlexample.hvm and xlexample.pvlinux, both on
+    /dev/vg/guest-volume and without a MAC: templates, so no XN finding between
+    them, while a real domU next to them is still compared with its peers."""
+    d1 = "disk = ['phy:/dev/vg/guest-volume,xvda,w']\nvif = ['']\n"
+    files = {"etc/xen/xlexample.hvm": domu("example.hvm", d1)}
+    files["etc/xen/xlexample.pvlinux"] = domu("example.pvlinux", d1)
+    files["etc/xen/xmexample1"] = domu("example.hvm", d1)
+    root = write(tmp_path / "t", files)
+    result = lint.run([str(root)])
+    assert [f for f in result.findings if f.code.startswith("XN")] == []
+    assert {f.format for f in result.files} == {"xl", "xm"}
+    files["etc/xen/vm1"] = domu("vm1", d1)
+    assert [f for f, *_ in run([write(tmp_path / "u", files)], "XN004")] == []
+    files["etc/xen/vm2"] = domu("vm2", d1)
+    assert [f for f, *_ in run([write(tmp_path / "v", files)], "XN004")] == ["xen/vm2"]
+
+
 def test_xn005_shared_disk_without_cluster_fs(tmp_path: Path) -> None:
     shared = "disk = ['phy:vg/data,xvdb,w!']\n"
     bad = write(tmp_path / "a", {"etc/xen/a": domu("a", shared)})

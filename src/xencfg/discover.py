@@ -305,7 +305,9 @@ DOMU = "domu?"
 
 def _detect(path: Path, domu: bool = False) -> str | None:
     """The format by path and content; for a likely domU config, xm and xl are asked
-    first, so the other formats' modules are not imported just to say no."""
+    first, so the other formats' modules are not imported just to say no. A name
+    that says xl (``*.cfg``, ``xlexample.*``) puts xl first: plain ``key = value``
+    files are valid in both styles, and such a file is read by xl."""
     if _too_big(path):
         return None
     try:
@@ -313,7 +315,8 @@ def _detect(path: Path, domu: bool = False) -> str | None:
             from .syntax.source import read_text
 
             text = read_text(path, limit=MAX_SIZE)
-            for fmt in ("xm", "xl"):
+            xl_first = "xl" in formats.candidates(str(path))
+            for fmt in ("xl", "xm") if xl_first else ("xm", "xl"):
                 if formats.sniff(fmt, text):
                     return fmt
             return formats.detect(str(path), text)

@@ -172,20 +172,31 @@ def initiator_name_reused(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-@rule("IS102", "no-login-at-boot", "warning", formats=("iscsid",))
-def no_login_at_boot(item: Loaded) -> Iterator[Finding]:
+@rule("IS102", "no-login-at-boot", "warning", scope="cluster")
+def no_login_at_boot(cluster: Cluster) -> Iterator[Finding]:
     """``node.startup = manual``: no session is logged in at boot.
 
     Why it matters: after a reboot the node has no iSCSI disks, so neither
     multipath maps nor the domUs' disks exist until someone logs in by hand;
     the cluster fails every resource over to the other node.
 
+    Not reported when the cluster's CIB logs in itself with an ``iscsi``
+    resource (ocf:heartbeat:iscsi): then ``manual`` is what you want, so
+    that only the node running the resource logs in.
+
     Fix: ``node.startup = automatic`` (and for existing node records:
     ``iscsiadm -m node -o update -n node.startup -v automatic``).
     """
-    entry = item.doc.entry("node.startup")  # type: ignore[attr-defined]
-    if entry is not None and entry.values and entry.values[0] == "manual":
-        yield make("IS102", "node.startup = manual: no login at boot", item.where(entry))
+    if any(
+        (p.type or "").lower() == "iscsi"
+        for item in cluster.docs("cib")
+        for p in item.doc.primitives  # type: ignore[attr-defined]
+    ):
+        return
+    for item in cluster.docs("iscsid"):
+        entry = item.doc.entry("node.startup")  # type: ignore[attr-defined]
+        if entry is not None and entry.values and entry.values[0] == "manual":
+            yield make("IS102", "node.startup = manual: no login at boot", item.where(entry))
 
 
 #: Above this, a dead path holds I/O longer than multipath users expect.

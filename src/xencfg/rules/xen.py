@@ -29,8 +29,17 @@ _MPATH_NAME = re.compile(r"mpath[a-z0-9]+")
 _PARTITION = re.compile(r"(?:-part|p)?\d+$")
 
 
+#: The templates Xen's packages install in /etc/xen (``xlexample.hvm``, ``xmexample1``):
+#: syntax-checked like any file, but no domU, so they share no disk, name or MAC.
+_TEMPLATE = re.compile(r"^(?:xl|xm)example")
+
+
 def _is_domu(item: Loaded) -> bool:
-    return item.file.format in DOMU_FORMATS and getattr(item.doc, "is_domu", True)
+    return (
+        item.file.format in DOMU_FORMATS
+        and getattr(item.doc, "is_domu", True)
+        and not _TEMPLATE.match(item.file.path.name)
+    )
 
 
 def _domus(cluster: Cluster) -> list[Loaded]:
