@@ -307,3 +307,17 @@ def test_every_rule_module_loads_even_after_one_was_imported_alone() -> None:
     assert out.stdout.strip() == str(
         sorted({"CB", "DR", "EV", "HB", "HS", "IS", "MD", "MP", "OC", "XC", "XN"})
     )
+
+
+def test_paths_are_shown_the_shorter_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative to the working directory below it, absolute when that is shorter
+    (`xencfg lint /` run from /tmp reports /etc/hosts, not ../etc/hosts)."""
+    from xencfg.discover import display_path
+
+    (tmp_path / "work" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work")
+    assert display_path(tmp_path / "work" / "sub" / "drbd.conf") == "sub/drbd.conf"
+    assert display_path(Path("sub/drbd.conf")) == "sub/drbd.conf"
+    assert display_path(tmp_path / "cib.xml") == "../cib.xml"
+    monkeypatch.chdir(tmp_path / "work" / "sub")
+    assert display_path(Path("/etc/hosts")) == "/etc/hosts"

@@ -160,11 +160,12 @@ class Discovery:
 
 def display_path(path: Path) -> str:
     """Relative to the working directory where that is shorter, as linters print paths."""
+    full = os.path.abspath(path)
     try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return rel if not rel.startswith("../../..") else str(path)
+        rel = os.path.relpath(full)
+    except ValueError:  # another drive (Windows)
+        return full
+    return rel if len(rel) <= len(full) else full
 
 
 def _is_regular(path: Path) -> bool:
