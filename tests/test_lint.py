@@ -173,6 +173,18 @@ def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "Fix:" in capsys.readouterr().out
 
 
+def test_a_folder_with_nothing_to_read_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hook pointed at the wrong folder must not pass in silence."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("nothing here\n")
+    assert main(["lint", str(tmp_path / "notes")]) == 0
+    err = capsys.readouterr().err
+    assert "notes: nothing checked there: no etc/ and no known configuration file" in err
+    assert "0 files checked" in err
+
+
 def test_python_dash_m_matches_console_script() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "xencfg", "--version"], capture_output=True, text=True, check=True

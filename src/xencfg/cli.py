@@ -205,12 +205,16 @@ def _lint(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     unrecognised = False
     for s in result.discovery.skipped:
-        if s.reason == "format not recognised" and s.path in args.paths:
+        if s.path not in args.paths:
+            continue
+        if s.reason == "format not recognised":
             unrecognised = True
             print(
                 f"xencfg: {s.path}: format not recognised (name it with --as FORMAT)",
                 file=sys.stderr,
             )
+        elif not args.verbose:  # a folder given that holds nothing we read: say so
+            print(f"xencfg: {s.path}: nothing checked there: {s.reason}", file=sys.stderr)
     files = [f.display for f in result.files if f.format is not None]
     if args.verbose:
         for node in result.discovery.nodes:
