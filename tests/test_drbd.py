@@ -200,14 +200,17 @@ def test_old_style_skip_quotes_and_flexible_meta_disk() -> None:
 
 def test_unknown_keywords_are_kept_with_suggestions() -> None:
     text = (
-        "resource r0 {\n\tnet {\n\t\tallow-two-primarie yes;\n\t\tfrobnicate;\n\t}\n"
-        "\tdevise /dev/drbd0;\n}\n"
+        "usage-count no;\n"
+        "resource r0 {\n\tnet {\n\t\tallow-two-primarie yes;\n\t\tfrobnicate;\n"
+        "\t\tresync-rate 40M;\n\t}\n\tdevise /dev/drbd0;\n}\n"
     )
     doc = drbd.parse(text)
     problems = [(n.key, k, s) for n, k, s in doc.keyword_problems()]
     assert problems == [
+        ("usage-count", "misplaced", "global"),  # valid, in the wrong section
         ("allow-two-primarie", "unknown", "allow-two-primaries"),
         ("frobnicate", "unknown", None),
+        ("resync-rate", "misplaced", "disk"),
         ("devise", "unknown", "device"),
     ]
     assert doc.dumps() == text

@@ -18,6 +18,7 @@ from roundtrip import (
     check_tokens,
     read,
 )
+from xencfg import lint
 from xencfg.formats.multipath import MultipathDocument, unquote
 from xencfg.syntax.blocks import Block, Entry
 
@@ -98,7 +99,7 @@ def test_typed_model() -> None:
     assert list(doc.keyword_problems()) == []
 
 
-def test_deprecated_and_unknown_keywords_are_kept_and_marked() -> None:
+def test_deprecated_and_unknown_keywords_are_kept_and_marked(tmp_path: Path) -> None:
     doc = xencfg.loads(
         'defaults {\n\tdefault_selector "round-robin 0"\n\tpolling_intervall 5\n'
         "\tauto_resize grow_on\n\tzzz 1\n}\n"
@@ -111,7 +112,13 @@ def test_deprecated_and_unknown_keywords_are_kept_and_marked() -> None:
         ("polling_intervall", "unknown", "polling_interval"),
         ("auto_resize", "newer", "releases after multipath-tools 0.9.4"),
         ("zzz", "unknown", None),
-        ("path_checker", "unknown", None),  # a path setting: not per multipath in 0.9.4
+        # a path setting: not per multipath in 0.9.4
+        ("path_checker", "misplaced", "defaults, device, overrides"),
+    ]
+    (tmp_path / "multipath.conf").write_text(doc.dumps())
+    found = lint.run([str(tmp_path / "multipath.conf")], select=["XC003"]).findings
+    assert [(f.line, f.message) for f in found if "path_checker" in f.message] == [
+        (10, "keyword 'path_checker' is not read here, only in: defaults, device, overrides")
     ]
 
 

@@ -1290,10 +1290,11 @@ class DrbdDocument(Document):
 
     # -- checks ----------------------------------------------------------
     def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown"|"deprecated", suggestion)`` for each keyword to look at.
+        """``(node, "unknown"|"misplaced"|"deprecated", hint)`` for each keyword to look at.
 
         Unknown keywords get the closest known keyword of their section as a
-        did-you-mean suggestion (or ``None``); deprecated ones their replacement.
+        did-you-mean hint (or ``None``); misplaced ones (valid in another
+        section) the sections that take them; deprecated ones their replacement.
         """
         yield from _check_keywords(self, "show" if self.is_drbdsetup_show else "top")
 
@@ -1440,6 +1441,10 @@ def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str |
         known = allowed is None or key.startswith("_") or key in ANYWHERE or key in allowed
         if not known:
             assert allowed is not None
+            places = [ctx for ctx, kws in _TABLES.items() if ctx != "show" and key in (kws or ())]
+            if places:  # a real keyword in the wrong section: drbdadm rejects it there
+                yield c, "misplaced", ", ".join("top level" if p == "top" else p for p in places)
+                continue
             close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
             yield c, "unknown", close[0] if close else None
             continue

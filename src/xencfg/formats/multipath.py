@@ -123,12 +123,22 @@ DEVICE_KEYWORDS = (
 OVERRIDES_KEYWORDS = _COMMON | _PATHS
 BLACKLIST_KEYWORDS = frozenset({"devnode", "wwid", "property", "protocol"})
 BLACKLIST_DEVICE_KEYWORDS = frozenset({"vendor", "product"})
+#: Where each keyword is read, for "valid in defaults, devices, not here".
+_SECTION_KEYWORDS = (
+    ("defaults", DEFAULTS_KEYWORDS),
+    ("blacklist", BLACKLIST_KEYWORDS),
+    ("multipath", MULTIPATH_KEYWORDS),
+    ("device", DEVICE_KEYWORDS),
+    ("overrides", OVERRIDES_KEYWORDS),
+)
+
 #: Keywords of releases after 0.9.4: 0.9.4 rejects them ("invalid keyword").
 NEWER = frozenset({"auto_resize", "detect_pgpolicy", "detect_pgpolicy_use_tpg", "hw_str_match"})
 
 #: Spellings older multipath-tools accepted and 0.9 rejects or ignores.
 DEPRECATED = {
     "udev_dir": None,
+    "devnode_blacklist": "blacklist",  # the section's name before multipath-tools 0.4.7
     "selector": "path_selector",
     "default_selector": "path_selector",
     "default_path_grouping_policy": "path_grouping_policy",
@@ -375,7 +385,8 @@ class MultipathDocument(Document):
         """``(node, kind, hint)`` for each keyword multipath-tools 0.9.4 rejects or ignores.
 
         ``kind`` is ``"unknown"`` (hint: the closest valid keyword of that
-        section), ``"deprecated"`` (hint: the replacement, if any) or
+        section), ``"misplaced"`` (valid in other sections; hint: which),
+        ``"deprecated"`` (hint: the replacement, if any) or
         ``"newer"`` (valid only in later releases; hint: which). A whole
         unknown section is one problem: multipath ignores everything in it.
         """
@@ -391,6 +402,8 @@ class MultipathDocument(Document):
                         yield c, "deprecated", DEPRECATED[key]
                     elif key in NEWER:
                         yield c, "newer", "releases after multipath-tools 0.9.4"
+                    elif places := [n for n, kws in _SECTION_KEYWORDS if key in kws]:
+                        yield c, "misplaced", ", ".join(places)
                     else:
                         yield c, "unknown", suggest(key, allowed)
                     continue

@@ -65,7 +65,9 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     a log message nobody reads (multipath-tools, heartbeat), so the setting
     you meant is not in effect.
 
-    Example: ``nodes xen-1 xen-2`` in ha.cf (the directive is ``node``).
+    Example: ``nodes xen-1 xen-2`` in ha.cf (the directive is ``node``), or
+    ``polling_interval`` in a multipath.conf ``device`` section (it is read in
+    ``defaults`` only).
 
     Fix: use the suggested spelling, or remove the line.
     """
@@ -73,6 +75,13 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
         key = getattr(node, "key", "?")
         hint = f"; did you mean '{suggestion}'?" if suggestion else ""
         yield make("XC003", f"unknown keyword '{key}'{hint}", item.where(node))
+    for node, places in _keyword_problems(item, "misplaced"):
+        key = getattr(node, "key", "?")
+        yield make(
+            "XC003",
+            f"keyword '{key}' is not read here, only in: {places}",
+            item.where(node),
+        )
     for node, releases in _keyword_problems(item, "newer"):
         key = getattr(node, "key", "?")
         yield make("XC003", f"keyword '{key}' is known only to {releases}", item.where(node))
