@@ -91,13 +91,27 @@ def line_of(text: str, needle: str) -> int:
 
 
 def test_cb001_duplicate_id(tmp_path: Path) -> None:
-    bad = cib(prim("r1", params=nv("r1", "x", "1")))
+    bad = cib(prim("r1", params=nv("r1", "x", "1")), validate="pacemaker-1.0")
     roots = tree(tmp_path, {CIB_PATH: bad})
     assert run(roots, "CB001") == [("CB001", "cib.xml", line_of(bad, '<nvpair id="r1"'))]
+    assert run(roots, "CB021") == []
     f = lint.run(roots, select=["CB001"]).findings[0]
     assert "'r1'" in f.message and f.related[0].line == line_of(bad, '<primitive id="r1"')
     good = cib(prim("r1", params=nv("r1-x", "x", "1")))
     assert run(tree(tmp_path / "g", {CIB_PATH: good}), "CB001") == []
+
+
+def test_heartbeat2_ids_are_unique_per_type(tmp_path: Path) -> None:
+    """Heartbeat 2 keys objects by type and id: an nvpair named like its primitive is
+    CB021 (a warning: the conversion renames it), two nvpairs of one id are CB001."""
+    shared = cib(prim("r1", params=nv("r1", "x", "1")))
+    roots = tree(tmp_path, {CIB_PATH: shared})
+    assert run(roots, "CB001") == []
+    assert run(roots, "CB021") == [("CB021", "cib.xml", line_of(shared, '<nvpair id="r1"'))]
+    same_type = cib(prim("r1", params=nv("p", "x", "1") + nv("p", "y", "2")))
+    roots = tree(tmp_path / "s", {CIB_PATH: same_type})
+    assert run(roots, "CB001") == [("CB001", "cib.xml", line_of(same_type, 'name="y"'))]
+    assert run(roots, "CB021") == []
 
 
 def test_cb001_ignores_the_status_section(tmp_path: Path) -> None:
@@ -472,9 +486,10 @@ def test_seed_notes_cib_s001() -> None:
     assert found == [
         # stonith_enabled=false on a dual-primary DRBD cluster
         ("CB006", "cib/bootstrap.xml", 7),
-        # <instance_attributes id="host1"> reuses the primitive's id (same for host2)
-        ("CB001", "cib/host1.xml", 8),
-        ("CB001", "cib/host2.xml", 8),
+        # <instance_attributes id="host1"> reuses the primitive's id (same for host2):
+        # heartbeat 2 (this CIB's dialect) keys ids by type, Pacemaker 1.0 does not
+        ("CB021", "cib/host1.xml", 8),
+        ("CB021", "cib/host2.xml", 8),
     ]
     # Out of scope, and why:
     # - target_role in instance_attributes: heartbeat 2 (this CIB's dialect) reads it

@@ -88,8 +88,10 @@ def duplicate_id(cluster: Cluster) -> Iterator[Finding]:
     """Two elements of one CIB share an ``id``.
 
     Why it matters: the CRM finds objects by id. With two elements of one id,
-    ``cibadmin -M`` and ``crm_resource`` change whichever comes first, the
-    DTD/RelaxNG validation fails, and Pacemaker 1.0 refuses the CIB.
+    ``cibadmin -M`` and ``crm_resource`` change whichever comes first, and
+    Pacemaker 1.0's schema refuses the CIB. Heartbeat 2 keys objects by type
+    and id, so in its CIBs only a reuse within one element type is reported
+    here (across types: CB021).
     Fragments kept beside the nodes count as one CIB: an id reused for a
     *different* object in another fragment is reported too (the same op or
     nvpair again is an update and is fine).
@@ -98,6 +100,22 @@ def duplicate_id(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: give every element its own id, for example ``host1-ia``.
     """
+    for i, item, el, first_item, first_el in _id_reuses(cluster):
+        if not _types_differ_in_heartbeat2(item, el, first_item, first_el):
+            yield make(
+                "CB001",
+                f"id '{i}' of {_label(el)} is already used by {_label(first_el)}",
+                item.where(el),
+                [first_item.where(first_el)],
+            )
+
+
+_Reuse = tuple[str, Loaded, Any, Loaded, Any]
+
+
+def _id_reuses(cluster: Cluster) -> Iterator[_Reuse]:
+    """``(id, item, element, first item, first element)`` for each element whose id an
+    earlier element of the same CIB (its fragments included) already has."""
     for unit in units(cluster):
         seen: dict[str, list[tuple[Loaded, Any]]] = {}
         for item, el in unit.elements():
@@ -110,12 +128,42 @@ def duplicate_id(cluster: Cluster) -> Iterator[Finding]:
             for item, el in places[1:]:
                 if item is not first_item and _same_object(first_el, el):
                     continue
-                yield make(
-                    "CB001",
-                    f"id '{i}' of {_label(el)} is already used by {_label(first_el)}",
-                    item.where(el),
-                    [first_item.where(first_el)],
-                )
+                yield i, item, el, first_item, first_el
+
+
+def _types_differ_in_heartbeat2(item: Loaded, el: Any, first_item: Loaded, first_el: Any) -> bool:
+    """Heartbeat 2 keys objects by type and id: this reuse is CB021, not CB001."""
+    return _tag(el) != _tag(first_el) and all(
+        getattr(i.doc, "dialect", "") == "heartbeat-2" for i in (item, first_item)
+    )
+
+
+@rule("CB021", "id-shared-across-types", "warning", scope="cluster")
+def id_shared_across_types(cluster: Cluster) -> Iterator[Finding]:
+    """A heartbeat 2 CIB gives one id to elements of different types.
+
+    Why it matters: heartbeat 2 finds an object by its type and id, so a
+    ``primitive`` and its ``instance_attributes``, or a group and an order,
+    may share one (its GUI and its own test CIBs do). Pacemaker 1.0 wants
+    ids unique across the whole CIB: ``xencfg cib convert`` renames the later
+    one and reports it, but a script or ``cibadmin`` command that names the
+    old id then reaches the other element. Two elements of the *same* type
+    with one id are an error in every version (CB001).
+
+    Example: ``<primitive id="db-fs">`` holding ``<instance_attributes id="db-fs">``.
+
+    Fix: rename the inner one (``db-fs-ia``): heartbeat 2 does not need it,
+    but every later tool does, and the new id is then your choice.
+    """
+    for i, item, el, first_item, first_el in _id_reuses(cluster):
+        if _types_differ_in_heartbeat2(item, el, first_item, first_el):
+            yield make(
+                "CB021",
+                f"id '{i}' of {_label(el)} is also the id of {_label(first_el)}:"
+                " fine in heartbeat 2, renamed by the conversion to Pacemaker 1.0",
+                item.where(el),
+                [first_item.where(first_el)],
+            )
 
 
 @rule("CB002", "dangling-reference", "error", scope="cluster")
