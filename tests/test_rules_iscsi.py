@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from conftest import shared_path
-from lintkit import found, tree
+from lintkit import found, messages, tree
 from xencfg import lint
 
 T1 = "iqn.2026-11.net.example:storage.web"
@@ -18,6 +19,9 @@ def target(name: str, *luns: str, user: str = "IncomingUser alpha Hx4mP8vR2kLw")
 
 LUN0 = "Lun 0 Path=/dev/vg/web,Type=blockio"
 LUN1 = "Lun 1 Path=/dev/vg/log,Type=blockio"
+DB0 = "Lun 0 Path=/dev/vg/db,Type=blockio"
+#: ietd.conf with T1 on lines 1-3 and T2 on lines 4-6.
+TWO = target(T1, LUN0) + target(T2, DB0)
 
 
 def test_is001_lun_twice(tmp_path: Path) -> None:
@@ -114,6 +118,131 @@ def test_is102_not_when_the_cib_logs_in(tmp_path: Path) -> None:
         tmp_path / "o", "a", {**conf, "var/lib/heartbeat/crm/cib.xml": cib.replace("iscsi", "Xen")}
     )
     assert found("IS102", other) == [("IS102", "iscsid.conf", 1, [])]
+
+
+def test_is008_parameters_against_defaults(tmp_path: Path) -> None:
+    """One burst length written against the other's default (a global line does not
+    count: ietd reads parameters only in targets), and NOPTimeout above NOPInterval."""
+    conf = (
+        "MaxBurstLength 1048576\n"
+        + target(T1, LUN0, "FirstBurstLength 524288")
+        + target(T2, DB0, "MaxBurstLength 32768", "NOPInterval 5", "NOPTimeout 30")
+    )
+    bad = tree(tmp_path, "s", {"etc/ietd.conf": conf})
+    assert found("IS008", bad) == [
+        ("IS008", "ietd.conf", 5, [1]),
+        ("IS008", "ietd.conf", 9, []),
+        ("IS008", "ietd.conf", 11, [10]),
+    ]
+    assert "default MaxBurstLength 262144" in messages("IS008", bad)[0]
+    good = target(T1, LUN0, "FirstBurstLength 524288", "MaxBurstLength 1048576")
+    good += target(T2, DB0, "NOPInterval 30", "NOPTimeout 10")
+    assert found("IS008", tree(tmp_path / "g", "s", {"etc/ietd.conf": good})) == []
+    both = tree(tmp_path / "b", "s", {"etc/ietd.conf": target(T1, LUN0, *BOTH_BURSTS)})
+    assert found("IS008", both) == []  # both written: XC005 says it, once
+    assert [row[2] for row in found("XC005", both)] == [4]
+
+
+BOTH_BURSTS = ("FirstBurstLength 524288", "MaxBurstLength 262144")
+
+
+def test_is009_unreachable_allow_lines(tmp_path: Path) -> None:
+    """ietd stops at the first line naming the target or ALL."""
+    acl = f"{T1} 10.0.0.11\n{T1} 10.0.0.12\nALL 10.0.0.0/24\n{T2} 10.0.0.13\n"
+    bad = tree(tmp_path, "s", {"etc/ietd.conf": TWO, "etc/initiators.allow": acl})
+    assert found("IS009", bad) == [
+        ("IS009", "initiators.allow", 2, [1]),
+        ("IS009", "initiators.allow", 4, [3]),
+    ]
+    acl = f"{T1} 10.0.0.11, 10.0.0.12\n{T2} 10.0.0.13\nALL 10.0.0.0/24\n"
+    good = tree(tmp_path / "g", "s", {"etc/ietd.conf": TWO, "etc/initiators.allow": acl})
+    assert found("IS009", good) == []
+
+
+def test_is010_initiators_deny(tmp_path: Path) -> None:
+    files = {"etc/ietd.conf": target(T1, LUN0), "etc/initiators.allow": f"{T1} 10.0.0.11\n"}
+    deny = {"etc/initiators.deny": "# the rest\nALL ALL\n"}
+    assert found("IS010", tree(tmp_path, "s", files | deny)) == [
+        ("IS010", "initiators.deny", 2, [])
+    ]
+    comments = {"etc/initiators.deny": "# ALL ALL\n"}
+    assert found("IS010", tree(tmp_path / "c", "s", files | comments)) == []
+    assert found("IS010", tree(tmp_path / "g", "s", files)) == []
+
+
+def test_is011_allow_names_unknown_target(tmp_path: Path) -> None:
+    typo = T1.replace("web", "wbe")
+    acl = f"{typo} 10.0.0.11\nALL 10.0.0.0/24\n"
+    bad = tree(tmp_path, "s", {"etc/ietd.conf": TWO, "etc/initiators.allow": acl})
+    assert found("IS011", bad) == [("IS011", "initiators.allow", 1, [1])]
+    assert f"did you mean {T1}?" in messages("IS011", bad)[0]
+    acl = f"{T1} 10.0.0.11\nALL 10.0.0.0/24\n"
+    good = tree(tmp_path / "g", "s", {"etc/ietd.conf": TWO, "etc/initiators.allow": acl})
+    assert found("IS011", good) == []
+    no_conf = tree(tmp_path / "n", "s", {"etc/initiators.allow": f"{typo} 10.0.0.11\n"})
+    assert found("IS011", no_conf) == []  # nothing to compare with
+
+
+def test_is012_target_locked_out(tmp_path: Path) -> None:
+    """initiators.allow without a line for T2 (nor ALL) refuses every initiator for it;
+    targets.allow listing only initiator names matches no portal."""
+    allow = {"etc/ietd.conf": TWO, "etc/initiators.allow": f"{T1} 10.0.0.11\n"}
+    assert found("IS012", tree(tmp_path, "s", allow)) == [("IS012", "ietd.conf", 4, [1])]
+    names = {"etc/ietd.conf": TWO, "etc/targets.allow": "ALL iqn.2026-11.net.example:alpha\n"}
+    assert found("IS012", tree(tmp_path / "t", "s", names)) == [
+        ("IS012", "ietd.conf", 1, [1]),
+        ("IS012", "ietd.conf", 4, [1]),
+    ]
+    all_line = {"etc/initiators.allow": f"{T1} 10.0.0.11\nALL 10.0.0.0/24\n"}
+    assert found("IS012", tree(tmp_path / "a", "s", allow | all_line)) == []
+    # with initiators.deny, ietd admits whoever it does not match
+    deny = {"etc/initiators.deny": "ALL 192.168.0.0/16\n"}
+    assert found("IS012", tree(tmp_path / "d", "s", allow | deny)) == []
+    # ietd reads /etc/iet/initiators.allow when it exists, not /etc/initiators.allow
+    iet = {"etc/iet/initiators.allow": f"{T1} 10.0.0.11\n{T2} 10.0.0.11\n"}
+    assert found("IS012", tree(tmp_path / "i", "s", allow | iet)) == []
+
+
+def test_is013_failover_scsi_id(tmp_path: Path) -> None:
+    """The same target on two storage nodes: each LUN needs the same ScsiId (and ScsiSN)."""
+
+    def storage(where: Path, name: str, options: str) -> Path:
+        lun = f"Lun 0 Path=/dev/drbd0,Type=blockio{options}"
+        return tree(where, name, {"etc/ietd.conf": target(T1, lun)})
+
+    alpha = storage(tmp_path, "alpha", ",ScsiId=web0,ScsiSN=0001")
+    beta = storage(tmp_path, "beta", ",ScsiId=web-0,ScsiSN=0001")
+    assert found("IS013", alpha, beta) == [("IS013", "ietd.conf", 3, [3])]
+    assert "ScsiId 'web0' on alpha but 'web-0' on beta" in messages("IS013", alpha, beta)[0]
+    plain_a = storage(tmp_path / "p", "alpha", "")
+    plain_b = storage(tmp_path / "p", "beta", "")
+    assert found("IS013", plain_a, plain_b) == [("IS013", "ietd.conf", 3, [3])]
+    assert "has no ScsiId on alpha or beta" in messages("IS013", plain_a, plain_b)[0]
+    same = storage(tmp_path / "g", "beta", ",ScsiId=web0,ScsiSN=0001")
+    assert found("IS013", alpha, same) == []
+    assert found("IS013", plain_a) == []  # one node: nothing fails over
+
+
+def test_is104_readable_chap_secret(tmp_path: Path) -> None:
+    """Only where modes are real: a live tree, not a git checkout (see HB006)."""
+    conf = (
+        "node.session.auth.authmethod = CHAP\nnode.session.auth.username = alpha\n"
+        "node.session.auth.password = Hx4mP8vR2kLw\n"
+    )
+    live = tree(tmp_path, "live", {"etc/iscsi/iscsid.conf": conf})
+    path = live / "etc" / "iscsi" / "iscsid.conf"
+    path.chmod(0o644)
+    assert found("IS104", live) == [("IS104", "iscsid.conf", 3, [])]
+    assert "Hx4mP8vR2kLw" not in messages("IS104", live)[0]
+    path.chmod(0o600)
+    assert found("IS104", live) == []
+    no_chap = tree(tmp_path, "plain", {"etc/iscsi/iscsid.conf": "node.startup = automatic\n"})
+    (no_chap / "etc" / "iscsi" / "iscsid.conf").chmod(0o644)
+    assert found("IS104", no_chap) == []
+    repo = tree(tmp_path, "repo", {"etc/iscsi/iscsid.conf": conf})
+    (repo / "etc" / "iscsi" / "iscsid.conf").chmod(0o644)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert found("IS104", repo) == []  # a clone: git kept no mode
 
 
 def test_seed_notes_iscsi() -> None:

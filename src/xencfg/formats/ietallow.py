@@ -4,7 +4,9 @@ Each line is a target (an IQN, or ``ALL``) and a comma-separated list: of
 addresses and networks (``192.168.0.0/16``, ``[3ffe:302::1]``,
 ``[3ffe:505:2:1::]/64``, ``ALL``) and, in initiators.allow, initiator
 names or regexes (``iqn\\.1998-01\\.com\\.vmware:.*``). ``#`` starts a comment
-anywhere; processing stops at the first ``ALL`` target line.
+anywhere. For each target ietd reads the first line that names it or ``ALL``
+and no further (IET's usr/plain.c), so :meth:`IetAllowDocument.rule` stops
+there and :meth:`IetAllowDocument.unreachable` lists the lines it never gets to.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
+from pathlib import PurePath
 from typing import Any
 
 import attrs
@@ -22,6 +25,8 @@ from ._lines import LineDocument, LineStyle, parser_for
 
 FORMAT = "iet-allow"
 STYLE = LineStyle(indent="", separator=" ")
+#: The lists ietd reads (IET 1.4 still reads initiators.deny, but deprecates it).
+KINDS = ("initiators.allow", "initiators.deny", "targets.allow")
 _LOOKS_IP = re.compile(r"^[\d.]+(/\d+)?$|^\[[0-9A-Fa-f:.]+\](/\d+)?$")
 
 
@@ -88,12 +93,34 @@ class IetAllowDocument(LineDocument):
     def rules(self) -> list[Rule]:
         return [Rule(e) for e in self.entries()]
 
+    @property
+    def kind(self) -> str | None:
+        """Which list this is, by its file name: one of :data:`KINDS`, or ``None`` for
+        text not read from such a file."""
+        name = PurePath(self.path).name if self.path else None
+        return name if name in KINDS else None
+
     def rule(self, target: str) -> Rule | None:
         """The line ietd applies to ``target``: its own, else the ``ALL`` line."""
         for r in self.rules:
             if r.all_targets or r.target.lower() == target.lower():
                 return r
         return None
+
+    def unreachable(self) -> Iterator[tuple[Rule, Rule]]:
+        """``(line, earlier)`` for each line ietd never reads: every line after the first
+        ``ALL`` line (which answers for every target), and a target's second line."""
+        seen: dict[str, Rule] = {}
+        every: Rule | None = None
+        for r in self.rules:
+            if every is not None:
+                yield r, every
+            elif r.all_targets:
+                every = r
+            else:
+                first = seen.setdefault(r.target.lower(), r)
+                if first is not r:
+                    yield r, first
 
     def add_rule(self, target: str, *peers: str) -> Rule:
         values = [f"{p}," for p in peers[:-1]] + list(peers[-1:])

@@ -69,6 +69,15 @@ RANGES: dict[str, tuple[int, int]] = {
     "maxconnections": (1, 65535),
     "errorrecoverylevel": (0, 2),
 }
+#: What ietd uses when a target does not set a parameter (RFC 3720's defaults for the
+#: session keys; NOP pings are off). Lines before the first ``Target`` do not count:
+#: ietd reads iSCSI parameters only inside a target (usr/plain.c).
+DEFAULTS: dict[str, int] = {
+    "maxburstlength": 262144,
+    "firstburstlength": 65536,
+    "nopinterval": 0,
+    "noptimeout": 0,
+}
 LUN_TYPES = ("fileio", "blockio", "nullio")
 IO_MODES = ("wb", "wt", "ro")
 
@@ -175,6 +184,17 @@ class Target:
         """iSCSI parameters by their canonical spelling (a later line wins)."""
         return _params(self.lines)
 
+    def number(self, key: str) -> tuple[int | None, Entry | None]:
+        """The value ietd uses for the numeric parameter ``key``, and its line: the
+        target's last ``key`` line, else ietd's default (line ``None``). The value is
+        ``None`` for a line that is not a number (XC005's) or a key without a default."""
+        low = key.lower()
+        found = [e for e in self.lines if e.key.lower() == low]
+        if not found:
+            return DEFAULTS.get(low), None
+        first = found[-1].values[0] if found[-1].values else ""
+        return (int(first) if first.isdigit() else None), found[-1]
+
     def set_lun_path(self, number: int, path: str) -> None:
         """Point LUN ``number`` at another device, changing only its line."""
         lun = self.lun(number)
@@ -253,6 +273,12 @@ class IetdDocument(LineDocument):
     def target(self, name: str) -> Target | None:
         want = name.lower()
         return next((t for t in self.targets if t.name.lower() == want), None)
+
+    @property
+    def global_lines(self) -> list[Entry]:
+        """The lines before the first target: discovery accounts and iSNS (ietd reads
+        no iSCSI parameter there)."""
+        return self._split()[0]
 
     @property
     def global_users(self) -> list[User]:

@@ -227,9 +227,23 @@ class IscsidDocument(LineDocument):
         if first is not None and fb is not None and mb is not None and fb > mb:
             yield first, f"FirstBurstLength {fb} exceeds MaxBurstLength {mb} (RFC 3720)"
 
+    def secret_lines(self) -> list[Entry]:
+        """The lines holding a CHAP password (``node.session.auth.password``,
+        ``discovery.sendtargets.auth.password`` and their ``_in`` forms)."""
+        return [e for e in self.entries() if e.key in SECRET_KEYS and e.values]
+
     def secrets(self) -> list[str]:
         """The CHAP passwords, for masking in every output."""
-        return [e.values[0] for e in self.entries() if e.key in SECRET_KEYS and e.values]
+        return [e.values[0] for e in self.secret_lines()]
+
+    @property
+    def mode_ok(self) -> bool | None:
+        """Whether neither group nor others may read the file (0600 or 0400, not 0640).
+
+        ``None`` when the mode is unknown: text, or a file whose mode says nothing
+        about the deployed one (see :func:`xencfg.discover.modes_are_real`).
+        """
+        return None if self.mode is None else (self.mode & 0o044) == 0
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         from ..secrets import MASK

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -257,3 +258,313 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
             f"{len(doc.targets)} target(s) accept any initiator (no CHAP, no initiators.allow)",
             item.where(doc.targets[0].entry),
         )
+
+
+@rule("IS008", "inconsistent-parameters", "warning", formats=("ietd",))
+def inconsistent_parameters(item: Loaded) -> Iterator[Finding]:
+    """A target's iSCSI parameters contradict each other once ietd's defaults count.
+
+    Why it matters: RFC 3720 (12.14) forbids a FirstBurstLength above
+    MaxBurstLength; initiators that check it refuse the login, the others
+    negotiate lengths nobody chose. A default counts: ``FirstBurstLength
+    524288`` alone exceeds the default MaxBurstLength 262144, and a
+    MaxBurstLength written before the first ``Target`` applies to no target
+    (ietd reads parameters only inside one). A NOPTimeout above NOPInterval is
+    not used: ietd logs "Adjusting NOPTimeout" and waits only the interval, so
+    a slow initiator is dropped sooner than the timeout says.
+
+    Example: ``FirstBurstLength 524288`` in a target without MaxBurstLength;
+    ``NOPInterval 5`` with ``NOPTimeout 30``.
+
+    Fix: set MaxBurstLength in the target too, at least as large as
+    FirstBurstLength; keep NOPTimeout at or below NOPInterval. (Both burst
+    lengths written in one target are reported as XC005.)
+    """
+    doc: Any = item.doc
+    globals_ = {e.key.lower(): e for e in doc.global_lines}
+    for t in doc.targets:
+        burst = _burst_against_default(t)
+        if burst is not None:
+            line, message, default = burst
+            message += f" in {t.name} (RFC 3720 12.14)"
+            ignored = globals_.get(default.lower())
+            if ignored is not None:
+                message += f"; the {default} before the first Target applies to no target"
+            yield make(
+                "IS008",
+                message,
+                item.where(line),
+                [item.where(ignored)] if ignored is not None else [],
+            )
+        interval, interval_line = t.number("NOPInterval")
+        timeout, timeout_line = t.number("NOPTimeout")
+        if interval and timeout is not None and timeout_line is not None and timeout > interval:
+            yield make(
+                "IS008",
+                f"NOPTimeout {timeout} exceeds NOPInterval {interval} in {t.name}: "
+                f"ietd waits {interval}s",
+                item.where(timeout_line),
+                [item.where(interval_line)],
+            )
+
+
+def _burst_against_default(t: Any) -> tuple[Any, str, str] | None:
+    """``(line, message, defaulted key)`` when a target's one written burst length
+    contradicts the other's default (both written: XC005 reports it)."""
+    first, first_line = t.number("FirstBurstLength")
+    most, most_line = t.number("MaxBurstLength")
+    if first is None or most is None or first <= most:
+        return None
+    if first_line is not None and most_line is None:
+        message = f"FirstBurstLength {first} exceeds the default MaxBurstLength {most}"
+        return first_line, message, "MaxBurstLength"
+    if most_line is not None and first_line is None:
+        message = f"MaxBurstLength {most} is below the default FirstBurstLength {first}"
+        return most_line, message, "FirstBurstLength"
+    return None
+
+
+@rule("IS009", "unreachable-allow-line", "warning", formats=("iet-allow",))
+def unreachable_allow_line(item: Loaded) -> Iterator[Finding]:
+    """A line of an IET access list that ietd never reads.
+
+    Why it matters: for each login ietd reads the list down to the first line
+    naming the target or ``ALL`` and stops there. A line after an ``ALL``
+    line, or a target's second line, is dead: the access it grants or
+    refuses is not in effect, whatever it says.
+
+    Example: ``ALL 10.0.0.0/24`` followed by
+    ``iqn.2026-11.net.example:storage.web 10.0.0.11``.
+
+    Fix: put the targets' lines first and the ``ALL`` line last; merge a
+    target's lines into one comma-separated list.
+    """
+    for r, earlier in item.doc.unreachable():  # type: ignore[attr-defined]
+        why = (
+            "the ALL line before it answers for every target"
+            if earlier.all_targets
+            else "ietd reads only the target's first line"
+        )
+        yield make(
+            "IS009",
+            f"line for {r.target} is never read: {why}",
+            item.where(r.entry),
+            [item.where(earlier.entry)],
+        )
+
+
+@rule("IS010", "initiators-deny-deprecated", "info", formats=("iet-allow",))
+def initiators_deny_deprecated(item: Loaded) -> Iterator[Finding]:
+    """An initiators.deny with rules: IET 1.4 deprecates the file.
+
+    Why it matters: IET 1.4 moved its lists to /etc/iet and declared
+    initiators.deny obsolete, and the file changes what initiators.allow
+    means: with both, ietd admits every initiator that no deny line matches,
+    and initiators.allow only lets denied ones back in. A deny file that
+    misses a target leaves it open to everybody, however strict
+    initiators.allow is.
+
+    Example: ``iqn.2026-11.net.example:storage.web ALL`` in initiators.deny,
+    with only the nodes listed in initiators.allow: the target
+    ``...:storage.db`` admits any initiator.
+
+    Fix: list who may log in to each target in initiators.allow (anyone
+    else is refused) and delete initiators.deny.
+    """
+    doc: Any = item.doc
+    if doc.kind == "initiators.deny" and doc.rules:
+        yield make(
+            "IS010",
+            "initiators.deny is deprecated since IET 1.4: ietd admits every initiator it does "
+            "not match, whatever initiators.allow says",
+            item.where(doc.rules[0].entry),
+        )
+
+
+def _acl(cluster: Cluster, node: str, kind: str) -> Loaded | None:
+    """The access list ``kind`` ietd reads on ``node``: in /etc/iet/ first, else /etc/."""
+    found = [i for i in cluster.docs("iet-allow", node) if i.doc.kind == kind]  # type: ignore[attr-defined]
+    found.sort(key=lambda i: i.file.path.parent.name != "iet")
+    return found[0] if found else None
+
+
+@rule("IS011", "allow-names-unknown-target", "warning", scope="cluster")
+def allow_names_unknown_target(cluster: Cluster) -> Iterator[Finding]:
+    """An access-list line names a target that no ietd.conf of its node defines.
+
+    Why it matters: ietd skips the line, so it protects nothing; usually the
+    target was renamed or mistyped in one file. The target it was meant for
+    falls through to the ``ALL`` line (everybody may log in), or, with no
+    ``ALL`` line, nobody may.
+
+    Example: ``iqn.2026-11.net.example:storage.wbe 10.0.0.11`` in
+    initiators.allow for the target ``...:storage.web``.
+
+    Fix: spell the target as its ``Target`` line in ietd.conf does.
+    """
+    for acl in cluster.docs("iet-allow"):
+        confs = list(cluster.docs("ietd", acl.node)) if acl.node else []
+        if not confs:
+            continue  # a loose file, or a node whose ietd.conf is not here
+        names = {t.name.lower(): t.name for c in confs for t in c.doc.targets}  # type: ignore[attr-defined]
+        for r in acl.doc.rules:  # type: ignore[attr-defined]
+            if r.all_targets or r.target.lower() in names:
+                continue
+            close = difflib.get_close_matches(r.target.lower(), list(names), n=1)
+            hint = f" (did you mean {names[close[0]]}?)" if close else ""
+            yield make(
+                "IS011",
+                f"{r.target} is not a target of ietd.conf on {acl.node}: ietd skips "
+                f"this line{hint}",
+                acl.where(r.entry),
+                [c.where() for c in confs],
+            )
+
+
+@rule("IS012", "target-locked-out", "warning", scope="cluster")
+def target_locked_out(cluster: Cluster) -> Iterator[Finding]:
+    """The access lists shut every initiator out of a target.
+
+    Why it matters: once initiators.allow exists (without initiators.deny),
+    ietd refuses every initiator for a target that no line names, and no
+    ``ALL`` line covers; once targets.allow exists, a target without a line
+    is offered on no portal, and so is one whose line lists only initiator
+    names (targets.allow matches portal addresses only). The target is
+    defined and exports its LUNs, yet nobody can log in: typically after a
+    rename in ietd.conf.
+
+    Example: initiators.allow with a line for ``...:storage.web`` only, and
+    ietd.conf exporting ``...:storage.db`` too.
+
+    Fix: add a line for the target (or an ``ALL`` line last) listing the
+    initiators' or portals' addresses.
+    """
+    for item in cluster.docs("ietd"):
+        if item.node is None:
+            continue  # a loose file: its access lists are unknown
+        kinds = ["targets.allow"]
+        if _acl(cluster, item.node, "initiators.deny") is None:
+            kinds.insert(0, "initiators.allow")  # with a deny file, allow only lets back in
+        for kind in kinds:
+            acl = _acl(cluster, item.node, kind)
+            if acl is None:
+                continue
+            for t in item.doc.targets:  # type: ignore[attr-defined]
+                line = acl.doc.rule(t.name)  # type: ignore[attr-defined]
+                if line is None:
+                    effect = (
+                        "ietd refuses every initiator"
+                        if kind == "initiators.allow"
+                        else "ietd offers it on no portal"
+                    )
+                    yield make(
+                        "IS012",
+                        f"no line of {kind} names {t.name} or ALL: {effect}",
+                        item.where(t.entry),
+                        [acl.where()],
+                    )
+                elif kind == "targets.allow" and _names_only(line.peers):
+                    yield make(
+                        "IS012",
+                        f"targets.allow's {line.target} line lists only initiator names, but "
+                        f"it matches portal addresses: ietd offers {t.name} on no portal",
+                        item.where(t.entry),
+                        [acl.where(line.entry)],
+                    )
+
+
+def _names_only(peers: list[Any]) -> bool:
+    """A list of initiator names only (an empty list is XC005's)."""
+    return bool(peers) and all(p.kind == "name" for p in peers)
+
+
+@rule("IS013", "failover-scsi-id", "error", scope="cluster")
+def failover_scsi_id(cluster: Cluster) -> Iterator[Finding]:
+    """A target exported by two storage nodes gives a LUN different SCSI ids, or none.
+
+    Why it matters: in an active/passive target (DRBD under ietd, moved by
+    heartbeat) the initiators know a disk by the id and serial number its LUN
+    reports. If the other node reports another one after a failover,
+    multipath sees a new disk, fails the old map and the domUs lose theirs.
+    Without ``ScsiId=`` ietd makes one up: IET 0.4 from the target's number
+    and the device's inode (never the same on two nodes), IET 1.4 from an MD5
+    of the name and LUN, or from the target's number where the kernel has no
+    MD5; whether both nodes agree depends on their versions and kernels. A
+    missing ``ScsiSN=`` is derived from the id.
+
+    Example: ``Lun 0 Path=/dev/drbd0,Type=blockio`` under the same ``Target``
+    on both storage nodes, or ``ScsiId=web0`` on one and ``ScsiId=web-0`` on
+    the other.
+
+    Fix: write the same ``ScsiId=`` (and ``ScsiSN=``) for each LUN on every
+    node.
+    """
+    copies: dict[str, dict[str, tuple[Loaded, Any]]] = {}
+    for item in cluster.docs("ietd"):
+        if item.node is None:
+            continue
+        for t in item.doc.targets:  # type: ignore[attr-defined]
+            copies.setdefault(t.name.lower(), {}).setdefault(item.node, (item, t))
+    for by_node in copies.values():
+        if len(by_node) < 2:
+            continue
+        (first_node, (first_item, first)), *others = by_node.items()
+        for node, (item, t) in others:
+            for lun in t.luns:
+                other = first.lun(lun.number) if lun.number is not None else None
+                if other is None:
+                    continue
+                if other.scsi_id is None and lun.scsi_id is None:
+                    yield make(
+                        "IS013",
+                        f"LUN {lun.number} of {t.name} has no ScsiId on {first_node} or "
+                        f"{node}: the ids ietd makes up need not match after a failover",
+                        item.where(lun.entry),
+                        [first_item.where(other.entry)],
+                    )
+                    continue
+                for word, a, b in (
+                    ("ScsiId", other.scsi_id, lun.scsi_id),
+                    ("ScsiSN", other.scsi_sn, lun.scsi_sn),
+                ):
+                    if a != b:
+                        yield make(
+                            "IS013",
+                            f"LUN {lun.number} of {t.name} has {word} {_shown(a)} on "
+                            f"{first_node} but {_shown(b)} on {node}: initiators see another "
+                            f"disk after a failover",
+                            item.where(lun.entry),
+                            [first_item.where(other.entry)],
+                        )
+
+
+def _shown(value: str | None) -> str:
+    return "none" if value is None else repr(value)
+
+
+@rule("IS104", "chap-secret-readable", "warning", formats=("iscsid",))
+def chap_secret_readable(item: Loaded) -> Iterator[Finding]:
+    """iscsid.conf holds a CHAP password and group or others may read it.
+
+    Why it matters: the CHAP secret is what keeps other hosts on the storage
+    network away from the domUs' disks; a world-readable iscsid.conf hands it
+    to every local user and service account.
+
+    Example: ``node.session.auth.password`` in an iscsid.conf of mode 0644.
+
+    Fix: ``chmod 600 /etc/iscsi/iscsid.conf``. Not checked where modes say
+    nothing about the deployed file: in a git checkout (etckeeper, which
+    restores modes, excepted) or a read-only copy (see
+    :func:`xencfg.discover.modes_are_real`, which leaves ``doc.mode`` unset
+    there).
+    """
+    doc: Any = item.doc
+    lines = doc.secret_lines()
+    if doc.mode is None or doc.mode_ok or not lines:
+        return
+    yield make(
+        "IS104",
+        f"iscsid.conf mode {doc.mode & 0o777:04o}: its CHAP password is readable by group or "
+        f"others (chmod 600)",
+        item.where(lines[0]),
+    )
