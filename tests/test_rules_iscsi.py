@@ -80,6 +80,11 @@ def test_is007_open_target(tmp_path: Path) -> None:
     assert found("IS007", listed) == []
     chap = tree(tmp_path / "c", "s", {"etc/ietd.conf": target(T1, LUN0)})
     assert found("IS007", chap) == []
+    ietd = {"etc/ietd.conf": f"Target {T1}\n\t{LUN0}\n"}
+    denied = tree(tmp_path / "d", "s", {**ietd, "etc/initiators.deny": "ALL ALL\n"})
+    assert found("IS007", denied) == []  # old style, but not open (IS010 says so)
+    empty = tree(tmp_path / "e", "s", {**ietd, "etc/initiators.deny": "# nobody\n"})
+    assert found("IS007", empty) == [("IS007", "ietd.conf", 1, [])]
 
 
 def test_is101_initiator_name_reused(tmp_path: Path) -> None:

@@ -235,6 +235,9 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
 def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
     """Targets accept every initiator: no CHAP account and no initiators.allow.
 
+    (An initiators.deny with lines also counts as an access list here; IS010
+    asks to move it to initiators.allow.)
+
     Why it matters: any host that reaches the storage network can log in and
     read or overwrite the domUs' disks; a second, misconfigured initiator
     mounting an ext3 LUN corrupts it.
@@ -248,11 +251,13 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
         doc: Any = item.doc
         if not doc.targets or doc.global_users or any(t.users for t in doc.targets):
             continue
+        lists = [i.doc for i in cluster.docs("iet-allow", item.node)]
         if any(
-            str(i.file.path).endswith("initiators.allow")
-            for i in cluster.docs("iet-allow", item.node)
+            getattr(a, "kind", None) == "initiators.allow"
+            or (getattr(a, "kind", None) == "initiators.deny" and a.rules)  # type: ignore[attr-defined]
+            for a in lists
         ):
-            continue
+            continue  # a deny list with lines refuses someone (IS010 says prefer allow)
         yield make(
             "IS007",
             f"{len(doc.targets)} target(s) accept any initiator (no CHAP, no initiators.allow)",
