@@ -267,6 +267,23 @@ def test_xm_typed_model() -> None:
     ]
 
 
+def test_xm_helper_variables_are_no_unknown_keywords() -> None:
+    """xm runs the file as Python: a name a computed line reads is a helper, not a
+    misspelt setting (xmexample.vti's arch_libdir); an unread one still is."""
+    text = (
+        'name = "vm1"\nmemroy = 128\narch_libdir = "lib"\n'
+        'device_model = "/usr/" + arch_libdir + "/xen/bin/qemu-dm"  # libdir\n'
+    )
+    doc = xencfg.loads(text, "xm")
+    problems = [(getattr(n, "key", "code"), k) for n, k, _ in doc.keyword_problems()]
+    assert problems == [("memroy", "unknown"), ("code", "computed")]
+    # a name only inside a string or a comment is not read
+    doc = xencfg.loads(text.replace("+ arch_libdir +", '+ "arch_libdir" +'), "xm")
+    assert ("arch_libdir", "unknown") in [
+        (getattr(n, "key", "code"), k) for n, k, _ in doc.keyword_problems()
+    ]
+
+
 def test_xm_code_is_opaque_and_values_unknown() -> None:
     path = FIXTURES / "xm" / "valid" / "computed.xm"
     doc = xencfg.load(path)

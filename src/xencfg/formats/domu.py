@@ -121,6 +121,21 @@ class Code(Node):
         return self.text
 
 
+def _names_read(code: str) -> set[str]:
+    """The identifiers a statement mentions outside strings and comments."""
+    import io
+    import tokenize
+
+    names: set[str] = set()
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            if tok.type == tokenize.NAME:
+                names.add(tok.string)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # what was read so far counts
+    return names
+
+
 @attrs.define(eq=False)
 class DomUStyle(Style):
     """Canonical spelling: ``key = value`` per line, values in the file's syntax."""
@@ -646,9 +661,11 @@ class DomUDocument(Document):
 
         known = self.known_keys()
         dup_nodes = {id(a) for v in self.duplicates().values() for a in v[1:]}
+        # a helper variable (``arch_libdir = 'lib'``, read by a computed line) is no typo
+        helpers = {n for c in self.children if isinstance(c, Code) for n in _names_read(c.text)}
         for c in self.children:
             if isinstance(c, Assignment):
-                if c.key not in known:
+                if c.key not in known and c.key not in helpers:
                     close = difflib.get_close_matches(c.key, known, n=1)
                     yield c, "unknown", close[0] if close else None
                 if id(c) in dup_nodes:
