@@ -313,3 +313,16 @@ def test_example_cluster_has_no_drbd_or_ocfs2_findings() -> None:
     root = Path(__file__).resolve().parent.parent / "examples" / "two-node"
     result = lint.run([str(root / "alpha"), str(root / "beta")], select=["DR", "OC"])
     assert result.findings == []
+
+
+def test_deprecated_keywords_name_the_release(tmp_path: Path) -> None:
+    """An 8.3 cluster must not be told to write 8.4's 'resync-rate' as if 8.3 read it."""
+    conf = (
+        "resource r0 {\n  syncer {\n    rate 40M;\n  }\n  handlers {\n    outdate-peer x;\n  }\n}\n"
+    )
+    root = tree(tmp_path / "a", {"etc/drbd.conf": conf})
+    assert [(line, msg) for _, line, _, msg in run(root, code="XC004")] == [
+        (2, "deprecated keyword 'syncer': DRBD 8.4 moved its options into 'disk' and 'net'"),
+        (3, "deprecated keyword 'rate': DRBD 8.4 and later spell it 'resync-rate' (in 'disk')"),
+        (6, "deprecated keyword 'outdate-peer': DRBD 8.3 and later call the handler 'fence-peer'"),
+    ]

@@ -115,20 +115,21 @@ MESH_KEYWORDS = _kw("hosts net")
 #: Keywords every context accepts (``include`` is handled by drbdadm's scanner).
 ANYWHERE = _kw("include skip")
 
-#: Spellings later releases renamed or dropped, with the replacement.
+#: Spellings later releases renamed or dropped: what to write instead, and from which
+#: release (a sentence, so an 8.3 cluster is not told to use what 8.3 does not know).
 DEPRECATED: dict[str, str | None] = {
-    "syncer": "disk/net sections (8.4)",
-    "rate": "resync-rate",
-    "after": "resync-after",
-    "no-disk-flushes": "disk-flushes no",
-    "no-md-flushes": "md-flushes no",
-    "no-disk-barrier": "disk-barrier no",
-    "no-disk-drain": "disk-drain no",
-    "outdate-peer": "fence-peer",
+    "syncer": "DRBD 8.4 moved its options into 'disk' and 'net'",
+    "rate": "DRBD 8.4 and later spell it 'resync-rate' (in 'disk')",
+    "after": "DRBD 8.4 and later spell it 'resync-after' (in 'disk')",
+    "no-disk-flushes": "DRBD 8.4 and later spell it 'disk-flushes no'",
+    "no-md-flushes": "DRBD 8.4 and later spell it 'md-flushes no'",
+    "no-disk-barrier": "DRBD 8.4 and later spell it 'disk-barrier no'",
+    "no-disk-drain": "DRBD 8.4 and later spell it 'disk-drain no'",
+    "outdate-peer": "DRBD 8.3 and later call the handler 'fence-peer'",
     "incon-degr-cmd": None,
     "pri-on-incon-degr": None,
     "on-disconnect": None,
-    "flexible-meta-disk": "meta-disk",
+    "flexible-meta-disk": "DRBD 8.4 and later read 'meta-disk' alike",
     "use-bmbv": None,
     "skip": None,
     "tiebreaker": None,

@@ -100,7 +100,12 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
     """
     for node, suggestion in _keyword_problems(item, "deprecated"):
         key = getattr(node, "key", "?")
-        hint = f"; use '{suggestion}'" if suggestion else "; it has no effect now"
+        if not suggestion:
+            hint = "; it has no effect now"
+        elif " " in suggestion:  # a sentence, naming the release (drbd.conf)
+            hint = f": {suggestion}"
+        else:
+            hint = f"; use '{suggestion}'"
         yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(node))
 
 
