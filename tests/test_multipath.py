@@ -115,6 +115,9 @@ def test_deprecated_and_unknown_keywords_are_kept_and_marked(tmp_path: Path) -> 
         # a path setting: not per multipath in 0.9.4
         ("path_checker", "misplaced", "defaults, device, overrides"),
     ]
+    # a typo of an old spelling gets that spelling (and XC004 once it is fixed)
+    old = xencfg.loads("devices {\n\tdevice {\n\t\tprior_callout x\n\t}\n}\n", "multipath")
+    assert [(n.key, s) for n, _, s in old.keyword_problems()] == [("prior_callout", "prio_callout")]
     (tmp_path / "multipath.conf").write_text(doc.dumps())
     found = lint.run([str(tmp_path / "multipath.conf")], select=["XC003"]).findings
     assert [(f.line, f.message) for f in found if "path_checker" in f.message] == [

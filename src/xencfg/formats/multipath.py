@@ -405,7 +405,8 @@ class MultipathDocument(Document):
                     elif places := [n for n, kws in _SECTION_KEYWORDS if key in kws]:
                         yield c, "misplaced", ", ".join(places)
                     else:
-                        yield c, "unknown", suggest(key, allowed)
+                        # old spellings too: 'prior_callout' is a typo of 'prio_callout'
+                        yield c, "unknown", suggest(key, allowed | DEPRECATED.keys())
                     continue
                 if isinstance(c, Block):
                     yield from visit(c, (*context, key))
