@@ -251,11 +251,9 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
         doc: Any = item.doc
         if not doc.targets or doc.global_users or any(t.users for t in doc.targets):
             continue
-        lists = [i.doc for i in cluster.docs("iet-allow", item.node)]
+        lists: list[Any] = [i.doc for i in cluster.docs("iet-allow", item.node)]
         if any(
-            getattr(a, "kind", None) == "initiators.allow"
-            or (getattr(a, "kind", None) == "initiators.deny" and a.rules)  # type: ignore[attr-defined]
-            for a in lists
+            a.kind == "initiators.allow" or (a.kind == "initiators.deny" and a.rules) for a in lists
         ):
             continue  # a deny list with lines refuses someone (IS010 says prefer allow)
         yield make(
