@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import difflib
+import stat
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from ..cluster import Cluster, Loaded
@@ -571,3 +573,96 @@ def chap_secret_readable(item: Loaded) -> Iterator[Finding]:
         f"others (chmod 600)",
         item.where(lines[0]),
     )
+
+
+@rule("IS014", "scsi-id-twice", "error", formats=("ietd",))
+def scsi_id_twice(item: Loaded) -> Iterator[Finding]:
+    """Two LUNs of one target box report the same ``ScsiId`` for different devices.
+
+    Why it matters: ietd hands ``ScsiId=`` to initiators as the LUN's device
+    identifier (SCSI VPD page 0x83), the id ``scsi_id -g -u`` reads and
+    multipath uses as the WWID. Two different devices with one id look like
+    two *paths* of one disk: multipath puts them in one map and spreads a
+    guest's I/O over both devices, corrupting both. Check with
+    ``/lib/udev/scsi_id -g -u -s /block/sdX`` on an initiator: both disks
+    print the same WWID. (The same device exported twice is IS003.)
+
+    Example: ``Lun 0 Path=/dev/vg/web,ScsiId=web0`` under one target and
+    ``Lun 0 Path=/dev/vg/db,ScsiId=web0`` under another, copied and half
+    edited.
+
+    Fix: give every exported device its own ``ScsiId=`` (and ``ScsiSN=``).
+    """
+    luns = [
+        (t, lun)
+        for t in item.doc.targets  # type: ignore[attr-defined]
+        for lun in t.luns
+    ]
+    for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].scsi_id or None):
+        if lun.path == flun.path:
+            continue  # one device exported twice: IS003 says so
+        yield make(
+            "IS014",
+            f"ScsiId {lun.scsi_id!r} of {target.name} LUN {lun.number} ({lun.path}) is "
+            f"also the id of {ftarget.name} LUN {flun.number} ({flun.path}): multipath "
+            "takes the two devices for paths of one disk",
+            item.where(lun.entry),
+            [item.where(flun.entry)],
+        )
+
+
+def _node_root(item: Loaded) -> Path | None:
+    """The node tree's root (the folder holding ``etc/``), or ``None`` when the
+    file was not read from under an ``etc`` folder (a loose file, an etckeeper
+    checkout): then nothing tells where the node's other files are."""
+    for parent in item.file.path.parents:
+        if parent.name == "etc":
+            return parent.parent
+    return None
+
+
+def _file_in_tree(root: Path, path: str) -> bool:
+    """Whether ``path`` (absolute on the node) is a regular file in the node tree.
+
+    Symlinks are not followed out of the tree: a path that resolves outside
+    ``root`` is not judged."""
+    if not path.startswith("/"):
+        return False
+    candidate = root / path.lstrip("/")
+    try:
+        real = candidate.resolve()
+        if not real.is_relative_to(root.resolve()):
+            return False
+        return stat.S_ISREG(real.stat().st_mode)
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+@rule("IS015", "blockio-on-a-file", "error", formats=("ietd",))
+def blockio_on_a_file(item: Loaded) -> Iterator[Finding]:
+    """A LUN with ``Type=blockio`` whose ``Path`` is a regular file in the node's tree.
+
+    Why it matters: IET's blockio opens the path as a block device
+    (``blockio_open_path`` in block-io.c calls ``blkdev_get_by_path``), which
+    fails for a file: ietd logs "Can't open device PATH, error -15" and
+    "Error attaching Lun N", and the target comes up without that LUN, so
+    the initiators find no disk. Only paths that exist in the node tree
+    given to lint are judged.
+
+    Example: ``Lun 0 Path=/srv/iscsi/web.img,Type=blockio``.
+
+    Fix: ``Type=fileio`` for image files (or export a block device).
+    """
+    root = _node_root(item)
+    if root is None:
+        return
+    for target in item.doc.targets:  # type: ignore[attr-defined]
+        for lun in target.luns:
+            if lun.type == "blockio" and lun.path and _file_in_tree(root, lun.path):
+                yield make(
+                    "IS015",
+                    f"{lun.path} is a regular file, but LUN {lun.number} of {target.name} "
+                    "says Type=blockio: ietd cannot open it as a device and drops the LUN; "
+                    "use Type=fileio",
+                    item.where(lun.entry),
+                )
