@@ -76,7 +76,68 @@ def test_is015_blockio_on_a_file(tmp_path: Path) -> None:
 def test_is015_does_not_follow_a_symlink_out_of_the_tree(tmp_path: Path) -> None:
     outside = tmp_path / "outside.img"
     outside.write_text("x")
-    root = tree(tmp_path, "san1", {"etc/ietd.conf": target(T1, "Lun 0 Path=/srv/x.img,Type=blockio")})
+    root = tree(
+        tmp_path, "san1", {"etc/ietd.conf": target(T1, "Lun 0 Path=/srv/x.img,Type=blockio")}
+    )
     (root / "srv").mkdir()
     (root / "srv/x.img").symlink_to(outside)
     assert found("IS015", root) == []
+
+
+# -- MP009: an aliased WWID that the blacklist hides --------------------------------------
+
+WWID = "3600508b4001046490000700000360000"
+
+
+def mp_conf(blacklist: str, exceptions: str = "") -> str:
+    text = f"blacklist {{\n{blacklist}}}\n"
+    if exceptions:
+        text += f"blacklist_exceptions {{\n{exceptions}}}\n"
+    return text + f"multipaths {{\n\tmultipath {{\n\t\twwid {WWID}\n\t\talias vm-db\n\t}}\n}}\n"
+
+
+def test_mp009_wwid_catch_all_without_exception(tmp_path: Path) -> None:
+    # blacklist.c _filter_wwid: exceptions are read first, then the blacklist.
+    bad = tree(tmp_path / "b", "n1", {"etc/multipath.conf": mp_conf('\twwid ".*"\n')})
+    assert found("MP009", bad) == [("MP009", "multipath.conf", 5, [2])]
+    assert "/dev/mapper/vm-db is never created" in messages("MP009", bad)[0]
+    good = tree(
+        tmp_path / "g",
+        "n1",
+        {"etc/multipath.conf": mp_conf('\twwid ".*"\n', f'\twwid "{WWID}"\n')},
+    )
+    assert found("MP009", good) == []
+
+
+def test_mp009_wwid_listed_directly_and_by_regex(tmp_path: Path) -> None:
+    direct = tree(tmp_path / "d", "n1", {"etc/multipath.conf": mp_conf(f"\twwid {WWID}\n")})
+    assert found("MP009", direct) == [("MP009", "multipath.conf", 5, [2])]
+    by_regex = tree(tmp_path / "r", "n1", {"etc/multipath.conf": mp_conf('\twwid "^3600508b4"\n')})
+    assert len(found("MP009", by_regex)) == 1
+    other = tree(
+        tmp_path / "o", "n1", {"etc/multipath.conf": mp_conf("\twwid 200d04b651805e38e\n")}
+    )
+    assert found("MP009", other) == []
+
+
+def test_mp009_devnode_blacklist_of_every_scsi_disk(tmp_path: Path) -> None:
+    # _filter_path: the devnode stage returns as soon as it blacklists a path,
+    # so a wwid exception does not bring the LUN back.
+    bad = tree(
+        tmp_path / "b",
+        "n1",
+        {"etc/multipath.conf": mp_conf('\tdevnode "^sd[a-z]+"\n', f'\twwid "{WWID}"\n')},
+    )
+    [message] = messages("MP009", bad)
+    assert "a wwid exception does not undo a devnode blacklist" in message
+    good = tree(
+        tmp_path / "g",
+        "n1",
+        {"etc/multipath.conf": mp_conf('\tdevnode "^sd[a-z]+"\n', '\tdevnode "^sd[c-z]"\n')},
+    )
+    assert found("MP009", good) == []
+    # the s002 seed's devnode "^sd[e-z][0-9]*" leaves sda-sdd to multipath: not judged
+    partial = tree(
+        tmp_path / "p", "n1", {"etc/multipath.conf": mp_conf('\tdevnode "^sd[e-z][0-9]*"\n')}
+    )
+    assert found("MP009", partial) == []

@@ -100,3 +100,34 @@ def redundant_tail(pattern: str) -> str | None:
         f"'{m.group(0)}' at the end of an unanchored pattern matches nothing extra: "
         f"'{pattern}' matches exactly what '{head}' matches"
     )
+
+
+_POSIX_CLASSES = {
+    "[:digit:]": "0-9",
+    "[:alpha:]": "A-Za-z",
+    "[:alnum:]": "0-9A-Za-z",
+    "[:upper:]": "A-Z",
+    "[:lower:]": "a-z",
+    "[:xdigit:]": "0-9A-Fa-f",
+    "[:space:]": r" \t\n\r\f\v",
+    "[:blank:]": r" \t",
+    "[:punct:]": r"!-/:-@\[-`{-~",
+}
+
+
+def search(pattern: str, text: str) -> bool | None:
+    """Whether the POSIX ERE ``pattern`` matches anywhere in ``text``, as regexec(3)
+    without anchors does (multipath's blacklist, lvm's filter). ``None`` when the
+    pattern is one we cannot judge (it does not compile here): callers then say
+    nothing rather than guess."""
+    if problems(pattern):
+        return None
+    translated = pattern
+    for posix, py in _POSIX_CLASSES.items():
+        translated = translated.replace(posix, py)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return re.search(translated, text) is not None
+    except re.error:
+        return None

@@ -277,3 +277,95 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
                     item.where(res),
                     [mp[0].where()],
                 )
+
+
+#: Kernel names SAN paths get (iSCSI, FC): a devnode regex matching all of them
+#: blacklists every path of every LUN.
+_SCSI_PATH_NAMES = ("sda", "sdc", "sdq", "sdz", "sdaa")
+
+
+def _matches_any(entries: list[object], text: str) -> bool | None:
+    """Whether one of the regex ``entries`` matches ``text`` (``None``: one we cannot judge)."""
+    unsure = False
+    for e in entries:
+        hit = regex.search(e.value or "", text)  # type: ignore[attr-defined]
+        if hit:
+            return True
+        unsure = unsure or hit is None
+    return None if unsure else False
+
+
+def _blacklisting(items: list[Loaded], wwid: str) -> tuple[Loaded, object, str] | None:
+    """The blacklist entry that keeps multipath from mapping ``wwid`` on a node whose
+    multipath configuration is ``items``, and why; ``None`` when nothing does or we
+    cannot tell.
+
+    As blacklist.c's ``_filter_path``: the devnode stage runs first and returns as
+    soon as a path is blacklisted, so only a devnode exception undoes a devnode
+    blacklist; at the wwid stage (``_filter_wwid``) an exception wins over the
+    blacklist. A devnode regex is judged only when it matches every SCSI disk name;
+    a ``device`` entry only when its vendor and product match anything.
+    """
+    entries = [(item, r) for item in items for r in item.doc.blacklist]  # type: ignore[attr-defined]
+    excepts = [r for item in items for r in item.doc.blacklist_exceptions]  # type: ignore[attr-defined]
+
+    def of(kind: str) -> list[object]:
+        return [r for r in excepts if r.kind == kind]
+
+    for item, r in entries:
+        if r.kind == "devnode" and r.value:
+            if not all(regex.search(r.value, n) for n in _SCSI_PATH_NAMES):
+                continue
+            if any(_matches_any(of("devnode"), n) is not False for n in _SCSI_PATH_NAMES):
+                continue
+            why = f"devnode '{r.value}' blacklists every SCSI disk (its paths)"
+            if of("wwid"):
+                why += "; a wwid exception does not undo a devnode blacklist"
+            return item, r.node, why
+        universal = regex.search(r.vendor or "", "") and regex.search(r.product or "", "")
+        if r.kind == "device" and not of("device") and universal:
+            return item, r.node, "device entry blacklists every vendor and product"
+    for item, r in entries:
+        if r.kind != "wwid" or not r.value or not regex.search(r.value, wwid):
+            continue
+        if _matches_any(of("wwid"), wwid) is not False:
+            return None  # an exception takes it back (or one we cannot read might)
+        return item, r.node, f"wwid '{r.value}' matches it and no blacklist_exceptions wwid does"
+    return None
+
+
+@rule("MP009", "aliased-wwid-blacklisted", "warning", scope="cluster")
+def aliased_wwid_blacklisted(cluster: Cluster) -> Iterator[Finding]:
+    """A WWID has an alias in ``multipaths`` but the blacklist keeps multipath off it.
+
+    Why it matters: a blacklisted device is never mapped, so
+    ``/dev/mapper/ALIAS`` does not appear and the domU or CIB resource that
+    uses it fails to start. multipath-tools checks the blacklist before the
+    ``multipaths`` section; ``multipath -v3`` prints "wwid blacklisted" or
+    "device node name blacklisted" for the LUN's paths. In blacklist.c an
+    exception of the same kind wins (``_filter_wwid`` reads
+    ``blacklist_exceptions`` first), but the devnode stage comes first and
+    a wwid exception does not undo it.
+
+    Example: ``blacklist { wwid ".*" }`` (blacklist everything, then list
+    exceptions) with the LUN's WWID missing from ``blacklist_exceptions``.
+
+    Fix: add ``wwid WWID`` to ``blacklist_exceptions`` (or narrow the
+    blacklist entry so it no longer matches the LUN).
+    """
+    for _node, items in cluster.by_node("multipath").items():
+        for item in items:
+            for m in item.doc.multipaths:  # type: ignore[attr-defined]
+                if not m.wwid or not m.alias:
+                    continue
+                hit = _blacklisting(items, m.wwid)
+                if hit is None:
+                    continue
+                where_item, anchor, why = hit
+                yield make(
+                    "MP009",
+                    f"alias '{m.alias}' names WWID {m.wwid}, but the blacklist keeps multipath "
+                    f"off it ({why}): /dev/mapper/{m.alias} is never created",
+                    item.where(m.block),
+                    [where_item.where(anchor)],
+                )
