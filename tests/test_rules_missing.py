@@ -141,3 +141,39 @@ def test_mp009_devnode_blacklist_of_every_scsi_disk(tmp_path: Path) -> None:
         tmp_path / "p", "n1", {"etc/multipath.conf": mp_conf('\tdevnode "^sd[e-z][0-9]*"\n')}
     )
     assert found("MP009", partial) == []
+
+
+# -- CB022: no-quorum-policy=ignore with three or more members ------------------------
+
+
+def cib(nodes: tuple[str, ...], policy: str) -> str:
+    node_xml = "".join(f'<node id="{n}" uname="{n}" type="normal"/>' for n in nodes)
+    return (
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">\n'
+        '<configuration>\n<crm_config>\n<cluster_property_set id="opts">\n'
+        f'<nvpair id="opts-nq" name="no-quorum-policy" value="{policy}"/>\n'
+        "</cluster_property_set>\n</crm_config>\n"
+        f"<nodes>{node_xml}</nodes>\n<resources/>\n<constraints/>\n"
+        "</configuration>\n<status/>\n</cib>\n"
+    )
+
+
+def test_cb022_ignore_on_three_members(tmp_path: Path) -> None:
+    three = ("dom0a", "dom0b", "dom0c")
+    bad = tree(tmp_path / "b", "dom0a", {"var/lib/heartbeat/crm/cib.xml": cib(three, "ignore")})
+    assert found("CB022", bad) == [("CB022", "cib.xml", 5, [])]
+    good = tree(tmp_path / "g", "dom0a", {"var/lib/heartbeat/crm/cib.xml": cib(three, "stop")})
+    assert found("CB022", good) == []
+    # two members: ignore is what a two-node cluster needs
+    two = tree(tmp_path / "t", "dom0a", {"var/lib/heartbeat/crm/cib.xml": cib(three[:2], "ignore")})
+    assert found("CB022", two) == []
+
+
+def test_cb022_counts_ha_cf_members_too(tmp_path: Path) -> None:
+    hacf = "bcast eth0\nnode dom0a dom0b dom0c\n"
+    root = tree(
+        tmp_path,
+        "dom0a",
+        {"etc/ha.d/ha.cf": hacf, "var/lib/heartbeat/crm/cib.xml": cib(("dom0a",), "ignore")},
+    )
+    assert [r[0] for r in found("CB022", root)] == ["CB022"]

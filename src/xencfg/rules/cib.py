@@ -989,3 +989,57 @@ def placeholder_password(item: Loaded) -> Iterator[Finding]:
                 f"'{pair.name}' holds a placeholder or guessable password",
                 item.where(pair),
             )
+
+
+# -- quorum --------------------------------------------------------------------------
+
+
+def _crm_members(cluster: Cluster) -> set[str]:
+    """The heartbeat/Pacemaker cluster's members: ha.cf ``node`` names and the CIB's
+    ``<nodes>``, in heartbeat's case-insensitive spelling. (One place, so a richer
+    cluster model with node roles can answer instead.)"""
+    return {
+        name.lower()
+        for m in memberships(cluster)
+        if m.source in ("ha.cf", "cib")
+        for name in m.names
+    }
+
+
+@rule("CB022", "no-quorum-ignored-on-three-nodes", "warning", scope="cluster")
+def no_quorum_ignored(cluster: Cluster) -> Iterator[Finding]:
+    """``no-quorum-policy=ignore`` on a cluster of three or more members.
+
+    Why it matters: ``ignore`` tells a partition without quorum to go on
+    managing resources. Two-node clusters need it (one survivor never has
+    quorum), but with three or more members a majority exists: with
+    ``ignore`` a node cut off from the others keeps its resources and starts
+    theirs, while the majority does the same: split brain on the shared
+    disks, or a fencing race the minority may win. Pacemaker Explained
+    (cluster options) and Clusters from Scratch name ``ignore`` for two-node
+    clusters only; the default ``stop`` stops resources in a minority.
+
+    Example: ``<nvpair name="no-quorum-policy" value="ignore"/>`` in a CIB
+    whose ``<nodes>`` (or ha.cf ``node`` lines) name dom0a, dom0b and dom0c.
+
+    Fix: remove the option (the default is ``stop``) or set ``stop``
+    (``freeze`` keeps what runs but starts nothing).
+    """
+    members = _crm_members(cluster)
+    if len(members) < 3:
+        return
+    for unit in units(cluster):
+        last = None
+        for item in unit.items:
+            for pair in item.doc.option_pairs():  # type: ignore[attr-defined]
+                if canon_name(pair.name) == "no-quorum-policy":
+                    last = (item, pair)
+        if last is None or (last[1].value or "").strip().lower() != "ignore":
+            continue
+        yield make(
+            "CB022",
+            f"no-quorum-policy=ignore on a cluster of {len(members)} members "
+            f"({', '.join(sorted(members))}): a partition without quorum keeps running "
+            "and starts the others' resources",
+            last[0].where(last[1]),
+        )

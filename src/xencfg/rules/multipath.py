@@ -322,7 +322,12 @@ def _blacklisting(items: list[Loaded], wwid: str) -> tuple[Loaded, object, str] 
             if of("wwid"):
                 why += "; a wwid exception does not undo a devnode blacklist"
             return item, r.node, why
-        universal = regex.search(r.vendor or "", "") and regex.search(r.product or "", "")
+        universal = (
+            r.vendor is not None
+            and r.product is not None
+            and regex.search(r.vendor, "")
+            and regex.search(r.product, "")
+        )
         if r.kind == "device" and not of("device") and universal:
             return item, r.node, "device entry blacklists every vendor and product"
     for item, r in entries:
