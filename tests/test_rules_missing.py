@@ -177,3 +177,69 @@ def test_cb022_counts_ha_cf_members_too(tmp_path: Path) -> None:
         {"etc/ha.d/ha.cf": hacf, "var/lib/heartbeat/crm/cib.xml": cib(("dom0a",), "ignore")},
     )
     assert [r[0] for r in found("CB022", root)] == ["CB022"]
+
+
+# -- DR014: a DRBD address that is none of the host's known addresses ------------------
+
+
+def drbd_conf(a: str, b: str) -> str:
+    return (
+        "resource r0 {\n\tprotocol C;\n"
+        f"\ton xen1 {{\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/sdb1;\n\t\taddress {a}:7788;\n"
+        "\t\tmeta-disk internal;\n\t}\n"
+        f"\ton xen2 {{\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/sdb1;\n\t\taddress {b}:7788;\n"
+        "\t\tmeta-disk internal;\n\t}\n}\n"
+    )
+
+
+HOSTS = "127.0.0.1\tlocalhost\n192.168.1.1\txen1.example.net xen1\n10.0.0.1\txen1-drbd\n"
+HOSTS += "192.168.1.2\txen2.example.net xen2\n10.0.0.2\txen2-drbd\n"
+
+
+def test_dr014_address_of_the_other_host(tmp_path: Path) -> None:
+    # drbdadm 8.3 on xen1: "in resource r0, on xen1: IP 10.0.0.2 not found on this host."
+    bad = tree(
+        tmp_path / "b",
+        "xen1",
+        {"etc/drbd.conf": drbd_conf("10.0.0.2", "10.0.0.1"), "etc/hosts": HOSTS},
+    )
+    rows = found("DR014", bad)
+    assert rows == [("DR014", "drbd.conf", 6, [2]), ("DR014", "drbd.conf", 12, [4])]
+    assert messages("DR014", bad)[0].endswith("; it is xen2's")
+    good = tree(
+        tmp_path / "g",
+        "xen1",
+        {"etc/drbd.conf": drbd_conf("10.0.0.1", "10.0.0.2"), "etc/hosts": HOSTS},
+    )
+    assert found("DR014", good) == []
+
+
+def test_dr014_says_nothing_without_known_addresses(tmp_path: Path) -> None:
+    root = tree(tmp_path, "xen1", {"etc/drbd.conf": drbd_conf("10.9.0.1", "10.9.0.2")})
+    assert found("DR014", root) == []
+
+
+def test_dr014_ucast_and_ocfs2_addresses(tmp_path: Path) -> None:
+    # heartbeat ignores a ucast to its own address, so a ucast only xen1 lists is xen2's
+    ocfs2 = (
+        "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = xen1\n"
+        "\tcluster = ocfs2\n\nnode:\n\tip_port = 7777\n\tip_address = 10.0.0.2\n\tnumber = 1\n"
+        "\tname = xen2\n\tcluster = ocfs2\n\ncluster:\n\tnode_count = 2\n\tname = ocfs2\n"
+    )
+    conf = drbd_conf("10.0.0.1", "10.0.0.3")
+    x1 = tree(
+        tmp_path,
+        "xen1",
+        {
+            "etc/drbd.conf": conf,
+            "etc/ha.d/ha.cf": "ucast eth1 10.0.0.2\nnode xen1 xen2\n",
+            "etc/ocfs2/cluster.conf": ocfs2,
+        },
+    )
+    x2 = tree(
+        tmp_path,
+        "xen2",
+        {"etc/drbd.conf": conf, "etc/ha.d/ha.cf": "ucast eth1 10.0.0.1\nnode xen1 xen2\n"},
+    )
+    rows = found("DR014", x1, x2)
+    assert [(r[1], r[2]) for r in rows] == [("drbd.conf", 12), ("drbd.conf", 12)]

@@ -632,3 +632,99 @@ def become_primary_on_both(cluster: Cluster) -> Iterator[Finding]:
                     f"resource '{res.name}' becomes primary on both nodes with " + ", ".join(why),
                     item.where(res.block),
                 )
+
+
+# -- addresses against the host's other files --------------------------------------------
+
+
+def _belongs(name: str, host: str) -> bool:
+    """Whether a hosts-file ``name`` names ``host`` (a short name): itself, its FQDN, or
+    a per-network alias such as ``xen1-drbd`` / ``xen1_hb``."""
+    s = short(name)
+    return s == host or s.startswith((host + "-", host + "_"))
+
+
+def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
+    """Short host name -> the addresses other files give that host, with where.
+
+    From every /etc/hosts (the lines naming the host), OCFS2's ``ip_address``
+    of the host's ``node:`` stanza, and ha.cf ``ucast`` lines: in a two-member
+    heartbeat cluster a ucast address that only one member's ha.cf lists is
+    the *other* member's (heartbeat ignores a ucast to its own address, so a
+    copied ha.cf lists both and tells nothing)."""
+    known: dict[str, dict[str, Location]] = defaultdict(dict)
+    for item in cluster.docs("hosts"):
+        for line in item.doc.lines:  # type: ignore[attr-defined]
+            if line.address is None:
+                continue
+            for name in line.names:
+                for host in {short(name), short(name).split("-")[0].split("_")[0]}:
+                    if _belongs(name, host):
+                        known[host].setdefault(str(line.address), item.where(line))
+    for item in cluster.docs("ocfs2"):
+        for n in item.doc.nodes:  # type: ignore[attr-defined]
+            if n.name and n.ip_address is not None:
+                known[short(n.name)].setdefault(str(n.ip_address), item.where(n))
+    ucasts: dict[str, dict[str, Location]] = {}
+    for item in cluster.docs("hacf"):
+        if item.node is None:
+            continue
+        for m in item.doc.comm_paths:  # type: ignore[attr-defined]
+            if m.kind in ("ucast", "ucast6") and m.host is not None:
+                ucasts.setdefault(short(item.node), {}).setdefault(str(m.host), item.where(m.node))
+    if len(ucasts) == 2:
+        (a, at_a), (b, at_b) = ucasts.items()
+        for peer, theirs, mine in ((b, at_a, at_b), (a, at_b, at_a)):
+            for ip, where in theirs.items():
+                if ip not in mine:
+                    known[peer].setdefault(ip, where)
+    return known
+
+
+@rule("DR014", "address-not-the-hosts", "warning", scope="cluster")
+def address_not_the_hosts(cluster: Cluster) -> Iterator[Finding]:
+    """A host section's ``address`` is none of the addresses the other files give that host.
+
+    Why it matters: drbdadm brings a resource up only on a host that owns the
+    ``address`` of its own ``on`` section; otherwise it stops with "in
+    resource R, on xen1: IP 10.0.0.1 not found on this host." (drbdadm 8.3,
+    exit 10; see ../shared/oracle/peers/README.md), and the peer's section
+    with a wrong address never connects. A DRBD address that /etc/hosts,
+    ha.cf's ucast lines and OCFS2's ``ip_address`` all place elsewhere is
+    usually a copy-paste slip or a renumbered network.
+
+    It is a warning, not an error: lint reads files, not the interfaces, and
+    a replication network no other file mentions is legitimate. It is checked
+    only for hosts that other files do give addresses, and the message says
+    when the address is another host's.
+
+    Example: ``on xen1 { address 10.0.0.2:7788; }`` where /etc/hosts says
+    ``10.0.0.1 xen1-drbd`` and ``10.0.0.2 xen2-drbd``.
+
+    Fix: put the host's own replication address in its ``on`` section (or
+    add the address to /etc/hosts under the host's name).
+    """
+    known = _known_addresses(cluster)
+    if not known:
+        return
+    for items in _node_configs(cluster).values():
+        for item, res in _resources(items):
+            for host in _on_hosts(res):
+                addr = host.address
+                if addr is None or parse_address(addr.ip) is None:
+                    continue
+                ip = str(parse_address(addr.ip))
+                for name in host.names:
+                    mine = known.get(short(name))
+                    if not mine or ip in mine:
+                        continue
+                    owners = sorted(h for h, ips in known.items() if ip in ips)
+                    whose = f"; it is {owners[0]}'s" if owners else ""
+                    yield make(
+                        "DR014",
+                        f"resource {res.name}: address {ip} of host {name} is none of the "
+                        f"addresses the other files give {name} ({', '.join(sorted(mine))})"
+                        f"{whose}",
+                        item.where(host.block.entry("address") or host.block),
+                        [next(iter(mine.values()))],
+                    )
