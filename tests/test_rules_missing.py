@@ -243,3 +243,61 @@ def test_dr014_ucast_and_ocfs2_addresses(tmp_path: Path) -> None:
     )
     rows = found("DR014", x1, x2)
     assert [(r[1], r[2]) for r in rows] == [("drbd.conf", 12), ("drbd.conf", 12)]
+
+
+# -- LV001: lvm.conf's filter and the layers under DRBD and multipath ------------------
+
+
+def lvm_conf(*rules: str) -> str:
+    return "devices {\n\tfilter = [ " + ", ".join(f'"{r}"' for r in rules) + " ]\n}\n"
+
+
+def test_lv001_drbd_backing_disk_accepted(tmp_path: Path) -> None:
+    # DRBD User's Guide: a PV on /dev/drbdN needs its backing device rejected;
+    # lvm.conf(5): first match decides, no match accepts.
+    conf = drbd_conf("10.0.0.1", "10.0.0.2")
+    bad = tree(
+        tmp_path / "b",
+        "xen1",
+        {"etc/drbd.conf": conf, "etc/lvm/lvm.conf": lvm_conf("a|^/dev/drbd|", "a|^/dev/sd|")},
+    )
+    assert found("LV001", bad) == [("LV001", "lvm.conf", 2, [3])]
+    assert "duplicate PVs" in messages("LV001", bad)[0]
+    good = tree(
+        tmp_path / "g",
+        "xen1",
+        {"etc/drbd.conf": conf, "etc/lvm/lvm.conf": lvm_conf("a|^/dev/drbd|", "r|.*|")},
+    )
+    assert found("LV001", good) == []
+    # DRBD rejected, backing disk let through by default: LVM on the wrong layer
+    wrong = tree(
+        tmp_path / "w", "xen1", {"etc/drbd.conf": conf, "etc/lvm/lvm.conf": lvm_conf("r|drbd|")}
+    )
+    assert "LVM uses the layer below /dev/drbd0" in messages("LV001", wrong)[0]
+    # a stock catch-all filter says nothing about the layers: not judged
+    stock = tree(
+        tmp_path / "s", "xen1", {"etc/drbd.conf": conf, "etc/lvm/lvm.conf": lvm_conf("a/.*/")}
+    )
+    assert found("LV001", stock) == []
+
+
+def test_lv001_multipath_paths_accepted(tmp_path: Path) -> None:
+    mp = mp_conf('\tdevnode "^(ram|loop)[0-9]*"\n')
+    bad = tree(
+        tmp_path / "b",
+        "n1",
+        {"etc/multipath.conf": mp, "etc/lvm/lvm.conf": lvm_conf("a|^/dev/mapper/|", "a|^/dev/sd|")},
+    )
+    assert [r[:3] for r in found("LV001", bad)] == [("LV001", "lvm.conf", 2)]
+    good = tree(
+        tmp_path / "g",
+        "n1",
+        {"etc/multipath.conf": mp, "etc/lvm/lvm.conf": lvm_conf("a|^/dev/mapper/|", "r|.*|")},
+    )
+    assert found("LV001", good) == []
+    # LVM2 2.02.85+: multipath_component_detection = 1 skips the paths by itself
+    detect = lvm_conf("a|^/dev/mapper/|", "a|^/dev/sd|").replace(
+        "devices {\n", "devices {\n\tmultipath_component_detection = 1\n"
+    )
+    skipped = tree(tmp_path / "d", "n1", {"etc/multipath.conf": mp, "etc/lvm/lvm.conf": detect})
+    assert found("LV001", skipped) == []

@@ -1,10 +1,13 @@
-"""Storage stack rules: EVMS device pinning and kernel module options."""
+"""Storage stack rules: EVMS device pinning, kernel module options, and LVM's filter
+against the DRBD and multipath layers."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
+from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from . import make, rule
@@ -87,3 +90,167 @@ def modprobe_file_ignored(item: Loaded) -> Iterator[Finding]:
             f"modprobe reads only *.conf in modprobe.d: rename to {os.path.basename(path)}.conf",
             item.where(),
         )
+
+
+# -- LVM's device filter against the layers below and above it ----------------------------
+
+#: A path no filter means to name: a rule matching it is a catch-all (``a|.*|``).
+_PROBE = "/dev/xencfg-probe/0"
+
+#: SCSI disk names a SAN's paths get (sda is left out: usually the local disk).
+_PATH_NAMES = ("sdc", "sdq", "sdz", "sdaa")
+
+
+def _first_match(rules: list[Any], name: str) -> Any | bool | None:
+    """The first rule matching ``name`` (LVM: first match decides), ``None`` for no
+    match, ``False`` when a regex cannot be judged."""
+    for r in rules:
+        hit = regex.search(r.regex, name)
+        if hit is None:
+            return False
+        if hit:
+            return r
+    return None
+
+
+def _passes(rules: list[Any], names: list[str]) -> bool | None:
+    """Whether a device known by ``names`` passes one filter list, as LVM2's
+    filter-regex.c ``_accept_p``: per name the first matching pattern decides; any
+    name accepted accepts the device, a rejected name with none accepted rejects it,
+    no match at all accepts. ``None`` when a regex cannot be judged."""
+    rejected = False
+    for name in names:
+        r = _first_match(rules, name)
+        if r is False:
+            return None
+        if r is None:
+            continue
+        if r.accept:
+            return True
+        rejected = True
+    return not rejected
+
+
+def _accepted(doc: Any, names: list[str]) -> bool | None:
+    """Whether LVM scans the device: it must pass ``global_filter`` and ``filter``."""
+    a = _passes(doc.global_filter, names)
+    b = _passes(doc.filter, names)
+    if a is None or b is None:
+        return None
+    return a and b
+
+
+def _specific(doc: Any, names: list[str], accept_only: bool = False) -> bool:
+    """Whether a rule that is not a catch-all matches one of ``names`` (evidence the
+    admin wrote the filter with that layer in mind)."""
+    for r in doc.global_filter + doc.filter:
+        if accept_only and not r.accept:
+            continue
+        if regex.search(r.regex, _PROBE) is not False:
+            continue
+        if any(regex.search(r.regex, n) for n in names):
+            return True
+    return False
+
+
+def _lv_aliases(path: str) -> list[str]:
+    """``/dev/vg/lv`` is also ``/dev/mapper/vg-lv`` (dashes doubled) to LVM's scan."""
+    parts = path.split("/")
+    if len(parts) == 4 and parts[1] == "dev" and parts[2] not in ("mapper", "disk", "drbd"):
+        vg, lv = parts[2].replace("-", "--"), parts[3].replace("-", "--")
+        return [path, f"/dev/mapper/{vg}-{lv}"]
+    return [path]
+
+
+def _drbd_layers(cluster: Cluster, node: str) -> Iterator[tuple[str, list[str], list[str], Any]]:
+    """``(what, upper names, lower names, anchor item/block)`` per DRBD volume of ``node``."""
+    for item in cluster.docs("drbd", node):
+        for res in item.doc.resource_list():  # type: ignore[attr-defined]
+            for host in res.host_list:
+                if host.kind != "on" or node.lower() not in (
+                    n.split(".")[0].lower() for n in host.names
+                ):
+                    continue
+                for vol in res.effective(host.name).volumes.values():
+                    dev, disk = vol.get("device"), vol.get("disk")
+                    if dev is None or not disk or disk == "none":
+                        continue
+                    upper = [f"/dev/drbd{dev.minor}"] if dev.minor is not None else []
+                    upper += [dev.path] if dev.path else []
+                    upper.append(f"/dev/drbd/by-res/{res.name}")
+                    yield f"DRBD resource {res.name}", upper, _lv_aliases(disk), (item, host)
+
+
+def _multipath_layers(
+    cluster: Cluster, node: str, lvm: Any
+) -> Iterator[tuple[str, list[str], list[str], Any]]:
+    """The multipath maps of ``node`` with the SCSI paths multipath takes for them."""
+    if lvm.get("devices/multipath_component_detection") == 1:
+        return  # LVM2 2.02.85+ skips the paths itself when asked to
+    for item in cluster.docs("multipath", node):
+        doc: Any = item.doc
+        devnodes = [r.value for r in doc.blacklist if r.kind == "devnode" and r.value]
+        paths = [f"/dev/{n}" for n in _PATH_NAMES if not any(regex.search(p, n) for p in devnodes)]
+        for m in doc.multipaths:
+            if m.alias and paths:
+                upper = [f"/dev/mapper/{m.alias}", f"/dev/mpath/{m.alias}"]
+                yield f"multipath map {m.alias}", upper, paths, (item, m.block)
+
+
+@rule("LV001", "lvm-filter-scans-lower-layer", "warning", scope="cluster")
+def lvm_filter_lower_layer(cluster: Cluster) -> Iterator[Finding]:
+    """lvm.conf's filter lets LVM scan the device *under* DRBD or multipath.
+
+    Why it matters: a PV on ``/dev/drbd0`` is also visible on DRBD's backing
+    disk, and a PV on a multipath map on every SCSI path of the LUN. LVM then
+    reports "Found duplicate PV" and may activate the volume group through the
+    lower device: writes bypass DRBD (the peer never gets them) or multipath
+    (no failover). With the DRBD device rejected and its backing disk
+    accepted, LVM sits on the wrong layer outright. The DRBD User's Guide
+    ("Configuring LVM to recognize the DRBD resource") and Red Hat's DM
+    Multipath guide both say to reject the lower devices. LVM's filter
+    semantics (lvm.conf(5), filter-regex.c): the first pattern that matches a
+    device name decides, ``a`` accepts, ``r`` rejects, no match accepts, and
+    a device is scanned when any of its names is accepted; ``global_filter``
+    applies as well.
+
+    The check runs only when the filter names the layer (a rule that is not a
+    catch-all matches the DRBD or multipath device, or accepts the lower
+    one), and skips multipath when ``multipath_component_detection = 1``
+    (LVM2 2.02.85 and later then skip the paths themselves).
+
+    Example: ``filter = [ "a|^/dev/drbd|", "a|^/dev/sd|", "r|.*|" ]`` with
+    ``disk /dev/sdb1`` under ``/dev/drbd0``.
+
+    Fix: reject the lower devices before accepting anything else:
+    ``filter = [ "a|^/dev/drbd|", "r|.*|" ]`` (plus the local system disk).
+    """
+    for node in cluster.nodes:
+        lvm = cluster.first("lvm", node)
+        if lvm is None:
+            continue
+        doc: Any = lvm.doc
+        layers = list(_drbd_layers(cluster, node)) + list(_multipath_layers(cluster, node, doc))
+        for what, upper, lower, (item, anchor) in layers:
+            lower_in = _accepted(doc, lower) if what.startswith("DRBD") else None
+            if not what.startswith("DRBD"):  # every path of the LUN must be scanned
+                verdicts = [_accepted(doc, [p]) for p in lower]
+                lower_in = None if None in verdicts else all(verdicts)
+            if not lower_in:
+                continue
+            if not (_specific(doc, upper) or _specific(doc, lower, accept_only=True)):
+                continue
+            upper_in = _accepted(doc, upper)
+            if upper_in is None:
+                continue
+            if upper_in:
+                effect = "each PV on it is seen twice (duplicate PVs)"
+            else:
+                effect = f"LVM uses the layer below {upper[0]}"
+            yield make(
+                "LV001",
+                f"lvm.conf's filter accepts {lower[0]} under {what} ({upper[0]}): {effect}; "
+                "reject the lower device",
+                lvm.where(doc.setting("devices/filter") or doc.setting("devices/global_filter")),
+                [item.where(anchor)],
+            )
