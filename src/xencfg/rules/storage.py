@@ -101,16 +101,16 @@ _PROBE = "/dev/xencfg-probe/0"
 _PATH_NAMES = ("sdc", "sdq", "sdz", "sdaa")
 
 
-def _first_match(rules: list[Any], name: str) -> Any | bool | None:
-    """The first rule matching ``name`` (LVM: first match decides), ``None`` for no
-    match, ``False`` when a regex cannot be judged."""
+def _first_match(rules: list[Any], name: str) -> tuple[bool, Any]:
+    """``(judged, rule)``: the first rule matching ``name`` (LVM: first match
+    decides; ``None`` for no match); ``judged`` is false when a regex cannot be read."""
     for r in rules:
         hit = regex.search(r.regex, name)
         if hit is None:
-            return False
+            return False, None
         if hit:
-            return r
-    return None
+            return True, r
+    return True, None
 
 
 def _passes(rules: list[Any], names: list[str]) -> bool | None:
@@ -120,8 +120,8 @@ def _passes(rules: list[Any], names: list[str]) -> bool | None:
     no match at all accepts. ``None`` when a regex cannot be judged."""
     rejected = False
     for name in names:
-        r = _first_match(rules, name)
-        if r is False:
+        judged, r = _first_match(rules, name)
+        if not judged:
             return None
         if r is None:
             continue
