@@ -301,3 +301,34 @@ def test_lv001_multipath_paths_accepted(tmp_path: Path) -> None:
     )
     skipped = tree(tmp_path / "d", "n1", {"etc/multipath.conf": mp, "etc/lvm/lvm.conf": detect})
     assert found("LV001", skipped) == []
+
+
+# -- HS002: /etc/hostname holds an FQDN, the cluster files the short name -------------
+
+
+def test_hs002_fqdn_hostname_with_short_node_names(tmp_path: Path) -> None:
+    hacf = "bcast eth0\nnode xen1 xen2\n"
+    bad = tree(
+        tmp_path / "b", "xen1", {"etc/hostname": "xen1.example.net\n", "etc/ha.d/ha.cf": hacf}
+    )
+    assert found("HS002", bad) == [("HS002", "hostname", 1, [2])]
+    good = tree(tmp_path / "g", "xen1", {"etc/hostname": "xen1\n", "etc/ha.d/ha.cf": hacf})
+    assert found("HS002", good) == []
+    # named by the FQDN in ha.cf too: heartbeat finds itself
+    fqdn = tree(
+        tmp_path / "f",
+        "xen1",
+        {
+            "etc/hostname": "xen1.example.net\n",
+            "etc/ha.d/ha.cf": "bcast eth0\nnode xen1.example.net xen2.example.net\n",
+        },
+    )
+    assert found("HS002", fqdn) == []
+
+
+def test_hostname_format_is_lossless() -> None:
+    from xencfg import formats
+
+    text = "# set by the installer\nxen1.example.net"
+    doc = formats.module("hostname").parse(text)
+    assert (doc.name, doc.is_fqdn, doc.dumps()) == ("xen1.example.net", True, text)

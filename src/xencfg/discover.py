@@ -60,6 +60,7 @@ ETC_FILES: tuple[tuple[str, str | None], ...] = (
     ("lvm/lvm.conf", "lvm"),
     ("lvm.conf", "lvm"),
     ("hosts", "hosts"),
+    ("hostname", "hostname"),
     ("sysconfig/o2cb", "shellvars"),
     ("default/o2cb", "shellvars"),
     ("sysconfig/xend", "shellvars"),

@@ -1,10 +1,12 @@
-"""/etc/hosts rules: names the resolver can never return."""
+"""/etc/hosts and /etc/hostname rules: names the resolver can never return, and a
+node name the daemons will not find."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from ..cluster import Loaded
+from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from . import make, rule
 
@@ -29,4 +31,43 @@ def name_shadowed(item: Loaded) -> Iterator[Finding]:
             f"{quoted} already resolve(s) to {earlier.key}; {line.key} is never returned",
             item.where(line),
             [item.where(earlier)],
+        )
+
+
+@rule("HS002", "hostname-is-fqdn", "error", scope="cluster")
+def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
+    """/etc/hostname holds an FQDN while the cluster files name the node short.
+
+    Why it matters: Debian's ``hostname.sh`` and systemd give the kernel the
+    file's name as written, so ``uname -n`` prints ``xen1.example.net``.
+    heartbeat looks itself up among ha.cf's ``node`` lines by ``uname -n``
+    (ha.cf(5): node names must match ``uname -n``) and refuses to start when
+    it is not there; o2cb does the same with OCFS2's ``name =``, and the CRM
+    with the CIB's ``<nodes>``. HB002 compares the short name, so this is
+    the check for the name as the daemons see it. (SUSE's /etc/HOSTNAME is
+    not judged: its boot scripts set the short name.)
+
+    Example: /etc/hostname ``xen1.example.net`` with ``node xen1 xen2`` in
+    ha.cf.
+
+    Fix: write the short name to /etc/hostname (keep the FQDN in
+    /etc/hosts), or name the node by its FQDN in every cluster file.
+    """
+    for item in cluster.docs("hostname"):
+        doc: Any = item.doc
+        if item.node is None or not doc.is_fqdn:
+            continue
+        fqdn = doc.name.lower()
+        short = fqdn.split(".", 1)[0]
+        own = [m for m in memberships(cluster) if m.item.node == item.node and m.source != "drbd"]
+        named = {n.lower(): m for m in own for n in m.names}
+        if fqdn in named or short not in named:
+            continue
+        m = named[short]
+        yield make(
+            "HS002",
+            f"/etc/hostname says '{doc.name}' (uname -n), but {m.source} names this node "
+            f"'{short}': heartbeat and o2cb do not find themselves",
+            item.where(doc.entries()[0]),
+            [m.where(next(n for n in m.names if n.lower() == short))],
         )

@@ -1,0 +1,44 @@
+"""/etc/hostname: the name the node gives itself at boot (``uname -n``).
+
+Debian's ``hostname.sh`` and systemd set the kernel's host name to the file's
+first word *as written*, domain included, and heartbeat, drbdadm, o2cb and the
+CRM look themselves up by that name. Lines starting with ``#`` are comments
+(systemd's reader skips them), so the shared ``lines`` grammar parses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ._lines import LineDocument, LineStyle, parser_for
+
+FORMAT = "hostname"
+STYLE = LineStyle(indent="", separator=" ")
+
+
+@attrs.define(weakref_slot=False)
+class HostnameDocument(LineDocument):
+    """A parsed /etc/hostname."""
+
+    format = FORMAT
+    style = STYLE
+
+    @property
+    def name(self) -> str | None:
+        """The host name as the kernel gets it (the first word; ``None`` when empty)."""
+        entries = self.entries()
+        return entries[0].key if entries else None
+
+    @property
+    def is_fqdn(self) -> bool:
+        """Whether the name carries a domain (``xen1.example.net``)."""
+        name = self.name or ""
+        return "." in name.strip(".")
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {"format": FORMAT, "name": self.name}
+
+
+parse = parser_for(HostnameDocument)
