@@ -38,7 +38,7 @@ def test_discovery_of_node_root_etc_and_cluster_folder(tmp_path: Path) -> None:
     node(tmp_path, "b", {"etc/multipath.conf": GOOD})
     found = discover([str(a), str(tmp_path / "b" / "etc")])
     assert [n.name for n in found.nodes] == ["alpha", "b"]
-    assert [f.format for f in found.files()] == ["multipath", "multipath"]
+    assert [f.format for f in found.files()] == ["multipath", "hostname", "multipath"]
     cluster = discover([str(tmp_path)])
     assert sorted(n.name for n in cluster.nodes) == ["alpha", "b"]
 
@@ -317,7 +317,7 @@ def test_every_rule_module_loads_even_after_one_was_imported_alone() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(
-        sorted({"CB", "DR", "EV", "HB", "HS", "IS", "MD", "MP", "OC", "XC", "XN"})
+        sorted({"CB", "DR", "EV", "HB", "HS", "IS", "LV", "MD", "MP", "OC", "XC", "XN"})
     )
 
 
