@@ -91,7 +91,9 @@ _REGISTRY: tuple[FormatInfo, ...] = (
     FormatInfo("evms", "evms", "EVMS configuration (evms.conf)", ("evms.conf",)),
     FormatInfo("lvm", "lvm", "LVM2 configuration (lvm.conf)", ("lvm.conf", "lvm/lvm.conf")),
     FormatInfo("hosts", "hosts", "host name table (/etc/hosts)", ("etc/hosts", "hosts")),
-    FormatInfo("hostname", "hostname", "the node's own name (/etc/hostname)", ("etc/hostname",)),
+    FormatInfo(
+        "hostname", "hostname", "the node's own name (/etc/hostname)", ("etc/hostname", "hostname")
+    ),
     FormatInfo("hacf", "hacf", "heartbeat main configuration (ha.cf)", ("ha.cf",)),
     FormatInfo("authkeys", "authkeys", "heartbeat authentication keys (authkeys)", ("authkeys",)),
     FormatInfo(
