@@ -307,6 +307,10 @@ def test_lv001_multipath_paths_accepted(tmp_path: Path) -> None:
 
 
 def test_hs002_fqdn_hostname_with_short_node_names(tmp_path: Path) -> None:
+    # peer-heartbeat --node xen1.example.net on "node xen1 xen2":
+    # "ERROR: Current node [xen1.example.net] not in configuration!" (heartbeat 3.0.6);
+    # peer-drbdadm --mode 83 --node xen1.example.net on "on xen1 {}":
+    # "WARN: no normal resources defined for this host (xen1.example.net)!?"
     hacf = "bcast eth0\nnode xen1 xen2\n"
     bad = tree(
         tmp_path / "b", "xen1", {"etc/hostname": "xen1.example.net\n", "etc/ha.d/ha.cf": hacf}
@@ -332,3 +336,25 @@ def test_hostname_format_is_lossless() -> None:
     text = "# set by the installer\nxen1.example.net"
     doc = formats.module("hostname").parse(text)
     assert (doc.name, doc.is_fqdn, doc.dumps()) == ("xen1.example.net", True, text)
+
+
+def test_hs002_drbd_names_count_too(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        "xen1",
+        {"etc/hostname": "xen1.example.net\n", "etc/drbd.conf": drbd_conf("10.0.0.1", "10.0.0.2")},
+    )
+    assert found("HS002", root) == [("HS002", "hostname", 1, [3])]
+
+
+# -- regex.search: regexec(3) without anchors, for the blacklist and filter rules ------
+
+
+def test_regex_search_reads_posix_classes_and_refuses_what_it_cannot_read() -> None:
+    from xencfg import regex
+
+    assert regex.search("^sd[[:alpha:]]+$", "sdaa") is True
+    assert regex.search("^hd[[:digit:]]", "hda") is False
+    assert regex.search("drbd", "/dev/drbd0") is True  # unanchored, as regexec
+    assert regex.search("^hd[a-z][[0-9]*]", "hda") is None  # the seed's broken bracket
+    assert regex.search("(a", "a") is None

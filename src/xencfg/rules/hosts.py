@@ -39,13 +39,16 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     """/etc/hostname holds an FQDN while the cluster files name the node short.
 
     Why it matters: Debian's ``hostname.sh`` and systemd give the kernel the
-    file's name as written, so ``uname -n`` prints ``xen1.example.net``.
-    heartbeat looks itself up among ha.cf's ``node`` lines by ``uname -n``
-    (ha.cf(5): node names must match ``uname -n``) and refuses to start when
-    it is not there; o2cb does the same with OCFS2's ``name =``, and the CRM
-    with the CIB's ``<nodes>``. HB002 compares the short name, so this is
-    the check for the name as the daemons see it. (SUSE's /etc/HOSTNAME is
-    not judged: its boot scripts set the short name.)
+    file's name as written, so ``uname -n`` prints ``xen1.example.net``, and
+    the daemons look themselves up by exactly that name: heartbeat 3.0.6
+    stops with "Current node [xen1.example.net] not in configuration!" when
+    ha.cf says ``node xen1 xen2``; drbdadm 8.3 warns "no normal resources
+    defined for this host (xen1.example.net)" and 8.4 marks every resource
+    "ignored" (the ``on xen1`` sections are not this host); o2cb and the CRM
+    match OCFS2's ``name =`` and the CIB's ``<nodes>`` the same way. HB002
+    compares the short name, so this is the check for the name as the daemons
+    see it. (SUSE's /etc/HOSTNAME is not judged: its boot scripts set the
+    short name.)
 
     Example: /etc/hostname ``xen1.example.net`` with ``node xen1 xen2`` in
     ha.cf.
@@ -59,7 +62,7 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
             continue
         fqdn = doc.name.lower()
         short = fqdn.split(".", 1)[0]
-        own = [m for m in memberships(cluster) if m.item.node == item.node and m.source != "drbd"]
+        own = [m for m in memberships(cluster) if m.item.node == item.node]
         named = {n.lower(): m for m in own for n in m.names}
         if fqdn in named or short not in named:
             continue
@@ -67,7 +70,7 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
         yield make(
             "HS002",
             f"/etc/hostname says '{doc.name}' (uname -n), but {m.source} names this node "
-            f"'{short}': heartbeat and o2cb do not find themselves",
+            f"'{short}': the daemons do not find themselves",
             item.where(doc.entries()[0]),
             [m.where(next(n for n in m.names if n.lower() == short))],
         )
