@@ -349,8 +349,10 @@ def aliased_wwid_blacklisted(cluster: Cluster) -> Iterator[Finding]:
     ``multipaths`` section; ``multipath -v3`` prints "wwid blacklisted" or
     "device node name blacklisted" for the LUN's paths. In blacklist.c an
     exception of the same kind wins (``_filter_wwid`` reads
-    ``blacklist_exceptions`` first), but the devnode stage comes first and
-    a wwid exception does not undo it.
+    ``blacklist_exceptions`` first), but the devnode stage comes first:
+    ``path_discover`` (discovery.c) drops a path whose name the devnode
+    blacklist matches before its WWID is read, in 0.4.x as in 0.9, so a wwid
+    exception does not undo it.
 
     Example: ``blacklist { wwid ".*" }`` (blacklist everything, then list
     exceptions) with the LUN's WWID missing from ``blacklist_exceptions``.
