@@ -358,3 +358,20 @@ def test_regex_search_reads_posix_classes_and_refuses_what_it_cannot_read() -> N
     assert regex.search("drbd", "/dev/drbd0") is True  # unanchored, as regexec
     assert regex.search("^hd[a-z][[0-9]*]", "hda") is None  # the seed's broken bracket
     assert regex.search("(a", "a") is None
+
+
+def test_dr014_separate_replication_network_is_not_judged(tmp_path: Path) -> None:
+    lan_only = "192.168.1.1\txen1\n192.168.1.2\txen2\n"
+    clean = tree(
+        tmp_path / "c",
+        "xen1",
+        {"etc/drbd.conf": drbd_conf("10.0.0.1", "10.0.0.2"), "etc/hosts": lan_only},
+    )
+    assert found("DR014", clean) == []
+    # the same network as the host's known address, another host number: a slip
+    slip = tree(
+        tmp_path / "s",
+        "xen1",
+        {"etc/drbd.conf": drbd_conf("192.168.1.11", "192.168.1.2"), "etc/hosts": lan_only},
+    )
+    assert [(r[1], r[2]) for r in found("DR014", slip)] == [("drbd.conf", 6)]

@@ -681,22 +681,43 @@ def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
     return known
 
 
+def _network(ip: str) -> Any:
+    """The /24 (IPv4) or /64 (IPv6) around ``ip``: "the same network" for DR014."""
+    import ipaddress
+
+    return ipaddress.ip_network(f"{ip}/{24 if ':' not in ip else 64}", strict=False)
+
+
+def _misplaced(ip: str, mine: dict[str, Location], peers: list[str], owners: list[str]) -> bool:
+    """Whether evidence says ``ip`` is not the host's: another host owns it, the host has
+    another address in its network, or the peers replicate over a network where the
+    host has a known address (so its own end belongs there too). A separate
+    replication network no file mentions is not judged."""
+    if owners:
+        return True
+    nets = {_network(k) for k in mine}
+    if _network(ip) in nets:
+        return True
+    return any(_network(p) in nets for p in peers)
+
+
 @rule("DR014", "address-not-the-hosts", "warning", scope="cluster")
 def address_not_the_hosts(cluster: Cluster) -> Iterator[Finding]:
-    """A host section's ``address`` is none of the addresses the other files give that host.
+    """A host section's ``address`` is not the host's, by the addresses other files give it.
 
     Why it matters: drbdadm brings a resource up only on a host that owns the
     ``address`` of its own ``on`` section; otherwise it stops with "in
     resource R, on xen1: IP 10.0.0.1 not found on this host." (drbdadm 8.3,
     exit 10; see ../shared/oracle/peers/README.md), and the peer's section
-    with a wrong address never connects. A DRBD address that /etc/hosts,
-    ha.cf's ucast lines and OCFS2's ``ip_address`` all place elsewhere is
-    usually a copy-paste slip or a renumbered network.
+    with a wrong address never connects. An address that /etc/hosts, ha.cf's
+    ucast lines or OCFS2's ``ip_address`` give another host, or that differs
+    from the host's known address in the same network (or from its known
+    address on the network the peers replicate over), is usually a
+    copy-paste slip or a renumbered network.
 
-    It is a warning, not an error: lint reads files, not the interfaces, and
-    a replication network no other file mentions is legitimate. It is checked
-    only for hosts that other files do give addresses, and the message says
-    when the address is another host's.
+    It is a warning, not an error: lint reads files, not the interfaces. It
+    is checked only for hosts other files give addresses, and a separate
+    replication network that no other file mentions is not judged.
 
     Example: ``on xen1 { address 10.0.0.2:7788; }`` where /etc/hosts says
     ``10.0.0.1 xen1-drbd`` and ``10.0.0.2 xen2-drbd``.
@@ -709,16 +730,21 @@ def address_not_the_hosts(cluster: Cluster) -> Iterator[Finding]:
         return
     for items in _node_configs(cluster).values():
         for item, res in _resources(items):
+            ends = []
             for host in _on_hosts(res):
                 addr = host.address
-                if addr is None or parse_address(addr.ip) is None:
-                    continue
-                ip = str(parse_address(addr.ip))
+                parsed = parse_address(addr.ip) if addr is not None else None
+                if parsed is not None:
+                    ends.append((host, str(parsed)))
+            for host, ip in ends:
+                peers = [p for h, p in ends if h is not host]
                 for name in host.names:
                     mine = known.get(short(name))
                     if not mine or ip in mine:
                         continue
                     owners = sorted(h for h, ips in known.items() if ip in ips)
+                    if not _misplaced(ip, mine, peers, owners):
+                        continue
                     whose = f"; it is {owners[0]}'s" if owners else ""
                     yield make(
                         "DR014",
