@@ -375,3 +375,12 @@ def test_dr014_separate_replication_network_is_not_judged(tmp_path: Path) -> Non
         {"etc/drbd.conf": drbd_conf("192.168.1.11", "192.168.1.2"), "etc/hosts": lan_only},
     )
     assert [(r[1], r[2]) for r in found("DR014", slip)] == [("drbd.conf", 6)]
+
+
+def test_cb022_unrelated_cibs_are_not_one_cluster(tmp_path: Path) -> None:
+    # two two-node CIBs linted together: four names, but two clusters of two
+    a = tmp_path / "a.xml"
+    a.write_text(cib(("alpha", "beta"), "ignore"))
+    b = tmp_path / "b.xml"
+    b.write_text(cib(("gamma", "delta"), "ignore"))
+    assert found("CB022", a, b) == []

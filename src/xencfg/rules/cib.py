@@ -994,16 +994,22 @@ def placeholder_password(item: Loaded) -> Iterator[Finding]:
 # -- quorum --------------------------------------------------------------------------
 
 
-def _crm_members(cluster: Cluster) -> set[str]:
-    """The heartbeat/Pacemaker cluster's members: ha.cf ``node`` names and the CIB's
-    ``<nodes>``, in heartbeat's case-insensitive spelling. (One place, so a richer
+def _crm_members(cluster: Cluster, unit: Unit) -> set[str]:
+    """The members of the heartbeat/Pacemaker cluster a CIB unit belongs to, in
+    heartbeat's case-insensitive spelling: the unit's own ``<nodes>`` and the ha.cf
+    ``node`` lines of the node trees its files come from (of every node tree when
+    the files lie beside the nodes, as CIB fragments in a cluster folder do).
+    Unrelated CIBs given together are not one cluster. (One place, so a richer
     cluster model with node roles can answer instead.)"""
-    return {
-        name.lower()
-        for m in memberships(cluster)
-        if m.source in ("ha.cf", "cib")
-        for name in m.names
-    }
+    trees = {i.node for i in unit.items}
+    mine = {id(i) for i in unit.items}
+    names: set[str] = set()
+    for m in memberships(cluster):
+        own_cib = m.source == "cib" and id(m.item) in mine
+        hacf = m.source == "ha.cf" and m.item.node is not None
+        if own_cib or (hacf and (m.item.node in trees or None in trees)):
+            names.update(n.lower() for n in m.names)
+    return names
 
 
 @rule("CB022", "no-quorum-ignored-on-three-nodes", "warning", scope="cluster")
@@ -1025,10 +1031,10 @@ def no_quorum_ignored(cluster: Cluster) -> Iterator[Finding]:
     Fix: remove the option (the default is ``stop``) or set ``stop``
     (``freeze`` keeps what runs but starts nothing).
     """
-    members = _crm_members(cluster)
-    if len(members) < 3:
-        return
     for unit in units(cluster):
+        members = _crm_members(cluster, unit)
+        if len(members) < 3:
+            continue
         last = None
         for item in unit.items:
             for pair in item.doc.option_pairs():  # type: ignore[attr-defined]
