@@ -384,3 +384,21 @@ def test_cb022_unrelated_cibs_are_not_one_cluster(tmp_path: Path) -> None:
     b = tmp_path / "b.xml"
     b.write_text(cib(("gamma", "delta"), "ignore"))
     assert found("CB022", a, b) == []
+
+
+def test_mp009_loose_files_are_judged_each_on_its_own(tmp_path: Path) -> None:
+    catch_all = tmp_path / "a-multipath.conf"
+    catch_all.write_text('blacklist {\n\twwid ".*"\n}\n')
+    other = tmp_path / "b-multipath.conf"
+    other.write_text(mp_conf('\tdevnode "^(ram|loop)[0-9]*"\n'))
+    assert found("MP009", catch_all, other) == []
+    # in one node tree, conf.d files join multipath.conf
+    root = tree(
+        tmp_path,
+        "n1",
+        {
+            "etc/multipath.conf": mp_conf('\tdevnode "^(ram|loop)[0-9]*"\n'),
+            "etc/multipath/conf.d/local.conf": 'blacklist {\n\twwid ".*"\n}\n',
+        },
+    )
+    assert [r[:2] for r in found("MP009", root)] == [("MP009", "multipath.conf")]

@@ -360,12 +360,15 @@ def aliased_wwid_blacklisted(cluster: Cluster) -> Iterator[Finding]:
     Fix: add ``wwid WWID`` to ``blacklist_exceptions`` (or narrow the
     blacklist entry so it no longer matches the LUN).
     """
-    for _node, items in cluster.by_node("multipath").items():
+    for node, items in cluster.by_node("multipath").items():
         for item in items:
+            # a node's files are one configuration (conf.d/*.conf joins multipath.conf);
+            # loose files given together may come from different clusters
+            config = items if node else [item]
             for m in item.doc.multipaths:  # type: ignore[attr-defined]
                 if not m.wwid or not m.alias:
                     continue
-                hit = _blacklisting(items, m.wwid)
+                hit = _blacklisting(config, m.wwid)
                 if hit is None:
                     continue
                 where_item, anchor, why = hit
