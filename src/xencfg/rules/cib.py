@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, memberships
+from ..cluster import Cluster, Loaded, Membership, memberships
 from ..findings import Finding, Location
 from ..formats.cib.model import RESOURCE_TAGS, NvPair, Primitive, _tag
 from ..formats.cib.values import canon_name, parse_bool
@@ -994,7 +994,7 @@ def placeholder_password(item: Loaded) -> Iterator[Finding]:
 # -- quorum --------------------------------------------------------------------------
 
 
-def _crm_members(cluster: Cluster, unit: Unit) -> set[str]:
+def _crm_members(declared: list[Membership], unit: Unit) -> set[str]:
     """The members of the heartbeat/Pacemaker cluster a CIB unit belongs to, in
     heartbeat's case-insensitive spelling: the unit's own ``<nodes>`` and the ha.cf
     ``node`` lines of the node trees its files come from (of every node tree when
@@ -1004,7 +1004,7 @@ def _crm_members(cluster: Cluster, unit: Unit) -> set[str]:
     trees = {i.node for i in unit.items}
     mine = {id(i) for i in unit.items}
     names: set[str] = set()
-    for m in memberships(cluster):
+    for m in declared:
         own_cib = m.source == "cib" and id(m.item) in mine
         hacf = m.source == "ha.cf" and m.item.node is not None
         if own_cib or (hacf and (m.item.node in trees or None in trees)):
@@ -1031,8 +1031,9 @@ def no_quorum_ignored(cluster: Cluster) -> Iterator[Finding]:
     Fix: remove the option (the default is ``stop``) or set ``stop``
     (``freeze`` keeps what runs but starts nothing).
     """
+    declared = memberships(cluster)
     for unit in units(cluster):
-        members = _crm_members(cluster, unit)
+        members = _crm_members(declared, unit)
         if len(members) < 3:
             continue
         last = None

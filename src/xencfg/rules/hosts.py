@@ -56,13 +56,14 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     Fix: write the short name to /etc/hostname (keep the FQDN in
     /etc/hosts), or name the node by its FQDN in every cluster file.
     """
+    declared = memberships(cluster)
     for item in cluster.docs("hostname"):
         doc: Any = item.doc
         if item.node is None or not doc.is_fqdn:
             continue
         fqdn = doc.name.lower()
         short = fqdn.split(".", 1)[0]
-        own = [m for m in memberships(cluster) if m.item.node == item.node]
+        own = [m for m in declared if m.item.node == item.node]
         named = {n.lower(): m for m in own for n in m.names}
         if fqdn in named or short not in named:
             continue

@@ -162,9 +162,9 @@ def _lv_aliases(path: str) -> list[str]:
     return [path]
 
 
-def _drbd_layers(cluster: Cluster, node: str) -> Iterator[tuple[str, list[str], list[str], Any]]:
+def _drbd_layers(items: list[Loaded], node: str) -> Iterator[tuple[str, list[str], list[str], Any]]:
     """``(what, upper names, lower names, anchor item/block)`` per DRBD volume of ``node``."""
-    for item in cluster.docs("drbd", node):
+    for item in items:
         for res in item.doc.resource_list():  # type: ignore[attr-defined]
             for host in res.host_list:
                 if host.kind != "on" or node.lower() not in (
@@ -182,12 +182,12 @@ def _drbd_layers(cluster: Cluster, node: str) -> Iterator[tuple[str, list[str], 
 
 
 def _multipath_layers(
-    cluster: Cluster, node: str, lvm: Any
+    items: list[Loaded], lvm: Any
 ) -> Iterator[tuple[str, list[str], list[str], Any]]:
-    """The multipath maps of ``node`` with the SCSI paths multipath takes for them."""
+    """The multipath maps of a node with the SCSI paths multipath takes for them."""
     if lvm.get("devices/multipath_component_detection") == 1:
         return  # LVM2 2.02.85+ skips the paths itself when asked to
-    for item in cluster.docs("multipath", node):
+    for item in items:
         doc: Any = item.doc
         devnodes = [r.value for r in doc.blacklist if r.kind == "devnode" and r.value]
         paths = [f"/dev/{n}" for n in _PATH_NAMES if not any(regex.search(p, n) for p in devnodes)]
@@ -225,12 +225,14 @@ def lvm_filter_lower_layer(cluster: Cluster) -> Iterator[Finding]:
     Fix: reject the lower devices before accepting anything else:
     ``filter = [ "a|^/dev/drbd|", "r|.*|" ]`` (plus the local system disk).
     """
-    for node in cluster.nodes:
-        lvm = cluster.first("lvm", node)
-        if lvm is None:
-            continue
+    drbd, multipath = cluster.by_node("drbd"), cluster.by_node("multipath")
+    for node, lvms in cluster.by_node("lvm").items():
+        if not node:
+            continue  # a loose lvm.conf belongs to no node's storage stack
+        lvm = lvms[0]
         doc: Any = lvm.doc
-        layers = list(_drbd_layers(cluster, node)) + list(_multipath_layers(cluster, node, doc))
+        layers = list(_drbd_layers(drbd.get(node, []), node))
+        layers += list(_multipath_layers(multipath.get(node, []), doc))
         for what, upper, lower, (item, anchor) in layers:
             lower_in = _accepted(doc, lower) if what.startswith("DRBD") else None
             if not what.startswith("DRBD"):  # every path of the LUN must be scanned
