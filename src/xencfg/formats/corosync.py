@@ -65,7 +65,8 @@ class CorosyncStyle(BlockStyle):
 
     def render_node(self, node: Node, indent: str) -> str:
         if isinstance(node, Block):
-            inner = "".join(self.render_node(c, indent + self.indent) for c in node.children)
+            step = _unit(indent) or self.indent
+            inner = "".join(self.render_node(c, indent + step) for c in node.children)
             text = f"{indent}{node.key} {{\n{inner}{indent}}}\n"
             return f"\n{text}" if indent == "" else text
         if isinstance(node, Entry):
@@ -76,6 +77,14 @@ class CorosyncStyle(BlockStyle):
     def quote(self, value: str, old: str | None = None) -> str:
         check_value(value)
         return value
+
+
+def _unit(indent: str) -> str | None:
+    """The indentation step of a file, guessed from where a new section goes: pcs
+    writes four spaces, corosync's example and Debian a TAB."""
+    if indent and indent.strip(" ") == "":
+        return "    " if len(indent) % 4 == 0 else "  "
+    return "\t" if indent else None
 
 
 STYLE = CorosyncStyle(indent="\t", terminator="", separator=": ")
@@ -411,6 +420,10 @@ def ring_address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
         return None
 
 
+_AFTER_OPEN = "extra characters after opening bracket '{' (corosync 3 refuses them)"
+_AROUND_CLOSE = "extra characters before or after closing bracket '}' (corosync 3 refuses them)"
+
+
 class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -443,11 +456,12 @@ class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
         rbrace = to_tok(children[-1])
         _, after = self._line_rest(lbrace.pos)
         if after.strip():
-            self._fail(lbrace.pos, "extra characters after opening bracket '{' (corosync 3 refuses them)")
+            self._fail(lbrace.pos, _AFTER_OPEN)
         before, after = self._line_rest(rbrace.pos)
         if before.strip() or after.strip():
             self._fail(
-                rbrace.pos, "extra characters before or after closing bracket '}' (corosync 3 refuses them)"
+                rbrace.pos,
+                _AROUND_CLOSE,
             )
         kids = [c for c in children if isinstance(c, Node)]
         b = Block(name.text.rstrip(), [], kids, key_tok=name)
