@@ -111,8 +111,12 @@ def _ip(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def _names_match(name: str, member: str) -> bool:
-    short = name.split(".", 1)[0].lower()
-    return short == member.lower() or name.lower() == member.lower()
+    """``name`` (from /etc/hosts) names ``member``: itself, its FQDN, or a per-link name
+    built on it (``alpha-drbd``, ``host1_hb``), as admins name a node's second address."""
+    import re
+
+    low, mem = name.lower(), member.lower()
+    return low == mem or re.split(r"[-_.]", low, maxsplit=1)[0] == mem
 
 
 class _Builder:
@@ -147,7 +151,7 @@ class _Builder:
                     "manual",
                     first.loc(first.hacf, e),
                     "nodelist",
-                    f"'nodes {first.hacf.get('nodes')}' is no heartbeat directive (heartbeat "
+                    f"'nodes {' '.join(e.values)}' is no heartbeat directive (heartbeat "
                     f"reads 'node'); the nodelist uses the node names {', '.join(names)}",
                     "heartbeat would have refused this ha.cf; check that the names are "
                     "each node's uname -n",
