@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import xencfg
-from conftest import FIXTURES, corosync_test, ids
+from conftest import FIXTURES, corosync_test, ids, shared_files
 from roundtrip import (
     canonical,
     check_byte_exact,
@@ -23,10 +23,12 @@ from roundtrip import (
 from xencfg.formats.corosync import CorosyncDocument
 
 OWN = sorted((FIXTURES / "corosync" / "valid").iterdir())
+#: Upstream files, read in place if the shared corpus gains a corosync folder (none today).
+CORPUS = shared_files("corpus", "corosync")
 INVALID = sorted((FIXTURES / "corosync" / "invalid").iterdir())
 
 
-@pytest.mark.parametrize("path", OWN, ids=ids(OWN))
+@pytest.mark.parametrize("path", OWN + CORPUS, ids=ids(OWN + CORPUS))
 def test_round_trip(path: Path) -> None:
     doc = check_byte_exact(path, "corosync")
     check_canonical(doc, "corosync")
@@ -41,6 +43,17 @@ def test_one_value_edit_changes_one_line(path: Path) -> None:
     entry = node.block.entry("ring0_addr")
     diff = check_one_edit(doc, entry, lambda: node.set("ring0_addr", "10.99.0.9"))
     assert "ring0_addr: 10.99.0.9" in diff[-1]
+
+
+def test_this_machines_packaged_file() -> None:
+    """The Debian corosync package's /etc/corosync/corosync.conf (TABs, comment lines
+    inside sections, logger_subsys), read in place where installed."""
+    path = Path("/etc/corosync/corosync.conf")
+    if not path.is_file():
+        pytest.skip("no /etc/corosync/corosync.conf here (Debian package corosync)")
+    doc = check_byte_exact(path, "corosync")
+    check_canonical(doc, "corosync")
+    assert doc.totem is not None and doc.logging is not None
 
 
 def test_detected_by_path_and_content() -> None:

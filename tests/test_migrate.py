@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import xencfg
 from conftest import ROOT, corosync_test, shared_path
@@ -212,3 +214,59 @@ def test_report_masks_cib_passwords_unless_asked(tmp_path: Path) -> None:
     assert "s3cr3tpw" not in m.report_json() and "s3cr3tpw" not in m.report_markdown()
     assert "s3cr3tpw" in m.report_json(show_secrets=True)
     assert any(n.what == "node n1: id u-1 -> 1" for n in m.notes)
+
+
+_MEDIA = st.sampled_from(
+    [
+        "bcast eth0",
+        "bcast eth1",
+        "mcast eth0 239.1.1.1 694 1 0",
+        "ucast eth0 192.168.7.1",
+        "ucast eth0 192.168.7.2",
+        "ucast eth1 10.7.0.3",
+        "ucast eth1 10.9.9.9",
+        "serial /dev/ttyS1",
+        "ucast6 eth0 fd00::1",
+    ]
+)
+_TIMES = st.sampled_from(["1", "2", "500ms", "10", "30", "60", "x", "0"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    media=st.lists(_MEDIA, max_size=4),
+    count=st.integers(1, 3),
+    deadtime=_TIMES,
+    warntime=_TIMES,
+    keepalive=_TIMES,
+)
+def test_any_hacf_converts_or_fails_cleanly(
+    media: list[str], count: int, deadtime: str, warntime: str, keepalive: str
+) -> None:
+    """Whatever ha.cf says, the plan is a corosync.conf that parses back and that no
+    corosync error rule (what corosync refuses) flags; or a clear XencfgError."""
+    import tempfile
+
+    from xencfg import lint
+
+    with tempfile.TemporaryDirectory() as tmp:
+        members = ["n1", "n2", "n3"][:count]
+        roots = []
+        for me in members:
+            etc = Path(tmp) / me / "etc"
+            (etc / "ha.d").mkdir(parents=True)
+            text = [*media, f"deadtime {deadtime}", f"warntime {warntime}"]
+            text += [f"keepalive {keepalive}", *(f"node {m}" for m in members)]
+            (etc / "ha.d" / "ha.cf").write_text("\n".join(text) + "\n")
+            (etc / "hosts").write_text(HOSTS)
+            roots.append(str(Path(tmp) / me))
+        try:
+            m = migrate.plan(roots)
+        except xencfg.XencfgError:
+            return
+        out = Path(tmp) / "out"
+        migrate.write(m, out, roots)
+        doc = xencfg.load(out / "n1" / "etc" / "corosync" / "corosync.conf")
+        assert [n.name for n in doc.nodes] == members
+        result = lint.run([str(out / n) for n in members], select=["CS"])
+        assert [f for f in result.findings if f.severity == "error"] == []
