@@ -31,6 +31,7 @@ SHAPES = {
     "ucast": ["ucast eth0 {peer0}"],
     "ucast-two-links": ["ucast eth0 {peer0}", "ucast eth1 {peerlink0}"],
     "bcast": ["bcast eth0"],
+    "bcast-two-interfaces": ["bcast eth1 eth0"],
     "mcast": ["mcast eth0 239.0.0.43 694 1 0"],
     "serial": ["serial /dev/ttyS0", "baud 19200", "bcast eth0"],
     "serial-only": ["serial /dev/ttyS0"],

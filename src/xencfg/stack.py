@@ -192,7 +192,7 @@ class _Builder:
             if n.hosts is not None:
                 found = n.hosts.resolve(member)
                 if found is not None:
-                    return str(found), f"{n.loc(n.hosts)} ({member})"
+                    return str(found), f"{n.loc(n.hosts)} (the address of {member})"
         for n in self.nodes:
             for d in n.drbd:
                 for r in d.resources.values():
@@ -219,9 +219,10 @@ class _Builder:
                     "link (ring1_addr) so it keeps two independent paths",
                 )
                 continue
-            dev = m.devices[0] if m.devices else "?"
-            if dev not in links:
-                links[dev] = len(links)
+            # bcast may name several interfaces: a path (and a link) each
+            for dev in (m.devices if m.kind == "bcast" else m.devices[:1]) or ("?",):
+                if dev not in links:
+                    links[dev] = len(links)
         by_name = {m.name: m for m in members}
         for n, m in media:
             if m.kind.startswith("serial"):
@@ -256,13 +257,14 @@ class _Builder:
                     else f"knet sends unicast between the ring addresses; the multicast group "
                     f"{m.host} is no longer used (open UDP port 5405 between the nodes)"
                 )
-                self.note(
-                    "rewrite",
-                    n.loc(n.hacf, m.node),
-                    f"corosync.conf ring{link}_addr of every node",
-                    f"{m.kind} on {' '.join(m.devices)} becomes knet link {link}",
-                    why,
-                )
+                for dev in m.devices if m.kind == "bcast" else m.devices[:1]:
+                    self.note(
+                        "rewrite",
+                        n.loc(n.hacf, m.node),
+                        f"corosync.conf ring{links[dev]}_addr of every node",
+                        f"{m.kind} on {dev} becomes knet link {links[dev]}",
+                        why,
+                    )
         # addresses for links the media left open (bcast/mcast give no addresses)
         for link in sorted(set(links.values())):
             for mem in members:
@@ -312,7 +314,10 @@ class _Builder:
                     mem.sources[lk],
                     f"corosync.conf ring{lk}_addr of {mem.name}",
                     f"{mem.name} ring{lk}_addr {addr}",
-                    "the address heartbeat used to reach this node on that path",
+                    "the address heartbeat used to reach this node on that path"
+                    if mem.sources[lk].startswith("ucast")
+                    else "a bcast/mcast path names only an interface: check that this "
+                    "address is on it",
                 )
             if 0 not in mem.addrs:
                 self.note(
