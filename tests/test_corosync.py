@@ -230,3 +230,19 @@ def test_corosync_refuses_what_we_refuse_on_the_same_line(path: Path) -> None:
         assert line == read(path).count("\n") and "never closed" in info.value.message
     else:
         assert line == info.value.line, out
+
+
+def test_key_in_the_file_is_masked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """corosync.conf(5), totem key: 'Shared key stored in configuration instead of
+    authkey file': a secret, masked in every output unless asked for."""
+    from xencfg.cli import main
+
+    text = "totem {\n\tversion: 2\n\tkey: s3cr3t-cluster-key\n}\n"
+    doc = xencfg.loads(text, "corosync")
+    assert doc.secrets() == ["s3cr3t-cluster-key"]
+    assert doc.to_dict()["totem"]["key"] == "********"
+    assert doc.to_dict(show_secrets=True)["totem"]["key"] == "s3cr3t-cluster-key"
+    path = tmp_path / "corosync.conf"
+    path.write_text(text)
+    assert main(["parse", str(path)]) == 0
+    assert "s3cr3t" not in capsys.readouterr().out

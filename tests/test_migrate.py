@@ -271,3 +271,18 @@ def test_any_hacf_converts_or_fails_cleanly(
         assert [n.name for n in doc.nodes] == members
         result = lint.run([str(out / n) for n in members], select=["CS"])
         assert [f for f in result.findings if f.severity == "error"] == []
+
+
+def test_v1_cluster_and_unwritable_outdir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roots = _cluster(tmp_path / "in", "bcast", ["n1", "n2"], False)
+    for r in roots:
+        hacf = Path(r) / "etc" / "ha.d" / "ha.cf"
+        hacf.write_text(hacf.read_text().replace("crm on", "crm off"))
+    m = migrate.plan(roots)
+    assert any("haresources" in n.what and n.kind == "manual" for n in m.notes)
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where OUTDIR should be\n")
+    assert main(["migrate", *roots, "-o", str(blocker)]) == 2
+    assert "cannot create" in capsys.readouterr().err

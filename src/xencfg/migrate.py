@@ -20,7 +20,7 @@ import attrs
 
 from . import api
 from .discover import NodeTree, discover
-from .errors import XencfgError
+from .errors import WriteError, XencfgError
 from .stack import Member, NodeFiles, Note, StackResult, to_corosync
 from .syntax.source import encode
 
@@ -308,7 +308,10 @@ def write(
     written: list[Path] = []
     for o in migration.outputs:
         target = outdir / o.node / o.path if o.node else outdir / o.path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
         for p in paths:  # never over an input file, whatever the folders say
             if target.exists() and any(_same(target, f) for f in _inputs(p)):
                 raise XencfgError(f"{target} is an input file; not written")
@@ -318,6 +321,7 @@ def write(
         os.chmod(target, o.mode)
         written.append(target)
     report = outdir / "MIGRATION.md"
+    outdir.mkdir(parents=True, exist_ok=True)
     write_atomic(str(report), encode(migration.report_markdown(show_secrets)), mode=0o644)
     written.append(report)
     return written
