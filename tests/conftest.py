@@ -131,3 +131,30 @@ def sarif_schema() -> dict[str, object]:
     if not path.exists():
         _unavailable(f"the SARIF schema is not available (npm pack {SARIF_PACKAGE} failed)")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def corosync_test(conf: Path, local: str) -> tuple[bool, str]:
+    """``corosync -c CONF -t`` (corosync 3.1), the daemon's own configuration check.
+
+    corosync only accepts a file naming this host in its nodelist ("No valid name found
+    for local host", exec/main.c), so it runs in a private network namespace
+    (``unshare -n``) where ``local`` (a ring0 address of the file) is put on ``lo``.
+    Skips where corosync, unshare or root is missing (fails under CI=true, where
+    .ci/run installs corosync and runs as root). Returns (accepted, output).
+    """
+    import shutil
+    import subprocess
+
+    if shutil.which("corosync") is None:
+        _unavailable("corosync is not installed (Debian package corosync)")
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        _unavailable("corosync -t needs root and unshare -n to own the ring0 address")
+    script = 'ip link set lo up && ip addr add "$1" dev lo && exec corosync -c "$2" -t'
+    proc = subprocess.run(
+        ["unshare", "-n", "sh", "-c", script, "sh", local, str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return proc.returncode == 0, proc.stdout + proc.stderr

@@ -23,6 +23,7 @@ GRAMMARS = {
     "keyvalue": "iscsid",
     "xend": "xend",
     "ocfs2": "ocfs2",
+    "corosync": "corosync",
     "lvmlike": "lvm",
     "modules": "modules",
     "shellvars": "shellvars",

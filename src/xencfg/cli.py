@@ -109,6 +109,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also apply the Pacemaker 1.0 -> 1.1 option moves",
     )
+    mg = sub.add_parser(
+        "migrate", help="heartbeat cluster -> corosync 3 + Pacemaker: new files and a report"
+    )
+    mg.add_argument("paths", nargs="+", metavar="NODE", help="each node's root or /etc")
+    mg.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
+    mg.add_argument("-o", "--output", metavar="OUTDIR", help="write OUTDIR/NODE/... here")
+    mg.add_argument("--check", action="store_true", help="print the plan, write nothing")
+    mg.add_argument("--report", choices=("text", "json"), default="text")
+    mg.add_argument("--cluster-name", help="corosync's cluster_name (heartbeat had none)")
+    mg.add_argument("--cib", metavar="FILE", help="the CIB, if not in a node's var/lib/heartbeat")
+    mg.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
     return p
 
 
@@ -127,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _graph(args)
         if args.command == "cib":
             return _cib(args)
+        if args.command == "migrate":
+            return _migrate(args)
     except XencfgError as exc:
         print(f"xencfg: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -134,6 +147,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     _parser().print_help(sys.stderr)
     return EXIT_USAGE
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Plan the migration; print the report; write OUTDIR unless --check."""
+    from pathlib import Path
+
+    from . import migrate
+
+    paths, names = _nodes(args)
+    if not args.check and not args.output:
+        raise XencfgError("migrate wants -o OUTDIR (or --check for a dry run)")
+    if args.output:
+        migrate.check_outdir(Path(args.output), paths)
+    m = migrate.plan(paths, names, args.cluster_name, args.cib)
+    if args.report == "json":
+        print(m.report_json(args.show_secrets))
+    else:
+        sys.stdout.write(m.report_markdown(args.show_secrets))
+    if not args.check:
+        for path in migrate.write(m, Path(args.output), paths, args.show_secrets):
+            print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _parse(args: argparse.Namespace) -> int:

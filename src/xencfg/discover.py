@@ -56,6 +56,7 @@ ETC_FILES: tuple[tuple[str, str | None], ...] = (
     ("logd.cf", "logd"),
     ("ocfs2/cluster.conf", None),
     ("cluster/cluster.conf", None),
+    ("corosync/corosync.conf", "corosync"),
     ("evms.conf", "evms"),
     ("lvm/lvm.conf", "lvm"),
     ("lvm.conf", "lvm"),

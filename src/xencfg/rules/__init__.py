@@ -36,6 +36,7 @@ MODULES = (
     "drbd",
     "heartbeat",
     "ocfs2",
+    "corosync",
     "iscsi",
     "xen",
     "cib",

@@ -1,0 +1,505 @@
+"""corosync.conf: the corosync 2.x / 3.x cluster engine configuration.
+
+Sections (``totem``, ``nodelist`` with ``node``s, ``quorum``, ``logging``, ...)
+hold ``key: value`` lines, as corosync's own parser (``exec/coroparse.c``)
+reads them: one statement per line, ``#`` comments only as whole lines, the
+value the rest of the line (so ``token: 3000 # ms`` has the value
+``3000 # ms``, which corosync then refuses as a number). Text after ``{`` or
+around ``}`` is refused as corosync 3.1 refuses it ("Extra characters after
+opening bracket '{'"). The model keeps every section and key in file order;
+:meth:`CorosyncDocument.flat` gives the keys as corosync's icmap names them
+(``totem.token``, ``nodelist.node.0.ring0_addr``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+from lark import Transformer
+
+from ..document import Document
+from ..errors import ParseError, ValidationError, caret_snippet
+from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.build import built, parse_with, to_tok
+from ..syntax.tree import Node, Piece, Style
+
+FORMAT = "corosync"
+
+#: corosync 3 defaults (corosync.conf(5) of 3.1): token 3000 ms, token_coefficient 650 ms
+#: added per node beyond two, consensus 1.2 * token, join 50 ms.
+DEFAULT_TOKEN = 3000
+DEFAULT_TOKEN_COEFFICIENT = 650
+DEFAULT_JOIN = 50
+#: Ciphers and hashes corosync 3 accepts (coroparse.c); ``none`` turns crypto off.
+CIPHERS = ("none", "aes256", "aes192", "aes128")
+HASHES = ("none", "md5", "sha1", "sha256", "sha384", "sha512")
+#: The sections corosync 3 reads at the top level.
+SECTIONS = ("totem", "nodelist", "quorum", "logging", "qb", "system", "resources", "nozzle")
+#: Where corosync looks for the key when ``keyfile`` is not set.
+DEFAULT_KEYFILE = "/etc/corosync/authkey"
+
+
+def check_value(value: str) -> None:
+    """corosync has no quoting: a value is the rest of one line, without ``{``."""
+    if any(c in value for c in "\r\n{") or value.strip() != value:
+        raise ValidationError(f"cannot write {value!r} as a corosync.conf value")
+
+
+def check_name(name: str) -> None:
+    """Keys and section names: one line, no ``{``, ``}``, ``:``, not starting with ``#``."""
+    if (
+        not name
+        or any(c in name for c in "\r\n{}:")
+        or name.strip() != name
+        or name.startswith("#")
+    ):
+        raise ValidationError(f"cannot write {name!r} as a corosync.conf key or section name")
+
+
+class CorosyncStyle(BlockStyle):
+    """The layout of corosync's own example and Debian's default file: TAB
+    indentation, ``key: value``, a blank line between top-level sections."""
+
+    def render_node(self, node: Node, indent: str) -> str:
+        if isinstance(node, Block):
+            step = _unit(indent) or self.indent
+            inner = "".join(self.render_node(c, indent + step) for c in node.children)
+            text = f"{indent}{node.key} {{\n{inner}{indent}}}\n"
+            return f"\n{text}" if indent == "" else text
+        if isinstance(node, Entry):
+            value = " ".join(node.values)
+            return f"{indent}{node.key}: {value}\n" if value else f"{indent}{node.key}:\n"
+        return node.render_canonical(indent, self)
+
+    def quote(self, value: str, old: str | None = None) -> str:
+        check_value(value)
+        return value
+
+
+def _unit(indent: str) -> str | None:
+    """The indentation step of a file, guessed from where a new section goes: pcs
+    writes four spaces, corosync's example and Debian a TAB."""
+    if indent and indent.strip(" ") == "":
+        return "    " if len(indent) % 4 == 0 else "  "
+    return "\t" if indent else None
+
+
+STYLE = CorosyncStyle(indent="\t", terminator="", separator=": ")
+
+
+@attrs.define(weakref_slot=False)
+class KeyValue(Entry):
+    """A ``key: value`` line; the value is one string (maybe empty)."""
+
+    def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
+        if not self.value_toks and self.values:
+            return None  # ``key:`` gaining a value: re-render the line
+        return super().splice(pieces, style)
+
+
+def _int(raw: str | None) -> int | None:
+    """A number as corosync's safe_atoi reads it (whole string, base 10)."""
+    if raw is None:
+        return None
+    try:
+        return int(raw, 10)
+    except ValueError:
+        return None
+
+
+@attrs.define(eq=False)
+class Section:
+    """A typed view on one section; reads and writes go to its block."""
+
+    block: Block
+
+    def get(self, key: str) -> str | None:
+        """The value of the last ``key`` line (the one corosync keeps)."""
+        e = self.block.entry(key)
+        return " ".join(e.values) if e is not None else None
+
+    def set(self, key: str, value: object) -> KeyValue:
+        """Set ``key`` (edit its last line, or append one); raises ValidationError."""
+        text = str(value)
+        check_name(key)
+        check_value(text)
+        e = self.block.entry(key)
+        if e is None:
+            new = KeyValue(key, [text] if text else [])
+            self.block.children.append(new)
+            return new
+        e.values = [text] if text else []
+        assert isinstance(e, KeyValue)
+        return e
+
+    def number(self, key: str) -> int | None:
+        return _int(self.get(key))
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """Every ``key: value`` of the section (the last of a repeated key wins)."""
+        return {e.key: " ".join(e.values) for e in self.block.entries()}
+
+
+class Totem(Section):
+    """``totem``: the protocol's timeouts, transport, crypto and cluster name."""
+
+    @property
+    def cluster_name(self) -> str | None:
+        return self.get("cluster_name")
+
+    @property
+    def transport(self) -> str:
+        """``knet`` (corosync 3's default when absent), ``udpu`` or ``udp``."""
+        return self.get("transport") or "knet"
+
+    @property
+    def token(self) -> int | None:
+        return self.number("token")
+
+    @property
+    def consensus(self) -> int | None:
+        return self.number("consensus")
+
+    @property
+    def join(self) -> int | None:
+        return self.number("join")
+
+    @property
+    def crypto_cipher(self) -> str | None:
+        return self.get("crypto_cipher")
+
+    @property
+    def crypto_hash(self) -> str | None:
+        return self.get("crypto_hash")
+
+    @property
+    def keyfile(self) -> str | None:
+        return self.get("keyfile")
+
+    @property
+    def interfaces(self) -> list[Section]:
+        """``interface`` sub-sections (knet link options, or udp's bindnetaddr)."""
+        return [Section(b) for b in self.block.blocks("interface")]
+
+
+class ClusterNode(Section):
+    """``nodelist { node { ... } }``: one member with its id and link addresses."""
+
+    @property
+    def name(self) -> str | None:
+        """The node's name (pacemaker's node name; corosync 3 needs it with knet)."""
+        return self.get("name")
+
+    @property
+    def nodeid(self) -> int | None:
+        return self.number("nodeid")
+
+    @property
+    def ring_addrs(self) -> dict[int, str]:
+        """``ringN_addr`` values by link number N (0..7 with knet)."""
+        out: dict[int, str] = {}
+        for e in self.block.entries():
+            if e.key.startswith("ring") and e.key.endswith("_addr"):
+                n = _int(e.key[4:-5])
+                if n is not None:
+                    out[n] = " ".join(e.values)
+        return dict(sorted(out.items()))
+
+
+class Quorum(Section):
+    """``quorum``: votequorum's options."""
+
+    @property
+    def provider(self) -> str | None:
+        return self.get("provider")
+
+    @property
+    def two_node(self) -> bool:
+        return self.number("two_node") == 1
+
+    @property
+    def expected_votes(self) -> int | None:
+        return self.number("expected_votes")
+
+
+@attrs.define(weakref_slot=False)
+class CorosyncDocument(Document):
+    """A parsed corosync.conf."""
+
+    format = FORMAT
+    style = STYLE
+
+    children: list[Node] = attrs.Factory(list)
+    children_field = "children"
+
+    def sections(self, name: str | None = None) -> list[Block]:
+        """Top-level sections (named ``name``), in file order."""
+        return [
+            c for c in self.children if isinstance(c, Block) and (name is None or c.key == name)
+        ]
+
+    def section(self, name: str, *, create: bool = False) -> Block | None:
+        """The last top-level section ``name`` (created at the end when asked)."""
+        found = self.sections(name)
+        if found:
+            return found[-1]
+        if not create:
+            return None
+        check_name(name)
+        b = Block(name)
+        self.children.append(b)
+        return b
+
+    @property
+    def totem(self) -> Totem | None:
+        b = self.section("totem")
+        return Totem(b) if b is not None else None
+
+    @property
+    def quorum(self) -> Quorum | None:
+        b = self.section("quorum")
+        return Quorum(b) if b is not None else None
+
+    @property
+    def logging(self) -> Section | None:
+        b = self.section("logging")
+        return Section(b) if b is not None else None
+
+    @property
+    def nodes(self) -> list[ClusterNode]:
+        """Every ``node`` of every ``nodelist``, in order (icmap numbers them so)."""
+        return [ClusterNode(n) for s in self.sections("nodelist") for n in s.blocks("node")]
+
+    def node(self, key: str | int) -> ClusterNode | None:
+        """The node with this name (str) or nodeid (int)."""
+        for n in self.nodes:
+            if (isinstance(key, int) and n.nodeid == key) or n.name == key:
+                return n
+        return None
+
+    def value(self, dotted: str) -> str | None:
+        """A key by its icmap name (``totem.token``); the last line of it wins."""
+        found = None
+        for name, value, _ in self.flat():
+            if name == dotted:
+                found = value
+        return found
+
+    def flat(self) -> Iterator[tuple[str, str, Entry]]:
+        """``(icmap name, value, line)`` for every key, as corosync names them:
+        ``nodelist.node.N.key`` counts the nodes; other sections are merged by name."""
+
+        def walk(block: Node, prefix: str) -> Iterator[tuple[str, str, Entry]]:
+            count = 0
+            for c in block.child_nodes():
+                if isinstance(c, Entry):
+                    yield f"{prefix}{c.key}", " ".join(c.values), c
+                elif isinstance(c, Block):
+                    if prefix == "nodelist." and c.key == "node":
+                        yield from walk(c, f"{prefix}node.{count}.")
+                        count += 1
+                    else:
+                        yield from walk(c, f"{prefix}{c.key}.")
+
+        yield from walk(self, "")
+
+    # -- the numbers corosync computes ------------------------------------
+    def effective_token(self) -> int:
+        """The token timeout totem runs with: ``token`` (default 3000 ms) plus
+        ``token_coefficient`` (default 650 ms) per node beyond two (corosync.conf(5))."""
+        totem = self.totem
+        token = (totem.token if totem else None) or DEFAULT_TOKEN
+        coeff = totem.number("token_coefficient") if totem else None
+        coeff = DEFAULT_TOKEN_COEFFICIENT if coeff is None else coeff
+        n = len(self.nodes)
+        return token + (n - 2) * coeff if n >= 3 else token
+
+    def effective_consensus(self) -> int:
+        """``consensus`` as set, else 1.2 times the effective token (corosync.conf(5))."""
+        totem = self.totem
+        set_ = totem.consensus if totem else None
+        return set_ if set_ is not None else int(self.effective_token() * 1.2)
+
+    # -- edits -----------------------------------------------------------
+    def add_node(self, name: str, nodeid: int, *addrs: str) -> ClusterNode:
+        """Append a ``node`` (name, nodeid, ring0_addr, ring1_addr, ...) to the nodelist."""
+        check_name(name)
+        nodelist = self.section("nodelist", create=True)
+        assert nodelist is not None
+        kids: list[Node] = []
+        for i, a in enumerate(addrs):
+            check_value(str(a))
+            kids.append(KeyValue(f"ring{i}_addr", [str(a)]))
+        kids += [KeyValue("name", [name]), KeyValue("nodeid", [str(int(nodeid))])]
+        block = Block("node", children=kids)
+        nodelist.children.append(block)
+        return ClusterNode(block)
+
+    def remove_node(self, key: str | int) -> bool:
+        """Remove the node with this name or nodeid; ``False`` if none."""
+        n = self.node(key)
+        if n is None:
+            return False
+        for s in self.sections("nodelist"):
+            if n.block in s.children:
+                s.children.remove(n.block)
+                return True
+        return False
+
+    @classmethod
+    def new(cls, sections: dict[str, dict[str, Any]]) -> CorosyncDocument:
+        """A file from nested dicts in order: ``{"totem": {"version": 2, ...},
+        "nodelist": {"node": [{...}, {...}]}}``; a list value repeats a section."""
+        doc = cls()
+
+        def fill(kids: list[Node], items: dict[str, Any]) -> None:
+            for key, value in items.items():
+                check_name(key)
+                if isinstance(value, dict):
+                    b = Block(key)
+                    fill(b.children, value)
+                    kids.append(b)
+                elif isinstance(value, list):
+                    for v in value:
+                        b = Block(key)
+                        fill(b.children, v)
+                        kids.append(b)
+                else:
+                    text = str(value)
+                    check_value(text)
+                    kids.append(KeyValue(key, [text] if text else []))
+
+        fill(doc.children, sections)
+        return doc
+
+    def render_canonical(self, indent: str, style: Style) -> str:
+        return super().render_canonical(indent, style).lstrip("\n")
+
+    # -- checks ----------------------------------------------------------
+    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+        """``(node, "unknown", None)`` for top-level sections corosync 3 does not read."""
+        for b in self.sections():
+            if b.key not in SECTIONS:
+                yield b, "unknown", None
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        def tree(block: Node) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for c in block.child_nodes():
+                if isinstance(c, Entry):
+                    value = " ".join(c.values)
+                    if c.key == "key" and not show_secrets:  # totem.key: the secret itself
+                        value = "********"
+                    out[c.key] = value
+                elif isinstance(c, Block):
+                    sub = tree(c)
+                    if c.key in ("node", "interface", "logger_subsys") or c.key in out:
+                        prev = out.get(c.key)
+                        out[c.key] = [*(prev if isinstance(prev, list) else [prev] if prev else [])]
+                        out[c.key].append(sub)
+                    else:
+                        out[c.key] = sub
+            return out
+
+        return {"format": FORMAT, **tree(self)}
+
+    def secrets(self) -> list[str]:
+        """``totem { key: ... }`` holds the shared key in clear (corosync.conf(5))."""
+        return [v for name, v, _ in self.flat() if name == "totem.key" and v]
+
+
+def ring_address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """A ring address as an IP, or ``None`` for a host name."""
+    try:
+        return ipaddress.ip_address(raw)
+    except ValueError:
+        return None
+
+
+_AFTER_OPEN = "extra characters after opening bracket '{' (corosync 3 refuses them)"
+_AROUND_CLOSE = "extra characters before or after closing bracket '}' (corosync 3 refuses them)"
+
+
+class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def _fail(self, pos: int, message: str) -> None:
+        line = self.text.count("\n", 0, pos) + 1
+        col = pos - (self.text.rfind("\n", 0, pos) + 1) + 1
+        raise ParseError(
+            message, line=line, column=col, snippet=caret_snippet(self.text, line, col)
+        )
+
+    def _line_rest(self, pos: int) -> tuple[str, str]:
+        start = self.text.rfind("\n", 0, pos) + 1
+        end = self.text.find("\n", pos)
+        end = len(self.text) if end < 0 else end
+        return self.text[start:pos], self.text[pos + 1 : end]
+
+    def entry(self, children: list[Any]) -> KeyValue:
+        pieces = [to_tok(c) for c in children]
+        key = pieces[0]
+        vals = [p for p in pieces if p.kind == "VALUE"]
+        e = KeyValue(key.text, [v.text for v in vals], key_tok=key, value_toks=vals)
+        e.cst = list(pieces)
+        return built(e, key.pos)
+
+    def section(self, children: list[Any]) -> Block:
+        name = to_tok(children[0])
+        lbrace = to_tok(children[1])
+        rbrace = to_tok(children[-1])
+        _, after = self._line_rest(lbrace.pos)
+        if after.strip():
+            self._fail(lbrace.pos, _AFTER_OPEN)
+        before, after = self._line_rest(rbrace.pos)
+        if before.strip() or after.strip():
+            self._fail(
+                rbrace.pos,
+                _AROUND_CLOSE,
+            )
+        kids = [c for c in children if isinstance(c, Node)]
+        b = Block(name.text.rstrip(), [], kids, key_tok=name)
+        b.cst = [name, lbrace, *kids, rbrace]
+        return built(b, name.pos)
+
+    def start(self, children: list[Any]) -> CorosyncDocument:
+        doc = CorosyncDocument([c for c in children if isinstance(c, Node)])
+        doc.cst = list(children)
+        return doc
+
+
+_WORDS = {
+    "NAME": "a section name followed by '{'",
+    "KEY": "a 'key: value' line",
+    "COLON": "':'",
+    "VALUE": "a value",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+}
+
+
+def parse(text: str, path: str | None = None) -> CorosyncDocument:
+    """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line."""
+    try:
+        doc: CorosyncDocument = parse_with("corosync", text, path, _Builder(text), words=_WORDS)
+    except ParseError as exc:  # raised by _Builder, which does not know the path
+        exc.path = exc.path or path
+        raise
+    doc.path = path
+    doc.source = text
+    return doc
+
+
+def sniff(text: str) -> bool:
+    """A ``totem {`` section, or ``nodelist {`` with ``ring0_addr:``."""
+    import re
+
+    return re.search(r"^[ \t]*totem[ \t]*\{", text, re.M) is not None or (
+        re.search(r"^[ \t]*nodelist[ \t]*\{", text, re.M) is not None and "ring0_addr" in text
+    )

@@ -1,0 +1,429 @@
+"""corosync.conf rules: what corosync 3 refuses or a documented hazard, decidable offline.
+
+Each verdict was checked against ``corosync -c FILE -t`` (corosync 3.1.7): an error only
+where it refuses the file (the message quoted), a warning where it starts but
+corosync.conf(5) or votequorum(5) names the risk.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..cluster import Cluster, Loaded
+from ..discover import modes_are_real
+from ..findings import Finding
+from ..formats.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
+from . import make, rule
+
+#: knet reads at least 1024 bits of key ("Could only read 128 bits of minimum 1024 bits").
+MIN_KEY_BYTES = 128
+
+
+def _totem_line(item: Loaded, key: str) -> Any:
+    totem = item.doc.totem  # type: ignore[attr-defined]
+    if totem is None:
+        return item.where()
+    return item.where(totem.block.entry(key) or totem.block)
+
+
+@rule("CS001", "consensus-below-join", "error", formats=("corosync",))
+def consensus_below_join(item: Loaded) -> Iterator[Finding]:
+    """``consensus`` is less than ``join``.
+
+    Why it matters: corosync refuses to start: "The consensus timeout parameter (3600 ms)
+    may not be less than join timeout (4000 ms)" (corosync 3.1, totemconfig.c).
+
+    Example: ``token: 3000`` and ``join: 4000`` with consensus unset (1.2 x 3000 = 3600).
+
+    Fix: keep ``join`` small (50 ms is the default) or raise ``consensus``.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    if totem is None:
+        return
+    join = totem.join if totem.join is not None else DEFAULT_JOIN
+    consensus = doc.effective_consensus()
+    if consensus < join:
+        yield make(
+            "CS001",
+            f"consensus {consensus} ms is less than join {join} ms: corosync refuses to start",
+            _totem_line(item, "join" if totem.join is not None else "consensus"),
+        )
+
+
+@rule("CS002", "consensus-too-short", "warning", formats=("corosync",))
+def consensus_too_short(item: Loaded) -> Iterator[Finding]:
+    """``consensus`` is set below 1.2 times the token timeout.
+
+    Why it matters: corosync.conf(5): "The minimum value for consensus must be 1.2 *
+    token"; with less, a membership round can end before a lost token is declared, and
+    "for three node or larger clusters, consensus should be larger than token". corosync
+    3.1 still starts.
+
+    Example: ``token: 5000``, ``consensus: 5000``.
+
+    Fix: remove ``consensus`` (corosync computes 1.2 x token) or set it to at least that.
+    The token counted is the one totem runs with: ``token`` plus ``token_coefficient``
+    (650 ms) per node beyond two.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    if totem is None or totem.consensus is None:
+        return
+    token = doc.effective_token()
+    if totem.consensus < 1.2 * token:
+        yield make(
+            "CS002",
+            f"consensus {totem.consensus} ms is below 1.2 x token ({token} ms) = "
+            f"{int(1.2 * token)} ms",
+            _totem_line(item, "consensus"),
+        )
+
+
+@rule("CS003", "duplicate-nodeid", "error", formats=("corosync",))
+def duplicate_nodeid(item: Loaded) -> Iterator[Finding]:
+    """Two nodes of the nodelist have the same ``nodeid``.
+
+    Why it matters: corosync refuses to start: "Nodeid 1 appears twice in corosync.conf".
+
+    Fix: give every node its own nodeid (and keep the CIB's node ids in step).
+    """
+    doc: Any = item.doc
+    seen: dict[int, Any] = {}
+    for n in doc.nodes:
+        if n.nodeid is None:
+            continue
+        first = seen.setdefault(n.nodeid, n)
+        if first is not n:
+            yield make(
+                "CS003",
+                f"nodeid {n.nodeid} is used by '{n.name}' and '{first.name}'",
+                item.where(n.block.entry("nodeid") or n.block),
+                [item.where(first.block)],
+            )
+
+
+@rule("CS004", "duplicate-node-name-or-address", "warning", formats=("corosync",))
+def duplicate_address(item: Loaded) -> Iterator[Finding]:
+    """Two nodes of the nodelist share a ``name`` or a ring address.
+
+    Why it matters: corosync 3.1 starts, but knet then has two nodes behind one address
+    (one of them is never reached) and Pacemaker, which names nodes by ``name``, sees two
+    nodes as one.
+
+    Fix: each node's own name and its own address on every link.
+    """
+    doc: Any = item.doc
+    seen: dict[tuple[str, str], Any] = {}
+    for n in doc.nodes:
+        keys = [("name", n.name)] if n.name else []
+        keys += [(f"ring{k}_addr", a) for k, a in n.ring_addrs.items()]
+        for kind, value in keys:
+            first = seen.setdefault((kind, value), n)
+            if first is not n:
+                yield make(
+                    "CS004",
+                    f"{kind} {value} is used by nodeid {n.nodeid} and nodeid {first.nodeid}",
+                    item.where(n.block.entry(kind) or n.block),
+                    [item.where(first.block.entry(kind) or first.block)],
+                )
+
+
+@rule("CS005", "quorum-votes-mismatch", "warning", formats=("corosync",))
+def quorum_votes(item: Loaded) -> Iterator[Finding]:
+    """``two_node`` or ``expected_votes`` does not match the nodelist.
+
+    ``two_node: 1`` with other than two nodes, or ``expected_votes`` other than the
+    nodelist's votes.
+
+    Why it matters: votequorum(5): two_node is for two-node clusters (with more nodes it
+    is ignored, and the admin counted on it); an ``expected_votes`` above the nodes' votes
+    keeps the cluster from quorum when one node is down, one below lets a minority
+    partition be quorate (split brain).
+
+    Example: ``expected_votes: 3`` in a two-node nodelist.
+
+    Fix: drop ``expected_votes`` (votequorum counts the nodelist) and keep ``two_node``
+    for exactly two nodes.
+    """
+    doc: Any = item.doc
+    quorum = doc.quorum
+    nodes = doc.nodes
+    if quorum is None or not nodes:
+        return
+    if quorum.two_node and len(nodes) != 2:
+        yield make(
+            "CS005",
+            f"two_node: 1 with {len(nodes)} nodes in the nodelist (two_node is for two)",
+            item.where(quorum.block.entry("two_node")),
+        )
+    votes = sum((n.number("quorum_votes") or 1) for n in nodes)
+    if quorum.expected_votes is not None and quorum.expected_votes != votes:
+        yield make(
+            "CS005",
+            f"expected_votes {quorum.expected_votes} but the nodelist has {votes} votes",
+            item.where(quorum.block.entry("expected_votes")),
+        )
+
+
+@rule("CS006", "crypto-refused", "error", formats=("corosync",))
+def crypto_refused(item: Loaded) -> Iterator[Finding]:
+    """Crypto settings corosync 3 refuses.
+
+    An unknown cipher or hash, a cipher without a hash, or crypto on a transport other
+    than knet.
+
+    Why it matters: corosync does not start: "Invalid cipher type", "crypto_cipher
+    requires crypto_hash with value other than none", "crypto_cipher & crypto_hash are
+    only valid for the Knet transport".
+
+    Fix: ``transport: knet``, ``crypto_cipher: aes256``, ``crypto_hash: sha256``.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    if totem is None:
+        return
+    cipher, hash_ = totem.crypto_cipher, totem.crypto_hash
+    if cipher is not None and cipher not in CIPHERS:
+        yield make(
+            "CS006",
+            f"crypto_cipher {cipher}: corosync takes {', '.join(CIPHERS)}",
+            _totem_line(item, "crypto_cipher"),
+        )
+    if hash_ is not None and hash_ not in HASHES:
+        yield make(
+            "CS006",
+            f"crypto_hash {hash_}: corosync takes {', '.join(HASHES)}",
+            _totem_line(item, "crypto_hash"),
+        )
+    if cipher not in (None, "none") and hash_ in (None, "none"):
+        yield make(
+            "CS006",
+            f"crypto_cipher {cipher} without crypto_hash: corosync refuses it",
+            _totem_line(item, "crypto_cipher"),
+        )
+    crypto = cipher not in (None, "none") or hash_ not in (None, "none")
+    if crypto and totem.transport != "knet":
+        yield make(
+            "CS006",
+            f"crypto with transport {totem.transport}: only knet encrypts",
+            _totem_line(item, "transport"),
+        )
+
+
+def crypto_on(doc: Any) -> bool:
+    totem = doc.totem
+    if totem is None:
+        return False
+    if totem.get("secauth") in ("on", "yes") and totem.crypto_cipher is None:
+        return True
+    return totem.crypto_cipher not in (None, "none") or totem.crypto_hash not in (None, "none")
+
+
+@rule("CS007", "crypto-off", "warning", formats=("corosync",))
+def crypto_off(item: Loaded) -> Iterator[Finding]:
+    """knet runs without authentication (``crypto_hash`` none or unset).
+
+    Why it matters: any host that reaches the cluster network can send totem messages,
+    join the membership or disturb it; corosync.conf(5) defaults both to none.
+
+    Fix: ``crypto_cipher: aes256`` and ``crypto_hash: sha256`` with a key from
+    ``corosync-keygen`` on every node.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    if totem is None or totem.transport != "knet" or crypto_on(doc):
+        return
+    yield make(
+        "CS007",
+        "knet without crypto_cipher/crypto_hash: cluster traffic is not authenticated",
+        _totem_line(item, "crypto_hash"),
+    )
+
+
+def _keyfile(item: Loaded) -> Path | None:
+    """The key file inside the node's tree (``None`` for a file outside a node's /etc)."""
+    conf = item.file.path
+    if item.node is None or conf.parent.name != "corosync":
+        return None
+    root = conf.parent.parent.parent  # etc/corosync/corosync.conf -> the node root
+    totem = item.doc.totem  # type: ignore[attr-defined]
+    key = (totem.keyfile if totem is not None else None) or DEFAULT_KEYFILE
+    return root / key.lstrip("/")
+
+
+@rule("CS008", "authkey-missing", "error", formats=("corosync",))
+def authkey_missing(item: Loaded) -> Iterator[Finding]:
+    """Crypto is on and the key file is missing or shorter than 1024 bits.
+
+    The key file is ``keyfile``, by default /etc/corosync/authkey.
+
+    Why it matters: corosync does not start: "Could not open /etc/corosync/authkey: No such
+    file or directory", "Could only read 128 bits of minimum 1024 bits".
+
+    Fix: ``corosync-keygen`` on one node, then copy the key to every node (mode 0400).
+    Not checked for a ``key:`` written into the file, nor for a corosync.conf outside a
+    node's tree.
+    """
+    doc: Any = item.doc
+    if not crypto_on(doc) or (doc.totem is not None and doc.totem.get("key")):
+        return
+    path = _keyfile(item)
+    if path is None:
+        return
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        yield make(
+            "CS008",
+            f"crypto is on but the key file {path.name} is missing: corosync refuses to start",
+            _totem_line(item, "keyfile"),
+        )
+        return
+    if size < MIN_KEY_BYTES:
+        yield make(
+            "CS008",
+            f"key file {path.name} holds {size * 8} bits; corosync needs at least 1024",
+            _totem_line(item, "keyfile"),
+        )
+
+
+@rule("CS009", "authkey-mode", "warning", formats=("corosync",))
+def authkey_mode(item: Loaded) -> Iterator[Finding]:
+    """The corosync key file is readable by group or others.
+
+    Why it matters: whoever reads the key can join the cluster and read its traffic;
+    corosync-keygen writes it 0400 owned by root.
+
+    Fix: ``chmod 400 /etc/corosync/authkey``. Not checked where file modes say nothing
+    about the deployed file (a git checkout, a read-only copy).
+    """
+    doc: Any = item.doc
+    if not crypto_on(doc):
+        return
+    path = _keyfile(item)
+    if path is None or not path.is_file() or not modes_are_real(path):
+        return
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        yield make(
+            "CS009",
+            f"key file {path.name} is mode {mode:04o}: chmod 400",
+            _totem_line(item, "keyfile"),
+        )
+
+
+@rule("CS010", "nodelist-cib-mismatch", "warning", formats=("corosync",), scope="cluster")
+def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
+    """The CIB's ``<node>`` entries and the corosync nodelist disagree.
+
+    A CIB node not in the nodelist, or a CIB node id other than the node's nodeid.
+
+    Why it matters: Pacemaker on corosync names a node by its nodeid; a CIB node with
+    another id stays as a second, never-online node (constraints on it never apply),
+    and a node missing from the nodelist never joins.
+
+    Fix: make each ``<node id>`` the node's corosync nodeid (``xencfg migrate`` does),
+    and list every node in the nodelist.
+    """
+    cibs = [c for c in cluster.docs("cib") if getattr(c.doc, "nodes", None)]
+    for item in cluster.docs("corosync"):
+        doc: Any = item.doc
+        by_name = {n.name: n for n in doc.nodes if n.name}
+        if not by_name:
+            continue
+        for cib in cibs:
+            for node in cib.doc.nodes:  # type: ignore[attr-defined]
+                uname = node.uname
+                if uname is None:
+                    continue
+                mine = by_name.get(uname)
+                if mine is None:
+                    yield make(
+                        "CS010",
+                        f"CIB node '{uname}' is not in the nodelist",
+                        item.where(doc.sections("nodelist")[0]),
+                        [cib.where(node)],
+                    )
+                elif mine.nodeid is not None and node.el.get("id") != str(mine.nodeid):
+                    yield make(
+                        "CS010",
+                        f"CIB node '{uname}' has id {node.el.get('id')}, corosync nodeid "
+                        f"{mine.nodeid}",
+                        item.where(mine.block.entry("nodeid") or mine.block),
+                        [cib.where(node)],
+                    )
+
+
+@rule("CS011", "ring-name-not-in-hosts", "warning", formats=("corosync",), scope="cluster")
+def ring_names(cluster: Cluster) -> Iterator[Finding]:
+    """A ring address is a host name that some node's /etc/hosts does not give.
+
+    Why it matters: corosync resolves ring addresses once, at start; a name only DNS
+    knows keeps a node's corosync from starting (or binds the wrong link) when DNS is
+    down, which is when clusters restart.
+
+    Fix: add the name to every node's /etc/hosts, or write the IP address.
+    """
+    hosts = {item.node: item for item in cluster.docs("hosts") if item.node}
+    for item in cluster.docs("corosync"):
+        doc: Any = item.doc
+        for n in doc.nodes:
+            for k, addr in n.ring_addrs.items():
+                if ring_address(addr) is not None:
+                    continue
+                for node, h in sorted(hosts.items()):
+                    if not h.doc.addresses(addr):  # type: ignore[attr-defined]
+                        yield make(
+                            "CS011",
+                            f"ring{k}_addr {addr} is not in {node}'s /etc/hosts",
+                            item.where(n.block.entry(f"ring{k}_addr")),
+                            [h.where()],
+                        )
+
+
+_SHARED = ("totem.", "nodelist.", "quorum.")
+
+
+@rule("CS012", "corosync-conf-differs", "error", formats=("corosync",), scope="cluster")
+def differs(cluster: Cluster) -> Iterator[Finding]:
+    """corosync.conf's ``totem``, ``nodelist`` or ``quorum`` differ between nodes.
+
+    Why it matters: corosync.conf(5): "Be careful to use the same timeout values on each
+    of the nodes in the cluster or unpredictable results may occur"; nodes with other
+    nodelists or crypto do not form one membership. (``logging`` may differ.)
+
+    Fix: copy one corosync.conf to every node (``pcs cluster sync`` or by hand).
+    """
+    docs = [i for i in cluster.docs("corosync") if i.node]
+    if len(docs) < 2:
+        return
+    first = docs[0]
+
+    def shared(item: Loaded) -> dict[str, tuple[str, Any]]:
+        out: dict[str, tuple[str, Any]] = {}
+        for name, value, entry in item.doc.flat():  # type: ignore[attr-defined]
+            if name.startswith(_SHARED):
+                out[name] = (value, entry)
+        return out
+
+    base = shared(first)
+    for other in docs[1:]:
+        theirs = shared(other)
+        for name in sorted(set(base) | set(theirs)):
+            a, b = base.get(name), theirs.get(name)
+            if a is not None and b is not None and a[0] == b[0]:
+                continue
+            here = other.where(b[1]) if b is not None else other.where()
+            there = first.where(a[1]) if a is not None else first.where()
+            mine = b[0] if b is not None else "unset"
+            base_value = a[0] if a is not None else "unset"
+            yield make(
+                "CS012",
+                f"{name} is {mine} on {other.node} but {base_value} on {first.node}",
+                here,
+                [there],
+            )

@@ -1,0 +1,643 @@
+"""heartbeat's ha.cf, authkeys and ha_logd.cf -> corosync 3 (knet): the cluster stack part
+of ``xencfg migrate``.
+
+A pure function of parsed documents: :func:`to_corosync` takes what each node's files say
+(:class:`NodeFiles`) and returns the one corosync.conf every node gets, plus a note for
+every decision (what came from where, the timing arithmetic, what could not be carried and
+what to do by hand). Nothing here reads or writes files; :mod:`xencfg.migrate` does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from typing import Any
+
+import attrs
+
+from .formats.corosync import (
+    DEFAULT_TOKEN_COEFFICIENT,
+    CorosyncDocument,
+)
+
+#: Facilities corosync's syslog_facility accepts (logsys.c: daemon, local0..local7).
+SYSLOG_FACILITIES = ("daemon", *(f"local{i}" for i in range(8)))
+#: The shortest token we write: below it a busy dom0 (live migration, DRBD resync) misses
+#: tokens and the cluster splits for nothing; corosync's own default is 3000 ms.
+MIN_TOKEN_MS = 1000
+
+
+@attrs.define
+class Note:
+    """One line of the migration report.
+
+    ``kind``: ``rewrite`` (carried to the new stack), ``manual`` (could not be carried:
+    an admin must act), ``dropped`` (needs nothing in corosync 3) or ``info``.
+    ``source``: ``path:line`` or the path it comes from; ``target``: where it goes.
+    """
+
+    kind: str
+    source: str
+    target: str
+    what: str
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.define
+class NodeFiles:
+    """What one node's files say, as parsed documents (``None`` where absent).
+
+    ``where`` maps a document to its report name (``alpha:/etc/ha.d/ha.cf``).
+    """
+
+    name: str
+    hacf: Any = None
+    authkeys: Any = None
+    logd: Any = None
+    hosts: Any = None
+    drbd: list[Any] = attrs.Factory(list)
+    cluster_names: list[tuple[str, str]] = attrs.Factory(list)  # (name, where it comes from)
+    where: dict[int, str] = attrs.Factory(dict)
+
+    def loc(self, doc: Any, node: Any = None) -> str:
+        """``path:line`` of ``node`` in ``doc`` (or the document's path)."""
+        path = self.where.get(id(doc), doc.path or "?")
+        if node is None:
+            return str(path)
+        try:
+            line, _ = doc.position(node)
+        except Exception:
+            return str(path)
+        return f"{path}:{line}"
+
+
+@attrs.define
+class Member:
+    """A cluster member in the nodelist: name, nodeid and its address on each link."""
+
+    name: str
+    nodeid: int
+    addrs: dict[int, str] = attrs.Factory(dict)
+    sources: dict[int, str] = attrs.Factory(dict)
+
+
+@attrs.define
+class StackResult:
+    """The corosync.conf for every node, its members, and the notes for the report."""
+
+    corosync: CorosyncDocument
+    members: list[Member]
+    notes: list[Note]
+    timing: list[str]
+    cluster_name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cluster_name": self.cluster_name,
+            "members": [attrs.asdict(m) for m in self.members],
+            "timing": self.timing,
+            "notes": [n.to_dict() for n in self.notes],
+        }
+
+
+def _ip(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(raw)
+    except ValueError:
+        return None
+
+
+def _names_match(name: str, member: str) -> bool:
+    """``name`` (from /etc/hosts) names ``member``: itself, its FQDN, or a per-link name
+    built on it (``alpha-drbd``, ``host1_hb``), as admins name a node's second address."""
+    import re
+
+    low, mem = name.lower(), member.lower()
+    return low == mem or re.split(r"[-_.]", low, maxsplit=1)[0] == mem
+
+
+class _Builder:
+    def __init__(self, nodes: list[NodeFiles], cluster_name: str | None) -> None:
+        self.nodes = nodes
+        self.flag_name = cluster_name
+        self.notes: list[Note] = []
+        self.timing: list[str] = []
+
+    def note(self, kind: str, source: str, target: str, what: str, why: str) -> None:
+        """Record a note once: every node's ha.cf saying the same thing is one note."""
+        if not any((n.kind, n.target, n.what) == (kind, target, what) for n in self.notes):
+            self.notes.append(Note(kind, source, target, what, why))
+
+    # -- members -------------------------------------------------------------
+    def members(self) -> list[Member]:
+        names: list[str] = []
+        for n in self.nodes:
+            if n.hacf is None:
+                continue
+            for name in n.hacf.nodes:
+                if name not in names:
+                    names.append(name)
+        src = "ha.cf node lines"
+        if not names:
+            names = [n.name for n in self.nodes]
+            src = "the node names (no ha.cf names a member with a 'node' line)"
+            first = next((n for n in self.nodes if n.hacf is not None), None)
+            if first is not None and first.hacf.get("nodes") is not None:
+                e = first.hacf.entry("nodes")
+                self.note(
+                    "manual",
+                    first.loc(first.hacf, e),
+                    "nodelist",
+                    f"'nodes {' '.join(e.values)}' is no heartbeat directive (heartbeat "
+                    f"reads 'node'); the nodelist uses the node names {', '.join(names)}",
+                    "heartbeat would have refused this ha.cf; check that the names are "
+                    "each node's uname -n",
+                )
+        members = [Member(name, i) for i, name in enumerate(names, start=1)]
+        self.note(
+            "rewrite",
+            src,
+            "corosync.conf nodelist",
+            "members " + ", ".join(f"{m.name} (nodeid {m.nodeid})" for m in members),
+            "corosync 3 with knet needs every member listed with a name and a nodeid; ids "
+            "follow the order of ha.cf and become the CIB's node ids",
+        )
+        return members
+
+    # -- addresses -------------------------------------------------------------
+    def _owner(
+        self, addr: str, members: list[Member], reader: NodeFiles, alone: bool
+    ) -> str | None:
+        """The member whose address ``addr`` is: by /etc/hosts names, else (two members,
+        ``alone``: the only ucast of that interface in the reader's ha.cf) the member that
+        is not the node whose ha.cf sends to it. A ha.cf copied to every node lists every
+        node's address (heartbeat skips its own), so it gets no such guess."""
+        for n in [reader, *self.nodes]:
+            if n.hosts is None:
+                continue
+            for name in n.hosts.names_of(addr):
+                for m in members:
+                    if _names_match(name, m.name):
+                        return m.name
+        if alone and len(members) == 2 and reader.name in {m.name for m in members}:
+            return next(m.name for m in members if m.name != reader.name)
+        return None
+
+    def _known_address(self, member: str) -> tuple[str, str] | None:
+        """A node's address from what the files know: /etc/hosts, then drbd.conf."""
+        for n in self.nodes:
+            if n.hosts is not None:
+                found = n.hosts.resolve(member)
+                if found is not None:
+                    return str(found), f"{n.loc(n.hosts)} (the address of {member})"
+        for n in self.nodes:
+            for d in n.drbd:
+                for r in d.resources.values():
+                    h = r.host(member)
+                    if h is not None and h.address is not None and _ip(h.address.ip):
+                        return h.address.ip, f"{n.loc(d)} (DRBD address of {member})"
+        return None
+
+    def links(self, members: list[Member]) -> None:
+        media: list[tuple[NodeFiles, Any]] = []
+        for n in self.nodes:
+            if n.hacf is not None:
+                media.extend((n, m) for m in n.hacf.comm_paths)
+        # one knet link per interface name, in the order the media lines come
+        links: dict[str, int] = {}
+        for n, m in media:
+            if m.kind.startswith("serial"):
+                self.note(
+                    "manual",
+                    n.loc(n.hacf, m.node),
+                    "-",
+                    f"serial path {' '.join(m.devices)} dropped",
+                    "corosync 3 has no serial transport; give the cluster a second network "
+                    "link (ring1_addr) so it keeps two independent paths",
+                )
+                continue
+            # bcast may name several interfaces: a path (and a link) each
+            for dev in (m.devices if m.kind == "bcast" else m.devices[:1]) or ("?",):
+                if dev not in links:
+                    links[dev] = len(links)
+        by_name = {m.name: m for m in members}
+        for n, m in media:
+            if m.kind.startswith("serial"):
+                continue
+            link = links[m.devices[0] if m.devices else "?"]
+            if m.kind in ("ucast", "ucast6") and m.host is not None:
+                same = [
+                    x
+                    for r, x in media
+                    if r is n and x.kind == m.kind and x.devices[:1] == m.devices[:1]
+                ]
+                owner = self._owner(str(m.host), members, n, len(same) == 1)
+                if owner is None:
+                    self.note(
+                        "manual",
+                        n.loc(n.hacf, m.node),
+                        "-",
+                        f"ucast address {m.host} belongs to no member",
+                        "no /etc/hosts name of it is a member's; add it as that member's "
+                        f"ring{link}_addr by hand",
+                    )
+                    continue
+                mem = by_name[owner]
+                if link not in mem.addrs:
+                    mem.addrs[link] = str(m.host)
+                    mem.sources[link] = f"ucast line {n.loc(n.hacf, m.node)}"
+            elif m.kind in ("bcast", "mcast", "mcast6"):
+                why = (
+                    "knet sends unicast between the ring addresses: no broadcast, so a "
+                    "routed network between the nodes works too"
+                    if m.kind == "bcast"
+                    else f"knet sends unicast between the ring addresses; the multicast group "
+                    f"{m.host} is no longer used (open UDP port 5405 between the nodes)"
+                )
+                for dev in m.devices if m.kind == "bcast" else m.devices[:1]:
+                    self.note(
+                        "rewrite",
+                        n.loc(n.hacf, m.node),
+                        f"corosync.conf ring{links[dev]}_addr of every node",
+                        f"{m.kind} on {dev} becomes knet link {links[dev]}",
+                        why,
+                    )
+        # addresses for links the media left open (bcast/mcast give no addresses)
+        for link in sorted(set(links.values())):
+            for mem in members:
+                if link in mem.addrs:
+                    continue
+                if link == 0 or not any(0 in x.addrs for x in members):
+                    found = self._known_address(mem.name)
+                    if found is not None and found[0] not in mem.addrs.values():
+                        mem.addrs[link] = found[0]
+                        mem.sources[link] = found[1]
+                        continue
+                self.note(
+                    "manual",
+                    "ha.cf",
+                    f"corosync.conf ring{link}_addr of {mem.name}",
+                    f"no address of {mem.name} on link {link} is known",
+                    "the files give no address for it (bcast/mcast paths name only an "
+                    "interface); add the address by hand or drop the link",
+                )
+        if not links:
+            for mem in members:
+                found = self._known_address(mem.name)
+                if found is not None:
+                    mem.addrs[0], mem.sources[0] = found
+        # a link must have an address on every node, and links are numbered from 0
+        usable = [
+            lk for lk in sorted(set(links.values()) | {0}) if all(lk in m.addrs for m in members)
+        ]
+        for mem in members:
+            for lk in list(mem.addrs):
+                if lk not in usable:
+                    self.note(
+                        "manual",
+                        mem.sources.get(lk, "ha.cf"),
+                        "-",
+                        f"link {lk} address {mem.addrs.pop(lk)} of {mem.name} dropped",
+                        "not every member has an address on that link, and corosync needs "
+                        "one on each",
+                    )
+                    mem.sources.pop(lk, None)
+            mem.addrs = {usable.index(lk): a for lk, a in sorted(mem.addrs.items())}
+            mem.sources = {usable.index(lk): s for lk, s in sorted(mem.sources.items())}
+        for mem in members:
+            for lk, addr in mem.addrs.items():
+                self.note(
+                    "rewrite",
+                    mem.sources[lk],
+                    f"corosync.conf ring{lk}_addr of {mem.name}",
+                    f"{mem.name} ring{lk}_addr {addr}",
+                    "the address heartbeat used to reach this node on that path"
+                    if mem.sources[lk].startswith("ucast")
+                    else "a bcast/mcast path names only an interface: check that this "
+                    "address is on it",
+                )
+            if 0 not in mem.addrs:
+                self.note(
+                    "manual",
+                    "ha.cf, /etc/hosts, drbd.conf",
+                    f"corosync.conf ring0_addr of {mem.name}",
+                    f"no address known for {mem.name}: ring0_addr is its name",
+                    "corosync resolves the name at start; make sure every node's /etc/hosts has it",
+                )
+
+    # -- timing ----------------------------------------------------------------
+    def totem_timing(self, members: list[Member]) -> dict[str, int]:
+        hacf_nodes = [n for n in self.nodes if n.hacf is not None]
+        if not hacf_nodes:
+            return {}
+        n0 = hacf_nodes[0]
+        t = n0.hacf.effective_timings()
+        keepalive, deadtime = t["keepalive"], t["deadtime"]
+        warntime = t.get("warntime")
+        count = len(members)
+        # heartbeat declares a node dead after deadtime; corosync after the token timeout
+        # plus the consensus timeout (1.2 x token) before it forms the new membership
+        target = deadtime * 1000 / 2.2
+        extra = (count - 2) * DEFAULT_TOKEN_COEFFICIENT if count >= 3 else 0
+        token = max(MIN_TOKEN_MS, int(math.floor((target - extra) / 100) * 100))
+        effective = token + extra
+        consensus = int(effective * 1.2)
+        lines = [
+            f"heartbeat: keepalive {keepalive:g} s, deadtime {deadtime:g} s"
+            + (f", warntime {warntime:g} s" if warntime is not None else "")
+            + f" ({n0.loc(n0.hacf)}; defaults keepalive 1 s, deadtime 30 s)",
+            "corosync declares a node lost after token + consensus, consensus = 1.2 x token: "
+            f"effective token = deadtime / 2.2 = {deadtime * 1000:g} / 2.2 = {target:.0f} ms",
+        ]
+        if extra:
+            lines.append(
+                f"{count} nodes: corosync adds token_coefficient {DEFAULT_TOKEN_COEFFICIENT} ms "
+                f"x ({count} - 2) = {extra} ms to token, so token = {target:.0f} - {extra}"
+            )
+        lines.append(
+            f"token = {token} ms (rounded down to 100 ms, at least {MIN_TOKEN_MS}); "
+            f"effective token {effective} ms; consensus = 1.2 x {effective} = {consensus} ms; "
+            f"failure detected after {effective + consensus} ms (heartbeat: {deadtime * 1000:g} ms)"
+        )
+        out = {"token": token, "consensus": consensus}
+        if warntime is not None and 0 < warntime < deadtime:
+            pct = max(1, min(99, round(100 * warntime / deadtime)))
+            out["token_warning"] = pct
+            lines.append(
+                f"token_warning = warntime / deadtime = {warntime:g} / {deadtime:g} = {pct} % "
+                "(corosync warns when the token is that late)"
+            )
+        lines.append(
+            f"keepalive {keepalive:g} s has no corosync setting: the token circulates all the "
+            "time and is retransmitted after token / (token_retransmits_before_loss_const "
+            "+ 0.2) ms"
+        )
+        self.timing = lines
+        self.note(
+            "rewrite",
+            n0.loc(n0.hacf),
+            "corosync.conf totem token/consensus",
+            f"deadtime {deadtime:g} s -> token {token} ms, consensus {consensus} ms",
+            "see the timing arithmetic",
+        )
+        for n in hacf_nodes[1:]:
+            if n.hacf.effective_timings() != t:
+                self.note(
+                    "manual",
+                    n.loc(n.hacf),
+                    "-",
+                    f"{n.name}'s ha.cf has other timings than {n0.name}'s",
+                    f"the timeouts come from {n0.name}'s; corosync needs one value on all nodes",
+                )
+        return out
+
+    # -- logging ---------------------------------------------------------------
+    def logging(self) -> dict[str, str]:
+        n0 = next((n for n in self.nodes if n.hacf is not None), None)
+        if n0 is None:
+            return {"to_syslog": "yes"}
+        hacf = n0.hacf
+        src_doc = hacf
+        facility, logfile = hacf.logfacility, hacf.logfile
+        debugfile = hacf.debugfile
+        if hacf.use_logd and n0.logd is not None:
+            src_doc = n0.logd
+            facility = n0.logd.logfacility or facility
+            logfile = n0.logd.logfile or logfile
+            debugfile = n0.logd.debugfile or debugfile
+        where = n0.loc(src_doc)
+        out: dict[str, str] = {}
+        if facility and facility.lower() != "none":
+            if facility in SYSLOG_FACILITIES:
+                out["to_syslog"] = "yes"
+                out["syslog_facility"] = facility
+                self.note(
+                    "rewrite",
+                    where,
+                    "corosync.conf logging",
+                    f"logfacility {facility} -> to_syslog yes, syslog_facility {facility}",
+                    "same syslog facility, so the syslog filters keep working",
+                )
+            else:
+                out["to_syslog"] = "yes"
+                self.note(
+                    "manual",
+                    where,
+                    "corosync.conf logging",
+                    f"logfacility {facility} is not one corosync takes: logging to daemon",
+                    "corosync accepts daemon and local0..local7; adjust the syslog filters",
+                )
+        elif facility is not None or logfile:
+            out["to_syslog"] = "no"
+        else:
+            out["to_syslog"] = "yes"
+            self.note(
+                "rewrite",
+                where,
+                "corosync.conf logging",
+                "no logfacility or logfile read: to_syslog yes (facility daemon)",
+                "heartbeat and logd log to syslog's daemon facility by default; corosync too",
+            )
+        if logfile:
+            out["to_logfile"] = "yes"
+            out["logfile"] = logfile
+            self.note(
+                "rewrite",
+                where,
+                "corosync.conf logging",
+                f"logfile {logfile} -> logfile {logfile}",
+                "corosync appends to it; Pacemaker logs to PCMK_logfile "
+                "(/etc/default/pacemaker), /var/log/pacemaker/pacemaker.log by default",
+            )
+        if debugfile:
+            self.note(
+                "dropped",
+                where,
+                "-",
+                f"debugfile {debugfile} not carried",
+                "corosync writes debug messages to its logfile when logging { debug: on }",
+            )
+        out["timestamp"] = "on"
+        return out
+
+    # -- the rest of ha.cf -----------------------------------------------------
+    def leftovers(self) -> None:
+        n0 = next((n for n in self.nodes if n.hacf is not None), None)
+        if n0 is None:
+            return
+        hacf = n0.hacf
+        for e in hacf.entries():
+            key = e.key
+            loc = n0.loc(hacf, e)
+            val = " ".join(e.values)
+            if key in ("ping", "ping_group"):
+                self.note(
+                    "manual",
+                    loc,
+                    "CIB",
+                    f"{key} {val}",
+                    "corosync has no ping nodes: add an ocf:pacemaker:ping clone with "
+                    f'host_list="{" ".join(e.values[1:] if key == "ping_group" else e.values)}" '
+                    "and location rules on its pingd attribute",
+                )
+            elif key == "respawn":
+                self.note(
+                    "manual",
+                    loc,
+                    "-",
+                    f"respawn {val}",
+                    "corosync starts no client programs: run it as a systemd service or a "
+                    "Pacemaker resource",
+                )
+            elif key == "apiauth":
+                self.note("dropped", loc, "-", f"apiauth {val}", "heartbeat's API is gone")
+            elif key in ("stonith", "stonith_host"):
+                self.note(
+                    "manual",
+                    loc,
+                    "CIB",
+                    f"{key} {val}",
+                    "fencing belongs in the CIB as a stonith resource (stonith_admin --list-"
+                    "installed shows the agents)",
+                )
+            elif key == "auto_failback":
+                self.note(
+                    "manual",
+                    loc,
+                    "CIB",
+                    f"auto_failback {val}",
+                    "Pacemaker expresses it as resource-stickiness in rsc_defaults "
+                    "(off: a positive stickiness; on: 0)",
+                )
+            elif key in ("watchdog",):
+                self.note(
+                    "manual",
+                    loc,
+                    "-",
+                    f"watchdog {val}",
+                    "use sbd (with its watchdog) or the watchdog_device of corosync's "
+                    "resources section",
+                )
+            elif key in ("autojoin",):
+                self.note(
+                    "dropped",
+                    loc,
+                    "-",
+                    f"autojoin {val}",
+                    "the corosync 3 nodelist is static: add a node with corosync-cfgtool/pcs",
+                )
+            elif key in ("initdead",):
+                self.note(
+                    "dropped",
+                    loc,
+                    "-",
+                    f"initdead {val}",
+                    "votequorum's wait_for_all (set by two_node) waits for all nodes at start",
+                )
+            elif key in ("udpport",):
+                self.note(
+                    "dropped", loc, "-", f"udpport {val}", "knet uses UDP port 5405 by default"
+                )
+            elif key in ("crm", "pacemaker") and not hacf.crm_enabled:
+                self.note(
+                    "manual",
+                    loc,
+                    "CIB",
+                    f"{key} {val}: a heartbeat v1 cluster (haresources)",
+                    "xencfg does not yet convert haresources to a CIB: write the CIB by hand",
+                )
+
+    # -- authkeys ----------------------------------------------------------------
+    def authkey(self) -> None:
+        for n in self.nodes:
+            if n.authkeys is None:
+                continue
+            active = n.authkeys.active
+            method = getattr(active, "method", None)
+            self.note(
+                "rewrite",
+                n.loc(n.authkeys),
+                "/etc/corosync/authkey",
+                f"authkeys ({method or 'no active method'}) -> a new random 256-byte key",
+                "knet encrypts (aes256) and authenticates (sha256) with it; heartbeat's secret "
+                "is not reused" + (": crc authenticated nothing" if method == "crc" else ""),
+            )
+            break
+        else:
+            self.note(
+                "info",
+                "-",
+                "/etc/corosync/authkey",
+                "no authkeys found: a new random 256-byte key",
+                "knet crypto needs a key shared by all nodes",
+            )
+
+    def cluster_name(self) -> str:
+        if self.flag_name:
+            self.note("rewrite", "--cluster-name", "corosync.conf totem", self.flag_name, "given")
+            return self.flag_name
+        for n in self.nodes:
+            for name, where in n.cluster_names:
+                self.note(
+                    "rewrite",
+                    where,
+                    "corosync.conf totem cluster_name",
+                    f"cluster_name {name}",
+                    "the cluster's name in its other files; DLM and pacemaker show it",
+                )
+                return name
+        self.note(
+            "manual",
+            "-",
+            "corosync.conf totem cluster_name",
+            "cluster_name hacluster",
+            "heartbeat clusters have no name: pass --cluster-name to choose one (DLM, clvmd "
+            "and shared volume groups record it)",
+        )
+        return "hacluster"
+
+
+def to_corosync(nodes: list[NodeFiles], cluster_name: str | None = None) -> StackResult:
+    """The corosync 3 configuration of the cluster whose nodes' files are ``nodes``."""
+    b = _Builder(nodes, cluster_name)
+    members = b.members()
+    b.links(members)
+    name = b.cluster_name()
+    totem: dict[str, Any] = {
+        "version": 2,
+        "cluster_name": name,
+        "transport": "knet",
+        "crypto_cipher": "aes256",
+        "crypto_hash": "sha256",
+    }
+    totem.update(b.totem_timing(members))
+    nodelist = []
+    for m in members:
+        node: dict[str, Any] = {"name": m.name, "nodeid": m.nodeid}
+        if m.addrs:
+            for lk, addr in sorted(m.addrs.items()):
+                node[f"ring{lk}_addr"] = addr
+        else:
+            node["ring0_addr"] = m.name
+        nodelist.append(node)
+    quorum: dict[str, Any] = {"provider": "corosync_votequorum"}
+    if len(members) == 2:
+        quorum["two_node"] = 1
+        b.note(
+            "rewrite",
+            "2 members",
+            "corosync.conf quorum",
+            "two_node: 1",
+            "heartbeat let a lone node of two run the resources; votequorum does so with "
+            "two_node (which also sets wait_for_all: both nodes must be up once at start)",
+        )
+    logging = b.logging()
+    b.leftovers()
+    b.authkey()
+    doc = CorosyncDocument.new(
+        {"totem": totem, "nodelist": {"node": nodelist}, "quorum": quorum, "logging": logging}
+    )
+    return StackResult(doc, members, b.notes, b.timing, name)

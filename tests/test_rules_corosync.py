@@ -1,0 +1,221 @@
+"""corosync.conf rules: a failing and a passing tree each; for the errors, corosync 3.1's
+own check (``corosync -c FILE -t``) refuses the failing file and accepts the passing one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from conftest import corosync_test
+from lintkit import found, messages, tree
+
+HOSTS = "127.0.0.1 localhost\n10.0.0.1 alpha\n10.0.0.2 beta\n10.0.0.3 gamma\n"
+KEY = b"k" * 256
+
+
+def conf(
+    totem: str = "",
+    nodes: tuple[tuple[str, int, str], ...] = (("alpha", 1, "10.0.0.1"), ("beta", 2, "10.0.0.2")),
+    quorum: str = "\ttwo_node: 1\n",
+    crypto: str = "\tcrypto_cipher: aes256\n\tcrypto_hash: sha256\n",
+) -> str:
+    body = "".join(
+        f"\tnode {{\n\t\tname: {n}\n\t\tnodeid: {i}\n\t\tring0_addr: {a}\n\t}}\n"
+        for n, i, a in nodes
+    )
+    return (
+        f"totem {{\n\tversion: 2\n\tcluster_name: c\n\ttransport: knet\n{crypto}{totem}}}\n\n"
+        f"nodelist {{\n{body}}}\n\n"
+        f"quorum {{\n\tprovider: corosync_votequorum\n{quorum}}}\n"
+    )
+
+
+def node(tmp: Path, name: str, text: str, key: bytes | None = KEY, mode: int = 0o400) -> Path:
+    root = tree(tmp, name, {"etc/corosync/corosync.conf": text, "etc/hosts": HOSTS})
+    if key is not None:
+        k = root / "etc" / "corosync" / "authkey"
+        k.write_bytes(key)
+        k.chmod(mode)
+    return root
+
+
+def daemon_accepts(root: Path, tmp: Path) -> tuple[bool, str]:
+    """corosync -t on the node's file, its keyfile pointed into the tree."""
+    doc = xencfg.load(root / "etc" / "corosync" / "corosync.conf", "corosync")
+    assert doc.totem is not None
+    key = doc.totem.keyfile or "/etc/corosync/authkey"
+    doc.totem.set("keyfile", str(root / key.lstrip("/")))
+    out = tmp / f"{root.name}-check.conf"
+    out.write_text(xencfg.dumps(doc))
+    return corosync_test(out, f"{doc.nodes[0].ring_addrs[0]}/32")
+
+
+# -- errors: corosync refuses the failing file ---------------------------------------
+
+
+def test_cs001_consensus_below_join(tmp_path: Path) -> None:
+    bad = node(tmp_path, "bad", conf(totem="\tjoin: 4000\n"))
+    good = node(tmp_path, "good", conf(totem="\tjoin: 60\n"))
+    assert found("CS001", bad) == [("CS001", "corosync.conf", 7, [])]
+    assert "consensus 3600 ms is less than join 4000 ms" in messages("CS001", bad)[0]
+    assert found("CS001", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and "may not be less than join timeout" in out  # totemconfig.c
+    assert daemon_accepts(good, tmp_path)[0]
+
+
+def test_cs003_duplicate_nodeid(tmp_path: Path) -> None:
+    bad = node(tmp_path, "bad", conf(nodes=(("alpha", 1, "10.0.0.1"), ("beta", 1, "10.0.0.2"))))
+    good = node(tmp_path, "good", conf())
+    assert found("CS003", bad) == [("CS003", "corosync.conf", 17, [10])]
+    assert found("CS003", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and "Nodeid 1 appears twice" in out
+    assert daemon_accepts(good, tmp_path)[0]
+
+
+@pytest.mark.parametrize(
+    ("crypto", "words", "daemon"),
+    [
+        ("\tcrypto_cipher: aes256\n\tcrypto_hash: none\n", "without crypto_hash", "requires"),
+        ("\tcrypto_cipher: blowfish\n\tcrypto_hash: sha256\n", "crypto_cipher blowfish", "Invalid"),
+        ("\tcrypto_cipher: aes256\n\tcrypto_hash: sha3\n", "crypto_hash sha3", "Invalid"),
+    ],
+)
+def test_cs006_crypto_refused(tmp_path: Path, crypto: str, words: str, daemon: str) -> None:
+    bad = node(tmp_path, "bad", conf(crypto=crypto))
+    assert [m for m in messages("CS006", bad) if words in m]
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and daemon in out
+
+
+def test_cs006_crypto_on_udpu(tmp_path: Path) -> None:
+    bad = node(tmp_path, "bad", conf().replace("transport: knet", "transport: udpu"))
+    good = node(tmp_path, "good", conf())
+    assert messages("CS006", bad) == ["crypto with transport udpu: only knet encrypts"]
+    assert found("CS006", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and "only valid for the Knet transport" in out
+
+
+def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:
+    missing = node(tmp_path, "missing", conf(), key=None)
+    short = node(tmp_path, "short", conf(), key=b"k" * 16)
+    good = node(tmp_path, "good", conf())
+    plain = node(tmp_path, "plain", conf(crypto=""), key=None)  # no crypto: no key needed
+    assert "missing" in messages("CS008", missing)[0]
+    assert "holds 128 bits" in messages("CS008", short)[0]
+    assert found("CS008", good) == [] and found("CS008", plain) == []
+    ok, out = daemon_accepts(missing, tmp_path)
+    assert not ok and "Could not open" in out
+    ok, out = daemon_accepts(short, tmp_path)
+    assert not ok and "minimum 1024 bits" in out
+    assert daemon_accepts(plain, tmp_path)[0]
+
+
+def test_cs012_files_differ_between_nodes(tmp_path: Path) -> None:
+    a = node(tmp_path / "x", "alpha", conf(totem="\ttoken: 5000\n"))
+    b = node(tmp_path / "x", "beta", conf(totem="\ttoken: 3000\n"))
+    assert messages("CS012", a, b) == ["totem.token is 3000 on beta but 5000 on alpha"]
+    same_a = node(tmp_path / "y", "alpha", conf())
+    same_b = node(
+        tmp_path / "y", "beta", conf() + "\nlogging {\n\tlogfile: /var/log/other.log\n}\n"
+    )
+    assert found("CS012", same_a, same_b) == []  # logging may differ
+
+
+# -- warnings: corosync starts, the hazard is documented ---------------------------
+
+
+def test_cs002_consensus_too_short(tmp_path: Path) -> None:
+    three = (("alpha", 1, "10.0.0.1"), ("beta", 2, "10.0.0.2"), ("gamma", 3, "10.0.0.3"))
+    bad = node(tmp_path, "bad", conf(totem="\ttoken: 5000\n\tconsensus: 5000\n"))
+    # three nodes: token 3000 + 650 = 3650 effective; 1.2 x 3650 = 4380 > 4000
+    bad3 = node(tmp_path, "bad3", conf(totem="\tconsensus: 4000\n", nodes=three, quorum=""))
+    good = node(tmp_path, "good", conf(totem="\ttoken: 5000\n\tconsensus: 6000\n"))
+    assert messages("CS002", bad) == ["consensus 5000 ms is below 1.2 x token (5000 ms) = 6000 ms"]
+    assert "token (3650 ms)" in messages("CS002", bad3)[0]
+    assert found("CS002", good) == []
+    assert daemon_accepts(bad, tmp_path)[0]  # a warning: corosync 3.1 starts
+
+
+def test_cs004_duplicate_name_or_address(tmp_path: Path) -> None:
+    bad = node(tmp_path, "bad", conf(nodes=(("alpha", 1, "10.0.0.1"), ("beta", 2, "10.0.0.1"))))
+    good = node(tmp_path, "good", conf())
+    assert messages("CS004", bad) == ["ring0_addr 10.0.0.1 is used by nodeid 2 and nodeid 1"]
+    assert found("CS004", good) == []
+
+
+def test_cs005_quorum_votes(tmp_path: Path) -> None:
+    three = (("alpha", 1, "10.0.0.1"), ("beta", 2, "10.0.0.2"), ("gamma", 3, "10.0.0.3"))
+    bad = node(tmp_path, "bad", conf(nodes=three))
+    votes = node(tmp_path, "votes", conf(quorum="\texpected_votes: 3\n"))
+    good = node(tmp_path, "good", conf(nodes=three, quorum="\texpected_votes: 3\n"))
+    assert messages("CS005", bad) == [
+        "two_node: 1 with 3 nodes in the nodelist (two_node is for two)"
+    ]
+    assert messages("CS005", votes) == ["expected_votes 3 but the nodelist has 2 votes"]
+    assert found("CS005", good) == []
+
+
+def test_cs007_crypto_off(tmp_path: Path) -> None:
+    bad = node(tmp_path, "bad", conf(crypto="\tcrypto_cipher: none\n\tcrypto_hash: none\n"))
+    good = node(tmp_path, "good", conf())
+    assert found("CS007", bad) == [("CS007", "corosync.conf", 6, [])]
+    assert found("CS007", good) == []
+
+
+def test_cs009_authkey_mode(tmp_path: Path) -> None:
+    bad = node(tmp_path, "bad", conf(), mode=0o644)
+    good = node(tmp_path, "good", conf())
+    assert messages("CS009", bad) == ["key file authkey is mode 0644: chmod 400"]
+    assert found("CS009", good) == []
+
+
+def test_cs010_nodelist_against_cib(tmp_path: Path) -> None:
+    def cib(ids: tuple[str, str]) -> str:
+        return (
+            '<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-1.0">'
+            "<configuration><crm_config/><nodes>"
+            f'<node id="{ids[0]}" uname="alpha" type="normal"/>'
+            f'<node id="{ids[1]}" uname="delta" type="normal"/>'
+            "</nodes><resources/><constraints/></configuration><status/></cib>\n"
+        )
+
+    bad = node(tmp_path, "bad", conf())
+    (bad / "var/lib/pacemaker/cib").mkdir(parents=True)
+    (bad / "var/lib/pacemaker/cib/cib.xml").write_text(cib(("uuid-a", "uuid-d")))
+    assert messages("CS010", bad) == [
+        "CIB node 'delta' is not in the nodelist",
+        "CIB node 'alpha' has id uuid-a, corosync nodeid 1",
+    ]
+    good = node(tmp_path, "good", conf())
+    (good / "var/lib/pacemaker/cib").mkdir(parents=True)
+    (good / "var/lib/pacemaker/cib/cib.xml").write_text(
+        cib(("1", "2")).replace('uname="delta"', 'uname="beta"')
+    )
+    assert found("CS010", good) == []
+
+
+def test_cs011_ring_name_not_in_hosts(tmp_path: Path) -> None:
+    names = (("alpha", 1, "alpha"), ("beta", 2, "beta-ring"))
+    bad = node(tmp_path / "x", "alpha", conf(nodes=names))
+    good = node(tmp_path / "y", "alpha", conf(nodes=(("alpha", 1, "alpha"), ("beta", 2, "beta"))))
+    assert messages("CS011", bad) == ["ring0_addr beta-ring is not in alpha's /etc/hosts"]
+    assert found("CS011", good) == []
+
+
+def test_migrated_example_is_clean(tmp_path: Path) -> None:
+    """What xencfg migrate writes for the example passes every corosync rule."""
+    from conftest import ROOT
+    from xencfg import migrate
+
+    ex = ROOT / "examples" / "two-node"
+    m = migrate.plan([str(ex / "alpha"), str(ex / "beta")], cluster_name="xen-ha")
+    migrate.write(m, tmp_path / "out", [str(ex / "alpha"), str(ex / "beta")])
+    for n in ("alpha", "beta"):
+        (tmp_path / "out" / n / "etc" / "hosts").write_text((ex / n / "etc" / "hosts").read_text())
+    roots = [tmp_path / "out" / "alpha", tmp_path / "out" / "beta"]
+    assert messages("CS", *roots) == []
