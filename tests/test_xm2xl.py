@@ -165,7 +165,8 @@ def _is_xm(p: Path) -> bool:
 
 XM_FILES = _xm_files()
 XM_IDS = [
-    str(p.relative_to(ROOT)) if ROOT in p.parents else i for p, i in zip(XM_FILES, ids(XM_FILES))
+    str(p.relative_to(ROOT)) if ROOT in p.parents else i
+    for p, i in zip(XM_FILES, ids(XM_FILES), strict=True)
 ]
 
 
