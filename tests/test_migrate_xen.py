@@ -1,4 +1,4 @@
-"""xm -> xl conversion (xencfg.xm2xl): what xl reads must be what xm computed.
+"""xm -> xl conversion (xencfg.migrations.xen): what xl reads must be what xm computed.
 
 The expectations come from running Xen 4.17's xl on each shape
 (``../shared/oracle/peers/peer-xl``, the real xl binary under a stand-in
@@ -22,7 +22,7 @@ import pytest
 import xencfg
 from conftest import ROOT, ids, shared_files, shared_path
 from xencfg.formats import domu
-from xencfg.xm2xl import NotStatic, evaluate, xm_to_xl
+from xencfg.migrations.xen import NotStatic, evaluate, xm_to_xl
 
 
 def convert(text: str) -> tuple[str, list[tuple[int, str | None, str]]]:

@@ -11,7 +11,7 @@ code (``if``, loops, ``import``, functions) is commented out and reported, so th
 output is never silently wrong.
 
 The knowledge of what xl does comes from running Xen 4.17's xl on each case
-(``../shared/oracle/peers/peer-xl``; tests/test_xm2xl.py holds the cases).
+(``../shared/oracle/peers/peer-xl``; tests/test_migrate_xen.py holds the cases).
 """
 
 from __future__ import annotations
@@ -24,29 +24,12 @@ from typing import Any
 
 import attrs
 
-from .errors import XencfgError
-from .formats import xl
-from .formats.domu import COMPUTED, Assignment, Code, parse_disk
-from .formats.xm import XmDocument
-from .syntax.tree import Node, Tok
-
-#: Severity of a report line: ``info`` (done, nothing to do), ``warning`` (done,
-#: check it), ``action`` (not carried: the admin must act before starting the domU).
-SEVERITIES = ("info", "warning", "action")
-
-
-@attrs.frozen
-class Change:
-    """One rewrite or one thing not carried, at its line in the xm file."""
-
-    line: int
-    key: str | None
-    severity: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" + (f" ({self.key})" if self.key else "")
-        return f"{where}: {self.severity}: {self.message}"
+from ..errors import XencfgError
+from ..formats import xl
+from ..formats.domu import COMPUTED, Assignment, Code, parse_disk
+from ..formats.xm import XmDocument
+from ..syntax.tree import Node, Tok
+from . import Change, complete
 
 
 @attrs.frozen
@@ -59,7 +42,7 @@ class XlConversion:
     @property
     def complete(self) -> bool:
         """True when nothing needs the admin's hand (no ``action`` line)."""
-        return all(c.severity != "action" for c in self.changes)
+        return complete(self.changes)
 
 
 # -- static evaluation (never exec) --------------------------------------------
