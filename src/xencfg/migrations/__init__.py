@@ -26,9 +26,13 @@ class Change:
     key: str | None
     severity: str
     message: str
+    #: the file the line is in, where it is not the file being converted
+    path: str | None = None
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f" ({self.key})" if self.key else "")
+        if self.path:
+            where = f"{self.path}: {where}"
         return f"{where}: {self.severity}: {self.message}"
 
 
