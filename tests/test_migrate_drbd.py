@@ -17,7 +17,7 @@ import pytest
 
 import xencfg
 from conftest import shared_files, shared_path
-from xencfg.migrations.drbd import drbd_to_84
+from xencfg.migrations.drbd import drbd_to_9, drbd_to_84
 
 
 def convert(text: str) -> tuple[str, list[tuple[int, str | None]]]:
@@ -135,3 +135,72 @@ def test_drbdadm_84_reads_the_same(path: Path, tmp_path: Path) -> None:
     assert after == before
     if r.complete:  # 8.4 input: nothing to do, nothing touched
         assert not r.changes or r.text != text
+
+
+# -- DRBD 9 --------------------------------------------------------------------------
+
+
+def test_9_moves_fencing_drops_what_9_refuses_and_numbers_hosts() -> None:
+    src = (
+        "resource r0 {\n"
+        "  disk { fencing resource-only; max-bio-bvecs 1; }  # fence via the CRM\n"
+        "  net { unplug-watermark 128; }\n"
+        "  on a { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on b { device /dev/drbd0; disk /dev/sda5; address 10.0.0.2:7788; meta-disk internal; }\n"
+        "}\n"
+    )
+    r = drbd_to_9(xencfg.loads(src, "drbd"))
+    doc = xencfg.loads(r.text, "drbd")
+    res = doc.resources["r0"]
+    assert res.sections["disk"] == {}
+    assert res.sections["net"] == {"fencing": "resource-only"}
+    assert [h.node_id for h in res.host_list] == [0, 1]
+    assert "# fence via the CRM" in r.text
+    assert {c.key for c in r.changes} == {"fencing", "max-bio-bvecs", "unplug-watermark", "node-id"}
+
+
+def _facts(doc: xencfg.Document) -> list[tuple[object, ...]]:
+    out = []
+    for res in doc.resource_list():  # type: ignore[attr-defined]
+        for host in res.host_list:
+            eff = res.effective(host.name)
+            addr = eff.address
+            out.append(
+                (
+                    res.name,
+                    host.name,
+                    addr.host_port if addr else None,
+                    eff.device.minor if eff.device else None,
+                    eff.disk,
+                )
+            )
+    return sorted(out, key=repr)
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_drbdadm_9_reads_the_same_resources(path: Path, tmp_path: Path) -> None:
+    rc, _ = _dump(path)
+    if rc != 0:
+        pytest.skip("drbdadm-84 refuses the original")
+    text = path.read_bytes().decode("utf-8", "surrogateescape")
+    original = xencfg.loads(text, "drbd", path=str(path))
+    facts = _facts(original)
+    r = drbd_to_9(xencfg.loads(text, "drbd", path=str(path)))
+    out = tmp_path / path.name
+    out.write_text(r.text, encoding="utf-8", errors="surrogateescape")
+    p = subprocess.run(
+        [str(_peer()), "--mode", "9", str(out)],
+        capture_output=True,
+        text=True,
+        errors="surrogateescape",
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stdout
+    assert _facts(xencfg.loads(r.text, "drbd")) == facts
+    assert sorted(_comments(r.text)) == sorted(_comments(text))
+
+
+def _comments(text: str) -> list[str]:
+    """Every comment of a drbd.conf, wherever it stands (they may move with options)."""
+    return ["#" + line.partition("#")[2].rstrip() for line in text.splitlines() if "#" in line]
