@@ -88,3 +88,12 @@ def test_edit_then_revert_is_byte_exact() -> None:
     e.values = ["7"]
     e.values = ["5"]
     assert xencfg.dumps(doc) == TEXT
+
+
+def test_renaming_a_flag_that_gains_a_value() -> None:
+    # DRBD 8.4's 'no-disk-flushes;' -> 'disk-flushes no;': key and value change at once,
+    # and the value goes after the (old) key token
+    doc = xencfg.loads("common {\n  disk { no-disk-flushes; }\n}\n", "drbd")
+    entry = doc.common_block.block("disk").entry("no-disk-flushes")  # type: ignore[attr-defined]
+    entry.key, entry.values = "disk-flushes", ["no"]
+    assert xencfg.dumps(doc) == "common {\n  disk { disk-flushes no; }\n}\n"

@@ -118,13 +118,14 @@ class Entry(Node):
         q = style.quote if isinstance(style, BlockStyle) else quote
         key_old, vals_old = self.snap
         out = pieces
-        if self.key != key_old and self.key_tok is not None:
-            out = _replace_run(out, [self.key_tok], [self.key], style, None)
+        # values first: a flag that gains a value is inserted after the *old* key token
         if tuple(self.values) != vals_old:
             olds = [t.text for t in self.value_toks]
             new = [q(v, olds[i] if i < len(olds) else None) for i, v in enumerate(self.values)]
             anchor = self.key_tok
             out = _replace_run(out, self.value_toks, new, style, anchor)
+        if self.key != key_old and self.key_tok is not None:
+            out = _replace_run(out, [self.key_tok], [self.key], style, None)
         return out
 
 
@@ -147,12 +148,12 @@ class Block(Node):
         q = style.quote if isinstance(style, BlockStyle) else quote
         key_old, args_old = self.snap
         out = pieces
-        if self.key != key_old and self.key_tok is not None:
-            out = _replace_run(out, [self.key_tok], [self.key], style, None)
-        if tuple(self.args) != args_old:
+        if tuple(self.args) != args_old:  # before the key: see Entry.splice
             olds = [t.text for t in self.arg_toks]
             new = [q(v, olds[i] if i < len(olds) else None) for i, v in enumerate(self.args)]
             out = _replace_run(out, self.arg_toks, new, style, self.key_tok)
+        if self.key != key_old and self.key_tok is not None:
+            out = _replace_run(out, [self.key_tok], [self.key], style, None)
         return out
 
     # -- navigation ------------------------------------------------------

@@ -461,7 +461,28 @@ def _child_indent(node: Node, own_indent: str, style: Style) -> str:
 def _emit_new(child: Node, indent: str, style: Style, out: list[str]) -> None:
     if out and out[-1] and not out[-1].endswith("\n"):
         out.append(style.newline)
-    out.append(style.render_node(child, indent))
+    above, inline = _moved_comments(child)
+    out.extend(indent + line + style.newline for line in above)
+    text = style.render_node(child, indent)
+    if inline and text.endswith(style.newline) and "\n" not in text[: -len(style.newline)]:
+        text = text[: -len(style.newline)] + " " + inline + style.newline
+    out.append(text)
+
+
+def _moved_comments(node: Node) -> tuple[list[str], str]:
+    """The comment lines above and the comment after a node that was parsed in another
+    place and moved here (a new node has none): they move with it."""
+    pieces = node.cst or []
+    if not pieces:
+        return [], ""
+    first, last = pieces[0], pieces[-1]
+    above: list[str] = []
+    if isinstance(first, Tok) and first.is_trivia and len(pieces) > 1:
+        above = [ln.strip() for ln in first.text.split("\n") if ln.strip()]
+    inline = ""
+    if isinstance(last, Tok) and last.is_trivia:
+        inline = last.text.split("\n", 1)[0].strip()
+    return above, inline
 
 
 def _render(node: Node, style: Style, out: list[str], indent: str) -> None:
@@ -526,6 +547,11 @@ def _render_changed_children(
                 _emit_new(c, child_indent, style, out)
             leading_new = []
         if isinstance(p, Tok):
+            if not p.is_trivia and out and out[-1].endswith("\n") and i > 0:
+                prev_piece = pieces[i - 1]
+                if isinstance(prev_piece, Node) and not prev_piece.source_text().endswith("\n"):
+                    # a one-line block that new lines were added to: indent its closer
+                    out.append(indent)
             out.append(p.text)
             continue
         if id(p) not in kept_ids:

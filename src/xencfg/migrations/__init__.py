@@ -1,0 +1,41 @@
+"""Carrying a cluster's files to today's software, one component at a time.
+
+Each module turns the typed models of old files into new files and a list of
+:class:`Change` lines: what was rewritten, what was dropped and why, and what
+the admin must still do by hand (``action``). Nothing here runs anything from
+the files it reads.
+
+* :mod:`.xen`: xm (Python) domU configs to xl configs;
+* :mod:`.lio`: IET's ietd.conf and access lists to a LIO ``saveconfig.json``.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+#: Severity of a report line: ``info`` (done, nothing to do), ``warning`` (done,
+#: check it), ``action`` (not carried: the admin must act before the cut-over).
+SEVERITIES = ("info", "warning", "action")
+
+
+@attrs.frozen
+class Change:
+    """One rewrite, or one thing not carried, at its line in the old file."""
+
+    line: int
+    key: str | None
+    severity: str
+    message: str
+    #: the file the line is in, where it is not the file being converted
+    path: str | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f" ({self.key})" if self.key else "")
+        if self.path:
+            where = f"{self.path}: {where}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+def complete(changes: tuple[Change, ...] | list[Change]) -> bool:
+    """True when nothing needs the admin's hand (no ``action`` line)."""
+    return all(c.severity != "action" for c in changes)

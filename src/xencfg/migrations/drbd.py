@@ -1,0 +1,249 @@
+"""drbd.conf from DRBD 8.3 (and 8.0-8.2) syntax to DRBD 8.4, and from 8.4 to 9, as
+edits of the lossless tree, with a report of every change.
+
+DRBD 8.4 dissolved 8.3's ``syncer`` section (its options went to ``disk``,
+``net`` and ``options``), spelled the negative flags ``no-disk-flushes`` as
+``disk-flushes no`` and renamed the ``outdate-peer`` handler ``fence-peer``
+(drbd.conf(5) of 8.4, "changes"; drbd-utils' drbdadm-84 parser normalises 8.3
+input the same way, which tests/test_migrate_drbd.py checks file by file).
+Everything else, comments and layout included, stays as it was. Where the
+``syncer`` section can simply be renamed (its options all go to one section
+that the resource does not have yet) it is renamed in place, so its comments
+stay too.
+
+DRBD 9 then moved ``fencing`` from ``disk`` to ``net``, dropped
+``max-bio-bvecs``, ``use-bmbv`` and ``unplug-watermark`` (drbdadm 9.22 refuses
+each of them: "Parse error: ... expected, but got 'fencing'"), and gives every
+host a ``node-id``, which :func:`drbd_to_9` writes in the order of the ``on``
+sections, as drbdadm numbers them when they are missing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import attrs
+
+from ..formats.drbd import FLAGS_TO_84, SYNCER_TO_84, DrbdDocument
+from ..syntax.blocks import Block, Entry
+from ..syntax.tree import TRIVIA, Node, Tok
+from . import Change, complete
+
+
+@attrs.frozen
+class DrbdConversion:
+    """The 8.4 text of one drbd.conf (or included .res file) and what changed."""
+
+    text: str
+    changes: tuple[Change, ...]
+
+    @property
+    def complete(self) -> bool:
+        return complete(self.changes)
+
+
+@attrs.define
+class _Converter:
+    doc: DrbdDocument
+    changes: list[Change] = attrs.Factory(list)
+
+    def note(self, node: Node, key: str | None, severity: str, message: str) -> None:
+        self.changes.append(Change(self.doc.position(node)[0], key, severity, message))
+
+    def run(self) -> DrbdConversion:
+        for block in _walk(self.doc.children):
+            self.syncer(block)
+        for block in _walk(self.doc.children):
+            self.spellings(block)
+        return DrbdConversion(self.doc.dumps(), tuple(self.changes))
+
+    def syncer(self, parent: Block) -> None:
+        """Dissolve each ``syncer`` section of ``parent`` into 8.4's sections."""
+        for syncer in list(parent.blocks("syncer")):
+            moves: list[tuple[Entry, str, str]] = []
+            for child in syncer.children:
+                if not isinstance(child, Entry):
+                    continue
+                target = SYNCER_TO_84.get(child.key)
+                if target is None:
+                    self.note(
+                        child,
+                        child.key,
+                        "action",
+                        f"'{child.key}' has no DRBD 8.4 equivalent and is dropped: "
+                        "check drbd.conf(5) of 8.4 for its replacement",
+                    )
+                    continue
+                moves.append((child, *target))
+            home = self.home(parent, moves)
+            if home is not None:
+                syncer.key = home
+                self.note(syncer, "syncer", "info", f"'syncer' section renamed '{home}'")
+            for entry, section, key in moves:
+                if section == home:
+                    if entry.key != key:
+                        self.note(entry, entry.key, "info", f"'{entry.key}' is '{key}' in 8.4")
+                        entry.key = key
+                    continue
+                old = entry.key
+                entry.key = key
+                _move(entry, syncer, parent, section)
+                self.note(entry, old, "info", f"'{old}' moved to {section} as '{key}'")
+            if home is None:
+                for entry in [c for c in syncer.children if isinstance(c, Entry)]:
+                    syncer.children.remove(entry)  # options 8.4 lacks: reported above
+                _give_comments(_neighbour(parent, syncer), _take_comments(syncer))
+                parent.children.remove(syncer)
+                self.note(syncer, "syncer", "info", "'syncer' section removed (DRBD 8.4 has none)")
+
+    @staticmethod
+    def home(parent: Block, moves: list[tuple[Entry, str, str]]) -> str | None:
+        """The section the syncer block can become: where most of its options go,
+        if ``parent`` has no such section yet."""
+        counts = Counter(section for _, section, _ in moves)
+        for section, _ in counts.most_common():
+            if parent.block(section) is None:
+                return section
+        return None
+
+    def spellings(self, block: Block) -> None:
+        """8.3's negative flags and the outdate-peer handler, in 8.4's spelling."""
+        for entry in block.entries():
+            if block.key in ("disk", "net") and entry.key in FLAGS_TO_84:
+                new = FLAGS_TO_84[entry.key]
+                self.note(entry, entry.key, "info", f"'{entry.key}' is '{new} no' in 8.4")
+                entry.key, entry.values = new, ["no"]
+            elif block.key == "handlers" and entry.key == "outdate-peer":
+                self.note(entry, entry.key, "info", "'outdate-peer' is 'fence-peer' in 8.4")
+                entry.key = "fence-peer"
+
+
+def _move(entry: Entry, source: Block, parent: Block, section: str) -> None:
+    """Move ``entry`` from ``source`` into ``parent``'s ``section`` (made if missing).
+
+    Its comments go with it where the section spans lines; into a one-line or new
+    section they go above the nearest section that keeps its own text instead.
+    """
+    dest = parent.block(section)
+    source.children.remove(entry)
+    if dest is None:
+        dest = Block(section)
+        parent.children.insert(parent.children.index(source) + 1, dest)
+    if dest.cst is None or "\n" not in dest.source_text().strip():
+        # above the section it joins, or above the one it left (which hands them on
+        # if it goes too)
+        _give_comments(dest if dest.cst is not None else source, _take_comments(entry))
+    dest.children.append(entry)
+
+
+def _neighbour(parent: Block, block: Block) -> Node:
+    """The sibling after ``block`` (else before it) that keeps its own text, else
+    ``parent`` itself."""
+    siblings = [c for c in parent.children if c.cst is not None]
+    i = siblings.index(block) if block in siblings else 0
+    others = siblings[i + 1 :] + siblings[:i][::-1]
+    return others[0] if others else parent
+
+
+def _take_comments(node: Node) -> list[str]:
+    """Remove and return the comments above, inside and after ``node``'s own text
+    (not its children's)."""
+    out: list[str] = []
+    pieces = node.cst or []
+    for i, p in enumerate(pieces):
+        if not (isinstance(p, Tok) and p.is_trivia and "#" in p.text):
+            continue
+        kept = []
+        for line in p.text.split("\n"):
+            code, hash_, comment = line.partition("#")
+            if hash_:
+                out.append("#" + comment.rstrip())
+                line = code.rstrip() if code.strip() else code
+            kept.append(line)
+        pieces[i] = Tok(TRIVIA, "\n".join(kept), p.pos)
+    return out
+
+
+def _give_comments(node: Node | None, comments: list[str]) -> None:
+    """Put ``comments`` on lines of their own above ``node``."""
+    if not comments or node is None or not node.cst:
+        return
+    first = node.cst[0]
+    own = first.text if isinstance(first, Tok) and first.is_trivia else ""
+    indent = own.rsplit("\n", 1)[-1] if own.strip() == "" else ""
+    head, _, tail = own.rpartition("\n")
+    lines = "".join(f"{indent}{c}\n" for c in comments)
+    text = (head + "\n" if head or own.startswith("\n") else "") + lines + tail
+    if isinstance(first, Tok) and first.is_trivia:
+        node.cst[0] = Tok(TRIVIA, text, first.pos)
+    else:
+        node.cst.insert(0, Tok(TRIVIA, text, -1))
+
+
+#: 8.4 options DRBD 9 does not read (drbdadm 9.22 refuses them), and why.
+DROPPED_IN_9 = {
+    "max-bio-bvecs": "DRBD 9 sizes its bios itself",
+    "use-bmbv": "DRBD 9 sizes its bios itself",
+    "unplug-watermark": "DRBD 9 has no unplug hint",
+}
+
+
+@attrs.define
+class _Converter9(_Converter):
+    def run(self) -> DrbdConversion:
+        for block in _walk(self.doc.children):
+            self.fencing(block)
+            self.dropped(block)
+        for res in self.doc.resource_list():
+            hosts = [h for h in res.host_list if h.kind == "on"]
+            if all(h.node_id is None for h in hosts):
+                for number, host in enumerate(hosts):
+                    host.node_id = number
+                    self.note(
+                        host.block, "node-id", "info", f"host {host.name} is node-id {number}"
+                    )
+            elif any(h.node_id is None for h in hosts):
+                self.note(
+                    res.block,
+                    "node-id",
+                    "action",
+                    f"resource {res.name}: some hosts have a node-id and some not; DRBD 9 "
+                    "needs one on each (unique in the resource)",
+                )
+        return DrbdConversion(self.doc.dumps(), tuple(self.changes))
+
+    def fencing(self, parent: Block) -> None:
+        for disk in list(parent.blocks("disk")):
+            for entry in list(disk.entries("fencing")):
+                _move(entry, disk, parent, "net")
+                self.note(entry, "fencing", "info", "'fencing' moved from disk to net (DRBD 9)")
+
+    def dropped(self, block: Block) -> None:
+        for entry in list(block.entries()):
+            if block.key in ("disk", "net") and entry.key in DROPPED_IN_9:
+                block.children.remove(entry)
+                why = DROPPED_IN_9[entry.key]
+                self.note(entry, entry.key, "warning", f"'{entry.key}' dropped: {why}")
+
+
+def _walk(children: list[Node]) -> list[Block]:
+    """Every block, parents before children."""
+    out: list[Block] = []
+    for c in children:
+        if isinstance(c, Block):
+            out.append(c)
+            out.extend(_walk(c.children))
+    return out
+
+
+def drbd_to_84(doc: DrbdDocument) -> DrbdConversion:
+    """The DRBD 8.4 spelling of an 8.0-8.3 drbd.conf (8.4 input comes back unchanged)."""
+    doc.dumps()  # a light document takes its tokens now, before the edits
+    return _Converter(doc).run()
+
+
+def drbd_to_9(doc: DrbdDocument) -> DrbdConversion:
+    """The DRBD 9 spelling of an 8.x drbd.conf: :func:`drbd_to_84`, then 9's changes."""
+    first = drbd_to_84(doc)
+    second = _Converter9(doc).run()
+    return DrbdConversion(second.text, first.changes + second.changes)

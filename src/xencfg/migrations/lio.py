@@ -1,0 +1,481 @@
+"""IET (ietd.conf and its access lists) to LIO: a targetcli ``saveconfig.json`` and
+the equivalent ``targetcli`` script, with a report of every change.
+
+The layout is rtslib-fb's (``saveconfig.json(5)``; ``RTSRoot.restore`` in
+rtslib/root.py reads it): storage objects (``block`` for IET's blockio, ``fileio``
+for fileio), and iSCSI targets with one TPG each holding the LUNs, the portals,
+CHAP accounts and one ACL per initiator name of initiators.allow.
+
+**LUN identity.** Initiators' multipath keys each LUN by the WWID udev's
+``scsi_id`` reads from VPD page 0x83. IET answers there with a T10 vendor id
+(``IET`` and the 16 bytes of ``ScsiId``: WWIDs such as ``1494554000000000...``);
+LIO always answers with an NAA id made from the LUN's unit serial
+(``36001405`` and the serial's first 25 hex digits, target_core_spc.c), and
+``scsi_id`` prefers NAA ids to T10 vendor ids (scsi_serial.c's search list). So
+every WWID changes in the move: the report gives each LUN's new WWID, and the
+multipath entries and domU disks that name the old one. The unit serial is made
+from the target name, LUN number and ``ScsiId``, so two storage nodes that export
+the same LUN (a failover pair) give it the same new WWID.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from ..formats.ietallow import IetAllowDocument
+from ..formats.ietd import IetdDocument, Lun, Target
+from ..secrets import MASK
+from . import Change
+
+#: The namespace of the unit serials we make (a fixed, arbitrary UUID).
+SERIAL_NAMESPACE = uuid.UUID("5b0f6a53-8f6e-4c38-9f0e-3c1f4b6a2d11")
+#: IET's T10 vendor id as scsi_id prints it: "IET" padded to 8 bytes, in hex.
+IET_VENDOR_HEX = b"IET".ljust(8, b"\0").hex()
+#: iSCSI session keys ietd.conf and LIO's TPG parameters share (same names).
+SHARED_PARAMS = (
+    "MaxConnections",
+    "InitialR2T",
+    "ImmediateData",
+    "MaxRecvDataSegmentLength",
+    "MaxXmitDataSegmentLength",
+    "MaxBurstLength",
+    "FirstBurstLength",
+    "DefaultTime2Wait",
+    "DefaultTime2Retain",
+    "MaxOutstandingR2T",
+    "DataPDUInOrder",
+    "DataSequenceInOrder",
+    "ErrorRecoveryLevel",
+    "HeaderDigest",
+    "DataDigest",
+)
+_REGEX_CHARS = re.compile(r"[*+?()\[\]{}|^$]")
+
+
+@attrs.frozen
+class LunIdentity:
+    """One LUN's WWID before (IET) and after (LIO) the move."""
+
+    target: str
+    lun: int
+    #: IET's WWID, or None where IET made the id up (no ScsiId=): read it from
+    #: ``multipath -ll`` on an initiator before the move.
+    old_wwid: str | None
+    new_wwid: str
+    serial: str
+
+
+@attrs.frozen
+class LioConversion:
+    """A LIO configuration for one storage node, and the report of the move."""
+
+    saveconfig: dict[str, Any]
+    changes: tuple[Change, ...]
+    identities: tuple[LunIdentity, ...]
+
+    def json(self, show_secrets: bool = True) -> str:
+        """``saveconfig.json`` as targetctl writes it (sorted keys, indent 2)."""
+        data = self.saveconfig if show_secrets else _masked(self.saveconfig)
+        return json.dumps(data, sort_keys=True, indent=2) + "\n"
+
+    def script(self, show_secrets: bool = True) -> str:
+        """The same configuration as ``targetcli`` commands (``targetcli < FILE``)."""
+        return _script(self.saveconfig if show_secrets else _masked(self.saveconfig))
+
+
+def iet_wwid(scsi_id: str) -> str:
+    """The WWID an initiator's scsi_id reads for an IET LUN with ``ScsiId=scsi_id``:
+    ``1`` (T10 vendor id), then ``IET`` and the id's 16 bytes in hex."""
+    raw = scsi_id.encode("utf-8", "surrogateescape")[:16].ljust(16, b"\0")
+    return "1" + IET_VENDOR_HEX + raw.hex()
+
+
+def lio_wwid(serial: str) -> str:
+    """The WWID an initiator reads for a LIO LUN whose unit serial is ``serial``:
+    ``3`` (NAA), ``6`` (IEEE registered extended), company id 001405, then the
+    serial's first 25 hex digits (target_core_spc.c, spc_gen_naa_6h_vendor_specific)."""
+    digits = "".join(ch for ch in serial.lower() if ch in "0123456789abcdef")[:25]
+    return "36001405" + digits.ljust(25, "0")
+
+
+def unit_serial(target: str, lun: Lun) -> str:
+    """A unit serial that is the same on every node exporting this LUN."""
+    key = f"{target.lower()}/{lun.number}/{lun.scsi_id or ''}"
+    return str(uuid.uuid5(SERIAL_NAMESPACE, key))
+
+
+@attrs.define
+class _Converter:
+    doc: IetdDocument
+    allow: dict[str, IetAllowDocument]
+    changes: list[Change] = attrs.Factory(list)
+    identities: list[LunIdentity] = attrs.Factory(list)
+    objects: list[dict[str, Any]] = attrs.Factory(list)
+    names: set[str] = attrs.Factory(set)
+
+    def note(
+        self, where: Any, key: str | None, severity: str, message: str, doc: Any = None
+    ) -> None:
+        """A report line at ``where`` (a model node) in ``doc`` (default: ietd.conf)."""
+        doc = doc or self.doc
+        line = doc.position(where)[0] if where is not None else 1
+        path = doc.path if doc is not self.doc else None
+        self.changes.append(Change(line, key, severity, message, path))
+
+    def run(self) -> LioConversion:
+        targets = [self.target(t) for t in self.doc.targets]
+        config: dict[str, Any] = {
+            "fabric_modules": self.fabric_modules(),
+            "storage_objects": self.objects,
+            "targets": [t for t in targets if t is not None],
+        }
+        return LioConversion(config, tuple(self.changes), tuple(self.identities))
+
+    def fabric_modules(self) -> list[dict[str, Any]]:
+        """Discovery CHAP: the IncomingUser/OutgoingUser lines before the first target."""
+        users = self.doc.global_users
+        if not users:
+            return []
+        accounts: dict[str, Any] = {}
+        self.auth(accounts, users, "discovery")
+        module = {f"discovery_{k}": v for k, v in accounts.items()}
+        return [{"name": "iscsi", "discovery_enable_auth": True, **module}]
+
+    def auth(self, into: dict[str, Any], users: Sequence[Any], what: str) -> None:
+        """One incoming and one outgoing CHAP account (LIO holds one of each)."""
+        for direction, prefix in (("incoming", ""), ("outgoing", "mutual_")):
+            mine = [u for u in users if u.direction == direction]
+            if not mine:
+                continue
+            first = mine[0]
+            into[prefix + "userid"] = first.name or ""
+            into[prefix + "password"] = first.password or ""
+            for extra in mine[1:]:
+                self.note(
+                    extra.entry,
+                    f"{direction.capitalize()}User",
+                    "action",
+                    f"LIO holds one {direction} CHAP account per {what}; {extra.name!r} is "
+                    "not carried: give its initiators the first account's credentials",
+                )
+
+    def target(self, t: Target) -> dict[str, Any] | None:
+        iqn = t.name
+        if not iqn:
+            self.note(t.entry, "Target", "action", "a Target line without a name: skipped")
+            return None
+        tpg: dict[str, Any] = {
+            "tag": 1,
+            "enable": True,
+            "luns": [],
+            "portals": self.portals(t),
+            "node_acls": [],
+            "attributes": {"authentication": 0},
+            "parameters": {},
+        }
+        if t.alias:
+            tpg["parameters"]["TargetAlias"] = t.alias
+        for key, value in t.params.items():
+            if key in SHARED_PARAMS:
+                tpg["parameters"][key] = _lio_param(value)
+            else:
+                line = next(e for e in t.lines if e.key.lower() == key.lower())
+                self.note(
+                    line,
+                    key,
+                    "warning",
+                    f"IET's {key} has no LIO equivalent in saveconfig.json: not carried "
+                    "(LIO tunes threads and queues itself; NOP pings are the ACLs' "
+                    "nopin_timeout attribute)",
+                )
+        users = t.users
+        if users:
+            self.auth(tpg, users, "target")
+            tpg["attributes"]["authentication"] = 1
+        luns = []
+        for lun in t.luns:
+            entry = self.lun(t, lun)
+            if entry is not None:
+                tpg["luns"].append(entry)
+                luns.append(entry["index"])
+        self.acls(t, tpg, luns)
+        return {"fabric": "iscsi", "wwn": iqn, "tpgs": [tpg]}
+
+    def lun(self, t: Target, lun: Lun) -> dict[str, Any] | None:
+        if lun.number is None or not lun.path:
+            self.note(lun.entry, "Lun", "action", "a Lun line without a number or path: skipped")
+            return None
+        kind = lun.type or "fileio"
+        if kind == "nullio":
+            self.note(
+                lun.entry,
+                "Lun",
+                "action",
+                "Type=nullio (a test LUN) is not carried: create a ramdisk backstore with "
+                "nullio=true by hand if you still need it",
+            )
+            return None
+        plugin = "block" if kind == "blockio" else "fileio"
+        name = self.object_name(t, lun)
+        serial = unit_serial(t.name, lun)
+        obj: dict[str, Any] = {"name": name, "plugin": plugin, "dev": lun.path, "wwn": serial}
+        mode = (lun.io_mode or "").lower()
+        if plugin == "block":
+            obj["readonly"] = mode == "ro"
+        else:
+            # IET's fileio default is write-back (wb); wt writes through
+            obj["write_back"] = mode not in ("wt", "ro")
+            if mode == "ro":
+                self.note(
+                    lun.entry,
+                    "IOMode",
+                    "warning",
+                    "a read-only fileio LUN: LIO's fileio has no read-only switch; the ACLs "
+                    "map it write-protected instead",
+                )
+        self.objects.append(obj)
+        old = iet_wwid(lun.scsi_id) if lun.scsi_id else None
+        new = lio_wwid(serial)
+        was = (
+            f"IET presented {old} if its ScsiId reached VPD page 0x83 as written"
+            if old
+            else "IET made its id up: read the old WWID with multipath -ll"
+        )
+        self.identities.append(LunIdentity(t.name, lun.number, old, new, serial))
+        self.note(
+            lun.entry,
+            "Lun",
+            "warning",
+            f"LUN {lun.number} of {t.name}: initiators will see WWID {new} "
+            f"({was}); LIO answers with an NAA id, IET with a T10 vendor id",
+        )
+        if lun.scsi_sn:
+            self.note(
+                lun.entry,
+                "ScsiSN",
+                "info",
+                f"ScsiSN={lun.scsi_sn} (VPD page 0x80) becomes the unit serial {serial}: LIO "
+                "makes the WWID from the serial's hex digits, which a free-form ScsiSN may "
+                "lack",
+            )
+        return {
+            "index": lun.number,
+            "storage_object": f"/backstores/{plugin}/{name}",
+            "write_protect": mode == "ro",
+        }
+
+    def object_name(self, t: Target, lun: Lun) -> str:
+        base = t.alias or t.name.rsplit(":", 1)[-1]
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{base}_lun{lun.number}")
+        while name in self.names:
+            name += "_"
+        self.names.add(name)
+        return name
+
+    def portals(self, t: Target) -> list[dict[str, Any]]:
+        """targets.allow restricts the addresses a target is offered on; without it
+        every address (0.0.0.0:3260, LIO's default portal)."""
+        doc = self.allow.get("targets.allow")
+        rule = doc.rule(t.name) if doc is not None else None
+        if rule is None or any(p.kind == "all" for p in rule.peers):
+            return [{"ip_address": "0.0.0.0", "port": 3260}]
+        out = []
+        for p in rule.peers:
+            if p.kind == "address" and p.network is not None:
+                out.append({"ip_address": str(p.network.network_address), "port": 3260})
+            else:
+                self.note(
+                    rule.entry,
+                    "targets.allow",
+                    "action",
+                    f"targets.allow lists {p.text!r} for {t.name}: LIO portals are single "
+                    "addresses; add a portal per address of that network by hand",
+                    doc,
+                )
+        return out or [{"ip_address": "0.0.0.0", "port": 3260}]
+
+    def acls(self, t: Target, tpg: dict[str, Any], luns: list[int]) -> None:
+        """initiators.allow's names become ACLs; addresses have no LIO equivalent."""
+        doc = self.allow.get("initiators.allow")
+        rule = doc.rule(t.name) if doc is not None else None
+        deny = self.allow.get("initiators.deny")
+        if deny is not None and deny.rules:
+            self.note(
+                deny.rules[0].entry,
+                "initiators.deny",
+                "action",
+                "initiators.deny has no LIO equivalent: LIO admits only the initiators "
+                "its ACLs name; check the ACLs written from initiators.allow",
+                deny,
+            )
+        if rule is None or any(p.kind == "all" for p in rule.peers):
+            tpg["attributes"].update(
+                generate_node_acls=1, demo_mode_write_protect=0, cache_dynamic_acls=1
+            )
+            self.note(
+                t.entry if rule is None else rule.entry,
+                "initiators.allow",
+                "warning",
+                f"{t.name} is open to every initiator under IET (no initiators.allow line or "
+                "ALL); written the same way for LIO (generate_node_acls=1): name the "
+                "initiators to close it",
+                None if rule is None else doc,
+            )
+            return
+        for p in rule.peers:
+            if p.kind == "name" and not _REGEX_CHARS.search(p.text.replace("\\.", ".")):
+                protect = {e["index"]: e["write_protect"] for e in tpg["luns"]}
+                tpg["node_acls"].append(
+                    {
+                        "node_wwn": p.text.replace("\\.", "."),
+                        "mapped_luns": [
+                            {"index": n, "tpg_lun": n, "write_protect": protect[n]} for n in luns
+                        ],
+                    }
+                )
+            else:
+                what = "a name pattern" if p.kind == "name" else "an address"
+                self.note(
+                    rule.entry,
+                    "initiators.allow",
+                    "action",
+                    f"{p.text!r} is {what}: LIO ACLs name single initiators (IQNs); add "
+                    "an ACL per initiator, and filter addresses with a firewall",
+                    doc,
+                )
+
+
+def _lio_param(value: str) -> str:
+    low = value.strip().lower()
+    return {"yes": "Yes", "no": "No"}.get(low, value.strip())
+
+
+def _masked(config: dict[str, Any]) -> dict[str, Any]:
+    def walk(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: (MASK if "password" in k and x else walk(x)) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    masked: dict[str, Any] = walk(config)
+    return masked
+
+
+def _script(config: dict[str, Any]) -> str:
+    q = shlex.quote
+    out = ["# targetcli commands for this storage node (run: targetcli < FILE)"]
+    for so in config["storage_objects"]:
+        # targetcli-fb: block create name dev readonly wwn; fileio create name
+        # file_or_dev size write_back sparse wwn
+        if so["plugin"] == "block":
+            args = f"dev={q(so['dev'])} readonly={str(so['readonly']).lower()}"
+        else:
+            args = f"file_or_dev={q(so['dev'])} write_back={str(so['write_back']).lower()}"
+        out.append(f"/backstores/{so['plugin']} create name={q(so['name'])} {args} wwn={so['wwn']}")
+    for fm in config["fabric_modules"]:
+        accounts = [
+            f"{k}={q(fm['discovery_' + k])}"
+            for k in ("userid", "password", "mutual_userid", "mutual_password")
+            if f"discovery_{k}" in fm
+        ]
+        out.append("/iscsi set discovery_auth enable=1 " + " ".join(accounts))
+    for t in config["targets"]:
+        base = f"/iscsi/{t['wwn']}/tpg1"
+        out.append(f"/iscsi create {t['wwn']}")
+        tpg = t["tpgs"][0]
+        out.append(f"{base}/portals delete 0.0.0.0 3260")
+        for p in tpg["portals"]:
+            out.append(f"{base}/portals create {p['ip_address']} {p['port']}")
+        for lun in tpg["luns"]:
+            out.append(f"{base}/luns create {lun['storage_object']} lun={lun['index']}")
+        for k, v in sorted(tpg["attributes"].items()):
+            out.append(f"{base} set attribute {k}={v}")
+        for k, v in sorted(tpg["parameters"].items()):
+            out.append(f"{base} set parameter {k}={q(str(v))}")
+        for k in ("userid", "password", "mutual_userid", "mutual_password"):
+            if k in tpg:
+                out.append(f"{base} set auth {k}={q(tpg[k])}")
+        for acl in tpg["node_acls"]:
+            out.append(f"{base}/acls create {acl['node_wwn']} add_mapped_luns=false")
+            for m in acl["mapped_luns"]:
+                wp = " write_protect=1" if m["write_protect"] else ""
+                out.append(
+                    f"{base}/acls/{acl['node_wwn']} create mapped_lun={m['index']} "
+                    f"tpg_lun_or_backstore={m['tpg_lun']}{wp}"
+                )
+    out.append("saveconfig")
+    return "\n".join(out) + "\n"
+
+
+def wwid_impact(
+    conversion: LioConversion,
+    multipath: Iterable[Any] = (),
+    domus: Iterable[Any] = (),
+) -> list[Change]:
+    """What the new WWIDs break on the initiators: each multipath.conf entry and each
+    domU disk that names an old WWID (or any IET WWID, where IET made the id up and
+    we cannot tell which LUN it is). ``multipath`` and ``domus`` are documents."""
+    known = {i.old_wwid: i for i in conversion.identities if i.old_wwid}
+    unknown = any(i.old_wwid is None for i in conversion.identities)
+    iet_prefix = "1" + IET_VENDOR_HEX
+    out: list[Change] = []
+    for doc in multipath:
+        for mp in doc.multipaths:
+            wwid = (mp.wwid or "").lower()
+            where = doc.position(mp.block)[0]
+            name = f"alias {mp.alias!r}" if mp.alias else "an entry"
+            if wwid in known:
+                new = known[wwid].new_wwid
+                out.append(
+                    Change(
+                        where,
+                        "wwid",
+                        "action",
+                        f"{name} names LUN {known[wwid].lun} of {known[wwid].target} by its "
+                        f"IET WWID: after the move write 'wwid {new}'",
+                        doc.path,
+                    )
+                )
+            elif unknown and wwid.startswith(iet_prefix):
+                out.append(
+                    Change(
+                        where,
+                        "wwid",
+                        "action",
+                        f"{name} names an IET LUN whose id IET made up ({wwid}): after "
+                        "the move its WWID is one of the new ones in this report; match it "
+                        "by size and LUN number (multipath -ll) and write it here",
+                        doc.path,
+                    )
+                )
+    for doc in domus:
+        for disk in doc.disks:
+            target = (disk.target or "").lower()
+            hit = next((w for w in known if w in target), None)
+            if hit or (unknown and iet_prefix in target):
+                out.append(
+                    Change(
+                        1,
+                        "disk",
+                        "action",
+                        f"disk {disk.raw!r} names an IET WWID: use the multipath alias, or "
+                        "the new WWID from this report",
+                        doc.path,
+                    )
+                )
+    return out
+
+
+def iet_to_lio(doc: IetdDocument, allow: Iterable[IetAllowDocument] = ()) -> LioConversion:
+    """The LIO configuration of one storage node from its ietd.conf and access lists
+    (initiators.allow, initiators.deny, targets.allow: told apart by file name)."""
+    lists = {a.kind: a for a in allow if a.kind is not None}
+    return _Converter(doc, lists).run()

@@ -1,0 +1,487 @@
+"""xm (Python) domU configurations to xl configurations, with a report of every change.
+
+xm ran its configs as Python 2 and read the globals; xl (Xen 4.5 and later) reads
+libxlu's plain ``key = value`` syntax and refuses Python. The conversion is an
+edit of the lossless tree: comments, order and layout of every line that needs no
+change stay as they were; a value is re-spelled only where xl would read its xm
+spelling otherwise (``True``, tuples, ``None``...), and a key is renamed or dropped
+only where xl would misread it. Expressions over literals and earlier settings
+(``512 * 2``, ``'vm-%s' % name``) are evaluated statically, never executed; real
+code (``if``, loops, ``import``, functions) is commented out and reported, so the
+output is never silently wrong.
+
+The knowledge of what xl does comes from running Xen 4.17's xl on each case
+(``../shared/oracle/peers/peer-xl``; tests/test_migrate_xen.py holds the cases).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import os
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ..errors import XencfgError
+from ..formats import xl
+from ..formats.domu import COMPUTED, Assignment, Code, parse_disk
+from ..formats.xm import XmDocument
+from ..syntax.tree import Node, Tok
+from . import Change, complete
+
+
+@attrs.frozen
+class XlConversion:
+    """The xl text of one xm config and what was changed to get it."""
+
+    text: str
+    changes: tuple[Change, ...]
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing needs the admin's hand (no ``action`` line)."""
+        return complete(self.changes)
+
+
+# -- static evaluation (never exec) --------------------------------------------
+
+
+class NotStatic(Exception):
+    """The expression needs running code to know its value."""
+
+
+_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Mod: operator.mod,
+    ast.FloorDiv: operator.floordiv,
+}
+_LIMIT = 1 << 20  # no value (string, list, number of digits) beyond a megabyte
+
+
+def _bounded(v: Any) -> Any:
+    if isinstance(v, (str, list, tuple)) and len(v) > _LIMIT:
+        raise NotStatic("value too large")
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 64:
+        raise NotStatic("number too large")
+    return v
+
+
+def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
+    """The value of an expression of literals, earlier settings and ``+ - * % //``.
+
+    ``/`` on two integers is Python 2's floor division, as xm computed it.
+    ``str()`` and ``int()`` of such values are allowed; anything else raises
+    :class:`NotStatic`.
+    """
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):
+        return node.value
+    if isinstance(node, ast.Constant) and node.value is None:
+        return None
+    if isinstance(node, ast.Name):
+        if node.id in env and env[node.id] is not COMPUTED:
+            return env[node.id]
+        if node.id in ("True", "False"):  # Python 2 spelled them as names too
+            return node.id == "True"
+        raise NotStatic(f"'{node.id}' is not known before this line")
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = [evaluate(e, env) for e in node.elts]
+        return _bounded(items if isinstance(node, ast.List) else tuple(items))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = evaluate(node.operand, env)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return -v if isinstance(node.op, ast.USub) else v
+        raise NotStatic("sign of a non-number")
+    if isinstance(node, ast.BinOp):
+        left, right = evaluate(node.left, env), evaluate(node.right, env)
+        if isinstance(node.op, ast.Div) and isinstance(left, int) and isinstance(right, int):
+            op: Callable[[Any, Any], Any] = operator.floordiv  # Python 2
+        elif type(node.op) in _BINOPS:
+            op = _BINOPS[type(node.op)]
+        else:
+            raise NotStatic(f"operator {type(node.op).__name__}")
+        if isinstance(node.op, ast.Mult) and (
+            isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple))
+        ):
+            count = right if isinstance(left, (str, list, tuple)) else left
+            size = len(left) if isinstance(left, (str, list, tuple)) else len(right)
+            if not isinstance(count, int) or count * size > _LIMIT:
+                raise NotStatic("repetition too large")
+        if isinstance(node.op, ast.Mod) and isinstance(left, str) and isinstance(right, list):
+            right = tuple(right)
+        try:
+            return _bounded(op(left, right))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
+            raise NotStatic(str(exc)) from None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("str", "int")
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        v = evaluate(node.args[0], env)
+        try:
+            return _bounded(str(v) if node.func.id == "str" else int(v))
+        except (TypeError, ValueError) as exc:
+            raise NotStatic(str(exc)) from None
+    raise NotStatic(type(node).__name__)
+
+
+# -- what xl reads differently ---------------------------------------------------
+
+#: xm keys xl does not read, with what to do instead (from xl.cfg(5) and xm's create.py).
+DROPPED = {
+    "on_xend_start": "xend is gone: start the domU at boot by linking its config into "
+    "/etc/xen/auto (xendomains) or let the cluster manager start it",
+    "on_xend_stop": "xend is gone: xendomains saves or shuts down the domUs in "
+    "/etc/xen/auto at dom0 shutdown (XENDOMAINS_SAVE in /etc/default/xendomains)",
+    "device_model": "xl ignores it and starts its own qemu (xl: 'ignoring device_model "
+    "directive'); set device_model_override only if you really need another binary",
+    "blkif": "a driver-domain setting of xend; xl has no equivalent",
+    "netif": "a driver-domain setting of xend; xl has no equivalent",
+    "tpmif": "a driver-domain setting of xend; xl has no equivalent",
+    "access_control": "xend's ACM security labels; xl uses 'seclabel' (XSM/FLASK)",
+    "security": "xend's ACM security labels; xl uses 'seclabel' (XSM/FLASK)",
+    "vncconsole": "xl has no such key: run 'xl create -V' (or 'xl vncviewer') to get a viewer",
+    "vncviewer": 'xl ignores it (\'Use "-V" option of "xl create"\')',
+    "cpu": "xm pinned VCPU 0 to this CPU; xl pins with 'cpus' (all VCPUs) or "
+    "'cpus = [\"N\", ...]' (one entry per VCPU)",
+}
+#: xm spellings xl reads under another name.
+RENAMED = {"cpu_cap": "cap", "bootargs": "bootloader_args"}
+#: tsc_mode's numbers, in the order xl.cfg(5) gives them (xl warns that numbers are
+#: deprecated).
+TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
+#: xm's kernel command line helpers: xm built 'ip=...' and 'nfsroot=...' from them.
+CMDLINE_HELPERS = (
+    "ip",
+    "netmask",
+    "gateway",
+    "hostname",
+    "interface",
+    "dhcp",
+    "nfs_server",
+    "nfs_root",
+)
+
+
+def _xl_text(value: Any) -> str:
+    """xl's spelling of a value (booleans as 1/0, tuples as lists)."""
+    return xl._value(_xl_value(value))
+
+
+def _xl_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return [_xl_value(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (str, int, float)):
+        return value
+    raise NotStatic(f"xl has no {type(value).__name__} values")
+
+
+def _xl_reads(rhs: str) -> Any:
+    """What xl reads from the right-hand side ``rhs`` (raises when it refuses it)."""
+    doc = xl.parse(f"x = {rhs}\n")
+    return doc.get("x")
+
+
+@attrs.define
+class _Converter:
+    doc: XmDocument
+    changes: list[Change] = attrs.Factory(list)
+    env: dict[str, Any] = attrs.Factory(dict)
+    out: list[str] = attrs.Factory(list)
+    #: an HVM domU, whose xm 'kernel' is the firmware (hvmloader)
+    hvm: bool = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.hvm = self.doc.get("builder") in ("hvm", "vmx")
+
+    def line(self, node: Node) -> int:
+        return self.doc.position(node)[0]
+
+    def note(self, node: Node, key: str | None, severity: str, message: str) -> None:
+        self.changes.append(Change(self.line(node), key, severity, message))
+
+    def run(self) -> XlConversion:
+        pieces = self.doc.cst or []
+        for p in pieces:
+            if isinstance(p, Tok):
+                self.out.append(p.text)
+            elif isinstance(p, Assignment):
+                self.assignment(p)
+            elif isinstance(p, Code):
+                self.code(p)
+        self.finish()
+        return XlConversion("".join(self.out), tuple(self.changes))
+
+    # -- statements ---------------------------------------------------------
+    def code(self, c: Code) -> None:
+        lead, body, trail = _split(c)
+        stmt = _single_assignment(body)
+        if stmt is not None:
+            key, expr = stmt
+            try:
+                value = evaluate(expr, self.env)
+            except NotStatic as exc:
+                self.env[key] = COMPUTED
+                self.comment_out(c, lead, body, trail, (key,), f"computed by code ({exc})")
+                return
+            self.env[key] = value
+            self.note(c, key, "info", f"evaluated '{body.strip()}' to {_xl_text_or(value)}")
+            self.emit(c, key, value, lead, None, trail)
+            return
+        if _is_import(body):
+            self.out.append(lead + _commented(body) + trail)
+            self.note(c, None, "info", "xl configs are not Python: the import is commented out")
+            return
+        for name in c.assigns:
+            self.env[name] = COMPUTED
+        self.comment_out(c, lead, body, trail, c.assigns, "code that xm ran")
+
+    def comment_out(
+        self, c: Code, lead: str, body: str, trail: str, names: tuple[str, ...], why: str
+    ) -> None:
+        self.out.append(lead + _commented(body) + trail)
+        shown = ", ".join(sorted(n for n in names if n))
+        sets = f"; it sets {shown}" if shown else ""
+        self.note(
+            c,
+            None,
+            "action",
+            f"not carried: {why}{sets}. xl runs no Python: write the values it produced "
+            "on your hosts as plain settings",
+        )
+
+    def assignment(self, a: Assignment) -> None:
+        lead, body, trail = _split(a)
+        if a.value is COMPUTED:
+            self.env[a.key] = COMPUTED
+            self.comment_out(Code(body), lead, body, trail, (a.key,), "a computed value")
+            return
+        rhs_src = self.doc.source[a.rhs[0].pos : a.rhs[-1].end] if a.rhs else None
+        if a.op == "+=" and isinstance(self.env.get(a.key), list):
+            self.env[a.key] = self.env[a.key] + list(a.value)
+        else:
+            self.env[a.key] = a.value
+        self.emit(a, a.key, a.value, lead, rhs_src, trail, a.op, body)
+
+    def emit(
+        self,
+        node: Node,
+        key: str,
+        value: Any,
+        lead: str,
+        rhs_src: str | None,
+        trail: str,
+        op: str = "=",
+        body: str | None = None,
+    ) -> None:
+        """Write ``key = value`` for xl, renaming or dropping what xl reads otherwise."""
+        new_key, new_value = self.translate(node, key, value)
+        if new_key is None:
+            self.out.append(lead + _commented(f"{key} {op} {rhs_src or _xm_repr(value)}") + trail)
+            return
+        if new_value is None:
+            self.note(node, key, "info", "None means 'not set' in xm; dropped")
+            self.out.append(lead + _commented(f"{key} {op} {rhs_src or 'None'}") + trail)
+            return
+        text = None
+        if rhs_src is not None and new_value == value:
+            try:
+                if _xl_reads(rhs_src) == _xl_value(value):
+                    text = rhs_src  # xl reads the xm spelling the same: keep it
+            except (XencfgError, NotStatic):
+                text = None
+        if text is None:
+            try:
+                text = _xl_text(new_value)
+            except NotStatic as exc:
+                self.note(node, key, "action", f"not carried: {exc}; set it by hand")
+                self.out.append(lead + _commented(f"{key} {op} {rhs_src}") + trail)
+                return
+            if rhs_src is not None and new_value == value:
+                self.note(node, key, "info", f"re-spelled for xl as {text}")
+        if body is not None and new_key == key and text == rhs_src:
+            self.out.append(lead + body + trail)  # nothing to change: the line as it was
+            return
+        self.out.append(f"{lead}{new_key} {op} {text}{trail}")
+
+    def translate(self, node: Node, key: str, value: Any) -> tuple[str | None, Any]:
+        """xl's key and value for one xm setting (``None`` key: dropped)."""
+        if key in DROPPED:
+            self.note(node, key, "warning", f"dropped: {DROPPED[key]}")
+            return None, None
+        if key in CMDLINE_HELPERS:
+            hint = ""
+            server, root = self.doc.get("nfs_server"), self.doc.get("nfs_root")
+            if (
+                key in ("nfs_server", "nfs_root")
+                and isinstance(server, str)
+                and isinstance(root, str)
+            ):
+                hint = f" ('nfsroot={server}:{root}')"
+            self.note(
+                node,
+                key,
+                "action",
+                "not carried: xm added it to the kernel command line (ip=, nfsroot=); "
+                f"xl does not: put the option into 'extra'{hint}",
+            )
+            return None, None
+        if key == "builder":
+            # 'vmx' is the Xen 3.0 name of the hvm builder (renamed in 3.0.3)
+            kinds = {"hvm": "hvm", "vmx": "hvm", "linux": "pv", "generic": "pv"}
+            if isinstance(value, str) and value in kinds:
+                self.note(
+                    node, key, "info", f"'builder' is 'type' in xl: type = \"{kinds[value]}\""
+                )
+                return "type", kinds[value]
+            self.note(node, key, "action", f"unknown builder {value!r}: set 'type' by hand")
+            return None, None
+        if key == "kernel" and self.hvm:
+            # xm's HVM 'kernel' is the firmware; xl: 'you seem to be using "kernel"
+            # directive to override HVM guest firmware'
+            if isinstance(value, str) and os.path.basename(value) == "hvmloader":
+                self.note(node, key, "info", "dropped: xl loads hvmloader itself")
+            else:
+                self.note(
+                    node,
+                    key,
+                    "warning",
+                    f"dropped: an HVM kernel is its firmware in xm; if {value!r} is a "
+                    "firmware of your own, set firmware_override to it",
+                )
+            return None, None
+        if key == "bootloader" and isinstance(value, str) and os.path.basename(value) == "pygrub":
+            if value != "pygrub":
+                self.note(
+                    node,
+                    key,
+                    "info",
+                    "'pygrub' without a path: xl runs the one of the installed Xen "
+                    f"(the xm path {value} is gone on current dom0s)",
+                )
+            return key, "pygrub"
+        if key == "tsc_mode" and isinstance(value, int) and value in range(len(TSC_MODES)):
+            self.note(node, key, "info", f'xl names the mode: "{TSC_MODES[value]}"')
+            return key, TSC_MODES[value]
+        if key in RENAMED:
+            self.note(node, key, "info", f"renamed to '{RENAMED[key]}' (xl.cfg(5))")
+            return RENAMED[key], value
+        if key == "disk" and isinstance(value, (list, tuple)):
+            return key, [self.disk(node, d) if isinstance(d, str) else d for d in value]
+        if key == "vfb" and isinstance(value, (list, tuple)):
+            return key, [self.vfb(node, v) if isinstance(v, str) else v for v in value]
+        if key == "vif" and isinstance(value, (list, tuple)):
+            for v in value:
+                if isinstance(v, str) and "accel=" in v:
+                    self.note(node, key, "warning", "xl ignores a vif's accel= (not supported)")
+        return key, value
+
+    def disk(self, node: Node, spec: str) -> str:
+        d = parse_disk(spec)
+        if d.mode and d.mode.endswith("!"):
+            parts = spec.split(",")
+            parts[2] = parts[2].strip().rstrip("!")
+            self.note(
+                node,
+                "disk",
+                "action",
+                f"'{d.mode}' (attach even if another domain has the device) does not exist "
+                f"in xl, which refuses the spec; written as '{d.mode[:-1]}'. xl's block "
+                "hotplug script then refuses a device another domain holds writable: a disk "
+                "shared by several domUs (a cluster file system) needs a shareable setup by "
+                "hand",
+            )
+            return ",".join(parts)
+        return spec
+
+    def vfb(self, node: Node, spec: str) -> str:
+        parts = [p.strip() for p in spec.split(",")]
+        out = []
+        for p in parts:
+            if p == "type=vnc":
+                out.append("vnc=1")
+                self.note(node, "vfb", "info", "'type=vnc' is 'vnc=1' for xl (it ignores type=)")
+            elif p == "type=sdl":
+                out.extend(["sdl=1", "vnc=0"])
+                self.note(node, "vfb", "info", "'type=sdl' is 'sdl=1,vnc=0' for xl")
+            else:
+                out.append(p)
+        return ",".join(out)
+
+    def finish(self) -> None:
+        """Checks over the whole file: what xm defaulted that xl does not."""
+        if "name" not in self.env:
+            self.changes.append(
+                Change(
+                    1, "name", "action", "no name: xl needs one ('Domain name must be specified')"
+                )
+            )
+
+
+def _xl_text_or(value: Any) -> str:
+    try:
+        return _xl_text(value)
+    except NotStatic:
+        return repr(value)
+
+
+def _xm_repr(value: Any) -> str:
+    return repr(value)
+
+
+def _split(node: Node) -> tuple[str, str, str]:
+    """Leading trivia (comment lines), the statement, trailing trivia (inline comment
+    and newline) of one top-level statement."""
+    pieces = node.cst or []
+    toks = [p for p in pieces if isinstance(p, Tok)]
+    lead = toks[0].text if toks and toks[0].is_trivia and len(toks) > 1 else ""
+    trail = toks[-1].text if toks and toks[-1].is_trivia else ""
+    text = "".join(t.text for t in node.tokens())
+    body = text[len(lead) : len(text) - len(trail)] if trail else text[len(lead) :]
+    return lead, body, trail
+
+
+def _commented(body: str) -> str:
+    return "\n".join("# xm: " + line if line.strip() else "#" for line in body.split("\n"))
+
+
+def _single_assignment(body: str) -> tuple[str, ast.expr] | None:
+    try:
+        tree = ast.parse(body.strip())
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if len(tree.body) != 1:
+        return None
+    stmt = tree.body[0]
+    if (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+    ):
+        return stmt.targets[0].id, stmt.value
+    return None
+
+
+def _is_import(body: str) -> bool:
+    try:
+        tree = ast.parse(body.strip())
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return bool(tree.body) and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+
+
+def xm_to_xl(doc: XmDocument) -> XlConversion:
+    """The xl config for one xm config, and a :class:`Change` per rewrite."""
+    if doc.cst is None and doc.light is not None:
+        doc.light.materialize()
+    return _Converter(doc).run()
