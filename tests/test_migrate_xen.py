@@ -309,3 +309,48 @@ def test_xl_reads_what_xm_computed(path: Path, tmp_path: Path) -> None:
         pytest.skip("not a bootable domU (xl: 'Neither kernel nor bootloader specified')")
     assert rc == 0, xl_out
     assert _xl_view(_json_of(xl_out)) == _xm_view(globals_)
+
+
+# -- xend-config.sxp -> xl.conf ------------------------------------------------------
+
+XEND_FILES = shared_files("corpus", "xend-sxp") + sorted(
+    (ROOT / "examples").rglob("xend-config.sxp")
+)
+
+
+def test_xend_settings_that_xl_conf_holds() -> None:
+    from xencfg.migrations.xen import xend_to_xl_conf
+
+    doc = xencfg.loads(
+        "(vif-script vif-bridge)\n(enable-dom0-ballooning no)\n"
+        "(network-script 'network-bridge netdev=eth1 bridge=xenbr1')\n"
+        "(xend-relocation-server yes)\n(dom0-min-mem 512)\n",
+        "xend",
+    )
+    r = xend_to_xl_conf(doc)
+    assert xencfg.loads(r.text, "xl").settings == {
+        "vif.default.script": "vif-bridge",
+        "autoballoon": "off",
+        "vif.default.bridge": "xenbr1",
+    }
+    assert [(c.line, c.key, c.severity) for c in r.changes] == [
+        (1, "vif-script", "info"),
+        (2, "enable-dom0-ballooning", "info"),
+        (3, "network-script", "action"),
+        (4, "xend-relocation-server", "action"),
+        (5, "dom0-min-mem", "action"),
+    ]
+
+
+@pytest.mark.parametrize("path", XEND_FILES, ids=[p.name for p in XEND_FILES])
+def test_every_xend_config_gives_an_xl_conf(path: Path) -> None:
+    from xencfg.formats.xl import XL_CONF_KEYS
+    from xencfg.migrations.xen import xend_to_xl_conf
+
+    try:
+        doc = xencfg.load(str(path), format="xend")
+    except xencfg.ParseError:
+        pytest.skip("not a readable xend-config.sxp (libvirt's S-expression test data)")
+    r = xend_to_xl_conf(doc)
+    assert set(xencfg.loads(r.text, "xl").settings) <= XL_CONF_KEYS
+    assert {c.key for c in r.changes} == set(doc.names)  # every setting is accounted for
