@@ -286,3 +286,102 @@ def test_v1_cluster_and_unwritable_outdir(
     blocker.write_text("a file where OUTDIR should be\n")
     assert main(["migrate", *roots, "-o", str(blocker)]) == 2
     assert "cannot create" in capsys.readouterr().err
+
+
+# -- the Xen, DRBD and iSCSI parts (xencfg.migrations) --------------------------------
+
+
+def test_only_xen_carries_domus_and_xend(tmp_path: Path) -> None:
+    m = migrate.plan([str(EXAMPLE / "alpha"), str(EXAMPLE / "beta")], only=("xen",))
+    paths = sorted((o.node, o.path) for o in m.outputs)
+    assert paths == [
+        (node, path)
+        for node in ("alpha", "beta")
+        for path in ("etc/xen/domains/db", "etc/xen/domains/web", "etc/xen/xl.conf")
+    ]
+    web = next(o for o in m.outputs if o.path.endswith("web"))
+    assert xencfg.loads(web.data.decode(), "xl").get("bootloader") == "pygrub"
+    assert not any(o.path.endswith("corosync.conf") for o in m.outputs)
+
+
+def _drbd83(tmp: Path) -> list[str]:
+    roots = []
+    for me in ("n1", "n2"):
+        etc = tmp / me / "etc"
+        etc.mkdir(parents=True)
+        (etc / "drbd.conf").write_text(
+            "common { syncer { rate 30M; } }   # 8.3\n"
+            "resource r0 {\n  protocol C;\n  disk { fencing resource-only; }\n"
+            "  on n1 { device /dev/drbd0; disk /dev/sdb1; address 10.7.0.1:7788; "
+            "meta-disk internal; }\n"
+            "  on n2 { device /dev/drbd0; disk /dev/sdb1; address 10.7.0.2:7788; "
+            "meta-disk internal; }\n}\n"
+        )
+        roots.append(str(tmp / me))
+    return roots
+
+
+@pytest.mark.parametrize("target", ["8.4", "9"])
+def test_drbd_to_84_or_9(tmp_path: Path, target: str) -> None:
+    m = migrate.plan(_drbd83(tmp_path), only=("drbd",), drbd_target=target)
+    out = [o for o in m.outputs if o.path == "etc/drbd.conf"]
+    assert [o.node for o in out] == ["n1", "n2"]
+    doc = xencfg.loads(out[0].data.decode(), "drbd")
+    assert doc.common == {"disk": {"resync-rate": "30M"}}
+    res = doc.resources["r0"]
+    if target == "9":
+        assert res.sections["net"] == {"fencing": "resource-only"}
+        assert [h.node_id for h in res.host_list] == [0, 1]
+    else:
+        assert res.sections["disk"] == {"fencing": "resource-only"}
+
+
+def _iet(tmp: Path) -> list[str]:
+    from xencfg.migrations.lio import iet_wwid
+
+    san = tmp / "san1" / "etc"
+    san.mkdir(parents=True)
+    (san / "ietd.conf").write_text(
+        "Target iqn.2008-01.net.example:san1.vm\n"
+        "\tIncomingUser vmuser vmsecret12345\n"
+        "\tLun 0 Path=/dev/vg0/vm,Type=blockio,ScsiId=vm0\n"
+    )
+    roots = [str(tmp / "san1")]
+    for me in ("xen1", "xen2"):
+        etc = tmp / me / "etc"
+        etc.mkdir(parents=True)
+        (etc / "multipath.conf").write_text(
+            f"multipaths {{\n\tmultipath {{\n\t\twwid {iet_wwid('vm0')}\n\t\talias vm\n\t}}\n}}\n"
+        )
+        roots.append(str(tmp / me))
+    return roots
+
+
+def test_iscsi_writes_lio_and_names_the_multipath_entries_to_change(tmp_path: Path) -> None:
+    m = migrate.plan(_iet(tmp_path), only=("iscsi",))
+    saved = next(o for o in m.outputs if o.path == "etc/target/saveconfig.json")
+    assert saved.node == "san1" and saved.mode == 0o600
+    config = json.loads(saved.data)
+    assert config["targets"][0]["wwn"] == "iqn.2008-01.net.example:san1.vm"
+    todo = [n for n in m.notes if n.kind == "manual" and "multipath.conf" in n.source]
+    assert len(todo) == 2  # the alias on each initiator
+    report = m.report_markdown()
+    assert "vmsecret12345" not in report and "vmsecret12345" not in m.report_json()
+    assert any("targetctl restore" in s for s in m.steps)
+
+
+def test_cli_parts_and_targets_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roots = _drbd83(tmp_path)
+    assert main(["migrate", "--check", "--only", "drbd", "--to", "drbd=9", *roots]) == 0
+    assert "node-id" in capsys.readouterr().out
+    assert main(["migrate", "--check", "--only", "nfs", *roots]) == 2
+    assert "unknown part 'nfs'" in capsys.readouterr().err
+    assert main(["migrate", "--check", "--to", "drbd=7", *roots]) == 2
+    assert main(["migrate", "--check", "--to", "xen=4.17", *roots]) == 2
+    empty = tmp_path / "empty" / "etc"
+    empty.mkdir(parents=True)
+    (empty / "hosts").write_text("127.0.0.1 localhost\n")
+    assert main(["migrate", "--check", str(empty.parent)]) == 2
+    assert "nothing to migrate" in capsys.readouterr().err

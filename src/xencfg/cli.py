@@ -110,7 +110,9 @@ def _parser() -> argparse.ArgumentParser:
         help="also apply the Pacemaker 1.0 -> 1.1 option moves",
     )
     mg = sub.add_parser(
-        "migrate", help="heartbeat cluster -> corosync 3 + Pacemaker: new files and a report"
+        "migrate",
+        help="carry a cluster to today's stack (corosync 3 + Pacemaker, xl, DRBD 8.4/9, LIO): "
+        "new files and a report",
     )
     mg.add_argument("paths", nargs="+", metavar="NODE", help="each node's root or /etc")
     mg.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
@@ -120,6 +122,20 @@ def _parser() -> argparse.ArgumentParser:
     mg.add_argument("--cluster-name", help="corosync's cluster_name (heartbeat had none)")
     mg.add_argument("--cib", metavar="FILE", help="the CIB, if not in a node's var/lib/heartbeat")
     mg.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
+    mg.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PART[,PART]",
+        help="migrate only these parts: stack, xen, drbd, iscsi (default: all the files need)",
+    )
+    mg.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="drbd=8.4|9",
+        help="target generations (drbd=8.4, the mainline kernel's, is the default)",
+    )
     return p
 
 
@@ -160,7 +176,12 @@ def _migrate(args: argparse.Namespace) -> int:
         raise XencfgError("migrate wants -o OUTDIR (or --check for a dry run)")
     if args.output:
         migrate.check_outdir(Path(args.output), paths)
-    m = migrate.plan(paths, names, args.cluster_name, args.cib)
+    targets = dict(t.partition("=")[::2] for t in _split(args.to))
+    unknown = set(targets) - {"drbd"}
+    if unknown:
+        raise XencfgError(f"--to knows drbd=8.4|9, not {', '.join(sorted(unknown))}")
+    only = tuple(_split(args.only)) or None
+    m = migrate.plan(paths, names, args.cluster_name, args.cib, only, targets.get("drbd", "8.4"))
     if args.report == "json":
         print(m.report_json(args.show_secrets))
     else:

@@ -1,11 +1,20 @@
-"""``xencfg migrate``: a heartbeat cluster's files -> corosync 3 + Pacemaker, offline.
+"""``xencfg migrate``: a cluster's files to today's software, offline.
 
-:func:`plan` reads every node (as lint does), builds the new files with
-:func:`xencfg.stack.to_corosync` (corosync.conf, authkey) and
-:func:`xencfg.formats.cib.convert.convert` (the CIB), and returns a :class:`Migration`:
-the files per node, every rewrite and everything left for an admin, and the ordered
-cut-over steps. :func:`write` puts the files under ``OUTDIR/NODE/`` and the report in
-``OUTDIR/MIGRATION.md``; it refuses to write into (or over) the inputs.
+:func:`plan` reads every node (as lint does) and carries each part it is asked for
+(:data:`PARTS`):
+
+* ``stack``: heartbeat -> corosync 3 + Pacemaker, with :func:`xencfg.stack.to_corosync`
+  (corosync.conf, authkey) and :func:`xencfg.formats.cib.convert.convert` (the CIB);
+* ``xen``: xm domU configs -> xl, xend-config.sxp -> xl.conf (:mod:`.migrations.xen`);
+* ``drbd``: DRBD 8.0-8.3 syntax -> 8.4 (the mainline kernel's DRBD) or 9
+  (:mod:`.migrations.drbd`);
+* ``iscsi``: IET -> LIO's saveconfig.json, and what the new WWIDs break on the
+  initiators (:mod:`.migrations.lio`).
+
+It returns a :class:`Migration`: the files per node, every rewrite and everything
+left for an admin, and the ordered cut-over steps. :func:`write` puts the files under
+``OUTDIR/NODE/`` and the report in ``OUTDIR/MIGRATION.md``; it refuses to write into
+(or over) the inputs.
 """
 
 from __future__ import annotations
@@ -23,6 +32,11 @@ from .discover import NodeTree, discover
 from .errors import WriteError, XencfgError
 from .stack import Member, NodeFiles, Note, StackResult, to_corosync
 from .syntax.source import encode
+
+#: The parts of a migration, in the order the report lists them.
+PARTS = ("stack", "xen", "drbd", "iscsi")
+#: DRBD generations ``--to drbd=`` takes (8.4 is the module mainline Linux ships).
+DRBD_TARGETS = ("8.4", "9")
 
 #: corosync-keygen's default key: 2048 bits (knet takes 1024 to 4096 bytes... we keep 256).
 KEY_BYTES = 256
@@ -63,6 +77,8 @@ class Migration:
     members: list[Member]
     cluster_name: str
     secrets: list[str] = attrs.Factory(list)
+    #: the LIO conversions of the storage nodes (their WWIDs reach the initiators)
+    lio: list[Any] = attrs.Factory(list)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -179,13 +195,55 @@ def plan(
     names: dict[str, str] | None = None,
     cluster_name: str | None = None,
     cib_file: str | None = None,
+    only: tuple[str, ...] | None = None,
+    drbd_target: str = "8.4",
 ) -> Migration:
     """The migration of the cluster whose node trees are ``paths`` (``cib_file``: the CIB
-    when it is not in a node's var/lib/heartbeat/crm/cib.xml)."""
+    when it is not in a node's var/lib/heartbeat/crm/cib.xml). ``only`` picks parts of
+    :data:`PARTS` (default: every part the files call for)."""
+    for part in only or ():
+        if part not in PARTS:
+            raise XencfgError(f"unknown part {part!r}: choose from {', '.join(PARTS)}")
+    if drbd_target not in DRBD_TARGETS:
+        raise XencfgError(f"--to drbd={drbd_target}: choose from {', '.join(DRBD_TARGETS)}")
     found = discover(paths, names)
     if not found.nodes:
         raise XencfgError("migrate wants node trees (a root or an /etc per node), found none")
-    secrets: list[str] = []
+    parts = only or PARTS
+    m = Migration(
+        nodes=[t.name for t in found.nodes],
+        outputs=[],
+        notes=[],
+        timing=[],
+        steps=[],
+        members=[],
+        cluster_name="",
+    )
+    stack = (
+        _plan_stack(m, found, cluster_name, cib_file, explicit=bool(only))
+        if "stack" in parts
+        else None
+    )
+    storage: set[str] = set()
+    for tree in found.nodes:
+        storage |= _plan_storage(m, tree, parts, drbd_target)
+    if "iscsi" in parts:
+        _plan_wwids(m, found)
+    if not m.outputs and not m.notes:
+        raise XencfgError(
+            "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), an xm config, a DRBD 8.3 "
+            "drbd.conf or an ietd.conf: nothing to migrate"
+        )
+    m.steps = _steps(m.nodes, stack, storage)
+    return m
+
+
+def _plan_stack(
+    m: Migration, found: Any, cluster_name: str | None, cib_file: str | None, explicit: bool
+) -> bool | None:
+    """heartbeat -> corosync 3 + Pacemaker into ``m``: whether a CIB came along, or None
+    when no node runs heartbeat."""
+    secrets: list[str] = m.secrets
     nodes: list[NodeFiles] = []
     cib = None
     for tree in found.nodes:
@@ -193,9 +251,11 @@ def plan(
         nodes.append(nf)
         cib = cib or node_cib
     if not any(n.hacf is not None for n in nodes):
-        raise XencfgError(
-            "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf): nothing to migrate"
-        )
+        if explicit:
+            raise XencfgError(
+                "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf): nothing to migrate"
+            )
+        return None
     if cib_file is not None:
         from .discover import SourceFile, display_path
 
@@ -203,18 +263,18 @@ def plan(
         cib = (SourceFile(p, display_path(p), "cib"), api.load(p, "cib"))
         secrets.extend(cib[1].secrets())
     stack: StackResult = to_corosync(nodes, cluster_name)
-    notes = list(stack.notes)
+    m.notes.extend(stack.notes)
+    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
     conf = encode(api.dumps(stack.corosync))
     key = _random.token_bytes(KEY_BYTES)
-    outputs: list[Output] = []
     for tree in found.nodes:
         existing = tree.etc / "corosync" / "corosync.conf"
         if existing.is_file() and existing.read_bytes() == conf:
             continue
-        outputs.append(
+        m.outputs.append(
             Output(tree.name, "etc/corosync/corosync.conf", conf, 0o644, "corosync 3 (knet)")
         )
-        outputs.append(
+        m.outputs.append(
             Output(
                 tree.name,
                 "etc/corosync/authkey",
@@ -225,9 +285,9 @@ def plan(
             )
         )
     if cib is not None:
-        outputs.append(_cib_output(cib, stack.members, notes))
+        m.outputs.append(_cib_output(cib, stack.members, m.notes))
     else:
-        notes.append(
+        m.notes.append(
             Note(
                 "manual",
                 "-",
@@ -237,20 +297,115 @@ def plan(
                 "not converted yet)",
             )
         )
-    return Migration(
-        nodes=[t.name for t in found.nodes],
-        outputs=outputs,
-        notes=notes,
-        timing=stack.timing,
-        steps=_steps([t.name for t in found.nodes], cib is not None),
-        members=stack.members,
-        cluster_name=stack.cluster_name,
-        secrets=secrets,
-    )
+    return cib is not None
 
 
-def _steps(nodes: list[str], has_cib: bool) -> list[str]:
+def _plan_storage(
+    m: Migration, tree: NodeTree, parts: tuple[str, ...], drbd_target: str
+) -> set[str]:
+    """One node's xm, xend, drbd and IET files into ``m``; the parts that changed a file."""
+    from .migrations import drbd as mdrbd
+    from .migrations import lio as mlio
+    from .migrations import xen as mxen
+
+    changed: set[str] = set()
+    allow = []
+    ietd = None
+    for f in tree.files:
+        part = {"xm": "xen", "xend": "xen", "drbd": "drbd", "ietd": "iscsi"}.get(f.format or "")
+        if f.format == "iet-allow" and "iscsi" in parts:
+            doc = _load(f.path, f.format)
+            if doc is not None:
+                allow.append(doc)
+            continue
+        if part is None or part not in parts:
+            continue
+        doc = _load(f.path, f.format or "")
+        if doc is None:
+            continue
+        rel = os.path.relpath(f.path, tree.root)
+        where = f"{tree.name}:{f.display}"
+        if f.format == "ietd":
+            ietd = (doc, rel, where)
+            continue
+        if f.format == "xm":
+            result: Any = mxen.xm_to_xl(doc)
+            target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
+        elif f.format == "xend":
+            result = mxen.xend_to_xl_conf(doc)
+            target = os.path.join(os.path.dirname(rel), "xl.conf")
+            why = "xl's own settings (xl.conf(5)) from xend-config.sxp"
+        else:
+            convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
+            result = convert(doc)
+            target, why = rel, f"DRBD {drbd_target} syntax"
+        m.notes.extend(_notes(result.changes, where, target))
+        if result.text != doc.source:
+            mode = f.path.stat().st_mode & 0o7777
+            m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
+            changed.add(part)
+    if ietd is not None:
+        doc, rel, where = ietd
+        conv = mlio.iet_to_lio(doc, allow)
+        m.lio.append(conv)
+        target = "etc/target/saveconfig.json"
+        m.notes.extend(_notes(conv.changes, where, target))
+        m.secrets.extend(doc.secrets())
+        m.outputs.append(
+            Output(tree.name, target, encode(conv.json()), 0o600, "LIO's targets (targetctl)")
+        )
+        m.outputs.append(
+            Output(
+                tree.name,
+                "etc/target/ietd-to-lio.targetcli",
+                encode(conv.script()),
+                0o600,
+                "the same as targetcli commands (targetcli < FILE)",
+            )
+        )
+        changed.add("iscsi")
+    return changed
+
+
+def _plan_wwids(m: Migration, found: Any) -> None:
+    """What the LIO move's new WWIDs break in every node's multipath.conf and domUs."""
+    from .migrations import lio as mlio
+
+    for conv in m.lio:
+        for tree in found.nodes:
+            mp = [
+                d
+                for d in (_load(f.path, "multipath") for f in tree.files if f.format == "multipath")
+                if d
+            ]
+            domus = [
+                d
+                for d in (_load(f.path, f.format) for f in tree.files if f.format in ("xm", "xl"))
+                if d
+            ]
+            m.notes.extend(
+                _notes(mlio.wwid_impact(conv, mp, domus), tree.name, "initiators' WWIDs")
+            )
+
+
+def _notes(changes: Any, where: str, target: str) -> list[Note]:
+    """The report lines of one converted file (:class:`xencfg.migrations.Change`)."""
+    kinds = {"info": "rewrite", "warning": "rewrite", "action": "manual"}
+    out = []
+    for c in changes:
+        source = f"{c.path}:{c.line}" if c.path else f"{where}:{c.line}"
+        what = f"{c.key}: {c.message}" if c.key else c.message
+        why = "check it" if c.severity == "warning" else ""
+        out.append(Note(kinds.get(c.severity, "rewrite"), source, target, what, why))
+    return out
+
+
+def _steps(nodes: list[str], has_cib: bool | None, storage: set[str]) -> list[str]:
+    """The cut-over, in order: ``has_cib`` None when the stack is not migrated;
+    ``storage``: the other parts that wrote files."""
     each = ", ".join(nodes)
+    if has_cib is None:
+        return _storage_steps(each, storage)
     steps = [
         f"On every node ({each}): back up /etc/ha.d (or /etc/heartbeat) and "
         "/var/lib/heartbeat/crm/cib.xml.",
@@ -260,6 +415,7 @@ def _steps(nodes: list[str], has_cib: bool) -> list[str]:
         "`chkconfig heartbeat off`).",
         "Install corosync 3 and Pacemaker on every node (`apt-get install pacemaker "
         "corosync` or `zypper in pacemaker corosync`).",
+        *_storage_steps(each, storage),
         "Install the files: on each node NODE, copy OUTDIR/NODE/etc/corosync/corosync.conf to "
         "/etc/corosync/corosync.conf (0644) and OUTDIR/NODE/etc/corosync/authkey to "
         "/etc/corosync/authkey (owner root, mode 0400). Or run `corosync-keygen` on one node "
@@ -282,6 +438,32 @@ def _steps(nodes: list[str], has_cib: bool) -> list[str]:
         "where expected), and `xencfg lint` on the nodes' trees.",
         "Start corosync and Pacemaker at boot (`systemctl enable corosync pacemaker`).",
     ]
+    return steps
+
+
+def _storage_steps(each: str, parts: set[str]) -> list[str]:
+    """Installing the Xen, DRBD and iSCSI files of the ``parts`` that wrote any."""
+    if not parts:
+        return []
+    software = {"xen": "xen-utils with xl", "drbd": "drbd-utils", "iscsi": "targetcli-fb"}
+    steps = [
+        f"On every node ({each}): after installing the new software "
+        f"({', '.join(software[p] for p in sorted(parts))}), put the rewritten files from "
+        "OUTDIR/NODE/ in place of the old ones; do every TODO line of this report first."
+    ]
+    if "drbd" in parts:
+        steps.append(
+            "DRBD: `drbdadm dump all` on each node shows every resource; `drbdadm adjust "
+            "all` with the resources down."
+        )
+    if "xen" in parts:
+        steps.append("Xen: `xl create -n FILE` (a dry run) of each domU config before its start.")
+    if "iscsi" in parts:
+        steps.append(
+            "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node, then "
+            "on every initiator write the new WWIDs into multipath.conf, rescan (`iscsiadm -m "
+            "session --rescan`) and reload multipath (`multipath -r`)."
+        )
     return steps
 
 
@@ -341,16 +523,17 @@ def _same(a: Path, b: Path) -> bool:
 
 def _markdown(m: Migration) -> str:
     lines = [
-        f"# Migration of cluster {m.cluster_name} to corosync 3 + Pacemaker",
+        f"# Migration of cluster {m.cluster_name or ', '.join(m.nodes)}",
         "",
-        f"Nodes: {', '.join(m.nodes)}. Members: "
+        f"Nodes: {', '.join(m.nodes)}."
+        + (" Members: " if m.members else "")
         + ", ".join(
             f"{x.name} (nodeid {x.nodeid}; "
             + ", ".join(f"ring{k}_addr {a}" for k, a in sorted(x.addrs.items()))
             + ")"
             for x in m.members
         )
-        + ".",
+        + ("." if m.members else ""),
         "",
         "## New files",
         "",
@@ -361,14 +544,17 @@ def _markdown(m: Migration) -> str:
     lines += ["", "## Rewrites (old location -> new location: what, why)", ""]
     for n in m.notes:
         if n.kind in ("rewrite", "info"):
-            lines.append(f"- `{n.source}` -> {n.target}: {n.what} ({n.why})")
-    lines += ["", "## Timing arithmetic", ""]
-    lines += [f"- {t}" for t in m.timing] or ["- no ha.cf timings"]
+            why = f" ({n.why})" if n.why else ""
+            lines.append(f"- `{n.source}` -> {n.target}: {n.what}{why}")
+    if m.timing:
+        lines += ["", "## Timing arithmetic", ""]
+        lines += [f"- {t}" for t in m.timing]
     lines += ["", "## Not carried (do by hand)", ""]
     manual = [n for n in m.notes if n.kind in ("manual", "dropped")]
     for n in manual:
         tag = "TODO" if n.kind == "manual" else "dropped"
-        lines.append(f"- {tag} `{n.source}`: {n.what}: {n.why}")
+        why = f": {n.why}" if n.why else ""
+        lines.append(f"- {tag} `{n.source}`: {n.what}{why}")
     if not manual:
         lines.append("- nothing")
     lines += ["", "## Cut-over steps", ""]
