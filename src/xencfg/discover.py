@@ -48,6 +48,8 @@ ETC_FILES: tuple[tuple[str, str | None], ...] = (
     ("iscsi/initiatorname.iscsi", "initiatorname"),
     ("ha.d/ha.cf", "hacf"),
     ("heartbeat/ha.cf", "hacf"),
+    ("ha.d/haresources", "haresources"),
+    ("heartbeat/haresources", "haresources"),
     ("ha.d/authkeys", "authkeys"),
     ("heartbeat/authkeys", "authkeys"),
     ("ha.d/ha_logd.cf", "logd"),

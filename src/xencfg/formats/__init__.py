@@ -101,6 +101,9 @@ _REGISTRY: tuple[FormatInfo, ...] = (
         "hostname", "hostname", "the node's own name (/etc/hostname)", ("etc/hostname", "hostname")
     ),
     FormatInfo("hacf", "hacf", "heartbeat main configuration (ha.cf)", ("ha.cf",)),
+    FormatInfo(
+        "haresources", "haresources", "heartbeat 1 resource groups (haresources)", ("haresources",)
+    ),
     FormatInfo("authkeys", "authkeys", "heartbeat authentication keys (authkeys)", ("authkeys",)),
     FormatInfo(
         "logd",

@@ -1,0 +1,153 @@
+"""heartbeat 1's haresources: the resource groups and the node each one prefers.
+
+Each logical line is ``NODE RESOURCE...``: the node that runs the group when it is
+up, then the resources, started left to right and stopped right to left. A line
+ending in ``\\`` goes on on the next one. A resource is a script of
+/etc/ha.d/resource.d or /etc/init.d, with its arguments after ``::``
+(``Filesystem::/dev/drbd0::/data::ext3``); a bare IP address is short for
+``IPaddr::ADDRESS`` (heartbeat's ResourceManager). ``#`` starts a comment anywhere,
+so the shared ``lines`` grammar parses the file.
+
+heartbeat's haresources2cib.py read two extensions from comments, which this model
+gives too: a last word ``#ID`` names the group (``#clone:ID`` makes a clone), and
+``#rsc_order A ACTION TYPE B`` / ``#rsc_colocation A B SCORE`` lines add constraints.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from ..syntax.blocks import Entry
+from ._lines import LineDocument, LineStyle, parser_for
+
+FORMAT = "haresources"
+
+#: An IPv4 address, with haresources' optional ``/bits/nic/broadcast`` tail.
+_IP = re.compile(r"^\d{1,3}(\.\d{1,3}){3}(/|$)")
+
+
+@attrs.frozen
+class Resource:
+    """One resource of a group, as written (``spec``) and as heartbeat reads it."""
+
+    spec: str
+
+    @property
+    def type(self) -> str:
+        """The script: ``IPaddr`` for a bare address, else the part before ``::``."""
+        if "::" not in self.spec and _IP.match(self.spec):
+            return "IPaddr"
+        return self.spec.split("::", 1)[0]
+
+    @property
+    def args(self) -> list[str]:
+        """The script's arguments: the ``::``-separated rest (an IPaddr's one
+        ``ADDRESS/BITS/NIC/BROADCAST`` argument stays whole, as heartbeat passes it)."""
+        if "::" not in self.spec:
+            return [self.spec] if _IP.match(self.spec) else []
+        rest = self.spec.split("::", 1)[1]
+        if self.type.startswith("IPaddr"):
+            return [rest]
+        return rest.split("::")
+
+
+@attrs.frozen
+class Group:
+    """One logical line: the preferred node and its resources."""
+
+    node: str
+    resources: tuple[Resource, ...]
+    #: the physical lines (more than one where ``\\`` continued it)
+    entries: tuple[Entry, ...] = attrs.field(eq=False, repr=False)
+    #: haresources2cib's ``#ID`` (or ``#clone:ID``) at the end of the line
+    name: str | None = None
+
+    @property
+    def clone(self) -> bool:
+        return bool(self.name and self.name.startswith("clone:"))
+
+
+@attrs.define(weakref_slot=False)
+class HaresourcesDocument(LineDocument):
+    """A parsed haresources file."""
+
+    format = FORMAT
+    style = LineStyle(indent="", separator=" ")
+
+    @property
+    def groups(self) -> list[Group]:
+        """The logical lines in file order (continuations joined)."""
+        out: list[Group] = []
+        lines = self.source.splitlines() if self.source else []
+        pending: list[Entry] = []
+        for e in self.entries():
+            pending.append(e)
+            words = [e.key, *e.values]
+            if words[-1].endswith("\\"):
+                continue
+            out.append(self._group(pending, lines))
+            pending = []
+        if pending:  # a last line that ends in a backslash
+            out.append(self._group(pending, lines))
+        return out
+
+    def _group(self, entries: list[Entry], lines: list[str]) -> Group:
+        words: list[str] = []
+        for e in entries:
+            for w in (e.key, *e.values):
+                w = w[:-1] if w.endswith("\\") else w
+                if w:
+                    words.append(w)
+        name = None
+        line_no = self.position(entries[-1])[0]
+        if 0 < line_no <= len(lines):
+            comment = lines[line_no - 1].partition("#")[2].split()
+            if len(comment) == 1:
+                name = comment[0]
+        node = words[0] if words else ""
+        return Group(node, tuple(Resource(w) for w in words[1:]), tuple(entries), name)
+
+    @property
+    def constraints(self) -> list[tuple[int, list[str]]]:
+        """haresources2cib's ``#rsc_order``/``#rsc_colocation`` lines: (line, words)."""
+        out = []
+        for number, line in enumerate((self.source or "").splitlines(), start=1):
+            words = line.split()
+            if words and words[0] in ("#rsc_order", "#rsc_colocation"):
+                out.append((number, words))
+        return out
+
+    def value_problems(self) -> list[tuple[Entry, str]]:
+        """Lines heartbeat cannot use: a node with no resource, a last line that asks
+        for a continuation."""
+        out: list[tuple[Entry, str]] = []
+        groups = self.groups
+        for g in groups:
+            if not g.resources:
+                out.append((g.entries[0], f"node {g.node} has no resource"))
+        if groups:
+            last = groups[-1].entries[-1]
+            if [last.key, *last.values][-1].endswith("\\"):
+                out.append((last, "the last line ends in a backslash: nothing continues it"))
+        return out
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "groups": [
+                {
+                    "node": g.node,
+                    "name": g.name,
+                    "resources": [
+                        {"spec": r.spec, "type": r.type, "args": r.args} for r in g.resources
+                    ],
+                }
+                for g in self.groups
+            ],
+        }
+
+
+parse = parser_for(HaresourcesDocument)
