@@ -161,7 +161,7 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Settings:
         try:
             setattr(settings, attr, checker(value))
         except ValueError as exc:
-            raise SettingsError(f"{where}setting {key!r} {exc}") from None
+            raise SettingsError(f"{where}setting {key!r}: {exc}") from None
     return settings
 
 
