@@ -48,7 +48,7 @@ def test_pyproject_tool_table_and_config_option(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     etc = etc_tree(tmp_path)
-    (tmp_path / "pyproject.toml").write_text('[tool.xencfg]\nstrict = true\n')
+    (tmp_path / "pyproject.toml").write_text("[tool.xencfg]\nstrict = true\n")
     monkeypatch.chdir(tmp_path)
     assert run(capsys, str(etc))[0] == 1  # strict: the warning fails
     other = tmp_path / "other.toml"
