@@ -135,7 +135,7 @@ def test_rule_pages_give_each_format_its_form() -> None:
 def _with_comment(text: str, fmt: str) -> str:
     """The file with a documented file-level suppression added at its top."""
     if fmt in XML:
-        head, sep, rest = text.partition("\n")
+        head, _sep, rest = text.partition("\n")
         if head.startswith("<?xml"):
             return f"{head}\n<!-- xencfg: ignore-file[XC004] -->\n{rest}"
         return f"<!-- xencfg: ignore-file[XC004] -->\n{text}"
