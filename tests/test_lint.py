@@ -193,6 +193,10 @@ def test_a_folder_with_nothing_to_read_is_said(
     (tmp_path / "n" / "etc").mkdir(parents=True)  # a node root with an empty etc/
     assert main(["lint", str(tmp_path / "n")]) == 2
     assert "n: nothing to check there (no file xencfg reads)" in capsys.readouterr().err
+    (tmp_path / "m" / "etc").mkdir(parents=True)  # beside a node that has files: said
+    (tmp_path / "m" / "etc" / "hosts").write_text("127.0.0.1 localhost\n")
+    assert main(["lint", str(tmp_path / "m"), str(tmp_path / "n")]) == 0
+    assert "n: nothing to check there" in capsys.readouterr().err
 
 
 def test_python_dash_m_matches_console_script() -> None:

@@ -3,8 +3,9 @@
 Kept apart from :mod:`xencfg.cli` (argument parsing) and :mod:`xencfg.lint` (the
 engine) so that each stays small. Exit status: 0 clean, 1 findings of error
 severity (any finding with ``strict``; none with ``exit-zero``), 2 usage error or
-nothing that could be checked: a path that holds nothing xencfg reads, a file
-whose format is unknown, an unknown code or setting, a missing path.
+nothing that could be checked: paths that hold nothing xencfg reads (each such
+path is named, also beside paths that do), a file whose format is unknown, an
+unknown code or setting, a missing path.
 """
 
 from __future__ import annotations
@@ -72,12 +73,17 @@ def _discover(
     return found, texts, None
 
 
-def _nothing_checked(args: argparse.Namespace, paths: list[str], found: Discovery) -> list[str]:
-    """The paths given that hold nothing xencfg reads, with why."""
+def _nothing_checked(
+    args: argparse.Namespace, paths: list[str], found: Discovery
+) -> tuple[list[str], bool]:
+    """What to say about the paths given that hold nothing xencfg reads, and whether a
+    file named on the command line has a format xencfg does not recognise."""
     problems = []
+    unrecognised = False
     files = [f for f in found.files() if f.format is not None]
     for s in found.skipped:
         if s.path in paths and s.reason == "format not recognised":
+            unrecognised = True
             problems.append(f"{s.path}: format not recognised (name it with --as FORMAT)")
     for p in paths:
         if p == "-" or not os.path.isdir(p):
@@ -85,7 +91,7 @@ def _nothing_checked(args: argparse.Namespace, paths: list[str], found: Discover
         if not any(_within(f.path, p) for f in files):
             why = next((s.reason for s in found.skipped if s.path == p), "no file xencfg reads")
             problems.append(f"{p}: nothing to check there ({why})")
-    return problems
+    return problems, unrecognised
 
 
 def _related_to(f: Finding, wanted: set[str]) -> bool:
@@ -121,10 +127,13 @@ def lint_command(
             _say(f"{m}: no such file or directory")
         return EXIT_USAGE
     if wanted is None:
-        problems = _nothing_checked(args, paths, found)
-        if problems:
-            for p in problems:
-                _say(p)
+        problems, unrecognised = _nothing_checked(args, paths, found)
+        for p in problems:
+            _say(p)
+        # a file named that cannot be read, or nothing at all to check: not a pass
+        if unrecognised or not any(f.format is not None for f in found.files()):
+            if not problems:
+                _say("nothing to check in the paths given")
             return EXIT_USAGE
 
     result = lint.run_discovered(
