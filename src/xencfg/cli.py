@@ -342,7 +342,7 @@ def _cib(args: argparse.Namespace) -> int:
         bad = 0
         for path in args.files:
             doc = api.load(path, "cib")
-            problems = cib.validate(doc)  # type: ignore[arg-type]  # load(.., "cib") is a CibDocument
+            problems = cib.validate(doc)
             for e in problems:
                 print(f"{e.path or path}:{e.line}:{e.column}: {e.message}")
             bad += bool(problems)
