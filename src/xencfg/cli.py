@@ -112,6 +112,14 @@ def _parser() -> argparse.ArgumentParser:
         "the PATHs given (the pre-commit hook)",
     )
     lp.add_argument(
+        "--fix",
+        action="store_true",
+        help="make the safe, mechanical fixes the rules know (atomic writes), then lint again",
+    )
+    lp.add_argument(
+        "--diff", action="store_true", help="print the fixes --fix would make; write nothing"
+    )
+    lp.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
@@ -289,6 +297,8 @@ def _lint(args: argparse.Namespace) -> int:
 
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline wants --baseline FILE")
+    if args.fix and "-" in args.paths:
+        raise UsageError("--fix cannot write to standard input (use --diff)")
     paths, names = _nodes(args)
     if not paths and not args.context:
         raise UsageError("give the paths to check (PATH, '-' for standard input, or --node)")

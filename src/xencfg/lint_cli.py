@@ -165,6 +165,28 @@ def lint_command(
     else:
         prints = baselines.fingerprints(findings, result.texts, settings.base)
 
+    if args.fix or args.diff:
+        from .fixes import plan
+
+        fixes = plan(findings, result.cluster)
+        if args.diff:
+            sys.stdout.write("".join(fx.diff() for fx in fixes))
+            return EXIT_FINDINGS if fixes else EXIT_OK
+        for fx in fixes:
+            fx.apply()
+            _say(f"{fx.display}: fixed {', '.join(fx.codes)}")
+        if fixes:  # report what is left, as it is now on disk
+            args.fix = False
+            return lint_command(
+                args,
+                paths,
+                names,
+                select=select,
+                extend_select=extend_select,
+                ignore=ignore,
+                color=color,
+            )
+
     files = [f.display for f in result.files if f.format is not None]
     if args.verbose:
         for node in found.nodes:

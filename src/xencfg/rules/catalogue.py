@@ -18,8 +18,19 @@ def rule_page(r: Rule) -> str:
         f"# {r.code} {r.name}\n\n"
         f"Severity: **{r.severity}** · Scope: {scope}\n\n"
         f"{r.doc}\n\n"
+        f"{fixable(r)}"
         f"{suppression(r)}\n"
     )
+
+
+def fixable(r: Rule) -> str:
+    """The line saying ``xencfg lint --fix`` fixes this rule's findings (or nothing)."""
+    from ..fixes import FIXERS
+
+    entry = FIXERS.get(r.code)
+    if entry is None:
+        return ""
+    return f"Fixable: `xencfg lint --fix` ({entry[0]}); `xencfg lint --diff` shows it first.\n\n"
 
 
 def suppression(r: Rule) -> str:
