@@ -151,9 +151,18 @@ def test_identical_cib_copies_report_once(
     assert {f["node"] for f in cib} == {"alpha"}
     beta_copy = [f for f in cib if any("beta" in r["path"] for r in f["related"])]
     assert beta_copy  # the other copy is named as a related place
-    # a copy that differs is its own
+    # each node's own bookkeeping (root attributes, status) does not make copies differ
     other = tmp_path / "beta" / "var" / "lib" / "heartbeat" / "crm" / "cib.xml"
-    other.write_text(other.read_text().replace("<cib ", '<cib crm_feature_set="2.0" ', 1))
+    text = other.read_text()
+    other.write_text(
+        text.replace('epoch="12" num_updates="0"', 'epoch="13" num_updates="7"', 1).replace(
+            "<status/>", '<status>\n    <node_state id="beta" uname="beta"/>\n  </status>'
+        )
+    )
+    data = json.loads(lint(capsys, "--output-format", "json", str(tmp_path))[1])
+    assert {f["node"] for f in data["findings"] if f["path"].endswith("cib.xml")} == {"alpha"}
+    # a copy whose configuration differs is its own
+    other.write_text(text.replace("<configuration>", "<configuration>\n", 1))
     data = json.loads(lint(capsys, "--output-format", "json", str(tmp_path))[1])
     nodes = {f["node"] for f in data["findings"] if f["path"].endswith("cib.xml")}
     assert nodes == {"alpha", "beta"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -152,19 +153,26 @@ def _with_severity(f: Finding, overrides: dict[str, str]) -> Finding:
     return f if best is None else attrs.evolve(f, severity=overrides[best])
 
 
+_CIB_ROOT = re.compile(r"<cib\b[^>]*>")
+_CIB_STATUS = re.compile(r"<status\b(?:[^>]*/>|.*?</status>)", re.S)
+
+
 def _once_per_identical_cib(
     findings: list[Finding], cluster: Cluster, texts: dict[str, str]
 ) -> list[Finding]:
-    """Each node keeps its copy of the CIB; when the copies are byte-identical their
-    findings are the same and are reported once, on the first copy, with the other
-    copies as related places."""
+    """Each node keeps its copy of the CIB; when the copies are the same (but for the
+    bookkeeping each node keeps itself: the root's epoch/num_updates/quorum attributes
+    and the ``<status>`` section), a finding found at the same place with the same
+    message in each copy is reported once, on the first copy, with the other copies
+    as related places."""
     first_of: dict[str, str] = {}
     by_text: dict[str, str] = {}
     for item in cluster.docs("cib"):
         text = texts.get(item.file.display)
         if text is None:
             continue
-        first = by_text.setdefault(text, item.file.display)
+        same = _CIB_STATUS.sub("", _CIB_ROOT.sub("<cib>", text, count=1), count=1)
+        first = by_text.setdefault(same, item.file.display)
         if first != item.file.display:
             first_of[item.file.display] = first
     if not first_of:
