@@ -1,7 +1,8 @@
 """The ``xencfg`` command line.
 
 Exit codes (as ruff and yamllint): 0 clean, 1 findings of error severity (any
-finding with ``--strict``), 2 usage error or unreadable input. No traceback
+finding with ``--strict``; none with ``--exit-zero``), 2 usage error (shown with
+the subcommand's usage), unreadable input or nothing to check. No traceback
 reaches the user for bad input: every :class:`XencfgError` becomes one line on
 stderr.
 """
