@@ -144,3 +144,36 @@ def test_every_key_is_documented() -> None:
     page = (ROOT / "docs" / "settings.md").read_text()
     for key in config.SCHEMA:
         assert f"`{key}`" in page, key
+
+
+def test_a_node_roots_etc_settings_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``xencfg lint /`` reads etckeeper's /etc/.xencfg.toml too."""
+    etc = etc_tree(tmp_path, 'ignore = ["XC004"]\n')
+    rc, out, _ = run(capsys, str(etc.parent))
+    assert rc == 0 and out == ""
+
+
+@pytest.mark.parametrize(
+    "text", ['tool = "x"\n', "[tool]\nxencfg = 3\n"], ids=["tool-string", "xencfg-number"]
+)
+def test_odd_pyproject_is_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    etc = etc_tree(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(text)
+    rc, _, err = run(capsys, str(etc))
+    assert rc in (0, 2) and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "text", ['{"version": 2, "findings": []}', "garbage", '{"version": 1, "findings": [1]}']
+)
+def test_a_bad_baseline_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    etc = etc_tree(tmp_path, 'baseline = "b.json"\n')
+    (etc / "b.json").write_text(text)
+    rc, _, err = run(capsys, str(etc))
+    assert rc == 2 and "not a baseline xencfg can read" in err

@@ -1,8 +1,9 @@
 """Lint settings: ``.xencfg.toml`` or ``[tool.xencfg]`` in pyproject.toml.
 
 The file is looked up from the linted path upwards (so etckeeper's
-``/etc/.xencfg.toml`` applies to ``xencfg lint /etc`` run from anywhere), then
-from the working directory; the first file found wins, as in ruff.
+``/etc/.xencfg.toml`` applies to ``xencfg lint /etc`` run from anywhere, and to
+``xencfg lint /``: a node root's ``etc/.xencfg.toml`` comes first), then from the
+working directory; the first file found wins, as in ruff.
 ``--config FILE`` names it instead. Command-line options override it.
 
 Every key and value is checked, because a wrong setting must not switch checks
@@ -177,6 +178,12 @@ def _toml_load(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: cannot read settings: {exc}") from None
 
 
+def _tool_table(data: dict[str, Any]) -> object:
+    """``[tool.xencfg]`` of a pyproject.toml (``None`` when absent)."""
+    tool = data.get("tool")
+    return tool.get("xencfg") if isinstance(tool, dict) else None
+
+
 def _own_file_table(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     """``.xencfg.toml`` holds the keys at top level or in ``[tool.xencfg]`` (the README
     shows the latter for both files); not both."""
@@ -200,7 +207,9 @@ def load(path: Path | str) -> Settings:
     path = Path(path)
     data = _toml_load(path)
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("xencfg", {})
+        table = _tool_table(data)
+        if table is None:
+            table = {}
         if not isinstance(table, dict):
             raise SettingsError(f"{path}: tool.xencfg wants a table")
         return parse(table, path)
@@ -216,10 +225,8 @@ def _search(start: Path) -> Settings | None:
         if own.is_file():
             return load(own)
         project = d / "pyproject.toml"
-        if project.is_file():
-            table = _toml_load(project).get("tool", {}).get("xencfg")
-            if table is not None:
-                return load(project)
+        if project.is_file() and _tool_table(_toml_load(project)) is not None:
+            return load(project)
     return None
 
 
@@ -231,6 +238,9 @@ def discover(paths: Iterable[str] = (), config: str | None = None) -> Settings:
             raise SettingsError(f"{config}: no such settings file")
         return load(config)
     starts = [*[Path(p) for p in paths if p != "-"][:1], Path.cwd()]
+    own = starts[0] / "etc" / ".xencfg.toml"
+    if len(starts) > 1 and own.is_file():  # a node root: its etckeeper'd /etc's settings
+        return load(own)
     for start in starts:
         found = _search(start)
         if found is not None:
@@ -246,5 +256,6 @@ def find(start: Path | None = None) -> tuple[Path | None, dict[str, Any]]:
         return None, {}
     data = _toml_load(found.path)
     if found.path.name == "pyproject.toml":
-        return found.path, data["tool"]["xencfg"]
+        table = _tool_table(data)
+        return found.path, table if isinstance(table, dict) else {}
     return found.path, _own_file_table(found.path, data)
