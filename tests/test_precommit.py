@@ -235,3 +235,23 @@ def test_docs_hook_with_real_pre_commit_and_git_commit(tmp_path: Path) -> None:
     new = sh("git", "commit", "-m", "drbd: r1 on beta's port")
     said = new.stdout + new.stderr
     assert new.returncode != 0 and said.count("DR001") == 1, said
+
+
+def test_context_mode_finds_the_nodes_below_the_repository_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A repository keeping ``nodes/alpha/etc/...``: the cross-node checks still run for
+    the committed file (HB001: the nodes' ha.cf member lists differ)."""
+    from xencfg.cli import main
+
+    for name in ("alpha", "beta"):
+        shutil.copytree(ROOT / "examples" / "two-node" / name, tmp_path / "nodes" / name)
+    monkeypatch.chdir(tmp_path)
+    hacf = Path("nodes/beta/etc/ha.d/ha.cf")
+    assert main(["lint", "--context", ".", str(hacf)]) == 0
+    capsys.readouterr()
+    hacf.write_text(hacf.read_text().replace("node\t\tbeta", "node\t\tbeta gamma"))
+    assert main(["lint", "--context", ".", str(hacf)]) == 1
+    out = capsys.readouterr().out
+    assert "HB001" in out, out
+    assert main(["lint", "--context", ".", "nodes/alpha/etc/hosts"]) == 0  # not related
