@@ -140,6 +140,9 @@ def test_baseline_records_then_only_new_findings_fail(
     assert "recorded 1 finding(s) in base.json" in capsys.readouterr().err
     assert main(["lint", "--baseline", "base.json", "."]) == 0
     assert "1 known finding(s)" in capsys.readouterr().err
+    # the per-file hook with the baseline: the committed file's old finding is known
+    assert main(["lint", "--context", ".", "--baseline", "base.json", "drbd.conf"]) == 0
+    assert "DR001" not in capsys.readouterr().out
     # lines added above the old finding shift it: still known
     (etc / "drbd.conf").write_text("# managed by hand\n\n" + DRBD_OLD)
     assert main(["lint", "--baseline", "base.json", "."]) == 0

@@ -160,18 +160,20 @@ def lint_command(
         found, select=chosen, ignore=ignored, settings=settings, texts=texts
     )
     findings = result.findings
+    # fingerprints over every finding of the tree, so that --context (a subset) numbers
+    # repeated ones as the whole-tree run that recorded the baseline did
+    base = baseline_file.parent if baseline_file is not None else settings.base
+    prints = baselines.fingerprints(findings, result.texts, base)
     if wanted is not None:
-        findings = [f for f in findings if _related_to(f, wanted)]
+        keep = [i for i, f in enumerate(findings) if _related_to(f, wanted)]
+        findings, prints = [findings[i] for i in keep], [prints[i] for i in keep]
 
     known = 0
-    prints: list[str] = []
     if baseline_file is not None:
-        base = baseline_file.parent
-        prints = baselines.fingerprints(findings, result.texts, base)
         if args.update_baseline or not baseline_file.exists():
-            if wanted is not None:
+            if wanted is not None:  # --context sees the committed files' findings only
                 raise XencfgError(
-                    f"{baseline_file}: no baseline; record it first with "
+                    f"{baseline_file}: record the baseline over the whole tree first: "
                     f"'xencfg lint --baseline {baseline_file} {args.context}'"
                 )
             baselines.write(baseline_file, findings, prints)
@@ -180,10 +182,7 @@ def lint_command(
         old = baselines.read(baseline_file)
         keep = [i for i, fp in enumerate(prints) if fp not in old]
         known = len(findings) - len(keep)
-        findings = [findings[i] for i in keep]
-        prints = [prints[i] for i in keep]
-    else:
-        prints = baselines.fingerprints(findings, result.texts, settings.base)
+        findings, prints = [findings[i] for i in keep], [prints[i] for i in keep]
 
     if args.fix or args.diff:
         from .fixes import plan
