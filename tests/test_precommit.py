@@ -258,3 +258,14 @@ def test_context_mode_finds_the_nodes_below_the_repository_top(
     out = capsys.readouterr().out
     assert "HB001" in out, out
     assert main(["lint", "--context", ".", "nodes/alpha/etc/hosts"]) == 0  # not related
+
+
+def test_baseline_file_masks_secrets(tmp_path: Path) -> None:
+    """A baseline is committed beside the configuration: secrets stay masked in it."""
+    from xencfg import baseline
+    from xencfg.findings import Finding, Location
+
+    f = Finding("CB009", "warning", "password 'S3cretPw!' in cleartext", Location("cib.xml", 3, 1))
+    out = tmp_path / "b.json"
+    baseline.write(out, [f], ["x:1"], hide={"S3cretPw!"})
+    assert "S3cretPw!" not in out.read_text() and baseline.read(out) == {"x:1"}

@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .errors import XencfgError
@@ -54,8 +54,12 @@ def fingerprints(findings: Sequence[Finding], texts: Mapping[str, str], base: Pa
     return out
 
 
-def write(path: Path, findings: Sequence[Finding], prints: Sequence[str]) -> None:
-    """Record ``findings`` (with their fingerprints) in the baseline file ``path``."""
+def write(
+    path: Path, findings: Sequence[Finding], prints: Sequence[str], hide: Iterable[str] = ()
+) -> None:
+    """Record ``findings`` (with their fingerprints) in the baseline file ``path``; the
+    ``hide`` values (secrets) are masked in the messages, as in every report."""
+    from .secrets import redact
     from .writer import write_atomic
 
     entries = [
@@ -68,6 +72,7 @@ def write(path: Path, findings: Sequence[Finding], prints: Sequence[str]) -> Non
         for f, fp in zip(findings, prints, strict=True)
     ]
     text = json.dumps({"version": VERSION, "findings": entries}, indent=2) + "\n"
+    text = redact(text, set(hide))
     write_atomic(str(path), text.encode("utf-8"), mode=0o644)
 
 

@@ -176,7 +176,8 @@ def lint_command(
                     f"{baseline_file}: record the baseline over the whole tree first: "
                     f"'xencfg lint --baseline {baseline_file} {args.context}'"
                 )
-            baselines.write(baseline_file, findings, prints)
+            hide = set() if args.show_secrets else result.secrets
+            baselines.write(baseline_file, findings, prints, hide=hide)
             _say(f"recorded {len(findings)} finding(s) in {baseline_file}")
             return EXIT_OK
         old = baselines.read(baseline_file)
