@@ -89,6 +89,10 @@ def test_subcommand_errors_show_its_usage(capsys: pytest.CaptureFixture[str]) ->
     assert capsys.readouterr().err.startswith("usage: xencfg lint")
     assert main(["cib"]) == 2
     assert capsys.readouterr().err.startswith("usage: xencfg cib")
+    assert main(["rules", "XX999"]) == 2
+    assert capsys.readouterr().err.startswith("usage: xencfg rules")
+    assert main(["graph"]) == 2
+    assert capsys.readouterr().err.startswith("usage: xencfg graph")
 
 
 def test_readme_node_example_runs_as_written(

@@ -328,7 +328,7 @@ def _rules(args: argparse.Namespace) -> int:
     if args.code:
         r = rules.get(args.code)
         if r is None:
-            raise XencfgError(f"no rule {args.code!r} (see 'xencfg rules')")
+            raise UsageError(f"no rule {args.code!r} (see 'xencfg rules')")
         print(f"{r.code} {r.name} ({r.severity})\n\n{r.doc}")
         return EXIT_OK
     for r in rules.all_rules():
