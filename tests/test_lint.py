@@ -125,7 +125,8 @@ def test_cli_text_json_sarif_github(tmp_path: Path, capsys: pytest.CaptureFixtur
     root = node(tmp_path, "n", {"etc/multipath.conf": "defaults {\n\tudev_dir /dev\n}\n"})
     assert main(["lint", str(root)]) == 0  # a warning only
     out = capsys.readouterr()
-    assert out.out.endswith(": XC004 deprecated keyword 'udev_dir'; it has no effect now\n")
+    said = ": XC004 deprecated keyword 'udev_dir'; it has no effect now [warning]\n"
+    assert out.out.endswith(said)  # the severity is shown
     assert ":2:2: XC004" in out.out
     assert main(["lint", "--strict", str(root)]) == 1
     capsys.readouterr()
@@ -140,7 +141,10 @@ def test_cli_text_json_sarif_github(tmp_path: Path, capsys: pytest.CaptureFixtur
         "line",
         "column",
         "related",
+        "node",
     }
+    assert data["findings"][0]["node"] == "n"
+    assert data["counts"] == {"error": 0, "warning": 1, "info": 0}
     main(["lint", "--output-format", "sarif", str(root)])
     sarif = json.loads(capsys.readouterr().out)
     run = sarif["runs"][0]
@@ -176,13 +180,23 @@ def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_a_folder_with_nothing_to_read_is_said(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A hook pointed at the wrong folder must not pass in silence."""
+    """A hook pointed at the wrong folder must not pass in silence: a path that holds
+    nothing to check is a usage error (issue 15 part 4), as an empty folder is."""
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("nothing here\n")
-    assert main(["lint", str(tmp_path / "notes")]) == 0
+    assert main(["lint", str(tmp_path / "notes")]) == 2
     err = capsys.readouterr().err
-    assert "notes: nothing checked there: no etc/ and no known configuration file" in err
-    assert "0 files checked" in err
+    assert "notes: nothing to check there (no etc/ and no known configuration file)" in err
+    (tmp_path / "empty").mkdir()
+    assert main(["lint", str(tmp_path / "empty")]) == 2
+    assert "empty: nothing to check there" in capsys.readouterr().err
+    (tmp_path / "n" / "etc").mkdir(parents=True)  # a node root with an empty etc/
+    assert main(["lint", str(tmp_path / "n")]) == 2
+    assert "n: nothing to check there (no file xencfg reads)" in capsys.readouterr().err
+    (tmp_path / "m" / "etc").mkdir(parents=True)  # beside a node that has files: said
+    (tmp_path / "m" / "etc" / "hosts").write_text("127.0.0.1 localhost\n")
+    assert main(["lint", str(tmp_path / "m"), str(tmp_path / "n")]) == 0
+    assert "n: nothing to check there" in capsys.readouterr().err
 
 
 def test_python_dash_m_matches_console_script() -> None:

@@ -72,6 +72,7 @@ def test_wheel_holds_every_grammar_and_schema(wheel: Path) -> None:
         ours = {p.name for p in (ROOT / folder).iterdir() if p.is_file()}
         assert ours, folder
         assert {f"xencfg/{folder}/{n}" for n in ours} <= names
+    assert "xencfg/py.typed" in names  # mypy reads the installed package's types
 
 
 def test_installed_wheel_parses_lints_and_says_its_version(fresh: Path) -> None:

@@ -15,9 +15,11 @@ MP = "multipaths {{\n\tmultipath {{\n\t\twwid {wwid}\n\t\talias data\n\t}}\n}}\n
 
 
 def test_sarif_is_valid_and_carries_related_locations(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import jsonschema
+
+    monkeypatch.setenv("XENCFG_DOCS_URL", "https://docs.example.net/xencfg/rules/{code}/")
 
     for name, wwid in (("a", "3600a"), ("b", "3600b")):
         etc = tmp_path / name / "etc"
@@ -35,6 +37,12 @@ def test_sarif_is_valid_and_carries_related_locations(
     assert related["region"]["startLine"] == 2  # the other node's multipath entry
     rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
     assert "Why it matters" in rules["MP004"]["help"]["text"]
+    # issue 19: help as Markdown (the rule page), helpUri, fingerprints, related messages
+    assert rules["MP004"]["help"]["markdown"].startswith("# MP004 ")
+    assert rules["MP004"]["helpUri"] == "https://docs.example.net/xencfg/rules/MP004/"
+    assert all(r["partialFingerprints"]["xencfg/v1"] for r in results)
+    assert len({r["partialFingerprints"]["xencfg/v1"] for r in results}) == len(results)
+    assert "MP004" in mp004[0]["relatedLocations"][0]["message"]["text"]
 
 
 def test_an_invalid_log_is_refused() -> None:

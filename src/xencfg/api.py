@@ -7,12 +7,167 @@ import gc
 import os
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Literal, overload
 
 from . import formats
 from .document import Document
 from .errors import UnknownFormatError, XencfgError
 from .syntax.source import encode, read_text
 from .syntax.tree import _BUILDING, Light, NeedsFullTree, TooDeep
+
+if TYPE_CHECKING:  # the overloads' document types; never imported at run time
+    from .formats.authkeys import AuthkeysDocument
+    from .formats.cib import CibDocument
+    from .formats.cman import CmanDocument
+    from .formats.corosync import CorosyncDocument
+    from .formats.drbd import DrbdDocument
+    from .formats.evms import EvmsDocument
+    from .formats.hacf import HacfDocument
+    from .formats.haresources import HaresourcesDocument
+    from .formats.hostname import HostnameDocument
+    from .formats.hosts import HostsDocument
+    from .formats.ietallow import IetAllowDocument
+    from .formats.ietd import IetdDocument
+    from .formats.initiatorname import InitiatorNameDocument
+    from .formats.iscsid import IscsidDocument
+    from .formats.logd import LogdDocument
+    from .formats.lvm import LvmDocument
+    from .formats.modules import ModulesDocument
+    from .formats.multipath import MultipathDocument
+    from .formats.multipath_ll import MultipathLlDocument
+    from .formats.ocfs2 import Ocfs2Document
+    from .formats.proc_drbd import ProcDrbdDocument
+    from .formats.shellvars import ShellvarsDocument
+    from .formats.xend import XendDocument
+    from .formats.xl import XlDocument
+    from .formats.xm import XmDocument
+
+# One overload per format: ``load(path, "multipath")`` is a MultipathDocument to mypy.
+# tests/test_typed_api.py checks that every format in FORMATS has one.
+
+
+@overload
+def loads(text: str, format: Literal["drbd"], *, path: str | None = None) -> DrbdDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["multipath"], *, path: str | None = None
+) -> MultipathDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["ietd"], *, path: str | None = None) -> IetdDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["iet-allow"], *, path: str | None = None
+) -> IetAllowDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["iscsid"], *, path: str | None = None) -> IscsidDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["initiatorname"], *, path: str | None = None
+) -> InitiatorNameDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["ocfs2"], *, path: str | None = None) -> Ocfs2Document: ...
+
+
+@overload
+def loads(text: str, format: Literal["cman"], *, path: str | None = None) -> CmanDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["evms"], *, path: str | None = None) -> EvmsDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["lvm"], *, path: str | None = None) -> LvmDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["hosts"], *, path: str | None = None) -> HostsDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["hacf"], *, path: str | None = None) -> HacfDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["authkeys"], *, path: str | None = None
+) -> AuthkeysDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["logd"], *, path: str | None = None) -> LogdDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["xend"], *, path: str | None = None) -> XendDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["xm"], *, path: str | None = None) -> XmDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["xl"], *, path: str | None = None) -> XlDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["shellvars"], *, path: str | None = None
+) -> ShellvarsDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["modules"], *, path: str | None = None) -> ModulesDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["cib"], *, path: str | None = None) -> CibDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["multipath-ll"], *, path: str | None = None
+) -> MultipathLlDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["proc-drbd"], *, path: str | None = None
+) -> ProcDrbdDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["corosync"], *, path: str | None = None
+) -> CorosyncDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["haresources"], *, path: str | None = None
+) -> HaresourcesDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["hostname"], *, path: str | None = None
+) -> HostnameDocument: ...
+
+
+@overload
+def loads(text: str, format: str, *, path: str | None = None) -> Document: ...
 
 
 def loads(text: str, format: str, *, path: str | None = None) -> Document:
@@ -53,6 +208,112 @@ def _parse(mod: ModuleType, text: str, path: str | None, light: Light | None) ->
         if collecting:
             gc.enable()
     return doc
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["drbd"]) -> DrbdDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["multipath"]) -> MultipathDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["ietd"]) -> IetdDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["iet-allow"]) -> IetAllowDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["iscsid"]) -> IscsidDocument: ...
+
+
+@overload
+def load(
+    path: str | os.PathLike[str], format: Literal["initiatorname"]
+) -> InitiatorNameDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["ocfs2"]) -> Ocfs2Document: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["cman"]) -> CmanDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["evms"]) -> EvmsDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["lvm"]) -> LvmDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["hosts"]) -> HostsDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["hacf"]) -> HacfDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["authkeys"]) -> AuthkeysDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["logd"]) -> LogdDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["xend"]) -> XendDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["xm"]) -> XmDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["xl"]) -> XlDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["shellvars"]) -> ShellvarsDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["modules"]) -> ModulesDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["cib"]) -> CibDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["multipath-ll"]) -> MultipathLlDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["proc-drbd"]) -> ProcDrbdDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["corosync"]) -> CorosyncDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["haresources"]) -> HaresourcesDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["hostname"]) -> HostnameDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: str | None = None) -> Document: ...
 
 
 def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
@@ -97,7 +358,24 @@ def dump(doc: Document, path: str | os.PathLike[str] | None = None) -> None:
     if target is None:
         raise XencfgError("dump: the document has no path; give one")
     expected = doc.source if (doc.path is not None and Path(doc.path) == Path(target)) else None
-    write_atomic(target, encode(dumps(doc)), mode=doc.mode, expect=expected)
+    write_atomic(target, encode(dumps(doc)), mode=new_file_mode(doc), expect=expected)
+
+
+#: Formats whose files are secret whatever they hold (heartbeat refuses an authkeys
+#: readable by others).
+SECRET_FORMATS = frozenset({"authkeys"})
+
+
+def new_file_mode(doc: Document) -> int:
+    """The mode of a file that ``dump`` creates: the loaded file's, else 0644 as
+    /etc's files are, or 0600 when the document holds secrets (authkeys, an
+    iscsid.conf with CHAP passwords, a CIB with a fencing password). An existing
+    file keeps its own mode whatever this says."""
+    if doc.mode is not None:
+        return doc.mode
+    if doc.format in SECRET_FORMATS or doc.secrets():
+        return 0o600
+    return 0o644
 
 
 def detect(path: str | os.PathLike[str] | None, text: str | None = None) -> str | None:

@@ -1,7 +1,8 @@
 """The ``xencfg`` command line.
 
 Exit codes (as ruff and yamllint): 0 clean, 1 findings of error severity (any
-finding with ``--strict``), 2 usage error or unreadable input. No traceback
+finding with ``--strict``; none with ``--exit-zero``), 2 usage error (shown with
+the subcommand's usage), unreadable input or nothing to check. No traceback
 reaches the user for bad input: every :class:`XencfgError` becomes one line on
 stderr.
 """
@@ -20,6 +21,16 @@ from .errors import XencfgError
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+class UsageError(XencfgError):
+    """A wrong use of a subcommand: printed with that subcommand's usage."""
+
+
+def report_formats() -> tuple[str, ...]:
+    from .report import FORMATS
+
+    return FORMATS
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xencfg",
@@ -33,28 +44,48 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--as", dest="format", metavar="FORMAT", help="format (default: detected)")
     sp.add_argument("--show-secrets", action="store_true", help="do not mask keys and passwords")
 
-    lp = sub.add_parser("lint", help="check node trees, /etc folders or files")
-    lp.add_argument("paths", nargs="+", metavar="PATH")
+    lp = sub.add_parser(
+        "lint",
+        help="check node trees, /etc folders or files",
+        description="Check node trees, /etc folders or files ('-': standard input).",
+    )
+    lp.add_argument("paths", nargs="*", metavar="PATH")
     lp.add_argument(
         "--node",
         action="append",
         default=[],
         metavar="NAME=PATH",
-        help="name the node whose root is PATH (default: etc/hostname, else folder)",
+        help="check the node tree at PATH and call that node NAME "
+        "(default name: etc/hostname, else the folder's name)",
     )
     lp.add_argument(
         "--as",
         dest="format",
         metavar="FORMAT",
-        help="read every given file as FORMAT (for files with odd names)",
+        help="read every given file as FORMAT (for files with odd names, and for '-')",
     )
-    lp.add_argument("--output-format", choices=("text", "json", "sarif", "github"))
+    lp.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the name of the file read from '-' (its format and report path)",
+    )
+    lp.add_argument(
+        "--config", metavar="FILE", help="settings file (default: found from PATH upwards)"
+    )
+    lp.add_argument("--output-format", choices=report_formats())
     lp.add_argument(
         "--select",
         action="append",
         default=[],
         metavar="CODES",
         help="only these rule codes or prefixes (comma-separated)",
+    )
+    lp.add_argument(
+        "--extend-select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="add these rule codes or prefixes to the selection",
     )
     lp.add_argument(
         "--ignore",
@@ -64,6 +95,41 @@ def _parser() -> argparse.ArgumentParser:
         help="skip these rule codes or prefixes (comma-separated)",
     )
     lp.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    lp.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even with findings (2 stays 2)"
+    )
+    lp.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="record the findings in FILE when it does not exist; then report only new ones",
+    )
+    lp.add_argument(
+        "--update-baseline", action="store_true", help="record the findings in --baseline FILE"
+    )
+    lp.add_argument(
+        "--context",
+        metavar="DIR",
+        help="check the whole tree at DIR, report only findings in (or related to) "
+        "the PATHs given (the pre-commit hook)",
+    )
+    lp.add_argument(
+        "--fix",
+        action="store_true",
+        help="make the safe, mechanical fixes the rules know (atomic writes), then lint again",
+    )
+    lp.add_argument(
+        "--diff", action="store_true", help="print the fixes --fix would make; write nothing"
+    )
+    lp.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (auto: on a terminal, unless NO_COLOR is set)",
+    )
+    lp.add_argument("-q", "--quiet", action="store_true", help="print the findings only")
+    lp.add_argument(
+        "--statistics", action="store_true", help="print how many findings of each rule"
+    )
     lp.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
     lp.add_argument("-v", "--verbose", action="store_true", help="say which files were read")
 
@@ -74,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("formats", help="list the formats xencfg reads")
 
     gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
-    gp.add_argument("paths", nargs="+", metavar="PATH")
+    gp.add_argument("paths", nargs="*", metavar="PATH")
     gp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
     gp.add_argument(
         "-o",
@@ -139,8 +205,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _subparser(parser: argparse.ArgumentParser, *names: str) -> argparse.ArgumentParser:
+    """The parser of ``xencfg NAME...`` (for its usage line in an error)."""
+    for name in names:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                parser = action.choices[name]
+                break
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     try:
         if args.command == "parse":
             return _parse(args)
@@ -156,6 +233,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cib(args)
         if args.command == "migrate":
             return _migrate(args)
+    except UsageError as exc:
+        names = [args.command] + ([args.cib_command] if getattr(args, "cib_command", None) else [])
+        _subparser(parser, *names).print_usage(sys.stderr)
+        print(f"xencfg {' '.join(names)}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except XencfgError as exc:
         print(f"xencfg: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -212,7 +294,7 @@ def _nodes(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     for spec in args.node:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
-            raise XencfgError(f"--node wants NAME=PATH, got {spec!r}")
+            raise UsageError(f"--node wants NAME=PATH, got {spec!r}")
         names[path] = name
     return list(args.paths) + [p for p in names if p not in args.paths], names
 
@@ -223,6 +305,8 @@ def _graph(args: argparse.Namespace) -> int:
     from . import graph, lint
 
     paths, names = _nodes(args)
+    if not paths:
+        raise UsageError("give the node trees to draw (PATH or --node NAME=PATH)")
     result = lint.run(paths, names=names)
     if result.discovery.missing:
         raise XencfgError(f"{result.discovery.missing[0]}: no such file or directory")
@@ -245,50 +329,45 @@ def _graph(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _codes(values: list[str], option: str) -> list[str]:
+    """Comma-separated codes from the command line; an unknown one is a usage error
+    (``--select XX999`` must not switch every check off in silence)."""
+    from .config import check_codes
+
+    codes = _split(values)
+    try:
+        return check_codes(codes)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
 def _lint(args: argparse.Namespace) -> int:
-    from . import config, lint, report
+    from .lint_cli import lint_command
 
-    _, settings = config.find()
+    if args.update_baseline and not args.baseline:
+        raise UsageError("--update-baseline wants --baseline FILE")
+    if args.fix and "-" in args.paths:
+        raise UsageError("--fix cannot write to standard input (use --diff)")
     paths, names = _nodes(args)
-    select = _split(args.select) or list(settings.get("select", []))
-    ignore = _split(args.ignore) or list(settings.get("ignore", []))
-    strict = args.strict or bool(settings.get("strict", False))
-    fmt = args.output_format or settings.get("output-format", "text")
-    result = lint.run(paths, names=names, select=select, ignore=ignore, force_format=args.format)
-    if result.discovery.missing:
-        for m in result.discovery.missing:
-            print(f"xencfg: {m}: no such file or directory", file=sys.stderr)
-        return EXIT_USAGE
-    unrecognised = False
-    for s in result.discovery.skipped:
-        if s.path not in args.paths:
-            continue
-        if s.reason == "format not recognised":
-            unrecognised = True
-            print(
-                f"xencfg: {s.path}: format not recognised (name it with --as FORMAT)",
-                file=sys.stderr,
-            )
-        elif not args.verbose:  # a folder given that holds nothing we read: say so
-            print(f"xencfg: {s.path}: nothing checked there: {s.reason}", file=sys.stderr)
-    files = [f.display for f in result.files if f.format is not None]
-    if args.verbose:
-        for node in result.discovery.nodes:
-            print(f"node {node.name}: {node.root}", file=sys.stderr)
-        for f in result.files:
-            print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
-        for s in result.discovery.skipped:
-            print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
-    text = report.render(result.findings, files, fmt)
-    if not args.show_secrets:
-        from .secrets import redact
-
-        text = redact(text, result.secrets)
-    sys.stdout.write(text)
-    if fmt == "text":
-        print(report.summary(result.findings, len(files)), file=sys.stderr)
-    # a file named on the command line that could not be checked is not a pass
-    return EXIT_USAGE if unrecognised else result.exit_code(strict)
+    if not paths and not args.context:
+        raise UsageError("give the paths to check (PATH, '-' for standard input, or --node)")
+    return lint_command(
+        args,
+        paths,
+        names,
+        select=_codes(args.select, "--select"),
+        extend_select=_codes(args.extend_select, "--extend-select"),
+        ignore=_codes(args.ignore, "--ignore"),
+        color=_use_color(args.color),
+    )
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -305,7 +384,7 @@ def _rules(args: argparse.Namespace) -> int:
     if args.code:
         r = rules.get(args.code)
         if r is None:
-            raise XencfgError(f"no rule {args.code!r} (see 'xencfg rules')")
+            raise UsageError(f"no rule {args.code!r} (see 'xencfg rules')")
         print(f"{r.code} {r.name} ({r.severity})\n\n{r.doc}")
         return EXIT_OK
     for r in rules.all_rules():
@@ -330,7 +409,7 @@ def _cib(args: argparse.Namespace) -> int:
         bad = 0
         for path in args.files:
             doc = api.load(path, "cib")
-            problems = cib.validate(doc)  # type: ignore[arg-type]  # load(.., "cib") is a CibDocument
+            problems = cib.validate(doc)
             for e in problems:
                 print(f"{e.path or path}:{e.line}:{e.column}: {e.message}")
             bad += bool(problems)
@@ -368,4 +447,4 @@ def _cib(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(result.text)
         return EXIT_OK
-    raise XencfgError("cib wants an action: validate or convert")
+    raise UsageError("cib wants an action: validate or convert")

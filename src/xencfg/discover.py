@@ -105,15 +105,20 @@ XEN_SKIP_FILES = (
 
 def files_regex() -> str:
     """A regex for every path discovery reads (pre-commit's ``files:``; paths relative
-    to the repository root, which is / in a node tree or /etc in etckeeper's)."""
+    to the repository root, which is / in a node tree or /etc in etckeeper's).
+
+    /etc files match at the repository's top (etckeeper) or below a folder named
+    ``etc``, never anywhere: an Ansible ``roles/xen/tasks/main.yml`` or an inventory
+    named ``hosts`` is not cluster configuration."""
     import re
 
     def glob_re(pattern: str) -> str:
         return re.escape(pattern).replace(r"\*", "[^/]*")
 
-    parts = sorted({glob_re(p) for p, _ in ETC_FILES + ROOT_FILES})
-    parts.append(r"xen/(?!scripts/|auto/)[^/]+(/[^/]+)?")
-    return r"(^|/)(" + "|".join(parts) + r")$"
+    etc = sorted({glob_re(p) for p, _ in ETC_FILES})
+    etc.append(r"xen/(?!scripts/|auto/)[^/]+(/[^/]+)?")
+    root = sorted({glob_re(p) for p, _ in ROOT_FILES})
+    return r"(^|(^|/)etc/)(" + "|".join(etc) + r")$|(^|/)(" + "|".join(root) + r")$"
 
 
 #: Files larger than this are skipped with a finding rather than read.

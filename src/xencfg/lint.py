@@ -1,9 +1,10 @@
 """``xencfg lint``: discover, parse, run the rules, filter, sort.
 
 The engine turns every parse failure into an XC001 finding at its line, so
-one broken file never hides the findings of the others, and applies inline
-suppressions (``# xencfg: ignore[CODE]`` or ``<!-- xencfg: ignore[CODE] -->``
-on the finding's line).
+one broken file never hides the findings of the others, and applies the
+inline suppressions (:mod:`xencfg.suppress`), the settings' per-file-ignores
+and severity overrides. Findings of identical CIB copies (one per node) are
+reported once, on the first copy.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import contextlib
 import os
 import re
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -21,8 +25,10 @@ from .discover import Discovery, SourceFile, discover, modes_are_real
 from .document import Document
 from .errors import ParseError, XencfgError
 from .findings import Finding, Location
+from .suppress import FileSuppressions
 
-_IGNORE = re.compile(r"xencfg:\s*ignore(?:\[([A-Za-z0-9_, ]*)\])?")
+if TYPE_CHECKING:
+    from .config import Settings
 
 
 @attrs.define
@@ -32,6 +38,8 @@ class LintResult:
     discovery: Discovery
     findings: list[Finding]
     cluster: Cluster
+    #: The text of every file read, by report path (for suppressions and fingerprints).
+    texts: dict[str, str] = attrs.Factory(dict)
 
     @property
     def secrets(self) -> set[str]:
@@ -58,18 +66,38 @@ def run(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     force_format: str | None = None,
+    settings: Settings | None = None,
 ) -> LintResult:
-    """Lint ``paths`` (node roots, /etc folders, cluster folders or files)."""
+    """Lint ``paths`` (node roots, /etc folders, cluster folders or files).
+
+    ``settings`` adds the per-file-ignores and severity overrides of a settings
+    file (:mod:`xencfg.config`); ``select``/``ignore`` are the final choice of rules.
+    """
     found = discover(paths, names)
     if force_format is not None:
         for f in found.files():
             f.format = force_format
+    return run_discovered(found, select=select, ignore=ignore, settings=settings)
+
+
+def run_discovered(
+    found: Discovery,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    settings: Settings | None = None,
+    texts: dict[str, str] | None = None,
+) -> LintResult:
+    """Lint what :func:`~xencfg.discover.discover` found. ``texts`` gives the text of
+    files that are not on disk (standard input), by display path."""
     chosen = registry.selected(select, ignore)
     chosen_codes = {r.code for r in chosen}
     cluster = Cluster(nodes=[n.name for n in found.nodes])
     findings: list[Finding] = []
-    texts: dict[str, str] = {}
+    texts = dict(texts or {})
+    formats: dict[str, str | None] = {}
     for file in found.files():
+        formats[file.display] = file.format
         item = _load(file, findings, texts)
         if item is not None:
             cluster.loaded.append(item)
@@ -81,10 +109,88 @@ def run(
         if r.scope == "cluster":
             anywhere = cluster.loaded[0].file.display if cluster.loaded else "."
             findings.extend(_checked(r, cluster, Location(anywhere)))
-    split: dict[str, list[str]] = {}
-    kept = [f for f in findings if f.code in chosen_codes and not _suppressed(f, texts, split)]
+    inline: dict[str, FileSuppressions] = {}
+
+    def suppressed(f: Finding) -> bool:
+        sup = inline.get(f.path)
+        if sup is None:
+            if f.path not in texts:
+                return False
+            sup = inline[f.path] = FileSuppressions(texts[f.path], formats.get(f.path))
+        return sup.covers(f.code, f.line)
+
+    kept = [f for f in findings if f.code in chosen_codes and not suppressed(f)]
+    if settings is not None:
+        kept = [f for f in kept if not _per_file_ignored(f, settings)]
+        if settings.severity:
+            kept = [_with_severity(f, settings.severity) for f in kept]
+    kept = _once_per_identical_cib(kept, cluster, texts)
     kept = sorted(set(kept), key=Finding.sort_key)
-    return LintResult(found, kept, cluster)
+    return LintResult(found, kept, cluster, texts)
+
+
+def _per_file_ignored(f: Finding, settings: Settings) -> bool:
+    """``per-file-ignores``: globs relative to the settings file's folder (``*``
+    crosses ``/``, as in ruff); a glob without ``/`` also matches the file name."""
+    if not settings.per_file_ignores:
+        return False
+    full = os.path.abspath(f.path)
+    try:
+        rel = Path(os.path.relpath(full, settings.base.resolve())).as_posix()
+    except ValueError:
+        rel = Path(full).as_posix()
+    name = Path(full).name
+    for glob, codes in settings.per_file_ignores.items():
+        hit = fnmatchcase(rel, glob) or ("/" not in glob and fnmatchcase(name, glob))
+        if hit and any(f.code.startswith(c) for c in codes):
+            return True
+    return False
+
+
+def _with_severity(f: Finding, overrides: dict[str, str]) -> Finding:
+    """The finding with the severity the settings give its code (longest prefix wins)."""
+    best = max((c for c in overrides if f.code.startswith(c)), key=len, default=None)
+    return f if best is None else attrs.evolve(f, severity=overrides[best])
+
+
+_CIB_ROOT = re.compile(r"<cib\b[^>]*>")
+_CIB_STATUS = re.compile(r"<status\b(?:[^>]*/>|.*?</status>)", re.S)
+
+
+def _once_per_identical_cib(
+    findings: list[Finding], cluster: Cluster, texts: dict[str, str]
+) -> list[Finding]:
+    """Each node keeps its copy of the CIB; when the copies are the same (but for the
+    bookkeeping each node keeps itself: the root's epoch/num_updates/quorum attributes
+    and the ``<status>`` section), a finding found at the same place with the same
+    message in each copy is reported once, on the first copy, with the other copies
+    as related places."""
+    first_of: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    for item in cluster.docs("cib"):
+        text = texts.get(item.file.display)
+        if text is None:
+            continue
+        same = _CIB_STATUS.sub("", _CIB_ROOT.sub("<cib>", text, count=1), count=1)
+        first = by_text.setdefault(same, item.file.display)
+        if first != item.file.display:
+            first_of[item.file.display] = first
+    if not first_of:
+        return findings
+    on_first = {(f.code, f.line, f.column, f.message, f.path) for f in findings}
+    copies: dict[str, list[str]] = {}
+    for copy, first in first_of.items():
+        copies.setdefault(first, []).append(copy)
+    out = []
+    for f in findings:
+        original = first_of.get(f.path)
+        if original is not None and (f.code, f.line, f.column, f.message, original) in on_first:
+            continue
+        if f.path in copies:
+            extra = tuple(Location(c, f.line, f.column) for c in copies[f.path])
+            f = attrs.evolve(f, related=f.related + tuple(x for x in extra if x not in f.related))
+        out.append(f)
+    return out
 
 
 def _checked(r: registry.Rule, subject: object, where: Location) -> list[Finding]:
@@ -112,8 +218,9 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
 
     if file.format is None:
         return None
+    given = texts.get(file.display)
     try:
-        text = read_text(file.path, limit=LINT_MAX_SIZE)
+        text = given if given is not None else read_text(file.path, limit=LINT_MAX_SIZE)
     except XencfgError as exc:
         findings.append(
             Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
@@ -135,7 +242,9 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
             Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
         )
         return None
-    if modes_are_real(file.path):
+    if given is not None:
+        doc.mode = None  # standard input: no file, no mode
+    elif modes_are_real(file.path):
         with contextlib.suppress(OSError):
             doc.mode = os.stat(file.path).st_mode & 0o7777
     else:
@@ -148,30 +257,3 @@ def _strip_path(message: str, file: SourceFile) -> str:
         if message.startswith(p + ": "):
             return message[len(p) + 2 :]
     return message
-
-
-def _suppressed(finding: Finding, texts: dict[str, str], split: dict[str, list[str]]) -> bool:
-    """Whether the finding's line carries ``xencfg: ignore`` (for its code, or all).
-    ``split`` caches each file's lines for the run."""
-    if finding.line < 1:
-        return False
-    line = _line(texts, split, finding.path, finding.line)
-    if line is None or "xencfg" not in line:
-        return False
-    m = _IGNORE.search(line)
-    if m is None:
-        return False
-    codes = m.group(1)
-    if codes is None:
-        return True
-    return finding.code in {c.strip().upper() for c in codes.split(",")}
-
-
-def _line(texts: dict[str, str], split: dict[str, list[str]], path: str, n: int) -> str | None:
-    lines = split.get(path)
-    if lines is None:
-        text = texts.get(path)
-        if text is None:
-            return None
-        lines = split[path] = text.splitlines()
-    return lines[n - 1] if n <= len(lines) else None

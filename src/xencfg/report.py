@@ -1,43 +1,94 @@
-"""Findings as text, JSON, SARIF 2.1.0 or GitHub annotations.
+"""Findings as text, JSON, SARIF 2.1.0, GitHub annotations, JUnit XML or Code Climate.
 
-The JSON form is a stable contract (design.md)::
+The JSON form is a stable contract (design.md); keys are only ever added::
 
     {"version": 1, "files": [...],
-     "findings": [{"code", "severity", "message", "path", "line", "column",
+     "counts": {"error": n, "warning": n, "info": n},
+     "skipped": [{"path", "reason"}],
+     "findings": [{"code", "severity", "message", "path", "line", "column", "node",
                    "related": [{"path", "line", "column"}]}]}
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+import attrs
 
 from . import __version__
 from . import rules as registry
-from .findings import Finding
+from .findings import SEVERITIES, Finding
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "junit", "codeclimate")
 
 
-def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> str:
+@attrs.define
+class Context:
+    """What a report may say beyond the findings: the node of each file, the files
+    skipped and why, each finding's stable fingerprint (:mod:`xencfg.baseline`)."""
+
+    nodes: Mapping[str, str | None] = attrs.Factory(dict)
+    skipped: Sequence[tuple[str, str]] = ()
+    fingerprints: Sequence[str] = ()
+    color: bool = False
+
+
+def render(
+    findings: Sequence[Finding], files: Sequence[str], fmt: str, context: Context | None = None
+) -> str:
     """The report of ``findings`` over ``files`` in format ``fmt``."""
+    ctx = context or Context()
     if fmt == "json":
-        return as_json(findings, files)
+        return as_json(findings, files, ctx)
     if fmt == "sarif":
-        return as_sarif(findings)
+        return as_sarif(findings, ctx)
     if fmt == "github":
         return as_github(findings)
-    return as_text(findings)
+    if fmt == "junit":
+        return as_junit(findings, files)
+    if fmt == "codeclimate":
+        return as_codeclimate(findings, ctx)
+    return as_text(findings, color=ctx.color)
 
 
-def as_text(findings: Sequence[Finding]) -> str:
+_COLOURS = {"error": "31", "warning": "33", "info": "36"}
+
+
+def _paint(text: str, code: str, on: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if on else text
+
+
+def as_text(findings: Sequence[Finding], *, color: bool = False) -> str:
+    """``path:line:col: CODE message [severity]``, one line each (the ``path:line:col:``
+    prefix that editors and CI jump to), with the related places below."""
     out = []
     for f in findings:
-        line = f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"
-        out.append(line)
+        where = _paint(f"{f.path}:{f.line}:{f.column}:", "1", color)
+        code = _paint(f.code, "1;" + _COLOURS.get(f.severity, "0"), color)
+        sev = _paint(f"[{f.severity}]", _COLOURS.get(f.severity, "0"), color)
+        out.append(f"{where} {code} {f.message} {sev}")
         for r in f.related:
             out.append(f"    related: {r}")
     return "\n".join(out) + ("\n" if out else "")
+
+
+def statistics(findings: Sequence[Finding]) -> str:
+    """``--statistics``: how many findings of each rule, most frequent first."""
+    counts = Counter(f.code for f in findings)
+    severity = {f.code: f.severity for f in findings}
+    lines = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        r = registry.get(code)
+        lines.append(f"{n:5}  {code:6} {severity[code]:8} {r.summary if r else ''}".rstrip())
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def counts(findings: Sequence[Finding]) -> dict[str, int]:
+    """The number of findings of each severity."""
+    return {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
 
 
 def summary(findings: Sequence[Finding], nfiles: int) -> str:
@@ -50,14 +101,72 @@ def summary(findings: Sequence[Finding], nfiles: int) -> str:
     return f"{checked}: " + ", ".join(parts) + "."
 
 
-def as_json(findings: Sequence[Finding], files: Sequence[str]) -> str:
-    return (
-        json.dumps(
-            {"version": 1, "files": list(files), "findings": [f.to_dict() for f in findings]},
-            indent=2,
+def as_json(findings: Sequence[Finding], files: Sequence[str], ctx: Context | None = None) -> str:
+    ctx = ctx or Context()
+    data = {
+        "version": 1,
+        "files": list(files),
+        "counts": counts(findings),
+        "skipped": [{"path": p, "reason": r} for p, r in ctx.skipped],
+        "findings": [{**f.to_dict(), "node": ctx.nodes.get(f.path)} for f in findings],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+def as_junit(findings: Sequence[Finding], files: Sequence[str]) -> str:
+    """JUnit XML (Jenkins, GitLab's ``junit`` report, Azure): one test case per file
+    checked, failing with one ``<failure>`` per finding of that file."""
+    from xml.sax.saxutils import quoteattr
+
+    by_file: dict[str, list[Finding]] = {p: [] for p in files}
+    for f in findings:
+        by_file.setdefault(f.path, []).append(f)
+    cases = []
+    for path, found in by_file.items():
+        body = "".join(
+            f"\n      <failure type={quoteattr(f.code)} message={quoteattr(f.message)}>"
+            f"{_xml_text(f'{f.path}:{f.line}:{f.column}: {f.code} {f.message} [{f.severity}]')}"
+            "</failure>"
+            for f in found
         )
-        + "\n"
+        end = "\n    </testcase>" if body else "/>"
+        open_tag = f'    <testcase classname="xencfg" name={quoteattr(path)}'
+        cases.append(open_tag + (">" + body + end if body else end))
+    failing = sum(1 for fs in by_file.values() if fs)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="xencfg" tests="{len(by_file)}" failures="{failing}">\n'
+        f'  <testsuite name="xencfg lint" tests="{len(by_file)}" failures="{failing}"'
+        f' errors="0">\n' + "".join(c + "\n" for c in cases) + "  </testsuite>\n</testsuites>\n"
     )
+
+
+def _xml_text(s: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(s)
+
+
+def as_codeclimate(findings: Sequence[Finding], ctx: Context | None = None) -> str:
+    """Code Climate JSON, which GitLab reads as a ``codequality`` report."""
+    ctx = ctx or Context()
+    severity = {"error": "major", "warning": "minor", "info": "info"}
+    prints = list(ctx.fingerprints) or [
+        f"{f.code}:{f.path}:{f.line}:{f.column}:{i}" for i, f in enumerate(findings)
+    ]
+    issues = [
+        {
+            "type": "issue",
+            "check_name": f.code,
+            "description": f"{f.code} {f.message}",
+            "categories": ["Bug Risk"],
+            "severity": severity.get(f.severity, "info"),
+            "fingerprint": fp,
+            "location": {"path": f.path, "lines": {"begin": max(f.line, 1)}},
+        }
+        for f, fp in zip(findings, prints, strict=True)
+    ]
+    return json.dumps(issues, indent=2) + "\n"
 
 
 def _github_escape(s: str) -> str:
@@ -86,11 +195,34 @@ def _sarif_location(path: str, line: int, column: int) -> dict[str, object]:
     return {"physicalLocation": loc}
 
 
-def as_sarif(findings: Sequence[Finding]) -> str:
+def docs_url() -> str | None:
+    """Where the rule pages are published (``{code}`` is the rule's code): the
+    ``XENCFG_DOCS_URL`` environment variable, else the package's ``Documentation``
+    project URL + ``rules/{code}/``; ``None`` when neither exists."""
+    env = os.environ.get("XENCFG_DOCS_URL")
+    if env:
+        return env
+    try:
+        from importlib.metadata import metadata
+
+        for entry in metadata("xencfg").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() == "documentation":
+                return url.strip().rstrip("/") + "/rules/{code}/"
+    except Exception:  # not installed as a distribution
+        return None
+    return None
+
+
+def as_sarif(findings: Sequence[Finding], ctx: Context | None = None) -> str:
+    from .rules.catalogue import rule_page
+
+    ctx = ctx or Context()
+    url = docs_url()
     rules = registry.all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
     level = {"error": "error", "warning": "warning", "info": "note"}
-    results = []
+    results: list[dict[str, object]] = []
     for f in findings:
         result: dict[str, object] = {
             "ruleId": f.code,
@@ -102,9 +234,15 @@ def as_sarif(findings: Sequence[Finding]) -> str:
             result["ruleIndex"] = index[f.code]
         if f.related:
             result["relatedLocations"] = [
-                {"id": i, **_sarif_location(r.path, r.line, r.column)}
+                {
+                    "id": i,
+                    **_sarif_location(r.path, r.line, r.column),
+                    "message": {"text": f"also involved in {f.code}: {f.message}"},
+                }
                 for i, r in enumerate(f.related)
             ]
+        if ctx.fingerprints:
+            result["partialFingerprints"] = {"xencfg/v1": ctx.fingerprints[len(results)]}
         results.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -115,17 +253,7 @@ def as_sarif(findings: Sequence[Finding]) -> str:
                     "driver": {
                         "name": "xencfg",
                         "version": __version__,
-                        "rules": [
-                            {
-                                "id": r.code,
-                                "name": r.name,
-                                "shortDescription": {"text": r.summary},
-                                "fullDescription": {"text": r.doc},
-                                "help": {"text": r.doc, "markdown": r.doc},
-                                "defaultConfiguration": {"level": level[r.severity]},
-                            }
-                            for r in rules
-                        ],
+                        "rules": [_sarif_rule(r, level, url, rule_page(r)) for r in rules],
                     }
                 },
                 "results": results,
@@ -133,3 +261,19 @@ def as_sarif(findings: Sequence[Finding]) -> str:
         ],
     }
     return json.dumps(log, indent=2) + "\n"
+
+
+def _sarif_rule(
+    r: registry.Rule, level: Mapping[str, str], url: str | None, markdown: str
+) -> dict[str, object]:
+    rule: dict[str, object] = {
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": r.doc},
+        "help": {"text": r.doc, "markdown": markdown},
+        "defaultConfiguration": {"level": level[r.severity]},
+    }
+    if url is not None:
+        rule["helpUri"] = url.replace("{code}", r.code)
+    return rule

@@ -25,7 +25,7 @@ from ..errors import ParseError, XencfgError, caret_snippet
 from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import finish, make_entry, parse_with, to_tok
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Tok
+from ..syntax.tree import Node, Tok, nodes_repr
 
 #: A keyword problem: the node, ``"unknown"`` or ``"deprecated"``, and a suggestion.
 Problem = tuple[Node, str, "str | None"]
@@ -58,7 +58,7 @@ def _identity(raw: str) -> str:
 class LineDocument(Document):
     """A document that is a flat list of statements (comments are trivia)."""
 
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
     #: The grammar under ``grammars/`` this format is parsed with.

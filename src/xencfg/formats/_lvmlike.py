@@ -18,7 +18,7 @@ from lark import Transformer
 from ..document import Document
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import built, finish, make_block, parse_with, to_tok, value_list
-from ..syntax.tree import Node, Piece, Style, Tok
+from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr
 
 Value = int | float | str
 
@@ -129,7 +129,7 @@ def _bare(value: str) -> bool:
 class LvmLikeDocument(Document):
     """Root of an lvm.conf/evms.conf: top-level sections (and stray settings)."""
 
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
     def sections(self, name: str) -> list[Block]:

@@ -21,7 +21,7 @@ import attrs
 from ..document import Document
 from ..syntax.blocks import _replace_run
 from ..syntax.build import built
-from ..syntax.tree import Node, Piece, Style, Tok, building, render, token_field
+from ..syntax.tree import Node, Piece, Style, Tok, building, nodes_repr, render, token_field
 from ._xen import source_style
 
 
@@ -410,7 +410,7 @@ SECRETS = frozenset({"vncpasswd", "spicepasswd"})
 class DomUDocument(Document):
     """A parsed domU configuration (xm or xl style)."""
 
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
     def dumps(self) -> str:

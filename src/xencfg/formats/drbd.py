@@ -27,7 +27,7 @@ from ..errors import ParseError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, render, walk
+from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, walk
 
 FORMAT = "drbd"
 
@@ -1208,7 +1208,7 @@ class DrbdDocument(Document):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
     _layout: tuple[str, DrbdStyle] | None = attrs.field(

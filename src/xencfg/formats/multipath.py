@@ -19,7 +19,7 @@ from lark import Transformer
 from ..document import Document
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import make_block, make_entry, parse_with
-from ..syntax.tree import Node
+from ..syntax.tree import Node, nodes_repr
 from ._lines import suggest
 
 FORMAT = "multipath"
@@ -289,7 +289,7 @@ class MultipathDocument(Document):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
     # -- sections --------------------------------------------------------

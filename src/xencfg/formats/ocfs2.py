@@ -24,7 +24,7 @@ from ..document import Document
 from ..errors import ParseError, ValidationError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import built, finish, parse_with, to_tok, value_list
-from ..syntax.tree import Node, Style, Tok
+from ..syntax.tree import Node, Style, Tok, nodes_repr
 
 FORMAT = "ocfs2"
 
@@ -200,7 +200,7 @@ class Ocfs2Document(Document):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
     def stanzas(self, kind: str | None = None) -> list[Block]:

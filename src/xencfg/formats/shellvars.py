@@ -22,7 +22,7 @@ from ..errors import ParseError, XencfgError
 from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import built, make_entry, parse_with
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, token_field
+from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, token_field
 from ._lines import Problem, suggest, to_int
 
 FORMAT = "shellvars"
@@ -238,7 +238,7 @@ class ShellvarsDocument(Document):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
     def assignments(self, name: str | None = None) -> list[Assignment]:

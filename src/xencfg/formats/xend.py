@@ -25,7 +25,7 @@ from ..document import Document
 from ..errors import ParseError, caret_snippet
 from ..syntax.build import built, parse_with, to_tok
 from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, render, token_field
+from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
 from ._xen import adopt_final_newline, check_depth, source_style
 
 FORMAT = "xend"
@@ -321,7 +321,7 @@ class XendDocument(Document):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
     def dumps(self) -> str:

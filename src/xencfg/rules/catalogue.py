@@ -18,8 +18,44 @@ def rule_page(r: Rule) -> str:
         f"# {r.code} {r.name}\n\n"
         f"Severity: **{r.severity}** · Scope: {scope}\n\n"
         f"{r.doc}\n\n"
-        f"Suppress on its line with `# xencfg: ignore[{r.code}]`, or with "
-        f"`--ignore {r.code}`.\n"
+        f"{fixable(r)}"
+        f"{suppression(r)}\n"
+    )
+
+
+def fixable(r: Rule) -> str:
+    """The line saying ``xencfg lint --fix`` fixes this rule's findings (or nothing)."""
+    from ..fixes import FIXERS
+
+    entry = FIXERS.get(r.code)
+    if entry is None:
+        return ""
+    return f"Fixable: `xencfg lint --fix` ({entry[0]}); `xencfg lint --diff` shows it first.\n\n"
+
+
+def suppression(r: Rule) -> str:
+    """How to silence this rule, in the comment syntax of the formats it checks
+    (see :mod:`xencfg.suppress` and docs/settings.md)."""
+    from ..suppress import NEXT_LINE_ONLY, XML, how
+
+    fmts = [f for f in r.formats if f != "*"]
+    tail = (
+        f"per file with `per-file-ignores` (docs/settings.md), or everywhere with "
+        f"`--ignore {r.code}`."
+    )
+    if fmts and len({how(f, r.code) for f in fmts}) == 1:
+        text = f"Suppress with {how(fmts[0], r.code)}, {tail}"
+        if fmts[0] in XML:
+            text += (
+                " The CRM rewrites cib.xml on every change and drops its comments, so in a"
+                " live CIB use per-file-ignores or a baseline instead."
+            )
+        return text
+    return (
+        f"Suppress with `# xencfg: ignore[{r.code}]` on the finding's line"
+        f" (`<!-- xencfg: ignore[{r.code}] -->` in the CIB, lost when the CRM rewrites it;"
+        f" `# xencfg: ignore-next-line[{r.code}]` on the line before in"
+        f" {', '.join(sorted(NEXT_LINE_ONLY))}), {tail}"
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from .tree import TRIVIA, Node, Piece, Style, Tok, token_field
+from .tree import TRIVIA, Node, Piece, Style, Tok, nodes_repr, token_field
 
 
 def needs_quotes(value: str) -> bool:
@@ -135,7 +135,7 @@ class Block(Node):
 
     key: str
     args: list[str] = attrs.Factory(list)
-    children: list[Node] = attrs.Factory(list)
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     key_tok: Tok | None = token_field(default=None)
     arg_toks: list[Tok] = token_field(factory=list)
 

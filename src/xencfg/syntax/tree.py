@@ -104,6 +104,12 @@ class Style:
         return self.render(node, indent, self)
 
 
+def nodes_repr(children: list[Any]) -> str:
+    """How a child list shows in ``repr()``: its length, not the whole subtree (a
+    document's repr would otherwise hold the whole file)."""
+    return f"<{len(children)} node{'s' if len(children) != 1 else ''}>"
+
+
 @attrs.define(weakref_slot=False)
 class Node:
     """Base of every syntax-bound model node.

@@ -1,0 +1,87 @@
+"""Baselines: record today's findings so that only new ones fail.
+
+An existing /etc can adopt the pre-commit hook on day one: ``xencfg lint
+--baseline .xencfg-baseline.json`` records every finding when the file does not
+exist yet, and from then on reports only findings that are not in it.
+
+A finding's fingerprint must survive edits elsewhere in the file, so it holds no
+line number: the rule's code, the file's path relative to the baseline's folder,
+the message with line numbers blanked, and the text of the finding's line
+(stripped). Two equal fingerprints in one file are told apart by their order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from .errors import XencfgError
+from .findings import Finding
+
+_NUMBERS = re.compile(r"(\bline |:)\d+")
+VERSION = 1
+
+
+def relative(path: str, base: Path) -> str:
+    """``path`` relative to ``base``, with ``/`` (how fingerprints name files)."""
+    full = os.path.abspath(path)
+    try:
+        return Path(os.path.relpath(full, base.resolve())).as_posix()
+    except ValueError:  # another drive
+        return Path(full).as_posix()
+
+
+def fingerprints(findings: Sequence[Finding], texts: Mapping[str, str], base: Path) -> list[str]:
+    """One stable fingerprint per finding (same order as ``findings``)."""
+    lines: dict[str, list[str]] = {}
+    seen: Counter[str] = Counter()
+    out = []
+    for f in findings:
+        if f.path not in lines:
+            lines[f.path] = texts.get(f.path, "").splitlines()
+        own = lines[f.path]
+        content = own[f.line - 1].strip() if 0 < f.line <= len(own) else ""
+        message = _NUMBERS.sub(r"\1#", f.message)
+        key = "\x00".join((f.code, relative(f.path, base), message, content))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        seen[digest] += 1
+        out.append(f"{digest}:{seen[digest]}")
+    return out
+
+
+def write(
+    path: Path, findings: Sequence[Finding], prints: Sequence[str], hide: Iterable[str] = ()
+) -> None:
+    """Record ``findings`` (with their fingerprints) in the baseline file ``path``; the
+    ``hide`` values (secrets) are masked in the messages, as in every report."""
+    from .secrets import redact
+    from .writer import write_atomic
+
+    entries = [
+        {
+            "fingerprint": fp,
+            "code": f.code,
+            "path": relative(f.path, path.parent),
+            "message": f.message,
+        }
+        for f, fp in zip(findings, prints, strict=True)
+    ]
+    text = json.dumps({"version": VERSION, "findings": entries}, indent=2) + "\n"
+    text = redact(text, set(hide))
+    write_atomic(str(path), text.encode("utf-8"), mode=0o644)
+
+
+def read(path: Path) -> set[str]:
+    """The fingerprints a baseline file records."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            raise ValueError(f"version {data.get('version')!r}, this xencfg writes {VERSION}")
+        return {str(e["fingerprint"]) for e in data["findings"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise XencfgError(f"{path}: not a baseline xencfg can read: {exc}") from None

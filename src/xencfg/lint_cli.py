@@ -1,0 +1,242 @@
+"""``xencfg lint`` as a command: settings, discovery, baseline, output, exit status.
+
+Kept apart from :mod:`xencfg.cli` (argument parsing) and :mod:`xencfg.lint` (the
+engine) so that each stays small. Exit status: 0 clean, 1 findings of error
+severity (any finding with ``strict``; none with ``exit-zero``), 2 usage error or
+nothing that could be checked: paths that hold nothing xencfg reads (each such
+path is named, also beside paths that do), a file whose format is unknown, an
+unknown code or setting, a missing path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import baseline as baselines
+from . import config, formats, lint, report
+from .discover import Discovery, SourceFile, discover
+from .errors import XencfgError
+from .findings import Finding
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _say(message: str) -> None:
+    print(f"xencfg: {message}", file=sys.stderr)
+
+
+def _stdin_file(args: argparse.Namespace) -> tuple[SourceFile, str]:
+    """The file read from ``-``: its text, named ``--stdin-filename`` (default ``-``),
+    in the format ``--as`` gives or the name and content say."""
+    raw = sys.stdin.buffer.read()
+    text = raw.decode("utf-8", "surrogateescape")
+    name = args.stdin_filename or "-"
+    fmt = args.format or formats.detect(args.stdin_filename, text)
+    if fmt is None:
+        raise XencfgError(
+            f"{name}: format not recognised (name it with --as FORMAT or --stdin-filename PATH)"
+        )
+    return SourceFile(Path(name), name, fmt, None), text
+
+
+def _within(path: Path, folder: str) -> bool:
+    full, top = os.path.abspath(path), os.path.abspath(folder)
+    return full == top or full.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _trees_of(files: list[str]) -> list[str]:
+    """The trees around committed files when the repository's top is no tree itself (a
+    repository keeping ``nodes/alpha/etc/...``): each file's node root, or the folder
+    of node roots holding it, so the cross-node checks still run."""
+    from .discover import is_node_root
+
+    trees: set[str] = set()
+    for f in files:
+        full = Path(os.path.abspath(f))
+        root = next((a.parent for a in full.parents if a.name in ("etc", "var")), None)
+        if root is None:
+            continue
+        parent = root.parent
+        siblings = [p for p in parent.iterdir() if p.is_dir() and p != root]
+        trees.add(str(parent if any(is_node_root(p) for p in siblings) else root))
+    return sorted(trees)
+
+
+def _discover(
+    args: argparse.Namespace, paths: list[str], names: dict[str, str]
+) -> tuple[Discovery, dict[str, str], set[str] | None]:
+    """What to lint, the texts of files not on disk (stdin), and in ``--context`` mode
+    the files whose findings are reported."""
+    texts: dict[str, str] = {}
+    if args.context:
+        found = discover([args.context], names)
+        if not any(f.format is not None for f in found.files()):
+            found = discover(_trees_of(paths) or [args.context], names)
+        in_tree = {os.path.abspath(f.path) for f in found.files()}
+        extra = [p for p in paths if os.path.abspath(p) not in in_tree and os.path.isfile(p)]
+        if extra:  # a config file outside any tree (an Ansible repo): check it alone
+            alone = discover(extra, names)
+            found.loose.extend(f for f in alone.loose if f.format is not None)
+        return found, texts, {os.path.abspath(p) for p in paths}
+    on_disk = [p for p in paths if p != "-"]
+    found = discover(on_disk, names)
+    if args.format is not None:
+        for f in found.files():
+            f.format = args.format
+    if "-" in paths:
+        file, text = _stdin_file(args)
+        found.loose.append(file)
+        texts[file.display] = text
+    return found, texts, None
+
+
+def _nothing_checked(
+    args: argparse.Namespace, paths: list[str], found: Discovery
+) -> tuple[list[str], bool]:
+    """What to say about the paths given that hold nothing xencfg reads, and whether a
+    file named on the command line has a format xencfg does not recognise."""
+    problems = []
+    unrecognised = False
+    files = [f for f in found.files() if f.format is not None]
+    for s in found.skipped:
+        if s.path in paths and s.reason == "format not recognised":
+            unrecognised = True
+            problems.append(f"{s.path}: format not recognised (name it with --as FORMAT)")
+    for p in paths:
+        if p == "-" or not os.path.isdir(p):
+            continue
+        if not any(_within(f.path, p) for f in files):
+            why = next((s.reason for s in found.skipped if s.path == p), "no file xencfg reads")
+            problems.append(f"{p}: nothing to check there ({why})")
+    return problems, unrecognised
+
+
+def _related_to(f: Finding, wanted: set[str]) -> bool:
+    return any(os.path.abspath(loc.path) in wanted for loc in (f.location, *f.related))
+
+
+def lint_command(
+    args: argparse.Namespace,
+    paths: list[str],
+    names: dict[str, str],
+    *,
+    select: list[str],
+    extend_select: list[str],
+    ignore: list[str],
+    color: bool,
+) -> int:
+    """Run ``xencfg lint`` with parsed arguments; returns the exit status."""
+    settings = config.discover([args.context] if args.context else paths, args.config)
+    chosen = (select or settings.select) + settings.extend_select + extend_select
+    if not (select or settings.select):
+        chosen = []  # no selection: every rule (extend-select adds to nothing)
+    ignored = settings.ignore + ignore
+    strict = args.strict or settings.strict
+    exit_zero = args.exit_zero or settings.exit_zero
+    fmt = args.output_format or settings.output_format or "text"
+    baseline_file = Path(args.baseline) if args.baseline else None
+    if baseline_file is None and settings.baseline:
+        baseline_file = settings.base / settings.baseline
+
+    found, texts, wanted = _discover(args, paths, names)
+    if found.missing:
+        for m in found.missing:
+            _say(f"{m}: no such file or directory")
+        return EXIT_USAGE
+    if wanted is None:
+        problems, unrecognised = _nothing_checked(args, paths, found)
+        for p in problems:
+            _say(p)
+        # a file named that cannot be read, or nothing at all to check: not a pass
+        if unrecognised or not any(f.format is not None for f in found.files()):
+            if not problems:
+                _say("nothing to check in the paths given")
+            return EXIT_USAGE
+
+    result = lint.run_discovered(
+        found, select=chosen, ignore=ignored, settings=settings, texts=texts
+    )
+    findings = result.findings
+    # fingerprints over every finding of the tree, so that --context (a subset) numbers
+    # repeated ones as the whole-tree run that recorded the baseline did
+    base = baseline_file.parent if baseline_file is not None else settings.base
+    prints = baselines.fingerprints(findings, result.texts, base)
+    if wanted is not None:
+        keep = [i for i, f in enumerate(findings) if _related_to(f, wanted)]
+        findings, prints = [findings[i] for i in keep], [prints[i] for i in keep]
+
+    known = 0
+    if baseline_file is not None:
+        if args.update_baseline or not baseline_file.exists():
+            if wanted is not None:  # --context sees the committed files' findings only
+                raise XencfgError(
+                    f"{baseline_file}: record the baseline over the whole tree first: "
+                    f"'xencfg lint --baseline {baseline_file} {args.context}'"
+                )
+            hide = set() if args.show_secrets else result.secrets
+            baselines.write(baseline_file, findings, prints, hide=hide)
+            _say(f"recorded {len(findings)} finding(s) in {baseline_file}")
+            return EXIT_OK
+        old = baselines.read(baseline_file)
+        keep = [i for i, fp in enumerate(prints) if fp not in old]
+        known = len(findings) - len(keep)
+        findings, prints = [findings[i] for i in keep], [prints[i] for i in keep]
+
+    if args.fix or args.diff:
+        from .fixes import plan
+
+        fixes = plan(findings, result.cluster)
+        if args.diff:
+            sys.stdout.write("".join(fx.diff() for fx in fixes))
+            return EXIT_FINDINGS if fixes else EXIT_OK
+        for fx in fixes:
+            fx.apply()
+            _say(f"{fx.display}: fixed {', '.join(fx.codes)}")
+        if fixes:  # report what is left, as it is now on disk
+            args.fix = False
+            return lint_command(
+                args,
+                paths,
+                names,
+                select=select,
+                extend_select=extend_select,
+                ignore=ignore,
+                color=color,
+            )
+
+    files = [f.display for f in result.files if f.format is not None]
+    if args.verbose:
+        for node in found.nodes:
+            print(f"node {node.name}: {node.root}", file=sys.stderr)
+        for f in result.files:
+            print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
+        for s in found.skipped:
+            print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+    context = report.Context(
+        nodes={f.display: f.node for f in result.files},
+        skipped=[(s.path, s.reason) for s in found.skipped],
+        fingerprints=prints,
+        color=color,
+    )
+    if fmt == "text" and args.statistics:
+        text = report.statistics(findings)
+    else:
+        text = report.render(findings, files, fmt, context)
+    if not args.show_secrets:
+        from .secrets import redact
+
+        text = redact(text, result.secrets)
+    sys.stdout.write(text)
+    if fmt == "text" and not args.quiet:
+        line = report.summary(findings, len(files))
+        if known:
+            line += f" ({known} known finding(s) in {baseline_file} not shown.)"
+        print(line, file=sys.stderr)
+    if exit_zero:
+        return EXIT_OK
+    if any(f.severity == "error" for f in findings) or (strict and findings):
+        return EXIT_FINDINGS
+    return EXIT_OK

@@ -1,0 +1,93 @@
+"""Inline suppressions: which comment silences which finding, per format.
+
+Three forms, in the format's own comment syntax (``<!-- ... -->`` in the CIB):
+
+* ``xencfg: ignore[CODE,...]`` at the end of the finding's line (no codes: all);
+* ``xencfg: ignore-next-line[CODE,...]`` on a comment line of its own, just
+  before the finding's line;
+* ``xencfg: ignore-file[CODE,...]`` on a comment line anywhere in the file.
+
+Where the daemon reads a trailing ``#`` as part of the value (iscsid.conf and
+initiatorname.iscsi read the rest of the line; ietd.conf, IET's access lists,
+authkeys, /etc/modules and OCFS2's cluster.conf take only whole-line
+comments), the same-line form would change the setting, so it is not honoured
+there and the docs give the line-before form: following the docs never breaks
+a file. A comment in cib.xml is lost when the CRM rewrites the file (every
+change through cibadmin or crm), so per-file-ignores or the baseline are the
+lasting way to silence a CIB finding.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Formats whose daemon reads a trailing ``#`` as part of the value, or takes only
+#: whole-line comments: suppress with a comment on the line before.
+NEXT_LINE_ONLY = frozenset(
+    {"iscsid", "initiatorname", "ietd", "iet-allow", "authkeys", "modules", "ocfs2"}
+)
+#: Formats written in XML: the comment is ``<!-- xencfg: ... -->``.
+XML = frozenset({"cib", "cman"})
+
+_DIRECTIVE = re.compile(
+    r"xencfg:\s*(ignore(?:-next-line|-file)?)(?![-\w])(?:\[([A-Za-z0-9_, ]*)\])?"
+)
+_WHOLE_LINE = re.compile(r"^\s*(#|!|;|<!--)")
+
+
+def how(fmt: str | None, code: str) -> str:
+    """The suppression to write for a finding of ``code`` in a file of format ``fmt``
+    (what the rule docs and the text report say)."""
+    if fmt in XML:
+        return f"`<!-- xencfg: ignore[{code}] -->` on its line"
+    if fmt in NEXT_LINE_ONLY:
+        return f"`# xencfg: ignore-next-line[{code}]` on the line before"
+    return f"`# xencfg: ignore[{code}]` on its line"
+
+
+def _codes(group: str | None) -> frozenset[str] | None:
+    if group is None:
+        return None  # all codes
+    return frozenset(c.strip().upper() for c in group.split(",") if c.strip())
+
+
+class FileSuppressions:
+    """The suppression comments of one file's text, read once."""
+
+    def __init__(self, text: str, fmt: str | None) -> None:
+        self.fmt = fmt
+        self.lines = text.splitlines()
+        self.whole_file: list[frozenset[str] | None] = []
+        for line in self.lines:
+            if "xencfg" not in line or not _WHOLE_LINE.match(line):
+                continue
+            for m in _DIRECTIVE.finditer(line):
+                if m.group(1) == "ignore-file":
+                    self.whole_file.append(_codes(m.group(2)))
+
+    def _matches(self, line: str, kind: str, code: str, whole_line: bool) -> bool:
+        if "xencfg" not in line:
+            return False
+        if whole_line and not _WHOLE_LINE.match(line):
+            return False
+        for m in _DIRECTIVE.finditer(line):
+            if m.group(1) != kind:
+                continue
+            codes = _codes(m.group(2))
+            if codes is None or code in codes:
+                return True
+        return False
+
+    def covers(self, code: str, line: int) -> bool:
+        """Whether a finding of ``code`` on ``line`` (1-based, 0: the file) is silenced."""
+        if any(codes is None or code in codes for codes in self.whole_file):
+            return True
+        if line < 1 or line > len(self.lines):
+            return False
+        if self.fmt not in NEXT_LINE_ONLY and self._matches(
+            self.lines[line - 1], "ignore", code, whole_line=False
+        ):
+            return True
+        return line >= 2 and self._matches(
+            self.lines[line - 2], "ignore-next-line", code, whole_line=True
+        )
