@@ -41,7 +41,7 @@ def test_groups_with_continuations_ids_and_constraints() -> None:
     assert [r.spec for r in db.resources][-1] == "mysql"
     assert db.resources[0].type == "IPaddr2" and db.resources[0].args == ["192.168.10.51/24/eth0"]
     assert doc.constraints == [
-        (6, ["#rsc_order", "IPaddr_192_168_10_50", "before", "start", "Filesystem_2"])
+        (6, ["#rsc_order", "IPaddr_192_168_10_50", "before", "start", "Filesystem_3"])
     ]
 
 

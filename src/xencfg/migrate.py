@@ -142,20 +142,18 @@ def _node_files(tree: NodeTree, secrets: list[str]) -> tuple[NodeFiles, Any]:
     return nf, cib
 
 
-def _cib_output(cib: tuple[Any, Any], members: list[Member], notes: list[Note]) -> Output:
-    """The CIB through ``xencfg cib convert`` (heartbeat 2 -> Pacemaker 1.0), then the
-    node ids corosync gives (heartbeat's UUIDs mean nothing to it) and no status."""
+def _cib_output(text: str, display: str, members: list[Member], notes: list[Note]) -> Output:
+    """A heartbeat 2 CIB through ``xencfg cib convert`` (heartbeat 2 -> Pacemaker 1.0),
+    then the node ids corosync gives (heartbeat's UUIDs mean nothing to it) and no
+    status."""
     from lxml import etree
 
     from .formats.cib import convert as conv
-    from .syntax.source import read_text
 
-    f, _doc = cib
-    text = read_text(str(f.path))
-    result = conv.convert(text, path=f.display)
+    result = conv.convert(text, path=display)
     for ch in result.changes:
         notes.append(
-            Note("rewrite", f"{f.display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind)
+            Note("rewrite", f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind)
         )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
     root = etree.fromstring(encode(result.text), parser)
@@ -166,7 +164,7 @@ def _cib_output(cib: tuple[Any, Any], members: list[Member], notes: list[Note]) 
             notes.append(
                 Note(
                     "rewrite",
-                    f"{f.display}:{node.sourceline or 0}",
+                    f"{display}:{node.sourceline or 0}",
                     "cib.xml nodes",
                     f"node {uname}: id {node.get('id')} -> {ids[uname]}",
                     "Pacemaker on corosync names a node by its corosync nodeid",
@@ -180,7 +178,7 @@ def _cib_output(cib: tuple[Any, Any], members: list[Member], notes: list[Note]) 
         notes.append(
             Note(
                 "rewrite",
-                f.display,
+                display,
                 "cib.xml status",
                 "status section emptied",
                 "it records heartbeat's run-time state; Pacemaker rebuilds it",
@@ -284,8 +282,20 @@ def _plan_stack(
                 secret=True,
             )
         )
+    haresources = _haresources(found, nodes)
     if cib is not None:
-        m.outputs.append(_cib_output(cib, stack.members, m.notes))
+        from .syntax.source import read_text
+
+        f = cib[0]
+        m.outputs.append(_cib_output(read_text(str(f.path)), f.display, stack.members, m.notes))
+    elif haresources is not None:
+        from .migrations.haresources import haresources_to_cib
+
+        hr_doc, display, hacf = haresources
+        made = haresources_to_cib(hr_doc, hacf, len(stack.members))
+        m.notes.extend(_notes(made.changes, display, "cib.xml"))
+        m.outputs.append(_cib_output(made.text, display, stack.members, m.notes))
+        cib = haresources
     else:
         m.notes.append(
             Note(
@@ -293,11 +303,22 @@ def _plan_stack(
                 "-",
                 "cib.xml",
                 "no CIB found (var/lib/heartbeat/crm/cib.xml)",
-                "a heartbeat v1 cluster or none copied: write the CIB by hand (haresources is "
-                "not converted yet)",
+                "no CIB and no haresources copied: write the CIB (resources, constraints, "
+                "fencing) by hand",
             )
         )
     return cib is not None
+
+
+def _haresources(found: Any, nodes: list[NodeFiles]) -> tuple[Any, str, Any] | None:
+    """A heartbeat 1 cluster's haresources (the first node's), with its ha.cf."""
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        for f in tree.files:
+            if f.format == "haresources":
+                doc = _load(f.path, "haresources")
+                if doc is not None:
+                    return doc, f"{tree.name}:{f.display}", nf.hacf
+    return None
 
 
 def _plan_storage(

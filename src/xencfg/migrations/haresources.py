@@ -1,0 +1,320 @@
+"""heartbeat 1's haresources to a heartbeat 2 CIB, with the semantics of heartbeat's
+own haresources2cib.py (tools/haresources2cib.py.in, removed from Pacemaker in 2010).
+
+Each line becomes a primitive (one resource) or a group (several, started left to
+right), preferring its node with a location rule of score 100, its resources OCF
+agents of the ``heartbeat`` provider where haresources2cib knew one (IPaddr,
+IPaddr2, Filesystem, Xen, apache, ...: their ``::`` arguments become the agent's
+parameters in haresources2cib's order), ``heartbeat`` class scripts for the other
+scripts of /etc/ha.d/resource.d (drbddisk, ...), else ``lsb`` init scripts; each
+gets haresources2cib's monitor operation. ids follow haresources2cib, so its
+``#rsc_order`` comment lines still name the right resources.
+
+Where this differs from haresources2cib, on purpose and reported:
+``auto_failback off`` becomes a resource stickiness above the location score (it
+wrote 0 whatever ha.cf said, so resources failed back); ``stonith_host`` lines are
+reported, not turned into resources (haresources2cib ran ``stonith -n`` on the
+converting host to learn the parameter names), and stonith stays *enabled* then,
+so nothing starts before fencing is configured; without any, fencing stays off as
+heartbeat 1 had it, with an action line. The result is then converted like any
+heartbeat 2 CIB (:func:`xencfg.formats.cib.convert.convert`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+from lxml import etree
+
+from ..formats.haresources import Group, HaresourcesDocument, Resource
+from . import Change
+
+#: haresources2cib's OCF agents: parameter names in the order of the ``::`` arguments,
+#: and the monitor's interval and timeout.
+OCF: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "apache": (("configfile", "httpd", "port", "statusurl", "options", "testregex"), "120s", "60s"),
+    "IPaddr": (("ip", "cidr_netmask", "nic", "broadcast"), "5s", "5s"),
+    "IPaddr2": (("ip", "cidr_netmask", "nic", "broadcast"), "5s", "5s"),
+    "Filesystem": (("device", "directory", "fstype", "options"), "120s", "60s"),
+    "IPsrcaddr": (("ipaddress",), "5s", "5s"),
+    "IPv6addr": (("ipv6addr",), "5s", "5s"),
+    "LVM": (("volgrpname",), "120s", "60s"),
+    "MailTo": (("email", "subject"), "120s", "60s"),
+    "Delay": (("startdelay", "stopdelay", "mondelay"), "120s", "60s"),
+    "portblock": (("protocol", "portno", "action"), "120s", "60s"),
+    "Raid1": (("raidconf", "raiddev", "homehost"), "120s", "60s"),
+    "SendArp": (("ip", "nic"), "120s", "60s"),
+    "Xinetd": (("service",), "120s", "60s"),
+    "Xen": (("xmfile",), "120s", "60s"),
+    "mysql": (("binary", "config", "datadir", "user", "group", "log", "pid"), "120s", "60s"),
+    "pgsql": (("pgctl", "start_opt", "ctl_opt", "psql", "pgdata", "pgdba"), "120s", "60s"),
+    "tomcat": (("tomcat_name", "script_log"), "120s", "60s"),
+    "AudibleAlarm": (("nodelist",), "120s", "60s"),
+    "db2": (("instance", "admin"), "120s", "60s"),
+    "oracle": (("sid", "home", "user", "ipcrm"), "120s", "60s"),
+    "oralsnr": (("sid", "home", "user", "listener"), "120s", "60s"),
+}
+#: heartbeat 2's /etc/ha.d/resource.d scripts that have no OCF agent of that name.
+RESOURCE_D = frozenset({"drbddisk", "ICP", "LinuxSCSI", "ServeRAID", "WAS", "WinPopup"})
+#: A stickiness above the location score (100) keeps a resource where it runs.
+NO_FAILBACK = "INFINITY"
+
+
+@attrs.frozen
+class HaresourcesCib:
+    """A heartbeat 2 CIB for one haresources file, and how it was made."""
+
+    text: str
+    changes: tuple[Change, ...]
+
+
+@attrs.define
+class _Builder:
+    doc: HaresourcesDocument
+    node_count: int
+    changes: list[Change] = attrs.Factory(list)
+    used: set[str] = attrs.Factory(set)
+
+    def note(self, line: int, key: str | None, severity: str, message: str) -> None:
+        self.changes.append(Change(line, key, severity, message))
+
+    def line_of(self, group: Group) -> int:
+        return self.doc.position(group.entries[0])[0]
+
+    def unique(self, wanted: str) -> str:
+        name = re.sub(r"[^A-Za-z0-9_.:-]", "_", wanted) or "resource"
+        out, n = name, 2
+        while out in self.used:
+            out, n = f"{name}_{n}", n + 1
+        self.used.add(out)
+        return out
+
+    def primitive(self, parent: Any, res: Resource, index: int, given: str, line: int) -> str:
+        """One resource, haresources2cib's id and class (cib_resource())."""
+        kind = res.type
+        if given:
+            rid = given
+        elif kind == "IPaddr" and res.args:
+            rid = "IPaddr_" + res.args[0].split("/")[0].replace(".", "_")
+        else:
+            rid = f"{kind}_{index}"
+        rid = self.unique(rid)
+        el = etree.SubElement(parent, "primitive", id=rid, type=kind)
+        if kind in OCF:
+            el.set("class", "ocf")
+            el.set("provider", "heartbeat")
+            names, interval, timeout = OCF[kind]
+            params = _ip_params(res.args[0]) if kind.startswith("IPaddr") else res.args
+        elif kind in RESOURCE_D:
+            el.set("class", "heartbeat")
+            names, interval, timeout = (), "120s", "60s"
+            params = res.args
+            self.note(
+                line,
+                kind,
+                "warning",
+                f"{kind} is a heartbeat resource.d script: Pacemaker 2 and later no longer "
+                "run the heartbeat class"
+                + (
+                    "; use a master/slave ocf:linbit:drbd resource with the group colocated "
+                    "with its master (DRBD user's guide)"
+                    if kind == "drbddisk"
+                    else ""
+                ),
+            )
+        else:
+            el.set("class", "lsb")
+            names, interval, timeout = (), "120s", "60s"
+            params = res.args
+            self.note(line, kind, "info", f"{kind} becomes lsb:{kind} (an /etc/init.d script)")
+        ops = etree.SubElement(el, "operations")
+        etree.SubElement(
+            ops, "op", id=f"{rid}_mon", name="monitor", interval=interval, timeout=timeout
+        )
+        pairs = [(n, v) for n, v in zip(names, params, strict=False) if v is not None]
+        if len(params) > len(names) and names:
+            # haresources2cib joined what is left into the last parameter
+            pairs[-1] = (names[-1], " ".join(p for p in params[len(names) - 1 :] if p))
+        if not names:
+            pairs = [(str(i), v) for i, v in enumerate(params, start=1) if v is not None]
+        if pairs:
+            inst = etree.SubElement(el, "instance_attributes", id=f"{rid}_inst_attr")
+            attrs_el = etree.SubElement(inst, "attributes")
+            for i, (name, value) in enumerate(pairs):
+                etree.SubElement(
+                    attrs_el, "nvpair", id=f"{rid}_attr_{i}", name=name, value=str(value)
+                )
+        return rid
+
+    def location(self, constraints: Any, rid: str, node: str) -> None:
+        """haresources2cib's cib_rsc_location(): prefer the line's node, score 100."""
+        loc = etree.SubElement(constraints, "rsc_location", id=f"rsc_location_{rid}", rsc=rid)
+        rule = etree.SubElement(loc, "rule", id=f"prefered_location_{rid}", score="100")
+        etree.SubElement(
+            rule,
+            "expression",
+            id=f"prefered_location_{rid}_expr",
+            attribute="#uname",
+            operation="eq",
+            value=node,
+        )
+
+
+def _ip_params(arg: str) -> list[str | None]:
+    """``ADDRESS/BITS/NIC/BROADCAST`` in any order after the address, as
+    haresources2cib sorted it: a dotted quad is the broadcast, a number the bits,
+    anything else the interface."""
+    parts = arg.split("/")
+    out: list[str | None] = [parts[0], None, None, None]
+    for p in parts[1:]:
+        if len(p.split(".")) == 4:
+            out[3] = p
+            break
+        if p.isdigit():
+            out[1] = p
+        elif p:
+            out[2] = p
+    return out
+
+
+def haresources_to_cib(
+    doc: HaresourcesDocument, hacf: Any = None, cluster_nodes: int | None = None
+) -> HaresourcesCib:
+    """A heartbeat 2 CIB with the groups of ``doc``; ``hacf`` (the ha.cf) gives
+    auto_failback, the nodes and the stonith lines."""
+    nodes = hacf.nodes if hacf is not None else []
+    b = _Builder(doc, cluster_nodes or len(nodes) or 2)
+    cib = etree.Element("cib", admin_epoch="0", epoch="0", num_updates="0")
+    config = etree.SubElement(cib, "configuration")
+    crm = etree.SubElement(config, "crm_config")
+    props = etree.SubElement(crm, "cluster_property_set", id="cib-bootstrap-options")
+    pairs = etree.SubElement(props, "attributes")
+    etree.SubElement(config, "nodes")
+    resources = etree.SubElement(config, "resources")
+    constraints = etree.SubElement(config, "constraints")
+    etree.SubElement(cib, "status")
+
+    failback = hacf.auto_failback if hacf is not None else None
+    stickiness = NO_FAILBACK if failback == "off" else "0"
+    _option(pairs, "default_resource_stickiness", stickiness)
+    b.note(
+        1,
+        "auto_failback",
+        "info",
+        f"auto_failback {failback or 'on (heartbeat default)'} -> default resource "
+        f"stickiness {stickiness}"
+        + (
+            " (above the location score 100: resources stay where they run)"
+            if failback == "off"
+            else " (resources move back to their preferred node)"
+        ),
+    )
+    stonith = hacf.stonith if hacf is not None else []
+    if stonith:
+        _option(pairs, "stonith_enabled", "true")
+        for device in stonith:
+            b.note(
+                1,
+                "stonith_host",
+                "action",
+                f"ha.cf fences with {device['type']} (from {device['host']}): define it as a "
+                "stonith resource (`stonith_admin --list-installed`, `stonith -t TYPE -n` for "
+                "its parameter names); nothing starts until a fencing device is configured",
+            )
+    else:
+        _option(pairs, "stonith_enabled", "false")
+        b.note(
+            1,
+            "stonith",
+            "action",
+            "heartbeat 1 fenced nothing here: stonith-enabled=false keeps that behaviour "
+            "so the resources start; configure a fencing device and enable STONITH, the "
+            "cluster is not safe against split brain without it",
+        )
+
+    id_index, group_index = 1, 1
+    for group in doc.groups:
+        line = b.line_of(group)
+        given = group.name or ""
+        if group.clone:
+            clone_id = b.unique(given[len("clone:") :] or f"clone_{group_index}")
+            clone = etree.SubElement(resources, "clone", id=clone_id)
+            inst = etree.SubElement(clone, "instance_attributes", id=f"{clone_id}_inst_attr")
+            attrs_el = etree.SubElement(inst, "attributes")
+            etree.SubElement(
+                attrs_el,
+                "nvpair",
+                id=f"{clone_id}_attr_1",
+                name="clone_max",
+                value=str(b.node_count),
+            )
+            etree.SubElement(
+                attrs_el, "nvpair", id=f"{clone_id}_attr_2", name="clone_node_max", value="1"
+            )
+            b.primitive(clone, group.resources[0], group_index, "", line)
+            b.note(line, clone_id, "info", f"clone {clone_id} on every node")
+            group_index += 10
+            id_index += 1
+        elif len(group.resources) == 1:
+            rid = b.primitive(resources, group.resources[0], id_index, given, line)
+            b.location(constraints, rid, group.node)
+            b.note(
+                line,
+                rid,
+                "info",
+                f"{group.resources[0].spec} -> primitive {rid}, prefers {group.node}",
+            )
+            id_index += 1
+        elif group.resources:
+            gid = b.unique(given or f"group_{group_index}")
+            g = etree.SubElement(resources, "group", id=gid)
+            index = group_index
+            members = []
+            for res in group.resources:
+                members.append(b.primitive(g, res, index, "", line))
+                index += 1
+            b.location(constraints, gid, group.node)
+            b.note(line, gid, "info", f"group {gid} ({', '.join(members)}), prefers {group.node}")
+            group_index += 10
+            id_index += len(group.resources) + 1
+    for line, words in doc.constraints:
+        if words[0] == "#rsc_order" and len(words) == 5:
+            etree.SubElement(
+                constraints,
+                "rsc_order",
+                attrib={
+                    "id": f"rsc_order_{words[1]}_{words[4]}",
+                    "from": words[1],
+                    "action": words[2],
+                    "type": words[3],
+                    "to": words[4],
+                    "symmetrical": "true",
+                },
+            )
+        elif words[0] == "#rsc_colocation" and len(words) == 4:
+            etree.SubElement(
+                constraints,
+                "rsc_colocation",
+                attrib={
+                    "id": f"rsc_colocation_{words[1]}_{words[2]}",
+                    "from": words[1],
+                    "to": words[2],
+                    "score": words[3],
+                },
+            )
+        else:
+            b.note(
+                line, words[0][1:], "action", "a constraint comment of the wrong length: skipped"
+            )
+            continue
+        b.note(
+            line, words[0][1:], "info", f"{' '.join(words[1:])} (haresources2cib's comment syntax)"
+        )
+    text = etree.tostring(cib, pretty_print=True, encoding="unicode")
+    return HaresourcesCib(text, tuple(b.changes))
+
+
+def _option(parent: Any, name: str, value: str) -> None:
+    etree.SubElement(parent, "nvpair", id=f"cib-bootstrap-options-{name}", name=name, value=value)
