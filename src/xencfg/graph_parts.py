@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cluster import Cluster
+from .cluster import Cluster, colocation_pairs, order_pairs, short
 from .graph import Graph, contributor
 
 
-def _everywhere(cluster: Cluster, nodes: set[str]) -> bool:
-    """Held by every node of a multi-node cluster: drawn once, without an edge per node
-    (a 20-domU cluster would otherwise be a thicket of identical edges)."""
-    return len(cluster.nodes) > 1 and nodes >= set(cluster.nodes)
+def _everywhere(layer: set[str] | frozenset[str], nodes: set[str]) -> bool:
+    """Held by every member of a layer of two or more nodes: drawn once, without an edge
+    per node (a 20-domU cluster would otherwise be a thicket of identical edges). The
+    layer is the nodes that could hold it (the multipath hosts for a LUN, the cluster
+    members for a domU), so a storage box linted beside the dom0s does not count."""
+    return len(layer) > 1 and {short(n) for n in nodes} >= layer
+
+
+def _layer(cluster: Cluster, *formats: str) -> set[str] | frozenset[str]:
+    """The cluster members, or (none declared) the nodes that have one of ``formats``."""
+    return cluster.model.members() or {
+        short(i.node) for f in formats for i in cluster.docs(f) if i.node
+    }
 
 
 @contributor
@@ -27,9 +36,10 @@ def multipath_maps(cluster: Cluster, g: Graph) -> None:
             labels.setdefault(m.wwid, f"{m.alias or m.wwid}\\n{m.wwid[-12:]}")
             if item.node:
                 holders.setdefault(m.wwid, set()).add(item.node)
+    mappers = {short(i.node) for i in cluster.docs("multipath") if i.node}
     for wwid, label in labels.items():
         nodes = holders.get(wwid, set())
-        everywhere = _everywhere(cluster, nodes)
+        everywhere = _everywhere(mappers, nodes)
         lun = g.node(f"lun:{wwid}", label + ("\\n(all nodes)" if everywhere else ""), "multipath")
         if not everywhere:
             for node in sorted(nodes):
@@ -108,8 +118,9 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
     }
     has_drbd = bool(list(cluster.docs("drbd")))
     has_multipath = bool(list(cluster.docs("multipath")))
+    hosts = _layer(cluster, "xend", "xm", "xl")
     for name, (doc, nodes) in sorted(_domus(cluster).items()):
-        everywhere = _everywhere(cluster, set(nodes))
+        everywhere = _everywhere(hosts, set(nodes))
         vid = g.node(f"domu:{name}", name + ("\\n(all nodes)" if everywhere else ""), "domu")
         for node in [] if everywhere else nodes:
             g.edge(vid, f"node:{node}", "runs-on")
@@ -173,11 +184,11 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
                 if name in domus:
                     g.edge(f"res:{res.id}", f"domu:{name}", "uses", "xmfile")
         for o in doc.orders:  # type: ignore[attr-defined]
-            if o.first and o.then:
-                g.edge(rid(o.first), rid(o.then), "order")
+            for first, then in order_pairs(o, closure=False):
+                g.edge(rid(first), rid(then), "order")
         for c in doc.colocations:  # type: ignore[attr-defined]
-            if c.rsc and c.with_rsc:
-                g.edge(rid(c.rsc), rid(c.with_rsc), "colocation")
+            for rsc, with_rsc in colocation_pairs(c, closure=False):
+                g.edge(rid(rsc), rid(with_rsc), "colocation")
         for loc in doc.locations:  # type: ignore[attr-defined]
             if not loc.rsc:
                 continue

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, memberships
+from ..cluster import Cluster, Loaded, colocation_pairs, memberships, order_pairs, short
 from ..findings import Finding, Location
 from ..formats.cib.model import RESOURCE_TAGS, NvPair, Primitive, _tag
 from ..formats.cib.values import canon_name, parse_bool
@@ -688,13 +688,18 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
     ocfs = list(cluster.docs("ocfs2"))
     if not cluster.nodes and not ocfs:
         return  # a CIB linted alone: nothing to compare with
+    model = cluster.model
+    members = model.members()
+    # the roots of the run that are cluster members (a separate target box is not)
+    roots = [n for n in cluster.nodes if n and short(n) in members]
     for unit in units(cluster):
         for item, prim in unit.primitives():
             if not _is_ocfs2_fs(prim):
                 continue
             where = item.where(_param_pair(prim, "fstype") or prim)
-            cib_nodes = {n.uname for i in unit.scope for n in i.doc.nodes if n.uname}  # type: ignore[attr-defined]
-            needed = sorted(set(cluster.nodes) | cib_nodes)
+            cib_nodes = [n.uname for i in unit.scope for n in i.doc.nodes if n.uname]  # type: ignore[attr-defined]
+            spelled = {short(n): n for n in [*sorted(members), *roots, *cib_nodes]}
+            needed = sorted(set(spelled.values()))
             if not ocfs:
                 yield make(
                     "CB013",
@@ -702,19 +707,19 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
                     where,
                 )
                 continue
-            node_list: list[str | None] = [*cluster.nodes] or [None]
+            node_list: list[str | None] = [*roots] or [None]
             for node in node_list:
                 docs = [d for d in ocfs if d.node == node] if node else ocfs
                 if not docs:
                     yield make(
                         "CB013",
-                        f"OCFS2 filesystem '{prim.id}' but node {node} has no "
+                        f"OCFS2 filesystem '{prim.id}' but cluster member {node} has no "
                         "/etc/ocfs2/cluster.conf",
                         where,
                     )
                     continue
-                listed = {n.name for d in docs for n in d.doc.nodes}  # type: ignore[attr-defined]
-                missing = [n for n in needed if n not in listed]
+                listed = {short(n.name) for d in docs for n in d.doc.nodes if n.name}  # type: ignore[attr-defined]
+                missing = [n for n in needed if short(n) not in listed]
                 if missing:
                     yield make(
                         "CB013",
@@ -832,8 +837,16 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
                 if folder not in PurePosixPath(xmfile).parents or _same_group(prim.el, fs.el):
                     continue
                 fs_ids, vm_ids = _ids_around(fs.el), _ids_around(prim.el)
-                order = [(i, o) for i, o in orders if o.first in fs_ids and o.then in vm_ids]
-                coloc = [c for c in colocations if c.rsc in vm_ids and c.with_rsc in fs_ids]
+                order = [
+                    (i, o)
+                    for i, o in orders
+                    if any(a in fs_ids and b in vm_ids for a, b in order_pairs(o))
+                ]
+                coloc = [
+                    c
+                    for c in colocations
+                    if any(a in vm_ids and b in fs_ids for a, b in colocation_pairs(c))
+                ]
                 problems = []
                 if not order:
                     problems.append("no order")
