@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .errors import XencfgError
@@ -41,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=PATH",
         help="name the node whose root is PATH (default: etc/hostname, else folder)",
+    )
+    lp.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="NAME=ROLE",
+        help="state a node's role where the files say too little (e.g. san1=storage; "
+        "roles: member, storage, ocfs2, drbd, initiator, relocation)",
     )
     lp.add_argument(
         "--as",
@@ -76,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
     gp.add_argument("paths", nargs="+", metavar="PATH")
     gp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
+    gp.add_argument("--role", action="append", default=[], metavar="NAME=ROLE")
     gp.add_argument(
         "-o",
         "--output",
@@ -161,13 +171,20 @@ def _nodes(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     return list(args.paths) + [p for p in names if p not in args.paths], names
 
 
+def _roles(args: argparse.Namespace, settings: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Node roles from the settings file, overridden per node by ``--role NAME=ROLE``."""
+    from .cluster import parse_roles
+
+    return {**settings.get("nodes", {}), **parse_roles(args.role, "--role")}
+
+
 def _graph(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import graph, lint
 
     paths, names = _nodes(args)
-    result = lint.run(paths, names=names)
+    result = lint.run(paths, names=names, roles=_roles(args, {}))
     if result.discovery.missing:
         raise XencfgError(f"{result.discovery.missing[0]}: no such file or directory")
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "dot")
@@ -198,7 +215,14 @@ def _lint(args: argparse.Namespace) -> int:
     ignore = _split(args.ignore) or list(settings.get("ignore", []))
     strict = args.strict or bool(settings.get("strict", False))
     fmt = args.output_format or settings.get("output-format", "text")
-    result = lint.run(paths, names=names, select=select, ignore=ignore, force_format=args.format)
+    result = lint.run(
+        paths,
+        names=names,
+        select=select,
+        ignore=ignore,
+        force_format=args.format,
+        roles=_roles(args, settings),
+    )
     if result.discovery.missing:
         for m in result.discovery.missing:
             print(f"xencfg: {m}: no such file or directory", file=sys.stderr)

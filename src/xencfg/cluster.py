@@ -25,11 +25,11 @@ if TYPE_CHECKING:
     from .formats.cib.model import CibDocument
     from .formats.drbd import DrbdDocument
 
-T = TypeVar("T")
-
 from .discover import SourceFile
 from .document import Document
 from .findings import Location
+
+T = TypeVar("T")
 
 
 @attrs.define
@@ -209,10 +209,10 @@ def parse_roles(pairs: Iterable[str] | dict[str, object], where: str) -> dict[st
     else:
         table = {}
         for pair in pairs:
-            name, sep, value = pair.partition("=")
-            if not sep or not name.strip() or not value.strip():
+            name, sep, text = pair.partition("=")
+            if not sep or not name.strip() or not text.strip():
                 raise XencfgError(f"{where}: expected NAME=ROLE, got '{pair}'")
-            table[name.strip()] = value
+            table[name.strip()] = text
     out: dict[str, tuple[str, ...]] = {}
     for name, value in table.items():
         values = [value] if isinstance(value, str) else value
@@ -349,11 +349,11 @@ def build_model(cluster: Cluster) -> ClusterModel:
     ucast = _heartbeat_layer(cluster, model, node)
     _ocfs2_layer(cluster, model, node)
     _drbd_layers(cluster, model, node)
-    _iscsi_layers(cluster, model, node)
     for item in cluster.docs("xend"):
         if item.node and getattr(item.doc, "relocation_server", None):
             node(item.node).roles.add("relocation")
     _host_names(cluster, model, ucast)
+    _iscsi_layers(cluster, model, node)
     for name, roles in cluster.roles.items():
         info = node(name)
         info.declared = roles
@@ -368,9 +368,7 @@ def build_model(cluster: Cluster) -> ClusterModel:
 _NodeOf = Callable[[str], NodeInfo]
 
 
-def _heartbeat_layer(
-    cluster: Cluster, model: ClusterModel, node: _NodeOf
-) -> list[tuple[str, str]]:
+def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> list[tuple[str, str]]:
     """ha.cf ``node`` lines (or ``autojoin`` with the node itself) and the CIB's nodes;
     returns the ucast peers' addresses (their owner is known once /etc/hosts is read)."""
     ucast: list[tuple[str, str]] = []
@@ -481,23 +479,40 @@ def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
                     if allow is None:
                         admitted.add(ini)
                     continue
-                info = model.nodes[ini]
-                candidates = [iqn] if iqn else []
-                candidates += list(info.addresses)
-                if any(rule.admits(c) for c in candidates):
+                if _admits(rule, iqn, model.nodes[ini].addresses):
                     admitted.add(ini)
             model.targets[t.name] = Layer("iscsi", t.name, frozenset(admitted), (item,))
 
 
+def _admits(rule: Any, iqn: str | None, addresses: Iterable[str]) -> bool:
+    """Whether an initiators.allow line admits an initiator by its IQN or an address."""
+    for peer in rule.peers:
+        if peer.kind == "all":
+            return True
+        if peer.kind == "name" and iqn and peer.text.lower() == iqn.lower():
+            return True
+    for address in addresses:
+        try:
+            if rule.admits(address):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, str]]) -> None:
-    """/etc/hosts: the addresses each known node has, and its other names; then the
+    """/etc/hosts: the addresses each known node has (``NODE-IF`` names count as NODE's),
+    and its other names; then the
     ha.cf ucast addresses of the nodes that own them."""
     for item in cluster.docs("hosts"):
         for line in item.doc.lines:  # type: ignore[attr-defined]
             if line.address is None:
                 continue
             for name in line.names:
-                info = model.nodes.get(short(name))
+                # "xen1-iscsi", "xen1_hb": an interface name of xen1
+                info = model.nodes.get(short(name)) or model.nodes.get(
+                    short(name).split("-", 1)[0].split("_", 1)[0]
+                )
                 if info is not None:
                     info.add_address(str(line.address), f"/etc/hosts of {item.node or '?'}")
                     info.names.update(line.names)

@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import XencfgError
 
-KEYS = {"select", "ignore", "strict", "output-format"}
+KEYS = {"select", "ignore", "strict", "output-format", "nodes"}
 
 
 def _toml_load(path: Path) -> dict[str, Any]:
@@ -46,4 +46,11 @@ def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - KEYS
     if unknown:
         raise XencfgError(f"{path}: unknown xencfg setting(s): {', '.join(sorted(unknown))}")
+    if "nodes" in data:
+        # ``[tool.xencfg.nodes] san1 = "storage"``: roles where the files say too little
+        from .cluster import parse_roles
+
+        if not isinstance(data["nodes"], dict):
+            raise XencfgError(f"{path}: 'nodes' must be a table of NAME = ROLE")
+        data = {**data, "nodes": parse_roles(data["nodes"], f"{path}: nodes")}
     return data

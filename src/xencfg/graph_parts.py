@@ -46,6 +46,18 @@ def multipath_maps(cluster: Cluster, g: Graph) -> None:
                 g.edge(f"node:{node}", lun, "uses", "multipath")
 
 
+@contributor
+def target_exports(cluster: Cluster, g: Graph) -> None:
+    """Each LUN a target box exports, to the multipath LUN it is seen as (the storage
+    chain of the cluster model: IET's ScsiId found in multipath's WWID)."""
+    for link in cluster.model.chain:
+        if link.box is None or link.wwid is None or f"lun:{link.wwid}" not in g.nodes:
+            continue
+        box = next((n for n in cluster.nodes if short(n) == link.box), link.box)
+        g.node(f"node:{box}", box, "node")
+        g.edge(f"node:{box}", f"lun:{link.wwid}", "uses", f"LUN {link.lun} ({link.scsi_id})")
+
+
 def _short(name: str) -> str:
     return name.split(".", 1)[0].lower()
 

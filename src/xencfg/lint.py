@@ -58,15 +58,17 @@ def run(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     force_format: str | None = None,
+    roles: dict[str, tuple[str, ...]] | None = None,
 ) -> LintResult:
-    """Lint ``paths`` (node roots, /etc folders, cluster folders or files)."""
+    """Lint ``paths`` (node roots, /etc folders, cluster folders or files); ``roles``
+    states node roles the files do not show (see :data:`xencfg.cluster.ROLES`)."""
     found = discover(paths, names)
     if force_format is not None:
         for f in found.files():
             f.format = force_format
     chosen = registry.selected(select, ignore)
     chosen_codes = {r.code for r in chosen}
-    cluster = Cluster(nodes=[n.name for n in found.nodes])
+    cluster = Cluster(nodes=[n.name for n in found.nodes], roles=dict(roles or {}))
     findings: list[Finding] = []
     texts: dict[str, str] = {}
     for file in found.files():
