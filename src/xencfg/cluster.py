@@ -358,9 +358,6 @@ def build_model(cluster: Cluster) -> ClusterModel:
         info = node(name)
         info.declared = roles
         info.roles.update(roles)
-    if model.heartbeat is None and any(n.declared and n.is_member for n in model.nodes.values()):
-        declared = frozenset(n.name for n in model.nodes.values() if n.is_member)
-        model.heartbeat = Layer("heartbeat", "", declared)
     model.chain = _storage_chain(cluster, model)
     return model
 

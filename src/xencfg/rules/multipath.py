@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from .. import regex
 from ..cluster import Cluster, Loaded
@@ -210,6 +211,21 @@ def _queue_seconds(doc: object) -> list[tuple[object, float, str]]:
     return out
 
 
+def _cluster_fences(cluster: Cluster) -> bool:
+    """Whether a CIB of the run has STONITH on with a device that can reset a hung node."""
+    from .cib import TEST_AGENTS, _stonith_enabled, units
+
+    for unit in units(cluster):
+        on, _ = _stonith_enabled(unit)
+        if on and any(
+            p.is_stonith and (p.type or "") not in TEST_AGENTS
+            for i in unit.scope
+            for p in i.doc.primitives  # type: ignore[attr-defined]
+        ):
+            return True
+    return False
+
+
 @rule("MP007", "queueing-outlasts-failover", "warning", scope="cluster")
 def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
     """multipath queues I/O longer than heartbeat waits before declaring a node dead.
@@ -222,12 +238,21 @@ def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
     Example: ``no_path_retry 60`` with ``polling_interval 5`` queues for
     300 s, while ha.cf says ``deadtime 50``.
 
+    Not reported when the cluster fences: with STONITH enabled and a device that
+    resets nodes (not ``ssh``, ``null`` or ``suicide``) in the CIB, or ha.cf
+    ``stonith``/``stonith_host`` lines without the CRM, the hung node is reset before its
+    resources start elsewhere, and its queued I/O dies with it.
+
     Fix: keep the queueing time (``no_path_retry`` x ``polling_interval``)
     below heartbeat's deadtime, or use fencing that resets the node.
     """
+    fenced = _cluster_fences(cluster)
     for node, items in cluster.by_node("multipath").items():
         hacf = cluster.first("hacf", node or None)
         if hacf is None:
+            continue
+        hb: Any = hacf.doc
+        if fenced or (hb.stonith and not hb.crm_enabled):  # v1 fencing: ignored under the CRM
             continue
         deadtime = getattr(hacf.doc, "deadtime", None) or 30.0
         anchor = hacf.doc.entry("deadtime")  # type: ignore[attr-defined]
