@@ -813,6 +813,12 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
     *and* a colocation, the guest may be started before the mount or on a
     node where it failed, and ``xm create`` finds no config.
 
+    Constraints count in every form: heartbeat 2's ``from``/``to``, Pacemaker
+    1.0's ``first``/``then`` and ``rsc``/``with-rsc``, and resource sets (a set
+    starts after the sets listed before it and is placed with the sets listed
+    after it; inside a sequential set each member follows the one before it;
+    Pacemaker Explained 1.0, "Ordering Sets" and "Collocating Sets of Resources").
+
     Example: ``xmfile=/etc/xen/vm/nfs.xm`` with ``<rsc_order from="nfs"
     to="configpool" score="0"/>`` (advisory) and no colocation.
 

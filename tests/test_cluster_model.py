@@ -1,0 +1,243 @@
+"""The cluster model (``Cluster.model``): roles from evidence and from the user, layer
+memberships, names and addresses, the storage chain, resource-set pairs; and the rules
+that once counted every root given as a member (CB013 on the s000 layout)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, shared_path
+from xencfg import lint
+from xencfg.cli import main
+from xencfg.cluster import Cluster, colocation_pairs, order_pairs, parse_roles
+from xencfg.config import find
+from xencfg.errors import XencfgError
+
+CIB_PATH = "var/lib/heartbeat/crm/cib.xml"
+
+#: A heartbeat-2 CIB with an OCFS2 clone over the two dom0s (``{nodes}``: its node list).
+OCFS2_CIB = """<cib admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config/>
+    <nodes>{nodes}</nodes>
+    <resources>
+      <clone id="vault-clone">
+        <primitive id="vault" class="ocf" provider="heartbeat" type="Filesystem">
+          <instance_attributes id="vault-ia"><attributes>
+            <nvpair id="vault-dev" name="device" value="/dev/mapper/vault1"/>
+            <nvpair id="vault-dir" name="directory" value="/srv/vault"/>
+            <nvpair id="vault-fs" name="fstype" value="ocfs2"/>
+          </attributes></instance_attributes>
+        </primitive>
+      </clone>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+CIB_NODES = '<node id="n1" uname="node1" type="normal"/><node id="n2" uname="node2" type="normal"/>'
+
+
+def ocfs2_conf(*names: str) -> str:
+    out = f"cluster:\n\tnode_count = {len(names)}\n\tname = ocfs2\n\n"
+    for i, n in enumerate(names):
+        out += f"node:\n\tip_port = 7777\n\tip_address = 10.0.0.{i + 1}\n\tnumber = {i}\n"
+        out += f"\tname = {n}\n\tcluster = ocfs2\n\n"
+    return out
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+
+
+def s000_with_ocfs2(tmp: Path, listed: tuple[str, ...], nodes: str = CIB_NODES) -> list[str]:
+    """The s000 seed (two dom0s and a separate IET box) with an OCFS2 clone added."""
+    seed = shared_path("seed-examples", "s000-iscsi-multipath")
+    roots = []
+    for name in ("node1", "node2", "storage"):
+        shutil.copytree(seed / name, tmp / name)
+        if name != "storage":
+            write(
+                tmp / name,
+                {
+                    "etc/ocfs2/cluster.conf": ocfs2_conf(*listed),
+                    CIB_PATH: OCFS2_CIB.format(nodes=nodes),
+                },
+            )
+        roots.append(str(tmp / name))
+    return roots
+
+
+def codes(result: lint.LintResult, code: str) -> list[str]:
+    return [f.message for f in result.findings if f.code == code]
+
+
+def test_s000_storage_box_is_not_an_ocfs2_member(tmp_path: Path) -> None:
+    """The issue's case: CB013 said the IET box was missing from cluster.conf."""
+    result = lint.run(s000_with_ocfs2(tmp_path / "ok", ("node1", "node2")))
+    assert codes(result, "CB013") == []
+    model = result.cluster.model
+    assert model.members() == {"node1", "node2"}
+    assert model.node("storage") is not None and model.node("storage").storage_only  # type: ignore[union-attr]
+    # a real omission is still found (once per CIB copy), naming only the missing member
+    result = lint.run(s000_with_ocfs2(tmp_path / "bad", ("node1",)))
+    assert sorted(set(codes(result, "CB013"))) == [
+        "OCFS2 filesystem 'vault': cluster.conf of node1 does not list node2",
+        "OCFS2 filesystem 'vault': cluster.conf of node2 does not list node2",
+    ]
+
+
+def test_s000_without_cib_nodes_uses_the_other_layers(tmp_path: Path) -> None:
+    """No CIB node list and no ha.cf: the members are the nodes OCFS2 and the initiators
+    name, still never the box that only exports targets."""
+    roots = s000_with_ocfs2(tmp_path, ("node1", "node2"), nodes="")
+    result = lint.run(roots)
+    assert codes(result, "CB013") == []
+    assert result.cluster.model.members() == {"node1", "node2"}
+
+
+def storage_tier(tmp: Path) -> Path:
+    dst = tmp / "storage-tier"
+    shutil.copytree(ROOT / "examples" / "storage-tier", dst)
+    return dst
+
+
+def test_three_dom0s_two_target_boxes_have_no_membership_errors(tmp_path: Path) -> None:
+    """The issue counted 15 false errors on this layout; the boxes are in no layer."""
+    tier = storage_tier(tmp_path)
+    result = lint.run([str(tier)])
+    assert [f for f in result.findings if f.severity in ("error", "warning")] == []
+    # without ha.cf and without the CIB's node list the evidence is OCFS2's and DRBD's
+    for node in ("xen1", "xen2", "xen3"):
+        (tier / node / "etc/ha.d/ha.cf").unlink()
+        cib = tier / node / CIB_PATH
+        text = cib.read_text()
+        start, end = text.index("<nodes>"), text.index("</nodes>") + len("</nodes>")
+        cib.write_text(text[:start] + "<nodes/>" + text[end:])
+    result = lint.run([str(tier)])
+    membership = {"CB002", "CB013", "OC006", "DR005", "DR006", "HB001"}
+    assert [f for f in result.findings if f.code in membership] == []
+    assert result.cluster.model.members() == {"xen1", "xen2", "xen3"}
+    # a planted fault: xen3 left out of its own cluster.conf
+    conf = tier / "xen3/etc/ocfs2/cluster.conf"
+    conf.write_text(ocfs2_conf("xen1", "xen2"))
+    assert (
+        codes(lint.run([str(tier)], select=["CB013"]), "CB013")
+        == ["OCFS2 filesystem 'pool': cluster.conf of xen3 does not list xen3"] * 3
+    )  # once per CIB copy
+
+
+def test_declared_roles(tmp_path: Path) -> None:
+    """A backup host with only an initiator name: the files cannot tell whether it is
+    a member, so it counts as one until the user says ``backup = "storage"``."""
+    roots = []
+    for name in ("xen1", "xen2"):
+        files = {
+            "etc/ocfs2/cluster.conf": ocfs2_conf("xen1", "xen2"),
+            CIB_PATH: OCFS2_CIB.format(nodes=""),
+        }
+        write(tmp_path / name, files)
+        roots.append(str(tmp_path / name))
+    write(tmp_path / "backup", {"etc/iscsi/initiatorname.iscsi": "InitiatorName=iqn.x:b\n"})
+    roots.append(str(tmp_path / "backup"))
+    thin = lint.run(roots, select=["CB013"])
+    assert any("backup" in m for m in codes(thin, "CB013"))
+    stated = lint.run(roots, select=["CB013"], roles={"backup": ("storage",)})
+    assert codes(stated, "CB013") == []
+    assert stated.cluster.model.node("backup").declared == ("storage",)  # type: ignore[union-attr]
+    # and the other way: a node the files do not show as a member, declared one
+    write(tmp_path / "xen3", {"etc/hostname": "xen3\n"})
+    roles = {"xen3": ("member",), "backup": ("storage",)}
+    more = lint.run([*roots, str(tmp_path / "xen3")], roles=roles)
+    assert more.cluster.model.members() == {"xen1", "xen2", "xen3"}
+    assert set(codes(more, "CB013")) == {
+        "OCFS2 filesystem 'vault': cluster.conf of xen1 does not list xen3",
+        "OCFS2 filesystem 'vault': cluster.conf of xen2 does not list xen3",
+        "OCFS2 filesystem 'vault' but cluster member xen3 has no /etc/ocfs2/cluster.conf",
+    }
+
+
+def test_roles_from_config_and_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.xencfg.nodes]\nsan1 = "target"\n')
+    assert find(tmp_path)[1]["nodes"] == {"san1": ("storage",)}
+    (tmp_path / "pyproject.toml").write_text('[tool.xencfg.nodes]\nsan1 = "storgae"\n')
+    with pytest.raises(XencfgError, match="unknown role 'storgae'"):
+        find(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.xencfg]\nnodes = "san1"\n')
+    with pytest.raises(XencfgError, match="table"):
+        find(tmp_path)
+    assert parse_roles(["a=member,drbd", "b=dom0"], "--role") == {
+        "a": ("member", "drbd"),
+        "b": ("member",),
+    }
+    with pytest.raises(XencfgError, match="NAME=ROLE"):
+        parse_roles(["san1"], "--role")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").unlink()
+    assert main(["lint", "--role", "san1=bogus", str(tmp_path)]) == 2
+
+
+def test_model_is_built_once_per_run() -> None:
+    cluster = Cluster()
+    assert cluster.model is cluster.model
+    assert cluster.fact("x", list) is cluster.fact("x", list)
+    assert Cluster().model is not cluster.model  # per cluster, nothing module-global
+
+
+class _El(list):  # type: ignore[type-arg]
+    """Just enough of an lxml element for the set readers."""
+
+    def __init__(self, tag: str, children: list[_El] = (), **attrs: str) -> None:  # type: ignore[assignment]
+        super().__init__(children)
+        self.tag, self.attrs = tag, attrs
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.attrs.get(key, default)
+
+
+class _Con:
+    first = then = rsc = with_rsc = None
+
+    def __init__(self, *sets: _El) -> None:
+        self.el = _El("rsc_order", list(sets))
+
+
+def _s(*ids: str, sequential: str | None = None) -> _El:
+    extra = {"sequential": sequential} if sequential else {}
+    return _El("resource_set", [_El("resource_ref", id=i) for i in ids], **extra)
+
+
+def test_resource_set_pairs() -> None:
+    """Pacemaker Explained 1.0: ordered sets start in list order; colocated sets are
+    placed with the sets after them; in a sequential set, member after member."""
+    c = _Con(_s("a", "b"), _s("c", "d", sequential="false"), _s("e"))
+    assert set(order_pairs(c)) == {
+        ("a", "b"),
+        ("a", "c"),
+        ("a", "d"),
+        ("b", "c"),
+        ("b", "d"),
+        ("a", "e"),
+        ("b", "e"),
+        ("c", "e"),
+        ("d", "e"),
+    }
+    assert set(order_pairs(c, closure=False)) == {
+        ("a", "b"),
+        ("a", "c"),
+        ("a", "d"),
+        ("b", "c"),
+        ("b", "d"),
+        ("c", "e"),
+        ("d", "e"),
+    }
+    assert ("b", "a") in colocation_pairs(c) and ("c", "e") in colocation_pairs(c)
+    assert ("c", "d") not in colocation_pairs(c) and ("d", "c") not in colocation_pairs(c)
