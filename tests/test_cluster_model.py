@@ -241,3 +241,43 @@ def test_resource_set_pairs() -> None:
     }
     assert ("b", "a") in colocation_pairs(c) and ("c", "e") in colocation_pairs(c)
     assert ("c", "d") not in colocation_pairs(c) and ("d", "c") not in colocation_pairs(c)
+
+
+SAN_DRBD = """resource lun {{
+	on san1 {{
+		device /dev/drbd0;
+		disk /dev/vg0/lun;
+		address 10.0.6.1:7788;
+		meta-disk internal;
+	}}
+	on san2 {{
+		device /dev/drbd0;
+		disk /dev/vg0/lun;
+		address 10.0.6.2:7788;
+		meta-disk internal;
+	}}
+}}
+"""
+
+
+def test_target_pair_with_its_own_heartbeat_is_a_separate_cluster(tmp_path: Path) -> None:
+    """Target boxes often fail over between themselves (DRBD under ietd, moved by their
+    own heartbeat): two heartbeat clusters in one run. Neither is a member of the other,
+    and neither's node list is an error against the other's."""
+    tier = storage_tier(tmp_path)
+    hacf = "keepalive 2\ndeadtime 30\nbcast eth0 eth1\nnode san1 san2\n"
+    for box in ("san1", "san2"):
+        write(tier / box, {"etc/ha.d/ha.cf": hacf, "etc/drbd.conf": SAN_DRBD.format()})
+    result = lint.run([str(tier)])
+    model = result.cluster.model
+    assert sorted(sorted(c.members) for c in model.heartbeat_clusters) == [
+        ["san1", "san2"],
+        ["xen1", "xen2", "xen3"],
+    ]
+    assert model.cluster_of(["xen1"]) == {"xen1", "xen2", "xen3"}
+    membership = {"CB002", "CB013", "OC006", "DR005", "DR006", "DR009", "HB001"}
+    assert [(f.code, f.message) for f in result.findings if f.code in membership] == []
+    # one list naming a node of the other cluster joins them, and then they must agree
+    (tier / "san2/etc/ha.d/ha.cf").write_text(hacf.replace("san2", "san2 xen3"))
+    got = lint.run([str(tier)], select=["HB001"]).findings
+    assert got and all("san2" in f.message or "xen" in f.message for f in got)

@@ -293,7 +293,10 @@ class ClusterModel:
     """Roles, layers, names and the storage chain of one run (see the module docstring)."""
 
     nodes: dict[str, NodeInfo] = attrs.Factory(dict)
+    #: Every heartbeat/Pacemaker member of the run (all clusters together).
     heartbeat: Layer | None = None
+    #: The separate heartbeat clusters (node lists that share no node).
+    heartbeat_clusters: list[Layer] = attrs.Factory(list)
     ocfs2: Layer | None = None
     drbd: dict[str, Layer] = attrs.Factory(dict)
     targets: dict[str, Layer] = attrs.Factory(dict)
@@ -307,7 +310,7 @@ class ClusterModel:
 
     @property
     def layers(self) -> list[Layer]:
-        out = [x for x in (self.heartbeat, self.ocfs2) if x is not None]
+        out = [*self.heartbeat_clusters, *([self.ocfs2] if self.ocfs2 else [])]
         return out + list(self.drbd.values()) + list(self.targets.values())
 
     def members(self) -> frozenset[str]:
@@ -325,6 +328,15 @@ class ClusterModel:
 
     def is_member(self, name: str) -> bool:
         return short(name) in self.members()
+
+    def cluster_of(self, names: Iterable[str]) -> frozenset[str]:
+        """The members of the heartbeat cluster(s) these nodes belong to; with no
+        heartbeat evidence for them, :meth:`members`."""
+        keys = {short(n) for n in names}
+        found = [c.members for c in self.heartbeat_clusters if c.members & keys]
+        if not found:
+            return self.members()
+        return frozenset().union(*found)
 
     def addresses_of(self, name: str) -> set[str]:
         info = self.node(name)
@@ -366,36 +378,49 @@ _NodeOf = Callable[[str], NodeInfo]
 
 
 def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> list[tuple[str, str]]:
-    """ha.cf ``node`` lines (or ``autojoin`` with the node itself) and the CIB's nodes;
-    returns the ucast peers' addresses (their owner is known once /etc/hosts is read)."""
+    """ha.cf ``node`` lines (or ``autojoin`` with the node itself) and the CIB's nodes,
+    joined into clusters: lists that share a node (or sit on one of its nodes) are one
+    cluster; disjoint lists are separate clusters (a target pair with its own
+    heartbeat beside the dom0s). Returns the ucast peers' addresses (their owner is
+    known once /etc/hosts is read)."""
     ucast: list[tuple[str, str]] = []
-    names: dict[str, None] = {}
-    evidence: list[Loaded] = []
+    groups: list[tuple[set[str], set[str], list[Loaded]]] = []  # (members, keys, files)
+
+    def add(item: Loaded, listed: list[str]) -> None:
+        members = {short(n) for n in listed}
+        for name in listed:
+            node(name).roles.add("member")
+        keys = members | ({short(item.node)} if item.node else set())
+        files = [item]
+        for g in [g for g in groups if g[1] & keys]:
+            groups.remove(g)
+            members |= g[0]
+            keys |= g[1]
+            files = g[2] + files
+        groups.append((members, keys, files))
+
     for item in cluster.docs("hacf"):
         doc: Any = item.doc
         listed = list(doc.nodes)
         if not listed and item.node and (doc.autojoin or "none") != "none":
             listed = [item.node]  # autojoin: the node joins under its own name
-        for name in listed:
-            names.setdefault(name)
         if listed:
-            evidence.append(item)
+            add(item, listed)
         for medium in doc.comm_paths:
             if medium.kind in ("ucast", "ucast6") and medium.host is not None:
                 ucast.append((str(medium.host), f"ha.cf ucast of {item.node or '?'}"))
     for item in cluster.docs("cib"):
         cib: CibDocument = item.doc  # type: ignore[assignment]
         unames = [n.uname for n in cib.nodes if n.uname]
-        for name in unames:
-            names.setdefault(name)
         if unames:
-            evidence.append(item)
-    for name in names:
-        node(name).roles.add("member")
-    if names:
-        model.heartbeat = Layer(
-            "heartbeat", "", frozenset(short(n) for n in names), tuple(evidence)
-        )
+            add(item, unames)
+    model.heartbeat_clusters = [
+        Layer("heartbeat", "", frozenset(m), tuple(f)) for m, _, f in groups if m
+    ]
+    if model.heartbeat_clusters:
+        everyone = frozenset(n for c in model.heartbeat_clusters for n in c.members)
+        files = tuple(f for c in model.heartbeat_clusters for f in c.evidence)
+        model.heartbeat = Layer("heartbeat", "", everyone, files)
     return ucast
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, colocation_pairs, memberships, order_pairs, short
+from ..cluster import Cluster, Loaded, NodeInfo, colocation_pairs, memberships, order_pairs, short
 from ..findings import Finding, Location
 from ..formats.cib.model import RESOURCE_TAGS, NvPair, Primitive, _tag
 from ..formats.cib.values import canon_name, parse_bool
@@ -59,11 +59,17 @@ def units(cluster: Cluster) -> list[Unit]:
 
 
 def _names(cluster: Cluster) -> set[str]:
-    """Every node name the cluster declares (node folders, ha.cf, drbd, OCFS2, CIB)."""
-    names = set(cluster.nodes)
+    """Every node name the cluster declares (ha.cf, drbd, OCFS2, CIB, and the node
+    folders of the run except boxes that only serve storage)."""
+    model = cluster.model
+    names = {n for n in cluster.nodes if n and not _storage_only(model.node(n))}
     for m in memberships(cluster):
         names.update(m.names)
     return names
+
+
+def _storage_only(info: NodeInfo | None) -> bool:
+    return info is not None and info.storage_only
 
 
 def _label(el: Any) -> str:
@@ -689,17 +695,19 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
     if not cluster.nodes and not ocfs:
         return  # a CIB linted alone: nothing to compare with
     model = cluster.model
-    members = model.members()
-    # the roots of the run that are cluster members (a separate target box is not)
-    roots = [n for n in cluster.nodes if n and short(n) in members]
     for unit in units(cluster):
+        cib_nodes = [n.uname for i in unit.scope for n in i.doc.nodes if n.uname]  # type: ignore[attr-defined]
+        hosts = [i.node for i in unit.items if i.node]
+        # the members of this CIB's cluster (a target box with its own heartbeat, or
+        # none, is not one of them)
+        members = model.cluster_of([*cib_nodes, *hosts]) | {short(n) for n in cib_nodes}
+        roots = [n for n in cluster.nodes if n and short(n) in members]
+        spelled = {short(n): n for n in [*sorted(members), *roots, *cib_nodes]}
+        needed = sorted(set(spelled.values()))
         for item, prim in unit.primitives():
             if not _is_ocfs2_fs(prim):
                 continue
             where = item.where(_param_pair(prim, "fstype") or prim)
-            cib_nodes = [n.uname for i in unit.scope for n in i.doc.nodes if n.uname]  # type: ignore[attr-defined]
-            spelled = {short(n): n for n in [*sorted(members), *roots, *cib_nodes]}
-            needed = sorted(set(spelled.values()))
             if not ocfs:
                 yield make(
                     "CB013",

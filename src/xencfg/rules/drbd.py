@@ -249,13 +249,16 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
 
     The ``on`` names are compared with every node list ha.cf, the CIB and
     cluster.conf (OCFS2, cman) declare, without domain and case; with none,
-    with the node names of the run when there are at least two.
+    with the cluster members among the node names of the run when there are at
+    least two (a node that only exports iSCSI targets is not one).
 
     Fix: use the node's ``uname -n`` everywhere.
     """
     lists = _name_lists(cluster)
     if not lists:
-        run = tuple(n for n in cluster.nodes if n)
+        # the cluster members among the roots: a target box linted alongside is no host
+        members = cluster.model.members()
+        run = tuple(n for n in cluster.nodes if n and short(n) in members)
         if len(run) < 2:
             return
         lists = [_NameList("the linted nodes", run, Location("", 0, 0))]
