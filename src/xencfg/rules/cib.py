@@ -235,9 +235,20 @@ def _domus(cluster: Cluster) -> list[Loaded]:
     return [*cluster.docs("xm"), *cluster.docs("xl")]
 
 
+def _domus_by_path(cluster: Cluster) -> dict[str, list[Loaded]]:
+    """Every domU config by the path it has on its node, once per run."""
+
+    def index() -> dict[str, list[Loaded]]:
+        out: dict[str, list[Loaded]] = {}
+        for d in _domus(cluster):
+            out.setdefault(_etc_path(d), []).append(d)
+        return out
+
+    return cluster.fact("cib:domus-by-path", index)
+
+
 def _domu_for(cluster: Cluster, xmfile: str) -> list[Loaded]:
-    want = str(PurePosixPath(xmfile))
-    return [d for d in _domus(cluster) if _etc_path(d) == want]
+    return _domus_by_path(cluster).get(str(PurePosixPath(xmfile)), [])
 
 
 def _param_pair(prim: Primitive, name: str) -> NvPair | None:
@@ -272,14 +283,16 @@ def xmfile_not_found(cluster: Cluster) -> Iterator[Finding]:
     """
     if not cluster.nodes:
         return
-    domus = _domus(cluster)
+    by_folder: dict[str, list[Loaded]] = {}
+    for path, items in _domus_by_path(cluster).items():
+        by_folder.setdefault(str(PurePosixPath(path).parent), []).extend(items)
     for unit in units(cluster):
         for item, prim in unit.primitives():
             xmfile = prim.xmfile if prim.is_xen else None
             if not xmfile or _domu_for(cluster, xmfile):
                 continue
             folder = str(PurePosixPath(xmfile).parent)
-            near = [d for d in domus if str(PurePosixPath(_etc_path(d)).parent) == folder]
+            near = by_folder.get(folder, [])
             nodes_with = sorted({d.node for d in near if d.node})
             where = f" (that folder holds {', '.join(sorted({_etc_path(d) for d in near}))})"
             yield make(
@@ -295,27 +308,42 @@ _DRBD_DEV = re.compile(r"^/dev/drbd(\d+)$")
 
 
 def _drbd_resources(cluster: Cluster, node: str) -> list[tuple[Loaded, Any]]:
-    docs = list(cluster.docs("drbd", node))
-    common = next((d.doc.common_block for d in docs if d.doc.common_block is not None), None)  # type: ignore[attr-defined]
-    return [(d, r) for d in docs for r in d.doc.resource_list(common)]  # type: ignore[attr-defined]
+    """A node's DRBD resources (``common`` from whichever file has it), once per run."""
+
+    def compute() -> list[tuple[Loaded, Any]]:
+        docs = list(cluster.docs("drbd", node))
+        common = next((d.doc.common_block for d in docs if d.doc.common_block is not None), None)  # type: ignore[attr-defined]
+        return [(d, r) for d in docs for r in d.doc.resource_list(common)]  # type: ignore[attr-defined]
+
+    return cluster.fact(f"cib:drbd:{node}", compute)
 
 
-def _two_primaries(res: Any, host: str) -> bool | None:
-    try:
-        eff = res.effective(host)
-    except KeyError:
+def _effective(cluster: Cluster, res: Any, host: str) -> Any:
+    """``res.effective(host)`` once per run (``None``: no section for that host)."""
+    memo: dict[tuple[int, str], tuple[Any, Any]] = cluster.fact("cib:drbd-effective", dict)
+    hit = memo.get((id(res), host))
+    if hit is None or hit[0] is not res:
+        try:
+            eff = res.effective(host)
+        except KeyError:
+            eff = None
+        hit = memo[(id(res), host)] = (res, eff)
+    return hit[1]
+
+
+def _two_primaries(cluster: Cluster, res: Any, host: str) -> bool | None:
+    eff = _effective(cluster, res, host)
+    if eff is None:
         return None
     v = eff.sections.get("net", {}).get("allow-two-primaries")
     return v is True or (isinstance(v, str) and v.lower() in ("yes", "true", "on"))
 
 
-def _drbd_disk(res: Any, host: str, target: str, minor: int | None) -> bool:
+def _drbd_disk(cluster: Cluster, res: Any, host: str, target: str, minor: int | None) -> bool:
     if minor is None:
         return bool(res.name == target)
-    try:
-        dev = res.effective(host).device
-    except KeyError:
-        return False
+    eff = _effective(cluster, res, host)
+    dev = eff.device if eff is not None else None
     return dev is not None and dev.minor == minor
 
 
@@ -350,9 +378,9 @@ def migrate_without_dual_primary(cluster: Cluster) -> Iterator[Finding]:
                         continue
                     minor = int(m.group(1)) if m else None
                     for ditem, res in _drbd_resources(cluster, domu.node):
-                        if not _drbd_disk(res, domu.node, res_name or "", minor):
+                        if not _drbd_disk(cluster, res, domu.node, res_name or "", minor):
                             continue
-                        if _two_primaries(res, domu.node) is False:
+                        if _two_primaries(cluster, res, domu.node) is False:
                             nodes, places = lacking.setdefault((res.name, disk.raw), ([], []))
                             nodes.append(domu.node)
                             disk_at = domu.doc.assignment("disk")  # type: ignore[attr-defined]
@@ -419,9 +447,15 @@ def _shared_storage(cluster: Cluster, unit: Unit) -> list[tuple[str, Location]]:
     for item, prim in unit.primitives():
         if _is_ocfs2_fs(prim):
             out.append((f"OCFS2 filesystem '{prim.id}'", item.where(prim)))
+    return out + cluster.fact("cib:shared-storage", lambda: _nodes_share(cluster))
+
+
+def _nodes_share(cluster: Cluster) -> list[tuple[str, Location]]:
+    """The storage the nodes share whatever the CIB says (once per run, not per copy)."""
+    out: list[tuple[str, Location]] = []
     for node in cluster.nodes:
         for ditem, res in _drbd_resources(cluster, node):
-            if _two_primaries(res, node):
+            if _two_primaries(cluster, res, node):
                 out.append((f"dual-primary DRBD '{res.name}'", ditem.where(res)))
                 break
     for mp in cluster.docs("multipath"):
@@ -840,8 +874,17 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
             for p in i.doc.primitives  # type: ignore[attr-defined]
             if p.type == "Filesystem" and p.param("directory")
         ]
-        orders = [(i, o) for i in unit.scope for o in i.doc.orders]  # type: ignore[attr-defined]
-        colocations = [c for i in unit.scope for c in i.doc.colocations]  # type: ignore[attr-defined]
+        # each constraint's pairs once, indexed by the pair (resource sets expanded)
+        ordered: dict[tuple[str, str], list[tuple[Loaded, Any]]] = {}
+        for i in unit.scope:
+            for o in i.doc.orders:  # type: ignore[attr-defined]
+                for pair in dict.fromkeys(order_pairs(o)):
+                    ordered.setdefault(pair, []).append((i, o))
+        colocated: dict[tuple[str, str], list[Any]] = {}
+        for i in unit.scope:
+            for c in i.doc.colocations:  # type: ignore[attr-defined]
+                for pair in dict.fromkeys(colocation_pairs(c)):
+                    colocated.setdefault(pair, []).append(c)
         for item, prim in unit.primitives():
             xmfile = prim.xmfile if prim.is_xen else None
             if not xmfile:
@@ -851,16 +894,9 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
                 if folder not in PurePosixPath(xmfile).parents or _same_group(prim.el, fs.el):
                     continue
                 fs_ids, vm_ids = _ids_around(fs.el), _ids_around(prim.el)
-                order = [
-                    (i, o)
-                    for i, o in orders
-                    if any(a in fs_ids and b in vm_ids for a, b in order_pairs(o))
-                ]
-                coloc = [
-                    c
-                    for c in colocations
-                    if any(a in vm_ids and b in fs_ids for a, b in colocation_pairs(c))
-                ]
+                pairs = [(f, v) for f in sorted(fs_ids) for v in sorted(vm_ids)]
+                order = list({id(o): (i, o) for p in pairs for i, o in ordered.get(p, [])}.values())
+                coloc = [c for f, v in pairs for c in colocated.get((v, f), [])]
                 problems = []
                 if not order:
                     problems.append("no order")
