@@ -22,14 +22,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 if TYPE_CHECKING:
-    from .formats.cib.model import CibDocument
-    from .formats.drbd import DrbdDocument
+    from .formats.cib.model import Colocation, Constraint, Order
+    from .formats.ietallow import Rule as IetRule
 
 from .discover import SourceFile
 from .document import Document
 from .findings import Location
 
 T = TypeVar("T")
+D = TypeVar("D", bound=Document)
 
 
 @attrs.define
@@ -102,6 +103,13 @@ class Cluster:
         for item in self._by_format().get(fmt, ()):
             if node is None or item.node == node:
                 yield item
+
+    def typed(self, fmt: str, kind: type[D], node: str | None = None) -> Iterator[tuple[Loaded, D]]:
+        """Like :meth:`docs`, with each document as its model class (``kind``), so rules
+        read typed attributes instead of ``getattr`` on an untyped document."""
+        for item in self.docs(fmt, node):
+            if isinstance(item.doc, kind):
+                yield item, item.doc
 
     def first(self, fmt: str, node: str | None) -> Loaded | None:
         return next(self.docs(fmt, node), None)
@@ -361,8 +369,10 @@ def build_model(cluster: Cluster) -> ClusterModel:
     ucast = _heartbeat_layer(cluster, model, node)
     _ocfs2_layer(cluster, model, node)
     _drbd_layers(cluster, model, node)
-    for item in cluster.docs("xend"):
-        if item.node and getattr(item.doc, "relocation_server", None):
+    from .formats.xend import XendDocument
+
+    for item, xend in cluster.typed("xend", XendDocument):
+        if item.node and xend.relocation_server:
             node(item.node).roles.add("relocation")
     _host_names(cluster, model, ucast)
     _iscsi_layers(cluster, model, node)
@@ -399,8 +409,10 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
             files = g[2] + files
         groups.append((members, keys, files))
 
-    for item in cluster.docs("hacf"):
-        doc: Any = item.doc
+    from .formats.cib.model import CibDocument
+    from .formats.hacf import HacfDocument
+
+    for item, doc in cluster.typed("hacf", HacfDocument):
         listed = list(doc.nodes)
         if not listed and item.node and (doc.autojoin or "none") != "none":
             listed = [item.node]  # autojoin: the node joins under its own name
@@ -409,8 +421,7 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
         for medium in doc.comm_paths:
             if medium.kind in ("ucast", "ucast6") and medium.host is not None:
                 ucast.append((str(medium.host), f"ha.cf ucast of {item.node or '?'}"))
-    for item in cluster.docs("cib"):
-        cib: CibDocument = item.doc  # type: ignore[assignment]
+    for item, cib in cluster.typed("cib", CibDocument):
         unames = [n.uname for n in cib.nodes if n.uname]
         if unames:
             add(item, unames)
@@ -427,8 +438,9 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
 def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     members: set[str] = set()
     evidence: list[Loaded] = []
-    for item in cluster.docs("ocfs2"):
-        doc: Any = item.doc
+    from .formats.ocfs2 import Ocfs2Document
+
+    for item, doc in cluster.typed("ocfs2", Ocfs2Document):
         for n in doc.nodes:
             if not n.name:
                 continue
@@ -445,8 +457,9 @@ def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
 def _drbd_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     hosts: dict[str, set[str]] = {}
     evidence: dict[str, list[Loaded]] = {}
-    for item in cluster.docs("drbd"):
-        doc: DrbdDocument = item.doc  # type: ignore[assignment]
+    from .formats.drbd import DrbdDocument
+
+    for item, doc in cluster.typed("drbd", DrbdDocument):
         for res in doc.resource_list():
             for h in res.host_list:
                 if h.kind != "on":
@@ -466,18 +479,23 @@ def _drbd_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
 def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     """Target boxes (ietd.conf with targets) and, per target, the initiators its access
     lists admit (all initiator nodes when it has none)."""
+    from .formats.ietallow import IetAllowDocument
+    from .formats.ietd import IetdDocument
+    from .formats.initiatorname import InitiatorNameDocument
+
     initiators: dict[str, str | None] = {}  # short node name -> initiator IQN
-    for fmt in ("initiatorname", "iscsid"):
-        for item in cluster.docs(fmt):
-            if item.node:
-                info = node(item.node)
-                info.roles.add("initiator")
-                if fmt == "initiatorname":
-                    initiators[info.name] = getattr(item.doc, "name", None)
-                else:
-                    initiators.setdefault(info.name, None)
-    for item in cluster.docs("ietd"):
-        targets = list(item.doc.targets)  # type: ignore[attr-defined]
+    for item, named in cluster.typed("initiatorname", InitiatorNameDocument):
+        if item.node:
+            info = node(item.node)
+            info.roles.add("initiator")
+            initiators[info.name] = named.name
+    for item in cluster.docs("iscsid"):
+        if item.node:
+            info = node(item.node)
+            info.roles.add("initiator")
+            initiators.setdefault(info.name, None)
+    for item, ietd in cluster.typed("ietd", IetdDocument):
+        targets = ietd.targets
         if not targets:
             continue
         box = node(item.node).name if item.node else None
@@ -486,14 +504,14 @@ def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
         allow = next(
             (
                 a
-                for a in cluster.docs("iet-allow", item.node)
-                if a.file.path.name == "initiators.allow"
+                for _, a in cluster.typed("iet-allow", IetAllowDocument, item.node)
+                if a.kind == "initiators.allow"
             ),
             None,
         )
         for t in targets:
             admitted = set()
-            rule = allow.doc.rule(t.name) if allow is not None else None  # type: ignore[attr-defined]
+            rule = allow.rule(t.name) if allow is not None else None
             for ini, iqn in initiators.items():
                 if ini == box:
                     continue
@@ -506,7 +524,7 @@ def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
             model.targets[t.name] = Layer("iscsi", t.name, frozenset(admitted), (item,))
 
 
-def _admits(rule: Any, iqn: str | None, addresses: Iterable[str]) -> bool:
+def _admits(rule: IetRule, iqn: str | None, addresses: Iterable[str]) -> bool:
     """Whether an initiators.allow line admits an initiator by its IQN or an address."""
     for peer in rule.peers:
         if peer.kind == "all":
@@ -526,8 +544,10 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
     """/etc/hosts: the addresses each known node has (``NODE-IF`` names count as NODE's),
     and its other names; then the
     ha.cf ucast addresses of the nodes that own them."""
-    for item in cluster.docs("hosts"):
-        for line in item.doc.lines:  # type: ignore[attr-defined]
+    from .formats.hosts import HostsDocument
+
+    for item, hosts in cluster.typed("hosts", HostsDocument):
+        for line in hosts.lines:
             if line.address is None:
                 continue
             for name in line.names:
@@ -555,30 +575,35 @@ def _wwid_matches(scsi_id: str, wwid: str) -> bool:
 
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
     """LUN -> WWID -> alias -> users, joined by key (each step one dictionary look-up)."""
+    from .formats.cib.model import CibDocument
+    from .formats.domu import DomUDocument
+    from .formats.ietd import IetdDocument
+    from .formats.multipath import MultipathDocument
+
     aliases: dict[str, str | None] = {}
-    for item in cluster.docs("multipath"):
-        for m in item.doc.multipaths:  # type: ignore[attr-defined]
+    for _, mp in cluster.typed("multipath", MultipathDocument):
+        for m in mp.multipaths:
             if m.wwid:
                 aliases[m.wwid] = aliases.get(m.wwid) or m.alias
     users: dict[str, list[str]] = {}
     for fmt in ("xm", "xl"):
-        for item in cluster.docs(fmt):
-            for disk in getattr(item.doc, "disks", []):
+        for item, domu in cluster.typed(fmt, DomUDocument):
+            for disk in domu.disks:
                 dev = disk.target or ""
                 if dev.startswith("/dev/mapper/"):
-                    label = f"domU {item.doc.name or item.file.path.name}"  # type: ignore[attr-defined]
+                    label = f"domU {domu.name or item.file.path.name}"
                     users.setdefault(dev[len("/dev/mapper/") :], []).append(label)
-    for item in cluster.docs("cib"):
-        for prim in item.doc.primitives:  # type: ignore[attr-defined]
+    for _, cib in cluster.typed("cib", CibDocument):
+        for prim in cib.primitives:
             for value in prim.instance_attributes.values():
                 if value and value.startswith("/dev/mapper/"):
                     name = value[len("/dev/mapper/") :].split("/", 1)[0]
                     users.setdefault(name, []).append(f"CIB resource {prim.id}")
     out: list[StorageLink] = []
     matched: set[str] = set()
-    for item in cluster.docs("ietd"):
+    for item, ietd in cluster.typed("ietd", IetdDocument):
         box = short(item.node) if item.node else None
-        for t in item.doc.targets:  # type: ignore[attr-defined]
+        for t in ietd.targets:
             for lun in t.luns:
                 wwid = None
                 if lun.scsi_id:
@@ -598,7 +623,7 @@ def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
 # -- CIB constraints, resource sets included -----------------------------------------
 
 
-def _sets(constraint: Any) -> list[tuple[list[str], bool]]:
+def _sets(constraint: Constraint) -> list[tuple[list[str], bool]]:
     """A constraint's ``resource_set`` children: member ids in order, and ``sequential``."""
     from .formats.cib.model import _tag
     from .formats.cib.values import parse_bool
@@ -628,7 +653,7 @@ def _set_pairs(sets: list[tuple[list[str], bool]], closure: bool) -> list[tuple[
     return out
 
 
-def order_pairs(order: Any, closure: bool = True) -> list[tuple[str, str]]:
+def order_pairs(order: Order, closure: bool = True) -> list[tuple[str, str]]:
     """``(first, then)`` pairs of an ``rsc_order``: heartbeat 2's from/to, Pacemaker 1.0's
     first/then, and its resource sets (Pacemaker Explained 1.0, "Ordering Sets of
     Resources": a sequential set starts its members in order, and each set starts after
@@ -638,7 +663,7 @@ def order_pairs(order: Any, closure: bool = True) -> list[tuple[str, str]]:
     return _set_pairs(_sets(order), closure)
 
 
-def colocation_pairs(colocation: Any, closure: bool = True) -> list[tuple[str, str]]:
+def colocation_pairs(colocation: Colocation, closure: bool = True) -> list[tuple[str, str]]:
     """``(rsc, with_rsc)`` pairs of an ``rsc_colocation``, resource sets included
     (Pacemaker Explained 1.0, "Collocating Sets of Resources": in a sequential set each
     member is placed with the one before it; a set is placed with the sets listed after

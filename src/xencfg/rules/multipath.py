@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
 
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
+from ..formats.hacf import HacfDocument
 from . import make, rule
 
 
@@ -248,14 +248,14 @@ def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
     """
     fenced = _cluster_fences(cluster)
     for node, items in cluster.by_node("multipath").items():
-        hacf = cluster.first("hacf", node or None)
-        if hacf is None:
+        found = next(cluster.typed("hacf", HacfDocument, node or None), None)
+        if found is None:
             continue
-        hb: Any = hacf.doc
+        hacf, hb = found
         if fenced or (hb.stonith and not hb.crm_enabled):  # v1 fencing: ignored under the CRM
             continue
-        deadtime = getattr(hacf.doc, "deadtime", None) or 30.0
-        anchor = hacf.doc.entry("deadtime")  # type: ignore[attr-defined]
+        deadtime = hb.deadtime or 30.0
+        anchor = hb.entry("deadtime")
         for item in items:
             for entry, seconds, setting in _queue_seconds(item.doc):
                 if seconds <= deadtime:
