@@ -243,7 +243,7 @@ def test_resource_set_pairs() -> None:
     assert ("c", "d") not in colocation_pairs(c) and ("d", "c") not in colocation_pairs(c)
 
 
-SAN_DRBD = """resource lun {{
+SAN_DRBD = """resource mail {{
 	on san1 {{
 		device /dev/drbd0;
 		disk /dev/vg0/lun;
@@ -266,8 +266,18 @@ def test_target_pair_with_its_own_heartbeat_is_a_separate_cluster(tmp_path: Path
     and neither's node list is an error against the other's."""
     tier = storage_tier(tmp_path)
     hacf = "keepalive 2\ndeadtime 30\nbcast eth0 eth1\nnode san1 san2\n"
+    # their own keys, and a DRBD resource named like the dom0s' one ("mail")
+    keys = "auth 1\n1 sha1 0123456789abcdef0123456789abcdef01234567\n"
     for box in ("san1", "san2"):
-        write(tier / box, {"etc/ha.d/ha.cf": hacf, "etc/drbd.conf": SAN_DRBD.format()})
+        write(
+            tier / box,
+            {
+                "etc/ha.d/ha.cf": hacf,
+                "etc/ha.d/authkeys": keys,
+                "etc/drbd.conf": SAN_DRBD.format(),
+            },
+        )
+        (tier / box / "etc/ha.d/authkeys").chmod(0o600)
     result = lint.run([str(tier)])
     model = result.cluster.model
     assert sorted(sorted(c.members) for c in model.heartbeat_clusters) == [
@@ -275,8 +285,12 @@ def test_target_pair_with_its_own_heartbeat_is_a_separate_cluster(tmp_path: Path
         ["xen1", "xen2", "xen3"],
     ]
     assert model.cluster_of(["xen1"]) == {"xen1", "xen2", "xen3"}
-    membership = {"CB002", "CB013", "OC006", "DR005", "DR006", "DR009", "HB001"}
+    membership = {"CB002", "CB013", "OC006", "DR005", "DR006", "DR009", "DR010", "HB001", "HB010"}
     assert [(f.code, f.message) for f in result.findings if f.code in membership] == []
+    # a real difference inside one of them is still found
+    drbd = tier / "san2/etc/drbd.conf"
+    drbd.write_text(SAN_DRBD.format().replace("10.0.6.2:7788", "10.0.6.2:7789"))
+    assert [f.code for f in lint.run([str(tier)], select=["DR010"]).findings] == ["DR010"]
     # one list naming a node of the other cluster joins them, and then they must agree
     (tier / "san2/etc/ha.d/ha.cf").write_text(hacf.replace("san2", "san2 xen3"))
     got = lint.run([str(tier)], select=["HB001"]).findings

@@ -337,6 +337,15 @@ class ClusterModel:
     def is_member(self, name: str) -> bool:
         return short(name) in self.members()
 
+    def same_cluster(self, a: str, b: str) -> bool:
+        """Whether two nodes may be compared as one heartbeat cluster's: they are in one,
+        or the files put neither of them in any (nothing says they are apart)."""
+        ka, kb = short(a), short(b)
+        for c in self.heartbeat_clusters:
+            if ka in c.members or kb in c.members:
+                return ka in c.members and kb in c.members
+        return True
+
     def cluster_of(self, names: Iterable[str]) -> frozenset[str]:
         """The members of the heartbeat cluster(s) these nodes belong to; with no
         heartbeat evidence for them, :meth:`members`."""

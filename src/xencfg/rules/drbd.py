@@ -409,14 +409,37 @@ def _host_shape(cluster: Cluster, res: Resource) -> dict[str, tuple[Any, ...]]:
     return out
 
 
-def _per_node_resources(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, Resource]]]:
+def _per_node_resources(cluster: Cluster) -> list[tuple[str, dict[str, tuple[Loaded, Resource]]]]:
+    """Each resource's copies by node, by resource name. Copies of one name whose nodes
+    are in separate clusters (a target pair's ``r0`` and the dom0s' ``r0``: neither
+    names the other's nodes) are separate resources and come as separate entries."""
     by_res: dict[str, dict[str, tuple[Loaded, Resource]]] = defaultdict(dict)
     for node, items in _node_configs(cluster).items():
         if not node:
             continue
         for item, res in _resources(cluster, items):
             by_res[res.name].setdefault(node, (item, res))
-    return by_res
+    return [(name, group) for name in sorted(by_res) for group in _connected(by_res[name])]
+
+
+def _connected(
+    copies: dict[str, tuple[Loaded, Resource]],
+) -> list[dict[str, tuple[Loaded, Resource]]]:
+    """Copies grouped so that two are together when one's node is a host of the other
+    (or they share a host)."""
+    keys = {
+        node: {short(n) for h in _on_hosts(res) for n in h.names} | {short(node)}
+        for node, (_, res) in copies.items()
+    }
+    groups: list[tuple[set[str], dict[str, tuple[Loaded, Resource]]]] = []
+    for node in sorted(copies):
+        mine, members = set(keys[node]), {node: copies[node]}
+        for g in [g for g in groups if g[0] & mine]:
+            groups.remove(g)
+            mine |= g[0]
+            members = {**g[1], **members}
+        groups.append((mine, members))
+    return [dict(sorted(m.items())) for _, m in groups]
 
 
 @rule("DR009", "resource-differs-between-nodes", "error", scope="cluster")
@@ -435,7 +458,7 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
     Fix: copy one drbd.conf (and drbd.d/) to every node.
     """
     configs = _node_configs(cluster)
-    for name, per_node in sorted(_per_node_resources(cluster).items()):
+    for name, per_node in _per_node_resources(cluster):
         nodes = sorted(per_node)
         first_item, first_res = per_node[nodes[0]]
         named = {short(n) for h in _on_hosts(first_res) for n in h.names}
@@ -485,7 +508,7 @@ def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: keep drbd.conf identical on every node.
     """
-    for name, per_node in sorted(_per_node_resources(cluster).items()):
+    for name, per_node in _per_node_resources(cluster):
         own: dict[str, tuple[str, Loaded, Host]] = {}
         for node, (item, res) in per_node.items():
             for h in _on_hosts(res):
