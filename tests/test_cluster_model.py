@@ -190,6 +190,11 @@ def test_model_is_built_once_per_run() -> None:
     assert cluster.model is cluster.model
     assert cluster.fact("x", list) is cluster.fact("x", list)
     assert Cluster().model is not cluster.model  # per cluster, nothing module-global
+    loaded = lint.run([str(ROOT / "examples" / "two-node")]).cluster
+    model = loaded.model
+    assert loaded.model is model
+    loaded.loaded.append(loaded.loaded[0])  # a document added: the facts start afresh
+    assert loaded.model is not model
 
 
 class _El(list):  # type: ignore[type-arg]

@@ -77,7 +77,11 @@ class Cluster:
 
     def fact(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per run under ``key``: the per-run store every rule shares
-        (facts live and die with this cluster; nothing is cached at module level)."""
+        (facts live and die with this cluster; nothing is cached at module level). A
+        document added later starts the store afresh."""
+        if self._facts.get("") != len(self.loaded):
+            self._facts.clear()
+            self._facts[""] = len(self.loaded)
         if key not in self._facts:
             self._facts[key] = compute()
         value: T = self._facts[key]
@@ -95,8 +99,7 @@ class Cluster:
                 out.setdefault(item.file.format or "", []).append(item)
             return out
 
-        # keyed by the number of documents: a test may append files after a first look
-        return self.fact(f"by-format:{len(self.loaded)}", index)
+        return self.fact("by-format", index)
 
     def docs(self, fmt: str, node: str | None = None) -> Iterator[Loaded]:
         """Parsed documents of format ``fmt`` (of one node when given)."""
