@@ -87,6 +87,11 @@ def test_s000_storage_box_is_not_an_ocfs2_member(tmp_path: Path) -> None:
     model = result.cluster.model
     assert model.members() == {"node1", "node2"}
     assert model.node("storage") is not None and model.node("storage").storage_only  # type: ignore[union-attr]
+    # a declaration adds to the evidence: declared a member, the box must be listed
+    roots = [str(tmp_path / "ok" / n) for n in ("node1", "node2", "storage")]
+    declared = lint.run(roots, select=["CB013"], roles={"storage": ("member",)})
+    assert declared.cluster.model.members() == {"node1", "node2", "storage"}
+    assert any("does not list storage" in m for m in codes(declared, "CB013"))
     # a real omission is still found (once per CIB copy), naming only the missing member
     result = lint.run(s000_with_ocfs2(tmp_path / "bad", ("node1",)))
     assert sorted(set(codes(result, "CB013"))) == [

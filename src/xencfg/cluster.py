@@ -265,8 +265,9 @@ class NodeInfo:
 
     @property
     def storage_only(self) -> bool:
-        """A target box that is no member of any cluster layer."""
-        return "storage" in self.roles and not self.roles & {"member", "ocfs2", "drbd"}
+        """A target box that no heartbeat/Pacemaker or OCFS2 list names (DRBD under its
+        targets, replicating to a second box, keeps it storage)."""
+        return "storage" in self.roles and not self.roles & {"member", "ocfs2"}
 
     def add_address(self, address: str, source: str) -> None:
         self.addresses.setdefault(address, set()).add(source)
@@ -324,17 +325,24 @@ class ClusterModel:
         out = [*self.heartbeat_clusters, *([self.ocfs2] if self.ocfs2 else [])]
         return out + list(self.drbd.values()) + list(self.targets.values())
 
+    def declared_members(self) -> frozenset[str]:
+        return frozenset(n.name for n in self.nodes.values() if "member" in n.declared)
+
     def members(self) -> frozenset[str]:
-        """The cluster's members (short names): the heartbeat/Pacemaker layer when a file
-        declares it; else every node some layer (or the user) makes a member; never a
-        node that only serves storage."""
+        """The cluster's members (short names): the heartbeat/Pacemaker lists when a file
+        has one, and the nodes the user declares members; else every node another layer
+        makes one (OCFS2, DRBD, or a root that is an initiator or relocation peer); never
+        a node that only serves storage."""
         if self.heartbeat is not None and self.heartbeat.members:
-            return self.heartbeat.members
+            return self.heartbeat.members | self.declared_members()
         return frozenset(
             n.name
             for n in self.nodes.values()
-            if n.roles & {"member", "ocfs2", "drbd"}
-            or (n.root and not n.storage_only and n.roles & {"initiator", "relocation"})
+            if not n.storage_only
+            and (
+                n.roles & {"member", "ocfs2", "drbd"}
+                or (n.root and n.roles & {"initiator", "relocation"})
+            )
         )
 
     def is_member(self, name: str) -> bool:
@@ -356,7 +364,7 @@ class ClusterModel:
         found = [c.members for c in self.heartbeat_clusters if c.members & keys]
         if not found:
             return self.members()
-        return frozenset().union(*found)
+        return frozenset().union(*found, self.declared_members())
 
     def addresses_of(self, name: str) -> set[str]:
         info = self.node(name)
