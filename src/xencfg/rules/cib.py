@@ -12,15 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from ..cluster import Cluster, Loaded, NodeInfo, colocation_pairs, memberships, order_pairs, short
 from ..findings import Finding, Location
-from ..formats.cib.model import RESOURCE_TAGS, NvPair, Primitive, _tag
+from ..formats.cib.model import RESOURCE_TAGS, CibDocument, NvPair, Primitive, _tag
 from ..formats.cib.values import canon_name, parse_bool
 from ..formats.cib.xmltext import WRAPPER
+from ..formats.ocfs2 import Ocfs2Document
 from . import make, rule
 
 
@@ -41,6 +42,12 @@ class Unit:
         for item in self.items:
             for p in item.doc.primitives:  # type: ignore[attr-defined]
                 yield item, p
+
+
+def _cib(item: Loaded) -> CibDocument:
+    """A CIB item's document, typed (units are built from ``cluster.docs("cib")``, whose
+    documents, partial ones included, are all :class:`CibDocument`)."""
+    return cast(CibDocument, item.doc)
 
 
 def _in_status(el: Any) -> bool:
@@ -725,12 +732,12 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: list every cluster node in cluster.conf, identical on all nodes.
     """
-    ocfs = list(cluster.docs("ocfs2"))
+    ocfs = list(cluster.typed("ocfs2", Ocfs2Document))
     if not cluster.nodes and not ocfs:
         return  # a CIB linted alone: nothing to compare with
     model = cluster.model
     for unit in units(cluster):
-        cib_nodes = [n.uname for i in unit.scope for n in i.doc.nodes if n.uname]  # type: ignore[attr-defined]
+        cib_nodes = [n.uname for i in unit.scope for n in _cib(i).nodes if n.uname]
         hosts = [i.node for i in unit.items if i.node]
         # the members of this CIB's cluster (a target box with its own heartbeat, or
         # none, is not one of them)
@@ -751,7 +758,7 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
                 continue
             node_list: list[str | None] = [*roots] or [None]
             for node in node_list:
-                docs = [d for d in ocfs if d.node == node] if node else ocfs
+                docs = [(d, o) for d, o in ocfs if d.node == node] if node else ocfs
                 if not docs:
                     yield make(
                         "CB013",
@@ -760,7 +767,7 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
                         where,
                     )
                     continue
-                listed = {short(n.name) for d in docs for n in d.doc.nodes if n.name}  # type: ignore[attr-defined]
+                listed = {short(n.name) for _, o in docs for n in o.nodes if n.name}
                 missing = [n for n in needed if short(n) not in listed]
                 if missing:
                     yield make(
@@ -768,7 +775,7 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
                         f"OCFS2 filesystem '{prim.id}': cluster.conf"
                         f"{' of ' + node if node else ''} does not list {', '.join(missing)}",
                         where,
-                        [docs[0].where()],
+                        [docs[0][0].where()],
                     )
 
 
