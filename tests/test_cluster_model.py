@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, shared_path
-from xencfg import lint
+from xencfg import graph, lint
 from xencfg.cli import main
 from xencfg.cluster import Cluster, colocation_pairs, order_pairs, parse_roles
 from xencfg.config import find
@@ -87,6 +87,9 @@ def test_s000_storage_box_is_not_an_ocfs2_member(tmp_path: Path) -> None:
     model = result.cluster.model
     assert model.members() == {"node1", "node2"}
     assert model.node("storage") is not None and model.node("storage").storage_only  # type: ignore[union-attr]
+    # the graph groups the LUN both dom0s map as "(all nodes)": the box is no member
+    dot = graph.to_dot(graph.build(result.cluster, result.findings))
+    assert "vault1\\n" in dot and "(all nodes)" in dot.split("vault1\\n", 1)[1].split("]")[0]
     # a declaration adds to the evidence: declared a member, the box must be listed
     roots = [str(tmp_path / "ok" / n) for n in ("node1", "node2", "storage")]
     declared = lint.run(roots, select=["CB013"], roles={"storage": ("member",)})
@@ -297,6 +300,10 @@ def test_target_pair_with_its_own_heartbeat_is_a_separate_cluster(tmp_path: Path
     assert model.cluster_of(["xen1"]) == {"xen1", "xen2", "xen3"}
     membership = {"CB002", "CB013", "OC006", "DR005", "DR006", "DR009", "DR010", "HB001", "HB010"}
     assert [(f.code, f.message) for f in result.findings if f.code in membership] == []
+    # the graph's "(all nodes)" means all members of the dom0s' cluster, boxes aside
+    dot = graph.to_dot(graph.build(result.cluster, result.findings))
+    assert 'label="web\\n(all nodes)"' in dot and 'label="mail\\n(all nodes)"' in dot
+    assert '"node:san1" -> "lun:1IET_____pool0001"' in dot  # the storage chain, drawn
     # a real difference inside one of them is still found
     drbd = tier / "san2/etc/drbd.conf"
     drbd.write_text(SAN_DRBD.format().replace("10.0.6.2:7788", "10.0.6.2:7789"))

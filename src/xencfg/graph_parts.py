@@ -16,11 +16,14 @@ def _everywhere(layer: set[str] | frozenset[str], nodes: set[str]) -> bool:
     return len(layer) > 1 and {short(n) for n in nodes} >= layer
 
 
-def _layer(cluster: Cluster, *formats: str) -> set[str] | frozenset[str]:
-    """The cluster members, or (none declared) the nodes that have one of ``formats``."""
-    return cluster.model.members() or {
-        short(i.node) for f in formats for i in cluster.docs(f) if i.node
-    }
+def _layer(cluster: Cluster, nodes: set[str], *formats: str) -> set[str] | frozenset[str]:
+    """The members of the heartbeat cluster ``nodes`` are in (a target pair's own
+    heartbeat is another cluster), or with no member lists the nodes that have one of
+    ``formats``."""
+    model = cluster.model
+    if model.heartbeat_clusters:
+        return model.cluster_of(nodes)
+    return model.members() or {short(i.node) for f in formats for i in cluster.docs(f) if i.node}
 
 
 @contributor
@@ -130,9 +133,8 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
     }
     has_drbd = bool(list(cluster.docs("drbd")))
     has_multipath = bool(list(cluster.docs("multipath")))
-    hosts = _layer(cluster, "xend", "xm", "xl")
     for name, (doc, nodes) in sorted(_domus(cluster).items()):
-        everywhere = _everywhere(hosts, set(nodes))
+        everywhere = _everywhere(_layer(cluster, set(nodes), "xend", "xm", "xl"), set(nodes))
         vid = g.node(f"domu:{name}", name + ("\\n(all nodes)" if everywhere else ""), "domu")
         for node in [] if everywhere else nodes:
             g.edge(vid, f"node:{node}", "runs-on")
