@@ -312,3 +312,13 @@ def test_target_pair_with_its_own_heartbeat_is_a_separate_cluster(tmp_path: Path
     (tier / "san2/etc/ha.d/ha.cf").write_text(hacf.replace("san2", "san2 xen3"))
     got = lint.run([str(tier)], select=["HB001"]).findings
     assert got and all("san2" in f.message or "xen" in f.message for f in got)
+
+
+def test_verbose_lint_says_each_nodes_roles(capsys: pytest.CaptureFixture[str]) -> None:
+    """What xencfg made of each node, so an admin can see why a box is not asked for."""
+    assert main(["lint", "-v", str(ROOT / "examples" / "storage-tier")]) == 0
+    err = capsys.readouterr().err
+    assert "node san1: " in err and "(roles: storage)" in err
+    assert "(roles: drbd, initiator, member, ocfs2, relocation)" in err
+    assert main(["lint", "-v", "--role", "san1=member", str(ROOT / "examples/storage-tier")]) == 1
+    assert "(roles: member, storage)" in capsys.readouterr().err

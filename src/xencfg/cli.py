@@ -241,8 +241,11 @@ def _lint(args: argparse.Namespace) -> int:
             print(f"xencfg: {s.path}: nothing checked there: {s.reason}", file=sys.stderr)
     files = [f.display for f in result.files if f.format is not None]
     if args.verbose:
+        model = result.cluster.model
         for node in result.discovery.nodes:
-            print(f"node {node.name}: {node.root}", file=sys.stderr)
+            info = model.node(node.name) if node.name else None
+            roles = ", ".join(sorted(info.roles)) if info is not None and info.roles else "none"
+            print(f"node {node.name}: {node.root} (roles: {roles})", file=sys.stderr)
         for f in result.files:
             print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
         for s in result.discovery.skipped:
