@@ -322,3 +322,28 @@ def test_verbose_lint_says_each_nodes_roles(capsys: pytest.CaptureFixture[str]) 
     assert "(roles: drbd, initiator, member, ocfs2, relocation)" in err
     assert main(["lint", "-v", "--role", "san1=member", str(ROOT / "examples/storage-tier")]) == 1
     assert "(roles: member, storage)" in capsys.readouterr().err
+
+
+def test_names_and_addresses(tmp_path: Path) -> None:
+    """Each node's addresses with where they come from: /etc/hosts (``NODE-IF`` names
+    count as NODE's), OCFS2's ip_address, DRBD's address, ha.cf's ucast peer."""
+    model = lint.run([str(ROOT / "examples" / "san-ocfs2")]).cluster.model
+    xen2 = model.node("xen2")
+    assert xen2 is not None and {"xen2", "xen2.example.net"} <= xen2.names
+    assert xen2.addresses["10.0.1.2"] == {
+        "/etc/hosts of xen1",
+        "/etc/hosts of xen2",
+        "ocfs2 cluster.conf ip_address",
+        "ha.cf ucast of xen1",
+    }
+    model = lint.run([str(ROOT / "examples" / "storage-tier")]).cluster.model
+    xen1 = model.node("xen1")
+    assert xen1 is not None and "drbd resource mail" in xen1.addresses["10.0.5.1"]
+    assert "10.0.2.1" in model.addresses_of("xen1")  # xen1-iscsi in /etc/hosts
+    # a target whose initiators.allow names one initiator by its IQN admits only that one
+    tier = storage_tier(tmp_path)
+    (tier / "san2/etc/initiators.allow").write_text(
+        "iqn.2026-11.net.example:san2.db iqn.2026-11.net.example:xen2\n"
+    )
+    model = lint.run([str(tier)]).cluster.model
+    assert model.targets["iqn.2026-11.net.example:san2.db"].members == {"xen2"}
