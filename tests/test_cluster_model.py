@@ -288,6 +288,9 @@ def test_target_pair_with_its_own_heartbeat_is_a_separate_cluster(tmp_path: Path
                 "etc/ha.d/ha.cf": hacf,
                 "etc/ha.d/authkeys": keys,
                 "etc/drbd.conf": SAN_DRBD.format(),
+                # their own local multipath, an alias "web" for another disk
+                "etc/multipath.conf": "multipaths {\n\tmultipath {\n\t\twwid 3600aaa\n"
+                "\t\talias web\n\t}\n}\n",
             },
         )
         (tier / box / "etc/ha.d/authkeys").chmod(0o600)
@@ -299,6 +302,7 @@ def test_target_pair_with_its_own_heartbeat_is_a_separate_cluster(tmp_path: Path
     ]
     assert model.cluster_of(["xen1"]) == {"xen1", "xen2", "xen3"}
     membership = {"CB002", "CB013", "OC006", "DR005", "DR006", "DR009", "DR010", "HB001", "HB010"}
+    membership |= {"MP004"}
     assert [(f.code, f.message) for f in result.findings if f.code in membership] == []
     # the graph's "(all nodes)" means all members of the dom0s' cluster, boxes aside
     dot = graph.to_dot(graph.build(result.cluster, result.findings))

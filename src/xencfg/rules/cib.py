@@ -189,7 +189,7 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     Both heartbeat 2's ``from``/``to`` and Pacemaker 1.0's
     ``first``/``then``/``rsc``/``with-rsc`` forms and ``resource_ref`` in
     sets are checked; node names are those of ``nodes``, ha.cf, drbd.conf
-    and OCFS2 plus the node folders linted.
+    and OCFS2 plus the node folders linted (except boxes that only serve storage).
 
     Example: ``<rsc_order from="nfs" to="configpool"/>`` with no resource ``nfs``.
 

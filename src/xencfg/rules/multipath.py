@@ -108,8 +108,11 @@ def alias_differs(cluster: Cluster) -> Iterator[Finding]:
     ``/dev/mapper/ALIAS``. If the alias points at another LUN on the other
     node, a migrated guest opens somebody else's disk.
 
+    Nodes of separate heartbeat clusters are not compared.
+
     Fix: keep multipath.conf's ``multipaths`` section identical on every node.
     """
+    model = cluster.model
     by_alias: dict[str, dict[str, tuple[str, Loaded, object]]] = defaultdict(dict)
     by_wwid: dict[str, dict[str, tuple[str, Loaded, object]]] = defaultdict(dict)
     for item in cluster.docs("multipath"):
@@ -125,14 +128,17 @@ def alias_differs(cluster: Cluster) -> Iterator[Finding]:
             if len(values) < 2:
                 continue
             nodes = sorted(per_node)
-            first = per_node[nodes[0]]
             for node in nodes[1:]:
+                # compared with the first node of its own cluster (another heartbeat
+                # cluster, a target pair, may use the name for another disk)
+                ref = next(n for n in nodes if n == node or model.same_cluster(n, node))
+                first = per_node[ref]
                 value, item, block = per_node[node]
-                if value == first[0]:
+                if ref == node or value == first[0]:
                     continue
                 yield make(
                     "MP004",
-                    f"{kind} '{key}' is {other} '{value}' on {node} but '{first[0]}' on {nodes[0]}",
+                    f"{kind} '{key}' is {other} '{value}' on {node} but '{first[0]}' on {ref}",
                     item.where(block),
                     [first[1].where(first[2])],
                 )
