@@ -351,3 +351,25 @@ def test_names_and_addresses(tmp_path: Path) -> None:
     )
     model = lint.run([str(tier)]).cluster.model
     assert model.targets["iqn.2026-11.net.example:san2.db"].members == {"xen2"}
+
+
+def test_dr005_without_member_lists_keeps_drbd_on_target_boxes(tmp_path: Path) -> None:
+    """No ha.cf, CIB or cluster.conf: DR005 compares 'on' names with the roots. A target
+    box that runs no DRBD is no DRBD host; a target pair replicating its LUN with DRBD
+    is one."""
+    dom0 = SAN_DRBD.format().replace("san1", "xen1").replace("san2", "xen2")
+    for name in ("xen1", "xen2"):
+        write(tmp_path / name, {"etc/drbd.conf": dom0, "etc/hostname": name + "\n"})
+    ietd = "Target iqn.2026-11.net.example:san1.lun\n\tLun 0 Path=/dev/drbd0,Type=blockio\n"
+    for name in ("san1", "san2"):
+        write(
+            tmp_path / name,
+            {"etc/ietd.conf": ietd, "etc/drbd.conf": SAN_DRBD.format(), "etc/hostname": name},
+        )
+    roots = [str(tmp_path / n) for n in ("xen1", "xen2", "san1", "san2")]
+    assert codes(lint.run(roots, select=["DR005"]), "DR005") == []
+    # a DRBD host that is none of the roots is still reported
+    (tmp_path / "xen2/etc/drbd.conf").write_text(dom0.replace("on xen2", "on xen9"))
+    assert codes(lint.run(roots, select=["DR005"]), "DR005") == [
+        "resource 'mail': host 'xen9' is not a node in the linted nodes (xen1, xen2, san1, san2)"
+    ]

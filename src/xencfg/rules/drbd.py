@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, memberships
+from ..cluster import Cluster, Loaded, NodeInfo, memberships
 from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument, Effective, Host, Resource, find_conflicts
 from ..formats.hosts import parse_address
@@ -237,6 +237,10 @@ def _name_lists(cluster: Cluster) -> list[_NameList]:
     return out
 
 
+def _may_host_drbd(info: NodeInfo | None) -> bool:
+    return info is None or not info.storage_only or "drbd" in info.roles
+
+
 @rule("DR005", "unknown-host", "warning", scope="cluster")
 def unknown_host(cluster: Cluster) -> Iterator[Finding]:
     """An ``on`` section names a host that the cluster's node lists do not have.
@@ -249,16 +253,16 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
 
     The ``on`` names are compared with every node list ha.cf, the CIB and
     cluster.conf (OCFS2, cman) declare, without domain and case; with none,
-    with the cluster members among the node names of the run when there are at
-    least two (a node that only exports iSCSI targets is not one).
+    with the node names of the run when there are at least two (leaving out a
+    box that exports iSCSI targets and runs no DRBD).
 
     Fix: use the node's ``uname -n`` everywhere.
     """
     lists = _name_lists(cluster)
     if not lists:
-        # the cluster members among the roots: a target box linted alongside is no host
-        members = cluster.model.members()
-        run = tuple(n for n in cluster.nodes if n and short(n) in members)
+        # the roots that may be DRBD hosts: not a target box with no DRBD of its own
+        model = cluster.model
+        run = tuple(n for n in cluster.nodes if n and _may_host_drbd(model.node(n)))
         if len(run) < 2:
             return
         lists = [_NameList("the linted nodes", run, Location("", 0, 0))]
