@@ -310,14 +310,14 @@ del head
 before = peak_kib()  # the text read counts: a parse needs it in memory
 with open(sys.argv[2], encoding="utf-8") as whole:
     text = whole.read()
-t0 = time.perf_counter()
+t0 = time.process_time()  # CPU time: the machine's cores are shared, wall time is noise
 doc = xencfg.loads(text, sys.argv[1])
-print(time.perf_counter() - t0, peak_kib() - before)
+print(time.process_time() - t0, peak_kib() - before)
 """
 
 
 def probe(fmt: str, path: Path) -> tuple[float, float]:
-    """Seconds to parse ``path`` in a fresh process, and the growth of the process's
+    """CPU seconds to parse ``path`` in a fresh process, and the growth of the process's
     peak resident size (libxml2's trees included) over the file's size.
 
     Every parse timed this way starts from the same state: nothing is left over from
@@ -416,6 +416,127 @@ def make_node(base: Path, n_drbd: int, cib_text: str | None = None, n_domu: int 
     return base
 
 
+# -- a generated cluster, for the node-count scaling -------------------------------------
+
+#: Per node of the scaling run: DRBD resources, domUs and CIB primitives (issue 15).
+SCALE_SHAPE = (100, 50, 100)
+
+
+def cluster_cib(names: list[str], n_prims: int, n_domus: int) -> str:
+    """One CIB (every node keeps a copy): Xen primitives on the domUs, ordered and
+    colocated with a cloned OCFS2 pool, some as resource sets."""
+    nodes = "".join(f'      <node id="{n}" uname="{n}" type="normal"/>\n' for n in names)
+    prims = "".join(
+        f'      <primitive id="vm{i}" class="ocf" provider="heartbeat" type="Xen">\n'
+        f'        <instance_attributes id="vm{i}-ia">\n'
+        f'          <nvpair id="vm{i}-xm" name="xmfile" value="/etc/xen/vm/vm{i % n_domus:04d}"/>\n'
+        f"        </instance_attributes>\n"
+        f'        <operations><op id="vm{i}-mon" name="monitor" interval="20s"/></operations>\n'
+        f"      </primitive>\n"
+        for i in range(n_prims)
+    )
+    pool = (
+        '      <clone id="pool-clone"><primitive id="pool" class="ocf" provider="heartbeat"'
+        ' type="Filesystem"><instance_attributes id="pool-ia">'
+        '<nvpair id="pool-dev" name="device" value="/dev/mapper/pool"/>'
+        '<nvpair id="pool-dir" name="directory" value="/etc/xen/vm"/>'
+        '<nvpair id="pool-fs" name="fstype" value="ocfs2"/>'
+        "</instance_attributes></primitive></clone>\n"
+    )
+    half = n_prims // 2
+    cons = "".join(
+        f'      <rsc_order id="o{i}" first="pool-clone" then="vm{i}" score="INFINITY"/>\n'
+        f'      <rsc_colocation id="c{i}" rsc="vm{i}" with-rsc="pool-clone" score="INFINITY"/>\n'
+        for i in range(half)
+    )
+    refs = "".join(f'<resource_ref id="vm{i}"/>' for i in range(half, n_prims))
+    cons += (
+        '      <rsc_order id="o-set" score="INFINITY">'
+        '<resource_set id="o-set-a"><resource_ref id="pool-clone"/></resource_set>'
+        f'<resource_set id="o-set-b" sequential="false">{refs}</resource_set></rsc_order>\n'
+        '      <rsc_colocation id="c-set" score="INFINITY">'
+        f'<resource_set id="c-set-a" sequential="false">{refs}</resource_set>'
+        '<resource_set id="c-set-b"><resource_ref id="pool-clone"/></resource_set>'
+        "</rsc_colocation>\n"
+    )
+    return (
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">\n'
+        "  <configuration>\n    <crm_config>\n"
+        '      <cluster_property_set id="opts">\n'
+        '        <nvpair id="opts-stonith" name="stonith-enabled" value="false"/>\n'
+        "      </cluster_property_set>\n    </crm_config>\n"
+        f"    <nodes>\n{nodes}    </nodes>\n"
+        f"    <resources>\n{pool}{prims}    </resources>\n"
+        f"    <constraints>\n{cons}    </constraints>\n  </configuration>\n  <status/>\n</cib>\n"
+    )
+
+
+def make_cluster(base: Path, n_nodes: int, shape: tuple[int, int, int] = SCALE_SHAPE) -> Path:
+    """A cluster folder of ``n_nodes`` node roots: nodes pair up for DRBD (n_drbd
+    resources per node), each has n_domu domU configs on its DRBD resources, heartbeat
+    and OCFS2 list every node, and each keeps a copy of one CIB of n_prims primitives."""
+    n_drbd, n_domu, n_prims = shape
+    names = [f"node{i:02d}" for i in range(n_nodes)]
+    cib_text = cluster_cib(names, n_prims, n_domu)
+    hacf = "keepalive 2\ndeadtime 30\nbcast eth0\n" + "".join(f"node {n}\n" for n in names)
+    ocfs2 = f"cluster:\n\tnode_count = {n_nodes}\n\tname = pool\n\n" + "".join(
+        f"node:\n\tip_port = 7777\n\tip_address = 10.1.{i // 256}.{i % 256}\n"
+        f"\tnumber = {i}\n\tname = {n}\n\tcluster = pool\n\n"
+        for i, n in enumerate(names)
+    )
+    hosts = "127.0.0.1 localhost\n" + "".join(
+        f"10.0.{i // 256}.{i % 256} {n}\n" for i, n in enumerate(names)
+    )
+    for i, name in enumerate(names):
+        pair = i - i % 2
+        a, b = names[pair], names[min(pair + 1, n_nodes - 1)]
+        etc = base / name / "etc"
+        (etc / "drbd.d").mkdir(parents=True)
+        (etc / "hostname").write_text(name + "\n")
+        (etc / "hosts").write_text(hosts)
+        (etc / "drbd.conf").write_text('include "drbd.d/*.res";\n')
+        for r in range(n_drbd):
+            res = (
+                f"resource p{pair:02d}r{r:03d} {{\n\tnet {{ protocol C; }}\n"
+                f"\ton {a} {{\n\t\tdevice /dev/drbd{r}; disk /dev/vg0/r{r:03d};\n"
+                f"\t\taddress 10.0.{pair // 256}.{pair % 256}:{7000 + r};"
+                " meta-disk internal;\n\t}\n"
+                f"\ton {b} {{\n\t\tdevice /dev/drbd{r}; disk /dev/vg0/r{r:03d};\n"
+                f"\t\taddress 10.0.{(pair + 1) // 256}.{(pair + 1) % 256}:{7000 + r};"
+                " meta-disk internal;\n\t}\n}\n"
+            )
+            (etc / "drbd.d" / f"r{r:03d}.res").write_text(res)
+        (etc / "ha.d").mkdir()
+        (etc / "ha.d" / "ha.cf").write_text(hacf)
+        (etc / "ocfs2").mkdir()
+        (etc / "ocfs2" / "cluster.conf").write_text(ocfs2)
+        (etc / "xen" / "vm").mkdir(parents=True)
+        for d in range(n_domu):
+            (etc / "xen" / "vm" / f"vm{d:04d}").write_text(
+                f'name = "vm{d:04d}"\nmemory = 512\nvcpus = 1\nbootloader = "/usr/bin/pygrub"\n'
+                f"disk = [ 'drbd:p{pair:02d}r{d:03d},xvda,w' ]\n"
+            )
+        crm = base / name / "var" / "lib" / "heartbeat" / "crm"
+        crm.mkdir(parents=True)
+        (crm / "cib.xml").write_text(cib_text)
+    return base
+
+
+def lint_cpu_seconds(paths: list[Path]) -> float:
+    """CPU time (user + system) of one `xencfg lint` in a fresh process: what the rules
+    cost, without the noise of other processes sharing the machine's cores."""
+    import resource
+
+    cmd = [sys.executable, "-m", "xencfg", "lint", *map(str, paths)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, capture_output=True, env=env, timeout=1800, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"xencfg lint failed: {proc.stderr.decode()[-500:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 # -- the run -----------------------------------------------------------------------------
 
 
@@ -505,12 +626,42 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {label} | {took:.2f} | {aim} |")
             if target is not None and took >= target and not smoke:
                 misses.append(f"lint of {label}: {took:.2f} s (target < {target} s)")
+        breaches += cluster_scaling(tmp, smoke)
     if misses:
         print("\nTargets not met: " + "; ".join(misses))
     if breaches:
         print("\nBREACH: " + "; ".join(breaches))
         return 1
     return 0
+
+
+def cluster_scaling(tmp: Path, smoke: bool) -> list[str]:
+    """Lint of 16 generated nodes against 4 (issue 15: at most 4.6x), CPU time of a fresh
+    process, the fastest of several runs each. ``--smoke``: 2 against 8 small nodes, and
+    only gross (quadratic) growth fails."""
+    small, big = (2, 8) if smoke else (4, 16)
+    shape = (10, 5, 10) if smoke else SCALE_SHAPE
+    runs = 2 if smoke else 5
+    limit = 10.0 if smoke else 4.6
+    n_drbd, n_domu, n_prims = shape
+    print(
+        f"\n## Linear in the cluster: `xencfg lint` of {big} nodes against {small}\n\n"
+        f"Each node: {n_drbd} DRBD resources, {n_domu} domUs, a copy of one CIB of "
+        f"{n_prims} primitives; CPU seconds (user + system) of a fresh process, "
+        f"fastest of {runs}.\n"
+    )
+    print(f"| nodes | CPU s | ratio (at most {limit:g}) |")
+    print("|---|---|---|")
+    took = {}
+    for n in (small, big):
+        base = make_cluster(tmp / f"cluster-{n}", n, shape)
+        took[n] = min(lint_cpu_seconds([base]) for _ in range(runs))
+    ratio = took[big] / took[small]
+    print(f"| {small} | {took[small]:.2f} | |")
+    print(f"| {big} | {took[big]:.2f} | {ratio:.2f} |")
+    if ratio > limit:
+        return [f"lint of {big} nodes took {ratio:.2f}x the CPU time of {small} (at most {limit})"]
+    return []
 
 
 if __name__ == "__main__":

@@ -422,6 +422,82 @@ def test_cb016_domu_config_on_unbound_filesystem(tmp_path: Path) -> None:
     assert run(tree(tmp_path / "h", {CIB_PATH: grouped}), "CB016") == []
 
 
+def _set(sid: str, *ids: str, sequential: bool = True) -> str:
+    seq = "" if sequential else ' sequential="false"'
+    refs = "".join(f'<resource_ref id="{i}"/>' for i in ids)
+    return f'<resource_set id="{sid}"{seq}>{refs}</resource_set>'
+
+
+def test_cb016_understands_resource_sets(tmp_path: Path) -> None:
+    """Pacemaker 1.0 writes order and colocation as resource sets (Pacemaker Explained
+    1.0, "Ordering Sets of Resources" / "Collocating Sets of Resources"): a set starts
+    after the sets before it, and is placed with the sets after it; inside a sequential
+    set each member starts after, and is placed with, the one before it."""
+    res = f'<clone id="pool-clone">{FS}</clone>' + xen("vm1", "/etc/xen/vm/vm1")
+    res += xen("vm2", "/etc/xen/vm/vm2")
+    sets_ok = (
+        '<rsc_order id="o1" score="INFINITY">'
+        + _set("o1-a", "pool-clone")
+        + _set("o1-b", "vm1", "vm2", sequential=False)
+        + "</rsc_order>\n"
+        '<rsc_colocation id="c1" score="INFINITY">'
+        + _set("c1-a", "vm1", "vm2", sequential=False)
+        + _set("c1-b", "pool-clone")
+        + "</rsc_colocation>"
+    )
+    text = cib(res, sets_ok, validate="pacemaker-1.0")
+    assert run(tree(tmp_path / "sets", {CIB_PATH: text}), "CB016") == []
+    one_set = (
+        '<rsc_order id="o1" score="INFINITY">'
+        + _set("o1-a", "pool-clone", "vm1", "vm2")
+        + "</rsc_order>\n"
+        '<rsc_colocation id="c1" score="INFINITY">'
+        + _set("c1-a", "pool-clone", "vm1", "vm2")
+        + "</rsc_colocation>"
+    )
+    text = cib(res, one_set, validate="pacemaker-1.0")
+    assert run(tree(tmp_path / "one", {CIB_PATH: text}), "CB016") == []
+    # the sets the wrong way round: the guests first, and the pool placed with them
+    backwards = (
+        '<rsc_order id="o1" score="INFINITY">'
+        + _set("o1-a", "vm1", "vm2", sequential=False)
+        + _set("o1-b", "pool-clone")
+        + "</rsc_order>\n"
+        '<rsc_colocation id="c1" score="INFINITY">'
+        + _set("c1-a", "pool-clone")
+        + _set("c1-b", "vm1", "vm2", sequential=False)
+        + "</rsc_colocation>"
+    )
+    text = cib(res, backwards, validate="pacemaker-1.0")
+    roots = tree(tmp_path / "back", {CIB_PATH: text})
+    assert run(roots, "CB016") == [
+        ("CB016", "cib.xml", line_of(text, 'id="vm1-xm"')),
+        ("CB016", "cib.xml", line_of(text, 'id="vm2-xm"')),
+    ]
+    assert all(
+        "no order and no colocation" in f.message
+        for f in lint.run(roots, select=["CB016"]).findings
+    )
+    # a set that does not order its members (sequential=false) orders nothing inside
+    flat = (
+        '<rsc_order id="o1" score="INFINITY">'
+        + _set("o1-a", "pool-clone", "vm1", "vm2", sequential=False)
+        + "</rsc_order>\n"
+        '<rsc_colocation id="c1" score="INFINITY">'
+        + _set("c1-a", "vm1", "vm2", sequential=False)
+        + _set("c1-b", "pool-clone")
+        + "</rsc_colocation>"
+    )
+    text = cib(res, flat, validate="pacemaker-1.0")
+    got = lint.run(tree(tmp_path / "flat", {CIB_PATH: text}), select=["CB016"]).findings
+    assert [f.message.endswith("with no order") for f in got] == [True, True]
+    # an advisory set order is still advisory
+    advisory = sets_ok.replace('id="o1" score="INFINITY"', 'id="o1" score="0"')
+    text = cib(res, advisory, validate="pacemaker-1.0")
+    got = lint.run(tree(tmp_path / "adv", {CIB_PATH: text}), select=["CB016"]).findings
+    assert ["advisory order (score 0)" in f.message for f in got] == [True, True]
+
+
 def test_cb017_ocfs2_filesystem_not_cloned(tmp_path: Path) -> None:
     text = cib(FS)
     assert run(tree(tmp_path, {CIB_PATH: text}), "CB017") == [

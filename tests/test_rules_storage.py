@@ -174,3 +174,54 @@ def test_mp008_cib_device_alias_not_defined(tmp_path: Path) -> None:
     assert found("MP008", good) == []
     lvm = tree(tmp_path / "l", "a", {crm: cib.format(alias="vg0-data"), "etc/multipath.conf": mp})
     assert found("MP008", lvm) == []
+
+
+FENCED_CIB = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config><cluster_property_set id="o">
+      <nvpair id="o-s" name="stonith-enabled" value="{enabled}"/>
+    </cluster_property_set></crm_config>
+    <nodes><node id="a" uname="a" type="normal"/><node id="b" uname="b" type="normal"/></nodes>
+    <resources>
+      <primitive id="fence-b" class="stonith" type="{agent}">
+        <instance_attributes id="fence-b-ia">
+          <nvpair id="fence-b-h" name="hostname" value="b"/>
+        </instance_attributes>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def test_mp007_stonith_resets_the_hung_node(tmp_path: Path) -> None:
+    """MP007's own fix: fencing that resets the node. With STONITH on and a device that
+    power-cycles (external/ipmi), the node whose I/O queues is reset before its resources
+    start elsewhere (Pacemaker Explained 1.0, "STONITH": the cluster fences a node it
+    cannot reach before recovering its resources), so the queueing is no hazard. A test
+    agent (null, ssh) or STONITH switched off still gets the warning."""
+    hacf = "keepalive 2\ndeadtime 50\nbcast eth0\nnode a b\n"
+    mp = MP_QUEUE.format(retry="queue")
+    cib_path = "var/lib/heartbeat/crm/cib.xml"
+
+    def with_cib(name: str, enabled: str, agent: str) -> Path:
+        cib = FENCED_CIB.format(enabled=enabled, agent=agent)
+        files = {"etc/multipath.conf": mp, "etc/ha.d/ha.cf": hacf, cib_path: cib}
+        return tree(tmp_path, name, files)
+
+    assert found("MP007", with_cib("ipmi", "true", "external/ipmi")) == []
+    assert len(found("MP007", with_cib("off", "false", "external/ipmi"))) == 1
+    assert len(found("MP007", with_cib("null", "true", "null"))) == 1
+    v1 = tree(
+        tmp_path,
+        "hb1",
+        {
+            "etc/multipath.conf": mp,
+            "etc/ha.d/ha.cf": hacf + "stonith_host * external/ipmi b 10.0.3.2 fence x\n",
+        },
+    )
+    assert found("MP007", v1) == []  # heartbeat v1 fencing in ha.cf
+    unfenced = tree(tmp_path, "none", {"etc/multipath.conf": mp, "etc/ha.d/ha.cf": hacf})
+    assert len(found("MP007", unfenced)) == 1

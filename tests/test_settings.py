@@ -135,7 +135,7 @@ def test_nodes_and_versions_tables_are_kept(tmp_path: Path) -> None:
     path = tmp_path / ".xencfg.toml"
     path.write_text('[nodes]\nsan1 = "storage"\n[versions]\ndrbd = "8.3"\n')
     s = config.load(path)
-    assert s.nodes == {"san1": "storage"} and s.versions == {"drbd": "8.3"}
+    assert s.nodes == {"san1": ("storage",)} and s.versions == {"drbd": "8.3"}
 
 
 def test_every_key_is_documented() -> None:

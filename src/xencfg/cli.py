@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
         "(default name: etc/hostname, else the folder's name)",
     )
     lp.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="NAME=ROLE",
+        help="state a node's role where the files say too little (e.g. san1=storage; "
+        "roles: member, storage, ocfs2, drbd, initiator, relocation)",
+    )
+    lp.add_argument(
         "--as",
         dest="format",
         metavar="FORMAT",
@@ -142,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
     gp.add_argument("paths", nargs="*", metavar="PATH")
     gp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
+    gp.add_argument("--role", action="append", default=[], metavar="NAME=ROLE")
     gp.add_argument(
         "-o",
         "--output",
@@ -299,6 +308,16 @@ def _nodes(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     return list(args.paths) + [p for p in names if p not in args.paths], names
 
 
+def _roles(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
+    """Node roles given with ``--role NAME=ROLE`` (over the settings' ``nodes``)."""
+    from .cluster import parse_roles
+
+    try:
+        return parse_roles(getattr(args, "role", []), "--role")
+    except XencfgError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _graph(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -307,7 +326,7 @@ def _graph(args: argparse.Namespace) -> int:
     paths, names = _nodes(args)
     if not paths:
         raise UsageError("give the node trees to draw (PATH or --node NAME=PATH)")
-    result = lint.run(paths, names=names)
+    result = lint.run(paths, names=names, roles=_roles(args))
     if result.discovery.missing:
         raise XencfgError(f"{result.discovery.missing[0]}: no such file or directory")
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "dot")

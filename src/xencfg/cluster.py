@@ -1,19 +1,36 @@
-"""All documents of all nodes, indexed for the cross-file and cross-node rules.
+"""All documents of all nodes, indexed for the cross-file and cross-node rules,
+and the cluster model built from them.
 
 Rules ask the cluster questions ("every drbd document of every node", "the
-node whose ha.cf is this") instead of walking files themselves, so adding a
-node or a format never changes a rule.
+node whose ha.cf is this", "the members of the OCFS2 cluster") instead of
+walking files themselves, so adding a node or a format never changes a rule.
+
+:class:`ClusterModel` (``cluster.model``) is computed once per run from the
+evidence the files give: which node plays which role (heartbeat/Pacemaker
+member, OCFS2 member, DRBD peer, iSCSI target box, initiator, xend relocation
+peer), which nodes form each layer, each node's names and addresses, and the
+storage chain from a target's LUN to the domU disk that uses it. A root the
+run was given that no layer names is *not* a cluster member: a separate iSCSI
+box beside two dom0s is storage, not a third node.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
+
+if TYPE_CHECKING:
+    from .formats.cib.model import Colocation, Constraint, Order
+    from .formats.ietallow import Rule as IetRule
 
 from .discover import SourceFile
 from .document import Document
 from .findings import Location
+
+T = TypeVar("T")
+D = TypeVar("D", bound=Document)
 
 
 @attrs.define
@@ -54,12 +71,48 @@ class Cluster:
 
     nodes: list[str] = attrs.Factory(list)
     loaded: list[Loaded] = attrs.Factory(list)
+    #: Roles the user stated (``--role san1=storage``, ``[tool.xencfg.nodes]``), by node name.
+    roles: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    _facts: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    def fact(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per run under ``key``: the per-run store every rule shares
+        (facts live and die with this cluster; nothing is cached at module level). A
+        document added later starts the store afresh."""
+        if self._facts.get("") != len(self.loaded):
+            self._facts.clear()
+            self._facts[""] = len(self.loaded)
+        if key not in self._facts:
+            self._facts[key] = compute()
+        value: T = self._facts[key]
+        return value
+
+    @property
+    def model(self) -> ClusterModel:
+        """The typed cluster model (roles, layers, names, storage chain), built on first use."""
+        return self.fact("model", lambda: build_model(self))
+
+    def _by_format(self) -> dict[str, list[Loaded]]:
+        def index() -> dict[str, list[Loaded]]:
+            out: dict[str, list[Loaded]] = {}
+            for item in self.loaded:
+                out.setdefault(item.file.format or "", []).append(item)
+            return out
+
+        return self.fact("by-format", index)
 
     def docs(self, fmt: str, node: str | None = None) -> Iterator[Loaded]:
         """Parsed documents of format ``fmt`` (of one node when given)."""
-        for item in self.loaded:
-            if item.file.format == fmt and (node is None or item.node == node):
+        for item in self._by_format().get(fmt, ()):
+            if node is None or item.node == node:
                 yield item
+
+    def typed(self, fmt: str, kind: type[D], node: str | None = None) -> Iterator[tuple[Loaded, D]]:
+        """Like :meth:`docs`, with each document as its model class (``kind``), so rules
+        read typed attributes instead of ``getattr`` on an untyped document."""
+        for item in self.docs(fmt, node):
+            if isinstance(item.doc, kind):
+                yield item, item.doc
 
     def first(self, fmt: str, node: str | None) -> Loaded | None:
         return next(self.docs(fmt, node), None)
@@ -136,3 +189,508 @@ def memberships(cluster: Cluster) -> list[Membership]:
         if m is not None and m.names:
             out.append(m)
     return out
+
+
+# -- the cluster model ---------------------------------------------------------------
+
+#: Roles a node can have, with what gives them.
+ROLES: dict[str, str] = {
+    "member": "heartbeat/Pacemaker cluster member (ha.cf node/autojoin, the CIB's nodes)",
+    "ocfs2": "OCFS2 cluster member (a node: stanza of ocfs2/cluster.conf)",
+    "drbd": "DRBD peer (an 'on' section of a resource)",
+    "storage": "iSCSI target box (an ietd.conf with targets)",
+    "initiator": "iSCSI initiator (initiatorname.iscsi or iscsid.conf)",
+    "relocation": "xend relocation peer (xend-relocation-server yes)",
+}
+
+#: Other spellings users may write for a role (``--role san1=target``).
+ROLE_ALIASES = {"target": "storage", "san": "storage", "dom0": "member", "node": "member"}
+
+
+def parse_roles(pairs: Iterable[str] | dict[str, object], where: str) -> dict[str, tuple[str, ...]]:
+    """``NAME=ROLE[,ROLE]`` options (or a ``{name: role(s)}`` table) as checked roles.
+
+    Raises :class:`~xencfg.errors.XencfgError` naming ``where`` on an unknown role,
+    so a typo never switches the evidence off in silence."""
+    from .errors import XencfgError
+
+    table: dict[str, object]
+    if isinstance(pairs, dict):
+        table = pairs
+    else:
+        table = {}
+        for pair in pairs:
+            name, sep, text = pair.partition("=")
+            if not sep or not name.strip() or not text.strip():
+                raise XencfgError(f"{where}: expected NAME=ROLE, got '{pair}'")
+            table[name.strip()] = text
+    out: dict[str, tuple[str, ...]] = {}
+    for name, value in table.items():
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise XencfgError(f"{where}: role of '{name}' must be a string or a list of strings")
+        roles: list[str] = []
+        for v in values:
+            for word in v.replace(",", " ").split():
+                role = ROLE_ALIASES.get(word.lower(), word.lower())
+                if role not in ROLES:
+                    known = ", ".join(sorted(ROLES))
+                    raise XencfgError(f"{where}: unknown role '{word}' for '{name}' ({known})")
+                roles.append(role)
+        out[name] = tuple(dict.fromkeys(roles))
+    return out
+
+
+def short(name: str) -> str:
+    """A node name as ``uname -n`` comparisons see it: no domain, any case."""
+    return name.split(".", 1)[0].lower()
+
+
+@attrs.define
+class NodeInfo:
+    """One machine of the cluster: the roles the evidence (or the user) gives it, the
+    names it is known by and its addresses with where each comes from."""
+
+    name: str
+    roles: set[str] = attrs.Factory(set)
+    declared: tuple[str, ...] = ()
+    names: set[str] = attrs.Factory(set)
+    addresses: dict[str, set[str]] = attrs.Factory(dict)
+    root: bool = False  # a node root of the run (not only named by a file)
+
+    @property
+    def is_member(self) -> bool:
+        """A heartbeat/Pacemaker cluster member (by evidence or declaration)."""
+        return "member" in self.roles
+
+    @property
+    def storage_only(self) -> bool:
+        """A target box that no heartbeat/Pacemaker or OCFS2 list names (DRBD under its
+        targets, replicating to a second box, keeps it storage)."""
+        return "storage" in self.roles and not self.roles & {"member", "ocfs2"}
+
+    def add_address(self, address: str, source: str) -> None:
+        self.addresses.setdefault(address, set()).add(source)
+
+
+@attrs.frozen
+class Layer:
+    """The nodes one layer of the stack joins: the heartbeat cluster, the OCFS2
+    cluster, one DRBD resource (``name``), one iSCSI target's initiators (``name``).
+    ``members`` are short names; ``evidence`` the files that say so."""
+
+    kind: str
+    name: str
+    members: frozenset[str]
+    evidence: tuple[Loaded, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+@attrs.frozen
+class StorageLink:
+    """One step of the storage chain, as far as the files tell it: an IET LUN on a
+    target box, the WWID multipath sees for it (matched by its ScsiId), the alias,
+    and who uses the device (``domU NAME`` or ``CIB resource ID``)."""
+
+    target: str | None
+    lun: int | None
+    box: str | None
+    scsi_id: str | None
+    wwid: str | None
+    alias: str | None
+    users: tuple[str, ...] = ()
+
+
+@attrs.define
+class ClusterModel:
+    """Roles, layers, names and the storage chain of one run (see the module docstring)."""
+
+    nodes: dict[str, NodeInfo] = attrs.Factory(dict)
+    #: Every heartbeat/Pacemaker member of the run (all clusters together).
+    heartbeat: Layer | None = None
+    #: The separate heartbeat clusters (node lists that share no node).
+    heartbeat_clusters: list[Layer] = attrs.Factory(list)
+    ocfs2: Layer | None = None
+    drbd: dict[str, Layer] = attrs.Factory(dict)
+    targets: dict[str, Layer] = attrs.Factory(dict)
+    chain: list[StorageLink] = attrs.Factory(list)
+
+    def node(self, name: str) -> NodeInfo | None:
+        return self.nodes.get(short(name))
+
+    def with_role(self, role: str) -> list[NodeInfo]:
+        return [n for n in self.nodes.values() if role in n.roles]
+
+    @property
+    def layers(self) -> list[Layer]:
+        out = [*self.heartbeat_clusters, *([self.ocfs2] if self.ocfs2 else [])]
+        return out + list(self.drbd.values()) + list(self.targets.values())
+
+    def declared_members(self) -> frozenset[str]:
+        return frozenset(n.name for n in self.nodes.values() if "member" in n.declared)
+
+    def members(self) -> frozenset[str]:
+        """The cluster's members (short names): the heartbeat/Pacemaker lists when a file
+        has one, and the nodes the user declares members; else every node another layer
+        makes one (OCFS2, DRBD, or a root that is an initiator or relocation peer); never
+        a node that only serves storage."""
+        if self.heartbeat is not None and self.heartbeat.members:
+            return self.heartbeat.members | self.declared_members()
+        return frozenset(
+            n.name
+            for n in self.nodes.values()
+            if not n.storage_only
+            and (
+                n.roles & {"member", "ocfs2", "drbd"}
+                or (n.root and n.roles & {"initiator", "relocation"})
+            )
+        )
+
+    def is_member(self, name: str) -> bool:
+        return short(name) in self.members()
+
+    def same_cluster(self, a: str, b: str) -> bool:
+        """Whether two nodes may be compared as one heartbeat cluster's: they are in one,
+        or the files put neither of them in any (nothing says they are apart)."""
+        ka, kb = short(a), short(b)
+        for c in self.heartbeat_clusters:
+            if ka in c.members or kb in c.members:
+                return ka in c.members and kb in c.members
+        return True
+
+    def cluster_of(self, names: Iterable[str]) -> frozenset[str]:
+        """The members of the heartbeat cluster(s) these nodes belong to; with no
+        heartbeat evidence for them, :meth:`members`."""
+        keys = {short(n) for n in names}
+        found = [c.members for c in self.heartbeat_clusters if c.members & keys]
+        if not found:
+            return self.members()
+        return frozenset().union(*found, self.declared_members())
+
+    def addresses_of(self, name: str) -> set[str]:
+        info = self.node(name)
+        return set(info.addresses) if info is not None else set()
+
+
+def build_model(cluster: Cluster) -> ClusterModel:
+    """Read roles, layers, names and addresses from every document once."""
+    model = ClusterModel()
+
+    def node(name: str) -> NodeInfo:
+        key = short(name)
+        info = model.nodes.get(key)
+        if info is None:
+            info = model.nodes[key] = NodeInfo(key)
+        info.names.add(name)
+        return info
+
+    for name in cluster.nodes:
+        if name:
+            node(name).root = True
+    ucast = _heartbeat_layer(cluster, model, node)
+    _ocfs2_layer(cluster, model, node)
+    _drbd_layers(cluster, model, node)
+    from .formats.xend import XendDocument
+
+    for item, xend in cluster.typed("xend", XendDocument):
+        if item.node and xend.relocation_server:
+            node(item.node).roles.add("relocation")
+    _host_names(cluster, model, ucast)
+    _iscsi_layers(cluster, model, node)
+    for name, roles in cluster.roles.items():
+        info = node(name)
+        info.declared = roles
+        info.roles.update(roles)
+    model.chain = _storage_chain(cluster, model)
+    return model
+
+
+_NodeOf = Callable[[str], NodeInfo]
+
+
+def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> list[tuple[str, str]]:
+    """ha.cf ``node`` lines (or ``autojoin`` with the node itself) and the CIB's nodes,
+    joined into clusters: lists that share a node (or sit on one of its nodes) are one
+    cluster; disjoint lists are separate clusters (a target pair with its own
+    heartbeat beside the dom0s). Returns the ucast peers' addresses (their owner is
+    known once /etc/hosts is read)."""
+    ucast: list[tuple[str, str]] = []
+    groups: list[tuple[set[str], set[str], list[Loaded]]] = []  # (members, keys, files)
+
+    def add(item: Loaded, listed: list[str]) -> None:
+        members = {short(n) for n in listed}
+        for name in listed:
+            node(name).roles.add("member")
+        keys = members | ({short(item.node)} if item.node else set())
+        files = [item]
+        for g in [g for g in groups if g[1] & keys]:
+            groups.remove(g)
+            members |= g[0]
+            keys |= g[1]
+            files = g[2] + files
+        groups.append((members, keys, files))
+
+    from .formats.cib.model import CibDocument
+    from .formats.hacf import HacfDocument
+
+    for item, doc in cluster.typed("hacf", HacfDocument):
+        listed = list(doc.nodes)
+        if not listed and item.node and (doc.autojoin or "none") != "none":
+            listed = [item.node]  # autojoin: the node joins under its own name
+        if listed:
+            add(item, listed)
+        for medium in doc.comm_paths:
+            if medium.kind in ("ucast", "ucast6") and medium.host is not None:
+                ucast.append((str(medium.host), f"ha.cf ucast of {item.node or '?'}"))
+    for item, cib in cluster.typed("cib", CibDocument):
+        unames = [n.uname for n in cib.nodes if n.uname]
+        if unames:
+            add(item, unames)
+    model.heartbeat_clusters = [
+        Layer("heartbeat", "", frozenset(m), tuple(f)) for m, _, f in groups if m
+    ]
+    if model.heartbeat_clusters:
+        everyone = frozenset(n for c in model.heartbeat_clusters for n in c.members)
+        files = tuple(f for c in model.heartbeat_clusters for f in c.evidence)
+        model.heartbeat = Layer("heartbeat", "", everyone, files)
+    return ucast
+
+
+def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
+    members: set[str] = set()
+    evidence: list[Loaded] = []
+    from .formats.ocfs2 import Ocfs2Document
+
+    for item, doc in cluster.typed("ocfs2", Ocfs2Document):
+        for n in doc.nodes:
+            if not n.name:
+                continue
+            info = node(n.name)
+            info.roles.add("ocfs2")
+            members.add(info.name)
+            if n.ip_address is not None:
+                info.add_address(str(n.ip_address), "ocfs2 cluster.conf ip_address")
+        evidence.append(item)
+    if members:
+        model.ocfs2 = Layer("ocfs2", "", frozenset(members), tuple(evidence))
+
+
+def _drbd_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
+    hosts: dict[str, set[str]] = {}
+    evidence: dict[str, list[Loaded]] = {}
+    from .formats.drbd import DrbdDocument
+
+    for item, doc in cluster.typed("drbd", DrbdDocument):
+        for res in doc.resource_list():
+            for h in res.host_list:
+                if h.kind != "on":
+                    continue
+                for name in h.names:
+                    info = node(name)
+                    info.roles.add("drbd")
+                    hosts.setdefault(res.name, set()).add(info.name)
+                    addr = h.address
+                    if addr is not None and addr.ip:
+                        info.add_address(addr.ip, f"drbd resource {res.name}")
+            evidence.setdefault(res.name, []).append(item)
+    for name, members in hosts.items():
+        model.drbd[name] = Layer("drbd", name, frozenset(members), tuple(evidence[name]))
+
+
+def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
+    """Target boxes (ietd.conf with targets) and, per target, the initiators its access
+    lists admit (all initiator nodes when it has none)."""
+    from .formats.ietallow import IetAllowDocument
+    from .formats.ietd import IetdDocument
+    from .formats.initiatorname import InitiatorNameDocument
+
+    initiators: dict[str, str | None] = {}  # short node name -> initiator IQN
+    for item, named in cluster.typed("initiatorname", InitiatorNameDocument):
+        if item.node:
+            info = node(item.node)
+            info.roles.add("initiator")
+            initiators[info.name] = named.name
+    for item in cluster.docs("iscsid"):
+        if item.node:
+            info = node(item.node)
+            info.roles.add("initiator")
+            initiators.setdefault(info.name, None)
+    for item, ietd in cluster.typed("ietd", IetdDocument):
+        targets = ietd.targets
+        if not targets:
+            continue
+        box = node(item.node).name if item.node else None
+        if box is not None:
+            model.nodes[box].roles.add("storage")
+        allow = next(
+            (
+                a
+                for _, a in cluster.typed("iet-allow", IetAllowDocument, item.node)
+                if a.kind == "initiators.allow"
+            ),
+            None,
+        )
+        for t in targets:
+            admitted = set()
+            rule = allow.rule(t.name) if allow is not None else None
+            for ini, iqn in initiators.items():
+                if ini == box:
+                    continue
+                if rule is None:
+                    if allow is None:
+                        admitted.add(ini)
+                    continue
+                if _admits(rule, iqn, model.nodes[ini].addresses):
+                    admitted.add(ini)
+            model.targets[t.name] = Layer("iscsi", t.name, frozenset(admitted), (item,))
+
+
+def _admits(rule: IetRule, iqn: str | None, addresses: Iterable[str]) -> bool:
+    """Whether an initiators.allow line admits an initiator by its IQN or an address."""
+    for peer in rule.peers:
+        if peer.kind == "all":
+            return True
+        if peer.kind == "name" and iqn and peer.text.lower() == iqn.lower():
+            return True
+    for address in addresses:
+        try:
+            if rule.admits(address):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, str]]) -> None:
+    """/etc/hosts: the addresses each known node has (``NODE-IF`` names count as NODE's),
+    and its other names; then the
+    ha.cf ucast addresses of the nodes that own them."""
+    from .formats.hosts import HostsDocument
+
+    for item, hosts in cluster.typed("hosts", HostsDocument):
+        for line in hosts.lines:
+            if line.address is None:
+                continue
+            for name in line.names:
+                # "xen1-iscsi", "xen1_hb": an interface name of xen1
+                info = model.nodes.get(short(name)) or model.nodes.get(
+                    short(name).split("-", 1)[0].split("_", 1)[0]
+                )
+                if info is not None:
+                    info.add_address(str(line.address), f"/etc/hosts of {item.node or '?'}")
+                    info.names.update(line.names)
+                    break
+    for address, source in ucast:
+        for info in model.nodes.values():
+            if address in info.addresses:
+                info.add_address(address, source)
+
+
+def _wwid_matches(scsi_id: str, wwid: str) -> bool:
+    """Whether multipath's WWID carries IET's ScsiId (scsi_id reports it inside the
+    vendor-specific designator, after the type digit and vendor; spaces as '_')."""
+    want = scsi_id.replace(" ", "").replace("_", "").lower()
+    have = wwid.replace(" ", "").replace("_", "").lower()
+    return len(want) >= 4 and want in have
+
+
+def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
+    """LUN -> WWID -> alias -> users, joined by key (each step one dictionary look-up)."""
+    from .formats.cib.model import CibDocument
+    from .formats.domu import DomUDocument
+    from .formats.ietd import IetdDocument
+    from .formats.multipath import MultipathDocument
+
+    aliases: dict[str, str | None] = {}
+    for _, mp in cluster.typed("multipath", MultipathDocument):
+        for m in mp.multipaths:
+            if m.wwid:
+                aliases[m.wwid] = aliases.get(m.wwid) or m.alias
+    users: dict[str, list[str]] = {}
+    for fmt in ("xm", "xl"):
+        for item, domu in cluster.typed(fmt, DomUDocument):
+            for disk in domu.disks:
+                dev = disk.target or ""
+                if dev.startswith("/dev/mapper/"):
+                    label = f"domU {domu.name or item.file.path.name}"
+                    users.setdefault(dev[len("/dev/mapper/") :], []).append(label)
+    for _, cib in cluster.typed("cib", CibDocument):
+        for prim in cib.primitives:
+            for value in prim.instance_attributes.values():
+                if value and value.startswith("/dev/mapper/"):
+                    name = value[len("/dev/mapper/") :].split("/", 1)[0]
+                    users.setdefault(name, []).append(f"CIB resource {prim.id}")
+    out: list[StorageLink] = []
+    matched: set[str] = set()
+    for item, ietd in cluster.typed("ietd", IetdDocument):
+        box = short(item.node) if item.node else None
+        for t in ietd.targets:
+            for lun in t.luns:
+                wwid = None
+                if lun.scsi_id:
+                    wwid = next((w for w in aliases if _wwid_matches(lun.scsi_id, w)), None)
+                alias = aliases.get(wwid) if wwid else None
+                if wwid:
+                    matched.add(wwid)
+                used = tuple(dict.fromkeys(users.get(alias, []))) if alias else ()
+                out.append(StorageLink(t.name, lun.number, box, lun.scsi_id, wwid, alias, used))
+    for wwid, alias in aliases.items():
+        if wwid not in matched:
+            used = tuple(dict.fromkeys(users.get(alias, []))) if alias else ()
+            out.append(StorageLink(None, None, None, None, wwid, alias, used))
+    return out
+
+
+# -- CIB constraints, resource sets included -----------------------------------------
+
+
+def _sets(constraint: Constraint) -> list[tuple[list[str], bool]]:
+    """A constraint's ``resource_set`` children: member ids in order, and ``sequential``."""
+    from .formats.cib.model import _tag
+    from .formats.cib.values import parse_bool
+
+    out = []
+    for s in constraint.el:
+        if _tag(s) != "resource_set":
+            continue
+        ids = [r.get("id", "") for r in s if _tag(r) == "resource_ref" and r.get("id")]
+        out.append((ids, parse_bool(s.get("sequential")) is not False))
+    return out
+
+
+def _set_pairs(sets: list[tuple[list[str], bool]], closure: bool) -> list[tuple[str, str]]:
+    """``(earlier, later)`` for the resources the sets put in sequence: members of a
+    sequential set in their order, and the members of a set with those of the later
+    sets. The relation is transitive: ``closure`` lists every pair, else only
+    neighbours (for drawing)."""
+    out: list[tuple[str, str]] = []
+    for i, (ids, sequential) in enumerate(sets):
+        if sequential:
+            out += [
+                (a, b) for k, a in enumerate(ids) for b in ids[k + 1 : None if closure else k + 2]
+            ]
+        for later, _ in sets[i + 1 : None if closure else i + 2]:
+            out += [(a, b) for a in ids for b in later]
+    return out
+
+
+def order_pairs(order: Order, closure: bool = True) -> list[tuple[str, str]]:
+    """``(first, then)`` pairs of an ``rsc_order``: heartbeat 2's from/to, Pacemaker 1.0's
+    first/then, and its resource sets (Pacemaker Explained 1.0, "Ordering Sets of
+    Resources": a sequential set starts its members in order, and each set starts after
+    the sets listed before it)."""
+    if order.first and order.then:
+        return [(order.first, order.then)]
+    return _set_pairs(_sets(order), closure)
+
+
+def colocation_pairs(colocation: Colocation, closure: bool = True) -> list[tuple[str, str]]:
+    """``(rsc, with_rsc)`` pairs of an ``rsc_colocation``, resource sets included
+    (Pacemaker Explained 1.0, "Collocating Sets of Resources": in a sequential set each
+    member is placed with the one before it; a set is placed with the sets listed after
+    it, which the cluster places first)."""
+    if colocation.rsc and colocation.with_rsc:
+        return [(colocation.rsc, colocation.with_rsc)]
+    sets = _sets(colocation)
+    within = {(a, b) for ids, seq in sets if seq for a in ids for b in ids}
+    # within one sequential set the later member goes with the earlier one
+    return [(b, a) if (a, b) in within else (a, b) for a, b in _set_pairs(sets, closure)]

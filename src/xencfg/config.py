@@ -106,6 +106,16 @@ def _table(value: object) -> dict[str, Any]:
     return dict(value)
 
 
+def _roles(value: object) -> dict[str, tuple[str, ...]]:
+    """``[tool.xencfg.nodes] san1 = "storage"``: roles where the files say too little."""
+    from .cluster import parse_roles
+
+    try:
+        return parse_roles(_table(value), "nodes")
+    except XencfgError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _per_file_ignores(value: object) -> dict[str, list[str]]:
     table = _table(value)
     out = {}
@@ -140,7 +150,7 @@ SCHEMA: dict[str, tuple[str, Callable[[object], Any]]] = {
     "output-format": ("output_format", _output_format),
     "severity": ("severity", _severity),
     "baseline": ("baseline", _string),
-    "nodes": ("nodes", _table),
+    "nodes": ("nodes", _roles),
     "versions": ("versions", _table),
 }
 

@@ -378,12 +378,21 @@ def _add_tree(
             return
         for r in roots:
             _add_node(r, r / "etc", names.get(str(r)), found, walker)
-        for p in sorted(path.rglob("*")):
-            if any(r in p.parents for r in roots) or p.is_dir() or p.is_symlink():
-                continue
+        for p in _outside(path, set(roots)):
             fmt = _detect(p) if _is_regular(p) else None
             if fmt in ("cib", "xm", "xl") and walker.accept(p):
                 found.loose.append(SourceFile(p, display_path(p), fmt, None))
+
+
+def _outside(folder: Path, roots: set[Path]) -> list[Path]:
+    """The files below ``folder`` that are in none of the node ``roots``, sorted; node
+    trees are pruned, not walked (a set look-up per folder, not per root and file)."""
+    out: list[Path] = []
+    for top, dirs, files in os.walk(folder):
+        here = Path(top)
+        dirs[:] = [d for d in dirs if here / d not in roots and not (here / d).is_symlink()]
+        out += [here / f for f in files if not (here / f).is_symlink()]
+    return sorted(out)
 
 
 def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker: _Walker) -> None:

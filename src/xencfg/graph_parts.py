@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cluster import Cluster
+from .cluster import Cluster, colocation_pairs, order_pairs, short
 from .graph import Graph, contributor
 
 
-def _everywhere(cluster: Cluster, nodes: set[str]) -> bool:
-    """Held by every node of a multi-node cluster: drawn once, without an edge per node
-    (a 20-domU cluster would otherwise be a thicket of identical edges)."""
-    return len(cluster.nodes) > 1 and nodes >= set(cluster.nodes)
+def _everywhere(layer: set[str] | frozenset[str], nodes: set[str]) -> bool:
+    """Held by every member of a layer of two or more nodes: drawn once, without an edge
+    per node (a 20-domU cluster would otherwise be a thicket of identical edges). The
+    layer is the nodes that could hold it (the multipath hosts for a LUN, the cluster
+    members for a domU), so a storage box linted beside the dom0s does not count."""
+    return len(layer) > 1 and {short(n) for n in nodes} >= layer
+
+
+def _layer(cluster: Cluster, nodes: set[str], *formats: str) -> set[str] | frozenset[str]:
+    """The members of the heartbeat cluster ``nodes`` are in (a target pair's own
+    heartbeat is another cluster), or with no member lists the nodes that have one of
+    ``formats``."""
+    model = cluster.model
+    if model.heartbeat_clusters:
+        return model.cluster_of(nodes)
+    return model.members() or {short(i.node) for f in formats for i in cluster.docs(f) if i.node}
 
 
 @contributor
@@ -27,13 +39,26 @@ def multipath_maps(cluster: Cluster, g: Graph) -> None:
             labels.setdefault(m.wwid, f"{m.alias or m.wwid}\\n{m.wwid[-12:]}")
             if item.node:
                 holders.setdefault(m.wwid, set()).add(item.node)
+    mappers = {short(i.node) for i in cluster.docs("multipath") if i.node}
     for wwid, label in labels.items():
         nodes = holders.get(wwid, set())
-        everywhere = _everywhere(cluster, nodes)
+        everywhere = _everywhere(mappers, nodes)
         lun = g.node(f"lun:{wwid}", label + ("\\n(all nodes)" if everywhere else ""), "multipath")
         if not everywhere:
             for node in sorted(nodes):
                 g.edge(f"node:{node}", lun, "uses", "multipath")
+
+
+@contributor
+def target_exports(cluster: Cluster, g: Graph) -> None:
+    """Each LUN a target box exports, to the multipath LUN it is seen as (the storage
+    chain of the cluster model: IET's ScsiId found in multipath's WWID)."""
+    for link in cluster.model.chain:
+        if link.box is None or link.wwid is None or f"lun:{link.wwid}" not in g.nodes:
+            continue
+        box = next((n for n in cluster.nodes if short(n) == link.box), link.box)
+        g.node(f"node:{box}", box, "node")
+        g.edge(f"node:{box}", f"lun:{link.wwid}", "uses", f"LUN {link.lun} ({link.scsi_id})")
 
 
 def _short(name: str) -> str:
@@ -109,7 +134,7 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
     has_drbd = bool(list(cluster.docs("drbd")))
     has_multipath = bool(list(cluster.docs("multipath")))
     for name, (doc, nodes) in sorted(_domus(cluster).items()):
-        everywhere = _everywhere(cluster, set(nodes))
+        everywhere = _everywhere(_layer(cluster, set(nodes), "xend", "xm", "xl"), set(nodes))
         vid = g.node(f"domu:{name}", name + ("\\n(all nodes)" if everywhere else ""), "domu")
         for node in [] if everywhere else nodes:
             g.edge(vid, f"node:{node}", "runs-on")
@@ -173,11 +198,11 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
                 if name in domus:
                     g.edge(f"res:{res.id}", f"domu:{name}", "uses", "xmfile")
         for o in doc.orders:  # type: ignore[attr-defined]
-            if o.first and o.then:
-                g.edge(rid(o.first), rid(o.then), "order")
+            for first, then in order_pairs(o, closure=False):
+                g.edge(rid(first), rid(then), "order")
         for c in doc.colocations:  # type: ignore[attr-defined]
-            if c.rsc and c.with_rsc:
-                g.edge(rid(c.rsc), rid(c.with_rsc), "colocation")
+            for rsc, with_rsc in colocation_pairs(c, closure=False):
+                g.edge(rid(rsc), rid(with_rsc), "colocation")
         for loc in doc.locations:  # type: ignore[attr-defined]
             if not loc.rsc:
                 continue

@@ -67,17 +67,20 @@ def run(
     ignore: Iterable[str] = (),
     force_format: str | None = None,
     settings: Settings | None = None,
+    roles: dict[str, tuple[str, ...]] | None = None,
 ) -> LintResult:
     """Lint ``paths`` (node roots, /etc folders, cluster folders or files).
 
-    ``settings`` adds the per-file-ignores and severity overrides of a settings
-    file (:mod:`xencfg.config`); ``select``/``ignore`` are the final choice of rules.
+    ``settings`` adds the per-file-ignores, severity overrides and node roles of a
+    settings file (:mod:`xencfg.config`); ``select``/``ignore`` are the final choice
+    of rules; ``roles`` states node roles the files do not show (see
+    :data:`xencfg.cluster.ROLES`), over the settings' ``nodes``.
     """
     found = discover(paths, names)
     if force_format is not None:
         for f in found.files():
             f.format = force_format
-    return run_discovered(found, select=select, ignore=ignore, settings=settings)
+    return run_discovered(found, select=select, ignore=ignore, settings=settings, roles=roles)
 
 
 def run_discovered(
@@ -87,12 +90,15 @@ def run_discovered(
     ignore: Iterable[str] = (),
     settings: Settings | None = None,
     texts: dict[str, str] | None = None,
+    roles: dict[str, tuple[str, ...]] | None = None,
 ) -> LintResult:
     """Lint what :func:`~xencfg.discover.discover` found. ``texts`` gives the text of
     files that are not on disk (standard input), by display path."""
     chosen = registry.selected(select, ignore)
     chosen_codes = {r.code for r in chosen}
-    cluster = Cluster(nodes=[n.name for n in found.nodes])
+    declared = dict(settings.nodes) if settings is not None else {}
+    declared.update(roles or {})
+    cluster = Cluster(nodes=[n.name for n in found.nodes], roles=declared)
     findings: list[Finding] = []
     texts = dict(texts or {})
     formats: dict[str, str | None] = {}

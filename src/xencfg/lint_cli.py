@@ -156,8 +156,10 @@ def lint_command(
                 _say("nothing to check in the paths given")
             return EXIT_USAGE
 
+    from .cli import _roles
+
     result = lint.run_discovered(
-        found, select=chosen, ignore=ignored, settings=settings, texts=texts
+        found, select=chosen, ignore=ignored, settings=settings, texts=texts, roles=_roles(args)
     )
     findings = result.findings
     # fingerprints over every finding of the tree, so that --context (a subset) numbers
@@ -209,8 +211,11 @@ def lint_command(
 
     files = [f.display for f in result.files if f.format is not None]
     if args.verbose:
+        model = result.cluster.model
         for node in found.nodes:
-            print(f"node {node.name}: {node.root}", file=sys.stderr)
+            info = model.node(node.name) if node.name else None
+            roles = ", ".join(sorted(info.roles)) if info is not None and info.roles else "none"
+            print(f"node {node.name}: {node.root} (roles: {roles})", file=sys.stderr)
         for f in result.files:
             print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
         for s in found.skipped:

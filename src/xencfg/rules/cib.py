@@ -12,15 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
-from ..cluster import Cluster, Loaded, Membership, memberships
+from ..cluster import (
+    Cluster,
+    Loaded,
+    Membership,
+    NodeInfo,
+    colocation_pairs,
+    memberships,
+    order_pairs,
+    short,
+)
 from ..findings import Finding, Location
-from ..formats.cib.model import RESOURCE_TAGS, NvPair, Primitive, _tag
+from ..formats.cib.model import RESOURCE_TAGS, CibDocument, NvPair, Primitive, _tag
 from ..formats.cib.values import canon_name, parse_bool
 from ..formats.cib.xmltext import WRAPPER
+from ..formats.ocfs2 import Ocfs2Document
 from . import make, rule
 
 
@@ -43,6 +53,12 @@ class Unit:
                 yield item, p
 
 
+def _cib(item: Loaded) -> CibDocument:
+    """A CIB item's document, typed (units are built from ``cluster.docs("cib")``, whose
+    documents, partial ones included, are all :class:`CibDocument`)."""
+    return cast(CibDocument, item.doc)
+
+
 def _in_status(el: Any) -> bool:
     return any(_tag(a) == "status" for a in el.iterancestors()) or _tag(el) == "status"
 
@@ -59,11 +75,17 @@ def units(cluster: Cluster) -> list[Unit]:
 
 
 def _names(cluster: Cluster) -> set[str]:
-    """Every node name the cluster declares (node folders, ha.cf, drbd, OCFS2, CIB)."""
-    names = set(cluster.nodes)
+    """Every node name the cluster declares (ha.cf, drbd, OCFS2, CIB, and the node
+    folders of the run except boxes that only serve storage)."""
+    model = cluster.model
+    names = {n for n in cluster.nodes if n and not _storage_only(model.node(n))}
     for m in memberships(cluster):
         names.update(m.names)
     return names
+
+
+def _storage_only(info: NodeInfo | None) -> bool:
+    return info is not None and info.storage_only
 
 
 def _label(el: Any) -> str:
@@ -176,7 +198,7 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     Both heartbeat 2's ``from``/``to`` and Pacemaker 1.0's
     ``first``/``then``/``rsc``/``with-rsc`` forms and ``resource_ref`` in
     sets are checked; node names are those of ``nodes``, ha.cf, drbd.conf
-    and OCFS2 plus the node folders linted.
+    and OCFS2 plus the node folders linted (except boxes that only serve storage).
 
     Example: ``<rsc_order from="nfs" to="configpool"/>`` with no resource ``nfs``.
 
@@ -229,9 +251,20 @@ def _domus(cluster: Cluster) -> list[Loaded]:
     return [*cluster.docs("xm"), *cluster.docs("xl")]
 
 
+def _domus_by_path(cluster: Cluster) -> dict[str, list[Loaded]]:
+    """Every domU config by the path it has on its node, once per run."""
+
+    def index() -> dict[str, list[Loaded]]:
+        out: dict[str, list[Loaded]] = {}
+        for d in _domus(cluster):
+            out.setdefault(_etc_path(d), []).append(d)
+        return out
+
+    return cluster.fact("cib:domus-by-path", index)
+
+
 def _domu_for(cluster: Cluster, xmfile: str) -> list[Loaded]:
-    want = str(PurePosixPath(xmfile))
-    return [d for d in _domus(cluster) if _etc_path(d) == want]
+    return _domus_by_path(cluster).get(str(PurePosixPath(xmfile)), [])
 
 
 def _param_pair(prim: Primitive, name: str) -> NvPair | None:
@@ -266,14 +299,16 @@ def xmfile_not_found(cluster: Cluster) -> Iterator[Finding]:
     """
     if not cluster.nodes:
         return
-    domus = _domus(cluster)
+    by_folder: dict[str, list[Loaded]] = {}
+    for path, items in _domus_by_path(cluster).items():
+        by_folder.setdefault(str(PurePosixPath(path).parent), []).extend(items)
     for unit in units(cluster):
         for item, prim in unit.primitives():
             xmfile = prim.xmfile if prim.is_xen else None
             if not xmfile or _domu_for(cluster, xmfile):
                 continue
             folder = str(PurePosixPath(xmfile).parent)
-            near = [d for d in domus if str(PurePosixPath(_etc_path(d)).parent) == folder]
+            near = by_folder.get(folder, [])
             nodes_with = sorted({d.node for d in near if d.node})
             where = f" (that folder holds {', '.join(sorted({_etc_path(d) for d in near}))})"
             yield make(
@@ -289,27 +324,42 @@ _DRBD_DEV = re.compile(r"^/dev/drbd(\d+)$")
 
 
 def _drbd_resources(cluster: Cluster, node: str) -> list[tuple[Loaded, Any]]:
-    docs = list(cluster.docs("drbd", node))
-    common = next((d.doc.common_block for d in docs if d.doc.common_block is not None), None)  # type: ignore[attr-defined]
-    return [(d, r) for d in docs for r in d.doc.resource_list(common)]  # type: ignore[attr-defined]
+    """A node's DRBD resources (``common`` from whichever file has it), once per run."""
+
+    def compute() -> list[tuple[Loaded, Any]]:
+        docs = list(cluster.docs("drbd", node))
+        common = next((d.doc.common_block for d in docs if d.doc.common_block is not None), None)  # type: ignore[attr-defined]
+        return [(d, r) for d in docs for r in d.doc.resource_list(common)]  # type: ignore[attr-defined]
+
+    return cluster.fact(f"cib:drbd:{node}", compute)
 
 
-def _two_primaries(res: Any, host: str) -> bool | None:
-    try:
-        eff = res.effective(host)
-    except KeyError:
+def _effective(cluster: Cluster, res: Any, host: str) -> Any:
+    """``res.effective(host)`` once per run (``None``: no section for that host)."""
+    memo: dict[tuple[int, str], tuple[Any, Any]] = cluster.fact("cib:drbd-effective", dict)
+    hit = memo.get((id(res), host))
+    if hit is None or hit[0] is not res:
+        try:
+            eff = res.effective(host)
+        except KeyError:
+            eff = None
+        hit = memo[(id(res), host)] = (res, eff)
+    return hit[1]
+
+
+def _two_primaries(cluster: Cluster, res: Any, host: str) -> bool | None:
+    eff = _effective(cluster, res, host)
+    if eff is None:
         return None
     v = eff.sections.get("net", {}).get("allow-two-primaries")
     return v is True or (isinstance(v, str) and v.lower() in ("yes", "true", "on"))
 
 
-def _drbd_disk(res: Any, host: str, target: str, minor: int | None) -> bool:
+def _drbd_disk(cluster: Cluster, res: Any, host: str, target: str, minor: int | None) -> bool:
     if minor is None:
         return bool(res.name == target)
-    try:
-        dev = res.effective(host).device
-    except KeyError:
-        return False
+    eff = _effective(cluster, res, host)
+    dev = eff.device if eff is not None else None
     return dev is not None and dev.minor == minor
 
 
@@ -344,9 +394,9 @@ def migrate_without_dual_primary(cluster: Cluster) -> Iterator[Finding]:
                         continue
                     minor = int(m.group(1)) if m else None
                     for ditem, res in _drbd_resources(cluster, domu.node):
-                        if not _drbd_disk(res, domu.node, res_name or "", minor):
+                        if not _drbd_disk(cluster, res, domu.node, res_name or "", minor):
                             continue
-                        if _two_primaries(res, domu.node) is False:
+                        if _two_primaries(cluster, res, domu.node) is False:
                             nodes, places = lacking.setdefault((res.name, disk.raw), ([], []))
                             nodes.append(domu.node)
                             disk_at = domu.doc.assignment("disk")  # type: ignore[attr-defined]
@@ -413,9 +463,15 @@ def _shared_storage(cluster: Cluster, unit: Unit) -> list[tuple[str, Location]]:
     for item, prim in unit.primitives():
         if _is_ocfs2_fs(prim):
             out.append((f"OCFS2 filesystem '{prim.id}'", item.where(prim)))
+    return out + cluster.fact("cib:shared-storage", lambda: _nodes_share(cluster))
+
+
+def _nodes_share(cluster: Cluster) -> list[tuple[str, Location]]:
+    """The storage the nodes share whatever the CIB says (once per run, not per copy)."""
+    out: list[tuple[str, Location]] = []
     for node in cluster.nodes:
         for ditem, res in _drbd_resources(cluster, node):
-            if _two_primaries(res, node):
+            if _two_primaries(cluster, res, node):
                 out.append((f"dual-primary DRBD '{res.name}'", ditem.where(res)))
                 break
     for mp in cluster.docs("multipath"):
@@ -685,16 +741,23 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: list every cluster node in cluster.conf, identical on all nodes.
     """
-    ocfs = list(cluster.docs("ocfs2"))
+    ocfs = list(cluster.typed("ocfs2", Ocfs2Document))
     if not cluster.nodes and not ocfs:
         return  # a CIB linted alone: nothing to compare with
+    model = cluster.model
     for unit in units(cluster):
+        cib_nodes = [n.uname for i in unit.scope for n in _cib(i).nodes if n.uname]
+        hosts = [i.node for i in unit.items if i.node]
+        # the members of this CIB's cluster (a target box with its own heartbeat, or
+        # none, is not one of them)
+        members = model.cluster_of([*cib_nodes, *hosts]) | {short(n) for n in cib_nodes}
+        roots = [n for n in cluster.nodes if n and short(n) in members]
+        spelled = {short(n): n for n in [*sorted(members), *roots, *cib_nodes]}
+        needed = sorted(set(spelled.values()))
         for item, prim in unit.primitives():
             if not _is_ocfs2_fs(prim):
                 continue
             where = item.where(_param_pair(prim, "fstype") or prim)
-            cib_nodes = {n.uname for i in unit.scope for n in i.doc.nodes if n.uname}  # type: ignore[attr-defined]
-            needed = sorted(set(cluster.nodes) | cib_nodes)
             if not ocfs:
                 yield make(
                     "CB013",
@@ -702,26 +765,26 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
                     where,
                 )
                 continue
-            node_list: list[str | None] = [*cluster.nodes] or [None]
+            node_list: list[str | None] = [*roots] or [None]
             for node in node_list:
-                docs = [d for d in ocfs if d.node == node] if node else ocfs
+                docs = [(d, o) for d, o in ocfs if d.node == node] if node else ocfs
                 if not docs:
                     yield make(
                         "CB013",
-                        f"OCFS2 filesystem '{prim.id}' but node {node} has no "
+                        f"OCFS2 filesystem '{prim.id}' but cluster member {node} has no "
                         "/etc/ocfs2/cluster.conf",
                         where,
                     )
                     continue
-                listed = {n.name for d in docs for n in d.doc.nodes}  # type: ignore[attr-defined]
-                missing = [n for n in needed if n not in listed]
+                listed = {short(n.name) for _, o in docs for n in o.nodes if n.name}
+                missing = [n for n in needed if short(n) not in listed]
                 if missing:
                     yield make(
                         "CB013",
                         f"OCFS2 filesystem '{prim.id}': cluster.conf"
                         f"{' of ' + node if node else ''} does not list {', '.join(missing)}",
                         where,
-                        [docs[0].where()],
+                        [docs[0][0].where()],
                     )
 
 
@@ -808,6 +871,12 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
     *and* a colocation, the guest may be started before the mount or on a
     node where it failed, and ``xm create`` finds no config.
 
+    Constraints count in every form: heartbeat 2's ``from``/``to``, Pacemaker
+    1.0's ``first``/``then`` and ``rsc``/``with-rsc``, and resource sets (a set
+    starts after the sets listed before it and is placed with the sets listed
+    after it; inside a sequential set each member follows the one before it;
+    Pacemaker Explained 1.0, "Ordering Sets" and "Collocating Sets of Resources").
+
     Example: ``xmfile=/etc/xen/vm/nfs.xm`` with ``<rsc_order from="nfs"
     to="configpool" score="0"/>`` (advisory) and no colocation.
 
@@ -821,8 +890,17 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
             for p in i.doc.primitives  # type: ignore[attr-defined]
             if p.type == "Filesystem" and p.param("directory")
         ]
-        orders = [(i, o) for i in unit.scope for o in i.doc.orders]  # type: ignore[attr-defined]
-        colocations = [c for i in unit.scope for c in i.doc.colocations]  # type: ignore[attr-defined]
+        # each constraint's pairs once, indexed by the pair (resource sets expanded)
+        ordered: dict[tuple[str, str], list[tuple[Loaded, Any]]] = {}
+        for i in unit.scope:
+            for o in i.doc.orders:  # type: ignore[attr-defined]
+                for pair in dict.fromkeys(order_pairs(o)):
+                    ordered.setdefault(pair, []).append((i, o))
+        colocated: dict[tuple[str, str], list[Any]] = {}
+        for i in unit.scope:
+            for c in i.doc.colocations:  # type: ignore[attr-defined]
+                for pair in dict.fromkeys(colocation_pairs(c)):
+                    colocated.setdefault(pair, []).append(c)
         for item, prim in unit.primitives():
             xmfile = prim.xmfile if prim.is_xen else None
             if not xmfile:
@@ -832,8 +910,9 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
                 if folder not in PurePosixPath(xmfile).parents or _same_group(prim.el, fs.el):
                     continue
                 fs_ids, vm_ids = _ids_around(fs.el), _ids_around(prim.el)
-                order = [(i, o) for i, o in orders if o.first in fs_ids and o.then in vm_ids]
-                coloc = [c for c in colocations if c.rsc in vm_ids and c.with_rsc in fs_ids]
+                pairs = [(f, v) for f in sorted(fs_ids) for v in sorted(vm_ids)]
+                order = list({id(o): (i, o) for p in pairs for i, o in ordered.get(p, [])}.values())
+                coloc = [c for f, v in pairs for c in colocated.get((v, f), [])]
                 problems = []
                 if not order:
                     problems.append("no order")

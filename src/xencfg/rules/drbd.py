@@ -3,14 +3,13 @@ safety, host names, addresses, and drbd.conf agreeing between nodes."""
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, memberships
+from ..cluster import Cluster, Loaded, NodeInfo, memberships
 from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument, Effective, Host, Resource, find_conflicts
 from ..formats.hosts import parse_address
@@ -22,73 +21,40 @@ def short(name: str) -> str:
     return name.split(".", 1)[0].lower()
 
 
-_memo: tuple[weakref.ref[Cluster], dict[str, Any]] | None = None
-
-
-def _cache(cluster: Cluster) -> dict[str, Any]:
-    """Per-run store so the DRBD rules compute each node's resources, their
-    effective settings and drbdadm's conflicts once, not once per rule."""
-    global _memo
-    if _memo is None or _memo[0]() is not cluster:
-        _forget()
-        _memo = (weakref.ref(cluster), {})
-        # free the run's models with the run: a long-lived process (a test
-        # session, an editor plugin) must not keep the last cluster alive
-        weakref.finalize(cluster, _forget)
-    return _memo[1]
-
-
-def _forget() -> None:
-    global _memo
-    _memo = None
-    _res_memo.clear()
-    _eff_memo.clear()
-
-
 def _node_configs(cluster: Cluster) -> dict[str, list[Loaded]]:
     """Each node's drbd files (the logical configuration: drbd.conf plus drbd.d/*),
-    leaving out ``drbdsetup show`` dumps."""
-    cache = _cache(cluster)
-    if "configs" not in cache:
+    leaving out ``drbdsetup show`` dumps. Computed once per run (``cluster.fact``)."""
+
+    def compute() -> dict[str, list[Loaded]]:
         out: dict[str, list[Loaded]] = {}
         for node, items in cluster.by_node("drbd").items():
             keep = [i for i in items if not i.doc.is_drbdsetup_show]  # type: ignore[attr-defined]
             if keep:
                 out[node] = keep
-        cache["configs"] = out
-    configs: dict[str, list[Loaded]] = cache["configs"]
-    return configs
+        return out
+
+    return cluster.fact("drbd:configs", compute)
 
 
-def _resources(items: list[Loaded]) -> list[tuple[Loaded, Resource]]:
-    """Every resource of one node's configuration, with ``common`` from whichever file has it."""
-    key = id(items[0]) if items else 0
-    found = _res_memo.get(key)
-    if found is not None and found[0] is items:
-        return found[1]
-    common = None
-    for i in items:
-        common = i.doc.common_block or common  # type: ignore[attr-defined]
-    out = [(i, res) for i in items for res in i.doc.resource_list(common)]  # type: ignore[attr-defined]
-    _res_memo[key] = (items, out)  # cleared with the run's cache
-    return out
+def _resources(cluster: Cluster, items: list[Loaded]) -> list[tuple[Loaded, Resource]]:
+    """Every resource of one node's configuration, with ``common`` from whichever file
+    has it; once per run and node, shared by every DRBD rule."""
+    memo: dict[int, list[tuple[Loaded, Resource]]] = cluster.fact("drbd:resources", dict)
+    key = id(items)  # the lists of _node_configs live as long as the run
+    if key not in memo:
+        common = None
+        for i in items:
+            common = i.doc.common_block or common  # type: ignore[attr-defined]
+        memo[key] = [(i, res) for i in items for res in i.doc.resource_list(common)]  # type: ignore[attr-defined]
+    return memo[key]
 
 
-_res_memo: dict[int, tuple[list[Loaded], list[tuple[Loaded, Resource]]]] = {}
-
-
-_eff_memo: dict[tuple[int, str], tuple[Resource, Effective]] = {}
-
-
-def _effective(res: Resource, host: str) -> Effective:
-    """``res.effective(host)``, remembered for the rules that follow."""
-    key = (id(res), host)
-    hit = _eff_memo.get(key)
+def _effective(cluster: Cluster, res: Resource, host: str) -> Effective:
+    """``res.effective(host)``, computed once per run for the rules that follow."""
+    memo: dict[tuple[int, str], tuple[Resource, Effective]] = cluster.fact("drbd:effective", dict)
+    hit = memo.get((id(res), host))
     if hit is None or hit[0] is not res:
-        if len(_eff_memo) > 100_000:
-            _eff_memo.clear()
-        hit = (res, res.effective(host))
-        _eff_memo[key] = hit
+        hit = memo[(id(res), host)] = (res, res.effective(host))
     return hit[1]
 
 
@@ -127,10 +93,10 @@ def minor_reused(cluster: Cluster) -> Iterator[Finding]:
     yield from _conflicts(cluster, "device-minor", "DR002")
 
 
-def _owners_of(items: list[Loaded]) -> dict[int, str]:
+def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
     """Resource name by id of the statements drbdadm points at in a conflict."""
     out: dict[int, str] = {}
-    for _, res in _resources(items):
+    for _, res in _resources(cluster, items):
         views: list[Any] = [res, *res.volumes.values()]
         for h in res.host_list:
             views += [h, *h.volumes.values()]
@@ -145,11 +111,11 @@ def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
     for items in _node_configs(cluster).values():
         owner = {id(i.doc): i for i in items}
         docs: list[DrbdDocument] = [i.doc for i in items]  # type: ignore[misc]
-        memo = _cache(cluster).setdefault("conflicts", {})
+        memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
         if id(items) not in memo:
             memo[id(items)] = find_conflicts(docs)
         found = [c for c in memo[id(items)] if c.kind == kind]
-        names = _owners_of(items) if found else {}
+        names = _owners_of(cluster, items) if found else {}
         for c in found:
             here = owner[id(c.document)]
             first = owner[id(c.first_document)]
@@ -177,9 +143,9 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
     """
     for items in _node_configs(cluster).values():
         seen: dict[tuple[str, str, str], tuple[Loaded, Any, str]] = {}
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             for h in _on_hosts(res):
-                eff = _effective(res, h.name)
+                eff = _effective(cluster, res, h.name)
                 for vol in eff.volumes.values():
                     claims = []
                     dev = vol.get("device")
@@ -225,11 +191,11 @@ def two_primaries_protocol(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``protocol C;`` for every resource that allows two primaries.
     """
     for items in _node_configs(cluster).values():
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             hosts = list(_on_hosts(res))
             if not hosts:
                 continue
-            eff = _effective(res, hosts[0].name)
+            eff = _effective(cluster, res, hosts[0].name)
             if not _flag(eff.sections.get("net", {}).get("allow-two-primaries")):
                 continue
             proto = (eff.protocol or "C").upper()
@@ -271,6 +237,10 @@ def _name_lists(cluster: Cluster) -> list[_NameList]:
     return out
 
 
+def _may_host_drbd(info: NodeInfo | None) -> bool:
+    return info is None or not info.storage_only or "drbd" in info.roles
+
+
 @rule("DR005", "unknown-host", "warning", scope="cluster")
 def unknown_host(cluster: Cluster) -> Iterator[Finding]:
     """An ``on`` section names a host that the cluster's node lists do not have.
@@ -283,19 +253,22 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
 
     The ``on`` names are compared with every node list ha.cf, the CIB and
     cluster.conf (OCFS2, cman) declare, without domain and case; with none,
-    with the node names of the run when there are at least two.
+    with the node names of the run when there are at least two (leaving out a
+    box that exports iSCSI targets and runs no DRBD).
 
     Fix: use the node's ``uname -n`` everywhere.
     """
     lists = _name_lists(cluster)
     if not lists:
-        run = tuple(n for n in cluster.nodes if n)
+        # the roots that may be DRBD hosts: not a target box with no DRBD of its own
+        model = cluster.model
+        run = tuple(n for n in cluster.nodes if n and _may_host_drbd(model.node(n)))
         if len(run) < 2:
             return
         lists = [_NameList("the linted nodes", run, Location("", 0, 0))]
     for node, items in _node_configs(cluster).items():
         own = [x for x in lists if x.node == (node or None)] or lists
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             for h in _on_hosts(res):
                 for name in h.names:
                     missing = [x for x in own if short(name) not in {short(n) for n in x.names}]
@@ -330,7 +303,7 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     for node, items in configs.items():
         if not node:
             continue
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             if res.stacked or any(h.kind != "on" for h in res.host_list):
                 continue  # floating / stacked: not named per node
             hosts = list(_on_hosts(res))
@@ -376,7 +349,7 @@ def address_not_of_host(cluster: Cluster) -> Iterator[Finding]:
             if line.address is not None:
                 _, owners = by_address.setdefault(str(line.address), (line, set()))
                 owners.update(_owners(n) for n in line.names)
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             others_all = {short(n) for h in _on_hosts(res) for n in h.names}
             for h in _on_hosts(res):
                 addr = h.address
@@ -421,11 +394,11 @@ def nbsp_whitespace(item: Loaded) -> Iterator[Finding]:
         )
 
 
-def _host_shape(res: Resource) -> dict[str, tuple[Any, ...]]:
+def _host_shape(cluster: Cluster, res: Resource) -> dict[str, tuple[Any, ...]]:
     """Per ``on`` host (short name): device, disk, meta-disk of every volume."""
     out: dict[str, tuple[Any, ...]] = {}
     for h in _on_hosts(res):
-        eff = _effective(res, h.name)
+        eff = _effective(cluster, res, h.name)
         vols = tuple(
             (
                 n,
@@ -440,14 +413,37 @@ def _host_shape(res: Resource) -> dict[str, tuple[Any, ...]]:
     return out
 
 
-def _per_node_resources(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, Resource]]]:
+def _per_node_resources(cluster: Cluster) -> list[tuple[str, dict[str, tuple[Loaded, Resource]]]]:
+    """Each resource's copies by node, by resource name. Copies of one name whose nodes
+    are in separate clusters (a target pair's ``r0`` and the dom0s' ``r0``: neither
+    names the other's nodes) are separate resources and come as separate entries."""
     by_res: dict[str, dict[str, tuple[Loaded, Resource]]] = defaultdict(dict)
     for node, items in _node_configs(cluster).items():
         if not node:
             continue
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             by_res[res.name].setdefault(node, (item, res))
-    return by_res
+    return [(name, group) for name in sorted(by_res) for group in _connected(by_res[name])]
+
+
+def _connected(
+    copies: dict[str, tuple[Loaded, Resource]],
+) -> list[dict[str, tuple[Loaded, Resource]]]:
+    """Copies grouped so that two are together when one's node is a host of the other
+    (or they share a host)."""
+    keys = {
+        node: {short(n) for h in _on_hosts(res) for n in h.names} | {short(node)}
+        for node, (_, res) in copies.items()
+    }
+    groups: list[tuple[set[str], dict[str, tuple[Loaded, Resource]]]] = []
+    for node in sorted(copies):
+        mine, members = set(keys[node]), {node: copies[node]}
+        for g in [g for g in groups if g[0] & mine]:
+            groups.remove(g)
+            mine |= g[0]
+            members = {**g[1], **members}
+        groups.append((mine, members))
+    return [dict(sorted(m.items())) for _, m in groups]
 
 
 @rule("DR009", "resource-differs-between-nodes", "error", scope="cluster")
@@ -466,7 +462,7 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
     Fix: copy one drbd.conf (and drbd.d/) to every node.
     """
     configs = _node_configs(cluster)
-    for name, per_node in sorted(_per_node_resources(cluster).items()):
+    for name, per_node in _per_node_resources(cluster):
         nodes = sorted(per_node)
         first_item, first_res = per_node[nodes[0]]
         named = {short(n) for h in _on_hosts(first_res) for n in h.names}
@@ -481,10 +477,10 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
                 )
         if len(nodes) < 2:
             continue
-        a = _host_shape(first_res)
+        a = _host_shape(cluster, first_res)
         for node in nodes[1:]:
             item, res = per_node[node]
-            b = _host_shape(res)
+            b = _host_shape(cluster, res)
             diffs: list[str] = []
             if set(a) != set(b):
                 diffs.append(f"hosts {sorted(b)} vs {sorted(a)}")
@@ -516,7 +512,7 @@ def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: keep drbd.conf identical on every node.
     """
-    for name, per_node in sorted(_per_node_resources(cluster).items()):
+    for name, per_node in _per_node_resources(cluster):
         own: dict[str, tuple[str, Loaded, Host]] = {}
         for node, (item, res) in per_node.items():
             for h in _on_hosts(res):
@@ -542,10 +538,10 @@ def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
 def _dual_primary(cluster: Cluster) -> Iterator[tuple[Loaded, Resource, Effective]]:
     """Resources whose effective ``net`` section allows two primaries."""
     for items in _node_configs(cluster).values():
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             hosts = list(_on_hosts(res))
             if hosts:
-                eff = _effective(res, hosts[0].name)
+                eff = _effective(cluster, res, hosts[0].name)
                 if _flag(eff.sections.get("net", {}).get("allow-two-primaries")):
                     yield item, res, eff
 
@@ -614,11 +610,11 @@ def become_primary_on_both(cluster: Cluster) -> Iterator[Finding]:
     promote one node only.
     """
     for items in _node_configs(cluster).values():
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             hosts = list(_on_hosts(res))
             if not hosts:
                 continue
-            eff = _effective(res, hosts[0].name)
+            eff = _effective(cluster, res, hosts[0].name)
             if eff.sections.get("startup", {}).get("become-primary-on") != "both":
                 continue
             why = []
@@ -729,7 +725,7 @@ def address_not_the_hosts(cluster: Cluster) -> Iterator[Finding]:
     if not known:
         return
     for items in _node_configs(cluster).values():
-        for item, res in _resources(items):
+        for item, res in _resources(cluster, items):
             ends = []
             for host in _on_hosts(res):
                 addr = host.address

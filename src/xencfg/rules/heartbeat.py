@@ -6,7 +6,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from ..cluster import Cluster, Loaded, Membership, memberships
+from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
 from . import make, rule
 
@@ -44,6 +44,9 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
     Example: ha.cf ``nodes xen-1 xen-2`` (not a directive, so no member) while
     drbd.conf has ``on xen1 { ... }`` and ``on xen2 { ... }``.
 
+    Member lists that share no node are separate clusters (a pair of target
+    boxes with its own heartbeat beside the dom0s) and are not compared.
+
     Fix: write one ``node`` line per member with the exact ``uname -n`` of
     each node, identical on every node, and use the same names everywhere.
     """
@@ -69,8 +72,11 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
     reference: dict[frozenset[str], Membership] = {}
     for m in sorted(hacfs, key=lambda m: (m.item.node or "", m.item.file.display)):
         key = frozenset(m.names)
-        if reference and key not in reference:
-            first = next(iter(reference.values()))
+        # lists that share no node (and whose files sit on none of each other's nodes)
+        # are separate clusters, e.g. a target pair with its own heartbeat
+        same = [r for k, r in reference.items() if _one_cluster(k, r, key, m)]
+        if same and key not in reference:
+            first = same[0]
             yield make(
                 "HB001",
                 f"ha.cf on {m.item.node or m.item.file.display} lists {_names(sorted(key))} but "
@@ -111,6 +117,17 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
             m.where(missing[0]),
             [r.where(r.names[0]) for r in refs],
         )
+
+
+def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membership) -> bool:
+    """Whether two ha.cf member lists describe one cluster (they share a node, or one
+    file sits on a node the other lists)."""
+    sa, sb = {short(n) for n in a}, {short(n) for n in b}
+    return bool(
+        sa & sb
+        or (ma.item.node and short(ma.item.node) in sb)
+        or (mb.item.node and short(mb.item.node) in sa)
+    )
 
 
 def _hostname_file(item: Loaded) -> bool:
@@ -325,6 +342,9 @@ def authkeys_differ(cluster: Cluster) -> Iterator[Finding]:
 
     Example: ``1 sha1 KEY-A`` on one node, ``1 sha1 KEY-B`` on the other.
 
+    Nodes of separate heartbeat clusters (node lists that share no node) are
+    not compared.
+
     Fix: copy one authkeys to every node. (Keys are compared, never shown.)
     """
     nodes: dict[str, Loaded] = {}
@@ -343,7 +363,9 @@ def authkeys_differ(cluster: Cluster) -> Iterator[Finding]:
         if active is None:
             continue
         have = holders[(active.index, _digest(active.method, active.secret))]
-        lacking = sorted(set(nodes) - have)
+        # another heartbeat cluster (a target pair beside the dom0s) has its own keys
+        model = cluster.model
+        lacking = sorted(n for n in set(nodes) - have if model.same_cluster(node, n))
         if not lacking:
             continue
         yield make(

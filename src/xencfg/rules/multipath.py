@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
+from ..formats.hacf import HacfDocument
 from . import make, rule
 
 
@@ -107,8 +108,11 @@ def alias_differs(cluster: Cluster) -> Iterator[Finding]:
     ``/dev/mapper/ALIAS``. If the alias points at another LUN on the other
     node, a migrated guest opens somebody else's disk.
 
+    Nodes of separate heartbeat clusters are not compared.
+
     Fix: keep multipath.conf's ``multipaths`` section identical on every node.
     """
+    model = cluster.model
     by_alias: dict[str, dict[str, tuple[str, Loaded, object]]] = defaultdict(dict)
     by_wwid: dict[str, dict[str, tuple[str, Loaded, object]]] = defaultdict(dict)
     for item in cluster.docs("multipath"):
@@ -124,14 +128,17 @@ def alias_differs(cluster: Cluster) -> Iterator[Finding]:
             if len(values) < 2:
                 continue
             nodes = sorted(per_node)
-            first = per_node[nodes[0]]
             for node in nodes[1:]:
+                # compared with the first node of its own cluster (another heartbeat
+                # cluster, a target pair, may use the name for another disk)
+                ref = next(n for n in nodes if n == node or model.same_cluster(n, node))
+                first = per_node[ref]
                 value, item, block = per_node[node]
-                if value == first[0]:
+                if ref == node or value == first[0]:
                     continue
                 yield make(
                     "MP004",
-                    f"{kind} '{key}' is {other} '{value}' on {node} but '{first[0]}' on {nodes[0]}",
+                    f"{kind} '{key}' is {other} '{value}' on {node} but '{first[0]}' on {ref}",
                     item.where(block),
                     [first[1].where(first[2])],
                 )
@@ -210,6 +217,21 @@ def _queue_seconds(doc: object) -> list[tuple[object, float, str]]:
     return out
 
 
+def _cluster_fences(cluster: Cluster) -> bool:
+    """Whether a CIB of the run has STONITH on with a device that can reset a hung node."""
+    from .cib import TEST_AGENTS, _stonith_enabled, units
+
+    for unit in units(cluster):
+        on, _ = _stonith_enabled(unit)
+        if on and any(
+            p.is_stonith and (p.type or "") not in TEST_AGENTS
+            for i in unit.scope
+            for p in i.doc.primitives  # type: ignore[attr-defined]
+        ):
+            return True
+    return False
+
+
 @rule("MP007", "queueing-outlasts-failover", "warning", scope="cluster")
 def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
     """multipath queues I/O longer than heartbeat waits before declaring a node dead.
@@ -222,15 +244,24 @@ def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
     Example: ``no_path_retry 60`` with ``polling_interval 5`` queues for
     300 s, while ha.cf says ``deadtime 50``.
 
+    Not reported when the cluster fences: with STONITH enabled and a device that
+    resets nodes (not ``ssh``, ``null`` or ``suicide``) in the CIB, or ha.cf
+    ``stonith``/``stonith_host`` lines without the CRM, the hung node is reset before its
+    resources start elsewhere, and its queued I/O dies with it.
+
     Fix: keep the queueing time (``no_path_retry`` x ``polling_interval``)
     below heartbeat's deadtime, or use fencing that resets the node.
     """
+    fenced = _cluster_fences(cluster)
     for node, items in cluster.by_node("multipath").items():
-        hacf = cluster.first("hacf", node or None)
-        if hacf is None:
+        found = next(cluster.typed("hacf", HacfDocument, node or None), None)
+        if found is None:
             continue
-        deadtime = getattr(hacf.doc, "deadtime", None) or 30.0
-        anchor = hacf.doc.entry("deadtime")  # type: ignore[attr-defined]
+        hacf, hb = found
+        if fenced or (hb.stonith and not hb.crm_enabled):  # v1 fencing: ignored under the CRM
+            continue
+        deadtime = hb.deadtime or 30.0
+        anchor = hb.entry("deadtime")
         for item in items:
             for entry, seconds, setting in _queue_seconds(item.doc):
                 if seconds <= deadtime:
