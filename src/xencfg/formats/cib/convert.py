@@ -1365,7 +1365,8 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool, drop_status: boo
         decl = _XML_DECL.match(text.lstrip("\ufeff"))
         out = ('<?xml version="1.0" encoding="UTF-8"?>\n' if decl else "") + body
         result = Conversion(out, conv.changes, fragment=False)
-        _check(result, etree.fromstring(body.encode("utf-8", "surrogateescape"), _parser()), path)
+        new = [n for n in holder if isinstance(n.tag, str)][0]
+        _check(result, new, conv.made, path)
         return result
     cib, _placed = _wrap(elements)
     holder = etree.Element("holder")
@@ -1384,27 +1385,47 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool, drop_status: boo
     out_nodes.extend(conv.added)  # rsc_defaults/op_defaults made by the 1.1 step
     # rewrites of the throw-away skeleton (no source line) are not the user's business
     changes = [c for c in conv.changes if c.line is not None or c.kind == "pacemaker-1.1"]
-    skeleton = etree.fromstring(etree.tostring(new_cib))
     body = _render(out_nodes)
     result = Conversion(body, changes, fragment=True)
-    _check(result, skeleton, path, dangling_ok=True)
+    _check(result, new_cib, conv.made, path, dangling_ok=True)
     return result
 
 
-def _check(result: Conversion, cib: Any, path: str | None, *, dangling_ok: bool = False) -> None:
+def _check(
+    result: Conversion,
+    cib: Any,
+    made: dict[Any, Any],
+    path: str | None,
+    *,
+    dangling_ok: bool = False,
+) -> None:
     """Raise :class:`InvalidOutput` when pacemaker-1.0.rng refuses the converted CIB.
 
-    A fragment is checked inside its skeleton CIB; its references to resources defined
-    elsewhere (``dangling_ok``) are its loader's business, as with ``cibadmin -C``.
+    Each schema message names the input line of the element it is about. A fragment is
+    checked inside its skeleton CIB; its references to resources defined elsewhere
+    (``dangling_ok``) are its loader's business, as with ``cibadmin -C``.
     """
     rng = _schema._rng()
-    if rng.validate(etree.ElementTree(cib)):
+    tree = etree.ElementTree(cib)
+    if rng.validate(tree):
         return
+    source_of = {out: src for src, out in made.items()}
     errors = []
     for e in rng.error_log:
         if dangling_ok and "references an unknown ID" in e.message:
             continue
-        where = f"line {e.line}: " if e.line and not result.fragment else ""
+        where = ""
+        try:
+            found = tree.xpath(e.path) if e.path else []
+        except etree.XPathError:
+            found = []
+        el = found[0] if isinstance(found, list) and found else None
+        while el is not None and source_of.get(el) is None:
+            el = el.getparent()
+        src = source_of.get(el) if el is not None else None
+        if src is not None and src.sourceline:
+            ident = f" id={src.get('id')!r}" if src.get("id") else ""
+            where = f"line {src.sourceline}: <{src.tag}{ident}>: "
         errors.append(f"{where}{e.message}")
     if not errors:
         return

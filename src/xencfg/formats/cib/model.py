@@ -836,7 +836,11 @@ class CibDocument(Document):
         """``"pacemaker-1.0"`` or ``"heartbeat-2"`` (the schema this text is written for)."""
         vw = self.validate_with
         if vw is not None:
-            return "pacemaker-1.0" if vw.startswith("pacemaker-1") else "heartbeat-2"
+            # pacemaker-0.6 / transitional-0.6: a heartbeat-2 CIB that Pacemaker 1.0 loaded
+            # without upgrading it; every later pacemaker-N.M spells options with dashes
+            if vw in ("pacemaker-0.6", "transitional-0.6") or not vw.startswith("pacemaker-"):
+                return "heartbeat-2"
+            return "pacemaker-1.0"
         if self.root_tag == "cib":
             return "heartbeat-2"
         return "pacemaker-1.0" if looks_like_10(self.roots) else "heartbeat-2"
