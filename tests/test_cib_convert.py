@@ -22,7 +22,14 @@ from lxml import etree
 
 from conftest import SHARED, shared_files, shared_path
 from xencfg.errors import ParseError, XencfgError
-from xencfg.formats.cib.convert import Change, Conversion, convert, migration_threshold
+from xencfg.formats.cib.convert import (
+    META_COPIES,
+    Change,
+    Conversion,
+    convert,
+    migration_threshold,
+    option_name,
+)
 
 ORACLE = ("oracle", "cib")
 SAFE = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
@@ -125,6 +132,16 @@ def without_deliberate_additions(ours: etree._Element, theirs: etree._Element) -
             cps.remove(nv)
             if len(cps) == 0:
                 cps.getparent().remove(cps)
+    for nv in theirs.iter("nvpair"):  # every known option dashed, not only upgrade06's list
+        if nv.getparent().tag == "cluster_property_set":
+            nv.set("name", option_name(nv.get("name")))
+    for rsc in theirs.iter("primitive", "group"):  # resource options moved, not copied
+        for ia in rsc.findall("instance_attributes"):
+            moved = [nv for nv in ia.findall("nvpair") if nv.get("name") in META_COPIES]
+            for nv in moved:
+                ia.remove(nv)
+            if moved and len(ia) == 0:
+                rsc.remove(ia)
     their_sets = {m.get("id"): m for m in theirs.iter("meta_attributes")}
     for nv in list(ours.iter("nvpair")):
         meta = nv.getparent()

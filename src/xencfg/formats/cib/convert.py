@@ -20,7 +20,9 @@ import attrs
 from lxml import etree
 
 from xencfg.errors import ParseError, XencfgError
+from xencfg.formats.cib import options as _options
 from xencfg.formats.cib import schema as _schema
+from xencfg.formats.cib.values import canon_name
 
 __all__ = ["Change", "Conversion", "ConversionRefused", "InvalidOutput", "convert"]
 
@@ -245,6 +247,18 @@ def _valid_id(value: str) -> bool:
     return bool(_NCNAME.match(value)) and ":" not in value
 
 
+def option_name(name: str) -> str:
+    """A cluster option's Pacemaker 1.0 name: upgrade06's renames, and the dash spelling of
+    every other option the CRM knows under its underscore alias (mixed spellings in one
+    CIB are what CB010 warns about; unknown names are left as they are)."""
+    if name in OPTION_NAMES:
+        return OPTION_NAMES[name]
+    canon = canon_name(name)
+    if canon in _options.KNOWN and name == canon.replace("-", "_"):
+        return canon
+    return name
+
+
 def normalise_score(value: str) -> str:
     """A 0.6 score as Pacemaker 1.0 spells it: integers only, INFINITY upper-case."""
     if "." in value:
@@ -337,6 +351,8 @@ class _Converter:
         self.resource_ids: set[str] = set()
         self.clone_ids: set[str] = set()
         self.added: list[Any] = []
+        #: instance nvpairs moved into the meta set (not copied into the instance set)
+        self.moved: set[Any] = set()
 
     # -- reporting
     def note(self, kind: str, src: Any, what: str, why: str) -> None:
@@ -714,10 +730,11 @@ class _Converter:
                         continue
                     if isinstance(inner, etree._Comment):
                         out.append(etree.Comment(inner.text))
-                    elif inner.tag == "nvpair":
+                    elif inner.tag == "nvpair" and inner not in self.moved:
                         self.nvpair(inner, out, src.tag)
             elif child.tag == "nvpair":
-                self.nvpair(child, out, src.tag)
+                if child not in self.moved:
+                    self.nvpair(child, out, src.tag)
             elif child.tag == "rule":
                 rules.append(child)
             elif isinstance(child.tag, str):
@@ -731,11 +748,25 @@ class _Converter:
                     "Pacemaker 1.0 allows one rule per set: split the set by hand",
                 )
             self.node(rule, out)
+        moved = [nv for nv in src.iter("nvpair") if nv in self.moved]
+        if moved and len(out) == 0 and not rules:
+            parent.remove(out)  # everything in it was a resource option, now a meta attribute
+            self.note(
+                "drop-element",
+                src,
+                "instance set left empty by the moves to meta removed",
+                "its nvpairs were resource options, which Pacemaker 1.0 reads as meta attributes",
+            )
 
     def nvpair(self, src: Any, out_set: Any, kind: str) -> Any:
         name = src.get("name", "")
         meta = kind == "meta_attributes"
-        new = name.replace("_", "-") if meta else OPTION_NAMES.get(name, name)
+        if meta:
+            new = name.replace("_", "-")
+        elif kind == "cluster_property_set":
+            new = option_name(name)
+        else:
+            new = OPTION_NAMES.get(name, name)
         if new != name:
             why = (
                 "meta attributes are spelled with dashes in 1.0"
@@ -812,21 +843,22 @@ class _Converter:
             for nv in ia.iter("nvpair"):
                 if nv.get("name") in META_COPIES:
                     copies.setdefault(nv.get("name"), []).append(nv)
-        keep = src.tag in ("primitive", "group")
         for name in META_COPIES:
             for nv in copies.get(name, []):
                 new = name.replace("_", "-")
                 if new in seen:
+                    self.moved.add(nv)
                     self.note(
                         "warning",
                         nv,
-                        f"instance attribute {name}={nv.get('value')!r} not copied to meta",
+                        f"instance attribute {name}={nv.get('value')!r} dropped, not moved to meta",
                         f"{new} is already set for this resource (the first setting wins)",
                     )
                     continue
                 self._meta(meta, new, nv.get("value", ""), seen)
+                self.moved.add(nv)
                 self.note(
-                    "copy-to-meta" if keep else "move-to-meta",
+                    "move-to-meta",
                     nv,
                     f"instance attribute {name} -> meta attribute {new}",
                     "Pacemaker 1.0 reads resource options from meta attributes only",
