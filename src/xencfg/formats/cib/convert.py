@@ -962,6 +962,13 @@ class _Converter:
                 base = value.rsplit(":", 1)[0]
                 if base in self.clone_ids:
                     return f"{name}={value!r} names one instance of the cloned {base!r}"
+        if not self.fragment:
+            for name in ("from", "to", "rsc"):
+                value = src.get(name)
+                if value is not None and value not in self.resource_ids:
+                    # the 0.6 policy engine ignored it ("No resource"); 1.0's schema
+                    # refuses the whole CIB over the dangling IDREF
+                    return f"{name}={value!r} names no resource of this CIB"
         if src.tag == "rsc_order":
             for name in ("action", "to_action"):
                 value = src.get(name)
@@ -978,8 +985,11 @@ class _Converter:
             "comment-out",
             src,
             f"constraint kept only as an XML comment: {reason}",
-            "Pacemaker 1.0 constraints can name whole resources and start/stop/promote/demote "
-            "only; rewrite it by hand",
+            "heartbeat 2 ignored a constraint on a resource it did not have, and Pacemaker 1.0 "
+            "refuses a CIB with one; restore it if the resource comes back"
+            if "names no resource" in reason
+            else "Pacemaker 1.0 constraints can name whole resources and "
+            "start/stop/promote/demote only; rewrite it by hand",
         )
         return True
 
@@ -1531,7 +1541,10 @@ def _check(
     """
     rng = _schema._rng()
     tree = etree.ElementTree(cib)
-    if rng.validate(tree):
+    # validated re-parsed: libxml2 registers xsd:ID values (for the IDREF checks) only
+    # while parsing; error paths are the same in both trees
+    copy = etree.ElementTree(etree.fromstring(etree.tostring(cib), _parser()))
+    if rng.validate(copy):
         return
     source_of = {out: src for src, out in made.items()}
     errors = []
