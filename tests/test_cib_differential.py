@@ -45,7 +45,9 @@ def hb2_cibs() -> list[Path]:
         if not p.name.endswith(".expected.xml")
     ]
     files += shared_files("oracle", "cib", "seeds", pattern="*.xml")
-    files += [p for p in shared_files("corpus", "cib-hb2") if p.name not in ("MANIFEST.tsv", "REPORT.md")]
+    files += [
+        p for p in shared_files("corpus", "cib-hb2") if p.name not in ("MANIFEST.tsv", "REPORT.md")
+    ]
     return files
 
 

@@ -39,9 +39,9 @@ def cib(resources: str = "", constraints: str = "", crm: str = "", vw: str = "")
     )
 
 
-def prim(rid: str, extra: str = "", body: str = "") -> str:
+def prim(rid: str, extra: str = "", body: str = "", agent: str = "Dummy") -> str:
     return (
-        f'<primitive id="{rid}" class="ocf" provider="heartbeat" type="Dummy"{extra}>'
+        f'<primitive id="{rid}" class="ocf" provider="heartbeat" type="{agent}"{extra}>'
         f"{body}</primitive>"
     )
 
@@ -135,8 +135,8 @@ def test_clone_without_globally_unique_stays_unique(tag: str) -> None:
     same for master_slave); Pacemaker's default is false (pacemaker-1.0.rng has none, the
     scheduler reads a missing globally-unique as false). A CLUSTERIP clone with
     clone_node_max=2 keeps its two instances per node only if it stays unique."""
-    body = ia("c-ia", clone_max="2", clone_node_max="2") + prim("ip", ' type="IPaddr2"')
-    text = cib(f'<{tag} id="c">{body}</{tag}>').replace(' type="Dummy" type="IPaddr2"', ' type="IPaddr2"')
+    body = ia("c-ia", clone_max="2", clone_node_max="2") + prim("ip", agent="IPaddr2")
+    text = cib(f'<{tag} id="c">{body}</{tag}>')
     conv = convert(text)
     root = root_of(conv)
     assert _meta(root, "c")["globally-unique"] == "true"

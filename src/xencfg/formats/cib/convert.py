@@ -1499,7 +1499,7 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool, drop_status: boo
         decl = _XML_DECL.match(text.lstrip("\ufeff"))
         out = ('<?xml version="1.0" encoding="UTF-8"?>\n' if decl else "") + body
         result = Conversion(out, conv.changes, fragment=False)
-        new = [n for n in holder if isinstance(n.tag, str)][0]
+        new = next(n for n in holder if isinstance(n.tag, str))
         _check(result, new, conv.made, path)
         return result
     cib, _placed = _wrap(elements)
@@ -1556,7 +1556,7 @@ def _check(
             found = tree.xpath(e.path) if e.path else []
         except etree.XPathError:
             found = []
-        el = found[0] if isinstance(found, list) and found else None
+        el: Any = found[0] if isinstance(found, list) and found else None
         while el is not None and source_of.get(el) is None:
             el = el.getparent()
         src = source_of.get(el) if el is not None else None
