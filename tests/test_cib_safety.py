@@ -421,3 +421,25 @@ def test_pacemaker11_per_resource_failure_stickiness_and_op_requires() -> None:
     assert "requires" not in root.find(".//op[@id='p-start']").attrib
     assert "failure" not in conv.text.split("<resources>")[1]
     assert rng_ok(conv.text)
+
+
+@pytest.mark.peer
+def test_crm_verify_keeps_both_clusterip_instances(tmp_path: Path) -> None:
+    """crm_verify (Pacemaker 2.1, pacemaker-cli-utils) on the converted CLUSTERIP clone:
+    accepted; the same CIB without globally-unique (what upgrade06 wrote) is refused with
+    'anonymous clones support only one instance per node' (lib/pengine/clone.c, clone_unpack)."""
+    from test_cib_convert import crm_verify_output
+
+    ip = ia("ip-ia", ip="10.0.0.1", clusterip_hash="sourceip")
+    crm = (
+        '<cluster_property_set id="o"><attributes><nvpair id="s" name="stonith_enabled" '
+        'value="false"/></attributes></cluster_property_set>'
+    )
+    body = ia("c-ia", clone_max="2", clone_node_max="2") + prim("ip", body=ip, agent="IPaddr2")
+    text = cib(f'<clone id="c">{body}</clone>', crm=crm).replace(
+        "<nodes/>", '<nodes><node id="n1" uname="a" type="normal"/></nodes>'
+    )
+    out = convert(text).text
+    assert "anonymous" not in crm_verify_output(out, tmp_path)
+    anonymous = out.replace('name="globally-unique" value="true"', 'name="x" value="1"')
+    assert "anonymous clones" in crm_verify_output(anonymous, tmp_path)
