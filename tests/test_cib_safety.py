@@ -443,3 +443,15 @@ def test_crm_verify_keeps_both_clusterip_instances(tmp_path: Path) -> None:
     assert "anonymous" not in crm_verify_output(out, tmp_path)
     anonymous = out.replace('name="globally-unique" value="true"', 'name="x" value="1"')
     assert "anonymous clones" in crm_verify_output(anonymous, tmp_path)
+
+
+def test_cli_json_report_of_invalid_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "cib.xml"
+    src.write_text(cib('<resource id="r"/>'))
+    assert main(["cib", "convert", "--report", "json", str(src)]) == 1
+    import json
+
+    report = json.loads(capsys.readouterr().err)
+    assert report["errors"] and report["text"] is None

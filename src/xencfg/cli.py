@@ -296,6 +296,10 @@ def _cib(args: argparse.Namespace) -> int:
                 source, path=args.file, pacemaker11=args.pacemaker11, drop_status=args.drop_status
             )
         except conv.InvalidOutput as exc:  # never written: the schema's words, exit 1
+            if args.report == "json":
+                invalid = {**exc.conversion.to_dict(), "text": None, "errors": exc.errors}
+                print(json.dumps(invalid, indent=2), file=sys.stderr)
+                return EXIT_FINDINGS
             for ch in exc.conversion.changes:
                 print(ch.located(args.file), file=sys.stderr)
             for err in exc.errors:
