@@ -298,7 +298,12 @@ def _cib(args: argparse.Namespace) -> int:
         except conv.InvalidOutput as exc:  # never written: the schema's words, exit 1
             if args.report == "json":
                 invalid = {**exc.conversion.to_dict(), "text": None, "errors": exc.errors}
-                print(json.dumps(invalid, indent=2), file=sys.stderr)
+                shown = json.dumps(invalid, indent=2)
+                if not args.show_secrets:
+                    from .secrets import redact
+
+                    shown = redact(shown, api.loads(source, "cib").secrets())
+                print(shown, file=sys.stderr)
                 return EXIT_FINDINGS
             for ch in exc.conversion.changes:
                 print(ch.located(args.file), file=sys.stderr)
