@@ -455,3 +455,14 @@ def test_cli_json_report_of_invalid_output(
 
     report = json.loads(capsys.readouterr().err)
     assert report["errors"] and report["text"] is None
+
+
+def test_dash_spelled_transition_idle_timeout_becomes_cluster_delay() -> None:
+    """heartbeat 2 read transition-idle-timeout under either spelling (options.py); Pacemaker
+    1.0 reads only cluster-delay, so a dash spelling left alone would silently be lost."""
+    crm = (
+        '<cluster_property_set id="o"><attributes><nvpair id="t" '
+        'name="transition-idle-timeout" value="5min"/></attributes></cluster_property_set>'
+    )
+    names = [n.get("name") for n in root_of(convert(cib(crm=crm))).iter("nvpair")]
+    assert names == ["cluster-delay"]

@@ -254,7 +254,12 @@ def option_name(name: str) -> str:
     if name in OPTION_NAMES:
         return OPTION_NAMES[name]
     canon = canon_name(name)
-    if canon in _options.KNOWN and name == canon.replace("-", "_"):
+    if name not in (canon, canon.replace("-", "_")):
+        return name  # a mixed spelling the CRM never read: left for lint to report
+    if canon == "transition-idle-timeout":
+        # heartbeat 2 read either spelling; Pacemaker 1.0 reads neither, only cluster-delay
+        return "cluster-delay"
+    if canon in _options.KNOWN:
         return canon
     return name
 
