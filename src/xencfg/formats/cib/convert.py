@@ -1488,7 +1488,7 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool, drop_status: boo
         raise ParseError("no XML element found", path=path, expected="a CIB or a CIB fragment")
     schema = elements[0].get("validate-with") if is_cib else None
     if schema is not None and schema.startswith("pacemaker-1"):
-        return _already_10(text, elements[0], conv)
+        return _already_10(text, elements[0], conv, path)
     if schema is not None and schema not in HB2_SCHEMAS:
         raise ConversionRefused(
             f"{path or '<input>'}: validate-with={schema!r} is not a heartbeat-2 CIB: "
@@ -1579,7 +1579,7 @@ def _check(
     )
 
 
-def _already_10(text: str, cib: Any, conv: _Converter) -> Conversion:
+def _already_10(text: str, cib: Any, conv: _Converter, path: str | None) -> Conversion:
     """A CIB that already says pacemaker-1.x is left alone (only the optional 1.1 step)."""
     conf = cib.find("configuration")
     if not conv.pacemaker11 or conf is None:
@@ -1588,4 +1588,7 @@ def _already_10(text: str, cib: Any, conv: _Converter) -> Conversion:
     Pacemaker11(conv).apply(conf)
     if not conv.changes:
         return Conversion(text, [])
-    return Conversion(_render([cib]), conv.changes)
+    result = Conversion(_render([cib]), conv.changes)
+    if cib.get("validate-with") == "pacemaker-1.0":  # later 1.x schemas are not ours
+        _check(result, cib, {}, path)
+    return result
