@@ -1203,6 +1203,8 @@ class Pacemaker11:
 
     def __init__(self, conv: _Converter) -> None:
         self.conv = conv
+        #: converted resource -> its source element (for the report's line numbers)
+        self.source = {out: src for src, out in conv.made.items() if src.tag in RESOURCES}
 
     def apply(self, conf: Any) -> None:
         stickiness = self.cluster(conf)
@@ -1224,7 +1226,9 @@ class Pacemaker11:
         return el
 
     def _note(self, rsc: Any, what: str, why: str) -> None:
-        self.conv.changes.append(Change("pacemaker-1.1", rsc.tag, rsc.get("id"), None, what, why))
+        src = self.source.get(rsc)
+        line = src.sourceline if src is not None else None
+        self.conv.changes.append(Change("pacemaker-1.1", rsc.tag, rsc.get("id"), line, what, why))
 
     def failure_stickiness(self, rsc: Any, default_stickiness: str) -> None:
         """A resource's own failure stickiness becomes its migration-threshold."""
