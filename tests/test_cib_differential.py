@@ -323,11 +323,15 @@ def test_converted_cibs_give_no_lint_finding_of_their_own(tmp_path: Path) -> Non
     * CB012 (deprecated option) for a cluster option the input already set: 1.0 still reads
       it, ``--pacemaker-1.1`` moves it (docs/conversion.md).
     """
-    inputs = _dtd_valid()[::3]
     wrong = []
-    for n, src in enumerate(inputs):
+    for n, src in enumerate(hb2_cibs()):
         text = read(src)
-        conv = convert(text)
+        try:
+            conv = convert(text)
+        except (ParseError, InvalidOutput):
+            continue  # refused: nothing written, nothing to lint
+        if conv.fragment:
+            continue
         before = collections.Counter(c for c, _ in _cb_findings(tmp_path / f"in{n}", text))
         had = {canon_name(m) for m in re.findall(r'name="([^"]+)"', text)}
         for code, message in _cb_findings(tmp_path / f"out{n}", conv.text):
