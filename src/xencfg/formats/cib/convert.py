@@ -8,6 +8,11 @@ administrator can review what happened before loading the result.
 
 Fragments (a lone ``primitive``, ``rsc_order``, a ``<resources>`` wrapper ...) are wrapped
 into a minimal CIB, converted, and handed back in fragment form.
+
+What it must never do (issue 18): touch a CIB newer than heartbeat 2 (``pacemaker-1.x`` is
+returned as it is, anything newer refused), turn fencing off, change what heartbeat 2 meant
+where Pacemaker changed a default (``globally-unique``), or hand out a CIB that
+pacemaker-1.0.rng refuses (it is checked; :class:`InvalidOutput`).
 """
 
 from __future__ import annotations
