@@ -466,3 +466,15 @@ def test_dash_spelled_transition_idle_timeout_becomes_cluster_delay() -> None:
     )
     names = [n.get("name") for n in root_of(convert(cib(crm=crm))).iter("nvpair")]
     assert names == ["cluster-delay"]
+
+
+def test_resource_keeps_its_id_over_another_element() -> None:
+    """Constraints name resources: when a property set carries a resource's id, the set
+    gives way, and the constraint still names the resource."""
+    crm = '<cluster_property_set id="web"><attributes/></cluster_property_set>'
+    conv = convert(cib(prim("web"), '<rsc_location id="l" rsc="web" node="n" score="1"/>', crm))
+    root = root_of(conv)
+    assert root.find(".//primitive").get("id") == "web"
+    assert root.find(".//cluster_property_set").get("id") == "web-2"
+    assert root.find(".//rsc_location").get("rsc") == "web"
+    assert rng_ok(conv.text)

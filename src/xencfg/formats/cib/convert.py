@@ -397,14 +397,15 @@ class _Converter:
         ``a-1`` aside. A second resource with the same id (crm.dtd's ``id`` is CDATA,
         and haresources2cib.py wrote such CIBs) gets its own new id.
         """
-        for el in configuration.iter():
+        resources = list(configuration.iter("primitive", "group", "clone", "master_slave"))
+        # resources first: constraints name them, so they keep their ids over anything else
+        for el in [*resources, *configuration.iter()]:
             if not isinstance(el.tag, str) or el.tag in REGENERATED:
                 continue
             old = el.get("id")
             if old is not None and _valid_id(old) and old not in self.owner:
                 self.owner[old] = el
                 self.used.add(old)
-        resources = list(configuration.iter("primitive", "group", "clone", "master_slave"))
         carriers: dict[str, list[Any]] = {}
         for el in resources:
             if el.get("id") is not None:
