@@ -139,10 +139,9 @@ def test_three_dom0s_two_target_boxes_have_no_membership_errors(tmp_path: Path) 
     # a planted fault: xen3 left out of its own cluster.conf
     conf = tier / "xen3/etc/ocfs2/cluster.conf"
     conf.write_text(ocfs2_conf("xen1", "xen2"))
-    assert (
-        codes(lint.run([str(tier)], select=["CB013"]), "CB013")
-        == ["OCFS2 filesystem 'pool': cluster.conf of xen3 does not list xen3"]
-    )  # once for the cluster: the three CIB copies are the same
+    assert codes(lint.run([str(tier)], select=["CB013"]), "CB013") == [
+        "OCFS2 filesystem 'pool': cluster.conf of xen3 does not list xen3"
+    ]  # once for the cluster: the three CIB copies are the same
 
 
 def test_declared_roles(tmp_path: Path) -> None:

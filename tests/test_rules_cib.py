@@ -178,7 +178,9 @@ DUAL = "net { allow-two-primaries; }\n  "
 
 
 def xen(rid: str, xmfile: str, migrate: bool = False) -> str:
-    meta = nv(f"{rid}-am", "allow-migrate", "true") if migrate else ""
+    # heartbeat 2 reads the underscore spelling only (crm.dtd: allow_migrate); the model
+    # reports what the daemon reads, so a dash name here would not be in effect
+    meta = nv(f"{rid}-am", "allow_migrate", "true") if migrate else ""
     return prim(rid, "Xen", nv(f"{rid}-xm", "xmfile", xmfile), meta)
 
 

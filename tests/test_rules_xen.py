@@ -10,7 +10,9 @@ from xencfg import lint
 
 DOMU = "name = '{name}'\nmemory = 256\nkernel = '/boot/vmlinuz-xen'\n"
 CIB = (
-    "<cib><configuration><crm_config/><nodes/><resources>"
+    # dash-spelled meta attributes directly in the set: a Pacemaker 1.0 CIB (heartbeat 2
+    # reads allow_migrate only), so it says so
+    '<cib validate-with="pacemaker-1.0"><configuration><crm_config/><nodes/><resources>'
     '<primitive id="vm1" class="ocf" provider="heartbeat" type="Xen">'
     '<instance_attributes id="vm1-ia"><nvpair id="vm1-x" name="xmfile" value="/etc/xen/vm1"/>'
     "</instance_attributes>"

@@ -8,6 +8,11 @@ administrator can review what happened before loading the result.
 
 Fragments (a lone ``primitive``, ``rsc_order``, a ``<resources>`` wrapper ...) are wrapped
 into a minimal CIB, converted, and handed back in fragment form.
+
+What it must never do (issue 18): touch a CIB newer than heartbeat 2 (``pacemaker-1.x`` is
+returned as it is, anything newer refused), turn fencing off, change what heartbeat 2 meant
+where Pacemaker changed a default (``globally-unique``), or hand out a CIB that
+pacemaker-1.0.rng refuses (it is checked; :class:`InvalidOutput`).
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from typing import Any
 import attrs
 from lxml import etree
 
-from xencfg.errors import ParseError
+from xencfg.errors import ParseError, XencfgError
+from xencfg.formats.cib import options as _options
 from xencfg.formats.cib import schema as _schema
+from xencfg.formats.cib.values import canon_name
 
-__all__ = ["Change", "Conversion", "convert"]
+__all__ = ["Change", "Conversion", "ConversionRefused", "InvalidOutput", "convert"]
 
 # ----------------------------------------------------------------- records
 
@@ -76,7 +83,32 @@ class Conversion:
         }
 
 
+class ConversionRefused(XencfgError):
+    """The input is not a heartbeat-2 CIB this converter may touch (``pacemaker-2.x`` ...).
+
+    Converting a newer CIB down to ``pacemaker-1.0`` would drop what 1.0 cannot say and
+    reset defaults (fencing among them), so it is refused, never attempted.
+    """
+
+
+class InvalidOutput(XencfgError):
+    """The converted CIB does not satisfy pacemaker-1.0.rng; it is not handed out as valid.
+
+    ``errors`` are the schema's messages (``line N: message``, lines of the converted text),
+    ``conversion`` the rejected result, for callers that want to look at it.
+    """
+
+    def __init__(self, message: str, errors: list[str], conversion: Conversion) -> None:
+        super().__init__(message)
+        self.errors = errors
+        self.conversion = conversion
+
+
 # ----------------------------------------------------------------- tables
+
+#: ``validate-with`` values of a heartbeat-2 (schema 0.6) CIB: none (heartbeat 2.0/2.1),
+#: or what Pacemaker 1.0 stamps on a 0.6 CIB it loaded without upgrading it
+HB2_SCHEMAS = frozenset({"pacemaker-0.6", "transitional-0.6"})
 
 #: attributes Pacemaker 1.0 spells with dashes (upgrade06.xsl's explicit list)
 DASHED_ATTRS = frozenset(
@@ -144,6 +176,10 @@ PLAIN = frozenset(
     {"configuration", "crm_config", "nodes", "resources", "constraints", "operations", "status"}
 )
 SETS = frozenset({"cluster_property_set", "instance_attributes", "meta_attributes"})
+#: elements whose ids the converter derives from their owner (the source id is not kept)
+REGENERATED = frozenset(
+    {"nvpair", "instance_attributes", "meta_attributes", "attributes", "expression", "lifetime"}
+)
 RESOURCES = frozenset({"primitive", "group", "clone", "master_slave"})
 #: ids that name real things outside the CIB (node uuids, LRM resource names): kept verbatim
 VERBATIM_IDS = frozenset({"node", "node_state", "lrm_resource"})
@@ -185,6 +221,19 @@ META_NAMES = frozenset(
 )
 SECTIONS = ("crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults")
 
+#: (resource tags, meta attribute, heartbeat 2's value, why) for every resource option whose
+#: default differs between crm.dtd and Pacemaker; docs/conversion.md lists the comparison.
+CHANGED_DEFAULTS = (
+    (
+        frozenset({"clone", "master_slave"}),
+        "globally-unique",
+        "true",
+        "crm.dtd: <!ATTLIST clone|master_slave globally_unique ... 'true'>; Pacemaker makes "
+        "clones anonymous (globally-unique=false) unless told otherwise, which would merge "
+        "instances that heartbeat 2 kept apart (a CLUSTERIP clone loses its second bucket)",
+    ),
+)
+
 _NCNAME_BAD = re.compile(r"[^\w.\-]", re.UNICODE)
 _NCNAME = re.compile(r"[^\W\d][\w.\-]*\Z", re.UNICODE)
 _XML_DECL = re.compile(r"\A(\ufeff?)(<\?xml[^>]*\?>)")
@@ -201,6 +250,23 @@ def _parser() -> etree.XMLParser:
 
 def _valid_id(value: str) -> bool:
     return bool(_NCNAME.match(value)) and ":" not in value
+
+
+def option_name(name: str) -> str:
+    """A cluster option's Pacemaker 1.0 name: upgrade06's renames, and the dash spelling of
+    every other option the CRM knows under its underscore alias (mixed spellings in one
+    CIB are what CB010 warns about; unknown names are left as they are)."""
+    if name in OPTION_NAMES:
+        return OPTION_NAMES[name]
+    canon = canon_name(name)
+    if name not in (canon, canon.replace("-", "_")):
+        return name  # a mixed spelling the CRM never read: left for lint to report
+    if canon == "transition-idle-timeout":
+        # heartbeat 2 read either spelling; Pacemaker 1.0 reads neither, only cluster-delay
+        return "cluster-delay"
+    if canon in _options.KNOWN:
+        return canon
+    return name
 
 
 def normalise_score(value: str) -> str:
@@ -276,17 +342,27 @@ def parse_roots(text: str, path: str | None = None) -> tuple[list[Any], bool]:
 
 
 class _Converter:
-    def __init__(self, *, fragment: bool, pacemaker11: bool) -> None:
+    def __init__(self, *, fragment: bool, pacemaker11: bool, drop_status: bool = False) -> None:
         self.fragment = fragment
         self.pacemaker11 = pacemaker11
+        self.drop_status = drop_status
         self.changes: list[Change] = []
         self.used: set[str] = set()
+        #: old resource id -> its new id, for ids one resource carried (references follow)
         self.renamed: dict[str, str] = {}
+        #: resource ids more than one resource carried: a reference cannot tell which
+        self.ambiguous: dict[str, list[str]] = {}
+        #: each resource element -> the id it gets (duplicates each get their own)
+        self.rsc_id: dict[Any, str] = {}
+        #: valid id -> the first configuration element carrying it (it keeps the id)
+        self.owner: dict[str, Any] = {}
         self.in_status = False
         self.made: dict[Any, Any] = {}
         self.resource_ids: set[str] = set()
         self.clone_ids: set[str] = set()
         self.added: list[Any] = []
+        #: instance nvpairs moved into the meta set (not copied into the instance set)
+        self.moved: set[Any] = set()
 
     # -- reporting
     def note(self, kind: str, src: Any, what: str, why: str) -> None:
@@ -314,8 +390,28 @@ class _Converter:
 
     def reserve(self, configuration: Any) -> None:
         """Fix the ids of resources first: constraints refer to them, so a renamed
-        resource is renamed in every reference too (upgrade06 left them dangling)."""
-        for el in configuration.iter("primitive", "group", "clone", "master_slave"):
+        resource is renamed in every reference too (upgrade06 left them dangling).
+
+        Every valid id keeps its first carrier: it is reserved before any id is
+        sanitised or generated, so a sanitised ``a:1`` never pushes an existing
+        ``a-1`` aside. A second resource with the same id (crm.dtd's ``id`` is CDATA,
+        and haresources2cib.py wrote such CIBs) gets its own new id.
+        """
+        resources = list(configuration.iter("primitive", "group", "clone", "master_slave"))
+        # resources first: constraints name them, so they keep their ids over anything else
+        for el in [*resources, *configuration.iter()]:
+            if not isinstance(el.tag, str) or el.tag in REGENERATED:
+                continue
+            old = el.get("id")
+            if old is not None and _valid_id(old) and old not in self.owner:
+                self.owner[old] = el
+                self.used.add(old)
+        carriers: dict[str, list[Any]] = {}
+        for el in resources:
+            if el.get("id") is not None:
+                carriers.setdefault(el.get("id"), []).append(el)
+        refs = _references(configuration)
+        for el in resources:
             old = el.get("id")
             if old is None:
                 continue
@@ -324,24 +420,35 @@ class _Converter:
                 a.tag in ("clone", "master_slave") for a in el.iterancestors()
             ):
                 self.clone_ids.add(old)  # its instances are called id:N
-            new = old if _valid_id(old) else self.sanitise(old, el.tag)
-            if new in self.used:
-                new = self.unique(new)
-            self.used.add(new)
-            if new != old:
+            if _valid_id(old) and self.owner.get(old) is el:
+                self.rsc_id[el] = old
+                continue
+            new = self.unique(self.sanitise(old, el.tag))
+            self.rsc_id[el] = new
+            if len(carriers[old]) == 1:
                 self.renamed[old] = new
+                following = ", ".join(f"<{t} id={i!r}> {a}" for t, i, a in refs.get(old, []))
                 self.note(
                     "id",
                     el,
-                    f"id {old!r} -> {new!r} (references rewritten too)",
+                    f"id {old!r} -> {new!r}"
+                    + (f"; references that follow it: {following}" if following else ""),
                     "Pacemaker 1.0 ids must be XML names (no ':' or leading digit)",
+                )
+            else:
+                self.ambiguous.setdefault(old, []).append(new)
+                self.note(
+                    "id",
+                    el,
+                    f"duplicate resource id {old!r} -> {new!r}",
+                    f"{len(carriers[old])} resources are called {old!r}; ids must be unique",
                 )
 
     def keep_id(self, src: Any, out: Any, *, generate_from: str | None = None) -> None:
         """Copy (sanitised) or generate the id of OUT."""
         old = src.get("id")
-        if src.tag in RESOURCES and old is not None:
-            out.set("id", self.renamed.get(old, old))
+        if src.tag in RESOURCES and old is not None and src in self.rsc_id:
+            out.set("id", self.rsc_id[src])
             return
         if src.tag in VERBATIM_IDS and old is not None:
             out.set("id", old)
@@ -350,18 +457,26 @@ class _Converter:
             base = generate_from or f"{self.owner_id(src)}-{src.tag}"
             out.set("id", self.unique(self.sanitise(base, src.tag)))
             return
-        new = old if _valid_id(old) else self.sanitise(old, src.tag)
-        if not self.in_status and new in self.used:
-            new = self.unique(new)
+        if self.in_status:
+            out.set("id", old if _valid_id(old) else self.sanitise(old, src.tag))
+            return
+        if _valid_id(old) and self.owner.get(old, src) is src:
+            self.used.add(old)
+            self.owner[old] = src
+            out.set("id", old)
+            return
+        new = self.unique(old if _valid_id(old) else self.sanitise(old, src.tag))
+        if _valid_id(old):
             self.note("id", src, f"duplicate id {old!r} -> {new!r}", "ids must be unique")
         elif new != old:
             self.note("id", src, f"id {old!r} -> {new!r}", "Pacemaker 1.0 ids must be XML names")
-        self.used.add(new)
         out.set("id", new)
 
     def owner_id(self, src: Any) -> str:
         el = src.getparent()
         while el is not None and isinstance(el.tag, str):
+            if el in self.rsc_id:
+                return self.rsc_id[el]
             ident = el.get("id")
             if ident:
                 return self.renamed.get(ident, ident)
@@ -503,39 +618,104 @@ class _Converter:
             self.reserve(configuration)
         for child in src:
             self.in_status = getattr(child, "tag", None) == "status"
-            self.node(child, out)
+            if self.in_status and self.drop_status:
+                etree.SubElement(out, "status")
+                self.note(
+                    "drop-status",
+                    child,
+                    "heartbeat-era status section left out (an empty <status/> is written)",
+                    "--drop-status: the cluster rebuilds the status from its nodes; the old "
+                    "history (0.6 operation records) is what Pacemaker 2 complains about",
+                )
+            else:
+                self.node(child, out)
             self.in_status = False
+        self.repair_skeleton(src, out)
         conf_out = out.find("configuration")
         if conf_out is not None:
             self.stonith_default(src, conf_out)
             if self.pacemaker11:
                 Pacemaker11(self).apply(conf_out)
 
+    def repair_skeleton(self, src: Any, out: Any) -> None:
+        """Add the sections pacemaker-1.0.rng requires and a 0.6 CIB may lack (named repairs).
+
+        crm.dtd: ``<!ELEMENT cib (configuration, status)>`` and a configuration of all four
+        sections; an empty ``<status/>`` is what the cluster fills in itself.
+        """
+        if self.fragment:
+            return
+        conf = out.find("configuration")
+        if conf is None:
+            conf = etree.Element("configuration")
+            status = out.find("status")
+            if status is not None:
+                status.addprevious(conf)
+            else:
+                out.append(conf)
+            self.note("repair", src, "added an empty <configuration>", "required by the schema")
+        for n, name in enumerate(("crm_config", "nodes", "resources", "constraints")):
+            if conf.find(name) is None:
+                el = etree.Element(name)
+                later = [conf.find(x) for x in ("nodes", "resources", "constraints")[n:]]
+                later = [x for x in later if x is not None]
+                if later:
+                    later[0].addprevious(el)
+                else:
+                    conf.append(el)
+                self.note("repair", src, f"added an empty <{name}>", "required by the schema")
+        if out.find("status") is None:
+            etree.SubElement(out, "status")
+            self.note(
+                "repair",
+                src,
+                "added an empty <status/>",
+                "crm.dtd and pacemaker-1.0.rng require it; the cluster fills it in",
+            )
+
+    def el_crm_config(self, src: Any, parent: Any) -> None:
+        """Bare nvpairs straight in crm_config (2005-era CIBs) go into a property set."""
+        out = etree.SubElement(parent, "crm_config", dict(src.attrib))
+        bare: Any = None
+        for child in src:
+            if getattr(child, "tag", None) == "nvpair":
+                if bare is None:
+                    bare = etree.SubElement(out, "cluster_property_set")
+                    bare.set("id", self.unique("cib-bootstrap-options"))
+                    self.note(
+                        "repair",
+                        child,
+                        f"bare nvpairs put into <cluster_property_set id={bare.get('id')!r}>",
+                        "pacemaker-1.0.rng allows options only inside a cluster_property_set",
+                    )
+                self.nvpair(child, bare, "cluster_property_set")
+            else:
+                self.node(child, out)
+
     def stonith_default(self, src: Any, conf: Any) -> None:
-        """0.6 ran without STONITH unless told otherwise; 1.0 defaults to fencing."""
+        """heartbeat 2 did not fence unless told to; Pacemaker 1.0 fences by default.
+
+        The safe default is kept (no ``stonith-enabled=false`` is ever added): the change
+        is reported so that the administrator configures a STONITH device, or turns
+        fencing off knowingly.
+        """
         if self.fragment:
             return
         for nv in conf.iter("nvpair"):
-            if nv.get("name") == "stonith-enabled":
+            if nv.get("name") == "stonith-enabled" and nv.getparent().tag in (
+                "cluster_property_set",
+                "crm_config",
+            ):
                 return
-        for nv in src.iter("nvpair"):  # upgrade06 looks anywhere in the document
-            if nv.get("name") in ("stonith-enabled", "stonith_enabled"):
-                return
-        crm = conf.find("crm_config")
-        if crm is None:
-            crm = etree.Element("crm_config")
-            conf.insert(0, crm)
-        sid = self.unique("cib-bootstrap-options")
-        cps = etree.SubElement(crm, "cluster_property_set", id=sid)
-        etree.SubElement(
-            cps, "nvpair", id=self.unique(f"{sid}-stonith-enabled"), name="stonith-enabled"
-        ).set("value", "false")
+        devices = [p for p in conf.iter("primitive") if p.get("class") == "stonith"]
         self.note(
-            "add-option",
+            "safety",
             src,
-            'added cluster option stonith-enabled="false"',
-            "heartbeat 2 did not fence unless told to; Pacemaker 1.0 fences by default "
-            "and refuses to start resources without a STONITH device",
+            "stonith-enabled is not set: heartbeat 2 did not fence by default, Pacemaker 1.0 "
+            "does; left at Pacemaker's default (true), nothing added"
+            + ("" if devices else "; this CIB has no STONITH device"),
+            "fencing protects shared data; Pacemaker will not start resources without a "
+            "STONITH device: configure one (or set stonith-enabled=false yourself)",
         )
 
     # -- attribute sets
@@ -561,10 +741,11 @@ class _Converter:
                         continue
                     if isinstance(inner, etree._Comment):
                         out.append(etree.Comment(inner.text))
-                    elif inner.tag == "nvpair":
+                    elif inner.tag == "nvpair" and inner not in self.moved:
                         self.nvpair(inner, out, src.tag)
             elif child.tag == "nvpair":
-                self.nvpair(child, out, src.tag)
+                if child not in self.moved:
+                    self.nvpair(child, out, src.tag)
             elif child.tag == "rule":
                 rules.append(child)
             elif isinstance(child.tag, str):
@@ -578,11 +759,25 @@ class _Converter:
                     "Pacemaker 1.0 allows one rule per set: split the set by hand",
                 )
             self.node(rule, out)
+        moved = [nv for nv in src.iter("nvpair") if nv in self.moved]
+        if moved and len(out) == 0 and not rules:
+            parent.remove(out)  # everything in it was a resource option, now a meta attribute
+            self.note(
+                "drop-element",
+                src,
+                "instance set left empty by the moves to meta removed",
+                "its nvpairs were resource options, which Pacemaker 1.0 reads as meta attributes",
+            )
 
     def nvpair(self, src: Any, out_set: Any, kind: str) -> Any:
         name = src.get("name", "")
         meta = kind == "meta_attributes"
-        new = name.replace("_", "-") if meta else OPTION_NAMES.get(name, name)
+        if meta:
+            new = name.replace("_", "-")
+        elif kind == "cluster_property_set":
+            new = option_name(name)
+        else:
+            new = OPTION_NAMES.get(name, name)
         if new != name:
             why = (
                 "meta attributes are spelled with dashes in 1.0"
@@ -659,26 +854,39 @@ class _Converter:
             for nv in ia.iter("nvpair"):
                 if nv.get("name") in META_COPIES:
                     copies.setdefault(nv.get("name"), []).append(nv)
-        keep = src.tag in ("primitive", "group")
         for name in META_COPIES:
             for nv in copies.get(name, []):
                 new = name.replace("_", "-")
                 if new in seen:
+                    self.moved.add(nv)
                     self.note(
                         "warning",
                         nv,
-                        f"instance attribute {name}={nv.get('value')!r} not copied to meta",
+                        f"instance attribute {name}={nv.get('value')!r} dropped, not moved to meta",
                         f"{new} is already set for this resource (the first setting wins)",
                     )
                     continue
                 self._meta(meta, new, nv.get("value", ""), seen)
+                self.moved.add(nv)
                 self.note(
-                    "copy-to-meta" if keep else "move-to-meta",
+                    "move-to-meta",
                     nv,
                     f"instance attribute {name} -> meta attribute {new}",
                     "Pacemaker 1.0 reads resource options from meta attributes only",
                 )
+        self.changed_defaults(src, meta, seen)
         return out
+
+    def changed_defaults(self, src: Any, meta: Any, seen: set[str]) -> None:
+        """Write heartbeat 2's value where Pacemaker changed the default (see CHANGED_DEFAULTS)."""
+        for tags, name, value, why in CHANGED_DEFAULTS:
+            if src.tag not in tags or name in seen:
+                continue
+            spellings = {name, name.replace("-", "_")}
+            if any(nv.get("name") in spellings for nv in src.iter("nvpair") if _own(nv, src)):
+                continue  # set in one of its own sets (a meta set is converted after this)
+            self._meta(meta, name, value, seen)
+            self.note("default", src, f"{name}={value!r} written explicitly", why)
 
     def _meta(self, meta: Any, name: str, value: str, seen: set[str]) -> None:
         seen.add(name)
@@ -732,8 +940,30 @@ class _Converter:
         self.children(src, out)
 
     # -- constraints
-    def ref(self, src: Any, value: str) -> str:
-        return self.renamed.get(value, value)
+    def ref(self, src: Any, value: str, attr: str = "rsc") -> str:
+        """The output spelling of a resource reference (a renamed resource is followed)."""
+        if value in self.ambiguous:
+            others = self.ambiguous[value]
+            kept = value in self.owner and self.owner[value].tag in RESOURCES
+            new = value if kept else others[0]
+            rest = [n for n in others if n != new]
+            self.note(
+                "warning",
+                src,
+                f"{attr}={value!r} is ambiguous: it now names {new!r}"
+                + (f", not {', '.join(repr(n) for n in rest)}" if rest else ""),
+                "several resources had this id; check which one the constraint meant",
+            )
+            return new
+        new = self.renamed.get(value, value)
+        if new != value:
+            self.note(
+                "reference",
+                src,
+                f"{attr}={value!r} -> {new!r}",
+                "follows the renamed resource",
+            )
+        return new
 
     def unrepresentable(self, src: Any) -> str | None:
         """Why constraint SRC cannot be written in 1.0 (an instance or a pseudo action)."""
@@ -743,6 +973,13 @@ class _Converter:
                 base = value.rsplit(":", 1)[0]
                 if base in self.clone_ids:
                     return f"{name}={value!r} names one instance of the cloned {base!r}"
+        if not self.fragment:
+            for name in ("from", "to", "rsc"):
+                value = src.get(name)
+                if value is not None and value not in self.resource_ids:
+                    # the 0.6 policy engine ignored it ("No resource"); 1.0's schema
+                    # refuses the whole CIB over the dangling IDREF
+                    return f"{name}={value!r} names no resource of this CIB"
         if src.tag == "rsc_order":
             for name in ("action", "to_action"):
                 value = src.get(name)
@@ -759,8 +996,11 @@ class _Converter:
             "comment-out",
             src,
             f"constraint kept only as an XML comment: {reason}",
-            "Pacemaker 1.0 constraints can name whole resources and start/stop/promote/demote "
-            "only; rewrite it by hand",
+            "heartbeat 2 ignored a constraint on a resource it did not have, and Pacemaker 1.0 "
+            "refuses a CIB with one; restore it if the resource comes back"
+            if "names no resource" in reason
+            else "Pacemaker 1.0 constraints can name whole resources and "
+            "start/stop/promote/demote only; rewrite it by hand",
         )
         return True
 
@@ -781,33 +1021,40 @@ class _Converter:
             return
         get = src.get
         first, then = get("from"), get("to")
-        if get("type") == "before":
+        before = get("type") == "before"
+        if before:
+            # crm.dtd: 'from' runs before 'to'; actions as given (1.0's then-action
+            # defaults to first-action as 0.6's to_action defaulted to action)
             if get("action") is not None:
                 out.set("first-action", get("action"))
             if first is not None:
-                out.set("first", self.ref(src, first))
+                out.set("first", self.ref(src, first, "from"))
             if then is not None:
-                out.set("then", self.ref(src, then))
+                out.set("then", self.ref(src, then, "to"))
             if get("to_action") is not None:
                 out.set("then-action", get("to_action"))
-            what = f"from={first!r} before to={then!r} -> first={first!r} then={then!r}"
+            why = "type='before': 'from' runs first, so from/to become first/then in order"
         elif first is not None or then is not None:
+            # crm.dtd's default type='after': 'from' runs after 'to', the flip
             if then is not None:
-                out.set("first", self.ref(src, then))
+                out.set("first", self.ref(src, then, "to"))
             if first is not None:
-                out.set("then", self.ref(src, first))
+                out.set("then", self.ref(src, first, "from"))
             out.set("then-action", get("action") or "start")
             out.set("first-action", get("to_action") or get("action") or "start")
-            what = f"from={first!r} after to={then!r} -> first={then!r} then={first!r}"
+            why = "type='after' (crm.dtd's default): 'from' ran after 'to', so 'to' is first"
         else:
-            what = ""
-        if what:
-            self.note(
-                "order",
-                src,
-                what,
-                "1.0 orders name the first and the then resource; 0.6 'from' ran after 'to'",
+            why = ""
+        if why:
+            old = " ".join(
+                f"{n}={get(n)!r}" for n in ("from", "type", "to", "action", "to_action") if get(n)
             )
+            new = " ".join(
+                f"{n}={out.get(n)!r}"
+                for n in ("first", "first-action", "then", "then-action")
+                if out.get(n) is not None
+            )
+            self.note("order", src, f"{old} -> {new}", why)
         self.attrs(src, out, skip=("from", "to", "action", "to_action", "type"))
         self.constraint_children(src, out)
 
@@ -817,14 +1064,15 @@ class _Converter:
             return
         get = src.get
         if get("from") is not None:
-            out.set("rsc", self.ref(src, get("from")))
+            out.set("rsc", self.ref(src, get("from"), "from"))
         if get("to") is not None:
-            out.set("with-rsc", self.ref(src, get("to")))
+            out.set("with-rsc", self.ref(src, get("to"), "to"))
         if get("from") is not None or get("to") is not None:
             self.note(
                 "colocation",
                 src,
-                f"from={get('from')!r} to={get('to')!r} -> rsc, with-rsc",
+                f"from={get('from')!r} to={get('to')!r} -> "
+                f"rsc={out.get('rsc')!r} with-rsc={out.get('with-rsc')!r}",
                 WHY_SCHEMA,
             )
         for old, new in (("from_role", "rsc-role"), ("to_role", "with-rsc-role")):
@@ -924,6 +1172,27 @@ class _Converter:
             self.note("set-attribute", src, 'operation="in_range" made explicit', "required in 1.0")
 
 
+def _own(nv: Any, resource: Any) -> bool:
+    """Whether nvpair NV belongs to RESOURCE itself (not to a child resource)."""
+    for anc in nv.iterancestors():
+        if anc is resource:
+            return True
+        if anc.tag in RESOURCES:
+            return False
+    return False
+
+
+def _references(configuration: Any) -> dict[str, list[tuple[str, str, str]]]:
+    """Resource id -> the constraints naming it: (tag, constraint id, attribute)."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for el in configuration.iter("rsc_order", "rsc_colocation", "rsc_location"):
+        for attr in ("from", "to", "rsc"):
+            value = el.get(attr)
+            if value is not None:
+                out.setdefault(value, []).append((el.tag, el.get("id", ""), attr))
+    return out
+
+
 def _truthy(value: str) -> bool:
     return value.strip().lower() in ("true", "yes", "y", "1", "on", "t")
 
@@ -940,11 +1209,106 @@ class Pacemaker11:
 
     def __init__(self, conv: _Converter) -> None:
         self.conv = conv
+        #: converted resource -> its source element (for the report's line numbers)
+        self.source = {out: src for src, out in conv.made.items() if src.tag in RESOURCES}
 
     def apply(self, conf: Any) -> None:
+        stickiness = self.cluster(conf)
+        if stickiness is None:
+            for nv in conf.findall("rsc_defaults/meta_attributes/nvpair"):
+                if nv.get("name") == "resource-stickiness":
+                    stickiness = nv.get("value")
+        for rsc in list(conf.iter("primitive", "group", "clone", "master")):
+            self.failure_stickiness(rsc, stickiness or "0")
+            if rsc.tag == "primitive":
+                self.op_requires(rsc)
+
+    def _set(self, rsc: Any, tag: str) -> Any:
+        sets = rsc.findall(tag)
+        if sets:
+            return sets[0]
+        el = etree.Element(tag, id=self.conv.unique(f"{rsc.get('id')}-{tag}"))
+        rsc.insert(0, el)
+        return el
+
+    def _note(self, rsc: Any, what: str, why: str) -> None:
+        src = self.source.get(rsc)
+        line = src.sourceline if src is not None else None
+        self.conv.changes.append(Change("pacemaker-1.1", rsc.tag, rsc.get("id"), line, what, why))
+
+    def failure_stickiness(self, rsc: Any, default_stickiness: str) -> None:
+        """A resource's own failure stickiness becomes its migration-threshold."""
+        names = ("resource-failure-stickiness", "resource_failure_stickiness")
+        found = [
+            nv
+            for tag in ("meta_attributes", "instance_attributes")
+            for s in rsc.findall(tag)
+            for nv in s.findall("nvpair")
+            if nv.get("name") in names and (tag == "meta_attributes" or "_" in nv.get("name"))
+        ]
+        if not found:
+            return
+        meta = {nv.get("name"): nv for s in rsc.findall("meta_attributes") for nv in s}
+        stick = meta["resource-stickiness"].get("value") if "resource-stickiness" in meta else None
+        fail = found[0].get("value", "")
+        threshold = migration_threshold(stick or default_stickiness, fail)
+        for nv in found:
+            nv.getparent().remove(nv)
+        if threshold is not None and "migration-threshold" not in meta:
+            box = self._set(rsc, "meta_attributes")
+            etree.SubElement(
+                box,
+                "nvpair",
+                id=self.conv.unique(f"{box.get('id')}-migration-threshold"),
+                name="migration-threshold",
+                value=threshold,
+            )
+        self._note(
+            rsc,
+            f"resource-failure-stickiness={fail!r} -> "
+            + (f"migration-threshold={threshold!r}" if threshold else "(dropped)"),
+            "1.1 ignores the per-resource failure stickiness and counts failures instead "
+            "(computed from this resource's stickiness "
+            f"{stick or default_stickiness!r} as for the cluster-wide option)",
+        )
+
+    def op_requires(self, rsc: Any) -> None:
+        """The start op's ``requires`` becomes the resource's ``requires`` meta attribute."""
+        meta = {nv.get("name") for s in rsc.findall("meta_attributes") for nv in s}
+        for op in rsc.findall("operations/op"):
+            value = op.get("requires")
+            if value is None:
+                continue
+            if op.get("name") != "start":
+                self._note(
+                    rsc,
+                    f"op {op.get('id')!r} ({op.get('name')}) keeps requires={value!r}: "
+                    "check it by hand",
+                    "Pacemaker 1.1 reads 'requires' as a resource meta attribute, which "
+                    "applies to start (and promote) only",
+                )
+                continue
+            del op.attrib["requires"]
+            if "requires" in meta:
+                what = f"op {op.get('id')!r} requires={value!r} dropped (the resource sets it)"
+            else:
+                box = self._set(rsc, "meta_attributes")
+                etree.SubElement(
+                    box,
+                    "nvpair",
+                    id=self.conv.unique(f"{box.get('id')}-requires"),
+                    name="requires",
+                    value=value,
+                )
+                meta.add("requires")
+                what = f"start op {op.get('id')!r} requires={value!r} -> meta requires"
+            self._note(rsc, what, "Pacemaker 1.1 deprecates the op-level 'requires'")
+
+    def cluster(self, conf: Any) -> str | None:
+        """The cluster-wide moves; returns the default stickiness it found (or None)."""
         crm = conf.find("crm_config")
         if crm is None:
-            return
+            return None
         found: dict[str, tuple[Any, str]] = {}
         emptied: list[Any] = []
         for cps in crm.findall("cluster_property_set"):
@@ -962,7 +1326,7 @@ class Pacemaker11:
                     cps.remove(nv)
                     emptied.append(cps)
         if not found:
-            return
+            return None
         rsc: list[tuple[str, str]] = []
         ops: list[tuple[str, str]] = []
         stick = found.get("default-resource-stickiness")
@@ -1023,6 +1387,7 @@ class Pacemaker11:
         for cps in emptied:
             if len(cps) == 0 and cps.getparent() is crm:  # all moved: an empty set confuses
                 crm.remove(cps)
+        return stick[1] if stick else None
 
 
 def migration_threshold(stickiness: str, failure: str) -> str | None:
@@ -1099,29 +1464,48 @@ def _render(nodes: Iterator[Any] | list[Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def convert(text: str, *, path: str | None = None, pacemaker11: bool = False) -> Conversion:
+def convert(
+    text: str,
+    *,
+    path: str | None = None,
+    pacemaker11: bool = False,
+    drop_status: bool = False,
+) -> Conversion:
     """Convert a heartbeat v2 CIB (or fragment) to Pacemaker 1.0.
 
-    Raises :class:`xencfg.ParseError` for malformed XML. Never anything but XencfgError.
+    Only heartbeat-2 input is converted (no ``validate-with``, or ``pacemaker-0.6`` /
+    ``transitional-0.6``); a ``pacemaker-1.x`` CIB is returned as it is (with
+    ``pacemaker11`` only the 1.1 option moves are applied); anything newer raises
+    :class:`ConversionRefused`. The result is checked against pacemaker-1.0.rng: a result
+    the schema refuses raises :class:`InvalidOutput`. Malformed XML raises
+    :class:`xencfg.ParseError`. Never anything but XencfgError.
     """
     try:
-        return _convert(text, path=path, pacemaker11=pacemaker11)
-    except ParseError as err:
-        if err.path is None and path is not None:
+        return _convert(text, path=path, pacemaker11=pacemaker11, drop_status=drop_status)
+    except (ParseError, ConversionRefused, InvalidOutput) as err:
+        if isinstance(err, ParseError) and err.path is None and path is not None:
             err.path = path
             err.args = (str(err),)
         raise
 
 
-def _convert(text: str, *, path: str | None, pacemaker11: bool) -> Conversion:
+def _convert(text: str, *, path: str | None, pacemaker11: bool, drop_status: bool) -> Conversion:
     nodes, _whole = parse_roots(text, path)
     elements = [n for n in nodes if isinstance(n.tag, str)]
     is_cib = len(elements) == 1 and elements[0].tag == "cib"
-    conv = _Converter(fragment=not is_cib, pacemaker11=pacemaker11)
+    conv = _Converter(fragment=not is_cib, pacemaker11=pacemaker11, drop_status=drop_status)
     if not elements:
         raise ParseError("no XML element found", path=path, expected="a CIB or a CIB fragment")
-    if is_cib and elements[0].get("validate-with", "").startswith("pacemaker-1"):
-        return _already_10(text, elements[0], conv)
+    schema = elements[0].get("validate-with") if is_cib else None
+    if schema is not None and schema.startswith("pacemaker-1"):
+        return _already_10(text, elements[0], conv, path)
+    if schema is not None and schema not in HB2_SCHEMAS:
+        raise ConversionRefused(
+            f"{path or '<input>'}: validate-with={schema!r} is not a heartbeat-2 CIB: "
+            "refusing to convert it to pacemaker-1.0 (that would drop newer settings and "
+            "reset defaults such as fencing); use the Pacemaker release that wrote it "
+            "(cibadmin --upgrade) instead"
+        )
     if is_cib:
         holder = etree.Element("holder")
         for node in nodes:
@@ -1129,7 +1513,10 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool) -> Conversion:
         body = _render(list(holder))
         decl = _XML_DECL.match(text.lstrip("\ufeff"))
         out = ('<?xml version="1.0" encoding="UTF-8"?>\n' if decl else "") + body
-        return Conversion(out, conv.changes, fragment=False)
+        result = Conversion(out, conv.changes, fragment=False)
+        new = next(n for n in holder if isinstance(n.tag, str))
+        _check(result, new, conv.made, path)
+        return result
     cib, _placed = _wrap(elements)
     holder = etree.Element("holder")
     conv.node(cib, holder)
@@ -1145,14 +1532,64 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool) -> Conversion:
         elif node in conv.made:
             out_nodes.append(conv.made[node])
     out_nodes.extend(conv.added)  # rsc_defaults/op_defaults made by the 1.1 step
-    del new_cib
-    body = _render(out_nodes)
     # rewrites of the throw-away skeleton (no source line) are not the user's business
     changes = [c for c in conv.changes if c.line is not None or c.kind == "pacemaker-1.1"]
-    return Conversion(body, changes, fragment=True)
+    body = _render(out_nodes)
+    result = Conversion(body, changes, fragment=True)
+    _check(result, new_cib, conv.made, path, dangling_ok=True)
+    return result
 
 
-def _already_10(text: str, cib: Any, conv: _Converter) -> Conversion:
+def _check(
+    result: Conversion,
+    cib: Any,
+    made: dict[Any, Any],
+    path: str | None,
+    *,
+    dangling_ok: bool = False,
+) -> None:
+    """Raise :class:`InvalidOutput` when pacemaker-1.0.rng refuses the converted CIB.
+
+    Each schema message names the input line of the element it is about. A fragment is
+    checked inside its skeleton CIB; its references to resources defined elsewhere
+    (``dangling_ok``) are its loader's business, as with ``cibadmin -C``.
+    """
+    rng = _schema._rng()
+    tree = etree.ElementTree(cib)
+    # validated re-parsed: libxml2 registers xsd:ID values (for the IDREF checks) only
+    # while parsing; error paths are the same in both trees
+    copy = etree.ElementTree(etree.fromstring(etree.tostring(cib), _parser()))
+    if rng.validate(copy):
+        return
+    source_of = {out: src for src, out in made.items()}
+    errors = []
+    for e in rng.error_log:
+        if dangling_ok and "references an unknown ID" in e.message:
+            continue
+        where = ""
+        try:
+            found = tree.xpath(e.path) if e.path else []
+        except etree.XPathError:
+            found = []
+        el: Any = found[0] if isinstance(found, list) and found else None
+        while el is not None and source_of.get(el) is None:
+            el = el.getparent()
+        src = source_of.get(el) if el is not None else None
+        if src is not None and src.sourceline:
+            ident = f" id={src.get('id')!r}" if src.get("id") else ""
+            where = f"line {src.sourceline}: <{src.tag}{ident}>: "
+        errors.append(f"{where}{e.message}")
+    if not errors:
+        return
+    raise InvalidOutput(
+        f"{path or '<input>'}: the converted CIB fails pacemaker-1.0.rng, not written: "
+        + "; ".join(errors[:5]),
+        errors,
+        result,
+    )
+
+
+def _already_10(text: str, cib: Any, conv: _Converter, path: str | None) -> Conversion:
     """A CIB that already says pacemaker-1.x is left alone (only the optional 1.1 step)."""
     conf = cib.find("configuration")
     if not conv.pacemaker11 or conf is None:
@@ -1161,4 +1598,7 @@ def _already_10(text: str, cib: Any, conv: _Converter) -> Conversion:
     Pacemaker11(conv).apply(conf)
     if not conv.changes:
         return Conversion(text, [])
-    return Conversion(_render([cib]), conv.changes)
+    result = Conversion(_render([cib]), conv.changes)
+    if cib.get("validate-with") == "pacemaker-1.0":  # later 1.x schemas are not ours
+        _check(result, cib, {}, path)
+    return result

@@ -384,13 +384,23 @@ class Resource(View):
                 return v
         return None
 
+    @property
+    def dialect(self) -> str:
+        """The dialect of the document this resource sits in (``"heartbeat-2"`` ...)."""
+        return element_dialect(self.el)
+
     def meta(self, name: str) -> str | None:
-        """A resource option wherever heartbeat 2 or Pacemaker 1.0 put it.
+        """A resource option, as the daemon of the document's dialect reads it.
 
         Looked up in ``meta_attributes``, then as an XML attribute of the
         resource element (``is_managed="false"``), then — for options
-        heartbeat 2 read there — in ``instance_attributes``.
+        heartbeat 2 read there — in ``instance_attributes``. heartbeat 2 knows
+        only the underscore spelling (crm.dtd: ``is_managed``, ``resource_stickiness``;
+        ``target_role``): a dash-spelled nvpair in a heartbeat-2 CIB is ignored by
+        the CRM and so by this getter.
         """
+        if self.dialect == "heartbeat-2":
+            return self._hb2_meta(name)
         for s in reversed(self.meta_sets):
             v = s.get(name)
             if v is not None:
@@ -402,16 +412,63 @@ class Resource(View):
             return self.param(name)
         return None
 
-    def set_meta(self, name: str, value: str) -> NvPair:
-        """Set a meta attribute in the first meta set (created when missing)."""
+    def _hb2_places(self, name: str) -> tuple[list[NvPair], list[NvPair]]:
+        """(meta nvpairs, instance nvpairs) spelled the way heartbeat 2 reads ``name``."""
+        want = hb2_name(name)
+        metas = [p for s in self.meta_sets for p in s.nvpairs if p.name == want]
+        inst: list[NvPair] = []
+        if canon_name(name) in LEGACY_META:
+            inst = [p for s in self.instance_sets for p in s.nvpairs if p.name == want]
+        return metas, inst
+
+    def _hb2_meta(self, name: str) -> str | None:
+        if name in ("id", "class", "type", "provider", "description"):
+            return None
+        metas, inst = self._hb2_places(name)
+        if metas:
+            return metas[-1].value
+        v = self.el.get(hb2_name(name))
+        if v is not None:
+            return v
+        return inst[-1].value if inst else None
+
+    def set_meta(self, name: str, value: str) -> NvPair | None:
+        """Set a resource option where the document's daemon reads it.
+
+        Pacemaker 1.0 and later: a dash-spelled meta attribute in the first meta set.
+        heartbeat 2: the underscore spelling, and every place heartbeat reads the option
+        (meta sets, the XML attribute, instance attributes for resource options) is
+        changed, so that the new value is the one in effect; ``None`` when the option
+        lived only in an XML attribute (no nvpair to hand back).
+        """
+        if self.dialect != "heartbeat-2":
+            return self._first_meta_set().set(canon_name(name), value)
+        metas, inst = self._hb2_places(name)
+        attr = hb2_name(name)
+        for p in metas + inst:
+            p.value = value
+        if self.el.get(attr) is not None:
+            self.el.set(attr, value)
+            if not metas and not inst:
+                return None
+        if metas or inst:
+            return (metas + inst)[0]
+        box = self._first_meta_set()
+        el = etree.SubElement(box.container, "nvpair")
+        el.set("id", f"{box.id or 'nvpair'}-{attr}")
+        el.set("name", attr)
+        el.set("value", value)
+        return NvPair(el)
+
+    def _first_meta_set(self) -> NvSet:
         sets = self.meta_sets
         if sets:
-            return sets[0].set(name, value)
+            return sets[0]
         el = etree.SubElement(self.el, "meta_attributes")
         el.set("id", f"{self.id}-meta_attributes")
-        if any(s.legacy for s in self.instance_sets):
+        if any(s.legacy for s in self.instance_sets) or self.dialect == "heartbeat-2":
             etree.SubElement(el, "attributes")
-        return NvSet(el).set(name, value)
+        return NvSet(el)
 
     def set_param(self, name: str, value: str) -> NvPair:
         """Set an instance attribute in the first instance set (created when missing)."""
@@ -834,9 +891,9 @@ class CibDocument(Document):
     @property
     def dialect(self) -> str:
         """``"pacemaker-1.0"`` or ``"heartbeat-2"`` (the schema this text is written for)."""
-        vw = self.validate_with
-        if vw is not None:
-            return "pacemaker-1.0" if vw.startswith("pacemaker-1") else "heartbeat-2"
+        named = schema_dialect(self.validate_with)
+        if named is not None:
+            return named
         if self.root_tag == "cib":
             return "heartbeat-2"
         return "pacemaker-1.0" if looks_like_10(self.roots) else "heartbeat-2"
@@ -1132,6 +1189,31 @@ class CibDocument(Document):
             "resources": [r.to_dict(show_secrets) for r in self.resources],
             "constraints": [c.to_dict() for c in self.constraints],
         }
+
+
+def hb2_name(name: str) -> str:
+    """The spelling heartbeat 2 reads for a resource option (``target-role`` -> ``target_role``)."""
+    return canon_name(name).replace("-", "_")
+
+
+def schema_dialect(validate_with: str | None) -> str | None:
+    """The dialect a ``validate-with`` value names (``None``: no ``validate-with``)."""
+    if validate_with is None:
+        return None
+    # pacemaker-0.6 / transitional-0.6: a heartbeat-2 CIB that Pacemaker 1.0 loaded
+    # without upgrading it; every later pacemaker-N.M spells options with dashes
+    if validate_with in ("pacemaker-0.6", "transitional-0.6"):
+        return "heartbeat-2"
+    return "pacemaker-1.0" if validate_with.startswith("pacemaker-") else "heartbeat-2"
+
+
+def element_dialect(el: Any) -> str:
+    """The dialect of the document (or fragment) element ``el`` belongs to."""
+    root = el.getroottree().getroot()
+    if _tag(root) == "cib":
+        return schema_dialect(root.get("validate-with")) or "heartbeat-2"
+    roots = list(root) if _tag(root) == xmltext.WRAPPER else [root]
+    return "pacemaker-1.0" if looks_like_10(roots) else "heartbeat-2"
 
 
 def looks_like_10(roots: list[Any]) -> bool:

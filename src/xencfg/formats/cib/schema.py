@@ -186,8 +186,24 @@ def _tag_column(text: str, line: int) -> int:
     return lines[line - 1].find("<") + 1
 
 
+#: ``validate-with`` values of a heartbeat-2 CIB: Pacemaker 1.0 stamps ``pacemaker-0.6`` on
+#: a 0.6 CIB it loaded without upgrading it, and its crm.dtd declares the attribute
+#: (Pacemaker-1.0.13 xml/crm.dtd: ``validate-with CDATA #IMPLIED``)
+HB2_SCHEMAS = ("pacemaker-0.6", "transitional-0.6")
+
+
 def choose(doc: CibDocument) -> str:
-    """Which of our schemas the document is written for."""
+    """Which of our schemas the document is written for (ValidationError: none of them)."""
+    vw = doc.validate_with
+    if vw is not None and not vw.startswith("pacemaker-1") and vw not in HB2_SCHEMAS:
+        raise ValidationError(
+            f"validate-with={vw!r}: xencfg validates heartbeat-2 CIBs (crm.dtd) and "
+            "pacemaker-1.x CIBs (pacemaker-1.0.rng) only; check it with that release's "
+            "crm_verify",
+            path=doc.path,
+            line=doc.root.sourceline or 1,
+            column=1,
+        )
     return RNG if doc.dialect == "pacemaker-1.0" else DTD
 
 
@@ -202,7 +218,11 @@ def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationErro
         schema = DTD
     elif schema in ("rng", "pacemaker-1.0"):
         schema = RNG
-    schema = schema or choose(doc)
+    if schema is None:
+        try:
+            schema = choose(doc)
+        except ValidationError as exc:
+            return [exc]
     if schema not in (DTD, RNG):
         raise ValueError(f"unknown schema {schema!r}")
     text = doc.dumps()
@@ -222,7 +242,10 @@ def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationErro
         return []
     errors: list[ValidationError] = []
     own = doc.dumps()
-    known = set(doc.ids(include_status=True))
+    # ids in <status> do not satisfy IDREFs of the configuration: pacemaker-1.0.rng types
+    # status attributes as plain text, and Pacemaker refuses a constraint naming a deleted
+    # resource whose history is still in status. Only configuration ids hide a cascade.
+    known = set(doc.ids(include_status=schema == DTD))
     seen: set[tuple[int, int, str]] = set()
     for e in validator.error_log:
         m = re.search(r'references an unknown ID "([^"]*)"', e.message)
