@@ -63,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CODES",
         help="skip these rule codes or prefixes (comma-separated)",
     )
+    lp.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="COMPONENT=VERSION",
+        help="the release a component runs (drbd=8.3, multipath-tools=0.4.7); "
+        "overrides [tool.xencfg.versions] and what the files suggest",
+    )
     lp.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     lp.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
     lp.add_argument("-v", "--verbose", action="store_true", help="say which files were read")
@@ -191,6 +199,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     from . import config, lint, report
+    from . import versions as versions_mod
 
     _, settings = config.find()
     paths, names = _nodes(args)
@@ -198,7 +207,15 @@ def _lint(args: argparse.Namespace) -> int:
     ignore = _split(args.ignore) or list(settings.get("ignore", []))
     strict = args.strict or bool(settings.get("strict", False))
     fmt = args.output_format or settings.get("output-format", "text")
-    result = lint.run(paths, names=names, select=select, ignore=ignore, force_format=args.format)
+    versions = {**settings.get("versions", {}), **versions_mod.parse_targets(args.target)}
+    result = lint.run(
+        paths,
+        names=names,
+        select=select,
+        ignore=ignore,
+        force_format=args.format,
+        versions=versions,
+    )
     if result.discovery.missing:
         for m in result.discovery.missing:
             print(f"xencfg: {m}: no such file or directory", file=sys.stderr)
@@ -223,6 +240,8 @@ def _lint(args: argparse.Namespace) -> int:
             print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
         for s in result.discovery.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+        for component, release in result.cluster.versions.describe().items():
+            print(f"version {component}: {release}", file=sys.stderr)
     text = report.render(result.findings, files, fmt)
     if not args.show_secrets:
         from .secrets import redact

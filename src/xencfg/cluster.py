@@ -14,6 +14,7 @@ import attrs
 from .discover import SourceFile
 from .document import Document
 from .findings import Location
+from .versions import Versions
 
 
 @attrs.define
@@ -22,6 +23,8 @@ class Loaded:
 
     file: SourceFile
     doc: Document
+    #: The releases in force for the whole run (the cluster's, shared; set by lint).
+    versions: Versions = attrs.field(factory=Versions, eq=False, repr=False)
 
     @property
     def node(self) -> str | None:
@@ -54,6 +57,8 @@ class Cluster:
 
     nodes: list[str] = attrs.Factory(list)
     loaded: list[Loaded] = attrs.Factory(list)
+    #: Each component's release in force, declared or read from the files.
+    versions: Versions = attrs.Factory(Versions)
 
     def docs(self, fmt: str, node: str | None = None) -> Iterator[Loaded]:
         """Parsed documents of format ``fmt`` (of one node when given)."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import XencfgError
 
-KEYS = {"select", "ignore", "strict", "output-format"}
+KEYS = {"select", "ignore", "strict", "output-format", "versions"}
 
 
 def _toml_load(path: Path) -> dict[str, Any]:
@@ -46,4 +46,11 @@ def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - KEYS
     if unknown:
         raise XencfgError(f"{path}: unknown xencfg setting(s): {', '.join(sorted(unknown))}")
+    if "versions" in data:
+        from .versions import parse_declared
+
+        table = data["versions"]
+        if not isinstance(table, dict):
+            raise XencfgError(f"{path}: 'versions' must be a table, e.g. [tool.xencfg.versions]")
+        data = {**data, "versions": parse_declared(table, f"{path}: versions")}
     return data

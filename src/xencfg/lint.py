@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -21,6 +21,8 @@ from .discover import Discovery, SourceFile, discover, modes_are_real
 from .document import Document
 from .errors import ParseError, XencfgError
 from .findings import Finding, Location
+from .formats.schema import Version
+from .versions import Versions, infer
 
 _IGNORE = re.compile(r"xencfg:\s*ignore(?:\[([A-Za-z0-9_, ]*)\])?")
 
@@ -58,8 +60,12 @@ def run(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     force_format: str | None = None,
+    versions: Mapping[str, Version] | None = None,
 ) -> LintResult:
-    """Lint ``paths`` (node roots, /etc folders, cluster folders or files)."""
+    """Lint ``paths`` (node roots, /etc folders, cluster folders or files).
+
+    ``versions`` declares component releases (``{"drbd": Version(...)}``, see
+    :mod:`xencfg.versions`); the rest is inferred from the files."""
     found = discover(paths, names)
     if force_format is not None:
         for f in found.files():
@@ -73,6 +79,9 @@ def run(
         item = _load(file, findings, texts)
         if item is not None:
             cluster.loaded.append(item)
+    cluster.versions = Versions(dict(versions or {}), infer(cluster.loaded))
+    for item in cluster.loaded:
+        item.versions = cluster.versions
     for item in cluster.loaded:
         for r in chosen:
             if r.scope == "document" and ("*" in r.formats or item.file.format in r.formats):

@@ -28,12 +28,13 @@ from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, render, walk
+from .schema import Keyword, Schema, V
 
 FORMAT = "drbd"
 
 # -- keywords ---------------------------------------------------------------
 # Union over DRBD 0.7 .. 9.2 (drbd.conf(5) of each release): a keyword any of
-# them accepts is "known"; DEPRECATED lists the ones later releases renamed.
+# them accepts is "known"; SCHEMA (below) says which release reads which.
 
 _W = frozenset[str]
 
@@ -115,26 +116,6 @@ MESH_KEYWORDS = _kw("hosts net")
 #: Keywords every context accepts (``include`` is handled by drbdadm's scanner).
 ANYWHERE = _kw("include skip")
 
-#: Spellings later releases renamed or dropped: what to write instead, and from which
-#: release (a sentence, so an 8.3 cluster is not told to use what 8.3 does not know).
-DEPRECATED: dict[str, str | None] = {
-    "syncer": "DRBD 8.4 moved its options into 'disk' and 'net'",
-    "rate": "DRBD 8.4 and later spell it 'resync-rate' (in 'disk')",
-    "after": "DRBD 8.4 and later spell it 'resync-after' (in 'disk')",
-    "no-disk-flushes": "DRBD 8.4 and later spell it 'disk-flushes no'",
-    "no-md-flushes": "DRBD 8.4 and later spell it 'md-flushes no'",
-    "no-disk-barrier": "DRBD 8.4 and later spell it 'disk-barrier no'",
-    "no-disk-drain": "DRBD 8.4 and later spell it 'disk-drain no'",
-    "outdate-peer": "DRBD 8.3 and later call the handler 'fence-peer'",
-    "incon-degr-cmd": None,
-    "pri-on-incon-degr": None,
-    "on-disconnect": None,
-    "flexible-meta-disk": "DRBD 8.4 and later read 'meta-disk' alike",
-    "use-bmbv": None,
-    "skip": None,
-    "tiebreaker": None,
-}
-
 #: Section keyword -> the name of its keyword table (host-like sections share one).
 _CONTEXT_OF = {
     "global": "global",
@@ -176,6 +157,88 @@ _TABLES: dict[str, _W] = {
     "options": OPTIONS_KEYWORDS,
     "proxy": PROXY_KEYWORDS,
 }
+# -- releases -----------------------------------------------------------------
+# Which DRBD release reads which keyword: the drbdadm scanners of drbd-utils
+# (user/v83/drbdadm_scanner.fl before commit be953fbd "remove 8.3 utils",
+# user/v84/drbdadm_scanner.fl, user/v9/config_flags.c and drbdadm_parser.c),
+# each fact checked with drbdadm --mode 83/84/9 in tests/test_versions.py.
+
+_84, _9 = V("8.4"), V("9.0")
+_SINCE_84 = _kw(
+    """resync-rate resync-after disk-flushes md-flushes disk-barrier disk-drain tcp-cork
+    al-updates read-balancing unfence-peer options volume csums-after-crash-only
+    discard-zeroes-if-aligned disable-write-same rs-discard-granularity
+    socket-check-timeout cmd-timeout-short cmd-timeout-medium cmd-timeout-long
+    udev-always-use-vnr"""
+)
+_SINCE_9 = _kw(
+    """node-id connection connection-mesh path hosts tiebreaker transport
+    load-balance-paths allow-remote-read tls tls-keyring tls-privkey tls-certificate
+    rdma-ctrl-rcvbuf-size rdma-ctrl-sndbuf-size auto-promote auto-promote-timeout
+    max-io-depth quorum on-no-quorum quorum-minimum-redundancy peer-ack-window
+    peer-ack-delay twopc-timeout twopc-retry-timeout on-suspended-primary-outdated
+    quorum-lost disconnected bitmap block-size"""
+)
+DRBD_FACTS: tuple[Keyword, ...] = (
+    *(Keyword(k, since=_84) for k in _SINCE_84),
+    *(Keyword(k, since=_9) for k in _SINCE_9),
+    Keyword(
+        "syncer",
+        deprecated_in=_84,
+        instead="move its options to 'disk', 'net' and 'options'",
+        renamed_since=_84,
+    ),
+    Keyword("after", deprecated_in=_84, renamed_to="resync-after", where="disk", renamed_since=_84),
+    Keyword("no-disk-flushes", deprecated_in=_84, renamed_to="disk-flushes no", renamed_since=_84),
+    Keyword("no-md-flushes", deprecated_in=_84, renamed_to="md-flushes no", renamed_since=_84),
+    Keyword("no-disk-barrier", deprecated_in=_84, renamed_to="disk-barrier no", renamed_since=_84),
+    Keyword("no-disk-drain", deprecated_in=_84, renamed_to="disk-drain no", renamed_since=_84),
+    Keyword("no-tcp-cork", deprecated_in=_84, renamed_to="tcp-cork no", renamed_since=_84),
+    Keyword("use-bmbv", until=_9),
+    Keyword("max-bio-bvecs", until=_9),
+    Keyword("delay-probe-volume", until=_84),
+    Keyword("delay-probe-interval", until=_84),
+    Keyword("throttle-threshold", until=_84),
+    Keyword("hold-off-threshold", until=_84),
+    # DRBD 0.7's; 8.0 replaced incon-degr-cmd by the pri-on-incon-degr handler
+    Keyword("incon-degr-cmd", until=V("8.0"), renamed_to="pri-on-incon-degr",
+            where="handlers", renamed_since=V("8.0")),
+    Keyword("on-disconnect", until=V("8.0")),
+    Keyword("outdate-peer", deprecated_in=V("8.3"), renamed_to="fence-peer",
+            renamed_since=V("8.3")),
+)
+#: Facts that hold in one section only (``csums-alg`` moved from syncer to net in 8.4).
+DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
+    ("syncer", "rate"): Keyword(
+        "rate", deprecated_in=_84, until=_9, renamed_to="resync-rate", where="disk",
+        renamed_since=_84,
+    ),
+    ("disk", "rate"): Keyword(
+        "rate", since=_84, until=_9, renamed_to="resync-rate", where="disk", renamed_since=_84
+    ),
+    ("net", "csums-alg"): Keyword("csums-alg", since=_84),
+    ("net", "verify-alg"): Keyword("verify-alg", since=_84),
+    ("net", "use-rle"): Keyword("use-rle", since=_84),
+    ("net", "fencing"): Keyword("fencing", since=_9),
+    ("disk", "fencing"): Keyword(
+        "fencing", until=_9, renamed_to="fencing", where="net", renamed_since=_9
+    ),
+    **{
+        ("disk", k): Keyword(k, since=_84)
+        for k in ("al-extents", "c-plan-ahead", "c-fill-target", "c-delay-target", "c-max-rate",
+                  "c-min-rate")
+    },
+}
+
+#: Every keyword of every section and the DRBD releases that read it.
+SCHEMA = Schema.build(
+    "drbd",
+    "DRBD",
+    {ctx: kws for ctx, kws in _TABLES.items() if ctx != "show"},
+    DRBD_FACTS,
+    per_context=DRBD_CONTEXT_FACTS,
+    refuses=True,
+)
 #: Which keywords are sections (``{``) and which statements (``;``) in each context.
 _SECTION_WORDS = _kw(
     """global common resource on floating stacked-on-top-of volume connection
@@ -1299,6 +1362,12 @@ class DrbdDocument(Document):
         """
         yield from _check_keywords(self, "show" if self.is_drbdsetup_show else "top")
 
+    def keyword_uses(self) -> Iterator[tuple[str, str, Node]]:
+        """``(context, keyword, node)`` for every keyword written, the context
+        being a :data:`SCHEMA` section name: what version checks and inference read."""
+        if not self.is_drbdsetup_show:
+            yield from _keyword_uses(self, "top")
+
     @property
     def is_drbdsetup_show(self) -> bool:
         """Output of ``drbdsetup show`` (``_this_host``, ``_is_default``), not a drbd.conf."""
@@ -1449,12 +1518,25 @@ def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str |
             close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
             yield c, "unknown", close[0] if close else None
             continue
-        if key in DEPRECATED and context != "top":
-            yield c, "deprecated", DEPRECATED[key]
+        verdict = SCHEMA.judge(context, key) if context != "top" else None
+        if verdict is not None and verdict.kind == "deprecated":
+            yield c, "deprecated", verdict.message
         if isinstance(c, Block):
             sub = _subcontext(context, key)
             if sub is not None:
                 yield from _check_keywords(c, sub)
+
+
+def _keyword_uses(node: Node, context: str) -> Iterator[tuple[str, str, Node]]:
+    for c in node.child_nodes():
+        key = getattr(c, "key", None)
+        if key is None or isinstance(c, Skip):
+            continue
+        yield context, key, c
+        if isinstance(c, Block):
+            sub = _subcontext(context, key)
+            if sub is not None:
+                yield from _keyword_uses(c, sub)
 
 
 def _subcontext(context: str, key: str) -> str | None:

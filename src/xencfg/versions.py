@@ -1,0 +1,182 @@
+"""The release of each cluster component, declared by the user or read from the files.
+
+Advice is only true for a release: "write ``resync-rate``" breaks a DRBD 8.3
+cluster, "write ``uid_attribute``" a multipath-tools 0.4.7 one. So lint works
+out, per component, what it knows of the release in force:
+
+* declared: ``[tool.xencfg.versions] drbd = "8.3"`` or ``--target drbd=8.3``
+  (these win);
+* inferred from the files: the newest keyword they use proves a minimum
+  (``resync-rate``: DRBD 8.4 or later), a keyword the daemon refuses from some
+  release on proves a maximum (``syncer { rate }``: before DRBD 9.0); a
+  heartbeat-2 CIB means heartbeat's own CRM, an ``xm`` config or
+  xend-config.sxp means xend (Xen before 4.5), and so on.
+
+The result, :class:`Versions`, is built once per lint run and reaches the
+rules as ``cluster.versions`` (and ``Loaded.versions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from .errors import XencfgError
+from .formats.schema import UNKNOWN, InForce, Schema, Version
+
+#: Component -> (product name in messages, the formats that are its files).
+COMPONENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "drbd": ("DRBD", ("drbd",)),
+    "multipath-tools": ("multipath-tools", ("multipath",)),
+    "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
+    "pacemaker": ("Pacemaker", ()),
+    "xen": ("Xen", ("xend", "xm", "xl")),
+    "iscsitarget": ("iSCSI Enterprise Target (IET)", ("ietd", "iet-allow")),
+    "open-iscsi": ("open-iscsi", ("iscsid", "initiatorname")),
+}
+
+
+def schema_for(fmt: str) -> Schema | None:
+    """The keyword schema of a format, if it has one (imported on demand)."""
+    if fmt == "drbd":
+        from .formats import drbd
+
+        return drbd.SCHEMA
+    if fmt == "multipath":
+        from .formats import multipath
+
+        return multipath.SCHEMA
+    return None
+
+
+def component_of(fmt: str) -> str | None:
+    for name, (_, formats) in COMPONENTS.items():
+        if fmt in formats:
+            return name
+    return None
+
+
+def parse_declared(values: Mapping[str, object], where: str) -> dict[str, Version]:
+    """Validated ``{component: version}`` from the config table or ``--target``;
+    raises :class:`XencfgError` naming ``where`` on an unknown component or a
+    value that is not a release number written as a string."""
+    out: dict[str, Version] = {}
+    for name, value in values.items():
+        if name not in COMPONENTS:
+            known = ", ".join(COMPONENTS)
+            raise XencfgError(f"{where}: unknown component {name!r} (known: {known})")
+        if not isinstance(value, str):
+            raise XencfgError(
+                f"{where}: the version of {name} must be a string such as \"8.3\", "
+                f"not {value!r}"
+            )
+        try:
+            out[name] = Version.parse(value)
+        except ValueError as exc:
+            raise XencfgError(f"{where}: {name}: {exc}") from None
+    return out
+
+
+def parse_targets(targets: Iterable[str]) -> dict[str, Version]:
+    """``["drbd=8.3", ...]`` from ``--target`` -> ``{component: version}``."""
+    pairs: dict[str, object] = {}
+    for t in targets:
+        name, sep, value = t.partition("=")
+        if not sep:
+            raise XencfgError(f"--target {t!r}: write COMPONENT=VERSION, e.g. drbd=8.3")
+        pairs[name.strip()] = value.strip()
+    return parse_declared(pairs, "--target")
+
+
+@attrs.frozen
+class Versions:
+    """What is known of each component's release: ``declared`` by the user,
+    ``inferred`` from the files. :meth:`of` gives the one in force."""
+
+    declared: Mapping[str, Version] = attrs.field(factory=dict)
+    inferred: Mapping[str, InForce] = attrs.field(factory=dict)
+
+    def of(self, component: str) -> InForce:
+        """The release in force: the declared one, else what the files say."""
+        v = self.declared.get(component)
+        if v is not None:
+            return InForce(exact=v, source="declared")
+        return self.inferred.get(component, UNKNOWN)
+
+    def describe(self) -> dict[str, str]:
+        """Component -> the release in force, in words (for reports and ``-v``)."""
+        out = {}
+        for name, (product, _) in COMPONENTS.items():
+            f = self.of(name)
+            if f.known:
+                out[name] = f.describe(product)
+        return out
+
+
+def infer(loaded: Iterable[object]) -> dict[str, InForce]:
+    """What the parsed files (``Loaded`` items) say of each component's release."""
+    uses: dict[str, list[tuple[str, str, object]]] = {}
+    other: dict[str, tuple[Version | None, Version | None, str]] = {}
+    for item in loaded:
+        fmt = item.file.format  # type: ignore[attr-defined]
+        doc = item.doc  # type: ignore[attr-defined]
+        schema = schema_for(fmt)
+        if schema is not None:
+            keyword_uses = getattr(doc, "keyword_uses", None)
+            if keyword_uses is not None:
+                bucket = uses.setdefault(schema.component, [])
+                for ctx, key, node in keyword_uses():
+                    bucket.append((ctx, key, item.where(node)))  # type: ignore[attr-defined]
+            continue
+        _infer_other(fmt, doc, item, other)
+    out: dict[str, InForce] = {}
+    for component, found in uses.items():
+        schema = schema_for(COMPONENTS[component][1][0])
+        assert schema is not None
+        low, below = schema.infer(found)
+        if low is None and below is None:
+            continue
+        if low is not None and below is not None and below[0] <= low[0]:
+            below = None  # the files contradict themselves; the newest keyword wins
+        evidence = [f"'{e[2]}' at {e[1]}" for e in (low, below) if e is not None]
+        out[component] = InForce(
+            low=low[0] if low else None,
+            below=below[0] if below else None,
+            source="inferred from " + " and ".join(evidence),
+        )
+    for component, (lo, bel, why) in other.items():
+        out.setdefault(component, InForce(low=lo, below=bel, source=f"inferred from {why}"))
+    return out
+
+
+#: xend and xm were removed in Xen 4.5; heartbeat 2.99 gave its CRM to Pacemaker 1.0.
+_XEN_NO_XEND = Version.parse("4.5")
+_HB_NO_CRM, _PCMK_1 = Version.parse("2.99"), Version.parse("1.0")
+
+
+def _infer_other(
+    fmt: str,
+    doc: object,
+    item: object,
+    out: dict[str, tuple[Version | None, Version | None, str]],
+) -> None:
+    """Generations the other formats show: the CIB's dialect (heartbeat 2's
+    own CRM, or Pacemaker 1.0), xend/xm (Xen before 4.5)."""
+    where = item.where()  # type: ignore[attr-defined]
+    if fmt == "cib":
+        dialect = getattr(doc, "dialect", None)
+        if dialect == "heartbeat-2":
+            # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
+            why = f"a heartbeat-2 CIB at {where}"
+            out.setdefault("heartbeat", (None, _HB_NO_CRM, why))
+        elif dialect == "pacemaker-1.0":
+            why = f"a Pacemaker 1.0 CIB at {where}"
+            out.setdefault("pacemaker", (_PCMK_1, None, why))
+    elif fmt == "xend":
+        out.setdefault("xen", (None, _XEN_NO_XEND, f"xend-config.sxp at {where}"))
+    elif fmt == "xm":
+        code = getattr(doc, "code", None)
+        if code:  # Python statements: only xm ran them, xl refuses them
+            at = item.where(code[0])  # type: ignore[attr-defined]
+            out.setdefault("xen", (None, _XEN_NO_XEND, f"Python code in a domU config at {at}"))
