@@ -37,7 +37,7 @@ COMPONENTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def schema_for(fmt: str) -> Schema | None:
+def schema_for(fmt: str | None) -> Schema | None:
     """The keyword schema of a format, if it has one (imported on demand)."""
     if fmt == "drbd":
         from .formats import drbd
@@ -50,7 +50,7 @@ def schema_for(fmt: str) -> Schema | None:
     return None
 
 
-def component_of(fmt: str) -> str | None:
+def component_of(fmt: str | None) -> str | None:
     for name, (_, formats) in COMPONENTS.items():
         if fmt in formats:
             return name
@@ -68,8 +68,7 @@ def parse_declared(values: Mapping[str, object], where: str) -> dict[str, Versio
             raise XencfgError(f"{where}: unknown component {name!r} (known: {known})")
         if not isinstance(value, str):
             raise XencfgError(
-                f"{where}: the version of {name} must be a string such as \"8.3\", "
-                f"not {value!r}"
+                f'{where}: the version of {name} must be a string such as "8.3", not {value!r}'
             )
         try:
             out[name] = Version.parse(value)
@@ -139,7 +138,7 @@ def infer(loaded: Iterable[object]) -> dict[str, InForce]:
             continue
         if low is not None and below is not None and below[0] <= low[0]:
             below = None  # the files contradict themselves; the newest keyword wins
-        evidence = [f"'{e[2]}' at {e[1]}" for e in (low, below) if e is not None]
+        evidence = [f"'{e[2]}' at {e[1]}" for e in (low, below) if e is not None]  # e[1]: Location
         out[component] = InForce(
             low=low[0] if low else None,
             below=below[0] if below else None,

@@ -201,16 +201,26 @@ DRBD_FACTS: tuple[Keyword, ...] = (
     Keyword("throttle-threshold", until=_84),
     Keyword("hold-off-threshold", until=_84),
     # DRBD 0.7's; 8.0 replaced incon-degr-cmd by the pri-on-incon-degr handler
-    Keyword("incon-degr-cmd", until=V("8.0"), renamed_to="pri-on-incon-degr",
-            where="handlers", renamed_since=V("8.0")),
+    Keyword(
+        "incon-degr-cmd",
+        until=V("8.0"),
+        renamed_to="pri-on-incon-degr",
+        where="handlers",
+        renamed_since=V("8.0"),
+    ),
     Keyword("on-disconnect", until=V("8.0")),
-    Keyword("outdate-peer", deprecated_in=V("8.3"), renamed_to="fence-peer",
-            renamed_since=V("8.3")),
+    Keyword(
+        "outdate-peer", deprecated_in=V("8.3"), renamed_to="fence-peer", renamed_since=V("8.3")
+    ),
 )
 #: Facts that hold in one section only (``csums-alg`` moved from syncer to net in 8.4).
 DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
     ("syncer", "rate"): Keyword(
-        "rate", deprecated_in=_84, until=_9, renamed_to="resync-rate", where="disk",
+        "rate",
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-rate",
+        where="disk",
         renamed_since=_84,
     ),
     ("disk", "rate"): Keyword(
@@ -225,8 +235,14 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
     ),
     **{
         ("disk", k): Keyword(k, since=_84)
-        for k in ("al-extents", "c-plan-ahead", "c-fill-target", "c-delay-target", "c-max-rate",
-                  "c-min-rate")
+        for k in (
+            "al-extents",
+            "c-plan-ahead",
+            "c-fill-target",
+            "c-delay-target",
+            "c-max-rate",
+            "c-min-rate",
+        )
     },
 }
 
@@ -716,6 +732,10 @@ class _VolumesMixin(_View):
         disk: str | None = None,
         meta_disk: str | MetaDisk | None = None,
     ) -> Volume:
+        """Append a ``volume N { }`` (DRBD 8.4 and 9; refused in an 8.3 file)."""
+        dialect = getattr(self, "dialect", None)
+        if dialect is not None and V(dialect) < _84:
+            raise ValueError(f"volumes are DRBD 8.4 syntax; this file is for DRBD {dialect}")
         vol = Volume(Block("volume", [str(number)]))
         if device is not None:
             vol.device = device
@@ -960,6 +980,29 @@ FLAGS_TO_84 = {
 }
 
 
+#: 8.3's switches: written bare (``allow-two-primaries;``), 8.4 takes ``yes``/``no``.
+SWITCHES_83 = _kw("allow-two-primaries always-asbp use-rle wait-after-sb use-bmbv discard-my-data")
+
+
+def _to_83(section: str, key: str, value: str) -> tuple[str, str, list[str] | None]:
+    """An option as DRBD 8.4 names it -> ``(section, keyword, values)`` as 8.3 writes
+    it: ``[]`` for a bare switch, ``None`` for "nothing to write" (a flag's
+    default). Raises ValueError for what 8.3 has no spelling of."""
+    for old, target in SYNCER_TO_84.items():
+        if target == (section, key):
+            section, key = "syncer", old
+            break
+    for flag, new in FLAGS_TO_84.items():
+        if new == key:
+            return section, flag, [] if value == "no" else None
+    if key in SWITCHES_83:
+        return section, key, [] if value in ("yes", "") else None
+    kw = SCHEMA.keyword(section, key)
+    if kw is None or (kw.since is not None and kw.since > V("8.3")):
+        raise ValueError(f"DRBD 8.3 has no '{key}' in '{section}'")
+    return section, key, [value]
+
+
 def sections_84(sections: dict[str, dict[str, str | bool]]) -> dict[str, dict[str, str | bool]]:
     """``sections`` as DRBD 8.4 reads them: ``syncer`` options moved to ``disk``,
     ``net`` or ``options``, ``no-X`` flags spelled ``X no``, bare flags ``yes``,
@@ -1129,6 +1172,46 @@ class Resource(_DeviceMixin, _VolumesMixin):
         return out
 
     # -- edits -----------------------------------------------------------
+    @property
+    def dialect(self) -> str:
+        """The DRBD syntax edits write here: the document's (see
+        :attr:`DrbdDocument.dialect`), ``"8.4"`` when it does not tell."""
+        found = self.document.dialect if self.document is not None else None
+        return found or "8.4"
+
+    def set_option(self, section: str, key: str, value: str, *, dialect: str | None = None) -> None:
+        """Set an option named as DRBD 8.4 names it (``set_option("disk",
+        "resync-rate", "40M")``), written in the ``dialect`` (default: the
+        document's): ``syncer { rate 40M; }`` and ``no-disk-flushes;`` for 8.3,
+        a resource-level ``protocol`` there. Raises ValueError for an option the
+        dialect's release does not read."""
+        dialect = dialect or self.dialect
+        release = V(dialect)
+        if section == "net" and key == "protocol":
+            if release < _84:
+                self._set("protocol", [value])
+            else:
+                net = self.section("net", create=True)
+                assert net is not None
+                net.set("protocol", value)
+            return
+        if release < _84:
+            section, key, values = _to_83(section, key, value)
+            block = self.section(section, create=values is not None)
+            if block is None:
+                return
+            if values is None:  # a default: no flag to write
+                block.remove(key)
+            else:
+                block.set(key, *values)
+            return
+        kw = SCHEMA.keyword(section, key)
+        if kw is None or (kw.since is not None and release < kw.since):
+            raise ValueError(f"DRBD {dialect} has no '{key}' in '{section}'")
+        block = self.section(section, create=True)
+        assert block is not None
+        block.set(key, value)
+
     def add_host(
         self,
         name: str,
@@ -1139,7 +1222,10 @@ class Resource(_DeviceMixin, _VolumesMixin):
         meta_disk: str | MetaDisk | None = None,
         node_id: int | None = None,
     ) -> Host:
-        """Append an ``on NAME { ... }`` section after the last host section."""
+        """Append an ``on NAME { ... }`` section after the last host section
+        (``node_id`` is DRBD 9's: refused in an 8.x file)."""
+        if node_id is not None and V(self.dialect) < _9:
+            raise ValueError(f"node-id is DRBD 9 syntax; this file is for DRBD {self.dialect}")
         host = Host(Block("on", [name]))
         if device is not None:
             host.device = device
@@ -1335,15 +1421,49 @@ class DrbdDocument(Document):
         return [c for c in self.children if isinstance(c, Skip)]
 
     # -- edits -----------------------------------------------------------
-    def add_resource(self, name: str, *, protocol: str | None = None) -> Resource:
-        """Append an empty ``resource NAME { }``; fill it through the returned view."""
+    def add_resource(
+        self,
+        name: str,
+        *,
+        protocol: str | None = None,
+        options: dict[str, dict[str, str]] | None = None,
+        dialect: str | None = None,
+    ) -> Resource:
+        """Append a ``resource NAME { }``; fill it through the returned view.
+
+        ``options`` are named as DRBD 8.4 names them (``{"disk": {"resync-rate":
+        "40M"}}``) and, like ``protocol``, written in the file's dialect
+        (:attr:`dialect`; ``dialect="8.3"`` to choose): an 8.3 file gets
+        ``protocol C;`` at resource level and ``syncer { rate 40M; }``.
+        """
         if name in self.resources:
             raise ValueError(f"resource {name!r} already exists")
+        dialect = dialect or self.dialect or "8.4"
+        V(dialect)  # a release number, or ValueError
         res = Resource(Block("resource", [name]), self.common_block, self)
         if protocol is not None:
-            res.section("net", create=True).set("protocol", protocol)  # type: ignore[union-attr]
+            res.set_option("net", "protocol", protocol, dialect=dialect)
+        for section, settings in (options or {}).items():
+            for key, value in settings.items():
+                res.set_option(section, key, value, dialect=dialect)
         self.children.append(res.block)
         return res
+
+    @property
+    def dialect(self) -> str | None:
+        """The DRBD syntax this file is written in: ``"9"``, ``"8.4"`` or ``"8.3"``
+        (8.0 to 8.3: ``syncer``, ``no-disk-flushes``, ``outdate-peer``), from the
+        newest and the oldest keywords it uses (:data:`SCHEMA`); None when
+        nothing in it tells. The builders write in it."""
+        uses = list(self.keyword_uses())
+        low, _ = SCHEMA.infer(uses)
+        if low is not None:
+            return "9" if low[0] >= _9 else "8.4" if low[0] >= _84 else None
+        for ctx, key, _node in uses:
+            kw = SCHEMA.keyword(ctx, key)
+            if kw is not None and kw.retired is not None and kw.retired <= _84:
+                return "8.3"
+        return None
 
     def remove_resource(self, name: str) -> bool:
         for b in self._top("resource"):

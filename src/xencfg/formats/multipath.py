@@ -156,7 +156,8 @@ _SINCE: dict[str, str] = {
     "0.8.0": """all_tg_pt find_multipaths_timeout ghost_delay marginal_path_double_failed_time
         marginal_path_err_rate_threshold marginal_path_err_recheck_gap_time
         marginal_path_err_sample_time prkeys_file protocol""",
-    "0.9.0": "allow_usb_devices eh_deadline enable_foreign marginal_pathgroups recheck_wwid vpd_vendor",
+    "0.9.0": """allow_usb_devices eh_deadline enable_foreign marginal_pathgroups recheck_wwid
+        vpd_vendor""",
     "0.9.6": "detect_pgpolicy detect_pgpolicy_use_tpg",
     "0.9.7": "auto_resize",
 }
@@ -169,10 +170,14 @@ _REPLACED = (
     Keyword("udev_dir", until=_0_5),
     Keyword("pg_timeout", since=V("0.4.8"), until=V("0.6.0")),
     Keyword("getuid_callout", until=_0_9, renamed_to="uid_attribute", renamed_since=_0_5),
-    Keyword("default_getuid_callout", until=_0_9, renamed_to="uid_attribute",
-            renamed_since=_0_5),
-    Keyword("default_uid_attribute", since=_0_5, until=_0_9, renamed_to="uid_attribute",
-            renamed_since=_0_5),
+    Keyword("default_getuid_callout", until=_0_9, renamed_to="uid_attribute", renamed_since=_0_5),
+    Keyword(
+        "default_uid_attribute",
+        since=_0_5,
+        until=_0_9,
+        renamed_to="uid_attribute",
+        renamed_since=_0_5,
+    ),
     Keyword("default_selector", until=_0_9, renamed_to="path_selector", renamed_since=_0_5),
     Keyword("default_path_grouping_policy", until=_0_9, renamed_to="path_grouping_policy"),
     Keyword("default_features", until=_0_9, renamed_to="features"),
@@ -224,6 +229,7 @@ SCHEMA = Schema.build(
         "overrides": OVERRIDES_KEYWORDS | _EVERYWHERE,
     },
     MULTIPATH_FACTS,
+    per_context={("defaults", "path_selector"): Keyword("path_selector", since=_0_5)},
     refuses=False,
     reference=V("0.9.4"),
 )
@@ -241,6 +247,7 @@ def schema_context(context: tuple[str, ...]) -> str | None:
     if inner in (("multipath",), ("device",)) and top in ("multipaths", "devices"):
         return inner[0]
     return None
+
 
 def keywords_for(context: tuple[str, ...]) -> frozenset[str] | None:
     """Valid keywords inside the section path ``context`` (None: any, e.g. unknown section)."""

@@ -63,7 +63,8 @@ class Version:
         return ".".join(str(p) for p in self.parts)
 
 
-def V(text: str) -> Version:  # noqa: N802 - reads like a literal in the tables
+def V(text: str) -> Version:
+    """``V("8.4")``: a release number in the fact tables."""
     return Version.parse(text)
 
 
@@ -95,7 +96,7 @@ class InForce:
         return self.below is not None and self.below <= v
 
     def describe(self, product: str) -> str:
-        """``DRBD 8.3 (declared)``, ``DRBD 8.4 or later (inferred from ...)``."""
+        """``DRBD 8.3, declared``, ``DRBD 8.4 or later, inferred from ...``."""
         if self.exact is not None:
             what = f"{product} {self.exact}"
         elif self.low is not None and self.below is not None:
@@ -106,7 +107,7 @@ class InForce:
             what = f"{product} before {self.below}"
         else:
             return f"any {product} release"
-        return f"{what} ({self.source})" if self.source else what
+        return f"{what}, {self.source}" if self.source else what
 
 
 UNKNOWN = InForce()
@@ -214,7 +215,7 @@ class Schema:
                 f"only {kw.vendor} reads it, no {p} release does{self._instead(kw, inforce)}",
             )
         if kw.since is not None and inforce.older_than(kw.since):
-            return Verdict("too-new", f"only {p} {kw.since} and later read it, not {running}")
+            return Verdict("too-new", f"only {p} {kw.since} and later read it (not {running})")
         if (
             kw.since is not None
             and not inforce.known
@@ -224,9 +225,8 @@ class Schema:
             return Verdict("newer", f"only {p} {kw.since} and later read it")
         if kw.until is not None and inforce.at_least(kw.until):
             verb = "refuse" if self.refuses else "ignore"
-            return Verdict(
-                "gone", f"{p} {kw.until} and later {verb} it ({running}){self._instead(kw, inforce)}"
-            )
+            instead = self._instead(kw, inforce)
+            return Verdict("gone", f"{p} {kw.until} and later {verb} it ({running}){instead}")
         retired = kw.retired
         if retired is None or inforce.older_than(retired):
             return None  # the current spelling for every release in force
@@ -239,7 +239,7 @@ class Schema:
         advice = "; ".join(parts) + self._instead(kw, inforce)
         if not inforce.known:
             advice += (
-                f" (advice for any {p} release; declare yours with --target {self.component}=X)"
+                f" (advice for any {p} release; declare yours: --target {self.component}=VERSION)"
             )
         else:
             advice += f" (advice for {running})"
