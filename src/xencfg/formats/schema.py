@@ -24,7 +24,7 @@ import attrs
 _VERSION = re.compile(r"\d+(\.\d+){0,3}")
 
 
-@attrs.frozen(order=False)
+@attrs.frozen(eq=False, order=False)
 class Version:
     """A release number (``8.3``, ``0.4.7``); ``8.3`` means every ``8.3.x``
     where it is compared with a longer number of the same prefix."""
@@ -46,6 +46,15 @@ class Version:
         w = max(len(self.parts), len(other.parts))
         a, b = self._key(w), other._key(w)
         return (a > b) - (a < b)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and self._cmp(other) == 0
+
+    def __hash__(self) -> int:
+        parts = list(self.parts)
+        while parts and parts[-1] == 0:
+            parts.pop()
+        return hash(tuple(parts))
 
     def __lt__(self, other: Version) -> bool:
         return self._cmp(other) < 0

@@ -1,0 +1,465 @@
+"""Component releases: declared, inferred from the files, and the advice that depends on them.
+
+Release facts come from the daemons' own sources, cited where they are used:
+
+* drbd-utils (LINBIT/drbd-utils): ``user/v83/drbdadm_scanner.fl`` at ``be953fbd^``
+  (the commit before "remove 8.3 utils"), ``user/v84/drbdadm_scanner.fl`` and
+  ``user/v9/config_flags.c`` / ``drbdadm_parser.c`` at HEAD;
+* multipath-tools (opensvc/multipath-tools): the ``install_keyword()`` calls of
+  ``libmultipath/dict.c`` at each release tag.
+
+Where a peer exists the verdict is also checked against the real tool:
+``peer-drbdadm --mode 83|84|9`` (drbd-utils 9.22 with its 8.3 and 8.4 parsers) and
+``peer-multipath`` (multipath-tools 0.9.4).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from conftest import shared_path
+from lintkit import tree
+from xencfg import config, lint
+from xencfg.cli import main
+from xencfg.errors import XencfgError
+from xencfg.formats.schema import InForce, Version
+from xencfg.versions import parse_declared, parse_targets
+
+V = Version.parse
+
+
+def _findings(root: Path, versions: dict[str, str] | None = None, codes: str = "XC003,XC004,XC008"):
+    declared = parse_declared(versions or {}, "test")
+    result = lint.run([str(root)], select=codes.split(","), versions=declared)
+    return [(f.code, f.line, f.message) for f in result.findings], result
+
+
+# -- release numbers and declarations ----------------------------------------
+
+
+def test_versions_compare_by_release_prefix() -> None:
+    assert V("8.3") < V("8.4") < V("9") == V("9.0")
+    assert V("8.3.11") < V("8.4") and V("8.3") <= V("8.3.0")
+    assert V("0.4.7") < V("0.4.9") < V("0.5.0") < V("0.9.4") < V("0.10.0")
+    with pytest.raises(ValueError):
+        V("8.3a")
+
+
+def test_config_versions_table_is_validated(tmp_path: Path) -> None:
+    (tmp_path / ".xencfg.toml").write_text(
+        '[versions]\ndrbd = "8.3"\n"multipath-tools" = "0.4.7"\nheartbeat = "2.1.4"\n'
+    )
+    _, settings = config.find(tmp_path)
+    assert settings["versions"] == {
+        "drbd": V("8.3"),
+        "multipath-tools": V("0.4.7"),
+        "heartbeat": V("2.1.4"),
+    }
+    bad = {
+        "[versions]\ndrbd = 8.3\n": "must be a string",
+        '[versions]\ndrdb = "8.3"\n': "unknown component 'drdb'",
+        '[versions]\ndrbd = "eight"\n': "not a release number",
+        'versions = "drbd=8.3"\n': "must be a table",
+    }
+    for text, message in bad.items():
+        (tmp_path / ".xencfg.toml").write_text(text)
+        with pytest.raises(XencfgError, match=message):
+            config.find(tmp_path)
+
+
+def test_target_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert parse_targets(["drbd=8.3", "multipath-tools = 0.4.7"]) == {
+        "drbd": V("8.3"),
+        "multipath-tools": V("0.4.7"),
+    }
+    root = tree(tmp_path, "n", {"etc/drbd.conf": "resource r { disk { resync-rate 40M; } }\n"})
+    assert main(["lint", "--target", "drbd", str(root)]) == 2
+    assert "COMPONENT=VERSION" in capsys.readouterr().err
+    assert main(["lint", "--target", "lvm=2", str(root)]) == 2
+    assert main(["lint", "--select", "XC008", "--target", "drbd=8.4", str(root)]) == 0
+    capsys.readouterr()
+    assert main(["lint", "--select", "XC008", "--target", "drbd=8.3", str(root)]) == 1
+    assert "only DRBD 8.4 and later read it (not DRBD 8.3, declared)" in capsys.readouterr().out
+
+
+def test_target_overrides_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree(tmp_path, "n", {"etc/drbd.conf": "resource r { disk { resync-rate 40M; } }\n"})
+    (tmp_path / ".xencfg.toml").write_text('[versions]\ndrbd = "8.3"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "--select", "XC008", str(root)]) == 1
+    assert main(["lint", "--select", "XC008", "--target", "drbd=9.1", str(root)]) == 0
+
+
+# -- inference from the files ---------------------------------------------------
+
+#: Corpus files of each era and what their keywords prove of the release.
+ERAS = {
+    # 0.7's incon-degr-cmd: every drbdadm from 8.0 on refuses it (peer: 83/84/9 REJECT)
+    "drbd/drbd__scripts_drbd.conf@2004-07_v0.7": ("drbd", InForce(below=V("8.0"))),
+    # syncer { rate }: drbdadm 9 refuses it ('a syncer option keyword' expected)
+    "drbd/drbd__scripts_drbd.conf@2007-02_v8.0": ("drbd", InForce(below=V("9.0"))),
+    "drbd/drbd__scripts_drbd.conf@2009-07_v8.3.2": ("drbd", InForce(below=V("9.0"))),
+    # 8.4's disk-flushes & co. (user/v84/drbdadm_scanner.fl; v83 has only no-disk-flushes)
+    "drbd/drbd__scripts_global_common.conf@2014_v8.4": ("drbd", InForce(low=V("8.4"))),
+    "drbd/drbdutils__tests_v84_man.res": ("drbd", InForce(low=V("8.4"))),
+    # 8.4's volume and syncer's rate together: 8.4 exactly
+    "drbd/drbdutils__tests_v9_drbd_8.4.res": ("drbd", InForce(low=V("8.4"), below=V("9.0"))),
+    # node-id, connection-mesh: DRBD 9
+    "drbd/drbdutils__tests_v9_man.res": ("drbd", InForce(low=V("9.0"))),
+    # prio (dict.c from 0.4.9), find_multipaths (0.6.0), enable_foreign (0.9.0)
+    "multipath/augeas__tests_root_etc_multipath.conf": (
+        "multipath-tools",
+        InForce(low=V("0.4.9")),
+    ),
+    "multipath/dllinc-proxmox__multipath.conf": ("multipath-tools", InForce(low=V("0.6.0"))),
+    "multipath/insights__tests_parsers_test_multipath_conf.py__MULTIPATH_CONF_CASE_1": (
+        "multipath-tools",
+        InForce(low=V("0.9.0")),
+    ),
+    # heartbeat 2's own CRM (no validate-with) / a Pacemaker 1.0 CIB
+    "cib-hb2/hb__tools_ciblint.tests_cibs_cib.xml": ("heartbeat", InForce(below=V("2.99"))),
+    "cib-pcmk1/pcmk10__pengine_test10_asymmetric.xml": ("pacemaker", InForce(low=V("1.0"))),
+    # xend was removed in Xen 4.5
+    "xend-sxp/xen__tools_examples_xend-config.sxp": ("xen", InForce(below=V("4.5"))),
+}
+
+
+@pytest.mark.parametrize("rel", sorted(ERAS))
+def test_release_inferred_from_files_of_each_era(rel: str) -> None:
+    path = shared_path("corpus", *rel.split("/"))
+    component, expected = ERAS[rel]
+    fmt = {
+        "drbd": "drbd",
+        "multipath": "multipath",
+        "cib-hb2": "cib",
+        "cib-pcmk1": "cib",
+        "xend-sxp": "xend",
+    }[rel.split("/")[0]]
+    got = lint.run([str(path)], select=["XC004"], force_format=fmt).cluster.versions.of(component)
+    assert (got.low, got.below, got.exact) == (expected.low, expected.below, None)
+    assert got.source.startswith("inferred from ")
+
+
+def test_seed_era_and_dialect() -> None:
+    """s001's drbd.conf (heartbeat 2 + DRBD 8 era) is written in 8.0-8.3 syntax."""
+    path = shared_path("seed-examples", "s001-drbd-heartbeat", "xen1", "etc", "drbd.conf")
+    doc = xencfg.load(path)
+    assert doc.dialect == "8.3"
+    got = lint.run([str(path.parent.parent)], select=["XC004"]).cluster.versions.of("drbd")
+    assert (got.low, got.below) == (None, V("9.0"))
+
+
+def test_python_domu_means_xm(tmp_path: Path) -> None:
+    root = tree(tmp_path, "n", {"etc/xen/vm/web": "import os\nname = 'web'\nmemory = 512\n"})
+    assert lint.run([str(root)]).cluster.versions.of("xen").below == V("4.5")
+    plain = tree(tmp_path, "p", {"etc/xen/vm/web": "name = 'web'\nmemory = 512\n"})
+    assert not lint.run([str(plain)]).cluster.versions.of("xen").known
+
+
+# -- advice per release ------------------------------------------------------------
+
+DRBD83 = """resource r0 {
+  protocol C;
+  syncer { rate 40M; }
+  disk { no-disk-flushes; }
+  handlers { pri-on-incon-degr "/usr/lib/drbd/notify-pri-on-incon-degr.sh"; }
+  on alpha { device /dev/drbd0; disk /dev/sda1; address 10.0.0.1:7788; meta-disk internal; }
+  on beta { device /dev/drbd0; disk /dev/sda1; address 10.0.0.2:7788; meta-disk internal; }
+}
+"""
+
+
+def test_drbd_advice_for_83(tmp_path: Path) -> None:
+    """On DRBD 8.3 the file's spellings are the only ones: no advice, never 'resync-rate'."""
+    root = tree(tmp_path, "a", {"etc/drbd.conf": DRBD83})
+    found, _ = _findings(root, {"drbd": "8.3"})
+    assert found == []
+
+
+def test_drbd_advice_for_84(tmp_path: Path) -> None:
+    root = tree(tmp_path, "a", {"etc/drbd.conf": DRBD83})
+    found, _ = _findings(root, {"drbd": "8.4"})
+    assert [(code, line) for code, line, _ in found] == [("XC004", 3), ("XC004", 3), ("XC004", 4)]
+    syncer, rate, flushes = (m for _, _, m in found)
+    assert rate == (
+        "deprecated keyword 'rate': DRBD 8.4 and later still read it, as an old spelling; "
+        "DRBD 9.0 and later refuse it; write 'resync-rate' in 'disk' "
+        "(advice for DRBD 8.4, declared)"
+    )
+    assert "move its options to 'disk', 'net' and 'options'" in syncer
+    assert "write 'disk-flushes no'" in flushes
+
+
+def test_drbd_advice_for_9(tmp_path: Path) -> None:
+    """drbdadm 9 refuses syncer's rate (XC008, an error); the rest is still read."""
+    root = tree(tmp_path, "a", {"etc/drbd.conf": DRBD83})
+    found, result = _findings(root, {"drbd": "9.1"})
+    assert [(code, line) for code, line, _ in found] == [("XC004", 3), ("XC008", 3), ("XC004", 4)]
+    assert found[1][2] == (
+        "keyword 'rate': DRBD 9.0 and later refuse it (DRBD 9.1, declared); "
+        "write 'resync-rate' in 'disk'"
+    )
+    assert result.exit_code() == 1
+
+
+def test_drbd_advice_without_a_release(tmp_path: Path) -> None:
+    """Nothing declared: the file's own 'rate' shows a release before 9.0, which may be
+    8.3, so the replacement is named with the release it needs."""
+    root = tree(tmp_path, "a", {"etc/drbd.conf": DRBD83})
+    found, _ = _findings(root)
+    rate = found[1][2]
+    assert "from DRBD 8.4 on write 'resync-rate' in 'disk' (older releases refuse that" in rate
+    assert "advice for DRBD before 9.0, inferred from 'rate' at " in rate
+
+
+def test_pri_on_incon_degr_is_a_current_handler(tmp_path: Path) -> None:
+    """DRBD 8.4 and 9 still run the handler: drbd-utils user/v84/drbdadm_scanner.fl:168
+    (TK_HANDLER_OPTION), user/v9/config_flags.c:1348 and drbdadm_main.c:463 (khelper),
+    and the DRBD 9 kernel calls it (LINBIT/drbd drbd/drbd_state.c:4270)."""
+    root = tree(tmp_path, "a", {"etc/drbd.conf": DRBD83})
+    for release in ("8.3", "8.4", "9.0", None):
+        found, _ = _findings(root, {"drbd": release} if release else None)
+        assert not [f for f in found if "pri-on-incon-degr" in f[2]], release
+
+
+def test_declared_release_wins_over_the_files(tmp_path: Path) -> None:
+    conf = "resource r { disk { resync-rate 40M; } options { quorum majority; } }\n"
+    root = tree(tmp_path, "a", {"etc/drbd.conf": conf})
+    _, result = _findings(root)
+    assert result.cluster.versions.of("drbd").low == V("9.0")  # quorum: DRBD 9
+    found, result = _findings(root, {"drbd": "8.4"})
+    assert result.cluster.versions.of("drbd") == InForce(exact=V("8.4"), source="declared")
+    assert [(c, m) for c, _, m in found] == [
+        ("XC008", "keyword 'quorum': only DRBD 9.0 and later read it (not DRBD 8.4, declared)")
+    ]
+
+
+MP047 = """defaults {
+\tudev_dir /dev
+\tselector "round-robin 0"
+\tgetuid_callout "/sbin/scsi_id -g -u -s /block/%n"
+\tprio_callout "/sbin/mpath_prio_alua /dev/%n"
+}
+"""
+
+
+def test_multipath_advice_for_047(tmp_path: Path) -> None:
+    """0.4.7's dict.c reads udev_dir, selector, getuid_callout and prio_callout; uid_attribute
+    came with 0.5.0, prio with 0.4.9: a 0.4.7 cluster is told none of them."""
+    root = tree(tmp_path, "a", {"etc/multipath.conf": MP047})
+    found, _ = _findings(root, {"multipath-tools": "0.4.7"})
+    assert found == []
+    root2 = tree(
+        tmp_path, "b", {"etc/multipath.conf": 'defaults {\n\tuid_attribute "ID_SERIAL"\n}\n'}
+    )
+    found, _ = _findings(root2, {"multipath-tools": "0.4.7"})
+    assert found == [
+        (
+            "XC003",
+            2,
+            "keyword 'uid_attribute': only multipath-tools 0.5.0 and later read it "
+            "(not multipath-tools 0.4.7, declared)",
+        )
+    ]
+
+
+def test_multipath_advice_for_094(tmp_path: Path) -> None:
+    root = tree(tmp_path, "a", {"etc/multipath.conf": MP047})
+    found, _ = _findings(root, {"multipath-tools": "0.9.4"})
+    assert [(c, line) for c, line, _ in found] == [("XC004", n) for n in (2, 3, 4, 5)]
+    assert found[2][2] == (
+        "deprecated keyword 'getuid_callout': multipath-tools 0.9.0 and later ignore it "
+        "(multipath-tools 0.9.4, declared); write 'uid_attribute'"
+    )
+    assert "write 'prio'" in found[3][2]
+
+
+def test_multipath_advice_without_a_release_names_the_release(tmp_path: Path) -> None:
+    root = tree(tmp_path, "a", {"etc/multipath.conf": MP047})
+    found, _ = _findings(root)
+    getuid = found[2][2]
+    assert "from multipath-tools 0.5.0 on write 'uid_attribute'" in getuid
+    assert "--target multipath-tools=VERSION" in getuid
+    # every message that names a replacement says from which release it is read
+    assert all("; write" not in m for _, _, m in found if "uid_attribute" in m or "prio'" in m)
+
+
+# -- the peers: the daemons' own verdicts -----------------------------------------------
+
+
+def _peer(name: str, binary: str) -> Path:
+    peer = shared_path("oracle", "peers", name)
+    problem = None
+    if shutil.which(binary) is None:
+        problem = f"{binary} is not installed"
+    elif os.geteuid() != 0:
+        problem = f"{name} needs root (unshare)"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return peer
+
+
+def _drbdadm(path: Path, mode: str, node: str = "alpha") -> tuple[bool, str]:
+    peer = _peer("peer-drbdadm", "drbdadm")
+    out = subprocess.run(
+        [str(peer), "--mode", mode, "--node", node, str(path)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
+        check=False,
+    )
+    return out.returncode == 0, out.stdout
+
+
+def _resource(section: str, statement: str, mode: str) -> str:
+    inner = statement if section == "resource" else f"{section} {{ {statement} }}"
+    ids = (" node-id 0;", " node-id 1;") if mode == "9" else ("", "")
+    return (
+        f"resource r0 {{\n  protocol C;\n  {inner}\n"
+        f"  on alpha {{ device /dev/drbd0; disk /dev/sda1; address 10.0.0.1:7788; "
+        f"meta-disk internal;{ids[0]} }}\n"
+        f"  on beta {{ device /dev/drbd0; disk /dev/sda1; address 10.0.0.2:7788; "
+        f"meta-disk internal;{ids[1]} }}\n}}\n"
+    )
+
+
+#: (section, statement, release, the finding lint gives): each checked with drbdadm of
+#: that release; XC008 exactly where drbdadm refuses the file.
+DRBD_CASES = [
+    ("disk", "resync-rate 10M;", "8.3", "XC008"),
+    ("disk", "resync-rate 10M;", "8.4", None),
+    ("syncer", "rate 10M;", "8.3", None),
+    ("syncer", "rate 10M;", "8.4", "XC004"),
+    ("syncer", "rate 10M;", "9", "XC008"),
+    ("disk", "no-disk-flushes;", "9", "XC004"),  # 9 still reads it
+    ("disk", "disk-flushes no;", "8.3", "XC008"),
+    ("net", "csums-alg sha1;", "8.3", "XC008"),  # 8.3: a syncer option
+    ("net", "tcp-cork no;", "8.3", "XC008"),
+    ("disk", "use-bmbv;", "8.4", None),
+    ("disk", "use-bmbv;", "9", "XC008"),
+    ("disk", "max-bio-bvecs 1;", "9", "XC008"),
+    ("disk", "fencing resource-only;", "9", "XC008"),  # 9 reads it in net
+    ("net", "fencing resource-only;", "8.4", "XC008"),
+    ("syncer", "delay-probe-volume 16k;", "8.4", "XC008"),
+    ("options", "cpu-mask 1;", "8.3", "XC008"),
+    ("options", "quorum majority;", "8.4", "XC008"),
+    ("handlers", 'unfence-peer "/bin/true";', "8.3", "XC008"),
+    ("handlers", 'outdate-peer "/bin/true";', "9", "XC004"),  # read, as fence-peer
+    ("handlers", 'pri-on-incon-degr "/bin/true";', "8.3", None),
+    ("handlers", 'pri-on-incon-degr "/bin/true";', "8.4", None),
+    ("handlers", 'pri-on-incon-degr "/bin/true";', "9", None),
+]
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize(("section", "statement", "release", "code"), DRBD_CASES)
+def test_drbd_release_findings_match_drbdadm(
+    tmp_path: Path, section: str, statement: str, release: str, code: str | None
+) -> None:
+    mode = {"8.3": "83", "8.4": "84", "9": "9"}[release]
+    path = tmp_path / "drbd.conf"
+    path.write_text(_resource(section, statement, mode))
+    accepted, verdict = _drbdadm(path, mode)
+    root = tree(tmp_path, "alpha", {"etc/drbd.conf": path.read_text()})
+    found, _ = _findings(root, {"drbd": release})
+    # the finding is on the keyword (on the section for a section 8.3 lacks)
+    key = section if (section, release) == ("options", "8.3") else statement.split()[0].rstrip(";")
+    assert [c for c, _, m in found if f"'{key}'" in m] == ([code] if code else [])
+    assert accepted == (code != "XC008"), verdict
+
+
+MP_CASES = [
+    # dict.c at 0.9.4: getuid_callout is a deprecated_handler ("ignoring deprecated
+    # option"), selector/udev_dir/default_* are gone ("invalid keyword"), auto_resize is
+    # 0.9.7's; uid_attribute is read
+    ('getuid_callout "/lib/udev/scsi_id -g -u -d /dev/%n"', "XC004"),
+    ('selector "round-robin 0"', "XC004"),
+    ("udev_dir /dev", "XC004"),
+    ('default_features "0"', "XC004"),
+    ("auto_resize grow_on", "XC003"),
+    ('uid_attribute "ID_SERIAL"', None),
+]
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize(("statement", "code"), MP_CASES)
+def test_multipath_release_findings_match_multipath_094(
+    tmp_path: Path, statement: str, code: str | None
+) -> None:
+    peer = _peer("peer-multipath", "multipath")
+    text = f"defaults {{\n\t{statement}\n}}\n"
+    path = tmp_path / "multipath.conf"
+    path.write_text(text)
+    out = subprocess.run([str(peer), str(path)], capture_output=True, text=True, timeout=120)
+    complains = out.returncode != 0
+    root = tree(tmp_path, "n", {"etc/multipath.conf": text})
+    found, _ = _findings(root, {"multipath-tools": "0.9.4"})
+    assert [c for c, _, _ in found] == ([code] if code else [])
+    assert complains == (code is not None), out.stdout
+
+
+# -- builders write the document's dialect -----------------------------------------------
+
+
+@pytest.mark.peer
+def test_add_resource_in_an_83_file_round_trips_through_drbdadm_83(tmp_path: Path) -> None:
+    seed = shared_path("seed-examples", "s001-drbd-heartbeat", "xen1", "etc", "drbd.conf")
+    doc = xencfg.load(seed)
+    assert doc.dialect == "8.3"
+    res = doc.add_resource(
+        "vm9",
+        protocol="C",
+        options={
+            "disk": {"resync-rate": "40M", "disk-flushes": "no"},
+            "net": {"allow-two-primaries": "yes", "verify-alg": "sha1"},
+        },
+    )
+    res.add_host(
+        "xen1", "10.0.0.1:7799", device="/dev/drbd9", disk="/dev/vg/vm9", meta_disk="internal"
+    )
+    res.add_host(
+        "xen2", "10.0.0.2:7799", device="/dev/drbd9", disk="/dev/vg/vm9", meta_disk="internal"
+    )
+    text = xencfg.dumps(doc)
+    added = text[text.index("resource vm9") :]
+    assert "protocol C;" in added and "syncer {" in added and "rate 40M;" in added
+    assert "no-disk-flushes;" in added and "allow-two-primaries;" in added
+    assert "resync-rate" not in added and "disk-flushes no" not in added
+    out = tmp_path / "drbd.conf"
+    out.write_text(text)
+    accepted, verdict = _drbdadm(out, "83", node="xen1")
+    assert accepted, verdict
+    dumped = verdict[verdict.index("resource vm9") :]
+    assert "rate" in dumped and "no-disk-flushes" in dumped
+    # and lint, told it is 8.3, has nothing to say about the added resource
+    root = tree(tmp_path, "xen1", {"etc/drbd.conf": text})
+    found, _ = _findings(root, {"drbd": "8.3"})
+    assert [f for f in found if f[1] > text[: text.index("resource vm9")].count("\n")] == []
+
+
+def test_add_resource_writes_84_and_refuses_what_the_dialect_lacks() -> None:
+    doc = xencfg.loads("resource a {\n  disk { resync-rate 10M; }\n}\n", "drbd")
+    assert doc.dialect == "8.4"
+    doc.add_resource("b", protocol="C", options={"disk": {"resync-rate": "40M"}})
+    assert "net {\n    protocol C;\n  }\n  disk {\n    resync-rate 40M;" in xencfg.dumps(doc)
+    with pytest.raises(ValueError, match="DRBD 8.4 has no 'quorum'"):
+        doc.add_resource("c", options={"options": {"quorum": "majority"}})
+    with pytest.raises(ValueError, match="node-id is DRBD 9"):
+        doc.resources["b"].add_host("x", node_id=1)
+    old = xencfg.loads("resource a {\n  syncer { rate 10M; }\n}\n", "drbd")
+    with pytest.raises(ValueError, match="DRBD 8.3 has no 'al-updates'"):
+        old.add_resource("b", options={"disk": {"al-updates": "no"}})
+    with pytest.raises(ValueError, match="volumes are DRBD 8.4"):
+        old.resources["a"].add_volume(0)
+    fresh = xencfg.loads("", "drbd")
+    fresh.add_resource("r", protocol="B", dialect="8.3")
+    assert xencfg.dumps(fresh) == "resource r {\n    protocol B;\n}\n"
