@@ -451,14 +451,14 @@ def test_add_resource_writes_84_and_refuses_what_the_dialect_lacks() -> None:
     assert doc.dialect == "8.4"
     doc.add_resource("b", protocol="C", options={"disk": {"resync-rate": "40M"}})
     assert "net {\n    protocol C;\n  }\n  disk {\n    resync-rate 40M;" in xencfg.dumps(doc)
-    with pytest.raises(ValueError, match="DRBD 8.4 has no 'quorum'"):
+    with pytest.raises(ValueError, match=r"DRBD 8\.4 has no 'quorum'"):
         doc.add_resource("c", options={"options": {"quorum": "majority"}})
-    with pytest.raises(ValueError, match="node-id is DRBD 9"):
+    with pytest.raises(ValueError, match=r"node-id is DRBD 9"):
         doc.resources["b"].add_host("x", node_id=1)
     old = xencfg.loads("resource a {\n  syncer { rate 10M; }\n}\n", "drbd")
-    with pytest.raises(ValueError, match="DRBD 8.3 has no 'al-updates'"):
+    with pytest.raises(ValueError, match=r"DRBD 8\.3 has no 'al-updates'"):
         old.add_resource("b", options={"disk": {"al-updates": "no"}})
-    with pytest.raises(ValueError, match="volumes are DRBD 8.4"):
+    with pytest.raises(ValueError, match=r"volumes are DRBD 8\.4"):
         old.resources["a"].add_volume(0)
     fresh = xencfg.loads("", "drbd")
     fresh.add_resource("r", protocol="B", dialect="8.3")
