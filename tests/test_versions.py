@@ -463,3 +463,20 @@ def test_add_resource_writes_84_and_refuses_what_the_dialect_lacks() -> None:
     fresh = xencfg.loads("", "drbd")
     fresh.add_resource("r", protocol="B", dialect="8.3")
     assert xencfg.dumps(fresh) == "resource r {\n    protocol B;\n}\n"
+
+
+def test_is010_names_the_deprecation_only_from_iet_14(tmp_path: Path) -> None:
+    """IET 1.4 made initiators.deny obsolete; on an older IET it is the release's own
+    mechanism, so only the hazard (unmatched initiators are admitted) is reported."""
+    files = {
+        "etc/ietd.conf": "Target iqn.2006-01.net.example:t1\n\tLun 0 Path=/dev/sdb,Type=blockio\n",
+        "etc/initiators.allow": "iqn.2006-01.net.example:t1 10.0.0.11\n",
+        "etc/initiators.deny": "iqn.2006-01.net.example:t1 ALL\n",
+    }
+    root = tree(tmp_path, "s", files)
+    for release, deprecated in ((None, True), ("1.4.20", True), ("0.4.17", False)):
+        declared = parse_declared({"iscsitarget": release} if release else {}, "test")
+        result = lint.run([str(root)], select=["IS010"], versions=declared)
+        [message] = [f.message for f in result.findings]
+        assert ("deprecated since IET 1.4" in message) == deprecated, release
+        assert "ietd admits every initiator it does not match" in message
