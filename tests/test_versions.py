@@ -453,13 +453,16 @@ def test_add_resource_writes_84_and_refuses_what_the_dialect_lacks() -> None:
     assert "net {\n    protocol C;\n  }\n  disk {\n    resync-rate 40M;" in xencfg.dumps(doc)
     with pytest.raises(ValueError, match=r"DRBD 8\.4 has no 'quorum'"):
         doc.add_resource("c", options={"options": {"quorum": "majority"}})
-    with pytest.raises(ValueError, match=r"node-id is DRBD 9"):
-        doc.resources["b"].add_host("x", node_id=1)
+    doc.resources["b"].add_host("x", node_id=1)  # 8.4 syntax is DRBD 9's too
+    doc.resources["b"].add_volume(0)
     old = xencfg.loads("resource a {\n  syncer { rate 10M; }\n}\n", "drbd")
     with pytest.raises(ValueError, match=r"DRBD 8\.3 has no 'al-updates'"):
         old.add_resource("b", options={"disk": {"al-updates": "no"}})
-    with pytest.raises(ValueError, match=r"volumes are DRBD 8\.4"):
-        old.resources["a"].add_volume(0)
+    old.add_resource("b", options={"disk": {"al-updates": "no"}}, dialect="8.4")
+    old.resources["a"].add_volume(0)  # 8.4 reads syncer { rate } and volumes
+    # but DRBD 9 refuses syncer's 'rate': a node-id would make a file no release reads
+    with pytest.raises(ValueError, match=r"holds 'rate', which DRBD 9\.0 and later refuse"):
+        old.resources["a"].add_host("x", node_id=0)
     fresh = xencfg.loads("", "drbd")
     fresh.add_resource("r", protocol="B", dialect="8.3")
     assert xencfg.dumps(fresh) == "resource r {\n    protocol B;\n}\n"
@@ -480,3 +483,29 @@ def test_is010_names_the_deprecation_only_from_iet_14(tmp_path: Path) -> None:
         [message] = [f.message for f in result.findings]
         assert ("deprecated since IET 1.4" in message) == deprecated, release
         assert "ietd admits every initiator it does not match" in message
+
+
+def test_each_node_runs_its_own_release(tmp_path: Path) -> None:
+    """Mid-upgrade, one node's files in DRBD 9 syntax say nothing of the other node's
+    release: its 'syncer { rate }' is advice (XC004), not a refusal (XC008)."""
+    a = tree(tmp_path, "a", {"etc/drbd.conf": "resource r { options { quorum majority; } }\n"})
+    b = tree(tmp_path, "b", {"etc/drbd.conf": "resource r { syncer { rate 10M; } }\n"})
+    result = lint.run([str(a), str(b)], select=["XC004", "XC008"])
+    versions = result.cluster.versions
+    assert versions.of("drbd", "a").low == V("9.0")
+    assert versions.of("drbd", "b").below == V("9.0")
+    assert versions.of("drbd").low == V("9.0")  # over all files: the newest wins
+    assert sorted({(Path(f.path).parts[-3], f.code) for f in result.findings}) == [("b", "XC004")]
+    # one release declared for the cluster holds for every node
+    result = lint.run([str(a), str(b)], select=["XC008"], versions={"drbd": V("9.0")})
+    assert [(Path(f.path).parts[-3], f.code) for f in result.findings] == [("b", "XC008")]
+
+
+def test_disk_rate_is_84s_alias(tmp_path: Path) -> None:
+    """drbdadm 8.4 reads 'rate' and 'after' in disk as resync-rate/resync-after
+    (user/v84/drbdadm_parser.c check_and_change_deprecated_alias); 8.3 and 9 refuse them
+    there (peer: disk { rate 10M; } REJECT in modes 83 and 9)."""
+    root = tree(tmp_path, "a", {"etc/drbd.conf": "resource r { disk { rate 10M; } }\n"})
+    for release, codes in (("8.3", ["XC008"]), ("8.4", ["XC004"]), ("9.0", ["XC008"])):
+        found, _ = _findings(root, {"drbd": release})
+        assert [c for c, _, _ in found] == codes, release

@@ -79,7 +79,7 @@ def run(
         item = _load(file, findings, texts)
         if item is not None:
             cluster.loaded.append(item)
-    cluster.versions = Versions(dict(versions or {}), infer(cluster.loaded))
+    cluster.versions = Versions(dict(versions or {}), *infer(cluster.loaded))
     for item in cluster.loaded:
         item.versions = cluster.versions
     for item in cluster.loaded:

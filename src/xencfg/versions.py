@@ -91,16 +91,25 @@ def parse_targets(targets: Iterable[str]) -> dict[str, Version]:
 @attrs.frozen
 class Versions:
     """What is known of each component's release: ``declared`` by the user,
-    ``inferred`` from the files. :meth:`of` gives the one in force."""
+    ``inferred`` from all the files, ``by_node`` from each node's own files
+    (``(component, node)``; loose files under node ``""``). :meth:`of` gives
+    the one in force."""
 
     declared: Mapping[str, Version] = attrs.field(factory=dict)
     inferred: Mapping[str, InForce] = attrs.field(factory=dict)
+    by_node: Mapping[tuple[str, str], InForce] = attrs.field(factory=dict)
 
-    def of(self, component: str) -> InForce:
-        """The release in force: the declared one, else what the files say."""
+    def of(self, component: str, node: str | None = None) -> InForce:
+        """The release in force: the declared one, else what the files of
+        ``node`` say (a node mid-upgrade runs its own release), else what all
+        the files say."""
         v = self.declared.get(component)
         if v is not None:
             return InForce(exact=v, source="declared")
+        if node is not None:
+            found = self.by_node.get((component, node))
+            if found is not None:
+                return found
         return self.inferred.get(component, UNKNOWN)
 
     def describe(self) -> dict[str, str]:
@@ -113,40 +122,58 @@ class Versions:
         return out
 
 
-def infer(loaded: Iterable[object]) -> dict[str, InForce]:
-    """What the parsed files (``Loaded`` items) say of each component's release."""
-    uses: dict[str, list[tuple[str, str, object]]] = {}
-    other: dict[str, tuple[Version | None, Version | None, str]] = {}
+def infer(loaded: Iterable[object]) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
+    """What the parsed files (``Loaded`` items) say of each component's release:
+    over all files, and per node."""
+    uses: dict[tuple[str, str], list[tuple[str, str, object]]] = {}
+    other: dict[tuple[str, str], tuple[Version | None, Version | None, str]] = {}
     for item in loaded:
         fmt = item.file.format  # type: ignore[attr-defined]
         doc = item.doc  # type: ignore[attr-defined]
+        node = item.node or ""  # type: ignore[attr-defined]
         schema = schema_for(fmt)
         if schema is not None:
             keyword_uses = getattr(doc, "keyword_uses", None)
             if keyword_uses is not None:
-                bucket = uses.setdefault(schema.component, [])
-                for ctx, key, node in keyword_uses():
-                    bucket.append((ctx, key, item.where(node)))  # type: ignore[attr-defined]
+                bucket = uses.setdefault((schema.component, node), [])
+                for ctx, key, n in keyword_uses():
+                    bucket.append((ctx, key, item.where(n)))  # type: ignore[attr-defined]
             continue
-        _infer_other(fmt, doc, item, other)
-    out: dict[str, InForce] = {}
-    for component, found in uses.items():
+        seen = _infer_other(fmt, doc, item)
+        if seen is not None:
+            other.setdefault((seen[0], node), seen[1:])
+    by_node: dict[tuple[str, str], InForce] = {}
+    everywhere: dict[str, InForce] = {}
+    for component in {c for c, _ in uses}:
         schema = schema_for(COMPONENTS[component][1][0])
         assert schema is not None
-        low, below = schema.infer(found)
-        if low is None and below is None:
-            continue
-        if low is not None and below is not None and below[0] <= low[0]:
-            below = None  # the files contradict themselves; the newest keyword wins
-        evidence = [f"'{e[2]}' at {e[1]}" for e in (low, below) if e is not None]  # e[1]: Location
-        out[component] = InForce(
-            low=low[0] if low else None,
-            below=below[0] if below else None,
-            source="inferred from " + " and ".join(evidence),
-        )
-    for component, (lo, bel, why) in other.items():
-        out.setdefault(component, InForce(low=lo, below=bel, source=f"inferred from {why}"))
-    return out
+        per = {n: these for (c, n), these in uses.items() if c == component}
+        for n, these in per.items():
+            one = _from_uses(schema, these)
+            if one is not None:
+                by_node[(component, n)] = one
+        whole = _from_uses(schema, [u for these in per.values() for u in these])
+        if whole is not None:
+            everywhere[component] = whole
+    for (component, n), (lo, bel, why) in other.items():
+        one = InForce(low=lo, below=bel, source=f"inferred from {why}")
+        by_node.setdefault((component, n), one)
+        everywhere.setdefault(component, one)
+    return everywhere, by_node
+
+
+def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce | None:
+    low, below = schema.infer(found)
+    if low is None and below is None:
+        return None
+    if low is not None and below is not None and below[0] <= low[0]:
+        below = None  # the files contradict themselves; the newest keyword wins
+    evidence = [f"'{e[2]}' at {e[1]}" for e in (low, below) if e is not None]  # e[1]: Location
+    return InForce(
+        low=low[0] if low else None,
+        below=below[0] if below else None,
+        source="inferred from " + " and ".join(evidence),
+    )
 
 
 #: xend and xm were removed in Xen 4.5; heartbeat 2.99 gave its CRM to Pacemaker 1.0.
@@ -155,27 +182,24 @@ _HB_NO_CRM, _PCMK_1 = Version.parse("2.99"), Version.parse("1.0")
 
 
 def _infer_other(
-    fmt: str,
-    doc: object,
-    item: object,
-    out: dict[str, tuple[Version | None, Version | None, str]],
-) -> None:
-    """Generations the other formats show: the CIB's dialect (heartbeat 2's
-    own CRM, or Pacemaker 1.0), xend/xm (Xen before 4.5)."""
+    fmt: str | None, doc: object, item: object
+) -> tuple[str, Version | None, Version | None, str] | None:
+    """``(component, low, below, why)`` of the generations other formats show:
+    the CIB's dialect (heartbeat 2's own CRM, or Pacemaker 1.0), xend/xm (Xen
+    before 4.5)."""
     where = item.where()  # type: ignore[attr-defined]
     if fmt == "cib":
         dialect = getattr(doc, "dialect", None)
         if dialect == "heartbeat-2":
             # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
-            why = f"a heartbeat-2 CIB at {where}"
-            out.setdefault("heartbeat", (None, _HB_NO_CRM, why))
-        elif dialect == "pacemaker-1.0":
-            why = f"a Pacemaker 1.0 CIB at {where}"
-            out.setdefault("pacemaker", (_PCMK_1, None, why))
+            return "heartbeat", None, _HB_NO_CRM, f"a heartbeat-2 CIB at {where}"
+        if dialect == "pacemaker-1.0":
+            return "pacemaker", _PCMK_1, None, f"a Pacemaker 1.0 CIB at {where}"
     elif fmt == "xend":
-        out.setdefault("xen", (None, _XEN_NO_XEND, f"xend-config.sxp at {where}"))
+        return "xen", None, _XEN_NO_XEND, f"xend-config.sxp at {where}"
     elif fmt == "xm":
         code = getattr(doc, "code", None)
         if code:  # Python statements: only xm ran them, xl refuses them
             at = item.where(code[0])  # type: ignore[attr-defined]
-            out.setdefault("xen", (None, _XEN_NO_XEND, f"Python code in a domU config at {at}"))
+            return "xen", None, _XEN_NO_XEND, f"Python code in a domU config at {at}"
+    return None

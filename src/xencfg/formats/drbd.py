@@ -28,7 +28,7 @@ from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, render, walk
-from .schema import Keyword, Schema, V
+from .schema import Keyword, Schema, V, Version
 
 FORMAT = "drbd"
 
@@ -65,7 +65,7 @@ DISK_KEYWORDS = _kw(
     resync-rate resync-after al-extents al-updates c-plan-ahead c-delay-target
     c-fill-target c-max-rate c-min-rate disk-timeout discard-zeroes-if-aligned
     rs-discard-granularity read-balancing on-no-data-accessible disable-write-same
-    block-size bitmap diskless"""
+    block-size bitmap diskless rate after"""
 )
 SYNCER_KEYWORDS = _kw(
     """rate after al-extents use-rle cpu-mask verify-alg csums-alg delay-probe-volume
@@ -223,8 +223,24 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
         where="disk",
         renamed_since=_84,
     ),
+    # drbdadm 8.4 reads 8.3's names in disk too (check_and_change_deprecated_alias)
     ("disk", "rate"): Keyword(
-        "rate", since=_84, until=_9, renamed_to="resync-rate", where="disk", renamed_since=_84
+        "rate",
+        since=_84,
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-rate",
+        where="disk",
+        renamed_since=_84,
+    ),
+    ("disk", "after"): Keyword(
+        "after",
+        since=_84,
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-after",
+        where="disk",
+        renamed_since=_84,
     ),
     ("net", "csums-alg"): Keyword("csums-alg", since=_84),
     ("net", "verify-alg"): Keyword("verify-alg", since=_84),
@@ -732,10 +748,11 @@ class _VolumesMixin(_View):
         disk: str | None = None,
         meta_disk: str | MetaDisk | None = None,
     ) -> Volume:
-        """Append a ``volume N { }`` (DRBD 8.4 and 9; refused in an 8.3 file)."""
-        dialect = getattr(self, "dialect", None)
-        if dialect is not None and V(dialect) < _84:
-            raise ValueError(f"volumes are DRBD 8.4 syntax; this file is for DRBD {dialect}")
+        """Append a ``volume N { }`` (DRBD 8.4 and 9; ValueError in a file that holds a
+        keyword DRBD 8.4 refuses, which no release could then read)."""
+        check = getattr(self, "_check_writable", None)
+        if check is not None:
+            check("volume", _84)
         vol = Volume(Block("volume", [str(number)]))
         if device is not None:
             vol.device = device
@@ -1179,6 +1196,18 @@ class Resource(_DeviceMixin, _VolumesMixin):
         found = self.document.dialect if self.document is not None else None
         return found or "8.4"
 
+    def _check_writable(self, keyword: str, since: Version) -> None:
+        """ValueError if the file already holds a keyword every release from ``since``
+        on refuses: adding ``keyword`` would make a file no DRBD release reads."""
+        if self.document is None:
+            return
+        _, below = SCHEMA.infer(self.document.keyword_uses())
+        if below is not None and below[0] <= since:
+            raise ValueError(
+                f"'{keyword}' is DRBD {since} syntax, and this file holds '{below[2]}', "
+                f"which DRBD {below[0]} and later refuse"
+            )
+
     def set_option(self, section: str, key: str, value: str, *, dialect: str | None = None) -> None:
         """Set an option named as DRBD 8.4 names it (``set_option("disk",
         "resync-rate", "40M")``), written in the ``dialect`` (default: the
@@ -1223,9 +1252,9 @@ class Resource(_DeviceMixin, _VolumesMixin):
         node_id: int | None = None,
     ) -> Host:
         """Append an ``on NAME { ... }`` section after the last host section
-        (``node_id`` is DRBD 9's: refused in an 8.x file)."""
-        if node_id is not None and V(self.dialect) < _9:
-            raise ValueError(f"node-id is DRBD 9 syntax; this file is for DRBD {self.dialect}")
+        (``node_id`` is DRBD 9's: ValueError in a file DRBD 9 refuses)."""
+        if node_id is not None:
+            self._check_writable("node-id", _9)
         host = Host(Block("on", [name]))
         if device is not None:
             host.device = device

@@ -67,7 +67,7 @@ def _verdicts(item: Loaded, *kinds: str) -> Iterator[tuple[object, str, Verdict,
     uses = getattr(item.doc, "keyword_uses", None)
     if schema is None or uses is None:
         return
-    inforce = item.versions.of(schema.component)
+    inforce = item.versions.of(schema.component, item.node or "")
     for ctx, key, node in uses():
         verdict = schema.judge(ctx, key, inforce)
         if verdict is not None and verdict.kind in kinds:

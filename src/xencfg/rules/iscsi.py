@@ -379,7 +379,7 @@ def initiators_deny_deprecated(item: Loaded) -> Iterator[Finding]:
     """
     doc: Any = item.doc
     if doc.kind == "initiators.deny" and doc.rules:
-        older = item.versions.of("iscsitarget").older_than(_IET_14)
+        older = item.versions.of("iscsitarget", item.node or "").older_than(_IET_14)
         why = "" if older else " is deprecated since IET 1.4:"
         yield make(
             "IS010",
