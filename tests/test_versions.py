@@ -357,6 +357,17 @@ DRBD_CASES = [
     ("handlers", 'pri-on-incon-degr "/bin/true";', "8.3", None),
     ("handlers", 'pri-on-incon-degr "/bin/true";', "8.4", None),
     ("handlers", 'pri-on-incon-degr "/bin/true";', "9", None),
+    ("options", "auto-promote yes;", "8.4", "XC008"),
+    ("net", "transport tcp;", "8.4", "XC008"),
+    ("net", "allow-remote-read yes;", "8.4", "XC008"),
+    ("handlers", 'quorum-lost "/bin/true";', "8.4", "XC008"),
+    ("disk", "al-extents 257;", "8.3", "XC008"),  # 8.3: a syncer option
+    ("disk", "read-balancing prefer-local;", "8.3", "XC008"),
+    ("net", "socket-check-timeout 0;", "8.3", "XC008"),
+    ("syncer", "throttle-threshold 20;", "8.4", "XC008"),
+    ("syncer", "verify-alg sha1;", "9", None),  # 9 still reads syncer's verify-alg
+    ("syncer", "after r0;", "9", "XC004"),  # read, as resync-after
+    ("disk", "disk-timeout 0;", "8.3", None),
 ]
 
 
@@ -509,3 +520,22 @@ def test_disk_rate_is_84s_alias(tmp_path: Path) -> None:
     for release, codes in (("8.3", ["XC008"]), ("8.4", ["XC004"]), ("9.0", ["XC008"])):
         found, _ = _findings(root, {"drbd": release})
         assert [c for c, _, _ in found] == codes, release
+
+
+@pytest.mark.peer
+def test_python_domu_on_xen_45_and_later_matches_xl(tmp_path: Path) -> None:
+    """Xen 4.5 removed xend and xm; xl refuses Python in a domU config (peer-xl, Xen 4.17:
+    "config parsing error near `os': syntax error")."""
+    text = 'import os\nname = "web"\nmemory = 512\ndisk = ["phy:/dev/vg/web,xvda,w"]\n'
+    root = tree(tmp_path, "n", {"etc/xen/vm/web": text})
+    peer = _peer("peer-xl", "xl")
+    out = subprocess.run(
+        [str(peer), str(root / "etc/xen/vm/web")], capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.startswith("REJECT") and ":1: config parsing error" in out.stdout
+    for release, lines in (("4.17", [1]), ("4.5", [1]), ("4.4", []), (None, [])):
+        declared = parse_declared({"xen": release} if release else {}, "test")
+        result = lint.run([str(root)], select=["XC008"], versions=declared)
+        assert [f.line for f in result.findings] == lines, release
+    [finding] = lint.run([str(root)], select=["XC008"], versions={"xen": V("4.17")}).findings
+    assert finding.message.startswith("Python statement 'import os': xl refuses the file")

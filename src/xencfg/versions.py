@@ -177,7 +177,7 @@ def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce 
 
 
 #: xend and xm were removed in Xen 4.5; heartbeat 2.99 gave its CRM to Pacemaker 1.0.
-_XEN_NO_XEND = Version.parse("4.5")
+XEN_NO_XEND = Version.parse("4.5")
 _HB_NO_CRM, _PCMK_1 = Version.parse("2.99"), Version.parse("1.0")
 
 
@@ -196,10 +196,10 @@ def _infer_other(
         if dialect == "pacemaker-1.0":
             return "pacemaker", _PCMK_1, None, f"a Pacemaker 1.0 CIB at {where}"
     elif fmt == "xend":
-        return "xen", None, _XEN_NO_XEND, f"xend-config.sxp at {where}"
+        return "xen", None, XEN_NO_XEND, f"xend-config.sxp at {where}"
     elif fmt == "xm":
         code = getattr(doc, "code", None)
         if code:  # Python statements: only xm ran them, xl refuses them
             at = item.where(code[0])  # type: ignore[attr-defined]
-            return "xen", None, _XEN_NO_XEND, f"Python code in a domU config at {at}"
+            return "xen", None, XEN_NO_XEND, f"Python code in a domU config at {at}"
     return None

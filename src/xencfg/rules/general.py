@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..cluster import Loaded
 from ..findings import Finding
 from ..formats.schema import Schema, Verdict
-from ..versions import schema_for
+from ..versions import XEN_NO_XEND, schema_for
 from . import make, rule
 
 
@@ -147,22 +147,39 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
         yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(node))
 
 
-@rule("XC008", "keyword-not-in-release", "error", formats=("drbd",))
-def keyword_not_in_release(item: Loaded) -> Iterator[Finding]:
-    """A keyword the release in force does not read, where its daemon then refuses the file.
+@rule("XC008", "not-in-release", "error", formats=("drbd", "xm"))
+def not_in_release(item: Loaded) -> Iterator[Finding]:
+    """Syntax the release in force does not read, where its daemon then refuses the file.
 
     Why it matters: drbdadm stops at the first keyword its release does not
     know ("Parse error: 'an option keyword' expected, but got 'resync-rate'")
-    and brings no resource up. The release in force is the declared one
-    (``[tool.xencfg.versions] drbd = "8.3"`` or ``--target drbd=8.3``), else
-    what the files themselves show; with nothing known there is no finding.
+    and brings no resource up; xl, the only toolstack from Xen 4.5 on (xend
+    and xm were removed), refuses a domU config holding Python ("config
+    parsing error near `os'"), so the domU does not start. The release in
+    force is the declared one (``[tool.xencfg.versions] drbd = "8.3"``,
+    ``--target xen=4.17``), else what the files themselves show; with nothing
+    known there is no finding.
 
     Example: ``disk { resync-rate 40M; }`` on DRBD 8.3 (8.4 introduced it);
-    ``syncer { rate 40M; }`` on DRBD 9 (drbdadm 9 refuses it).
+    ``syncer { rate 40M; }`` on DRBD 9 (drbdadm 9 refuses it);
+    ``import os`` or ``memory = 512 * 2`` in a domU config on Xen 4.17.
 
-    Fix: write the keyword of the release you run (the message names it), or
+    Fix: write what the release you run reads (the message names it), or
     correct the declared release.
     """
+    if item.file.format == "xm":
+        xen = item.versions.of("xen", item.node or "")
+        if xen.at_least(XEN_NO_XEND):
+            for code in getattr(item.doc, "code", ()):
+                first = code.text.strip().splitlines()[0] if code.text.strip() else ""
+                yield make(
+                    "XC008",
+                    f"Python statement '{first}': xl refuses the file ({xen.describe('Xen')} "
+                    f"has no xm, the only toolstack that ran Python); write literal "
+                    f"assignments",
+                    item.where(code),
+                )
+        return
     for node, key, verdict, schema in _verdicts(item, "too-new", "gone"):
         if _refused(verdict.kind, schema):
             yield make("XC008", f"keyword '{key}': {verdict.message}", item.where(node))
