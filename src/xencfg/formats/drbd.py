@@ -149,7 +149,9 @@ _TABLES: dict[str, _W] = {
     "connection": CONNECTION_KEYWORDS,
     "mesh": MESH_KEYWORDS,
     "path": PATH_KEYWORDS,
-    "net": NET_KEYWORDS | SYNCER_KEYWORDS,  # 8.4 moved verify-alg & co. into net
+    # 8.4 moved verify-alg, csums-alg and use-rle into net (they are in NET_KEYWORDS);
+    # the other syncer options drbdadm refuses there in 8.3, 8.4 and 9 (peer-drbdadm)
+    "net": NET_KEYWORDS,
     "disk": DISK_KEYWORDS,
     "syncer": SYNCER_KEYWORDS,
     "startup": STARTUP_KEYWORDS,

@@ -224,7 +224,8 @@ class Schema:
                 f"only {kw.vendor} reads it, no {p} release does{self._instead(kw, inforce)}",
             )
         if kw.since is not None and inforce.older_than(kw.since):
-            return Verdict("too-new", f"only {p} {kw.since} and later read it (not {running})")
+            old = self._old_spelling(name, inforce)
+            return Verdict("too-new", f"only {p} {kw.since} and later read it (not {running}){old}")
         if (
             kw.since is not None
             and not inforce.known
@@ -253,6 +254,28 @@ class Schema:
         else:
             advice += f" (advice for {running})"
         return Verdict("deprecated", advice)
+
+    def _old_spelling(self, name: str, inforce: InForce) -> str:
+        """``; write 'rate' in 'syncer'``: the spelling of the release in force for a
+        keyword that renamed it (``resync-rate`` on DRBD 8.3), if one is known."""
+        found: list[tuple[int, str, str]] = []
+        for ctx, keywords in self.contexts.items():
+            for old in keywords.values():
+                if old.vendor is not None or old.renamed_to is None:
+                    continue
+                if old.renamed_to.split()[0] != name:
+                    continue
+                retired = old.retired
+                if retired is not None and not inforce.older_than(retired):
+                    continue  # not current in the release in force either
+                if old.since is not None and not inforce.at_least(old.since):
+                    continue
+                found.append((len(old.name), old.name, ctx))
+        if not found:
+            return ""
+        _, old_name, ctx = min(found)  # the plain spelling: 'selector', not 'default_selector'
+        where = f" in '{ctx}'" if ctx not in ("top", "defaults") else ""
+        return f"; older releases spell it '{old_name}'{where}"
 
     def _instead(self, kw: Keyword, inforce: InForce) -> str:
         new = kw.renamed_since
