@@ -542,3 +542,27 @@ def test_python_domu_on_xen_45_and_later_matches_xl(tmp_path: Path) -> None:
         assert [f.line for f in result.findings] == lines, release
     [finding] = lint.run([str(root)], select=["XC008"], versions={"xen": V("4.17")}).findings
     assert finding.message.startswith("Python statement 'import os': xl refuses the file")
+
+
+def test_heartbeat_and_iet_generations(tmp_path: Path) -> None:
+    """ha.cf's 'crm yes' needs heartbeat 2.0 (its CRM); a CIB without validate-with is
+    heartbeat 2.x's own (2.99 handed the CRM to Pacemaker); IET 1.4 keeps its files in
+    /etc/iet. Both heartbeat facts narrow one range."""
+    from conftest import FIXTURES
+
+    hb2 = (FIXTURES / "cib" / "valid" / "hb2-crlf.xml").read_text()
+    root = tree(
+        tmp_path,
+        "a",
+        {
+            "etc/ha.d/ha.cf": "node a\nnode b\ncrm yes\n",
+            "var/lib/heartbeat/crm/cib.xml": hb2,
+            "etc/iet/ietd.conf": "Target iqn.2006-01.net.example:t1\n\tLun 0 Path=/dev/sdb\n",
+        },
+    )
+    versions = lint.run([str(root)], select=["XC004"]).cluster.versions
+    hb = versions.of("heartbeat", "a")
+    assert (hb.low, hb.below) == (V("2.0"), V("2.99"))
+    assert "'crm yes' at " in hb.source and "a heartbeat-2 CIB at " in hb.source
+    assert versions.of("iscsitarget").low == V("1.4")
+    assert versions.describe()["heartbeat"].startswith("heartbeat 2.0 or later, before 2.99")

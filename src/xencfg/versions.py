@@ -126,7 +126,7 @@ def infer(loaded: Iterable[object]) -> tuple[dict[str, InForce], dict[tuple[str,
     """What the parsed files (``Loaded`` items) say of each component's release:
     over all files, and per node."""
     uses: dict[tuple[str, str], list[tuple[str, str, object]]] = {}
-    other: dict[tuple[str, str], tuple[Version | None, Version | None, str]] = {}
+    other: dict[tuple[str, str], _Range] = {}
     for item in loaded:
         fmt = item.file.format  # type: ignore[attr-defined]
         doc = item.doc  # type: ignore[attr-defined]
@@ -141,7 +141,8 @@ def infer(loaded: Iterable[object]) -> tuple[dict[str, InForce], dict[tuple[str,
             continue
         seen = _infer_other(fmt, doc, item)
         if seen is not None:
-            other.setdefault((seen[0], node), seen[1:])
+            key = (seen[0], node)
+            other[key] = _narrow(other.get(key), seen[1:])
     by_node: dict[tuple[str, str], InForce] = {}
     everywhere: dict[str, InForce] = {}
     for component in {c for c, _ in uses}:
@@ -155,11 +156,32 @@ def infer(loaded: Iterable[object]) -> tuple[dict[str, InForce], dict[tuple[str,
         whole = _from_uses(schema, [u for these in per.values() for u in these])
         if whole is not None:
             everywhere[component] = whole
-    for (component, n), (lo, bel, why) in other.items():
-        one = InForce(low=lo, below=bel, source=f"inferred from {why}")
-        by_node.setdefault((component, n), one)
-        everywhere.setdefault(component, one)
+    merged: dict[str, tuple[Version | None, Version | None, str]] = {}
+    for (component, n), found in other.items():
+        by_node[(component, n)] = _range(found)
+        merged[component] = _narrow(merged.get(component), found)
+    for component, found in merged.items():
+        everywhere[component] = _range(found)
     return everywhere, by_node
+
+
+_Range = tuple[Version | None, Version | None, str]
+
+
+def _narrow(old: _Range | None, new: _Range) -> _Range:
+    """Both pieces of evidence at once: the higher minimum, the lower maximum."""
+    if old is None:
+        return new
+    lo = max((v for v in (old[0], new[0]) if v is not None), default=None)
+    bel = min((v for v in (old[1], new[1]) if v is not None), default=None)
+    if lo is not None and bel is not None and bel <= lo:
+        bel = None  # contradictory: the newest evidence wins, as for keywords
+    why = old[2] if new[2] == old[2] or old[2].count(" and ") > 2 else f"{old[2]} and {new[2]}"
+    return lo, bel, why
+
+
+def _range(found: _Range) -> InForce:
+    return InForce(low=found[0], below=found[1], source=f"inferred from {found[2]}")
 
 
 def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce | None:
@@ -179,14 +201,16 @@ def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce 
 #: xend and xm were removed in Xen 4.5; heartbeat 2.99 gave its CRM to Pacemaker 1.0.
 XEN_NO_XEND = Version.parse("4.5")
 _HB_NO_CRM, _PCMK_1 = Version.parse("2.99"), Version.parse("1.0")
+_HB_CRM, _IET_ETC = Version.parse("2.0"), Version.parse("1.4")
 
 
 def _infer_other(
     fmt: str | None, doc: object, item: object
 ) -> tuple[str, Version | None, Version | None, str] | None:
     """``(component, low, below, why)`` of the generations other formats show:
-    the CIB's dialect (heartbeat 2's own CRM, or Pacemaker 1.0), xend/xm (Xen
-    before 4.5)."""
+    the CIB's dialect (heartbeat 2's own CRM, or Pacemaker 1.0), ha.cf's
+    ``crm`` (heartbeat 2.0 or later), IET's files in /etc/iet (1.4 or later),
+    xend/xm (Xen before 4.5)."""
     where = item.where()  # type: ignore[attr-defined]
     if fmt == "cib":
         dialect = getattr(doc, "dialect", None)
@@ -195,6 +219,17 @@ def _infer_other(
             return "heartbeat", None, _HB_NO_CRM, f"a heartbeat-2 CIB at {where}"
         if dialect == "pacemaker-1.0":
             return "pacemaker", _PCMK_1, None, f"a Pacemaker 1.0 CIB at {where}"
+    elif fmt == "hacf":
+        entries = getattr(doc, "entries", None)
+        for e in entries("crm") if entries is not None else ():
+            if e.values and e.values[0].lower() in ("on", "yes", "true", "y", "1", "respawn"):
+                # the CRM (and the 'crm' directive) came with heartbeat 2.0
+                return "heartbeat", _HB_CRM, None, f"'crm {e.values[0]}' at {item.where(e)}"  # type: ignore[attr-defined]
+    elif fmt in ("ietd", "iet-allow"):
+        path = item.file.path  # type: ignore[attr-defined]
+        if path.parent.name == "iet":
+            # IET 1.4 moved ietd.conf and its access lists to /etc/iet
+            return "iscsitarget", _IET_ETC, None, f"{path.name} in /etc/iet at {where}"
     elif fmt == "xend":
         return "xen", None, XEN_NO_XEND, f"xend-config.sxp at {where}"
     elif fmt == "xm":
