@@ -541,7 +541,7 @@ def test_python_domu_on_xen_45_and_later_matches_xl(tmp_path: Path) -> None:
         result = lint.run([str(root)], select=["XC008"], versions=declared)
         assert [f.line for f in result.findings] == lines, release
     [finding] = lint.run([str(root)], select=["XC008"], versions={"xen": V("4.17")}).findings
-    assert finding.message.startswith("Python statement 'import os': xl refuses the file")
+    assert finding.message.startswith("Python code: xl refuses the file (Xen 4.17, declared")
 
 
 def test_heartbeat_and_iet_generations(tmp_path: Path) -> None:
@@ -566,3 +566,17 @@ def test_heartbeat_and_iet_generations(tmp_path: Path) -> None:
     assert "'crm yes' at " in hb.source and "a heartbeat-2 CIB at " in hb.source
     assert versions.of("iscsitarget").low == V("1.4")
     assert versions.describe()["heartbeat"].startswith("heartbeat 2.0 or later, before 2.99")
+
+
+def test_keywords_newer_than_the_checked_release(tmp_path: Path) -> None:
+    """auto_resize is multipath-tools 0.9.7's (dict.c at 0.9.7); the tables were checked
+    with 0.9.4, which says "invalid keyword". Without a declaration that stays a warning
+    (the keyword itself proves nothing of what runs); with 0.9.7 declared it is read."""
+    text = "defaults {\n\tfind_multipaths yes\n\tauto_resize grow_on\n}\n"
+    root = tree(tmp_path, "a", {"etc/multipath.conf": text})
+    found, result = _findings(root)
+    assert found == [
+        ("XC003", 3, "keyword 'auto_resize': only multipath-tools 0.9.7 and later read it")
+    ]
+    assert result.cluster.versions.of("multipath-tools").low == V("0.6.0")
+    assert _findings(root, {"multipath-tools": "0.9.7"})[0] == []

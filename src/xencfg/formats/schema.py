@@ -230,10 +230,11 @@ class Schema:
             return Verdict("too-new", f"only {p} {kw.since} and later read it (not {running}){old}")
         if (
             kw.since is not None
-            and not inforce.known
+            and inforce.exact is None
             and self.reference is not None
             and kw.since > self.reference
-        ):
+            and not inforce.at_least(kw.since)
+        ):  # newer than the release the tables were checked with, and none declared
             return Verdict("newer", f"only {p} {kw.since} and later read it")
         if kw.until is not None and inforce.at_least(kw.until):
             verb = "refuse" if self.refuses else "ignore"
@@ -310,6 +311,8 @@ class Schema:
             kw = self.keyword(ctx, name)
             if kw is None:
                 continue
+            if self.reference is not None and kw.since is not None and kw.since > self.reference:
+                continue  # unchecked releases: no proof of what runs
             if kw.since is not None and (low is None or kw.since > low[0]):
                 low = (kw.since, where, name)
             if self.refuses and kw.until is not None and (below is None or kw.until < below[0]):
