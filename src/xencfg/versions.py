@@ -136,8 +136,8 @@ def infer(loaded: Iterable[object]) -> tuple[dict[str, InForce], dict[tuple[str,
             keyword_uses = getattr(doc, "keyword_uses", None)
             if keyword_uses is not None:
                 bucket = uses.setdefault((schema.component, node), [])
-                for ctx, key, n in keyword_uses():
-                    bucket.append((ctx, key, item.where(n)))  # type: ignore[attr-defined]
+                # the place is located only for the evidence that wins (_from_uses)
+                bucket.extend((ctx, key, (item, n)) for ctx, key, n in keyword_uses())
             continue
         seen = _infer_other(fmt, doc, item)
         if seen is not None:
@@ -190,7 +190,11 @@ def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce 
         return None
     if low is not None and below is not None and below[0] <= low[0]:
         below = None  # the files contradict themselves; the newest keyword wins
-    evidence = [f"'{e[2]}' at {e[1]}" for e in (low, below) if e is not None]  # e[1]: Location
+    evidence = [
+        f"'{e[2]}' at {e[1][0].where(e[1][1])}"  # type: ignore[index]  # (Loaded, node)
+        for e in (low, below)
+        if e is not None
+    ]
     return InForce(
         low=low[0] if low else None,
         below=below[0] if below else None,
