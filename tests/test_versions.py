@@ -163,6 +163,17 @@ def test_python_domu_means_xm(tmp_path: Path) -> None:
     assert lint.run([str(root)]).cluster.versions.of("xen").below == V("4.5")
     plain = tree(tmp_path, "p", {"etc/xen/vm/web": "name = 'web'\nmemory = 512\n"})
     assert not lint.run([str(plain)]).cluster.versions.of("xen").known
+    # xl.conf: xl came with Xen 4.1; beside xend-config.sxp both toolstacks ran (4.1-4.4)
+    both = tree(
+        tmp_path,
+        "b",
+        {
+            "etc/xen/xl.conf": "autoballoon = 0\n",
+            "etc/xen/xend-config.sxp": "(xend-http-server no)\n",
+        },
+    )
+    xen = lint.run([str(both)]).cluster.versions.of("xen")
+    assert (xen.low, xen.below) == (V("4.1"), V("4.5"))
 
 
 # -- advice per release ------------------------------------------------------------

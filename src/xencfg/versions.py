@@ -206,6 +206,7 @@ def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce 
 XEN_NO_XEND = Version.parse("4.5")
 _HB_NO_CRM, _PCMK_1 = Version.parse("2.99"), Version.parse("1.0")
 _HB_CRM, _IET_ETC = Version.parse("2.0"), Version.parse("1.4")
+_XEN_XL = Version.parse("4.1")
 
 
 def _infer_other(
@@ -214,7 +215,7 @@ def _infer_other(
     """``(component, low, below, why)`` of the generations other formats show:
     the CIB's dialect (heartbeat 2's own CRM, or Pacemaker 1.0), ha.cf's
     ``crm`` (heartbeat 2.0 or later), IET's files in /etc/iet (1.4 or later),
-    xend/xm (Xen before 4.5)."""
+    xend/xm (Xen before 4.5), xl.conf (Xen 4.1 or later)."""
     where = item.where()  # type: ignore[attr-defined]
     if fmt == "cib":
         dialect = getattr(doc, "dialect", None)
@@ -236,6 +237,8 @@ def _infer_other(
             return "iscsitarget", _IET_ETC, None, f"{path.name} in /etc/iet at {where}"
     elif fmt == "xend":
         return "xen", None, XEN_NO_XEND, f"xend-config.sxp at {where}"
+    elif fmt == "xl" and item.file.path.name == "xl.conf":  # type: ignore[attr-defined]
+        return "xen", _XEN_XL, None, f"xl.conf at {where}"  # xl came with Xen 4.1
     elif fmt == "xm":
         code = getattr(doc, "code", None)
         if code:  # Python statements: only xm ran them, xl refuses them
