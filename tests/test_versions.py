@@ -591,3 +591,14 @@ def test_keywords_newer_than_the_checked_release(tmp_path: Path) -> None:
     ]
     assert result.cluster.versions.of("multipath-tools").low == V("0.6.0")
     assert _findings(root, {"multipath-tools": "0.9.7"})[0] == []
+
+
+def test_dropped_directives_are_not_called_harmless(tmp_path: Path) -> None:
+    """XC004 said "it has no effect now" of ha.cf's hbaping and normalpoll, but heartbeat
+    3.0.6 refuses to start on them (peer-heartbeat: "Illegal directive [normalpoll]")."""
+    root = tree(tmp_path, "a", {"etc/ha.d/ha.cf": "node a\nnode b\nnormalpoll 1\n"})
+    [message] = [m for _, _, m in _findings(root, codes="XC004")[0]]
+    assert "no effect" not in message
+    assert message == (
+        "deprecated keyword 'normalpoll'; later releases ignore or refuse it: drop the line"
+    )

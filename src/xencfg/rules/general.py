@@ -139,7 +139,8 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
     for node, suggestion in _keyword_problems(item, "deprecated"):
         key = getattr(node, "key", "?")
         if not suggestion:
-            hint = "; it has no effect now"
+            # not "no effect": heartbeat 3.0.6 refuses to start on hbaping or normalpoll
+            hint = "; later releases ignore or refuse it: drop the line"
         elif " " in suggestion:  # a sentence, naming the release (drbd.conf)
             hint = f": {suggestion}"
         else:
