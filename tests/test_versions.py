@@ -382,6 +382,13 @@ DRBD_CASES = [
     ("syncer", "verify-alg sha1;", "9", None),  # 9 still reads syncer's verify-alg
     ("syncer", "after r0;", "9", "XC004"),  # read, as resync-after
     ("disk", "disk-timeout 0;", "8.3", None),
+    # 8.3's switches take no value (user/v83/drbdadm_scanner.fl: TK_NET_SWITCH, ...)
+    ("net", "allow-two-primaries yes;", "8.3", "XC008"),
+    ("net", "allow-two-primaries;", "8.3", None),
+    ("net", "allow-two-primaries yes;", "8.4", None),
+    ("startup", "wait-after-sb yes;", "8.3", "XC008"),
+    ("net", "protocol C;", "8.3", "XC008"),
+    ("net", "protocol C;", "8.4", None),
 ]
 
 

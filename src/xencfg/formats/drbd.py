@@ -196,7 +196,13 @@ DRBD_FACTS: tuple[Keyword, ...] = (
     Keyword("no-disk-barrier", deprecated_in=_84, renamed_to="disk-barrier no", renamed_since=_84),
     Keyword("no-disk-drain", deprecated_in=_84, renamed_to="disk-drain no", renamed_since=_84),
     Keyword("no-tcp-cork", deprecated_in=_84, renamed_to="tcp-cork no", renamed_since=_84),
-    Keyword("use-bmbv", until=_9),
+    Keyword("use-bmbv", until=_9, switch_until=_84),
+    # 8.3's switches take no value: "'_is_default | ;' expected, but got 'yes'" (drbdadm 8.3)
+    *(
+        Keyword(k, switch_until=_84)
+        for k in ("allow-two-primaries", "always-asbp", "use-rle", "wait-after-sb")
+    ),
+    Keyword("discard-my-data", switch_until=_84),
     Keyword("max-bio-bvecs", until=_9),
     Keyword("delay-probe-volume", until=_84),
     Keyword("delay-probe-interval", until=_84),
@@ -248,6 +254,11 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
     ("net", "verify-alg"): Keyword("verify-alg", since=_84),
     ("net", "use-rle"): Keyword("use-rle", since=_84),
     ("net", "fencing"): Keyword("fencing", since=_9),
+    # 8.3 reads protocol at resource level only ("'an option keyword' expected, but got
+    # 'protocol'" from drbdadm 8.3 for net { protocol C; })
+    ("net", "protocol"): Keyword(
+        "protocol", since=_84, instead="older releases write it at resource level"
+    ),
     ("disk", "fencing"): Keyword(
         "fencing", until=_9, renamed_to="fencing", where="net", renamed_since=_9
     ),
@@ -1000,7 +1011,7 @@ FLAGS_TO_84 = {
 
 
 #: 8.3's switches: written bare (``allow-two-primaries;``), 8.4 takes ``yes``/``no``.
-SWITCHES_83 = _kw("allow-two-primaries always-asbp use-rle wait-after-sb use-bmbv discard-my-data")
+SWITCHES_83 = frozenset(k.name for k in DRBD_FACTS if k.switch_until is not None)
 
 
 def _to_83(section: str, key: str, value: str) -> tuple[str, str, list[str] | None]:

@@ -132,7 +132,8 @@ class Keyword:
     section ``where``, itself read since ``renamed_since``): what to write
     instead; ``instead``: what to do when it is not one keyword ("move its
     options to ..."); ``vendor``: the only builds that read it (a distribution's
-    fork), no upstream release does.
+    fork), no upstream release does; ``switch_until``: before this release it is
+    a bare switch (``allow-two-primaries;``) and a value after it is refused.
     """
 
     name: str
@@ -144,6 +145,7 @@ class Keyword:
     renamed_since: Version | None = None
     instead: str | None = None
     vendor: str | None = None
+    switch_until: Version | None = None
 
     @property
     def retired(self) -> Version | None:
@@ -227,6 +229,8 @@ class Schema:
             )
         if kw.since is not None and inforce.older_than(kw.since):
             old = self._old_spelling(name, inforce)
+            if not old and kw.instead is not None and kw.retired is None:
+                old = f"; {kw.instead}"  # how older releases say it
             return Verdict("too-new", f"only {p} {kw.since} and later read it (not {running}){old}")
         if (
             kw.since is not None
@@ -257,6 +261,20 @@ class Schema:
         else:
             advice += f" (advice for {running})"
         return Verdict("deprecated", advice)
+
+    def judge_value(self, context: str, name: str, inforce: InForce = UNKNOWN) -> Verdict | None:
+        """The verdict on a value given to keyword ``name``: ``"too-new"`` where the
+        release in force only knows it as a bare switch."""
+        kw = self.keyword(context, name)
+        if kw is None or kw.switch_until is None or not inforce.older_than(kw.switch_until):
+            return None
+        running = inforce.describe(self.product)
+        return Verdict(
+            "too-new",
+            f"only {self.product} {kw.switch_until} and later take a value here (not "
+            f"{running}); older releases write the switch bare: '{name};' for yes, nothing "
+            f"for no",
+        )
 
     def _old_spelling(self, name: str, inforce: InForce) -> str:
         """``; write 'rate' in 'syncer'``: the spelling of the release in force for a

@@ -70,6 +70,8 @@ def _verdicts(item: Loaded, *kinds: str) -> Iterator[tuple[object, str, Verdict,
     inforce = item.versions.of(schema.component, item.node or "")
     for ctx, key, node in uses():
         verdict = schema.judge(ctx, key, inforce)
+        if verdict is None and getattr(node, "values", None):
+            verdict = schema.judge_value(ctx, key, inforce)
         if verdict is not None and verdict.kind in kinds:
             yield node, key, verdict, schema
 
