@@ -16,6 +16,7 @@ Where a peer exists the verdict is also checked against the real tool:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import xencfg
-from conftest import shared_path
+from conftest import ids, shared_files, shared_path
 from lintkit import tree
 from xencfg import config, lint
 from xencfg.cli import main
@@ -609,3 +610,46 @@ def test_dropped_directives_are_not_called_harmless(tmp_path: Path) -> None:
     assert message == (
         "deprecated keyword 'normalpoll'; later releases ignore or refuse it: drop the line"
     )
+
+
+# -- differential: drbdadm 8.3 and 9 over the corpus and seeds -------------------------
+
+_GOT = re.compile(r"Parse error: .*?expected,\s+but got '([^']+?)(?:\.\.\.)?'", re.S)
+#: DRBD 9 keywords the peer's drbd-utils 9.22 does not read: tiebreaker (9.0's volume form,
+#: read again from 9.34), and ones later drbd-utils added (tests/test_drbd_peer.py, _V92).
+_NOT_BY_922 = {"tiebreaker", "load-balance-paths", "block-size", "outside-address"}
+DIFF_FILES = [
+    p
+    for p in shared_files("corpus", "drbd") + shared_files("seed-examples", pattern="drbd.conf")
+    if not p.name.endswith(".txt") and "show" not in p.name
+]
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("path", DIFF_FILES, ids=ids(DIFF_FILES))
+@pytest.mark.parametrize("release", ["8.3", "9"])
+def test_drbdadm_keyword_refusals_are_xc008(path: Path, release: str) -> None:
+    """Where drbdadm of a release stops at a keyword ("... expected, but got 'rate'"),
+    lint told that release names that keyword (XC008, or XC003 for one no release reads
+    there); where drbdadm accepts the file, lint has no XC008."""
+    text = path.read_text(errors="replace")
+    node = re.search(r"^\s*on\s+([\w.-]+)", text, re.M)
+    accepted, out = _drbdadm(path, {"8.3": "83", "9": "9"}[release], node[1] if node else "alpha")
+    result = lint.run(
+        [str(path)],
+        select=["XC003", "XC008"],
+        force_format="drbd",
+        versions={"drbd": V(release)},
+    )
+    if accepted:
+        assert [f for f in result.findings if f.code == "XC008"] == []
+        return
+    got = _GOT.search(out)
+    if got is None or got[1] in _NOT_BY_922 or not re.fullmatch(r"[\w-]+", got[1]):
+        return  # refused for something else (semantics, includes, NBSP, the environment)
+    if got[1] in ("yes", "no"):  # a value on what this release reads as a bare switch
+        line = int(re.search(r":(\d+): Parse error", out)[1])  # type: ignore[index]
+        assert [f for f in result.findings if f.line == line and "take a value" in f.message]
+        return
+    named = [f.message for f in result.findings if f"'{got[1]}" in f.message]
+    assert named, (got[1], out.splitlines()[0])

@@ -184,6 +184,7 @@ _SINCE_9 = _kw(
 DRBD_FACTS: tuple[Keyword, ...] = (
     *(Keyword(k, since=_84) for k in _SINCE_84),
     *(Keyword(k, since=_9) for k in _SINCE_9),
+    *(Keyword(k, since=_9) for k in TOP_KEYWORDS if k.startswith("require-drbd-module")),
     Keyword(
         "syncer",
         deprecated_in=_84,
