@@ -653,3 +653,28 @@ def test_drbdadm_keyword_refusals_are_xc008(path: Path, release: str) -> None:
         return
     named = [f.message for f in result.findings if f"'{got[1]}" in f.message]
     assert named, (got[1], out.splitlines()[0])
+
+
+MP_FILES = shared_files("corpus", "multipath") + shared_files(
+    "seed-examples", pattern="multipath.conf"
+)
+
+
+@pytest.mark.parametrize("path", MP_FILES, ids=ids(MP_FILES))
+def test_multipath_094_findings_are_the_lines_multipath_t_complains_of(path: Path) -> None:
+    """Told the cluster runs 0.9.4, XC003/XC004 fall on exactly the lines keyword_problems()
+    marks, which tests/test_multipath_peer.py ties to `multipath -t` 0.9.4's complaints."""
+    text = path.read_text(errors="replace")
+    try:
+        doc = xencfg.loads(text, "multipath")
+    except xencfg.ParseError as exc:  # lint checks what did parse (XC001 says the rest)
+        doc = exc.partial
+        doc.source = text
+    marked = {doc.position(node)[0] for node, _, _ in doc.keyword_problems()}
+    result = lint.run(
+        [str(path)],
+        select=["XC003", "XC004"],
+        force_format="multipath",
+        versions={"multipath-tools": V("0.9.4")},
+    )
+    assert {f.line for f in result.findings} == marked
