@@ -678,3 +678,20 @@ def test_multipath_094_findings_are_the_lines_multipath_t_complains_of(path: Pat
         versions={"multipath-tools": V("0.9.4")},
     )
     assert {f.line for f in result.findings} == marked
+
+
+def test_verbose_lint_says_which_releases_are_in_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(
+        tmp_path,
+        "n",
+        {
+            "etc/drbd.conf": "resource r { disk { resync-rate 40M; } }\n",
+            "etc/multipath.conf": 'defaults {\n\tuid_attribute "ID_SERIAL"\n}\n',
+        },
+    )
+    main(["lint", "-v", "--target", "multipath-tools=0.9.4", str(root)])
+    err = capsys.readouterr().err
+    assert "version multipath-tools: multipath-tools 0.9.4, declared\n" in err
+    assert "version drbd: DRBD 8.4 or later, inferred from 'resync-rate' at " in err
