@@ -91,9 +91,11 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
 
     Example: ``nodes xen-1 xen-2`` in ha.cf (the directive is ``node``), or
     ``polling_interval`` in a multipath.conf ``device`` section (it is read in
-    ``defaults`` only).
+    ``defaults`` only), or ``uid_attribute`` on a declared multipath-tools
+    0.4.7 (0.5.0 introduced it; the message names 0.4.7's ``getuid_callout``).
 
-    Fix: use the suggested spelling, or remove the line.
+    Fix: use the suggested spelling, or remove the line; for a keyword of a
+    later release, the spelling of the release you run.
     """
     for node, suggestion in _keyword_problems(item, "unknown"):
         key = getattr(node, "key", "?")
