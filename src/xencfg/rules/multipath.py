@@ -210,7 +210,7 @@ def _queue_seconds(doc: object) -> list[tuple[object, float, str]]:
     return out
 
 
-@rule("MP007", "queueing-outlasts-failover", "warning", scope="cluster")
+@rule("MP007", "queueing-outlasts-failover", "warning", scope="cluster", hazard=True)
 def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
     """multipath queues I/O longer than heartbeat waits before declaring a node dead.
 

@@ -290,7 +290,7 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-@rule("OC009", "o2cb-timeouts", "warning", formats=("shellvars",))
+@rule("OC009", "o2cb-timeouts", "warning", formats=("shellvars",), hazard=True)
 def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
     """O2CB timeouts that cannot work together, or a setting that has no effect.
 
