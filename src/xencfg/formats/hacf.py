@@ -465,10 +465,10 @@ class HacfDocument(LineDocument):
         for e in self.entries():
             if e.key in MEDIA:
                 fixed.add("baud" if e.key == "serial" else "udpport")
-            elif e.key in in_force and e.values:
+            elif e.key in in_force and e.values and to_int(e.values[0]) is not None:
                 if e.key not in fixed:
                     in_force[e.key] = e.values[0]
-                elif e.values[0] != in_force[e.key]:
+                elif to_int(e.values[0]) != to_int(in_force[e.key]):
                     yield (
                         e,
                         "misplaced",
