@@ -271,8 +271,9 @@ def _codes(result: lint.LintResult, *prefixes: str) -> set[tuple[str, str, int]]
 def test_seed_notes_s001_heartbeat() -> None:
     found = _codes(_seed("s001-drbd-heartbeat"), "HB", "XC")
     for node in ("xen1", "xen2"):
-        # `nodes xen-1 xen-2`: an unknown keyword, so no member, while drbd says xen1/xen2
-        assert ("XC003", f"{node}/etc/heartbeat/ha.cf", 6) in found
+        # `nodes xen-1 xen-2`: an illegal directive (heartbeat refuses the file: XC008),
+        # so no member, while drbd says xen1/xen2
+        assert ("XC008", f"{node}/etc/heartbeat/ha.cf", 6) in found
         assert ("HB001", f"{node}/etc/heartbeat/ha.cf", 6) in found
         # bcast eth0 is the only path
         assert ("HB003", f"{node}/etc/heartbeat/ha.cf", 4) in found

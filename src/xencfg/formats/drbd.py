@@ -175,6 +175,8 @@ _TABLES: dict[str, _W] = {
     "handlers": HANDLERS_KEYWORDS,
     "options": OPTIONS_KEYWORDS,
     "proxy": PROXY_KEYWORDS,
+    # drbdadm 9: "Parse error: 'inside | outside' expected" (checked with peer-drbdadm)
+    "via-proxy": _kw("inside outside"),
 }
 #: Which keywords are sections (``{``) and which statements (``;``) in each context.
 _SECTION_WORDS = _kw(
@@ -272,9 +274,10 @@ class Address:
     ``ip`` has no IPv6 brackets; ``family`` is ``ipv4`` when the file names
     none and the value is an IPv4 literal, ``None`` when it names none and the
     value is no IP literal at all (``pbx01ip:7789``, ``10.255.255.x:7788``:
-    drbdadm refuses both, see :func:`_address_problem`). Setting ``port``, ``ip`` or ``family`` rewrites the tokens it was read
-    from (an ``address`` statement, a ``host ... address ... port ...`` statement
-    or a ``floating`` section head), so only that line of the file changes.
+    drbdadm refuses both, see :func:`_address_problem`). Setting ``port``, ``ip``
+    or ``family`` rewrites the tokens it was read from (an ``address`` statement,
+    a ``host ... address ... port ...`` statement or a ``floating`` section
+    head), so only that line of the file changes.
     """
 
     __slots__ = ("_at", "_entry", "_fam_at", "_port_at", "explicit_family", "family", "ip", "port")
@@ -379,7 +382,7 @@ def parse_address(
     """An :class:`Address` from statement values from ``start``: ``[family] ip[:port]``."""
     i = start
     fam_at = None
-    family = "ipv4"
+    family: str | None = "ipv4"
     if i < len(values) and values[i] in ADDRESS_FAMILIES:
         family, fam_at = values[i], i
         i += 1
@@ -1218,6 +1221,9 @@ class DrbdDocument(Document):
 
     format = FORMAT
     style = STYLE
+    #: drbdadm (8.3, 8.4, 9) stops at a keyword it does not know where it stands:
+    #: "Parse error: 'an option keyword' expected, but got ..." (checked with peer-drbdadm)
+    refused_keyword_kinds = frozenset({"unknown", "misplaced"})
 
     children: list[Node] = attrs.Factory(list)
     children_field = "children"
@@ -1332,6 +1338,15 @@ class DrbdDocument(Document):
         for node in walk(self):
             if isinstance(node, Entry) and node.values:
                 message = _value_problem(node.key, node.values)
+                if message:
+                    yield node, message
+            elif isinstance(node, Block) and node.key == "floating" and node.args:
+                addr = parse_address(node.args)
+                message = (
+                    _address_problem(addr)
+                    if addr is not None
+                    else f"floating {' '.join(node.args)!r} is not [FAMILY] IP:PORT"
+                )
                 if message:
                     yield node, message
 
@@ -1477,7 +1492,7 @@ def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str |
 def _subcontext(context: str, key: str) -> str | None:
     """The keyword table inside section ``key`` met in ``context``."""
     if context in ("connection", "path") and key == "host":
-        return None  # "host NAME ... via proxy on X { inside; outside; }"
+        return "via-proxy"  # "host NAME ... via proxy on X { inside; outside; }"
     if context == "proxy" and key in ("options", "plugin"):
         return None if key == "plugin" else "proxy"
     return _CONTEXT_OF.get(key)

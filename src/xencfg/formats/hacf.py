@@ -20,9 +20,9 @@ import attrs
 
 from ..syntax.blocks import Entry
 from ._lines import (
-    Problem,
     HEARTBEAT_STYLE,
     LineDocument,
+    Problem,
     parser_for,
     spell_seconds,
     to_bool,
@@ -271,6 +271,9 @@ class HacfDocument(LineDocument):
     known: ClassVar[frozenset[str] | None] = KNOWN
     repeatable: ClassVar[frozenset[str] | None] = REPEATABLE
     deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
+    #: heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate] in /etc/ha.d//ha.cf" and
+    #: "Configuration error, heartbeat not started" (checked with peer-heartbeat)
+    refused_keyword_kinds = frozenset({"unknown"})
 
     keepalive = _duration_property("keepalive")
     deadtime = _duration_property("deadtime")

@@ -175,6 +175,8 @@ VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
     "dev_loss_tmo": (("infinity",), (0, 2**31 - 1)),
     "fast_io_fail_tmo": (("off",), (0, 2**31 - 1)),
     "max_fds": (("max",), (0, 2**31 - 1)),
+    "uid": ((), (0, 2**31 - 1)),  # a number: "invalid value for gid: \"disk\""
+    "gid": ((), (0, 2**31 - 1)),
     "verbosity": ((), (0, 4)),
     **{
         k: ((), (0, 2**31 - 1))
@@ -224,8 +226,7 @@ def value_problem(key: str, value: str) -> str | None:
     close = difflib.get_close_matches(value, words, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return (
-        f"invalid value for {key}: '{value}' (multipath ignores the line; it takes {allowed})"
-        f"{hint}"
+        f"invalid value for {key}: '{value}' (multipath ignores the line; it takes {allowed}){hint}"
     )
 
 
@@ -491,6 +492,8 @@ class MultipathDocument(Document):
         out: list[tuple[Entry, Entry]] = []
 
         def visit(node: Node, context: tuple[str, ...]) -> None:
+            if context and keywords_for(context) is None:
+                return  # a section multipath does not know: it reads none of it
             unique = not context or context[-1] not in ("blacklist", "blacklist_exceptions")
             first: dict[str, Entry] = {}
             for c in node.child_nodes():
