@@ -141,7 +141,10 @@ def test_drbd_ip_literal_is_ipv4(tmp_path: Path) -> None:
 
 
 def test_drbd_floating_name_is_refused() -> None:
-    text = "resource r { floating pbx01ip:7788 { device /dev/drbd1; disk /dev/a; meta-disk internal; } }\n"
+    text = (
+        "resource r { floating pbx01ip:7788 {"
+        " device /dev/drbd1; disk /dev/a; meta-disk internal; } }\n"
+    )
     doc = xencfg.loads(text, "drbd")
     assert any("not an IP address" in m for _, m in doc.value_problems())  # type: ignore[attr-defined]
 
@@ -225,7 +228,10 @@ def test_unknown_multipath_keyword_stays_a_warning(tmp_path: Path) -> None:
 
 # -- ocfs2 ----------------------------------------------------------------------------
 
-NODE = "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = a\n\tcluster = ocfs2\n\n"
+NODE = (
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = a\n"
+    "\tcluster = ocfs2\n\n"
+)
 
 
 def test_ocfs2_cluster_needs_node_count(tmp_path: Path) -> None:
@@ -306,7 +312,8 @@ def test_stock_xl_conf_is_detected_as_lint_reads_it(tmp_path: Path) -> None:
     [
         'try:\n    print "x"\nexcept:\n    pass\nname = "vm2"\nmemory = 512\n',
         'if 1:\n    print "a"\nelif 2:\n    print "b"\nelse:\n    x = 1\nname = "vm2"\n',
-        'try:\n    import foo\nexcept ImportError, e:\n    print "no"\nfinally:\n    pass\nname = "vm2"\n',
+        'try:\n    import foo\nexcept ImportError, e:\n    print "no"\nfinally:\n    pass\n'
+        'name = "vm2"\n',
     ],
 )
 def test_python2_domu_loads_as_xm_ran_it(text: str) -> None:
