@@ -320,3 +320,31 @@ def test_python2_domu_loads_as_xm_ran_it(text: str) -> None:
     doc = xencfg.loads(text, "xm")
     assert doc.dumps() == text
     assert doc.to_dict()["settings"]["name"] == "vm2"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "setting"),
+    [
+        (
+            "lvm",
+            'cat /etc/lvm/lvm.conf\ndevices {\n    filter = [ "a/.*/" ]\n}\n',
+            "devices/filter",
+        ),
+        ("evms", "cat /etc/evms.conf\nengine {\n  mode = readwrite\n}\n", "engine/mode"),
+    ],
+)
+def test_garbage_line_does_not_swallow_the_next_section(fmt: str, text: str, setting: str) -> None:
+    with pytest.raises(ParseError) as info:
+        xencfg.loads(text, fmt)
+    assert info.value.line == 1
+    partial = info.value.partial
+    assert partial is not None and setting in partial.to_dict()["settings"]  # type: ignore[attr-defined]
+
+
+def test_multipath_garbage_line_is_ignored_like_multipath_does(tmp_path: Path) -> None:
+    # multipath -t: "line 1, invalid keyword: cat", and it reads the defaults after it
+    text = "cat /etc/multipath.conf\ndefaults {\n\tuser_friendly_names yes\n}\n"
+    doc = xencfg.loads(text, "multipath")
+    assert doc.defaults == {"user_friendly_names": "yes"}  # type: ignore[attr-defined]
+    root = tree(tmp_path, "n", {"etc/multipath.conf": text})
+    assert found("XC003", root) == [("XC003", "multipath.conf", 1, [])]
