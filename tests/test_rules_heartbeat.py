@@ -191,7 +191,13 @@ def test_hb007_weak_key_never_shows_it(tmp_path: Path) -> None:
 def test_hb008_crc(tmp_path: Path) -> None:
     bad = _authkeys(tmp_path / "b", "auth 1\n1 crc\n", 0o600)
     assert run([bad], "HB008") == [
-        ("authkeys", 1, "auth 1 selects crc: no authentication", [("ha.d/authkeys", 2)])
+        (
+            "authkeys",
+            1,
+            "auth 1 selects crc: no authentication (safe only on a private link;"
+            " anyone who can reach the heartbeat network can forge messages)",
+            [("ha.d/authkeys", 2)],
+        )
     ]
     ok = _authkeys(tmp_path / "g", f"auth 2\n1 crc\n2 sha1 {KEY}\n", 0o600)
     assert run([ok], "HB008") == []

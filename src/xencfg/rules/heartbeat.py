@@ -298,7 +298,8 @@ def authkeys_crc(item: Loaded) -> Iterator[Finding]:
         line = doc.key_line(active.index)  # type: ignore[attr-defined]
         yield make(
             "HB008",
-            f"auth {active.index} selects crc: no authentication",
+            f"auth {active.index} selects crc: no authentication (safe only on a private link;"
+            " anyone who can reach the heartbeat network can forge messages)",
             item.where(doc.entry("auth")),  # type: ignore[attr-defined]
             [item.where(line)] if line is not None else [],
         )
