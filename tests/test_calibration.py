@@ -348,3 +348,19 @@ def test_multipath_garbage_line_is_ignored_like_multipath_does(tmp_path: Path) -
     assert doc.defaults == {"user_friendly_names": "yes"}  # type: ignore[attr-defined]
     root = tree(tmp_path, "n", {"etc/multipath.conf": text})
     assert found("XC003", root) == [("XC003", "multipath.conf", 1, [])]
+
+
+@pytest.mark.parametrize(
+    ("text", "messages"),
+    [
+        ('memory = 256\nkernel = "/boot/vmlinuz"\n', ["no name"]),  # "Domain name must be..."
+        ('name = "a"\nmemory = 256\n', ["neither kernel nor bootloader"]),
+        ('name = "a"\nmemory = 256\nbuilder = "hvm"\n', []),  # xl accepts (peer-xl)
+    ],
+)
+def test_xl_refusals_are_errors(tmp_path: Path, text: str, messages: list[str]) -> None:
+    root = tree(tmp_path, "n", {"etc/xen/web.cfg": text})
+    result = lint.run([str(root)], select=["XC005", "XN012"])
+    got = [(f.code, f.severity) for f in result.findings]
+    assert got == [("XC005", "error")] * len(messages)
+    assert all(m in f.message for m, f in zip(messages, result.findings, strict=True))
