@@ -368,9 +368,24 @@ def _duplicate_line(text: str, rnd: random.Random) -> str | None:
     return "".join([*lines[: i + 1], lines[i], *lines[i + 1 :]])
 
 
+_ENUM_LINE = re.compile(
+    r"^(\s*(?:failback|no_path_retry|path_grouping_policy|rr_weight|user_friendly_names|"
+    r"after-sb-[012]pri|on-io-error|fencing|rr-conflict)\s+\"?)([\w-]+)",
+    re.M,
+)
+
+
+def _typo_value(text: str, rnd: random.Random) -> str | None:
+    spots = list(_ENUM_LINE.finditer(text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(2)] + m.group(2)[:-1] + "x" + text[m.end(2) :]
+
+
 MUTATIONS = {
-    "drbd": (_drop_semicolon, _drop_brace, _shell_line, _misspell, _ip_to_name),
-    "multipath": (_drop_brace, _shell_line, _misspell, _duplicate_line),
+    "drbd": (_drop_semicolon, _drop_brace, _shell_line, _misspell, _ip_to_name, _typo_value),
+    "multipath": (_drop_brace, _shell_line, _misspell, _duplicate_line, _typo_value),
     "ocfs2": (_misspell, _ip_to_name, _duplicate_line),
     "xl": (_misspell, _shell_line, _duplicate_line),
 }
@@ -457,6 +472,12 @@ KNOWN: dict[tuple[str, str], str] = {
 
 #: Disagreements kept on purpose for every mutant of one kind: (format, mutation) -> why.
 KNOWN_MUTATIONS: dict[tuple[str, str], str] = {
+    ("drbd", "typo_value"): (
+        "drbdadm's 8.4 parser passes option values on unchecked, so an 8.x file with"
+        " 'on-io-error detacx' dumps fine; drbdsetup refuses it when the resource is"
+        " brought up, and drbdadm 9's parser at once ('Value is not valid. Allowed values"
+        " are: ...'): lint keeps the error"
+    ),
     ("drbd", "drop_brace"): (
         "drbdadm stops reading at the end of the file and accepts a section left open"
         " there, with every later section nested inside it; lint keeps XC001: the file"

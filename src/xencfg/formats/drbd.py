@@ -1417,7 +1417,7 @@ def _value_problem(key: str, values: list[str]) -> str | None:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             return f"{key} {value!r} is not one of: {', '.join(sorted(allowed))}{hint}"
         return None
-    if key == "address":
+    if key in ("address", "inside", "outside"):  # (inside/outside: a DRBD proxy's ends)
         addr = parse_address(values)
         if addr is None:
             return f"address {' '.join(values)!r} is not [FAMILY] IP:PORT"
