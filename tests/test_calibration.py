@@ -364,3 +364,9 @@ def test_xl_refusals_are_errors(tmp_path: Path, text: str, messages: list[str]) 
     got = [(f.code, f.severity) for f in result.findings]
     assert got == [("XC005", "error")] * len(messages)
     assert all(m in f.message for m, f in zip(messages, result.findings, strict=True))
+
+
+def test_ocfs2_empty_node_stanza_is_skipped_like_o2cb(tmp_path: Path) -> None:
+    # o2cb list-cluster accepts a bare "node:" line and ignores it (peer-o2cb)
+    text = "node:\n" + NODE + "cluster:\n\tnode_count = 1\n\tname = ocfs2\n"
+    assert found("OC004", tree(tmp_path, "n", {"etc/ocfs2/cluster.conf": text})) == []

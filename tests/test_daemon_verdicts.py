@@ -360,7 +360,7 @@ def _duplicate_line(text: str, rnd: random.Random) -> str | None:
     spots = [
         i
         for i, line in enumerate(lines)
-        if re.match(r"\s+[a-z_]+\s+\S", line) and "{" not in line and "}" not in line
+        if re.match(r"\s*[a-z_]+\s*=?\s*\S", line) and "{" not in line and "}" not in line
     ]
     if not spots:
         return None
@@ -401,7 +401,7 @@ def mutants(fmt: str, bases: list[Path], out: Path) -> Iterator[Path]:
     while made < MUTANTS_PER_FORMAT and bases and tries < 10 * MUTANTS_PER_FORMAT:
         tries += 1
         base = rnd.choice(bases)
-        mutate = MUTATIONS[fmt][made % len(MUTATIONS[fmt])]
+        mutate = MUTATIONS[fmt][tries % len(MUTATIONS[fmt])]  # (one may fit no base)
         text = base.read_text(encoding="utf-8", errors="surrogateescape")
         new = mutate(text, rnd)
         if new is None or new == text:

@@ -319,6 +319,8 @@ class Ocfs2Document(Document):
             yield None, "CRLF line endings: o2cb rejects the file (syntax error)"
         seen: set[str] = set()
         for n in self.nodes:
+            if not n.block.children:
+                continue  # an empty "node:" stanza: o2cb skips it (checked with peer-o2cb)
             for key in ("name", "number", "ip_address", "ip_port", "cluster"):
                 if n.get(key) is None:
                     yield n.block, f"node without '{key}': o2cb rejects the file"
