@@ -414,6 +414,10 @@ def mutants(fmt: str, bases: list[Path], out: Path) -> Iterator[Path]:
 
 # -- the cases ----------------------------------------------------------------------
 
+#: Our own cases for a daemon, kept in tests/fixtures/daemon-cases/<format>/.
+CASES_DIR = Path(__file__).parent / "fixtures" / "daemon-cases"
+OCFS2_CASES = sorted(CASES_DIR.glob("ocfs2-*"))
+
 FORMATS: dict[str, tuple[Callable[[Path], Verdict], list[Path]]] = {
     "drbd": (
         drbdadm,
@@ -421,7 +425,7 @@ FORMATS: dict[str, tuple[Callable[[Path], Verdict], list[Path]]] = {
         + _seeds("drbd.conf"),
     ),
     "multipath": (multipath, shared_files("corpus", "multipath") + _seeds("multipath.conf")),
-    "ocfs2": (o2cb, shared_files("corpus", "ocfs2") + _seeds("cluster.conf")),
+    "ocfs2": (o2cb, shared_files("corpus", "ocfs2") + _seeds("cluster.conf") + OCFS2_CASES),
     # xl.conf (xl's own settings) and cpupool (a CPU pool definition) are not domU configs
     "xl": (
         xl,
@@ -447,6 +451,18 @@ KNOWN: dict[tuple[str, str], str] = {
         " of disk'), 8.4 and 9 dropped the check, yet the two resources overwrite each"
         " other's data: kept as an error"
     ),
+    **{
+        ("ocfs2", f"case:{name}"): (
+            f"o2cb list-cluster only parses the file; {why}, so the cluster does not come"
+            " online (fs/ocfs2/cluster/nodemanager.c; O2NM_MAX_NODES is 255 in"
+            " ocfs2_nodemanager.h): kept as an error"
+        )
+        for name, why in {
+            "ocfs2-number-300.conf": "the kernel's o2nm refuses a node number of 255 or more",
+            "ocfs2-same-number.conf": "o2nm refuses a second node with one number (EEXIST)",
+            "ocfs2-same-address.conf": "o2nm refuses a second node with one ip:port (EEXIST)",
+        }.items()
+    },
     ("xl", "corpus/domu-xl/libvirt__xlconfigdata_test-fullvirt-vnuma.cfg"): (
         "'invalid pnode number: 0': libxl checks vNUMA nodes against the host, and the"
         " peer's fake host has no NUMA node; nothing in the file is wrong"
@@ -486,8 +502,12 @@ KNOWN_MUTATIONS: dict[tuple[str, str], str] = {
 }
 
 
+def _case_key(path: Path) -> str:
+    return f"case:{path.name}" if path.parent == CASES_DIR else _key(path)
+
+
 def _cases() -> list[tuple[str, str]]:
-    return [(fmt, _key(p)) for fmt, (_, files) in FORMATS.items() for p in files] + [
+    return [(fmt, _case_key(p)) for fmt, (_, files) in FORMATS.items() for p in files] + [
         (fmt, f"mutant-{i:02d}") for fmt in MUTATIONS for i in range(MUTANTS_PER_FORMAT)
     ]
 
@@ -520,6 +540,8 @@ def test_lint_agrees_with_the_daemon(
         if (fmt, key) not in mutant_files:
             pytest.skip("no base file to mutate")
         path = mutant_files[(fmt, key)]
+    elif key.startswith("case:"):
+        path = CASES_DIR / key[5:]
     else:
         path = SHARED / key
     verdict = daemon(path)
@@ -530,7 +552,12 @@ def test_lint_agrees_with_the_daemon(
     if known is None and key.startswith("mutant-"):
         kind, _, base = path.name.split("-", 2)[2].partition("-")
         known = KNOWN_MUTATIONS.get((fmt, kind)) or next(
-            (why for (f, k), why in KNOWN.items() if f == fmt and k.endswith("/" + base)), None
+            (
+                why
+                for (f, k), why in KNOWN.items()
+                if f == fmt and k.endswith(("/" + base, ":" + base))
+            ),
+            None,
         )
     if found and known is not None:
         pytest.xfail(known)
