@@ -370,3 +370,10 @@ def test_ocfs2_empty_node_stanza_is_skipped_like_o2cb(tmp_path: Path) -> None:
     # o2cb list-cluster accepts a bare "node:" line and ignores it (peer-o2cb)
     text = "node:\n" + NODE + "cluster:\n\tnode_count = 1\n\tname = ocfs2\n"
     assert found("OC004", tree(tmp_path, "n", {"etc/ocfs2/cluster.conf": text})) == []
+
+
+def test_other_files_in_etc_xen_are_still_skipped(tmp_path: Path) -> None:
+    # Xen ships oxenstored.conf beside the domU configs; it sets no domU setting
+    root = tree(tmp_path, "n", {"etc/xen/oxenstored.conf": "merge-activate = true\n"})
+    result = lint.run([str(root)])
+    assert result.findings == [] and result.files == []

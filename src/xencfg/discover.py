@@ -291,11 +291,13 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
         if not walker.accept(path):
             continue
         if fmt is None or fmt == DOMU:
-            fmt = _detect(path, domu=fmt == DOMU)
-            if fmt is None and path.parent != etc:  # (a loose file in /etc says nothing)
-                # a file where domU configs live (xen/, xen/vm/, xen/auto/, an xmfile):
-                # xm or xl would read it, so a file neither parses is a syntax error
-                # to report (XC001), never a file to pass over in silence
+            domu = fmt == DOMU
+            fmt = _detect(path, domu=domu)
+            if fmt is None and domu and _assigns_domu_setting(path):
+                # a domU config where domU configs live (xen/, xen/vm/, xen/auto/, an
+                # xmfile) that neither xm nor xl parses: a syntax error to report
+                # (XC001), never a file to pass over in silence. (Other files there,
+                # oxenstored.conf say, assign no domU setting and are still skipped.)
                 fmt = "xl" if "xl" in formats.candidates(str(path)) else "xm"
             if fmt is None:
                 walker.found.skipped.append(Skipped(str(path), "not a format xencfg reads"))
@@ -305,6 +307,23 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
             continue
         out.append(SourceFile(path, display_path(path), fmt, node))
     return out
+
+
+_DOMU_SETTING = re.compile(
+    r"^[ \t]*(?:name|memory|maxmem|vcpus|disk|vif|kernel|ramdisk|bootloader|builder|type)"
+    r"[ \t]*=",
+    re.M,
+)
+
+
+def _assigns_domu_setting(path: Path) -> bool:
+    """Whether a file sets one of the settings every domU config has, at a line start."""
+    try:
+        from .syntax.source import read_text
+
+        return _DOMU_SETTING.search(read_text(path, limit=MAX_SIZE)) is not None
+    except Exception:
+        return False
 
 
 _INCLUDE = re.compile(r'^[ \t]*include[ \t]+"?([^";\s]+)"?[ \t]*;', re.M)
