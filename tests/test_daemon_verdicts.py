@@ -590,6 +590,8 @@ HACF_CASES = {
     "illegal-directive": "node xen1 xen2\nucast lo 127.0.0.2\nnodes xen1 xen2\n",
     "no-node": "ucast lo 127.0.0.2\nautojoin none\n",
     "deadtime-too-small": "node xen1\nucast lo 127.0.0.2\nkeepalive 2\ndeadtime 3\n",
+    "udpport-695-after-media": "node xen1 xen2\nucast lo 127.0.0.2\nudpport 695\n",
+    "crm-twice": "node xen1 xen2\nucast lo 127.0.0.2\ncrm on\ncrm on\n",
 }
 #: Our own authkeys cases: crc and a short sha1 key start (HB008/HB007 are hazard
 #: warnings), a missing method-id does not (HB009).
@@ -720,6 +722,8 @@ def test_heartbeat_cases_are_the_verdicts_of_issue_15(
         "case:illegal-directive": False,
         "case:no-node": False,
         "case:deadtime-too-small": False,
+        "case:udpport-695-after-media": True,  # lint: a misplaced-keyword warning only
+        "case:crm-twice": False,  # XC005: "used more than once (heartbeat refuses that)"
         "authkeys:case:crc": True,
         "authkeys:case:short-sha1": True,
         "authkeys:case:missing-index": False,
