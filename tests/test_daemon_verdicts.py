@@ -592,6 +592,7 @@ HACF_CASES = {
     "deadtime-too-small": "node xen1\nucast lo 127.0.0.2\nkeepalive 2\ndeadtime 3\n",
     "udpport-695-after-media": "node xen1 xen2\nucast lo 127.0.0.2\nudpport 695\n",
     "crm-twice": "node xen1 xen2\nucast lo 127.0.0.2\ncrm on\ncrm on\n",
+    "old-directive": "node xen1 xen2\nucast lo 127.0.0.2\nconn_logd_intval 60\n",
 }
 #: Our own authkeys cases: crc and a short sha1 key start (HB008/HB007 are hazard
 #: warnings), a missing method-id does not (HB009).
@@ -689,7 +690,14 @@ def heartbeat_verdicts(
 
 
 #: heartbeat disagreements kept on purpose: name -> why.
-KNOWN_HEARTBEAT: dict[str, str] = {}
+KNOWN_HEARTBEAT: dict[str, str] = {
+    "case:old-directive": (
+        "heartbeat 3.0.6 refuses conn_logd_intval, hbaping, normalpoll and ppp-udp"
+        " ('Illegal directive'); the releases that wrote them read them, so lint marks"
+        " them deprecated (XC004, a warning) until it knows the cluster's heartbeat"
+        " version (issue 15 part 2)"
+    ),
+}
 
 
 @pytest.mark.parametrize("name", _heartbeat_names())
@@ -724,6 +732,7 @@ def test_heartbeat_cases_are_the_verdicts_of_issue_15(
         "case:deadtime-too-small": False,
         "case:udpport-695-after-media": True,  # lint: a misplaced-keyword warning only
         "case:crm-twice": False,  # XC005: "used more than once (heartbeat refuses that)"
+        "case:old-directive": False,  # "Illegal directive [conn_logd_intval]"
         "authkeys:case:crc": True,
         "authkeys:case:short-sha1": True,
         "authkeys:case:missing-index": False,
