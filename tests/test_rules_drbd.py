@@ -228,7 +228,7 @@ def test_two_thousand_resources_give_no_false_findings(tmp_path: Path) -> None:
 def test_seed_notes_drbd_s001_on_names_against_ha_cf() -> None:
     """s001: ``on xen1`` in drbd.conf, ha.cf's (misspelt) ``nodes xen-1 xen-2``."""
     seed = shared_path("seed-examples", "s001-drbd-heartbeat")
-    result = lint.run([str(seed / "xen1"), str(seed / "xen2")], select=["DR005", "XC003"])
+    result = lint.run([str(seed / "xen1"), str(seed / "xen2")], select=["DR005", "XC009"])
     dr005 = [f for f in result.findings if f.code == "DR005"]
     assert {f.message.split(": ", 1)[1] for f in dr005} == {
         "host 'xen1' is not a node in ha.cf (xen-1, xen-2) "
@@ -237,8 +237,8 @@ def test_seed_notes_drbd_s001_on_names_against_ha_cf() -> None:
         "(written 'nodes', which heartbeat ignores)",
     }
     assert all(f.related and f.related[0].line == 6 for f in dr005)
-    # the ha.cf side (the directive itself) is XC003's
-    assert any(f.code == "XC003" and f.path.endswith("ha.cf") for f in result.findings)
+    # the ha.cf side (the directive itself) is XC009's: heartbeat refuses "Illegal directive"
+    assert any(f.code == "XC009" and f.path.endswith("ha.cf") for f in result.findings)
     # Out of scope: usage-count and comment wording are not configuration errors.
 
 

@@ -630,14 +630,14 @@ DIFF_FILES = [
 @pytest.mark.parametrize("release", ["8.3", "9"])
 def test_drbdadm_keyword_refusals_are_xc008(path: Path, release: str) -> None:
     """Where drbdadm of a release stops at a keyword ("... expected, but got 'rate'"),
-    lint told that release names that keyword (XC008, or XC003 for one no release reads
+    lint told that release names that keyword (XC008, or XC009 for one no release reads
     there); where drbdadm accepts the file, lint has no XC008."""
     text = path.read_text(errors="replace")
     node = re.search(r"^\s*on\s+([\w.-]+)", text, re.M)
     accepted, out = _drbdadm(path, {"8.3": "83", "9": "9"}[release], node[1] if node else "alpha")
     result = lint.run(
         [str(path)],
-        select=["XC003", "XC008"],
+        select=["XC003", "XC008", "XC009"],
         force_format="drbd",
         versions={"drbd": V(release)},
     )

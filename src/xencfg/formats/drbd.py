@@ -158,6 +158,8 @@ _TABLES: dict[str, _W] = {
     "handlers": HANDLERS_KEYWORDS,
     "options": OPTIONS_KEYWORDS,
     "proxy": PROXY_KEYWORDS,
+    # drbdadm 9: "Parse error: 'inside | outside' expected" (checked with peer-drbdadm)
+    "via-proxy": _kw("inside outside"),
 }
 # -- releases -----------------------------------------------------------------
 # Which DRBD release reads which keyword: the drbdadm scanners of drbd-utils
@@ -379,9 +381,12 @@ class Address:
     """``[family] ip:port`` of an ``address`` statement, as a live view.
 
     ``ip`` has no IPv6 brackets; ``family`` is ``ipv4`` when the file names
-    none. Setting ``port``, ``ip`` or ``family`` rewrites the tokens it was read
-    from (an ``address`` statement, a ``host ... address ... port ...`` statement
-    or a ``floating`` section head), so only that line of the file changes.
+    none and the value is an IPv4 literal, ``None`` when it names none and the
+    value is no IP literal at all (``pbx01ip:7789``, ``10.255.255.x:7788``:
+    drbdadm refuses both, see :func:`_address_problem`). Setting ``port``, ``ip``
+    or ``family`` rewrites the tokens it was read from (an ``address`` statement,
+    a ``host ... address ... port ...`` statement or a ``floating`` section
+    head), so only that line of the file changes.
     """
 
     __slots__ = ("_at", "_entry", "_fam_at", "_port_at", "explicit_family", "family", "ip", "port")
@@ -389,7 +394,7 @@ class Address:
     _at: int
     _fam_at: int | None
     _port_at: int | None
-    family: str
+    family: str | None
     ip: str
     port: int | None
     explicit_family: bool
@@ -398,7 +403,7 @@ class Address:
         self,
         ip: str,
         port: int | None,
-        family: str = "ipv4",
+        family: str | None = "ipv4",
         *,
         explicit_family: bool | None = None,
         entry: Entry | Block | None = None,
@@ -414,7 +419,7 @@ class Address:
         object.__setattr__(self, "ip", ip)
         object.__setattr__(self, "port", port)
         if explicit_family is None:
-            explicit_family = family != "ipv4"
+            explicit_family = family not in ("ipv4", None)
         object.__setattr__(self, "explicit_family", explicit_family)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -445,7 +450,7 @@ class Address:
 
     def values(self) -> list[str]:
         """The statement values that spell this address."""
-        return ([self.family] if self.explicit_family else []) + [self.host_port]
+        return ([self.family or "ipv4"] if self.explicit_family else []) + [self.host_port]
 
     def __str__(self) -> str:
         return " ".join(self.values())
@@ -467,9 +472,9 @@ class Address:
         else:
             vals[self._at] = ip if self.port is None else f"{ip}:{self.port}"
         if self._fam_at is not None:
-            vals[self._fam_at] = self.family
+            vals[self._fam_at] = self.family or "ipv4"
         elif self.explicit_family:
-            vals.insert(self._at, self.family)
+            vals.insert(self._at, self.family or "ipv4")
             object.__setattr__(self, "_fam_at", self._at)
             object.__setattr__(self, "_at", self._at + 1)
             if self._port_at is not None:
@@ -486,7 +491,7 @@ def parse_address(
     """An :class:`Address` from statement values from ``start``: ``[family] ip[:port]``."""
     i = start
     fam_at = None
-    family = "ipv4"
+    family: str | None = "ipv4"
     if i < len(values) and values[i] in ADDRESS_FAMILIES:
         family, fam_at = values[i], i
         i += 1
@@ -495,9 +500,18 @@ def parse_address(
     ip, port = split_host_port(values[i])
     if ip is None:
         return None
+    if fam_at is None and not is_ipv4_literal(ip):
+        family = None  # not what drbdadm's scanner calls an IPv4 address
     return Address(
         ip, port, family, explicit_family=fam_at is not None, entry=entry, at=i, fam_at=fam_at
     )
+
+
+def is_ipv4_literal(text: str) -> bool:
+    """Whether drbdadm's scanner reads ``text`` as an IPv4 address: four dot-separated
+    groups of one to three digits (drbdadm_scanner.fl ``IPV4ADDR``; octets above 255
+    still scan, and fail later)."""
+    return re.fullmatch(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}", text) is not None
 
 
 def split_host_port(text: str) -> tuple[str | None, int | None]:
@@ -1399,6 +1413,9 @@ class DrbdDocument(Document):
 
     format = FORMAT
     style = STYLE
+    #: drbdadm (8.3, 8.4, 9) stops at a keyword it does not know where it stands:
+    #: "Parse error: 'an option keyword' expected, but got ..." (checked with peer-drbdadm)
+    refused_keyword_kinds = frozenset({"unknown", "misplaced"})
 
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
@@ -1555,6 +1572,15 @@ class DrbdDocument(Document):
                 message = _value_problem(node.key, node.values)
                 if message:
                     yield node, message
+            elif isinstance(node, Block) and node.key == "floating" and node.args:
+                addr = parse_address(node.args)
+                message = (
+                    _address_problem(addr)
+                    if addr is not None
+                    else f"floating {' '.join(node.args)!r} is not [FAMILY] IP:PORT"
+                )
+                if message:
+                    yield node, message
 
     def conflicts(self) -> list[Conflict]:
         """What drbdadm calls "conflicting use of ..." within this file."""
@@ -1623,7 +1649,7 @@ def _value_problem(key: str, values: list[str]) -> str | None:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             return f"{key} {value!r} is not one of: {', '.join(sorted(allowed))}{hint}"
         return None
-    if key == "address":
+    if key in ("address", "inside", "outside"):  # (inside/outside: a DRBD proxy's ends)
         addr = parse_address(values)
         if addr is None:
             return f"address {' '.join(values)!r} is not [FAMILY] IP:PORT"
@@ -1651,17 +1677,23 @@ def _value_problem(key: str, values: list[str]) -> str | None:
 
 
 def _address_problem(addr: Address) -> str | None:
-    if addr.port is None or not 0 < addr.port < 65536:
-        return f"address {addr.host_port!r} needs a port from 1 to 65535"
-    if addr.family in ("ipv4", "ssocks", "sdp", "sci"):
-        parts = addr.ip.split(".")
-        if len(parts) == 4 and all(p.isdigit() for p in parts):
-            if any(int(p) > 255 for p in parts):
-                return f"IPv4 address {addr.ip!r} has an octet above 255"
-        elif addr.family == "ipv4" and not re.fullmatch(r"[A-Za-z0-9.-]+", addr.ip):
-            return f"{addr.ip!r} is not an IPv4 address"
+    """drbdadm's parser (8.3, 8.4 and 9 alike: drbdadm_parser.c ``parse_address``
+    expects ``ssocks | sdp | ipv4 | ipv6 | <ipv4 address>``) takes only IP literals,
+    never a host name; checked with peer-drbdadm in all three modes."""
+    if addr.family in (None, "ipv4", "ssocks", "sdp", "sci"):
+        if not is_ipv4_literal(addr.ip):
+            if ":" in addr.ip and not addr.explicit_family:
+                return f"IPv6 address {addr.ip!r} needs the 'ipv6' keyword before it"
+            return (
+                f"{addr.ip!r} is not an IP address: drbdadm (8.3, 8.4 and 9) refuses host"
+                " names and anything but an IP literal here"
+            )
+        if any(int(p) > 255 for p in addr.ip.split(".")):
+            return f"IPv4 address {addr.ip!r} has an octet above 255"
     if addr.family == "ipv6" and ":" not in addr.ip:
         return f"{addr.ip!r} is not an IPv6 address"
+    if addr.port is None or not 0 < addr.port < 65536:
+        return f"address {addr.host_port!r} needs a port from 1 to 65535"
     return None
 
 
@@ -1705,7 +1737,7 @@ def _keyword_uses(node: Node, context: str) -> Iterator[tuple[str, str, Node]]:
 def _subcontext(context: str, key: str) -> str | None:
     """The keyword table inside section ``key`` met in ``context``."""
     if context in ("connection", "path") and key == "host":
-        return None  # "host NAME ... via proxy on X { inside; outside; }"
+        return "via-proxy"  # "host NAME ... via proxy on X { inside; outside; }"
     if context == "proxy" and key in ("options", "plugin"):
         return None if key == "plugin" else "proxy"
     return _CONTEXT_OF.get(key)
@@ -1785,8 +1817,56 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
             gc.enable()
     doc.path = path
     doc.source = text
+    _check_garbage(doc, text, path)
     _check_structure(doc, text, path)
     return doc
+
+
+#: Words that open a top-level item: a line starting with one ends any garbage above it.
+_TOP_OPENERS = TOP_KEYWORDS | _kw("include skip")
+
+
+def _check_garbage(doc: DrbdDocument, text: str, path: str | None) -> None:
+    """Garbage at top level (a pasted shell line: ``cat /etc/drbd.d/r0.res``) that
+    runs on into the next section: without a ``;`` the generic grammar reads
+    ``cat /etc/drbd.d/r0.res resource r0 { ... }`` as one block named ``cat``, and the
+    resource would vanish. drbdadm stops at the garbage ("Parse error: 'global |
+    common | resource | skip | include' expected, but got 'cat'"), so it is a syntax
+    error on its line; the error's ``partial`` document is the file read without
+    that garbage, so lint still checks the resource behind it."""
+    if doc.is_drbdsetup_show:
+        return
+    for c in doc.children:
+        if not isinstance(c, (Entry, Block)) or c.key in _TOP_OPENERS or c.key in ANYWHERE:
+            continue
+        values = c.values if isinstance(c, Entry) else c.args
+        if not _TOP_OPENERS.intersection(values):
+            continue
+        toks = c.value_toks if isinstance(c, Entry) else c.arg_toks
+        start = c.pos
+        for t in toks:
+            line_start = text.rfind("\n", start, t.pos) + 1
+            if (
+                t.text in _TOP_OPENERS
+                and line_start > start
+                and not text[line_start : t.pos].strip()
+            ):
+                blanked = (
+                    text[:start] + re.sub(r"[^\n]", " ", text[start:line_start]) + text[line_start:]
+                )
+                err = _error(
+                    text,
+                    path,
+                    start,
+                    f"expected 'global', 'common', 'resource', 'skip' or 'include', got '{c.key}'"
+                    " (a line that is not drbd.conf syntax, e.g. a pasted shell command)",
+                    "'global | common | resource | skip | include'",
+                )
+                try:
+                    err.partial = parse(blanked, path)
+                except ParseError:
+                    err.partial = None
+                raise err
 
 
 def parse_lark(text: str, path: str | None = None) -> DrbdDocument:

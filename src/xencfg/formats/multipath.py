@@ -10,6 +10,7 @@ anything else *unknown* — both stay in the model and render back unchanged.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from lark import Transformer
 from ..document import Document
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import make_block, make_entry, parse_with
-from ..syntax.tree import Node, nodes_repr
+from ..syntax.tree import Node, nodes_repr, walk
 from ._lines import suggest
 from .schema import Keyword, Schema, V
 
@@ -247,6 +248,76 @@ def schema_context(context: tuple[str, ...]) -> str | None:
     if inner in (("multipath",), ("device",)) and top in ("multipaths", "devices"):
         return inner[0]
     return None
+
+
+_YES_NO = ("yes", "no", "1", "0")
+#: Values multipath-tools 0.9.4 takes, per keyword (dict.c): a tuple of words, and
+#: ``int`` where a number >= 0 is allowed too (``(low, high)`` where it is capped).
+VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
+    "failback": (("manual", "immediate", "followover"), (0, 2**31 - 1)),
+    "no_path_retry": (("fail", "queue"), (0, 2**31 - 1)),
+    "path_grouping_policy": (
+        ("failover", "multibus", "group_by_serial", "group_by_prio", "group_by_node_name"),
+        None,
+    ),
+    "rr_weight": (("priorities", "uniform"), None),
+    "find_multipaths": (("yes", "no", "on", "off", "greedy", "smart", "strict"), None),
+    "dev_loss_tmo": (("infinity",), (0, 2**31 - 1)),
+    "fast_io_fail_tmo": (("off",), (0, 2**31 - 1)),
+    "max_fds": (("max",), (0, 2**31 - 1)),
+    "uid": ((), (0, 2**31 - 1)),  # a number: "invalid value for gid: \"disk\""
+    "gid": ((), (0, 2**31 - 1)),
+    "verbosity": ((), (0, 4)),
+    **{
+        k: ((), (0, 2**31 - 1))
+        for k in (
+            "polling_interval",
+            "max_polling_interval",
+            "rr_min_io",
+            "rr_min_io_rq",
+            "checker_timeout",
+        )
+    },
+    **{
+        k: (_YES_NO, None)
+        for k in (
+            "user_friendly_names",
+            "reassign_maps",
+            "queue_without_daemon",
+            "flush_on_last_del",
+            "retain_attached_hw_handler",
+            "detect_prio",
+            "detect_checker",
+            "deferred_remove",
+            "skip_kpartx",
+            "strict_timing",
+            "force_sync",
+        )
+    },
+}
+
+
+def value_problem(key: str, value: str) -> str | None:
+    """What multipath-tools 0.9.4 says of ``key value`` (``None``: it takes it)."""
+    words, limits = VALUE_CHECKS[key]
+    if value in words:
+        return None
+    if limits is not None:
+        number = value[1:] if value.startswith("-") else value
+        if number.isdigit():
+            n = int(value)
+            low, high = limits
+            if n < low:
+                return f"{key} {value} is too small: multipath caps it at {low}"
+            if n > high:
+                return f"{key} {value} is too large: multipath caps it at {high}"
+            return None
+    allowed = ", ".join((*words, *(["a number"] if limits is not None else [])))
+    close = difflib.get_close_matches(value, words, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return (
+        f"invalid value for {key}: '{value}' (multipath ignores the line; it takes {allowed}){hint}"
+    )
 
 
 def keywords_for(context: tuple[str, ...]) -> frozenset[str] | None:
@@ -521,6 +592,41 @@ class MultipathDocument(Document):
                     yield from visit(c, (*context, key))
 
         yield from visit(self, ())
+
+    def repeated(self) -> list[tuple[Entry, Entry]]:
+        """``(later, first)`` for a keyword given twice in one section: multipath-tools
+        0.9.4 logs "line N, duplicate keyword: KEY" (parser.c ``warn_on_duplicates``)
+        and uses the later value (checked with ``multipath -t``). Blacklist rules
+        (``devnode``, ``wwid``, ...) may repeat."""
+        out: list[tuple[Entry, Entry]] = []
+
+        def visit(node: Node, context: tuple[str, ...]) -> None:
+            if context and keywords_for(context) is None:
+                return  # a section multipath does not know: it reads none of it
+            unique = not context or context[-1] not in ("blacklist", "blacklist_exceptions")
+            first: dict[str, Entry] = {}
+            for c in node.child_nodes():
+                if isinstance(c, Block):
+                    visit(c, (*context, c.key))
+                elif isinstance(c, Entry) and unique and context:
+                    earlier = first.setdefault(c.key, c)
+                    if earlier is not c:
+                        out.append((c, earlier))
+
+        visit(self, ())
+        return out
+
+    def value_problems(self) -> Iterator[tuple[Node, str]]:
+        """``(node, message)`` for values multipath-tools 0.9.4 refuses ("invalid value
+        for KEY") or caps ("value for KEY too large, capping at N"): it then runs with
+        its default or the capped value, not with what is written. The checks follow
+        dict.c's ``set_*`` handlers; tests/test_daemon_verdicts.py holds each one to
+        ``multipath -t``."""
+        for node in walk(self):
+            if isinstance(node, Entry) and node.key in VALUE_CHECKS and node.values:
+                message = value_problem(node.key, node.values[0])
+                if message is not None:
+                    yield node, message
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {

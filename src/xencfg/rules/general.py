@@ -50,9 +50,15 @@ def rule_failed() -> Iterator[Finding]:
     return iter(())
 
 
-def _keyword_problems(item: Loaded, wanted: str) -> Iterator[tuple[object, str | None]]:
+def _keyword_problems(
+    item: Loaded, wanted: str, refused: bool = False
+) -> Iterator[tuple[object, str | None]]:
+    """The document's keyword problems of kind ``wanted``: those its daemon refuses
+    the file for (``refused``, XC009) or the others (XC003, XC004)."""
     problems = getattr(item.doc, "keyword_problems", None)
     if problems is None:
+        return
+    if (wanted in item.doc.refused_keyword_kinds) != refused:
         return
     for node, kind, suggestion in problems():
         if kind == wanted:
@@ -115,6 +121,39 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     for node, key, verdict, schema in _verdicts(item, "too-new", "newer"):
         if not _refused(verdict.kind, schema):
             yield make("XC003", f"keyword '{key}': {verdict.message}", item.where(node))
+
+
+@rule("XC009", "refused-keyword", "error", formats=("*",))
+def refused_keyword(item: Loaded) -> Iterator[Finding]:
+    """A keyword the daemon does not know, in a format whose daemon then refuses
+    the whole file (drbd.conf, ha.cf).
+
+    Why it matters: drbdadm stops at it ("Parse error: 'an option keyword'
+    expected, but got ..."), so no resource of the file can be brought up or
+    adjusted; heartbeat logs "Illegal directive" and does not start. Formats
+    whose daemon skips the line instead (multipath-tools, o2cb) get XC003.
+
+    Example: ``devicex /dev/drbd0;`` in an ``on`` section; ``nodes xen-1 xen-2``
+    in ha.cf.
+
+    Fix: use the suggested spelling, move the keyword to the section the
+    message names, or remove the line.
+    """
+    for node, suggestion in _keyword_problems(item, "unknown", refused=True):
+        key = getattr(node, "key", "?")
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        yield make(
+            "XC009",
+            f"unknown keyword '{key}' (the daemon refuses the file){hint}",
+            item.where(node),
+        )
+    for node, places in _keyword_problems(item, "misplaced", refused=True):
+        key = getattr(node, "key", "?")
+        yield make(
+            "XC009",
+            f"keyword '{key}' is refused here, it is read only in: {places}",
+            item.where(node),
+        )
 
 
 @rule("XC004", "deprecated-keyword", "warning", formats=("*",))

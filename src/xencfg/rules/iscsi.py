@@ -491,7 +491,7 @@ def _names_only(peers: list[Any]) -> bool:
     return bool(peers) and all(p.kind == "name" for p in peers)
 
 
-@rule("IS013", "failover-scsi-id", "error", scope="cluster")
+@rule("IS013", "failover-scsi-id", "error", scope="cluster", hazard=True)
 def failover_scsi_id(cluster: Cluster) -> Iterator[Finding]:
     """A target exported by two storage nodes gives a LUN different SCSI ids, or none.
 
