@@ -110,10 +110,15 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
     from . import api
     from .syntax.source import read_text
 
+    if file.refused is not None:
+        message = f"not read: {_strip_path(file.refused, file)}"
+        findings.append(Finding("XC002", "error", message, Location(file.display)))
+        return None
     if file.format is None:
         return None
     try:
-        text = read_text(file.path, limit=LINT_MAX_SIZE)
+        # discovery resolved any link inside the node's tree; follow none now
+        text = read_text(file.path, limit=LINT_MAX_SIZE, follow=file.node is None)
     except XencfgError as exc:
         findings.append(
             Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
