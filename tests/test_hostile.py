@@ -1,0 +1,256 @@
+"""Hostile trees and inputs (issue 22): each item's smallest reproducer, asserting the
+clear error or the right result. Time bounds live in bench/ (the pathological series)."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from xencfg import lint
+from xencfg.errors import WriteError, XencfgError
+from xencfg.formats import drbd
+from xencfg.syntax.source import OutsideRoot, read_text, resolve_in_root
+from xencfg.writer import write_atomic
+
+SECRET_LINE = "root:$6$saltsalt$SECRETHASHVALUE:20228:0:99999:7:::\n"
+
+
+def _node(tmp: Path, name: str = "n1") -> Path:
+    etc = tmp / name / "etc"
+    etc.mkdir(parents=True)
+    return tmp / name
+
+
+# --- 1. symlinks leaving the node root -----------------------------------------------
+
+
+def test_lint_never_reads_a_link_that_leaves_the_node_root(tmp_path: Path) -> None:
+    host = tmp_path / "host-shadow"
+    host.write_text(SECRET_LINE)
+    node = _node(tmp_path)
+    # relative link climbing out of the tree: refused and reported (XC002), never quoted
+    os.symlink(os.path.relpath(host, node / "etc"), node / "etc" / "hosts")
+    result = lint.run([str(node)])
+    text = json.dumps([f.to_dict() if hasattr(f, "to_dict") else str(f) for f in result.findings])
+    assert "SECRETHASH" not in text
+    refused = [f for f in result.findings if f.code == "XC002"]
+    assert refused and "node root" in refused[0].message
+
+
+def test_absolute_link_in_a_mounted_image_means_the_nodes_own_file(tmp_path: Path) -> None:
+    node = _node(tmp_path)
+    (node / "etc" / "hosts.node").write_text("10.0.0.1 alpha\n")
+    os.symlink("/etc/hosts.node", node / "etc" / "hosts")  # as a chroot at node/ sees it
+    result = lint.run([str(node)])
+    read = [item.doc.path for item in result.cluster.loaded]
+    assert read == [str(node / "etc" / "hosts.node")]
+    assert not [f for f in result.findings if f.code == "XC002"]
+
+
+def test_link_to_proc_kmsg_does_not_hang(tmp_path: Path) -> None:
+    node = _node(tmp_path)
+    os.symlink("/proc/kmsg", node / "etc" / "hosts")  # the node's /proc/kmsg: absent
+    result = lint.run([str(node)])
+    assert not result.cluster.loaded
+
+
+def test_resolve_in_root_refuses_climbing_out_and_loops(tmp_path: Path) -> None:
+    (tmp_path / "etc").mkdir()
+    os.symlink("../../x", tmp_path / "etc" / "up")
+    os.symlink("/etc/loop", tmp_path / "etc" / "loop")
+    with pytest.raises(OutsideRoot, match="above the node root"):
+        resolve_in_root(tmp_path, "etc/up")
+    with pytest.raises(OutsideRoot, match="too many levels"):
+        resolve_in_root(tmp_path, "etc/loop")
+    # an etckeeper tree stands for /etc: /etc/x is inside, /root/x is not
+    os.symlink("/root/key", tmp_path / "etc" / "key")
+    with pytest.raises(OutsideRoot, match="outside the node tree"):
+        resolve_in_root(tmp_path / "etc", "key", slash="/etc")
+
+
+def test_read_text_does_not_block_on_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # what a file swapped between stat and open would be
+    with pytest.raises(XencfgError, match="not a regular file"):
+        read_text(fifo)
+    os.symlink(fifo, tmp_path / "link")
+    with pytest.raises(XencfgError, match="symlink"):
+        read_text(tmp_path / "link", follow=False)
+
+
+def test_drbd_include_stays_inside_the_root(tmp_path: Path) -> None:
+    secret = tmp_path / "shadow"
+    secret.write_text(SECRET_LINE)
+    root = tmp_path / "node"
+    (root / "etc").mkdir(parents=True)
+    conf = root / "etc" / "drbd.conf"
+    conf.write_text(f'include "{secret}";\n')
+    cfg = drbd.load_config(conf, root=root)  # the node has no such file
+    assert [d.path for d in cfg.documents] == [str(conf)]
+    assert cfg.missing == [str(secret)]
+
+
+def test_drbd_include_glob_is_bounded(tmp_path: Path) -> None:
+    for i in range(30):
+        (tmp_path / f"d{i}").mkdir()
+    conf = tmp_path / "drbd.conf"
+    conf.write_text(f'include "{tmp_path}/*/*";\n')
+    with pytest.raises(XencfgError, match="more than"):
+        drbd.resolve_include(f"{tmp_path}/*/*", str(tmp_path), limit=20)
+
+
+def test_drbd_include_chain_depth_is_bounded(tmp_path: Path) -> None:
+    for i in range(900):
+        (tmp_path / f"{i}.conf").write_text(f'include "{i + 1}.conf";\n')
+    (tmp_path / "900.conf").write_text("")
+    with pytest.raises(XencfgError, match="nested more than"):
+        drbd.load_config(tmp_path / "0.conf")
+
+
+# --- 2. writes never follow planted links ---------------------------------------------
+
+
+def test_write_refuses_a_link_owned_by_another_user(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to plant a link owned by another user")
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    link = tmp_path / "out.dot"
+    os.symlink(victim, link)
+    os.lchown(link, 65534, 65534)
+    with pytest.raises(WriteError, match="not by you or root"):
+        write_atomic(str(link), b"graph\n")
+    assert victim.read_text() == "precious\n"
+
+
+def test_write_refuses_a_dangling_link(tmp_path: Path) -> None:
+    link = tmp_path / "out"
+    os.symlink(tmp_path / "created-elsewhere", link)
+    with pytest.raises(WriteError, match="dangling"):
+        write_atomic(str(link), b"x\n")
+    assert not (tmp_path / "created-elsewhere").exists()
+
+
+def test_write_follows_the_admins_own_link(tmp_path: Path) -> None:
+    (tmp_path / "ha.d").mkdir()
+    target = tmp_path / "ha.d" / "ha_logd.cf"
+    target.write_text("old\n")
+    os.symlink("ha.d/ha_logd.cf", tmp_path / "logd.cf")
+    write_atomic(str(tmp_path / "logd.cf"), b"new\n")
+    assert target.read_text() == "new\n"
+    assert (tmp_path / "logd.cf").is_symlink()
+
+
+def test_cli_graph_output_refuses_a_planted_link(tmp_path: Path) -> None:
+    from xencfg.cli import main
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to plant a link owned by another user")
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    link = tmp_path / "g.dot"
+    os.symlink(victim, link)
+    os.lchown(link, 65534, 65534)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "two-node"
+    rc = main(["graph", str(examples / "alpha"), "-o", str(link)])
+    assert rc == 2
+    assert victim.read_text() == "precious\n"
+
+
+# --- 4. lost updates -------------------------------------------------------------------
+
+
+def _racer(path: str, text: str, mine: str, barrier: object, results: object) -> None:
+    barrier.wait()  # type: ignore[attr-defined]
+    try:
+        write_atomic(path, mine.encode(), expect=text)
+        results.put("ok")  # type: ignore[attr-defined]
+    except WriteError:
+        results.put("refused")  # type: ignore[attr-defined]
+
+
+def test_two_writers_of_one_file_never_both_succeed(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    path = tmp_path / "f"
+    for trial in range(10):
+        path.write_text(f"base {trial}\n")
+        text = path.read_text()
+        barrier, results = ctx.Barrier(2), ctx.Queue()
+        procs = [
+            ctx.Process(target=_racer, args=(str(path), text, f"edit {w}\n", barrier, results))
+            for w in (1, 2)
+        ]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(30)
+        outcome = sorted(results.get(timeout=5) for _ in procs)
+        assert outcome == ["ok", "refused"], trial
+
+
+# --- 13. write_atomic keeps what the file had -----------------------------------------
+
+
+def test_write_keeps_setuid(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_text("a\n")
+    os.chmod(path, 0o4755)
+    write_atomic(str(path), b"b\n", expect="a\n")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o4755
+
+
+def test_new_file_follows_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        write_atomic(str(tmp_path / "new"), b"x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "new").st_mode) == 0o640
+
+
+def _edit_as_nobody(path: str) -> None:
+    os.setgroups([65534])
+    os.setgid(65534)
+    os.setuid(65534)
+    write_atomic(path, b"edited\n", expect="shared\n")
+
+
+def test_non_root_editor_of_a_group_writable_file_does_not_take_it() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to act as two users")
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="xencfg-shared-", dir="/tmp"))
+    os.chmod(folder, 0o777)  # tmp_path's parents are root's alone
+    try:
+        _edit_shared_file(folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+def _edit_shared_file(folder: Path) -> None:
+    path = folder / "f"
+    path.write_text("shared\n")
+    os.chown(path, 0, 65534)
+    os.chmod(path, 0o664)
+    p = multiprocessing.get_context("fork").Process(target=_edit_as_nobody, args=(str(path),))
+    p.start()
+    p.join(30)
+    assert p.exitcode == 0
+    st = os.stat(path)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (0, 65534, 0o664)
+    assert path.read_text() == "edited\n"
+
+
+def test_dump_through_the_api_refuses_a_dangling_link(tmp_path: Path) -> None:
+    doc = xencfg.loads("10.0.0.1 alpha\n", "hosts")
+    os.symlink(tmp_path / "nowhere", tmp_path / "hosts")
+    with pytest.raises(WriteError, match="dangling"):
+        xencfg.dump(doc, tmp_path / "hosts")
