@@ -350,6 +350,22 @@ _PY2_BINDS = re.compile(
 Span = tuple["ast.stmt | None", int, int, tuple[str, ...]]
 
 
+#: Characters that start no Python token (``$``, ``?``, a lone ``!``, a backtick, a
+#: backslash not escaping a quote, newline or backslash, non-word non-ASCII).
+_UNLEXABLE = re.compile(r"[^\w \t\f\r\n+\-*/%&|^~<>=()\[\]{},:;@.'\"#!\\]|!(?!=)|\\(?![\r\n'\"\\])")
+
+
+def _lexable(src: str) -> str:
+    """``src`` with each character no token starts with replaced by ``_`` (same length).
+
+    CPython's pure-Python tokenizer retries its whole pattern at every blank before
+    such a character (``x = [`` + 4,000 blanks + ``$``...): quadratic. Statement
+    boundaries do not change: the replaced character was a token of its own (an
+    error token) and becomes part of a name; inside strings and comments it is text.
+    """
+    return _UNLEXABLE.sub("_", src)
+
+
 def _chunks(src: str) -> list[tuple[int, int]] | None:
     """Top-level statements (a compound one with its block) found by the tokenizer
     alone, which also reads Python 2; None when even that fails."""
@@ -361,7 +377,7 @@ def _chunks(src: str) -> list[tuple[int, int]] | None:
     quiet = {tokenize.COMMENT, tokenize.NL}
     brackets: list[tuple[str, tuple[int, int]]] = []
     try:
-        for t in tokenize.generate_tokens(io.StringIO(src).readline):
+        for t in tokenize.generate_tokens(io.StringIO(_lexable(src)).readline):
             if t.type in quiet:
                 continue
             if t.type == tokenize.OP and t.string in "([{":
@@ -409,7 +425,7 @@ def _split_semicolons(src: str, cs: int, ce: int) -> list[tuple[int, int]]:
     if ";" not in piece or "\n" in piece.rstrip():
         return [(cs, ce)]
     try:
-        toks = list(tokenize.generate_tokens(io.StringIO(piece).readline))
+        toks = list(tokenize.generate_tokens(io.StringIO(_lexable(piece)).readline))
     except (tokenize.TokenError, SyntaxError):
         return [(cs, ce)]
     if any(t.type == tokenize.INDENT for t in toks):
