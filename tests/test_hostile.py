@@ -10,6 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import xencfg
 from xencfg import lint
@@ -254,3 +256,33 @@ def test_dump_through_the_api_refuses_a_dangling_link(tmp_path: Path) -> None:
     os.symlink(tmp_path / "nowhere", tmp_path / "hosts")
     with pytest.raises(WriteError, match="dangling"):
         xencfg.dump(doc, tmp_path / "hosts")
+
+
+# --- 3. user-supplied regexes run on a linear-time automaton ---------------------------
+
+_PATTERN_PARTS = ["a", "b", ".", "[ab]", "[^a]", "(", ")", "|", "*", "+", "?", "^", "$", "{1,2}"]
+
+
+@given(
+    st.lists(st.sampled_from(_PATTERN_PARTS), max_size=8).map("".join),
+    st.text(alphabet="abc", max_size=8),
+)
+def test_match_prefix_agrees_with_re(pattern: str, text: str) -> None:
+    import re
+
+    from xencfg.regex import match_prefix
+
+    try:
+        expected = re.match(pattern, text) is not None
+    except re.error:
+        assert match_prefix(pattern, text) is None
+        return
+    assert match_prefix(pattern, text) == expected, (pattern, text)
+
+
+def test_catastrophic_patterns_are_named() -> None:
+    from xencfg.regex import catastrophic, match_prefix
+
+    assert catastrophic("^(a+)+$") and catastrophic("(a*)*b")
+    assert not catastrophic("^node[0-9]+$") and not catastrophic("^(alpha|beta)(-hb)?$")
+    assert match_prefix("^(a+)+$", "a" * 5000 + "!") is False  # linear: no hang
