@@ -48,18 +48,56 @@ def masked(value: str | None, show: bool = False) -> str | None:
 
 #: Lines that hold a secret in the formats we read, with the secret as group "s".
 #: Used where no parsed document can say what is secret: the source line an error
-#: message quotes.
+#: message quotes. Each pattern is linear: no two neighbouring quantifiers can share
+#: a run of characters (a long blank run or many attributes on one line).
 _SECRET_LINES = (
-    re.compile(r"(?i)^\s*\d+\s+(?:sha1|md5)\s+(?P<s>\S+)"),  # authkeys
+    re.compile(r"(?i)^\s*\d+\s+(?:sha1|md5|crc)\s+(?P<s>\S+)"),  # authkeys
     re.compile(r"(?i)\b(?:incoming|outgoing)user\s+\S+\s+(?P<s>\S+)"),  # ietd.conf
-    re.compile(r"(?i)password(?:_in)?\s*=\s*(?P<s>\S.*?)\s*$"),  # iscsid.conf
-    re.compile(r"(?i)name=\"[^\"]*pass[^\"]*\"[^>]*?\bvalue=\"(?P<s>[^\"]*)"),  # CIB nvpair
-    re.compile(r"(?i)\b(?:passwd|vncpasswd|shared-secret|password)\b[\s=:\"']+(?P<s>[^\s\"';]+)"),
+    re.compile(r"(?i)password(?:_in)?[ \t]*=[ \t]*(?P<s>[^\s\"'](?:.*\S)?)"),  # iscsid.conf
+    re.compile(
+        r"(?i)\b(?:passwd|vncpasswd|shared-secret|password|passwords?|secret)\b[\s=:\"'b]+"
+        r"(?P<s>[^\s\"';)]+)"
+    ),
 )
+#: An XML attribute, either quote, spaces around ``=`` allowed.
+_ATTR = re.compile(r"""([\w:.-]+)[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)')""")
+#: Names of CIB parameters that hold a secret (``passwd``, ``stonith-password``...).
+_SECRET_NAME = re.compile(r"(?i)pass|secret|authkey|community")
+
+
+def _mask_xml(line: str) -> str | None:
+    """A CIB/cluster.conf line with each ``value`` of an element whose ``name`` is
+    secret-looking masked (attribute order and quotes as they come); None if none."""
+    out: list[str] = []
+    last = 0
+    pos = 0
+    for piece in line.split("<"):
+        attrs = list(_ATTR.finditer(piece))
+        named = {m.group(1).lower(): m for m in attrs}
+        name = named.get("name")
+        value = named.get("value")
+        secret_name = name is not None and _SECRET_NAME.search(
+            name.group(2) if name.group(2) is not None else name.group(3) or ""
+        )
+        if secret_name and value is not None:
+            group = 2 if value.group(2) is not None else 3
+            if value.group(group) not in _TRIVIAL:
+                out.append(line[last : pos + value.start(group)])
+                out.append(MASK)
+                last = pos + value.end(group)
+        pos += len(piece) + 1
+    if not out:
+        return None
+    out.append(line[last:])
+    return "".join(out)
 
 
 def mask_line(line: str) -> str:
     """``line`` with the value of any secret-looking setting replaced by :data:`MASK`."""
+    if "=" in line and ("'" in line or '"' in line):
+        xml = _mask_xml(line)
+        if xml is not None:
+            return xml
     for pattern in _SECRET_LINES:
         m = pattern.search(line)
         if m and m.group("s") and m.group("s") not in _TRIVIAL:
