@@ -340,4 +340,4 @@ def sniff(text: str) -> bool:
     """An authkeys file has an ``auth N`` line."""
     import re
 
-    return re.search(r"^\s*auth\s+\d+\s*(#.*)?$", text, re.M) is not None
+    return re.search(r"^[ \t]*auth\s+\d+\s*(#.*)?$", text, re.M) is not None

@@ -1773,7 +1773,7 @@ def sniff(text: str) -> bool:
     """A drbd.conf opens ``resource``, ``global`` or ``common`` sections, or includes."""
     return (
         re.search(
-            r'^\s*(resource\s+("[^"]*"|\S+)\s*\{|global\s*\{|common\s*\{|include\s+"[^"]*"\s*;)',
+            r'^[ \t]*(resource\s+("[^"]*"|\S+)\s*\{|global\s*\{|common\s*\{|include\s+"[^"]*"\s*;)',
             text,
             re.M,
         )

@@ -593,7 +593,7 @@ def sniff(text: str) -> bool:
     import re
 
     return (
-        re.search(r"^\s*node\s+\S", text, re.M) is not None
-        and re.search(r"^\s*(bcast|ucast|mcast|serial|keepalive|deadtime)\s+\S", text, re.M)
+        re.search(r"^[ \t]*node\s+\S", text, re.M) is not None
+        and re.search(r"^[ \t]*(bcast|ucast|mcast|serial|keepalive|deadtime)\s+\S", text, re.M)
         is not None
     )

@@ -242,7 +242,7 @@ def sniff(text: str) -> bool:
     single assignment is nobody's domU config."""
     import re
 
-    if re.search(r"^\s*\w+\s*=", text, re.M) is None:
+    if re.search(r"^[ \t]*\w+\s*=", text, re.M) is None:
         return False
     try:
         parse(text)
