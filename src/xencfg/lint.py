@@ -82,7 +82,10 @@ def run(
             anywhere = cluster.loaded[0].file.display if cluster.loaded else "."
             findings.extend(_checked(r, cluster, Location(anywhere)))
     split: dict[str, list[str]] = {}
-    kept = [f for f in findings if f.code in chosen_codes and not _suppressed(f, texts, split)]
+    memo: dict[object, frozenset[str]] = {}
+    kept = [
+        f for f in findings if f.code in chosen_codes and not _suppressed(f, texts, split, memo)
+    ]
     kept = sorted(set(kept), key=Finding.sort_key)
     return LintResult(found, kept, cluster)
 
@@ -155,21 +158,34 @@ def _strip_path(message: str, file: SourceFile) -> str:
     return message
 
 
-def _suppressed(finding: Finding, texts: dict[str, str], split: dict[str, list[str]]) -> bool:
+#: What a line's ``xencfg: ignore`` suppresses: every code (``ALL``), some, or nothing.
+ALL = frozenset({"*"})
+
+
+def _suppressed(
+    finding: Finding, texts: dict[str, str], split: dict[str, list[str]], memo: dict[object, frozenset[str]]
+) -> bool:
     """Whether the finding's line carries ``xencfg: ignore`` (for its code, or all).
-    ``split`` caches each file's lines for the run."""
+    ``split`` caches each file's lines and ``memo`` each line's verdict for the run, so
+    many findings on one long line (a one-line CIB) read that line once."""
     if finding.line < 1:
         return False
-    line = _line(texts, split, finding.path, finding.line)
+    key = (finding.path, finding.line)
+    codes = memo.get(key)
+    if codes is None:
+        codes = memo[key] = _ignored(_line(texts, split, finding.path, finding.line))
+    return codes is ALL or finding.code in codes
+
+
+def _ignored(line: str | None) -> frozenset[str]:
     if line is None or "xencfg" not in line:
-        return False
+        return frozenset()
     m = _IGNORE.search(line)
     if m is None:
-        return False
-    codes = m.group(1)
-    if codes is None:
-        return True
-    return finding.code in {c.strip().upper() for c in codes.split(",")}
+        return frozenset()
+    if m.group(1) is None:
+        return ALL
+    return frozenset(c.strip().upper() for c in m.group(1).split(","))
 
 
 def _line(texts: dict[str, str], split: dict[str, list[str]], path: str, n: int) -> str | None:

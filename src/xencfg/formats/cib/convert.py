@@ -281,6 +281,7 @@ class _Converter:
         self.pacemaker11 = pacemaker11
         self.changes: list[Change] = []
         self.used: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
         self.renamed: dict[str, str] = {}
         self.in_status = False
         self.made: dict[Any, Any] = {}
@@ -299,10 +300,14 @@ class _Converter:
     def unique(self, candidate: str) -> str:
         if self.in_status:
             return candidate
-        new, n = candidate, 1
+        # start where the last search for this candidate stopped: 20k repeats of one
+        # id were quadratic (over 60 s) when every search started again at -2
+        n = self._next_suffix.get(candidate, 1)
+        new = candidate if n == 1 else f"{candidate}-{n}"
         while new in self.used:
             n += 1
             new = f"{candidate}-{n}"
+        self._next_suffix[candidate] = n
         self.used.add(new)
         return new
 
