@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from typing import Any
+
 import attrs
 
 from .discover import SourceFile
@@ -22,6 +24,9 @@ class Loaded:
 
     file: SourceFile
     doc: Document
+    #: What rules derive from the document once per run (keyword problems, read by
+    #: XC003, XC004 and heartbeat rules alike, each with a did-you-mean search).
+    derived: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def node(self) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..cluster import Loaded
 from ..findings import Finding
@@ -48,11 +49,18 @@ def rule_failed() -> Iterator[Finding]:
     return iter(())
 
 
+def keyword_problems(item: Loaded) -> list[tuple[Any, str, Any]]:
+    """The document's keyword problems, computed once per run (each unknown key costs a
+    did-you-mean search, and four rules read them)."""
+    found = item.derived.get("keyword_problems")
+    if found is None:
+        problems = getattr(item.doc, "keyword_problems", None)
+        found = item.derived["keyword_problems"] = list(problems()) if problems else []
+    return found  # type: ignore[no-any-return]
+
+
 def _keyword_problems(item: Loaded, wanted: str) -> Iterator[tuple[object, str | None]]:
-    problems = getattr(item.doc, "keyword_problems", None)
-    if problems is None:
-        return
-    for node, kind, suggestion in problems():
+    for node, kind, suggestion in keyword_problems(item):
         if kind == wanted:
             yield node, suggestion
 
