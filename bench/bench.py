@@ -478,6 +478,12 @@ def main(argv: list[str] | None = None) -> int:
             if mem > 20 and not smoke:  # (small inputs: RSS moves in whole pages)
                 misses.append(f"{fmt}: peak memory {mem:.1f}x the input (target < 20x)")
 
+        print("\n## Pathological inputs (CPU time; 8x must stay under 20x)\n")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import pathological
+
+        breaches.extend(pathological.run(smoke))
+
         print("\n## `xencfg lint`, cold, in a fresh process\n")
         two_node = [ROOT / "examples" / "two-node" / n for n in ("alpha", "beta")]
         n_res = 50 if smoke else 2000
