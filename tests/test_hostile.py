@@ -286,3 +286,51 @@ def test_catastrophic_patterns_are_named() -> None:
     assert catastrophic("^(a+)+$") and catastrophic("(a*)*b")
     assert not catastrophic("^node[0-9]+$") and not catastrophic("^(alpha|beta)(-hb)?$")
     assert match_prefix("^(a+)+$", "a" * 5000 + "!") is False  # linear: no hang
+
+
+# --- 6. the grammar cache hits and stays bounded --------------------------------------
+
+_GRAMMAR_PATHS = """
+import xencfg
+# carriage returns inside lines make the fast paths decline: the grammars parse
+for fmt, text in [("ocfs2", "cluster:\\n\\tname = a\\r x\\n"), ("ocfs2", "node:\\n\\tname = b\\r\\n")]:
+    try:
+        xencfg.loads(text, fmt)
+    except xencfg.XencfgError:
+        pass
+"""
+
+
+def test_grammar_cache_files_do_not_grow_across_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    counts = []
+    for _ in range(3):
+        subprocess.run([sys.executable, "-c", _GRAMMAR_PATHS], env=env, check=True)
+        counts.append(len(list((tmp_path / "xencfg").iterdir())))
+    assert counts[0] > 0 and counts == [counts[0]] * 3
+
+
+def test_parsers_with_a_transformer_are_not_kept_in_memory() -> None:
+    from xencfg.syntax import grammar
+
+    before = grammar._plain_parser.cache_info().currsize
+    for _ in range(3):
+        try:
+            xencfg.loads("cluster:\n\tname = a\r x\n", "ocfs2")
+        except XencfgError:
+            pass
+    assert grammar._plain_parser.cache_info().currsize == before
+
+
+def test_grammar_cache_is_pruned(tmp_path: Path) -> None:
+    from xencfg.syntax.grammar import _prune
+
+    for i in range(10):
+        f = tmp_path / f"g-{i}.lark-cache"
+        f.write_text("x")
+        os.utime(f, (i, i))
+    _prune(tmp_path, keep=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"g-{i}.lark-cache" for i in (6, 7, 8, 9)]
