@@ -3,6 +3,7 @@ clear error or the right result. Time bounds live in bench/ (the pathological se
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -293,7 +294,8 @@ def test_catastrophic_patterns_are_named() -> None:
 _GRAMMAR_PATHS = """
 import xencfg
 # carriage returns inside lines make the fast paths decline: the grammars parse
-for fmt, text in [("ocfs2", "cluster:\\n\\tname = a\\r x\\n"), ("ocfs2", "node:\\n\\tname = b\\r\\n")]:
+cases = [("ocfs2", "cluster:\\n\\tname = a\\r x\\n"), ("ocfs2", "node:\\n\\tname = b\\r\\n")]
+for fmt, text in cases:
     try:
         xencfg.loads(text, fmt)
     except xencfg.XencfgError:
@@ -318,10 +320,8 @@ def test_parsers_with_a_transformer_are_not_kept_in_memory() -> None:
 
     before = grammar._plain_parser.cache_info().currsize
     for _ in range(3):
-        try:
+        with contextlib.suppress(XencfgError):
             xencfg.loads("cluster:\n\tname = a\r x\n", "ocfs2")
-        except XencfgError:
-            pass
     assert grammar._plain_parser.cache_info().currsize == before
 
 
@@ -334,3 +334,69 @@ def test_grammar_cache_is_pruned(tmp_path: Path) -> None:
         os.utime(f, (i, i))
     _prune(tmp_path, keep=4)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"g-{i}.lark-cache" for i in (6, 7, 8, 9)]
+
+
+# --- 7. one non-UTF-8 byte crashes no rule and no output --------------------------------
+
+
+@pytest.fixture
+def latin1_tree(tmp_path: Path) -> Path:
+    node = _node(tmp_path)
+    (node / "etc" / "xen").mkdir()
+    (node / "etc" / "xen" / "vm1").write_bytes(
+        b"# caf\xe9 \xff\nname = 'vm\xe9'\nmemory = 256\ndisk = ['phy:/dev/sda,xvda,w']\n"
+    )
+    (node / "etc" / "iscsi").mkdir()
+    (node / "etc" / "iscsi" / "initiatorname.iscsi").write_bytes(
+        b"InitiatorName=iqn.2001-04.com.example:\xe9\n"
+    )
+    (node / "etc" / "ietd.conf").write_bytes(
+        b"Target iqn.2001-04.com.example:t\xe9\n\tLun 0 Path=/dev/sdb,Type=fileio\n"
+    )
+    (node / "etc" / "ha.d").mkdir()
+    (node / "etc" / "ha.d" / "ha.cf").write_bytes(b"node n1\nbcast eth0\nkeepaliv\xe9 2\n")
+    return node
+
+
+def test_latin1_bytes_crash_no_rule(latin1_tree: Path) -> None:
+    result = lint.run([str(latin1_tree)])  # XENCFG_DEBUG is set: a rule crash raises
+    assert not [f for f in result.findings if f.code == "XC006"]
+    assert len(result.cluster.loaded) == 4
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github"])
+def test_machine_outputs_escape_undecodable_bytes(
+    latin1_tree: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xencfg.cli import main
+
+    main(["lint", "--output-format", fmt, str(latin1_tree)])
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # valid UTF-8: no lone surrogate
+    if fmt != "github":
+        json.loads(out)
+    assert "\\xE9" in out
+
+
+def test_graph_of_a_latin1_label_is_valid_dot(
+    latin1_tree: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from xencfg.cli import main
+
+    assert main(["graph", str(latin1_tree)]) == 0
+    out = capsysbinary.readouterr().out
+    out.decode("utf-8")
+    assert b"vm\\\\xE9" in out or b"vm\\xE9" in out
+
+
+# --- 9. GitHub annotations: a file name cannot inject a workflow command ------------------
+
+
+def test_github_output_escapes_property_values() -> None:
+    from xencfg.findings import Finding, Location
+    from xencfg.report import as_github
+
+    evil = "a,line=9::x\n::error file=pwned::injected:%"
+    out = as_github([Finding("XC001", "error", "msg", Location(evil, 1, 1))])
+    assert out.count("\n") == 1 and out.startswith("::error file=a%2Cline=9%3A%3Ax%0A")
+    assert "%3A%3Aerror file=pwned%3A%3Ainjected%3A%25," in out

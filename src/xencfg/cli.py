@@ -178,7 +178,9 @@ def _graph(args: argparse.Namespace) -> int:
     dot = graph.to_dot(graph.build(result.cluster, result.findings))
     if not args.show_secrets:
         dot = redact(dot, result.secrets)
-    data = dot.encode() if fmt in ("dot", "gv") else graph.render(dot, fmt)
+    data = (
+        dot.encode("utf-8", "surrogateescape") if fmt in ("dot", "gv") else graph.render(dot, fmt)
+    )
     if args.output:
         from .writer import write_atomic
 

@@ -8,7 +8,6 @@ node or a format never changes a rule.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
 from typing import Any
 
 import attrs

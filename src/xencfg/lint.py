@@ -163,7 +163,10 @@ ALL = frozenset({"*"})
 
 
 def _suppressed(
-    finding: Finding, texts: dict[str, str], split: dict[str, list[str]], memo: dict[object, frozenset[str]]
+    finding: Finding,
+    texts: dict[str, str],
+    split: dict[str, list[str]],
+    memo: dict[object, frozenset[str]],
 ) -> bool:
     """Whether the finding's line carries ``xencfg: ignore`` (for its code, or all).
     ``split`` caches each file's lines and ``memo`` each line's verdict for the run, so

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 
 def problems(pattern: str) -> list[str]:
@@ -119,7 +120,7 @@ class _Unsupported(Exception):
     """A construct no automaton can run (a backreference, a lookaround)."""
 
 
-def _parser() -> object:
+def _parser() -> Any:
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # Python 3.10
@@ -127,7 +128,7 @@ def _parser() -> object:
     return sre_parse
 
 
-def _in_class(items: list[tuple[object, object]], ch: str, fold: bool) -> bool:
+def _in_class(items: list[tuple[Any, Any]], ch: str, fold: bool) -> bool:
     o = ord(ch)
     negate = False
     hit = False
@@ -136,10 +137,14 @@ def _in_class(items: list[tuple[object, object]], ch: str, fold: bool) -> bool:
         if name == "NEGATE":
             negate = True
         elif name == "LITERAL":
-            hit = hit or o == av or (fold and ch.lower() == chr(av).lower())  # type: ignore[arg-type]
+            hit = hit or o == av or (fold and ch.lower() == chr(av).lower())
         elif name == "RANGE":
-            lo, hi = av  # type: ignore[misc]
-            hit = hit or lo <= o <= hi or (fold and (lo <= ord(ch.lower()) <= hi or lo <= ord(ch.upper()) <= hi))
+            lo, hi = av
+            hit = (
+                hit
+                or lo <= o <= hi
+                or (fold and (lo <= ord(ch.lower()) <= hi or lo <= ord(ch.upper()) <= hi))
+            )
         elif name == "CATEGORY":
             hit = hit or _category(str(av), ch)
         else:
@@ -165,46 +170,48 @@ class _Nfa:
     """States: ``("chr", test, next)``, ``("split", a, b)``, ``("at", kind, next)``, ``("ok",)``."""
 
     def __init__(self, fold: bool) -> None:
-        self.states: list[list[object]] = []
+        self.states: list[list[Any]] = []
         self.fold = fold
 
-    def new(self, *state: object) -> int:
+    def new(self, *state: Any) -> int:
         if len(self.states) >= MAX_STATES:
             raise _Unsupported("too many states")
         self.states.append(list(state))
         return len(self.states) - 1
 
-    def seq(self, items: list[tuple[object, object]], nxt: int) -> int:
+    def seq(self, items: list[tuple[Any, Any]], nxt: int) -> int:
         """Build ``items`` (a parsed subpattern) so that it continues at ``nxt``; its start."""
         for op, av in reversed(items):
             nxt = self.one(str(op), av, nxt)
         return nxt
 
-    def one(self, op: str, av: object, nxt: int) -> int:
+    def one(self, op: str, av: Any, nxt: int) -> int:
         fold = self.fold
         if op == "LITERAL":
-            c = chr(av)  # type: ignore[arg-type]
+            c = chr(av)
             return self.new("chr", (lambda ch: ch == c or (fold and ch.lower() == c.lower())), nxt)
         if op == "NOT_LITERAL":
-            c = chr(av)  # type: ignore[arg-type]
-            return self.new("chr", (lambda ch: not (ch == c or (fold and ch.lower() == c.lower()))), nxt)
+            c = chr(av)
+            return self.new(
+                "chr", (lambda ch: not (ch == c or (fold and ch.lower() == c.lower()))), nxt
+            )
         if op == "ANY":
             return self.new("chr", lambda ch: ch != "\n", nxt)
         if op == "IN":
-            items = list(av)  # type: ignore[call-overload]
+            items = list(av)
             return self.new("chr", lambda ch: _in_class(items, ch, fold), nxt)
         if op == "AT":
             return self.new("at", str(av), nxt)
         if op == "SUBPATTERN":
-            return self.seq(list(av[-1]), nxt)  # type: ignore[index]
+            return self.seq(list(av[-1]), nxt)
         if op == "BRANCH":
-            starts = [self.seq(list(b), nxt) for b in av[1]]  # type: ignore[index]
+            starts = [self.seq(list(b), nxt) for b in av[1]]
             head = starts[-1]
             for s in reversed(starts[:-1]):
                 head = self.new("split", s, head)
             return head
         if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            lo, hi, body = av  # type: ignore[misc]
+            lo, hi, body = av
             body = list(body)
             unbounded = hi >= 65535 or str(hi) == "MAXREPEAT"
             if lo > 1000 or (not unbounded and hi > 1000):
@@ -242,7 +249,7 @@ def _at(kind: str, text: str, pos: int) -> bool:
 
 
 def _compile(pattern: str) -> tuple[_Nfa, int]:
-    parsed = _parser().parse(pattern)  # type: ignore[attr-defined]
+    parsed = _parser().parse(pattern)
     nfa = _Nfa(bool(parsed.state.flags & re.IGNORECASE))
     ok = nfa.new("ok")
     return nfa, nfa.seq(list(parsed), ok)
@@ -274,10 +281,10 @@ def match_prefix(pattern: str, text: str) -> bool | None:
             if kind == "ok":
                 return out, True
             if kind == "split":
-                stack.extend((st[2], st[1]))  # type: ignore[list-item]
+                stack.extend((st[2], st[1]))
             elif kind == "at":
-                if _at(st[1], text, pos):  # type: ignore[arg-type]
-                    stack.append(st[2])  # type: ignore[arg-type]
+                if _at(st[1], text, pos):
+                    stack.append(st[2])
             else:
                 out.append(i)
         return out, False
@@ -289,7 +296,7 @@ def match_prefix(pattern: str, text: str) -> bool | None:
                 return True
             if not cur:
                 return False
-            cur, done = closure([states[i][2] for i in cur if states[i][1](ch)], pos + 1)  # type: ignore[misc,operator]
+            cur, done = closure([states[i][2] for i in cur if states[i][1](ch)], pos + 1)
         return done
     except _Unsupported:
         return None
@@ -300,12 +307,12 @@ def catastrophic(pattern: str) -> bool:
     backtracking engine such as Python's ``re``, which xend uses, can take time
     exponential in the name's length on a name that almost matches."""
     try:
-        parsed = _parser().parse(pattern)  # type: ignore[attr-defined]
+        parsed = _parser().parse(pattern)
     except (re.error, RecursionError, OverflowError):
         return False
 
-    def walk(items: object, inside: bool) -> bool:
-        for op, av in items:  # type: ignore[attr-defined]
+    def walk(items: Any, inside: bool) -> bool:
+        for op, av in items:
             name = str(op)
             if name in ("MAX_REPEAT", "MIN_REPEAT"):
                 lo, hi, body = av
@@ -314,12 +321,10 @@ def catastrophic(pattern: str) -> bool:
                     return True
                 if walk(body, inside or (repeats and hi != lo)):
                     return True
-            elif name == "SUBPATTERN":
-                if walk(av[-1], inside):
-                    return True
-            elif name == "BRANCH":
-                if any(walk(b, inside) for b in av[1]):
-                    return True
+            elif (name == "SUBPATTERN" and walk(av[-1], inside)) or (
+                name == "BRANCH" and any(walk(b, inside) for b in av[1])
+            ):
+                return True
         return False
 
     return walk(parsed, False)

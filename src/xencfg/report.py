@@ -12,15 +12,24 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+import attrs
+
 from . import __version__
 from . import rules as registry
-from .findings import Finding
+from .findings import Finding, Location
+from .syntax.source import printable
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
 def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> str:
-    """The report of ``findings`` over ``files`` in format ``fmt``."""
+    """The report of ``findings`` over ``files`` in format ``fmt``.
+
+    Machine formats must be valid UTF-8: a byte that is not (a Latin-1 comment quoted
+    in a message, a file name) is written ``\\xNN`` there; the text report keeps it."""
+    if fmt != "text":
+        findings = [_printable(f) for f in findings]
+        files = [printable(f) for f in files]
     if fmt == "json":
         return as_json(findings, files)
     if fmt == "sarif":
@@ -28,6 +37,18 @@ def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> str:
     if fmt == "github":
         return as_github(findings)
     return as_text(findings)
+
+
+def _printable(f: Finding) -> Finding:
+    def loc(x: Location) -> Location:
+        return attrs.evolve(x, path=printable(x.path))
+
+    return attrs.evolve(
+        f,
+        message=printable(f.message),
+        location=loc(f.location),
+        related=tuple(loc(r) for r in f.related),
+    )
 
 
 def as_text(findings: Sequence[Finding]) -> str:
@@ -61,13 +82,22 @@ def as_json(findings: Sequence[Finding], files: Sequence[str]) -> str:
 
 
 def _github_escape(s: str) -> str:
+    """A workflow command's message (``%``, CR and LF escaped, as the runner reads them)."""
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(s: str) -> str:
+    """A workflow command's property value (a file name): ``:`` and ``,`` too, or a
+    file named ``x,line=1::...`` or holding a newline would inject its own command
+    (actions/toolkit ``escapeProperty``)."""
+    return _github_escape(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def as_github(findings: Sequence[Finding]) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}
     out = [
-        f"::{level[f.severity]} file={f.path},line={f.line},col={f.column},title={f.code}::"
+        f"::{level[f.severity]} file={_github_property(f.path)},line={f.line},col={f.column},"
+        f"title={_github_property(f.code)}::"
         f"{_github_escape(f.message)}"
         for f in findings
     ]

@@ -57,7 +57,7 @@ _PLACEHOLDERS = frozenset(
 )
 #: Tutorials also hash a placeholder (``echo yoursecretpassword | sha1sum``).
 _HASHED = frozenset(
-    hashlib.new(algo, (p + nl).encode()).hexdigest()
+    hashlib.new(algo, (p + nl).encode("utf-8", "surrogateescape")).hexdigest()
     for p in ("yoursecretpassword", "password", "secret", "changeme", "heartbeat")
     for nl in ("", "\n")
     for algo in ("sha1", "md5")

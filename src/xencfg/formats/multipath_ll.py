@@ -123,7 +123,7 @@ _BLANKS = re.compile(r"\s{2,}")
 
 
 def _squeeze(line: str) -> str:
-    """``line`` with each run of blanks made one space. The patterns above give
+    r"""``line`` with each run of blanks made one space. The patterns above give
     blanks to two neighbouring quantifiers (a lazy policy, then ``\s*``): a long
     run made them cubic (1,500 blanks took 16 s); single blanks keep them linear,
     and no field of the output holds two blanks that matter."""

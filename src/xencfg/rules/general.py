@@ -56,7 +56,7 @@ def keyword_problems(item: Loaded) -> list[tuple[Any, str, Any]]:
     if found is None:
         problems = getattr(item.doc, "keyword_problems", None)
         found = item.derived["keyword_problems"] = list(problems()) if problems else []
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _keyword_problems(item: Loaded, wanted: str) -> Iterator[tuple[object, str | None]]:

@@ -315,7 +315,9 @@ def authkeys_missing_index(item: Loaded) -> Iterator[Finding]:
 
 
 def _digest(method: str, secret: str | None) -> str:
-    return hashlib.sha256(f"{method}\0{secret or ''}".encode()).hexdigest()
+    return hashlib.sha256(
+        f"{method}\0{secret or ''}".encode("utf-8", "surrogateescape")
+    ).hexdigest()
 
 
 @rule("HB010", "authkeys-differ", "error", scope="cluster")

@@ -70,7 +70,10 @@ def identities(domus: list[Loaded]) -> dict[int, int]:
     seen: dict[tuple[str, str], tuple[int, str | None]] = {}
     for i, item in enumerate(domus):
         text = item.doc.source or ""
-        for key in (("rel", _rel(item)), ("text", hashlib.sha256(text.encode()).hexdigest())):
+        for key in (
+            ("rel", _rel(item)),
+            ("text", hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()),
+        ):
             if key in seen:
                 j, node = seen[key]
                 if node != item.node:  # two files on one node are two domUs

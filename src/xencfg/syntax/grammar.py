@@ -8,6 +8,7 @@ between users: lark#1178, #1628).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -64,10 +65,8 @@ def _prune(cache: Path, keep: int = MAX_CACHE_FILES) -> None:
     except OSError:
         return
     for old in files[keep:]:
-        try:
+        with contextlib.suppress(OSError):
             old.unlink()
-        except OSError:
-            pass
 
 
 def parser(name: str, start: str = "start", **options: Any) -> Lark:

@@ -32,6 +32,15 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
+def printable(text: str) -> str:
+    """``text`` with each undecodable byte (a lone surrogate from :func:`decode`)
+    written ``\\xNN``: for outputs that must be valid UTF-8 (DOT, JSON, SARIF, GitHub
+    annotations), where the raw byte would make the output itself invalid."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return "".join(f"\\x{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
 def read_text(
     path: str | os.PathLike[str], *, limit: int = MAX_FILE_SIZE, follow: bool = True
 ) -> str:
