@@ -400,3 +400,78 @@ def test_github_output_escapes_property_values() -> None:
     out = as_github([Finding("XC001", "error", "msg", Location(evil, 1, 1))])
     assert out.count("\n") == 1 and out.startswith("::error file=a%2Cline=9%3A%3Ax%0A")
     assert "%3A%3Aerror file=pwned%3A%3Ainjected%3A%25," in out
+
+
+# --- 8. clear errors, never tracebacks ---------------------------------------------------
+
+
+def test_xm_huge_integer_and_unhashable_key_are_not_literals() -> None:
+    doc = xencfg.loads("name = 'a'\nmemory = 0x" + "f" * 5000 + "\n", "xm")
+    json.dumps(doc.to_dict())  # Python refuses str() of ints over 4,300 digits
+    doc = xencfg.loads("name = 'a'\nx = {[1]: 2}\ny = {[1]}\n", "xm")
+    json.dumps(doc.to_dict())
+
+
+def test_xl_huge_number_and_escape_stay_text() -> None:
+    doc = xencfg.loads('name = "\\xffffffffffff"\nmemory = 0x' + "f" * 5000 + "\n", "xl")
+    json.dumps(doc.to_dict())
+
+
+def _tree_with(tmp: Path, rel: str, text: str) -> Path:
+    node = _node(tmp)
+    (node / rel).parent.mkdir(parents=True, exist_ok=True)
+    (node / rel).write_text(text)
+    return node
+
+
+def test_drbd_host_without_a_name_crashes_no_rule(tmp_path: Path) -> None:
+    node = _tree_with(tmp_path, "etc/drbd.conf", "resource r { on {name {")
+    result = lint.run([str(node)])  # XENCFG_DEBUG: DR001 raised KeyError('')
+    assert "XC001" in {f.code for f in result.findings}
+
+
+def test_graph_of_a_primitive_without_id(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from xencfg.cli import main
+
+    node = _tree_with(
+        tmp_path,
+        "var/lib/heartbeat/crm/cib.xml",
+        '<cib><configuration><crm_config/><nodes/><resources><primitive class="ocf"'
+        ' provider="heartbeat" type="IPaddr"/></resources><constraints/></configuration>'
+        "<status/></cib>\n",
+    )
+    assert main(["graph", str(node)]) == 0
+
+
+def test_mp001_on_a_regex_nested_3000_deep(tmp_path: Path) -> None:
+    deep = "(" * 3000 + "a" + ")" * 3000
+    node = _tree_with(tmp_path, "etc/multipath.conf", f'blacklist {{\n devnode "{deep}"\n}}\n')
+    result = lint.run([str(node)])
+    assert not [f for f in result.findings if f.code in ("XC006", "MP001")]
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ('ignore = "XC004"', "expected a list"),
+        ('strict = "yes"', "expected true or false"),
+        ('output-format = "xml"', "expected a format name"),
+        ("select = [3]", "expected a list"),
+    ],
+)
+def test_wrongly_typed_settings_are_clear_errors(
+    tmp_path: Path,
+    setting: str,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from xencfg.cli import main
+
+    (tmp_path / ".xencfg.toml").write_text(setting + "\n")
+    (tmp_path / "n" / "etc").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "n"]) == 2
+    assert message in capsys.readouterr().err

@@ -46,4 +46,15 @@ def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - KEYS
     if unknown:
         raise XencfgError(f"{path}: unknown xencfg setting(s): {', '.join(sorted(unknown))}")
+    for key, value in data.items():
+        if key in ("select", "ignore"):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            want = 'a list of rule codes or prefixes (["MP", "XC004"])'
+        elif key == "strict":
+            ok, want = isinstance(value, bool), "true or false"
+        else:
+            ok = value in ("text", "json", "sarif", "github")
+            want = "a format name (text, json, sarif, github)"
+        if not ok:
+            raise XencfgError(f"{path}: {key} = {value!r}: expected {want}")
     return data

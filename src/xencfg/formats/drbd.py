@@ -1010,6 +1010,8 @@ class Resource(_DeviceMixin, _VolumesMixin):
             addr = h.address
             if h.kind == "floating" and addr is not None and addr.host_port == name:
                 return h
+            if h.name == name:  # a section without a name (``on {``, a partial parse)
+                return h
         return None
 
     @property

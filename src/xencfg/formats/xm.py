@@ -48,6 +48,10 @@ class NotLiteral(Exception):
     """The expression needs evaluation (a call, an operator, a name)."""
 
 
+#: Python refuses to print integers of more than 4,300 digits (int_max_str_digits).
+_MAX_INT_BITS = 4_000 * 3
+
+
 def literal(n: ast.AST, undecodable: bool = False) -> Any:
     """The value of a literal expression, from its syntax tree (no evaluation).
 
@@ -58,20 +62,25 @@ def literal(n: ast.AST, undecodable: bool = False) -> Any:
     if isinstance(n, ast.Constant):
         if undecodable and isinstance(n.value, str) and _HAS_PUA.search(n.value):
             return n.value.translate(_FROM_PUA)
+        if isinstance(n.value, int) and n.value.bit_length() > _MAX_INT_BITS:
+            raise NotLiteral("an integer too large to print")  # str() would refuse it
         return n.value
     if isinstance(n, ast.List):
         return [literal(e, undecodable) for e in n.elts]
     if isinstance(n, ast.Tuple):
         return tuple(literal(e, undecodable) for e in n.elts)
-    if isinstance(n, ast.Set):
-        return {literal(e, undecodable) for e in n.elts}
-    if isinstance(n, ast.Dict):
-        if any(k is None for k in n.keys):
-            raise NotLiteral("** in a dict")
-        return {
-            literal(k, undecodable): literal(v, undecodable)  # type: ignore[arg-type]
-            for k, v in zip(n.keys, n.values, strict=False)
-        }
+    try:  # an unhashable element or key (``{[1]: 2}``) fails when xm runs the file too
+        if isinstance(n, ast.Set):
+            return {literal(e, undecodable) for e in n.elts}
+        if isinstance(n, ast.Dict):
+            if any(k is None for k in n.keys):
+                raise NotLiteral("** in a dict")
+            return {
+                literal(k, undecodable): literal(v, undecodable)  # type: ignore[arg-type]
+                for k, v in zip(n.keys, n.values, strict=False)
+            }
+    except TypeError:
+        raise NotLiteral("an unhashable key") from None
     if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
         v = literal(n.operand, undecodable)
         if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
