@@ -475,3 +475,74 @@ def test_wrongly_typed_settings_are_clear_errors(
     monkeypatch.chdir(tmp_path)
     assert main(["lint", "n"]) == 2
     assert message in capsys.readouterr().err
+
+
+# --- 11. a DOCTYPE hidden behind a comment; cib convert runs the check --------------------
+
+_HIDDEN_DOCTYPE = (
+    '<!-- <!DOCTYPE x> --><!DOCTYPE cib [<!ENTITY e "INJECTED">]><cib><configuration>'
+    '<crm_config/><nodes/><resources><primitive id="p" class="ocf" provider="heartbeat"'
+    ' type="IPaddr" description="&e;"/></resources><constraints/></configuration>'
+    "<status/></cib>\n"
+)
+
+
+def test_doctype_behind_a_comment_is_still_checked() -> None:
+    with pytest.raises(XencfgError, match="declares entities"):
+        xencfg.loads(_HIDDEN_DOCTYPE, "cib")
+
+
+def test_cib_convert_refuses_entities_too() -> None:
+    from xencfg.formats.cib import convert
+
+    with pytest.raises(XencfgError, match="declares entities"):
+        convert.convert(_HIDDEN_DOCTYPE)
+
+
+def test_a_commented_doctype_alone_is_no_doctype() -> None:
+    doc = xencfg.loads(
+        "<!-- <!DOCTYPE x [<!ENTITY a 'b'>]> --><cib><configuration/></cib>\n", "cib"
+    )
+    assert doc is not None
+
+
+# --- 12. cib convert -o with a closed report pipe still writes OUT ------------------------
+
+
+def test_cib_convert_writes_out_before_a_broken_report_pipe(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cib = tmp_path / "cib.xml"
+    cib.write_text(
+        '<cib><configuration><crm_config/><nodes/><resources><primitive id="p:1" class="ocf"'
+        ' provider="heartbeat" type="IPaddr"/></resources><constraints/></configuration>'
+        "<status/></cib>\n"
+    )
+    out = tmp_path / "new.xml"
+    # `xencfg cib convert -o OUT 2>&1 | true`: the reader is gone before the report
+    r, w = os.pipe()
+    os.close(r)
+    proc = subprocess.run(
+        [sys.executable, "-m", "xencfg", "cib", "convert", str(cib), "-o", str(out)],
+        stdout=w,
+        stderr=w,
+        check=False,
+    )
+    os.close(w)
+    assert out.exists(), proc.returncode
+
+
+# --- 14. lint --as FMT FILE does not call the file unrecognised ---------------------------
+
+
+def test_lint_as_format_is_not_unrecognised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xencfg.cli import main
+
+    f = tmp_path / "notes.txt"
+    f.write_text("garbage here\n")
+    rc = main(["lint", "--as", "hosts", str(f)])
+    err = capsys.readouterr().err
+    assert "not recognised" not in err and rc == 1

@@ -289,6 +289,15 @@ def _cib(args: argparse.Namespace) -> int:
 
         source = read_text(args.file)
         result = conv.convert(source, path=args.file, pacemaker11=args.pacemaker11)
+        if args.output and not args.check:
+            # written before the report: a closed report pipe (``2>&1 | true``) ends
+            # the run at the first print, and must not leave OUT unwritten with exit 0
+            from .syntax.source import encode
+            from .writer import write_atomic
+
+            # converting in place: refuse if the CIB changed since we read it
+            same = os.path.exists(args.output) and os.path.samefile(args.output, args.file)
+            write_atomic(args.output, encode(result.text), expect=source if same else None)
         if args.report == "json":
             report = json.dumps(result.to_dict(), indent=2)
             if not args.show_secrets:
@@ -304,14 +313,7 @@ def _cib(args: argparse.Namespace) -> int:
                 print(ch.located(args.file), file=sys.stderr)
         if args.check:
             return EXIT_FINDINGS if result.changed else EXIT_OK
-        if args.output:
-            from .syntax.source import encode
-            from .writer import write_atomic
-
-            # converting in place: refuse if the CIB changed since we read it
-            same = os.path.exists(args.output) and os.path.samefile(args.output, args.file)
-            write_atomic(args.output, encode(result.text), expect=source if same else None)
-        else:
+        if not args.output:
             sys.stdout.write(result.text)
         return EXIT_OK
     raise XencfgError("cib wants an action: validate or convert")

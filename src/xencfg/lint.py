@@ -64,6 +64,8 @@ def run(
     if force_format is not None:
         for f in found.files():
             f.format = force_format
+        # ``--as`` names the format: content detection failing is no longer news
+        found.skipped = [s for s in found.skipped if s.reason != "format not recognised"]
     chosen = registry.selected(select, ignore)
     chosen_codes = {r.code for r in chosen}
     cluster = Cluster(nodes=[n.name for n in found.nodes])

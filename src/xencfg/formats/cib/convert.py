@@ -1110,6 +1110,9 @@ def convert(text: str, *, path: str | None = None, pacemaker11: bool = False) ->
     Raises :class:`xencfg.ParseError` for malformed XML. Never anything but XencfgError.
     """
     try:
+        from .xmltext import check_doctype
+
+        check_doctype(text, path)  # the same refusal as every other CIB read
         return _convert(text, path=path, pacemaker11=pacemaker11)
     except ParseError as err:
         if err.path is None and path is not None:

@@ -76,9 +76,30 @@ def error_at(text: str, path: str | None, offset: int, message: str) -> ParseErr
     )
 
 
+def _doctype_start(text: str) -> re.Match[str] | None:
+    """The first ``<!DOCTYPE`` that is markup: one inside a comment, a processing
+    instruction or a CDATA section is text, and must not hide the real one after it."""
+    pos = 0
+    closers = {"<!--": "-->", "<?": "?>", "<![CDATA[": "]]>"}
+    while True:
+        m = _DOCTYPE.search(text, pos)
+        if m is None:
+            return None
+        # the earliest comment/PI/CDATA opening before this DOCTYPE, if any
+        opens = [(text.find(o, pos, m.start()), o) for o in closers]
+        opens = [(i, o) for i, o in opens if i >= 0]
+        if not opens:
+            return m
+        i, o = min(opens)
+        end = text.find(closers[o], i + len(o))
+        if end < 0:
+            return None  # unterminated: the whole rest is inside it; the parser refuses
+        pos = end + len(closers[o])
+
+
 def doctype_span(text: str) -> tuple[int, int] | None:
     """Start and end offsets of the DOCTYPE declaration, if any."""
-    m = _DOCTYPE.search(text)
+    m = _doctype_start(text)
     if m is None:
         return None
     i, depth, quote = m.end(), 0, ""
