@@ -546,3 +546,71 @@ def test_lint_as_format_is_not_unrecognised(
     rc = main(["lint", "--as", "hosts", str(f)])
     err = capsys.readouterr().err
     assert "not recognised" not in err and rc == 1
+
+
+# --- 5. secrets never printed without --show-secrets ---------------------------------------
+
+MARK = "Zq9SecretMark"
+
+
+@pytest.mark.parametrize(
+    "fmt, text",
+    [
+        ("iscsid", f"node.session.auth.password {MARK}\n"),  # no '=': a parse error
+        ("xl", f'name = "a"\nvncpasswd {MARK}\n'),
+        ("authkeys", f"auth 1\n1 sha1\n{MARK}\n"),  # the key broken off its line
+        ("authkeys", f"auth 1\n{MARK}\n"),
+    ],
+)
+def test_parse_errors_do_not_quote_a_secret(fmt: str, text: str) -> None:
+    with pytest.raises(XencfgError) as info:
+        xencfg.loads(text, fmt)
+    assert MARK not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "fmt, text",
+    [
+        ("drbd", f"resource r {{ net {{ shared-secret {MARK}; }} }}\n"),
+        ("drbd", f'common {{ net {{ shared-secret "{MARK}"; }} }}\n'),
+        ("hacf", f"node a\nbcast eth0\nstonith_host * baytech 10.0.0.3 admin {MARK}\n"),
+        ("authkeys", f"auth 1\n1 sha1 {MARK}\n"),
+        ("xm", f"name = 'a'\nvncpasswd = b'{MARK}'\n"),
+        ("ietd", f"Target iqn.2001-04.com.example:t\n\tIncomingUser joe {MARK}\n"),
+        ("iscsid", f"node.session.auth.password = {MARK}\n"),
+        ("xl", f'name = "a"\nvncpasswd = "{MARK}"\n'),
+        ("xend", f"(vncpasswd '{MARK}')\n"),
+    ],
+)
+def test_secrets_are_declared_and_repr_masks_them(fmt: str, text: str) -> None:
+    doc = xencfg.loads(text, fmt)
+    assert MARK in doc.secrets()
+    assert MARK not in repr(doc)
+    assert MARK not in json.dumps(doc.to_dict(), default=str)
+    assert MARK in json.dumps(doc.to_dict(show_secrets=True), default=str)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"<nvpair id=\"x\" value='{MARK}' name='passwd'/>",  # single quotes, value first
+        f'<nvpair name="passwd" value = "{MARK}"/>',  # spaces around '='
+        f'<nvpair value="{MARK}" id="y" name="stonith-password"/>',
+    ],
+)
+def test_mask_line_reads_attributes_in_any_order(line: str) -> None:
+    from xencfg.secrets import mask_line
+
+    assert MARK not in mask_line(line)
+
+
+def test_cib_convert_error_snippet_is_masked() -> None:
+    from xencfg.formats.cib import convert
+
+    broken = (
+        f'<cib><configuration><crm_config><nvpair id="p" name="passwd" value="{MARK}"'
+        "</crm_config></configuration></cib>\n"
+    )
+    with pytest.raises(XencfgError) as info:
+        convert.convert(broken)
+    assert MARK not in str(info.value)

@@ -32,6 +32,15 @@ class Document(Node):
     mode: int | None = attrs.field(default=None, eq=False, kw_only=True)
     _index: LineIndex | None = attrs.field(default=None, eq=False, repr=False, init=False)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every format's ``repr`` masks the document's secrets (attrs writes a
+        ``__repr__`` per class that would print a CHAP password in a traceback, a
+        debugger or a log line)."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__repr__")
+        if own is not None and not getattr(own, "masks_secrets", False):
+            cls.__repr__ = _masking(own)  # type: ignore[method-assign]
+
     def dumps(self) -> str:
         """The document's text: the source where untouched, edits spliced in."""
         return render(self, self.style)
@@ -66,3 +75,20 @@ class Document(Node):
         """``path:line:col`` of a node, as error messages print it."""
         line, col = self.position(where)
         return f"{self.path or '<string>'}:{line}:{col}"
+
+
+def _masking(inner: Any) -> Any:
+    def __repr__(self: Document) -> str:
+        from .secrets import redact
+
+        text: str = inner(self)
+        try:
+            secrets = self.secrets()
+        except Exception:  # a half-built document: mask what mask_line finds
+            from .secrets import mask_line
+
+            return mask_line(text)
+        return redact(text, secrets)
+
+    __repr__.masks_secrets = True  # type: ignore[attr-defined]
+    return __repr__

@@ -6,6 +6,8 @@ Everything xencfg raises on bad input is an :class:`XencfgError`, so a caller
 
 from __future__ import annotations
 
+import re
+
 
 class XencfgError(Exception):
     """Base class of every error xencfg raises on purpose."""
@@ -33,6 +35,8 @@ class ParseError(XencfgError):
         snippet: str = "",
         expected: str = "",
     ) -> None:
+        if snippet and "********" in snippet:
+            message = _mask_quoted(message, snippet)
         self.message = message
         self.path = path
         self.line = line
@@ -60,6 +64,23 @@ class ParseError(XencfgError):
             _rebuild_parse_error,
             (self.message, self.path, self.line, self.column, self.snippet, self.expected),
         )
+
+
+_QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")  # pairs, left to right
+
+
+def _mask_quoted(message: str, snippet: str) -> str:
+    """``message`` with each quoted token that the (masked) snippet no longer shows
+    masked too: ``expected '=', got 'SECRET'`` on a password line quoted the very
+    value the snippet hides."""
+
+    def sub(m: re.Match[str]) -> str:
+        token = m.group(1) if m.group(1) is not None else m.group(2)
+        if len(token) < 3 or token in snippet:
+            return m.group(0)
+        return m.group(0).replace(token, "********")
+
+    return _QUOTED.sub(sub, message)
 
 
 def _rebuild_parse_error(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 MASK = "********"
 
@@ -37,6 +38,26 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         return text
     pattern = re.compile("|".join(re.escape(v) for v in values))
     return pattern.sub(MASK, text)
+
+
+def mask_values(data: Any, secrets: Iterable[str]) -> Any:
+    """JSON-ready ``data`` with every string equal to a secret replaced by :data:`MASK`."""
+    values = {s for s in secrets if s}
+    if not values:
+        return data
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            return MASK if v in values else v
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, tuple):
+            return tuple(walk(x) for x in v)
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        return v
+
+    return walk(data)
 
 
 def masked(value: str | None, show: bool = False) -> str | None:

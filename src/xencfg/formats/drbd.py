@@ -1348,14 +1348,28 @@ class DrbdDocument(Document):
                         out.append(t.pos + i)
         return out
 
+    def secrets(self) -> list[str]:
+        """Every ``shared-secret`` (the peers' authentication key), wherever it is set."""
+        found: list[str] = []
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Entry) and node.key == "shared-secret" and node.value:
+                found.append(unquote(str(node.value)))
+            stack.extend(node.child_nodes())
+        return found
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {
+        from ..secrets import mask_values
+
+        out = {
             "format": FORMAT,
             "global": self.global_,
             "common": self.common,
             "includes": self.includes,
             "resources": [r.to_dict() for r in self.resource_list()],
         }
+        return out if show_secrets else mask_values(out, self.secrets())
 
 
 #: Values drbdadm accepts for enumerated options (union over 0.7 .. 9.2).

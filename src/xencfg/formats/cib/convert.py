@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 from lxml import etree
 
-from xencfg.errors import ParseError
+from xencfg.errors import ParseError, caret_snippet
 from xencfg.formats.cib import schema as _schema
 
 __all__ = ["Change", "Conversion", "convert"]
@@ -219,9 +219,7 @@ def _parse_error(exc: etree.XMLSyntaxError, text: str, path: str | None, shift: 
     line = max(line, 1)
     if line == 1:
         column = max(1, column - shift)
-    lines = text.splitlines()
-    src = lines[line - 1] if 0 < line <= len(lines) else ""
-    snippet = f"{src}\n{' ' * max(column - 1, 0)}^" if src else ""
+    snippet = caret_snippet(text, line, column)  # masks a password on the line
     message = (exc.msg or "malformed XML").strip()
     message = re.sub(r",? line \d+, column \d+$", "", message)
     return ParseError(
