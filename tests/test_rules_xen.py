@@ -300,7 +300,7 @@ def test_xn007_catastrophic_hosts_allow_pattern(tmp_path: Path) -> None:
             "xend-relocation-hosts-allow on beta: '^(a+)+$' nests a repetition"
             " inside a repetition; xend's backtracking regex engine can hang matching a peer"
             " name against it",
-        )
+        ),
     ]
 
 

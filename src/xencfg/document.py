@@ -40,6 +40,9 @@ class Document(Node):
         own = cls.__dict__.get("__repr__")
         if own is not None and not getattr(own, "masks_secrets", False):
             cls.__repr__ = _masking(own)  # type: ignore[method-assign]
+        view = cls.__dict__.get("to_dict")
+        if view is not None and not getattr(view, "masks_secrets", False):
+            cls.to_dict = _masking_view(view)  # type: ignore[method-assign]
 
     def dumps(self) -> str:
         """The document's text: the source where untouched, edits spliced in."""
@@ -92,3 +95,21 @@ def _masking(inner: Any) -> Any:
 
     __repr__.masks_secrets = True  # type: ignore[attr-defined]
     return __repr__
+
+
+def _masking_view(inner: Any) -> Any:
+    """``to_dict`` made safe whatever the format's own masking missed: every secret
+    the document declares is masked in keys and values unless ``show_secrets``."""
+
+    def to_dict(self: Document, show_secrets: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = inner(self, show_secrets=show_secrets)
+        if show_secrets:
+            return out
+        from .secrets import mask_values
+
+        masked: dict[str, Any] = mask_values(out, self.secrets())
+        return masked
+
+    to_dict.__doc__ = inner.__doc__
+    to_dict.masks_secrets = True  # type: ignore[attr-defined]
+    return to_dict

@@ -6,8 +6,6 @@ Everything xencfg raises on bad input is an :class:`XencfgError`, so a caller
 
 from __future__ import annotations
 
-import re
-
 
 class XencfgError(Exception):
     """Base class of every error xencfg raises on purpose."""
@@ -35,8 +33,10 @@ class ParseError(XencfgError):
         snippet: str = "",
         expected: str = "",
     ) -> None:
-        if snippet and "********" in snippet:
-            message = _mask_quoted(message, snippet)
+        if getattr(snippet, "secrets", None):  # a got-token quoting what the snippet masks
+            from .secrets import mask_words
+
+            message = mask_words(message, snippet.secrets)  # type: ignore[attr-defined]
         self.message = message
         self.path = path
         self.line = line
@@ -64,23 +64,6 @@ class ParseError(XencfgError):
             _rebuild_parse_error,
             (self.message, self.path, self.line, self.column, self.snippet, self.expected),
         )
-
-
-_QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")  # pairs, left to right
-
-
-def _mask_quoted(message: str, snippet: str) -> str:
-    """``message`` with each quoted token that the (masked) snippet no longer shows
-    masked too: ``expected '=', got 'SECRET'`` on a password line quoted the very
-    value the snippet hides."""
-
-    def sub(m: re.Match[str]) -> str:
-        token = m.group(1) if m.group(1) is not None else m.group(2)
-        if len(token) < 3 or token in snippet:
-            return m.group(0)
-        return m.group(0).replace(token, "********")
-
-    return _QUOTED.sub(sub, message)
 
 
 def _rebuild_parse_error(
@@ -116,12 +99,25 @@ def caret_snippet(text: str, line: int, column: int, *, width: int = 160) -> str
     lines = text.splitlines()
     if not 1 <= line <= len(lines):
         return ""
-    from .secrets import mask_line
+    from .secrets import mask_line, mask_words, secret_words
 
-    src = mask_line(lines[line - 1].expandtabs(1))  # an error must not quote a password
+    before = lines[line - 2] if line > 1 else ""
+    raw = lines[line - 1].expandtabs(1)
+    src = mask_line(raw, before)  # an error must not quote a password
+    words = {w for w in secret_words(lines) if w in raw}  # set on another line, quoted here
+    src = mask_words(src, words)
     col = max(column - 1, 0)
     if len(src) > width:
         start = max(col - width // 2, 0)
         src = src[start : start + width]
         col -= start
-    return f"    {src}\n    {' ' * col}^"
+    out = Snippet(f"    {src}\n    {' ' * col}^")
+    out.secrets = frozenset(words | {w for w in secret_words([before, raw]) if w in raw})
+    return out
+
+
+class Snippet(str):
+    """A caret snippet that knows the secret words its line held (and masks), so that
+    the error's message can mask them too (``got 'SECRET'``)."""
+
+    secrets: frozenset[str] = frozenset()
