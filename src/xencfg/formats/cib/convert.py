@@ -438,10 +438,12 @@ class _Converter:
         if not isinstance(src.tag, str):
             return
         handler = getattr(self, "el_" + src.tag.replace("-", "_"), None)
-        before = len(parent)
+        # the last child before and after, not len(parent): lxml counts children one by
+        # one, so a section of 20k resources was quadratic
+        last = next(reversed(parent), None)
         self._dispatch(handler, src, parent)
-        if len(parent) > before:
-            self.made[src] = parent[before]
+        if next(reversed(parent), None) is not last:
+            self.made[src] = last.getnext() if last is not None else parent[0]
 
     def _dispatch(self, handler: Any, src: Any, parent: Any) -> None:
         if handler is not None:
