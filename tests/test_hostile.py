@@ -614,3 +614,14 @@ def test_cib_convert_error_snippet_is_masked() -> None:
     with pytest.raises(XencfgError) as info:
         convert.convert(broken)
     assert MARK not in str(info.value)
+
+
+def test_link_into_proc_is_refused_even_where_it_exists(tmp_path: Path) -> None:
+    node = _node(tmp_path)
+    (node / "proc").mkdir()
+    (node / "proc" / "kmsg").write_text("")  # lint / would find the host's /proc/kmsg here
+    os.symlink("/proc/kmsg", node / "etc" / "hosts")
+    result = lint.run([str(node)])
+    assert not result.cluster.loaded
+    [refused] = [f for f in result.findings if f.code == "XC002"]
+    assert "kernel file" in refused.message

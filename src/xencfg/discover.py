@@ -204,7 +204,17 @@ def in_root(path: Path, root: Path, etc: Path) -> Path:
     """
     if root == etc and etc.name != "etc":
         return resolve_in_root(etc, str(path.relative_to(etc)), slash="/etc")
-    return resolve_in_root(root, str(path.relative_to(root)))
+    found = resolve_in_root(root, str(path.relative_to(root)))
+    inside = found.relative_to(root).parts
+    if inside and inside[0] in _PSEUDO and path.relative_to(root).parts[:1] != inside[:1]:
+        # a link into /proc, /sys or /dev (``etc/hosts -> /proc/kmsg``): kernel files
+        # that block, never end or consume what they return; no configuration lives there
+        raise OutsideRoot(f"{path.relative_to(root)}: links to /{'/'.join(inside)}, a kernel file")
+    return found
+
+
+#: The node's kernel pseudo-file systems: a link into them is not followed.
+_PSEUDO = frozenset({"proc", "sys", "dev"})
 
 
 def node_name(root: Path, etc: Path) -> str:
