@@ -141,8 +141,11 @@ def _parse(args: argparse.Namespace) -> int:
     from .secrets import redact
 
     doc = api.load(args.file, args.format)
+    from .syntax.source import json_printable
+
     text = json.dumps(doc.to_dict(show_secrets=args.show_secrets), indent=2, default=str)
-    print(text if args.show_secrets else redact(text, doc.secrets()))
+    text = text if args.show_secrets else redact(text, doc.secrets())
+    print(json_printable(text))  # an undecodable byte as \\xNN: valid JSON for any reader
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import errno
 import os
+import re
 from pathlib import Path
 
 from ..errors import XencfgError
@@ -39,6 +40,15 @@ def printable(text: str) -> str:
     if not any("\udc80" <= c <= "\udcff" for c in text):
         return text
     return "".join(f"\\x{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
+_JSON_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\ud[cC]([89a-fA-F][0-9a-fA-F])")
+
+
+def json_printable(text: str) -> str:
+    """JSON text (``ensure_ascii``) with each escaped lone surrogate (``\\udce9``, an
+    undecodable byte) written ``\\\\xE9``: strict JSON readers refuse lone surrogates."""
+    return _JSON_SURROGATE.sub(lambda m: m.group(1) + "\\\\x" + m.group(2).upper(), text)
 
 
 def read_text(
