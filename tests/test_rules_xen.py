@@ -284,6 +284,28 @@ def test_xn007_ports_and_hosts_allow(tmp_path: Path) -> None:
     assert run([ok_a, ok_b], "XN007") == []
 
 
+def test_xn007_catastrophic_hosts_allow_pattern(tmp_path: Path) -> None:
+    # issue 22: '^(a+)+$' against a 30-character name took 16 s in Python's re (xend's
+    # engine, xend/server/relocate.py compiles hosts-allow with re.compile)
+    name = "a" * 30 + "x"
+    a = _node(tmp_path, name, XEND_OK)
+    b = _node(tmp_path, "beta", XEND_OK.replace("^alpha$", "^(a+)+$"))
+    found = run([a, b], "XN007")  # matches 'aaa...x' against it: linear, no hang
+    assert [(line, m) for _, line, m, _ in found if "beta" in m] == [
+        (
+            3,
+            f"xend-relocation-hosts-allow on beta (^localhost$ ^(a+)+$ ^beta$) admits none of"
+            f" {name}: {name} cannot migrate vm1 here",
+        ),
+        (
+            3,
+            "xend-relocation-hosts-allow on beta: '^(a+)+$' nests a repetition"
+            " inside a repetition; xend's backtracking regex engine can hang matching a peer"
+            " name against it",
+        ),
+    ]
+
+
 def test_xn008_relocation_open(tmp_path: Path) -> None:
     text = "(xend-relocation-server yes)\n(xend-relocation-hosts-allow '')\n"
     bad = write(tmp_path / "a", {"etc/xen/xend-config.sxp": text})

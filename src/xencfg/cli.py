@@ -302,8 +302,11 @@ def _parse(args: argparse.Namespace) -> int:
     from .secrets import redact
 
     doc = api.load(args.file, args.format)
+    from .syntax.source import json_printable
+
     text = json.dumps(doc.to_dict(show_secrets=args.show_secrets), indent=2, default=str)
-    print(text if args.show_secrets else redact(text, doc.secrets()))
+    text = text if args.show_secrets else redact(text, doc.secrets())
+    print(json_printable(text))  # an undecodable byte as \\xNN: valid JSON for any reader
     return EXIT_OK
 
 
@@ -361,7 +364,9 @@ def _graph(args: argparse.Namespace) -> int:
     dot = graph.to_dot(graph.build(result.cluster, result.findings))
     if not args.show_secrets:
         dot = redact(dot, result.secrets)
-    data = dot.encode() if fmt in ("dot", "gv") else graph.render(dot, fmt)
+    data = (
+        dot.encode("utf-8", "surrogateescape") if fmt in ("dot", "gv") else graph.render(dot, fmt)
+    )
     if args.output:
         from .writer import write_atomic
 
@@ -483,6 +488,15 @@ def _cib(args: argparse.Namespace) -> int:
             for err in exc.errors:
                 print(f"{args.file}: converted CIB fails pacemaker-1.0.rng: {err}", file=sys.stderr)
             return EXIT_FINDINGS
+        if args.output and not args.check:
+            # written before the report: a closed report pipe (``2>&1 | true``) ends
+            # the run at the first print, and must not leave OUT unwritten with exit 0
+            from .syntax.source import encode
+            from .writer import write_atomic
+
+            # converting in place: refuse if the CIB changed since we read it
+            same = os.path.exists(args.output) and os.path.samefile(args.output, args.file)
+            write_atomic(args.output, encode(result.text), expect=source if same else None)
         if args.report == "json":
             report = json.dumps(result.to_dict(), indent=2)
             if not args.show_secrets:
@@ -498,14 +512,7 @@ def _cib(args: argparse.Namespace) -> int:
                 print(ch.located(args.file), file=sys.stderr)
         if args.check:
             return EXIT_FINDINGS if result.changed else EXIT_OK
-        if args.output:
-            from .syntax.source import encode
-            from .writer import write_atomic
-
-            # converting in place: refuse if the CIB changed since we read it
-            same = os.path.exists(args.output) and os.path.samefile(args.output, args.file)
-            write_atomic(args.output, encode(result.text), expect=source if same else None)
-        else:
+        if not args.output:
             sys.stdout.write(result.text)
         return EXIT_OK
     raise UsageError("cib wants an action: validate or convert")

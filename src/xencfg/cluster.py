@@ -42,6 +42,9 @@ class Loaded:
     doc: Document
     #: The releases in force for the whole run (the cluster's, shared; set by lint).
     versions: Versions = attrs.field(factory=Versions, eq=False, repr=False)
+    #: What rules derive from the document once per run (keyword problems, read by
+    #: XC003, XC004 and heartbeat rules alike, each with a did-you-mean search).
+    derived: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def node(self) -> str | None:

@@ -27,6 +27,8 @@ from pathlib import Path
 import attrs
 
 from . import formats
+from .errors import XencfgError
+from .syntax.source import OutsideRoot, read_text, resolve_in_root
 
 #: Where the daemons read their files, relative to /etc, with the format (None: by content).
 ETC_FILES: tuple[tuple[str, str | None], ...] = (
@@ -137,6 +139,8 @@ class SourceFile:
     display: str
     format: str | None
     node: str | None = None
+    #: Why the file is not read (a symlink that leaves the node root); lint reports it.
+    refused: str | None = None
 
 
 @attrs.define
@@ -205,14 +209,38 @@ def looks_like_etc(path: Path) -> bool:
     return any((path / name).is_file() for name in ("drbd.conf", "multipath.conf", "ha.d/ha.cf"))
 
 
+def in_root(path: Path, root: Path, etc: Path) -> Path:
+    """``path`` (below ``root``) with its symlinks resolved as the node sees them.
+
+    A tree that is only an /etc (``root == etc``, an etckeeper checkout) stands
+    for the node's /etc. Raises :class:`OutsideRoot` for a link that leaves the tree.
+    """
+    if root == etc and etc.name != "etc":
+        return resolve_in_root(etc, str(path.relative_to(etc)), slash="/etc")
+    found = resolve_in_root(root, str(path.relative_to(root)))
+    inside = found.relative_to(root).parts
+    if inside and inside[0] in _PSEUDO and path.relative_to(root).parts[:1] != inside[:1]:
+        # a link into /proc, /sys or /dev (``etc/hosts -> /proc/kmsg``): kernel files
+        # that block, never end or consume what they return; no configuration lives there
+        raise OutsideRoot(f"{path.relative_to(root)}: links to /{'/'.join(inside)}, a kernel file")
+    return found
+
+
+#: The node's kernel pseudo-file systems: a link into them is not followed.
+_PSEUDO = frozenset({"proc", "sys", "dev"})
+
+
 def node_name(root: Path, etc: Path) -> str:
     """The node's host name: etc/hostname or etc/HOSTNAME, else the folder's name."""
     for name in ("hostname", "HOSTNAME"):
-        f = etc / name
+        try:
+            f = in_root(etc / name, root, etc)
+        except (OutsideRoot, ValueError):
+            continue
         if _is_regular(f):
             try:
-                text = f.read_text(encoding="utf-8", errors="replace").split()
-            except OSError:
+                text = read_text(f, limit=4096, follow=False).split()
+            except XencfgError:
                 continue
             if text:
                 return text[0].split(".")[0]
@@ -282,7 +310,12 @@ def _xen_domus(xen: Path, walker: _Walker) -> Iterator[tuple[Path, str | None]]:
 
 
 def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) -> list[SourceFile]:
-    """Every file of a node's /etc (and var/ below its root) that xencfg reads."""
+    """Every file of a node's /etc (and var/ below its root) that xencfg reads.
+
+    Symlinks are resolved inside the node's tree (:func:`in_root`): a mounted
+    image's ``etc/hosts -> /etc/hosts`` is the node's file, never the host's, and
+    a link that leaves the tree is reported, not read.
+    """
     out: list[SourceFile] = []
     candidates: list[tuple[Path, str | None]] = []
     for pattern, fmt in ETC_FILES:
@@ -292,11 +325,16 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
         for pattern, fmt in ROOT_FILES:
             candidates.extend((p, fmt) for p in _glob(root, pattern))
     scanned: set[Path] = set()
-    for path, fmt in candidates:  # (grows: an included file may include more)
-        if fmt in ("drbd", "cib") and path.resolve() not in scanned:
-            scanned.add(path.resolve())
+    for shown, fmt in candidates:  # (grows: an included file may include more)
+        try:
+            path = in_root(shown, root or etc, etc)
+        except (OutsideRoot, ValueError) as exc:
+            refused = str(exc) if isinstance(exc, OutsideRoot) else "outside the node tree"
+            out.append(SourceFile(shown, display_path(shown), fmt, node, refused=refused))
+            continue
+        if fmt in ("drbd", "cib") and path not in scanned:
+            scanned.add(path)
             candidates.extend(_referenced(path, fmt, etc, root))
-    for path, fmt in candidates:
         if not walker.accept(path):
             continue
         if fmt is None or fmt == DOMU:
@@ -314,7 +352,7 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
         if fmt not in formats.FORMATS:
             walker.found.skipped.append(Skipped(str(path), f"format {fmt} is not supported here"))
             continue
-        out.append(SourceFile(path, display_path(path), fmt, node))
+        out.append(SourceFile(path, display_path(shown), fmt, node))
     return out
 
 
@@ -403,8 +441,6 @@ def _detect(path: Path, domu: bool = False) -> str | None:
         return None
     try:
         if domu:
-            from .syntax.source import read_text
-
             text = read_text(path, limit=MAX_SIZE)
             xl_first = "xl" in formats.candidates(str(path))
             for fmt in ("xl", "xm") if xl_first else ("xm", "xl"):

@@ -36,6 +36,18 @@ class Document(Node):
     mode: int | None = attrs.field(default=None, eq=False, kw_only=True)
     _index: LineIndex | None = attrs.field(default=None, eq=False, repr=False, init=False)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every format's ``repr`` masks the document's secrets (attrs writes a
+        ``__repr__`` per class that would print a CHAP password in a traceback, a
+        debugger or a log line)."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__repr__")
+        if own is not None and not getattr(own, "masks_secrets", False):
+            cls.__repr__ = _masking(own)  # type: ignore[method-assign]
+        view = cls.__dict__.get("to_dict")
+        if view is not None and not getattr(view, "masks_secrets", False):
+            cls.to_dict = _masking_view(view)  # type: ignore[method-assign]
+
     def dumps(self) -> str:
         """The document's text: the source where untouched, edits spliced in."""
         return render(self, self.style)
@@ -70,3 +82,38 @@ class Document(Node):
         """``path:line:col`` of a node, as error messages print it."""
         line, col = self.position(where)
         return f"{self.path or '<string>'}:{line}:{col}"
+
+
+def _masking(inner: Any) -> Any:
+    def __repr__(self: Document) -> str:
+        from .secrets import redact
+
+        text: str = inner(self)
+        try:
+            secrets = self.secrets()
+        except Exception:  # a half-built document: mask what mask_line finds
+            from .secrets import mask_line
+
+            return mask_line(text)
+        return redact(text, secrets)
+
+    __repr__.masks_secrets = True  # type: ignore[attr-defined]
+    return __repr__
+
+
+def _masking_view(inner: Any) -> Any:
+    """``to_dict`` made safe whatever the format's own masking missed: every secret
+    the document declares is masked in keys and values unless ``show_secrets``."""
+
+    def to_dict(self: Document, show_secrets: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = inner(self, show_secrets=show_secrets)
+        if show_secrets:
+            return out
+        from .secrets import mask_values
+
+        masked: dict[str, Any] = mask_values(out, self.secrets())
+        return masked
+
+    to_dict.__doc__ = inner.__doc__
+    to_dict.masks_secrets = True  # type: ignore[attr-defined]
+    return to_dict

@@ -33,6 +33,10 @@ class ParseError(XencfgError):
         snippet: str = "",
         expected: str = "",
     ) -> None:
+        if getattr(snippet, "secrets", None):  # a got-token quoting what the snippet masks
+            from .secrets import mask_words
+
+            message = mask_words(message, snippet.secrets)  # type: ignore[attr-defined]
         self.message = message
         self.path = path
         self.line = line
@@ -95,12 +99,25 @@ def caret_snippet(text: str, line: int, column: int, *, width: int = 160) -> str
     lines = text.splitlines()
     if not 1 <= line <= len(lines):
         return ""
-    from .secrets import mask_line
+    from .secrets import mask_line, mask_words, secret_words
 
-    src = mask_line(lines[line - 1].expandtabs(1))  # an error must not quote a password
+    before = lines[line - 2] if line > 1 else ""
+    raw = lines[line - 1].expandtabs(1)
+    src = mask_line(raw, before)  # an error must not quote a password
+    words = {w for w in secret_words(lines) if w in raw}  # set on another line, quoted here
+    src = mask_words(src, words)
     col = max(column - 1, 0)
     if len(src) > width:
         start = max(col - width // 2, 0)
         src = src[start : start + width]
         col -= start
-    return f"    {src}\n    {' ' * col}^"
+    out = Snippet(f"    {src}\n    {' ' * col}^")
+    out.secrets = frozenset(words | {w for w in secret_words([before, raw]) if w in raw})
+    return out
+
+
+class Snippet(str):
+    """A caret snippet that knows the secret words its line held (and masks), so that
+    the error's message can mask them too (``got 'SECRET'``)."""
+
+    secrets: frozenset[str] = frozenset()

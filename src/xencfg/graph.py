@@ -20,6 +20,7 @@ import attrs
 from .cluster import Cluster
 from .errors import XencfgError
 from .findings import Finding
+from .syntax.source import printable
 
 KIND_STYLE: dict[str, dict[str, str]] = {
     "node": {"shape": "box3d", "style": "filled", "fillcolor": "#dde8f5"},
@@ -130,6 +131,8 @@ def _mark_findings(g: Graph, findings: Iterable[Finding]) -> None:
 
 
 def _quote(s: str) -> str:
+    # DOT must be valid UTF-8: an undecodable byte of a label is shown as \xNN
+    s = printable(s)
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\\\\n", "\\n") + '"'
 
 
@@ -178,7 +181,10 @@ def render(dot_text: str, fmt: str) -> bytes:
         )
     try:
         proc = subprocess.run(
-            [exe, f"-T{fmt}"], input=dot_text.encode(), capture_output=True, timeout=120
+            [exe, f"-T{fmt}"],
+            input=dot_text.encode("utf-8", "surrogateescape"),
+            capture_output=True,
+            timeout=120,
         )
     except subprocess.TimeoutExpired:
         raise XencfgError("Graphviz took longer than 120 s; try -o FILE.dot") from None

@@ -187,6 +187,8 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
             kind = _CIB_KIND.get(
                 res.tag, "stonith" if getattr(res, "is_stonith", False) else "resource"
             )
+            if not res.id:  # no id: the schema check reports it; nothing to draw
+                continue
             label = res.id + (f"\\n{res.type}" if getattr(res, "type", None) else "")
             g.node(f"res:{res.id}", label, kind)
             for child in getattr(res, "children", []):

@@ -85,6 +85,8 @@ def run(
     if force_format is not None:
         for f in found.files():
             f.format = force_format
+        # ``--as`` names the format: content detection failing is no longer news
+        found.skipped = [s for s in found.skipped if s.reason != "format not recognised"]
     return run_discovered(
         found, select=select, ignore=ignore, settings=settings, roles=roles, versions=versions
     )
@@ -236,11 +238,20 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
     from . import api
     from .syntax.source import read_text
 
+    if file.refused is not None:
+        message = f"not read: {_strip_path(file.refused, file)}"
+        findings.append(Finding("XC002", "error", message, Location(file.display)))
+        return None
     if file.format is None:
         return None
     given = texts.get(file.display)
     try:
-        text = given if given is not None else read_text(file.path, limit=LINT_MAX_SIZE)
+        # discovery resolved any link inside the node's tree; follow none now
+        text = (
+            given
+            if given is not None
+            else read_text(file.path, limit=LINT_MAX_SIZE, follow=file.node is None)
+        )
     except XencfgError as exc:
         findings.append(
             Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))

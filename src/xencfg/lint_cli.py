@@ -86,6 +86,8 @@ def _discover(
     if args.format is not None:
         for f in found.files():
             f.format = args.format
+        # --as names the format: content detection failing is no longer news
+        found.skipped = [s for s in found.skipped if s.reason != "format not recognised"]
     if "-" in paths:
         file, text = _stdin_file(args)
         found.loose.append(file)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 
 def problems(pattern: str) -> list[str]:
@@ -56,6 +57,8 @@ def problems(pattern: str) -> list[str]:
                 re.compile(pattern)
         except re.error as exc:
             out.append(f"does not compile: {exc}")
+        except (RecursionError, OverflowError, MemoryError):
+            pass  # nested past what Python's compiler recurses into: regcomp may accept it
     return out
 
 
@@ -131,3 +134,230 @@ def search(pattern: str, text: str) -> bool | None:
             return re.search(translated, text) is not None
     except re.error:
         return None
+
+
+# --- user-supplied patterns, matched in linear time --------------------------------------
+#
+# xend compiles ``xend-relocation-hosts-allow`` with Python's ``re`` and matches each peer
+# against it; so do we, but a pattern such as ``^(a+)+$`` backtracks exponentially in a
+# backtracking engine (30 characters: 16 s). :func:`match_prefix` runs the same pattern,
+# parsed by Python's own parser, as a Thompson NFA: time linear in the text for a given
+# pattern, whatever the pattern. :func:`catastrophic` says when the pattern is one that
+# backtracks badly, which is then a hazard for xend itself.
+
+#: NFA states past this are not built (``a{1000}{1000}``): the caller falls back.
+MAX_STATES = 20_000
+
+
+class _Unsupported(Exception):
+    """A construct no automaton can run (a backreference, a lookaround)."""
+
+
+def _parser() -> Any:
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # Python 3.10
+        import sre_parse  # type: ignore[no-redef,unused-ignore]
+    return sre_parse
+
+
+def _in_class(items: list[tuple[Any, Any]], ch: str, fold: bool) -> bool:
+    o = ord(ch)
+    negate = False
+    hit = False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            hit = hit or o == av or (fold and ch.lower() == chr(av).lower())
+        elif name == "RANGE":
+            lo, hi = av
+            hit = (
+                hit
+                or lo <= o <= hi
+                or (fold and (lo <= ord(ch.lower()) <= hi or lo <= ord(ch.upper()) <= hi))
+            )
+        elif name == "CATEGORY":
+            hit = hit or _category(str(av), ch)
+        else:
+            raise _Unsupported(name)
+    return hit != negate
+
+
+def _category(name: str, ch: str) -> bool:
+    table = {
+        "CATEGORY_DIGIT": ch.isdigit(),
+        "CATEGORY_NOT_DIGIT": not ch.isdigit(),
+        "CATEGORY_SPACE": ch.isspace(),
+        "CATEGORY_NOT_SPACE": not ch.isspace(),
+        "CATEGORY_WORD": ch.isalnum() or ch == "_",
+        "CATEGORY_NOT_WORD": not (ch.isalnum() or ch == "_"),
+    }
+    if name not in table:
+        raise _Unsupported(name)
+    return table[name]
+
+
+class _Nfa:
+    """States: ``("chr", test, next)``, ``("split", a, b)``, ``("at", kind, next)``, ``("ok",)``."""
+
+    def __init__(self, fold: bool) -> None:
+        self.states: list[list[Any]] = []
+        self.fold = fold
+
+    def new(self, *state: Any) -> int:
+        if len(self.states) >= MAX_STATES:
+            raise _Unsupported("too many states")
+        self.states.append(list(state))
+        return len(self.states) - 1
+
+    def seq(self, items: list[tuple[Any, Any]], nxt: int) -> int:
+        """Build ``items`` (a parsed subpattern) so that it continues at ``nxt``; its start."""
+        for op, av in reversed(items):
+            nxt = self.one(str(op), av, nxt)
+        return nxt
+
+    def one(self, op: str, av: Any, nxt: int) -> int:
+        fold = self.fold
+        if op == "LITERAL":
+            c = chr(av)
+            return self.new("chr", (lambda ch: ch == c or (fold and ch.lower() == c.lower())), nxt)
+        if op == "NOT_LITERAL":
+            c = chr(av)
+            return self.new(
+                "chr", (lambda ch: not (ch == c or (fold and ch.lower() == c.lower()))), nxt
+            )
+        if op == "ANY":
+            return self.new("chr", lambda ch: ch != "\n", nxt)
+        if op == "IN":
+            items = list(av)
+            return self.new("chr", lambda ch: _in_class(items, ch, fold), nxt)
+        if op == "AT":
+            return self.new("at", str(av), nxt)
+        if op == "SUBPATTERN":
+            return self.seq(list(av[-1]), nxt)
+        if op == "BRANCH":
+            starts = [self.seq(list(b), nxt) for b in av[1]]
+            head = starts[-1]
+            for s in reversed(starts[:-1]):
+                head = self.new("split", s, head)
+            return head
+        if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, hi, body = av
+            body = list(body)
+            unbounded = hi >= 65535 or str(hi) == "MAXREPEAT"
+            if lo > 1000 or (not unbounded and hi > 1000):
+                raise _Unsupported("large repeat")
+            tail = nxt
+            if unbounded:
+                loop = self.new("split", -1, nxt)
+                self.states[loop][1] = self.seq(body, loop)
+                tail = loop
+            else:
+                for _ in range(hi - lo):  # optional copies: the body then more, or done
+                    tail = self.new("split", self.seq(body, tail), nxt)
+            for _ in range(lo):
+                tail = self.seq(body, tail)
+            return tail
+        raise _Unsupported(op)
+
+
+_WORD = re.compile(r"\w")
+
+
+def _at(kind: str, text: str, pos: int) -> bool:
+    n = len(text)
+    if kind in ("AT_BEGINNING", "AT_BEGINNING_STRING"):
+        return pos == 0
+    if kind == "AT_END":
+        return pos == n or (pos == n - 1 and text[-1] == "\n")
+    if kind == "AT_END_STRING":
+        return pos == n
+    if kind in ("AT_BOUNDARY", "AT_NON_BOUNDARY"):
+        before = pos > 0 and _WORD.match(text[pos - 1]) is not None
+        after = pos < n and _WORD.match(text[pos]) is not None
+        return (before != after) == (kind == "AT_BOUNDARY")
+    raise _Unsupported(kind)
+
+
+def _compile(pattern: str) -> tuple[_Nfa, int]:
+    parsed = _parser().parse(pattern)
+    nfa = _Nfa(bool(parsed.state.flags & re.IGNORECASE))
+    ok = nfa.new("ok")
+    return nfa, nfa.seq(list(parsed), ok)
+
+
+def match_prefix(pattern: str, text: str) -> bool | None:
+    """``re.match(pattern, text) is not None``, in time linear in ``text``.
+
+    ``None`` when the pattern does not compile or uses what no automaton runs
+    (backreferences, lookarounds, huge counted repeats).
+    """
+    try:
+        nfa, start = _compile(pattern)
+    except (re.error, _Unsupported, RecursionError, OverflowError):
+        return None
+    states = nfa.states
+
+    def closure(seeds: list[int], pos: int) -> tuple[list[int], bool]:
+        out: list[int] = []
+        seen: set[int] = set()
+        stack = list(reversed(seeds))
+        while stack:
+            i = stack.pop()
+            if i in seen:
+                continue
+            seen.add(i)
+            st = states[i]
+            kind = st[0]
+            if kind == "ok":
+                return out, True
+            if kind == "split":
+                stack.extend((st[2], st[1]))
+            elif kind == "at":
+                if _at(st[1], text, pos):
+                    stack.append(st[2])
+            else:
+                out.append(i)
+        return out, False
+
+    try:
+        cur, done = closure([start], 0)
+        for pos, ch in enumerate(text):
+            if done:
+                return True
+            if not cur:
+                return False
+            cur, done = closure([states[i][2] for i in cur if states[i][1](ch)], pos + 1)
+        return done
+    except _Unsupported:
+        return None
+
+
+def catastrophic(pattern: str) -> bool:
+    """A repetition inside a repetition (``(a+)+``, ``(a*)*``, ``(.*x?)*``): a
+    backtracking engine such as Python's ``re``, which xend uses, can take time
+    exponential in the name's length on a name that almost matches."""
+    try:
+        parsed = _parser().parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+
+    def walk(items: Any, inside: bool) -> bool:
+        for op, av in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT"):
+                lo, hi, body = av
+                repeats = hi >= 65535 or hi > 1
+                if repeats and hi != lo and inside:
+                    return True
+                if walk(body, inside or (repeats and hi != lo)):
+                    return True
+            elif (name == "SUBPATTERN" and walk(av[-1], inside)) or (
+                name == "BRANCH" and any(walk(b, inside) for b in av[1])
+            ):
+                return True
+        return False
+
+    return walk(parsed, False)

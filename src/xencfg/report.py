@@ -20,7 +20,8 @@ import attrs
 
 from . import __version__
 from . import rules as registry
-from .findings import SEVERITIES, Finding
+from .findings import SEVERITIES, Finding, Location
+from .syntax.source import printable
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "codeclimate")
 
@@ -41,6 +42,11 @@ def render(
 ) -> str:
     """The report of ``findings`` over ``files`` in format ``fmt``."""
     ctx = context or Context()
+    # machine formats must be valid UTF-8: a byte that is not (a Latin-1 comment quoted
+    # in a message, a file name) is written \\xNN there; the text report keeps it
+    if fmt != "text":
+        findings = [_printable(f) for f in findings]
+        files = [printable(f) for f in files]
     if fmt == "json":
         return as_json(findings, files, ctx)
     if fmt == "sarif":
@@ -52,6 +58,18 @@ def render(
     if fmt == "codeclimate":
         return as_codeclimate(findings, ctx)
     return as_text(findings, color=ctx.color)
+
+
+def _printable(f: Finding) -> Finding:
+    def loc(x: Location) -> Location:
+        return attrs.evolve(x, path=printable(x.path))
+
+    return attrs.evolve(
+        f,
+        message=printable(f.message),
+        location=loc(f.location),
+        related=tuple(loc(r) for r in f.related),
+    )
 
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36"}
@@ -170,13 +188,22 @@ def as_codeclimate(findings: Sequence[Finding], ctx: Context | None = None) -> s
 
 
 def _github_escape(s: str) -> str:
+    """A workflow command's message (``%``, CR and LF escaped, as the runner reads them)."""
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(s: str) -> str:
+    """A workflow command's property value (a file name): ``:`` and ``,`` too, or a
+    file named ``x,line=1::...`` or holding a newline would inject its own command
+    (actions/toolkit ``escapeProperty``)."""
+    return _github_escape(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def as_github(findings: Sequence[Finding]) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}
     out = [
-        f"::{level[f.severity]} file={f.path},line={f.line},col={f.column},title={f.code}::"
+        f"::{level[f.severity]} file={_github_property(f.path)},line={f.line},col={f.column},"
+        f"title={_github_property(f.code)}::"
         f"{_github_escape(f.message)}"
         for f in findings
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 MASK = "********"
 
@@ -39,6 +40,37 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return pattern.sub(MASK, text)
 
 
+def mask_values(data: Any, secrets: Iterable[str]) -> Any:
+    """JSON-ready ``data`` with every secret masked: a string equal to one, and any
+    string (dict keys too) holding one of at least 4 characters (``vncpasswd=s3cret``
+    inside a spec, a value glued to junk on a broken line)."""
+    values = {s for s in secrets if s and s not in _TRIVIAL}
+    if not values:
+        return data
+    long = sorted((s for s in values if len(s) >= 4), key=len, reverse=True)
+
+    def text(v: str) -> str:
+        if v in values:
+            return MASK
+        for s in long:
+            if s in v:
+                v = v.replace(s, MASK)
+        return v
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            return text(v)
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, tuple):
+            return tuple(walk(x) for x in v)
+        if isinstance(v, dict):
+            return {text(k) if isinstance(k, str) else k: walk(x) for k, x in v.items()}
+        return v
+
+    return walk(data)
+
+
 def masked(value: str | None, show: bool = False) -> str | None:
     """A secret value for display: itself when asked for, else :data:`MASK`."""
     if value is None or show:
@@ -46,22 +78,105 @@ def masked(value: str | None, show: bool = False) -> str | None:
     return MASK
 
 
-#: Lines that hold a secret in the formats we read, with the secret as group "s".
-#: Used where no parsed document can say what is secret: the source line an error
-#: message quotes.
-_SECRET_LINES = (
-    re.compile(r"(?i)^\s*\d+\s+(?:sha1|md5)\s+(?P<s>\S+)"),  # authkeys
-    re.compile(r"(?i)\b(?:incoming|outgoing)user\s+\S+\s+(?P<s>\S+)"),  # ietd.conf
-    re.compile(r"(?i)password(?:_in)?\s*=\s*(?P<s>\S.*?)\s*$"),  # iscsid.conf
-    re.compile(r"(?i)name=\"[^\"]*pass[^\"]*\"[^>]*?\bvalue=\"(?P<s>[^\"]*)"),  # CIB nvpair
-    re.compile(r"(?i)\b(?:passwd|vncpasswd|shared-secret|password)\b[\s=:\"']+(?P<s>[^\s\"';]+)"),
+#: Where a secret starts on a source line, in the formats we read: after an authkeys
+#: method (``1 sha1 KEY``), CHAP users (``IncomingUser joe PASS``), or any keyword
+#: naming a password or secret, even glued to junk (a broken line still holds the
+#: value). Used where no parsed document can say what is secret: the source line an
+#: error message quotes; everything after the start is masked, word by word.
+_SECRET_START = (
+    re.compile(r"(?i)^\s*\d+\s+(?:sha1|md5|crc)\b"),  # authkeys
+    re.compile(r"(?i)\b(?:incoming|outgoing)user\b"),  # ietd.conf (user and password)
+    re.compile(r"(?i)\bstonith_host\b"),  # ha.cf: a plugin's parameters hold its password
+    re.compile(r"(?i)passw(?:or)?d|\bsecret|\bcommunity"),  # iscsid, xm/xl, xend, drbd, CIB
 )
+#: A word after the start: what masking replaces (quotes and punctuation stay).
+_WORD = re.compile(r"[^\s\"'=:;,()\[\]{}<>]+")
+#: A line that ends where a secret's value should begin (the value broke onto the next line).
+_DANGLING = re.compile(
+    r"(?i)(?:passw(?:or)?d(?:_in)?|secret)[\s\"']*[=:]?[\s\"']*$"
+    r"|name\s*=\s*[\"'][^\"'<>]*(?:pass|secret)[^\"'<>]*[\"'][^<>]*?value\s*=\s*[\"'][^\"'<>]*$"
+)
+#: An XML attribute, either quote, spaces around ``=`` allowed.
+_ATTR = re.compile(r"""([\w:.-]+)[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)')""")
+#: Names of CIB parameters that hold a secret (``passwd``, ``stonith-password``...).
+_SECRET_NAME = re.compile(r"(?i)pass|secret|authkey|community")
 
 
-def mask_line(line: str) -> str:
-    """``line`` with the value of any secret-looking setting replaced by :data:`MASK`."""
-    for pattern in _SECRET_LINES:
+def _mask_xml(line: str, found: list[str]) -> str | None:
+    """A CIB/cluster.conf line with each ``value`` of an element whose ``name`` is
+    secret-looking masked (attribute order and quotes as they come); None if none.
+    The masked values are appended to ``found``."""
+    out: list[str] = []
+    last = 0
+    pos = 0
+    for piece in line.split("<"):
+        attrs = list(_ATTR.finditer(piece))
+        named = {m.group(1).lower(): m for m in attrs}
+        name = named.get("name")
+        value = named.get("value")
+        secret_name = name is not None and _SECRET_NAME.search(
+            name.group(2) if name.group(2) is not None else name.group(3) or ""
+        )
+        if secret_name and value is not None:
+            group = 2 if value.group(2) is not None else 3
+            if value.group(group) not in _TRIVIAL:
+                found.append(value.group(group))
+                out.append(line[last : pos + value.start(group)])
+                out.append(MASK)
+                last = pos + value.end(group)
+        pos += len(piece) + 1
+    if not out:
+        return None
+    out.append(line[last:])
+    return "".join(out)
+
+
+def _mask(line: str, previous: str, found: list[str]) -> str:
+    def word(w: re.Match[str]) -> str:
+        if w.group(0) in _TRIVIAL:
+            return w.group(0)
+        found.append(w.group(0))
+        return MASK
+
+    if previous and _DANGLING.search(previous[-200:]) and line.strip():
+        return _WORD.sub(word, line)
+    if "=" in line and ("'" in line or '"' in line):
+        xml = _mask_xml(line, found)
+        if xml is not None:
+            return xml
+    for pattern in _SECRET_START:
         m = pattern.search(line)
-        if m and m.group("s") and m.group("s") not in _TRIVIAL:
-            return line[: m.start("s")] + MASK + line[m.end("s") :]
+        if m is not None:
+            return line[: m.end()] + _WORD.sub(word, line[m.end() :])
     return line
+
+
+def mask_line(line: str, previous: str = "") -> str:
+    """``line`` with every word after a secret-looking keyword replaced by :data:`MASK`
+    (and the values of secret CIB attributes); all of it when ``previous`` (the line
+    before) ends where a secret value should start."""
+    return _mask(line, previous, [])
+
+
+def secret_words(lines: list[str]) -> set[str]:
+    """Every word :func:`mask_line` would mask on any of ``lines`` (at least 4
+    characters): a value set on a secret line may be quoted again on a broken one."""
+    found: list[str] = []
+    previous = ""
+    for line in lines:
+        _mask(line, previous, found)
+        previous = line
+    return {w for w in found if len(w) >= 4}
+
+
+def mask_words(text: str, words: Iterable[str]) -> str:
+    """``text`` with each of ``words``, and a cut-off start of one (``Zq6291...``), masked."""
+    for w in sorted(words, key=len, reverse=True):
+        if w in text:
+            text = text.replace(w, MASK)
+        elif "..." in text:
+            for k in range(len(w) - 1, 3, -1):
+                if w[:k] + "..." in text:
+                    text = text.replace(w[:k] + "...", MASK + "...")
+                    break
+    return text

@@ -19,8 +19,9 @@ MAX_LENGTH = 223
 
 def iqn_problem(name: str) -> str | None:
     """What is wrong with an iSCSI name, or ``None`` when it is well formed."""
-    if len(name.encode()) > MAX_LENGTH:
-        return f"iSCSI name is {len(name.encode())} bytes long (at most {MAX_LENGTH})"
+    size = len(name.encode("utf-8", "surrogateescape"))  # a Latin-1 byte is one byte
+    if size > MAX_LENGTH:
+        return f"iSCSI name is {size} bytes long (at most {MAX_LENGTH})"
     if any(c.isspace() for c in name):
         return "an iSCSI name has no blanks"
     low = name.lower()

@@ -57,7 +57,7 @@ _PLACEHOLDERS = frozenset(
 )
 #: Tutorials also hash a placeholder (``echo yoursecretpassword | sha1sum``).
 _HASHED = frozenset(
-    hashlib.new(algo, (p + nl).encode()).hexdigest()
+    hashlib.new(algo, (p + nl).encode("utf-8", "surrogateescape")).hexdigest()
     for p in ("yoursecretpassword", "password", "secret", "changeme", "heartbeat")
     for nl in ("", "\n")
     for algo in ("sha1", "md5")
@@ -123,6 +123,10 @@ class AuthkeysDocument(LineDocument):
         return (
             f"AuthkeysDocument(path={self.path!r}, mode={self.mode!r}, children={self.children!r})"
         )
+
+    def secrets(self) -> list[str]:
+        """Every key on a key line (read or not: a stale key is still a key)."""
+        return [e.secret for e in self.children if isinstance(e, KeyLine) and e.secret is not None]
 
     # -- typed view --------------------------------------------------------
     @property
@@ -315,7 +319,9 @@ def _line_error(e: Entry, text: str) -> tuple[int, str] | None:
             return e.value_toks[1].pos, "'auth' takes one method-id"
         return None
     if to_int(e.key) is None:
-        return e.pos, f"expected 'auth' or a method-id number, got {e.key!r}"
+        # not quoted: a word alone on an authkeys line is most likely a key broken
+        # off its line, and error output ends up in logs
+        return e.pos, "expected 'auth' or a method-id number at the start of the line"
     if not vals:
         return end_of(e), f"method-id {e.key} needs a method (crc, md5 or sha1)"
     method = vals[0]
@@ -330,6 +336,12 @@ def _masked(exc: ParseError, e: Entry) -> ParseError:
         for t in e.value_toks[1:]:
             exc.snippet = exc.snippet.replace(t.text, "*" * len(t.text))
         exc.args = (str(exc),)
+    elif e.key != "auth" and to_int(e.key) is None:  # a stray word: maybe a key
+        lines = exc.snippet.split("\n")
+        if lines:
+            lines[0] = "    " + "".join("*" if not c.isspace() else c for c in lines[0][4:])
+        exc.snippet = "\n".join(lines)
+        exc.args = (str(exc),)
     return exc
 
 
@@ -340,4 +352,4 @@ def sniff(text: str) -> bool:
     """An authkeys file has an ``auth N`` line."""
     import re
 
-    return re.search(r"^\s*auth\s+\d+\s*(#.*)?$", text, re.M) is not None
+    return re.search(r"^[ \t]*auth\s+\d+\s*(#.*)?$", text, re.M) is not None

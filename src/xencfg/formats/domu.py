@@ -678,6 +678,8 @@ class DomUDocument(Document):
         found: list[str] = []
         for k in SECRETS:
             v = self.get(k)
+            if isinstance(v, bytes):  # ``vncpasswd = b'...'`` (xm runs Python)
+                v = v.decode("utf-8", "surrogateescape")
             if isinstance(v, str) and v:
                 found.append(v)
         for vfb in self.vfbs:

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from ..document import Document
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError, XencfgError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
@@ -1161,6 +1161,8 @@ class Resource(_DeviceMixin, _VolumesMixin):
             addr = h.address
             if h.kind == "floating" and addr is not None and addr.host_port == name:
                 return h
+            if h.name == name:  # a section without a name (``on {``, a partial parse)
+                return h
         return None
 
     @property
@@ -1604,14 +1606,28 @@ class DrbdDocument(Document):
                         out.append(t.pos + i)
         return out
 
+    def secrets(self) -> list[str]:
+        """Every ``shared-secret`` (the peers' authentication key), wherever it is set."""
+        found: list[str] = []
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Entry) and node.key == "shared-secret" and node.value:
+                found.append(unquote(str(node.value)))
+            stack.extend(node.child_nodes())
+        return found
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {
+        from ..secrets import mask_values
+
+        out = {
             "format": FORMAT,
             "global": self.global_,
             "common": self.common,
             "includes": self.includes,
             "resources": [r.to_dict() for r in self.resource_list()],
         }
+        return out if show_secrets else mask_values(out, self.secrets())
 
 
 #: Values drbdadm accepts for enumerated options (union over 0.7 .. 9.2).
@@ -2098,7 +2114,7 @@ def sniff(text: str) -> bool:
     """A drbd.conf opens ``resource``, ``global`` or ``common`` sections, or includes."""
     return (
         re.search(
-            r'^\s*(resource\s+("[^"]*"|\S+)\s*\{|global\s*\{|common\s*\{|include\s+"[^"]*"\s*;)',
+            r'^[ \t]*(resource\s+("[^"]*"|\S+)\s*\{|global\s*\{|common\s*\{|include\s+"[^"]*"\s*;)',
             text,
             re.M,
         )
@@ -2258,38 +2274,111 @@ class Config:
         }
 
 
-def resolve_include(pattern: str, base_dir: str) -> list[str]:
-    """Files an ``include`` pattern names: relative to the including file's directory, sorted."""
-    import glob
+#: At most this many directory entries are looked at to expand one ``include`` glob,
+#: so ``include "/*/*/*/*/*/*"`` cannot walk a whole disk.
+MAX_GLOB_ENTRIES = 10_000
+#: Includes nested deeper than this are refused (a chain, not a configuration).
+MAX_INCLUDE_DEPTH = 32
 
-    full = pattern if os.path.isabs(pattern) else os.path.join(base_dir, pattern)
-    return sorted(p for p in glob.glob(full) if os.path.isfile(p))
+
+def resolve_include(
+    pattern: str, base_dir: str, *, root: str | None = None, limit: int = MAX_GLOB_ENTRIES
+) -> list[str]:
+    """Files an ``include`` pattern names: relative to the including file's directory, sorted.
+
+    With ``root`` (a mounted node image), an absolute pattern means the node's ``/``
+    and every match is resolved inside ``root``; a match whose links leave it is
+    dropped. Raises :class:`XencfgError` when the glob would look at more than
+    ``limit`` directory entries.
+    """
+    from fnmatch import fnmatchcase
+
+    from ..syntax.source import OutsideRoot, resolve_in_root
+
+    if os.path.isabs(pattern):
+        full = os.path.join(root, pattern.lstrip("/")) if root is not None else pattern
+    else:
+        full = os.path.join(base_dir, pattern)
+    head = "/" if full.startswith("/") else ""
+    parts = [c for c in full.split("/") if c]
+    paths = [head]
+    looked = 0
+    for part in parts:
+        if not any(c in part for c in "*?["):
+            paths = [os.path.join(p, part) if p else part for p in paths]
+            continue
+        nxt: list[str] = []
+        for d in paths:
+            try:
+                entries = os.scandir(d or ".")
+            except OSError:
+                continue
+            with entries:
+                for e in entries:
+                    looked += 1
+                    if looked > limit:
+                        raise XencfgError(
+                            f"include {pattern!r}: the pattern matches more than {limit} entries"
+                        )
+                    if e.name.startswith(".") and not part.startswith("."):
+                        continue
+                    if fnmatchcase(e.name, part):
+                        nxt.append(os.path.join(d, e.name) if d else e.name)
+        paths = nxt
+    out: list[str] = []
+    for p in paths:
+        if root is not None:
+            try:
+                rel = os.path.relpath(os.path.abspath(p), os.path.abspath(root))
+                if rel.startswith(".."):
+                    continue
+                p = str(resolve_in_root(root, rel))
+            except OutsideRoot:
+                continue
+        if os.path.isfile(p):
+            out.append(p)
+    return sorted(set(out))
 
 
-def load_config(path: str | os.PathLike[str], *, max_files: int = 1000) -> Config:
-    """Load a drbd.conf and, recursively, what it includes (each file once)."""
+def load_config(
+    path: str | os.PathLike[str],
+    *,
+    max_files: int = 1000,
+    root: str | os.PathLike[str] | None = None,
+    max_depth: int = MAX_INCLUDE_DEPTH,
+) -> Config:
+    """Load a drbd.conf and, recursively, what it includes (each file once).
+
+    With ``root`` (a mounted node image or a linted tree), includes resolve inside
+    it as drbdadm on that node would see them, and nothing outside is read; an
+    include that reaches outside counts as missing. Includes nested deeper than
+    ``max_depth`` raise :class:`XencfgError` (as does a glob that matches too much).
+    """
     from ..syntax.source import read_text
 
     docs: list[DrbdDocument] = []
     missing: list[str] = []
     seen: set[str] = set()
-
-    def visit(p: str) -> None:
+    root_s = os.fspath(root) if root is not None else None
+    stack: list[tuple[str, int]] = [(os.fspath(path), 0)]
+    while stack:
+        p, depth = stack.pop()
+        if depth > max_depth:
+            raise XencfgError(f"{p}: includes nested more than {max_depth} deep")
         real = os.path.realpath(p)
         if real in seen or len(seen) >= max_files:
-            return
+            continue
         seen.add(real)
-        doc = parse(read_text(p), p)
+        doc = parse(read_text(p, follow=root_s is None or depth == 0), p)
         docs.append(doc)
+        children: list[str] = []
         for child in doc.children:
             if isinstance(child, Entry) and child.key == "include" and child.value:
-                found = resolve_include(child.value, os.path.dirname(p))
+                found = resolve_include(child.value, os.path.dirname(p), root=root_s)
                 if not found and not any(c in child.value for c in "*?["):
                     missing.append(child.value)
-                for f in found:
-                    visit(f)
-
-    visit(os.fspath(path))
+                children.extend(found)
+        stack.extend((f, depth + 1) for f in reversed(children))
     return Config(docs, missing)
 
 

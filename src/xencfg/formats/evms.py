@@ -123,4 +123,4 @@ def parse(text: str, path: str | None = None) -> EvmsDocument:
 
 
 def sniff(text: str) -> bool:
-    return re.search(r"^\s*(engine|sysfs_devices|legacy_devices)\s*\{", text, re.M) is not None
+    return re.search(r"^[ \t]*(engine|sysfs_devices|legacy_devices)\s*\{", text, re.M) is not None

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ..secrets import mask_values
 from ..syntax.blocks import Entry
 from ._lines import (
     HEARTBEAT_STYLE,
@@ -169,6 +170,21 @@ def _host(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | str:
         return ipaddress.ip_address(raw)
     except ValueError:
         return raw
+
+
+#: Which ``stonith_host`` parameter (0-based, after the type) holds a password or an
+#: SNMP community, per STONITH plugin (the order ``stonith -t TYPE -n`` lists).
+_STONITH_SECRET: dict[str, int] = {
+    "baytech": 2,  # ipaddr login password
+    "apcmaster": 2,  # ipaddr login password
+    "apcmastersnmp": 2,  # ipaddr port community
+    "wti_nps": 1,  # ipaddr password
+    "drac3": 2,  # host username password
+    "external/ipmi": 3,  # hostname ipaddr userid passwd interface
+    "external/ibmrsa": 3,  # hostname ipaddr userid passwd type
+    "external/riloe": 3,  # hostlist ilo_hostname ilo_user ilo_password ...
+    "external/rackpdu": 2,  # hostlist pduip community
+}
 
 
 @attrs.frozen
@@ -407,6 +423,16 @@ class HacfDocument(LineDocument):
                 perms.setdefault(k, []).extend(i for i in ids.split(",") if i)
         return out
 
+    def secrets(self) -> list[str]:
+        """Passwords (and SNMP communities) among ``stonith_host`` parameters, by the
+        parameter order of each STONITH plugin (``stonith -t TYPE -n``)."""
+        found = []
+        for dev in self.stonith:
+            at = _STONITH_SECRET.get(dev["type"])
+            if at is not None and at < len(dev["params"]):
+                found.append(dev["params"][at])
+        return found
+
     @property
     def stonith(self) -> list[dict[str, Any]]:
         """``stonith TYPE FILE`` and ``stonith_host FROM TYPE PARAMS...`` devices."""
@@ -538,7 +564,7 @@ class HacfDocument(LineDocument):
             "ping_groups": self.ping_groups,
             "respawn": [{"user": r.user, "command": r.command} for r in self.respawn],
             "apiauth": self.apiauth,
-            "stonith": self.stonith,
+            "stonith": self.stonith if show_secrets else mask_values(self.stonith, self.secrets()),
             "settings": settings,
             "unknown": [
                 {"directive": n.key, "kind": kind, "suggestion": s}  # type: ignore[attr-defined]
@@ -630,7 +656,7 @@ def sniff(text: str) -> bool:
     import re
 
     return (
-        re.search(r"^\s*node\s+\S", text, re.M) is not None
-        and re.search(r"^\s*(bcast|ucast|mcast|serial|keepalive|deadtime)\s+\S", text, re.M)
+        re.search(r"^[ \t]*node\s+\S", text, re.M) is not None
+        and re.search(r"^[ \t]*(bcast|ucast|mcast|serial|keepalive|deadtime)\s+\S", text, re.M)
         is not None
     )

@@ -372,4 +372,4 @@ parse = parser_for(IetdDocument)
 def sniff(text: str) -> bool:
     import re
 
-    return re.search(r"^\s*Target\s+(iqn|eui|naa)\.", text, re.M | re.I) is not None
+    return re.search(r"^[ \t]*Target\s+(iqn|eui|naa)\.", text, re.M | re.I) is not None

@@ -79,4 +79,4 @@ parse = parser_for(InitiatorNameDocument)
 
 
 def sniff(text: str) -> bool:
-    return re.search(r"^\s*InitiatorName\s*=", text, re.M) is not None
+    return re.search(r"^[ \t]*InitiatorName\s*=", text, re.M) is not None

@@ -300,4 +300,4 @@ parse = parser_for(IscsidDocument)
 
 def sniff(text: str) -> bool:
     """Dotted ``node.``/``discovery.``/``iscsid.`` keys with ``=``."""
-    return re.search(r"^\s*(node|discovery|iscsid|isns)\.[\w.\[\]]+\s*=", text, re.M) is not None
+    return re.search(r"^[ \t]*(node|discovery|iscsid|isns)\.[\w.\[\]]+\s*=", text, re.M) is not None

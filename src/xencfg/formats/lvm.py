@@ -149,7 +149,7 @@ def sniff(text: str) -> bool:
     import re
 
     return (
-        re.search(r"^\s*(devices|global|activation|allocation)\s*\{", text, re.M) is not None
-        and re.search(r"^\s*\w+\s*=", text, re.M) is not None
+        re.search(r"^[ \t]*(devices|global|activation|allocation)\s*\{", text, re.M) is not None
+        and re.search(r"^[ \t]*\w+\s*=", text, re.M) is not None
         and re.search(r";\s*(#.*)?$", text, re.M) is None
     )

@@ -690,7 +690,7 @@ def sniff(text: str) -> bool:
 
     return (
         re.search(
-            r"^\s*(defaults|blacklist|blacklist_exceptions|multipaths|devices|overrides)\s*\{",
+            r"^[ \t]*(defaults|blacklist|blacklist_exceptions|multipaths|devices|overrides)\s*\{",
             text,
             re.M,
         )

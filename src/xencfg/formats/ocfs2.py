@@ -424,8 +424,11 @@ _WORDS = {
 
 
 _FAST_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*[ \t]*:)[ \t\f\v]*(?:#[^\n]*)?")
+#: The value ends at its last non-blank (greedy, then one step back per trailing
+#: blank): a lazy value before a blank run was quadratic on long blank runs.
 _FAST_ENTRY = re.compile(
-    r"[ \t\f\v]+([A-Za-z_][A-Za-z0-9_.-]*)[ \t\f\v]*(=)[ \t\f\v]*([^\s=#][^\n\r]*?)?[ \t\f\v]*"
+    r"[ \t\f\v]+([A-Za-z_][A-Za-z0-9_.-]*)[ \t\f\v]*(=)[ \t\f\v]*"
+    r"([^\s=#](?:[^\n\r]*[^ \t\f\v\n\r])?)?[ \t\f\v]*"
 )
 _FAST_BLANK = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?")
 

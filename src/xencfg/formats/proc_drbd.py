@@ -194,4 +194,4 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
 
 
 def sniff(text: str) -> bool:
-    return re.search(r"^\s*\d+: cs:\S+", text, re.M) is not None or text.startswith("version: ")
+    return re.search(r"^[ \t]*\d+: cs:\S+", text, re.M) is not None or text.startswith("version: ")

@@ -609,7 +609,7 @@ def parse(text: str, path: str | None = None) -> XendDocument:
 
 
 _SNIFF = re.compile(
-    r"^[ \t]*#?[ \t]*\((?:xend-|xen-api-server|dom0-|network-script|vif-script|"
+    r"^[ \t]*(?:#[ \t]*)?\((?:xend-|xen-api-server|dom0-|network-script|vif-script|"
     r"enable-dom0|vnc-listen|console-limit|total_available_memory)",
     re.M,
 )

@@ -51,17 +51,24 @@ def unquote(raw: str) -> str:
 
     def sub(m: re.Match[str]) -> str:
         e = m.group(1)
-        if e[0] == "x" and len(e) > 1:
-            return chr(int(e[1:], 16))
-        if e[0] in "01234567":
-            return chr(int(e, 8))
+        try:
+            if e[0] == "x" and len(e) > 1:
+                return chr(int(e[1:], 16))
+            if e[0] in "01234567":
+                return chr(int(e, 8))
+        except (ValueError, OverflowError):  # past U+10FFFF: kept as written
+            return "\\" + e
         return _ESCAPES.get(e, "\\" + e)  # libxlu rejects unknown escapes; keep them
 
     return _ESC_RE.sub(sub, body)
 
 
 def number(raw: str) -> Any:
-    """A number token as xl reads it (C ``strtol`` base 0: ``0x1f``, ``017``)."""
+    """A number token as xl reads it (C ``strtol`` base 0: ``0x1f``, ``017``).
+    One longer than any C long stays text (strtol would saturate; Python could not
+    even print it past 4,300 digits)."""
+    if len(raw) > 40:
+        return raw
     try:
         if re.fullmatch(r"0[0-7]+", raw):
             return int(raw, 8)
@@ -260,7 +267,7 @@ def sniff(text: str) -> bool:
     single assignment is nobody's domU config."""
     import re
 
-    if re.search(r"^\s*\w+\s*=", text, re.M) is None:
+    if re.search(r"^[ \t]*\w+\s*=", text, re.M) is None:
         return False
     try:
         parse(text)

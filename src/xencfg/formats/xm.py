@@ -48,6 +48,10 @@ class NotLiteral(Exception):
     """The expression needs evaluation (a call, an operator, a name)."""
 
 
+#: Python refuses to print integers of more than 4,300 digits (int_max_str_digits).
+_MAX_INT_BITS = 4_000 * 3
+
+
 def literal(n: ast.AST, undecodable: bool = False) -> Any:
     """The value of a literal expression, from its syntax tree (no evaluation).
 
@@ -58,20 +62,25 @@ def literal(n: ast.AST, undecodable: bool = False) -> Any:
     if isinstance(n, ast.Constant):
         if undecodable and isinstance(n.value, str) and _HAS_PUA.search(n.value):
             return n.value.translate(_FROM_PUA)
+        if isinstance(n.value, int) and n.value.bit_length() > _MAX_INT_BITS:
+            raise NotLiteral("an integer too large to print")  # str() would refuse it
         return n.value
     if isinstance(n, ast.List):
         return [literal(e, undecodable) for e in n.elts]
     if isinstance(n, ast.Tuple):
         return tuple(literal(e, undecodable) for e in n.elts)
-    if isinstance(n, ast.Set):
-        return {literal(e, undecodable) for e in n.elts}
-    if isinstance(n, ast.Dict):
-        if any(k is None for k in n.keys):
-            raise NotLiteral("** in a dict")
-        return {
-            literal(k, undecodable): literal(v, undecodable)  # type: ignore[arg-type]
-            for k, v in zip(n.keys, n.values, strict=False)
-        }
+    try:  # an unhashable element or key (``{[1]: 2}``) fails when xm runs the file too
+        if isinstance(n, ast.Set):
+            return {literal(e, undecodable) for e in n.elts}
+        if isinstance(n, ast.Dict):
+            if any(k is None for k in n.keys):
+                raise NotLiteral("** in a dict")
+            return {
+                literal(k, undecodable): literal(v, undecodable)  # type: ignore[arg-type]
+                for k, v in zip(n.keys, n.values, strict=False)
+            }
+    except TypeError:
+        raise NotLiteral("an unhashable key") from None
     if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
         v = literal(n.operand, undecodable)
         if isinstance(v, (int, float, complex)) and not isinstance(v, bool):
@@ -351,6 +360,20 @@ Span = tuple["ast.stmt | None", int, int, tuple[str, ...]]
 
 
 _CONTINUATIONS = frozenset({"except", "else", "elif", "finally"})
+#: Characters that start no Python token (``$``, ``?``, a lone ``!``, a backtick, a
+#: backslash not escaping a quote, newline or backslash, non-word non-ASCII).
+_UNLEXABLE = re.compile(r"[^\w \t\f\r\n+\-*/%&|^~<>=()\[\]{},:;@.'\"#!\\]|!(?!=)|\\(?![\r\n'\"\\])")
+
+
+def _lexable(src: str) -> str:
+    """``src`` with each character no token starts with replaced by ``_`` (same length).
+
+    CPython's pure-Python tokenizer retries its whole pattern at every blank before
+    such a character (``x = [`` + 4,000 blanks + ``$``...): quadratic. Statement
+    boundaries do not change: the replaced character was a token of its own (an
+    error token) and becomes part of a name; inside strings and comments it is text.
+    """
+    return _UNLEXABLE.sub("_", src)
 
 
 def _chunks(src: str) -> list[tuple[int, int]] | None:
@@ -364,7 +387,7 @@ def _chunks(src: str) -> list[tuple[int, int]] | None:
     quiet = {tokenize.COMMENT, tokenize.NL}
     brackets: list[tuple[str, tuple[int, int]]] = []
     try:
-        for t in tokenize.generate_tokens(io.StringIO(src).readline):
+        for t in tokenize.generate_tokens(io.StringIO(_lexable(src)).readline):
             if t.type in quiet:
                 continue
             if t.type == tokenize.OP and t.string in "([{":
@@ -415,7 +438,7 @@ def _split_semicolons(src: str, cs: int, ce: int) -> list[tuple[int, int]]:
     if ";" not in piece or "\n" in piece.rstrip():
         return [(cs, ce)]
     try:
-        toks = list(tokenize.generate_tokens(io.StringIO(piece).readline))
+        toks = list(tokenize.generate_tokens(io.StringIO(_lexable(piece)).readline))
     except (tokenize.TokenError, SyntaxError):
         return [(cs, ce)]
     if any(t.type == tokenize.INDENT for t in toks):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..cluster import Loaded
 from ..findings import Finding
@@ -50,17 +51,24 @@ def rule_failed() -> Iterator[Finding]:
     return iter(())
 
 
+def keyword_problems(item: Loaded) -> list[tuple[Any, str, Any]]:
+    """The document's keyword problems, computed once per run (each unknown key costs a
+    did-you-mean search, and several rules read them)."""
+    found = item.derived.get("keyword_problems")
+    if found is None:
+        problems = getattr(item.doc, "keyword_problems", None)
+        found = item.derived["keyword_problems"] = list(problems()) if problems else []
+    return found
+
+
 def _keyword_problems(
     item: Loaded, wanted: str, refused: bool = False
 ) -> Iterator[tuple[object, str | None]]:
     """The document's keyword problems of kind ``wanted``: those its daemon refuses
     the file for (``refused``, XC009) or the others (XC003, XC004)."""
-    problems = getattr(item.doc, "keyword_problems", None)
-    if problems is None:
-        return
     if (wanted in item.doc.refused_keyword_kinds) != refused:
         return
-    for node, kind, suggestion in problems():
+    for node, kind, suggestion in keyword_problems(item):
         if kind == wanted:
             yield node, suggestion
 

@@ -25,7 +25,9 @@ def _hacf_anchor(item: Loaded) -> Location:
     first = doc.entry("node")  # type: ignore[attr-defined]
     if first is not None:
         return item.where(first)
-    for n, _kind, suggestion in doc.keyword_problems():  # type: ignore[attr-defined]
+    from .general import keyword_problems
+
+    for n, _kind, suggestion in keyword_problems(item):
         if suggestion == "node":
             return item.where(n)
     return item.where()
@@ -343,7 +345,9 @@ def authkeys_missing_index(item: Loaded) -> Iterator[Finding]:
 
 
 def _digest(method: str, secret: str | None) -> str:
-    return hashlib.sha256(f"{method}\0{secret or ''}".encode()).hexdigest()
+    return hashlib.sha256(
+        f"{method}\0{secret or ''}".encode("utf-8", "surrogateescape")
+    ).hexdigest()
 
 
 @rule("HB010", "authkeys-differ", "error", scope="cluster", hazard=True)

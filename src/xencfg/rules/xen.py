@@ -70,7 +70,10 @@ def identities(domus: list[Loaded]) -> dict[int, int]:
     seen: dict[tuple[str, str], tuple[int, str | None]] = {}
     for i, item in enumerate(domus):
         text = item.doc.source or ""
-        for key in (("rel", _rel(item)), ("text", hashlib.sha256(text.encode()).hexdigest())):
+        for key in (
+            ("rel", _rel(item)),
+            ("text", hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()),
+        ):
             if key in seen:
                 j, node = seen[key]
                 if node != item.node:  # two files on one node are two domUs
@@ -375,14 +378,29 @@ def _peer_names(node: str, hosts: Loaded | None) -> list[str]:
 
 
 def _admits(patterns: list[str], candidates: list[str]) -> bool:
-    compiled = []
+    """Whether xend admits a peer: it matches each regex (Python's ``re``) at the start
+    of the peer's name or address. The patterns are the user's, so they run on a
+    linear-time automaton (:func:`xencfg.regex.match_prefix`); ``re`` is used only
+    for what no automaton runs (a backreference), on names of bounded length."""
+    from ..regex import match_prefix
+
+    usable = []
     for p in patterns:
         try:
-            compiled.append(re.compile(p))
+            re.compile(p)
         except re.error:
             continue
-    # xend matches each regex at the start of the peer's name or address
-    return not compiled or any(rx.match(c) for rx in compiled for c in candidates)
+        usable.append(p)
+    if not usable:
+        return True
+    for p in usable:
+        for c in candidates:
+            hit = match_prefix(p, c)
+            if hit is None:
+                hit = re.match(p, c[:255]) is not None
+            if hit:
+                return True
+    return False
 
 
 @rule("XN007", "relocation-vs-migration", "error", scope="cluster", hazard=True)
@@ -397,9 +415,16 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     Example: ``allow_migrate=true`` on a Xen primitive, and xend-config.sxp
     without ``(xend-relocation-server yes)``.
 
+    A hosts-allow pattern with a repetition inside a repetition (``^(a+)+$``) is
+    reported too: xend matches it with Python's backtracking ``re``, which can take
+    minutes on a peer name that almost matches, and the migration hangs meanwhile.
+
     Fix: ``(xend-relocation-server yes)``, the same ``xend-relocation-port`` on
-    every node, and ``xend-relocation-hosts-allow`` naming the other nodes.
+    every node, and ``xend-relocation-hosts-allow`` naming the other nodes, each
+    pattern without nested repetition (``^peer$``, ``^node[0-9]+$``).
     """
+    from ..regex import catastrophic
+
     migrating = _migrating(cluster)
     if not migrating:
         return
@@ -427,6 +452,16 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
         if isinstance(port, int):
             ports[port].append(node)
         allow = doc.effective("xend-relocation-hosts-allow") or []
+        for pattern in allow:
+            if catastrophic(pattern):
+                yield make(
+                    "XN007",
+                    f"xend-relocation-hosts-allow on {node}: '{pattern}' nests a repetition"
+                    " inside a repetition; xend's backtracking regex engine can hang matching"
+                    " a peer name against it",
+                    _xend_where(item, "xend-relocation-hosts-allow"),
+                    cib_where,
+                )
         hosts = cluster.first("hosts", node)
         for other in sorted(set(xends) - {node}):
             candidates = _peer_names(other, hosts)

@@ -8,6 +8,7 @@ between users: lark#1178, #1628).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -44,10 +45,52 @@ def _cache_dir() -> Path | None:
     return path if os.access(path, os.W_OK) else None
 
 
-@functools.cache
+#: At most this many parser tables are kept on disk; older ones are removed.
+MAX_CACHE_FILES = 64
+
+
+def _option_key(value: Any) -> str:
+    """An option as it shapes the tables: a transformer by its class, never by its
+    address (a key with ``repr(instance)`` never hit and left a file per run)."""
+    if value is None or isinstance(value, (str, int, float, bool, tuple, list)):
+        return repr(value)
+    kind = value if isinstance(value, type) else type(value)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _prune(cache: Path, keep: int = MAX_CACHE_FILES) -> None:
+    """Remove all but the ``keep`` most recently used table files."""
+    try:
+        files = sorted(cache.glob("*.lark-cache"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in files[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
 def parser(name: str, start: str = "start", **options: Any) -> Lark:
-    """The LALR parser of ``grammars/<name>.lark`` (built once per process)."""
+    """The LALR parser of ``grammars/<name>.lark``.
+
+    Without options it is built once per process. A parser with a transformer
+    instance (each parse has its own) is not kept in memory, where every parse would
+    leave one; its tables come from the disk cache, keyed by the grammar's text, the
+    options (a transformer by its class), Lark's and xencfg's versions.
+    """
+    if not options:
+        return _plain_parser(name, start)
+    return _build(name, start, options)
+
+
+@functools.cache
+def _plain_parser(name: str, start: str) -> Lark:
+    return _build(name, start, {})
+
+
+def _build(name: str, start: str, options: dict[str, Any]) -> Lark:
     from lark import Lark, __version__
+
+    from .. import __version__ as ours
 
     text = (data_dir("grammars") / f"{name}.lark").read_text(encoding="utf-8")
     kwargs: dict[str, Any] = {
@@ -61,15 +104,19 @@ def parser(name: str, start: str = "start", **options: Any) -> Lark:
     kwargs.update(options)
     cache = _cache_dir()
     if cache is not None:
-        digest = hashlib.sha256(
-            (text + repr(sorted(kwargs.items(), key=lambda kv: kv[0])) + __version__).encode()
-        ).hexdigest()[:16]
-        kwargs["cache"] = str(cache / f"{name}-{digest}.lark-cache")
+        key = "\0".join(f"{k}={_option_key(v)}" for k, v in sorted(kwargs.items()))
+        digest = hashlib.sha256(f"{text}\0{key}\0{__version__}\0{ours}".encode()).hexdigest()[:16]
+        target = cache / f"{name}-{digest}.lark-cache"
+        fresh = not target.exists()
+        kwargs["cache"] = str(target)
     try:
-        return Lark(text, **kwargs)
+        lark = Lark(text, **kwargs)
     except OSError:  # an unwritable or corrupt cache file must not stop us
         kwargs.pop("cache", None)
         return Lark(text, **kwargs)
+    if cache is not None and fresh:
+        _prune(cache)
+    return lark
 
 
 def parse_error(

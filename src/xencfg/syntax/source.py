@@ -11,7 +11,9 @@ white space.
 from __future__ import annotations
 
 import bisect
+import errno
 import os
+import re
 from pathlib import Path
 
 from ..errors import XencfgError
@@ -31,28 +33,131 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_SIZE) -> str:
+def printable(text: str) -> str:
+    """``text`` with each undecodable byte (a lone surrogate from :func:`decode`)
+    written ``\\xNN``: for outputs that must be valid UTF-8 (DOT, JSON, SARIF, GitHub
+    annotations), where the raw byte would make the output itself invalid."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return "".join(f"\\x{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
+_JSON_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\ud[cC]([89a-fA-F][0-9a-fA-F])")
+
+
+def json_printable(text: str) -> str:
+    """JSON text (``ensure_ascii``) with each escaped lone surrogate (``\\udce9``, an
+    undecodable byte) written ``\\\\xE9``: strict JSON readers refuse lone surrogates."""
+    return _JSON_SURROGATE.sub(lambda m: m.group(1) + "\\\\x" + m.group(2).upper(), text)
+
+
+def read_text(
+    path: str | os.PathLike[str], *, limit: int = MAX_FILE_SIZE, follow: bool = True
+) -> str:
     """Read a regular file as text (see :func:`decode`).
 
     Raises :class:`XencfgError` rather than ``OSError`` so callers have one
     error class to catch; refuses FIFOs, devices and files over ``limit``.
+    The file is opened non-blocking and the checks are made on the open
+    descriptor, so a file swapped for a FIFO between a check and the open
+    cannot hang the read. ``follow=False`` refuses a final symlink
+    (``O_NOFOLLOW``): for paths already resolved by :func:`resolve_in_root`.
     """
-    p = Path(path)
-    try:
-        st = p.stat()
-    except OSError as exc:
-        raise XencfgError(f"{path}: cannot read: {exc.strerror or exc}") from None
     import stat as _stat
 
-    if not _stat.S_ISREG(st.st_mode):
-        raise XencfgError(f"{path}: not a regular file")
-    if st.st_size > limit:
-        raise XencfgError(f"{path}: {st.st_size} bytes is over the {limit}-byte limit")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(p, "rb") as fh:
-            return decode(fh.read(limit + 1))
+        fd = os.open(path, flags)
     except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise XencfgError(f"{path}: is a symlink; not followed") from None
         raise XencfgError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not _stat.S_ISREG(st.st_mode):
+            raise XencfgError(f"{path}: not a regular file")
+        if st.st_size > limit:
+            raise XencfgError(f"{path}: {st.st_size} bytes is over the {limit}-byte limit")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise XencfgError(f"{path}: over the {limit}-byte limit")
+        return decode(b"".join(chunks))
+    except OSError as exc:  # EAGAIN from a blocking pseudo-file such as /proc/kmsg
+        raise XencfgError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+class OutsideRoot(XencfgError):
+    """A path that, resolved as a chroot at the node root would, leaves the root."""
+
+
+#: As many symlinks as Linux follows in one path lookup (``MAXSYMLINKS``).
+MAX_SYMLINKS = 40
+
+
+def resolve_in_root(root: str | os.PathLike[str], relative: str, *, slash: str = "") -> Path:
+    """``relative`` below ``root``, its symlinks resolved as a chroot at ``root`` sees them.
+
+    A mounted node image's links are the node's: ``etc/hosts -> /etc/hosts`` means
+    the node's own file, never the host's. An absolute target is taken from the
+    node's ``/``, which is ``root`` (or, for a tree that is only an /etc, ``root``
+    stands for ``slash``, say ``/etc``, and an absolute target elsewhere is outside).
+    A ``..`` above the root raises :class:`OutsideRoot`; so does a loop or more than
+    :data:`MAX_SYMLINKS` links. Missing components are kept as they are (the read
+    then fails as the daemon's would). The result is below ``root`` and has no
+    symlink in it (unless the tree changes meanwhile: read it with ``follow=False``).
+    """
+    base = Path(root)
+    done: list[str] = []
+    pending = [c for c in relative.split("/") if c not in ("", ".")][::-1]
+    hops = 0
+    while pending:
+        comp = pending.pop()
+        if comp in ("", "."):
+            continue
+        if comp == "..":
+            if not done:
+                raise OutsideRoot(f"{relative}: leads above the node root {root}")
+            done.pop()
+            continue
+        here = base.joinpath(*done, comp)
+        try:
+            is_link = os.path.islink(here)
+        except OSError:
+            is_link = False
+        if not is_link:
+            done.append(comp)
+            continue
+        hops += 1
+        if hops > MAX_SYMLINKS:
+            raise OutsideRoot(f"{relative}: too many levels of symbolic links below {root}")
+        try:
+            target = os.readlink(here)
+        except OSError as exc:
+            raise OutsideRoot(f"{relative}: cannot read the link: {exc.strerror}") from None
+        if target.startswith("/"):
+            rel = target
+            if slash:
+                if target != slash and not target.startswith(slash.rstrip("/") + "/"):
+                    raise OutsideRoot(
+                        f"{relative}: links to {target}, outside the node tree {root}"
+                    )
+                rel = target[len(slash.rstrip("/")) :]
+            done = []
+            pending.extend([c for c in rel.split("/") if c not in ("", ".")][::-1])
+        else:
+            pending.extend([c for c in target.split("/") if c not in ("", ".")][::-1])
+    return base.joinpath(*done)
 
 
 class LineIndex:

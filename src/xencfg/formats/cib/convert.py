@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 from lxml import etree
 
-from xencfg.errors import ParseError, XencfgError
+from xencfg.errors import ParseError, XencfgError, caret_snippet
 from xencfg.formats.cib import options as _options
 from xencfg.formats.cib import schema as _schema
 from xencfg.formats.cib.values import canon_name
@@ -285,9 +285,7 @@ def _parse_error(exc: etree.XMLSyntaxError, text: str, path: str | None, shift: 
     line = max(line, 1)
     if line == 1:
         column = max(1, column - shift)
-    lines = text.splitlines()
-    src = lines[line - 1] if 0 < line <= len(lines) else ""
-    snippet = f"{src}\n{' ' * max(column - 1, 0)}^" if src else ""
+    snippet = caret_snippet(text, line, column)  # masks a password on the line
     message = (exc.msg or "malformed XML").strip()
     message = re.sub(r",? line \d+, column \d+$", "", message)
     return ParseError(
@@ -349,6 +347,7 @@ class _Converter:
         self.changes: list[Change] = []
         self.used: set[str] = set()
         #: old resource id -> its new id, for ids one resource carried (references follow)
+        self._next_suffix: dict[str, int] = {}
         self.renamed: dict[str, str] = {}
         #: resource ids more than one resource carried: a reference cannot tell which
         self.ambiguous: dict[str, list[str]] = {}
@@ -375,10 +374,14 @@ class _Converter:
     def unique(self, candidate: str) -> str:
         if self.in_status:
             return candidate
-        new, n = candidate, 1
+        # start where the last search for this candidate stopped: 20k repeats of one
+        # id were quadratic (over 60 s) when every search started again at -2
+        n = self._next_suffix.get(candidate, 1)
+        new = candidate if n == 1 else f"{candidate}-{n}"
         while new in self.used:
             n += 1
             new = f"{candidate}-{n}"
+        self._next_suffix[candidate] = n
         self.used.add(new)
         return new
 
@@ -550,10 +553,12 @@ class _Converter:
         if not isinstance(src.tag, str):
             return
         handler = getattr(self, "el_" + src.tag.replace("-", "_"), None)
-        before = len(parent)
+        # the last child before and after, not len(parent): lxml counts children one by
+        # one, so a section of 20k resources was quadratic
+        last = next(reversed(parent), None)
         self._dispatch(handler, src, parent)
-        if len(parent) > before:
-            self.made[src] = parent[before]
+        if next(reversed(parent), None) is not last:
+            self.made[src] = last.getnext() if last is not None else parent[0]
 
     def _dispatch(self, handler: Any, src: Any, parent: Any) -> None:
         if handler is not None:
@@ -1481,6 +1486,9 @@ def convert(
     :class:`xencfg.ParseError`. Never anything but XencfgError.
     """
     try:
+        from .xmltext import check_doctype
+
+        check_doctype(text, path)  # the same refusal as every other CIB read
         return _convert(text, path=path, pacemaker11=pacemaker11, drop_status=drop_status)
     except (ParseError, ConversionRefused, InvalidOutput) as err:
         if isinstance(err, ParseError) and err.path is None and path is not None:

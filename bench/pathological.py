@@ -1,0 +1,232 @@
+"""The pathological inputs series: tiny hostile shapes that once took seconds to minutes.
+
+Each shape (issue 22, item 3) is run at 1x and 8x its size and timed in CPU seconds; a
+shape whose 8x run takes more than :data:`LIMIT` times its 1x run grows faster than
+linear (a quadratic shape takes 64x) and breaches. ``bench/bench.py`` runs the series
+(small sizes under ``--smoke``, in CI); ``python bench/pathological.py [--smoke]`` runs
+it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import xencfg  # noqa: E402
+from xencfg import lint  # noqa: E402
+
+#: 8x the input may take at most this many times the 1x time (linear: 8; n log n: ~9-10;
+#: quadratic: 64). Generous, as the 1x runs are short and noisy.
+LIMIT = 20.0
+#: An 8x run faster than this says nothing about growth (timer and cache noise).
+FLOOR = 0.05
+
+
+def _quiet(fn: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        # a clear error is a fine outcome; the time is what is measured
+        with contextlib.suppress(xencfg.XencfgError):
+            fn()
+
+    return run
+
+
+def _tree(files: dict[str, str]) -> Path:
+    base = Path(tempfile.mkdtemp(prefix="xencfg-patho-"))
+    node = base / "n"
+    (node / "etc").mkdir(parents=True)
+    for rel, text in files.items():
+        p = node / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return node
+
+
+def _lint(files: dict[str, str]) -> Callable[[], None]:
+    node = _tree(files)
+
+    def run() -> None:
+        lint.run([str(node)])
+
+    return run
+
+
+def xm_fallback(n: int) -> Callable[[], None]:
+    """xm's tokenize fallback: ``x = [`` + blanks + ``$`` + blanks + ``1]``."""
+    text = "x = [" + " " * n + "$" + " " * n + "1]\n"
+    return _quiet(lambda: xencfg.loads(text, "xm"))
+
+
+def multipath_ll_group(n: int) -> Callable[[], None]:
+    """An old-style path-group line of blanks in ``multipath -ll`` output."""
+    text = (
+        "mpath0 (3600a0b80) dm-0 HP,MSA\n[size=1G][features=0][hwhandler=0]\n"
+        "\\_ round-robin 0" + " " * n + "\n"
+    )
+    return _quiet(lambda: xencfg.loads(text, "multipath-ll"))
+
+
+def user_regex(n: int) -> Callable[[], None]:
+    """XN007's hosts-allow ``^(a+)+$`` against a long almost-matching name."""
+    from xencfg.regex import match_prefix
+
+    name = "a" * n + "!"
+
+    def run() -> None:
+        match_prefix("^(a+)+$", name)
+
+    return run
+
+
+def ocfs2_blanks(n: int) -> Callable[[], None]:
+    """OCFS2 values with long blank runs, by the fast path and by the grammar."""
+    fast = "cluster:\n\tname = a" + " " * n + "b\n"
+    grammar = "cluster:\n\tname = a" + " " * n + "b\r x\n"  # the fast path declines
+
+    def run() -> None:
+        _quiet(lambda: xencfg.loads(fast, "ocfs2"))()
+        _quiet(lambda: xencfg.loads(grammar, "ocfs2"))()
+
+    return run
+
+
+def mask_line(n: int) -> Callable[[], None]:
+    """secrets.mask_line on long lines: a blank run, many secret attributes."""
+    from xencfg.secrets import mask_line as mask
+
+    lines = ["password = x" + " " * n + "y", '<nvpair name="pass" ' * (n // 20)]
+
+    def run() -> None:
+        for ln in lines:
+            mask(ln)
+
+    return run
+
+
+def xend_sniff(n: int) -> Callable[[], None]:
+    """Content detection of a file of blanks under etc/xen (every sniffer runs)."""
+    return _lint({"etc/xen/vm": " " * n + "x"})
+
+
+def suppressions(n: int) -> Callable[[], None]:
+    """A one-line CIB with many findings (inline-suppression lookup per finding)."""
+    prims = "".join(
+        f'<primitive id="vm{i}" class="ocf" provider="heartbeat" type="Xen">'
+        f'<instance_attributes id="vm{i}-ia"><nvpair id="vm{i}-x" name="xmfile"'
+        f' value="/etc/xen/vm{i}"/></instance_attributes></primitive>'
+        for i in range(n // 200)
+    )
+    cib = (
+        '<cib validate-with="pacemaker-1.0"><configuration><crm_config/><nodes/>'
+        f"<resources>{prims}</resources><constraints/></configuration><status/></cib>"
+    )
+    return _lint({"var/lib/heartbeat/crm/cib.xml": cib})
+
+
+def cib_attributes(n: int) -> Callable[[], None]:
+    """A CIB element with many attributes, edited and rendered."""
+    attrs = " ".join(f'a{i}="{i}"' for i in range(n // 10))
+    text = (
+        '<cib validate-with="pacemaker-1.0"><configuration><crm_config/><nodes/><resources>'
+        f'<primitive id="p" class="ocf" provider="heartbeat" type="IPaddr" {attrs}/>'
+        "</resources><constraints/></configuration><status/></cib>"
+    )
+
+    def run() -> None:
+        doc = xencfg.loads(text, "cib")
+        doc.root.find(".//primitive").set("a1", "changed")  # type: ignore[attr-defined]
+        xencfg.dumps(doc)
+
+    return run
+
+
+def cib_repeated_ids(n: int) -> Callable[[], None]:
+    """``cib convert`` of a CIB whose resources all share one id."""
+    from xencfg.formats.cib import convert
+
+    prims = '<primitive id="x" class="ocf" provider="heartbeat" type="IPaddr"/>' * (n // 50)
+    text = (
+        "<cib><configuration><crm_config/><nodes/>"
+        f"<resources>{prims}</resources><constraints/></configuration><status/></cib>"
+    )
+    return _quiet(lambda: convert.convert(text))
+
+
+def domu_code(n: int) -> Callable[[], None]:
+    """A domU config of many code statements (Python 2 and 3)."""
+    code = "".join(f'if a{i}:\n    b = {i}\nprint "x{i}"\n' for i in range(n // 30))
+    return _lint({"etc/xen/vm": "name = 'vm'\nmemory = 256\n" + code})
+
+
+def unknown_keys(n: int) -> Callable[[], None]:
+    """A domU config of many unknown keys (XC003's did-you-mean each)."""
+    keys = "".join(f"zzkey{i} = 1\n" for i in range(n // 12))
+    return _lint({"etc/xen/vm": "name = 'vm'\nmemory = 256\n" + keys})
+
+
+#: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
+SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
+    "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
+    "multipath -ll path group": (multipath_ll_group, 1_500, 1_500),
+    "XN007 user regex": (user_regex, 3_000, 1_000),
+    "OCFS2 value blanks": (ocfs2_blanks, 40_000, 5_000),
+    "mask_line long line": (mask_line, 20_000, 4_000),
+    "sniffing blanks under etc/xen": (xend_sniff, 120_000, 15_000),
+    "one-line CIB, many findings": (suppressions, 200_000, 20_000),
+    "CIB element, many attributes": (cib_attributes, 80_000, 20_000),
+    "cib convert, repeated ids": (cib_repeated_ids, 50_000, 10_000),
+    "domU code statements": (domu_code, 100_000, 10_000),
+    "XC003 did-you-mean": (unknown_keys, 20_000, 3_000),
+}
+
+
+def cpu(fn: Callable[[], None], repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def run(smoke: bool, out: Callable[[str], None] = print) -> list[str]:
+    """Print the series as a table; return the breaches (shapes growing superlinearly)."""
+    breaches: list[str] = []
+    out(f"| shape | 1x | 1x CPU s | 8x CPU s | ratio (<= {LIMIT:.0f}) |")
+    out("|---|---|---|---|---|")
+    for name, (shape, full, small) in SHAPES.items():
+        size = small if smoke else full
+        one, eight = shape(size), shape(size * 8)
+        one()  # imports, grammar loads
+        t1 = cpu(one, 3)
+        t8 = cpu(eight, 1 if smoke else 2)
+        ratio = t8 / max(t1, 1e-4)
+        out(f"| {name} | {size} | {t1:.4f} | {t8:.4f} | {ratio:.1f} |")
+        if t8 > FLOOR and ratio > LIMIT:
+            breaches.append(f"{name}: 8x the input took {ratio:.1f}x the CPU time")
+    return breaches
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--smoke", action="store_true", help="small sizes (CI)")
+    args = ap.parse_args(argv)
+    os.environ.pop("XENCFG_DEBUG", None)
+    breaches = run(args.smoke)
+    if breaches:
+        print("\nBREACH: " + "; ".join(breaches))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

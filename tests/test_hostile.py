@@ -1,0 +1,631 @@
+"""Hostile trees and inputs (issue 22): each item's smallest reproducer, asserting the
+clear error or the right result. Time bounds live in bench/ (the pathological series)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import xencfg
+from xencfg import lint
+from xencfg.errors import WriteError, XencfgError
+from xencfg.formats import drbd
+from xencfg.syntax.source import OutsideRoot, read_text, resolve_in_root
+from xencfg.writer import write_atomic
+
+SECRET_LINE = "root:$6$saltsalt$SECRETHASHVALUE:20228:0:99999:7:::\n"
+
+
+def _node(tmp: Path, name: str = "n1") -> Path:
+    etc = tmp / name / "etc"
+    etc.mkdir(parents=True)
+    return tmp / name
+
+
+# --- 1. symlinks leaving the node root -----------------------------------------------
+
+
+def test_lint_never_reads_a_link_that_leaves_the_node_root(tmp_path: Path) -> None:
+    host = tmp_path / "host-shadow"
+    host.write_text(SECRET_LINE)
+    node = _node(tmp_path)
+    # relative link climbing out of the tree: refused and reported (XC002), never quoted
+    os.symlink(os.path.relpath(host, node / "etc"), node / "etc" / "hosts")
+    result = lint.run([str(node)])
+    text = json.dumps([f.to_dict() if hasattr(f, "to_dict") else str(f) for f in result.findings])
+    assert "SECRETHASH" not in text
+    refused = [f for f in result.findings if f.code == "XC002"]
+    assert refused and "node root" in refused[0].message
+
+
+def test_absolute_link_in_a_mounted_image_means_the_nodes_own_file(tmp_path: Path) -> None:
+    node = _node(tmp_path)
+    (node / "etc" / "hosts.node").write_text("10.0.0.1 alpha\n")
+    os.symlink("/etc/hosts.node", node / "etc" / "hosts")  # as a chroot at node/ sees it
+    result = lint.run([str(node)])
+    read = [item.doc.path for item in result.cluster.loaded]
+    assert read == [str(node / "etc" / "hosts.node")]
+    assert not [f for f in result.findings if f.code == "XC002"]
+
+
+def test_link_to_proc_kmsg_does_not_hang(tmp_path: Path) -> None:
+    node = _node(tmp_path)
+    os.symlink("/proc/kmsg", node / "etc" / "hosts")  # the node's /proc/kmsg: absent
+    result = lint.run([str(node)])
+    assert not result.cluster.loaded
+
+
+def test_resolve_in_root_refuses_climbing_out_and_loops(tmp_path: Path) -> None:
+    (tmp_path / "etc").mkdir()
+    os.symlink("../../x", tmp_path / "etc" / "up")
+    os.symlink("/etc/loop", tmp_path / "etc" / "loop")
+    with pytest.raises(OutsideRoot, match="above the node root"):
+        resolve_in_root(tmp_path, "etc/up")
+    with pytest.raises(OutsideRoot, match="too many levels"):
+        resolve_in_root(tmp_path, "etc/loop")
+    # an etckeeper tree stands for /etc: /etc/x is inside, /root/x is not
+    os.symlink("/root/key", tmp_path / "etc" / "key")
+    with pytest.raises(OutsideRoot, match="outside the node tree"):
+        resolve_in_root(tmp_path / "etc", "key", slash="/etc")
+
+
+def test_read_text_does_not_block_on_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # what a file swapped between stat and open would be
+    with pytest.raises(XencfgError, match="not a regular file"):
+        read_text(fifo)
+    os.symlink(fifo, tmp_path / "link")
+    with pytest.raises(XencfgError, match="symlink"):
+        read_text(tmp_path / "link", follow=False)
+
+
+def test_drbd_include_stays_inside_the_root(tmp_path: Path) -> None:
+    secret = tmp_path / "shadow"
+    secret.write_text(SECRET_LINE)
+    root = tmp_path / "node"
+    (root / "etc").mkdir(parents=True)
+    conf = root / "etc" / "drbd.conf"
+    conf.write_text(f'include "{secret}";\n')
+    cfg = drbd.load_config(conf, root=root)  # the node has no such file
+    assert [d.path for d in cfg.documents] == [str(conf)]
+    assert cfg.missing == [str(secret)]
+
+
+def test_drbd_include_glob_is_bounded(tmp_path: Path) -> None:
+    for i in range(30):
+        (tmp_path / f"d{i}").mkdir()
+    conf = tmp_path / "drbd.conf"
+    conf.write_text(f'include "{tmp_path}/*/*";\n')
+    with pytest.raises(XencfgError, match="more than"):
+        drbd.resolve_include(f"{tmp_path}/*/*", str(tmp_path), limit=20)
+
+
+def test_drbd_include_chain_depth_is_bounded(tmp_path: Path) -> None:
+    for i in range(900):
+        (tmp_path / f"{i}.conf").write_text(f'include "{i + 1}.conf";\n')
+    (tmp_path / "900.conf").write_text("")
+    with pytest.raises(XencfgError, match="nested more than"):
+        drbd.load_config(tmp_path / "0.conf")
+
+
+# --- 2. writes never follow planted links ---------------------------------------------
+
+
+def test_write_refuses_a_link_owned_by_another_user(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to plant a link owned by another user")
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    link = tmp_path / "out.dot"
+    os.symlink(victim, link)
+    os.lchown(link, 65534, 65534)
+    with pytest.raises(WriteError, match="not by you or root"):
+        write_atomic(str(link), b"graph\n")
+    assert victim.read_text() == "precious\n"
+
+
+def test_write_refuses_a_dangling_link(tmp_path: Path) -> None:
+    link = tmp_path / "out"
+    os.symlink(tmp_path / "created-elsewhere", link)
+    with pytest.raises(WriteError, match="dangling"):
+        write_atomic(str(link), b"x\n")
+    assert not (tmp_path / "created-elsewhere").exists()
+
+
+def test_write_follows_the_admins_own_link(tmp_path: Path) -> None:
+    (tmp_path / "ha.d").mkdir()
+    target = tmp_path / "ha.d" / "ha_logd.cf"
+    target.write_text("old\n")
+    os.symlink("ha.d/ha_logd.cf", tmp_path / "logd.cf")
+    write_atomic(str(tmp_path / "logd.cf"), b"new\n")
+    assert target.read_text() == "new\n"
+    assert (tmp_path / "logd.cf").is_symlink()
+
+
+def test_cli_graph_output_refuses_a_planted_link(tmp_path: Path) -> None:
+    from xencfg.cli import main
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to plant a link owned by another user")
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    link = tmp_path / "g.dot"
+    os.symlink(victim, link)
+    os.lchown(link, 65534, 65534)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "two-node"
+    rc = main(["graph", str(examples / "alpha"), "-o", str(link)])
+    assert rc == 2
+    assert victim.read_text() == "precious\n"
+
+
+# --- 4. lost updates -------------------------------------------------------------------
+
+
+def _racer(path: str, text: str, mine: str, barrier: object, results: object) -> None:
+    barrier.wait()  # type: ignore[attr-defined]
+    try:
+        write_atomic(path, mine.encode(), expect=text)
+        results.put("ok")  # type: ignore[attr-defined]
+    except WriteError:
+        results.put("refused")  # type: ignore[attr-defined]
+
+
+def test_two_writers_of_one_file_never_both_succeed(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    path = tmp_path / "f"
+    for trial in range(10):
+        path.write_text(f"base {trial}\n")
+        text = path.read_text()
+        barrier, results = ctx.Barrier(2), ctx.Queue()
+        procs = [
+            ctx.Process(target=_racer, args=(str(path), text, f"edit {w}\n", barrier, results))
+            for w in (1, 2)
+        ]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(30)
+        outcome = sorted(results.get(timeout=5) for _ in procs)
+        assert outcome == ["ok", "refused"], trial
+
+
+# --- 13. write_atomic keeps what the file had -----------------------------------------
+
+
+def test_write_keeps_setuid(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_text("a\n")
+    os.chmod(path, 0o4755)
+    write_atomic(str(path), b"b\n", expect="a\n")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o4755
+
+
+def test_new_file_follows_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        write_atomic(str(tmp_path / "new"), b"x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "new").st_mode) == 0o640
+
+
+def _edit_as_nobody(path: str) -> None:
+    os.setgroups([65534])
+    os.setgid(65534)
+    os.setuid(65534)
+    write_atomic(path, b"edited\n", expect="shared\n")
+
+
+def test_non_root_editor_of_a_group_writable_file_does_not_take_it() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to act as two users")
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="xencfg-shared-", dir="/tmp"))
+    os.chmod(folder, 0o777)  # tmp_path's parents are root's alone
+    try:
+        _edit_shared_file(folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+def _edit_shared_file(folder: Path) -> None:
+    path = folder / "f"
+    path.write_text("shared\n")
+    os.chown(path, 0, 65534)
+    os.chmod(path, 0o664)
+    p = multiprocessing.get_context("fork").Process(target=_edit_as_nobody, args=(str(path),))
+    p.start()
+    p.join(30)
+    assert p.exitcode == 0
+    st = os.stat(path)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (0, 65534, 0o664)
+    assert path.read_text() == "edited\n"
+
+
+def test_dump_through_the_api_refuses_a_dangling_link(tmp_path: Path) -> None:
+    doc = xencfg.loads("10.0.0.1 alpha\n", "hosts")
+    os.symlink(tmp_path / "nowhere", tmp_path / "hosts")
+    with pytest.raises(WriteError, match="dangling"):
+        xencfg.dump(doc, tmp_path / "hosts")
+
+
+# --- 3. user-supplied regexes run on a linear-time automaton ---------------------------
+
+_PATTERN_PARTS = ["a", "b", ".", "[ab]", "[^a]", "(", ")", "|", "*", "+", "?", "^", "$", "{1,2}"]
+
+
+@given(
+    st.lists(st.sampled_from(_PATTERN_PARTS), max_size=8).map("".join),
+    st.text(alphabet="abc", max_size=8),
+)
+def test_match_prefix_agrees_with_re(pattern: str, text: str) -> None:
+    import re
+
+    from xencfg.regex import match_prefix
+
+    try:
+        expected = re.match(pattern, text) is not None
+    except re.error:
+        assert match_prefix(pattern, text) is None
+        return
+    assert match_prefix(pattern, text) == expected, (pattern, text)
+
+
+def test_catastrophic_patterns_are_named() -> None:
+    from xencfg.regex import catastrophic, match_prefix
+
+    assert catastrophic("^(a+)+$") and catastrophic("(a*)*b")
+    assert not catastrophic("^node[0-9]+$") and not catastrophic("^(alpha|beta)(-hb)?$")
+    assert match_prefix("^(a+)+$", "a" * 5000 + "!") is False  # linear: no hang
+
+
+# --- 6. the grammar cache hits and stays bounded --------------------------------------
+
+
+def test_grammar_cache_files_do_not_grow_across_lint_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # a carriage return inside a line makes OCFS2's fast path decline: the grammar parses
+    node = _node(tmp_path)
+    (node / "etc" / "ocfs2").mkdir()
+    (node / "etc" / "ocfs2" / "cluster.conf").write_text("cluster:\n\tname = a\r x\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    counts = []
+    for _ in range(3):
+        subprocess.run([sys.executable, "-m", "xencfg", "lint", str(node)], env=env, check=False)
+        counts.append(len(list((tmp_path / "cache" / "xencfg").iterdir())))
+    assert counts[0] > 0 and counts == [counts[0]] * 3
+
+
+def test_parsers_with_a_transformer_are_not_kept_in_memory() -> None:
+    from xencfg.syntax import grammar
+
+    before = grammar._plain_parser.cache_info().currsize
+    for _ in range(3):
+        with contextlib.suppress(XencfgError):
+            xencfg.loads("cluster:\n\tname = a\r x\n", "ocfs2")
+    assert grammar._plain_parser.cache_info().currsize == before
+
+
+def test_grammar_cache_is_pruned(tmp_path: Path) -> None:
+    from xencfg.syntax.grammar import _prune
+
+    for i in range(10):
+        f = tmp_path / f"g-{i}.lark-cache"
+        f.write_text("x")
+        os.utime(f, (i, i))
+    _prune(tmp_path, keep=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"g-{i}.lark-cache" for i in (6, 7, 8, 9)]
+
+
+# --- 7. one non-UTF-8 byte crashes no rule and no output --------------------------------
+
+
+@pytest.fixture
+def latin1_tree(tmp_path: Path) -> Path:
+    node = _node(tmp_path)
+    (node / "etc" / "xen").mkdir()
+    (node / "etc" / "xen" / "vm1").write_bytes(
+        b"# caf\xe9 \xff\nname = 'vm\xe9'\nmemory = 256\ndisk = ['phy:/dev/sda,xvda,w']\n"
+    )
+    (node / "etc" / "iscsi").mkdir()
+    (node / "etc" / "iscsi" / "initiatorname.iscsi").write_bytes(
+        b"InitiatorName=iqn.2001-04.com.example:\xe9\n"
+    )
+    (node / "etc" / "ietd.conf").write_bytes(
+        b"Target iqn.2001-04.com.example:t\xe9\n\tLun 0 Path=/dev/sdb,Type=fileio\n"
+    )
+    (node / "etc" / "ha.d").mkdir()
+    (node / "etc" / "ha.d" / "ha.cf").write_bytes(b"node n1\nbcast eth0\nkeepaliv\xe9 2\n")
+    return node
+
+
+def test_latin1_bytes_crash_no_rule(latin1_tree: Path) -> None:
+    result = lint.run([str(latin1_tree)])  # XENCFG_DEBUG is set: a rule crash raises
+    assert not [f for f in result.findings if f.code == "XC006"]
+    assert len(result.cluster.loaded) == 4
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github"])
+def test_machine_outputs_escape_undecodable_bytes(
+    latin1_tree: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xencfg.cli import main
+
+    main(["lint", "--output-format", fmt, str(latin1_tree)])
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # valid UTF-8: no lone surrogate
+    if fmt != "github":
+        json.loads(out)
+    assert "\\xE9" in out
+
+
+def test_parse_json_of_a_latin1_keyword_is_strict_json(
+    latin1_tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xencfg.cli import main
+
+    assert main(["parse", str(latin1_tree / "etc" / "ha.d" / "ha.cf")]) == 0
+    out = capsys.readouterr().out
+    assert "\\udce9" not in out and "keepaliv\\\\xE9" in out
+    json.loads(out)
+
+
+def test_graph_of_a_latin1_label_is_valid_dot(
+    latin1_tree: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from xencfg.cli import main
+
+    assert main(["graph", str(latin1_tree)]) == 0
+    out = capsysbinary.readouterr().out
+    out.decode("utf-8")
+    assert b"vm\\\\xE9" in out or b"vm\\xE9" in out
+
+
+# --- 9. GitHub annotations: a file name cannot inject a workflow command ------------------
+
+
+def test_github_output_escapes_property_values() -> None:
+    from xencfg.findings import Finding, Location
+    from xencfg.report import as_github
+
+    evil = "a,line=9::x\n::error file=pwned::injected:%"
+    out = as_github([Finding("XC001", "error", "msg", Location(evil, 1, 1))])
+    assert out.count("\n") == 1 and out.startswith("::error file=a%2Cline=9%3A%3Ax%0A")
+    assert "%3A%3Aerror file=pwned%3A%3Ainjected%3A%25," in out
+
+
+# --- 8. clear errors, never tracebacks ---------------------------------------------------
+
+
+def test_xm_huge_integer_and_unhashable_key_are_not_literals() -> None:
+    doc = xencfg.loads("name = 'a'\nmemory = 0x" + "f" * 5000 + "\n", "xm")
+    json.dumps(doc.to_dict())  # Python refuses str() of ints over 4,300 digits
+    doc = xencfg.loads("name = 'a'\nx = {[1]: 2}\ny = {[1]}\n", "xm")
+    json.dumps(doc.to_dict())
+
+
+def test_xl_huge_number_and_escape_stay_text() -> None:
+    doc = xencfg.loads('name = "\\xffffffffffff"\nmemory = 0x' + "f" * 5000 + "\n", "xl")
+    json.dumps(doc.to_dict())
+
+
+def _tree_with(tmp: Path, rel: str, text: str) -> Path:
+    node = _node(tmp)
+    (node / rel).parent.mkdir(parents=True, exist_ok=True)
+    (node / rel).write_text(text)
+    return node
+
+
+def test_drbd_host_without_a_name_crashes_no_rule(tmp_path: Path) -> None:
+    node = _tree_with(tmp_path, "etc/drbd.conf", "resource r { on {name {")
+    result = lint.run([str(node)])  # XENCFG_DEBUG: DR001 raised KeyError('')
+    assert "XC001" in {f.code for f in result.findings}
+
+
+def test_graph_of_a_primitive_without_id(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from xencfg.cli import main
+
+    node = _tree_with(
+        tmp_path,
+        "var/lib/heartbeat/crm/cib.xml",
+        '<cib><configuration><crm_config/><nodes/><resources><primitive class="ocf"'
+        ' provider="heartbeat" type="IPaddr"/></resources><constraints/></configuration>'
+        "<status/></cib>\n",
+    )
+    assert main(["graph", str(node)]) == 0
+
+
+def test_mp001_on_a_regex_nested_3000_deep(tmp_path: Path) -> None:
+    deep = "(" * 3000 + "a" + ")" * 3000
+    node = _tree_with(tmp_path, "etc/multipath.conf", f'blacklist {{\n devnode "{deep}"\n}}\n')
+    result = lint.run([str(node)])
+    assert not [f for f in result.findings if f.code in ("XC006", "MP001")]
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ('ignore = "XC004"', "setting 'ignore': wants a list"),
+        ('strict = "yes"', "setting 'strict': wants true or false"),
+        ('output-format = "xml"', "setting 'output-format': wants one of"),
+        ("select = [3]", "setting 'select': wants a list"),
+    ],
+)
+def test_wrongly_typed_settings_are_clear_errors(
+    tmp_path: Path,
+    setting: str,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from xencfg.cli import main
+
+    (tmp_path / ".xencfg.toml").write_text(setting + "\n")
+    (tmp_path / "n" / "etc").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "n"]) == 2
+    assert message in capsys.readouterr().err
+
+
+# --- 11. a DOCTYPE hidden behind a comment; cib convert runs the check --------------------
+
+_HIDDEN_DOCTYPE = (
+    '<!-- <!DOCTYPE x> --><!DOCTYPE cib [<!ENTITY e "INJECTED">]><cib><configuration>'
+    '<crm_config/><nodes/><resources><primitive id="p" class="ocf" provider="heartbeat"'
+    ' type="IPaddr" description="&e;"/></resources><constraints/></configuration>'
+    "<status/></cib>\n"
+)
+
+
+def test_doctype_behind_a_comment_is_still_checked() -> None:
+    with pytest.raises(XencfgError, match="declares entities"):
+        xencfg.loads(_HIDDEN_DOCTYPE, "cib")
+
+
+def test_cib_convert_refuses_entities_too() -> None:
+    from xencfg.formats.cib import convert
+
+    with pytest.raises(XencfgError, match="declares entities"):
+        convert.convert(_HIDDEN_DOCTYPE)
+
+
+def test_a_commented_doctype_alone_is_no_doctype() -> None:
+    doc = xencfg.loads(
+        "<!-- <!DOCTYPE x [<!ENTITY a 'b'>]> --><cib><configuration/></cib>\n", "cib"
+    )
+    assert doc is not None
+
+
+# --- 12. cib convert -o with a closed report pipe still writes OUT ------------------------
+
+
+def test_cib_convert_writes_out_before_a_broken_report_pipe(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cib = tmp_path / "cib.xml"
+    cib.write_text(
+        '<cib><configuration><crm_config/><nodes/><resources><primitive id="p:1" class="ocf"'
+        ' provider="heartbeat" type="IPaddr"/></resources><constraints/></configuration>'
+        "<status/></cib>\n"
+    )
+    out = tmp_path / "new.xml"
+    # `xencfg cib convert -o OUT 2>&1 | true`: the reader is gone before the report
+    r, w = os.pipe()
+    os.close(r)
+    proc = subprocess.run(
+        [sys.executable, "-m", "xencfg", "cib", "convert", str(cib), "-o", str(out)],
+        stdout=w,
+        stderr=w,
+        check=False,
+    )
+    os.close(w)
+    assert out.exists(), proc.returncode
+
+
+# --- 14. lint --as FMT FILE does not call the file unrecognised ---------------------------
+
+
+def test_lint_as_format_is_not_unrecognised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xencfg.cli import main
+
+    f = tmp_path / "notes.txt"
+    f.write_text("garbage here\n")
+    rc = main(["lint", "--as", "hosts", str(f)])
+    err = capsys.readouterr().err
+    assert "not recognised" not in err and rc == 1
+
+
+# --- 5. secrets never printed without --show-secrets ---------------------------------------
+
+MARK = "Zq9SecretMark"
+
+
+@pytest.mark.parametrize(
+    "fmt, text",
+    [
+        ("iscsid", f"node.session.auth.password {MARK}\n"),  # no '=': a parse error
+        ("xl", f'name = "a"\nvncpasswd {MARK}\n'),
+        ("authkeys", f"auth 1\n1 sha1\n{MARK}\n"),  # the key broken off its line
+        ("authkeys", f"auth 1\n{MARK}\n"),
+    ],
+)
+def test_parse_errors_do_not_quote_a_secret(fmt: str, text: str) -> None:
+    with pytest.raises(XencfgError) as info:
+        xencfg.loads(text, fmt)
+    assert MARK not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "fmt, text",
+    [
+        ("drbd", f"resource r {{ net {{ shared-secret {MARK}; }} }}\n"),
+        ("drbd", f'common {{ net {{ shared-secret "{MARK}"; }} }}\n'),
+        ("hacf", f"node a\nbcast eth0\nstonith_host * baytech 10.0.0.3 admin {MARK}\n"),
+        ("authkeys", f"auth 1\n1 sha1 {MARK}\n"),
+        ("xm", f"name = 'a'\nvncpasswd = b'{MARK}'\n"),
+        ("ietd", f"Target iqn.2001-04.com.example:t\n\tIncomingUser joe {MARK}\n"),
+        ("iscsid", f"node.session.auth.password = {MARK}\n"),
+        ("xl", f'name = "a"\nvncpasswd = "{MARK}"\n'),
+        ("xend", f"(vncpasswd '{MARK}')\n"),
+    ],
+)
+def test_secrets_are_declared_and_repr_masks_them(fmt: str, text: str) -> None:
+    doc = xencfg.loads(text, fmt)
+    assert MARK in doc.secrets()
+    assert MARK not in repr(doc)
+    assert MARK not in json.dumps(doc.to_dict(), default=str)
+    assert MARK in json.dumps(doc.to_dict(show_secrets=True), default=str)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"<nvpair id=\"x\" value='{MARK}' name='passwd'/>",  # single quotes, value first
+        f'<nvpair name="passwd" value = "{MARK}"/>',  # spaces around '='
+        f'<nvpair value="{MARK}" id="y" name="stonith-password"/>',
+    ],
+)
+def test_mask_line_reads_attributes_in_any_order(line: str) -> None:
+    from xencfg.secrets import mask_line
+
+    assert MARK not in mask_line(line)
+
+
+def test_cib_convert_error_snippet_is_masked() -> None:
+    from xencfg.formats.cib import convert
+
+    broken = (
+        f'<cib><configuration><crm_config><nvpair id="p" name="passwd" value="{MARK}"'
+        "</crm_config></configuration></cib>\n"
+    )
+    with pytest.raises(XencfgError) as info:
+        convert.convert(broken)
+    assert MARK not in str(info.value)
+
+
+def test_link_into_proc_is_refused_even_where_it_exists(tmp_path: Path) -> None:
+    node = _node(tmp_path)
+    (node / "proc").mkdir()
+    (node / "proc" / "kmsg").write_text("")  # lint / would find the host's /proc/kmsg here
+    os.symlink("/proc/kmsg", node / "etc" / "hosts")
+    result = lint.run([str(node)])
+    assert not result.cluster.loaded
+    [refused] = [f for f in result.findings if f.code == "XC002"]
+    assert "kernel file" in refused.message
