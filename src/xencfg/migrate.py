@@ -9,7 +9,12 @@
 * ``drbd``: DRBD 8.0-8.3 syntax -> 8.4 (the mainline kernel's DRBD) or 9
   (:mod:`.migrations.drbd`);
 * ``iscsi``: IET -> LIO's saveconfig.json, and what the new WWIDs break on the
-  initiators (:mod:`.migrations.lio`).
+  initiators (:mod:`.migrations.lio`);
+* ``multipath``, ``iscsid``: multipath.conf and iscsid.conf in the keywords of
+  multipath-tools 0.9 and open-iscsi 2.1 (:mod:`.migrations.multipath`,
+  :mod:`.migrations.iscsid`, one table: :mod:`.migrations.keywords`);
+* ``evms``: which EVMS volumes LVM2 takes over as they are, which need their data
+  moved (:mod:`.migrations.evms`; a report, no files).
 
 It returns a :class:`Migration`: the files per node, every rewrite and everything
 left for an admin, and the ordered cut-over steps. :func:`write` puts the files under
@@ -34,7 +39,7 @@ from .stack import Member, NodeFiles, Note, StackResult, to_corosync
 from .syntax.source import encode
 
 #: The parts of a migration, in the order the report lists them.
-PARTS = ("stack", "xen", "drbd", "iscsi")
+PARTS = ("stack", "xen", "drbd", "iscsi", "multipath", "iscsid", "evms")
 #: DRBD generations ``--to drbd=`` takes (8.4 is the module mainline Linux ships).
 DRBD_TARGETS = ("8.4", "9")
 
@@ -227,10 +232,13 @@ def plan(
         storage |= _plan_storage(m, tree, parts, drbd_target)
     if "iscsi" in parts:
         _plan_wwids(m, found)
+    if "evms" in parts and _plan_evms(m, found, cib_file):
+        storage.add("evms")
     if not m.outputs and not m.notes:
         raise XencfgError(
             "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), an xm config, a DRBD 8.3 "
-            "drbd.conf or an ietd.conf: nothing to migrate"
+            "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
+            "evms.conf: nothing to migrate"
         )
     m.steps = _steps(m.nodes, stack, storage)
     return m
@@ -324,16 +332,26 @@ def _haresources(found: Any, nodes: list[NodeFiles]) -> tuple[Any, str, Any] | N
 def _plan_storage(
     m: Migration, tree: NodeTree, parts: tuple[str, ...], drbd_target: str
 ) -> set[str]:
-    """One node's xm, xend, drbd and IET files into ``m``; the parts that changed a file."""
+    """One node's xm, xend, drbd, IET, multipath and iscsid files into ``m``; the parts
+    that changed a file."""
     from .migrations import drbd as mdrbd
+    from .migrations import iscsid as miscsid
     from .migrations import lio as mlio
+    from .migrations import multipath as mmp
     from .migrations import xen as mxen
 
     changed: set[str] = set()
     allow = []
     ietd = None
     for f in tree.files:
-        part = {"xm": "xen", "xend": "xen", "drbd": "drbd", "ietd": "iscsi"}.get(f.format or "")
+        part = {
+            "xm": "xen",
+            "xend": "xen",
+            "drbd": "drbd",
+            "ietd": "iscsi",
+            "multipath": "multipath",
+            "iscsid": "iscsid",
+        }.get(f.format or "")
         if f.format == "iet-allow" and "iscsi" in parts:
             doc = _load(f.path, f.format)
             if doc is not None:
@@ -356,6 +374,13 @@ def _plan_storage(
             result = mxen.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
             why = "xl's own settings (xl.conf(5)) from xend-config.sxp"
+        elif f.format == "multipath":
+            result = mmp.multipath_to_current(doc)
+            target, why = rel, "multipath.conf in the keywords of multipath-tools 0.9"
+        elif f.format == "iscsid":
+            result = miscsid.iscsid_to_current(doc)
+            target, why = rel, "iscsid.conf in the keys of open-iscsi 2.1"
+            m.secrets.extend(doc.secrets())
         else:
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
             result = convert(doc)
@@ -407,6 +432,43 @@ def _plan_wwids(m: Migration, found: Any) -> None:
             m.notes.extend(
                 _notes(mlio.wwid_impact(conv, mp, domus), tree.name, "initiators' WWIDs")
             )
+
+
+def _plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
+    """The EVMS -> LVM2 report of the whole cluster into ``m`` (``cib_file``: the CIB
+    when it is not in a node tree): whether any node has an evms.conf or a file names
+    an EVMS volume."""
+    from .migrations import evms as mevms
+
+    groups: dict[str, list[tuple[str, Any]]] = {
+        "evms": [],
+        "cib": [],
+        "domu": [],
+        "lvm": [],
+        "hacf": [],
+    }
+    kinds = {"evms": "evms", "cib": "cib", "xm": "domu", "xl": "domu", "lvm": "lvm", "hacf": "hacf"}
+    for tree in found.nodes:
+        for f in tree.files:
+            group = kinds.get(f.format or "")
+            if group is None:
+                continue
+            doc = _load(f.path, f.format or "")
+            if doc is not None:
+                groups[group].append((f"{tree.name}:{f.display}", doc))
+    if cib_file is not None:
+        from .discover import display_path
+
+        cib = _load(Path(cib_file), "cib")
+        if cib is not None:
+            groups["cib"].append((display_path(Path(cib_file)), cib))
+    report = mevms.evms_report(
+        groups["evms"], groups["cib"], groups["domu"], groups["lvm"], groups["hacf"]
+    )
+    if not groups["evms"] and not report.volumes:
+        return False
+    m.notes.extend(_notes(report.changes, "", "LVM2"))
+    return True
 
 
 def _notes(changes: Any, where: str, target: str) -> list[Note]:
@@ -466,7 +528,14 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
     """Installing the Xen, DRBD and iSCSI files of the ``parts`` that wrote any."""
     if not parts:
         return []
-    software = {"xen": "xen-utils with xl", "drbd": "drbd-utils", "iscsi": "targetcli-fb"}
+    software = {
+        "xen": "xen-utils with xl",
+        "drbd": "drbd-utils",
+        "iscsi": "targetcli-fb",
+        "multipath": "multipath-tools",
+        "iscsid": "open-iscsi",
+        "evms": "lvm2",
+    }
     steps = [
         f"On every node ({each}): after installing the new software "
         f"({', '.join(software[p] for p in sorted(parts))}), put the rewritten files from "
@@ -484,6 +553,24 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
             "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node, then "
             "on every initiator write the new WWIDs into multipath.conf, rescan (`iscsiadm -m "
             "session --rescan`) and reload multipath (`multipath -r`)."
+        )
+    if "multipath" in parts:
+        steps.append(
+            "multipath: `multipath -t` prints no 'invalid keyword' or 'deprecated' line; "
+            "`multipath -r` reloads the maps and `multipath -ll` shows the same WWIDs and "
+            "aliases as before."
+        )
+    if "iscsid" in parts:
+        steps.append(
+            "open-iscsi: iscsid.conf gives only new node records their settings: after "
+            "`systemctl restart iscsid`, update the existing ones (`iscsiadm -m node -o "
+            "update -n KEY -v VALUE`) or discover the targets again."
+        )
+    if "evms" in parts:
+        steps.append(
+            "EVMS: keep EVMS until every TODO line of the EVMS report is done: move the data "
+            "of each volume LVM2 cannot read into an LVM2 volume, point the CIB and domU "
+            "configs at the new /dev/VG/LV paths, then remove EVMS and evmsd."
         )
     return steps
 
