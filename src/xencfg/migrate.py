@@ -451,8 +451,8 @@ def _plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
     for tree in found.nodes:
         for f in tree.files:
             group = kinds.get(f.format or "")
-            if group is None:
-                continue
+            if group is None or (group == "cib" and groups["cib"]):
+                continue  # one CIB: it is the same on every node
             doc = _load(f.path, f.format or "")
             if doc is not None:
                 groups[group].append((f"{tree.name}:{f.display}", doc))
@@ -461,7 +461,7 @@ def _plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
 
         cib = _load(Path(cib_file), "cib")
         if cib is not None:
-            groups["cib"].append((display_path(Path(cib_file)), cib))
+            groups["cib"] = [(display_path(Path(cib_file)), cib)]
     report = mevms.evms_report(
         groups["evms"], groups["cib"], groups["domu"], groups["lvm"], groups["hacf"]
     )
@@ -528,6 +528,7 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
     """Installing the Xen, DRBD and iSCSI files of the ``parts`` that wrote any."""
     if not parts:
         return []
+    files = parts - {"evms"}  # the EVMS part writes a report, no files
     software = {
         "xen": "xen-utils with xl",
         "drbd": "drbd-utils",
@@ -536,11 +537,13 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
         "iscsid": "open-iscsi",
         "evms": "lvm2",
     }
-    steps = [
-        f"On every node ({each}): after installing the new software "
-        f"({', '.join(software[p] for p in sorted(parts))}), put the rewritten files from "
-        "OUTDIR/NODE/ in place of the old ones; do every TODO line of this report first."
-    ]
+    steps = []
+    if files:
+        steps.append(
+            f"On every node ({each}): after installing the new software "
+            f"({', '.join(software[p] for p in sorted(files))}), put the rewritten files from "
+            "OUTDIR/NODE/ in place of the old ones; do every TODO line of this report first."
+        )
     if "drbd" in parts:
         steps.append(
             "DRBD: `drbdadm dump all` on each node shows every resource; `drbdadm adjust "
@@ -568,9 +571,10 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
         )
     if "evms" in parts:
         steps.append(
-            "EVMS: keep EVMS until every TODO line of the EVMS report is done: move the data "
-            "of each volume LVM2 cannot read into an LVM2 volume, point the CIB and domU "
-            "configs at the new /dev/VG/LV paths, then remove EVMS and evmsd."
+            f"EVMS: keep EVMS until every TODO line of the EVMS report is done: install "
+            f"{software['evms']} on every node ({each}), move the data of each volume LVM2 "
+            "cannot read into an LVM2 volume, point the CIB and domU configs at the new "
+            "/dev/VG/LV paths, then remove EVMS and evmsd."
         )
     return steps
 
@@ -649,6 +653,8 @@ def _markdown(m: Migration) -> str:
     for o in m.outputs:
         where = f"OUTDIR/{o.node}/{o.path}" if o.node else f"OUTDIR/{o.path}"
         lines.append(f"- `{where}` (mode {o.mode:04o}): {o.why}")
+    if not m.outputs:
+        lines.append("- none")
     lines += ["", "## Rewrites (old location -> new location: what, why)", ""]
     for n in m.notes:
         if n.kind in ("rewrite", "info"):

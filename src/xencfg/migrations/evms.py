@@ -40,7 +40,12 @@ import attrs
 from . import Change
 
 #: report line severity per verdict
-_SEVERITY = {"as-is": "info", "check": "warning", "move": "action"}
+_SEVERITY = {"as-is": "info", "check": "action", "move": "action"}
+_VERDICT = {
+    "as-is": "LVM2 takes it over as it is",
+    "check": "find out what lies beneath it first",
+    "move": "its data must be moved",
+}
 _EVMS_PATH = re.compile(r"/dev/evms/[^\s'\",:]+")
 _DISK = re.compile(r"^(sd[a-z]+|hd[a-z]+|xvd[a-z]+|vd[a-z]+|dasd[a-z]+)\d*$|^cciss/c\d+d\d+(p\d+)?$")
 
@@ -216,8 +221,7 @@ def evms_report(
             first[1],
             path,
             _SEVERITY[verdict],
-            f"{kind}, {'LVM2 takes it over as it is' if verdict == 'as-is' else verdict}: "
-            f"{why}; used by {used}",
+            f"{kind}, {_VERDICT[verdict]}: {why}; used by {used}",
         )
     if evms and not volumes:
         r.note(

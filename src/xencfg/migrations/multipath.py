@@ -42,6 +42,10 @@ class KeywordConversion:
 
     text: str
     changes: tuple[Change, ...]
+    #: the settings the daemon now reads that it ignored before: ``(section, key, value)``
+    #: (``section``: the innermost section's name, e.g. ``defaults``, ``device``; a
+    #: renamed section is ``("", name, "")``)
+    written: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -52,13 +56,14 @@ class KeywordConversion:
 class _Converter:
     doc: MultipathDocument
     changes: list[Change] = attrs.Factory(list)
+    written: list[tuple[str, str, str]] = attrs.Factory(list)
 
     def note(self, node: Node, key: str | None, severity: str, message: str) -> None:
         self.changes.append(Change(self.doc.position(node)[0], key, severity, message))
 
     def run(self) -> KeywordConversion:
         self.visit(self.doc, ())
-        return KeywordConversion(self.doc.dumps(), tuple(self.changes))
+        return KeywordConversion(self.doc.dumps(), tuple(self.changes), tuple(self.written))
 
     def visit(self, parent: MultipathDocument | Block, context: tuple[str, ...]) -> None:
         renamed: set[str] = set()
@@ -71,6 +76,9 @@ class _Converter:
                 new = self.carry(parent, child, key, allowed)
                 if new is not None:
                     renamed.add(new)
+                    section = context[-1] if context else ""
+                    value = " ".join(child.values) if isinstance(child, Entry) else ""
+                    self.written.append((section, new, value))
                     key = new
                 else:
                     continue
@@ -154,7 +162,7 @@ class _Converter:
             return None
         if key in fmp.NEWER:
             self.note(node, key, "warning", f"'{key}' is newer than multipath-tools 0.9.4: kept")
-            return key
+            return None
         hint = suggest(key, (allowed or frozenset()) | MULTIPATH.keys())
         mean = f" (did you mean '{hint}'?)" if hint else ""
         self.drop(
