@@ -19,7 +19,7 @@ from ..formats.iscsid import IscsidDocument
 from ..syntax.blocks import Entry
 from . import Change
 from .keywords import ISCSID_TARGET, iscsid_carry, iscsid_value
-from .multipath import KeywordConversion
+from .multipath import KeywordConversion, drop_keeping_comments
 
 
 @attrs.define
@@ -39,7 +39,7 @@ class _Converter:
             old = entry.key
             if carry.new is None:
                 self.note(entry, old, carry.severity, f"'{old}' dropped: {carry.why}")
-                self.doc.children.remove(entry)
+                drop_keeping_comments(self.doc, entry)
                 continue
             value = entry.values[0] if entry.values else ""
             new_value = iscsid_value(carry.new, value)
@@ -56,12 +56,13 @@ class _Converter:
                 self.note(
                     entry, key, "info", f"'{key}' is set again below (iscsid reads the last)"
                 )
-                self.doc.children.remove(entry)
+                drop_keeping_comments(self.doc, entry)
         return KeywordConversion(self.doc.dumps(), tuple(self.changes))
 
 
 def iscsid_to_current(doc: IscsidDocument) -> KeywordConversion:
     """``doc`` with the keys of open-iscsi 2.1 (edited in place) and the report."""
+    doc.dumps()  # a light document takes its tokens now, before the edits
     return _Converter(doc).run()
 
 

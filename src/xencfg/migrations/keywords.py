@@ -101,13 +101,17 @@ def _multipath_table() -> dict[str, Carry]:
             table[old] = Carry(None, "drop", f"{MULTIPATH_TARGET} has no such keyword", "warning")
         else:
             table[old] = Carry(new, "rename", f"the {MULTIPATH_TARGET} spelling")
-    # an alias 0.9 still reads, but prints (multipath -t) and documents as path_checker
-    table["checker"] = Carry("path_checker", "rename", "the name multipath.conf(5) documents")
     return table
 
 
 #: old multipath.conf keyword -> how it is carried
 MULTIPATH: dict[str, Carry] = _multipath_table()
+
+#: old spellings multipath-tools 0.9 still reads, rewritten to the name ``multipath -t``
+#: prints and multipath.conf(5) documents
+MULTIPATH_ALIASES: dict[str, Carry] = {
+    "checker": Carry("path_checker", "rename", "the name multipath.conf(5) documents"),
+}
 
 #: old prio callout program (its file name) -> the prioritizer of multipath-tools 0.9
 #: that does the same (multipath-tools 0.4.9 turned each mpath_prio_* program into the

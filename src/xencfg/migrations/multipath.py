@@ -25,6 +25,8 @@ which it now reads (tests/test_migrate_initiator.py checks the corpus).
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from ..formats import multipath as fmp
@@ -33,7 +35,15 @@ from ..formats.multipath import MultipathDocument
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node
 from . import Change, complete
-from .keywords import MULTIPATH, MULTIPATH_TARGET, multipath_places, prio_for, uid_attribute_for
+from .drbd import _give_comments, _neighbour, _take_comments  # the same comment moves
+from .keywords import (
+    MULTIPATH,
+    MULTIPATH_ALIASES,
+    MULTIPATH_TARGET,
+    multipath_places,
+    prio_for,
+    uid_attribute_for,
+)
 
 
 @attrs.frozen
@@ -72,7 +82,12 @@ class _Converter:
             key = getattr(child, "key", None)
             if not isinstance(child, (Entry, Block)) or key is None:
                 continue
-            if allowed is not None and key not in allowed:
+            alias = MULTIPATH_ALIASES.get(key)
+            if alias is not None and allowed is not None and alias.new in allowed:
+                self.note(child, key, "info", f"'{key}' is '{alias.new}' ({alias.why})")
+                child.key = key = str(alias.new)
+                renamed.add(key)
+            elif allowed is not None and key not in allowed:
                 new = self.carry(parent, child, key, allowed)
                 if new is not None:
                     renamed.add(new)
@@ -184,7 +199,7 @@ class _Converter:
         message: str,
     ) -> None:
         self.note(node, key, severity, message)
-        parent.children.remove(node)
+        drop_keeping_comments(parent, node)
 
     def dedupe(self, parent: MultipathDocument | Block, key: str) -> None:
         """Keep the last of several ``key`` lines in one section (the one old releases
@@ -200,9 +215,19 @@ class _Converter:
                 f"'{key}' is set again below (old releases read the later line): "
                 "this one dropped",
             )
-            parent.children.remove(entry)
+            drop_keeping_comments(parent, entry)
+
+
+def drop_keeping_comments(parent: Any, node: Node) -> None:
+    """Remove ``node`` from ``parent``; the comments on and above it go above the node
+    that follows (else the one before, else the section), so no comment is lost."""
+    comments = _take_comments(node)
+    neighbour = _neighbour(parent, node)
+    parent.children.remove(node)
+    _give_comments(neighbour, comments)
 
 
 def multipath_to_current(doc: MultipathDocument) -> KeywordConversion:
     """``doc`` with the keywords of multipath-tools 0.9 (edited in place) and the report."""
+    doc.dumps()  # a light document takes its tokens now, before the edits
     return _Converter(doc).run()
