@@ -385,3 +385,43 @@ def test_iscsiadm_knows_every_node_key_we_write(path: Path, tmp_path: Path) -> N
     res = subprocess.run([str(peer), str(out)], capture_output=True, text=True, timeout=120)
     unknown = [line for line in res.stdout.splitlines() if line.startswith("UNKNOWN")]
     assert unknown == []
+
+
+# -- xencfg migrate ---------------------------------------------------------
+
+SLES10_NODE = ROOT / "examples" / "sles10-evms" / "host1"
+
+
+def test_migrate_writes_both_files(tmp_path: Path) -> None:
+    from xencfg.cli import main
+    from xencfg.migrate import plan
+
+    m = plan([str(SLES10_NODE)], only=("multipath", "iscsid"))
+    assert [o.path for o in m.outputs] == ["etc/multipath.conf", "etc/iscsi/iscsid.conf"]
+    assert main(["migrate", "--only", "multipath,iscsid", str(SLES10_NODE), "-o", str(tmp_path)]) == 0
+    mp = (tmp_path / "host1" / "etc" / "multipath.conf").read_text()
+    assert "default_selector" not in mp and 'path_selector\t"round-robin 0"' in mp
+    iscsid = (tmp_path / "host1" / "etc" / "iscsi" / "iscsid.conf").read_text()
+    assert "cnx" not in iscsid and "node.conn[0].iscsi.HeaderDigest = None" in iscsid
+    assert "multipath -t" in (tmp_path / "MIGRATION.md").read_text()
+
+
+def test_current_files_give_nothing_to_migrate() -> None:
+    from xencfg.migrate import plan
+
+    with pytest.raises(xencfg.XencfgError, match="nothing to migrate"):
+        plan([str(ROOT / "examples" / "storage-tier" / "xen1")], only=("multipath", "iscsid"))
+
+
+def test_chap_password_of_a_renamed_key_is_masked(tmp_path: Path) -> None:
+    from xencfg.migrate import plan
+
+    etc = tmp_path / "n1" / "etc" / "iscsi"
+    etc.mkdir(parents=True)
+    (etc / "iscsid.conf").write_text(
+        "node.cnx[0].iscsi.HeaderDigest = None\ntarget_user = n1\ntarget_password = s3cr#tPw9\n"
+    )
+    m = plan([str(tmp_path / "n1")], only=("iscsid",))
+    assert "target_password" in m.report_markdown()
+    assert "s3cr#tPw9" not in m.report_json() and "s3cr#tPw9" not in m.report_markdown()
+    assert "s3cr#tPw9" in m.outputs[0].data.decode()  # the file itself keeps it
