@@ -54,11 +54,7 @@ def test_example_cluster_report() -> None:
     m = plan([str(EXAMPLE / "host1"), str(EXAMPLE / "host2")], only=("evms",))
     assert m.outputs == []
     text = m.report_markdown()
-    verdicts = {
-        n.what.split(":", 1)[0]: n.kind
-        for n in m.notes
-        if n.what.startswith("/dev/evms/")
-    }
+    verdicts = {n.what.split(":", 1)[0]: n.kind for n in m.notes if n.what.startswith("/dev/evms/")}
     # the CSM container's segments must move; the LVM2 region is checked, not promised
     assert verdicts == {
         "/dev/evms/vmstore/config": "manual",

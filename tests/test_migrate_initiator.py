@@ -263,8 +263,11 @@ def test_open_iscsi_707_golden() -> None:
 
 def test_linux_iscsi_values_are_respelled() -> None:
     r = iscsid_to_current(
-        xencfg.loads("hdrdgst_en = 1\nimm_data_en = 0\nifmarker_en = 0\nfirst_burst = 262144\n"
-                     "initiator_name = iqn.2005-01.com.example:h1\n", "iscsid")
+        xencfg.loads(
+            "hdrdgst_en = 1\nimm_data_en = 0\nifmarker_en = 0\nfirst_burst = 262144\n"
+            "initiator_name = iqn.2005-01.com.example:h1\n",
+            "iscsid",
+        )
     )
     assert r.text == (
         "node.conn[0].iscsi.HeaderDigest = CRC32C\n"
@@ -284,9 +287,11 @@ def test_current_keys_are_not_touched() -> None:
 
 # -- the real daemons -------------------------------------------------------
 
-MP_FILES = shared_files("corpus", "multipath") + shared_files(
-    "seed-examples", pattern="multipath.conf"
-) + sorted((ROOT / "examples").rglob("multipath.conf"))
+MP_FILES = (
+    shared_files("corpus", "multipath")
+    + shared_files("seed-examples", pattern="multipath.conf")
+    + sorted((ROOT / "examples").rglob("multipath.conf"))
+)
 
 
 def _peer(name: str, tool: str) -> Path:
@@ -398,7 +403,8 @@ def test_migrate_writes_both_files(tmp_path: Path) -> None:
 
     m = plan([str(SLES10_NODE)], only=("multipath", "iscsid"))
     assert [o.path for o in m.outputs] == ["etc/multipath.conf", "etc/iscsi/iscsid.conf"]
-    assert main(["migrate", "--only", "multipath,iscsid", str(SLES10_NODE), "-o", str(tmp_path)]) == 0
+    argv = ["migrate", "--only", "multipath,iscsid", str(SLES10_NODE), "-o", str(tmp_path)]
+    assert main(argv) == 0
     mp = (tmp_path / "host1" / "etc" / "multipath.conf").read_text()
     assert "default_selector" not in mp and 'path_selector\t"round-robin 0"' in mp
     iscsid = (tmp_path / "host1" / "etc" / "iscsi" / "iscsid.conf").read_text()

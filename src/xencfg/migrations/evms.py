@@ -47,7 +47,8 @@ _VERDICT = {
     "move": "its data must be moved",
 }
 _EVMS_PATH = re.compile(r"/dev/evms/[^\s'\",:]+")
-_DISK = re.compile(r"^(sd[a-z]+|hd[a-z]+|xvd[a-z]+|vd[a-z]+|dasd[a-z]+)\d*$|^cciss/c\d+d\d+(p\d+)?$")
+#: a disk or partition name: what a compatibility volume of a plain segment is called
+_DISK = re.compile(r"^(sd|hd|xvd|vd|dasd)[a-z]+\d*$|^cciss/c\d+d\d+(p\d+)?$")
 
 
 @attrs.frozen

@@ -53,9 +53,7 @@ class _Converter:
         for key in sorted(renamed):
             same = self.doc.entries(key)
             for entry in same[:-1]:
-                self.note(
-                    entry, key, "info", f"'{key}' is set again below (iscsid reads the last)"
-                )
+                self.note(entry, key, "info", f"'{key}' is set again below (iscsid reads the last)")
                 drop_keeping_comments(self.doc, entry)
         return KeywordConversion(self.doc.dumps(), tuple(self.changes))
 

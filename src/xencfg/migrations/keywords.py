@@ -75,8 +75,7 @@ _MP_WHY = {
         "warning",
     ),
     "multipath_dir": (
-        "multipath-tools 0.9 loads its checker and prioritizer plugins from its built-in "
-        "directory",
+        "multipath-tools 0.9 loads its checker and prioritizer plugins from its built-in directory",
         "info",
     ),
     "hwtable_regex_match": (

@@ -35,7 +35,7 @@ from ..formats.multipath import MultipathDocument
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node
 from . import Change, complete
-from .drbd import _give_comments, _neighbour, _take_comments  # the same comment moves
+from .drbd import _give_comments, _take_comments  # the same comment moves as DRBD's
 from .keywords import (
     MULTIPATH,
     MULTIPATH_ALIASES,
@@ -212,8 +212,7 @@ class _Converter:
                 entry,
                 key,
                 "info",
-                f"'{key}' is set again below (old releases read the later line): "
-                "this one dropped",
+                f"'{key}' is set again below (old releases read the later line): this one dropped",
             )
             drop_keeping_comments(parent, entry)
 
@@ -222,9 +221,11 @@ def drop_keeping_comments(parent: Any, node: Node) -> None:
     """Remove ``node`` from ``parent``; the comments on and above it go above the node
     that follows (else the one before, else the section), so no comment is lost."""
     comments = _take_comments(node)
-    neighbour = _neighbour(parent, node)
-    parent.children.remove(node)
-    _give_comments(neighbour, comments)
+    siblings = [c for c in parent.children if c.cst is not None]
+    i = next((k for k, c in enumerate(siblings) if c is node), 0)
+    others = siblings[i + 1 :] + siblings[:i][::-1]
+    parent.children[:] = [c for c in parent.children if c is not node]
+    _give_comments(others[0] if others else parent, comments)
 
 
 def multipath_to_current(doc: MultipathDocument) -> KeywordConversion:
