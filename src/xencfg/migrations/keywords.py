@@ -61,7 +61,7 @@ _MP_WHY = {
         "info",
     ),
     "pg_timeout": (
-        "removed in multipath-tools 0.4.9: the kernel's pg_init_retries took its place",
+        "multipath-tools 0.9 has no path group timeout ('ignoring deprecated option')",
         "info",
     ),
     "replace_wwid_whitespace": (
@@ -69,7 +69,11 @@ _MP_WHY = {
         "info",
     ),
     "reload_readwrite": ("multipathd reloads a map whose paths turn read-write itself", "info"),
-    "pg_prio_calc": ("path group priority is the sum of its paths' priorities", "warning"),
+    "pg_prio_calc": (
+        "multipath-tools 0.9 computes a path group's priority one way only: check the "
+        "group order in multipath -ll",
+        "warning",
+    ),
     "config_dir": (
         "multipath-tools 0.9 always reads /etc/multipath/conf.d (move files kept elsewhere)",
         "warning",
