@@ -431,3 +431,15 @@ def test_chap_password_of_a_renamed_key_is_masked(tmp_path: Path) -> None:
     assert "target_password" in m.report_markdown()
     assert "s3cr#tPw9" not in m.report_json() and "s3cr#tPw9" not in m.report_markdown()
     assert "s3cr#tPw9" in m.outputs[0].data.decode()  # the file itself keeps it
+
+
+def test_unreadable_file_is_a_todo_not_silence(tmp_path: Path) -> None:
+    from xencfg.migrate import plan
+
+    etc = tmp_path / "n1" / "etc"
+    etc.mkdir(parents=True)
+    (etc / "multipath.conf").write_text("defaults {\n\tudev_dir /dev\n")  # no closing brace
+    m = plan([str(tmp_path / "n1")], only=("multipath",))
+    assert m.outputs == []
+    [note] = m.notes
+    assert note.kind == "manual" and "never closed" in note.what and "\n" not in note.what
