@@ -195,6 +195,17 @@ def uid_attribute_for(callout: str) -> tuple[str | None, str]:
     return "ID_SERIAL", note
 
 
+def multipath_allowed(context: tuple[str, ...]) -> frozenset[str] | None:
+    """The keywords multipath-tools 0.9 reads in the section path ``context`` (None:
+    any; lint's tables)."""
+    return fmp.keywords_for(context)
+
+
+def multipath_newer(key: str) -> bool:
+    """Whether ``key`` is a keyword of a release after the one the rewrite targets."""
+    return key in fmp.NEWER
+
+
 def multipath_places(key: str) -> list[str]:
     """The sections where multipath-tools 0.9 reads ``key`` (lint's tables)."""
     return [name for name, kws in fmp._SECTION_KEYWORDS if key in kws]

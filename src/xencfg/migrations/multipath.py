@@ -29,7 +29,6 @@ from typing import Any
 
 import attrs
 
-from ..formats import multipath as fmp
 from ..formats._lines import suggest
 from ..formats.multipath import MultipathDocument
 from ..syntax.blocks import Block, Entry
@@ -40,6 +39,8 @@ from .keywords import (
     MULTIPATH,
     MULTIPATH_ALIASES,
     MULTIPATH_TARGET,
+    multipath_allowed,
+    multipath_newer,
     multipath_places,
     prio_for,
     uid_attribute_for,
@@ -77,7 +78,7 @@ class _Converter:
 
     def visit(self, parent: MultipathDocument | Block, context: tuple[str, ...]) -> None:
         renamed: set[str] = set()
-        allowed = fmp.keywords_for(context)
+        allowed = multipath_allowed(context)
         for child in list(parent.children):
             key = getattr(child, "key", None)
             if not isinstance(child, (Entry, Block)) or key is None:
@@ -175,7 +176,7 @@ class _Converter:
                 "so it had no effect; set it there if it was meant",
             )
             return None
-        if key in fmp.NEWER:
+        if multipath_newer(key):
             self.note(node, key, "warning", f"'{key}' is newer than multipath-tools 0.9.4: kept")
             return None
         hint = suggest(key, (allowed or frozenset()) | MULTIPATH.keys())
