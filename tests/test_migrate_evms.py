@@ -84,3 +84,17 @@ def test_sles_hasi_seed(tmp_path: Path) -> None:
     assert set(vols) == {"/dev/evms/san2/cfgpool", "/dev/evms/san2/vm2"}
     assert all("CSM segment" in n.what and n.kind == "manual" for n in vols.values())
     assert any("dm-1" in n.what for n in m.notes)
+
+
+def test_cib_with_evms_resource_but_no_evms_conf() -> None:
+    cib = xencfg.loads(
+        "<cib><configuration><crm_config/><nodes/><resources>"
+        '<primitive id="evmsd" class="ocf" provider="heartbeat" type="Evmsd"/>'
+        "</resources><constraints/></configuration><status/></cib>",
+        "cib",
+    )
+    lvm = xencfg.loads('devices {\n\tfilter = [ "r|.*|" ]\n}\n', "lvm")
+    r = evms_report([], [("cib.xml", cib)], lvm=[("lvm.conf", lvm)])
+    assert [c.key for c in r.changes] == ["evmsd", "devices/filter"]
+    # without EVMS, a filter that hides every disk is not this report's business
+    assert evms_report([], [], lvm=[("lvm.conf", lvm)]).changes == ()

@@ -483,7 +483,7 @@ def _plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
     report = mevms.evms_report(
         groups["evms"], groups["cib"], groups["domu"], groups["lvm"], groups["hacf"]
     )
-    if not groups["evms"] and not report.volumes:
+    if not report.changes:
         return False
     m.notes.extend(_notes(report.changes, "", "LVM2"))
     return True

@@ -185,6 +185,8 @@ def evms_report(
                 "change between boots; `multipath -ll` names the LUN behind each, and LVM2's "
                 "filter should name that LUN by its /dev/mapper alias or WWID",
             )
+    if not (evms or r.users or r.changes):
+        return EvmsReport((), ())  # no EVMS here: LVM and ha.cf are none of this report's business
     for where, doc in lvm:
         if not doc.accepts("/dev/mapper/mpatha") and not doc.accepts("/dev/sdb"):
             r.note(
