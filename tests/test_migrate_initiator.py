@@ -443,3 +443,10 @@ def test_unreadable_file_is_a_todo_not_silence(tmp_path: Path) -> None:
     assert m.outputs == []
     [note] = m.notes
     assert note.kind == "manual" and "never closed" in note.what and "\n" not in note.what
+
+
+def test_keyword_of_a_later_release_is_kept_with_a_warning() -> None:
+    # auto_resize came after 0.9.4 (lint: NEWER); the admin may run a later release
+    text, changes = convert("defaults {\n\tauto_resize grow_on\n}\n")
+    assert text == "defaults {\n\tauto_resize grow_on\n}\n"
+    assert changes == [(2, "auto_resize", "warning")]
