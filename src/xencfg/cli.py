@@ -216,7 +216,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PART[,PART]",
-        help="migrate only these parts: stack, xen, drbd, iscsi (default: all the files need)",
+        help="migrate only these parts: stack, xen, drbd, iscsi, multipath, iscsid, evms "
+        "(default: all the files need)",
     )
     mg.add_argument(
         "--to",

@@ -9,7 +9,12 @@
 * ``drbd``: DRBD 8.0-8.3 syntax -> 8.4 (the mainline kernel's DRBD) or 9
   (:mod:`.migrations.drbd`);
 * ``iscsi``: IET -> LIO's saveconfig.json, and what the new WWIDs break on the
-  initiators (:mod:`.migrations.lio`).
+  initiators (:mod:`.migrations.lio`);
+* ``multipath``, ``iscsid``: multipath.conf and iscsid.conf in the keywords of
+  multipath-tools 0.9 and open-iscsi 2.1 (:mod:`.migrations.multipath`,
+  :mod:`.migrations.iscsid`, one table: :mod:`.migrations.keywords`);
+* ``evms``: which EVMS volumes LVM2 takes over as they are, which need their data
+  moved (:mod:`.migrations.evms`; a report, no files).
 
 It returns a :class:`Migration`: the files per node, every rewrite and everything
 left for an admin, and the ordered cut-over steps. :func:`write` puts the files under
@@ -34,7 +39,7 @@ from .stack import Member, NodeFiles, Note, StackResult, to_corosync
 from .syntax.source import encode
 
 #: The parts of a migration, in the order the report lists them.
-PARTS = ("stack", "xen", "drbd", "iscsi")
+PARTS = ("stack", "xen", "drbd", "iscsi", "multipath", "iscsid", "evms")
 #: DRBD generations ``--to drbd=`` takes (8.4 is the module mainline Linux ships).
 DRBD_TARGETS = ("8.4", "9")
 
@@ -227,10 +232,13 @@ def plan(
         storage |= _plan_storage(m, tree, parts, drbd_target)
     if "iscsi" in parts:
         _plan_wwids(m, found)
+    if "evms" in parts and _plan_evms(m, found, cib_file):
+        storage.add("evms")
     if not m.outputs and not m.notes:
         raise XencfgError(
             "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), an xm config, a DRBD 8.3 "
-            "drbd.conf or an ietd.conf: nothing to migrate"
+            "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
+            "evms.conf: nothing to migrate"
         )
     m.steps = _steps(m.nodes, stack, storage)
     return m
@@ -324,16 +332,26 @@ def _haresources(found: Any, nodes: list[NodeFiles]) -> tuple[Any, str, Any] | N
 def _plan_storage(
     m: Migration, tree: NodeTree, parts: tuple[str, ...], drbd_target: str
 ) -> set[str]:
-    """One node's xm, xend, drbd and IET files into ``m``; the parts that changed a file."""
+    """One node's xm, xend, drbd, IET, multipath and iscsid files into ``m``; the parts
+    that changed a file."""
     from .migrations import drbd as mdrbd
+    from .migrations import iscsid as miscsid
     from .migrations import lio as mlio
+    from .migrations import multipath as mmp
     from .migrations import xen as mxen
 
     changed: set[str] = set()
     allow = []
     ietd = None
     for f in tree.files:
-        part = {"xm": "xen", "xend": "xen", "drbd": "drbd", "ietd": "iscsi"}.get(f.format or "")
+        part = {
+            "xm": "xen",
+            "xend": "xen",
+            "drbd": "drbd",
+            "ietd": "iscsi",
+            "multipath": "multipath",
+            "iscsid": "iscsid",
+        }.get(f.format or "")
         if f.format == "iet-allow" and "iscsi" in parts:
             doc = _load(f.path, f.format)
             if doc is not None:
@@ -343,6 +361,8 @@ def _plan_storage(
             continue
         doc = _load(f.path, f.format or "")
         if doc is None:
+            if part in ("multipath", "iscsid"):
+                _unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
             continue
         rel = os.path.relpath(f.path, tree.root)
         where = f"{tree.name}:{f.display}"
@@ -356,6 +376,13 @@ def _plan_storage(
             result = mxen.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
             why = "xl's own settings (xl.conf(5)) from xend-config.sxp"
+        elif f.format == "multipath":
+            result = mmp.multipath_to_current(doc)
+            target, why = rel, "multipath.conf in the keywords of multipath-tools 0.9"
+        elif f.format == "iscsid":
+            result = miscsid.iscsid_to_current(doc)
+            target, why = rel, "iscsid.conf in the keys of open-iscsi 2.1"
+            m.secrets.extend(doc.secrets())
         else:
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
             result = convert(doc)
@@ -388,6 +415,22 @@ def _plan_storage(
     return changed
 
 
+def _unreadable(m: Migration, path: Path, fmt: str, where: str) -> None:
+    """A TODO for a file of a keyword part that does not parse (left as it is)."""
+    try:
+        api.load(path, fmt)
+    except XencfgError as exc:
+        m.notes.append(
+            Note(
+                "manual",
+                where,
+                fmt,
+                f"not rewritten: {str(exc).splitlines()[0]}",
+                "fix the file first (the daemon reads it only in part), then migrate again",
+            )
+        )
+
+
 def _plan_wwids(m: Migration, found: Any) -> None:
     """What the LIO move's new WWIDs break in every node's multipath.conf and domUs."""
     from .migrations import lio as mlio
@@ -407,6 +450,43 @@ def _plan_wwids(m: Migration, found: Any) -> None:
             m.notes.extend(
                 _notes(mlio.wwid_impact(conv, mp, domus), tree.name, "initiators' WWIDs")
             )
+
+
+def _plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
+    """The EVMS -> LVM2 report of the whole cluster into ``m`` (``cib_file``: the CIB
+    when it is not in a node tree): whether any node has an evms.conf or a file names
+    an EVMS volume."""
+    from .migrations import evms as mevms
+
+    groups: dict[str, list[tuple[str, Any]]] = {
+        "evms": [],
+        "cib": [],
+        "domu": [],
+        "lvm": [],
+        "hacf": [],
+    }
+    kinds = {"evms": "evms", "cib": "cib", "xm": "domu", "xl": "domu", "lvm": "lvm", "hacf": "hacf"}
+    for tree in found.nodes:
+        for f in tree.files:
+            group = kinds.get(f.format or "")
+            if group is None or (group == "cib" and groups["cib"]):
+                continue  # one CIB: it is the same on every node
+            doc = _load(f.path, f.format or "")
+            if doc is not None:
+                groups[group].append((f"{tree.name}:{f.display}", doc))
+    if cib_file is not None:
+        from .discover import display_path
+
+        cib = _load(Path(cib_file), "cib")
+        if cib is not None:
+            groups["cib"] = [(display_path(Path(cib_file)), cib)]
+    report = mevms.evms_report(
+        groups["evms"], groups["cib"], groups["domu"], groups["lvm"], groups["hacf"]
+    )
+    if not report.changes:
+        return False
+    m.notes.extend(_notes(report.changes, "", "LVM2"))
+    return True
 
 
 def _notes(changes: Any, where: str, target: str) -> list[Note]:
@@ -466,12 +546,22 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
     """Installing the Xen, DRBD and iSCSI files of the ``parts`` that wrote any."""
     if not parts:
         return []
-    software = {"xen": "xen-utils with xl", "drbd": "drbd-utils", "iscsi": "targetcli-fb"}
-    steps = [
-        f"On every node ({each}): after installing the new software "
-        f"({', '.join(software[p] for p in sorted(parts))}), put the rewritten files from "
-        "OUTDIR/NODE/ in place of the old ones; do every TODO line of this report first."
-    ]
+    files = parts - {"evms"}  # the EVMS part writes a report, no files
+    software = {
+        "xen": "xen-utils with xl",
+        "drbd": "drbd-utils",
+        "iscsi": "targetcli-fb",
+        "multipath": "multipath-tools",
+        "iscsid": "open-iscsi",
+        "evms": "lvm2",
+    }
+    steps = []
+    if files:
+        steps.append(
+            f"On every node ({each}): after installing the new software "
+            f"({', '.join(software[p] for p in sorted(files))}), put the rewritten files from "
+            "OUTDIR/NODE/ in place of the old ones; do every TODO line of this report first."
+        )
     if "drbd" in parts:
         steps.append(
             "DRBD: `drbdadm dump all` on each node shows every resource; `drbdadm adjust "
@@ -484,6 +574,25 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
             "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node, then "
             "on every initiator write the new WWIDs into multipath.conf, rescan (`iscsiadm -m "
             "session --rescan`) and reload multipath (`multipath -r`)."
+        )
+    if "multipath" in parts:
+        steps.append(
+            "multipath: `multipath -t` prints no 'invalid keyword' or 'deprecated' line; "
+            "`multipath -r` reloads the maps and `multipath -ll` shows the same WWIDs and "
+            "aliases as before."
+        )
+    if "iscsid" in parts:
+        steps.append(
+            "open-iscsi: iscsid.conf gives only new node records their settings: after "
+            "`systemctl restart iscsid`, update the existing ones (`iscsiadm -m node -o "
+            "update -n KEY -v VALUE`) or discover the targets again."
+        )
+    if "evms" in parts:
+        steps.append(
+            f"EVMS: keep EVMS until every TODO line of the EVMS report is done: install "
+            f"{software['evms']} on every node ({each}), move the data of each volume LVM2 "
+            "cannot read into an LVM2 volume, point the CIB and domU configs at the new "
+            "/dev/VG/LV paths, then remove EVMS and evmsd."
         )
     return steps
 
@@ -562,6 +671,8 @@ def _markdown(m: Migration) -> str:
     for o in m.outputs:
         where = f"OUTDIR/{o.node}/{o.path}" if o.node else f"OUTDIR/{o.path}"
         lines.append(f"- `{where}` (mode {o.mode:04o}): {o.why}")
+    if not m.outputs:
+        lines.append("- none")
     lines += ["", "## Rewrites (old location -> new location: what, why)", ""]
     for n in m.notes:
         if n.kind in ("rewrite", "info"):
