@@ -90,6 +90,10 @@ def _discover(
         file, text = _stdin_file(args)
         found.loose.append(file)
         texts[file.display] = text
+    if getattr(args, "live", False):
+        from . import live
+
+        live.attach(found, live.capture())
     return found, texts, None
 
 
