@@ -177,11 +177,13 @@ def write(results: list[Captured], out: Path) -> list[Path]:
     symlink in the way is refused, never followed."""
     folder = out / STATE_DIR
     here = out
-    folder.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for part in Path(STATE_DIR).parts:
         here = here / part
         if here.is_symlink():
             raise OSError(f"{here}: is a symbolic link; not writing through it")
+        if not here.is_dir():
+            here.mkdir()
     written = []
     for r in results:
         if r.status == "absent":
