@@ -263,7 +263,10 @@ def test_supportconfig_tree_sections_keep_their_line_numbers(tmp_path: Path) -> 
         tmp_path / "scc_alpha_261120_1000",
         {
             "supportconfig.txt": "Script Version: 3.1\n",
-            "basic-environment.txt": "#==[ Command ]======================================#\n# /bin/uname -a\nLinux alpha 4.12.14 #1 SMP x86_64 GNU/Linux\n",
+            "basic-environment.txt": (
+                "#==[ Command ]======================================#\n"
+                "# /bin/uname -a\nLinux alpha 4.12.14 #1 SMP x86_64 GNU/Linux\n"
+            ),
             "ha.txt": SUPPORTCONFIG_HA,
         },
     )
@@ -292,8 +295,9 @@ def test_our_layout_reads_outputs_and_reports_refusals(tmp_path: Path) -> None:
             live.STATE_DIR + "/uname_n.txt": "alpha\n",
             live.STATE_DIR + "/ip_addr.txt": "2: eth0    inet 10.0.0.1/24 scope global eth0\n",
             live.STATE_DIR + "/hostname_f.txt": "alpha.example.net\n",
-            live.STATE_DIR
-            + "/multipath_ll.refused.txt": "DM multipath kernel driver not loaded\n(exit status 1)\n",
+            live.STATE_DIR + "/multipath_ll.refused.txt": (
+                "DM multipath kernel driver not loaded\n(exit status 1)\n"
+            ),
         },
     )
     found = discover.discover([str(root)])

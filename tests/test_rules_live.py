@@ -32,7 +32,9 @@ PROC_OK = """version: 8.3.7 (api:88/proto:86-91)
 CIB = """<cib admin_epoch="0" epoch="%d" num_updates="0" validate-with="pacemaker-1.0">
   <configuration>
     <crm_config/>
-    <nodes><node id="a" uname="alpha" type="normal"/><node id="b" uname="beta" type="normal"/></nodes>
+    <nodes>
+      <node id="a" uname="alpha" type="normal"/><node id="b" uname="beta" type="normal"/>
+    </nodes>
     <resources>
       <master id="ms-r0">
         <primitive id="drbd-r0" class="ocf" provider="linbit" type="drbd">
@@ -84,7 +86,9 @@ def test_ls001_configured_resource_not_in_kernel(tmp_path: Path) -> None:
         tmp_path / "c",
         "alpha",
         {
-            "drbdadm_status.txt": "r0 role:Primary\n  disk:UpToDate\n  beta role:Secondary\n    peer-disk:UpToDate\n"
+            "drbdadm_status.txt": (
+                "r0 role:Primary\n  disk:UpToDate\n  beta role:Secondary\n    peer-disk:UpToDate\n"
+            )
         },
     )
     assert [r[0] for r in found("LS001", nine)] == ["LS001"]
@@ -129,7 +133,10 @@ def test_ls004_primary_no_cib_resource_promotes(tmp_path: Path) -> None:
 
 
 def test_ls005_dual_primary_without_allow_two_primaries(tmp_path: Path) -> None:
-    alone = "version: 8.3.7 (api:88/proto:86-91)\n 1: cs:StandAlone ro:Primary/Unknown ds:UpToDate/DUnknown C r----\n"
+    alone = (
+        "version: 8.3.7 (api:88/proto:86-91)\n"
+        " 1: cs:StandAlone ro:Primary/Unknown ds:UpToDate/DUnknown C r----\n"
+    )
     a = node(tmp_path / "bad", "alpha", {"proc_drbd.txt": alone})
     b = node(tmp_path / "bad", "beta", {"proc_drbd.txt": alone})
     rows = found("LS005", a, b)
@@ -186,9 +193,11 @@ def test_ls007_failed_path(tmp_path: Path) -> None:
 
 def _session(sid: int, portal: str, lun_disk: str, state: str = "LOGGED_IN") -> str:
     return (
-        f"\tCurrent Portal: {portal}:3260,1\n\t\tIface Initiatorname: iqn.2026-11.net.example:alpha\n"
+        f"\tCurrent Portal: {portal}:3260,1\n"
+        "\t\tIface Initiatorname: iqn.2026-11.net.example:alpha\n"
         f"\t\tSID: {sid}\n\t\tiSCSI Session State: {state}\n"
-        f"\t\tscsi{sid + 2} Channel 00 Id 0 Lun: 1\n\t\t\tAttached scsi disk {lun_disk}\t\tState: running\n"
+        f"\t\tscsi{sid + 2} Channel 00 Id 0 Lun: 1\n"
+        f"\t\t\tAttached scsi disk {lun_disk}\t\tState: running\n"
     )
 
 
@@ -254,7 +263,10 @@ def test_ls011_cib_on_disk_not_the_running_one(tmp_path: Path) -> None:
     assert found("LS011", node(tmp_path / "b", "alpha", {"cibadmin_q.txt": CIB % 5})) == []
 
 
-XL = "Name                                        ID   Mem VCPUs\tState\tTime(s)\nDomain-0                                     0  1024     2     r-----    10.0\n%s"
+XL = (
+    "Name                                        ID   Mem VCPUs\tState\tTime(s)\n"
+    "Domain-0                                     0  1024     2     r-----    10.0\n%s"
+)
 WEB = "web                                          3   512     1     -b----     9.0\n"
 
 
@@ -275,7 +287,10 @@ def test_ls013_domu_running_on_two_nodes(tmp_path: Path) -> None:
     assert found("LS013", a2, b2) == []
 
 
-IP = "1: lo    inet 127.0.0.1/8 scope host lo\n2: eth1    inet %s/24 brd 10.0.0.255 scope global eth1\n"
+IP = (
+    "1: lo    inet 127.0.0.1/8 scope host lo\n"
+    "2: eth1    inet %s/24 brd 10.0.0.255 scope global eth1\n"
+)
 
 
 def test_ls014_address_not_held(tmp_path: Path) -> None:
