@@ -7,14 +7,26 @@ once, and the drift rules compare the two (``epoch``, resources).
 
 from __future__ import annotations
 
+from typing import Any
+
 from .cib import CibDocument
 from .cib import parse as _parse_cib
 
 FORMAT = "cib-live"
-#: A captured query result is not edited, so not light-parsed either.
-LIGHT = False
+
+
+class LiveCibDocument(CibDocument):
+    """A CIB as ``cibadmin -Q`` printed it."""
+
+    __slots__ = ()
+    format = FORMAT
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {**super().to_dict(show_secrets), "format": FORMAT}
 
 
 def parse(text: str, path: str | None = None) -> CibDocument:
     """Parse ``cibadmin -Q`` output as a CIB; raises :class:`xencfg.ParseError`."""
-    return _parse_cib(text, path)
+    doc = _parse_cib(text, path)
+    doc.__class__ = LiveCibDocument
+    return doc

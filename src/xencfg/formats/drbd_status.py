@@ -115,6 +115,8 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(f"not JSON: {exc.msg}", text, path, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise fail("JSON nested too deep", text, path, 1) from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
