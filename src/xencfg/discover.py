@@ -414,10 +414,11 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
                 continue
             node.files.append(SourceFile(s.path, display_path(s.path), s.format, node.name))
             continue
-        if s.path not in accepted:  # a supportconfig file: read once, for all its sections
-            if not walker.accept(s.path):
+        container = s.container or s.path
+        if container not in accepted:  # a supportconfig file: read once, for all its sections
+            if not walker.accept(container):
                 continue
-            accepted.add(s.path)
+            accepted.add(container)
         found.texts[s.display] = s.text
         node.files.append(SourceFile(s.path, s.display, s.format, node.name))
     for path, said in live.refusals(root):

@@ -213,6 +213,9 @@ class StateFile:
     display: str
     format: str | None
     text: str | None = None
+    #: the file on disk the section is cut from (``path`` may name the file's place
+    #: on the node instead, which does not exist in the tree).
+    container: Path | None = None
 
 
 #: sosreport: ``sos_commands/<plugin>/<mangled command>`` -> format.
@@ -301,6 +304,14 @@ def _config_format(path: str) -> tuple[bool, str | None]:
     """Whether an absolute path is a file discovery reads, and its format."""
     from .discover import ETC_FILES, ROOT_FILES
 
+    from .discover import XEN_SKIP_DIRS, XEN_SKIP_FILES
+
+    if path.startswith("/etc/xen/") and not any(
+        fnmatchcase(path.rsplit("/", 1)[1], p) for p in XEN_SKIP_FILES
+    ):
+        parts = path[len("/etc/xen/") :].split("/")
+        if not set(parts[:-1]) & XEN_SKIP_DIRS:
+            return True, None  # a domU config: xm or xl, by its content
     if path.startswith("/etc/"):
         rel, table = path[len("/etc/") :], ETC_FILES
     else:
@@ -347,7 +358,10 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 if fmt is None:
                     continue
             slug = re.sub(r"[^\w.-]+", "_", label).strip("_")
-            yield StateFile(path, f"{display}/{name}#{slug}", fmt, body)
+            # a configuration file is named by the path it has on the node (rules
+            # compare such paths: a CIB's xmfile); nothing is ever read or written there
+            where = root / label.lstrip("/") if kind != "Command" else path
+            yield StateFile(where, f"{display}/{name}#{slug}", fmt, body, path)
 
 
 def state_files(root: Path, display: str) -> Iterator[StateFile]:

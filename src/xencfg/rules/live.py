@@ -262,6 +262,13 @@ def _promoted_by_cluster(cluster: Cluster, node: str, name: str) -> bool | None:
                     return True
                 if t == "drbddisk" and name in (p.param("1"), p.param("resource")):
                     return True
+    from ..formats.domu import DomUDocument
+
+    for fmt in ("xm", "xl"):
+        for _, domu in cluster.typed(fmt, DomUDocument, node):
+            # a ``drbd:NAME`` disk: Xen's block-drbd script promotes it when the domU starts
+            if any(d.drbd_resource == name for d in domu.disks):
+                return True
     for item in cluster.docs("haresources", node):
         seen = True
         if f"drbddisk::{name}" in item.doc.source.split() or f"drbddisk::{name}" in item.doc.source:
@@ -274,7 +281,9 @@ def drbd_primary_unmanaged(cluster: Cluster) -> Iterator[Finding]:
     """A DRBD resource is Primary on a node while no cluster resource promotes it.
 
     Why it matters: the node's CIB (or haresources) has no ``ocf:linbit:drbd``
-    with ``drbd_resource=NAME`` and no ``drbddisk`` for it, so the resource was
+    with ``drbd_resource=NAME`` and no ``drbddisk`` for it, and no domU config
+    has a ``drbd:NAME`` disk (which Xen's block-drbd script promotes when the
+    domU starts), so the resource was
     promoted by hand or by a boot script: no failover moves it, and nothing
     stops the peer from being promoted too.
 
@@ -587,7 +596,7 @@ def cib_epoch_drift(cluster: Cluster) -> Iterator[Finding]:
                         f"cib.xml of {node} is at admin_epoch/epoch {disk[0]}/{disk[1]}, the "
                         f"running CIB at {now[0]}/{now[1]}",
                         item.where(cib.root),
-                        [live_item.where(None)],
+                        [live_item.where(live_item.doc.root)],  # type: ignore[attr-defined]
                     )
 
 
@@ -759,12 +768,20 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
         for item, un in cluster.typed("uname", UnameDocument, node):
             own = [m for m in declared if m.item.node == node and m.source != "cib"]
             own += [m for m in declared if m.item.node == node and m.source == "cib"][:1]
-            for m in own:
-                if un.name.lower() not in {n.lower() for n in m.names}:
-                    yield make(
-                        "LS015",
-                        f"uname -n is '{un.name}', which {m.source} does not name "
-                        f"({', '.join(m.names)})",
-                        _at(item, 1),
-                        [m.item.where(None)],
-                    )
+            name = un.name.lower()
+            missed = [m for m in own if name not in {n.lower() for n in m.names}]
+            if not missed:
+                continue
+            listed = sorted({n for m in missed for n in m.names})
+            sources = ", ".join(dict.fromkeys(m.source for m in missed))
+            related = []
+            for m in missed:
+                near = next((n for n in m.names if _short(n) == _short(un.name)), m.names[0])
+                related.append(m.where(near))
+            yield make(
+                "LS015",
+                f"uname -n is '{un.name}', which {sources} do(es) not name "
+                f"(they name {', '.join(listed)})",
+                _at(item, 1),
+                related,
+            )
