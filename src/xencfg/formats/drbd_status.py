@@ -168,7 +168,9 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
     res: ResourceState | None = None
     conn: Connection | None = None
     for no, ln in lines(text):
-        if not ln.strip():
+        if not ln.strip() or ln.lstrip().startswith("#"):  # "# No currently configured..."
+            if ln.strip():
+                doc.unparsed.append((no, ln))
             continue
         col = first_col(ln)
         words = ln.split()
@@ -178,7 +180,7 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
             conn = None
             doc.resources.append(res)
             continue
-        if col == 1:  # "# No currently configured DRBD found.", a stray message
+        if col == 1:  # a stray message
             doc.unparsed.append((no, ln))
             continue
         if res is None:

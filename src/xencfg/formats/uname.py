@@ -34,7 +34,7 @@ def parse(text: str, path: str | None = None) -> UnameDocument:
     doc = UnameDocument(path=path, source=text)
     for no, ln in lines(text):
         words = ln.split()
-        if not words:
+        if not words or words[0].startswith("#"):  # blank, or a comment added to the capture
             continue
         if words[0] == "Linux" and len(words) >= 3:
             doc.name, doc.release = words[1], words[2]
