@@ -302,9 +302,7 @@ def _section_text(lines: list[str], first: int, last: int) -> str:
 
 def _config_format(path: str) -> tuple[bool, str | None]:
     """Whether an absolute path is a file discovery reads, and its format."""
-    from .discover import ETC_FILES, ROOT_FILES
-
-    from .discover import XEN_SKIP_DIRS, XEN_SKIP_FILES
+    from .discover import ETC_FILES, ROOT_FILES, XEN_SKIP_DIRS, XEN_SKIP_FILES
 
     if path.startswith("/etc/xen/") and not any(
         fnmatchcase(path.rsplit("/", 1)[1], p) for p in XEN_SKIP_FILES
