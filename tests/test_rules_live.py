@@ -300,6 +300,16 @@ def test_ls014_address_not_held(tmp_path: Path) -> None:
     a = node(tmp_path / "a", "alpha", {"ip_addr.txt": IP % "10.0.1.1"})
     assert codes(found("LS014", a)) == [("LS014", "drbd.conf", 3), ("LS014", "drbd.conf", 9)]
     assert found("LS014", node(tmp_path / "b", "alpha", {"ip_addr.txt": IP % "10.0.0.1"})) == []
+    # beta's ha.cf sends heartbeats to 10.0.0.1, alpha's address by /etc/hosts
+    hosts = {"etc/hosts": "10.0.0.1 alpha\n10.0.0.2 beta\n"}
+    ucast = {"etc/ha.d/ha.cf": HACF + "ucast eth1 10.0.0.1\n", **hosts}
+    a = node(tmp_path / "c", "alpha", {"ip_addr.txt": IP % "10.0.1.1"}, **hosts)
+    b = node(tmp_path / "c", "beta", {}, **ucast)
+    rows = [r for r in found("LS014", a, b) if r[1] == "ha.cf"]
+    assert codes(rows) == [("LS014", "ha.cf", 3)]
+    a2 = node(tmp_path / "d", "alpha", {"ip_addr.txt": IP % "10.0.0.1"}, **hosts)
+    b2 = node(tmp_path / "d", "beta", {}, **ucast)
+    assert found("LS014", a2, b2) == []
 
 
 def test_ls015_uname_not_the_node_name(tmp_path: Path) -> None:

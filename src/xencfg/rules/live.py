@@ -694,8 +694,9 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
 
 
 def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location]]:
-    """``(address, what gives it, where)`` the files make this node bind to: its DRBD
-    ``on`` sections and its OCFS2 node stanza."""
+    """``(address, what gives it, where)`` the files make this node bind to, or send to
+    it at: its DRBD ``on`` sections, its OCFS2 node stanza, and the other nodes' ha.cf
+    ``ucast`` lines to an address /etc/hosts gives this node."""
     from ..formats.ocfs2 import Ocfs2Document
 
     out: list[tuple[str, str, Location]] = []
@@ -706,23 +707,38 @@ def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location
         addr = getattr(h, "address", None) if h is not None else None
         host = addr.ip if addr is not None else None
         if addr is not None and addr.family in ("ipv4", "ipv6") and host not in ("0.0.0.0", "::"):
-            out.append((str(host), f"DRBD resource '{r.name}'", r.item.where(h.block)))
+            out.append((str(host), f"DRBD resource '{r.name}' binds it", r.item.where(h.block)))
     for item, o in cluster.typed("ocfs2", Ocfs2Document):
         for n in o.nodes:
             if n.name and _short(n.name) == _short(node) and n.ip_address is not None:
-                out.append((str(n.ip_address), "OCFS2 node", item.where(n)))
+                out.append((str(n.ip_address), "the OCFS2 node binds it", item.where(n)))
+    from ..formats.hacf import HacfDocument
+
+    info = cluster.model.node(node)
+    mine = set(info.addresses) if info is not None else set()
+    for item, hacf in cluster.typed("hacf", HacfDocument):
+        if item.node is not None and _short(item.node) == _short(node):
+            continue  # heartbeat skips a ucast to its own address
+        for m in hacf.comm_paths:
+            if m.kind in ("ucast", "ucast6") and m.host is not None and str(m.host) in mine:
+                where = item.where(m.node) if m.node is not None else item.where(None)
+                what = f"ha.cf of {item.node or '?'} sends heartbeats to it"
+                out.append((str(m.host), what, where))
     return out
 
 
 @rule("LS014", "address-not-held", "error", scope="cluster")
 def address_not_held(cluster: Cluster) -> Iterator[Finding]:
-    """A node does not hold the address its DRBD or OCFS2 configuration binds it to.
+    """A node does not hold the address its DRBD, OCFS2 or heartbeat configuration gives it.
 
     Why it matters: drbdsetup binds the ``address`` of the node's ``on``
     section and o2net listens on its ``ip_address``; with the address not on
     any interface (``ip -o addr``), the bind fails ("Cannot assign requested
     address"): DRBD stays StandAlone/WFConnection, the node cannot join
-    the OCFS2 cluster. Typically after a renumbering or an interface renamed.
+    the OCFS2 cluster. A peer's ha.cf ``ucast`` to an address of this node
+    (by /etc/hosts) that no interface has is a dead heartbeat path: one
+    communication path fewer than the configuration shows. Typically after a
+    renumbering or an interface renamed.
 
     Example: ``on alpha { address 10.0.0.1:7788; }``; alpha's ``ip -o addr``
     has 10.0.1.1 only.
@@ -739,7 +755,7 @@ def address_not_held(cluster: Cluster) -> Iterator[Finding]:
             if not any(d.holds(address) for _, d in docs):
                 yield make(
                     "LS014",
-                    f"{node} does not hold {address} ({what} binds it): no interface has it",
+                    f"{node} does not hold {address} ({what}): no interface has it",
                     where,
                     [_at(item, 1)],
                 )
