@@ -372,3 +372,27 @@ def test_lint_live_runs_here() -> None:
     assert done.returncode in (0, 1), done.stderr
     assert "Traceback" not in done.stderr
     assert "live:uname_n as uname" in done.stderr
+
+
+def test_graph_shows_live_state_on_drbd_and_lun_edges() -> None:
+    """A DRBD replica edge carries its node's live role/connection/disk (red when not
+    Connected/UpToDate); a node's running multipath map its working paths."""
+    from conftest import ROOT
+    from xencfg import graph
+
+    sos = lint.run([str(ROOT / "examples" / "sosreport")])
+    edges = {(e.src, e.dst): e for e in graph.build(sos.cluster).edges}
+    beta_web = edges[("node:beta", "drbd:web")]
+    assert "live: Secondary, StandAlone, UpToDate" in beta_web.label and beta_web.problem
+    scc = lint.run([str(ROOT / "examples" / "supportconfig")])
+    edges = {(e.src, e.dst): e for e in graph.build(scc.cluster).edges}
+    alpha_web = edges[("node:alpha", "drbd:web")]
+    assert "live: Primary, Connected, UpToDate" in alpha_web.label and not alpha_web.problem
+    lun = "lun:3600a0b800026105a0000038d4f4e4a4e"
+    assert (edges[("node:alpha", lun)].label, edges[("node:alpha", lun)].problem) == (
+        "live: 2/2 paths",
+        "",
+    )
+    assert (
+        edges[("node:beta", lun)].label == "live: 1/2 paths" and edges[("node:beta", lun)].problem
+    )
