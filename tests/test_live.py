@@ -396,3 +396,15 @@ def test_graph_shows_live_state_on_drbd_and_lun_edges() -> None:
     assert (
         edges[("node:beta", lun)].label == "live: 1/2 paths" and edges[("node:beta", lun)].problem
     )
+
+
+def test_a_captured_file_linked_out_of_the_tree_is_not_read(tmp_path: Path) -> None:
+    secret = _write(tmp_path / "outside", {"multipath_-ll": "not yours\n"})
+    root = _write(tmp_path / "tree" / "sosreport-alpha", {"etc/hostname": "alpha\n"})
+    (root / "sos_commands" / "multipath").mkdir(parents=True)
+    (root / "sos_commands" / "multipath" / "multipath_-ll").symlink_to(secret / "multipath_-ll")
+    (root / "sos_commands" / "host").mkdir(parents=True)
+    (root / "hostname").write_text("alpha\n")
+    (root / "sos_commands" / "host" / "hostname").symlink_to(root / "hostname")  # inside
+    (node,) = discover.discover([str(root)]).nodes
+    assert sorted(f.format or "" for f in node.files) == ["hostname", "uname"]

@@ -223,10 +223,10 @@ def live_state(cluster: Cluster, g: Graph) -> None:
     not Connected/UpToDate), and each node with ``multipath -ll`` an edge to each LUN
     it runs, labelled with its working paths (red when one is not working)."""
     from .formats.multipath_ll import MultipathLlDocument
-    from .rules.live import _CS_OK, _configured, _live_drbd
+    from .rules.live import CS_OK, configured_drbd, live_drbd
 
-    for r in _configured(cluster):
-        states = _live_drbd(cluster, r)
+    for r in configured_drbd(cluster):
+        states = live_drbd(cluster, r)
         if states is None:
             continue
         edge = next(
@@ -248,7 +248,7 @@ def live_state(cluster: Cluster, g: Graph) -> None:
         s = states[0]
         live = f"{s.role or '?'}, {s.conn}, {s.disk or '?'}"
         edge.label = (edge.label + "\\n" if edge.label else "") + f"live: {live}"
-        ok = s.conn in _CS_OK or s.conn == "Established"
+        ok = s.conn in CS_OK or s.conn == "Established"
         if not ok or (s.conn in ("Connected", "Established") and s.disk != "UpToDate"):
             edge.problem = edge.problem or f"DRBD '{r.name}' on {r.node}: {live}"
     for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):

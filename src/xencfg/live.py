@@ -362,8 +362,23 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
             yield StateFile(where, f"{display}/{name}#{slug}", fmt, body, path)
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """Whether ``path`` (a symlink followed) stays inside the node root: sosreport links
+    its top-level files into sos_commands/, but a link out of the tree is not read."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return False
+
+
 def state_files(root: Path, display: str) -> Iterator[StateFile]:
     """Every captured output below a node root, in any of the three layouts."""
+    for f in _state_files(root, display):
+        if _inside(root, f.container or f.path):
+            yield f
+
+
+def _state_files(root: Path, display: str) -> Iterator[StateFile]:
     state = root / STATE_DIR
     if state.is_dir() and not state.is_symlink():
         for p in sorted(state.iterdir()):

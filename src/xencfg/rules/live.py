@@ -24,11 +24,11 @@ from ..formats.xl_list import XlListDocument
 from . import make, rule
 
 #: DRBD 8 connection states in which replication works (or is catching up).
-_CS_OK = frozenset(
+CS_OK = frozenset(
     {"Connected", "SyncSource", "SyncTarget", "PausedSyncS", "PausedSyncT", "VerifyS", "VerifyT"}
 )
 #: DRBD 8 states that are a resync under way (disks not UpToDate are expected).
-_CS_SYNC = _CS_OK - {"Connected"}
+CS_SYNC = CS_OK - {"Connected"}
 
 
 def _at(item: Loaded, line: int) -> Location:
@@ -62,7 +62,7 @@ class _Res:
         self.two_primaries = flag is True or str(flag).lower() in ("yes", "true")
 
 
-def _configured(cluster: Cluster) -> list[_Res]:
+def configured_drbd(cluster: Cluster) -> list[_Res]:
     """Every (node, resource) the drbd files give an ``on`` section for that node."""
 
     def compute() -> list[_Res]:
@@ -100,7 +100,7 @@ class _State:
         self.disk, self.peer_disk = disk, peer_disk
 
 
-def _live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
+def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
     """The live states of a configured resource on its node (one per connection, or
     one per minor); ``[]``: captured, not there; ``None``: nothing captured."""
     seen = False
@@ -146,7 +146,7 @@ def _live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
 
 
 def _nine_connected(state: str) -> bool:
-    return state in _CS_OK or state == "Established"
+    return state in CS_OK or state == "Established"
 
 
 @rule("LS001", "drbd-resource-not-running", "warning", scope="cluster")
@@ -166,8 +166,8 @@ def drbd_not_running(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``drbdadm up r1`` on the node and read its messages; or remove the
     resource from the configuration if it is retired.
     """
-    for r in _configured(cluster):
-        states = _live_drbd(cluster, r)
+    for r in configured_drbd(cluster):
+        states = live_drbd(cluster, r)
         if states == []:
             where = next(
                 (i for fmt in ("drbd-status", "proc-drbd") for i in cluster.docs(fmt, r.node)), None
@@ -198,14 +198,14 @@ def drbd_degraded(cluster: Cluster) -> Iterator[Finding]:
     Fix: find why the peer does not connect (its state, the replication link,
     LS015); for a bad disk, ``drbdadm attach`` or ``invalidate`` to resync.
     """
-    for r in _configured(cluster):
-        for s in _live_drbd(cluster, r) or []:
+    for r in configured_drbd(cluster):
+        for s in live_drbd(cluster, r) or []:
             if s.conn == "StandAlone":
                 continue
             problems = []
             if not _nine_connected(s.conn):
                 problems.append(f"connection {s.conn}")
-            syncing = s.conn in _CS_SYNC
+            syncing = s.conn in CS_SYNC
             if not syncing and s.disk not in (None, "UpToDate"):
                 problems.append(f"local disk {s.disk}")
             if not syncing and _nine_connected(s.conn) and s.peer_disk not in (None, "UpToDate"):
@@ -235,8 +235,8 @@ def drbd_split_brain(cluster: Cluster) -> Iterator[Finding]:
     r0; drbdadm connect --discard-my-data r0``, then ``drbdadm connect r0`` on
     the survivor.
     """
-    for r in _configured(cluster):
-        for s in _live_drbd(cluster, r) or []:
+    for r in configured_drbd(cluster):
+        for s in live_drbd(cluster, r) or []:
             if s.conn == "StandAlone":
                 yield make(
                     "LS003",
@@ -293,8 +293,8 @@ def drbd_primary_unmanaged(cluster: Cluster) -> Iterator[Finding]:
     Fix: put the resource under the cluster manager (a master/slave
     ``ocf:linbit:drbd`` or a ``drbddisk`` in its group), or demote it.
     """
-    for r in _configured(cluster):
-        states = _live_drbd(cluster, r) or []
+    for r in configured_drbd(cluster):
+        states = live_drbd(cluster, r) or []
         primary = next((s for s in states if s.role == "Primary"), None)
         if primary is None:
             continue
@@ -326,8 +326,8 @@ def drbd_dual_primary(cluster: Cluster) -> Iterator[Finding]:
     (fencing, LS004).
     """
     primaries: dict[str, list[tuple[_Res, _State]]] = {}
-    for r in _configured(cluster):
-        for s in _live_drbd(cluster, r) or []:
+    for r in configured_drbd(cluster):
+        for s in live_drbd(cluster, r) or []:
             if s.role == "Primary":
                 primaries.setdefault(r.name, []).append((r, s))
                 break
@@ -700,7 +700,7 @@ def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location
     from ..formats.ocfs2 import Ocfs2Document
 
     out: list[tuple[str, str, Location]] = []
-    for r in _configured(cluster):
+    for r in configured_drbd(cluster):
         if r.node != node:
             continue
         h = r.res.host(r.host)
