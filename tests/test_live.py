@@ -28,9 +28,10 @@ def load(fmt: str, name: str) -> object:
 
 
 def test_drbdadm_status_text() -> None:
-    """Layout of drbd-utils' ``drbdsetup status`` (what ``drbdadm status`` prints), as
-    in the DRBD 9 user guide's "Retrieving status with drbdadm": the peer line shows
-    ``connection:`` only when not Connected, peer volumes are indented twice."""
+    """Layout of ``drbdsetup status`` (what ``drbdadm status`` prints), the shape the
+    DRBD 9 user's guide shows under "Retrieving status information using drbdadm": the
+    peer line shows ``connection:`` only when not Connected, peer volumes are indented
+    twice."""
     doc = load("drbd-status", "drbdadm-status.txt")
     home, r0 = doc.resources  # type: ignore[attr-defined]
     assert (home.name, home.role, home.suspended, home.disks) == (
@@ -54,8 +55,9 @@ def test_drbdadm_status_text() -> None:
 
 
 def test_drbdsetup_status_json() -> None:
-    """``drbdsetup status --json``: ``peer_devices`` is spelled with an underscore
-    (drbd-utils user/v9/drbdsetup.c, print_resource_statistics_json)."""
+    """``drbdsetup status --json``: ``peer_devices`` is spelled with an underscore, as in
+    the output ClusterLabs/ha_cluster_exporter's test/fake_drbdsetup.sh replays (its
+    DRBD collector reads the same keys)."""
     doc = load("drbd-status", "drbdsetup-status.json")
     (r0,) = doc.resources  # type: ignore[attr-defined]
     assert (r0.name, r0.role, r0.volumes[0].minor, r0.volumes[0].disk) == (
