@@ -123,8 +123,9 @@ def test_ip_addr_one_line_and_plain() -> None:
 
 
 def test_iscsiadm_session_print_level_3_and_short() -> None:
-    """``-P 3`` layout of open-iscsi usr/session_info.c (print_sessions): Target, then
-    per portal the interface, SID, states and attached disks."""
+    """``-P 3`` layout of open-iscsi's usr/session_info.c: ``Target:``, then per portal
+    the interface, SID and states, and print_scsi_device_info's
+    ``\t\tscsi%d Channel 00 Id %d Lun: %d`` / ``\t\t\tAttached scsi disk %s\t\tState: %s``."""
     doc = load("iscsi-session", "session-P3.txt")
     a, b = doc.sessions  # type: ignore[attr-defined]
     assert (a.target, a.portal, a.sid, a.initiator, a.session_state, a.logged_in) == (
