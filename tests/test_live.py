@@ -331,7 +331,7 @@ def test_capture_runs_here_writes_only_under_its_folder(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert time.monotonic() - start < len(live.COMMANDS) * 5 + 10
-    assert list(cwd.iterdir()) == []
+    assert list(cwd.iterdir()) == [] and list(home.iterdir()) == []
     written = [p for p in out.rglob("*") if p.is_file()]
     assert written and all(p.parent == out / live.STATE_DIR for p in written)
     assert (out / live.STATE_DIR / "uname_n.txt").read_text().strip() == os.uname().nodename
