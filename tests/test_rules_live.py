@@ -109,6 +109,33 @@ def test_ls002_not_connected_or_not_uptodate(tmp_path: Path) -> None:
     )
     assert found("LS002", node(tmp_path / "b", "alpha", {"proc_drbd.txt": syncing})) == []
     assert found("LS002", node(tmp_path / "c", "alpha", {"proc_drbd.txt": PROC_OK})) == []
+    # DRBD 9: a client configured diskless ("disk none;") is Diskless by design
+    client = {
+        "etc/drbd.conf": "resource r0 {\n  on alpha { device /dev/drbd0; disk none; "
+        "address 10.0.0.1:7788; node-id 0; }\n  on beta { device /dev/drbd0; "
+        "disk /dev/sda5; address 10.0.0.2:7788; meta-disk internal; node-id 1; }\n}\n"
+    }
+    status = "r0 role:Primary\n  disk:Diskless\n  beta role:Secondary\n    peer-disk:UpToDate\n"
+    d = node(tmp_path / "d", "alpha", {"drbdadm_status.txt": status}, **client)
+    assert found("LS002", d) == []
+    e = node(
+        tmp_path / "e",
+        "beta",
+        {
+            "drbdadm_status.txt": status.replace("Diskless", "UpToDate")
+            .replace("beta role", "alpha role")
+            .replace("peer-disk:UpToDate", "peer-disk:Diskless")
+        },
+        **client,
+    )
+    assert found("LS002", e) == []
+    f = node(
+        tmp_path / "f",
+        "beta",
+        {"drbdadm_status.txt": status.replace("beta role", "alpha role")},
+        **client,
+    )
+    assert codes(found("LS002", f)) == [("LS002", "drbdadm_status.txt", 3)]  # beta's own disk
 
 
 def test_ls003_standalone_after_split_brain(tmp_path: Path) -> None:

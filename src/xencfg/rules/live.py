@@ -57,6 +57,12 @@ class _Res:
             for v in (eff.volumes.values() if eff is not None else ())
             if v.get("device") is not None and v["device"].minor is not None
         )
+        # DRBD 9 diskless clients (``disk none;``): Diskless is their normal state
+        me = res.host(host)
+        self.diskless = bool(me is not None and me.diskless)
+        self.peer_diskless = any(
+            h.diskless for h in res.host_list if h.kind == "on" and h.name != host
+        )
         net = eff.sections.get("net", {}) if eff is not None else {}
         flag = net.get("allow-two-primaries")
         self.two_primaries = flag is True or str(flag).lower() in ("yes", "true")
@@ -190,7 +196,8 @@ def drbd_degraded(cluster: Cluster) -> Iterator[Finding]:
     and a disk that is ``Inconsistent``, ``Outdated`` or ``Diskless`` outside a
     resync cannot take over: the cluster runs on one copy while the
     configuration promises two. (A resync under way, ``SyncSource`` /
-    ``SyncTarget``, is recovery and not reported.) StandAlone is LS003.
+    ``SyncTarget``, is recovery and not reported, and so is ``Diskless`` on a
+    DRBD 9 client configured with ``disk none;``.) StandAlone is LS003.
 
     Example: ``0: cs:WFConnection ro:Primary/Unknown ds:UpToDate/DUnknown`` in
     /proc/drbd.
@@ -206,9 +213,11 @@ def drbd_degraded(cluster: Cluster) -> Iterator[Finding]:
             if not _nine_connected(s.conn):
                 problems.append(f"connection {s.conn}")
             syncing = s.conn in CS_SYNC
-            if not syncing and s.disk not in (None, "UpToDate"):
+            local_ok = (None, "UpToDate", "Diskless") if r.diskless else (None, "UpToDate")
+            peer_ok = (None, "UpToDate", "Diskless") if r.peer_diskless else (None, "UpToDate")
+            if not syncing and s.disk not in local_ok:
                 problems.append(f"local disk {s.disk}")
-            if not syncing and _nine_connected(s.conn) and s.peer_disk not in (None, "UpToDate"):
+            if not syncing and _nine_connected(s.conn) and s.peer_disk not in peer_ok:
                 problems.append(f"peer disk {s.peer_disk}")
             if problems:
                 yield make(
