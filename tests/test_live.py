@@ -411,3 +411,29 @@ def test_a_captured_file_linked_out_of_the_tree_is_not_read(tmp_path: Path) -> N
     (root / "sos_commands" / "host" / "hostname").symlink_to(root / "hostname")  # inside
     (node,) = discover.discover([str(root)]).nodes
     assert sorted(f.format or "" for f in node.files) == ["hostname", "uname"]
+
+
+def test_json_report_carries_live_state_where_captured() -> None:
+    import json
+
+    from conftest import ROOT
+
+    def report(*paths: str) -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-m", "xencfg", "lint", "--output-format", "json", *paths],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        data: dict[str, object] = json.loads(done.stdout)
+        return data
+
+    live_state = report("examples/supportconfig/")["live"]
+    assert live_state["alpha"]["drbd"]["web"] == {  # type: ignore[index]
+        "role": "Primary",
+        "connection": "Connected",
+        "disk": "UpToDate",
+        "peer_disk": "UpToDate",
+    }
+    assert live_state["beta"]["multipath"]["mpatha"]["working"] == 1  # type: ignore[index]
+    assert "live" not in report("examples/two-node/alpha", "examples/two-node/beta")

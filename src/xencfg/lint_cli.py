@@ -20,6 +20,7 @@ from . import config, formats, lint, report
 from .discover import Discovery, SourceFile, discover
 from .errors import XencfgError
 from .findings import Finding
+from .live import summary as live_summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -229,6 +230,7 @@ def lint_command(
         skipped=[(s.path, s.reason) for s in found.skipped],
         fingerprints=prints,
         color=color,
+        live=live_summary(result.cluster) if fmt == "json" else {},
     )
     if fmt == "text" and args.statistics:
         text = report.statistics(findings)

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
+    from .cluster import Cluster
     from .discover import Discovery
 
 #: Our own layout, below a node root.
@@ -459,3 +460,32 @@ def attach(found: Discovery, results: list[Captured]) -> None:
         elif r.status in ("refused", "timeout"):
             first = r.text.strip().split("\n")[0]
             found.skipped.append(Skipped(display, f"the command {r.status}: {first}"))
+
+
+def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]]]]:
+    """Live state per node where it was captured, for the JSON report: each configured
+    DRBD resource's role, connection and disk states (``connection`` is ``"not
+    running"`` when the capture lacks it), and each running multipath map's paths."""
+    from .formats.multipath_ll import MultipathLlDocument
+    from .rules.live import configured_drbd, live_drbd
+
+    out: dict[str, dict[str, dict[str, dict[str, object]]]] = {}
+    for r in configured_drbd(cluster):
+        states = live_drbd(cluster, r)
+        if states is None:
+            continue
+        s = states[0] if states else None
+        out.setdefault(r.node, {}).setdefault("drbd", {})[r.name] = {
+            "role": s.role if s else None,
+            "connection": s.conn if s else "not running",
+            "disk": s.disk if s else None,
+            "peer_disk": s.peer_disk if s else None,
+        }
+    for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):
+        for mp in ll.maps:
+            out.setdefault(item.node or "", {}).setdefault("multipath", {})[mp.alias] = {
+                "wwid": mp.wwid,
+                "paths": len(mp.paths),
+                "working": sum(1 for p in mp.paths if p.ok),
+            }
+    return out
