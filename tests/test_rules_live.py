@@ -344,3 +344,21 @@ def test_ls015_uname_not_the_node_name(tmp_path: Path) -> None:
     (message,) = _messages("LS015", a)
     assert message.endswith("which drbd, ha.cf, cib do(es) not name (they name alpha, beta)")
     assert found("LS015", node(tmp_path / "b", "alpha", {"uname_n.txt": "alpha\n"})) == []
+
+
+def test_a_saved_error_message_is_no_state(tmp_path: Path) -> None:
+    """A sosreport keeps what a command printed even when it failed: such text is not
+    read as "nothing runs" (no resources, no sessions, no addresses)."""
+    refused = {
+        "drbdadm_status.txt": "Command 'drbdsetup status' terminated with exit code 20\n",
+        "iscsiadm_session.txt": "iscsiadm: can not connect to iSCSI daemon (111)!\n",
+        "ip_addr.txt": "Cannot open netlink socket: Permission denied\n",
+    }
+    san = tree(tmp_path, "san1", {"etc/hostname": "san1\n", "etc/ietd.conf": IETD})
+    a = node(tmp_path, "alpha", refused)
+    for code in ("LS001", "LS009", "LS014"):
+        assert found(code, a, san) == [], code
+    # while "No active sessions." is a real answer
+    a2 = node(tmp_path / "b", "alpha", {"iscsiadm_session.txt": "iscsiadm: No active sessions.\n"})
+    san2 = tree(tmp_path / "b", "san1", {"etc/hostname": "san1\n", "etc/ietd.conf": IETD})
+    assert [r[0] for r in found("LS009", a2, san2)] == ["LS009"]

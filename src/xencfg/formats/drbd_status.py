@@ -9,7 +9,8 @@ prints) is one block per resource::
       peer role:Secondary
         replication:Established peer-disk:UpToDate
 
-A resource line starts in column 1 (``NAME key:value...``); a line indented
+A resource line starts in column 1 (``NAME role:... key:value...``; other
+lines there are messages, kept in ``unparsed``); a line indented
 once is a local volume (``[volume:N] disk:...``) or a connection (``PEER
 [role:..] [connection:..]``, its first word has no colon); a line indented
 twice is a peer volume (``[volume:N] replication:.. peer-disk:..``). A
@@ -175,13 +176,14 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
         col = first_col(ln)
         words = ln.split()
         fields = dict(_KV.findall(ln))
-        if col == 1 and ":" not in words[0]:
+        if col == 1 and ":" not in words[0] and "role" in fields:
             res = ResourceState(words[0], fields.get("role"), fields.get("suspended"), line=no)
             conn = None
             doc.resources.append(res)
             continue
-        if col == 1:  # a stray message
+        if col == 1:  # a message ("Command 'drbdsetup status' terminated ..."), not state
             doc.unparsed.append((no, ln))
+            res = None
             continue
         if res is None:
             raise fail("indented line before any resource line", text, path, no, col)

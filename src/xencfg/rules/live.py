@@ -111,6 +111,8 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
     one per minor); ``[]``: captured, not there; ``None``: nothing captured."""
     seen = False
     for item, st in cluster.typed("drbd-status", DrbdStatusDocument, r.node):
+        if not st.resources:
+            continue  # a message (the tool refused), or nothing up: /proc/drbd says which
         seen = True
         live = st.resource(r.name)
         if live is None:
@@ -135,6 +137,8 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
             )
         return out
     for item, pd in cluster.typed("proc-drbd", ProcDrbdDocument, r.node):
+        if pd.version is None and not pd.minors:
+            continue  # not /proc/drbd's text (an error message saved in its place)
         seen = True
         out = []
         for minor in r.minors:
@@ -517,7 +521,11 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
         return
     layers = cluster.model.targets
     for node in cluster.nodes:
-        docs = list(cluster.typed("iscsi-session", IscsiSessionDocument, node))
+        docs = [
+            (i, d)
+            for i, d in cluster.typed("iscsi-session", IscsiSessionDocument, node)
+            if d.sessions or "No active sessions" in d.source
+        ]  # anything else is a message of a tool that could not ask iscsid
         if not docs:
             continue
         have = {s.target for _, d in docs for s in d.sessions if s.logged_in}
@@ -756,7 +764,7 @@ def address_not_held(cluster: Cluster) -> Iterator[Finding]:
     on every node.
     """
     for node in cluster.nodes:
-        docs = list(cluster.typed("ip-addr", IpAddrDocument, node))
+        docs = [(i, d) for i, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
         if not docs:
             continue
         item = docs[0][0]
