@@ -437,3 +437,22 @@ def test_json_report_carries_live_state_where_captured() -> None:
     }
     assert live_state["beta"]["multipath"]["mpatha"]["working"] == 1  # type: ignore[index]
     assert "live" not in report("examples/two-node/alpha", "examples/two-node/beta")
+
+
+def test_a_failed_command_saved_by_sos_is_skipped_not_an_error(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path / "sosreport-alpha",
+        {
+            "etc/hostname": "alpha\n",
+            "sos_commands/pacemaker/crm_mon_-1_--output-as_xml": (
+                "crm_mon: Connection to cluster failed: Transport endpoint is not connected\n"
+            ),
+            "sos_commands/host/hostname": "bash: hostname: command not found\n",
+            "sos_commands/iscsi/iscsiadm_-m_session_-P_3": "iscsiadm: No active sessions.\n",
+        },
+    )
+    found = discover.discover([str(root)])
+    (node,) = found.nodes
+    assert sorted(f.format or "" for f in node.files) == ["hostname", "iscsi-session"]
+    assert sum("the command failed?" in s.reason for s in found.skipped) == 2
+    assert [f.code for f in lint.run([str(root)], select=["XC"]).findings] == []

@@ -409,6 +409,11 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name)
     accepted: set[Path] = set()
     for s in states:
+        text = live.read_state(s)
+        if text is None or not live.plausible(s.format, text):
+            where = str(s.path) if s.text is None else s.display
+            found.skipped.append(Skipped(where, f"not {s.format} output (the command failed?)"))
+            continue
         if s.text is None:
             if not walker.accept(s.path):
                 continue

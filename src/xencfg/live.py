@@ -454,6 +454,10 @@ def attach(found: Discovery, results: list[Captured]) -> None:
         found.nodes.append(node)
     for r in results:
         display = f"live:{r.command.name}"
+        if r.status == "ok" and not plausible(r.command.format, r.text):
+            if r.command.format is not None:
+                found.skipped.append(Skipped(display, "not the output of its command"))
+            continue
         if r.status == "ok" and r.command.format is not None:
             found.texts[display] = r.text
             node.files.append(SourceFile(Path(display), display, r.command.format, node.name))
@@ -489,3 +493,28 @@ def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]
                 "working": sum(1 for p in mp.paths if p.ok),
             }
     return out
+
+
+def plausible(fmt: str | None, text: str) -> bool:
+    """Whether captured ``text`` looks like the output of its command (the format's
+    sniffer says yes, or it has none). A sosreport or supportconfig keeps what a
+    command printed when it failed ("Connection to cluster failed"); that is no
+    state, and no syntax error either."""
+    from . import formats
+
+    if fmt is None or fmt not in formats.FORMATS:
+        return False
+    fn = getattr(formats.module(fmt), "sniff", None)
+    return bool(text.strip()) and (fn is None or bool(fn(text)))
+
+
+def read_state(f: StateFile) -> str | None:
+    """The text of a captured output (``None``: unreadable or too big to be one)."""
+    if f.text is not None:
+        return f.text
+    from .syntax.source import read_text
+
+    try:
+        return read_text(f.path, limit=4 * 1024 * 1024)
+    except Exception:
+        return None

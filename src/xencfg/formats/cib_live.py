@@ -11,6 +11,7 @@ from typing import Any
 
 from .cib import CibDocument
 from .cib import parse as _parse_cib
+from .cib import sniff as _sniff_cib
 
 FORMAT = "cib-live"
 
@@ -30,3 +31,8 @@ def parse(text: str, path: str | None = None) -> CibDocument:
     doc = _parse_cib(text, path)
     doc.__class__ = LiveCibDocument
     return doc
+
+
+def sniff(text: str) -> bool:
+    """A CIB, as cib.xml's sniffer sees it (not crm_mon's XML, not an error message)."""
+    return _sniff_cib(text)

@@ -125,6 +125,8 @@ def parse(text: str, path: str | None = None) -> IscsiSessionDocument:
 
 def sniff(text: str) -> bool:
     head = text[:4096]
+    if "No active sessions" in head:  # iscsiadm's answer when there are none
+        return True
     return ("Target:" in head and "SID:" in head) or re.search(
         r"^\w+: \[\d+\] \S+,\d+ iqn\.", head, re.M
     ) is not None

@@ -46,3 +46,9 @@ def parse(text: str, path: str | None = None) -> UnameDocument:
             )
         return doc
     raise fail("empty: no host name", text, path, 1)
+
+
+def sniff(text: str) -> bool:
+    """One host name on its first line, or ``uname -a``'s ``Linux NAME RELEASE ...``."""
+    first = next((ln.split() for ln in text.split("\n") if ln.strip()), [])
+    return len(first) == 1 or (len(first) >= 3 and first[0] == "Linux")
