@@ -315,6 +315,17 @@ def test_ls013_domu_running_on_two_nodes(tmp_path: Path) -> None:
     b2 = node(tmp_path / "ok", "beta", {"xl_list.txt": XL % paused})
     a2 = node(tmp_path / "ok", "alpha", {"xl_list.txt": XL % WEB})
     assert found("LS013", a2, b2) == []
+    # another heartbeat cluster of the run may have its own guest of that name
+    other = {
+        "etc/ha.d/ha.cf": "node gamma delta\nbcast eth1\n",
+        "var/lib/heartbeat/crm/cib.xml": (CIB % 5)
+        .replace("alpha", "gamma")
+        .replace("beta", "delta"),
+        "etc/drbd.conf": (DRBD % "").replace("alpha", "gamma").replace("beta", "delta"),
+    }
+    a3 = node(tmp_path / "two", "alpha", {"xl_list.txt": XL % WEB})
+    g3 = node(tmp_path / "two", "gamma", {"xl_list.txt": XL % WEB}, **other)
+    assert found("LS013", a3, g3) == []
 
 
 IP = (

@@ -680,7 +680,8 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: both guests write the same disk image or LUN with their own
     page caches: the file system is corrupted within minutes. (A live migration
     shows the domain paused on the target for a moment; a paused or dying copy
-    is not reported.)
+    is not reported, nor a guest of the same name in another heartbeat cluster
+    of the run.)
 
     Example: ``web`` in the ``xl list`` captures of xen1 and xen2.
 
@@ -694,11 +695,14 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
             if d.state and ("p" in d.state or "d" in d.state):
                 continue
             running.setdefault(d.name, []).append((item, d))
+    model = cluster.model
     for name, hits in running.items():
-        nodes = sorted({i.node or "?" for i, _ in hits})
+        (item, d), others = hits[0], hits[1:]
+        # the same name in another heartbeat cluster of the run is another guest
+        rest = [(i, x) for i, x in others if model.same_cluster(item.node or "", i.node or "")]
+        nodes = sorted({i.node or "?" for i, _ in [(item, d), *rest]})
         if len(nodes) < 2:
             continue
-        (item, d), rest = hits[0], hits[1:]
         yield make(
             "LS013",
             f"domU '{name}' runs on {', '.join(nodes)} at once",
