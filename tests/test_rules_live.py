@@ -175,6 +175,11 @@ def test_ls005_dual_primary_without_allow_two_primaries(tmp_path: Path) -> None:
     a2 = node(tmp_path / "ok", "alpha", {"proc_drbd.txt": alone}, "allow-two-primaries;")
     b2 = node(tmp_path / "ok", "beta", {"proc_drbd.txt": alone}, "allow-two-primaries;")
     assert found("LS005", a2, b2) == []
+    # "r1" of another pair of nodes is another resource
+    other = {"etc/drbd.conf": (DRBD % "").replace("alpha", "gamma").replace("beta", "delta")}
+    a3 = node(tmp_path / "two", "alpha", {"proc_drbd.txt": alone})
+    g3 = node(tmp_path / "two", "gamma", {"proc_drbd.txt": alone}, **other)
+    assert found("LS005", a3, g3) == []
 
 
 MPCONF = """multipaths {

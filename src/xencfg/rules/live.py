@@ -338,13 +338,15 @@ def drbd_dual_primary(cluster: Cluster) -> Iterator[Finding]:
     ``--discard-my-data`` there; find why the cluster manager let it happen
     (fencing, LS004).
     """
-    primaries: dict[str, list[tuple[_Res, _State]]] = {}
+    # keyed by the resource and its hosts: "r0" of another pair of nodes is another resource
+    primaries: dict[tuple[str, tuple[str, ...]], list[tuple[_Res, _State]]] = {}
     for r in configured_drbd(cluster):
+        hosts = tuple(sorted(_short(n) for h in r.res.host_list if h.kind == "on" for n in h.names))
         for s in live_drbd(cluster, r) or []:
             if s.role == "Primary":
-                primaries.setdefault(r.name, []).append((r, s))
+                primaries.setdefault((r.name, hosts), []).append((r, s))
                 break
-    for name, hits in primaries.items():
+    for (name, _), hits in primaries.items():
         nodes = sorted({r.node for r, _ in hits})
         if len(nodes) < 2 or any(r.two_primaries for r, _ in hits):
             continue
