@@ -270,6 +270,17 @@ def test_ls009_configured_target_without_session(tmp_path: Path) -> None:
     san_ok = tree(tmp_path / "b", "san1", {"etc/hostname": "san1\n", "etc/ietd.conf": IETD})
     b = node(tmp_path / "b", "alpha", {"iscsiadm_session.txt": SESSIONS})
     assert found("LS009", b, san_ok) == []
+    # the target box's own capture: it exports the target, it does not log in to it
+    box = tree(
+        tmp_path / "c",
+        "san1",
+        {
+            "etc/hostname": "san1\n",
+            "etc/ietd.conf": IETD,
+            STATE + "iscsiadm_session.txt": "iscsiadm: No active sessions.\n",
+        },
+    )
+    assert found("LS009", box) == []
 
 
 def test_ls010_session_to_a_target_no_config_names(tmp_path: Path) -> None:

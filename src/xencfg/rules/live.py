@@ -523,6 +523,7 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
         return
     layers = cluster.model.targets
     for node in cluster.nodes:
+        own_files = {i.file.display for i in cluster.docs("ietd", node)}
         docs = [
             (i, d)
             for i, d in cluster.typed("iscsi-session", IscsiSessionDocument, node)
@@ -530,8 +531,13 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
         ]  # anything else is a message of a tool that could not ask iscsid
         if not docs:
             continue
+        info = cluster.model.node(node)
+        if info is not None and info.storage_only:
+            continue  # a target box: it exports, it does not log in
         have = {s.target for _, d in docs for s in d.sessions if s.logged_in}
         for name, where in targets.items():
+            if where.path in own_files:
+                continue  # this node's own ietd.conf exports it
             layer = layers.get(name)
             if layer is not None and layer.members and _short(node) not in layer.members:
                 continue
