@@ -775,12 +775,18 @@ def address_not_held(cluster: Cluster) -> Iterator[Finding]:
     Fix: give the interface its address again, or correct the configuration
     on every node.
     """
+    import ipaddress
+
     for node in cluster.nodes:
         docs = [(i, d) for i, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
         if not docs:
             continue
         item = docs[0][0]
         for address, what, where in _own_addresses(cluster, node):
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                continue  # a host name: resolved at run time, not judged here
             if not any(d.holds(address) for _, d in docs):
                 yield make(
                     "LS014",
