@@ -102,3 +102,48 @@ def test_every_example_has_a_readme_and_a_graph() -> None:
         readme = (EXAMPLES / name / "README.md").read_text()
         assert f"xencfg lint examples/{name}/" in readme and "graph.svg" in readme
         assert (EXAMPLES / name / "graph.svg").read_text().lstrip().startswith("<?xml")
+
+
+#: The captured-state examples: (file name or section, rule) of each planted drift (see
+#: their READMEs). Their configuration is the clean two-node example's, so every finding
+#: is a planted one.
+DRIFT = {
+    "sosreport": {
+        ("ip_-o_addr", "LS014"),
+        ("drbd", "LS003"),
+        ("drbd", "LS002"),
+        ("xm_list", "LS012"),
+    },
+    "supportconfig": {
+        ("xen.txt#usr_sbin_xm_list", "LS013"),
+        ("basic-environment.txt#bin_uname_-a", "LS015"),
+        ("ha.txt#var_lib_heartbeat_crm_cib.xml", "LS011"),
+        ("mpio.txt#sbin_multipath_-ll", "LS007"),
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(DRIFT))
+def test_captured_state_examples_show_their_lint_output(name: str) -> None:
+    """Each tree is found as node roots without flags; the findings are the planted
+    drift only (LS codes), and the README shows exactly what ``xencfg lint`` prints."""
+    import subprocess
+    import sys
+
+    result = lint.run([str(EXAMPLES / name)])
+    assert len(result.discovery.nodes) == 2
+    assert {f.code[:2] for f in result.findings} == {"LS"}
+    where = set()
+    for f in result.findings:
+        for loc in (f.location, *f.related):
+            where.add((Path(loc.path).name, f.code))
+    assert DRIFT[name] <= where, DRIFT[name] - where
+    done = subprocess.run(
+        [sys.executable, "-m", "xencfg", "lint", f"examples/{name}/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    readme = (EXAMPLES / name / "README.md").read_text()
+    block = readme.split(f"$ xencfg lint examples/{name}/\n", 1)[1].split("```", 1)[0]
+    assert done.stdout == block

@@ -20,7 +20,9 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.cib import CibDocument
     from .formats.cman import CmanDocument
     from .formats.corosync import CorosyncDocument
+    from .formats.crm_mon import CrmMonDocument
     from .formats.drbd import DrbdDocument
+    from .formats.drbd_status import DrbdStatusDocument
     from .formats.evms import EvmsDocument
     from .formats.hacf import HacfDocument
     from .formats.haresources import HaresourcesDocument
@@ -29,6 +31,8 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.ietallow import IetAllowDocument
     from .formats.ietd import IetdDocument
     from .formats.initiatorname import InitiatorNameDocument
+    from .formats.ip_addr import IpAddrDocument
+    from .formats.iscsi_session import IscsiSessionDocument
     from .formats.iscsid import IscsidDocument
     from .formats.logd import LogdDocument
     from .formats.lvm import LvmDocument
@@ -38,8 +42,10 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.ocfs2 import Ocfs2Document
     from .formats.proc_drbd import ProcDrbdDocument
     from .formats.shellvars import ShellvarsDocument
+    from .formats.uname import UnameDocument
     from .formats.xend import XendDocument
     from .formats.xl import XlDocument
+    from .formats.xl_list import XlListDocument
     from .formats.xm import XmDocument
 
 # One overload per format: ``load(path, "multipath")`` is a MultipathDocument to mypy.
@@ -146,6 +152,40 @@ def loads(
 def loads(
     text: str, format: Literal["proc-drbd"], *, path: str | None = None
 ) -> ProcDrbdDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["drbd-status"], *, path: str | None = None
+) -> DrbdStatusDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["crm-mon-xml"], *, path: str | None = None
+) -> CrmMonDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["cib-live"], *, path: str | None = None) -> CibDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["xl-list"], *, path: str | None = None) -> XlListDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["ip-addr"], *, path: str | None = None) -> IpAddrDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["iscsi-session"], *, path: str | None = None
+) -> IscsiSessionDocument: ...
+
+
+@overload
+def loads(text: str, format: Literal["uname"], *, path: str | None = None) -> UnameDocument: ...
 
 
 @overload
@@ -298,6 +338,36 @@ def load(path: str | os.PathLike[str], format: Literal["multipath-ll"]) -> Multi
 
 @overload
 def load(path: str | os.PathLike[str], format: Literal["proc-drbd"]) -> ProcDrbdDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["drbd-status"]) -> DrbdStatusDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["crm-mon-xml"]) -> CrmMonDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["cib-live"]) -> CibDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["xl-list"]) -> XlListDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["ip-addr"]) -> IpAddrDocument: ...
+
+
+@overload
+def load(
+    path: str | os.PathLike[str], format: Literal["iscsi-session"]
+) -> IscsiSessionDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["uname"]) -> UnameDocument: ...
 
 
 @overload

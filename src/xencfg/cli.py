@@ -149,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     lp.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
     lp.add_argument("-v", "--verbose", action="store_true", help="say which files were read")
+    lp.add_argument(
+        "--live",
+        action="store_true",
+        help="also capture this machine's live state (read-only commands: drbdadm status, "
+        "multipath -ll, crm_mon, ...) and check it against its files (default PATH: /)",
+    )
 
     rp = sub.add_parser("rules", help="list the rules, or print one rule's documentation")
     rp.add_argument("code", nargs="?")
@@ -197,6 +203,18 @@ def _parser() -> argparse.ArgumentParser:
         "--drop-status",
         action="store_true",
         help="leave out the heartbeat-era status section (write an empty <status/>)",
+    )
+    kp = sub.add_parser(
+        "capture",
+        help="save this machine's live state (read-only commands) for 'xencfg lint'",
+        description="Run read-only commands (cat /proc/drbd, drbdadm status, multipath -ll, "
+        "iscsiadm -m session -P 3, crm_mon, cibadmin -Q, xl/xm list, ip -o addr, uname -n, "
+        "hostname -f), each with a time limit, and write their output under "
+        "DIR/var/lib/xencfg/state/; tools not installed are skipped, refusals kept as text.",
+    )
+    kp.add_argument("-o", "--output", required=True, metavar="DIR", help="the node root to fill")
+    kp.add_argument(
+        "--timeout", type=float, default=10.0, metavar="SECONDS", help="per command (10)"
     )
     mg = sub.add_parser(
         "migrate",
@@ -257,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cib(args)
         if args.command == "migrate":
             return _migrate(args)
+        if args.command == "capture":
+            return _capture(args)
     except UsageError as exc:
         names = [args.command] + ([args.cib_command] if getattr(args, "cib_command", None) else [])
         _subparser(parser, *names).print_usage(sys.stderr)
@@ -398,6 +418,25 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
+def _capture(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import live
+
+    if not args.timeout > 0:
+        raise UsageError("--timeout wants a positive number of seconds")
+    results = live.capture(timeout=args.timeout)
+    try:
+        live.write(results, Path(args.output))
+    except OSError as exc:
+        raise XencfgError(f"{args.output}: cannot write: {exc}") from None
+    for r in results:
+        what = " ".join(r.argv or r.command.argvs[0])
+        said = r.text.strip().split("\n")[0] if r.status != "ok" else ""
+        print(f"{r.status:8} {what}" + (f": {said}" if said else ""), file=sys.stderr)
+    return EXIT_OK
+
+
 def _lint(args: argparse.Namespace) -> int:
     from .lint_cli import lint_command
 
@@ -406,6 +445,8 @@ def _lint(args: argparse.Namespace) -> int:
     if args.fix and "-" in args.paths:
         raise UsageError("--fix cannot write to standard input (use --diff)")
     paths, names = _nodes(args)
+    if args.live and not paths:
+        paths = ["/"]
     if not paths and not args.context:
         raise UsageError("give the paths to check (PATH, '-' for standard input, or --node)")
     return lint_command(

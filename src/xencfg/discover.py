@@ -26,7 +26,7 @@ from pathlib import Path
 
 import attrs
 
-from . import formats
+from . import formats, live
 from .errors import XencfgError
 from .syntax.source import OutsideRoot, read_text, resolve_in_root
 
@@ -168,6 +168,9 @@ class Discovery:
     loose: list[SourceFile] = attrs.Factory(list)
     skipped: list[Skipped] = attrs.Factory(list)
     missing: list[str] = attrs.Factory(list)
+    #: Text of files that are not whole files on disk (supportconfig sections,
+    #: ``lint --live`` captures), by display path.
+    texts: dict[str, str] = attrs.Factory(dict)
 
     def files(self) -> Iterator[SourceFile]:
         for n in self.nodes:
@@ -193,8 +196,11 @@ def _is_regular(path: Path) -> bool:
 
 
 def is_node_root(path: Path) -> bool:
-    """A folder holding a node's ``etc/``, or only its CIB (``var/lib/...``)."""
+    """A folder holding a node's ``etc/``, only its CIB (``var/lib/...``), or captured
+    live state (a sosreport, a supportconfig, ``xencfg capture``'s layout)."""
     if (path / "etc").is_dir() and not (path / "etc").is_symlink():
+        return True
+    if live.is_state_root(path):
         return True
     return any(_is_regular(path / pattern) for pattern, _ in ROOT_FILES)
 
@@ -513,8 +519,32 @@ def _outside(folder: Path, roots: set[Path]) -> list[Path]:
 
 
 def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker: _Walker) -> None:
+    states = list(live.state_files(root, display_path(root))) if root != etc else []
+    if name is None and not any(_is_regular(etc / n) for n in ("hostname", "HOSTNAME")):
+        name = live.captured_name(states)
     node = NodeTree(name or node_name(root, etc), root, etc)
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name)
+    accepted: set[Path] = set()
+    for s in states:
+        text = live.read_state(s)
+        if text is None or not live.plausible(s.format, text):
+            where = str(s.path) if s.text is None else s.display
+            found.skipped.append(Skipped(where, f"not {s.format} output (the command failed?)"))
+            continue
+        if s.text is None:
+            if not walker.accept(s.path):
+                continue
+            node.files.append(SourceFile(s.path, display_path(s.path), s.format, node.name))
+            continue
+        container = s.container or s.path
+        if container not in accepted:  # a supportconfig file: read once, for all its sections
+            if not walker.accept(container):
+                continue
+            accepted.add(container)
+        found.texts[s.display] = s.text
+        node.files.append(SourceFile(s.path, s.display, s.format, node.name))
+    for path, said in live.refusals(root):
+        found.skipped.append(Skipped(str(path), f"the command refused: {said}"))
     found.nodes.append(node)
 
 

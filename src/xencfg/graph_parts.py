@@ -216,3 +216,53 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
                     "location",
                     loc.score_raw or "",
                 )
+
+
+@contributor
+def live_state(cluster: Cluster, g: Graph) -> None:
+    """What runs, where it was captured (sosreport, supportconfig, ``xencfg capture``):
+    each DRBD replica edge gets its node's role, connection and disk state (red when
+    not Connected/UpToDate), and each node with ``multipath -ll`` an edge to each LUN
+    it runs, labelled with its working paths (red when one is not working)."""
+    from .formats.multipath_ll import MultipathLlDocument
+    from .rules.live import CS_OK, configured_drbd, live_drbd
+
+    for r in configured_drbd(cluster):
+        states = live_drbd(cluster, r)
+        if states is None:
+            continue
+        edge = next(
+            (
+                e
+                for e in g.edges
+                if e.kind == "replica"
+                and e.dst == f"drbd:{r.name}"
+                and _short(e.src.split(":", 1)[1]) == _short(r.node)
+            ),
+            None,
+        )
+        if edge is None:
+            continue
+        if not states:
+            edge.label = (edge.label + "\\n" if edge.label else "") + "live: not running"
+            edge.problem = edge.problem or f"DRBD '{r.name}' is not running on {r.node}"
+            continue
+        s = states[0]
+        live = f"{s.role or '?'}, {s.conn}, {s.disk or '?'}"
+        edge.label = (edge.label + "\\n" if edge.label else "") + f"live: {live}"
+        ok = s.conn in CS_OK or s.conn == "Established"
+        if not ok or (s.conn in ("Connected", "Established") and s.disk != "UpToDate"):
+            edge.problem = edge.problem or f"DRBD '{r.name}' on {r.node}: {live}"
+    for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):
+        if not item.node:
+            continue
+        for mp in ll.maps:
+            lun = f"lun:{mp.wwid}"
+            if lun not in g.nodes:
+                g.node(lun, f"{mp.alias}\\n{mp.wwid[-12:]}", "multipath")
+            working = sum(1 for p in mp.paths if p.ok)
+            e = g.edge(f"node:{item.node}", lun, "uses", f"live: {working}/{len(mp.paths)} paths")
+            if working < len(mp.paths):
+                e.problem = (
+                    e.problem or f"{len(mp.paths) - working} path(s) of {mp.alias} not working"
+                )

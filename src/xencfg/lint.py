@@ -111,7 +111,7 @@ def run_discovered(
     declared.update(roles or {})
     cluster = Cluster(nodes=[n.name for n in found.nodes], roles=declared)
     findings: list[Finding] = []
-    texts = dict(texts or {})
+    texts = {**found.texts, **(texts or {})}
     formats: dict[str, str | None] = {}
     for file in found.files():
         formats[file.display] = file.format

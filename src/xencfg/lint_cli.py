@@ -20,6 +20,7 @@ from . import config, formats, lint, report
 from .discover import Discovery, SourceFile, discover
 from .errors import XencfgError
 from .findings import Finding
+from .live import summary as live_summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -92,6 +93,10 @@ def _discover(
         file, text = _stdin_file(args)
         found.loose.append(file)
         texts[file.display] = text
+    if getattr(args, "live", False):
+        from . import live
+
+        live.attach(found, live.capture())
     return found, texts, None
 
 
@@ -235,6 +240,7 @@ def lint_command(
         skipped=[(s.path, s.reason) for s in found.skipped],
         fingerprints=prints,
         color=color,
+        live=live_summary(result.cluster) if fmt == "json" else {},
     )
     if fmt == "text" and args.statistics:
         text = report.statistics(findings)

@@ -6,7 +6,11 @@ The JSON form is a stable contract (design.md); keys are only ever added::
      "counts": {"error": n, "warning": n, "info": n},
      "skipped": [{"path", "reason"}],
      "findings": [{"code", "severity", "message", "path", "line", "column", "node",
-                   "related": [{"path", "line", "column"}]}]}
+                   "related": [{"path", "line", "column"}]}],
+     "live": {NODE: {"drbd": {RES: {"role", "connection", "disk", "peer_disk"}},
+                     "multipath": {ALIAS: {"wwid", "paths", "working"}}}}}
+
+``live`` is there only when some node's live state was captured.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class Context:
     skipped: Sequence[tuple[str, str]] = ()
     fingerprints: Sequence[str] = ()
     color: bool = False
+    #: live state per node where it was captured (:func:`xencfg.live.summary`).
+    live: Mapping[str, object] = attrs.Factory(dict)
 
 
 def render(
@@ -128,6 +134,8 @@ def as_json(findings: Sequence[Finding], files: Sequence[str], ctx: Context | No
         "skipped": [{"path": p, "reason": r} for p, r in ctx.skipped],
         "findings": [{**f.to_dict(), "node": ctx.nodes.get(f.path)} for f in findings],
     }
+    if ctx.live:
+        data["live"] = dict(ctx.live)
     return json.dumps(data, indent=2) + "\n"
 
 

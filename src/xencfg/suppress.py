@@ -27,7 +27,7 @@ NEXT_LINE_ONLY = frozenset(
     {"iscsid", "initiatorname", "ietd", "iet-allow", "authkeys", "modules", "ocfs2"}
 )
 #: Formats written in XML: the comment is ``<!-- xencfg: ... -->``.
-XML = frozenset({"cib", "cman"})
+XML = frozenset({"cib", "cman", "cib-live", "crm-mon-xml"})
 
 _DIRECTIVE = re.compile(
     r"xencfg:\s*(ignore(?:-next-line|-file)?)(?![-\w])(?:\[([A-Za-z0-9_, ]*)\])?"

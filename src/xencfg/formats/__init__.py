@@ -144,6 +144,17 @@ _REGISTRY: tuple[FormatInfo, ...] = (
     ),
     FormatInfo("multipath-ll", "multipath_ll", "output of multipath -ll"),
     FormatInfo("proc-drbd", "proc_drbd", "contents of /proc/drbd", ("proc/drbd",)),
+    FormatInfo(
+        "drbd-status",
+        "drbd_status",
+        "output of drbdadm status / drbdsetup status [--json] (DRBD 9)",
+    ),
+    FormatInfo("crm-mon-xml", "crm_mon", "output of crm_mon -1 --as-xml / --output-as=xml"),
+    FormatInfo("cib-live", "cib_live", "the running CIB (output of cibadmin -Q)"),
+    FormatInfo("xl-list", "xl_list", "output of xl list / xm list"),
+    FormatInfo("ip-addr", "ip_addr", "output of ip -o addr / ip addr"),
+    FormatInfo("iscsi-session", "iscsi_session", "output of iscsiadm -m session -P 3"),
+    FormatInfo("uname", "uname", "output of uname -n / uname -a / hostname"),
 )
 
 _BY_NAME = {f.name: f for f in _REGISTRY}
@@ -251,6 +262,11 @@ _SNIFF_ANYWHERE = (
     "cman",
     "proc-drbd",
     "multipath-ll",
+    "crm-mon-xml",
+    "drbd-status",
+    "iscsi-session",
+    "xl-list",
+    "ip-addr",
     "ietd",
     "iscsid",
     "initiatorname",

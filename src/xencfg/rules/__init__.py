@@ -46,6 +46,7 @@ MODULES = (
     "iscsi",
     "xen",
     "cib",
+    "live",
 )
 
 #: Codes that were used once and must never be reused.

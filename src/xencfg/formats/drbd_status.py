@@ -1,0 +1,220 @@
+"""DRBD 9 state: ``drbdadm status`` / ``drbdsetup status`` text and ``drbdsetup
+status --json``: read-only.
+
+The text form (drbd-utils ``drbdsetup status``, also what ``drbdadm status``
+prints) is one block per resource::
+
+    r0 role:Primary
+      disk:UpToDate
+      peer role:Secondary
+        replication:Established peer-disk:UpToDate
+
+A resource line starts in column 1 (``NAME role:... key:value...``; other
+lines there are messages, kept in ``unparsed``); a line indented
+once is a local volume (``[volume:N] disk:...``) or a connection (``PEER
+[role:..] [connection:..]``, its first word has no colon); a line indented
+twice is a peer volume (``[volume:N] replication:.. peer-disk:..``). A
+connection shown without ``connection:`` is Connected (drbdsetup prints the
+state only when it is not). Both forms give the same model,
+:class:`DrbdStatusDocument`; rules do not care which one was captured.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import attrs
+
+from ._status import StatusDocument, as_dict, fail, first_col, lines
+
+FORMAT = "drbd-status"
+
+_KV = re.compile(r"([\w-]+):(\S*)")
+
+
+@attrs.define
+class LocalVolume:
+    """A volume of the resource on this node: its disk state (and minor, from JSON)."""
+
+    volume: int
+    disk: str | None = None
+    minor: int | None = None
+    extra: dict[str, str] = attrs.Factory(dict)
+
+
+@attrs.define
+class PeerVolume:
+    """The peer's side of one volume: replication and peer disk state."""
+
+    volume: int
+    replication: str | None = None
+    peer_disk: str | None = None
+    done: float | None = None
+
+
+@attrs.define
+class Connection:
+    """The connection to one peer node."""
+
+    peer: str
+    state: str = "Connected"
+    peer_role: str | None = None
+    volumes: list[PeerVolume] = attrs.Factory(list)
+    line: int = attrs.field(default=0, eq=False, repr=False)
+
+    @property
+    def connected(self) -> bool:
+        return self.state == "Connected"
+
+
+@attrs.define
+class ResourceState:
+    """One resource as the kernel has it."""
+
+    name: str
+    role: str | None = None
+    suspended: str | None = None
+    volumes: list[LocalVolume] = attrs.Factory(list)
+    connections: list[Connection] = attrs.Factory(list)
+    line: int = attrs.field(default=0, eq=False, repr=False)
+
+    @property
+    def disks(self) -> list[str]:
+        return [v.disk for v in self.volumes if v.disk]
+
+
+@attrs.define(weakref_slot=False)
+class DrbdStatusDocument(StatusDocument):
+    """Parsed ``drbdadm status`` / ``drbdsetup status --json``."""
+
+    format = FORMAT
+    resources: list[ResourceState] = attrs.Factory(list)
+
+    def resource(self, name: str) -> ResourceState | None:
+        return next((r for r in self.resources if r.name == name), None)
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {"format": FORMAT, "resources": as_dict(self.resources)}
+
+
+def _int(v: object) -> int | None:
+    try:
+        return int(str(v))
+    except ValueError:
+        return None
+
+
+def _volume(fields: dict[str, str], last: int) -> int:
+    v = _int(fields.pop("volume", "")) if "volume" in fields else None
+    return v if v is not None else last
+
+
+def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise fail(f"not JSON: {exc.msg}", text, path, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise fail("JSON nested too deep", text, path, 1) from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise fail("expected a JSON list of resources", text, path, 1)
+    doc = DrbdStatusDocument(path=path, source=text)
+    for i, r in enumerate(data):
+        if not isinstance(r, dict) or not isinstance(r.get("name"), str):
+            raise fail(f"resource {i + 1} has no name", text, path, 1)
+        res = ResourceState(
+            r["name"], r.get("role"), str(r["suspended"]).lower() if "suspended" in r else None
+        )
+        for d in r.get("devices") or []:
+            if isinstance(d, dict):
+                res.volumes.append(
+                    LocalVolume(
+                        _int(d.get("volume", 0)) or 0, d.get("disk-state"), _int(d.get("minor", ""))
+                    )
+                )
+        for c in r.get("connections") or []:
+            if not isinstance(c, dict):
+                continue
+            conn = Connection(
+                str(c.get("name") or c.get("peer-node-id", "?")),
+                str(c.get("connection-state") or "Unknown"),
+                c.get("peer-role"),
+            )
+            for p in c.get("peer_devices") or c.get("peer-devices") or []:
+                if isinstance(p, dict):
+                    done = p.get("percent-in-sync")
+                    conn.volumes.append(
+                        PeerVolume(
+                            _int(p.get("volume", 0)) or 0,
+                            p.get("replication-state"),
+                            p.get("peer-disk-state"),
+                            float(done) if isinstance(done, (int, float)) else None,
+                        )
+                    )
+            res.connections.append(conn)
+        doc.resources.append(res)
+    return doc
+
+
+def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
+    """Parse either form; raises :class:`xencfg.ParseError` for bad JSON and for
+    indented lines before any resource line."""
+    if text.lstrip().startswith(("[", "{")):
+        return _parse_json(text, path)
+    doc = DrbdStatusDocument(path=path, source=text)
+    res: ResourceState | None = None
+    conn: Connection | None = None
+    for no, ln in lines(text):
+        if not ln.strip() or ln.lstrip().startswith("#"):  # "# No currently configured..."
+            if ln.strip():
+                doc.unparsed.append((no, ln))
+            continue
+        col = first_col(ln)
+        words = ln.split()
+        fields = dict(_KV.findall(ln))
+        if col == 1 and ":" not in words[0] and "role" in fields:
+            res = ResourceState(words[0], fields.get("role"), fields.get("suspended"), line=no)
+            conn = None
+            doc.resources.append(res)
+            continue
+        if col == 1:  # a message ("Command 'drbdsetup status' terminated ..."), not state
+            doc.unparsed.append((no, ln))
+            res = None
+            continue
+        if res is None:
+            raise fail("indented line before any resource line", text, path, no, col)
+        if ":" not in words[0]:  # a peer: "bob role:Secondary" / "bob connection:Connecting"
+            conn = Connection(
+                words[0], fields.get("connection", "Connected"), fields.get("role"), line=no
+            )
+            res.connections.append(conn)
+        elif "disk" in fields and "peer-disk" not in fields and "replication" not in fields:
+            vol = _volume(fields, len(res.volumes))
+            disk = fields.pop("disk")
+            res.volumes.append(LocalVolume(vol, disk, _int(fields.pop("minor", "")), fields))
+            conn = None if col <= 3 else conn
+        elif conn is not None and ("replication" in fields or "peer-disk" in fields):
+            vol = _volume(fields, len(conn.volumes))
+            done = fields.get("done")
+            conn.volumes.append(
+                PeerVolume(
+                    vol,
+                    fields.get("replication"),
+                    fields.get("peer-disk"),
+                    float(done) if done and re.fullmatch(r"[\d.]+", done) else None,
+                )
+            )
+        else:
+            doc.unparsed.append((no, ln))
+    return doc
+
+
+def sniff(text: str) -> bool:
+    head = text[:4096]
+    if head.lstrip().startswith("["):
+        return '"connections"' in head or '"devices"' in head
+    return re.search(r"^\S+ role:(Primary|Secondary|Unknown)\b", head, re.M) is not None

@@ -1,0 +1,520 @@
+"""Live state: what runs on a node, beside what its files configure.
+
+Three places give it, all read as extra documents of the node (formats
+``proc-drbd``, ``drbd-status``, ``multipath-ll``, ``iscsi-session``,
+``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``):
+
+* our own layout, ``var/lib/xencfg/state/<name>.txt`` below a node root,
+  written by ``xencfg capture -o DIR`` (:func:`capture` / :func:`write`);
+  a command that refused is kept as ``<name>.refused.txt`` (its messages
+  and exit status), reported by ``lint -v`` and never read as state;
+* a **sosreport**: ``sos_commands/<plugin>/<command>`` files next to
+  ``etc/`` and ``proc/drbd``;
+* a SUSE **supportconfig**: ``ha.txt``, ``drbd.txt``, ``mpio.txt``,
+  ``fs-iscsi.txt``, ``network.txt``, ``xen.txt``, ``basic-environment.txt``
+  made of ``#==[ Command ]==#`` and ``#==[ Configuration File ]==#``
+  sections; each section becomes a document of its own (its configuration
+  files too), numbered by the lines of the whole file, so findings point
+  into the file the admin has.
+
+:func:`capture` runs read-only commands only, each with a time limit, in
+its own process group (killed on time-out), with no standard input and the
+C locale; a tool that is not installed is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
+    from .discover import Discovery
+
+#: Our own layout, below a node root.
+STATE_DIR = "var/lib/xencfg/state"
+#: Default time limit of one command, seconds.
+TIMEOUT = 10.0
+
+
+@attrs.frozen
+class Command:
+    """A read-only command whose output is live state: the name of its file in our
+    layout, the argument lists to try in turn (the first one that succeeds counts),
+    and the format of its output (``None``: kept for the record, not read)."""
+
+    name: str
+    argvs: tuple[tuple[str, ...], ...]
+    format: str | None
+    #: run only when this path exists: drbdadm and drbdsetup ``modprobe drbd`` when the
+    #: module is not loaded, which is a change to the machine, not a reading of it.
+    requires: str | None = None
+    #: an exit status that means "nothing there", not a refusal (iscsiadm's 21,
+    #: ISCSI_ERR_NO_OBJS_FOUND: "No active sessions.").
+    empty_status: int | None = None
+
+
+#: What ``xencfg capture`` runs; every one of them only reads.
+COMMANDS: tuple[Command, ...] = (
+    Command("proc_drbd", (("cat", "/proc/drbd"),), "proc-drbd"),
+    Command("drbdadm_status", (("drbdadm", "status"),), "drbd-status", "/proc/drbd"),
+    Command(
+        "drbdsetup_status_json",
+        (("drbdsetup", "status", "--json"),),
+        "drbd-status",
+        "/proc/drbd",
+    ),
+    Command("drbdadm_dump_xml", (("drbdadm", "dump-xml"),), None),
+    Command("multipath_ll", (("multipath", "-ll"),), "multipath-ll"),
+    Command(
+        "iscsiadm_session",
+        (("iscsiadm", "-m", "session", "-P", "3"),),
+        "iscsi-session",
+        empty_status=21,
+    ),
+    Command(
+        "crm_mon_xml",
+        (("crm_mon", "-1", "--output-as=xml"), ("crm_mon", "-1", "--as-xml")),
+        "crm-mon-xml",
+    ),
+    Command("cibadmin_q", (("cibadmin", "-Q"),), "cib-live"),
+    Command("xl_list", (("xl", "list"),), "xl-list"),
+    Command("xm_list", (("xm", "list"),), "xl-list"),
+    Command("ip_addr", (("ip", "-o", "addr"),), "ip-addr"),
+    Command("uname_n", (("uname", "-n"),), "uname"),
+    Command("hostname_f", (("hostname", "-f"),), None),
+)
+
+_BY_NAME = {c.name: c for c in COMMANDS}
+
+
+@attrs.define
+class Captured:
+    """One command's result: ``ok`` (``text`` is its output), ``refused`` (``text`` is
+    what it said and its exit status), ``timeout`` or ``absent`` (not installed)."""
+
+    command: Command
+    status: str
+    text: str = ""
+    argv: tuple[str, ...] = ()
+
+
+def _run(argv: tuple[str, ...], timeout: float) -> tuple[int | None, str, str]:
+    """``(exit status or None on time-out, stdout, stderr)``."""
+    env = dict(os.environ, LC_ALL="C", LANG="C")
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            proc.kill()
+        proc.communicate()
+        return None, "", ""
+    dec = lambda b: b.decode("utf-8", "surrogateescape")  # noqa: E731
+    return proc.returncode, dec(out), dec(err)
+
+
+def run_one(cmd: Command, timeout: float = TIMEOUT) -> Captured:
+    """Run one command (``cat FILE`` is read directly, with the same outcome)."""
+    last = Captured(cmd, "absent")
+    if cmd.requires is not None and not os.path.exists(cmd.requires):
+        return Captured(cmd, "absent", f"{cmd.requires} does not exist\n")
+    for argv in cmd.argvs:
+        if argv[0] == "cat":
+            try:
+                text = Path(argv[1]).read_text(encoding="utf-8", errors="surrogateescape")
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                last = Captured(cmd, "refused", f"{argv[1]}: {exc.strerror}\n", argv)
+                continue
+            return Captured(cmd, "ok", text, argv)
+        exe = shutil.which(argv[0]) or shutil.which(argv[0], path="/usr/sbin:/sbin")
+        if exe is None:
+            continue
+        try:
+            rc, out, err = _run((exe, *argv[1:]), timeout)
+        except OSError as exc:
+            last = Captured(cmd, "refused", f"cannot run: {exc.strerror}\n", argv)
+            continue
+        if rc is None:
+            last = Captured(cmd, "timeout", f"no answer within {timeout:g} s\n", argv)
+            continue
+        if rc == 0 and out.strip():
+            return Captured(cmd, "ok", out, argv)
+        if rc is not None and rc == cmd.empty_status:
+            return Captured(cmd, "ok", out + err, argv)
+        said = (err or out).rstrip("\n")
+        last = Captured(cmd, "refused", f"{said}\n(exit status {rc})\n".lstrip("\n"), argv)
+    return last
+
+
+def capture(timeout: float = TIMEOUT, only: tuple[str, ...] = ()) -> list[Captured]:
+    """Run every command of :data:`COMMANDS` (or the ``only`` ones) on this machine."""
+    return [run_one(c, timeout) for c in COMMANDS if not only or c.name in only]
+
+
+def write(results: list[Captured], out: Path) -> list[Path]:
+    """Write the results under ``out/var/lib/xencfg/state/`` (and nowhere else): the
+    output of each command that answered, the messages of each that refused. A
+    symlink in the way is refused, never followed."""
+    folder = out / STATE_DIR
+    here = out
+    out.mkdir(parents=True, exist_ok=True)
+    for part in Path(STATE_DIR).parts:
+        here = here / part
+        if here.is_symlink():
+            raise OSError(f"{here}: is a symbolic link; not writing through it")
+        if not here.is_dir():
+            here.mkdir()
+    written = []
+    for r in results:
+        if r.status == "absent":
+            continue
+        name = f"{r.command.name}.txt" if r.status == "ok" else f"{r.command.name}.refused.txt"
+        for old in (f"{r.command.name}.txt", f"{r.command.name}.refused.txt"):
+            stale = folder / old
+            if stale.is_symlink() or stale.is_file():
+                stale.unlink()
+        target = folder / name
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(r.text)
+        written.append(target)
+    return written
+
+
+# -- reading captured state from a node root ------------------------------------------
+
+
+@attrs.define
+class StateFile:
+    """A document of live state found in a node root. ``text`` is given for a section
+    of a larger file (padded with empty lines so its lines keep their numbers)."""
+
+    path: Path
+    display: str
+    format: str | None
+    text: str | None = None
+    #: the file on disk the section is cut from (``path`` may name the file's place
+    #: on the node instead, which does not exist in the tree).
+    container: Path | None = None
+
+
+#: sosreport: ``sos_commands/<plugin>/<mangled command>`` -> format.
+SOS_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("drbd/drbdadm_status*", "drbd-status"),
+    ("drbd/drbdsetup_status*", "drbd-status"),
+    ("multipath/multipath_-ll", "multipath-ll"),
+    ("multipath/multipath_-v?_-ll", "multipath-ll"),
+    ("iscsi/iscsiadm_-m_session*", "iscsi-session"),
+    ("pacemaker/crm_mon*xml*", "crm-mon-xml"),
+    ("pacemaker/crm_mon*-X*", "crm-mon-xml"),
+    ("pacemaker/cibadmin_-Q*", "cib-live"),
+    ("xen/xl_list", "xl-list"),
+    ("xen/xm_list", "xl-list"),
+    ("networking/ip_-o_addr*", "ip-addr"),
+    ("networking/ip_addr*", "ip-addr"),
+    ("networking/ip_-d_address", "ip-addr"),
+    ("networking/ip_address", "ip-addr"),
+    ("host/hostname", "uname"),
+    ("general/hostname", "uname"),
+    ("kernel/uname_-a", "uname"),
+)
+
+#: supportconfig's files that hold the sections we read.
+SUPPORTCONFIG_FILES = (
+    "basic-environment.txt",
+    "network.txt",
+    "ha.txt",
+    "drbd.txt",
+    "mpio.txt",
+    "fs-iscsi.txt",
+    "xen.txt",
+)
+
+#: A supportconfig command (its ``# /path/cmd args`` line) -> format.
+SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(\S*/)?cat /proc/drbd$"), "proc-drbd"),
+    (re.compile(r"^(\S*/)?(drbdadm|drbdsetup) status\b"), "drbd-status"),
+    (re.compile(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
+    (re.compile(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
+    (re.compile(r"^(\S*/)?crm_mon\b.*(--as-xml|-X\b|--output-as[= ]xml)"), "crm-mon-xml"),
+    (re.compile(r"^(\S*/)?cibadmin (-Q|--query)\s*$"), "cib-live"),
+    (re.compile(r"^(\S*/)?(xl|xm) list\s*$"), "xl-list"),
+    (re.compile(r"^(\S*/)?ip (-o )?(-\d )?addr(ess)?( show)?\s*$"), "ip-addr"),
+    (re.compile(r"^(\S*/)?(uname -[an]|hostname)\s*$"), "uname"),
+)
+
+_SECTION = re.compile(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
+
+
+def is_state_root(path: Path) -> bool:
+    """A node root by its captured state alone: our layout, a sosreport or a
+    supportconfig (which has no ``etc/``)."""
+    return (
+        (path / STATE_DIR).is_dir()
+        or (path / "sos_commands").is_dir()
+        or (path / "supportconfig.txt").is_file()
+        or (path / "basic-environment.txt").is_file()
+    )
+
+
+def sections(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """``(kind, header, first content line, last content line)`` of each supportconfig
+    section (1-based lines; ``header`` is the ``# ...`` line after the banner)."""
+    lines = text.split("\n")
+    starts = [i for i, ln in enumerate(lines) if _SECTION.match(ln)]
+    for k, i in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        kind = _SECTION.match(lines[i])["kind"]  # type: ignore[index]
+        header = lines[i + 1] if i + 1 < end else ""
+        if not header.startswith("#"):
+            continue
+        yield kind, header[1:].strip(), i + 3, end
+
+
+def _section_text(lines: list[str], first: int, last: int) -> str:
+    body = lines[first - 1 : last]
+    while body and not body[-1].strip():
+        body.pop()
+    text = "\n" * (first - 1) + "\n".join(body) + ("\n" if body else "")
+    # an XML declaration must start the text: blank it, keeping the columns
+    return re.sub(r"^(\n*)(<\?xml[^>]*\?>)", lambda m: m[1] + " " * len(m[2]), text, count=1)
+
+
+def _config_format(path: str) -> tuple[bool, str | None]:
+    """Whether an absolute path is a file discovery reads, and its format."""
+    from .discover import ETC_FILES, ROOT_FILES, XEN_SKIP_DIRS, XEN_SKIP_FILES
+
+    if path.startswith("/etc/xen/") and not any(
+        fnmatchcase(path.rsplit("/", 1)[1], p) for p in XEN_SKIP_FILES
+    ):
+        parts = path[len("/etc/xen/") :].split("/")
+        if not set(parts[:-1]) & XEN_SKIP_DIRS:
+            return True, None  # a domU config: xm or xl, by its content
+    if path.startswith("/etc/"):
+        rel, table = path[len("/etc/") :], ETC_FILES
+    else:
+        rel, table = path.lstrip("/"), ROOT_FILES
+    for pattern, fmt in table:
+        if fnmatchcase(rel, pattern):
+            return True, fmt
+    return False, None
+
+
+def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
+    """The sections of a supportconfig tree that are live state or configuration."""
+    from . import formats
+    from .syntax.source import read_text
+
+    for name in SUPPORTCONFIG_FILES:
+        path = root / name
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            text = read_text(path, limit=64 * 1024 * 1024)
+        except Exception:
+            continue
+        lines = text.split("\n")
+        for kind, header, first, last in sections(text):
+            fmt: str | None = None
+            label = header
+            if kind == "Command":
+                fmt = next((f for rx, f in SUPPORTCONFIG_COMMANDS if rx.search(header)), None)
+            elif kind.startswith("Configuration File"):
+                label = header.split(" - ", 1)[0].strip()
+                known, fmt = _config_format(label)
+                if not known:
+                    continue
+                if label == "/proc/drbd":
+                    fmt = "proc-drbd"
+            if fmt is None and kind == "Command":
+                continue
+            body = _section_text(lines, first, last)
+            if not body.strip() or "File not found" in header:
+                continue
+            if fmt is None:
+                fmt = formats.detect(label, body.strip())
+                if fmt is None:
+                    continue
+            slug = re.sub(r"[^\w.-]+", "_", label).strip("_")
+            # a configuration file is named by the path it has on the node (rules
+            # compare such paths: a CIB's xmfile); nothing is ever read or written there
+            where = root / label.lstrip("/") if kind != "Command" else path
+            yield StateFile(where, f"{display}/{name}#{slug}", fmt, body, path)
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """Whether ``path`` (a symlink followed) stays inside the node root: sosreport links
+    its top-level files into sos_commands/, but a link out of the tree is not read."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return False
+
+
+def state_files(root: Path, display: str) -> Iterator[StateFile]:
+    """Every captured output below a node root, in any of the three layouts."""
+    for f in _state_files(root, display):
+        if _inside(root, f.container or f.path):
+            yield f
+
+
+def _state_files(root: Path, display: str) -> Iterator[StateFile]:
+    state = root / STATE_DIR
+    if state.is_dir() and not state.is_symlink():
+        for p in sorted(state.iterdir()):
+            if p.name.endswith(".txt") and not p.name.endswith(".refused.txt"):
+                cmd = _BY_NAME.get(p.name[: -len(".txt")])
+                if cmd is not None and cmd.format is not None:
+                    yield StateFile(p, f"{display}/{STATE_DIR}/{p.name}", cmd.format)
+    sos = root / "sos_commands"
+    if sos.is_dir() and not sos.is_symlink():
+        for pattern, fmt in SOS_COMMANDS:
+            plugin, _, glob = pattern.partition("/")
+            folder = sos / plugin
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            for p in sorted(folder.iterdir()):
+                if fnmatchcase(p.name, glob) and not p.name.endswith("-l"):
+                    yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
+        if (root / "proc" / "drbd").is_file():
+            yield StateFile(root / "proc" / "drbd", f"{display}/proc/drbd", "proc-drbd")
+    yield from supportconfig_files(root, display)
+
+
+def refusals(root: Path) -> list[tuple[Path, str]]:
+    """Our layout's refused commands and the first line of what they said."""
+    state = root / STATE_DIR
+    out = []
+    if state.is_dir():
+        for p in sorted(state.glob("*.refused.txt")):
+            try:
+                first = p.read_text(encoding="utf-8", errors="replace").strip().split("\n")[0]
+            except OSError:
+                first = "?"
+            out.append((p, first))
+    return out
+
+
+def captured_name(files: list[StateFile]) -> str | None:
+    """The node's name from a captured ``uname``/``hostname`` (for trees with no
+    etc/hostname: a supportconfig, a capture folder)."""
+    from .formats import uname
+
+    for f in files:
+        if f.format != "uname":
+            continue
+        try:
+            text = f.text if f.text is not None else f.path.read_text(encoding="utf-8")
+            name = uname.parse(text).name
+        except Exception:
+            continue
+        if name:
+            return name.split(".")[0]
+    return None
+
+
+def attach(found: Discovery, results: list[Captured]) -> None:
+    """Add what :func:`capture` got on this machine to the node rooted at ``/`` (created
+    when the run has none), as documents named ``live:<command>``; refusals go to the
+    skipped list (``lint -v``)."""
+    from .discover import NodeTree, Skipped, SourceFile
+
+    node = next((n for n in found.nodes if n.root.resolve() == Path("/")), None)
+    if node is None:
+        name = next(
+            (
+                r.text.split()[0].split(".")[0]
+                for r in results
+                if r.command.name == "uname_n" and r.status == "ok" and r.text.split()
+            ),
+            "localhost",
+        )
+        node = NodeTree(name, Path("/"), Path("/etc"))
+        found.nodes.append(node)
+    for r in results:
+        display = f"live:{r.command.name}"
+        if r.status == "ok" and not plausible(r.command.format, r.text):
+            if r.command.format is not None:
+                found.skipped.append(Skipped(display, "not the output of its command"))
+            continue
+        if r.status == "ok" and r.command.format is not None:
+            found.texts[display] = r.text
+            node.files.append(SourceFile(Path(display), display, r.command.format, node.name))
+        elif r.status in ("refused", "timeout"):
+            first = r.text.strip().split("\n")[0]
+            found.skipped.append(Skipped(display, f"the command {r.status}: {first}"))
+
+
+def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]]]]:
+    """Live state per node where it was captured, for the JSON report: each configured
+    DRBD resource's role, connection and disk states (``connection`` is ``"not
+    running"`` when the capture lacks it), and each running multipath map's paths."""
+    from .formats.multipath_ll import MultipathLlDocument
+    from .rules.live import configured_drbd, live_drbd
+
+    out: dict[str, dict[str, dict[str, dict[str, object]]]] = {}
+    for r in configured_drbd(cluster):
+        states = live_drbd(cluster, r)
+        if states is None:
+            continue
+        s = states[0] if states else None
+        out.setdefault(r.node, {}).setdefault("drbd", {})[r.name] = {
+            "role": s.role if s else None,
+            "connection": s.conn if s else "not running",
+            "disk": s.disk if s else None,
+            "peer_disk": s.peer_disk if s else None,
+        }
+    for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):
+        for mp in ll.maps:
+            out.setdefault(item.node or "", {}).setdefault("multipath", {})[mp.alias] = {
+                "wwid": mp.wwid,
+                "paths": len(mp.paths),
+                "working": sum(1 for p in mp.paths if p.ok),
+            }
+    return out
+
+
+def plausible(fmt: str | None, text: str) -> bool:
+    """Whether captured ``text`` looks like the output of its command (the format's
+    sniffer says yes, or it has none). A sosreport or supportconfig keeps what a
+    command printed when it failed ("Connection to cluster failed"); that is no
+    state, and no syntax error either."""
+    from . import formats
+
+    if fmt is None or fmt not in formats.FORMATS:
+        return False
+    fn = getattr(formats.module(fmt), "sniff", None)
+    return bool(text.strip()) and (fn is None or bool(fn(text)))
+
+
+def read_state(f: StateFile) -> str | None:
+    """The text of a captured output (``None``: unreadable or too big to be one)."""
+    if f.text is not None:
+        return f.text
+    from .syntax.source import read_text
+
+    try:
+        return read_text(f.path, limit=4 * 1024 * 1024)
+    except Exception:
+        return None
