@@ -96,10 +96,17 @@ def test_mistakes_against_the_clean_example(capsys: pytest.CaptureFixture[str]) 
     assert data["counts"]["files_compared"] == 12
 
 
-def test_mistakes_nodes_are_the_same_but_for_the_name(capsys: pytest.CaptureFixture[str]) -> None:
+def test_mistakes_nodes_differ_in_the_swapped_aliases(capsys: pytest.CaptureFixture[str]) -> None:
+    """beta's multipath.conf swaps the aliases data and logs (MP004): matched by WWID, the
+    swap is two alias changes, not four changed lines."""
     args = [str(EXAMPLES / "mistakes" / n) for n in ("alpha", "beta")]
-    assert main(["diff", *args]) == 0
-    assert "0 differences, 1 node-specific" in capsys.readouterr().out
+    assert main(["diff", *args]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "  multipaths[3600a0b800026b2820000a1b2c3d4e5f6].settings.alias\n"
+        "    alpha  data\n    beta   logs\n"
+    ) in out
+    assert "2 differences, 1 node-specific" in out
 
 
 def test_comments_layout_and_order_are_not_differences(tmp_path: Path) -> None:

@@ -47,6 +47,9 @@ DERIVED: dict[str, frozenset[str]] = {
     "drbd": frozenset({"effective", "links", "connection_mesh"}),
 }
 
+#: Fields of a list item that its ``settings`` repeat (multipath's wwid and alias).
+DERIVED_ITEM: dict[str, frozenset[str]] = {"multipath": frozenset({"wwid", "alias"})}
+
 SELF, PEER = "{self}", "{peer}"
 
 
@@ -192,6 +195,7 @@ def flatten(
     prefix: str = "",
     items: dict[str, Any] | None = None,
     drop: frozenset[str] = frozenset(),
+    item_drop: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[str, Any]]:
     """``(setting path, value)`` leaves of a ``to_dict`` tree: objects by key, lists of
     objects by their identity (``resources[web].hosts[alpha].address``) or position,
@@ -200,8 +204,9 @@ def flatten(
     ``drop`` (values derived from others) are left out at any depth."""
     if isinstance(value, dict):
         for k, v in value.items():
-            if k not in drop:
-                yield from flatten(v, f"{prefix}.{k}" if prefix else str(k), items, drop)
+            if k not in drop and not (prefix.endswith("]") and k in item_drop):
+                path = f"{prefix}.{k}" if prefix else str(k)
+                yield from flatten(v, path, items, drop, item_drop)
         return
     if isinstance(value, list) and any(isinstance(i, dict) for i in value):
         key = _identity(value)
@@ -210,7 +215,7 @@ def flatten(
             path = f"{prefix}[{label}]"
             if items is not None:
                 items[path] = _pruned(item, drop)
-            yield from flatten(item, path, items, drop)
+            yield from flatten(item, path, items, drop, item_drop)
         return
     if value in (None, [], {}):
         return
@@ -221,7 +226,8 @@ def _settings(
     doc_dict: dict[str, Any], fmt: str | None, items: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     drop = DERIVED.get(fmt or "", frozenset()) | {"format"}
-    return dict(flatten(doc_dict, "", items, drop))
+    item_drop = DERIVED_ITEM.get(fmt or "", frozenset())
+    return dict(flatten(doc_dict, "", items, drop, item_drop))
 
 
 def _pruned(value: Any, drop: frozenset[str]) -> Any:
