@@ -309,3 +309,25 @@ def test_a_drbd_disk_is_promoted_by_block_drbd(tmp_path: Path) -> None:
         for n in ("alpha", "beta")
     ]
     assert ORANGE not in line_of(dot_of(roots), '"domu:web" -> "drbd:web"')
+
+
+def test_the_documented_pictures_show_the_conflict() -> None:
+    """The SVG committed beside examples/mistakes (and copied to docs/img) draws the alias
+    conflict red with both WWIDs, and docs/graph.md shows its PNG screenshot."""
+    svg = etree.parse(
+        str(EXAMPLES / "mistakes" / "graph.svg"),
+        etree.XMLParser(resolve_entities=False, no_network=True),
+    )
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    title = svg.xpath("//s:g[@class='node'][s:title='alias:data']", namespaces=ns)
+    assert title, "the alias conflict is in the picture"
+    shape = title[0].xpath(".//s:polygon", namespaces=ns)[0]
+    assert shape.get("stroke") == RED
+    texts = " ".join(title[0].itertext())
+    assert W1 in texts and W2 in texts
+    docs = EXAMPLES.parent / "docs"
+    assert "![mistakes](img/mistakes.png)" in (docs / "graph.md").read_text()
+    assert (docs / "img" / "mistakes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (docs / "img" / "mistakes.svg").read_bytes() == (
+        EXAMPLES / "mistakes" / "graph.svg"
+    ).read_bytes()
