@@ -221,3 +221,79 @@ def test_drbdadm_refuses_the_reused_port_and_accepts_the_fix(tmp_path: Path) -> 
     assert "conflicting use of IP '10.0.0.1:7788'" in verdict()
     assert main(["lint", "--select", "DR001", "--fix", *roots]) == 0
     assert verdict().startswith("OK"), verdict()
+
+
+PM_CIB = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="options">
+        <nvpair id="o1" name="stonith-enabled" value="true"/>
+        <nvpair id="o2" name="symmetric_cluster" value="true"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+      <primitive id="vm" class="ocf" provider="heartbeat" type="Xen">
+        <meta_attributes id="vm-meta">
+          <nvpair id="m1" name="allow_migrate" value="true"/>
+          <nvpair id="m2" name="target-role" value="Started"/>
+        </meta_attributes>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+HB2_CIB = """<cib admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="options"><attributes>
+        <nvpair id="o1" name="stonith_enabled" value="true"/>
+        <nvpair id="o2" name="symmetric_cluster" value="true"/>
+      </attributes></cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+      <primitive id="vm" class="ocf" provider="heartbeat" type="Xen">
+        <meta_attributes id="vm-meta"><attributes>
+          <nvpair id="m1" name="allow_migrate" value="true"/>
+          <nvpair id="m2" name="target-role" value="Started"/>
+        </attributes></meta_attributes>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+@pytest.mark.parametrize(
+    ("cib", "renamed"),
+    [
+        # Pacemaker 1.0 reads resource options only with dashes; crm_config underscores
+        # are the deprecated heartbeat 2 alias (options.py)
+        (PM_CIB, {"symmetric_cluster": "symmetric-cluster", "allow_migrate": "allow-migrate"}),
+        # heartbeat 2's crm.dtd knows target_role only; its crm_config reads both
+        (HB2_CIB, {"target-role": "target_role"}),
+    ],
+)
+def test_fix_spells_cib_options_as_the_dialect_reads_them(
+    tmp_path: Path, cib: str, renamed: dict[str, str]
+) -> None:
+    path = tmp_path / "n" / "var" / "lib" / "heartbeat" / "crm" / "cib.xml"
+    path.parent.mkdir(parents=True)
+    (tmp_path / "n" / "etc").mkdir()
+    path.write_text(cib)
+    root = str(tmp_path / "n")
+    assert main(["lint", "--select", "CB010", root]) == 0  # a warning
+    result = lint.run([root], select=["CB010"])
+    assert [f.code for f in result.findings] == ["CB010"]
+    assert main(["lint", "--select", "CB010", "--fix", root]) == 0
+    want = cib
+    for old, new in renamed.items():
+        want = want.replace(f'name="{old}"', f'name="{new}"')
+    assert path.read_text() == want  # only those names changed, byte for byte
+    assert lint.run([root], select=["CB010"]).findings == []

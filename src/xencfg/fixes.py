@@ -169,6 +169,52 @@ def _mapper_users(cluster: Cluster) -> set[str]:
     return out
 
 
+def _cib_spelling(findings: list[Finding], cluster: Cluster, get_fix: GetFix) -> None:
+    """CB010: in each CIB with mixed spellings, the option names its dialect would not
+    read are renamed to the spelling it does: resource meta attributes to dashes in a
+    Pacemaker 1.0 CIB (it ignores ``allow_migrate``) and to underscores in a heartbeat 2
+    CIB (crm.dtd knows only ``target_role``, ``is_managed``, ...); crm_config options
+    to dashes in a Pacemaker 1.0 CIB (heartbeat 2 reads both). Only ``name`` changes,
+    never a name that already has a twin in its set."""
+    from .formats.cib.model import LEGACY_META
+    from .formats.cib.options import KNOWN
+    from .formats.cib.values import canon_name
+
+    paths = {f.path for f in findings}
+    for item in cluster.docs("cib"):
+        if item.file.display not in paths:
+            continue
+        doc: Any = item.doc
+        pacemaker = doc.dialect == "pacemaker-1.0"
+        renames: list[tuple[Any, str]] = []
+        sets: list[tuple[frozenset[str], list[Any]]] = []
+        if pacemaker:
+            sets += [(KNOWN, list(doc.option_pairs()))]
+        for res in doc.all_resources():
+            sets += [(LEGACY_META, list(s.nvpairs)) for s in res.meta_sets]
+        for known, pairs in sets:
+            names = {p.name for p in pairs}
+            for pair in pairs:
+                canon = canon_name(pair.name)
+                if canon not in known:
+                    continue
+                want = canon if pacemaker else canon.replace("-", "_")
+                if (
+                    pair.name != want
+                    and want not in names
+                    and pair.name
+                    in (
+                        canon,
+                        canon.replace("-", "_"),
+                    )
+                ):
+                    renames.append((pair, want))
+        for pair, want in renames:
+            pair.el.set("name", want)
+        if renames:
+            get_fix(item).new_text = doc.dumps()
+
+
 #: The rules that can fix their findings: what the fix does (for the rule pages), and how.
 FIXERS: dict[str, tuple[str, Callable[[Finding, Loaded, Fix], None]]] = {
     "HB006": ("chmod 600, keeping the owner", _secret_file_mode),
@@ -183,6 +229,11 @@ CLUSTER_FIXERS: dict[str, tuple[str, Callable[[list[Finding], Cluster, GetFix], 
         "the resource that reuses an address moves to the next free port, on all its hosts "
         "and in every node's copy; then run `drbdadm adjust` on both nodes",
         _drbd_ports,
+    ),
+    "CB010": (
+        "option names are renamed to the spelling the CIB's dialect reads: dashes for "
+        "Pacemaker 1.0, underscores for heartbeat 2's resource options",
+        _cib_spelling,
     ),
     "MP004": (
         "when exactly one of a WWID's aliases is the one the CIB and domUs use, and no node "
