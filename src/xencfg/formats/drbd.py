@@ -24,7 +24,7 @@ import attrs
 
 from ..document import Document
 from ..errors import ParseError, caret_snippet
-from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.blocks import Block, BlockStyle, Entry, LiveSections, LiveSettings
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, walk
@@ -549,8 +549,10 @@ class _View:
 
     @property
     def sections(self) -> dict[str, dict[str, str | bool]]:
-        """``net``, ``disk``, ``syncer``, ... sections written here, as dicts."""
-        return _sections_of(self.block)
+        """``net``, ``disk``, ``syncer``, ... sections written here, as dicts that edit
+        the file: ``r.sections["net"]["protocol"] = "C"`` sets the statement,
+        ``r.sections["disk"] = {"on-io-error": "detach"}`` writes the section."""
+        return LiveSections(_sections_of(self.block), self.block)
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The (last) option section ``name`` here, created at the end when asked."""
@@ -1226,11 +1228,23 @@ class DrbdDocument(Document):
 
     @property
     def global_(self) -> dict[str, str | bool]:
-        """The ``global { }`` settings (``usage-count``, ``minor-count``, ...)."""
+        """The ``global { }`` settings (``usage-count``, ``minor-count``, ...), as a dict
+        that edits the file: ``doc.global_["usage-count"] = "no"`` sets the statement in
+        the last ``global`` section, created first in the file when there is none."""
         merged: dict[str, str | bool] = {}
         for b in self._top("global"):
             merged.update(settings_of(b))
-        return merged
+        return LiveSettings(merged, self._global_block)
+
+    def _global_block(self, create: bool) -> Block | None:
+        found = self._top("global")
+        if found:
+            return found[-1]
+        if not create:
+            return None
+        block = Block("global")
+        self.children.insert(0, block)  # drbdadm wants global before everything else
+        return block
 
     @property
     def common_block(self) -> Block | None:

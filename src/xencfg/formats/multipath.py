@@ -17,9 +17,9 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
-from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, source_layout
 from ..syntax.build import make_block, make_entry, parse_with
-from ..syntax.tree import Node, nodes_repr
+from ..syntax.tree import Node, nodes_repr, render
 from ._lines import suggest
 
 FORMAT = "multipath"
@@ -292,6 +292,17 @@ class MultipathDocument(Document):
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
+    def dumps(self) -> str:
+        """The text, with new statements and sections indented and ended like the rest
+        of the file (a file indented with two spaces gets two spaces, not tabs)."""
+        unit, newline = source_layout(self.source)
+        if unit in (None, STYLE.indent) and newline == STYLE.newline:
+            return render(self, STYLE)
+        style = MultipathStyle(
+            indent=unit or STYLE.indent, newline=newline, terminator="", separator=" "
+        )
+        return render(self, style)
+
     # -- sections --------------------------------------------------------
     def sections(self, name: str) -> list[Block]:
         """Every top-level section named ``name``, in file order."""
@@ -310,11 +321,13 @@ class MultipathDocument(Document):
 
     @property
     def defaults(self) -> dict[str, str]:
-        """Settings of every ``defaults`` section merged in order (later wins)."""
+        """Settings of every ``defaults`` section merged in order (later wins), as a dict
+        that edits the file: ``doc.defaults["user_friendly_names"] = "yes"`` sets the
+        statement in the last ``defaults`` section (created at the end when missing)."""
         merged: dict[str, str] = {}
         for b in self.sections("defaults"):
             merged.update(Section(b).settings)
-        return merged
+        return LiveSettings(merged, lambda create: self.section("defaults", create=create))
 
     @property
     def multipaths(self) -> list[Multipath]:
@@ -326,10 +339,12 @@ class MultipathDocument(Document):
 
     @property
     def overrides(self) -> dict[str, str]:
+        """The ``overrides`` section's settings, as a dict that edits the file (as
+        :attr:`defaults`)."""
         merged: dict[str, str] = {}
         for b in self.sections("overrides"):
             merged.update(Section(b).settings)
-        return merged
+        return LiveSettings(merged, lambda create: self.section("overrides", create=create))
 
     def _rules(self, name: str) -> list[BlacklistEntry]:
         out: list[BlacklistEntry] = []
