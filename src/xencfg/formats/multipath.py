@@ -195,6 +195,8 @@ def unquote(raw: str) -> str:
 
 
 class MultipathStyle(BlockStyle):
+    """How multipath.conf writes new statements: quoted only where the value needs it."""
+
     def quote(self, value: str, old: str | None = None) -> str:
         if (
             (old is not None and old.startswith('"'))

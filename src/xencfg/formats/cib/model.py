@@ -570,6 +570,8 @@ class Primitive(Resource):
 
 @attrs.define(eq=False)
 class Group(Resource):
+    """A ``<group>``: its member primitives start in order and run on one node."""
+
     kind: ClassVar[str] = "group"
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
@@ -580,6 +582,8 @@ class Group(Resource):
 
 @attrs.define(eq=False)
 class Clone(Group):
+    """A ``<clone>`` (or ``<master>``/``<master_slave>``): one resource run on many nodes."""
+
     kind: ClassVar[str] = "clone"
 
     @property
@@ -613,6 +617,9 @@ def resource_view(el: Any) -> Resource:
 
 @attrs.define(eq=False)
 class Constraint(View):
+    """Any constraint element; :class:`Order`, :class:`Colocation` and :class:`Location`
+    read their own attributes."""
+
     kind: ClassVar[str] = "constraint"
 
     @property
