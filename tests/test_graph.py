@@ -331,3 +331,25 @@ def test_the_documented_pictures_show_the_conflict() -> None:
     assert (docs / "img" / "mistakes.svg").read_bytes() == (
         EXAMPLES / "mistakes" / "graph.svg"
     ).read_bytes()
+
+
+def test_haresources_drbddisk_promotes(tmp_path: Path) -> None:
+    """heartbeat 1: ``drbddisk::web`` in haresources makes web Primary on the node that
+    takes the group, so a phy:/dev/drbd0 domU disk is not a hazard."""
+    roots = [
+        write(
+            tmp_path / n,
+            {
+                "etc/drbd.conf": DRBD,
+                "etc/xen/vm/web": "name = 'web'\ndisk = ['phy:/dev/drbd0,xvda,w']\n",
+                "etc/ha.d/haresources": "alpha drbddisk::web xendomains\n",
+            },
+        )
+        for n in ("alpha", "beta")
+    ]
+    dot = dot_of(roots)
+    assert ORANGE not in line_of(dot, '"domu:web" -> "drbd:web"')
+    assert 'label="promotes"' in line_of(dot, '"res:haresources:alpha" -> "drbd:web"')
+    (tmp_path / "alpha" / "etc/ha.d/haresources").write_text("alpha xendomains\n")
+    (tmp_path / "beta" / "etc/ha.d/haresources").write_text("alpha xendomains\n")
+    assert ORANGE in line_of(dot_of(roots), '"domu:web" -> "drbd:web"')

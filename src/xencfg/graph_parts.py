@@ -245,7 +245,8 @@ def _domus(cluster: Cluster) -> dict[str, tuple[Any, list[str], list[Loaded]]]:
 
 
 def _drbd_managers(cluster: Cluster) -> dict[str, list[str]]:
-    """DRBD resource name -> the CIB resources that promote it: an ``ocf:linbit:drbd``
+    """DRBD resource name -> the CIB resources (or ``haresources:NODE`` lines, whose
+    ``drbddisk::RES`` heartbeat 1 runs) that promote it: an ``ocf:linbit:drbd``
     (or ``ocf:heartbeat:drbd``) primitive's ``drbd_resource``, heartbeat's ``drbddisk``
     with its resource as parameter ``1`` (``all`` without one, as the script's
     ``RES=${1:-all}`` does). ``*`` holds those that promote every resource."""
@@ -261,6 +262,15 @@ def _drbd_managers(cluster: Cluster) -> dict[str, list[str]]:
                 name = "*"
             if name and prim.id not in out.setdefault(name, []):
                 out[name].append(prim.id)
+    for item in cluster.docs("haresources"):  # heartbeat 1: drbddisk::r0 in a group
+        for group in item.doc.groups:  # type: ignore[attr-defined]
+            for res in group.resources:
+                if res.type.lower() == "drbddisk":
+                    name = (res.args or ["all"])[0]
+                    name = "*" if name == "all" else name
+                    rid = f"haresources:{group.node}"
+                    if rid not in out.setdefault(name, []):
+                        out[name].append(rid)
     return out
 
 
@@ -275,7 +285,8 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
     drbd_names, drbd_minors = _drbd_index(cluster)
     maps = _maps(cluster)
     managers = _drbd_managers(cluster)
-    has_cib = any(True for _ in cluster.docs("cib"))
+    # a cluster manager that could promote DRBD (heartbeat 1's haresources, or a CIB)
+    has_cib = any(True for f in ("cib", "haresources") for _ in cluster.docs(f))
     has_drbd = bool(list(cluster.docs("drbd")))
     has_multipath = bool(list(cluster.docs("multipath")))
     mappers = sorted(maps.alias)
@@ -367,8 +378,13 @@ def cib_drbd(cluster: Cluster, g: Graph) -> None:
             ]
         )
         for rid in ids:
+            if rid.startswith("haresources:"):
+                node = rid.split(":", 1)[1]
+                src = g.node(f"res:{rid}", f"haresources\\n({node} first)", "group")
+            else:
+                src = f"res:{rid}"
             for dst in targets:
-                g.edge(f"res:{rid}", dst, "manages", "promotes")
+                g.edge(src, dst, "manages", "promotes")
 
 
 _CIB_KIND = {"group": "group", "clone": "clone", "master": "clone", "master_slave": "clone"}
