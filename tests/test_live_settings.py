@@ -101,3 +101,9 @@ def test_crlf_files_stay_crlf() -> None:
     doc = xencfg.loads(text, "multipath")
     doc.defaults["user_friendly_names"] = "no"
     assert doc.dumps() == text.replace("5\r\n", "5\r\n  user_friendly_names no\r\n")
+
+
+def test_lvm_sections_take_the_files_indentation() -> None:
+    doc = xencfg.loads('devices {\n  filter = [ "a|.*|" ]\n}\n', "lvm")
+    doc.set("global/locking_type", "3")  # type: ignore[attr-defined]
+    assert doc.dumps().endswith("global {\n  locking_type = 3\n}\n")

@@ -17,7 +17,7 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
-from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, source_layout
+from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
 from ..syntax.build import make_block, make_entry, parse_with
 from ..syntax.tree import Node, nodes_repr, render
 from ._lines import suggest
@@ -297,13 +297,7 @@ class MultipathDocument(Document):
     def dumps(self) -> str:
         """The text, with new statements and sections indented and ended like the rest
         of the file (a file indented with two spaces gets two spaces, not tabs)."""
-        unit, newline = source_layout(self.source)
-        if unit in (None, STYLE.indent) and newline == STYLE.newline:
-            return render(self, STYLE)
-        style = MultipathStyle(
-            indent=unit or STYLE.indent, newline=newline, terminator="", separator=" "
-        )
-        return render(self, style)
+        return render(self, styled_like(self.source, STYLE))
 
     # -- sections --------------------------------------------------------
     def sections(self, name: str) -> list[Block]:

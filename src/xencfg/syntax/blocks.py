@@ -10,7 +10,7 @@ the source keeps the spelling, and a changed value keeps its old quoting.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -395,3 +395,15 @@ def source_layout(source: str) -> tuple[str | None, str]:
             return "\t", newline
         widths.append(len(lead))
     return (" " * min(widths) if widths else None), newline
+
+
+S = TypeVar("S", bound=Style)
+
+
+def styled_like(source: str, style: S) -> S:
+    """``style`` with the indentation unit and line ending of ``source`` (unchanged when
+    they already agree or the file has no indented line), for the nodes added to it."""
+    unit, newline = source_layout(source)
+    if unit in (None, style.indent) and newline == style.newline:
+        return style
+    return attrs.evolve(style, indent=unit or style.indent, newline=newline)
