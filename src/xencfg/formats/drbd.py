@@ -1287,14 +1287,26 @@ class DrbdDocument(Document):
 
     # -- edits -----------------------------------------------------------
     def add_resource(self, name: str, *, protocol: str | None = None) -> Resource:
-        """Append an empty ``resource NAME { }``; fill it through the returned view."""
+        """Append an empty ``resource NAME { }``; fill it through the returned view.
+        ``protocol`` goes where this file writes it (a resource statement in an 8.3-style
+        file, else ``net { protocol ...; }``)."""
         if name in self.resources:
             raise ValueError(f"resource {name!r} already exists")
         res = Resource(Block("resource", [name]), self.common_block, self)
         if protocol is not None:
-            res.section("net", create=True).set("protocol", protocol)  # type: ignore[union-attr]
+            if self._protocol_at_resource_level():
+                res.block.set("protocol", protocol)
+            else:
+                res.section("net", create=True).set("protocol", protocol)  # type: ignore[union-attr]
         self.children.append(res.block)
         return res
+
+    def _protocol_at_resource_level(self) -> bool:
+        """Whether this file writes ``protocol`` as DRBD 8.3 does (a resource or common
+        statement, which 8.4 still reads) rather than in ``net`` (8.4 and 9; drbdadm 8.3
+        refuses it there): the new resource follows the file."""
+        blocks = [*self._top("resource"), *self._top("common")]
+        return any(b.entry("protocol") is not None for b in blocks)
 
     def remove_resource(self, name: str) -> bool:
         for b in self._top("resource"):
