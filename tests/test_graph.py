@@ -208,6 +208,11 @@ def test_every_located_finding_highlights_its_element_and_a_legend_says_so() -> 
     assert "CB002" in order
     assert "[XN003]" in line_of(dot, '"domu:web" [')  # the vif line of web's config
     assert 'subgraph "cluster_legend"' in dot and "lint error here [CODES]" in dot
+    # lines that draw nothing (ha.cf, authkeys, xend-config.sxp, the multipath blacklist)
+    # mark their node's box
+    alpha = line_of(dot, '"node:alpha" [')
+    assert "alpha\\n[HB003 HB005 HB008 HB011 MP001 XN008]" in alpha
+    assert f'color="{RED}"' in alpha and "ha.cf:12:1: HB003" in alpha
 
 
 def test_aliases_that_differ_are_keyed_per_node(tmp_path: Path) -> None:

@@ -100,6 +100,9 @@ class GEdge:
 class Graph:
     nodes: dict[str, GNode] = attrs.Factory(dict)
     edges: list[GEdge] = attrs.Factory(list)
+    #: the vertex (a node's box) a finding in a file marks when no element of the
+    #: picture comes from its lines, by display path
+    files: dict[str, str] = attrs.Factory(dict)
 
     def node(self, id: str, label: str, kind: str) -> str:
         """Add a vertex once (the first label wins) and return its id."""
@@ -154,8 +157,19 @@ def build(cluster: Cluster, findings: Iterable[Finding] = ()) -> Graph:
         for end in (g.nodes.get(e.dst), g.nodes.get(e.src)):
             if end is not None and end.kind == "missing" and not e.problem:
                 e.problem = end.problem or "refers to something that does not exist"
+    _place_node_files(cluster, g)
     _mark_findings(g, findings)
     return g
+
+
+def _place_node_files(cluster: Cluster, g: Graph) -> None:
+    """Every file of a node belongs to the node's box: a finding on lines that draw
+    nothing of their own (ha.cf, authkeys, xend-config.sxp, a multipath blacklist)
+    marks the node."""
+    for item in cluster.loaded:
+        vid = f"node:{item.node}"
+        if item.node and vid in g.nodes:
+            g.files.setdefault(item.file.display, vid)
 
 
 def _mark_findings(g: Graph, findings: Iterable[Finding]) -> None:
@@ -184,6 +198,11 @@ def _mark_findings(g: Graph, findings: Iterable[Finding]) -> None:
             for el in named or tied:
                 if f not in el.findings:
                     el.findings.append(f)
+            continue
+        owner = g.nodes.get(g.files.get(f.path, ""))
+        if owner is not None:
+            if f not in owner.findings:
+                owner.findings.append(f)
             continue
         if f.severity == "error":
             for label, n in by_label.items():
