@@ -24,7 +24,7 @@ import attrs
 
 from ..document import Document
 from ..errors import ParseError, caret_snippet
-from ..syntax.blocks import Block, BlockStyle, Entry, LiveSections, LiveSettings
+from ..syntax.blocks import Block, BlockStyle, Entry, LiveSections, LiveSettings, styled_like
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, walk
@@ -235,23 +235,7 @@ STYLE = DrbdStyle(indent="    ", terminator=";", separator=" ")
 def _style_for(source: str) -> DrbdStyle:
     """The file's own indentation unit and line ending, for the nodes added to it
     (a tab-indented file gets tabs, a CRLF file CRLF); the canonical style otherwise."""
-    newline = "\r\n" if "\r\n" in source else "\n"
-    unit = None
-    widths = []
-    for line in source.splitlines():
-        stripped = line.lstrip(" \t")
-        if not stripped or stripped.startswith("#") or len(stripped) == len(line):
-            continue
-        lead = line[: len(line) - len(stripped)]
-        if lead.startswith("\t"):
-            unit = "\t"
-            break
-        widths.append(len(lead))
-    if unit is None and widths:
-        unit = " " * min(widths)
-    if unit in (None, STYLE.indent) and newline == STYLE.newline:
-        return STYLE
-    return DrbdStyle(indent=unit or STYLE.indent, newline=newline, terminator=";", separator=" ")
+    return styled_like(source, STYLE)
 
 
 def _flag_or_text(values: list[str]) -> str | bool:
