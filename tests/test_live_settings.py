@@ -125,3 +125,15 @@ def test_drbd_add_resource_writes_protocol_where_the_file_does(text: str, expect
     doc = xencfg.loads(text, "drbd")
     doc.add_resource("r1", protocol="A")  # type: ignore[attr-defined]
     assert doc.dumps() == text + expected
+
+
+def test_a_multipath_entry_settings_edit_it() -> None:
+    doc = xencfg.loads("multipaths {\n\tmultipath {\n\t\twwid 3600a1\n\t}\n}\n", "multipath")
+    m = doc.multipaths[0]
+    m.settings["alias"] = "data"
+    m.settings["no_path_retry"] = "5"
+    assert doc.dumps() == (
+        "multipaths {\n\tmultipath {\n\t\twwid 3600a1\n\t\talias data\n"
+        "\t\tno_path_retry 5\n\t}\n}\n"
+    )
+    assert doc.multipaths[0].alias == "data"

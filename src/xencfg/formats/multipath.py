@@ -227,8 +227,10 @@ class Section:
 
     @property
     def settings(self) -> dict[str, str]:
-        """Every ``key value`` of the section (the last of a repeated key wins)."""
-        return {e.key: " ".join(e.values) for e in self.block.entries()}
+        """Every ``key value`` of the section (the last of a repeated key wins), as a
+        dict that edits the section when assigned (``m.settings["no_path_retry"] = "5"``)."""
+        values = {e.key: " ".join(e.values) for e in self.block.entries()}
+        return LiveSettings(values, lambda create: self.block)
 
     def __eq__(self, other: object) -> bool:
         return (
