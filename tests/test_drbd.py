@@ -763,7 +763,9 @@ def test_address_families() -> None:
     assert [hosts[n].address.family for n in "abce"] == ["sci", "sdp", "ssocks", "ipv6"]  # type: ignore[union-attr]
     assert hosts["e"].address == Address("fe80::1%eth0", 7788, "ipv6")
     # an IPv6 address needs the ipv6 keyword: without it drbdadm reads it as IPv4
-    assert [m for _, m in doc.value_problems()] == ["'fd00::4' is not an IPv4 address"]
+    assert [m for _, m in doc.value_problems()] == [
+        "IPv6 address 'fd00::4' needs the 'ipv6' keyword before it"
+    ]
 
 
 def test_conflicts_across_included_files(tmp_path: Path) -> None:

@@ -77,7 +77,8 @@ REJECTED = {
         "a version check against the running kernel module, not a syntax error"
     ),
     "drbdutils__tests_v9_tiebreaker.res": (
-        "tiebreaker (DRBD 9.0.x volume option) removed later; kept and marked deprecated"
+        "tiebreaker: a DRBD 9 volume option drbd-utils 9.22 does not read (LINBIT/drbd-utils "
+        "commit 84e66c9b, v9.34, reads it again); kept as a DRBD 9 keyword"
     ),
     "drbdutils__tests_v9_drbdsetup_show_bitmap_unknown.txt": _SHOW,
     "drbdutils__tests_v9_drbdsetup_show_adjust_proxy.txt": _SHOW,

@@ -109,24 +109,6 @@ def test_lvm_sections_take_the_files_indentation() -> None:
     assert doc.dumps().endswith("global {\n  locking_type = 3\n}\n")
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # 8.3 style (drbdadm 8.3 refuses protocol inside net): follow the file
-        ("resource r0 {\n\tprotocol C;\n}\n", "resource r1 {\n\tprotocol A;\n}\n"),
-        # 8.4 style
-        (
-            "resource r0 {\n\tnet {\n\t\tprotocol C;\n\t}\n}\n",
-            "resource r1 {\n\tnet {\n\t\tprotocol A;\n\t}\n}\n",
-        ),
-    ],
-)
-def test_drbd_add_resource_writes_protocol_where_the_file_does(text: str, expected: str) -> None:
-    doc = xencfg.loads(text, "drbd")
-    doc.add_resource("r1", protocol="A")  # type: ignore[attr-defined]
-    assert doc.dumps() == text + expected
-
-
 def test_a_multipath_entry_settings_edit_it() -> None:
     doc = xencfg.loads("multipaths {\n\tmultipath {\n\t\twwid 3600a1\n\t}\n}\n", "multipath")
     m = doc.multipaths[0]

@@ -110,7 +110,7 @@ def test_deprecated_and_unknown_keywords_are_kept_and_marked(tmp_path: Path) -> 
     assert problems == [
         ("default_selector", "deprecated", "path_selector"),
         ("polling_intervall", "unknown", "polling_interval"),
-        ("auto_resize", "newer", "releases after multipath-tools 0.9.4"),
+        ("auto_resize", "newer", "multipath-tools 0.9.7 and later"),
         ("zzz", "unknown", None),
         # a path setting: not per multipath in 0.9.4
         ("path_checker", "misplaced", "defaults, device, overrides"),

@@ -228,7 +228,7 @@ def test_two_thousand_resources_give_no_false_findings(tmp_path: Path) -> None:
 def test_seed_notes_drbd_s001_on_names_against_ha_cf() -> None:
     """s001: ``on xen1`` in drbd.conf, ha.cf's (misspelt) ``nodes xen-1 xen-2``."""
     seed = shared_path("seed-examples", "s001-drbd-heartbeat")
-    result = lint.run([str(seed / "xen1"), str(seed / "xen2")], select=["DR005", "XC003"])
+    result = lint.run([str(seed / "xen1"), str(seed / "xen2")], select=["DR005", "XC009"])
     dr005 = [f for f in result.findings if f.code == "DR005"]
     assert {f.message.split(": ", 1)[1] for f in dr005} == {
         "host 'xen1' is not a node in ha.cf (xen-1, xen-2) "
@@ -237,8 +237,8 @@ def test_seed_notes_drbd_s001_on_names_against_ha_cf() -> None:
         "(written 'nodes', which heartbeat ignores)",
     }
     assert all(f.related and f.related[0].line == 6 for f in dr005)
-    # the ha.cf side (the directive itself) is XC003's
-    assert any(f.code == "XC003" and f.path.endswith("ha.cf") for f in result.findings)
+    # the ha.cf side (the directive itself) is XC009's: heartbeat refuses "Illegal directive"
+    assert any(f.code == "XC009" and f.path.endswith("ha.cf") for f in result.findings)
     # Out of scope: usage-count and comment wording are not configuration errors.
 
 
@@ -316,13 +316,17 @@ def test_example_cluster_has_no_drbd_or_ocfs2_findings() -> None:
 
 
 def test_deprecated_keywords_name_the_release(tmp_path: Path) -> None:
-    """An 8.3 cluster must not be told to write 8.4's 'resync-rate' as if 8.3 read it."""
+    """An 8.x cluster must not be told to write 8.4's 'resync-rate' as if every release read
+    it: with no release declared, the advice says from which release on (and the file's
+    own 'rate', which drbdadm 9 refuses, shows it runs before 9.0)."""
     conf = (
         "resource r0 {\n  syncer {\n    rate 40M;\n  }\n  handlers {\n    outdate-peer x;\n  }\n}\n"
     )
     root = tree(tmp_path / "a", {"etc/drbd.conf": conf})
-    assert [(line, msg) for _, line, _, msg in run(root, code="XC004")] == [
-        (2, "deprecated keyword 'syncer': DRBD 8.4 moved its options into 'disk' and 'net'"),
-        (3, "deprecated keyword 'rate': DRBD 8.4 and later spell it 'resync-rate' (in 'disk')"),
-        (6, "deprecated keyword 'outdate-peer': DRBD 8.3 and later call the handler 'fence-peer'"),
-    ]
+    found = [(line, msg) for _, line, _, msg in run(root, code="XC004")]
+    assert [line for line, _ in found] == [2, 3, 6]
+    syncer, rate, outdate = (msg for _, msg in found)
+    assert "from DRBD 8.4 on, move its options to 'disk', 'net' and 'options'" in syncer
+    assert "from DRBD 8.4 on write 'resync-rate' in 'disk' (older releases refuse that" in rate
+    assert "advice for DRBD before 9.0, inferred from 'rate' at " in rate
+    assert "write 'fence-peer'" in outdate

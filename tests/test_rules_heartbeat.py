@@ -191,7 +191,13 @@ def test_hb007_weak_key_never_shows_it(tmp_path: Path) -> None:
 def test_hb008_crc(tmp_path: Path) -> None:
     bad = _authkeys(tmp_path / "b", "auth 1\n1 crc\n", 0o600)
     assert run([bad], "HB008") == [
-        ("authkeys", 1, "auth 1 selects crc: no authentication", [("ha.d/authkeys", 2)])
+        (
+            "authkeys",
+            1,
+            "auth 1 selects crc: no authentication (safe only on a private link;"
+            " anyone who can reach the heartbeat network can forge messages)",
+            [("ha.d/authkeys", 2)],
+        )
     ]
     ok = _authkeys(tmp_path / "g", f"auth 2\n1 crc\n2 sha1 {KEY}\n", 0o600)
     assert run([ok], "HB008") == []
@@ -271,8 +277,9 @@ def _codes(result: lint.LintResult, *prefixes: str) -> set[tuple[str, str, int]]
 def test_seed_notes_s001_heartbeat() -> None:
     found = _codes(_seed("s001-drbd-heartbeat"), "HB", "XC")
     for node in ("xen1", "xen2"):
-        # `nodes xen-1 xen-2`: an unknown keyword, so no member, while drbd says xen1/xen2
-        assert ("XC003", f"{node}/etc/heartbeat/ha.cf", 6) in found
+        # `nodes xen-1 xen-2`: an illegal directive (heartbeat refuses the file: XC009),
+        # so no member, while drbd says xen1/xen2
+        assert ("XC009", f"{node}/etc/heartbeat/ha.cf", 6) in found
         assert ("HB001", f"{node}/etc/heartbeat/ha.cf", 6) in found
         # bcast eth0 is the only path
         assert ("HB003", f"{node}/etc/heartbeat/ha.cf", 4) in found

@@ -9,6 +9,7 @@ import pytest
 
 from xencfg import config
 from xencfg.cli import main
+from xencfg.formats.schema import V
 
 # udev_dir: an XC004 warning (deprecated keyword) on line 2
 WARN = "defaults {\n\tudev_dir /dev\n}\n"
@@ -135,7 +136,7 @@ def test_nodes_and_versions_tables_are_kept(tmp_path: Path) -> None:
     path = tmp_path / ".xencfg.toml"
     path.write_text('[nodes]\nsan1 = "storage"\n[versions]\ndrbd = "8.3"\n')
     s = config.load(path)
-    assert s.nodes == {"san1": ("storage",)} and s.versions == {"drbd": "8.3"}
+    assert s.nodes == {"san1": ("storage",)} and s.versions == {"drbd": V("8.3")}
 
 
 def test_every_key_is_documented() -> None:

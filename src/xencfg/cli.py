@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .errors import XencfgError
@@ -101,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="CODES",
         help="skip these rule codes or prefixes (comma-separated)",
+    )
+    lp.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="COMPONENT=VERSION",
+        help="the release a component runs (drbd=8.3, multipath-tools=0.4.7); "
+        "overrides [tool.xencfg.versions] and what the files suggest",
     )
     lp.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     lp.add_argument(
@@ -347,6 +356,16 @@ def _roles(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
 
     try:
         return parse_roles(getattr(args, "role", []), "--role")
+    except XencfgError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _targets(args: argparse.Namespace) -> dict[str, Any]:
+    """Releases given with ``--target COMPONENT=VERSION`` (over the settings' ``versions``)."""
+    from . import versions
+
+    try:
+        return dict(versions.parse_targets(getattr(args, "target", [])))
     except XencfgError as exc:
         raise UsageError(str(exc)) from None
 

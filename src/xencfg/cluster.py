@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 from .discover import SourceFile
 from .document import Document
 from .findings import Location
+from .versions import Versions
 
 T = TypeVar("T")
 D = TypeVar("D", bound=Document)
@@ -39,6 +40,8 @@ class Loaded:
 
     file: SourceFile
     doc: Document
+    #: The releases in force for the whole run (the cluster's, shared; set by lint).
+    versions: Versions = attrs.field(factory=Versions, eq=False, repr=False)
 
     @property
     def node(self) -> str | None:
@@ -71,6 +74,8 @@ class Cluster:
 
     nodes: list[str] = attrs.Factory(list)
     loaded: list[Loaded] = attrs.Factory(list)
+    #: Each component's release in force, declared or read from the files.
+    versions: Versions = attrs.Factory(Versions)
     #: Roles the user stated (``--role san1=storage``, ``[tool.xencfg.nodes]``), by node name.
     roles: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     _facts: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)

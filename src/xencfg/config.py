@@ -116,6 +116,16 @@ def _roles(value: object) -> dict[str, tuple[str, ...]]:
         raise ValueError(str(exc)) from None
 
 
+def _versions(value: object) -> dict[str, Any]:
+    """``[tool.xencfg.versions] drbd = "8.3"``: the releases the cluster runs."""
+    from .versions import parse_declared
+
+    try:
+        return dict(parse_declared(_table(value), "versions"))
+    except XencfgError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _per_file_ignores(value: object) -> dict[str, list[str]]:
     table = _table(value)
     out = {}
@@ -151,7 +161,7 @@ SCHEMA: dict[str, tuple[str, Callable[[object], Any]]] = {
     "severity": ("severity", _severity),
     "baseline": ("baseline", _string),
     "nodes": ("nodes", _roles),
-    "versions": ("versions", _table),
+    "versions": ("versions", _versions),
 }
 
 #: Kept for callers of the old module: the known keys.

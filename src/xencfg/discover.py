@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
@@ -83,9 +84,12 @@ ROOT_FILES: tuple[tuple[str, str | None], ...] = (
     ("var/lib/pacemaker/cib/cib.xml", "cib"),
 )
 
-#: Under /etc/xen, these are not domU configs.
-XEN_SKIP_DIRS = frozenset({"scripts", "auto", "examples"})
+#: Under /etc/xen, these are not domU configs. (``auto/`` is read: xendomains starts
+#: what it holds; its usual symlinks to ``vm/`` are read once, as the same file.)
+XEN_SKIP_DIRS = frozenset({"scripts", "examples"})
 XEN_SKIP_FILES = (
+    ".*",
+    "*.swp",
     "*.sxp",
     "README*",
     "*.sh",
@@ -116,7 +120,7 @@ def files_regex() -> str:
         return re.escape(pattern).replace(r"\*", "[^/]*")
 
     etc = sorted({glob_re(p) for p, _ in ETC_FILES})
-    etc.append(r"xen/(?!scripts/|auto/)[^/]+(/[^/]+)?")
+    etc.append(r"xen/(?!scripts/)[^/]+(/[^/]+)?")
     root = sorted({glob_re(p) for p, _ in ROOT_FILES})
     return r"(^|(^|/)etc/)(" + "|".join(etc) + r")$|(^|/)(" + "|".join(root) + r")$"
 
@@ -287,11 +291,23 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
     if root is not None:
         for pattern, fmt in ROOT_FILES:
             candidates.extend((p, fmt) for p in _glob(root, pattern))
+    scanned: set[Path] = set()
+    for path, fmt in candidates:  # (grows: an included file may include more)
+        if fmt in ("drbd", "cib") and path.resolve() not in scanned:
+            scanned.add(path.resolve())
+            candidates.extend(_referenced(path, fmt, etc, root))
     for path, fmt in candidates:
         if not walker.accept(path):
             continue
         if fmt is None or fmt == DOMU:
-            fmt = _detect(path, domu=fmt == DOMU)
+            domu = fmt == DOMU
+            fmt = _detect(path, domu=domu)
+            if fmt is None and domu and _assigns_domu_setting(path):
+                # a domU config where domU configs live (xen/, xen/vm/, xen/auto/, an
+                # xmfile) that neither xm nor xl parses: a syntax error to report
+                # (XC001), never a file to pass over in silence. (Other files there,
+                # oxenstored.conf say, assign no domU setting and are still skipped.)
+                fmt = "xl" if "xl" in formats.candidates(str(path)) else "xm"
             if fmt is None:
                 walker.found.skipped.append(Skipped(str(path), "not a format xencfg reads"))
                 continue
@@ -300,6 +316,71 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
             continue
         out.append(SourceFile(path, display_path(path), fmt, node))
     return out
+
+
+_DOMU_SETTING = re.compile(
+    r"^[ \t]*(?:name|memory|maxmem|vcpus|disk|vif|kernel|ramdisk|bootloader|builder|type)"
+    r"[ \t]*=",
+    re.M,
+)
+
+
+def _assigns_domu_setting(path: Path) -> bool:
+    """Whether a file sets one of the settings every domU config has, at a line start."""
+    try:
+        from .syntax.source import read_text
+
+        return _DOMU_SETTING.search(read_text(path, limit=MAX_SIZE)) is not None
+    except Exception:
+        return False
+
+
+_INCLUDE = re.compile(r'^[ \t]*include[ \t]+"?([^";\s]+)"?[ \t]*;', re.M)
+_XMFILE = re.compile(r'<nvpair\b(?=[^>]*\bname="xmfile")[^>]*\bvalue="([^"]+)"', re.S)
+
+
+def _referenced(
+    path: Path, fmt: str, etc: Path, root: Path | None
+) -> Iterator[tuple[Path, str | None]]:
+    """Files a drbd.conf ``include``s and a CIB's Xen primitives name as ``xmfile``,
+    inside this node's tree: the daemons read them, so lint must too (and report a
+    syntax error in them, rather than never looking). Found by a light scan of the
+    text; a file read twice is read once (see :class:`_Walker`)."""
+    if _too_big(path) or not _is_regular(path):
+        return
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    if fmt == "drbd":
+        for pattern in _INCLUDE.findall(text):
+            base = _in_tree(pattern, etc, root) if pattern.startswith("/") else path.parent
+            rel = pattern.lstrip("/") if pattern.startswith("/") else pattern
+            if base is None:
+                continue
+            if pattern.startswith("/"):
+                rel = rel.split("/", 1)[1] if rel.startswith("etc/") and base == etc else rel
+            for p in sorted(base.glob(rel)) if any(c in rel for c in "*?[") else [base / rel]:
+                if _is_regular(p):
+                    yield p, "drbd"
+    else:
+        for value in _XMFILE.findall(text):
+            base = _in_tree(value, etc, root)
+            if base is None:
+                continue
+            rel = value.lstrip("/")
+            rel = rel.split("/", 1)[1] if rel.startswith("etc/") and base == etc else rel
+            p = base / rel
+            if _is_regular(p):
+                yield p, DOMU
+
+
+def _in_tree(absolute: str, etc: Path, root: Path | None) -> Path | None:
+    """Where an absolute path of the node lives in this tree: /etc/... under ``etc``,
+    anything else under the node root (None when we only have its /etc)."""
+    if absolute.startswith("/etc/"):
+        return etc
+    return root
 
 
 def _too_big(path: Path) -> bool:

@@ -24,6 +24,10 @@ class Document(Node):
     format: ClassVar[str] = ""
     #: How new nodes of this format are written.
     style: ClassVar[Style] = Style()
+    #: Kinds of ``keyword_problems()`` the daemon refuses the whole file for
+    #: (drbdadm: an unknown or misplaced keyword; heartbeat: an illegal directive).
+    #: Lint reports those as XC009 errors; every other kind it skips or ignores.
+    refused_keyword_kinds: ClassVar[frozenset[str]] = frozenset()
     nests = False
 
     path: str | None = attrs.field(default=None, eq=False, kw_only=True)

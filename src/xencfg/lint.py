@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +25,9 @@ from .discover import Discovery, SourceFile, discover, modes_are_real
 from .document import Document
 from .errors import ParseError, XencfgError
 from .findings import Finding, Location
+from .formats.schema import Version
 from .suppress import FileSuppressions
+from .versions import Versions, infer
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -68,19 +70,24 @@ def run(
     force_format: str | None = None,
     settings: Settings | None = None,
     roles: dict[str, tuple[str, ...]] | None = None,
+    versions: Mapping[str, Version] | None = None,
 ) -> LintResult:
     """Lint ``paths`` (node roots, /etc folders, cluster folders or files).
 
-    ``settings`` adds the per-file-ignores, severity overrides and node roles of a
-    settings file (:mod:`xencfg.config`); ``select``/``ignore`` are the final choice
-    of rules; ``roles`` states node roles the files do not show (see
-    :data:`xencfg.cluster.ROLES`), over the settings' ``nodes``.
+    ``settings`` adds the per-file-ignores, severity overrides, node roles and
+    releases of a settings file (:mod:`xencfg.config`); ``select``/``ignore`` are the
+    final choice of rules; ``roles`` states node roles the files do not show (see
+    :data:`xencfg.cluster.ROLES`) and ``versions`` component releases (``{"drbd":
+    Version(...)}``, see :mod:`xencfg.versions`), each over the settings'; the
+    releases nobody states are inferred from the files.
     """
     found = discover(paths, names)
     if force_format is not None:
         for f in found.files():
             f.format = force_format
-    return run_discovered(found, select=select, ignore=ignore, settings=settings, roles=roles)
+    return run_discovered(
+        found, select=select, ignore=ignore, settings=settings, roles=roles, versions=versions
+    )
 
 
 def run_discovered(
@@ -91,9 +98,11 @@ def run_discovered(
     settings: Settings | None = None,
     texts: dict[str, str] | None = None,
     roles: dict[str, tuple[str, ...]] | None = None,
+    versions: Mapping[str, Version] | None = None,
 ) -> LintResult:
-    """Lint what :func:`~xencfg.discover.discover` found. ``texts`` gives the text of
-    files that are not on disk (standard input), by display path."""
+    """Lint what :func:`~xencfg.discover.discover` found (see :func:`run` for the
+    arguments). ``texts`` gives the text of files that are not on disk (standard
+    input), by display path."""
     chosen = registry.selected(select, ignore)
     chosen_codes = {r.code for r in chosen}
     declared = dict(settings.nodes) if settings is not None else {}
@@ -107,6 +116,11 @@ def run_discovered(
         item = _load(file, findings, texts)
         if item is not None:
             cluster.loaded.append(item)
+    releases = dict(settings.versions) if settings is not None else {}
+    releases.update(versions or {})
+    cluster.versions = Versions(releases, *infer(cluster.loaded))
+    for item in cluster.loaded:
+        item.versions = cluster.versions
     for item in cluster.loaded:
         for r in chosen:
             if r.scope == "document" and ("*" in r.formats or item.file.format in r.formats):

@@ -156,10 +156,16 @@ def lint_command(
                 _say("nothing to check in the paths given")
             return EXIT_USAGE
 
-    from .cli import _roles
+    from .cli import _roles, _targets
 
     result = lint.run_discovered(
-        found, select=chosen, ignore=ignored, settings=settings, texts=texts, roles=_roles(args)
+        found,
+        select=chosen,
+        ignore=ignored,
+        settings=settings,
+        texts=texts,
+        roles=_roles(args),
+        versions=_targets(args),
     )
     findings = result.findings
     # fingerprints over every finding of the tree, so that --context (a subset) numbers
@@ -220,6 +226,8 @@ def lint_command(
             print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
         for s in found.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+        for component, release in result.cluster.versions.describe().items():
+            print(f"version {component}: {release}", file=sys.stderr)
     context = report.Context(
         nodes={f.display: f.node for f in result.files},
         skipped=[(s.path, s.reason) for s in found.skipped],

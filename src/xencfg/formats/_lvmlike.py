@@ -16,6 +16,7 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
+from ..errors import ParseError
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ..syntax.build import built, finish, make_block, parse_with, to_tok, value_list
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render
@@ -387,15 +388,40 @@ def _list_ok(kinds: list[str]) -> bool:
     return True
 
 
-def parse_lvmlike(text: str, path: str | None, builder: Builder) -> Any:
+def parse_lvmlike(text: str, path: str | None, builder: Builder, _depth: int = 0) -> Any:
     fast = _fast_parse(text, builder)
     if fast is not None:
         doc = finish(fast, text, path)
     else:
-        doc = parse_with("lvmlike", text, path, builder, words=WORDS)
+        try:
+            doc = parse_with("lvmlike", text, path, builder, words=WORDS)
+        except ParseError as err:
+            if err.partial is None and _depth < 3:
+                err.partial = _without_garbage_line(text, path, builder, err.line, _depth)
+            raise
     doc.path = path
     doc.source = text
     return doc
+
+
+def _without_garbage_line(
+    text: str, path: str | None, builder: Builder, line: int | None, depth: int
+) -> Any:
+    """The document read without the unindented line a syntax error is on (a pasted
+    shell command, ``cat /etc/lvm/lvm.conf``, above ``devices { ... }``): lint still
+    checks the sections after it, beside the XC001 on that line. None when that line
+    is not top-level garbage or the rest does not parse either."""
+    lines = text.splitlines(keepends=True)
+    if not line or line > len(lines):
+        return None
+    bad = lines[line - 1]
+    if not bad.strip() or bad[0].isspace() or bad.lstrip().startswith(("}", "#")):
+        return None
+    lines[line - 1] = "".join(c if c in "\r\n" else " " for c in bad)
+    try:
+        return parse_lvmlike("".join(lines), path, builder, depth + 1)
+    except ParseError as err:
+        return err.partial
 
 
 def keyword_problems_for(

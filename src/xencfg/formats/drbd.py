@@ -28,12 +28,13 @@ from ..syntax.blocks import Block, BlockStyle, Entry, LiveSections, LiveSettings
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, walk
+from .schema import Keyword, Schema, V, Version
 
 FORMAT = "drbd"
 
 # -- keywords ---------------------------------------------------------------
 # Union over DRBD 0.7 .. 9.2 (drbd.conf(5) of each release): a keyword any of
-# them accepts is "known"; DEPRECATED lists the ones later releases renamed.
+# them accepts is "known"; SCHEMA (below) says which release reads which.
 
 _W = frozenset[str]
 
@@ -64,7 +65,7 @@ DISK_KEYWORDS = _kw(
     resync-rate resync-after al-extents al-updates c-plan-ahead c-delay-target
     c-fill-target c-max-rate c-min-rate disk-timeout discard-zeroes-if-aligned
     rs-discard-granularity read-balancing on-no-data-accessible disable-write-same
-    block-size bitmap diskless"""
+    block-size bitmap diskless rate after"""
 )
 SYNCER_KEYWORDS = _kw(
     """rate after al-extents use-rle cpu-mask verify-alg csums-alg delay-probe-volume
@@ -115,26 +116,6 @@ MESH_KEYWORDS = _kw("hosts net")
 #: Keywords every context accepts (``include`` is handled by drbdadm's scanner).
 ANYWHERE = _kw("include skip")
 
-#: Spellings later releases renamed or dropped: what to write instead, and from which
-#: release (a sentence, so an 8.3 cluster is not told to use what 8.3 does not know).
-DEPRECATED: dict[str, str | None] = {
-    "syncer": "DRBD 8.4 moved its options into 'disk' and 'net'",
-    "rate": "DRBD 8.4 and later spell it 'resync-rate' (in 'disk')",
-    "after": "DRBD 8.4 and later spell it 'resync-after' (in 'disk')",
-    "no-disk-flushes": "DRBD 8.4 and later spell it 'disk-flushes no'",
-    "no-md-flushes": "DRBD 8.4 and later spell it 'md-flushes no'",
-    "no-disk-barrier": "DRBD 8.4 and later spell it 'disk-barrier no'",
-    "no-disk-drain": "DRBD 8.4 and later spell it 'disk-drain no'",
-    "outdate-peer": "DRBD 8.3 and later call the handler 'fence-peer'",
-    "incon-degr-cmd": None,
-    "pri-on-incon-degr": None,
-    "on-disconnect": None,
-    "flexible-meta-disk": "DRBD 8.4 and later read 'meta-disk' alike",
-    "use-bmbv": None,
-    "skip": None,
-    "tiebreaker": None,
-}
-
 #: Section keyword -> the name of its keyword table (host-like sections share one).
 _CONTEXT_OF = {
     "global": "global",
@@ -168,14 +149,144 @@ _TABLES: dict[str, _W] = {
     "connection": CONNECTION_KEYWORDS,
     "mesh": MESH_KEYWORDS,
     "path": PATH_KEYWORDS,
-    "net": NET_KEYWORDS | SYNCER_KEYWORDS,  # 8.4 moved verify-alg & co. into net
+    # 8.4 moved verify-alg, csums-alg and use-rle into net (they are in NET_KEYWORDS);
+    # the other syncer options drbdadm refuses there in 8.3, 8.4 and 9 (peer-drbdadm)
+    "net": NET_KEYWORDS,
     "disk": DISK_KEYWORDS,
     "syncer": SYNCER_KEYWORDS,
     "startup": STARTUP_KEYWORDS,
     "handlers": HANDLERS_KEYWORDS,
     "options": OPTIONS_KEYWORDS,
     "proxy": PROXY_KEYWORDS,
+    # drbdadm 9: "Parse error: 'inside | outside' expected" (checked with peer-drbdadm)
+    "via-proxy": _kw("inside outside"),
 }
+# -- releases -----------------------------------------------------------------
+# Which DRBD release reads which keyword: the drbdadm scanners of drbd-utils
+# (user/v83/drbdadm_scanner.fl before commit be953fbd "remove 8.3 utils",
+# user/v84/drbdadm_scanner.fl, user/v9/config_flags.c and drbdadm_parser.c),
+# each fact checked with drbdadm --mode 83/84/9 in tests/test_versions.py.
+
+_84, _9 = V("8.4"), V("9.0")
+_SINCE_84 = _kw(
+    """resync-rate resync-after disk-flushes md-flushes disk-barrier disk-drain tcp-cork
+    al-updates read-balancing unfence-peer options volume csums-after-crash-only
+    discard-zeroes-if-aligned disable-write-same rs-discard-granularity
+    socket-check-timeout cmd-timeout-short cmd-timeout-medium cmd-timeout-long
+    udev-always-use-vnr"""
+)
+_SINCE_9 = _kw(
+    """node-id connection connection-mesh path hosts tiebreaker transport
+    load-balance-paths allow-remote-read tls tls-keyring tls-privkey tls-certificate
+    rdma-ctrl-rcvbuf-size rdma-ctrl-sndbuf-size auto-promote auto-promote-timeout
+    max-io-depth quorum on-no-quorum quorum-minimum-redundancy peer-ack-window
+    peer-ack-delay twopc-timeout twopc-retry-timeout on-suspended-primary-outdated
+    quorum-lost disconnected bitmap block-size"""
+)
+DRBD_FACTS: tuple[Keyword, ...] = (
+    *(Keyword(k, since=_84) for k in _SINCE_84),
+    *(Keyword(k, since=_9) for k in _SINCE_9),
+    *(Keyword(k, since=_9) for k in TOP_KEYWORDS if k.startswith("require-drbd-module")),
+    Keyword(
+        "syncer",
+        deprecated_in=_84,
+        instead="move its options to 'disk', 'net' and 'options'",
+        renamed_since=_84,
+    ),
+    Keyword("after", deprecated_in=_84, renamed_to="resync-after", where="disk", renamed_since=_84),
+    Keyword("no-disk-flushes", deprecated_in=_84, renamed_to="disk-flushes no", renamed_since=_84),
+    Keyword("no-md-flushes", deprecated_in=_84, renamed_to="md-flushes no", renamed_since=_84),
+    Keyword("no-disk-barrier", deprecated_in=_84, renamed_to="disk-barrier no", renamed_since=_84),
+    Keyword("no-disk-drain", deprecated_in=_84, renamed_to="disk-drain no", renamed_since=_84),
+    Keyword("no-tcp-cork", deprecated_in=_84, renamed_to="tcp-cork no", renamed_since=_84),
+    Keyword("use-bmbv", until=_9, switch_until=_84),
+    # 8.3's switches take no value: "'_is_default | ;' expected, but got 'yes'" (drbdadm 8.3)
+    *(
+        Keyword(k, switch_until=_84)
+        for k in ("allow-two-primaries", "always-asbp", "use-rle", "wait-after-sb")
+    ),
+    Keyword("discard-my-data", switch_until=_84),
+    Keyword("max-bio-bvecs", until=_9),
+    Keyword("delay-probe-volume", until=_84),
+    Keyword("delay-probe-interval", until=_84),
+    Keyword("throttle-threshold", until=_84),
+    Keyword("hold-off-threshold", until=_84),
+    # DRBD 0.7's; 8.0 replaced incon-degr-cmd by the pri-on-incon-degr handler
+    Keyword(
+        "incon-degr-cmd",
+        until=V("8.0"),
+        renamed_to="pri-on-incon-degr",
+        where="handlers",
+        renamed_since=V("8.0"),
+    ),
+    Keyword("on-disconnect", until=V("8.0")),
+    Keyword(
+        "outdate-peer", deprecated_in=V("8.3"), renamed_to="fence-peer", renamed_since=V("8.3")
+    ),
+)
+#: Facts that hold in one section only (``csums-alg`` moved from syncer to net in 8.4).
+DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
+    ("syncer", "rate"): Keyword(
+        "rate",
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-rate",
+        where="disk",
+        renamed_since=_84,
+    ),
+    # drbdadm 8.4 reads 8.3's names in disk too (check_and_change_deprecated_alias)
+    ("disk", "rate"): Keyword(
+        "rate",
+        since=_84,
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-rate",
+        where="disk",
+        renamed_since=_84,
+    ),
+    ("disk", "after"): Keyword(
+        "after",
+        since=_84,
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-after",
+        where="disk",
+        renamed_since=_84,
+    ),
+    ("net", "csums-alg"): Keyword("csums-alg", since=_84),
+    ("net", "verify-alg"): Keyword("verify-alg", since=_84),
+    ("net", "use-rle"): Keyword("use-rle", since=_84),
+    ("net", "fencing"): Keyword("fencing", since=_9),
+    # 8.3 reads protocol at resource level only ("'an option keyword' expected, but got
+    # 'protocol'" from drbdadm 8.3 for net { protocol C; })
+    ("net", "protocol"): Keyword(
+        "protocol", since=_84, instead="older releases write it at resource level"
+    ),
+    ("disk", "fencing"): Keyword(
+        "fencing", until=_9, renamed_to="fencing", where="net", renamed_since=_9
+    ),
+    **{
+        ("disk", k): Keyword(k, since=_84)
+        for k in (
+            "al-extents",
+            "c-plan-ahead",
+            "c-fill-target",
+            "c-delay-target",
+            "c-max-rate",
+            "c-min-rate",
+        )
+    },
+}
+
+#: Every keyword of every section and the DRBD releases that read it.
+SCHEMA = Schema.build(
+    "drbd",
+    "DRBD",
+    {ctx: kws for ctx, kws in _TABLES.items() if ctx != "show"},
+    DRBD_FACTS,
+    per_context=DRBD_CONTEXT_FACTS,
+    refuses=True,
+)
 #: Which keywords are sections (``{``) and which statements (``;``) in each context.
 _SECTION_WORDS = _kw(
     """global common resource on floating stacked-on-top-of volume connection
@@ -254,9 +365,12 @@ class Address:
     """``[family] ip:port`` of an ``address`` statement, as a live view.
 
     ``ip`` has no IPv6 brackets; ``family`` is ``ipv4`` when the file names
-    none. Setting ``port``, ``ip`` or ``family`` rewrites the tokens it was read
-    from (an ``address`` statement, a ``host ... address ... port ...`` statement
-    or a ``floating`` section head), so only that line of the file changes.
+    none and the value is an IPv4 literal, ``None`` when it names none and the
+    value is no IP literal at all (``pbx01ip:7789``, ``10.255.255.x:7788``:
+    drbdadm refuses both, see :func:`_address_problem`). Setting ``port``, ``ip``
+    or ``family`` rewrites the tokens it was read from (an ``address`` statement,
+    a ``host ... address ... port ...`` statement or a ``floating`` section
+    head), so only that line of the file changes.
     """
 
     __slots__ = ("_at", "_entry", "_fam_at", "_port_at", "explicit_family", "family", "ip", "port")
@@ -264,7 +378,7 @@ class Address:
     _at: int
     _fam_at: int | None
     _port_at: int | None
-    family: str
+    family: str | None
     ip: str
     port: int | None
     explicit_family: bool
@@ -273,7 +387,7 @@ class Address:
         self,
         ip: str,
         port: int | None,
-        family: str = "ipv4",
+        family: str | None = "ipv4",
         *,
         explicit_family: bool | None = None,
         entry: Entry | Block | None = None,
@@ -289,7 +403,7 @@ class Address:
         object.__setattr__(self, "ip", ip)
         object.__setattr__(self, "port", port)
         if explicit_family is None:
-            explicit_family = family != "ipv4"
+            explicit_family = family not in ("ipv4", None)
         object.__setattr__(self, "explicit_family", explicit_family)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -320,7 +434,7 @@ class Address:
 
     def values(self) -> list[str]:
         """The statement values that spell this address."""
-        return ([self.family] if self.explicit_family else []) + [self.host_port]
+        return ([self.family or "ipv4"] if self.explicit_family else []) + [self.host_port]
 
     def __str__(self) -> str:
         return " ".join(self.values())
@@ -342,9 +456,9 @@ class Address:
         else:
             vals[self._at] = ip if self.port is None else f"{ip}:{self.port}"
         if self._fam_at is not None:
-            vals[self._fam_at] = self.family
+            vals[self._fam_at] = self.family or "ipv4"
         elif self.explicit_family:
-            vals.insert(self._at, self.family)
+            vals.insert(self._at, self.family or "ipv4")
             object.__setattr__(self, "_fam_at", self._at)
             object.__setattr__(self, "_at", self._at + 1)
             if self._port_at is not None:
@@ -361,7 +475,7 @@ def parse_address(
     """An :class:`Address` from statement values from ``start``: ``[family] ip[:port]``."""
     i = start
     fam_at = None
-    family = "ipv4"
+    family: str | None = "ipv4"
     if i < len(values) and values[i] in ADDRESS_FAMILIES:
         family, fam_at = values[i], i
         i += 1
@@ -370,9 +484,18 @@ def parse_address(
     ip, port = split_host_port(values[i])
     if ip is None:
         return None
+    if fam_at is None and not is_ipv4_literal(ip):
+        family = None  # not what drbdadm's scanner calls an IPv4 address
     return Address(
         ip, port, family, explicit_family=fam_at is not None, entry=entry, at=i, fam_at=fam_at
     )
+
+
+def is_ipv4_literal(text: str) -> bool:
+    """Whether drbdadm's scanner reads ``text`` as an IPv4 address: four dot-separated
+    groups of one to three digits (drbdadm_scanner.fl ``IPV4ADDR``; octets above 255
+    still scan, and fail later)."""
+    return re.fullmatch(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}", text) is not None
 
 
 def split_host_port(text: str) -> tuple[str | None, int | None]:
@@ -639,6 +762,11 @@ class _VolumesMixin(_View):
         disk: str | None = None,
         meta_disk: str | MetaDisk | None = None,
     ) -> Volume:
+        """Append a ``volume N { }`` (DRBD 8.4 and 9; ValueError in a file that holds a
+        keyword DRBD 8.4 refuses, which no release could then read)."""
+        check = getattr(self, "_check_writable", None)
+        if check is not None:
+            check("volume", _84)
         vol = Volume(Block("volume", [str(number)]))
         if device is not None:
             vol.device = device
@@ -883,6 +1011,29 @@ FLAGS_TO_84 = {
 }
 
 
+#: 8.3's switches: written bare (``allow-two-primaries;``), 8.4 takes ``yes``/``no``.
+SWITCHES_83 = frozenset(k.name for k in DRBD_FACTS if k.switch_until is not None)
+
+
+def _to_83(section: str, key: str, value: str) -> tuple[str, str, list[str] | None]:
+    """An option as DRBD 8.4 names it -> ``(section, keyword, values)`` as 8.3 writes
+    it: ``[]`` for a bare switch, ``None`` for "nothing to write" (a flag's
+    default). Raises ValueError for what 8.3 has no spelling of."""
+    for old, target in SYNCER_TO_84.items():
+        if target == (section, key):
+            section, key = "syncer", old
+            break
+    for flag, new in FLAGS_TO_84.items():
+        if new == key:
+            return section, flag, [] if value == "no" else None
+    if key in SWITCHES_83:
+        return section, key, [] if value in ("yes", "") else None
+    kw = SCHEMA.keyword(section, key)
+    if kw is None or (kw.since is not None and kw.since > V("8.3")):
+        raise ValueError(f"DRBD 8.3 has no '{key}' in '{section}'")
+    return section, key, [value]
+
+
 def sections_84(sections: dict[str, dict[str, str | bool]]) -> dict[str, dict[str, str | bool]]:
     """``sections`` as DRBD 8.4 reads them: ``syncer`` options moved to ``disk``,
     ``net`` or ``options``, ``no-X`` flags spelled ``X no``, bare flags ``yes``,
@@ -1052,6 +1203,58 @@ class Resource(_DeviceMixin, _VolumesMixin):
         return out
 
     # -- edits -----------------------------------------------------------
+    @property
+    def dialect(self) -> str:
+        """The DRBD syntax edits write here: the document's (see
+        :attr:`DrbdDocument.dialect`), ``"8.4"`` when it does not tell."""
+        found = self.document.dialect if self.document is not None else None
+        return found or "8.4"
+
+    def _check_writable(self, keyword: str, since: Version) -> None:
+        """ValueError if the file already holds a keyword every release from ``since``
+        on refuses: adding ``keyword`` would make a file no DRBD release reads."""
+        if self.document is None:
+            return
+        _, below = SCHEMA.infer(self.document.keyword_uses())
+        if below is not None and below[0] <= since:
+            raise ValueError(
+                f"'{keyword}' is DRBD {since} syntax, and this file holds '{below[2]}', "
+                f"which DRBD {below[0]} and later refuse"
+            )
+
+    def set_option(self, section: str, key: str, value: str, *, dialect: str | None = None) -> None:
+        """Set an option named as DRBD 8.4 names it (``set_option("disk",
+        "resync-rate", "40M")``), written in the ``dialect`` (default: the
+        document's): ``syncer { rate 40M; }`` and ``no-disk-flushes;`` for 8.3,
+        a resource-level ``protocol`` there. Raises ValueError for an option the
+        dialect's release does not read."""
+        dialect = dialect or self.dialect
+        release = V(dialect)
+        if section == "net" and key == "protocol":
+            if release < _84:
+                self._set("protocol", [value])
+            else:
+                net = self.section("net", create=True)
+                assert net is not None
+                net.set("protocol", value)
+            return
+        if release < _84:
+            section, key, values = _to_83(section, key, value)
+            block = self.section(section, create=values is not None)
+            if block is None:
+                return
+            if values is None:  # a default: no flag to write
+                block.remove(key)
+            else:
+                block.set(key, *values)
+            return
+        kw = SCHEMA.keyword(section, key)
+        if kw is None or (kw.since is not None and release < kw.since):
+            raise ValueError(f"DRBD {dialect} has no '{key}' in '{section}'")
+        block = self.section(section, create=True)
+        assert block is not None
+        block.set(key, value)
+
     def add_host(
         self,
         name: str,
@@ -1062,7 +1265,10 @@ class Resource(_DeviceMixin, _VolumesMixin):
         meta_disk: str | MetaDisk | None = None,
         node_id: int | None = None,
     ) -> Host:
-        """Append an ``on NAME { ... }`` section after the last host section."""
+        """Append an ``on NAME { ... }`` section after the last host section
+        (``node_id`` is DRBD 9's: ValueError in a file DRBD 9 refuses)."""
+        if node_id is not None:
+            self._check_writable("node-id", _9)
         host = Host(Block("on", [name]))
         if device is not None:
             host.device = device
@@ -1193,6 +1399,9 @@ class DrbdDocument(Document):
 
     format = FORMAT
     style = STYLE
+    #: drbdadm (8.3, 8.4, 9) stops at a keyword it does not know where it stands:
+    #: "Parse error: 'an option keyword' expected, but got ..." (checked with peer-drbdadm)
+    refused_keyword_kinds = frozenset({"unknown", "misplaced"})
 
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
@@ -1270,27 +1479,49 @@ class DrbdDocument(Document):
         return [c for c in self.children if isinstance(c, Skip)]
 
     # -- edits -----------------------------------------------------------
-    def add_resource(self, name: str, *, protocol: str | None = None) -> Resource:
-        """Append an empty ``resource NAME { }``; fill it through the returned view.
-        ``protocol`` goes where this file writes it (a resource statement in an 8.3-style
-        file, else ``net { protocol ...; }``)."""
+    def add_resource(
+        self,
+        name: str,
+        *,
+        protocol: str | None = None,
+        options: dict[str, dict[str, str]] | None = None,
+        dialect: str | None = None,
+    ) -> Resource:
+        """Append a ``resource NAME { }``; fill it through the returned view.
+
+        ``options`` are named as DRBD 8.4 names them (``{"disk": {"resync-rate":
+        "40M"}}``) and, like ``protocol``, written in the file's dialect
+        (:attr:`dialect`; ``dialect="8.3"`` to choose): an 8.3 file gets
+        ``protocol C;`` at resource level and ``syncer { rate 40M; }``.
+        """
         if name in self.resources:
             raise ValueError(f"resource {name!r} already exists")
+        dialect = dialect or self.dialect or "8.4"
+        V(dialect)  # a release number, or ValueError
         res = Resource(Block("resource", [name]), self.common_block, self)
         if protocol is not None:
-            if self._protocol_at_resource_level():
-                res.block.set("protocol", protocol)
-            else:
-                res.section("net", create=True).set("protocol", protocol)  # type: ignore[union-attr]
+            res.set_option("net", "protocol", protocol, dialect=dialect)
+        for section, settings in (options or {}).items():
+            for key, value in settings.items():
+                res.set_option(section, key, value, dialect=dialect)
         self.children.append(res.block)
         return res
 
-    def _protocol_at_resource_level(self) -> bool:
-        """Whether this file writes ``protocol`` as DRBD 8.3 does (a resource or common
-        statement, which 8.4 still reads) rather than in ``net`` (8.4 and 9; drbdadm 8.3
-        refuses it there): the new resource follows the file."""
-        blocks = [*self._top("resource"), *self._top("common")]
-        return any(b.entry("protocol") is not None for b in blocks)
+    @property
+    def dialect(self) -> str | None:
+        """The DRBD syntax this file is written in: ``"9"``, ``"8.4"`` or ``"8.3"``
+        (8.0 to 8.3: ``syncer``, ``no-disk-flushes``, ``outdate-peer``), from the
+        newest and the oldest keywords it uses (:data:`SCHEMA`); None when
+        nothing in it tells. The builders write in it."""
+        uses = list(self.keyword_uses())
+        low, _ = SCHEMA.infer(uses)
+        if low is not None:
+            return "9" if low[0] >= _9 else "8.4" if low[0] >= _84 else None
+        for ctx, key, _node in uses:
+            kw = SCHEMA.keyword(ctx, key)
+            if kw is not None and kw.retired is not None and kw.retired <= _84:
+                return "8.3"
+        return None
 
     def remove_resource(self, name: str) -> bool:
         for b in self._top("resource"):
@@ -1308,6 +1539,12 @@ class DrbdDocument(Document):
         section) the sections that take them; deprecated ones their replacement.
         """
         yield from _check_keywords(self, "show" if self.is_drbdsetup_show else "top")
+
+    def keyword_uses(self) -> Iterator[tuple[str, str, Node]]:
+        """``(context, keyword, node)`` for every keyword written, the context
+        being a :data:`SCHEMA` section name: what version checks and inference read."""
+        if not self.is_drbdsetup_show:
+            yield from _keyword_uses(self, "top")
 
     @property
     def is_drbdsetup_show(self) -> bool:
@@ -1331,6 +1568,15 @@ class DrbdDocument(Document):
         for node in walk(self):
             if isinstance(node, Entry) and node.values:
                 message = _value_problem(node.key, node.values)
+                if message:
+                    yield node, message
+            elif isinstance(node, Block) and node.key == "floating" and node.args:
+                addr = parse_address(node.args)
+                message = (
+                    _address_problem(addr)
+                    if addr is not None
+                    else f"floating {' '.join(node.args)!r} is not [FAMILY] IP:PORT"
+                )
                 if message:
                     yield node, message
 
@@ -1401,7 +1647,7 @@ def _value_problem(key: str, values: list[str]) -> str | None:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             return f"{key} {value!r} is not one of: {', '.join(sorted(allowed))}{hint}"
         return None
-    if key == "address":
+    if key in ("address", "inside", "outside"):  # (inside/outside: a DRBD proxy's ends)
         addr = parse_address(values)
         if addr is None:
             return f"address {' '.join(values)!r} is not [FAMILY] IP:PORT"
@@ -1429,17 +1675,23 @@ def _value_problem(key: str, values: list[str]) -> str | None:
 
 
 def _address_problem(addr: Address) -> str | None:
-    if addr.port is None or not 0 < addr.port < 65536:
-        return f"address {addr.host_port!r} needs a port from 1 to 65535"
-    if addr.family in ("ipv4", "ssocks", "sdp", "sci"):
-        parts = addr.ip.split(".")
-        if len(parts) == 4 and all(p.isdigit() for p in parts):
-            if any(int(p) > 255 for p in parts):
-                return f"IPv4 address {addr.ip!r} has an octet above 255"
-        elif addr.family == "ipv4" and not re.fullmatch(r"[A-Za-z0-9.-]+", addr.ip):
-            return f"{addr.ip!r} is not an IPv4 address"
+    """drbdadm's parser (8.3, 8.4 and 9 alike: drbdadm_parser.c ``parse_address``
+    expects ``ssocks | sdp | ipv4 | ipv6 | <ipv4 address>``) takes only IP literals,
+    never a host name; checked with peer-drbdadm in all three modes."""
+    if addr.family in (None, "ipv4", "ssocks", "sdp", "sci"):
+        if not is_ipv4_literal(addr.ip):
+            if ":" in addr.ip and not addr.explicit_family:
+                return f"IPv6 address {addr.ip!r} needs the 'ipv6' keyword before it"
+            return (
+                f"{addr.ip!r} is not an IP address: drbdadm (8.3, 8.4 and 9) refuses host"
+                " names and anything but an IP literal here"
+            )
+        if any(int(p) > 255 for p in addr.ip.split(".")):
+            return f"IPv4 address {addr.ip!r} has an octet above 255"
     if addr.family == "ipv6" and ":" not in addr.ip:
         return f"{addr.ip!r} is not an IPv6 address"
+    if addr.port is None or not 0 < addr.port < 65536:
+        return f"address {addr.host_port!r} needs a port from 1 to 65535"
     return None
 
 
@@ -1459,18 +1711,31 @@ def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str |
             close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
             yield c, "unknown", close[0] if close else None
             continue
-        if key in DEPRECATED and context != "top":
-            yield c, "deprecated", DEPRECATED[key]
+        verdict = SCHEMA.judge(context, key) if context != "top" else None
+        if verdict is not None and verdict.kind == "deprecated":
+            yield c, "deprecated", verdict.message
         if isinstance(c, Block):
             sub = _subcontext(context, key)
             if sub is not None:
                 yield from _check_keywords(c, sub)
 
 
+def _keyword_uses(node: Node, context: str) -> Iterator[tuple[str, str, Node]]:
+    for c in node.child_nodes():
+        key = getattr(c, "key", None)
+        if key is None or isinstance(c, Skip):
+            continue
+        yield context, key, c
+        if isinstance(c, Block):
+            sub = _subcontext(context, key)
+            if sub is not None:
+                yield from _keyword_uses(c, sub)
+
+
 def _subcontext(context: str, key: str) -> str | None:
     """The keyword table inside section ``key`` met in ``context``."""
     if context in ("connection", "path") and key == "host":
-        return None  # "host NAME ... via proxy on X { inside; outside; }"
+        return "via-proxy"  # "host NAME ... via proxy on X { inside; outside; }"
     if context == "proxy" and key in ("options", "plugin"):
         return None if key == "plugin" else "proxy"
     return _CONTEXT_OF.get(key)
@@ -1550,8 +1815,56 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
             gc.enable()
     doc.path = path
     doc.source = text
+    _check_garbage(doc, text, path)
     _check_structure(doc, text, path)
     return doc
+
+
+#: Words that open a top-level item: a line starting with one ends any garbage above it.
+_TOP_OPENERS = TOP_KEYWORDS | _kw("include skip")
+
+
+def _check_garbage(doc: DrbdDocument, text: str, path: str | None) -> None:
+    """Garbage at top level (a pasted shell line: ``cat /etc/drbd.d/r0.res``) that
+    runs on into the next section: without a ``;`` the generic grammar reads
+    ``cat /etc/drbd.d/r0.res resource r0 { ... }`` as one block named ``cat``, and the
+    resource would vanish. drbdadm stops at the garbage ("Parse error: 'global |
+    common | resource | skip | include' expected, but got 'cat'"), so it is a syntax
+    error on its line; the error's ``partial`` document is the file read without
+    that garbage, so lint still checks the resource behind it."""
+    if doc.is_drbdsetup_show:
+        return
+    for c in doc.children:
+        if not isinstance(c, (Entry, Block)) or c.key in _TOP_OPENERS or c.key in ANYWHERE:
+            continue
+        values = c.values if isinstance(c, Entry) else c.args
+        if not _TOP_OPENERS.intersection(values):
+            continue
+        toks = c.value_toks if isinstance(c, Entry) else c.arg_toks
+        start = c.pos
+        for t in toks:
+            line_start = text.rfind("\n", start, t.pos) + 1
+            if (
+                t.text in _TOP_OPENERS
+                and line_start > start
+                and not text[line_start : t.pos].strip()
+            ):
+                blanked = (
+                    text[:start] + re.sub(r"[^\n]", " ", text[start:line_start]) + text[line_start:]
+                )
+                err = _error(
+                    text,
+                    path,
+                    start,
+                    f"expected 'global', 'common', 'resource', 'skip' or 'include', got '{c.key}'"
+                    " (a line that is not drbd.conf syntax, e.g. a pasted shell command)",
+                    "'global | common | resource | skip | include'",
+                )
+                try:
+                    err.partial = parse(blanked, path)
+                except ParseError:
+                    err.partial = None
+                raise err
 
 
 def parse_lark(text: str, path: str | None = None) -> DrbdDocument:

@@ -34,7 +34,9 @@ SECTIONS: dict[str, frozenset[str]] = {
         ]
     ),
     "sysfs_devices": frozenset({"include", "exclude"}),
-    "legacy_devices": frozenset({"include", "exclude"}),
+    # without sysfs (2.4 kernels) EVMS 2.x searches device nodes itself: ``scan`` and
+    # ``directories`` say where (issue 15: reported as unknown in a real evms.conf)
+    "legacy_devices": frozenset({"include", "exclude", "scan", "directories"}),
     "multipath": frozenset(),
     "activate": frozenset({"include", "exclude"}),
     "clusters": frozenset(),

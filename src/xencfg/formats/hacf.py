@@ -22,6 +22,7 @@ from ..syntax.blocks import Entry
 from ._lines import (
     HEARTBEAT_STYLE,
     LineDocument,
+    Problem,
     parser_for,
     spell_seconds,
     to_bool,
@@ -270,6 +271,9 @@ class HacfDocument(LineDocument):
     known: ClassVar[frozenset[str] | None] = KNOWN
     repeatable: ClassVar[frozenset[str] | None] = REPEATABLE
     deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
+    #: heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate] in /etc/ha.d//ha.cf" and
+    #: "Configuration error, heartbeat not started" (checked with peer-heartbeat)
+    refused_keyword_kinds = frozenset({"unknown"})
 
     keepalive = _duration_property("keepalive")
     deadtime = _duration_property("deadtime")
@@ -426,12 +430,18 @@ class HacfDocument(LineDocument):
             msg = _check_value(e)
             if msg is not None:
                 yield e, msg
-        seen_media = False
-        for e in self.entries():
-            if e.key in MEDIA:
-                seen_media = True
-            elif e.key in ("udpport", "baud") and seen_media:
-                yield e, f"{e.key} must come before the media lines it should apply to"
+        for e in self.entries("nice_failback"):
+            # heartbeat 3.0.6 config.c (set_nice_failback) logs "ERROR: nice_failback flag is
+            # obsolete" and rewrites the setting: on -> 'auto_failback off' when auto_failback
+            # is also set, else both on and off -> 'auto_failback legacy' (checked with the
+            # daemon: it starts, with these ERROR lines, not with the value written).
+            meant = "off" if to_bool(e.values[0] if e.values else None) else "on"
+            now = "off" if self.entry("auto_failback") is not None else "legacy"
+            yield (
+                e,
+                f"nice_failback is obsolete: heartbeat logs an ERROR and runs 'auto_failback"
+                f" {now}' instead (write 'auto_failback {meant}')",
+            )
         switches = [e for e in self.entries() if e.key in ("crm", "pacemaker")]
         for e in switches[1:]:
             yield e, "pacemaker/crm directive used more than once (heartbeat refuses that)"
@@ -441,6 +451,33 @@ class HacfDocument(LineDocument):
             use = self.entry("use_logd")
             assert use is not None
             yield use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
+
+    def keyword_problems(self) -> Iterator[Problem]:
+        """The line format's problems, plus ``udpport``/``baud`` after the media lines
+        with a value other than the one those media already use ("misplaced")."""
+        yield from super().keyword_problems()
+        yield from self._late_media_settings()
+
+    def _late_media_settings(self) -> Iterator[Problem]:
+        """heartbeat's media plugins take the port (serial: the speed) when their first
+        line is read (config.c prints "udpport setting must precede media statements"),
+        so a later ``udpport`` changes nothing. Repeating the value in force (the
+        default 694, as many ha.cf files do at the end) is harmless: no finding."""
+        in_force: dict[str, str] = {"udpport": "694", "baud": "19200"}
+        fixed: set[str] = set()
+        for e in self.entries():
+            if e.key in MEDIA:
+                fixed.add("baud" if e.key == "serial" else "udpport")
+            elif e.key in in_force and e.values and to_int(e.values[0]) is not None:
+                if e.key not in fixed:
+                    in_force[e.key] = e.values[0]
+                elif to_int(e.values[0]) != to_int(in_force[e.key]):
+                    yield (
+                        e,
+                        "misplaced",
+                        f"lines before the first media line (the media above already use"
+                        f" {e.key} {in_force[e.key]})",
+                    )
 
     def effective_timings(self) -> dict[str, float]:
         """keepalive and deadtime with heartbeat's defaults filled in, plus the

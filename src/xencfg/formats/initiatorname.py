@@ -3,7 +3,10 @@
 Targets grant access by initiator name, so two nodes with one name log each
 other out, and a malformed name is refused by stricter targets. The file
 holds ``InitiatorName=`` and, optionally, ``InitiatorAlias=``; iscsid reads
-no other key.
+no other key. Debian's package ships the file with ``GenerateName=yes``
+instead of a name: ``/lib/open-iscsi/startup-checks.sh`` (iscsid.service's
+``ExecStartPre``) replaces it with a fresh ``InitiatorName=`` before iscsid
+starts, so that key is known too and stands in for a name.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from ._lines import LineDocument, Problem, parser_for, suggest
 from .iscsid import IscsidStyle
 
 FORMAT = "initiatorname"
-KNOWN = frozenset({"InitiatorName", "InitiatorAlias"})
+KNOWN = frozenset({"InitiatorName", "InitiatorAlias", "GenerateName"})
 STYLE = IscsidStyle(indent="", separator="=")
 
 
@@ -46,6 +49,12 @@ class InitiatorNameDocument(LineDocument):
     def alias(self) -> str | None:
         return self.get("InitiatorAlias")
 
+    @property
+    def generates_name(self) -> bool:
+        """Debian's ``GenerateName=yes``: a name is generated at the first start of iscsid
+        (startup-checks.sh greps for exactly ``^GenerateName=yes``)."""
+        return any(e.values == ["yes"] for e in self.entries("GenerateName"))
+
     def keyword_problems(self) -> Iterator[Problem]:
         for e in self.entries():
             if e.key not in KNOWN:
@@ -54,7 +63,7 @@ class InitiatorNameDocument(LineDocument):
     def value_problems(self) -> Iterator[tuple[Entry, str]]:
         """A missing or malformed name (iscsid refuses to start without one)."""
         names = self.entries("InitiatorName")
-        if not names:
+        if not names and not self.generates_name:
             first = self.children[0] if self.children else None
             yield first, "no InitiatorName: iscsid does not start"  # type: ignore[misc]
         for e in names:

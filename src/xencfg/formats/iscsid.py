@@ -32,7 +32,6 @@ _INT_KEYS = (
     "node.session.err_timeo.lu_reset_timeout",
     "node.session.err_timeo.tgt_reset_timeout",
     "node.session.err_timeo.host_reset_timeout",
-    "node.session.err_timeo.reset_timeout",
     "node.session.initial_login_retry_max",
     "node.session.cmds_max",
     "node.session.queue_depth",
@@ -105,6 +104,9 @@ SECRET_KEYS = frozenset(k for k in _TEXT_KEYS if ".password" in k)
 #: iscsid ignores, with their replacements where one exists.
 LEGACY: dict[str, str | None] = {
     "node.active_cnx": "node.active_conn",
+    # open-iscsi 2.0-865 split it into lu_reset_timeout and tgt_reset_timeout; 2.1.8's
+    # iscsiadm no longer knows it (peer-iscsiadm: UNKNOWN)
+    "node.session.err_timeo.reset_timeout": "node.session.err_timeo.lu_reset_timeout",
     "initiator_name": None,
     "initiator_alias": None,
     "target_name": None,

@@ -10,6 +10,7 @@ anything else *unknown* — both stay in the model and render back unchanged.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,8 +20,9 @@ from lark import Transformer
 from ..document import Document
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
 from ..syntax.build import make_block, make_entry, parse_with
-from ..syntax.tree import Node, nodes_repr, render
+from ..syntax.tree import Node, nodes_repr, render, walk
 from ._lines import suggest
+from .schema import Keyword, Schema, V
 
 FORMAT = "multipath"
 
@@ -132,31 +134,190 @@ _SECTION_KEYWORDS = (
     ("overrides", OVERRIDES_KEYWORDS),
 )
 
-#: Keywords of releases after 0.9.4: 0.9.4 rejects them ("invalid keyword").
-NEWER = frozenset({"auto_resize", "detect_pgpolicy", "detect_pgpolicy_use_tpg", "hw_str_match"})
+# -- releases -----------------------------------------------------------------
+# Which multipath-tools release reads which keyword: the install_keyword() calls
+# of libmultipath/dict.c at each release tag of opensvc/multipath-tools
+# (0.4.5 .. 0.9.7); 0.9.x's "ignoring deprecated option" handlers count as
+# not read. tests/test_versions.py checks the 0.9.4 facts with `multipath -t`.
 
-#: Spellings older multipath-tools accepted and 0.9 rejects or ignores.
-DEPRECATED = {
-    "udev_dir": None,
-    "devnode_blacklist": "blacklist",  # the section's name before multipath-tools 0.4.7
-    "selector": "path_selector",
-    "default_selector": "path_selector",
-    "default_path_grouping_policy": "path_grouping_policy",
-    "default_getuid_callout": "uid_attribute",
-    "default_prio_callout": "prio",
-    "default_features": "features",
-    "prio_callout": "prio",
-    "multipath_tool": None,
-    "pg_timeout": None,
-    "hwtable_regex_match": "hw_str_match",
-    "replace_wwid_whitespace": None,
-    "reload_readwrite": None,
-    "pg_prio_calc": None,
-    "dev_loss": "dev_loss_tmo",
-    "getuid_callout": "uid_attribute",
-    "config_dir": None,
-    "multipath_dir": None,
+_SINCE: dict[str, str] = {
+    "0.4.8": "blacklist_exceptions pg_timeout",
+    "0.4.9": """checker dev_loss_tmo fast_io_fail_tmo flush_on_last_del gid max_fds mode
+        prio prio_args queue_without_daemon uid verbosity multipath_dir""",
+    "0.5.0": """alias_prefix bindings_file checker_timeout detect_prio log_checker_err
+        max_polling_interval property reassign_maps reservation_key
+        retain_attached_hw_handler revision rr_min_io_rq uid_attribute wwids_file
+        default_uid_attribute""",
+    "0.6.0": """deferred_remove delay_wait_checks delay_watch_checks find_multipaths
+        force_sync missing_uev_wait_timeout overrides partition_delimiter retrigger_delay
+        retrigger_tries uxsock_timeout config_dir""",
+    "0.7.0": """detect_checker disable_changed_wwids max_sectors_kb remove_retries
+        san_path_err_forget_rate san_path_err_recovery_time san_path_err_threshold
+        skip_kpartx strict_timing uid_attrs""",
+    "0.8.0": """all_tg_pt find_multipaths_timeout ghost_delay marginal_path_double_failed_time
+        marginal_path_err_rate_threshold marginal_path_err_recheck_gap_time
+        marginal_path_err_sample_time prkeys_file protocol""",
+    "0.9.0": """allow_usb_devices eh_deadline enable_foreign marginal_pathgroups recheck_wwid
+        vpd_vendor""",
+    "0.9.6": "detect_pgpolicy detect_pgpolicy_use_tpg",
+    "0.9.7": "auto_resize",
 }
+_0_4_9, _0_5, _0_9 = V("0.4.9"), V("0.5.0"), V("0.9.0")
+_REPLACED = (
+    Keyword("multipath_tool", until=V("0.4.6")),
+    Keyword("prio_callout", until=_0_4_9, renamed_to="prio", renamed_since=_0_4_9),
+    Keyword("default_prio_callout", until=_0_4_9, renamed_to="prio", renamed_since=_0_4_9),
+    Keyword("selector", until=_0_5, renamed_to="path_selector", renamed_since=_0_5),
+    Keyword("udev_dir", until=_0_5),
+    Keyword("pg_timeout", since=V("0.4.8"), until=V("0.6.0")),
+    Keyword("getuid_callout", until=_0_9, renamed_to="uid_attribute", renamed_since=_0_5),
+    Keyword("default_getuid_callout", until=_0_9, renamed_to="uid_attribute", renamed_since=_0_5),
+    Keyword(
+        "default_uid_attribute",
+        since=_0_5,
+        until=_0_9,
+        renamed_to="uid_attribute",
+        renamed_since=_0_5,
+    ),
+    Keyword("default_selector", until=_0_9, renamed_to="path_selector", renamed_since=_0_5),
+    Keyword("default_path_grouping_policy", until=_0_9, renamed_to="path_grouping_policy"),
+    Keyword("default_features", until=_0_9, renamed_to="features"),
+    Keyword("default_path_checker", until=_0_9, renamed_to="path_checker"),
+    Keyword("devnode_blacklist", until=_0_9, renamed_to="blacklist"),
+    Keyword("multipath_dir", since=_0_4_9, until=_0_9),
+    Keyword("config_dir", since=V("0.6.0"), until=_0_9),
+)
+#: Spellings only distributions' forks read (Red Hat's device-mapper-multipath).
+_FORK = "Red Hat's device-mapper-multipath"
+_VENDOR = (
+    Keyword("hw_str_match", vendor=_FORK),
+    Keyword("hwtable_regex_match", vendor=_FORK, renamed_to="hw_str_match"),
+    Keyword("replace_wwid_whitespace", vendor=_FORK),
+    Keyword("reload_readwrite", vendor=_FORK),
+    Keyword("pg_prio_calc", vendor=_FORK),
+    Keyword("dev_loss", vendor=_FORK, renamed_to="dev_loss_tmo"),
+)
+MULTIPATH_FACTS: tuple[Keyword, ...] = (
+    *(
+        Keyword(k, since=V(v))
+        for v, names in _SINCE.items()
+        for k in names.split()
+        if k not in ("pg_timeout", "multipath_dir", "config_dir", "default_uid_attribute")
+    ),
+    *_REPLACED,
+    *_VENDOR,
+)
+_OLD = frozenset(k.name for k in _REPLACED + _VENDOR)
+#: Keywords of releases after 0.9.4: 0.9.4 rejects them ("invalid keyword").
+NEWER = frozenset(k.name for k in MULTIPATH_FACTS if k.since is not None and k.since > V("0.9.4"))
+#: Spellings older multipath-tools accepted (or forks read) that 0.9.4 rejects or ignores.
+DEPRECATED = frozenset(k.name for k in _REPLACED + _VENDOR)
+_EVERYWHERE = _OLD | NEWER
+
+#: Every keyword of every section and the multipath-tools releases that read it.
+SCHEMA = Schema.build(
+    "multipath-tools",
+    "multipath-tools",
+    {
+        "top": frozenset(SECTIONS) | {"devnode_blacklist"},
+        "defaults": DEFAULTS_KEYWORDS | _EVERYWHERE,
+        "blacklist": BLACKLIST_KEYWORDS | {"device"},
+        "blacklist-device": BLACKLIST_DEVICE_KEYWORDS,
+        "multipaths": {"multipath"},
+        "multipath": MULTIPATH_KEYWORDS | _EVERYWHERE,
+        "devices": {"device"},
+        "device": DEVICE_KEYWORDS | _EVERYWHERE,
+        "overrides": OVERRIDES_KEYWORDS | _EVERYWHERE,
+    },
+    MULTIPATH_FACTS,
+    per_context={("defaults", "path_selector"): Keyword("path_selector", since=_0_5)},
+    refuses=False,
+    reference=V("0.9.4"),
+)
+
+
+def schema_context(context: tuple[str, ...]) -> str | None:
+    """The :data:`SCHEMA` section name of the section path ``context``."""
+    if not context:
+        return "top"
+    top, inner = context[0], context[1:]
+    if top in ("blacklist", "blacklist_exceptions", "devnode_blacklist"):
+        return "blacklist" if not inner else "blacklist-device" if inner == ("device",) else None
+    if not inner:
+        return top if top in SECTIONS else None
+    if inner in (("multipath",), ("device",)) and top in ("multipaths", "devices"):
+        return inner[0]
+    return None
+
+
+_YES_NO = ("yes", "no", "1", "0")
+#: Values multipath-tools 0.9.4 takes, per keyword (dict.c): a tuple of words, and
+#: ``int`` where a number >= 0 is allowed too (``(low, high)`` where it is capped).
+VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
+    "failback": (("manual", "immediate", "followover"), (0, 2**31 - 1)),
+    "no_path_retry": (("fail", "queue"), (0, 2**31 - 1)),
+    "path_grouping_policy": (
+        ("failover", "multibus", "group_by_serial", "group_by_prio", "group_by_node_name"),
+        None,
+    ),
+    "rr_weight": (("priorities", "uniform"), None),
+    "find_multipaths": (("yes", "no", "on", "off", "greedy", "smart", "strict"), None),
+    "dev_loss_tmo": (("infinity",), (0, 2**31 - 1)),
+    "fast_io_fail_tmo": (("off",), (0, 2**31 - 1)),
+    "max_fds": (("max",), (0, 2**31 - 1)),
+    "uid": ((), (0, 2**31 - 1)),  # a number: "invalid value for gid: \"disk\""
+    "gid": ((), (0, 2**31 - 1)),
+    "verbosity": ((), (0, 4)),
+    **{
+        k: ((), (0, 2**31 - 1))
+        for k in (
+            "polling_interval",
+            "max_polling_interval",
+            "rr_min_io",
+            "rr_min_io_rq",
+            "checker_timeout",
+        )
+    },
+    **{
+        k: (_YES_NO, None)
+        for k in (
+            "user_friendly_names",
+            "reassign_maps",
+            "queue_without_daemon",
+            "flush_on_last_del",
+            "retain_attached_hw_handler",
+            "detect_prio",
+            "detect_checker",
+            "deferred_remove",
+            "skip_kpartx",
+            "strict_timing",
+            "force_sync",
+        )
+    },
+}
+
+
+def value_problem(key: str, value: str) -> str | None:
+    """What multipath-tools 0.9.4 says of ``key value`` (``None``: it takes it)."""
+    words, limits = VALUE_CHECKS[key]
+    if value in words:
+        return None
+    if limits is not None:
+        number = value[1:] if value.startswith("-") else value
+        if number.isdigit():
+            n = int(value)
+            low, high = limits
+            if n < low:
+                return f"{key} {value} is too small: multipath caps it at {low}"
+            if n > high:
+                return f"{key} {value} is too large: multipath caps it at {high}"
+            return None
+    allowed = ", ".join((*words, *(["a number"] if limits is not None else [])))
+    close = difflib.get_close_matches(value, words, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return (
+        f"invalid value for {key}: '{value}' (multipath ignores the line; it takes {allowed}){hint}"
+    )
 
 
 def keywords_for(context: tuple[str, ...]) -> frozenset[str] | None:
@@ -411,20 +572,74 @@ class MultipathDocument(Document):
                     continue
                 allowed = keywords_for(context)
                 if allowed is not None and key not in allowed:
+                    kw = SCHEMA.keyword(schema_context(context) or "", key)
                     if key in DEPRECATED:
-                        yield c, "deprecated", DEPRECATED[key]
+                        yield c, "deprecated", kw.renamed_to if kw is not None else None
                     elif key in NEWER:
-                        yield c, "newer", "releases after multipath-tools 0.9.4"
+                        since = kw.since if kw is not None else None
+                        yield c, "newer", f"multipath-tools {since} and later"
                     elif places := [n for n, kws in _SECTION_KEYWORDS if key in kws]:
                         yield c, "misplaced", ", ".join(places)
                     else:
                         # old spellings too: 'prior_callout' is a typo of 'prio_callout'
-                        yield c, "unknown", suggest(key, allowed | DEPRECATED.keys())
+                        yield c, "unknown", suggest(key, allowed | DEPRECATED)
                     continue
                 if isinstance(c, Block):
                     yield from visit(c, (*context, key))
 
         yield from visit(self, ())
+
+    def keyword_uses(self) -> Iterator[tuple[str, str, Node]]:
+        """``(context, keyword, node)`` for every keyword written, the context
+        being a :data:`SCHEMA` section name: what version checks and inference read."""
+
+        def visit(node: Node, context: tuple[str, ...]) -> Iterator[tuple[str, str, Node]]:
+            ctx = schema_context(context)
+            for c in node.child_nodes():
+                key = getattr(c, "key", None)
+                if key is None:
+                    continue
+                if ctx is not None:
+                    yield ctx, key, c
+                if isinstance(c, Block):
+                    yield from visit(c, (*context, key))
+
+        yield from visit(self, ())
+
+    def repeated(self) -> list[tuple[Entry, Entry]]:
+        """``(later, first)`` for a keyword given twice in one section: multipath-tools
+        0.9.4 logs "line N, duplicate keyword: KEY" (parser.c ``warn_on_duplicates``)
+        and uses the later value (checked with ``multipath -t``). Blacklist rules
+        (``devnode``, ``wwid``, ...) may repeat."""
+        out: list[tuple[Entry, Entry]] = []
+
+        def visit(node: Node, context: tuple[str, ...]) -> None:
+            if context and keywords_for(context) is None:
+                return  # a section multipath does not know: it reads none of it
+            unique = not context or context[-1] not in ("blacklist", "blacklist_exceptions")
+            first: dict[str, Entry] = {}
+            for c in node.child_nodes():
+                if isinstance(c, Block):
+                    visit(c, (*context, c.key))
+                elif isinstance(c, Entry) and unique and context:
+                    earlier = first.setdefault(c.key, c)
+                    if earlier is not c:
+                        out.append((c, earlier))
+
+        visit(self, ())
+        return out
+
+    def value_problems(self) -> Iterator[tuple[Node, str]]:
+        """``(node, message)`` for values multipath-tools 0.9.4 refuses ("invalid value
+        for KEY") or caps ("value for KEY too large, capping at N"): it then runs with
+        its default or the capped value, not with what is written. The checks follow
+        dict.c's ``set_*`` handlers; tests/test_daemon_verdicts.py holds each one to
+        ``multipath -t``."""
+        for node in walk(self):
+            if isinstance(node, Entry) and node.key in VALUE_CHECKS and node.values:
+                message = value_problem(node.key, node.values[0])
+                if message is not None:
+                    yield node, message
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {

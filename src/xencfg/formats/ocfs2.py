@@ -338,6 +338,8 @@ class Ocfs2Document(Document):
             yield None, "CRLF line endings: o2cb rejects the file (syntax error)"
         seen: set[str] = set()
         for n in self.nodes:
+            if not n.block.children:
+                continue  # an empty "node:" stanza: o2cb skips it (checked with peer-o2cb)
             for key in ("name", "number", "ip_address", "ip_port", "cluster"):
                 if n.get(key) is None:
                     yield n.block, f"node without '{key}': o2cb rejects the file"
@@ -355,8 +357,16 @@ class Ocfs2Document(Document):
                     yield n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
                 seen.add(n.name)
         for c in self.clusters:
+            # o2cb list-cluster refuses a cluster stanza without either (checked with
+            # peer-o2cb: "Unknown code ____ 234 while loading cluster configuration")
+            for key in ("name", "node_count"):
+                if c.get(key) is None:
+                    yield c.block, f"cluster without '{key}': o2cb rejects the file"
             if c.get("node_count") is not None and c.node_count is None:
                 yield c.block.entry("node_count"), "node_count is not a number"
+        for h in self.stanzas("heartbeat"):
+            if h.get("region") is None:
+                yield h, "heartbeat stanza without 'region': o2cb rejects the file"
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def common(s: Stanza) -> dict[str, Any]:

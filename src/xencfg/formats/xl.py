@@ -10,6 +10,7 @@ domU settings). The typed model is shared with xm (:mod:`.domu`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -136,6 +137,23 @@ class XlDocument(DomUDocument):
     def known_keys(self) -> frozenset[str]:
         """domU settings, or xl.conf / cpupool settings for those files."""
         return domu.KNOWN if self.is_domu else XL_CONF_KEYS | CPUPOOL_KEYS
+
+    def value_problems(self) -> Iterator[tuple[Node | None, str]]:
+        """What xl (4.17, ``xl create``) refuses in a domU config before it builds
+        anything: no ``name`` ("Domain name must be specified.") and a PV guest with
+        neither ``kernel`` nor ``bootloader`` ("Neither kernel nor bootloader
+        specified"); checked with peer-xl. (For xm configs lint's XN012 warns.)"""
+        if not self.is_domu:
+            return
+        first = self.children[0] if self.children else None
+        if self.name is None and "name" not in self.computed:
+            yield first, "no name: xl refuses the config ('Domain name must be specified')"
+        pv_free = {"kernel", "bootloader", "builder", "type"} & set(self.computed)
+        if not self.is_hvm and not pv_free and self.kernel is None and self.bootloader is None:
+            yield (
+                first,
+                "a PV guest with neither kernel nor bootloader: xl refuses the config",
+            )
 
     @property
     def is_domu(self) -> bool:

@@ -350,6 +350,9 @@ _PY2_BINDS = re.compile(
 Span = tuple["ast.stmt | None", int, int, tuple[str, ...]]
 
 
+_CONTINUATIONS = frozenset({"except", "else", "elif", "finally"})
+
+
 def _chunks(src: str) -> list[tuple[int, int]] | None:
     """Top-level statements (a compound one with its block) found by the tokenizer
     alone, which also reads Python 2; None when even that fails."""
@@ -380,7 +383,10 @@ def _chunks(src: str) -> list[tuple[int, int]] | None:
                 pos = idx.offset(t.start[0], t.start[1] + 1)
                 if start is None and level > 0:
                     return None  # indented code before any statement
-                if new_line and level == 0:
+                # "except:", "else:", "elif", "finally:" continue the compound statement
+                # above them (a try: whose body holds a Python 2 print, as xm ran it)
+                continues = t.type == tokenize.NAME and t.string in _CONTINUATIONS
+                if new_line and level == 0 and not (continues and start is not None):
                     if start is not None:
                         out.append((start, last))
                     start = pos

@@ -6,7 +6,9 @@ the admin must still do by hand (``action``). Nothing here runs anything from
 the files it reads.
 
 * :mod:`.xen`: xm (Python) domU configs to xl configs;
-* :mod:`.lio`: IET's ietd.conf and access lists to a LIO ``saveconfig.json``.
+* :mod:`.drbd`: DRBD 8.0-8.3 syntax to 8.4 and 9;
+* :mod:`.lio`: IET's ietd.conf and access lists to a LIO ``saveconfig.json``;
+* :mod:`.haresources`: heartbeat 1's haresources to a heartbeat 2 CIB.
 """
 
 from __future__ import annotations
@@ -39,3 +41,16 @@ class Change:
 def complete(changes: tuple[Change, ...] | list[Change]) -> bool:
     """True when nothing needs the admin's hand (no ``action`` line)."""
     return all(c.severity != "action" for c in changes)
+
+
+@attrs.frozen
+class Converted:
+    """One new file's text and the report of how it was made."""
+
+    text: str
+    changes: tuple[Change, ...]
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing needs the admin's hand (no ``action`` line)."""
+        return complete(self.changes)

@@ -27,19 +27,7 @@ import attrs
 from ..formats.drbd import FLAGS_TO_84, SYNCER_TO_84, DrbdDocument
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import TRIVIA, Node, Tok
-from . import Change, complete
-
-
-@attrs.frozen
-class DrbdConversion:
-    """The 8.4 text of one drbd.conf (or included .res file) and what changed."""
-
-    text: str
-    changes: tuple[Change, ...]
-
-    @property
-    def complete(self) -> bool:
-        return complete(self.changes)
+from . import Change, Converted
 
 
 @attrs.define
@@ -50,12 +38,12 @@ class _Converter:
     def note(self, node: Node, key: str | None, severity: str, message: str) -> None:
         self.changes.append(Change(self.doc.position(node)[0], key, severity, message))
 
-    def run(self) -> DrbdConversion:
+    def run(self) -> Converted:
         for block in _walk(self.doc.children):
             self.syncer(block)
         for block in _walk(self.doc.children):
             self.spellings(block)
-        return DrbdConversion(self.doc.dumps(), tuple(self.changes))
+        return Converted(self.doc.dumps(), tuple(self.changes))
 
     def syncer(self, parent: Block) -> None:
         """Dissolve each ``syncer`` section of ``parent`` into 8.4's sections."""
@@ -190,7 +178,7 @@ DROPPED_IN_9 = {
 
 @attrs.define
 class _Converter9(_Converter):
-    def run(self) -> DrbdConversion:
+    def run(self) -> Converted:
         for block in _walk(self.doc.children):
             self.fencing(block)
             self.dropped(block)
@@ -210,7 +198,7 @@ class _Converter9(_Converter):
                     f"resource {res.name}: some hosts have a node-id and some not; DRBD 9 "
                     "needs one on each (unique in the resource)",
                 )
-        return DrbdConversion(self.doc.dumps(), tuple(self.changes))
+        return Converted(self.doc.dumps(), tuple(self.changes))
 
     def fencing(self, parent: Block) -> None:
         for disk in list(parent.blocks("disk")):
@@ -236,14 +224,14 @@ def _walk(children: list[Node]) -> list[Block]:
     return out
 
 
-def drbd_to_84(doc: DrbdDocument) -> DrbdConversion:
+def drbd_to_84(doc: DrbdDocument) -> Converted:
     """The DRBD 8.4 spelling of an 8.0-8.3 drbd.conf (8.4 input comes back unchanged)."""
     doc.dumps()  # a light document takes its tokens now, before the edits
     return _Converter(doc).run()
 
 
-def drbd_to_9(doc: DrbdDocument) -> DrbdConversion:
+def drbd_to_9(doc: DrbdDocument) -> Converted:
     """The DRBD 9 spelling of an 8.x drbd.conf: :func:`drbd_to_84`, then 9's changes."""
     first = drbd_to_84(doc)
     second = _Converter9(doc).run()
-    return DrbdConversion(second.text, first.changes + second.changes)
+    return Converted(second.text, first.changes + second.changes)

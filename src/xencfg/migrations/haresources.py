@@ -29,7 +29,7 @@ import attrs
 from lxml import etree
 
 from ..formats.haresources import Group, HaresourcesDocument, Resource
-from . import Change
+from . import Change, Converted
 
 #: haresources2cib's OCF agents: parameter names in the order of the ``::`` arguments,
 #: and the monitor's interval and timeout.
@@ -60,14 +60,6 @@ OCF: dict[str, tuple[tuple[str, ...], str, str]] = {
 RESOURCE_D = frozenset({"drbddisk", "ICP", "LinuxSCSI", "ServeRAID", "WAS", "WinPopup"})
 #: A stickiness above the location score (100) keeps a resource where it runs.
 NO_FAILBACK = "INFINITY"
-
-
-@attrs.frozen
-class HaresourcesCib:
-    """A heartbeat 2 CIB for one haresources file, and how it was made."""
-
-    text: str
-    changes: tuple[Change, ...]
 
 
 @attrs.define
@@ -181,7 +173,7 @@ def _ip_params(arg: str) -> list[str | None]:
 
 def haresources_to_cib(
     doc: HaresourcesDocument, hacf: Any = None, cluster_nodes: int | None = None
-) -> HaresourcesCib:
+) -> Converted:
     """A heartbeat 2 CIB with the groups of ``doc``; ``hacf`` (the ha.cf) gives
     auto_failback, the nodes and the stonith lines."""
     nodes = hacf.nodes if hacf is not None else []
@@ -313,7 +305,7 @@ def haresources_to_cib(
             line, words[0][1:], "info", f"{' '.join(words[1:])} (haresources2cib's comment syntax)"
         )
     text = etree.tostring(cib, pretty_print=True, encoding="unicode")
-    return HaresourcesCib(text, tuple(b.changes))
+    return Converted(text, tuple(b.changes))
 
 
 def _option(parent: Any, name: str, value: str) -> None:

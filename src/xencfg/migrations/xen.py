@@ -30,21 +30,7 @@ from ..formats.domu import COMPUTED, Assignment, Code, parse_disk
 from ..formats.xend import XendDocument
 from ..formats.xm import XmDocument
 from ..syntax.tree import Node, Tok
-from . import Change, complete
-
-
-@attrs.frozen
-class XlConversion:
-    """The xl text of one xm config and what was changed to get it."""
-
-    text: str
-    changes: tuple[Change, ...]
-
-    @property
-    def complete(self) -> bool:
-        """True when nothing needs the admin's hand (no ``action`` line)."""
-        return complete(self.changes)
-
+from . import Change, Converted
 
 # -- static evaluation (never exec) --------------------------------------------
 
@@ -211,7 +197,7 @@ class _Converter:
     def note(self, node: Node, key: str | None, severity: str, message: str) -> None:
         self.changes.append(Change(self.line(node), key, severity, message))
 
-    def run(self) -> XlConversion:
+    def run(self) -> Converted:
         pieces = self.doc.cst or []
         for p in pieces:
             if isinstance(p, Tok):
@@ -221,7 +207,7 @@ class _Converter:
             elif isinstance(p, Code):
                 self.code(p)
         self.finish()
-        return XlConversion("".join(self.out), tuple(self.changes))
+        return Converted("".join(self.out), tuple(self.changes))
 
     # -- statements ---------------------------------------------------------
     def code(self, c: Code) -> None:
@@ -481,7 +467,7 @@ def _is_import(body: str) -> bool:
     return bool(tree.body) and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
 
 
-def xm_to_xl(doc: XmDocument) -> XlConversion:
+def xm_to_xl(doc: XmDocument) -> Converted:
     """The xl config for one xm config, and a :class:`Change` per rewrite."""
     if doc.cst is None and doc.light is not None:
         doc.light.materialize()
@@ -520,7 +506,7 @@ XEND_ELSEWHERE = {
 }
 
 
-def xend_to_xl_conf(doc: XendDocument) -> XlConversion:
+def xend_to_xl_conf(doc: XendDocument) -> Converted:
     """``/etc/xen/xl.conf`` settings for what xend-config.sxp configured, and a report
     line for everything that moved elsewhere or went with xend."""
     lines = [
@@ -557,4 +543,4 @@ def xend_to_xl_conf(doc: XendDocument) -> XlConversion:
             note(s, name, severity, f"not carried: {XEND_ELSEWHERE[name]}")
         else:
             note(s, name, "warning", "not carried: xl.conf has no such setting")
-    return XlConversion("\n".join(lines) + "\n", tuple(changes))
+    return Converted("\n".join(lines) + "\n", tuple(changes))

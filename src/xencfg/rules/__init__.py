@@ -11,6 +11,12 @@ Two kinds of rules:
 * cluster rules (``formats=()``, ``scope="cluster"``) see the whole
   :class:`xencfg.cluster.Cluster` of every node.
 
+A rule is a *hazard* rule (``hazard=True``) when it judges a configuration the
+daemons accept and run, but that fails under a fault: split brain, missing
+fencing, timings that fail over on one lost packet. Every other error-severity
+rule claims the daemon refuses the file or misreads it; the differential tests
+(tests/test_daemon_verdicts.py) hold each such error to a daemon's refusal.
+
 Rules read the typed models; they never parse text.
 """
 
@@ -56,6 +62,8 @@ class Rule:
     scope: str
     formats: tuple[str, ...]
     check: Callable[..., Iterable[Finding]]
+    #: A working configuration that fails under a fault (split brain, fencing, timing).
+    hazard: bool = False
 
     @property
     def doc(self) -> str:
@@ -76,13 +84,14 @@ def rule(
     *,
     formats: tuple[str, ...] = (),
     scope: str = "document",
+    hazard: bool = False,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Register a rule function under a stable code."""
 
     def register(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
         if code in _RULES or code in RETIRED:
             raise ValueError(f"rule code {code} is already taken")
-        _RULES[code] = Rule(code, name, severity, scope, formats, fn)
+        _RULES[code] = Rule(code, name, severity, scope, formats, fn, hazard)
         return fn
 
     return register

@@ -14,9 +14,10 @@ def rule_page(r: Rule) -> str:
     scope = "whole cluster (all nodes)" if r.scope == "cluster" else "one file at a time"
     if r.formats and "*" not in r.formats:
         scope += " — " + ", ".join(r.formats)
+    kind = " · Kind: hazard (the daemons accept this; it fails under a fault)" if r.hazard else ""
     return (
         f"# {r.code} {r.name}\n\n"
-        f"Severity: **{r.severity}** · Scope: {scope}\n\n"
+        f"Severity: **{r.severity}**{kind} · Scope: {scope}\n\n"
         f"{r.doc}\n\n"
         f"{fixable(r)}"
         f"{suppression(r)}\n"

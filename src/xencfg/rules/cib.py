@@ -363,7 +363,7 @@ def _drbd_disk(cluster: Cluster, res: Any, host: str, target: str, minor: int | 
     return dev is not None and dev.minor == minor
 
 
-@rule("CB004", "migrate-without-dual-primary", "error", scope="cluster")
+@rule("CB004", "migrate-without-dual-primary", "error", scope="cluster", hazard=True)
 def migrate_without_dual_primary(cluster: Cluster) -> Iterator[Finding]:
     """``allow-migrate`` is true for a domU on DRBD that does not allow two primaries.
 
@@ -437,7 +437,7 @@ def _stonith_enabled(unit: Unit) -> tuple[bool | None, Location | None]:
     return on, full[0].where(full[0].doc.section("crm_config"))  # type: ignore[attr-defined]
 
 
-@rule("CB005", "stonith-without-device", "error", scope="cluster")
+@rule("CB005", "stonith-without-device", "error", scope="cluster", hazard=True)
 def stonith_without_device(cluster: Cluster) -> Iterator[Finding]:
     """STONITH is enabled but the CIB defines no STONITH resource.
 
@@ -481,7 +481,7 @@ def _nodes_share(cluster: Cluster) -> list[tuple[str, Location]]:
     return out
 
 
-@rule("CB006", "stonith-disabled-with-shared-storage", "error", scope="cluster")
+@rule("CB006", "stonith-disabled-with-shared-storage", "error", scope="cluster", hazard=True)
 def stonith_disabled_shared(cluster: Cluster) -> Iterator[Finding]:
     """STONITH is disabled while nodes share storage (OCFS2, dual-primary DRBD, SAN).
 
@@ -515,7 +515,7 @@ TEST_AGENTS = {
 }
 
 
-@rule("CB007", "test-only-stonith", "warning", formats=("cib",))
+@rule("CB007", "test-only-stonith", "warning", formats=("cib",), hazard=True)
 def test_only_stonith(item: Loaded) -> Iterator[Finding]:
     """A STONITH resource uses an agent meant for testing (ssh, external/ssh, null, suicide).
 
@@ -933,7 +933,7 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-@rule("CB017", "ocfs2-filesystem-not-cloned", "error", formats=("cib",))
+@rule("CB017", "ocfs2-filesystem-not-cloned", "error", formats=("cib",), hazard=True)
 def ocfs2_not_cloned(item: Loaded) -> Iterator[Finding]:
     """A ``Filesystem`` resource with ``fstype=ocfs2`` that is not inside a clone.
 
@@ -1001,7 +1001,7 @@ def _banned_from(loc: Any, node: str) -> bool:
     return False
 
 
-@rule("CB019", "stonith-may-fence-itself", "warning", scope="cluster")
+@rule("CB019", "stonith-may-fence-itself", "warning", scope="cluster", hazard=True)
 def stonith_may_fence_itself(cluster: Cluster) -> Iterator[Finding]:
     """A STONITH device for one node is allowed to run on that very node.
 

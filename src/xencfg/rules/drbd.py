@@ -176,7 +176,7 @@ def _flag(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.lower() in ("yes", "true"))
 
 
-@rule("DR004", "two-primaries-without-protocol-c", "error", scope="cluster")
+@rule("DR004", "two-primaries-without-protocol-c", "error", scope="cluster", hazard=True)
 def two_primaries_protocol(cluster: Cluster) -> Iterator[Finding]:
     """``allow-two-primaries`` with a replication protocol other than C.
 
@@ -546,7 +546,7 @@ def _dual_primary(cluster: Cluster) -> Iterator[tuple[Loaded, Resource, Effectiv
                     yield item, res, eff
 
 
-@rule("DR011", "dual-primary-without-fencing", "warning", scope="cluster")
+@rule("DR011", "dual-primary-without-fencing", "warning", scope="cluster", hazard=True)
 def dual_primary_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     """``allow-two-primaries`` without ``fencing resource-and-stonith``.
 
@@ -574,7 +574,7 @@ def dual_primary_without_fencing(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-@rule("DR012", "dual-primary-discards-data", "warning", scope="cluster")
+@rule("DR012", "dual-primary-discards-data", "warning", scope="cluster", hazard=True)
 def dual_primary_discards(cluster: Cluster) -> Iterator[Finding]:
     """A split-brain policy that throws away a primary's writes while two primaries are allowed.
 
@@ -598,7 +598,7 @@ def dual_primary_discards(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-@rule("DR013", "become-primary-on-both", "error", scope="cluster")
+@rule("DR013", "become-primary-on-both", "error", scope="cluster", hazard=True)
 def become_primary_on_both(cluster: Cluster) -> Iterator[Finding]:
     """``become-primary-on both`` without ``allow-two-primaries`` or without protocol C.
 

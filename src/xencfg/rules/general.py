@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from ..cluster import Loaded
 from ..findings import Finding
+from ..formats.schema import Schema, Verdict
+from ..versions import XEN_NO_XEND, schema_for
 from . import make, rule
 
 
@@ -48,13 +50,41 @@ def rule_failed() -> Iterator[Finding]:
     return iter(())
 
 
-def _keyword_problems(item: Loaded, wanted: str) -> Iterator[tuple[object, str | None]]:
+def _keyword_problems(
+    item: Loaded, wanted: str, refused: bool = False
+) -> Iterator[tuple[object, str | None]]:
+    """The document's keyword problems of kind ``wanted``: those its daemon refuses
+    the file for (``refused``, XC009) or the others (XC003, XC004)."""
     problems = getattr(item.doc, "keyword_problems", None)
     if problems is None:
+        return
+    if (wanted in item.doc.refused_keyword_kinds) != refused:
         return
     for node, kind, suggestion in problems():
         if kind == wanted:
             yield node, suggestion
+
+
+def _verdicts(item: Loaded, *kinds: str) -> Iterator[tuple[object, str, Verdict, Schema]]:
+    """``(node, keyword, verdict, schema)`` for each keyword whose release facts
+    (the format's :class:`~xencfg.formats.schema.Schema`) matter for the release
+    in force (``item.versions``), of the verdict ``kinds`` asked for."""
+    schema = schema_for(item.file.format)
+    uses = getattr(item.doc, "keyword_uses", None)
+    if schema is None or uses is None:
+        return
+    inforce = item.versions.of(schema.component, item.node or "")
+    for ctx, key, node in uses():
+        verdict = schema.judge(ctx, key, inforce)
+        if verdict is None and getattr(node, "values", None):
+            verdict = schema.judge_value(ctx, key, inforce)
+        if verdict is not None and verdict.kind in kinds:
+            yield node, key, verdict, schema
+
+
+def _refused(kind: str, schema: Schema) -> bool:
+    """Whether the daemon refuses the file for this verdict (XC008), not skips a line."""
+    return schema.refuses and kind in ("too-new", "gone")
 
 
 @rule("XC003", "unknown-keyword", "warning", formats=("*",))
@@ -67,9 +97,11 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
 
     Example: ``nodes xen-1 xen-2`` in ha.cf (the directive is ``node``), or
     ``polling_interval`` in a multipath.conf ``device`` section (it is read in
-    ``defaults`` only).
+    ``defaults`` only), or ``uid_attribute`` on a declared multipath-tools
+    0.4.7 (0.5.0 introduced it; the message names 0.4.7's ``getuid_callout``).
 
-    Fix: use the suggested spelling, or remove the line.
+    Fix: use the suggested spelling, or remove the line; for a keyword of a
+    later release, the spelling of the release you run.
     """
     for node, suggestion in _keyword_problems(item, "unknown"):
         key = getattr(node, "key", "?")
@@ -82,31 +114,118 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
             f"keyword '{key}' is not read here, only in: {places}",
             item.where(node),
         )
-    for node, releases in _keyword_problems(item, "newer"):
+    if schema_for(item.file.format) is None:
+        for node, releases in _keyword_problems(item, "newer"):
+            key = getattr(node, "key", "?")
+            yield make("XC003", f"keyword '{key}' is known only to {releases}", item.where(node))
+    for node, key, verdict, schema in _verdicts(item, "too-new", "newer"):
+        if not _refused(verdict.kind, schema):
+            yield make("XC003", f"keyword '{key}': {verdict.message}", item.where(node))
+
+
+@rule("XC009", "refused-keyword", "error", formats=("*",))
+def refused_keyword(item: Loaded) -> Iterator[Finding]:
+    """A keyword the daemon does not know, in a format whose daemon then refuses
+    the whole file (drbd.conf, ha.cf).
+
+    Why it matters: drbdadm stops at it ("Parse error: 'an option keyword'
+    expected, but got ..."), so no resource of the file can be brought up or
+    adjusted; heartbeat logs "Illegal directive" and does not start. Formats
+    whose daemon skips the line instead (multipath-tools, o2cb) get XC003.
+
+    Example: ``devicex /dev/drbd0;`` in an ``on`` section; ``nodes xen-1 xen-2``
+    in ha.cf.
+
+    Fix: use the suggested spelling, move the keyword to the section the
+    message names, or remove the line.
+    """
+    for node, suggestion in _keyword_problems(item, "unknown", refused=True):
         key = getattr(node, "key", "?")
-        yield make("XC003", f"keyword '{key}' is known only to {releases}", item.where(node))
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        yield make(
+            "XC009",
+            f"unknown keyword '{key}' (the daemon refuses the file){hint}",
+            item.where(node),
+        )
+    for node, places in _keyword_problems(item, "misplaced", refused=True):
+        key = getattr(node, "key", "?")
+        yield make(
+            "XC009",
+            f"keyword '{key}' is refused here, it is read only in: {places}",
+            item.where(node),
+        )
 
 
 @rule("XC004", "deprecated-keyword", "warning", formats=("*",))
 def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
-    """A keyword older versions accepted and current ones ignore or reject.
+    """A keyword older releases read and later ones read under another name, ignore or reject.
 
     Why it matters: after an upgrade the setting silently stops applying
-    (multipath-tools 0.9 drops ``default_selector``, ``udev_dir``, ...).
+    (multipath-tools 0.9 drops ``default_selector``, ``udev_dir``, ...). The
+    advice is for the release in force: the one declared
+    (``[tool.xencfg.versions]``, ``--target drbd=8.3``), else what the files
+    show; it names a replacement only where that release reads it, and says
+    which release the advice is for. An 8.3 cluster is never told to write
+    ``resync-rate``, a multipath-tools 0.4.7 one never ``uid_attribute``.
 
-    Example: ``default_getuid_callout "/sbin/scsi_id -g -u -s /block/%n"``.
+    Example: ``default_getuid_callout "/sbin/scsi_id -g -u -s /block/%n"``;
+    ``syncer { rate 40M; }`` on DRBD 8.4.
 
-    Fix: use the replacement the message names, or drop the line.
+    Fix: use the replacement the message names, or drop the line; or declare
+    the release you run, for advice about it.
     """
+    for node, key, verdict, schema in _verdicts(item, "deprecated", "gone"):
+        if not _refused(verdict.kind, schema):
+            yield make("XC004", f"deprecated keyword '{key}': {verdict.message}", item.where(node))
+    if schema_for(item.file.format) is not None:
+        return
     for node, suggestion in _keyword_problems(item, "deprecated"):
         key = getattr(node, "key", "?")
         if not suggestion:
-            hint = "; it has no effect now"
+            # not "no effect": heartbeat 3.0.6 refuses to start on hbaping or normalpoll
+            hint = "; later releases ignore or refuse it: drop the line"
         elif " " in suggestion:  # a sentence, naming the release (drbd.conf)
             hint = f": {suggestion}"
         else:
             hint = f"; use '{suggestion}'"
         yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(node))
+
+
+@rule("XC008", "not-in-release", "error", formats=("drbd", "xm"))
+def not_in_release(item: Loaded) -> Iterator[Finding]:
+    """Syntax the release in force does not read, where its daemon then refuses the file.
+
+    Why it matters: drbdadm stops at the first keyword its release does not
+    know ("Parse error: 'an option keyword' expected, but got 'resync-rate'")
+    and brings no resource up; xl, the only toolstack from Xen 4.5 on (xend
+    and xm were removed), refuses a domU config holding Python ("config
+    parsing error near `os'"), so the domU does not start. The release in
+    force is the declared one (``[tool.xencfg.versions] drbd = "8.3"``,
+    ``--target xen=4.17``), else what the files themselves show; with nothing
+    known there is no finding.
+
+    Example: ``disk { resync-rate 40M; }`` on DRBD 8.3 (8.4 introduced it);
+    ``syncer { rate 40M; }`` on DRBD 9 (drbdadm 9 refuses it);
+    ``import os`` or ``memory = 512 * 2`` in a domU config on Xen 4.17.
+
+    Fix: write what the release you run reads (the message names it), or
+    correct the declared release.
+    """
+    if item.file.format == "xm":
+        xen = item.versions.of("xen", item.node or "")
+        if xen.at_least(XEN_NO_XEND):
+            for code in getattr(item.doc, "code", ()):
+                # (the statement itself is not quoted: it may compute a password)
+                yield make(
+                    "XC008",
+                    f"Python code: xl refuses the file ({xen.describe('Xen')} has no xm, the "
+                    f"only toolstack that ran Python); write literal assignments",
+                    item.where(code),
+                )
+        return
+    for node, key, verdict, schema in _verdicts(item, "too-new", "gone"):
+        if _refused(verdict.kind, schema):
+            yield make("XC008", f"keyword '{key}': {verdict.message}", item.where(node))
 
 
 @rule("XC005", "bad-value", "error", formats=("*",))

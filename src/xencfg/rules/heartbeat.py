@@ -49,6 +49,8 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: write one ``node`` line per member with the exact ``uname -n`` of
     each node, identical on every node, and use the same names everywhere.
+    An ha.cf with ``autojoin other`` or ``any`` needs no ``node`` line
+    (heartbeat 3.0.6 starts and lets members join), so it is not reported.
     """
     members = memberships(cluster)
     by_node: dict[str, list[Membership]] = defaultdict(list)
@@ -58,6 +60,10 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
     # ha.cf files with no member at all: one finding with every file that names some
     for item in cluster.docs("hacf"):
         if item.doc.nodes:  # type: ignore[attr-defined]
+            continue
+        if item.doc.autojoin in ("other", "any"):  # type: ignore[attr-defined]
+            # heartbeat 3.0.6 starts with autojoin and no node line (checked with the
+            # daemon): nodes join the cluster by their first heartbeat
             continue
         others = [m for m in by_node.get(item.node or "", []) if m.source != "ha.cf"]
         named = sorted({n for m in others for n in m.names})
@@ -161,7 +167,7 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
     )
 
 
-@rule("HB003", "single-comm-path", "warning", formats=("hacf",))
+@rule("HB003", "single-comm-path", "warning", formats=("hacf",), hazard=True)
 def single_comm_path(item: Loaded) -> Iterator[Finding]:
     """ha.cf has no communication path, or all of them use one interface.
 
@@ -208,7 +214,7 @@ def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
         yield make(code, message, item.where(entry), related)
 
 
-@rule("HB004", "deadtime-too-short", "error", formats=("hacf",))
+@rule("HB004", "deadtime-too-short", "error", formats=("hacf",), hazard=True)
 def deadtime_too_short(item: Loaded) -> Iterator[Finding]:
     """deadtime is not more than twice keepalive (heartbeat's defaults: 1 s and 30 s).
 
@@ -224,7 +230,7 @@ def deadtime_too_short(item: Loaded) -> Iterator[Finding]:
     yield from _timing(item, "deadtime", "HB004")
 
 
-@rule("HB005", "timing-order", "warning", formats=("hacf",))
+@rule("HB005", "timing-order", "warning", formats=("hacf",), hazard=True)
 def timing_order(item: Loaded) -> Iterator[Finding]:
     """warntime is not between keepalive and deadtime, or initdead is less than
     twice deadtime.
@@ -268,13 +274,15 @@ def authkeys_mode(item: Loaded) -> Iterator[Finding]:
     )
 
 
-@rule("HB007", "authkeys-weak-key", "error", formats=("authkeys",))
+@rule("HB007", "authkeys-weak-key", "warning", formats=("authkeys",), hazard=True)
 def authkeys_weak_key(item: Loaded) -> Iterator[Finding]:
     """An md5/sha1 key that is a published placeholder, a hash of one, or shorter
     than 16 characters.
 
     Why it matters: anyone who read the same tutorial can sign heartbeat
     packets and make your nodes fence each other or give up resources.
+    heartbeat itself accepts any key (3.0.6 starts with ``1 sha1 abc``), so
+    this is a warning about an attacker on the heartbeat network, not an error.
 
     Example: ``1 sha1 SomeLongStringWithRandomChars`` or the sha1sum of
     ``yoursecretpassword``.
@@ -287,11 +295,15 @@ def authkeys_weak_key(item: Loaded) -> Iterator[Finding]:
         yield make("HB007", f"method-id {e.key} ({e.method}): the key is {why}", item.where(e))
 
 
-@rule("HB008", "authkeys-crc", "error", formats=("authkeys",))
+@rule("HB008", "authkeys-crc", "warning", formats=("authkeys",), hazard=True)
 def authkeys_crc(item: Loaded) -> Iterator[Finding]:
     """authkeys signs with ``crc``: a checksum, no secret.
 
-    Why it matters: anyone on the heartbeat network can forge messages.
+    Why it matters: heartbeat accepts ``crc`` (3.0.6 starts with it, and the
+    authkeys man page offers it for networks that are already secure: a
+    crossover cable, a serial line). On any network another host can reach,
+    anyone there can forge heartbeat messages and make the nodes fence each
+    other or give up their resources: a hazard, hence a warning, not an error.
 
     Example: ``auth 1`` / ``1 crc``.
 
@@ -303,7 +315,8 @@ def authkeys_crc(item: Loaded) -> Iterator[Finding]:
         line = doc.key_line(active.index)  # type: ignore[attr-defined]
         yield make(
             "HB008",
-            f"auth {active.index} selects crc: no authentication",
+            f"auth {active.index} selects crc: no authentication (safe only on a private link;"
+            " anyone who can reach the heartbeat network can forge messages)",
             item.where(doc.entry("auth")),  # type: ignore[attr-defined]
             [item.where(line)] if line is not None else [],
         )
@@ -333,7 +346,7 @@ def _digest(method: str, secret: str | None) -> str:
     return hashlib.sha256(f"{method}\0{secret or ''}".encode()).hexdigest()
 
 
-@rule("HB010", "authkeys-differ", "error", scope="cluster")
+@rule("HB010", "authkeys-differ", "error", scope="cluster", hazard=True)
 def authkeys_differ(cluster: Cluster) -> Iterator[Finding]:
     """A node signs with a method-id and key another node's authkeys lacks.
 

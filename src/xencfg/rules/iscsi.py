@@ -11,6 +11,7 @@ from typing import Any
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
+from ..formats.schema import Version
 from . import make, repeats, rule
 
 #: RFC 1994 lets CHAP secrets be short; the Microsoft initiator, and IET's own
@@ -374,16 +375,23 @@ def initiators_deny_deprecated(item: Loaded) -> Iterator[Finding]:
     ``...:storage.db`` admits any initiator.
 
     Fix: list who may log in to each target in initiators.allow (anyone
-    else is refused) and delete initiators.deny.
+    else is refused) and delete initiators.deny. On a declared IET older
+    than 1.4 (``--target iscsitarget=0.4.17``) the message leaves the
+    deprecation out: the file is that release's own mechanism.
     """
     doc: Any = item.doc
     if doc.kind == "initiators.deny" and doc.rules:
+        older = item.versions.of("iscsitarget", item.node or "").older_than(_IET_14)
+        why = "" if older else " is deprecated since IET 1.4:"
         yield make(
             "IS010",
-            "initiators.deny is deprecated since IET 1.4: ietd admits every initiator it does "
+            f"initiators.deny{why or ':'} ietd admits every initiator it does "
             "not match, whatever initiators.allow says",
             item.where(doc.rules[0].entry),
         )
+
+
+_IET_14 = Version.parse("1.4")
 
 
 def _acl(cluster: Cluster, node: str, kind: str) -> Loaded | None:
@@ -483,7 +491,7 @@ def _names_only(peers: list[Any]) -> bool:
     return bool(peers) and all(p.kind == "name" for p in peers)
 
 
-@rule("IS013", "failover-scsi-id", "error", scope="cluster")
+@rule("IS013", "failover-scsi-id", "error", scope="cluster", hazard=True)
 def failover_scsi_id(cluster: Cluster) -> Iterator[Finding]:
     """A target exported by two storage nodes gives a LUN different SCSI ids, or none.
 

@@ -232,7 +232,7 @@ def _cluster_fences(cluster: Cluster) -> bool:
     return False
 
 
-@rule("MP007", "queueing-outlasts-failover", "warning", scope="cluster")
+@rule("MP007", "queueing-outlasts-failover", "warning", scope="cluster", hazard=True)
 def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
     """multipath queues I/O longer than heartbeat waits before declaring a node dead.
 

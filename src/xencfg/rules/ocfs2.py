@@ -13,13 +13,15 @@ from . import make, rule
 from .drbd import short
 
 
-@rule("OC001", "node-count-mismatch", "error", formats=("ocfs2",))
+@rule("OC001", "node-count-mismatch", "warning", formats=("ocfs2",))
 def node_count(item: Loaded) -> Iterator[Finding]:
     """A cluster's ``node_count`` differs from the number of its ``node:`` stanzas.
 
-    Why it matters: o2cb registers ``node_count`` nodes; ocfs2console and
-    o2cb_ctl rewrite the file from it, and a count below the stanzas leaves
-    the last nodes out of the cluster (they cannot mount).
+    Why it matters: the file contradicts itself, and the tools that edit it
+    (o2cb_ctl, ocfs2console) keep the count as written, so whoever reads it
+    next is misled about the members. o2cb (ocfs2-tools 1.8) registers every
+    ``node:`` stanza whatever the count says (checked with peer-o2cb), so this
+    is a warning, not an error.
 
     Example: ``node_count = 3`` with two ``node:`` stanzas naming the cluster.
 
@@ -290,7 +292,7 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-@rule("OC009", "o2cb-timeouts", "warning", formats=("shellvars",))
+@rule("OC009", "o2cb-timeouts", "warning", formats=("shellvars",), hazard=True)
 def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
     """O2CB timeouts that cannot work together, or a setting that has no effect.
 

@@ -192,7 +192,7 @@ def _cluster_fs(cluster: Cluster, node: str | None) -> bool:
     return any(True for fmt in ("ocfs2", "cman") for _ in cluster.docs(fmt, node))
 
 
-@rule("XN004", "disk-written-twice", "error", scope="cluster")
+@rule("XN004", "disk-written-twice", "error", scope="cluster", hazard=True)
 def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     """Two different domUs open one disk writable.
 
@@ -233,7 +233,7 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-@rule("XN005", "shared-disk-without-cluster-fs", "warning", scope="cluster")
+@rule("XN005", "shared-disk-without-cluster-fs", "warning", scope="cluster", hazard=True)
 def shared_without_cluster_fs(cluster: Cluster) -> Iterator[Finding]:
     """A domU attaches a disk ``w!`` (writable even if attached elsewhere) on a node
     with no cluster file system configured (no ocfs2/cluster.conf, no cman).
@@ -385,7 +385,7 @@ def _admits(patterns: list[str], candidates: list[str]) -> bool:
     return not compiled or any(rx.match(c) for rx in compiled for c in candidates)
 
 
-@rule("XN007", "relocation-vs-migration", "error", scope="cluster")
+@rule("XN007", "relocation-vs-migration", "error", scope="cluster", hazard=True)
 def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     """The CIB allows live migration of a Xen guest, but xend's relocation server is
     off, listens on different ports on the nodes, or its hosts-allow does not
@@ -454,7 +454,7 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-@rule("XN008", "relocation-open", "warning", formats=("xend",))
+@rule("XN008", "relocation-open", "warning", formats=("xend",), hazard=True)
 def relocation_open(item: Loaded) -> Iterator[Finding]:
     """xend's relocation server is on, listens on every address and admits every
     host.
@@ -564,8 +564,9 @@ def domu_incomplete(item: Loaded) -> Iterator[Finding]:
     Example: a fragment with only ``root`` and ``extra``.
 
     Fix: add ``name = "..."`` and ``kernel`` (or ``bootloader = "pygrub"``).
+    An xl-style config reports both as XC005 errors instead: xl refuses it.
     """
-    if not _is_domu(item):
+    if not _is_domu(item) or item.file.format == "xl":
         return
     doc: Any = item.doc
     computed = set(doc.computed)

@@ -1,0 +1,338 @@
+"""Keyword schemas: per format, context -> keyword -> which releases read it.
+
+A :class:`Schema` is the one place that knows, for one component (DRBD,
+multipath-tools, ...), in which release a keyword appeared (``since``), in
+which one it got a new spelling while the old one still works
+(``deprecated_in``), from which one it is no longer read (``until``) and what
+to write instead (``renamed_to``, in section ``where``). Version-aware advice
+(lint's XC003/XC004/XC008), inference of the release a file is written for
+(:mod:`xencfg.versions`) and the builders' dialects all read it, so a fact
+about a release is written down once.
+
+Every release fact here comes from the component's own sources (the
+drbdadm scanners of drbd-utils, multipath-tools' ``dict.c`` at each tag) and
+where a peer tool exists is checked against it (tests/test_versions.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+_VERSION = re.compile(r"\d+(\.\d+){0,3}")
+
+
+@attrs.frozen(eq=False, order=False)
+class Version:
+    """A release number (``8.3``, ``0.4.7``); ``8.3`` means every ``8.3.x``
+    where it is compared with a longer number of the same prefix."""
+
+    parts: tuple[int, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """``"8.3"`` -> Version; raises ValueError on anything but dotted numbers."""
+        text = text.strip()
+        if not _VERSION.fullmatch(text):
+            raise ValueError(f"{text!r} is not a release number such as 8.3 or 0.4.7")
+        return cls(tuple(int(p) for p in text.split(".")))
+
+    def _key(self, width: int) -> tuple[int, ...]:
+        return self.parts + (0,) * (width - len(self.parts))
+
+    def _cmp(self, other: Version) -> int:
+        w = max(len(self.parts), len(other.parts))
+        a, b = self._key(w), other._key(w)
+        return (a > b) - (a < b)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and self._cmp(other) == 0
+
+    def __hash__(self) -> int:
+        parts = list(self.parts)
+        while parts and parts[-1] == 0:
+            parts.pop()
+        return hash(tuple(parts))
+
+    def __lt__(self, other: Version) -> bool:
+        return self._cmp(other) < 0
+
+    def __le__(self, other: Version) -> bool:
+        return self._cmp(other) <= 0
+
+    def __gt__(self, other: Version) -> bool:
+        return self._cmp(other) > 0
+
+    def __ge__(self, other: Version) -> bool:
+        return self._cmp(other) >= 0
+
+    def __str__(self) -> str:
+        return ".".join(str(p) for p in self.parts)
+
+
+def V(text: str) -> Version:
+    """``V("8.4")``: a release number in the fact tables."""
+    return Version.parse(text)
+
+
+@attrs.frozen
+class InForce:
+    """What is known of the release a component runs: ``low`` (it is at least
+    this), ``below`` (it is older than this), both from the files, or ``exact``
+    (declared by the user). ``source`` says where the knowledge comes from, for
+    the messages (``declared``, ``inferred from 'resync-rate' at a/drbd.conf:7``)."""
+
+    low: Version | None = None
+    below: Version | None = None
+    exact: Version | None = None
+    source: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.exact is not None or self.low is not None or self.below is not None
+
+    def at_least(self, v: Version) -> bool:
+        """Certainly ``v`` or newer."""
+        lo = self.exact or self.low
+        return lo is not None and lo >= v
+
+    def older_than(self, v: Version) -> bool:
+        """Certainly older than ``v``."""
+        if self.exact is not None:
+            return self.exact < v
+        return self.below is not None and self.below <= v
+
+    def describe(self, product: str) -> str:
+        """``DRBD 8.3, declared``, ``DRBD 8.4 or later, inferred from ...``."""
+        if self.exact is not None:
+            what = f"{product} {self.exact}"
+        elif self.low is not None and self.below is not None:
+            what = f"{product} {self.low} or later, before {self.below}"
+        elif self.low is not None:
+            what = f"{product} {self.low} or later"
+        elif self.below is not None:
+            what = f"{product} before {self.below}"
+        else:
+            return f"any {product} release"
+        return f"{what}, {self.source}" if self.source else what
+
+
+UNKNOWN = InForce()
+
+
+@attrs.frozen
+class Keyword:
+    """One keyword of one section, and the releases that read it.
+
+    ``since``: first release that reads it (None: every release we know);
+    ``deprecated_in``: first release that reads it but has another spelling;
+    ``until``: first release that no longer reads it; ``renamed_to`` (in
+    section ``where``, itself read since ``renamed_since``): what to write
+    instead; ``instead``: what to do when it is not one keyword ("move its
+    options to ..."); ``vendor``: the only builds that read it (a distribution's
+    fork), no upstream release does; ``switch_until``: before this release it is
+    a bare switch (``allow-two-primaries;``) and a value after it is refused.
+    """
+
+    name: str
+    since: Version | None = None
+    deprecated_in: Version | None = None
+    until: Version | None = None
+    renamed_to: str | None = None
+    where: str | None = None
+    renamed_since: Version | None = None
+    instead: str | None = None
+    vendor: str | None = None
+    switch_until: Version | None = None
+
+    @property
+    def retired(self) -> Version | None:
+        """The first release that asks for another spelling or stops reading it."""
+        found = [v for v in (self.deprecated_in, self.until) if v is not None]
+        return min(found) if found else None
+
+
+@attrs.frozen
+class Verdict:
+    """What a keyword means for the release in force: ``kind`` is ``"too-new"``
+    (only releases after the one in force read it), ``"gone"`` (the release in
+    force no longer reads it), ``"newer"`` (only releases after the schema's
+    reference read it, and nothing says which runs) or ``"deprecated"`` (an old
+    spelling some release in force may still read); ``message`` is the
+    advice, naming the releases."""
+
+    kind: str
+    message: str
+
+
+@attrs.frozen
+class Schema:
+    """The keywords of one component's configuration file, by context.
+
+    ``product`` names it in messages; ``refuses``: whether its daemon refuses
+    the whole file for a keyword it does not read (drbdadm) rather than
+    skipping the line (multipath-tools); ``reference``: the newest release the
+    tables were checked against (later keywords are ``newer``).
+    """
+
+    component: str
+    product: str
+    contexts: Mapping[str, Mapping[str, Keyword]]
+    refuses: bool
+    reference: Version | None = None
+
+    @classmethod
+    def build(
+        cls,
+        component: str,
+        product: str,
+        tables: Mapping[str, Iterable[str]],
+        facts: Iterable[Keyword],
+        *,
+        per_context: Mapping[tuple[str, str], Keyword] | None = None,
+        refuses: bool,
+        reference: Version | None = None,
+    ) -> Schema:
+        """A schema from keyword tables (context -> names) and release facts by
+        name; ``per_context`` overrides a fact in one context (``csums-alg`` in
+        ``net`` is DRBD 8.4, in ``syncer`` older)."""
+        by_name = {k.name: k for k in facts}
+        special = dict(per_context or {})
+        contexts: dict[str, dict[str, Keyword]] = {}
+        for ctx, names in tables.items():
+            contexts[ctx] = {
+                n: special.get((ctx, n)) or by_name.get(n) or Keyword(n) for n in sorted(names)
+            }
+        for (ctx, n), k in special.items():
+            contexts.setdefault(ctx, {})[n] = k
+        return cls(component, product, contexts, refuses, reference)
+
+    def keyword(self, context: str, name: str) -> Keyword | None:
+        return self.contexts.get(context, {}).get(name)
+
+    def judge(self, context: str, name: str, inforce: InForce = UNKNOWN) -> Verdict | None:
+        """The verdict on keyword ``name`` in ``context`` for the release in force
+        (None: nothing to say, or not a keyword of this schema)."""
+        kw = self.keyword(context, name)
+        if kw is None or (
+            kw.since is None and kw.retired is None and kw.vendor is None
+        ):  # most keywords: read by every release we know
+            return None
+        p = self.product
+        running = inforce.describe(p)
+        if kw.vendor is not None:
+            return Verdict(
+                "deprecated",
+                f"only {kw.vendor} reads it, no {p} release does{self._instead(kw, inforce)}",
+            )
+        if kw.since is not None and inforce.older_than(kw.since):
+            old = self._old_spelling(name, inforce)
+            if not old and kw.instead is not None and kw.retired is None:
+                old = f"; {kw.instead}"  # how older releases say it
+            return Verdict("too-new", f"only {p} {kw.since} and later read it (not {running}){old}")
+        if (
+            kw.since is not None
+            and inforce.exact is None
+            and self.reference is not None
+            and kw.since > self.reference
+            and not inforce.at_least(kw.since)
+        ):  # newer than the release the tables were checked with, and none declared
+            return Verdict("newer", f"only {p} {kw.since} and later read it")
+        if kw.until is not None and inforce.at_least(kw.until):
+            verb = "refuse" if self.refuses else "ignore"
+            instead = self._instead(kw, inforce)
+            return Verdict("gone", f"{p} {kw.until} and later {verb} it ({running}){instead}")
+        retired = kw.retired
+        if retired is None or inforce.older_than(retired):
+            return None  # the current spelling for every release in force
+        parts = []
+        if kw.deprecated_in is not None and (kw.until is None or kw.deprecated_in < kw.until):
+            parts.append(f"{p} {kw.deprecated_in} and later still read it, as an old spelling")
+        if kw.until is not None:
+            verb = "refuse" if self.refuses else "ignore"
+            parts.append(f"{p} {kw.until} and later {verb} it")
+        advice = "; ".join(parts) + self._instead(kw, inforce)
+        if not inforce.known:
+            advice += (
+                f" (advice for any {p} release; declare yours: --target {self.component}=VERSION)"
+            )
+        else:
+            advice += f" (advice for {running})"
+        return Verdict("deprecated", advice)
+
+    def judge_value(self, context: str, name: str, inforce: InForce = UNKNOWN) -> Verdict | None:
+        """The verdict on a value given to keyword ``name``: ``"too-new"`` where the
+        release in force only knows it as a bare switch."""
+        kw = self.keyword(context, name)
+        if kw is None or kw.switch_until is None or not inforce.older_than(kw.switch_until):
+            return None
+        running = inforce.describe(self.product)
+        return Verdict(
+            "too-new",
+            f"only {self.product} {kw.switch_until} and later take a value here (not "
+            f"{running}); older releases write the switch bare: '{name};' for yes, nothing "
+            f"for no",
+        )
+
+    def _old_spelling(self, name: str, inforce: InForce) -> str:
+        """``; write 'rate' in 'syncer'``: the spelling of the release in force for a
+        keyword that renamed it (``resync-rate`` on DRBD 8.3), if one is known."""
+        found: list[tuple[int, str, str]] = []
+        for ctx, keywords in self.contexts.items():
+            for old in keywords.values():
+                if old.vendor is not None or old.renamed_to is None:
+                    continue
+                if old.renamed_to.split()[0] != name:
+                    continue
+                retired = old.retired
+                if retired is not None and not inforce.older_than(retired):
+                    continue  # not current in the release in force either
+                if old.since is not None and not inforce.at_least(old.since):
+                    continue
+                found.append((len(old.name), old.name, ctx))
+        if not found:
+            return ""
+        _, old_name, ctx = min(found)  # the plain spelling: 'selector', not 'default_selector'
+        where = f" in '{ctx}'" if ctx not in ("top", "defaults") else ""
+        return f"; older releases spell it '{old_name}'{where}"
+
+    def _instead(self, kw: Keyword, inforce: InForce) -> str:
+        new = kw.renamed_since
+        later = new is not None and not inforce.at_least(new)
+        if kw.instead is not None:
+            return f"; from {self.product} {new} on, {kw.instead}" if later else f"; {kw.instead}"
+        if kw.renamed_to is None:
+            return "; drop the line" if kw.until is not None else ""
+        where = f" in '{kw.where}'" if kw.where else ""
+        write = f"'{kw.renamed_to}'{where}"
+        if not later:
+            return f"; write {write}"
+        verb = "refuse" if self.refuses else "ignore"
+        return (
+            f"; from {self.product} {new} on write {write} "
+            f"(older releases {verb} that: keep '{kw.name}' while one runs)"
+        )
+
+    def infer(
+        self, uses: Iterable[tuple[str, str, object]]
+    ) -> tuple[tuple[Version, object, str] | None, tuple[Version, object, str] | None]:
+        """The newest ``since`` and the oldest ``until`` among ``(context, name,
+        where)`` keyword uses, each with the use that set it: the files then
+        need at least the first release and run before the second. ``until``
+        counts only where the daemon refuses the file for it (a working
+        multipath.conf may carry lines its release skips)."""
+        low: tuple[Version, object, str] | None = None
+        below: tuple[Version, object, str] | None = None
+        for ctx, name, where in uses:
+            kw = self.keyword(ctx, name)
+            if kw is None:
+                continue
+            if self.reference is not None and kw.since is not None and kw.since > self.reference:
+                continue  # unchecked releases: no proof of what runs
+            if kw.since is not None and (low is None or kw.since > low[0]):
+                low = (kw.since, where, name)
+            if self.refuses and kw.until is not None and (below is None or kw.until < below[0]):
+                below = (kw.until, where, name)
+        return low, below

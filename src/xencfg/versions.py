@@ -1,0 +1,247 @@
+"""The release of each cluster component, declared by the user or read from the files.
+
+Advice is only true for a release: "write ``resync-rate``" breaks a DRBD 8.3
+cluster, "write ``uid_attribute``" a multipath-tools 0.4.7 one. So lint works
+out, per component, what it knows of the release in force:
+
+* declared: ``[tool.xencfg.versions] drbd = "8.3"`` or ``--target drbd=8.3``
+  (these win);
+* inferred from the files: the newest keyword they use proves a minimum
+  (``resync-rate``: DRBD 8.4 or later), a keyword the daemon refuses from some
+  release on proves a maximum (``syncer { rate }``: before DRBD 9.0); a
+  heartbeat-2 CIB means heartbeat's own CRM, an ``xm`` config or
+  xend-config.sxp means xend (Xen before 4.5), and so on.
+
+The result, :class:`Versions`, is built once per lint run and reaches the
+rules as ``cluster.versions`` (and ``Loaded.versions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from .errors import XencfgError
+from .formats.schema import UNKNOWN, InForce, Schema, Version
+
+#: Component -> (product name in messages, the formats that are its files).
+COMPONENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "drbd": ("DRBD", ("drbd",)),
+    "multipath-tools": ("multipath-tools", ("multipath",)),
+    "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
+    "pacemaker": ("Pacemaker", ()),
+    "xen": ("Xen", ("xend", "xm", "xl")),
+    "iscsitarget": ("iSCSI Enterprise Target (IET)", ("ietd", "iet-allow")),
+    "open-iscsi": ("open-iscsi", ("iscsid", "initiatorname")),
+}
+
+
+def schema_for(fmt: str | None) -> Schema | None:
+    """The keyword schema of a format, if it has one (imported on demand)."""
+    if fmt == "drbd":
+        from .formats import drbd
+
+        return drbd.SCHEMA
+    if fmt == "multipath":
+        from .formats import multipath
+
+        return multipath.SCHEMA
+    return None
+
+
+def component_of(fmt: str | None) -> str | None:
+    for name, (_, formats) in COMPONENTS.items():
+        if fmt in formats:
+            return name
+    return None
+
+
+def parse_declared(values: Mapping[str, object], where: str) -> dict[str, Version]:
+    """Validated ``{component: version}`` from the config table or ``--target``;
+    raises :class:`XencfgError` naming ``where`` on an unknown component or a
+    value that is not a release number written as a string."""
+    out: dict[str, Version] = {}
+    for name, value in values.items():
+        if name not in COMPONENTS:
+            known = ", ".join(COMPONENTS)
+            raise XencfgError(f"{where}: unknown component {name!r} (known: {known})")
+        if not isinstance(value, str):
+            raise XencfgError(
+                f'{where}: the version of {name} must be a string such as "8.3", not {value!r}'
+            )
+        try:
+            out[name] = Version.parse(value)
+        except ValueError as exc:
+            raise XencfgError(f"{where}: {name}: {exc}") from None
+    return out
+
+
+def parse_targets(targets: Iterable[str]) -> dict[str, Version]:
+    """``["drbd=8.3", ...]`` from ``--target`` -> ``{component: version}``."""
+    pairs: dict[str, object] = {}
+    for t in targets:
+        name, sep, value = t.partition("=")
+        if not sep:
+            raise XencfgError(f"--target {t!r}: write COMPONENT=VERSION, e.g. drbd=8.3")
+        pairs[name.strip()] = value.strip()
+    return parse_declared(pairs, "--target")
+
+
+@attrs.frozen
+class Versions:
+    """What is known of each component's release: ``declared`` by the user,
+    ``inferred`` from all the files, ``by_node`` from each node's own files
+    (``(component, node)``; loose files under node ``""``). :meth:`of` gives
+    the one in force."""
+
+    declared: Mapping[str, Version] = attrs.field(factory=dict)
+    inferred: Mapping[str, InForce] = attrs.field(factory=dict)
+    by_node: Mapping[tuple[str, str], InForce] = attrs.field(factory=dict)
+
+    def of(self, component: str, node: str | None = None) -> InForce:
+        """The release in force: the declared one, else what the files of
+        ``node`` say (a node mid-upgrade runs its own release), else what all
+        the files say."""
+        v = self.declared.get(component)
+        if v is not None:
+            return InForce(exact=v, source="declared")
+        if node is not None:
+            found = self.by_node.get((component, node))
+            if found is not None:
+                return found
+        return self.inferred.get(component, UNKNOWN)
+
+    def describe(self) -> dict[str, str]:
+        """Component -> the release in force, in words (for reports and ``-v``)."""
+        out = {}
+        for name, (product, _) in COMPONENTS.items():
+            f = self.of(name)
+            if f.known:
+                out[name] = f.describe(product)
+        return out
+
+
+def infer(loaded: Iterable[object]) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
+    """What the parsed files (``Loaded`` items) say of each component's release:
+    over all files, and per node."""
+    uses: dict[tuple[str, str], list[tuple[str, str, object]]] = {}
+    other: dict[tuple[str, str], _Range] = {}
+    for item in loaded:
+        fmt = item.file.format  # type: ignore[attr-defined]
+        doc = item.doc  # type: ignore[attr-defined]
+        node = item.node or ""  # type: ignore[attr-defined]
+        schema = schema_for(fmt)
+        if schema is not None:
+            keyword_uses = getattr(doc, "keyword_uses", None)
+            if keyword_uses is not None:
+                bucket = uses.setdefault((schema.component, node), [])
+                # the place is located only for the evidence that wins (_from_uses)
+                bucket.extend((ctx, key, (item, n)) for ctx, key, n in keyword_uses())
+            continue
+        seen = _infer_other(fmt, doc, item)
+        if seen is not None:
+            key = (seen[0], node)
+            other[key] = _narrow(other.get(key), seen[1:])
+    by_node: dict[tuple[str, str], InForce] = {}
+    everywhere: dict[str, InForce] = {}
+    for component in {c for c, _ in uses}:
+        schema = schema_for(COMPONENTS[component][1][0])
+        assert schema is not None
+        per = {n: these for (c, n), these in uses.items() if c == component}
+        for n, these in per.items():
+            one = _from_uses(schema, these)
+            if one is not None:
+                by_node[(component, n)] = one
+        whole = _from_uses(schema, [u for these in per.values() for u in these])
+        if whole is not None:
+            everywhere[component] = whole
+    merged: dict[str, tuple[Version | None, Version | None, str]] = {}
+    for (component, n), found in other.items():
+        by_node[(component, n)] = _range(found)
+        merged[component] = _narrow(merged.get(component), found)
+    for component, found in merged.items():
+        everywhere[component] = _range(found)
+    return everywhere, by_node
+
+
+_Range = tuple[Version | None, Version | None, str]
+
+
+def _narrow(old: _Range | None, new: _Range) -> _Range:
+    """Both pieces of evidence at once: the higher minimum, the lower maximum."""
+    if old is None:
+        return new
+    lo = max((v for v in (old[0], new[0]) if v is not None), default=None)
+    bel = min((v for v in (old[1], new[1]) if v is not None), default=None)
+    if lo is not None and bel is not None and bel <= lo:
+        bel = None  # contradictory: the newest evidence wins, as for keywords
+    why = old[2] if new[2] == old[2] or old[2].count(" and ") > 2 else f"{old[2]} and {new[2]}"
+    return lo, bel, why
+
+
+def _range(found: _Range) -> InForce:
+    return InForce(low=found[0], below=found[1], source=f"inferred from {found[2]}")
+
+
+def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce | None:
+    low, below = schema.infer(found)
+    if low is None and below is None:
+        return None
+    if low is not None and below is not None and below[0] <= low[0]:
+        below = None  # the files contradict themselves; the newest keyword wins
+    evidence = [
+        f"'{e[2]}' at {e[1][0].where(e[1][1])}"  # type: ignore[index]  # (Loaded, node)
+        for e in (low, below)
+        if e is not None
+    ]
+    return InForce(
+        low=low[0] if low else None,
+        below=below[0] if below else None,
+        source="inferred from " + " and ".join(evidence),
+    )
+
+
+#: xend and xm were removed in Xen 4.5; heartbeat 2.99 gave its CRM to Pacemaker 1.0.
+XEN_NO_XEND = Version.parse("4.5")
+_HB_NO_CRM, _PCMK_1 = Version.parse("2.99"), Version.parse("1.0")
+_HB_CRM, _IET_ETC = Version.parse("2.0"), Version.parse("1.4")
+_XEN_XL = Version.parse("4.1")
+
+
+def _infer_other(
+    fmt: str | None, doc: object, item: object
+) -> tuple[str, Version | None, Version | None, str] | None:
+    """``(component, low, below, why)`` of the generations other formats show:
+    the CIB's dialect (heartbeat 2's own CRM, or Pacemaker 1.0), ha.cf's
+    ``crm`` (heartbeat 2.0 or later), IET's files in /etc/iet (1.4 or later),
+    xend/xm (Xen before 4.5), xl.conf (Xen 4.1 or later)."""
+    where = item.where()  # type: ignore[attr-defined]
+    if fmt == "cib":
+        dialect = getattr(doc, "dialect", None)
+        if dialect == "heartbeat-2":
+            # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
+            return "heartbeat", None, _HB_NO_CRM, f"a heartbeat-2 CIB at {where}"
+        if dialect == "pacemaker-1.0":
+            return "pacemaker", _PCMK_1, None, f"a Pacemaker 1.0 CIB at {where}"
+    elif fmt == "hacf":
+        entries = getattr(doc, "entries", None)
+        for e in entries("crm") if entries is not None else ():
+            if e.values and e.values[0].lower() in ("on", "yes", "true", "y", "1", "respawn"):
+                # the CRM (and the 'crm' directive) came with heartbeat 2.0
+                return "heartbeat", _HB_CRM, None, f"'crm {e.values[0]}' at {item.where(e)}"  # type: ignore[attr-defined]
+    elif fmt in ("ietd", "iet-allow"):
+        path = item.file.path  # type: ignore[attr-defined]
+        if path.parent.name == "iet":
+            # IET 1.4 moved ietd.conf and its access lists to /etc/iet
+            return "iscsitarget", _IET_ETC, None, f"{path.name} in /etc/iet at {where}"
+    elif fmt == "xend":
+        return "xen", None, XEN_NO_XEND, f"xend-config.sxp at {where}"
+    elif fmt == "xl" and item.file.path.name == "xl.conf":  # type: ignore[attr-defined]
+        return "xen", _XEN_XL, None, f"xl.conf at {where}"  # xl came with Xen 4.1
+    elif fmt == "xm":
+        code = getattr(doc, "code", None)
+        if code:  # Python statements: only xm ran them, xl refuses them
+            at = item.where(code[0])  # type: ignore[attr-defined]
+            return "xen", None, XEN_NO_XEND, f"Python code in a domU config at {at}"
+    return None
