@@ -309,7 +309,11 @@ def test_target_pair_with_its_own_heartbeat_is_a_separate_cluster(tmp_path: Path
     # the graph's "(all nodes)" means all members of the dom0s' cluster, boxes aside
     dot = graph.to_dot(graph.build(result.cluster, result.findings))
     assert 'label="web\\n(all nodes)"' in dot and 'label="mail\\n(all nodes)"' in dot
-    assert '"node:san1" -> "lun:1IET_____pool0001"' in dot  # the storage chain, drawn
+    # the storage chain, drawn: box -> target -> LUN -> the multipath LUN the dom0s see
+    assert '"node:san1" -> "target:iqn.2026-11.net.example:san1.pool"' in dot
+    assert '"iscsi:iqn.2026-11.net.example:san1.pool:0" -> "lun:1IET_____pool0001"' in dot
+    # the boxes' own alias "web" is another cluster's name, not a conflict
+    assert '"alias:web"' not in dot
     # a real difference inside one of them is still found
     drbd = tier / "san2/etc/drbd.conf"
     drbd.write_text(SAN_DRBD.format().replace("10.0.6.2:7788", "10.0.6.2:7789"))

@@ -81,6 +81,7 @@ PLANTED = {
     ("ha.cf", "HB005"),
     ("authkeys", "HB008"),
     ("multipath.conf", "MP001"),
+    ("multipath.conf", "MP004"),
     ("web", "XN003"),
     ("web", "XN004"),
     ("xend-config.sxp", "XN008"),

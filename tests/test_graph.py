@@ -147,3 +147,214 @@ def test_svg_names_every_resource(tmp_path: Path) -> None:
     text = " ".join(svg.getroot().itertext())
     for name in ("alpha", "beta", "web", "vm-web", "g", "storage", "gamma", "data"):
         assert name in text, name
+
+
+# -- the graph never misleads (issue 19) ------------------------------------------
+
+RED, ORANGE = graph.RED, graph.ORANGE
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def dot_of(paths: list[str]) -> str:
+    result = lint.run(paths)
+    return graph.to_dot(graph.build(result.cluster, result.findings))
+
+
+def line_of(dot: str, start: str) -> str:
+    return next(ln for ln in dot.splitlines() if ln.startswith(f"  {start}"))
+
+
+def write(root: Path, files: dict[str, str]) -> str:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return str(root)
+
+
+W1, W2 = "3600a0b800026b2820000a1b2c3d4e5f6", "3600a0b800026b2820000f6e5d4c3b2a1"
+
+
+def test_mistakes_graph_shows_the_alias_conflict_in_red() -> None:
+    """examples/mistakes: beta's multipath.conf swaps the aliases data and logs (MP004).
+    The alias is a red conflict vertex naming both WWIDs, pointing at both LUNs, and the
+    web domU's /dev/mapper/data disk is drawn to the LUN each node really opens."""
+    dot = dot_of([str(EXAMPLES / "mistakes" / n) for n in ("alpha", "beta")])
+    conflict = line_of(dot, '"alias:data" [')
+    assert f'color="{RED}"' in conflict and 'shape="hexagon"' in conflict
+    assert f"alpha: {W1}" in conflict and f"beta: {W2}" in conflict and "[MP004]" in conflict
+    for wwid, node in ((W1, "alpha"), (W2, "beta")):
+        edge = line_of(dot, f'"alias:data" -> "lun:{wwid}"')
+        assert f'color="{RED}"' in edge and f'label="on {node}"' in edge
+        disk = line_of(dot, f'"domu:web" -> "lun:{wwid}"')
+        assert f'label="xvdb on {node}"' in disk and f'color="{RED}"' in disk
+        # XN004 is about web's DRBD disk on the same line: it does not mark the SAN disk
+        assert "XN004" not in disk
+    assert "XN004" in line_of(dot, '"domu:web" -> "drbd:web"')
+    # the LUN says what each node calls it, and no node edge hides behind "(all nodes)"
+    lun = line_of(dot, f'"lun:{W1}" [')
+    assert "data on alpha\\nlogs on beta\\na1b2c3d4e5f6" in lun and "(all nodes)" not in lun
+    assert 'label="multipath data"' in line_of(dot, f'"node:alpha" -> "lun:{W1}"')
+    assert 'label="multipath logs' in line_of(dot, f'"node:beta" -> "lun:{W1}"')
+
+
+def test_every_located_finding_highlights_its_element_and_a_legend_says_so() -> None:
+    dot = dot_of([str(EXAMPLES / "mistakes" / n) for n in ("alpha", "beta")])
+    beta1 = line_of(dot, '"node:beta-1" -> "drbd:web"')  # web.res:17, the on beta-1 section
+    assert "[DR001 DR005 DR007 HB001]" in beta1 and f'color="{RED}"' in beta1
+    assert "web.res:17:2: DR005" in beta1  # the tooltip holds the finding and its place
+    fence = line_of(dot, '"res:fence-alpha" [')  # cib.xml:58, warnings only: orange
+    assert "[CB009 CB020]" in fence and f'color="{ORANGE}"' in fence
+    order = line_of(dot, '"res:storage" -> "res:vm-web"')
+    assert "CB002" in order
+    assert "[XN003]" in line_of(dot, '"domu:web" [')  # the vif line of web's config
+    assert 'subgraph "cluster_legend"' in dot and "lint error here [CODES]" in dot
+    # lines that draw nothing (ha.cf, authkeys, xend-config.sxp, the multipath blacklist)
+    # mark their node's box
+    alpha = line_of(dot, '"node:alpha" [')
+    assert "alpha\\n[HB003 HB005 HB008 HB011 MP001 XN008]" in alpha
+    assert f'color="{RED}"' in alpha and "ha.cf:12:1: HB003" in alpha
+
+
+def test_aliases_that_differ_are_keyed_per_node(tmp_path: Path) -> None:
+    """The same WWID called data on alpha and db on beta: one LUN (the WWID is the disk),
+    each node's edge names its alias, nothing says "(all nodes)"."""
+    mp = "multipaths {{\n multipath {{\n  wwid {w}\n  alias {a}\n }}\n}}\n"
+    a = write(tmp_path / "alpha", {"etc/multipath.conf": mp.format(w=W1, a="data")})
+    b = write(tmp_path / "beta", {"etc/multipath.conf": mp.format(w=W1, a="db")})
+    dot = dot_of([a, b])
+    assert "data on alpha\\ndb on beta\\na1b2c3d4e5f6" in line_of(dot, f'"lun:{W1}" [')
+    assert 'label="multipath db\\n[MP004]"' in line_of(dot, f'"node:beta" -> "lun:{W1}"')
+    assert "alias:" not in dot  # no alias names two disks
+
+
+def test_lun_labels_tell_luns_apart(tmp_path: Path) -> None:
+    """Two WWIDs with the same last twelve characters get longer tails."""
+    twins = ("360000000000000001111aaaabbbbcccc", "360000000000000002111aaaabbbbcccc")
+    mp = "multipaths {\n" + "".join(f" multipath {{\n  wwid {w}\n }}\n" for w in twins) + "}\n"
+    dot = dot_of([write(tmp_path / "alpha", {"etc/multipath.conf": mp})])
+    labels = {line_of(dot, f'"lun:{w}" [').split('label="')[1].split('"')[0] for w in twins}
+    assert labels == {"(no alias)\\n1111aaaabbbbcccc", "(no alias)\\n2111aaaabbbbcccc"}
+
+
+def test_the_iscsi_layer_from_target_box_to_domu() -> None:
+    """examples/storage-tier: san1 exports iqn...:san1.web LUN 0 (ScsiId web00001), the
+    dom0s see it as WWID 1IET_____web00001 alias web, and domU web uses it."""
+    dot = dot_of([str(p) for p in sorted((EXAMPLES / "storage-tier").iterdir()) if p.is_dir()])
+    target = "target:iqn.2026-11.net.example:san1.web"
+    lun = "iscsi:iqn.2026-11.net.example:san1.web:0"
+    line_of(dot, f'"node:san1" -> "{target}"')
+    line_of(dot, f'"{target}" -> "{lun}"')
+    assert "ScsiId web00001" in line_of(dot, f'"{lun}" [')
+    line_of(dot, f'"{lun}" -> "lun:1IET_____web00001"')
+    line_of(dot, '"domu:web" -> "lun:1IET_____web00001"')
+    line_of(dot, '"res:pool" -> "lun:1IET_____pool0001"')  # a Filesystem on /dev/mapper/pool
+
+
+PROMOTE_CIB = (
+    "<cib><configuration><crm_config/><nodes/><resources>{res}"
+    '<primitive id="vm-web" class="ocf" provider="heartbeat" type="Xen">'
+    '<instance_attributes id="ia"><attributes>'
+    '<nvpair id="x" name="xmfile" value="/etc/xen/vm/web"/></attributes></instance_attributes>'
+    "</primitive></resources><constraints/></configuration><status/></cib>\n"
+)
+MS = (
+    '<master_slave id="ms-web"><primitive id="drbd-web" class="ocf" provider="heartbeat"'
+    ' type="drbd"><instance_attributes id="d"><attributes>'
+    '<nvpair id="dr" name="drbd_resource" value="web"/></attributes></instance_attributes>'
+    "</primitive></master_slave>"
+)
+DRBDDISK = (
+    '<primitive id="disk-web" class="heartbeat" type="drbddisk"><instance_attributes id="h">'
+    '<attributes><nvpair id="h1" name="1" value="web"/></attributes></instance_attributes>'
+    "</primitive>"
+)
+
+
+@pytest.mark.parametrize(("res", "manager"), [("", None), (MS, "drbd-web"), (DRBDDISK, "disk-web")])
+def test_drbd_promoted_by_the_cib_or_drawn_as_not_promoted(
+    tmp_path: Path, res: str, manager: str | None
+) -> None:
+    """A domU on phy:/dev/drbd0 needs the resource Primary before it starts: an ocf drbd
+    master/slave or heartbeat's drbddisk (drbd-utils scripts/drbddisk: ``drbdadm primary
+    $RES``) does it; without one the edge and the resource are orange."""
+    domu = "name = 'web'\ndisk = ['phy:/dev/drbd0,xvda,w']\n"
+    roots = [
+        write(
+            tmp_path / n,
+            {
+                "etc/drbd.conf": DRBD,
+                "etc/xen/vm/web": domu,
+                "var/lib/heartbeat/crm/cib.xml": PROMOTE_CIB.format(res=res),
+            },
+        )
+        for n in ("alpha", "beta")
+    ]
+    dot = dot_of(roots)
+    disk = line_of(dot, '"domu:web" -> "drbd:web"')
+    if manager is None:
+        assert f'color="{ORANGE}"' in disk and "no CIB resource promotes" in disk
+        assert f'color="{ORANGE}"' in line_of(dot, '"drbd:web" [')
+    else:
+        assert ORANGE not in disk
+        assert 'label="promotes"' in line_of(dot, f'"res:{manager}" -> "drbd:web"')
+
+
+def test_a_drbd_disk_is_promoted_by_block_drbd(tmp_path: Path) -> None:
+    """``drbd:web`` goes through Xen's block-drbd script, which makes the resource Primary
+    itself (drbd-utils scripts/block-drbd): not drawn as a hazard."""
+    roots = [
+        write(
+            tmp_path / n,
+            {
+                "etc/drbd.conf": DRBD,
+                "etc/xen/vm/web": "name = 'web'\ndisk = ['drbd:web,xvda,w']\n",
+                "var/lib/heartbeat/crm/cib.xml": PROMOTE_CIB.format(res=""),
+            },
+        )
+        for n in ("alpha", "beta")
+    ]
+    assert ORANGE not in line_of(dot_of(roots), '"domu:web" -> "drbd:web"')
+
+
+def test_the_documented_pictures_show_the_conflict() -> None:
+    """The SVG committed beside examples/mistakes (and copied to docs/img) draws the alias
+    conflict red with both WWIDs, and docs/graph.md shows its PNG screenshot."""
+    svg = etree.parse(
+        str(EXAMPLES / "mistakes" / "graph.svg"),
+        etree.XMLParser(resolve_entities=False, no_network=True),
+    )
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    title = svg.xpath("//s:g[@class='node'][s:title='alias:data']", namespaces=ns)
+    assert title, "the alias conflict is in the picture"
+    shape = title[0].xpath(".//s:polygon", namespaces=ns)[0]
+    assert shape.get("stroke") == RED
+    texts = " ".join(title[0].itertext())
+    assert W1 in texts and W2 in texts
+    docs = EXAMPLES.parent / "docs"
+    assert "![mistakes](img/mistakes.png)" in (docs / "graph.md").read_text()
+    assert (docs / "img" / "mistakes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (docs / "img" / "mistakes.svg").read_bytes() == (
+        EXAMPLES / "mistakes" / "graph.svg"
+    ).read_bytes()
+
+
+def test_haresources_drbddisk_promotes(tmp_path: Path) -> None:
+    """heartbeat 1: ``drbddisk::web`` in haresources makes web Primary on the node that
+    takes the group, so a phy:/dev/drbd0 domU disk is not a hazard."""
+    roots = [
+        write(
+            tmp_path / n,
+            {
+                "etc/drbd.conf": DRBD,
+                "etc/xen/vm/web": "name = 'web'\ndisk = ['phy:/dev/drbd0,xvda,w']\n",
+                "etc/ha.d/haresources": "alpha drbddisk::web xendomains\n",
+            },
+        )
+        for n in ("alpha", "beta")
+    ]
+    dot = dot_of(roots)
+    assert ORANGE not in line_of(dot, '"domu:web" -> "drbd:web"')
+    assert 'label="promotes"' in line_of(dot, '"res:haresources:alpha" -> "drbd:web"')
+    (tmp_path / "alpha" / "etc/ha.d/haresources").write_text("alpha xendomains\n")
+    (tmp_path / "beta" / "etc/ha.d/haresources").write_text("alpha xendomains\n")
+    assert ORANGE in line_of(dot_of(roots), '"domu:web" -> "drbd:web"')

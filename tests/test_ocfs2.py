@@ -139,7 +139,9 @@ def test_add_and_remove_node_touch_only_their_lines() -> None:
     before = xencfg.dumps(doc)
     doc.add_node("gamma", 2, "10.1.0.3")
     text = xencfg.dumps(doc)
-    assert text.startswith(before.split("# the global heartbeat")[0].rstrip("\n"))
+    # node_count follows the nodes it counted (OC001), nothing else above changes
+    head = before.split("# the global heartbeat")[0].rstrip("\n")
+    assert text.startswith(head.replace("node_count = 2", "node_count = 3"))
     assert (
         "\nnode:\n\tip_port = 7777\n\tip_address = 10.1.0.3\n\tnumber = 2\n"
         "\tname = gamma\n\tcluster = prod\n" in text
@@ -150,6 +152,24 @@ def test_add_and_remove_node_touch_only_their_lines() -> None:
     out = xencfg.dumps(again)
     assert "alpha" not in out and "colour" not in out
     assert out.endswith(read(path).split("\n\n", 3)[-1])  # heartbeat stanza untouched
+    assert again.cluster() is not None and again.cluster().node_count == 2  # type: ignore[union-attr]
+
+
+def test_added_stanzas_take_the_files_indentation() -> None:
+    """A file indented with eight spaces gets eight spaces, not o2cb's tab."""
+    text = (
+        "cluster:\n        node_count = 1\n        name = ocfs2\n\nnode:\n        ip_port = 7777\n"
+    )
+    text += "        ip_address = 10.0.0.1\n        number = 0\n        name = a\n"
+    text += "        cluster = ocfs2\n"
+    doc = xencfg.loads(text, "ocfs2")
+    doc.add_node("b", 1, "10.0.0.2")
+    out = xencfg.dumps(doc)
+    assert out.endswith(
+        "\nnode:\n        ip_port = 7777\n        ip_address = 10.0.0.2\n"
+        "        number = 1\n        name = b\n        cluster = ocfs2\n"
+    )
+    assert "        node_count = 2\n" in out
 
 
 def test_from_scratch_renders_like_o2cb() -> None:

@@ -216,6 +216,17 @@ def _parser() -> argparse.ArgumentParser:
     kp.add_argument(
         "--timeout", type=float, default=10.0, metavar="SECONDS", help="per command (10)"
     )
+    dp = sub.add_parser(
+        "diff",
+        help="what differs between two nodes' configuration (settings, not lines)",
+        description="Compare two node trees setting by setting: comments and layout are "
+        "ignored, DRBD 'on' sections and other named items are matched by name, values "
+        "that only name the node itself or its peer are reported as node-specific. "
+        "Exit 1 when anything else differs.",
+    )
+    dp.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
+    dp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
+    dp.add_argument("--format", choices=("text", "json"), default="text")
     mg = sub.add_parser(
         "migrate",
         help="carry a cluster to today's stack (corosync 3 + Pacemaker, xl, DRBD 8.4/9, LIO): "
@@ -277,6 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _migrate(args)
         if args.command == "capture":
             return _capture(args)
+        if args.command == "diff":
+            return _diff(args)
     except UsageError as exc:
         names = [args.command] + ([args.cib_command] if getattr(args, "cib_command", None) else [])
         _subparser(parser, *names).print_usage(sys.stderr)
@@ -289,6 +302,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     _parser().print_help(sys.stderr)
     return EXIT_USAGE
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """Compare two node trees; exit 1 when they differ in more than node-specific values."""
+    from . import nodediff
+
+    paths, names = _nodes(args)
+    if len(paths) != 2:
+        raise UsageError(f"give exactly two node trees to compare, not {len(paths)}")
+    result = nodediff.diff_nodes(paths[0], paths[1], names)
+    if args.format == "json":
+        print(result.to_json())
+    else:
+        sys.stdout.write(result.to_text())
+    return EXIT_FINDINGS if result.differs else EXIT_OK
 
 
 def _migrate(args: argparse.Namespace) -> int:

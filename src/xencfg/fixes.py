@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
@@ -72,6 +74,147 @@ def _nbsp(f: Finding, item: Loaded, fix: Fix) -> None:
     fix.new_text = "".join(" " if i in offsets else c for i, c in enumerate(fix.new_text))
 
 
+GetFix = Callable[[Loaded], Fix]
+
+
+def _drbd_ports(findings: list[Finding], cluster: Cluster, get_fix: GetFix) -> None:
+    """DR001: each resource whose address is already taken moves, on all its hosts and in
+    every node's copy of its file, to the next port no resource of any node uses. A
+    resource whose addresses are not plain ``on`` sections (DRBD 9 connection paths,
+    loopback proxy addresses) is left alone: its ports are not one decision."""
+    from .formats.drbd import DrbdDocument
+
+    movers = sorted({m.group(1) for f in findings if (m := _RESOURCE.search(f.message))})
+    docs = list(cluster.typed("drbd", DrbdDocument))
+    used = {
+        h.address.port
+        for _, doc in docs
+        for res in doc.resource_list()
+        for h in res.host_list
+        if h.address is not None and h.address.port is not None
+    }
+    if not used:
+        return
+    port = max(used)
+    for name in movers:
+        copies = [(i, r) for i, doc in docs for r in doc.resource_list() if r.name == name]
+        if not copies or any(not _plain_addresses(r) for _, r in copies):
+            continue
+        port += 1
+        for item, res in copies:
+            for h in res.host_list:
+                if h.address is not None and h.address.port is not None:
+                    h.address.port = port
+            get_fix(item).new_text = item.doc.dumps()
+
+
+def _plain_addresses(res: Any) -> bool:
+    hosts = [h for h in res.host_list if h.address is not None]
+    return (
+        bool(hosts)
+        and not res.connections
+        and all(h.kind == "on" and not h.address.ip.startswith("127.") for h in hosts)
+        and all(h.address.ip != "::1" for h in hosts)
+    )
+
+
+_RESOURCE = re.compile(r"of resource '([^']+)'")
+
+
+def _multipath_alias(findings: list[Finding], cluster: Cluster, get_fix: GetFix) -> None:
+    """MP004: a WWID called by different aliases on the nodes gets, on every node, the one
+    alias of them that the CIB and the domUs use (``/dev/mapper/ALIAS``), when exactly one
+    is used and no node gives that alias to another WWID. Anything less clear (two used
+    aliases, an alias naming two disks, a swap) is left for a human."""
+    from .formats.multipath import MultipathDocument
+
+    users = {link.alias for link in cluster.model.chain if link.users and link.alias}
+    used = _mapper_users(cluster) | users
+    docs = list(cluster.typed("multipath", MultipathDocument))
+    names: dict[str, set[str]] = {}
+    owner: dict[str, set[str]] = {}
+    for _, doc in docs:
+        for m in doc.multipaths:
+            if m.wwid and m.alias:
+                names.setdefault(m.wwid, set()).add(m.alias)
+                owner.setdefault(m.alias, set()).add(m.wwid)
+    for wwid, aliases in sorted(names.items()):
+        chosen = aliases & used
+        if len(aliases) < 2 or len(chosen) != 1:
+            continue
+        alias = next(iter(chosen))
+        if owner[alias] != {wwid}:
+            continue  # that alias names another disk somewhere: not a rename
+        for item, doc in docs:
+            for m in doc.multipaths:
+                if m.wwid == wwid and m.alias and m.alias != alias:
+                    m.alias = alias
+                    get_fix(item).new_text = doc.dumps()
+
+
+def _mapper_users(cluster: Cluster) -> set[str]:
+    """The aliases domU disks and CIB resource parameters name as ``/dev/mapper/ALIAS``."""
+    out: set[str] = set()
+    for fmt in ("xm", "xl"):
+        for item in cluster.docs(fmt):
+            for disk in getattr(item.doc, "disks", []):
+                target = disk.target or ""
+                if target.startswith("/dev/mapper/"):
+                    out.add(target[len("/dev/mapper/") :])
+    for item in cluster.docs("cib"):
+        for prim in getattr(item.doc, "primitives", []):
+            for value in prim.instance_attributes.values():
+                if value and value.startswith("/dev/mapper/"):
+                    out.add(value[len("/dev/mapper/") :].split("/", 1)[0])
+    return out
+
+
+def _cib_spelling(findings: list[Finding], cluster: Cluster, get_fix: GetFix) -> None:
+    """CB010: in each CIB with mixed spellings, the option names its dialect would not
+    read are renamed to the spelling it does: resource meta attributes to dashes in a
+    Pacemaker 1.0 CIB (it ignores ``allow_migrate``) and to underscores in a heartbeat 2
+    CIB (crm.dtd knows only ``target_role``, ``is_managed``, ...); crm_config options
+    to dashes in a Pacemaker 1.0 CIB (heartbeat 2 reads both). Only ``name`` changes,
+    never a name that already has a twin in its set."""
+    from .formats.cib.model import LEGACY_META
+    from .formats.cib.options import KNOWN
+    from .formats.cib.values import canon_name
+
+    paths = {f.path for f in findings}
+    for item in cluster.docs("cib"):
+        if item.file.display not in paths:
+            continue
+        doc: Any = item.doc
+        pacemaker = doc.dialect == "pacemaker-1.0"
+        renames: list[tuple[Any, str]] = []
+        sets: list[tuple[frozenset[str], list[Any]]] = []
+        if pacemaker:
+            sets += [(KNOWN, list(doc.option_pairs()))]
+        for res in doc.all_resources():
+            sets += [(LEGACY_META, list(s.nvpairs)) for s in res.meta_sets]
+        for known, pairs in sets:
+            names = {p.name for p in pairs}
+            for pair in pairs:
+                canon = canon_name(pair.name)
+                if canon not in known:
+                    continue
+                want = canon if pacemaker else canon.replace("-", "_")
+                if (
+                    pair.name != want
+                    and want not in names
+                    and pair.name
+                    in (
+                        canon,
+                        canon.replace("-", "_"),
+                    )
+                ):
+                    renames.append((pair, want))
+        for pair, want in renames:
+            pair.el.set("name", want)
+        if renames:
+            get_fix(item).new_text = doc.dumps()
+
+
 #: The rules that can fix their findings: what the fix does (for the rule pages), and how.
 FIXERS: dict[str, tuple[str, Callable[[Finding, Loaded, Fix], None]]] = {
     "HB006": ("chmod 600, keeping the owner", _secret_file_mode),
@@ -79,22 +222,65 @@ FIXERS: dict[str, tuple[str, Callable[[Finding, Loaded, Fix], None]]] = {
     "DR008": ("each no-break space becomes a plain space; nothing else changes", _nbsp),
 }
 
+#: Fixes that need the whole cluster (both nodes' files change together), run once per
+#: rule with all its findings, before the one-file fixes.
+CLUSTER_FIXERS: dict[str, tuple[str, Callable[[list[Finding], Cluster, GetFix], None]]] = {
+    "DR001": (
+        "the resource that reuses an address moves to the next free port, on all its hosts "
+        "and in every node's copy; then run `drbdadm adjust` on both nodes",
+        _drbd_ports,
+    ),
+    "CB010": (
+        "option names are renamed to the spelling the CIB's dialect reads: dashes for "
+        "Pacemaker 1.0, underscores for heartbeat 2's resource options",
+        _cib_spelling,
+    ),
+    "MP004": (
+        "when exactly one of a WWID's aliases is the one the CIB and domUs use, and no node "
+        "gives it to another WWID, every node gets that alias; a swap is left alone",
+        _multipath_alias,
+    ),
+}
+
+
+def describe(code: str) -> str | None:
+    """What ``--fix`` does for rule ``code`` (for its documentation page), if anything."""
+    entry = FIXERS.get(code) or CLUSTER_FIXERS.get(code)
+    return entry[0] if entry else None
+
 
 def plan(findings: Iterable[Finding], cluster: Cluster) -> list[Fix]:
     """The fixes for ``findings`` that a rule knows how to make, one per file."""
     by_display = {item.file.display: item for item in cluster.loaded}
     fixes: dict[str, Fix] = {}
+    findings = list(findings)
+
+    def get_fix(item: Loaded) -> Fix:
+        fix = fixes.get(item.file.display)
+        if fix is None:
+            text = item.doc.source
+            fix = fixes[item.file.display] = Fix(
+                str(item.file.path), item.file.display, text, text, item.doc.mode, item.doc.mode
+            )
+        return fix
+
+    for code, (_, fixer) in CLUSTER_FIXERS.items():
+        mine = [f for f in findings if f.code == code]
+        if mine:
+            before = {d: fx.new_text for d, fx in fixes.items()}
+            fixer(mine, cluster, get_fix)
+            for d, fx in fixes.items():
+                if fx.new_text != before.get(d, fx.old_text) and code not in fx.codes:
+                    fx.codes.append(code)
+    model_edited = {d for d, fx in fixes.items() if fx.new_text != fx.old_text}
     for f in findings:
         entry = FIXERS.get(f.code)
         item = by_display.get(f.path)
         if entry is None or item is None or not os.path.isfile(item.file.path):
             continue
-        fix = fixes.get(f.path)
-        if fix is None:
-            text = item.doc.source
-            fix = fixes[f.path] = Fix(
-                str(item.file.path), f.path, text, text, item.doc.mode, item.doc.mode
-            )
+        if f.path in model_edited and f.code == "DR008":
+            continue  # offsets of the old text: the next --fix run makes it
+        fix = get_fix(item)
         if f.code not in fix.codes:
             entry[1](f, item, fix)
             fix.codes.append(f.code)

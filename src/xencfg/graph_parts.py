@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .cluster import Cluster, colocation_pairs, order_pairs, short
-from .graph import Graph, contributor
+import attrs
+
+from .cluster import Cluster, Loaded, colocation_pairs, order_pairs, short
+from .graph import GEdge, Graph, Span, contributor
+from .syntax.tree import Node
 
 
 def _everywhere(layer: set[str] | frozenset[str], nodes: set[str]) -> bool:
@@ -26,39 +31,156 @@ def _layer(cluster: Cluster, nodes: set[str], *formats: str) -> set[str] | froze
     return model.members() or {short(i.node) for f in formats for i in cluster.docs(f) if i.node}
 
 
-@contributor
-def multipath_maps(cluster: Cluster, g: Graph) -> None:
-    """Each multipath LUN (its WWID) once, with its alias; an edge from each node that
-    maps it, or "all nodes" in its label when every node does."""
-    holders: dict[str, set[str]] = {}
-    labels: dict[str, str] = {}
+def span(item: Loaded, node: object = None) -> Span:
+    """The lines of ``item``'s file that ``node`` (a model node, a CIB view or element)
+    covers; the whole file without one."""
+    doc = item.doc
+    path = item.file.display
+    if node is None:
+        return (path, 1, max(1, doc.source.count("\n") + 1))
+    if isinstance(node, Node):
+        first = doc.position(node)[0]
+        toks = [t for t in node.tokens() if not t.is_trivia and t.pos >= 0]
+        last = doc.position(toks[-1].end - 1)[0] if toks else first
+        return (path, first, max(first, last))
+    el: Any = getattr(node, "el", node)
+    first = item.where(node).line
+    lines = [d.sourceline for d in el.iter() if isinstance(d.sourceline, int)]
+    top = el.sourceline if isinstance(el.sourceline, int) else 0
+    # lxml counts lines from the same source; the element's own offset places it
+    last = first + (max(lines) - top if lines and top else 0)
+    return (path, first, last)
+
+
+def _unique_suffixes(wwids: Iterable[str], least: int = 12) -> dict[str, str]:
+    """The shortest tail (at least ``least`` characters) of each WWID that no other WWID
+    shares, so that two LUNs never get the same label."""
+    ids = sorted(set(wwids))
+    out = {}
+    for w in ids:
+        n = min(least, len(w))
+        while n < len(w) and any(o != w and o.endswith(w[-n:]) for o in ids):
+            n += 1
+        out[w] = w[-n:]
+    return out
+
+
+@attrs.define
+class _Maps:
+    """multipath.conf's ``multipaths`` of every node: what each alias resolves to on each
+    node and what each WWID is called there, with the entries they come from."""
+
+    alias: dict[str, dict[str, str]] = attrs.Factory(dict)  # node -> alias -> wwid
+    names: dict[str, dict[str, str | None]] = attrs.Factory(dict)  # wwid -> node -> alias
+    spans: dict[str, list[Span]] = attrs.Factory(dict)  # wwid -> entries
+    alias_spans: dict[str, list[Span]] = attrs.Factory(dict)  # alias -> entries
+    edge_spans: dict[tuple[str, str], Span] = attrs.Factory(dict)  # (node, wwid) -> entry
+
+    def conflicts(self, same: Callable[[str, str], bool]) -> dict[str, dict[str, str]]:
+        """Aliases that name different WWIDs on two nodes of one cluster (``same``): alias
+        -> node -> wwid, those nodes only (a target pair's own heartbeat cluster may use
+        the name for another disk, as MP004 allows)."""
+        out: dict[str, dict[str, str]] = {}
+        for node, table in self.alias.items():
+            for alias, wwid in table.items():
+                out.setdefault(alias, {})[node] = wwid
+        found: dict[str, dict[str, str]] = {}
+        for alias, per in out.items():
+            for a, b in itertools.combinations(sorted(per), 2):
+                if per[a] != per[b] and same(a, b):
+                    found.setdefault(alias, {}).update({a: per[a], b: per[b]})
+        return found
+
+
+def _maps(cluster: Cluster) -> _Maps:
+    maps = _Maps()
     for item in cluster.docs("multipath"):
+        node = item.node or ""
         for m in item.doc.multipaths:  # type: ignore[attr-defined]
             if not m.wwid:
                 continue
-            labels.setdefault(m.wwid, f"{m.alias or m.wwid}\\n{m.wwid[-12:]}")
-            if item.node:
-                holders.setdefault(m.wwid, set()).add(item.node)
+            where = span(item, m.block)
+            maps.spans.setdefault(m.wwid, []).append(where)
+            maps.names.setdefault(m.wwid, {}).setdefault(node, m.alias)
+            maps.edge_spans.setdefault((node, m.wwid), where)
+            if m.alias:
+                maps.alias.setdefault(node, {}).setdefault(m.alias, m.wwid)
+                maps.alias_spans.setdefault(m.alias, []).append(where)
+    return maps
+
+
+@contributor
+def multipath_maps(cluster: Cluster, g: Graph) -> None:
+    """Each multipath LUN once, by its WWID (labelled with a tail of it no other LUN
+    shares) and its alias; an edge from each node that maps it, or "all nodes" in its
+    label when every node maps it under the same alias. When the nodes call it by
+    different aliases, each node's edge says which. An alias that names different WWIDs
+    on two nodes is a red conflict vertex pointing at both LUNs."""
+    maps = _maps(cluster)
+    tails = _unique_suffixes(maps.names)
     mappers = {short(i.node) for i in cluster.docs("multipath") if i.node}
-    for wwid, label in labels.items():
-        nodes = holders.get(wwid, set())
-        everywhere = _everywhere(mappers, nodes)
-        lun = g.node(f"lun:{wwid}", label + ("\\n(all nodes)" if everywhere else ""), "multipath")
+    for wwid, per_node in maps.names.items():
+        names = {a for a in per_node.values() if a}
+        nodes = {n for n in per_node if n}
+        if len(names) > 1:
+            label = "\\n".join(
+                f"{a} on {', '.join(sorted(n for n in nodes if per_node[n] == a))}"
+                for a in sorted(names)
+            )
+        else:
+            label = next(iter(names), "(no alias)")
+        everywhere = len(names) <= 1 and _everywhere(mappers, nodes)
+        label += f"\\n{tails[wwid]}" + ("\\n(all nodes)" if everywhere else "")
+        lun = g.node(f"lun:{wwid}", label, "multipath")
+        for where in maps.spans[wwid]:
+            g.place(lun, where)
         if not everywhere:
             for node in sorted(nodes):
-                g.edge(f"node:{node}", lun, "uses", "multipath")
+                alias = per_node[node] if len(names) > 1 else None
+                e = g.edge(
+                    f"node:{node}", lun, "uses", f"multipath {alias}" if alias else "multipath"
+                )
+                g.place(e, maps.edge_spans.get((node, wwid)))
+    for alias, resolved in sorted(maps.conflicts(cluster.model.same_cluster).items()):
+        lines = [f"{node}: {wwid}" for node, wwid in sorted(resolved.items())]
+        why = f"alias {alias} names different LUNs: " + "; ".join(lines)
+        vid = g.node(f"alias:{alias}", "\\n".join([f"alias {alias} CONFLICT", *lines]), "conflict")
+        g.nodes[vid].problem = why
+        for where in maps.alias_spans.get(alias, []):
+            g.place(vid, where)
+        for node, wwid in sorted(resolved.items()):
+            e = g.edge(vid, f"lun:{wwid}", "resolves", f"on {node}")
+            e.problem = why
 
 
 @contributor
 def target_exports(cluster: Cluster, g: Graph) -> None:
-    """Each LUN a target box exports, to the multipath LUN it is seen as (the storage
-    chain of the cluster model: IET's ScsiId found in multipath's WWID)."""
+    """The iSCSI layer, from the cluster model's storage chain: target box -> target ->
+    LUN (its ScsiId) -> the multipath LUN (WWID, alias) the initiators see it as."""
+    from .formats.ietd import IetdDocument
+
+    where: dict[tuple[str, int | None], Span] = {}
+    target_where: dict[str, Span] = {}
+    for item, ietd in cluster.typed("ietd", IetdDocument):
+        for t in ietd.targets:
+            spans = [span(item, e) for e in (t.entry, *t.lines)]
+            target_where[t.name] = (spans[0][0], spans[0][1], max(s[2] for s in spans))
+            for lun in t.luns:
+                where[(t.name, lun.number)] = span(item, lun.entry)
     for link in cluster.model.chain:
-        if link.box is None or link.wwid is None or f"lun:{link.wwid}" not in g.nodes:
+        if link.box is None or link.target is None:
             continue
         box = next((n for n in cluster.nodes if short(n) == link.box), link.box)
         g.node(f"node:{box}", box, "node")
-        g.edge(f"node:{box}", f"lun:{link.wwid}", "uses", f"LUN {link.lun} ({link.scsi_id})")
+        tid = g.node(f"target:{link.target}", link.target, "target")
+        g.place(tid, target_where.get(link.target))
+        g.edge(f"node:{box}", tid, "exports")
+        label = f"LUN {link.lun}" + (f"\\nScsiId {link.scsi_id}" if link.scsi_id else "")
+        lid = g.node(f"iscsi:{link.target}:{link.lun}", label, "iscsi-lun")
+        g.place(lid, where.get((link.target, link.lun)))
+        g.edge(tid, lid, "exports")
+        if link.wwid is not None and f"lun:{link.wwid}" in g.nodes:
+            g.edge(lid, f"lun:{link.wwid}", "seen-as", "WWID")
 
 
 def _short(name: str) -> str:
@@ -100,46 +222,89 @@ def drbd_replicas(cluster: Cluster, g: Graph) -> None:
             device = hosts[0].device if hosts else None
             label = res.name + (f"\\n{device.path}" if device is not None and device.path else "")
             vid = g.node(f"drbd:{res.name}", label, "drbd")
+            g.place(vid, span(item, res.block))
             for h in hosts:
                 for name in h.names:
                     node = _node_vertex(cluster, g, name, f"DRBD 'on {name}' names no node")
-                    g.edge(node, vid, "replica", h.disk or "")
+                    g.place(g.edge(node, vid, "replica", h.disk or ""), span(item, h.block))
 
 
-def _domus(cluster: Cluster) -> dict[str, tuple[object, list[str]]]:
-    """domU name -> (its document, the nodes that hold its config)."""
-    out: dict[str, tuple[object, list[str]]] = {}
+def _domus(cluster: Cluster) -> dict[str, tuple[Any, list[str], list[Loaded]]]:
+    """domU name -> (its document, the nodes that hold its config, those configs)."""
+    out: dict[str, tuple[Any, list[str], list[Loaded]]] = {}
     for fmt in ("xm", "xl"):
         for item in cluster.docs(fmt):
             name = item.doc.get("name")  # type: ignore[attr-defined]
             if not isinstance(name, str) or not name:
                 continue
-            _, nodes = out.setdefault(name, (item.doc, []))
+            _, nodes, items = out.setdefault(name, (item.doc, [], []))
+            items.append(item)
             if item.node and item.node not in nodes:
                 nodes.append(item.node)
+    return out
+
+
+def _drbd_managers(cluster: Cluster) -> dict[str, list[str]]:
+    """DRBD resource name -> the CIB resources (or ``haresources:NODE`` lines, whose
+    ``drbddisk::RES`` heartbeat 1 runs) that promote it: an ``ocf:linbit:drbd``
+    (or ``ocf:heartbeat:drbd``) primitive's ``drbd_resource``, heartbeat's ``drbddisk``
+    with its resource as parameter ``1`` (``all`` without one, as the script's
+    ``RES=${1:-all}`` does). ``*`` holds those that promote every resource."""
+    out: dict[str, list[str]] = {}
+    for item in cluster.docs("cib"):
+        for prim in item.doc.primitives:  # type: ignore[attr-defined]
+            kind = (prim.type or "").lower()
+            if kind not in ("drbd", "drbddisk") or not prim.id:
+                continue
+            ia = prim.instance_attributes
+            name = ia.get("drbd_resource") or ia.get("1") or ("*" if kind == "drbddisk" else "")
+            if name == "all":
+                name = "*"
+            if name and prim.id not in out.setdefault(name, []):
+                out[name].append(prim.id)
+    for item in cluster.docs("haresources"):  # heartbeat 1: drbddisk::r0 in a group
+        for group in item.doc.groups:  # type: ignore[attr-defined]
+            for res in group.resources:
+                if res.type.lower() == "drbddisk":
+                    name = (res.args or ["all"])[0]
+                    name = "*" if name == "all" else name
+                    rid = f"haresources:{group.node}"
+                    if rid not in out.setdefault(name, []):
+                        out[name].append(rid)
     return out
 
 
 @contributor
 def domu_disks(cluster: Cluster, g: Graph) -> None:
     """Each domU, where its config lives, and what its disks are: a DRBD resource, a
-    multipath LUN (by alias), or a plain device or image."""
+    multipath LUN, or a plain device or image. A ``/dev/mapper/ALIAS`` disk is drawn to
+    the LUN each node holding the config resolves the alias to (one edge when all agree;
+    one red edge per node when they do not). A DRBD device (``phy:/dev/drbdN``) that no
+    CIB resource promotes is drawn orange: nothing makes it Primary before the domU
+    starts (a ``drbd:`` disk is promoted by Xen's block-drbd script itself)."""
     drbd_names, drbd_minors = _drbd_index(cluster)
-    aliases = {
-        m.alias: f"lun:{m.wwid}"
-        for item in cluster.docs("multipath")
-        for m in item.doc.multipaths  # type: ignore[attr-defined]
-        if m.alias and m.wwid
-    }
+    maps = _maps(cluster)
+    managers = _drbd_managers(cluster)
+    # a cluster manager that could promote DRBD (heartbeat 1's haresources, or a CIB)
+    has_cib = any(True for f in ("cib", "haresources") for _ in cluster.docs(f))
     has_drbd = bool(list(cluster.docs("drbd")))
     has_multipath = bool(list(cluster.docs("multipath")))
-    for name, (doc, nodes) in sorted(_domus(cluster).items()):
+    mappers = sorted(maps.alias)
+    for name, (doc, nodes, items) in sorted(_domus(cluster).items()):
         everywhere = _everywhere(_layer(cluster, set(nodes), "xend", "xm", "xl"), set(nodes))
         vid = g.node(f"domu:{name}", name + ("\\n(all nodes)" if everywhere else ""), "domu")
+        disk_spans = []
+        for item in items:
+            g.place(vid, span(item))
+            stmt = item.doc.assignment("disk")  # type: ignore[attr-defined]
+            if stmt is not None:
+                disk_spans.append(span(item, stmt))
         for node in [] if everywhere else nodes:
             g.edge(vid, f"node:{node}", "runs-on")
-        for disk in doc.disks:  # type: ignore[attr-defined]
+        for disk in doc.disks:
             target = disk.target or disk.raw
+            vdev = disk.vdev or ""
+            edges = []
             if disk.drbd_resource:
                 res = disk.drbd_resource
                 dst = drbd_names.get(res) or (
@@ -147,15 +312,79 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
                     if has_drbd
                     else g.node(f"drbd:{res}", res, "drbd")
                 )
+                edges.append(g.edge(vid, dst, "uses", vdev))
             elif target.startswith("/dev/drbd") and target[9:].isdigit():
                 dst = drbd_minors.get(int(target[9:])) or g.node(f"disk:{target}", target, "disk")
-            elif target.startswith("/dev/mapper/") and target[12:] in aliases:
-                dst = aliases[target[12:]]
-            elif target.startswith("/dev/mapper/") and has_multipath and "-" not in target[12:]:
-                dst = g.ensure(f"alias:{target[12:]}", target[12:], "no such multipath alias")
+                edges.append(g.edge(vid, dst, "uses", vdev))
+                # phy:/dev/drbdN: nothing but the cluster makes it Primary (a drbd: disk
+                # is promoted by the block-drbd script)
+                resource = dst.split(":", 1)[1]
+                promoted = managers.get(resource) or managers.get("*")
+                if has_cib and dst.startswith("drbd:") and not promoted:
+                    why = (
+                        f"domU {name} uses {target} but no CIB resource promotes DRBD "
+                        f"resource {resource}: it stays Secondary and the domU cannot open it"
+                    )
+                    edges[-1].warn = why
+                    g.nodes[dst].warn = g.nodes[dst].warn or why
+            elif target.startswith("/dev/mapper/") and (
+                any(target[12:] in t for t in maps.alias.values())
+                or (has_multipath and "-" not in target[12:])
+            ):
+                edges += _mapper_edges(g, maps, vid, target[12:], vdev, nodes or mappers)
             else:
-                dst = g.node(f"disk:{target}", target, "disk")
-            g.edge(vid, dst, "uses", disk.vdev or "")
+                edges.append(g.edge(vid, g.node(f"disk:{target}", target, "disk"), "uses", vdev))
+            for e in edges:
+                for where in disk_spans:
+                    g.place(e, where)
+
+
+def _mapper_edges(
+    g: Graph, maps: _Maps, vid: str, alias: str, vdev: str, nodes: list[str]
+) -> list[GEdge]:
+    """The edges of a ``/dev/mapper/ALIAS`` disk to the LUN each node resolves."""
+    resolved = {n: maps.alias.get(n, {}).get(alias) for n in nodes}
+    wwids = {w for w in resolved.values() if w}
+    if not wwids:
+        return [
+            g.edge(vid, g.ensure(f"alias:{alias}", alias, "no such multipath alias"), "uses", vdev)
+        ]
+    if len(wwids) == 1 and all(resolved.values()):
+        return [g.edge(vid, f"lun:{next(iter(wwids))}", "uses", vdev)]
+    out = []
+    listing = "; ".join(f"{n}: {w or 'not defined'}" for n, w in sorted(resolved.items()))
+    why = f"/dev/mapper/{alias} is not the same LUN on every node ({listing})"
+    for node, wwid in sorted(resolved.items()):
+        dst = (
+            f"lun:{wwid}" if wwid else g.ensure(f"alias:{alias}", alias, "no such multipath alias")
+        )
+        e = g.edge(vid, dst, "uses", f"{vdev} on {node}")
+        e.problem = why
+        out.append(e)
+    return out
+
+
+@contributor
+def cib_drbd(cluster: Cluster, g: Graph) -> None:
+    """CIB resources that promote DRBD resources (ocf drbd, drbddisk), linked to them."""
+    drbd_names, _ = _drbd_index(cluster)
+    for resource, ids in _drbd_managers(cluster).items():
+        targets = (
+            sorted(set(drbd_names.values()))
+            if resource == "*"
+            else [
+                drbd_names.get(resource)
+                or g.ensure(f"drbd:{resource}", resource, "no such DRBD resource")
+            ]
+        )
+        for rid in ids:
+            if rid.startswith("haresources:"):
+                node = rid.split(":", 1)[1]
+                src = g.node(f"res:{rid}", f"haresources\\n({node} first)", "group")
+            else:
+                src = f"res:{rid}"
+            for dst in targets:
+                g.edge(src, dst, "manages", "promotes")
 
 
 _CIB_KIND = {"group": "group", "clone": "clone", "master": "clone", "master_slave": "clone"}
@@ -176,6 +405,12 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
         for item in cluster.docs(fmt)
     }
 
+    maps = _maps(cluster)
+    _, drbd_minors = _drbd_index(cluster)
+    # a CIB resource may run on any member: its device must resolve alike on each
+    cluster_members = cluster.model.members()
+    members = sorted(n for n in maps.alias if short(n) in cluster_members) or sorted(maps.alias)
+
     def rid(name: str) -> str:
         if name in known:
             return f"res:{name}"
@@ -190,10 +425,20 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
             if not res.id:  # no id: the schema check reports it; nothing to draw
                 continue
             label = res.id + (f"\\n{res.type}" if getattr(res, "type", None) else "")
-            g.node(f"res:{res.id}", label, kind)
+            g.place(g.node(f"res:{res.id}", label, kind), span(item, res))
             for child in getattr(res, "children", []):
                 if child.id:
                     g.edge(f"res:{res.id}", f"res:{child.id}", "member")
+            for value in sorted(v for v in res.instance_attributes.values() if v):
+                # a Filesystem / LVM / iscsi resource on a multipath alias or DRBD device
+                if value.startswith("/dev/mapper/") and maps.names:
+                    alias = value[len("/dev/mapper/") :].split("/", 1)[0]
+                    if "-" not in alias:
+                        _mapper_edges(g, maps, f"res:{res.id}", alias, "device", members)
+                elif value.startswith("/dev/drbd") and value[9:].isdigit():
+                    dst = drbd_minors.get(int(value[9:]))
+                    if dst is not None:
+                        g.edge(f"res:{res.id}", dst, "uses", "device")
             if getattr(res, "is_xen", False):
                 xmfile = (res.instance_attributes.get("xmfile") or "").split("/etc/", 1)[-1]
                 name = xm_names.get(xmfile)
@@ -201,21 +446,22 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
                     g.edge(f"res:{res.id}", f"domu:{name}", "uses", "xmfile")
         for o in doc.orders:  # type: ignore[attr-defined]
             for first, then in order_pairs(o, closure=False):
-                g.edge(rid(first), rid(then), "order")
+                g.place(g.edge(rid(first), rid(then), "order"), span(item, o))
         for c in doc.colocations:  # type: ignore[attr-defined]
             for rsc, with_rsc in colocation_pairs(c, closure=False):
-                g.edge(rid(rsc), rid(with_rsc), "colocation")
+                g.place(g.edge(rid(rsc), rid(with_rsc), "colocation"), span(item, c))
         for loc in doc.locations:  # type: ignore[attr-defined]
             if not loc.rsc:
                 continue
             for node in loc.nodes():
                 why = f"location {loc.id} names node {node}, not in the cluster"
-                g.edge(
+                e = g.edge(
                     rid(loc.rsc),
                     _node_vertex(cluster, g, node, why),
                     "location",
                     loc.score_raw or "",
                 )
+                g.place(e, span(item, loc))
 
 
 @contributor

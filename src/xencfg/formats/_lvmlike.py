@@ -17,9 +17,9 @@ from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError
-from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ..syntax.build import built, finish, make_block, parse_with, to_tok, value_list
-from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr
+from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render
 
 Value = int | float | str
 
@@ -132,6 +132,10 @@ class LvmLikeDocument(Document):
 
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
+
+    def dumps(self) -> str:
+        """The text, with added settings and sections indented like the rest of the file."""
+        return render(self, styled_like(self.source, self.style))
 
     def sections(self, name: str) -> list[Block]:
         return [c for c in self.children if isinstance(c, Block) and c.key == name]

@@ -24,7 +24,7 @@ import attrs
 
 from ..document import Document
 from ..errors import ParseError, XencfgError, caret_snippet
-from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.blocks import Block, BlockStyle, Entry, LiveSections, LiveSettings, styled_like
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, walk
@@ -346,23 +346,7 @@ STYLE = DrbdStyle(indent="    ", terminator=";", separator=" ")
 def _style_for(source: str) -> DrbdStyle:
     """The file's own indentation unit and line ending, for the nodes added to it
     (a tab-indented file gets tabs, a CRLF file CRLF); the canonical style otherwise."""
-    newline = "\r\n" if "\r\n" in source else "\n"
-    unit = None
-    widths = []
-    for line in source.splitlines():
-        stripped = line.lstrip(" \t")
-        if not stripped or stripped.startswith("#") or len(stripped) == len(line):
-            continue
-        lead = line[: len(line) - len(stripped)]
-        if lead.startswith("\t"):
-            unit = "\t"
-            break
-        widths.append(len(lead))
-    if unit is None and widths:
-        unit = " " * min(widths)
-    if unit in (None, STYLE.indent) and newline == STYLE.newline:
-        return STYLE
-    return DrbdStyle(indent=unit or STYLE.indent, newline=newline, terminator=";", separator=" ")
+    return styled_like(source, STYLE)
 
 
 def _flag_or_text(values: list[str]) -> str | bool:
@@ -672,8 +656,10 @@ class _View:
 
     @property
     def sections(self) -> dict[str, dict[str, str | bool]]:
-        """``net``, ``disk``, ``syncer``, ... sections written here, as dicts."""
-        return _sections_of(self.block)
+        """``net``, ``disk``, ``syncer``, ... sections written here, as dicts that edit
+        the file: ``r.sections["net"]["protocol"] = "C"`` sets the statement,
+        ``r.sections["disk"] = {"on-io-error": "detach"}`` writes the section."""
+        return LiveSections(_sections_of(self.block), self.block)
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The (last) option section ``name`` here, created at the end when asked."""
@@ -1437,11 +1423,23 @@ class DrbdDocument(Document):
 
     @property
     def global_(self) -> dict[str, str | bool]:
-        """The ``global { }`` settings (``usage-count``, ``minor-count``, ...)."""
+        """The ``global { }`` settings (``usage-count``, ``minor-count``, ...), as a dict
+        that edits the file: ``doc.global_["usage-count"] = "no"`` sets the statement in
+        the last ``global`` section, created first in the file when there is none."""
         merged: dict[str, str | bool] = {}
         for b in self._top("global"):
             merged.update(settings_of(b))
-        return merged
+        return LiveSettings(merged, self._global_block)
+
+    def _global_block(self, create: bool) -> Block | None:
+        found = self._top("global")
+        if found:
+            return found[-1]
+        if not create:
+            return None
+        block = Block("global")
+        self.children.insert(0, block)  # drbdadm wants global before everything else
+        return block
 
     @property
     def common_block(self) -> Block | None:

@@ -18,9 +18,9 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
-from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
 from ..syntax.build import make_block, make_entry, parse_with
-from ..syntax.tree import Node, nodes_repr, walk
+from ..syntax.tree import Node, nodes_repr, render, walk
 from ._lines import suggest
 from .schema import Keyword, Schema, V
 
@@ -356,6 +356,8 @@ def unquote(raw: str) -> str:
 
 
 class MultipathStyle(BlockStyle):
+    """How multipath.conf writes new statements: quoted only where the value needs it."""
+
     def quote(self, value: str, old: str | None = None) -> str:
         if (
             (old is not None and old.startswith('"'))
@@ -386,8 +388,10 @@ class Section:
 
     @property
     def settings(self) -> dict[str, str]:
-        """Every ``key value`` of the section (the last of a repeated key wins)."""
-        return {e.key: " ".join(e.values) for e in self.block.entries()}
+        """Every ``key value`` of the section (the last of a repeated key wins), as a
+        dict that edits the section when assigned (``m.settings["no_path_retry"] = "5"``)."""
+        values = {e.key: " ".join(e.values) for e in self.block.entries()}
+        return LiveSettings(values, lambda create: self.block)
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -453,6 +457,11 @@ class MultipathDocument(Document):
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
+    def dumps(self) -> str:
+        """The text, with new statements and sections indented and ended like the rest
+        of the file (a file indented with two spaces gets two spaces, not tabs)."""
+        return render(self, styled_like(self.source, STYLE))
+
     # -- sections --------------------------------------------------------
     def sections(self, name: str) -> list[Block]:
         """Every top-level section named ``name``, in file order."""
@@ -471,11 +480,13 @@ class MultipathDocument(Document):
 
     @property
     def defaults(self) -> dict[str, str]:
-        """Settings of every ``defaults`` section merged in order (later wins)."""
+        """Settings of every ``defaults`` section merged in order (later wins), as a dict
+        that edits the file: ``doc.defaults["user_friendly_names"] = "yes"`` sets the
+        statement in the last ``defaults`` section (created at the end when missing)."""
         merged: dict[str, str] = {}
         for b in self.sections("defaults"):
             merged.update(Section(b).settings)
-        return merged
+        return LiveSettings(merged, lambda create: self.section("defaults", create=create))
 
     @property
     def multipaths(self) -> list[Multipath]:
@@ -487,10 +498,12 @@ class MultipathDocument(Document):
 
     @property
     def overrides(self) -> dict[str, str]:
+        """The ``overrides`` section's settings, as a dict that edits the file (as
+        :attr:`defaults`)."""
         merged: dict[str, str] = {}
         for b in self.sections("overrides"):
             merged.update(Section(b).settings)
-        return merged
+        return LiveSettings(merged, lambda create: self.section("overrides", create=create))
 
     def _rules(self, name: str) -> list[BlacklistEntry]:
         out: list[BlacklistEntry] = []

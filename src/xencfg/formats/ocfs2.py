@@ -22,9 +22,9 @@ from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, ValidationError, caret_snippet
-from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ..syntax.build import built, finish, parse_with, to_tok, value_list
-from ..syntax.tree import Node, Style, Tok, nodes_repr
+from ..syntax.tree import Node, Style, Tok, nodes_repr, render
 
 FORMAT = "ocfs2"
 
@@ -44,11 +44,12 @@ class Ocfs2Style(BlockStyle):
     line before every stanza but the first."""
 
     def render_node(self, node: Node, indent: str) -> str:
+        tab, nl = self.indent, self.newline  # the file's own (see Ocfs2Document.dumps)
         if isinstance(node, Block):
-            body = "".join(f"\t{e.key} = {' '.join(e.values)}\n" for e in node.entries())
-            return f"\n{node.key}:\n{body}"
+            body = "".join(f"{tab}{e.key} = {' '.join(e.values)}{nl}" for e in node.entries())
+            return f"{nl}{node.key}:{nl}{body}"
         if isinstance(node, Entry):
-            return f"\t{node.key} = {' '.join(node.values)}\n"
+            return f"{tab}{node.key} = {' '.join(node.values)}{nl}"
         return node.render_canonical(indent, self)
 
     def quote(self, value: str, old: str | None = None) -> str:
@@ -203,6 +204,10 @@ class Ocfs2Document(Document):
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     children_field = "children"
 
+    def dumps(self) -> str:
+        """The text, with added stanzas indented and ended like the rest of the file."""
+        return render(self, styled_like(self.source, STYLE))
+
     def stanzas(self, kind: str | None = None) -> list[Block]:
         return [
             c for c in self.children if isinstance(c, Block) and (kind is None or c.key == kind)
@@ -263,16 +268,30 @@ class Ocfs2Document(Document):
             ],
         )
         nodes = self.stanzas("node")
+        before = self._members(cluster)
         at = self.children.index(nodes[-1]) + 1 if nodes else len(self.children)
         self.children.insert(at, block)
+        self._follow_count(cluster, before)
         return ClusterNode(block)
+
+    def _members(self, cluster: str | None) -> int:
+        return sum(1 for n in self.nodes if n.cluster == cluster)
+
+    def _follow_count(self, cluster: str | None, before: int) -> None:
+        """Keep ``node_count`` equal to the cluster's nodes when it was (OC001); a count
+        that already disagreed is the admin's to settle."""
+        c = self.cluster(cluster) if cluster is not None else None
+        if c is not None and c.node_count == before:
+            c.node_count = self._members(cluster)
 
     def remove_node(self, key: str | int) -> bool:
         """Remove the node with this name or number; ``False`` if none."""
         n = self.node(key)
         if n is None:
             return False
+        before = self._members(n.cluster)
         self.children.remove(n.block)
+        self._follow_count(n.cluster, before)
         return True
 
     @classmethod

@@ -79,6 +79,8 @@ def quote(value: str, old: str | None = None) -> str:
 
 
 class ShellStyle(BlockStyle):
+    """How a shell-variable file writes new assignments: quoted as the shell needs."""
+
     def quote(self, value: str, old: str | None = None) -> str:
         return value  # command words are kept raw
 

@@ -179,6 +179,8 @@ def _inline(node: Node) -> str:
 
 
 class XendStyle(Style):
+    """How xend-config.sxp writes new settings: one ``(key value)`` per line."""
+
     def render_node(self, node: Node, indent: str) -> str:
         return node.render_canonical("", self)
 

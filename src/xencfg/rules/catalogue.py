@@ -26,12 +26,12 @@ def rule_page(r: Rule) -> str:
 
 def fixable(r: Rule) -> str:
     """The line saying ``xencfg lint --fix`` fixes this rule's findings (or nothing)."""
-    from ..fixes import FIXERS
+    from ..fixes import describe
 
-    entry = FIXERS.get(r.code)
-    if entry is None:
+    what = describe(r.code)
+    if what is None:
         return ""
-    return f"Fixable: `xencfg lint --fix` ({entry[0]}); `xencfg lint --diff` shows it first.\n\n"
+    return f"Fixable: `xencfg lint --fix` ({what}); `xencfg lint --diff` shows it first.\n\n"
 
 
 def suppression(r: Rule) -> str:

@@ -9,8 +9,8 @@ the source keeps the spelling, and a changed value keeps its old quoting.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
@@ -221,3 +221,189 @@ def tok(lark_token: Any) -> Tok:
 
 
 __all__ = ["TRIVIA", "Block", "BlockStyle", "Entry", "bind_tokens", "needs_quotes", "quote", "tok"]
+
+
+class LiveSettings(dict[str, Any]):
+    """The ``key value`` statements of one section as a dict that edits the document.
+
+    Reading is a plain dict's; assigning a key sets its statement (the last one, or a
+    new one at the end of the section, which ``find(True)`` creates when missing),
+    deleting removes every statement of that key. ``True`` writes a bare flag where the
+    format has flags (``flag=None``), else ``flag[0]``; ``False`` writes ``flag[1]``
+    (``"no"`` by default). A copy (``dict(x)``, ``x.copy()``) is a plain dict again.
+    """
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        find: Callable[[bool], Block | None],
+        flag: tuple[str, str] | None = None,
+    ) -> None:
+        super().__init__(values)
+        self._find = find
+        self._flag = flag
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        block = self._find(True)
+        if block is None:  # pragma: no cover - find(True) creates
+            raise TypeError("this section cannot be created here")
+        if value is None:
+            raise TypeError(f"{key}: None is not a value (del the key to remove it)")
+        if value is True and self._flag is None:
+            block.set(key)
+        elif isinstance(value, bool):
+            block.set(key, (self._flag or ("yes", "no"))[0 if value else 1])
+        else:
+            block.set(key, str(value))
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        block = self._find(False)
+        if block is not None:
+            block.remove(key)
+        super().__delitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for k, v in dict(*args, **kwargs).items():
+            self[k] = v
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+    def popitem(self) -> tuple[str, Any]:
+        if not self:
+            raise KeyError("popitem(): the section is empty")
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def clear(self) -> None:
+        for key in list(self):
+            del self[key]
+
+    def __ior__(self, other: Any) -> LiveSettings:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self)
+
+
+class LiveSections(dict[str, dict[str, Any]]):
+    """Named sections (``net``, ``disk``, ...) as a dict of :class:`LiveSettings`:
+    ``x["net"]["protocol"] = "C"`` edits the section, ``x["net"] = {...}`` makes the
+    section hold exactly those settings (created when missing), ``del x["net"]`` removes
+    it."""
+
+    def __init__(
+        self,
+        values: dict[str, dict[str, Any]],
+        owner: Block,
+        flag: tuple[str, str] | None = None,
+    ) -> None:
+        super().__init__({k: self._live(k, v, owner, flag) for k, v in values.items()})
+        self._owner = owner
+        self._flag_spelling = flag
+
+    @staticmethod
+    def _live(
+        name: str, values: dict[str, Any], owner: Block, flag: tuple[str, str] | None
+    ) -> LiveSettings:
+        def find(create: bool) -> Block | None:
+            found = None
+            for b in owner.blocks(name):
+                found = b
+            if found is None and create:
+                found = Block(name)
+                owner.children.append(found)
+            return found
+
+        return LiveSettings(values, find, flag)
+
+    def __setitem__(self, name: str, values: dict[str, Any]) -> None:
+        old = self.get(name)
+        live = (
+            old
+            if isinstance(old, LiveSettings)
+            else self._live(name, {}, self._owner, self._flag_spelling)
+        )
+        for key in [k for k in live if k not in values]:
+            del live[key]
+        live.update(values)
+        if not values:
+            live._find(True)  # an empty section is still a section
+        super().__setitem__(name, live)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._owner.remove(name)
+        super().__delitem__(name)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for k, v in dict(*args, **kwargs).items():
+            self[k] = v
+
+    def setdefault(self, name: str, default: Any = None) -> dict[str, Any]:
+        if name not in self:
+            self[name] = dict(default or {})
+        return self[name]
+
+    def pop(self, name: str, *default: Any) -> Any:
+        if name in self:
+            value = dict(self[name])
+            del self[name]
+            return value
+        if default:
+            return default[0]
+        raise KeyError(name)
+
+    def popitem(self) -> tuple[str, dict[str, Any]]:
+        raise TypeError("remove a section by name: del sections[name]")
+
+    def clear(self) -> None:
+        for name in list(self):
+            del self[name]
+
+    def copy(self) -> dict[str, dict[str, Any]]:
+        return dict(self)
+
+
+def source_layout(source: str) -> tuple[str | None, str]:
+    """The indentation unit (``None`` when no line is indented) and line ending of a
+    file, so that nodes added to it look like their neighbours."""
+    newline = "\r\n" if "\r\n" in source else "\n"
+    widths = []
+    for line in source.splitlines():
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#") or len(stripped) == len(line):
+            continue
+        lead = line[: len(line) - len(stripped)]
+        if lead.startswith("\t"):
+            return "\t", newline
+        widths.append(len(lead))
+    return (" " * min(widths) if widths else None), newline
+
+
+S = TypeVar("S", bound=Style)
+
+
+def styled_like(source: str, style: S) -> S:
+    """``style`` with the indentation unit and line ending of ``source`` (unchanged when
+    they already agree or the file has no indented line), for the nodes added to it."""
+    unit, newline = source_layout(source)
+    if unit in (None, style.indent) and newline == style.newline:
+        return style
+    return attrs.evolve(style, indent=unit or style.indent, newline=newline)

@@ -570,6 +570,8 @@ class Primitive(Resource):
 
 @attrs.define(eq=False)
 class Group(Resource):
+    """A ``<group>``: its member primitives start in order and run on one node."""
+
     kind: ClassVar[str] = "group"
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
@@ -580,6 +582,8 @@ class Group(Resource):
 
 @attrs.define(eq=False)
 class Clone(Group):
+    """A ``<clone>`` (or ``<master>``/``<master_slave>``): one resource run on many nodes."""
+
     kind: ClassVar[str] = "clone"
 
     @property
@@ -613,6 +617,9 @@ def resource_view(el: Any) -> Resource:
 
 @attrs.define(eq=False)
 class Constraint(View):
+    """Any constraint element; :class:`Order`, :class:`Colocation` and :class:`Location`
+    read their own attributes."""
+
     kind: ClassVar[str] = "constraint"
 
     @property
@@ -1128,12 +1135,91 @@ class CibDocument(Document):
         return cls([root])
 
     def add_resource(self, el: Any) -> Resource:
-        """Append a resource element (see :func:`make_primitive`) to ``resources``."""
+        """Append a resource element (see :meth:`make_primitive`) to ``resources``, in
+        this document's dialect: heartbeat 2's ``<attributes>`` wrappers are added or
+        removed as the document needs, and Pacemaker 1.0 gets the ``interval`` its
+        schema requires on every op."""
         sec = self.section("resources")
         if sec is None:
             raise ValueError("this document has no resources section")
+        _to_dialect(el, legacy=self.dialect != "pacemaker-1.0")
         sec.append(el)
         return resource_view(el)
+
+    def make_primitive(
+        self,
+        rid: str,
+        rclass: str,
+        rtype: str,
+        provider: str | None = None,
+        *,
+        params: dict[str, str] | None = None,
+        meta: dict[str, str] | None = None,
+        ops: list[dict[str, str]] | None = None,
+    ) -> Any:
+        """:func:`make_primitive` in this document's dialect (not yet added: pass it to
+        :meth:`add_resource`, or to a group)."""
+        return make_primitive(
+            rid, rclass, rtype, provider, params=params, meta=meta, ops=ops, dialect=self.dialect
+        )
+
+    def _free_id(self, wanted: str) -> str:
+        taken = {el.get("id") for el in self.iter() if el.get("id")}
+        rid, n = wanted, 1
+        while rid in taken:
+            n += 1
+            rid = f"{wanted}-{n}"
+        return rid
+
+    def add_order(
+        self, first: str, then: str, *, id: str | None = None, score: str | None = None
+    ) -> Order:
+        """``then`` starts after ``first``: ``first``/``then`` in Pacemaker 1.0,
+        ``from``/``to`` with ``type="after"`` in heartbeat 2 (crm.dtd)."""
+        el = etree.Element("rsc_order", id=self._free_id(id or f"order-{first}-{then}"))
+        if self.dialect == "pacemaker-1.0":
+            el.set("first", first)
+            el.set("then", then)
+        else:
+            el.set("from", then)
+            el.set("type", "after")
+            el.set("to", first)
+        if score is not None:
+            el.set("score", score)
+        return self.add_constraint(el)  # type: ignore[return-value]
+
+    def add_colocation(
+        self, rsc: str, with_rsc: str, *, id: str | None = None, score: str = "INFINITY"
+    ) -> Colocation:
+        """``rsc`` runs where ``with_rsc`` runs: ``rsc``/``with-rsc`` in Pacemaker 1.0,
+        ``from``/``to`` in heartbeat 2."""
+        el = etree.Element("rsc_colocation", id=self._free_id(id or f"colocation-{rsc}-{with_rsc}"))
+        legacy = self.dialect != "pacemaker-1.0"
+        el.set("from" if legacy else "rsc", rsc)
+        el.set("to" if legacy else "with-rsc", with_rsc)
+        el.set("score", score)
+        return self.add_constraint(el)  # type: ignore[return-value]
+
+    def add_location(self, rsc: str, node: str, score: str, *, id: str | None = None) -> Location:
+        """``rsc`` prefers (or avoids) ``node``: ``node``/``score`` attributes in
+        Pacemaker 1.0; heartbeat 2's crm.dtd has neither, so there it is a rule
+        ``#uname eq NODE`` with the score."""
+        lid = self._free_id(id or f"location-{rsc}-{node}")
+        el = etree.Element("rsc_location", id=lid, rsc=rsc)
+        if self.dialect == "pacemaker-1.0":
+            el.set("node", node)
+            el.set("score", score)
+        else:
+            rule = etree.SubElement(el, "rule", id=f"{lid}-rule", score=score)
+            etree.SubElement(
+                rule,
+                "expression",
+                id=f"{lid}-expr",
+                attribute="#uname",
+                operation="eq",
+                value=node,
+            )
+        return self.add_constraint(el)  # type: ignore[return-value]
 
     def add_constraint(self, el: Any) -> Constraint:
         sec = self.section("constraints")
@@ -1240,6 +1326,35 @@ def _nvset(tag: str, set_id: str, pairs: dict[str, str], legacy: bool) -> Any:
     for name, value in pairs.items():
         etree.SubElement(box, "nvpair", id=f"{set_id}-{name}", name=name, value=value)
     return el
+
+
+def _to_dialect(el: Any, legacy: bool) -> None:
+    """Rewrite a resource element built for the other dialect: nvpairs inside (heartbeat
+    2) or straight under (Pacemaker 1.0) ``<attributes>``; an ``interval`` on every op
+    for Pacemaker 1.0."""
+    for nvset in el.iter("instance_attributes", "meta_attributes"):
+        wrappers = [c for c in nvset if c.tag == "attributes"]
+        if legacy and not wrappers:
+            box = etree.Element("attributes")
+            for child in list(nvset):
+                if child.tag == "nvpair":
+                    box.append(child)
+            nvset.append(box)
+        elif not legacy:
+            for box in wrappers:
+                at = list(nvset).index(box)
+                for n, child in enumerate(list(box)):
+                    nvset.insert(at + n, child)
+                nvset.remove(box)
+    for meta in el.iter("meta_attributes"):  # the option names each dialect reads
+        for pair in meta.iter("nvpair"):
+            canon = canon_name(pair.get("name", ""))
+            if canon in LEGACY_META:
+                pair.set("name", canon.replace("-", "_") if legacy else canon)
+    if not legacy:
+        for op in el.iter("op"):
+            if op.get("interval") is None:
+                op.set("interval", "0")
 
 
 def make_primitive(
