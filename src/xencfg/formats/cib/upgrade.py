@@ -57,6 +57,8 @@ DROPPED_OPTIONS = {
     "remove-after-stop": "no longer supported (upgrade-3.10-0.xsl)",
     "notification-agent": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
     "notification-recipient": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
+    "last-lrm-refresh": "bookkeeping of heartbeat's cluster (the time of its last resource "
+    "refresh); the new cluster keeps its own",
 }
 #: cluster options upgrade-2.10.xsl renames (the ones upgrade06 left with underscores)
 RENAMED_OPTIONS = {
@@ -139,6 +141,8 @@ def upgrade(
     schema = elements[0].get("validate-with") if is_cib else None
     version = schema_version(schema)
     lines = {e.get("id"): e.sourceline for r in elements for e in r.iter() if _is_el(e)}
+    if schema == CURRENT:  # already there: returned as it is, as convert does with 1.x
+        return Conversion(text, [], fragment=False)
     if version is not None and version >= (2, 0):
         if version > schema_version(CURRENT):  # type: ignore[operator]
             raise ConversionRefused(
@@ -161,8 +165,6 @@ def upgrade(
                     )
     step = _Current(lines, nodeids, base.fragment)
     out_roots = step.apply(roots)
-    if step.changes == [] and version is not None and schema == CURRENT:
-        return Conversion(text, [], fragment=base.fragment)
     body = _render(out_roots)
     decl = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -176,6 +178,14 @@ def upgrade(
 
 def _is_el(node: Any) -> bool:
     return isinstance(node.tag, str)
+
+
+def _promotable(el: Any) -> bool:
+    """A clone with ``promotable=true`` in its meta attributes."""
+    return el.tag == "clone" and any(
+        nv.get("name") == "promotable" and nv.get("value", "").lower() == "true"
+        for nv in el.iterfind("meta_attributes/nvpair")
+    )
 
 
 def _render(roots: list[Any]) -> str:
@@ -245,6 +255,10 @@ class _Current:
             parent = nvset.getparent()
             if parent is not None and not any(_is_el(c) for c in nvset):
                 parent.remove(nvset)
+        for section in list(root.iter("rsc_defaults", "op_defaults")):
+            parent = section.getparent()
+            if parent is not None and not any(_is_el(c) for c in section):
+                parent.remove(section)
 
     # -- the <cib> element and status
     def cib(self, cib: Any) -> None:
@@ -318,17 +332,6 @@ class _Current:
                 "fencing protects shared data; configure a stonith resource (fence_* agent)",
                 "safety",
             )
-        for dev in devices:
-            kind = dev.get("type", "")
-            if not kind.startswith("fence_"):
-                self.note(
-                    dev,
-                    f"stonith:{kind} is a cluster-glue (heartbeat) plugin",
-                    "Pacemaker runs it only through cluster-glue's plugins (package "
-                    "cluster-glue on every node); the fence_* agent for the same device is "
-                    "the maintained choice",
-                    "warning",
-                )
 
     # -- crm_config
     def cluster_options(self, root: Any) -> None:
@@ -477,7 +480,27 @@ class _Current:
             if rsc.get("class") == "stonith":
                 for ia in rsc.findall("instance_attributes"):
                     self.stonith_attrs(ia)
-            if rsc.get("class") == "heartbeat":
+                kind = rsc.get("type", "")
+                if not kind.startswith("fence_"):
+                    self.note(
+                        rsc,
+                        f"stonith:{kind} kept: a cluster-glue (heartbeat) STONITH plugin",
+                        "Pacemaker runs it only through cluster-glue (the package on every "
+                        "node); the fence_* agent for the same device is the maintained choice",
+                        "warning",
+                    )
+            if rsc.get("class") == "heartbeat" and any(
+                a.tag == "master" or _promotable(a) for a in rsc.iterancestors("master", "clone")
+            ):
+                self.note(
+                    rsc,
+                    f"heartbeat:{rsc.get('type')} in a promotable clone: Pacemaker ignores the "
+                    "whole clone (and its constraints); use an OCF agent that can promote",
+                    "crm_verify: 'is of type heartbeat and therefore cannot be used as a "
+                    "promotable clone resource'; heartbeat resource.d scripts know no promote",
+                    "manual",
+                )
+            elif rsc.get("class") == "heartbeat":
                 self.note(
                     rsc,
                     f"heartbeat:{rsc.get('type')} kept: a heartbeat resource.d script",
@@ -487,6 +510,8 @@ class _Current:
                 )
             if rsc.tag == "group":
                 self.group_flags(rsc)
+            if rsc.tag == "clone":
+                self.anonymous_node_max(rsc)
             for op in rsc.iterfind("operations/op"):
                 self.roles(op)
                 self.op_requires(rsc, op)
@@ -537,6 +562,23 @@ class _Current:
                         "the same",
                         "manual",
                     )
+
+    def anonymous_node_max(self, clone: Any) -> None:
+        """A finding: an anonymous clone runs one instance per node whatever clone-node-max
+        says (crm_verify: 'anonymous clones support only one instance per node')."""
+        meta = {
+            nv.get("name"): nv.get("value", "") for nv in clone.iterfind("meta_attributes/nvpair")
+        }
+        unique = meta.get("globally-unique", "false").lower() in ("true", "yes", "1", "on", "y")
+        node_max = meta.get("clone-node-max", "1")
+        if not unique and node_max.isdigit() and int(node_max) > 1:
+            self.note(
+                clone,
+                f"clone-node-max={node_max!r} on an anonymous clone: Pacemaker runs one "
+                "instance per node (set globally-unique=true if several were meant)",
+                "crm_verify reports it as an error; kept as the input says",
+                "warning",
+            )
 
     def op_requires(self, rsc: Any, op: Any) -> None:
         """``requires`` on an op: start/promote's to the resource, others dropped (2.10)."""
@@ -663,7 +705,60 @@ class _Current:
                     "Pacemaker 2.1's role names (upgrade-3.10 refuses the old ones)",
                 )
 
+    def promotable_roles(self, root: Any) -> None:
+        """target-role Promoted/Unpromoted on a resource that cannot be promoted: Pacemaker
+        ignores it (crm_verify: 'only makes sense for promotable clones'), so it goes."""
+        for nv in list(root.iter("nvpair")):
+            meta = nv.getparent()
+            owner = meta.getparent() if meta is not None else None
+            if meta is None or owner is None or nv.get("name") != "target-role":
+                continue
+            if meta.tag != "meta_attributes":
+                continue
+            if nv.get("value") not in ("Promoted", "Unpromoted") or owner.tag not in (
+                "primitive",
+                "group",
+                "clone",
+            ):
+                continue
+            chain = [owner, *owner.iterancestors("master", "clone")]
+            if any(el.tag == "master" or _promotable(el) for el in chain):
+                continue
+            meta.remove(nv)
+            self.note(
+                owner,
+                f"target-role={nv.get('value')!r} dropped: {owner.get('id')!r} is not promotable",
+                "Pacemaker ignores a promoted/unpromoted target role on a resource that "
+                "cannot be promoted; it runs as started, as without the option",
+                "warning",
+            )
+
+    def clone_children(self, root: Any) -> None:
+        """Constraints naming the resource inside a clone name the clone: Pacemaker 2 ignores
+        a constraint on a clone's child ('not a valid resource or tag')."""
+        parent: dict[str, str] = {}
+        for clone in root.iter("clone", "master"):
+            for child in clone:
+                if _is_el(child) and child.tag in ("primitive", "group") and child.get("id"):
+                    parent[child.get("id")] = clone.get("id")
+        if not parent:
+            return
+        for con in root.iter("rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket"):
+            for attr in ("rsc", "with-rsc", "first", "then"):
+                value = con.get(attr)
+                if value in parent:
+                    con.set(attr, parent[value])
+                    self.note(
+                        con,
+                        f"{attr}={value!r} -> {parent[value]!r} (the clone around it)",
+                        "Pacemaker 2 ignores constraints on a clone's child resource; the "
+                        "clone is what they can name",
+                        "warning",
+                    )
+
     def constraints(self, root: Any) -> None:
+        self.clone_children(root)
+        self.promotable_roles(root)
         for el in list(
             root.iter(
                 "rsc_location", "rsc_colocation", "rsc_order", "rule", "resource_set", "rsc_ticket"
