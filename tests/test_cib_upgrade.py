@@ -298,7 +298,70 @@ def test_stonith_plugin_attribute_renames() -> None:
     assert names == {"pcmk_reboot_action": "reboot", "pcmk_host_argument": "plug"}
 
 
+def test_constraint_on_a_clone_child_names_the_clone() -> None:
+    """Pacemaker 2.1 crm_verify: "Ignoring constraint ... because 'drbd0' is not a valid
+    resource or tag" (test06 master-ordering); the clone is what a constraint can name."""
+    fs = '<primitive id="fs" class="ocf" provider="heartbeat" type="Filesystem"/>'
+    col = (
+        '<constraints><rsc_colocation id="c" from="fs" to="drbd0" to_role="master" '
+        'score="INFINITY"/></constraints>'
+    )
+    result = upgrade(cib(crm() + "<nodes/><resources>" + DRBD_MS + fs + "</resources>" + col))
+    root = valid39(result.text)
+    assert find(root, "//rsc_colocation/@with-rsc") == ["ms_drbd"]
+    assert any(c.kind == "warning" and "the clone around it" in c.what for c in result.changes)
+
+
+def test_promoted_target_role_on_a_plain_resource_goes() -> None:
+    """crm_verify: "Ignoring 'target-role' for rsc because 'Promoted' only makes sense for
+    promotable clones" (test06 target-1): Pacemaker runs it as started either way."""
+    prim = (
+        '<primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2">'
+        '<instance_attributes id="ia"><attributes><nvpair id="t" name="target_role" '
+        'value="master"/></attributes></instance_attributes></primitive>'
+    )
+    result = upgrade(cib(crm() + "<nodes/><resources>" + prim + "</resources>"))
+    assert not find(valid39(result.text), "//nvpair[@name='target-role']")
+    assert any(c.kind == "warning" and "is not promotable" in c.what for c in result.changes)
+
+
+def test_heartbeat_agent_in_a_promotable_clone_is_a_manual_step() -> None:
+    """crm_verify: "is of type heartbeat and therefore cannot be used as a promotable clone
+    resource" (test06 master-1): kept, and the report says the clone will not run."""
+    ms = DRBD_MS.replace(
+        'class="ocf" provider="heartbeat" type="drbd"', 'class="heartbeat" type="drbddisk"'
+    )
+    result = upgrade(cib(crm() + "<nodes/><resources>" + ms + "</resources>"))
+    valid39(result.text)
+    assert any(c.kind == "manual" and "ignores the whole clone" in c.what for c in result.changes)
+
+
+def test_anonymous_clone_node_max_is_a_finding() -> None:
+    clone = (
+        '<clone id="c" globally_unique="false"><instance_attributes id="ci"><attributes>'
+        '<nvpair id="c1" name="clone_node_max" value="2"/></attributes></instance_attributes>'
+        '<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone>'
+    )
+    result = upgrade(cib(crm() + "<nodes/><resources>" + clone + "</resources>"))
+    valid39(result.text)
+    assert any(c.kind == "warning" and "anonymous clone" in c.what for c in result.changes)
+
+
 # ------------------------------------------------------------- fencing: never weakened
+
+
+def test_on_fail_fence_with_fencing_off_is_kept_and_named() -> None:
+    """crm_verify: "Resetting 'on-fail' ... to 'stop' because 'fence' is not valid when
+    fencing is disabled" (test06 master-group)."""
+    prim = (
+        '<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"><operations>'
+        '<op id="p-start" name="start" on_fail="fence"/></operations></primitive>'
+    )
+    result = upgrade(
+        cib(crm(("stonith-enabled", "false")) + "<nodes/><resources>" + prim + "</resources>")
+    )
+    assert find(valid39(result.text), "//op/@on-fail") == ["fence"]
+    assert any(c.kind == "warning" and "on-fail='fence'" in c.what for c in result.changes)
 
 
 def test_no_stonith_device_is_a_finding_and_nothing_is_added() -> None:
@@ -448,6 +511,10 @@ def test_crm_verify_accepts_the_current_cib(path: Path, tmp_path: Path) -> None:
     output = crm_verify_output(result.text, tmp_path)
     errors = [ln for ln in output.splitlines() if ERROR.search(ln) and not NO_STONITH.search(ln)]
     errors = [e for e in errors if not _named_in_report(e, result)]
+    if any("is not valid when fencing is disabled" in e for e in errors):
+        # the input's own: on-fail=fence with stonith-enabled=false (test06 master-group)
+        assert any(c.kind == "warning" and "on-fail='fence'" in c.what for c in result.changes)
+        errors = [e for e in errors if "when fencing is disabled" not in e]
     if any("anonymous clones support only one instance" in e for e in errors):
         # the input's own mistake (test06 inc9: clone_node_max=2 on an anonymous clone):
         # crm_verify says it of cibadmin --upgrade's result too; our report names it

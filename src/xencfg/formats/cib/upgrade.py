@@ -324,6 +324,15 @@ class _Current:
                 "responding can still write to shared storage: configure a STONITH device",
                 "safety",
             )
+            for op in conf.iter("op"):
+                if op.get("on-fail") == "fence":
+                    self.note(
+                        op,
+                        "on-fail='fence' with fencing off: Pacemaker stops the resource instead",
+                        "crm_verify: 'fence' is not valid when fencing is disabled; kept, so "
+                        "that it fences once a STONITH device is configured",
+                        "warning",
+                    )
         elif not devices:
             self.note(
                 cib,
