@@ -140,7 +140,11 @@ def upgrade(
     is_cib = len(elements) == 1 and elements[0].tag == "cib"
     schema = elements[0].get("validate-with") if is_cib else None
     version = schema_version(schema)
-    lines = {e.get("id"): e.sourceline for r in elements for e in r.iter() if _is_el(e)}
+    lines = {
+        e.get("id"): e.sourceline for r in elements for e in r.iter() if _is_el(e) and e.get("id")
+    }
+    if is_cib:
+        lines[None] = elements[0].sourceline  # what a change on <cib> itself names
     if schema == CURRENT:  # already there: returned as it is, as convert does with 1.x
         return Conversion(text, [], fragment=False)
     if version is not None and version >= (2, 0):
@@ -215,7 +219,7 @@ class _Current:
     def note(self, el: Any, what: str, why: str, kind: str = KIND) -> None:
         tag = el.tag if el is not None and _is_el(el) else "cib"
         ident = el.get("id") if el is not None and _is_el(el) else None
-        line = self.lines.get(ident) if ident else None
+        line = self.lines.get(ident) if ident else self.lines.get(None) if tag == "cib" else None
         self.changes.append(Change(kind, tag, ident, line, what, why))
 
     def unique(self, candidate: str) -> str:
@@ -448,13 +452,13 @@ class _Current:
             if self.nodeids is not None and uname in self.nodeids:
                 new = str(self.nodeids[uname])
                 if new != old:
-                    node.set("id", new)
                     self.note(
                         node,
                         f"node {uname}: id {old!r} -> {new!r}",
                         "Pacemaker on corosync names a node by its corosync nodeid "
                         "(corosync.conf's nodelist)",
                     )
+                    node.set("id", new)
             elif not old.isdigit():
                 self.note(
                     node,
