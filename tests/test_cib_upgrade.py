@@ -765,3 +765,41 @@ def test_the_converted_example_cib_round_trips_and_lints_clean(
     assert main(["lint", str(cib_file)]) == 0
     out = capsys.readouterr()
     assert "no problems found" in out.err and not out.out
+
+
+def test_comments_around_the_root_are_kept() -> None:
+    text = (
+        "<!-- cluster of the web team -->\n"
+        '<cib admin_epoch="2" epoch="1" num_updates="0" validate-with="pacemaker-2.0">'
+        "<configuration><crm_config/><nodes/><resources/><constraints/></configuration>"
+        "<status/></cib>\n<!-- end -->\n"
+    )
+    out = upgrade(text).text
+    assert out.startswith("<!-- cluster of the web team -->\n<cib ")
+    assert out.rstrip().endswith("<!-- end -->")
+    frag = upgrade("<!-- the DRBD pair -->\n" + DRBD_MS)
+    assert frag.text.startswith("<!-- the DRBD pair -->\n<clone ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<cib validate-with="pacemaker-2.0"/>',
+        '<cib validate-with="pacemaker-2.5"><configuration/></cib>',
+        '<nodes><node id="n" uname="a" type="ping"/></nodes>',
+        '<nvpair id="x" name="target-role" value="Master"/>',
+        '<rsc_location id="l" rsc="r"><lifetime id="lt"/></rsc_location>',
+        '<cib validate-with="pacemaker-1.0"><configuration><crm_config>'
+        '<cluster_property_set id="c"/></crm_config></configuration></cib>',
+        "<cib><configuration><resources><master_slave id='m'/></resources></configuration></cib>",
+        "<!-- only a comment --><op id='o' name='monitor' requires='nothing'/>",
+    ],
+)
+def test_odd_inputs_convert_or_fail_cleanly(text: str) -> None:
+    from xencfg.errors import XencfgError
+
+    try:
+        result = upgrade(text)
+    except XencfgError:
+        return
+    etree.fromstring(f"<x>{result.text}</x>".encode(), SAFE)

@@ -154,22 +154,22 @@ def upgrade(
                 "refusing to convert it down (that would drop what the newer schema says)"
             )
         base = Conversion(text, [], fragment=not is_cib)
-        roots = elements
+        tops = nodes
     else:
         base = _convert.convert(text, path=path, pacemaker11=True, drop_status=drop_status)
-        parsed, _ = _convert.parse_roots(base.text, path)
-        roots = [n for n in parsed if isinstance(n.tag, str)]
-        if schema is not None and version is not None and version < (1, 3):
-            for r in roots:
-                if r.find(".//acls") is not None:
-                    raise ConversionRefused(
-                        f"{path or '<input>'}: the CIB has pacemaker-1.x ACLs, which "
-                        "upgrade-1.3.xsl rewrites with a meaning xencfg does not reproduce: "
-                        "upgrade it with cibadmin --upgrade instead"
-                    )
+        tops, _ = _convert.parse_roots(base.text, path)
+    roots = [n for n in tops if _is_el(n)]
+    if version is not None and version < (1, 3):
+        for r in roots:
+            if r.find(".//acls") is not None:
+                raise ConversionRefused(
+                    f"{path or '<input>'}: the CIB has pacemaker-1.x ACLs, which "
+                    "upgrade-1.3.xsl rewrites with a meaning xencfg does not reproduce: "
+                    "upgrade it with cibadmin --upgrade instead"
+                )
     step = _Current(lines, nodeids, base.fragment)
-    out_roots = step.apply(roots)
-    body = _render(out_roots)
+    step.apply(roots)  # in place: a legacy <master> root becomes the <clone> it is
+    body = _render(tops)  # comments around the root elements kept
     decl = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         if text.lstrip("\ufeff").startswith("<?xml")
@@ -195,6 +195,9 @@ def _promotable(el: Any) -> bool:
 def _render(roots: list[Any]) -> str:
     parts = []
     for node in roots:
+        if not _is_el(node):
+            parts.append(etree.tostring(node, encoding="unicode", with_tail=False))
+            continue
         for el in node.iter():
             if _is_el(el) and len(el) == 0:
                 el.text = None
@@ -231,7 +234,7 @@ class _Current:
         return new
 
     # -- driver
-    def apply(self, roots: list[Any]) -> list[Any]:
+    def apply(self, roots: list[Any]) -> None:
         self.used = {str(e.get("id")) for r in roots for e in r.iter() if _is_el(e) and e.get("id")}
         cib = roots[0] if len(roots) == 1 and roots[0].tag == "cib" else None
         for root in roots:
@@ -239,18 +242,13 @@ class _Current:
             self.nodes(root)
             self.resources(root)
             self.constraints(root)
-        out = []
         for root in roots:
-            out.append(self.master(root) if root.tag == "master" else root)
-            if root.tag != "master":
-                for m in list(root.iter("master")):
-                    self.master(m)
-        for root in out:
+            for m in list(root.iter("master")):
+                self.master(m)
             self.empty_sets(root)
         if cib is not None:
             self.cib(cib)
             self.safety(cib)
-        return out
 
     def empty_sets(self, root: Any) -> None:
         """Attribute sets with nothing in them go, as upgrade-2.10.xsl drops them (its
