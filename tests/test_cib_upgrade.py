@@ -223,6 +223,19 @@ def test_constraint_roles_and_colocation_score_attribute() -> None:
     assert find(root, "//rule/@role") == ["Promoted"]
 
 
+@pytest.mark.parametrize(("score", "kind"), [("0", "Optional"), ("INFINITY", None), ("-50", None)])
+def test_order_score_becomes_kind(score: str, kind: str | None) -> None:
+    """Pacemaker 2.1 lib/pacemaker/pcmk_sched_ordering.c get_ordering_type(): without
+    'kind', a score of 0 is Optional and any other score Mandatory (and deprecated)."""
+    res = "".join(
+        f'<primitive id="{r}" class="ocf" provider="heartbeat" type="Dummy"/>' for r in "ab"
+    )
+    order = f'<constraints><rsc_order id="o" from="b" to="a" score="{score}"/></constraints>'
+    root, _ = up(cib(crm() + "<nodes/><resources>" + res + "</resources>" + order))
+    assert find(root, "//rsc_order/@score") == []
+    assert find(root, "//rsc_order/@kind") == ([kind] if kind else [])
+
+
 def test_location_with_several_rules_is_split() -> None:
     """upgrade-3.10-2.xsl: one top-level rule per rsc_location."""
     loc = (
@@ -653,6 +666,11 @@ def normalise_theirs(root: etree._Element) -> None:
                 for el in chain
             ):
                 nv.getparent().remove(nv)
+    # rsc_order score: 0 is kind=Optional, other scores the default Mandatory
+    for order in conf.iter("rsc_order"):
+        score = order.attrib.pop("score", None)
+        if score is not None and order.get("kind") is None and score in ("0", "+0", "-0"):
+            order.set("kind", "Optional")
     # 5. one nvpair of a name per set, and per rsc_defaults/op_defaults (the first: what
     #    Pacemaker reads; upgrade-3.10-2.xsl); resource-failure-stickiness, which 2.10 leaves
     #    on clones and groups and Pacemaker ignores, is a migration-threshold in ours

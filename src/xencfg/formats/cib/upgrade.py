@@ -407,6 +407,14 @@ class _Current:
             f"default-migration-threshold={value!r} -> rsc_defaults {name}",
             "the cluster option is gone; rsc_defaults says the same",
         )
+        if not (value.isdigit() or value.upper().lstrip("+") == "INFINITY"):
+            self.note(
+                src,
+                f"migration-threshold={value!r} is no failure count: Pacemaker uses 1 instead "
+                "(moves the resource after its first failure)",
+                "crm_verify: 'migration-threshold must be non-negative'; kept as written",
+                "warning",
+            )
 
     def dedupe(self, nvset: Any) -> None:
         """One nvpair of a name per set: the first wins, as Pacemaker reads it (3.10-2)."""
@@ -795,9 +803,33 @@ class _Current:
                     "colocation and order lifetimes are gone (upgrade-3.10-3.xsl)",
                     "manual",
                 )
+        for order in root.iter("rsc_order"):
+            self.order_score(order)
         for loc in list(root.iter("rsc_location")):
             self.lifetime(loc)
             self.split(loc)
+
+    def order_score(self, order: Any) -> None:
+        """``score`` on rsc_order is deprecated for ``kind``: 0 was optional, anything else
+        mandatory (Pacemaker's pcmk__unpack_ordering reads it so); written as ``kind``."""
+        score = order.attrib.pop("score", None)
+        if score is None:
+            return
+        try:
+            zero = int(score.strip()) == 0
+        except ValueError:
+            zero = False  # INFINITY and friends: mandatory
+        if order.get("kind") is None and zero:
+            order.set("kind", "Optional")
+            what = f"score={score!r} -> kind='Optional'"
+        else:
+            what = f"score={score!r} dropped (kind {order.get('kind', 'Mandatory')!r})"
+        self.note(
+            order,
+            what,
+            "Pacemaker deprecates 'score' on orders and reads 0 as optional, any other score "
+            "as mandatory; 'kind' says that",
+        )
 
     def lifetime(self, loc: Any) -> None:
         lifetimes = loc.findall("lifetime")
