@@ -101,6 +101,7 @@ ROLE_ATTRS = {
 }
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "template", "bundle")
 _VERSION = re.compile(r"pacemaker-(\d+)\.(\d+)\Z")
+CURRENT_VERSION = (3, 9)
 
 
 def schema_version(name: str | None) -> tuple[int, int] | None:
@@ -148,7 +149,7 @@ def upgrade(
     if schema == CURRENT:  # already there: returned as it is, as convert does with 1.x
         return Conversion(text, [], fragment=False)
     if version is not None and version >= (2, 0):
-        if version > schema_version(CURRENT):  # type: ignore[operator]
+        if version > CURRENT_VERSION:
             raise ConversionRefused(
                 f"{path or '<input>'}: validate-with={schema!r} is newer than {CURRENT}: "
                 "refusing to convert it down (that would drop what the newer schema says)"
@@ -167,7 +168,7 @@ def upgrade(
                     "upgrade-1.3.xsl rewrites with a meaning xencfg does not reproduce: "
                     "upgrade it with cibadmin --upgrade instead"
                 )
-    step = _Current(lines, nodeids, base.fragment)
+    step = _Current(lines, nodeids)
     step.apply(roots)  # in place: a legacy <master> root becomes the <clone> it is
     body = _render(tops)  # comments around the root elements kept
     decl = (
@@ -199,8 +200,8 @@ def _render(roots: list[Any]) -> str:
             parts.append(etree.tostring(node, encoding="unicode", with_tail=False))
             continue
         for el in node.iter():
-            if _is_el(el) and len(el) == 0:
-                el.text = None
+            if _is_el(el) and len(el) == 0 and not (el.text or "").strip():
+                el.text = None  # written <x/>
         etree.indent(node, space="  ")
         parts.append(etree.tostring(node, encoding="unicode", with_tail=False))
     return "\n".join(parts) + "\n"
@@ -209,12 +210,9 @@ def _render(roots: list[Any]) -> str:
 class _Current:
     """The steps from a Pacemaker 1.1 configuration to :data:`CURRENT` (see the module doc)."""
 
-    def __init__(
-        self, lines: dict[str | None, int | None], nodeids: dict[str, int] | None, fragment: bool
-    ) -> None:
+    def __init__(self, lines: dict[str | None, int | None], nodeids: dict[str, int] | None) -> None:
         self.lines = lines
         self.nodeids = nodeids
-        self.fragment = fragment
         self.changes: list[Change] = []
         self.used: set[str] = set()
 
