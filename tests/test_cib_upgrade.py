@@ -105,6 +105,9 @@ def find(root: etree._Element, xpath: str) -> list[Any]:
 
 
 def test_cib_element_schema_epoch_and_status() -> None:
+    """admin_epoch 0 -> 1: Pacemaker's cib_process_replace (lib/cib/cib_ops.c) refuses a
+    replacement whose admin_epoch is below the running CIB's, then compares epoch and
+    num_updates; a new cluster's CIB has admin_epoch 0, so 1 always wins."""
     root, changes = up(
         cib(
             crm() + NODES + "<resources/><constraints/>",

@@ -271,8 +271,10 @@ class _Current:
             self.note(
                 cib,
                 f"admin_epoch {admin!r} -> '1' (epoch {cib.get('epoch')!r} kept)",
-                "cibadmin --replace refuses a CIB older than the cluster's own; a new cluster "
-                "starts at admin_epoch 0, so 1 makes this one newer whatever its epoch",
+                "cibadmin --replace refuses a CIB whose (admin_epoch, epoch, num_updates) is "
+                "older than the cluster's own ('current admin_epoch is greater than the "
+                "replacement'); a new cluster starts at admin_epoch 0, so 1 wins whatever "
+                "the epochs",
             )
         if cib.get("num_updates", "0") != "0":
             self.note(cib, f"num_updates {cib.get('num_updates')!r} -> '0'", "a new version")
