@@ -824,3 +824,64 @@ def test_odd_inputs_convert_or_fail_cleanly(text: str) -> None:
     except XencfgError:
         return
     etree.fromstring(f"<x>{result.text}</x>".encode(), SAFE)
+
+
+@pytest.mark.peer
+def test_migrate_writes_a_current_cib_pacemaker_accepts(tmp_path: Path) -> None:
+    """xencfg migrate on examples/two-node: the CIB is in the current schema, its node ids
+    are the corosync nodeids of the nodelist it writes, and crm_verify finds no error."""
+    from xencfg import migrate
+
+    example = Path(__file__).parents[1] / "examples" / "two-node"
+    m = migrate.plan([str(example / "alpha"), str(example / "beta")], cluster_name="xen-ha")
+    text = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    root = valid39(text)
+    assert {n.get("uname"): n.get("id") for n in find(root, "//nodes/node")} == {
+        mb.name: str(mb.nodeid) for mb in m.members
+    }
+    assert len(root.find("status")) == 0
+    output = crm_verify_output(text, tmp_path)
+    assert not [ln for ln in output.splitlines() if ERROR.search(ln)], output
+    m10 = migrate.plan([str(example / "alpha"), str(example / "beta")], pacemaker_target="1.0")
+    old = next(o for o in m10.outputs if o.path == "cib.xml").data.decode()
+    assert 'validate-with="pacemaker-1.0"' in old and '<node id="1" uname="alpha"' in old
+
+
+@pytest.mark.peer
+def test_migrate_of_a_v1_cluster_writes_a_current_cib(tmp_path: Path) -> None:
+    """haresources (heartbeat 1) -> CIB -> the current schema, through the same chain."""
+    from xencfg import migrate
+
+    roots = []
+    for me in ("alpha", "beta"):
+        etc = tmp_path / me / "etc"
+        (etc / "ha.d").mkdir(parents=True)
+        (etc / "ha.d" / "ha.cf").write_text(
+            "keepalive 1\ndeadtime 10\nbcast eth0\nnode alpha\nnode beta\nauto_failback on\n"
+        )
+        (etc / "ha.d" / "haresources").write_text(
+            "alpha 10.0.0.5 drbddisk::r0 Filesystem::/dev/drbd0::/srv::ext3 apache\n"
+        )
+        roots.append(str(tmp_path / me))
+    m = migrate.plan(roots, only=("stack",))
+    text = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    valid39(text)
+    output = crm_verify_output(text, tmp_path)
+    errors = [ln for ln in output.splitlines() if ERROR.search(ln) and not NO_STONITH.search(ln)]
+    assert not errors, output
+    assert any(n.kind == "manual" and "STONITH" in n.what for n in m.notes)
+
+
+def test_cli_check_and_json_report_of_the_current_stop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    src = tmp_path / "cib.xml"
+    src.write_text(cib(crm(("dc-version", "2.1.3")) + NODES))
+    assert main(["cib", "convert", str(src), "--to", "current", "--check", "--report", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    kinds = {c["kind"] for c in report["changes"]}
+    assert {"current", "manual", "safety"} <= kinds
+    assert f'validate-with="{CURRENT}"' in report["text"]
+    assert src.read_text() == cib(crm(("dc-version", "2.1.3")) + NODES)  # --check writes nothing
