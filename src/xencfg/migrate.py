@@ -4,7 +4,8 @@
 (:data:`PARTS`):
 
 * ``stack``: heartbeat -> corosync 3 + Pacemaker, with :func:`xencfg.stack.to_corosync`
-  (corosync.conf, authkey) and :func:`xencfg.formats.cib.convert.convert` (the CIB);
+  (corosync.conf, authkey) and :func:`xencfg.formats.cib.upgrade.upgrade` (the CIB, in
+  the current schema unless ``--to pacemaker=1.0``);
 * ``xen``: xm domU configs -> xl, xend-config.sxp -> xl.conf (:mod:`.migrations.xen`);
 * ``drbd``: DRBD 8.0-8.3 syntax -> 8.4 (the mainline kernel's DRBD) or 9
   (:mod:`.migrations.drbd`);
