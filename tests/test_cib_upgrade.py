@@ -352,6 +352,16 @@ def test_heartbeat_agent_in_a_promotable_clone_is_a_manual_step() -> None:
     assert any(c.kind == "manual" and "ignores the whole clone" in c.what for c in result.changes)
 
 
+def test_unique_clone_of_lsb_agents_is_a_finding() -> None:
+    """crm_verify (Pacemaker 2.1 clone unpacking): "Ignoring globally-unique for c because
+    lsb resources such as p:0 can be used only as anonymous clones"."""
+    clone = '<clone id="c"><primitive id="p" class="lsb" type="nfs-kernel-server"/></clone>'
+    result = upgrade(cib(crm() + "<nodes/><resources>" + clone + "</resources>"))
+    root = valid39(result.text)
+    assert find(root, "//clone//nvpair[@name='globally-unique']/@value") == ["true"]
+    assert any(c.kind == "warning" and "anonymous clones" in c.what for c in result.changes)
+
+
 def test_anonymous_clone_node_max_is_a_finding() -> None:
     clone = (
         '<clone id="c" globally_unique="false"><instance_attributes id="ci"><attributes>'

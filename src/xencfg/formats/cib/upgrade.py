@@ -590,6 +590,16 @@ class _Current:
         }
         unique = meta.get("globally-unique", "false").lower() in ("true", "yes", "1", "on", "y")
         node_max = meta.get("clone-node-max", "1")
+        classes = {p.get("class") for p in clone.iter("primitive")} - {None, "ocf", "stonith"}
+        if unique and classes:
+            self.note(
+                clone,
+                f"globally-unique=true kept, but {'/'.join(sorted(classes))} agents run as "
+                "anonymous clones: the instances are interchangeable",
+                "crm_verify: 'can be used only as anonymous clones' (Pacemaker's clone "
+                "unpacking); heartbeat 2 kept them apart",
+                "warning",
+            )
         if not unique and node_max.isdigit() and int(node_max) > 1:
             self.note(
                 clone,
