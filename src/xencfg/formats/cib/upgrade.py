@@ -290,7 +290,8 @@ class _Current:
                 self.note(cib, f"dropped {name}={cib.get(name)!r}", why)
                 del cib.attrib[name]
         if cib.get("remote-tls-port") == "0":
-            del cib.attrib["remote-tls-port"]  # 0 is "no remote access", the default
+            del cib.attrib["remote-tls-port"]
+            self.note(cib, "dropped remote-tls-port='0'", "0 is no remote access, the default")
         status = cib.find("status")
         if status is not None and len(status):
             for child in list(status):
