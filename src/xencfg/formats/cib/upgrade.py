@@ -20,10 +20,12 @@ The stops of ``xencfg cib convert --to``:
   over the new cluster's own CIB.
 
 The target is ``pacemaker-3.9``, the newest schema of Pacemaker 2.1 (Debian 12's); a CIB in
-it has already had what upgrade-3.10 (Pacemaker 3's step to ``pacemaker-4.0``) would do, so
-Pacemaker 3 loads it without changes of meaning. Fencing is never turned off or on: a CIB
-without a STONITH device, or with ``stonith-enabled=false``, is a ``safety`` change in the
-report, nothing more. Every rewrite is a :class:`.Change` (kind ``current``).
+it has already had what upgrade-3.10-0 ... -4 (Pacemaker 3's step to ``pacemaker-4.0``, as
+read from ClusterLabs/pacemaker xml/) would do, so that step has nothing of ours to rewrite.
+
+Fencing is never turned off or on: a CIB without a STONITH device, or with
+``stonith-enabled=false``, is a ``safety`` change in the report, nothing more. Every
+rewrite is a :class:`.Change` (kind ``current``).
 """
 
 from __future__ import annotations
