@@ -754,7 +754,10 @@ def test_cibadmin_upgrade_of_our_10_output_matches_our_current_output(
     path: Path, tmp_path: Path
 ) -> None:
     if shutil.which("cibadmin") is None:
-        crm_verify_output("", tmp_path)  # skips (or fails under CI) the same way
+        reason = "cibadmin (pacemaker-cli-utils) is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
     text = read(path)
     ours10 = upgrade(text, target="pacemaker-1.0").text
     current = upgrade(text).text
