@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import shared_files, shared_path
@@ -898,3 +900,74 @@ def test_cli_check_and_json_report_of_the_current_stop(
     assert {"current", "manual", "safety"} <= kinds
     assert f'validate-with="{CURRENT}"' in report["text"]
     assert src.read_text() == cib(crm(("dc-version", "2.1.3")) + NODES)  # --check writes nothing
+
+
+_PIECES = st.lists(
+    st.sampled_from(
+        [
+            DRBD_MS,
+            STONITH,
+            '<primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2" '
+            'restart_type="ignore" target_role="slave"/>',
+            '<group id="g" ordered="false"><primitive id="g1" class="heartbeat" '
+            'type="drbddisk"/></group>',
+            '<clone id="cl" globally_unique="false"><instance_attributes id="cli"><attributes>'
+            '<nvpair id="cl1" name="clone_node_max" value="2"/></attributes>'
+            '</instance_attributes><primitive id="cp" class="lsb" type="x"/></clone>',
+        ]
+    ),
+    max_size=4,
+    unique=True,
+)
+_CONSTRAINTS = st.lists(
+    st.sampled_from(
+        [
+            '<rsc_order id="o1" from="ip" to="ms_drbd" score="0"/>',
+            '<rsc_colocation id="c1" from="ip" to="drbd0" to_role="master" score="INFINITY"/>',
+            '<rsc_location id="l1" rsc="ip"><rule id="r1" score="10"><expression id="e1" '
+            'attribute="#uname" operation="eq" value="xen1"/></rule><rule id="r2" '
+            'score="-INFINITY"><expression id="e2" attribute="pingd" operation="not_defined"/>'
+            '</rule><lifetime id="lt"><rule id="lr" score="0"><date_expression id="d" '
+            'operation="lt" end="2030-01-01"/></rule></lifetime></rsc_location>',
+            '<rsc_location id="l2" rsc="g" node="xen2" score="50"/>',
+        ]
+    ),
+    max_size=3,
+    unique=True,
+)
+_OPTIONS = st.lists(
+    st.sampled_from(
+        [
+            ("stonith_enabled", "false"),
+            ("stonith-action", "poweroff"),
+            ("default-migration-threshold", "-5"),
+            ("dc-version", "2.1.3"),
+            ("default_resource_failure_stickiness", "-30"),
+            ("cluster-infrastructure", "Heartbeat"),
+        ]
+    ),
+    max_size=4,
+    unique_by=lambda p: p[0],
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=_PIECES, constraints=_CONSTRAINTS, options=_OPTIONS, ids=st.booleans())
+def test_any_mix_converts_to_the_installed_schema_or_fails_cleanly(
+    pieces: list[str], constraints: list[str], options: list[tuple[str, str]], ids: bool
+) -> None:
+    """Mixes of the cases above: a XencfgError (the 1.0 step's schema check, a constraint
+    on a resource the mix lacks) or a CIB pacemaker-3.9.rng accepts; fencing as it was."""
+    from xencfg.errors import XencfgError
+
+    text = cib(
+        crm(*options) + NODES + "<resources>" + "".join(pieces) + "</resources>"
+        "<constraints>" + "".join(constraints) + "</constraints>"
+    )
+    try:
+        result = upgrade(text, nodeids={"xen1": 1, "xen2": 2} if ids else None)
+    except XencfgError:
+        return
+    root = valid39(result.text)
+    before = dict(options).get("stonith_enabled")
+    assert find(root, "//nvpair[@name='stonith-enabled']/@value") == ([before] if before else [])
