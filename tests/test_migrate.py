@@ -214,7 +214,9 @@ def test_report_masks_cib_passwords_unless_asked(tmp_path: Path) -> None:
     m = migrate.plan(roots, cib_file=str(cib))
     assert "s3cr3tpw" not in m.report_json() and "s3cr3tpw" not in m.report_markdown()
     assert "s3cr3tpw" in m.report_json(show_secrets=True)
-    assert any(n.what == "node n1: id u-1 -> 1" for n in m.notes)
+    assert any("node n1: id 'u-1' -> '1'" in n.what for n in m.notes)
+    m10 = migrate.plan(roots, cib_file=str(cib), pacemaker_target="1.0")
+    assert any(n.what == "node n1: id u-1 -> 1" for n in m10.notes)
 
 
 _MEDIA = st.sampled_from(
@@ -380,6 +382,8 @@ def test_cli_parts_and_targets_are_checked(
     assert "unknown part 'nfs'" in capsys.readouterr().err
     assert main(["migrate", "--check", "--to", "drbd=7", *roots]) == 2
     assert main(["migrate", "--check", "--to", "xen=4.17", *roots]) == 2
+    assert "pacemaker=1.0|current" in capsys.readouterr().err
+    assert main(["migrate", "--check", "--to", "pacemaker=2.0", *roots]) == 2
     empty = tmp_path / "empty" / "etc"
     empty.mkdir(parents=True)
     (empty / "hosts").write_text("127.0.0.1 localhost\n")

@@ -171,7 +171,7 @@ def test_migrate_carries_a_v1_cluster(tmp_path: Path) -> None:
     m = migrate.plan(roots, only=("stack",))
     cib = next(o for o in m.outputs if o.path == "cib.xml")
     root = etree.fromstring(cib.data)
-    assert root.get("validate-with") == "pacemaker-1.0"
+    assert root.get("validate-with") == "pacemaker-3.9"  # migrate's default: --to pacemaker=current
     assert [p.get("id") for p in root.iterfind(".//group/primitive")] == [
         "IPaddr_10_0_0_5",
         "drbddisk_2",

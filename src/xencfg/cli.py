@@ -183,7 +183,9 @@ def _parser() -> argparse.ArgumentParser:
     csub = cp.add_subparsers(dest="cib_command", metavar="ACTION")
     cv = csub.add_parser("validate", help="validate against crm.dtd / the pacemaker-1.0 schema")
     cv.add_argument("files", nargs="+", metavar="FILE")
-    cc = csub.add_parser("convert", help="convert a heartbeat v2 CIB to Pacemaker 1.0")
+    cc = csub.add_parser(
+        "convert", help="convert a heartbeat v2 CIB to Pacemaker 1.0, 1.1 or the current schema"
+    )
     cc.add_argument("file")
     cc.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
     cc.add_argument("--check", action="store_true", help="only report what would change")
@@ -197,7 +199,15 @@ def _parser() -> argparse.ArgumentParser:
         "--pacemaker-1.1",
         dest="pacemaker11",
         action="store_true",
-        help="also apply the Pacemaker 1.0 -> 1.1 option moves",
+        help="also apply the Pacemaker 1.0 -> 1.1 option moves (same as --to pacemaker-1.1)",
+    )
+    cc.add_argument(
+        "--to",
+        dest="cib_target",
+        choices=("pacemaker-1.0", "pacemaker-1.1", "current", "pacemaker-3.9"),
+        default=None,
+        help="where to stop: pacemaker-1.0 (default), pacemaker-1.1, or current "
+        "(pacemaker-3.9, for corosync 3 + Pacemaker 2.1/3)",
     )
     cc.add_argument(
         "--drop-status",
@@ -252,8 +262,9 @@ def _parser() -> argparse.ArgumentParser:
         "--to",
         action="append",
         default=[],
-        metavar="drbd=8.4|9",
-        help="target generations (drbd=8.4, the mainline kernel's, is the default)",
+        metavar="drbd=8.4|9,pacemaker=1.0|current",
+        help="target generations (defaults: drbd=8.4, the mainline kernel's; "
+        "pacemaker=current, the pacemaker-3.9 schema)",
     )
     return p
 
@@ -331,11 +342,21 @@ def _migrate(args: argparse.Namespace) -> int:
     if args.output:
         migrate.check_outdir(Path(args.output), paths)
     targets = dict(t.partition("=")[::2] for t in _split(args.to))
-    unknown = set(targets) - {"drbd"}
+    unknown = set(targets) - {"drbd", "pacemaker"}
     if unknown:
-        raise XencfgError(f"--to knows drbd=8.4|9, not {', '.join(sorted(unknown))}")
+        raise XencfgError(
+            f"--to knows drbd=8.4|9 and pacemaker=1.0|current, not {', '.join(sorted(unknown))}"
+        )
     only = tuple(_split(args.only)) or None
-    m = migrate.plan(paths, names, args.cluster_name, args.cib, only, targets.get("drbd", "8.4"))
+    m = migrate.plan(
+        paths,
+        names,
+        args.cluster_name,
+        args.cib,
+        only,
+        targets.get("drbd", "8.4"),
+        pacemaker_target=targets.get("pacemaker", "current"),
+    )
     if args.report == "json":
         print(m.report_json(args.show_secrets))
     else:
@@ -536,13 +557,15 @@ def _cib(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS if bad else EXIT_OK
     if args.cib_command == "convert":
         from .formats.cib import convert as conv
+        from .formats.cib.upgrade import upgrade
         from .syntax.source import read_text
 
         source = read_text(args.file)
+        target = args.cib_target or ("pacemaker-1.1" if args.pacemaker11 else "pacemaker-1.0")
+        if args.pacemaker11 and target != "pacemaker-1.1":
+            raise UsageError(f"--pacemaker-1.1 and --to {target} contradict each other")
         try:
-            result = conv.convert(
-                source, path=args.file, pacemaker11=args.pacemaker11, drop_status=args.drop_status
-            )
+            result = upgrade(source, path=args.file, target=target, drop_status=args.drop_status)
         except conv.InvalidOutput as exc:  # never written: the schema's words, exit 1
             if args.report == "json":
                 invalid = {**exc.conversion.to_dict(), "text": None, "errors": exc.errors}

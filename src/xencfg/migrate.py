@@ -4,7 +4,8 @@
 (:data:`PARTS`):
 
 * ``stack``: heartbeat -> corosync 3 + Pacemaker, with :func:`xencfg.stack.to_corosync`
-  (corosync.conf, authkey) and :func:`xencfg.formats.cib.convert.convert` (the CIB);
+  (corosync.conf, authkey) and :func:`xencfg.formats.cib.upgrade.upgrade` (the CIB, in
+  the current schema unless ``--to pacemaker=1.0``);
 * ``xen``: xm domU configs -> xl, xend-config.sxp -> xl.conf (:mod:`.migrations.xen`);
 * ``drbd``: DRBD 8.0-8.3 syntax -> 8.4 (the mainline kernel's DRBD) or 9
   (:mod:`.migrations.drbd`);
@@ -42,6 +43,8 @@ from .syntax.source import encode
 PARTS = ("stack", "xen", "drbd", "iscsi", "multipath", "iscsid", "evms")
 #: DRBD generations ``--to drbd=`` takes (8.4 is the module mainline Linux ships).
 DRBD_TARGETS = ("8.4", "9")
+#: CIB schemas ``--to pacemaker=`` takes (current: pacemaker-3.9, see formats/cib/upgrade.py)
+PACEMAKER_TARGETS = ("1.0", "current")
 
 #: corosync-keygen's default key: 2048 bits (knet takes 1024 to 4096 bytes... we keep 256).
 KEY_BYTES = 256
@@ -147,22 +150,34 @@ def _node_files(tree: NodeTree, secrets: list[str]) -> tuple[NodeFiles, Any]:
     return nf, cib
 
 
-def _cib_output(text: str, display: str, members: list[Member], notes: list[Note]) -> Output:
-    """A heartbeat 2 CIB through ``xencfg cib convert`` (heartbeat 2 -> Pacemaker 1.0),
-    then the node ids corosync gives (heartbeat's UUIDs mean nothing to it) and no
-    status."""
+def _cib_output(
+    text: str,
+    display: str,
+    members: list[Member],
+    notes: list[Note],
+    target: str = "current",
+) -> Output:
+    """The CIB through ``xencfg cib convert --to TARGET``, with the node ids corosync gives
+    (heartbeat's UUIDs mean nothing to it) and no status. ``current`` does both itself
+    (:mod:`xencfg.formats.cib.upgrade`); ``pacemaker-1.0`` gets them here."""
     from lxml import etree
 
-    from .formats.cib import convert as conv
+    from .formats.cib.upgrade import upgrade
 
-    result = conv.convert(text, path=display)
+    ids = {m.name: m.nodeid for m in members}
+    if target == "current":
+        result = upgrade(text, path=display, target="current", nodeids=ids)
+        for ch in result.changes:
+            kind = "manual" if ch.kind in ("manual", "safety", "warning") else "rewrite"
+            notes.append(Note(kind, f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind))
+        return Output("", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace")
+    result = upgrade(text, path=display, target="pacemaker-1.0")
     for ch in result.changes:
         notes.append(
             Note("rewrite", f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind)
         )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
     root = etree.fromstring(encode(result.text), parser)
-    ids = {m.name: m.nodeid for m in members}
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
         if uname in ids and node.get("id") != str(ids[uname]):
@@ -200,6 +215,7 @@ def plan(
     cib_file: str | None = None,
     only: tuple[str, ...] | None = None,
     drbd_target: str = "8.4",
+    pacemaker_target: str = "current",
 ) -> Migration:
     """The migration of the cluster whose node trees are ``paths`` (``cib_file``: the CIB
     when it is not in a node's var/lib/heartbeat/crm/cib.xml). ``only`` picks parts of
@@ -207,12 +223,17 @@ def plan(
     for part in only or ():
         if part not in PARTS:
             raise XencfgError(f"unknown part {part!r}: choose from {', '.join(PARTS)}")
+    if pacemaker_target not in PACEMAKER_TARGETS:
+        raise XencfgError(
+            f"--to pacemaker={pacemaker_target}: choose from {', '.join(PACEMAKER_TARGETS)}"
+        )
     if drbd_target not in DRBD_TARGETS:
         raise XencfgError(f"--to drbd={drbd_target}: choose from {', '.join(DRBD_TARGETS)}")
     found = discover(paths, names)
     if not found.nodes:
         raise XencfgError("migrate wants node trees (a root or an /etc per node), found none")
     parts = only or PARTS
+    cib_target = "current" if pacemaker_target == "current" else "pacemaker-1.0"
     m = Migration(
         nodes=[t.name for t in found.nodes],
         outputs=[],
@@ -223,7 +244,7 @@ def plan(
         cluster_name="",
     )
     stack = (
-        _plan_stack(m, found, cluster_name, cib_file, explicit=bool(only))
+        _plan_stack(m, found, cluster_name, cib_file, explicit=bool(only), cib_target=cib_target)
         if "stack" in parts
         else None
     )
@@ -245,7 +266,12 @@ def plan(
 
 
 def _plan_stack(
-    m: Migration, found: Any, cluster_name: str | None, cib_file: str | None, explicit: bool
+    m: Migration,
+    found: Any,
+    cluster_name: str | None,
+    cib_file: str | None,
+    explicit: bool,
+    cib_target: str = "current",
 ) -> bool | None:
     """heartbeat -> corosync 3 + Pacemaker into ``m``: whether a CIB came along, or None
     when no node runs heartbeat."""
@@ -295,14 +321,16 @@ def _plan_stack(
         from .syntax.source import read_text
 
         f = cib[0]
-        m.outputs.append(_cib_output(read_text(str(f.path)), f.display, stack.members, m.notes))
+        m.outputs.append(
+            _cib_output(read_text(str(f.path)), f.display, stack.members, m.notes, cib_target)
+        )
     elif haresources is not None:
         from .migrations.haresources import haresources_to_cib
 
         hr_doc, display, hacf = haresources
         made = haresources_to_cib(hr_doc, hacf, len(stack.members))
         m.notes.extend(_notes(made.changes, display, "cib.xml"))
-        m.outputs.append(_cib_output(made.text, display, stack.members, m.notes))
+        m.outputs.append(_cib_output(made.text, display, stack.members, m.notes, cib_target))
         cib = haresources
     else:
         m.notes.append(

@@ -1,0 +1,913 @@
+"""Pacemaker 1.x CIB -> the current schema (``pacemaker-3.9``), natively.
+
+The stops of ``xencfg cib convert --to``:
+
+* ``pacemaker-1.0``: heartbeat 2 -> Pacemaker 1.0 (:func:`.convert.convert`, upgrade06.xsl's rules);
+* ``pacemaker-1.1``: plus the 1.1 option moves (``default_*`` options to
+  ``rsc_defaults``/``op_defaults``, failure stickiness to ``migration-threshold``, the start
+  op's ``requires`` to the resource);
+* ``current``: plus what Pacemaker's own later upgrade stylesheets do, without running them:
+  upgrade-1.3.xsl (ACLs only: a CIB with ACLs is refused, see :class:`.ConversionRefused`),
+  upgrade-2.10.xsl (its rename/drop/move tables: cluster options, node ``type``,
+  ``requires``, colocation ``score-attribute``) and the 3.x steps (upgrade-3.10-0 ... -4:
+  ``stonith-action=poweroff``, ``remove-after-stop``, legacy ``master`` resources become
+  promotable clones, ``Master``/``Slave`` roles become ``Promoted``/``Unpromoted``, one nvpair
+  of a name per set, one top-level rule per location, no ``lifetime``, no ``restart-type``,
+  ``can_fail`` or ``role_after_failure``, ``default`` meta values), and what moving off
+  heartbeat needs: node ids become corosync nodeids, ``cluster-infrastructure``,
+  ``dc-version`` and ``expected-quorum-votes`` go (the cluster writes its own), the status
+  section is emptied, ``admin_epoch`` is at least 1 so that ``cibadmin --replace`` takes it
+  over the new cluster's own CIB.
+
+The target is ``pacemaker-3.9``, the newest schema of Pacemaker 2.1 (Debian 12's); a CIB in
+it has already had what upgrade-3.10-0 ... -4 (Pacemaker 3's step to ``pacemaker-4.0``, as
+read from ClusterLabs/pacemaker xml/) would do, so that step has nothing of ours to rewrite.
+
+Fencing is never turned off or on: a CIB without a STONITH device, or with
+``stonith-enabled=false``, is a ``safety`` change in the report, nothing more. Every
+rewrite is a :class:`.Change` (kind ``current``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from xencfg.errors import ParseError
+from xencfg.formats.cib import convert as _convert
+from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused
+
+__all__ = ["CURRENT", "TARGETS", "upgrade"]
+
+#: the schema ``--to current`` writes (Pacemaker 2.1's newest; Pacemaker 3 still loads it)
+CURRENT = "pacemaker-3.9"
+#: the stops of ``xencfg cib convert --to`` (``pacemaker-3.9`` is ``current``)
+TARGETS = ("pacemaker-1.0", "pacemaker-1.1", "current")
+KIND = "current"
+
+#: cluster options the current Pacemaker ignores or refuses: name -> why (upgrade-2.10.xsl's
+#: cluster-properties table with an empty ``with``, upgrade-3.10-0's remove-after-stop, and
+#: the ones Pacemaker maintains itself)
+DROPPED_OPTIONS = {
+    "cluster-infrastructure": "Pacemaker writes its own ('corosync'); heartbeat's value would "
+    "mislead tools (upgrade-2.10.xsl drops heartbeat/openais/cman)",
+    "dc-version": "the DC writes the version it runs",
+    "expected-quorum-votes": "corosync (votequorum) counts the votes; see corosync.conf's "
+    "quorum section (upgrade-2.10.xsl)",
+    "remove-after-stop": "no longer supported (upgrade-3.10-0.xsl)",
+    "notification-agent": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
+    "notification-recipient": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
+    "last-lrm-refresh": "bookkeeping of heartbeat's cluster (the time of its last resource "
+    "refresh); the new cluster keeps its own",
+}
+#: cluster options upgrade-2.10.xsl renames (the ones upgrade06 left with underscores)
+RENAMED_OPTIONS = {
+    "cluster_recheck_interval": "cluster-recheck-interval",
+    "dc_deadtime": "dc-deadtime",
+    "election_timeout": "election-timeout",
+    "shutdown_escalation": "shutdown-escalation",
+    "startup_fencing": "startup-fencing",
+}
+#: resource meta attributes Pacemaker 2.1 renamed (the old names are deprecated)
+META_RENAMES = {"master-max": "promoted-max", "master-node-max": "promoted-node-max"}
+#: meta attributes upgrade-3.10-4.xsl drops: name -> what to use instead
+META_DROPPED = {
+    "restart-type": "no longer supported; set 'kind' on the constraints that should restart "
+    "dependants (upgrade-3.10-4.xsl)",
+}
+OP_META_DROPPED = ("can_fail", "role_after_failure")
+#: meta attributes whose value 'default' meant 'unset' (upgrade-3.10-0.xsl drops them)
+DEFAULT_VALUED = frozenset(
+    {"is-managed", "migration-threshold", "resource-stickiness", "target-role"}
+)
+#: stonith instance attributes upgrade-2.10.xsl renames
+STONITH_RENAMES = {
+    "pcmk_list_cmd": "pcmk_list_action",
+    "pcmk_monitor_cmd": "pcmk_monitor_action",
+    "pcmk_off_cmd": "pcmk_off_action",
+    "pcmk_on_cmd": "pcmk_on_action",
+    "pcmk_reboot_cmd": "pcmk_reboot_action",
+    "pcmk_status_cmd": "pcmk_status_action",
+}
+ROLE_NAMES = {"master": "Promoted", "slave": "Unpromoted"}
+#: attributes holding a role, by element
+ROLE_ATTRS = {
+    "op": ("role",),
+    "rule": ("role",),
+    "rsc_location": ("role",),
+    "rsc_colocation": ("rsc-role", "with-rsc-role"),
+    "resource_set": ("role",),
+    "rsc_ticket": ("rsc-role",),
+}
+RESOURCE_TAGS = ("primitive", "group", "clone", "master", "template", "bundle")
+_VERSION = re.compile(r"pacemaker-(\d+)\.(\d+)\Z")
+CURRENT_VERSION = (3, 9)
+
+
+def schema_version(name: str | None) -> tuple[int, int] | None:
+    """``pacemaker-X.Y`` -> (X, Y); None for heartbeat 2's names and anything else."""
+    m = _VERSION.match(name or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def upgrade(
+    text: str,
+    *,
+    path: str | None = None,
+    target: str = "current",
+    nodeids: dict[str, int] | None = None,
+    drop_status: bool = False,
+) -> Conversion:
+    """Convert a heartbeat 2 or Pacemaker 1.x-3.x CIB (or fragment) to ``target``.
+
+    ``target`` is one of :data:`TARGETS` (``pacemaker-3.9`` means ``current``).
+    ``nodeids`` maps node names (``uname``) to their corosync nodeids; without it a node
+    whose id is a heartbeat UUID is reported for a hand edit. Raises what
+    :func:`.convert.convert` raises, and :class:`.ConversionRefused` for a CIB newer than
+    the target or one with ACLs older than ``pacemaker-1.3``.
+    """
+    if target == CURRENT:
+        target = "current"
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}: choose from {', '.join(TARGETS)}")
+    if target != "current":
+        return _convert.convert(
+            text, path=path, pacemaker11=target == "pacemaker-1.1", drop_status=drop_status
+        )
+    nodes, _whole = _convert.parse_roots(text, path)
+    elements = [n for n in nodes if isinstance(n.tag, str)]
+    if not elements:
+        raise ParseError("no XML element found", path=path, expected="a CIB or a CIB fragment")
+    is_cib = len(elements) == 1 and elements[0].tag == "cib"
+    schema = elements[0].get("validate-with") if is_cib else None
+    version = schema_version(schema)
+    lines = {
+        e.get("id"): e.sourceline for r in elements for e in r.iter() if _is_el(e) and e.get("id")
+    }
+    if is_cib:
+        lines[None] = elements[0].sourceline  # what a change on <cib> itself names
+    if schema == CURRENT:  # already there: returned as it is, as convert does with 1.x
+        return Conversion(text, [], fragment=False)
+    if version is not None and version >= (2, 0):
+        if version > CURRENT_VERSION:
+            raise ConversionRefused(
+                f"{path or '<input>'}: validate-with={schema!r} is newer than {CURRENT}: "
+                "refusing to convert it down (that would drop what the newer schema says)"
+            )
+        base = Conversion(text, [], fragment=not is_cib)
+        tops = nodes
+    else:
+        base = _convert.convert(text, path=path, pacemaker11=True, drop_status=drop_status)
+        tops, _ = _convert.parse_roots(base.text, path)
+    roots = [n for n in tops if _is_el(n)]
+    if version is not None and version < (1, 3):
+        for r in roots:
+            if r.find(".//acls") is not None:
+                raise ConversionRefused(
+                    f"{path or '<input>'}: the CIB has pacemaker-1.x ACLs, which "
+                    "upgrade-1.3.xsl rewrites with a meaning xencfg does not reproduce: "
+                    "upgrade it with cibadmin --upgrade instead"
+                )
+    step = _Current(lines, nodeids)
+    step.apply(roots)  # in place: a legacy <master> root becomes the <clone> it is
+    body = _render(tops)  # comments around the root elements kept
+    decl = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        if text.lstrip("\ufeff").startswith("<?xml")
+        else ""
+    )
+    return Conversion(
+        (decl if is_cib else "") + body, base.changes + step.changes, fragment=base.fragment
+    )
+
+
+def _is_el(node: Any) -> bool:
+    return isinstance(node.tag, str)
+
+
+def _promotable(el: Any) -> bool:
+    """A clone with ``promotable=true`` in its meta attributes."""
+    return el.tag == "clone" and any(
+        nv.get("name") == "promotable" and nv.get("value", "").lower() == "true"
+        for nv in el.iterfind("meta_attributes/nvpair")
+    )
+
+
+def _render(roots: list[Any]) -> str:
+    parts = []
+    for node in roots:
+        if not _is_el(node):
+            parts.append(etree.tostring(node, encoding="unicode", with_tail=False))
+            continue
+        for el in node.iter():
+            if _is_el(el) and len(el) == 0 and not (el.text or "").strip():
+                el.text = None  # written <x/>
+        etree.indent(node, space="  ")
+        parts.append(etree.tostring(node, encoding="unicode", with_tail=False))
+    return "\n".join(parts) + "\n"
+
+
+class _Current:
+    """The steps from a Pacemaker 1.1 configuration to :data:`CURRENT` (see the module doc)."""
+
+    def __init__(self, lines: dict[str | None, int | None], nodeids: dict[str, int] | None) -> None:
+        self.lines = lines
+        self.nodeids = nodeids
+        self.changes: list[Change] = []
+        self.used: set[str] = set()
+
+    # -- reporting and ids
+    def note(self, el: Any, what: str, why: str, kind: str = KIND) -> None:
+        tag = el.tag if el is not None and _is_el(el) else "cib"
+        ident = el.get("id") if el is not None and _is_el(el) else None
+        line = self.lines.get(ident) if ident else self.lines.get(None) if tag == "cib" else None
+        self.changes.append(Change(kind, tag, ident, line, what, why))
+
+    def unique(self, candidate: str) -> str:
+        new, n = candidate, 1
+        while new in self.used:
+            n += 1
+            new = f"{candidate}-{n}"
+        self.used.add(new)
+        return new
+
+    # -- driver
+    def apply(self, roots: list[Any]) -> None:
+        self.used = {str(e.get("id")) for r in roots for e in r.iter() if _is_el(e) and e.get("id")}
+        cib = roots[0] if len(roots) == 1 and roots[0].tag == "cib" else None
+        for root in roots:
+            self.cluster_options(root)
+            self.nodes(root)
+            self.resources(root)
+            self.constraints(root)
+        for root in roots:
+            for m in list(root.iter("master")):
+                self.master(m)
+            self.empty_sets(root)
+        if cib is not None:
+            self.cib(cib)
+            self.safety(cib)
+
+    def empty_sets(self, root: Any) -> None:
+        """Attribute sets with nothing in them go, as upgrade-2.10.xsl drops them (its
+        "trick A"): the 1.0 step writes a meta set per resource, often empty."""
+        for nvset in list(root.iter("meta_attributes", "instance_attributes")):
+            parent = nvset.getparent()
+            if parent is not None and not any(_is_el(c) for c in nvset):
+                parent.remove(nvset)
+        for section in list(root.iter("rsc_defaults", "op_defaults")):
+            parent = section.getparent()
+            if parent is not None and not any(_is_el(c) for c in section):
+                parent.remove(section)
+
+    # -- the <cib> element and status
+    def cib(self, cib: Any) -> None:
+        old = cib.get("validate-with")
+        cib.set("validate-with", CURRENT)
+        self.note(cib, f"validate-with {old!r} -> {CURRENT!r}", "the schema this CIB now follows")
+        admin = cib.get("admin_epoch", "0")
+        if not admin.isdigit() or int(admin) < 1:
+            cib.set("admin_epoch", "1")
+            self.note(
+                cib,
+                f"admin_epoch {admin!r} -> '1' (epoch {cib.get('epoch')!r} kept)",
+                "cibadmin --replace refuses a CIB whose (admin_epoch, epoch, num_updates) is "
+                "older than the cluster's own ('current admin_epoch is greater than the "
+                "replacement'); a new cluster starts at admin_epoch 0, so 1 wins whatever "
+                "the epochs",
+            )
+        if cib.get("num_updates", "0") != "0":
+            self.note(cib, f"num_updates {cib.get('num_updates')!r} -> '0'", "a new version")
+            cib.set("num_updates", "0")
+        for name, why in (
+            ("dc-uuid", "names heartbeat's DC by its UUID; the new cluster elects its own"),
+            ("have-quorum", "run-time state the cluster sets itself"),
+            ("crm_feature_set", "heartbeat's feature set; the DC writes its own"),
+            ("ccm_transition", "heartbeat membership state"),
+            ("cib-last-written", "written by the cluster"),
+        ):
+            if cib.get(name) is not None:
+                self.note(cib, f"dropped {name}={cib.get(name)!r}", why)
+                del cib.attrib[name]
+        if cib.get("remote-tls-port") == "0":
+            del cib.attrib["remote-tls-port"]
+            self.note(cib, "dropped remote-tls-port='0'", "0 is no remote access, the default")
+        status = cib.find("status")
+        if status is not None and len(status):
+            for child in list(status):
+                status.remove(child)
+            self.note(
+                status,
+                "status section emptied",
+                "it records heartbeat's run-time state (node UUIDs, 0.6 operation history); "
+                "Pacemaker rebuilds it",
+            )
+
+    def safety(self, cib: Any) -> None:
+        """Findings, never changes: fencing off or without a device, legacy STONITH plugins."""
+        conf = cib.find("configuration")
+        if conf is None:
+            return
+        enabled = None
+        for nv in conf.iterfind("crm_config/cluster_property_set/nvpair"):
+            if nv.get("name") == "stonith-enabled":
+                enabled = nv
+        devices = [p for p in conf.iter("primitive") if p.get("class") == "stonith"]
+        if enabled is not None and enabled.get("value", "").lower() in (
+            "false",
+            "no",
+            "0",
+            "off",
+            "n",
+        ):
+            self.note(
+                enabled,
+                f"stonith-enabled={enabled.get('value')!r} kept: this cluster runs without fencing",
+                "kept as the administrator set it; without fencing a node that stops "
+                "responding can still write to shared storage: configure a STONITH device",
+                "safety",
+            )
+            for op in conf.iter("op"):
+                if op.get("on-fail") == "fence":
+                    self.note(
+                        op,
+                        "on-fail='fence' with fencing off: Pacemaker stops the resource instead",
+                        "crm_verify: 'fence' is not valid when fencing is disabled; kept, so "
+                        "that it fences once a STONITH device is configured",
+                        "warning",
+                    )
+        elif not devices:
+            self.note(
+                cib,
+                "no STONITH device: Pacemaker fences by default and will not start resources "
+                "until one is configured (nothing added)",
+                "fencing protects shared data; configure a stonith resource (fence_* agent)",
+                "safety",
+            )
+
+    # -- crm_config
+    def cluster_options(self, root: Any) -> None:
+        for cps in list(root.iter("cluster_property_set")):
+            for nv in list(cps.findall("nvpair")):
+                name = nv.get("name", "")
+                value = nv.get("value", "")
+                if name in DROPPED_OPTIONS:
+                    cps.remove(nv)
+                    self.note(nv, f"cluster option {name}={value!r} dropped", DROPPED_OPTIONS[name])
+                elif name in ("default-migration-threshold", "default_migration_threshold"):
+                    cps.remove(nv)
+                    self.rsc_default(root, "migration-threshold", value, nv)
+                elif name in RENAMED_OPTIONS:
+                    nv.set("name", RENAMED_OPTIONS[name])
+                    self.note(nv, f"{name} -> {RENAMED_OPTIONS[name]}", "upgrade-2.10.xsl's rename")
+                elif name == "stonith-action" and value == "poweroff":
+                    nv.set("value", "off")
+                    self.note(
+                        nv,
+                        "stonith-action 'poweroff' -> 'off'",
+                        "the same action's current name (upgrade-3.10-0.xsl)",
+                    )
+            self.dedupe(cps)
+            if len([c for c in cps if _is_el(c)]) == 0 and cps.getparent() is not None:
+                cps.getparent().remove(cps)
+                self.note(cps, "empty cluster_property_set removed", "all its options went")
+
+    def rsc_default(self, root: Any, name: str, value: str, src: Any) -> None:
+        conf = root if root.tag == "configuration" else root.find("configuration")
+        existing = (
+            [
+                nv
+                for nv in conf.iterfind("rsc_defaults/meta_attributes/nvpair")
+                if nv.get("name") == name
+            ]
+            if conf is not None
+            else []
+        )
+        if conf is None or existing:
+            self.note(
+                src,
+                f"default-migration-threshold={value!r} dropped",
+                "rsc_defaults sets migration-threshold already"
+                if existing
+                else "set migration-threshold in rsc_defaults by hand",
+            )
+            return
+        rd = conf.find("rsc_defaults")
+        if rd is None:
+            rd = etree.Element("rsc_defaults")
+            crm = conf.find("crm_config")
+            crm.addnext(rd) if crm is not None else conf.insert(0, rd)
+        meta = rd.find("meta_attributes")
+        if meta is None:
+            meta = etree.SubElement(rd, "meta_attributes", id=self.unique("rsc-options"))
+        etree.SubElement(
+            meta, "nvpair", id=self.unique(f"{meta.get('id')}-{name}"), name=name, value=value
+        )
+        self.note(
+            src,
+            f"default-migration-threshold={value!r} -> rsc_defaults {name}",
+            "the cluster option is gone; rsc_defaults says the same",
+        )
+        if not (value.isdigit() or value.upper().lstrip("+") == "INFINITY"):
+            self.note(
+                src,
+                f"migration-threshold={value!r} is no failure count: Pacemaker uses 1 instead "
+                "(moves the resource after its first failure)",
+                "crm_verify: 'migration-threshold must be non-negative'; kept as written",
+                "warning",
+            )
+
+    def dedupe(self, nvset: Any) -> None:
+        """One nvpair of a name per set: the first wins, as Pacemaker reads it (3.10-2)."""
+        seen: set[str] = set()
+        for nv in list(nvset.findall("nvpair")):
+            name = nv.get("name", "")
+            if name in seen:
+                nvset.remove(nv)
+                self.note(
+                    nv,
+                    f"second {name}={nv.get('value')!r} in one set dropped",
+                    "Pacemaker uses the first; upgrade-3.10-2.xsl keeps only it",
+                )
+            seen.add(name)
+
+    # -- nodes
+    def nodes(self, root: Any) -> None:
+        for node in root.iter("node"):
+            parent = node.getparent()
+            if node is not root and (parent is None or parent.tag != "nodes"):
+                continue
+            kind = node.get("type")
+            uname = node.get("uname", "")
+            if kind == "normal":
+                node.set("type", "member")
+                self.note(
+                    node,
+                    f"node {uname}: type 'normal' -> 'member'",
+                    "the current schema's name (upgrade-2.10.xsl)",
+                )
+            elif kind == "ping":
+                node.set("type", "member")
+                self.ban(root, uname)
+                self.note(
+                    node,
+                    f"ping node {uname} -> a member banned from every resource",
+                    "ping nodes are gone (upgrade-3.10-0.xsl); use ocf:pacemaker:ping "
+                    "for connectivity checks",
+                )
+            old = node.get("id", "")
+            if self.nodeids is not None and uname in self.nodeids:
+                new = str(self.nodeids[uname])
+                if new != old:
+                    self.note(
+                        node,
+                        f"node {uname}: id {old!r} -> {new!r}",
+                        "Pacemaker on corosync names a node by its corosync nodeid "
+                        "(corosync.conf's nodelist)",
+                    )
+                    node.set("id", new)
+            elif not old.isdigit():
+                self.note(
+                    node,
+                    f"node {uname}: id {old!r} is heartbeat's UUID: set it to the node's "
+                    "corosync nodeid",
+                    "Pacemaker on corosync names a node by its nodeid; a node entry with "
+                    "another id is a second, unknown node (xencfg migrate sets it)",
+                    "manual",
+                )
+
+    def ban(self, root: Any, uname: str) -> None:
+        cons = root.find(".//constraints") if root.tag != "constraints" else root
+        if cons is None:
+            return
+        etree.SubElement(
+            cons,
+            "rsc_location",
+            {
+                "id": self.unique(f"ping-node-ban-{uname}"),
+                "rsc-pattern": ".*",
+                "node": uname,
+                "score": "-INFINITY",
+                "resource-discovery": "never",
+            },
+        )
+
+    # -- resources
+    def resources(self, root: Any) -> None:
+        for rsc in list(root.iter(*RESOURCE_TAGS)):
+            for meta in rsc.findall("meta_attributes"):
+                self.meta(meta, rsc)
+            if rsc.get("class") == "stonith":
+                for ia in rsc.findall("instance_attributes"):
+                    self.stonith_attrs(ia)
+                kind = rsc.get("type", "")
+                if not kind.startswith("fence_"):
+                    self.note(
+                        rsc,
+                        f"stonith:{kind} kept: a cluster-glue (heartbeat) STONITH plugin",
+                        "Pacemaker runs it only through cluster-glue (the package on every "
+                        "node); the fence_* agent for the same device is the maintained choice",
+                        "warning",
+                    )
+            if rsc.get("class") == "heartbeat" and any(
+                a.tag == "master" or _promotable(a) for a in rsc.iterancestors("master", "clone")
+            ):
+                self.note(
+                    rsc,
+                    f"heartbeat:{rsc.get('type')} in a promotable clone: Pacemaker ignores the "
+                    "whole clone (and its constraints); use an OCF agent that can promote",
+                    "crm_verify: 'is of type heartbeat and therefore cannot be used as a "
+                    "promotable clone resource'; heartbeat resource.d scripts know no promote",
+                    "manual",
+                )
+            elif rsc.get("class") == "heartbeat":
+                self.note(
+                    rsc,
+                    f"heartbeat:{rsc.get('type')} kept: a heartbeat resource.d script",
+                    "Pacemaker runs it from /etc/ha.d/resource.d, which a corosync node may "
+                    "lack: copy the script, or use the ocf:heartbeat agent of the same name",
+                    "warning",
+                )
+            if rsc.tag == "group":
+                self.group_flags(rsc)
+            if rsc.tag == "clone":
+                self.anonymous_node_max(rsc)
+            for op in rsc.iterfind("operations/op"):
+                self.roles(op)
+                self.op_requires(rsc, op)
+                for meta in op.findall("meta_attributes"):
+                    for nv in list(meta.findall("nvpair")):
+                        if nv.get("name") in OP_META_DROPPED:
+                            meta.remove(nv)
+                            self.note(
+                                op,
+                                f"op meta {nv.get('name')}={nv.get('value')!r} dropped",
+                                "no longer supported (upgrade-3.10-4.xsl): use on-fail",
+                            )
+        for rd in root.iter("rsc_defaults"):
+            for meta in rd.findall("meta_attributes"):
+                self.meta(meta, rd)
+        for od in root.iter("op_defaults"):
+            for meta in od.findall("meta_attributes"):
+                for nv in list(meta.findall("nvpair")):
+                    if nv.get("name") in OP_META_DROPPED:
+                        meta.remove(nv)
+                        self.note(
+                            od,
+                            f"op default {nv.get('name')} dropped",
+                            "no longer supported (upgrade-3.10-4.xsl)",
+                        )
+
+    def group_flags(self, group: Any) -> None:
+        """``ordered``/``collocated``: true is what a group is anyway; false is kept, reported."""
+        for meta in group.findall("meta_attributes"):
+            for nv in list(meta.findall("nvpair")):
+                name, value = nv.get("name", ""), nv.get("value", "")
+                if name not in ("ordered", "collocated"):
+                    continue
+                if value.lower() in ("true", "yes", "1", "on", "y"):
+                    meta.remove(nv)
+                    self.note(
+                        group,
+                        f"meta {name}={value!r} dropped",
+                        "every group is ordered and collocated; Pacemaker deprecates the option",
+                    )
+                else:
+                    self.note(
+                        group,
+                        f"meta {name}={value!r} kept (deprecated): turn the group into "
+                        "resources with a resource set by hand",
+                        "Pacemaker still reads it but will remove it; a resource set with "
+                        f"{'sequential' if name == 'ordered' else 'colocation'} semantics says "
+                        "the same",
+                        "manual",
+                    )
+
+    def anonymous_node_max(self, clone: Any) -> None:
+        """A finding: an anonymous clone runs one instance per node whatever clone-node-max
+        says (crm_verify: 'anonymous clones support only one instance per node')."""
+        meta = {
+            nv.get("name"): nv.get("value", "") for nv in clone.iterfind("meta_attributes/nvpair")
+        }
+        unique = meta.get("globally-unique", "false").lower() in ("true", "yes", "1", "on", "y")
+        node_max = meta.get("clone-node-max", "1")
+        classes = {p.get("class") for p in clone.iter("primitive")} - {None, "ocf", "stonith"}
+        if unique and classes:
+            self.note(
+                clone,
+                f"globally-unique=true kept, but {'/'.join(sorted(classes))} agents run as "
+                "anonymous clones: the instances are interchangeable",
+                "crm_verify: 'can be used only as anonymous clones' (Pacemaker's clone "
+                "unpacking); heartbeat 2 kept them apart",
+                "warning",
+            )
+        if not unique and node_max.isdigit() and int(node_max) > 1:
+            self.note(
+                clone,
+                f"clone-node-max={node_max!r} on an anonymous clone: Pacemaker runs one "
+                "instance per node (set globally-unique=true if several were meant)",
+                "crm_verify reports it as an error; kept as the input says",
+                "warning",
+            )
+
+    def op_requires(self, rsc: Any, op: Any) -> None:
+        """``requires`` on an op: start/promote's to the resource, others dropped (2.10)."""
+        value = op.get("requires")
+        if value is None:
+            return
+        del op.attrib["requires"]
+        metas = rsc.findall("meta_attributes")
+        has = any(nv.get("name") == "requires" for m in metas for nv in m.findall("nvpair"))
+        if op.get("name") in ("start", "promote") and not has:
+            meta = metas[0] if metas else None
+            if meta is None:
+                meta = etree.Element("meta_attributes", id=self.unique(f"{rsc.get('id')}-meta"))
+                rsc.insert(0, meta)
+            etree.SubElement(
+                meta,
+                "nvpair",
+                id=self.unique(f"{meta.get('id')}-requires"),
+                name="requires",
+                value=value,
+            )
+            self.note(
+                rsc,
+                f"op {op.get('id')!r} requires={value!r} -> meta requires",
+                "Pacemaker reads requires from the resource (upgrade-2.10.xsl)",
+            )
+        else:
+            self.note(
+                rsc,
+                f"op {op.get('id')!r} ({op.get('name')}) requires={value!r} dropped",
+                "only the start and promote operations' requires counted, and it is now "
+                "the resource's (upgrade-2.10.xsl)",
+            )
+
+    def meta(self, meta: Any, owner: Any) -> None:
+        self.dedupe(meta)
+        for nv in list(meta.findall("nvpair")):
+            name, value = nv.get("name", ""), nv.get("value", "")
+            if name in META_DROPPED:
+                meta.remove(nv)
+                self.note(owner, f"meta {name}={value!r} dropped", META_DROPPED[name])
+            elif name in DEFAULT_VALUED and value == "default":
+                meta.remove(nv)
+                self.note(
+                    owner,
+                    f"meta {name}='default' dropped",
+                    "'default' meant unset; the current schema refuses it (upgrade-3.10-0.xsl)",
+                )
+            elif name in META_RENAMES:
+                nv.set("name", META_RENAMES[name])
+                self.note(
+                    owner,
+                    f"meta {name} -> {META_RENAMES[name]}",
+                    "Pacemaker 2.1's name; the old one is deprecated",
+                )
+            elif name == "target-role" and value.lower() in ROLE_NAMES:
+                nv.set("value", ROLE_NAMES[value.lower()])
+                self.note(
+                    owner,
+                    f"target-role {value!r} -> {nv.get('value')!r}",
+                    "Pacemaker 2.1's role names (upgrade-3.10 refuses the old ones)",
+                )
+
+    def stonith_attrs(self, ia: Any) -> None:
+        for nv in ia.findall("nvpair"):
+            name = nv.get("name", "")
+            if name in STONITH_RENAMES:
+                nv.set("name", STONITH_RENAMES[name])
+                self.note(nv, f"{name} -> {STONITH_RENAMES[name]}", "upgrade-2.10.xsl's rename")
+            elif name == "pcmk_arg_map":
+                value = nv.get("value", "")
+                if value.startswith("port:") and "," not in value:
+                    nv.set("name", "pcmk_host_argument")
+                    nv.set("value", value[len("port:") :])
+                    self.note(
+                        nv,
+                        f"pcmk_arg_map={value!r} -> pcmk_host_argument",
+                        "upgrade-2.10.xsl's rename",
+                    )
+                else:
+                    ia.remove(nv)
+                    self.note(
+                        nv,
+                        f"pcmk_arg_map={value!r} dropped: check the agent's parameters by hand",
+                        "upgrade-2.10.xsl drops it",
+                        "manual",
+                    )
+
+    def master(self, m: Any) -> Any:
+        """A legacy ``master`` becomes a clone with ``promotable=true`` (upgrade-3.10-2)."""
+        m.tag = "clone"
+        meta = m.find("meta_attributes")
+        if meta is None:
+            meta = etree.Element(
+                "meta_attributes", id=self.unique(f"{m.get('id')}-meta_attributes")
+            )
+            m.insert(0, meta)
+        for nv in list(meta.findall("nvpair")):
+            if nv.get("name") == "promotable":
+                meta.remove(nv)
+        etree.SubElement(
+            meta,
+            "nvpair",
+            id=self.unique(f"{meta.get('id')}-promotable"),
+            name="promotable",
+            value="true",
+        )
+        self.note(
+            m,
+            "<master> -> <clone> with promotable=true",
+            "legacy promotable clones are gone (upgrade-3.10-2.xsl)",
+        )
+        return m
+
+    # -- constraints and rules
+    def roles(self, el: Any) -> None:
+        for name in ROLE_ATTRS.get(el.tag, ()):
+            value = el.get(name)
+            if value is not None and value.lower() in ROLE_NAMES:
+                el.set(name, ROLE_NAMES[value.lower()])
+                self.note(
+                    el,
+                    f"{name} {value!r} -> {el.get(name)!r}",
+                    "Pacemaker 2.1's role names (upgrade-3.10 refuses the old ones)",
+                )
+
+    def promotable_roles(self, root: Any) -> None:
+        """target-role Promoted/Unpromoted on a resource that cannot be promoted: Pacemaker
+        ignores it (crm_verify: 'only makes sense for promotable clones'), so it goes."""
+        for nv in list(root.iter("nvpair")):
+            meta = nv.getparent()
+            owner = meta.getparent() if meta is not None else None
+            if meta is None or owner is None or nv.get("name") != "target-role":
+                continue
+            if meta.tag != "meta_attributes":
+                continue
+            if nv.get("value") not in ("Promoted", "Unpromoted") or owner.tag not in (
+                "primitive",
+                "group",
+                "clone",
+            ):
+                continue
+            chain = [owner, *owner.iterancestors("master", "clone")]
+            if any(el.tag == "master" or _promotable(el) for el in chain):
+                continue
+            meta.remove(nv)
+            self.note(
+                owner,
+                f"target-role={nv.get('value')!r} dropped: {owner.get('id')!r} is not promotable",
+                "Pacemaker ignores a promoted/unpromoted target role on a resource that "
+                "cannot be promoted; it runs as started, as without the option",
+                "warning",
+            )
+
+    def clone_children(self, root: Any) -> None:
+        """Constraints naming the resource inside a clone name the clone: Pacemaker 2 ignores
+        a constraint on a clone's child ('not a valid resource or tag')."""
+        parent: dict[str, str] = {}
+        for clone in root.iter("clone", "master"):
+            for child in clone:
+                if _is_el(child) and child.tag in ("primitive", "group") and child.get("id"):
+                    parent[child.get("id")] = clone.get("id")
+        if not parent:
+            return
+        for con in root.iter("rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket"):
+            for attr in ("rsc", "with-rsc", "first", "then"):
+                value = con.get(attr)
+                if value in parent:
+                    con.set(attr, parent[value])
+                    self.note(
+                        con,
+                        f"{attr}={value!r} -> {parent[value]!r} (the clone around it)",
+                        "Pacemaker 2 ignores constraints on a clone's child resource; the "
+                        "clone is what they can name",
+                        "warning",
+                    )
+
+    def constraints(self, root: Any) -> None:
+        self.clone_children(root)
+        self.promotable_roles(root)
+        for el in list(
+            root.iter(
+                "rsc_location", "rsc_colocation", "rsc_order", "rule", "resource_set", "rsc_ticket"
+            )
+        ):
+            self.roles(el)
+        for col in root.iter("rsc_colocation"):
+            for name in ("score-attribute", "score-attribute-mangle"):
+                if col.get(name) is not None:
+                    self.note(
+                        col,
+                        f"dropped {name}={col.get(name)!r}",
+                        "never in effect (upgrade-2.10.xsl)",
+                    )
+                    del col.attrib[name]
+        for con in list(root.iter("rsc_colocation", "rsc_order")):
+            for lt in con.findall("lifetime"):
+                con.remove(lt)
+                self.note(
+                    con,
+                    "<lifetime> dropped: the constraint now always applies; add a "
+                    "rule-based condition by hand if it should expire",
+                    "colocation and order lifetimes are gone (upgrade-3.10-3.xsl)",
+                    "manual",
+                )
+        for order in root.iter("rsc_order"):
+            self.order_score(order)
+        for loc in list(root.iter("rsc_location")):
+            self.lifetime(loc)
+            self.split(loc)
+
+    def order_score(self, order: Any) -> None:
+        """``score`` on rsc_order is deprecated for ``kind``: 0 was optional, anything else
+        mandatory (Pacemaker's pcmk__unpack_ordering reads it so); written as ``kind``."""
+        score = order.attrib.pop("score", None)
+        if score is None:
+            return
+        try:
+            zero = int(score.strip()) == 0
+        except ValueError:
+            zero = False  # INFINITY and friends: mandatory
+        if order.get("kind") is None and zero:
+            order.set("kind", "Optional")
+            what = f"score={score!r} -> kind='Optional'"
+        else:
+            what = f"score={score!r} dropped (kind {order.get('kind', 'Mandatory')!r})"
+        self.note(
+            order,
+            what,
+            "Pacemaker deprecates 'score' on orders and reads 0 as optional, any other score "
+            "as mandatory; 'kind' says that",
+        )
+
+    def lifetime(self, loc: Any) -> None:
+        lifetimes = loc.findall("lifetime")
+        if not lifetimes:
+            return
+        rules = [r for lt in lifetimes for r in lt.findall("rule")]
+        for lt in lifetimes:
+            loc.remove(lt)
+        if not rules:
+            self.note(loc, "empty <lifetime> dropped", "lifetimes are gone (upgrade-3.10-3.xsl)")
+            return
+        lid = loc.get("id")
+        if len(rules) > 1:
+            life = etree.Element("rule", id=self.unique(f"{lid}-lifetime-or-rule"))
+            life.set("boolean-op", "or")
+            for r in rules:
+                life.append(r)
+        else:
+            life = rules[0]
+        wrapper = etree.Element("rule", id=self.unique(f"{lid}-lifetime-and-rule"))
+        wrapper.set("boolean-op", "and")
+        old = loc.findall("rule")
+        if old:
+            wrapper.set("score", old[0].get("score", "0"))
+            old[0].addprevious(wrapper)
+            for r in old:
+                wrapper.append(r)
+        else:
+            score = loc.attrib.pop("score", "0")
+            node = loc.attrib.pop("node", "")
+            wrapper.set("score", score)
+            nr = etree.SubElement(wrapper, "rule", id=self.unique(f"{lid}-node-score-rule"))
+            nr.set("score", score)
+            etree.SubElement(
+                nr,
+                "expression",
+                id=self.unique(f"{lid}-node-score-rule-expr"),
+                attribute="#uname",
+                operation="eq",
+                value=node,
+            )
+            loc.append(wrapper)
+        wrapper.append(life)
+        self.note(
+            loc,
+            "<lifetime> folded into an 'and' rule",
+            "lifetimes are gone; a rule says the same (upgrade-3.10-3.xsl)",
+        )
+
+    def split(self, loc: Any) -> None:
+        rules = loc.findall("rule")
+        if len(rules) < 2:
+            return
+        anchor = loc
+        for n, rule in enumerate(rules[1:], start=2):
+            new = etree.Element("rsc_location", dict(loc.attrib))
+            new.set("id", self.unique(f"{loc.get('id')}-{n}"))
+            for rset in loc.findall("resource_set"):
+                new.append(etree.fromstring(etree.tostring(rset, with_tail=False)))
+            new.append(rule)
+            anchor.addnext(new)
+            anchor = new
+        self.note(
+            loc,
+            f"{len(rules)} top-level rules split into {len(rules)} rsc_location constraints",
+            "one top-level rule per location (upgrade-3.10-2.xsl); each "
+            "rule applied its own score, and so does each new constraint",
+        )
