@@ -297,3 +297,53 @@ def test_fix_spells_cib_options_as_the_dialect_reads_them(
         want = want.replace(f'name="{old}"', f'name="{new}"')
     assert path.read_text() == want  # only those names changed, byte for byte
     assert lint.run([root], select=["CB010"]).findings == []
+
+
+OLD_MULTIPATH = (
+    "defaults {\n"
+    '\tdefault_selector "round-robin 0"   # old spelling\n'
+    "\tdefault_path_checker tur\n"
+    '\tgetuid_callout "/sbin/scsi_id -g -u -s /block/%n"\n'
+    "}\n"
+    'devnode_blacklist {\n\tdevnode "^sda"\n}\n'
+)
+
+
+def _fixed(tmp_path: Path, name: str, text: str, target: str) -> str:
+    etc = tmp_path / "n" / "etc"
+    etc.mkdir(parents=True)
+    (etc / name).write_text(text)
+    assert main(["lint", "--fix", "--exit-zero", "--target", target, str(tmp_path / "n")]) == 0
+    return (etc / name).read_text()
+
+
+def test_fix_renames_deprecated_keywords_the_release_in_force_reads(tmp_path: Path) -> None:
+    # multipath-tools 0.9.4 (libmultipath/dict.c) reads path_selector, path_checker and
+    # blacklist; the callout is no plain rename (a program vs a udev property): left alone
+    out = _fixed(tmp_path, "multipath.conf", OLD_MULTIPATH, "multipath-tools=0.9.4")
+    assert out == (
+        OLD_MULTIPATH.replace("default_selector", "path_selector")
+        .replace("default_path_checker", "path_checker")
+        .replace("devnode_blacklist", "blacklist")
+    )
+
+
+def test_fix_renames_nothing_an_older_release_would_not_read(tmp_path: Path) -> None:
+    # 0.4.7 reads the default_* spellings and no path_selector yet (renamed in 0.5)
+    out = _fixed(tmp_path, "multipath.conf", OLD_MULTIPATH, "multipath-tools=0.4.7")
+    assert out == OLD_MULTIPATH
+
+
+def test_fix_renames_drbd_keywords_in_place_but_never_moves_them(tmp_path: Path) -> None:
+    # drbdadm 8.4 reads rate/after in disk as old spellings of resync-rate/resync-after
+    # (check_and_change_deprecated_alias); syncer's options move sections: not a --fix
+    text = (
+        "resource r0 {\n  disk { rate 10M; after r1; }\n  syncer { rate 20M; }\n"
+        "  on a { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on b { device /dev/drbd0; disk /dev/sda5; address 10.0.0.2:7788; meta-disk internal; }\n"
+        "}\n"
+    )
+    out = _fixed(tmp_path, "drbd.conf", text, "drbd=8.4")
+    assert out == text.replace(
+        "disk { rate 10M; after r1; }", "disk { resync-rate 10M; resync-after r1; }"
+    )

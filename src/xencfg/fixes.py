@@ -74,6 +74,45 @@ def _nbsp(f: Finding, item: Loaded, fix: Fix) -> None:
     fix.new_text = "".join(" " if i in offsets else c for i, c in enumerate(fix.new_text))
 
 
+#: Renames that change what the value means (a callout program becomes a udev property,
+#: a prioritizer program a built-in name): never made by --fix (`xencfg migrate` carries
+#: them, with a report).
+_NOT_A_PLAIN_RENAME = frozenset(
+    {"getuid_callout", "default_getuid_callout", "prio_callout", "default_prio_callout"}
+)
+
+
+def _renamed_keyword(f: Finding, item: Loaded, fix: Fix) -> None:
+    """XC004: every deprecated keyword of the file whose new spelling means the same,
+    stays in the same section, and is read by the release in force, renamed in place."""
+    from .versions import schema_for
+
+    schema = schema_for(item.file.format)
+    uses = getattr(item.doc, "keyword_uses", None)
+    if schema is None or uses is None:
+        return
+    inforce = item.versions.of(schema.component, item.node or "")
+    edits: list[tuple[int, str, str]] = []
+    for ctx, key, node in uses():
+        kw = schema.keyword(ctx, key)
+        if kw is None or kw.renamed_to is None or kw.vendor is not None:
+            continue
+        new = kw.renamed_to
+        if key in _NOT_A_PLAIN_RENAME or " " in new or (kw.where and kw.where != ctx):
+            continue
+        if kw.retired is None or inforce.older_than(kw.retired):
+            continue  # not deprecated for the release in force
+        if kw.renamed_since is not None and not inforce.at_least(kw.renamed_since):
+            continue  # the release in force may not read the new spelling yet
+        pos = getattr(node, "pos", -1)
+        if pos >= 0 and fix.new_text[pos : pos + len(key)] == key:
+            edits.append((pos, key, new))
+    text = fix.new_text
+    for pos, key, new in sorted(edits, reverse=True):  # right to left: offsets stay true
+        text = text[:pos] + new + text[pos + len(key) :]
+    fix.new_text = text
+
+
 GetFix = Callable[[Loaded], Fix]
 
 
@@ -220,6 +259,12 @@ FIXERS: dict[str, tuple[str, Callable[[Finding, Loaded, Fix], None]]] = {
     "HB006": ("chmod 600, keeping the owner", _secret_file_mode),
     "IS104": ("chmod 600, keeping the owner", _secret_file_mode),
     "DR008": ("each no-break space becomes a plain space; nothing else changes", _nbsp),
+    "XC004": (
+        "a deprecated drbd.conf or multipath.conf keyword whose new spelling means the same, "
+        "stays in its section and is read by the release in force (declared, or what the "
+        "files show) is renamed in place; callouts and moves are left to `xencfg migrate`",
+        _renamed_keyword,
+    ),
 }
 
 #: Fixes that need the whole cluster (both nodes' files change together), run once per
@@ -278,7 +323,7 @@ def plan(findings: Iterable[Finding], cluster: Cluster) -> list[Fix]:
         item = by_display.get(f.path)
         if entry is None or item is None or not os.path.isfile(item.file.path):
             continue
-        if f.path in model_edited and f.code == "DR008":
+        if f.path in model_edited and f.code in ("DR008", "XC004"):
             continue  # offsets of the old text: the next --fix run makes it
         fix = get_fix(item)
         if f.code not in fix.codes:
