@@ -119,3 +119,36 @@ def test_a_multipath_entry_settings_edit_it() -> None:
         "\t\tno_path_retry 5\n\t}\n}\n"
     )
     assert doc.multipaths[0].alias == "data"
+
+
+def test_computed_dicts_refuse_edits_that_would_change_nothing() -> None:
+    """A dict computed from the file (merged, folded, typed) cannot say where an edit
+    should go: writing to it raises instead of seeming to work (issue 19)."""
+    drbd_text = (
+        "resource r0 {\n  on a { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; "
+        "meta-disk internal; }\n}\n"
+    )
+    views = [
+        xencfg.loads(drbd_text, "drbd").resources["r0"].effective("a").sections,
+        xencfg.loads(drbd_text, "drbd").common,  # no common section
+        xencfg.loads("name = 'vm'\n", "xm").settings,
+        xencfg.loads("node.startup = automatic\n", "iscsid").settings,
+        xencfg.loads("logfacility daemon\n", "logd").settings,
+        xencfg.loads("totem {\n\tversion: 2\n}\n", "corosync").totem.settings,  # type: ignore[union-attr]
+    ]
+    for view in views:
+        with pytest.raises(TypeError, match="cannot be edited"):
+            view["x"] = "y"
+        with pytest.raises(TypeError):
+            view.update({"x": "y"})
+        copy = view.copy()  # a plain dict to work with
+        copy["x"] = "y"
+
+
+def test_drbd_common_edits_the_file() -> None:
+    doc = xencfg.loads("common {\n  net { protocol C; }\n}\n", "drbd")
+    doc.common["disk"] = {"on-io-error": "detach"}
+    doc.common["net"]["protocol"] = "B"
+    assert xencfg.dumps(doc) == (
+        "common {\n  net { protocol B; }\n  disk {\n    on-io-error detach;\n  }\n}\n"
+    )

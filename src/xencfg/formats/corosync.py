@@ -22,7 +22,7 @@ from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, ValidationError, caret_snippet
-from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
 from ..syntax.build import built, parse_with, to_tok
 from ..syntax.tree import Node, Piece, Style
 
@@ -141,7 +141,10 @@ class Section:
     @property
     def settings(self) -> dict[str, str]:
         """Every ``key: value`` of the section (the last of a repeated key wins)."""
-        return {e.key: " ".join(e.values) for e in self.block.entries()}
+        return ComputedView(
+            {e.key: " ".join(e.values) for e in self.block.entries()},
+            "use set(KEY, VALUE) on the section",
+        )
 
 
 class Totem(Section):

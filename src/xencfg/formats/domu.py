@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..document import Document
-from ..syntax.blocks import _replace_run
+from ..syntax.blocks import ComputedView, _replace_run
 from ..syntax.build import built
 from ..syntax.tree import Node, Piece, Style, Tok, building, nodes_repr, render, token_field
 from ._xen import source_style
@@ -505,8 +505,9 @@ class DomUDocument(Document):
 
     @property
     def settings(self) -> dict[str, Any]:
-        """Every setting with its deciding value (``COMPUTED`` where code decides)."""
-        return self._fold()
+        """Every setting with its deciding value (``COMPUTED`` where code decides);
+        edit with :meth:`set` and :meth:`remove`."""
+        return ComputedView(self._fold(), "use set(KEY, VALUE) or remove(KEY)")
 
     # -- typed accessors ------------------------------------------------------
     def _str(self, key: str) -> str | None:

@@ -24,7 +24,15 @@ import attrs
 
 from ..document import Document
 from ..errors import ParseError, XencfgError, caret_snippet
-from ..syntax.blocks import Block, BlockStyle, Entry, LiveSections, LiveSettings, styled_like
+from ..syntax.blocks import (
+    Block,
+    BlockStyle,
+    ComputedView,
+    Entry,
+    LiveSections,
+    LiveSettings,
+    styled_like,
+)
 from ..syntax.build import finish, make_block, make_entry, parse_with
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, walk
@@ -1325,7 +1333,8 @@ class Resource(_DeviceMixin, _VolumesMixin):
             merged["sections"] = _merge_sections(*vol_sections)
             volumes[n] = merged
         node_id = h.node_id
-        return Effective(self.name, host, node_id, h.address, self.protocol, volumes, sections)
+        merged = ComputedView(sections, "edit the resource's, host's or common's sections")
+        return Effective(self.name, host, node_id, h.address, self.protocol, volumes, merged)
 
     def links(self) -> list[Link]:
         """Every connection drbdadm 9 makes for this resource: ``connection`` sections
@@ -1448,15 +1457,19 @@ class DrbdDocument(Document):
 
     @property
     def common(self) -> dict[str, dict[str, str | bool]]:
-        """The ``common { }`` sections, as dicts (``protocol`` under ``net`` as in 8.4)."""
+        """The ``common { }`` sections (``protocol`` under ``net`` as in 8.4): assigning
+        edits the file, as a resource's ``sections`` do. Without a ``common`` section the
+        dict is read-only: ``section("common", create=True)`` makes one."""
         b = self.common_block
         if b is None:
-            return {}
+            return ComputedView(
+                {}, "there is no common section: add Block('common') to the document"
+            )
         out = _sections_of(b)
         proto = b.get("protocol")
         if proto is not None:
             out.setdefault("net", {}).setdefault("protocol", proto)
-        return out
+        return LiveSections(out, b)
 
     def resource_list(self, common: Block | None = None) -> list[Resource]:
         c = common if common is not None else self.common_block
@@ -2243,17 +2256,19 @@ class Config:
 
     @property
     def global_(self) -> dict[str, str | bool]:
+        """``global`` merged over every file (read-only: edit one document's)."""
         merged: dict[str, str | bool] = {}
         for d in self.documents:
             merged.update(d.global_)
-        return merged
+        return ComputedView(merged, "edit the global_ of the document that holds it")
 
     @property
     def common(self) -> dict[str, dict[str, str | bool]]:
+        """``common`` merged over every file (read-only: edit one document's)."""
         merged: dict[str, dict[str, str | bool]] = {}
         for d in self.documents:
             merged = _merge_sections(merged, d.common)
-        return merged
+        return ComputedView(merged, "edit the common of the document that holds it")
 
     def conflicts(self) -> list[Conflict]:
         """ "Conflicting use of ..." across every included file."""

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..errors import XencfgError
-from ..syntax.blocks import Entry
+from ..syntax.blocks import ComputedView, Entry
 from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest, to_int
 
 FORMAT = "iscsid"
@@ -177,7 +177,10 @@ class IscsidDocument(LineDocument):
     @property
     def settings(self) -> dict[str, Any]:
         """Every setting with its typed value (a later line wins; secrets included)."""
-        return {e.key: typed(e.key, e.values[0] if e.values else "") for e in self.entries()}
+        return ComputedView(
+            {e.key: typed(e.key, e.values[0] if e.values else "") for e in self.entries()},
+            "use set(KEY, VALUE)",
+        )
 
     def value(self, key: str) -> Any:
         """The typed value of ``key`` (``None`` when absent)."""

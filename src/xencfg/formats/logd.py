@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ..syntax.blocks import ComputedView
 from ._lines import HEARTBEAT_STYLE, LineDocument, parser_for, to_bool, to_int
 from .hacf import SYSLOG_FACILITIES
 
@@ -117,7 +118,7 @@ class LogdDocument(LineDocument):
                 continue
             raw = e.values[0]
             out[e.key] = to_int(raw) if e.key in INTS else to_bool(raw) if e.key in BOOLS else raw
-        return out
+        return ComputedView(out, "use set(KEY, VALUE)")
 
     def effective(self) -> dict[str, Any]:
         """What ha_logd uses: the settings over its defaults."""

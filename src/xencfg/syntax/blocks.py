@@ -407,3 +407,24 @@ def styled_like(source: str, style: S) -> S:
     if unit in (None, style.indent) and newline == style.newline:
         return style
     return attrs.evolve(style, indent=unit or style.indent, newline=newline)
+
+
+class ComputedView(dict[str, Any]):
+    """A dict computed from the file (merged, typed or folded) that writing to could not
+    change: every mutation raises, so an edit never seems to succeed while the file stays
+    as it was. ``where`` says what to edit instead."""
+
+    def __init__(self, values: dict[str, Any], where: str) -> None:
+        super().__init__(
+            {k: ComputedView(v, where) if type(v) is dict else v for k, v in values.items()}
+        )
+        self._where = where
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"this dict is computed from the file and cannot be edited: {self._where}")
+
+    __setitem__ = __delitem__ = _refuse
+    clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+    def copy(self) -> dict[str, Any]:  # a plain, editable dict
+        return {k: v.copy() if isinstance(v, ComputedView) else v for k, v in self.items()}
