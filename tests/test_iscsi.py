@@ -344,3 +344,20 @@ def test_augeas_iscsid_lens_agrees(path: Path, tmp_path: Path) -> None:
     ]
     ours = [(e.key, e.values[0] if e.values else "") for e in doc.entries()]
     assert ours == theirs
+
+
+def test_linux_iscsi_keys_name_their_open_iscsi_replacement() -> None:
+    # peer-iscsiadm (open-iscsi 2.1.8): node.session.iscsi.MaxOutstandingR2T and
+    # node.session.iscsi.ERL are KNOWN keys of the node record
+    from xencfg import lint
+
+    doc_text = "max_r2t = 1\nerl = 0\n"
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "iscsid.conf"
+        path.write_text(doc_text)
+        messages = [f.message for f in lint.run([str(path)], select=["XC004"]).findings]
+    assert any("node.session.iscsi.MaxOutstandingR2T" in m for m in messages)
+    assert any("node.session.iscsi.ERL" in m for m in messages)
