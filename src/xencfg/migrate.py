@@ -463,21 +463,16 @@ def _plan_wwids(m: Migration, found: Any) -> None:
     """What the LIO move's new WWIDs break in every node's multipath.conf and domUs."""
     from .migrations import lio as mlio
 
+    if not m.lio:
+        return
+    docs = []  # each node's multipath.conf and domU configs, read once
+    for tree in found.nodes:
+        mp = [_load(f.path, "multipath") for f in tree.files if f.format == "multipath"]
+        domus = [_load(f.path, f.format) for f in tree.files if f.format in ("xm", "xl")]
+        docs.append((tree.name, [d for d in mp if d], [d for d in domus if d]))
     for conv in m.lio:
-        for tree in found.nodes:
-            mp = [
-                d
-                for d in (_load(f.path, "multipath") for f in tree.files if f.format == "multipath")
-                if d
-            ]
-            domus = [
-                d
-                for d in (_load(f.path, f.format) for f in tree.files if f.format in ("xm", "xl"))
-                if d
-            ]
-            m.notes.extend(
-                _notes(mlio.wwid_impact(conv, mp, domus), tree.name, "initiators' WWIDs")
-            )
+        for name, mp, domus in docs:
+            m.notes.extend(_notes(mlio.wwid_impact(conv, mp, domus), name, "initiators' WWIDs"))
 
 
 def _plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:

@@ -50,13 +50,6 @@ def schema_for(fmt: str | None) -> Schema | None:
     return None
 
 
-def component_of(fmt: str | None) -> str | None:
-    for name, (_, formats) in COMPONENTS.items():
-        if fmt in formats:
-            return name
-    return None
-
-
 def parse_declared(values: Mapping[str, object], where: str) -> dict[str, Version]:
     """Validated ``{component: version}`` from the config table or ``--target``;
     raises :class:`XencfgError` naming ``where`` on an unknown component or a

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import attrs
 
+from ..syntax.tree import TRIVIA, Node, Tok
+
 #: Severity of a report line: ``info`` (done, nothing to do), ``warning`` (done,
 #: check it), ``action`` (not carried: the admin must act before the cut-over).
 SEVERITIES = ("info", "warning", "action")
@@ -54,3 +56,41 @@ class Converted:
     def complete(self) -> bool:
         """True when nothing needs the admin's hand (no ``action`` line)."""
         return complete(self.changes)
+
+
+# -- comments of lines a migration moves or drops -------------------------------------
+
+
+def take_comments(node: Node) -> list[str]:
+    """Remove and return the comments above, inside and after ``node``'s own text
+    (not its children's)."""
+    out: list[str] = []
+    pieces = node.cst or []
+    for i, p in enumerate(pieces):
+        if not (isinstance(p, Tok) and p.is_trivia and "#" in p.text):
+            continue
+        kept = []
+        for line in p.text.split("\n"):
+            code, hash_, comment = line.partition("#")
+            if hash_:
+                out.append("#" + comment.rstrip())
+                line = code.rstrip() if code.strip() else code
+            kept.append(line)
+        pieces[i] = Tok(TRIVIA, "\n".join(kept), p.pos)
+    return out
+
+
+def give_comments(node: Node | None, comments: list[str]) -> None:
+    """Put ``comments`` on lines of their own above ``node``."""
+    if not comments or node is None or not node.cst:
+        return
+    first = node.cst[0]
+    own = first.text if isinstance(first, Tok) and first.is_trivia else ""
+    indent = own.rsplit("\n", 1)[-1] if own.strip() == "" else ""
+    head, _, tail = own.rpartition("\n")
+    lines = "".join(f"{indent}{c}\n" for c in comments)
+    text = (head + "\n" if head or own.startswith("\n") else "") + lines + tail
+    if isinstance(first, Tok) and first.is_trivia:
+        node.cst[0] = Tok(TRIVIA, text, first.pos)
+    else:
+        node.cst.insert(0, Tok(TRIVIA, text, -1))

@@ -26,8 +26,8 @@ import attrs
 
 from ..formats.drbd import FLAGS_TO_84, SYNCER_TO_84, DrbdDocument
 from ..syntax.blocks import Block, Entry
-from ..syntax.tree import TRIVIA, Node, Tok
-from . import Change, Converted
+from ..syntax.tree import Node
+from . import Change, Converted, give_comments, take_comments
 
 
 @attrs.define
@@ -80,7 +80,7 @@ class _Converter:
             if home is None:
                 for entry in [c for c in syncer.children if isinstance(c, Entry)]:
                     syncer.children.remove(entry)  # options 8.4 lacks: reported above
-                _give_comments(_neighbour(parent, syncer), _take_comments(syncer))
+                give_comments(_neighbour(parent, syncer), take_comments(syncer))
                 parent.children.remove(syncer)
                 self.note(syncer, "syncer", "info", "'syncer' section removed (DRBD 8.4 has none)")
 
@@ -120,7 +120,7 @@ def _move(entry: Entry, source: Block, parent: Block, section: str) -> None:
     if dest.cst is None or "\n" not in dest.source_text().strip():
         # above the section it joins, or above the one it left (which hands them on
         # if it goes too)
-        _give_comments(dest if dest.cst is not None else source, _take_comments(entry))
+        give_comments(dest if dest.cst is not None else source, take_comments(entry))
     dest.children.append(entry)
 
 
@@ -131,41 +131,6 @@ def _neighbour(parent: Block, block: Block) -> Node:
     i = siblings.index(block) if block in siblings else 0
     others = siblings[i + 1 :] + siblings[:i][::-1]
     return others[0] if others else parent
-
-
-def _take_comments(node: Node) -> list[str]:
-    """Remove and return the comments above, inside and after ``node``'s own text
-    (not its children's)."""
-    out: list[str] = []
-    pieces = node.cst or []
-    for i, p in enumerate(pieces):
-        if not (isinstance(p, Tok) and p.is_trivia and "#" in p.text):
-            continue
-        kept = []
-        for line in p.text.split("\n"):
-            code, hash_, comment = line.partition("#")
-            if hash_:
-                out.append("#" + comment.rstrip())
-                line = code.rstrip() if code.strip() else code
-            kept.append(line)
-        pieces[i] = Tok(TRIVIA, "\n".join(kept), p.pos)
-    return out
-
-
-def _give_comments(node: Node | None, comments: list[str]) -> None:
-    """Put ``comments`` on lines of their own above ``node``."""
-    if not comments or node is None or not node.cst:
-        return
-    first = node.cst[0]
-    own = first.text if isinstance(first, Tok) and first.is_trivia else ""
-    indent = own.rsplit("\n", 1)[-1] if own.strip() == "" else ""
-    head, _, tail = own.rpartition("\n")
-    lines = "".join(f"{indent}{c}\n" for c in comments)
-    text = (head + "\n" if head or own.startswith("\n") else "") + lines + tail
-    if isinstance(first, Tok) and first.is_trivia:
-        node.cst[0] = Tok(TRIVIA, text, first.pos)
-    else:
-        node.cst.insert(0, Tok(TRIVIA, text, -1))
 
 
 #: 8.4 options DRBD 9 does not read (drbdadm 9.22 refuses them), and why.

@@ -33,8 +33,7 @@ from ..formats._lines import suggest
 from ..formats.multipath import MultipathDocument
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node
-from . import Change, complete
-from .drbd import _give_comments, _take_comments  # the same comment moves as DRBD's
+from . import Change, complete, give_comments, take_comments
 from .keywords import (
     MULTIPATH,
     MULTIPATH_ALIASES,
@@ -221,12 +220,12 @@ class _Converter:
 def drop_keeping_comments(parent: Any, node: Node) -> None:
     """Remove ``node`` from ``parent``; the comments on and above it go above the node
     that follows (else the one before, else the section), so no comment is lost."""
-    comments = _take_comments(node)
+    comments = take_comments(node)
     siblings = [c for c in parent.children if c.cst is not None]
     i = next((k for k, c in enumerate(siblings) if c is node), 0)
     others = siblings[i + 1 :] + siblings[:i][::-1]
     parent.children[:] = [c for c in parent.children if c is not node]
-    _give_comments(others[0] if others else parent, comments)
+    give_comments(others[0] if others else parent, comments)
 
 
 def multipath_to_current(doc: MultipathDocument) -> KeywordConversion:
