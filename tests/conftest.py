@@ -8,6 +8,7 @@ failure: CI always has it, so a skip there would hide a broken checkout.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,19 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def peer_tool(tool: str, *requires: str) -> Path:
+    """The ../shared/oracle/peers wrapper ``tool``, once the paths or programs it
+    ``requires`` exist and we are root (its namespaces and overlays need it); else the
+    test skips, or fails under CI=true, where everything is installed."""
+    wrapper = shared_path("oracle", "peers", tool)
+    missing = [r for r in requires if not (Path(r).exists() or shutil.which(r))]
+    if missing:
+        _unavailable(f"{tool} needs {', '.join(missing)} (not installed)")
+    if os.geteuid() != 0:
+        _unavailable(f"{tool} needs root (namespaces, overlays)")
+    return wrapper
 
 
 def augeas_lens(lens_file: str) -> Path:

@@ -8,15 +8,13 @@ of everything not rewritten.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 import xencfg
-from conftest import shared_files, shared_path
+from conftest import peer_tool, shared_files
 from xencfg.migrations.drbd import drbd_to_9, drbd_to_84
 
 
@@ -91,17 +89,7 @@ FILES = [
 
 
 def _peer() -> Path:
-    wrapper = shared_path("oracle", "peers", "peer-drbdadm")
-    reason = ""
-    if not shutil.which("drbdadm"):
-        reason = "peer-drbdadm needs drbd-utils"
-    elif os.geteuid() != 0:
-        reason = "peer-drbdadm needs root"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return wrapper
+    return peer_tool("peer-drbdadm", "drbdadm")
 
 
 def _dump(path: Path) -> tuple[int, str]:

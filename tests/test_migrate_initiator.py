@@ -15,15 +15,13 @@ Daemon behaviour the expectations rest on:
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 import xencfg
-from conftest import ROOT, ids, shared_files, shared_path
+from conftest import ROOT, ids, peer_tool, shared_files, shared_path
 from xencfg.formats.multipath import parse as parse_multipath
 from xencfg.migrations.iscsid import iscsid_to_current
 from xencfg.migrations.keywords import MULTIPATH, iscsid_carry, prio_for, uid_attribute_for
@@ -295,17 +293,7 @@ MP_FILES = (
 
 
 def _peer(name: str, tool: str) -> Path:
-    peer = shared_path("oracle", "peers", name)
-    reason = ""
-    if os.geteuid() != 0:
-        reason = f"{name} needs root (it mounts an overlay on /etc)"
-    elif shutil.which(tool) is None:
-        reason = f"{tool} is not installed"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return peer
+    return peer_tool(name, tool)  # root: it mounts an overlay on /etc
 
 
 def multipath_t(path: Path) -> tuple[list[str], str] | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 
 import xencfg
-from conftest import ROOT, ids, shared_files, shared_path
+from conftest import ROOT, ids, peer_tool, shared_files, shared_path
 from xencfg.formats import domu
 from xencfg.migrations.xen import NotStatic, evaluate, xm_to_xl
 
@@ -208,19 +207,9 @@ def test_mutated_files_never_crash() -> None:
 
 
 def _peer(tool: str) -> Path:
-    wrapper = shared_path("oracle", "peers", tool)
-    reason = ""
-    if tool == "peer-xl" and not Path("/usr/lib/xen-4.17/bin/xl").exists():
-        reason = "peer-xl needs xen-utils-4.17"
-    elif os.geteuid() != 0:
-        reason = f"{tool} needs root"
-    elif not shutil.which("cc") and tool == "peer-xl":
-        reason = "peer-xl builds its shim with cc"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return wrapper
+    # peer-xl runs Xen 4.17's xl and builds its LD_PRELOAD shim with cc
+    needs = ("/usr/lib/xen-4.17/bin/xl", "cc") if tool == "peer-xl" else ()
+    return peer_tool(tool, *needs)
 
 
 def _run(tool: str, path: Path) -> tuple[int, str]:

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -23,28 +21,13 @@ from typing import Any
 import pytest
 
 import xencfg
-from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
+from conftest import FIXTURES, SHARED, ids, peer_tool, shared_files
 from roundtrip import read
 from xencfg.formats import domu, xend
 
 pytestmark = [pytest.mark.peer, pytest.mark.shared]
 
 PEERS = SHARED / "oracle" / "peers"
-
-
-def _need(tool: str, *requires: str) -> Path:
-    wrapper = shared_path("oracle", "peers", tool)
-    missing = [r for r in requires if not (Path(r).exists() or shutil.which(r))]
-    reason = ""
-    if missing:
-        reason = f"{tool} needs {', '.join(missing)} (not installed)"
-    elif os.geteuid() != 0:
-        reason = f"{tool} needs root (namespaces, overlays)"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return wrapper
 
 
 def _run(wrapper: Path, *args: str) -> tuple[int, str]:
@@ -95,7 +78,7 @@ def _augeas_settings(out: str) -> list[Any]:
 
 @pytest.mark.parametrize("path", XEND_FILES, ids=ids(XEND_FILES))
 def test_xend_matches_augeas(path: Path) -> None:
-    wrapper = _need("peer-augeas", "/usr/share/augeas/lenses/dist/xendconfsxp.aug")
+    wrapper = peer_tool("peer-augeas", "/usr/share/augeas/lenses/dist/xendconfsxp.aug")
     rc, out = _run(wrapper, "Xendconfsxp.lns", str(path), "--tree")
     verdict = out.split(" ", 1)[0] if out else ""
     if not verdict.startswith("OK"):
@@ -109,7 +92,7 @@ def test_xend_matches_augeas(path: Path) -> None:
 
 def test_augeas_rejects_what_we_read() -> None:
     """Known difference: a comment after a setting on its line (xend accepts it)."""
-    wrapper = _need("peer-augeas", "/usr/share/augeas/lenses/dist/xendconfsxp.aug")
+    wrapper = peer_tool("peer-augeas", "/usr/share/augeas/lenses/dist/xendconfsxp.aug")
     path = FIXTURES / "xend" / "valid" / "relocation.sxp"
     _rc, out = _run(wrapper, "Xendconfsxp.lns", str(path))
     assert out.startswith("REJECT") and "line 11" in out
@@ -135,7 +118,7 @@ XL_BIN = "/usr/lib/xen-4.17/bin/xl"
 
 def _xl_json(path: Path) -> dict[str, Any] | str:
     """xl's JSON of the domain config, or its rejection message."""
-    wrapper = _need("peer-xl", XL_BIN, "cc")
+    wrapper = peer_tool("peer-xl", XL_BIN, "cc")
     rc, out = _run(wrapper, str(path))
     if rc != 0:
         return out
@@ -185,7 +168,7 @@ def test_xl_values_match_xl(path: Path) -> None:
 
 @pytest.mark.parametrize("path", XL_BROKEN, ids=ids(XL_BROKEN))
 def test_xl_syntax_errors_agree(path: Path) -> None:
-    wrapper = _need("peer-xl", XL_BIN, "cc")
+    wrapper = peer_tool("peer-xl", XL_BIN, "cc")
     _rc, out = _run(wrapper, str(path))
     m = re.search(re.escape(path.name) + r":(\d+): config parsing error", out)
     if m is None:
@@ -217,7 +200,7 @@ def _plain(v: Any) -> Any:
 
 @pytest.mark.parametrize("path", XM_FILES, ids=ids(XM_FILES))
 def test_xm_values_match_python(path: Path) -> None:
-    wrapper = _need("peer-xm-python", "/usr/bin/python3")
+    wrapper = peer_tool("peer-xm-python", "/usr/bin/python3")
     rc, out = _run(wrapper, str(path))
     doc = xencfg.load(path, "xm")
     if rc != 0:
@@ -243,7 +226,7 @@ def test_xm_values_match_python(path: Path) -> None:
 @pytest.mark.parametrize("path", XM_FILES + XL_FILES, ids=ids(XM_FILES + XL_FILES))
 def test_domu_matches_augeas_simplevars(path: Path) -> None:
     """Where the lens reads a file, it sees the same keys with the same raw values."""
-    wrapper = _need("peer-augeas", "/usr/share/augeas/lenses/dist/simplevars.aug")
+    wrapper = peer_tool("peer-augeas", "/usr/share/augeas/lenses/dist/simplevars.aug")
     _rc, out = _run(wrapper, "Simplevars.lns", str(path), "--tree")
     if not out.startswith("OK"):
         # the lens has no room for ';', multi-line lists, code or inline comments
