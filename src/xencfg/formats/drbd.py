@@ -33,7 +33,8 @@ from ..syntax.blocks import (
     LiveSettings,
     styled_like,
 )
-from ..syntax.build import finish, make_block, make_entry, parse_with
+from ..syntax.build import make_block, make_entry, parse_with
+from ..syntax.pipeline import parse_text
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, walk
 from .schema import Keyword, Schema, V, Version
@@ -1827,26 +1828,9 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
     accept goes through the Lark grammar, which is the reference and words
     the error.
     """
-    import gc
-
-    # A big file allocates ~10 objects per token, all kept: the cyclic GC
-    # would rescan them again and again (it halves the speed), and frees none.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        doc = _scan(text)
-        if doc is None:
-            doc = parse_lark(text, path)
-        else:
-            finish(doc, text, path)
-    finally:
-        if was_enabled:
-            gc.enable()
-    doc.path = path
-    doc.source = text
-    _check_garbage(doc, text, path)
-    _check_structure(doc, text, path)
-    return doc
+    return parse_text(
+        text, path, scan=_scan, lark=parse_lark, checks=(_check_garbage, _check_structure)
+    )
 
 
 #: Words that open a top-level item: a line starting with one ends any garbage above it.
