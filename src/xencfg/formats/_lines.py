@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import attrs
-from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, XencfgError, caret_snippet
@@ -208,7 +207,7 @@ def end_of(e: Entry) -> int:
     return toks[-1].end if toks else 0
 
 
-class LineBuilder(Transformer):
+class LineBuilder:
     """Builds a :class:`LineDocument` subclass from ``entry: WORD+`` parses."""
 
     def __init__(self, doc_cls: type[LineDocument]) -> None:

@@ -13,7 +13,6 @@ from sys import intern
 from typing import Any
 
 import attrs
-from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError
@@ -239,7 +238,7 @@ class LvmLikeDocument(Document):
         return visit(self, ())
 
 
-class Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
+class Builder:
     """Builds Setting/Block nodes and a ``doc_cls`` root."""
 
     def __init__(self, doc_cls: type[LvmLikeDocument]) -> None:

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, ValidationError, caret_snippet
@@ -427,7 +426,7 @@ _AFTER_OPEN = "extra characters after opening bracket '{' (corosync 3 refuses th
 _AROUND_CLOSE = "extra characters before or after closing bracket '}' (corosync 3 refuses them)"
 
 
-class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
+class _Builder:
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text

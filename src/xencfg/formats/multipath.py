@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-from lark import Transformer
 
 from ..document import Document
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
@@ -664,7 +663,7 @@ def _rule_dict(r: BlacklistEntry) -> dict[str, Any]:
     return d
 
 
-class _Builder(Transformer):
+class _Builder:
     def entry(self, children: list[Any]) -> Entry:
         return make_entry(children, unquote)
 

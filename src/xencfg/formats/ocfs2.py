@@ -18,7 +18,6 @@ from sys import intern
 from typing import Any
 
 import attrs
-from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, ValidationError, caret_snippet
@@ -396,7 +395,7 @@ class Ocfs2Document(Document):
         }
 
 
-class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
+class _Builder:
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, XencfgError
@@ -324,7 +323,7 @@ class ShellvarsDocument(Document):
         return d
 
 
-class _Builder(Transformer):
+class _Builder:
     def assign(self, children: list[Any]) -> Assignment:
         pieces: list[Piece] = []
         export = False

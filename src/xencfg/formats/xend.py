@@ -19,7 +19,6 @@ from sys import intern
 from typing import Any
 
 import attrs
-from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, caret_snippet
@@ -538,7 +537,7 @@ class XendDocument(Document):
         }
 
 
-class _Builder(Transformer):
+class _Builder:
     def WORD(self, t: Any) -> Atom:
         tok = to_tok(t)
         a = Atom(intern(tok.text), tok=tok)

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-from lark import Transformer
 
 from ..errors import ParseError, ValidationError
 from ..syntax.build import parse_with, to_tok
@@ -190,7 +189,7 @@ class _Val:
     elems: list[Tok] | None = None
 
 
-class _Builder(Transformer):
+class _Builder:
     def STRING(self, t: Any) -> _Val:
         return _Val(unquote(str(t)), [to_tok(t)], True)
 

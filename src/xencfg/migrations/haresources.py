@@ -26,8 +26,8 @@ import re
 from typing import Any
 
 import attrs
-from lxml import etree
 
+from .._lazy import etree
 from ..formats.haresources import Group, HaresourcesDocument, Resource
 from . import Change, Converted
 

@@ -1,9 +1,14 @@
 """From a Lark parse to a bound, lossless model tree.
 
-Formats pass a :class:`lark.Transformer` that builds model nodes from tokens
-(with :func:`make_entry` / :func:`make_block` for the statement/block shape);
-:func:`parse_with` runs it, restores the trivia and converts Lark's errors
-into :class:`xencfg.ParseError`.
+Formats pass a builder that makes model nodes from tokens (with :func:`make_entry` /
+:func:`make_block` for the statement/block shape); :func:`parse_with` runs it as Lark's
+transformer, restores the trivia and converts Lark's errors into :class:`xencfg.ParseError`.
+
+A builder is a plain class with a method per grammar rule (and per terminal it converts),
+not a ``lark.Transformer`` subclass: Lark's tree-less LALR parse looks the callbacks up by
+name (``getattr`` in lark/parse_tree_builder.py ``create_callback`` and
+lark/parser_frontends.py ``_get_lexer_callbacks``), so importing a format, and parsing
+it on its fast path, never imports Lark.
 """
 
 from __future__ import annotations

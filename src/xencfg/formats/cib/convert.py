@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
-from lxml import etree
 
+from xencfg._lazy import etree
 from xencfg.errors import ParseError, XencfgError, caret_snippet
 from xencfg.formats.cib import options as _options
 from xencfg.formats.cib import schema as _schema

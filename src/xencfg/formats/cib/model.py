@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import attrs
-from lxml import etree
 
+from ..._lazy import etree
 from ...document import Document
 from . import xmltext
 from .values import Duration, canon_name, is_secret, parse_bool, parse_score

@@ -15,8 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
+from ..._lazy import etree
 from ...errors import ParseError, ValidationError
 from . import xmltext
 from .model import CibDocument

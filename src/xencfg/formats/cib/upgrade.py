@@ -33,8 +33,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import etree
-
+from xencfg._lazy import etree
 from xencfg.errors import ParseError
 from xencfg.formats.cib import convert as _convert
 from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused

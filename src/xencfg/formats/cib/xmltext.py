@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-from lxml import etree
 
+from ..._lazy import etree
 from ...errors import ParseError, caret_snippet
 from ...syntax.source import LineIndex, encode
 

@@ -1,0 +1,97 @@
+"""Lark and lxml are imported only when a file needs them (issue 21).
+
+Lark is the reference grammar, the error reporter and the fallback of the fast
+formats; lxml parses the CIB and cman. Together they are about a third of a
+small lint's start-up, so ``import xencfg``, loading every rule and linting a
+cluster whose files all take the fast path must import neither. Each case runs
+in a fresh interpreter: this test process has imported both long ago.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "two-node"
+
+#: Runs the statement in argv[1] (argv[2:] are its arguments), then prints which
+#: heavy modules the process imported; the CLI's exit is caught, not followed.
+DRIVER = """\
+import json, sys
+args = sys.argv[2:]
+try:
+    exec(sys.argv[1])
+except SystemExit:
+    pass
+print(json.dumps({m: m in sys.modules for m in ("lark", "lxml")}))
+"""
+
+
+def heavy_modules(statement: str, *args: str) -> dict[str, bool]:
+    out = subprocess.run(
+        [sys.executable, "-c", DRIVER, statement, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    last: dict[str, bool] = json.loads(out.stdout.strip().splitlines()[-1])
+    return last
+
+
+LINT = "from xencfg.cli import main; main(['lint', *args])"
+
+
+def text_only_cluster(tmp: Path) -> Path:
+    """examples/two-node without its CIB and Xen files: DRBD, hosts, hostname, ha.cf,
+    authkeys and logd, every one of which has a fast path."""
+    root = tmp / "cluster"
+    for node in ("alpha", "beta"):
+        shutil.copytree(
+            EXAMPLE / node / "etc",
+            root / node / "etc",
+            ignore=shutil.ignore_patterns("xen"),
+        )
+    return root
+
+
+def test_import_xencfg_imports_neither() -> None:
+    assert heavy_modules("import xencfg; xencfg.load") == {"lark": False, "lxml": False}
+
+
+def test_loading_every_rule_imports_neither() -> None:
+    """The rule modules import the format modules (the CIB's among them) at their top."""
+    found = heavy_modules("import xencfg.rules as r; assert len(r.all_rules()) > 100")
+    assert found == {"lark": False, "lxml": False}
+
+
+def test_lint_of_a_text_cluster_on_the_fast_paths_imports_neither(tmp_path: Path) -> None:
+    tree = text_only_cluster(tmp_path)
+    assert heavy_modules(LINT, str(tree)) == {"lark": False, "lxml": False}
+
+
+def test_a_fallback_and_a_cib_still_import_what_they_need(tmp_path: Path) -> None:
+    """The other side, so the test above can fail: a file the fast path refuses goes
+    to Lark, and a CIB to lxml."""
+    tree = text_only_cluster(tmp_path)
+    res = tree / "alpha" / "etc" / "drbd.d" / "web.res"
+    res.write_text(res.read_text() + "resource broken {\n")  # Lark words the error
+    cib = Path("var/lib/heartbeat/crm/cib.xml")
+    (tree / "beta" / cib).parent.mkdir(parents=True)
+    shutil.copy(EXAMPLE / "beta" / cib, tree / "beta" / cib)
+    assert heavy_modules(LINT, str(tree)) == {"lark": True, "lxml": True}
+
+
+@pytest.mark.parametrize("fmt", ["cib", "cman"])
+def test_xml_formats_import_lxml_when_they_parse(fmt: str) -> None:
+    text = "<cib/>" if fmt == "cib" else '<cluster name="c" config_version="1"/>'
+    code = (
+        f"import xencfg\ntry:\n    xencfg.loads({text!r}, {fmt!r})\n"
+        "except xencfg.XencfgError:\n    pass"
+    )
+    assert heavy_modules(code)["lxml"] is True
