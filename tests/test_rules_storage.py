@@ -225,3 +225,25 @@ def test_mp007_stonith_resets_the_hung_node(tmp_path: Path) -> None:
     assert found("MP007", v1) == []  # heartbeat v1 fencing in ha.cf
     unfenced = tree(tmp_path, "none", {"etc/multipath.conf": mp, "etc/ha.d/ha.cf": hacf})
     assert len(found("MP007", unfenced)) == 1
+
+
+def multipaths(*entries: tuple[str, str]) -> str:
+    body = "".join(f"\tmultipath {{\n\t\twwid {w}\n\t\talias {a}\n\t}}\n" for w, a in entries)
+    return f"multipaths {{\n{body}}}\n"
+
+
+def test_mp003_wwid_or_alias_twice(tmp_path: Path) -> None:
+    """multipath-tools merges a repeated WWID's entries (merge_mptable: "duplicate
+    multipath config section"); a repeated alias for two WWIDs fails the second map."""
+    bad = tree(
+        tmp_path,
+        "bad",
+        {"etc/multipath.conf": multipaths(("3600a", "a"), ("3600a", "b"), ("3600c", "a"))},
+    )
+    rows = found("MP003", bad)
+    assert [(line, related) for _, line, _, related in rows] == [(6, [2]), (10, [2])]
+    assert ["wwid '3600a'" in rows[0][2], "alias 'a'" in rows[1][2]] == [True, True]
+    good = tree(
+        tmp_path, "good", {"etc/multipath.conf": multipaths(("3600a", "a"), ("3600b", "b"))}
+    )
+    assert found("MP003", good) == []

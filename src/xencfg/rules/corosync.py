@@ -16,7 +16,7 @@ from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
 from ..formats.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
-from . import make, rule
+from . import make, repeats, rule
 
 #: knet reads at least 1024 bits of key ("Could only read 128 bits of minimum 1024 bits").
 MIN_KEY_BYTES = 128
@@ -92,18 +92,13 @@ def duplicate_nodeid(item: Loaded) -> Iterator[Finding]:
     Fix: give every node its own nodeid (and keep the CIB's node ids in step).
     """
     doc: Any = item.doc
-    seen: dict[int, Any] = {}
-    for n in doc.nodes:
-        if n.nodeid is None:
-            continue
-        first = seen.setdefault(n.nodeid, n)
-        if first is not n:
-            yield make(
-                "CS003",
-                f"nodeid {n.nodeid} is used by '{n.name}' and '{first.name}'",
-                item.where(n.block.entry("nodeid") or n.block),
-                [item.where(first.block)],
-            )
+    for n, first in repeats(doc.nodes, lambda n: n.nodeid):
+        yield make(
+            "CS003",
+            f"nodeid {n.nodeid} is used by '{n.name}' and '{first.name}'",
+            item.where(n.block.entry("nodeid") or n.block),
+            [item.where(first.block)],
+        )
 
 
 @rule("CS004", "duplicate-node-name-or-address", "warning", formats=("corosync",))
@@ -117,19 +112,21 @@ def duplicate_address(item: Loaded) -> Iterator[Finding]:
     Fix: each node's own name and its own address on every link.
     """
     doc: Any = item.doc
-    seen: dict[tuple[str, str], Any] = {}
-    for n in doc.nodes:
-        keys = [("name", n.name)] if n.name else []
-        keys += [(f"ring{k}_addr", a) for k, a in n.ring_addrs.items()]
-        for kind, value in keys:
-            first = seen.setdefault((kind, value), n)
-            if first is not n:
-                yield make(
-                    "CS004",
-                    f"{kind} {value} is used by nodeid {n.nodeid} and nodeid {first.nodeid}",
-                    item.where(n.block.entry(kind) or n.block),
-                    [item.where(first.block.entry(kind) or first.block)],
-                )
+    uses = [
+        (kind, value, n)
+        for n in doc.nodes
+        for kind, value in [
+            *([("name", n.name)] if n.name else []),
+            *((f"ring{k}_addr", a) for k, a in n.ring_addrs.items()),
+        ]
+    ]
+    for (kind, value, n), (_, _, first) in repeats(uses, lambda u: u[:2]):
+        yield make(
+            "CS004",
+            f"{kind} {value} is used by nodeid {n.nodeid} and nodeid {first.nodeid}",
+            item.where(n.block.entry(kind) or n.block),
+            [item.where(first.block.entry(kind) or first.block)],
+        )
 
 
 @rule("CS005", "quorum-votes-mismatch", "warning", formats=("corosync",))

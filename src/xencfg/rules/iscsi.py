@@ -161,16 +161,12 @@ def initiator_name_reused(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: a new name per node (``iscsi-iname`` prints one).
     """
-    seen: dict[str, Loaded] = {}
-    for item in cluster.docs("initiatorname"):
-        name = item.doc.name  # type: ignore[attr-defined]
-        if not name or not item.node:
-            continue
-        first = seen.setdefault(name.lower(), item)
-        if first is not item and first.node != item.node:
+    named = [i for i in cluster.docs("initiatorname") if i.doc.name and i.node]  # type: ignore[attr-defined]
+    for item, first in repeats(named, lambda i: i.doc.name.lower()):  # type: ignore[attr-defined]
+        if first.node != item.node:
             yield make(
                 "IS101",
-                f"initiator name {name} is used by {first.node} and {item.node}",
+                f"initiator name {item.doc.name} is used by {first.node} and {item.node}",  # type: ignore[attr-defined]
                 item.where(item.doc.entry("InitiatorName")),  # type: ignore[attr-defined]
                 [first.where(first.doc.entry("InitiatorName"))],  # type: ignore[attr-defined]
             )

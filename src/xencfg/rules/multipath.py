@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from operator import attrgetter
 
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from ..formats.hacf import HacfDocument
-from . import make, rule
+from . import make, repeats, rule
 
 
 @rule("MP001", "bad-regex", "error", formats=("multipath",))
@@ -84,20 +85,14 @@ def duplicate_multipath(item: Loaded) -> Iterator[Finding]:
     Fix: give every LUN one entry and a unique alias.
     """
     for attr in ("wwid", "alias"):
-        seen: dict[str, object] = {}
-        for m in item.doc.multipaths:  # type: ignore[attr-defined]
-            value = getattr(m, attr)
-            if value is None:
-                continue
-            if value in seen:
-                yield make(
-                    "MP003",
-                    f"{attr} '{value}' is used by two multipath entries",
-                    item.where(m.block),
-                    [item.where(seen[value])],
-                )
-            else:
-                seen[value] = m.block
+        entries = item.doc.multipaths  # type: ignore[attr-defined]
+        for m, first in repeats(entries, attrgetter(attr)):
+            yield make(
+                "MP003",
+                f"{attr} '{getattr(m, attr)}' is used by two multipath entries",
+                item.where(m.block),
+                [item.where(first.block)],
+            )
 
 
 @rule("MP004", "alias-differs-between-nodes", "error", scope="cluster")

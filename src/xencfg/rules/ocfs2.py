@@ -9,7 +9,7 @@ from typing import Any
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from ..formats._lines import to_int
-from . import make, rule
+from . import make, repeats, rule
 from .drbd import short
 
 
@@ -53,24 +53,21 @@ def duplicate_node(item: Loaded) -> Iterator[Finding]:
     Fix: give every node its own name, number and address.
     """
     doc: Any = item.doc
-    seen: dict[tuple[str, str], Any] = {}
+    uses = []
     for n in doc.nodes:
-        keys = []
         if n.name is not None:
-            keys.append(("name", n.name))
+            uses.append(("name", n.name, n))
         if n.number is not None:
-            keys.append(("number", f"{n.number} (cluster {n.cluster})"))
+            uses.append(("number", f"{n.number} (cluster {n.cluster})", n))
         if n.ip_address is not None and n.ip_port is not None:
-            keys.append(("ip:port", f"{n.ip_address}:{n.ip_port}"))
-        for kind, value in keys:
-            first = seen.setdefault((kind, value), n)
-            if first is not n:
-                yield make(
-                    "OC002",
-                    f"node {kind} {value} is used by '{n.name}' and '{first.name}'",
-                    item.where(n.block),
-                    [item.where(first.block)],
-                )
+            uses.append(("ip:port", f"{n.ip_address}:{n.ip_port}", n))
+    for (kind, value, n), (_, _, first) in repeats(uses, lambda u: u[:2]):
+        yield make(
+            "OC002",
+            f"node {kind} {value} is used by '{n.name}' and '{first.name}'",
+            item.where(n.block),
+            [item.where(first.block)],
+        )
 
 
 @rule("OC003", "unknown-cluster", "error", formats=("ocfs2",))

@@ -10,7 +10,7 @@ from typing import Any
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
-from . import make, rule
+from . import make, repeats, rule
 
 
 @rule("EV001", "evms-pins-dm-minor", "warning", formats=("evms",))
@@ -55,21 +55,17 @@ def module_option_twice(cluster: Cluster) -> Iterator[Finding]:
     Fix: keep each parameter in one file (a ``/etc/modprobe.d/*.conf``).
     """
     for _node, items in cluster.by_node("modules").items():
-        seen: dict[tuple[str, str], tuple[Loaded, object, str | None]] = {}
-        for item in items:
-            for module, param, value, line in item.doc.option_lines():  # type: ignore[attr-defined]
-                key = (module, param)
-                if key not in seen:
-                    seen[key] = (item, line, value)
-                    continue
-                first, first_line, first_value = seen[key]
-                differ = "" if value == first_value else f" (first {first_value}, here {value})"
-                yield make(
-                    "MD001",
-                    f"option {param} of module {module} is set again{differ}",
-                    item.where(line),
-                    [first.where(first_line)],
-                )
+        options = [(item, *o) for item in items for o in item.doc.option_lines()]  # type: ignore[attr-defined]
+        for later, first in repeats(options, lambda o: o[1:3]):
+            item, module, param, value, line = later
+            first_item, _, _, first_value, first_line = first
+            differ = "" if value == first_value else f" (first {first_value}, here {value})"
+            yield make(
+                "MD001",
+                f"option {param} of module {module} is set again{differ}",
+                item.where(line),
+                [first_item.where(first_line)],
+            )
 
 
 @rule("MD002", "modprobe-file-ignored", "warning", formats=("modules",))
