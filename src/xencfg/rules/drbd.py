@@ -190,21 +190,14 @@ def two_primaries_protocol(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: ``protocol C;`` for every resource that allows two primaries.
     """
-    for items in _node_configs(cluster).values():
-        for item, res in _resources(cluster, items):
-            hosts = list(_on_hosts(res))
-            if not hosts:
-                continue
-            eff = _effective(cluster, res, hosts[0].name)
-            if not _flag(eff.sections.get("net", {}).get("allow-two-primaries")):
-                continue
-            proto = (eff.protocol or "C").upper()
-            if proto != "C":
-                yield make(
-                    "DR004",
-                    f"resource '{res.name}' allows two primaries with protocol {proto}",
-                    item.where(res.block),
-                )
+    for item, res, eff in _dual_primary(cluster):
+        proto = (eff.protocol or "C").upper()
+        if proto != "C":
+            yield make(
+                "DR004",
+                f"resource '{res.name}' allows two primaries with protocol {proto}",
+                item.where(res.block),
+            )
 
 
 @attrs.frozen
@@ -535,15 +528,20 @@ def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
                         )
 
 
-def _dual_primary(cluster: Cluster) -> Iterator[tuple[Loaded, Resource, Effective]]:
-    """Resources whose effective ``net`` section allows two primaries."""
+def _settled(cluster: Cluster) -> Iterator[tuple[Loaded, Resource, Effective]]:
+    """Every resource with an ``on`` host, and its settings as its first host sees them."""
     for items in _node_configs(cluster).values():
         for item, res in _resources(cluster, items):
             hosts = list(_on_hosts(res))
             if hosts:
-                eff = _effective(cluster, res, hosts[0].name)
-                if _flag(eff.sections.get("net", {}).get("allow-two-primaries")):
-                    yield item, res, eff
+                yield item, res, _effective(cluster, res, hosts[0].name)
+
+
+def _dual_primary(cluster: Cluster) -> Iterator[tuple[Loaded, Resource, Effective]]:
+    """Resources whose effective ``net`` section allows two primaries."""
+    for item, res, eff in _settled(cluster):
+        if _flag(eff.sections.get("net", {}).get("allow-two-primaries")):
+            yield item, res, eff
 
 
 @rule("DR011", "dual-primary-without-fencing", "warning", scope="cluster", hazard=True)
@@ -609,25 +607,20 @@ def become_primary_on_both(cluster: Cluster) -> Iterator[Finding]:
     Fix: add ``net { allow-two-primaries; }`` and ``protocol C;``, or
     promote one node only.
     """
-    for items in _node_configs(cluster).values():
-        for item, res in _resources(cluster, items):
-            hosts = list(_on_hosts(res))
-            if not hosts:
-                continue
-            eff = _effective(cluster, res, hosts[0].name)
-            if eff.sections.get("startup", {}).get("become-primary-on") != "both":
-                continue
-            why = []
-            if not _flag(eff.sections.get("net", {}).get("allow-two-primaries")):
-                why.append("no allow-two-primaries")
-            if (eff.protocol or "C").upper() != "C":
-                why.append(f"protocol {eff.protocol}")
-            if why:
-                yield make(
-                    "DR013",
-                    f"resource '{res.name}' becomes primary on both nodes with " + ", ".join(why),
-                    item.where(res.block),
-                )
+    for item, res, eff in _settled(cluster):
+        if eff.sections.get("startup", {}).get("become-primary-on") != "both":
+            continue
+        why = []
+        if not _flag(eff.sections.get("net", {}).get("allow-two-primaries")):
+            why.append("no allow-two-primaries")
+        if (eff.protocol or "C").upper() != "C":
+            why.append(f"protocol {eff.protocol}")
+        if why:
+            yield make(
+                "DR013",
+                f"resource '{res.name}' becomes primary on both nodes with " + ", ".join(why),
+                item.where(res.block),
+            )
 
 
 # -- addresses against the host's other files --------------------------------------------
