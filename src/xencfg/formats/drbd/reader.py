@@ -4,7 +4,6 @@ drbdadm makes.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -24,25 +23,23 @@ from .values import Skip, _int, unquote
 # -- parsing --------------------------------------------------------------------
 
 
-@functools.cache
-def _builder() -> Any:
-    """The Lark transformer, made on first use: well-formed files never import Lark."""
-    from lark import Transformer
+class _Builder:
+    """Lark's callbacks for the drbd grammar (a plain class: see :mod:`xencfg.syntax.build`)."""
 
-    class Builder(Transformer):
-        def statement(self, children: list[Any]) -> Entry:
-            return make_entry(children, unquote)
+    def statement(self, children: list[Any]) -> Entry:
+        return make_entry(children, unquote)
 
-        def section(self, children: list[Any]) -> Block:
-            return make_block([_skip(c) for c in children], unquote)
+    def section(self, children: list[Any]) -> Block:
+        return make_block([_skip(c) for c in children], unquote)
 
-        def start(self, children: list[Any]) -> DrbdDocument:
-            kids = [_skip(c) for c in children]
-            doc = DrbdDocument([c for c in kids if isinstance(c, Node)])
-            doc.cst = kids
-            return doc
+    def start(self, children: list[Any]) -> DrbdDocument:
+        kids = [_skip(c) for c in children]
+        doc = DrbdDocument([c for c in kids if isinstance(c, Node)])
+        doc.cst = kids
+        return doc
 
-    return Builder(visit_tokens=False)
+
+_BUILDER = _Builder()
 
 
 def _skip(c: Any) -> Any:
@@ -134,7 +131,7 @@ def parse_lark(text: str, path: str | None = None) -> DrbdDocument:
     """Parse with ``grammars/drbd.lark`` only (the reference the fast scanner must equal)."""
     try:
         doc: DrbdDocument = parse_with(
-            "drbd", text, path, _builder(), words=_WORDS, context=_context, comment="#"
+            "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
         )
     except ParseError as err:
         raise _reworded(err, text) from None
