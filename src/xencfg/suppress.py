@@ -58,16 +58,23 @@ class FileSuppressions:
         self.fmt = fmt
         self.lines = text.splitlines()
         self.whole_file: list[frozenset[str] | None] = []
-        for line in self.lines:
-            if "xencfg" not in line or not _WHOLE_LINE.match(line):
+        #: The lines (1-based) that mention xencfg: only they can hold a directive, and a
+        #: finding need not search a long line again (a one-line CIB has thousands)
+        self.marked: set[int] = set()
+        for number, line in enumerate(self.lines, 1):
+            if "xencfg" not in line:
+                continue
+            self.marked.add(number)
+            if not _WHOLE_LINE.match(line):
                 continue
             for m in _DIRECTIVE.finditer(line):
                 if m.group(1) == "ignore-file":
                     self.whole_file.append(_codes(m.group(2)))
 
-    def _matches(self, line: str, kind: str, code: str, whole_line: bool) -> bool:
-        if "xencfg" not in line:
+    def _matches(self, number: int, kind: str, code: str, whole_line: bool) -> bool:
+        if number not in self.marked:
             return False
+        line = self.lines[number - 1]
         if whole_line and not _WHOLE_LINE.match(line):
             return False
         for m in _DIRECTIVE.finditer(line):
@@ -84,10 +91,6 @@ class FileSuppressions:
             return True
         if line < 1 or line > len(self.lines):
             return False
-        if self.fmt not in NEXT_LINE_ONLY and self._matches(
-            self.lines[line - 1], "ignore", code, whole_line=False
-        ):
+        if self.fmt not in NEXT_LINE_ONLY and self._matches(line, "ignore", code, whole_line=False):
             return True
-        return line >= 2 and self._matches(
-            self.lines[line - 2], "ignore-next-line", code, whole_line=True
-        )
+        return line >= 2 and self._matches(line - 1, "ignore-next-line", code, whole_line=True)
