@@ -751,9 +751,12 @@ def run(smoke: bool) -> int:
     load.finish()
     print(f"\n## The machine, at the end\n\n{load.describe()}")
     if misses:
-        print("\nTargets not met: " + "; ".join(misses))
+        print("\nTargets not met:\n\n" + "\n".join(f"- {m}" for m in misses))
     if breaches:
-        print("\nBREACH: " + "; ".join(breaches))
+        print(
+            "\nBREACH (time grew faster than the input):\n\n"
+            + "\n".join(f"- {b}" for b in breaches)
+        )
         return 1
     return 0
 
