@@ -30,61 +30,12 @@ from . import formats, live
 from .errors import XencfgError
 from .syntax.source import OutsideRoot, read_text, resolve_in_root
 
-#: Where the daemons read their files, relative to /etc, with the format (None: by content).
-ETC_FILES: tuple[tuple[str, str | None], ...] = (
-    ("drbd.conf", "drbd"),
-    ("drbd.d/*.res", "drbd"),
-    ("drbd.d/*.conf", "drbd"),
-    ("multipath.conf", "multipath"),
-    ("multipath/conf.d/*.conf", "multipath"),
-    ("ietd.conf", "ietd"),
-    ("iet/ietd.conf", "ietd"),
-    ("initiators.allow", "iet-allow"),
-    ("initiators.deny", "iet-allow"),
-    ("targets.allow", "iet-allow"),
-    ("iet/initiators.allow", "iet-allow"),
-    ("iet/initiators.deny", "iet-allow"),
-    ("iet/targets.allow", "iet-allow"),
-    ("iscsid.conf", "iscsid"),
-    ("iscsi/iscsid.conf", "iscsid"),
-    ("initiatorname.iscsi", "initiatorname"),
-    ("iscsi/initiatorname.iscsi", "initiatorname"),
-    ("ha.d/ha.cf", "hacf"),
-    ("heartbeat/ha.cf", "hacf"),
-    ("ha.d/haresources", "haresources"),
-    ("heartbeat/haresources", "haresources"),
-    ("ha.d/authkeys", "authkeys"),
-    ("heartbeat/authkeys", "authkeys"),
-    ("ha.d/ha_logd.cf", "logd"),
-    ("heartbeat/ha_logd.cf", "logd"),
-    ("ha_logd.cf", "logd"),
-    ("logd.cf", "logd"),
-    ("ocfs2/cluster.conf", None),
-    ("cluster/cluster.conf", None),
-    ("corosync/corosync.conf", "corosync"),
-    ("evms.conf", "evms"),
-    ("lvm/lvm.conf", "lvm"),
-    ("lvm.conf", "lvm"),
-    ("hosts", "hosts"),
-    ("hostname", "hostname"),
-    ("sysconfig/o2cb", "shellvars"),
-    ("default/o2cb", "shellvars"),
-    ("sysconfig/xend", "shellvars"),
-    ("sysconfig/xendomains", "shellvars"),
-    ("default/xendomains", "shellvars"),
-    ("modules", "modules"),
-    ("modprobe.conf", "modules"),
-    ("modprobe.conf.local", "modules"),
-    ("modprobe.d/*", "modules"),
-    ("xen/xend-config.sxp", "xend"),
-    ("xen/xl.conf", "xl"),
-)
+#: Where the daemons read their files, relative to /etc, with the format (None: by
+#: content). Derived from the format specs (``etc_files``), as is the next table.
+ETC_FILES: tuple[tuple[str, str | None], ...] = formats.discovery_paths("etc")
 
-#: Files below the node root (not /etc).
-ROOT_FILES: tuple[tuple[str, str | None], ...] = (
-    ("var/lib/heartbeat/crm/cib.xml", "cib"),
-    ("var/lib/pacemaker/cib/cib.xml", "cib"),
-)
+#: Files below the node root (not /etc): the specs' ``root_files``.
+ROOT_FILES: tuple[tuple[str, str | None], ...] = formats.discovery_paths("root")
 
 #: Under /etc/xen, these are not domU configs. (``auto/`` is read: xendomains starts
 #: what it holds; its usual symlinks to ``vm/`` are read once, as the same file.)
