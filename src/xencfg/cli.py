@@ -160,7 +160,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("code", nargs="?")
     rp.add_argument("--write-docs", metavar="DIR", help="write the Markdown rule catalogue to DIR")
 
-    sub.add_parser("formats", help="list the formats xencfg reads")
+    fp = sub.add_parser("formats", help="list the formats xencfg reads")
+    fp.add_argument(
+        "--write-docs", metavar="DIR", help="update the table of DIR/index.md from the format specs"
+    )
 
     gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
     gp.add_argument("paths", nargs="*", metavar="PATH")
@@ -290,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return _rules(args)
         if args.command == "formats":
-            return _formats()
+            return _formats(args)
         if args.command == "graph":
             return _graph(args)
         if args.command == "cib":
@@ -531,8 +534,18 @@ def _rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _formats() -> int:
+def _formats(args: argparse.Namespace) -> int:
     from . import formats
+
+    if args.write_docs:
+        from pathlib import Path
+
+        from .formats import spec
+
+        index = Path(args.write_docs) / "index.md"
+        index.write_text(spec.index_page(index.read_text(encoding="utf-8")), encoding="utf-8")
+        print(index)
+        return EXIT_OK
 
     for name in formats.FORMATS:
         print(f"{name:14} {formats.info(name).title}")

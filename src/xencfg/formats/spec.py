@@ -488,3 +488,38 @@ SPECS: tuple[FormatSpec, ...] = (
         files="uname -n, uname -a, hostname",
     ),
 )
+
+#: The lines around the generated table of ``docs/formats/index.md``.
+TABLE_START = (
+    "<!-- generated from src/xencfg/formats/spec.py by "
+    "`xencfg formats --write-docs docs/formats`: edit the specs, not this table -->"
+)
+TABLE_END = "<!-- end of the generated table -->"
+
+
+def index_table(specs: tuple[FormatSpec, ...] = SPECS) -> str:
+    """The table of docs/formats/index.md: one row per format with a docs page, in
+    registry order (formats sharing a page and a description share a row: xm, xl)."""
+    rows: list[tuple[list[str], str, str]] = []
+    for f in specs:
+        if f.docs is None:
+            continue
+        if rows and rows[-1][1:] == (f.files, f.docs):
+            rows[-1][0].append(f.name)
+        else:
+            rows.append(([f.name], f.files, f.docs))
+    lines = ["| format | files | page |", "|---|---|---|"]
+    for names, files, page in rows:
+        lines.append(f"| `{', '.join(names)}` | {files} | [{page[:-3]}]({page}) |")
+    return "\n".join(lines) + "\n"
+
+
+def index_page(current: str) -> str:
+    """``current`` (docs/formats/index.md) with its generated table brought up to date;
+    the prose around the markers is kept as written."""
+    head, start, rest = current.partition(TABLE_START)
+    _, end, tail = rest.partition(TABLE_END)
+    if not start or not end:
+        raise ValueError(f"docs/formats/index.md lacks the lines {TABLE_START!r} and {TABLE_END!r}")
+    # (blank lines around the table: Markdown reads an HTML comment up to a blank line)
+    return head + start + "\n\n" + index_table() + "\n" + end + tail
