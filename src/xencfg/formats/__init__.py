@@ -160,7 +160,5 @@ _SNIFF_FIRST = frozenset(f.name for f in _REGISTRY if f.sniff_first)
 #: (each spec's ``sniff_rank``): distinctive ones first; xm before xl, which reads
 #: plain ``key = value`` files alike.
 _SNIFF_ANYWHERE = tuple(
-    f.name
-    for f in sorted(_REGISTRY, key=lambda f: f.sniff_rank or 0)
-    if f.sniff_rank is not None
+    f.name for f in sorted(_REGISTRY, key=lambda f: f.sniff_rank or 0) if f.sniff_rank is not None
 )
