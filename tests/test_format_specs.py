@@ -152,6 +152,22 @@ def test_write_docs_command(tmp_path: Path) -> None:
     assert (tmp_path / "index.md").read_text(encoding="utf-8") == page
 
 
+def test_write_hooks_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The pre-commit ``files:`` pattern (derived from discovery, so from the specs) is
+    written back into the hooks file and docs/integration.md by one command."""
+    from xencfg.cli import main
+
+    (tmp_path / "docs").mkdir()
+    for name in (".pre-commit-hooks.yaml", "docs/integration.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("hostname|hosts|", ""), encoding="utf-8")
+    assert main(["formats", "--write-hooks", str(tmp_path)]) == 0
+    for name in (".pre-commit-hooks.yaml", "docs/integration.md"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (ROOT / name).read_text()
+    assert main(["formats", "--write-docs", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+
+
 # -- every spec names things that exist ----------------------------------------------------
 
 

@@ -164,6 +164,11 @@ def _parser() -> argparse.ArgumentParser:
     fp.add_argument(
         "--write-docs", metavar="DIR", help="update the table of DIR/index.md from the format specs"
     )
+    fp.add_argument(
+        "--write-hooks",
+        metavar="REPO",
+        help="update the files: pattern of REPO's .pre-commit-hooks.yaml and docs/integration.md",
+    )
 
     gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
     gp.add_argument("paths", nargs="*", metavar="PATH")
@@ -537,14 +542,21 @@ def _rules(args: argparse.Namespace) -> int:
 def _formats(args: argparse.Namespace) -> int:
     from . import formats
 
-    if args.write_docs:
+    if args.write_docs or args.write_hooks:
         from pathlib import Path
 
+        from .discover import with_files_regex
         from .formats import spec
 
-        index = Path(args.write_docs) / "index.md"
-        index.write_text(spec.index_page(index.read_text(encoding="utf-8")), encoding="utf-8")
-        print(index)
+        todo = [(Path(args.write_docs) / "index.md", spec.index_page)] if args.write_docs else []
+        for name in (".pre-commit-hooks.yaml", "docs/integration.md") if args.write_hooks else ():
+            todo.append((Path(args.write_hooks) / name, with_files_regex))
+        for path, update in todo:
+            try:
+                path.write_text(update(path.read_text(encoding="utf-8")), encoding="utf-8")
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"{path}: {exc}") from None
+            print(path)
         return EXIT_OK
 
     for name in formats.FORMATS:

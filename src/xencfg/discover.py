@@ -78,6 +78,12 @@ def files_regex() -> str:
     return r"(^|(^|/)etc/)(" + "|".join(etc) + r")$|(^|/)(" + "|".join(root) + r")$"
 
 
+def with_files_regex(text: str) -> str:
+    """``text`` (.pre-commit-hooks.yaml, docs/integration.md) with each ``files: '...'``
+    set to :func:`files_regex` (``xencfg formats --write-hooks .`` writes it back)."""
+    return re.sub(r"(files: ')[^']*(')", lambda m: m[1] + files_regex() + m[2], text)
+
+
 #: Files larger than this are skipped with a finding rather than read.
 MAX_SIZE = 16 * 1024 * 1024
 
