@@ -273,3 +273,12 @@ def test_fast_paths_are_the_specs() -> None:
             if isinstance(v, type) and issubclass(v, _lines.LineDocument) and v.format == f.name:
                 assert f.grammar == v.grammar, f.name
                 assert f.fast == (v.grammar in _lines._FAST_TOKENS), f.name
+
+
+def test_live_formats_are_the_captured_ones() -> None:
+    """``live=True`` is what ``xencfg capture`` reads back: every command whose output
+    lint parses has a live spec, and every live spec such a command."""
+    from xencfg import live
+
+    captured = {c.format for c in live.COMMANDS if c.format is not None}
+    assert captured == {f.name for f in SPECS if f.live}
