@@ -108,6 +108,7 @@ def test_discovery_reads_the_paths_it_read_before() -> None:
     for pattern, fmt in discover.ETC_FILES:
         got.setdefault(fmt, []).append(pattern)
     assert got == _ETC_BEFORE
+    assert {f.name for f in SPECS if f.loose} == {"cib", "xm", "xl"}  # beside node trees
     assert discover.ROOT_FILES == (
         ("var/lib/heartbeat/crm/cib.xml", "cib"),
         ("var/lib/pacemaker/cib/cib.xml", "cib"),

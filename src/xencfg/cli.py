@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
@@ -548,7 +548,9 @@ def _formats(args: argparse.Namespace) -> int:
         from .discover import with_files_regex
         from .formats import spec
 
-        todo = [(Path(args.write_docs) / "index.md", spec.index_page)] if args.write_docs else []
+        todo: list[tuple[Path, Callable[[str], str]]] = []
+        if args.write_docs:
+            todo.append((Path(args.write_docs) / "index.md", spec.index_page))
         for name in (".pre-commit-hooks.yaml", "docs/integration.md") if args.write_hooks else ():
             todo.append((Path(args.write_hooks) / name, with_files_regex))
         for path, update in todo:

@@ -460,7 +460,7 @@ def _add_tree(
             _add_node(r, r / "etc", names.get(str(r)), found, walker)
         for p in _outside(path, set(roots)):
             fmt = _detect(p) if _is_regular(p) else None
-            if fmt in ("cib", "xm", "xl") and walker.accept(p):
+            if fmt is not None and formats.info(fmt).loose and walker.accept(p):
                 found.loose.append(SourceFile(p, display_path(p), fmt, None))
 
 

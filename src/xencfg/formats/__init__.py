@@ -25,19 +25,16 @@ from typing import Any
 from ..errors import UnknownFormatError
 from .spec import SPECS, Declared, FormatSpec
 
-#: The registry entry of a format (kept under its old name for callers of ``info``).
-FormatInfo = FormatSpec
-
 _REGISTRY: tuple[FormatSpec, ...] = SPECS
 
 _BY_NAME = {f.name: f for f in _REGISTRY}
 
 
-def _module_name(info: FormatInfo) -> str:
+def _module_name(info: FormatSpec) -> str:
     return f"{__name__}.{info.module}"
 
 
-def _available(info: FormatInfo) -> bool:
+def _available(info: FormatSpec) -> bool:
     return importlib.util.find_spec(_module_name(info)) is not None
 
 
@@ -45,7 +42,7 @@ def _available(info: FormatInfo) -> bool:
 FORMATS: tuple[str, ...] = tuple(f.name for f in _REGISTRY if _available(f))
 
 
-def info(name: str) -> FormatInfo:
+def info(name: str) -> FormatSpec:
     """The registry entry of a format name."""
     try:
         return _BY_NAME[name]

@@ -47,6 +47,9 @@ class FormatSpec:
     etc_files: tuple[str, ...] = ()
     #: Where the daemons read it, relative to the node root (``var/lib/...``).
     root_files: tuple[str, ...] = ()
+    #: Read in a cluster folder beside the node trees, recognised by content (CIB
+    #: fragments, domU configs kept next to the nodes).
+    loose: bool = False
     #: Discovery's paths are not proof: the content decides (``cluster.conf`` is
     #: OCFS2's or cman's, whatever folder it is in).
     by_content: bool = False
@@ -338,6 +341,7 @@ SPECS: tuple[FormatSpec, ...] = (
         "xm",
         "Xen domU configuration, xm style (Python syntax)",
         ("*.xm", "xmexample*", "xen/auto/*"),
+        loose=True,
         sniff_first=True,
         sniff_rank=220,
         secrets=True,
@@ -352,6 +356,7 @@ SPECS: tuple[FormatSpec, ...] = (
         "Xen domU configuration, xl style",
         ("*.cfg", "xlexample*", "xl.conf"),
         etc_files=("xen/xl.conf",),
+        loose=True,
         sniff_first=True,
         sniff_rank=230,
         secrets=True,
@@ -396,6 +401,7 @@ SPECS: tuple[FormatSpec, ...] = (
         "heartbeat v2 / Pacemaker CIB (cib.xml and fragments)",
         ("cib.xml", "crm/cib.xml", "*.xml"),
         root_files=("var/lib/heartbeat/crm/cib.xml", "var/lib/pacemaker/cib/cib.xml"),
+        loose=True,
         sniff_first=True,
         sniff_rank=10,
         declares="declared_nodes",
