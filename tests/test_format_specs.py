@@ -115,6 +115,22 @@ def test_discovery_reads_the_paths_it_read_before() -> None:
     )
 
 
+def test_comment_styles_are_the_hand_written_ones() -> None:
+    """suppress.py's two lists, as they were before the specs' ``comments``."""
+    from xencfg import suppress
+
+    assert {
+        "iscsid",
+        "initiatorname",
+        "ietd",
+        "iet-allow",
+        "authkeys",
+        "modules",
+        "ocfs2",
+    } == suppress.NEXT_LINE_ONLY
+    assert {"cib", "cman", "cib-live", "crm-mon-xml"} == suppress.XML
+
+
 def test_membership_hooks_are_the_formats_that_declared_members() -> None:
     """cluster.py's if-chain named these five; now their specs do."""
     declaring = {f.name: f.members_source for f in SPECS if f.declares}

@@ -18,6 +18,8 @@ This module imports no format module: formats stay imported on first use.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 
 #: What a format's ``declares`` hook returns for one document: the node names it
@@ -68,6 +70,11 @@ class FormatSpec:
     declares_as: str | None = None
     #: Its files can hold secrets (the document's ``secrets()`` names them).
     secrets: bool = False
+    #: How a ``xencfg: ignore`` comment is written in it: at the end of the line
+    #: (``trailing``), only on the line before, where the daemon reads a trailing ``#``
+    #: as part of the value or knows only whole-line comments (``whole-line``), or as
+    #: ``<!-- xencfg: ... -->`` (``xml``).
+    comments: Literal["trailing", "whole-line", "xml"] = "trailing"
     #: Its grammar, ``grammars/<grammar>.lark`` (``None``: parsed without Lark).
     grammar: str | None = None
     #: A hand-written fast path reads the usual file; Lark is the fallback.
@@ -130,6 +137,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="ietd.md",
         files="ietd.conf, iet/ietd.conf",
+        comments="whole-line",
     ),
     FormatSpec(
         "iet-allow",
@@ -149,6 +157,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="iet-allow.md",
         files="initiators.allow, initiators.deny, targets.allow",
+        comments="whole-line",
     ),
     FormatSpec(
         "iscsid",
@@ -162,6 +171,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="iscsid.md",
         files="iscsi/iscsid.conf",
+        comments="whole-line",
     ),
     FormatSpec(
         "initiatorname",
@@ -174,6 +184,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="initiatorname.md",
         files="iscsi/initiatorname.iscsi",
+        comments="whole-line",
     ),
     FormatSpec(
         "ocfs2",
@@ -191,6 +202,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="ocfs2.md",
         files="ocfs2/cluster.conf",
+        comments="whole-line",
     ),
     FormatSpec(
         "cman",
@@ -207,6 +219,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="cman.md",
         files="cluster/cluster.conf (XML)",
+        comments="xml",
     ),
     FormatSpec(
         "corosync",
@@ -309,6 +322,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="authkeys.md",
         files="ha.d/authkeys",
+        comments="whole-line",
     ),
     FormatSpec(
         "logd",
@@ -394,6 +408,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="modules.md",
         files="modules, modprobe.d/*",
+        comments="whole-line",
     ),
     FormatSpec(
         "cib",
@@ -409,6 +424,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         docs="cib.md",
         files="cib.xml and CIB fragments",
+        comments="xml",
     ),
     FormatSpec(
         "multipath-ll",
@@ -448,6 +464,7 @@ SPECS: tuple[FormatSpec, ...] = (
         live=True,
         docs="live-state.md",
         files="crm_mon -1 --as-xml / --output-as=xml",
+        comments="xml",
     ),
     FormatSpec(
         "cib-live",
@@ -457,6 +474,7 @@ SPECS: tuple[FormatSpec, ...] = (
         secrets=True,
         docs="live-state.md",
         files="cibadmin -Q",
+        comments="xml",
     ),
     FormatSpec(
         "xl-list",
