@@ -23,7 +23,6 @@ import attrs
 
 if TYPE_CHECKING:
     from .formats.cib.model import Colocation, Constraint, Order
-    from .formats.drbd import DrbdDocument
     from .formats.ietallow import Rule as IetRule
 
 from .discover import SourceFile
@@ -162,18 +161,6 @@ def _memberships(item: Loaded) -> Membership | None:
         return None
     names, anchors = hook(item.doc)
     return Membership(formats.info(fmt).members_source, item, names, anchors)
-
-
-def drbd_declared_nodes(doc: DrbdDocument) -> tuple[tuple[str, ...], dict[str, object]]:
-    """The hosts of a drbd.conf's ``on`` sections (the drbd spec's ``declares`` hook;
-    it moves to the formats/drbd/ package once that exists)."""
-    anchors: dict[str, object] = {}
-    for res in doc.resource_list():
-        for host in res.host_list:
-            if host.kind == "on":
-                for name in host.names:
-                    anchors.setdefault(name, host.block)
-    return tuple(anchors), anchors
 
 
 def memberships(cluster: Cluster) -> list[Membership]:

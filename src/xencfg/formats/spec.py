@@ -103,8 +103,7 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("drbd.conf", "drbd.d/*.res", "drbd.d/*.conf"),
         sniff_first=True,
         sniff_rank=150,
-        # (in cluster.py until the lead's formats/drbd/ package lands, then there)
-        declares="xencfg.cluster:drbd_declared_nodes",
+        declares="declared_nodes",
         secrets=True,
         grammar="drbd",
         fast=True,
