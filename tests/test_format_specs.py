@@ -212,7 +212,7 @@ def _problems(f: FormatSpec) -> list[str]:
         out.append(f"add '::: xencfg.formats.{f.module}' to docs/api-formats.md")
     if f.declares is not None:
         try:
-            hook = formats.declared_nodes(f.name)
+            hook = formats.declares_hook(f.name)
         except (ImportError, AttributeError) as exc:
             hook = None
             out.append(f"define the declares hook {f.declares!r} ({exc})")

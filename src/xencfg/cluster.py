@@ -156,7 +156,7 @@ def _memberships(item: Loaded) -> Membership | None:
     from . import formats
 
     fmt = item.file.format
-    hook = formats.declared_nodes(fmt) if fmt else None
+    hook = formats.declares_hook(fmt) if fmt else None
     if fmt is None or hook is None:
         return None
     names, anchors = hook(item.doc)

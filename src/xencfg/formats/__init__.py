@@ -75,7 +75,7 @@ def discovery_paths(where: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(out)
 
 
-def declared_nodes(name: str) -> Callable[[Any], Declared] | None:
+def declares_hook(name: str) -> Callable[[Any], Declared] | None:
     """The hook naming the cluster members a document of format ``name`` declares
     (``None`` for formats that declare none); see :attr:`FormatSpec.declares`."""
     entry = _BY_NAME.get(name)
