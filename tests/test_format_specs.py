@@ -207,6 +207,8 @@ def _problems(f: FormatSpec) -> list[str]:
         out.append(f"add fixtures: tests/fixtures/{f.name}/valid/<a real file>")
     if f.docs is None or not (ROOT / "docs" / "formats" / f.docs).is_file():
         out.append(f"add the page docs/formats/{f.docs or f.name + '.md'} and name it in docs=")
+    if not f.files:
+        out.append("say in files= what its files are (the docs index's column)")
     api = (ROOT / "docs" / "api-formats.md").read_text(encoding="utf-8")
     if not re.search(rf"^::: xencfg\.formats\.{f.module}(\.model)?$", api, re.M):
         out.append(f"add '::: xencfg.formats.{f.module}' to docs/api-formats.md")
@@ -253,6 +255,7 @@ def test_an_incomplete_spec_says_what_to_add() -> None:
         "tests/fixtures/hosts2/valid",
         "docs/formats/hosts2.md",
         "'hosts.equiv' to patterns=",
+        "say in files=",
     ):
         assert wanted in said
 

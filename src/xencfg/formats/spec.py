@@ -2,16 +2,19 @@
 format without importing its module.
 
 The registry (:data:`SPECS`) is the one list of formats. Detection order, discovery's
-paths (``discover.ETC_FILES``/``ROOT_FILES``), the pre-commit ``files:`` pattern,
-cluster membership (the node names a file declares), the fuzz and bench lists and
-the table of ``docs/formats/index.md`` are all derived from it;
+paths (``discover.ETC_FILES``/``ROOT_FILES``, the loose files of a cluster folder),
+the pre-commit ``files:`` pattern, cluster membership (the node names a file
+declares), how a suppression comment is written, the fuzz and bench lists and the
+table of ``docs/formats/index.md`` are all derived from it;
 ``tests/test_format_specs.py`` checks that every place a spec names exists (module,
 grammar, fixtures, docs page) and says what to add when one is missing.
 
-Adding a format: a grammar under ``grammars/`` (if it has one), a module in this
-package (``FORMAT``, ``parse``, ``sniff`` if it can be recognised by content),
-fixtures under ``tests/fixtures/<name>/valid``, a page under ``docs/formats``, and
-one :class:`FormatSpec` line below; then ``xencfg formats --write-docs docs/formats``.
+Adding a format (docs/architecture.md, "Adding a format"): a grammar under
+``grammars/`` (if Lark reads it), a module in this package (``FORMAT``, ``parse``,
+``sniff`` if it can be recognised by content), fixtures under
+``tests/fixtures/<name>/valid``, a page under ``docs/formats``, and one
+:class:`FormatSpec` line below; then ``xencfg formats --write-docs docs/formats``
+(and ``--write-hooks .`` when it adds discovery paths).
 
 This module imports no format module: formats stay imported on first use.
 """
