@@ -25,7 +25,7 @@ BROKEN = "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t}\n"
 def test_hook_files_regex_matches_discovery() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     regexes = re.findall(r"files: '([^']+)'", text)
-    assert regexes == [files_regex()] * 2, "regenerate the files: regex from discover.files_regex()"
+    assert regexes == [files_regex()] * 2, "run: xencfg formats --write-hooks ."
     rx = re.compile(files_regex())
     for pattern, _ in ETC_FILES + ROOT_FILES:
         assert rx.search(pattern.replace("*", "r0.res" if pattern.endswith(".res") else "x.conf"))
