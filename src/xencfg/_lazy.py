@@ -10,7 +10,6 @@ which Lark's tree-less LALR mode reads by name; see :mod:`xencfg.syntax.build`.)
 
 from __future__ import annotations
 
-import importlib
 import types
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,9 @@ class _LazyModule(types.ModuleType):
     """Stands for module ``__name__`` until an attribute is read."""
 
     def __getattr__(self, attr: str) -> Any:
-        module = importlib.import_module(self.__name__)
+        # (the import statement's machinery, which -X importtime reports, unlike
+        # importlib.import_module's)
+        module = __import__(self.__name__, fromlist=["*"])
         # later reads find the names in our own __dict__ without coming back here
         self.__dict__.update(module.__dict__)
         return getattr(module, attr)
