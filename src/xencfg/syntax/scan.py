@@ -71,12 +71,34 @@ class Shape:
 
 
 @functools.cache
-def _lexer(grammar: str) -> Callable[[str], Any]:
-    """``finditer`` of the grammar's terminals, in Lark's order, and a catch-all last
-    (compiled once per process: it is a constant of the installed grammar)."""
-    alternatives = [f"(?P<{name}>{regex})" for name, regex in TERMINALS[grammar]]
-    alternatives.append(rf"(?P<{_FAIL}>[\s\S])")
-    return re.compile("|".join(alternatives)).finditer
+def _lexers(shape: Shape) -> tuple[Callable[[str, int], Any], ...]:
+    """One ``match`` per reader state, as Lark's contextual lexer has one per parser
+    state: the grammar's terminals the state takes and the ignored ones, in Lark's
+    order, and a catch-all last (compiled once per process: a constant of the grammar).
+    """
+    list_open, list_close, list_sep = shape.list_terms or ("", "", "")
+    item = {*shape.key, shape.close, *shape.blank, *shape.atoms}
+    if not shape.key:
+        item.add(shape.open)
+    head = {shape.open, *(shape.values if shape.assign is None else ()), shape.end, shape.assign}
+    accepted = (
+        item,
+        head,
+        {shape.after_open},
+        {*shape.values, list_open},
+        {*shape.values, list_sep, list_close},
+    )
+    ignored = IGNORED[shape.grammar]
+    out = []
+    for kinds in accepted:
+        alternatives = [
+            f"(?P<{name}>{regex})"
+            for name, regex in TERMINALS[shape.grammar]
+            if name in kinds or name in ignored
+        ]
+        alternatives.append(rf"(?P<{_FAIL}>[\s\S])")
+        out.append(re.compile("|".join(alternatives)).match)
+    return tuple(out)
 
 
 def scan(text: str, shape: Shape, builder: Any) -> Any:
@@ -111,15 +133,19 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     listed: list[Any] = []  # a list value being read
     state = 0  # 0: an item may start; 1: after a key; 2: after the opener; 3: after
     #            assign; 4: inside a list value
-    for m in _lexer(shape.grammar)(feed):
+    lexers = _lexers(shape)
+    pos, size = 0, len(feed)
+    while pos < size:
+        m = lexers[state](feed, pos)
         kind = m.lastgroup
+        start, pos = pos, m.end()
         if kind in ignored:
             continue
         if kind == _FAIL:
             return None
         tok: Any = None
         if kind[0] != "_":
-            tok = Tok(kind, m.group(), m.start())
+            tok = Tok(kind, m.group(), start)
             cb = callbacks.get(kind)
             if cb is not None:
                 tok = cb(tok)
