@@ -29,16 +29,22 @@ class _Rules:
     """What each grammar rule builds: the Lark transformer's methods, and the shared
     scanner's (which needs no Lark: well-formed files never import it)."""
 
+    def SKIP(self, t: Any) -> Skip:  # Lark calls a terminal's method by its name
+        """A ``skip { ... }`` token (Lark's or the scanner's) as a :class:`Skip` node."""
+        tok = to_tok(t)
+        node = Skip(tok.text)
+        node.cst = [tok]
+        return node
+
     def statement(self, children: list[Any]) -> Entry:
         return make_entry(children, unquote)
 
     def section(self, children: list[Any]) -> Block:
-        return make_block([_skip(c) for c in children], unquote)
+        return make_block(children, unquote)
 
     def start(self, children: list[Any]) -> DrbdDocument:
-        kids = [_skip(c) for c in children]
-        doc = DrbdDocument([c for c in kids if isinstance(c, Node)])
-        doc.cst = kids
+        doc = DrbdDocument([c for c in children if isinstance(c, Node)])
+        doc.cst = list(children)
         return doc
 
 
@@ -54,18 +60,6 @@ def _builder() -> Any:
         pass
 
     return Builder(visit_tokens=False)
-
-
-def _skip(c: Any) -> Any:
-    """A ``skip { ... }`` token (Lark's or the scanner's) as a :class:`Skip` node."""
-    if isinstance(c, Node):
-        return c
-    t = to_tok(c)
-    if t.kind != "SKIP":
-        return c
-    node = Skip(t.text)
-    node.cst = [t]
-    return node
 
 
 _WORDS = {
