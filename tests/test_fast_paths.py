@@ -88,11 +88,31 @@ def test_terminal_tables_are_the_grammars() -> None:
 
 
 def test_every_fast_path_is_checked() -> None:
-    """Each format whose module has a scanner beside its grammar is in FAST_PATHS."""
+    """Each format whose module (or, for a package, its reader) reads with the shared
+    scanner or has a ``_scan`` beside its grammar is in FAST_PATHS."""
     from xencfg import formats
 
-    scanned = {f for f in xencfg.FORMATS if hasattr(formats.module(f), "_scan")}
-    assert scanned <= set(_BY_FORMAT)
+    def scanned(fmt: str) -> bool:
+        mod = formats.module(fmt)
+        mods = [mod, getattr(mod, "reader", None)]
+        return any(
+            isinstance(getattr(m, "SHAPE", None), scan.Shape) or hasattr(m, "_scan") for m in mods
+        )
+
+    assert {f for f in xencfg.FORMATS if scanned(f)} <= set(_BY_FORMAT)
+    assert {"drbd", "multipath", "lvm", "evms", "xend"} <= set(_BY_FORMAT)
+
+
+def test_shapes_name_their_grammars_terminals() -> None:
+    """A misspelt terminal in a Shape would make the scanner decline everything."""
+    from xencfg.formats import _lvmlike
+
+    for shape in (drbd.reader.SHAPE, multipath.SHAPE, _lvmlike.SHAPE, xend.SHAPE):
+        names = {n for n, _ in terminals.TERMINALS[shape.grammar]}
+        used = {*shape.key, *shape.values, *shape.blank, *shape.atoms, shape.open, shape.close}
+        used |= {t for t in (shape.end, shape.assign, shape.after_open) if t is not None}
+        used |= set(shape.list_terms or ())
+        assert used <= names, shape.grammar
 
 
 # -- files and mutations ----------------------------------------------------------------
