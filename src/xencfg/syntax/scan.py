@@ -134,21 +134,22 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     state = 0  # 0: an item may start; 1: after a key; 2: after the opener; 3: after
     #            assign; 4: inside a list value
     lexers = _lexers(shape)
+    kept = frozenset(n for n, _ in TERMINALS[shape.grammar] if n[0] != "_") - ignored
     pos, size = 0, len(feed)
     while pos < size:
         m = lexers[state](feed, pos)
         kind = m.lastgroup
-        start, pos = pos, m.end()
         if kind in ignored:
+            pos = m.end()
             continue
-        if kind == _FAIL:
-            return None
         tok: Any = None
-        if kind[0] != "_":
-            tok = Tok(kind, m.group(), start)
-            cb = callbacks.get(kind)
-            if cb is not None:
-                tok = cb(tok)
+        if kind in kept:
+            tok = Tok(kind, m.group(), pos)
+            if callbacks and kind in callbacks:
+                tok = callbacks[kind](tok)
+        elif kind == _FAIL:
+            return None
+        pos = m.end()
         if state == 0:
             if kind in key:
                 head = [tok]
