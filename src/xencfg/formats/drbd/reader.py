@@ -4,7 +4,6 @@ drbdadm makes.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -25,11 +24,12 @@ from .values import Skip, _int, unquote
 # -- parsing --------------------------------------------------------------------
 
 
-class _Rules:
-    """What each grammar rule builds: the Lark transformer's methods, and the shared
-    scanner's (which needs no Lark: well-formed files never import it)."""
+class _Builder:
+    """What each grammar rule and the SKIP terminal build: Lark's callbacks (it looks
+    them up by name) and the shared scanner's. A plain class, so that well-formed
+    files, which the scanner reads, never import Lark."""
 
-    def SKIP(self, t: Any) -> Skip:  # Lark calls a terminal's method by its name
+    def SKIP(self, t: Any) -> Skip:
         """A ``skip { ... }`` token (Lark's or the scanner's) as a :class:`Skip` node."""
         tok = to_tok(t)
         node = Skip(tok.text)
@@ -48,18 +48,7 @@ class _Rules:
         return doc
 
 
-_RULES = _Rules()
-
-
-@functools.cache
-def _builder() -> Any:
-    """The Lark transformer, made on first use (only text the scanner declines needs it)."""
-    from lark import Transformer
-
-    class Builder(_Rules, Transformer):  # type: ignore[misc,unused-ignore]
-        pass
-
-    return Builder(visit_tokens=False)
+_BUILDER = _Builder()
 
 
 _WORDS = {
@@ -143,7 +132,7 @@ def parse_lark(text: str, path: str | None = None) -> DrbdDocument:
     """Parse with ``grammars/drbd.lark`` only (the reference the fast scanner must equal)."""
     try:
         doc: DrbdDocument = parse_with(
-            "drbd", text, path, _builder(), words=_WORDS, context=_context, comment="#"
+            "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
         )
     except ParseError as err:
         raise _reworded(err, text) from None
@@ -197,7 +186,7 @@ def _scan(text: str) -> DrbdDocument | None:
     Pieces are what the Lark transformer makes (statement/section/SKIP); trivia is
     attached afterwards by the shared core, exactly as for Lark.
     """
-    doc: DrbdDocument | None = scan(text, SHAPE, _RULES)
+    doc: DrbdDocument | None = scan(text, SHAPE, _BUILDER)
     return doc
 
 
