@@ -237,10 +237,13 @@ def _list_ok(kinds: list[str], values: frozenset[str], sep: str) -> bool:
 
 # -- the terminal tables, generated from the grammars ----------------------------------
 
+#: The grammars of the brace/statement family, whose terminals :mod:`.terminals` holds.
+GRAMMARS = ("drbd", "lvmlike", "multipath", "xend")
+
 
 def lark_terminals() -> tuple[dict[str, tuple[tuple[str, str], ...]], dict[str, frozenset[str]]]:
-    """Every grammar's terminals and ignored terminals, from Lark itself: what
-    :mod:`.terminals` must hold."""
+    """The terminals and ignored terminals of the family's grammars (:data:`GRAMMARS`),
+    from Lark itself: what :mod:`.terminals` must hold."""
     from lark import Lark
     from lark.lexer import BasicLexer
 
@@ -248,11 +251,12 @@ def lark_terminals() -> tuple[dict[str, tuple[tuple[str, str], ...]], dict[str, 
 
     terminals: dict[str, tuple[tuple[str, str], ...]] = {}
     ignored: dict[str, frozenset[str]] = {}
-    for path in sorted(data_dir("grammars").glob("*.lark")):
-        lark = Lark(path.read_text(encoding="utf-8"), parser="lalr", lexer="contextual")
+    for name in GRAMMARS:
+        text = (data_dir("grammars") / f"{name}.lark").read_text(encoding="utf-8")
+        lark = Lark(text, parser="lalr", lexer="contextual")
         ordered = BasicLexer(lark.lexer_conf).terminals  # in the order Lark tries them
-        terminals[path.stem] = tuple((t.name, t.pattern.to_regexp()) for t in ordered)
-        ignored[path.stem] = frozenset(lark.lexer_conf.ignore)
+        terminals[name] = tuple((t.name, t.pattern.to_regexp()) for t in ordered)
+        ignored[name] = frozenset(lark.lexer_conf.ignore)
     return terminals, ignored
 
 
@@ -261,7 +265,7 @@ def _write_terminals() -> str:  # pragma: no cover - the maintainers' regenerati
 
     terminals, ignored = lark_terminals()
     lines = [
-        '"""The terminals of grammars/*.lark, in the order Lark\'s lexer tries them.',
+        '"""The terminals of the brace family\'s grammars, in the order Lark\'s lexer tries them.',
         "",
         "Generated from the grammars by ``python -m xencfg.syntax.scan`` (then ``ruff",
         "format``); tests/test_fast_paths.py checks that it is current. Do not edit.",

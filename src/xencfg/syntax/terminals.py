@@ -1,4 +1,4 @@
-"""The terminals of grammars/*.lark, in the order Lark's lexer tries them.
+"""The terminals of the brace family's grammars, in the order Lark's lexer tries them.
 
 Generated from the grammars by ``python -m xencfg.syntax.scan`` (then ``ruff
 format``); tests/test_fast_paths.py checks that it is current. Do not edit.
@@ -6,17 +6,6 @@ format``); tests/test_fast_paths.py checks that it is current. Do not edit.
 
 #: grammar -> ((terminal, regex), ...), first tried first
 TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {
-    "corosync": (
-        ("VALUE", "[^\\s{][^\n{]*?(?=[ \t\r]*(\n|$))"),
-        ("NAME", "[^\\s{}:#][^\n{}:]*?(?=[ \t]*\\{)"),
-        ("KEY", "[^\\s{}:#][^\n{}:]*?(?=[ \t]*:)"),
-        ("WS", "[ \t\x0c\\v\r]+"),
-        ("COMMENT", "#[^\n]*"),
-        ("_NL", "\r?\n"),
-        ("COLON", ":"),
-        ("LBRACE", "\\{"),
-        ("RBRACE", "\\}"),
-    ),
     "drbd": (
         (
             "SKIP",
@@ -30,20 +19,6 @@ TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {
         ("RBRACE", "\\}"),
         ("SEMICOLON", ";"),
     ),
-    "keyvalue": (
-        ("VALUE", "[^ \t\x0c\\v\r\n](?:[^\r\n]*[^ \t\x0c\\v\r\n])?"),
-        ("KEY", "[^\\s=#][^\\s=]*"),
-        ("WS", "[ \t\x0c\\v\r]+"),
-        ("COMMENT", "#[^\n]*"),
-        ("_NL", "\r?\n"),
-        ("EQ", "="),
-    ),
-    "lines": (
-        ("WS", "[ \t\x0c\\v\r\xa0]+"),
-        ("WORD", "[^\\s#]+"),
-        ("COMMENT", "#[^\n]*"),
-        ("_NL", "\r?\n"),
-    ),
     "lvmlike": (
         ("STRING", '"(?:[^"\\\\\n]|\\\\.)*"'),
         ("WORD", '[^\\s"\\[\\]{},=#]+'),
@@ -56,12 +31,6 @@ TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {
         ("RBRACE", "\\}"),
         ("RSQB", "\\]"),
     ),
-    "modules": (
-        ("COMMENT", "(?<![^\n])#[^\n]*"),
-        ("WORD", "(?:[^\\s\\\\]|\\\\(?![\r\n]))+"),
-        ("WS", "(?:[ \t\x0c\\v\r\xa0]|\\\\\r?\n)+"),
-        ("_NL", "\r?\n"),
-    ),
     "multipath": (
         ("STRING", '"(?:[^"\n]|"")*"'),
         ("WORD", '[^\\s"{}#!]+'),
@@ -71,29 +40,6 @@ TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {
         ("LBRACE", "\\{"),
         ("RBRACE", "\\}"),
     ),
-    "ocfs2": (
-        ("HEAD", "[A-Za-z_][A-Za-z0-9_.-]*[ \t]*:"),
-        ("VALUE", "[^\\s=](?:[^\n\r]*[^ \t\x0c\\v\r\n])?"),
-        ("KEY", "[A-Za-z_][A-Za-z0-9_.-]*"),
-        ("WS", "[ \t\x0c\\v\r]+"),
-        ("COMMENT", "#[^\n]*"),
-        ("_NL", "\r?\n"),
-        ("EQ", "="),
-    ),
-    "shellvars": (
-        (
-            "ASSIGN",
-            "[A-Za-z_][A-Za-z0-9_]*=(?:(?:(?:\\$\\([^)\n]*\\)|`(?:[^`\\\\]|\\\\[\\s\\S])*`)|\"(?:[^\"\\\\]|\\\\[\\s\\S])*\"|'[^']*'|(?:\\\\[\\s\\S]|[^\\s\"'\\\\`$;|&<>()]|\\$(?!\\())))*",
-        ),
-        ("EXPORT", "export(?=[ \t])"),
-        (
-            "WORD",
-            "(?:\"(?:[^\"\\\\]|\\\\[\\s\\S])*\"|'[^']*'|\\\\[\\s\\S]|[^\\s\"'\\\\`#])(?:(?:\"(?:[^\"\\\\]|\\\\[\\s\\S])*\"|`(?:[^`\\\\]|\\\\[\\s\\S])*`|'[^']*'|\\\\[\\s\\S]|[^\\s\"'\\\\`]))*",
-        ),
-        ("WS", "(?:[ \t\x0c\\v\r\xa0]|\\\\\r?\n)+"),
-        ("COMMENT", "#[^\n]*"),
-        ("_NL", "\r?\n"),
-    ),
     "xend": (
         ("STRING", "(?:(?s:'(?:[^'\\\\]|\\\\.)*')|(?s:\"(?:[^\"\\\\]|\\\\.)*\"))"),
         ("WORD", "[^\\s()'\"#\ufeff][^\\s()'\"\ufeff]*"),
@@ -102,32 +48,12 @@ TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {
         ("LPAR", "\\("),
         ("RPAR", "\\)"),
     ),
-    "xl": (
-        ("STRING", "(?:\"(?:[^\"\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\n]|\\\\.)*')"),
-        ("KEY", "[A-Za-z_][A-Za-z0-9_.]*"),
-        ("NUMBER", "[0-9][0-9A-Za-z_.]*"),
-        ("WS", "[ \t\x0c\\v\r\ufeff]+"),
-        ("COMMENT", "#[^\n]*"),
-        ("OP", "(?:\\+=|=)"),
-        ("_NL", "\r?\n"),
-        ("COMMA", ","),
-        ("LSQB", "\\["),
-        ("RSQB", "\\]"),
-        ("SEMI", ";"),
-    ),
 }
 
 #: grammar -> its %ignore'd terminals
 IGNORED: dict[str, frozenset[str]] = {
-    "corosync": frozenset(("COMMENT", "WS")),
     "drbd": frozenset(("COMMENT", "WS")),
-    "keyvalue": frozenset(("COMMENT", "WS")),
-    "lines": frozenset(("COMMENT", "WS")),
     "lvmlike": frozenset(("COMMENT", "WS")),
-    "modules": frozenset(("COMMENT", "WS")),
     "multipath": frozenset(("COMMENT", "WS")),
-    "ocfs2": frozenset(("COMMENT", "WS")),
-    "shellvars": frozenset(("COMMENT", "WS")),
     "xend": frozenset(("COMMENT", "WS")),
-    "xl": frozenset(("COMMENT", "WS")),
 }
