@@ -28,6 +28,7 @@ from conftest import SHARED, ids, shared_files, shared_path
 from fuzzkit import FIXTURES, mutate, seed_files
 from roundtrip import check_scanner
 from xencfg.formats import drbd, evms, lvm, multipath, xend
+from xencfg.formats._lvmlike import lark_lvmlike, scan_lvmlike
 from xencfg.syntax import scan, terminals
 from xencfg.syntax.source import decode
 
@@ -38,8 +39,12 @@ LarkParse = Callable[[str, "str | None"], Any]
 FAST_PATHS: list[tuple[str, Scan, LarkParse]] = [
     ("drbd", drbd.reader._scan, drbd.parse_lark),
     ("multipath", multipath._scan, multipath.parse_lark),
-    ("lvm", lvm._scan, lvm.parse_lark),
-    ("evms", evms._scan, evms.parse_lark),
+    ("lvm", lambda t: scan_lvmlike(t, lvm._BUILDER), lambda t, p: lark_lvmlike(t, p, lvm._BUILDER)),
+    (
+        "evms",
+        lambda t: scan_lvmlike(t, evms._BUILDER),
+        lambda t, p: lark_lvmlike(t, p, evms._BUILDER),
+    ),
     ("xend", xend._scan, xend.parse_lark),
 ]
 _BY_FORMAT = {fmt: (fast, lark) for fmt, fast, lark in FAST_PATHS}

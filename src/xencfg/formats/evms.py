@@ -17,15 +17,7 @@ from typing import Any
 import attrs
 
 from ..syntax.tree import Node
-from ._lvmlike import (
-    Builder,
-    LvmLikeDocument,
-    LvmStyle,
-    keyword_problems_for,
-    lark_lvmlike,
-    parse_lvmlike,
-    scan_lvmlike,
-)
+from ._lvmlike import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
 
 FORMAT = "evms"
 
@@ -127,18 +119,6 @@ _BUILDER = Builder(EvmsDocument)
 def parse(text: str, path: str | None = None) -> EvmsDocument:
     """Parse evms.conf text; raises :class:`xencfg.ParseError`."""
     doc: EvmsDocument = parse_lvmlike(text, path, _BUILDER)
-    return doc
-
-
-def _scan(text: str) -> EvmsDocument | None:
-    """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide."""
-    doc: EvmsDocument | None = scan_lvmlike(text, _BUILDER)
-    return doc
-
-
-def parse_lark(text: str, path: str | None = None) -> EvmsDocument:
-    """Parse with ``grammars/lvmlike.lark`` only (the reference :func:`_scan` must equal)."""
-    doc: EvmsDocument = lark_lvmlike(text, path, _BUILDER)
     return doc
 
 

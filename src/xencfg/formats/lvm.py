@@ -15,15 +15,7 @@ import attrs
 
 from ..errors import ValidationError
 from ..syntax.tree import Node
-from ._lvmlike import (
-    Builder,
-    LvmLikeDocument,
-    LvmStyle,
-    keyword_problems_for,
-    lark_lvmlike,
-    parse_lvmlike,
-    scan_lvmlike,
-)
+from ._lvmlike import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
 
 FORMAT = "lvm"
 
@@ -148,18 +140,6 @@ _BUILDER = Builder(LvmDocument)
 def parse(text: str, path: str | None = None) -> LvmDocument:
     """Parse lvm.conf text; raises :class:`xencfg.ParseError`."""
     doc: LvmDocument = parse_lvmlike(text, path, _BUILDER)
-    return doc
-
-
-def _scan(text: str) -> LvmDocument | None:
-    """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide."""
-    doc: LvmDocument | None = scan_lvmlike(text, _BUILDER)
-    return doc
-
-
-def parse_lark(text: str, path: str | None = None) -> LvmDocument:
-    """Parse with ``grammars/lvmlike.lark`` only (the reference :func:`_scan` must equal)."""
-    doc: LvmDocument = lark_lvmlike(text, path, _BUILDER)
     return doc
 
 
