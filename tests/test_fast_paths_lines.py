@@ -1,0 +1,243 @@
+"""The differential harness of the line family: every fast path against its Lark grammar.
+
+ha.cf, authkeys, logd.cf, hosts, IET's files, the modprobe files, iscsid.conf,
+initiatorname.iscsi, OCFS2's cluster.conf and corosync.conf are read by one table-driven
+scanner (xencfg.syntax.lines_scan) before Lark. ``FAST`` lists them as
+``(format, fast, lark)``; on every own fixture, example, corpus and seed file of the
+format, and on mutations of them, the fast path must build Lark's tree (the same nodes,
+offsets, tokens and trivia, rendering the text byte for byte) or decline (``None``),
+never accept text Lark refuses. The tables must say what the grammars say: the same
+terminal patterns, ignored terminals and lexer order, checked here against Lark itself.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lark.load_grammar import eval_escaping
+
+import xencfg
+from conftest import FIXTURES, ROOT, ids, shared_files, shared_path
+from fuzzkit import mutate
+from roundtrip import read
+from xencfg import formats
+from xencfg.document import Document
+from xencfg.formats import _lines, corosync, ocfs2
+from xencfg.syntax import lines_scan
+from xencfg.syntax.build import finish
+from xencfg.syntax.grammar import parser
+from xencfg.syntax.source import decode
+from xencfg.syntax.tree import Node, Tok, walk
+
+Fast = Callable[[str], "Document | None"]
+Lark = Callable[[str], Document]
+
+
+def _line_class(fmt: str) -> type[_lines.LineDocument] | None:
+    for v in vars(formats.module(fmt)).values():
+        if isinstance(v, type) and issubclass(v, _lines.LineDocument) and v.format == fmt:
+            return v
+    return None
+
+
+def _line_row(fmt: str, cls: type[_lines.LineDocument]) -> tuple[str, Fast, Lark]:
+    return (fmt, lambda t: _lines.scan_text(cls, t), lambda t: _lines.lark_text(cls, t, None))
+
+
+def _rows() -> list[tuple[str, Fast, Lark]]:
+    rows = []
+    for fmt in xencfg.FORMATS:
+        cls = _line_class(fmt)
+        if cls is not None and cls.grammar in lines_scan.TABLES:
+            rows.append(_line_row(fmt, cls))
+    rows.append(("ocfs2", ocfs2.scan_text, lambda t: ocfs2.lark_text(t, None)))
+    rows.append(("corosync", corosync.scan_text, lambda t: corosync.lark_text(t, None)))
+    return rows
+
+
+#: ``(format, fast, lark)``: the fast path (``None`` to decline) and the grammar's parse.
+FAST = _rows()
+BY_FORMAT = {fmt: (fast, lark) for fmt, fast, lark in FAST}
+
+
+def test_the_scanner_serves_the_line_family() -> None:
+    assert {
+        "hacf",
+        "authkeys",
+        "logd",
+        "hosts",
+        "modules",
+        "iscsid",
+        "initiatorname",
+        "ietd",
+        "iet-allow",
+        "ocfs2",
+        "corosync",
+    } <= set(BY_FORMAT)
+
+
+# -- the tables are the grammars' ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("grammar", sorted(lines_scan.TABLES))
+def test_tables_are_read_from_the_grammar(grammar: str) -> None:
+    """Patterns, ignored terminals and lexer order equal Lark's for that grammar."""
+    table = lines_scan.TABLES[grammar]
+    lark = parser(grammar)
+    theirs = {t.name: t.pattern.to_regexp() for t in lark.terminals}
+    ours = lines_scan.terminals(grammar)
+    used = set(table.order)
+    # (Lark turns \\n, \\t... into the characters themselves, which re reads alike)
+    assert {n: eval_escaping(ours[n]) for n in used} == {n: theirs[n] for n in used}
+    assert set(lines_scan.ignores(grammar)) == set(lark.lexer_conf.ignore)
+    # Lark's lexer tries a state's terminals in one global order (lark/lexer.py sorts
+    # them by priority, max width, pattern length, name); the table's must be it
+    lark_order = [t.name for t in lark.parser.lexer.root_lexer.terminals]
+    assert list(table.order) == [n for n in lark_order if n in used]
+    assert used == set(theirs)
+    for moves in table.states.values():
+        assert set(moves) <= used
+
+
+# -- the trees are Lark's -------------------------------------------------------------------
+
+
+def _tokens(node: Node) -> list[tuple[str, str, int]]:
+    return [(t.kind, t.text, t.pos) for t in node.cst or () if isinstance(t, Tok)]
+
+
+def check(fmt: str, text: str) -> bool:
+    """The fast path builds Lark's tree for ``text`` or declines; returns whether it took it."""
+    fast, lark = BY_FORMAT[fmt]
+    ours = fast(text)
+    if ours is None:
+        return False
+    ours = finish(ours, text, None)
+    try:
+        exact = lark(text)
+    except xencfg.ParseError as exc:
+        raise AssertionError(f"the fast path took what Lark refuses: {exc}") from None
+    assert type(ours) is type(exact)
+    assert ours.child_nodes() == exact.child_nodes()
+    mine, theirs = list(walk(ours)), list(walk(exact))
+    assert [type(n) for n in mine] == [type(n) for n in theirs]
+    assert [n.pos for n in mine] == [n.pos for n in theirs]
+    assert [_tokens(n) for n in mine] == [_tokens(n) for n in theirs]  # trivia included
+    assert [n.snap for n in mine] == [n.snap for n in theirs]
+    assert xencfg.dumps(ours) == text == xencfg.dumps(exact)
+    return True
+
+
+def _declined(fmt: str, text: str) -> bool:
+    """What the scanner leaves to the grammar on purpose: modprobe's continued lines."""
+    return fmt == "modules" and "\\\n" in text.replace("\\\r\n", "\\\n")
+
+
+def _own() -> list[tuple[Path, str]]:
+    out = []
+    for fmt in BY_FORMAT:
+        base = FIXTURES / fmt
+        out += [(p, fmt) for p in sorted(base.rglob("*")) if p.is_file()]
+    for p in sorted((ROOT / "examples").rglob("*")):
+        if p.is_file() and p.stat().st_size < 200_000:
+            fmt = xencfg.detect(str(p), decode(p.read_bytes()))
+            if fmt in BY_FORMAT:
+                out.append((p, fmt))
+    return out
+
+
+def _shared() -> list[tuple[Path, str]]:
+    out = []
+    for p in shared_files("corpus") + shared_files("seed-examples"):
+        fmt = xencfg.detect(str(p), decode(p.read_bytes()))
+        if fmt in BY_FORMAT:
+            out.append((p, fmt))
+    return out
+
+
+OWN = _own()
+VALID = [(p, fmt) for p, fmt in OWN if "invalid" not in p.parts]
+SHARED = _shared()
+
+
+@pytest.mark.parametrize(("path", "fmt"), OWN, ids=ids([p for p, _ in OWN]))
+def test_own_files(path: Path, fmt: str) -> None:
+    text = read(path)
+    took = check(fmt, text)
+    if "invalid" not in path.parts:
+        # a valid file of ours is read by the fast path, or the speed is lost unseen
+        assert took or _declined(fmt, text) or _refused_after(fmt, text)
+
+
+def _refused_after(fmt: str, text: str) -> bool:
+    """A fixture under valid/ the grammar refuses (kept there to test a lint verdict)."""
+    try:
+        BY_FORMAT[fmt][1](text)
+    except xencfg.ParseError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(("path", "fmt"), SHARED, ids=ids([p for p, _ in SHARED]))
+def test_corpus_and_seed_files(path: Path, fmt: str) -> None:
+    shared_path()
+    text = read(path)
+    assert check(fmt, text) or _declined(fmt, text) or _refused_after(fmt, text)
+
+
+def test_every_format_has_valid_files() -> None:
+    assert {f for _, f in VALID} >= set(BY_FORMAT) - {"hostname"}
+
+
+_BITS = st.sampled_from(
+    [
+        "#",
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "\t",
+        "\\",
+        "\\\n",
+        "\u00a0",
+        "\u2003",
+        "\u2028",
+        "\x85",
+        "a",
+        "=",
+        "==",
+        ":",
+        "{",
+        "}",
+        "\x0b",
+        "node:",
+        "\tname = x",
+        "x {\n",
+        "}\n",
+        "k: v",
+    ]
+)
+
+
+@given(st.data())
+def test_mutated_files(data: st.DataObject) -> None:
+    path, fmt = data.draw(st.sampled_from(VALID))
+    text = read(path)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(_BITS) + text[at + data.draw(st.integers(0, 2)) :]
+    check(fmt, text)
+
+
+@pytest.mark.parametrize("fmt", sorted(BY_FORMAT))
+def test_fuzzkit_mutations(fmt: str) -> None:
+    """The API fuzzer's mutators (tests/fuzzkit.py) on every valid file of the format."""
+    rng = random.Random(f"lines-{fmt}")
+    texts = [read(p) for p, f in VALID if f == fmt]
+    for _ in range(300):
+        check(fmt, mutate(rng.choice(texts), rng))
