@@ -77,19 +77,39 @@ class Table:
     states: Mapping[str, Mapping[str, tuple[str | None, str]]]
     ends: frozenset[str] = frozenset()
     implicit: frozenset[str] = frozenset()
+    #: The ignored terminal (blanks) read before every token in the same match: no
+    #: terminal Lark tries before it can start with a character it takes, so the
+    #: tokens are the same and a line costs half the matches.
+    skip: str = "WS"
 
     @functools.cached_property
-    def compiled(self) -> dict[str, tuple[re.Pattern[str], dict[str, tuple[str | None, str]]]]:
-        """Per state: one alternation of the terminals tried there, in Lark's order,
-        and terminal -> (action, next state)."""
+    def compiled(self) -> dict[str, tuple[Any, dict[str, tuple[int, str, str]]]]:
+        """Per state: the ``match`` of one alternation of the terminals tried there, in
+        Lark's order, and terminal -> (action code, rule, next state)."""
         pats, ignored = terminals(self.grammar), ignores(self.grammar)
         out = {}
         for state, moves in self.states.items():
             every = {name: (None, state) for name in ignored} | dict(moves)
             names = sorted(every, key=self.order.index)
-            rx = re.compile("|".join(f"(?P<{name}>{pats[name]})" for name in names))
-            out[state] = (rx, every)
+            for name in names:
+                if re.fullmatch(pats[name], ""):  # Lark refuses those too
+                    raise ValueError(f"{self.grammar}: {name} matches the empty string")
+            rx = re.compile(
+                f"(?:{pats[self.skip]})?(?:"
+                + "|".join(f"(?P<{name}>{pats[name]})" for name in names)
+                + ")"
+            )
+            steps = {}
+            for name, (act, nxt) in every.items():
+                verb, _, rule = (act or "").partition(":")
+                steps[name] = (_CODES[verb], rule, nxt)
+            out[state] = (rx.match, steps)
         return out
+
+
+_IGNORE, _KEEP, _REDUCE, _OPEN, _REOPEN, _CLOSE = range(6)
+_CODES = {"": _IGNORE, KEEP: _KEEP, "reduce": _REDUCE, "open": _OPEN, "reopen": _REOPEN}
+_CODES["close"] = _CLOSE
 
 
 @functools.cache
@@ -107,7 +127,7 @@ def scan(table: Table, text: str, builder: Any) -> Any:
     size, end = len(text), len(feed)
     compiled = table.compiled
     state = first = next(iter(compiled))
-    rx, moves = compiled[state]
+    match, moves = compiled[state]
     pending: list[Any] = []
     # the open rules: (rule, pieces), the document's first
     stack: list[tuple[str, list[Any]]] = [("start", [])]
@@ -115,51 +135,41 @@ def scan(table: Table, text: str, builder: Any) -> Any:
     pos = 0
     try:
         while pos < end:
-            m = rx.match(feed, pos)
+            m = match(feed, pos)
             if m is None:
                 return None
             kind = m.lastgroup
-            assert kind is not None
-            act, nxt = moves[kind]
-            stop = m.end()
-            if act is None:
-                pass
-            elif act == KEEP:
-                if stop > size or stop == pos:
+            code, rule, nxt = moves[kind]
+            pos = m.end()
+            if code == _KEEP:
+                if pos > size:  # (into the newline supplied)
                     return None
-                pending.append(Tok(kind, m.group(), pos))
-            else:
-                verb, _, rule = act.partition(":")
-                if verb == "reduce":
-                    if pending:
-                        kids.append(getattr(builder, rule)(pending))
-                        pending = []
-                elif verb == "open":
-                    stack.append(("", pending))
-                    kids, pending = pending, []
-                elif verb == "reopen":
-                    if len(stack) > 1:
-                        if stack[-1][0] != rule:
-                            return None
-                        done = stack.pop()[1]
-                        stack[-1][1].append(getattr(builder, rule)(done))
-                    kids = [Tok(kind, m.group(), pos)]
-                    stack.append((rule, kids))
-                elif verb == "close":
-                    if len(stack) < 2:
-                        return None
-                    done = stack.pop()[1] + pending
+                pending.append(Tok(kind, m.group(kind), m.start(kind)))
+            elif code == _REDUCE:
+                if pending:
+                    kids.append(getattr(builder, rule)(pending))
                     pending = []
-                    kids = stack[-1][1]
-                    kids.append(getattr(builder, rule)(done))
-                else:  # pragma: no cover - a table's mistake
-                    raise ValueError(f"unknown action {act!r}")
-            if stop == pos:
-                return None
-            pos = stop
+            elif code == _OPEN:
+                stack.append(("", pending))
+                kids, pending = pending, []
+            elif code == _REOPEN:
+                if len(stack) > 1:
+                    if stack[-1][0] != rule:
+                        return None
+                    done = stack.pop()[1]
+                    stack[-1][1].append(getattr(builder, rule)(done))
+                kids = [Tok(kind, m.group(kind), m.start(kind))]
+                stack.append((rule, kids))
+            elif code == _CLOSE:
+                if len(stack) < 2:
+                    return None
+                done = stack.pop()[1] + pending
+                pending = []
+                kids = stack[-1][1]
+                kids.append(getattr(builder, rule)(done))
             if nxt != state:
                 state = nxt
-                rx, moves = compiled[state]
+                match, moves = compiled[state]
         if pending or (state != first and state not in table.ends):
             return None
         while len(stack) > 1:
