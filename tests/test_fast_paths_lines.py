@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lark.load_grammar import eval_escaping
 
 import xencfg
 from conftest import FIXTURES, ROOT, ids, shared_files, shared_path
@@ -30,7 +29,7 @@ from xencfg.document import Document
 from xencfg.formats import _lines, corosync, ocfs2
 from xencfg.syntax import lines_scan
 from xencfg.syntax.build import finish
-from xencfg.syntax.grammar import parser
+from xencfg.syntax.line_terminals import TERMINALS
 from xencfg.syntax.source import decode
 from xencfg.syntax.tree import Node, Tok, walk
 
@@ -84,24 +83,22 @@ def test_the_scanner_serves_the_line_family() -> None:
 # -- the tables are the grammars' ---------------------------------------------------------
 
 
+@pytest.mark.parametrize("grammar", lines_scan.GRAMMARS)
+def test_terminals_are_the_grammars(grammar: str) -> None:
+    """syntax/line_terminals.py holds Lark's terminals, lexer order and ignored terminals
+    of each grammar (regenerate it with ``python -m xencfg.syntax.lines_scan``)."""
+    assert TERMINALS[grammar] == lines_scan.lark_terminals(grammar), "stale: regenerate it"
+
+
 @pytest.mark.parametrize("grammar", sorted(lines_scan.TABLES))
-def test_tables_are_read_from_the_grammar(grammar: str) -> None:
-    """Patterns, ignored terminals and lexer order equal Lark's for that grammar."""
+def test_tables_name_the_grammars_terminals(grammar: str) -> None:
     table = lines_scan.TABLES[grammar]
-    lark = parser(grammar)
-    theirs = {t.name: t.pattern.to_regexp() for t in lark.terminals}
-    ours = lines_scan.terminals(grammar)
-    used = set(table.order)
-    # (Lark turns \\n, \\t... into the characters themselves, which re reads alike)
-    assert {n: eval_escaping(ours[n]) for n in used} == {n: theirs[n] for n in used}
-    assert set(lines_scan.ignores(grammar)) == set(lark.lexer_conf.ignore)
-    # Lark's lexer tries a state's terminals in one global order (lark/lexer.py sorts
-    # them by priority, max width, pattern length, name); the table's must be it
-    lark_order = [t.name for t in lark.parser.lexer.root_lexer.terminals]
-    assert list(table.order) == [n for n in lark_order if n in used]
-    assert used == set(theirs)
+    names = set(lines_scan.terminals(grammar))
+    assert table.skip in lines_scan.ignores(grammar)
     for moves in table.states.values():
-        assert set(moves) <= used
+        assert set(moves) <= names
+        assert not set(moves) & set(lines_scan.ignores(grammar))
+    assert set(table.compiled) == set(table.states)
 
 
 # -- the trees are Lark's -------------------------------------------------------------------
