@@ -113,10 +113,10 @@ class Table:
     states: Mapping[str, Mapping[str, tuple[str | None, str]]]
     ends: frozenset[str] = frozenset()
     implicit: frozenset[str] = frozenset()
-    #: The ignored terminal (blanks) read before every token in the same match: no
-    #: terminal Lark tries before it can start with a character it takes, so the
-    #: tokens are the same and a line costs half the matches.
-    skip: str = "WS"
+    #: The ignored terminal (blanks) read before every token in the same match, where no
+    #: terminal Lark tries before it can start with a character it takes (the tokens
+    #: are then the same, and a line costs half the matches); ``None``: no such one.
+    skip: str | None = "WS"
 
     @functools.cached_property
     def compiled(self) -> dict[str, tuple[Any, dict[str, tuple[int, str, str]]]]:
@@ -130,10 +130,9 @@ class Table:
             for name in names:
                 if re.fullmatch(pats[name], ""):  # Lark refuses those too
                     raise ValueError(f"{self.grammar}: {name} matches the empty string")
+            skip = "" if self.skip is None else f"(?:{pats[self.skip]})?"
             rx = re.compile(
-                f"(?:{pats[self.skip]})?(?:"
-                + "|".join(f"(?P<{name}>{pats[name]})" for name in names)
-                + ")"
+                f"{skip}(?:" + "|".join(f"(?P<{name}>{pats[name]})" for name in names) + ")"
             )
             steps = {}
             for name, (act, nxt) in every.items():
@@ -274,8 +273,33 @@ COROSYNC = Table(
     },
 )
 
+#: shellvars.lark: ``_line: (assign | command)? _NL``, ``assign: EXPORT? ASSIGN``,
+#: ``command: (EXPORT | WORD) WORD*``. A word may start with a backslash-newline, which
+#: is also a blank: no blanks are read ahead of a token.
+SHELLVARS = Table(
+    "shellvars",
+    {
+        "line": {
+            "ASSIGN": (KEEP, "assign"),
+            "EXPORT": (KEEP, "export"),
+            "WORD": (KEEP, "command"),
+            "_NL": (None, "line"),
+        },
+        "export": {
+            "ASSIGN": (KEEP, "assign"),
+            "WORD": (KEEP, "command"),
+            "_NL": ("reduce:command", "line"),
+        },
+        "assign": {"_NL": ("reduce:assign", "line")},
+        "command": {"WORD": (KEEP, "command"), "_NL": ("reduce:command", "line")},
+    },
+    skip=None,
+)
+
 #: grammar name -> its table.
-TABLES: dict[str, Table] = {t.grammar: t for t in (LINES, MODULES, KEYVALUE, OCFS2, COROSYNC)}
+TABLES: dict[str, Table] = {
+    t.grammar: t for t in (LINES, MODULES, KEYVALUE, OCFS2, COROSYNC, SHELLVARS)
+}
 
 __all__ = [
     "COROSYNC",
@@ -283,6 +307,7 @@ __all__ = [
     "LINES",
     "MODULES",
     "OCFS2",
+    "SHELLVARS",
     "TABLES",
     "Table",
     "scan",
