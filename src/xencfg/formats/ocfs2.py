@@ -407,30 +407,31 @@ class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
         super().__init__()
         self.text = text
 
-    def _column(self, pos: int) -> int:
-        return pos - self.text.rfind("\n", 0, pos)
+    def _first(self, pos: int) -> bool:
+        """Whether ``pos`` is in column 1."""
+        return pos == 0 or self.text[pos - 1] == "\n"
 
     def _fail(self, pos: int, message: str) -> None:
-        line, column = self.text.count("\n", 0, pos) + 1, self._column(pos)
+        line = self.text.count("\n", 0, pos) + 1
+        column = pos - self.text.rfind("\n", 0, pos)
         raise ParseError(
             message, line=line, column=column, snippet=caret_snippet(self.text, line, column)
         )
 
     def entry(self, children: list[Any]) -> Entry:
-        pieces = [to_tok(c) for c in children]
-        key = pieces[0]
-        if self._column(key.pos) == 1:
+        pieces = [to_tok(c) for c in children]  # KEY EQ VALUE?
+        key, vals = pieces[0], pieces[2:]
+        if self._first(key.pos):
             self._fail(
                 key.pos, f"attribute '{key.text}' must be indented (o2cb reads it as a stanza)"
             )
-        vals = [p for p in pieces if p.kind == "VALUE"]
         e = Entry(intern(key.text), value_list(vals, str), key_tok=key, value_toks=vals)
-        e.cst = list(pieces)
+        e.cst = pieces
         return built(e, key.pos)
 
     def stanza(self, children: list[Any]) -> Block:
         head = to_tok(children[0])
-        if self._column(head.pos) != 1:
+        if not self._first(head.pos):
             self._fail(head.pos, f"stanza '{head.text}' must start at column 1")
         kids = [c for c in children if isinstance(c, Node)]
         b = Block(head.text.rstrip(" \t:"), [], kids, key_tok=None)

@@ -161,6 +161,7 @@ def scan(table: Table, text: str, builder: Any) -> Any:
     stack: list[tuple[str, list[Any]]] = [("start", [])]
     kids = stack[-1][1]
     pos = 0
+    keep, reduce, tok = _KEEP, _REDUCE, Tok  # (locals: this loop runs once per token)
     try:
         while pos < end:
             m = match(feed, pos)
@@ -169,11 +170,11 @@ def scan(table: Table, text: str, builder: Any) -> Any:
             kind = m.lastgroup
             code, rule, nxt = moves[kind]
             pos = m.end()
-            if code == _KEEP:
+            if code == keep:
                 if pos > size:  # (into the newline supplied)
                     return None
-                pending.append(Tok(kind, m.group(kind), m.start(kind)))
-            elif code == _REDUCE:
+                pending.append(tok(kind, m.group(kind), m.start(kind)))
+            elif code == reduce:
                 if pending:
                     kids.append(getattr(builder, rule)(pending))
                     pending = []
