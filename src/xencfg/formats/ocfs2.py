@@ -426,7 +426,7 @@ class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
                 key.pos, f"attribute '{key.text}' must be indented (o2cb reads it as a stanza)"
             )
         e = Entry(intern(key.text), value_list(vals, str), key_tok=key, value_toks=vals)
-        e.cst = pieces
+        e.cst = list(pieces)
         return built(e, key.pos)
 
     def stanza(self, children: list[Any]) -> Block:
