@@ -17,8 +17,8 @@ TERMINALS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
     "modules": (
         (
             ("COMMENT", "(?<![^\n])#[^\n]*"),
-            ("WORD", "(?:[^\\s\\\\]|\\\\(?![\r\n]))+"),
-            ("WS", "(?:[ \t\x0c\\v\r\xa0]|\\\\\r?\n)+"),
+            ("WORD", "(?:[^\\s\\\\]+|\\\\(?![\r\n]))+"),
+            ("WS", "(?:[ \t\x0c\\v\r\xa0]+|\\\\\r?\n)+"),
             ("_NL", "\r?\n"),
         ),
         ("WS", "COMMENT"),

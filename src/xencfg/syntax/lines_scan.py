@@ -119,9 +119,11 @@ class Table:
     skip: str | None = "WS"
 
     @functools.cached_property
-    def compiled(self) -> dict[str, tuple[Any, dict[str, tuple[int, str, str]]]]:
+    def compiled(self) -> dict[str, tuple[Any, list[tuple[int, str, str, str] | None]]]:
         """Per state: the ``match`` of one alternation of the terminals tried there, in
-        Lark's order, and terminal -> (action code, rule, next state)."""
+        Lark's order, and per group number (``Match.lastindex``, which a dict of names
+        would cost a lookup more per token) the terminal's action code, rule, next
+        state and name."""
         pats, ignored = terminals(self.grammar), ignores(self.grammar)
         out = {}
         for state, moves in self.states.items():
@@ -134,10 +136,11 @@ class Table:
             rx = re.compile(
                 f"{skip}(?:" + "|".join(f"(?P<{name}>{pats[name]})" for name in names) + ")"
             )
-            steps = {}
-            for name, (act, nxt) in every.items():
+            steps: list[tuple[int, str, str, str] | None] = [None] * (rx.groups + 1)
+            for name, index in rx.groupindex.items():
+                act, nxt = every[name]
                 verb, _, rule = (act or "").partition(":")
-                steps[name] = (_CODES[verb], rule, nxt)
+                steps[index] = (_CODES[verb], rule, nxt, name)
             out[state] = (rx.match, steps)
         return out
 
@@ -167,13 +170,13 @@ def scan(table: Table, text: str, builder: Any) -> Any:
             m = match(feed, pos)
             if m is None:
                 return None
-            kind = m.lastgroup
-            code, rule, nxt = moves[kind]
+            i = m.lastindex
+            code, rule, nxt, kind = moves[i]
             pos = m.end()
             if code == keep:
                 if pos > size:  # (into the newline supplied)
                     return None
-                pending.append(tok(kind, m.group(kind), m.start(kind)))
+                pending.append(tok(kind, m.group(i), m.start(i)))
             elif code == reduce:
                 if pending:
                     kids.append(getattr(builder, rule)(pending))
@@ -187,7 +190,7 @@ def scan(table: Table, text: str, builder: Any) -> Any:
                         return None
                     done = stack.pop()[1]
                     stack[-1][1].append(getattr(builder, rule)(done))
-                kids = [Tok(kind, m.group(kind), m.start(kind))]
+                kids = [Tok(kind, m.group(i), m.start(i))]
                 stack.append((rule, kids))
             elif code == _CLOSE:
                 if len(stack) < 2:
