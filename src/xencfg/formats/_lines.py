@@ -5,9 +5,10 @@ ha.cf, authkeys, ha_logd.cf and the modprobe files are lists of
 their grammar (where a comment may start), their keyword tables and their
 typed views. This module holds the common part once: the document base with
 navigation and edits, the keyword checks with did-you-mean suggestions, the
-builder that turns a Lark parse into entries, located errors for checks made
-after parsing, and the value converters (booleans, integers, durations) the
-daemons use.
+builder that turns a parse into entries (Lark's, or the tokens of the line
+scanner, :mod:`xencfg.syntax.lines_scan`, which reads the text first), located
+errors for checks made after parsing, and the value converters (booleans,
+integers, durations) the daemons use.
 """
 
 from __future__ import annotations
