@@ -1,13 +1,13 @@
 """The differential harness of the line family: every fast path against its Lark grammar.
 
 ha.cf, authkeys, logd.cf, hosts, IET's files, the modprobe files, iscsid.conf,
-initiatorname.iscsi, OCFS2's cluster.conf and corosync.conf are read by one table-driven
-scanner (xencfg.syntax.lines_scan) before Lark. ``FAST`` lists them as
-``(format, fast, lark)``; on every own fixture, example, corpus and seed file of the
+initiatorname.iscsi, OCFS2's cluster.conf, corosync.conf and shell variable files are read
+by one table-driven scanner (xencfg.syntax.lines_scan) before Lark. ``FAST_PATHS`` lists
+them as ``(format, fast, lark)``; on every own fixture, example, corpus and seed file of the
 format, and on mutations of them, the fast path must build Lark's tree (the same nodes,
-offsets, tokens and trivia, rendering the text byte for byte) or decline (``None``),
-never accept text Lark refuses. The tables must say what the grammars say: the same
-terminal patterns, ignored terminals and lexer order, checked here against Lark itself.
+offsets, tokens and trivia, rendering the text byte for byte) or decline (``None``), never
+accept text Lark refuses, and take every real file. The tables must name the grammars'
+terminals, which are Lark's own (syntax/line_terminals.py, checked here to be current).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from xencfg.syntax.line_terminals import TERMINALS
 from xencfg.syntax.source import decode
 from xencfg.syntax.tree import Node, Tok, walk
 
-Fast = Callable[[str], "Document | None"]
-Lark = Callable[[str], Document]
+Scan = Callable[[str], "Document | None"]
+LarkParse = Callable[[str, "str | None"], Document]
 
 
 def _line_class(fmt: str) -> type[_lines.LineDocument] | None:
@@ -44,25 +44,27 @@ def _line_class(fmt: str) -> type[_lines.LineDocument] | None:
     return None
 
 
-def _line_row(fmt: str, cls: type[_lines.LineDocument]) -> tuple[str, Fast, Lark]:
-    return (fmt, lambda t: _lines.scan_text(cls, t), lambda t: _lines.lark_text(cls, t, None))
+def _line_row(fmt: str, cls: type[_lines.LineDocument]) -> tuple[str, Scan, LarkParse]:
+    return (fmt, lambda t: _lines.scan_text(cls, t), lambda t, p: _lines.lark_text(cls, t, p))
 
 
-def _rows() -> list[tuple[str, Fast, Lark]]:
+def _rows() -> list[tuple[str, Scan, LarkParse]]:
     rows = []
     for fmt in xencfg.FORMATS:
         cls = _line_class(fmt)
         if cls is not None and cls.grammar in lines_scan.TABLES:
             rows.append(_line_row(fmt, cls))
-    rows.append(("ocfs2", ocfs2.scan_text, lambda t: ocfs2.lark_text(t, None)))
-    rows.append(("corosync", corosync.scan_text, lambda t: corosync.lark_text(t, None)))
-    rows.append(("shellvars", shellvars.scan_text, lambda t: shellvars.lark_text(t, None)))
+    rows.append(("ocfs2", ocfs2.scan_text, ocfs2.lark_text))
+    rows.append(("corosync", corosync.scan_text, corosync.lark_text))
+    rows.append(("shellvars", shellvars.scan_text, shellvars.lark_text))
     return rows
 
 
-#: ``(format, fast, lark)``: the fast path (``None`` to decline) and the grammar's parse.
-FAST = _rows()
-BY_FORMAT = {fmt: (fast, lark) for fmt, fast, lark in FAST}
+#: ``(format, fast scanner, Lark parse)``: the scanner (text -> unfinished tree, or
+#: ``None`` to decline) and the grammar's parse (text, path -> finished document), the
+#: shape of tests/test_fast_paths.py's FAST_PATHS (the brace family's).
+FAST_PATHS = _rows()
+BY_FORMAT = {fmt: (fast, lark) for fmt, fast, lark in FAST_PATHS}
 
 
 def test_the_scanner_serves_the_line_family() -> None:
@@ -118,7 +120,7 @@ def check(fmt: str, text: str) -> bool:
         return False
     ours = finish(ours, text, None)
     try:
-        exact = lark(text)
+        exact = lark(text, None)
     except xencfg.ParseError as exc:
         raise AssertionError(f"the fast path took what Lark refuses: {exc}") from None
     assert type(ours) is type(exact)
@@ -283,7 +285,7 @@ def test_corners(fmt: str, text: str, takes: bool) -> None:
     assert check(fmt, text) is takes
     if not takes:
         try:
-            BY_FORMAT[fmt][1](text)
+            BY_FORMAT[fmt][1](text, None)
         except xencfg.ParseError:
             return
         raise AssertionError("declined though the grammar takes it")
