@@ -13,6 +13,7 @@ terminals, which are Lark's own (syntax/line_terminals.py, checked here to be cu
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,6 +104,24 @@ def test_tables_name_the_grammars_terminals(grammar: str) -> None:
         assert set(moves) <= names
         assert not set(moves) & set(lines_scan.ignores(grammar))
     assert set(table.compiled) == set(table.states)
+
+
+@pytest.mark.parametrize("grammar", sorted(lines_scan.TABLES))
+def test_the_skipped_blanks_start_no_earlier_terminal(grammar: str) -> None:
+    """The blanks a table reads ahead of each token are Lark's blank token: no terminal
+    Lark tries before that one can start where it matches."""
+    table = lines_scan.TABLES[grammar]
+    if table.skip is None:
+        return
+    pats = lines_scan.terminals(grammar)
+    skip = re.compile(pats[table.skip])
+    earlier = [re.compile(pats[n]) for n in list(pats)[: list(pats).index(table.skip)]]
+    starts = [chr(c) for c in range(0x3001) if skip.match(chr(c))] + ["\\\n", "\\\r\n"]
+    starts = [s for s in starts if skip.match(s)]
+    assert " " in starts and "\t" in starts
+    for start in starts:
+        for rest in ("a", "=", ":", "{", "}", "#", "\n", "x y", "a:", "a {", ""):
+            assert not any(rx.match(start + rest) for rx in earlier), (start, rest)
 
 
 # -- the trees are Lark's -------------------------------------------------------------------

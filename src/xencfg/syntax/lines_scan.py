@@ -2,9 +2,9 @@
 
 ha.cf, authkeys, logd.cf, hosts, IET's files, modprobe's files (``lines`` and
 ``modules``), iscsid.conf and initiatorname.iscsi (``keyvalue``), OCFS2's
-cluster.conf (``ocfs2``) and corosync.conf (``corosync``) are read a line at a
-time by a small grammar. This module reads them as Lark's LALR parser with
-its contextual lexer does, without Lark:
+cluster.conf (``ocfs2``), corosync.conf (``corosync``) and shell variable files
+(``shellvars``) are read a line at a time by a small grammar. This module reads
+them as Lark's LALR parser with its contextual lexer does, without Lark:
 
 * the **terminals** (name, regex, the order Lark's lexer tries them in, which
   are ignored) are Lark's own for ``grammars/<name>.lark``, generated into
@@ -101,9 +101,9 @@ def ignores(grammar: str) -> tuple[str, ...]:
 class Table:
     """How one grammar is scanned.
 
-    ``states``: per
-    parser state, terminal -> (action, next state), the first state being the start;
-    the grammar's ``%ignore`` terminals are tried in every state and change nothing.
+    ``states``: per parser state, terminal -> (action, next state), the first state
+    being the start; the grammar's ``%ignore`` terminals are tried in every state and
+    change nothing.
     ``ends``: states other than the first in which the file may end. ``implicit``:
     rules that end where the next one starts or at the end of the file (OCFS2's
     stanzas); any other rule still open at the end leaves the text to the grammar.
