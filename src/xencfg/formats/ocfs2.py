@@ -495,3 +495,12 @@ def sniff(text: str) -> bool:
     if text.lstrip().startswith("<"):
         return False
     return re.search(r"^(node|cluster|heartbeat)[ \t]*:[ \t]*\r?$", text, re.M) is not None
+
+
+def declared_nodes(doc: Ocfs2Document) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The ``node:`` stanzas' names: the members o2cb knows (the spec's ``declares`` hook)."""
+    anchors: dict[str, object] = {}
+    for n in doc.nodes:
+        if n.name:
+            anchors.setdefault(n.name, n)
+    return tuple(anchors), anchors
