@@ -7,7 +7,7 @@ them as ``(format, fast, lark)``; on every own fixture, example, corpus and seed
 format, and on mutations of them, the fast path must build Lark's tree (the same nodes,
 offsets, tokens and trivia, rendering the text byte for byte) or decline (``None``), never
 accept text Lark refuses, and take every real file. The tables must name the grammars'
-terminals, which are Lark's own (syntax/line_terminals.py, checked here to be current).
+terminals, which are Lark's own (syntax/terminals.py, checked current by test_fast_paths).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from xencfg.document import Document
 from xencfg.formats import _lines, corosync, ocfs2, shellvars
 from xencfg.syntax import lines_scan
 from xencfg.syntax.build import finish
-from xencfg.syntax.line_terminals import TERMINALS
 from xencfg.syntax.source import decode
 from xencfg.syntax.tree import Node, Tok, walk
 
@@ -86,13 +85,6 @@ def test_the_scanner_serves_the_line_family() -> None:
 
 
 # -- the tables are the grammars' ---------------------------------------------------------
-
-
-@pytest.mark.parametrize("grammar", lines_scan.GRAMMARS)
-def test_terminals_are_the_grammars(grammar: str) -> None:
-    """syntax/line_terminals.py holds Lark's terminals, lexer order and ignored terminals
-    of each grammar (regenerate it with ``python -m xencfg.syntax.lines_scan``)."""
-    assert TERMINALS[grammar] == lines_scan.lark_terminals(grammar), "stale: regenerate it"
 
 
 @pytest.mark.parametrize("grammar", sorted(lines_scan.TABLES))

@@ -237,12 +237,24 @@ def _list_ok(kinds: list[str], values: frozenset[str], sep: str) -> bool:
 
 # -- the terminal tables, generated from the grammars ----------------------------------
 
-#: The grammars of the brace/statement family, whose terminals :mod:`.terminals` holds.
-GRAMMARS = ("drbd", "lvmlike", "multipath", "xend")
+#: The grammars a table-driven scanner reads, whose terminals :mod:`.terminals` holds:
+#: the brace/statement family (this module) and the line family (:mod:`.lines_scan`).
+GRAMMARS = (
+    "drbd",
+    "lvmlike",
+    "multipath",
+    "xend",
+    "lines",
+    "modules",
+    "keyvalue",
+    "ocfs2",
+    "corosync",
+    "shellvars",
+)
 
 
 def lark_terminals() -> tuple[dict[str, tuple[tuple[str, str], ...]], dict[str, frozenset[str]]]:
-    """The terminals and ignored terminals of the family's grammars (:data:`GRAMMARS`),
+    """The terminals and ignored terminals of the scanned grammars (:data:`GRAMMARS`),
     from Lark itself: what :mod:`.terminals` must hold."""
     from lark import Lark
     from lark.lexer import BasicLexer
@@ -265,7 +277,7 @@ def _write_terminals() -> str:  # pragma: no cover - the maintainers' regenerati
 
     terminals, ignored = lark_terminals()
     lines = [
-        '"""The terminals of the brace family\'s grammars, in the order Lark\'s lexer tries them.',
+        '"""The terminals of the scanned grammars, in the order Lark\'s lexer tries them.',
         "",
         "Generated from the grammars by ``python -m xencfg.syntax.scan`` (then ``ruff",
         "format``); tests/test_fast_paths.py checks that it is current. Do not edit.",
