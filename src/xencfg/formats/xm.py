@@ -329,9 +329,8 @@ def _statement(
 
 
 def _ast(source: str, path: str | None) -> ast.Module:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # invalid escapes are the file's business
-        return ast.parse(source, filename=path or "<string>")
+    """Python's syntax tree of ``source`` (:func:`parse` silences its warnings once)."""
+    return ast.parse(source, filename=path or "<string>")
 
 
 def _span(stmt: ast.stmt, off: _Offsets, src: str) -> tuple[int, int]:
@@ -604,6 +603,14 @@ def _fast_children(analysis: str, text: str, bom: int, undecodable: bool) -> lis
 
 def parse(text: str, path: str | None = None) -> XmDocument:
     """Parse an xm domU config (Python syntax); raises :class:`xencfg.ParseError`."""
+    # One warnings filter for the whole parse, not one per statement (setting a filter
+    # invalidates the warnings registry: it was 14% of the parse)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes are the file's business
+        return _parse(text, path)
+
+
+def _parse(text: str, path: str | None) -> XmDocument:
     # The AST needs encodable text: undecodable bytes (lone surrogates from
     # surrogateescape) are mapped one-to-one to private-use characters for the
     # analysis and mapped back in string values; positions stay the same.
