@@ -11,6 +11,8 @@ offending bracket is the better answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import ParseError, caret_snippet
 from ..syntax.source import LineIndex
@@ -83,3 +85,130 @@ def source_style(style: Style, source: str) -> Style:
 
         return attrs.evolve(style, newline="\r\n")
     return style
+
+
+# -- literal values: one streaming reader for xm and xl ---------------------------
+
+
+class Dialect:
+    """How a format spells a literal value, for :func:`read_value`.
+
+    ``token`` matches one token at a position, in named groups: ``skip`` (what may
+    stand between the tokens of a list: blanks, newlines, comments), ``STRING``,
+    ``NUMBER``, ``LSQB``, ``RSQB`` and ``COMMA`` (the group names are the token
+    kinds). ``scalar`` turns a STRING or NUMBER token's text into its value; a
+    dialect's patterns accept only what ``scalar`` reads exactly as the format's
+    own parser does, so a file the reader does not know takes the parser.
+    """
+
+    __slots__ = ("scalar", "token")
+
+    def __init__(self, token: re.Pattern[str], scalar: Callable[[str, str], Any]) -> None:
+        self.token = token
+        self.scalar = scalar
+
+
+#: A value read more often than this many distinct token texts is not memoised further.
+_MEMO = 4096
+_VALUE = frozenset({"STRING", "NUMBER"})
+
+
+def read_value(
+    dialect: Dialect,
+    text: str,
+    pos: int,
+    toks: list[Tok] | None = None,
+    build: bool = True,
+) -> tuple[int, Any, list[Tok] | None] | None:
+    """Read the literal at ``pos``: a STRING, a NUMBER or a list of them (lists nest).
+
+    Returns ``(end, value, elems)`` or ``None`` when the text there is not such a
+    literal. ``toks``: where to append every token of the value. ``elems``: the
+    element tokens of a non-empty flat list (for element-wise edits), when ``toks``
+    is given. ``build=False`` only checks the syntax and finds the end (value
+    ``None``): a light parse reads a list when it is first asked for, and a long
+    list costs nothing until then. One pass, no recursion; equal tokens share one
+    value object (a 900,000-element list holds 900,000 references, not as many strings).
+    """
+    match = dialect.token.match
+    scalar = dialect.scalar
+    m = match(text, pos)
+    if m is None:
+        return None
+    kind = m.lastgroup
+    if kind in _VALUE:
+        raw = m.group()
+        if toks is not None:
+            toks.append(Tok(kind, raw, pos))
+        return m.end(), scalar(kind, raw) if build else None, None
+    if kind != "LSQB":
+        return None
+    memo: dict[str, Any] = {}
+    stack: list[list[Any]] = [[]]
+    elems: list[Tok] | None = [] if toks is not None else None
+    flat = True
+    depth = 0
+    after_value = False  # (else: after '[' or ',')
+    while m is not None:
+        kind = m.lastgroup
+        start, pos = pos, m.end()
+        if kind == "skip":
+            m = match(text, pos)
+            continue
+        raw = m.group()
+        tok = Tok(kind, raw, start) if toks is not None else None  # type: ignore[arg-type]
+        if kind in _VALUE:
+            if after_value:
+                return None
+            if build:
+                v = memo.get(raw)
+                if v is None:
+                    v = scalar(kind, raw)
+                    if len(memo) < _MEMO:
+                        memo[raw] = v
+                stack[-1].append(v)
+            if depth == 1 and elems is not None:
+                elems.append(tok)  # type: ignore[arg-type]
+            after_value = True
+        elif kind == "LSQB":
+            if after_value or depth >= MAX_DEPTH:
+                return None
+            depth += 1
+            flat = depth == 1 and flat
+            if build and depth > 1:
+                stack.append([])
+            after_value = False
+        elif kind == "RSQB":
+            depth -= 1
+            if build and depth > 0:
+                inner = stack.pop()
+                stack[-1].append(inner)
+            after_value = True
+        elif not after_value:  # a COMMA after '[' or ','
+            return None
+        else:
+            after_value = False
+        if toks is not None:
+            toks.append(tok)  # type: ignore[arg-type]
+        if depth == 0:
+            value = stack[0] if build else None
+            flat_elems = elems if flat and elems else None
+            return pos, value, flat_elems
+        m = match(text, pos)
+    return None
+
+
+class LazyValue:
+    """A list value not read yet: where it is and how to read it (a light parse)."""
+
+    __slots__ = ("dialect", "pos", "text")
+
+    def __init__(self, dialect: Dialect, text: str, pos: int) -> None:
+        self.dialect = dialect
+        self.text = text
+        self.pos = pos
+
+    def read(self) -> Any:
+        found = read_value(self.dialect, self.text, self.pos)
+        assert found is not None, "a lazy value the parse accepted"
+        return found[1]
