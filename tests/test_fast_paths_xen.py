@@ -224,9 +224,9 @@ def test_a_light_list_is_read_on_first_use(fmt: str) -> None:
     text = BIG + "]  # end\n"
     doc = xencfg.loads(text, fmt)
     a = doc.assignment("extra")
-    assert a is not None and a.lazy is not None  # nothing read yet
+    assert a is not None and a.unread()  # nothing read yet
     assert doc.get("extra") == [str(i) for i in range(20_000)]
-    assert a.lazy is None  # read once, then a plain list the API hands out as before
+    assert not a.unread()  # read once, then a plain list the API hands out as before
     a.value.append("x")  # an edit in place is an edit
     assert doc.dumps().endswith(", 'x']  # end\n") or doc.dumps().endswith(', "x"]  # end\n')
     assert doc.dumps().replace(", 'x'", "").replace(', "x"', "") == text
@@ -238,11 +238,19 @@ def test_an_unread_light_list_round_trips_and_edits(fmt: str) -> None:
     doc = xencfg.loads(text, fmt)
     assert xencfg.dumps(doc) == text
     doc.set("memory", 1024)  # the list is never read: its line stays as it was
-    assert doc.assignment("disk").lazy is not None  # type: ignore[union-attr]
+    assert doc.assignment("disk").unread()  # type: ignore[union-attr]
     assert xencfg.dumps(doc) == text.replace("512", "1024")
     doc.disks[0]
     doc.add_disk("phy:/dev/c,xvdc,w")
     assert xencfg.dumps(doc).splitlines()[1].endswith("'phy:/dev/b,xvdb,w', 'phy:/dev/c,xvdc,w' ]")
+
+
+@pytest.mark.parametrize("fmt", ["xm", "xl"])
+def test_a_list_set_before_it_was_read_is_the_new_value(fmt: str) -> None:
+    doc = xencfg.loads("disk = [ 'a',\n  'b' ]  # keep\nname = 'x'\n", fmt)
+    doc.set("disk", ["a", "b", ""])
+    assert xencfg.loads(xencfg.dumps(doc), fmt).get("disk") == ["a", "b", ""]
+    assert xencfg.dumps(doc).endswith("]  # keep\nname = 'x'\n")
 
 
 @pytest.mark.parametrize("fmt", ["xm", "xl"])

@@ -76,8 +76,19 @@ class Assignment(Node):
                     return value
             return Node.__getattr__(self, name)
 
+    def unread(self) -> bool:
+        """Whether the value is still the lazy one of a light parse (never read nor set)."""
+        if self.lazy is None:
+            return False
+        try:
+            object.__getattribute__(self, "value")  # (set by an edit: the lazy one is gone)
+        except AttributeError:
+            return True
+        self.lazy = None
+        return False
+
     def state(self) -> Any:
-        if self.lazy is not None and self.snap is not None:
+        if self.unread():
             return (self.key, self.op, self.snap[2])  # a value never read is as parsed
         return (self.key, self.op, repr(self.value))
 
