@@ -268,7 +268,17 @@ def test_a_light_parse_of_a_huge_list_holds_no_value(fmt: str) -> None:
 
 
 def test_the_lazy_value_reads_what_the_parse_read() -> None:
-    lazy = _xen.LazyValue(xl.LITERAL, "x = [ 1, [ 'a' ], 0x10 ]", 4)
-    assert lazy.read() == [1, ["a"], 16]
-    a = domu.lazy_assignment("x", "=", lazy, 0)
-    assert a == domu.Assignment("x", [1, ["a"], 16])
+    lazy = _xen.LazyValue(xl.LITERAL, "x = 1\ny = [ 1, [ 'a' ], 0x10 ]")
+    assert lazy.read(6) == [1, ["a"], 16]
+
+
+@pytest.mark.parametrize("fmt", ["xm", "xl"])
+def test_a_lazy_list_unread_after_the_full_tree_came_back(fmt: str) -> None:
+    """An edit elsewhere brings the tokens back (the full parse); the list is read then,
+    from where its key token says."""
+    doc = xencfg.loads("memory = 512\nextra = [ 1, 2 ]  # two\n", fmt)
+    doc.set("memory", 1024)
+    assert xencfg.dumps(doc) == "memory = 1024\nextra = [ 1, 2 ]  # two\n"
+    a = doc.assignment("extra")
+    assert a is not None and a.unread()
+    assert a.value == [1, 2] and a == domu.Assignment("extra", [1, 2])

@@ -119,6 +119,7 @@ def read_value(
     pos: int,
     toks: list[Tok] | None = None,
     build: bool = True,
+    memo: dict[str, Any] | None = None,
 ) -> tuple[int, Any, list[Tok] | None] | None:
     """Read the literal at ``pos``: a STRING, a NUMBER or a list of them (lists nest).
 
@@ -128,7 +129,8 @@ def read_value(
     is given. ``build=False`` only checks the syntax and finds the end (value
     ``None``): a light parse reads a list when it is first asked for, and a long
     list costs nothing until then. One pass, no recursion; equal tokens share one
-    value object (a 900,000-element list holds 900,000 references, not as many strings).
+    value object (a 900,000-element list holds 900,000 references, not as many strings),
+    also across the values of a parse that passes the same ``memo``.
     """
     match = dialect.token.match
     scalar = dialect.scalar
@@ -136,14 +138,22 @@ def read_value(
     if m is None:
         return None
     kind = m.lastgroup
+    if memo is None:
+        memo = {}
     if kind in _VALUE:
         raw = m.group()
         if toks is not None:
             toks.append(Tok(kind, raw, pos))
-        return m.end(), scalar(kind, raw) if build else None, None
+        if not build:
+            return m.end(), None, None
+        v = memo.get(raw)
+        if v is None:
+            v = scalar(kind, raw)
+            if len(memo) < _MEMO:
+                memo[raw] = v
+        return m.end(), v, None
     if kind != "LSQB":
         return None
-    memo: dict[str, Any] = {}
     stack: list[list[Any]] = [[]]
     elems: list[Tok] | None = [] if toks is not None else None
     flat = True
@@ -199,16 +209,18 @@ def read_value(
 
 
 class LazyValue:
-    """A list value not read yet: where it is and how to read it (a light parse)."""
+    """How a light parse reads its list values on first use: the text and its dialect,
+    one object per parse, shared by every lazy assignment (which knows its own offset:
+    the value is the first ``[`` after the start of the statement, as no key holds one)."""
 
-    __slots__ = ("dialect", "pos", "text")
+    __slots__ = ("dialect", "text")
 
-    def __init__(self, dialect: Dialect, text: str, pos: int) -> None:
+    def __init__(self, dialect: Dialect, text: str) -> None:
         self.dialect = dialect
         self.text = text
-        self.pos = pos
 
-    def read(self) -> Any:
-        found = read_value(self.dialect, self.text, self.pos)
+    def read(self, at: int) -> Any:
+        """The list value of the statement starting at offset ``at``."""
+        found = read_value(self.dialect, self.text, self.text.index("[", at))
         assert found is not None, "a lazy value the parse accepted"
         return found[1]

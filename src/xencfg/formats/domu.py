@@ -59,8 +59,9 @@ class Assignment(Node):
     #: one token per element when the value is a flat list of scalars
     elems: list[Tok] | None = token_field(default=None)
     parsed: Any = token_field(default=None)
-    #: a list value a light parse has not read yet (:class:`~._xen.LazyValue`): read on
-    #: first use, so a long list costs nothing until a rule or the API asks for it
+    #: the reader of a list value a light parse has not read yet (:class:`~._xen.LazyValue`,
+    #: shared): read on first use, so a long list costs nothing until a rule or the API
+    #: asks for it
     lazy: Any = attrs.field(default=None, eq=False, repr=False, init=False)
 
     if not TYPE_CHECKING:  # (for type checkers, ``value`` is a plain field)
@@ -70,7 +71,9 @@ class Assignment(Node):
             if name == "value":
                 lazy = object.__getattribute__(self, "lazy")
                 if lazy is not None:
-                    value = lazy.read()
+                    # a light node knows its offset; once materialized, its key token does
+                    key_tok = None if self.light is not None else self.key_tok
+                    value = lazy.read(self.at if key_tok is None else key_tok.pos)
                     self.value = value
                     self.lazy = None
                     return value

@@ -307,6 +307,8 @@ def _scan(text: str) -> XlDocument | None:
     """
     light = building() is not None
     children: list[Node] = []
+    memo: dict[str, Any] = {}  # equal values share one object
+    reader = LazyValue(LITERAL, text)
     n = len(text)
     pos = _GAP.match(text, 0).end()  # type: ignore[union-attr]
     while pos < n:
@@ -319,7 +321,7 @@ def _scan(text: str) -> XlDocument | None:
         at = _WS.match(text, op_m.end()).end()  # type: ignore[union-attr]
         is_list = text.startswith("[", at)
         toks: list[Tok] | None = None if light else []
-        found = read_value(LITERAL, text, at, toks, build=not (light and is_list))
+        found = read_value(LITERAL, text, at, toks, not (light and is_list), memo)
         if found is None:
             return None
         end, value, elems = found
@@ -330,7 +332,8 @@ def _scan(text: str) -> XlDocument | None:
         a: Assignment
         if toks is None:
             if is_list:
-                a = lazy_assignment(key, op, LazyValue(LITERAL, text, at), key_m.start())
+                start = key_m.start()
+                a = lazy_assignment(key, op, reader, start)
             else:
                 a = built(Assignment(key, value, op), key_m.start())
         else:

@@ -563,9 +563,12 @@ _HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t\f]*(=)(?!=)[ \t\f]*")
 _TAIL = re.compile(r"[ \t\f]*(?:(;)[ \t\f]*)?(?:#[^\r\n]*)?(?:\r\n|\r|\n|\Z)")
 
 
-def _literal_statement(text: str, start: int) -> tuple[Node, int] | None:
+def _literal_statement(
+    text: str, start: int, memo: dict[str, Any], reader: LazyValue
+) -> tuple[Node, int] | None:
     """``name = literal`` on lines of its own at ``start``, read without Python's parser:
-    its node, and where the next line starts. ``None`` for anything else."""
+    its node, and where the next line starts. ``None`` for anything else. ``memo`` and
+    ``reader``: the parse's shared values and the reader of its lazy lists."""
     head = _HEAD.match(text, start)
     if head is None:
         return None
@@ -576,7 +579,7 @@ def _literal_statement(text: str, start: int) -> tuple[Node, int] | None:
     at = head.end()
     is_list = text.startswith("[", at)
     toks: list[Tok] | None = None if light else []
-    found = read_value(LITERAL, text, at, toks, build=not (light and is_list))
+    found = read_value(LITERAL, text, at, toks, not (light and is_list), memo)
     if found is None:
         return None
     end, value, _elems = found
@@ -588,7 +591,7 @@ def _literal_statement(text: str, start: int) -> tuple[Node, int] | None:
     key = intern(key)
     if toks is None:  # light: the value (a list read on first use), no tokens
         if is_list:
-            return lazy_assignment(key, "=", LazyValue(LITERAL, text, at), start), next_line
+            return lazy_assignment(key, "=", reader, start), next_line
         a = Assignment(key, value)
         return built(a, start), next_line
     key_tok = Tok("NAME", key, start)
@@ -614,6 +617,8 @@ def _scan_chunks(
     line_start = pos  # offset where the current physical line begins (depth 0)
     at_line_start = True
     decorating = False
+    memo: dict[str, Any] = {}  # equal values share one object
+    reader = LazyValue(LITERAL, text)
     while pos < n:
         m = match(src, pos)
         if m is None:
@@ -634,7 +639,7 @@ def _scan_chunks(
                     yield toks[0].pos, toks[-1].end, toks
                     toks = []
                 if literals and not toks and kind == "NAME":
-                    found = _literal_statement(text, start)
+                    found = _literal_statement(text, start, memo, reader)
                     if found is not None:
                         node, pos = found
                         yield node
