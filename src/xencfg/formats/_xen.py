@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ParseError, caret_snippet
 from ..syntax.source import LineIndex
-from ..syntax.tree import TRIVIA, Node, Style, Tok
+from ..syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
 
 #: Deeper nesting is refused (real xend and domU files nest at most 4 levels).
 MAX_DEPTH = 100
@@ -47,6 +47,21 @@ def check_depth(
                 )
         elif c == closer:
             depth = max(depth - 1, 0)
+
+
+def parses(parse: Callable[[str], Node], text: str) -> bool:
+    """Whether ``parse`` takes ``text``, parsed light (as :func:`xencfg.loads` does: no
+    tokens kept, lists not read): a sniffer needs the verdict, not the tree, and a
+    full tree of a large file is many times its size."""
+    light = Light(lambda: parse(text))
+    _BUILDING.append(light)
+    try:
+        parse(text)
+    except ParseError:
+        return False
+    finally:
+        _BUILDING.pop()
+    return True
 
 
 def adopt_final_newline(doc: Node) -> None:

@@ -17,12 +17,12 @@ from typing import Any
 import attrs
 from lark import Transformer
 
-from ..errors import ParseError, ValidationError
+from ..errors import ValidationError
 from ..syntax.build import built, parse_with, to_tok
 from ..syntax.pipeline import parse_text
 from ..syntax.tree import Node, Tok, building
 from . import domu
-from ._xen import Dialect, LazyValue, adopt_final_newline, check_depth, read_value
+from ._xen import Dialect, LazyValue, adopt_final_newline, check_depth, parses, read_value
 from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment
 
 FORMAT = "xl"
@@ -362,8 +362,4 @@ def sniff(text: str) -> bool:
 
     if re.search(r"^[ \t]*\w+\s*=", text, re.M) is None:
         return False
-    try:
-        parse(text)
-    except ParseError:
-        return False
-    return True
+    return parses(parse, text)

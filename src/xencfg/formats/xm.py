@@ -34,7 +34,7 @@ from ..syntax.build import built, finish
 from ..syntax.source import LineIndex
 from ..syntax.tree import TRIVIA, Node, Tok, building
 from . import domu
-from ._xen import Dialect, LazyValue, adopt_final_newline, read_value
+from ._xen import Dialect, LazyValue, adopt_final_newline, parses, read_value
 from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle, lazy_assignment
 
 FORMAT = "xm"
@@ -768,11 +768,7 @@ def sniff(text: str) -> bool:
     ``key = "value"`` lines) count as xm: xm accepts every such file the same."""
     if _DOMU_LINE.search(text) is None:
         return False
-    try:
-        parse(text)
-    except ParseError:
-        return False
-    return True
+    return parses(parse, text)
 
 
 __all__ = ["FORMAT", "STYLE", "TRIVIA", "XmDocument", "literal", "parse", "sniff"]
