@@ -3,7 +3,8 @@ suite (tests/test_fuzz.py) and as many as asked by hand (``python fuzz/run.py``)
 
 * :func:`api_cases`: every fixture, corpus and seed file, mutated; each case runs in a
   forked child with a hang limit: ``loads`` gives the exact text back (``dumps``) or an
-  :class:`xencfg.XencfgError`, ``to_dict`` and ``repr`` work, nothing else escapes.
+  :class:`xencfg.XencfgError`, ``to_dict`` and ``repr`` work, nothing else escapes, and
+  the load's peak memory stays within :data:`MEMORY_RATIO` times the input.
 * :func:`leak_cases`: secret-bearing files of every format that has secrets, mutated
   around the secret; no error message, ``repr`` or ``to_dict`` shows it.
 * multi-node trees are built by tests/test_fuzz.py with hypothesis from the same files.
