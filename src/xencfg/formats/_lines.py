@@ -12,7 +12,6 @@ daemons use.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
@@ -22,6 +21,7 @@ from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, XencfgError, caret_snippet
+from ..suggest import suggest
 from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import finish, make_entry, parse_with, to_tok
 from ..syntax.source import LineIndex
@@ -159,32 +159,6 @@ class LineDocument(Document):
                 yield e, "deprecated", self.deprecated[e.key]
             else:
                 yield e, "unknown", suggest(e.key, self.known, e.values)
-
-
-def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str | None:
-    """A did-you-mean for an unknown directive.
-
-    A known directive glued to its value (``logfacilitylocal7``,
-    ``logfile/var/log/ha-log``) is split back; otherwise the closest spelling
-    (``nodes`` -> ``node``).
-    """
-    names = sorted(known, key=len, reverse=True)
-    for name in names:
-        if word.startswith(name) and len(word) > len(name) and len(name) >= 3:
-            rest = word[len(name) :]
-            glued = (
-                rest[0] in "/.~"
-                or rest[0].isdigit()
-                or (rest[0].isalpha() and any(c.isdigit() for c in rest))
-            )
-            if glued or name in _GLUE_OK:
-                return " ".join([name, rest, *values])
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
-    return close[0] if close else None
-
-
-#: Directives for which ``nameXYZ`` means ``name XYZ`` even when XYZ is a word.
-_GLUE_OK = frozenset({"logfacility"})
 
 
 def error_at(

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..document import Document
+from ..suggest import closest
 from ..syntax.blocks import ComputedView, _replace_run
 from ..syntax.build import built
 from ..syntax.tree import Node, Piece, Style, Tok, building, nodes_repr, render, token_field
@@ -658,8 +659,6 @@ class DomUDocument(Document):
         """``(node, "unknown"|"duplicate"|"computed", suggestion)``: unknown names,
         repeated assignments (all but the first), and code that computes values at
         run time (lint warns about all three)."""
-        import difflib
-
         known = self.known_keys()
         dup_nodes = {id(a) for v in self.duplicates().values() for a in v[1:]}
         # a helper variable (``arch_libdir = 'lib'``, read by a computed line) is no typo
@@ -667,8 +666,7 @@ class DomUDocument(Document):
         for c in self.children:
             if isinstance(c, Assignment):
                 if c.key not in known and c.key not in helpers:
-                    close = difflib.get_close_matches(c.key, known, n=1)
-                    yield c, "unknown", close[0] if close else None
+                    yield c, "unknown", closest(c.key, known)
                 if id(c) in dup_nodes:
                     yield c, "duplicate", None
             elif isinstance(c, Code):

@@ -10,7 +10,6 @@ anything else *unknown* — both stay in the model and render back unchanged.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,10 +17,10 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
+from ..suggest import closest, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
 from ..syntax.build import make_block, make_entry, parse_with
 from ..syntax.tree import Node, nodes_repr, render, walk
-from ._lines import suggest
 from .schema import Keyword, Schema, V
 
 FORMAT = "multipath"
@@ -313,8 +312,8 @@ def value_problem(key: str, value: str) -> str | None:
                 return f"{key} {value} is too large: multipath caps it at {high}"
             return None
     allowed = ", ".join((*words, *(["a number"] if limits is not None else [])))
-    close = difflib.get_close_matches(value, words, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(value, words)
+    hint = f"; did you mean '{close}'?" if close else ""
     return (
         f"invalid value for {key}: '{value}' (multipath ignores the line; it takes {allowed}){hint}"
     )

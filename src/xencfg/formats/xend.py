@@ -12,7 +12,6 @@ xend options (libvirt's ``(domain ...)`` dumps, pci quirks) are kept as is.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from sys import intern
@@ -23,6 +22,7 @@ from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, caret_snippet
+from ..suggest import closest
 from ..syntax.build import built, parse_with, to_tok
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
@@ -513,8 +513,7 @@ class XendDocument(Document):
             if name in DEPRECATED:
                 yield c, "deprecated", DEPRECATED[name]
             elif name not in OPTIONS:
-                close = difflib.get_close_matches(name, OPTIONS, n=1)
-                yield c, "unknown", close[0] if close else None
+                yield c, "unknown", closest(name, OPTIONS)
             if name in dup and name in seen:
                 yield c, "duplicate", None
             seen.add(name)

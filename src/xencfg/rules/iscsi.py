@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from ..formats.schema import Version
+from ..suggest import closest
 from . import make, repeats, rule
 
 #: RFC 1994 lets CHAP secrets be short; the Microsoft initiator, and IET's own
@@ -423,8 +423,8 @@ def allow_names_unknown_target(cluster: Cluster) -> Iterator[Finding]:
         for r in acl.doc.rules:  # type: ignore[attr-defined]
             if r.all_targets or r.target.lower() in names:
                 continue
-            close = difflib.get_close_matches(r.target.lower(), list(names), n=1)
-            hint = f" (did you mean {names[close[0]]}?)" if close else ""
+            close = closest(r.target.lower(), names)
+            hint = f" (did you mean {names[close]}?)" if close else ""
             yield make(
                 "IS011",
                 f"{r.target} is not a target of ietd.conf on {acl.node}: ietd skips "
