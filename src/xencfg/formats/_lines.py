@@ -21,14 +21,15 @@ from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, XencfgError, caret_snippet
+from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import suggest
 from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import finish, make_entry, parse_with, to_tok
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Tok, nodes_repr
 
-#: A keyword problem: the node, ``"unknown"`` or ``"deprecated"``, and a suggestion.
-Problem = tuple[Node, str, "str | None"]
+#: A keyword problem (it unpacks as the ``(node, kind, suggestion)`` it used to be).
+Problem = KeywordProblem
 
 
 class LineStyle(BlockStyle):
@@ -144,21 +145,24 @@ class LineDocument(Document):
                 out.append((e, earlier))
         return out
 
-    def value_problems(self) -> Iterable[tuple[Node | None, str]]:
-        """``(node, message)`` for values the daemon refuses (formats override)."""
+    def value_problems(self) -> Iterable[ValueProblem]:
+        """Values the daemon refuses (formats override)."""
         return ()
 
-    def keyword_problems(self) -> Iterator[Problem]:
-        """``(node, "unknown"|"deprecated", suggestion)`` for each directive the daemon refuses."""
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """An ``"unknown"`` (with a did-you-mean) or ``"deprecated"`` (with its
+        replacement) problem for each directive the daemon refuses."""
         if self.known is None:
             return
-        for e in self.entries():
-            if e.key in self.known:
-                continue
-            if e.key in self.deprecated:
-                yield e, "deprecated", self.deprecated[e.key]
-            else:
-                yield e, "unknown", suggest(e.key, self.known, e.values)
+        yield from walk_keywords(self, lambda context, node: self.known, self._judge)
+
+    def _judge(
+        self, node: Node, key: str, context: tuple[str, ...], known: Iterable[str]
+    ) -> KeywordProblem:
+        if key in self.deprecated:
+            return KeywordProblem(node, "deprecated", key, self.deprecated[key])
+        values = node.values if isinstance(node, Entry) else []
+        return KeywordProblem(node, "unknown", key, suggest(key, known, values))
 
 
 def error_at(

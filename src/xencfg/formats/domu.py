@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..document import Document
+from ..problems import KeywordProblem
 from ..suggest import closest
 from ..syntax.blocks import ComputedView, _replace_run
 from ..syntax.build import built
@@ -655,8 +656,8 @@ class DomUDocument(Document):
                 seen.setdefault(a.key, []).append(a)
         return {k: v for k, v in seen.items() if len(v) > 1}
 
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown"|"duplicate"|"computed", suggestion)``: unknown names,
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """``"unknown"`` (with a did-you-mean), ``"duplicate"``, ``"computed"``: unknown names,
         repeated assignments (all but the first), and code that computes values at
         run time (lint warns about all three)."""
         known = self.known_keys()
@@ -666,11 +667,11 @@ class DomUDocument(Document):
         for c in self.children:
             if isinstance(c, Assignment):
                 if c.key not in known and c.key not in helpers:
-                    yield c, "unknown", closest(c.key, known)
+                    yield KeywordProblem(c, "unknown", c.key, closest(c.key, known))
                 if id(c) in dup_nodes:
-                    yield c, "duplicate", None
+                    yield KeywordProblem(c, "duplicate", c.key)
             elif isinstance(c, Code):
-                yield c, "computed", None
+                yield KeywordProblem(c, "computed", "?")
 
     def secrets(self) -> list[str]:
         """VNC/SPICE passwords, also those inside ``vfb`` specs: masked in every output."""

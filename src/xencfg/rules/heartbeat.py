@@ -27,9 +27,9 @@ def _hacf_anchor(item: Loaded) -> Location:
         return item.where(first)
     from .general import keyword_problems
 
-    for n, _kind, suggestion in keyword_problems(item):
-        if suggestion == "node":
-            return item.where(n)
+    for p in keyword_problems(item):
+        if p.detail == "node":
+            return item.where(p.node)
     return item.where()
 
 
