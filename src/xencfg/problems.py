@@ -11,7 +11,7 @@ the tuples keep working.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Container, Iterator
 from typing import Any, Literal
 
 import attrs
@@ -75,36 +75,44 @@ class ValueProblem:
 
 #: The keywords valid in a context (the keys of the blocks above a node), for
 #: a node: ``None`` when anything goes (the context is not checked).
-KeywordTable = Callable[[tuple[str, ...], Node], "Collection[str] | None"]
+KeywordTable = Callable[[tuple[str, ...], Node], "Container[str] | None"]
 #: What to say of a keyword not in its table: a problem, or ``None`` for nothing.
-Judge = Callable[[Node, str, tuple[str, ...], Collection[str]], "KeywordProblem | None"]
+Judge = Callable[[Node, str, tuple[str, ...], Container[str]], "KeywordProblem | None"]
 
 
 def unknown(
-    node: Node, key: str, context: tuple[str, ...], known: Collection[str]
+    node: Node, key: str, context: tuple[str, ...], known: Container[str]
 ) -> KeywordProblem:
     """The plain verdict: an unknown keyword, with no suggestion."""
     return KeywordProblem(node, "unknown", key)
 
 
 def walk_keywords(
-    root: Node, table: KeywordTable, judge: Judge = unknown
+    root: Node,
+    table: KeywordTable,
+    judge: Judge = unknown,
+    also: Callable[[Node, str, tuple[str, ...]], KeywordProblem | None] | None = None,
 ) -> Iterator[KeywordProblem]:
     """Every keyword problem under ``root``, in file order.
 
     Each keyed child is looked up in ``table(context, node)``; one not in it is
     ``judge``-d and not descended into (the daemon skips an unknown section
-    whole); a known block is walked with its key added to the context.
+    whole); a known one is shown to ``also`` (a deprecated spelling, say), and a
+    known block is walked with its key added to the context.
     """
     for c in root.child_nodes():
         key = getattr(c, "key", None)
-        if key is None:
-            continue
-        yield from _visit(c, key, (), table, judge)
+        if key is not None:
+            yield from _visit(c, key, (), table, judge, also)
 
 
 def _visit(
-    node: Node, key: str, context: tuple[str, ...], table: KeywordTable, judge: Judge
+    node: Node,
+    key: str,
+    context: tuple[str, ...],
+    table: KeywordTable,
+    judge: Judge,
+    also: Callable[[Node, str, tuple[str, ...]], KeywordProblem | None] | None,
 ) -> Iterator[KeywordProblem]:
     known = table(context, node)
     if known is not None and key not in known:
@@ -112,11 +120,13 @@ def _visit(
         if problem is not None:
             yield problem
         return
+    if also is not None and (problem := also(node, key, context)) is not None:
+        yield problem
     inner = (*context, key)
     for c in node.child_nodes():
         k = getattr(c, "key", None)
         if k is not None:
-            yield from _visit(c, k, inner, table, judge)
+            yield from _visit(c, k, inner, table, judge, also)
 
 
 __all__ = [

@@ -13,7 +13,7 @@ daemons use.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -27,6 +27,7 @@ from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import finish, make_entry, parse_with, to_tok
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Tok, nodes_repr
+from .view import spell_seconds, to_bool, to_int, to_seconds
 
 #: A keyword problem (it unpacks as the ``(node, kind, suggestion)`` it used to be).
 Problem = KeywordProblem
@@ -157,12 +158,12 @@ class LineDocument(Document):
         yield from walk_keywords(self, lambda context, node: self.known, self._judge)
 
     def _judge(
-        self, node: Node, key: str, context: tuple[str, ...], known: Iterable[str]
+        self, node: Node, key: str, context: tuple[str, ...], known: Container[str]
     ) -> KeywordProblem:
         if key in self.deprecated:
             return KeywordProblem(node, "deprecated", key, self.deprecated[key])
         values = node.values if isinstance(node, Entry) else []
-        return KeywordProblem(node, "unknown", key, suggest(key, known, values))
+        return KeywordProblem(node, "unknown", key, suggest(key, self.known or (), values))
 
 
 def error_at(
@@ -265,64 +266,6 @@ def parser_for(doc_cls: type[LineDocument]) -> Callable[[str, str | None], Any]:
 
     parse.__doc__ = f"Parse {doc_cls.format} text; raises :class:`xencfg.ParseError`."
     return parse
-
-
-# -- value converters ------------------------------------------------------
-
-_TRUE = frozenset({"true", "on", "yes", "y", "1"})
-_FALSE = frozenset({"false", "off", "no", "n", "0"})
-
-
-def to_bool(raw: str | None) -> bool | None:
-    """heartbeat's booleans (``cl_str_to_boolean``): true/on/yes/y/1, false/off/no/n/0."""
-    if raw is None:
-        return None
-    low = raw.lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    return None
-
-
-def to_int(raw: str | None) -> int | None:
-    """A decimal integer, or ``None`` when absent or not a number."""
-    if raw is None:
-        return None
-    try:
-        return int(raw, 10)
-    except ValueError:
-        return None
-
-
-#: The suffixes heartbeat 3.0.6 takes (case-insensitive); ``s``/``sec`` it refuses.
-_UNITS = (("msec", 0.001), ("ms", 0.001), ("usec", 1e-6), ("us", 1e-6))
-
-
-def to_seconds(raw: str | None) -> float | None:
-    """A heartbeat time (``2``, ``1.5``, ``1500ms``, ``500us``) in seconds; ``None`` if invalid."""
-    if raw is None:
-        return None
-    low = raw.strip().lower()
-    scale = 1.0
-    for unit, factor in _UNITS:
-        if low.endswith(unit):
-            low, scale = low[: -len(unit)], factor
-            break
-    try:
-        value = float(low)
-    except ValueError:
-        return None
-    if value != value or value in (float("inf"), float("-inf")) or value <= 0:
-        return None
-    return value * scale
-
-
-def spell_seconds(seconds: float) -> str:
-    """How a duration is written back: whole seconds plainly, else milliseconds."""
-    if seconds == int(seconds):
-        return str(int(seconds))
-    return f"{round(seconds * 1000)}ms"
 
 
 __all__ = [

@@ -8,7 +8,7 @@ statements; the typed models differ (:mod:`.lvm`, :mod:`.evms`).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Container, Iterator
 from sys import intern
 from typing import Any
 
@@ -432,7 +432,7 @@ def keyword_problems_for(
     none at the top) outside ``known``, and each setting outside its section's
     keywords (an empty set: not checked)."""
 
-    def table(context: tuple[str, ...], node: Node) -> Collection[str] | None:
+    def table(context: tuple[str, ...], node: Node) -> Container[str] | None:
         if not context:
             return known.keys() if isinstance(node, Block) else ()
         return (known.get(context[0]) or None) if len(context) == 1 else None

@@ -10,7 +10,7 @@ anything else *unknown* — both stay in the model and render back unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 import attrs
@@ -322,7 +322,7 @@ def value_problem(key: str, value: str) -> str | None:
 
 
 def _judge(
-    node: Node, key: str, context: tuple[str, ...], allowed: Collection[str]
+    node: Node, key: str, context: tuple[str, ...], allowed: Container[str]
 ) -> KeywordProblem:
     """What multipath-tools 0.9.4 makes of ``key``, not valid in ``context``."""
     kw = SCHEMA.keyword(schema_context(context) or "", key)
@@ -334,7 +334,8 @@ def _judge(
     if places := [n for n, kws in _SECTION_KEYWORDS if key in kws]:
         return KeywordProblem(node, "misplaced", key, ", ".join(places))
     # old spellings too: 'prior_callout' is a typo of 'prio_callout'
-    return KeywordProblem(node, "unknown", key, suggest(key, {*allowed, *DEPRECATED}))
+    words = keywords_for(context) or frozenset()
+    return KeywordProblem(node, "unknown", key, suggest(key, words | DEPRECATED))
 
 
 def keywords_for(context: tuple[str, ...]) -> frozenset[str] | None:

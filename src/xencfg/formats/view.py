@@ -25,10 +25,67 @@ import attrs
 
 from ..problems import ValueProblem
 from ..syntax.blocks import Block, Entry
-from ._lines import spell_seconds, to_bool, to_int, to_seconds
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+# -- value converters (the daemons' own readings) ---------------------------
+
+_TRUE = frozenset({"true", "on", "yes", "y", "1"})
+_FALSE = frozenset({"false", "off", "no", "n", "0"})
+
+
+def to_bool(raw: str | None) -> bool | None:
+    """heartbeat's booleans (``cl_str_to_boolean``): true/on/yes/y/1, false/off/no/n/0."""
+    if raw is None:
+        return None
+    low = raw.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    return None
+
+
+def to_int(raw: str | None) -> int | None:
+    """A decimal integer, or ``None`` when absent or not a number."""
+    if raw is None:
+        return None
+    try:
+        return int(raw, 10)
+    except ValueError:
+        return None
+
+
+#: The suffixes heartbeat 3.0.6 takes (case-insensitive); ``s``/``sec`` it refuses.
+_UNITS = (("msec", 0.001), ("ms", 0.001), ("usec", 1e-6), ("us", 1e-6))
+
+
+def to_seconds(raw: str | None) -> float | None:
+    """A heartbeat time (``2``, ``1.5``, ``1500ms``, ``500us``) in seconds; ``None`` if invalid."""
+    if raw is None:
+        return None
+    low = raw.strip().lower()
+    scale = 1.0
+    for unit, factor in _UNITS:
+        if low.endswith(unit):
+            low, scale = low[: -len(unit)], factor
+            break
+    try:
+        value = float(low)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")) or value <= 0:
+        return None
+    return value * scale
+
+
+def spell_seconds(seconds: float) -> str:
+    """How a duration is written back: whole seconds plainly, else milliseconds."""
+    if seconds == int(seconds):
+        return str(int(seconds))
+    return f"{round(seconds * 1000)}ms"
 
 
 @attrs.frozen
@@ -320,6 +377,10 @@ __all__ = [
     "choice",
     "daemon_defaults",
     "settings_of",
+    "spell_seconds",
+    "to_bool",
+    "to_int",
+    "to_seconds",
     "typed_settings",
     "typed_value_problems",
 ]
