@@ -26,7 +26,7 @@ from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
 from ..syntax.build import built, parse_with, to_tok
 from ..syntax.tree import Node, Piece, Style
-from .view import INT, Setting, View
+from .view import INT, Setting, View, to_int
 
 FORMAT = "corosync"
 
@@ -102,14 +102,8 @@ class KeyValue(Entry):
         return super().splice(pieces, style)
 
 
-def _int(raw: str | None) -> int | None:
-    """A number as corosync's safe_atoi reads it (whole string, base 10)."""
-    if raw is None:
-        return None
-    try:
-        return int(raw, 10)
-    except ValueError:
-        return None
+#: A number as corosync's safe_atoi reads it (whole string, base 10).
+_int = to_int
 
 
 class Section(View):

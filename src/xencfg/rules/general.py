@@ -57,7 +57,7 @@ def keyword_problems(item: Loaded) -> list[KeywordProblem]:
     found: list[KeywordProblem] | None = item.derived.get("keyword_problems")
     if found is None:
         problems = getattr(item.doc, "keyword_problems", None)
-        # (KeywordProblem.of: drbd.conf still hands out tuples)
+        # (KeywordProblem.of: a document class outside xencfg may still hand out tuples)
         found = [KeywordProblem.of(p) for p in problems()] if problems else []
         item.derived["keyword_problems"] = found
     return found
