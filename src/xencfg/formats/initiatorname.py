@@ -21,6 +21,7 @@ from ..problems import KeywordProblem, ValueProblem
 from ._iqn import iqn_problem
 from ._lines import LineDocument, Problem, parser_for, suggest
 from .iscsid import IscsidStyle
+from .view import Setting
 
 FORMAT = "initiatorname"
 KNOWN = frozenset({"InitiatorName", "InitiatorAlias", "GenerateName"})
@@ -36,18 +37,10 @@ class InitiatorNameDocument(LineDocument):
     grammar: ClassVar[str] = "keyvalue"
     repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
 
-    @property
-    def name(self) -> str | None:
-        """The initiator's iSCSI name (the last ``InitiatorName=`` line wins)."""
-        return self.get("InitiatorName")
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self.set("InitiatorName", value)
-
-    @property
-    def alias(self) -> str | None:
-        return self.get("InitiatorAlias")
+    name = Setting(
+        "InitiatorName", doc="The initiator's iSCSI name (the last ``InitiatorName=`` line wins)."
+    )
+    alias = Setting("InitiatorAlias", read_only=True)
 
     @property
     def generates_name(self) -> bool:
