@@ -104,3 +104,16 @@ def test_view_default_and_identity() -> None:
     assert a == b and isinstance(a, View)
     with pytest.raises(TypeError):
         hash(a)
+
+
+def test_hacf_settings_agree_with_its_kinds() -> None:
+    """ha.cf's typed properties and its KINDS table (lint's value checks) state the
+    same type for every keyword both name."""
+    from xencfg.formats.hacf import KINDS
+    from xencfg.formats.view import BOOL, WORD
+
+    expected = {"duration": DURATION, "int": INT, "port": INT, "bool": BOOL}
+    schema = settings_of(HacfDocument)
+    assert len(schema) == 19
+    for key, setting in schema.items():
+        assert setting.type is expected.get(KINDS[key], WORD), key
