@@ -12,7 +12,6 @@ xend options (libvirt's ``(domain ...)`` dumps, pci quirks) are kept as is.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from sys import intern
@@ -23,6 +22,8 @@ from lark import Transformer
 
 from ..document import Document
 from ..errors import ParseError, caret_snippet
+from ..problems import KeywordProblem
+from ..suggest import closest
 from ..syntax.build import built, parse_with, to_tok
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
@@ -501,8 +502,9 @@ class XendDocument(Document):
         )
 
     # -- checks ----------------------------------------------------------------
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown"|"deprecated"|"duplicate", suggestion)``."""
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """``"unknown"`` (with a did-you-mean), ``"deprecated"`` (with the
+        replacement) and ``"duplicate"`` (set again) options."""
         seen: set[str] = set()
         dup = self.duplicates()
         for c in self.children:
@@ -510,15 +512,14 @@ class XendDocument(Document):
                 continue
             name = c.name
             if name is None:
-                yield c, "unknown", None
+                yield KeywordProblem(c, "unknown", "?")  # an empty list: no name at all
                 continue
             if name in DEPRECATED:
-                yield c, "deprecated", DEPRECATED[name]
+                yield KeywordProblem(c, "deprecated", name, DEPRECATED[name])
             elif name not in OPTIONS:
-                close = difflib.get_close_matches(name, OPTIONS, n=1)
-                yield c, "unknown", close[0] if close else None
+                yield KeywordProblem(c, "unknown", name, closest(name, OPTIONS))
             if name in dup and name in seen:
-                yield c, "duplicate", None
+                yield KeywordProblem(c, "duplicate", name)
             seen.add(name)
 
     def secrets(self) -> list[str]:
