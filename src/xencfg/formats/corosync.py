@@ -465,11 +465,7 @@ def scan_text(text: str) -> CorosyncDocument | None:
 
 def lark_text(text: str, path: str | None) -> CorosyncDocument:
     """The tree of ``grammars/corosync.lark``: the specification and the error reporter."""
-    try:
-        doc: CorosyncDocument = parse_with("corosync", text, path, _Builder(text), words=_WORDS)
-    except ParseError as exc:  # raised by _Builder, which does not know the path
-        exc.path = exc.path or path
-        raise
+    doc: CorosyncDocument = parse_with("corosync", text, path, _Builder(text), words=_WORDS)
     return doc
 
 

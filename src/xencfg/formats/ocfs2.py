@@ -391,11 +391,7 @@ def scan_text(text: str) -> Ocfs2Document | None:
 
 def lark_text(text: str, path: str | None) -> Ocfs2Document:
     """The tree of ``grammars/ocfs2.lark``: the specification and the error reporter."""
-    try:
-        doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
-    except ParseError as exc:  # raised by _Builder, which does not know the path
-        exc.path = exc.path or path
-        raise
+    doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
     return doc
 
 

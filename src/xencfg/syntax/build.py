@@ -121,6 +121,9 @@ def parse_with(
             inner.path = inner.path or path
             raise inner from None
         raise ParseError(str(exc), path=path) from None
+    except ParseError as exc:  # raised by a builder, which does not know the path
+        exc.path = exc.path or path
+        raise
     except RecursionError:
         raise ParseError("nesting too deep", path=path) from None
     assert isinstance(root, Node), "the transformer must build a model node"
