@@ -20,14 +20,13 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
-from ..errors import ParseError, XencfgError, caret_snippet
+from ..errors import XencfgError, error_at
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import suggest
 from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import make_entry, parse_with, to_tok
 from ..syntax.lines_scan import TABLES, scan
 from ..syntax.pipeline import parse_text
-from ..syntax.source import LineIndex
 from ..syntax.tree import Node, nodes_repr
 from .view import spell_seconds, to_bool, to_int, to_seconds
 
@@ -166,21 +165,6 @@ class LineDocument(Document):
             return KeywordProblem(node, "deprecated", key, self.deprecated[key])
         values = node.values if isinstance(node, Entry) else []
         return KeywordProblem(node, "unknown", key, suggest(key, self.known or (), values))
-
-
-def error_at(
-    text: str, path: str | None, offset: int, message: str, expected: str = ""
-) -> ParseError:
-    """A :class:`ParseError` for a check made after parsing, located at ``offset``."""
-    line, col = LineIndex(text).position(offset)
-    return ParseError(
-        message,
-        path=path,
-        line=line,
-        column=col,
-        snippet=caret_snippet(text, line, col),
-        expected=expected,
-    )
 
 
 def end_of(e: Entry) -> int:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError
 from ..syntax.source import LineIndex
 from ..syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
 
@@ -43,7 +43,7 @@ def check_depth(
                     path=path,
                     line=line,
                     column=col,
-                    snippet=caret_snippet(text, line, col),
+                    text=text,
                 )
         elif c == closer:
             depth = max(depth - 1, 0)

@@ -21,7 +21,7 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
-from ..errors import ParseError, ValidationError, caret_snippet
+from ..errors import ParseError, ValidationError
 from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
 from ..syntax.build import built, parse_with, to_tok
@@ -404,9 +404,7 @@ class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
     def _fail(self, pos: int, message: str) -> None:
         line = self.text.count("\n", 0, pos) + 1
         col = pos - (self.text.rfind("\n", 0, pos) + 1) + 1
-        raise ParseError(
-            message, line=line, column=col, snippet=caret_snippet(self.text, line, col)
-        )
+        raise ParseError(message, line=line, column=col, text=self.text)
 
     def _line_rest(self, pos: int) -> tuple[str, str]:
         start = self.text.rfind("\n", 0, pos) + 1

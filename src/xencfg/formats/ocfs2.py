@@ -344,9 +344,7 @@ class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
     def _fail(self, pos: int, message: str) -> None:
         line = self.text.count("\n", 0, pos) + 1
         column = pos - self.text.rfind("\n", 0, pos)
-        raise ParseError(
-            message, line=line, column=column, snippet=caret_snippet(self.text, line, column)
-        )
+        raise ParseError(message, line=line, column=column, text=self.text)
 
     def entry(self, children: list[Any]) -> Entry:
         pieces = [to_tok(c) for c in children]  # KEY EQ VALUE?

@@ -21,7 +21,7 @@ import attrs
 from lark import Transformer
 
 from ..document import Document
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError
 from ..problems import KeywordProblem
 from ..suggest import closest
 from ..syntax.build import built, parse_with, to_tok
@@ -636,7 +636,7 @@ def parse_lark(text: str, path: str | None = None) -> XendDocument:
             path=path,
             line=line,
             column=col,
-            snippet=caret_snippet(text, line, col),
+            text=text,
             expected="')'",
         ) from None
     return doc

@@ -135,7 +135,6 @@ def parse_with(
 
 def too_deep_error(text: str, path: str | None, pos: int) -> ParseError:
     """The error for input nested beyond :data:`~xencfg.syntax.tree.MAX_DEPTH` levels."""
-    from ..errors import caret_snippet
     from .source import LineIndex
 
     line, col = LineIndex(text).position(min(pos, len(text)))
@@ -144,7 +143,7 @@ def too_deep_error(text: str, path: str | None, pos: int) -> ParseError:
         path=path,
         line=line,
         column=col,
-        snippet=caret_snippet(text, line, col),
+        text=text,
     )
 
 
@@ -228,7 +227,6 @@ def unclosed_braces(text: str, comment: str = "#", quotes: str = '"') -> list[in
 
 
 def _unclosed_error(text: str, path: str | None, brace: int) -> ParseError:
-    from ..errors import caret_snippet
     from .source import LineIndex
 
     line_start = text.rfind("\n", 0, brace) + 1
@@ -241,6 +239,6 @@ def _unclosed_error(text: str, path: str | None, brace: int) -> ParseError:
         path=path,
         line=line,
         column=col,
-        snippet=caret_snippet(text, line, col),
+        text=text,
         expected="'}'",
     )
