@@ -29,23 +29,9 @@ from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
-from ._xen import adopt_final_newline, check_depth, source_style
+from ._xen import adopt_final_newline, check_depth, source_style, unescape
 
 FORMAT = "xend"
-
-_ESCAPES = {
-    "a": "\a",
-    "b": "\b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-}
-_ESC_RE = re.compile(r"\\([0-7]{1,3}|.)", re.S)
 
 
 def unquote(raw: str) -> str:
@@ -53,17 +39,7 @@ def unquote(raw: str) -> str:
     escape such as ``\\.`` keeps its backslash, so regexes survive."""
     if len(raw) < 2 or raw[0] not in "'\"" or raw[-1] != raw[0]:
         return raw
-    body = raw[1:-1]
-    if "\\" not in body:
-        return body
-
-    def sub(m: re.Match[str]) -> str:
-        e = m.group(1)
-        if e[0] in "01234567":
-            return chr(int(e, 8))
-        return _ESCAPES.get(e, "\\" + e)
-
-    return _ESC_RE.sub(sub, body)
+    return unescape(raw[1:-1], hex_escapes=False)
 
 
 def needs_quotes(value: str) -> bool:
