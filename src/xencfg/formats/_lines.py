@@ -24,7 +24,7 @@ from ..errors import XencfgError, error_at
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import suggest
 from ..syntax.blocks import BlockStyle, Entry
-from ..syntax.build import make_entry, parse_with, to_tok
+from ..syntax.build import make_entry, make_root, parse_with, to_tok
 from ..syntax.lines_scan import TABLES, scan
 from ..syntax.pipeline import parse_text
 from ..syntax.tree import Node, nodes_repr
@@ -185,9 +185,7 @@ class LineBuilder(Transformer):
         return make_entry(children, _identity, self.doc_cls.entry_class(key))
 
     def start(self, children: list[Any]) -> LineDocument:
-        doc = self.doc_cls([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(self.doc_cls, children)
 
 
 _WORDS = {

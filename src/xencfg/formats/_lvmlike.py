@@ -18,7 +18,7 @@ from ..document import Document
 from ..errors import ParseError
 from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ..syntax.build import built, make_block, parse_with, to_tok, value_list
+from ..syntax.build import built, make_block, make_root, parse_with, to_tok, value_list
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, Piece, Style, nodes_repr, render
@@ -276,9 +276,7 @@ class Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
         return make_block(children, unquote)
 
     def start(self, children: list[Any]) -> LvmLikeDocument:
-        doc = self.doc_cls([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(self.doc_cls, children)
 
 
 WORDS = {

@@ -24,7 +24,7 @@ from ..document import Document
 from ..errors import ParseError, ValidationError
 from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
-from ..syntax.build import built, parse_with, to_tok
+from ..syntax.build import built, make_root, parse_with, to_tok
 from ..syntax.lines_scan import COROSYNC, scan
 from ..syntax.pipeline import parse_text
 from ..syntax.tree import Node, Piece, Style
@@ -439,9 +439,7 @@ class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
         return built(b, name.pos)
 
     def start(self, children: list[Any]) -> CorosyncDocument:
-        doc = CorosyncDocument([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(CorosyncDocument, children)
 
 
 _WORDS = {

@@ -20,7 +20,7 @@ from ..document import Document
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
-from ..syntax.build import make_block, make_entry, parse_with
+from ..syntax.build import make_block, make_entry, make_root, parse_with
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, nodes_repr, render, walk
@@ -633,9 +633,7 @@ class _Builder(Transformer):
         return make_block(children, unquote)
 
     def start(self, children: list[Any]) -> MultipathDocument:
-        doc = MultipathDocument([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(MultipathDocument, children)
 
 
 _BUILDER = _Builder()

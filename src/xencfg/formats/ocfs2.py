@@ -24,7 +24,7 @@ from ..document import Document
 from ..errors import ParseError, ValidationError, caret_snippet
 from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ..syntax.build import built, parse_with, to_tok, value_list
+from ..syntax.build import built, make_root, parse_with, to_tok, value_list
 from ..syntax.lines_scan import OCFS2, scan
 from ..syntax.pipeline import parse_text
 from ..syntax.tree import Node, Style, nodes_repr, render
@@ -367,9 +367,7 @@ class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
         return built(b, head.pos)
 
     def start(self, children: list[Any]) -> Ocfs2Document:
-        doc = Ocfs2Document([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(Ocfs2Document, children)
 
 
 _WORDS = {

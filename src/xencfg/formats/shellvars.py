@@ -21,7 +21,7 @@ from ..document import Document
 from ..errors import ParseError, XencfgError
 from ..problems import KeywordProblem, ValueProblem
 from ..syntax.blocks import BlockStyle, Entry
-from ..syntax.build import built, make_entry, parse_with, to_tok
+from ..syntax.build import built, make_entry, make_root, parse_with, to_tok
 from ..syntax.lines_scan import SHELLVARS, scan
 from ..syntax.pipeline import parse_text
 from ..syntax.source import LineIndex
@@ -354,9 +354,7 @@ class _Builder(Transformer):
         return make_entry(children, str, Command)  # type: ignore[return-value]
 
     def start(self, children: list[Any]) -> ShellvarsDocument:
-        doc = ShellvarsDocument([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(ShellvarsDocument, children)
 
 
 _BUILDER = _Builder()

@@ -81,6 +81,14 @@ def make_block(
     return built(b, key.pos)
 
 
+def make_root(cls: type[D], children: list[Any]) -> D:
+    """A document root from a grammar's ``start`` children: its nodes, and every piece
+    (trivia tokens between them included) as its concrete syntax."""
+    doc = cls([c for c in children if isinstance(c, Node)])  # type: ignore[call-arg]
+    doc.cst = list(children)
+    return doc
+
+
 #: Token kinds that hold values (grammars name their value terminals so).
 VALUE_KINDS = frozenset({"WORD", "STRING", "VALUE", "NUMBER", "ADDRESS", "QSTRING"})
 

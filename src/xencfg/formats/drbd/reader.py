@@ -12,7 +12,7 @@ from ...syntax.blocks import (
     Block,
     Entry,
 )
-from ...syntax.build import make_block, make_entry, parse_with, to_tok
+from ...syntax.build import make_block, make_entry, make_root, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
 from ...syntax.source import LineIndex
@@ -43,9 +43,7 @@ class _Builder:
         return make_block(children, unquote)
 
     def start(self, children: list[Any]) -> DrbdDocument:
-        doc = DrbdDocument([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(DrbdDocument, children)
 
 
 _BUILDER = _Builder()
