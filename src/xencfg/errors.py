@@ -32,7 +32,10 @@ class ParseError(XencfgError):
         column: int = 1,
         snippet: str = "",
         expected: str = "",
+        text: str | None = None,
     ) -> None:
+        if text is not None and not snippet:  # the offending line of ``text``, with a caret
+            snippet = caret_snippet(text, line, column)
         if getattr(snippet, "secrets", None):  # a got-token quoting what the snippet masks
             from .secrets import mask_words
 
@@ -121,3 +124,14 @@ class Snippet(str):
     the error's message can mask them too (``got 'SECRET'``)."""
 
     secrets: frozenset[str] = frozenset()
+
+
+def error_at(
+    text: str, path: str | None, offset: int, message: str, expected: str = ""
+) -> ParseError:
+    """A :class:`ParseError` located at ``offset`` of ``text``, for checks made after
+    parsing (the parser's own errors carry their place already)."""
+    from .syntax.source import LineIndex
+
+    line, col = LineIndex(text).position(offset)
+    return ParseError(message, path=path, line=line, column=col, text=text, expected=expected)

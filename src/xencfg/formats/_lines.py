@@ -13,23 +13,24 @@ integers, durations) the daemons use.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import attrs
 
 from ..document import Document
-from ..errors import ParseError, XencfgError, caret_snippet
+from ..errors import XencfgError, error_at
+from ..problems import KeywordProblem, ValueProblem, walk_keywords
+from ..suggest import suggest
 from ..syntax.blocks import BlockStyle, Entry
-from ..syntax.build import make_entry, parse_with, to_tok
+from ..syntax.build import make_entry, make_root, parse_with, to_tok
 from ..syntax.lines_scan import TABLES, scan
 from ..syntax.pipeline import parse_text
-from ..syntax.source import LineIndex
 from ..syntax.tree import Node, nodes_repr
+from .view import spell_seconds, to_bool, to_int, to_seconds
 
-#: A keyword problem: the node, ``"unknown"`` or ``"deprecated"``, and a suggestion.
-Problem = tuple[Node, str, "str | None"]
+#: A keyword problem (it unpacks as the ``(node, kind, suggestion)`` it used to be).
+Problem = KeywordProblem
 
 
 class LineStyle(BlockStyle):
@@ -145,62 +146,24 @@ class LineDocument(Document):
                 out.append((e, earlier))
         return out
 
-    def value_problems(self) -> Iterable[tuple[Node | None, str]]:
-        """``(node, message)`` for values the daemon refuses (formats override)."""
+    def value_problems(self) -> Iterable[ValueProblem]:
+        """Values the daemon refuses (formats override)."""
         return ()
 
-    def keyword_problems(self) -> Iterator[Problem]:
-        """``(node, "unknown"|"deprecated", suggestion)`` for each directive the daemon refuses."""
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """An ``"unknown"`` (with a did-you-mean) or ``"deprecated"`` (with its
+        replacement) problem for each directive the daemon refuses."""
         if self.known is None:
             return
-        for e in self.entries():
-            if e.key in self.known:
-                continue
-            if e.key in self.deprecated:
-                yield e, "deprecated", self.deprecated[e.key]
-            else:
-                yield e, "unknown", suggest(e.key, self.known, e.values)
+        yield from walk_keywords(self, lambda context, node: self.known, self._judge)
 
-
-def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str | None:
-    """A did-you-mean for an unknown directive.
-
-    A known directive glued to its value (``logfacilitylocal7``,
-    ``logfile/var/log/ha-log``) is split back; otherwise the closest spelling
-    (``nodes`` -> ``node``).
-    """
-    names = sorted(known, key=len, reverse=True)
-    for name in names:
-        if word.startswith(name) and len(word) > len(name) and len(name) >= 3:
-            rest = word[len(name) :]
-            glued = (
-                rest[0] in "/.~"
-                or rest[0].isdigit()
-                or (rest[0].isalpha() and any(c.isdigit() for c in rest))
-            )
-            if glued or name in _GLUE_OK:
-                return " ".join([name, rest, *values])
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
-    return close[0] if close else None
-
-
-#: Directives for which ``nameXYZ`` means ``name XYZ`` even when XYZ is a word.
-_GLUE_OK = frozenset({"logfacility"})
-
-
-def error_at(
-    text: str, path: str | None, offset: int, message: str, expected: str = ""
-) -> ParseError:
-    """A :class:`ParseError` for a check made after parsing, located at ``offset``."""
-    line, col = LineIndex(text).position(offset)
-    return ParseError(
-        message,
-        path=path,
-        line=line,
-        column=col,
-        snippet=caret_snippet(text, line, col),
-        expected=expected,
-    )
+    def _judge(
+        self, node: Node, key: str, context: tuple[str, ...], known: Container[str]
+    ) -> KeywordProblem:
+        if key in self.deprecated:
+            return KeywordProblem(node, "deprecated", key, self.deprecated[key])
+        values = node.values if isinstance(node, Entry) else []
+        return KeywordProblem(node, "unknown", key, suggest(key, self.known or (), values))
 
 
 def end_of(e: Entry) -> int:
@@ -221,9 +184,7 @@ class LineBuilder:
         return make_entry(children, _identity, self.doc_cls.entry_class(key))
 
     def start(self, children: list[Any]) -> LineDocument:
-        doc = self.doc_cls([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(self.doc_cls, children)
 
 
 _WORDS = {
@@ -267,64 +228,6 @@ def parser_for(doc_cls: type[LineDocument]) -> Callable[[str, str | None], Any]:
 
     parse.__doc__ = f"Parse {doc_cls.format} text; raises :class:`xencfg.ParseError`."
     return parse
-
-
-# -- value converters ------------------------------------------------------
-
-_TRUE = frozenset({"true", "on", "yes", "y", "1"})
-_FALSE = frozenset({"false", "off", "no", "n", "0"})
-
-
-def to_bool(raw: str | None) -> bool | None:
-    """heartbeat's booleans (``cl_str_to_boolean``): true/on/yes/y/1, false/off/no/n/0."""
-    if raw is None:
-        return None
-    low = raw.lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    return None
-
-
-def to_int(raw: str | None) -> int | None:
-    """A decimal integer, or ``None`` when absent or not a number."""
-    if raw is None:
-        return None
-    try:
-        return int(raw, 10)
-    except ValueError:
-        return None
-
-
-#: The suffixes heartbeat 3.0.6 takes (case-insensitive); ``s``/``sec`` it refuses.
-_UNITS = (("msec", 0.001), ("ms", 0.001), ("usec", 1e-6), ("us", 1e-6))
-
-
-def to_seconds(raw: str | None) -> float | None:
-    """A heartbeat time (``2``, ``1.5``, ``1500ms``, ``500us``) in seconds; ``None`` if invalid."""
-    if raw is None:
-        return None
-    low = raw.strip().lower()
-    scale = 1.0
-    for unit, factor in _UNITS:
-        if low.endswith(unit):
-            low, scale = low[: -len(unit)], factor
-            break
-    try:
-        value = float(low)
-    except ValueError:
-        return None
-    if value != value or value in (float("inf"), float("-inf")) or value <= 0:
-        return None
-    return value * scale
-
-
-def spell_seconds(seconds: float) -> str:
-    """How a duration is written back: whole seconds plainly, else milliseconds."""
-    if seconds == int(seconds):
-        return str(int(seconds))
-    return f"{round(seconds * 1000)}ms"
 
 
 __all__ = [

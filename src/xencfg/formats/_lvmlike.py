@@ -7,7 +7,7 @@ statements; the typed models differ (:mod:`.lvm`, :mod:`.evms`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from sys import intern
 from typing import Any
 
@@ -15,8 +15,9 @@ import attrs
 
 from ..document import Document
 from ..errors import ParseError
+from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ..syntax.build import built, make_block, parse_with, to_tok, value_list
+from ..syntax.build import built, make_block, make_root, parse_with, to_tok, value_list
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, Piece, Style, nodes_repr, render
@@ -274,9 +275,7 @@ class Builder:
         return make_block(children, unquote)
 
     def start(self, children: list[Any]) -> LvmLikeDocument:
-        doc = self.doc_cls([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(self.doc_cls, children)
 
 
 WORDS = {
@@ -350,16 +349,14 @@ def _without_garbage_line(
 
 def keyword_problems_for(
     doc: LvmLikeDocument, known: dict[str, frozenset[str]]
-) -> Iterator[tuple[Node, str, str | None]]:
-    """``(node, "unknown", None)`` for top-level sections/settings outside ``known``."""
-    for c in doc.children:
-        key = getattr(c, "key", None)
-        if not isinstance(c, Block) or key not in known:
-            yield c, "unknown", None
-            continue
-        allowed = known[key]
-        if not allowed:
-            continue
-        for s in c.children:
-            if getattr(s, "key", None) not in allowed:
-                yield s, "unknown", None
+) -> Iterator[KeywordProblem]:
+    """An ``"unknown"`` problem for each top-level section (or setting: there are
+    none at the top) outside ``known``, and each setting outside its section's
+    keywords (an empty set: not checked)."""
+
+    def table(context: tuple[str, ...], node: Node) -> Container[str] | None:
+        if not context:
+            return known.keys() if isinstance(node, Block) else ()
+        return (known.get(context[0]) or None) if len(context) == 1 else None
+
+    return walk_keywords(doc, table)

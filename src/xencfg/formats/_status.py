@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ..document import Document
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError
 
 
 @attrs.define(weakref_slot=False)
@@ -35,9 +35,7 @@ def lines(text: str) -> list[tuple[int, str]]:
 
 
 def fail(message: str, text: str, path: str | None, line: int, column: int = 1) -> ParseError:
-    return ParseError(
-        message, path=path, line=line, column=column, snippet=caret_snippet(text, line, column)
-    )
+    return ParseError(message, path=path, line=line, column=column, text=text)
 
 
 def first_col(line: str) -> int:

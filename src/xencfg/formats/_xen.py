@@ -14,9 +14,47 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError
 from ..syntax.source import LineIndex
 from ..syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
+
+#: The C escapes xend (Python's ``shlex``-like reader) and libxlu both decode.
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+}
+_OCTAL_ESC = re.compile(r"\\([0-7]{1,3}|.)", re.S)
+_HEX_ESC = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
+
+
+def unescape(body: str, *, hex_escapes: bool) -> str:
+    """A quoted string's body with its C escapes decoded (``\\xHH`` too where the
+    reader knows it). An unknown escape such as ``\\.`` keeps its backslash, so
+    regexes survive."""
+    if "\\" not in body:
+        return body
+
+    def sub(m: re.Match[str]) -> str:
+        e = m.group(1)
+        try:
+            if e[0] == "x" and len(e) > 1:
+                return chr(int(e[1:], 16))
+            if e[0] in "01234567":
+                return chr(int(e, 8))
+        except (ValueError, OverflowError):  # past U+10FFFF: kept as written
+            return "\\" + e
+        return _ESCAPES.get(e, "\\" + e)
+
+    return (_HEX_ESC if hex_escapes else _OCTAL_ESC).sub(sub, body)
+
 
 #: Deeper nesting is refused (real xend and domU files nest at most 4 levels).
 MAX_DEPTH = 100
@@ -43,7 +81,7 @@ def check_depth(
                     path=path,
                     line=line,
                     column=col,
-                    snippet=caret_snippet(text, line, col),
+                    text=text,
                 )
         elif c == closer:
             depth = max(depth - 1, 0)

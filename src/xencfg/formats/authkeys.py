@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..errors import ParseError
+from ..problems import ValueProblem
 from ..syntax.blocks import Entry
 from ._lines import HEARTBEAT_STYLE, LineDocument, end_of, error_at, parser_for, to_int
 
@@ -203,13 +204,13 @@ class AuthkeysDocument(LineDocument):
         """
         return None if self.mode is None else (self.mode & 0o077) == 0
 
-    def problems(self) -> Iterator[tuple[Any, str]]:
+    def problems(self) -> Iterator[ValueProblem]:
         """``(node or None, message)`` for what heartbeat refuses or what is unsafe:
         :meth:`value_problems` and :meth:`safety_problems` together."""
         yield from self.safety_problems()
         yield from self.value_problems()
 
-    def value_problems(self) -> Iterator[tuple[Any, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """``(node, message)`` for lines heartbeat refuses or skips (lint's XC005).
 
         The checks with their own lint rules (mode, weak keys, crc, ``auth``
@@ -218,17 +219,19 @@ class AuthkeysDocument(LineDocument):
         auths = self.entries("auth")
         if not auths:
             first = self.children[0] if self.children else None
-            yield first, "no 'auth N' line: heartbeat has no method to sign with"
+            yield ValueProblem(first, "no 'auth N' line: heartbeat has no method to sign with")
         elif len(auths) > 1:
-            yield auths[-1], "more than one 'auth' line"
+            yield ValueProblem(auths[-1], "more than one 'auth' line")
         read = {id(e) for e in self._read_lines()}
         for e in self.children:
             if not isinstance(e, KeyLine):
                 continue
             if id(e) not in read:
-                yield e, f"method-id {e.key} comes before 'auth': heartbeat does not read it"
+                yield ValueProblem(
+                    e, f"method-id {e.key} comes before 'auth': heartbeat does not read it"
+                )
             if e.method not in METHODS:
-                yield (
+                yield ValueProblem(
                     e,
                     (
                         f"invalid authtype [{e.values[0]}] (heartbeat knows crc, md5, sha1;"
@@ -236,11 +239,15 @@ class AuthkeysDocument(LineDocument):
                     ),
                 )
             if e.index is not None and not 0 <= e.index <= MAX_INDEX:
-                yield e, f"invalid authnum [{e.index}]: method-ids run from 0 to {MAX_INDEX}"
+                yield ValueProblem(
+                    e, f"invalid authnum [{e.index}]: method-ids run from 0 to {MAX_INDEX}"
+                )
             if e.method == "crc" and len(e.values) > 1:
-                yield e, f"method-id {e.key}: crc takes no key, heartbeat cannot use this line"
+                yield ValueProblem(
+                    e, f"method-id {e.key}: crc takes no key, heartbeat cannot use this line"
+                )
             elif len(e.values) > 2:
-                yield e, f"method-id {e.key}: words after the key (a key is one word)"
+                yield ValueProblem(e, f"method-id {e.key}: words after the key (a key is one word)")
 
     @property
     def missing_selected(self) -> bool:
@@ -256,12 +263,12 @@ class AuthkeysDocument(LineDocument):
             if isinstance(e, KeyLine) and e.method in ("md5", "sha1") and is_weak_key(e.secret)
         ]
 
-    def safety_problems(self) -> Iterator[tuple[Any, str]]:
+    def safety_problems(self) -> Iterator[ValueProblem]:
         """``(node or None, message)``: mode, weak keys, ``auth`` naming a missing
         id, crc. Messages never contain a key."""
         if self.mode is not None and not self.mode_ok:
             mode = f"{self.mode & 0o777:04o}"
-            yield (
+            yield ValueProblem(
                 None,
                 (
                     f"mode {mode}: heartbeat refuses an authkeys file open to group or others"
@@ -269,11 +276,15 @@ class AuthkeysDocument(LineDocument):
                 ),
             )
         for e in self.weak_lines():
-            yield e, f"method-id {e.key}: weak or placeholder key"
+            yield ValueProblem(e, f"method-id {e.key}: weak or placeholder key")
         if self.missing_selected:
-            yield self.entries("auth")[-1], f"auth key [{self.selected}] not found in the file"
+            yield ValueProblem(
+                self.entries("auth")[-1], f"auth key [{self.selected}] not found in the file"
+            )
         if self.uses_crc:
-            yield self.entry("auth"), "crc gives no authentication: use sha1 with a random key"
+            yield ValueProblem(
+                self.entry("auth"), "crc gives no authentication: use sha1 with a random key"
+            )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         """The typed model; keys are masked unless ``show_secrets``."""

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from ..document import Document
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError
 from ..secrets import MASK
 from ..syntax.source import LineIndex
 
@@ -267,7 +267,7 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
             path=path,
             line=line,
             column=col,
-            snippet=caret_snippet(text, line, col),
+            text=text,
         ) from None
     except ValueError as exc:  # e.g. an encoding declaration lxml refuses
         raise ParseError(f"cannot read XML: {exc}", path=path) from None

@@ -20,12 +20,14 @@ from typing import Any
 import attrs
 
 from ..document import Document
-from ..errors import ParseError, ValidationError, caret_snippet
+from ..errors import ParseError, ValidationError
+from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
-from ..syntax.build import built, parse_with, to_tok
+from ..syntax.build import built, make_root, parse_with, to_tok
 from ..syntax.lines_scan import COROSYNC, scan
 from ..syntax.pipeline import parse_text
 from ..syntax.tree import Node, Piece, Style
+from .view import INT, Setting, View, to_int
 
 FORMAT = "corosync"
 
@@ -101,26 +103,17 @@ class KeyValue(Entry):
         return super().splice(pieces, style)
 
 
-def _int(raw: str | None) -> int | None:
-    """A number as corosync's safe_atoi reads it (whole string, base 10)."""
-    if raw is None:
-        return None
-    try:
-        return int(raw, 10)
-    except ValueError:
-        return None
+#: A number as corosync's safe_atoi reads it (whole string, base 10).
+_int = to_int
 
 
-@attrs.define(eq=False)
-class Section:
+class Section(View):
     """A typed view on one section; reads and writes go to its block."""
 
-    block: Block
-
-    def get(self, key: str) -> str | None:
+    def get(self, key: str, default: str | None = None) -> str | None:
         """The value of the last ``key`` line (the one corosync keeps)."""
         e = self.block.entry(key)
-        return " ".join(e.values) if e is not None else None
+        return " ".join(e.values) if e is not None else default
 
     def set(self, key: str, value: object) -> KeyValue:
         """Set ``key`` (edit its last line, or append one); raises ValidationError."""
@@ -151,38 +144,18 @@ class Section:
 class Totem(Section):
     """``totem``: the protocol's timeouts, transport, crypto and cluster name."""
 
-    @property
-    def cluster_name(self) -> str | None:
-        return self.get("cluster_name")
-
-    @property
-    def transport(self) -> str:
-        """``knet`` (corosync 3's default when absent), ``udpu`` or ``udp``."""
-        return self.get("transport") or "knet"
-
-    @property
-    def token(self) -> int | None:
-        return self.number("token")
-
-    @property
-    def consensus(self) -> int | None:
-        return self.number("consensus")
-
-    @property
-    def join(self) -> int | None:
-        return self.number("join")
-
-    @property
-    def crypto_cipher(self) -> str | None:
-        return self.get("crypto_cipher")
-
-    @property
-    def crypto_hash(self) -> str | None:
-        return self.get("crypto_hash")
-
-    @property
-    def keyfile(self) -> str | None:
-        return self.get("keyfile")
+    cluster_name = Setting(read_only=True)
+    transport = Setting(
+        default="knet",
+        doc="``knet`` (corosync 3's default when absent), ``udpu`` or ``udp``.",
+        read_only=True,
+    )
+    token = Setting(type=INT, read_only=True)
+    consensus = Setting(type=INT, read_only=True)
+    join = Setting(type=INT, read_only=True)
+    crypto_cipher = Setting(read_only=True)
+    crypto_hash = Setting(read_only=True)
+    keyfile = Setting(read_only=True)
 
     @property
     def interfaces(self) -> list[Section]:
@@ -193,14 +166,11 @@ class Totem(Section):
 class ClusterNode(Section):
     """``nodelist { node { ... } }``: one member with its id and link addresses."""
 
-    @property
-    def name(self) -> str | None:
-        """The node's name (pacemaker's node name; corosync 3 needs it with knet)."""
-        return self.get("name")
-
-    @property
-    def nodeid(self) -> int | None:
-        return self.number("nodeid")
+    name = Setting(
+        doc="The node's name (pacemaker's node name; corosync 3 needs it with knet).",
+        read_only=True,
+    )
+    nodeid = Setting(type=INT, read_only=True)
 
     @property
     def ring_addrs(self) -> dict[int, str]:
@@ -217,17 +187,13 @@ class ClusterNode(Section):
 class Quorum(Section):
     """``quorum``: votequorum's options."""
 
-    @property
-    def provider(self) -> str | None:
-        return self.get("provider")
+    provider = Setting(read_only=True)
+    expected_votes = Setting(type=INT, read_only=True)
 
     @property
     def two_node(self) -> bool:
+        """``two_node: 1``: quorum with one vote of two (votequorum(5))."""
         return self.number("two_node") == 1
-
-    @property
-    def expected_votes(self) -> int | None:
-        return self.number("expected_votes")
 
 
 @attrs.define(weakref_slot=False)
@@ -384,11 +350,12 @@ class CorosyncDocument(Document):
         return super().render_canonical(indent, style).lstrip("\n")
 
     # -- checks ----------------------------------------------------------
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown", None)`` for top-level sections corosync 3 does not read."""
-        for b in self.sections():
-            if b.key not in SECTIONS:
-                yield b, "unknown", None
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """An ``"unknown"`` problem for each top-level section corosync 3 does not read."""
+        return walk_keywords(
+            self,
+            lambda context, node: None if context or not isinstance(node, Block) else SECTIONS,
+        )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def tree(block: Node) -> dict[str, Any]:
@@ -436,9 +403,7 @@ class _Builder:
     def _fail(self, pos: int, message: str) -> None:
         line = self.text.count("\n", 0, pos) + 1
         col = pos - (self.text.rfind("\n", 0, pos) + 1) + 1
-        raise ParseError(
-            message, line=line, column=col, snippet=caret_snippet(self.text, line, col)
-        )
+        raise ParseError(message, line=line, column=col, text=self.text)
 
     def _line_rest(self, pos: int) -> tuple[str, str]:
         start = self.text.rfind("\n", 0, pos) + 1
@@ -473,9 +438,7 @@ class _Builder:
         return built(b, name.pos)
 
     def start(self, children: list[Any]) -> CorosyncDocument:
-        doc = CorosyncDocument([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(CorosyncDocument, children)
 
 
 _WORDS = {
@@ -497,11 +460,7 @@ def scan_text(text: str) -> CorosyncDocument | None:
 
 def lark_text(text: str, path: str | None) -> CorosyncDocument:
     """The tree of ``grammars/corosync.lark``: the specification and the error reporter."""
-    try:
-        doc: CorosyncDocument = parse_with("corosync", text, path, _Builder(text), words=_WORDS)
-    except ParseError as exc:  # raised by _Builder, which does not know the path
-        exc.path = exc.path or path
-        raise
+    doc: CorosyncDocument = parse_with("corosync", text, path, _Builder(text), words=_WORDS)
     return doc
 
 

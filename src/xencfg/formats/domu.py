@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from ..document import Document
+from ..problems import KeywordProblem
+from ..suggest import closest
 from ..syntax.blocks import ComputedView, _replace_run
 from ..syntax.build import built
 from ..syntax.tree import Node, Piece, Style, Tok, building, nodes_repr, render, token_field
@@ -686,12 +688,10 @@ class DomUDocument(Document):
                 seen.setdefault(a.key, []).append(a)
         return {k: v for k, v in seen.items() if len(v) > 1}
 
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown"|"duplicate"|"computed", suggestion)``: unknown names,
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """``"unknown"`` (with a did-you-mean), ``"duplicate"``, ``"computed"``: unknown names,
         repeated assignments (all but the first), and code that computes values at
         run time (lint warns about all three)."""
-        import difflib
-
         known = self.known_keys()
         dup_nodes = {id(a) for v in self.duplicates().values() for a in v[1:]}
         # a helper variable (``arch_libdir = 'lib'``, read by a computed line) is no typo
@@ -699,12 +699,11 @@ class DomUDocument(Document):
         for c in self.children:
             if isinstance(c, Assignment):
                 if c.key not in known and c.key not in helpers:
-                    close = difflib.get_close_matches(c.key, known, n=1)
-                    yield c, "unknown", close[0] if close else None
+                    yield KeywordProblem(c, "unknown", c.key, closest(c.key, known))
                 if id(c) in dup_nodes:
-                    yield c, "duplicate", None
+                    yield KeywordProblem(c, "duplicate", c.key)
             elif isinstance(c, Code):
-                yield c, "computed", None
+                yield KeywordProblem(c, "computed", "?")
 
     def secrets(self) -> list[str]:
         """VNC/SPICE passwords, also those inside ``vfb`` specs: masked in every output."""

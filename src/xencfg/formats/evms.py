@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ..syntax.tree import Node
+from ..problems import KeywordProblem
 from ._lvmlike import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
 
 FORMAT = "evms"
@@ -101,7 +101,7 @@ class EvmsDocument(LvmLikeDocument):
         """``dm-N`` names in ``sysfs_devices/include``: unstable across boots."""
         return [d for d in self.sysfs_include if _DM.match(d)]
 
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
         yield from keyword_problems_for(self, SECTIONS)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ..problems import KeywordProblem, ValueProblem
 from ..secrets import mask_values
 from ..syntax.blocks import Entry
 from ._lines import (
@@ -25,11 +26,11 @@ from ._lines import (
     LineDocument,
     Problem,
     parser_for,
-    spell_seconds,
     to_bool,
     to_int,
     to_seconds,
 )
+from .view import BOOL, DURATION, INT, Setting
 
 FORMAT = "hacf"
 
@@ -238,46 +239,6 @@ def _medium(e: Entry) -> Medium:
     return Medium(e.key, tuple(v), node=e)
 
 
-def _duration_property(name: str) -> property:
-    def fget(self: HacfDocument) -> float | None:
-        return to_seconds(self.get(name))
-
-    def fset(self: HacfDocument, seconds: float) -> None:
-        self.set(name, spell_seconds(seconds))
-
-    return property(fget, fset, doc=f"``{name}`` in seconds (``ms``/``us`` values converted).")
-
-
-def _bool_property(name: str) -> property:
-    def fget(self: HacfDocument) -> bool | None:
-        return to_bool(self.get(name))
-
-    def fset(self: HacfDocument, value: bool) -> None:
-        self.set(name, "on" if value else "off")
-
-    return property(fget, fset, doc=f"``{name}`` as a bool (heartbeat's true/on/yes/y/1).")
-
-
-def _word_property(name: str) -> property:
-    def fget(self: HacfDocument) -> str | None:
-        return self.get(name)
-
-    def fset(self: HacfDocument, value: str) -> None:
-        self.set(name, value)
-
-    return property(fget, fset, doc=f"The ``{name}`` value as written.")
-
-
-def _int_property(name: str) -> property:
-    def fget(self: HacfDocument) -> int | None:
-        return to_int(self.get(name))
-
-    def fset(self: HacfDocument, value: int) -> None:
-        self.set(name, str(int(value)))
-
-    return property(fget, fset, doc=f"``{name}`` as an int (``None`` if absent or not a number).")
-
-
 @attrs.define(weakref_slot=False)
 class HacfDocument(LineDocument):
     """A parsed ha.cf."""
@@ -291,25 +252,25 @@ class HacfDocument(LineDocument):
     #: "Configuration error, heartbeat not started" (checked with peer-heartbeat)
     refused_keyword_kinds = frozenset({"unknown"})
 
-    keepalive = _duration_property("keepalive")
-    deadtime = _duration_property("deadtime")
-    warntime = _duration_property("warntime")
-    initdead = _duration_property("initdead")
-    deadping = _duration_property("deadping")
-    udpport = _int_property("udpport")
-    baud = _int_property("baud")
-    debug = _int_property("debug")
-    hopfudge = _int_property("hopfudge")
-    use_logd = _bool_property("use_logd")
-    coredumps = _bool_property("coredumps")
-    realtime = _bool_property("realtime")
-    traditional_compression = _bool_property("traditional_compression")
-    logfacility = _word_property("logfacility")
-    logfile = _word_property("logfile")
-    debugfile = _word_property("debugfile")
-    watchdog = _word_property("watchdog")
-    compression = _word_property("compression")
-    autojoin = _word_property("autojoin")
+    keepalive = Setting(type=DURATION)
+    deadtime = Setting(type=DURATION)
+    warntime = Setting(type=DURATION)
+    initdead = Setting(type=DURATION)
+    deadping = Setting(type=DURATION)
+    udpport = Setting(type=INT)
+    baud = Setting(type=INT)
+    debug = Setting(type=INT)
+    hopfudge = Setting(type=INT)
+    use_logd = Setting(type=BOOL)
+    coredumps = Setting(type=BOOL)
+    realtime = Setting(type=BOOL)
+    traditional_compression = Setting(type=BOOL)
+    logfacility = Setting()
+    logfile = Setting()
+    debugfile = Setting()
+    watchdog = Setting()
+    compression = Setting()
+    autojoin = Setting()
 
     # -- membership ----------------------------------------------------------
     @property
@@ -445,7 +406,7 @@ class HacfDocument(LineDocument):
         return out
 
     # -- checks ------------------------------------------------------------
-    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """``(node, message)`` for values heartbeat would refuse or misread.
 
         Relations between values that have their own lint rules are left out:
@@ -455,7 +416,7 @@ class HacfDocument(LineDocument):
         for e in self.entries():
             msg = _check_value(e)
             if msg is not None:
-                yield e, msg
+                yield ValueProblem(e, msg)
         for e in self.entries("nice_failback"):
             # heartbeat 3.0.6 config.c (set_nice_failback) logs "ERROR: nice_failback flag is
             # obsolete" and rewrites the setting: on -> 'auto_failback off' when auto_failback
@@ -463,20 +424,24 @@ class HacfDocument(LineDocument):
             # daemon: it starts, with these ERROR lines, not with the value written).
             meant = "off" if to_bool(e.values[0] if e.values else None) else "on"
             now = "off" if self.entry("auto_failback") is not None else "legacy"
-            yield (
+            yield ValueProblem(
                 e,
                 f"nice_failback is obsolete: heartbeat logs an ERROR and runs 'auto_failback"
                 f" {now}' instead (write 'auto_failback {meant}')",
             )
         switches = [e for e in self.entries() if e.key in ("crm", "pacemaker")]
         for e in switches[1:]:
-            yield e, "pacemaker/crm directive used more than once (heartbeat refuses that)"
+            yield ValueProblem(
+                e, "pacemaker/crm directive used more than once (heartbeat refuses that)"
+            )
         if self.use_logd is False and not (
             self.logfile or self.debugfile or self.logfacility not in (None, "none")
         ):
             use = self.entry("use_logd")
             assert use is not None
-            yield use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
+            yield ValueProblem(
+                use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
+            )
 
     def keyword_problems(self) -> Iterator[Problem]:
         """The line format's problems, plus ``udpport``/``baud`` after the media lines
@@ -498,9 +463,10 @@ class HacfDocument(LineDocument):
                 if e.key not in fixed:
                     in_force[e.key] = e.values[0]
                 elif to_int(e.values[0]) != to_int(in_force[e.key]):
-                    yield (
+                    yield KeywordProblem(
                         e,
                         "misplaced",
+                        e.key,
                         f"lines before the first media line (the media above already use"
                         f" {e.key} {in_force[e.key]})",
                     )
@@ -567,8 +533,8 @@ class HacfDocument(LineDocument):
             "stonith": self.stonith if show_secrets else mask_values(self.stonith, self.secrets()),
             "settings": settings,
             "unknown": [
-                {"directive": n.key, "kind": kind, "suggestion": s}  # type: ignore[attr-defined]
-                for n, kind, s in self.keyword_problems()
+                {"directive": p.keyword, "kind": p.kind, "suggestion": p.detail}
+                for p in self.keyword_problems()
             ],
         }
 

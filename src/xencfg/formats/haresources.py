@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from ..problems import ValueProblem
 from ..syntax.blocks import Entry
 from ._lines import LineDocument, LineStyle, parser_for
 
@@ -120,18 +121,20 @@ class HaresourcesDocument(LineDocument):
                 out.append((number, words))
         return out
 
-    def value_problems(self) -> list[tuple[Entry, str]]:
+    def value_problems(self) -> list[ValueProblem]:
         """Lines heartbeat cannot use: a node with no resource, a last line that asks
         for a continuation."""
-        out: list[tuple[Entry, str]] = []
+        out: list[ValueProblem] = []
         groups = self.groups
         for g in groups:
             if not g.resources:
-                out.append((g.entries[0], f"node {g.node} has no resource"))
+                out.append(ValueProblem(g.entries[0], f"node {g.node} has no resource"))
         if groups:
             last = groups[-1].entries[-1]
             if [last.key, *last.values][-1].endswith("\\"):
-                out.append((last, "the last line ends in a backslash: nothing continues it"))
+                out.append(
+                    ValueProblem(last, "the last line ends in a backslash: nothing continues it")
+                )
         return out
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

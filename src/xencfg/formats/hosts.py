@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from ..problems import ValueProblem
 from ..syntax.blocks import Entry
 from ._lines import LineDocument, LineStyle, parser_for
 
@@ -118,14 +119,14 @@ class HostsDocument(LineDocument):
         self.children.append(line)
         return line
 
-    def value_problems(self) -> list[tuple[Any, str]]:
+    def value_problems(self) -> list[ValueProblem]:
         """Lines the resolver cannot use: a first word that is no address, no name."""
-        out: list[tuple[Any, str]] = []
+        out: list[ValueProblem] = []
         for line in self.lines:
             if line.address is None:
-                out.append((line, f"{line.key!r} is not an IP address"))
+                out.append(ValueProblem(line, f"{line.key!r} is not an IP address"))
             elif not line.values:
-                out.append((line, f"address {line.key} has no name"))
+                out.append(ValueProblem(line, f"address {line.key} has no name"))
         return out
 
     def shadowed(self) -> list[tuple[HostLine, list[str], HostLine]]:

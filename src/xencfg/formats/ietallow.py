@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from ..problems import ValueProblem
 from ..syntax.blocks import Entry
 from ._iqn import iqn_problem
 from ._lines import LineDocument, LineStyle, parser_for
@@ -127,17 +128,19 @@ class IetAllowDocument(LineDocument):
         self.children.append(Entry(target, values))
         return self.rules[-1]
 
-    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         for r in self.rules:
             if not r.all_targets:
                 problem = iqn_problem(r.target)
                 if problem:
-                    yield r.entry, f"target {r.target!r}: {problem}"
+                    yield ValueProblem(r.entry, f"target {r.target!r}: {problem}")
             if not r.peers:
-                yield r.entry, f"{r.target} lists nobody (write ALL to allow everyone)"
+                yield ValueProblem(
+                    r.entry, f"{r.target} lists nobody (write ALL to allow everyone)"
+                )
             for p in r.peers:
                 if p.kind == "invalid":
-                    yield r.entry, f"{p.text!r} is not an address or a network"
+                    yield ValueProblem(r.entry, f"{p.text!r} is not an address or a network")
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"format": FORMAT, "rules": [r.to_dict() for r in self.rules]}

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ..problems import KeywordProblem, ValueProblem
 from ..syntax.blocks import Entry
 from ..syntax.tree import Node
 from ._iqn import iqn_problem
@@ -299,21 +300,23 @@ class IetdDocument(LineDocument):
     def keyword_problems(self) -> Iterator[Problem]:
         for e in self.entries():
             if e.key.lower() not in KNOWN:
-                yield e, "unknown", suggest(e.key, SPELLING.values())
+                yield KeywordProblem(e, "unknown", e.key, suggest(e.key, SPELLING.values()))
 
-    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """Values ietd refuses or that break RFC 3720's limits, line by line."""
         for e in self.entries():
             message = _value_problem(e)
             if message:
-                yield e, message
+                yield ValueProblem(e, message)
         for scope, lines in [("global", self._split()[0])] + [
             (t.name, t.lines) for t in self.targets
         ]:
             fb = _int_of(lines, "firstburstlength")
             mb = _int_of(lines, "maxburstlength")
             if fb is not None and mb is not None and fb[0] > mb[0]:
-                yield fb[1], f"FirstBurstLength {fb[0]} exceeds MaxBurstLength {mb[0]} ({scope})"
+                yield ValueProblem(
+                    fb[1], f"FirstBurstLength {fb[0]} exceeds MaxBurstLength {mb[0]} ({scope})"
+                )
 
     def secrets(self) -> list[str]:
         users = self.global_users + [u for t in self.targets for u in t.users]

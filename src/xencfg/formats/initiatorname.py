@@ -17,10 +17,11 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..syntax.blocks import Entry
+from ..problems import KeywordProblem, ValueProblem
 from ._iqn import iqn_problem
 from ._lines import LineDocument, Problem, parser_for, suggest
 from .iscsid import IscsidStyle
+from .view import Setting
 
 FORMAT = "initiatorname"
 KNOWN = frozenset({"InitiatorName", "InitiatorAlias", "GenerateName"})
@@ -36,18 +37,10 @@ class InitiatorNameDocument(LineDocument):
     grammar: ClassVar[str] = "keyvalue"
     repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
 
-    @property
-    def name(self) -> str | None:
-        """The initiator's iSCSI name (the last ``InitiatorName=`` line wins)."""
-        return self.get("InitiatorName")
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self.set("InitiatorName", value)
-
-    @property
-    def alias(self) -> str | None:
-        return self.get("InitiatorAlias")
+    name = Setting(
+        "InitiatorName", doc="The initiator's iSCSI name (the last ``InitiatorName=`` line wins)."
+    )
+    alias = Setting("InitiatorAlias", read_only=True)
 
     @property
     def generates_name(self) -> bool:
@@ -58,18 +51,18 @@ class InitiatorNameDocument(LineDocument):
     def keyword_problems(self) -> Iterator[Problem]:
         for e in self.entries():
             if e.key not in KNOWN:
-                yield e, "unknown", suggest(e.key, KNOWN)
+                yield KeywordProblem(e, "unknown", e.key, suggest(e.key, KNOWN))
 
-    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """A missing or malformed name (iscsid refuses to start without one)."""
         names = self.entries("InitiatorName")
         if not names and not self.generates_name:
             first = self.children[0] if self.children else None
-            yield first, "no InitiatorName: iscsid does not start"  # type: ignore[misc]
+            yield ValueProblem(first, "no InitiatorName: iscsid does not start")
         for e in names:
             problem = iqn_problem(e.values[0]) if e.values else "InitiatorName is empty"
             if problem:
-                yield e, problem
+                yield ValueProblem(e, problem)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"format": FORMAT, "name": self.name, "alias": self.alias}

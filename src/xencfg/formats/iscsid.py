@@ -17,8 +17,10 @@ from typing import Any, ClassVar
 import attrs
 
 from ..errors import XencfgError
+from ..problems import KeywordProblem, ValueProblem
 from ..syntax.blocks import ComputedView, Entry
 from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest, to_int
+from .view import INT, Setting
 
 FORMAT = "iscsid"
 
@@ -188,23 +190,19 @@ class IscsidDocument(LineDocument):
         e = self.entry(key)
         return typed(key, e.values[0] if e.values else "") if e is not None else None
 
-    @property
-    def startup(self) -> str | None:
-        """``automatic`` logs in to the discovered targets at boot; ``manual`` does not."""
-        return self.get("node.startup")
-
-    @property
-    def replacement_timeout(self) -> int | None:
-        """Seconds a dead session holds I/O before failing it upwards (to multipath)."""
-        return to_int(self.get("node.session.timeo.replacement_timeout"))
-
-    @property
-    def auth_method(self) -> str | None:
-        return self.get("node.session.auth.authmethod")
-
-    @property
-    def username(self) -> str | None:
-        return self.get("node.session.auth.username")
+    startup = Setting(
+        "node.startup",
+        doc="``automatic`` logs in to the discovered targets at boot; ``manual`` does not.",
+        read_only=True,
+    )
+    replacement_timeout = Setting(
+        "node.session.timeo.replacement_timeout",
+        type=INT,
+        doc="Seconds a dead session holds I/O before failing it upwards (to multipath).",
+        read_only=True,
+    )
+    auth_method = Setting("node.session.auth.authmethod", read_only=True)
+    username = Setting("node.session.auth.username", read_only=True)
 
     def keyword_problems(self) -> Iterator[Problem]:
         """Unknown keys (with a did-you-mean) and the 2.0-7xx / iscsi.conf spellings."""
@@ -214,24 +212,28 @@ class IscsidDocument(LineDocument):
                 continue
             old = t.replace("node.cnx[N]", "node.conn[N]")
             if old != t and old in KNOWN:
-                yield e, "deprecated", e.key.replace("node.cnx[", "node.conn[")
+                yield KeywordProblem(
+                    e, "deprecated", e.key, e.key.replace("node.cnx[", "node.conn[")
+                )
             elif e.key in LEGACY:
-                yield e, "deprecated", LEGACY[e.key]
+                yield KeywordProblem(e, "deprecated", e.key, LEGACY[e.key])
             else:
-                yield e, "unknown", suggest(t, KNOWN)
+                yield KeywordProblem(e, "unknown", e.key, suggest(t, KNOWN))
 
-    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """Values iscsid refuses or that break RFC 3720's limits."""
         for e in self.entries():
             message = value_problem(e.key, e.values[0] if e.values else "")
             if message:
-                yield e, message
+                yield ValueProblem(e, message)
         first = self.entry("node.session.iscsi.FirstBurstLength")
         most = self.entry("node.session.iscsi.MaxBurstLength")
         fb = to_int(first.values[0]) if first is not None and first.values else None
         mb = to_int(most.values[0]) if most is not None and most.values else None
         if first is not None and fb is not None and mb is not None and fb > mb:
-            yield first, f"FirstBurstLength {fb} exceeds MaxBurstLength {mb} (RFC 3720)"
+            yield ValueProblem(
+                first, f"FirstBurstLength {fb} exceeds MaxBurstLength {mb} (RFC 3720)"
+            )
 
     def secret_lines(self) -> list[Entry]:
         """The lines holding a CHAP password (``node.session.auth.password``,
@@ -261,8 +263,8 @@ class IscsidDocument(LineDocument):
             "format": FORMAT,
             "settings": settings,
             "problems": [
-                {"key": n.key, "kind": kind, "suggestion": s}  # type: ignore[attr-defined]
-                for n, kind, s in self.keyword_problems()
+                {"key": p.keyword, "kind": p.kind, "suggestion": p.detail}
+                for p in self.keyword_problems()
             ],
         }
 

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from ..errors import ValidationError
+from ..problems import KeywordProblem
 from ..syntax.tree import Node
 from ._lvmlike import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
 
@@ -121,7 +122,7 @@ class LvmDocument(LvmLikeDocument):
         v = self.get("global/locking_type")
         return v if isinstance(v, int) else None
 
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
         """Top-level sections lvm.conf(5) does not document."""
         yield from keyword_problems_for(self, dict.fromkeys(SECTIONS, frozenset()))
 

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ..problems import KeywordProblem, ValueProblem
 from ..syntax.blocks import Entry
 from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest
 
@@ -228,16 +229,18 @@ class ModulesDocument(LineDocument):
             return
         for e in self.entries():
             if e.key not in COMMANDS:
-                yield e, "unknown", suggest(e.key, COMMANDS, e.values)
+                yield KeywordProblem(e, "unknown", e.key, suggest(e.key, COMMANDS, e.values))
 
-    def value_problems(self) -> Iterator[tuple[Entry, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """Commands missing their module or their command text."""
         if not self.is_modprobe:
             return
         for e in self.entries():
             need = _MIN_ARGS.get(e.key)
             if need is not None and len(e.values) < need:
-                yield e, f"{e.key} needs at least {need} argument{'s' if need > 1 else ''}"
+                yield ValueProblem(
+                    e, f"{e.key} needs at least {need} argument{'s' if need > 1 else ''}"
+                )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {

@@ -10,20 +10,21 @@ anything else *unknown* — both stay in the model and render back unchanged.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 import attrs
 
 from ..document import Document
+from ..problems import KeywordProblem, ValueProblem, walk_keywords
+from ..suggest import closest, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
-from ..syntax.build import make_block, make_entry, parse_with
+from ..syntax.build import make_block, make_entry, make_root, parse_with
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, nodes_repr, render, walk
-from ._lines import suggest
 from .schema import Keyword, Schema, V
+from .view import Setting, View
 
 FORMAT = "multipath"
 
@@ -314,11 +315,28 @@ def value_problem(key: str, value: str) -> str | None:
                 return f"{key} {value} is too large: multipath caps it at {high}"
             return None
     allowed = ", ".join((*words, *(["a number"] if limits is not None else [])))
-    close = difflib.get_close_matches(value, words, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(value, words)
+    hint = f"; did you mean '{close}'?" if close else ""
     return (
         f"invalid value for {key}: '{value}' (multipath ignores the line; it takes {allowed}){hint}"
     )
+
+
+def _judge(
+    node: Node, key: str, context: tuple[str, ...], allowed: Container[str]
+) -> KeywordProblem:
+    """What multipath-tools 0.9.4 makes of ``key``, not valid in ``context``."""
+    kw = SCHEMA.keyword(schema_context(context) or "", key)
+    if key in DEPRECATED:
+        return KeywordProblem(node, "deprecated", key, kw.renamed_to if kw is not None else None)
+    if key in NEWER:
+        since = kw.since if kw is not None else None
+        return KeywordProblem(node, "newer", key, f"multipath-tools {since} and later")
+    if places := [n for n, kws in _SECTION_KEYWORDS if key in kws]:
+        return KeywordProblem(node, "misplaced", key, ", ".join(places))
+    # old spellings too: 'prior_callout' is a typo of 'prio_callout'
+    words = keywords_for(context) or frozenset()
+    return KeywordProblem(node, "unknown", key, suggest(key, words | DEPRECATED))
 
 
 def keywords_for(context: tuple[str, ...]) -> frozenset[str] | None:
@@ -375,17 +393,8 @@ STYLE = MultipathStyle(indent="\t", terminator="", separator=" ")
 # -- typed views -----------------------------------------------------------
 
 
-@attrs.define(eq=False)
-class Section:
+class Section(View):
     """A typed view on one section block; reads and writes go to the block."""
-
-    block: Block
-
-    def get(self, key: str, default: str | None = None) -> str | None:
-        return self.block.get(key, default)
-
-    def set(self, key: str, value: str) -> None:
-        self.block.set(key, value)
 
     @property
     def settings(self) -> dict[str, str]:
@@ -394,46 +403,19 @@ class Section:
         values = {e.key: " ".join(e.values) for e in self.block.entries()}
         return LiveSettings(values, lambda create: self.block)
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Section) and type(other) is type(self) and other.block == self.block
-        )
 
-    __hash__ = None  # type: ignore[assignment]
-
-
-@attrs.define(eq=False)
 class Multipath(Section):
     """One ``multipath { wwid ...; alias ... }`` entry."""
 
-    @property
-    def wwid(self) -> str | None:
-        return self.get("wwid")
-
-    @wwid.setter
-    def wwid(self, value: str) -> None:
-        self.set("wwid", value)
-
-    @property
-    def alias(self) -> str | None:
-        return self.get("alias")
-
-    @alias.setter
-    def alias(self, value: str) -> None:
-        self.set("alias", value)
+    wwid = Setting()
+    alias = Setting()
 
 
-@attrs.define(eq=False)
 class Device(Section):
     """One ``device { vendor ...; product ... }`` entry."""
 
-    @property
-    def vendor(self) -> str | None:
-        return self.get("vendor")
-
-    @property
-    def product(self) -> str | None:
-        return self.get("product")
+    vendor = Setting(read_only=True)
+    product = Setting(read_only=True)
 
 
 @attrs.frozen
@@ -556,39 +538,16 @@ class MultipathDocument(Document):
         return False
 
     # -- checks ----------------------------------------------------------
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, kind, hint)`` for each keyword multipath-tools 0.9.4 rejects or ignores.
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """A problem for each keyword multipath-tools 0.9.4 rejects or ignores.
 
-        ``kind`` is ``"unknown"`` (hint: the closest valid keyword of that
-        section), ``"misplaced"`` (valid in other sections; hint: which),
-        ``"deprecated"`` (hint: the replacement, if any) or
-        ``"newer"`` (valid only in later releases; hint: which). A whole
+        Its ``kind`` is ``"unknown"`` (detail: the closest valid keyword of that
+        section), ``"misplaced"`` (valid in other sections; detail: which),
+        ``"deprecated"`` (detail: the replacement, if any) or
+        ``"newer"`` (valid only in later releases; detail: which). A whole
         unknown section is one problem: multipath ignores everything in it.
         """
-
-        def visit(node: Node, context: tuple[str, ...]) -> Iterator[tuple[Node, str, str | None]]:
-            for c in node.child_nodes():
-                key = getattr(c, "key", None)
-                if key is None:
-                    continue
-                allowed = keywords_for(context)
-                if allowed is not None and key not in allowed:
-                    kw = SCHEMA.keyword(schema_context(context) or "", key)
-                    if key in DEPRECATED:
-                        yield c, "deprecated", kw.renamed_to if kw is not None else None
-                    elif key in NEWER:
-                        since = kw.since if kw is not None else None
-                        yield c, "newer", f"multipath-tools {since} and later"
-                    elif places := [n for n, kws in _SECTION_KEYWORDS if key in kws]:
-                        yield c, "misplaced", ", ".join(places)
-                    else:
-                        # old spellings too: 'prior_callout' is a typo of 'prio_callout'
-                        yield c, "unknown", suggest(key, allowed | DEPRECATED)
-                    continue
-                if isinstance(c, Block):
-                    yield from visit(c, (*context, key))
-
-        yield from visit(self, ())
+        yield from walk_keywords(self, lambda context, node: keywords_for(context), _judge)
 
     def keyword_uses(self) -> Iterator[tuple[str, str, Node]]:
         """``(context, keyword, node)`` for every keyword written, the context
@@ -630,7 +589,7 @@ class MultipathDocument(Document):
         visit(self, ())
         return out
 
-    def value_problems(self) -> Iterator[tuple[Node, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """``(node, message)`` for values multipath-tools 0.9.4 refuses ("invalid value
         for KEY") or caps ("value for KEY too large, capping at N"): it then runs with
         its default or the capped value, not with what is written. The checks follow
@@ -640,7 +599,7 @@ class MultipathDocument(Document):
             if isinstance(node, Entry) and node.key in VALUE_CHECKS and node.values:
                 message = value_problem(node.key, node.values[0])
                 if message is not None:
-                    yield node, message
+                    yield ValueProblem(node, message)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -673,9 +632,7 @@ class _Builder:
         return make_block(children, unquote)
 
     def start(self, children: list[Any]) -> MultipathDocument:
-        doc = MultipathDocument([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(MultipathDocument, children)
 
 
 _BUILDER = _Builder()

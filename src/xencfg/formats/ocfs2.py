@@ -21,11 +21,13 @@ import attrs
 
 from ..document import Document
 from ..errors import ParseError, ValidationError, caret_snippet
+from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ..syntax.build import built, parse_with, to_tok, value_list
+from ..syntax.build import built, make_root, parse_with, to_tok, value_list
 from ..syntax.lines_scan import OCFS2, scan
 from ..syntax.pipeline import parse_text
 from ..syntax.tree import Node, Style, nodes_repr, render
+from .view import INT, IPV4, Setting, View
 
 FORMAT = "ocfs2"
 
@@ -67,21 +69,8 @@ def check_value(value: str) -> None:
 STYLE = Ocfs2Style(indent="\t", terminator="", separator=" = ")
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-@attrs.define(eq=False)
-class Stanza:
+class Stanza(View):
     """A typed view on one stanza; reads and writes go to its block."""
-
-    block: Block
-
-    def get(self, key: str) -> str | None:
-        return self.block.get(key)
 
     def set(self, key: str, value: object) -> None:
         """Set an attribute (raises :class:`xencfg.ValidationError` for unwritable values)."""
@@ -103,96 +92,34 @@ class Stanza:
 class ClusterNode(Stanza):
     """``node:``: a member with its interconnect address."""
 
-    @property
-    def name(self) -> str | None:
-        """Must equal the host's ``uname -n`` for o2cb to find itself."""
-        return self.get("name")
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self.set("name", value)
-
-    @property
-    def number(self) -> int | None:
-        """Node number 0..254 (``None`` if missing or not a number)."""
-        return _int(self.get("number"))
-
-    @number.setter
-    def number(self, value: int) -> None:
-        self.set("number", int(value))
-
-    @property
-    def ip_address(self) -> ipaddress.IPv4Address | None:
-        """The interconnect address. o2net is IPv4-only: o2cb rejects anything else,
-        so an IPv6 or malformed value reads as ``None`` (see :meth:`Ocfs2Document.problems`)."""
-        raw = self.get("ip_address")
-        try:
-            return ipaddress.IPv4Address(raw) if raw is not None else None
-        except ValueError:
-            return None
-
-    @ip_address.setter
-    def ip_address(self, value: object) -> None:
-        self.set("ip_address", ipaddress.IPv4Address(str(value)))
-
-    @property
-    def ip_port(self) -> int | None:
-        return _int(self.get("ip_port"))
-
-    @ip_port.setter
-    def ip_port(self, value: int) -> None:
-        self.set("ip_port", int(value))
-
-    @property
-    def cluster(self) -> str | None:
-        """o2cb ignores nodes whose cluster is not a ``cluster:`` stanza's name."""
-        return self.get("cluster")
-
-    @cluster.setter
-    def cluster(self, value: str) -> None:
-        self.set("cluster", value)
+    name = Setting(doc="Must equal the host's ``uname -n`` for o2cb to find itself.")
+    number = Setting(type=INT, doc="Node number 0..254 (``None`` if missing or not a number).")
+    ip_address = Setting(
+        type=IPV4,
+        doc="""The interconnect address. o2net is IPv4-only: o2cb rejects anything else,
+        so an IPv6 or malformed value reads as ``None`` (see :meth:`Ocfs2Document.problems`).""",
+    )
+    ip_port = Setting(type=INT)
+    cluster = Setting(doc="o2cb ignores nodes whose cluster is not a ``cluster:`` stanza's name.")
 
 
 class Cluster(Stanza):
     """``cluster:``: the cluster's name, declared size and heartbeat mode."""
 
-    @property
-    def name(self) -> str | None:
-        return self.get("name")
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self.set("name", value)
-
-    @property
-    def node_count(self) -> int | None:
-        """As declared; o2cb does not check it against the ``node:`` stanzas."""
-        return _int(self.get("node_count"))
-
-    @node_count.setter
-    def node_count(self, value: int) -> None:
-        self.set("node_count", int(value))
-
-    @property
-    def heartbeat_mode(self) -> str:
-        """``local`` (the default o2cb assumes when absent) or ``global``."""
-        return self.get("heartbeat_mode") or "local"
-
-    @heartbeat_mode.setter
-    def heartbeat_mode(self, value: str) -> None:
-        self.set("heartbeat_mode", value)
+    name = Setting()
+    node_count = Setting(
+        type=INT, doc="As declared; o2cb does not check it against the ``node:`` stanzas."
+    )
+    heartbeat_mode = Setting(
+        default="local", doc="``local`` (the default o2cb assumes when absent) or ``global``."
+    )
 
 
 class Heartbeat(Stanza):
     """``heartbeat:``: a global heartbeat region (a device UUID) of a cluster."""
 
-    @property
-    def region(self) -> str | None:
-        return self.get("region")
-
-    @property
-    def cluster(self) -> str | None:
-        return self.get("cluster")
+    region = Setting(read_only=True)
+    cluster = Setting(read_only=True)
 
 
 @attrs.define(weakref_slot=False)
@@ -321,15 +248,18 @@ class Ocfs2Document(Document):
         return super().render_canonical(indent, style).lstrip("\n")
 
     # -- checks ----------------------------------------------------------
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown", None)`` for stanzas and attributes o2cb does not know."""
-        for b in self.stanzas():
-            if b.key not in ATTRIBUTES:
-                yield b, "unknown", None
-                continue
-            for e in b.entries():
-                if e.key not in ATTRIBUTES[b.key]:
-                    yield e, "unknown", None
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """An ``"unknown"`` problem for each stanza and attribute o2cb does not know."""
+        return walk_keywords(
+            self,
+            lambda context, node: (
+                ATTRIBUTES[context[0]]
+                if context
+                else ATTRIBUTES.keys()
+                if isinstance(node, Block)
+                else None
+            ),
+        )
 
     def problems(self) -> Iterator[tuple[Node | None, str]]:
         """``(node, message)`` for what o2cb (ocfs2-tools 1.8) refuses to load,
@@ -413,9 +343,7 @@ class _Builder:
     def _fail(self, pos: int, message: str) -> None:
         line = self.text.count("\n", 0, pos) + 1
         column = pos - self.text.rfind("\n", 0, pos)
-        raise ParseError(
-            message, line=line, column=column, snippet=caret_snippet(self.text, line, column)
-        )
+        raise ParseError(message, line=line, column=column, text=self.text)
 
     def entry(self, children: list[Any]) -> Entry:
         pieces = [to_tok(c) for c in children]  # KEY EQ VALUE?
@@ -438,9 +366,7 @@ class _Builder:
         return built(b, head.pos)
 
     def start(self, children: list[Any]) -> Ocfs2Document:
-        doc = Ocfs2Document([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(Ocfs2Document, children)
 
 
 _WORDS = {
@@ -460,11 +386,7 @@ def scan_text(text: str) -> Ocfs2Document | None:
 
 def lark_text(text: str, path: str | None) -> Ocfs2Document:
     """The tree of ``grammars/ocfs2.lark``: the specification and the error reporter."""
-    try:
-        doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
-    except ParseError as exc:  # raised by _Builder, which does not know the path
-        exc.path = exc.path or path
-        raise
+    doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
     return doc
 
 

@@ -18,8 +18,9 @@ import attrs
 
 from ..document import Document
 from ..errors import ParseError, XencfgError
+from ..problems import KeywordProblem, ValueProblem
 from ..syntax.blocks import BlockStyle, Entry
-from ..syntax.build import built, make_entry, parse_with, to_tok
+from ..syntax.build import built, make_entry, make_root, parse_with, to_tok
 from ..syntax.lines_scan import SHELLVARS, scan
 from ..syntax.pipeline import parse_text
 from ..syntax.source import LineIndex
@@ -296,21 +297,21 @@ class ShellvarsDocument(Document):
         lines that are not assignments as ``"command"`` (the file runs code when sourced)."""
         for a in self.assignments():
             if a.name.startswith("O2CB_") and a.name not in O2CB_VARS:
-                yield a, "unknown", suggest(a.name, O2CB_VARS)
+                yield KeywordProblem(a, "unknown", a.name, suggest(a.name, O2CB_VARS))
         for c in self.commands:
             if c.key not in ("export", ".", "source", "unset", "readonly", "set"):
-                yield c, "command", None
+                yield KeywordProblem(c, "command", c.key)
 
-    def value_problems(self) -> Iterator[tuple[Node, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """O2CB_* values the o2cb init script cannot use (a number that is not one, ...)."""
         for a in self.assignments():
             kind = O2CB_VARS.get(a.name)
             if kind == "int" and to_int(a.value) is None:
-                yield a, f"{a.name}={a.value!r} is not a number"
+                yield ValueProblem(a, f"{a.name}={a.value!r} is not a number")
             elif kind == "bool" and shell_bool(a.value) is None:
-                yield a, f"{a.name}={a.value!r} is not true or false"
+                yield ValueProblem(a, f"{a.name}={a.value!r} is not true or false")
             elif a.name == "O2CB_HEARTBEAT_THRESHOLD" and (to_int(a.value) or 0) < 0:
-                yield a, f"{a.name} must not be negative"
+                yield ValueProblem(a, f"{a.name} must not be negative")
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -352,9 +353,7 @@ class _Builder:
         return make_entry(children, str, Command)  # type: ignore[return-value]
 
     def start(self, children: list[Any]) -> ShellvarsDocument:
-        doc = ShellvarsDocument([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(ShellvarsDocument, children)
 
 
 _BUILDER = _Builder()

@@ -12,7 +12,6 @@ xend options (libvirt's ``(domain ...)`` dumps, pci quirks) are kept as is.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from sys import intern
@@ -21,29 +20,17 @@ from typing import Any
 import attrs
 
 from ..document import Document
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError
+from ..problems import KeywordProblem
+from ..suggest import closest
 from ..syntax.build import built, parse_with, to_tok
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
-from ._xen import adopt_final_newline, check_depth, source_style
+from ._xen import adopt_final_newline, check_depth, source_style, unescape
 
 FORMAT = "xend"
-
-_ESCAPES = {
-    "a": "\a",
-    "b": "\b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-}
-_ESC_RE = re.compile(r"\\([0-7]{1,3}|.)", re.S)
 
 
 def unquote(raw: str) -> str:
@@ -51,17 +38,7 @@ def unquote(raw: str) -> str:
     escape such as ``\\.`` keeps its backslash, so regexes survive."""
     if len(raw) < 2 or raw[0] not in "'\"" or raw[-1] != raw[0]:
         return raw
-    body = raw[1:-1]
-    if "\\" not in body:
-        return body
-
-    def sub(m: re.Match[str]) -> str:
-        e = m.group(1)
-        if e[0] in "01234567":
-            return chr(int(e, 8))
-        return _ESCAPES.get(e, "\\" + e)
-
-    return _ESC_RE.sub(sub, body)
+    return unescape(raw[1:-1], hex_escapes=False)
 
 
 def needs_quotes(value: str) -> bool:
@@ -500,8 +477,9 @@ class XendDocument(Document):
         )
 
     # -- checks ----------------------------------------------------------------
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown"|"deprecated"|"duplicate", suggestion)``."""
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """``"unknown"`` (with a did-you-mean), ``"deprecated"`` (with the
+        replacement) and ``"duplicate"`` (set again) options."""
         seen: set[str] = set()
         dup = self.duplicates()
         for c in self.children:
@@ -509,15 +487,14 @@ class XendDocument(Document):
                 continue
             name = c.name
             if name is None:
-                yield c, "unknown", None
+                yield KeywordProblem(c, "unknown", "?")  # an empty list: no name at all
                 continue
             if name in DEPRECATED:
-                yield c, "deprecated", DEPRECATED[name]
+                yield KeywordProblem(c, "deprecated", name, DEPRECATED[name])
             elif name not in OPTIONS:
-                close = difflib.get_close_matches(name, OPTIONS, n=1)
-                yield c, "unknown", close[0] if close else None
+                yield KeywordProblem(c, "unknown", name, closest(name, OPTIONS))
             if name in dup and name in seen:
-                yield c, "duplicate", None
+                yield KeywordProblem(c, "duplicate", name)
             seen.add(name)
 
     def secrets(self) -> list[str]:
@@ -634,7 +611,7 @@ def parse_lark(text: str, path: str | None = None) -> XendDocument:
             path=path,
             line=line,
             column=col,
-            snippet=caret_snippet(text, line, col),
+            text=text,
             expected="')'",
         ) from None
     return doc

@@ -21,24 +21,10 @@ from ..syntax.build import built, parse_with, to_tok
 from ..syntax.pipeline import parse_text
 from ..syntax.tree import Node, Tok, building
 from . import domu
-from ._xen import Dialect, LazyValue, adopt_final_newline, check_depth, parses, read_value
+from ._xen import Dialect, LazyValue, adopt_final_newline, check_depth, parses, read_value, unescape
 from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment
 
 FORMAT = "xl"
-
-_ESCAPES = {
-    "a": "\a",
-    "b": "\b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-    "\\": "\\",
-    '"': '"',
-    "'": "'",
-}
-_ESC_RE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
 
 
 def unquote(raw: str) -> str:
@@ -46,22 +32,7 @@ def unquote(raw: str) -> str:
     (``\\\\`` is one backslash, so a disk target's ``\\\\:`` reads ``\\:``)."""
     if len(raw) < 2 or raw[0] not in "\"'":
         return raw
-    body = raw[1:-1]
-    if "\\" not in body:
-        return body
-
-    def sub(m: re.Match[str]) -> str:
-        e = m.group(1)
-        try:
-            if e[0] == "x" and len(e) > 1:
-                return chr(int(e[1:], 16))
-            if e[0] in "01234567":
-                return chr(int(e, 8))
-        except (ValueError, OverflowError):  # past U+10FFFF: kept as written
-            return "\\" + e
-        return _ESCAPES.get(e, "\\" + e)  # libxlu rejects unknown escapes; keep them
-
-    return _ESC_RE.sub(sub, body)
+    return unescape(raw[1:-1], hex_escapes=True)  # libxlu rejects unknown escapes; kept
 
 
 def number(raw: str) -> Any:

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ParseError, ValidationError, caret_snippet
+from ..errors import ParseError, ValidationError
 from ..syntax.build import built, finish
 from ..syntax.source import LineIndex
 from ..syntax.tree import TRIVIA, Node, Tok, building
@@ -231,7 +231,7 @@ def _syntax_error(exc: SyntaxError, text: str, path: str | None) -> ParseError:
         path=path,
         line=line,
         column=col,
-        snippet=caret_snippet(text, line, col),
+        text=text,
         expected="a Python statement",
     )
 
@@ -744,7 +744,7 @@ def _parse(text: str, path: str | None, literals: bool = True) -> XmDocument:
                 path=path,
                 line=line,
                 column=col,
-                snippet=caret_snippet(text, line, col),
+                text=text,
             ) from None
     return _document(children, text, path)
 

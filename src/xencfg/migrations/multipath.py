@@ -29,8 +29,8 @@ from typing import Any
 
 import attrs
 
-from ..formats._lines import suggest
 from ..formats.multipath import MultipathDocument
+from ..suggest import suggest
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node
 from . import Change, complete, give_comments, take_comments

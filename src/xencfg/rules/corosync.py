@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
@@ -18,12 +18,21 @@ from ..findings import Finding
 from ..formats.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
 from . import make, repeats, rule
 
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ..formats.corosync import CorosyncDocument
+
+
+def _coro(item: Loaded) -> CorosyncDocument:
+    """The document of a corosync.conf item."""
+    return cast("CorosyncDocument", item.doc)
+
+
 #: knet reads at least 1024 bits of key ("Could only read 128 bits of minimum 1024 bits").
 MIN_KEY_BYTES = 128
 
 
 def _totem_line(item: Loaded, key: str) -> Any:
-    totem = item.doc.totem  # type: ignore[attr-defined]
+    totem = _coro(item).totem
     if totem is None:
         return item.where()
     return item.where(totem.block.entry(key) or totem.block)
@@ -247,7 +256,7 @@ def _keyfile(item: Loaded) -> Path | None:
     if item.node is None or conf.parent.name != "corosync":
         return None
     root = conf.parent.parent.parent  # etc/corosync/corosync.conf -> the node root
-    totem = item.doc.totem  # type: ignore[attr-defined]
+    totem = _coro(item).totem
     key = (totem.keyfile if totem is not None else None) or DEFAULT_KEYFILE
     return root / key.lstrip("/")
 
@@ -402,7 +411,7 @@ def differs(cluster: Cluster) -> Iterator[Finding]:
 
     def shared(item: Loaded) -> dict[str, tuple[str, Any]]:
         out: dict[str, tuple[str, Any]] = {}
-        for name, value, entry in item.doc.flat():  # type: ignore[attr-defined]
+        for name, value, entry in _coro(item).flat():
             if name.startswith(_SHARED):
                 out[name] = (value, entry)
         return out

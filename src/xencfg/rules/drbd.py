@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -14,6 +14,31 @@ from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument, Effective, Host, Resource, find_conflicts
 from ..formats.hosts import parse_address
 from . import make, rule
+
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ..formats.hacf import HacfDocument
+    from ..formats.hosts import HostsDocument
+    from ..formats.ocfs2 import Ocfs2Document
+
+
+def _drbd(item: Loaded) -> DrbdDocument:
+    """The document of a drbd.conf item."""
+    return cast(DrbdDocument, item.doc)
+
+
+def _hacf(item: Loaded) -> HacfDocument:
+    """The document of an ha.cf item."""
+    return cast("HacfDocument", item.doc)
+
+
+def _hosts(item: Loaded) -> HostsDocument:
+    """The document of an /etc/hosts item."""
+    return cast("HostsDocument", item.doc)
+
+
+def _ocfs2(item: Loaded) -> Ocfs2Document:
+    """The document of an ocfs2 cluster.conf item."""
+    return cast("Ocfs2Document", item.doc)
 
 
 def short(name: str) -> str:
@@ -28,7 +53,7 @@ def _node_configs(cluster: Cluster) -> dict[str, list[Loaded]]:
     def compute() -> dict[str, list[Loaded]]:
         out: dict[str, list[Loaded]] = {}
         for node, items in cluster.by_node("drbd").items():
-            keep = [i for i in items if not i.doc.is_drbdsetup_show]  # type: ignore[attr-defined]
+            keep = [i for i in items if not _drbd(i).is_drbdsetup_show]
             if keep:
                 out[node] = keep
         return out
@@ -44,8 +69,8 @@ def _resources(cluster: Cluster, items: list[Loaded]) -> list[tuple[Loaded, Reso
     if key not in memo:
         common = None
         for i in items:
-            common = i.doc.common_block or common  # type: ignore[attr-defined]
-        memo[key] = [(i, res) for i in items for res in i.doc.resource_list(common)]  # type: ignore[attr-defined]
+            common = _drbd(i).common_block or common
+        memo[key] = [(i, res) for i in items for res in _drbd(i).resource_list(common)]
     return memo[key]
 
 
@@ -110,7 +135,7 @@ def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
 def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
     for items in _node_configs(cluster).values():
         owner = {id(i.doc): i for i in items}
-        docs: list[DrbdDocument] = [i.doc for i in items]  # type: ignore[misc]
+        docs = [_drbd(i) for i in items]
         memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
         if id(items) not in memo:
             memo[id(items)] = find_conflicts(docs)
@@ -223,7 +248,7 @@ def _name_lists(cluster: Cluster) -> list[_NameList]:
     for item in cluster.docs("hacf"):
         if id(item) in declared:
             continue
-        for e in item.doc.entries("nodes"):  # type: ignore[attr-defined]
+        for e in _hacf(item).entries("nodes"):
             if e.values:
                 note = " (written 'nodes', which heartbeat ignores)"
                 out.append(_NameList("ha.cf", tuple(e.values), item.where(e), item.node, note))
@@ -338,7 +363,7 @@ def address_not_of_host(cluster: Cluster) -> Iterator[Finding]:
         if hosts is None:
             continue
         by_address: dict[str, tuple[Any, set[str]]] = {}
-        for line in hosts.doc.lines:  # type: ignore[attr-defined]
+        for line in _hosts(hosts).lines:
             if line.address is not None:
                 _, owners = by_address.setdefault(str(line.address), (line, set()))
                 owners.update(_owners(n) for n in line.names)
@@ -373,9 +398,9 @@ def nbsp_whitespace(item: Loaded) -> Iterator[Finding]:
 
     Fix: replace it with a plain space (``sed -i 's/\\xc2\\xa0/ /g'``).
     """
-    doc = item.doc
+    doc = _drbd(item)
     lines: dict[int, int] = {}
-    for off in doc.nbsp_offsets():  # type: ignore[attr-defined]
+    for off in doc.nbsp_offsets():
         line = item.where(off).line
         lines[line] = lines.get(line, 0) + 1
     for line in sorted(lines):
@@ -643,7 +668,7 @@ def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
     copied ha.cf lists both and tells nothing)."""
     known: dict[str, dict[str, Location]] = defaultdict(dict)
     for item in cluster.docs("hosts"):
-        for line in item.doc.lines:  # type: ignore[attr-defined]
+        for line in _hosts(item).lines:
             if line.address is None:
                 continue
             for name in line.names:
@@ -651,14 +676,14 @@ def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
                     if _belongs(name, host):
                         known[host].setdefault(str(line.address), item.where(line))
     for item in cluster.docs("ocfs2"):
-        for n in item.doc.nodes:  # type: ignore[attr-defined]
+        for n in _ocfs2(item).nodes:
             if n.name and n.ip_address is not None:
                 known[short(n.name)].setdefault(str(n.ip_address), item.where(n))
     ucasts: dict[str, dict[str, Location]] = {}
     for item in cluster.docs("hacf"):
         if item.node is None:
             continue
-        for m in item.doc.comm_paths:  # type: ignore[attr-defined]
+        for m in _hacf(item).comm_paths:
             if m.kind in ("ucast", "ucast6") and m.host is not None:
                 ucasts.setdefault(short(item.node), {}).setdefault(str(m.host), item.where(m.node))
     if len(ucasts) == 2:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ..cluster import Loaded
 from ..findings import Finding
 from ..formats.schema import Schema, Verdict
+from ..problems import KeywordKind, KeywordProblem
 from ..versions import XEN_NO_XEND, schema_for
 from . import make, rule
 
@@ -51,26 +51,28 @@ def rule_failed() -> Iterator[Finding]:
     return iter(())
 
 
-def keyword_problems(item: Loaded) -> list[tuple[Any, str, Any]]:
+def keyword_problems(item: Loaded) -> list[KeywordProblem]:
     """The document's keyword problems, computed once per run (each unknown key costs a
     did-you-mean search, and several rules read them)."""
-    found = item.derived.get("keyword_problems")
+    found: list[KeywordProblem] | None = item.derived.get("keyword_problems")
     if found is None:
         problems = getattr(item.doc, "keyword_problems", None)
-        found = item.derived["keyword_problems"] = list(problems()) if problems else []
+        # (KeywordProblem.of: a document class outside xencfg may still hand out tuples)
+        found = [KeywordProblem.of(p) for p in problems()] if problems else []
+        item.derived["keyword_problems"] = found
     return found
 
 
 def _keyword_problems(
-    item: Loaded, wanted: str, refused: bool = False
-) -> Iterator[tuple[object, str | None]]:
+    item: Loaded, wanted: KeywordKind, refused: bool = False
+) -> Iterator[KeywordProblem]:
     """The document's keyword problems of kind ``wanted``: those its daemon refuses
     the file for (``refused``, XC009) or the others (XC003, XC004)."""
     if (wanted in item.doc.refused_keyword_kinds) != refused:
         return
-    for node, kind, suggestion in keyword_problems(item):
-        if kind == wanted:
-            yield node, suggestion
+    for p in keyword_problems(item):
+        if p.kind == wanted:
+            yield p
 
 
 def _verdicts(item: Loaded, *kinds: str) -> Iterator[tuple[object, str, Verdict, Schema]]:
@@ -111,21 +113,20 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     Fix: use the suggested spelling, or remove the line; for a keyword of a
     later release, the spelling of the release you run.
     """
-    for node, suggestion in _keyword_problems(item, "unknown"):
-        key = getattr(node, "key", "?")
-        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
-        yield make("XC003", f"unknown keyword '{key}'{hint}", item.where(node))
-    for node, places in _keyword_problems(item, "misplaced"):
-        key = getattr(node, "key", "?")
+    for p in _keyword_problems(item, "unknown"):
+        hint = f"; did you mean '{p.detail}'?" if p.detail else ""
+        yield make("XC003", f"unknown keyword '{p.keyword}'{hint}", item.where(p.node))
+    for p in _keyword_problems(item, "misplaced"):
         yield make(
             "XC003",
-            f"keyword '{key}' is not read here, only in: {places}",
-            item.where(node),
+            f"keyword '{p.keyword}' is not read here, only in: {p.detail}",
+            item.where(p.node),
         )
     if schema_for(item.file.format) is None:
-        for node, releases in _keyword_problems(item, "newer"):
-            key = getattr(node, "key", "?")
-            yield make("XC003", f"keyword '{key}' is known only to {releases}", item.where(node))
+        for p in _keyword_problems(item, "newer"):
+            yield make(
+                "XC003", f"keyword '{p.keyword}' is known only to {p.detail}", item.where(p.node)
+            )
     for node, key, verdict, schema in _verdicts(item, "too-new", "newer"):
         if not _refused(verdict.kind, schema):
             yield make("XC003", f"keyword '{key}': {verdict.message}", item.where(node))
@@ -147,20 +148,18 @@ def refused_keyword(item: Loaded) -> Iterator[Finding]:
     Fix: use the suggested spelling, move the keyword to the section the
     message names, or remove the line.
     """
-    for node, suggestion in _keyword_problems(item, "unknown", refused=True):
-        key = getattr(node, "key", "?")
-        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+    for p in _keyword_problems(item, "unknown", refused=True):
+        hint = f"; did you mean '{p.detail}'?" if p.detail else ""
         yield make(
             "XC009",
-            f"unknown keyword '{key}' (the daemon refuses the file){hint}",
-            item.where(node),
+            f"unknown keyword '{p.keyword}' (the daemon refuses the file){hint}",
+            item.where(p.node),
         )
-    for node, places in _keyword_problems(item, "misplaced", refused=True):
-        key = getattr(node, "key", "?")
+    for p in _keyword_problems(item, "misplaced", refused=True):
         yield make(
             "XC009",
-            f"keyword '{key}' is refused here, it is read only in: {places}",
-            item.where(node),
+            f"keyword '{p.keyword}' is refused here, it is read only in: {p.detail}",
+            item.where(p.node),
         )
 
 
@@ -187,8 +186,8 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
             yield make("XC004", f"deprecated keyword '{key}': {verdict.message}", item.where(node))
     if schema_for(item.file.format) is not None:
         return
-    for node, suggestion in _keyword_problems(item, "deprecated"):
-        key = getattr(node, "key", "?")
+    for p in _keyword_problems(item, "deprecated"):
+        key, suggestion = p.keyword, p.detail
         if not suggestion:
             # not "no effect": heartbeat 3.0.6 refuses to start on hbaping or normalpoll
             hint = "; later releases ignore or refuse it: drop the line"
@@ -196,7 +195,7 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
             hint = f": {suggestion}"
         else:
             hint = f"; use '{suggestion}'"
-        yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(node))
+        yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(p.node))
 
 
 @rule("XC008", "not-in-release", "error", formats=("drbd", "xm"))

@@ -5,13 +5,28 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
 from . import make, rule
 
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ..formats.authkeys import AuthkeysDocument
+    from ..formats.hacf import HacfDocument
+
 #: Sources that list every member (DRBD and the CIB may name only some nodes).
 _FULL_LISTS = ("ocfs2", "cman")
+
+
+def _hacf(item: Loaded) -> HacfDocument:
+    """The document of an ha.cf item (its rules run on ``formats=("hacf",)``)."""
+    return cast("HacfDocument", item.doc)
+
+
+def _authkeys(item: Loaded) -> AuthkeysDocument:
+    """The document of an authkeys item."""
+    return cast("AuthkeysDocument", item.doc)
 
 
 def _names(names: Iterable[object]) -> str:
@@ -21,15 +36,15 @@ def _names(names: Iterable[object]) -> str:
 def _hacf_anchor(item: Loaded) -> Location:
     """Where an ha.cf declares its members: the first ``node`` line, else a
     misspelt one (``nodes``), else the top of the file."""
-    doc = item.doc
-    first = doc.entry("node")  # type: ignore[attr-defined]
+    doc = _hacf(item)
+    first = doc.entry("node")
     if first is not None:
         return item.where(first)
     from .general import keyword_problems
 
-    for n, _kind, suggestion in keyword_problems(item):
-        if suggestion == "node":
-            return item.where(n)
+    for p in keyword_problems(item):
+        if p.detail == "node":
+            return item.where(p.node)
     return item.where()
 
 
@@ -61,9 +76,9 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
     hacfs = [m for m in members if m.source == "ha.cf"]
     # ha.cf files with no member at all: one finding with every file that names some
     for item in cluster.docs("hacf"):
-        if item.doc.nodes:  # type: ignore[attr-defined]
+        if _hacf(item).nodes:
             continue
-        if item.doc.autojoin in ("other", "any"):  # type: ignore[attr-defined]
+        if _hacf(item).autojoin in ("other", "any"):
             # heartbeat 3.0.6 starts with autojoin and no node line (checked with the
             # daemon): nodes join the cluster by their first heartbeat
             continue
@@ -159,7 +174,7 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
     Fix: name the node exactly as ``uname -n`` prints it. The check runs only
     when the node's name comes from its etc/hostname.
     """
-    nodes = item.doc.nodes  # type: ignore[attr-defined]
+    nodes = _hacf(item).nodes
     if not nodes or item.node is None or item.node in nodes or not _hostname_file(item):
         return
     yield make(
@@ -182,7 +197,7 @@ def single_comm_path(item: Loaded) -> Iterator[Finding]:
     Fix: add a second, independent path (``ucast eth1 PEER`` on the
     replication link, or ``serial /dev/ttyS0``).
     """
-    media = item.doc.comm_paths  # type: ignore[attr-defined]
+    media = _hacf(item).comm_paths
     devices = {d for m in media for d in m.devices}
     if len(devices) >= 2:
         return
@@ -206,10 +221,10 @@ def single_comm_path(item: Loaded) -> Iterator[Finding]:
 
 
 def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
-    doc = item.doc
-    keepalive = doc.entry("keepalive")  # type: ignore[attr-defined]
-    deadtime = doc.entry("deadtime")  # type: ignore[attr-defined]
-    for entry, k, message in doc.timing_problems():  # type: ignore[attr-defined]
+    doc = _hacf(item)
+    keepalive = doc.entry("keepalive")
+    deadtime = doc.entry("deadtime")
+    for entry, k, message in doc.timing_problems():
         if k != kind:
             continue
         related = [item.where(e) for e in (keepalive, deadtime) if e is not None and e is not entry]
@@ -265,8 +280,8 @@ def authkeys_mode(item: Loaded) -> Iterator[Finding]:
     excepted) or a read-only copy (see :func:`xencfg.discover.modes_are_real`,
     which leaves ``doc.mode`` unset there).
     """
-    doc = item.doc
-    if doc.mode is None or doc.mode_ok:  # type: ignore[attr-defined]
+    doc = _authkeys(item)
+    if doc.mode is None or doc.mode_ok:
         return
     yield make(
         "HB006",
@@ -292,7 +307,7 @@ def authkeys_weak_key(item: Loaded) -> Iterator[Finding]:
     Fix: ``dd if=/dev/urandom bs=512 count=1 | sha1sum`` and copy the same
     file to every node. (The message never shows the key.)
     """
-    for e in item.doc.weak_lines():  # type: ignore[attr-defined]
+    for e in _authkeys(item).weak_lines():
         why = "short" if e.secret and len(e.secret) < 16 else "a published placeholder or its hash"
         yield make("HB007", f"method-id {e.key} ({e.method}): the key is {why}", item.where(e))
 
@@ -311,15 +326,15 @@ def authkeys_crc(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``1 sha1 RANDOMKEY`` with a random key.
     """
-    doc = item.doc
-    if doc.uses_crc:  # type: ignore[attr-defined]
-        active = doc.active  # type: ignore[attr-defined]
-        line = doc.key_line(active.index)  # type: ignore[attr-defined]
+    doc = _authkeys(item)
+    active = doc.active
+    if active is not None and doc.uses_crc:
+        line = doc.key_line(active.index)
         yield make(
             "HB008",
             f"auth {active.index} selects crc: no authentication (safe only on a private link;"
             " anyone who can reach the heartbeat network can forge messages)",
-            item.where(doc.entry("auth")),  # type: ignore[attr-defined]
+            item.where(doc.entry("auth")),
             [item.where(line)] if line is not None else [],
         )
 
@@ -334,13 +349,13 @@ def authkeys_missing_index(item: Loaded) -> Iterator[Finding]:
 
     Fix: point ``auth`` at an existing method-id.
     """
-    doc = item.doc
-    if doc.missing_selected:  # type: ignore[attr-defined]
-        listed = sorted(doc.methods)  # type: ignore[attr-defined]
+    doc = _authkeys(item)
+    if doc.missing_selected:
+        listed = sorted(doc.methods)
         yield make(
             "HB009",
-            f"auth {doc.selected} names no usable method-id (listed: {_names(listed)})",  # type: ignore[attr-defined]
-            item.where(doc.entries("auth")[-1]),  # type: ignore[attr-defined]
+            f"auth {doc.selected} names no usable method-id (listed: {_names(listed)})",
+            item.where(doc.entries("auth")[-1]),
         )
 
 
@@ -372,11 +387,11 @@ def authkeys_differ(cluster: Cluster) -> Iterator[Finding]:
         return
     holders: dict[tuple[int, str], set[str]] = defaultdict(set)
     for node, item in nodes.items():
-        for index, m in item.doc.methods.items():  # type: ignore[attr-defined]
+        for index, m in _authkeys(item).methods.items():
             holders[(index, _digest(m.method, m.secret))].add(node)
     for node, item in sorted(nodes.items()):
-        doc = item.doc
-        active = doc.active  # type: ignore[attr-defined]
+        doc = _authkeys(item)
+        active = doc.active
         if active is None:
             continue
         have = holders[(active.index, _digest(active.method, active.secret))]
@@ -389,7 +404,7 @@ def authkeys_differ(cluster: Cluster) -> Iterator[Finding]:
             "HB010",
             f"{node} signs with method-id {active.index} ({active.method}) but the authkeys of "
             f"{_names(lacking)} has another key or none for it",
-            item.where(doc.key_line(active.index)),  # type: ignore[attr-defined]
+            item.where(doc.key_line(active.index)),
             [nodes[n].where() for n in lacking],
         )
 
@@ -407,11 +422,13 @@ def auto_failback_ignored(item: Loaded) -> Iterator[Finding]:
 
     Fix: remove the line and set ``default-resource-stickiness`` in the CIB.
     """
-    doc = item.doc
-    entry = doc.entry("auto_failback")  # type: ignore[attr-defined]
-    if entry is None or not doc.crm_enabled:  # type: ignore[attr-defined]
+    doc = _hacf(item)
+    entry = doc.entry("auto_failback")
+    if entry is None or not doc.crm_enabled:
         return
-    switch = doc.entry("pacemaker") or doc.entry("crm")  # type: ignore[attr-defined]
+    switch = doc.entry("pacemaker") or doc.entry("crm")
+    if switch is None:
+        return  # (crm_enabled reads one of them)
     yield make(
         "HB011",
         f"auto_failback {entry.values[0] if entry.values else ''} has no effect with"

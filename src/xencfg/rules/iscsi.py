@@ -3,16 +3,49 @@
 
 from __future__ import annotations
 
-import difflib
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from ..formats.schema import Version
+from ..suggest import closest
 from . import make, repeats, rule
+
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ..formats.cib.model import CibDocument
+    from ..formats.ietallow import IetAllowDocument
+    from ..formats.ietd import IetdDocument
+    from ..formats.initiatorname import InitiatorNameDocument
+    from ..formats.iscsid import IscsidDocument
+
+
+def _ietd(item: Loaded) -> IetdDocument:
+    """The document of an ietd.conf item."""
+    return cast("IetdDocument", item.doc)
+
+
+def _allow(item: Loaded) -> IetAllowDocument:
+    """The document of an initiators.allow / targets.allow item."""
+    return cast("IetAllowDocument", item.doc)
+
+
+def _initiator(item: Loaded) -> InitiatorNameDocument:
+    """The document of an initiatorname.iscsi item."""
+    return cast("InitiatorNameDocument", item.doc)
+
+
+def _iscsid(item: Loaded) -> IscsidDocument:
+    """The document of an iscsid.conf item."""
+    return cast("IscsidDocument", item.doc)
+
+
+def _cib(item: Loaded) -> CibDocument:
+    """The document of a CIB item."""
+    return cast("CibDocument", item.doc)
+
 
 #: RFC 1994 lets CHAP secrets be short; the Microsoft initiator, and IET's own
 #: documentation, ask for 12 to 16 characters.
@@ -30,7 +63,7 @@ def lun_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: number a target's LUNs 0, 1, 2, ...
     """
-    for target in item.doc.targets:  # type: ignore[attr-defined]
+    for target in _ietd(item).targets:
         for lun, first in repeats(target.luns, lambda lun: lun.number):
             yield make(
                 "IS001",
@@ -51,7 +84,7 @@ def target_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every target its own name (the part after ``:``).
     """
-    targets = item.doc.targets  # type: ignore[attr-defined]
+    targets = _ietd(item).targets
     for target, first in repeats(targets, lambda t: t.name.lower()):
         yield make(
             "IS002",
@@ -73,7 +106,7 @@ def device_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: export each device once; give initiators access to that target.
     """
-    luns = [(t, lun) for t in item.doc.targets for lun in t.luns]  # type: ignore[attr-defined]
+    luns = [(t, lun) for t in _ietd(item).targets for lun in t.luns]
     for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].path or None):
         yield make(
             "IS003",
@@ -96,7 +129,7 @@ def no_lun_zero(item: Loaded) -> Iterator[Finding]:
 
     Fix: number the first LUN of every target 0.
     """
-    for target in item.doc.targets:  # type: ignore[attr-defined]
+    for target in _ietd(item).targets:
         numbers = [lun.number for lun in target.luns if lun.number is not None]
         if numbers and 0 not in numbers:
             yield make(
@@ -139,7 +172,7 @@ def fileio_on_block_device(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``Type=blockio`` for devices; keep fileio for image files.
     """
-    for target in item.doc.targets:  # type: ignore[attr-defined]
+    for target in _ietd(item).targets:
         for lun in target.luns:
             if lun.type == "fileio" and (lun.path or "").startswith("/dev/"):
                 yield make(
@@ -161,14 +194,14 @@ def initiator_name_reused(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: a new name per node (``iscsi-iname`` prints one).
     """
-    named = [i for i in cluster.docs("initiatorname") if i.doc.name and i.node]  # type: ignore[attr-defined]
-    for item, first in repeats(named, lambda i: i.doc.name.lower()):  # type: ignore[attr-defined]
+    named = [i for i in cluster.docs("initiatorname") if _initiator(i).name and i.node]
+    for item, first in repeats(named, lambda i: (_initiator(i).name or "").lower()):
         if first.node != item.node:
             yield make(
                 "IS101",
-                f"initiator name {item.doc.name} is used by {first.node} and {item.node}",  # type: ignore[attr-defined]
-                item.where(item.doc.entry("InitiatorName")),  # type: ignore[attr-defined]
-                [first.where(first.doc.entry("InitiatorName"))],  # type: ignore[attr-defined]
+                f"initiator name {_initiator(item).name} is used by {first.node} and {item.node}",
+                item.where(_initiator(item).entry("InitiatorName")),
+                [first.where(_initiator(first).entry("InitiatorName"))],
             )
 
 
@@ -190,11 +223,11 @@ def no_login_at_boot(cluster: Cluster) -> Iterator[Finding]:
     if any(
         (p.type or "").lower() == "iscsi"
         for item in cluster.docs("cib")
-        for p in item.doc.primitives  # type: ignore[attr-defined]
+        for p in _cib(item).primitives
     ):
         return
     for item in cluster.docs("iscsid"):
-        entry = item.doc.entry("node.startup")  # type: ignore[attr-defined]
+        entry = _iscsid(item).entry("node.startup")
         if entry is not None and entry.values and entry.values[0] == "manual":
             yield make("IS102", "node.startup = manual: no login at boot", item.where(entry))
 
@@ -220,13 +253,13 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
     for item in cluster.docs("iscsid"):
         if cluster.first("multipath", item.node) is None:
             continue
-        seconds = item.doc.replacement_timeout  # type: ignore[attr-defined]
+        seconds = _iscsid(item).replacement_timeout
         if seconds is not None and seconds > MULTIPATH_REPLACEMENT_TIMEOUT:
             yield make(
                 "IS103",
                 f"replacement_timeout {seconds}s holds I/O on a dead path before multipath "
                 f"may fail over (use about 5)",
-                item.where(item.doc.entry("node.session.timeo.replacement_timeout")),  # type: ignore[attr-defined]
+                item.where(_iscsid(item).entry("node.session.timeo.replacement_timeout")),
             )
 
 
@@ -341,7 +374,7 @@ def unreachable_allow_line(item: Loaded) -> Iterator[Finding]:
     Fix: put the targets' lines first and the ``ALL`` line last; merge a
     target's lines into one comma-separated list.
     """
-    for r, earlier in item.doc.unreachable():  # type: ignore[attr-defined]
+    for r, earlier in _allow(item).unreachable():
         why = (
             "the ALL line before it answers for every target"
             if earlier.all_targets
@@ -392,7 +425,7 @@ _IET_14 = Version.parse("1.4")
 
 def _acl(cluster: Cluster, node: str, kind: str) -> Loaded | None:
     """The access list ``kind`` ietd reads on ``node``: in /etc/iet/ first, else /etc/."""
-    found = [i for i in cluster.docs("iet-allow", node) if i.doc.kind == kind]  # type: ignore[attr-defined]
+    found = [i for i in cluster.docs("iet-allow", node) if _allow(i).kind == kind]
     found.sort(key=lambda i: i.file.path.parent.name != "iet")
     return found[0] if found else None
 
@@ -415,12 +448,12 @@ def allow_names_unknown_target(cluster: Cluster) -> Iterator[Finding]:
         confs = list(cluster.docs("ietd", acl.node)) if acl.node else []
         if not confs:
             continue  # a loose file, or a node whose ietd.conf is not here
-        names = {t.name.lower(): t.name for c in confs for t in c.doc.targets}  # type: ignore[attr-defined]
-        for r in acl.doc.rules:  # type: ignore[attr-defined]
+        names = {t.name.lower(): t.name for c in confs for t in _ietd(c).targets}
+        for r in _allow(acl).rules:
             if r.all_targets or r.target.lower() in names:
                 continue
-            close = difflib.get_close_matches(r.target.lower(), list(names), n=1)
-            hint = f" (did you mean {names[close[0]]}?)" if close else ""
+            close = closest(r.target.lower(), names)
+            hint = f" (did you mean {names[close]}?)" if close else ""
             yield make(
                 "IS011",
                 f"{r.target} is not a target of ietd.conf on {acl.node}: ietd skips "
@@ -458,8 +491,8 @@ def target_locked_out(cluster: Cluster) -> Iterator[Finding]:
             acl = _acl(cluster, item.node, kind)
             if acl is None:
                 continue
-            for t in item.doc.targets:  # type: ignore[attr-defined]
-                line = acl.doc.rule(t.name)  # type: ignore[attr-defined]
+            for t in _ietd(item).targets:
+                line = _allow(acl).rule(t.name)
                 if line is None:
                     effect = (
                         "ietd refuses every initiator"
@@ -512,7 +545,7 @@ def failover_scsi_id(cluster: Cluster) -> Iterator[Finding]:
     for item in cluster.docs("ietd"):
         if item.node is None:
             continue
-        for t in item.doc.targets:  # type: ignore[attr-defined]
+        for t in _ietd(item).targets:
             copies.setdefault(t.name.lower(), {}).setdefault(item.node, (item, t))
     for by_node in copies.values():
         if len(by_node) < 2:
@@ -597,11 +630,7 @@ def scsi_id_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every exported device its own ``ScsiId=`` (and ``ScsiSN=``).
     """
-    luns = [
-        (t, lun)
-        for t in item.doc.targets  # type: ignore[attr-defined]
-        for lun in t.luns
-    ]
+    luns = [(t, lun) for t in _ietd(item).targets for lun in t.luns]
     for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].scsi_id or None):
         if lun.path == flun.path:
             continue  # one device exported twice: IS003 says so
@@ -660,7 +689,7 @@ def blockio_on_a_file(item: Loaded) -> Iterator[Finding]:
     root = _node_root(item)
     if root is None:
         return
-    for target in item.doc.targets:  # type: ignore[attr-defined]
+    for target in _ietd(item).targets:
         for lun in target.luns:
             if lun.type == "blockio" and lun.path and _file_in_tree(root, lun.path):
                 yield make(

@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from operator import attrgetter
+from typing import TYPE_CHECKING, cast
 
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from ..formats.hacf import HacfDocument
 from . import make, repeats, rule
+
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ..formats.multipath import MultipathDocument
+
+
+def _mp(item: Loaded) -> MultipathDocument:
+    """The document of a multipath.conf item."""
+    return cast("MultipathDocument", item.doc)
 
 
 @rule("MP001", "bad-regex", "error", formats=("multipath",))
@@ -26,8 +35,8 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``devnode "^hd[a-z][0-9]*"``.
     """
-    doc = item.doc
-    for rules in (doc.blacklist, doc.blacklist_exceptions):  # type: ignore[attr-defined]
+    doc = _mp(item)
+    for rules in (doc.blacklist, doc.blacklist_exceptions):
         for r in rules:
             if r.kind == "device":
                 pats = [("vendor", r.vendor), ("product", r.product)]
@@ -55,7 +64,7 @@ def repeated_section(item: Loaded) -> Iterator[Finding]:
 
     Fix: merge the sections into one.
     """
-    doc = item.doc
+    doc = _mp(item)
     for name in (
         "defaults",
         "blacklist",
@@ -64,7 +73,7 @@ def repeated_section(item: Loaded) -> Iterator[Finding]:
         "devices",
         "overrides",
     ):
-        blocks = doc.sections(name)  # type: ignore[attr-defined]
+        blocks = doc.sections(name)
         for b in blocks[1:]:
             yield make(
                 "MP002",
@@ -85,8 +94,7 @@ def duplicate_multipath(item: Loaded) -> Iterator[Finding]:
     Fix: give every LUN one entry and a unique alias.
     """
     for attr in ("wwid", "alias"):
-        entries = item.doc.multipaths  # type: ignore[attr-defined]
-        for m, first in repeats(entries, attrgetter(attr)):
+        for m, first in repeats(_mp(item).multipaths, attrgetter(attr)):
             yield make(
                 "MP003",
                 f"{attr} '{getattr(m, attr)}' is used by two multipath entries",
@@ -113,7 +121,7 @@ def alias_differs(cluster: Cluster) -> Iterator[Finding]:
     for item in cluster.docs("multipath"):
         if item.node is None:
             continue
-        for m in item.doc.multipaths:  # type: ignore[attr-defined]
+        for m in _mp(item).multipaths:
             if m.alias and m.wwid:
                 by_alias[m.alias].setdefault(item.node, (m.wwid, item, m.block))
                 by_wwid[m.wwid].setdefault(item.node, (m.alias, item, m.block))
@@ -140,7 +148,7 @@ def alias_differs(cluster: Cluster) -> Iterator[Finding]:
 
 
 def _devnode_rules(item: Loaded) -> Iterator[tuple[object, str]]:
-    for r in item.doc.blacklist:  # type: ignore[attr-defined]
+    for r in _mp(item).blacklist:
         if r.kind == "devnode" and r.value:
             yield r.node, r.value
 
@@ -187,17 +195,17 @@ def regex_tail_does_nothing(item: Loaded) -> Iterator[Finding]:
             yield make("MP006", f"devnode {message}", item.where(node))
 
 
-def _queue_seconds(doc: object) -> list[tuple[object, float, str]]:
+def _queue_seconds(doc: MultipathDocument) -> list[tuple[object, float, str]]:
     """``(entry, seconds, setting)`` for each ``no_path_retry`` that queues I/O."""
-    defaults = doc.defaults  # type: ignore[attr-defined]
+    defaults = doc.defaults
     try:
         interval = float(defaults.get("polling_interval", "5"))
     except ValueError:
         interval = 5.0
     out: list[tuple[object, float, str]] = []
-    sections = [doc.section("defaults")] + [d.block for d in doc.devices]  # type: ignore[attr-defined]
-    sections += [m.block for m in doc.multipaths]  # type: ignore[attr-defined]
-    sections.append(doc.section("overrides"))  # type: ignore[attr-defined]
+    sections = [doc.section("defaults")] + [d.block for d in doc.devices]
+    sections += [m.block for m in doc.multipaths]
+    sections.append(doc.section("overrides"))
     for block in sections:
         if block is None:
             continue
@@ -258,7 +266,7 @@ def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
         deadtime = hb.deadtime or 30.0
         anchor = hb.entry("deadtime")
         for item in items:
-            for entry, seconds, setting in _queue_seconds(item.doc):
+            for entry, seconds, setting in _queue_seconds(_mp(item)):
                 if seconds <= deadtime:
                     continue
                 waits = "forever" if seconds == float("inf") else f"for {seconds:g} s"
@@ -332,8 +340,8 @@ def _blacklisting(items: list[Loaded], wwid: str) -> tuple[Loaded, object, str] 
     blacklist. A devnode regex is judged only when it matches every SCSI disk name;
     a ``device`` entry only when its vendor and product match anything.
     """
-    entries = [(item, r) for item in items for r in item.doc.blacklist]  # type: ignore[attr-defined]
-    excepts = [r for item in items for r in item.doc.blacklist_exceptions]  # type: ignore[attr-defined]
+    entries = [(item, r) for item in items for r in _mp(item).blacklist]
+    excepts = [r for item in items for r in _mp(item).blacklist_exceptions]
 
     def of(kind: str) -> list[object]:
         return [r for r in excepts if r.kind == kind]
@@ -391,7 +399,7 @@ def aliased_wwid_blacklisted(cluster: Cluster) -> Iterator[Finding]:
             # a node's files are one configuration (conf.d/*.conf joins multipath.conf);
             # loose files given together may come from different clusters
             config = items if node else [item]
-            for m in item.doc.multipaths:  # type: ignore[attr-defined]
+            for m in _mp(item).multipaths:
                 if not m.wwid or not m.alias:
                     continue
                 hit = _blacklisting(config, m.wwid)

@@ -4,13 +4,27 @@ and with the other node lists, and sysconfig/o2cb's boot cluster."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from ..formats._lines import to_int
 from . import make, repeats, rule
 from .drbd import short
+
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ..formats.ocfs2 import Ocfs2Document
+    from ..formats.shellvars import ShellvarsDocument
+
+
+def _ocfs2(item: Loaded) -> Ocfs2Document:
+    """The document of an ocfs2 cluster.conf item."""
+    return cast("Ocfs2Document", item.doc)
+
+
+def _o2cb(item: Loaded) -> ShellvarsDocument:
+    """The document of a sysconfig/o2cb item."""
+    return cast("ShellvarsDocument", item.doc)
 
 
 @rule("OC001", "node-count-mismatch", "warning", formats=("ocfs2",))
@@ -162,7 +176,7 @@ def differs(cluster: Cluster) -> Iterator[Finding]:
 
 
 def _stanza_where(item: Loaded, kind: str, name: str) -> Any:
-    for b in item.doc.stanzas(kind):  # type: ignore[attr-defined]
+    for b in _ocfs2(item).stanzas(kind):
         if (b.get("name") or b.get("region") or "") == name:
             return item.where(b)
     return item.where()
@@ -225,14 +239,14 @@ def bootcluster_unknown(cluster: Cluster) -> Iterator[Finding]:
         conf = cluster.first("ocfs2", item.node)
         if not boot or conf is None:
             continue
-        names = {c.name for c in conf.doc.clusters if c.name}  # type: ignore[attr-defined]
+        names = {c.name for c in _ocfs2(conf).clusters if c.name}
         if boot not in names:
             yield make(
                 "OC007",
                 f"O2CB_BOOTCLUSTER={boot} names no cluster of cluster.conf "
                 f"({', '.join(sorted(names)) or 'none'})",
                 item.where(doc.assignment("O2CB_BOOTCLUSTER")),
-                [conf.where(c.block) for c in conf.doc.clusters],  # type: ignore[attr-defined]
+                [conf.where(c.block) for c in _ocfs2(conf).clusters],
             )
 
 
@@ -276,11 +290,11 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     for node in nodes[1:]:
         item = files[node]
         for name in _MUST_MATCH:
-            a = first.doc.get(name)  # type: ignore[attr-defined]
-            b = item.doc.get(name)  # type: ignore[attr-defined]
+            a = _o2cb(first).get(name)
+            b = _o2cb(item).get(name)
             if a != b:
-                where = item.doc.assignment(name)  # type: ignore[attr-defined]
-                there = first.doc.assignment(name)  # type: ignore[attr-defined]
+                where = _o2cb(item).assignment(name)
+                there = _o2cb(first).assignment(name)
                 yield make(
                     "OC008",
                     f"{name} is {b or 'unset'} on {node} but {a or 'unset'} on {nodes[0]}",

@@ -5,12 +5,32 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from . import make, repeats, rule
+
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ..formats.drbd import DrbdDocument
+    from ..formats.evms import EvmsDocument
+    from ..formats.modules import ModulesDocument
+
+
+def _evms(item: Loaded) -> EvmsDocument:
+    """The document of an evms.conf item."""
+    return cast("EvmsDocument", item.doc)
+
+
+def _modules(item: Loaded) -> ModulesDocument:
+    """The document of a modprobe file item."""
+    return cast("ModulesDocument", item.doc)
+
+
+def _drbd(item: Loaded) -> DrbdDocument:
+    """The document of a drbd.conf item."""
+    return cast("DrbdDocument", item.doc)
 
 
 @rule("EV001", "evms-pins-dm-minor", "warning", formats=("evms",))
@@ -28,10 +48,10 @@ def evms_pins_dm_minor(item: Loaded) -> Iterator[Finding]:
     Fix: name the stable device: ``include = [ mapper/mpath2 ]`` (or the
     alias multipath.conf gives the LUN).
     """
-    doc = item.doc
-    pinned = doc.pinned_dm_devices()  # type: ignore[attr-defined]
+    doc = _evms(item)
+    pinned = doc.pinned_dm_devices()
     if pinned:
-        where = doc.setting("sysfs_devices/include")  # type: ignore[attr-defined]
+        where = doc.setting("sysfs_devices/include")
         names = ", ".join(pinned)
         yield make(
             "EV001",
@@ -55,7 +75,7 @@ def module_option_twice(cluster: Cluster) -> Iterator[Finding]:
     Fix: keep each parameter in one file (a ``/etc/modprobe.d/*.conf``).
     """
     for _node, items in cluster.by_node("modules").items():
-        options = [(item, *o) for item in items for o in item.doc.option_lines()]  # type: ignore[attr-defined]
+        options = [(item, *o) for item in items for o in _modules(item).option_lines()]
         for later, first in repeats(options, lambda o: o[1:3]):
             item, module, param, value, line = later
             first_item, _, _, first_value, first_line = first
@@ -161,7 +181,7 @@ def _lv_aliases(path: str) -> list[str]:
 def _drbd_layers(items: list[Loaded], node: str) -> Iterator[tuple[str, list[str], list[str], Any]]:
     """``(what, upper names, lower names, anchor item/block)`` per DRBD volume of ``node``."""
     for item in items:
-        for res in item.doc.resource_list():  # type: ignore[attr-defined]
+        for res in _drbd(item).resource_list():
             for host in res.host_list:
                 if host.kind != "on" or node.lower() not in (
                     n.split(".")[0].lower() for n in host.names

@@ -7,11 +7,38 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
 from . import make, rule
+
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ..formats.cib.model import CibDocument
+    from ..formats.domu import DomUDocument
+    from ..formats.drbd import DrbdDocument
+    from ..formats.xend import XendDocument
+
+
+def _domu(item: Loaded) -> DomUDocument:
+    """The document of a domU config item (xm or xl)."""
+    return cast("DomUDocument", item.doc)
+
+
+def _xend(item: Loaded) -> XendDocument:
+    """The document of an xend-config.sxp item."""
+    return cast("XendDocument", item.doc)
+
+
+def _drbd(item: Loaded) -> DrbdDocument:
+    """The document of a drbd.conf item."""
+    return cast("DrbdDocument", item.doc)
+
+
+def _cib(item: Loaded) -> CibDocument:
+    """The document of a CIB item."""
+    return cast("CibDocument", item.doc)
+
 
 DOMU_FORMATS = ("xm", "xl")
 #: Disks that are the same device on every node (replicated or on the SAN); other
@@ -84,11 +111,11 @@ def identities(domus: list[Loaded]) -> dict[int, int]:
 
 
 def _where(item: Loaded, key: str) -> Location:
-    return item.where(item.doc.assignment(key))  # type: ignore[attr-defined]
+    return item.where(_domu(item).assignment(key))
 
 
 def _label(item: Loaded) -> str:
-    name = item.doc.name  # type: ignore[attr-defined]
+    name = _domu(item).name
     return f"'{name}'" if name else f"in {item.file.path.name}"
 
 
@@ -129,7 +156,7 @@ def duplicate_name(cluster: Cluster) -> Iterator[Finding]:
     """
 
     def names(item: Loaded) -> list[str]:
-        n = item.doc.name  # type: ignore[attr-defined]
+        n = _domu(item).name
         return [f"'{n}'"] if isinstance(n, str) and n else []
 
     yield from _duplicates(cluster, "XN001", "name", "name", names)
@@ -148,7 +175,7 @@ def duplicate_uuid(cluster: Cluster) -> Iterator[Finding]:
     """
 
     def uuids(item: Loaded) -> list[str]:
-        u = item.doc.uuid  # type: ignore[attr-defined]
+        u = _domu(item).uuid
         return [u.lower()] if isinstance(u, str) and u else []
 
     yield from _duplicates(cluster, "XN002", "uuid", "uuid", uuids)
@@ -167,7 +194,7 @@ def duplicate_mac(cluster: Cluster) -> Iterator[Finding]:
     """
 
     def macs(item: Loaded) -> list[str]:
-        return [v.mac.lower() for v in item.doc.vifs if v.mac_valid]  # type: ignore[attr-defined]
+        return [v.mac.lower() for v in _domu(item).vifs if v.mac is not None and v.mac_valid]
 
     yield from _duplicates(cluster, "XN003", "MAC", "vif", macs)
 
@@ -213,7 +240,7 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     ident = identities(domus)
     writers: dict[tuple[str, str], dict[int, tuple[Loaded, Any]]] = defaultdict(dict)
     for item in domus:
-        for disk in item.doc.disks:  # type: ignore[attr-defined]
+        for disk in _domu(item).disks:
             key = disk_key(disk)
             if key is None or not disk.writable or disk.cdrom:
                 continue
@@ -252,7 +279,7 @@ def shared_without_cluster_fs(cluster: Cluster) -> Iterator[Finding]:
     for item in _domus(cluster):
         if item.node is None or _cluster_fs(cluster, item.node):
             continue
-        for disk in item.doc.disks:  # type: ignore[attr-defined]
+        for disk in _domu(item).disks:
             if disk.shared and disk.writable:
                 yield make(
                     "XN005",
@@ -267,7 +294,7 @@ def _drbd_names(cluster: Cluster, node: str) -> tuple[set[str], set[int], list[L
     minors: set[int] = set()
     docs = list(cluster.docs("drbd", node))
     for item in docs:
-        for res in item.doc.resource_list():  # type: ignore[attr-defined]
+        for res in _drbd(item).resource_list():
             names.add(res.name)
             views = [res, *res.volumes.values()]
             for host in res.host_list:
@@ -322,7 +349,7 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
         if node not in cache:
             cache[node] = (_drbd_names(cluster, node), _aliases(cluster, node))
         (resources, minors, drbd_docs), (aliases, friendly, mp_docs) = cache[node]
-        for disk in item.doc.disks:  # type: ignore[attr-defined]
+        for disk in _domu(item).disks:
             key = disk_key(disk)
             if key is None:
                 continue
@@ -351,7 +378,7 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
 def _migrating(cluster: Cluster) -> list[tuple[Loaded, Any]]:
     out = []
     for item in cluster.docs("cib"):
-        for prim in item.doc.xen_primitives():  # type: ignore[attr-defined]
+        for prim in _cib(item).xen_primitives():
             if prim.allow_migrate:
                 out.append((item, prim))
     return out
@@ -359,7 +386,7 @@ def _migrating(cluster: Cluster) -> list[tuple[Loaded, Any]]:
 
 def _xend_where(item: Loaded, *names: str) -> Location:
     for n in names:
-        s = item.doc.setting(n)  # type: ignore[attr-defined]
+        s = _xend(item).setting(n)
         if s is not None:
             return item.where(s)
     return item.where()
@@ -527,7 +554,7 @@ def xend_duplicate(item: Loaded) -> Iterator[Finding]:
 
     Fix: keep one line per setting.
     """
-    for name, found in item.doc.duplicates().items():  # type: ignore[attr-defined]
+    for name, found in _xend(item).duplicates().items():
         for s in found[:-1]:
             yield make(
                 "XN009",
@@ -551,7 +578,7 @@ def vif_without_mac(item: Loaded) -> Iterator[Finding]:
     """
     if not _is_domu(item):
         return
-    for i, v in enumerate(item.doc.vifs):  # type: ignore[attr-defined]
+    for i, v in enumerate(_domu(item).vifs):
         if v.mac is None:
             yield make(
                 "XN010",
@@ -575,7 +602,7 @@ def vif_bad_mac(item: Loaded) -> Iterator[Finding]:
     """
     if not _is_domu(item):
         return
-    for i, v in enumerate(item.doc.vifs):  # type: ignore[attr-defined]
+    for i, v in enumerate(_domu(item).vifs):
         if v.mac is None or v.mac_kind in ("xen", "local"):
             continue
         why = {

@@ -86,6 +86,14 @@ def make_block(
     return built(b, key.pos)
 
 
+def make_root(cls: type[D], children: list[Any]) -> D:
+    """A document root from a grammar's ``start`` children: its nodes, and every piece
+    (trivia tokens between them included) as its concrete syntax."""
+    doc = cls([c for c in children if isinstance(c, Node)])  # type: ignore[call-arg]
+    doc.cst = list(children)
+    return doc
+
+
 #: Token kinds that hold values (grammars name their value terminals so).
 VALUE_KINDS = frozenset({"WORD", "STRING", "VALUE", "NUMBER", "ADDRESS", "QSTRING"})
 
@@ -126,6 +134,9 @@ def parse_with(
             inner.path = inner.path or path
             raise inner from None
         raise ParseError(str(exc), path=path) from None
+    except ParseError as exc:  # raised by a builder, which does not know the path
+        exc.path = exc.path or path
+        raise
     except RecursionError:
         raise ParseError("nesting too deep", path=path) from None
     assert isinstance(root, Node), "the transformer must build a model node"
@@ -137,7 +148,6 @@ def parse_with(
 
 def too_deep_error(text: str, path: str | None, pos: int) -> ParseError:
     """The error for input nested beyond :data:`~xencfg.syntax.tree.MAX_DEPTH` levels."""
-    from ..errors import caret_snippet
     from .source import LineIndex
 
     line, col = LineIndex(text).position(min(pos, len(text)))
@@ -146,7 +156,7 @@ def too_deep_error(text: str, path: str | None, pos: int) -> ParseError:
         path=path,
         line=line,
         column=col,
-        snippet=caret_snippet(text, line, col),
+        text=text,
     )
 
 
@@ -230,7 +240,6 @@ def unclosed_braces(text: str, comment: str = "#", quotes: str = '"') -> list[in
 
 
 def _unclosed_error(text: str, path: str | None, brace: int) -> ParseError:
-    from ..errors import caret_snippet
     from .source import LineIndex
 
     line_start = text.rfind("\n", 0, brace) + 1
@@ -243,6 +252,6 @@ def _unclosed_error(text: str, path: str | None, brace: int) -> ParseError:
         path=path,
         line=line,
         column=col,
-        snippet=caret_snippet(text, line, col),
+        text=text,
         expected="'}'",
     )

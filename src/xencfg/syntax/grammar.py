@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ParseError, caret_snippet
+from ..errors import ParseError
 from .source import LineIndex
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def parse_error(
         path=path,
         line=line,
         column=col,
-        snippet=caret_snippet(text, line, col),
+        text=text,
         expected=want,
     )
 

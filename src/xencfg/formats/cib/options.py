@@ -9,8 +9,7 @@ what :func:`option_problem` reports.
 
 from __future__ import annotations
 
-import difflib
-
+from ...suggest import closest
 from .values import canon_name
 
 #: Options Pacemaker 1.0 (and later) reads from crm_config, dash spelling.
@@ -58,8 +57,7 @@ def option_problem(name: str, dialect: str) -> tuple[str, str | None] | None:
     """
     canon = canon_name(name)
     if canon not in KNOWN:
-        close = difflib.get_close_matches(canon, sorted(KNOWN), n=1, cutoff=0.8)
-        return "unknown", close[0] if close else None
+        return "unknown", closest(canon, KNOWN)
     if name not in (canon, canon.replace("-", "_")):
         return "unknown", canon  # mixed spelling: neither the name nor its alias
     if canon in DEPRECATED and (dialect == "pacemaker-1.0" or canon in OBSOLETE_IN_HB2):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
 from ...document import Document
+from ...problems import KeywordProblem, ValueProblem, walk_keywords
+from ...suggest import closest
 from ...syntax.blocks import (
     Block,
     ComputedView,
@@ -180,14 +181,15 @@ class DrbdDocument(Document):
         return False
 
     # -- checks ----------------------------------------------------------
-    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
-        """``(node, "unknown"|"misplaced"|"deprecated", hint)`` for each keyword to look at.
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """An ``"unknown"``, ``"misplaced"`` or ``"deprecated"`` problem for each keyword
+        to look at.
 
         Unknown keywords get the closest known keyword of their section as a
-        did-you-mean hint (or ``None``); misplaced ones (valid in another
-        section) the sections that take them; deprecated ones their replacement.
+        did-you-mean (or ``None``); misplaced ones (valid in another section)
+        the sections that take them; deprecated ones their replacement.
         """
-        yield from _check_keywords(self, "show" if self.is_drbdsetup_show else "top")
+        return _check_keywords(self, "show" if self.is_drbdsetup_show else "top")
 
     def keyword_uses(self) -> Iterator[tuple[str, str, Node]]:
         """``(context, keyword, node)`` for every keyword written, the context
@@ -208,7 +210,7 @@ class DrbdDocument(Document):
                     return True
         return False
 
-    def value_problems(self) -> Iterator[tuple[Node, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """``(node, message)`` for values that do not mean what they should: an
         address without a usable port, an IPv4 octet above 255 (drbdadm accepts
         it, the kernel does not), a minor or node id that is not a number, an
@@ -218,7 +220,7 @@ class DrbdDocument(Document):
             if isinstance(node, Entry) and node.values:
                 message = _value_problem(node.key, node.values)
                 if message:
-                    yield node, message
+                    yield ValueProblem(node, message)
             elif isinstance(node, Block) and node.key == "floating" and node.args:
                 addr = parse_address(node.args)
                 message = (
@@ -227,7 +229,7 @@ class DrbdDocument(Document):
                     else f"floating {' '.join(node.args)!r} is not [FAMILY] IP:PORT"
                 )
                 if message:
-                    yield node, message
+                    yield ValueProblem(node, message)
 
     def conflicts(self) -> list[Conflict]:
         """What drbdadm calls "conflicting use of ..." within this file."""
@@ -306,8 +308,8 @@ def _value_problem(key: str, values: list[str]) -> str | None:
     if allowed is not None:
         value = values[0]
         if value not in allowed and not value.startswith("discard-node-"):
-            close = difflib.get_close_matches(value, sorted(allowed), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            close = closest(value, allowed)
+            hint = f" (did you mean {close!r}?)" if close else ""
             return f"{key} {value!r} is not one of: {', '.join(sorted(allowed))}{hint}"
         return None
     if key in ("address", "inside", "outside"):  # (inside/outside: a DRBD proxy's ends)
@@ -358,29 +360,51 @@ def _address_problem(addr: Address) -> str | None:
     return None
 
 
-def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str | None]]:
-    allowed = _TABLES.get(context)
-    for c in node.child_nodes():
-        key = getattr(c, "key", None)
-        if key is None or isinstance(c, Skip):
-            continue
-        known = allowed is None or key.startswith("_") or key in ANYWHERE or key in allowed
-        if not known:
-            assert allowed is not None
-            places = [ctx for ctx, kws in _TABLES.items() if ctx != "show" and key in (kws or ())]
-            if places:  # a real keyword in the wrong section: drbdadm rejects it there
-                yield c, "misplaced", ", ".join("top level" if p == "top" else p for p in places)
-                continue
-            close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
-            yield c, "unknown", close[0] if close else None
-            continue
-        verdict = SCHEMA.judge(context, key) if context != "top" else None
+class _Known:
+    """The keywords drbdadm takes in one section: its table, ``include`` and
+    ``skip`` anywhere, and ``_``-prefixed ones (``drbdsetup show``'s own)."""
+
+    def __init__(self, allowed: frozenset[str]) -> None:
+        self.allowed = allowed
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (
+            key.startswith("_") or key in ANYWHERE or key in self.allowed
+        )
+
+
+def _check_keywords(doc: Node, start: str) -> Iterator[KeywordProblem]:
+    """The one keyword walker over drbd's tables; a section path is a context by
+    :func:`_subcontext` (``None``: a section drbd's tables do not describe)."""
+
+    def context_of(path: tuple[str, ...]) -> str | None:
+        context: str | None = start
+        for key in path:
+            context = _subcontext(context, key) if context is not None else None
+        return context
+
+    def table(path: tuple[str, ...], node: Node) -> _Known | None:
+        context = context_of(path)
+        allowed = _TABLES.get(context) if context is not None else None
+        return _Known(allowed) if allowed is not None else None
+
+    def judge(node: Node, key: str, path: tuple[str, ...], known: Any) -> KeywordProblem:
+        places = [ctx for ctx, kws in _TABLES.items() if ctx != "show" and key in (kws or ())]
+        if places:  # a real keyword in the wrong section: drbdadm rejects it there
+            where = ", ".join("top level" if p == "top" else p for p in places)
+            return KeywordProblem(node, "misplaced", key, where)
+        return KeywordProblem(node, "unknown", key, closest(key, known.allowed))
+
+    def deprecated(node: Node, key: str, path: tuple[str, ...]) -> KeywordProblem | None:
+        context = context_of(path)
+        if context in (None, "top") or isinstance(node, Skip):
+            return None
+        verdict = SCHEMA.judge(context, key)
         if verdict is not None and verdict.kind == "deprecated":
-            yield c, "deprecated", verdict.message
-        if isinstance(c, Block):
-            sub = _subcontext(context, key)
-            if sub is not None:
-                yield from _check_keywords(c, sub)
+            return KeywordProblem(node, "deprecated", key, verdict.message)
+        return None
+
+    return walk_keywords(doc, table, judge, deprecated)
 
 
 def _keyword_uses(node: Node, context: str) -> Iterator[tuple[str, str, Node]]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...errors import ParseError, caret_snippet
+from ...errors import ParseError, error_at
 from ...syntax.blocks import (
     Block,
     Entry,
 )
-from ...syntax.build import make_block, make_entry, parse_with, to_tok
+from ...syntax.build import make_block, make_entry, make_root, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
 from ...syntax.source import LineIndex
@@ -43,9 +43,7 @@ class _Builder:
         return make_block(children, unquote)
 
     def start(self, children: list[Any]) -> DrbdDocument:
-        doc = DrbdDocument([c for c in children if isinstance(c, Node)])
-        doc.cst = list(children)
-        return doc
+        return make_root(DrbdDocument, children)
 
 
 _BUILDER = _Builder()
@@ -113,7 +111,7 @@ def _check_garbage(doc: DrbdDocument, text: str, path: str | None) -> None:
                 blanked = (
                     text[:start] + re.sub(r"[^\n]", " ", text[start:line_start]) + text[line_start:]
                 )
-                err = _error(
+                err = error_at(
                     text,
                     path,
                     start,
@@ -190,18 +188,6 @@ def _scan(text: str) -> DrbdDocument | None:
     return doc
 
 
-def _error(text: str, path: str | None, pos: int, message: str, expected: str) -> ParseError:
-    line, col = LineIndex(text).position(pos)
-    return ParseError(
-        message,
-        path=path,
-        line=line,
-        column=col,
-        snippet=caret_snippet(text, line, col),
-        expected=expected,
-    )
-
-
 #: Sections that take no argument between their keyword and ``{``.
 _BARE_SECTIONS = _kw("global common net disk syncer startup handlers options path connection-mesh")
 
@@ -223,7 +209,7 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
     """
 
     def bad(tok: Tok | None, message: str, expected: str) -> ParseError:
-        return _error(text, path, tok.pos if tok is not None else 0, message, expected)
+        return error_at(text, path, tok.pos if tok is not None else 0, message, expected)
 
     def brace_tok(b: Block) -> Tok | None:
         return next((p for p in b.cst or () if isinstance(p, Tok) and p.kind == "LBRACE"), None)

@@ -15,6 +15,7 @@ from ...syntax.blocks import (
     LiveSections,
 )
 from ..schema import V, Version
+from ..view import View
 from .keywords import DRBD_FACTS, HOST_SECTIONS, OPTION_SECTIONS, SCHEMA, _9, _84
 from .values import Address, Device, MetaDisk, _flag_or_text, _int, parse_address
 
@@ -41,15 +42,14 @@ def _sections_of(block: Block) -> dict[str, dict[str, str | bool]]:
 
 
 @attrs.define(eq=False)
-class _View:
+class _View(View):
     """A typed view on one section; reads parse its statements, writes edit them."""
 
-    block: Block
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _View) and type(other) is type(self) and other.block == self.block
-
-    __hash__ = None  # type: ignore[assignment]
+    def set(self, key: str, value: object) -> Entry | None:
+        """Set the last ``key`` statement to ``value`` (one word), creating it before
+        the sections if needed."""
+        self._set(key, [str(value)])
+        return self.block.entry(key)
 
     def _set(self, key: str, values: list[str] | None) -> None:
         """Set (``None``: remove) the last ``key`` statement, creating it if needed."""

@@ -1,0 +1,386 @@
+"""Typed views: one base class and one property descriptor for every format.
+
+A format states what each keyword is once, as a :class:`Setting` on its
+document or view class (``keepalive = Setting(type=DURATION)``); the
+descriptor reads the keyword through the object's ``get(key)`` and writes it
+through ``set(key, text)``, so every edit is a splice of that one line. The
+class's settings (:func:`settings_of`) are what its ``settings``,
+``value_problems`` and ``to_dict`` are built from, instead of a list of
+integer keys, another of booleans and a hand-written property per keyword.
+
+:class:`View` is the base of the views on one block (a corosync section, an
+o2cb stanza, a multipath ``device``): it holds the block and does the
+reading and writing once; a format overrides :meth:`View.get` /
+:meth:`View.set` only where its syntax differs (corosync joins a line's
+words, o2cb cannot quote).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any, Generic, Protocol, TypeVar, overload
+
+import attrs
+
+from ..problems import ValueProblem
+from ..syntax.blocks import Block, Entry
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+# -- value converters (the daemons' own readings) ---------------------------
+
+_TRUE = frozenset({"true", "on", "yes", "y", "1"})
+_FALSE = frozenset({"false", "off", "no", "n", "0"})
+
+
+def to_bool(raw: str | None) -> bool | None:
+    """heartbeat's booleans (``cl_str_to_boolean``): true/on/yes/y/1, false/off/no/n/0."""
+    if raw is None:
+        return None
+    low = raw.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    return None
+
+
+def to_int(raw: str | None) -> int | None:
+    """A decimal integer, or ``None`` when absent or not a number."""
+    if raw is None:
+        return None
+    try:
+        return int(raw, 10)
+    except ValueError:
+        return None
+
+
+#: The suffixes heartbeat 3.0.6 takes (case-insensitive); ``s``/``sec`` it refuses.
+_UNITS = (("msec", 0.001), ("ms", 0.001), ("usec", 1e-6), ("us", 1e-6))
+
+
+def to_seconds(raw: str | None) -> float | None:
+    """A heartbeat time (``2``, ``1.5``, ``1500ms``, ``500us``) in seconds; ``None`` if invalid."""
+    if raw is None:
+        return None
+    low = raw.strip().lower()
+    scale = 1.0
+    for unit, factor in _UNITS:
+        if low.endswith(unit):
+            low, scale = low[: -len(unit)], factor
+            break
+    try:
+        value = float(low)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")) or value <= 0:
+        return None
+    return value * scale
+
+
+def spell_seconds(seconds: float) -> str:
+    """How a duration is written back: whole seconds plainly, else milliseconds."""
+    if seconds == int(seconds):
+        return str(int(seconds))
+    return f"{round(seconds * 1000)}ms"
+
+
+@attrs.frozen
+class ValueType(Generic[T]):
+    """How a keyword's text reads as a value and a value is written back."""
+
+    #: The schema's name for the type (``int``, ``bool``, ``duration``, ...).
+    name: str
+    #: Text -> value; ``None`` when the text is not one (the daemon refuses or ignores it).
+    parse: Callable[[str], T | None]
+    #: Value -> the text written to the file.
+    spell: Callable[[Any], str]
+    #: The docstring of a property of this type, ``{key}`` filled in.
+    doc: str
+    #: What a value problem calls a text that does not parse (``a number``).
+    expected: str = "a value"
+    #: Whether a text is valid (default: it parses); a word from a fixed list reads
+    #: as written but is checked against the list.
+    valid: Callable[[str], bool] | None = None
+    #: Whether ``settings`` shows the value typed (a file mode stays as written).
+    typed_in_settings: bool = True
+
+    def accepts(self, raw: str) -> bool:
+        """Whether the daemon takes ``raw`` as a value of this type."""
+        return self.valid(raw) if self.valid is not None else self.parse(raw) is not None
+
+
+def choice(words: Collection[str], expected: str) -> ValueType[str]:
+    """A word from ``words`` (compared case-blind); read as written."""
+    low = frozenset(w.lower() for w in words)
+    return ValueType(
+        "choice", str, str, "The ``{key}`` value as written.", expected, lambda r: r.lower() in low
+    )
+
+
+def _octal(raw: str) -> int | None:
+    try:
+        return int(raw, 8)
+    except ValueError:
+        return None
+
+
+def _ipv4(raw: str) -> ipaddress.IPv4Address | None:
+    try:
+        return ipaddress.IPv4Address(raw)
+    except ValueError:
+        return None
+
+
+WORD: ValueType[str] = ValueType("str", str, str, "The ``{key}`` value as written.")
+INT: ValueType[int] = ValueType(
+    "int",
+    to_int,
+    lambda v: str(int(v)),
+    "``{key}`` as an int (``None`` if absent or not a number).",
+    "a number",
+)
+#: heartbeat's booleans (``cl_str_to_boolean``), written ``on``/``off``.
+BOOL: ValueType[bool] = ValueType(
+    "bool",
+    to_bool,
+    lambda v: "on" if v else "off",
+    "``{key}`` as a bool (heartbeat's true/on/yes/y/1).",
+    "a boolean",
+)
+#: A heartbeat time in seconds (``2``, ``1500ms``), written back in whole seconds or ms.
+DURATION: ValueType[float] = ValueType(
+    "duration",
+    to_seconds,
+    spell_seconds,
+    "``{key}`` in seconds (``ms``/``us`` values converted).",
+    "a duration",
+)
+OCTAL: ValueType[int] = ValueType(
+    "octal",
+    _octal,
+    lambda v: f"0{int(v):o}",
+    "``{key}`` as an octal mode.",
+    "an octal mode",
+    typed_in_settings=False,
+)
+IPV4: ValueType[ipaddress.IPv4Address] = ValueType(
+    "ipv4",
+    _ipv4,
+    lambda v: str(ipaddress.IPv4Address(str(v))),
+    "``{key}`` as an IPv4 address (``None`` if absent or not one).",
+    "an IPv4 address",
+)
+
+
+class Setting(Generic[R]):
+    """A typed property of one keyword, read and written through the owner's
+    ``get(key)`` / ``set(key, text)``.
+
+    ``key`` defaults to the attribute's name; ``default`` is what the
+    property reads when the keyword is absent (or does not parse: the daemon's
+    default, where the API has always given it); ``daemon_default`` is the
+    daemon's default for the schema (``effective()``, docs) where the property
+    reads ``None``; ``read_only`` for a keyword the API reads but has never
+    offered to write.
+    """
+
+    @overload
+    def __init__(
+        self: Setting[str | None],
+        key: str | None = None,
+        *,
+        default: None = None,
+        daemon_default: Any = None,
+        doc: str | None = None,
+        read_only: bool = False,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Setting[str],
+        key: str | None = None,
+        *,
+        default: str,
+        daemon_default: Any = None,
+        doc: str | None = None,
+        read_only: bool = False,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Setting[T | None],
+        key: str | None = None,
+        *,
+        type: ValueType[T],
+        default: None = None,
+        daemon_default: Any = None,
+        doc: str | None = None,
+        read_only: bool = False,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Setting[T],
+        key: str | None = None,
+        *,
+        type: ValueType[T],
+        default: T,
+        daemon_default: Any = None,
+        doc: str | None = None,
+        read_only: bool = False,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        key: str | None = None,
+        *,
+        type: ValueType[Any] = WORD,
+        default: Any = None,
+        daemon_default: Any = None,
+        doc: str | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.key = key or ""
+        self.type = type
+        self.default = default
+        self.daemon_default = daemon_default
+        self.read_only = read_only
+        self.name = ""
+        self._doc = doc
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.key = self.key or name
+        if self._doc is None:
+            self.__doc__ = self.type.doc.format(key=self.key)
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Setting[R]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> R: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        raw = obj.get(self.key)  # type: ignore[attr-defined]
+        value = self.type.parse(raw) if raw is not None else None
+        if value is None or (value == "" and self.default is not None):
+            return self.default
+        return value
+
+    def __set__(self, obj: object, value: Any) -> None:
+        if self.read_only:
+            raise AttributeError(f"{type(obj).__name__}.{self.name} is read-only")
+        obj.set(self.key, self.type.spell(value))  # type: ignore[attr-defined]
+
+    def problem(self, raw: str) -> str | None:
+        """What is wrong with ``raw`` as this keyword's value (``None``: nothing)."""
+        if not self.type.accepts(raw):
+            return f"{self.key} {raw!r} is not {self.type.expected}"
+        return None
+
+    def __repr__(self) -> str:
+        return f"Setting({self.key!r}, {self.type.name})"
+
+
+def settings_of(cls: type) -> dict[str, Setting[Any]]:
+    """The class's :class:`Setting` descriptors by keyword (its base classes' too)."""
+    out: dict[str, Setting[Any]] = {}
+    for klass in reversed(cls.__mro__):
+        for value in vars(klass).values():
+            if isinstance(value, Setting):
+                out[value.key] = value
+    return out
+
+
+def daemon_defaults(cls: type) -> dict[str, Any]:
+    """The daemon's default of each of the class's settings that has one."""
+    out: dict[str, Any] = {}
+    for key, s in settings_of(cls).items():
+        value = s.default if s.default is not None else s.daemon_default
+        if value is not None:
+            out[key] = value
+    return out
+
+
+class _Statements(Protocol):
+    def entries(self) -> Iterable[Entry]: ...
+
+
+def typed_settings(doc: _Statements) -> dict[str, Any]:
+    """Each statement of a keyword of the schema (``doc``'s class's settings),
+    typed, in file order (a later statement wins); one without a value is left out."""
+    schema = settings_of(type(doc))
+    out: dict[str, Any] = {}
+    for e in doc.entries():
+        s = schema.get(e.key)
+        if s is None or not e.values:
+            continue
+        raw = e.values[0]
+        out[e.key] = s.type.parse(raw) if s.type.typed_in_settings else raw
+    return out
+
+
+def typed_value_problems(doc: _Statements) -> Iterator[ValueProblem]:
+    """A problem for each statement of a keyword of the schema that has no value
+    or a value not of its type."""
+    schema = settings_of(type(doc))
+    for e in doc.entries():
+        s = schema.get(e.key)
+        if s is None:
+            continue
+        message = f"{e.key} needs a value" if not e.values else s.problem(e.values[0])
+        if message is not None:
+            yield ValueProblem(e, message)
+
+
+@attrs.define(eq=False)
+class View:
+    """A typed view on one block: reads and writes go to the block's statements.
+
+    Two views are equal when they are of one class and on equal blocks; a view
+    is not hashable (its block changes under it).
+    """
+
+    block: Block
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The first value of the last ``key`` statement (the one the daemon keeps)."""
+        return self.block.get(key, default)
+
+    def set(self, key: str, value: object) -> Entry | None:
+        """Set ``key``: edit its last statement in place, or append one."""
+        return self.block.set(key, str(value))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, View) and type(other) is type(self) and other.block == self.block
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+__all__ = [
+    "BOOL",
+    "DURATION",
+    "INT",
+    "IPV4",
+    "OCTAL",
+    "WORD",
+    "Setting",
+    "ValueType",
+    "View",
+    "choice",
+    "daemon_defaults",
+    "settings_of",
+    "spell_seconds",
+    "to_bool",
+    "to_int",
+    "to_seconds",
+    "typed_settings",
+    "typed_value_problems",
+]

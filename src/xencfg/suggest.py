@@ -1,0 +1,48 @@
+"""Did-you-mean: the one place a misspelt keyword or value finds its closest spelling.
+
+Every format, rule and migration asks here, so one word gets the same
+suggestion wherever it is checked, with one similarity cut-off.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+#: How alike (difflib's ratio) a known word must be to be offered: below it a
+#: suggestion is more often wrong than helpful (``nodes`` -> ``node`` passes,
+#: ``debug`` -> ``udpport`` does not).
+CUTOFF = 0.75
+
+#: Directives for which ``nameXYZ`` means ``name XYZ`` even when XYZ is a word.
+_GLUE_OK = frozenset({"logfacility"})
+
+
+def closest(word: str, known: Iterable[str]) -> str | None:
+    """The known word most like ``word``, if one is alike enough (:data:`CUTOFF`)."""
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=CUTOFF)
+    return close[0] if close else None
+
+
+def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str | None:
+    """A did-you-mean for an unknown keyword.
+
+    A known keyword glued to its value (``logfacilitylocal7``,
+    ``logfile/var/log/ha-log``) is split back, the line's ``values`` following;
+    otherwise the closest spelling (``nodes`` -> ``node``).
+    """
+    names = sorted(known, key=len, reverse=True)
+    for name in names:
+        if word.startswith(name) and len(word) > len(name) and len(name) >= 3:
+            rest = word[len(name) :]
+            glued = (
+                rest[0] in "/.~"
+                or rest[0].isdigit()
+                or (rest[0].isalpha() and any(c.isdigit() for c in rest))
+            )
+            if glued or name in _GLUE_OK:
+                return " ".join([name, rest, *values])
+    return closest(word, names)
+
+
+__all__ = ["CUTOFF", "closest", "suggest"]
