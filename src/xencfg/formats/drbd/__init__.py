@@ -1,0 +1,71 @@
+"""drbd.conf: DRBD 0.7, 8.0 - 8.4 and 9 resource configuration.
+
+The syntax tree is generic (:class:`Entry` statements ``key value...;`` and
+:class:`Block` sections ``key args... { ... }``), so keywords a DRBD release
+added after this module was written still parse; :meth:`DrbdDocument.keyword_problems`
+marks them. The typed model is a set of *views* over that tree: reading
+``doc.resources["r0"].hosts["alpha"].address.port`` parses the token, and
+setting it rewrites only that token. ``resource.effective("alpha")`` applies
+drbdadm's inheritance (common -> resource -> host -> volume), and
+:func:`load_config` follows ``include`` statements into a logical
+configuration while each file stays its own round-trippable document.
+
+The package is split by concern: :mod:`.keywords` (what each release accepts),
+:mod:`.values` (quoting, addresses, devices), :mod:`.views` (the typed model),
+:mod:`.document`, :mod:`.reader` (scanner, grammar, structure checks),
+:mod:`.conflicts` (what drbdadm refuses across resources) and :mod:`.include`.
+"""
+
+from __future__ import annotations
+
+from .conflicts import Conflict, find_conflicts
+from .document import FORMAT, DrbdDocument
+from .include import Config, load_config, resolve_include
+from .keywords import SCHEMA, keywords_for
+from .reader import parse, parse_lark, sniff
+from .values import STYLE, Address, Device, MetaDisk, Skip, unquote
+from .views import (
+    FLAGS_TO_84,
+    SYNCER_TO_84,
+    Connection,
+    Effective,
+    Endpoint,
+    Host,
+    Link,
+    Resource,
+    Volume,
+    sections_84,
+    settings_of,
+)
+
+__all__ = [
+    "FLAGS_TO_84",
+    "FORMAT",
+    "SCHEMA",
+    "STYLE",
+    "SYNCER_TO_84",
+    "Address",
+    "Config",
+    "Conflict",
+    "Connection",
+    "Device",
+    "DrbdDocument",
+    "Effective",
+    "Endpoint",
+    "Host",
+    "Link",
+    "MetaDisk",
+    "Resource",
+    "Skip",
+    "Volume",
+    "find_conflicts",
+    "keywords_for",
+    "load_config",
+    "parse",
+    "parse_lark",
+    "resolve_include",
+    "sections_84",
+    "settings_of",
+    "sniff",
+    "unquote",
+]

@@ -1,0 +1,404 @@
+"""The drbd.conf document, and the keyword and value checks made on it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from ...document import Document
+from ...syntax.blocks import (
+    Block,
+    ComputedView,
+    Entry,
+    LiveSections,
+    LiveSettings,
+)
+from ...syntax.tree import Node, nodes_repr, render, walk
+from ..schema import V
+from .conflicts import Conflict, find_conflicts
+from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, SCHEMA, _9, _84, _kw
+from .values import (
+    STYLE,
+    Address,
+    Device,
+    DrbdStyle,
+    MetaDisk,
+    Skip,
+    _int,
+    _style_for,
+    is_ipv4_literal,
+    parse_address,
+    unquote,
+)
+from .views import Resource, _sections_of, settings_of
+
+FORMAT = "drbd"
+
+
+@attrs.define(weakref_slot=False)
+class DrbdDocument(Document):
+    """A parsed drbd.conf (or a ``drbd.d/*.res`` / ``global_common.conf`` it includes)."""
+
+    format = FORMAT
+    style = STYLE
+    #: drbdadm (8.3, 8.4, 9) stops at a keyword it does not know where it stands:
+    #: "Parse error: 'an option keyword' expected, but got ..." (checked with peer-drbdadm)
+    refused_keyword_kinds = frozenset({"unknown", "misplaced"})
+
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
+    children_field = "children"
+
+    _layout: tuple[str, DrbdStyle] | None = attrs.field(
+        default=None, eq=False, repr=False, init=False
+    )
+
+    def dumps(self) -> str:
+        """The text, with new sections indented and ended like the rest of the file."""
+        if self._layout is None or self._layout[0] is not self.source:
+            self._layout = (self.source, _style_for(self.source))
+        return render(self, self._layout[1])
+
+    def _top(self, key: str) -> list[Block]:
+        return [c for c in self.children if isinstance(c, Block) and c.key == key]
+
+    @property
+    def global_(self) -> dict[str, str | bool]:
+        """The ``global { }`` settings (``usage-count``, ``minor-count``, ...), as a dict
+        that edits the file: ``doc.global_["usage-count"] = "no"`` sets the statement in
+        the last ``global`` section, created first in the file when there is none."""
+        merged: dict[str, str | bool] = {}
+        for b in self._top("global"):
+            merged.update(settings_of(b))
+        return LiveSettings(merged, self._global_block)
+
+    def _global_block(self, create: bool) -> Block | None:
+        found = self._top("global")
+        if found:
+            return found[-1]
+        if not create:
+            return None
+        block = Block("global")
+        self.children.insert(0, block)  # drbdadm wants global before everything else
+        return block
+
+    @property
+    def common_block(self) -> Block | None:
+        found = self._top("common")
+        return found[-1] if found else None
+
+    @property
+    def common(self) -> dict[str, dict[str, str | bool]]:
+        """The ``common { }`` sections (``protocol`` under ``net`` as in 8.4): assigning
+        edits the file, as a resource's ``sections`` do. Without a ``common`` section the
+        dict is read-only: ``section("common", create=True)`` makes one."""
+        b = self.common_block
+        if b is None:
+            return ComputedView(
+                {}, "there is no common section: add Block('common') to the document"
+            )
+        out = _sections_of(b)
+        proto = b.get("protocol")
+        if proto is not None:
+            out.setdefault("net", {}).setdefault("protocol", proto)
+        return LiveSections(out, b)
+
+    def resource_list(self, common: Block | None = None) -> list[Resource]:
+        c = common if common is not None else self.common_block
+        return [Resource(b, c, self) for b in self._top("resource")]
+
+    @property
+    def resources(self) -> dict[str, Resource]:
+        """Resources by name (a repeated name: the last one, as a later lint will flag)."""
+        return {r.name: r for r in self.resource_list()}
+
+    @property
+    def includes(self) -> list[str]:
+        """``include`` patterns, as written (relative to this file's directory)."""
+        return [
+            e.value
+            for e in self.children
+            if isinstance(e, Entry) and e.key == "include" and e.value
+        ]
+
+    @property
+    def skips(self) -> list[Skip]:
+        return [c for c in self.children if isinstance(c, Skip)]
+
+    # -- edits -----------------------------------------------------------
+    def add_resource(
+        self,
+        name: str,
+        *,
+        protocol: str | None = None,
+        options: dict[str, dict[str, str]] | None = None,
+        dialect: str | None = None,
+    ) -> Resource:
+        """Append a ``resource NAME { }``; fill it through the returned view.
+
+        ``options`` are named as DRBD 8.4 names them (``{"disk": {"resync-rate":
+        "40M"}}``) and, like ``protocol``, written in the file's dialect
+        (:attr:`dialect`; ``dialect="8.3"`` to choose): an 8.3 file gets
+        ``protocol C;`` at resource level and ``syncer { rate 40M; }``.
+        """
+        if name in self.resources:
+            raise ValueError(f"resource {name!r} already exists")
+        dialect = dialect or self.dialect or "8.4"
+        V(dialect)  # a release number, or ValueError
+        res = Resource(Block("resource", [name]), self.common_block, self)
+        if protocol is not None:
+            res.set_option("net", "protocol", protocol, dialect=dialect)
+        for section, settings in (options or {}).items():
+            for key, value in settings.items():
+                res.set_option(section, key, value, dialect=dialect)
+        self.children.append(res.block)
+        return res
+
+    @property
+    def dialect(self) -> str | None:
+        """The DRBD syntax this file is written in: ``"9"``, ``"8.4"`` or ``"8.3"``
+        (8.0 to 8.3: ``syncer``, ``no-disk-flushes``, ``outdate-peer``), from the
+        newest and the oldest keywords it uses (:data:`SCHEMA`); None when
+        nothing in it tells. The builders write in it."""
+        uses = list(self.keyword_uses())
+        low, _ = SCHEMA.infer(uses)
+        if low is not None:
+            return "9" if low[0] >= _9 else "8.4" if low[0] >= _84 else None
+        for ctx, key, _node in uses:
+            kw = SCHEMA.keyword(ctx, key)
+            if kw is not None and kw.retired is not None and kw.retired <= _84:
+                return "8.3"
+        return None
+
+    def remove_resource(self, name: str) -> bool:
+        for b in self._top("resource"):
+            if b.args[:1] == [name]:
+                self.children.remove(b)
+                return True
+        return False
+
+    # -- checks ----------------------------------------------------------
+    def keyword_problems(self) -> Iterator[tuple[Node, str, str | None]]:
+        """``(node, "unknown"|"misplaced"|"deprecated", hint)`` for each keyword to look at.
+
+        Unknown keywords get the closest known keyword of their section as a
+        did-you-mean hint (or ``None``); misplaced ones (valid in another
+        section) the sections that take them; deprecated ones their replacement.
+        """
+        yield from _check_keywords(self, "show" if self.is_drbdsetup_show else "top")
+
+    def keyword_uses(self) -> Iterator[tuple[str, str, Node]]:
+        """``(context, keyword, node)`` for every keyword written, the context
+        being a :data:`SCHEMA` section name: what version checks and inference read."""
+        if not self.is_drbdsetup_show:
+            yield from _keyword_uses(self, "top")
+
+    @property
+    def is_drbdsetup_show(self) -> bool:
+        """Output of ``drbdsetup show`` (``_this_host``, ``_is_default``), not a drbd.conf."""
+        for n in self.children:
+            if isinstance(n, Block):
+                if n.key.startswith("_") or any(
+                    isinstance(c, Block) and c.key.startswith("_") for c in n.children
+                ):
+                    return True
+                if any("_is_default" in e.values for e in n.entries()):
+                    return True
+        return False
+
+    def value_problems(self) -> Iterator[tuple[Node, str]]:
+        """``(node, message)`` for values that do not mean what they should: an
+        address without a usable port, an IPv4 octet above 255 (drbdadm accepts
+        it, the kernel does not), a minor or node id that is not a number, an
+        unknown protocol, an enumerated option (``after-sb-0pri``,
+        ``on-io-error``, ...) with a value no DRBD release accepts."""
+        for node in walk(self):
+            if isinstance(node, Entry) and node.values:
+                message = _value_problem(node.key, node.values)
+                if message:
+                    yield node, message
+            elif isinstance(node, Block) and node.key == "floating" and node.args:
+                addr = parse_address(node.args)
+                message = (
+                    _address_problem(addr)
+                    if addr is not None
+                    else f"floating {' '.join(node.args)!r} is not [FAMILY] IP:PORT"
+                )
+                if message:
+                    yield node, message
+
+    def conflicts(self) -> list[Conflict]:
+        """What drbdadm calls "conflicting use of ..." within this file."""
+        return find_conflicts([self])
+
+    def nbsp_offsets(self) -> list[int]:
+        """Offsets of U+00A0 used as white space: we accept it, drbdadm does not
+        (inside comments and quoted strings it is just text, to both)."""
+        out: list[int] = []
+        if "\u00a0" not in self.source:
+            return out  # (without reading the tokens, which a light document parses anew)
+        for t in self.tokens():
+            if t.is_trivia and "\u00a0" in t.text and t.pos >= 0:
+                in_comment = False
+                for i, c in enumerate(t.text):
+                    if c == "#":
+                        in_comment = True
+                    elif c == "\n":
+                        in_comment = False
+                    elif c == "\u00a0" and not in_comment:
+                        out.append(t.pos + i)
+        return out
+
+    def secrets(self) -> list[str]:
+        """Every ``shared-secret`` (the peers' authentication key), wherever it is set."""
+        found: list[str] = []
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Entry) and node.key == "shared-secret" and node.value:
+                found.append(unquote(str(node.value)))
+            stack.extend(node.child_nodes())
+        return found
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        from ...secrets import mask_values
+
+        out = {
+            "format": FORMAT,
+            "global": self.global_,
+            "common": self.common,
+            "includes": self.includes,
+            "resources": [r.to_dict() for r in self.resource_list()],
+        }
+        return out if show_secrets else mask_values(out, self.secrets())
+
+
+#: Values drbdadm accepts for enumerated options (union over 0.7 .. 9.2).
+ENUMS: dict[str, frozenset[str]] = {
+    "after-sb-0pri": _kw(
+        """disconnect discard-younger-primary discard-older-primary discard-zero-changes
+        discard-least-changes discard-local discard-remote"""
+    ),
+    "after-sb-1pri": _kw(
+        "disconnect consensus violently-as0p discard-secondary call-pri-lost-after-sb"
+    ),
+    "after-sb-2pri": _kw("disconnect violently-as0p call-pri-lost-after-sb"),
+    "rr-conflict": _kw("disconnect call-pri-lost violently retry-connect auto-discard"),
+    "on-io-error": _kw("pass_on call-local-io-error detach panic"),
+    "fencing": _kw("dont-care resource-only resource-and-stonith"),
+    "on-no-data-accessible": _kw("io-error suspend-io"),
+    "on-no-quorum": _kw("io-error suspend-io"),
+    "on-congestion": _kw("block pull-ahead disconnect"),
+    "on-suspended-primary-outdated": _kw("disconnect force-secondary"),
+    "usage-count": _kw("yes no ask"),
+    "read-balancing": _kw(
+        """prefer-local prefer-remote round-robin least-pending when-congested-remote
+        32K-striping 64K-striping 128K-striping 256K-striping 512K-striping 1M-striping"""
+    ),
+}
+
+
+def _value_problem(key: str, values: list[str]) -> str | None:
+    """What is wrong with the values of one statement (``None``: nothing we know of)."""
+    allowed = ENUMS.get(key)
+    if allowed is not None:
+        value = values[0]
+        if value not in allowed and not value.startswith("discard-node-"):
+            close = difflib.get_close_matches(value, sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            return f"{key} {value!r} is not one of: {', '.join(sorted(allowed))}{hint}"
+        return None
+    if key in ("address", "inside", "outside"):  # (inside/outside: a DRBD proxy's ends)
+        addr = parse_address(values)
+        if addr is None:
+            return f"address {' '.join(values)!r} is not [FAMILY] IP:PORT"
+        return _address_problem(addr)
+    if key == "device":
+        dev = Device.from_values(values)
+        if "minor" in values and dev.minor is None:
+            return f"device minor {' '.join(values)!r} is not a number"
+        if dev.minor is None:
+            return f"device {' '.join(values)!r} has no minor (use /dev/drbdN or 'minor N')"
+        return None
+    if key in ("meta-disk", "flexible-meta-disk"):
+        md = MetaDisk.from_values(values)
+        if not md.internal and md.device is not None and "[" in md.device:
+            return f"meta-disk index in {''.join(values)!r} is not a number"
+        return None
+    if key == "node-id":
+        n = _int(values[0])
+        if n is None or not 0 <= n <= 31:
+            return f"node-id {values[0]!r} is not a number from 0 to 31"
+        return None
+    if key == "protocol" and values[0] not in ("A", "B", "C"):
+        return f"protocol {values[0]!r} is not A, B or C"
+    return None
+
+
+def _address_problem(addr: Address) -> str | None:
+    """drbdadm's parser (8.3, 8.4 and 9 alike: drbdadm_parser.c ``parse_address``
+    expects ``ssocks | sdp | ipv4 | ipv6 | <ipv4 address>``) takes only IP literals,
+    never a host name; checked with peer-drbdadm in all three modes."""
+    if addr.family in (None, "ipv4", "ssocks", "sdp", "sci"):
+        if not is_ipv4_literal(addr.ip):
+            if ":" in addr.ip and not addr.explicit_family:
+                return f"IPv6 address {addr.ip!r} needs the 'ipv6' keyword before it"
+            return (
+                f"{addr.ip!r} is not an IP address: drbdadm (8.3, 8.4 and 9) refuses host"
+                " names and anything but an IP literal here"
+            )
+        if any(int(p) > 255 for p in addr.ip.split(".")):
+            return f"IPv4 address {addr.ip!r} has an octet above 255"
+    if addr.family == "ipv6" and ":" not in addr.ip:
+        return f"{addr.ip!r} is not an IPv6 address"
+    if addr.port is None or not 0 < addr.port < 65536:
+        return f"address {addr.host_port!r} needs a port from 1 to 65535"
+    return None
+
+
+def _check_keywords(node: Node, context: str) -> Iterator[tuple[Node, str, str | None]]:
+    allowed = _TABLES.get(context)
+    for c in node.child_nodes():
+        key = getattr(c, "key", None)
+        if key is None or isinstance(c, Skip):
+            continue
+        known = allowed is None or key.startswith("_") or key in ANYWHERE or key in allowed
+        if not known:
+            assert allowed is not None
+            places = [ctx for ctx, kws in _TABLES.items() if ctx != "show" and key in (kws or ())]
+            if places:  # a real keyword in the wrong section: drbdadm rejects it there
+                yield c, "misplaced", ", ".join("top level" if p == "top" else p for p in places)
+                continue
+            close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+            yield c, "unknown", close[0] if close else None
+            continue
+        verdict = SCHEMA.judge(context, key) if context != "top" else None
+        if verdict is not None and verdict.kind == "deprecated":
+            yield c, "deprecated", verdict.message
+        if isinstance(c, Block):
+            sub = _subcontext(context, key)
+            if sub is not None:
+                yield from _check_keywords(c, sub)
+
+
+def _keyword_uses(node: Node, context: str) -> Iterator[tuple[str, str, Node]]:
+    for c in node.child_nodes():
+        key = getattr(c, "key", None)
+        if key is None or isinstance(c, Skip):
+            continue
+        yield context, key, c
+        if isinstance(c, Block):
+            sub = _subcontext(context, key)
+            if sub is not None:
+                yield from _keyword_uses(c, sub)
+
+
+def _subcontext(context: str, key: str) -> str | None:
+    """The keyword table inside section ``key`` met in ``context``."""
+    if context in ("connection", "path") and key == "host":
+        return "via-proxy"  # "host NAME ... via proxy on X { inside; outside; }"
+    if context == "proxy" and key in ("options", "plugin"):
+        return None if key == "plugin" else "proxy"
+    return _CONTEXT_OF.get(key)

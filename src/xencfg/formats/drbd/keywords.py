@@ -1,0 +1,288 @@
+"""drbd.conf keywords: the union every DRBD release accepts, per context, and which release reads
+which.
+"""
+
+from __future__ import annotations
+
+from ..schema import Keyword, Schema, V
+
+# -- keywords ---------------------------------------------------------------
+# Union over DRBD 0.7 .. 9.2 (drbd.conf(5) of each release): a keyword any of
+# them accepts is "known"; SCHEMA (below) says which release reads which.
+
+_W = frozenset[str]
+
+
+def _kw(text: str) -> _W:
+    return frozenset(text.split())
+
+
+OPTION_SECTIONS = ("net", "disk", "syncer", "startup", "handlers", "options", "proxy")
+
+GLOBAL_KEYWORDS = _kw(
+    """usage-count minor-count dialog-refresh disable-ip-verification cmd-timeout-short
+    cmd-timeout-medium cmd-timeout-long udev-always-use-vnr"""
+)
+NET_KEYWORDS = _kw(
+    """protocol sndbuf-size rcvbuf-size timeout connect-int ping-int ping-timeout
+    max-buffers max-epoch-size unplug-watermark ko-count allow-two-primaries
+    cram-hmac-alg shared-secret after-sb-0pri after-sb-1pri after-sb-2pri always-asbp
+    rr-conflict data-integrity-alg tcp-cork no-tcp-cork on-congestion congestion-fill
+    congestion-extents csums-alg csums-after-crash-only verify-alg use-rle fencing
+    transport load-balance-paths allow-remote-read discard-my-data socket-check-timeout
+    sock-check-timeout on-disconnect tl-size rdma-ctrl-rcvbuf-size rdma-ctrl-sndbuf-size
+    tls tls-keyring tls-privkey tls-certificate max-requests connect-timeout"""
+)
+DISK_KEYWORDS = _kw(
+    """size on-io-error fencing disk-barrier disk-flushes disk-drain md-flushes
+    no-disk-barrier no-disk-flushes no-disk-drain no-md-flushes use-bmbv max-bio-bvecs
+    resync-rate resync-after al-extents al-updates c-plan-ahead c-delay-target
+    c-fill-target c-max-rate c-min-rate disk-timeout discard-zeroes-if-aligned
+    rs-discard-granularity read-balancing on-no-data-accessible disable-write-same
+    block-size bitmap diskless rate after"""
+)
+SYNCER_KEYWORDS = _kw(
+    """rate after al-extents use-rle cpu-mask verify-alg csums-alg delay-probe-volume
+    delay-probe-interval throttle-threshold hold-off-threshold c-plan-ahead c-fill-target
+    c-delay-target c-max-rate c-min-rate on-no-data-accessible group sync-min sync-max
+    sync-nice sync-group"""
+)
+STARTUP_KEYWORDS = _kw(
+    """wfc-timeout degr-wfc-timeout outdated-wfc-timeout wait-after-sb become-primary-on
+    stacked-timeouts"""
+)
+HANDLERS_KEYWORDS = _kw(
+    """pri-on-incon-degr pri-lost-after-sb pri-lost fence-peer unfence-peer outdate-peer
+    local-io-error initial-split-brain split-brain before-resync-target
+    after-resync-target before-resync-source out-of-sync quorum-lost disconnected
+    emergency-shutdown"""
+)
+OPTIONS_KEYWORDS = _kw(
+    """cpu-mask on-no-data-accessible auto-promote auto-promote-timeout max-io-depth
+    quorum on-no-quorum quorum-minimum-redundancy peer-ack-window peer-ack-delay
+    twopc-timeout twopc-retry-timeout on-suspended-primary-outdated"""
+)
+PROXY_KEYWORDS = _kw(
+    """memlimit read-loops compression bwlimit sndbuf-size rcvbuf-size ping-timeout
+    plugin inside outside options"""
+)
+_DEVICE_KEYWORDS = _kw("device disk meta-disk flexible-meta-disk")
+HOST_KEYWORDS = _DEVICE_KEYWORDS | _kw("address node-id volume proxy net options")
+VOLUME_KEYWORDS = _DEVICE_KEYWORDS | _kw("tiebreaker")  # tiebreaker: DRBD 9.0 early
+RESOURCE_KEYWORDS = (
+    _DEVICE_KEYWORDS
+    | frozenset(OPTION_SECTIONS)
+    | _kw(
+        """on floating stacked-on-top-of volume connection connection-mesh protocol
+        incon-degr-cmd template-file net-options ignore-on"""
+    )
+)
+COMMON_KEYWORDS = frozenset(OPTION_SECTIONS) | _kw("protocol incon-degr-cmd")
+TOP_KEYWORDS = _kw("global common resource") | frozenset(
+    f"require-drbd-module-version-{op}" for op in ("eq", "ne", "gt", "ge", "lt", "le")
+)
+#: ``drbdsetup show`` of DRBD 8.x prints one device's sections at top level.
+SHOW_KEYWORDS = frozenset(OPTION_SECTIONS) | _kw("protocol _this_host _remote_host resource")
+CONNECTION_KEYWORDS = _kw("host path net volume disk")
+PATH_KEYWORDS = _kw("host")
+MESH_KEYWORDS = _kw("hosts net")
+
+#: Keywords every context accepts (``include`` is handled by drbdadm's scanner).
+ANYWHERE = _kw("include skip")
+
+#: Section keyword -> the name of its keyword table (host-like sections share one).
+_CONTEXT_OF = {
+    "global": "global",
+    "common": "common",
+    "resource": "resource",
+    "on": "host",
+    "floating": "host",
+    "stacked-on-top-of": "host",
+    "_this_host": "host",
+    "_remote_host": "host",
+    "volume": "volume",
+    "connection": "connection",
+    "connection-mesh": "mesh",
+    "path": "path",
+    "net": "net",
+    "disk": "disk",
+    "syncer": "syncer",
+    "startup": "startup",
+    "handlers": "handlers",
+    "options": "options",
+    "proxy": "proxy",
+}
+_TABLES: dict[str, _W] = {
+    "top": TOP_KEYWORDS,
+    "show": SHOW_KEYWORDS,
+    "global": GLOBAL_KEYWORDS,
+    "common": COMMON_KEYWORDS,
+    "resource": RESOURCE_KEYWORDS,
+    "host": HOST_KEYWORDS,
+    "volume": VOLUME_KEYWORDS,
+    "connection": CONNECTION_KEYWORDS,
+    "mesh": MESH_KEYWORDS,
+    "path": PATH_KEYWORDS,
+    # 8.4 moved verify-alg, csums-alg and use-rle into net (they are in NET_KEYWORDS);
+    # the other syncer options drbdadm refuses there in 8.3, 8.4 and 9 (peer-drbdadm)
+    "net": NET_KEYWORDS,
+    "disk": DISK_KEYWORDS,
+    "syncer": SYNCER_KEYWORDS,
+    "startup": STARTUP_KEYWORDS,
+    "handlers": HANDLERS_KEYWORDS,
+    "options": OPTIONS_KEYWORDS,
+    "proxy": PROXY_KEYWORDS,
+    # drbdadm 9: "Parse error: 'inside | outside' expected" (checked with peer-drbdadm)
+    "via-proxy": _kw("inside outside"),
+}
+# -- releases -----------------------------------------------------------------
+# Which DRBD release reads which keyword: the drbdadm scanners of drbd-utils
+# (user/v83/drbdadm_scanner.fl before commit be953fbd "remove 8.3 utils",
+# user/v84/drbdadm_scanner.fl, user/v9/config_flags.c and drbdadm_parser.c),
+# each fact checked with drbdadm --mode 83/84/9 in tests/test_versions.py.
+
+_84, _9 = V("8.4"), V("9.0")
+_SINCE_84 = _kw(
+    """resync-rate resync-after disk-flushes md-flushes disk-barrier disk-drain tcp-cork
+    al-updates read-balancing unfence-peer options volume csums-after-crash-only
+    discard-zeroes-if-aligned disable-write-same rs-discard-granularity
+    socket-check-timeout cmd-timeout-short cmd-timeout-medium cmd-timeout-long
+    udev-always-use-vnr"""
+)
+_SINCE_9 = _kw(
+    """node-id connection connection-mesh path hosts tiebreaker transport
+    load-balance-paths allow-remote-read tls tls-keyring tls-privkey tls-certificate
+    rdma-ctrl-rcvbuf-size rdma-ctrl-sndbuf-size auto-promote auto-promote-timeout
+    max-io-depth quorum on-no-quorum quorum-minimum-redundancy peer-ack-window
+    peer-ack-delay twopc-timeout twopc-retry-timeout on-suspended-primary-outdated
+    quorum-lost disconnected bitmap block-size"""
+)
+DRBD_FACTS: tuple[Keyword, ...] = (
+    *(Keyword(k, since=_84) for k in _SINCE_84),
+    *(Keyword(k, since=_9) for k in _SINCE_9),
+    *(Keyword(k, since=_9) for k in TOP_KEYWORDS if k.startswith("require-drbd-module")),
+    Keyword(
+        "syncer",
+        deprecated_in=_84,
+        instead="move its options to 'disk', 'net' and 'options'",
+        renamed_since=_84,
+    ),
+    Keyword("after", deprecated_in=_84, renamed_to="resync-after", where="disk", renamed_since=_84),
+    Keyword("no-disk-flushes", deprecated_in=_84, renamed_to="disk-flushes no", renamed_since=_84),
+    Keyword("no-md-flushes", deprecated_in=_84, renamed_to="md-flushes no", renamed_since=_84),
+    Keyword("no-disk-barrier", deprecated_in=_84, renamed_to="disk-barrier no", renamed_since=_84),
+    Keyword("no-disk-drain", deprecated_in=_84, renamed_to="disk-drain no", renamed_since=_84),
+    Keyword("no-tcp-cork", deprecated_in=_84, renamed_to="tcp-cork no", renamed_since=_84),
+    Keyword("use-bmbv", until=_9, switch_until=_84),
+    # 8.3's switches take no value: "'_is_default | ;' expected, but got 'yes'" (drbdadm 8.3)
+    *(
+        Keyword(k, switch_until=_84)
+        for k in ("allow-two-primaries", "always-asbp", "use-rle", "wait-after-sb")
+    ),
+    Keyword("discard-my-data", switch_until=_84),
+    Keyword("max-bio-bvecs", until=_9),
+    Keyword("delay-probe-volume", until=_84),
+    Keyword("delay-probe-interval", until=_84),
+    Keyword("throttle-threshold", until=_84),
+    Keyword("hold-off-threshold", until=_84),
+    # DRBD 0.7's; 8.0 replaced incon-degr-cmd by the pri-on-incon-degr handler
+    Keyword(
+        "incon-degr-cmd",
+        until=V("8.0"),
+        renamed_to="pri-on-incon-degr",
+        where="handlers",
+        renamed_since=V("8.0"),
+    ),
+    Keyword("on-disconnect", until=V("8.0")),
+    Keyword(
+        "outdate-peer", deprecated_in=V("8.3"), renamed_to="fence-peer", renamed_since=V("8.3")
+    ),
+)
+#: Facts that hold in one section only (``csums-alg`` moved from syncer to net in 8.4).
+DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
+    ("syncer", "rate"): Keyword(
+        "rate",
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-rate",
+        where="disk",
+        renamed_since=_84,
+    ),
+    # drbdadm 8.4 reads 8.3's names in disk too (check_and_change_deprecated_alias)
+    ("disk", "rate"): Keyword(
+        "rate",
+        since=_84,
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-rate",
+        where="disk",
+        renamed_since=_84,
+    ),
+    ("disk", "after"): Keyword(
+        "after",
+        since=_84,
+        deprecated_in=_84,
+        until=_9,
+        renamed_to="resync-after",
+        where="disk",
+        renamed_since=_84,
+    ),
+    ("net", "csums-alg"): Keyword("csums-alg", since=_84),
+    ("net", "verify-alg"): Keyword("verify-alg", since=_84),
+    ("net", "use-rle"): Keyword("use-rle", since=_84),
+    ("net", "fencing"): Keyword("fencing", since=_9),
+    # 8.3 reads protocol at resource level only ("'an option keyword' expected, but got
+    # 'protocol'" from drbdadm 8.3 for net { protocol C; })
+    ("net", "protocol"): Keyword(
+        "protocol", since=_84, instead="older releases write it at resource level"
+    ),
+    ("disk", "fencing"): Keyword(
+        "fencing", until=_9, renamed_to="fencing", where="net", renamed_since=_9
+    ),
+    **{
+        ("disk", k): Keyword(k, since=_84)
+        for k in (
+            "al-extents",
+            "c-plan-ahead",
+            "c-fill-target",
+            "c-delay-target",
+            "c-max-rate",
+            "c-min-rate",
+        )
+    },
+}
+
+#: Every keyword of every section and the DRBD releases that read it.
+SCHEMA = Schema.build(
+    "drbd",
+    "DRBD",
+    {ctx: kws for ctx, kws in _TABLES.items() if ctx != "show"},
+    DRBD_FACTS,
+    per_context=DRBD_CONTEXT_FACTS,
+    refuses=True,
+)
+#: Which keywords are sections (``{``) and which statements (``;``) in each context.
+_SECTION_WORDS = _kw(
+    """global common resource on floating stacked-on-top-of volume connection
+    connection-mesh path net disk syncer startup handlers options proxy plugin"""
+)
+_STATEMENT_ONLY = (
+    (
+        GLOBAL_KEYWORDS
+        | NET_KEYWORDS
+        | SYNCER_KEYWORDS
+        | STARTUP_KEYWORDS
+        | HANDLERS_KEYWORDS
+        | OPTIONS_KEYWORDS
+        | _kw("device meta-disk flexible-meta-disk address node-id protocol hosts")
+    )
+    - _SECTION_WORDS
+    - _kw("host")
+)
+HOST_SECTIONS = ("on", "floating", "stacked-on-top-of", "_this_host", "_remote_host")
+ADDRESS_FAMILIES = ("ipv4", "ipv6", "ssocks", "sdp", "sci")
+
+
+def keywords_for(context: str) -> _W | None:
+    """The keywords valid in a context (``top``, ``resource``, ``net``, ...); None: unchecked."""
+    return _TABLES.get(context)

@@ -1,0 +1,367 @@
+"""Reading drbd.conf text: the fast scanner, the Lark grammar behind it, and the structure checks
+drbdadm makes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from ...errors import ParseError, caret_snippet
+from ...syntax.blocks import (
+    Block,
+    Entry,
+)
+from ...syntax.build import make_block, make_entry, parse_with
+from ...syntax.pipeline import parse_text
+from ...syntax.source import LineIndex
+from ...syntax.tree import Node, Tok
+from .document import DrbdDocument, _subcontext
+from .keywords import _SECTION_WORDS, _STATEMENT_ONLY, _TABLES, ANYWHERE, TOP_KEYWORDS, _kw
+from .values import Skip, _int, unquote
+
+# -- parsing --------------------------------------------------------------------
+
+
+@functools.cache
+def _builder() -> Any:
+    """The Lark transformer, made on first use: well-formed files never import Lark."""
+    from lark import Transformer
+
+    class Builder(Transformer):
+        def statement(self, children: list[Any]) -> Entry:
+            return make_entry(children, unquote)
+
+        def section(self, children: list[Any]) -> Block:
+            return make_block([_skip(c) for c in children], unquote)
+
+        def start(self, children: list[Any]) -> DrbdDocument:
+            kids = [_skip(c) for c in children]
+            doc = DrbdDocument([c for c in kids if isinstance(c, Node)])
+            doc.cst = kids
+            return doc
+
+    return Builder(visit_tokens=False)
+
+
+def _skip(c: Any) -> Any:
+    if not isinstance(c, Node) and getattr(c, "type", None) == "SKIP":
+        node = Skip(str(c))
+        node.cst = [Tok("SKIP", str(c), c.start_pos)]
+        return node
+    return c
+
+
+_WORDS = {
+    "WORD": "a keyword or value",
+    "STRING": "a quoted string",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "SEMICOLON": "';'",
+    "SKIP": "",
+}
+
+
+def _context(exc: Exception) -> str:
+    expected = set(getattr(exc, "expected", ()) or getattr(exc, "allowed", ()) or ())
+    if "SEMICOLON" in expected and "LBRACE" in expected:
+        return "after the keyword's values"
+    return ""
+
+
+def parse(text: str, path: str | None = None) -> DrbdDocument:
+    """Parse drbd.conf text; raises :class:`xencfg.ParseError`.
+
+    Well-formed text takes a direct scanner (:func:`_scan`, several times
+    faster than Lark and building the very same tree); anything it does not
+    accept goes through the Lark grammar, which is the reference and words
+    the error.
+    """
+    return parse_text(
+        text, path, scan=_scan, lark=parse_lark, checks=(_check_garbage, _check_structure)
+    )
+
+
+#: Words that open a top-level item: a line starting with one ends any garbage above it.
+_TOP_OPENERS = TOP_KEYWORDS | _kw("include skip")
+
+
+def _check_garbage(doc: DrbdDocument, text: str, path: str | None) -> None:
+    """Garbage at top level (a pasted shell line: ``cat /etc/drbd.d/r0.res``) that
+    runs on into the next section: without a ``;`` the generic grammar reads
+    ``cat /etc/drbd.d/r0.res resource r0 { ... }`` as one block named ``cat``, and the
+    resource would vanish. drbdadm stops at the garbage ("Parse error: 'global |
+    common | resource | skip | include' expected, but got 'cat'"), so it is a syntax
+    error on its line; the error's ``partial`` document is the file read without
+    that garbage, so lint still checks the resource behind it."""
+    if doc.is_drbdsetup_show:
+        return
+    for c in doc.children:
+        if not isinstance(c, (Entry, Block)) or c.key in _TOP_OPENERS or c.key in ANYWHERE:
+            continue
+        values = c.values if isinstance(c, Entry) else c.args
+        if not _TOP_OPENERS.intersection(values):
+            continue
+        toks = c.value_toks if isinstance(c, Entry) else c.arg_toks
+        start = c.pos
+        for t in toks:
+            line_start = text.rfind("\n", start, t.pos) + 1
+            if (
+                t.text in _TOP_OPENERS
+                and line_start > start
+                and not text[line_start : t.pos].strip()
+            ):
+                blanked = (
+                    text[:start] + re.sub(r"[^\n]", " ", text[start:line_start]) + text[line_start:]
+                )
+                err = _error(
+                    text,
+                    path,
+                    start,
+                    f"expected 'global', 'common', 'resource', 'skip' or 'include', got '{c.key}'"
+                    " (a line that is not drbd.conf syntax, e.g. a pasted shell command)",
+                    "'global | common | resource | skip | include'",
+                )
+                try:
+                    err.partial = parse(blanked, path)
+                except ParseError:
+                    err.partial = None
+                raise err
+
+
+def parse_lark(text: str, path: str | None = None) -> DrbdDocument:
+    """Parse with ``grammars/drbd.lark`` only (the reference the fast scanner must equal)."""
+    try:
+        doc: DrbdDocument = parse_with(
+            "drbd", text, path, _builder(), words=_WORDS, context=_context, comment="#"
+        )
+    except ParseError as err:
+        raise _reworded(err, text) from None
+    return doc
+
+
+def _reworded(err: ParseError, text: str) -> ParseError:
+    """Say the usual drbd.conf mistakes the way an administrator thinks of them."""
+    try:
+        at = LineIndex(text).offset(err.line, err.column)
+    except (IndexError, ValueError):
+        return err
+    char = text[at : at + 1]
+    wants = err.expected
+    message = None
+    if char == "}" and "';'" in wants:
+        message = "expected ';' after the value, got '}'"
+    elif char == "}" and "'}'" not in wants:
+        message = "unexpected '}': it closes no open section"
+    elif char == '"' and '"' not in text[at + 1 :].split("\n", 1)[0]:
+        message = "unterminated quoted string: a string must end on its own line"
+    elif char == ";" and "';'" not in wants:
+        message = "expected a keyword before ';' (an empty statement)"
+    elif char == '"' and "';'" not in wants:
+        message = "expected a keyword, got a quoted string"
+    if message is None:
+        return err
+    return ParseError(
+        message,
+        path=err.path,
+        line=err.line,
+        column=err.column,
+        snippet=err.snippet,
+        expected=err.expected,
+    )
+
+
+def _skip_pattern(depth: int = 6) -> str:
+    """``skip [anything] {`` up to its balanced ``}`` (as the grammar's SKIP terminal)."""
+    inner = "[^{}]*"
+    for _ in range(depth - 1):
+        inner = r"[^{}]*(?:\{" + inner + r"\}[^{}]*)*"
+    return r"skip(?![^\s{\[])[^{]*\{" + inner + r"\}"
+
+
+# One token per match, trivia included; group names are the grammar's terminal names.
+_TOKEN_RE = re.compile(
+    r"(?P<WS>[ \t\f\v\r\n\u00a0]+)|(?P<COMMENT>#[^\n]*)|(?P<SEMICOLON>;)|(?P<LBRACE>\{)"
+    r'|(?P<RBRACE>\})|(?P<STRING>"(?:[^"\\\n]|\\.)*")|(?P<WORD>[^\s;{}"#\u00a0]+)'
+)
+_SKIP_RE = re.compile(_skip_pattern())
+
+
+def _scan(text: str) -> DrbdDocument | None:
+    """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide.
+
+    Pieces are what the Lark transformer makes (statement/section/SKIP);
+    trivia is attached afterwards by the shared core, exactly as for Lark.
+    """
+    match = _TOKEN_RE.match
+    skip = _SKIP_RE.match
+    n = len(text)
+    pos = 0
+    # each frame: pieces of the open section (None for the document) and its children
+    stack: list[list[Any]] = []
+    pieces: list[Any] = []  # the current container's pieces
+    head: list[Tok] = []  # key and values of the statement/section being read
+    while pos < n:
+        if not head and text.startswith("skip", pos):
+            m = skip(text, pos)
+            if m is not None:
+                t = m.group()
+                node = Skip(t)
+                node.cst = [Tok("SKIP", t, pos)]
+                pieces.append(node)
+                pos = m.end()
+                continue
+        m = match(text, pos)
+        if m is None:
+            return None
+        kind = m.lastgroup
+        start = pos
+        pos = m.end()
+        if kind == "WS" or kind == "COMMENT":
+            continue
+        assert kind is not None
+        tok = Tok(kind, m.group(), start)
+        if kind == "WORD" or kind == "STRING":
+            if not head and kind == "STRING":
+                return None
+            head.append(tok)
+        elif kind == "SEMICOLON":
+            if not head:
+                return None
+            pieces.append(make_entry([*head, tok], unquote))
+            head = []
+        elif kind == "LBRACE":
+            if not head:
+                return None
+            stack.append(pieces)
+            pieces = [*head, tok]
+            head = []
+        else:  # RBRACE
+            if head or not stack:
+                return None
+            pieces.append(tok)
+            block = make_block(pieces, unquote)
+            pieces = stack.pop()
+            pieces.append(block)
+    if head or stack:
+        return None
+    doc = DrbdDocument(list(pieces))
+    doc.cst = list(pieces)
+    return doc
+
+
+def _error(text: str, path: str | None, pos: int, message: str, expected: str) -> ParseError:
+    line, col = LineIndex(text).position(pos)
+    return ParseError(
+        message,
+        path=path,
+        line=line,
+        column=col,
+        snippet=caret_snippet(text, line, col),
+        expected=expected,
+    )
+
+
+#: Sections that take no argument between their keyword and ``{``.
+_BARE_SECTIONS = _kw("global common net disk syncer startup handlers options path connection-mesh")
+
+_NAMED_SECTIONS = {
+    "resource": "resource name",
+    "on": "host name",
+    "volume": "volume number",
+    "stacked-on-top-of": "resource name",
+    "floating": "address",
+}
+
+
+def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
+    """The errors drbdadm's grammar catches that the generic grammar lets through.
+
+    A missing ``;`` glues two statements (``protocol C`` + ``net { ... }``);
+    drbdadm reports it at the next token, and so do we. Sections need their
+    name (``resource r0 {``) and statement-only keywords cannot open one.
+    """
+
+    def bad(tok: Tok | None, message: str, expected: str) -> ParseError:
+        return _error(text, path, tok.pos if tok is not None else 0, message, expected)
+
+    def brace_tok(b: Block) -> Tok | None:
+        return next((p for p in b.cst or () if isinstance(p, Tok) and p.kind == "LBRACE"), None)
+
+    def visit(node: Node, context: str) -> None:
+        allowed = _TABLES.get(context) or frozenset()
+        for c in node.child_nodes():
+            if isinstance(c, Entry):
+                _check_glued(c, allowed | _SECTION_WORDS, bad)
+                if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in ("volume",):
+                    what = _NAMED_SECTIONS[c.key]
+                    semi = c.cst[-1] if c.cst else None
+                    raise bad(
+                        semi if isinstance(semi, Tok) else None,
+                        f"expected '{{' after {what}, got ';'",
+                        "'{'",
+                    )
+                continue
+            if not isinstance(c, Block):
+                continue
+            key = c.key
+            if key in _STATEMENT_ONLY and key in allowed and key not in _SECTION_WORDS:
+                words = allowed | _SECTION_WORDS
+                glued = [t for t in c.arg_toks if t.text in words]
+                at = glued[0] if glued else brace_tok(c)
+                got = at.text if at is not None else "{"
+                raise bad(at, f"expected ';' after the value of '{key}', got '{got}'", "';'")
+            if key in ("resource", "volume", "stacked-on-top-of") and key in allowed:
+                if not c.args:
+                    raise bad(
+                        brace_tok(c),
+                        f"expected a {_NAMED_SECTIONS[key]} before '{{'",
+                        _NAMED_SECTIONS[key],
+                    )
+                if len(c.args) > 1:
+                    raise bad(c.arg_toks[1], f"expected '{{' after {_NAMED_SECTIONS[key]}", "'{'")
+                if key == "volume" and _int(c.args[0]) is None:
+                    raise bad(c.arg_toks[0], "expected a volume number", "a number")
+            if key in _BARE_SECTIONS and key in allowed and c.args:
+                if key == "disk":  # "disk DEV" is a statement: its ';' is missing
+                    at = c.arg_toks[1] if len(c.arg_toks) > 1 else brace_tok(c)
+                    got = at.text if at is not None else "{"
+                    raise bad(at, f"expected ';' after the value of 'disk', got '{got}'", "';'")
+                raise bad(c.arg_toks[0], f"expected '{{' after '{key}'", "'{'")
+            if key == "on" and key in allowed and not c.args:
+                raise bad(brace_tok(c), "expected a host name before '{'", "a host name")
+            sub = _subcontext(context, key)
+            if sub is not None:
+                visit(c, sub)
+
+    visit(doc, "show" if doc.is_drbdsetup_show else "top")
+
+
+def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:
+    """A value on a later line that is a keyword of the section: a ``;`` is missing before it."""
+    if not keywords.intersection(e.values) or e.key_tok is None:
+        return  # (checked on values first: a light parse keeps no tokens)
+    src = e.key_tok
+    for t in e.value_toks:
+        if t.text in keywords and t.kind == "WORD":
+            # only across a line break: "on-io-error detach" stays a value
+            gap = [
+                p
+                for p in e.cst or ()
+                if isinstance(p, Tok) and src.pos < p.pos < t.pos and p.is_trivia
+            ]
+            if any("\n" in g.text for g in gap):
+                raise bad(t, f"expected ';' after the value of '{e.key}', got '{t.text}'", "';'")
+
+
+def sniff(text: str) -> bool:
+    """A drbd.conf opens ``resource``, ``global`` or ``common`` sections, or includes."""
+    return (
+        re.search(
+            r'^[ \t]*(resource\s+("[^"]*"|\S+)\s*\{|global\s*\{|common\s*\{|include\s+"[^"]*"\s*;)',
+            text,
+            re.M,
+        )
+        is not None
+    )

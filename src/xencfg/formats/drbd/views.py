@@ -1,0 +1,812 @@
+"""Typed views over drbd.conf sections: resources, hosts, volumes, connections, and drbdadm's
+inheritance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ...syntax.blocks import (
+    Block,
+    ComputedView,
+    Entry,
+    LiveSections,
+)
+from ..schema import V, Version
+from .keywords import DRBD_FACTS, HOST_SECTIONS, OPTION_SECTIONS, SCHEMA, _9, _84
+from .values import Address, Device, MetaDisk, _flag_or_text, _int, parse_address
+
+if TYPE_CHECKING:
+    from .document import DrbdDocument
+
+
+# -- typed views ----------------------------------------------------------------
+
+
+def settings_of(block: Block | None) -> dict[str, str | bool]:
+    """``key value;`` statements of a section as a dict (flags are ``True``; later wins)."""
+    if block is None:
+        return {}
+    return {e.key: _flag_or_text(e.values) for e in block.entries()}
+
+
+def _sections_of(block: Block) -> dict[str, dict[str, str | bool]]:
+    out: dict[str, dict[str, str | bool]] = {}
+    for b in block.blocks():
+        if b.key in OPTION_SECTIONS:
+            out.setdefault(b.key, {}).update(settings_of(b))
+    return out
+
+
+@attrs.define(eq=False)
+class _View:
+    """A typed view on one section; reads parse its statements, writes edit them."""
+
+    block: Block
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _View) and type(other) is type(self) and other.block == self.block
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _set(self, key: str, values: list[str] | None) -> None:
+        """Set (``None``: remove) the last ``key`` statement, creating it if needed."""
+        if values is None:
+            self.block.children[:] = [
+                c for c in self.block.children if not (isinstance(c, Entry) and c.key == key)
+            ]
+            return
+        e = self.block.entry(key)
+        if e is None:
+            e = Entry(key, values)
+            # keep device-ish statements before sections, as people write them
+            pos = next(
+                (i for i, c in enumerate(self.block.children) if isinstance(c, Block)),
+                len(self.block.children),
+            )
+            self.block.children.insert(pos, e)
+        elif e.values != values:
+            e.values = values
+
+    @property
+    def sections(self) -> dict[str, dict[str, str | bool]]:
+        """``net``, ``disk``, ``syncer``, ... sections written here, as dicts that edit
+        the file: ``r.sections["net"]["protocol"] = "C"`` sets the statement,
+        ``r.sections["disk"] = {"on-io-error": "detach"}`` writes the section."""
+        return LiveSections(_sections_of(self.block), self.block)
+
+    def section(self, name: str, *, create: bool = False) -> Block | None:
+        """The (last) option section ``name`` here, created at the end when asked."""
+        found = None
+        for b in self.block.blocks(name):
+            found = b
+        if found is None and create:
+            found = Block(name)
+            self.block.children.append(found)
+        return found
+
+
+class _DeviceMixin(_View):
+    """``device``, ``disk`` and ``meta-disk`` statements (resource, host and volume level)."""
+
+    @property
+    def device(self) -> Device | None:
+        e = self.block.entry("device")
+        return Device.from_values(e.values) if e is not None else None
+
+    @device.setter
+    def device(self, value: Device | str | None) -> None:
+        if isinstance(value, str):
+            value = Device.from_values(value.split())
+        self._set("device", value.values() if value is not None else None)
+
+    @property
+    def disk(self) -> str | None:
+        """The backing device; ``None`` when absent or ``disk none`` (diskless)."""
+        e = self.block.entry("disk")
+        if e is None or not e.values or e.values[0] == "none":
+            return None
+        return e.values[0]
+
+    @disk.setter
+    def disk(self, value: str | None) -> None:
+        self._set("disk", [value] if value is not None else None)
+
+    @property
+    def diskless(self) -> bool:
+        """``disk none;``: an explicitly diskless node (DRBD 9 clients, 8.x arbitrators)."""
+        e = self.block.entry("disk")
+        return e is not None and e.values[:1] == ["none"]
+
+    @property
+    def meta_disk(self) -> MetaDisk | None:
+        e = self.block.entry("meta-disk")
+        if e is not None:
+            return MetaDisk.from_values(e.values)
+        f = self.block.entry("flexible-meta-disk")
+        return MetaDisk.from_values(f.values, flexible=True) if f is not None else None
+
+    @meta_disk.setter
+    def meta_disk(self, value: MetaDisk | str | None) -> None:
+        if isinstance(value, str):
+            value = MetaDisk.from_values([value])
+        key = (
+            "flexible-meta-disk"
+            if self.block.entry("flexible-meta-disk") is not None
+            else "meta-disk"
+        )
+        self._set(key, value.values() if value is not None else None)
+
+    def _device_dict(self) -> dict[str, Any]:
+        dev, md = self.device, self.meta_disk
+        return {
+            "device": dev.to_dict() if dev else None,
+            "disk": self.disk,
+            "meta_disk": md.to_dict() if md else None,
+        }
+
+
+@attrs.define(eq=False)
+class Volume(_DeviceMixin):
+    """An 8.4/9 ``volume N { device; disk; meta-disk; }``."""
+
+    @property
+    def number(self) -> int | None:
+        return _int(self.block.args[0]) if self.block.args else None
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {"number": self.number, **self._device_dict(), "sections": self.sections}
+
+
+class _VolumesMixin(_View):
+    @property
+    def volumes(self) -> dict[int, Volume]:
+        """``volume N`` sections by number (8.4 and 9)."""
+        out: dict[int, Volume] = {}
+        for b in self.block.blocks("volume"):
+            n = _int(b.args[0]) if b.args else None
+            if n is not None:
+                out[n] = Volume(b)
+        return out
+
+    def add_volume(
+        self,
+        number: int,
+        device: str | Device | None = None,
+        disk: str | None = None,
+        meta_disk: str | MetaDisk | None = None,
+    ) -> Volume:
+        """Append a ``volume N { }`` (DRBD 8.4 and 9; ValueError in a file that holds a
+        keyword DRBD 8.4 refuses, which no release could then read)."""
+        check = getattr(self, "_check_writable", None)
+        if check is not None:
+            check("volume", _84)
+        vol = Volume(Block("volume", [str(number)]))
+        if device is not None:
+            vol.device = device
+        if disk is not None:
+            vol.disk = disk
+        if meta_disk is not None:
+            vol.meta_disk = meta_disk
+        self.block.children.append(vol.block)
+        return vol
+
+
+@attrs.define(eq=False)
+class Host(_DeviceMixin, _VolumesMixin):
+    """An ``on NAME... {}``, ``floating [FAMILY] ADDR:PORT {}`` or
+    ``stacked-on-top-of RES {}`` section (``_this_host``/``_remote_host`` in
+    ``drbdsetup show`` output)."""
+
+    @property
+    def kind(self) -> str:
+        return self.block.key
+
+    @property
+    def names(self) -> list[str]:
+        """Host names (several for a 9 ``on a b {}``); the lower resource for stacked,
+        the address text for floating."""
+        if self.kind == "floating":
+            return [" ".join(self.block.args)]
+        if self.kind.startswith("_"):
+            return [self.kind]
+        return list(self.block.args)
+
+    @property
+    def name(self) -> str:
+        names = self.names
+        return names[0] if names else ""
+
+    @property
+    def address(self) -> Address | None:
+        """The replication address (``floating`` sections carry it in their head)."""
+        e = self.block.entry("address")
+        if e is not None:
+            return parse_address(e.values, 0, e)
+        if self.kind == "floating":
+            return parse_address(self.block.args, 0, self.block)
+        return None
+
+    @address.setter
+    def address(self, value: Address | str | None) -> None:
+        if isinstance(value, str):
+            value = parse_address(value.split())
+        self._set("address", value.values() if value is not None else None)
+
+    @property
+    def node_id(self) -> int | None:
+        return _int(self.block.get("node-id"))
+
+    @node_id.setter
+    def node_id(self, value: int | None) -> None:
+        self._set("node-id", [str(value)] if value is not None else None)
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        addr = self.address
+        return {
+            "kind": self.kind,
+            "names": self.names,
+            "node_id": self.node_id,
+            "address": addr.to_dict() if addr else None,
+            **self._device_dict(),
+            "volumes": {str(n): v.to_dict() for n, v in self.volumes.items()},
+            "sections": self.sections,
+        }
+
+
+@attrs.define(eq=False)
+class ConnectionHost(_View):
+    """``host NAME [address [FAMILY] IP[:PORT]] [port N] [via ...];`` in a connection or path
+    (a statement, or a section when it carries ``via proxy on ... { }``)."""
+
+    entry: Entry | None = None
+
+    @property
+    def _values(self) -> list[str]:
+        return self.entry.values if self.entry is not None else self.block.args
+
+    @property
+    def name(self) -> str:
+        return self._values[0] if self._values else ""
+
+    @property
+    def address(self) -> Address | None:
+        """``address`` and/or ``port`` of the statement (ip ``""`` when only a port is
+        given: the host's own address applies, see :meth:`Resource.links`)."""
+        vals = self._values
+        owner: Entry | Block = self.entry if self.entry is not None else self.block
+        addr = None
+        if "address" in vals:
+            addr = parse_address(vals, vals.index("address") + 1, owner)
+        if "port" in vals:
+            i = vals.index("port")
+            port = _int(vals[i + 1]) if i + 1 < len(vals) else None
+            if port is None:
+                return addr
+            if addr is None:
+                return Address("", port, entry=owner, at=i, port_at=i + 1)
+            object.__setattr__(addr, "port", port)
+            object.__setattr__(addr, "_port_at", i + 1)
+        return addr
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        addr = self.address
+        return {"name": self.name, "address": addr.to_dict() if addr else None}
+
+
+def _connection_hosts(block: Block) -> list[ConnectionHost]:
+    out = []
+    for c in block.children:
+        if isinstance(c, Entry) and c.key == "host":
+            out.append(ConnectionHost(block, c))
+        elif isinstance(c, Block) and c.key == "host":
+            out.append(ConnectionHost(c))
+    return out
+
+
+@attrs.define(eq=False)
+class Connection(_VolumesMixin):
+    """A DRBD 9 ``connection { host ...; path { ... } net { ... } }``."""
+
+    @property
+    def hosts(self) -> list[ConnectionHost]:
+        return _connection_hosts(self.block)
+
+    @property
+    def paths(self) -> list[list[ConnectionHost]]:
+        """Each ``path { host a ...; host b ...; }``: its two endpoints."""
+        return [_connection_hosts(p) for p in self.block.blocks("path")]
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "hosts": [h.to_dict() for h in self.hosts],
+            "paths": [[h.to_dict() for h in p] for p in self.paths],
+            "sections": self.sections,
+        }
+
+
+@attrs.frozen
+class Endpoint:
+    """One end of a DRBD 9 path: a host name and the address used to reach it."""
+
+    host: str
+    address: Address | None = attrs.field(eq=False)
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None, int | None]:
+        a = self.address
+        return (self.host, a.family if a else None, a.ip if a else None, a.port if a else None)
+
+
+@attrs.frozen
+class Link:
+    """A connection between hosts after drbdadm's expansion: its paths, and where it
+    comes from (``connection`` section, ``connection-mesh`` or the implicit one of a
+    two-host resource)."""
+
+    paths: tuple[tuple[Endpoint, ...], ...]
+    origin: str
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.host for p in self.paths for e in p))
+
+
+@attrs.define(eq=False)
+class Effective:
+    """What drbdadm makes of one host of a resource after inheritance."""
+
+    resource: str
+    host: str
+    node_id: int | None
+    address: Address | None
+    protocol: str | None
+    volumes: dict[int, dict[str, Any]]
+    sections: dict[str, dict[str, str | bool]]
+
+    @property
+    def sections_84(self) -> dict[str, dict[str, str | bool]]:
+        """The merged sections in DRBD 8.4 form, ``protocol`` included in ``net``."""
+        out = sections_84(self.sections)
+        if self.protocol is not None:
+            out.setdefault("net", {}).setdefault("protocol", self.protocol)
+        return out
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        def plain(v: Any) -> Any:
+            return v.to_dict() if hasattr(v, "to_dict") else v
+
+        return {
+            "node_id": self.node_id,
+            "address": plain(self.address),
+            "protocol": self.protocol,
+            "volumes": {
+                str(n): {k: plain(v) for k, v in vol.items()} for n, vol in self.volumes.items()
+            },
+            "sections": self.sections,
+        }
+
+    @property
+    def device(self) -> Device | None:
+        return self.volumes.get(0, {}).get("device") if len(self.volumes) <= 1 else None
+
+    @property
+    def disk(self) -> str | None:
+        return self.volumes.get(0, {}).get("disk") if len(self.volumes) <= 1 else None
+
+    @property
+    def meta_disk(self) -> MetaDisk | None:
+        return self.volumes.get(0, {}).get("meta_disk") if len(self.volumes) <= 1 else None
+
+
+#: Where DRBD 8.4 put the options of 8.3's ``syncer`` section (``None``: dropped).
+SYNCER_TO_84: dict[str, tuple[str, str] | None] = {
+    "rate": ("disk", "resync-rate"),
+    "after": ("disk", "resync-after"),
+    "al-extents": ("disk", "al-extents"),
+    "c-plan-ahead": ("disk", "c-plan-ahead"),
+    "c-fill-target": ("disk", "c-fill-target"),
+    "c-delay-target": ("disk", "c-delay-target"),
+    "c-max-rate": ("disk", "c-max-rate"),
+    "c-min-rate": ("disk", "c-min-rate"),
+    "use-rle": ("net", "use-rle"),
+    "verify-alg": ("net", "verify-alg"),
+    "csums-alg": ("net", "csums-alg"),
+    "cpu-mask": ("options", "cpu-mask"),
+    "on-no-data-accessible": ("options", "on-no-data-accessible"),
+}
+#: 8.3 negative flags and their 8.4 ``name no`` spelling.
+FLAGS_TO_84 = {
+    "no-disk-flushes": "disk-flushes",
+    "no-md-flushes": "md-flushes",
+    "no-disk-barrier": "disk-barrier",
+    "no-disk-drain": "disk-drain",
+    "no-tcp-cork": "tcp-cork",
+}
+
+
+#: 8.3's switches: written bare (``allow-two-primaries;``), 8.4 takes ``yes``/``no``.
+SWITCHES_83 = frozenset(k.name for k in DRBD_FACTS if k.switch_until is not None)
+
+
+def _to_83(section: str, key: str, value: str) -> tuple[str, str, list[str] | None]:
+    """An option as DRBD 8.4 names it -> ``(section, keyword, values)`` as 8.3 writes
+    it: ``[]`` for a bare switch, ``None`` for "nothing to write" (a flag's
+    default). Raises ValueError for what 8.3 has no spelling of."""
+    for old, target in SYNCER_TO_84.items():
+        if target == (section, key):
+            section, key = "syncer", old
+            break
+    for flag, new in FLAGS_TO_84.items():
+        if new == key:
+            return section, flag, [] if value == "no" else None
+    if key in SWITCHES_83:
+        return section, key, [] if value in ("yes", "") else None
+    kw = SCHEMA.keyword(section, key)
+    if kw is None or (kw.since is not None and kw.since > V("8.3")):
+        raise ValueError(f"DRBD 8.3 has no '{key}' in '{section}'")
+    return section, key, [value]
+
+
+def sections_84(sections: dict[str, dict[str, str | bool]]) -> dict[str, dict[str, str | bool]]:
+    """``sections`` as DRBD 8.4 reads them: ``syncer`` options moved to ``disk``,
+    ``net`` or ``options``, ``no-X`` flags spelled ``X no``, bare flags ``yes``,
+    the ``outdate-peer`` handler called ``fence-peer``."""
+    out: dict[str, dict[str, str | bool]] = {}
+    for name, settings in sections.items():
+        for key, value in settings.items():
+            section, new = name, key
+            if name == "syncer":
+                target = SYNCER_TO_84.get(key)
+                if target is None:
+                    continue
+                section, new = target
+            if name == "handlers" and key == "outdate-peer":
+                new = "fence-peer"
+            if key in FLAGS_TO_84:
+                new, value = FLAGS_TO_84[key], "no"
+            elif value is True:
+                value = "yes"
+            out.setdefault(section, {})[new] = value
+    return out
+
+
+def _merge_sections(*layers: dict[str, dict[str, str | bool]]) -> dict[str, dict[str, str | bool]]:
+    out: dict[str, dict[str, str | bool]] = {}
+    for layer in layers:
+        for name, settings in layer.items():
+            out.setdefault(name, {}).update(settings)
+    return out
+
+
+def _volume_fields(view: _DeviceMixin | None) -> dict[str, Any]:
+    if view is None:
+        return {}
+    fields: dict[str, Any] = {}
+    if view.block.entry("device") is not None:
+        fields["device"] = view.device
+    if view.block.entry("disk") is not None:
+        fields["disk"] = view.disk
+    if view.meta_disk is not None:
+        fields["meta_disk"] = view.meta_disk
+    return fields
+
+
+def _volume_layer(
+    view: _DeviceMixin,
+) -> dict[int, tuple[dict[str, Any], dict[str, dict[str, str | bool]]]]:
+    """Volumes one level (resource or host) defines: ``volume N`` sections, and the
+    implicit volume 0 of ``device``/``disk``/``meta-disk`` written outside any volume."""
+    layer: dict[int, tuple[dict[str, Any], dict[str, dict[str, str | bool]]]] = {}
+    direct = _volume_fields(view)
+    if direct:
+        layer[0] = (direct, {})
+    if isinstance(view, _VolumesMixin):
+        for n, vol in view.volumes.items():
+            fields, _ = layer.get(n, ({}, {}))
+            layer[n] = ({**fields, **_volume_fields(vol)}, vol.sections)
+    return layer
+
+
+@attrs.define(eq=False)
+class Resource(_DeviceMixin, _VolumesMixin):
+    """A ``resource NAME { ... }`` section.
+
+    ``common`` is the ``common`` section it inherits from (possibly from another
+    file), ``document`` the file's document that holds it (edits go there).
+    """
+
+    common: Block | None = None
+    document: DrbdDocument | None = None
+
+    @property
+    def path(self) -> str | None:
+        """The file the resource is written in."""
+        return self.document.path if self.document is not None else None
+
+    @property
+    def name(self) -> str:
+        return self.block.args[0] if self.block.args else ""
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.block.args = [value, *self.block.args[1:]]
+
+    @property
+    def host_list(self) -> list[Host]:
+        """Host sections in file order (``on``, ``floating``, ``stacked-on-top-of``)."""
+        return [Host(b) for b in self.block.blocks() if b.key in HOST_SECTIONS]
+
+    @property
+    def hosts(self) -> dict[str, Host]:
+        """Host sections by name; ``on a b {}`` is listed under both names."""
+        out: dict[str, Host] = {}
+        for h in self.host_list:
+            for n in h.names:
+                out[n] = h
+        return out
+
+    def host(self, name: str) -> Host | None:
+        """The host section for ``name``; like drbdadm, a short name matches an
+        FQDN section name and vice versa (``n1`` finds ``on n1.example.com``), and
+        ``10.0.0.1:7788`` finds ``floating ipv4 10.0.0.1:7788``."""
+        hosts = self.hosts
+        if name in hosts:
+            return hosts[name]
+        short = name.split(".", 1)[0]
+        for n, h in hosts.items():
+            if n.split(".", 1)[0] == short:
+                return h
+        for h in self.host_list:  # a floating section, by "ip:port" without family
+            addr = h.address
+            if h.kind == "floating" and addr is not None and addr.host_port == name:
+                return h
+            if h.name == name:  # a section without a name (``on {``, a partial parse)
+                return h
+        return None
+
+    @property
+    def stacked(self) -> bool:
+        return any(h.kind == "stacked-on-top-of" for h in self.host_list)
+
+    @property
+    def protocol(self) -> str | None:
+        """``protocol`` at resource level (8.x) or in ``net`` (8.4/9); common's as fallback."""
+        for block in (self.block, self.common):
+            if block is None:
+                continue
+            value = block.get("protocol")
+            net = [b for b in block.blocks("net")]
+            for b in net:
+                value = b.get("protocol", value)
+            if value is not None:
+                return value
+        return None
+
+    @protocol.setter
+    def protocol(self, value: str) -> None:
+        net = self.section("net")
+        if (
+            self.block.entry("protocol") is None
+            and net is not None
+            and net.entry("protocol") is not None
+        ):
+            net.set("protocol", value)
+        else:
+            self._set("protocol", [value])
+
+    @property
+    def sections_84(self) -> dict[str, dict[str, str | bool]]:
+        """The resource's own sections in DRBD 8.4 form (see :func:`sections_84`),
+        with a resource-level ``protocol`` moved into ``net`` as 8.4 does."""
+        out = sections_84(self.sections)
+        proto = self.block.get("protocol")
+        if proto is not None:
+            out.setdefault("net", {}).setdefault("protocol", proto)
+        return out
+
+    @property
+    def connections(self) -> list[Connection]:
+        return [Connection(b) for b in self.block.blocks("connection")]
+
+    @property
+    def connection_mesh(self) -> list[str]:
+        """Host names of ``connection-mesh { hosts ...; }`` (empty without one)."""
+        out: list[str] = []
+        for b in self.block.blocks("connection-mesh"):
+            for e in b.entries("hosts"):
+                out.extend(e.values)
+        return out
+
+    # -- edits -----------------------------------------------------------
+    @property
+    def dialect(self) -> str:
+        """The DRBD syntax edits write here: the document's (see
+        :attr:`DrbdDocument.dialect`), ``"8.4"`` when it does not tell."""
+        found = self.document.dialect if self.document is not None else None
+        return found or "8.4"
+
+    def _check_writable(self, keyword: str, since: Version) -> None:
+        """ValueError if the file already holds a keyword every release from ``since``
+        on refuses: adding ``keyword`` would make a file no DRBD release reads."""
+        if self.document is None:
+            return
+        _, below = SCHEMA.infer(self.document.keyword_uses())
+        if below is not None and below[0] <= since:
+            raise ValueError(
+                f"'{keyword}' is DRBD {since} syntax, and this file holds '{below[2]}', "
+                f"which DRBD {below[0]} and later refuse"
+            )
+
+    def set_option(self, section: str, key: str, value: str, *, dialect: str | None = None) -> None:
+        """Set an option named as DRBD 8.4 names it (``set_option("disk",
+        "resync-rate", "40M")``), written in the ``dialect`` (default: the
+        document's): ``syncer { rate 40M; }`` and ``no-disk-flushes;`` for 8.3,
+        a resource-level ``protocol`` there. Raises ValueError for an option the
+        dialect's release does not read."""
+        dialect = dialect or self.dialect
+        release = V(dialect)
+        if section == "net" and key == "protocol":
+            if release < _84:
+                self._set("protocol", [value])
+            else:
+                net = self.section("net", create=True)
+                assert net is not None
+                net.set("protocol", value)
+            return
+        if release < _84:
+            section, key, values = _to_83(section, key, value)
+            block = self.section(section, create=values is not None)
+            if block is None:
+                return
+            if values is None:  # a default: no flag to write
+                block.remove(key)
+            else:
+                block.set(key, *values)
+            return
+        kw = SCHEMA.keyword(section, key)
+        if kw is None or (kw.since is not None and release < kw.since):
+            raise ValueError(f"DRBD {dialect} has no '{key}' in '{section}'")
+        block = self.section(section, create=True)
+        assert block is not None
+        block.set(key, value)
+
+    def add_host(
+        self,
+        name: str,
+        address: str | Address | None = None,
+        *,
+        device: str | Device | None = None,
+        disk: str | None = None,
+        meta_disk: str | MetaDisk | None = None,
+        node_id: int | None = None,
+    ) -> Host:
+        """Append an ``on NAME { ... }`` section after the last host section
+        (``node_id`` is DRBD 9's: ValueError in a file DRBD 9 refuses)."""
+        if node_id is not None:
+            self._check_writable("node-id", _9)
+        host = Host(Block("on", [name]))
+        if device is not None:
+            host.device = device
+        if disk is not None:
+            host.disk = disk
+        if meta_disk is not None:
+            host.meta_disk = meta_disk
+        if address is not None:
+            host.address = address
+        if node_id is not None:
+            host.node_id = node_id
+        kids = self.block.children
+        last = max(
+            (i for i, c in enumerate(kids) if isinstance(c, Block) and c.key in HOST_SECTIONS),
+            default=len(kids) - 1,
+        )
+        kids.insert(last + 1, host.block)
+        return host
+
+    def remove_host(self, name: str) -> bool:
+        """Remove the host section named ``name`` (the whole section, even if it names others)."""
+        host = self.hosts.get(name)
+        if host is None:
+            return False
+        self.block.children.remove(host.block)
+        return True
+
+    # -- inheritance -------------------------------------------------------
+    def effective(self, host: str) -> Effective:
+        """Settings of ``host`` after drbdadm's inheritance.
+
+        ``common`` sections apply to every resource, resource-level sections and
+        ``device``/``disk``/``meta-disk`` (8.2+) to every host that does not
+        set its own, resource-level ``volume N`` to hosts without one, and a
+        host without volumes has the implicit volume 0.
+        """
+        h = self.host(host)
+        if h is None:
+            raise KeyError(host)
+        common_sections = _sections_of(self.common) if self.common is not None else {}
+        sections = _merge_sections(common_sections, self.sections, h.sections)
+        res_layer = _volume_layer(self)
+        host_layer = _volume_layer(h)
+        volumes: dict[int, dict[str, Any]] = {}
+        for n in sorted(set(res_layer) | set(host_layer)) or [0]:
+            merged: dict[str, Any] = {"device": None, "disk": None, "meta_disk": None}
+            vol_sections: list[dict[str, dict[str, str | bool]]] = []
+            for layer in (res_layer, host_layer):
+                fields, secs = layer.get(n, ({}, {}))
+                merged.update(fields)
+                vol_sections.append(secs)
+            merged["sections"] = _merge_sections(*vol_sections)
+            volumes[n] = merged
+        node_id = h.node_id
+        merged = ComputedView(sections, "edit the resource's, host's or common's sections")
+        return Effective(self.name, host, node_id, h.address, self.protocol, volumes, merged)
+
+    def links(self) -> list[Link]:
+        """Every connection drbdadm 9 makes for this resource: ``connection`` sections
+        (their paths, or their ``host`` statements as one path), then the
+        ``connection-mesh`` pairs not already connected, or for a resource with
+        exactly two hosts and neither, the implicit connection between them.
+        Endpoint addresses come from the ``host`` statement (``address``, ``port``)
+        or else from the host's section."""
+        out: list[Link] = []
+
+        def end(name: str) -> Endpoint:
+            h = self.host(name)
+            if h is None:
+                return Endpoint(name, None)
+            full = name if name in h.names else h.name
+            return Endpoint(full, h.address)
+
+        def endpoint(ch: ConnectionHost) -> Endpoint:
+            base = end(ch.name)
+            addr, own = ch.address, base.address
+            if addr is not None and not addr.ip and own is not None:
+                addr = Address(own.ip, addr.port, own.family)
+            return Endpoint(base.host, addr if addr is not None else own)
+
+        for conn in self.connections:
+            paths = [tuple(endpoint(ch) for ch in p) for p in conn.paths]
+            if not paths and conn.hosts:
+                paths = [tuple(endpoint(ch) for ch in conn.hosts)]
+            out.append(Link(tuple(paths), "connection"))
+        done = {frozenset(link.hosts) for link in out}
+        mesh = self.connection_mesh
+        for i, a in enumerate(mesh):
+            for b in mesh[i + 1 :]:
+                if frozenset((end(a).host, end(b).host)) in done:
+                    continue
+                out.append(Link(((end(a), end(b)),), "mesh"))
+        if not self.connections and not mesh:
+            sections = self.host_list
+            if len(sections) == 2:
+                ends = tuple(Endpoint(h.name, h.address) for h in sections)
+                out.append(Link((ends,), "implicit"))
+        return out
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "protocol": self.protocol,
+            **self._device_dict(),
+            "hosts": [h.to_dict() for h in self.host_list],
+            "volumes": {str(n): v.to_dict() for n, v in self.volumes.items()},
+            "connections": [c.to_dict() for c in self.connections],
+            "connection_mesh": self.connection_mesh,
+            "links": [
+                {
+                    "origin": link.origin,
+                    "paths": [
+                        [{"host": e.host, "address": e.address and e.address.to_dict()} for e in p]
+                        for p in link.paths
+                    ],
+                }
+                for link in self.links()
+            ],
+            "effective": {
+                name: self.effective(name).to_dict() for h in self.host_list for name in h.names[:1]
+            },
+            "sections": self.sections,
+        }
