@@ -10,6 +10,7 @@ import pkgutil
 import re
 
 import xencfg.formats
+import xencfg.formats.status
 from conftest import ROOT
 
 PAGE = (ROOT / "docs" / "api-formats.md").read_text()
@@ -17,12 +18,17 @@ PAGE = (ROOT / "docs" / "api-formats.md").read_text()
 
 def modules() -> list[str]:
     names = [m.name for m in pkgutil.iter_modules(xencfg.formats.__path__)]
-    return [n for n in names if not n.startswith("_") and n != "cib"] + [
-        "cib.model",
-        "cib.views",
-        "cib.resources",
-        "cib.constraints",
-    ]
+    status = [m.name for m in pkgutil.iter_modules(xencfg.formats.status.__path__)]
+    return (
+        [n for n in names if not n.startswith("_") and n not in ("cib", "status")]
+        + [f"status.{n}" for n in status if not n.startswith("_")]
+        + [
+            "cib.model",
+            "cib.views",
+            "cib.resources",
+            "cib.constraints",
+        ]
+    )
 
 
 def test_every_format_module_is_in_the_reference() -> None:

@@ -20,9 +20,7 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.cib import CibDocument
     from .formats.cman import CmanDocument
     from .formats.corosync import CorosyncDocument
-    from .formats.crm_mon import CrmMonDocument
     from .formats.drbd import DrbdDocument
-    from .formats.drbd_status import DrbdStatusDocument
     from .formats.evms import EvmsDocument
     from .formats.hacf import HacfDocument
     from .formats.haresources import HaresourcesDocument
@@ -31,21 +29,23 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.ietallow import IetAllowDocument
     from .formats.ietd import IetdDocument
     from .formats.initiatorname import InitiatorNameDocument
-    from .formats.ip_addr import IpAddrDocument
-    from .formats.iscsi_session import IscsiSessionDocument
     from .formats.iscsid import IscsidDocument
     from .formats.logd import LogdDocument
     from .formats.lvm import LvmDocument
     from .formats.modules import ModulesDocument
     from .formats.multipath import MultipathDocument
-    from .formats.multipath_ll import MultipathLlDocument
     from .formats.ocfs2 import Ocfs2Document
-    from .formats.proc_drbd import ProcDrbdDocument
     from .formats.shellvars import ShellvarsDocument
-    from .formats.uname import UnameDocument
+    from .formats.status.crm_mon import CrmMonDocument
+    from .formats.status.drbd_status import DrbdStatusDocument
+    from .formats.status.ip_addr import IpAddrDocument
+    from .formats.status.iscsi_session import IscsiSessionDocument
+    from .formats.status.multipath_ll import MultipathLlDocument
+    from .formats.status.proc_drbd import ProcDrbdDocument
+    from .formats.status.uname import UnameDocument
+    from .formats.status.xl_list import XlListDocument
     from .formats.xend import XendDocument
     from .formats.xl import XlDocument
-    from .formats.xl_list import XlListDocument
     from .formats.xm import XmDocument
 
 # One overload per format: ``load(path, "multipath")`` is a MultipathDocument to mypy.

@@ -142,19 +142,19 @@ _REGISTRY: tuple[FormatInfo, ...] = (
         "heartbeat v2 / Pacemaker CIB (cib.xml and fragments)",
         ("cib.xml", "crm/cib.xml", "*.xml"),
     ),
-    FormatInfo("multipath-ll", "multipath_ll", "output of multipath -ll"),
-    FormatInfo("proc-drbd", "proc_drbd", "contents of /proc/drbd", ("proc/drbd",)),
+    FormatInfo("multipath-ll", "status.multipath_ll", "output of multipath -ll"),
+    FormatInfo("proc-drbd", "status.proc_drbd", "contents of /proc/drbd", ("proc/drbd",)),
     FormatInfo(
         "drbd-status",
-        "drbd_status",
+        "status.drbd_status",
         "output of drbdadm status / drbdsetup status [--json] (DRBD 9)",
     ),
-    FormatInfo("crm-mon-xml", "crm_mon", "output of crm_mon -1 --as-xml / --output-as=xml"),
-    FormatInfo("cib-live", "cib_live", "the running CIB (output of cibadmin -Q)"),
-    FormatInfo("xl-list", "xl_list", "output of xl list / xm list"),
-    FormatInfo("ip-addr", "ip_addr", "output of ip -o addr / ip addr"),
-    FormatInfo("iscsi-session", "iscsi_session", "output of iscsiadm -m session -P 3"),
-    FormatInfo("uname", "uname", "output of uname -n / uname -a / hostname"),
+    FormatInfo("crm-mon-xml", "status.crm_mon", "output of crm_mon -1 --as-xml / --output-as=xml"),
+    FormatInfo("cib-live", "status.cib_live", "the running CIB (output of cibadmin -Q)"),
+    FormatInfo("xl-list", "status.xl_list", "output of xl list / xm list"),
+    FormatInfo("ip-addr", "status.ip_addr", "output of ip -o addr / ip addr"),
+    FormatInfo("iscsi-session", "status.iscsi_session", "output of iscsiadm -m session -P 3"),
+    FormatInfo("uname", "status.uname", "output of uname -n / uname -a / hostname"),
 )
 
 _BY_NAME = {f.name: f for f in _REGISTRY}

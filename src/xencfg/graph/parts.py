@@ -464,7 +464,7 @@ def live_state(cluster: Cluster, g: Graph) -> None:
     each DRBD replica edge gets its node's role, connection and disk state (red when
     not Connected/UpToDate), and each node with ``multipath -ll`` an edge to each LUN
     it runs, labelled with its working paths (red when one is not working)."""
-    from ..formats.multipath_ll import MultipathLlDocument
+    from ..formats.status.multipath_ll import MultipathLlDocument
     from ..rules.live import CS_OK, configured_drbd, live_drbd
 
     for r in configured_drbd(cluster):

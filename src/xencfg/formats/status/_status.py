@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
-from ..errors import ParseError, caret_snippet
+from ...document import Document
+from ...errors import ParseError, caret_snippet
 
 
 @attrs.define(weakref_slot=False)
