@@ -7,10 +7,10 @@ import gc
 import os
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal, cast, overload
 
 from . import formats
-from .document import Document
+from .document import Document, TreeDocument
 from .errors import UnknownFormatError, XencfgError
 from .syntax.source import encode, read_text
 from .syntax.tree import _BUILDING, Light, NeedsFullTree, TooDeep
@@ -223,10 +223,11 @@ def loads(text: str, format: str, *, path: str | None = None) -> Document:
     mod = formats.module(format)
     if not getattr(mod, "LIGHT", True):  # a format may opt out of light parsing
         return _parse(mod, text, path, None)
-    light = Light(lambda: _parse(mod, text, path, None))
+    light = Light(lambda: cast(TreeDocument, _parse(mod, text, path, None)))
     try:
         doc = _parse(mod, text, path, light)
-        light.seal(doc)
+        if isinstance(doc, TreeDocument):  # the others hold no syntax tree to make light
+            light.seal(doc)
     except (NeedsFullTree, TooDeep, XencfgError):
         # Code that needs the tokens ran during the parse, or the text is bad: the
         # full parse gives the same document (or the error with its partial tree).

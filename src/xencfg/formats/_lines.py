@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import attrs
 from lark import Transformer
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError, XencfgError, caret_snippet
 from ..syntax.blocks import BlockStyle, Entry
 from ..syntax.build import finish, make_entry, parse_with, to_tok
@@ -55,7 +55,7 @@ def _identity(raw: str) -> str:
 
 
 @attrs.define(weakref_slot=False)
-class LineDocument(Document):
+class LineDocument(TreeDocument):
     """A document that is a flat list of statements (comments are trivia)."""
 
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)

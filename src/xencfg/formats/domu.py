@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..syntax.blocks import ComputedView, _replace_run
 from ..syntax.build import built
 from ..syntax.tree import Node, Piece, Style, Tok, building, nodes_repr, render, token_field
@@ -407,7 +407,7 @@ SECRETS = frozenset({"vncpasswd", "spicepasswd"})
 
 
 @attrs.define(weakref_slot=False)
-class DomUDocument(Document):
+class DomUDocument(TreeDocument):
     """A parsed domU configuration (xm or xl style)."""
 
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 from lark import Transformer
 
-from ..document import Document
+from ..document import TreeDocument
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
 from ..syntax.build import make_block, make_entry, parse_with
 from ..syntax.tree import Node, nodes_repr, render, walk
@@ -448,7 +448,7 @@ class BlacklistEntry:
 
 
 @attrs.define(weakref_slot=False)
-class MultipathDocument(Document):
+class MultipathDocument(TreeDocument):
     """A parsed multipath.conf."""
 
     format = FORMAT

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 from lark import Transformer
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError, caret_snippet
 from ..syntax.build import built, parse_with, to_tok
 from ..syntax.source import LineIndex
@@ -317,7 +317,7 @@ def to_int(v: str) -> int | None:
 
 
 @attrs.define(weakref_slot=False)
-class XendDocument(Document):
+class XendDocument(TreeDocument):
     """A parsed xend-config.sxp (or any xend S-expression file)."""
 
     format = FORMAT

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 from lxml import etree
 
-from ...document import Document
+from ...document import SourceDocument
 from . import xmltext
 from .constraints import (
     ClusterNode,
@@ -106,7 +106,7 @@ __all__ = [
 
 
 @attrs.define(weakref_slot=False, eq=False)
-class CibDocument(Document):
+class CibDocument(SourceDocument):
     """A CIB or a fragment of one, lossless (see :mod:`.xmltext`)."""
 
     format = FORMAT
@@ -524,6 +524,17 @@ class CibDocument(Document):
         return isinstance(other, CibDocument) and self.structure() == other.structure()
 
     __hash__ = None
+
+    def position(self, where: object) -> tuple[int, int]:
+        """1-based ``(line, column)`` of an offset in the source, of an element's start
+        tag, or of the element a view (:class:`Primitive`, :class:`Order` ...) wraps."""
+        if isinstance(where, int):
+            return super().position(where)
+        el = getattr(where, "el", where)
+        if not isinstance(getattr(el, "tag", None), str):
+            return (1, 1)
+        line, col = self.element_position(el)
+        return (line or 1, col or 1)
 
     def element_position(self, el: Any) -> tuple[int, int]:
         """1-based (line, column) of an element's start tag in the source."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ...document import Document
+from ...document import TreeDocument
 from ...syntax.blocks import (
     Block,
     ComputedView,
@@ -39,7 +39,7 @@ FORMAT = "drbd"
 
 
 @attrs.define(weakref_slot=False)
-class DrbdDocument(Document):
+class DrbdDocument(TreeDocument):
     """A parsed drbd.conf (or a ``drbd.d/*.res`` / ``global_common.conf`` it includes)."""
 
     format = FORMAT
