@@ -137,3 +137,21 @@ def test_the_walk_sees_a_cycle_and_ignores_what_does_not_run(tmp_path: Path) -> 
     assert graph["p.a"] == {"p.b"} and graph["p.sub.c"] == {"p.a"}
     assert graph["p.d"] == set() and graph["p.e"] == set()
     assert cycles(graph) == [["p.a", "p.b", "p.sub.c"]]
+
+
+def test_the_cli_parser_reads_report_formats_without_the_lint_engine() -> None:
+    """``xencfg.lint`` imports its engine on first use: building the CLI (which lists
+    the report formats of ``xencfg.lint.report``) loads no cluster model nor discovery."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from xencfg.cli import _parser; _parser(); "
+        "print(sorted(m for m in ('xencfg.lint.engine', 'xencfg.cluster', 'xencfg.discover') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    from xencfg import lint
+
+    assert lint.run.__module__ == "xencfg.lint.engine"  # and the names still resolve

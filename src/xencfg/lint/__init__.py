@@ -1,293 +1,31 @@
 """``xencfg lint``: discover, parse, run the rules, filter, sort.
 
-The engine turns every parse failure into an XC001 finding at its line, so
-one broken file never hides the findings of the others, and applies the
-inline suppressions (:mod:`xencfg.lint.suppress`), the settings' per-file-ignores
-and severity overrides. Findings of identical CIB copies (one per node) are
-reported once, on the first copy.
+:func:`run` lints paths (node roots, files) and returns a :class:`LintResult`; the
+engine is :mod:`.engine`. The package holds what lint needs beyond the rules:
+:mod:`.cli` (the command), :mod:`.report` (output formats), :mod:`.baseline`,
+:mod:`.suppress` and :mod:`.fixes`.
 
-The package holds what lint needs beyond the rules: :mod:`.cli` (the command),
-:mod:`.report` (output formats), :mod:`.baseline`, :mod:`.suppress` and :mod:`.fixes`.
+The engine's names are imported on first use, as ``xencfg``'s own are: the CLI
+reads the report formats when it starts without importing the engine (the cluster
+model, discovery, the rule registry).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-from collections.abc import Iterable, Mapping
-from fnmatch import fnmatchcase
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import attrs
-
-from .. import rules as registry
-from ..cluster import Cluster, Loaded
-from ..discover import Discovery, SourceFile, discover, modes_are_real
-from ..document import Document
-from ..errors import ParseError, XencfgError
-from ..findings import Finding, Location
-from ..formats.schema import Version
-from ..versions import Versions, infer
-from .suppress import FileSuppressions
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..config import Settings
+    from ..findings import Finding
+    from .engine import LINT_MAX_SIZE, LintResult, run, run_discovered
+
+__all__ = ["LINT_MAX_SIZE", "Finding", "LintResult", "run", "run_discovered"]
 
 
-@attrs.define
-class LintResult:
-    """What a lint run found: the files read and the findings, sorted."""
+def __getattr__(name: str) -> Any:
+    if name not in __all__:  # a submodule not imported yet, or a typo
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-    discovery: Discovery
-    findings: list[Finding]
-    cluster: Cluster
-    #: The text of every file read, by report path (for suppressions and fingerprints).
-    texts: dict[str, str] = attrs.Factory(dict)
-
-    @property
-    def secrets(self) -> set[str]:
-        """Every secret value of every document read, for :func:`xencfg.secrets.redact`."""
-        return {s for item in self.cluster.loaded for s in item.doc.secrets()}
-
-    @property
-    def files(self) -> list[SourceFile]:
-        return list(self.discovery.files())
-
-    def exit_code(self, strict: bool = False) -> int:
-        """0 clean, 1 findings of error severity (any finding with ``strict``)."""
-        if any(f.severity == "error" for f in self.findings):
-            return 1
-        if strict and self.findings:
-            return 1
-        return 0
-
-
-def run(
-    paths: list[str],
-    *,
-    names: dict[str, str] | None = None,
-    select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
-    force_format: str | None = None,
-    settings: Settings | None = None,
-    roles: dict[str, tuple[str, ...]] | None = None,
-    versions: Mapping[str, Version] | None = None,
-) -> LintResult:
-    """Lint ``paths`` (node roots, /etc folders, cluster folders or files).
-
-    ``settings`` adds the per-file-ignores, severity overrides, node roles and
-    releases of a settings file (:mod:`xencfg.config`); ``select``/``ignore`` are the
-    final choice of rules; ``roles`` states node roles the files do not show (see
-    :data:`xencfg.cluster.ROLES`) and ``versions`` component releases (``{"drbd":
-    Version(...)}``, see :mod:`xencfg.versions`), each over the settings'; the
-    releases nobody states are inferred from the files.
-    """
-    found = discover(paths, names)
-    if force_format is not None:
-        for f in found.files():
-            f.format = force_format
-        # ``--as`` names the format: content detection failing is no longer news
-        found.skipped = [s for s in found.skipped if s.reason != "format not recognised"]
-    return run_discovered(
-        found, select=select, ignore=ignore, settings=settings, roles=roles, versions=versions
-    )
-
-
-def run_discovered(
-    found: Discovery,
-    *,
-    select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
-    settings: Settings | None = None,
-    texts: dict[str, str] | None = None,
-    roles: dict[str, tuple[str, ...]] | None = None,
-    versions: Mapping[str, Version] | None = None,
-) -> LintResult:
-    """Lint what :func:`~xencfg.discover.discover` found (see :func:`run` for the
-    arguments). ``texts`` gives the text of files that are not on disk (standard
-    input), by display path."""
-    chosen = registry.selected(select, ignore)
-    chosen_codes = {r.code for r in chosen}
-    declared = dict(settings.nodes) if settings is not None else {}
-    declared.update(roles or {})
-    cluster = Cluster(nodes=[n.name for n in found.nodes], roles=declared)
-    findings: list[Finding] = []
-    texts = {**found.texts, **(texts or {})}
-    formats: dict[str, str | None] = {}
-    for file in found.files():
-        formats[file.display] = file.format
-        item = _load(file, findings, texts)
-        if item is not None:
-            cluster.loaded.append(item)
-    releases = dict(settings.versions) if settings is not None else {}
-    releases.update(versions or {})
-    cluster.versions = Versions(releases, *infer(cluster.loaded))
-    for item in cluster.loaded:
-        item.versions = cluster.versions
-    for item in cluster.loaded:
-        for r in chosen:
-            if r.scope == "document" and ("*" in r.formats or item.file.format in r.formats):
-                findings.extend(_checked(r, item, Location(item.file.display)))
-    for r in chosen:
-        if r.scope == "cluster":
-            anywhere = cluster.loaded[0].file.display if cluster.loaded else "."
-            findings.extend(_checked(r, cluster, Location(anywhere)))
-    inline: dict[str, FileSuppressions] = {}
-
-    def suppressed(f: Finding) -> bool:
-        sup = inline.get(f.path)
-        if sup is None:
-            if f.path not in texts:
-                return False
-            sup = inline[f.path] = FileSuppressions(texts[f.path], formats.get(f.path))
-        return sup.covers(f.code, f.line)
-
-    kept = [f for f in findings if f.code in chosen_codes and not suppressed(f)]
-    if settings is not None:
-        kept = [f for f in kept if not _per_file_ignored(f, settings)]
-        if settings.severity:
-            kept = [_with_severity(f, settings.severity) for f in kept]
-    kept = _once_per_identical_cib(kept, cluster, texts)
-    kept = sorted(set(kept), key=Finding.sort_key)
-    return LintResult(found, kept, cluster, texts)
-
-
-def _per_file_ignored(f: Finding, settings: Settings) -> bool:
-    """``per-file-ignores``: globs relative to the settings file's folder (``*``
-    crosses ``/``, as in ruff); a glob without ``/`` also matches the file name."""
-    if not settings.per_file_ignores:
-        return False
-    full = os.path.abspath(f.path)
-    try:
-        rel = Path(os.path.relpath(full, settings.base.resolve())).as_posix()
-    except ValueError:
-        rel = Path(full).as_posix()
-    name = Path(full).name
-    for glob, codes in settings.per_file_ignores.items():
-        hit = fnmatchcase(rel, glob) or ("/" not in glob and fnmatchcase(name, glob))
-        if hit and any(f.code.startswith(c) for c in codes):
-            return True
-    return False
-
-
-def _with_severity(f: Finding, overrides: dict[str, str]) -> Finding:
-    """The finding with the severity the settings give its code (longest prefix wins)."""
-    best = max((c for c in overrides if f.code.startswith(c)), key=len, default=None)
-    return f if best is None else attrs.evolve(f, severity=overrides[best])
-
-
-_CIB_ROOT = re.compile(r"<cib\b[^>]*>")
-_CIB_STATUS = re.compile(r"<status\b(?:[^>]*/>|.*?</status>)", re.S)
-
-
-def _once_per_identical_cib(
-    findings: list[Finding], cluster: Cluster, texts: dict[str, str]
-) -> list[Finding]:
-    """Each node keeps its copy of the CIB; when the copies are the same (but for the
-    bookkeeping each node keeps itself: the root's epoch/num_updates/quorum attributes
-    and the ``<status>`` section), a finding found at the same place with the same
-    message in each copy is reported once, on the first copy, with the other copies
-    as related places."""
-    first_of: dict[str, str] = {}
-    by_text: dict[str, str] = {}
-    for item in cluster.docs("cib"):
-        text = texts.get(item.file.display)
-        if text is None:
-            continue
-        same = _CIB_STATUS.sub("", _CIB_ROOT.sub("<cib>", text, count=1), count=1)
-        first = by_text.setdefault(same, item.file.display)
-        if first != item.file.display:
-            first_of[item.file.display] = first
-    if not first_of:
-        return findings
-    on_first = {(f.code, f.line, f.column, f.message, f.path) for f in findings}
-    copies: dict[str, list[str]] = {}
-    for copy, first in first_of.items():
-        copies.setdefault(first, []).append(copy)
-    out = []
-    for f in findings:
-        original = first_of.get(f.path)
-        if original is not None and (f.code, f.line, f.column, f.message, original) in on_first:
-            continue
-        if f.path in copies:
-            extra = tuple(Location(c, f.line, f.column) for c in copies[f.path])
-            f = attrs.evolve(f, related=f.related + tuple(x for x in extra if x not in f.related))
-        out.append(f)
-    return out
-
-
-def _checked(r: registry.Rule, subject: object, where: Location) -> list[Finding]:
-    """Run one rule; a rule that crashes is a finding, not a traceback, unless
-    ``XENCFG_DEBUG`` is set (the test suite sets it, so a crash fails the test)."""
-    try:
-        return list(r.check(subject))
-    except Exception as exc:
-        if os.environ.get("XENCFG_DEBUG"):
-            raise
-        message = (
-            f"rule {r.code} failed on this input ({type(exc).__name__}: {exc}); please report it"
-        )
-        return [Finding("XC006", "error", message, where)]
-
-
-#: Larger files are reported (XC002) and not parsed: no cluster configuration file is
-#: this big, and a hook must not spend minutes on a log file named like one.
-LINT_MAX_SIZE = 4 * 1024 * 1024
-
-
-def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> Loaded | None:
-    from .. import api
-    from ..syntax.source import read_text
-
-    if file.refused is not None:
-        message = f"not read: {_strip_path(file.refused, file)}"
-        findings.append(Finding("XC002", "error", message, Location(file.display)))
-        return None
-    if file.format is None:
-        return None
-    given = texts.get(file.display)
-    try:
-        # discovery resolved any link inside the node's tree; follow none now
-        text = (
-            given
-            if given is not None
-            else read_text(file.path, limit=LINT_MAX_SIZE, follow=file.node is None)
-        )
-    except XencfgError as exc:
-        findings.append(
-            Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
-        )
-        return None
-    texts[file.display] = text
-    try:
-        doc = api.loads(text, file.format, path=str(file.path))
-    except ParseError as exc:
-        findings.append(
-            Finding("XC001", "error", exc.message, Location(file.display, exc.line, exc.column))
-        )
-        if not isinstance(exc.partial, Document):
-            return None
-        doc = exc.partial  # still worth checking: the daemon reads it this way
-        doc.path, doc.source = str(file.path), text
-    except XencfgError as exc:
-        findings.append(
-            Finding("XC002", "error", _strip_path(str(exc), file), Location(file.display))
-        )
-        return None
-    if given is not None:
-        doc.mode = None  # standard input: no file, no mode
-    elif modes_are_real(file.path):
-        with contextlib.suppress(OSError):
-            doc.mode = os.stat(file.path).st_mode & 0o7777
-    else:
-        doc.mode = None  # a checkout or a read-only copy: its modes say nothing
-    return Loaded(file, doc)
-
-
-def _strip_path(message: str, file: SourceFile) -> str:
-    for p in (str(file.path), file.display):
-        if message.startswith(p + ": "):
-            return message[len(p) + 2 :]
-    return message
+    value = getattr(importlib.import_module(f"{__name__}.engine"), name)
+    globals()[name] = value
+    return value

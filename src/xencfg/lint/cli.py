@@ -15,13 +15,13 @@ import os
 import sys
 from pathlib import Path
 
-from .. import config, formats, lint
+from .. import config, formats
 from ..discover import Discovery, SourceFile, discover
 from ..errors import XencfgError
 from ..findings import Finding
 from ..live import summary as live_summary
 from . import baseline as baselines
-from . import report
+from . import engine, report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -166,7 +166,7 @@ def lint_command(
 
     from ..cli import _roles, _targets
 
-    result = lint.run_discovered(
+    result = engine.run_discovered(
         found,
         select=chosen,
         ignore=ignored,
