@@ -33,6 +33,7 @@ PEERS = SHARED / "oracle" / "peers"
 sys.path.insert(0, str(ROOT / "src"))
 
 import xencfg  # noqa: E402  (after the path set-up, so a checkout runs without install)
+from xencfg.formats import specs as format_specs  # noqa: E402
 
 # -- generators ------------------------------------------------------------------------
 
@@ -202,9 +203,9 @@ def proc_drbd(n: int) -> str:
     )
 
 
-#: format -> (generator of n units, units for the full run, units for --smoke). Every
-#: format is here, in the shape its largest real files take (repeated constructs).
-INPUTS: dict[str, tuple[Callable[[int], str], int, int]] = {
+#: format -> (generator of n units, units for the full run, units for --smoke), in the
+#: shape its largest real files take (repeated constructs).
+_GENERATORS: dict[str, tuple[Callable[[int], str], int, int]] = {
     "drbd": (drbd_conf, 2000, 50),
     "multipath": (multipath_conf, 5000, 100),
     "cib": (cib, 2000, 50),
@@ -263,6 +264,10 @@ INPUTS: dict[str, tuple[Callable[[int], str], int, int]] = {
     "multipath-ll": (multipath_ll, 2000, 50),
     "proc-drbd": (proc_drbd, 5000, 100),
 }
+
+#: The benched formats, in registry order: the format specs with ``bench=True`` (one
+#: without a generator above fails here; tests/test_format_specs.py checks the converse).
+INPUTS = {f.name: _GENERATORS[f.name] for f in format_specs() if f.bench}
 
 # -- measuring ---------------------------------------------------------------------------
 

@@ -99,6 +99,19 @@ def ocfs2_blanks(n: int) -> Callable[[], None]:
     return run
 
 
+def corosync_blanks(n: int) -> Callable[[], None]:
+    """corosync.conf keys and values with long blank runs, by the line scanner and by the
+    grammar (the stray last brace makes the scanner decline)."""
+    fast = "totem {\n\tver" + " " * n + "sion: 2" + " " * n + "x\n}\n"
+    grammar = fast + "}\n"
+
+    def run() -> None:
+        _quiet(lambda: xencfg.loads(fast, "corosync"))()
+        _quiet(lambda: xencfg.loads(grammar, "corosync"))()
+
+    return run
+
+
 def mask_line(n: int) -> Callable[[], None]:
     """secrets.mask_line on long lines: a blank run, many secret attributes."""
     from xencfg.secrets import mask_line as mask
@@ -179,6 +192,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "multipath -ll path group": (multipath_ll_group, 1_500, 1_500),
     "XN007 user regex": (user_regex, 3_000, 1_000),
     "OCFS2 value blanks": (ocfs2_blanks, 40_000, 5_000),
+    "corosync key and value blanks": (corosync_blanks, 40_000, 5_000),
     "mask_line long line": (mask_line, 20_000, 4_000),
     "sniffing blanks under etc/xen": (xend_sniff, 120_000, 15_000),
     "one-line CIB, many findings": (suppressions, 200_000, 20_000),

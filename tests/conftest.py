@@ -37,10 +37,7 @@ def shared_path(*parts: str) -> Path:
     """A path under ../shared; skips the test (fails under CI=true) when missing."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        reason = f"{path} is missing (../shared holds the corpus, seeds and oracles)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(f"{path} is missing (../shared holds the corpus, seeds and oracles)")
     return path
 
 
@@ -62,7 +59,8 @@ def shared() -> Path:
     return shared_path()
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
+    """Skip for want of a tool or file; under CI=true, where everything is installed, fail."""
     if os.environ.get("CI") == "true":
         pytest.fail(reason)
     pytest.skip(reason)
@@ -75,9 +73,9 @@ def peer_tool(tool: str, *requires: str) -> Path:
     wrapper = shared_path("oracle", "peers", tool)
     missing = [r for r in requires if not (Path(r).exists() or shutil.which(r))]
     if missing:
-        _unavailable(f"{tool} needs {', '.join(missing)} (not installed)")
+        unavailable(f"{tool} needs {', '.join(missing)} (not installed)")
     if os.geteuid() != 0:
-        _unavailable(f"{tool} needs root (namespaces, overlays)")
+        unavailable(f"{tool} needs root (namespaces, overlays)")
     return wrapper
 
 
@@ -88,9 +86,9 @@ def augeas_lens(lens_file: str) -> Path:
     """
     peer = shared_path("oracle", "peers", "peer-augeas")
     if os.geteuid() != 0:
-        _unavailable("peer-augeas needs root")
+        unavailable("peer-augeas needs root")
     if not Path("/usr/share/augeas/lenses/dist", lens_file).exists():
-        _unavailable(f"augeas' {lens_file} lens (augeas-lenses) is not installed")
+        unavailable(f"augeas' {lens_file} lens (augeas-lenses) is not installed")
     return peer
 
 
@@ -143,7 +141,7 @@ def sarif_schema() -> dict[str, object]:
                         cached.parent.mkdir(parents=True, exist_ok=True)
                         cached.write_bytes(member.read())
     if not path.exists():
-        _unavailable(f"the SARIF schema is not available (npm pack {SARIF_PACKAGE} failed)")
+        unavailable(f"the SARIF schema is not available (npm pack {SARIF_PACKAGE} failed)")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -160,9 +158,9 @@ def corosync_test(conf: Path, local: str) -> tuple[bool, str]:
     import subprocess
 
     if shutil.which("corosync") is None:
-        _unavailable("corosync is not installed (Debian package corosync)")
+        unavailable("corosync is not installed (Debian package corosync)")
     if shutil.which("unshare") is None or os.geteuid() != 0:
-        _unavailable("corosync -t needs root and unshare -n to own the ring0 address")
+        unavailable("corosync -t needs root and unshare -n to own the ring0 address")
     script = 'ip link set lo up && ip addr add "$1" dev lo && exec corosync -c "$2" -t'
     proc = subprocess.run(
         ["unshare", "-n", "sh", "-c", script, "sh", local, str(conf)],

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import xencfg
+from xencfg import formats
 from xencfg.syntax.source import decode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,20 +62,26 @@ _JUNK = [
 
 
 def seed_files() -> list[tuple[Path, str, str]]:
-    """``(path, format, text)`` of every own fixture, corpus and seed file xencfg reads."""
-    paths = sorted(p for p in FIXTURES.glob("*/valid/*") if p.is_file())
+    """``(path, format, text)`` of every own fixture, corpus and seed file xencfg reads.
+
+    Own fixtures are of their folder's format, for every format whose spec says
+    ``fuzz`` (the fuzz list is the registry's); corpus and seed files are detected."""
+    fuzzed = {s.name for s in formats.specs() if s.fuzz}
+    out = []
+    for p in sorted(p for p in FIXTURES.glob("*/valid/*") if p.is_file()):
+        if p.parent.parent.name in fuzzed:
+            out.append((p, p.parent.parent.name, decode(p.read_bytes())))
     for sub in ("corpus", "seed-examples"):
         base = SHARED / sub
-        if base.is_dir():
-            paths += sorted(p for p in base.rglob("*") if p.is_file() and p.suffix != ".tsv")
-    out = []
-    for p in paths:
-        text = decode(p.read_bytes())
-        if len(text) > 200_000:
+        if not base.is_dir():
             continue
-        fmt = xencfg.detect(str(p), text)
-        if fmt is not None:
-            out.append((p, fmt, text))
+        for p in sorted(p for p in base.rglob("*") if p.is_file() and p.suffix != ".tsv"):
+            text = decode(p.read_bytes())
+            if len(text) > 200_000:
+                continue
+            fmt = xencfg.detect(str(p), text)
+            if fmt is not None:
+                out.append((p, fmt, text))
     return out
 
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import attrs
 
 import xencfg
+from xencfg.syntax.build import finish
 from xencfg.syntax.source import decode
-from xencfg.syntax.tree import Node, detached, significant
+from xencfg.syntax.tree import Node, Tok, detached, significant
 
 
 def read(path: Path) -> str:
@@ -102,3 +106,56 @@ def check_fast_path(fmt: str, text: str, module: object, fast: str) -> bool:
     assert [significant(n) for n in mine] == [significant(n) for n in theirs]
     assert xencfg.dumps(ours) == text
     return bool(took and took[0])
+
+
+def dump(node: Node) -> tuple[str, dict[str, Any]]:
+    """Everything a node holds, as plain data: its class, every attrs field (tokens as
+    ``(kind, text, offset)``, child nodes dumped), and its pieces (``cst``) with child
+    nodes named by their place among :meth:`~Node.child_nodes`, so that the pieces and
+    the children are checked to be the same objects."""
+    place = {id(c): i for i, c in enumerate(node.child_nodes())}
+    fields: dict[str, Any] = {}
+    for f in attrs.fields(type(node)):
+        if f.name in ("snap", "light", "at"):
+            continue
+        value = getattr(node, f.name)
+        if f.name == "cst":
+            fields["cst"] = [
+                ("node", place[id(p)]) if isinstance(p, Node) and id(p) in place else _plain(p)
+                for p in value or ()
+            ]
+        else:
+            fields[f.name] = _plain(value)
+    return type(node).__name__, fields
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Tok):
+        return ("tok", value.kind, value.text, value.pos)
+    if isinstance(value, Node):
+        return dump(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def check_scanner(
+    fmt: str, text: str, fast: Callable[[str], Any], lark: Callable[[str, str | None], Any]
+) -> bool:
+    """A scanner (text -> unfinished tree, or ``None`` to decline) reads ``text`` as its
+    Lark parse does: the same dumped tree and the same bytes back; it takes nothing the
+    grammar refuses and declines nothing it accepts. Returns whether the grammar accepts
+    ``text``."""
+    got = fast(text)
+    try:
+        ref = lark(text, None)
+    except xencfg.ParseError:
+        assert got is None, f"{fmt}: the scanner takes text the grammar refuses"
+        return False
+    assert got is not None, f"{fmt}: the scanner declines text the grammar accepts"
+    got = finish(got, text, None)
+    for doc in (got, ref):
+        doc.path, doc.source = None, text
+    assert dump(got) == dump(ref)
+    assert xencfg.dumps(got) == text == xencfg.dumps(ref)
+    return True

@@ -30,7 +30,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from conftest import SHARED, shared_files, shared_path
+from conftest import SHARED, shared_files, shared_path, unavailable
 from test_drbd_peer import REJECTED as DRBDADM_REJECTS
 from xencfg import lint
 from xencfg import rules as registry
@@ -66,21 +66,15 @@ class Verdict:
 _CACHE: dict[tuple[str, ...], Verdict] = {}
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 def _wrapper(name: str, binary: str | None = None) -> Path:
     shared_path("oracle", "peers")
     wrapper = PEERS / name
     if not wrapper.exists():
-        _unavailable(f"{wrapper} is missing")
+        unavailable(f"{wrapper} is missing")
     if os.geteuid() != 0:
-        _unavailable(f"{name} needs root (namespaces, overlay mounts)")
+        unavailable(f"{name} needs root (namespaces, overlay mounts)")
     if binary is not None and shutil.which(binary) is None and not Path(binary).exists():
-        _unavailable(f"{binary} is not installed")
+        unavailable(f"{binary} is not installed")
     return wrapper
 
 

@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fuzzkit
-from xencfg import lint
-from xencfg.discover import ETC_FILES, ROOT_FILES
+from xencfg import formats, lint
 
 SCALE = float(os.environ.get("XENCFG_FUZZ_SCALE", "1"))
 SEEDS = fuzzkit.seed_files()
@@ -51,17 +50,15 @@ def test_secrets_never_leak_from_mutated_files() -> None:
 
 
 def _usual_path(fmt: str, name: str) -> str | None:
-    """Where a node keeps a file of this format (the first path discovery reads)."""
+    """Where a node keeps a file of this format (the first path its spec says
+    discovery reads)."""
     if fmt in ("xm", "xl"):
         return f"etc/xen/{name}"
-    for pattern, f in ETC_FILES:
-        if f == fmt:
-            return "etc/" + pattern.replace("*", name.replace(".", "-") + ".conf")
-    for pattern, f in ROOT_FILES:
-        if f == fmt:
-            return pattern
-    if fmt in ("ocfs2", "cman"):
-        return "etc/ocfs2/cluster.conf" if fmt == "ocfs2" else "etc/cluster/cluster.conf"
+    spec = formats.info(fmt)
+    for pattern in spec.etc_files:
+        return "etc/" + pattern.replace("*", name.replace(".", "-") + ".conf")
+    for pattern in spec.root_files:
+        return pattern
     return None
 
 

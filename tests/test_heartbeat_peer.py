@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import xencfg
-from conftest import FIXTURES, SHARED, ids, shared_files
+from conftest import FIXTURES, SHARED, ids, shared_files, unavailable
 from roundtrip import read
 from xencfg.formats.authkeys import AuthkeysDocument
 from xencfg.formats.hacf import MEDIA, HacfDocument
@@ -37,20 +37,14 @@ HEARTBEAT_BIN = Path("/usr/libexec/heartbeat/heartbeat")
 _NOT_TRACED = MEDIA | {"respawn", "apiauth", "stonith", "stonith_host", "ping_group", "env"}
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 def _peer(name: str, needs: Path | None = None) -> Path:
     wrapper = PEERS / name
     if not wrapper.exists():
-        _unavailable(f"{wrapper} is missing")
+        unavailable(f"{wrapper} is missing")
     if hasattr(os, "geteuid") and os.geteuid() != 0:
-        _unavailable(f"{name} needs root (namespaces, overlay mounts)")
+        unavailable(f"{name} needs root (namespaces, overlay mounts)")
     if needs is not None and not needs.exists():
-        _unavailable(f"{needs} is not installed (apt: heartbeat / augeas-tools)")
+        unavailable(f"{needs} is not installed (apt: heartbeat / augeas-tools)")
     return wrapper
 
 
@@ -138,7 +132,7 @@ realtime off
 def test_accepted_ha_cf_values_equal_heartbeats(rel: str, good_authkeys: Path) -> None:
     path = SHARED / rel
     if not path.exists():
-        _unavailable(f"{path} is missing")
+        unavailable(f"{path} is missing")
     rc, out = heartbeat(path, good_authkeys)
     doc = xencfg.load(path, "hacf")
     assert isinstance(doc, HacfDocument)
@@ -278,7 +272,7 @@ def test_baud_rates_match(baud: int, ok: bool, tmp_path: Path, good_authkeys: Pa
 )
 def test_illegal_directives_are_our_unknown_keywords(path: Path, good_authkeys: Path) -> None:
     if not path.exists():
-        _unavailable(f"{path} is missing")
+        unavailable(f"{path} is missing")
     rc, out = heartbeat(path, good_authkeys)
     assert rc == 1 and out.startswith("REJECT"), out
     doc = xencfg.load(path, "hacf")
@@ -433,9 +427,9 @@ HA_LOGD = Path("/usr/lib/heartbeat/ha_logd")
 def ha_logd(path: Path) -> tuple[bool, str]:
     """Run ha_logd -c FILE for a second in private namespaces; accepted or not."""
     if not HA_LOGD.exists():
-        _unavailable(f"{HA_LOGD} is not installed (apt: heartbeat)")
+        unavailable(f"{HA_LOGD} is not installed (apt: heartbeat)")
     if os.geteuid() != 0 or shutil.which("unshare") is None:
-        _unavailable("ha_logd needs root and unshare to run in a private /run")
+        unavailable("ha_logd needs root and unshare to run in a private /run")
     script = (
         "mount -t tmpfs none /run; mkdir -p /run/heartbeat; "
         f"timeout -s KILL 1 {HA_LOGD} -v -c {path}"

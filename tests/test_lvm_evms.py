@@ -14,7 +14,6 @@ from roundtrip import (
     canonical,
     check_byte_exact,
     check_canonical,
-    check_fast_path,
     check_one_edit,
     check_tokens,
     read,
@@ -286,28 +285,4 @@ def test_repeated_names_first_wins_like_libdm() -> None:
     ]
 
 
-# -- the fast path (_lvmlike._fast_parse) against Lark ---------------------------------
-
-
-@pytest.mark.parametrize(("path", "fmt"), CASES, ids=CASE_IDS)
-def test_fast_path_agrees_with_lark(path: Path, fmt: str) -> None:
-    from xencfg.formats import _lvmlike
-
-    assert check_fast_path(fmt, read(path), _lvmlike, "_fast_parse")
-
-
-_LVM_BITS = st.sampled_from(
-    ["{", "}", "[", "]", "=", ",", '"', "\\", "#", "\n", " ", "\u00a0", "a", "1", '"x"', "\t"]
-)
-
-
-@given(st.data())
-def test_fast_path_agrees_on_mutated_files(data: st.DataObject) -> None:
-    from xencfg.formats import _lvmlike
-
-    path, fmt = data.draw(st.sampled_from(CASES[:2] + CASES[-2:]))
-    text = read(path)
-    for _ in range(data.draw(st.integers(1, 4))):
-        at = data.draw(st.integers(0, len(text)))
-        text = text[:at] + data.draw(_LVM_BITS) + text[at + data.draw(st.integers(0, 2)) :]
-    check_fast_path(fmt, text, _lvmlike, "_fast_parse")
+# -- the fast path (the shared scanner) against Lark: tests/test_fast_paths.py -----------

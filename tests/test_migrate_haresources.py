@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 import xencfg
-from conftest import FIXTURES, _unavailable, shared_files
+from conftest import FIXTURES, shared_files, unavailable
 from xencfg import migrate
 from xencfg.formats.cib import convert
 from xencfg.migrations.haresources import haresources_to_cib
@@ -135,7 +135,7 @@ def test_clone() -> None:
 def _crm_verify(path: Path) -> tuple[int, str]:
     exe = shutil.which("crm_verify")
     if exe is None:
-        _unavailable("crm_verify (pacemaker-cli-utils) is not installed")
+        unavailable("crm_verify (pacemaker-cli-utils) is not installed")
     p = subprocess.run([exe, "--xml-file", str(path)], capture_output=True, text=True)
     return p.returncode, p.stdout + p.stderr
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import xencfg
-from conftest import _unavailable, shared_files
+from conftest import shared_files, unavailable
 from xencfg.migrations.lio import iet_to_lio, iet_wwid, lio_wwid, unit_serial, wwid_impact
 
 IETD = """\
@@ -202,7 +202,7 @@ def test_rtslib_accepts_our_names(tmp_path: Path) -> None:
         [python or "python3", "-c", "import rtslib_fb"], capture_output=True, check=False
     )
     if probe.returncode != 0:
-        _unavailable("python3-rtslib-fb is not installed")
+        unavailable("python3-rtslib-fb is not installed")
     r = convert(tmp_path, initiators_allow=ALLOW)
     cfg = tmp_path / "saveconfig.json"
     cfg.write_text(r.json())

@@ -15,7 +15,6 @@ from roundtrip import (
     canonical,
     check_byte_exact,
     check_canonical,
-    check_fast_path,
     check_one_edit,
     check_tokens,
     read,
@@ -282,31 +281,3 @@ def test_unwritable_values_are_refused(bad: str) -> None:
     with pytest.raises(xencfg.ValidationError):
         doc.cluster().name = bad
     assert xencfg.dumps(doc) == "cluster:\n\tname = c\n"
-
-
-# -- the fast path (ocfs2._fast_parse) against the grammar -----------------------------
-
-
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_fast_path_agrees_with_lark(path: Path) -> None:
-    from xencfg.formats import ocfs2
-
-    if path not in OWN:
-        shared_path()
-    assert check_fast_path("ocfs2", read(path), ocfs2, "_fast_parse")
-
-
-_OCFS2_BITS = st.sampled_from(
-    ["node:", "\tname = x", ":", "=", "#", "\n", "\r\n", "\r", " ", "\t", "a", "==", "\u00a0"]
-)
-
-
-@given(st.data())
-def test_fast_path_agrees_on_mutated_files(data: st.DataObject) -> None:
-    from xencfg.formats import ocfs2
-
-    text = read(data.draw(st.sampled_from(OWN)))
-    for _ in range(data.draw(st.integers(1, 4))):
-        at = data.draw(st.integers(0, len(text)))
-        text = text[:at] + data.draw(_OCFS2_BITS) + text[at + data.draw(st.integers(0, 2)) :]
-    check_fast_path("ocfs2", text, ocfs2, "_fast_parse")

@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
@@ -160,7 +160,15 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("code", nargs="?")
     rp.add_argument("--write-docs", metavar="DIR", help="write the Markdown rule catalogue to DIR")
 
-    sub.add_parser("formats", help="list the formats xencfg reads")
+    fp = sub.add_parser("formats", help="list the formats xencfg reads")
+    fp.add_argument(
+        "--write-docs", metavar="DIR", help="update the table of DIR/index.md from the format specs"
+    )
+    fp.add_argument(
+        "--write-hooks",
+        metavar="REPO",
+        help="update the files: pattern of REPO's .pre-commit-hooks.yaml and docs/integration.md",
+    )
 
     gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
     gp.add_argument("paths", nargs="*", metavar="PATH")
@@ -290,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return _rules(args)
         if args.command == "formats":
-            return _formats()
+            return _formats(args)
         if args.command == "graph":
             return _graph(args)
         if args.command == "cib":
@@ -531,8 +539,27 @@ def _rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _formats() -> int:
+def _formats(args: argparse.Namespace) -> int:
     from . import formats
+
+    if args.write_docs or args.write_hooks:
+        from pathlib import Path
+
+        from .discover import with_files_regex
+        from .formats import spec
+
+        todo: list[tuple[Path, Callable[[str], str]]] = []
+        if args.write_docs:
+            todo.append((Path(args.write_docs) / "index.md", spec.index_page))
+        for name in (".pre-commit-hooks.yaml", "docs/integration.md") if args.write_hooks else ():
+            todo.append((Path(args.write_hooks) / name, with_files_regex))
+        for path, update in todo:
+            try:
+                path.write_text(update(path.read_text(encoding="utf-8")), encoding="utf-8")
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"{path}: {exc}") from None
+            print(path)
+        return EXIT_OK
 
     for name in formats.FORMATS:
         print(f"{name:14} {formats.info(name).title}")

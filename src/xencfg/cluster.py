@@ -140,35 +140,15 @@ class Membership:
 
 
 def _memberships(item: Loaded) -> Membership | None:
-    doc: object = item.doc
+    """The members a file declares, by its format spec's ``declares`` hook."""
+    from . import formats
+
     fmt = item.file.format
-    anchors: dict[str, object] = {}
-    if fmt == "hacf":
-        for e in doc.entries("node"):  # type: ignore[attr-defined]
-            for name in e.values:
-                anchors.setdefault(name, e)
-        return Membership("ha.cf", item, tuple(anchors), anchors)
-    if fmt == "drbd":
-        for res in doc.resource_list():  # type: ignore[attr-defined]
-            for host in res.host_list:
-                if host.kind == "on":
-                    for name in host.names:
-                        anchors.setdefault(name, host.block)
-        return Membership("drbd", item, tuple(anchors), anchors)
-    if fmt == "ocfs2":
-        for n in doc.nodes:  # type: ignore[attr-defined]
-            if n.name:
-                anchors.setdefault(n.name, n)
-        return Membership("ocfs2", item, tuple(anchors), anchors)
-    if fmt == "cman":
-        names = tuple(n.name for n in doc.nodes if n.name)  # type: ignore[attr-defined]
-        return Membership("cman", item, names)
-    if fmt == "cib":
-        for n in doc.nodes:  # type: ignore[attr-defined]
-            if n.uname:
-                anchors.setdefault(n.uname, n)
-        return Membership("cib", item, tuple(anchors), anchors)
-    return None
+    hook = formats.declares_hook(fmt) if fmt else None
+    if fmt is None or hook is None:
+        return None
+    names, anchors = hook(item.doc)
+    return Membership(formats.info(fmt).members_source, item, names, anchors)
 
 
 def memberships(cluster: Cluster) -> list[Membership]:

@@ -30,61 +30,12 @@ from . import formats, live
 from .errors import XencfgError
 from .syntax.source import OutsideRoot, read_text, resolve_in_root
 
-#: Where the daemons read their files, relative to /etc, with the format (None: by content).
-ETC_FILES: tuple[tuple[str, str | None], ...] = (
-    ("drbd.conf", "drbd"),
-    ("drbd.d/*.res", "drbd"),
-    ("drbd.d/*.conf", "drbd"),
-    ("multipath.conf", "multipath"),
-    ("multipath/conf.d/*.conf", "multipath"),
-    ("ietd.conf", "ietd"),
-    ("iet/ietd.conf", "ietd"),
-    ("initiators.allow", "iet-allow"),
-    ("initiators.deny", "iet-allow"),
-    ("targets.allow", "iet-allow"),
-    ("iet/initiators.allow", "iet-allow"),
-    ("iet/initiators.deny", "iet-allow"),
-    ("iet/targets.allow", "iet-allow"),
-    ("iscsid.conf", "iscsid"),
-    ("iscsi/iscsid.conf", "iscsid"),
-    ("initiatorname.iscsi", "initiatorname"),
-    ("iscsi/initiatorname.iscsi", "initiatorname"),
-    ("ha.d/ha.cf", "hacf"),
-    ("heartbeat/ha.cf", "hacf"),
-    ("ha.d/haresources", "haresources"),
-    ("heartbeat/haresources", "haresources"),
-    ("ha.d/authkeys", "authkeys"),
-    ("heartbeat/authkeys", "authkeys"),
-    ("ha.d/ha_logd.cf", "logd"),
-    ("heartbeat/ha_logd.cf", "logd"),
-    ("ha_logd.cf", "logd"),
-    ("logd.cf", "logd"),
-    ("ocfs2/cluster.conf", None),
-    ("cluster/cluster.conf", None),
-    ("corosync/corosync.conf", "corosync"),
-    ("evms.conf", "evms"),
-    ("lvm/lvm.conf", "lvm"),
-    ("lvm.conf", "lvm"),
-    ("hosts", "hosts"),
-    ("hostname", "hostname"),
-    ("sysconfig/o2cb", "shellvars"),
-    ("default/o2cb", "shellvars"),
-    ("sysconfig/xend", "shellvars"),
-    ("sysconfig/xendomains", "shellvars"),
-    ("default/xendomains", "shellvars"),
-    ("modules", "modules"),
-    ("modprobe.conf", "modules"),
-    ("modprobe.conf.local", "modules"),
-    ("modprobe.d/*", "modules"),
-    ("xen/xend-config.sxp", "xend"),
-    ("xen/xl.conf", "xl"),
-)
+#: Where the daemons read their files, relative to /etc, with the format (None: by
+#: content). Derived from the format specs (``etc_files``), as is the next table.
+ETC_FILES: tuple[tuple[str, str | None], ...] = formats.discovery_paths("etc")
 
-#: Files below the node root (not /etc).
-ROOT_FILES: tuple[tuple[str, str | None], ...] = (
-    ("var/lib/heartbeat/crm/cib.xml", "cib"),
-    ("var/lib/pacemaker/cib/cib.xml", "cib"),
-)
+#: Files below the node root (not /etc): the specs' ``root_files``.
+ROOT_FILES: tuple[tuple[str, str | None], ...] = formats.discovery_paths("root")
 
 #: Under /etc/xen, these are not domU configs. (``auto/`` is read: xendomains starts
 #: what it holds; its usual symlinks to ``vm/`` are read once, as the same file.)
@@ -125,6 +76,12 @@ def files_regex() -> str:
     etc.append(r"xen/(?!scripts/)[^/]+(/[^/]+)?")
     root = sorted({glob_re(p) for p, _ in ROOT_FILES})
     return r"(^|(^|/)etc/)(" + "|".join(etc) + r")$|(^|/)(" + "|".join(root) + r")$"
+
+
+def with_files_regex(text: str) -> str:
+    """``text`` (.pre-commit-hooks.yaml, docs/integration.md) with each ``files: '...'``
+    set to :func:`files_regex` (``xencfg formats --write-hooks .`` writes it back)."""
+    return re.sub(r"(files: ')[^']*(')", lambda m: m[1] + files_regex() + m[2], text)
 
 
 #: Files larger than this are skipped with a finding rather than read.
@@ -503,7 +460,7 @@ def _add_tree(
             _add_node(r, r / "etc", names.get(str(r)), found, walker)
         for p in _outside(path, set(roots)):
             fmt = _detect(p) if _is_regular(p) else None
-            if fmt in ("cib", "xm", "xl") and walker.accept(p):
+            if fmt is not None and formats.info(fmt).loose and walker.accept(p):
                 found.loose.append(SourceFile(p, display_path(p), fmt, None))
 
 

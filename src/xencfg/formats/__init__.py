@@ -1,4 +1,5 @@
-"""The registry of formats: names, where their files usually live, and detection.
+"""The registry of formats (one :class:`~xencfg.formats.spec.FormatSpec` each, in
+``spec.py``) and what is derived from it: names, where files usually live, detection.
 
 Each format is a module in this package exposing::
 
@@ -16,155 +17,24 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from fnmatch import fnmatchcase
 from types import ModuleType
-
-import attrs
+from typing import Any
 
 from ..errors import UnknownFormatError
+from .spec import SPECS, Declared, FormatSpec
 
-
-@attrs.frozen
-class FormatInfo:
-    """One registered format.
-
-    ``patterns`` are shell globs matched against the end of a file's path
-    (``drbd.d/*.res`` matches ``/etc/drbd.d/r0.res``). ``ambiguous`` patterns
-    also name other formats' files, so the content decides (``cluster.conf``).
-    """
-
-    name: str
-    module: str
-    title: str
-    patterns: tuple[str, ...] = ()
-    ambiguous: tuple[str, ...] = ()
-
-
-_REGISTRY: tuple[FormatInfo, ...] = (
-    FormatInfo(
-        "drbd",
-        "drbd",
-        "DRBD configuration (drbd.conf, drbd.d/*.res)",
-        ("drbd.conf", "drbd.d/*.res", "drbd.d/*.conf", "*.res", "global_common.conf"),
-    ),
-    FormatInfo(
-        "multipath",
-        "multipath",
-        "multipath-tools configuration (multipath.conf)",
-        ("multipath.conf", "multipath/conf.d/*.conf", "multipath.conf.*"),
-    ),
-    FormatInfo(
-        "ietd",
-        "ietd",
-        "iSCSI Enterprise Target configuration (ietd.conf)",
-        ("ietd.conf", "iet/ietd.conf"),
-    ),
-    FormatInfo(
-        "iet-allow",
-        "ietallow",
-        "iSCSI Enterprise Target access lists",
-        ("initiators.allow", "initiators.deny", "targets.allow", "targets.deny"),
-    ),
-    FormatInfo(
-        "iscsid",
-        "iscsid",
-        "open-iscsi initiator configuration (iscsid.conf)",
-        ("iscsid.conf", "iscsi/iscsid.conf", "iscsi.conf"),
-    ),
-    FormatInfo(
-        "initiatorname", "initiatorname", "open-iscsi initiator name", ("initiatorname.iscsi",)
-    ),
-    FormatInfo(
-        "ocfs2",
-        "ocfs2",
-        "OCFS2 cluster layout (ocfs2/cluster.conf)",
-        ("ocfs2/cluster.conf",),
-        ("cluster.conf",),
-    ),
-    FormatInfo(
-        "cman",
-        "cman",
-        "Red Hat cman cluster.conf (XML)",
-        ("cluster/cluster.conf",),
-        ("cluster.conf",),
-    ),
-    FormatInfo(
-        "corosync",
-        "corosync",
-        "corosync cluster engine configuration (corosync.conf)",
-        ("corosync/corosync.conf", "corosync.conf"),
-    ),
-    FormatInfo("evms", "evms", "EVMS configuration (evms.conf)", ("evms.conf",)),
-    FormatInfo("lvm", "lvm", "LVM2 configuration (lvm.conf)", ("lvm.conf", "lvm/lvm.conf")),
-    FormatInfo("hosts", "hosts", "host name table (/etc/hosts)", ("etc/hosts", "hosts")),
-    FormatInfo(
-        "hostname", "hostname", "the node's own name (/etc/hostname)", ("etc/hostname", "hostname")
-    ),
-    FormatInfo("hacf", "hacf", "heartbeat main configuration (ha.cf)", ("ha.cf",)),
-    FormatInfo(
-        "haresources", "haresources", "heartbeat 1 resource groups (haresources)", ("haresources",)
-    ),
-    FormatInfo("authkeys", "authkeys", "heartbeat authentication keys (authkeys)", ("authkeys",)),
-    FormatInfo(
-        "logd",
-        "logd",
-        "heartbeat logging daemon configuration (ha_logd.cf, logd.cf)",
-        ("ha_logd.cf", "logd.cf"),
-    ),
-    FormatInfo(
-        "xend",
-        "xend",
-        "Xen xend configuration (xend-config.sxp)",
-        ("xend-config.sxp", "xend-*.sxp", "*.sxp"),
-    ),
-    FormatInfo(
-        "xm",
-        "xm",
-        "Xen domU configuration, xm style (Python syntax)",
-        ("*.xm", "xmexample*", "xen/auto/*"),
-    ),
-    FormatInfo("xl", "xl", "Xen domU configuration, xl style", ("*.cfg", "xlexample*", "xl.conf")),
-    FormatInfo(
-        "shellvars",
-        "shellvars",
-        "shell variable files (/etc/sysconfig/*, /etc/default/*)",
-        ("sysconfig/*", "default/*"),
-    ),
-    FormatInfo(
-        "modules",
-        "modules",
-        "kernel modules list and modprobe options",
-        ("etc/modules", "modprobe.d/*", "modprobe.conf", "modprobe.conf.local"),
-    ),
-    FormatInfo(
-        "cib",
-        "cib",
-        "heartbeat v2 / Pacemaker CIB (cib.xml and fragments)",
-        ("cib.xml", "crm/cib.xml", "*.xml"),
-    ),
-    FormatInfo("multipath-ll", "status.multipath_ll", "output of multipath -ll"),
-    FormatInfo("proc-drbd", "status.proc_drbd", "contents of /proc/drbd", ("proc/drbd",)),
-    FormatInfo(
-        "drbd-status",
-        "status.drbd_status",
-        "output of drbdadm status / drbdsetup status [--json] (DRBD 9)",
-    ),
-    FormatInfo("crm-mon-xml", "status.crm_mon", "output of crm_mon -1 --as-xml / --output-as=xml"),
-    FormatInfo("cib-live", "status.cib_live", "the running CIB (output of cibadmin -Q)"),
-    FormatInfo("xl-list", "status.xl_list", "output of xl list / xm list"),
-    FormatInfo("ip-addr", "status.ip_addr", "output of ip -o addr / ip addr"),
-    FormatInfo("iscsi-session", "status.iscsi_session", "output of iscsiadm -m session -P 3"),
-    FormatInfo("uname", "status.uname", "output of uname -n / uname -a / hostname"),
-)
+_REGISTRY: tuple[FormatSpec, ...] = SPECS
 
 _BY_NAME = {f.name: f for f in _REGISTRY}
 
 
-def _module_name(info: FormatInfo) -> str:
+def _module_name(info: FormatSpec) -> str:
     return f"{__name__}.{info.module}"
 
 
-def _available(info: FormatInfo) -> bool:
+def _available(info: FormatSpec) -> bool:
     return importlib.util.find_spec(_module_name(info)) is not None
 
 
@@ -172,7 +42,7 @@ def _available(info: FormatInfo) -> bool:
 FORMATS: tuple[str, ...] = tuple(f.name for f in _REGISTRY if _available(f))
 
 
-def info(name: str) -> FormatInfo:
+def info(name: str) -> FormatSpec:
     """The registry entry of a format name."""
     try:
         return _BY_NAME[name]
@@ -187,6 +57,34 @@ def module(name: str) -> ModuleType:
     if name not in FORMATS:
         raise UnknownFormatError(f"format {name!r} is not implemented in this version")
     return importlib.import_module(_module_name(entry))
+
+
+def specs() -> tuple[FormatSpec, ...]:
+    """Every registered format's spec, in registry order."""
+    return _REGISTRY
+
+
+def discovery_paths(where: str) -> tuple[tuple[str, str | None], ...]:
+    """``(glob, format)`` of the files discovery reads under a node's /etc
+    (``where="etc"``) or its root (``"root"``); the format is ``None`` where the
+    content decides (``cluster.conf``). Registry order, then each spec's order."""
+    out: list[tuple[str, str | None]] = []
+    for f in _REGISTRY:
+        for pattern in f.etc_files if where == "etc" else f.root_files:
+            out.append((pattern, None if f.by_content else f.name))
+    return tuple(out)
+
+
+def declares_hook(name: str) -> Callable[[Any], Declared] | None:
+    """The hook naming the cluster members a document of format ``name`` declares
+    (``None`` for formats that declare none); see :attr:`FormatSpec.declares`."""
+    entry = _BY_NAME.get(name)
+    if entry is None or entry.declares is None:
+        return None
+    where, _, fn = entry.declares.rpartition(":")
+    mod = importlib.import_module(where) if where else module(name)
+    hook: Callable[[Any], Declared] = getattr(mod, fn)
+    return hook
 
 
 def _tail_matches(path: str, pattern: str) -> bool:
@@ -254,31 +152,10 @@ def detect(path: str | None, text: str | None = None) -> str | None:
 
 
 #: Formats whose path patterns are too loose to trust without a look at the text.
-_SNIFF_FIRST = frozenset({"cib", "xm", "xl", "ocfs2", "cman", "xend", "drbd", "shellvars"})
-#: Formats recognisable by content alone, tried in this order for unknown names.
-#: Distinctive ones first; xm before xl, which reads plain ``key = value`` files alike.
-_SNIFF_ANYWHERE = (
-    "cib",
-    "cman",
-    "proc-drbd",
-    "multipath-ll",
-    "crm-mon-xml",
-    "drbd-status",
-    "iscsi-session",
-    "xl-list",
-    "ip-addr",
-    "ietd",
-    "iscsid",
-    "initiatorname",
-    "lvm",
-    "evms",
-    "drbd",
-    "multipath",
-    "ocfs2",
-    "corosync",
-    "xend",
-    "authkeys",
-    "hacf",
-    "xm",
-    "xl",
+_SNIFF_FIRST = frozenset(f.name for f in _REGISTRY if f.sniff_first)
+#: Formats recognisable by content alone, tried in this order for unknown names
+#: (each spec's ``sniff_rank``): distinctive ones first; xm before xl, which reads
+#: plain ``key = value`` files alike.
+_SNIFF_ANYWHERE = tuple(
+    f.name for f in sorted(_REGISTRY, key=lambda f: f.sniff_rank or 0) if f.sniff_rank is not None
 )

@@ -7,7 +7,6 @@ statements; the typed models differ (:mod:`.lvm`, :mod:`.evms`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from sys import intern
 from typing import Any
@@ -18,8 +17,10 @@ from lark import Transformer
 from ..document import TreeDocument
 from ..errors import ParseError
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ..syntax.build import built, finish, make_block, parse_with, to_tok, value_list
-from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render
+from ..syntax.build import built, make_block, parse_with, to_tok, value_list
+from ..syntax.pipeline import parse_text
+from ..syntax.scan import Shape, scan
+from ..syntax.tree import Node, Piece, Style, nodes_repr, render
 
 Value = int | float | str
 
@@ -291,117 +292,41 @@ WORDS = {
 }
 
 
-#: The lvmlike grammar's terminals, for the fast path (white space and comments: GAP).
-_TOKEN = re.compile(
-    r"(?P<GAP>(?:[ \t\f\v\r\n\u00a0]+|#[^\n]*)+)|(?P<WORD>[^\s\"\[\]{},=#]+)"
-    r'|(?P<STRING>"(?:[^"\\\n]|\\.)*")|(?P<LBRACE>\{)|(?P<RBRACE>\})'
-    r"|(?P<LSQB>\[)|(?P<RSQB>\])|(?P<EQ>=)|(?P<COMMA>,)"
+#: lvmlike.lark's shape: ``WORD = value`` or ``WORD = [ list ]`` settings, ``WORD { ... }``
+#: sections; newlines are plain white space.
+SHAPE = Shape(
+    "lvmlike",
+    assign="EQ",
+    list_terms=("LSQB", "RSQB", "COMMA"),
+    block_args=False,
+    rules=("setting", "block", "array", "start"),
 )
-_VALUE = frozenset({"WORD", "STRING"})
 
 
-class _Decline(Exception):
-    """The fast lexer met text it does not take; Lark parses (and reports) instead."""
+def scan_lvmlike(text: str, builder: Builder) -> Any:
+    """The tree Lark builds, from the shared scanner (three times faster); ``None`` for
+    anything it does not take (errors, odd lists), which Lark then parses and reports."""
+    return scan(text, SHAPE, builder)
 
 
-def _lex(text: str) -> Iterator[Tok]:
-    """The grammar's tokens, one at a time (a whole file's would double the peak)."""
-    pos, n = 0, len(text)
-    match = _TOKEN.match
-    while pos < n:
-        m = match(text, pos)
-        if m is None:
-            raise _Decline
-        kind = m.lastgroup
-        if kind != "GAP":
-            assert kind is not None
-            yield Tok(kind, m.group(), pos)
-        pos = m.end()
-
-
-def _fast_parse(text: str, builder: Builder) -> Any:
-    """The tree Lark builds, from a hand-written lexer and an LL(1) reader of the same
-    grammar, three times faster; ``None`` for anything it does not take (errors, odd
-    lists), which Lark then parses and reports."""
+def lark_lvmlike(text: str, path: str | None, builder: Builder, _depth: int = 0) -> Any:
+    """Parse with ``grammars/lvmlike.lark`` only (the reference the scanner must equal);
+    a syntax error on a stray top-level line carries the document read without it."""
     try:
-        return _read(_lex(text), builder)
-    except _Decline:
-        return None
-
-
-def _read(toks: Iterator[Tok], builder: Builder) -> Any:
-    """The LL(1) reader of :func:`_fast_parse`."""
-    items: list[list[Any]] = [[]]  # the open blocks' children, innermost last
-    heads: list[list[Tok]] = []
-    t = next(toks, None)
-    while t is not None:
-        if t.kind == "RBRACE":
-            if not heads:
-                return None
-            kids = items.pop()
-            items[-1].append(builder.block([*heads.pop(), *kids, t]))
-            t = next(toks, None)
-            continue
-        second = next(toks, None)
-        if t.kind != "WORD" or second is None:
-            return None
-        if second.kind == "LBRACE":
-            heads.append([t, second])
-            items.append([])
-            t = next(toks, None)
-            continue
-        v = next(toks, None)
-        if second.kind != "EQ" or v is None:
-            return None
-        if v.kind in _VALUE:
-            items[-1].append(builder.setting([t, second, v]))
-            t = next(toks, None)
-            continue
-        if v.kind != "LSQB":
-            return None
-        inner = [v]
-        while inner[-1].kind != "RSQB":
-            x = next(toks, None)
-            if x is None:
-                return None
-            inner.append(x)
-        if not _list_ok([x.kind for x in inner[1:-1]]):
-            return None
-        items[-1].append(builder.setting([t, second, builder.array(inner)]))
-        t = next(toks, None)
-    if heads:
-        return None
-    return builder.start(items[0])
-
-
-def _list_ok(kinds: list[str]) -> bool:
-    """``(_value (COMMA? _value)*)? COMMA?``, the inside of a list."""
-    if kinds == ["COMMA"]:
-        return True
-    prev = "COMMA"  # nothing before the first value: a leading comma is refused
-    for k in kinds:
-        if k == "COMMA" and prev == "COMMA":
-            return False
-        if k not in _VALUE and k != "COMMA":
-            return False
-        prev = k
-    return True
+        return parse_with("lvmlike", text, path, builder, words=WORDS)
+    except ParseError as err:
+        if err.partial is None and _depth < 3:
+            err.partial = _without_garbage_line(text, path, builder, err.line, _depth)
+        raise
 
 
 def parse_lvmlike(text: str, path: str | None, builder: Builder, _depth: int = 0) -> Any:
-    fast = _fast_parse(text, builder)
-    if fast is not None:
-        doc = finish(fast, text, path)
-    else:
-        try:
-            doc = parse_with("lvmlike", text, path, builder, words=WORDS)
-        except ParseError as err:
-            if err.partial is None and _depth < 3:
-                err.partial = _without_garbage_line(text, path, builder, err.line, _depth)
-            raise
-    doc.path = path
-    doc.source = text
-    return doc
+    return parse_text(
+        text,
+        path,
+        scan=lambda t: scan_lvmlike(t, builder),
+        lark=lambda t, p: lark_lvmlike(t, p, builder, _depth),
+    )
 
 
 def _without_garbage_line(

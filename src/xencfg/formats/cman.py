@@ -297,3 +297,9 @@ def sniff(text: str) -> bool:
     m = _HEAD.match(text)
     rest = text[m.end() if m else 0 :]
     return re.match(r"<cluster[\s/>]", rest) is not None
+
+
+def declared_nodes(doc: CmanDocument) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The ``clusternode`` names, as written (the spec's ``declares`` hook; findings
+    about them point at the file)."""
+    return tuple(n.name for n in doc.nodes if n.name), {}

@@ -24,6 +24,8 @@ from ..document import TreeDocument
 from ..errors import ParseError, ValidationError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
 from ..syntax.build import built, parse_with, to_tok
+from ..syntax.lines_scan import COROSYNC, scan
+from ..syntax.pipeline import parse_text
 from ..syntax.tree import Node, Piece, Style
 
 FORMAT = "corosync"
@@ -487,16 +489,26 @@ _WORDS = {
 }
 
 
-def parse(text: str, path: str | None = None) -> CorosyncDocument:
-    """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line."""
+def scan_text(text: str) -> CorosyncDocument | None:
+    """The tree the grammar builds, read by :data:`~xencfg.syntax.lines_scan.COROSYNC`;
+    ``None`` for anything else (errors included), which the grammar then reads."""
+    doc: CorosyncDocument | None = scan(COROSYNC, text, _Builder(text))
+    return doc
+
+
+def lark_text(text: str, path: str | None) -> CorosyncDocument:
+    """The tree of ``grammars/corosync.lark``: the specification and the error reporter."""
     try:
         doc: CorosyncDocument = parse_with("corosync", text, path, _Builder(text), words=_WORDS)
     except ParseError as exc:  # raised by _Builder, which does not know the path
         exc.path = exc.path or path
         raise
-    doc.path = path
-    doc.source = text
     return doc
+
+
+def parse(text: str, path: str | None = None) -> CorosyncDocument:
+    """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line."""
+    return parse_text(text, path, scan=scan_text, lark=lark_text)
 
 
 def sniff(text: str) -> bool:

@@ -660,3 +660,13 @@ def sniff(text: str) -> bool:
         and re.search(r"^[ \t]*(bcast|ucast|mcast|serial|keepalive|deadtime)\s+\S", text, re.M)
         is not None
     )
+
+
+def declared_nodes(doc: HacfDocument) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The ``node`` names of an ha.cf: the cluster members heartbeat expects (the
+    spec's ``declares`` hook; cluster.py compares them with the other files')."""
+    anchors: dict[str, object] = {}
+    for e in doc.entries("node"):
+        for name in e.values:
+            anchors.setdefault(name, e)
+    return tuple(anchors), anchors

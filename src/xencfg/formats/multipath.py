@@ -20,6 +20,8 @@ from lark import Transformer
 from ..document import TreeDocument
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
 from ..syntax.build import make_block, make_entry, parse_with
+from ..syntax.pipeline import parse_text
+from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, nodes_repr, render, walk
 from ._lines import suggest
 from .schema import Keyword, Schema, V
@@ -687,13 +689,31 @@ _WORDS = {
 }
 
 
+#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks.
+SHAPE = Shape("multipath", end="_NL", block_args=False, after_open="_NL", blank=frozenset({"_NL"}))
+
+
 def parse(text: str, path: str | None = None) -> MultipathDocument:
-    """Parse multipath.conf text; raises :class:`xencfg.ParseError`."""
+    """Parse multipath.conf text; raises :class:`xencfg.ParseError`.
+
+    Well-formed text takes the shared scanner (:func:`_scan`, building the very same
+    tree several times faster); anything else goes through the grammar, which is the
+    reference and words the error.
+    """
+    return parse_text(text, path, scan=_scan, lark=parse_lark)
+
+
+def _scan(text: str) -> MultipathDocument | None:
+    """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide."""
+    doc: MultipathDocument | None = scan(text, SHAPE, _BUILDER)
+    return doc
+
+
+def parse_lark(text: str, path: str | None = None) -> MultipathDocument:
+    """Parse with ``grammars/multipath.lark`` only (the reference :func:`_scan` must equal)."""
     doc: MultipathDocument = parse_with(
         "multipath", text, path, _BUILDER, words=_WORDS, comment="#!"
     )
-    doc.path = path
-    doc.source = text
     return doc
 
 

@@ -23,8 +23,10 @@ from lark import Transformer
 from ..document import TreeDocument
 from ..errors import ParseError, ValidationError, caret_snippet
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ..syntax.build import built, finish, parse_with, to_tok, value_list
-from ..syntax.tree import Node, Style, Tok, nodes_repr, render
+from ..syntax.build import built, parse_with, to_tok, value_list
+from ..syntax.lines_scan import OCFS2, scan
+from ..syntax.pipeline import parse_text
+from ..syntax.tree import Node, Style, nodes_repr, render
 
 FORMAT = "ocfs2"
 
@@ -397,36 +399,44 @@ class Ocfs2Document(TreeDocument):
 
 
 class _Builder(Transformer):  # type: ignore[type-arg,unused-ignore]
+    """Builds the document from Lark's parse or the line scanner's tokens, and checks
+    the columns the grammar cannot (o2cb's stanza headers at column 1, attributes
+    indented)."""
+
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
 
-    def _fail(self, tok: Any, message: str) -> None:
+    def _first(self, pos: int) -> bool:
+        """Whether ``pos`` is in column 1."""
+        return pos == 0 or self.text[pos - 1] == "\n"
+
+    def _fail(self, pos: int, message: str) -> None:
+        line = self.text.count("\n", 0, pos) + 1
+        column = pos - self.text.rfind("\n", 0, pos)
         raise ParseError(
-            message,
-            line=tok.line,
-            column=tok.column,
-            snippet=caret_snippet(self.text, tok.line, tok.column),
+            message, line=line, column=column, snippet=caret_snippet(self.text, line, column)
         )
 
     def entry(self, children: list[Any]) -> Entry:
-        key = children[0]
-        if key.column == 1:
-            self._fail(key, f"attribute '{key}' must be indented (o2cb reads it as a stanza)")
-        pieces = [to_tok(c) for c in children]
-        vals = [p for p in pieces if p.kind == "VALUE"]
-        e = Entry(str(key), [v.text for v in vals], key_tok=pieces[0], value_toks=vals)
+        pieces = [to_tok(c) for c in children]  # KEY EQ VALUE?
+        key, vals = pieces[0], pieces[2:]
+        if self._first(key.pos):
+            self._fail(
+                key.pos, f"attribute '{key.text}' must be indented (o2cb reads it as a stanza)"
+            )
+        e = Entry(intern(key.text), value_list(vals, str), key_tok=key, value_toks=vals)
         e.cst = list(pieces)
-        return e
+        return built(e, key.pos)
 
     def stanza(self, children: list[Any]) -> Block:
-        head = children[0]
-        if head.column != 1:
-            self._fail(head, f"stanza '{head}' must start at column 1")
+        head = to_tok(children[0])
+        if not self._first(head.pos):
+            self._fail(head.pos, f"stanza '{head.text}' must start at column 1")
         kids = [c for c in children if isinstance(c, Node)]
-        b = Block(str(head).rstrip(" \t:"), [], kids, key_tok=None)
-        b.cst = [to_tok(head), *kids]
-        return b
+        b = Block(head.text.rstrip(" \t:"), [], kids, key_tok=None)
+        b.cst = [head, *kids]
+        return built(b, head.pos)
 
     def start(self, children: list[Any]) -> Ocfs2Document:
         doc = Ocfs2Document([c for c in children if isinstance(c, Node)])
@@ -442,76 +452,27 @@ _WORDS = {
 }
 
 
-_FAST_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*[ \t]*:)[ \t\f\v]*(?:#[^\n]*)?")
-#: The value ends at its last non-blank (greedy, then one step back per trailing
-#: blank): a lazy value before a blank run was quadratic on long blank runs.
-_FAST_ENTRY = re.compile(
-    r"[ \t\f\v]+([A-Za-z_][A-Za-z0-9_.-]*)[ \t\f\v]*(=)[ \t\f\v]*"
-    r"([^\s=#](?:[^\n\r]*[^ \t\f\v\n\r])?)?[ \t\f\v]*"
-)
-_FAST_BLANK = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?")
+def scan_text(text: str) -> Ocfs2Document | None:
+    """The tree the grammar builds, read by :data:`~xencfg.syntax.lines_scan.OCFS2`;
+    ``None`` for anything else (errors included), which the grammar then reads."""
+    doc: Ocfs2Document | None = scan(OCFS2, text, _Builder(text))
+    return doc
 
 
-def _fast_parse(text: str) -> Ocfs2Document | None:
-    """The tree the Lark grammar builds, read line by line (four times faster); ``None``
-    for anything unusual (errors included), which the grammar then reads and reports."""
-    stanzas: list[Block] = []
-    head: Tok | None = None
-    entries: list[Node] = []
-
-    def close() -> None:
-        if head is not None:
-            b = Block(head.text.rstrip(" \t:"), [], entries, key_tok=None)
-            b.cst = [head, *entries]
-            stanzas.append(built(b, head.pos))
-
-    pos, size = 0, len(text)
-    while pos <= size:  # (not text.split: all the lines at once would double the peak)
-        end = text.find("\n", pos)
-        if end < 0:
-            end = size
-        line = text[pos:end]
-        body = line[:-1] if line.endswith("\r") else line
-        if "\r" in body:
-            return None
-        if _FAST_BLANK.fullmatch(body):
-            pass
-        elif (m := _FAST_HEAD.fullmatch(body)) is not None:
-            close()
-            head, entries = Tok("HEAD", m.group(1), pos), []
-        elif (m := _FAST_ENTRY.fullmatch(body)) is not None and head is not None:
-            key = Tok("KEY", m.group(1), pos + m.start(1))
-            pieces = [key, Tok("EQ", "=", pos + m.start(2))]
-            if m.group(3) is not None:
-                pieces.append(Tok("VALUE", m.group(3), pos + m.start(3)))
-            vals = pieces[2:]
-            e = Entry(intern(key.text), value_list(vals, str), key_tok=key, value_toks=vals)
-            e.cst = list(pieces)
-            entries.append(built(e, key.pos))
-        else:
-            return None
-        pos = end + 1
-    close()
-    doc = Ocfs2Document(list(stanzas))
-    doc.cst = list(stanzas)
+def lark_text(text: str, path: str | None) -> Ocfs2Document:
+    """The tree of ``grammars/ocfs2.lark``: the specification and the error reporter."""
+    try:
+        doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
+    except ParseError as exc:  # raised by _Builder, which does not know the path
+        exc.path = exc.path or path
+        raise
     return doc
 
 
 def parse(text: str, path: str | None = None) -> Ocfs2Document:
     """Parse cluster.conf text; raises :class:`xencfg.ParseError`."""
     _refuse_predecessor(text, path)
-    fast = _fast_parse(text)
-    if fast is not None:
-        doc = finish(fast, text, path)
-    else:
-        try:
-            doc = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
-        except ParseError as exc:  # raised by _Builder, which does not know the path
-            exc.path = exc.path or path
-            raise
-    doc.path = path
-    doc.source = text
-    return doc
+    return parse_text(text, path, scan=scan_text, lark=lark_text)
 
 
 def _refuse_predecessor(text: str, path: str | None) -> None:
@@ -530,8 +491,16 @@ def _refuse_predecessor(text: str, path: str | None) -> None:
 
 def sniff(text: str) -> bool:
     """Stanza syntax (``node:``/``cluster:`` at column 0), not XML."""
-    import re
 
     if text.lstrip().startswith("<"):
         return False
     return re.search(r"^(node|cluster|heartbeat)[ \t]*:[ \t]*\r?$", text, re.M) is not None
+
+
+def declared_nodes(doc: Ocfs2Document) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The ``node:`` stanzas' names: the members o2cb knows (the spec's ``declares`` hook)."""
+    anchors: dict[str, object] = {}
+    for n in doc.nodes:
+        if n.name:
+            anchors.setdefault(n.name, n)
+    return tuple(anchors), anchors

@@ -20,7 +20,9 @@ from lark import Transformer
 from ..document import TreeDocument
 from ..errors import ParseError, XencfgError
 from ..syntax.blocks import BlockStyle, Entry
-from ..syntax.build import built, make_entry, parse_with
+from ..syntax.build import built, make_entry, parse_with, to_tok
+from ..syntax.lines_scan import SHELLVARS, scan
+from ..syntax.pipeline import parse_text
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, token_field
 from ._lines import Problem, suggest, to_int
@@ -325,15 +327,18 @@ class ShellvarsDocument(TreeDocument):
 
 
 class _Builder(Transformer):
+    """Builds the document from Lark's parse or the line scanner's tokens."""
+
     def assign(self, children: list[Any]) -> Assignment:
+        toks = [to_tok(c) for c in children]
         pieces: list[Piece] = []
         export = False
-        for c in children:
-            if c.type == "EXPORT":
+        for t in toks:
+            if t.kind == "EXPORT":
                 export = True
-                pieces.append(Tok("EXPORT", str(c), c.start_pos))
-        tok = children[-1]
-        text, pos = str(tok), tok.start_pos
+                pieces.append(Tok("EXPORT", t.text, t.pos))
+        tok = toks[-1]
+        text, pos = tok.text, tok.pos
         eq = text.index("=")
         name = Tok("NAME", text[:eq], pos)
         pieces += [name, Tok("EQ", "=", pos + eq)]
@@ -362,15 +367,25 @@ _WORDS = {
 }
 
 
-def parse(text: str, path: str | None = None) -> ShellvarsDocument:
-    """Parse a shell variable file; raises :class:`xencfg.ParseError`."""
+def scan_text(text: str) -> ShellvarsDocument | None:
+    """The tree the grammar builds, read by :data:`~xencfg.syntax.lines_scan.SHELLVARS`;
+    ``None`` for anything else, which the grammar then reads and reports."""
+    doc: ShellvarsDocument | None = scan(SHELLVARS, text, _BUILDER)
+    return doc
+
+
+def lark_text(text: str, path: str | None) -> ShellvarsDocument:
+    """The tree of ``grammars/shellvars.lark``: the specification and the error reporter."""
     try:
         doc: ShellvarsDocument = parse_with("shellvars", text, path, _BUILDER, words=_WORDS)
     except ParseError as exc:
         raise _explain_quote(exc, text) from None
-    doc.path = path
-    doc.source = text
     return doc
+
+
+def parse(text: str, path: str | None = None) -> ShellvarsDocument:
+    """Parse a shell variable file; raises :class:`xencfg.ParseError`."""
+    return parse_text(text, path, scan=scan_text, lark=lark_text)
 
 
 def _explain_quote(exc: ParseError, text: str) -> ParseError:

@@ -24,6 +24,8 @@ from lark import Transformer
 from ..document import TreeDocument
 from ..errors import ParseError, caret_snippet
 from ..syntax.build import built, parse_with, to_tok
+from ..syntax.pipeline import parse_text
+from ..syntax.scan import Shape, scan
 from ..syntax.source import LineIndex
 from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
 from ._xen import adopt_final_newline, check_depth, source_style
@@ -555,7 +557,7 @@ class _Builder(Transformer):
         pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
         s = SList([p for p in pieces if isinstance(p, Node)])
         s.cst = pieces
-        return built(s, children[0].start_pos)  # the '('
+        return built(s, to_tok(children[0]).pos)  # the '('
 
     def start(self, children: list[Any]) -> XendDocument:
         for c in children:
@@ -586,9 +588,41 @@ def _unclosed(text: str) -> int | None:
     return stack[-1] if stack else None
 
 
+#: xend.lark's shape: ``( item* )`` lists of words, strings and lists, no statements.
+SHAPE = Shape(
+    "xend",
+    key=frozenset(),
+    open="LPAR",
+    close="RPAR",
+    atoms=frozenset({"WORD", "STRING"}),
+    top_atoms=False,
+    rules=("", "sexpr", "", "start"),
+)
+
+
 def parse(text: str, path: str | None = None) -> XendDocument:
-    """Parse xend S-expression text; raises :class:`xencfg.ParseError`."""
+    """Parse xend S-expression text; raises :class:`xencfg.ParseError`.
+
+    Well-formed text takes the shared scanner (:func:`_scan`, building the very same
+    tree several times faster); anything else goes through the grammar, which is the
+    reference and words the error.
+    """
     check_depth(text, path, _SCAN, "(", ")")
+    return parse_text(text, path, scan=_scan, lark=parse_lark, checks=(_final_newline,))
+
+
+def _scan(text: str) -> XendDocument | None:
+    """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide."""
+    doc: XendDocument | None = scan(text, SHAPE, _BUILDER)
+    return doc
+
+
+def _final_newline(doc: XendDocument, text: str, path: str | None) -> None:
+    adopt_final_newline(doc)
+
+
+def parse_lark(text: str, path: str | None = None) -> XendDocument:
+    """Parse with ``grammars/xend.lark`` only (the reference :func:`_scan` must equal)."""
     try:
         doc: XendDocument = parse_with("xend", text, path, _BUILDER, words=_WORDS, context=_context)
     except ParseError as exc:
@@ -604,9 +638,6 @@ def parse(text: str, path: str | None = None) -> XendDocument:
             snippet=caret_snippet(text, line, col),
             expected="')'",
         ) from None
-    adopt_final_newline(doc)
-    doc.path = path
-    doc.source = text
     return doc
 
 

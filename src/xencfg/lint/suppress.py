@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 
+from ..formats import specs
+
 #: Formats whose daemon reads a trailing ``#`` as part of the value, or takes only
-#: whole-line comments: suppress with a comment on the line before.
-NEXT_LINE_ONLY = frozenset(
-    {"iscsid", "initiatorname", "ietd", "iet-allow", "authkeys", "modules", "ocfs2"}
-)
+#: whole-line comments: suppress with a comment on the line before (their specs'
+#: ``comments``).
+NEXT_LINE_ONLY = frozenset(f.name for f in specs() if f.comments == "whole-line")
 #: Formats written in XML: the comment is ``<!-- xencfg: ... -->``.
-XML = frozenset({"cib", "cman", "cib-live", "crm-mon-xml"})
+XML = frozenset(f.name for f in specs() if f.comments == "xml")
 
 _DIRECTIVE = re.compile(
     r"xencfg:\s*(ignore(?:-next-line|-file)?)(?![-\w])(?:\[([A-Za-z0-9_, ]*)\])?"

@@ -62,6 +62,7 @@ __all__ = [
     "Reference",
     "Resource",
     "Rule",
+    "declared_nodes",
     "make_primitive",
     "parse",
     "parse_bool",
@@ -136,6 +137,16 @@ def sniff(text: str) -> bool:
             continue
         m = _FIRST_TAG.match(head, i)
         return m is not None and m.group(1) in ROOTS
+
+
+def declared_nodes(doc: CibDocument) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The ``unames`` of the ``nodes`` section: the members the CRM knows (the
+    spec's ``declares`` hook)."""
+    anchors: dict[str, object] = {}
+    for n in doc.nodes:
+        if n.uname:
+            anchors.setdefault(n.uname, n)
+    return tuple(anchors), anchors
 
 
 def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationError]:

@@ -58,6 +58,7 @@ __all__ = [
     "Resource",
     "Skip",
     "Volume",
+    "declared_nodes",
     "find_conflicts",
     "keywords_for",
     "load_config",
@@ -69,3 +70,15 @@ __all__ = [
     "sniff",
     "unquote",
 ]
+
+
+def declared_nodes(doc: DrbdDocument) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The hosts of the ``on`` sections: for drbdadm each must equal ``uname -n`` of
+    its node, the name heartbeat, OCFS2 and the CIB use (the spec's ``declares`` hook)."""
+    anchors: dict[str, object] = {}
+    for res in doc.resource_list():
+        for host in res.host_list:
+            if host.kind == "on":
+                for name in host.names:
+                    anchors.setdefault(name, host.block)
+    return tuple(anchors), anchors

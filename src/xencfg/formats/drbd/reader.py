@@ -4,7 +4,6 @@ drbdadm makes.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -13,8 +12,9 @@ from ...syntax.blocks import (
     Block,
     Entry,
 )
-from ...syntax.build import make_block, make_entry, parse_with
+from ...syntax.build import make_block, make_entry, parse_with, to_tok
 from ...syntax.pipeline import parse_text
+from ...syntax.scan import Shape, scan
 from ...syntax.source import LineIndex
 from ...syntax.tree import Node, Tok
 from .document import DrbdDocument, _subcontext
@@ -24,33 +24,31 @@ from .values import Skip, _int, unquote
 # -- parsing --------------------------------------------------------------------
 
 
-@functools.cache
-def _builder() -> Any:
-    """The Lark transformer, made on first use: well-formed files never import Lark."""
-    from lark import Transformer
+class _Builder:
+    """What each grammar rule and the SKIP terminal build: Lark's callbacks (it looks
+    them up by name) and the shared scanner's. A plain class, so that well-formed
+    files, which the scanner reads, never import Lark."""
 
-    class Builder(Transformer):
-        def statement(self, children: list[Any]) -> Entry:
-            return make_entry(children, unquote)
-
-        def section(self, children: list[Any]) -> Block:
-            return make_block([_skip(c) for c in children], unquote)
-
-        def start(self, children: list[Any]) -> DrbdDocument:
-            kids = [_skip(c) for c in children]
-            doc = DrbdDocument([c for c in kids if isinstance(c, Node)])
-            doc.cst = kids
-            return doc
-
-    return Builder(visit_tokens=False)
-
-
-def _skip(c: Any) -> Any:
-    if not isinstance(c, Node) and getattr(c, "type", None) == "SKIP":
-        node = Skip(str(c))
-        node.cst = [Tok("SKIP", str(c), c.start_pos)]
+    def SKIP(self, t: Any) -> Skip:
+        """A ``skip { ... }`` token (Lark's or the scanner's) as a :class:`Skip` node."""
+        tok = to_tok(t)
+        node = Skip(tok.text)
+        node.cst = [tok]
         return node
-    return c
+
+    def statement(self, children: list[Any]) -> Entry:
+        return make_entry(children, unquote)
+
+    def section(self, children: list[Any]) -> Block:
+        return make_block(children, unquote)
+
+    def start(self, children: list[Any]) -> DrbdDocument:
+        doc = DrbdDocument([c for c in children if isinstance(c, Node)])
+        doc.cst = list(children)
+        return doc
+
+
+_BUILDER = _Builder()
 
 
 _WORDS = {
@@ -134,7 +132,7 @@ def parse_lark(text: str, path: str | None = None) -> DrbdDocument:
     """Parse with ``grammars/drbd.lark`` only (the reference the fast scanner must equal)."""
     try:
         doc: DrbdDocument = parse_with(
-            "drbd", text, path, _builder(), words=_WORDS, context=_context, comment="#"
+            "drbd", text, path, _BUILDER, words=_WORDS, context=_context, comment="#"
         )
     except ParseError as err:
         raise _reworded(err, text) from None
@@ -172,82 +170,23 @@ def _reworded(err: ParseError, text: str) -> ParseError:
     )
 
 
-def _skip_pattern(depth: int = 6) -> str:
-    """``skip [anything] {`` up to its balanced ``}`` (as the grammar's SKIP terminal)."""
-    inner = "[^{}]*"
-    for _ in range(depth - 1):
-        inner = r"[^{}]*(?:\{" + inner + r"\}[^{}]*)*"
-    return r"skip(?![^\s{\[])[^{]*\{" + inner + r"\}"
-
-
-# One token per match, trivia included; group names are the grammar's terminal names.
-_TOKEN_RE = re.compile(
-    r"(?P<WS>[ \t\f\v\r\n\u00a0]+)|(?P<COMMENT>#[^\n]*)|(?P<SEMICOLON>;)|(?P<LBRACE>\{)"
-    r'|(?P<RBRACE>\})|(?P<STRING>"(?:[^"\\\n]|\\.)*")|(?P<WORD>[^\s;{}"#\u00a0]+)'
+#: drbd.lark's shape: ``WORD value* ;`` statements, ``WORD value* { ... }`` sections, and
+#: ``skip ... { ... }`` items (one SKIP token, read where an item may start).
+SHAPE = Shape(
+    "drbd",
+    end="SEMICOLON",
+    atoms=frozenset({"SKIP"}),
+    rules=("statement", "section", "array", "start"),
 )
-_SKIP_RE = re.compile(_skip_pattern())
 
 
 def _scan(text: str) -> DrbdDocument | None:
     """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide.
 
-    Pieces are what the Lark transformer makes (statement/section/SKIP);
-    trivia is attached afterwards by the shared core, exactly as for Lark.
+    Pieces are what the Lark transformer makes (statement/section/SKIP); trivia is
+    attached afterwards by the shared core, exactly as for Lark.
     """
-    match = _TOKEN_RE.match
-    skip = _SKIP_RE.match
-    n = len(text)
-    pos = 0
-    # each frame: pieces of the open section (None for the document) and its children
-    stack: list[list[Any]] = []
-    pieces: list[Any] = []  # the current container's pieces
-    head: list[Tok] = []  # key and values of the statement/section being read
-    while pos < n:
-        if not head and text.startswith("skip", pos):
-            m = skip(text, pos)
-            if m is not None:
-                t = m.group()
-                node = Skip(t)
-                node.cst = [Tok("SKIP", t, pos)]
-                pieces.append(node)
-                pos = m.end()
-                continue
-        m = match(text, pos)
-        if m is None:
-            return None
-        kind = m.lastgroup
-        start = pos
-        pos = m.end()
-        if kind == "WS" or kind == "COMMENT":
-            continue
-        assert kind is not None
-        tok = Tok(kind, m.group(), start)
-        if kind == "WORD" or kind == "STRING":
-            if not head and kind == "STRING":
-                return None
-            head.append(tok)
-        elif kind == "SEMICOLON":
-            if not head:
-                return None
-            pieces.append(make_entry([*head, tok], unquote))
-            head = []
-        elif kind == "LBRACE":
-            if not head:
-                return None
-            stack.append(pieces)
-            pieces = [*head, tok]
-            head = []
-        else:  # RBRACE
-            if head or not stack:
-                return None
-            pieces.append(tok)
-            block = make_block(pieces, unquote)
-            pieces = stack.pop()
-            pieces.append(block)
-    if head or stack:
-        return None
-    doc = DrbdDocument(list(pieces))
-    doc.cst = list(pieces)
+    doc: DrbdDocument | None = scan(text, SHAPE, _BUILDER)
     return doc
 
 

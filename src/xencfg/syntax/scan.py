@@ -1,0 +1,303 @@
+"""One table-driven scanner for the brace/statement family (issue 21).
+
+drbd.conf, multipath.conf, lvm.conf/evms.conf and xend's S-expressions share one
+shape: ``key value... end`` statements and ``key args... { items }`` blocks (a bare
+``( items )`` list for S-expressions). A format describes its grammar's shape in a
+:class:`Shape` (in the grammar's terminal names); :func:`scan` then reads text the
+grammar accepts into exactly the tree the format's Lark transformer builds (it calls
+the same transformer methods with the same children), several times faster, and
+returns ``None`` for anything else: Lark then parses, and words the error.
+
+The tokens are the grammar's own: :mod:`.terminals` holds each grammar's terminal
+regexes in the order Lark's lexer tries them, generated from the ``.lark`` files
+(``python -m xencfg.syntax.scan`` rewrites it; a test checks it is current), so the
+scanner and the grammar cannot drift. Lexing with the whole alternation and taking a
+token only where the grammar's parser state accepts it gives Lark's contextual
+lexer's token too: dropping alternatives the state does not accept leaves the first
+match first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .terminals import IGNORED, TERMINALS
+from .tree import Tok
+
+_FAIL = "_FAIL"  # the catch-all group: a character no terminal takes
+
+
+@attrs.frozen
+class Shape:
+    """How a grammar's statements and blocks look, in its terminal and rule names.
+
+    A statement is ``key value* end`` (``key assign value`` or ``key assign [ list ]``
+    where ``assign`` is set and ``end`` is not); a block is ``key value* open item*
+    close`` (``open item* close`` when ``key`` is empty, as in S-expressions). Terminals
+    named with a leading ``_`` are read but, as in Lark, not handed to the builder.
+    """
+
+    #: The grammar (``grammars/<grammar>.lark``) whose terminals are the tokens.
+    grammar: str
+    #: Terminals that start a statement or block (empty: blocks open bare).
+    key: frozenset[str] = frozenset({"WORD"})
+    #: Terminals that are values.
+    values: frozenset[str] = frozenset({"WORD", "STRING"})
+    #: The terminal ending a statement (``None``: a statement ends after its value).
+    end: str | None = None
+    #: The terminal between a key and its one value (lvm's ``=``).
+    assign: str | None = None
+    #: A list value after ``assign``: opener, closer and separator terminals.
+    list_terms: tuple[str, str, str] | None = None
+    open: str = "LBRACE"
+    close: str = "RBRACE"
+    #: Whether values may stand between a block's key and its opener.
+    block_args: bool = True
+    #: A terminal the opener must be followed by (multipath's newline).
+    after_open: str | None = None
+    #: Terminals that may stand alone between items (multipath's empty lines).
+    blank: frozenset[str] = frozenset()
+    #: Terminals that are items by themselves (drbd's ``skip``, an S-expression's atoms).
+    atoms: frozenset[str] = frozenset()
+    #: Whether :attr:`atoms` may stand at the top level (not only inside a block).
+    top_atoms: bool = True
+    #: The builder's rule methods: statement, block, list value, document.
+    rules: tuple[str, str, str, str] = ("entry", "block", "array", "start")
+
+
+@functools.cache
+def _lexers(shape: Shape) -> tuple[Callable[[str, int], Any], ...]:
+    """One ``match`` per reader state, as Lark's contextual lexer has one per parser
+    state: the grammar's terminals the state takes and the ignored ones, in Lark's
+    order, and a catch-all last (compiled once per process: a constant of the grammar).
+    """
+    list_open, list_close, list_sep = shape.list_terms or ("", "", "")
+    item = {*shape.key, shape.close, *shape.blank, *shape.atoms}
+    if not shape.key:
+        item.add(shape.open)
+    head = {shape.open, *(shape.values if shape.assign is None else ()), shape.end, shape.assign}
+    accepted = (
+        item,
+        head,
+        {shape.after_open},
+        {*shape.values, list_open},
+        {*shape.values, list_sep, list_close},
+    )
+    ignored = IGNORED[shape.grammar]
+    out = []
+    for kinds in accepted:
+        alternatives = [
+            f"(?P<{name}>{regex})"
+            for name, regex in TERMINALS[shape.grammar]
+            if name in kinds or name in ignored
+        ]
+        alternatives.append(rf"(?P<{_FAIL}>[\s\S])")
+        out.append(re.compile("|".join(alternatives)).match)
+    return tuple(out)
+
+
+def scan(text: str, shape: Shape, builder: Any) -> Any:
+    """The document ``builder`` (the format's Lark transformer) makes of ``text`` as the
+    grammar of ``shape`` reads it, or ``None`` for text this reader does not take.
+
+    Trivia is not attached here: :func:`xencfg.syntax.build.finish` does that, as for a
+    Lark parse. A missing final newline is supplied to the reader, as
+    :func:`~xencfg.syntax.build.parse_with` supplies it to Lark.
+    """
+    feed = text if not text or text.endswith("\n") else text + "\n"
+    ignored = IGNORED[shape.grammar]
+    entry_rule, block_rule, array_rule, start_rule = (
+        getattr(builder, r, None) for r in shape.rules
+    )
+    # Lark hands each token to the transformer's method of the terminal's name, if any
+    callbacks = {
+        name: getattr(builder, name)
+        for name, _ in TERMINALS[shape.grammar]
+        if not name.startswith("_") and callable(getattr(builder, name, None))
+    }
+    key, values, end, assign = shape.key, shape.values, shape.end, shape.assign
+    opener, closer, after_open, blank = shape.open, shape.close, shape.after_open, shape.blank
+    atoms, top_atoms, block_args = shape.atoms, shape.top_atoms, shape.block_args
+    list_open, list_close, list_sep = shape.list_terms or ("", "", "")
+    keep_end = end is not None and not end.startswith("_")
+    keep_after = after_open is not None and not after_open.startswith("_")
+
+    stack: list[list[Any]] = []  # the enclosing containers' pieces, innermost last
+    items: list[Any] = []  # the open container's pieces: [key, args..., open, items...]
+    head: list[Any] = []  # the statement or block head being read
+    listed: list[Any] = []  # a list value being read
+    state = 0  # 0: an item may start; 1: after a key; 2: after the opener; 3: after
+    #            assign; 4: inside a list value
+    lexers = _lexers(shape)
+    kept = frozenset(n for n, _ in TERMINALS[shape.grammar] if n[0] != "_") - ignored
+    pos, size = 0, len(feed)
+    while pos < size:
+        m = lexers[state](feed, pos)
+        kind = m.lastgroup
+        if kind in ignored:
+            pos = m.end()
+            continue
+        tok: Any = None
+        if kind in kept:
+            tok = Tok(kind, m.group(), pos)
+            if callbacks and kind in callbacks:
+                tok = callbacks[kind](tok)
+        elif kind == _FAIL:
+            return None
+        pos = m.end()
+        if state == 0:
+            if kind in key:
+                head = [tok]
+                state = 1
+            elif kind == closer and stack:
+                items.append(tok)
+                node = block_rule(items)  # type: ignore[misc]
+                items = stack.pop()
+                items.append(node)
+            elif kind in blank:
+                pass
+            elif kind in atoms and (top_atoms or stack):
+                items.append(tok)
+            elif kind == opener and not key:
+                stack.append(items)
+                items = [tok]
+                state = 2 if after_open is not None else 0
+            else:
+                return None
+        elif state == 1:
+            if kind in values and assign is None:
+                head.append(tok)
+            elif kind == end:
+                if keep_end:
+                    head.append(tok)
+                items.append(entry_rule(head))  # type: ignore[misc]
+                state = 0
+            elif kind == opener:
+                if not block_args and len(head) > 1:
+                    return None
+                head.append(tok)
+                stack.append(items)
+                items = head
+                state = 2 if after_open is not None else 0
+            elif kind == assign and len(head) == 1:
+                head.append(tok)
+                state = 3
+            else:
+                return None
+        elif state == 2:
+            if kind != after_open:
+                return None
+            if keep_after:
+                items.append(tok)
+            state = 0
+        elif state == 3:
+            if kind in values:
+                head.append(tok)
+                items.append(entry_rule(head))  # type: ignore[misc]
+                state = 0
+            elif kind == list_open:
+                listed = [tok]
+                state = 4
+            else:
+                return None
+        else:  # state 4
+            listed.append(tok)
+            if kind == list_close:
+                if not _list_ok([t.kind for t in listed[1:-1]], values, list_sep):
+                    return None
+                head.append(array_rule(listed))  # type: ignore[misc]
+                items.append(entry_rule(head))  # type: ignore[misc]
+                state = 0
+            elif kind not in values and kind != list_sep:
+                return None
+    if state != 0 or stack:
+        return None
+    return start_rule(items)  # type: ignore[misc]
+
+
+def _list_ok(kinds: list[str], values: frozenset[str], sep: str) -> bool:
+    """``(value (sep? value)*)? sep?``, the inside of a list: no leading or doubled
+    separator, except a list holding one separator alone."""
+    if kinds == [sep]:
+        return True
+    prev = sep  # nothing before the first value: a leading separator is refused
+    for k in kinds:
+        if k == sep and prev == sep:
+            return False
+        if k not in values and k != sep:
+            return False
+        prev = k
+    return True
+
+
+# -- the terminal tables, generated from the grammars ----------------------------------
+
+#: The grammars a table-driven scanner reads, whose terminals :mod:`.terminals` holds:
+#: the brace/statement family (this module) and the line family (:mod:`.lines_scan`).
+GRAMMARS = (
+    "drbd",
+    "lvmlike",
+    "multipath",
+    "xend",
+    "lines",
+    "modules",
+    "keyvalue",
+    "ocfs2",
+    "corosync",
+    "shellvars",
+)
+
+
+def lark_terminals() -> tuple[dict[str, tuple[tuple[str, str], ...]], dict[str, frozenset[str]]]:
+    """The terminals and ignored terminals of the scanned grammars (:data:`GRAMMARS`),
+    from Lark itself: what :mod:`.terminals` must hold."""
+    from lark import Lark
+    from lark.lexer import BasicLexer
+
+    from .grammar import data_dir
+
+    terminals: dict[str, tuple[tuple[str, str], ...]] = {}
+    ignored: dict[str, frozenset[str]] = {}
+    for name in GRAMMARS:
+        text = (data_dir("grammars") / f"{name}.lark").read_text(encoding="utf-8")
+        lark = Lark(text, parser="lalr", lexer="contextual")
+        ordered = BasicLexer(lark.lexer_conf).terminals  # in the order Lark tries them
+        terminals[name] = tuple((t.name, t.pattern.to_regexp()) for t in ordered)
+        ignored[name] = frozenset(lark.lexer_conf.ignore)
+    return terminals, ignored
+
+
+def _write_terminals() -> str:  # pragma: no cover - the maintainers' regeneration command
+    from pathlib import Path
+
+    terminals, ignored = lark_terminals()
+    lines = [
+        '"""The terminals of the scanned grammars, in the order Lark\'s lexer tries them.',
+        "",
+        "Generated from the grammars by ``python -m xencfg.syntax.scan`` (then ``ruff",
+        "format``); tests/test_fast_paths.py checks that it is current. Do not edit.",
+        '"""',
+        "",
+        "#: grammar -> ((terminal, regex), ...), first tried first",
+        "TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {",
+    ]
+    for name, terms in terminals.items():
+        lines.append(f"    {name!r}: (")
+        lines.extend(f"        ({t!r}, {r!r})," for t, r in terms)
+        lines.append("    ),")
+    lines += ["}", "", "#: grammar -> its %ignore'd terminals"]
+    lines.append("IGNORED: dict[str, frozenset[str]] = {")
+    lines.extend(f"    {name!r}: frozenset({tuple(sorted(i))!r})," for name, i in ignored.items())
+    lines += ["}", ""]
+    target = Path(__file__).with_name("terminals.py")
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return str(target)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print("wrote", _write_terminals())

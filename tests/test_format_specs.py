@@ -1,0 +1,310 @@
+"""The format specs (issue 21): one registry line per format, everything else derived.
+
+Detection and discovery must not drift when they are derived from the specs (today's
+orders are written out here), the generated docs table must be current, and every
+spec must name things that exist: a format added by one registry line and nothing
+else fails here with a message saying what to add.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from conftest import FIXTURES, ROOT
+from xencfg import discover, formats
+from xencfg.document import Document
+from xencfg.formats import spec
+from xencfg.formats.spec import FormatSpec
+
+SPECS = formats.specs()
+
+
+# -- what derives from the specs stays what it was ---------------------------------------
+
+
+def test_sniff_order_is_the_hand_written_one() -> None:
+    """The two lists detect() used to keep by hand, as they were before the specs."""
+    assert formats._SNIFF_ANYWHERE == (
+        "cib",
+        "cman",
+        "proc-drbd",
+        "multipath-ll",
+        "crm-mon-xml",
+        "drbd-status",
+        "iscsi-session",
+        "xl-list",
+        "ip-addr",
+        "ietd",
+        "iscsid",
+        "initiatorname",
+        "lvm",
+        "evms",
+        "drbd",
+        "multipath",
+        "ocfs2",
+        "corosync",
+        "xend",
+        "authkeys",
+        "hacf",
+        "xm",
+        "xl",
+    )
+    first = {"cib", "xm", "xl", "ocfs2", "cman", "xend", "drbd", "shellvars"}
+    assert sorted(formats._SNIFF_FIRST) == sorted(first)
+
+
+def test_sniff_ranks_are_unique() -> None:
+    ranks = [f.sniff_rank for f in SPECS if f.sniff_rank is not None]
+    assert len(ranks) == len(set(ranks)), "two specs share a sniff_rank: the order is undefined"
+
+
+#: discover.ETC_FILES and ROOT_FILES as they were typed before the specs.
+_ETC_BEFORE = {
+    "drbd": ["drbd.conf", "drbd.d/*.res", "drbd.d/*.conf"],
+    "multipath": ["multipath.conf", "multipath/conf.d/*.conf"],
+    "ietd": ["ietd.conf", "iet/ietd.conf"],
+    "iet-allow": [
+        "initiators.allow",
+        "initiators.deny",
+        "targets.allow",
+        "iet/initiators.allow",
+        "iet/initiators.deny",
+        "iet/targets.allow",
+    ],
+    "iscsid": ["iscsid.conf", "iscsi/iscsid.conf"],
+    "initiatorname": ["initiatorname.iscsi", "iscsi/initiatorname.iscsi"],
+    "hacf": ["ha.d/ha.cf", "heartbeat/ha.cf"],
+    "haresources": ["ha.d/haresources", "heartbeat/haresources"],
+    "authkeys": ["ha.d/authkeys", "heartbeat/authkeys"],
+    "logd": ["ha.d/ha_logd.cf", "heartbeat/ha_logd.cf", "ha_logd.cf", "logd.cf"],
+    None: ["ocfs2/cluster.conf", "cluster/cluster.conf"],
+    "corosync": ["corosync/corosync.conf"],
+    "evms": ["evms.conf"],
+    "lvm": ["lvm/lvm.conf", "lvm.conf"],
+    "hosts": ["hosts"],
+    "hostname": ["hostname"],
+    "shellvars": [
+        "sysconfig/o2cb",
+        "default/o2cb",
+        "sysconfig/xend",
+        "sysconfig/xendomains",
+        "default/xendomains",
+    ],
+    "modules": ["modules", "modprobe.conf", "modprobe.conf.local", "modprobe.d/*"],
+    "xend": ["xen/xend-config.sxp"],
+    "xl": ["xen/xl.conf"],
+}
+
+
+def test_discovery_reads_the_paths_it_read_before() -> None:
+    got: dict[str | None, list[str]] = {}
+    for pattern, fmt in discover.ETC_FILES:
+        got.setdefault(fmt, []).append(pattern)
+    assert got == _ETC_BEFORE
+    assert {f.name for f in SPECS if f.loose} == {"cib", "xm", "xl"}  # beside node trees
+    assert discover.ROOT_FILES == (
+        ("var/lib/heartbeat/crm/cib.xml", "cib"),
+        ("var/lib/pacemaker/cib/cib.xml", "cib"),
+    )
+
+
+def test_comment_styles_are_the_hand_written_ones() -> None:
+    """suppress.py's two lists, as they were before the specs' ``comments``."""
+    from xencfg.lint import suppress
+
+    assert {
+        "iscsid",
+        "initiatorname",
+        "ietd",
+        "iet-allow",
+        "authkeys",
+        "modules",
+        "ocfs2",
+    } == suppress.NEXT_LINE_ONLY
+    assert {"cib", "cman", "cib-live", "crm-mon-xml"} == suppress.XML
+
+
+def test_membership_hooks_are_the_formats_that_declared_members() -> None:
+    """cluster.py's if-chain named these five; now their specs do."""
+    declaring = {f.name: f.members_source for f in SPECS if f.declares}
+    assert declaring == {
+        "drbd": "drbd",
+        "ocfs2": "ocfs2",
+        "cman": "cman",
+        "hacf": "ha.cf",
+        "cib": "cib",
+    }
+
+
+# -- generated files -----------------------------------------------------------------------
+
+
+def test_docs_formats_index_is_current() -> None:
+    page = (ROOT / "docs" / "formats" / "index.md").read_text(encoding="utf-8")
+    assert page == spec.index_page(page), "run: xencfg formats --write-docs docs/formats"
+
+
+def test_index_table_can_go_stale() -> None:
+    """The staleness check fails on a table that misses a format (so it can fail)."""
+    page = (ROOT / "docs" / "formats" / "index.md").read_text(encoding="utf-8")
+    stale = page.replace("| `hosts` | /etc/hosts | [hosts](hosts.md) |\n", "")
+    assert stale != page and spec.index_page(stale) == page
+    with pytest.raises(ValueError, match="generated table"):
+        spec.index_page("# Formats\n")
+
+
+def test_write_docs_command(tmp_path: Path) -> None:
+    from xencfg.cli import main
+
+    page = (ROOT / "docs" / "formats" / "index.md").read_text(encoding="utf-8")
+    (tmp_path / "index.md").write_text(page.replace("| `cib` |", "| `cab` |"), encoding="utf-8")
+    assert main(["formats", "--write-docs", str(tmp_path)]) == 0
+    assert (tmp_path / "index.md").read_text(encoding="utf-8") == page
+
+
+def test_write_hooks_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The pre-commit ``files:`` pattern (derived from discovery, so from the specs) is
+    written back into the hooks file and docs/integration.md by one command."""
+    from xencfg.cli import main
+
+    (tmp_path / "docs").mkdir()
+    for name in (".pre-commit-hooks.yaml", "docs/integration.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("hostname|hosts|", ""), encoding="utf-8")
+    assert main(["formats", "--write-hooks", str(tmp_path)]) == 0
+    for name in (".pre-commit-hooks.yaml", "docs/integration.md"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (ROOT / name).read_text()
+    assert main(["formats", "--write-docs", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+
+
+# -- every spec names things that exist ----------------------------------------------------
+
+
+def _problems(f: FormatSpec) -> list[str]:
+    """What is missing for ``f``, each said as what to add."""
+    out: list[str] = []
+    modname = f"xencfg.formats.{f.module}"
+    if importlib.util.find_spec(modname) is None:
+        path = f.module.replace(".", "/")
+        return [f"add the module src/xencfg/formats/{path}.py (FORMAT, parse, sniff)"]
+    mod = importlib.import_module(modname)
+    if getattr(mod, "FORMAT", None) != f.name:
+        out.append(f"set FORMAT = {f.name!r} in {modname}")
+    if (f.sniff_first or f.sniff_rank is not None) and not callable(getattr(mod, "sniff", None)):
+        out.append(f"add sniff(text) to {modname} (the spec has sniff_first or a sniff_rank)")
+    if f.grammar is not None and not (ROOT / "grammars" / f"{f.grammar}.lark").is_file():
+        out.append(f"add grammars/{f.grammar}.lark (or correct the spec's grammar)")
+    valid = FIXTURES / f.name / "valid"
+    samples = sorted(p for p in valid.glob("*") if p.is_file()) if valid.is_dir() else []
+    if not samples:
+        out.append(f"add fixtures: tests/fixtures/{f.name}/valid/<a real file>")
+    if f.docs is None or not (ROOT / "docs" / "formats" / f.docs).is_file():
+        out.append(f"add the page docs/formats/{f.docs or f.name + '.md'} and name it in docs=")
+    if not f.files:
+        out.append("say in files= what its files are (the docs index's column)")
+    api = (ROOT / "docs" / "api-formats.md").read_text(encoding="utf-8")
+    if not re.search(rf"^::: xencfg\.formats\.{f.module}(\.model)?$", api, re.M):
+        out.append(f"add '::: xencfg.formats.{f.module}' to docs/api-formats.md")
+    if f.declares is not None:
+        try:
+            hook = formats.declares_hook(f.name)
+        except (ImportError, AttributeError) as exc:
+            hook = None
+            out.append(f"define the declares hook {f.declares!r} ({exc})")
+        if hook is not None and not callable(hook):
+            out.append(f"{f.declares!r} is not a function")
+    for pattern in f.etc_files + f.root_files:
+        shown = ("etc/" if pattern in f.etc_files else "") + pattern.replace("*", "x.conf")
+        if f.name not in formats.candidates(shown):
+            out.append(f"add a pattern matching {pattern!r} to patterns= (detection misses it)")
+    if f.live and (f.etc_files or f.root_files):
+        out.append("live state is found by live.py, not by etc_files/root_files")
+    if samples:
+        doc = xencfg.loads(samples[0].read_text(encoding="utf-8", errors="replace"), f.name)
+        overrides = type(doc).secrets is not Document.secrets
+        if f.secrets and not overrides:
+            out.append(f"{type(doc).__name__} must override secrets(), or drop secrets=True")
+        if overrides and not f.secrets:
+            out.append(f"{type(doc).__name__} has secrets(): set secrets=True in its spec")
+    return out
+
+
+@pytest.mark.parametrize("f", SPECS, ids=[f.name for f in SPECS])
+def test_every_spec_names_what_exists(f: FormatSpec) -> None:
+    problems = _problems(f)
+    assert not problems, f"format {f.name!r}: " + "; ".join(problems)
+
+
+def test_an_incomplete_spec_says_what_to_add() -> None:
+    """One registry line alone (no module, fixtures or page) is refused, helpfully."""
+    bare = FormatSpec("corosync-qdevice", "qdevice", "corosync-qdevice configuration")
+    problems = _problems(bare)
+    assert problems == ["add the module src/xencfg/formats/qdevice.py (FORMAT, parse, sniff)"]
+    half = FormatSpec("hosts2", "hosts", "hosts", etc_files=("hosts.equiv",), grammar="nope")
+    said = " | ".join(_problems(half))
+    for wanted in (
+        "set FORMAT = 'hosts2'",
+        "add grammars/nope.lark",
+        "tests/fixtures/hosts2/valid",
+        "docs/formats/hosts2.md",
+        "'hosts.equiv' to patterns=",
+        "say in files=",
+    ):
+        assert wanted in said
+
+
+def test_secret_formats_are_fuzzed_for_leaks() -> None:
+    """Every format whose files hold secrets has a leak-fuzzer seed (tests/fuzzkit.py),
+    except those whose secrets are another format's (cib-live is a CIB) or which
+    have no seed yet (written out, so that adding one is a decision)."""
+    import fuzzkit
+
+    seeded = {fmt for fmt, _ in fuzzkit.LEAK_SEEDS}
+    secret = {f.name for f in SPECS if f.secrets}
+    assert seeded <= secret
+    assert secret - seeded == {"cib-live", "cman", "corosync"}
+
+
+def test_fuzz_and_bench_lists_are_the_specs() -> None:
+    import fuzzkit
+
+    fuzzed = {fmt for p, fmt, _ in fuzzkit.seed_files() if FIXTURES in p.parents}
+    assert fuzzed == {f.name for f in SPECS if f.fuzz}
+    sys.path.insert(0, str(ROOT / "bench"))
+    bench = pytest.importorskip("bench")
+    assert list(bench.INPUTS) == [f.name for f in SPECS if f.bench]
+    missing = set(bench._GENERATORS) - set(bench.INPUTS)
+    assert not missing, f"set bench=True in the specs of {sorted(missing)} (bench has generators)"
+
+
+def test_fast_paths_are_the_specs() -> None:
+    """For the line family the fast path is a fact of syntax/lines_scan (a table for the
+    format's grammar): the spec must say it."""
+    from xencfg.formats import _lines
+    from xencfg.syntax import lines_scan
+
+    for f in SPECS:
+        mod = formats.module(f.name)
+        for v in vars(mod).values():
+            if isinstance(v, type) and issubclass(v, _lines.LineDocument) and v.format == f.name:
+                assert f.grammar == v.grammar, f.name
+                assert f.fast == (v.grammar in lines_scan.TABLES), f.name
+        if f.grammar in lines_scan.TABLES:
+            assert f.fast, f.name
+
+
+def test_live_formats_are_the_captured_ones() -> None:
+    """``live=True`` is what ``xencfg capture`` reads back: every command whose output
+    lint parses has a live spec, and every live spec such a command."""
+    from xencfg import live
+
+    captured = {c.format for c in live.COMMANDS if c.format is not None}
+    assert captured == {f.name for f in SPECS if f.live}
