@@ -610,21 +610,10 @@ def main(argv: list[str] | None = None) -> int:
 
         breaches.extend(pathological.run(smoke))
 
-        print("\n## Memory of one huge value (issue 22: a domU list; target <= 10x)\n")
-        print("| format | input | s | peak RSS growth / input |")
-        print("|---|---|---|---|")
-        n_items = 2_000 if smoke else 900_000
-        items = ", ".join(str(i % 1000) for i in range(n_items))
-        for fmt, text in (
-            ("xm", f"name = 'big'\nmemory = 256\nextra = [{items}]\n"),
-            ("xl", f'name = "big"\nmemory = 256\nextra = [{items}]\n'),
-        ):
-            path = tmp / f"huge.{fmt}"
-            path.write_text(text)
-            took, mem = probe(fmt, path)
-            print(f"| {fmt} | {len(text) / 1e6:.2f} MB | {took:.2f} | {mem:.1f} |")
-            if mem > 10 and not smoke:
-                misses.append(f"{fmt} with a {n_items}-element list: {mem:.1f}x the input")
+        print("\n## Peak memory of a load, every format (issue 22 item 10; bench/memory.py)\n")
+        import memory
+
+        breaches.extend(memory.run(smoke))
 
         print("\n## `xencfg lint`, cold, in a fresh process\n")
         two_node = [ROOT / "examples" / "two-node" / n for n in ("alpha", "beta")]

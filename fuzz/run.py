@@ -3,7 +3,8 @@
     python fuzz/run.py            # 20x the suite's counts
     python fuzz/run.py 100        # 100x
 
-The same checks (API round trip in forked children with a hang limit, secret leaks,
+The same checks (API round trip in forked children with a hang limit and each load's
+peak memory within 10x its input above a floor, secret leaks,
 whole multi-node trees through lint, where a rule crash fails); a failure prints the
 case and the run exits 1.
 """

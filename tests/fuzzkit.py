@@ -3,7 +3,8 @@ suite (tests/test_fuzz.py) and as many as asked by hand (``python fuzz/run.py``)
 
 * :func:`api_cases`: every fixture, corpus and seed file, mutated; each case runs in a
   forked child with a hang limit: ``loads`` gives the exact text back (``dumps``) or an
-  :class:`xencfg.XencfgError`, ``to_dict`` and ``repr`` work, nothing else escapes.
+  :class:`xencfg.XencfgError`, ``to_dict`` and ``repr`` work, nothing else escapes, and
+  the load's peak memory stays within :data:`MEMORY_RATIO` times the input.
 * :func:`leak_cases`: secret-bearing files of every format that has secrets, mutated
   around the secret; no error message, ``repr`` or ``to_dict`` shows it.
 * multi-node trees are built by tests/test_fuzz.py with hypothesis from the same files.
@@ -116,12 +117,54 @@ def mutate(text: str, rng: random.Random, avoid: tuple[int, int] | None = None) 
     return text
 
 
-def check_api(fmt: str, text: str) -> None:
-    """One API case: the exact text back, or an XencfgError; the model prints."""
+#: A load may grow the peak resident size by this many times its input (issue 22 item
+#: 10), above :data:`MEMORY_FLOOR`: a small input's figure is imports, the grammar and
+#: the allocator's whole pages, not the parse.
+MEMORY_RATIO = 10
+MEMORY_FLOOR = 8 << 20
+
+
+def _status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak() -> int | None:
+    """Start measuring this process's peak resident size anew (Linux's clear_refs);
+    the resident size now, in KiB, or ``None`` where that cannot be done."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")  # 5: reset the peak resident size to the current one
+    except OSError:
+        return None
+    return _status_kib("VmRSS:")
+
+
+def peak_growth(base: int | None) -> int | None:
+    """Bytes the peak resident size grew since :func:`reset_peak` returned ``base``."""
+    peak = _status_kib("VmHWM:")
+    return None if base is None or peak is None else max(0, peak - base) * 1024
+
+
+def check_api(fmt: str, text: str, memory: bool = False) -> None:
+    """One API case: the exact text back, or an XencfgError; the model prints.
+    ``memory`` (in a forked child only: it resets the process's peak): the load stays
+    within :data:`MEMORY_RATIO` times the input, above :data:`MEMORY_FLOOR`."""
+    base = reset_peak() if memory else None
     try:
         doc = xencfg.loads(text, fmt)
     except xencfg.XencfgError:
         return
+    grew = peak_growth(base)
+    size = len(text.encode("utf-8", "surrogateescape"))
+    if grew is not None and grew > MEMORY_RATIO * size + MEMORY_FLOOR:
+        raise AssertionError(f"{fmt}: a load of {size} bytes grew the peak by {grew} bytes")
     back = xencfg.dumps(doc)
     if back != text:
         raise AssertionError(f"{fmt}: dumps(loads(text)) differs from the text")

@@ -72,42 +72,6 @@ def check_one_edit(doc: xencfg.Document, node: Node, edit: Callable[[], None]) -
     return diff
 
 
-def check_fast_path(fmt: str, text: str, module: object, fast: str) -> bool:
-    """A format's hand-written fast path reads ``text`` exactly as its exact path does
-    (the one it falls back to): the same nodes, offsets, tokens and text, or the same
-    error. ``fast`` names the module function that returns ``None`` to fall back.
-    Returns whether the fast path took the text (so tests can check it is used)."""
-    import pytest
-
-    def load() -> xencfg.Document | str:
-        try:
-            return xencfg.loads(text, fmt)
-        except xencfg.XencfgError as exc:
-            return str(exc)
-
-    taken = getattr(module, fast)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(module, fast, lambda *a, **k: None)
-        exact = load()
-    took: list[bool] = []
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            module, fast, lambda *a, **k: took.append(taken(*a, **k) is not None) or taken(*a, **k)
-        )
-        ours = load()
-    if isinstance(exact, str) or isinstance(ours, str):
-        assert ours == exact
-        return bool(took and took[0])
-    assert ours.child_nodes() == exact.child_nodes()
-    from xencfg.syntax.tree import walk
-
-    mine, theirs = list(walk(ours)), list(walk(exact))
-    assert [n.pos for n in mine] == [n.pos for n in theirs]
-    assert [significant(n) for n in mine] == [significant(n) for n in theirs]
-    assert xencfg.dumps(ours) == text
-    return bool(took and took[0])
-
-
 def dump(node: Node) -> tuple[str, dict[str, Any]]:
     """Everything a node holds, as plain data: its class, every attrs field (tokens as
     ``(kind, text, offset)``, child nodes dumped), and its pieces (``cst``) with child

@@ -24,16 +24,44 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import xencfg
-from conftest import SHARED, ids, shared_files, shared_path
+from conftest import ROOT, SHARED, ids, shared_files, shared_path
 from fuzzkit import FIXTURES, mutate, seed_files
 from roundtrip import check_scanner
-from xencfg.formats import drbd, evms, lvm, multipath, xend
+from xencfg import formats
+from xencfg.formats import _lines, corosync, drbd, evms, lvm, multipath, ocfs2, shellvars, xend, xl
 from xencfg.formats._lvmlike import lark_lvmlike, scan_lvmlike
-from xencfg.syntax import scan, terminals
+from xencfg.syntax import lines_scan, scan, terminals
 from xencfg.syntax.source import decode
 
 Scan = Callable[[str], Any]
 LarkParse = Callable[[str, "str | None"], Any]
+
+
+def _line_rows() -> list[tuple[str, Scan, LarkParse]]:
+    """The line family: every line-document format whose grammar has a lines_scan table,
+    and the three with their own builders."""
+    rows: list[tuple[str, Scan, LarkParse]] = []
+    for fmt in xencfg.FORMATS:
+        for cls in vars(formats.module(fmt)).values():
+            if (
+                isinstance(cls, type)
+                and issubclass(cls, _lines.LineDocument)
+                and cls.format == fmt
+                and cls.grammar in lines_scan.TABLES
+            ):
+                rows.append(
+                    (
+                        fmt,
+                        lambda t, c=cls: _lines.scan_text(c, t),
+                        lambda t, p, c=cls: _lines.lark_text(c, t, p),
+                    )
+                )
+                break
+    rows.append(("ocfs2", ocfs2.scan_text, ocfs2.lark_text))
+    rows.append(("corosync", corosync.scan_text, corosync.lark_text))
+    rows.append(("shellvars", shellvars.scan_text, shellvars.lark_text))
+    return rows
+
 
 #: (format, fast scanner, Lark parse): every fast path and the reference it must equal.
 FAST_PATHS: list[tuple[str, Scan, LarkParse]] = [
@@ -46,23 +74,30 @@ FAST_PATHS: list[tuple[str, Scan, LarkParse]] = [
         lambda t, p: lark_lvmlike(t, p, evms._BUILDER),
     ),
     ("xend", xend._scan, xend.parse_lark),
+    ("xl", xl._scan, xl.parse_lark),
+    *_line_rows(),
 ]
 _BY_FORMAT = {fmt: (fast, lark) for fmt, fast, lark in FAST_PATHS}
 
 
 #: Corpus folders read whole with their format's grammar, whatever detect() calls a file
 #: (drbd's holds drbdsetup show outputs, which the same grammar reads).
-CORPUS_DIRS = {"drbd": "drbd", "multipath": "multipath", "xend": "xend-sxp"}
+CORPUS_DIRS = {"drbd": "drbd", "multipath": "multipath", "xend": "xend-sxp", "xl": "domu-xl"}
 
 
 def _files() -> list[tuple[Path, str, bool]]:
-    """``(path, format, valid)``: own valid and invalid fixtures, corpus and seed files
+    """``(path, format, valid)``: own valid and invalid fixtures, examples, corpus and seed files
     (``valid``: not an own invalid fixture; some corpus files are broken, too)."""
     out = [(p, fmt, True) for p, fmt, _ in seed_files() if fmt in _BY_FORMAT]
     seen = {(p, fmt) for p, fmt, _ in out}
     for fmt in _BY_FORMAT:  # (seed_files reads one level: drbd's include-set is deeper)
         own = sorted(p for p in (FIXTURES / fmt / "valid").rglob("*") if p.is_file())
         out += [(p, fmt, True) for p in own if (p, fmt) not in seen]
+    for p in sorted((ROOT / "examples").rglob("*")):
+        if p.is_file() and p.stat().st_size < 200_000:
+            fmt = xencfg.detect(str(p), decode(p.read_bytes()))
+            if fmt in _BY_FORMAT:
+                out.append((p, fmt, True))
     seen = {(p, fmt) for p, fmt, _ in out}
     for fmt, folder in CORPUS_DIRS.items():
         out += [(p, fmt, True) for p in shared_files("corpus", folder) if (p, fmt) not in seen]
@@ -93,19 +128,22 @@ def test_terminal_tables_are_the_grammars() -> None:
 
 
 def test_every_fast_path_is_checked() -> None:
-    """Each format whose module (or, for a package, its reader) reads with the shared
-    scanner or has a ``_scan`` beside its grammar is in FAST_PATHS."""
-    from xencfg import formats
+    """The formats whose spec says ``fast`` are the rows of FAST_PATHS (xm's literal
+    reader, whose reference is Python's parser, is checked in test_fast_paths_xen)."""
+    fast = {s.name for s in formats.specs() if s.fast}
+    assert fast - {"xm"} == set(_BY_FORMAT)
 
     def scanned(fmt: str) -> bool:
         mod = formats.module(fmt)
         mods = [mod, getattr(mod, "reader", None)]
         return any(
-            isinstance(getattr(m, "SHAPE", None), scan.Shape) or hasattr(m, "_scan") for m in mods
+            isinstance(getattr(m, "SHAPE", None), scan.Shape)
+            or hasattr(m, "_scan")
+            or hasattr(m, "scan_text")
+            for m in mods
         )
 
     assert {f for f in xencfg.FORMATS if scanned(f)} <= set(_BY_FORMAT)
-    assert {"drbd", "multipath", "lvm", "evms", "xend"} <= set(_BY_FORMAT)
 
 
 def test_shapes_name_their_grammars_terminals() -> None:

@@ -31,10 +31,28 @@ def _count(n: int) -> int:
 def test_api_mutations_round_trip_or_fail_cleanly() -> None:
     failures = []
     for label, fmt, text in fuzzkit.api_cases(_count(240), seed=22):
-        problem = fuzzkit.in_child(lambda f=fmt, t=text: fuzzkit.check_api(f, t))  # type: ignore[misc]
+        problem = fuzzkit.in_child(lambda f=fmt, t=text: fuzzkit.check_api(f, t, memory=True))  # type: ignore[misc]
         if problem:
             failures.append(f"{label} ({fmt}): {problem}")
     assert not failures, "\n".join(failures[:20])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_the_api_fuzzer_checks_memory_per_case() -> None:
+    """Issue 22 item 10 in the fuzzer: a huge domU list loads within the ratio (it took
+    280x before lists were read lazily), and a case over the limit is reported."""
+    if fuzzkit.reset_peak() is None:
+        pytest.skip("no /proc/self/clear_refs to measure a peak with")
+    text = "name = 'big'\nextra = [" + ", ".join(str(i % 1000) for i in range(100_000)) + "]\n"
+    for fmt in ("xm", "xl"):  # (the round trip after the load builds every token: a minute)
+        case = lambda f=fmt: fuzzkit.check_api(f, text, memory=True)  # noqa: E731
+        assert fuzzkit.in_child(case, limit=60) is None  # type: ignore[misc]
+
+    def over() -> None:
+        fuzzkit.MEMORY_RATIO, fuzzkit.MEMORY_FLOOR = 0, 0  # (in the child only)
+        fuzzkit.check_api("xm", text, memory=True)
+
+    assert "grew the peak" in (fuzzkit.in_child(over, limit=60) or "")
 
 
 def test_secrets_never_leak_from_mutated_files() -> None:

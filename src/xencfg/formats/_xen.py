@@ -11,10 +11,12 @@ offending bracket is the better answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import ParseError, caret_snippet
 from ..syntax.source import LineIndex
-from ..syntax.tree import TRIVIA, Node, Style, Tok
+from ..syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
 
 #: Deeper nesting is refused (real xend and domU files nest at most 4 levels).
 MAX_DEPTH = 100
@@ -45,6 +47,21 @@ def check_depth(
                 )
         elif c == closer:
             depth = max(depth - 1, 0)
+
+
+def parses(parse: Callable[[str], Node], text: str) -> bool:
+    """Whether ``parse`` takes ``text``, parsed light (as :func:`xencfg.loads` does: no
+    tokens kept, lists not read): a sniffer needs the verdict, not the tree, and a
+    full tree of a large file is many times its size."""
+    light = Light(lambda: parse(text))
+    _BUILDING.append(light)
+    try:
+        parse(text)
+    except ParseError:
+        return False
+    finally:
+        _BUILDING.pop()
+    return True
 
 
 def adopt_final_newline(doc: Node) -> None:
@@ -83,3 +100,142 @@ def source_style(style: Style, source: str) -> Style:
 
         return attrs.evolve(style, newline="\r\n")
     return style
+
+
+# -- literal values: one streaming reader for xm and xl ---------------------------
+
+
+class Dialect:
+    """How a format spells a literal value, for :func:`read_value`.
+
+    ``token`` matches one token at a position, in named groups: ``skip`` (what may
+    stand between the tokens of a list: blanks, newlines, comments), ``STRING``,
+    ``NUMBER``, ``LSQB``, ``RSQB`` and ``COMMA`` (the group names are the token
+    kinds). ``scalar`` turns a STRING or NUMBER token's text into its value; a
+    dialect's patterns accept only what ``scalar`` reads exactly as the format's
+    own parser does, so a file the reader does not know takes the parser.
+    """
+
+    __slots__ = ("scalar", "token")
+
+    def __init__(self, token: re.Pattern[str], scalar: Callable[[str, str], Any]) -> None:
+        self.token = token
+        self.scalar = scalar
+
+
+#: A value read more often than this many distinct token texts is not memoised further.
+_MEMO = 4096
+_VALUE = frozenset({"STRING", "NUMBER"})
+
+
+def read_value(
+    dialect: Dialect,
+    text: str,
+    pos: int,
+    toks: list[Tok] | None = None,
+    build: bool = True,
+    memo: dict[str, Any] | None = None,
+) -> tuple[int, Any, list[Tok] | None] | None:
+    """Read the literal at ``pos``: a STRING, a NUMBER or a list of them (lists nest).
+
+    Returns ``(end, value, elems)`` or ``None`` when the text there is not such a
+    literal. ``toks``: where to append every token of the value. ``elems``: the
+    element tokens of a non-empty flat list (for element-wise edits), when ``toks``
+    is given. ``build=False`` only checks the syntax and finds the end (value
+    ``None``): a light parse reads a list when it is first asked for, and a long
+    list costs nothing until then. One pass, no recursion; equal tokens share one
+    value object (a 900,000-element list holds 900,000 references, not as many strings),
+    also across the values of a parse that passes the same ``memo``.
+    """
+    match = dialect.token.match
+    scalar = dialect.scalar
+    m = match(text, pos)
+    if m is None:
+        return None
+    kind = m.lastgroup
+    if memo is None:
+        memo = {}
+    if kind in _VALUE:
+        raw = m.group()
+        if toks is not None:
+            toks.append(Tok(kind, raw, pos))
+        if not build:
+            return m.end(), None, None
+        v = memo.get(raw)
+        if v is None:
+            v = scalar(kind, raw)
+            if len(memo) < _MEMO:
+                memo[raw] = v
+        return m.end(), v, None
+    if kind != "LSQB":
+        return None
+    stack: list[list[Any]] = [[]]
+    elems: list[Tok] | None = [] if toks is not None else None
+    flat = True
+    depth = 0
+    after_value = False  # (else: after '[' or ',')
+    while m is not None:
+        kind = m.lastgroup
+        start, pos = pos, m.end()
+        if kind == "skip":
+            m = match(text, pos)
+            continue
+        raw = m.group()
+        tok = Tok(kind, raw, start) if toks is not None else None  # type: ignore[arg-type]
+        if kind in _VALUE:
+            if after_value:
+                return None
+            if build:
+                v = memo.get(raw)
+                if v is None:
+                    v = scalar(kind, raw)
+                    if len(memo) < _MEMO:
+                        memo[raw] = v
+                stack[-1].append(v)
+            if depth == 1 and elems is not None:
+                elems.append(tok)  # type: ignore[arg-type]
+            after_value = True
+        elif kind == "LSQB":
+            if after_value or depth >= MAX_DEPTH:
+                return None
+            depth += 1
+            flat = depth == 1 and flat
+            if build and depth > 1:
+                stack.append([])
+            after_value = False
+        elif kind == "RSQB":
+            depth -= 1
+            if build and depth > 0:
+                inner = stack.pop()
+                stack[-1].append(inner)
+            after_value = True
+        elif not after_value:  # a COMMA after '[' or ','
+            return None
+        else:
+            after_value = False
+        if toks is not None:
+            toks.append(tok)  # type: ignore[arg-type]
+        if depth == 0:
+            value = stack[0] if build else None
+            flat_elems = elems if flat and elems else None
+            return pos, value, flat_elems
+        m = match(text, pos)
+    return None
+
+
+class LazyValue:
+    """How a light parse reads its list values on first use: the text and its dialect,
+    one object per parse, shared by every lazy assignment (which knows its own offset:
+    the value is the first ``[`` after the start of the statement, as no key holds one)."""
+
+    __slots__ = ("dialect", "text")
+
+    def __init__(self, dialect: Dialect, text: str) -> None:
+        self.dialect = dialect
+        self.text = text
+
+    def read(self, at: int) -> Any:
+        """The list value of the statement starting at offset ``at``."""
+        found = read_value(self.dialect, self.text, self.text.index("[", at))
+        assert found is not None, "a lazy value the parse accepted"
+        return found[1]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -59,8 +59,40 @@ class Assignment(Node):
     #: one token per element when the value is a flat list of scalars
     elems: list[Tok] | None = token_field(default=None)
     parsed: Any = token_field(default=None)
+    #: the reader of a list value a light parse has not read yet (:class:`~._xen.LazyValue`,
+    #: shared): read on first use, so a long list costs nothing until a rule or the API
+    #: asks for it
+    lazy: Any = attrs.field(default=None, eq=False, repr=False, init=False)
+
+    if not TYPE_CHECKING:  # (for type checkers, ``value`` is a plain field)
+
+        def __getattr__(self, name: str) -> Any:
+            # Reached only for an unset slot: a lazy value, or a light node's source field.
+            if name == "value":
+                lazy = object.__getattribute__(self, "lazy")
+                if lazy is not None:
+                    # a light node knows its offset; once materialized, its key token does
+                    key_tok = None if self.light is not None else self.key_tok
+                    value = lazy.read(self.at if key_tok is None else key_tok.pos)
+                    self.value = value
+                    self.lazy = None
+                    return value
+            return Node.__getattr__(self, name)
+
+    def unread(self) -> bool:
+        """Whether the value is still the lazy one of a light parse (never read nor set)."""
+        if self.lazy is None:
+            return False
+        try:
+            object.__getattribute__(self, "value")  # (set by an edit: the lazy one is gone)
+        except AttributeError:
+            return True
+        self.lazy = None
+        return False
 
     def state(self) -> Any:
+        if self.unread():
+            return (self.key, self.op, self.snap[2])  # a value never read is as parsed
         return (self.key, self.op, repr(self.value))
 
     def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
@@ -754,6 +786,14 @@ def replace_span(pieces: list[Piece], first: Tok, last: Tok, text: str) -> list[
         if p is last:
             skipping = False
     return out
+
+
+def lazy_assignment(key: str, op: str, lazy: Any, at: int) -> Assignment:
+    """The assignment of a light parse whose list value ``lazy`` reads on first use."""
+    a = Assignment(key, None, op)
+    del a.value  # (an unset slot: the first read goes through __getattr__)
+    a.lazy = lazy
+    return built(a, at)
 
 
 def bind_assignment(a: Assignment) -> Assignment:

@@ -382,6 +382,7 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=230,
         secrets=True,
         grammar="xl",
+        fast=True,
         bench=True,
         docs="domu.md",
         files="Xen domU configs",

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from sys import intern
 from typing import Any
 
 import attrs
 from lark import Transformer
 
-from ..errors import ParseError, ValidationError
-from ..syntax.build import parse_with, to_tok
-from ..syntax.tree import Node, Tok
+from ..errors import ValidationError
+from ..syntax.build import built, parse_with, to_tok
+from ..syntax.pipeline import parse_text
+from ..syntax.tree import Node, Tok, building
 from . import domu
-from ._xen import adopt_final_newline, check_depth
-from .domu import Assignment, DomUDocument, DomUStyle
+from ._xen import Dialect, LazyValue, adopt_final_newline, check_depth, parses, read_value
+from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment
 
 FORMAT = "xl"
 
@@ -213,7 +215,9 @@ class _Builder(Transformer):
         key, op, val = children[0], children[1], children[2]
         key_tok, op_tok = to_tok(key), to_tok(op)
         elems = val.elems if val.value else None
-        a = Assignment(str(key), val.value, str(op), key_tok=key_tok, rhs=val.toks, elems=elems)
+        a = Assignment(
+            intern(str(key)), val.value, str(op), key_tok=key_tok, rhs=val.toks, elems=elems
+        )
         pieces: list[Any] = [key_tok, op_tok, *val.toks]
         pieces.extend(to_tok(c) for c in children[3:])
         a.cst = pieces
@@ -249,12 +253,101 @@ def _context(exc: Exception) -> str:
 
 
 def parse(text: str, path: str | None = None) -> XlDocument:
-    """Parse an xl config; raises :class:`xencfg.ParseError`."""
+    """Parse an xl config; raises :class:`xencfg.ParseError`.
+
+    Well-formed text takes the line scanner (:func:`_scan`, which builds the very
+    tree the grammar does, several times faster); anything it does not take goes
+    through the Lark grammar, the reference, which words the error."""
     check_depth(text, path, _SCAN, "[", "]")
-    doc: XlDocument = parse_with("xl", text, path, _BUILDER, words=_WORDS, context=_context)
+    doc = parse_text(text, path, scan=_scan, lark=parse_lark)
     adopt_final_newline(doc)
-    doc.path = path
-    doc.source = text
+    return doc
+
+
+def parse_lark(text: str, path: str | None) -> XlDocument:
+    """The grammar's parse (grammars/xl.lark): the specification and the error reporter."""
+    doc: XlDocument = parse_with("xl", text, path, _BUILDER, words=_WORDS, context=_context)
+    return doc
+
+
+def _xl_scalar(kind: str, raw: str) -> Any:
+    return unquote(raw) if kind == "STRING" else number(raw)
+
+
+#: xl's values as the grammar spells them (its STRING, NUMBER, brackets and comma; in a
+#: list, blanks, newlines and comments between them), for the streaming reader.
+LITERAL = Dialect(
+    re.compile(
+        "|".join(
+            (
+                r"(?P<skip>[ \t\f\v\r\ufeff]+|\n|#[^\n]*)",
+                r"""(?P<STRING>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""",
+                r"(?P<NUMBER>[0-9][0-9A-Za-z_.]*)",
+                r"(?P<LSQB>\[)|(?P<RSQB>\])|(?P<COMMA>,)",
+            )
+        )
+    ),
+    _xl_scalar,
+)
+_WS = re.compile(r"[ \t\f\v\r\ufeff]*")
+#: Between statements: blanks, comments, newlines.
+_GAP = re.compile(r"(?:[ \t\f\v\r\ufeff]+|#[^\n]*|\n)*")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_OP = re.compile(r"\+=|=")
+#: A statement's end: ``;`` (another may follow on the line), or the end of the line.
+_END = re.compile(r"[ \t\f\v\r\ufeff]*(?:(;)|(?:#[^\n]*)?(?:\n|\Z))")
+
+
+def _scan(text: str) -> XlDocument | None:
+    """The document the grammar builds from ``text``, by a line scanner; ``None`` for
+    anything it does not take (the grammar then parses, or words the error).
+
+    A light parse keeps no tokens, and a list value is read on first use
+    (:class:`~._xen.LazyValue`): a 900,000-element list costs nothing until asked for.
+    """
+    light = building() is not None
+    children: list[Node] = []
+    memo: dict[str, Any] = {}  # equal values share one object
+    reader = LazyValue(LITERAL, text)
+    n = len(text)
+    pos = _GAP.match(text, 0).end()  # type: ignore[union-attr]
+    while pos < n:
+        key_m = _KEY.match(text, pos)
+        if key_m is None:
+            return None
+        op_m = _OP.match(text, _WS.match(text, key_m.end()).end())  # type: ignore[union-attr]
+        if op_m is None:
+            return None
+        at = _WS.match(text, op_m.end()).end()  # type: ignore[union-attr]
+        is_list = text.startswith("[", at)
+        toks: list[Tok] | None = None if light else []
+        found = read_value(LITERAL, text, at, toks, not (light and is_list), memo)
+        if found is None:
+            return None
+        end, value, elems = found
+        end_m = _END.match(text, end)
+        if end_m is None:
+            return None
+        key, op = intern(key_m.group()), op_m.group()
+        a: Assignment
+        if toks is None:
+            if is_list:
+                start = key_m.start()
+                a = lazy_assignment(key, op, reader, start)
+            else:
+                a = built(Assignment(key, value, op), key_m.start())
+        else:
+            key_tok = Tok("KEY", key, key_m.start())
+            a = Assignment(key, value, op, key_tok=key_tok, rhs=toks, elems=elems)
+            pieces: list[Any] = [key_tok, Tok("OP", op, op_m.start()), *toks]
+            if end_m.group(1):
+                pieces.append(Tok("SEMI", ";", end_m.start(1)))
+            a.cst = pieces
+            a = domu.bind_assignment(a)
+        children.append(a)
+        pos = _GAP.match(text, end_m.end()).end()  # type: ignore[union-attr]
+    doc = XlDocument(children)
+    doc.cst = list(children)
     return doc
 
 
@@ -269,8 +362,4 @@ def sniff(text: str) -> bool:
 
     if re.search(r"^[ \t]*\w+\s*=", text, re.M) is None:
         return False
-    try:
-        parse(text)
-    except ParseError:
-        return False
-    return True
+    return parses(parse, text)

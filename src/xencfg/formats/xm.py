@@ -23,6 +23,8 @@ import re
 import tokenize
 import warnings
 from collections.abc import Iterator
+from keyword import iskeyword
+from sys import intern
 from typing import Any
 
 import attrs
@@ -30,10 +32,10 @@ import attrs
 from ..errors import ParseError, ValidationError, caret_snippet
 from ..syntax.build import built, finish
 from ..syntax.source import LineIndex
-from ..syntax.tree import TRIVIA, Node, Tok
+from ..syntax.tree import TRIVIA, Node, Tok, building
 from . import domu
-from ._xen import adopt_final_newline
-from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle
+from ._xen import Dialect, LazyValue, adopt_final_newline, parses, read_value
+from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle, lazy_assignment
 
 FORMAT = "xm"
 
@@ -329,9 +331,8 @@ def _statement(
 
 
 def _ast(source: str, path: str | None) -> ast.Module:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # invalid escapes are the file's business
-        return ast.parse(source, filename=path or "<string>")
+    """Python's syntax tree of ``source`` (:func:`parse` silences its warnings once)."""
+    return ast.parse(source, filename=path or "<string>")
 
 
 def _span(stmt: ast.stmt, off: _Offsets, src: str) -> tuple[int, int]:
@@ -532,9 +533,83 @@ class _NotFast(Exception):
     """The fast lexer met something only Python's own tools read right."""
 
 
-def _scan_chunks(src: str, text: str, pos: int) -> Iterator[tuple[int, int, list[Tok]]]:
+def _xm_scalar(kind: str, raw: str) -> Any:
+    """A STRING or NUMBER token :data:`LITERAL` accepts, read as Python reads it."""
+    if kind == "NUMBER":
+        return int(raw)
+    return raw[2:-1] if raw[0] in "uU" else raw[1:-1]
+
+
+#: The literals the streaming reader takes without Python's parser: strings without a
+#: backslash (``u`` prefix at most: no bytes, f-strings, raw strings or escapes to
+#: decode), decimal integers, and lists of them. Anything else (``-1``, ``0x10``,
+#: ``True``, ``'a' 'b'``, a tuple) goes through :func:`ast.parse`.
+LITERAL = Dialect(
+    re.compile(
+        "|".join(
+            (
+                r"(?P<skip>[ \t\f]+|\\(?:\r\n|\r|\n)|#[^\r\n]*|\r\n|\r|\n)",
+                r"""(?P<STRING>[uU]?(?:'[^'\\\r\n]*'|"[^"\\\r\n]*"))""",
+                r"(?P<NUMBER>(?:0|[1-9][0-9]{0,999})(?![\w.]))",
+                r"(?P<LSQB>\[)|(?P<RSQB>\])|(?P<COMMA>,)",
+            )
+        )
+    ),
+    _xm_scalar,
+)
+#: ``name =`` at the start of a line (Python's NFKC-normalised identifiers left to it).
+_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t\f]*(=)(?!=)[ \t\f]*")
+#: What may follow a literal on its line: ``;``, a comment, the newline.
+_TAIL = re.compile(r"[ \t\f]*(?:(;)[ \t\f]*)?(?:#[^\r\n]*)?(?:\r\n|\r|\n|\Z)")
+
+
+def _literal_statement(
+    text: str, start: int, memo: dict[str, Any], reader: LazyValue
+) -> tuple[Node, int] | None:
+    """``name = literal`` on lines of its own at ``start``, read without Python's parser:
+    its node, and where the next line starts. ``None`` for anything else. ``memo`` and
+    ``reader``: the parse's shared values and the reader of its lazy lists."""
+    head = _HEAD.match(text, start)
+    if head is None:
+        return None
+    key = head.group(1)
+    if iskeyword(key) or key == "__debug__":
+        return None
+    light = building() is not None
+    at = head.end()
+    is_list = text.startswith("[", at)
+    toks: list[Tok] | None = None if light else []
+    found = read_value(LITERAL, text, at, toks, not (light and is_list), memo)
+    if found is None:
+        return None
+    end, value, _elems = found
+    tail = _TAIL.match(text, end)
+    if tail is None:
+        return None
+    semi = tail.start(1)
+    next_line = tail.end()
+    key = intern(key)
+    if toks is None:  # light: the value (a list read on first use), no tokens
+        if is_list:
+            return lazy_assignment(key, "=", reader, start), next_line
+        a = Assignment(key, value)
+        return built(a, start), next_line
+    key_tok = Tok("NAME", key, start)
+    eq = Tok("EQUAL", "=", head.start(2))
+    a = Assignment(key, value, key_tok=key_tok, rhs=toks, elems=_elements(value, toks))
+    pieces: list[Any] = [key_tok, eq, *toks]
+    if semi >= 0:
+        pieces.append(Tok("SEMI", ";", semi))
+    a.cst = pieces
+    return domu.bind_assignment(a), next_line
+
+
+def _scan_chunks(
+    src: str, text: str, pos: int, literals: bool
+) -> Iterator[tuple[int, int, list[Tok]] | Node]:
     """Top-level statements (``start``, ``end``, significant tokens) by the fast lexer,
-    one at a time; raises :class:`_NotFast` for what it does not know."""
+    one at a time; raises :class:`_NotFast` for what it does not know. ``literals``:
+    a ``name = literal`` statement comes as its finished node (:func:`_literal_statement`)."""
     match = _PY_TOKEN.match
     n = len(src)
     toks: list[Tok] = []
@@ -542,6 +617,8 @@ def _scan_chunks(src: str, text: str, pos: int) -> Iterator[tuple[int, int, list
     line_start = pos  # offset where the current physical line begins (depth 0)
     at_line_start = True
     decorating = False
+    memo: dict[str, Any] = {}  # equal values share one object
+    reader = LazyValue(LITERAL, text)
     while pos < n:
         m = match(src, pos)
         if m is None:
@@ -561,6 +638,13 @@ def _scan_chunks(src: str, text: str, pos: int) -> Iterator[tuple[int, int, list
                 if toks and word not in _CONTINUES and not decorating:
                     yield toks[0].pos, toks[-1].end, toks
                     toks = []
+                if literals and not toks and kind == "NAME":
+                    found = _literal_statement(text, start, memo, reader)
+                    if found is not None:
+                        node, pos = found
+                        yield node
+                        at_line_start, line_start = True, pos
+                        continue
                 decorating = word == "@"  # a decorator line: the def that follows is its
             elif not toks:
                 raise _NotFast  # indented code before any statement
@@ -580,14 +664,22 @@ def _scan_chunks(src: str, text: str, pos: int) -> Iterator[tuple[int, int, list
         yield toks[0].pos, toks[-1].end, toks
 
 
-def _fast_children(analysis: str, text: str, bom: int, undecodable: bool) -> list[Node] | None:
+def _fast_children(
+    analysis: str, text: str, bom: int, undecodable: bool, literals: bool = True
+) -> list[Node] | None:
     """The statements of a file that the fast lexer reads and Python 3 parses piece by
     piece; ``None`` sends the file down the exact path. Each statement's tokens and
     syntax tree are dropped once its node is built: a large file never holds them all."""
     children: list[Node] = []
     semi_re = re.compile(r"[ \t\f]*;")
+    # the streaming reader reads the text itself: not where the analysis differs from it
+    literals = literals and analysis is text
     try:
-        for cs, ce, toks in _scan_chunks(analysis, text, bom):
+        for chunk in _scan_chunks(analysis, text, bom, literals):
+            if isinstance(chunk, Node):
+                children.append(chunk)
+                continue
+            cs, ce, toks = chunk
             piece = analysis[cs:ce]
             off = _Offsets(piece)
             for stmt in _ast(piece, None).body:
@@ -604,6 +696,16 @@ def _fast_children(analysis: str, text: str, bom: int, undecodable: bool) -> lis
 
 def parse(text: str, path: str | None = None) -> XmDocument:
     """Parse an xm domU config (Python syntax); raises :class:`xencfg.ParseError`."""
+    # One warnings filter for the whole parse, not one per statement (setting a filter
+    # invalidates the warnings registry: it was 14% of the parse)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes are the file's business
+        return _parse(text, path)
+
+
+def _parse(text: str, path: str | None, literals: bool = True) -> XmDocument:
+    """:func:`parse`; ``literals=False`` reads every statement with Python's parser (the
+    reference the streaming reader of ``name = literal`` lines is tested against)."""
     # The AST needs encodable text: undecodable bytes (lone surrogates from
     # surrogateescape) are mapped one-to-one to private-use characters for the
     # analysis and mapped back in string values; positions stay the same.
@@ -613,7 +715,7 @@ def parse(text: str, path: str | None = None) -> XmDocument:
         analysis = analysis.replace("\x00", "?")
     # A byte-order mark is not Python; it stays in the text as leading trivia.
     bom = 1 if analysis.startswith("\ufeff") else 0
-    fast = _fast_children(analysis, text, bom, undecodable)
+    fast = _fast_children(analysis, text, bom, undecodable, literals)
     if fast is not None:
         return _document(fast, text, path)
     try:
@@ -666,11 +768,7 @@ def sniff(text: str) -> bool:
     ``key = "value"`` lines) count as xm: xm accepts every such file the same."""
     if _DOMU_LINE.search(text) is None:
         return False
-    try:
-        parse(text)
-    except ParseError:
-        return False
-    return True
+    return parses(parse, text)
 
 
 __all__ = ["FORMAT", "STYLE", "TRIVIA", "XmDocument", "literal", "parse", "sniff"]

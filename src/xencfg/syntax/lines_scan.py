@@ -20,8 +20,8 @@ The rules are built by the format's own Lark transformer methods (``entry``,
 ``stanza``, ``section``, ``start``) called with :class:`~xencfg.syntax.tree.Tok`
 pieces, so both paths build one tree. Anything the table does not take (and
 any error the builder raises) gives ``None``: the grammar then reads the text
-and words the error. tests/test_fast_paths_lines.py checks the tables against
-Lark's, and the trees against Lark's on every file and on mutations.
+and words the error. tests/test_lines_scan.py checks the tables against Lark's,
+and tests/test_fast_paths.py the trees against Lark's on every file and on mutations.
 """
 
 from __future__ import annotations
