@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 from lark import Transformer
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError, ValidationError
 from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
@@ -198,7 +198,7 @@ class Quorum(Section):
 
 
 @attrs.define(weakref_slot=False)
-class CorosyncDocument(Document):
+class CorosyncDocument(TreeDocument):
     """A parsed corosync.conf."""
 
     format = FORMAT

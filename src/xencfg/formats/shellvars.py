@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 from lark import Transformer
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError, XencfgError
 from ..problems import KeywordProblem, ValueProblem
 from ..syntax.blocks import BlockStyle, Entry
@@ -237,7 +237,7 @@ class O2cb:
 
 
 @attrs.define(weakref_slot=False)
-class ShellvarsDocument(Document):
+class ShellvarsDocument(TreeDocument):
     """A parsed shell variable file."""
 
     format = FORMAT
