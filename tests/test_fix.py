@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import xencfg
-from xencfg import fixes, lint
+from xencfg import lint
 from xencfg.cli import main
+from xencfg.lint import fixes
 
 AUTHKEYS = "auth 1\n1 sha1 0123456789abcdef0123456789abcdef\n"
 DRBD = (

@@ -398,7 +398,7 @@ def test_graph_of_a_latin1_label_is_valid_dot(
 
 def test_github_output_escapes_property_values() -> None:
     from xencfg.findings import Finding, Location
-    from xencfg.report import as_github
+    from xencfg.lint.report import as_github
 
     evil = "a,line=9::x\n::error file=pwned::injected:%"
     out = as_github([Finding("XC001", "error", "msg", Location(evil, 1, 1))])

@@ -258,8 +258,8 @@ def test_context_mode_finds_the_nodes_below_the_repository_top(
 
 def test_baseline_file_masks_secrets(tmp_path: Path) -> None:
     """A baseline is committed beside the configuration: secrets stay masked in it."""
-    from xencfg import baseline
     from xencfg.findings import Finding, Location
+    from xencfg.lint import baseline
 
     f = Finding("CB009", "warning", "password 'S3cretPw!' in cleartext", Location("cib.xml", 3, 1))
     out = tmp_path / "b.json"

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 import xencfg
 from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
 from roundtrip import read
-from xencfg.formats.multipath_ll import MultipathLlDocument
-from xencfg.formats.proc_drbd import ProcDrbdDocument
+from xencfg.formats.status.multipath_ll import MultipathLlDocument
+from xencfg.formats.status.proc_drbd import ProcDrbdDocument
 
 MPLL = (
     sorted((FIXTURES / "multipath-ll" / "valid").iterdir())

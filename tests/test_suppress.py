@@ -11,7 +11,7 @@ import xencfg
 from conftest import ROOT
 from xencfg import lint
 from xencfg.discover import discover
-from xencfg.suppress import NEXT_LINE_ONLY, XML, how
+from xencfg.lint.suppress import NEXT_LINE_ONLY, XML, how
 
 
 def tree(tmp_path: Path, files: dict[str, str]) -> Path:

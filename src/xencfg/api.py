@@ -7,10 +7,10 @@ import gc
 import os
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal, cast, overload
 
 from . import formats
-from .document import Document
+from .document import Document, TreeDocument
 from .errors import UnknownFormatError, XencfgError
 from .syntax.source import encode, read_text
 from .syntax.tree import _BUILDING, Light, NeedsFullTree, TooDeep
@@ -20,9 +20,7 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.cib import CibDocument
     from .formats.cman import CmanDocument
     from .formats.corosync import CorosyncDocument
-    from .formats.crm_mon import CrmMonDocument
     from .formats.drbd import DrbdDocument
-    from .formats.drbd_status import DrbdStatusDocument
     from .formats.evms import EvmsDocument
     from .formats.hacf import HacfDocument
     from .formats.haresources import HaresourcesDocument
@@ -31,21 +29,23 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.ietallow import IetAllowDocument
     from .formats.ietd import IetdDocument
     from .formats.initiatorname import InitiatorNameDocument
-    from .formats.ip_addr import IpAddrDocument
-    from .formats.iscsi_session import IscsiSessionDocument
     from .formats.iscsid import IscsidDocument
     from .formats.logd import LogdDocument
     from .formats.lvm import LvmDocument
     from .formats.modules import ModulesDocument
     from .formats.multipath import MultipathDocument
-    from .formats.multipath_ll import MultipathLlDocument
     from .formats.ocfs2 import Ocfs2Document
-    from .formats.proc_drbd import ProcDrbdDocument
     from .formats.shellvars import ShellvarsDocument
-    from .formats.uname import UnameDocument
+    from .formats.status.crm_mon import CrmMonDocument
+    from .formats.status.drbd_status import DrbdStatusDocument
+    from .formats.status.ip_addr import IpAddrDocument
+    from .formats.status.iscsi_session import IscsiSessionDocument
+    from .formats.status.multipath_ll import MultipathLlDocument
+    from .formats.status.proc_drbd import ProcDrbdDocument
+    from .formats.status.uname import UnameDocument
+    from .formats.status.xl_list import XlListDocument
     from .formats.xend import XendDocument
     from .formats.xl import XlDocument
-    from .formats.xl_list import XlListDocument
     from .formats.xm import XmDocument
 
 # One overload per format: ``load(path, "multipath")`` is a MultipathDocument to mypy.
@@ -223,10 +223,11 @@ def loads(text: str, format: str, *, path: str | None = None) -> Document:
     mod = formats.module(format)
     if not getattr(mod, "LIGHT", True):  # a format may opt out of light parsing
         return _parse(mod, text, path, None)
-    light = Light(lambda: _parse(mod, text, path, None))
+    light = Light(lambda: cast(TreeDocument, _parse(mod, text, path, None)))
     try:
         doc = _parse(mod, text, path, light)
-        light.seal(doc)
+        if isinstance(doc, TreeDocument):  # the others hold no syntax tree to make light
+            light.seal(doc)
     except (NeedsFullTree, TooDeep, XencfgError):
         # Code that needs the tokens ran during the parse, or the text is bad: the
         # full parse gives the same document (or the error with its partial tree).

@@ -27,7 +27,7 @@ class UsageError(XencfgError):
 
 
 def report_formats() -> tuple[str, ...]:
-    from .report import FORMATS
+    from .lint.report import FORMATS
 
     return FORMATS
 
@@ -495,7 +495,7 @@ def _capture(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from .lint_cli import lint_command
+    from .lint.cli import lint_command
 
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline wants --baseline FILE")

@@ -51,24 +51,12 @@ class Loaded:
         return self.file.node
 
     def where(self, node: object = None) -> Location:
-        """The report location of the document or of one of its nodes."""
-        from .syntax.tree import Node
-
-        block = getattr(node, "block", None)
-        if isinstance(block, Node):  # a typed view on a block
-            node = block
-        if isinstance(node, Node):
-            line, col = self.doc.position(node)
-            return Location(self.file.display, line, col)
-        if isinstance(node, int):
-            line, col = self.doc.position(node)
-            return Location(self.file.display, line, col)
-        element_position = getattr(self.doc, "element_position", None)
-        if element_position is not None and node is not None:
-            # CIB: a model view (``.el``) or a bare lxml element
-            line, col = element_position(getattr(node, "el", node))
-            return Location(self.file.display, line or 1, col or 1)
-        return Location(self.file.display, 1, 1)
+        """The report location of the document or of one of its objects (a syntax node,
+        a typed view, a CIB element, an offset): each document places its own."""
+        if node is None:
+            return Location(self.file.display, 1, 1)
+        line, col = self.doc.position(node)
+        return Location(self.file.display, line, col)
 
 
 @attrs.define

@@ -419,7 +419,7 @@ def refusals(root: Path) -> list[tuple[Path, str]]:
 def captured_name(files: list[StateFile]) -> str | None:
     """The node's name from a captured ``uname``/``hostname`` (for trees with no
     etc/hostname: a supportconfig, a capture folder)."""
-    from .formats import uname
+    from .formats.status import uname
 
     for f in files:
         if f.format != "uname":
@@ -470,7 +470,7 @@ def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]
     """Live state per node where it was captured, for the JSON report: each configured
     DRBD resource's role, connection and disk states (``connection`` is ``"not
     running"`` when the capture lacks it), and each running multipath map's paths."""
-    from .formats.multipath_ll import MultipathLlDocument
+    from .formats.status.multipath_ll import MultipathLlDocument
     from .rules.live import configured_drbd, live_drbd
 
     out: dict[str, dict[str, dict[str, dict[str, object]]]] = {}

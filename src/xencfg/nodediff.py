@@ -348,7 +348,7 @@ def _relative(node: NodeTree, file_path: Path) -> str:
 
 def diff_nodes(path_a: str, path_b: str, names: dict[str, str] | None = None) -> NodeDiff:
     """Compare the node trees (roots or /etc folders) at ``path_a`` and ``path_b``."""
-    from .lint import _load
+    from .lint.engine import _load
 
     found = discover([path_a, path_b], names)
     if found.missing:

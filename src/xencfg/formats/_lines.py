@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import XencfgError, error_at
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import suggest
@@ -57,7 +57,7 @@ def _identity(raw: str) -> str:
 
 
 @attrs.define(weakref_slot=False)
-class LineDocument(Document):
+class LineDocument(TreeDocument):
     """A document that is a flat list of statements (comments are trivia)."""
 
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError
 from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
@@ -128,7 +128,7 @@ def _bare(value: str) -> bool:
 
 
 @attrs.define(weakref_slot=False)
-class LvmLikeDocument(Document):
+class LvmLikeDocument(TreeDocument):
     """Root of an lvm.conf/evms.conf: top-level sections (and stray settings)."""
 
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)

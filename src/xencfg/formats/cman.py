@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
+from ..document import SourceDocument
 from ..errors import ParseError
 from ..secrets import MASK
 from ..syntax.source import LineIndex
@@ -85,7 +85,7 @@ def _int(v: str | None) -> int | None:
 
 
 @attrs.define(weakref_slot=False)
-class CmanDocument(Document):
+class CmanDocument(SourceDocument):
     """A parsed cman cluster.conf."""
 
     format = FORMAT
@@ -153,6 +153,15 @@ class CmanDocument(Document):
             last = end
         out.append(self.source[last:])
         return "".join(out)
+
+    def position(self, where: object) -> tuple[int, int]:
+        """1-based ``(line, column)`` of an offset in the source or of an element's start
+        tag (found again among all start tags by its :attr:`Element.index`)."""
+        if isinstance(where, Element) and where.index >= 0:
+            tags = _tags(self.source)
+            if where.index < len(tags):
+                return super().position(tags[where.index][0] - len(where.tag) - 1)
+        return super().position(where)
 
     def secrets(self) -> list[str]:
         """Every secret attribute value (fence passwords), for the CLI's redaction."""

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError, ValidationError
 from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
@@ -197,7 +197,7 @@ class Quorum(Section):
 
 
 @attrs.define(weakref_slot=False)
-class CorosyncDocument(Document):
+class CorosyncDocument(TreeDocument):
     """A parsed corosync.conf."""
 
     format = FORMAT

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..problems import KeywordProblem
 from ..suggest import closest
 from ..syntax.blocks import ComputedView, _replace_run
@@ -441,7 +441,7 @@ SECRETS = frozenset({"vncpasswd", "spicepasswd"})
 
 
 @attrs.define(weakref_slot=False)
-class DomUDocument(Document):
+class DomUDocument(TreeDocument):
     """A parsed domU configuration (xm or xl style)."""
 
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)

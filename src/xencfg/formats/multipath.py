@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
@@ -431,7 +431,7 @@ class BlacklistEntry:
 
 
 @attrs.define(weakref_slot=False)
-class MultipathDocument(Document):
+class MultipathDocument(TreeDocument):
     """A parsed multipath.conf."""
 
     format = FORMAT

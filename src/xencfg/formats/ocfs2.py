@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError, ValidationError, caret_snippet
 from ..problems import KeywordProblem, walk_keywords
 from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
@@ -123,7 +123,7 @@ class Heartbeat(Stanza):
 
 
 @attrs.define(weakref_slot=False)
-class Ocfs2Document(Document):
+class Ocfs2Document(TreeDocument):
     """A parsed ocfs2 cluster.conf."""
 
     format = FORMAT

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError, XencfgError
 from ..problems import KeywordProblem, ValueProblem
 from ..syntax.blocks import BlockStyle, Entry
@@ -236,7 +236,7 @@ class O2cb:
 
 
 @attrs.define(weakref_slot=False)
-class ShellvarsDocument(Document):
+class ShellvarsDocument(TreeDocument):
     """A parsed shell variable file."""
 
     format = FORMAT

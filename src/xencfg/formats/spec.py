@@ -437,7 +437,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "multipath-ll",
-        "multipath_ll",
+        "status.multipath_ll",
         "output of multipath -ll",
         sniff_rank=40,
         live=True,
@@ -447,7 +447,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "proc-drbd",
-        "proc_drbd",
+        "status.proc_drbd",
         "contents of /proc/drbd",
         ("proc/drbd",),
         sniff_rank=30,
@@ -458,7 +458,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "drbd-status",
-        "drbd_status",
+        "status.drbd_status",
         "output of drbdadm status / drbdsetup status [--json] (DRBD 9)",
         sniff_rank=60,
         live=True,
@@ -467,7 +467,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "crm-mon-xml",
-        "crm_mon",
+        "status.crm_mon",
         "output of crm_mon -1 --as-xml / --output-as=xml",
         sniff_rank=50,
         live=True,
@@ -477,7 +477,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "cib-live",
-        "cib_live",
+        "status.cib_live",
         "the running CIB (output of cibadmin -Q)",
         live=True,
         secrets=True,
@@ -487,7 +487,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "xl-list",
-        "xl_list",
+        "status.xl_list",
         "output of xl list / xm list",
         sniff_rank=80,
         live=True,
@@ -496,7 +496,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "ip-addr",
-        "ip_addr",
+        "status.ip_addr",
         "output of ip -o addr / ip addr",
         sniff_rank=90,
         live=True,
@@ -505,7 +505,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "iscsi-session",
-        "iscsi_session",
+        "status.iscsi_session",
         "output of iscsiadm -m session -P 3",
         sniff_rank=70,
         live=True,
@@ -514,7 +514,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "uname",
-        "uname",
+        "status.uname",
         "output of uname -n / uname -a / hostname",
         live=True,
         docs="live-state.md",

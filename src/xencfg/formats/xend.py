@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
+from ..document import TreeDocument
 from ..errors import ParseError
 from ..problems import KeywordProblem
 from ..suggest import closest
@@ -295,7 +295,7 @@ def to_int(v: str) -> int | None:
 
 
 @attrs.define(weakref_slot=False)
-class XendDocument(Document):
+class XendDocument(TreeDocument):
     """A parsed xend-config.sxp (or any xend S-expression file)."""
 
     format = FORMAT

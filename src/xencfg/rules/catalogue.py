@@ -26,7 +26,7 @@ def rule_page(r: Rule) -> str:
 
 def fixable(r: Rule) -> str:
     """The line saying ``xencfg lint --fix`` fixes this rule's findings (or nothing)."""
-    from ..fixes import describe
+    from ..lint.fixes import describe
 
     what = describe(r.code)
     if what is None:
@@ -36,8 +36,8 @@ def fixable(r: Rule) -> str:
 
 def suppression(r: Rule) -> str:
     """How to silence this rule, in the comment syntax of the formats it checks
-    (see :mod:`xencfg.suppress` and docs/settings.md)."""
-    from ..suppress import NEXT_LINE_ONLY, XML, how
+    (see :mod:`xencfg.lint.suppress` and docs/settings.md)."""
+    from ..lint.suppress import NEXT_LINE_ONLY, XML, how
 
     fmts = [f for f in r.formats if f != "*"]
     tail = (

@@ -14,13 +14,13 @@ from typing import Any
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument
-from ..formats.drbd_status import DrbdStatusDocument
-from ..formats.ip_addr import IpAddrDocument
-from ..formats.iscsi_session import IscsiSessionDocument
-from ..formats.multipath_ll import MultipathLlDocument
-from ..formats.proc_drbd import ProcDrbdDocument
-from ..formats.uname import UnameDocument
-from ..formats.xl_list import XlListDocument
+from ..formats.status.drbd_status import DrbdStatusDocument
+from ..formats.status.ip_addr import IpAddrDocument
+from ..formats.status.iscsi_session import IscsiSessionDocument
+from ..formats.status.multipath_ll import MultipathLlDocument
+from ..formats.status.proc_drbd import ProcDrbdDocument
+from ..formats.status.uname import UnameDocument
+from ..formats.status.xl_list import XlListDocument
 from . import make, rule
 
 #: DRBD 8 connection states in which replication works (or is catching up).

@@ -222,7 +222,8 @@ def _queue_seconds(doc: MultipathDocument) -> list[tuple[object, float, str]]:
 
 def _cluster_fences(cluster: Cluster) -> bool:
     """Whether a CIB of the run has STONITH on with a device that can reset a hung node."""
-    from .cib import TEST_AGENTS, _stonith_enabled, units
+    from .cib.common import units
+    from .cib.stonith import TEST_AGENTS, _stonith_enabled
 
     for unit in units(cluster):
         on, _ = _stonith_enabled(unit)

@@ -14,10 +14,10 @@ import gc
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from ..document import Document
+from ..document import TreeDocument
 from .build import finish
 
-D = TypeVar("D", bound=Document)
+D = TypeVar("D", bound=TreeDocument)
 
 
 def parse_text(

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from ...document import Document
+from ...document import TreeDocument
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...suggest import closest
 from ...syntax.blocks import (
@@ -40,7 +40,7 @@ FORMAT = "drbd"
 
 
 @attrs.define(weakref_slot=False)
-class DrbdDocument(Document):
+class DrbdDocument(TreeDocument):
     """A parsed drbd.conf (or a ``drbd.d/*.res`` / ``global_common.conf`` it includes)."""
 
     format = FORMAT

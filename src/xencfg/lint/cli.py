@@ -15,12 +15,13 @@ import os
 import sys
 from pathlib import Path
 
+from .. import config, formats
+from ..discover import Discovery, SourceFile, discover
+from ..errors import XencfgError
+from ..findings import Finding
+from ..live import summary as live_summary
 from . import baseline as baselines
-from . import config, formats, lint, report
-from .discover import Discovery, SourceFile, discover
-from .errors import XencfgError
-from .findings import Finding
-from .live import summary as live_summary
+from . import engine, report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -52,7 +53,7 @@ def _trees_of(files: list[str]) -> list[str]:
     """The trees around committed files when the repository's top is no tree itself (a
     repository keeping ``nodes/alpha/etc/...``): each file's node root, or the folder
     of node roots holding it, so the cross-node checks still run."""
-    from .discover import is_node_root
+    from ..discover import is_node_root
 
     trees: set[str] = set()
     for f in files:
@@ -94,7 +95,7 @@ def _discover(
         found.loose.append(file)
         texts[file.display] = text
     if getattr(args, "live", False):
-        from . import live
+        from .. import live
 
         live.attach(found, live.capture())
     return found, texts, None
@@ -163,9 +164,9 @@ def lint_command(
                 _say("nothing to check in the paths given")
             return EXIT_USAGE
 
-    from .cli import _roles, _targets
+    from ..cli import _roles, _targets
 
-    result = lint.run_discovered(
+    result = engine.run_discovered(
         found,
         select=chosen,
         ignore=ignored,
@@ -247,7 +248,7 @@ def lint_command(
     else:
         text = report.render(findings, files, fmt, context)
     if not args.show_secrets:
-        from .secrets import redact
+        from ..secrets import redact
 
         text = redact(text, result.secrets)
     sys.stdout.write(text)

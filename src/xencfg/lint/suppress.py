@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .formats import specs
+from ..formats import specs
 
 #: Formats whose daemon reads a trailing ``#`` as part of the value, or takes only
 #: whole-line comments: suppress with a comment on the line before (their specs'

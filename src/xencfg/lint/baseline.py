@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .errors import XencfgError
-from .findings import Finding
+from ..errors import XencfgError
+from ..findings import Finding
 
 _NUMBERS = re.compile(r"(\bline |:)\d+")
 VERSION = 1
@@ -59,8 +59,8 @@ def write(
 ) -> None:
     """Record ``findings`` (with their fingerprints) in the baseline file ``path``; the
     ``hide`` values (secrets) are masked in the messages, as in every report."""
-    from .secrets import redact
-    from .writer import write_atomic
+    from ..secrets import redact
+    from ..writer import write_atomic
 
     entries = [
         {

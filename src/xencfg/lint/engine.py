@@ -1,9 +1,9 @@
-"""``xencfg lint``: discover, parse, run the rules, filter, sort.
+"""The lint engine: discover, parse, run the rules, filter, sort.
 
-The engine turns every parse failure into an XC001 finding at its line, so
-one broken file never hides the findings of the others, and applies the
-inline suppressions (:mod:`xencfg.suppress`), the settings' per-file-ignores
-and severity overrides. Findings of identical CIB copies (one per node) are
+It turns every parse failure into an XC001 finding at its line, so one broken
+file never hides the findings of the others, and applies the inline
+suppressions (:mod:`xencfg.lint.suppress`), the settings' per-file-ignores and
+severity overrides. Findings of identical CIB copies (one per node) are
 reported once, on the first copy.
 """
 
@@ -19,18 +19,18 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from . import rules as registry
-from .cluster import Cluster, Loaded
-from .discover import Discovery, SourceFile, discover, modes_are_real
-from .document import Document
-from .errors import ParseError, XencfgError
-from .findings import Finding, Location
-from .formats.schema import Version
+from .. import rules as registry
+from ..cluster import Cluster, Loaded
+from ..discover import Discovery, SourceFile, discover, modes_are_real
+from ..document import Document
+from ..errors import ParseError, XencfgError
+from ..findings import Finding, Location
+from ..formats.schema import Version
+from ..versions import Versions, infer
 from .suppress import FileSuppressions
-from .versions import Versions, infer
 
 if TYPE_CHECKING:
-    from .config import Settings
+    from ..config import Settings
 
 
 @attrs.define
@@ -235,8 +235,8 @@ LINT_MAX_SIZE = 4 * 1024 * 1024
 
 
 def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> Loaded | None:
-    from . import api
-    from .syntax.source import read_text
+    from .. import api
+    from ..syntax.source import read_text
 
     if file.refused is not None:
         message = f"not read: {_strip_path(file.refused, file)}"

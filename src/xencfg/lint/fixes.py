@@ -17,8 +17,8 @@ from typing import Any
 
 import attrs
 
-from .cluster import Cluster, Loaded
-from .findings import Finding
+from ..cluster import Cluster, Loaded
+from ..findings import Finding
 
 
 @attrs.define
@@ -53,8 +53,8 @@ class Fix:
     def apply(self) -> None:
         """Write the fix: the text atomically (keeping mode and owner; refused if the
         file changed since it was read), then the mode."""
-        from .syntax.source import encode
-        from .writer import write_atomic
+        from ..syntax.source import encode
+        from ..writer import write_atomic
 
         if self.new_text != self.old_text:
             write_atomic(self.path, encode(self.new_text), expect=self.old_text)
@@ -85,7 +85,7 @@ _NOT_A_PLAIN_RENAME = frozenset(
 def _renamed_keyword(f: Finding, item: Loaded, fix: Fix) -> None:
     """XC004: every deprecated keyword of the file whose new spelling means the same,
     stays in the same section, and is read by the release in force, renamed in place."""
-    from .versions import schema_for
+    from ..versions import schema_for
 
     schema = schema_for(item.file.format)
     uses = getattr(item.doc, "keyword_uses", None)
@@ -121,7 +121,7 @@ def _drbd_ports(findings: list[Finding], cluster: Cluster, get_fix: GetFix) -> N
     every node's copy of its file, to the next port no resource of any node uses. A
     resource whose addresses are not plain ``on`` sections (DRBD 9 connection paths,
     loopback proxy addresses) is left alone: its ports are not one decision."""
-    from .formats.drbd import DrbdDocument
+    from ..formats.drbd import DrbdDocument
 
     movers = sorted({m.group(1) for f in findings if (m := _RESOURCE.search(f.message))})
     docs = list(cluster.typed("drbd", DrbdDocument))
@@ -165,7 +165,7 @@ def _multipath_alias(findings: list[Finding], cluster: Cluster, get_fix: GetFix)
     alias of them that the CIB and the domUs use (``/dev/mapper/ALIAS``), when exactly one
     is used and no node gives that alias to another WWID. Anything less clear (two used
     aliases, an alias naming two disks, a swap) is left for a human."""
-    from .formats.multipath import MultipathDocument
+    from ..formats.multipath import MultipathDocument
 
     users = {link.alias for link in cluster.model.chain if link.users and link.alias}
     used = _mapper_users(cluster) | users
@@ -215,9 +215,9 @@ def _cib_spelling(findings: list[Finding], cluster: Cluster, get_fix: GetFix) ->
     CIB (crm.dtd knows only ``target_role``, ``is_managed``, ...); crm_config options
     to dashes in a Pacemaker 1.0 CIB (heartbeat 2 reads both). Only ``name`` changes,
     never a name that already has a twin in its set."""
-    from .formats.cib.model import LEGACY_META
-    from .formats.cib.options import KNOWN
-    from .formats.cib.values import canon_name
+    from ..formats.cib.model import LEGACY_META
+    from ..formats.cib.options import KNOWN
+    from ..formats.cib.values import canon_name
 
     paths = {f.path for f in findings}
     for item in cluster.docs("cib"):

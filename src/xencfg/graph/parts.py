@@ -1,4 +1,5 @@
-"""What each domain adds to the cluster graph (see :mod:`xencfg.graph`)."""
+"""What each domain adds to the cluster graph (see :mod:`xencfg.graph`): one function
+per domain, in drawing order in :data:`CONTRIBUTORS`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 
 import attrs
 
-from .cluster import Cluster, Loaded, colocation_pairs, order_pairs, short
-from .graph import GEdge, Graph, Span, contributor
-from .syntax.tree import Node
+from ..cluster import Cluster, Loaded, colocation_pairs, order_pairs, short
+from ..syntax.tree import Node
+from .model import Contributor, GEdge, Graph, Span
 
 
 def _everywhere(layer: set[str] | frozenset[str], nodes: set[str]) -> bool:
@@ -109,7 +110,6 @@ def _maps(cluster: Cluster) -> _Maps:
     return maps
 
 
-@contributor
 def multipath_maps(cluster: Cluster, g: Graph) -> None:
     """Each multipath LUN once, by its WWID (labelled with a tail of it no other LUN
     shares) and its alias; an edge from each node that maps it, or "all nodes" in its
@@ -153,11 +153,10 @@ def multipath_maps(cluster: Cluster, g: Graph) -> None:
             e.problem = why
 
 
-@contributor
 def target_exports(cluster: Cluster, g: Graph) -> None:
     """The iSCSI layer, from the cluster model's storage chain: target box -> target ->
     LUN (its ScsiId) -> the multipath LUN (WWID, alias) the initiators see it as."""
-    from .formats.ietd import IetdDocument
+    from ..formats.ietd import IetdDocument
 
     where: dict[tuple[str, int | None], Span] = {}
     target_where: dict[str, Span] = {}
@@ -212,7 +211,6 @@ def _drbd_index(cluster: Cluster) -> tuple[dict[str, str], dict[int, str]]:
     return names, minors
 
 
-@contributor
 def drbd_replicas(cluster: Cluster, g: Graph) -> None:
     """Each DRBD resource once, linked to the nodes that hold a replica (the backing disk
     on the edge)."""
@@ -274,7 +272,6 @@ def _drbd_managers(cluster: Cluster) -> dict[str, list[str]]:
     return out
 
 
-@contributor
 def domu_disks(cluster: Cluster, g: Graph) -> None:
     """Each domU, where its config lives, and what its disks are: a DRBD resource, a
     multipath LUN, or a plain device or image. A ``/dev/mapper/ALIAS`` disk is drawn to
@@ -364,7 +361,6 @@ def _mapper_edges(
     return out
 
 
-@contributor
 def cib_drbd(cluster: Cluster, g: Graph) -> None:
     """CIB resources that promote DRBD resources (ocf drbd, drbddisk), linked to them."""
     drbd_names, _ = _drbd_index(cluster)
@@ -390,7 +386,6 @@ def cib_drbd(cluster: Cluster, g: Graph) -> None:
 _CIB_KIND = {"group": "group", "clone": "clone", "master": "clone", "master_slave": "clone"}
 
 
-@contributor
 def cib_resources(cluster: Cluster, g: Graph) -> None:
     """CIB resources (groups and clones with their members), Xen resources linked to
     their domU, and order, colocation and location constraints; a constraint naming a
@@ -464,14 +459,13 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
                 g.place(e, span(item, loc))
 
 
-@contributor
 def live_state(cluster: Cluster, g: Graph) -> None:
     """What runs, where it was captured (sosreport, supportconfig, ``xencfg capture``):
     each DRBD replica edge gets its node's role, connection and disk state (red when
     not Connected/UpToDate), and each node with ``multipath -ll`` an edge to each LUN
     it runs, labelled with its working paths (red when one is not working)."""
-    from .formats.multipath_ll import MultipathLlDocument
-    from .rules.live import CS_OK, configured_drbd, live_drbd
+    from ..formats.status.multipath_ll import MultipathLlDocument
+    from ..rules.live import CS_OK, configured_drbd, live_drbd
 
     for r in configured_drbd(cluster):
         states = live_drbd(cluster, r)
@@ -512,3 +506,15 @@ def live_state(cluster: Cluster, g: Graph) -> None:
                 e.problem = (
                     e.problem or f"{len(mp.paths) - working} path(s) of {mp.alias} not working"
                 )
+
+
+#: Functions that add one domain's vertices and edges, in drawing order.
+CONTRIBUTORS: list[Contributor] = [
+    multipath_maps,
+    target_exports,
+    drbd_replicas,
+    domu_disks,
+    cib_drbd,
+    cib_resources,
+    live_state,
+]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cib import CibDocument
-from .cib import parse as _parse_cib
-from .cib import sniff as _sniff_cib
+from ..cib import CibDocument
+from ..cib import parse as _parse_cib
+from ..cib import sniff as _sniff_cib
 
 FORMAT = "cib-live"
 

@@ -14,12 +14,12 @@ from typing import Any
 
 import attrs
 
-from ..document import Document
-from ..errors import ParseError
+from ...document import SourceDocument
+from ...errors import ParseError
 
 
 @attrs.define(weakref_slot=False)
-class StatusDocument(Document):
+class StatusDocument(SourceDocument):
     """Read-only: :meth:`dumps` is the original text; the model is not rendered."""
 
     #: ``(line number, text)`` of lines no rule recognised (artifacts, prompts, elisions).

@@ -22,10 +22,10 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from . import __version__
-from . import rules as registry
-from .findings import SEVERITIES, Finding, Location
-from .syntax.source import printable
+from .. import __version__
+from .. import rules as registry
+from ..findings import SEVERITIES, Finding, Location
+from ..syntax.source import printable
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "codeclimate")
 
@@ -33,7 +33,7 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "codeclimate")
 @attrs.define
 class Context:
     """What a report may say beyond the findings: the node of each file, the files
-    skipped and why, each finding's stable fingerprint (:mod:`xencfg.baseline`)."""
+    skipped and why, each finding's stable fingerprint (:mod:`xencfg.lint.baseline`)."""
 
     nodes: Mapping[str, str | None] = attrs.Factory(dict)
     skipped: Sequence[tuple[str, str]] = ()
@@ -250,7 +250,7 @@ def docs_url() -> str | None:
 
 
 def as_sarif(findings: Sequence[Finding], ctx: Context | None = None) -> str:
-    from .rules.catalogue import rule_page
+    from ..rules.catalogue import rule_page
 
     ctx = ctx or Context()
     url = docs_url()

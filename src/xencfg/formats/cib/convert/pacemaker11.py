@@ -1,0 +1,223 @@
+"""Pacemaker 1.0 -> 1.1: the deprecated ``default_*`` cluster options moved where 1.1
+reads them, and ``migration-threshold`` from the old failure stickiness."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...._lazy import etree
+from .records import Change
+from .tables import (
+    RESOURCES,
+    normalise_score,
+)
+
+if TYPE_CHECKING:
+    from .base import ConverterBase
+
+
+class Pacemaker11:
+    """Move the deprecated ``default_*`` cluster options where Pacemaker 1.1 reads them."""
+
+    def __init__(self, conv: ConverterBase) -> None:
+        self.conv = conv
+        #: converted resource -> its source element (for the report's line numbers)
+        self.source = {out: src for src, out in conv.made.items() if src.tag in RESOURCES}
+
+    def apply(self, conf: Any) -> None:
+        stickiness = self.cluster(conf)
+        if stickiness is None:
+            for nv in conf.findall("rsc_defaults/meta_attributes/nvpair"):
+                if nv.get("name") == "resource-stickiness":
+                    stickiness = nv.get("value")
+        for rsc in list(conf.iter("primitive", "group", "clone", "master")):
+            self.failure_stickiness(rsc, stickiness or "0")
+            if rsc.tag == "primitive":
+                self.op_requires(rsc)
+
+    def _set(self, rsc: Any, tag: str) -> Any:
+        sets = rsc.findall(tag)
+        if sets:
+            return sets[0]
+        el = etree.Element(tag, id=self.conv.unique(f"{rsc.get('id')}-{tag}"))
+        rsc.insert(0, el)
+        return el
+
+    def _note(self, rsc: Any, what: str, why: str) -> None:
+        src = self.source.get(rsc)
+        line = src.sourceline if src is not None else None
+        self.conv.changes.append(Change("pacemaker-1.1", rsc.tag, rsc.get("id"), line, what, why))
+
+    def failure_stickiness(self, rsc: Any, default_stickiness: str) -> None:
+        """A resource's own failure stickiness becomes its migration-threshold."""
+        names = ("resource-failure-stickiness", "resource_failure_stickiness")
+        found = [
+            nv
+            for tag in ("meta_attributes", "instance_attributes")
+            for s in rsc.findall(tag)
+            for nv in s.findall("nvpair")
+            if nv.get("name") in names and (tag == "meta_attributes" or "_" in nv.get("name"))
+        ]
+        if not found:
+            return
+        meta = {nv.get("name"): nv for s in rsc.findall("meta_attributes") for nv in s}
+        stick = meta["resource-stickiness"].get("value") if "resource-stickiness" in meta else None
+        fail = found[0].get("value", "")
+        threshold = migration_threshold(stick or default_stickiness, fail)
+        for nv in found:
+            nv.getparent().remove(nv)
+        if threshold is not None and "migration-threshold" not in meta:
+            box = self._set(rsc, "meta_attributes")
+            etree.SubElement(
+                box,
+                "nvpair",
+                id=self.conv.unique(f"{box.get('id')}-migration-threshold"),
+                name="migration-threshold",
+                value=threshold,
+            )
+        self._note(
+            rsc,
+            f"resource-failure-stickiness={fail!r} -> "
+            + (f"migration-threshold={threshold!r}" if threshold else "(dropped)"),
+            "1.1 ignores the per-resource failure stickiness and counts failures instead "
+            "(computed from this resource's stickiness "
+            f"{stick or default_stickiness!r} as for the cluster-wide option)",
+        )
+
+    def op_requires(self, rsc: Any) -> None:
+        """The start op's ``requires`` becomes the resource's ``requires`` meta attribute."""
+        meta = {nv.get("name") for s in rsc.findall("meta_attributes") for nv in s}
+        for op in rsc.findall("operations/op"):
+            value = op.get("requires")
+            if value is None:
+                continue
+            if op.get("name") != "start":
+                self._note(
+                    rsc,
+                    f"op {op.get('id')!r} ({op.get('name')}) keeps requires={value!r}: "
+                    "check it by hand",
+                    "Pacemaker 1.1 reads 'requires' as a resource meta attribute, which "
+                    "applies to start (and promote) only",
+                )
+                continue
+            del op.attrib["requires"]
+            if "requires" in meta:
+                what = f"op {op.get('id')!r} requires={value!r} dropped (the resource sets it)"
+            else:
+                box = self._set(rsc, "meta_attributes")
+                etree.SubElement(
+                    box,
+                    "nvpair",
+                    id=self.conv.unique(f"{box.get('id')}-requires"),
+                    name="requires",
+                    value=value,
+                )
+                meta.add("requires")
+                what = f"start op {op.get('id')!r} requires={value!r} -> meta requires"
+            self._note(rsc, what, "Pacemaker 1.1 deprecates the op-level 'requires'")
+
+    def cluster(self, conf: Any) -> str | None:
+        """The cluster-wide moves; returns the default stickiness it found (or None)."""
+        crm = conf.find("crm_config")
+        if crm is None:
+            return None
+        found: dict[str, tuple[Any, str]] = {}
+        emptied: list[Any] = []
+        for cps in crm.findall("cluster_property_set"):
+            if cps.find("rule") is not None:
+                continue
+            for nv in list(cps.findall("nvpair")):
+                key = nv.get("name", "").replace("_", "-")
+                if key in (
+                    "default-resource-stickiness",
+                    "default-resource-failure-stickiness",
+                    "is-managed-default",
+                    "default-action-timeout",
+                ):
+                    found.setdefault(key, (nv, nv.get("value", "")))
+                    cps.remove(nv)
+                    emptied.append(cps)
+        if not found:
+            return None
+        rsc: list[tuple[str, str]] = []
+        ops: list[tuple[str, str]] = []
+        stick = found.get("default-resource-stickiness")
+        if stick:
+            rsc.append(("resource-stickiness", stick[1]))
+        if "is-managed-default" in found:
+            rsc.append(("is-managed", found["is-managed-default"][1]))
+        if "default-action-timeout" in found:
+            ops.append(("timeout", found["default-action-timeout"][1]))
+        fail = found.get("default-resource-failure-stickiness")
+        if fail:
+            threshold = migration_threshold(stick[1] if stick else "0", fail[1])
+            if threshold is not None:
+                rsc.append(("migration-threshold", threshold))
+            self.conv.changes.append(
+                Change(
+                    "pacemaker-1.1",
+                    "nvpair",
+                    None,
+                    None,
+                    f"default-resource-failure-stickiness={fail[1]!r} -> "
+                    + (f"migration-threshold={threshold!r}" if threshold else "(dropped)"),
+                    "1.1 counts failures instead of subtracting a score per failure: a resource "
+                    "now leaves a node after migration-threshold failures there (computed as "
+                    "the number of failures that used to outweigh its stickiness)",
+                )
+            )
+        for section, pairs in (("rsc_defaults", rsc), ("op_defaults", ops)):
+            if not pairs:
+                continue
+            el = conf.find(section)
+            if el is None:
+                el = etree.Element(section)
+                self.conv.added.append(el)
+                crm.addnext(el) if section == "rsc_defaults" or conf.find(
+                    "rsc_defaults"
+                ) is None else conf.find("rsc_defaults").addnext(el)
+            meta = etree.SubElement(
+                el,
+                "meta_attributes",
+                id=self.conv.unique("rsc-options" if section == "rsc_defaults" else "op-options"),
+            )
+            for name, value in pairs:
+                etree.SubElement(
+                    meta, "nvpair", id=self.conv.unique(f"{meta.get('id')}-{name}"), name=name
+                ).set("value", value)
+                if name != "migration-threshold":
+                    self.conv.changes.append(
+                        Change(
+                            "pacemaker-1.1",
+                            "nvpair",
+                            None,
+                            None,
+                            f"cluster option -> {section} {name}={value!r}",
+                            "Pacemaker 1.1 ignores the deprecated default_* cluster options",
+                        )
+                    )
+        for cps in emptied:
+            if len(cps) == 0 and cps.getparent() is crm:  # all moved: an empty set confuses
+                crm.remove(cps)
+        return stick[1] if stick else None
+
+
+def migration_threshold(stickiness: str, failure: str) -> str | None:
+    """Failures after which a resource used to move: stickiness / -failure_stickiness."""
+    fail = normalise_score(failure)
+    stick = normalise_score(stickiness)
+    if fail == "-INFINITY":
+        return "1"
+    try:
+        f = int(fail)
+    except ValueError:
+        return None
+    if f >= 0:
+        return None
+    if stick in ("INFINITY", "+INFINITY"):
+        return None
+    try:
+        s = max(int(stick), 0)
+    except ValueError:
+        s = 0
+    return str(s // -f + 1)

@@ -1,0 +1,80 @@
+"""What a conversion returns and raises: the :class:`Change` records an administrator
+reviews, the :class:`Conversion`, and the two refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from xencfg.errors import XencfgError
+
+
+@attrs.frozen
+class Change:
+    """One rewrite: what kind, on which element (tag, id, source line), and why."""
+
+    kind: str
+    element: str
+    id: str | None
+    line: int | None
+    what: str
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+    def __str__(self) -> str:
+        line = f"line {self.line}: " if self.line else ""
+        return f"{line}{self.describe()}"
+
+    def describe(self) -> str:
+        """The rewrite without its line: ``<tag id='x'> what (why)``."""
+        where = f"<{self.element}{' id=' + repr(self.id) if self.id else ''}>"
+        return f"{where} {self.what} ({self.why})"
+
+    def located(self, path: str) -> str:
+        """``path:line: kind: ...``, the way every xencfg report names a place."""
+        return f"{path}:{self.line or 0}: {self.kind}: {self.describe()}"
+
+
+@attrs.frozen
+class Conversion:
+    """The converted XML text plus the list of rewrites that made it."""
+
+    text: str
+    changes: list[Change]
+    fragment: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "changed": self.changed,
+            "fragment": self.fragment,
+            "changes": [c.to_dict() for c in self.changes],
+            "text": self.text,
+        }
+
+
+class ConversionRefused(XencfgError):
+    """The input is not a heartbeat-2 CIB this converter may touch (``pacemaker-2.x`` ...).
+
+    Converting a newer CIB down to ``pacemaker-1.0`` would drop what 1.0 cannot say and
+    reset defaults (fencing among them), so it is refused, never attempted.
+    """
+
+
+class InvalidOutput(XencfgError):
+    """The converted CIB does not satisfy pacemaker-1.0.rng; it is not handed out as valid.
+
+    ``errors`` are the schema's messages (``line N: message``, lines of the converted text),
+    ``conversion`` the rejected result, for callers that want to look at it.
+    """
+
+    def __init__(self, message: str, errors: list[str], conversion: Conversion) -> None:
+        super().__init__(message)
+        self.errors = errors
+        self.conversion = conversion

@@ -1,0 +1,31 @@
+"""``xencfg lint``: discover, parse, run the rules, filter, sort.
+
+:func:`run` lints paths (node roots, files) and returns a :class:`LintResult`; the
+engine is :mod:`.engine`. The package holds what lint needs beyond the rules:
+:mod:`.cli` (the command), :mod:`.report` (output formats), :mod:`.baseline`,
+:mod:`.suppress` and :mod:`.fixes`.
+
+The engine's names are imported on first use, as ``xencfg``'s own are: the CLI
+reads the report formats when it starts without importing the engine (the cluster
+model, discovery, the rule registry).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from .engine import LINT_MAX_SIZE, LintResult, run, run_discovered
+
+__all__ = ["LINT_MAX_SIZE", "Finding", "LintResult", "run", "run_discovered"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:  # a submodule not imported yet, or a typo
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.engine"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,17 @@
+"""CIB rules (ciblint's heritage): ids, references, STONITH, Xen guests, options.
+
+A cluster holds one CIB, but it reaches us in pieces: a full ``cib.xml`` per
+node, and the fragments administrators load with ``cibadmin`` kept beside the
+nodes. :func:`.common.units` groups them: every full CIB is checked on its own,
+all fragments together (they end up in one CIB), and a fragment may refer to what
+a full CIB defines.
+
+One module per concern (ids, guests, STONITH, options, resources, quorum); importing
+the package registers every CIB rule (they run in code order, whatever the module).
+"""
+
+from __future__ import annotations
+
+from . import guests, ids, options, quorum, resources, stonith
+
+__all__ = ["guests", "ids", "options", "quorum", "resources", "stonith"]

@@ -1,0 +1,93 @@
+"""What every CIB rule reads: the :class:`Unit` a CIB is checked as (a full CIB, or
+all fragments together) and small helpers on elements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+import attrs
+
+from ...cluster import (
+    Cluster,
+    Loaded,
+    NodeInfo,
+    memberships,
+)
+from ...formats.cib.model import CibDocument, Primitive, _tag
+from ...formats.cib.values import canon_name
+
+
+@attrs.frozen
+class Unit:
+    """The CIB documents checked together, and those their references may resolve into."""
+
+    items: tuple[Loaded, ...]
+    scope: tuple[Loaded, ...]
+
+    def elements(self, *tags: str) -> Iterator[tuple[Loaded, Any]]:
+        for item in self.items:
+            for el in item.doc.iter(*tags):  # type: ignore[attr-defined]
+                if not _in_status(el):
+                    yield item, el
+
+    def primitives(self) -> Iterator[tuple[Loaded, Primitive]]:
+        for item in self.items:
+            for p in item.doc.primitives:  # type: ignore[attr-defined]
+                yield item, p
+
+
+def _cib(item: Loaded) -> CibDocument:
+    """A CIB item's document, typed (units are built from ``cluster.docs("cib")``, whose
+    documents, partial ones included, are all :class:`CibDocument`)."""
+    return cast(CibDocument, item.doc)
+
+
+def _in_status(el: Any) -> bool:
+    return any(_tag(a) == "status" for a in el.iterancestors()) or _tag(el) == "status"
+
+
+def units(cluster: Cluster) -> list[Unit]:
+    """Full CIBs one by one, then every fragment together."""
+    docs = list(cluster.docs("cib"))
+    full = [i for i in docs if not i.doc.is_fragment]  # type: ignore[attr-defined]
+    frags = tuple(i for i in docs if i.doc.is_fragment)  # type: ignore[attr-defined]
+    out = [Unit((i,), (i,)) for i in full]
+    if frags:
+        out.append(Unit(frags, frags + tuple(full)))
+    return out
+
+
+def _names(cluster: Cluster) -> set[str]:
+    """Every node name the cluster declares (ha.cf, drbd, OCFS2, CIB, and the node
+    folders of the run except boxes that only serve storage)."""
+    model = cluster.model
+    names = {n for n in cluster.nodes if n and not _storage_only(model.node(n))}
+    for m in memberships(cluster):
+        names.update(m.names)
+    return names
+
+
+def _storage_only(info: NodeInfo | None) -> bool:
+    return info is not None and info.storage_only
+
+
+def _label(el: Any) -> str:
+    tag = _tag(el)
+    name = el.get("name")
+    return f"{tag} '{name}'" if name and tag in ("nvpair", "op") else tag
+
+
+def _same_object(a: Any, b: Any) -> bool:
+    """Two elements in different fragments that are the same CIB object (an update)."""
+    if _tag(a) != _tag(b):
+        return False
+    if _tag(a) == "nvpair":
+        return canon_name(a.get("name", "")) == canon_name(b.get("name", ""))
+    if _tag(a) == "op":
+        return a.get("name") == b.get("name") and a.get("interval", "0") == b.get("interval", "0")
+    return True
+
+
+def _is_ocfs2_fs(prim: Primitive) -> bool:
+    return prim.type == "Filesystem" and (prim.param("fstype") or "").lower() == "ocfs2"

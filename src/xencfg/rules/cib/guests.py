@@ -1,0 +1,194 @@
+"""CIB resources that run Xen guests: the domU config they name, and live migration over
+DRBD."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from ...cluster import (
+    Cluster,
+    Loaded,
+)
+from ...findings import Finding, Location
+from ...formats.cib.model import NvPair, Primitive
+from .. import make, rule
+from .common import units
+
+# -- Xen guests --------------------------------------------------------------------
+
+
+def _etc_path(item: Loaded) -> str:
+    """The path a domU config has on its node (``/etc/xen/...``)."""
+    parts = item.file.path.parts
+    if "etc" in parts:
+        i = len(parts) - 1 - parts[::-1].index("etc")
+        return "/" + "/".join(parts[i:])
+    return str(item.file.path)
+
+
+def _domus(cluster: Cluster) -> list[Loaded]:
+    return [*cluster.docs("xm"), *cluster.docs("xl")]
+
+
+def _domus_by_path(cluster: Cluster) -> dict[str, list[Loaded]]:
+    """Every domU config by the path it has on its node, once per run."""
+
+    def index() -> dict[str, list[Loaded]]:
+        out: dict[str, list[Loaded]] = {}
+        for d in _domus(cluster):
+            out.setdefault(_etc_path(d), []).append(d)
+        return out
+
+    return cluster.fact("cib:domus-by-path", index)
+
+
+def _domu_for(cluster: Cluster, xmfile: str) -> list[Loaded]:
+    return _domus_by_path(cluster).get(str(PurePosixPath(xmfile)), [])
+
+
+def _param_pair(prim: Primitive, name: str) -> NvPair | None:
+    for s in reversed(prim.instance_sets):
+        pair = s.nvpair(name)
+        if pair is not None:
+            return pair
+    return None
+
+
+def _meta_place(prim: Primitive, name: str) -> Any:
+    """The element that sets resource option ``name`` (nvpair, or the primitive itself)."""
+    for s in reversed(prim.meta_sets):
+        pair = s.nvpair(name)
+        if pair is not None:
+            return pair
+    return _param_pair(prim, name) or prim
+
+
+@rule("CB003", "xmfile-not-found", "warning", scope="cluster")
+def xmfile_not_found(cluster: Cluster) -> Iterator[Finding]:
+    """A Xen primitive's ``xmfile`` is not among the domU configs linted.
+
+    Why it matters: the Xen agent runs ``xm create XMFILE`` on whichever node
+    the CRM picks; a path that does not exist there makes the start fail and
+    the guest bounce between nodes until it is blocked.
+
+    Example: ``xmfile=/etc/xen/vm/sles.xm`` while only ``/etc/xen/vm/nfs.xm`` exists.
+
+    Fix: install the domU config on every node at that path (or on the shared
+    configuration filesystem), or correct the path.
+    """
+    if not cluster.nodes:
+        return
+    by_folder: dict[str, list[Loaded]] = {}
+    for path, items in _domus_by_path(cluster).items():
+        by_folder.setdefault(str(PurePosixPath(path).parent), []).extend(items)
+    for unit in units(cluster):
+        for item, prim in unit.primitives():
+            xmfile = prim.xmfile if prim.is_xen else None
+            if not xmfile or _domu_for(cluster, xmfile):
+                continue
+            folder = str(PurePosixPath(xmfile).parent)
+            near = by_folder.get(folder, [])
+            nodes_with = sorted({d.node for d in near if d.node})
+            where = f" (that folder holds {', '.join(sorted({_etc_path(d) for d in near}))})"
+            yield make(
+                "CB003",
+                f"Xen resource '{prim.id}' xmfile '{xmfile}' is not a domU config on any node"
+                + (where if nodes_with else ""),
+                item.where(_param_pair(prim, "xmfile") or prim),
+                [d.where() for d in near],
+            )
+
+
+_DRBD_DEV = re.compile(r"^/dev/drbd(\d+)$")
+
+
+def _drbd_resources(cluster: Cluster, node: str) -> list[tuple[Loaded, Any]]:
+    """A node's DRBD resources (``common`` from whichever file has it), once per run."""
+
+    def compute() -> list[tuple[Loaded, Any]]:
+        docs = list(cluster.docs("drbd", node))
+        common = next((d.doc.common_block for d in docs if d.doc.common_block is not None), None)  # type: ignore[attr-defined]
+        return [(d, r) for d in docs for r in d.doc.resource_list(common)]  # type: ignore[attr-defined]
+
+    return cluster.fact(f"cib:drbd:{node}", compute)
+
+
+def _effective(cluster: Cluster, res: Any, host: str) -> Any:
+    """``res.effective(host)`` once per run (``None``: no section for that host)."""
+    memo: dict[tuple[int, str], tuple[Any, Any]] = cluster.fact("cib:drbd-effective", dict)
+    hit = memo.get((id(res), host))
+    if hit is None or hit[0] is not res:
+        try:
+            eff = res.effective(host)
+        except KeyError:
+            eff = None
+        hit = memo[(id(res), host)] = (res, eff)
+    return hit[1]
+
+
+def _two_primaries(cluster: Cluster, res: Any, host: str) -> bool | None:
+    eff = _effective(cluster, res, host)
+    if eff is None:
+        return None
+    v = eff.sections.get("net", {}).get("allow-two-primaries")
+    return v is True or (isinstance(v, str) and v.lower() in ("yes", "true", "on"))
+
+
+def _drbd_disk(cluster: Cluster, res: Any, host: str, target: str, minor: int | None) -> bool:
+    if minor is None:
+        return bool(res.name == target)
+    eff = _effective(cluster, res, host)
+    dev = eff.device if eff is not None else None
+    return dev is not None and dev.minor == minor
+
+
+@rule("CB004", "migrate-without-dual-primary", "error", scope="cluster", hazard=True)
+def migrate_without_dual_primary(cluster: Cluster) -> Iterator[Finding]:
+    """``allow-migrate`` is true for a domU on DRBD that does not allow two primaries.
+
+    Why it matters: during a live migration the guest's disk is open on both
+    nodes at once, so both must be DRBD primary. Without
+    ``net { allow-two-primaries; }`` the promotion on the target fails and the
+    migration aborts (or the CRM falls back to stop/start, which is not live).
+
+    Example: ``allow_migrate=true`` on a Xen primitive whose domU has
+    ``disk = ['drbd:vm_shaolin,hda1,w']`` and drbd.conf has no ``net`` section.
+
+    Fix: add ``allow-two-primaries`` (with protocol C and fencing) to the
+    resource's ``net`` section on every node, or set ``allow-migrate`` false.
+    """
+    for unit in units(cluster):
+        for item, prim in unit.primitives():
+            if not prim.is_xen or prim.allow_migrate is not True or not prim.xmfile:
+                continue
+            # (resource, disk) -> nodes lacking dual primary, and the places involved
+            lacking: dict[tuple[str, str], tuple[list[str], list[Location]]] = {}
+            for domu in _domu_for(cluster, prim.xmfile):
+                if domu.node is None:
+                    continue
+                for disk in domu.doc.disks:  # type: ignore[attr-defined]
+                    res_name = disk.drbd_resource
+                    m = _DRBD_DEV.match(disk.target or "")
+                    if res_name is None and m is None:
+                        continue
+                    minor = int(m.group(1)) if m else None
+                    for ditem, res in _drbd_resources(cluster, domu.node):
+                        if not _drbd_disk(cluster, res, domu.node, res_name or "", minor):
+                            continue
+                        if _two_primaries(cluster, res, domu.node) is False:
+                            nodes, places = lacking.setdefault((res.name, disk.raw), ([], []))
+                            nodes.append(domu.node)
+                            disk_at = domu.doc.assignment("disk")  # type: ignore[attr-defined]
+                            places += [domu.where(disk_at), ditem.where(res)]
+            for (res_name, raw), (nodes, places) in lacking.items():
+                yield make(
+                    "CB004",
+                    f"Xen resource '{prim.id}' allows live migration but DRBD resource "
+                    f"'{res_name}' (disk '{raw}') does not allow two primaries on "
+                    f"{', '.join(sorted(set(nodes)))}",
+                    item.where(_meta_place(prim, "allow-migrate")),
+                    list(dict.fromkeys(places)),
+                )

@@ -1,0 +1,147 @@
+"""CIB ids and references: duplicate ids, ids shared across element types, references to
+ids nothing defines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...cluster import (
+    Cluster,
+    Loaded,
+    memberships,
+)
+from ...findings import Finding
+from ...formats.cib.model import _tag
+from .. import make, rule
+from .common import _in_status, _label, _names, _same_object, units
+
+
+@rule("CB001", "duplicate-id", "error", scope="cluster")
+def duplicate_id(cluster: Cluster) -> Iterator[Finding]:
+    """Two elements of one CIB share an ``id``.
+
+    Why it matters: the CRM finds objects by id. With two elements of one id,
+    ``cibadmin -M`` and ``crm_resource`` change whichever comes first, and
+    Pacemaker 1.0's schema refuses the CIB. Heartbeat 2 keys objects by type
+    and id, so in its CIBs only a reuse within one element type is reported
+    here (across types: CB021).
+    Fragments kept beside the nodes count as one CIB: an id reused for a
+    *different* object in another fragment is reported too (the same op or
+    nvpair again is an update and is fine).
+
+    Example: ``<primitive id="host1">`` holding ``<instance_attributes id="host1">``.
+
+    Fix: give every element its own id, for example ``host1-ia``.
+    """
+    for i, item, el, first_item, first_el in _id_reuses(cluster):
+        if not _types_differ_in_heartbeat2(item, el, first_item, first_el):
+            yield make(
+                "CB001",
+                f"id '{i}' of {_label(el)} is already used by {_label(first_el)}",
+                item.where(el),
+                [first_item.where(first_el)],
+            )
+
+
+_Reuse = tuple[str, Loaded, Any, Loaded, Any]
+
+
+def _id_reuses(cluster: Cluster) -> Iterator[_Reuse]:
+    """``(id, item, element, first item, first element)`` for each element whose id an
+    earlier element of the same CIB (its fragments included) already has."""
+    for unit in units(cluster):
+        seen: dict[str, list[tuple[Loaded, Any]]] = {}
+        for item, el in unit.elements():
+            i = el.get("id")
+            if i is None or _tag(el) == "resource_ref":
+                continue
+            seen.setdefault(i, []).append((item, el))
+        for i, places in seen.items():
+            first_item, first_el = places[0]
+            for item, el in places[1:]:
+                if item is not first_item and _same_object(first_el, el):
+                    continue
+                yield i, item, el, first_item, first_el
+
+
+def _types_differ_in_heartbeat2(item: Loaded, el: Any, first_item: Loaded, first_el: Any) -> bool:
+    """Heartbeat 2 keys objects by type and id: this reuse is CB021, not CB001."""
+    return _tag(el) != _tag(first_el) and all(
+        getattr(i.doc, "dialect", "") == "heartbeat-2" for i in (item, first_item)
+    )
+
+
+@rule("CB021", "id-shared-across-types", "warning", scope="cluster")
+def id_shared_across_types(cluster: Cluster) -> Iterator[Finding]:
+    """A heartbeat 2 CIB gives one id to elements of different types.
+
+    Why it matters: heartbeat 2 finds an object by its type and id, so a
+    ``primitive`` and its ``instance_attributes``, or a group and an order,
+    may share one (its GUI and its own test CIBs do). Pacemaker 1.0 wants
+    ids unique across the whole CIB: ``xencfg cib convert`` renames the later
+    one and reports it, but a script or ``cibadmin`` command that names the
+    old id then reaches the other element. Two elements of the *same* type
+    with one id are an error in every version (CB001).
+
+    Example: ``<primitive id="db-fs">`` holding ``<instance_attributes id="db-fs">``.
+
+    Fix: rename the inner one (``db-fs-ia``): heartbeat 2 does not need it,
+    but every later tool does, and the new id is then your choice.
+    """
+    for i, item, el, first_item, first_el in _id_reuses(cluster):
+        if _types_differ_in_heartbeat2(item, el, first_item, first_el):
+            yield make(
+                "CB021",
+                f"id '{i}' of {_label(el)} is also the id of {_label(first_el)}:"
+                " fine in heartbeat 2, renamed by the conversion to Pacemaker 1.0",
+                item.where(el),
+                [first_item.where(first_el)],
+            )
+
+
+@rule("CB002", "dangling-reference", "error", scope="cluster")
+def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
+    """A constraint names a resource or node that does not exist.
+
+    Why it matters: the CRM drops a constraint whose resource is missing
+    (often silently), so the ordering or placement it was written for does
+    not happen; a location on a misspelt node name never matches any node.
+    Both heartbeat 2's ``from``/``to`` and Pacemaker 1.0's
+    ``first``/``then``/``rsc``/``with-rsc`` forms and ``resource_ref`` in
+    sets are checked; node names are those of ``nodes``, ha.cf, drbd.conf
+    and OCFS2 plus the node folders linted (except boxes that only serve storage).
+
+    Example: ``<rsc_order from="nfs" to="configpool"/>`` with no resource ``nfs``.
+
+    Fix: correct the id or node name, or load the resource before the constraint.
+    """
+    nodes = _names(cluster)
+    declared = [m.where(m.names[0]) for m in memberships(cluster)]
+    for unit in units(cluster):
+        rids: set[str] = set()
+        for item in unit.scope:
+            rids.update(r.id for r in item.doc.all_resources() if r.id)  # type: ignore[attr-defined]
+        for item in unit.items:
+            for ref in item.doc.references():  # type: ignore[attr-defined]
+                if _in_status(ref.source):
+                    continue
+                if ref.kind == "resource" and ref.target not in rids:
+                    owner = ref.source
+                    while _tag(owner) not in ("rsc_order", "rsc_colocation", "rsc_location"):
+                        owner = owner.getparent()
+                    via = "resource_ref" if _tag(ref.source) == "resource_ref" else ref.attribute
+                    yield make(
+                        "CB002",
+                        f"{_tag(owner)} '{owner.get('id')}' names resource '{ref.target}' "
+                        f"({via}), which is not defined",
+                        item.where(ref.source),
+                    )
+                elif ref.kind == "node" and nodes and ref.target not in nodes:
+                    yield make(
+                        "CB002",
+                        f"location names node '{ref.target}', which is not a cluster node "
+                        f"({', '.join(sorted(nodes))})",
+                        item.where(ref.source),
+                        declared,
+                    )

@@ -1,0 +1,140 @@
+"""CIB option names: mixed spellings, unknown and deprecated options."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...cluster import (
+    Cluster,
+    Loaded,
+)
+from ...findings import Finding
+from ...formats.cib.model import _tag
+from ...formats.cib.values import canon_name
+from ...formats.cib.xmltext import WRAPPER
+from .. import make, rule
+from .common import units
+
+# -- option names ------------------------------------------------------------------
+
+
+def _option_spellings(item: Loaded) -> Iterator[tuple[str, Any]]:
+    """``(name, element)`` for every CRM option name written as an nvpair.
+
+    XML attributes (``start_delay``, ``globally_unique``) are left out: their
+    spelling is dictated by the schema of the dialect, not chosen.
+    """
+    from ...formats.cib.model import LEGACY_META
+    from ...formats.cib.options import KNOWN
+
+    doc: Any = item.doc
+    for pair in doc.option_pairs():
+        if canon_name(pair.name) in KNOWN:
+            yield pair.name, pair.el
+    for res in doc.all_resources():
+        for s in (*res.meta_sets, *res.instance_sets):
+            for pair in s.nvpairs:
+                if canon_name(pair.name) in LEGACY_META:
+                    yield pair.name, pair.el
+    for pair_el in doc.iter("nvpair"):  # bare nvpair fragments (cibadmin -M snippets)
+        if pair_el.getparent() is None or _tag(pair_el.getparent()) == WRAPPER:
+            name = pair_el.get("name", "")
+            if canon_name(name) in LEGACY_META | KNOWN:
+                yield name, pair_el
+
+
+@rule("CB010", "mixed-option-spelling", "warning", scope="cluster")
+def mixed_spelling(cluster: Cluster) -> Iterator[Finding]:
+    """One CIB writes option names both with dashes and with underscores.
+
+    Why it matters: heartbeat 2 took underscores (``allow_migrate``),
+    Pacemaker 1.0 reads resource options only under their dash names
+    (``allow-migrate``) and ignores the others; a CIB that mixes both was
+    pasted from two generations of documentation and, after an upgrade,
+    part of it silently stops applying.
+
+    Example: ``stonith-enabled`` in crm_config but ``allow_migrate`` and
+    ``clone_max`` on the resources.
+
+    Fix: use one spelling everywhere: dashes for Pacemaker 1.0
+    (``xencfg cib convert`` rewrites a heartbeat 2 CIB).
+    """
+    for unit in units(cluster):
+        dash: list[tuple[Loaded, str, Any]] = []
+        under: list[tuple[Loaded, str, Any]] = []
+        for item in unit.items:
+            for name, el in _option_spellings(item):
+                if "_" in name and "-" not in name:
+                    under.append((item, name, el))
+                elif "-" in name and "_" not in name:
+                    dash.append((item, name, el))
+        if not dash or not under:
+            continue
+        # report the minority spelling once per file, pointing at the majority
+        few, many, kind = (under, dash, "underscore") if len(under) <= len(dash) else (
+            dash, under, "dash")  # fmt: skip
+        other = "dashes" if kind == "underscore" else "underscores"
+        sample = ", ".join(list(dict.fromkeys(n for _, n, _ in many))[:3])
+        by_file: dict[str, list[tuple[Loaded, str, Any]]] = {}
+        for entry in few:
+            by_file.setdefault(entry[0].file.display, []).append(entry)
+        for entries in by_file.values():
+            item, _, el = entries[0]
+            names = list(dict.fromkeys(n for _, n, _ in entries))
+            shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+            yield make(
+                "CB010",
+                f"option names {shown} use the {kind} spelling while the rest of this CIB "
+                f"uses {other} ({sample})",
+                item.where(el),
+                [many[0][0].where(many[0][2])],
+            )
+
+
+@rule("CB011", "unknown-option", "warning", formats=("cib",))
+def unknown_option(item: Loaded) -> Iterator[Finding]:
+    """A cluster or resource option name the CRM of this schema version does not read.
+
+    Why it matters: the CRM ignores names it does not know, silently: a typo
+    such as ``symetric_cluster`` or a half-converted ``no_quorum-policy``
+    leaves the default in force. In a Pacemaker 1.0 CIB, resource options
+    under heartbeat 2 names (``allow_migrate``) or in ``instance_attributes``
+    (``target_role``) are not seen either.
+
+    Example: ``<nvpair name="stonith_enabeld" value="true"/>``.
+
+    Fix: use the suggested name (and, in Pacemaker 1.0, put resource options
+    in ``meta_attributes``).
+    """
+    doc: Any = item.doc
+    for pair, kind, suggestion in doc.option_problems():
+        if kind != "unknown":
+            continue
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        yield make("CB011", f"unknown cluster option '{pair.name}'{hint}", item.where(pair))
+    for res, pair, kind, fix in doc.meta_problems():
+        what = "is ignored by Pacemaker 1.0" if kind == "ignored" else "is not read from here"
+        yield make(
+            "CB011", f"resource option '{pair.name}' of '{res.id}' {what}; use '{fix}'",
+            item.where(pair),
+        )  # fmt: skip
+
+
+@rule("CB012", "deprecated-option", "info", formats=("cib",))
+def deprecated_option(item: Loaded) -> Iterator[Finding]:
+    """A cluster option that still works but has a successor in this schema version.
+
+    Why it matters: deprecated options disappear in a later release and then
+    their setting silently reverts to the default.
+
+    Example: ``default-resource-stickiness`` in a Pacemaker 1.0 CIB.
+
+    Fix: move the setting where the message says (``rsc_defaults``,
+    ``op_defaults`` or the new option name).
+    """
+    for pair, kind, suggestion in item.doc.option_problems():  # type: ignore[attr-defined]
+        if kind == "deprecated":
+            hint = f"; use {suggestion}" if suggestion else "; it has no effect"
+            yield make("CB012", f"deprecated cluster option '{pair.name}'{hint}",
+                       item.where(pair))  # fmt: skip

@@ -1,0 +1,75 @@
+"""CIB quorum: ignoring loss of quorum on three or more nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...cluster import (
+    Cluster,
+    Membership,
+    memberships,
+)
+from ...findings import Finding
+from ...formats.cib.values import canon_name
+from .. import make, rule
+from .common import Unit, units
+
+# -- quorum --------------------------------------------------------------------------
+
+
+def _crm_members(declared: list[Membership], unit: Unit) -> set[str]:
+    """The members of the heartbeat/Pacemaker cluster a CIB unit belongs to, in
+    heartbeat's case-insensitive spelling: the unit's own ``<nodes>`` and the ha.cf
+    ``node`` lines of the node trees its files come from (of every node tree when
+    the files lie beside the nodes, as CIB fragments in a cluster folder do).
+    Unrelated CIBs given together are not one cluster. (One place, so a richer
+    cluster model with node roles can answer instead.)"""
+    trees = {i.node for i in unit.items}
+    mine = {id(i) for i in unit.items}
+    names: set[str] = set()
+    for m in declared:
+        own_cib = m.source == "cib" and id(m.item) in mine
+        hacf = m.source == "ha.cf" and m.item.node is not None
+        if own_cib or (hacf and (m.item.node in trees or None in trees)):
+            names.update(n.lower() for n in m.names)
+    return names
+
+
+@rule("CB022", "no-quorum-ignored-on-three-nodes", "warning", scope="cluster")
+def no_quorum_ignored(cluster: Cluster) -> Iterator[Finding]:
+    """``no-quorum-policy=ignore`` on a cluster of three or more members.
+
+    Why it matters: ``ignore`` tells a partition without quorum to go on
+    managing resources. Two-node clusters need it (one survivor never has
+    quorum), but with three or more members a majority exists: with
+    ``ignore`` a node cut off from the others keeps its resources and starts
+    theirs, while the majority does the same: split brain on the shared
+    disks, or a fencing race the minority may win. Pacemaker Explained
+    (cluster options) and Clusters from Scratch name ``ignore`` for two-node
+    clusters only; the default ``stop`` stops resources in a minority.
+
+    Example: ``<nvpair name="no-quorum-policy" value="ignore"/>`` in a CIB
+    whose ``<nodes>`` (or ha.cf ``node`` lines) name dom0a, dom0b and dom0c.
+
+    Fix: remove the option (the default is ``stop``) or set ``stop``
+    (``freeze`` keeps what runs but starts nothing).
+    """
+    declared = memberships(cluster)
+    for unit in units(cluster):
+        members = _crm_members(declared, unit)
+        if len(members) < 3:
+            continue
+        last = None
+        for item in unit.items:
+            for pair in item.doc.option_pairs():  # type: ignore[attr-defined]
+                if canon_name(pair.name) == "no-quorum-policy":
+                    last = (item, pair)
+        if last is None or (last[1].value or "").strip().lower() != "ignore":
+            continue
+        yield make(
+            "CB022",
+            f"no-quorum-policy=ignore on a cluster of {len(members)} members "
+            f"({', '.join(sorted(members))}): a partition without quorum keeps running "
+            "and starts the others' resources",
+            last[0].where(last[1]),
+        )

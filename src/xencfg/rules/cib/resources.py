@@ -1,0 +1,369 @@
+"""CIB resources: OCFS2 file systems, resource agents, ids, dependencies, operations,
+fencing of a node by itself, placeholder passwords."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from ...cluster import (
+    Cluster,
+    Loaded,
+    colocation_pairs,
+    order_pairs,
+    short,
+)
+from ...findings import Finding
+from ...formats.cib.model import RESOURCE_TAGS, _tag
+from ...formats.ocfs2 import Ocfs2Document
+from .. import make, rule
+from .common import _cib, _is_ocfs2_fs, units
+from .guests import _param_pair
+
+# -- OCFS2 -------------------------------------------------------------------------
+
+
+@rule("CB013", "ocfs2-without-cluster", "error", scope="cluster")
+def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
+    """An OCFS2 Filesystem resource while a node's ocfs2 cluster.conf is missing or lacks a node.
+
+    Why it matters: ``mount -t ocfs2`` needs the o2cb cluster stack running
+    with every node that may mount listed in ``/etc/ocfs2/cluster.conf`` on
+    that node. A clone instance started on a node missing from it (or
+    without the file) fails to mount, and a node the others do not know is
+    fenced or refused by the DLM.
+
+    Example: a ``Filesystem fstype=ocfs2`` clone over host1 and host2 while
+    cluster.conf lists only host1.
+
+    Fix: list every cluster node in cluster.conf, identical on all nodes.
+    """
+    ocfs = list(cluster.typed("ocfs2", Ocfs2Document))
+    if not cluster.nodes and not ocfs:
+        return  # a CIB linted alone: nothing to compare with
+    model = cluster.model
+    for unit in units(cluster):
+        cib_nodes = [n.uname for i in unit.scope for n in _cib(i).nodes if n.uname]
+        hosts = [i.node for i in unit.items if i.node]
+        # the members of this CIB's cluster (a target box with its own heartbeat, or
+        # none, is not one of them)
+        members = model.cluster_of([*cib_nodes, *hosts]) | {short(n) for n in cib_nodes}
+        roots = [n for n in cluster.nodes if n and short(n) in members]
+        spelled = {short(n): n for n in [*sorted(members), *roots, *cib_nodes]}
+        needed = sorted(set(spelled.values()))
+        for item, prim in unit.primitives():
+            if not _is_ocfs2_fs(prim):
+                continue
+            where = item.where(_param_pair(prim, "fstype") or prim)
+            if not ocfs:
+                yield make(
+                    "CB013",
+                    f"OCFS2 filesystem '{prim.id}' but no node has /etc/ocfs2/cluster.conf",
+                    where,
+                )
+                continue
+            node_list: list[str | None] = [*roots] or [None]
+            for node in node_list:
+                docs = [(d, o) for d, o in ocfs if d.node == node] if node else ocfs
+                if not docs:
+                    yield make(
+                        "CB013",
+                        f"OCFS2 filesystem '{prim.id}' but cluster member {node} has no "
+                        "/etc/ocfs2/cluster.conf",
+                        where,
+                    )
+                    continue
+                listed = {short(n.name) for _, o in docs for n in o.nodes if n.name}
+                missing = [n for n in needed if short(n) not in listed]
+                if missing:
+                    yield make(
+                        "CB013",
+                        f"OCFS2 filesystem '{prim.id}': cluster.conf"
+                        f"{' of ' + node if node else ''} does not list {', '.join(missing)}",
+                        where,
+                        [docs[0][0].where()],
+                    )
+
+
+# -- resources: agents, ids, dependencies -------------------------------------------
+
+
+@rule("CB014", "provider-without-ocf", "info", formats=("cib",))
+def provider_without_ocf(item: Loaded) -> Iterator[Finding]:
+    """A ``provider`` on a primitive whose class is not ``ocf``.
+
+    Why it matters: only OCF agents live in per-provider folders
+    (``/usr/lib/ocf/resource.d/PROVIDER``); for ``stonith``, ``lsb`` and
+    ``heartbeat`` agents the attribute is ignored, and it suggests an agent
+    other than the one that runs.
+
+    Example: ``<primitive class="stonith" type="external/ssh" provider="heartbeat">``.
+
+    Fix: remove ``provider``.
+    """
+    for prim in item.doc.primitives:  # type: ignore[attr-defined]
+        if prim.provider is not None and prim.rclass not in (None, "ocf"):
+            yield make(
+                "CB014",
+                f"provider '{prim.provider}' of '{prim.id}' is ignored for class '{prim.rclass}'",
+                item.where(prim),
+            )
+
+
+_UNSAFE_ID = re.compile(r"^[0-9.-]|:")
+
+
+@rule("CB015", "resource-id-breaks-upgrade", "warning", formats=("cib",))
+def resource_id_breaks_upgrade(item: Loaded) -> Iterator[Finding]:
+    """A resource id with ``:`` or a leading digit (not an XML NCName).
+
+    Why it matters: Pacemaker 1.0's schema types ids as ``xsd:ID``. The
+    upgrade of a heartbeat 2 CIB (``cibadmin --upgrade``) copies primitive
+    ids verbatim and never rewrites references to renamed group or clone
+    ids, so the upgraded CIB is refused. ``:`` also clashes with clone
+    instance names (``rsc:0``) in ``crm_mon`` and the logs.
+
+    Example: ``<primitive id="web:1" ...>``.
+
+    Fix: use letters, digits, ``-``, ``_`` and ``.``, starting with a letter.
+    """
+    for res in item.doc.all_resources():  # type: ignore[attr-defined]
+        if res.id and _UNSAFE_ID.search(res.id):
+            yield make(
+                "CB015",
+                f"{res.kind} id '{res.id}' is not a valid XML NCName (':' or leading digit)",
+                item.where(res),
+            )
+
+
+def _ids_around(el: Any) -> set[str]:
+    """The id of a resource and of the groups/clones holding it."""
+    out = set()
+    while el is not None and _tag(el) in RESOURCE_TAGS:
+        if el.get("id"):
+            out.add(el.get("id"))
+        el = el.getparent()
+    return out
+
+
+def _in_clone(el: Any) -> bool:
+    return any(_tag(a) in ("clone", "master_slave", "master") for a in el.iterancestors())
+
+
+def _same_group(a: Any, b: Any) -> bool:
+    groups = {id(g) for g in a.iterancestors() if _tag(g) == "group"}
+    return any(id(g) in groups for g in b.iterancestors() if _tag(g) == "group")
+
+
+def _positive(score: int | None) -> bool:
+    return score is None or score > 0
+
+
+@rule("CB016", "domu-config-on-unbound-filesystem", "warning", scope="cluster")
+def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
+    """A Xen resource reads its xmfile from a cluster Filesystem it is not bound to.
+
+    Why it matters: the domU config lives on a filesystem the CRM mounts
+    (an OCFS2 "configpool" on ``/etc/xen/vm``). Without a mandatory order
+    *and* a colocation, the guest may be started before the mount or on a
+    node where it failed, and ``xm create`` finds no config.
+
+    Constraints count in every form: heartbeat 2's ``from``/``to``, Pacemaker
+    1.0's ``first``/``then`` and ``rsc``/``with-rsc``, and resource sets (a set
+    starts after the sets listed before it and is placed with the sets listed
+    after it; inside a sequential set each member follows the one before it;
+    Pacemaker Explained 1.0, "Ordering Sets" and "Collocating Sets of Resources").
+
+    Example: ``xmfile=/etc/xen/vm/nfs.xm`` with ``<rsc_order from="nfs"
+    to="configpool" score="0"/>`` (advisory) and no colocation.
+
+    Fix: add ``rsc_order`` (score INFINITY) first the filesystem then the
+    guest, and ``rsc_colocation`` of the guest with the filesystem (or its clone).
+    """
+    for unit in units(cluster):
+        filesystems = [
+            (i, p)
+            for i in unit.scope
+            for p in i.doc.primitives  # type: ignore[attr-defined]
+            if p.type == "Filesystem" and p.param("directory")
+        ]
+        # each constraint's pairs once, indexed by the pair (resource sets expanded)
+        ordered: dict[tuple[str, str], list[tuple[Loaded, Any]]] = {}
+        for i in unit.scope:
+            for o in i.doc.orders:  # type: ignore[attr-defined]
+                for pair in dict.fromkeys(order_pairs(o)):
+                    ordered.setdefault(pair, []).append((i, o))
+        colocated: dict[tuple[str, str], list[Any]] = {}
+        for i in unit.scope:
+            for c in i.doc.colocations:  # type: ignore[attr-defined]
+                for pair in dict.fromkeys(colocation_pairs(c)):
+                    colocated.setdefault(pair, []).append(c)
+        for item, prim in unit.primitives():
+            xmfile = prim.xmfile if prim.is_xen else None
+            if not xmfile:
+                continue
+            for fitem, fs in filesystems:
+                folder = PurePosixPath(fs.param("directory") or "/")
+                if folder not in PurePosixPath(xmfile).parents or _same_group(prim.el, fs.el):
+                    continue
+                fs_ids, vm_ids = _ids_around(fs.el), _ids_around(prim.el)
+                pairs = [(f, v) for f in sorted(fs_ids) for v in sorted(vm_ids)]
+                order = list({id(o): (i, o) for p in pairs for i, o in ordered.get(p, [])}.values())
+                coloc = [c for f, v in pairs for c in colocated.get((v, f), [])]
+                problems = []
+                if not order:
+                    problems.append("no order")
+                elif not any(_positive(o.score) for _, o in order):
+                    problems.append(f"only an advisory order (score {order[0][1].score_raw})")
+                if not any(_positive(c.score) for c in coloc):
+                    problems.append("no colocation")
+                if not problems:
+                    continue
+                related = [fitem.where(_param_pair(fs, "directory") or fs)]
+                related += [i.where(o) for i, o in order]
+                yield make(
+                    "CB016",
+                    f"Xen resource '{prim.id}' reads '{xmfile}' from filesystem '{fs.id}' "
+                    f"({folder}) with {' and '.join(problems)}",
+                    item.where(_param_pair(prim, "xmfile") or prim),
+                    related,
+                )
+
+
+@rule("CB017", "ocfs2-filesystem-not-cloned", "error", formats=("cib",), hazard=True)
+def ocfs2_not_cloned(item: Loaded) -> Iterator[Finding]:
+    """A ``Filesystem`` resource with ``fstype=ocfs2`` that is not inside a clone.
+
+    Why it matters: OCFS2 exists to be mounted on every node at once; as a
+    plain primitive the CRM mounts it on one node only, the others never get
+    it, and the Filesystem agent refuses OCFS2 outside a clone.
+
+    Example: ``<primitive type="Filesystem">`` with ``fstype=ocfs2`` directly
+    under ``<resources>``.
+
+    Fix: wrap it in ``<clone>`` (``globally_unique=false``, ``clone_node_max=1``).
+    """
+    for prim in item.doc.primitives:  # type: ignore[attr-defined]
+        if _is_ocfs2_fs(prim) and not _in_clone(prim.el):
+            yield make(
+                "CB017",
+                f"OCFS2 filesystem '{prim.id}' is not cloned: it would be mounted on one node",
+                item.where(prim),
+            )
+
+
+#: Operations that run while a resource is moving away: a start delay slows failover.
+_NO_DELAY_OPS = ("stop", "migrate_to", "migrate_from", "demote")
+
+
+@rule("CB018", "start-delay-on-stop", "warning", formats=("cib",))
+def start_delay_on_stop(item: Loaded) -> Iterator[Finding]:
+    """A ``start_delay`` on a stop, migrate or demote operation.
+
+    Why it matters: ``start_delay`` makes the LRM wait before running the
+    operation. It is meant for a first monitor after start; on stop or
+    migrate it adds that delay to every failover and live migration, and can
+    push the operation past its timeout.
+
+    Example: ``<op name="stop" timeout="60s" start_delay="10s"/>``.
+
+    Fix: remove ``start_delay`` from these operations.
+    """
+    for prim in item.doc.primitives:  # type: ignore[attr-defined]
+        for op in prim.ops:
+            delay = op.start_delay
+            if op.name in _NO_DELAY_OPS and delay is not None and delay.ms:
+                yield make(
+                    "CB018",
+                    f"'{op.name}' of '{prim.id}' waits start_delay {delay.raw} before running",
+                    item.where(op),
+                )
+
+
+def _banned_from(loc: Any, node: str) -> bool:
+    """Whether a location constraint keeps its resource off ``node`` (-INFINITY)."""
+    from ...formats.cib.values import INFINITY
+
+    if loc.node == node and loc.score == -INFINITY:
+        return True
+    for r in loc.rules:
+        if r.score != -INFINITY:
+            continue
+        exprs = r.expressions
+        names = any(
+            e.attribute == "#uname" and e.operation == "eq" and e.value == node for e in exprs
+        )
+        if names and (r.boolean_op == "or" or len(exprs) == 1):
+            return True
+    return False
+
+
+@rule("CB019", "stonith-may-fence-itself", "warning", scope="cluster", hazard=True)
+def stonith_may_fence_itself(cluster: Cluster) -> Iterator[Finding]:
+    """A STONITH device for one node is allowed to run on that very node.
+
+    Why it matters: when that node hangs, the device meant to fence it is
+    running there too: it is the failed node that would have to shoot
+    itself, so fencing fails and recovery blocks. The agent for host1 must
+    run on the other nodes.
+
+    Example: ``external/riloe`` with ``hostlist=host1`` and no
+    ``rsc_location`` scoring it ``-INFINITY`` on host1.
+
+    Fix: add ``<rsc_location rsc="fence-host1" node="host1" score="-INFINITY"/>``
+    (or a rule ``#uname eq host1`` with score -INFINITY).
+    """
+    for unit in units(cluster):
+        locations = [c for i in unit.scope for c in i.doc.locations]  # type: ignore[attr-defined]
+        for item, prim in unit.primitives():
+            if not prim.is_stonith or _in_clone(prim.el):
+                continue
+            target = prim.param("hostlist") or prim.param("hostname") or ""
+            hosts = target.replace(",", " ").split()
+            if len(hosts) != 1:
+                continue
+            ids = _ids_around(prim.el)
+            if any(loc.rsc in ids and _banned_from(loc, hosts[0]) for loc in locations):
+                continue
+            param = _param_pair(prim, "hostlist") or _param_pair(prim, "hostname")
+            yield make(
+                "CB019",
+                f"STONITH resource '{prim.id}' fences {hosts[0]} but may run on {hosts[0]}",
+                item.where(prim),
+                [item.where(param)] if param is not None else [],
+            )
+
+
+_PLACEHOLDERS = ("password", "passwd", "secret", "changeme", "cleartext", "xxx", "admin")
+
+
+def is_placeholder(value: str) -> bool:
+    """A password nobody chose: a documentation placeholder, a default, or too short."""
+    low = value.lower()
+    return len(value) < 8 or any(word in low for word in _PLACEHOLDERS)
+
+
+@rule("CB020", "placeholder-password", "warning", formats=("cib",))
+def placeholder_password(item: Loaded) -> Iterator[Finding]:
+    """A fencing password is a placeholder, a default, or shorter than 8 characters.
+
+    Why it matters: a management board (iLO, IPMI) with a guessable password
+    lets anyone on its network power the node off; a placeholder copied from
+    documentation usually means fencing was never tested and fails when needed.
+
+    Example: ``<nvpair name="ilo_password" value="CLEARTEXTPASSWORD"/>``.
+
+    Fix: set a long random password on the board and in the CIB (or its
+    password file), then test fencing (``stonith -t TYPE ... -T reset NODE``).
+    """
+    for pair in item.doc.secret_nvpairs():  # type: ignore[attr-defined]
+        if pair.name.lower().endswith("method") or pair.value is None:
+            continue  # passwd_method=file names where the password is
+        if not pair.value.startswith("/") and is_placeholder(pair.value):
+            yield make(
+                "CB020",
+                f"'{pair.name}' holds a placeholder or guessable password",
+                item.where(pair),
+            )

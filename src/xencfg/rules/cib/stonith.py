@@ -1,0 +1,199 @@
+"""STONITH in the CIB: fencing enabled with a device, with shared storage, test-only
+agents; monitors and passwords of resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...cluster import (
+    Cluster,
+    Loaded,
+)
+from ...findings import Finding, Location
+from ...formats.cib.model import NvPair, _tag
+from ...formats.cib.values import canon_name, parse_bool
+from .. import make, rule
+from .common import Unit, _is_ocfs2_fs, units
+from .guests import _drbd_resources, _two_primaries
+
+# -- STONITH -----------------------------------------------------------------------
+
+
+def _stonith_option(unit: Unit) -> tuple[Loaded, NvPair] | None:
+    last = None
+    for item in unit.items:
+        for pair in item.doc.option_pairs():  # type: ignore[attr-defined]
+            if canon_name(pair.name) == "stonith-enabled":
+                last = (item, pair)
+    return last
+
+
+def _stonith_enabled(unit: Unit) -> tuple[bool | None, Location | None]:
+    """Whether STONITH is on (explicitly, or the dialect's default for a full CIB)."""
+    opt = _stonith_option(unit)
+    if opt is not None:
+        return parse_bool(opt[1].value), opt[0].where(opt[1])
+    full = [i for i in unit.items if not i.doc.is_fragment]  # type: ignore[attr-defined]
+    if not full:
+        return None, None
+    # heartbeat 2 defaults to off, Pacemaker 1.0 to on
+    on = full[0].doc.dialect == "pacemaker-1.0"  # type: ignore[attr-defined]
+    return on, full[0].where(full[0].doc.section("crm_config"))  # type: ignore[attr-defined]
+
+
+@rule("CB005", "stonith-without-device", "error", scope="cluster", hazard=True)
+def stonith_without_device(cluster: Cluster) -> Iterator[Finding]:
+    """STONITH is enabled but the CIB defines no STONITH resource.
+
+    Why it matters: the CRM must fence a failed node before it recovers its
+    resources. With nothing to fence with, every node failure blocks
+    recovery (Pacemaker 1.0 refuses to start any resource at all).
+
+    Example: ``stonith-enabled=true`` and no ``<primitive class="stonith">``.
+
+    Fix: configure a fencing device (iLO, IPMI, a PDU) for every node.
+    """
+    for unit in units(cluster):
+        on, where = _stonith_enabled(unit)
+        if not on or where is None:
+            continue
+        if any(p.is_stonith for i in unit.scope for p in i.doc.primitives):  # type: ignore[attr-defined]
+            continue
+        yield make("CB005", "STONITH is enabled but no STONITH resource is defined", where)
+
+
+def _shared_storage(cluster: Cluster, unit: Unit) -> list[tuple[str, Location]]:
+    out: list[tuple[str, Location]] = []
+    for item, prim in unit.primitives():
+        if _is_ocfs2_fs(prim):
+            out.append((f"OCFS2 filesystem '{prim.id}'", item.where(prim)))
+    return out + cluster.fact("cib:shared-storage", lambda: _nodes_share(cluster))
+
+
+def _nodes_share(cluster: Cluster) -> list[tuple[str, Location]]:
+    """The storage the nodes share whatever the CIB says (once per run, not per copy)."""
+    out: list[tuple[str, Location]] = []
+    for node in cluster.nodes:
+        for ditem, res in _drbd_resources(cluster, node):
+            if _two_primaries(cluster, res, node):
+                out.append((f"dual-primary DRBD '{res.name}'", ditem.where(res)))
+                break
+    for mp in cluster.docs("multipath"):
+        if mp.doc.multipaths:  # type: ignore[attr-defined]
+            out.append(("multipath SAN LUNs", mp.where()))
+            break
+    return out
+
+
+@rule("CB006", "stonith-disabled-with-shared-storage", "error", scope="cluster", hazard=True)
+def stonith_disabled_shared(cluster: Cluster) -> Iterator[Finding]:
+    """STONITH is disabled while nodes share storage (OCFS2, dual-primary DRBD, SAN).
+
+    Why it matters: without fencing, a node that stops answering is assumed
+    dead; if it is only hung or cut off it keeps writing to the shared disk
+    while the other node mounts or promotes it: split brain and a corrupted
+    filesystem.
+
+    Example: ``stonith_enabled=false`` with ``allow-two-primaries`` in drbd.conf.
+
+    Fix: set ``stonith-enabled=true`` and configure a real fencing device;
+    for DRBD also ``fencing resource-and-stonith`` with the CRM fence handlers.
+    """
+    for unit in units(cluster):
+        on, where = _stonith_enabled(unit)
+        if on is not False or where is None:
+            continue
+        shared = _shared_storage(cluster, unit)
+        if shared:
+            what = ", ".join(dict.fromkeys(s for s, _ in shared))
+            yield make("CB006", f"STONITH is disabled but nodes share {what}", where,
+                       [loc for _, loc in shared])  # fmt: skip
+
+
+#: STONITH agents that cannot fence a hung node (and say so in their own description).
+TEST_AGENTS = {
+    "ssh": "fine for testing, not for production: it needs a healthy node to log in to",
+    "external/ssh": "fine for testing, not for production: it needs a healthy node to log in to",
+    "null": "a do-nothing device for tests: it claims success and fences nothing",
+    "suicide": "the node must reboot itself, which a hung node cannot do",
+}
+
+
+@rule("CB007", "test-only-stonith", "warning", formats=("cib",), hazard=True)
+def test_only_stonith(item: Loaded) -> Iterator[Finding]:
+    """A STONITH resource uses an agent meant for testing (ssh, external/ssh, null, suicide).
+
+    Why it matters: fencing is needed exactly when a node is hung, cut off
+    or has lost its network, and then ssh cannot reach it and suicide cannot
+    run; ``null`` never fences at all. The cluster believes the node is dead
+    while it still writes to shared storage. (``meatware``, manual fencing
+    confirmed with ``meatclient``, is real fencing and is not reported.)
+
+    Example: ``<primitive class="stonith" type="external/ssh">``.
+
+    Fix: use a power or management device: ``external/riloe`` (iLO),
+    ``external/ipmi``, a PDU agent, or ``external/sbd`` on shared storage.
+    """
+    for prim in item.doc.stonith_resources():  # type: ignore[attr-defined]
+        why = TEST_AGENTS.get(prim.type or "")
+        if why:
+            yield make(
+                "CB007", f"STONITH resource '{prim.id}' uses '{prim.type}': {why}",
+                item.where(prim),
+            )  # fmt: skip
+
+
+@rule("CB008", "no-monitor-op", "warning", formats=("cib",))
+def no_monitor(item: Loaded) -> Iterator[Finding]:
+    """A primitive has no (enabled) recurring ``monitor`` operation.
+
+    Why it matters: without a monitor the CRM only learns about a resource
+    when it starts or stops it; a crashed daemon, an unmounted filesystem or
+    a dead guest stays "started" and is never recovered.
+
+    Example: ``<primitive id="evms-child" type="EvmsSCC"></primitive>``.
+
+    Fix: add ``<op name="monitor" interval="20s" timeout="60s"/>``.
+    """
+    for prim in item.doc.primitives:  # type: ignore[attr-defined]
+        if not any(o.name == "monitor" and o.enabled and o.interval.ms for o in prim.ops):
+            yield make(
+                "CB008", f"resource '{prim.id}' ({prim.agent}) has no monitor operation",
+                item.where(prim),
+            )  # fmt: skip
+
+
+@rule("CB009", "cleartext-password", "warning", formats=("cib",))
+def cleartext_password(item: Loaded) -> Iterator[Finding]:
+    """A password (iLO, IPMI, DRAC ...) is stored in cleartext in the CIB.
+
+    Why it matters: the CIB is replicated to every node, readable by
+    ``cibadmin -Q``/``crm_mon`` users and copied into every report and bug
+    ticket (hb_report). Whoever reads it can power the nodes off.
+
+    Example: ``<nvpair name="ilo_password" value="..."/>`` (the value is
+    never printed by xencfg).
+
+    Fix: use the agent's file option where it has one (``external/ipmi``:
+    ``passwd_method=file`` with ``passwd`` naming a root-only file), a
+    dedicated management account with only power rights, and keep the CIB
+    out of tickets.
+    """
+    for pair in item.doc.secret_nvpairs():  # type: ignore[attr-defined]
+        if not pair.value:
+            continue
+        parent = pair.el.getparent()
+        siblings = [NvPair(p) for p in parent if _tag(p) == "nvpair"] if parent is not None else []
+        if any(
+            canon_name(s.name).endswith("-method") and (s.value or "").lower() == "file"
+            for s in siblings
+        ):
+            continue
+        owner = pair.el
+        while owner is not None and _tag(owner) not in ("primitive", "node", "crm_config"):
+            owner = owner.getparent()
+        whose = f" of '{owner.get('id')}'" if owner is not None and owner.get("id") else ""
+        yield make(
+            "CB009", f"'{pair.name}'{whose} is stored in cleartext in the CIB",
+            item.where(pair),
+        )  # fmt: skip
