@@ -17,13 +17,15 @@ PAGE = (ROOT / "docs" / "api-formats.md").read_text()
 
 
 def modules() -> list[str]:
+    """Every public format module: top-level ones, those of the family packages, and the
+    CIB's model."""
+    families = ("status", "lines", "lvmlike", "xen")
     names = [m.name for m in pkgutil.iter_modules(xencfg.formats.__path__)]
-    status = [m.name for m in pkgutil.iter_modules(xencfg.formats.status.__path__)]
-    return (
-        [n for n in names if not n.startswith("_") and n not in ("cib", "status")]
-        + [f"status.{n}" for n in status if not n.startswith("_")]
-        + ["cib.model"]
-    )
+    out = [n for n in names if not n.startswith("_") and n not in ("cib", *families)]
+    for family in families:
+        pkg = importlib.import_module(f"xencfg.formats.{family}")
+        out += [f"{family}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__)]
+    return [n for n in out if not n.rpartition(".")[2].startswith("_")] + ["cib.model"]
 
 
 def test_every_format_module_is_in_the_reference() -> None:

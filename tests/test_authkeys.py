@@ -13,7 +13,7 @@ import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
 from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
-from xencfg.formats.authkeys import MASK, AuthkeysDocument, KeyLine, is_weak_key
+from xencfg.formats.lines.authkeys import MASK, AuthkeysDocument, KeyLine, is_weak_key
 from xencfg.syntax.blocks import Entry
 
 VALID = sorted((FIXTURES / "authkeys" / "valid").iterdir())

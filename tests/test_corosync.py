@@ -20,7 +20,7 @@ from roundtrip import (
     check_tokens,
     read,
 )
-from xencfg.formats.corosync import CorosyncDocument
+from xencfg.formats.lines.corosync import CorosyncDocument
 
 OWN = sorted((FIXTURES / "corosync" / "valid").iterdir())
 #: Upstream files, read in place if the shared corpus gains a corosync folder (none today).

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
 from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, read
-from xencfg.formats import domu, xl, xm
-from xencfg.formats.domu import COMPUTED, Assignment, Code
+from xencfg.formats.xen import domu, xl, xm
+from xencfg.formats.xen.domu import COMPUTED, Assignment, Code
 from xencfg.syntax.tree import significant
 
 XM_OWN = sorted((FIXTURES / "xm" / "valid").iterdir())

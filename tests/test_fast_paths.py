@@ -28,8 +28,12 @@ from conftest import ROOT, SHARED, ids, shared_files, shared_path
 from fuzzkit import FIXTURES, mutate, seed_files
 from roundtrip import check_scanner
 from xencfg import formats
-from xencfg.formats import _lines, corosync, drbd, evms, lvm, multipath, ocfs2, shellvars, xend, xl
-from xencfg.formats._lvmlike import lark_lvmlike, scan_lvmlike
+from xencfg.formats import drbd, multipath
+from xencfg.formats.lines import _base as _lines
+from xencfg.formats.lines import corosync, ocfs2, shellvars
+from xencfg.formats.lvmlike import evms, lvm
+from xencfg.formats.lvmlike._base import lark_lvmlike, scan_lvmlike
+from xencfg.formats.xen import xend, xl
 from xencfg.syntax import lines_scan, scan, terminals
 from xencfg.syntax.source import decode
 
@@ -148,7 +152,7 @@ def test_every_fast_path_is_checked() -> None:
 
 def test_shapes_name_their_grammars_terminals() -> None:
     """A misspelt terminal in a Shape would make the scanner decline everything."""
-    from xencfg.formats import _lvmlike
+    from xencfg.formats.lvmlike import _base as _lvmlike
 
     for shape in (drbd.reader.SHAPE, multipath.SHAPE, _lvmlike.SHAPE, xend.SHAPE):
         names = {n for n, _ in terminals.TERMINALS[shape.grammar]}

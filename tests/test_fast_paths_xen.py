@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 import xencfg
 from conftest import FIXTURES, SHARED, ids, shared_files, shared_path
 from fuzzkit import mutate, seed_files
-from xencfg.formats import _xen, domu, xl, xm
+from xencfg.formats.xen import _base as _xen
+from xencfg.formats.xen import domu, xl, xm
 from xencfg.syntax.source import decode
 from xencfg.syntax.tree import Node, Tok
 

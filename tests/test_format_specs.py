@@ -248,7 +248,7 @@ def test_an_incomplete_spec_says_what_to_add() -> None:
     bare = FormatSpec("corosync-qdevice", "qdevice", "corosync-qdevice configuration")
     problems = _problems(bare)
     assert problems == ["add the module src/xencfg/formats/qdevice.py (FORMAT, parse, sniff)"]
-    half = FormatSpec("hosts2", "hosts", "hosts", etc_files=("hosts.equiv",), grammar="nope")
+    half = FormatSpec("hosts2", "lines.hosts", "hosts", etc_files=("hosts.equiv",), grammar="nope")
     said = " | ".join(_problems(half))
     for wanted in (
         "set FORMAT = 'hosts2'",
@@ -288,7 +288,7 @@ def test_fuzz_and_bench_lists_are_the_specs() -> None:
 def test_fast_paths_are_the_specs() -> None:
     """For the line family the fast path is a fact of syntax/lines_scan (a table for the
     format's grammar): the spec must say it."""
-    from xencfg.formats import _lines
+    from xencfg.formats.lines import _base as _lines
     from xencfg.syntax import lines_scan
 
     for f in SPECS:

@@ -13,7 +13,7 @@ import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
 from lineformats import check_file, check_mutation, file_tests, mutated
 from roundtrip import read
-from xencfg.formats.hacf import KNOWN, HacfDocument
+from xencfg.formats.lines.hacf import KNOWN, HacfDocument
 from xencfg.syntax.blocks import Entry
 
 OWN = sorted((FIXTURES / "hacf" / "valid").iterdir()) + sorted(

@@ -9,7 +9,7 @@ import pytest
 import xencfg
 from conftest import FIXTURES, shared_files
 from lineformats import file_tests
-from xencfg.formats.haresources import HaresourcesDocument, Resource
+from xencfg.formats.lines.haresources import HaresourcesDocument, Resource
 
 OWN = sorted((FIXTURES / "haresources" / "valid").iterdir())
 CORPUS = [p for p in shared_files("corpus", "other") if p.name.endswith("haresources")]

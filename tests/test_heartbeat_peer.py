@@ -26,9 +26,9 @@ import pytest
 import xencfg
 from conftest import FIXTURES, SHARED, ids, shared_files, unavailable
 from roundtrip import read
-from xencfg.formats.authkeys import AuthkeysDocument
-from xencfg.formats.hacf import MEDIA, HacfDocument
-from xencfg.formats.shellvars import ShellvarsDocument, unquote
+from xencfg.formats.lines.authkeys import AuthkeysDocument
+from xencfg.formats.lines.hacf import MEDIA, HacfDocument
+from xencfg.formats.lines.shellvars import ShellvarsDocument, unquote
 
 pytestmark = [pytest.mark.peer, pytest.mark.shared]
 
@@ -223,7 +223,7 @@ ENVIRONMENT_BOUND = {"bcast", "mcast", "serial", "ucast6", "stonith", "respawn",
 
 
 def test_every_known_directive_is_legal_for_heartbeat(tmp_path: Path, good_authkeys: Path) -> None:
-    from xencfg.formats.hacf import KINDS
+    from xencfg.formats.lines.hacf import KINDS
 
     assert set(KINDS) - {"node", "ucast"} == set(SAMPLES) | ENVIRONMENT_BOUND
     f = tmp_path / "ha.cf"

@@ -13,7 +13,7 @@ import xencfg
 from conftest import FIXTURES, augeas_lens, augeas_tree, ids, shared_files, shared_path
 from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
-from xencfg.formats.hosts import HostsDocument
+from xencfg.formats.lines.hosts import HostsDocument
 
 OWN = sorted((FIXTURES / "hosts" / "valid").iterdir()) + sorted(
     (FIXTURES / "hosts" / "invalid").iterdir()

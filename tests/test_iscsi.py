@@ -18,10 +18,10 @@ import xencfg
 from conftest import FIXTURES, augeas_lens, augeas_tree, ids, shared_files, shared_path
 from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
-from xencfg.formats.ietallow import IetAllowDocument
-from xencfg.formats.ietd import IetdDocument
-from xencfg.formats.initiatorname import InitiatorNameDocument
-from xencfg.formats.iscsid import IscsidDocument
+from xencfg.formats.lines.ietallow import IetAllowDocument
+from xencfg.formats.lines.ietd import IetdDocument
+from xencfg.formats.lines.initiatorname import InitiatorNameDocument
+from xencfg.formats.lines.iscsid import IscsidDocument
 
 
 def own(fmt: str) -> list[Path]:

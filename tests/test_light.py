@@ -170,7 +170,8 @@ def test_bad_input_gives_the_full_parse_error() -> None:
 
 def test_source_fields_cover_every_token_field() -> None:
     """A field holding tokens that a light node kept would pin them (and go stale)."""
-    from xencfg.formats import domu, shellvars, xend
+    from xencfg.formats.lines import shellvars
+    from xencfg.formats.xen import domu, xend
     from xencfg.syntax.blocks import Block, Entry
 
     assert {"cst", "snap", "key_tok", "value_toks"} <= set(source_fields(Entry))

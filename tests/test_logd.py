@@ -12,7 +12,7 @@ import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
 from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
-from xencfg.formats.logd import KNOWN, LogdDocument
+from xencfg.formats.lines.logd import KNOWN, LogdDocument
 from xencfg.syntax.blocks import Entry
 
 OWN = sorted((FIXTURES / "logd" / "valid").iterdir()) + sorted(

@@ -18,9 +18,9 @@ from roundtrip import (
     check_tokens,
     read,
 )
-from xencfg.formats._lvmlike import Setting, unquote
-from xencfg.formats.evms import EvmsDocument
-from xencfg.formats.lvm import FilterRule, LvmDocument, parse_filter
+from xencfg.formats.lvmlike._base import Setting, unquote
+from xencfg.formats.lvmlike.evms import EvmsDocument
+from xencfg.formats.lvmlike.lvm import FilterRule, LvmDocument, parse_filter
 from xencfg.syntax.blocks import Block
 
 LVM_OWN = sorted((FIXTURES / "lvm" / "valid").iterdir())

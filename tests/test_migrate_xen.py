@@ -20,7 +20,7 @@ import pytest
 
 import xencfg
 from conftest import ROOT, ids, peer_tool, shared_files, shared_path
-from xencfg.formats import domu
+from xencfg.formats.xen import domu
 from xencfg.migrations.xen import NotStatic, evaluate, xm_to_xl
 
 
@@ -333,7 +333,7 @@ def test_xend_settings_that_xl_conf_holds() -> None:
 
 @pytest.mark.parametrize("path", XEND_FILES, ids=[p.name for p in XEND_FILES])
 def test_every_xend_config_gives_an_xl_conf(path: Path) -> None:
-    from xencfg.formats.xl import XL_CONF_KEYS
+    from xencfg.formats.xen.xl import XL_CONF_KEYS
     from xencfg.migrations.xen import xend_to_xl_conf
 
     try:

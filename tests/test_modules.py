@@ -12,7 +12,7 @@ import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
 from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
-from xencfg.formats.modules import ModulesDocument
+from xencfg.formats.lines.modules import ModulesDocument
 from xencfg.syntax.blocks import Entry
 
 VALID = sorted((FIXTURES / "modules" / "valid").iterdir())

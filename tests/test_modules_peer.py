@@ -20,7 +20,7 @@ import pytest
 import xencfg
 from conftest import FIXTURES, ids, shared_files, unavailable
 from roundtrip import read
-from xencfg.formats.modules import ModulesDocument, norm, parse_params
+from xencfg.formats.lines.modules import ModulesDocument, norm, parse_params
 
 pytestmark = pytest.mark.peer
 

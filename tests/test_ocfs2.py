@@ -19,7 +19,7 @@ from roundtrip import (
     check_tokens,
     read,
 )
-from xencfg.formats.ocfs2 import Ocfs2Document
+from xencfg.formats.lines.ocfs2 import Ocfs2Document
 from xencfg.syntax.blocks import Block, Entry
 
 OWN = sorted((FIXTURES / "ocfs2" / "valid").iterdir())
@@ -191,7 +191,7 @@ def test_bad_values_type_as_none_not_crash() -> None:
 
 
 def test_sniff() -> None:
-    from xencfg.formats import ocfs2
+    from xencfg.formats.lines import ocfs2
 
     assert ocfs2.sniff("node:\n\tname = a\n")
     assert ocfs2.sniff("cluster: \r\n\tname = a\r\n")

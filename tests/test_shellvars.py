@@ -12,7 +12,7 @@ import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
 from lineformats import check_mutation, file_tests, mutated
 from roundtrip import read
-from xencfg.formats.shellvars import Assignment, ShellvarsDocument, quote, unquote
+from xencfg.formats.lines.shellvars import Assignment, ShellvarsDocument, quote, unquote
 
 VALID = sorted((FIXTURES / "shellvars" / "valid").iterdir())
 CORPUS = [

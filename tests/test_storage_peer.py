@@ -148,7 +148,7 @@ def test_o2cb_accepts_the_corpus() -> None:
 
 
 def test_o2cb_reads_our_canonical_render(tmp_path: Path) -> None:
-    from xencfg.formats.ocfs2 import Ocfs2Document
+    from xencfg.formats.lines.ocfs2 import Ocfs2Document
 
     peer = _peer("peer-o2cb")
     doc = Ocfs2Document.new("xen", [("h1", 0, "10.0.0.1"), ("h2", 1, "10.0.0.2")])

@@ -8,11 +8,11 @@ import pydoc
 import pytest
 
 import xencfg
-from xencfg.formats.corosync import Totem
-from xencfg.formats.hacf import HacfDocument
-from xencfg.formats.logd import BOOLS, DEFAULTS, INTS, KNOWN, LogdDocument
+from xencfg.formats.lines.corosync import Totem
+from xencfg.formats.lines.hacf import HacfDocument
+from xencfg.formats.lines.logd import BOOLS, DEFAULTS, INTS, KNOWN, LogdDocument
+from xencfg.formats.lines.ocfs2 import ClusterNode
 from xencfg.formats.multipath import Multipath
-from xencfg.formats.ocfs2 import ClusterNode
 from xencfg.formats.view import DURATION, INT, Setting, View, settings_of
 from xencfg.problems import KeywordProblem, ValueProblem, walk_keywords
 from xencfg.suggest import CUTOFF, closest, suggest
@@ -109,7 +109,7 @@ def test_view_default_and_identity() -> None:
 def test_hacf_settings_agree_with_its_kinds() -> None:
     """ha.cf's typed properties and its KINDS table (lint's value checks) state the
     same type for every keyword both name."""
-    from xencfg.formats.hacf import KINDS
+    from xencfg.formats.lines.hacf import KINDS
     from xencfg.formats.view import BOOL, WORD
 
     expected = {"duration": DURATION, "int": INT, "port": INT, "bool": BOOL}

@@ -23,7 +23,7 @@ import pytest
 import xencfg
 from conftest import FIXTURES, SHARED, ids, peer_tool, shared_files
 from roundtrip import read
-from xencfg.formats import domu, xend
+from xencfg.formats.xen import domu, xend
 
 pytestmark = [pytest.mark.peer, pytest.mark.shared]
 

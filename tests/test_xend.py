@@ -20,8 +20,8 @@ from roundtrip import (
     check_tokens,
     read,
 )
-from xencfg.formats import xend
-from xencfg.formats.xend import Atom, SList, XendDocument, unquote
+from xencfg.formats.xen import xend
+from xencfg.formats.xen.xend import Atom, SList, XendDocument, unquote
 
 OWN = sorted((FIXTURES / "xend" / "valid").iterdir())
 CORPUS = shared_files("corpus", "xend-sxp")

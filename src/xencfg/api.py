@@ -16,26 +16,26 @@ from .syntax.source import encode, read_text
 from .syntax.tree import _BUILDING, Light, NeedsFullTree, TooDeep
 
 if TYPE_CHECKING:  # the overloads' document types; never imported at run time
-    from .formats.authkeys import AuthkeysDocument
     from .formats.cib import CibDocument
     from .formats.cman import CmanDocument
-    from .formats.corosync import CorosyncDocument
     from .formats.drbd import DrbdDocument
-    from .formats.evms import EvmsDocument
-    from .formats.hacf import HacfDocument
-    from .formats.haresources import HaresourcesDocument
-    from .formats.hostname import HostnameDocument
-    from .formats.hosts import HostsDocument
-    from .formats.ietallow import IetAllowDocument
-    from .formats.ietd import IetdDocument
-    from .formats.initiatorname import InitiatorNameDocument
-    from .formats.iscsid import IscsidDocument
-    from .formats.logd import LogdDocument
-    from .formats.lvm import LvmDocument
-    from .formats.modules import ModulesDocument
+    from .formats.lines.authkeys import AuthkeysDocument
+    from .formats.lines.corosync import CorosyncDocument
+    from .formats.lines.hacf import HacfDocument
+    from .formats.lines.haresources import HaresourcesDocument
+    from .formats.lines.hostname import HostnameDocument
+    from .formats.lines.hosts import HostsDocument
+    from .formats.lines.ietallow import IetAllowDocument
+    from .formats.lines.ietd import IetdDocument
+    from .formats.lines.initiatorname import InitiatorNameDocument
+    from .formats.lines.iscsid import IscsidDocument
+    from .formats.lines.logd import LogdDocument
+    from .formats.lines.modules import ModulesDocument
+    from .formats.lines.ocfs2 import Ocfs2Document
+    from .formats.lines.shellvars import ShellvarsDocument
+    from .formats.lvmlike.evms import EvmsDocument
+    from .formats.lvmlike.lvm import LvmDocument
     from .formats.multipath import MultipathDocument
-    from .formats.ocfs2 import Ocfs2Document
-    from .formats.shellvars import ShellvarsDocument
     from .formats.status.crm_mon import CrmMonDocument
     from .formats.status.drbd_status import DrbdStatusDocument
     from .formats.status.ip_addr import IpAddrDocument
@@ -44,9 +44,9 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.status.proc_drbd import ProcDrbdDocument
     from .formats.status.uname import UnameDocument
     from .formats.status.xl_list import XlListDocument
-    from .formats.xend import XendDocument
-    from .formats.xl import XlDocument
-    from .formats.xm import XmDocument
+    from .formats.xen.xend import XendDocument
+    from .formats.xen.xl import XlDocument
+    from .formats.xen.xm import XmDocument
 
 # One overload per format: ``load(path, "multipath")`` is a MultipathDocument to mypy.
 # tests/test_typed_api.py checks that every format in FORMATS has one.

@@ -23,7 +23,7 @@ import attrs
 
 if TYPE_CHECKING:
     from .formats.cib.model import Colocation, Constraint, Order
-    from .formats.ietallow import Rule as IetRule
+    from .formats.lines.ietallow import Rule as IetRule
 
 from .discover import SourceFile
 from .document import Document
@@ -365,7 +365,7 @@ def build_model(cluster: Cluster) -> ClusterModel:
     ucast = _heartbeat_layer(cluster, model, node)
     _ocfs2_layer(cluster, model, node)
     _drbd_layers(cluster, model, node)
-    from .formats.xend import XendDocument
+    from .formats.xen.xend import XendDocument
 
     for item, xend in cluster.typed("xend", XendDocument):
         if item.node and xend.relocation_server:
@@ -406,7 +406,7 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
         groups.append((members, keys, files))
 
     from .formats.cib.model import CibDocument
-    from .formats.hacf import HacfDocument
+    from .formats.lines.hacf import HacfDocument
 
     for item, doc in cluster.typed("hacf", HacfDocument):
         listed = list(doc.nodes)
@@ -434,7 +434,7 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
 def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     members: set[str] = set()
     evidence: list[Loaded] = []
-    from .formats.ocfs2 import Ocfs2Document
+    from .formats.lines.ocfs2 import Ocfs2Document
 
     for item, doc in cluster.typed("ocfs2", Ocfs2Document):
         for n in doc.nodes:
@@ -475,9 +475,9 @@ def _drbd_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
 def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     """Target boxes (ietd.conf with targets) and, per target, the initiators its access
     lists admit (all initiator nodes when it has none)."""
-    from .formats.ietallow import IetAllowDocument
-    from .formats.ietd import IetdDocument
-    from .formats.initiatorname import InitiatorNameDocument
+    from .formats.lines.ietallow import IetAllowDocument
+    from .formats.lines.ietd import IetdDocument
+    from .formats.lines.initiatorname import InitiatorNameDocument
 
     initiators: dict[str, str | None] = {}  # short node name -> initiator IQN
     for item, named in cluster.typed("initiatorname", InitiatorNameDocument):
@@ -540,7 +540,7 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
     """/etc/hosts: the addresses each known node has (``NODE-IF`` names count as NODE's),
     and its other names; then the
     ha.cf ucast addresses of the nodes that own them."""
-    from .formats.hosts import HostsDocument
+    from .formats.lines.hosts import HostsDocument
 
     for item, hosts in cluster.typed("hosts", HostsDocument):
         for line in hosts.lines:
@@ -572,9 +572,9 @@ def _wwid_matches(scsi_id: str, wwid: str) -> bool:
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
     """LUN -> WWID -> alias -> users, joined by key (each step one dictionary look-up)."""
     from .formats.cib.model import CibDocument
-    from .formats.domu import DomUDocument
-    from .formats.ietd import IetdDocument
+    from .formats.lines.ietd import IetdDocument
     from .formats.multipath import MultipathDocument
+    from .formats.xen.domu import DomUDocument
 
     aliases: dict[str, str | None] = {}
     for _, mp in cluster.typed("multipath", MultipathDocument):

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from .formats.corosync import (
+from .formats.lines.corosync import (
     DEFAULT_TOKEN_COEFFICIENT,
     CorosyncDocument,
 )

@@ -129,7 +129,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "ietd",
-        "ietd",
+        "lines.ietd",
         "iSCSI Enterprise Target configuration (ietd.conf)",
         ("ietd.conf", "iet/ietd.conf"),
         etc_files=("ietd.conf", "iet/ietd.conf"),
@@ -144,7 +144,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "iet-allow",
-        "ietallow",
+        "lines.ietallow",
         "iSCSI Enterprise Target access lists",
         ("initiators.allow", "initiators.deny", "targets.allow", "targets.deny"),
         etc_files=(
@@ -164,7 +164,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "iscsid",
-        "iscsid",
+        "lines.iscsid",
         "open-iscsi initiator configuration (iscsid.conf)",
         ("iscsid.conf", "iscsi/iscsid.conf", "iscsi.conf"),
         etc_files=("iscsid.conf", "iscsi/iscsid.conf"),
@@ -179,7 +179,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "initiatorname",
-        "initiatorname",
+        "lines.initiatorname",
         "open-iscsi initiator name",
         ("initiatorname.iscsi",),
         etc_files=("initiatorname.iscsi", "iscsi/initiatorname.iscsi"),
@@ -193,7 +193,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "ocfs2",
-        "ocfs2",
+        "lines.ocfs2",
         "OCFS2 cluster layout (ocfs2/cluster.conf)",
         ("ocfs2/cluster.conf",),
         ("cluster.conf",),
@@ -228,7 +228,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "corosync",
-        "corosync",
+        "lines.corosync",
         "corosync cluster engine configuration (corosync.conf)",
         ("corosync/corosync.conf", "corosync.conf"),
         etc_files=("corosync/corosync.conf",),
@@ -241,7 +241,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "evms",
-        "evms",
+        "lvmlike.evms",
         "EVMS configuration (evms.conf)",
         ("evms.conf",),
         etc_files=("evms.conf",),
@@ -254,7 +254,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "lvm",
-        "lvm",
+        "lvmlike.lvm",
         "LVM2 configuration (lvm.conf)",
         ("lvm.conf", "lvm/lvm.conf"),
         etc_files=("lvm/lvm.conf", "lvm.conf"),
@@ -267,7 +267,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "hosts",
-        "hosts",
+        "lines.hosts",
         "host name table (/etc/hosts)",
         ("etc/hosts", "hosts"),
         etc_files=("hosts",),
@@ -279,7 +279,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "hostname",
-        "hostname",
+        "lines.hostname",
         "the node's own name (/etc/hostname)",
         ("etc/hostname", "hostname"),
         etc_files=("hostname",),
@@ -290,7 +290,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "hacf",
-        "hacf",
+        "lines.hacf",
         "heartbeat main configuration (ha.cf)",
         ("ha.cf",),
         etc_files=("ha.d/ha.cf", "heartbeat/ha.cf"),
@@ -306,7 +306,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "haresources",
-        "haresources",
+        "lines.haresources",
         "heartbeat 1 resource groups (haresources)",
         ("haresources",),
         etc_files=("ha.d/haresources", "heartbeat/haresources"),
@@ -317,7 +317,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "authkeys",
-        "authkeys",
+        "lines.authkeys",
         "heartbeat authentication keys (authkeys)",
         ("authkeys",),
         etc_files=("ha.d/authkeys", "heartbeat/authkeys"),
@@ -332,7 +332,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "logd",
-        "logd",
+        "lines.logd",
         "heartbeat logging daemon configuration (ha_logd.cf, logd.cf)",
         ("ha_logd.cf", "logd.cf"),
         etc_files=("ha.d/ha_logd.cf", "heartbeat/ha_logd.cf", "ha_logd.cf", "logd.cf"),
@@ -344,7 +344,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "xend",
-        "xend",
+        "xen.xend",
         "Xen xend configuration (xend-config.sxp)",
         ("xend-config.sxp", "xend-*.sxp", "*.sxp"),
         etc_files=("xen/xend-config.sxp",),
@@ -359,7 +359,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "xm",
-        "xm",
+        "xen.xm",
         "Xen domU configuration, xm style (Python syntax)",
         ("*.xm", "xmexample*", "xen/auto/*"),
         loose=True,
@@ -373,7 +373,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "xl",
-        "xl",
+        "xen.xl",
         "Xen domU configuration, xl style",
         ("*.cfg", "xlexample*", "xl.conf"),
         etc_files=("xen/xl.conf",),
@@ -389,7 +389,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "shellvars",
-        "shellvars",
+        "lines.shellvars",
         "shell variable files (/etc/sysconfig/*, /etc/default/*)",
         ("sysconfig/*", "default/*"),
         etc_files=(
@@ -408,7 +408,7 @@ SPECS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "modules",
-        "modules",
+        "lines.modules",
         "kernel modules list and modprobe options",
         ("etc/modules", "modprobe.d/*", "modprobe.conf", "modprobe.conf.local"),
         etc_files=("modules", "modprobe.conf", "modprobe.conf.local", "modprobe.d/*"),

@@ -156,7 +156,7 @@ def multipath_maps(cluster: Cluster, g: Graph) -> None:
 def target_exports(cluster: Cluster, g: Graph) -> None:
     """The iSCSI layer, from the cluster model's storage chain: target box -> target ->
     LUN (its ScsiId) -> the multipath LUN (WWID, alias) the initiators see it as."""
-    from ..formats.ietd import IetdDocument
+    from ..formats.lines.ietd import IetdDocument
 
     where: dict[tuple[str, int | None], Span] = {}
     target_where: dict[str, Span] = {}

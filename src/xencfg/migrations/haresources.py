@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from .._lazy import etree
-from ..formats.haresources import Group, HaresourcesDocument, Resource
+from ..formats.lines.haresources import Group, HaresourcesDocument, Resource
 from . import Change, Converted
 
 #: haresources2cib's OCF agents: parameter names in the order of the ``::`` arguments,

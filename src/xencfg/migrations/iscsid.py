@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import attrs
 
-from ..formats.iscsid import IscsidDocument
+from ..formats.lines.iscsid import IscsidDocument
 from ..syntax.blocks import Entry
 from . import Change
 from .keywords import ISCSID_TARGET, iscsid_carry, iscsid_value

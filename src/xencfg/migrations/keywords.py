@@ -2,7 +2,7 @@
 read is carried: the one place :mod:`.multipath` and :mod:`.iscsid` look.
 
 The tables start from the data lint uses (:data:`xencfg.formats.multipath.DEPRECATED`,
-:data:`xencfg.formats.iscsid.LEGACY` and the ``node.cnx`` spelling) and add what a
+:data:`xencfg.formats.lines.iscsid.LEGACY` and the ``node.cnx`` spelling) and add what a
 rewrite needs beyond a name: why a keyword goes, and the few places where a plain
 rename of lint's hint would be wrong. Those are overridden here, each with the reason
 an admin can check:
@@ -34,8 +34,8 @@ import shlex
 
 import attrs
 
-from ..formats import iscsid as fis
 from ..formats import multipath as fmp
+from ..formats.lines import iscsid as fis
 
 #: multipath-tools release the rewrite targets (the one tests run: ``multipath -t``)
 MULTIPATH_TARGET = "multipath-tools 0.9"

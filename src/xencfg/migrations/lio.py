@@ -29,8 +29,8 @@ from typing import Any
 
 import attrs
 
-from ..formats.ietallow import IetAllowDocument
-from ..formats.ietd import IetdDocument, Lun, Target
+from ..formats.lines.ietallow import IetAllowDocument
+from ..formats.lines.ietd import IetdDocument, Lun, Target
 from ..secrets import MASK
 from . import Change
 

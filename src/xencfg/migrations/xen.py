@@ -25,10 +25,10 @@ from typing import Any
 import attrs
 
 from ..errors import XencfgError
-from ..formats import xl
-from ..formats.domu import COMPUTED, Assignment, Code, parse_disk
-from ..formats.xend import XendDocument
-from ..formats.xm import XmDocument
+from ..formats.xen import xl
+from ..formats.xen.domu import COMPUTED, Assignment, Code, parse_disk
+from ..formats.xen.xend import XendDocument
+from ..formats.xen.xm import XmDocument
 from ..syntax.tree import Node, Tok
 from . import Change, Converted
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, cast
 from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
-from ..formats.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
+from ..formats.lines.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.corosync import CorosyncDocument
+    from ..formats.lines.corosync import CorosyncDocument
 
 
 def _coro(item: Loaded) -> CorosyncDocument:

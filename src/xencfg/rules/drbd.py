@@ -12,13 +12,13 @@ import attrs
 from ..cluster import Cluster, Loaded, NodeInfo, memberships
 from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument, Effective, Host, Resource, find_conflicts
-from ..formats.hosts import parse_address
+from ..formats.lines.hosts import parse_address
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.hacf import HacfDocument
-    from ..formats.hosts import HostsDocument
-    from ..formats.ocfs2 import Ocfs2Document
+    from ..formats.lines.hacf import HacfDocument
+    from ..formats.lines.hosts import HostsDocument
+    from ..formats.lines.ocfs2 import Ocfs2Document
 
 
 def _drbd(item: Loaded) -> DrbdDocument:

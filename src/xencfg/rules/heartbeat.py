@@ -12,8 +12,8 @@ from ..findings import Finding, Location
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.authkeys import AuthkeysDocument
-    from ..formats.hacf import HacfDocument
+    from ..formats.lines.authkeys import AuthkeysDocument
+    from ..formats.lines.hacf import HacfDocument
 
 #: Sources that list every member (DRBD and the CIB may name only some nodes).
 _FULL_LISTS = ("ocfs2", "cman")

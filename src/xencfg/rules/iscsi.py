@@ -16,10 +16,10 @@ from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.cib.model import CibDocument
-    from ..formats.ietallow import IetAllowDocument
-    from ..formats.ietd import IetdDocument
-    from ..formats.initiatorname import InitiatorNameDocument
-    from ..formats.iscsid import IscsidDocument
+    from ..formats.lines.ietallow import IetAllowDocument
+    from ..formats.lines.ietd import IetdDocument
+    from ..formats.lines.initiatorname import InitiatorNameDocument
+    from ..formats.lines.iscsid import IscsidDocument
 
 
 def _ietd(item: Loaded) -> IetdDocument:

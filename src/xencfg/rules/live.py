@@ -275,7 +275,7 @@ def _promoted_by_cluster(cluster: Cluster, node: str, name: str) -> bool | None:
                     return True
                 if t == "drbddisk" and name in (p.param("1"), p.param("resource")):
                     return True
-    from ..formats.domu import DomUDocument
+    from ..formats.xen.domu import DomUDocument
 
     for fmt in ("xm", "xl"):
         for _, domu in cluster.typed(fmt, DomUDocument, node):
@@ -490,7 +490,7 @@ def _configured_targets(cluster: Cluster) -> dict[str, Location]:
     """Targets the configuration names: ietd.conf ``Target`` lines and CIB
     ``iscsi`` resources' ``target`` parameter."""
     from ..formats.cib.model import CibDocument
-    from ..formats.ietd import IetdDocument
+    from ..formats.lines.ietd import IetdDocument
 
     out: dict[str, Location] = {}
     for item, ietd in cluster.typed("ietd", IetdDocument):
@@ -629,7 +629,7 @@ def _managed_domus(cluster: Cluster) -> tuple[set[str], bool]:
     """Domain names the CIBs' Xen resources start (``name``, else the xmfile's
     ``name =``, else the xmfile's base name), and whether any CIB has one."""
     from ..formats.cib.model import CibDocument
-    from ..formats.domu import DomUDocument
+    from ..formats.xen.domu import DomUDocument
 
     by_file: dict[str, str] = {}
     for fmt in ("xm", "xl"):
@@ -726,7 +726,7 @@ def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location
     """``(address, what gives it, where)`` the files make this node bind to, or send to
     it at: its DRBD ``on`` sections, its OCFS2 node stanza, and the other nodes' ha.cf
     ``ucast`` lines to an address /etc/hosts gives this node."""
-    from ..formats.ocfs2 import Ocfs2Document
+    from ..formats.lines.ocfs2 import Ocfs2Document
 
     out: list[tuple[str, str, Location]] = []
     for r in configured_drbd(cluster):
@@ -741,7 +741,7 @@ def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location
         for n in o.nodes:
             if n.name and _short(n.name) == _short(node) and n.ip_address is not None:
                 out.append((str(n.ip_address), "the OCFS2 node binds it", item.where(n)))
-    from ..formats.hacf import HacfDocument
+    from ..formats.lines.hacf import HacfDocument
 
     info = cluster.model.node(node)
     mine = set(info.addresses) if info is not None else set()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
-from ..formats.hacf import HacfDocument
+from ..formats.lines.hacf import HacfDocument
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
-from ..formats._lines import to_int
+from ..formats.lines._base import to_int
 from . import make, repeats, rule
 from .drbd import short
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.ocfs2 import Ocfs2Document
-    from ..formats.shellvars import ShellvarsDocument
+    from ..formats.lines.ocfs2 import Ocfs2Document
+    from ..formats.lines.shellvars import ShellvarsDocument
 
 
 def _ocfs2(item: Loaded) -> Ocfs2Document:

@@ -14,8 +14,8 @@ from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.drbd import DrbdDocument
-    from ..formats.evms import EvmsDocument
-    from ..formats.modules import ModulesDocument
+    from ..formats.lines.modules import ModulesDocument
+    from ..formats.lvmlike.evms import EvmsDocument
 
 
 def _evms(item: Loaded) -> EvmsDocument:

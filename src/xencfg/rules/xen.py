@@ -15,9 +15,9 @@ from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.cib.model import CibDocument
-    from ..formats.domu import DomUDocument
     from ..formats.drbd import DrbdDocument
-    from ..formats.xend import XendDocument
+    from ..formats.xen.domu import DomUDocument
+    from ..formats.xen.xend import XendDocument
 
 
 def _domu(item: Loaded) -> DomUDocument:

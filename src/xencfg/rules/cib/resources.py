@@ -17,7 +17,7 @@ from ...cluster import (
 )
 from ...findings import Finding
 from ...formats.cib.model import RESOURCE_TAGS, _tag
-from ...formats.ocfs2 import Ocfs2Document
+from ...formats.lines.ocfs2 import Ocfs2Document
 from .. import make, rule
 from .common import _cib, _is_ocfs2_fs, units
 from .guests import _param_pair

@@ -18,10 +18,11 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..problems import KeywordProblem, ValueProblem
-from ..secrets import mask_values
-from ..syntax.blocks import Entry
-from ._lines import (
+from ...problems import KeywordProblem, ValueProblem
+from ...secrets import mask_values
+from ...syntax.blocks import Entry
+from ..view import BOOL, DURATION, INT, Setting
+from ._base import (
     HEARTBEAT_STYLE,
     LineDocument,
     Problem,
@@ -30,7 +31,6 @@ from ._lines import (
     to_int,
     to_seconds,
 )
-from .view import BOOL, DURATION, INT, Setting
 
 FORMAT = "hacf"
 

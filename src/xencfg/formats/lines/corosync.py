@@ -19,15 +19,15 @@ from typing import Any
 
 import attrs
 
-from ..document import TreeDocument
-from ..errors import ParseError, ValidationError
-from ..problems import KeywordProblem, walk_keywords
-from ..syntax.blocks import Block, BlockStyle, ComputedView, Entry
-from ..syntax.build import built, make_root, parse_with, to_tok
-from ..syntax.lines_scan import COROSYNC, scan
-from ..syntax.pipeline import parse_text
-from ..syntax.tree import Node, Piece, Style
-from .view import INT, Setting, View, to_int
+from ...document import TreeDocument
+from ...errors import ParseError, ValidationError
+from ...problems import KeywordProblem, walk_keywords
+from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry
+from ...syntax.build import built, make_root, parse_with, to_tok
+from ...syntax.lines_scan import COROSYNC, scan
+from ...syntax.pipeline import parse_text
+from ...syntax.tree import Node, Piece, Style
+from ..view import INT, Setting, View, to_int
 
 FORMAT = "corosync"
 

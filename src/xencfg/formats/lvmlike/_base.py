@@ -13,14 +13,14 @@ from typing import Any
 
 import attrs
 
-from ..document import TreeDocument
-from ..errors import ParseError
-from ..problems import KeywordProblem, walk_keywords
-from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ..syntax.build import built, make_block, make_root, parse_with, to_tok, value_list
-from ..syntax.pipeline import parse_text
-from ..syntax.scan import Shape, scan
-from ..syntax.tree import Node, Piece, Style, nodes_repr, render
+from ...document import TreeDocument
+from ...errors import ParseError
+from ...problems import KeywordProblem, walk_keywords
+from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
+from ...syntax.build import built, make_block, make_root, parse_with, to_tok, value_list
+from ...syntax.pipeline import parse_text
+from ...syntax.scan import Shape, scan
+from ...syntax.tree import Node, Piece, Style, nodes_repr, render
 
 Value = int | float | str
 

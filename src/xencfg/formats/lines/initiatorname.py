@@ -17,11 +17,11 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..problems import KeywordProblem, ValueProblem
+from ...problems import KeywordProblem, ValueProblem
+from ..view import Setting
+from ._base import LineDocument, Problem, parser_for, suggest
 from ._iqn import iqn_problem
-from ._lines import LineDocument, Problem, parser_for, suggest
 from .iscsid import IscsidStyle
-from .view import Setting
 
 FORMAT = "initiatorname"
 KNOWN = frozenset({"InitiatorName", "InitiatorAlias", "GenerateName"})

@@ -16,11 +16,11 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..errors import XencfgError
-from ..problems import KeywordProblem, ValueProblem
-from ..syntax.blocks import ComputedView, Entry
-from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest, to_int
-from .view import INT, Setting
+from ...errors import XencfgError
+from ...problems import KeywordProblem, ValueProblem
+from ...syntax.blocks import ComputedView, Entry
+from ..view import INT, Setting
+from ._base import LineDocument, LineStyle, Problem, parser_for, suggest, to_int
 
 FORMAT = "iscsid"
 
@@ -254,7 +254,7 @@ class IscsidDocument(LineDocument):
         return None if self.mode is None else (self.mode & 0o044) == 0
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        from ..secrets import MASK
+        from ...secrets import MASK
 
         settings = self.settings
         if not show_secrets:

@@ -29,12 +29,12 @@ from typing import Any
 
 import attrs
 
-from ..errors import ParseError, ValidationError
-from ..syntax.build import built, finish
-from ..syntax.source import LineIndex
-from ..syntax.tree import TRIVIA, Node, Tok, building
+from ...errors import ParseError, ValidationError
+from ...syntax.build import built, finish
+from ...syntax.source import LineIndex
+from ...syntax.tree import TRIVIA, Node, Tok, building
 from . import domu
-from ._xen import Dialect, LazyValue, adopt_final_newline, parses, read_value
+from ._base import Dialect, LazyValue, adopt_final_newline, parses, read_value
 from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle, lazy_assignment
 
 FORMAT = "xm"

@@ -19,10 +19,10 @@ from typing import Any
 
 import attrs
 
-from ..problems import ValueProblem
-from ..syntax.blocks import Entry
+from ...problems import ValueProblem
+from ...syntax.blocks import Entry
+from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
-from ._lines import LineDocument, LineStyle, parser_for
 
 FORMAT = "iet-allow"
 STYLE = LineStyle(indent="", separator=" ")

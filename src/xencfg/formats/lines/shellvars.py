@@ -16,16 +16,16 @@ from typing import Any
 
 import attrs
 
-from ..document import TreeDocument
-from ..errors import ParseError, XencfgError
-from ..problems import KeywordProblem, ValueProblem
-from ..syntax.blocks import BlockStyle, Entry
-from ..syntax.build import built, make_entry, make_root, parse_with, to_tok
-from ..syntax.lines_scan import SHELLVARS, scan
-from ..syntax.pipeline import parse_text
-from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, token_field
-from ._lines import Problem, suggest, to_int
+from ...document import TreeDocument
+from ...errors import ParseError, XencfgError
+from ...problems import KeywordProblem, ValueProblem
+from ...syntax.blocks import BlockStyle, Entry
+from ...syntax.build import built, make_entry, make_root, parse_with, to_tok
+from ...syntax.lines_scan import SHELLVARS, scan
+from ...syntax.pipeline import parse_text
+from ...syntax.source import LineIndex
+from ...syntax.tree import Node, Piece, Style, Tok, nodes_repr, token_field
+from ._base import Problem, suggest, to_int
 
 FORMAT = "shellvars"
 

@@ -1,6 +1,6 @@
 """LVM2 ``/etc/lvm/lvm.conf``.
 
-Parsed with the grammar shared with evms.conf (:mod:`._lvmlike`). Typed
+Parsed with the grammar shared with evms.conf (:mod:`._base`). Typed
 helpers cover what cluster checks need: the ``devices/filter`` (and
 ``global_filter``) accept/reject rules, ``global`` settings such as
 ``locking_type``, and every other setting as ``section/key`` typed values.
@@ -13,10 +13,10 @@ from typing import Any
 
 import attrs
 
-from ..errors import ValidationError
-from ..problems import KeywordProblem
-from ..syntax.tree import Node
-from ._lvmlike import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
+from ...errors import ValidationError
+from ...problems import KeywordProblem
+from ...syntax.tree import Node
+from ._base import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
 
 FORMAT = "lvm"
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import attrs
 
-from ..problems import ValueProblem
-from ..syntax.blocks import Entry
-from ._lines import LineDocument, LineStyle, parser_for
+from ...problems import ValueProblem
+from ...syntax.blocks import Entry
+from ._base import LineDocument, LineStyle, parser_for
 
 FORMAT = "hosts"
 

@@ -19,16 +19,16 @@ from typing import Any
 
 import attrs
 
-from ..document import TreeDocument
-from ..errors import ParseError
-from ..problems import KeywordProblem
-from ..suggest import closest
-from ..syntax.build import built, parse_with, to_tok
-from ..syntax.pipeline import parse_text
-from ..syntax.scan import Shape, scan
-from ..syntax.source import LineIndex
-from ..syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
-from ._xen import adopt_final_newline, check_depth, source_style, unescape
+from ...document import TreeDocument
+from ...errors import ParseError
+from ...problems import KeywordProblem
+from ...suggest import closest
+from ...syntax.build import built, parse_with, to_tok
+from ...syntax.pipeline import parse_text
+from ...syntax.scan import Shape, scan
+from ...syntax.source import LineIndex
+from ...syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
+from ._base import adopt_final_newline, check_depth, source_style, unescape
 
 FORMAT = "xend"
 

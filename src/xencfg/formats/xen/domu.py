@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from ..document import TreeDocument
-from ..problems import KeywordProblem
-from ..suggest import closest
-from ..syntax.blocks import ComputedView, _replace_run
-from ..syntax.build import built
-from ..syntax.tree import Node, Piece, Style, Tok, building, nodes_repr, render, token_field
-from ._xen import source_style
+from ...document import TreeDocument
+from ...problems import KeywordProblem
+from ...suggest import closest
+from ...syntax.blocks import ComputedView, _replace_run
+from ...syntax.build import built
+from ...syntax.tree import Node, Piece, Style, Tok, building, nodes_repr, render, token_field
+from ._base import source_style
 
 
 class _Computed:
@@ -61,7 +61,7 @@ class Assignment(Node):
     #: one token per element when the value is a flat list of scalars
     elems: list[Tok] | None = token_field(default=None)
     parsed: Any = token_field(default=None)
-    #: the reader of a list value a light parse has not read yet (:class:`~._xen.LazyValue`,
+    #: the reader of a list value a light parse has not read yet (:class:`~._base.LazyValue`,
     #: shared): read on first use, so a long list costs nothing until a rule or the API
     #: asks for it
     lazy: Any = attrs.field(default=None, eq=False, repr=False, init=False)

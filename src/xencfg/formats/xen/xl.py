@@ -16,12 +16,20 @@ from typing import Any
 
 import attrs
 
-from ..errors import ValidationError
-from ..syntax.build import built, parse_with, to_tok
-from ..syntax.pipeline import parse_text
-from ..syntax.tree import Node, Tok, building
+from ...errors import ValidationError
+from ...syntax.build import built, parse_with, to_tok
+from ...syntax.pipeline import parse_text
+from ...syntax.tree import Node, Tok, building
 from . import domu
-from ._xen import Dialect, LazyValue, adopt_final_newline, check_depth, parses, read_value, unescape
+from ._base import (
+    Dialect,
+    LazyValue,
+    adopt_final_newline,
+    check_depth,
+    parses,
+    read_value,
+    unescape,
+)
 from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment
 
 FORMAT = "xl"
@@ -273,7 +281,7 @@ def _scan(text: str) -> XlDocument | None:
     anything it does not take (the grammar then parses, or words the error).
 
     A light parse keeps no tokens, and a list value is read on first use
-    (:class:`~._xen.LazyValue`): a 900,000-element list costs nothing until asked for.
+    (:class:`~._base.LazyValue`): a 900,000-element list costs nothing until asked for.
     """
     light = building() is not None
     children: list[Node] = []

@@ -16,11 +16,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..problems import ValueProblem
-from ..syntax.blocks import ComputedView
-from ._lines import HEARTBEAT_STYLE, LineDocument, parser_for
-from .hacf import SYSLOG_FACILITIES
-from .view import (
+from ...problems import ValueProblem
+from ...syntax.blocks import ComputedView
+from ..view import (
     BOOL,
     INT,
     OCTAL,
@@ -31,6 +29,8 @@ from .view import (
     typed_settings,
     typed_value_problems,
 )
+from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
+from .hacf import SYSLOG_FACILITIES
 
 FORMAT = "logd"
 

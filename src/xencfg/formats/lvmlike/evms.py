@@ -1,6 +1,6 @@
 """EVMS ``/etc/evms.conf``: the engine's configuration.
 
-Same language as lvm.conf (:mod:`._lvmlike`), EVMS-style lists without
+Same language as lvm.conf (:mod:`._base`), EVMS-style lists without
 commas (``include = [ sd* hd* ]``). Typed helpers cover the sections the SLES
 HA setups use: ``engine`` (mode, debug level, log file), ``sysfs_devices``
 (include/exclude globs), ``clusters``, ``legacy_devices``... Pinning a
@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 
-from ..problems import KeywordProblem
-from ._lvmlike import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
+from ...problems import KeywordProblem
+from ._base import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
 
 FORMAT = "evms"
 

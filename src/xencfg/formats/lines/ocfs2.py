@@ -19,15 +19,15 @@ from typing import Any
 
 import attrs
 
-from ..document import TreeDocument
-from ..errors import ParseError, ValidationError, caret_snippet
-from ..problems import KeywordProblem, walk_keywords
-from ..syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ..syntax.build import built, make_root, parse_with, to_tok, value_list
-from ..syntax.lines_scan import OCFS2, scan
-from ..syntax.pipeline import parse_text
-from ..syntax.tree import Node, Style, nodes_repr, render
-from .view import INT, IPV4, Setting, View
+from ...document import TreeDocument
+from ...errors import ParseError, ValidationError, caret_snippet
+from ...problems import KeywordProblem, walk_keywords
+from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
+from ...syntax.build import built, make_root, parse_with, to_tok, value_list
+from ...syntax.lines_scan import OCFS2, scan
+from ...syntax.pipeline import parse_text
+from ...syntax.tree import Node, Style, nodes_repr, render
+from ..view import INT, IPV4, Setting, View
 
 FORMAT = "ocfs2"
 

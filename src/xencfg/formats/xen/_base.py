@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ParseError
-from ..syntax.source import LineIndex
-from ..syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
+from ...errors import ParseError
+from ...syntax.source import LineIndex
+from ...syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
 
 #: The C escapes xend (Python's ``shlex``-like reader) and libxlu both decode.
 _ESCAPES = {

@@ -16,11 +16,11 @@ from typing import Any
 
 import attrs
 
-from ..problems import KeywordProblem, ValueProblem
-from ..syntax.blocks import Entry
-from ..syntax.tree import Node
+from ...problems import KeywordProblem, ValueProblem
+from ...syntax.blocks import Entry
+from ...syntax.tree import Node
+from ._base import LineDocument, LineStyle, Problem, parser_for, suggest
 from ._iqn import iqn_problem
-from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest
 
 FORMAT = "ietd"
 
@@ -241,7 +241,7 @@ def _params(lines: list[Entry]) -> dict[str, str]:
 
 
 def _user_dict(u: User, show_secrets: bool) -> dict[str, Any]:
-    from ..secrets import MASK
+    from ...secrets import MASK
 
     shown = u.password if show_secrets or u.password is None else MASK
     return {"direction": u.direction, "name": u.name, "password": shown}

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from ._lines import LineDocument, LineStyle, parser_for
+from ._base import LineDocument, LineStyle, parser_for
 
 FORMAT = "hostname"
 STYLE = LineStyle(indent="", separator=" ")

@@ -26,10 +26,10 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..errors import ParseError
-from ..problems import ValueProblem
-from ..syntax.blocks import Entry
-from ._lines import HEARTBEAT_STYLE, LineDocument, end_of, error_at, parser_for, to_int
+from ...errors import ParseError
+from ...problems import ValueProblem
+from ...syntax.blocks import Entry
+from ._base import HEARTBEAT_STYLE, LineDocument, end_of, error_at, parser_for, to_int
 
 FORMAT = "authkeys"
 MASK = "********"

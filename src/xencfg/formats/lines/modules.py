@@ -24,9 +24,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..problems import KeywordProblem, ValueProblem
-from ..syntax.blocks import Entry
-from ._lines import LineDocument, LineStyle, Problem, parser_for, suggest
+from ...problems import KeywordProblem, ValueProblem
+from ...syntax.blocks import Entry
+from ._base import LineDocument, LineStyle, Problem, parser_for, suggest
 
 FORMAT = "modules"
 
