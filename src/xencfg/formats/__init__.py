@@ -1,7 +1,9 @@
 """The registry of formats (one :class:`~xencfg.formats.spec.FormatSpec` each, in
 ``spec.py``) and what is derived from it: names, where files usually live, detection.
 
-Each format is a module in this package exposing::
+Each format is a module in this package or one of its family packages (``lines``,
+``lvmlike``, ``xen``, ``status``, ``drbd``, ``cib``; the spec's ``module`` names it)
+exposing::
 
     FORMAT: str                                   # its registered name
     def parse(text: str, path: str | None = None) -> Document   # raises ParseError

@@ -10,7 +10,8 @@ table of ``docs/formats/index.md`` are all derived from it;
 grammar, fixtures, docs page) and says what to add when one is missing.
 
 Adding a format (docs/architecture.md, "Adding a format"): a grammar under
-``grammars/`` (if Lark reads it), a module in this package (``FORMAT``, ``parse``,
+``grammars/`` (if Lark reads it), a module in this package or its family's package
+(``FORMAT``, ``parse``,
 ``sniff`` if it can be recognised by content), fixtures under
 ``tests/fixtures/<name>/valid``, a page under ``docs/formats``, and one
 :class:`FormatSpec` line below; then ``xencfg formats --write-docs docs/formats``
