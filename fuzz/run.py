@@ -11,6 +11,7 @@ case and the run exits 1.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -20,9 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    scale = args[0] if args else "20"
-    env = {**os.environ, "XENCFG_FUZZ_SCALE": scale, "XENCFG_DEBUG": "1"}
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "scale", nargs="?", type=float, default=20.0, help="times the suite's counts (20)"
+    )
+    scale = parser.parse_args(argv).scale
+    if scale <= 0:
+        parser.error("the scale must be above 0")
+    env = {**os.environ, "XENCFG_FUZZ_SCALE": str(scale), "XENCFG_DEBUG": "1"}
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py"]
     return subprocess.call(cmd, cwd=ROOT, env=env)
 
