@@ -608,6 +608,16 @@ def test_mask_line_reads_attributes_in_any_order(line: str) -> None:
     assert MARK not in mask_line(line)
 
 
+def test_a_secret_wrapped_onto_the_next_line_is_masked_after_many_blanks() -> None:
+    """Found by ``fuzz/run.py 10`` (leak case iscsid#9771): a password key whose line
+    ends in 1,800 blanks, its value on the next line. The look-back at the previous line
+    is bounded (linear time), and the blanks used to push the keyword out of it."""
+    text = "discovery.sendtargets.auth.password_in =" + " " * 1800 + "\r\n   " + MARK + "\n"
+    with pytest.raises(XencfgError) as info:
+        xencfg.loads(text, "iscsid")
+    assert MARK not in str(info.value)
+
+
 def test_cib_convert_error_snippet_is_masked() -> None:
     from xencfg.formats.cib import convert
 

@@ -141,7 +141,8 @@ def _mask(line: str, previous: str, found: list[str]) -> str:
         found.append(w.group(0))
         return MASK
 
-    if previous and _DANGLING.search(previous[-200:]) and line.strip():
+    # (the window keeps the search linear; blanks after the keyword do not count)
+    if previous and _DANGLING.search(previous.rstrip()[-200:]) and line.strip():
         return _WORD.sub(word, line)
     if "=" in line and ("'" in line or '"' in line):
         xml = _mask_xml(line, found)
