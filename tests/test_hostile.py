@@ -618,6 +618,16 @@ def test_a_secret_wrapped_onto_the_next_line_is_masked_after_many_blanks() -> No
     assert MARK not in str(info.value)
 
 
+def test_a_secret_after_undecodable_bytes_is_masked_in_the_message() -> None:
+    """Found by ``fuzz/run.py 20`` (leak case xl#15975): an unclosed vncpasswd string that
+    starts with undecodable bytes. The message spells the got-token with the bytes
+    escaped (``\\udce9``), which the raw secret did not match."""
+    text = 'name = "vm1"\nvncpasswd = "\udce9\udce9' + MARK
+    with pytest.raises(XencfgError) as info:
+        xencfg.loads(text, "xl")
+    assert MARK not in str(info.value)
+
+
 def test_cib_convert_error_snippet_is_masked() -> None:
     from xencfg.formats.cib import convert
 

@@ -174,8 +174,10 @@ def secret_words(lines: list[str]) -> set[str]:
 
 
 def mask_words(text: str, words: Iterable[str]) -> str:
-    """``text`` with each of ``words``, and a cut-off start of one (``Zq6291...``), masked."""
-    for w in sorted(words, key=len, reverse=True):
+    """``text`` with each of ``words``, and a cut-off start of one (``Zq6291...``), masked;
+    also as an error message spells them, undecodable bytes escaped (``\\udce9``)."""
+    spelled = {w.encode("utf-8", "backslashreplace").decode("utf-8") for w in words}
+    for w in sorted(set(words) | spelled, key=len, reverse=True):
         if w in text:
             text = text.replace(w, MASK)
         elif "..." in text:
