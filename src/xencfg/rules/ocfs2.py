@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
-from ..formats.lines._base import to_int
+from ..formats.view import to_int
 from . import make, repeats, rule
 from .drbd import short
 

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ...document import TreeDocument
-from ...errors import XencfgError, error_at
+from ...errors import XencfgError
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...suggest import suggest
 from ...syntax.blocks import BlockStyle, Entry
@@ -27,10 +27,6 @@ from ...syntax.build import make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import TABLES, scan
 from ...syntax.pipeline import parse_text
 from ...syntax.tree import Node, nodes_repr
-from ..view import spell_seconds, to_bool, to_int, to_seconds
-
-#: A keyword problem (it unpacks as the ``(node, kind, suggestion)`` it used to be).
-Problem = KeywordProblem
 
 
 class LineStyle(BlockStyle):
@@ -235,15 +231,8 @@ __all__ = [
     "LineBuilder",
     "LineDocument",
     "LineStyle",
-    "Problem",
     "end_of",
-    "error_at",
     "lark_text",
     "parser_for",
     "scan_text",
-    "spell_seconds",
-    "suggest",
-    "to_bool",
-    "to_int",
-    "to_seconds",
 ]

@@ -26,10 +26,11 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ...errors import ParseError
+from ...errors import ParseError, error_at
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
-from ._base import HEARTBEAT_STYLE, LineDocument, end_of, error_at, parser_for, to_int
+from ..view import to_int
+from ._base import HEARTBEAT_STYLE, LineDocument, end_of, parser_for
 
 FORMAT = "authkeys"
 MASK = "********"

@@ -21,16 +21,8 @@ import attrs
 from ...problems import KeywordProblem, ValueProblem
 from ...secrets import mask_values
 from ...syntax.blocks import Entry
-from ..view import BOOL, DURATION, INT, Setting
-from ._base import (
-    HEARTBEAT_STYLE,
-    LineDocument,
-    Problem,
-    parser_for,
-    to_bool,
-    to_int,
-    to_seconds,
-)
+from ..view import BOOL, DURATION, INT, Setting, to_bool, to_int, to_seconds
+from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
 
 FORMAT = "hacf"
 
@@ -443,13 +435,13 @@ class HacfDocument(LineDocument):
                 use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
             )
 
-    def keyword_problems(self) -> Iterator[Problem]:
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
         """The line format's problems, plus ``udpport``/``baud`` after the media lines
         with a value other than the one those media already use ("misplaced")."""
         yield from super().keyword_problems()
         yield from self._late_media_settings()
 
-    def _late_media_settings(self) -> Iterator[Problem]:
+    def _late_media_settings(self) -> Iterator[KeywordProblem]:
         """heartbeat's media plugins take the port (serial: the speed) when their first
         line is read (config.c prints "udpport setting must precede media statements"),
         so a later ``udpport`` changes nothing. Repeating the value in force (the

@@ -17,9 +17,10 @@ from typing import Any
 import attrs
 
 from ...problems import KeywordProblem, ValueProblem
+from ...suggest import suggest
 from ...syntax.blocks import Entry
 from ...syntax.tree import Node
-from ._base import LineDocument, LineStyle, Problem, parser_for, suggest
+from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
 
 FORMAT = "ietd"
@@ -297,7 +298,7 @@ class IetdDocument(LineDocument):
             self.children.append(Entry("Lun", [str(number), f"Path={path},Type={kind}"]))
         return self.targets[-1]
 
-    def keyword_problems(self) -> Iterator[Problem]:
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
         for e in self.entries():
             if e.key.lower() not in KNOWN:
                 yield KeywordProblem(e, "unknown", e.key, suggest(e.key, SPELLING.values()))

@@ -18,8 +18,9 @@ from typing import Any, ClassVar
 import attrs
 
 from ...problems import KeywordProblem, ValueProblem
+from ...suggest import suggest
 from ..view import Setting
-from ._base import LineDocument, Problem, parser_for, suggest
+from ._base import LineDocument, parser_for
 from ._iqn import iqn_problem
 from .iscsid import IscsidStyle
 
@@ -48,7 +49,7 @@ class InitiatorNameDocument(LineDocument):
         (startup-checks.sh greps for exactly ``^GenerateName=yes``)."""
         return any(e.values == ["yes"] for e in self.entries("GenerateName"))
 
-    def keyword_problems(self) -> Iterator[Problem]:
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
         for e in self.entries():
             if e.key not in KNOWN:
                 yield KeywordProblem(e, "unknown", e.key, suggest(e.key, KNOWN))

@@ -18,9 +18,10 @@ import attrs
 
 from ...errors import XencfgError
 from ...problems import KeywordProblem, ValueProblem
+from ...suggest import suggest
 from ...syntax.blocks import ComputedView, Entry
-from ..view import INT, Setting
-from ._base import LineDocument, LineStyle, Problem, parser_for, suggest, to_int
+from ..view import INT, Setting, to_int
+from ._base import LineDocument, LineStyle, parser_for
 
 FORMAT = "iscsid"
 
@@ -204,7 +205,7 @@ class IscsidDocument(LineDocument):
     auth_method = Setting("node.session.auth.authmethod", read_only=True)
     username = Setting("node.session.auth.username", read_only=True)
 
-    def keyword_problems(self) -> Iterator[Problem]:
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
         """Unknown keys (with a did-you-mean) and the 2.0-7xx / iscsi.conf spellings."""
         for e in self.entries():
             t = template(e.key)

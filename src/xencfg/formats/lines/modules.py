@@ -25,8 +25,9 @@ from typing import Any, ClassVar
 import attrs
 
 from ...problems import KeywordProblem, ValueProblem
+from ...suggest import suggest
 from ...syntax.blocks import Entry
-from ._base import LineDocument, LineStyle, Problem, parser_for, suggest
+from ._base import LineDocument, LineStyle, parser_for
 
 FORMAT = "modules"
 
@@ -223,7 +224,7 @@ class ModulesDocument(LineDocument):
         return out
 
     # -- checks ------------------------------------------------------------
-    def keyword_problems(self) -> Iterator[Problem]:
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
         """Unknown modprobe commands, with a did-you-mean; a boot list has no keywords."""
         if not self.is_modprobe:
             return

@@ -19,13 +19,14 @@ import attrs
 from ...document import TreeDocument
 from ...errors import ParseError, XencfgError
 from ...problems import KeywordProblem, ValueProblem
+from ...suggest import suggest
 from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import built, make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import SHELLVARS, scan
 from ...syntax.pipeline import parse_text
 from ...syntax.source import LineIndex
 from ...syntax.tree import Node, Piece, Style, Tok, nodes_repr, token_field
-from ._base import Problem, suggest, to_int
+from ..view import to_int
 
 FORMAT = "shellvars"
 
@@ -292,7 +293,7 @@ class ShellvarsDocument(TreeDocument):
     def o2cb(self) -> O2cb:
         return O2cb(self)
 
-    def keyword_problems(self) -> Iterator[Problem]:
+    def keyword_problems(self) -> Iterator[KeywordProblem]:
         """Misspelt O2CB_* names (the init script silently ignores them) as ``"unknown"``;
         lines that are not assignments as ``"command"`` (the file runs code when sourced)."""
         for a in self.assignments():
