@@ -206,8 +206,8 @@ def _problems(f: FormatSpec) -> list[str]:
     samples = sorted(p for p in valid.glob("*") if p.is_file()) if valid.is_dir() else []
     if not samples:
         out.append(f"add fixtures: tests/fixtures/{f.name}/valid/<a real file>")
-    if f.docs is None or not (ROOT / "docs" / "formats" / f.docs).is_file():
-        out.append(f"add the page docs/formats/{f.docs or f.name + '.md'} and name it in docs=")
+    if not (ROOT / "docs" / "formats" / f.docs).is_file():
+        out.append(f"add the page docs/formats/{f.docs} (or name another in docs=)")
     if not f.files:
         out.append("say in files= what its files are (the docs index's column)")
     api = (ROOT / "docs" / "api-formats.md").read_text(encoding="utf-8")

@@ -87,8 +87,9 @@ class FormatSpec:
     fuzz: bool = True
     #: bench/bench.py generates large files of it (``bench.INPUTS[name]``).
     bench: bool = False
-    #: Its page under ``docs/formats`` (several formats may share one).
-    docs: str | None = None
+    #: Its page under ``docs/formats`` (several formats may share one): ``NAME.md``
+    #: unless it says otherwise.
+    docs: str = attrs.field(default=attrs.Factory(lambda self: f"{self.name}.md", takes_self=True))
     #: What the docs index says its files are.
     files: str = ""
 
@@ -112,7 +113,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="drbd",
         fast=True,
         bench=True,
-        docs="drbd.md",
         files="drbd.conf, drbd.d/*.res",
     ),
     FormatSpec(
@@ -125,7 +125,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="multipath",
         fast=True,
         bench=True,
-        docs="multipath.md",
         files="multipath.conf",
     ),
     FormatSpec(
@@ -139,7 +138,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
-        docs="ietd.md",
         files="ietd.conf, iet/ietd.conf",
         comments="whole-line",
     ),
@@ -159,7 +157,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
-        docs="iet-allow.md",
         files="initiators.allow, initiators.deny, targets.allow",
         comments="whole-line",
     ),
@@ -174,7 +171,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="keyvalue",
         fast=True,
         bench=True,
-        docs="iscsid.md",
         files="iscsi/iscsid.conf",
         comments="whole-line",
     ),
@@ -188,7 +184,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="keyvalue",
         fast=True,
         bench=True,
-        docs="initiatorname.md",
         files="iscsi/initiatorname.iscsi",
         comments="whole-line",
     ),
@@ -206,7 +201,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="ocfs2",
         fast=True,
         bench=True,
-        docs="ocfs2.md",
         files="ocfs2/cluster.conf",
         comments="whole-line",
     ),
@@ -223,7 +217,6 @@ SPECS: tuple[FormatSpec, ...] = (
         declares="declared_nodes",
         secrets=True,
         bench=True,
-        docs="cman.md",
         files="cluster/cluster.conf (XML)",
         comments="xml",
     ),
@@ -237,7 +230,6 @@ SPECS: tuple[FormatSpec, ...] = (
         secrets=True,
         grammar="corosync",
         fast=True,
-        docs="corosync.md",
         files="corosync/corosync.conf",
     ),
     FormatSpec(
@@ -250,7 +242,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lvmlike",
         fast=True,
         bench=True,
-        docs="evms.md",
         files="evms.conf",
     ),
     FormatSpec(
@@ -263,7 +254,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lvmlike",
         fast=True,
         bench=True,
-        docs="lvm.md",
         files="lvm/lvm.conf",
     ),
     FormatSpec(
@@ -275,7 +265,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
-        docs="hosts.md",
         files="/etc/hosts",
     ),
     FormatSpec(
@@ -286,7 +275,6 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("hostname",),
         grammar="lines",
         fast=True,
-        docs="hostname.md",
         files="/etc/hostname",
     ),
     FormatSpec(
@@ -302,7 +290,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
-        docs="hacf.md",
         files="ha.d/ha.cf",
     ),
     FormatSpec(
@@ -313,7 +300,6 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("ha.d/haresources", "heartbeat/haresources"),
         grammar="lines",
         fast=True,
-        docs="haresources.md",
         files="ha.d/haresources",
     ),
     FormatSpec(
@@ -327,7 +313,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
-        docs="authkeys.md",
         files="ha.d/authkeys",
         comments="whole-line",
     ),
@@ -340,7 +325,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
-        docs="logd.md",
         files="ha_logd.cf, logd.cf",
     ),
     FormatSpec(
@@ -355,7 +339,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="xend",
         fast=True,
         bench=True,
-        docs="xend.md",
         files="xen/xend-config.sxp",
     ),
     FormatSpec(
@@ -404,7 +387,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="shellvars",
         fast=True,
         bench=True,
-        docs="shellvars.md",
         files="sysconfig/*, default/*",
     ),
     FormatSpec(
@@ -416,7 +398,6 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="modules",
         fast=True,
         bench=True,
-        docs="modules.md",
         files="modules, modprobe.d/*",
         comments="whole-line",
     ),
@@ -432,7 +413,6 @@ SPECS: tuple[FormatSpec, ...] = (
         declares="declared_nodes",
         secrets=True,
         bench=True,
-        docs="cib.md",
         files="cib.xml and CIB fragments",
         comments="xml",
     ),
@@ -443,7 +423,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=40,
         live=True,
         bench=True,
-        docs="multipath-ll.md",
         files="output of multipath -ll",
     ),
     FormatSpec(
@@ -454,7 +433,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=30,
         live=True,
         bench=True,
-        docs="proc-drbd.md",
         files="/proc/drbd",
     ),
     FormatSpec(
@@ -532,12 +510,10 @@ TABLE_END = "<!-- end of the generated table -->"
 
 
 def index_table(specs: tuple[FormatSpec, ...] = SPECS) -> str:
-    """The table of docs/formats/index.md: one row per format with a docs page, in
+    """The table of docs/formats/index.md: one row per format, in
     registry order (formats sharing a page and a description share a row: xm, xl)."""
     rows: list[tuple[list[str], str, str]] = []
     for f in specs:
-        if f.docs is None:
-            continue
         if rows and rows[-1][1:] == (f.files, f.docs):
             rows[-1][0].append(f.name)
         else:
