@@ -9,6 +9,7 @@ import attrs
 
 from ...document import TreeDocument
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
+from ...rules.drbd_conflicts import Conflict, find_conflicts
 from ...suggest import closest
 from ...syntax.blocks import (
     Block,
@@ -19,7 +20,6 @@ from ...syntax.blocks import (
 )
 from ...syntax.tree import Node, nodes_repr, render, walk
 from ..schema import V
-from .conflicts import Conflict, find_conflicts
 from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, SCHEMA, _9, _84, _kw
 from .values import (
     STYLE,

@@ -8,12 +8,12 @@ from typing import Any
 import attrs
 
 from ...errors import XencfgError
+from ...rules.drbd_conflicts import Conflict, find_conflicts
 from ...syntax.blocks import (
     Block,
     ComputedView,
     Entry,
 )
-from .conflicts import Conflict, find_conflicts
 from .document import DrbdDocument
 from .reader import parse
 from .views import Resource, _merge_sections
