@@ -169,6 +169,70 @@ def test_write_docs_command(tmp_path: Path) -> None:
     assert (tmp_path / "index.md").read_text(encoding="utf-8") == page
 
 
+def test_readme_supported_today_is_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == spec.readme(readme), "run: xencfg formats --write-readme ."
+    supported = readme.split("## Supported today", 1)[1].split("\n## ", 1)[0]
+    for f in SPECS:  # every format is named there, in the README's words
+        assert " ".join(f.readme.split()) in " ".join(supported.split()), f.name
+
+
+def test_readme_list_can_go_stale() -> None:
+    """A format added to the registry, or the markers lost, fails the check above."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    extra = FormatSpec("qdevice", "qdevice", "corosync-qdevice", readme="corosync-qdevice.conf")
+    assert "corosync-qdevice.conf" in spec.readme_list((*SPECS, extra))
+    assert "corosync-qdevice.conf" not in readme
+    stale = readme.replace("modules/modprobe, ", "")
+    assert stale != readme and spec.readme(stale) == readme
+    with pytest.raises(ValueError, match=r"README\.md lacks"):
+        spec.readme("# xencfg\n")
+
+
+def test_xm_and_xl_share_their_readme_words() -> None:
+    text = spec.readme_list()
+    assert text.count("Xen domU configs (xm and xl)") == 1
+    assert "`xl list` / `xm list`" in text  # a code span is never broken across lines
+    assert all(len(line) <= 96 for line in text.splitlines())
+
+
+def test_api_overloads_are_current() -> None:
+    """api.py's load/loads overloads (mypy's per-format return types) are the specs'."""
+    api = (ROOT / "src" / "xencfg" / "api.py").read_text(encoding="utf-8")
+    assert api == spec.api_module(api), "run: xencfg formats --write-api ."
+
+
+def test_api_overloads_can_go_stale() -> None:
+    api = (ROOT / "src" / "xencfg" / "api.py").read_text(encoding="utf-8")
+    line = 'def load(path: str | os.PathLike[str], format: Literal["hosts"]) -> HostsDocument: ...'
+    assert api.count(line) == 1
+    stale = api.replace(line, line.replace("HostsDocument", "HostnameDocument"))
+    assert spec.api_module(stale) == api
+    with pytest.raises(ValueError, match=r"api\.py lacks"):
+        spec.api_module("def load(): ...\n")
+
+
+def test_secret_formats_are_the_specs() -> None:
+    """api.SECRET_FORMATS (written 0600 whatever they hold) as it was typed by hand."""
+    from xencfg import api
+
+    assert frozenset({"authkeys"}) == api.SECRET_FORMATS
+    assert all(f.secrets for f in SPECS if f.secret_file)
+
+
+def test_write_readme_and_api_commands(tmp_path: Path) -> None:
+    from xencfg.cli import main
+
+    (tmp_path / "src" / "xencfg").mkdir(parents=True)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    api = (ROOT / "src" / "xencfg" / "api.py").read_text(encoding="utf-8")
+    (tmp_path / "README.md").write_text(readme.replace(", ha.cf, ", ", "), encoding="utf-8")
+    (tmp_path / "src/xencfg/api.py").write_text(api.replace('"xend"', '"xenD"'), encoding="utf-8")
+    assert main(["formats", "--write-readme", str(tmp_path), "--write-api", str(tmp_path)]) == 0
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme
+    assert (tmp_path / "src/xencfg/api.py").read_text(encoding="utf-8") == api
+
+
 def test_write_hooks_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The pre-commit ``files:`` pattern (derived from discovery, so from the specs) is
     written back into the hooks file and docs/integration.md by one command."""
@@ -210,6 +274,17 @@ def _problems(f: FormatSpec) -> list[str]:
         out.append(f"add the page docs/formats/{f.docs} (or name another in docs=)")
     if not f.files:
         out.append("say in files= what its files are (the docs index's column)")
+    if not f.readme:
+        out.append("say in readme= how README.md's 'Supported today' names it")
+    cls = None
+    if not f.document:
+        out.append("name its document class in document= (api.py's overloads)")
+    else:
+        where, name = f.document_class
+        cls = getattr(importlib.import_module(f"xencfg.formats.{where}"), name, None)
+        if not isinstance(cls, type):
+            out.append(f"document={f.document!r}: no such class in xencfg.formats.{where}")
+            cls = None
     api = (ROOT / "docs" / "api-formats.md").read_text(encoding="utf-8")
     if not re.search(rf"^::: xencfg\.formats\.{f.module}(\.model)?$", api, re.M):
         out.append(f"add '::: xencfg.formats.{f.module}' to docs/api-formats.md")
@@ -229,6 +304,8 @@ def _problems(f: FormatSpec) -> list[str]:
         out.append("live state is found by live.py, not by etc_files/root_files")
     if samples:
         doc = xencfg.loads(samples[0].read_text(encoding="utf-8", errors="replace"), f.name)
+        if cls is not None and not isinstance(doc, cls):
+            out.append(f"document={f.document!r}, but loads() returns {type(doc).__name__}")
         overrides = type(doc).secrets is not TreeDocument.secrets  # the default both bases share
         if f.secrets and not overrides:
             out.append(f"{type(doc).__name__} must override secrets(), or drop secrets=True")
@@ -257,6 +334,8 @@ def test_an_incomplete_spec_says_what_to_add() -> None:
         "docs/formats/hosts2.md",
         "'hosts.equiv' to patterns=",
         "say in files=",
+        "say in readme=",
+        "name its document class in document=",
     ):
         assert wanted in said
 
