@@ -143,6 +143,59 @@ def test_membership_hooks_are_the_formats_that_declared_members() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "etc/xen/vm/web",
+        "etc/xen/web.cfg",
+        "etc/xen/auto/web.cfg",
+        "etc/xen/auto/web",
+        "etc/xen/web.xm",
+        "etc/xen/xlexample.hvm",
+        "etc/xen/xmexample1",
+    ],
+)
+def test_domu_order_is_the_hand_written_one(path: str) -> None:
+    """discover._detect asked xl first when the name said xl, else xm first; the
+    fallback for a domU config neither parses was the first of those. Now the specs'
+    etc_dirs and sniff ranks say it."""
+    before = ("xl", "xm") if "xl" in formats.candidates(path) else ("xm", "xl")
+    assert formats.by_content(formats.folder_formats("xen"), path) == before
+    assert formats.by_content(("xl", "xm"), path) == before  # the order given is not used
+
+
+def test_folders_read_by_content_are_the_hand_written_ones() -> None:
+    assert formats.etc_dirs() == ("xen",)
+    assert formats.folder_formats("xen") == ("xm", "xl")
+
+
+def test_referenced_files_are_the_hand_written_ones() -> None:
+    """discover._referenced followed drbd.conf includes and CIB xmfiles by an if on
+    their names; now the specs' ``references`` hooks name the files."""
+    assert {f.name for f in SPECS if f.references} == {"drbd", "cib"}
+    drbd = formats.references_hook("drbd")
+    assert drbd is not None
+    text = 'include "drbd.d/*.res";\n  include /etc/drbd.d/global_common.conf;\n# include x;\n'
+    assert drbd(text) == [
+        ("drbd.d/*.res", ("drbd",)),
+        ("/etc/drbd.d/global_common.conf", ("drbd",)),
+    ]
+    cib = formats.references_hook("cib")
+    assert cib is not None
+    text = (
+        '<nvpair id="a" name="xmfile" value="/etc/xen/vm/web"/>'
+        '<nvpair value="vm/db" id="b" name="xmfile"/>'
+        '<nvpair id="c" name="xmfile" value="/etc/xen/odd*name"/>'
+        '<nvpair id="d" name="other" value="/etc/xen/no"/>'
+    )
+    assert cib(text) == [
+        ("/etc/xen/vm/web", ("xm", "xl")),
+        ("/vm/db", ("xm", "xl")),  # read from the root, as before
+        ("/etc/xen/odd[*]name", ("xm", "xl")),  # one file, never a pattern
+    ]
+    assert formats.references_hook("multipath") is None
+
+
 # -- generated files -----------------------------------------------------------------------
 
 
@@ -296,6 +349,17 @@ def _problems(f: FormatSpec) -> list[str]:
             out.append(f"define the declares hook {f.declares!r} ({exc})")
         if hook is not None and not callable(hook):
             out.append(f"{f.declares!r} is not a function")
+    if f.references is not None:
+        try:
+            refs = formats.references_hook(f.name)
+        except (ImportError, AttributeError) as exc:
+            refs = None
+            out.append(f"define the references hook {f.references!r} ({exc})")
+        if refs is not None and not callable(refs):
+            out.append(f"{f.references!r} is not a function")
+    for folder in f.etc_dirs:
+        if f.sniff_rank is None:
+            out.append(f"give it a sniff_rank: files in {folder}/ are read by content")
     for pattern in f.etc_files + f.root_files:
         shown = ("etc/" if pattern in f.etc_files else "") + pattern.replace("*", "x.conf")
         if f.name not in formats.candidates(shown):

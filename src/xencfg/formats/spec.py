@@ -33,6 +33,10 @@ import attrs
 #: a finding about that name points; a name without one points at the file).
 Declared = tuple[tuple[str, ...], dict[str, object]]
 
+#: What a format's ``references`` hook returns for one file's text: the files the
+#: daemon reads because of it, as ``(path, formats)`` (see :attr:`FormatSpec.references`).
+References = list[tuple[str, tuple[str, ...]]]
+
 
 @attrs.frozen
 class FormatSpec:
@@ -74,6 +78,17 @@ class FormatSpec:
     declares: str | None = None
     #: How findings name such a file (``ha.cf``); the format's name when ``None``.
     declares_as: str | None = None
+    #: The hook naming the files a document makes its daemon read (drbd.conf's
+    #: ``include``, a CIB's ``xmfile``), named as ``declares`` is: it takes the file's
+    #: text and returns ``(path, formats)`` pairs, the path as the daemon reads it
+    #: (absolute, or relative to the file's folder; a glob) and the formats it may be
+    #: (several: the content decides). Discovery reads those files too.
+    references: str | None = None
+    #: Folders under a node's /etc where a file of any name may be of this format
+    #: (``xen`` for the domU configs): discovery offers each file there to the
+    #: formats of its folder, in ``sniff_rank`` order, those whose ``patterns``
+    #: match the name first.
+    etc_dirs: tuple[str, ...] = ()
     #: Its files can hold secrets (the document's ``secrets()`` names them).
     secrets: bool = False
     #: Its files are secret whatever they hold: a new one is written 0600, not 0644
@@ -92,6 +107,13 @@ class FormatSpec:
     grammar: str | None = None
     #: A hand-written fast path reads the usual file; Lark is the fallback.
     fast: bool = False
+    #: The cluster component whose files these are (``versions.COMPONENTS``: the
+    #: release lint infers from them, ``--target COMPONENT=VERSION``).
+    component: str | None = None
+    #: Its module's ``SCHEMA`` says in which release each keyword came or went:
+    #: lint infers the release in force from the keywords (versions.py) and checks
+    #: them against the declared one (XC008).
+    keyword_releases: bool = False
     #: Its own fixtures (``tests/fixtures/<name>/valid``) feed the API fuzzer.
     fuzz: bool = True
     #: bench/bench.py generates large files of it (``bench.INPUTS[name]``).
@@ -132,6 +154,9 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="drbd",
         fast=True,
         bench=True,
+        component="drbd",
+        keyword_releases=True,
+        references="xencfg.formats.drbd.include:referenced",
         document="DrbdDocument",
         readme="drbd.conf (0.7 to 9, includes)",
         files="drbd.conf, drbd.d/*.res",
@@ -146,6 +171,8 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="multipath",
         fast=True,
         bench=True,
+        component="multipath-tools",
+        keyword_releases=True,
         document="MultipathDocument",
         readme="multipath.conf",
         files="multipath.conf",
@@ -161,6 +188,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="iscsitarget",
         document="IetdDocument",
         readme="iSCSI Enterprise Target's ietd.conf and access lists",
         files="ietd.conf, iet/ietd.conf",
@@ -182,6 +210,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="iscsitarget",
         document="IetAllowDocument",
         readme="iSCSI Enterprise Target's ietd.conf and access lists",
         files="initiators.allow, initiators.deny, targets.allow",
@@ -198,6 +227,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="keyvalue",
         fast=True,
         bench=True,
+        component="open-iscsi",
         document="IscsidDocument",
         readme="open-iscsi's iscsid.conf and initiatorname.iscsi",
         files="iscsi/iscsid.conf",
@@ -213,6 +243,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="keyvalue",
         fast=True,
         bench=True,
+        component="open-iscsi",
         document="InitiatorNameDocument",
         readme="open-iscsi's iscsid.conf and initiatorname.iscsi",
         files="iscsi/initiatorname.iscsi",
@@ -335,6 +366,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="heartbeat",
         document="HacfDocument",
         readme="ha.cf",
         files="ha.d/ha.cf",
@@ -363,6 +395,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="heartbeat",
         document="AuthkeysDocument",
         readme="authkeys",
         files="ha.d/authkeys",
@@ -377,6 +410,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="heartbeat",
         document="LogdDocument",
         readme="ha_logd.cf",
         files="ha_logd.cf, logd.cf",
@@ -393,6 +427,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="xend",
         fast=True,
         bench=True,
+        component="xen",
         document="XendDocument",
         readme="xend-config.sxp",
         files="xen/xend-config.sxp",
@@ -409,6 +444,8 @@ SPECS: tuple[FormatSpec, ...] = (
         fast=True,
         bench=True,
         docs="domu.md",
+        component="xen",
+        etc_dirs=("xen",),
         document="XmDocument",
         readme="Xen domU configs (xm and xl)",
         files="Xen domU configs",
@@ -427,6 +464,8 @@ SPECS: tuple[FormatSpec, ...] = (
         fast=True,
         bench=True,
         docs="domu.md",
+        component="xen",
+        etc_dirs=("xen",),
         document="XlDocument",
         readme="Xen domU configs (xm and xl)",
         files="Xen domU configs",
@@ -477,6 +516,7 @@ SPECS: tuple[FormatSpec, ...] = (
         declares="declared_nodes",
         secrets=True,
         bench=True,
+        references="xencfg.formats.cib.references:xmfiles",
         document="CibDocument",
         readme="the CIB (heartbeat 2, Pacemaker 1.0 and later, with validation and conversion)",
         files="cib.xml and CIB fragments",

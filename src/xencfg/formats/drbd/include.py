@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import attrs
@@ -14,7 +15,7 @@ from ...syntax.blocks import (
     ComputedView,
     Entry,
 )
-from .document import DrbdDocument
+from .document import FORMAT, DrbdDocument
 from .reader import parse
 from .views import Resource, _merge_sections
 
@@ -194,3 +195,13 @@ def load_config(
                 children.extend(found)
         stack.extend((f, depth + 1) for f in reversed(children))
     return Config(docs, missing)
+
+
+_INCLUDE = re.compile(r'^[ \t]*include[ \t]+"?([^";\s]+)"?[ \t]*;', re.M)
+
+
+def referenced(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The files a drbd.conf ``include``s (globs, relative to its folder unless
+    absolute), found by a light scan of the text, without parsing it: discovery
+    reads them as drbd.conf too (the spec's ``references`` hook)."""
+    return [(pattern, (FORMAT,)) for pattern in _INCLUDE.findall(text)]
