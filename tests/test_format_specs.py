@@ -196,6 +196,33 @@ def test_referenced_files_are_the_hand_written_ones() -> None:
     assert formats.references_hook("multipath") is None
 
 
+def test_components_are_the_hand_written_ones() -> None:
+    """versions.COMPONENTS and schema_for named formats by hand; now the specs'
+    ``component`` and ``keyword_releases`` say it."""
+    from xencfg import versions
+    from xencfg.formats import drbd, multipath
+
+    assert versions.COMPONENTS == {
+        "drbd": ("DRBD", ("drbd",)),
+        "multipath-tools": ("multipath-tools", ("multipath",)),
+        "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
+        "pacemaker": ("Pacemaker", ()),
+        "xen": ("Xen", ("xend", "xm", "xl")),
+        "iscsitarget": ("iSCSI Enterprise Target (IET)", ("ietd", "iet-allow")),
+        "open-iscsi": ("open-iscsi", ("iscsid", "initiatorname")),
+    }
+    assert versions.schema_for("drbd") is drbd.SCHEMA
+    assert versions.schema_for("multipath") is multipath.SCHEMA
+    for f in SPECS:
+        if f.name not in ("drbd", "multipath"):
+            assert versions.schema_for(f.name) is None, f.name
+    assert versions.schema_for(None) is None and versions.schema_for("nope") is None
+    for f in SPECS:  # a spec names only a component versions.py knows
+        assert f.component is None or f.component in versions.COMPONENTS, f.name
+        if f.keyword_releases:
+            assert f.component is not None, f.name
+
+
 # -- generated files -----------------------------------------------------------------------
 
 
