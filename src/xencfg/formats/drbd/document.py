@@ -232,7 +232,8 @@ class DrbdDocument(TreeDocument):
                     yield ValueProblem(node, message)
 
     def conflicts(self) -> list[Conflict]:
-        """What drbdadm calls "conflicting use of ..." within this file."""
+        """What drbdadm calls "conflicting use of ..." within this file (the detection
+        is lint's: :func:`xencfg.rules.drbd_conflicts.find_conflicts`)."""
         return find_conflicts([self])
 
     def nbsp_offsets(self) -> list[int]:

@@ -73,7 +73,8 @@ class Config:
         return ComputedView(merged, "edit the common of the document that holds it")
 
     def conflicts(self) -> list[Conflict]:
-        """ "Conflicting use of ..." across every included file."""
+        """ "Conflicting use of ..." across every included file (see
+        :mod:`xencfg.rules.drbd_conflicts`)."""
         return find_conflicts(self.documents)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
