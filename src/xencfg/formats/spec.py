@@ -691,7 +691,7 @@ def _phrases(specs: list[FormatSpec]) -> list[str]:
 def readme_list(specs: tuple[FormatSpec, ...] = SPECS) -> str:
     """The paragraph of README.md's "Supported today": the configuration formats, then
     the live state, in registry order, wrapped at 96 columns (never inside a `code`
-    span)."""
+    span or a link's text)."""
     import textwrap
 
     files = _phrases([f for f in specs if not f.live])
@@ -699,7 +699,7 @@ def readme_list(specs: tuple[FormatSpec, ...] = SPECS) -> str:
     said = ", ".join(files)
     if live:
         outputs = ", ".join(live[:-1]) + " and " + live[-1] if len(live) > 1 else live[0]
-        said += f", and the output of {outputs} ([live state](docs/formats/live-state.md))"
+        said += f", and the output of {outputs} ([live\0state](docs/formats/live-state.md))"
     # a space inside a code span is not a place to break the line
     parts = said.split("`")
     kept = "`".join(p.replace(" ", "\0") if i % 2 else p for i, p in enumerate(parts))
