@@ -8,14 +8,15 @@ from __future__ import annotations
 import glob
 import re
 
-_XMFILE = re.compile(r'<nvpair\b(?=[^>]*\bname="xmfile")[^>]*\bvalue="([^"]+)"', re.S)
+from .. import folder_formats
 
-#: What an ``xmfile`` is: a domU config, in either style (the content decides).
-DOMU_FORMATS = ("xm", "xl")
+_XMFILE = re.compile(r'<nvpair\b(?=[^>]*\bname="xmfile")[^>]*\bvalue="([^"]+)"', re.S)
 
 
 def xmfiles(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """Each ``xmfile`` value as a path below the node's root (a relative one is read
     from the root: the agent's working directory is not known), glob-escaped: the
-    agent names one file, never a pattern."""
-    return [(glob.escape("/" + v.lstrip("/")), DOMU_FORMATS) for v in _XMFILE.findall(text)]
+    agent names one file, never a pattern. It is a domU config, of a format of
+    /etc/xen (xm or xl: the content decides)."""
+    domu = folder_formats("xen")
+    return [(glob.escape("/" + v.lstrip("/")), domu) for v in _XMFILE.findall(text)]
