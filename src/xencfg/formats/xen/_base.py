@@ -261,6 +261,17 @@ def read_value(
     return None
 
 
+def flat_elements(dialect: Dialect, literal: str, value: list[Any]) -> list[Tok] | None:
+    """The element tokens (offsets within ``literal``) of a flat list literal that reads
+    as ``value``, or ``None`` (nested, or not the dialect's): what an element-wise edit
+    of a :data:`~.domu.LIST` token splices."""
+    found = read_value(dialect, literal, 0, [], build=False)
+    if found is None or found[0] != len(literal):
+        return None
+    elems = found[2]
+    return elems if elems is not None and len(elems) == len(value) else None
+
+
 class LazyValue:
     """How a light parse reads its list values on first use: the text and its dialect,
     one object per parse, shared by every lazy assignment (which knows its own offset:
