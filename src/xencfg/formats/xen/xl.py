@@ -337,4 +337,7 @@ def sniff(text: str) -> bool:
 
     if re.search(r"^[ \t]*\w+\s*=", text, re.M) is None:
         return False
-    return parses(parse, text)
+    # the scanner declines exactly the text the grammar refuses (tests/test_fast_paths.py
+    # holds it to that), so a sniff, which runs on every file of unknown name, never
+    # needs Lark (nesting too deep for the grammar's check_depth the scanner declines too)
+    return parses(_scan, text)
