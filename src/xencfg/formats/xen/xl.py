@@ -217,7 +217,9 @@ _WORDS = {
 }
 
 
-_SCAN = re.compile(r"""[\[\]]|'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?|#[^\n]*""")
+_SCAN = re.compile(
+    r"""[\[\]]|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|#[^\n]*"""
+)
 
 
 def _context(exc: Exception) -> str:
@@ -255,7 +257,7 @@ LITERAL = Dialect(
         "|".join(
             (
                 r"(?P<skip>[ \t\f\v\r\ufeff]+|\n|#[^\n]*)",
-                r"""(?P<STRING>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""",
+                r"""(?P<STRING>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')""",
                 r"(?P<NUMBER>[0-9][0-9A-Za-z_.]*)",
                 r"(?P<LSQB>\[)|(?P<RSQB>\])|(?P<COMMA>,)",
             )
@@ -265,7 +267,7 @@ LITERAL = Dialect(
 )
 _WS = re.compile(r"[ \t\f\v\r\ufeff]*")
 #: Between statements: blanks, comments, newlines.
-_GAP = re.compile(r"(?:[ \t\f\v\r\ufeff]+|#[^\n]*|\n)*")
+_GAP = re.compile(r"[ \t\f\v\r\ufeff\n]*(?:#[^\n]*[ \t\f\v\r\ufeff\n]*)*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _OP = re.compile(r"\+=|=")
 #: A statement's end: ``;`` (another may follow on the line), or the end of the line.
