@@ -651,12 +651,9 @@ def index_table(specs: tuple[FormatSpec, ...] = SPECS) -> str:
 def index_page(current: str) -> str:
     """``current`` (docs/formats/index.md) with its generated table brought up to date;
     the prose around the markers is kept as written."""
-    head, start, rest = current.partition(TABLE_START)
-    _, end, tail = rest.partition(TABLE_END)
-    if not start or not end:
-        raise ValueError(f"docs/formats/index.md lacks the lines {TABLE_START!r} and {TABLE_END!r}")
     # (blank lines around the table: Markdown reads an HTML comment up to a blank line)
-    return head + start + "\n\n" + index_table() + "\n" + end + tail
+    table = "\n\n" + index_table() + "\n"
+    return _between(current, TABLE_START, TABLE_END, table, "docs/formats/index.md")
 
 
 def _between(current: str, start: str, end: str, body: str, where: str) -> str:
