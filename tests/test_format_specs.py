@@ -223,6 +223,55 @@ def test_components_are_the_hand_written_ones() -> None:
             assert f.component is not None, f.name
 
 
+def test_discovery_follows_references_and_reads_xen_by_content(tmp_path: Path) -> None:
+    """What discover read before the specs' references/etc_dirs, on one node (the same
+    list as main's discover.py gave, compared by hand): includes by glob and by absolute
+    path, a CIB's xmfiles (a relative one from the node's root, one with a ``*`` as one
+    file), domU configs under xen/ (a ``.cfg`` name says xl, also in auto/; one that
+    neither style parses is still read, by its name's style), never xen/scripts."""
+    files = {
+        "etc/drbd.conf": 'include "drbd.d/*.res";\ninclude "/etc/drbd.d/x.conf";\n',
+        "etc/drbd.d/a.res": "resource r0 {\n}\n",
+        "etc/drbd.d/x.conf": "common {\n}\n",
+        "etc/xen/vm/web": "name = 'web'\nmemory = 256\n",
+        "vm/db": "name = 'db'\nmemory = 256\n",
+        "etc/xen/auto/a.cfg": "name = 'a'\nmemory = 256\n",
+        "etc/xen/auto/b": "name = 'b'\nmemory = 256\nimport os\n",
+        "etc/xen/broken.cfg": "name = 'c'\nmemory = 256 +\n",
+        "etc/xen/broken2": "name = 'c'\nmemory = 256 +\n",
+        "etc/xen/odd*name": "name='x'\n",
+        "etc/xen/scripts/s": "#!/bin/sh\n",
+        "var/lib/heartbeat/crm/cib.xml": (
+            '<cib><configuration><crm_config/><nodes/><resources><primitive id="w" '
+            'class="ocf" provider="heartbeat" type="Xen"><instance_attributes id="i">'
+            '<attributes><nvpair id="a" name="xmfile" value="/etc/xen/vm/web"/>'
+            '<nvpair id="b" name="xmfile" value="vm/db"/>'
+            '<nvpair id="c" name="xmfile" value="/etc/xen/odd*name"/></attributes>'
+            "</instance_attributes></primitive></resources><constraints/></configuration>"
+            "<status/></cib>"
+        ),
+    }
+    node = tmp_path / "alpha"
+    for name, text in files.items():
+        (node / name).parent.mkdir(parents=True, exist_ok=True)
+        (node / name).write_text(text, encoding="utf-8")
+    found = discover.discover([str(node)])
+    got = {str(f.path.relative_to(node)): f.format for f in found.files()}
+    assert got == {
+        "etc/drbd.conf": "drbd",
+        "etc/drbd.d/a.res": "drbd",
+        "etc/drbd.d/x.conf": "drbd",
+        "etc/xen/broken.cfg": "xl",
+        "etc/xen/broken2": "xm",
+        "etc/xen/odd*name": "xm",
+        "etc/xen/vm/web": "xm",
+        "etc/xen/auto/a.cfg": "xl",
+        "etc/xen/auto/b": "xm",
+        "var/lib/heartbeat/crm/cib.xml": "cib",
+        "vm/db": "xm",
+    }
+
+
 # -- generated files -----------------------------------------------------------------------
 
 
