@@ -318,6 +318,15 @@ def _value_problem(key: str, values: list[str]) -> str | None:
         if addr is None:
             return f"address {' '.join(values)!r} is not [FAMILY] IP:PORT"
         return _address_problem(addr)
+    if key == "host" and "address" in values[1:]:
+        # DRBD 9's connection and path sections: ``host NAME address [FAMILY] IP:PORT
+        # [via proxy ...]`` (drbdadm_parser.c parse_connection's host statement; drbdadm
+        # 9 refuses ``address 10.36.50.x:7791`` there as in an ``on`` section)
+        at = values.index("address", 1) + 1
+        addr = parse_address(values, at)
+        if addr is None:
+            return f"host {values[0]!r}: address {' '.join(values[at:])!r} is not [FAMILY] IP:PORT"
+        return _address_problem(addr)
     if key == "device":
         dev = Device.from_values(values)
         if "minor" in values and dev.minor is None:
