@@ -637,12 +637,7 @@ class _Builder:
 
 _BUILDER = _Builder()
 
-_WORDS = {
-    "WORD": "a keyword or value",
-    "STRING": "a quoted string",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-}
+_WORDS = {"WORD": "a keyword or value"}
 
 
 #: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks.

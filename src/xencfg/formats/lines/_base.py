@@ -183,13 +183,7 @@ class LineBuilder:
         return make_root(self.doc_cls, children)
 
 
-_WORDS = {
-    "WORD": "a directive or value",
-    "_NL": "end of line",
-    "EQ": "'='",
-    "KEY": "a key",
-    "VALUE": "a value",
-}
+_WORDS = {"WORD": "a directive or value", "KEY": "a key", "VALUE": "a value"}
 
 
 def scan_text(doc_cls: type[LineDocument], text: str) -> LineDocument | None:

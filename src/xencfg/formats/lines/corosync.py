@@ -444,10 +444,7 @@ class _Builder:
 _WORDS = {
     "NAME": "a section name followed by '{'",
     "KEY": "a 'key: value' line",
-    "COLON": "':'",
     "VALUE": "a value",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
 }
 
 

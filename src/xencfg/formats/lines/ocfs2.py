@@ -372,7 +372,6 @@ class _Builder:
 _WORDS = {
     "HEAD": "a stanza header ('node:', 'cluster:' or 'heartbeat:')",
     "KEY": "an indented attribute name",
-    "EQ": "'='",
     "VALUE": "a value",
 }
 

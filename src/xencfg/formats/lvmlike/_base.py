@@ -278,16 +278,7 @@ class Builder:
         return make_root(self.doc_cls, children)
 
 
-WORDS = {
-    "WORD": "a name or value",
-    "STRING": "a quoted string",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "LSQB": "'['",
-    "RSQB": "']'",
-    "EQ": "'='",
-    "COMMA": "','",
-}
+WORDS = {"WORD": "a name or value"}
 
 
 #: lvmlike.lark's shape: ``WORD = value`` or ``WORD = [ list ]`` settings, ``WORD { ... }``

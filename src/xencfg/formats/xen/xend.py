@@ -544,7 +544,7 @@ class _Builder:
 
 
 _BUILDER = _Builder()
-_WORDS = {"LPAR": "'('", "RPAR": "')'", "WORD": "a word", "STRING": "a quoted string"}
+_WORDS = {"WORD": "a word"}
 _SCAN = re.compile(r"""[()]|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|#[^\n]*""", re.S)
 
 

@@ -209,16 +209,7 @@ class _Builder:
 
 _BUILDER = _Builder()
 
-_WORDS = {
-    "KEY": "a setting name",
-    "OP": "'=' or '+='",
-    "STRING": "a quoted string",
-    "NUMBER": "a number",
-    "LSQB": "'['",
-    "RSQB": "']'",
-    "COMMA": "','",
-    "SEMI": "';'",
-}
+_WORDS = {"KEY": "a setting name", "OP": "'=' or '+='", "NUMBER": "a number"}
 
 
 _SCAN = re.compile(r"""[\[\]]|'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?|#[^\n]*""")
