@@ -22,7 +22,7 @@ from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
 from ..syntax.build import make_block, make_entry, make_root, parse_with
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
-from ..syntax.tree import Node, nodes_repr, render, walk
+from ..syntax.tree import Node, render, walk
 from .schema import Keyword, Schema, V
 from .view import Setting, View
 
@@ -436,9 +436,6 @@ class MultipathDocument(TreeDocument):
 
     format = FORMAT
     style = STYLE
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     def dumps(self) -> str:
         """The text, with new statements and sections indented and ended like the rest

@@ -26,7 +26,7 @@ from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import TABLES, scan
 from ...syntax.pipeline import parse_text
-from ...syntax.tree import Node, nodes_repr
+from ...syntax.tree import Node
 
 
 class LineStyle(BlockStyle):
@@ -55,9 +55,6 @@ def _identity(raw: str) -> str:
 @attrs.define(weakref_slot=False)
 class LineDocument(TreeDocument):
     """A document that is a flat list of statements (comments are trivia)."""
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     #: The grammar under ``grammars/`` this format is parsed with.
     grammar: ClassVar[str] = "lines"

@@ -203,9 +203,6 @@ class CorosyncDocument(TreeDocument):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.Factory(list)
-    children_field = "children"
-
     def sections(self, name: str | None = None) -> list[Block]:
         """Top-level sections (named ``name``), in file order."""
         return [

@@ -26,7 +26,7 @@ from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, parse_with, to_tok, value_list
 from ...syntax.lines_scan import OCFS2, scan
 from ...syntax.pipeline import parse_text
-from ...syntax.tree import Node, Style, nodes_repr, render
+from ...syntax.tree import Node, Style, render
 from ..view import INT, IPV4, Setting, View
 
 FORMAT = "ocfs2"
@@ -128,9 +128,6 @@ class Ocfs2Document(TreeDocument):
 
     format = FORMAT
     style = STYLE
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     def dumps(self) -> str:
         """The text, with added stanzas indented and ended like the rest of the file."""

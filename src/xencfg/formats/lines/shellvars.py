@@ -25,7 +25,7 @@ from ...syntax.build import built, make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import SHELLVARS, scan
 from ...syntax.pipeline import parse_text
 from ...syntax.source import LineIndex
-from ...syntax.tree import Node, Piece, Style, Tok, nodes_repr, token_field
+from ...syntax.tree import Node, Piece, Style, Tok, token_field
 from ..view import to_int
 
 FORMAT = "shellvars"
@@ -242,9 +242,6 @@ class ShellvarsDocument(TreeDocument):
 
     format = FORMAT
     style = STYLE
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     def assignments(self, name: str | None = None) -> list[Assignment]:
         return [

@@ -27,7 +27,7 @@ from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
 from ...syntax.source import LineIndex
-from ...syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
+from ...syntax.tree import Node, Piece, Style, Tok, render, token_field
 from ._base import adopt_final_newline, check_depth, source_style, unescape
 
 FORMAT = "xend"
@@ -300,9 +300,6 @@ class XendDocument(TreeDocument):
 
     format = FORMAT
     style = STYLE
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     def dumps(self) -> str:
         """The document's text; lines added to a CRLF file get CRLF endings."""
