@@ -18,7 +18,7 @@ import attrs
 from ..document import TreeDocument
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, suggest
-from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
+from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
 from ..syntax.build import make_block, make_entry, make_root, parse_with
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
@@ -449,14 +449,7 @@ class MultipathDocument(TreeDocument):
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The last section named ``name`` (created at the end when asked)."""
-        found = self.sections(name)
-        if found:
-            return found[-1]
-        if not create:
-            return None
-        b = Block(name)
-        self.children.append(b)
-        return b
+        return last_block(self.children, name, create=create)
 
     @property
     def defaults(self) -> dict[str, str]:

@@ -13,6 +13,7 @@ from ...syntax.blocks import (
     ComputedView,
     Entry,
     LiveSections,
+    last_block,
 )
 from ..schema import V, Version
 from ..view import View
@@ -79,13 +80,7 @@ class _View(View):
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The (last) option section ``name`` here, created at the end when asked."""
-        found = None
-        for b in self.block.blocks(name):
-            found = b
-        if found is None and create:
-            found = Block(name)
-            self.block.children.append(found)
-        return found
+        return last_block(self.block.children, name, create=create)
 
 
 class _DeviceMixin(_View):

@@ -22,7 +22,7 @@ import attrs
 from ...document import TreeDocument
 from ...errors import ParseError, ValidationError
 from ...problems import KeywordProblem, walk_keywords
-from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry
+from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, parse_with, to_tok
 from ...syntax.lines_scan import COROSYNC, scan
 from ...syntax.pipeline import parse_text
@@ -211,15 +211,9 @@ class CorosyncDocument(TreeDocument):
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The last top-level section ``name`` (created at the end when asked)."""
-        found = self.sections(name)
-        if found:
-            return found[-1]
-        if not create:
-            return None
-        check_name(name)
-        b = Block(name)
-        self.children.append(b)
-        return b
+        if create:
+            check_name(name)
+        return last_block(self.children, name, create=create)
 
     @property
     def totem(self) -> Totem | None:
