@@ -37,6 +37,7 @@ from xencfg._lazy import etree
 from xencfg.errors import ParseError
 from xencfg.formats.cib import convert as _convert
 from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused
+from xencfg.formats.cib.convert.tables import add_nvpair
 
 __all__ = ["CURRENT", "TARGETS", "upgrade"]
 
@@ -63,11 +64,14 @@ DROPPED_OPTIONS = {
 }
 #: cluster options upgrade-2.10.xsl renames (the ones upgrade06 left with underscores)
 RENAMED_OPTIONS = {
-    "cluster_recheck_interval": "cluster-recheck-interval",
-    "dc_deadtime": "dc-deadtime",
-    "election_timeout": "election-timeout",
-    "shutdown_escalation": "shutdown-escalation",
-    "startup_fencing": "startup-fencing",
+    name: name.replace("_", "-")
+    for name in [
+        "cluster_recheck_interval",
+        "dc_deadtime",
+        "election_timeout",
+        "shutdown_escalation",
+        "startup_fencing",
+    ]
 }
 #: resource meta attributes Pacemaker 2.1 renamed (the old names are deprecated)
 META_RENAMES = {"master-max": "promoted-max", "master-node-max": "promoted-node-max"}
@@ -81,14 +85,10 @@ OP_META_DROPPED = ("can_fail", "role_after_failure")
 DEFAULT_VALUED = frozenset(
     {"is-managed", "migration-threshold", "resource-stickiness", "target-role"}
 )
-#: stonith instance attributes upgrade-2.10.xsl renames
+#: stonith instance attributes upgrade-2.10.xsl renames (``pcmk_X_cmd`` -> ``pcmk_X_action``)
 STONITH_RENAMES = {
-    "pcmk_list_cmd": "pcmk_list_action",
-    "pcmk_monitor_cmd": "pcmk_monitor_action",
-    "pcmk_off_cmd": "pcmk_off_action",
-    "pcmk_on_cmd": "pcmk_on_action",
-    "pcmk_reboot_cmd": "pcmk_reboot_action",
-    "pcmk_status_cmd": "pcmk_status_action",
+    f"pcmk_{action}_cmd": f"pcmk_{action}_action"
+    for action in ("list", "monitor", "off", "on", "reboot", "status")
 }
 ROLE_NAMES = {"master": "Promoted", "slave": "Unpromoted"}
 #: attributes holding a role, by element
@@ -401,9 +401,7 @@ class _Current:
         meta = rd.find("meta_attributes")
         if meta is None:
             meta = etree.SubElement(rd, "meta_attributes", id=self.unique("rsc-options"))
-        etree.SubElement(
-            meta, "nvpair", id=self.unique(f"{meta.get('id')}-{name}"), name=name, value=value
-        )
+        add_nvpair(meta, name, value, self.unique)
         self.note(
             src,
             f"default-migration-threshold={value!r} -> rsc_defaults {name}",
@@ -624,13 +622,7 @@ class _Current:
             if meta is None:
                 meta = etree.Element("meta_attributes", id=self.unique(f"{rsc.get('id')}-meta"))
                 rsc.insert(0, meta)
-            etree.SubElement(
-                meta,
-                "nvpair",
-                id=self.unique(f"{meta.get('id')}-requires"),
-                name="requires",
-                value=value,
-            )
+            add_nvpair(meta, "requires", value, self.unique)
             self.note(
                 rsc,
                 f"op {op.get('id')!r} requires={value!r} -> meta requires",
@@ -710,13 +702,7 @@ class _Current:
         for nv in list(meta.findall("nvpair")):
             if nv.get("name") == "promotable":
                 meta.remove(nv)
-        etree.SubElement(
-            meta,
-            "nvpair",
-            id=self.unique(f"{meta.get('id')}-promotable"),
-            name="promotable",
-            value="true",
-        )
+        add_nvpair(meta, "promotable", "true", self.unique)
         self.note(
             m,
             "<master> -> <clone> with promotable=true",

@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...._lazy import etree
 from .records import Change
-from .tables import (
-    RESOURCES,
-    normalise_score,
-)
+from .tables import RESOURCES, add_nvpair, normalise_score
 
 if TYPE_CHECKING:
     from .base import ConverterBase
@@ -68,13 +65,7 @@ class Pacemaker11:
             nv.getparent().remove(nv)
         if threshold is not None and "migration-threshold" not in meta:
             box = self._set(rsc, "meta_attributes")
-            etree.SubElement(
-                box,
-                "nvpair",
-                id=self.conv.unique(f"{box.get('id')}-migration-threshold"),
-                name="migration-threshold",
-                value=threshold,
-            )
+            add_nvpair(box, "migration-threshold", threshold, self.conv.unique)
         self._note(
             rsc,
             f"resource-failure-stickiness={fail!r} -> "
@@ -105,13 +96,7 @@ class Pacemaker11:
                 what = f"op {op.get('id')!r} requires={value!r} dropped (the resource sets it)"
             else:
                 box = self._set(rsc, "meta_attributes")
-                etree.SubElement(
-                    box,
-                    "nvpair",
-                    id=self.conv.unique(f"{box.get('id')}-requires"),
-                    name="requires",
-                    value=value,
-                )
+                add_nvpair(box, "requires", value, self.conv.unique)
                 meta.add("requires")
                 what = f"start op {op.get('id')!r} requires={value!r} -> meta requires"
             self._note(rsc, what, "Pacemaker 1.1 deprecates the op-level 'requires'")
@@ -182,9 +167,7 @@ class Pacemaker11:
                 id=self.conv.unique("rsc-options" if section == "rsc_defaults" else "op-options"),
             )
             for name, value in pairs:
-                etree.SubElement(
-                    meta, "nvpair", id=self.conv.unique(f"{meta.get('id')}-{name}"), name=name
-                ).set("value", value)
+                add_nvpair(meta, name, value, self.conv.unique)
                 if name != "migration-threshold":
                     self.conv.changes.append(
                         Change(

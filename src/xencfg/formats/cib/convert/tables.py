@@ -4,6 +4,7 @@ and Pacemaker 1.0), the name and id helpers, and parsing a CIB or fragment safel
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from xencfg._lazy import etree
@@ -173,6 +174,14 @@ def option_name(name: str) -> str:
     if canon in _options.KNOWN:
         return canon
     return name
+
+
+def add_nvpair(nvset: Any, name: str, value: str, unique: Callable[[str], str]) -> Any:
+    """Append ``<nvpair name=value>`` to ``nvset``, its id ``<set id>-<name>`` passed
+    through the converter's ``unique`` (ids must not clash)."""
+    return etree.SubElement(
+        nvset, "nvpair", id=unique(f"{nvset.get('id')}-{name}"), name=name, value=value
+    )
 
 
 def normalise_score(value: str) -> str:
