@@ -45,6 +45,10 @@ class Pacemaker11:
         line = src.sourceline if src is not None else None
         self.conv.changes.append(Change("pacemaker-1.1", rsc.tag, rsc.get("id"), line, what, why))
 
+    def _note_option(self, what: str, why: str) -> None:
+        """A cluster option moved or rewritten (an nvpair with no element to point at)."""
+        self.conv.changes.append(Change("pacemaker-1.1", "nvpair", None, None, what, why))
+
     def failure_stickiness(self, rsc: Any, default_stickiness: str) -> None:
         """A resource's own failure stickiness becomes its migration-threshold."""
         names = ("resource-failure-stickiness", "resource_failure_stickiness")
@@ -138,18 +142,12 @@ class Pacemaker11:
             threshold = migration_threshold(stick[1] if stick else "0", fail[1])
             if threshold is not None:
                 rsc.append(("migration-threshold", threshold))
-            self.conv.changes.append(
-                Change(
-                    "pacemaker-1.1",
-                    "nvpair",
-                    None,
-                    None,
-                    f"default-resource-failure-stickiness={fail[1]!r} -> "
-                    + (f"migration-threshold={threshold!r}" if threshold else "(dropped)"),
-                    "1.1 counts failures instead of subtracting a score per failure: a resource "
-                    "now leaves a node after migration-threshold failures there (computed as "
-                    "the number of failures that used to outweigh its stickiness)",
-                )
+            self._note_option(
+                f"default-resource-failure-stickiness={fail[1]!r} -> "
+                + (f"migration-threshold={threshold!r}" if threshold else "(dropped)"),
+                "1.1 counts failures instead of subtracting a score per failure: a resource "
+                "now leaves a node after migration-threshold failures there (computed as "
+                "the number of failures that used to outweigh its stickiness)",
             )
         for section, pairs in (("rsc_defaults", rsc), ("op_defaults", ops)):
             if not pairs:
@@ -169,15 +167,9 @@ class Pacemaker11:
             for name, value in pairs:
                 add_nvpair(meta, name, value, self.conv.unique)
                 if name != "migration-threshold":
-                    self.conv.changes.append(
-                        Change(
-                            "pacemaker-1.1",
-                            "nvpair",
-                            None,
-                            None,
-                            f"cluster option -> {section} {name}={value!r}",
-                            "Pacemaker 1.1 ignores the deprecated default_* cluster options",
-                        )
+                    self._note_option(
+                        f"cluster option -> {section} {name}={value!r}",
+                        "Pacemaker 1.1 ignores the deprecated default_* cluster options",
                     )
         for cps in emptied:
             if len(cps) == 0 and cps.getparent() is crm:  # all moved: an empty set confuses
