@@ -23,11 +23,10 @@ from ...document import TreeDocument
 from ...errors import ParseError, ValidationError
 from ...problems import KeywordProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
-from ...syntax.build import built, make_root, parse_with, to_tok
-from ...syntax.lines_scan import COROSYNC, scan
-from ...syntax.pipeline import parse_text
+from ...syntax.build import built, make_root, to_tok
 from ...syntax.tree import Node, Piece, Style
 from ..view import INT, Setting, View, to_int
+from ._base import LineReader
 
 FORMAT = "corosync"
 
@@ -439,22 +438,13 @@ _WORDS = {
 }
 
 
-def scan_text(text: str) -> CorosyncDocument | None:
-    """The tree the grammar builds, read by :data:`~xencfg.syntax.lines_scan.COROSYNC`;
-    ``None`` for anything else (errors included), which the grammar then reads."""
-    doc: CorosyncDocument | None = scan(COROSYNC, text, _Builder(text))
-    return doc
-
-
-def lark_text(text: str, path: str | None) -> CorosyncDocument:
-    """The tree of ``grammars/corosync.lark``: the specification and the error reporter."""
-    doc: CorosyncDocument = parse_with("corosync", text, path, _Builder(text), words=_WORDS)
-    return doc
+#: corosync.conf's readers: the COROSYNC table of lines_scan, ``grammars/corosync.lark``.
+READER = LineReader[CorosyncDocument]("corosync", _Builder, _WORDS)
 
 
 def parse(text: str, path: str | None = None) -> CorosyncDocument:
     """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line."""
-    return parse_text(text, path, scan=scan_text, lark=lark_text)
+    return READER.parse(text, path)
 
 
 def sniff(text: str) -> bool:
