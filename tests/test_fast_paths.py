@@ -63,7 +63,7 @@ def _line_rows() -> list[tuple[str, Scan, LarkParse]]:
                 break
     rows.append(("ocfs2", ocfs2.READER.scan, ocfs2.READER.lark))
     rows.append(("corosync", corosync.READER.scan, corosync.READER.lark))
-    rows.append(("shellvars", shellvars.scan_text, shellvars.lark_text))
+    rows.append(("shellvars", shellvars.READER.scan, shellvars.READER.lark))
     return rows
 
 
@@ -143,7 +143,6 @@ def test_every_fast_path_is_checked() -> None:
         return any(
             isinstance(getattr(m, "SHAPE", None), scan.Shape)
             or hasattr(m, "_scan")
-            or hasattr(m, "scan_text")
             or isinstance(getattr(m, "READER", None), _lines.LineReader)
             for m in mods
         )
