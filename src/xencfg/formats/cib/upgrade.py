@@ -37,7 +37,7 @@ from xencfg._lazy import etree
 from xencfg.errors import ParseError
 from xencfg.formats.cib import convert as _convert
 from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused
-from xencfg.formats.cib.convert.tables import add_nvpair
+from xencfg.formats.cib.convert.tables import add_nvpair, unique_id
 
 __all__ = ["CURRENT", "TARGETS", "upgrade"]
 
@@ -216,6 +216,7 @@ class _Current:
         self.nodeids = nodeids
         self.changes: list[Change] = []
         self.used: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
 
     # -- reporting and ids
     def note(self, el: Any, what: str, why: str, kind: str = KIND) -> None:
@@ -225,12 +226,7 @@ class _Current:
         self.changes.append(Change(kind, tag, ident, line, what, why))
 
     def unique(self, candidate: str) -> str:
-        new, n = candidate, 1
-        while new in self.used:
-            n += 1
-            new = f"{candidate}-{n}"
-        self.used.add(new)
-        return new
+        return unique_id(candidate, self.used, self._next_suffix)
 
     # -- driver
     def apply(self, roots: list[Any]) -> None:
