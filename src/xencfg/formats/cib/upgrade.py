@@ -530,28 +530,31 @@ class _Current:
             for op in rsc.iterfind("operations/op"):
                 self.roles(op)
                 self.op_requires(rsc, op)
-                for meta in op.findall("meta_attributes"):
-                    for nv in list(meta.findall("nvpair")):
-                        if nv.get("name") in OP_META_DROPPED:
-                            meta.remove(nv)
-                            self.note(
-                                op,
-                                f"op meta {nv.get('name')}={nv.get('value')!r} dropped",
-                                "no longer supported (upgrade-3.10-4.xsl): use on-fail",
-                            )
+                self.drop_op_meta(op)
         for rd in root.iter("rsc_defaults"):
             for meta in rd.findall("meta_attributes"):
                 self.meta(meta, rd)
         for od in root.iter("op_defaults"):
-            for meta in od.findall("meta_attributes"):
-                for nv in list(meta.findall("nvpair")):
-                    if nv.get("name") in OP_META_DROPPED:
-                        meta.remove(nv)
-                        self.note(
-                            od,
-                            f"op default {nv.get('name')} dropped",
-                            "no longer supported (upgrade-3.10-4.xsl)",
-                        )
+            self.drop_op_meta(od)
+
+    def drop_op_meta(self, owner: Any) -> None:
+        """The op meta attributes upgrade-3.10-4.xsl drops, from an ``op``'s or the
+        ``op_defaults``' meta sets (an op is told what replaces them)."""
+        for meta in owner.findall("meta_attributes"):
+            for nv in list(meta.findall("nvpair")):
+                name = nv.get("name")
+                if name not in OP_META_DROPPED:
+                    continue
+                meta.remove(nv)
+                if owner.tag == "op":
+                    what = f"op meta {name}={nv.get('value')!r} dropped"
+                    why = "no longer supported (upgrade-3.10-4.xsl): use on-fail"
+                else:
+                    what, why = (
+                        f"op default {name} dropped",
+                        "no longer supported (upgrade-3.10-4.xsl)",
+                    )
+                self.note(owner, what, why)
 
     def group_flags(self, group: Any) -> None:
         """``ordered``/``collocated``: true is what a group is anyway; false is kept, reported."""
