@@ -541,7 +541,7 @@ class _Builder:
 
 _BUILDER = _Builder()
 _WORDS = {"WORD": "a word"}
-_SCAN = re.compile(r"""[()]|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|#[^\n]*""", re.S)
+_SCAN = re.compile(r"""[()]|'[^'\\]*(?:\\.[^'\\]*)*'?|"[^"\\]*(?:\\.[^"\\]*)*"?|#[^\n]*""", re.S)
 
 
 def _context(exc: Exception) -> str:
