@@ -18,7 +18,7 @@ from ...syntax.blocks import (
     LiveSections,
     LiveSettings,
 )
-from ...syntax.tree import Node, nodes_repr, render, walk
+from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, SCHEMA, _9, _84, _kw
 from .values import (
@@ -48,9 +48,6 @@ class DrbdDocument(TreeDocument):
     #: drbdadm (8.3, 8.4, 9) stops at a keyword it does not know where it stands:
     #: "Parse error: 'an option keyword' expected, but got ..." (checked with peer-drbdadm)
     refused_keyword_kinds = frozenset({"unknown", "misplaced"})
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     _layout: tuple[str, DrbdStyle] | None = attrs.field(
         default=None, eq=False, repr=False, init=False
