@@ -114,7 +114,9 @@ def o2cb_rejects(item: Loaded) -> Iterator[Finding]:
     required attribute, a number or port that is not a number, a non-IPv4 address.
 
     Why it matters: o2cb does not start the cluster at all, so no node can
-    mount the filesystem.
+    mount the filesystem. A node stanza without ``cluster`` is the exception:
+    o2cb loads the file and drops that node (``o2cb list-cluster`` does not
+    list it), so that node alone cannot join or mount.
 
     Fix: follow the message (every node needs name, number, ip_address,
     ip_port and cluster; o2net is IPv4 only; LF line ends).

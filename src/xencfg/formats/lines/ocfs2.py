@@ -260,16 +260,26 @@ class Ocfs2Document(TreeDocument):
     def problems(self) -> Iterator[tuple[Node | None, str]]:
         """``(node, message)`` for what o2cb (ocfs2-tools 1.8) refuses to load,
         though we parse it: CRLF line ends, a non-IPv4 address, a missing or
-        non-numeric required attribute, a repeated node name."""
+        non-numeric required attribute, a repeated node name; and a node without
+        ``cluster``, which o2cb loads but leaves out."""
         if "\r\n" in self.source:
             yield None, "CRLF line endings: o2cb rejects the file (syntax error)"
         seen: set[str] = set()
         for n in self.nodes:
             if not n.block.children:
                 continue  # an empty "node:" stanza: o2cb skips it (checked with peer-o2cb)
-            for key in ("name", "number", "ip_address", "ip_port", "cluster"):
+            for key in ("name", "number", "ip_address", "ip_port"):
                 if n.get(key) is None:
                     yield n.block, f"node without '{key}': o2cb rejects the file"
+            if n.get("cluster") is None:
+                # o2cb list-cluster loads the file and drops the stanza (peer-o2cb): the
+                # node belongs to no cluster, so it finds no local node and cannot mount
+                who = f"node {n.name!r}" if n.name else "a node"
+                yield (
+                    n.block,
+                    f"{who} without 'cluster': o2cb leaves it out of every cluster, so it "
+                    "cannot join or mount",
+                )
             if n.get("number") is not None and n.number is None:
                 yield n.block.entry("number"), "node number is not a number"
             if n.get("ip_port") is not None and n.ip_port is None:
