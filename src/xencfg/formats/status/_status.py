@@ -10,6 +10,7 @@ map, counters before any device) is a :class:`xencfg.ParseError`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -29,9 +30,40 @@ class StatusDocument(SourceDocument):
         return self.source
 
 
-def lines(text: str) -> list[tuple[int, str]]:
-    """``(1-based number, line without its newline/CR)`` of every line."""
-    return [(i, ln.rstrip("\r")) for i, ln in enumerate(text.split("\n"), 1)]
+def lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(1-based number, line without its newline/CR)`` of every line, one at a time
+    (a list of them all would hold a second copy of the text while the model is built)."""
+    start, n = 0, len(text)
+    no = 1
+    while start <= n:
+        end = text.find("\n", start)
+        if end < 0:
+            end = n
+        yield no, text[start:end].rstrip("\r")
+        start, no = end + 1, no + 1
+
+
+#: Distinct strings a parse shares at most (beyond, new ones are kept as they come).
+_SHARED = 4096
+
+
+class Shared:
+    """One parse's memo of repeated short strings (states, names): each distinct value
+    is stored once however many devices carry it. Bounded, so that hostile input of
+    distinct values costs no more than without it; per parse, never module-global."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, s: str) -> str:
+        got = self._seen.get(s)
+        if got is not None:
+            return got
+        if len(self._seen) < _SHARED:
+            self._seen[s] = s
+        return s
 
 
 def fail(message: str, text: str, path: str | None, line: int, column: int = 1) -> ParseError:
