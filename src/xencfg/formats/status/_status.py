@@ -43,29 +43,6 @@ def lines(text: str) -> Iterator[tuple[int, str]]:
         start, no = end + 1, no + 1
 
 
-#: Distinct strings a parse shares at most (beyond, new ones are kept as they come).
-_SHARED = 4096
-
-
-class Shared:
-    """One parse's memo of repeated short strings (states, names): each distinct value
-    is stored once however many devices carry it. Bounded, so that hostile input of
-    distinct values costs no more than without it; per parse, never module-global."""
-
-    __slots__ = ("_seen",)
-
-    def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-
-    def __call__(self, s: str) -> str:
-        got = self._seen.get(s)
-        if got is not None:
-            return got
-        if len(self._seen) < _SHARED:
-            self._seen[s] = s
-        return s
-
-
 def fail(message: str, text: str, path: str | None, line: int, column: int = 1) -> ParseError:
     return ParseError(message, path=path, line=line, column=column, text=text)
 

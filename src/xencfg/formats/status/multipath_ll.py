@@ -15,7 +15,8 @@ from typing import Any
 
 import attrs
 
-from ._status import Shared, StatusDocument, as_dict, fail, first_col, lines
+from ..memo import Shared
+from ._status import StatusDocument, as_dict, fail, first_col, lines
 
 FORMAT = "multipath-ll"
 
