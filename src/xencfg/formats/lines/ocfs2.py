@@ -27,6 +27,7 @@ from ...syntax.build import built, make_root, parse_with, to_tok, value_list
 from ...syntax.lines_scan import OCFS2, scan
 from ...syntax.pipeline import parse_text
 from ...syntax.tree import Node, Style, nodes_repr, render
+from ..memo import Shared
 from ..view import INT, IPV4, Setting, View
 
 FORMAT = "ocfs2"
@@ -335,6 +336,7 @@ class _Builder:
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+        self.share = Shared()  # stanza names and values such as 7777 repeat node after node
 
     def _first(self, pos: int) -> bool:
         """Whether ``pos`` is in column 1."""
@@ -352,7 +354,7 @@ class _Builder:
             self._fail(
                 key.pos, f"attribute '{key.text}' must be indented (o2cb reads it as a stanza)"
             )
-        e = Entry(intern(key.text), value_list(vals, str), key_tok=key, value_toks=vals)
+        e = Entry(intern(key.text), value_list(vals, self.share), key_tok=key, value_toks=vals)
         e.cst = list(pieces)
         return built(e, key.pos)
 
@@ -360,8 +362,8 @@ class _Builder:
         head = to_tok(children[0])
         if not self._first(head.pos):
             self._fail(head.pos, f"stanza '{head.text}' must start at column 1")
-        kids = [c for c in children if isinstance(c, Node)]
-        b = Block(head.text.rstrip(" \t:"), [], kids, key_tok=None)
+        kids = list(tuple(c for c in children if isinstance(c, Node)))  # (sized exactly)
+        b = Block(self.share(head.text.rstrip(" \t:")), [], kids, key_tok=None)
         b.cst = [head, *kids]
         return built(b, head.pos)
 
