@@ -517,7 +517,7 @@ class XendDocument(TreeDocument):
 
 
 class _Builder:
-    """Builds the tree, one instance per parse: equal quoted values share one string."""
+    """Builds the tree, one instance per parse: equal words and values share one string."""
 
     def __init__(self) -> None:
         self.share = Shared()
