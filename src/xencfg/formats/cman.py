@@ -236,7 +236,7 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
     )
     stack: list[str] = []
     count = 0
-    share = Shared()  # attribute names and most values repeat from node to node
+    share: Shared[str] = Shared()  # attribute names and most values repeat from node to node
     try:
         for event, e in _events(parser, text):
             if event == "end":
@@ -299,7 +299,7 @@ def _events(parser: Any, text: str) -> Iterator[tuple[str, Any]]:
     yield from parser.read_events()
 
 
-def _element(e: Any, index: int, share: Shared, cls: type[Element] = Element) -> Any:
+def _element(e: Any, index: int, share: Shared[str], cls: type[Element] = Element) -> Any:
     return cls(
         share(str(e.tag)), {share(str(k)): share(str(v)) for k, v in e.attrib.items()}, index
     )

@@ -336,7 +336,9 @@ class _Builder:
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
-        self.share = Shared()  # stanza names and values such as 7777 repeat node after node
+        self.share: Shared[str] = (
+            Shared()
+        )  # stanza names and values such as 7777 repeat node after node
 
     def _first(self, pos: int) -> bool:
         """Whether ``pos`` is in column 1."""

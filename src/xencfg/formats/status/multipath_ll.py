@@ -137,7 +137,7 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
     doc = MultipathLlDocument(path=path, source=text)
     cur: Map | None = None
     group: PathGroup | None = None
-    share = Shared()  # states, policies and features repeat from map to map
+    share: Shared[str] = Shared()  # states, policies and features repeat from map to map
     for no, raw in lines(text):
         if not raw.strip():
             continue

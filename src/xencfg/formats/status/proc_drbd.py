@@ -124,7 +124,7 @@ class ProcDrbdDocument(StatusDocument):
         }
 
 
-def _pair(v: str, share: Shared) -> tuple[str, str]:
+def _pair(v: str, share: Shared[str]) -> tuple[str, str]:
     a, _, b = v.partition("/")
     return (share(a), share(b))
 
@@ -132,23 +132,17 @@ def _pair(v: str, share: Shared) -> tuple[str, str]:
 _FLAGS = re.compile(r"[-a-zA-Z]{4,}")
 
 
-def _state(m: re.Match[str], no: int, share: Shared, pairs: dict[str, tuple[str, str]]) -> Minor:
+def _state(m: re.Match[str], no: int, share: Shared[str], pairs: Shared[tuple[str, str]]) -> Minor:
     """A device's state line; its words repeat from device to device, so the strings
-    and the role/disk pairs are shared (``pairs``: this parse's, by the text)."""
+    and the role/disk pairs are shared."""
     dev = Minor(int(m["minor"]), share(m["cs"]), line=no)
     for w in m["rest"].split():
-        if w.startswith(("st:", "ro:", "ds:")):
-            pair = pairs.get(w[3:])
-            if pair is None:
-                pair = _pair(w[3:], share)
-                if len(pairs) < 4096:
-                    pairs[w[3:]] = pair
-            if w[0] == "d":
-                dev.disks = pair
-            else:
-                dev.roles = pair
+        if w.startswith(("st:", "ro:")):
+            dev.roles = pairs(_pair(w[3:], share))
+        elif w.startswith("ds:"):
+            dev.disks = pairs(_pair(w[3:], share))
         elif w.startswith("ld:") and dev.disks is None:  # DRBD 0.7: local disk only
-            dev.disks = (share(w[3:]), "")
+            dev.disks = pairs((share(w[3:]), ""))
         elif len(w) == 1 and w in "ABC":
             dev.protocol = share(w)
         elif _FLAGS.fullmatch(w) and "-" in w:
@@ -161,8 +155,8 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
     lines (counters, progress) that precede any ``N: cs:`` line."""
     doc = ProcDrbdDocument(path=path, source=text)
     cur: Minor | None = None
-    share = Shared()
-    pairs: dict[str, tuple[str, str]] = {}
+    share: Shared[str] = Shared()
+    pairs: Shared[tuple[str, str]] = Shared()
 
     def need(no: int, ln: str, what: str) -> Minor:
         if cur is None:

@@ -520,7 +520,7 @@ class _Builder:
     """Builds the tree, one instance per parse: equal words and values share one string."""
 
     def __init__(self) -> None:
-        self.share = Shared()
+        self.share: Shared[str] = Shared()
 
     def WORD(self, t: Any) -> Atom:
         tok = to_tok(t)
