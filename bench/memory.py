@@ -12,7 +12,7 @@ the format's parser building the lossless tree with every token (what an edit th
 written back pays for). The target is on ``load``; xm and xl must meet it (a breach
 fails the run), the other formats' figures are reported as targets not met.
 
-    python bench/memory.py [--smoke]
+    python bench/memory.py [--smoke] [--formats cib,cman]
 """
 
 from __future__ import annotations
@@ -91,9 +91,10 @@ def huge_lists(n_items: int) -> dict[str, str]:
     }
 
 
-def run(smoke: bool) -> list[str]:
+def run(smoke: bool, only: set[str] | None = None) -> list[str]:
     """Print the series as Markdown; return the breaches (xm and xl over the target).
-    Other formats over the target are printed as "not met" below the table."""
+    Other formats over the target are printed as "not met" below the table.
+    ``only``: the formats to measure (all when None)."""
     import bench
 
     size = 0.5e6 if smoke else 4e6
@@ -105,12 +106,13 @@ def run(smoke: bool) -> list[str]:
         tmp = Path(tmp_name)
         cases: list[tuple[str, str, str]] = []
         for fmt, (gen, _, _) in bench.INPUTS.items():
-            if fmt not in xencfg.FORMATS:
+            if fmt not in xencfg.FORMATS or (only is not None and fmt not in only):
                 continue
             per_unit = len(gen(100)) / 100
             cases.append((fmt, fmt, gen(max(8, round(size / per_unit)))))
         for label, text in huge_lists(100_000 if smoke else 900_000).items():
-            cases.append((label + ", one huge list", label.split()[0], text))
+            if only is None or label.split()[0] in only:
+                cases.append((label + ", one huge list", label.split()[0], text))
         for label, fmt, text in cases:
             path = tmp / "input"
             path.write_text(text, encoding="utf-8", errors="surrogateescape")
@@ -129,8 +131,16 @@ def run(smoke: bool) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--smoke", action="store_true", help="0.5 MB inputs (CI)")
+    ap.add_argument(
+        "--formats",
+        type=lambda v: {f.strip() for f in v.split(",") if f.strip()},
+        help="comma-separated formats to measure (default: all)",
+    )
     args = ap.parse_args(argv)
-    breaches = run(args.smoke)
+    unknown = sorted((args.formats or set()) - set(xencfg.FORMATS))
+    if unknown:
+        ap.error("unknown format(s): " + ", ".join(unknown))
+    breaches = run(args.smoke, args.formats)
     if breaches:
         print("\nBREACH: " + "; ".join(breaches))
         return 1

@@ -765,3 +765,54 @@ def test_positions_for_lint() -> None:
     assert [(r.attribute, r.target, r.line) for r in doc.references()] == [("rsc", "nfs", 1)]
     dup = _load(_seed("s001-drbd-heartbeat", "cib", "host1.xml")).duplicate_ids()
     assert [el.sourceline for el in dup["host1"]] == [2, 8]
+
+
+# -- large files: fed to the parser in pieces (issue 22 item 10) --------------------------
+
+
+def _many_primitives(n: int, name: str = "vm") -> str:
+    body = "".join(
+        f'      <primitive id="{name}{i}" class="ocf" provider="heartbeat" type="Xen">\n'
+        f'        <instance_attributes id="{name}{i}-ia">\n'
+        f'          <nvpair id="{name}{i}-x" name="xmfile" value="/etc/xen/{name}{i}"/>\n'
+        "        </instance_attributes>\n      </primitive>\n"
+        for i in range(n)
+    )
+    return (
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">\n'
+        f"  <configuration>\n    <crm_config/>\n    <nodes/>\n    <resources>\n{body}"
+        "    </resources>\n    <constraints/>\n  </configuration>\n  <status/>\n</cib>\n"
+    )
+
+
+def test_large_cib_keeps_non_ascii_across_the_pieces_it_is_read_in() -> None:
+    # 1,000 primitives are ~290 K characters, several of the 64 K pieces the loader feeds
+    # libxml2; a name of 1-, 2-, 3- and 4-byte characters falls across piece boundaries
+    text = _many_primitives(1000, "vé€😀")
+    assert len(text) > 3 * 65536
+    doc = xencfg.loads(text, "cib")
+    values = [el.get("value") for el in doc.iter("nvpair")]
+    assert values == [f"/etc/xen/vé€😀{i}" for i in range(1000)]
+    assert xencfg.dumps(doc) == text
+
+
+def test_large_latin1_cib_is_read_in_its_declared_encoding() -> None:
+    # a Latin-1 byte is a lone surrogate in the text (decode's surrogateescape); libxml2
+    # must still see the declaration first and the bytes as they were
+    body = _many_primitives(1000, "v\udce9")
+    text = '<?xml version="1.0" encoding="ISO-8859-1"?>\n' + body
+    doc = xencfg.loads(text, "cib")
+    assert doc.section("resources")[999].get("id") == "v\u00e9999"
+    assert xencfg.dumps(doc) == text
+
+
+def test_error_in_a_later_piece_of_a_large_cib_is_placed_as_in_one_piece() -> None:
+    text = _many_primitives(1000)
+    lines = text.split("\n")
+    at = 5 + 5 * 800 + 2  # primitive 800's nvpair: in the fourth piece
+    assert "<nvpair" in lines[at]
+    lines[at] = lines[at].replace('name="xmfile"', 'name="xmfile" name="twice"')
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.loads("\n".join(lines), "cib", path="big.xml")
+    assert (info.value.line, info.value.path) == (at + 1, "big.xml")
+    assert info.value.message.startswith("not well-formed XML: Attribute name redefined")

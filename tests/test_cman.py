@@ -176,3 +176,47 @@ def test_secrets_feed_the_cli_redaction() -> None:
     doc = xencfg.load(TWO, "cman")
     assert doc.secrets() == ["s3cr&t"]
     assert "s3cr&t" not in redact(xencfg.dumps(doc).replace("&amp;", "&"), doc.secrets())
+
+
+def _many_nodes(n: int, name: str = "node") -> str:
+    nodes = "".join(
+        f'    <clusternode name="{name}{i}" nodeid="{i + 1}" votes="1">\n'
+        f'      <fence><method name="1"><device name="apc" port="{i}"/></method></fence>\n'
+        "    </clusternode>\n"
+        for i in range(n)
+    )
+    return (
+        '<?xml version="1.0"?>\n<cluster name="big" config_version="1">\n'
+        f"  <clusternodes>\n{nodes}  </clusternodes>\n"
+        '  <fencedevices><fencedevice name="apc" agent="fence_apc"/></fencedevices>\n'
+        "</cluster>\n"
+    )
+
+
+def test_large_file_keeps_non_ascii_across_the_pieces_it_is_read_in() -> None:
+    # the text is fed to the parser 64 K characters at a time (issue 22 item 10): names
+    # of 1- to 4-byte characters fall across the boundaries
+    text = _many_nodes(2000, "nœ€😀")
+    assert len(text) > 3 * 65536
+    doc = xencfg.loads(text, "cman")
+    assert [n.name for n in doc.nodes] == [f"nœ€😀{i}" for i in range(2000)]
+    assert [n.fence[0].get("port") for n in doc.nodes][-1] == "1999"
+    assert doc.fencedevice("apc") is not None and xencfg.dumps(doc) == text
+
+
+def test_error_in_a_later_piece_of_a_large_file_has_its_line() -> None:
+    lines = _many_nodes(2000).split("\n")
+    at = 3 + 3 * 1500 + 1  # node 1500's fence line: in the fourth piece
+    assert "<fence>" in lines[at]
+    lines[at] = lines[at].replace("<fence>", "<fence", 1)
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.loads("\n".join(lines), "cman", path="cluster.conf")
+    assert (info.value.path, info.value.line) == ("cluster.conf", at + 1)
+
+
+def test_repeated_attribute_names_and_values_are_one_string_each() -> None:
+    doc = xencfg.loads(_many_nodes(3), "cman")
+    a, b = doc.nodes[0], doc.nodes[2]
+    assert a.attributes == {"name": "node0", "nodeid": "1", "votes": "1"}
+    (ka, va), (kb, vb) = list(a.attributes.items())[2], list(b.attributes.items())[2]
+    assert ka is kb and va is vb  # 'votes' and '1': shared, not one copy per node

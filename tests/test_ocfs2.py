@@ -281,3 +281,18 @@ def test_unwritable_values_are_refused(bad: str) -> None:
     with pytest.raises(xencfg.ValidationError):
         doc.cluster().name = bad
     assert xencfg.dumps(doc) == "cluster:\n\tname = c\n"
+
+
+def test_repeated_stanza_names_and_values_are_one_string_each() -> None:
+    # issue 22 item 10: a file of many nodes keeps 'node' and '7777' once each
+    text = "".join(
+        f"node:\n\tip_port = 7777\n\tip_address = 10.0.0.{i}\n\tnumber = {i}\n"
+        f"\tname = n{i}\n\tcluster = ocfs2\n\n"
+        for i in range(3)
+    )
+    doc = xencfg.loads(text, "ocfs2")
+    a, b = doc.stanzas("node")[0], doc.stanzas("node")[2]
+    assert a.key == "node" and a.key is b.key
+    assert (b.get("ip_port"), b.get("name")) == ("7777", "n2")
+    assert a.get("ip_port") is b.get("ip_port") and a.get("cluster") is b.get("cluster")
+    assert xencfg.dumps(doc) == text

@@ -392,3 +392,63 @@ def test_generated_multipath_ll_reads_back(maps: list, modern: bool) -> None:
     for m, (_, _, _, groups) in zip(doc.maps, maps, strict=True):
         assert [g.prio for g in m.groups] == list(range(len(groups)))
         assert [[(p.hctl, p.minor) for p in g.paths] for g in m.groups] == groups
+
+
+# -- memory (issue 22 item 10): lines one at a time, repeated values stored once ----------
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\r\nb\r\n", "\n\n", "x\ry\n\rz"])
+def test_lines_are_numbered_as_split_gives_them(text: str) -> None:
+    from xencfg.formats.status._status import lines
+
+    want = [(i, ln.rstrip("\r")) for i, ln in enumerate(text.split("\n"), 1)]
+    assert list(lines(text)) == want
+
+
+def test_shared_keeps_one_string_per_value_and_is_bounded() -> None:
+    from xencfg.formats import memo
+
+    share = memo.Shared()
+    a = share("".join(["Conn", "ected"]))
+    assert share("".join(["Connec", "ted"])) is a
+    for i in range(memo._SHARED + 10):
+        share(f"v{i}")
+    late = "".join(["v", "late"])
+    assert share(late) is late and share("".join(["v", "late"])) is not late  # full: not kept
+    assert share("".join(["Conn", "ected"])) is a
+
+
+def test_proc_drbd_devices_share_their_states() -> None:
+    text = "".join(
+        f"{i}: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n"
+        f"    ns:{i} nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n"
+        for i in range(3)
+    )
+    doc = xencfg.loads(text, "proc-drbd")
+    a, b = doc.minors[0], doc.minors[2]
+    assert (b.cs, b.roles, b.disks, b.flags, b.write_order) == (
+        "Connected", ("Primary", "Secondary"), ("UpToDate", "UpToDate"), "r-----", "f"
+    )  # fmt: skip
+    assert a.cs is b.cs and a.roles is b.roles and a.disks is b.disks and a.flags is b.flags
+    assert [k for k in a.counters] == [k for k in b.counters]
+    assert all(x is y for x, y in zip(a.counters, b.counters, strict=True))
+
+
+def test_multipath_ll_paths_share_their_states() -> None:
+    text = "".join(
+        f"lun{i} (3600{i:04x}) dm-{i} LIO-ORG,block\n"
+        "size=100G features='0' hwhandler='0' wp=rw\n"
+        "`-+- policy='round-robin 0' prio=50 status=active\n"
+        f"  |- 3:0:0:{i} sda{i} 8:{i}  active ready running\n"
+        for i in range(3)
+    )
+    doc = xencfg.loads(text, "multipath-ll")
+    a, b = doc.maps[0], doc.maps[2]
+    assert (b.size, b.features, b.vendor, b.groups[0].policy) == (
+        "100G",
+        "0",
+        "LIO-ORG",
+        "round-robin 0",
+    )
+    assert a.features is b.features and a.groups[0].policy is b.groups[0].policy
+    assert a.paths[0].dm_state is b.paths[0].dm_state and a.paths[0].path_state == "ready"

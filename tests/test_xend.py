@@ -320,3 +320,13 @@ def test_lines_added_to_crlf_files_end_in_crlf() -> None:
     doc.set("dom0-cpus", 1)
     out = xencfg.dumps(doc)
     assert out.endswith("(dom0-min-mem 196)\r\n(dom0-cpus 1)\r\n")
+
+
+def test_repeated_values_are_one_string_each() -> None:
+    # issue 22 item 10: equal words and quoted values share one string per parse
+    text = "(vnc-listen '0.0.0.0')\n(xend-address '0.0.0.0')\n(dom0-cpus 0)\n(dom0-cpus 0)\n"
+    doc = xencfg.loads(text, "xend")
+    a, b, c, d = doc.children
+    assert a.items[1].value == "0.0.0.0" and a.items[1].value is b.items[1].value
+    assert c.items[0].value is d.items[0].value and c.items[1].value is d.items[1].value
+    assert xencfg.dumps(doc) == text

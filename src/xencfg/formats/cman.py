@@ -14,6 +14,7 @@ XML is parsed with entities, DTDs and network access off.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -22,6 +23,7 @@ from ..document import SourceDocument
 from ..errors import ParseError
 from ..secrets import MASK
 from ..syntax.source import LineIndex
+from .memo import Shared
 
 FORMAT = "cman"
 
@@ -221,13 +223,10 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
     holds libxml2's whole tree; each element of interest keeps its place among all
     start tags, where :meth:`CmanDocument.dumps` finds it again to edit it.
     """
-    from io import BytesIO
-
     from lxml import etree
 
     doc = CmanDocument(path=path, source=text)
-    events = etree.iterparse(
-        BytesIO(text.encode("utf-8", "surrogateescape")),
+    parser = etree.XMLPullParser(
         events=("start", "end"),
         resolve_entities=False,
         no_network=True,
@@ -237,8 +236,9 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
     )
     stack: list[str] = []
     count = 0
+    share: Shared[str] = Shared()  # attribute names and most values repeat from node to node
     try:
-        for event, e in events:
+        for event, e in _events(parser, text):
             if event == "end":
                 stack.pop()
                 e.clear(keep_tail=True)
@@ -257,15 +257,15 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
             stack.append(tag)
             where = tuple(stack)
             if len(stack) == 1:
-                doc.cluster = _element(e, count)
+                doc.cluster = _element(e, count, share)
             elif where == _NODE:
-                doc.nodes.append(_element(e, count, CmanNode))
+                doc.nodes.append(_element(e, count, share, CmanNode))
             elif where == _FENCE:
-                doc.nodes[-1].fence.append(_element(e, count))
+                doc.nodes[-1].fence.append(_element(e, count, share))
             elif where == _DEVICE:
-                doc.fencedevices.append(_element(e, count))
+                doc.fencedevices.append(_element(e, count, share))
             elif where == _CMAN and doc.cman is None:
-                doc.cman = _element(e, count)
+                doc.cman = _element(e, count, share)
             count += 1
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
@@ -285,8 +285,24 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
     return doc
 
 
-def _element(e: Any, index: int, cls: type[Element] = Element) -> Any:
-    return cls(str(e.tag), {str(k): str(v) for k, v in e.attrib.items()}, index)
+#: Characters of the text encoded and fed to the parser at a time.
+_CHUNK = 1 << 16
+
+
+def _events(parser: Any, text: str) -> Iterator[tuple[str, Any]]:
+    """The parser's events, the text fed a piece at a time: the whole text encoded at
+    once would be a second copy of it, held for the whole parse."""
+    for at in range(0, len(text), _CHUNK):
+        parser.feed(text[at : at + _CHUNK].encode("utf-8", "surrogateescape"))
+        yield from parser.read_events()
+    parser.close()
+    yield from parser.read_events()
+
+
+def _element(e: Any, index: int, share: Shared[str], cls: type[Element] = Element) -> Any:
+    return cls(
+        share(str(e.tag)), {share(str(k)): share(str(v)) for k, v in e.attrib.items()}, index
+    )
 
 
 _HEAD = re.compile(r"\A(?:\ufeff)?(?:\s+|<\?xml.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S)

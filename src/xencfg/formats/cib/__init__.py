@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ...errors import ParseError
@@ -100,7 +101,7 @@ def parse(text: str, path: str | None = None) -> CibDocument:
     return doc
 
 
-def _guess_unit(text: str, starts: list[int]) -> str:
+def _guess_unit(text: str, starts: Sequence[int]) -> str:
     """The indentation step of the file (a tab, or the smallest space step)."""
     steps: list[str] = []
     for start in starts[:200]:

@@ -15,7 +15,7 @@ understand both dialects the issue names:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -118,7 +118,7 @@ class CibDocument(SourceDocument):
     #: The source elements (a parse), and the offsets of their start tags, in order
     #: (a wrapper element the parse added for a fragment has none).
     _elements: list[Any] = attrs.field(factory=list, repr=False)
-    _offsets: list[int] = attrs.field(factory=list, repr=False)
+    _offsets: Sequence[int] = attrs.field(factory=list, repr=False)
     _by_id: dict[int, int] | None = attrs.field(default=None, repr=False)
     #: Indentation unit for new nested elements (guessed from the source).
     unit: str = "  "

@@ -25,6 +25,7 @@ from ...problems import KeywordProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, to_tok, value_list
 from ...syntax.tree import Node, Style, render
+from ..memo import Shared
 from ..view import INT, IPV4, Setting, View
 from ._base import LineReader
 
@@ -341,6 +342,8 @@ class _Builder:
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+        # stanza names and values such as 7777 repeat node after node: one string each
+        self.share: Shared[str] = Shared()
 
     def _first(self, pos: int) -> bool:
         """Whether ``pos`` is in column 1."""
@@ -358,7 +361,7 @@ class _Builder:
             self._fail(
                 key.pos, f"attribute '{key.text}' must be indented (o2cb reads it as a stanza)"
             )
-        e = Entry(intern(key.text), value_list(vals, str), key_tok=key, value_toks=vals)
+        e = Entry(intern(key.text), value_list(vals, self.share), key_tok=key, value_toks=vals)
         e.cst = list(pieces)
         return built(e, key.pos)
 
@@ -366,8 +369,8 @@ class _Builder:
         head = to_tok(children[0])
         if not self._first(head.pos):
             self._fail(head.pos, f"stanza '{head.text}' must start at column 1")
-        kids = [c for c in children if isinstance(c, Node)]
-        b = Block(head.text.rstrip(" \t:"), [], kids, key_tok=None)
+        kids = list(tuple(c for c in children if isinstance(c, Node)))  # (sized exactly)
+        b = Block(self.share(head.text.rstrip(" \t:")), [], kids, key_tok=None)
         b.cst = [head, *kids]
         return built(b, head.pos)
 

@@ -10,6 +10,7 @@ map, counters before any device) is a :class:`xencfg.ParseError`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -29,9 +30,17 @@ class StatusDocument(SourceDocument):
         return self.source
 
 
-def lines(text: str) -> list[tuple[int, str]]:
-    """``(1-based number, line without its newline/CR)`` of every line."""
-    return [(i, ln.rstrip("\r")) for i, ln in enumerate(text.split("\n"), 1)]
+def lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(1-based number, line without its newline/CR)`` of every line, one at a time
+    (a list of them all would hold a second copy of the text while the model is built)."""
+    start, n = 0, len(text)
+    no = 1
+    while start <= n:
+        end = text.find("\n", start)
+        if end < 0:
+            end = n
+        yield no, text[start:end].rstrip("\r")
+        start, no = end + 1, no + 1
 
 
 def fail(message: str, text: str, path: str | None, line: int, column: int = 1) -> ParseError:

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ..memo import Shared
 from ._status import StatusDocument, as_dict, fail, first_col, lines
 
 FORMAT = "multipath-ll"
@@ -136,6 +137,7 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
     doc = MultipathLlDocument(path=path, source=text)
     cur: Map | None = None
     group: PathGroup | None = None
+    share: Shared[str] = Shared()  # states, policies and features repeat from map to map
     for no, raw in lines(text):
         if not raw.strip():
             continue
@@ -154,9 +156,9 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
                     m["dev"],
                     _num(m["major"]),
                     _num(m["minor"]),
-                    m["dm"],
-                    m["chk"],
-                    m.groupdict().get("online"),
+                    share(m["dm"]),
+                    share(m["chk"]),
+                    None if m.groupdict().get("online") is None else share(m["online"]),
                     line=no,
                 )
             )
@@ -165,15 +167,16 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
         if m:
             if cur is None:
                 raise fail("path group line before any map header", text, path, no, first_col(ln))
-            policy = (m["policy"] or "").strip() or None
+            policy = share((m["policy"] or "").strip()) or None
             prio = int(m["prio"]) if m["prio"] else None
-            group = PathGroup(policy, prio, m["status"], line=no)
+            group = PathGroup(policy, prio, share(m["status"]), line=no)
             cur.groups.append(group)
             continue
         m = _SIZE_NEW.match(ln) or _SIZE_OLD.match(ln)
         if m and cur is not None:
-            cur.size, cur.features, cur.hwhandler = (x.strip() for x in m.groups()[:3])
-            cur.wp = m.groups()[3] if len(m.groups()) > 3 else None
+            cur.size, cur.features, cur.hwhandler = (share(x.strip()) for x in m.groups()[:3])
+            wp = m.groups()[3] if len(m.groups()) > 3 else None
+            cur.wp = None if wp is None else share(wp)
             continue
         m = _MAP.match(raw.rstrip())  # not squeezed: a product name keeps its padding
         if m:
@@ -182,8 +185,8 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
                 alias=alias,
                 wwid=(m["wwid"] or alias).strip(),
                 dm=m["dm"],
-                vendor=(m["vendor"] or "").strip() or None,
-                product=(m["product"] or "").strip() or None,
+                vendor=share((m["vendor"] or "").strip()) or None,
+                product=share((m["product"] or "").strip()) or None,
                 action=m["action"],
                 line=no,
             )

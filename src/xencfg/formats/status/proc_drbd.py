@@ -14,10 +14,12 @@ unknown lines are kept in :attr:`ProcDrbdDocument.unparsed`.
 from __future__ import annotations
 
 import re
+from sys import intern
 from typing import Any
 
 import attrs
 
+from ..memo import Shared
 from ._status import StatusDocument, as_dict, fail, first_col, lines
 
 FORMAT = "proc-drbd"
@@ -122,25 +124,29 @@ class ProcDrbdDocument(StatusDocument):
         }
 
 
-def _pair(v: str) -> tuple[str, str]:
+def _pair(v: str, share: Shared[str]) -> tuple[str, str]:
     a, _, b = v.partition("/")
-    return (a, b)
+    return (share(a), share(b))
 
 
-def _state(m: re.Match[str], no: int) -> Minor:
-    dev = Minor(int(m["minor"]), m["cs"], line=no)
-    words = m["rest"].split()
-    for w in words:
+_FLAGS = re.compile(r"[-a-zA-Z]{4,}")
+
+
+def _state(m: re.Match[str], no: int, share: Shared[str], pairs: Shared[tuple[str, str]]) -> Minor:
+    """A device's state line; its words repeat from device to device, so the strings
+    and the role/disk pairs are shared."""
+    dev = Minor(int(m["minor"]), share(m["cs"]), line=no)
+    for w in m["rest"].split():
         if w.startswith(("st:", "ro:")):
-            dev.roles = _pair(w[3:])
+            dev.roles = pairs(_pair(w[3:], share))
         elif w.startswith("ds:"):
-            dev.disks = _pair(w[3:])
+            dev.disks = pairs(_pair(w[3:], share))
         elif w.startswith("ld:") and dev.disks is None:  # DRBD 0.7: local disk only
-            dev.disks = (w[3:], "")
+            dev.disks = pairs((share(w[3:]), ""))
         elif len(w) == 1 and w in "ABC":
-            dev.protocol = w
-        elif re.fullmatch(r"[-a-zA-Z]{4,}", w) and "-" in w:
-            dev.flags = w
+            dev.protocol = share(w)
+        elif _FLAGS.fullmatch(w) and "-" in w:
+            dev.flags = share(w)
     return dev
 
 
@@ -149,6 +155,8 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
     lines (counters, progress) that precede any ``N: cs:`` line."""
     doc = ProcDrbdDocument(path=path, source=text)
     cur: Minor | None = None
+    share: Shared[str] = Shared()
+    pairs: Shared[tuple[str, str]] = Shared()
 
     def need(no: int, ln: str, what: str) -> Minor:
         if cur is None:
@@ -163,7 +171,7 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
         elif m := _HASH.match(ln):
             doc.build_hash, doc.build_by = m["h"], m["by"]
         elif m := _MINOR.match(ln):
-            cur = _state(m, no)
+            cur = _state(m, no, share, pairs)
             doc.minors.append(cur)
         elif m := _SYNC.match(ln):
             dev = need(no, ln, "sync progress")
@@ -185,9 +193,9 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
             dev = need(no, ln, "counters")
             for k, v in _COUNTER.findall(ln):
                 if k == "wo":
-                    dev.write_order = v
+                    dev.write_order = share(v)
                 elif v.isdigit():
-                    dev.counters[k] = int(v)
+                    dev.counters[intern(k)] = int(v)  # (two or three letters: few keys)
         else:
             doc.unparsed.append((no, ln))
     return doc

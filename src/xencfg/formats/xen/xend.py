@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from sys import intern
 from typing import Any
 
 import attrs
@@ -27,6 +26,7 @@ from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
 from ...syntax.tree import Node, Piece, Style, Tok, render, token_field
+from ..memo import Shared
 from ._base import adopt_final_newline, check_depth, source_style, unescape
 
 FORMAT = "xend"
@@ -513,21 +513,27 @@ class XendDocument(TreeDocument):
 
 
 class _Builder:
+    """Builds the tree, one instance per parse: equal words and values share one string."""
+
+    def __init__(self) -> None:
+        self.share: Shared[str] = Shared()
+
     def WORD(self, t: Any) -> Atom:
         tok = to_tok(t)
-        a = Atom(intern(tok.text), tok=tok)
+        a = Atom(self.share(tok.text), tok=tok)
         a.cst = [tok]
         return built(a, tok.pos)
 
     def STRING(self, t: Any) -> Atom:
         tok = to_tok(t)
-        a = Atom(unquote(tok.text), tok=tok)
+        a = Atom(self.share(unquote(tok.text)), tok=tok)
         a.cst = [tok]
         return built(a, tok.pos)
 
     def sexpr(self, children: list[Any]) -> SList:
         pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
-        s = SList([p for p in pieces if isinstance(p, Node)])
+        # (a list of the tuple is sized exactly; a comprehension reserves room for four)
+        s = SList(list(tuple(p for p in pieces if isinstance(p, Node))))
         s.cst = pieces
         return built(s, to_tok(children[0]).pos)  # the '('
 
@@ -539,7 +545,6 @@ class _Builder:
         return doc
 
 
-_BUILDER = _Builder()
 _WORDS = {"WORD": "a word"}
 _SCAN = re.compile(r"""[()]|'[^'\\]*(?:\\.[^'\\]*)*'?|"[^"\\]*(?:\\.[^"\\]*)*"?|#[^\n]*""", re.S)
 
@@ -585,7 +590,7 @@ def parse(text: str, path: str | None = None) -> XendDocument:
 
 def _scan(text: str) -> XendDocument | None:
     """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide."""
-    doc: XendDocument | None = scan(text, SHAPE, _BUILDER)
+    doc: XendDocument | None = scan(text, SHAPE, _Builder())
     return doc
 
 
@@ -596,7 +601,9 @@ def _final_newline(doc: XendDocument, text: str, path: str | None) -> None:
 def parse_lark(text: str, path: str | None = None) -> XendDocument:
     """Parse with ``grammars/xend.lark`` only (the reference :func:`_scan` must equal)."""
     try:
-        doc: XendDocument = parse_with("xend", text, path, _BUILDER, words=_WORDS, context=_context)
+        doc: XendDocument = parse_with(
+            "xend", text, path, _Builder(), words=_WORDS, context=_context
+        )
     except ParseError as exc:
         opener = _unclosed(text) if "end of file" in exc.message.split(", got ")[-1] else None
         if opener is None:
