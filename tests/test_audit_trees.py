@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES
+import xencfg
+from conftest import FIXTURES, corosync_test
 from xencfg import lint
 
 TREES = FIXTURES / "lint-trees"
@@ -42,3 +43,23 @@ def test_drbd_common_comes_from_the_included_file() -> None:
         found = _codes("drbd-not-included", variant, ["DR011"])
         assert ("DR011", "r0.res", 1) in found
         assert all(name != "global_common.conf" for _, name, _ in found)
+
+
+def test_corosync2_udpu_with_crypto_is_not_refused(tmp_path: Path) -> None:
+    """corosync 3 refuses crypto on udpu (``corosync -t``: "crypto_cipher & crypto_hash
+    are only valid for the Knet transport", exec/totemconfig.c of v3.0.0 on); corosync
+    2 encrypts udpu with NSS and has no such check (v2.4.6 exec/totemconfig.c,
+    ``totem_get_crypto``: secauth, aes256/3des, sha1 on any transport). The ``good``
+    tree is a SLES 12 / RHEL 7 file (secauth, interface ringnumber + bindnetaddr): no
+    CS006; the ``bad`` tree, written for corosync 3, keeps its error."""
+    bad = _codes("corosync2-udpu-crypto", "bad", ["CS006"])
+    assert bad == [("CS006", "corosync.conf", 7)] * 2
+    assert _codes("corosync2-udpu-crypto", "good", ["CS006"]) == []
+    conf = TREES / "corosync2-udpu-crypto" / "bad" / "vmh1" / "etc" / "corosync"
+    doc = xencfg.load(conf / "corosync.conf", "corosync")
+    assert doc.totem is not None
+    doc.totem.set("keyfile", str(conf / "authkey"))
+    copy = tmp_path / "corosync.conf"
+    copy.write_text(xencfg.dumps(doc))
+    ok, out = corosync_test(copy, "10.2.0.1/32")
+    assert not ok and "only valid for the Knet transport" in out
