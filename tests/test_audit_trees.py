@@ -63,3 +63,15 @@ def test_corosync2_udpu_with_crypto_is_not_refused(tmp_path: Path) -> None:
     copy.write_text(xencfg.dumps(doc))
     ok, out = corosync_test(copy, "10.2.0.1/32")
     assert not ok and "only valid for the Knet transport" in out
+
+
+def test_ocfs2_on_the_pacemaker_stack_needs_no_cluster_conf() -> None:
+    """An OCFS2 ``Filesystem`` clone with no /etc/ocfs2/cluster.conf on any node: on
+    the classic o2cb stack mount fails (CB013, ``bad``). With ``controld`` and an
+    ``o2cb`` agent in the clone (``good``, SLES 11 HAE's layout) OCFS2 runs on the
+    userspace stack: pacemaker's extra/resources/o2cb defaults ``OCF_RESKEY_stack`` to
+    pcmk and its start loads ocfs2_stack_user and runs ocfs2_controld.pcmk, which takes
+    the members from Pacemaker; cluster.conf is never read. crm_verify (Pacemaker
+    2.1.5) accepts the ``good`` CIB (warnings only for its empty status section)."""
+    assert _codes("ocfs2-pcmk-stack", "bad", ["CB013"]) == [("CB013", "cib.xml", 30)]
+    assert _codes("ocfs2-pcmk-stack", "good", ["CB013"]) == []
