@@ -75,3 +75,12 @@ def test_ocfs2_on_the_pacemaker_stack_needs_no_cluster_conf() -> None:
     2.1.5) accepts the ``good`` CIB (warnings only for its empty status section)."""
     assert _codes("ocfs2-pcmk-stack", "bad", ["CB013"]) == [("CB013", "cib.xml", 30)]
     assert _codes("ocfs2-pcmk-stack", "good", ["CB013"]) == []
+
+
+def test_corosync_sections_older_releases_read_are_not_unknown() -> None:
+    """``uidgid`` is read by corosync 2 and 3 (exec/coroparse.c: ``uidgid.uid`` ->
+    ``uidgid.config.uid.N``); ``service`` (the Pacemaker plugin of SLES 11 / RHEL 6),
+    ``aisexec`` and ``amf`` by corosync 1 (v1.4 exec/service.c reads the "service" and
+    "aisexec" objects). None is an unknown keyword; a misspelt ``servcie`` still is."""
+    assert _codes("corosync1-sections", "bad", ["XC003"]) == [("XC003", "corosync.conf", 6)]
+    assert _codes("corosync1-sections", "good", ["XC003"]) == []
