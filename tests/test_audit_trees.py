@@ -84,3 +84,13 @@ def test_corosync_sections_older_releases_read_are_not_unknown() -> None:
     "aisexec" objects). None is an unknown keyword; a misspelt ``servcie`` still is."""
     assert _codes("corosync1-sections", "bad", ["XC003"]) == [("XC003", "corosync.conf", 6)]
     assert _codes("corosync1-sections", "good", ["XC003"]) == []
+
+
+def test_multipath_uid_gid_take_a_user_name() -> None:
+    """multipath-tools looks ``uid``/``gid`` up as a user name first
+    (libmultipath/dict.c of 0.9.4, set_uid/set_gid: ``getpwnam_r`` and then ``%u``):
+    ``uid root`` is taken (`multipath -t` prints ``uid 00``), so it is no XC005; a
+    quoted ``'root'`` matches no user and no number, and multipath says "invalid value
+    for uid". (``gid disk`` stays an error: no node has a *user* named disk.)"""
+    assert _codes("multipath-uid-name", "bad", ["XC005"]) == [("XC005", "multipath.conf", 9)]
+    assert _codes("multipath-uid-name", "good", ["XC005"]) == []
