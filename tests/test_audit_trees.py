@@ -94,3 +94,13 @@ def test_multipath_uid_gid_take_a_user_name() -> None:
     for uid". (``gid disk`` stays an error: no node has a *user* named disk.)"""
     assert _codes("multipath-uid-name", "bad", ["XC005"]) == [("XC005", "multipath.conf", 9)]
     assert _codes("multipath-uid-name", "good", ["XC005"]) == []
+
+
+def test_iscsid_max_connections_is_never_used() -> None:
+    """open-iscsi offers ``MaxConnections=1`` at every login whatever iscsid.conf says
+    (usr/login.c: ``iscsi_add_text(..., "MaxConnections", "1")``, the same in the 2006
+    tree and 2.0.873), so ``node.session.iscsi.MaxConnections = 0`` (the seed s000's
+    value) is no XC005. A value iscsid does read stays one: idbm.c parses numbers with
+    ``strtoul``, so ``FirstBurstLength = 256k`` is read as 256, below RFC 3720's 512."""
+    assert _codes("iscsid-maxconnections", "bad", ["XC005"]) == [("XC005", "iscsid.conf", 5)]
+    assert _codes("iscsid-maxconnections", "good", ["XC005"]) == []
