@@ -104,3 +104,18 @@ def test_iscsid_max_connections_is_never_used() -> None:
     ``strtoul``, so ``FirstBurstLength = 256k`` is read as 256, below RFC 3720's 512."""
     assert _codes("iscsid-maxconnections", "bad", ["XC005"]) == [("XC005", "iscsid.conf", 5)]
     assert _codes("iscsid-maxconnections", "good", ["XC005"]) == []
+
+
+def test_heartbeat_node_names_match_in_any_case() -> None:
+    """heartbeat lowercases every ``node`` name it reads (heartbeat/config.c add_node:
+    ``g_strdown(hip->nodename)``) and its own ``uname -n``: `peer-heartbeat --node
+    alpha` starts with ``node ALPHA`` and, with ``--node Alpha`` against ``node
+    gamma``, says "Current node [alpha] not in configuration!". drbdadm matches ``on``
+    names against ``uname -n`` in any case too (`peer-drbdadm --node xen-a` takes ``on
+    XEN-A``). So ``node ALPHA`` / ``node Beta`` on hosts alpha and beta with ``on
+    alpha`` / ``on beta`` in drbd.conf is one cluster: no HB001 or HB002; names that
+    differ (``alpha-1``) keep both errors."""
+    codes = ["HB001", "HB002"]
+    bad = _codes("heartbeat-name-case", "bad", codes)
+    assert {c for c, _, _ in bad} == set(codes)
+    assert _codes("heartbeat-name-case", "good", codes) == []
