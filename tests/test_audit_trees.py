@@ -119,3 +119,16 @@ def test_heartbeat_node_names_match_in_any_case() -> None:
     bad = _codes("heartbeat-name-case", "bad", codes)
     assert {c for c, _, _ in bad} == set(codes)
     assert _codes("heartbeat-name-case", "good", codes) == []
+
+
+def test_a_drifted_copy_of_a_domu_on_another_node_is_the_same_guest() -> None:
+    """A failover pair keeps a copy of each guest's config on every node; here xb's
+    copy sits at /etc/xen/web.cfg and its memory drifted (768 for 512). Same name, uuid
+    and disk: one guest that runs on one node at a time (a name and a uuid are unique
+    per *host*, as XN001/XN002 say; the cluster starts the guest on one node), so no
+    XN001/XN002/XN003/XN004. A copy made for a new guest (``bad``: its own disk and
+    MAC, name and uuid left unchanged) is two guests and keeps XN001 and XN002."""
+    codes = ["XN001", "XN002", "XN003", "XN004"]
+    bad = _codes("xen-drifted-copy", "bad", codes)
+    assert {c for c, _, _ in bad} == {"XN001", "XN002"}
+    assert _codes("xen-drifted-copy", "good", codes) == []
