@@ -132,3 +132,16 @@ def test_a_drifted_copy_of_a_domu_on_another_node_is_the_same_guest() -> None:
     bad = _codes("xen-drifted-copy", "bad", codes)
     assert {c for c, _, _ in bad} == {"XN001", "XN002"}
     assert _codes("xen-drifted-copy", "good", codes) == []
+
+
+def test_pacemaker2_options_and_password_scripts() -> None:
+    """A Pacemaker 2.1 CIB as pcs writes it: ``cluster-name``, ``have-watchdog`` and
+    ``priority-fencing-delay`` are cluster options (``pacemaker-controld metadata``
+    and ``pacemaker-schedulerd metadata`` of Pacemaker 2.1.5 list them; crm_verify
+    takes the ``good`` CIB, warnings only for its empty status), so no CB011; and a
+    fence agent's ``password_script`` names the program that prints the password
+    (fence-agents lib/fencing.py: "Script to run to retrieve password"), so no CB009.
+    A misspelt ``priority-fencing-dealy`` and a ``password`` in the CIB keep both."""
+    found = _codes("pacemaker2-options", "bad", ["CB009", "CB011"])
+    assert found == [("CB009", "cib.xml", 22), ("CB011", "cib.xml", 10)]
+    assert _codes("pacemaker2-options", "good", ["CB009", "CB011"]) == []
