@@ -145,3 +145,14 @@ def test_pacemaker2_options_and_password_scripts() -> None:
     found = _codes("pacemaker2-options", "bad", ["CB009", "CB011"])
     assert found == [("CB009", "cib.xml", 22), ("CB011", "cib.xml", 10)]
     assert _codes("pacemaker2-options", "good", ["CB009", "CB011"]) == []
+
+
+def test_o2cb_bootcluster_only_matters_when_o2cb_starts_at_boot() -> None:
+    """ocfs2-tools' vendor/common/o2cb.init.sh: ``start()`` begins with ``if [
+    "$O2CB_ENABLED" != "true" ]; then exit 0; fi``, so with the package's own
+    ``O2CB_ENABLED=false`` (o2cb not started at boot, or started by the cluster
+    manager) ``O2CB_BOOTCLUSTER=ocfs2`` against a cluster named webcluster is never
+    used: no OC007. With ``O2CB_ENABLED="true"`` boot brings up a cluster
+    cluster.conf lacks (``online`` uses ``${1:-${O2CB_BOOTCLUSTER}}``): OC007 stays."""
+    assert _codes("o2cb-disabled", "bad", ["OC007"]) == [("OC007", "o2cb", 5)] * 2
+    assert _codes("o2cb-disabled", "good", ["OC007"]) == []
