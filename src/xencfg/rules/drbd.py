@@ -83,7 +83,10 @@ def _included(items: list[Loaded]) -> list[Loaded]:
     """``items`` less the files a node's /etc/drbd.conf does not reach by ``include``
     (all of them when there is no /etc/drbd.conf: a drbd.d/ linted alone)."""
     paths = {id(i): _parts(os.path.abspath(i.file.path)) for i in items}
-    tops = [i for i in items if paths[id(i)][-2:] == ["etc", "drbd.conf"]]
+    # the node's /etc/drbd.conf: not one in drbd.d/ (an etckeeper tree's etc has any name)
+    tops = [
+        i for i in items if paths[id(i)][-1] == "drbd.conf" and paths[id(i)][-2:-1] != ["drbd.d"]
+    ]
     if len(tops) != 1:
         return items
     etc = paths[id(tops[0])][:-1]
