@@ -156,3 +156,14 @@ def test_o2cb_bootcluster_only_matters_when_o2cb_starts_at_boot() -> None:
     cluster.conf lacks (``online`` uses ``${1:-${O2CB_BOOTCLUSTER}}``): OC007 stays."""
     assert _codes("o2cb-disabled", "bad", ["OC007"]) == [("OC007", "o2cb", 5)] * 2
     assert _codes("o2cb-disabled", "good", ["OC007"]) == []
+
+
+def test_drbd_includes_are_followed_in_an_etckeeper_tree(tmp_path: Path) -> None:
+    """The same ``good`` node as an etckeeper repository (its /etc checked out under
+    any name): drbd.conf is still the node's, old.conf still unread."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(TREES / "drbd-not-included" / "good" / "pi1" / "etc", repo)
+    result = lint.run([str(repo)], select=["DR001", "DR002", "DR003"])
+    assert result.findings == []
