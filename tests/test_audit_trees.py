@@ -167,3 +167,13 @@ def test_drbd_includes_are_followed_in_an_etckeeper_tree(tmp_path: Path) -> None
     shutil.copytree(TREES / "drbd-not-included" / "good" / "pi1" / "etc", repo)
     result = lint.run([str(repo)], select=["DR001", "DR002", "DR003"])
     assert result.findings == []
+
+
+def test_constraint_node_names_match_in_any_case() -> None:
+    """The policy engine finds a location's node by uname in any case: Pacemaker 1.0
+    compares with ``safe_str_eq`` (``crm_str_eq(a, b, FALSE)``: strcasecmp), 2.x with
+    ``pcmk__str_casei``. Checked with crm_simulate (Pacemaker 2.1.5): ``fence-node1``
+    with ``node="NODE1" score="-INFINITY"`` starts on node2, with no constraint on
+    node1. So ``NODE1`` against ``<node uname="node1">`` is no CB002; ``node3`` is."""
+    assert _codes("pacemaker-node-case", "bad", ["CB002"]) == [("CB002", "cib.xml", 44)]
+    assert _codes("pacemaker-node-case", "good", ["CB002"]) == []
