@@ -10,6 +10,7 @@ from pathlib import Path
 import xencfg
 from conftest import FIXTURES, corosync_test
 from xencfg import lint
+from xencfg.formats.schema import Version
 
 TREES = FIXTURES / "lint-trees"
 
@@ -177,3 +178,17 @@ def test_constraint_node_names_match_in_any_case() -> None:
     node1. So ``NODE1`` against ``<node uname="node1">`` is no CB002; ``node3`` is."""
     assert _codes("pacemaker-node-case", "bad", ["CB002"]) == [("CB002", "cib.xml", 44)]
     assert _codes("pacemaker-node-case", "good", ["CB002"]) == []
+
+
+def test_drbd8_on_names_must_be_the_exact_uname() -> None:
+    """drbdadm 8.x takes an ``on`` section only for exactly ``uname -n``: `peer-drbdadm
+    --mode 84 --node beta` on ``on BETA`` prints "resource r0 on beta: ignored" (and
+    8.3 "no normal resources defined for this host"), while drbd-utils 9 takes it
+    ("not ignored"). So ``on ALPHA`` on host alpha stays HB001 for DRBD 8 even though
+    heartbeat folds ``node alpha``; declared DRBD 9 folds case like heartbeat."""
+    case = TREES / "heartbeat-name-case" / "drbd8-upper"
+    nodes = [str(n) for n in sorted(case.iterdir())]
+    found = lint.run(nodes, select=["HB001"]).findings
+    assert sorted({Path(f.path).name for f in found}) == ["drbd.conf"]
+    nine = {"drbd": Version.parse("9.0")}
+    assert lint.run(nodes, select=["HB001"], versions=nine).findings == []

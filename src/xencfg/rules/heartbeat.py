@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
+from ..formats.schema import V
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -133,7 +134,15 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
                     continue
                 refs, known = full, {n for f in full for n in f.names}
         fold = refs[0].source == "ha.cf"
-        missing = [n for n in m.names if (n.lower() if fold else n) not in known]
+        if fold and m.source == "drbd" and not _drbd_folds(m.item):
+            # drbdadm 8.x takes an ``on`` section only for exactly ``uname -n`` (8.4
+            # ignores ``on BETA`` on host beta; drbd-utils 9 compares in any case):
+            # the name as ha.cf writes it, or a node's own name heartbeat knows
+            exact = {n for r in refs for n in r.names}
+            unames = {n for n in cluster.nodes if n and n.lower() in known}
+            missing = [n for n in m.names if n not in exact | unames]
+        else:
+            missing = [n for n in m.names if (n.lower() if fold else n) not in known]
         if not missing:
             continue
         ref_src = refs[0].source
@@ -145,6 +154,11 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
             m.where(missing[0]),
             [r.where(r.names[0]) for r in refs],
         )
+
+
+def _drbd_folds(item: Loaded) -> bool:
+    """Whether the drbdadm in force matches ``on`` names in any case (drbd-utils 9)."""
+    return item.versions.of("drbd", item.node or "").at_least(V("9.0"))
 
 
 def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membership) -> bool:
