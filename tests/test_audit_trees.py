@@ -192,3 +192,13 @@ def test_drbd8_on_names_must_be_the_exact_uname() -> None:
     assert sorted({Path(f.path).name for f in found}) == ["drbd.conf"]
     nine = {"drbd": Version.parse("9.0")}
     assert lint.run(nodes, select=["HB001"], versions=nine).findings == []
+
+
+def test_corosync_node_names_match_the_cib_in_any_case() -> None:
+    """Pacemaker finds a cluster peer by name in any case (lib/cluster/membership.c:
+    ``pcmk__str_eq(node->name, uname, pcmk__str_casei)``, "Name match"), so nodelist
+    names ``NODE1``/``Node2`` against CIB unames node1/node2 (same ids) are no CS010;
+    a nodelist ``node-2`` is another name and stays one."""
+    bad = _codes("corosync-cib-name-case", "bad", ["CS010"])
+    assert bad and all(c == "CS010" for c, _, _ in bad)
+    assert _codes("corosync-cib-name-case", "good", ["CS010"]) == []

@@ -368,7 +368,9 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
     cibs = [c for c in cluster.docs("cib") if getattr(c.doc, "nodes", None)]
     for item in cluster.docs("corosync"):
         doc: Any = item.doc
-        by_name = {n.name: n for n in doc.nodes if n.name}
+        # Pacemaker finds a peer by name in any case (lib/cluster/membership.c:
+        # pcmk__str_eq(node->name, uname, pcmk__str_casei), "Name match")
+        by_name = {n.name.lower(): n for n in doc.nodes if n.name}
         if not by_name:
             continue
         for cib in cibs:
@@ -376,7 +378,7 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
                 uname = node.uname
                 if uname is None:
                     continue
-                mine = by_name.get(uname)
+                mine = by_name.get(uname.lower())
                 if mine is None:
                     yield make(
                         "CS010",
