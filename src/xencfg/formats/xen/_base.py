@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ...errors import ParseError
-from ...syntax.source import LineIndex
+from ...errors import ParseError, error_at
 from ...syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
 
 #: The C escapes xend (Python's ``shlex``-like reader) and libxlu both decode.
@@ -75,31 +74,34 @@ def check_depth(
         if c == opener:
             depth += 1
             if depth > MAX_DEPTH:
-                line, col = LineIndex(text).position(m.start())
-                raise ParseError(
+                raise error_at(
+                    text,
+                    path,
+                    m.start(),
                     f"'{opener}' nested more than {MAX_DEPTH} deep (real files nest a few levels)",
-                    path=path,
-                    line=line,
-                    column=col,
-                    text=text,
                 )
         elif c == closer:
             depth = max(depth - 1, 0)
 
 
-def parses(parse: Callable[[str], Node], text: str) -> bool:
-    """Whether ``parse`` takes ``text``, parsed light (as :func:`xencfg.loads` does: no
-    tokens kept, lists not read): a sniffer needs the verdict, not the tree, and a
-    full tree of a large file is many times its size."""
-    light = Light(lambda: parse(text))
-    _BUILDING.append(light)
+def parses(parse: Callable[[str], Node | None], text: str) -> bool:
+    """Whether ``parse`` takes ``text`` (a document, neither ``None`` nor a ParseError),
+    parsed light (as :func:`xencfg.loads` does: no tokens kept, lists not read): a
+    sniffer needs the verdict, not the tree, and a full tree of a large file is many
+    times its size."""
+
+    def reparse() -> Node:  # (what a read of a dropped field would ask for)
+        doc = parse(text)
+        assert doc is not None
+        return doc
+
+    _BUILDING.append(Light(reparse))
     try:
-        parse(text)
+        return parse(text) is not None
     except ParseError:
         return False
     finally:
         _BUILDING.pop()
-    return True
 
 
 def adopt_final_newline(doc: Node) -> None:
@@ -259,6 +261,17 @@ def read_value(
             return pos, value, flat_elems
         m = match(text, pos)
     return None
+
+
+def flat_elements(dialect: Dialect, literal: str, value: list[Any]) -> list[Tok] | None:
+    """The element tokens (offsets within ``literal``) of a flat list literal that reads
+    as ``value``, or ``None`` (nested, or not the dialect's): what an element-wise edit
+    of a :data:`~.domu.LIST` token splices."""
+    found = read_value(dialect, literal, 0, [], build=False)
+    if found is None or found[0] != len(literal):
+        return None
+    elems = found[2]
+    return elems if elems is not None and len(elems) == len(value) else None
 
 
 class LazyValue:
