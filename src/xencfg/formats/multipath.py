@@ -267,7 +267,9 @@ VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
     "dev_loss_tmo": (("infinity",), (0, 2**31 - 1)),
     "fast_io_fail_tmo": (("off",), (0, 2**31 - 1)),
     "max_fds": (("max",), (0, 2**31 - 1)),
-    "uid": ((), (0, 2**31 - 1)),  # a number: "invalid value for gid: \"disk\""
+    # a user name (getpwnam_r: its uid, for gid its primary group) or a number
+    # (dict.c set_uid/set_gid); a name no user has: "invalid value for gid: \"disk\""
+    "uid": ((), (0, 2**31 - 1)),
     "gid": ((), (0, 2**31 - 1)),
     "verbosity": ((), (0, 4)),
     **{
@@ -299,10 +301,18 @@ VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
 }
 
 
+#: Users ``getpwnam_r`` finds on every node of such a cluster (base system, heartbeat
+#: and Pacemaker's own): ``uid``/``gid`` take one of them. Any other name depends on the
+#: node's passwd (``gid disk`` names a group, and no user "disk" exists: refused).
+_EVERY_NODES_USERS = frozenset({"root", "bin", "daemon", "nobody", "hacluster"})
+
+
 def value_problem(key: str, value: str) -> str | None:
     """What multipath-tools 0.9.4 says of ``key value`` (``None``: it takes it)."""
     words, limits = VALUE_CHECKS[key]
     if value in words:
+        return None
+    if key in ("uid", "gid") and value in _EVERY_NODES_USERS:
         return None
     if limits is not None:
         number = value[1:] if value.startswith("-") else value
@@ -315,6 +325,8 @@ def value_problem(key: str, value: str) -> str | None:
                 return f"{key} {value} is too large: multipath caps it at {high}"
             return None
     allowed = ", ".join((*words, *(["a number"] if limits is not None else [])))
+    if key in ("uid", "gid"):
+        allowed = "a number or the name of a user (whose gid is taken for gid)"
     close = closest(value, words)
     hint = f"; did you mean '{close}'?" if close else ""
     return (

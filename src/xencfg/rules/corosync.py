@@ -186,6 +186,12 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
     requires crypto_hash with value other than none", "crypto_cipher & crypto_hash are
     only valid for the Knet transport".
 
+    A file written for corosync 2 (``secauth``, ``rrp_mode``, an ``interface`` with
+    ``ringnumber``, ``bindnetaddr`` or ``mcastaddr``, and nothing only corosync 3 reads)
+    is judged as corosync 2 reads it: its udp/udpu transports encrypt, ``3des`` is a
+    cipher and an unknown value leaves the default (corosync 2.4 totemconfig.c,
+    ``totem_get_crypto``); only a cipher without a hash is refused there too.
+
     Fix: ``transport: knet``, ``crypto_cipher: aes256``, ``crypto_hash: sha256``.
     """
     doc: Any = item.doc
@@ -193,6 +199,14 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
     if totem is None:
         return
     cipher, hash_ = totem.crypto_cipher, totem.crypto_hash
+    if cipher not in (None, "none") and hash_ in (None, "none"):
+        yield make(
+            "CS006",
+            f"crypto_cipher {cipher} without crypto_hash: corosync refuses it",
+            _totem_line(item, "crypto_cipher"),
+        )
+    if _written_for_corosync2(doc):
+        return
     if cipher is not None and cipher not in CIPHERS:
         yield make(
             "CS006",
@@ -205,12 +219,6 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
             f"crypto_hash {hash_}: corosync takes {', '.join(HASHES)}",
             _totem_line(item, "crypto_hash"),
         )
-    if cipher not in (None, "none") and hash_ in (None, "none"):
-        yield make(
-            "CS006",
-            f"crypto_cipher {cipher} without crypto_hash: corosync refuses it",
-            _totem_line(item, "crypto_cipher"),
-        )
     crypto = cipher not in (None, "none") or hash_ not in (None, "none")
     if crypto and totem.transport != "knet":
         yield make(
@@ -218,6 +226,28 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
             f"crypto with transport {totem.transport}: only knet encrypts",
             _totem_line(item, "transport"),
         )
+
+
+#: Keys of corosync 1/2 that corosync 3 no longer documents, and keys only corosync 3
+#: reads (icmap names; ``*`` for any key of the section).
+_COROSYNC2_KEYS = (
+    "totem.secauth",
+    "totem.rrp_mode",
+    "totem.interface.ringnumber",
+    "totem.interface.bindnetaddr",
+    "totem.interface.mcastaddr",
+)
+_COROSYNC3_KEYS = ("totem.crypto_model", "totem.link_mode", "totem.interface.linknumber")
+
+
+def _written_for_corosync2(doc: Any) -> bool:
+    """Whether the file reads as corosync 1/2's: one of its keys, none only 3 has."""
+    names = {name for name, _, _ in doc.flat()}
+    if doc.totem is not None and doc.totem.get("transport") == "knet":
+        return False
+    if names & set(_COROSYNC3_KEYS) or any(n.startswith("totem.knet_") for n in names):
+        return False
+    return bool(names & set(_COROSYNC2_KEYS))
 
 
 def crypto_on(doc: Any) -> bool:
@@ -338,7 +368,9 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
     cibs = [c for c in cluster.docs("cib") if getattr(c.doc, "nodes", None)]
     for item in cluster.docs("corosync"):
         doc: Any = item.doc
-        by_name = {n.name: n for n in doc.nodes if n.name}
+        # Pacemaker finds a peer by name in any case (lib/cluster/membership.c:
+        # pcmk__str_eq(node->name, uname, pcmk__str_casei), "Name match")
+        by_name = {n.name.lower(): n for n in doc.nodes if n.name}
         if not by_name:
             continue
         for cib in cibs:
@@ -346,7 +378,7 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
                 uname = node.uname
                 if uname is None:
                     continue
-                mine = by_name.get(uname)
+                mine = by_name.get(uname.lower())
                 if mine is None:
                     yield make(
                         "CS010",

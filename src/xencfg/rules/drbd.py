@@ -4,9 +4,11 @@ safety, host names, addresses, and drbd.conf agreeing between nodes."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -53,17 +55,63 @@ def short(name: str) -> str:
 
 def _node_configs(cluster: Cluster) -> dict[str, list[Loaded]]:
     """Each node's drbd files (the logical configuration: drbd.conf plus drbd.d/*),
-    leaving out ``drbdsetup show`` dumps. Computed once per run (``cluster.fact``)."""
+    leaving out ``drbdsetup show`` dumps. Computed once per run (``cluster.fact``).
+
+    Where the node has an /etc/drbd.conf, only the files it reaches through its
+    ``include`` statements count: drbdadm reads /etc/drbd.conf and what it includes,
+    never a drbd.d/ file nothing includes (a commented-out ``#include
+    "drbd.d/global_common.conf";``, an old.conf left beside the .res files). Such a
+    file's resources conflict with nothing and its ``common`` is not the node's."""
 
     def compute() -> dict[str, list[Loaded]]:
         out: dict[str, list[Loaded]] = {}
         for node, items in cluster.by_node("drbd").items():
-            keep = [i for i in items if not _drbd(i).is_drbdsetup_show]
+            keep = _included([i for i in items if not _drbd(i).is_drbdsetup_show])
             if keep:
                 out[node] = keep
         return out
 
     return cluster.fact("drbd:configs", compute)
+
+
+def _parts(path: str) -> list[str]:
+    return [p for p in os.path.normpath(path).split(os.sep) if p]
+
+
+def _matches(path: list[str], pattern: list[str]) -> bool:
+    """``path`` matches the glob ``pattern`` component by component (glob(3): ``*``
+    stays within one component)."""
+    return len(path) == len(pattern) and all(map(fnmatchcase, path, pattern))
+
+
+def _included(items: list[Loaded]) -> list[Loaded]:
+    """``items`` less the files a node's /etc/drbd.conf does not reach by ``include``
+    (all of them when there is no /etc/drbd.conf: a drbd.d/ linted alone)."""
+    paths = {id(i): _parts(os.path.abspath(i.file.path)) for i in items}
+    # the node's /etc/drbd.conf: not one in drbd.d/ (an etckeeper tree's etc has any name)
+    tops = [
+        i for i in items if paths[id(i)][-1] == "drbd.conf" and paths[id(i)][-2:-1] != ["drbd.d"]
+    ]
+    if len(tops) != 1:
+        return items
+    etc = paths[id(tops[0])][:-1]
+    reached, todo = {id(tops[0])}, [tops[0]]
+    while todo:
+        including = todo.pop()
+        here = paths[id(including)][:-1]
+        for pattern in _drbd(including).includes:
+            if pattern.startswith("/"):
+                # the node's /etc/... is this tree's etc/; the tree's root is etc's parent
+                full = _parts(pattern)
+                want = [etc + full[1:]] if full[:1] == ["etc"] else []
+                want.append(etc[:-1] + full)
+            else:
+                want = [_parts(os.path.join(os.sep, *here, pattern))]
+            for i in items:
+                if id(i) not in reached and any(_matches(paths[id(i)], w) for w in want):
+                    reached.add(id(i))
+                    todo.append(i)
+    return [i for i in items if id(i) in reached]
 
 
 def _resources(cluster: Cluster, items: list[Loaded]) -> list[tuple[Loaded, Resource]]:

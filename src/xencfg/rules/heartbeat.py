@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
+from ..formats.schema import V
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -91,10 +92,11 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
             _hacf_anchor(item),
             [m.where(n) for m in others for n in m.names],
         )
-    # ha.cf against ha.cf: every node must list the same members
+    # ha.cf against ha.cf: every node must list the same members (in any case:
+    # heartbeat lowercases the names it reads, config.c add_node: g_strdown)
     reference: dict[frozenset[str], Membership] = {}
     for m in sorted(hacfs, key=lambda m: (m.item.node or "", m.item.file.display)):
-        key = frozenset(m.names)
+        key = frozenset(n.lower() for n in m.names)
         # lists that share no node (and whose files sit on none of each other's nodes)
         # are separate clusters, e.g. a target pair with its own heartbeat
         same = [r for k, r in reference.items() if _one_cluster(k, r, key, m)]
@@ -109,14 +111,16 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
                 [first.where(first.names[0])],
             )
         reference.setdefault(key, m)
-    # other files against the member list of their node (or of the cluster)
-    all_ha = {n for m in hacfs for n in m.names}
+    # other files against the member list of their node (or of the cluster); an
+    # ha.cf name matches in any case (heartbeat lowercases it, and drbdadm and
+    # the CRM get lowercased names from heartbeat or match uname -n in any case)
+    all_ha = {n.lower() for m in hacfs for n in m.names}
     for m in members:
         if m.source == "ha.cf":
             continue
         own = [h for h in by_node.get(m.item.node or "", []) if h.source == "ha.cf"]
         refs = own or (hacfs if not m.item.node else [])
-        known = {n for h in refs for n in h.names} if refs else set()
+        known = {n.lower() for h in refs for n in h.names} if refs else set()
         if not refs:
             if not m.item.node and all_ha:
                 refs, known = hacfs, all_ha
@@ -129,17 +133,32 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
                 if not full or m.source in _FULL_LISTS:
                     continue
                 refs, known = full, {n for f in full for n in f.names}
-        missing = [n for n in m.names if n not in known]
+        fold = refs[0].source == "ha.cf"
+        if fold and m.source == "drbd" and not _drbd_folds(m.item):
+            # drbdadm 8.x takes an ``on`` section only for exactly ``uname -n`` (8.4
+            # ignores ``on BETA`` on host beta; drbd-utils 9 compares in any case):
+            # the name as ha.cf writes it, or a node's own name heartbeat knows
+            exact = {n for r in refs for n in r.names}
+            unames = {n for n in cluster.nodes if n and n.lower() in known}
+            missing = [n for n in m.names if n not in exact | unames]
+        else:
+            missing = [n for n in m.names if (n.lower() if fold else n) not in known]
         if not missing:
             continue
         ref_src = refs[0].source
+        listed = sorted({n for r in refs for n in r.names})
         yield make(
             "HB001",
             f"{m.source} names node(s) {_names(missing)} that {ref_src} does not declare "
-            f"({ref_src} has {_names(sorted(known))})",
+            f"({ref_src} has {_names(listed)})",
             m.where(missing[0]),
             [r.where(r.names[0]) for r in refs],
         )
+
+
+def _drbd_folds(item: Loaded) -> bool:
+    """Whether the drbdadm in force matches ``on`` names in any case (drbd-utils 9)."""
+    return item.versions.of("drbd", item.node or "").at_least(V("9.0"))
 
 
 def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membership) -> bool:
@@ -175,8 +194,10 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
     when the node's name comes from its etc/hostname.
     """
     nodes = _hacf(item).nodes
-    if not nodes or item.node is None or item.node in nodes or not _hostname_file(item):
+    if not nodes or item.node is None or not _hostname_file(item):
         return
+    if item.node.lower() in {n.lower() for n in nodes}:
+        return  # heartbeat lowercases both (config.c add_node, its own uname -n)
     yield make(
         "HB002",
         f"this node '{item.node}' (etc/hostname) is not among ha.cf's nodes {_names(nodes)}",

@@ -231,12 +231,19 @@ def bootcluster_unknown(cluster: Cluster) -> Iterator[Finding]:
 
     Example: ``O2CB_BOOTCLUSTER=ocfs2`` with ``cluster: name = xencluster``.
 
+    Not with ``O2CB_ENABLED`` other than ``true``: the init script's ``start`` then
+    exits at once (o2cb.init.sh: ``if [ "$O2CB_ENABLED" != "true" ]; then exit 0``)
+    and the name is never used at boot (the package default, or o2cb started by the
+    cluster manager instead).
+
     Fix: set ``O2CB_BOOTCLUSTER`` to the cluster's name (``service o2cb configure``).
     """
     for item in cluster.docs("shellvars"):
         if not _is_o2cb(item):
             continue
         doc: Any = item.doc
+        if doc.get("O2CB_ENABLED") != "true":
+            continue
         boot = doc.get("O2CB_BOOTCLUSTER")
         conf = cluster.first("ocfs2", item.node)
         if not boot or conf is None:

@@ -83,9 +83,24 @@ def _rel(item: Loaded) -> str:
     return item.file.path.name
 
 
+def _guest(item: Loaded) -> str | None:
+    """Who the config says the guest is: its ``name``, ``uuid`` and the devices it
+    opens. Copies on two nodes that agree on all three are one guest, even when a copy
+    sits elsewhere or drifted (memory changed on one node); a copy made for a new
+    guest opens other disks and stays a second domU."""
+    doc = _domu(item)
+    name, uuid = doc.name, doc.uuid
+    disks = sorted(k for d in doc.disks if (k := disk_key(d)) is not None)
+    if not isinstance(name, str) or not name or not disks:
+        return None
+    uuid = uuid.lower() if isinstance(uuid, str) else ""
+    return f"{name}|{uuid}|{' '.join(disks)}"
+
+
 def identities(domus: list[Loaded]) -> dict[int, int]:
     """``id(item) -> domU number``: the same config on several nodes (a shared
-    /etc/xen/vm, a copy: same path below /etc/xen or same text) is one domU."""
+    /etc/xen/vm, a copy: same path below /etc/xen, same text, or the same name, uuid
+    and disks) is one domU."""
     parent = list(range(len(domus)))
 
     def find(i: int) -> int:
@@ -100,6 +115,7 @@ def identities(domus: list[Loaded]) -> dict[int, int]:
         for key in (
             ("rel", _rel(item)),
             ("text", hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()),
+            ("guest", _guest(item) or f"?{i}"),
         ):
             if key in seen:
                 j, node = seen[key]
@@ -148,7 +164,8 @@ def duplicate_name(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: a name is unique per host; xm refuses to start the second
     guest, and after a fail-over or migration the cluster starts or stops the
     wrong one. The same config on several nodes (a shared /etc/xen/vm, or a
-    copy at the same path or with the same text) is one domU, not a duplicate.
+    copy at the same path, with the same text, or with the same name, uuid and
+    disks) is one domU, not a duplicate.
 
     Example: /etc/xen/web and /etc/xen/web-new both with ``name = "web"``.
 

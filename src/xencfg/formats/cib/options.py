@@ -28,6 +28,21 @@ CURRENT = frozenset(
     }
 )  # fmt: skip
 
+#: Options later Pacemaker releases read (1.1 and 2.x: the cluster options that
+#: ``pacemaker-schedulerd``, ``pacemaker-controld`` and ``pacemaker-based metadata``
+#: of Pacemaker 2.1.5 list, and 1.1's names the 2.0 renames still accept). A
+#: Pacemaker 1.0 CRM ignores them (no harm); a CIB written for a newer schema uses
+#: them, and pcs writes ``cluster-name`` and ``have-watchdog`` itself.
+LATER = frozenset(
+    {
+        "cluster-name", "have-watchdog", "stonith-watchdog-timeout", "concurrent-fencing",
+        "priority-fencing-delay", "fence-reaction", "stonith-max-attempts", "shutdown-lock",
+        "shutdown-lock-limit", "join-integration-timeout", "join-finalization-timeout",
+        "transition-delay", "load-threshold", "node-action-limit", "node-health-base",
+        "enable-acl", "cluster-ipc-limit", "notification-agent", "notification-recipient",
+    }
+)  # fmt: skip
+
 #: Options that still work (or worked in heartbeat 2) but have a successor.
 DEPRECATED: dict[str, str | None] = {
     "default-resource-stickiness": "rsc_defaults resource-stickiness",
@@ -56,8 +71,10 @@ def option_problem(name: str, dialect: str) -> tuple[str, str | None] | None:
     option) or ``"deprecated"`` (works, but has a successor or no effect).
     """
     canon = canon_name(name)
+    if dialect != "heartbeat-2" and name in LATER:
+        return None
     if canon not in KNOWN:
-        return "unknown", closest(canon, KNOWN)
+        return "unknown", closest(canon, KNOWN | (LATER if dialect != "heartbeat-2" else set()))
     if name not in (canon, canon.replace("-", "_")):
         return "unknown", canon  # mixed spelling: neither the name nor its alias
     if canon in DEPRECATED and (dialect == "pacemaker-1.0" or canon in OBSOLETE_IN_HB2):

@@ -114,8 +114,10 @@ def canon_name(name: str) -> str:
 _SECRET = re.compile(r"passw(or)?d|passphrase|secret|community|(^|[-_])(pass|pw|pin|key)$", re.I)
 
 
-#: ...but ``passwd_method`` says *how* the password is given (``file``), not what it is.
-_NOT_SECRET = re.compile(r"[-_](method|file|length|len)$", re.I)
+#: ...but ``passwd_method`` says *how* the password is given (``file``), not what it is,
+#: and fence agents' ``password_script`` / ``passwd_script`` name the program that
+#: prints it (fencing library: "Script to run to retrieve password").
+_NOT_SECRET = re.compile(r"[-_](method|file|length|len|script)$", re.I)
 
 
 def is_secret(name: str | None) -> bool:

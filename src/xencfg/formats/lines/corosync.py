@@ -40,6 +40,11 @@ CIPHERS = ("none", "aes256", "aes192", "aes128")
 HASHES = ("none", "md5", "sha1", "sha256", "sha384", "sha512")
 #: The sections corosync 3 reads at the top level.
 SECTIONS = ("totem", "nodelist", "quorum", "logging", "qb", "system", "resources", "nozzle")
+#: Top-level sections read besides: ``uidgid`` (IPC access, exec/coroparse.c of corosync
+#: 2 and 3) and corosync 1's own (``service`` loads the Pacemaker plugin, ``aisexec``
+#: the user to run as: exec/service.c, exec/mainconfig.c of v1.4), which corosync 2
+#: and 3 keep in cmap unread. None is an unknown keyword.
+OTHER_SECTIONS = ("uidgid", "service", "aisexec", "amf", "event", "compatibility")
 #: Where corosync looks for the key when ``keyfile`` is not set.
 DEFAULT_KEYFILE = "/etc/corosync/authkey"
 
@@ -341,10 +346,11 @@ class CorosyncDocument(TreeDocument):
 
     # -- checks ----------------------------------------------------------
     def keyword_problems(self) -> Iterator[KeywordProblem]:
-        """An ``"unknown"`` problem for each top-level section corosync 3 does not read."""
+        """An ``"unknown"`` problem for each top-level section no corosync reads."""
+        known = SECTIONS + OTHER_SECTIONS
         return walk_keywords(
             self,
-            lambda context, node: None if context or not isinstance(node, Block) else SECTIONS,
+            lambda context, node: None if context or not isinstance(node, Block) else known,
         )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

@@ -144,11 +144,13 @@ RANGES: dict[str, tuple[int, int]] = {
     "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength": (512, 2**24 - 1),
     "node.session.iscsi.DefaultTime2Wait": (0, 3600),
     "node.session.iscsi.DefaultTime2Retain": (0, 3600),
-    "node.session.iscsi.MaxConnections": (1, 65535),
     "node.session.queue_depth": (1, 1024),
     "node.session.cmds_max": (2, 2048),
     "isns.port": (1, 65535),
 }
+#: Read into the node record but never used: usr/login.c offers "MaxConnections" "1"
+#: as a constant (every release since 2006), so no value of this is refused or sent.
+UNUSED = frozenset({"node.session.iscsi.MaxConnections"})
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -291,6 +293,8 @@ def typed(key: str, raw: str) -> Any:
 def value_problem(key: str, raw: str) -> str | None:
     """Why iscsid cannot use ``raw`` for ``key``, or ``None``."""
     t = template(key)
+    if t in UNUSED:
+        return None
     if raw == "" and t in KNOWN:
         return f"{key} has no value"
     if t in INTS:

@@ -117,6 +117,9 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     Fix: correct the id or node name, or load the resource before the constraint.
     """
     nodes = _names(cluster)
+    # the policy engine finds a node by uname in any case (pe_find_node: safe_str_eq,
+    # strcasecmp, in 1.0; pcmk__str_casei in 2.x)
+    folded = {n.lower() for n in nodes}
     declared = [m.where(m.names[0]) for m in memberships(cluster)]
     for unit in units(cluster):
         rids: set[str] = set()
@@ -137,7 +140,7 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         f"({via}), which is not defined",
                         item.where(ref.source),
                     )
-                elif ref.kind == "node" and nodes and ref.target not in nodes:
+                elif ref.kind == "node" and nodes and ref.target.lower() not in folded:
                     yield make(
                         "CB002",
                         f"location names node '{ref.target}', which is not a cluster node "

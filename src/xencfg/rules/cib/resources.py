@@ -35,6 +35,12 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
     without the file) fails to mount, and a node the others do not know is
     fenced or refused by the DLM.
 
+    Not for OCFS2 on Pacemaker's own stack: an ``o2cb`` resource (ocf:ocfs2:o2cb,
+    ocf:pacemaker:o2cb) switches OCFS2 to the userspace stack ("pcmk" by default,
+    ``ocfs2_controld.pcmk``), and a DLM ``controld`` with no cluster.conf on any node
+    is that stack too (SLES 11 and later): the members are Pacemaker's, cluster.conf
+    is not read.
+
     Example: a ``Filesystem fstype=ocfs2`` clone over host1 and host2 while
     cluster.conf lists only host1.
 
@@ -45,6 +51,8 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
         return  # a CIB linted alone: nothing to compare with
     model = cluster.model
     for unit in units(cluster):
+        if _userspace_stack(unit, have_cluster_conf=bool(ocfs)):
+            continue
         cib_nodes = [n.uname for i in unit.scope for n in _cib(i).nodes if n.uname]
         hosts = [i.node for i in unit.items if i.node]
         # the members of this CIB's cluster (a target box with its own heartbeat, or
@@ -85,6 +93,21 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
                         where,
                         [docs[0][0].where()],
                     )
+
+
+def _userspace_stack(unit: Any, have_cluster_conf: bool) -> bool:
+    """Whether this CIB runs OCFS2 on the userspace (Pacemaker) stack, where membership
+    is Pacemaker's and /etc/ocfs2/cluster.conf is not read: it has an ``o2cb`` agent
+    (pacemaker's extra/resources/o2cb: ``OCF_RESKEY_stack`` defaults to pcmk, start
+    loads ocfs2_stack_user), or a DLM ``controld`` while no node has a cluster.conf."""
+    for _, prim in unit.primitives():
+        if prim.rclass != "ocf":
+            continue
+        if prim.type == "o2cb":
+            return True
+        if prim.type == "controld" and not have_cluster_conf:
+            return True
+    return False
 
 
 # -- resources: agents, ids, dependencies -------------------------------------------
