@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import ParseError, error_at
-from ...syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
+from ...syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok, building
 
 #: The C escapes xend (Python's ``shlex``-like reader) and libxlu both decode.
 _ESCAPES = {
@@ -261,6 +261,35 @@ def read_value(
             return pos, value, flat_elems
         m = match(text, pos)
     return None
+
+
+#: The kind of the one token that holds a whole list literal (see
+#: :attr:`~.domu.Assignment.rhs`).
+LIST = "LIST"
+
+
+def list_token(text: str, start: int, end: int) -> Tok:
+    """The :data:`LIST` token of the literal ``text[start:end]``."""
+    return Tok(LIST, text[start:end], start)
+
+
+def read_rhs(
+    dialect: Dialect, text: str, at: int, memo: dict[str, Any]
+) -> tuple[int, Any, list[Tok] | None] | None:
+    """The right-hand side of an assignment at ``at``: ``(end, value, rhs tokens)``, or
+    ``None`` when it is not a literal the dialect reads. A light parse keeps no tokens
+    (``rhs`` is ``None``) and leaves a list unread (its value is read on first use); a
+    full parse holds a list as one :data:`LIST` token."""
+    light = building() is not None
+    is_list = text.startswith("[", at)
+    toks: list[Tok] | None = None if light or is_list else []
+    found = read_value(dialect, text, at, toks, not (light and is_list), memo)
+    if found is None:
+        return None
+    end, value, _ = found
+    if light:
+        return end, value, None
+    return end, value, [list_token(text, at, end)] if toks is None else toks
 
 
 def flat_elements(dialect: Dialect, literal: str, value: list[Any]) -> list[Tok] | None:

@@ -24,7 +24,7 @@ from ...suggest import closest
 from ...syntax.blocks import ComputedView, _replace_run
 from ...syntax.build import built
 from ...syntax.tree import Node, Piece, Style, Tok, building, render, token_field
-from ._base import source_style
+from ._base import LIST, source_style
 
 
 class _Computed:
@@ -131,15 +131,6 @@ class Assignment(Node):
         if not self.rhs:
             return None
         return replace_span(out, self.rhs[0], self.rhs[-1], style.value(new))
-
-
-#: The kind of the one token that holds a whole list literal (see :attr:`Assignment.rhs`).
-LIST = "LIST"
-
-
-def list_token(text: str, start: int, end: int) -> Tok:
-    """The :data:`LIST` token of the literal ``text[start:end]``."""
-    return Tok(LIST, text[start:end], start)
 
 
 def _splice_list(tok: Tok, old: list[Any], new: list[Any], style: DomUStyle) -> str | None:

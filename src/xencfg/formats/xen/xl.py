@@ -19,7 +19,7 @@ import attrs
 from ...errors import ValidationError
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
-from ...syntax.tree import Node, Tok, building
+from ...syntax.tree import Node, Tok
 from . import domu
 from ._base import (
     Dialect,
@@ -27,11 +27,12 @@ from ._base import (
     adopt_final_newline,
     check_depth,
     flat_elements,
+    list_token,
     parses,
-    read_value,
+    read_rhs,
     unescape,
 )
-from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment, list_token
+from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment
 
 FORMAT = "xl"
 
@@ -272,7 +273,6 @@ def _scan(text: str) -> XlDocument | None:
     A light parse keeps no tokens, and a list value is read on first use
     (:class:`~._base.LazyValue`): a 900,000-element list costs nothing until asked for.
     """
-    light = building() is not None
     children: list[Node] = []
     memo: dict[str, Any] = {}  # equal values share one object
     reader = LazyValue(LITERAL, text)
@@ -286,26 +286,22 @@ def _scan(text: str) -> XlDocument | None:
         if op_m is None:
             return None
         at = _WS.match(text, op_m.end()).end()  # type: ignore[union-attr]
-        is_list = text.startswith("[", at)
-        toks: list[Tok] | None = None if light or is_list else []
-        found = read_value(LITERAL, text, at, toks, not (light and is_list), memo)
+        found = read_rhs(LITERAL, text, at, memo)
         if found is None:
             return None
-        end, value, _elems = found
+        end, value, rhs = found
         end_m = _END.match(text, end)
         if end_m is None:
             return None
         key, op = intern(key_m.group()), op_m.group()
         a: Assignment
-        if light:
-            if is_list:
-                start = key_m.start()
-                a = lazy_assignment(key, op, reader, start)
+        if rhs is None:  # light
+            if text.startswith("[", at):
+                a = lazy_assignment(key, op, reader, key_m.start())
             else:
                 a = built(Assignment(key, value, op), key_m.start())
         else:
             key_tok = Tok("KEY", key, key_m.start())
-            rhs = [list_token(text, at, end)] if toks is None else toks
             a = Assignment(key, value, op, key_tok=key_tok, rhs=rhs)
             pieces: list[Any] = [key_tok, Tok("OP", op, op_m.start()), *rhs]
             if end_m.group(1):

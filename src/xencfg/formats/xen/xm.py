@@ -32,15 +32,16 @@ import attrs
 from ...errors import ParseError, ValidationError, error_at
 from ...syntax.build import built, finish
 from ...syntax.source import LineIndex
-from ...syntax.tree import TRIVIA, Node, Tok, building
+from ...syntax.tree import TRIVIA, Node, Tok
 from . import domu
 from ._base import (
     Dialect,
     LazyValue,
     adopt_final_newline,
     flat_elements,
+    list_token,
     parses,
-    read_value,
+    read_rhs,
 )
 from .domu import (
     COMPUTED,
@@ -49,7 +50,6 @@ from .domu import (
     DomUDocument,
     DomUStyle,
     lazy_assignment,
-    list_token,
 )
 
 FORMAT = "xm"
@@ -598,28 +598,24 @@ def _literal_statement(
     key = head.group(1)
     if iskeyword(key) or key == "__debug__":
         return None
-    light = building() is not None
     at = head.end()
-    is_list = text.startswith("[", at)
-    toks: list[Tok] | None = None if light or is_list else []
-    found = read_value(LITERAL, text, at, toks, not (light and is_list), memo)
+    found = read_rhs(LITERAL, text, at, memo)
     if found is None:
         return None
-    end, value, _elems = found
+    end, value, rhs = found
     tail = _TAIL.match(text, end)
     if tail is None:
         return None
     semi = tail.start(1)
     next_line = tail.end()
     key = intern(key)
-    if light:  # the value (a list read on first use), no tokens
-        if is_list:
+    if rhs is None:  # light: the value (a list read on first use), no tokens
+        if text.startswith("[", at):
             return lazy_assignment(key, "=", reader, start), next_line
         a = Assignment(key, value)
         return built(a, start), next_line
     key_tok = Tok("NAME", key, start)
     eq = Tok("EQUAL", "=", head.start(2))
-    rhs = [list_token(text, at, end)] if toks is None else toks
     a = Assignment(key, value, key_tok=key_tok, rhs=rhs)
     pieces: list[Any] = [key_tok, eq, *rhs]
     if semi >= 0:
