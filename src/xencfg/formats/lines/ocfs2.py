@@ -21,7 +21,7 @@ import attrs
 
 from ...document import TreeDocument
 from ...errors import ParseError, ValidationError, caret_snippet
-from ...problems import KeywordProblem, walk_keywords
+from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, parse_with, to_tok, value_list
 from ...syntax.lines_scan import OCFS2, scan
@@ -261,43 +261,45 @@ class Ocfs2Document(TreeDocument):
             ),
         )
 
-    def problems(self) -> Iterator[tuple[Node | None, str]]:
-        """``(node, message)`` for what o2cb (ocfs2-tools 1.8) refuses to load,
+    def problems(self) -> Iterator[ValueProblem]:
+        """A :class:`ValueProblem` for what o2cb (ocfs2-tools 1.8) refuses to load,
         though we parse it: CRLF line ends, a non-IPv4 address, a missing or
         non-numeric required attribute, a repeated node name."""
         if "\r\n" in self.source:
-            yield None, "CRLF line endings: o2cb rejects the file (syntax error)"
+            yield ValueProblem(None, "CRLF line endings: o2cb rejects the file (syntax error)")
         seen: set[str] = set()
         for n in self.nodes:
             if not n.block.children:
                 continue  # an empty "node:" stanza: o2cb skips it (checked with peer-o2cb)
             for key in ("name", "number", "ip_address", "ip_port", "cluster"):
                 if n.get(key) is None:
-                    yield n.block, f"node without '{key}': o2cb rejects the file"
+                    yield ValueProblem(n.block, f"node without '{key}': o2cb rejects the file")
             if n.get("number") is not None and n.number is None:
-                yield n.block.entry("number"), "node number is not a number"
+                yield ValueProblem(n.block.entry("number"), "node number is not a number")
             if n.get("ip_port") is not None and n.ip_port is None:
-                yield n.block.entry("ip_port"), "ip_port is not a number"
+                yield ValueProblem(n.block.entry("ip_port"), "ip_port is not a number")
             if n.get("ip_address") is not None and n.ip_address is None:
-                yield (
+                yield ValueProblem(
                     n.block.entry("ip_address"),
                     "ip_address is not an IPv4 address (o2net is IPv4-only)",
                 )
             if n.name is not None:
                 if n.name in seen:
-                    yield n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
+                    yield ValueProblem(
+                        n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
+                    )
                 seen.add(n.name)
         for c in self.clusters:
             # o2cb list-cluster refuses a cluster stanza without either (checked with
             # peer-o2cb: "Unknown code ____ 234 while loading cluster configuration")
             for key in ("name", "node_count"):
                 if c.get(key) is None:
-                    yield c.block, f"cluster without '{key}': o2cb rejects the file"
+                    yield ValueProblem(c.block, f"cluster without '{key}': o2cb rejects the file")
             if c.get("node_count") is not None and c.node_count is None:
-                yield c.block.entry("node_count"), "node_count is not a number"
+                yield ValueProblem(c.block.entry("node_count"), "node_count is not a number")
         for h in self.stanzas("heartbeat"):
             if h.get("region") is None:
-                yield h, "heartbeat stanza without 'region': o2cb rejects the file"
+                yield ValueProblem(h, "heartbeat stanza without 'region': o2cb rejects the file")
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def common(s: Stanza) -> dict[str, Any]:
