@@ -4,7 +4,7 @@ which.
 
 from __future__ import annotations
 
-from ..schema import Keyword, Schema, V
+from ..schema import Keyword, Schema, V, Version
 
 # -- keywords ---------------------------------------------------------------
 # Union over DRBD 0.7 .. 9.2 (drbd.conf(5) of each release): a keyword any of
@@ -198,35 +198,28 @@ DRBD_FACTS: tuple[Keyword, ...] = (
         "outdate-peer", deprecated_in=V("8.3"), renamed_to="fence-peer", renamed_since=V("8.3")
     ),
 )
+
+
+def _old_resync(name: str, since: Version | None = None) -> Keyword:
+    """8.3's ``rate``/``after``: 8.4 spells them ``resync-rate``/``resync-after`` in
+    ``disk`` and still reads the old names, drbdadm 9 refuses them."""
+    return Keyword(
+        name,
+        since=since,
+        deprecated_in=_84,
+        until=_9,
+        renamed_to=f"resync-{name}",
+        where="disk",
+        renamed_since=_84,
+    )
+
+
 #: Facts that hold in one section only (``csums-alg`` moved from syncer to net in 8.4).
 DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
-    ("syncer", "rate"): Keyword(
-        "rate",
-        deprecated_in=_84,
-        until=_9,
-        renamed_to="resync-rate",
-        where="disk",
-        renamed_since=_84,
-    ),
+    ("syncer", "rate"): _old_resync("rate"),
     # drbdadm 8.4 reads 8.3's names in disk too (check_and_change_deprecated_alias)
-    ("disk", "rate"): Keyword(
-        "rate",
-        since=_84,
-        deprecated_in=_84,
-        until=_9,
-        renamed_to="resync-rate",
-        where="disk",
-        renamed_since=_84,
-    ),
-    ("disk", "after"): Keyword(
-        "after",
-        since=_84,
-        deprecated_in=_84,
-        until=_9,
-        renamed_to="resync-after",
-        where="disk",
-        renamed_since=_84,
-    ),
+    ("disk", "rate"): _old_resync("rate", since=_84),
+    ("disk", "after"): _old_resync("after", since=_84),
     ("net", "csums-alg"): Keyword("csums-alg", since=_84),
     ("net", "verify-alg"): Keyword("verify-alg", since=_84),
     ("net", "use-rle"): Keyword("use-rle", since=_84),
