@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -133,10 +134,19 @@ class Keyword:
     instead; ``instead``: what to do when it is not one keyword ("move its
     options to ..."); ``vendor``: the only builds that read it (a distribution's
     fork), no upstream release does; ``switch_until``: before this release it is
-    a bare switch (``allow-two-primaries;``) and a value after it is refused.
+    a bare switch (``allow-two-primaries;``) and a value after it is refused;
+    ``obsolete``: the release the tables were checked with refuses or ignores
+    it, which release dropped it is not recorded.
+
+    ``type`` (the value's type: ``int``, ``bool``, ``duration``, ...) and
+    ``default`` (the daemon's, where the keyword is absent) come from the
+    format's typed properties (:class:`~xencfg.formats.view.Setting`) where it
+    has them.
     """
 
     name: str
+    type: str | None = None
+    default: Any = None
     since: Version | None = None
     deprecated_in: Version | None = None
     until: Version | None = None
@@ -146,6 +156,7 @@ class Keyword:
     instead: str | None = None
     vendor: str | None = None
     switch_until: Version | None = None
+    obsolete: bool = False
 
     @property
     def retired(self) -> Version | None:
