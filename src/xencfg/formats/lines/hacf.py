@@ -21,7 +21,18 @@ import attrs
 from ...problems import KeywordProblem, ValueProblem
 from ...secrets import mask_values
 from ...syntax.blocks import Entry
-from ..view import BOOL, DURATION, INT, Setting, to_bool, to_int, to_seconds
+from ..schema import Keyword
+from ..view import (
+    BOOL,
+    DURATION,
+    INT,
+    Setting,
+    daemon_defaults,
+    schema_of,
+    to_bool,
+    to_int,
+    to_seconds,
+)
 from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
 
 FORMAT = "hacf"
@@ -153,8 +164,6 @@ SYSLOG_FACILITIES = frozenset(
         "none",
     ]
 )
-#: heartbeat's defaults where a directive is absent (keepalive 1 s, deadtime 30 s).
-DEFAULT_SECONDS = {"keepalive": 1.0, "deadtime": 30.0}
 
 
 def _host(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | str:
@@ -244,13 +253,15 @@ class HacfDocument(LineDocument):
     #: "Configuration error, heartbeat not started" (checked with peer-heartbeat)
     refused_keyword_kinds = frozenset({"unknown"})
 
-    keepalive = Setting(type=DURATION)
-    deadtime = Setting(type=DURATION)
+    # heartbeat's defaults where a directive is absent: config.c (keepalive 1 s,
+    # deadtime 30 s; udpport 694 and baud 19200 for the media lines)
+    keepalive = Setting(type=DURATION, daemon_default=1.0)
+    deadtime = Setting(type=DURATION, daemon_default=30.0)
     warntime = Setting(type=DURATION)
     initdead = Setting(type=DURATION)
     deadping = Setting(type=DURATION)
-    udpport = Setting(type=INT)
-    baud = Setting(type=INT)
+    udpport = Setting(type=INT, daemon_default=694)
+    baud = Setting(type=INT, daemon_default=19200)
     debug = Setting(type=INT)
     hopfudge = Setting(type=INT)
     use_logd = Setting(type=BOOL)
@@ -446,7 +457,7 @@ class HacfDocument(LineDocument):
         line is read (config.c prints "udpport setting must precede media statements"),
         so a later ``udpport`` changes nothing. Repeating the value in force (the
         default 694, as many ha.cf files do at the end) is harmless: no finding."""
-        in_force: dict[str, str] = {"udpport": "694", "baud": "19200"}
+        in_force = {k: str(DEFAULTS[k]) for k in ("udpport", "baud")}
         fixed: set[str] = set()
         for e in self.entries():
             if e.key in MEDIA:
@@ -529,6 +540,25 @@ class HacfDocument(LineDocument):
                 for p in self.keyword_problems()
             ],
         }
+
+
+#: heartbeat's defaults where a directive is absent (from the settings).
+DEFAULTS: dict[str, Any] = daemon_defaults(HacfDocument)
+DEFAULT_SECONDS = {k: DEFAULTS[k] for k in ("keepalive", "deadtime")}
+#: ha.cf's schema: each directive's type (the value checks' kind), heartbeat's
+#: default where the API has one, and the old spellings heartbeat 3.0.6 refuses.
+SCHEMA = schema_of(
+    "heartbeat",
+    "heartbeat",
+    {},
+    refuses=True,
+    extra={
+        "top": [
+            *(Keyword(k, type=kind, default=DEFAULTS.get(k)) for k, kind in KINDS.items()),
+            *(Keyword(k, renamed_to=new, obsolete=True) for k, new in DEPRECATED.items()),
+        ]
+    },
+)
 
 
 def _typed(e: Entry) -> Any:
