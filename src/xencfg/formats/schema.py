@@ -220,6 +220,46 @@ class Schema:
             contexts.setdefault(ctx, {})[n] = k
         return cls(component, product, contexts, refuses, reference)
 
+    def table(self) -> str:
+        """The schema as a Markdown table (docs/formats): each keyword with its
+        type, default, the releases that read it and what to write instead; a
+        ``context`` column where the file has sections."""
+        many = len(self.contexts) > 1
+        head = ["keyword", "type", "default", "releases", "instead"]
+        if many:
+            head.insert(0, "section")
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for ctx, keywords in self.contexts.items():
+            for kw in keywords.values():
+                row = [
+                    f"`{kw.name}`",
+                    kw.type or "",
+                    _cell(kw.default),
+                    self._releases(kw),
+                    _instead_cell(kw),
+                ]
+                if many:
+                    row.insert(0, f"`{ctx}`")
+                lines.append("| " + " | ".join(row) + " |")
+        return "\n".join(lines) + "\n"
+
+    def _releases(self, kw: Keyword) -> str:
+        """``DRBD 8.4+; old spelling from 8.4; refused from 9.0``: the release facts."""
+        parts = []
+        if kw.since is not None:
+            parts.append(f"{self.product} {kw.since}+")
+        if kw.deprecated_in is not None:
+            parts.append(f"old spelling from {kw.deprecated_in}")
+        if kw.until is not None:
+            parts.append(f"{'refused' if self.refuses else 'ignored'} from {kw.until}")
+        if kw.switch_until is not None:
+            parts.append(f"bare switch before {kw.switch_until}")
+        if kw.vendor is not None:
+            parts.append(f"{kw.vendor} only")
+        if kw.obsolete:
+            parts.append("obsolete")
+        return "; ".join(parts)
+
     def keyword(self, context: str, name: str) -> Keyword | None:
         return self.contexts.get(context, {}).get(name)
 
@@ -347,3 +387,52 @@ class Schema:
             if self.refuses and kw.until is not None and (below is None or kw.until < below[0]):
                 below = (kw.until, where, name)
         return low, below
+
+
+def _cell(value: Any) -> str:
+    """A default as the docs table shows it (``-`` for none)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "`yes`" if value else "`no`"
+    return f"`{value}`"
+
+
+def _instead_cell(kw: Keyword) -> str:
+    if kw.renamed_to is not None:
+        where = f" in `{kw.where}`" if kw.where else ""
+        return f"`{kw.renamed_to}`{where}"
+    return kw.instead or ""
+
+
+#: The lines around the generated keyword table of a format's docs page.
+TABLE_START = (
+    "<!-- generated from the format's SCHEMA by `xencfg formats --write-docs docs/formats`:"
+    " edit the schema (its Settings and keyword tables), not this table -->"
+)
+TABLE_END = "<!-- end of the generated keyword table -->"
+
+
+def with_table(current: str, schema: Schema) -> str:
+    """``current`` (a docs/formats page) with its generated keyword table brought up
+    to date from ``schema``; the prose around the markers is kept as written."""
+    head, start, rest = current.partition(TABLE_START)
+    _, end, tail = rest.partition(TABLE_END)
+    if not start or not end:
+        raise ValueError(f"the page lacks the lines {TABLE_START!r} and {TABLE_END!r}")
+    return head + start + "\n\n" + schema.table() + "\n" + end + tail
+
+
+def format_schemas() -> dict[str, Schema]:
+    """Each registered format whose module has a ``SCHEMA``, by name (imports them)."""
+    import importlib
+
+    from .spec import SPECS
+
+    out: dict[str, Schema] = {}
+    for spec in SPECS:
+        module = importlib.import_module(f"xencfg.formats.{spec.module}")
+        found = getattr(module, "SCHEMA", None)
+        if isinstance(found, Schema):
+            out[spec.name] = found
+    return out
