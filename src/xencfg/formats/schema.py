@@ -203,14 +203,17 @@ class Schema:
         facts: Iterable[Keyword],
         *,
         per_context: Mapping[tuple[str, str], Keyword] | None = None,
+        types: Mapping[str, str] | None = None,
         refuses: bool,
         reference: Version | None = None,
     ) -> Schema:
         """A schema from keyword tables (context -> names) and release facts by
         name; ``per_context`` overrides a fact in one context (``csums-alg`` in
-        ``net`` is DRBD 8.4, in ``syncer`` older)."""
+        ``net`` is DRBD 8.4, in ``syncer`` older); ``types``: the value type of
+        a keyword by name, from the value checks' tables."""
         by_name = {k.name: k for k in facts}
         special = dict(per_context or {})
+        typed = dict(types or {})
         contexts: dict[str, dict[str, Keyword]] = {}
         for ctx, names in tables.items():
             contexts[ctx] = {
@@ -218,6 +221,10 @@ class Schema:
             }
         for (ctx, n), k in special.items():
             contexts.setdefault(ctx, {})[n] = k
+        for keywords in contexts.values():
+            for n, k in keywords.items():
+                if n in typed and k.type is None:
+                    keywords[n] = attrs.evolve(k, type=typed[n])
         return cls(component, product, contexts, refuses, reference)
 
     def table(self) -> str:

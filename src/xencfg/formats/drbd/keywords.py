@@ -245,6 +245,30 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
     },
 }
 
+#: Values drbdadm accepts for enumerated options (union over 0.7 .. 9.2).
+ENUMS: dict[str, frozenset[str]] = {
+    "after-sb-0pri": _kw(
+        """disconnect discard-younger-primary discard-older-primary discard-zero-changes
+        discard-least-changes discard-local discard-remote"""
+    ),
+    "after-sb-1pri": _kw(
+        "disconnect consensus violently-as0p discard-secondary call-pri-lost-after-sb"
+    ),
+    "after-sb-2pri": _kw("disconnect violently-as0p call-pri-lost-after-sb"),
+    "rr-conflict": _kw("disconnect call-pri-lost violently retry-connect auto-discard"),
+    "on-io-error": _kw("pass_on call-local-io-error detach panic"),
+    "fencing": _kw("dont-care resource-only resource-and-stonith"),
+    "on-no-data-accessible": _kw("io-error suspend-io"),
+    "on-no-quorum": _kw("io-error suspend-io"),
+    "on-congestion": _kw("block pull-ahead disconnect"),
+    "on-suspended-primary-outdated": _kw("disconnect force-secondary"),
+    "usage-count": _kw("yes no ask"),
+    "read-balancing": _kw(
+        """prefer-local prefer-remote round-robin least-pending when-congested-remote
+        32K-striping 64K-striping 128K-striping 256K-striping 512K-striping 1M-striping"""
+    ),
+}
+
 #: Every keyword of every section and the DRBD releases that read it.
 SCHEMA = Schema.build(
     "drbd",
@@ -252,6 +276,12 @@ SCHEMA = Schema.build(
     {ctx: kws for ctx, kws in _TABLES.items() if ctx != "show"},
     DRBD_FACTS,
     per_context=DRBD_CONTEXT_FACTS,
+    types={
+        **{k: "one of " + ", ".join(sorted(words)) for k, words in ENUMS.items()},
+        "address": "[FAMILY] IP:PORT",
+        "node-id": "0..31",
+        "protocol": "A, B or C",
+    },
     refuses=True,
 )
 #: Which keywords are sections (``{``) and which statements (``;``) in each context.
