@@ -259,8 +259,8 @@ class Setting(Generic[R]):
         self.key = key or ""
         self.type = type
         self.default = default
-        self.daemon_default = facts.pop("daemon_default", None)
-        self.read_only = facts.pop("read_only", False)
+        self.daemon_default: Any = facts.pop("daemon_default", None)
+        self.read_only: bool = facts.pop("read_only", False)
         self.name = ""
         self._doc = facts.pop("doc", None)
         self.__doc__ = self._doc
@@ -358,11 +358,9 @@ def schema_of(
         out[ctx] = keywords_of(cls)
     for ctx, more in (extra or {}).items():
         out.setdefault(ctx, {}).update((k.name, k) for k in more)
+    order = sorted(out, key=lambda ctx: ctx != "top")  # the file's top level first
     return Schema(
-        component,
-        product,
-        {ctx: dict(sorted(kws.items())) for ctx, kws in out.items()},
-        refuses,
+        component, product, {ctx: dict(sorted(out[ctx].items())) for ctx in order}, refuses
     )
 
 

@@ -27,16 +27,10 @@ from ...syntax.build import built, make_root, parse_with, to_tok, value_list
 from ...syntax.lines_scan import OCFS2, scan
 from ...syntax.pipeline import parse_text
 from ...syntax.tree import Node, Style, nodes_repr, render
-from ..view import INT, IPV4, Setting, View
+from ..view import INT, IPV4, Setting, View, schema_of, settings_of
 
 FORMAT = "ocfs2"
 
-#: Attributes o2cb (ocfs2-tools 1.8) knows, by stanza, in the order it writes them.
-ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "cluster": ("name", "heartbeat_mode", "node_count"),
-    "node": ("cluster", "number", "ip_port", "ip_address", "name"),
-    "heartbeat": ("region", "cluster"),
-}
 #: o2cb writes ``cluster:`` first, then nodes, then heartbeat regions.
 STANZA_ORDER = ("cluster", "node", "heartbeat")
 HEARTBEAT_MODES = ("local", "global")
@@ -89,29 +83,33 @@ class Stanza(View):
         return {k: v for k, v in self.attributes.items() if k not in known}
 
 
+# The attributes o2cb (ocfs2-tools 1.8) knows, by stanza, in the order it writes them:
+# the Settings below, so each attribute's type and default is stated once.
+
+
 class ClusterNode(Stanza):
     """``node:``: a member with its interconnect address."""
 
-    name = Setting(doc="Must equal the host's ``uname -n`` for o2cb to find itself.")
+    cluster = Setting(doc="o2cb ignores nodes whose cluster is not a ``cluster:`` stanza's name.")
     number = Setting(type=INT, doc="Node number 0..254 (``None`` if missing or not a number).")
+    ip_port = Setting(type=INT)
     ip_address = Setting(
         type=IPV4,
         doc="""The interconnect address. o2net is IPv4-only: o2cb rejects anything else,
         so an IPv6 or malformed value reads as ``None`` (see :meth:`Ocfs2Document.problems`).""",
     )
-    ip_port = Setting(type=INT)
-    cluster = Setting(doc="o2cb ignores nodes whose cluster is not a ``cluster:`` stanza's name.")
+    name = Setting(doc="Must equal the host's ``uname -n`` for o2cb to find itself.")
 
 
 class Cluster(Stanza):
     """``cluster:``: the cluster's name, declared size and heartbeat mode."""
 
     name = Setting()
-    node_count = Setting(
-        type=INT, doc="As declared; o2cb does not check it against the ``node:`` stanzas."
-    )
     heartbeat_mode = Setting(
         default="local", doc="``local`` (the default o2cb assumes when absent) or ``global``."
+    )
+    node_count = Setting(
+        type=INT, doc="As declared; o2cb does not check it against the ``node:`` stanzas."
     )
 
 
@@ -120,6 +118,15 @@ class Heartbeat(Stanza):
 
     region = Setting(read_only=True)
     cluster = Setting(read_only=True)
+
+
+#: The view of each stanza o2cb knows.
+STANZAS: dict[str, type[Stanza]] = {"cluster": Cluster, "node": ClusterNode, "heartbeat": Heartbeat}
+#: Attributes o2cb (ocfs2-tools 1.8) knows, by stanza, in the order it writes them.
+ATTRIBUTES: dict[str, tuple[str, ...]] = {k: tuple(settings_of(v)) for k, v in STANZAS.items()}
+#: cluster.conf's schema: each stanza's attributes, their types and defaults (o2cb
+#: skips an attribute it does not know, and drops it when it rewrites the file).
+SCHEMA = schema_of("ocfs2-tools", "o2cb", STANZAS, refuses=False)
 
 
 @attrs.define(weakref_slot=False)
