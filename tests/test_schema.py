@@ -131,3 +131,50 @@ def test_hacf_defaults_come_from_its_settings() -> None:
     assert kw is not None and (kw.type, kw.default) == ("port", 694)
     old = hacf.SCHEMA.keyword("top", "nice_failback")
     assert old is not None and old.obsolete and old.renamed_to == "auto_failback"
+
+
+def test_every_schema_format_is_listed() -> None:
+    assert set(format_schemas()) == {
+        "drbd", "multipath", "iscsid", "initiatorname", "ocfs2", "corosync", "hacf", "logd",
+    }  # fmt: skip
+
+
+def test_ocfs2_attributes_come_from_its_views() -> None:
+    from xencfg.formats.lines import ocfs2
+
+    # o2cb's write order (o2cb_config.c), which Ocfs2Document.new sorts a node by
+    assert ocfs2.ATTRIBUTES == {
+        "cluster": ("name", "heartbeat_mode", "node_count"),
+        "node": ("cluster", "number", "ip_port", "ip_address", "name"),
+        "heartbeat": ("region", "cluster"),
+    }
+    kw = ocfs2.SCHEMA.keyword("cluster", "heartbeat_mode")
+    assert kw is not None and kw.default == "local"
+    kw = ocfs2.SCHEMA.keyword("node", "ip_address")
+    assert kw is not None and kw.type == "ipv4"
+
+
+def test_corosync_defaults_come_from_totem() -> None:
+    from xencfg.formats.lines import corosync
+    from xencfg.formats.lines.corosync import Totem
+
+    assert (corosync.DEFAULT_TOKEN, corosync.DEFAULT_JOIN) == (3000, 50)
+    assert corosync.DEFAULT_KEYFILE == "/etc/corosync/authkey" == Totem.keyfile.daemon_default
+    doc = xencfg.loads("totem {\n\tversion: 2\n}\n", "corosync")
+    assert doc.effective_token() == 3000  # type: ignore[attr-defined]
+    kw = corosync.SCHEMA.keyword("totem", "token")
+    assert kw is not None and (kw.type, kw.default) == ("int", 3000)
+
+
+def test_iscsi_schemas() -> None:
+    from xencfg.formats.lines import initiatorname, iscsid
+
+    assert {"InitiatorName", "InitiatorAlias", "GenerateName"} == initiatorname.KNOWN
+    # a typed property of iscsid states the type its key table gives
+    for s in (iscsid.IscsidDocument.replacement_timeout, iscsid.IscsidDocument.startup):
+        kw = iscsid.SCHEMA.keyword("top", s.key)
+        assert kw is not None and kw.type is not None
+        assert kw.type.startswith("int") == (s.type is INT), s.key
+    old = iscsid.SCHEMA.keyword("top", "first_burst")
+    assert old is not None and old.obsolete
+    assert old.renamed_to == "node.session.iscsi.FirstBurstLength"
