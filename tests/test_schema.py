@@ -97,7 +97,7 @@ def test_setting_is_the_keywords_schema_entry() -> None:
     # useapphbd's being obsolete is stated on its Setting; the check reads it from there
     assert LogdDocument.useapphbd.keyword.obsolete
     assert logd.DEPRECATED == {"useapphbd": None} == LogdDocument.deprecated
-    [p] = xencfg.loads("useapphbd yes\n", "logd").keyword_problems()  # type: ignore[attr-defined]
+    [p] = xencfg.loads("useapphbd yes\n", "logd").keyword_problems()
     assert (p.keyword, p.kind) == ("useapphbd", "deprecated")
     assert logd.SCHEMA.keyword("top", "useapphbd") == LogdDocument.useapphbd.keyword
 
@@ -125,7 +125,7 @@ def test_hacf_defaults_come_from_its_settings() -> None:
     assert doc.keepalive is None  # the property still reads what is written
     # the late-media check reads the default port from the same place: repeating it is fine
     late = xencfg.loads("bcast eth0\nudpport 694\nudpport 695\n", "hacf")
-    found = [(p.keyword, p.kind) for p in late.keyword_problems()]  # type: ignore[attr-defined]
+    found = [(p.keyword, p.kind) for p in late.keyword_problems()]
     assert found == [("udpport", "misplaced")]
     kw = hacf.SCHEMA.keyword("top", "udpport")
     assert kw is not None and (kw.type, kw.default) == ("port", 694)
@@ -161,7 +161,7 @@ def test_corosync_defaults_come_from_totem() -> None:
     assert (corosync.DEFAULT_TOKEN, corosync.DEFAULT_JOIN) == (3000, 50)
     assert corosync.DEFAULT_KEYFILE == "/etc/corosync/authkey" == Totem.keyfile.daemon_default
     doc = xencfg.loads("totem {\n\tversion: 2\n}\n", "corosync")
-    assert doc.effective_token() == 3000  # type: ignore[attr-defined]
+    assert doc.effective_token() == 3000
     kw = corosync.SCHEMA.keyword("totem", "token")
     assert kw is not None and (kw.type, kw.default) == ("int", 3000)
 
