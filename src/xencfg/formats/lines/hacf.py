@@ -29,6 +29,7 @@ from ..view import (
     Setting,
     daemon_defaults,
     schema_of,
+    settings_of,
     to_bool,
     to_int,
     to_seconds,
@@ -37,8 +38,10 @@ from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
 
 FORMAT = "hacf"
 
-#: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins).
-KINDS: dict[str, str] = {
+#: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins), of the
+#: directives without a typed property or whose kind refines the property's type
+#: (``port``, ``choice``); the others' kind is their Setting's type (see :data:`KINDS`).
+_OWN_KINDS: dict[str, str] = {
     # cluster membership and media
     "node": "names",
     "bcast": "media",
@@ -51,27 +54,14 @@ KINDS: dict[str, str] = {
     "ping6": "names",
     "ping_group": "group",
     "autojoin": "choice",
-    # timings
-    "keepalive": "duration",
-    "deadtime": "duration",
-    "warntime": "duration",
-    "initdead": "duration",
-    "deadping": "duration",
     # numbers
     "udpport": "port",
-    "baud": "int",
-    "hopfudge": "int",
-    "debug": "int",
     "conn_logd_time": "int",
     "compression_threshold": "int",
     "max_rexmit_delay": "int",
     "rtprio": "int",
     "memreserve": "int",
     # booleans
-    "use_logd": "bool",
-    "coredumps": "bool",
-    "realtime": "bool",
-    "traditional_compression": "bool",
     "log_badpack": "bool",
     "use_apphbd": "bool",
     "record_config_changes": "bool",
@@ -86,10 +76,6 @@ KINDS: dict[str, str] = {
     "uuidfrom": "choice",
     "compression": "choice",
     # single words and paths
-    "logfacility": "word",
-    "logfile": "word",
-    "debugfile": "word",
-    "watchdog": "word",
     "coreroot": "word",
     "quorum_server": "word",
     "syslogmsgfmt": "bool",
@@ -115,7 +101,6 @@ CHOICES: dict[str, frozenset[str]] = {
 }
 _BOOLEAN_CHOICES = frozenset({"auto_failback", "crm", "pacemaker"})
 
-KNOWN = frozenset(KINDS)
 DEPRECATED: dict[str, str | None] = {
     "nice_failback": "auto_failback",
     "udp": "bcast",
@@ -133,7 +118,7 @@ MEDIA = frozenset({"bcast", "mcast", "mcast6", "ucast", "ucast6", "serial"})
 REPEATABLE = frozenset(
     {
         k
-        for k, kind in KINDS.items()
+        for k, kind in _OWN_KINDS.items()
         if kind in ("names", "media", "group", "command", "apiauth", "stonith", "env")
     }
     | {"udpport", "baud", "crm", "pacemaker"}
@@ -246,7 +231,7 @@ class HacfDocument(LineDocument):
 
     format = FORMAT
     style = HEARTBEAT_STYLE
-    known: ClassVar[frozenset[str] | None] = KNOWN
+    known: ClassVar[frozenset[str] | None]  # (set below, from the settings and _OWN_KINDS)
     repeatable: ClassVar[frozenset[str] | None] = REPEATABLE
     deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
     #: heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate] in /etc/ha.d//ha.cf" and
@@ -542,6 +527,18 @@ class HacfDocument(LineDocument):
         }
 
 
+#: Directive -> value kind (lint's value checks, ``to_dict``): a typed property's
+#: type (``str`` read as ``word``), or the kind :data:`_OWN_KINDS` gives.
+KINDS: dict[str, str] = {
+    **{
+        k: "word" if s.type.name == "str" else s.type.name
+        for k, s in settings_of(HacfDocument).items()
+    },
+    **_OWN_KINDS,
+}
+#: Every directive heartbeat 3.0.6 knows.
+KNOWN = frozenset(KINDS)
+HacfDocument.known = KNOWN
 #: heartbeat's defaults where a directive is absent (from the settings).
 DEFAULTS: dict[str, Any] = daemon_defaults(HacfDocument)
 DEFAULT_SECONDS = {k: DEFAULTS[k] for k in ("keepalive", "deadtime")}
