@@ -178,3 +178,11 @@ def test_iscsi_schemas() -> None:
     old = iscsid.SCHEMA.keyword("top", "first_burst")
     assert old is not None and old.obsolete
     assert old.renamed_to == "node.session.iscsi.FirstBurstLength"
+
+
+def test_only_release_aware_schemas_are_versioned() -> None:
+    """lint's version-aware advice (versions.schema_for, rules/general.py) must only
+    take schemas that know releases: the others' deprecated spellings stay the
+    documents' keyword problems (XC004 'use ...'), whatever release runs."""
+    versioned = {name for name, s in format_schemas().items() if s.versioned}
+    assert versioned == {"drbd", "multipath"}

@@ -227,6 +227,18 @@ class Schema:
                     keywords[n] = attrs.evolve(k, type=typed[n])
         return cls(component, product, contexts, refuses, reference)
 
+    @property
+    def versioned(self) -> bool:
+        """Whether the schema knows which release reads which keyword (drbd,
+        multipath): only then can lint's version-aware advice (XC003/XC004/XC008
+        through :meth:`judge`) speak for it; the others' deprecated spellings
+        reach the rules as the documents' ``deprecated`` keyword problems."""
+        return any(
+            k.since is not None or k.retired is not None or k.vendor is not None
+            for keywords in self.contexts.values()
+            for k in keywords.values()
+        )
+
     def table(self) -> str:
         """The schema as a Markdown table (docs/formats): each keyword with its
         type, default, the releases that read it and what to write instead; a
