@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
 from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, read
-from xencfg.formats.xen import domu, xl, xm
+from xencfg.formats.xen import _base, domu, xl, xm
 from xencfg.formats.xen.domu import COMPUTED, Assignment, Code
 from xencfg.syntax.tree import significant
 
@@ -46,13 +46,26 @@ def _shared(path: Path) -> None:
 # -- token comparison that ignores spelling the model normalises ------------------
 
 
+def _expand_lists(toks: Any, fmt: str) -> Any:
+    """Tokens with each LIST token (a whole list literal) read back into its own."""
+    for t in toks:
+        if t.kind != domu.LIST:
+            yield t
+        elif fmt == "xm":
+            yield from xm._tokens(t.text, t.pos)
+        else:
+            inner: list[Any] = []
+            assert _base.read_value(xl.LITERAL, t.text, 0, inner, build=False) is not None
+            yield from inner
+
+
 def _norm_tokens(doc: xencfg.Document) -> list[Any]:
     """Significant tokens with literals decoded, adjacent strings joined, and
     pure punctuation of layout (trailing commas, ``;``, tuple parens) dropped."""
     out: list[Any] = []
     prev_str = False
     for node in doc.child_nodes():
-        for t in node.tokens():
+        for t in _expand_lists(node.tokens(), doc.format):
             if t.is_trivia or t.kind in ("SEMI",) or t.text in ("(", ")", ";"):
                 continue
             if t.kind == "STRING":
@@ -398,6 +411,31 @@ def test_multiline_list_edit_keeps_layout() -> None:
     after = xencfg.dumps(doc)
     assert after == before.replace("'drbd:web1_data,xvdb,w'", "'drbd:web1_data2,xvdb,w'")
     assert "# the DRBD block script" in after
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("xl", "disk = [ 'phy:/dev/a,xvda,w',   # root\n         'phy:/dev/b,xvdb,w' ]\n"),
+        ("xm", "disk = [ 'phy:/dev/a,xvda,w',   # root\n         'phy:/dev/b\\x41,xvdb,w', ]\n"),
+    ],
+)
+def test_a_list_is_one_token_and_its_elements_edit_in_place(fmt: str, text: str) -> None:
+    """A full tree holds a list literal as one token (issue 22 item 10: a 900,000-element
+    list cost three tokens an element); an element edit still touches only that element,
+    read again from the token (xm's escapes by Python's tokenizer)."""
+    doc = xencfg.loads(text, fmt)
+    a = doc.children[0]
+    assert [t.kind for t in a.rhs] == [domu.LIST] and a.rhs[0].text.startswith("[ ")
+    a.value = [a.value[0], "file:/x,xvdb,r"]
+    edited = xencfg.dumps(doc)
+    assert edited.splitlines()[0] == text.splitlines()[0]  # the comment line as it was
+    assert xencfg.loads(edited, fmt).get("disk") == a.value
+    doc = xencfg.loads(text, fmt)
+    doc.children[0].value = [*doc.children[0].value, "file:/y,xvdc,r"]
+    appended = xencfg.dumps(doc)
+    assert appended.splitlines()[0] == text.splitlines()[0]
+    assert appended.splitlines()[1].rstrip(" ],").endswith(", 'file:/y,xvdc,r'")
 
 
 def test_replacing_a_value_with_another_shape_rewrites_only_that_statement() -> None:

@@ -649,3 +649,103 @@ def test_link_into_proc_is_refused_even_where_it_exists(tmp_path: Path) -> None:
     assert not result.cluster.loaded
     [refused] = [f for f in result.findings if f.code == "XC002"]
     assert "kernel file" in refused.message
+
+
+# --- 10. memory: a long token costs no regex state per character ---------------------------
+
+#: A repeated group with a one-character alternative (``(?:[^"\\]|\\.)*``) makes Python's
+#: regex engine keep about 120 bytes of backtracking state per character it repeats over
+#: (Modules/_sre/sre_lib.h, the MAX_UNTIL opcode saves the state of every iteration):
+#: a quoted string of 144 KB took 10 MB in the fuzzer (fuzz/run.py 60, a mutated
+#: multipath.conf). Runs (``[^"\\]*(?:\\.[^"\\]*)*``) iterate once per escape instead.
+LONG = 1_000_000
+LONG_TOKENS = {
+    "drbd": 'global { usage-count "' + "a" * LONG + '"; }\n',
+    "lvm": 'devices {\n\tfilter = [ "a|' + "x" * LONG + '|" ]\n}\n',
+    "multipath": 'blacklist {\n\tdevnode "^(ram|' + " " * LONG + 'loop)"\n}\n',
+    "xend": "(xend-relocation-hosts-allow '" + "a" * LONG + "')\n",
+    "xl": 'name = "vm"\nextra = "' + "a" * LONG + '"\n',
+    "xm": "name = 'vm'\nextra = '\\t" + "a" * LONG + "'\n",  # (an escape: Python's lexer)
+    "shellvars": "A=" + "a" * LONG + '\nB="' + "b" * LONG + '"\necho ' + "c" * LONG + "\n",
+    "cman": '<?xml version="1.0"?>\n<cluster name="c" config_version="1" x="'
+    + "a" * LONG
+    + '">\n</cluster>\n',
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("fmt", sorted(LONG_TOKENS))
+def test_a_long_token_loads_within_the_memory_ratio(fmt: str) -> None:
+    import fuzzkit
+
+    if fuzzkit.reset_peak() is None:
+        pytest.skip("no /proc/self/clear_refs to measure a peak with")
+    case = lambda: fuzzkit.check_api(fmt, LONG_TOKENS[fmt], memory=True)  # noqa: E731
+    assert fuzzkit.in_child(case, limit=120) is None  # type: ignore[arg-type]
+
+
+def _repeats_one_character(pattern: str, flags: int) -> bool:
+    """Whether ``pattern`` repeats a group one of whose alternatives is one character of
+    a class (``[^"]``, ``.``): state per character, as above."""
+    try:
+        from re import _constants as c
+        from re import _parser as p
+    except ImportError:  # Python 3.10
+        import sre_constants as c  # type: ignore[no-redef]
+        import sre_parse as p  # type: ignore[no-redef]
+
+    def single(body: object) -> bool:
+        for op, av in body:  # type: ignore[attr-defined]
+            if op is c.BRANCH:
+                for alt in av[1]:
+                    if alt.getwidth() == (1, 1) and alt[0][0] in (c.IN, c.NOT_LITERAL, c.ANY):
+                        return True
+            elif op is c.SUBPATTERN and single(av[-1]):
+                return True
+        return False
+
+    def inner(op: object, av: object) -> list[object]:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            return [av[2]]  # type: ignore[index]
+        if op is c.SUBPATTERN:
+            return [av[-1]]  # type: ignore[index]
+        if op is c.BRANCH:
+            return list(av[1])  # type: ignore[index]
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            return [av[1]]  # type: ignore[index]
+        return []
+
+    def walk(items: object) -> bool:
+        for op, av in items:  # type: ignore[attr-defined]
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] > 1 and single(av[2]):
+                return True
+            if any(walk(b) for b in inner(op, av)):
+                return True
+        return False
+
+    return walk(p.parse(pattern, flags))
+
+
+def test_no_lexer_regex_repeats_one_character_alternatives() -> None:
+    """The guard for the rest: every grammar terminal (the fast scanners use them too) and
+    every module-level regex of xencfg reads a run of ordinary characters in one step."""
+    import importlib
+    import pkgutil
+    import re
+
+    from xencfg.syntax.terminals import TERMINALS
+
+    found = [
+        f"{g}.{n}" for g, ts in TERMINALS.items() for n, rx in ts if _repeats_one_character(rx, 0)
+    ]
+    for info in pkgutil.walk_packages(xencfg.__path__, "xencfg."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern) and _repeats_one_character(
+                value.pattern, value.flags & ~re.UNICODE
+            ):
+                found.append(f"{info.name}.{name}")
+    assert not found
+    assert _repeats_one_character(r'"(?:[^"\\]|\\.)*"', 0)  # (the guard can fail)

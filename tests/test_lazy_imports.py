@@ -95,3 +95,16 @@ def test_xml_formats_import_lxml_when_they_parse(fmt: str) -> None:
         "except xencfg.XencfgError:\n    pass"
     )
     assert heavy_modules(code)["lxml"] is True
+
+
+def test_sniffing_a_file_of_no_format_imports_no_lark(tmp_path: Path) -> None:
+    """A file of unknown name is offered to every sniffer; xl's asks its scanner, which
+    declines exactly what the grammar refuses, so an SVG with ``key="value"`` lines (as
+    examples/two-node/graph.svg) costs no Lark import (the xl sniffer used to parse it
+    with the grammar after the scanner had declined)."""
+    svg = tmp_path / "graph.svg"
+    svg.write_text('<svg\n width="10"\n height="10">\n</svg>\n', encoding="utf-8")
+    found = heavy_modules(
+        "import xencfg.formats as f, sys; assert f.detect(sys.argv[2]) is None", str(svg)
+    )
+    assert found["lark"] is False

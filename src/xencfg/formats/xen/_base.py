@@ -87,19 +87,24 @@ def check_depth(
             depth = max(depth - 1, 0)
 
 
-def parses(parse: Callable[[str], Node], text: str) -> bool:
-    """Whether ``parse`` takes ``text``, parsed light (as :func:`xencfg.loads` does: no
-    tokens kept, lists not read): a sniffer needs the verdict, not the tree, and a
-    full tree of a large file is many times its size."""
-    light = Light(lambda: parse(text))
-    _BUILDING.append(light)
+def parses(parse: Callable[[str], Node | None], text: str) -> bool:
+    """Whether ``parse`` takes ``text`` (a document, neither ``None`` nor a ParseError),
+    parsed light (as :func:`xencfg.loads` does: no tokens kept, lists not read): a
+    sniffer needs the verdict, not the tree, and a full tree of a large file is many
+    times its size."""
+
+    def reparse() -> Node:  # (what a read of a dropped field would ask for)
+        doc = parse(text)
+        assert doc is not None
+        return doc
+
+    _BUILDING.append(Light(reparse))
     try:
-        parse(text)
+        return parse(text) is not None
     except ParseError:
         return False
     finally:
         _BUILDING.pop()
-    return True
 
 
 def adopt_final_newline(doc: Node) -> None:
@@ -259,6 +264,17 @@ def read_value(
             return pos, value, flat_elems
         m = match(text, pos)
     return None
+
+
+def flat_elements(dialect: Dialect, literal: str, value: list[Any]) -> list[Tok] | None:
+    """The element tokens (offsets within ``literal``) of a flat list literal that reads
+    as ``value``, or ``None`` (nested, or not the dialect's): what an element-wise edit
+    of a :data:`~.domu.LIST` token splices."""
+    found = read_value(dialect, literal, 0, [], build=False)
+    if found is None or found[0] != len(literal):
+        return None
+    elems = found[2]
+    return elems if elems is not None and len(elems) == len(value) else None
 
 
 class LazyValue:

@@ -56,10 +56,11 @@ class Assignment(Node):
     value: Any
     op: str = "="
     key_tok: Tok | None = token_field(default=None)
-    #: every significant token of the right-hand side, in order
+    #: the significant tokens of the right-hand side: one for a scalar, and one
+    #: :data:`LIST` token for a whole list literal (brackets, elements, the blanks and
+    #: comments between them), whose elements are read again only to splice an edit: a
+    #: long list costs one token, not three per element
     rhs: list[Tok] = token_field(factory=list)
-    #: one token per element when the value is a flat list of scalars
-    elems: list[Tok] | None = token_field(default=None)
     parsed: Any = token_field(default=None)
     #: the reader of a list value a light parse has not read yet (:class:`~._base.LazyValue`,
     #: shared): read on first use, so a long list costs nothing until a rule or the API
@@ -110,26 +111,16 @@ class Assignment(Node):
         old, new = self.parsed, self.value
         scalar = (str, int, float)
         if (
-            self.elems
-            and isinstance(new, list)
+            isinstance(new, list)
             and isinstance(old, list)
+            and old
+            and len(self.rhs) == 1
+            and self.rhs[0].kind == LIST
             and all(isinstance(v, scalar) and not isinstance(v, bool) for v in new)
         ):
-            n = len(old)
-            if len(new) == n:
-                texts = [
-                    t.text if o == v and type(o) is type(v) else style.scalar(v, t.text)
-                    for t, o, v in zip(self.elems, old, new, strict=False)
-                ]
-                return _replace_run(out, self.elems, texts, style, None)
-            if len(new) > n and new[:n] == old:
-                last = self.elems[-1]
-                extra = ", ".join(style.scalar(v, last.text) for v in new[n:])
-                return [
-                    p2
-                    for p in out
-                    for p2 in ((p, Tok("VALUE", ", " + extra, -1)) if p is last else (p,))
-                ]
+            spliced = _splice_list(self.rhs[0], old, new, style)
+            if spliced is not None:
+                return _replace_run(out, self.rhs, [spliced], style, None)
         if (
             len(self.rhs) == 1
             and isinstance(old, scalar)
@@ -140,6 +131,41 @@ class Assignment(Node):
         if not self.rhs:
             return None
         return replace_span(out, self.rhs[0], self.rhs[-1], style.value(new))
+
+
+#: The kind of the one token that holds a whole list literal (see :attr:`Assignment.rhs`).
+LIST = "LIST"
+
+
+def list_token(text: str, start: int, end: int) -> Tok:
+    """The :data:`LIST` token of the literal ``text[start:end]``."""
+    return Tok(LIST, text[start:end], start)
+
+
+def _splice_list(tok: Tok, old: list[Any], new: list[Any], style: DomUStyle) -> str | None:
+    """The list literal ``tok`` with ``old``'s elements respelled as ``new``'s, each element
+    edited in place (its line, quotes and neighbours kept) when the list keeps its length
+    or grows at the end; ``None`` when the whole value must be written anew."""
+    elems = style.elements(tok.text, old)
+    if elems is None:
+        return None
+    body = tok.text
+    n = len(old)
+    if len(new) == n:
+        parts: list[str] = []
+        last = 0
+        for t, o, v in zip(elems, old, new, strict=True):
+            parts.append(body[last : t.pos])
+            same = o == v and type(o) is type(v)
+            parts.append(t.text if same else style.scalar(v, t.text))
+            last = t.end
+        parts.append(body[last:])
+        return "".join(parts)
+    if len(new) > n and new[:n] == old:
+        end = elems[-1].end
+        extra = ", ".join(style.scalar(v, elems[-1].text) for v in new[n:])
+        return f"{body[:end]}, {extra}{body[end:]}"
+    return None
 
 
 @attrs.define(weakref_slot=False)
@@ -176,6 +202,8 @@ class DomUStyle(Style):
 
     scalar_fn: Callable[[Any, str | None], str] | None = None
     value_fn: Callable[[Any], str] | None = None
+    #: the element tokens of a flat list literal's text (offsets within it), or ``None``
+    elements_fn: Callable[[str, list[Any]], list[Tok] | None] | None = None
 
     def scalar(self, v: Any, old: str | None = None) -> str:
         assert self.scalar_fn is not None
@@ -184,6 +212,10 @@ class DomUStyle(Style):
     def value(self, v: Any) -> str:
         assert self.value_fn is not None
         return self.value_fn(v)
+
+    def elements(self, literal: str, value: list[Any]) -> list[Tok] | None:
+        """One token per element of the flat list ``literal`` that reads as ``value``."""
+        return None if self.elements_fn is None else self.elements_fn(literal, value)
 
     def render_node(self, node: Node, indent: str) -> str:
         if isinstance(node, Assignment):

@@ -545,7 +545,7 @@ class _Builder:
 
 _BUILDER = _Builder()
 _WORDS = {"LPAR": "'('", "RPAR": "')'", "WORD": "a word", "STRING": "a quoted string"}
-_SCAN = re.compile(r"""[()]|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|#[^\n]*""", re.S)
+_SCAN = re.compile(r"""[()]|'[^'\\]*(?:\\.[^'\\]*)*'?|"[^"\\]*(?:\\.[^"\\]*)*"?|#[^\n]*""", re.S)
 
 
 def _context(exc: Exception) -> str:

@@ -27,11 +27,12 @@ from ._base import (
     LazyValue,
     adopt_final_newline,
     check_depth,
+    flat_elements,
     parses,
     read_value,
     unescape,
 )
-from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment
+from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment, list_token
 
 FORMAT = "xl"
 
@@ -98,7 +99,11 @@ def _value(v: Any) -> str:
     return _scalar(v)
 
 
-STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value)
+def _elements(literal: str, value: list[Any]) -> list[Tok] | None:
+    return flat_elements(LITERAL, literal, value)
+
+
+STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_elements)
 
 
 #: /etc/xen/xl.conf settings (xl.conf(5)).
@@ -167,38 +172,31 @@ class XlDocument(DomUDocument):
 @attrs.define
 class _Val:
     value: Any
-    toks: list[Tok]
-    scalar: bool
-    elems: list[Tok] | None = None
+    tok: Tok  # a scalar's token, or the list's LIST token
 
 
 class _Builder:
+    """The grammar's transformer; it knows the text, to make a list's one token."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
     def STRING(self, t: Any) -> _Val:
-        return _Val(unquote(str(t)), [to_tok(t)], True)
+        return _Val(unquote(str(t)), to_tok(t))
 
     def NUMBER(self, t: Any) -> _Val:
-        return _Val(number(str(t)), [to_tok(t)], True)
+        return _Val(number(str(t)), to_tok(t))
 
     def array(self, children: list[Any]) -> _Val:
-        toks: list[Tok] = []
-        vals = []
-        for c in children:
-            if isinstance(c, _Val):
-                vals.append(c)
-                toks.extend(c.toks)
-            else:
-                toks.append(to_tok(c))
-        elems = [x.toks[0] for x in vals] if all(x.scalar for x in vals) else None
-        return _Val([x.value for x in vals], toks, False, elems)
+        vals = [c.value for c in children if isinstance(c, _Val)]
+        first, last = children[0], children[-1]  # the brackets
+        return _Val(vals, list_token(self.text, first.start_pos, last.end_pos))
 
     def setting(self, children: list[Any]) -> Assignment:
         key, op, val = children[0], children[1], children[2]
         key_tok, op_tok = to_tok(key), to_tok(op)
-        elems = val.elems if val.value else None
-        a = Assignment(
-            intern(str(key)), val.value, str(op), key_tok=key_tok, rhs=val.toks, elems=elems
-        )
-        pieces: list[Any] = [key_tok, op_tok, *val.toks]
+        a = Assignment(intern(str(key)), val.value, str(op), key_tok=key_tok, rhs=[val.tok])
+        pieces: list[Any] = [key_tok, op_tok, val.tok]
         pieces.extend(to_tok(c) for c in children[3:])
         a.cst = pieces
         return domu.bind_assignment(a)
@@ -208,8 +206,6 @@ class _Builder:
         doc.cst = list(doc.children)
         return doc
 
-
-_BUILDER = _Builder()
 
 _WORDS = {
     "KEY": "a setting name",
@@ -223,7 +219,9 @@ _WORDS = {
 }
 
 
-_SCAN = re.compile(r"""[\[\]]|'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?|#[^\n]*""")
+_SCAN = re.compile(
+    r"""[\[\]]|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|#[^\n]*"""
+)
 
 
 def _context(exc: Exception) -> str:
@@ -246,7 +244,7 @@ def parse(text: str, path: str | None = None) -> XlDocument:
 
 def parse_lark(text: str, path: str | None) -> XlDocument:
     """The grammar's parse (grammars/xl.lark): the specification and the error reporter."""
-    doc: XlDocument = parse_with("xl", text, path, _BUILDER, words=_WORDS, context=_context)
+    doc: XlDocument = parse_with("xl", text, path, _Builder(text), words=_WORDS, context=_context)
     return doc
 
 
@@ -261,7 +259,7 @@ LITERAL = Dialect(
         "|".join(
             (
                 r"(?P<skip>[ \t\f\v\r\ufeff]+|\n|#[^\n]*)",
-                r"""(?P<STRING>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""",
+                r"""(?P<STRING>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')""",
                 r"(?P<NUMBER>[0-9][0-9A-Za-z_.]*)",
                 r"(?P<LSQB>\[)|(?P<RSQB>\])|(?P<COMMA>,)",
             )
@@ -271,7 +269,7 @@ LITERAL = Dialect(
 )
 _WS = re.compile(r"[ \t\f\v\r\ufeff]*")
 #: Between statements: blanks, comments, newlines.
-_GAP = re.compile(r"(?:[ \t\f\v\r\ufeff]+|#[^\n]*|\n)*")
+_GAP = re.compile(r"[ \t\f\v\r\ufeff\n]*(?:#[^\n]*[ \t\f\v\r\ufeff\n]*)*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _OP = re.compile(r"\+=|=")
 #: A statement's end: ``;`` (another may follow on the line), or the end of the line.
@@ -300,17 +298,17 @@ def _scan(text: str) -> XlDocument | None:
             return None
         at = _WS.match(text, op_m.end()).end()  # type: ignore[union-attr]
         is_list = text.startswith("[", at)
-        toks: list[Tok] | None = None if light else []
+        toks: list[Tok] | None = None if light or is_list else []
         found = read_value(LITERAL, text, at, toks, not (light and is_list), memo)
         if found is None:
             return None
-        end, value, elems = found
+        end, value, _elems = found
         end_m = _END.match(text, end)
         if end_m is None:
             return None
         key, op = intern(key_m.group()), op_m.group()
         a: Assignment
-        if toks is None:
+        if light:
             if is_list:
                 start = key_m.start()
                 a = lazy_assignment(key, op, reader, start)
@@ -318,8 +316,9 @@ def _scan(text: str) -> XlDocument | None:
                 a = built(Assignment(key, value, op), key_m.start())
         else:
             key_tok = Tok("KEY", key, key_m.start())
-            a = Assignment(key, value, op, key_tok=key_tok, rhs=toks, elems=elems)
-            pieces: list[Any] = [key_tok, Tok("OP", op, op_m.start()), *toks]
+            rhs = [list_token(text, at, end)] if toks is None else toks
+            a = Assignment(key, value, op, key_tok=key_tok, rhs=rhs)
+            pieces: list[Any] = [key_tok, Tok("OP", op, op_m.start()), *rhs]
             if end_m.group(1):
                 pieces.append(Tok("SEMI", ";", end_m.start(1)))
             a.cst = pieces
@@ -342,4 +341,7 @@ def sniff(text: str) -> bool:
 
     if re.search(r"^[ \t]*\w+\s*=", text, re.M) is None:
         return False
-    return parses(parse, text)
+    # the scanner declines exactly the text the grammar refuses (tests/test_fast_paths.py
+    # holds it to that), so a sniff, which runs on every file of unknown name, never
+    # needs Lark (nesting too deep for the grammar's check_depth the scanner declines too)
+    return parses(_scan, text)

@@ -34,8 +34,23 @@ from ...syntax.build import built, finish
 from ...syntax.source import LineIndex
 from ...syntax.tree import TRIVIA, Node, Tok, building
 from . import domu
-from ._base import Dialect, LazyValue, adopt_final_newline, parses, read_value
-from .domu import COMPUTED, Assignment, Code, DomUDocument, DomUStyle, lazy_assignment
+from ._base import (
+    Dialect,
+    LazyValue,
+    adopt_final_newline,
+    flat_elements,
+    parses,
+    read_value,
+)
+from .domu import (
+    COMPUTED,
+    Assignment,
+    Code,
+    DomUDocument,
+    DomUStyle,
+    lazy_assignment,
+    list_token,
+)
 
 FORMAT = "xm"
 
@@ -142,7 +157,19 @@ def _value(v: Any) -> str:
     return repr(v)
 
 
-STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value)
+def _literal_elements(literal: str, value: list[Any]) -> list[Tok] | None:
+    """The element tokens of a flat list literal: by the streaming reader, else by
+    Python's tokenizer (a list with escapes or a bytes literal the reader leaves)."""
+    elems = flat_elements(LITERAL, literal, value)
+    if elems is not None:
+        return elems
+    try:
+        return _elements(value, _tokens(literal, 0))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+
+
+STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_literal_elements)
 
 
 @attrs.define(weakref_slot=False)
@@ -312,13 +339,9 @@ def _statement(
                     toks = []
             if len(toks) >= 3 and toks[1].text == "=":
                 key, eq, rhs = toks[0], toks[1], toks[2:]
-                a = Assignment(
-                    stmt.targets[0].id,
-                    value,
-                    key_tok=key,
-                    rhs=rhs,
-                    elems=_elements(value, rhs),
-                )
+                if isinstance(value, list) and rhs[0].text == "[" and rhs[-1].text == "]":
+                    rhs = [list_token(text, rhs[0].pos, rhs[-1].end)]
+                a = Assignment(stmt.targets[0].id, value, key_tok=key, rhs=rhs)
                 pieces: list[Any] = [key, eq, *rhs]
                 if semi is not None:
                     pieces.append(Tok("SEMI", ";", semi))
@@ -513,10 +536,10 @@ _PY_TOKEN = re.compile(
             r"(?P<skip>[ \t\f]+|\\(?:\r\n|\r|\n)|#[^\r\n]*)",
             r"(?P<nl>\r\n|\r|\n)",
             r"(?P<STRING>(?:[rRbBfF][rRbB]?|[uU])?(?:"
-            r"'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''"
-            r'|"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""'
-            r"|'(?:[^'\\\r\n]|\\[\s\S])*'"
-            r'|"(?:[^"\\\r\n]|\\[\s\S])*"))',
+            r"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"
+            r'|"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'
+            r"|'[^'\\\r\n]*(?:\\[\s\S][^'\\\r\n]*)*'"
+            r'|"[^"\\\r\n]*(?:\\[\s\S][^"\\\r\n]*)*"))',
             r"(?P<NUMBER>(?:0[xXoObB][0-9a-fA-F_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)"
             r"(?:[eE][-+]?[0-9][0-9_]*)?)[jJ]?(?![\w.]))",
             r"(?P<NAME>[^\W\d]\w*)",
@@ -578,7 +601,7 @@ def _literal_statement(
     light = building() is not None
     at = head.end()
     is_list = text.startswith("[", at)
-    toks: list[Tok] | None = None if light else []
+    toks: list[Tok] | None = None if light or is_list else []
     found = read_value(LITERAL, text, at, toks, not (light and is_list), memo)
     if found is None:
         return None
@@ -589,15 +612,16 @@ def _literal_statement(
     semi = tail.start(1)
     next_line = tail.end()
     key = intern(key)
-    if toks is None:  # light: the value (a list read on first use), no tokens
+    if light:  # the value (a list read on first use), no tokens
         if is_list:
             return lazy_assignment(key, "=", reader, start), next_line
         a = Assignment(key, value)
         return built(a, start), next_line
     key_tok = Tok("NAME", key, start)
     eq = Tok("EQUAL", "=", head.start(2))
-    a = Assignment(key, value, key_tok=key_tok, rhs=toks, elems=_elements(value, toks))
-    pieces: list[Any] = [key_tok, eq, *toks]
+    rhs = [list_token(text, at, end)] if toks is None else toks
+    a = Assignment(key, value, key_tok=key_tok, rhs=rhs)
+    pieces: list[Any] = [key_tok, eq, *rhs]
     if semi >= 0:
         pieces.append(Tok("SEMI", ";", semi))
     a.cst = pieces
