@@ -287,6 +287,8 @@ SCHEMA = Schema.build(
     MULTIPATH_FACTS,
     per_context={("defaults", "path_selector"): Keyword("path_selector", since=_0_5)},
     types={k: _type_text(*check) for k, check in VALUE_CHECKS.items()},
+    # libmultipath/defaults.h: DEFAULT_CHECKINT, seconds between path checks
+    defaults={"polling_interval": 5},
     refuses=False,
     reference=V("0.9.4"),
 )

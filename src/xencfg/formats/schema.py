@@ -204,16 +204,18 @@ class Schema:
         *,
         per_context: Mapping[tuple[str, str], Keyword] | None = None,
         types: Mapping[str, str] | None = None,
+        defaults: Mapping[str, Any] | None = None,
         refuses: bool,
         reference: Version | None = None,
     ) -> Schema:
         """A schema from keyword tables (context -> names) and release facts by
         name; ``per_context`` overrides a fact in one context (``csums-alg`` in
         ``net`` is DRBD 8.4, in ``syncer`` older); ``types``: the value type of
-        a keyword by name, from the value checks' tables."""
+        a keyword by name, from the value checks' tables; ``defaults``: the
+        daemon's value of a keyword by name where the file has none."""
         by_name = {k.name: k for k in facts}
         special = dict(per_context or {})
-        typed = dict(types or {})
+        typed, dflt = dict(types or {}), dict(defaults or {})
         contexts: dict[str, dict[str, Keyword]] = {}
         for ctx, names in tables.items():
             contexts[ctx] = {
@@ -224,7 +226,9 @@ class Schema:
         for keywords in contexts.values():
             for n, k in keywords.items():
                 if n in typed and k.type is None:
-                    keywords[n] = attrs.evolve(k, type=typed[n])
+                    k = keywords[n] = attrs.evolve(k, type=typed[n])
+                if n in dflt and k.default is None:
+                    keywords[n] = attrs.evolve(k, default=dflt[n])
         return cls(component, product, contexts, refuses, reference)
 
     @property
