@@ -143,6 +143,135 @@ def test_membership_hooks_are_the_formats_that_declared_members() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "etc/xen/vm/web",
+        "etc/xen/web.cfg",
+        "etc/xen/auto/web.cfg",
+        "etc/xen/auto/web",
+        "etc/xen/web.xm",
+        "etc/xen/xlexample.hvm",
+        "etc/xen/xmexample1",
+    ],
+)
+def test_domu_order_is_the_hand_written_one(path: str) -> None:
+    """discover._detect asked xl first when the name said xl, else xm first; the
+    fallback for a domU config neither parses was the first of those. Now the specs'
+    etc_dirs and sniff ranks say it."""
+    before = ("xl", "xm") if "xl" in formats.candidates(path) else ("xm", "xl")
+    assert formats.by_content(formats.folder_formats("xen"), path) == before
+    assert formats.by_content(("xl", "xm"), path) == before  # the order given is not used
+
+
+def test_folders_read_by_content_are_the_hand_written_ones() -> None:
+    assert formats.etc_dirs() == ("xen",)
+    assert formats.folder_formats("xen") == ("xm", "xl")
+
+
+def test_referenced_files_are_the_hand_written_ones() -> None:
+    """discover._referenced followed drbd.conf includes and CIB xmfiles by an if on
+    their names; now the specs' ``references`` hooks name the files."""
+    assert {f.name for f in SPECS if f.references} == {"drbd", "cib"}
+    drbd = formats.references_hook("drbd")
+    assert drbd is not None
+    text = 'include "drbd.d/*.res";\n  include /etc/drbd.d/global_common.conf;\n# include x;\n'
+    assert drbd(text) == [
+        ("drbd.d/*.res", ("drbd",)),
+        ("/etc/drbd.d/global_common.conf", ("drbd",)),
+    ]
+    cib = formats.references_hook("cib")
+    assert cib is not None
+    text = (
+        '<nvpair id="a" name="xmfile" value="/etc/xen/vm/web"/>'
+        '<nvpair value="vm/db" id="b" name="xmfile"/>'
+        '<nvpair id="c" name="xmfile" value="/etc/xen/odd*name"/>'
+        '<nvpair id="d" name="other" value="/etc/xen/no"/>'
+    )
+    assert cib(text) == [
+        ("/etc/xen/vm/web", ("xm", "xl")),
+        ("/vm/db", ("xm", "xl")),  # read from the root, as before
+        ("/etc/xen/odd[*]name", ("xm", "xl")),  # one file, never a pattern
+    ]
+    assert formats.references_hook("multipath") is None
+
+
+def test_components_are_the_hand_written_ones() -> None:
+    """versions.COMPONENTS and schema_for named formats by hand; now the specs'
+    ``component`` and ``keyword_releases`` say it."""
+    from xencfg import versions
+    from xencfg.formats import drbd, multipath
+
+    assert versions.COMPONENTS == {
+        "drbd": ("DRBD", ("drbd",)),
+        "multipath-tools": ("multipath-tools", ("multipath",)),
+        "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
+        "pacemaker": ("Pacemaker", ()),
+        "xen": ("Xen", ("xend", "xm", "xl")),
+        "iscsitarget": ("iSCSI Enterprise Target (IET)", ("ietd", "iet-allow")),
+        "open-iscsi": ("open-iscsi", ("iscsid", "initiatorname")),
+    }
+    assert versions.schema_for("drbd") is drbd.SCHEMA
+    assert versions.schema_for("multipath") is multipath.SCHEMA
+    for f in SPECS:
+        if f.name not in ("drbd", "multipath"):
+            assert versions.schema_for(f.name) is None, f.name
+    assert versions.schema_for(None) is None and versions.schema_for("nope") is None
+    for f in SPECS:  # a spec names only a component versions.py knows
+        assert f.component is None or f.component in versions.COMPONENTS, f.name
+        if f.keyword_releases:
+            assert f.component is not None, f.name
+
+
+def test_discovery_follows_references_and_reads_xen_by_content(tmp_path: Path) -> None:
+    """What discover read before the specs' references/etc_dirs, on one node (the same
+    list as main's discover.py gave, compared by hand): includes by glob and by absolute
+    path, a CIB's xmfiles (a relative one from the node's root, one with a ``*`` as one
+    file), domU configs under xen/ (a ``.cfg`` name says xl, also in auto/; one that
+    neither style parses is still read, by its name's style), never xen/scripts."""
+    files = {
+        "etc/drbd.conf": 'include "drbd.d/*.res";\ninclude "/etc/drbd.d/x.conf";\n',
+        "etc/drbd.d/a.res": "resource r0 {\n}\n",
+        "etc/drbd.d/x.conf": "common {\n}\n",
+        "etc/xen/vm/web": "name = 'web'\nmemory = 256\n",
+        "vm/db": "name = 'db'\nmemory = 256\n",
+        "etc/xen/auto/a.cfg": "name = 'a'\nmemory = 256\n",
+        "etc/xen/auto/b": "name = 'b'\nmemory = 256\nimport os\n",
+        "etc/xen/broken.cfg": "name = 'c'\nmemory = 256 +\n",
+        "etc/xen/broken2": "name = 'c'\nmemory = 256 +\n",
+        "etc/xen/odd*name": "name='x'\n",
+        "etc/xen/scripts/s": "#!/bin/sh\n",
+        "var/lib/heartbeat/crm/cib.xml": (
+            '<cib><configuration><crm_config/><nodes/><resources><primitive id="w" '
+            'class="ocf" provider="heartbeat" type="Xen"><instance_attributes id="i">'
+            '<attributes><nvpair id="a" name="xmfile" value="/etc/xen/vm/web"/>'
+            '<nvpair id="b" name="xmfile" value="vm/db"/>'
+            '<nvpair id="c" name="xmfile" value="/etc/xen/odd*name"/></attributes>'
+            "</instance_attributes></primitive></resources><constraints/></configuration>"
+            "<status/></cib>"
+        ),
+    }
+    node = tmp_path / "alpha"
+    for name, text in files.items():
+        (node / name).parent.mkdir(parents=True, exist_ok=True)
+        (node / name).write_text(text, encoding="utf-8")
+    found = discover.discover([str(node)])
+    got = {str(f.path.relative_to(node)): f.format for f in found.files()}
+    assert got == {
+        "etc/drbd.conf": "drbd",
+        "etc/drbd.d/a.res": "drbd",
+        "etc/drbd.d/x.conf": "drbd",
+        "etc/xen/broken.cfg": "xl",
+        "etc/xen/broken2": "xm",
+        "etc/xen/odd*name": "xm",
+        "etc/xen/vm/web": "xm",
+        "etc/xen/auto/a.cfg": "xl",
+        "etc/xen/auto/b": "xm",
+        "var/lib/heartbeat/crm/cib.xml": "cib",
+        "vm/db": "xm",
+    }
+
+
 # -- generated files -----------------------------------------------------------------------
 
 
@@ -167,6 +296,70 @@ def test_write_docs_command(tmp_path: Path) -> None:
     (tmp_path / "index.md").write_text(page.replace("| `cib` |", "| `cab` |"), encoding="utf-8")
     assert main(["formats", "--write-docs", str(tmp_path)]) == 0
     assert (tmp_path / "index.md").read_text(encoding="utf-8") == page
+
+
+def test_readme_supported_today_is_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == spec.readme(readme), "run: xencfg formats --write-readme ."
+    supported = readme.split("## Supported today", 1)[1].split("\n## ", 1)[0]
+    for f in SPECS:  # every format is named there, in the README's words
+        assert " ".join(f.readme.split()) in " ".join(supported.split()), f.name
+
+
+def test_readme_list_can_go_stale() -> None:
+    """A format added to the registry, or the markers lost, fails the check above."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    extra = FormatSpec("qdevice", "qdevice", "corosync-qdevice", readme="corosync-qdevice.conf")
+    assert "corosync-qdevice.conf" in spec.readme_list((*SPECS, extra))
+    assert "corosync-qdevice.conf" not in readme
+    stale = readme.replace("modules/modprobe, ", "")
+    assert stale != readme and spec.readme(stale) == readme
+    with pytest.raises(ValueError, match=r"README\.md lacks"):
+        spec.readme("# xencfg\n")
+
+
+def test_xm_and_xl_share_their_readme_words() -> None:
+    text = spec.readme_list()
+    assert text.count("Xen domU configs (xm and xl)") == 1
+    assert "`xl list` / `xm list`" in text  # a code span is never broken across lines
+    assert all(len(line) <= 96 for line in text.splitlines())
+
+
+def test_api_overloads_are_current() -> None:
+    """api.py's load/loads overloads (mypy's per-format return types) are the specs'."""
+    api = (ROOT / "src" / "xencfg" / "api.py").read_text(encoding="utf-8")
+    assert api == spec.api_module(api), "run: xencfg formats --write-api ."
+
+
+def test_api_overloads_can_go_stale() -> None:
+    api = (ROOT / "src" / "xencfg" / "api.py").read_text(encoding="utf-8")
+    line = 'def load(path: str | os.PathLike[str], format: Literal["hosts"]) -> HostsDocument: ...'
+    assert api.count(line) == 1
+    stale = api.replace(line, line.replace("HostsDocument", "HostnameDocument"))
+    assert spec.api_module(stale) == api
+    with pytest.raises(ValueError, match=r"api\.py lacks"):
+        spec.api_module("def load(): ...\n")
+
+
+def test_secret_formats_are_the_specs() -> None:
+    """api.SECRET_FORMATS (written 0600 whatever they hold) as it was typed by hand."""
+    from xencfg import api
+
+    assert frozenset({"authkeys"}) == api.SECRET_FORMATS
+    assert all(f.secrets for f in SPECS if f.secret_file)
+
+
+def test_write_readme_and_api_commands(tmp_path: Path) -> None:
+    from xencfg.cli import main
+
+    (tmp_path / "src" / "xencfg").mkdir(parents=True)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    api = (ROOT / "src" / "xencfg" / "api.py").read_text(encoding="utf-8")
+    (tmp_path / "README.md").write_text(readme.replace(", ha.cf, ", ", "), encoding="utf-8")
+    (tmp_path / "src/xencfg/api.py").write_text(api.replace('"xend"', '"xenD"'), encoding="utf-8")
+    assert main(["formats", "--write-readme", str(tmp_path), "--write-api", str(tmp_path)]) == 0
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme
+    assert (tmp_path / "src/xencfg/api.py").read_text(encoding="utf-8") == api
 
 
 def test_write_hooks_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,6 +403,17 @@ def _problems(f: FormatSpec) -> list[str]:
         out.append(f"add the page docs/formats/{f.docs} (or name another in docs=)")
     if not f.files:
         out.append("say in files= what its files are (the docs index's column)")
+    if not f.readme:
+        out.append("say in readme= how README.md's 'Supported today' names it")
+    cls = None
+    if not f.document:
+        out.append("name its document class in document= (api.py's overloads)")
+    else:
+        where, name = f.document_class
+        cls = getattr(importlib.import_module(f"xencfg.formats.{where}"), name, None)
+        if not isinstance(cls, type):
+            out.append(f"document={f.document!r}: no such class in xencfg.formats.{where}")
+            cls = None
     api = (ROOT / "docs" / "api-formats.md").read_text(encoding="utf-8")
     if not re.search(rf"^::: xencfg\.formats\.{f.module}(\.model)?$", api, re.M):
         out.append(f"add '::: xencfg.formats.{f.module}' to docs/api-formats.md")
@@ -221,6 +425,17 @@ def _problems(f: FormatSpec) -> list[str]:
             out.append(f"define the declares hook {f.declares!r} ({exc})")
         if hook is not None and not callable(hook):
             out.append(f"{f.declares!r} is not a function")
+    if f.references is not None:
+        try:
+            refs = formats.references_hook(f.name)
+        except (ImportError, AttributeError) as exc:
+            refs = None
+            out.append(f"define the references hook {f.references!r} ({exc})")
+        if refs is not None and not callable(refs):
+            out.append(f"{f.references!r} is not a function")
+    for folder in f.etc_dirs:
+        if f.sniff_rank is None:
+            out.append(f"give it a sniff_rank: files in {folder}/ are read by content")
     for pattern in f.etc_files + f.root_files:
         shown = ("etc/" if pattern in f.etc_files else "") + pattern.replace("*", "x.conf")
         if f.name not in formats.candidates(shown):
@@ -229,6 +444,8 @@ def _problems(f: FormatSpec) -> list[str]:
         out.append("live state is found by live.py, not by etc_files/root_files")
     if samples:
         doc = xencfg.loads(samples[0].read_text(encoding="utf-8", errors="replace"), f.name)
+        if cls is not None and not isinstance(doc, cls):
+            out.append(f"document={f.document!r}, but loads() returns {type(doc).__name__}")
         overrides = type(doc).secrets is not TreeDocument.secrets  # the default both bases share
         if f.secrets and not overrides:
             out.append(f"{type(doc).__name__} must override secrets(), or drop secrets=True")
@@ -257,6 +474,8 @@ def test_an_incomplete_spec_says_what_to_add() -> None:
         "docs/formats/hosts2.md",
         "'hosts.equiv' to patterns=",
         "say in files=",
+        "say in readme=",
+        "name its document class in document=",
     ):
         assert wanted in said
 

@@ -181,8 +181,14 @@ def test_iscsi_schemas() -> None:
 
 
 def test_only_release_aware_schemas_are_versioned() -> None:
-    """lint's version-aware advice (versions.schema_for, rules/general.py) must only
-    take schemas that know releases: the others' deprecated spellings stay the
-    documents' keyword problems (XC004 'use ...'), whatever release runs."""
+    """lint's version-aware advice (versions.schema_for, rules/general.py) takes the
+    schemas of the specs with ``keyword_releases``: exactly those that know releases;
+    the others' deprecated spellings stay the documents' keyword problems (XC004
+    'use ...'), whatever release runs."""
+    from xencfg.versions import schema_for
+
     versioned = {name for name, s in format_schemas().items() if s.versioned}
     assert versioned == {"drbd", "multipath"}
+    for name, s in format_schemas().items():
+        assert info(name).keyword_releases == s.versioned, name
+        assert (schema_for(name) is s) == s.versioned, name

@@ -172,6 +172,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="REPO",
         help="update the files: pattern of REPO's .pre-commit-hooks.yaml and docs/integration.md",
     )
+    fp.add_argument(
+        "--write-readme",
+        metavar="REPO",
+        help="update the formats of REPO's README.md ('Supported today') from the format specs",
+    )
+    fp.add_argument(
+        "--write-api",
+        metavar="REPO",
+        help="update the load/loads overloads of REPO's src/xencfg/api.py from the format specs",
+    )
 
     gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
     gp.add_argument("paths", nargs="*", metavar="PATH")
@@ -545,7 +555,7 @@ def _rules(args: argparse.Namespace) -> int:
 def _formats(args: argparse.Namespace) -> int:
     from . import formats
 
-    if args.write_docs or args.write_hooks:
+    if args.write_docs or args.write_hooks or args.write_readme or args.write_api:
         from pathlib import Path
 
         from .discover import with_files_regex
@@ -564,6 +574,10 @@ def _formats(args: argparse.Namespace) -> int:
                     todo.append((page, partial(with_table, schema=schema)))
         for name in (".pre-commit-hooks.yaml", "docs/integration.md") if args.write_hooks else ():
             todo.append((Path(args.write_hooks) / name, with_files_regex))
+        if args.write_readme:
+            todo.append((Path(args.write_readme) / "README.md", spec.readme))
+        if args.write_api:
+            todo.append((Path(args.write_api) / "src" / "xencfg" / "api.py", spec.api_module))
         for path, update in todo:
             try:
                 path.write_text(update(path.read_text(encoding="utf-8")), encoding="utf-8")

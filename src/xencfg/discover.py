@@ -73,7 +73,8 @@ def files_regex() -> str:
         return re.escape(pattern).replace(r"\*", "[^/]*")
 
     etc = sorted({glob_re(p) for p, _ in ETC_FILES})
-    etc.append(r"xen/(?!scripts/)[^/]+(/[^/]+)?")
+    # any file two levels below a folder of the specs' etc_dirs (xen/), but its scripts
+    etc += [re.escape(d) + r"/(?!scripts/)[^/]+(/[^/]+)?" for d in formats.etc_dirs()]
     root = sorted({glob_re(p) for p, _ in ROOT_FILES})
     return r"(^|(^|/)etc/)(" + "|".join(etc) + r")$|(^|/)(" + "|".join(root) + r")$"
 
@@ -251,10 +252,12 @@ def _glob(base: Path, pattern: str) -> list[Path]:
     return [Path(e.path) for e in entries if fnmatchcase(e.name, name)]
 
 
-def _xen_domus(xen: Path, walker: _Walker) -> Iterator[tuple[Path, str | None]]:
-    if not xen.is_dir() or xen.is_symlink():
+def _folder(top: Path, walker: _Walker) -> Iterator[Path]:
+    """Every file below ``top`` (a folder of the specs' ``etc_dirs``: /etc/xen) but
+    those that are not configuration (scripts, examples, editor and package copies)."""
+    if not top.is_dir() or top.is_symlink():
         return
-    stack = [xen]
+    stack = [top]
     while stack:
         d = stack.pop()
         try:
@@ -269,7 +272,7 @@ def _xen_domus(xen: Path, walker: _Walker) -> Iterator[tuple[Path, str | None]]:
                 continue
             if any(fnmatchcase(e.name, pat) for pat in XEN_SKIP_FILES):
                 continue
-            yield Path(e.path), DOMU
+            yield Path(e.path)
 
 
 def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) -> list[SourceFile]:
@@ -280,35 +283,41 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
     a link that leaves the tree is reported, not read.
     """
     out: list[SourceFile] = []
-    candidates: list[tuple[Path, str | None]] = []
+    # (a format, None: any format by content, or several: one of them by content)
+    candidates: list[tuple[Path, str | tuple[str, ...] | None]] = []
     for pattern, fmt in ETC_FILES:
         candidates.extend((p, fmt) for p in _glob(etc, pattern))
-    candidates.extend(_xen_domus(etc / "xen", walker))
+    for folder in formats.etc_dirs():
+        candidates.extend(
+            (p, formats.folder_formats(folder)) for p in _folder(etc / folder, walker)
+        )
     if root is not None:
         for pattern, fmt in ROOT_FILES:
             candidates.extend((p, fmt) for p in _glob(root, pattern))
     scanned: set[Path] = set()
-    for shown, fmt in candidates:  # (grows: an included file may include more)
+    for shown, kind in candidates:  # (grows: an included file may include more)
         try:
             path = in_root(shown, root or etc, etc)
         except (OutsideRoot, ValueError) as exc:
             refused = str(exc) if isinstance(exc, OutsideRoot) else "outside the node tree"
-            out.append(SourceFile(shown, display_path(shown), fmt, node, refused=refused))
+            named = kind if isinstance(kind, str) else None
+            out.append(SourceFile(shown, display_path(shown), named, node, refused=refused))
             continue
-        if fmt in ("drbd", "cib") and path not in scanned:
+        if isinstance(kind, str) and path not in scanned:
             scanned.add(path)
-            candidates.extend(_referenced(path, fmt, etc, root))
+            candidates.extend(_referenced(path, kind, etc, root))
         if not walker.accept(path):
             continue
-        if fmt is None or fmt == DOMU:
-            domu = fmt == DOMU
-            fmt = _detect(path, domu=domu)
-            if fmt is None and domu and _assigns_domu_setting(path):
+        fmt = kind if isinstance(kind, str) else None
+        if not isinstance(kind, str):
+            among = kind or ()
+            fmt = _detect(path, among)
+            if fmt is None and among and _assigns_domu_setting(path):
                 # a domU config where domU configs live (xen/, xen/vm/, xen/auto/, an
                 # xmfile) that neither xm nor xl parses: a syntax error to report
                 # (XC001), never a file to pass over in silence. (Other files there,
                 # oxenstored.conf say, assign no domU setting and are still skipped.)
-                fmt = "xl" if "xl" in formats.candidates(str(path)) else "xm"
+                fmt = formats.by_content(among, str(path))[0]
             if fmt is None:
                 walker.found.skipped.append(Skipped(str(path), "not a format xencfg reads"))
                 continue
@@ -336,44 +345,31 @@ def _assigns_domu_setting(path: Path) -> bool:
         return False
 
 
-_INCLUDE = re.compile(r'^[ \t]*include[ \t]+"?([^";\s]+)"?[ \t]*;', re.M)
-_XMFILE = re.compile(r'<nvpair\b(?=[^>]*\bname="xmfile")[^>]*\bvalue="([^"]+)"', re.S)
-
-
 def _referenced(
     path: Path, fmt: str, etc: Path, root: Path | None
-) -> Iterator[tuple[Path, str | None]]:
-    """Files a drbd.conf ``include``s and a CIB's Xen primitives name as ``xmfile``,
-    inside this node's tree: the daemons read them, so lint must too (and report a
-    syntax error in them, rather than never looking). Found by a light scan of the
-    text; a file read twice is read once (see :class:`_Walker`)."""
-    if _too_big(path) or not _is_regular(path):
+) -> Iterator[tuple[Path, str | tuple[str, ...]]]:
+    """Files a file of format ``fmt`` makes its daemon read (a drbd.conf's ``include``s,
+    the domU configs a CIB's Xen primitives name as ``xmfile``; the spec's
+    ``references`` hook), inside this node's tree: the daemons read them, so lint
+    must too (and report a syntax error in them, rather than never looking). A file
+    read twice is read once (see :class:`_Walker`)."""
+    hook = formats.references_hook(fmt)
+    if hook is None or _too_big(path) or not _is_regular(path):
         return
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return
-    if fmt == "drbd":
-        for pattern in _INCLUDE.findall(text):
-            base = _in_tree(pattern, etc, root) if pattern.startswith("/") else path.parent
-            rel = pattern.lstrip("/") if pattern.startswith("/") else pattern
-            if base is None:
-                continue
-            if pattern.startswith("/"):
-                rel = rel.split("/", 1)[1] if rel.startswith("etc/") and base == etc else rel
-            for p in sorted(base.glob(rel)) if any(c in rel for c in "*?[") else [base / rel]:
-                if _is_regular(p):
-                    yield p, "drbd"
-    else:
-        for value in _XMFILE.findall(text):
-            base = _in_tree(value, etc, root)
-            if base is None:
-                continue
-            rel = value.lstrip("/")
+    for pattern, among in hook(text):
+        base = _in_tree(pattern, etc, root) if pattern.startswith("/") else path.parent
+        rel = pattern.lstrip("/") if pattern.startswith("/") else pattern
+        if base is None:
+            continue
+        if pattern.startswith("/"):
             rel = rel.split("/", 1)[1] if rel.startswith("etc/") and base == etc else rel
-            p = base / rel
+        for p in sorted(base.glob(rel)) if any(c in rel for c in "*?[") else [base / rel]:
             if _is_regular(p):
-                yield p, DOMU
+                yield p, among[0] if len(among) == 1 else among
 
 
 def _in_tree(absolute: str, etc: Path, root: Path | None) -> Path | None:
@@ -391,22 +387,19 @@ def _too_big(path: Path) -> bool:
         return False
 
 
-#: Marks a file under /etc/xen that is probably a domU config (xm or xl).
-DOMU = "domu?"
-
-
-def _detect(path: Path, domu: bool = False) -> str | None:
-    """The format by path and content; for a likely domU config, xm and xl are asked
-    first, so the other formats' modules are not imported just to say no. A name
-    that says xl (``*.cfg``, ``xlexample.*``) puts xl first: plain ``key = value``
-    files are valid in both styles, and such a file is read by xl."""
+def _detect(path: Path, among: tuple[str, ...] = ()) -> str | None:
+    """The format by path and content; for a file that is probably one of ``among``
+    (a domU config under /etc/xen: xm or xl), those are asked first, so the other
+    formats' modules are not imported just to say no, in the order of
+    :func:`xencfg.formats.by_content`: a name that says xl (``*.cfg``, ``xlexample.*``)
+    puts xl first, as plain ``key = value`` files are valid in both styles and such a
+    file is read by xl."""
     if _too_big(path):
         return None
     try:
-        if domu:
+        if among:
             text = read_text(path, limit=MAX_SIZE)
-            xl_first = "xl" in formats.candidates(str(path))
-            for fmt in ("xl", "xm") if xl_first else ("xm", "xl"):
+            for fmt in formats.by_content(among, str(path)):
                 if formats.sniff(fmt, text):
                     return fmt
             return formats.detect(str(path), text)

@@ -22,32 +22,36 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from . import formats
 from .errors import XencfgError
 from .formats.schema import UNKNOWN, InForce, Schema, Version
 
-#: Component -> (product name in messages, the formats that are its files).
+#: Component (``--target COMPONENT=VERSION``) -> its product name in messages.
+_PRODUCTS: dict[str, str] = {
+    "drbd": "DRBD",
+    "multipath-tools": "multipath-tools",
+    "heartbeat": "heartbeat",
+    "pacemaker": "Pacemaker",
+    "xen": "Xen",
+    "iscsitarget": "iSCSI Enterprise Target (IET)",
+    "open-iscsi": "open-iscsi",
+}
+
+#: Component -> (product name in messages, the formats that are its files: the
+#: specs' ``component``, in registry order).
 COMPONENTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "drbd": ("DRBD", ("drbd",)),
-    "multipath-tools": ("multipath-tools", ("multipath",)),
-    "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
-    "pacemaker": ("Pacemaker", ()),
-    "xen": ("Xen", ("xend", "xm", "xl")),
-    "iscsitarget": ("iSCSI Enterprise Target (IET)", ("ietd", "iet-allow")),
-    "open-iscsi": ("open-iscsi", ("iscsid", "initiatorname")),
+    c: (product, tuple(f.name for f in formats.specs() if f.component == c))
+    for c, product in _PRODUCTS.items()
 }
 
 
 def schema_for(fmt: str | None) -> Schema | None:
-    """The keyword schema of a format, if it has one (imported on demand)."""
-    if fmt == "drbd":
-        from .formats import drbd
-
-        return drbd.SCHEMA
-    if fmt == "multipath":
-        from .formats import multipath
-
-        return multipath.SCHEMA
-    return None
+    """The keyword schema of a format whose spec has ``keyword_releases`` (the
+    release each keyword came or went in), imported on demand; else ``None``."""
+    if fmt is None or fmt not in formats.FORMATS or not formats.info(fmt).keyword_releases:
+        return None
+    schema: Schema = formats.module(fmt).SCHEMA
+    return schema
 
 
 def parse_declared(values: Mapping[str, object], where: str) -> dict[str, Version]:

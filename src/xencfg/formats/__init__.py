@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import UnknownFormatError
-from .spec import SPECS, Declared, FormatSpec
+from .spec import SPECS, Declared, FormatSpec, References
 
 _REGISTRY: tuple[FormatSpec, ...] = SPECS
 
@@ -77,16 +77,53 @@ def discovery_paths(where: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(out)
 
 
+def _hook(name: str, spelled: str | None) -> Any:
+    """The function a spec's hook field names: ``package.module:function``, or a
+    function of the format's own module."""
+    if spelled is None:
+        return None
+    where, _, fn = spelled.rpartition(":")
+    mod = importlib.import_module(where) if where else module(name)
+    return getattr(mod, fn)
+
+
 def declares_hook(name: str) -> Callable[[Any], Declared] | None:
     """The hook naming the cluster members a document of format ``name`` declares
     (``None`` for formats that declare none); see :attr:`FormatSpec.declares`."""
     entry = _BY_NAME.get(name)
-    if entry is None or entry.declares is None:
-        return None
-    where, _, fn = entry.declares.rpartition(":")
-    mod = importlib.import_module(where) if where else module(name)
-    hook: Callable[[Any], Declared] = getattr(mod, fn)
+    hook: Callable[[Any], Declared] | None = _hook(name, entry.declares) if entry else None
     return hook
+
+
+def references_hook(name: str) -> Callable[[str], References] | None:
+    """The hook naming the files a file of format ``name`` makes its daemon read
+    (``None`` for formats that name none); see :attr:`FormatSpec.references`."""
+    entry = _BY_NAME.get(name)
+    hook: Callable[[str], References] | None = _hook(name, entry.references) if entry else None
+    return hook
+
+
+def etc_dirs() -> tuple[str, ...]:
+    """The folders under /etc whose files are read whatever their names (the specs'
+    ``etc_dirs``), in registry order."""
+    return tuple(dict.fromkeys(d for f in _REGISTRY for d in f.etc_dirs))
+
+
+def by_content(among: tuple[str, ...], path: str | None = None) -> tuple[str, ...]:
+    """The order in which to ask ``among``'s sniffers about a file: formats whose
+    ``patterns`` match ``path`` first, the later in sniff order first (a file name
+    says more than a folder: xl's ``*.cfg`` before xm's ``xen/auto/*``), then the
+    others in sniff order (xm before xl, which reads plain ``key = value`` alike)."""
+    ranked = [n for n in _SNIFF_ANYWHERE if n in among] + [
+        n for n in among if n not in _SNIFF_ANYWHERE
+    ]
+    named = set(candidates(path)) if path else set()
+    return (*reversed([n for n in ranked if n in named]), *(n for n in ranked if n not in named))
+
+
+def folder_formats(folder: str) -> tuple[str, ...]:
+    """The formats a file in ``folder`` (below /etc) may be, whatever its name."""
+    return tuple(f.name for f in _REGISTRY if folder in f.etc_dirs and f.name in FORMATS)
 
 
 def _tail_matches(path: str, pattern: str) -> bool:

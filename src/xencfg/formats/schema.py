@@ -439,23 +439,20 @@ TABLE_END = "<!-- end of the generated keyword table -->"
 def with_table(current: str, schema: Schema) -> str:
     """``current`` (a docs/formats page) with its generated keyword table brought up
     to date from ``schema``; the prose around the markers is kept as written."""
-    head, start, rest = current.partition(TABLE_START)
-    _, end, tail = rest.partition(TABLE_END)
-    if not start or not end:
-        raise ValueError(f"the page lacks the lines {TABLE_START!r} and {TABLE_END!r}")
-    return head + start + "\n\n" + schema.table() + "\n" + end + tail
+    from .spec import _between
+
+    # (blank lines around the table: Markdown reads an HTML comment up to a blank line)
+    body = "\n\n" + schema.table() + "\n"
+    return _between(current, TABLE_START, TABLE_END, body, f"the page of {schema.product}")
 
 
 def format_schemas() -> dict[str, Schema]:
-    """Each registered format whose module has a ``SCHEMA``, by name (imports them)."""
-    import importlib
-
-    from .spec import SPECS
+    """Each implemented format whose module has a ``SCHEMA``, by name (imports them)."""
+    from .. import formats
 
     out: dict[str, Schema] = {}
-    for spec in SPECS:
-        module = importlib.import_module(f"xencfg.formats.{spec.module}")
-        found = getattr(module, "SCHEMA", None)
+    for name in formats.FORMATS:
+        found = getattr(formats.module(name), "SCHEMA", None)
         if isinstance(found, Schema):
-            out[spec.name] = found
+            out[name] = found
     return out

@@ -4,8 +4,9 @@ format without importing its module.
 The registry (:data:`SPECS`) is the one list of formats. Detection order, discovery's
 paths (``discover.ETC_FILES``/``ROOT_FILES``, the loose files of a cluster folder),
 the pre-commit ``files:`` pattern, cluster membership (the node names a file
-declares), how a suppression comment is written, the fuzz and bench lists and the
-table of ``docs/formats/index.md`` are all derived from it;
+declares), how a suppression comment is written, the fuzz and bench lists, the
+table of ``docs/formats/index.md``, README.md's "Supported today" and api.py's typed
+``load``/``loads`` overloads are all derived from it;
 ``tests/test_format_specs.py`` checks that every place a spec names exists (module,
 grammar, fixtures, docs page) and says what to add when one is missing.
 
@@ -14,8 +15,9 @@ Adding a format (docs/architecture.md, "Adding a format"): a grammar under
 (``FORMAT``, ``parse``,
 ``sniff`` if it can be recognised by content), fixtures under
 ``tests/fixtures/<name>/valid``, a page under ``docs/formats``, and one
-:class:`FormatSpec` line below; then ``xencfg formats --write-docs docs/formats``
-(and ``--write-hooks .`` when it adds discovery paths).
+:class:`FormatSpec` line below; then ``xencfg formats --write-docs docs/formats
+--write-readme . --write-api .`` (and ``--write-hooks .`` when it adds discovery
+paths).
 
 This module imports no format module: formats stay imported on first use.
 """
@@ -30,6 +32,10 @@ import attrs
 #: declares as cluster members, in order, and the model object declaring each (where
 #: a finding about that name points; a name without one points at the file).
 Declared = tuple[tuple[str, ...], dict[str, object]]
+
+#: What a format's ``references`` hook returns for one file's text: the files the
+#: daemon reads because of it, as ``(path, formats)`` (see :attr:`FormatSpec.references`).
+References = list[tuple[str, tuple[str, ...]]]
 
 
 @attrs.frozen
@@ -72,8 +78,26 @@ class FormatSpec:
     declares: str | None = None
     #: How findings name such a file (``ha.cf``); the format's name when ``None``.
     declares_as: str | None = None
+    #: The hook naming the files a document makes its daemon read (drbd.conf's
+    #: ``include``, a CIB's ``xmfile``), named as ``declares`` is: it takes the file's
+    #: text and returns ``(path, formats)`` pairs, the path as the daemon reads it
+    #: (absolute, or relative to the file's folder; a glob) and the formats it may be
+    #: (several: the content decides). Discovery reads those files too.
+    references: str | None = None
+    #: Folders under a node's /etc where a file of any name may be of this format
+    #: (``xen`` for the domU configs): discovery offers each file there to the
+    #: formats of its folder, in ``sniff_rank`` order, those whose ``patterns``
+    #: match the name first.
+    etc_dirs: tuple[str, ...] = ()
     #: Its files can hold secrets (the document's ``secrets()`` names them).
     secrets: bool = False
+    #: Its files are secret whatever they hold: a new one is written 0600, not 0644
+    #: (heartbeat refuses an authkeys that others can read); ``api.SECRET_FORMATS``.
+    secret_file: bool = False
+    #: Its document class, what ``xencfg.load(path, NAME)`` returns (to mypy too: the
+    #: generated overloads of ``api.py``): a class of its module, or ``module:Class``
+    #: (a module of ``xencfg.formats``) when it is another format's (``cib-live``).
+    document: str = ""
     #: How a ``xencfg: ignore`` comment is written in it: at the end of the line
     #: (``trailing``), only on the line before, where the daemon reads a trailing ``#``
     #: as part of the value or knows only whole-line comments (``whole-line``), or as
@@ -83,6 +107,13 @@ class FormatSpec:
     grammar: str | None = None
     #: A hand-written fast path reads the usual file; Lark is the fallback.
     fast: bool = False
+    #: The cluster component whose files these are (``versions.COMPONENTS``: the
+    #: release lint infers from them, ``--target COMPONENT=VERSION``).
+    component: str | None = None
+    #: Its module's ``SCHEMA`` says in which release each keyword came or went:
+    #: lint infers the release in force from the keywords (versions.py) and checks
+    #: them against the declared one (XC008).
+    keyword_releases: bool = False
     #: Its own fixtures (``tests/fixtures/<name>/valid``) feed the API fuzzer.
     fuzz: bool = True
     #: bench/bench.py generates large files of it (``bench.INPUTS[name]``).
@@ -92,11 +123,21 @@ class FormatSpec:
     docs: str = attrs.field(default=attrs.Factory(lambda self: f"{self.name}.md", takes_self=True))
     #: What the docs index says its files are.
     files: str = ""
+    #: How README.md's "Supported today" names it, in the README's words (formats with
+    #: the same words share them: xm and xl); live state is listed as "the output of ...".
+    readme: str = ""
 
     @property
     def members_source(self) -> str:
         """How a membership finding names files of this format."""
         return self.declares_as or self.name
+
+    @property
+    def document_class(self) -> tuple[str, str]:
+        """``(module, class)`` of its document class, the module relative to
+        ``xencfg.formats`` (see :attr:`document`)."""
+        where, _, cls = self.document.rpartition(":")
+        return where or self.module, cls
 
 
 SPECS: tuple[FormatSpec, ...] = (
@@ -113,6 +154,11 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="drbd",
         fast=True,
         bench=True,
+        component="drbd",
+        keyword_releases=True,
+        references="xencfg.formats.drbd.include:referenced",
+        document="DrbdDocument",
+        readme="drbd.conf (0.7 to 9, includes)",
         files="drbd.conf, drbd.d/*.res",
     ),
     FormatSpec(
@@ -125,6 +171,10 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="multipath",
         fast=True,
         bench=True,
+        component="multipath-tools",
+        keyword_releases=True,
+        document="MultipathDocument",
+        readme="multipath.conf",
         files="multipath.conf",
     ),
     FormatSpec(
@@ -138,6 +188,9 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="iscsitarget",
+        document="IetdDocument",
+        readme="iSCSI Enterprise Target's ietd.conf and access lists",
         files="ietd.conf, iet/ietd.conf",
         comments="whole-line",
     ),
@@ -157,6 +210,9 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="iscsitarget",
+        document="IetAllowDocument",
+        readme="iSCSI Enterprise Target's ietd.conf and access lists",
         files="initiators.allow, initiators.deny, targets.allow",
         comments="whole-line",
     ),
@@ -171,6 +227,9 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="keyvalue",
         fast=True,
         bench=True,
+        component="open-iscsi",
+        document="IscsidDocument",
+        readme="open-iscsi's iscsid.conf and initiatorname.iscsi",
         files="iscsi/iscsid.conf",
         comments="whole-line",
     ),
@@ -184,6 +243,9 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="keyvalue",
         fast=True,
         bench=True,
+        component="open-iscsi",
+        document="InitiatorNameDocument",
+        readme="open-iscsi's iscsid.conf and initiatorname.iscsi",
         files="iscsi/initiatorname.iscsi",
         comments="whole-line",
     ),
@@ -201,6 +263,8 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="ocfs2",
         fast=True,
         bench=True,
+        document="Ocfs2Document",
+        readme="OCFS2 cluster.conf",
         files="ocfs2/cluster.conf",
         comments="whole-line",
     ),
@@ -217,6 +281,8 @@ SPECS: tuple[FormatSpec, ...] = (
         declares="declared_nodes",
         secrets=True,
         bench=True,
+        document="CmanDocument",
+        readme="cman cluster.conf",
         files="cluster/cluster.conf (XML)",
         comments="xml",
     ),
@@ -230,6 +296,8 @@ SPECS: tuple[FormatSpec, ...] = (
         secrets=True,
         grammar="corosync",
         fast=True,
+        document="CorosyncDocument",
+        readme="corosync.conf",
         files="corosync/corosync.conf",
     ),
     FormatSpec(
@@ -242,6 +310,8 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lvmlike",
         fast=True,
         bench=True,
+        document="EvmsDocument",
+        readme="EVMS",
         files="evms.conf",
     ),
     FormatSpec(
@@ -254,6 +324,8 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lvmlike",
         fast=True,
         bench=True,
+        document="LvmDocument",
+        readme="LVM",
         files="lvm/lvm.conf",
     ),
     FormatSpec(
@@ -265,6 +337,8 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        document="HostsDocument",
+        readme="/etc/hosts",
         files="/etc/hosts",
     ),
     FormatSpec(
@@ -275,6 +349,8 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("hostname",),
         grammar="lines",
         fast=True,
+        document="HostnameDocument",
+        readme="/etc/hostname",
         files="/etc/hostname",
     ),
     FormatSpec(
@@ -290,6 +366,9 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="heartbeat",
+        document="HacfDocument",
+        readme="ha.cf",
         files="ha.d/ha.cf",
     ),
     FormatSpec(
@@ -300,6 +379,8 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("ha.d/haresources", "heartbeat/haresources"),
         grammar="lines",
         fast=True,
+        document="HaresourcesDocument",
+        readme="haresources",
         files="ha.d/haresources",
     ),
     FormatSpec(
@@ -310,9 +391,13 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("ha.d/authkeys", "heartbeat/authkeys"),
         sniff_rank=200,
         secrets=True,
+        secret_file=True,
         grammar="lines",
         fast=True,
         bench=True,
+        component="heartbeat",
+        document="AuthkeysDocument",
+        readme="authkeys",
         files="ha.d/authkeys",
         comments="whole-line",
     ),
@@ -325,6 +410,9 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         fast=True,
         bench=True,
+        component="heartbeat",
+        document="LogdDocument",
+        readme="ha_logd.cf",
         files="ha_logd.cf, logd.cf",
     ),
     FormatSpec(
@@ -339,6 +427,9 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="xend",
         fast=True,
         bench=True,
+        component="xen",
+        document="XendDocument",
+        readme="xend-config.sxp",
         files="xen/xend-config.sxp",
     ),
     FormatSpec(
@@ -353,6 +444,10 @@ SPECS: tuple[FormatSpec, ...] = (
         fast=True,
         bench=True,
         docs="domu.md",
+        component="xen",
+        etc_dirs=("xen",),
+        document="XmDocument",
+        readme="Xen domU configs (xm and xl)",
         files="Xen domU configs",
     ),
     FormatSpec(
@@ -369,6 +464,10 @@ SPECS: tuple[FormatSpec, ...] = (
         fast=True,
         bench=True,
         docs="domu.md",
+        component="xen",
+        etc_dirs=("xen",),
+        document="XlDocument",
+        readme="Xen domU configs (xm and xl)",
         files="Xen domU configs",
     ),
     FormatSpec(
@@ -387,6 +486,8 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="shellvars",
         fast=True,
         bench=True,
+        document="ShellvarsDocument",
+        readme="sysconfig shell files",
         files="sysconfig/*, default/*",
     ),
     FormatSpec(
@@ -398,6 +499,8 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="modules",
         fast=True,
         bench=True,
+        document="ModulesDocument",
+        readme="modules/modprobe",
         files="modules, modprobe.d/*",
         comments="whole-line",
     ),
@@ -413,6 +516,9 @@ SPECS: tuple[FormatSpec, ...] = (
         declares="declared_nodes",
         secrets=True,
         bench=True,
+        references="xencfg.formats.cib.references:xmfiles",
+        document="CibDocument",
+        readme="the CIB (heartbeat 2, Pacemaker 1.0 and later, with validation and conversion)",
         files="cib.xml and CIB fragments",
         comments="xml",
     ),
@@ -423,6 +529,8 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=40,
         live=True,
         bench=True,
+        document="MultipathLlDocument",
+        readme="`multipath -ll`",
         files="output of multipath -ll",
     ),
     FormatSpec(
@@ -433,6 +541,8 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=30,
         live=True,
         bench=True,
+        document="ProcDrbdDocument",
+        readme="`/proc/drbd`",
         files="/proc/drbd",
     ),
     FormatSpec(
@@ -442,6 +552,8 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=60,
         live=True,
         docs="live-state.md",
+        document="DrbdStatusDocument",
+        readme="`drbdadm status` / `drbdsetup status --json`",
         files="drbdadm status, drbdsetup status [--json]",
     ),
     FormatSpec(
@@ -451,6 +563,8 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=50,
         live=True,
         docs="live-state.md",
+        document="CrmMonDocument",
+        readme="`crm_mon` XML",
         files="crm_mon -1 --as-xml / --output-as=xml",
         comments="xml",
     ),
@@ -461,6 +575,8 @@ SPECS: tuple[FormatSpec, ...] = (
         live=True,
         secrets=True,
         docs="live-state.md",
+        document="cib:CibDocument",
+        readme="`cibadmin -Q`",
         files="cibadmin -Q",
         comments="xml",
     ),
@@ -471,6 +587,8 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=80,
         live=True,
         docs="live-state.md",
+        document="XlListDocument",
+        readme="`xl list` / `xm list`",
         files="xl list, xm list (also -l)",
     ),
     FormatSpec(
@@ -480,6 +598,8 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=90,
         live=True,
         docs="live-state.md",
+        document="IpAddrDocument",
+        readme="`ip addr`",
         files="ip -o addr, ip addr",
     ),
     FormatSpec(
@@ -489,6 +609,8 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=70,
         live=True,
         docs="live-state.md",
+        document="IscsiSessionDocument",
+        readme="`iscsiadm -m session -P 3`",
         files="iscsiadm -m session [-P 3]",
     ),
     FormatSpec(
@@ -497,6 +619,8 @@ SPECS: tuple[FormatSpec, ...] = (
         "output of uname -n / uname -a / hostname",
         live=True,
         docs="live-state.md",
+        document="UnameDocument",
+        readme="`uname`",
         files="uname -n, uname -a, hostname",
     ),
 )
@@ -527,9 +651,115 @@ def index_table(specs: tuple[FormatSpec, ...] = SPECS) -> str:
 def index_page(current: str) -> str:
     """``current`` (docs/formats/index.md) with its generated table brought up to date;
     the prose around the markers is kept as written."""
-    head, start, rest = current.partition(TABLE_START)
-    _, end, tail = rest.partition(TABLE_END)
-    if not start or not end:
-        raise ValueError(f"docs/formats/index.md lacks the lines {TABLE_START!r} and {TABLE_END!r}")
     # (blank lines around the table: Markdown reads an HTML comment up to a blank line)
-    return head + start + "\n\n" + index_table() + "\n" + end + tail
+    table = "\n\n" + index_table() + "\n"
+    return _between(current, TABLE_START, TABLE_END, table, "docs/formats/index.md")
+
+
+def _between(current: str, start: str, end: str, body: str, where: str) -> str:
+    """``current`` with what lies between the lines ``start`` and ``end`` replaced by
+    ``body``; the rest is kept as written."""
+    head, found, rest = current.partition(start)
+    _, ended, tail = rest.partition(end)
+    if not found or not ended:
+        raise ValueError(f"{where} lacks the lines {start!r} and {end!r}")
+    return head + start + body + end + tail
+
+
+# -- README.md's "Supported today" -------------------------------------------------------------
+
+#: The lines around the generated list of README.md's "Supported today".
+README_START = (
+    "<!-- generated from src/xencfg/formats/spec.py by `xencfg formats --write-readme .`: "
+    "edit the specs, not this list -->"
+)
+README_END = "<!-- end of the generated list -->"
+
+
+def _phrases(specs: list[FormatSpec]) -> list[str]:
+    """Each spec's ``readme`` words, once for a run of specs that share them."""
+    out: list[str] = []
+    for f in specs:
+        if not out or out[-1] != f.readme:
+            out.append(f.readme)
+    return out
+
+
+def readme_list(specs: tuple[FormatSpec, ...] = SPECS) -> str:
+    """The paragraph of README.md's "Supported today": the configuration formats, then
+    the live state, in registry order, wrapped at 96 columns (never inside a `code`
+    span or a link's text)."""
+    import textwrap
+
+    files = _phrases([f for f in specs if not f.live])
+    live = _phrases([f for f in specs if f.live])
+    said = ", ".join(files)
+    if live:
+        outputs = ", ".join(live[:-1]) + " and " + live[-1] if len(live) > 1 else live[0]
+        said += f", and the output of {outputs} ([live\0state](docs/formats/live-state.md))"
+    # a space inside a code span is not a place to break the line
+    parts = said.split("`")
+    kept = "`".join(p.replace(" ", "\0") if i % 2 else p for i, p in enumerate(parts))
+    wrapped = textwrap.fill(kept + ".", 96, break_long_words=False, break_on_hyphens=False)
+    return wrapped.replace("\0", " ") + "\n"
+
+
+def readme(current: str) -> str:
+    """``current`` (README.md) with its generated list of formats brought up to date;
+    the prose around the markers is kept as written."""
+    return _between(current, README_START + "\n", README_END, readme_list(), "README.md")
+
+
+# -- api.py's overloads ------------------------------------------------------------------------
+
+#: The lines around each generated part of src/xencfg/api.py (``imports``, ``loads``, ``load``).
+API_START = "# -- {} generated by `xencfg formats --write-api .`: edit formats/spec.py"
+API_END = "# -- end of the generated {}"
+
+_LOADS = 'def loads(text: str, format: Literal["{name}"], *, path: str | None = None) -> {cls}: ...'
+_LOADS_WRAPPED = (
+    "def loads(\n"
+    '    text: str, format: Literal["{name}"], *, path: str | None = None\n'
+    ") -> {cls}: ..."
+)
+_LOAD = 'def load(path: str | os.PathLike[str], format: Literal["{name}"]) -> {cls}: ...'
+_LOAD_WRAPPED = (
+    'def load(\n    path: str | os.PathLike[str], format: Literal["{name}"]\n) -> {cls}: ...'
+)
+
+
+def api_parts(specs: tuple[FormatSpec, ...] = SPECS) -> dict[str, str]:
+    """The generated parts of api.py: the document classes' imports (for the types
+    only) and one ``loads`` and one ``load`` overload per format, in registry order,
+    so that mypy knows ``xencfg.load(path, "multipath")`` is a MultipathDocument."""
+    imports = sorted({f.document_class for f in specs})
+    parts = {
+        "imports": "".join(f"    from .formats.{m} import {c}\n" for m, c in imports),
+    }
+    for part, short, wrapped in (
+        ("loads", _LOADS, _LOADS_WRAPPED),
+        ("load", _LOAD, _LOAD_WRAPPED),
+    ):
+        defs = []
+        for f in specs:
+            cls = f.document_class[1]
+            line = short.format(name=f.name, cls=cls)
+            if len(line) > 100:  # as ruff format wraps it (line-length 100)
+                line = wrapped.format(name=f.name, cls=cls)
+            defs.append(f"\n\n@overload\n{line}\n")
+        parts[part] = "".join(defs) + "\n\n"  # (ruff format's two blank lines)
+    return parts
+
+
+def api_module(current: str) -> str:
+    """``current`` (src/xencfg/api.py) with its generated parts brought up to date."""
+    for part, body in api_parts().items():
+        indent = "    " if part == "imports" else ""
+        current = _between(
+            current,
+            indent + API_START.format(part) + "\n",
+            indent + API_END.format(part) + "\n",
+            body,
+            "src/xencfg/api.py",
+        )
+    return current

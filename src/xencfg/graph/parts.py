@@ -11,6 +11,7 @@ import attrs
 
 from ..cluster import Cluster, Loaded, colocation_pairs, order_pairs, short
 from ..syntax.tree import Node
+from ..versions import COMPONENTS
 from .model import Contributor, GEdge, Graph, Span
 
 
@@ -288,7 +289,8 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
     has_multipath = bool(list(cluster.docs("multipath")))
     mappers = sorted(maps.alias)
     for name, (doc, nodes, items) in sorted(_domus(cluster).items()):
-        everywhere = _everywhere(_layer(cluster, set(nodes), "xend", "xm", "xl"), set(nodes))
+        xen = _layer(cluster, set(nodes), *COMPONENTS["xen"][1])  # nodes with Xen's files
+        everywhere = _everywhere(xen, set(nodes))
         vid = g.node(f"domu:{name}", name + ("\\n(all nodes)" if everywhere else ""), "domu")
         disk_spans = []
         for item in items:

@@ -11,9 +11,10 @@ import attrs
 
 from ..cluster import Cluster, Loaded, NodeInfo, memberships
 from ..findings import Finding, Location
-from ..formats.drbd import DrbdDocument, Effective, Host, Resource, find_conflicts
+from ..formats.drbd import DrbdDocument, Effective, Host, Resource
 from ..formats.lines.hosts import parse_address
 from . import make, rule
+from .drbd_conflicts import find_conflicts
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.lines.hacf import HacfDocument

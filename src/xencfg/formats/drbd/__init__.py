@@ -12,8 +12,9 @@ configuration while each file stays its own round-trippable document.
 
 The package is split by concern: :mod:`.keywords` (what each release accepts),
 :mod:`.values` (quoting, addresses, devices), :mod:`.views` (the typed model),
-:mod:`.document`, :mod:`.reader` (scanner, grammar, structure checks),
-:mod:`.conflicts` (what drbdadm refuses across resources) and :mod:`.include`.
+:mod:`.document`, :mod:`.reader` (scanner, grammar, structure checks) and
+:mod:`.include`. What drbdadm refuses across resources (``conflicts()``,
+:class:`Conflict`) is a lint concern and lives in :mod:`xencfg.rules.drbd_conflicts`.
 """
 
 from __future__ import annotations

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import attrs
 
 from ...errors import XencfgError
+from ...rules.drbd_conflicts import Conflict, find_conflicts
 from ...syntax.blocks import (
     Block,
     ComputedView,
     Entry,
 )
-from .conflicts import Conflict, find_conflicts
-from .document import DrbdDocument
+from .document import FORMAT, DrbdDocument
 from .reader import parse
 from .views import Resource, _merge_sections
 
@@ -72,7 +73,8 @@ class Config:
         return ComputedView(merged, "edit the common of the document that holds it")
 
     def conflicts(self) -> list[Conflict]:
-        """ "Conflicting use of ..." across every included file."""
+        """ "Conflicting use of ..." across every included file (see
+        :mod:`xencfg.rules.drbd_conflicts`)."""
         return find_conflicts(self.documents)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
@@ -194,3 +196,13 @@ def load_config(
                 children.extend(found)
         stack.extend((f, depth + 1) for f in reversed(children))
     return Config(docs, missing)
+
+
+_INCLUDE = re.compile(r'^[ \t]*include[ \t]+"?([^";\s]+)"?[ \t]*;', re.M)
+
+
+def referenced(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The files a drbd.conf ``include``s (globs, relative to its folder unless
+    absolute), found by a light scan of the text, without parsing it: discovery
+    reads them as drbd.conf too (the spec's ``references`` hook)."""
+    return [(pattern, (FORMAT,)) for pattern in _INCLUDE.findall(text)]
