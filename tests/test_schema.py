@@ -135,7 +135,8 @@ def test_hacf_defaults_come_from_its_settings() -> None:
 
 def test_every_schema_format_is_listed() -> None:
     assert set(format_schemas()) == {
-        "drbd", "multipath", "iscsid", "initiatorname", "ocfs2", "corosync", "hacf", "logd",
+        "drbd", "multipath", "iscsid", "initiatorname", "ietd", "ocfs2", "corosync", "hacf",
+        "logd",
     }  # fmt: skip
 
 
@@ -192,3 +193,11 @@ def test_only_release_aware_schemas_are_versioned() -> None:
     for name, s in format_schemas().items():
         assert info(name).keyword_releases == s.versioned, name
         assert (schema_for(name) is s) == s.versioned, name
+
+
+def test_ietd_schema_comes_from_its_tables() -> None:
+    from xencfg.formats.lines import ietd
+
+    kw = ietd.SCHEMA.keyword("top", "FirstBurstLength")
+    assert kw is not None and (kw.type, kw.default) == ("int 512..16777215", 65536)
+    assert {k.lower() for k in ietd.SCHEMA.contexts["top"]} == ietd.KNOWN
