@@ -136,7 +136,7 @@ def test_hacf_defaults_come_from_its_settings() -> None:
 def test_every_schema_format_is_listed() -> None:
     assert set(format_schemas()) == {
         "drbd", "multipath", "iscsid", "initiatorname", "ietd", "ocfs2", "corosync", "hacf",
-        "logd",
+        "logd", "xend",
     }  # fmt: skip
 
 
@@ -201,3 +201,12 @@ def test_ietd_schema_comes_from_its_tables() -> None:
     kw = ietd.SCHEMA.keyword("top", "FirstBurstLength")
     assert kw is not None and (kw.type, kw.default) == ("int 512..16777215", 65536)
     assert {k.lower() for k in ietd.SCHEMA.contexts["top"]} == ietd.KNOWN
+
+
+def test_xend_schema_comes_from_its_tables() -> None:
+    from xencfg.formats.xen import xend
+
+    kw = xend.SCHEMA.keyword("top", "xend-relocation-port")
+    assert kw is not None and (kw.type, kw.default) == ("int", "8002")
+    old = xend.SCHEMA.keyword("top", "enable-dump-core")
+    assert old is not None and old.obsolete and old.renamed_to == "enable-dump"

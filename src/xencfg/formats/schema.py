@@ -418,7 +418,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "`yes`" if value else "`no`"
-    return f"`{value}`"
+    return f"`{value}`" if value != "" else "empty"
 
 
 def _instead_cell(kw: Keyword) -> str:
