@@ -461,6 +461,27 @@ def test_pacemaker_2x_cib_gets_the_3x_steps_only() -> None:
     assert find(root, "//clone/meta_attributes/nvpair[@name='promotable']/@value") == ["true"]
 
 
+def test_op_meta_upgrade_3_10_4_drops_goes_from_ops_and_op_defaults() -> None:
+    """upgrade-3.10-4.xsl drops can_fail and role_after_failure from op meta sets; an op's
+    report names on-fail, which replaces them."""
+    text = (
+        '<cib admin_epoch="2" epoch="1" num_updates="0" validate-with="pacemaker-2.0">'
+        "<configuration><crm_config/><nodes/><resources>"
+        '<primitive id="p" class="ocf" provider="pacemaker" type="Dummy"><operations>'
+        '<op id="p-mon" name="monitor" interval="10s"><meta_attributes id="p-mon-meta">'
+        '<nvpair id="p-mon-cf" name="can_fail" value="true"/></meta_attributes></op>'
+        "</operations></primitive></resources>"
+        '<op_defaults><meta_attributes id="od"><nvpair id="od-raf" name="role_after_failure" '
+        'value="Stopped"/><nvpair id="od-t" name="timeout" value="30s"/></meta_attributes>'
+        "</op_defaults><constraints/></configuration><status/></cib>"
+    )
+    root, changes = up(text)
+    assert find(root, "//nvpair[@name='can_fail' or @name='role_after_failure']") == []
+    assert find(root, "//op_defaults//nvpair/@name") == ["timeout"]
+    assert any("op meta can_fail='true' dropped" in c and "use on-fail" in c for c in changes)
+    assert any("op default role_after_failure dropped" in c for c in changes)
+
+
 def test_fragment_is_upgraded_as_a_fragment() -> None:
     result = upgrade(DRBD_MS)
     assert result.fragment and result.text.startswith('<clone id="ms_drbd">')

@@ -362,6 +362,15 @@ def _duplicate_line(text: str, rnd: random.Random) -> str | None:
     return "".join([*lines[: i + 1], lines[i], *lines[i + 1 :]])
 
 
+def _colon_in_word(text: str, rnd: random.Random) -> str | None:
+    """A backing disk by its PCI path (``pci-0000:00:1f.2-...``), unquoted."""
+    spots = list(re.finditer(r"^\s*disk\s+(/dev/[\w/.-]+)\s*;", text, re.M))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(1)] + "/dev/disk/by-path/pci-0000:00:1f.2-ata-1" + text[m.end(1) :]
+
+
 _ENUM_LINE = re.compile(
     r"^(\s*(?:failback|no_path_retry|path_grouping_policy|rr_weight|user_friendly_names|"
     r"after-sb-[012]pri|on-io-error|fencing|rr-conflict)\s+\"?)([\w-]+)",
@@ -378,7 +387,16 @@ def _typo_value(text: str, rnd: random.Random) -> str | None:
 
 
 MUTATIONS = {
-    "drbd": (_drop_semicolon, _drop_brace, _shell_line, _misspell, _ip_to_name, _typo_value),
+    "drbd": (
+        _drop_semicolon,
+        _drop_brace,
+        _shell_line,
+        _misspell,
+        _ip_to_name,
+        _typo_value,
+        _duplicate_line,
+        _colon_in_word,
+    ),
     "multipath": (_drop_brace, _shell_line, _misspell, _duplicate_line, _typo_value),
     "ocfs2": (_misspell, _ip_to_name, _duplicate_line),
     "xl": (_misspell, _shell_line, _duplicate_line),

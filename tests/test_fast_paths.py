@@ -56,14 +56,14 @@ def _line_rows() -> list[tuple[str, Scan, LarkParse]]:
                 rows.append(
                     (
                         fmt,
-                        lambda t, c=cls: _lines.scan_text(c, t),
-                        lambda t, p, c=cls: _lines.lark_text(c, t, p),
+                        _lines.line_reader(cls).scan,
+                        _lines.line_reader(cls).lark,
                     )
                 )
                 break
-    rows.append(("ocfs2", ocfs2.scan_text, ocfs2.lark_text))
-    rows.append(("corosync", corosync.scan_text, corosync.lark_text))
-    rows.append(("shellvars", shellvars.scan_text, shellvars.lark_text))
+    rows.append(("ocfs2", ocfs2.READER.scan, ocfs2.READER.lark))
+    rows.append(("corosync", corosync.READER.scan, corosync.READER.lark))
+    rows.append(("shellvars", shellvars.READER.scan, shellvars.READER.lark))
     return rows
 
 
@@ -143,7 +143,7 @@ def test_every_fast_path_is_checked() -> None:
         return any(
             isinstance(getattr(m, "SHAPE", None), scan.Shape)
             or hasattr(m, "_scan")
-            or hasattr(m, "scan_text")
+            or isinstance(getattr(m, "READER", None), _lines.LineReader)
             for m in mods
         )
 

@@ -10,3 +10,13 @@ def test_docs_rules_is_current() -> None:
     directory = ROOT / "docs" / "rules"
     on_disk = {p.name: p.read_text(encoding="utf-8") for p in directory.glob("*.md")}
     assert on_disk == catalogue.pages(), "run: xencfg rules --write-docs docs/rules"
+
+
+def test_readme_counts_the_rules() -> None:
+    """The README's "Lint has N rules" is the registry's count (it had fallen behind)."""
+    import re
+
+    from xencfg.rules import all_rules
+
+    said = re.search(r"Lint has (\d+) rules", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert said is not None and int(said.group(1)) == len(all_rules())

@@ -330,3 +330,109 @@ def test_deprecated_keywords_name_the_release(tmp_path: Path) -> None:
     assert "from DRBD 8.4 on write 'resync-rate' in 'disk' (older releases refuse that" in rate
     assert "advice for DRBD before 9.0, inferred from 'rate' at " in rate
     assert "write 'fence-peer'" in outdate
+
+
+# -- DR015: a host section's statement twice ------------------------------------------------
+
+
+def test_dr015_a_host_sections_disk_or_address_twice(tmp_path: Path) -> None:
+    """drbdadm's parse_host_section (user/v9/drbdadm_parser.c, as 8.3 and 8.4):
+    ``check_upr("disk statement", "%s:%s:disk", ...)``; drbdadm 8.4 and 9 refuse
+    ``conflicting use of disk statement 'r0:beta:disk'`` (peer-drbdadm, both modes)."""
+    text = res("r0").replace(
+        "    address 10.0.0.2:7788;\n", "    address 10.0.0.2:7788;\n    disk /dev/sdc1;\n"
+    )
+    assert run(tree(tmp_path / "a", {"etc/drbd.conf": text}), code="DR015") == [
+        (
+            "drbd.conf",
+            13,
+            [11],
+            "resource r0: host section 'beta' gives 'disk' again; "
+            "drbdadm refuses the file (conflicting use of disk statement)",
+        )
+    ]
+    meta = res("r0").replace(
+        "    meta-disk internal;\n",
+        "    meta-disk internal;\n    flexible-meta-disk internal;\n",
+        1,
+    )
+    assert [f[1:3] for f in run(tree(tmp_path / "m", {"etc/drbd.conf": meta}), code="DR015")] == [
+        (8, [7])
+    ]
+
+
+def test_dr015_leaves_what_drbdadm_takes(tmp_path: Path) -> None:
+    """A resource-level statement twice, and a ``volume`` section's: drbdadm 8.4 and 9
+    accept both (peer-drbdadm); each host section's own statements once."""
+    resource_level = (
+        "resource r0 {\n  device /dev/drbd0;\n  disk /dev/sda1;\n  disk /dev/sda2;\n"
+        "  meta-disk internal;\n  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n}\n"
+    )
+    volume = (
+        "resource r0 {\n  on alpha {\n    volume 0 { device /dev/drbd0; disk /dev/sda1; "
+        "disk /dev/sda3; meta-disk internal; }\n    address 10.0.0.1:7788;\n  }\n"
+        "  on beta {\n    volume 0 { device /dev/drbd0; disk /dev/sda1; meta-disk internal; }\n"
+        "    address 10.0.0.2:7788;\n  }\n}\n"
+    )
+    for i, text in enumerate((res("r0"), resource_level, volume)):
+        assert run(tree(tmp_path / str(i), {"etc/drbd.conf": text}), code="DR015") == []
+
+
+# -- DR016: a word drbdadm's scanner splits -------------------------------------------------
+
+
+def test_dr016_an_unquoted_word_with_a_colon_or_other_character(tmp_path: Path) -> None:
+    """drbdadm_scanner.fl (8.3, 8.4, 9): ``STRING [a-zA-Z0-9/._-]{1,128}`` and
+    ``OPCHAR [{};\\[\\]:]``; drbdadm 8.4 and 9 refuse a by-path disk with
+    ``';' expected, but got ':00:1f'`` (peer-drbdadm)."""
+    path = "/dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1"
+    text = res("r0", disk=path)
+    found = run(tree(tmp_path / "a", {"etc/drbd.conf": text}), code="DR016")
+    assert [f[1] for f in found] == [5, 11]
+    assert found[0][3].startswith(f"'disk': '{path}' holds ':', which drbdadm's scanner")
+    secret = res("r0", head="net { shared-secret S3cr3t!; }")
+    got = run(tree(tmp_path / "s", {"etc/drbd.conf": secret}), code="DR016")
+    assert len(got) == 1 and "S3cr3t" not in got[0][3] and "the value holds '!'" in got[0][3]
+
+
+def test_dr016_lengths(tmp_path: Path) -> None:
+    """``STRING {1,128}`` (``{1,80}`` in user/v83/drbdadm_scanner.fl) and ``DQSTRING
+    ... {0,255}``: longer ones are TK_ERR_STRING_TOO_LONG / TK_ERR_DQSTRING_TOO_LONG."""
+    long_word = "/dev/" + "a" * 130
+    got = run(tree(tmp_path / "w", {"etc/drbd.conf": res("r0", disk=long_word)}), code="DR016")
+    assert [f[1] for f in got] == [5, 11] and "135 characters long" in got[0][3]
+    quoted = res("r0", head='handlers { fence-peer "' + "x" * 256 + '"; }')
+    got = run(tree(tmp_path / "q", {"etc/drbd.conf": quoted}), code="DR016")
+    assert [f[1] for f in got] == [2] and "longer than 255" in got[0][3]
+    fits = res("r0", disk="/dev/" + "a" * 123, head='handlers { fence-peer "' + "x" * 255 + '"; }')
+    assert run(tree(tmp_path / "ok", {"etc/drbd.conf": fits}), code="DR016") == []
+
+
+def test_dr016_leaves_addresses_indexes_and_quoted_values(tmp_path: Path) -> None:
+    """Colons and brackets are drbdadm's own syntax in addresses and meta-disk indexes
+    (drbdadm 8.4 and 9 accept all of these: peer-drbdadm)."""
+    text = (
+        res("r0", disk='"/dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1"')
+        .replace("meta-disk internal;", "meta-disk /dev/sdc1 [0];", 1)
+        .replace("address 10.0.0.2:7788;", "address ipv6 [fd00::2]:7788;")
+    )
+    assert run(tree(tmp_path / "a", {"etc/drbd.conf": text}), code="DR016") == []
+
+
+def test_xc005_a_connection_hosts_address(tmp_path: Path) -> None:
+    """DRBD 9's ``host NAME address IP:PORT`` in a connection: drbdadm 9 refuses
+    ``10.36.50.x:7791`` there (``'ssocks | sdp | ipv4 | ipv6 | <ipv4 address>' expected``,
+    peer-drbdadm --mode 9), as in an ``on`` section; a good one passes."""
+    text = (
+        "resource r0 {\n  on alpha { node-id 0; volume 0 { device minor 1; disk /dev/sdb1; "
+        "meta-disk internal; } }\n  on beta { node-id 1; volume 0 { device minor 1; "
+        "disk /dev/sdb1; meta-disk internal; } }\n  connection {\n"
+        "    host alpha address 10.0.0.1:7791;\n    host beta address {ip}:7791;\n  }\n}\n"
+    )
+    bad = run(
+        tree(tmp_path / "a", {"etc/drbd.conf": text.replace("{ip}", "10.0.0.x")}), code="XC005"
+    )
+    assert [(f[1], f[3][:30]) for f in bad] == [(6, "'10.0.0.x' is not an IP addres")]
+    good = text.replace("{ip}", "10.0.0.2")
+    assert run(tree(tmp_path / "b", {"etc/drbd.conf": good}), code="XC005") == []

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import attrs
 
 from .syntax.source import LineIndex
-from .syntax.tree import Node, Style, render
+from .syntax.tree import Node, Style, nodes_repr, render
 
 
 @runtime_checkable
@@ -158,6 +158,9 @@ class TreeDocument(_Common, Node):
     #: Permission bits of the file it was loaded from (``None`` for text).
     mode: int | None = attrs.field(default=None, eq=False, kw_only=True)
     _index: LineIndex | None = attrs.field(default=None, eq=False, repr=False, init=False)
+    #: The top-level nodes, in file order.
+    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
+    children_field: ClassVar[str | None] = "children"
 
     def dumps(self) -> str:
         """The document's text: the source where untouched, edits spliced in."""

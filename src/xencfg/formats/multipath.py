@@ -18,11 +18,11 @@ import attrs
 from ..document import TreeDocument
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, suggest
-from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, styled_like
+from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
 from ..syntax.build import make_block, make_entry, make_root, parse_with
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
-from ..syntax.tree import Node, nodes_repr, render, walk
+from ..syntax.tree import Node, render, walk
 from .schema import Keyword, Schema, V
 from .view import Setting, View
 
@@ -446,9 +446,6 @@ class MultipathDocument(TreeDocument):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
-
     def dumps(self) -> str:
         """The text, with new statements and sections indented and ended like the rest
         of the file (a file indented with two spaces gets two spaces, not tabs)."""
@@ -461,14 +458,7 @@ class MultipathDocument(TreeDocument):
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The last section named ``name`` (created at the end when asked)."""
-        found = self.sections(name)
-        if found:
-            return found[-1]
-        if not create:
-            return None
-        b = Block(name)
-        self.children.append(b)
-        return b
+        return last_block(self.children, name, create=create)
 
     @property
     def defaults(self) -> dict[str, str]:
@@ -646,12 +636,7 @@ class _Builder:
 
 _BUILDER = _Builder()
 
-_WORDS = {
-    "WORD": "a keyword or value",
-    "STRING": "a quoted string",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-}
+_WORDS = {"WORD": "a keyword or value"}
 
 
 #: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks.

@@ -272,40 +272,26 @@ def haresources_to_cib(
             group_index += 10
             id_index += len(group.resources) + 1
     for line, words in doc.constraints:
-        if words[0] == "#rsc_order" and len(words) == 5:
-            etree.SubElement(
-                constraints,
-                "rsc_order",
-                attrib={
-                    "id": f"rsc_order_{words[1]}_{words[4]}",
-                    "from": words[1],
-                    "action": words[2],
-                    "type": words[3],
-                    "to": words[4],
-                    "symmetrical": "true",
-                },
-            )
-        elif words[0] == "#rsc_colocation" and len(words) == 4:
-            etree.SubElement(
-                constraints,
-                "rsc_colocation",
-                attrib={
-                    "id": f"rsc_colocation_{words[1]}_{words[2]}",
-                    "from": words[1],
-                    "to": words[2],
-                    "score": words[3],
-                },
-            )
-        else:
-            b.note(
-                line, words[0][1:], "action", "a constraint comment of the wrong length: skipped"
-            )
+        tag, names = words[0][1:], _CONSTRAINT_WORDS.get(words[0], ())
+        if len(words) != len(names) + 1:
+            b.note(line, tag, "action", "a constraint comment of the wrong length: skipped")
             continue
-        b.note(
-            line, words[0][1:], "info", f"{' '.join(words[1:])} (haresources2cib's comment syntax)"
-        )
+        attrib = dict(zip(names, words[1:], strict=True))
+        if tag == "rsc_order":
+            attrib["symmetrical"] = "true"
+        attrib = {"id": f"{tag}_{attrib['from']}_{attrib['to']}", **attrib}
+        etree.SubElement(constraints, tag, attrib=attrib)
+        b.note(line, tag, "info", f"{' '.join(words[1:])} (haresources2cib's comment syntax)")
     text = etree.tostring(cib, pretty_print=True, encoding="unicode")
     return Converted(text, tuple(b.changes))
+
+
+#: haresources2cib's constraint comments, ``#rsc_order FROM ACTION TYPE TO`` and
+#: ``#rsc_colocation FROM TO SCORE``: the attributes their words give, in order.
+_CONSTRAINT_WORDS = {
+    "#rsc_order": ("from", "action", "type", "to"),
+    "#rsc_colocation": ("from", "to", "score"),
+}
 
 
 def _option(parent: Any, name: str, value: str) -> None:

@@ -113,51 +113,7 @@ class _Converter:
                 node.key = carry.new
                 return carry.new
             if isinstance(node, Entry):
-                callout = " ".join(node.values)
-                if carry.how == "uid-callout":
-                    attr, why = uid_attribute_for(callout)
-                    if attr is not None:
-                        self.note(
-                            node,
-                            key,
-                            "warning" if why else "info",
-                            f"'{key} \"{callout}\"' is 'uid_attribute \"{attr}\"' (udev's "
-                            f"60-persistent-storage.rules stores scsi_id's answer as {attr}){why}",
-                        )
-                        node.key, node.values = "uid_attribute", [attr]
-                        return "uid_attribute"
-                    self.drop(
-                        parent,
-                        node,
-                        key,
-                        "action",
-                        f"'{key} \"{callout}\"' cannot be carried: {why}; {MULTIPATH_TARGET} "
-                        "reads a WWID only from a udev property (uid_attribute): write a udev "
-                        "rule that sets one from this program, or check that ID_SERIAL gives "
-                        "the same WWIDs (multipath -ll)",
-                    )
-                    return None
-                prio = prio_for(callout)
-                if prio is not None:
-                    self.note(
-                        node,
-                        key,
-                        "info",
-                        f"'{key} \"{callout}\"' is 'prio \"{prio}\"' (the built-in "
-                        "prioritizer that replaced the program)",
-                    )
-                    node.key, node.values = "prio", [prio]
-                    return "prio"
-                self.drop(
-                    parent,
-                    node,
-                    key,
-                    "action",
-                    f"'{key} \"{callout}\"' cannot be carried: {MULTIPATH_TARGET} runs no "
-                    "priority programs; choose a built-in prioritizer (prio, prio_args: "
-                    "multipath.conf(5)) for these paths",
-                )
-                return None
+                return self.carry_callout(parent, node, key, carry.how)
         if carry is not None and carry.how == "drop":
             self.drop(parent, node, key, carry.severity, f"'{key}' dropped: {carry.why}")
             return None
@@ -189,6 +145,45 @@ class _Converter:
             "ignored it; write the setting that was meant",
         )
         return None
+
+    def carry_callout(
+        self, parent: MultipathDocument | Block, node: Entry, key: str, how: str
+    ) -> str | None:
+        """A callout program becomes the built-in that replaced it (``uid_attribute`` for
+        scsi_id, ``prio`` for a priority program), or is dropped with what to do instead;
+        the new keyword, if kept."""
+        callout = " ".join(node.values)
+        if how == "uid-callout":
+            value, why = uid_attribute_for(callout)
+            new, severity = "uid_attribute", "warning" if why else "info"
+            kept = (
+                f"'{key} \"{callout}\"' is 'uid_attribute \"{value}\"' (udev's "
+                f"60-persistent-storage.rules stores scsi_id's answer as {value}){why}"
+            )
+            dropped = (
+                f"'{key} \"{callout}\"' cannot be carried: {why}; {MULTIPATH_TARGET} "
+                "reads a WWID only from a udev property (uid_attribute): write a udev "
+                "rule that sets one from this program, or check that ID_SERIAL gives "
+                "the same WWIDs (multipath -ll)"
+            )
+        else:
+            value = prio_for(callout)
+            new, severity = "prio", "info"
+            kept = (
+                f"'{key} \"{callout}\"' is 'prio \"{value}\"' (the built-in "
+                "prioritizer that replaced the program)"
+            )
+            dropped = (
+                f"'{key} \"{callout}\"' cannot be carried: {MULTIPATH_TARGET} runs no "
+                "priority programs; choose a built-in prioritizer (prio, prio_args: "
+                "multipath.conf(5)) for these paths"
+            )
+        if value is None:
+            self.drop(parent, node, key, "action", dropped)
+            return None
+        self.note(node, key, severity, kept)
+        node.key, node.values = new, [value]
+        return new
 
     def drop(
         self,

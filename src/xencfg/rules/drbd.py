@@ -3,6 +3,8 @@ safety, host names, addresses, and drbd.conf agreeing between nodes."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
@@ -13,6 +15,8 @@ from ..cluster import Cluster, Loaded, NodeInfo, memberships
 from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument, Effective, Host, Resource
 from ..formats.lines.hosts import parse_address
+from ..formats.schema import Version
+from ..syntax.terminals import TERMINALS
 from . import make, rule
 from .drbd_conflicts import find_conflicts
 
@@ -769,3 +773,159 @@ def address_not_the_hosts(cluster: Cluster) -> Iterator[Finding]:
                         item.where(host.block.entry("address") or host.block),
                         [next(iter(mine.values()))],
                     )
+
+
+#: The statements a host section may hold once (drbdadm's parse_host_section:
+#: ``check_uniq("disk statement", "%s:%s:disk", ...)`` and its kin, in 8.3, 8.4 and 9;
+#: ``meta-disk`` and ``flexible-meta-disk`` share one key).
+_ONCE_PER_HOST = {
+    "device": "device",
+    "disk": "disk",
+    "address": "address",
+    "meta-disk": "meta-disk",
+    "flexible-meta-disk": "meta-disk",
+    "node-id": "node-id",  # (DRBD 9: "conflicting use of node-id statement")
+}
+
+
+@rule("DR015", "host-statement-repeated", "error", formats=("drbd",))
+def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
+    """An ``on HOST`` section gives its ``device``, ``disk``, ``address``, meta-disk or
+    ``node-id`` twice.
+
+    Why it matters: drbdadm (8.3, 8.4 and 9) refuses the whole file with
+    ``conflicting use of disk statement 'r0:beta:disk'``, so no resource of it
+    can be brought up or adjusted; a doubled line is the usual trace of a
+    copy and paste. (A resource-level or ``volume`` statement given twice is
+    not refused: the later one wins, see XC007.)
+
+    Example: ``on beta { disk /dev/sda1; disk /dev/sda2; ... }``.
+
+    Fix: keep the one line the host needs.
+    """
+    doc = _drbd(item)
+    for res in doc.resource_list():
+        for host in res.host_list:
+            if host.kind not in ("on", "stacked-on-top-of"):
+                continue
+            first: dict[str, Any] = {}
+            for entry in host.block.entries():
+                key = _ONCE_PER_HOST.get(entry.key)
+                if key is None:
+                    continue
+                if key not in first:
+                    first[key] = entry
+                    continue
+                yield make(
+                    "DR015",
+                    f"resource {res.name}: host section '{host.name}' gives '{key}' "
+                    "again; drbdadm refuses the file (conflicting use of "
+                    f"{key} statement)",
+                    item.where(entry),
+                    [item.where(first[key])],
+                )
+
+
+#: What drbdadm's scanner reads as one unquoted word (drbdadm_scanner.fl, 8.3 to 9:
+#: ``STRING [a-zA-Z0-9/._-]{1,128}``; 8.3 allows 80 characters). Any other character
+#: is a token of its own (``{};[]:``) or none at all, and the file is refused.
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9/._-]+")
+#: Where ``:``, ``[`` and ``]`` are drbdadm's own syntax: addresses (``10.0.0.1:7788``,
+#: ``[fd00::1]:7788``; ``drbdsetup show`` spells them after ``_this_host`` and
+#: ``_remote_host``) and meta-disk indexes (``/dev/sdb1 [0]``).
+_ADDRESS_KEYS = frozenset(
+    {"address", "alternate-link-address", "outside", "inside", "host", "floating"}
+    | {"_this_host", "_remote_host"}
+)
+_INDEX_KEYS = frozenset({"meta-disk", "flexible-meta-disk"})
+_ADDRESS_WORD = re.compile(r"[A-Za-z0-9/._%:\[\]-]+")
+_INDEX_WORD = re.compile(r"[A-Za-z0-9/._\[\]-]+")
+#: drbdadm's quoted strings hold at most 255 characters (an escape pair counts one).
+_QUOTED_MAX = 255
+_ESCAPE_OR_CHAR = re.compile(r"\\.|[^\\]", re.S)
+_V84 = Version.parse("8.4")
+
+
+def _lexed(source: str) -> Iterator[tuple[str, str, int, str]]:
+    """drbd.conf's tokens as the grammar reads them: (terminal, text, offset, the first
+    word of the statement or section head it belongs to); ``skip`` sections, blanks
+    and comments left out."""
+    lexer = _drbd_lexer()
+    head = ""
+    pos = 0
+    while pos < len(source):
+        m = lexer.match(source, pos)
+        if m is None:  # (the file parsed: only a stray character of a recovered one)
+            return
+        kind, text, pos = m.lastgroup or "", m.group(), m.end()
+        if kind in ("SEMICOLON", "LBRACE", "RBRACE"):
+            head = ""
+        elif kind in ("WORD", "STRING"):
+            if not head:
+                head = text
+            else:
+                yield kind, text, m.start(), head
+
+
+@functools.cache
+def _drbd_lexer() -> re.Pattern[str]:
+    """One alternation of the drbd grammar's terminals, in Lark's order."""
+    return re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in TERMINALS["drbd"]))
+
+
+@rule("DR016", "word-drbdadm-splits", "error", formats=("drbd",))
+def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
+    """A value drbdadm's scanner does not read as one word: an unquoted word with a
+    character other than letters, digits and ``/ . _ -``, or one longer than 128
+    characters (80 in DRBD 8.3), or a quoted string longer than 255.
+
+    Why it matters: drbdadm's scanner (drbdadm_scanner.fl) reads an unquoted
+    word as ``[a-zA-Z0-9/._-]{1,128}``; ``:``, ``[`` and ``]`` are tokens of
+    their own and other characters none at all, so ``disk
+    /dev/disk/by-path/pci-0000:00:1f.2-ata-1;`` is refused with ``';' expected,
+    but got ':00:1f'`` and no resource of the file comes up. Colons and brackets
+    stay allowed where they are drbdadm's syntax (addresses, meta-disk indexes).
+
+    Example: ``disk /dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1;``.
+
+    Fix: put the value in double quotes (``disk "/dev/disk/by-path/..."``), or
+    shorten it.
+    """
+    doc = _drbd(item)
+    secret = set(doc.secrets())
+    short_words = item.versions.of("drbd", item.node or "").older_than(_V84)
+    longest = 80 if short_words else 128
+    for kind, text, at, head in _lexed(doc.source or ""):
+        shown = "the value" if text.strip('"') in secret else f"'{text}'"
+        if kind == "STRING":
+            if len(_ESCAPE_OR_CHAR.findall(text[1:-1])) > _QUOTED_MAX:
+                yield make(
+                    "DR016",
+                    f"'{head}': a quoted string longer than {_QUOTED_MAX} characters; "
+                    "drbdadm refuses it",
+                    item.where(at),
+                )
+            continue
+        allowed = (
+            _ADDRESS_WORD
+            if head in _ADDRESS_KEYS
+            else _INDEX_WORD
+            if head in _INDEX_KEYS
+            else _PLAIN_WORD
+        )
+        if allowed.fullmatch(text) is None:
+            odd = next(c for c in text if allowed.fullmatch(c) is None)
+            yield make(
+                "DR016",
+                f"'{head}': {shown} holds {odd!r}, which drbdadm's scanner does not read "
+                "inside an unquoted word; it refuses the file (quote the value)",
+                item.where(at),
+            )
+        elif allowed is _PLAIN_WORD and len(text) > longest:
+            yield make(
+                "DR016",
+                f"'{head}': {shown} is {len(text)} characters long, more than drbdadm's "
+                f"scanner reads as one unquoted word ({longest}); it refuses the file "
+                "(quote the value)",
+                item.where(at),
+            )

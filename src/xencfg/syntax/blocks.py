@@ -202,6 +202,19 @@ class Block(Node):
         return before - len(self.children)
 
 
+def last_block(children: list[Node], key: str, *, create: bool = False) -> Block | None:
+    """The last section ``key`` among ``children`` (the one the daemons keep), or, when
+    asked, a new one appended there; ``None`` when there is none."""
+    found = None
+    for c in children:
+        if isinstance(c, Block) and c.key == key:
+            found = c
+    if found is None and create:
+        found = Block(key)
+        children.append(found)
+    return found
+
+
 def bind_tokens(node: Node, pieces: list[Any]) -> list[Piece]:
     """Flatten Lark tokens and nodes into pieces (Lark tokens become :class:`Tok`)."""
     out: list[Piece] = []
@@ -220,7 +233,17 @@ def tok(lark_token: Any) -> Tok:
     return Tok(lark_token.type, str(lark_token), lark_token.start_pos)
 
 
-__all__ = ["TRIVIA", "Block", "BlockStyle", "Entry", "bind_tokens", "needs_quotes", "quote", "tok"]
+__all__ = [
+    "TRIVIA",
+    "Block",
+    "BlockStyle",
+    "Entry",
+    "bind_tokens",
+    "last_block",
+    "needs_quotes",
+    "quote",
+    "tok",
+]
 
 
 class LiveSettings(dict[str, Any]):
@@ -322,13 +345,7 @@ class LiveSections(dict[str, dict[str, Any]]):
         name: str, values: dict[str, Any], owner: Block, flag: tuple[str, str] | None
     ) -> LiveSettings:
         def find(create: bool) -> Block | None:
-            found = None
-            for b in owner.blocks(name):
-                found = b
-            if found is None and create:
-                found = Block(name)
-                owner.children.append(found)
-            return found
+            return last_block(owner.children, name, create=create)
 
         return LiveSettings(values, find, flag)
 

@@ -177,7 +177,10 @@ def _short(s: str) -> str:
     return s if len(s) <= 20 else s[:20] + "..."
 
 
+#: What a person calls the terminals every grammar names alike; a format's ``words`` add
+#: its own terminals (and may override these).
 _PUNCT = {
+    "STRING": "a quoted string",
     "LBRACE": "'{'",
     "RBRACE": "'}'",
     "LPAR": "'('",
@@ -185,7 +188,9 @@ _PUNCT = {
     "LSQB": "'['",
     "RSQB": "']'",
     "SEMICOLON": "';'",
+    "SEMI": "';'",
     "EQUAL": "'='",
+    "EQ": "'='",
     "COLON": "':'",
     "COMMA": "','",
     "NL": "end of line",

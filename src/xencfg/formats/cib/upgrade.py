@@ -37,6 +37,7 @@ from xencfg._lazy import etree
 from xencfg.errors import ParseError
 from xencfg.formats.cib import convert as _convert
 from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused
+from xencfg.formats.cib.convert.tables import add_nvpair, unique_id
 
 __all__ = ["CURRENT", "TARGETS", "upgrade"]
 
@@ -63,11 +64,14 @@ DROPPED_OPTIONS = {
 }
 #: cluster options upgrade-2.10.xsl renames (the ones upgrade06 left with underscores)
 RENAMED_OPTIONS = {
-    "cluster_recheck_interval": "cluster-recheck-interval",
-    "dc_deadtime": "dc-deadtime",
-    "election_timeout": "election-timeout",
-    "shutdown_escalation": "shutdown-escalation",
-    "startup_fencing": "startup-fencing",
+    name: name.replace("_", "-")
+    for name in [
+        "cluster_recheck_interval",
+        "dc_deadtime",
+        "election_timeout",
+        "shutdown_escalation",
+        "startup_fencing",
+    ]
 }
 #: resource meta attributes Pacemaker 2.1 renamed (the old names are deprecated)
 META_RENAMES = {"master-max": "promoted-max", "master-node-max": "promoted-node-max"}
@@ -81,14 +85,10 @@ OP_META_DROPPED = ("can_fail", "role_after_failure")
 DEFAULT_VALUED = frozenset(
     {"is-managed", "migration-threshold", "resource-stickiness", "target-role"}
 )
-#: stonith instance attributes upgrade-2.10.xsl renames
+#: stonith instance attributes upgrade-2.10.xsl renames (``pcmk_X_cmd`` -> ``pcmk_X_action``)
 STONITH_RENAMES = {
-    "pcmk_list_cmd": "pcmk_list_action",
-    "pcmk_monitor_cmd": "pcmk_monitor_action",
-    "pcmk_off_cmd": "pcmk_off_action",
-    "pcmk_on_cmd": "pcmk_on_action",
-    "pcmk_reboot_cmd": "pcmk_reboot_action",
-    "pcmk_status_cmd": "pcmk_status_action",
+    f"pcmk_{action}_cmd": f"pcmk_{action}_action"
+    for action in ("list", "monitor", "off", "on", "reboot", "status")
 }
 ROLE_NAMES = {"master": "Promoted", "slave": "Unpromoted"}
 #: attributes holding a role, by element
@@ -216,6 +216,7 @@ class _Current:
         self.nodeids = nodeids
         self.changes: list[Change] = []
         self.used: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
 
     # -- reporting and ids
     def note(self, el: Any, what: str, why: str, kind: str = KIND) -> None:
@@ -225,12 +226,7 @@ class _Current:
         self.changes.append(Change(kind, tag, ident, line, what, why))
 
     def unique(self, candidate: str) -> str:
-        new, n = candidate, 1
-        while new in self.used:
-            n += 1
-            new = f"{candidate}-{n}"
-        self.used.add(new)
-        return new
+        return unique_id(candidate, self.used, self._next_suffix)
 
     # -- driver
     def apply(self, roots: list[Any]) -> None:
@@ -401,9 +397,7 @@ class _Current:
         meta = rd.find("meta_attributes")
         if meta is None:
             meta = etree.SubElement(rd, "meta_attributes", id=self.unique("rsc-options"))
-        etree.SubElement(
-            meta, "nvpair", id=self.unique(f"{meta.get('id')}-{name}"), name=name, value=value
-        )
+        add_nvpair(meta, name, value, self.unique)
         self.note(
             src,
             f"default-migration-threshold={value!r} -> rsc_defaults {name}",
@@ -536,28 +530,31 @@ class _Current:
             for op in rsc.iterfind("operations/op"):
                 self.roles(op)
                 self.op_requires(rsc, op)
-                for meta in op.findall("meta_attributes"):
-                    for nv in list(meta.findall("nvpair")):
-                        if nv.get("name") in OP_META_DROPPED:
-                            meta.remove(nv)
-                            self.note(
-                                op,
-                                f"op meta {nv.get('name')}={nv.get('value')!r} dropped",
-                                "no longer supported (upgrade-3.10-4.xsl): use on-fail",
-                            )
+                self.drop_op_meta(op)
         for rd in root.iter("rsc_defaults"):
             for meta in rd.findall("meta_attributes"):
                 self.meta(meta, rd)
         for od in root.iter("op_defaults"):
-            for meta in od.findall("meta_attributes"):
-                for nv in list(meta.findall("nvpair")):
-                    if nv.get("name") in OP_META_DROPPED:
-                        meta.remove(nv)
-                        self.note(
-                            od,
-                            f"op default {nv.get('name')} dropped",
-                            "no longer supported (upgrade-3.10-4.xsl)",
-                        )
+            self.drop_op_meta(od)
+
+    def drop_op_meta(self, owner: Any) -> None:
+        """The op meta attributes upgrade-3.10-4.xsl drops, from an ``op``'s or the
+        ``op_defaults``' meta sets (an op is told what replaces them)."""
+        for meta in owner.findall("meta_attributes"):
+            for nv in list(meta.findall("nvpair")):
+                name = nv.get("name")
+                if name not in OP_META_DROPPED:
+                    continue
+                meta.remove(nv)
+                if owner.tag == "op":
+                    what = f"op meta {name}={nv.get('value')!r} dropped"
+                    why = "no longer supported (upgrade-3.10-4.xsl): use on-fail"
+                else:
+                    what, why = (
+                        f"op default {name} dropped",
+                        "no longer supported (upgrade-3.10-4.xsl)",
+                    )
+                self.note(owner, what, why)
 
     def group_flags(self, group: Any) -> None:
         """``ordered``/``collocated``: true is what a group is anyway; false is kept, reported."""
@@ -624,13 +621,7 @@ class _Current:
             if meta is None:
                 meta = etree.Element("meta_attributes", id=self.unique(f"{rsc.get('id')}-meta"))
                 rsc.insert(0, meta)
-            etree.SubElement(
-                meta,
-                "nvpair",
-                id=self.unique(f"{meta.get('id')}-requires"),
-                name="requires",
-                value=value,
-            )
+            add_nvpair(meta, "requires", value, self.unique)
             self.note(
                 rsc,
                 f"op {op.get('id')!r} requires={value!r} -> meta requires",
@@ -710,13 +701,7 @@ class _Current:
         for nv in list(meta.findall("nvpair")):
             if nv.get("name") == "promotable":
                 meta.remove(nv)
-        etree.SubElement(
-            meta,
-            "nvpair",
-            id=self.unique(f"{meta.get('id')}-promotable"),
-            name="promotable",
-            value="true",
-        )
+        add_nvpair(meta, "promotable", "true", self.unique)
         self.note(
             m,
             "<master> -> <clone> with promotable=true",

@@ -18,7 +18,7 @@ from ...syntax.blocks import (
     LiveSections,
     LiveSettings,
 )
-from ...syntax.tree import Node, nodes_repr, render, walk
+from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84
 from .values import (
@@ -48,9 +48,6 @@ class DrbdDocument(TreeDocument):
     #: drbdadm (8.3, 8.4, 9) stops at a keyword it does not know where it stands:
     #: "Parse error: 'an option keyword' expected, but got ..." (checked with peer-drbdadm)
     refused_keyword_kinds = frozenset({"unknown", "misplaced"})
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     _layout: tuple[str, DrbdStyle] | None = attrs.field(
         default=None, eq=False, repr=False, init=False
@@ -292,6 +289,15 @@ def _value_problem(key: str, values: list[str]) -> str | None:
         addr = parse_address(values)
         if addr is None:
             return f"address {' '.join(values)!r} is not [FAMILY] IP:PORT"
+        return _address_problem(addr)
+    if key == "host" and "address" in values[1:]:
+        # DRBD 9's connection and path sections: ``host NAME address [FAMILY] IP:PORT
+        # [via proxy ...]`` (drbdadm_parser.c parse_connection's host statement; drbdadm
+        # 9 refuses ``address 10.36.50.x:7791`` there as in an ``on`` section)
+        at = values.index("address", 1) + 1
+        addr = parse_address(values, at)
+        if addr is None:
+            return f"host {values[0]!r}: address {' '.join(values[at:])!r} is not [FAMILY] IP:PORT"
         return _address_problem(addr)
     if key == "device":
         dev = Device.from_values(values)

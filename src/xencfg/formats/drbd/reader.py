@@ -49,14 +49,7 @@ class _Builder:
 _BUILDER = _Builder()
 
 
-_WORDS = {
-    "WORD": "a keyword or value",
-    "STRING": "a quoted string",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "SEMICOLON": "';'",
-    "SKIP": "",
-}
+_WORDS = {"WORD": "a keyword or value", "SKIP": ""}
 
 
 def _context(exc: Exception) -> str:

@@ -13,6 +13,7 @@ from ...syntax.blocks import (
     ComputedView,
     Entry,
     LiveSections,
+    last_block,
 )
 from ..schema import V, Version
 from ..view import View
@@ -79,17 +80,22 @@ class _View(View):
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The (last) option section ``name`` here, created at the end when asked."""
-        found = None
-        for b in self.block.blocks(name):
-            found = b
-        if found is None and create:
-            found = Block(name)
-            self.block.children.append(found)
-        return found
+        return last_block(self.block.children, name, create=create)
 
 
 class _DeviceMixin(_View):
     """``device``, ``disk`` and ``meta-disk`` statements (resource, host and volume level)."""
+
+    def _set_storage(
+        self, device: str | Device | None, disk: str | None, meta_disk: str | MetaDisk | None
+    ) -> None:
+        """Write the statements given (``None``: leave it out), for a new section."""
+        if device is not None:
+            self.device = device
+        if disk is not None:
+            self.disk = disk
+        if meta_disk is not None:
+            self.meta_disk = meta_disk
 
     @property
     def device(self) -> Device | None:
@@ -184,12 +190,7 @@ class _VolumesMixin(_View):
         if check is not None:
             check("volume", _84)
         vol = Volume(Block("volume", [str(number)]))
-        if device is not None:
-            vol.device = device
-        if disk is not None:
-            vol.disk = disk
-        if meta_disk is not None:
-            vol.meta_disk = meta_disk
+        vol._set_storage(device, disk, meta_disk)
         self.block.children.append(vol.block)
         return vol
 
@@ -687,12 +688,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
         if node_id is not None:
             self._check_writable("node-id", _9)
         host = Host(Block("on", [name]))
-        if device is not None:
-            host.device = device
-        if disk is not None:
-            host.disk = disk
-        if meta_disk is not None:
-            host.meta_disk = meta_disk
+        host._set_storage(device, disk, meta_disk)
         if address is not None:
             host.address = address
         if node_id is not None:

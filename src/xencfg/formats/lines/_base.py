@@ -14,7 +14,7 @@ integers, durations) the daemons use.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
@@ -26,7 +26,11 @@ from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import TABLES, scan
 from ...syntax.pipeline import parse_text
-from ...syntax.tree import Node, nodes_repr
+from ...syntax.tree import Node
+
+#: a document a reader builds
+D = TypeVar("D", bound=TreeDocument)
+L = TypeVar("L", bound="LineDocument")
 
 
 class LineStyle(BlockStyle):
@@ -55,9 +59,6 @@ def _identity(raw: str) -> str:
 @attrs.define(weakref_slot=False)
 class LineDocument(TreeDocument):
     """A document that is a flat list of statements (comments are trivia)."""
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     #: The grammar under ``grammars/`` this format is parsed with.
     grammar: ClassVar[str] = "lines"
@@ -183,27 +184,44 @@ class LineBuilder:
         return make_root(self.doc_cls, children)
 
 
-_WORDS = {
-    "WORD": "a directive or value",
-    "_NL": "end of line",
-    "EQ": "'='",
-    "KEY": "a key",
-    "VALUE": "a value",
-}
+class LineReader(Generic[D]):
+    """A line-family format's two readers of one tree: its table in
+    :mod:`xencfg.syntax.lines_scan` (three to four times faster than Lark) and its Lark
+    grammar (the specification, the error reporter and the fallback)."""
+
+    def __init__(self, grammar: str, builder: Callable[[str], Any], words: dict[str, str]) -> None:
+        #: ``grammars/<grammar>.lark``, and the name of its table.
+        self.grammar = grammar
+        #: text -> the transformer both readers build the tree with
+        self.builder = builder
+        #: what a person calls the grammar's own terminals, for its errors
+        self.words = words
+
+    def scan(self, text: str) -> D | None:
+        """The tree the grammar builds, read by the table; ``None`` for anything the table
+        does not take (errors included), which the grammar then reads and reports."""
+        table = TABLES.get(self.grammar)
+        return None if table is None else scan(table, text, self.builder(text))
+
+    def lark(self, text: str, path: str | None) -> D:
+        """The tree of the Lark grammar."""
+        doc: D = parse_with(self.grammar, text, path, self.builder(text), words=self.words)
+        return doc
+
+    def parse(
+        self,
+        text: str,
+        path: str | None,
+        checks: Iterable[Callable[[D, str, str | None], None]] = (),
+    ) -> D:
+        """The tree by the table if it takes the text, else by the grammar; then ``checks``."""
+        return parse_text(text, path, scan=self.scan, lark=self.lark, checks=checks)
 
 
-def scan_text(doc_cls: type[LineDocument], text: str) -> LineDocument | None:
-    """The tree the format's grammar builds, read by its table in
-    :mod:`xencfg.syntax.lines_scan` (three to four times faster than Lark); ``None``
-    for what the table does not take, which the grammar then reads and reports."""
-    table = TABLES.get(doc_cls.grammar)
-    return None if table is None else scan(table, text, LineBuilder(doc_cls))
-
-
-def lark_text(doc_cls: type[LineDocument], text: str, path: str | None) -> LineDocument:
-    """The tree of the format's Lark grammar: the specification and the error reporter."""
-    doc: LineDocument = parse_with(doc_cls.grammar, text, path, LineBuilder(doc_cls), words=_WORDS)
-    return doc
+def line_reader(doc_cls: type[L]) -> LineReader[L]:
+    """The reader of a :class:`LineDocument` format (its grammar, the generic builder)."""
+    words = {"WORD": "a directive or value", "KEY": "a key", "VALUE": "a value"}
+    return LineReader(doc_cls.grammar, lambda text: LineBuilder(doc_cls), words)
 
 
 def _validate(doc: LineDocument, text: str, path: str | None) -> None:
@@ -212,15 +230,10 @@ def _validate(doc: LineDocument, text: str, path: str | None) -> None:
 
 def parser_for(doc_cls: type[LineDocument]) -> Callable[[str, str | None], Any]:
     """The ``parse(text, path)`` function of a line format."""
+    reader = line_reader(doc_cls)
 
     def parse(text: str, path: str | None = None) -> Any:
-        return parse_text(
-            text,
-            path,
-            scan=lambda t: scan_text(doc_cls, t),
-            lark=lambda t, p: lark_text(doc_cls, t, p),
-            checks=(_validate,),
-        )
+        return reader.parse(text, path, checks=(_validate,))
 
     parse.__doc__ = f"Parse {doc_cls.format} text; raises :class:`xencfg.ParseError`."
     return parse
@@ -230,9 +243,9 @@ __all__ = [
     "HEARTBEAT_STYLE",
     "LineBuilder",
     "LineDocument",
+    "LineReader",
     "LineStyle",
     "end_of",
-    "lark_text",
+    "line_reader",
     "parser_for",
-    "scan_text",
 ]

@@ -22,13 +22,12 @@ import attrs
 from ...document import TreeDocument
 from ...errors import ParseError, ValidationError
 from ...problems import KeywordProblem, walk_keywords
-from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry
-from ...syntax.build import built, make_root, parse_with, to_tok
-from ...syntax.lines_scan import COROSYNC, scan
-from ...syntax.pipeline import parse_text
+from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
+from ...syntax.build import built, make_root, to_tok
 from ...syntax.tree import Node, Piece, Style
 from ..schema import Keyword
 from ..view import INT, Setting, View, schema_of, to_int
+from ._base import LineReader
 
 FORMAT = "corosync"
 
@@ -216,9 +215,6 @@ class CorosyncDocument(TreeDocument):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.Factory(list)
-    children_field = "children"
-
     def sections(self, name: str | None = None) -> list[Block]:
         """Top-level sections (named ``name``), in file order."""
         return [
@@ -227,15 +223,9 @@ class CorosyncDocument(TreeDocument):
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The last top-level section ``name`` (created at the end when asked)."""
-        found = self.sections(name)
-        if found:
-            return found[-1]
-        if not create:
-            return None
-        check_name(name)
-        b = Block(name)
-        self.children.append(b)
-        return b
+        if create:
+            check_name(name)
+        return last_block(self.children, name, create=create)
 
     @property
     def totem(self) -> Totem | None:
@@ -457,29 +447,17 @@ class _Builder:
 _WORDS = {
     "NAME": "a section name followed by '{'",
     "KEY": "a 'key: value' line",
-    "COLON": "':'",
     "VALUE": "a value",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
 }
 
 
-def scan_text(text: str) -> CorosyncDocument | None:
-    """The tree the grammar builds, read by :data:`~xencfg.syntax.lines_scan.COROSYNC`;
-    ``None`` for anything else (errors included), which the grammar then reads."""
-    doc: CorosyncDocument | None = scan(COROSYNC, text, _Builder(text))
-    return doc
-
-
-def lark_text(text: str, path: str | None) -> CorosyncDocument:
-    """The tree of ``grammars/corosync.lark``: the specification and the error reporter."""
-    doc: CorosyncDocument = parse_with("corosync", text, path, _Builder(text), words=_WORDS)
-    return doc
+#: corosync.conf's readers: the COROSYNC table of lines_scan, ``grammars/corosync.lark``.
+READER = LineReader[CorosyncDocument]("corosync", _Builder, _WORDS)
 
 
 def parse(text: str, path: str | None = None) -> CorosyncDocument:
     """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line."""
-    return parse_text(text, path, scan=scan_text, lark=lark_text)
+    return READER.parse(text, path)
 
 
 def sniff(text: str) -> bool:

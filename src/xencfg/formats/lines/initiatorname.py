@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 
@@ -21,22 +21,20 @@ from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ..schema import Keyword
 from ..view import Setting, schema_of
-from ._base import LineDocument, parser_for
+from ._base import parser_for
 from ._iqn import iqn_problem
-from .iscsid import IscsidStyle
+from .iscsid import IscsidStyle, OpenIscsiDocument
 
 FORMAT = "initiatorname"
 STYLE = IscsidStyle(indent="", separator="=")
 
 
 @attrs.define(weakref_slot=False)
-class InitiatorNameDocument(LineDocument):
+class InitiatorNameDocument(OpenIscsiDocument):
     """A parsed initiatorname.iscsi."""
 
     format = FORMAT
     style = STYLE
-    grammar: ClassVar[str] = "keyvalue"
-    repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
 
     name = Setting(
         "InitiatorName", doc="The initiator's iSCSI name (the last ``InitiatorName=`` line wins)."

@@ -193,13 +193,20 @@ STYLE = IscsidStyle(indent="", separator=" = ")
 
 
 @attrs.define(weakref_slot=False)
-class IscsidDocument(LineDocument):
+class OpenIscsiDocument(LineDocument):
+    """Base of open-iscsi's ``key = value`` files (iscsid.conf, initiatorname.iscsi):
+    one grammar, and every key is read once (a later line wins)."""
+
+    grammar: ClassVar[str] = "keyvalue"
+    repeatable: ClassVar[frozenset[str] | None] = frozenset()
+
+
+@attrs.define(weakref_slot=False)
+class IscsidDocument(OpenIscsiDocument):
     """A parsed iscsid.conf."""
 
     format = FORMAT
     style = STYLE
-    grammar: ClassVar[str] = "keyvalue"
-    repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
 
     @property
     def settings(self) -> dict[str, Any]:

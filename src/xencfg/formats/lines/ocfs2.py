@@ -23,11 +23,10 @@ from ...document import TreeDocument
 from ...errors import ParseError, ValidationError, caret_snippet
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ...syntax.build import built, make_root, parse_with, to_tok, value_list
-from ...syntax.lines_scan import OCFS2, scan
-from ...syntax.pipeline import parse_text
-from ...syntax.tree import Node, Style, nodes_repr, render
+from ...syntax.build import built, make_root, to_tok, value_list
+from ...syntax.tree import Node, Style, render
 from ..view import INT, IPV4, Setting, View, schema_of, settings_of
+from ._base import LineReader
 
 FORMAT = "ocfs2"
 
@@ -135,9 +134,6 @@ class Ocfs2Document(TreeDocument):
 
     format = FORMAT
     style = STYLE
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     def dumps(self) -> str:
         """The text, with added stanzas indented and ended like the rest of the file."""
@@ -381,28 +377,18 @@ class _Builder:
 _WORDS = {
     "HEAD": "a stanza header ('node:', 'cluster:' or 'heartbeat:')",
     "KEY": "an indented attribute name",
-    "EQ": "'='",
     "VALUE": "a value",
 }
 
 
-def scan_text(text: str) -> Ocfs2Document | None:
-    """The tree the grammar builds, read by :data:`~xencfg.syntax.lines_scan.OCFS2`;
-    ``None`` for anything else (errors included), which the grammar then reads."""
-    doc: Ocfs2Document | None = scan(OCFS2, text, _Builder(text))
-    return doc
-
-
-def lark_text(text: str, path: str | None) -> Ocfs2Document:
-    """The tree of ``grammars/ocfs2.lark``: the specification and the error reporter."""
-    doc: Ocfs2Document = parse_with("ocfs2", text, path, _Builder(text), words=_WORDS)
-    return doc
+#: cluster.conf's readers: the OCFS2 table of lines_scan, ``grammars/ocfs2.lark``.
+READER = LineReader[Ocfs2Document]("ocfs2", _Builder, _WORDS)
 
 
 def parse(text: str, path: str | None = None) -> Ocfs2Document:
     """Parse cluster.conf text; raises :class:`xencfg.ParseError`."""
     _refuse_predecessor(text, path)
-    return parse_text(text, path, scan=scan_text, lark=lark_text)
+    return READER.parse(text, path)
 
 
 def _refuse_predecessor(text: str, path: str | None) -> None:

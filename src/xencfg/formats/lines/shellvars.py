@@ -21,12 +21,11 @@ from ...errors import ParseError, XencfgError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import BlockStyle, Entry
-from ...syntax.build import built, make_entry, make_root, parse_with, to_tok
-from ...syntax.lines_scan import SHELLVARS, scan
-from ...syntax.pipeline import parse_text
+from ...syntax.build import built, make_entry, make_root, to_tok
 from ...syntax.source import LineIndex
-from ...syntax.tree import Node, Piece, Style, Tok, nodes_repr, token_field
+from ...syntax.tree import Node, Piece, Style, Tok, token_field
 from ..view import to_int
+from ._base import LineReader
 
 FORMAT = "shellvars"
 
@@ -243,9 +242,6 @@ class ShellvarsDocument(TreeDocument):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
-
     def assignments(self, name: str | None = None) -> list[Assignment]:
         return [
             c
@@ -366,25 +362,23 @@ _WORDS = {
 }
 
 
-def scan_text(text: str) -> ShellvarsDocument | None:
-    """The tree the grammar builds, read by :data:`~xencfg.syntax.lines_scan.SHELLVARS`;
-    ``None`` for anything else, which the grammar then reads and reports."""
-    doc: ShellvarsDocument | None = scan(SHELLVARS, text, _BUILDER)
-    return doc
+class _Reader(LineReader[ShellvarsDocument]):
+    """The line family's two readers; Lark's errors name a quote that is never closed."""
+
+    def lark(self, text: str, path: str | None) -> ShellvarsDocument:
+        try:
+            return super().lark(text, path)
+        except ParseError as exc:
+            raise _explain_quote(exc, text) from None
 
 
-def lark_text(text: str, path: str | None) -> ShellvarsDocument:
-    """The tree of ``grammars/shellvars.lark``: the specification and the error reporter."""
-    try:
-        doc: ShellvarsDocument = parse_with("shellvars", text, path, _BUILDER, words=_WORDS)
-    except ParseError as exc:
-        raise _explain_quote(exc, text) from None
-    return doc
+#: the SHELLVARS table of lines_scan and ``grammars/shellvars.lark``
+READER = _Reader("shellvars", lambda text: _BUILDER, _WORDS)
 
 
 def parse(text: str, path: str | None = None) -> ShellvarsDocument:
     """Parse a shell variable file; raises :class:`xencfg.ParseError`."""
-    return parse_text(text, path, scan=scan_text, lark=lark_text)
+    return READER.parse(text, path)
 
 
 def _explain_quote(exc: ParseError, text: str) -> ParseError:

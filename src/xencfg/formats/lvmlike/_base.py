@@ -20,7 +20,7 @@ from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_block, make_root, parse_with, to_tok, value_list
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
-from ...syntax.tree import Node, Piece, Style, nodes_repr, render
+from ...syntax.tree import Node, Piece, Style, render
 
 Value = int | float | str
 
@@ -130,9 +130,6 @@ def _bare(value: str) -> bool:
 @attrs.define(weakref_slot=False)
 class LvmLikeDocument(TreeDocument):
     """Root of an lvm.conf/evms.conf: top-level sections (and stray settings)."""
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     def dumps(self) -> str:
         """The text, with added settings and sections indented like the rest of the file."""
@@ -278,16 +275,7 @@ class Builder:
         return make_root(self.doc_cls, children)
 
 
-WORDS = {
-    "WORD": "a name or value",
-    "STRING": "a quoted string",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "LSQB": "'['",
-    "RSQB": "']'",
-    "EQ": "'='",
-    "COMMA": "','",
-}
+WORDS = {"WORD": "a name or value"}
 
 
 #: lvmlike.lark's shape: ``WORD = value`` or ``WORD = [ list ]`` settings, ``WORD { ... }``

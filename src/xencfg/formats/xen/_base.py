@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ...errors import ParseError
-from ...syntax.source import LineIndex
+from ...errors import ParseError, error_at
 from ...syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok
 
 #: The C escapes xend (Python's ``shlex``-like reader) and libxlu both decode.
@@ -75,13 +74,11 @@ def check_depth(
         if c == opener:
             depth += 1
             if depth > MAX_DEPTH:
-                line, col = LineIndex(text).position(m.start())
-                raise ParseError(
+                raise error_at(
+                    text,
+                    path,
+                    m.start(),
                     f"'{opener}' nested more than {MAX_DEPTH} deep (real files nest a few levels)",
-                    path=path,
-                    line=line,
-                    column=col,
-                    text=text,
                 )
         elif c == closer:
             depth = max(depth - 1, 0)

@@ -23,7 +23,7 @@ from ...problems import KeywordProblem
 from ...suggest import closest
 from ...syntax.blocks import ComputedView, _replace_run
 from ...syntax.build import built
-from ...syntax.tree import Node, Piece, Style, Tok, building, nodes_repr, render, token_field
+from ...syntax.tree import Node, Piece, Style, Tok, building, render, token_field
 from ._base import source_style
 
 
@@ -475,9 +475,6 @@ SECRETS = frozenset({"vncpasswd", "spicepasswd"})
 @attrs.define(weakref_slot=False)
 class DomUDocument(TreeDocument):
     """A parsed domU configuration (xm or xl style)."""
-
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
 
     def dumps(self) -> str:
         """The document's text; lines added to a CRLF file get CRLF endings."""

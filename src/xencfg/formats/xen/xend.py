@@ -20,14 +20,13 @@ from typing import Any
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ParseError
+from ...errors import ParseError, error_at
 from ...problems import KeywordProblem
 from ...suggest import closest
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
-from ...syntax.source import LineIndex
-from ...syntax.tree import Node, Piece, Style, Tok, nodes_repr, render, token_field
+from ...syntax.tree import Node, Piece, Style, Tok, render, token_field
 from ..schema import Keyword, Schema
 from ._base import adopt_final_newline, check_depth, source_style, unescape
 
@@ -322,9 +321,6 @@ class XendDocument(TreeDocument):
     format = FORMAT
     style = STYLE
 
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
-    children_field = "children"
-
     def dumps(self) -> str:
         """The document's text; lines added to a CRLF file get CRLF endings."""
         return render(self, source_style(self.style, self.source))
@@ -565,7 +561,7 @@ class _Builder:
 
 
 _BUILDER = _Builder()
-_WORDS = {"LPAR": "'('", "RPAR": "')'", "WORD": "a word", "STRING": "a quoted string"}
+_WORDS = {"WORD": "a word"}
 _SCAN = re.compile(r"""[()]|'[^'\\]*(?:\\.[^'\\]*)*'?|"[^"\\]*(?:\\.[^"\\]*)*"?|#[^\n]*""", re.S)
 
 
@@ -626,13 +622,11 @@ def parse_lark(text: str, path: str | None = None) -> XendDocument:
         opener = _unclosed(text) if "end of file" in exc.message.split(", got ")[-1] else None
         if opener is None:
             raise
-        line, col = LineIndex(text).position(opener)
-        raise ParseError(
+        raise error_at(
+            text,
+            path,
+            opener,
             "'(' opened here is never closed: expected ')' before the end of the file",
-            path=path,
-            line=line,
-            column=col,
-            text=text,
             expected="')'",
         ) from None
     return doc

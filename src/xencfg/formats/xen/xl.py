@@ -207,16 +207,7 @@ class _Builder:
         return doc
 
 
-_WORDS = {
-    "KEY": "a setting name",
-    "OP": "'=' or '+='",
-    "STRING": "a quoted string",
-    "NUMBER": "a number",
-    "LSQB": "'['",
-    "RSQB": "']'",
-    "COMMA": "','",
-    "SEMI": "';'",
-}
+_WORDS = {"KEY": "a setting name", "OP": "'=' or '+='", "NUMBER": "a number"}
 
 
 _SCAN = re.compile(

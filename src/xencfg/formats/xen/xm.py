@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from ...errors import ParseError, ValidationError
+from ...errors import ParseError, ValidationError, error_at
 from ...syntax.build import built, finish
 from ...syntax.source import LineIndex
 from ...syntax.tree import TRIVIA, Node, Tok, building
@@ -762,14 +762,7 @@ def _parse(text: str, path: str | None, literals: bool = True) -> XmDocument:
         try:
             children.append(_statement(stmt, text, start, end, semi, undecodable))
         except RecursionError:
-            line, col = LineIndex(text).position(start)
-            raise ParseError(
-                "expression nested too deeply",
-                path=path,
-                line=line,
-                column=col,
-                text=text,
-            ) from None
+            raise error_at(text, path, start, "expression nested too deeply") from None
     return _document(children, text, path)
 
 

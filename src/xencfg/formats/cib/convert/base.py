@@ -27,6 +27,7 @@ from .tables import (
     _valid_id,
     normalise_score,
     option_name,
+    unique_id,
 )
 
 
@@ -63,18 +64,10 @@ class ConverterBase:
 
     # -- ids
     def unique(self, candidate: str) -> str:
+        """A free id (the status section keeps its ids as they are)."""
         if self.in_status:
             return candidate
-        # start where the last search for this candidate stopped: 20k repeats of one
-        # id were quadratic (over 60 s) when every search started again at -2
-        n = self._next_suffix.get(candidate, 1)
-        new = candidate if n == 1 else f"{candidate}-{n}"
-        while new in self.used:
-            n += 1
-            new = f"{candidate}-{n}"
-        self._next_suffix[candidate] = n
-        self.used.add(new)
-        return new
+        return unique_id(candidate, self.used, self._next_suffix)
 
     def sanitise(self, value: str, tag: str) -> str:
         new = _NCNAME_BAD.sub("-", value.replace(":", "-"))

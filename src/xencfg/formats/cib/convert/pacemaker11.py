@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...._lazy import etree
 from .records import Change
-from .tables import (
-    RESOURCES,
-    normalise_score,
-)
+from .tables import RESOURCES, add_nvpair, normalise_score
 
 if TYPE_CHECKING:
     from .base import ConverterBase
@@ -48,6 +45,10 @@ class Pacemaker11:
         line = src.sourceline if src is not None else None
         self.conv.changes.append(Change("pacemaker-1.1", rsc.tag, rsc.get("id"), line, what, why))
 
+    def _note_option(self, what: str, why: str) -> None:
+        """A cluster option moved or rewritten (an nvpair with no element to point at)."""
+        self.conv.changes.append(Change("pacemaker-1.1", "nvpair", None, None, what, why))
+
     def failure_stickiness(self, rsc: Any, default_stickiness: str) -> None:
         """A resource's own failure stickiness becomes its migration-threshold."""
         names = ("resource-failure-stickiness", "resource_failure_stickiness")
@@ -68,13 +69,7 @@ class Pacemaker11:
             nv.getparent().remove(nv)
         if threshold is not None and "migration-threshold" not in meta:
             box = self._set(rsc, "meta_attributes")
-            etree.SubElement(
-                box,
-                "nvpair",
-                id=self.conv.unique(f"{box.get('id')}-migration-threshold"),
-                name="migration-threshold",
-                value=threshold,
-            )
+            add_nvpair(box, "migration-threshold", threshold, self.conv.unique)
         self._note(
             rsc,
             f"resource-failure-stickiness={fail!r} -> "
@@ -105,13 +100,7 @@ class Pacemaker11:
                 what = f"op {op.get('id')!r} requires={value!r} dropped (the resource sets it)"
             else:
                 box = self._set(rsc, "meta_attributes")
-                etree.SubElement(
-                    box,
-                    "nvpair",
-                    id=self.conv.unique(f"{box.get('id')}-requires"),
-                    name="requires",
-                    value=value,
-                )
+                add_nvpair(box, "requires", value, self.conv.unique)
                 meta.add("requires")
                 what = f"start op {op.get('id')!r} requires={value!r} -> meta requires"
             self._note(rsc, what, "Pacemaker 1.1 deprecates the op-level 'requires'")
@@ -153,18 +142,12 @@ class Pacemaker11:
             threshold = migration_threshold(stick[1] if stick else "0", fail[1])
             if threshold is not None:
                 rsc.append(("migration-threshold", threshold))
-            self.conv.changes.append(
-                Change(
-                    "pacemaker-1.1",
-                    "nvpair",
-                    None,
-                    None,
-                    f"default-resource-failure-stickiness={fail[1]!r} -> "
-                    + (f"migration-threshold={threshold!r}" if threshold else "(dropped)"),
-                    "1.1 counts failures instead of subtracting a score per failure: a resource "
-                    "now leaves a node after migration-threshold failures there (computed as "
-                    "the number of failures that used to outweigh its stickiness)",
-                )
+            self._note_option(
+                f"default-resource-failure-stickiness={fail[1]!r} -> "
+                + (f"migration-threshold={threshold!r}" if threshold else "(dropped)"),
+                "1.1 counts failures instead of subtracting a score per failure: a resource "
+                "now leaves a node after migration-threshold failures there (computed as "
+                "the number of failures that used to outweigh its stickiness)",
             )
         for section, pairs in (("rsc_defaults", rsc), ("op_defaults", ops)):
             if not pairs:
@@ -182,19 +165,11 @@ class Pacemaker11:
                 id=self.conv.unique("rsc-options" if section == "rsc_defaults" else "op-options"),
             )
             for name, value in pairs:
-                etree.SubElement(
-                    meta, "nvpair", id=self.conv.unique(f"{meta.get('id')}-{name}"), name=name
-                ).set("value", value)
+                add_nvpair(meta, name, value, self.conv.unique)
                 if name != "migration-threshold":
-                    self.conv.changes.append(
-                        Change(
-                            "pacemaker-1.1",
-                            "nvpair",
-                            None,
-                            None,
-                            f"cluster option -> {section} {name}={value!r}",
-                            "Pacemaker 1.1 ignores the deprecated default_* cluster options",
-                        )
+                    self._note_option(
+                        f"cluster option -> {section} {name}={value!r}",
+                        "Pacemaker 1.1 ignores the deprecated default_* cluster options",
                     )
         for cps in emptied:
             if len(cps) == 0 and cps.getparent() is crm:  # all moved: an empty set confuses

@@ -4,6 +4,7 @@ and Pacemaker 1.0), the name and id helpers, and parsing a CIB or fragment safel
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from xencfg._lazy import etree
@@ -173,6 +174,30 @@ def option_name(name: str) -> str:
     if canon in _options.KNOWN:
         return canon
     return name
+
+
+def unique_id(candidate: str, used: set[str], resume: dict[str, int]) -> str:
+    """``candidate``, or it with the first free ``-N`` suffix; the id is added to ``used``.
+
+    ``resume`` keeps where each candidate's search stopped (``used`` only grows): 20k
+    repeats of one id were quadratic (over 60 s) when every search started again at -2.
+    """
+    n = resume.get(candidate, 1)
+    new = candidate if n == 1 else f"{candidate}-{n}"
+    while new in used:
+        n += 1
+        new = f"{candidate}-{n}"
+    resume[candidate] = n
+    used.add(new)
+    return new
+
+
+def add_nvpair(nvset: Any, name: str, value: str, unique: Callable[[str], str]) -> Any:
+    """Append ``<nvpair name=value>`` to ``nvset``, its id ``<set id>-<name>`` passed
+    through the converter's ``unique`` (ids must not clash)."""
+    return etree.SubElement(
+        nvset, "nvpair", id=unique(f"{nvset.get('id')}-{name}"), name=name, value=value
+    )
 
 
 def normalise_score(value: str) -> str:
