@@ -162,7 +162,10 @@ def _parser() -> argparse.ArgumentParser:
 
     fp = sub.add_parser("formats", help="list the formats xencfg reads")
     fp.add_argument(
-        "--write-docs", metavar="DIR", help="update the table of DIR/index.md from the format specs"
+        "--write-docs",
+        metavar="DIR",
+        help="update the table of DIR/index.md from the format specs and each format page's"
+        " keyword table from its schema",
     )
     fp.add_argument(
         "--write-hooks",
@@ -560,7 +563,15 @@ def _formats(args: argparse.Namespace) -> int:
 
         todo: list[tuple[Path, Callable[[str], str]]] = []
         if args.write_docs:
+            from functools import partial
+
+            from .formats.schema import format_schemas, with_table
+
             todo.append((Path(args.write_docs) / "index.md", spec.index_page))
+            for name, schema in format_schemas().items():
+                page = Path(args.write_docs) / formats.info(name).docs
+                if page.exists():  # (tests/test_schema.py checks every page has its table)
+                    todo.append((page, partial(with_table, schema=schema)))
         for name in (".pre-commit-hooks.yaml", "docs/integration.md") if args.write_hooks else ():
             todo.append((Path(args.write_hooks) / name, with_files_regex))
         if args.write_readme:

@@ -34,7 +34,9 @@ KeywordKind = Literal[
 class KeywordProblem:
     """A keyword the daemon refuses, skips, or reads under another name."""
 
-    node: Node
+    #: The statement or section: a syntax node, or the object a document without
+    #: a syntax tree locates itself (a CIB ``nvpair``); rules hand it to ``where``.
+    node: Node | Any
     kind: KeywordKind
     #: The keyword as written (the node's key or name).
     keyword: str

@@ -216,42 +216,6 @@ NEWER = frozenset(k.name for k in MULTIPATH_FACTS if k.since is not None and k.s
 DEPRECATED = frozenset(k.name for k in _REPLACED + _VENDOR)
 _EVERYWHERE = _OLD | NEWER
 
-#: Every keyword of every section and the multipath-tools releases that read it.
-SCHEMA = Schema.build(
-    "multipath-tools",
-    "multipath-tools",
-    {
-        "top": frozenset(SECTIONS) | {"devnode_blacklist"},
-        "defaults": DEFAULTS_KEYWORDS | _EVERYWHERE,
-        "blacklist": BLACKLIST_KEYWORDS | {"device"},
-        "blacklist-device": BLACKLIST_DEVICE_KEYWORDS,
-        "multipaths": {"multipath"},
-        "multipath": MULTIPATH_KEYWORDS | _EVERYWHERE,
-        "devices": {"device"},
-        "device": DEVICE_KEYWORDS | _EVERYWHERE,
-        "overrides": OVERRIDES_KEYWORDS | _EVERYWHERE,
-    },
-    MULTIPATH_FACTS,
-    per_context={("defaults", "path_selector"): Keyword("path_selector", since=_0_5)},
-    refuses=False,
-    reference=V("0.9.4"),
-)
-
-
-def schema_context(context: tuple[str, ...]) -> str | None:
-    """The :data:`SCHEMA` section name of the section path ``context``."""
-    if not context:
-        return "top"
-    top, inner = context[0], context[1:]
-    if top in ("blacklist", "blacklist_exceptions", "devnode_blacklist"):
-        return "blacklist" if not inner else "blacklist-device" if inner == ("device",) else None
-    if not inner:
-        return top if top in SECTIONS else None
-    if inner in (("multipath",), ("device",)) and top in ("multipaths", "devices"):
-        return inner[0]
-    return None
-
-
 _YES_NO = ("yes", "no", "1", "0")
 #: Values multipath-tools 0.9.4 takes, per keyword (dict.c): a tuple of words, and
 #: ``int`` where a number >= 0 is allowed too (``(low, high)`` where it is capped).
@@ -305,6 +269,51 @@ VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
 #: and Pacemaker's own): ``uid``/``gid`` take one of them. Any other name depends on the
 #: node's passwd (``gid disk`` names a group, and no user "disk" exists: refused).
 _EVERY_NODES_USERS = frozenset({"root", "bin", "daemon", "nobody", "hacluster"})
+
+
+def _type_text(words: tuple[str, ...], limits: tuple[int, int] | None) -> str:
+    """A value check as the docs table shows it: ``manual, immediate or 0..2147483647``."""
+    choices = [*words, *([f"{limits[0]}..{limits[1]}"] if limits is not None else [])]
+    return ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else choices[0]
+
+
+#: Every keyword of every section and the multipath-tools releases that read it.
+SCHEMA = Schema.build(
+    "multipath-tools",
+    "multipath-tools",
+    {
+        "top": frozenset(SECTIONS) | {"devnode_blacklist"},
+        "defaults": DEFAULTS_KEYWORDS | _EVERYWHERE,
+        "blacklist": BLACKLIST_KEYWORDS | {"device"},
+        "blacklist-device": BLACKLIST_DEVICE_KEYWORDS,
+        "multipaths": {"multipath"},
+        "multipath": MULTIPATH_KEYWORDS | _EVERYWHERE,
+        "devices": {"device"},
+        "device": DEVICE_KEYWORDS | _EVERYWHERE,
+        "overrides": OVERRIDES_KEYWORDS | _EVERYWHERE,
+    },
+    MULTIPATH_FACTS,
+    per_context={("defaults", "path_selector"): Keyword("path_selector", since=_0_5)},
+    types={k: _type_text(*check) for k, check in VALUE_CHECKS.items()},
+    # libmultipath/defaults.h: DEFAULT_CHECKINT, seconds between path checks
+    defaults={"polling_interval": 5},
+    refuses=False,
+    reference=V("0.9.4"),
+)
+
+
+def schema_context(context: tuple[str, ...]) -> str | None:
+    """The :data:`SCHEMA` section name of the section path ``context``."""
+    if not context:
+        return "top"
+    top, inner = context[0], context[1:]
+    if top in ("blacklist", "blacklist_exceptions", "devnode_blacklist"):
+        return "blacklist" if not inner else "blacklist-device" if inner == ("device",) else None
+    if not inner:
+        return top if top in SECTIONS else None
+    if inner in (("multipath",), ("device",)) and top in ("multipaths", "devices"):
+        return inner[0]
+    return None
 
 
 def value_problem(key: str, value: str) -> str | None:

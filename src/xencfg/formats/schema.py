@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -133,10 +134,19 @@ class Keyword:
     instead; ``instead``: what to do when it is not one keyword ("move its
     options to ..."); ``vendor``: the only builds that read it (a distribution's
     fork), no upstream release does; ``switch_until``: before this release it is
-    a bare switch (``allow-two-primaries;``) and a value after it is refused.
+    a bare switch (``allow-two-primaries;``) and a value after it is refused;
+    ``obsolete``: the release the tables were checked with refuses or ignores
+    it, which release dropped it is not recorded.
+
+    ``type`` (the value's type: ``int``, ``bool``, ``duration``, ...) and
+    ``default`` (the daemon's, where the keyword is absent) come from the
+    format's typed properties (:class:`~xencfg.formats.view.Setting`) where it
+    has them.
     """
 
     name: str
+    type: str | None = None
+    default: Any = None
     since: Version | None = None
     deprecated_in: Version | None = None
     until: Version | None = None
@@ -146,6 +156,7 @@ class Keyword:
     instead: str | None = None
     vendor: str | None = None
     switch_until: Version | None = None
+    obsolete: bool = False
 
     @property
     def retired(self) -> Version | None:
@@ -192,14 +203,19 @@ class Schema:
         facts: Iterable[Keyword],
         *,
         per_context: Mapping[tuple[str, str], Keyword] | None = None,
+        types: Mapping[str, str] | None = None,
+        defaults: Mapping[str, Any] | None = None,
         refuses: bool,
         reference: Version | None = None,
     ) -> Schema:
         """A schema from keyword tables (context -> names) and release facts by
         name; ``per_context`` overrides a fact in one context (``csums-alg`` in
-        ``net`` is DRBD 8.4, in ``syncer`` older)."""
+        ``net`` is DRBD 8.4, in ``syncer`` older); ``types``: the value type of
+        a keyword by name, from the value checks' tables; ``defaults``: the
+        daemon's value of a keyword by name where the file has none."""
         by_name = {k.name: k for k in facts}
         special = dict(per_context or {})
+        typed, dflt = dict(types or {}), dict(defaults or {})
         contexts: dict[str, dict[str, Keyword]] = {}
         for ctx, names in tables.items():
             contexts[ctx] = {
@@ -207,7 +223,65 @@ class Schema:
             }
         for (ctx, n), k in special.items():
             contexts.setdefault(ctx, {})[n] = k
+        for keywords in contexts.values():
+            for n, k in keywords.items():
+                if n in typed and k.type is None:
+                    k = keywords[n] = attrs.evolve(k, type=typed[n])
+                if n in dflt and k.default is None:
+                    keywords[n] = attrs.evolve(k, default=dflt[n])
         return cls(component, product, contexts, refuses, reference)
+
+    @property
+    def versioned(self) -> bool:
+        """Whether the schema knows which release reads which keyword (drbd,
+        multipath): only then can lint's version-aware advice (XC003/XC004/XC008
+        through :meth:`judge`) speak for it; the others' deprecated spellings
+        reach the rules as the documents' ``deprecated`` keyword problems."""
+        return any(
+            k.since is not None or k.retired is not None or k.vendor is not None
+            for keywords in self.contexts.values()
+            for k in keywords.values()
+        )
+
+    def table(self) -> str:
+        """The schema as a Markdown table (docs/formats): each keyword with its
+        type, default, the releases that read it and what to write instead; a
+        ``context`` column where the file has sections."""
+        many = len(self.contexts) > 1
+        head = ["keyword", "type", "default", "releases", "instead"]
+        if many:
+            head.insert(0, "section")
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for ctx, keywords in self.contexts.items():
+            for kw in keywords.values():
+                row = [
+                    f"`{kw.name}`",
+                    kw.type or "",
+                    _cell(kw.default),
+                    self._releases(kw),
+                    _instead_cell(kw),
+                ]
+                if many:
+                    row.insert(0, f"`{ctx}`")
+                lines.append("| " + " | ".join(row) + " |")
+        return "\n".join(lines) + "\n"
+
+    def _releases(self, kw: Keyword) -> str:
+        """``DRBD 8.4+; old spelling from 8.4; refused from 9.0``: the release facts."""
+        parts = []
+        if kw.since is not None:
+            parts.append(f"{self.product} {kw.since}+")
+        if kw.deprecated_in is not None:
+            parts.append(f"old spelling from {kw.deprecated_in}")
+        if kw.until is not None:
+            parts.append(f"{'refused' if self.refuses else 'ignored'} from {kw.until}")
+        if kw.switch_until is not None:
+            parts.append(f"bare switch before {kw.switch_until}")
+        if kw.vendor is not None:
+            parts.append(f"{kw.vendor} only")
+        if kw.obsolete:
+            parts.append("obsolete")
+        return "; ".join(parts)
 
     def keyword(self, context: str, name: str) -> Keyword | None:
         return self.contexts.get(context, {}).get(name)
@@ -336,3 +410,49 @@ class Schema:
             if self.refuses and kw.until is not None and (below is None or kw.until < below[0]):
                 below = (kw.until, where, name)
         return low, below
+
+
+def _cell(value: Any) -> str:
+    """A default as the docs table shows it (``-`` for none)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "`yes`" if value else "`no`"
+    return f"`{value}`" if value != "" else "empty"
+
+
+def _instead_cell(kw: Keyword) -> str:
+    if kw.renamed_to is not None:
+        where = f" in `{kw.where}`" if kw.where else ""
+        return f"`{kw.renamed_to}`{where}"
+    return kw.instead or ""
+
+
+#: The lines around the generated keyword table of a format's docs page.
+TABLE_START = (
+    "<!-- generated from the format's SCHEMA by `xencfg formats --write-docs docs/formats`:"
+    " edit the schema (its Settings and keyword tables), not this table -->"
+)
+TABLE_END = "<!-- end of the generated keyword table -->"
+
+
+def with_table(current: str, schema: Schema) -> str:
+    """``current`` (a docs/formats page) with its generated keyword table brought up
+    to date from ``schema``; the prose around the markers is kept as written."""
+    from .spec import _between
+
+    # (blank lines around the table: Markdown reads an HTML comment up to a blank line)
+    body = "\n\n" + schema.table() + "\n"
+    return _between(current, TABLE_START, TABLE_END, body, f"the page of {schema.product}")
+
+
+def format_schemas() -> dict[str, Schema]:
+    """Each implemented format whose module has a ``SCHEMA``, by name (imports them)."""
+    from .. import formats
+
+    out: dict[str, Schema] = {}
+    for name in formats.FORMATS:
+        found = getattr(formats.module(name), "SCHEMA", None)
+        if isinstance(found, Schema):
+            out[name] = found
+    return out

@@ -18,13 +18,17 @@ words, o2cb cannot quote).
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Collection, Iterable, Iterator
-from typing import Any, Generic, Protocol, TypeVar, overload
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, overload
 
 import attrs
 
 from ..problems import ValueProblem
 from ..syntax.blocks import Block, Entry
+from .schema import Keyword, Schema, Version
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -176,16 +180,38 @@ IPV4: ValueType[ipaddress.IPv4Address] = ValueType(
 )
 
 
+class Facts(TypedDict, total=False):
+    """What a :class:`Setting` states of its keyword besides its type and the
+    property's default: the rest of the keyword's entry in the format's schema."""
+
+    #: The daemon's default where the property reads ``None`` (``effective()``, docs).
+    daemon_default: Any
+    #: The property's docstring (default: the type's, ``{key}`` filled in).
+    doc: str | None
+    #: A keyword the API reads but has never offered to write.
+    read_only: bool
+    #: The releases that read it (:class:`~xencfg.formats.schema.Keyword`'s fields).
+    since: Version | None
+    deprecated_in: Version | None
+    until: Version | None
+    #: What to write instead, where the daemon reads another spelling.
+    renamed_to: str | None
+    #: The release the schema was checked with refuses or ignores it (which
+    #: release dropped it is not recorded).
+    obsolete: bool
+
+
 class Setting(Generic[R]):
     """A typed property of one keyword, read and written through the owner's
-    ``get(key)`` / ``set(key, text)``.
+    ``get(key)`` / ``set(key, text)``, and the keyword's entry in the format's
+    schema (:attr:`keyword`).
 
     ``key`` defaults to the attribute's name; ``default`` is what the
     property reads when the keyword is absent (or does not parse: the daemon's
-    default, where the API has always given it); ``daemon_default`` is the
-    daemon's default for the schema (``effective()``, docs) where the property
-    reads ``None``; ``read_only`` for a keyword the API reads but has never
-    offered to write.
+    default, where the API has always given it); the other facts
+    (:class:`Facts`: ``daemon_default``, ``read_only``, the release facts) are
+    stated here once and read by ``settings``, ``value_problems``, the docs
+    tables and the deprecated-keyword checks.
     """
 
     @overload
@@ -194,20 +220,12 @@ class Setting(Generic[R]):
         key: str | None = None,
         *,
         default: None = None,
-        daemon_default: Any = None,
-        doc: str | None = None,
-        read_only: bool = False,
+        **facts: Unpack[Facts],
     ) -> None: ...
 
     @overload
     def __init__(
-        self: Setting[str],
-        key: str | None = None,
-        *,
-        default: str,
-        daemon_default: Any = None,
-        doc: str | None = None,
-        read_only: bool = False,
+        self: Setting[str], key: str | None = None, *, default: str, **facts: Unpack[Facts]
     ) -> None: ...
 
     @overload
@@ -217,9 +235,7 @@ class Setting(Generic[R]):
         *,
         type: ValueType[T],
         default: None = None,
-        daemon_default: Any = None,
-        doc: str | None = None,
-        read_only: bool = False,
+        **facts: Unpack[Facts],
     ) -> None: ...
 
     @overload
@@ -229,9 +245,7 @@ class Setting(Generic[R]):
         *,
         type: ValueType[T],
         default: T,
-        daemon_default: Any = None,
-        doc: str | None = None,
-        read_only: bool = False,
+        **facts: Unpack[Facts],
     ) -> None: ...
 
     def __init__(
@@ -240,18 +254,32 @@ class Setting(Generic[R]):
         *,
         type: ValueType[Any] = WORD,
         default: Any = None,
-        daemon_default: Any = None,
-        doc: str | None = None,
-        read_only: bool = False,
+        **facts: Unpack[Facts],
     ) -> None:
         self.key = key or ""
         self.type = type
         self.default = default
-        self.daemon_default = daemon_default
-        self.read_only = read_only
+        self.daemon_default: Any = facts.pop("daemon_default", None)
+        self.read_only: bool = facts.pop("read_only", False)
         self.name = ""
-        self._doc = doc
-        self.__doc__ = doc
+        self._doc = facts.pop("doc", None)
+        self.__doc__ = self._doc
+        self._facts = facts
+
+    @property
+    def keyword(self) -> Keyword:
+        """This keyword's entry in the format's schema: type, default, release facts."""
+        f = self._facts
+        return Keyword(
+            self.key,
+            type=self.type.name,
+            default=self.default if self.default is not None else self.daemon_default,
+            since=f.get("since"),
+            deprecated_in=f.get("deprecated_in"),
+            until=f.get("until"),
+            renamed_to=f.get("renamed_to"),
+            obsolete=f.get("obsolete", False),
+        )
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -297,6 +325,43 @@ def settings_of(cls: type) -> dict[str, Setting[Any]]:
             if isinstance(value, Setting):
                 out[value.key] = value
     return out
+
+
+def keywords_of(cls: type) -> dict[str, Keyword]:
+    """The class's keywords as schema entries (type, default, release facts), by name."""
+    return {key: s.keyword for key, s in settings_of(cls).items()}
+
+
+def deprecated_of(cls: type) -> dict[str, str | None]:
+    """The class's keywords the daemon no longer reads as written -> what to write
+    instead (``None``: nothing, drop the line), for the line formats' checks."""
+    return {
+        k.name: k.renamed_to
+        for k in keywords_of(cls).values()
+        if k.obsolete or k.retired is not None
+    }
+
+
+def schema_of(
+    component: str,
+    product: str,
+    contexts: Mapping[str, type],
+    *,
+    refuses: bool,
+    extra: Mapping[str, Iterable[Keyword]] | None = None,
+) -> Schema:
+    """A format's schema from its typed classes (context -> the document or view
+    class whose settings are that context's keywords), plus ``extra`` keywords a
+    context has without a property."""
+    out: dict[str, dict[str, Keyword]] = {}
+    for ctx, cls in contexts.items():
+        out[ctx] = keywords_of(cls)
+    for ctx, more in (extra or {}).items():
+        out.setdefault(ctx, {}).update((k.name, k) for k in more)
+    order = sorted(out, key=lambda ctx: ctx != "top")  # the file's top level first
+    return Schema(
+        component, product, {ctx: dict(sorted(out[ctx].items())) for ctx in order}, refuses
+    )
 
 
 def daemon_defaults(cls: type) -> dict[str, Any]:
@@ -371,11 +436,15 @@ __all__ = [
     "IPV4",
     "OCTAL",
     "WORD",
+    "Facts",
     "Setting",
     "ValueType",
     "View",
     "choice",
     "daemon_defaults",
+    "deprecated_of",
+    "keywords_of",
+    "schema_of",
     "settings_of",
     "spell_seconds",
     "to_bool",

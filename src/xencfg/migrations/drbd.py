@@ -24,7 +24,7 @@ from collections import Counter
 
 import attrs
 
-from ..formats.drbd import FLAGS_TO_84, SYNCER_TO_84, DrbdDocument
+from ..formats.drbd import FLAGS_TO_84, SCHEMA, SYNCER_TO_84, DrbdDocument
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node
 from . import Change, Converted, give_comments, take_comments
@@ -101,9 +101,12 @@ class _Converter:
                 new = FLAGS_TO_84[entry.key]
                 self.note(entry, entry.key, "info", f"'{entry.key}' is '{new} no' in 8.4")
                 entry.key, entry.values = new, ["no"]
-            elif block.key == "handlers" and entry.key == "outdate-peer":
-                self.note(entry, entry.key, "info", "'outdate-peer' is 'fence-peer' in 8.4")
-                entry.key = "fence-peer"
+            elif block.key == "handlers" and (kw := SCHEMA.keyword("handlers", entry.key)):
+                if kw.renamed_to is None:
+                    continue
+                # (the schema's one handler rename: outdate-peer, fence-peer from 8.3 on)
+                self.note(entry, entry.key, "info", f"'{entry.key}' is '{kw.renamed_to}' in 8.4")
+                entry.key = kw.renamed_to
 
 
 def _move(entry: Entry, source: Block, parent: Block, section: str) -> None:

@@ -197,11 +197,15 @@ def regex_tail_does_nothing(item: Loaded) -> Iterator[Finding]:
 
 def _queue_seconds(doc: MultipathDocument) -> list[tuple[object, float, str]]:
     """``(entry, seconds, setting)`` for each ``no_path_retry`` that queues I/O."""
-    defaults = doc.defaults
+    from ..formats.multipath import SCHEMA
+
+    kw = SCHEMA.keyword("defaults", "polling_interval")  # the daemon's default: 5 s
+    assert kw is not None
+    default = float(kw.default)
     try:
-        interval = float(defaults.get("polling_interval", "5"))
+        interval = float(doc.defaults.get("polling_interval", default))
     except ValueError:
-        interval = 5.0
+        interval = default
     out: list[tuple[object, float, str]] = []
     sections = [doc.section("defaults")] + [d.block for d in doc.devices]
     sections += [m.block for m in doc.multipaths]

@@ -122,10 +122,10 @@ def o2cb_rejects(item: Loaded) -> Iterator[Finding]:
     ip_port and cluster; o2net is IPv4 only; LF line ends).
     """
     doc: Any = item.doc
-    for node, message in doc.problems():
-        if "repeated" in message:
+    for p in doc.problems():
+        if "repeated" in p.message:
             continue  # OC002
-        yield make("OC004", message, item.where(node))
+        yield make("OC004", p.message, item.where(p.node))
 
 
 def _shape(doc: Any) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:

@@ -22,6 +22,7 @@ import attrs
 
 from ..._lazy import etree
 from ...document import SourceDocument
+from ...problems import KeywordProblem
 from . import xmltext
 from .constraints import (
     ClusterNode,
@@ -263,8 +264,9 @@ class CibDocument(SourceDocument):
                     if canon in LEGACY_META and canon not in AGENT_PARAMS:
                         yield res, pair, "misplaced", f"meta_attributes {canon}"
 
-    def option_problems(self) -> Iterator[tuple[NvPair, str, str | None]]:
-        """``(nvpair, "unknown"|"deprecated", suggestion)`` for each doubtful cluster option.
+    def option_problems(self) -> Iterator[KeywordProblem]:
+        """An ``unknown`` or ``deprecated`` problem (node: the nvpair, detail: the
+        suggestion) for each doubtful cluster option.
 
         Unknown names (typos such as ``symetric_cluster``, mixed spellings such
         as ``no_quorum-policy``) are silently ignored by the CRM.
@@ -275,7 +277,7 @@ class CibDocument(SourceDocument):
         for pair in self.option_pairs():
             found = option_problem(pair.name, dialect)
             if found is not None:
-                yield pair, found[0], found[1]
+                yield KeywordProblem(pair, found[0], pair.name, found[1])
 
     def _defaults(self, section: str) -> dict[str, str | None]:
         out: dict[str, str | None] = {}

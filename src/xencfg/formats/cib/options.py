@@ -9,6 +9,8 @@ what :func:`option_problem` reports.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ...suggest import closest
 from .values import canon_name
 
@@ -64,7 +66,9 @@ OBSOLETE_IN_HB2 = frozenset({"require-quorum", "transition-timeout"})
 KNOWN = CURRENT | frozenset(DEPRECATED)
 
 
-def option_problem(name: str, dialect: str) -> tuple[str, str | None] | None:
+def option_problem(
+    name: str, dialect: str
+) -> tuple[Literal["unknown", "deprecated"], str | None] | None:
     """``(kind, suggestion)`` for a crm_config nvpair name, or ``None`` when fine.
 
     ``kind`` is ``"unknown"`` (the CRM ignores it: typo, mixed spelling, not an

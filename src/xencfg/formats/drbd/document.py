@@ -20,7 +20,7 @@ from ...syntax.blocks import (
 )
 from ...syntax.tree import Node, render, walk
 from ..schema import V
-from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, SCHEMA, _9, _84, _kw
+from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84
 from .values import (
     STYLE,
     Address,
@@ -273,31 +273,6 @@ class DrbdDocument(TreeDocument):
             "resources": [r.to_dict() for r in self.resource_list()],
         }
         return out if show_secrets else mask_values(out, self.secrets())
-
-
-#: Values drbdadm accepts for enumerated options (union over 0.7 .. 9.2).
-ENUMS: dict[str, frozenset[str]] = {
-    "after-sb-0pri": _kw(
-        """disconnect discard-younger-primary discard-older-primary discard-zero-changes
-        discard-least-changes discard-local discard-remote"""
-    ),
-    "after-sb-1pri": _kw(
-        "disconnect consensus violently-as0p discard-secondary call-pri-lost-after-sb"
-    ),
-    "after-sb-2pri": _kw("disconnect violently-as0p call-pri-lost-after-sb"),
-    "rr-conflict": _kw("disconnect call-pri-lost violently retry-connect auto-discard"),
-    "on-io-error": _kw("pass_on call-local-io-error detach panic"),
-    "fencing": _kw("dont-care resource-only resource-and-stonith"),
-    "on-no-data-accessible": _kw("io-error suspend-io"),
-    "on-no-quorum": _kw("io-error suspend-io"),
-    "on-congestion": _kw("block pull-ahead disconnect"),
-    "on-suspended-primary-outdated": _kw("disconnect force-secondary"),
-    "usage-count": _kw("yes no ask"),
-    "read-balancing": _kw(
-        """prefer-local prefer-remote round-robin least-pending when-congested-remote
-        32K-striping 64K-striping 128K-striping 256K-striping 512K-striping 1M-striping"""
-    ),
-}
 
 
 def _value_problem(key: str, values: list[str]) -> str | None:

@@ -4,7 +4,7 @@ which.
 
 from __future__ import annotations
 
-from ..schema import Keyword, Schema, V
+from ..schema import Keyword, Schema, V, Version
 
 # -- keywords ---------------------------------------------------------------
 # Union over DRBD 0.7 .. 9.2 (drbd.conf(5) of each release): a keyword any of
@@ -198,35 +198,28 @@ DRBD_FACTS: tuple[Keyword, ...] = (
         "outdate-peer", deprecated_in=V("8.3"), renamed_to="fence-peer", renamed_since=V("8.3")
     ),
 )
+
+
+def _old_resync(name: str, since: Version | None = None) -> Keyword:
+    """8.3's ``rate``/``after``: 8.4 spells them ``resync-rate``/``resync-after`` in
+    ``disk`` and still reads the old names, drbdadm 9 refuses them."""
+    return Keyword(
+        name,
+        since=since,
+        deprecated_in=_84,
+        until=_9,
+        renamed_to=f"resync-{name}",
+        where="disk",
+        renamed_since=_84,
+    )
+
+
 #: Facts that hold in one section only (``csums-alg`` moved from syncer to net in 8.4).
 DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
-    ("syncer", "rate"): Keyword(
-        "rate",
-        deprecated_in=_84,
-        until=_9,
-        renamed_to="resync-rate",
-        where="disk",
-        renamed_since=_84,
-    ),
+    ("syncer", "rate"): _old_resync("rate"),
     # drbdadm 8.4 reads 8.3's names in disk too (check_and_change_deprecated_alias)
-    ("disk", "rate"): Keyword(
-        "rate",
-        since=_84,
-        deprecated_in=_84,
-        until=_9,
-        renamed_to="resync-rate",
-        where="disk",
-        renamed_since=_84,
-    ),
-    ("disk", "after"): Keyword(
-        "after",
-        since=_84,
-        deprecated_in=_84,
-        until=_9,
-        renamed_to="resync-after",
-        where="disk",
-        renamed_since=_84,
-    ),
+    ("disk", "rate"): _old_resync("rate", since=_84),
+    ("disk", "after"): _old_resync("after", since=_84),
     ("net", "csums-alg"): Keyword("csums-alg", since=_84),
     ("net", "verify-alg"): Keyword("verify-alg", since=_84),
     ("net", "use-rle"): Keyword("use-rle", since=_84),
@@ -252,6 +245,30 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
     },
 }
 
+#: Values drbdadm accepts for enumerated options (union over 0.7 .. 9.2).
+ENUMS: dict[str, frozenset[str]] = {
+    "after-sb-0pri": _kw(
+        """disconnect discard-younger-primary discard-older-primary discard-zero-changes
+        discard-least-changes discard-local discard-remote"""
+    ),
+    "after-sb-1pri": _kw(
+        "disconnect consensus violently-as0p discard-secondary call-pri-lost-after-sb"
+    ),
+    "after-sb-2pri": _kw("disconnect violently-as0p call-pri-lost-after-sb"),
+    "rr-conflict": _kw("disconnect call-pri-lost violently retry-connect auto-discard"),
+    "on-io-error": _kw("pass_on call-local-io-error detach panic"),
+    "fencing": _kw("dont-care resource-only resource-and-stonith"),
+    "on-no-data-accessible": _kw("io-error suspend-io"),
+    "on-no-quorum": _kw("io-error suspend-io"),
+    "on-congestion": _kw("block pull-ahead disconnect"),
+    "on-suspended-primary-outdated": _kw("disconnect force-secondary"),
+    "usage-count": _kw("yes no ask"),
+    "read-balancing": _kw(
+        """prefer-local prefer-remote round-robin least-pending when-congested-remote
+        32K-striping 64K-striping 128K-striping 256K-striping 512K-striping 1M-striping"""
+    ),
+}
+
 #: Every keyword of every section and the DRBD releases that read it.
 SCHEMA = Schema.build(
     "drbd",
@@ -259,6 +276,12 @@ SCHEMA = Schema.build(
     {ctx: kws for ctx, kws in _TABLES.items() if ctx != "show"},
     DRBD_FACTS,
     per_context=DRBD_CONTEXT_FACTS,
+    types={
+        **{k: "one of " + ", ".join(sorted(words)) for k, words in ENUMS.items()},
+        "address": "[FAMILY] IP:PORT",
+        "node-id": "0..31",
+        "protocol": "A, B or C",
+    },
     refuses=True,
 )
 #: Which keywords are sections (``{``) and which statements (``;``) in each context.

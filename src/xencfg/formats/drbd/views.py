@@ -418,13 +418,11 @@ SYNCER_TO_84: dict[str, tuple[str, str] | None] = {
     "cpu-mask": ("options", "cpu-mask"),
     "on-no-data-accessible": ("options", "on-no-data-accessible"),
 }
-#: 8.3 negative flags and their 8.4 ``name no`` spelling.
+#: 8.3 negative flags and their 8.4 ``name no`` spelling (the schema's renames to ``X no``).
 FLAGS_TO_84 = {
-    "no-disk-flushes": "disk-flushes",
-    "no-md-flushes": "md-flushes",
-    "no-disk-barrier": "disk-barrier",
-    "no-disk-drain": "disk-drain",
-    "no-tcp-cork": "tcp-cork",
+    k.name: k.renamed_to.removesuffix(" no")
+    for k in DRBD_FACTS
+    if k.renamed_to is not None and k.renamed_to.endswith(" no")
 }
 
 
@@ -464,8 +462,9 @@ def sections_84(sections: dict[str, dict[str, str | bool]]) -> dict[str, dict[st
                 if target is None:
                     continue
                 section, new = target
-            if name == "handlers" and key == "outdate-peer":
-                new = "fence-peer"
+            renamed = SCHEMA.keyword(name, key) if name == "handlers" else None
+            if renamed is not None and renamed.renamed_to is not None:
+                new = renamed.renamed_to  # outdate-peer: fence-peer from 8.3 on
             if key in FLAGS_TO_84:
                 new, value = FLAGS_TO_84[key], "no"
             elif value is True:

@@ -25,16 +25,15 @@ from ...problems import KeywordProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, to_tok
 from ...syntax.tree import Node, Piece, Style
-from ..view import INT, Setting, View, to_int
+from ..schema import Keyword
+from ..view import INT, Setting, View, schema_of, to_int
 from ._base import LineReader
 
 FORMAT = "corosync"
 
-#: corosync 3 defaults (corosync.conf(5) of 3.1): token 3000 ms, token_coefficient 650 ms
-#: added per node beyond two, consensus 1.2 * token, join 50 ms.
-DEFAULT_TOKEN = 3000
+#: corosync 3's token_coefficient (corosync.conf(5) of 3.1): 650 ms added to the token
+#: per node beyond two (token's, join's and keyfile's defaults are on :class:`Totem`).
 DEFAULT_TOKEN_COEFFICIENT = 650
-DEFAULT_JOIN = 50
 #: Ciphers and hashes corosync 3 accepts (coroparse.c); ``none`` turns crypto off.
 CIPHERS = ("none", "aes256", "aes192", "aes128")
 HASHES = ("none", "md5", "sha1", "sha256", "sha384", "sha512")
@@ -45,8 +44,6 @@ SECTIONS = ("totem", "nodelist", "quorum", "logging", "qb", "system", "resources
 #: the user to run as: exec/service.c, exec/mainconfig.c of v1.4), which corosync 2
 #: and 3 keep in cmap unread. None is an unknown keyword.
 OTHER_SECTIONS = ("uidgid", "service", "aisexec", "amf", "event", "compatibility")
-#: Where corosync looks for the key when ``keyfile`` is not set.
-DEFAULT_KEYFILE = "/etc/corosync/authkey"
 
 
 def check_value(value: str) -> None:
@@ -154,12 +151,14 @@ class Totem(Section):
         doc="``knet`` (corosync 3's default when absent), ``udpu`` or ``udp``.",
         read_only=True,
     )
-    token = Setting(type=INT, read_only=True)
+    # corosync 3's defaults (corosync.conf(5) of 3.1): token 3000 ms, consensus 1.2 *
+    # token (computed: effective_consensus), join 50 ms, the key in /etc/corosync/authkey
+    token = Setting(type=INT, daemon_default=3000, read_only=True)
     consensus = Setting(type=INT, read_only=True)
-    join = Setting(type=INT, read_only=True)
+    join = Setting(type=INT, daemon_default=50, read_only=True)
     crypto_cipher = Setting(read_only=True)
     crypto_hash = Setting(read_only=True)
-    keyfile = Setting(read_only=True)
+    keyfile = Setting(daemon_default="/etc/corosync/authkey", read_only=True)
 
     @property
     def interfaces(self) -> list[Section]:
@@ -198,6 +197,20 @@ class Quorum(Section):
     def two_node(self) -> bool:
         """``two_node: 1``: quorum with one vote of two (votequorum(5))."""
         return self.number("two_node") == 1
+
+
+DEFAULT_TOKEN: int = Totem.token.daemon_default
+DEFAULT_JOIN: int = Totem.join.daemon_default
+#: Where corosync looks for the key when ``keyfile`` is not set.
+DEFAULT_KEYFILE: str = Totem.keyfile.daemon_default
+#: corosync.conf's schema: the top-level sections and the keys xencfg reads typed.
+SCHEMA = schema_of(
+    "corosync",
+    "corosync",
+    {"totem": Totem, "nodelist.node": ClusterNode, "quorum": Quorum},
+    refuses=False,
+    extra={"top": [Keyword(s) for s in SECTIONS]},
+)
 
 
 @attrs.define(weakref_slot=False)

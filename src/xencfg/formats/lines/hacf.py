@@ -21,13 +21,27 @@ import attrs
 from ...problems import KeywordProblem, ValueProblem
 from ...secrets import mask_values
 from ...syntax.blocks import Entry
-from ..view import BOOL, DURATION, INT, Setting, to_bool, to_int, to_seconds
+from ..schema import Keyword
+from ..view import (
+    BOOL,
+    DURATION,
+    INT,
+    Setting,
+    daemon_defaults,
+    schema_of,
+    settings_of,
+    to_bool,
+    to_int,
+    to_seconds,
+)
 from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
 
 FORMAT = "hacf"
 
-#: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins).
-KINDS: dict[str, str] = {
+#: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins), of the
+#: directives without a typed property or whose kind refines the property's type
+#: (``port``, ``choice``); the others' kind is their Setting's type (see :data:`KINDS`).
+_OWN_KINDS: dict[str, str] = {
     # cluster membership and media
     "node": "names",
     "bcast": "media",
@@ -40,27 +54,14 @@ KINDS: dict[str, str] = {
     "ping6": "names",
     "ping_group": "group",
     "autojoin": "choice",
-    # timings
-    "keepalive": "duration",
-    "deadtime": "duration",
-    "warntime": "duration",
-    "initdead": "duration",
-    "deadping": "duration",
     # numbers
     "udpport": "port",
-    "baud": "int",
-    "hopfudge": "int",
-    "debug": "int",
     "conn_logd_time": "int",
     "compression_threshold": "int",
     "max_rexmit_delay": "int",
     "rtprio": "int",
     "memreserve": "int",
     # booleans
-    "use_logd": "bool",
-    "coredumps": "bool",
-    "realtime": "bool",
-    "traditional_compression": "bool",
     "log_badpack": "bool",
     "use_apphbd": "bool",
     "record_config_changes": "bool",
@@ -75,10 +76,6 @@ KINDS: dict[str, str] = {
     "uuidfrom": "choice",
     "compression": "choice",
     # single words and paths
-    "logfacility": "word",
-    "logfile": "word",
-    "debugfile": "word",
-    "watchdog": "word",
     "coreroot": "word",
     "quorum_server": "word",
     "syslogmsgfmt": "bool",
@@ -104,7 +101,6 @@ CHOICES: dict[str, frozenset[str]] = {
 }
 _BOOLEAN_CHOICES = frozenset({"auto_failback", "crm", "pacemaker"})
 
-KNOWN = frozenset(KINDS)
 DEPRECATED: dict[str, str | None] = {
     "nice_failback": "auto_failback",
     "udp": "bcast",
@@ -122,7 +118,7 @@ MEDIA = frozenset({"bcast", "mcast", "mcast6", "ucast", "ucast6", "serial"})
 REPEATABLE = frozenset(
     {
         k
-        for k, kind in KINDS.items()
+        for k, kind in _OWN_KINDS.items()
         if kind in ("names", "media", "group", "command", "apiauth", "stonith", "env")
     }
     | {"udpport", "baud", "crm", "pacemaker"}
@@ -153,8 +149,6 @@ SYSLOG_FACILITIES = frozenset(
         "none",
     ]
 )
-#: heartbeat's defaults where a directive is absent (keepalive 1 s, deadtime 30 s).
-DEFAULT_SECONDS = {"keepalive": 1.0, "deadtime": 30.0}
 
 
 def _host(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | str:
@@ -237,20 +231,22 @@ class HacfDocument(LineDocument):
 
     format = FORMAT
     style = HEARTBEAT_STYLE
-    known: ClassVar[frozenset[str] | None] = KNOWN
+    known: ClassVar[frozenset[str] | None]  # (set below, from the settings and _OWN_KINDS)
     repeatable: ClassVar[frozenset[str] | None] = REPEATABLE
     deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
     #: heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate] in /etc/ha.d//ha.cf" and
     #: "Configuration error, heartbeat not started" (checked with peer-heartbeat)
     refused_keyword_kinds = frozenset({"unknown"})
 
-    keepalive = Setting(type=DURATION)
-    deadtime = Setting(type=DURATION)
+    # heartbeat's defaults where a directive is absent: config.c (keepalive 1 s,
+    # deadtime 30 s; udpport 694 and baud 19200 for the media lines)
+    keepalive = Setting(type=DURATION, daemon_default=1.0)
+    deadtime = Setting(type=DURATION, daemon_default=30.0)
     warntime = Setting(type=DURATION)
     initdead = Setting(type=DURATION)
     deadping = Setting(type=DURATION)
-    udpport = Setting(type=INT)
-    baud = Setting(type=INT)
+    udpport = Setting(type=INT, daemon_default=694)
+    baud = Setting(type=INT, daemon_default=19200)
     debug = Setting(type=INT)
     hopfudge = Setting(type=INT)
     use_logd = Setting(type=BOOL)
@@ -446,7 +442,7 @@ class HacfDocument(LineDocument):
         line is read (config.c prints "udpport setting must precede media statements"),
         so a later ``udpport`` changes nothing. Repeating the value in force (the
         default 694, as many ha.cf files do at the end) is harmless: no finding."""
-        in_force: dict[str, str] = {"udpport": "694", "baud": "19200"}
+        in_force = {k: str(DEFAULTS[k]) for k in ("udpport", "baud")}
         fixed: set[str] = set()
         for e in self.entries():
             if e.key in MEDIA:
@@ -529,6 +525,37 @@ class HacfDocument(LineDocument):
                 for p in self.keyword_problems()
             ],
         }
+
+
+#: Directive -> value kind (lint's value checks, ``to_dict``): a typed property's
+#: type (``str`` read as ``word``), or the kind :data:`_OWN_KINDS` gives.
+KINDS: dict[str, str] = {
+    **{
+        k: "word" if s.type.name == "str" else s.type.name
+        for k, s in settings_of(HacfDocument).items()
+    },
+    **_OWN_KINDS,
+}
+#: Every directive heartbeat 3.0.6 knows.
+KNOWN = frozenset(KINDS)
+HacfDocument.known = KNOWN
+#: heartbeat's defaults where a directive is absent (from the settings).
+DEFAULTS: dict[str, Any] = daemon_defaults(HacfDocument)
+DEFAULT_SECONDS = {k: DEFAULTS[k] for k in ("keepalive", "deadtime")}
+#: ha.cf's schema: each directive's type (the value checks' kind), heartbeat's
+#: default where the API has one, and the old spellings heartbeat 3.0.6 refuses.
+SCHEMA = schema_of(
+    "heartbeat",
+    "heartbeat",
+    {},
+    refuses=True,
+    extra={
+        "top": [
+            *(Keyword(k, type=kind, default=DEFAULTS.get(k)) for k, kind in KINDS.items()),
+            *(Keyword(k, renamed_to=new, obsolete=True) for k, new in DEPRECATED.items()),
+        ]
+    },
+)
 
 
 def _typed(e: Entry) -> Any:

@@ -20,6 +20,7 @@ from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
 from ...syntax.tree import Node
+from ..schema import Keyword, Schema
 from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
 
@@ -81,6 +82,30 @@ DEFAULTS: dict[str, int] = {
     "noptimeout": 0,
 }
 LUN_TYPES = ("fileio", "blockio", "nullio")
+
+
+def _type_of(key: str) -> str | None:
+    if key in INT_PARAMS:
+        low, high = RANGES.get(key, (None, None))
+        return f"int {low}..{high}" if low is not None else "int"
+    if key in BOOL_PARAMS:
+        return "Yes or No"
+    return "None, CRC32C or both" if key in DIGEST_PARAMS else None
+
+
+#: ietd.conf's schema (keywords in their canonical spelling; ietd reads them in any
+#: case): each parameter's type and ietd's default, from the tables above.
+SCHEMA = Schema(
+    "iscsitarget",
+    "IET",
+    {
+        "top": {
+            SPELLING[k]: Keyword(SPELLING[k], type=_type_of(k), default=DEFAULTS.get(k))
+            for k in sorted(KNOWN)
+        }
+    },
+    refuses=False,
+)
 IO_MODES = ("wb", "wt", "ro")
 
 

@@ -19,13 +19,13 @@ import attrs
 
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
-from ..view import Setting
+from ..schema import Keyword
+from ..view import Setting, schema_of
 from ._base import parser_for
 from ._iqn import iqn_problem
 from .iscsid import IscsidStyle, OpenIscsiDocument
 
 FORMAT = "initiatorname"
-KNOWN = frozenset({"InitiatorName", "InitiatorAlias", "GenerateName"})
 STYLE = IscsidStyle(indent="", separator="=")
 
 
@@ -66,6 +66,17 @@ class InitiatorNameDocument(OpenIscsiDocument):
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"format": FORMAT, "name": self.name, "alias": self.alias}
 
+
+#: initiatorname.iscsi's schema: its Settings and Debian's ``GenerateName=yes``.
+SCHEMA = schema_of(
+    "open-iscsi",
+    "open-iscsi",
+    {"top": InitiatorNameDocument},
+    refuses=False,
+    extra={"top": [Keyword("GenerateName", type="yes")]},
+)
+#: The keys iscsid (and Debian's start-up script) read.
+KNOWN = frozenset(SCHEMA.contexts["top"])
 
 parse = parser_for(InitiatorNameDocument)
 

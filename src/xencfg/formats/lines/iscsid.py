@@ -20,6 +20,7 @@ from ...errors import XencfgError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import ComputedView, Entry
+from ..schema import Keyword, Schema
 from ..view import INT, Setting, to_int
 from ._base import LineDocument, LineStyle, parser_for
 
@@ -152,6 +153,28 @@ RANGES: dict[str, tuple[int, int]] = {
 #: as a constant (every release since 2006), so no value of this is refused or sent.
 UNUSED = frozenset({"node.session.iscsi.MaxConnections"})
 _INDEX = re.compile(r"\[\d+\]")
+
+
+def _int_type(key: str) -> str:
+    low, high = RANGES.get(key, (None, None))
+    return f"int {low}..{high}" if low is not None else "int"
+
+
+#: iscsid.conf's schema (indices as ``[N]``): each key's type, and the old keys
+#: current iscsid ignores with what to write instead.
+SCHEMA = Schema.build(
+    "open-iscsi",
+    "open-iscsi",
+    {"top": KNOWN | LEGACY.keys()},
+    [Keyword(k, renamed_to=new, obsolete=True) for k, new in LEGACY.items()],
+    types={
+        **{k: _int_type(k) for k in _INT_KEYS},
+        **dict.fromkeys(_BOOL_KEYS, "Yes or No"),
+        **{k: "one of " + ", ".join(words) for k, words in _ENUMS.items()},
+        **dict.fromkeys(_TEXT_KEYS, "str"),
+    },
+    refuses=False,
+)
 
 
 def template(key: str) -> str:

@@ -25,6 +25,8 @@ from ..view import (
     Setting,
     choice,
     daemon_defaults,
+    deprecated_of,
+    schema_of,
     settings_of,
     typed_settings,
     typed_value_problems,
@@ -34,7 +36,6 @@ from .hacf import SYSLOG_FACILITIES
 
 FORMAT = "logd"
 
-DEPRECATED: dict[str, str | None] = {"useapphbd": None}
 #: The syslog facilities ha_logd takes (``none`` turns syslog off).
 FACILITY = choice(SYSLOG_FACILITIES, "a syslog facility")
 
@@ -46,7 +47,7 @@ class LogdDocument(LineDocument):
     format = FORMAT
     style = HEARTBEAT_STYLE
     known: ClassVar[frozenset[str] | None]  # (set below, from the settings)
-    deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
+    deprecated: ClassVar[dict[str, str | None]]  # (set below, from the settings)
     repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
 
     # The schema: each directive ha_logd knows, its type and ha_logd's default.
@@ -69,7 +70,8 @@ class LogdDocument(LineDocument):
         doc="Permission bits of the log files ha_logd creates (written in octal).",
         read_only=True,
     )
-    useapphbd = Setting(type=BOOL, daemon_default=False, read_only=True)
+    #: heartbeat 2.x's; ha_logd 3.0.6 refuses it
+    useapphbd = Setting(type=BOOL, daemon_default=False, read_only=True, obsolete=True)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -95,6 +97,8 @@ class LogdDocument(LineDocument):
         }
 
 
+#: The directives ha_logd 3.0.6 refuses that older releases read.
+DEPRECATED: dict[str, str | None] = deprecated_of(LogdDocument)
 #: Every directive ha_logd 3.0.6 knows (``useapphbd`` it now refuses: deprecated).
 KNOWN = frozenset(settings_of(LogdDocument)) - DEPRECATED.keys()
 INTS = frozenset(k for k, s in settings_of(LogdDocument).items() if s.type is INT)
@@ -102,5 +106,8 @@ BOOLS = frozenset(k for k, s in settings_of(LogdDocument).items() if s.type is B
 #: ha_logd's defaults where a directive is absent.
 DEFAULTS: dict[str, Any] = daemon_defaults(LogdDocument)
 LogdDocument.known = KNOWN
+LogdDocument.deprecated = DEPRECATED
+#: ha_logd.cf's schema: each directive's type, default and whether it is obsolete.
+SCHEMA = schema_of("heartbeat", "ha_logd", {"top": LogdDocument}, refuses=True)
 
 parse = parser_for(LogdDocument)

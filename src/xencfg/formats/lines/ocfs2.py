@@ -21,22 +21,16 @@ import attrs
 
 from ...document import TreeDocument
 from ...errors import ParseError, ValidationError, caret_snippet
-from ...problems import KeywordProblem, walk_keywords
+from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, to_tok, value_list
 from ...syntax.tree import Node, Style, render
 from ..memo import Shared
-from ..view import INT, IPV4, Setting, View
+from ..view import INT, IPV4, Setting, View, schema_of, settings_of
 from ._base import LineReader
 
 FORMAT = "ocfs2"
 
-#: Attributes o2cb (ocfs2-tools 1.8) knows, by stanza, in the order it writes them.
-ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "cluster": ("name", "heartbeat_mode", "node_count"),
-    "node": ("cluster", "number", "ip_port", "ip_address", "name"),
-    "heartbeat": ("region", "cluster"),
-}
 #: o2cb writes ``cluster:`` first, then nodes, then heartbeat regions.
 STANZA_ORDER = ("cluster", "node", "heartbeat")
 HEARTBEAT_MODES = ("local", "global")
@@ -89,29 +83,33 @@ class Stanza(View):
         return {k: v for k, v in self.attributes.items() if k not in known}
 
 
+# The attributes o2cb (ocfs2-tools 1.8) knows, by stanza, in the order it writes them:
+# the Settings below, so each attribute's type and default is stated once.
+
+
 class ClusterNode(Stanza):
     """``node:``: a member with its interconnect address."""
 
-    name = Setting(doc="Must equal the host's ``uname -n`` for o2cb to find itself.")
+    cluster = Setting(doc="o2cb ignores nodes whose cluster is not a ``cluster:`` stanza's name.")
     number = Setting(type=INT, doc="Node number 0..254 (``None`` if missing or not a number).")
+    ip_port = Setting(type=INT)
     ip_address = Setting(
         type=IPV4,
         doc="""The interconnect address. o2net is IPv4-only: o2cb rejects anything else,
         so an IPv6 or malformed value reads as ``None`` (see :meth:`Ocfs2Document.problems`).""",
     )
-    ip_port = Setting(type=INT)
-    cluster = Setting(doc="o2cb ignores nodes whose cluster is not a ``cluster:`` stanza's name.")
+    name = Setting(doc="Must equal the host's ``uname -n`` for o2cb to find itself.")
 
 
 class Cluster(Stanza):
     """``cluster:``: the cluster's name, declared size and heartbeat mode."""
 
     name = Setting()
-    node_count = Setting(
-        type=INT, doc="As declared; o2cb does not check it against the ``node:`` stanzas."
-    )
     heartbeat_mode = Setting(
         default="local", doc="``local`` (the default o2cb assumes when absent) or ``global``."
+    )
+    node_count = Setting(
+        type=INT, doc="As declared; o2cb does not check it against the ``node:`` stanzas."
     )
 
 
@@ -120,6 +118,15 @@ class Heartbeat(Stanza):
 
     region = Setting(read_only=True)
     cluster = Setting(read_only=True)
+
+
+#: The view of each stanza o2cb knows.
+STANZAS: dict[str, type[Stanza]] = {"cluster": Cluster, "node": ClusterNode, "heartbeat": Heartbeat}
+#: Attributes o2cb (ocfs2-tools 1.8) knows, by stanza, in the order it writes them.
+ATTRIBUTES: dict[str, tuple[str, ...]] = {k: tuple(settings_of(v)) for k, v in STANZAS.items()}
+#: cluster.conf's schema: each stanza's attributes, their types and defaults (o2cb
+#: skips an attribute it does not know, and drops it when it rewrites the file).
+SCHEMA = schema_of("ocfs2-tools", "o2cb", STANZAS, refuses=False)
 
 
 @attrs.define(weakref_slot=False)
@@ -258,53 +265,55 @@ class Ocfs2Document(TreeDocument):
             ),
         )
 
-    def problems(self) -> Iterator[tuple[Node | None, str]]:
-        """``(node, message)`` for what o2cb (ocfs2-tools 1.8) refuses to load,
+    def problems(self) -> Iterator[ValueProblem]:
+        """A :class:`ValueProblem` for what o2cb (ocfs2-tools 1.8) refuses to load,
         though we parse it: CRLF line ends, a non-IPv4 address, a missing or
         non-numeric required attribute, a repeated node name; and a node without
         ``cluster``, which o2cb loads but leaves out."""
         if "\r\n" in self.source:
-            yield None, "CRLF line endings: o2cb rejects the file (syntax error)"
+            yield ValueProblem(None, "CRLF line endings: o2cb rejects the file (syntax error)")
         seen: set[str] = set()
         for n in self.nodes:
             if not n.block.children:
                 continue  # an empty "node:" stanza: o2cb skips it (checked with peer-o2cb)
             for key in ("name", "number", "ip_address", "ip_port"):
                 if n.get(key) is None:
-                    yield n.block, f"node without '{key}': o2cb rejects the file"
+                    yield ValueProblem(n.block, f"node without '{key}': o2cb rejects the file")
             if n.get("cluster") is None:
                 # o2cb list-cluster loads the file and drops the stanza (peer-o2cb): the
                 # node belongs to no cluster, so it finds no local node and cannot mount
                 who = f"node {n.name!r}" if n.name else "a node"
-                yield (
+                yield ValueProblem(
                     n.block,
                     f"{who} without 'cluster': o2cb leaves it out of every cluster, so it "
                     "cannot join or mount",
                 )
             if n.get("number") is not None and n.number is None:
-                yield n.block.entry("number"), "node number is not a number"
+                yield ValueProblem(n.block.entry("number"), "node number is not a number")
             if n.get("ip_port") is not None and n.ip_port is None:
-                yield n.block.entry("ip_port"), "ip_port is not a number"
+                yield ValueProblem(n.block.entry("ip_port"), "ip_port is not a number")
             if n.get("ip_address") is not None and n.ip_address is None:
-                yield (
+                yield ValueProblem(
                     n.block.entry("ip_address"),
                     "ip_address is not an IPv4 address (o2net is IPv4-only)",
                 )
             if n.name is not None:
                 if n.name in seen:
-                    yield n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
+                    yield ValueProblem(
+                        n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
+                    )
                 seen.add(n.name)
         for c in self.clusters:
             # o2cb list-cluster refuses a cluster stanza without either (checked with
             # peer-o2cb: "Unknown code ____ 234 while loading cluster configuration")
             for key in ("name", "node_count"):
                 if c.get(key) is None:
-                    yield c.block, f"cluster without '{key}': o2cb rejects the file"
+                    yield ValueProblem(c.block, f"cluster without '{key}': o2cb rejects the file")
             if c.get("node_count") is not None and c.node_count is None:
-                yield c.block.entry("node_count"), "node_count is not a number"
+                yield ValueProblem(c.block.entry("node_count"), "node_count is not a number")
         for h in self.stanzas("heartbeat"):
             if h.get("region") is None:
-                yield h, "heartbeat stanza without 'region': o2cb rejects the file"
+                yield ValueProblem(h, "heartbeat stanza without 'region': o2cb rejects the file")
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def common(s: Stanza) -> dict[str, Any]:

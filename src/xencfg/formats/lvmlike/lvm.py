@@ -14,8 +14,7 @@ from typing import Any
 import attrs
 
 from ...errors import ValidationError
-from ...problems import KeywordProblem
-from ...syntax.tree import Node
+from ...problems import KeywordProblem, ValueProblem
 from ._base import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
 
 FORMAT = "lvm"
@@ -86,15 +85,15 @@ class LvmDocument(LvmLikeDocument):
     def global_filter(self) -> list[FilterRule]:
         return self._rules("global_filter")
 
-    def filter_problems(self) -> Iterator[tuple[Node, str]]:
-        """``(setting, message)`` for filter entries LVM would reject."""
+    def filter_problems(self) -> Iterator[ValueProblem]:
+        """A problem (node: the ``filter`` setting) for each filter entry LVM would reject."""
         for key in ("filter", "global_filter"):
             s = self.setting(f"devices/{key}")
             for v in s.values if s is not None else []:
                 try:
                     parse_filter(v)
                 except ValidationError as exc:
-                    yield s, exc.message  # type: ignore[misc]
+                    yield ValueProblem(s, exc.message)
 
     def accepts(self, device: str) -> bool:
         """Whether the filter lets LVM scan ``device`` (first matching rule wins)."""

@@ -27,6 +27,7 @@ from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
 from ...syntax.tree import Node, Piece, Style, Tok, render, token_field
 from ..memo import Shared
+from ..schema import Keyword, Schema
 from ._base import adopt_final_newline, check_depth, source_style, unescape
 
 FORMAT = "xend"
@@ -274,6 +275,26 @@ DEFAULTS: dict[str, str] = {
     "console-limit": "1024",
     "total_available_memory": "0",
 }
+
+#: xend-config.sxp's schema: each documented option's type, xend's default, and the
+#: Xen 2.0-era options xend 3.x ignores (from the three tables above).
+SCHEMA = Schema(
+    "xen",
+    "xend",
+    {
+        "top": {
+            name: Keyword(
+                name,
+                type=OPTIONS[name][0] if name in OPTIONS else None,
+                default=DEFAULTS.get(name),
+                renamed_to=DEPRECATED.get(name),
+                obsolete=name in DEPRECATED,
+            )
+            for name in sorted({*OPTIONS, *DEFAULTS, *DEPRECATED})
+        }
+    },
+    refuses=False,
+)
 
 SECRETS = frozenset({"vncpasswd"})
 

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from ...errors import ValidationError
+from ...problems import ValueProblem
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.tree import Node, Tok
@@ -131,7 +132,7 @@ class XlDocument(DomUDocument):
         """domU settings, or xl.conf / cpupool settings for those files."""
         return domu.KNOWN if self.is_domu else XL_CONF_KEYS | CPUPOOL_KEYS
 
-    def value_problems(self) -> Iterator[tuple[Node | None, str]]:
+    def value_problems(self) -> Iterator[ValueProblem]:
         """What xl (4.17, ``xl create``) refuses in a domU config before it builds
         anything: no ``name`` ("Domain name must be specified.") and a PV guest with
         neither ``kernel`` nor ``bootloader`` ("Neither kernel nor bootloader
@@ -140,12 +141,13 @@ class XlDocument(DomUDocument):
             return
         first = self.children[0] if self.children else None
         if self.name is None and "name" not in self.computed:
-            yield first, "no name: xl refuses the config ('Domain name must be specified')"
+            yield ValueProblem(
+                first, "no name: xl refuses the config ('Domain name must be specified')"
+            )
         pv_free = {"kernel", "bootloader", "builder", "type"} & set(self.computed)
         if not self.is_hvm and not pv_free and self.kernel is None and self.bootloader is None:
-            yield (
-                first,
-                "a PV guest with neither kernel nor bootloader: xl refuses the config",
+            yield ValueProblem(
+                first, "a PV guest with neither kernel nor bootloader: xl refuses the config"
             )
 
     @property

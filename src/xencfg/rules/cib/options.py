@@ -14,7 +14,7 @@ from ...formats.cib.model import _tag
 from ...formats.cib.values import canon_name
 from ...formats.cib.xmltext import WRAPPER
 from .. import make, rule
-from .common import units
+from .common import _cib, units
 
 # -- option names ------------------------------------------------------------------
 
@@ -107,12 +107,12 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
     Fix: use the suggested name (and, in Pacemaker 1.0, put resource options
     in ``meta_attributes``).
     """
-    doc: Any = item.doc
-    for pair, kind, suggestion in doc.option_problems():
-        if kind != "unknown":
+    doc = _cib(item)
+    for p in doc.option_problems():
+        if p.kind != "unknown":
             continue
-        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
-        yield make("CB011", f"unknown cluster option '{pair.name}'{hint}", item.where(pair))
+        hint = f"; did you mean '{p.detail}'?" if p.detail else ""
+        yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
     for res, pair, kind, fix in doc.meta_problems():
         what = "is ignored by Pacemaker 1.0" if kind == "ignored" else "is not read from here"
         yield make(
@@ -133,8 +133,8 @@ def deprecated_option(item: Loaded) -> Iterator[Finding]:
     Fix: move the setting where the message says (``rsc_defaults``,
     ``op_defaults`` or the new option name).
     """
-    for pair, kind, suggestion in item.doc.option_problems():  # type: ignore[attr-defined]
-        if kind == "deprecated":
-            hint = f"; use {suggestion}" if suggestion else "; it has no effect"
-            yield make("CB012", f"deprecated cluster option '{pair.name}'{hint}",
-                       item.where(pair))  # fmt: skip
+    for p in _cib(item).option_problems():
+        if p.kind == "deprecated":
+            hint = f"; use {p.detail}" if p.detail else "; it has no effect"
+            yield make("CB012", f"deprecated cluster option '{p.keyword}'{hint}",
+                       item.where(p.node))  # fmt: skip
