@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .tree import TRIVIA, Node, Piece, Style, Tok, nodes_repr, token_field
+from .tree import TRIVIA, Light, Node, Piece, Style, Tok, nodes_repr, token_field
 
 
 def needs_quotes(value: str) -> bool:
@@ -93,6 +93,10 @@ def _replace_run(
     return out
 
 
+E = TypeVar("E", bound="Entry")
+B = TypeVar("B", bound="Block")
+
+
 @attrs.define(weakref_slot=False)
 class Entry(Node):
     """A ``key value...`` statement. ``values`` are unquoted strings."""
@@ -104,6 +108,15 @@ class Entry(Node):
 
     def state(self) -> Any:
         return (self.key, tuple(self.values))
+
+    @classmethod
+    def light_new(cls: type[E], key: str, values: list[str], light: Light, at: int) -> E:
+        """A light statement as a light parse makes it: its semantic fields only (no
+        ``__init__`` filling token fields that would be dropped at once; see
+        :func:`~xencfg.syntax.tree.light_ready`)."""
+        e = object.__new__(cls)
+        e.key, e.values, e.light, e.at = key, values, light, at
+        return e
 
     @property
     def value(self) -> str | None:
@@ -143,6 +156,15 @@ class Block(Node):
 
     def state(self) -> Any:
         return (self.key, tuple(self.args))
+
+    @classmethod
+    def light_new(
+        cls: type[B], key: str, args: list[str], children: list[Node], light: Light, at: int
+    ) -> B:
+        """A light section: its semantic fields only (as :meth:`Entry.light_new`)."""
+        b = object.__new__(cls)
+        b.key, b.args, b.children, b.light, b.at = key, args, children, light, at
+        return b
 
     def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
         q = style.quote if isinstance(style, BlockStyle) else quote

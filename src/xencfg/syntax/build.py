@@ -20,7 +20,19 @@ from typing import Any, TypeVar
 from ..errors import ParseError
 from .blocks import Block, Entry
 from .grammar import parse_error, parser
-from .tree import MAX_DEPTH, Node, Tok, TooDeep, attach_trivia, building, drop_source, walk
+from .tree import (
+    MAX_DEPTH,
+    Light,
+    Node,
+    Piece,
+    Tok,
+    TooDeep,
+    attach_trivia,
+    building,
+    drop_source,
+    light_ready,
+    walk,
+)
 
 D = TypeVar("D", bound=Node)
 N = TypeVar("N", bound=Node)
@@ -57,33 +69,65 @@ def make_entry(
     children: list[Any], unquote: Callable[[str], str], cls: type[Entry] = Entry
 ) -> Entry:
     """An :class:`Entry` from ``KEY VALUE*`` tokens (other named tokens kept as pieces)."""
-    pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
-    key = pieces[0]
-    assert isinstance(key, Tok)
-    vals = [p for p in pieces[1:] if isinstance(p, Tok) and p.kind in VALUE_KINDS]
+    light = building()
+    key = children[0]
+    if light is not None and type(key) is Tok and light_ready(cls, _ENTRY_FIELDS):
+        # the scanner's tokens, of which a light node keeps the values only
+        vals = [c for c in children[1:] if type(c) is Tok and c.kind in VALUE_KINDS]
+        return cls.light_new(intern(key.text), value_list(vals, unquote), light, key.pos)
+    pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement
     e = cls(intern(key.text), value_list(vals, unquote), key_tok=key, value_toks=vals)
-    e.cst = pieces
-    return built(e, key.pos)
+    return _bound(e, pieces, key, light)
 
 
 def make_block(
     children: list[Any], unquote: Callable[[str], str], cls: type[Block] = Block
 ) -> Block:
     """A :class:`Block` from ``KEY ARG* { child* }`` pieces."""
+    light = building()
+    key = children[0]
+    if light is not None and type(key) is Tok and light_ready(cls, _BLOCK_FIELDS):
+        args: list[Tok] = []
+        for c in children[1:]:
+            if type(c) is not Tok or c.kind not in VALUE_KINDS:
+                break
+            args.append(c)
+        kids = [c for c in children if isinstance(c, Node)]
+        return cls.light_new(intern(key.text), value_list(args, unquote), kids, light, key.pos)
+    pieces, key, args = _head(children, True)
+    kids = [p for p in pieces if isinstance(p, Node)]
+    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
+    return _bound(b, pieces, key, light)
+
+
+def _head(children: list[Any], leading: bool) -> tuple[list[Piece], Tok, list[Tok]]:
+    """The pieces of a statement or block, its key token and its value tokens: every
+    value after the key, or (``leading``: a block's arguments) only those before the
+    first other piece."""
     pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
     key = pieces[0]
     assert isinstance(key, Tok)
-    args: list[Tok] = []
+    vals: list[Tok] = []
     for p in pieces[1:]:
         if isinstance(p, Tok) and p.kind in VALUE_KINDS:
-            args.append(p)
-        else:
+            vals.append(p)
+        elif leading:
             break
-    kids = [p for p in pieces if isinstance(p, Node)]
-    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
-    b.cst = pieces
-    return built(b, key.pos)
+    return pieces, key, vals
+
+
+def _bound(node: N, pieces: list[Piece], key: Tok, light: Light | None) -> N:
+    node.cst = pieces
+    if light is not None:  # (a node class with fields of its own: the general way)
+        drop_source(node, light, key.pos)
+    return node
+
+
+#: The fields :meth:`Entry.light_new` and :meth:`Block.light_new` set: a subclass with
+#: others is built the general way.
+_ENTRY_FIELDS = frozenset({"key", "values"})
+_BLOCK_FIELDS = frozenset({"key", "args", "children"})
 
 
 def make_root(cls: type[D], children: list[Any]) -> D:

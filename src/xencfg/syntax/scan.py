@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from .terminals import IGNORED, TERMINALS
-from .tree import Tok
+from .tree import Tok, building
 
 _FAIL = "_FAIL"  # the catch-all group: a character no terminal takes
 
@@ -68,14 +68,20 @@ class Shape:
     top_atoms: bool = True
     #: The builder's rule methods: statement, block, list value, document.
     rules: tuple[str, str, str, str] = ("entry", "block", "array", "start")
+    #: The ignored terminal (blanks) read before every token in the same match, where no
+    #: terminal Lark tries before it can start with a character it takes (the tokens are
+    #: then the same, and a statement costs half the matches; as
+    #: :attr:`xencfg.syntax.lines_scan.Table.skip`); ``None``: no such one.
+    skip: str | None = "WS"
 
 
 @functools.cache
-def _lexers(shape: Shape) -> tuple[Callable[[str, int], Any], ...]:
+def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], ...]:
     """One ``match`` per reader state, as Lark's contextual lexer has one per parser
     state: the grammar's terminals the state takes and the ignored ones, in Lark's
-    order, and a catch-all last (compiled once per process: a constant of the grammar).
-    """
+    order, and a catch-all last (compiled once per process: a constant of the grammar);
+    with it the terminal of each group number (``Match.lastindex``: an index costs less
+    per token than a group's name)."""
     list_open, list_close, list_sep = shape.list_terms or ("", "", "")
     item = {*shape.key, shape.close, *shape.blank, *shape.atoms}
     if not shape.key:
@@ -97,7 +103,12 @@ def _lexers(shape: Shape) -> tuple[Callable[[str, int], Any], ...]:
             if name in kinds or name in ignored
         ]
         alternatives.append(rf"(?P<{_FAIL}>[\s\S])")
-        out.append(re.compile("|".join(alternatives)).match)
+        skip = "" if shape.skip is None else f"(?:{dict(TERMINALS[shape.grammar])[shape.skip]})?"
+        rx = re.compile(skip + "(?:" + "|".join(alternatives) + ")")
+        names = [""] * (rx.groups + 1)
+        for name, index in rx.groupindex.items():
+            names[index] = name
+        out.append((rx.match, names))
     return tuple(out)
 
 
@@ -135,21 +146,24 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     #            assign; 4: inside a list value
     lexers = _lexers(shape)
     kept = frozenset(n for n, _ in TERMINALS[shape.grammar] if n[0] != "_") - ignored
+    shared = _shared_punctuation(shape, kept - callbacks.keys()) if building() else {}
     pos, size = 0, len(feed)
+    matchers = [match for match, _ in lexers]
+    names = [kinds for _, kinds in lexers]
     while pos < size:
-        m = lexers[state](feed, pos)
-        kind = m.lastgroup
+        m = matchers[state](feed, pos)
+        i = m.lastindex
+        kind = names[state][i]
+        pos = m.end()
         if kind in ignored:
-            pos = m.end()
             continue
         tok: Any = None
         if kind in kept:
-            tok = Tok(kind, m.group(), pos)
+            tok = shared.get(kind) or Tok(kind, m.group(i), m.start(i))
             if callbacks and kind in callbacks:
                 tok = callbacks[kind](tok)
         elif kind == _FAIL:
             return None
-        pos = m.end()
         if state == 0:
             if kind in key:
                 head = [tok]
@@ -218,6 +232,23 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     if state != 0 or stack:
         return None
     return start_rule(items)  # type: ignore[misc]
+
+
+def _shared_punctuation(shape: Shape, kept: frozenset[str]) -> dict[str, Tok]:
+    """For a light parse: one token for each punctuation terminal (a fixed string that
+    is neither key, value nor atom, nor the first token of a bare block), which every
+    use shares. The builders of a light parse keep only keys and values, and read the
+    offset of keys and atoms only, so a statement's ``;`` need not be an object of its
+    own."""
+    regexes = dict(TERMINALS[shape.grammar])
+    out = {}
+    for name in kept - shape.key - shape.values - shape.atoms:
+        if name == shape.open and not shape.key:
+            continue  # a bare block's position is its opener's
+        literal = re.sub(r"\\(.)", r"\1", regexes[name])
+        if re.escape(literal) == regexes[name] or literal == regexes[name]:
+            out[name] = Tok(name, literal)
+    return out
 
 
 def _list_ok(kinds: list[str], values: frozenset[str], sep: str) -> bool:

@@ -217,6 +217,20 @@ def source_fields(cls: type) -> tuple[str, ...]:
 _SOURCE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def light_ready(cls: type, fields: frozenset[str]) -> bool:
+    """Whether a light node of ``cls`` is made whole by setting ``fields`` (and ``light``,
+    ``at``): its other fields are all source fields (cached per class). A class that
+    adds a field of its own is built by its ``__init__`` and then stripped instead."""
+    own = _LIGHT_FIELDS.get(cls)
+    if own is None:
+        names = {f.name for f in attrs.fields(cls) if not f.metadata.get("source")}
+        own = _LIGHT_FIELDS[cls] = frozenset(names - {"light", "at"})
+    return own == fields
+
+
+_LIGHT_FIELDS: dict[type, frozenset[str]] = {}
+
+
 class Light:
     """A light document's way back to its full tree: the text, and how to parse it.
 

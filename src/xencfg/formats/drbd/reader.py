@@ -214,11 +214,17 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
     def brace_tok(b: Block) -> Tok | None:
         return next((p for p in b.cst or () if isinstance(p, Tok) and p.kind == "LBRACE"), None)
 
+    glue_words: dict[str, frozenset[str]] = {}  # per context: computed once, not per statement
+
     def visit(node: Node, context: str) -> None:
         allowed = _TABLES.get(context) or frozenset()
+        words = glue_words.get(context)
+        if words is None:
+            words = glue_words[context] = allowed | _SECTION_WORDS
         for c in node.child_nodes():
             if isinstance(c, Entry):
-                _check_glued(c, allowed | _SECTION_WORDS, bad)
+                if not words.isdisjoint(c.values):  # (most statements: no call)
+                    _check_glued(c, words, bad)
                 if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in ("volume",):
                     what = _NAMED_SECTIONS[c.key]
                     semi = c.cst[-1] if c.cst else None
@@ -265,7 +271,7 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
 
 def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:
     """A value on a later line that is a keyword of the section: a ``;`` is missing before it."""
-    if not keywords.intersection(e.values) or e.key_tok is None:
+    if keywords.isdisjoint(e.values) or e.key_tok is None:
         return  # (checked on values first: a light parse keeps no tokens)
     src = e.key_tok
     for t in e.value_toks:
