@@ -18,7 +18,7 @@ from sys import intern
 from typing import Any, TypeVar
 
 from ..errors import ParseError
-from .blocks import Block, Entry
+from .blocks import Block, Entry, Values
 from .grammar import parse_error, parser
 from .tree import (
     MAX_DEPTH,
@@ -65,6 +65,20 @@ def value_list(toks: list[Tok], unquote: Callable[[str], str]) -> list[str]:
     return [unquote(t.text) for t in toks]
 
 
+def light_values(toks: list[Tok], unquote: Callable[[str], str], light: Light) -> Values:
+    """The values of ``toks`` as a light node holds them (:data:`~.blocks.Values`: one
+    value as its string, others as a tuple), each string shared with the same value
+    read shortly before (``light.memo``: ``yes``, ``internal``, a device named twice)."""
+    memo = light.memo
+    if len(toks) == 1:
+        v = unquote(toks[0].text)
+        got = memo.get(v)
+        if got is None:
+            got = light.remember(v)
+        return got
+    return tuple([light.share(unquote(t.text)) for t in toks])
+
+
 def make_entry(
     children: list[Any], unquote: Callable[[str], str], cls: type[Entry] = Entry
 ) -> Entry:
@@ -74,7 +88,8 @@ def make_entry(
     if light is not None and type(key) is Tok and light_ready(cls, _ENTRY_FIELDS):
         # the scanner's tokens, of which a light node keeps the values only
         vals = [c for c in children[1:] if type(c) is Tok and c.kind in VALUE_KINDS]
-        return cls.light_new(intern(key.text), value_list(vals, unquote), light, key.pos)
+        values = light_values(vals, unquote, light)
+        return cls.light_new(light.share(key.text), values, light, key.pos)
     pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement
     e = cls(intern(key.text), value_list(vals, unquote), key_tok=key, value_toks=vals)
@@ -94,7 +109,8 @@ def make_block(
                 break
             args.append(c)
         kids = [c for c in children if isinstance(c, Node)]
-        return cls.light_new(intern(key.text), value_list(args, unquote), kids, light, key.pos)
+        values = light_values(args, unquote, light)
+        return cls.light_new(light.share(key.text), values, kids, light, key.pos)
     pieces, key, args = _head(children, True)
     kids = [p for p in pieces if isinstance(p, Node)]
     b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
@@ -126,15 +142,16 @@ def _bound(node: N, pieces: list[Piece], key: Tok, light: Light | None) -> N:
 
 #: The fields :meth:`Entry.light_new` and :meth:`Block.light_new` set: a subclass with
 #: others is built the general way.
-_ENTRY_FIELDS = frozenset({"key", "values"})
-_BLOCK_FIELDS = frozenset({"key", "args", "children"})
+_ENTRY_FIELDS = frozenset({"key", "_values"})
+_BLOCK_FIELDS = frozenset({"key", "_args", "children"})
 
 
 def make_root(cls: type[D], children: list[Any]) -> D:
     """A document root from a grammar's ``start`` children: its nodes, and every piece
     (trivia tokens between them included) as its concrete syntax."""
     doc = cls([c for c in children if isinstance(c, Node)])  # type: ignore[call-arg]
-    doc.cst = list(children)
+    # (a light parse drops them at once: no copy of a list as long as the file)
+    doc.cst = children if building() is not None else list(children)
     return doc
 
 

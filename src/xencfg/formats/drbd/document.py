@@ -206,7 +206,7 @@ class DrbdDocument(TreeDocument):
                     isinstance(c, Block) and c.key.startswith("_") for c in n.children
                 ):
                     return True
-                if any("_is_default" in e.values for e in n.entries()):
+                if any("_is_default" in e.values_view for e in n.entries()):
                     return True
         return False
 

@@ -139,7 +139,7 @@ class Assignment(Node):
         return f"{indent}{prefix}{self.name}={quote(self.value)}{style.newline}"
 
 
-@attrs.define(weakref_slot=False)
+@attrs.define(weakref_slot=False, repr=False)  # (Entry.__repr__)
 class Command(Entry):
     """Any other shell line, kept as raw words and never run."""
 

@@ -51,7 +51,7 @@ def typed(raw_token: str) -> Value:
             return raw_token
 
 
-@attrs.define(weakref_slot=False)
+@attrs.define(weakref_slot=False, repr=False)  # (Entry.__repr__)
 class Setting(Entry):
     """``key = value`` or ``key = [ v, ... ]``; ``is_list`` keeps which."""
 
