@@ -211,6 +211,9 @@ class Block(Node):
     def __repr__(self) -> str:
         return node_repr(self)
 
+    def child_nodes(self) -> Sequence[Node]:
+        return self.children  # (Node's, without its lookup: every tree walk calls it)
+
     @property
     def args(self) -> list[str]:
         """The arguments before ``{``, unquoted: a list, which edits may change in place."""

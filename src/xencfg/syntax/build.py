@@ -21,6 +21,7 @@ from ..errors import ParseError
 from .blocks import Block, Entry, Values
 from .grammar import parse_error, parser
 from .tree import (
+    _BUILDING,
     MAX_DEPTH,
     Light,
     Node,
@@ -69,13 +70,9 @@ def light_values(toks: list[Tok], unquote: Callable[[str], str], light: Light) -
     """The values of ``toks`` as a light node holds them (:data:`~.blocks.Values`: one
     value as its string, others as a tuple), each string shared with the same value
     read shortly before (``light.memo``: ``yes``, ``internal``, a device named twice)."""
-    memo = light.memo
     if len(toks) == 1:
         v = unquote(toks[0].text)
-        got = memo.get(v)
-        if got is None:
-            got = light.remember(v)
-        return got
+        return light.memo.get(v) or light.remember(v)
     return tuple([light.share(unquote(t.text)) for t in toks])
 
 
@@ -83,13 +80,22 @@ def make_entry(
     children: list[Any], unquote: Callable[[str], str], cls: type[Entry] = Entry
 ) -> Entry:
     """An :class:`Entry` from ``KEY VALUE*`` tokens (other named tokens kept as pieces)."""
-    light = building()
+    light = _BUILDING[-1] if _BUILDING else None  # (building(), once per statement)
     key = children[0]
-    if light is not None and type(key) is Tok and light_ready(cls, _ENTRY_FIELDS):
-        # the scanner's tokens, of which a light node keeps the values only
+    if light is not None and type(key) is Tok and (cls is Entry or light_ready(cls, _ENTRY_FIELDS)):
+        # the scanner's tokens, of which a light node keeps the key and values only;
+        # Entry.light_new and light_values inline (this runs once per statement)
+        memo = light.memo
         vals = [c for c in children[1:] if type(c) is Tok and c.kind in VALUE_KINDS]
-        values = light_values(vals, unquote, light)
-        return cls.light_new(light.share(key.text), values, light, key.pos)
+        if len(vals) == 1:
+            v = unquote(vals[0].text)
+            values: Values = memo.get(v) or light.remember(v)
+        else:
+            values = light_values(vals, unquote, light)
+        e = object.__new__(cls)
+        e.key = memo.get(key.text) or light.remember(key.text)
+        e._values, e.light, e.at = values, light, key.pos
+        return e
     pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement
     e = cls(intern(key.text), value_list(vals, unquote), key_tok=key, value_toks=vals)
@@ -100,9 +106,9 @@ def make_block(
     children: list[Any], unquote: Callable[[str], str], cls: type[Block] = Block
 ) -> Block:
     """A :class:`Block` from ``KEY ARG* { child* }`` pieces."""
-    light = building()
+    light = _BUILDING[-1] if _BUILDING else None
     key = children[0]
-    if light is not None and type(key) is Tok and light_ready(cls, _BLOCK_FIELDS):
+    if light is not None and type(key) is Tok and (cls is Block or light_ready(cls, _BLOCK_FIELDS)):
         args: list[Tok] = []
         for c in children[1:]:
             if type(c) is not Tok or c.kind not in VALUE_KINDS:

@@ -131,12 +131,11 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
         for name, _ in TERMINALS[shape.grammar]
         if not name.startswith("_") and callable(getattr(builder, name, None))
     }
-    key, values, end, assign = shape.key, shape.values, shape.end, shape.assign
-    opener, closer, after_open, blank = shape.open, shape.close, shape.after_open, shape.blank
-    atoms, top_atoms, block_args = shape.atoms, shape.top_atoms, shape.block_args
-    list_open, list_close, list_sep = shape.list_terms or ("", "", "")
+    values, end, after_open = shape.values, shape.end, shape.after_open
+    top_atoms, block_args = shape.top_atoms, shape.block_args
     keep_end = end is not None and not end.startswith("_")
     keep_after = after_open is not None and not after_open.startswith("_")
+    list_sep = (shape.list_terms or ("", "", ""))[2]
 
     stack: list[list[Any]] = []  # the enclosing containers' pieces, innermost last
     items: list[Any] = []  # the open container's pieces: [key, args..., open, items...]
@@ -144,94 +143,164 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     listed: list[Any] = []  # a list value being read
     state = 0  # 0: an item may start; 1: after a key; 2: after the opener; 3: after
     #            assign; 4: inside a list value
-    lexers = _lexers(shape)
     kept = frozenset(n for n, _ in TERMINALS[shape.grammar] if n[0] != "_") - ignored
     shared = _shared_punctuation(shape, kept - callbacks.keys()) if building() else {}
+    # per state and group number: the terminal, how its token is made, what it does
+    steps = [
+        [
+            (kind, _making(kind, kept, shared, callbacks, ignored), _action(shape, st, kind))
+            for kind in names
+        ]
+        for st, (_, names) in enumerate(_lexers(shape))
+    ]
+    matchers = [match for match, _ in _lexers(shape)]
     pos, size = 0, len(feed)
-    matchers = [match for match, _ in lexers]
-    names = [kinds for _, kinds in lexers]
     while pos < size:
         m = matchers[state](feed, pos)
         i = m.lastindex
-        kind = names[state][i]
+        kind, make, act = steps[state][i]
         pos = m.end()
-        if kind in ignored:
+        if make == _OWN:
+            tok: Any = Tok(kind, m.group(i), m.start(i))
+        elif make == _SHARED:
+            tok = shared[kind]
+        elif make == _SKIP:
             continue
-        tok: Any = None
-        if kind in kept:
-            tok = shared.get(kind) or Tok(kind, m.group(i), m.start(i))
-            if callbacks and kind in callbacks:
-                tok = callbacks[kind](tok)
-        elif kind == _FAIL:
-            return None
-        if state == 0:
-            if kind in key:
-                head = [tok]
-                state = 1
-            elif kind == closer and stack:
-                items.append(tok)
-                node = block_rule(items)  # type: ignore[misc]
-                items = stack.pop()
-                items.append(node)
-            elif kind in blank:
-                pass
-            elif kind in atoms and (top_atoms or stack):
-                items.append(tok)
-            elif kind == opener and not key:
-                stack.append(items)
-                items = [tok]
-                state = 2 if after_open is not None else 0
-            else:
-                return None
-        elif state == 1:
-            if kind in values and assign is None:
+        elif make == _CALLBACK:
+            tok = callbacks[kind](Tok(kind, m.group(i), m.start(i)))
+        elif make == _NONE:
+            tok = None
+        else:
+            return None  # the catch-all: a character no terminal takes
+        if act == _APPEND:  # a value of the statement or block head
+            head.append(tok)
+        elif act == _KEY:
+            head = [tok]
+            state = 1
+        elif act == _END:
+            if keep_end:
                 head.append(tok)
-            elif kind == end:
-                if keep_end:
-                    head.append(tok)
-                items.append(entry_rule(head))  # type: ignore[misc]
-                state = 0
-            elif kind == opener:
-                if not block_args and len(head) > 1:
-                    return None
-                head.append(tok)
-                stack.append(items)
-                items = head
-                state = 2 if after_open is not None else 0
-            elif kind == assign and len(head) == 1:
-                head.append(tok)
-                state = 3
-            else:
+            items.append(entry_rule(head))  # type: ignore[misc]
+            state = 0
+        elif act == _CLOSE:
+            if not stack:
                 return None
-        elif state == 2:
-            if kind != after_open:
+            items.append(tok)
+            node = block_rule(items)  # type: ignore[misc]
+            items = stack.pop()
+            items.append(node)
+        elif act == _OPEN:
+            if not block_args and len(head) > 1:
                 return None
+            head.append(tok)
+            stack.append(items)
+            items = head
+            state = 2 if after_open is not None else 0
+        elif act == _AFTER_OPEN:
             if keep_after:
                 items.append(tok)
             state = 0
-        elif state == 3:
-            if kind in values:
-                head.append(tok)
-                items.append(entry_rule(head))  # type: ignore[misc]
-                state = 0
-            elif kind == list_open:
-                listed = [tok]
-                state = 4
-            else:
+        elif act == _BLANK:
+            pass
+        elif act == _ATOM:
+            if not (top_atoms or stack):
                 return None
-        else:  # state 4
+            items.append(tok)
+        elif act == _BARE_OPEN:
+            stack.append(items)
+            items = [tok]
+            state = 2 if after_open is not None else 0
+        elif act == _ASSIGN:
+            if len(head) != 1:
+                return None
+            head.append(tok)
+            state = 3
+        elif act == _VALUE:  # the one value after assign
+            head.append(tok)
+            items.append(entry_rule(head))  # type: ignore[misc]
+            state = 0
+        elif act == _LIST_OPEN:
+            listed = [tok]
+            state = 4
+        elif act == _LIST_ITEM:
             listed.append(tok)
-            if kind == list_close:
-                if not _list_ok([t.kind for t in listed[1:-1]], values, list_sep):
-                    return None
-                head.append(array_rule(listed))  # type: ignore[misc]
-                items.append(entry_rule(head))  # type: ignore[misc]
-                state = 0
-            elif kind not in values and kind != list_sep:
+        elif act == _LIST_CLOSE:
+            listed.append(tok)
+            if not _list_ok([t.kind for t in listed[1:-1]], values, list_sep):
                 return None
+            head.append(array_rule(listed))  # type: ignore[misc]
+            items.append(entry_rule(head))  # type: ignore[misc]
+            state = 0
+        else:
+            return None
     if state != 0 or stack:
         return None
     return start_rule(items)  # type: ignore[misc]
+
+
+# How a token is made (:func:`_making`), and what it does in a state (:func:`_action`).
+_OWN, _SHARED, _CALLBACK, _NONE, _SKIP, _FAIL_ = range(6)
+_KEY, _APPEND, _END, _CLOSE, _OPEN, _AFTER_OPEN, _BLANK, _ATOM, _BARE_OPEN = range(9)
+_ASSIGN, _VALUE, _LIST_OPEN, _LIST_ITEM, _LIST_CLOSE, _REFUSE = range(9, 15)
+
+
+def _making(
+    kind: str,
+    kept: frozenset[str],
+    shared: dict[str, Tok],
+    callbacks: dict[str, Any],
+    ignored: frozenset[str],
+) -> int:
+    """How the scanner makes the token of terminal ``kind``."""
+    if kind in ignored:
+        return _SKIP
+    if kind in callbacks:
+        return _CALLBACK
+    if kind in shared:
+        return _SHARED
+    if kind in kept:
+        return _OWN
+    return _FAIL_ if kind == _FAIL else _NONE
+
+
+def _action(shape: Shape, state: int, kind: str) -> int:
+    """What terminal ``kind`` does in reader state ``state`` (:func:`scan`'s states), in
+    the order of precedence the grammar's shape gives when a terminal has several roles."""
+    list_open, list_close, list_sep = shape.list_terms or ("", "", "")
+    if state == 0:
+        if kind in shape.key:
+            return _KEY
+        if kind == shape.close:
+            return _CLOSE
+        if kind in shape.blank:
+            return _BLANK
+        if kind in shape.atoms:
+            return _ATOM
+        if kind == shape.open and not shape.key:
+            return _BARE_OPEN
+    elif state == 1:
+        if kind in shape.values and shape.assign is None:
+            return _APPEND
+        if kind == shape.end:
+            return _END
+        if kind == shape.open:
+            return _OPEN
+        if kind == shape.assign:
+            return _ASSIGN
+    elif state == 2:
+        if kind == shape.after_open:
+            return _AFTER_OPEN
+    elif state == 3:
+        if kind in shape.values:
+            return _VALUE
+        if kind == list_open:
+            return _LIST_OPEN
+    else:
+        if kind == list_close:
+            return _LIST_CLOSE
+        if kind in shape.values or kind == list_sep:
+            return _LIST_ITEM
+    return _REFUSE
 
 
 def _shared_punctuation(shape: Shape, kept: frozenset[str]) -> dict[str, Tok]:
