@@ -30,11 +30,13 @@ pays for the lossless tree, and a large file fits in a few times its size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
 import attrs
 
 TRIVIA = "TRIVIA"
+
+N = TypeVar("N", bound="Node")
 
 #: Deepest nesting of model nodes a file may have. Real configuration files
 #: nest a handful of levels; this bound keeps every tree walk far from
@@ -229,6 +231,17 @@ def light_ready(cls: type, fields: frozenset[str]) -> bool:
 
 
 _LIGHT_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def new_light(cls: type[N], light: Light, at: int, **fields: Any) -> N:
+    """A light node of ``cls`` as a light parse makes it: its semantic ``fields`` (all
+    of them: see :func:`light_ready`), with no ``__init__`` filling token fields that
+    :func:`drop_source` would drop at once."""
+    node = object.__new__(cls)
+    for name, value in fields.items():
+        setattr(node, name, value)
+    node.light, node.at = light, at
+    return node
 
 
 class Light:

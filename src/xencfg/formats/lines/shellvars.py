@@ -25,7 +25,17 @@ from ...syntax.build import built, make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import SHELLVARS, scan
 from ...syntax.pipeline import parse_text
 from ...syntax.source import LineIndex
-from ...syntax.tree import Node, Piece, Style, Tok, nodes_repr, token_field
+from ...syntax.tree import (
+    Node,
+    Piece,
+    Style,
+    Tok,
+    building,
+    light_ready,
+    new_light,
+    nodes_repr,
+    token_field,
+)
 from ..view import to_int
 
 FORMAT = "shellvars"
@@ -327,6 +337,10 @@ class ShellvarsDocument(TreeDocument):
         return d
 
 
+#: An :class:`Assignment`'s semantic fields, all a light one holds.
+_ASSIGNMENT_FIELDS = frozenset({"name", "value", "export"})
+
+
 class _Builder:
     """Builds the document from Lark's parse or the line scanner's tokens."""
 
@@ -341,6 +355,16 @@ class _Builder:
         tok = toks[-1]
         text, pos = tok.text, tok.pos
         eq = text.index("=")
+        light = building()
+        if light is not None and light_ready(Assignment, _ASSIGNMENT_FIELDS):
+            return new_light(
+                Assignment,
+                light,
+                toks[0].pos,
+                name=light.share(text[:eq]),
+                value=light.share(unquote(text[eq + 1 :])),
+                export=export,
+            )
         name = Tok("NAME", text[:eq], pos)
         pieces += [name, Tok("EQ", "=", pos + eq)]
         # an empty value is an empty token, so `A=` and `A=""` compare token for token
