@@ -30,6 +30,7 @@ from .terminals import IGNORED, TERMINALS
 from .tree import Tok, building
 
 _FAIL = "_FAIL"  # the catch-all group: a character no terminal takes
+_END_GROUP = "_END"  # the group of a statement's end in :func:`_one_value`
 
 
 @attrs.frozen
@@ -112,6 +113,29 @@ def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], 
     return tuple(out)
 
 
+@functools.cache
+def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | None:
+    """For the commonest statement, ``key value end`` (``device /dev/drbd0;``): one match
+    of the rest after the key, which gives the tokens three matches of the state after a
+    key would (the same terminals in Lark's order, blanks between them skipped), or
+    nothing, and the reader goes on token by token. ``None`` where the shape has no such
+    statement, or where a terminal Lark tries before a value's is not a value."""
+    if shape.end is None or shape.assign is not None or shape.skip is None:
+        return None
+    after_key = {*shape.values, shape.end, shape.open}  # what state 1 takes
+    order = [n for n, _ in TERMINALS[shape.grammar] if n in after_key]
+    if set(order[: len(shape.values)]) != shape.values:
+        return None
+    regexes = dict(TERMINALS[shape.grammar])
+    blank = f"(?:{regexes[shape.skip]})?"
+    values = "|".join(f"(?P<{n}>{regexes[n]})" for n in order if n in shape.values)
+    rx = re.compile(f"{blank}(?:{values}){blank}(?P<{_END_GROUP}>{regexes[shape.end]})")
+    names = [""] * (rx.groups + 1)  # group number -> terminal; the end's group is the last
+    for name, index in rx.groupindex.items():
+        names[index] = name
+    return rx.match, names
+
+
 def scan(text: str, shape: Shape, builder: Any) -> Any:
     """The document ``builder`` (the format's Lark transformer) makes of ``text`` as the
     grammar of ``shape`` reads it, or ``None`` for text this reader does not take.
@@ -154,6 +178,8 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
         for st, (_, names) in enumerate(_lexers(shape))
     ]
     matchers = [match for match, _ in _lexers(shape)]
+    quick_rx = _one_value(shape) if not (callbacks.keys() & {*values, end}) else None
+    one_value, one_names = quick_rx if quick_rx is not None else (None, [])
     pos, size = 0, len(feed)
     while pos < size:
         m = matchers[state](feed, pos)
@@ -175,8 +201,21 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
         if act == _APPEND:  # a value of the statement or block head
             head.append(tok)
         elif act == _KEY:
-            head = [tok]
-            state = 1
+            quick = one_value(feed, pos) if one_value is not None else None
+            if quick is None:
+                head = [tok]
+                state = 1
+                continue
+            # key value end, read at once (state 1's tokens; see _one_value)
+            i = 1
+            while quick.start(i) < 0:  # the value's group: the one that matched
+                i += 1
+            head = [tok, Tok(one_names[i], quick.group(i), quick.start(i))]
+            if keep_end:
+                g = _END_GROUP
+                head.append(shared.get(end) or Tok(end, quick.group(g), quick.start(g)))
+            items.append(entry_rule(head))  # type: ignore[misc]
+            pos = quick.end()
         elif act == _END:
             if keep_end:
                 head.append(tok)
