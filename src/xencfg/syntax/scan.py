@@ -180,6 +180,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     matchers = [match for match, _ in _lexers(shape)]
     quick_rx = _one_value(shape) if not (callbacks.keys() & {*values, end}) else None
     one_value, one_names = quick_rx if quick_rx is not None else (None, [])
+    quick_end = end or ""  # (set wherever _one_value gives a match)
     pos, size = 0, len(feed)
     while pos < size:
         m = matchers[state](feed, pos)
@@ -213,7 +214,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             head = [tok, Tok(one_names[i], quick.group(i), quick.start(i))]
             if keep_end:
                 g = _END_GROUP
-                head.append(shared.get(end) or Tok(end, quick.group(g), quick.start(g)))
+                head.append(shared.get(quick_end) or Tok(quick_end, quick.group(g), quick.start(g)))
             items.append(entry_rule(head))  # type: ignore[misc]
             pos = quick.end()
         elif act == _END:
