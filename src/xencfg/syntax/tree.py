@@ -334,7 +334,9 @@ def _level_order(root: Node) -> list[Node]:
             if depth > MAX_DEPTH:
                 first = out[i]
                 raise TooDeep(first.at if first.light is not None else _first_offset(first))
-        out.extend(out[i].child_nodes())
+        node = out[i]
+        if node.children_field is not None:  # (a statement has none: no call)
+            out.extend(node.child_nodes())
         i += 1
     return out
 
