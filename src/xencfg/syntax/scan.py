@@ -31,6 +31,7 @@ from .tree import Tok, building
 
 _FAIL = "_FAIL"  # the catch-all group: a character no terminal takes
 _END_GROUP = "_END"  # the group of a statement's end in :func:`_one_value`
+_OPEN_GROUP = "_OPEN"  # ... and of a block's opener
 
 
 @attrs.frozen
@@ -115,11 +116,13 @@ def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], 
 
 @functools.cache
 def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | None:
-    """For the commonest statement, ``key value end`` (``device /dev/drbd0;``): one match
-    of the rest after the key, which gives the tokens three matches of the state after a
-    key would (the same terminals in Lark's order, blanks between them skipped), or
-    nothing, and the reader goes on token by token. ``None`` where the shape has no such
-    statement, or where a terminal Lark tries before a value's is not a value."""
+    """For the commonest heads, ``key [value] end`` (``device /dev/drbd0;``) and
+    ``key [value] open`` (``resource r0 {``): one match of the rest after the key, which
+    gives the tokens the matches of the state after a key would (the same terminals in
+    Lark's order, blanks between them skipped), or nothing, and the reader goes on token
+    by token. With it, the terminal of each group number: the values' first, then the
+    end's (:data:`_END_GROUP`) and the opener's. ``None`` where the shape has no such
+    head, or where a terminal Lark tries there before a value's is not a value."""
     if shape.end is None or shape.assign is not None or shape.skip is None:
         return None
     after_key = {*shape.values, shape.end, shape.open}  # what state 1 takes
@@ -129,8 +132,11 @@ def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | No
     regexes = dict(TERMINALS[shape.grammar])
     blank = f"(?:{regexes[shape.skip]})?"
     values = "|".join(f"(?P<{n}>{regexes[n]})" for n in order if n in shape.values)
-    rx = re.compile(f"{blank}(?:{values}){blank}(?P<{_END_GROUP}>{regexes[shape.end]})")
-    names = [""] * (rx.groups + 1)  # group number -> terminal; the end's group is the last
+    end, opener = regexes[shape.end], regexes[shape.open]
+    rx = re.compile(
+        f"{blank}(?:{values})?{blank}(?:(?P<{_END_GROUP}>{end})|(?P<{_OPEN_GROUP}>{opener}))"
+    )
+    names = [""] * (rx.groups + 1)
     for name, index in rx.groupindex.items():
         names[index] = name
     return rx.match, names
@@ -178,9 +184,10 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
         for st, (_, names) in enumerate(_lexers(shape))
     ]
     matchers = [match for match, _ in _lexers(shape)]
-    quick_rx = _one_value(shape) if not (callbacks.keys() & {*values, end}) else None
+    quick_rx = _one_value(shape) if not callbacks.keys() & {*values, end, shape.open} else None
     one_value, one_names = quick_rx if quick_rx is not None else (None, [])
     quick_end = end or ""  # (set wherever _one_value gives a match)
+    opener, n_values = shape.open, len(values)
     pos, size = 0, len(feed)
     while pos < size:
         m = matchers[state](feed, pos)
@@ -207,16 +214,29 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
                 head = [tok]
                 state = 1
                 continue
-            # key value end, read at once (state 1's tokens; see _one_value)
+            # the head read at once (state 1's tokens; see _one_value)
+            head = [tok]
             i = 1
-            while quick.start(i) < 0:  # the value's group: the one that matched
+            while i <= n_values and quick.start(i) < 0:  # the value's group, if any
                 i += 1
-            head = [tok, Tok(one_names[i], quick.group(i), quick.start(i))]
-            if keep_end:
-                g = _END_GROUP
-                head.append(shared.get(quick_end) or Tok(quick_end, quick.group(g), quick.start(g)))
-            items.append(entry_rule(head))  # type: ignore[misc]
+            if i <= n_values:
+                head.append(Tok(one_names[i], quick.group(i), quick.start(i)))
             pos = quick.end()
+            g = _END_GROUP
+            if quick.start(g) >= 0:
+                if keep_end:
+                    head.append(
+                        shared.get(quick_end) or Tok(quick_end, quick.group(g), quick.start(g))
+                    )
+                items.append(entry_rule(head))  # type: ignore[misc]
+                continue
+            if not block_args and len(head) > 1:
+                return None
+            g = _OPEN_GROUP
+            head.append(shared.get(opener) or Tok(opener, quick.group(g), quick.start(g)))
+            stack.append(items)
+            items = head
+            state = 2 if after_open is not None else 0
         elif act == _END:
             if keep_end:
                 head.append(tok)
