@@ -155,9 +155,14 @@ _BLOCK_FIELDS = frozenset({"key", "_args", "children"})
 def make_root(cls: type[D], children: list[Any]) -> D:
     """A document root from a grammar's ``start`` children: its nodes, and every piece
     (trivia tokens between them included) as its concrete syntax."""
+    if building() is not None and all(isinstance(c, Node) for c in children):
+        # light, and nothing but nodes (a scanner's tree): one list as long as the file,
+        # not three; the pieces are dropped at the end of the parse
+        doc = cls(children)  # type: ignore[call-arg]
+        doc.cst = children
+        return doc
     doc = cls([c for c in children if isinstance(c, Node)])  # type: ignore[call-arg]
-    # (a light parse drops them at once: no copy of a list as long as the file)
-    doc.cst = children if building() is not None else list(children)
+    doc.cst = list(children)
     return doc
 
 
