@@ -188,6 +188,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     one_value, one_names = quick_rx if quick_rx is not None else (None, [])
     quick_end = end or ""  # (set wherever _one_value gives a match)
     opener, n_values = shape.open, len(values)
+    end_group = one_names.index(_END_GROUP) if one_names else -1
     pos, size = 0, len(feed)
     while pos < size:
         m = matchers[state](feed, pos)
@@ -222,8 +223,8 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             if i <= n_values:
                 head.append(Tok(one_names[i], quick.group(i), quick.start(i)))
             pos = quick.end()
-            g = _END_GROUP
-            if quick.start(g) >= 0:
+            g = quick.lastindex  # the end's group or the opener's: closed last
+            if g == end_group:
                 if keep_end:
                     head.append(
                         shared.get(quick_end) or Tok(quick_end, quick.group(g), quick.start(g))
@@ -232,7 +233,6 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
                 continue
             if not block_args and len(head) > 1:
                 return None
-            g = _OPEN_GROUP
             head.append(shared.get(opener) or Tok(opener, quick.group(g), quick.start(g)))
             stack.append(items)
             items = head
