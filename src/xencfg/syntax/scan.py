@@ -31,7 +31,8 @@ from .tree import Tok, building
 
 _FAIL = "_FAIL"  # the catch-all group: a character no terminal takes
 _END_GROUP = "_END"  # the group of a statement's end in :func:`_one_value`
-_OPEN_GROUP = "_OPEN"  # ... and of a block's opener
+_OPEN_GROUP = "_OPEN"  # ... of a block's opener
+_AFTER_GROUP = "_AFTER"  # ... and of what follows the opener (Shape.after_open)
 
 
 @attrs.frozen
@@ -121,7 +122,8 @@ def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | No
     gives the tokens the matches of the state after a key would (the same terminals in
     Lark's order, blanks between them skipped), or nothing, and the reader goes on token
     by token. With it, the terminal of each group number: the values' first, then the
-    end's (:data:`_END_GROUP`) and the opener's. ``None`` where the shape has no such
+    end's (:data:`_END_GROUP`), the opener's and what follows it (``after_open``, read
+    at once too when it is there). ``None`` where the shape has no such
     head, or where a terminal Lark tries there before a value's is not a value."""
     if shape.end is None or shape.assign is not None or shape.skip is None:
         return None
@@ -133,8 +135,11 @@ def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | No
     blank = f"(?:{regexes[shape.skip]})?"
     values = "|".join(f"(?P<{n}>{regexes[n]})" for n in order if n in shape.values)
     end, opener = regexes[shape.end], regexes[shape.open]
+    # what the state after the opener reads, when it is there (multipath's newline)
+    after = "" if shape.after_open is None else regexes[shape.after_open]
+    after = f"(?:{blank}(?P<{_AFTER_GROUP}>{after}))?" if after else ""
     rx = re.compile(
-        f"{blank}(?:{values})?{blank}(?:(?P<{_END_GROUP}>{end})|(?P<{_OPEN_GROUP}>{opener}))"
+        f"{blank}(?:{values})?{blank}(?:(?P<{_END_GROUP}>{end})|(?P<{_OPEN_GROUP}>{opener}){after})"
     )
     names = [""] * (rx.groups + 1)
     for name, index in rx.groupindex.items():
@@ -189,6 +194,9 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     quick_end = end or ""  # (set wherever _one_value gives a match)
     opener, n_values = shape.open, len(values)
     end_group = one_names.index(_END_GROUP) if one_names else -1
+    open_group = one_names.index(_OPEN_GROUP) if one_names else -1
+    after_group = one_names.index(_AFTER_GROUP) if _AFTER_GROUP in one_names else -1
+    quick_after = after_open or ""
     pos, size = 0, len(feed)
     while pos < size:
         m = matchers[state](feed, pos)
@@ -233,10 +241,14 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
                 continue
             if not block_args and len(head) > 1:
                 return None
-            head.append(shared.get(opener) or Tok(opener, quick.group(g), quick.start(g)))
+            o = open_group
+            head.append(shared.get(opener) or Tok(opener, quick.group(o), quick.start(o)))
             stack.append(items)
             items = head
-            state = 2 if after_open is not None else 0
+            if g != after_group:
+                state = 2 if after_open is not None else 0
+            elif keep_after:  # (what state 2 reads, read at once)
+                items.append(Tok(quick_after, quick.group(g), quick.start(g)))
         elif act == _END:
             if keep_end:
                 head.append(tok)
