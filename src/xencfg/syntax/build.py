@@ -84,13 +84,23 @@ def make_entry(
     key = children[0]
     if light is not None and type(key) is Tok and (cls is Entry or light_ready(cls, _ENTRY_FIELDS)):
         # the scanner's tokens, of which a light node keeps the key and values only;
-        # Entry.light_new and light_values inline (this runs once per statement)
+        # Entry.light_new, light_values and Light.share inline (once per statement)
         memo = light.memo
-        vals = [c for c in children[1:] if type(c) is Tok and c.kind in VALUE_KINDS]
-        if len(vals) == 1:
-            v = unquote(vals[0].text)
-            values: Values = memo.get(v) or light.remember(v)
+        second = children[1] if len(children) > 1 else None
+        if (
+            len(children) <= 3
+            and type(second) is Tok
+            and second.kind in VALUE_KINDS
+            and (len(children) == 2 or not _is_value(children[2]))
+        ):  # key value [end]: the commonest statement
+            v = unquote(second.text)
+            values: Values | None = memo.get(v)
+            if values is None:
+                if len(memo) >= light.MEMO:
+                    memo.clear()
+                memo[v] = values = v
         else:
+            vals = [c for c in children[1:] if type(c) is Tok and c.kind in VALUE_KINDS]
             values = light_values(vals, unquote, light)
         e = object.__new__(cls)
         e.key = memo.get(key.text) or light.remember(key.text)
@@ -121,6 +131,10 @@ def make_block(
     kids = [p for p in pieces if isinstance(p, Node)]
     b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
     return _bound(b, pieces, key, light)
+
+
+def _is_value(piece: Any) -> bool:
+    return type(piece) is Tok and piece.kind in VALUE_KINDS
 
 
 def _head(children: list[Any], leading: bool) -> tuple[list[Piece], Tok, list[Tok]]:
