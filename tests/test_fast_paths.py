@@ -190,6 +190,43 @@ def test_mutated_files(fmt: str) -> None:
         agrees(fmt, mutate(rng.choice(texts), rng))
 
 
+#: Heads the brace scanner reads in one match after the key (``key [value] end`` and
+#: ``key [value] {``: syntax/scan.py ``_one_value``), and the near misses it must leave
+#: to the token-by-token reader: each with whether drbd.lark / multipath.lark accept it.
+QUICK_HEADS = [
+    ("drbd", "a b;\n", True),
+    ("drbd", "a;\n", True),
+    ("drbd", 'a "b c" ;\n', True),
+    ("drbd", "a b c;\n", True),
+    ("drbd", "a b # c\n;\n", True),
+    ("drbd", "a\n\tb\n;\n", True),
+    ("drbd", "a b\xa0;\n", True),
+    ("drbd", "a b;c d;", True),
+    ("drbd", "r x {\n}\n", True),
+    ("drbd", "r {}\n", True),
+    ("drbd", "r x y {\n}\n", True),
+    ("drbd", 'r "x" { a b; }', True),
+    ("drbd", "a b", False),
+    ("drbd", "a b;;\n", False),
+    ("drbd", 'a "b;\n', False),
+    ("drbd", "skip a;\n", True),
+    ("multipath", "defaults {\n\tx y\n}\n", True),
+    ("multipath", "defaults {\n\tx\n}\n", True),
+    ("multipath", 'defaults {\n\tx "y ""z"""  \n}\n', True),
+    ("multipath", "defaults {\r\n\tx y\r\n}\r\n", True),
+    ("multipath", "defaults {\n\tx y # c\n}\n", True),
+    ("multipath", "defaults {\n\tx y z\n}\n", True),
+    ("multipath", "multipaths {\n\tmultipath {\n\t}\n}\n", True),
+    ("multipath", "blacklist x {\n}\n", False),
+    ("multipath", "defaults {}\n", False),
+]
+
+
+@pytest.mark.parametrize(("fmt", "text", "accepted"), QUICK_HEADS)
+def test_heads_read_in_one_match(fmt: str, text: str, accepted: bool) -> None:
+    assert agrees(fmt, text) is accepted
+
+
 _BITS = st.sampled_from(
     [
         "{",

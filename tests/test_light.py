@@ -19,6 +19,7 @@ from conftest import FIXTURES, ids, shared_files, shared_path
 from xencfg import formats
 from xencfg.api import _parse
 from xencfg.document import TreeDocument
+from xencfg.syntax.blocks import Block, Entry
 from xencfg.syntax.source import decode
 from xencfg.syntax.tree import Light, NeedsFullTree, Node, Tok, source_fields, walk
 
@@ -198,3 +199,39 @@ def test_a_loaded_cib_takes_its_edit_states_only_when_first_needed() -> None:
     assert doc._snapshots is None  # reading (what lint does) needs no spans
     vm1.set_param("xmfile", "/etc/xen/vm/web")
     assert xencfg.dumps(doc) == text.replace('/vm/vm1"', '/vm/web"')
+
+
+def test_a_light_statement_keeps_one_value_as_its_string_until_read_as_a_list() -> None:
+    """A light node holds one value as the string, several as a tuple (a list costs 80
+    bytes; issue 22 item 10): ``value`` reads it without making a list, ``values`` makes
+    the list once and keeps it, so edits in place reach the file."""
+    text = "defaults {\n\tpolling_interval 5  # five\n\tuid_attribute ID SERIAL\n}\n"
+    doc = xencfg.loads(text, "multipath")
+    one, two = doc.children[0].children
+    assert isinstance(one, Entry) and isinstance(two, Entry)
+    assert one.value == "5" and one.values_view == ("5",)
+    assert one._values == "5" and two._values == ("ID", "SERIAL")  # no list made yet
+    assert one == Entry("polling_interval", ["5"]) and two == Entry(
+        "uid_attribute", ["ID", "SERIAL"]
+    )
+    assert repr(one) == "Entry(key='polling_interval', values=['5'])"
+    assert one.values is one.values  # made once, then kept
+    one.values.append("6")
+    two.values[1] = "SHORT"
+    assert xencfg.dumps(doc) == text.replace("5 ", "5 6 ").replace("SERIAL", "SHORT")
+
+
+def test_a_light_section_keeps_its_argument_as_a_string() -> None:
+    doc = xencfg.loads("resource r0 {\n\ton alpha { device /dev/drbd0; }\n}\n", "drbd")
+    res = doc.children[0]
+    assert isinstance(res, Block) and res._args == "r0" and res.args_view == ("r0",)
+    res.args[0] = "r1"
+    assert xencfg.dumps(doc).startswith("resource r1 {")
+
+
+def test_equal_keys_and_values_of_a_light_parse_are_one_string() -> None:
+    """Repeated keys and values (``meta-disk internal`` on both hosts) share one string
+    (Light.memo), rather than one per statement."""
+    text = "resource r0 {\n on a { meta-disk internal; }\n on b { meta-disk internal; }\n}\n"
+    a, b = (host.children[0] for host in xencfg.loads(text, "drbd").children[0].children)
+    assert a.key is b.key and a.value is b.value

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .tree import TRIVIA, Node, Piece, Style, Tok, nodes_repr, token_field
+from .tree import TRIVIA, Light, Node, Piece, Style, Tok, nodes_repr, token_field
 
 
 def needs_quotes(value: str) -> bool:
@@ -59,6 +59,19 @@ class BlockStyle(Style):
         return node.render_canonical(indent, self)
 
 
+def node_repr(node: Node) -> str:
+    """``Entry(key=..., values=[...], ...)``: attrs' repr, with the compact value fields
+    shown under their public names."""
+    shown = []
+    for f in attrs.fields(type(node)):
+        if f.name in ("_values", "_args"):
+            shown.append(f"{f.alias}={getattr(node, f.alias)!r}")
+        elif f.repr:
+            value = getattr(node, f.name)
+            shown.append(f"{f.name}={f.repr(value) if callable(f.repr) else repr(value)}")
+    return f"{type(node).__name__}({', '.join(shown)})"
+
+
 def _replace_run(
     pieces: list[Piece], old: Sequence[Tok], new: Sequence[str], style: Style, after: Tok | None
 ) -> list[Piece]:
@@ -93,22 +106,75 @@ def _replace_run(
     return out
 
 
+#: How a light node holds a value list until it is read as one: one value as the
+#: string, several as a tuple (a list costs 80 bytes and more, a string nothing more:
+#: most statements hold one value).
+Values = list[str] | str | tuple[str, ...]
+
+
+def listed(values: Values) -> list[str]:
+    """``values`` as the list it stands for."""
+    return [values] if type(values) is str else list(values)
+
+
+def _first(values: Values) -> str | None:
+    if type(values) is str:
+        return values
+    return values[0] if values else None
+
+
+E = TypeVar("E", bound="Entry")
+B = TypeVar("B", bound="Block")
+
+
 @attrs.define(weakref_slot=False)
 class Entry(Node):
     """A ``key value...`` statement. ``values`` are unquoted strings."""
 
     key: str
-    values: list[str] = attrs.Factory(list)
+    #: The values (:attr:`values`), a light parse's compact way until first read.
+    _values: Values = attrs.field(factory=list, alias="values", eq=listed, repr=False)
     key_tok: Tok | None = token_field(default=None)
     value_toks: list[Tok] = token_field(factory=list)
+
+    def __repr__(self) -> str:
+        return node_repr(self)
+
+    @property
+    def values(self) -> list[str]:
+        """The values, unquoted: a list, which edits may change in place."""
+        v = self._values
+        if type(v) is not list:
+            v = self._values = listed(v)
+        return v
+
+    @values.setter
+    def values(self, new: list[str]) -> None:
+        self._values = new
 
     def state(self) -> Any:
         return (self.key, tuple(self.values))
 
+    @classmethod
+    def light_new(cls: type[E], key: str, values: Values, light: Light, at: int) -> E:
+        """A light statement as a light parse makes it: its semantic fields only (no
+        ``__init__`` filling token fields that would be dropped at once; see
+        :func:`~xencfg.syntax.tree.light_ready`), its values as :data:`Values`."""
+        e = object.__new__(cls)
+        e.key, e._values, e.light, e.at = key, values, light, at
+        return e
+
+    @property
+    def values_view(self) -> Sequence[str]:
+        """The values, to read and not to change: unlike :attr:`values`, it makes no list
+        of a light statement's values (parse-time checks read every statement)."""
+        v = self._values
+        return (v,) if type(v) is str else v
+
     @property
     def value(self) -> str | None:
         """The first value (most keywords take exactly one), or ``None``."""
-        return self.values[0] if self.values else None
+        return _first(self._values)  # (no list made for a light statement's one value)
 
     @value.setter
     def value(self, new: str) -> None:
@@ -134,15 +200,49 @@ class Block(Node):
     """A ``key args... { children }`` section."""
 
     key: str
-    args: list[str] = attrs.Factory(list)
+    #: The arguments (:attr:`args`), held as :attr:`Entry._values` is.
+    _args: Values = attrs.field(factory=list, alias="args", eq=listed, repr=False)
     children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
     key_tok: Tok | None = token_field(default=None)
     arg_toks: list[Tok] = token_field(factory=list)
 
     children_field = "children"
 
+    def __repr__(self) -> str:
+        return node_repr(self)
+
+    def child_nodes(self) -> Sequence[Node]:
+        return self.children  # (Node's, without its lookup: every tree walk calls it)
+
+    @property
+    def args(self) -> list[str]:
+        """The arguments before ``{``, unquoted: a list, which edits may change in place."""
+        v = self._args
+        if type(v) is not list:
+            v = self._args = listed(v)
+        return v
+
+    @args.setter
+    def args(self, new: list[str]) -> None:
+        self._args = new
+
+    @property
+    def args_view(self) -> Sequence[str]:
+        """The arguments, to read and not to change (as :attr:`Entry.values_view`)."""
+        v = self._args
+        return (v,) if type(v) is str else v
+
     def state(self) -> Any:
         return (self.key, tuple(self.args))
+
+    @classmethod
+    def light_new(
+        cls: type[B], key: str, args: Values, children: list[Node], light: Light, at: int
+    ) -> B:
+        """A light section: its semantic fields only (as :meth:`Entry.light_new`)."""
+        b = object.__new__(cls)
+        b.key, b._args, b.children, b.light, b.at = key, args, children, light, at
+        return b
 
     def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
         q = style.quote if isinstance(style, BlockStyle) else quote

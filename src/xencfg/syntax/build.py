@@ -18,9 +18,22 @@ from sys import intern
 from typing import Any, TypeVar
 
 from ..errors import ParseError
-from .blocks import Block, Entry
+from .blocks import Block, Entry, Values
 from .grammar import parse_error, parser
-from .tree import MAX_DEPTH, Node, Tok, TooDeep, attach_trivia, building, drop_source, walk
+from .tree import (
+    _BUILDING,
+    MAX_DEPTH,
+    Light,
+    Node,
+    Piece,
+    Tok,
+    TooDeep,
+    attach_trivia,
+    building,
+    drop_source,
+    light_ready,
+    walk,
+)
 
 D = TypeVar("D", bound=Node)
 N = TypeVar("N", bound=Node)
@@ -53,42 +66,115 @@ def value_list(toks: list[Tok], unquote: Callable[[str], str]) -> list[str]:
     return [unquote(t.text) for t in toks]
 
 
+def light_values(toks: list[Tok], unquote: Callable[[str], str], light: Light) -> Values:
+    """The values of ``toks`` as a light node holds them (:data:`~.blocks.Values`: one
+    value as its string, others as a tuple), each string shared with the same value
+    read shortly before (``light.memo``: ``yes``, ``internal``, a device named twice)."""
+    if len(toks) == 1:
+        v = unquote(toks[0].text)
+        return light.memo.get(v) or light.remember(v)
+    return tuple([light.share(unquote(t.text)) for t in toks])
+
+
 def make_entry(
     children: list[Any], unquote: Callable[[str], str], cls: type[Entry] = Entry
 ) -> Entry:
     """An :class:`Entry` from ``KEY VALUE*`` tokens (other named tokens kept as pieces)."""
-    pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
-    key = pieces[0]
-    assert isinstance(key, Tok)
-    vals = [p for p in pieces[1:] if isinstance(p, Tok) and p.kind in VALUE_KINDS]
+    light = _BUILDING[-1] if _BUILDING else None  # (building(), once per statement)
+    key = children[0]
+    if light is not None and type(key) is Tok and (cls is Entry or light_ready(cls, _ENTRY_FIELDS)):
+        # the scanner's tokens, of which a light node keeps the key and values only;
+        # Entry.light_new, light_values and Light.share inline (once per statement)
+        memo = light.memo
+        second = children[1] if len(children) > 1 else None
+        if (
+            len(children) <= 3
+            and type(second) is Tok
+            and second.kind in VALUE_KINDS
+            and (len(children) == 2 or not _is_value(children[2]))
+        ):  # key value [end]: the commonest statement
+            v = unquote(second.text)
+            values: Values | None = memo.get(v)
+            if values is None:
+                if len(memo) >= light.MEMO:
+                    memo.clear()
+                memo[v] = values = v
+        else:
+            vals = [c for c in children[1:] if type(c) is Tok and c.kind in VALUE_KINDS]
+            values = light_values(vals, unquote, light)
+        e = object.__new__(cls)
+        e.key = memo.get(key.text) or light.remember(key.text)
+        e._values, e.light, e.at = values, light, key.pos
+        return e
+    pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement
     e = cls(intern(key.text), value_list(vals, unquote), key_tok=key, value_toks=vals)
-    e.cst = pieces
-    return built(e, key.pos)
+    return _bound(e, pieces, key, light)
 
 
 def make_block(
     children: list[Any], unquote: Callable[[str], str], cls: type[Block] = Block
 ) -> Block:
     """A :class:`Block` from ``KEY ARG* { child* }`` pieces."""
+    light = _BUILDING[-1] if _BUILDING else None
+    key = children[0]
+    if light is not None and type(key) is Tok and (cls is Block or light_ready(cls, _BLOCK_FIELDS)):
+        args: list[Tok] = []
+        for c in children[1:]:
+            if type(c) is not Tok or c.kind not in VALUE_KINDS:
+                break
+            args.append(c)
+        kids = [c for c in children if isinstance(c, Node)]
+        values = light_values(args, unquote, light)
+        return cls.light_new(light.share(key.text), values, kids, light, key.pos)
+    pieces, key, args = _head(children, True)
+    kids = [p for p in pieces if isinstance(p, Node)]
+    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
+    return _bound(b, pieces, key, light)
+
+
+def _is_value(piece: Any) -> bool:
+    return type(piece) is Tok and piece.kind in VALUE_KINDS
+
+
+def _head(children: list[Any], leading: bool) -> tuple[list[Piece], Tok, list[Tok]]:
+    """The pieces of a statement or block, its key token and its value tokens: every
+    value after the key, or (``leading``: a block's arguments) only those before the
+    first other piece."""
     pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
     key = pieces[0]
     assert isinstance(key, Tok)
-    args: list[Tok] = []
+    vals: list[Tok] = []
     for p in pieces[1:]:
         if isinstance(p, Tok) and p.kind in VALUE_KINDS:
-            args.append(p)
-        else:
+            vals.append(p)
+        elif leading:
             break
-    kids = [p for p in pieces if isinstance(p, Node)]
-    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
-    b.cst = pieces
-    return built(b, key.pos)
+    return pieces, key, vals
+
+
+def _bound(node: N, pieces: list[Piece], key: Tok, light: Light | None) -> N:
+    node.cst = pieces
+    if light is not None:  # (a node class with fields of its own: the general way)
+        drop_source(node, light, key.pos)
+    return node
+
+
+#: The fields :meth:`Entry.light_new` and :meth:`Block.light_new` set: a subclass with
+#: others is built the general way.
+_ENTRY_FIELDS = frozenset({"key", "_values"})
+_BLOCK_FIELDS = frozenset({"key", "_args", "children"})
 
 
 def make_root(cls: type[D], children: list[Any]) -> D:
     """A document root from a grammar's ``start`` children: its nodes, and every piece
     (trivia tokens between them included) as its concrete syntax."""
+    if building() is not None and all(isinstance(c, Node) for c in children):
+        # light, and nothing but nodes (a scanner's tree): one list as long as the file,
+        # not three; the pieces are dropped at the end of the parse
+        doc = cls(children)  # type: ignore[call-arg]
+        doc.cst = children
+        return doc
     doc = cls([c for c in children if isinstance(c, Node)])  # type: ignore[call-arg]
     doc.cst = list(children)
     return doc

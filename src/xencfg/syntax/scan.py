@@ -27,9 +27,12 @@ from typing import Any
 import attrs
 
 from .terminals import IGNORED, TERMINALS
-from .tree import Tok
+from .tree import Tok, building
 
 _FAIL = "_FAIL"  # the catch-all group: a character no terminal takes
+_END_GROUP = "_END"  # the group of a statement's end in :func:`_one_value`
+_OPEN_GROUP = "_OPEN"  # ... of a block's opener
+_AFTER_GROUP = "_AFTER"  # ... and of what follows the opener (Shape.after_open)
 
 
 @attrs.frozen
@@ -68,14 +71,20 @@ class Shape:
     top_atoms: bool = True
     #: The builder's rule methods: statement, block, list value, document.
     rules: tuple[str, str, str, str] = ("entry", "block", "array", "start")
+    #: The ignored terminal (blanks) read before every token in the same match, where no
+    #: terminal Lark tries before it can start with a character it takes (the tokens are
+    #: then the same, and a statement costs half the matches; as
+    #: :attr:`xencfg.syntax.lines_scan.Table.skip`); ``None``: no such one.
+    skip: str | None = "WS"
 
 
 @functools.cache
-def _lexers(shape: Shape) -> tuple[Callable[[str, int], Any], ...]:
+def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], ...]:
     """One ``match`` per reader state, as Lark's contextual lexer has one per parser
     state: the grammar's terminals the state takes and the ignored ones, in Lark's
-    order, and a catch-all last (compiled once per process: a constant of the grammar).
-    """
+    order, and a catch-all last (compiled once per process: a constant of the grammar);
+    with it the terminal of each group number (``Match.lastindex``: an index costs less
+    per token than a group's name)."""
     list_open, list_close, list_sep = shape.list_terms or ("", "", "")
     item = {*shape.key, shape.close, *shape.blank, *shape.atoms}
     if not shape.key:
@@ -97,8 +106,45 @@ def _lexers(shape: Shape) -> tuple[Callable[[str, int], Any], ...]:
             if name in kinds or name in ignored
         ]
         alternatives.append(rf"(?P<{_FAIL}>[\s\S])")
-        out.append(re.compile("|".join(alternatives)).match)
+        skip = "" if shape.skip is None else f"(?:{dict(TERMINALS[shape.grammar])[shape.skip]})?"
+        rx = re.compile(skip + "(?:" + "|".join(alternatives) + ")")
+        names = [""] * (rx.groups + 1)
+        for name, index in rx.groupindex.items():
+            names[index] = name
+        out.append((rx.match, names))
     return tuple(out)
+
+
+@functools.cache
+def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | None:
+    """For the commonest heads, ``key [value] end`` (``device /dev/drbd0;``) and
+    ``key [value] open`` (``resource r0 {``): one match of the rest after the key, which
+    gives the tokens the matches of the state after a key would (the same terminals in
+    Lark's order, blanks between them skipped), or nothing, and the reader goes on token
+    by token. With it, the terminal of each group number: the values' first, then the
+    end's (:data:`_END_GROUP`), the opener's and what follows it (``after_open``, read
+    at once too when it is there). ``None`` where the shape has no such
+    head, or where a terminal Lark tries there before a value's is not a value."""
+    if shape.end is None or shape.assign is not None or shape.skip is None:
+        return None
+    after_key = {*shape.values, shape.end, shape.open}  # what state 1 takes
+    order = [n for n, _ in TERMINALS[shape.grammar] if n in after_key]
+    if set(order[: len(shape.values)]) != shape.values:
+        return None
+    regexes = dict(TERMINALS[shape.grammar])
+    blank = f"(?:{regexes[shape.skip]})?"
+    values = "|".join(f"(?P<{n}>{regexes[n]})" for n in order if n in shape.values)
+    end, opener = regexes[shape.end], regexes[shape.open]
+    # what the state after the opener reads, when it is there (multipath's newline)
+    after = "" if shape.after_open is None else regexes[shape.after_open]
+    after = f"(?:{blank}(?P<{_AFTER_GROUP}>{after}))?" if after else ""
+    rx = re.compile(
+        f"{blank}(?:{values})?{blank}(?:(?P<{_END_GROUP}>{end})|(?P<{_OPEN_GROUP}>{opener}){after})"
+    )
+    names = [""] * (rx.groups + 1)
+    for name, index in rx.groupindex.items():
+        names[index] = name
+    return rx.match, names
 
 
 def scan(text: str, shape: Shape, builder: Any) -> Any:
@@ -120,12 +166,11 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
         for name, _ in TERMINALS[shape.grammar]
         if not name.startswith("_") and callable(getattr(builder, name, None))
     }
-    key, values, end, assign = shape.key, shape.values, shape.end, shape.assign
-    opener, closer, after_open, blank = shape.open, shape.close, shape.after_open, shape.blank
-    atoms, top_atoms, block_args = shape.atoms, shape.top_atoms, shape.block_args
-    list_open, list_close, list_sep = shape.list_terms or ("", "", "")
+    values, end, after_open = shape.values, shape.end, shape.after_open
+    top_atoms, block_args = shape.top_atoms, shape.block_args
     keep_end = end is not None and not end.startswith("_")
     keep_after = after_open is not None and not after_open.startswith("_")
+    list_sep = (shape.list_terms or ("", "", ""))[2]
 
     stack: list[list[Any]] = []  # the enclosing containers' pieces, innermost last
     items: list[Any] = []  # the open container's pieces: [key, args..., open, items...]
@@ -133,91 +178,218 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     listed: list[Any] = []  # a list value being read
     state = 0  # 0: an item may start; 1: after a key; 2: after the opener; 3: after
     #            assign; 4: inside a list value
-    lexers = _lexers(shape)
     kept = frozenset(n for n, _ in TERMINALS[shape.grammar] if n[0] != "_") - ignored
+    shared = _shared_punctuation(shape, kept - callbacks.keys()) if building() else {}
+    # per state and group number: the terminal, how its token is made, what it does
+    steps = [
+        [
+            (kind, _making(kind, kept, shared, callbacks, ignored), _action(shape, st, kind))
+            for kind in names
+        ]
+        for st, (_, names) in enumerate(_lexers(shape))
+    ]
+    matchers = [match for match, _ in _lexers(shape)]
+    quick_rx = _one_value(shape) if not callbacks.keys() & {*values, end, shape.open} else None
+    one_value, one_names = quick_rx if quick_rx is not None else (None, [])
+    quick_end = end or ""  # (set wherever _one_value gives a match)
+    opener, n_values = shape.open, len(values)
+    end_group = one_names.index(_END_GROUP) if one_names else -1
+    open_group = one_names.index(_OPEN_GROUP) if one_names else -1
+    after_group = one_names.index(_AFTER_GROUP) if _AFTER_GROUP in one_names else -1
+    quick_after = after_open or ""
     pos, size = 0, len(feed)
     while pos < size:
-        m = lexers[state](feed, pos)
-        kind = m.lastgroup
-        if kind in ignored:
-            pos = m.end()
-            continue
-        tok: Any = None
-        if kind in kept:
-            tok = Tok(kind, m.group(), pos)
-            if callbacks and kind in callbacks:
-                tok = callbacks[kind](tok)
-        elif kind == _FAIL:
-            return None
+        m = matchers[state](feed, pos)
+        i = m.lastindex
+        kind, make, act = steps[state][i]
         pos = m.end()
-        if state == 0:
-            if kind in key:
+        if make == _OWN:
+            tok: Any = Tok(kind, m.group(i), m.start(i))
+        elif make == _SHARED:
+            tok = shared[kind]
+        elif make == _SKIP:
+            continue
+        elif make == _CALLBACK:
+            tok = callbacks[kind](Tok(kind, m.group(i), m.start(i)))
+        elif make == _NONE:
+            tok = None
+        else:
+            return None  # the catch-all: a character no terminal takes
+        if act == _APPEND:  # a value of the statement or block head
+            head.append(tok)
+        elif act == _KEY:
+            quick = one_value(feed, pos) if one_value is not None else None
+            if quick is None:
                 head = [tok]
                 state = 1
-            elif kind == closer and stack:
-                items.append(tok)
-                node = block_rule(items)  # type: ignore[misc]
-                items = stack.pop()
-                items.append(node)
-            elif kind in blank:
-                pass
-            elif kind in atoms and (top_atoms or stack):
-                items.append(tok)
-            elif kind == opener and not key:
-                stack.append(items)
-                items = [tok]
-                state = 2 if after_open is not None else 0
-            else:
-                return None
-        elif state == 1:
-            if kind in values and assign is None:
-                head.append(tok)
-            elif kind == end:
+                continue
+            # the head read at once (state 1's tokens; see _one_value)
+            head = [tok]
+            i = 1
+            while i <= n_values and quick.start(i) < 0:  # the value's group, if any
+                i += 1
+            if i <= n_values:
+                head.append(Tok(one_names[i], quick.group(i), quick.start(i)))
+            pos = quick.end()
+            g = quick.lastindex  # the end's group or the opener's: closed last
+            if g == end_group:
                 if keep_end:
-                    head.append(tok)
+                    head.append(
+                        shared.get(quick_end) or Tok(quick_end, quick.group(g), quick.start(g))
+                    )
                 items.append(entry_rule(head))  # type: ignore[misc]
-                state = 0
-            elif kind == opener:
-                if not block_args and len(head) > 1:
-                    return None
-                head.append(tok)
-                stack.append(items)
-                items = head
+                continue
+            if not block_args and len(head) > 1:
+                return None
+            o = open_group
+            head.append(shared.get(opener) or Tok(opener, quick.group(o), quick.start(o)))
+            stack.append(items)
+            items = head
+            if g != after_group:
                 state = 2 if after_open is not None else 0
-            elif kind == assign and len(head) == 1:
+            elif keep_after:  # (what state 2 reads, read at once)
+                items.append(Tok(quick_after, quick.group(g), quick.start(g)))
+        elif act == _END:
+            if keep_end:
                 head.append(tok)
-                state = 3
-            else:
+            items.append(entry_rule(head))  # type: ignore[misc]
+            state = 0
+        elif act == _CLOSE:
+            if not stack:
                 return None
-        elif state == 2:
-            if kind != after_open:
+            items.append(tok)
+            node = block_rule(items)  # type: ignore[misc]
+            items = stack.pop()
+            items.append(node)
+        elif act == _OPEN:
+            if not block_args and len(head) > 1:
                 return None
+            head.append(tok)
+            stack.append(items)
+            items = head
+            state = 2 if after_open is not None else 0
+        elif act == _AFTER_OPEN:
             if keep_after:
                 items.append(tok)
             state = 0
-        elif state == 3:
-            if kind in values:
-                head.append(tok)
-                items.append(entry_rule(head))  # type: ignore[misc]
-                state = 0
-            elif kind == list_open:
-                listed = [tok]
-                state = 4
-            else:
+        elif act == _BLANK:
+            pass
+        elif act == _ATOM:
+            if not (top_atoms or stack):
                 return None
-        else:  # state 4
+            items.append(tok)
+        elif act == _BARE_OPEN:
+            stack.append(items)
+            items = [tok]
+            state = 2 if after_open is not None else 0
+        elif act == _ASSIGN:
+            if len(head) != 1:
+                return None
+            head.append(tok)
+            state = 3
+        elif act == _VALUE:  # the one value after assign
+            head.append(tok)
+            items.append(entry_rule(head))  # type: ignore[misc]
+            state = 0
+        elif act == _LIST_OPEN:
+            listed = [tok]
+            state = 4
+        elif act == _LIST_ITEM:
             listed.append(tok)
-            if kind == list_close:
-                if not _list_ok([t.kind for t in listed[1:-1]], values, list_sep):
-                    return None
-                head.append(array_rule(listed))  # type: ignore[misc]
-                items.append(entry_rule(head))  # type: ignore[misc]
-                state = 0
-            elif kind not in values and kind != list_sep:
+        elif act == _LIST_CLOSE:
+            listed.append(tok)
+            if not _list_ok([t.kind for t in listed[1:-1]], values, list_sep):
                 return None
+            head.append(array_rule(listed))  # type: ignore[misc]
+            items.append(entry_rule(head))  # type: ignore[misc]
+            state = 0
+        else:
+            return None
     if state != 0 or stack:
         return None
     return start_rule(items)  # type: ignore[misc]
+
+
+# How a token is made (:func:`_making`), and what it does in a state (:func:`_action`).
+_OWN, _SHARED, _CALLBACK, _NONE, _SKIP, _FAIL_ = range(6)
+_KEY, _APPEND, _END, _CLOSE, _OPEN, _AFTER_OPEN, _BLANK, _ATOM, _BARE_OPEN = range(9)
+_ASSIGN, _VALUE, _LIST_OPEN, _LIST_ITEM, _LIST_CLOSE, _REFUSE = range(9, 15)
+
+
+def _making(
+    kind: str,
+    kept: frozenset[str],
+    shared: dict[str, Tok],
+    callbacks: dict[str, Any],
+    ignored: frozenset[str],
+) -> int:
+    """How the scanner makes the token of terminal ``kind``."""
+    if kind in ignored:
+        return _SKIP
+    if kind in callbacks:
+        return _CALLBACK
+    if kind in shared:
+        return _SHARED
+    if kind in kept:
+        return _OWN
+    return _FAIL_ if kind == _FAIL else _NONE
+
+
+def _action(shape: Shape, state: int, kind: str) -> int:
+    """What terminal ``kind`` does in reader state ``state`` (:func:`scan`'s states), in
+    the order of precedence the grammar's shape gives when a terminal has several roles."""
+    list_open, list_close, list_sep = shape.list_terms or ("", "", "")
+    if state == 0:
+        if kind in shape.key:
+            return _KEY
+        if kind == shape.close:
+            return _CLOSE
+        if kind in shape.blank:
+            return _BLANK
+        if kind in shape.atoms:
+            return _ATOM
+        if kind == shape.open and not shape.key:
+            return _BARE_OPEN
+    elif state == 1:
+        if kind in shape.values and shape.assign is None:
+            return _APPEND
+        if kind == shape.end:
+            return _END
+        if kind == shape.open:
+            return _OPEN
+        if kind == shape.assign:
+            return _ASSIGN
+    elif state == 2:
+        if kind == shape.after_open:
+            return _AFTER_OPEN
+    elif state == 3:
+        if kind in shape.values:
+            return _VALUE
+        if kind == list_open:
+            return _LIST_OPEN
+    else:
+        if kind == list_close:
+            return _LIST_CLOSE
+        if kind in shape.values or kind == list_sep:
+            return _LIST_ITEM
+    return _REFUSE
+
+
+def _shared_punctuation(shape: Shape, kept: frozenset[str]) -> dict[str, Tok]:
+    """For a light parse: one token for each punctuation terminal (a fixed string that
+    is neither key, value nor atom, nor the first token of a bare block), which every
+    use shares. The builders of a light parse keep only keys and values, and read the
+    offset of keys and atoms only, so a statement's ``;`` need not be an object of its
+    own."""
+    regexes = dict(TERMINALS[shape.grammar])
+    out = {}
+    for name in kept - shape.key - shape.values - shape.atoms:
+        if name == shape.open and not shape.key:
+            continue  # a bare block's position is its opener's
+        literal = re.sub(r"\\(.)", r"\1", regexes[name])
+        if re.escape(literal) == regexes[name] or literal == regexes[name]:
+            out[name] = Tok(name, literal)
+    return out
 
 
 def _list_ok(kinds: list[str], values: frozenset[str], sep: str) -> bool:

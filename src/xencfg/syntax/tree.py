@@ -30,11 +30,13 @@ pays for the lossless tree, and a large file fits in a few times its size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
 import attrs
 
 TRIVIA = "TRIVIA"
+
+N = TypeVar("N", bound="Node")
 
 #: Deepest nesting of model nodes a file may have. Real configuration files
 #: nest a handful of levels; this bound keeps every tree walk far from
@@ -217,6 +219,31 @@ def source_fields(cls: type) -> tuple[str, ...]:
 _SOURCE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def light_ready(cls: type, fields: frozenset[str]) -> bool:
+    """Whether a light node of ``cls`` is made whole by setting ``fields`` (and ``light``,
+    ``at``): its other fields are all source fields (cached per class). A class that
+    adds a field of its own is built by its ``__init__`` and then stripped instead."""
+    own = _LIGHT_FIELDS.get(cls)
+    if own is None:
+        names = {f.name for f in attrs.fields(cls) if not f.metadata.get("source")}
+        own = _LIGHT_FIELDS[cls] = frozenset(names - {"light", "at"})
+    return own == fields
+
+
+_LIGHT_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def new_light(cls: type[N], light: Light, at: int, **fields: Any) -> N:
+    """A light node of ``cls`` as a light parse makes it: its semantic ``fields`` (all
+    of them: see :func:`light_ready`), with no ``__init__`` filling token fields that
+    :func:`drop_source` would drop at once."""
+    node = object.__new__(cls)
+    for name, value in fields.items():
+        setattr(node, name, value)
+    node.light, node.at = light, at
+    return node
+
+
 class Light:
     """A light document's way back to its full tree: the text, and how to parse it.
 
@@ -228,12 +255,32 @@ class Light:
     is the parse-time state, and children are matched by identity as always.
     """
 
-    __slots__ = ("nodes", "ready", "reparse")
+    __slots__ = ("memo", "nodes", "ready", "reparse")
+
+    #: How many distinct value strings :attr:`memo` holds before it starts afresh.
+    MEMO = 1024
 
     def __init__(self, reparse: Callable[[], Node]) -> None:
         self.reparse = reparse
         self.nodes: list[Node] = []
         self.ready = False
+        #: Value strings read lately, so that a value repeated (``yes``, a device named
+        #: on both hosts) is one string: bounded, it costs nothing on unique values.
+        self.memo: dict[str, str] = {}
+
+    def remember(self, value: str) -> str:
+        """``value``, now in :attr:`memo` (which starts afresh when full)."""
+        memo = self.memo
+        if len(memo) >= self.MEMO:
+            memo.clear()
+        memo[value] = value
+        return value
+
+    def share(self, text: str) -> str:
+        """``text``, or the equal string read lately (a key, a value): one string for
+        all. Not ``sys.intern``: the interpreter's table would grow by every distinct
+        key of a file (hosts' addresses, authkeys' numbers) and keep its size."""
+        return self.memo.get(text) or self.remember(text)
 
     def seal(self, root: Node) -> None:
         """Strip every node of ``root`` still holding its source; remember the tree order.
@@ -247,6 +294,7 @@ class Light:
                 drop_source(node, self, _first_offset(node))
         self.nodes = nodes
         self.ready = True
+        self.memo = {}
 
     def materialize(self) -> None:
         """Give every node of the light document its full source fields back."""
@@ -273,17 +321,23 @@ class Light:
 
 
 def _level_order(root: Node) -> list[Node]:
-    """``root`` and its descendants, level by level (the order :class:`Light` pairs by)."""
-    out: list[Node] = []
-    level = [root]
-    depth = 0
-    while level:
-        if depth > MAX_DEPTH:
-            first = level[0]
-            raise TooDeep(first.at if first.light is not None else _first_offset(first))
-        out.extend(level)
-        level = [c for n in level for c in n.child_nodes()]
-        depth += 1
+    """``root`` and its descendants, level by level (the order :class:`Light` pairs by).
+
+    Read breadth first into the one list it returns (a list per level would double
+    the peak of a file whose statements are all at the top)."""
+    out: list[Node] = [root]
+    depth, level_end, i = 0, 1, 0
+    while i < len(out):
+        if i == level_end:
+            depth += 1
+            level_end = len(out)
+            if depth > MAX_DEPTH:
+                first = out[i]
+                raise TooDeep(first.at if first.light is not None else _first_offset(first))
+        node = out[i]
+        if node.children_field is not None:  # (a statement has none: no call)
+            out.extend(node.child_nodes())
+        i += 1
     return out
 
 

@@ -199,12 +199,14 @@ class DrbdDocument(TreeDocument):
         """Output of ``drbdsetup show`` (``_this_host``, ``_is_default``), not a drbd.conf."""
         for n in self.children:
             if isinstance(n, Block):
-                if n.key.startswith("_") or any(
-                    isinstance(c, Block) and c.key.startswith("_") for c in n.children
-                ):
+                if n.key.startswith("_"):
                     return True
-                if any("_is_default" in e.values for e in n.entries()):
-                    return True
+                for c in n.child_nodes():  # (one pass: every parse of a drbd.conf asks)
+                    if isinstance(c, Entry):
+                        if "_is_default" in c.values_view:
+                            return True
+                    elif isinstance(c, Block) and c.key.startswith("_"):
+                        return True
         return False
 
     def value_problems(self) -> Iterator[ValueProblem]:

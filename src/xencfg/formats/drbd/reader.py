@@ -207,11 +207,17 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
     def brace_tok(b: Block) -> Tok | None:
         return next((p for p in b.cst or () if isinstance(p, Tok) and p.kind == "LBRACE"), None)
 
+    glue_words: dict[str, frozenset[str]] = {}  # per context: computed once, not per statement
+
     def visit(node: Node, context: str) -> None:
         allowed = _TABLES.get(context) or frozenset()
+        words = glue_words.get(context)
+        if words is None:
+            words = glue_words[context] = allowed | _SECTION_WORDS
         for c in node.child_nodes():
             if isinstance(c, Entry):
-                _check_glued(c, allowed | _SECTION_WORDS, bad)
+                if not words.isdisjoint(c.values_view):  # (most statements: no call)
+                    _check_glued(c, words, bad)
                 if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in ("volume",):
                     what = _NAMED_SECTIONS[c.key]
                     semi = c.cst[-1] if c.cst else None
@@ -231,23 +237,23 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
                 got = at.text if at is not None else "{"
                 raise bad(at, f"expected ';' after the value of '{key}', got '{got}'", "';'")
             if key in ("resource", "volume", "stacked-on-top-of") and key in allowed:
-                if not c.args:
+                if not c.args_view:
                     raise bad(
                         brace_tok(c),
                         f"expected a {_NAMED_SECTIONS[key]} before '{{'",
                         _NAMED_SECTIONS[key],
                     )
-                if len(c.args) > 1:
+                if len(c.args_view) > 1:
                     raise bad(c.arg_toks[1], f"expected '{{' after {_NAMED_SECTIONS[key]}", "'{'")
-                if key == "volume" and _int(c.args[0]) is None:
+                if key == "volume" and _int(c.args_view[0]) is None:
                     raise bad(c.arg_toks[0], "expected a volume number", "a number")
-            if key in _BARE_SECTIONS and key in allowed and c.args:
+            if key in _BARE_SECTIONS and key in allowed and c.args_view:
                 if key == "disk":  # "disk DEV" is a statement: its ';' is missing
                     at = c.arg_toks[1] if len(c.arg_toks) > 1 else brace_tok(c)
                     got = at.text if at is not None else "{"
                     raise bad(at, f"expected ';' after the value of 'disk', got '{got}'", "';'")
                 raise bad(c.arg_toks[0], f"expected '{{' after '{key}'", "'{'")
-            if key == "on" and key in allowed and not c.args:
+            if key == "on" and key in allowed and not c.args_view:
                 raise bad(brace_tok(c), "expected a host name before '{'", "a host name")
             sub = _subcontext(context, key)
             if sub is not None:
@@ -258,7 +264,7 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
 
 def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:
     """A value on a later line that is a keyword of the section: a ``;`` is missing before it."""
-    if not keywords.intersection(e.values) or e.key_tok is None:
+    if keywords.isdisjoint(e.values) or e.key_tok is None:
         return  # (checked on values first: a light parse keeps no tokens)
     src = e.key_tok
     for t in e.value_toks:

@@ -320,7 +320,7 @@ class AuthkeysDocument(LineDocument):
 def _line_error(e: Entry, text: str) -> tuple[int, str] | None:
     """Offset and message of what is wrong with one line (values first: the tokens, which
     a light parse drops, are read only to place an error; the format has no quoting)."""
-    vals = e.values
+    vals = e.values_view
     if e.key == "auth":
         if not vals:
             return end_of(e), "'auth' needs the method-id to send with (auth 1)"

@@ -94,7 +94,7 @@ def _unit(indent: str) -> str | None:
 STYLE = CorosyncStyle(indent="\t", terminator="", separator=": ")
 
 
-@attrs.define(weakref_slot=False)
+@attrs.define(weakref_slot=False, repr=False)  # (Entry.__repr__)
 class KeyValue(Entry):
     """A ``key: value`` line; the value is one string (maybe empty)."""
 

@@ -23,7 +23,16 @@ from ...suggest import suggest
 from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import built, make_entry, make_root, to_tok
 from ...syntax.source import LineIndex
-from ...syntax.tree import Node, Piece, Style, Tok, token_field
+from ...syntax.tree import (
+    Node,
+    Piece,
+    Style,
+    Tok,
+    building,
+    light_ready,
+    new_light,
+    token_field,
+)
 from ..view import to_int
 from ._base import LineReader
 
@@ -138,7 +147,7 @@ class Assignment(Node):
         return f"{indent}{prefix}{self.name}={quote(self.value)}{style.newline}"
 
 
-@attrs.define(weakref_slot=False)
+@attrs.define(weakref_slot=False, repr=False)  # (Entry.__repr__)
 class Command(Entry):
     """Any other shell line, kept as raw words and never run."""
 
@@ -323,6 +332,10 @@ class ShellvarsDocument(TreeDocument):
         return d
 
 
+#: An :class:`Assignment`'s semantic fields, all a light one holds.
+_ASSIGNMENT_FIELDS = frozenset({"name", "value", "export"})
+
+
 class _Builder:
     """Builds the document from Lark's parse or the line scanner's tokens."""
 
@@ -337,6 +350,16 @@ class _Builder:
         tok = toks[-1]
         text, pos = tok.text, tok.pos
         eq = text.index("=")
+        light = building()
+        if light is not None and light_ready(Assignment, _ASSIGNMENT_FIELDS):
+            return new_light(
+                Assignment,
+                light,
+                toks[0].pos,
+                name=light.share(text[:eq]),
+                value=light.share(unquote(text[eq + 1 :])),
+                export=export,
+            )
         name = Tok("NAME", text[:eq], pos)
         pieces += [name, Tok("EQ", "=", pos + eq)]
         # an empty value is an empty token, so `A=` and `A=""` compare token for token

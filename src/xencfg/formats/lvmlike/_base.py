@@ -17,10 +17,18 @@ from ...document import TreeDocument
 from ...errors import ParseError
 from ...problems import KeywordProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
-from ...syntax.build import built, make_block, make_root, parse_with, to_tok, value_list
+from ...syntax.build import (
+    built,
+    light_values,
+    make_block,
+    make_root,
+    parse_with,
+    to_tok,
+    value_list,
+)
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
-from ...syntax.tree import Node, Piece, Style, render
+from ...syntax.tree import Node, Piece, Style, building, render
 
 Value = int | float | str
 
@@ -51,7 +59,7 @@ def typed(raw_token: str) -> Value:
             return raw_token
 
 
-@attrs.define(weakref_slot=False)
+@attrs.define(weakref_slot=False, repr=False)  # (Entry.__repr__)
 class Setting(Entry):
     """``key = value`` or ``key = [ v, ... ]``; ``is_list`` keeps which."""
 
@@ -258,6 +266,16 @@ class Builder:
                 flat.append(c)
         pieces = [to_tok(c) for c in flat]
         vals = [p for p in pieces[2:] if p.kind in ("WORD", "STRING")]
+        light = building()
+        if light is not None:  # its semantic fields only (see Entry.light_new)
+            s = Setting.light_new(
+                light.share(pieces[0].text),
+                light_values(vals, unquote, light),
+                light,
+                pieces[0].pos,
+            )
+            s.is_list = is_list
+            return s
         s = Setting(
             intern(pieces[0].text),
             value_list(vals, unquote),
