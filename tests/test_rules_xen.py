@@ -1,4 +1,4 @@
-"""Xen rules (XN001-XN013): a failing and a passing tree each, asserting the code,
+"""Xen rules (XN001-XN014): a failing and a passing tree each, asserting the code,
 file, line and related lines; the seed notes' xend and domU oddities."""
 
 from __future__ import annotations
@@ -453,3 +453,50 @@ def test_seed_notes_s003_s004_xen() -> None:
     assert not any(code == "XN006" for code, _, _ in found)
     # Out of scope: maxmem 4096 on 2 GB hosts (host RAM is not configuration); the
     # missing allow-two-primaries for `xm migrate --live` without a CIB (DRBD rules).
+
+
+def test_xn014_xl_disk_spec_refused(tmp_path: Path) -> None:
+    """Each refused spec is one peer-xl (xl 4.17 ``create -n``) refused with the
+    message quoted; each accepted one it read (libxlu_disk_l.l: a deprecated prefix
+    makes the positional parameters target,vdev,access, else target,format,vdev,access;
+    access is r, ro, rw or w; a space after a parameter is kept)."""
+    from xencfg.versions import Version
+
+    refused = {
+        "phy:/dev/vg/web,xvda,w!": "unknown value for access: near `w!'",
+        "/dev/vg/web,xvda,w": "unknown value for format: near `xvda'",
+        "phy:/dev/vg/web , xvda , w ": "unknown value for access: near `w '",
+        "rbd:pool/web,xvda,w": "unknown value for format: near `xvda'",
+        "phy:/dev/vg/web,xvda,w,bogus=1": "unknown parameter: near `bogus=1'",
+        "target=/dev/vg/web,vdev=xvda": "no vdev specified",
+        "phy:/dev/vg/web,xvda:floppy,w": "unknown deprecated type",
+    }
+    accepted = [
+        "phy:/dev/vg/web,xvda,w",
+        "tap:aio:/img/web.img,xvda,w",
+        "drbd:web,xvda,w",
+        "/dev/vg/web,,xvda",
+        "/dev/vg/web, raw, xvda, rw",
+        "format=raw, vdev=xvda, access=rw, target=/dev/vg/web",
+        "vdev=xvda, script=block-iscsi, target=iqn.x:y,portal=1.2.3.4",
+        ",,hdc:cdrom,r",
+        "phy:/dev/vg/web,xvda,w,discard",
+    ]
+    for spec, why in refused.items():
+        root = write(tmp_path / str(abs(hash(spec))), {"etc/xen/web.cfg": domu("web")})
+        (root / "etc/xen/web.cfg").write_text(domu("web", f"disk = [ '{spec}' ]\n"))
+        found = lint.run([str(root)], select=["XN014"], versions={"xen": Version.parse("4.17")})
+        assert [(f.line, f.severity) for f in found.findings] == [(4, "error")], spec
+        assert found.findings[0].message == f"xl refuses disk '{spec}' of domU 'web': {why}"
+        # the release unknown (xm may read it): a warning; Xen 4.0 had no xl: nothing
+        assert [f.severity for f in lint.run([str(root)], select=["XN014"]).findings] == ["warning"]
+        old = lint.run([str(root)], select=["XN014"], versions={"xen": Version.parse("4.0")})
+        assert old.findings == []
+    good = write(
+        tmp_path / "g",
+        {"etc/xen/web.cfg": domu("web", f"disk = {accepted!r}\n".replace('"', "'"))},
+    )
+    assert (
+        lint.run([str(good)], select=["XN014"], versions={"xen": Version.parse("4.17")}).findings
+        == []
+    )

@@ -9,8 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import attrs
+
 from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
+from ..versions import XEN_NO_XEND, Version
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -689,3 +692,46 @@ def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
             _where(item, "memory"),
             [_where(item, "maxmem")],
         )
+
+
+_XEN_XL = Version.parse("4.1")
+
+
+@rule("XN014", "xl-disk-spec-refused", "error", formats=("xl",))
+def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
+    """A ``disk`` entry of an xl-style config that xl's disk parser refuses.
+
+    Why it matters: ``xl create`` stops with "config parsing error in disk
+    specification" and the domU does not start. xm read the same spec: xl has
+    no ``w!`` access, reads ``/dev/vg/lv,xvda,w`` (no ``phy:``) as
+    target,format,vdev (``xvda`` is no format), keeps a space after a
+    parameter (``w `` is no access), and knows ``phy:``, ``file:``, ``tap:``,
+    ``aio:``, ``drbd:``, ``iscsi:``, ``nbd:`` and format prefixes only
+    (tools/libs/util/libxlu_disk_l.l, xl-disk-configuration(5)). An error where
+    xl is the only toolstack (Xen 4.5 or later in force); a warning while xm
+    may still read the file (release unknown, or before 4.5); nothing before
+    Xen 4.1, which had no xl.
+
+    Example: ``disk = [ 'phy:/dev/vg/web,xvda,w!' ]`` on Xen 4.17.
+
+    Fix: write the spec xl reads: ``phy:/dev/vg/web,xvda,w``, or
+    ``format=raw, vdev=xvda, access=rw, target=/dev/vg/web``.
+    """
+    from ..formats.xen.xl import disk_spec_error
+
+    doc: Any = item.doc
+    if not _is_domu(item) or "disk" in doc.computed:
+        return
+    xen = item.versions.of("xen", item.node or "")
+    if xen.older_than(_XEN_XL):
+        return
+    for spec in doc._list("disk"):
+        why = disk_spec_error(spec)
+        if why is None:
+            continue
+        found = make(
+            "XN014",
+            f"xl refuses disk '{spec}' of domU {_label(item)}: {why}",
+            _where(item, "disk"),
+        )
+        yield found if xen.at_least(XEN_NO_XEND) else attrs.evolve(found, severity="warning")
