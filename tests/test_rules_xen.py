@@ -123,6 +123,17 @@ def test_xn004_disk_written_twice(tmp_path: Path) -> None:
     shared = "disk = ['phy:vg/data,xvdb,w!']\n"
     ok = write(tmp_path / "s", {"etc/xen/a": domu("a", shared), "etc/xen/b": domu("b", shared)})
     assert run([ok], "XN004") == []
+    # 'rw' is writable (blkback: a mode holding 'w'; xl: access rw), and so is
+    # xl's positional "/dev/x,,xvda" (no format, no access: read-write); 'r' is not
+    rw = write(
+        tmp_path / "rw",
+        {
+            "etc/xen/a": domu("a", "disk = ['phy:/dev/vg/data,xvda,rw']\n"),
+            "etc/xen/b.cfg": domu("b", "disk = ['/dev/vg/data,,xvda']\n"),
+            "etc/xen/c": domu("c", "disk = ['phy:/dev/vg/data,xvda,r']\n"),
+        },
+    )
+    assert [(f, line) for f, line, _, _ in run([rw], "XN004")] == [("xen/b.cfg", 4)]
 
 
 def test_xen_example_templates_are_no_domus(tmp_path: Path) -> None:
