@@ -511,3 +511,28 @@ def test_xn014_xl_disk_spec_refused(tmp_path: Path) -> None:
         lint.run([str(good)], select=["XN014"], versions={"xen": Version.parse("4.17")}).findings
         == []
     )
+
+
+def test_xc005_xl_name_and_kernel_as_xl_reads_them(tmp_path: Path) -> None:
+    """peer-xl (xl 4.17): a number is a value to libxlu (``name = 5``, ``kernel = 5``
+    start), a PV or PVH guest may take ``firmware = "pvgrub64"`` for its kernel
+    (xl_parse.c: "firmware ... translated to XENFIRMWAREDIR/<string>.bin"); a list is
+    no name ("Domain name must be specified."), and PVH without kernel, bootloader or
+    firmware is refused ("Neither kernel nor bootloader specified")."""
+    accepted = {
+        "number-name.cfg": "name = 5\nkernel = '/boot/vmlinuz'\nmemory = 256\n",
+        "number-kernel.cfg": "name = 'g'\nkernel = 5\nmemory = 256\n",
+        "pv-firmware.cfg": "name = 'g'\ntype = 'pv'\nfirmware = 'pvgrub64'\nmemory = 256\n",
+        "pvh-firmware.cfg": "name = 'g'\ntype = 'pvh'\nfirmware = 'pvgrub64'\nmemory = 256\n",
+    }
+    refused = {
+        "list-name.cfg": "name = ['g']\nkernel = '/boot/vmlinuz'\nmemory = 256\n",
+        "pvh-bare.cfg": "name = 'g'\ntype = 'pvh'\nmemory = 256\n",
+    }
+    good = write(tmp_path / "g", {f"etc/xen/{k}": v for k, v in accepted.items()})
+    assert run([good], "XC005") == []
+    bad = write(tmp_path / "b", {f"etc/xen/{k}": v for k, v in refused.items()})
+    assert sorted((f, m.split(":")[0]) for f, _, m, _ in run([bad], "XC005")) == [
+        ("xen/list-name.cfg", "no name"),
+        ("xen/pvh-bare.cfg", "a PV guest with neither kernel nor bootloader"),
+    ]

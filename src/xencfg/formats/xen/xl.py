@@ -140,15 +140,23 @@ class XlDocument(DomUDocument):
         if not self.is_domu:
             return
         first = self.children[0] if self.children else None
-        if self.name is None and "name" not in self.computed:
+        if not self._atom("name"):
             yield ValueProblem(
                 first, "no name: xl refuses the config ('Domain name must be specified')"
             )
-        pv_free = {"kernel", "bootloader", "builder", "type"} & set(self.computed)
-        if not self.is_hvm and not pv_free and self.kernel is None and self.bootloader is None:
+        # firmware = "pvgrub64" stands for a kernel (xl_parse.c, Xen 4.10 on); its value
+        # is not checked here
+        given = self._atom("kernel") or self._atom("bootloader") or self._atom("firmware")
+        if not self.is_hvm and not given:
             yield ValueProblem(
                 first, "a PV guest with neither kernel nor bootloader: xl refuses the config"
             )
+
+    def _atom(self, key: str) -> bool:
+        """Whether ``key`` holds one value: libxlu keeps a number as its text, so xl
+        reads ``name = 5`` as the name "5" (peer-xl accepts it); a list is no value."""
+        v = self.get(key)
+        return isinstance(v, (str, int, float)) and not isinstance(v, bool)
 
     @property
     def is_domu(self) -> bool:
