@@ -229,6 +229,21 @@ def test_xn006_disk_reference_missing(tmp_path: Path) -> None:
     assert run([bare], "XN006") == []
 
 
+def test_xn006_a_map_named_by_its_wwid(tmp_path: Path) -> None:
+    """Without user_friendly_names (multipath.conf(5): "If set to no, use the WWID as
+    the alias") a map with no alias is /dev/mapper/WWID: an IET LUN's 1IET_00010001, a
+    SAN LUN's 3600508b4...; with user_friendly_names yes the same map is mpathN."""
+    wwids = (
+        "disk = ['phy:/dev/mapper/3600508b4001046490000700000c0000,xvda,w',"
+        " 'phy:/dev/mapper/1IET_00010001,xvdb,w']\n"
+    )
+    good = write(tmp_path / "g", {"etc/xen/a": domu("a", wwids), "etc/multipath.conf": MPATH})
+    assert run([good], "XN006") == []
+    friendly = MPATH.replace("user_friendly_names no", "user_friendly_names yes")
+    bad = write(tmp_path / "b", {"etc/xen/a": domu("a", wwids), "etc/multipath.conf": friendly})
+    assert len(run([bad], "XN006")) == 2
+
+
 def _node(tmp: Path, name: str, xend: str, cib: bool = True, **extra: str) -> Path:
     files = {"etc/hostname": f"{name}\n", "etc/xen/xend-config.sxp": xend, **extra}
     if cib:

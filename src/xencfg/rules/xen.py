@@ -57,6 +57,9 @@ _SHARED_PREFIXES = (
 )
 _MPATH_NAME = re.compile(r"mpath[a-z0-9]+")
 _PARTITION = re.compile(r"(?:-part|p)?\d+$")
+#: A WWID as scsi_id prints it (whitespace made '_'): the ID type digit (1 T10 vendor,
+#: 2 EUI-64, 3 NAA, 8 name string), then hex or vendor text.
+_WWID_NAME = re.compile(r"[1-8][0-9A-Za-z_.]+")
 
 
 #: The templates Xen's packages install in /etc/xen (``xlexample.hvm``, ``xmexample1``):
@@ -343,6 +346,10 @@ def _alias_known(name: str, aliases: set[str], friendly: bool) -> bool:
         return True
     if friendly and _MPATH_NAME.fullmatch(name):
         return True
+    if not friendly and _WWID_NAME.fullmatch(name):
+        # without user_friendly_names a map with no alias is named by its WWID
+        # (multipath.conf(5)), e.g. 3600508b4... or IET's 1IET_00010001
+        return True
     return "-" in name  # VG-LV: an LVM volume's device-mapper name, not multipath's
 
 
@@ -355,7 +362,8 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: the guest does not start on that node ("Device ... does
     not exist"), typically only at fail-over time. Checked only against a node
     that has such a file; LVM volumes are not checked (no file xencfg reads
-    lists them).
+    lists them), nor, without ``user_friendly_names``, a map named by its WWID
+    (``/dev/mapper/3600508b4...``: multipath names a map without alias so).
 
     Example: ``drbd:vm_web`` while drbd.conf has ``resource web``.
 
