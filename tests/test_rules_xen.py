@@ -1,4 +1,4 @@
-"""Xen rules (XN001-XN014): a failing and a passing tree each, asserting the code,
+"""Xen rules (XN001-XN015): a failing and a passing tree each, asserting the code,
 file, line and related lines; the seed notes' xend and domU oddities."""
 
 from __future__ import annotations
@@ -551,3 +551,44 @@ def test_xc005_xl_name_and_kernel_as_xl_reads_them(tmp_path: Path) -> None:
         ("xen/list-name.cfg", "no name"),
         ("xen/pvh-bare.cfg", "a PV guest with neither kernel nor bootloader"),
     ]
+
+
+def test_xn015_xl_syntax_refused(tmp_path: Path) -> None:
+    """Each refused text is one peer-xl (xl 4.17 ``create -n``) refused: "lexical
+    error" (CR, BOM, a capital or ``_`` starting a name, ``.`` in a number, a last
+    comment with no newline: libxlu_cfg_l.l's comment rule is ``#.*\\n``), "syntax
+    error, unexpected IDENT" (``51ory``), and xlu__cfgl_dequote's escape errors; each
+    accepted one it read."""
+    from xencfg.versions import Version
+
+    head = "name = 'web'\nkernel = '/boot/vmlinuz'\n"
+    refused = {
+        "crlf": (head + "memory = 256\n").replace("\n", "\r\n"),
+        "bom": "\ufeff" + head,
+        "capital": head + "Memory = 256\n",
+        "underscore": head + "_memory = 256\n",
+        "float": head + "memory = 256.5\n",
+        "number-then-name": head + "memory = 51ory\n",
+        "last-comment": head + "memory = 256\n# end",
+        "escape": head + 'extra = "a\\qb"\n',
+        "hex-escape": head + 'extra = "a\\x41b"\n',
+    }
+    accepted = (
+        head + "memory = 0x100 # hex\nvcpus = 2; maxvcpus = 4\n\tcpus = '0-3'\n"
+        "extra = 'say \"hi\" \\101 \\t'\ndisk = [ 'phy:/dev/vg/a,xvda,w',\n  # first\n"
+        "  'phy:/dev/vg/b,xvdb,w', ]\non_crash = \"restart\"\n# the end\n"
+    )
+    xen = {"xen": Version.parse("4.17")}
+    for name, text in refused.items():
+        root = tmp_path / name
+        (root / "etc/xen").mkdir(parents=True)
+        (root / "etc/xen/web.cfg").write_bytes(text.encode())
+        found = lint.run([str(root)], select=["XN015"], versions=xen).findings
+        assert [f.severity for f in found] == ["error"], name
+        assert found[0].message.startswith("xl refuses the file: "), name
+        # the release unknown (xm may read it): a warning; Xen 4.0 had no xl: nothing
+        assert [f.severity for f in lint.run([str(root)], select=["XN015"]).findings] == ["warning"]
+        old = lint.run([str(root)], select=["XN015"], versions={"xen": Version.parse("4.0")})
+        assert old.findings == []
+    good = write(tmp_path / "good", {"etc/xen/web.cfg": accepted})
+    assert lint.run([str(good)], select=["XN015"], versions=xen).findings == []

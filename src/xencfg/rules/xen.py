@@ -705,6 +705,50 @@ def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
 _XEN_XL = Version.parse("4.1")
 
 
+def _xl_severity(item: Loaded, found: Finding) -> Finding | None:
+    """An xl refusal as it stands in the release in force: an error where xl is the
+    only toolstack (Xen 4.5 or later), a warning while xm may still read the file
+    (release unknown, or before 4.5), nothing before Xen 4.1, which had no xl."""
+    xen = item.versions.of("xen", item.node or "")
+    if xen.older_than(_XEN_XL):
+        return None
+    return found if xen.at_least(XEN_NO_XEND) else attrs.evolve(found, severity="warning")
+
+
+@rule("XN015", "xl-syntax-refused", "error", formats=("xl",))
+def xl_syntax_refused(item: Loaded) -> Iterator[Finding]:
+    """Text in an xl-style domU config that xl's scanner refuses, though the file
+    reads here (and xm, which ran Python, read it).
+
+    Why it matters: ``xl create`` stops with "config parsing error near ...:
+    lexical error" and the domU does not start. xl's scanner (libxlu_cfg_l.l)
+    knows only blanks and tabs as space, names of lower-case letters, digits,
+    ``_`` and ``.`` that start with a letter, numbers of digits, ``a``-``f`` and
+    ``x``, and a comment up to a newline; its string reader (libxlu_cfg.c
+    ``xlu__cfgl_dequote``) refuses unknown escapes and every ``\\x`` one. So a
+    CRLF file, a byte-order mark, ``Memory = 512``, ``memory = 512.5``, a last
+    line ``# end`` with no newline, or ``extra = "a\\qb"`` stop it. An error
+    where xl is the only toolstack (Xen 4.5 or later in force), a warning while
+    xm may still read the file, nothing before Xen 4.1.
+
+    Example: a domU config saved with CRLF line ends, on Xen 4.17.
+
+    Fix: ``dos2unix`` the file, write names in lower case, end the file with a
+    newline, write numbers as integers.
+    """
+    from ..formats.xen.xl import lexical_error
+
+    doc: Any = item.doc
+    if not _is_domu(item) or not doc.source:
+        return
+    found = lexical_error(doc.source)
+    if found is not None:
+        at, why = found
+        out = _xl_severity(item, make("XN015", f"xl refuses the file: {why}", item.where(at)))
+        if out is not None:
+            yield out
+
+
 @rule("XN014", "xl-disk-spec-refused", "error", formats=("xl",))
 def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     """A ``disk`` entry of an xl-style config that xl's disk parser refuses.
@@ -730,9 +774,6 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     doc: Any = item.doc
     if not _is_domu(item) or "disk" in doc.computed:
         return
-    xen = item.versions.of("xen", item.node or "")
-    if xen.older_than(_XEN_XL):
-        return
     for spec in doc._list("disk"):
         why = disk_spec_error(spec)
         if why is None:
@@ -742,4 +783,6 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
             f"xl refuses disk '{spec}' of domU {_label(item)}: {why}",
             _where(item, "disk"),
         )
-        yield found if xen.at_least(XEN_NO_XEND) else attrs.evolve(found, severity="warning")
+        out = _xl_severity(item, found)
+        if out is not None:
+            yield out
