@@ -750,6 +750,25 @@ def test_real_errors_in_python2_files_are_located(text: str, line: int, col: int
     assert (info.value.line, info.value.column) == (line, col), str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("maxmem = 0x400L", "maxmem"),
+        ("f = lambda (a, b): a", "f"),
+        ("def f((a, b)):\n    return a", "f"),
+        ("async = 1", "async"),
+    ],
+)
+def test_more_python2_only_syntax_is_code(line: str, name: str) -> None:
+    """Each compiles in Python 2.7.18 (``compile(text, path, 'exec')``), the language
+    xm ran the file in, and each is a SyntaxError in Python 3: code, not XC001."""
+    text = f"name = 'a'\nmemory = 256\n{line}\n"
+    doc = xencfg.loads(text, "xm")
+    assert doc.computed == [name] and doc.memory == 256
+    assert xencfg.dumps(doc) == text
+    assert not [f for f in _lint_text(text, "xm") if f.severity == "error"]
+
+
 def test_tabs_mixed_with_spaces_as_python2_read_them() -> None:
     """xm ran the file under Python 2 without -tt, where a tab indents to the next
     multiple of 8 (Parser/tokenizer.c: ``altwarning``/``alterror`` are off by default),

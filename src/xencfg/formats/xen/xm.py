@@ -372,7 +372,11 @@ def _span(stmt: ast.stmt, off: _Offsets, src: str) -> tuple[int, int]:
 #: Python 2 syntax xm accepted and Python 3 refuses.
 _PY2 = re.compile(
     r"^[ \t]*(?:print|exec)\b(?![ \t]*(?:\(|=))|\b0[0-7]+\b|\b[0-9]+[lL]\b|<>|`"
-    r"|\bexcept[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|\braise[ \t]+[\w.]+[ \t]*,|\bur[\"']",
+    r"|\bexcept[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|\braise[ \t]+[\w.]+[ \t]*,|\bur[\"']"
+    # 0xFFL; tuple parameters (lambda (a, b): ..., def f((a, b)):); names Python 3
+    # made keywords (async, await, nonlocal): all compile in Python 2.7
+    r"|\b0[xX][0-9a-fA-F]+[lL]\b|\blambda[ \t]*\(|\bdef[ \t]+\w+[ \t]*\([^)\n]*\("
+    r"|\b(?:async|await|nonlocal)\b",
     re.M,
 )
 _PY2_BINDS = re.compile(
