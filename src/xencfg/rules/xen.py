@@ -257,7 +257,8 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     Example: ``phy:/dev/vg/data,xvdb,w`` in the configs of two guests.
 
     Fix: give each guest its own disk, or put a cluster file system on it and
-    attach it with ``w!`` in both.
+    attach it with ``w!`` in both (xm only: xl's disk parser has no ``w!``, see
+    XN014, so under xl each guest needs its own disk).
     """
     domus = _domus(cluster)
     ident = identities(domus)
