@@ -769,6 +769,14 @@ def test_more_python2_only_syntax_is_code(line: str, name: str) -> None:
     assert not [f for f in _lint_text(text, "xm") if f.severity == "error"]
 
 
+def test_disk_prefix_chains_name_the_image() -> None:
+    """peer-xl reads each as pdev_path '/img/a.img' (libxlu_disk_l.l takes ``tap:``,
+    ``tapdisk:`` and ``aio:`` as deprecated prefixes), so they are one disk."""
+    for spec in ("tap:aio:/img/a.img,xvda,w", "tap:tapdisk:aio:/img/a.img,xvda,w"):
+        disk = domu.parse_disk(spec)
+        assert (disk.target, disk.vdev, disk.writable) == ("/img/a.img", "xvda", True), spec
+
+
 def test_tabs_mixed_with_spaces_as_python2_read_them() -> None:
     """xm ran the file under Python 2 without -tt, where a tab indents to the next
     multiple of 8 (Parser/tokenizer.c: ``altwarning``/``alterror`` are off by default),

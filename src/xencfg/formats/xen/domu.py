@@ -290,7 +290,7 @@ def parse_disk(spec: str) -> DiskSpec:
         known = []
         while len(pieces) > 1 and pieces[0] in _DISK_PREFIXES:
             known.append(pieces.pop(0))
-            if known[-1] not in ("tap", "tap2"):
+            if known[-1] not in ("tap", "tap2", "tapdisk"):
                 break
         if known:
             kind = ":".join(known)
@@ -318,7 +318,7 @@ def parse_disk(spec: str) -> DiskSpec:
 
 _DISK_PREFIXES = frozenset(
     """
-    phy file tap tap2 aio qcow qcow2 vhd ram sync drbd iscsi nbd npiv rbd dmmd vbd3
+    phy file tap tap2 tapdisk aio qcow qcow2 vhd ram sync drbd iscsi nbd npiv rbd dmmd vbd3
     ioemu
     """.split()  # noqa: SIM905
 )
