@@ -750,6 +750,57 @@ def test_real_errors_in_python2_files_are_located(text: str, line: int, col: int
     assert (info.value.line, info.value.column) == (line, col), str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("maxmem = 0x400L", "maxmem"),
+        ("f = lambda (a, b): a", "f"),
+        ("def f((a, b)):\n    return a", "f"),
+        ("async = 1", "async"),
+    ],
+)
+def test_more_python2_only_syntax_is_code(line: str, name: str) -> None:
+    """Each compiles in Python 2.7.18 (``compile(text, path, 'exec')``), the language
+    xm ran the file in, and each is a SyntaxError in Python 3: code, not XC001."""
+    text = f"name = 'a'\nmemory = 256\n{line}\n"
+    doc = xencfg.loads(text, "xm")
+    assert doc.computed == [name] and doc.memory == 256
+    assert xencfg.dumps(doc) == text
+    assert not [f for f in _lint_text(text, "xm") if f.severity == "error"]
+
+
+def test_disk_prefix_chains_name_the_image() -> None:
+    """peer-xl reads each as pdev_path '/img/a.img' (libxlu_disk_l.l takes ``tap:``,
+    ``tapdisk:`` and ``aio:`` as deprecated prefixes), so they are one disk."""
+    for spec in ("tap:aio:/img/a.img,xvda,w", "tap:tapdisk:aio:/img/a.img,xvda,w"):
+        disk = domu.parse_disk(spec)
+        assert (disk.target, disk.vdev, disk.writable) == ("/img/a.img", "xvda", True), spec
+
+
+def test_tabs_mixed_with_spaces_as_python2_read_them() -> None:
+    """xm ran the file under Python 2 without -tt, where a tab indents to the next
+    multiple of 8 (Parser/tokenizer.c: ``altwarning``/``alterror`` are off by default),
+    so a block indented by a tab and then by 8 spaces is one block (checked with
+    ``compile()`` of Python 2.7.18); Python 3 says TabError. An unindent to no outer
+    level is refused by both (the case above at line 4)."""
+    text = "name = 'a'\nif 1:\n\tvcpus = 2\n        maxmem = 4\nmemory = 256\n"
+    doc = xencfg.loads(text, "xm")
+    assert doc.computed == ["vcpus", "maxmem"] and doc.memory == 256
+    assert xencfg.dumps(doc) == text
+    assert not [f for f in _lint_text(text, "xm") if f.severity == "error"]
+
+
+def _lint_text(text: str, fmt: str) -> list[Any]:
+    import tempfile
+
+    from xencfg import lint
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "guest.cfg"
+        path.write_text(text)
+        return list(lint.run([str(path)], force_format=fmt).findings)
+
+
 def test_duplicates_and_non_domu_keys() -> None:
     doc = xencfg.loads('name = "a"\nmemory = 128\nmemory = 256\nvif = []\nvif += ["x"]\n', "xl")
     assert list(doc.duplicates()) == ["memory"] and doc.memory == 256

@@ -1,4 +1,4 @@
-"""Xen rules (XN001-XN013): a failing and a passing tree each, asserting the code,
+"""Xen rules (XN001-XN015): a failing and a passing tree each, asserting the code,
 file, line and related lines; the seed notes' xend and domU oddities."""
 
 from __future__ import annotations
@@ -123,6 +123,17 @@ def test_xn004_disk_written_twice(tmp_path: Path) -> None:
     shared = "disk = ['phy:vg/data,xvdb,w!']\n"
     ok = write(tmp_path / "s", {"etc/xen/a": domu("a", shared), "etc/xen/b": domu("b", shared)})
     assert run([ok], "XN004") == []
+    # 'rw' is writable (blkback: a mode holding 'w'; xl: access rw), and so is
+    # xl's positional "/dev/x,,xvda" (no format, no access: read-write); 'r' is not
+    rw = write(
+        tmp_path / "rw",
+        {
+            "etc/xen/a": domu("a", "disk = ['phy:/dev/vg/data,xvda,rw']\n"),
+            "etc/xen/b.cfg": domu("b", "disk = ['/dev/vg/data,,xvda']\n"),
+            "etc/xen/c": domu("c", "disk = ['phy:/dev/vg/data,xvda,r']\n"),
+        },
+    )
+    assert [(f, line) for f, line, _, _ in run([rw], "XN004")] == [("xen/b.cfg", 4)]
 
 
 def test_xen_example_templates_are_no_domus(tmp_path: Path) -> None:
@@ -216,6 +227,21 @@ def test_xn006_disk_reference_missing(tmp_path: Path) -> None:
     # a node without drbd.conf or multipath.conf: nothing to check against
     bare = write(tmp_path / "bare", {"etc/xen/a": domu("a", disks)})
     assert run([bare], "XN006") == []
+
+
+def test_xn006_a_map_named_by_its_wwid(tmp_path: Path) -> None:
+    """Without user_friendly_names (multipath.conf(5): "If set to no, use the WWID as
+    the alias") a map with no alias is /dev/mapper/WWID: an IET LUN's 1IET_00010001, a
+    SAN LUN's 3600508b4...; with user_friendly_names yes the same map is mpathN."""
+    wwids = (
+        "disk = ['phy:/dev/mapper/3600508b4001046490000700000c0000,xvda,w',"
+        " 'phy:/dev/mapper/1IET_00010001,xvdb,w']\n"
+    )
+    good = write(tmp_path / "g", {"etc/xen/a": domu("a", wwids), "etc/multipath.conf": MPATH})
+    assert run([good], "XN006") == []
+    friendly = MPATH.replace("user_friendly_names no", "user_friendly_names yes")
+    bad = write(tmp_path / "b", {"etc/xen/a": domu("a", wwids), "etc/multipath.conf": friendly})
+    assert len(run([bad], "XN006")) == 2
 
 
 def _node(tmp: Path, name: str, xend: str, cib: bool = True, **extra: str) -> Path:
@@ -453,3 +479,122 @@ def test_seed_notes_s003_s004_xen() -> None:
     assert not any(code == "XN006" for code, _, _ in found)
     # Out of scope: maxmem 4096 on 2 GB hosts (host RAM is not configuration); the
     # missing allow-two-primaries for `xm migrate --live` without a CIB (DRBD rules).
+
+
+def test_xn014_xl_disk_spec_refused(tmp_path: Path) -> None:
+    """Each refused spec is one peer-xl (xl 4.17 ``create -n``) refused with the
+    message quoted; each accepted one it read (libxlu_disk_l.l: a deprecated prefix
+    makes the positional parameters target,vdev,access, else target,format,vdev,access;
+    access is r, ro, rw or w; a space after a parameter is kept)."""
+    from xencfg.versions import Version
+
+    refused = {
+        "phy:/dev/vg/web,xvda,w!": "unknown value for access: near `w!'",
+        "/dev/vg/web,xvda,w": "unknown value for format: near `xvda'",
+        "phy:/dev/vg/web , xvda , w ": "unknown value for access: near `w '",
+        "rbd:pool/web,xvda,w": "unknown value for format: near `xvda'",
+        "phy:/dev/vg/web,xvda,w,bogus=1": "unknown parameter: near `bogus=1'",
+        "target=/dev/vg/web,vdev=xvda": "no vdev specified",
+        "phy:/dev/vg/web,xvda:floppy,w": "unknown deprecated type",
+    }
+    accepted = [
+        "phy:/dev/vg/web,xvda,w",
+        "tap:aio:/img/web.img,xvda,w",
+        "drbd:web,xvda,w",
+        "/dev/vg/web,,xvda",
+        "/dev/vg/web, raw, xvda, rw",
+        "format=raw, vdev=xvda, access=rw, target=/dev/vg/web",
+        "vdev=xvda, script=block-iscsi, target=iqn.x:y,portal=1.2.3.4",
+        ",,hdc:cdrom,r",
+        "phy:/dev/vg/web,xvda,w,discard",
+    ]
+    for spec, why in refused.items():
+        root = write(tmp_path / str(abs(hash(spec))), {"etc/xen/web.cfg": domu("web")})
+        (root / "etc/xen/web.cfg").write_text(domu("web", f"disk = [ '{spec}' ]\n"))
+        found = lint.run([str(root)], select=["XN014"], versions={"xen": Version.parse("4.17")})
+        assert [(f.line, f.severity) for f in found.findings] == [(4, "error")], spec
+        assert found.findings[0].message == f"xl refuses disk '{spec}' of domU 'web': {why}"
+        # the release unknown (xm may read it): a warning; Xen 4.0 had no xl: nothing
+        assert [f.severity for f in lint.run([str(root)], select=["XN014"]).findings] == ["warning"]
+        old = lint.run([str(root)], select=["XN014"], versions={"xen": Version.parse("4.0")})
+        assert old.findings == []
+    good = write(
+        tmp_path / "g",
+        {"etc/xen/web.cfg": domu("web", f"disk = {accepted!r}\n".replace('"', "'"))},
+    )
+    assert (
+        lint.run([str(good)], select=["XN014"], versions={"xen": Version.parse("4.17")}).findings
+        == []
+    )
+
+
+def test_xc005_xl_name_and_kernel_as_xl_reads_them(tmp_path: Path) -> None:
+    """peer-xl (xl 4.17): a number is a value to libxlu (``name = 5``, ``kernel = 5``
+    start), a PV or PVH guest may take ``firmware = "pvgrub64"`` for its kernel
+    (xl_parse.c: "firmware ... translated to XENFIRMWAREDIR/<string>.bin"); a list is
+    no name ("Domain name must be specified."), and PVH without kernel, bootloader or
+    firmware is refused ("Neither kernel nor bootloader specified")."""
+    accepted = {
+        "number-name.cfg": "name = 5\nkernel = '/boot/vmlinuz'\nmemory = 256\n",
+        "number-kernel.cfg": "name = 'g'\nkernel = 5\nmemory = 256\n",
+        "pv-firmware.cfg": "name = 'g'\ntype = 'pv'\nfirmware = 'pvgrub64'\nmemory = 256\n",
+        "pvh-firmware.cfg": "name = 'g'\ntype = 'pvh'\nfirmware = 'pvgrub64'\nmemory = 256\n",
+    }
+    refused = {
+        "list-name.cfg": "name = ['g']\nkernel = '/boot/vmlinuz'\nmemory = 256\n",
+        "pvh-bare.cfg": "name = 'g'\ntype = 'pvh'\nmemory = 256\n",
+    }
+    good = write(tmp_path / "g", {f"etc/xen/{k}": v for k, v in accepted.items()})
+    assert run([good], "XC005") == []
+    bad = write(tmp_path / "b", {f"etc/xen/{k}": v for k, v in refused.items()})
+    assert sorted((f, m.split(":")[0]) for f, _, m, _ in run([bad], "XC005")) == [
+        ("xen/list-name.cfg", "no name"),
+        ("xen/pvh-bare.cfg", "a PV guest with neither kernel nor bootloader"),
+    ]
+
+
+def test_xn015_xl_syntax_refused(tmp_path: Path) -> None:
+    """Each refused text is one peer-xl (xl 4.17 ``create -n``) refused: "lexical
+    error" (CR, BOM, a capital or ``_`` starting a name, ``.`` in a number, a last
+    comment with no newline: libxlu_cfg_l.l's comment rule is ``#.*\\n``), "syntax
+    error, unexpected IDENT" (``51ory``), and xlu__cfgl_dequote's escape errors; each
+    accepted one it read."""
+    from xencfg.versions import Version
+
+    head = "name = 'web'\nkernel = '/boot/vmlinuz'\n"
+    refused = {
+        "crlf": (head + "memory = 256\n").replace("\n", "\r\n"),
+        "bom": "\ufeff" + head,
+        "capital": head + "Memory = 256\n",
+        "underscore": head + "_memory = 256\n",
+        "float": head + "memory = 256.5\n",
+        "capital-after-number": head + "memory = 256G\n",
+        "number-then-name": head + "memory = 51ory\n",
+        "last-comment": head + "memory = 256\n# end",
+        "escape": head + 'extra = "a\\qb"\n',
+        "hex-escape": head + 'extra = "a\\x41b"\n',
+    }
+    accepted = (
+        head + "memory = 0x100 # hex\nvcpus = 2; maxvcpus = 4\n\tcpus = '0-3'\n"
+        "extra = 'say \"hi\" \\101 \\t'\ndisk = [ 'phy:/dev/vg/a,xvda,w',\n  # first\n"
+        "  'phy:/dev/vg/b,xvdb,w', ]\non_crash = \"restart\"\n# the end\n"
+    )
+    xen = {"xen": Version.parse("4.17")}
+    for name, text in refused.items():
+        root = tmp_path / name
+        (root / "etc/xen").mkdir(parents=True)
+        (root / "etc/xen/web.cfg").write_bytes(text.encode())
+        found = lint.run([str(root)], select=["XN015"], versions=xen).findings
+        assert [f.severity for f in found] == ["error"], name
+        assert found[0].message.startswith("xl refuses the file: "), name
+        # the release unknown (xm may read it): a warning; Xen 4.0 had no xl: nothing
+        assert [f.severity for f in lint.run([str(root)], select=["XN015"]).findings] == ["warning"]
+        old = lint.run([str(root)], select=["XN015"], versions={"xen": Version.parse("4.0")})
+        assert old.findings == []
+    good = write(tmp_path / "good", {"etc/xen/web.cfg": accepted})
+    assert lint.run([str(good)], select=["XN015"], versions=xen).findings == []
+    # one stray ASCII byte that ends the file is lost: the scanner's error state meets
+    # the end of file, not more text (peer-xl starts these)
+    for name, tail in {"hash": "#", "dot": "memory = 256.", "capital": "memory = 256G"}.items():
+        end = write(tmp_path / f"end-{name}", {"etc/xen/web.cfg": head + tail})
+        assert lint.run([str(end)], select=["XN015"], versions=xen).findings == [], name

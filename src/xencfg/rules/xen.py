@@ -9,8 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import attrs
+
 from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
+from ..versions import XEN_NO_XEND, Version
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -54,6 +57,9 @@ _SHARED_PREFIXES = (
 )
 _MPATH_NAME = re.compile(r"mpath[a-z0-9]+")
 _PARTITION = re.compile(r"(?:-part|p)?\d+$")
+#: A WWID as scsi_id prints it (whitespace made '_'): the ID type digit (1 T10 vendor,
+#: 2 EUI-64, 3 NAA, 8 name string), then hex or vendor text.
+_WWID_NAME = re.compile(r"[1-8][0-9A-Za-z_.]+")
 
 
 #: The templates Xen's packages install in /etc/xen (``xlexample.hvm``, ``xmexample1``):
@@ -251,7 +257,8 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     Example: ``phy:/dev/vg/data,xvdb,w`` in the configs of two guests.
 
     Fix: give each guest its own disk, or put a cluster file system on it and
-    attach it with ``w!`` in both.
+    attach it with ``w!`` in both (xm only: xl's disk parser has no ``w!``, see
+    XN014, so under xl each guest needs its own disk).
     """
     domus = _domus(cluster)
     ident = identities(domus)
@@ -340,6 +347,10 @@ def _alias_known(name: str, aliases: set[str], friendly: bool) -> bool:
         return True
     if friendly and _MPATH_NAME.fullmatch(name):
         return True
+    if not friendly and _WWID_NAME.fullmatch(name):
+        # without user_friendly_names a map with no alias is named by its WWID
+        # (multipath.conf(5)), e.g. 3600508b4... or IET's 1IET_00010001
+        return True
     return "-" in name  # VG-LV: an LVM volume's device-mapper name, not multipath's
 
 
@@ -352,7 +363,8 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: the guest does not start on that node ("Device ... does
     not exist"), typically only at fail-over time. Checked only against a node
     that has such a file; LVM volumes are not checked (no file xencfg reads
-    lists them).
+    lists them), nor, without ``user_friendly_names``, a map named by its WWID
+    (``/dev/mapper/3600508b4...``: multipath names a map without alias so).
 
     Example: ``drbd:vm_web`` while drbd.conf has ``resource web``.
 
@@ -689,3 +701,89 @@ def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
             _where(item, "memory"),
             [_where(item, "maxmem")],
         )
+
+
+_XEN_XL = Version.parse("4.1")
+
+
+def _xl_severity(item: Loaded, found: Finding) -> Finding | None:
+    """An xl refusal as it stands in the release in force: an error where xl is the
+    only toolstack (Xen 4.5 or later), a warning while xm may still read the file
+    (release unknown, or before 4.5), nothing before Xen 4.1, which had no xl."""
+    xen = item.versions.of("xen", item.node or "")
+    if xen.older_than(_XEN_XL):
+        return None
+    return found if xen.at_least(XEN_NO_XEND) else attrs.evolve(found, severity="warning")
+
+
+@rule("XN015", "xl-syntax-refused", "error", formats=("xl",))
+def xl_syntax_refused(item: Loaded) -> Iterator[Finding]:
+    """Text in an xl-style domU config that xl's scanner refuses, though the file
+    reads here (and xm, which ran Python, read it).
+
+    Why it matters: ``xl create`` stops with "config parsing error near ...:
+    lexical error" and the domU does not start. xl's scanner (libxlu_cfg_l.l)
+    knows only blanks and tabs as space, names of lower-case letters, digits,
+    ``_`` and ``.`` that start with a letter, numbers of digits, ``a``-``f`` and
+    ``x``, and a comment up to a newline; its string reader (libxlu_cfg.c
+    ``xlu__cfgl_dequote``) refuses unknown escapes and every ``\\x`` one. So a
+    CRLF file, a byte-order mark, ``Memory = 512``, ``memory = 512.5``, a last
+    line ``# end`` with no newline, or ``extra = "a\\qb"`` stop it. An error
+    where xl is the only toolstack (Xen 4.5 or later in force), a warning while
+    xm may still read the file, nothing before Xen 4.1.
+
+    Example: a domU config saved with CRLF line ends, on Xen 4.17.
+
+    Fix: ``dos2unix`` the file, write names in lower case, end the file with a
+    newline, write numbers as integers.
+    """
+    from ..formats.xen.xl import lexical_error
+
+    doc: Any = item.doc
+    if not _is_domu(item) or not doc.source:
+        return
+    found = lexical_error(doc.source)
+    if found is not None:
+        at, why = found
+        out = _xl_severity(item, make("XN015", f"xl refuses the file: {why}", item.where(at)))
+        if out is not None:
+            yield out
+
+
+@rule("XN014", "xl-disk-spec-refused", "error", formats=("xl",))
+def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
+    """A ``disk`` entry of an xl-style config that xl's disk parser refuses.
+
+    Why it matters: ``xl create`` stops with "config parsing error in disk
+    specification" and the domU does not start. xm read the same spec: xl has
+    no ``w!`` access, reads ``/dev/vg/lv,xvda,w`` (no ``phy:``) as
+    target,format,vdev (``xvda`` is no format), keeps a space after a
+    parameter (``w `` is no access), and knows ``phy:``, ``file:``, ``tap:``,
+    ``aio:``, ``drbd:``, ``iscsi:``, ``nbd:`` and format prefixes only
+    (tools/libs/util/libxlu_disk_l.l, xl-disk-configuration(5)). An error where
+    xl is the only toolstack (Xen 4.5 or later in force); a warning while xm
+    may still read the file (release unknown, or before 4.5); nothing before
+    Xen 4.1, which had no xl.
+
+    Example: ``disk = [ 'phy:/dev/vg/web,xvda,w!' ]`` on Xen 4.17.
+
+    Fix: write the spec xl reads: ``phy:/dev/vg/web,xvda,w``, or
+    ``format=raw, vdev=xvda, access=rw, target=/dev/vg/web``.
+    """
+    from ..formats.xen.xl import disk_spec_error
+
+    doc: Any = item.doc
+    if not _is_domu(item) or "disk" in doc.computed:
+        return
+    for spec in doc._list("disk"):
+        why = disk_spec_error(spec)
+        if why is None:
+            continue
+        found = make(
+            "XN014",
+            f"xl refuses disk '{spec}' of domU {_label(item)}: {why}",
+            _where(item, "disk"),
+        )
+        out = _xl_severity(item, found)
+        if out is not None:
+            yield out

@@ -243,7 +243,10 @@ class DiskSpec:
 
     @property
     def writable(self) -> bool:
-        return (self.mode or "w").startswith("w")
+        """Any mode holding a ``w`` (``w``, ``rw``, ``w!``): Linux blkback attaches
+        read-only only a mode without one (xenbus.c: ``strchr(be->mode, 'w')``), and
+        xl reads ``rw`` as read-write (libxlu_disk_l.l setaccess)."""
+        return "w" in (self.mode or "w")
 
     @property
     def shared(self) -> bool:
@@ -274,8 +277,11 @@ def parse_disk(spec: str) -> DiskSpec:
     parts = [p.strip() for p in spec.split(",")]
     if any("=" in p.split(":", 1)[0] and p.split("=", 1)[0] in _XL_DISK_KEYS for p in parts):
         return _parse_xl_disk(spec, parts)
-    if (len(parts) >= 3 and parts[1] in _XL_FORMATS) or (len(parts) >= 4 and parts[1] == ""):
-        return _parse_xl_disk(spec, parts)  # xl positional: target,format,vdev,access
+    if (len(parts) >= 3 and parts[1] in _XL_FORMATS) or (
+        len(parts) >= 3 and parts[1] == "" and ":" not in parts[0]
+    ):
+        # xl positional: target,format,vdev,access ("/dev/x,,xvda": no format given)
+        return _parse_xl_disk(spec, parts)
     target = parts[0] if parts else ""
     kind = None
     # the prefix chain: "tap:aio:/path", "phy:/dev/x", "drbd:res", "iscsi:iqn..."
@@ -284,7 +290,7 @@ def parse_disk(spec: str) -> DiskSpec:
         known = []
         while len(pieces) > 1 and pieces[0] in _DISK_PREFIXES:
             known.append(pieces.pop(0))
-            if known[-1] not in ("tap", "tap2"):
+            if known[-1] not in ("tap", "tap2", "tapdisk"):
                 break
         if known:
             kind = ":".join(known)
@@ -312,7 +318,7 @@ def parse_disk(spec: str) -> DiskSpec:
 
 _DISK_PREFIXES = frozenset(
     """
-    phy file tap tap2 aio qcow qcow2 vhd ram sync drbd iscsi nbd npiv rbd dmmd vbd3
+    phy file tap tap2 tapdisk aio qcow qcow2 vhd ram sync drbd iscsi nbd npiv rbd dmmd vbd3
     ioemu
     """.split()  # noqa: SIM905
 )

@@ -372,7 +372,11 @@ def _span(stmt: ast.stmt, off: _Offsets, src: str) -> tuple[int, int]:
 #: Python 2 syntax xm accepted and Python 3 refuses.
 _PY2 = re.compile(
     r"^[ \t]*(?:print|exec)\b(?![ \t]*(?:\(|=))|\b0[0-7]+\b|\b[0-9]+[lL]\b|<>|`"
-    r"|\bexcept[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|\braise[ \t]+[\w.]+[ \t]*,|\bur[\"']",
+    r"|\bexcept[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|\braise[ \t]+[\w.]+[ \t]*,|\bur[\"']"
+    # 0xFFL; tuple parameters (lambda (a, b): ..., def f((a, b)):); names Python 3
+    # made keywords (async, await, nonlocal): all compile in Python 2.7
+    r"|\b0[xX][0-9a-fA-F]+[lL]\b|\blambda[ \t]*\(|\bdef[ \t]+\w+[ \t]*\([^)\n]*\("
+    r"|\b(?:async|await|nonlocal)\b",
     re.M,
 )
 _PY2_BINDS = re.compile(
@@ -410,8 +414,16 @@ def _chunks(src: str) -> list[tuple[int, int]] | None:
     last = 0
     quiet = {tokenize.COMMENT, tokenize.NL}
     brackets: list[tuple[str, tuple[int, int]]] = []
+    lexable = _lexable(src)
+    try:  # Python 3.12+'s tokenizer refuses what Python 2 read (tabs mixed with spaces)
+        for _ in tokenize.generate_tokens(io.StringIO(lexable).readline):
+            pass
+    except TabError:  # the same length, so offsets hold: only top-level starts matter here
+        lexable = re.sub(r"(?m)^[ \t]+", lambda m: " " * len(m.group()), lexable)
+    except (SyntaxError, tokenize.TokenError):
+        pass
     try:
-        for t in tokenize.generate_tokens(io.StringIO(_lexable(src)).readline):
+        for t in tokenize.generate_tokens(io.StringIO(lexable).readline):
             if t.type in quiet:
                 continue
             if t.type == tokenize.OP and t.string in "([{":
@@ -488,7 +500,9 @@ def _chunk_statements(src: str, cs: int, ce: int, text: str, path: str | None) -
     try:
         sub = _ast(piece, path)
     except SyntaxError as exc:
-        if _PY2.search(piece) is None:
+        # TabError: Python 2 (xm's, run without -tt) reads a tab as up to 8 columns
+        # and accepts indentation that mixes tabs and spaces consistently so
+        if _PY2.search(piece) is None and not isinstance(exc, TabError):
             line, col = LineIndex(src).position(cs)
             exc.lineno = (exc.lineno or 1) + line - 1
             if exc.lineno == line:
