@@ -375,6 +375,24 @@ class _Converter:
 
     def disk(self, node: Node, spec: str) -> str:
         d = parse_disk(spec)
+        if d.kind == "phy" and d.target and not d.target.startswith("/"):
+            # xend's block hotplug script expands a relative phy: device under /dev
+            # (tools/hotplug/Linux/block, expand_dev); libxl stat()s the path as written,
+            # from xl's working directory (libxl_device.c, libxl__device_disk_set_backend:
+            # 'Disk vdev=%s failed to stat: %s')
+            parts = spec.split(",")
+            head = parts[0]
+            lead = head[: len(head) - len(head.lstrip())]
+            parts[0] = f"{lead}phy:/dev/{d.target}"
+            new = ",".join(parts)
+            self.note(
+                node,
+                "disk",
+                "info",
+                f"'phy:{d.target}' is '/dev/{d.target}' to xm's block script; xl opens the "
+                f"path as written: written as 'phy:/dev/{d.target}'",
+            )
+            spec, d = new, parse_disk(new)
         if d.mode and d.mode.endswith("!"):
             parts = spec.split(",")
             parts[2] = parts[2].strip().rstrip("!")
