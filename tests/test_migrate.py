@@ -389,3 +389,21 @@ def test_cli_parts_and_targets_are_checked(
     (empty / "hosts").write_text("127.0.0.1 localhost\n")
     assert main(["migrate", "--check", str(empty.parent)]) == 2
     assert "nothing to migrate" in capsys.readouterr().err
+
+
+def test_storage_box_gets_no_corosync(tmp_path: Path) -> None:
+    """A target box given with the dom0s (no ha.cf, not in ha.cf's 'node' lines) gets no
+    corosync.conf: corosync -t there says 'No valid name found for local host' (it is in no
+    nodelist entry), and starting it would fail."""
+    roots = _cluster(tmp_path / "in", "ucast", ["n1", "n2", "n3"], False)
+    san = tmp_path / "in" / "san1" / "etc"
+    san.mkdir(parents=True)
+    (san / "ietd.conf").write_text(
+        "Target iqn.2001-04.com.example:san1.pool\n\tLun 0 Path=/dev/sdb\n"
+    )
+    m = migrate.plan([*roots, str(san.parent)])
+    corosync_nodes = {o.node for o in m.outputs if o.path.startswith("etc/corosync/")}
+    assert corosync_nodes == {"n1", "n2", "n3"}
+    assert m.stack_nodes == ["n1", "n2", "n3"]
+    assert any(n.source == "san1" and n.target == "corosync.conf" for n in m.notes)
+    assert m.steps[0].startswith("On every node (n1, n2, n3):")

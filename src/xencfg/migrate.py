@@ -87,6 +87,8 @@ class Migration:
     secrets: list[str] = attrs.Factory(list)
     #: the LIO conversions of the storage nodes (their WWIDs reach the initiators)
     lio: list[Any] = attrs.Factory(list)
+    #: the nodes that get corosync and Pacemaker (those that ran heartbeat)
+    stack_nodes: list[str] = attrs.Factory(list)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -261,7 +263,7 @@ def plan(
             "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
             "evms.conf: nothing to migrate"
         )
-    m.steps = _steps(m.nodes, stack, storage)
+    m.steps = _steps(m.nodes, stack, storage, m.stack_nodes)
     return m
 
 
@@ -299,7 +301,22 @@ def _plan_stack(
     m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
     conf = encode(api.dumps(stack.corosync))
     key = _random.token_bytes(KEY_BYTES)
-    for tree in found.nodes:
+    members = {mb.name.lower() for mb in stack.members}
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        if nf.hacf is None and tree.name.lower() not in members:
+            # a storage box (no ha.cf, not in the nodelist): corosync there would not
+            # find itself in the nodelist ('No valid name found for local host')
+            m.notes.append(
+                Note(
+                    "info",
+                    tree.name,
+                    "corosync.conf",
+                    f"{tree.name} runs no heartbeat (no ha.cf) and is no member",
+                    "no corosync.conf or authkey for it: it stays outside the cluster",
+                )
+            )
+            continue
+        m.stack_nodes.append(tree.name)
         existing = tree.etc / "corosync" / "corosync.conf"
         if existing.is_file() and existing.read_bytes() == conf:
             continue
@@ -524,14 +541,18 @@ def _notes(changes: Any, where: str, target: str) -> list[Note]:
     return out
 
 
-def _steps(nodes: list[str], has_cib: bool | None, storage: set[str]) -> list[str]:
+def _steps(
+    nodes: list[str], has_cib: bool | None, storage: set[str], members: list[str] | None = None
+) -> list[str]:
     """The cut-over, in order: ``has_cib`` None when the stack is not migrated;
-    ``storage``: the other parts that wrote files."""
+    ``storage``: the other parts that wrote files; ``members``: the nodes that get
+    corosync (default: every node)."""
     each = ", ".join(nodes)
     if has_cib is None:
         return _storage_steps(each, storage)
+    cluster = ", ".join(members or nodes)
     steps = [
-        f"On every node ({each}): back up /etc/ha.d (or /etc/heartbeat) and "
+        f"On every node ({cluster}): back up /etc/ha.d (or /etc/heartbeat) and "
         "/var/lib/heartbeat/crm/cib.xml.",
         "Stop heartbeat on every node, one at a time, the DC last "
         "(`/etc/init.d/heartbeat stop`); the resources stop with it.",
