@@ -379,6 +379,7 @@ def _plan_storage(
 ) -> set[str]:
     """One node's xm, xend, drbd, IET, multipath and iscsid files into ``m``; the parts
     that changed a file."""
+    from .migrations import Converted
     from .migrations import drbd as mdrbd
     from .migrations import iscsid as miscsid
     from .migrations import lio as mlio
@@ -431,6 +432,9 @@ def _plan_storage(
         else:
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
             result = convert(doc)
+            fencing = mdrbd.pacemaker_fencing(doc, drbd_target)
+            if fencing:
+                result = Converted(doc.dumps(), result.changes + tuple(fencing))
             target, why = rel, f"DRBD {drbd_target} syntax"
         m.notes.extend(_notes(result.changes, where, target))
         if result.text != doc.source:
