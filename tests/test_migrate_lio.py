@@ -83,8 +83,18 @@ def _lun(r: Any, n: int) -> Any:
 def test_chap_accounts(tmp_path: Path) -> None:
     r = convert(tmp_path, initiators_allow=ALLOW)
     tpg = r.saveconfig["targets"][0]["tpgs"][0]
-    assert (tpg["userid"], tpg["password"]) == ("webuser", "webpassword12")
-    assert (tpg["mutual_userid"], tpg["mutual_password"]) == ("tgt", "tgtpassword123")
+    # rtslib-fb target.py: TPG.dump writes chap_<attr> for attr in auth_params and
+    # TPG.setup sets each leftover key with setattr: only the chap_ names are properties
+    # that reach configfs (auth/userid ...), a plain 'userid' is silently a Python attribute
+    assert (tpg["chap_userid"], tpg["chap_password"]) == ("webuser", "webpassword12")
+    assert (tpg["chap_mutual_userid"], tpg["chap_mutual_password"]) == ("tgt", "tgtpassword123")
+    assert not {"userid", "password", "mutual_userid", "mutual_password"} & set(tpg)
+    # a named initiator logs in with its ACL's account, not the TPG's (Linux
+    # iscsi_target_nego.c, iscsi_handle_authentication: the TPG's is for generated ACLs)
+    for acl in tpg["node_acls"]:
+        assert (acl["chap_userid"], acl["chap_password"]) == ("webuser", "webpassword12")
+        assert acl["chap_mutual_userid"] == "tgt"
+    assert f"/acls/{tpg['node_acls'][0]['node_wwn']} set auth userid=webuser" in r.script()
     assert tpg["attributes"]["authentication"] == 1
     assert r.saveconfig["fabric_modules"] == [
         {

@@ -197,7 +197,13 @@ class _Converter:
                 )
         users = t.users
         if users:
-            self.auth(tpg, users, "target")
+            # rtslib-fb's TPG.setup sets each leftover key as an attribute of the TPG
+            # object: only chap_userid/chap_password/chap_mutual_* (target.py, TPG's
+            # chap_* properties, as TPG.dump writes them) reach configfs; a plain
+            # 'userid' key becomes a Python attribute and the account is lost
+            accounts: dict[str, Any] = {}
+            self.auth(accounts, users, "target")
+            tpg.update({f"chap_{k}": v for k, v in accounts.items()})
             tpg["attributes"]["authentication"] = 1
         luns = []
         for lun in t.luns:
@@ -329,6 +335,10 @@ class _Converter:
                 None if rule is None else doc,
             )
             return
+        # LIO checks a named initiator's CHAP against its ACL's account, the TPG's only
+        # for generated ACLs (Linux iscsi_target_nego.c, iscsi_handle_authentication:
+        # dynamic_node_acl ? tpg_demo_auth : node_auth): each ACL carries the account
+        chap = {k: v for k, v in tpg.items() if k.startswith("chap_")}
         for p in rule.peers:
             if p.kind == "name" and not _REGEX_CHARS.search(p.text.replace("\\.", ".")):
                 protect = {e["index"]: e["write_protect"] for e in tpg["luns"]}
@@ -338,6 +348,7 @@ class _Converter:
                         "mapped_luns": [
                             {"index": n, "tpg_lun": n, "write_protect": protect[n]} for n in luns
                         ],
+                        **chap,
                     }
                 )
             else:
@@ -401,10 +412,13 @@ def _script(config: dict[str, Any]) -> str:
         for k, v in sorted(tpg["parameters"].items()):
             out.append(f"{base} set parameter {k}={q(str(v))}")
         for k in ("userid", "password", "mutual_userid", "mutual_password"):
-            if k in tpg:
-                out.append(f"{base} set auth {k}={q(tpg[k])}")
+            if f"chap_{k}" in tpg:
+                out.append(f"{base} set auth {k}={q(tpg['chap_' + k])}")
         for acl in tpg["node_acls"]:
             out.append(f"{base}/acls create {acl['node_wwn']} add_mapped_luns=false")
+            for k in ("userid", "password", "mutual_userid", "mutual_password"):
+                if f"chap_{k}" in acl:
+                    out.append(f"{base}/acls/{acl['node_wwn']} set auth {k}={q(acl['chap_' + k])}")
             for m in acl["mapped_luns"]:
                 wp = " write_protect=1" if m["write_protect"] else ""
                 out.append(
