@@ -234,3 +234,22 @@ def test_rtslib_accepts_our_names(tmp_path: Path) -> None:
         [python or "python3", "-c", check, str(cfg)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_open_target_keeps_read_only_fileio_lun_read_only(tmp_path: Path) -> None:
+    """A target open to everyone gets generated ACLs, which map each LUN writable unless
+    demo_mode_write_protect=1 (rtslib-fb's LUN.setup reads no 'write_protect'; LIO's
+    fileio backstore has no read-only switch): an IET IOMode=ro fileio LUN must not
+    become writable; where ro and rw LUNs share such a target, the report says so."""
+    ro_only = (
+        "Target iqn.2008-01.com.example:storage.iso\n"
+        "\tLun 0 Path=/srv/iso.img,Type=fileio,IOMode=ro\n"
+    )
+    r = convert(tmp_path, ietd=ro_only)
+    attrs = r.saveconfig["targets"][0]["tpgs"][0]["attributes"]
+    assert attrs["generate_node_acls"] == 1 and attrs["demo_mode_write_protect"] == 1
+    mixed = ro_only + "\tLun 1 Path=/srv/rw.img,Type=fileio\n"
+    r = convert(tmp_path, ietd=mixed)
+    attrs = r.saveconfig["targets"][0]["tpgs"][0]["attributes"]
+    assert attrs["demo_mode_write_protect"] == 0
+    assert any(c.severity == "action" and "read-only fileio" in c.message for c in r.changes)

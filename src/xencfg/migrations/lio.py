@@ -322,9 +322,27 @@ class _Converter:
                 deny,
             )
         if rule is None or any(p.kind == "all" for p in rule.peers):
+            # generated ACLs map every LUN per demo_mode_write_protect (rtslib-fb's LUN
+            # setup reads no write_protect): a read-only fileio LUN, which has no
+            # read-only backstore switch, stays read-only only through it
+            objects = {f"/backstores/{o['plugin']}/{o['name']}": o for o in self.objects}
+            ro = [e for e in tpg["luns"] if e["write_protect"]]
+            unprotected = [e for e in ro if objects[e["storage_object"]]["plugin"] == "fileio"]
+            protect = 1 if ro and len(ro) == len(tpg["luns"]) else 0
             tpg["attributes"].update(
-                generate_node_acls=1, demo_mode_write_protect=0, cache_dynamic_acls=1
+                generate_node_acls=1, demo_mode_write_protect=protect, cache_dynamic_acls=1
             )
+            if unprotected and not protect:
+                self.note(
+                    t.entry,
+                    "IOMode",
+                    "action",
+                    f"{t.name} mixes read-only fileio LUNs "
+                    f"({', '.join(str(e['index']) for e in unprotected)}) with writable "
+                    "ones and is open to every initiator: LIO's generated ACLs write-protect "
+                    "all LUNs or none (demo_mode_write_protect=0 written: those LUNs are "
+                    "writable): name the initiators in ACLs, or split the target",
+                )
             self.note(
                 t.entry if rule is None else rule.entry,
                 "initiators.allow",
