@@ -407,3 +407,22 @@ def test_storage_box_gets_no_corosync(tmp_path: Path) -> None:
     assert m.stack_nodes == ["n1", "n2", "n3"]
     assert any(n.source == "san1" and n.target == "corosync.conf" for n in m.notes)
     assert m.steps[0].startswith("On every node (n1, n2, n3):")
+
+
+def test_heartbeat_clients_and_initdead_get_true_advice(tmp_path: Path) -> None:
+    """ipfail and dopd talk to heartbeat's API (they cannot be 'run as a systemd service'
+    under corosync); initdead's note names wait_for_all only where two_node sets it
+    (votequorum.5: two_node enables wait_for_all; a 3-node cluster has neither)."""
+    roots = _cluster(tmp_path / "in", "ucast", ["n1", "n2", "n3"], False)
+    for r in roots:
+        hacf = Path(r) / "etc" / "ha.d" / "ha.cf"
+        hacf.write_text(
+            hacf.read_text()
+            + "initdead 60\nrespawn hacluster /usr/lib/heartbeat/ipfail\n"
+            + "respawn hacluster /usr/lib/heartbeat/dopd\n"
+        )
+    m = migrate.plan(roots, only=("stack",))
+    why = {n.what: n.why for n in m.notes}
+    assert "ocf:pacemaker:ping" in why["respawn hacluster /usr/lib/heartbeat/ipfail"]
+    assert "crm-fence-peer.sh" in why["respawn hacluster /usr/lib/heartbeat/dopd"]
+    assert "two_node" not in why["initdead 60"]
