@@ -419,10 +419,11 @@ def test_heartbeat_clients_and_initdead_get_true_advice(tmp_path: Path) -> None:
         hacf.write_text(
             hacf.read_text()
             + "initdead 60\nrespawn hacluster /usr/lib/heartbeat/ipfail\n"
-            + "respawn hacluster /usr/lib/heartbeat/dopd\n"
+            + "respawn hacluster /usr/lib/heartbeat/dopd\nrespawn root /sbin/evmsd\n"
         )
     m = migrate.plan(roots, only=("stack",))
     why = {n.what: n.why for n in m.notes}
     assert "ocf:pacemaker:ping" in why["respawn hacluster /usr/lib/heartbeat/ipfail"]
     assert "crm-fence-peer.sh" in why["respawn hacluster /usr/lib/heartbeat/dopd"]
     assert "two_node" not in why["initdead 60"]
+    assert "cannot run under corosync" in why["respawn root /sbin/evmsd"]

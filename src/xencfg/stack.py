@@ -35,6 +35,10 @@ HEARTBEAT_CLIENTS = {
     "under corosync: DRBD's fence-peer handler must be /usr/lib/drbd/crm-fence-peer.sh "
     "(crm-fence-peer.9.sh for DRBD 9), which xencfg migrate writes where drbd.conf calls "
     "drbd-peer-outdater",
+    "evmsd": "evmsd (EVMS's cluster daemon) takes its membership from heartbeat and cannot "
+    "run under corosync: EVMS goes with the migration (see the EVMS lines of the report)",
+    "mgmtd": "mgmtd (the heartbeat GUI's daemon) is a heartbeat API client: it is gone; "
+    "crm_mon, crmsh or pcs manage the new cluster",
 }
 #: The shortest token we write: below it a busy dom0 (live migration, DRBD resync) misses
 #: tokens and the cluster splits for nothing; corosync's own default is 3000 ms.
