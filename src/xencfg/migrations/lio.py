@@ -238,6 +238,18 @@ class _Converter:
         else:
             # IET's fileio default is write-back (wb); wt writes through
             obj["write_back"] = mode not in ("wt", "ro")
+            if not lun.path.startswith("/dev/"):
+                # rtslib-fb tcm.py FileIOStorageObject._configure: a file needs its size
+                # ('Path is to a file, size needed'); targetcli's create reads it itself
+                self.note(
+                    lun.entry,
+                    "Lun",
+                    "action",
+                    f"{lun.path} is an image file: targetctl restore needs its size in "
+                    f'bytes, which this offline copy cannot read: add "size": N (stat -c '
+                    f"%s {lun.path}) to storage object {name} in saveconfig.json, or load "
+                    "the targetcli script instead, which reads the size itself",
+                )
             if mode == "ro":
                 self.note(
                     lun.entry,
