@@ -121,9 +121,11 @@ def test_acls_from_initiators_allow(tmp_path: Path) -> None:
     ]
     assert [m["index"] for m in acls[0]["mapped_luns"]] == [0, 1]
     # the network has no LIO equivalent: an action line in initiators.allow
-    actions = [c for c in r.changes if c.severity == "action" and c.key == "initiators.allow"]
+    # (and the image file's size, test_image_file_lun_needs_its_size)
+    actions = [c for c in r.changes if c.severity == "action"]
     assert [(c.key, c.path, c.line) for c in actions] == [
-        ("initiators.allow", str(tmp_path / "initiators.allow"), 1)
+        ("Lun", None, 7),
+        ("initiators.allow", str(tmp_path / "initiators.allow"), 1),
     ]
     # a target without a line is open under IET: written open, and said so
     assert db["tpgs"][0]["attributes"]["generate_node_acls"] == 1
