@@ -427,3 +427,21 @@ def test_heartbeat_clients_and_initdead_get_true_advice(tmp_path: Path) -> None:
     assert "crm-fence-peer.sh" in why["respawn hacluster /usr/lib/heartbeat/dopd"]
     assert "two_node" not in why["initdead 60"]
     assert "cannot run under corosync" in why["respawn root /sbin/evmsd"]
+
+
+def test_cib_uname_in_other_case_gets_the_nodeid(tmp_path: Path) -> None:
+    """A CIB node 'N1' is member n1: heartbeat and Pacemaker's peer cache match names in
+    any case (Pacemaker membership.c, pcmk__str_casei), so it takes n1's corosync nodeid;
+    kept at heartbeat's UUID it would be a second, unknown node."""
+    roots = _cluster(tmp_path / "in", "ucast", ["n1", "n2"], False)
+    cib = tmp_path / "cib.xml"
+    cib.write_text(
+        '<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-1.0">'
+        "<configuration><crm_config/><nodes>"
+        '<node id="7a4e8b52-3c1d-4f6e-9a0b-2d5c8e1f7a30" uname="N1" type="normal"/>'
+        '<node id="c2b9f0e4-6d3a-4b8c-91e7-5f0a2c4d6e81" uname="n2" type="normal"/>'
+        "</nodes><resources/><constraints/></configuration><status/></cib>\n"
+    )
+    m = migrate.plan(roots, only=("stack",), cib_file=str(cib))
+    out = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    assert '<node id="1" uname="N1"' in out and '<node id="2" uname="n2"' in out

@@ -167,6 +167,17 @@ def _cib_output(
     from .formats.cib.upgrade import upgrade
 
     ids = {m.name: m.nodeid for m in members}
+    # heartbeat and Pacemaker's peer cache match node names in any case (membership.c,
+    # pcmk__str_casei): a CIB uname 'Alpha' is member 'alpha' and takes its nodeid
+    folded = {m.name.casefold(): m.nodeid for m in members}
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        for node in etree.fromstring(encode(text), parser).iter("node"):
+            uname = node.get("uname")
+            if uname and uname not in ids and uname.casefold() in folded:
+                ids[uname] = folded[uname.casefold()]
+    except etree.XMLSyntaxError:
+        pass  # upgrade() reports what it cannot read
     if target == "current":
         result = upgrade(text, path=display, target="current", nodeids=ids)
         for ch in result.changes:
