@@ -252,3 +252,36 @@ def test_migrate_points_dopd_handler_at_pacemaker(
             timeout=120,
         )
         assert p.returncode == 0, p.stdout
+
+
+def test_migrate_makes_nbsp_white_space_plain(tmp_path: Path) -> None:
+    """A no-break space standing for white space (a copy from a web page) makes drbdadm
+    refuse the file ("Parse error: ... but got '\\xc2'", lint's DR008); the migrated file
+    has plain spaces there and says so per line, and keeps the one inside a comment."""
+    from xencfg import migrate
+
+    src = (
+        "resource r0 {\n"
+        "\u00a0 protocol C;  # keep\u00a0this\n"
+        "  syncer { rate 10M; }\n"
+        "  on a { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on b {\u00a0device /dev/drbd0; disk /dev/sda5;\n"
+        "    address 10.0.0.2:7788; meta-disk internal; }\n"
+        "}\n"
+    )
+    (tmp_path / "a" / "etc").mkdir(parents=True)
+    (tmp_path / "a" / "etc" / "drbd.conf").write_text(src)
+    m = migrate.plan([str(tmp_path / "a")], only=("drbd",))
+    out = m.outputs[0].data.decode()
+    assert out.count("\u00a0") == 1 and "# keep\u00a0this" in out
+    assert sorted(n.source.rsplit(":", 1)[1] for n in m.notes if "U+00A0" in n.what) == ["2", "5"]
+    if shutil.which("drbdadm"):
+        conf = tmp_path / "drbd.conf"
+        conf.write_text(out)
+        p = subprocess.run(
+            [str(_peer()), "--mode", "84", "--node", "a", str(conf)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert p.returncode == 0, p.stdout

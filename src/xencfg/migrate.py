@@ -426,6 +426,7 @@ def _plan_storage(
         if f.format == "ietd":
             ietd = (doc, rel, where)
             continue
+        source = doc.source
         if f.format == "xm":
             result: Any = mxen.xm_to_xl(doc)
             target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
@@ -442,13 +443,15 @@ def _plan_storage(
             m.secrets.extend(doc.secrets())
         else:
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
+            doc, spaces = mdrbd.plain_spaces(doc)
             result = convert(doc)
+            result = Converted(result.text, tuple(spaces) + result.changes)
             fencing = mdrbd.pacemaker_fencing(doc, drbd_target)
             if fencing:
                 result = Converted(doc.dumps(), result.changes + tuple(fencing))
             target, why = rel, f"DRBD {drbd_target} syntax"
         m.notes.extend(_notes(result.changes, where, target))
-        if result.text != doc.source:
+        if result.text != source:
             mode = f.path.stat().st_mode & 0o7777
             m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
             changed.add(part)

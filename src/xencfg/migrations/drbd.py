@@ -256,6 +256,33 @@ def pacemaker_fencing(doc: DrbdDocument, target: str) -> list[Change]:
     return conv.changes
 
 
+def plain_spaces(doc: DrbdDocument) -> tuple[DrbdDocument, list[Change]]:
+    """``doc`` anew with each no-break space (U+00A0) that stands for white space made a
+    plain space: drbdadm's scanner refuses it ("Parse error: ... but got '\\xc2'",
+    lint's DR008), where a copy from a web page left it. Comments and strings keep theirs."""
+    offsets = doc.nbsp_offsets()
+    if not offsets:
+        return doc, []
+    from .. import api
+
+    text = list(doc.source)
+    lines: Counter[int] = Counter()
+    for at in offsets:
+        text[at] = " "
+        lines[doc.source.count("\n", 0, at) + 1] += 1
+    new = api.loads("".join(text), "drbd", path=doc.path)
+    changes = [
+        Change(
+            line,
+            None,
+            "info",
+            f"{n} no-break space(s) (U+00A0) made plain spaces: drbdadm refuses them",
+        )
+        for line, n in sorted(lines.items())
+    ]
+    return new, changes
+
+
 def drbd_to_84(doc: DrbdDocument) -> Converted:
     """The DRBD 8.4 spelling of an 8.0-8.3 drbd.conf (8.4 input comes back unchanged)."""
     doc.dumps()  # a light document takes its tokens now, before the edits
