@@ -340,11 +340,11 @@ class _Converter:
             objects = {f"/backstores/{o['plugin']}/{o['name']}": o for o in self.objects}
             ro = [e for e in tpg["luns"] if e["write_protect"]]
             unprotected = [e for e in ro if objects[e["storage_object"]]["plugin"] == "fileio"]
-            protect = 1 if ro and len(ro) == len(tpg["luns"]) else 0
+            all_ro = 1 if ro and len(ro) == len(tpg["luns"]) else 0
             tpg["attributes"].update(
-                generate_node_acls=1, demo_mode_write_protect=protect, cache_dynamic_acls=1
+                generate_node_acls=1, demo_mode_write_protect=all_ro, cache_dynamic_acls=1
             )
-            if unprotected and not protect:
+            if unprotected and not all_ro:
                 self.note(
                     t.entry,
                     "IOMode",
