@@ -197,3 +197,15 @@ def test_heartbeat_class_resource_is_a_todo(tmp_path: Path) -> None:
     assert notes and all(n.kind == "manual" and n.why == "manual" for n in notes)
     assert not any("Pacemaker runs it" in n.what for n in m.notes)
     assert any("cannot run" in n.what for n in notes)
+
+
+def test_preferred_node_that_is_no_member_is_a_todo() -> None:
+    """'beta.example.com' is no ha.cf node: its #uname rule prefers nothing, so Pacemaker
+    may place the group anywhere; 'Alpha' is alpha (heartbeat and Pacemaker's rule match
+    names in any case, pcmk__str_casei)."""
+    hacf = xencfg.loads("bcast eth0\nnode alpha\nnode beta\n", "hacf")
+    doc = xencfg.loads("Alpha 10.0.0.5 apache\nbeta.example.com 10.0.0.6 mysql\n", "haresources")
+    r = haresources_to_cib(doc, hacf)
+    todo = [c for c in r.changes if c.severity == "action" and c.key != "stonith"]
+    assert [(c.line, c.key) for c in todo] == [(2, "group_11")]
+    assert "beta.example.com" in todo[0].message
