@@ -334,6 +334,19 @@ def test_xend_settings_that_xl_conf_holds() -> None:
     ]
 
 
+def test_network_bridge_without_name_says_where_vifs_go() -> None:
+    """xend's vif-bridge put a vif without bridge= on the first bridge it found
+    (tools/hotplug/Linux/vif-bridge: brctl show | awk 'NR==2{print$1}'); xl puts it on
+    vif.default.bridge, xenbr0 unless set (xl.conf(5)): the TODO names that bridge."""
+    from xencfg.migrations.xen import xend_to_xl_conf
+
+    r = xend_to_xl_conf(xencfg.loads("(network-script network-bridge)\n", "xend"))
+    (change,) = r.changes
+    assert change.severity == "action" and "xenbr0" in change.message
+    named = xend_to_xl_conf(xencfg.loads("(network-script 'network-bridge bridge=br1')\n", "xend"))
+    assert "xenbr0" not in named.changes[0].message
+
+
 @pytest.mark.parametrize("path", XEND_FILES, ids=[p.name for p in XEND_FILES])
 def test_every_xend_config_gives_an_xl_conf(path: Path) -> None:
     from xencfg.formats.xen.xl import XL_CONF_KEYS

@@ -553,7 +553,17 @@ def xend_to_xl_conf(doc: XendDocument) -> Converted:
             )
             if bridge:
                 lines.append(f"vif.default.bridge = {_xl_text(bridge)}")
-            note(s, name, "action", f"not carried: {XEND_ELSEWHERE[name]}")
+            # xend's vif-bridge put a vif without bridge= on the first bridge it found
+            # (tools/hotplug/Linux/vif-bridge: brctl show | awk 'NR==2{print$1}'); xl
+            # names one: vif.default.bridge, xenbr0 unless set (xl.conf(5))
+            default = (
+                ""
+                if bridge
+                else "; a vif without bridge= went to the first bridge xend found and now "
+                "goes to xl's default xenbr0 (vif.default.bridge): name the bridge xenbr0 "
+                "or set vif.default.bridge"
+            )
+            note(s, name, "action", f"not carried: {XEND_ELSEWHERE[name]}{default}")
         elif name in XEND_ELSEWHERE:
             severity = "action" if name in ("dom0-min-mem", "xend-relocation-server") else "warning"
             if name == "xend-relocation-server" and not doc.typed(name):
