@@ -389,3 +389,59 @@ def test_cli_parts_and_targets_are_checked(
     (empty / "hosts").write_text("127.0.0.1 localhost\n")
     assert main(["migrate", "--check", str(empty.parent)]) == 2
     assert "nothing to migrate" in capsys.readouterr().err
+
+
+def test_storage_box_gets_no_corosync(tmp_path: Path) -> None:
+    """A target box given with the dom0s (no ha.cf, not in ha.cf's 'node' lines) gets no
+    corosync.conf: corosync -t there says 'No valid name found for local host' (it is in no
+    nodelist entry), and starting it would fail."""
+    roots = _cluster(tmp_path / "in", "ucast", ["n1", "n2", "n3"], False)
+    san = tmp_path / "in" / "san1" / "etc"
+    san.mkdir(parents=True)
+    (san / "ietd.conf").write_text(
+        "Target iqn.2001-04.com.example:san1.pool\n\tLun 0 Path=/dev/sdb\n"
+    )
+    m = migrate.plan([*roots, str(san.parent)])
+    corosync_nodes = {o.node for o in m.outputs if o.path.startswith("etc/corosync/")}
+    assert corosync_nodes == {"n1", "n2", "n3"}
+    assert m.stack_nodes == ["n1", "n2", "n3"]
+    assert any(n.source == "san1" and n.target == "corosync.conf" for n in m.notes)
+    assert m.steps[0].startswith("On every node (n1, n2, n3):")
+
+
+def test_heartbeat_clients_and_initdead_get_true_advice(tmp_path: Path) -> None:
+    """ipfail and dopd talk to heartbeat's API (they cannot be 'run as a systemd service'
+    under corosync); initdead's note names wait_for_all only where two_node sets it
+    (votequorum.5: two_node enables wait_for_all; a 3-node cluster has neither)."""
+    roots = _cluster(tmp_path / "in", "ucast", ["n1", "n2", "n3"], False)
+    for r in roots:
+        hacf = Path(r) / "etc" / "ha.d" / "ha.cf"
+        hacf.write_text(
+            hacf.read_text()
+            + "initdead 60\nrespawn hacluster /usr/lib/heartbeat/ipfail\n"
+            + "respawn hacluster /usr/lib/heartbeat/dopd\nrespawn root /sbin/evmsd\n"
+        )
+    m = migrate.plan(roots, only=("stack",))
+    why = {n.what: n.why for n in m.notes}
+    assert "ocf:pacemaker:ping" in why["respawn hacluster /usr/lib/heartbeat/ipfail"]
+    assert "crm-fence-peer.sh" in why["respawn hacluster /usr/lib/heartbeat/dopd"]
+    assert "two_node" not in why["initdead 60"]
+    assert "cannot run under corosync" in why["respawn root /sbin/evmsd"]
+
+
+def test_cib_uname_in_other_case_gets_the_nodeid(tmp_path: Path) -> None:
+    """A CIB node 'N1' is member n1: heartbeat and Pacemaker's peer cache match names in
+    any case (Pacemaker membership.c, pcmk__str_casei), so it takes n1's corosync nodeid;
+    kept at heartbeat's UUID it would be a second, unknown node."""
+    roots = _cluster(tmp_path / "in", "ucast", ["n1", "n2"], False)
+    cib = tmp_path / "cib.xml"
+    cib.write_text(
+        '<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-1.0">'
+        "<configuration><crm_config/><nodes>"
+        '<node id="7a4e8b52-3c1d-4f6e-9a0b-2d5c8e1f7a30" uname="N1" type="normal"/>'
+        '<node id="c2b9f0e4-6d3a-4b8c-91e7-5f0a2c4d6e81" uname="n2" type="normal"/>'
+        "</nodes><resources/><constraints/></configuration><status/></cib>\n"
+    )
+    m = migrate.plan(roots, only=("stack",), cib_file=str(cib))
+    out = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    assert '<node id="1" uname="N1"' in out and '<node id="2" uname="n2"' in out

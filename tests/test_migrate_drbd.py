@@ -8,6 +8,7 @@ of everything not rewritten.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -192,3 +193,95 @@ def test_drbdadm_9_reads_the_same_resources(path: Path, tmp_path: Path) -> None:
 def _comments(text: str) -> list[str]:
     """Every comment of a drbd.conf, wherever it stands (they may move with options)."""
     return ["#" + line.partition("#")[2].rstrip() for line in text.splitlines() if "#" in line]
+
+
+# -- heartbeat's dopd handler under Pacemaker -----------------------------------------
+
+DOPD = (
+    "common {\n"
+    "  disk { fencing resource-only; }\n"
+    '  handlers { outdate-peer "/usr/lib/heartbeat/drbd-peer-outdater -t 5"; }\n'
+    "}\n"
+    "resource r0 {\n"
+    "  on a { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; meta-disk internal; }\n"
+    "  on b { device /dev/drbd0; disk /dev/sda5; address 10.0.0.2:7788; meta-disk internal; }\n"
+    "}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "fence", "unfence_key", "unfence"),
+    [
+        ("8.4", "crm-fence-peer.sh", "after-resync-target", "crm-unfence-peer.sh"),
+        ("9", "crm-fence-peer.9.sh", "unfence-peer", "crm-unfence-peer.9.sh"),
+    ],
+)
+def test_migrate_points_dopd_handler_at_pacemaker(
+    tmp_path: Path, target: str, fence: str, unfence_key: str, unfence: str
+) -> None:
+    """drbd-peer-outdater asks heartbeat's dopd to outdate the peer; with heartbeat gone
+    (and drbd-utils 9.22 ships no drbd-peer-outdater: ``dpkg -L drbd-utils`` lists only
+    /usr/lib/drbd/crm-fence-peer{,.9}.sh and crm-unfence-peer{,.9}.sh) the handler fails
+    and resource fencing with it. The migration points it at crm-fence-peer (drbd-utils'
+    scripts/global_common.conf) and says so; drbdadm 84 and 9 accept the result."""
+    from xencfg import migrate
+
+    for node in ("a", "b"):
+        (tmp_path / "in" / node / "etc").mkdir(parents=True)
+        (tmp_path / "in" / node / "etc" / "drbd.conf").write_text(DOPD)
+    m = migrate.plan(
+        [str(tmp_path / "in" / "a"), str(tmp_path / "in" / "b")],
+        only=("drbd",),
+        drbd_target=target,
+    )
+    out = next(o for o in m.outputs if o.node == "a").data.decode()
+    doc = xencfg.loads(out, "drbd")
+    handlers = doc.common["handlers"]
+    assert handlers["fence-peer"] == f"/usr/lib/drbd/{fence}"
+    assert handlers[unfence_key] == f"/usr/lib/drbd/{unfence}"
+    assert "drbd-peer-outdater" not in out
+    assert any(n.what.startswith("fence-peer: ") and "dopd" in n.what for n in m.notes)
+    if shutil.which("drbdadm"):
+        conf = tmp_path / "drbd.conf"
+        conf.write_text(out)
+        mode = "84" if target == "8.4" else "9"
+        p = subprocess.run(
+            [str(_peer()), "--mode", mode, "--node", "a", str(conf)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert p.returncode == 0, p.stdout
+
+
+def test_migrate_makes_nbsp_white_space_plain(tmp_path: Path) -> None:
+    """A no-break space standing for white space (a copy from a web page) makes drbdadm
+    refuse the file ("Parse error: ... but got '\\xc2'", lint's DR008); the migrated file
+    has plain spaces there and says so per line, and keeps the one inside a comment."""
+    from xencfg import migrate
+
+    src = (
+        "resource r0 {\n"
+        "\u00a0 protocol C;  # keep\u00a0this\n"
+        "  syncer { rate 10M; }\n"
+        "  on a { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on b {\u00a0device /dev/drbd0; disk /dev/sda5;\n"
+        "    address 10.0.0.2:7788; meta-disk internal; }\n"
+        "}\n"
+    )
+    (tmp_path / "a" / "etc").mkdir(parents=True)
+    (tmp_path / "a" / "etc" / "drbd.conf").write_text(src)
+    m = migrate.plan([str(tmp_path / "a")], only=("drbd",))
+    out = m.outputs[0].data.decode()
+    assert out.count("\u00a0") == 1 and "# keep\u00a0this" in out
+    assert sorted(n.source.rsplit(":", 1)[1] for n in m.notes if "U+00A0" in n.what) == ["2", "5"]
+    if shutil.which("drbdadm"):
+        conf = tmp_path / "drbd.conf"
+        conf.write_text(out)
+        p = subprocess.run(
+            [str(_peer()), "--mode", "84", "--node", "a", str(conf)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert p.returncode == 0, p.stdout

@@ -174,3 +174,38 @@ def test_migrate_carries_a_v1_cluster(tmp_path: Path) -> None:
         "apache_3",
     ]
     assert any("haresources" in n.source and n.kind == "manual" for n in m.notes)
+
+
+def test_heartbeat_class_resource_is_a_todo(tmp_path: Path) -> None:
+    """drbddisk stays class="heartbeat", which Pacemaker 2 cannot run: Pacemaker 2.1.5's
+    ``crm_resource --list-standards`` prints ocf, lsb, service and stonith (the class went
+    with the heartbeat layer, ClusterLabs/pacemaker#1388), while crm_verify accepts the XML.
+    So the report must ask for a replacement (a TODO), not say Pacemaker runs it."""
+    roots = []
+    for me in ("alpha", "beta"):
+        etc = tmp_path / me / "etc"
+        (etc / "ha.d").mkdir(parents=True)
+        (etc / "ha.d" / "ha.cf").write_text(
+            "keepalive 1\ndeadtime 10\nbcast eth0\nnode alpha\nnode beta\n"
+        )
+        (etc / "ha.d" / "authkeys").write_text("auth 1\n1 sha1 0123456789abcdef0123\n")
+        (etc / "ha.d" / "haresources").write_text("alpha drbddisk::r0 10.0.0.5\n")
+        (etc / "hosts").write_text("10.1.0.1 alpha\n10.1.0.2 beta\n")
+        roots.append(str(tmp_path / me))
+    m = migrate.plan(roots, only=("stack",))
+    notes = [n for n in m.notes if "heartbeat:drbddisk" in n.what]
+    assert notes and all(n.kind == "manual" and n.why == "manual" for n in notes)
+    assert not any("Pacemaker runs it" in n.what for n in m.notes)
+    assert any("cannot run" in n.what for n in notes)
+
+
+def test_preferred_node_that_is_no_member_is_a_todo() -> None:
+    """'beta.example.com' is no ha.cf node: its #uname rule prefers nothing, so Pacemaker
+    may place the group anywhere; 'Alpha' is alpha (heartbeat and Pacemaker's rule match
+    names in any case, pcmk__str_casei)."""
+    hacf = xencfg.loads("bcast eth0\nnode alpha\nnode beta\n", "hacf")
+    doc = xencfg.loads("Alpha 10.0.0.5 apache\nbeta.example.com 10.0.0.6 mysql\n", "haresources")
+    r = haresources_to_cib(doc, hacf)
+    todo = [c for c in r.changes if c.severity == "action" and c.key != "stonith"]
+    assert [(c.line, c.key) for c in todo] == [(2, "group_11")]
+    assert "beta.example.com" in todo[0].message

@@ -83,8 +83,18 @@ def _lun(r: Any, n: int) -> Any:
 def test_chap_accounts(tmp_path: Path) -> None:
     r = convert(tmp_path, initiators_allow=ALLOW)
     tpg = r.saveconfig["targets"][0]["tpgs"][0]
-    assert (tpg["userid"], tpg["password"]) == ("webuser", "webpassword12")
-    assert (tpg["mutual_userid"], tpg["mutual_password"]) == ("tgt", "tgtpassword123")
+    # rtslib-fb target.py: TPG.dump writes chap_<attr> for attr in auth_params and
+    # TPG.setup sets each leftover key with setattr: only the chap_ names are properties
+    # that reach configfs (auth/userid ...), a plain 'userid' is silently a Python attribute
+    assert (tpg["chap_userid"], tpg["chap_password"]) == ("webuser", "webpassword12")
+    assert (tpg["chap_mutual_userid"], tpg["chap_mutual_password"]) == ("tgt", "tgtpassword123")
+    assert not {"userid", "password", "mutual_userid", "mutual_password"} & set(tpg)
+    # a named initiator logs in with its ACL's account, not the TPG's (Linux
+    # iscsi_target_nego.c, iscsi_handle_authentication: the TPG's is for generated ACLs)
+    for acl in tpg["node_acls"]:
+        assert (acl["chap_userid"], acl["chap_password"]) == ("webuser", "webpassword12")
+        assert acl["chap_mutual_userid"] == "tgt"
+    assert f"/acls/{tpg['node_acls'][0]['node_wwn']} set auth userid=webuser" in r.script()
     assert tpg["attributes"]["authentication"] == 1
     assert r.saveconfig["fabric_modules"] == [
         {
@@ -111,9 +121,11 @@ def test_acls_from_initiators_allow(tmp_path: Path) -> None:
     ]
     assert [m["index"] for m in acls[0]["mapped_luns"]] == [0, 1]
     # the network has no LIO equivalent: an action line in initiators.allow
+    # (and the image file's size, test_image_file_lun_needs_its_size)
     actions = [c for c in r.changes if c.severity == "action"]
     assert [(c.key, c.path, c.line) for c in actions] == [
-        ("initiators.allow", str(tmp_path / "initiators.allow"), 1)
+        ("Lun", None, 7),
+        ("initiators.allow", str(tmp_path / "initiators.allow"), 1),
     ]
     # a target without a line is open under IET: written open, and said so
     assert db["tpgs"][0]["attributes"]["generate_node_acls"] == 1
@@ -224,3 +236,31 @@ def test_rtslib_accepts_our_names(tmp_path: Path) -> None:
         [python or "python3", "-c", check, str(cfg)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_open_target_keeps_read_only_fileio_lun_read_only(tmp_path: Path) -> None:
+    """A target open to everyone gets generated ACLs, which map each LUN writable unless
+    demo_mode_write_protect=1 (rtslib-fb's LUN.setup reads no 'write_protect'; LIO's
+    fileio backstore has no read-only switch): an IET IOMode=ro fileio LUN must not
+    become writable; where ro and rw LUNs share such a target, the report says so."""
+    ro_only = (
+        "Target iqn.2008-01.com.example:storage.iso\n"
+        "\tLun 0 Path=/srv/iso.img,Type=fileio,IOMode=ro\n"
+    )
+    r = convert(tmp_path, ietd=ro_only)
+    attrs = r.saveconfig["targets"][0]["tpgs"][0]["attributes"]
+    assert attrs["generate_node_acls"] == 1 and attrs["demo_mode_write_protect"] == 1
+    mixed = ro_only + "\tLun 1 Path=/srv/rw.img,Type=fileio\n"
+    r = convert(tmp_path, ietd=mixed)
+    attrs = r.saveconfig["targets"][0]["tpgs"][0]["attributes"]
+    assert attrs["demo_mode_write_protect"] == 0
+    assert any(c.severity == "action" and "read-only fileio" in c.message for c in r.changes)
+
+
+def test_image_file_lun_needs_its_size(tmp_path: Path) -> None:
+    """rtslib-fb (tcm.py, FileIOStorageObject._configure) refuses a fileio object on a file
+    without its size: 'Path is to a file, size needed', so targetctl restore drops the
+    LUN; a block device needs none. The report asks for the size of each image file."""
+    r = convert(tmp_path)
+    todo = [c for c in r.changes if c.severity == "action" and "size" in c.message]
+    assert len(todo) == 1 and "/srv/web-data.img" in todo[0].message

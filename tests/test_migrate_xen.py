@@ -223,7 +223,10 @@ def _xm_view(g: dict[str, Any]) -> dict[str, Any]:
     for spec in g.get("disk", []):
         d = domu.parse_disk(spec)
         kind = (d.kind or "").split(":")[-1]
-        disks.append((d.target or "", d.vdev, (d.mode or "w").startswith("w"), kind == "drbd"))
+        target = d.target or ""
+        if kind == "phy" and target and not target.startswith("/"):
+            target = "/dev/" + target  # xend's block script: expand_dev
+        disks.append((target, d.vdev, (d.mode or "w").startswith("w"), kind == "drbd"))
     nics = []
     for spec in g.get("vif", []):
         v = domu.parse_kv(spec)
@@ -331,6 +334,19 @@ def test_xend_settings_that_xl_conf_holds() -> None:
     ]
 
 
+def test_network_bridge_without_name_says_where_vifs_go() -> None:
+    """xend's vif-bridge put a vif without bridge= on the first bridge it found
+    (tools/hotplug/Linux/vif-bridge: brctl show | awk 'NR==2{print$1}'); xl puts it on
+    vif.default.bridge, xenbr0 unless set (xl.conf(5)): the TODO names that bridge."""
+    from xencfg.migrations.xen import xend_to_xl_conf
+
+    r = xend_to_xl_conf(xencfg.loads("(network-script network-bridge)\n", "xend"))
+    (change,) = r.changes
+    assert change.severity == "action" and "xenbr0" in change.message
+    named = xend_to_xl_conf(xencfg.loads("(network-script 'network-bridge bridge=br1')\n", "xend"))
+    assert "xenbr0" not in named.changes[0].message
+
+
 @pytest.mark.parametrize("path", XEND_FILES, ids=[p.name for p in XEND_FILES])
 def test_every_xend_config_gives_an_xl_conf(path: Path) -> None:
     from xencfg.formats.xen.xl import XL_CONF_KEYS
@@ -343,3 +359,18 @@ def test_every_xend_config_gives_an_xl_conf(path: Path) -> None:
     r = xend_to_xl_conf(doc)
     assert set(xencfg.loads(r.text, "xl").settings) <= XL_CONF_KEYS
     assert {c.key for c in r.changes} == set(doc.names)  # every setting is accounted for
+
+
+def test_relative_phy_device_gets_dev_prefix() -> None:
+    # xm's block hotplug script reads 'phy:hda1' as /dev/hda1 (tools/hotplug/Linux/block,
+    # expand_dev); libxl stat()s pdev_path as written (libxl_device.c,
+    # libxl__device_disk_set_backend: 'Disk vdev=%s failed to stat: %s'), relative to xl's cwd
+    out, changes = convert(
+        "name = 'r'\ndisk = ['phy:vg0/root,xvda,w', 'phy:/dev/sdb,xvdb,w', 'phy:sdc,xvdc,w!']\n"
+    )
+    assert xl_settings(out)["disk"] == [
+        "phy:/dev/vg0/root,xvda,w",
+        "phy:/dev/sdb,xvdb,w",
+        "phy:/dev/sdc,xvdc,w",
+    ]
+    assert (2, "disk", "info") in changes and (2, "disk", "action") in changes

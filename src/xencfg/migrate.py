@@ -87,6 +87,8 @@ class Migration:
     secrets: list[str] = attrs.Factory(list)
     #: the LIO conversions of the storage nodes (their WWIDs reach the initiators)
     lio: list[Any] = attrs.Factory(list)
+    #: the nodes that get corosync and Pacemaker (those that ran heartbeat)
+    stack_nodes: list[str] = attrs.Factory(list)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -165,6 +167,17 @@ def _cib_output(
     from .formats.cib.upgrade import upgrade
 
     ids = {m.name: m.nodeid for m in members}
+    # heartbeat and Pacemaker's peer cache match node names in any case (membership.c,
+    # pcmk__str_casei): a CIB uname 'Alpha' is member 'alpha' and takes its nodeid
+    folded = {m.name.casefold(): m.nodeid for m in members}
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        for node in etree.fromstring(encode(text), parser).iter("node"):
+            uname = node.get("uname")
+            if uname and uname not in ids and uname.casefold() in folded:
+                ids[uname] = folded[uname.casefold()]
+    except etree.XMLSyntaxError:
+        pass  # upgrade() reports what it cannot read
     if target == "current":
         result = upgrade(text, path=display, target="current", nodeids=ids)
         for ch in result.changes:
@@ -261,7 +274,7 @@ def plan(
             "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
             "evms.conf: nothing to migrate"
         )
-    m.steps = _steps(m.nodes, stack, storage)
+    m.steps = _steps(m.nodes, stack, storage, m.stack_nodes)
     return m
 
 
@@ -299,7 +312,22 @@ def _plan_stack(
     m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
     conf = encode(api.dumps(stack.corosync))
     key = _random.token_bytes(KEY_BYTES)
-    for tree in found.nodes:
+    members = {mb.name.lower() for mb in stack.members}
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        if nf.hacf is None and tree.name.lower() not in members:
+            # a storage box (no ha.cf, not in the nodelist): corosync there would not
+            # find itself in the nodelist ('No valid name found for local host')
+            m.notes.append(
+                Note(
+                    "info",
+                    tree.name,
+                    "corosync.conf",
+                    f"{tree.name} runs no heartbeat (no ha.cf) and is no member",
+                    "no corosync.conf or authkey for it: it stays outside the cluster",
+                )
+            )
+            continue
+        m.stack_nodes.append(tree.name)
         existing = tree.etc / "corosync" / "corosync.conf"
         if existing.is_file() and existing.read_bytes() == conf:
             continue
@@ -362,6 +390,7 @@ def _plan_storage(
 ) -> set[str]:
     """One node's xm, xend, drbd, IET, multipath and iscsid files into ``m``; the parts
     that changed a file."""
+    from .migrations import Converted
     from .migrations import drbd as mdrbd
     from .migrations import iscsid as miscsid
     from .migrations import lio as mlio
@@ -397,6 +426,7 @@ def _plan_storage(
         if f.format == "ietd":
             ietd = (doc, rel, where)
             continue
+        source = doc.source
         if f.format == "xm":
             result: Any = mxen.xm_to_xl(doc)
             target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
@@ -413,10 +443,15 @@ def _plan_storage(
             m.secrets.extend(doc.secrets())
         else:
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
+            doc, spaces = mdrbd.plain_spaces(doc)
             result = convert(doc)
+            result = Converted(result.text, tuple(spaces) + result.changes)
+            fencing = mdrbd.pacemaker_fencing(doc, drbd_target)
+            if fencing:
+                result = Converted(doc.dumps(), result.changes + tuple(fencing))
             target, why = rel, f"DRBD {drbd_target} syntax"
         m.notes.extend(_notes(result.changes, where, target))
-        if result.text != doc.source:
+        if result.text != source:
             mode = f.path.stat().st_mode & 0o7777
             m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
             changed.add(part)
@@ -524,14 +559,18 @@ def _notes(changes: Any, where: str, target: str) -> list[Note]:
     return out
 
 
-def _steps(nodes: list[str], has_cib: bool | None, storage: set[str]) -> list[str]:
+def _steps(
+    nodes: list[str], has_cib: bool | None, storage: set[str], members: list[str] | None = None
+) -> list[str]:
     """The cut-over, in order: ``has_cib`` None when the stack is not migrated;
-    ``storage``: the other parts that wrote files."""
+    ``storage``: the other parts that wrote files; ``members``: the nodes that get
+    corosync (default: every node)."""
     each = ", ".join(nodes)
     if has_cib is None:
         return _storage_steps(each, storage)
+    cluster = ", ".join(members or nodes)
     steps = [
-        f"On every node ({each}): back up /etc/ha.d (or /etc/heartbeat) and "
+        f"On every node ({cluster}): back up /etc/ha.d (or /etc/heartbeat) and "
         "/var/lib/heartbeat/crm/cib.xml.",
         "Stop heartbeat on every node, one at a time, the DC last "
         "(`/etc/init.d/heartbeat stop`); the resources stop with it.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import os
 from typing import Any
 
 import attrs
@@ -22,6 +23,23 @@ from .formats.lines.corosync import (
 
 #: Facilities corosync's syslog_facility accepts (logsys.c: daemon, local0..local7).
 SYSLOG_FACILITIES = ("daemon", *(f"local{i}" for i in range(8)))
+#: Programs heartbeat respawned that are clients of its API (they connect to heartbeat
+#: and cannot run without it), and what does their job under corosync and Pacemaker.
+HEARTBEAT_CLIENTS = {
+    "ipfail": "ipfail is a heartbeat API client (it asks heartbeat which ping nodes each "
+    "node reaches) and cannot run under corosync: its job is an ocf:pacemaker:ping clone "
+    "with location rules on its pingd attribute",
+    "pingd": "heartbeat's pingd is a heartbeat API client: use an ocf:pacemaker:ping clone "
+    "(it sets the same pingd attribute) instead",
+    "dopd": "dopd (DRBD's outdate-peer daemon) is a heartbeat API client and cannot run "
+    "under corosync: DRBD's fence-peer handler must be /usr/lib/drbd/crm-fence-peer.sh "
+    "(crm-fence-peer.9.sh for DRBD 9), which xencfg migrate writes where drbd.conf calls "
+    "drbd-peer-outdater",
+    "evmsd": "evmsd (EVMS's cluster daemon) takes its membership from heartbeat and cannot "
+    "run under corosync: EVMS goes with the migration (see the EVMS lines of the report)",
+    "mgmtd": "mgmtd (the heartbeat GUI's daemon) is a heartbeat API client: it is gone; "
+    "crm_mon, crmsh or pcs manage the new cluster",
+}
 #: The shortest token we write: below it a busy dom0 (live migration, DRBD resync) misses
 #: tokens and the cluster splits for nothing; corosync's own default is 3000 ms.
 MIN_TOKEN_MS = 1000
@@ -464,7 +482,8 @@ class _Builder:
         return out
 
     # -- the rest of ha.cf -----------------------------------------------------
-    def leftovers(self) -> None:
+    def leftovers(self, members: int = 2) -> None:
+        """The ha.cf directives corosync.conf does not hold (``members``: the count)."""
         n0 = next((n for n in self.nodes if n.hacf is not None), None)
         if n0 is None:
             return
@@ -484,13 +503,17 @@ class _Builder:
                     "and location rules on its pingd attribute",
                 )
             elif key == "respawn":
+                program = os.path.basename(e.values[1]) if len(e.values) > 1 else ""
                 self.note(
                     "manual",
                     loc,
                     "-",
                     f"respawn {val}",
-                    "corosync starts no client programs: run it as a systemd service or a "
-                    "Pacemaker resource",
+                    HEARTBEAT_CLIENTS.get(
+                        program,
+                        "corosync starts no client programs: run it as a systemd service "
+                        "or a Pacemaker resource",
+                    ),
                 )
             elif key == "apiauth":
                 self.note("dropped", loc, "-", f"apiauth {val}", "heartbeat's API is gone")
@@ -535,7 +558,10 @@ class _Builder:
                     loc,
                     "-",
                     f"initdead {val}",
-                    "votequorum's wait_for_all (set by two_node) waits for all nodes at start",
+                    "votequorum's wait_for_all (set by two_node) waits for all nodes at start"
+                    if members == 2
+                    else "Pacemaker starts resources once a majority of the members is up "
+                    "(votequorum); it needs no start-up grace time",
                 )
             elif key in ("udpport",):
                 self.note(
@@ -635,7 +661,7 @@ def to_corosync(nodes: list[NodeFiles], cluster_name: str | None = None) -> Stac
             "two_node (which also sets wait_for_all: both nodes must be up once at start)",
         )
     logging = b.logging()
-    b.leftovers()
+    b.leftovers(len(members))
     b.authkey()
     doc = CorosyncDocument.new(
         {"totem": totem, "nodelist": {"node": nodelist}, "quorum": quorum, "logging": logging}

@@ -192,6 +192,97 @@ def _walk(children: list[Node]) -> list[Block]:
     return out
 
 
+#: Pacemaker's fence-peer handler and the handler that lifts its constraint, per target
+#: (drbd-utils' scripts/global_common.conf; drbd-utils 9.22 installs these in
+#: /usr/lib/drbd and no drbd-peer-outdater: ``dpkg -L drbd-utils``)
+CRM_FENCE_PEER = {
+    "8.4": (
+        "/usr/lib/drbd/crm-fence-peer.sh",
+        "after-resync-target",
+        "/usr/lib/drbd/crm-unfence-peer.sh",
+    ),
+    "9": (
+        "/usr/lib/drbd/crm-fence-peer.9.sh",
+        "unfence-peer",
+        "/usr/lib/drbd/crm-unfence-peer.9.sh",
+    ),
+}
+
+
+def pacemaker_fencing(doc: DrbdDocument, target: str) -> list[Change]:
+    """Point a fence-peer handler that calls heartbeat's ``drbd-peer-outdater`` at
+    Pacemaker's ``crm-fence-peer`` script (edits ``doc``; ``target``: "8.4" or "9").
+
+    drbd-peer-outdater asks dopd, which heartbeat respawned (ha.cf ``respawn ...
+    dopd``), to outdate the peer: with heartbeat gone the handler fails, and DRBD's
+    resource fencing with it, without a word. crm-fence-peer places a constraint in
+    the CIB instead; its unfence script removes it after the resync."""
+    fence, unfence_key, unfence = CRM_FENCE_PEER[target]
+    conv = _Converter(doc)
+    for block in _walk(doc.children):
+        if block.key != "handlers":
+            continue
+        for entry in list(block.entries("fence-peer")):
+            program = (entry.value or "").split()
+            if not program or program[0].rsplit("/", 1)[-1] != "drbd-peer-outdater":
+                continue
+            conv.note(
+                entry,
+                "fence-peer",
+                "warning",
+                f"'{entry.value}' asks heartbeat's dopd, which no longer runs (and "
+                f"drbd-utils 9 has no drbd-peer-outdater): the handler is now '{fence}', "
+                "which fences through Pacemaker's CIB",
+            )
+            entry.values = [fence]
+            now = block.entry(unfence_key)
+            if now is None:
+                block.set(unfence_key, unfence)
+                conv.note(
+                    entry,
+                    unfence_key,
+                    "info",
+                    f"{unfence_key} '{unfence}' added: it removes crm-fence-peer's "
+                    "constraint once the peer is in sync again",
+                )
+            elif now.value != unfence:
+                conv.note(
+                    now,
+                    unfence_key,
+                    "action",
+                    f"{unfence_key} is '{now.value}': also run '{unfence}' there, or "
+                    "crm-fence-peer's constraint stays after the resync",
+                )
+    return conv.changes
+
+
+def plain_spaces(doc: DrbdDocument) -> tuple[DrbdDocument, list[Change]]:
+    """``doc`` anew with each no-break space (U+00A0) that stands for white space made a
+    plain space: drbdadm's scanner refuses it ("Parse error: ... but got '\\xc2'",
+    lint's DR008), where a copy from a web page left it. Comments and strings keep theirs."""
+    offsets = doc.nbsp_offsets()
+    if not offsets:
+        return doc, []
+    from .. import api
+
+    text = list(doc.source)
+    lines: Counter[int] = Counter()
+    for at in offsets:
+        text[at] = " "
+        lines[doc.source.count("\n", 0, at) + 1] += 1
+    new = api.loads("".join(text), "drbd", path=doc.path)
+    changes = [
+        Change(
+            line,
+            None,
+            "info",
+            f"{n} no-break space(s) (U+00A0) made plain spaces: drbdadm refuses them",
+        )
+        for line, n in sorted(lines.items())
+    ]
+    return new, changes
+
+
 def drbd_to_84(doc: DrbdDocument) -> Converted:
     """The DRBD 8.4 spelling of an 8.0-8.3 drbd.conf (8.4 input comes back unchanged)."""
     doc.dumps()  # a light document takes its tokens now, before the edits

@@ -227,6 +227,21 @@ def haresources_to_cib(
         )
 
     id_index, group_index = 1, 1
+    members = {str(n).casefold() for n in nodes}
+
+    def preferred(line: int, rid: str, node: str) -> None:
+        # heartbeat and Pacemaker's #uname rule match node names in any case, but a name
+        # that is no member (an FQDN, a typo) makes the rule prefer no node at all
+        if members and node.casefold() not in members:
+            b.note(
+                line,
+                rid,
+                "action",
+                f"{node!r} is no 'node' of ha.cf ({', '.join(map(str, nodes))}): the "
+                f"location rule of {rid} prefers no member, so Pacemaker may place it on "
+                "any node; write the preferred node's uname in the rule",
+            )
+
     for group in doc.groups:
         line = b.line_of(group)
         given = group.name or ""
@@ -252,6 +267,7 @@ def haresources_to_cib(
         elif len(group.resources) == 1:
             rid = b.primitive(resources, group.resources[0], id_index, given, line)
             b.location(constraints, rid, group.node)
+            preferred(line, rid, group.node)
             b.note(
                 line,
                 rid,
@@ -263,12 +279,13 @@ def haresources_to_cib(
             gid = b.unique(given or f"group_{group_index}")
             g = etree.SubElement(resources, "group", id=gid)
             index = group_index
-            members = []
+            parts = []
             for res in group.resources:
-                members.append(b.primitive(g, res, index, "", line))
+                parts.append(b.primitive(g, res, index, "", line))
                 index += 1
             b.location(constraints, gid, group.node)
-            b.note(line, gid, "info", f"group {gid} ({', '.join(members)}), prefers {group.node}")
+            b.note(line, gid, "info", f"group {gid} ({', '.join(parts)}), prefers {group.node}")
+            preferred(line, gid, group.node)
             group_index += 10
             id_index += len(group.resources) + 1
     for line, words in doc.constraints:

@@ -197,7 +197,13 @@ class _Converter:
                 )
         users = t.users
         if users:
-            self.auth(tpg, users, "target")
+            # rtslib-fb's TPG.setup sets each leftover key as an attribute of the TPG
+            # object: only chap_userid/chap_password/chap_mutual_* (target.py, TPG's
+            # chap_* properties, as TPG.dump writes them) reach configfs; a plain
+            # 'userid' key becomes a Python attribute and the account is lost
+            accounts: dict[str, Any] = {}
+            self.auth(accounts, users, "target")
+            tpg.update({f"chap_{k}": v for k, v in accounts.items()})
             tpg["attributes"]["authentication"] = 1
         luns = []
         for lun in t.luns:
@@ -232,6 +238,18 @@ class _Converter:
         else:
             # IET's fileio default is write-back (wb); wt writes through
             obj["write_back"] = mode not in ("wt", "ro")
+            if not lun.path.startswith("/dev/"):
+                # rtslib-fb tcm.py FileIOStorageObject._configure: a file needs its size
+                # ('Path is to a file, size needed'); targetcli's create reads it itself
+                self.note(
+                    lun.entry,
+                    "Lun",
+                    "action",
+                    f"{lun.path} is an image file: targetctl restore needs its size in "
+                    f'bytes, which this offline copy cannot read: add "size": N (stat -c '
+                    f"%s {lun.path}) to storage object {name} in saveconfig.json, or load "
+                    "the targetcli script instead, which reads the size itself",
+                )
             if mode == "ro":
                 self.note(
                     lun.entry,
@@ -316,9 +334,27 @@ class _Converter:
                 deny,
             )
         if rule is None or any(p.kind == "all" for p in rule.peers):
+            # generated ACLs map every LUN per demo_mode_write_protect (rtslib-fb's LUN
+            # setup reads no write_protect): a read-only fileio LUN, which has no
+            # read-only backstore switch, stays read-only only through it
+            objects = {f"/backstores/{o['plugin']}/{o['name']}": o for o in self.objects}
+            ro = [e for e in tpg["luns"] if e["write_protect"]]
+            unprotected = [e for e in ro if objects[e["storage_object"]]["plugin"] == "fileio"]
+            all_ro = 1 if ro and len(ro) == len(tpg["luns"]) else 0
             tpg["attributes"].update(
-                generate_node_acls=1, demo_mode_write_protect=0, cache_dynamic_acls=1
+                generate_node_acls=1, demo_mode_write_protect=all_ro, cache_dynamic_acls=1
             )
+            if unprotected and not all_ro:
+                self.note(
+                    t.entry,
+                    "IOMode",
+                    "action",
+                    f"{t.name} mixes read-only fileio LUNs "
+                    f"({', '.join(str(e['index']) for e in unprotected)}) with writable "
+                    "ones and is open to every initiator: LIO's generated ACLs write-protect "
+                    "all LUNs or none (demo_mode_write_protect=0 written: those LUNs are "
+                    "writable): name the initiators in ACLs, or split the target",
+                )
             self.note(
                 t.entry if rule is None else rule.entry,
                 "initiators.allow",
@@ -329,6 +365,10 @@ class _Converter:
                 None if rule is None else doc,
             )
             return
+        # LIO checks a named initiator's CHAP against its ACL's account, the TPG's only
+        # for generated ACLs (Linux iscsi_target_nego.c, iscsi_handle_authentication:
+        # dynamic_node_acl ? tpg_demo_auth : node_auth): each ACL carries the account
+        chap = {k: v for k, v in tpg.items() if k.startswith("chap_")}
         for p in rule.peers:
             if p.kind == "name" and not _REGEX_CHARS.search(p.text.replace("\\.", ".")):
                 protect = {e["index"]: e["write_protect"] for e in tpg["luns"]}
@@ -338,6 +378,7 @@ class _Converter:
                         "mapped_luns": [
                             {"index": n, "tpg_lun": n, "write_protect": protect[n]} for n in luns
                         ],
+                        **chap,
                     }
                 )
             else:
@@ -401,10 +442,13 @@ def _script(config: dict[str, Any]) -> str:
         for k, v in sorted(tpg["parameters"].items()):
             out.append(f"{base} set parameter {k}={q(str(v))}")
         for k in ("userid", "password", "mutual_userid", "mutual_password"):
-            if k in tpg:
-                out.append(f"{base} set auth {k}={q(tpg[k])}")
+            if f"chap_{k}" in tpg:
+                out.append(f"{base} set auth {k}={q(tpg['chap_' + k])}")
         for acl in tpg["node_acls"]:
             out.append(f"{base}/acls create {acl['node_wwn']} add_mapped_luns=false")
+            for k in ("userid", "password", "mutual_userid", "mutual_password"):
+                if f"chap_{k}" in acl:
+                    out.append(f"{base}/acls/{acl['node_wwn']} set auth {k}={q(acl['chap_' + k])}")
             for m in acl["mapped_luns"]:
                 wp = " write_protect=1" if m["write_protect"] else ""
                 out.append(

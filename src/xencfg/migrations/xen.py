@@ -375,6 +375,24 @@ class _Converter:
 
     def disk(self, node: Node, spec: str) -> str:
         d = parse_disk(spec)
+        if d.kind == "phy" and d.target and not d.target.startswith("/"):
+            # xend's block hotplug script expands a relative phy: device under /dev
+            # (tools/hotplug/Linux/block, expand_dev); libxl stat()s the path as written,
+            # from xl's working directory (libxl_device.c, libxl__device_disk_set_backend:
+            # 'Disk vdev=%s failed to stat: %s')
+            parts = spec.split(",")
+            head = parts[0]
+            lead = head[: len(head) - len(head.lstrip())]
+            parts[0] = f"{lead}phy:/dev/{d.target}"
+            new = ",".join(parts)
+            self.note(
+                node,
+                "disk",
+                "info",
+                f"'phy:{d.target}' is '/dev/{d.target}' to xm's block script; xl opens the "
+                f"path as written: written as 'phy:/dev/{d.target}'",
+            )
+            spec, d = new, parse_disk(new)
         if d.mode and d.mode.endswith("!"):
             parts = spec.split(",")
             parts[2] = parts[2].strip().rstrip("!")
@@ -535,7 +553,17 @@ def xend_to_xl_conf(doc: XendDocument) -> Converted:
             )
             if bridge:
                 lines.append(f"vif.default.bridge = {_xl_text(bridge)}")
-            note(s, name, "action", f"not carried: {XEND_ELSEWHERE[name]}")
+            # xend's vif-bridge put a vif without bridge= on the first bridge it found
+            # (tools/hotplug/Linux/vif-bridge: brctl show | awk 'NR==2{print$1}'); xl
+            # names one: vif.default.bridge, xenbr0 unless set (xl.conf(5))
+            default = (
+                ""
+                if bridge
+                else "; a vif without bridge= went to the first bridge xend found and now "
+                "goes to xl's default xenbr0 (vif.default.bridge): name the bridge xenbr0 "
+                "or set vif.default.bridge"
+            )
+            note(s, name, "action", f"not carried: {XEND_ELSEWHERE[name]}{default}")
         elif name in XEND_ELSEWHERE:
             severity = "action" if name in ("dom0-min-mem", "xend-relocation-server") else "warning"
             if name == "xend-relocation-server" and not doc.typed(name):

@@ -516,12 +516,17 @@ class _Current:
                     "manual",
                 )
             elif rsc.get("class") == "heartbeat":
+                # Pacemaker 2.0 dropped the heartbeat class with the heartbeat layer
+                # (ClusterLabs/pacemaker#1388): 2.1.5's crm_resource --list-standards
+                # lists ocf, lsb, service, stonith; crm_verify still takes the XML
                 self.note(
                     rsc,
-                    f"heartbeat:{rsc.get('type')} kept: a heartbeat resource.d script",
-                    "Pacemaker runs it from /etc/ha.d/resource.d, which a corosync node may "
-                    "lack: copy the script, or use the ocf:heartbeat agent of the same name",
-                    "warning",
+                    f"heartbeat:{rsc.get('type')} kept: a heartbeat resource.d script, a "
+                    "class Pacemaker 2 and later cannot run (the resource never starts)",
+                    "crm_verify accepts it, but the executor knows only ocf, lsb, service "
+                    "and stonith: use the ocf agent of the same job (ocf:linbit:drbd for "
+                    "drbddisk) or an lsb script",
+                    "manual",
                 )
             if rsc.tag == "group":
                 self.group_flags(rsc)
