@@ -10,6 +10,8 @@ import pytest
 import xencfg
 from conftest import corosync_test
 from lintkit import found, messages, tree
+from xencfg import lint
+from xencfg.formats.schema import Version
 
 HOSTS = "127.0.0.1 localhost\n10.0.0.1 alpha\n10.0.0.2 beta\n10.0.0.3 gamma\n"
 KEY = b"k" * 256
@@ -98,6 +100,69 @@ def test_cs006_crypto_on_udpu(tmp_path: Path) -> None:
     assert found("CS006", good) == []
     ok, out = daemon_accepts(bad, tmp_path)
     assert not ok and "only valid for the Knet transport" in out
+
+
+#: A RHEL 7 / SLES 12 corosync 2 file (pcs 0.9's shape) with an ``interface`` that names
+#: its ring: ``ringnumber`` is read by corosync 1/2 only (v3.1.7 exec/totemconfig.c has
+#: no such key), so lint judges the file as corosync 2 reads it.
+COROSYNC2 = (
+    "totem {{\n\tversion: 2\n\tcluster_name: c\n\ttransport: udpu\n{totem}"
+    "\tinterface {{\n\t\tringnumber: 0\n\t\tbindnetaddr: 10.0.0.0\n\t}}\n}}\n\n"
+    "nodelist {{\n\tnode {{\n\t\tring0_addr: 10.0.0.1\n\t\tnodeid: 1\n\t}}\n"
+    "\tnode {{\n\t\tring0_addr: 10.0.0.2\n\t\tnodeid: 2\n\t}}\n}}\n\n"
+    "quorum {{\n\tprovider: corosync_votequorum\n\ttwo_node: 1\n}}\n"
+)
+
+
+def test_cs006_secauth_on_udpu_on_corosync3(tmp_path: Path) -> None:
+    """corosync 3 reads ``secauth: on`` as aes256/sha256 (v3.1.7 exec/totemconfig.c,
+    ``totem_get_crypto``) and then refuses it on udpu: ``corosync -t`` says "crypto_cipher
+    & crypto_hash are only valid for the Knet transport". The file shows corosync 3 by
+    ``linknumber`` (bad) or the release is declared (``--target corosync=3.1``); with
+    ``secauth: off`` (good), or read as corosync 2's (``ringnumber``), it starts."""
+    three = conf(crypto="\tsecauth: on\n", totem="\tinterface {\n\t\tlinknumber: 0\n\t}\n")
+    bad = node(tmp_path, "bad", three.replace("transport: knet", "transport: udpu"))
+    good = node(
+        tmp_path,
+        "good",
+        three.replace("transport: knet", "transport: udpu").replace("secauth: on", "secauth: off"),
+    )
+    assert messages("CS006", bad) == ["secauth: on with transport udpu: only knet encrypts"]
+    assert found("CS006", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and "only valid for the Knet transport" in out
+    assert daemon_accepts(good, tmp_path)[0]
+    two = node(tmp_path, "two", COROSYNC2.format(totem="\tsecauth: on\n"))
+    assert found("CS006", two) == []  # corosync 2 encrypts udpu
+    declared = lint.run([str(two)], select=["CS006"], versions={"corosync": Version.parse("3.1")})
+    assert [f.message for f in declared.findings] == [
+        "secauth: on with transport udpu: only knet encrypts"
+    ]
+    ok, out = daemon_accepts(two, tmp_path)
+    assert not ok and "only valid for the Knet transport" in out
+
+
+def test_cs008_corosync2_crypto_on_by_default(tmp_path: Path) -> None:
+    """corosync 1 and 2 turn crypto on when no line turns it off: 2.4 starts from
+    aes256/sha1 and only ``secauth: off`` (or both crypto keys ``none``) clears it
+    (v2.4.6 exec/totemconfig.c, ``totem_get_crypto``); 1.4 sets ``secauth = 1`` unless
+    ``off`` (v1.4.9 exec/totemconfig.c). ``totem_config_keyread`` then opens
+    /etc/corosync/authkey: "Could not open ...". A corosync 2 file with no secauth line
+    and no key (bad) is refused; with ``secauth: off`` or with the key it starts; a
+    corosync 3 file with no crypto line needs no key (corosync 3.1.7 ``-t`` accepts it,
+    test_cs008_authkey_missing_or_short's ``plain``)."""
+    bad = node(tmp_path, "bad", COROSYNC2.format(totem=""), key=None)
+    off = node(tmp_path, "off", COROSYNC2.format(totem="\tsecauth: off\n"), key=None)
+    keyed = node(tmp_path, "keyed", COROSYNC2.format(totem=""))
+    none = "\tcrypto_cipher: none\n\tcrypto_hash: none\n"
+    cleared = node(tmp_path, "cleared", COROSYNC2.format(totem=none), key=None)
+    assert messages("CS008", bad) == [
+        "crypto is on (corosync 2's default without secauth: off) but the key file authkey "
+        "is missing: corosync refuses to start"
+    ]
+    assert found("CS008", off) == found("CS008", keyed) == found("CS008", cleared) == []
+    one = COROSYNC2.format(totem="") + "\nservice {\n\tname: pacemaker\n\tver: 0\n}\n"
+    assert "corosync 1's default" in messages("CS008", node(tmp_path, "one", one, key=None))[0]
 
 
 def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:

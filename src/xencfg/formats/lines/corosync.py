@@ -392,6 +392,38 @@ class CorosyncDocument(TreeDocument):
         return [v for name, v, _ in self.flat() if name == "totem.key" and v]
 
 
+#: icmap names only corosync 3 reads (knet's link options and the crypto model).
+COROSYNC3_KEYS = ("totem.crypto_model", "totem.link_mode", "totem.interface.linknumber")
+#: icmap names corosync 3 no longer reads (exec/totemconfig.c of v3.1.7 has neither): the
+#: redundant-ring options of corosync 1/2.
+BEFORE_COROSYNC3_KEYS = ("totem.rrp_mode", "totem.interface.ringnumber")
+#: Sections of corosync 1 only: ``aisexec`` (the user to run as) and ``service`` (loads
+#: the Pacemaker plugin; corosync 2 dropped plugins: exec/service.c of v2.0), and udpu's
+#: ``interface { member { memberaddr } }`` (the nodelist replaced it in 2.0).
+BEFORE_COROSYNC2_KEYS = ("aisexec.", "service.", "totem.interface.member.")
+
+
+def release_evidence(doc: CorosyncDocument) -> tuple[str, str, Entry] | None:
+    """``(bound, key, line)`` for the first key that shows the corosync generation the
+    file is written for: bound ``"3.0"`` (3.0 or later), ``"<3.0"`` or ``"<2.0"``
+    (before); ``None`` when the keys fit every release."""
+    flat = list(doc.flat())
+    for name, value, entry in flat:
+        if (
+            name in COROSYNC3_KEYS
+            or name.startswith("totem.knet_")
+            or (name == "totem.transport" and value == "knet")
+        ):
+            return "3.0", name, entry
+    for name, _, entry in flat:
+        if name.startswith(BEFORE_COROSYNC2_KEYS):
+            return "<2.0", name, entry
+    for name, _, entry in flat:
+        if name in BEFORE_COROSYNC3_KEYS:
+            return "<3.0", name, entry
+    return None
+
+
 def ring_address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """A ring address as an IP, or ``None`` for a host name."""
     try:
