@@ -87,6 +87,34 @@ def test_hb001_member_lists_differ_between_nodes(tmp_path: Path) -> None:
     assert run([a, b2], "HB001") == []
 
 
+def test_hb001_haresources_node_not_in_hacf(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 with the CRM off refuses an haresources line whose node ha.cf
+    lacks: "ERROR: Bad nodename in /etc/ha.d//haresources [lisa]" (peer-heartbeat with
+    this haresources installed; heartbeat/config.c ``parse_ha_resources``, which
+    ``lookup_node``s the first word of every line). The node matches in any case
+    (``ALPHA`` starts); with ``crm on`` haresources is not read (it starts)."""
+    hares = "# groups\nalpha IPaddr::10.0.0.9/24 apache\nlisa 10.0.0.10 \\\n  httpd\n"
+    bad = write(tmp_path / "bad", {"etc/ha.d/ha.cf": HACF, "etc/ha.d/haresources": hares})
+    assert run([bad], "HB001") == [
+        (
+            "haresources",
+            3,
+            "haresources names node lisa, which ha.cf does not declare (alpha, beta): "
+            "heartbeat refuses to start",
+            [("ha.d/ha.cf", 5)],
+        )
+    ]
+    good = write(
+        tmp_path / "good",
+        {"etc/ha.d/ha.cf": HACF, "etc/ha.d/haresources": hares.replace("lisa", "ALPHA")},
+    )
+    crm = write(
+        tmp_path / "crm",
+        {"etc/ha.d/ha.cf": HACF + "crm on\n", "etc/ha.d/haresources": hares},
+    )
+    assert run([good], "HB001") == run([crm], "HB001") == []
+
+
 def test_hb002_own_node_not_member(tmp_path: Path) -> None:
     bad = write(tmp_path / "n", {"etc/hostname": "gamma\n", "etc/ha.d/ha.cf": HACF})
     assert run([bad], "HB002") == [
