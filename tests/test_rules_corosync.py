@@ -165,6 +165,17 @@ def test_cs008_corosync2_crypto_on_by_default(tmp_path: Path) -> None:
     assert "corosync 1's default" in messages("CS008", node(tmp_path, "one", one, key=None))[0]
 
 
+def test_cs007_not_for_corosync1_without_transport(tmp_path: Path) -> None:
+    """corosync 1 has no knet (its transport is udp when unset: v1.4.9
+    exec/totemconfig.c), so a SLES 11 file (an ``aisexec`` section, ``secauth: off``, no
+    ``transport`` line) is not "knet without crypto"; read as corosync 3's, it is."""
+    totem = "totem {\n\tversion: 2\n\tsecauth: off\n\tcluster_name: c\n}\n"
+    one = node(tmp_path, "one", "aisexec {\n\tuser: root\n}\n" + totem, key=None)
+    three = node(tmp_path, "three", totem.replace("\tsecauth: off\n", ""), key=None)
+    assert found("CS007", one) == []
+    assert found("CS007", three) == [("CS007", "corosync.conf", 1, [])]
+
+
 def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:
     missing = node(tmp_path, "missing", conf(), key=None)
     short = node(tmp_path, "short", conf(), key=b"k" * 16)

@@ -318,11 +318,13 @@ def crypto_off(item: Loaded) -> Iterator[Finding]:
     join the membership or disturb it; corosync.conf(5) defaults both to none.
 
     Fix: ``crypto_cipher: aes256`` and ``crypto_hash: sha256`` with a key from
-    ``corosync-keygen`` on every node.
+    ``corosync-keygen`` on every node. (Only for corosync 3: 1 and 2 have no knet; see
+    CS006 for how the release is known.)
     """
     doc: Any = item.doc
     totem = doc.totem
-    if totem is None or totem.transport != "knet" or crypto_on(item):
+    # (corosync 1/2 have no knet: their transport defaults to udp)
+    if totem is None or generation(item) < 3 or totem.transport != "knet" or crypto_on(item):
         return
     yield make(
         "CS007",
