@@ -176,6 +176,33 @@ def test_cs007_not_for_corosync1_without_transport(tmp_path: Path) -> None:
     assert found("CS007", three) == [("CS007", "corosync.conf", 1, [])]
 
 
+@pytest.mark.parametrize(
+    ("change", "words", "daemon"),
+    [
+        (("token: 3000", "token: 3s"), 'totem.token "3s"', "expected to be integer"),
+        (("nodeid: 2", "nodeid: -2"), 'nodelist.node.1.nodeid "-2"', "expected to be integer"),
+        (("two_node: 1", "two_node: yes"), 'quorum.two_node "yes"', "expected to be integer"),
+        (("version: 2", "version: 3"), "totem version 3", "only parse version 2"),
+        (("\tversion: 2\n", ""), "no 'version: 2'", "only parse version 2"),
+    ],
+)
+def test_xc005_numbers_corosync_refuses(
+    tmp_path: Path, change: tuple[str, str], words: str, daemon: str
+) -> None:
+    """corosync 2.4 and 3.1 type these keys as integers when they read the file
+    (exec/coroparse.c ``safe_atoq``: "Value of key ... is expected to be integer in
+    range"), and every release reads only ``totem { version: 2 }`` (totemconfig.c);
+    ``corosync -t`` 3.1.7 refuses the bad file and accepts the good one."""
+    text = conf(totem="\ttoken: 3000\n")
+    bad = node(tmp_path, "bad", text.replace(*change))
+    good = node(tmp_path, "good", text)
+    assert [m for m in messages("XC005", bad) if words in m]
+    assert found("XC005", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and daemon in out
+    assert daemon_accepts(good, tmp_path)[0]
+
+
 def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:
     missing = node(tmp_path, "missing", conf(), key=None)
     short = node(tmp_path, "short", conf(), key=b"k" * 16)

@@ -14,6 +14,7 @@ opening bracket '{'"). The model keeps every section and key in file order;
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ import attrs
 
 from ...document import TreeDocument
 from ...errors import ParseError, ValidationError
-from ...problems import KeywordProblem, walk_keywords
+from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, to_tok
 from ...syntax.tree import Node, Piece, Style
@@ -44,6 +45,75 @@ SECTIONS = ("totem", "nodelist", "quorum", "logging", "qb", "system", "resources
 #: the user to run as: exec/service.c, exec/mainconfig.c of v1.4), which corosync 2
 #: and 3 keep in cmap unread. None is an unknown keyword.
 OTHER_SECTIONS = ("uidgid", "service", "aisexec", "amf", "event", "compatibility")
+
+
+_U8, _U16, _U32 = 255, 65535, 4294967295
+#: Keys corosync 2.4 and 3.1 both type as unsigned integers when they read the file, with
+#: the largest value (exec/coroparse.c of v2.4.6 and v3.1.7, ``main_config_parser_cb``:
+#: ``safe_atoq``, "Value of key ... is expected to be integer in range (0..N)").
+#: ``nodelist.node.*`` stands for every node.
+INTEGER_KEYS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "quorum.two_node",
+            "quorum.expected_votes_tracking",
+            "quorum.allow_downscale",
+            "quorum.wait_for_all",
+            "quorum.auto_tie_breaker",
+            "quorum.last_man_standing",
+            "quorum.device.master_wins",
+            "totem.interface.ttl",
+        ),
+        _U8,
+    ),
+    "totem.interface.mcastport": _U16,
+    **dict.fromkeys(
+        (
+            "quorum.expected_votes",
+            "quorum.votes",
+            "quorum.last_man_standing_window",
+            "quorum.leaving_timeout",
+            "quorum.device.timeout",
+            "quorum.device.sync_timeout",
+            "quorum.device.votes",
+            "nodelist.node.*.nodeid",
+            "nodelist.node.*.quorum_votes",
+            *(
+                f"totem.{k}"
+                for k in [
+                    "version",
+                    "nodeid",
+                    "threads",
+                    "token",
+                    "token_coefficient",
+                    "token_retransmit",
+                    "hold",
+                    "token_retransmits_before_loss_const",
+                    "join",
+                    "send_join",
+                    "consensus",
+                    "merge",
+                    "downcheck",
+                    "fail_recv_const",
+                    "seqno_unchanged_const",
+                    "rrp_token_expired_timeout",
+                    "rrp_problem_count_timeout",
+                    "rrp_problem_count_threshold",
+                    "rrp_problem_count_mcast_threshold",
+                    "rrp_autorecovery_check_timeout",
+                    "heartbeat_failures_allowed",
+                    "max_network_delay",
+                    "window_size",
+                    "max_messages",
+                    "miss_count_const",
+                    "netmtu",
+                ]
+            ),
+        ),
+        _U32,
+    ),
+}
+_NODE_KEY = re.compile(r"^nodelist\.node\.\d+\.")
 
 
 def check_value(value: str) -> None:
@@ -365,6 +435,31 @@ class CorosyncDocument(TreeDocument):
             self,
             lambda context, node: None if context or not isinstance(node, Block) else known,
         )
+
+    def value_problems(self) -> Iterator[ValueProblem]:
+        """Numbers corosync 2 and 3 refuse (corosync 1 read them with ``atoi``: ``3s``
+        as 3), and a ``totem`` other than ``version: 2``, which every corosync refuses:
+        "This totem parser can only parse version 2 configurations" (totemconfig.c of
+        v1.4.9, v2.4.6 and v3.1.7)."""
+        for name, value, entry in self.flat():
+            top = INTEGER_KEYS.get(_NODE_KEY.sub("nodelist.node.*.", name))
+            if top is None:
+                continue
+            if not re.fullmatch(r"[+-]?[0-9]+", value) or not 0 <= int(value) <= top:
+                yield ValueProblem(
+                    entry,
+                    f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
+                    "and 3 refuse the file, corosync 1 reads the leading digits)",
+                )
+        for block in self.sections("totem"):
+            version = block.entry("version")
+            if version is None:
+                yield ValueProblem(block, "totem has no 'version: 2': corosync refuses it")
+            elif _int(" ".join(version.values)) != 2:
+                yield ValueProblem(
+                    version,
+                    f"totem version {' '.join(version.values)}: corosync reads only version 2",
+                )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def tree(block: Node) -> dict[str, Any]:
