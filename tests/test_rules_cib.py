@@ -101,6 +101,20 @@ def test_cb001_duplicate_id(tmp_path: Path) -> None:
     assert run(tree(tmp_path / "g", {CIB_PATH: good}), "CB001") == []
 
 
+def test_cb001_node_written_twice(tmp_path: Path) -> None:
+    """A node id is plain text in every schema (nodes-1.0.rng ``<text/>``, crm-1.0.dtd
+    ``CDATA``): the same ``<node>`` twice (good) only makes Pacemaker 2.1.5's crm_verify
+    warn "More than one node entry has name"; one id for two unames (bad) is reported,
+    as crm_verify then schedules fencing for the node by the other name."""
+    line = '      <node id="n2" uname="beta" type="normal"/>\n'
+    twice = cib(validate="pacemaker-1.0").replace(line, line + line.replace("beta", "BETA"))
+    other = cib(validate="pacemaker-1.0").replace(line, line + line.replace("beta", "gamma"))
+    assert run(tree(tmp_path / "g", {CIB_PATH: twice}), "CB001") == []
+    assert run(tree(tmp_path / "b", {CIB_PATH: other}), "CB001") == [
+        ("CB001", "cib.xml", line_of(other, 'uname="gamma"'))
+    ]
+
+
 def test_heartbeat2_ids_are_unique_per_type(tmp_path: Path) -> None:
     """Heartbeat 2 keys objects by type and id: an nvpair named like its primitive is
     CB021 (a warning: the conversion renames it), two nvpairs of one id are CB001."""
