@@ -180,6 +180,23 @@ def test_cb002_location_on_unknown_node(tmp_path: Path) -> None:
     assert run(tree(tmp_path / "g", {CIB_PATH: ok}), "CB002") == []
 
 
+def test_cb002_uname_rule_without_a_node_name(tmp_path: Path) -> None:
+    """A ``#uname eq`` expression names no node when it has no ``value`` (crm_verify
+    2.1.5 accepts it: found by removing the value from a corpus CIB) or when
+    ``value-source="param"`` makes the value a resource parameter's name
+    (Pacemaker Explained, "Expressions": value-source): no CB002 there, while a
+    literal unknown name (bad) stays one."""
+    expr = '<expression id="l1-e" attribute="#uname" operation="eq"{}/>'
+    loc = '<rsc_location id="l1" rsc="r1"><rule id="l1-r" score="100">{}</rule></rsc_location>'
+    bad = cib(prim("r1"), loc.format(expr.format(' value="gamma"')))
+    assert run(tree(tmp_path / "b", {CIB_PATH: bad}), "CB002") == [
+        ("CB002", "cib.xml", line_of(bad, 'id="l1"'))
+    ]
+    for name, extra in (("none", ""), ("param", ' value="gamma" value-source="param"')):
+        good = cib(prim("r1"), loc.format(expr.format(extra)))
+        assert run(tree(tmp_path / name, {CIB_PATH: good}), "CB002") == []
+
+
 # -- CB003 / CB004 Xen guests ----------------------------------------------------------
 
 DRBD = (
