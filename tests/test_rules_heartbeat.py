@@ -115,6 +115,44 @@ def test_hb001_haresources_node_not_in_hacf(tmp_path: Path) -> None:
     assert run([good], "HB001") == run([crm], "HB001") == []
 
 
+def test_hb004_initdead_below_deadtime(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 refuses initdead below deadtime (peer-heartbeat: "ERROR: Initial
+    dead time [10000] is smaller than deadtime [30000]"); at deadtime itself it starts
+    and HB005 warns (less than twice deadtime)."""
+    bad = write(
+        tmp_path / "bad",
+        {"etc/ha.d/ha.cf": HACF.replace("deadtime 30", "deadtime 30\ninitdead 10")},
+    )
+    good = write(
+        tmp_path / "good",
+        {"etc/ha.d/ha.cf": HACF.replace("deadtime 30", "deadtime 30\ninitdead 30")},
+    )
+    assert [(f, line, m) for f, line, m, _ in run([bad], "HB004")] == [
+        ("ha.cf", 3, "initdead 10s is smaller than deadtime 30s (heartbeat refuses to start)")
+    ]
+    assert run([good], "HB004") == [] and len(run([good], "HB005")) == 1
+
+
+def test_xc005_hacf_autojoin_without_crm_and_no_media(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 (peer-heartbeat) refuses ``autojoin other``/``any`` without the CRM
+    ("R1 style resource management conflicts with autojoin set"; with ``crm respawn``
+    it starts, ``autojoin none`` too) and an ha.cf with no medium, crm on or off ("No
+    heartbeat media defined")."""
+    cases = {
+        "autojoin": (HACF + "autojoin other\n", ["autojoin other without crm"]),
+        "autojoin-crm": (HACF + "autojoin any\ncrm respawn\n", []),
+        "autojoin-none": (HACF + "autojoin none\n", []),
+        "no-media": (
+            HACF.replace("bcast eth0\nucast eth1 10.0.0.2\n", "") + "crm on\n",
+            ["no bcast/mcast/ucast/serial line"],
+        ),
+    }
+    for name, (text, words) in cases.items():
+        root = write(tmp_path / name, {"etc/ha.d/ha.cf": text})
+        got = [m for _, _, m, _ in run([root], "XC005")]
+        assert [w for w in words if any(w in m for m in got)] == words and len(got) == len(words)
+
+
 def test_hb002_own_node_not_member(tmp_path: Path) -> None:
     bad = write(tmp_path / "n", {"etc/hostname": "gamma\n", "etc/ha.d/ha.cf": HACF})
     assert run([bad], "HB002") == [
