@@ -203,6 +203,27 @@ def test_xc005_numbers_corosync_refuses(
     assert daemon_accepts(good, tmp_path)[0]
 
 
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        ("to_syslog: maybe", True),
+        ("timestamp: On", True),
+        ("debug: verbose", True),
+        ("timestamp: hires", False),
+        ("to_syslog: yes", False),
+        ("debug: trace", False),
+    ],
+)
+def test_xc005_logging_words(tmp_path: Path, line: str, refused: bool) -> None:
+    """corosync compares logging switches with ``strcmp`` (exec/logconfig.c of v2.4.6 and
+    v3.1.7): another word, or another case, is "unknown value for KEY" and ``corosync
+    -t`` 3.1.7 refuses the file; the words it takes pass."""
+    root = node(tmp_path, "n", conf() + f"\nlogging {{\n\t{line}\n}}\n")
+    assert bool(found("XC005", root)) is refused
+    ok, out = daemon_accepts(root, tmp_path)
+    assert ok is not refused and (not refused or "unknown value for" in out)
+
+
 def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:
     missing = node(tmp_path, "missing", conf(), key=None)
     short = node(tmp_path, "short", conf(), key=b"k" * 16)

@@ -113,6 +113,15 @@ INTEGER_KEYS: dict[str, int] = {
         _U32,
     ),
 }
+#: Logging switches and the exact words corosync takes (logconfig.c of v2.4.6 and
+#: v3.1.7, mainconfig.c of v1.4.9: ``strcmp``, so ``On`` is refused as well: "unknown
+#: value for to_syslog"); ``hires`` came with corosync 3 (2.4 refuses it, not checked).
+LOGGING_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("to_stderr", "to_syslog", "to_logfile"), ("yes", "no", "on", "off")),
+    **dict.fromkeys(("fileline", "function_name"), ("on", "off")),
+    "timestamp": ("on", "off", "hires"),
+    "debug": ("on", "off", "trace"),
+}
 _NODE_KEY = re.compile(r"^nodelist\.node\.\d+\.")
 
 
@@ -450,6 +459,15 @@ class CorosyncDocument(TreeDocument):
                     entry,
                     f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
                     "and 3 refuse the file, corosync 1 reads the leading digits)",
+                )
+        for name, value, entry in self.flat():
+            section, _, key = name.rpartition(".")
+            words = LOGGING_WORDS.get(key)
+            if section in ("logging", "logging.logger_subsys") and words and value not in words:
+                yield ValueProblem(
+                    entry,
+                    f'{name} "{value}": corosync takes {", ".join(words)} (in lower case) and '
+                    f'refuses anything else ("unknown value for {key}")',
                 )
         for block in self.sections("totem"):
             version = block.entry("version")
