@@ -224,6 +224,17 @@ def test_xc005_logging_words(tmp_path: Path, line: str, refused: bool) -> None:
     assert ok is not refused and (not refused or "unknown value for" in out)
 
 
+def test_cs008_no_key_for_a_corosync3_udp_file(tmp_path: Path) -> None:
+    """``bindnetaddr`` and ``mcastaddr`` are read by corosync 3 too (udp), so they do not
+    make a file corosync 2's for the crypto defaults: with no crypto line corosync 3.1.7
+    starts without a key (``corosync -t``), and lint asks for none."""
+    iface = "\tinterface {\n\t\tbindnetaddr: 10.0.0.0\n\t\tmcastaddr: 239.255.1.1\n\t}\n"
+    text = conf(crypto="", totem=iface).replace("transport: knet", "transport: udp")
+    root = node(tmp_path, "udp", text, key=None)
+    assert found("CS008", root) == []
+    assert daemon_accepts(root, tmp_path)[0]
+
+
 def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:
     missing = node(tmp_path, "missing", conf(), key=None)
     short = node(tmp_path, "short", conf(), key=b"k" * 16)

@@ -179,14 +179,16 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
 _V2, _V3 = Version.parse("2.0"), Version.parse("3.0")
 
 
-def generation(item: Loaded) -> int:
+def generation(item: Loaded, *, guess: bool = True) -> int:
     """The corosync generation that reads this file: 3, 2 or 1 (before 2.0).
 
     The release in force (declared with ``--target corosync=...``, or shown by a key
     of one generation: :func:`~xencfg.formats.lines.corosync.release_evidence`) decides;
     where nothing does, a file with a key of corosync 1/2 that 3 no longer documents
-    (``secauth``, ``bindnetaddr``, ``mcastaddr``) reads as corosync 2's, any other as
-    corosync 3's.
+    (``secauth``, ``bindnetaddr``, ``mcastaddr``) reads as corosync 2's when ``guess``
+    (CS006: a refusal is only claimed for corosync 3), any other as corosync 3's.
+    ``guess=False`` (crypto defaults: a key is only demanded where the release is
+    known) reads every such file as corosync 3's, since 3 reads those keys too.
     """
     found = item.versions.of("corosync", item.node)
     if found.at_least(_V3):
@@ -195,7 +197,7 @@ def generation(item: Loaded) -> int:
         return 1
     if found.older_than(_V3):
         return 2
-    return 2 if _written_for_corosync2(item.doc) else 3
+    return 2 if guess and _written_for_corosync2(item.doc) else 3
 
 
 def crypto(doc: Any, gen: int) -> tuple[str, str]:
@@ -307,7 +309,7 @@ def _written_for_corosync2(doc: Any) -> bool:
 
 def crypto_on(item: Loaded) -> bool:
     """Whether corosync runs this file with crypto, and so reads a key."""
-    return crypto(item.doc, generation(item)) != ("none", "none")
+    return crypto(item.doc, generation(item, guess=False)) != ("none", "none")
 
 
 @rule("CS007", "crypto-off", "warning", formats=("corosync",))
@@ -347,7 +349,7 @@ def _keyfile(item: Loaded) -> Path | None:
 def _why_on(item: Loaded) -> str:
     """`` (corosync 2's default without secauth: off)`` where no line turns crypto on."""
     doc: Any = item.doc
-    gen = generation(item)
+    gen = generation(item, guess=False)
     totem = doc.totem
     said = totem is not None and any(
         totem.get(k) for k in ("secauth", "crypto_cipher", "crypto_hash")
