@@ -235,6 +235,40 @@ def test_cs008_no_key_for_a_corosync3_udp_file(tmp_path: Path) -> None:
     assert daemon_accepts(root, tmp_path)[0]
 
 
+def test_cs013_knet_nodeid_missing(tmp_path: Path) -> None:
+    """corosync -t 3.1.7 refuses a knet nodelist node without nodeid ("Knet requires an
+    explicit nodeid to be specified for address '10.0.0.2'") or with nodeid 0; udpu
+    derives the id from the address and starts."""
+    bad = node(tmp_path, "bad", conf().replace("\t\tnodeid: 2\n", ""))
+    zero = node(tmp_path, "zero", conf().replace("nodeid: 2", "nodeid: 0"))
+    udpu = conf(crypto="").replace("\t\tnodeid: 2\n", "").replace("knet", "udpu")
+    good = node(tmp_path, "good", udpu, key=None)
+    assert messages("CS013", bad) == [
+        "node beta has no nodeid: knet needs one, corosync refuses to start"
+    ]
+    assert found("CS013", zero) == [("CS013", "corosync.conf", 17, [])]  # its nodeid line
+    assert found("CS013", good) == [] and found("CS013", node(tmp_path, "ok", conf())) == []
+    for root in (bad, zero):
+        ok, out = daemon_accepts(root, tmp_path)
+        assert not ok and "Knet requires an explicit nodeid" in out
+    assert daemon_accepts(good, tmp_path)[0]
+
+
+def test_xc005_link_number_above_7(tmp_path: Path) -> None:
+    """corosync 3 has 8 links (INTERFACE_MAX, include/corosync/totem/totem.h of v3.1.7):
+    a ``ring8_addr`` is "interface ring number 8 is bigger than allowed maximum 7" in
+    ``corosync -t`` (exec/totemconfig.c); ``ring7_addr`` passes lint."""
+    text = conf().replace(
+        "\t\tring0_addr: 10.0.0.2\n", "\t\tring0_addr: 10.0.0.2\n\t\tring8_addr: 10.1.0.2\n"
+    )
+    bad = node(tmp_path, "bad", text)
+    assert [m for m in messages("XC005", bad) if "link 8" in m]
+    good = node(tmp_path, "good", text.replace("ring8_addr", "ring7_addr"))
+    assert found("XC005", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and "bigger than allowed maximum 7" in out
+
+
 def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:
     missing = node(tmp_path, "missing", conf(), key=None)
     short = node(tmp_path, "short", conf(), key=b"k" * 16)

@@ -285,6 +285,33 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
         )
 
 
+@rule("CS013", "knet-nodeid-missing", "error", formats=("corosync",))
+def knet_nodeid_missing(item: Loaded) -> Iterator[Finding]:
+    """A node of the nodelist has no ``nodeid`` (or nodeid 0) while knet is the transport.
+
+    Why it matters: corosync 3 does not start: "Knet requires an explicit nodeid to be
+    specified for address '10.0.0.2'" (exec/totemconfig.c of v3.1.7; udp and udpu
+    derive a node id from the ring0 address, knet does not). knet is corosync 3's
+    transport when ``transport`` is unset.
+
+    Fix: ``nodeid: N`` (1, 2, ...) in every ``node`` of the nodelist, the same on all
+    nodes.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    transport = totem.get("transport") if totem is not None else None
+    if generation(item) < 3 or (transport or "knet") != "knet":
+        return
+    for n in doc.nodes:
+        if not n.nodeid:
+            yield make(
+                "CS013",
+                f"node {n.name or next(iter(n.ring_addrs.values()), '?')} has no nodeid: "
+                "knet needs one, corosync refuses to start",
+                item.where(n.block.entry("nodeid") or n.block),
+            )
+
+
 #: Keys of corosync 1/2 that corosync 3 no longer documents, and keys only corosync 3
 #: reads (icmap names; ``*`` for any key of the section).
 _COROSYNC2_KEYS = (

@@ -469,6 +469,15 @@ class CorosyncDocument(TreeDocument):
                     f'{name} "{value}": corosync takes {", ".join(words)} (in lower case) and '
                     f'refuses anything else ("unknown value for {key}")',
                 )
+        for name, _, entry in self.flat():
+            # INTERFACE_MAX: 8 links in corosync 3 (2 rings in corosync 2): "interface ring
+            # number 8 is bigger than allowed maximum 7" (totemconfig.c of v3.1.7)
+            ring = re.fullmatch(r"nodelist\.node\.\d+\.ring(\d+)_addr", name)
+            if ring is not None and int(ring.group(1)) > 7:
+                yield ValueProblem(
+                    entry,
+                    f"{name}: link {ring.group(1)}; corosync has links 0 to 7 and refuses more",
+                )
         for block in self.sections("totem"):
             version = block.entry("version")
             if version is None:
