@@ -153,6 +153,21 @@ def test_xc005_hacf_autojoin_without_crm_and_no_media(tmp_path: Path) -> None:
         assert [w for w in words if any(w in m for m in got)] == words and len(got) == len(words)
 
 
+def test_authkeys_second_auth_line_is_a_repeat_not_an_error(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 starts with two ``auth`` lines (peer-heartbeat --check-authkeys:
+    "configuration validated"; auth.c reads each with ``sscanf(bp, "auth %d")``, the
+    later overwriting the method-id) and with a method-id written twice (the later line
+    replaces ``auth_config[i]``): XC007, a repeated setting (warning), not XC005."""
+    k = "1 sha1 a8f3c9e2b7d14e6f9a0b1c2d3e4f5a6b\n"
+    twice = write(tmp_path / "twice", {"etc/ha.d/authkeys": "auth 1\nauth 1\n" + k})
+    once = write(tmp_path / "once", {"etc/ha.d/authkeys": "auth 1\n" + k})
+    for root in (twice, once):
+        (root / "etc/ha.d/authkeys").chmod(0o600)
+    assert run([twice], "XC005") == []
+    assert [(f, line) for f, line, _, _ in run([twice], "XC007")] == [("authkeys", 2)]
+    assert run([once], "XC007") == []
+
+
 def test_hb002_own_node_not_member(tmp_path: Path) -> None:
     bad = write(tmp_path / "n", {"etc/hostname": "gamma\n", "etc/ha.d/ha.cf": HACF})
     assert run([bad], "HB002") == [
