@@ -206,6 +206,7 @@ def test_components_are_the_hand_written_ones() -> None:
         "drbd": ("DRBD", ("drbd",)),
         "multipath-tools": ("multipath-tools", ("multipath",)),
         "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
+        "corosync": ("corosync", ("corosync",)),
         "pacemaker": ("Pacemaker", ()),
         "xen": ("Xen", ("xend", "xm", "xl")),
         "iscsitarget": ("iSCSI Enterprise Target (IET)", ("ietd", "iet-allow")),

@@ -101,6 +101,20 @@ def test_cb001_duplicate_id(tmp_path: Path) -> None:
     assert run(tree(tmp_path / "g", {CIB_PATH: good}), "CB001") == []
 
 
+def test_cb001_node_written_twice(tmp_path: Path) -> None:
+    """A node id is plain text in every schema (nodes-1.0.rng ``<text/>``, crm-1.0.dtd
+    ``CDATA``): the same ``<node>`` twice (good) only makes Pacemaker 2.1.5's crm_verify
+    warn "More than one node entry has name"; one id for two unames (bad) is reported,
+    as crm_verify then schedules fencing for the node by the other name."""
+    line = '      <node id="n2" uname="beta" type="normal"/>\n'
+    twice = cib(validate="pacemaker-1.0").replace(line, line + line.replace("beta", "BETA"))
+    other = cib(validate="pacemaker-1.0").replace(line, line + line.replace("beta", "gamma"))
+    assert run(tree(tmp_path / "g", {CIB_PATH: twice}), "CB001") == []
+    assert run(tree(tmp_path / "b", {CIB_PATH: other}), "CB001") == [
+        ("CB001", "cib.xml", line_of(other, 'uname="gamma"'))
+    ]
+
+
 def test_heartbeat2_ids_are_unique_per_type(tmp_path: Path) -> None:
     """Heartbeat 2 keys objects by type and id: an nvpair named like its primitive is
     CB021 (a warning: the conversion renames it), two nvpairs of one id are CB001."""
@@ -164,6 +178,23 @@ def test_cb002_location_on_unknown_node(tmp_path: Path) -> None:
     assert [r.line for r in f.related] == [line_of(text, 'uname="alpha"')]  # the CIB's nodes
     ok = cib(prim("r1"), loc.replace("gamma", "beta"))
     assert run(tree(tmp_path / "g", {CIB_PATH: ok}), "CB002") == []
+
+
+def test_cb002_uname_rule_without_a_node_name(tmp_path: Path) -> None:
+    """A ``#uname eq`` expression names no node when it has no ``value`` (crm_verify
+    2.1.5 accepts it: found by removing the value from a corpus CIB) or when
+    ``value-source="param"`` makes the value a resource parameter's name
+    (Pacemaker Explained, "Expressions": value-source): no CB002 there, while a
+    literal unknown name (bad) stays one."""
+    expr = '<expression id="l1-e" attribute="#uname" operation="eq"{}/>'
+    loc = '<rsc_location id="l1" rsc="r1"><rule id="l1-r" score="100">{}</rule></rsc_location>'
+    bad = cib(prim("r1"), loc.format(expr.format(' value="gamma"')))
+    assert run(tree(tmp_path / "b", {CIB_PATH: bad}), "CB002") == [
+        ("CB002", "cib.xml", line_of(bad, 'id="l1"'))
+    ]
+    for name, extra in (("none", ""), ("param", ' value="gamma" value-source="param"')):
+        good = cib(prim("r1"), loc.format(expr.format(extra)))
+        assert run(tree(tmp_path / name, {CIB_PATH: good}), "CB002") == []
 
 
 # -- CB003 / CB004 Xen guests ----------------------------------------------------------

@@ -10,6 +10,8 @@ import pytest
 import xencfg
 from conftest import corosync_test
 from lintkit import found, messages, tree
+from xencfg import lint
+from xencfg.formats.schema import Version
 
 HOSTS = "127.0.0.1 localhost\n10.0.0.1 alpha\n10.0.0.2 beta\n10.0.0.3 gamma\n"
 KEY = b"k" * 256
@@ -98,6 +100,173 @@ def test_cs006_crypto_on_udpu(tmp_path: Path) -> None:
     assert found("CS006", good) == []
     ok, out = daemon_accepts(bad, tmp_path)
     assert not ok and "only valid for the Knet transport" in out
+
+
+#: A RHEL 7 / SLES 12 corosync 2 file (pcs 0.9's shape) with an ``interface`` that names
+#: its ring: ``ringnumber`` is read by corosync 1/2 only (v3.1.7 exec/totemconfig.c has
+#: no such key), so lint judges the file as corosync 2 reads it.
+COROSYNC2 = (
+    "totem {{\n\tversion: 2\n\tcluster_name: c\n\ttransport: udpu\n{totem}"
+    "\tinterface {{\n\t\tringnumber: 0\n\t\tbindnetaddr: 10.0.0.0\n\t}}\n}}\n\n"
+    "nodelist {{\n\tnode {{\n\t\tring0_addr: 10.0.0.1\n\t\tnodeid: 1\n\t}}\n"
+    "\tnode {{\n\t\tring0_addr: 10.0.0.2\n\t\tnodeid: 2\n\t}}\n}}\n\n"
+    "quorum {{\n\tprovider: corosync_votequorum\n\ttwo_node: 1\n}}\n"
+)
+
+
+def test_cs006_secauth_on_udpu_on_corosync3(tmp_path: Path) -> None:
+    """corosync 3 reads ``secauth: on`` as aes256/sha256 (v3.1.7 exec/totemconfig.c,
+    ``totem_get_crypto``) and then refuses it on udpu: ``corosync -t`` says "crypto_cipher
+    & crypto_hash are only valid for the Knet transport". The file shows corosync 3 by
+    ``linknumber`` (bad) or the release is declared (``--target corosync=3.1``); with
+    ``secauth: off`` (good), or read as corosync 2's (``ringnumber``), it starts."""
+    three = conf(crypto="\tsecauth: on\n", totem="\tinterface {\n\t\tlinknumber: 0\n\t}\n")
+    bad = node(tmp_path, "bad", three.replace("transport: knet", "transport: udpu"))
+    good = node(
+        tmp_path,
+        "good",
+        three.replace("transport: knet", "transport: udpu").replace("secauth: on", "secauth: off"),
+    )
+    assert messages("CS006", bad) == ["secauth: on with transport udpu: only knet encrypts"]
+    assert found("CS006", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and "only valid for the Knet transport" in out
+    assert daemon_accepts(good, tmp_path)[0]
+    two = node(tmp_path, "two", COROSYNC2.format(totem="\tsecauth: on\n"))
+    assert found("CS006", two) == []  # corosync 2 encrypts udpu
+    declared = lint.run([str(two)], select=["CS006"], versions={"corosync": Version.parse("3.1")})
+    assert [f.message for f in declared.findings] == [
+        "secauth: on with transport udpu: only knet encrypts"
+    ]
+    ok, out = daemon_accepts(two, tmp_path)
+    assert not ok and "only valid for the Knet transport" in out
+
+
+def test_cs008_corosync2_crypto_on_by_default(tmp_path: Path) -> None:
+    """corosync 1 and 2 turn crypto on when no line turns it off: 2.4 starts from
+    aes256/sha1 and only ``secauth: off`` (or both crypto keys ``none``) clears it
+    (v2.4.6 exec/totemconfig.c, ``totem_get_crypto``); 1.4 sets ``secauth = 1`` unless
+    ``off`` (v1.4.9 exec/totemconfig.c). ``totem_config_keyread`` then opens
+    /etc/corosync/authkey: "Could not open ...". A corosync 2 file with no secauth line
+    and no key (bad) is refused; with ``secauth: off`` or with the key it starts; a
+    corosync 3 file with no crypto line needs no key (corosync 3.1.7 ``-t`` accepts it,
+    test_cs008_authkey_missing_or_short's ``plain``)."""
+    bad = node(tmp_path, "bad", COROSYNC2.format(totem=""), key=None)
+    off = node(tmp_path, "off", COROSYNC2.format(totem="\tsecauth: off\n"), key=None)
+    keyed = node(tmp_path, "keyed", COROSYNC2.format(totem=""))
+    none = "\tcrypto_cipher: none\n\tcrypto_hash: none\n"
+    cleared = node(tmp_path, "cleared", COROSYNC2.format(totem=none), key=None)
+    assert messages("CS008", bad) == [
+        "crypto is on (corosync 2's default without secauth: off) but the key file authkey "
+        "is missing: corosync refuses to start"
+    ]
+    assert found("CS008", off) == found("CS008", keyed) == found("CS008", cleared) == []
+    one = COROSYNC2.format(totem="") + "\nservice {\n\tname: pacemaker\n\tver: 0\n}\n"
+    assert "corosync 1's default" in messages("CS008", node(tmp_path, "one", one, key=None))[0]
+
+
+def test_cs007_not_for_corosync1_without_transport(tmp_path: Path) -> None:
+    """corosync 1 has no knet (its transport is udp when unset: v1.4.9
+    exec/totemconfig.c), so a SLES 11 file (an ``aisexec`` section, ``secauth: off``, no
+    ``transport`` line) is not "knet without crypto"; read as corosync 3's, it is."""
+    totem = "totem {\n\tversion: 2\n\tsecauth: off\n\tcluster_name: c\n}\n"
+    one = node(tmp_path, "one", "aisexec {\n\tuser: root\n}\n" + totem, key=None)
+    three = node(tmp_path, "three", totem.replace("\tsecauth: off\n", ""), key=None)
+    assert found("CS007", one) == []
+    assert found("CS007", three) == [("CS007", "corosync.conf", 1, [])]
+
+
+@pytest.mark.parametrize(
+    ("change", "words", "daemon"),
+    [
+        (("token: 3000", "token: 3s"), 'totem.token "3s"', "expected to be integer"),
+        (("nodeid: 2", "nodeid: -2"), 'nodelist.node.1.nodeid "-2"', "expected to be integer"),
+        (("two_node: 1", "two_node: yes"), 'quorum.two_node "yes"', "expected to be integer"),
+        (("version: 2", "version: 3"), "totem version 3", "only parse version 2"),
+        (("\tversion: 2\n", ""), "no 'version: 2'", "only parse version 2"),
+    ],
+)
+def test_xc005_numbers_corosync_refuses(
+    tmp_path: Path, change: tuple[str, str], words: str, daemon: str
+) -> None:
+    """corosync 2.4 and 3.1 type these keys as integers when they read the file
+    (exec/coroparse.c ``safe_atoq``: "Value of key ... is expected to be integer in
+    range"), and every release reads only ``totem { version: 2 }`` (totemconfig.c);
+    ``corosync -t`` 3.1.7 refuses the bad file and accepts the good one."""
+    text = conf(totem="\ttoken: 3000\n")
+    bad = node(tmp_path, "bad", text.replace(*change))
+    good = node(tmp_path, "good", text)
+    assert [m for m in messages("XC005", bad) if words in m]
+    assert found("XC005", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and daemon in out
+    assert daemon_accepts(good, tmp_path)[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        ("to_syslog: maybe", True),
+        ("timestamp: On", True),
+        ("debug: verbose", True),
+        ("timestamp: hires", False),
+        ("to_syslog: yes", False),
+        ("debug: trace", False),
+    ],
+)
+def test_xc005_logging_words(tmp_path: Path, line: str, refused: bool) -> None:
+    """corosync compares logging switches with ``strcmp`` (exec/logconfig.c of v2.4.6 and
+    v3.1.7): another word, or another case, is "unknown value for KEY" and ``corosync
+    -t`` 3.1.7 refuses the file; the words it takes pass."""
+    root = node(tmp_path, "n", conf() + f"\nlogging {{\n\t{line}\n}}\n")
+    assert bool(found("XC005", root)) is refused
+    ok, out = daemon_accepts(root, tmp_path)
+    assert ok is not refused and (not refused or "unknown value for" in out)
+
+
+def test_cs008_no_key_for_a_corosync3_udp_file(tmp_path: Path) -> None:
+    """``bindnetaddr`` and ``mcastaddr`` are read by corosync 3 too (udp), so they do not
+    make a file corosync 2's for the crypto defaults: with no crypto line corosync 3.1.7
+    starts without a key (``corosync -t``), and lint asks for none."""
+    iface = "\tinterface {\n\t\tbindnetaddr: 10.0.0.0\n\t\tmcastaddr: 239.255.1.1\n\t}\n"
+    text = conf(crypto="", totem=iface).replace("transport: knet", "transport: udp")
+    root = node(tmp_path, "udp", text, key=None)
+    assert found("CS008", root) == []
+    assert daemon_accepts(root, tmp_path)[0]
+
+
+def test_cs013_knet_nodeid_missing(tmp_path: Path) -> None:
+    """corosync -t 3.1.7 refuses a knet nodelist node without nodeid ("Knet requires an
+    explicit nodeid to be specified for address '10.0.0.2'") or with nodeid 0; udpu
+    derives the id from the address and starts."""
+    bad = node(tmp_path, "bad", conf().replace("\t\tnodeid: 2\n", ""))
+    zero = node(tmp_path, "zero", conf().replace("nodeid: 2", "nodeid: 0"))
+    udpu = conf(crypto="").replace("\t\tnodeid: 2\n", "").replace("knet", "udpu")
+    good = node(tmp_path, "good", udpu, key=None)
+    assert messages("CS013", bad) == [
+        "node beta has no nodeid: knet needs one, corosync refuses to start"
+    ]
+    assert found("CS013", zero) == [("CS013", "corosync.conf", 17, [])]  # its nodeid line
+    assert found("CS013", good) == [] and found("CS013", node(tmp_path, "ok", conf())) == []
+    for root in (bad, zero):
+        ok, out = daemon_accepts(root, tmp_path)
+        assert not ok and "Knet requires an explicit nodeid" in out
+    assert daemon_accepts(good, tmp_path)[0]
+
+
+def test_xc005_link_number_above_7(tmp_path: Path) -> None:
+    """corosync 3 has 8 links (INTERFACE_MAX, include/corosync/totem/totem.h of v3.1.7):
+    a ``ring8_addr`` is "interface ring number 8 is bigger than allowed maximum 7" in
+    ``corosync -t`` (exec/totemconfig.c); ``ring7_addr`` passes lint."""
+    text = conf().replace(
+        "\t\tring0_addr: 10.0.0.2\n", "\t\tring0_addr: 10.0.0.2\n\t\tring8_addr: 10.1.0.2\n"
+    )
+    bad = node(tmp_path, "bad", text)
+    assert [m for m in messages("XC005", bad) if "link 8" in m]
+    good = node(tmp_path, "good", text.replace("ring8_addr", "ring7_addr"))
+    assert found("XC005", good) == []
+    ok, out = daemon_accepts(bad, tmp_path)
+    assert not ok and "bigger than allowed maximum 7" in out
 
 
 def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:

@@ -87,6 +87,87 @@ def test_hb001_member_lists_differ_between_nodes(tmp_path: Path) -> None:
     assert run([a, b2], "HB001") == []
 
 
+def test_hb001_haresources_node_not_in_hacf(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 with the CRM off refuses an haresources line whose node ha.cf
+    lacks: "ERROR: Bad nodename in /etc/ha.d//haresources [lisa]" (peer-heartbeat with
+    this haresources installed; heartbeat/config.c ``parse_ha_resources``, which
+    ``lookup_node``s the first word of every line). The node matches in any case
+    (``ALPHA`` starts); with ``crm on`` haresources is not read (it starts)."""
+    hares = "# groups\nalpha IPaddr::10.0.0.9/24 apache\nlisa 10.0.0.10 \\\n  httpd\n"
+    bad = write(tmp_path / "bad", {"etc/ha.d/ha.cf": HACF, "etc/ha.d/haresources": hares})
+    assert run([bad], "HB001") == [
+        (
+            "haresources",
+            3,
+            "haresources names node lisa, which ha.cf does not declare (alpha, beta): "
+            "heartbeat refuses to start",
+            [("ha.d/ha.cf", 5)],
+        )
+    ]
+    good = write(
+        tmp_path / "good",
+        {"etc/ha.d/ha.cf": HACF, "etc/ha.d/haresources": hares.replace("lisa", "ALPHA")},
+    )
+    crm = write(
+        tmp_path / "crm",
+        {"etc/ha.d/ha.cf": HACF + "crm on\n", "etc/ha.d/haresources": hares},
+    )
+    assert run([good], "HB001") == run([crm], "HB001") == []
+
+
+def test_hb004_initdead_below_deadtime(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 refuses initdead below deadtime (peer-heartbeat: "ERROR: Initial
+    dead time [10000] is smaller than deadtime [30000]"); at deadtime itself it starts
+    and HB005 warns (less than twice deadtime)."""
+    bad = write(
+        tmp_path / "bad",
+        {"etc/ha.d/ha.cf": HACF.replace("deadtime 30", "deadtime 30\ninitdead 10")},
+    )
+    good = write(
+        tmp_path / "good",
+        {"etc/ha.d/ha.cf": HACF.replace("deadtime 30", "deadtime 30\ninitdead 30")},
+    )
+    assert [(f, line, m) for f, line, m, _ in run([bad], "HB004")] == [
+        ("ha.cf", 3, "initdead 10s is smaller than deadtime 30s (heartbeat refuses to start)")
+    ]
+    assert run([good], "HB004") == [] and len(run([good], "HB005")) == 1
+
+
+def test_xc005_hacf_autojoin_without_crm_and_no_media(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 (peer-heartbeat) refuses ``autojoin other``/``any`` without the CRM
+    ("R1 style resource management conflicts with autojoin set"; with ``crm respawn``
+    it starts, ``autojoin none`` too) and an ha.cf with no medium, crm on or off ("No
+    heartbeat media defined")."""
+    cases = {
+        "autojoin": (HACF + "autojoin other\n", ["autojoin other without crm"]),
+        "autojoin-crm": (HACF + "autojoin any\ncrm respawn\n", []),
+        "autojoin-none": (HACF + "autojoin none\n", []),
+        "no-media": (
+            HACF.replace("bcast eth0\nucast eth1 10.0.0.2\n", "") + "crm on\n",
+            ["no bcast/mcast/ucast/serial line"],
+        ),
+    }
+    for name, (text, words) in cases.items():
+        root = write(tmp_path / name, {"etc/ha.d/ha.cf": text})
+        got = [m for _, _, m, _ in run([root], "XC005")]
+        assert [w for w in words if any(w in m for m in got)] == words and len(got) == len(words)
+
+
+def test_authkeys_second_auth_line_is_a_repeat_not_an_error(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 starts with two ``auth`` lines (peer-heartbeat --check-authkeys:
+    "configuration validated"; auth.c reads each with ``sscanf(bp, "auth %d")``, the
+    later overwriting the method-id) and with a method-id written twice (the later line
+    replaces ``auth_config[i]``): XC007, a repeated setting (warning), not XC005."""
+    k = "1 sha1 a8f3c9e2b7d14e6f9a0b1c2d3e4f5a6b\n"
+    twice = write(tmp_path / "twice", {"etc/ha.d/authkeys": "auth 1\nauth 1\n" + k})
+    once = write(tmp_path / "once", {"etc/ha.d/authkeys": "auth 1\n" + k})
+    for root in (twice, once):
+        (root / "etc/ha.d/authkeys").chmod(0o600)
+    assert run([twice], "XC005") == []
+    assert [(f, line) for f, line, _, _ in run([twice], "XC007")] == [("authkeys", 2)]
+    assert run([once], "XC007") == []
+
+
 def test_hb002_own_node_not_member(tmp_path: Path) -> None:
     bad = write(tmp_path / "n", {"etc/hostname": "gamma\n", "etc/ha.d/ha.cf": HACF})
     assert run([bad], "HB002") == [

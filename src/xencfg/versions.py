@@ -31,6 +31,7 @@ _PRODUCTS: dict[str, str] = {
     "drbd": "DRBD",
     "multipath-tools": "multipath-tools",
     "heartbeat": "heartbeat",
+    "corosync": "corosync",
     "pacemaker": "Pacemaker",
     "xen": "Xen",
     "iscsitarget": "iSCSI Enterprise Target (IET)",
@@ -204,6 +205,8 @@ XEN_NO_XEND = Version.parse("4.5")
 _HB_NO_CRM, _PCMK_1 = Version.parse("2.99"), Version.parse("1.0")
 _HB_CRM, _IET_ETC = Version.parse("2.0"), Version.parse("1.4")
 _XEN_XL = Version.parse("4.1")
+_COROSYNC = {"3.0": (Version.parse("3.0"), None), "<3.0": (None, Version.parse("3.0"))}
+_COROSYNC["<2.0"] = (None, Version.parse("2.0"))
 
 
 def _infer_other(
@@ -227,6 +230,13 @@ def _infer_other(
             if e.values and e.values[0].lower() in ("on", "yes", "true", "y", "1", "respawn"):
                 # the CRM (and the 'crm' directive) came with heartbeat 2.0
                 return "heartbeat", _HB_CRM, None, f"'crm {e.values[0]}' at {item.where(e)}"  # type: ignore[attr-defined]
+    elif fmt == "corosync":
+        from .formats.lines.corosync import release_evidence
+
+        seen = release_evidence(doc)  # type: ignore[arg-type]
+        if seen is not None:
+            low, below = _COROSYNC[seen[0]]
+            return "corosync", low, below, f"'{seen[1]}' at {item.where(seen[2])}"  # type: ignore[attr-defined]
     elif fmt in ("ietd", "iet-allow"):
         path = item.file.path  # type: ignore[attr-defined]
         if path.parent.name == "iet":

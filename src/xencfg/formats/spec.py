@@ -293,6 +293,7 @@ SPECS: tuple[FormatSpec, ...] = (
         ("corosync/corosync.conf", "corosync.conf"),
         etc_files=("corosync/corosync.conf",),
         sniff_rank=180,
+        component="corosync",
         secrets=True,
         grammar="corosync",
         fast=True,

@@ -16,6 +16,7 @@ from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
 from ..formats.lines.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
+from ..formats.schema import Version
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -175,21 +176,77 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
         )
 
 
+_V2, _V3 = Version.parse("2.0"), Version.parse("3.0")
+
+
+def generation(item: Loaded, *, guess: bool = True) -> int:
+    """The corosync generation that reads this file: 3, 2 or 1 (before 2.0).
+
+    The release in force (declared with ``--target corosync=...``, or shown by a key
+    of one generation: :func:`~xencfg.formats.lines.corosync.release_evidence`) decides;
+    where nothing does, a file with a key of corosync 1/2 that 3 no longer documents
+    (``secauth``, ``bindnetaddr``, ``mcastaddr``) reads as corosync 2's when ``guess``
+    (CS006: a refusal is only claimed for corosync 3), any other as corosync 3's.
+    ``guess=False`` (crypto defaults: a key is only demanded where the release is
+    known) reads every such file as corosync 3's, since 3 reads those keys too.
+    """
+    found = item.versions.of("corosync", item.node)
+    if found.at_least(_V3):
+        return 3
+    if found.older_than(_V2):
+        return 1
+    if found.older_than(_V3):
+        return 2
+    return 2 if guess and _written_for_corosync2(item.doc) else 3
+
+
+def crypto(doc: Any, gen: int) -> tuple[str, str]:
+    """``(cipher, hash)`` corosync ``gen`` runs with, as its ``totem_get_crypto`` works
+    them out (an unknown value leaves the default; corosync 3 refuses it: CS006).
+
+    * 3 (v3.1.7 exec/totemconfig.c): none/none; ``secauth: on`` (exactly) gives
+      aes256/sha256; ``crypto_cipher``/``crypto_hash`` override.
+    * 2 (v2.4.6 exec/totemconfig.c): aes256/sha1 -- crypto is on by default;
+      ``secauth: off`` (exactly) gives none/none; the crypto keys override (``3des``
+      is a cipher).
+    * 1 (v1.4.9 exec/totemconfig.c): ``secauth`` is on unless ``off``, and it alone
+      decides (``totem_config_keyread`` reads the key when it is on).
+    """
+    totem = doc.totem
+    get = totem.get if totem is not None else (lambda key: None)
+    secauth = get("secauth")
+    if gen == 1:
+        return ("none", "none") if secauth == "off" else ("aes256", "sha1")
+    if gen == 2:
+        cipher, hash_ = ("none", "none") if secauth == "off" else ("aes256", "sha1")
+    else:
+        cipher, hash_ = ("aes256", "sha256") if secauth == "on" else ("none", "none")
+    ciphers = (*CIPHERS, "3des") if gen < 3 else CIPHERS
+    given_cipher, given_hash = get("crypto_cipher"), get("crypto_hash")
+    if given_cipher in ciphers:
+        cipher = str(given_cipher)
+    if given_hash in HASHES:
+        hash_ = str(given_hash)
+    return cipher, hash_
+
+
 @rule("CS006", "crypto-refused", "error", formats=("corosync",))
 def crypto_refused(item: Loaded) -> Iterator[Finding]:
-    """Crypto settings corosync 3 refuses.
+    """Crypto settings corosync refuses.
 
-    An unknown cipher or hash, a cipher without a hash, or crypto on a transport other
-    than knet.
+    An unknown cipher or hash, a cipher without a hash, or crypto (``crypto_cipher``,
+    ``crypto_hash`` or ``secauth: on``) on a transport other than knet.
 
-    Why it matters: corosync does not start: "Invalid cipher type", "crypto_cipher
+    Why it matters: corosync 3 does not start: "Invalid cipher type", "crypto_cipher
     requires crypto_hash with value other than none", "crypto_cipher & crypto_hash are
-    only valid for the Knet transport".
+    only valid for the Knet transport" (also for ``secauth: on`` with udpu, which 3.x
+    reads as aes256/sha256: exec/totemconfig.c of v3.1.7, ``totem_get_crypto``).
 
-    A file written for corosync 2 (``secauth``, ``rrp_mode``, an ``interface`` with
-    ``ringnumber``, ``bindnetaddr`` or ``mcastaddr``, and nothing only corosync 3 reads)
-    is judged as corosync 2 reads it: its udp/udpu transports encrypt, ``3des`` is a
-    cipher and an unknown value leaves the default (corosync 2.4 totemconfig.c,
+    A file for corosync 1/2 (``--target corosync=2.4``, or keys of that generation:
+    ``rrp_mode``, an ``interface`` with ``ringnumber``, a ``service`` section, or
+    ``secauth``/``bindnetaddr``/``mcastaddr`` where nothing shows corosync 3) is judged
+    as corosync 2 reads it: its udp/udpu transports encrypt, ``3des`` is a cipher and
+    an unknown value leaves the default (corosync 2.4 totemconfig.c,
     ``totem_get_crypto``); only a cipher without a hash is refused there too.
 
     Fix: ``transport: knet``, ``crypto_cipher: aes256``, ``crypto_hash: sha256``.
@@ -205,7 +262,7 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
             f"crypto_cipher {cipher} without crypto_hash: corosync refuses it",
             _totem_line(item, "crypto_cipher"),
         )
-    if _written_for_corosync2(doc):
+    if generation(item) < 3:
         return
     if cipher is not None and cipher not in CIPHERS:
         yield make(
@@ -219,13 +276,40 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
             f"crypto_hash {hash_}: corosync takes {', '.join(HASHES)}",
             _totem_line(item, "crypto_hash"),
         )
-    crypto = cipher not in (None, "none") or hash_ not in (None, "none")
-    if crypto and totem.transport != "knet":
+    if crypto(doc, 3) != ("none", "none") and totem.transport != "knet":
+        why = "secauth: on" if totem.get("secauth") == "on" else "crypto"
         yield make(
             "CS006",
-            f"crypto with transport {totem.transport}: only knet encrypts",
+            f"{why} with transport {totem.transport}: only knet encrypts",
             _totem_line(item, "transport"),
         )
+
+
+@rule("CS013", "knet-nodeid-missing", "error", formats=("corosync",))
+def knet_nodeid_missing(item: Loaded) -> Iterator[Finding]:
+    """A node of the nodelist has no ``nodeid`` (or nodeid 0) while knet is the transport.
+
+    Why it matters: corosync 3 does not start: "Knet requires an explicit nodeid to be
+    specified for address '10.0.0.2'" (exec/totemconfig.c of v3.1.7; udp and udpu
+    derive a node id from the ring0 address, knet does not). knet is corosync 3's
+    transport when ``transport`` is unset.
+
+    Fix: ``nodeid: N`` (1, 2, ...) in every ``node`` of the nodelist, the same on all
+    nodes.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    transport = totem.get("transport") if totem is not None else None
+    if generation(item) < 3 or (transport or "knet") != "knet":
+        return
+    for n in doc.nodes:
+        if not n.nodeid:
+            yield make(
+                "CS013",
+                f"node {n.name or next(iter(n.ring_addrs.values()), '?')} has no nodeid: "
+                "knet needs one, corosync refuses to start",
+                item.where(n.block.entry("nodeid") or n.block),
+            )
 
 
 #: Keys of corosync 1/2 that corosync 3 no longer documents, and keys only corosync 3
@@ -250,13 +334,9 @@ def _written_for_corosync2(doc: Any) -> bool:
     return bool(names & set(_COROSYNC2_KEYS))
 
 
-def crypto_on(doc: Any) -> bool:
-    totem = doc.totem
-    if totem is None:
-        return False
-    if totem.get("secauth") in ("on", "yes") and totem.crypto_cipher is None:
-        return True
-    return totem.crypto_cipher not in (None, "none") or totem.crypto_hash not in (None, "none")
+def crypto_on(item: Loaded) -> bool:
+    """Whether corosync runs this file with crypto, and so reads a key."""
+    return crypto(item.doc, generation(item, guess=False)) != ("none", "none")
 
 
 @rule("CS007", "crypto-off", "warning", formats=("corosync",))
@@ -267,11 +347,13 @@ def crypto_off(item: Loaded) -> Iterator[Finding]:
     join the membership or disturb it; corosync.conf(5) defaults both to none.
 
     Fix: ``crypto_cipher: aes256`` and ``crypto_hash: sha256`` with a key from
-    ``corosync-keygen`` on every node.
+    ``corosync-keygen`` on every node. (Only for corosync 3: 1 and 2 have no knet; see
+    CS006 for how the release is known.)
     """
     doc: Any = item.doc
     totem = doc.totem
-    if totem is None or totem.transport != "knet" or crypto_on(doc):
+    # (corosync 1/2 have no knet: their transport defaults to udp)
+    if totem is None or generation(item) < 3 or totem.transport != "knet" or crypto_on(item):
         return
     yield make(
         "CS007",
@@ -291,11 +373,27 @@ def _keyfile(item: Loaded) -> Path | None:
     return root / key.lstrip("/")
 
 
+def _why_on(item: Loaded) -> str:
+    """`` (corosync 2's default without secauth: off)`` where no line turns crypto on."""
+    doc: Any = item.doc
+    gen = generation(item, guess=False)
+    totem = doc.totem
+    said = totem is not None and any(
+        totem.get(k) for k in ("secauth", "crypto_cipher", "crypto_hash")
+    )
+    return "" if gen == 3 or said else f" (corosync {gen}'s default without secauth: off)"
+
+
 @rule("CS008", "authkey-missing", "error", formats=("corosync",))
 def authkey_missing(item: Loaded) -> Iterator[Finding]:
     """Crypto is on and the key file is missing or shorter than 1024 bits.
 
-    The key file is ``keyfile``, by default /etc/corosync/authkey.
+    The key file is ``keyfile``, by default /etc/corosync/authkey. Crypto is on in
+    corosync 3 with ``secauth: on`` or a crypto key; in corosync 1 and 2 it is on
+    unless ``secauth: off`` (or, in 2, ``crypto_cipher`` and ``crypto_hash`` both
+    ``none``): a file for those releases without a ``secauth`` line needs the key
+    (v2.4.6 and v1.4.9 exec/totemconfig.c, ``totem_config_keyread``). Which release
+    reads the file: see CS006.
 
     Why it matters: corosync does not start: "Could not open /etc/corosync/authkey: No such
     file or directory", "Could only read 128 bits of minimum 1024 bits".
@@ -305,7 +403,7 @@ def authkey_missing(item: Loaded) -> Iterator[Finding]:
     node's tree.
     """
     doc: Any = item.doc
-    if not crypto_on(doc) or (doc.totem is not None and doc.totem.get("key")):
+    if not crypto_on(item) or (doc.totem is not None and doc.totem.get("key")):
         return
     path = _keyfile(item)
     if path is None:
@@ -315,7 +413,8 @@ def authkey_missing(item: Loaded) -> Iterator[Finding]:
     except OSError:
         yield make(
             "CS008",
-            f"crypto is on but the key file {path.name} is missing: corosync refuses to start",
+            f"crypto is on{_why_on(item)} but the key file {path.name} is missing: corosync "
+            "refuses to start",
             _totem_line(item, "keyfile"),
         )
         return
@@ -337,8 +436,7 @@ def authkey_mode(item: Loaded) -> Iterator[Finding]:
     Fix: ``chmod 400 /etc/corosync/authkey``. Not checked where file modes say nothing
     about the deployed file (a git checkout, a read-only copy).
     """
-    doc: Any = item.doc
-    if not crypto_on(doc):
+    if not crypto_on(item):
         return
     path = _keyfile(item)
     if path is None or not path.is_file() or not modes_are_real(path):

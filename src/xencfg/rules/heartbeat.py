@@ -15,6 +15,7 @@ from . import make, rule
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.lines.authkeys import AuthkeysDocument
     from ..formats.lines.hacf import HacfDocument
+    from ..formats.lines.haresources import HaresourcesDocument
 
 #: Sources that list every member (DRBD and the CIB may name only some nodes).
 _FULL_LISTS = ("ocfs2", "cman")
@@ -64,6 +65,11 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
 
     Member lists that share no node are separate clusters (a pair of target
     boxes with its own heartbeat beside the dom0s) and are not compared.
+
+    Without the CRM, heartbeat also checks the first word of every haresources
+    line against the ``node`` lines (in any case) and refuses to start: "Bad
+    nodename in /etc/ha.d//haresources [lisa]" (heartbeat 3.0.6,
+    heartbeat/config.c ``parse_ha_resources``; with ``crm on`` it ignores the file).
 
     Fix: write one ``node`` line per member with the exact ``uname -n`` of
     each node, identical on every node, and use the same names everywhere.
@@ -154,6 +160,29 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
             m.where(missing[0]),
             [r.where(r.names[0]) for r in refs],
         )
+    yield from _haresources_nodes(cluster)
+
+
+def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
+    """haresources lines whose node the same node's ha.cf does not declare, where
+    heartbeat reads haresources (the CRM off)."""
+    for item in cluster.docs("haresources"):
+        hacfs = [h for h in cluster.docs("hacf") if h.node == item.node]
+        if len(hacfs) != 1:
+            continue  # (which ha.cf heartbeat reads with it is not known)
+        hacf = _hacf(hacfs[0])
+        if hacf.crm_enabled or hacf.autojoin in ("other", "any") or not hacf.nodes:
+            continue
+        known = {n.lower() for n in hacf.nodes}
+        for group in cast("HaresourcesDocument", item.doc).groups:
+            if group.node and group.node.lower() not in known:
+                yield make(
+                    "HB001",
+                    f"haresources names node {group.node}, which ha.cf does not declare "
+                    f"({_names(hacf.nodes)}): heartbeat refuses to start",
+                    item.where(group.entries[0]),
+                    [hacfs[0].where(hacf.entry("node"))],
+                )
 
 
 def _drbd_folds(item: Loaded) -> bool:
@@ -254,11 +283,13 @@ def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
 
 @rule("HB004", "deadtime-too-short", "error", formats=("hacf",), hazard=True)
 def deadtime_too_short(item: Loaded) -> Iterator[Finding]:
-    """deadtime is not more than twice keepalive (heartbeat's defaults: 1 s and 30 s).
+    """deadtime is not more than twice keepalive (heartbeat's defaults: 1 s and 30 s),
+    or initdead is smaller than deadtime.
 
     Why it matters: heartbeat refuses to start ("Dead time is too small
-    compared to keeplive"); even a little over, one lost packet declares a
-    healthy node dead and triggers a fail-over.
+    compared to keeplive", "Initial dead time [10000] is smaller than deadtime
+    [30000]"); even a little over, one lost packet declares a healthy node dead
+    and triggers a fail-over.
 
     Example: ``keepalive 2`` with ``deadtime 3``.
 

@@ -377,7 +377,14 @@ class CibDocument(SourceDocument):
                 if c.node:
                     out.append(Reference(el, "node", c.node, "node"))
                 for e in el.iter("expression"):
-                    if e.get("attribute") == "#uname" and e.get("operation") == "eq":
+                    # (no value: the rule matches no node, names none; value-source
+                    # param/meta: the value names a resource parameter, not a node)
+                    if (
+                        e.get("attribute") == "#uname"
+                        and e.get("operation") == "eq"
+                        and e.get("value")
+                        and e.get("value-source", "literal") == "literal"
+                    ):
                         out.append(Reference(e, "value", e.get("value", ""), "node"))
         return out
 

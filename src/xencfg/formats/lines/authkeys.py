@@ -116,6 +116,10 @@ class AuthkeysDocument(LineDocument):
     format = FORMAT
     style = HEARTBEAT_STYLE
     known: ClassVar[frozenset[str] | None] = None
+    #: every line is read once: a second ``auth`` (heartbeat 3.0.6 starts and signs with
+    #: the later one, auth.c ``sscanf(bp, "auth %d")`` overwriting authnum) or method-id
+    #: is XC007, a repeated setting, not a refusal
+    repeatable: ClassVar[frozenset[str] | None] = frozenset()
 
     @classmethod
     def entry_class(cls, key: str) -> type[Entry]:
@@ -221,8 +225,6 @@ class AuthkeysDocument(LineDocument):
         if not auths:
             first = self.children[0] if self.children else None
             yield ValueProblem(first, "no 'auth N' line: heartbeat has no method to sign with")
-        elif len(auths) > 1:
-            yield ValueProblem(auths[-1], "more than one 'auth' line")
         read = {id(e) for e in self._read_lines()}
         for e in self.children:
             if not isinstance(e, KeyLine):

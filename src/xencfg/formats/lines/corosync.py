@@ -14,6 +14,7 @@ opening bracket '{'"). The model keeps every section and key in file order;
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ import attrs
 
 from ...document import TreeDocument
 from ...errors import ParseError, ValidationError
-from ...problems import KeywordProblem, walk_keywords
+from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, to_tok
 from ...syntax.tree import Node, Piece, Style
@@ -44,6 +45,84 @@ SECTIONS = ("totem", "nodelist", "quorum", "logging", "qb", "system", "resources
 #: the user to run as: exec/service.c, exec/mainconfig.c of v1.4), which corosync 2
 #: and 3 keep in cmap unread. None is an unknown keyword.
 OTHER_SECTIONS = ("uidgid", "service", "aisexec", "amf", "event", "compatibility")
+
+
+_U8, _U16, _U32 = 255, 65535, 4294967295
+#: Keys corosync 2.4 and 3.1 both type as unsigned integers when they read the file, with
+#: the largest value (exec/coroparse.c of v2.4.6 and v3.1.7, ``main_config_parser_cb``:
+#: ``safe_atoq``, "Value of key ... is expected to be integer in range (0..N)").
+#: ``nodelist.node.*`` stands for every node.
+INTEGER_KEYS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "quorum.two_node",
+            "quorum.expected_votes_tracking",
+            "quorum.allow_downscale",
+            "quorum.wait_for_all",
+            "quorum.auto_tie_breaker",
+            "quorum.last_man_standing",
+            "quorum.device.master_wins",
+            "totem.interface.ttl",
+        ),
+        _U8,
+    ),
+    "totem.interface.mcastport": _U16,
+    **dict.fromkeys(
+        (
+            "quorum.expected_votes",
+            "quorum.votes",
+            "quorum.last_man_standing_window",
+            "quorum.leaving_timeout",
+            "quorum.device.timeout",
+            "quorum.device.sync_timeout",
+            "quorum.device.votes",
+            "nodelist.node.*.nodeid",
+            "nodelist.node.*.quorum_votes",
+            *(
+                f"totem.{k}"
+                for k in [
+                    "version",
+                    "nodeid",
+                    "threads",
+                    "token",
+                    "token_coefficient",
+                    "token_retransmit",
+                    "hold",
+                    "token_retransmits_before_loss_const",
+                    "join",
+                    "send_join",
+                    "consensus",
+                    "merge",
+                    "downcheck",
+                    "fail_recv_const",
+                    "seqno_unchanged_const",
+                    "rrp_token_expired_timeout",
+                    "rrp_problem_count_timeout",
+                    "rrp_problem_count_threshold",
+                    "rrp_problem_count_mcast_threshold",
+                    "rrp_autorecovery_check_timeout",
+                    "heartbeat_failures_allowed",
+                    "max_network_delay",
+                    "window_size",
+                    "max_messages",
+                    "miss_count_const",
+                    "netmtu",
+                ]
+            ),
+        ),
+        _U32,
+    ),
+}
+#: Logging switches and the exact words corosync takes (logconfig.c of v2.4.6 and
+#: v3.1.7, mainconfig.c of v1.4.9: ``strcmp``, so ``On`` is refused as well: "unknown
+#: value for to_syslog"); ``hires`` came with corosync 3 (2.4 refuses it, not checked).
+LOGGING_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("to_stderr", "to_syslog", "to_logfile"), ("yes", "no", "on", "off")),
+    **dict.fromkeys(("fileline", "function_name"), ("on", "off")),
+    "timestamp": ("on", "off", "hires"),
+    "debug": ("on", "off", "trace"),
+}
+_NODE_KEY = re.compile(r"^nodelist\.node\.\d+\.")
 
 
 def check_value(value: str) -> None:
@@ -366,6 +445,49 @@ class CorosyncDocument(TreeDocument):
             lambda context, node: None if context or not isinstance(node, Block) else known,
         )
 
+    def value_problems(self) -> Iterator[ValueProblem]:
+        """Numbers corosync 2 and 3 refuse (corosync 1 read them with ``atoi``: ``3s``
+        as 3), and a ``totem`` other than ``version: 2``, which every corosync refuses:
+        "This totem parser can only parse version 2 configurations" (totemconfig.c of
+        v1.4.9, v2.4.6 and v3.1.7)."""
+        for name, value, entry in self.flat():
+            top = INTEGER_KEYS.get(_NODE_KEY.sub("nodelist.node.*.", name))
+            if top is None:
+                continue
+            if not re.fullmatch(r"[+-]?[0-9]+", value) or not 0 <= int(value) <= top:
+                yield ValueProblem(
+                    entry,
+                    f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
+                    "and 3 refuse the file, corosync 1 reads the leading digits)",
+                )
+        for name, value, entry in self.flat():
+            section, _, key = name.rpartition(".")
+            words = LOGGING_WORDS.get(key)
+            if section in ("logging", "logging.logger_subsys") and words and value not in words:
+                yield ValueProblem(
+                    entry,
+                    f'{name} "{value}": corosync takes {", ".join(words)} (in lower case) and '
+                    f'refuses anything else ("unknown value for {key}")',
+                )
+        for name, _, entry in self.flat():
+            # INTERFACE_MAX: 8 links in corosync 3 (2 rings in corosync 2): "interface ring
+            # number 8 is bigger than allowed maximum 7" (totemconfig.c of v3.1.7)
+            ring = re.fullmatch(r"nodelist\.node\.\d+\.ring(\d+)_addr", name)
+            if ring is not None and int(ring.group(1)) > 7:
+                yield ValueProblem(
+                    entry,
+                    f"{name}: link {ring.group(1)}; corosync has links 0 to 7 and refuses more",
+                )
+        for block in self.sections("totem"):
+            version = block.entry("version")
+            if version is None:
+                yield ValueProblem(block, "totem has no 'version: 2': corosync refuses it")
+            elif _int(" ".join(version.values)) != 2:
+                yield ValueProblem(
+                    version,
+                    f"totem version {' '.join(version.values)}: corosync reads only version 2",
+                )
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def tree(block: Node) -> dict[str, Any]:
             out: dict[str, Any] = {}
@@ -390,6 +512,38 @@ class CorosyncDocument(TreeDocument):
     def secrets(self) -> list[str]:
         """``totem { key: ... }`` holds the shared key in clear (corosync.conf(5))."""
         return [v for name, v, _ in self.flat() if name == "totem.key" and v]
+
+
+#: icmap names only corosync 3 reads (knet's link options and the crypto model).
+COROSYNC3_KEYS = ("totem.crypto_model", "totem.link_mode", "totem.interface.linknumber")
+#: icmap names corosync 3 no longer reads (exec/totemconfig.c of v3.1.7 has neither): the
+#: redundant-ring options of corosync 1/2.
+BEFORE_COROSYNC3_KEYS = ("totem.rrp_mode", "totem.interface.ringnumber")
+#: Sections of corosync 1 only: ``aisexec`` (the user to run as) and ``service`` (loads
+#: the Pacemaker plugin; corosync 2 dropped plugins: exec/service.c of v2.0), and udpu's
+#: ``interface { member { memberaddr } }`` (the nodelist replaced it in 2.0).
+BEFORE_COROSYNC2_KEYS = ("aisexec.", "service.", "totem.interface.member.")
+
+
+def release_evidence(doc: CorosyncDocument) -> tuple[str, str, Entry] | None:
+    """``(bound, key, line)`` for the first key that shows the corosync generation the
+    file is written for: bound ``"3.0"`` (3.0 or later), ``"<3.0"`` or ``"<2.0"``
+    (before); ``None`` when the keys fit every release."""
+    flat = list(doc.flat())
+    for name, value, entry in flat:
+        if (
+            name in COROSYNC3_KEYS
+            or name.startswith("totem.knet_")
+            or (name == "totem.transport" and value == "knet")
+        ):
+            return "3.0", name, entry
+    for name, _, entry in flat:
+        if name.startswith(BEFORE_COROSYNC2_KEYS):
+            return "<2.0", name, entry
+    for name, _, entry in flat:
+        if name in BEFORE_COROSYNC3_KEYS:
+            return "<3.0", name, entry
+    return None
 
 
 def ring_address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -417,6 +417,19 @@ class HacfDocument(LineDocument):
                 f"nice_failback is obsolete: heartbeat logs an ERROR and runs 'auto_failback"
                 f" {now}' instead (write 'auto_failback {meant}')",
             )
+        autojoin = self.entry("autojoin")
+        if autojoin is not None and self.autojoin in ("other", "any") and not self.crm_enabled:
+            # heartbeat 3.0.6 (checked with the daemon): "R1 style resource management
+            # conflicts with autojoin set" / "You need either unset autojoin or enable crm"
+            yield ValueProblem(
+                autojoin,
+                f"autojoin {self.autojoin} without crm: heartbeat refuses to start (haresources"
+                " resource management needs a fixed member list)",
+            )
+        if not self.comm_paths:
+            # heartbeat 3.0.6 (checked with the daemon, crm on or off): "No heartbeat
+            # media defined", and it does not start
+            yield ValueProblem(None, "no bcast/mcast/ucast/serial line: heartbeat refuses to start")
         switches = [e for e in self.entries() if e.key in ("crm", "pacemaker")]
         for e in switches[1:]:
             yield ValueProblem(
@@ -468,8 +481,9 @@ class HacfDocument(LineDocument):
         """``(entry, kind, message)`` for timings that contradict each other.
 
         ``kind`` is ``"deadtime"`` (heartbeat refuses to start: deadtime must be
-        more than twice keepalive) or ``"order"`` (heartbeat starts but warns:
-        warntime not between keepalive and deadtime, initdead under twice deadtime).
+        more than twice keepalive, initdead at least deadtime) or ``"order"``
+        (heartbeat starts but warns: warntime not between keepalive and deadtime,
+        initdead under twice deadtime).
         """
         t = self.effective_timings()
         ka, dt = t["keepalive"], t["deadtime"]
@@ -493,7 +507,15 @@ class HacfDocument(LineDocument):
             )
         id_entry = self.entry("initdead")
         idt = t.get("initdead")
-        if id_entry is not None and idt is not None and idt < 2 * dt:
+        if id_entry is not None and idt is not None and idt < dt:
+            # heartbeat 3.0.6 (checked with the daemon): "Initial dead time [10000] is
+            # smaller than deadtime [30000]", and it does not start
+            yield (
+                id_entry,
+                "deadtime",
+                f"initdead {idt:g}s is smaller than deadtime {dt:g}s (heartbeat refuses to start)",
+            )
+        elif id_entry is not None and idt is not None and idt < 2 * dt:
             yield (
                 id_entry,
                 "order",
