@@ -25,7 +25,8 @@ from xencfg.syntax.blocks import Block, Entry
 OWN = sorted((FIXTURES / "multipath" / "valid").iterdir())
 CORPUS = shared_files("corpus", "multipath")
 SEEDS = [p for p in shared_files("seed-examples", pattern="multipath.conf")]
-# Real files whose braces do not balance: multipath-tools warns "missing '}'", we refuse.
+# Real files whose braces do not balance: multipath-tools warns "missing '}' at end of"
+# and reads them; the parser refuses them (lint: XC001 warning).
 UNBALANCED = {"rhsyseng-oracle__multipath.conf", "multipath.conf"}
 PARSEABLE = [p for p in CORPUS if p.name not in UNBALANCED]
 BROKEN_SEED = "seed-examples/s000-iscsi-multipath/node1/etc/multipath.conf"
@@ -81,6 +82,35 @@ def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int) ->
     assert (info.value.line, info.value.column) == (line, col)
     assert str(path) in str(info.value)
     assert "^" in info.value.snippet
+
+
+#: Section left open only at the end of the file, vs. a '}' missing in the middle.
+OPEN_AT_END = 'defaults {\n\tuser_friendly_names yes\n}\nblacklist {\n\twwid "^3600a0b8"\n'
+OPEN_IN_MIDDLE = 'defaults {\n\tuser_friendly_names yes\n\nblacklist {\n\twwid "^3600a0b8"\n}\n'
+#: A blacklist device left open: its '}' closes it, the devnode lands in the device.
+DEVICE_OPEN = 'blacklist {\n\tdevice {\n\t\tvendor "IBM"\n\tdevnode "^sda$"\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [(OPEN_AT_END, "warning"), (OPEN_IN_MIDDLE, "error"), (DEVICE_OPEN, "error")],
+    ids=["end", "mid", "device"],
+)
+def test_section_open_at_the_end_is_only_a_warning(
+    tmp_path: Path, text: str, severity: str
+) -> None:
+    """multipath-tools reads to the end and closes what is open (0.9.4 parser.c
+    process_stream: ``condlog(1, "missing '%s' at end of %s")``, ``r`` unchanged;
+    ``multipath -t`` shows the blacklist kept). A '}' missing earlier puts the next
+    section inside the open one: "line 4, invalid keyword in the defaults section:
+    blacklist", and the blacklist is lost (likewise "line 4, invalid keyword in the
+    device section: devnode")."""
+    path = tmp_path / "multipath.conf"
+    path.write_text(text)
+    found = [f for f in lint.run([str(path)]).findings if f.code == "XC001"]
+    assert [(f.line, f.severity) for f in found] == [(4 if severity == "warning" else 1, severity)]
+    if severity == "warning":
+        assert "missing '}' at end of" in found[0].message
 
 
 def test_typed_model() -> None:

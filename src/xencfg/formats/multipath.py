@@ -16,10 +16,11 @@ from typing import Any
 import attrs
 
 from ..document import TreeDocument
+from ..errors import ParseError
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
-from ..syntax.build import make_block, make_entry, make_root, parse_with
+from ..syntax.build import make_block, make_entry, make_root, parse_with, unclosed_braces
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
@@ -662,7 +663,48 @@ def parse(text: str, path: str | None = None) -> MultipathDocument:
     tree several times faster); anything else goes through the grammar, which is the
     reference and words the error.
     """
-    return parse_text(text, path, scan=_scan, lark=parse_lark)
+    try:
+        return parse_text(text, path, scan=_scan, lark=parse_lark)
+    except ParseError as exc:
+        if isinstance(exc.partial, MultipathDocument) and _closed_at_end(exc.partial, text):
+            exc.severity = "warning"
+            exc.message += (
+                "; multipath reads the file to its end and closes the section there"
+                " (it logs \"missing '}' at end of\"), so it is read as written: add the '}'"
+            )
+        raise
+
+
+def _closed_at_end(doc: MultipathDocument, text: str) -> bool:
+    """Whether the sections left open read as meant once closed at the end of the file.
+
+    multipath-tools' ``process_stream`` (parser.c) reads to the end of the file, logs
+    "missing '}' at end of" and keeps every section (0.4.x closed them silently).
+    A ``}`` missing earlier puts what follows inside the open section, where
+    multipath takes a keyword of an outer section (``blacklist``, a blacklist's
+    ``devnode``) as invalid and drops it: such a keyword after the first open ``{``
+    tells the two apart.
+    """
+    opened = unclosed_braces(text, "#!")
+    if not opened:
+        return False
+
+    def nested_too_deep(node: Node, context: tuple[str, ...]) -> bool:
+        for c in node.child_nodes():
+            key = getattr(c, "key", None)
+            if key is None:
+                continue
+            here = (*context, key)
+            allowed = keywords_for(context)
+            if allowed is not None and key not in allowed and c.pos >= opened[0]:
+                outer = (keywords_for(context[:i]) for i in range(len(context)))
+                if any(kws is not None and key in kws for kws in outer):
+                    return True
+            if isinstance(c, Block) and nested_too_deep(c, here):
+                return True
+        return False
+
+    return not nested_too_deep(doc, ())
 
 
 def _scan(text: str) -> MultipathDocument | None:

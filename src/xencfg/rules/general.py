@@ -20,7 +20,12 @@ def syntax_error() -> Iterator[Finding]:
     heartbeat) silently ignore part of it, so the cluster runs with a
     configuration nobody wrote.
 
-    Example: ``multipaths {`` opened and never closed.
+    Example: ``defaults {`` left without its ``}``, so the ``blacklist`` section
+    after it lands inside ``defaults``, where multipath drops it as an invalid
+    keyword. A multipath.conf whose sections are only left open at the very end
+    gets a warning instead: multipath-tools reads to the end of the file and
+    closes them there (parser.c ``process_stream`` logs "missing '}' at end of";
+    0.4.x says nothing), so the file works as written.
 
     Fix: correct the line the message points at; the caret shows the column.
     """
