@@ -269,3 +269,23 @@ def test_seed_notes_iscsi() -> None:
         ("XC004", "iscsid.conf", 13),
     } <= got
     assert ("XC005", "iscsid.conf", 12) not in got
+
+
+def test_lio_saveconfig_is_listed_as_not_checked(tmp_path: Path) -> None:
+    """A LIO storage box keeps its whole target setup in saveconfig.json (targetcli,
+    rtslib-fb's ``/etc/target``; older rtslib-fb ``/etc/rtslib-fb-target``), which
+    xencfg does not read: lint must say so (skipped), never report it as checked."""
+    lio = '{"storage_objects": [], "targets": []}\n'
+    box = tree(
+        tmp_path / "lio",
+        "san1",
+        {"etc/target/saveconfig.json": lio, "etc/rtslib-fb-target/saveconfig.json": lio},
+    )
+    skipped = {s.path: s.reason for s in lint.run([str(box)]).discovery.skipped}
+    assert sorted(p.split("/etc/")[1] for p in skipped) == [
+        "rtslib-fb-target/saveconfig.json",
+        "target/saveconfig.json",
+    ]
+    assert all("not checked" in why for why in skipped.values())
+    plain = tree(tmp_path / "iet", "san2", {"etc/ietd.conf": target(T1, LUN0)})
+    assert lint.run([str(plain)]).discovery.skipped == []
