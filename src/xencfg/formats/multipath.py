@@ -200,9 +200,24 @@ _VENDOR = (
     Keyword("pg_prio_calc", vendor=_FORK),
     Keyword("dev_loss", vendor=_FORK, renamed_to="dev_loss_tmo"),
 )
+#: Keywords Red Hat's device-mapper-multipath read on an older base than upstream,
+#: by that base: RHEL 4.6/4.7 and 5.3 (0.4.5 and 0.4.7) document bindings_file,
+#: max_fds, flush_on_last_del, queue_without_daemon, mode, uid and gid; RHEL 6
+#: (0.4.9) find_multipaths, checker_timeout, rr_min_io_rq and path_selector in
+#: defaults, later minor releases retain_attached_hw_handler, detect_prio,
+#: deferred_remove and the delay_*_checks pair (the RHEL DM Multipath guides'
+#: "Red Hat Enterprise Linux Release 6.x and later" notes); RHEL 6 still reads
+#: getuid_callout, not uid_attribute (RHEL 7 switched: preupgrade-assistant).
+#: Their use proves only the base: advice must still suit those releases.
+_BACKPORTED: dict[str, str] = {
+    "0.4.5": "bindings_file max_fds flush_on_last_del queue_without_daemon mode uid gid",
+    "0.4.9": """find_multipaths checker_timeout rr_min_io_rq retain_attached_hw_handler
+        detect_prio deferred_remove delay_watch_checks delay_wait_checks""",
+}
+_BACKPORT = {k: V(v) for v, names in _BACKPORTED.items() for k in names.split()}
 MULTIPATH_FACTS: tuple[Keyword, ...] = (
     *(
-        Keyword(k, since=V(v))
+        Keyword(k, since=V(v), backported=_BACKPORT.get(k))
         for v, names in _SINCE.items()
         for k in names.split()
         if k not in ("pg_timeout", "multipath_dir", "config_dir", "default_uid_attribute")
@@ -294,7 +309,9 @@ SCHEMA = Schema.build(
         "overrides": OVERRIDES_KEYWORDS | _EVERYWHERE,
     },
     MULTIPATH_FACTS,
-    per_context={("defaults", "path_selector"): Keyword("path_selector", since=_0_5)},
+    per_context={
+        ("defaults", "path_selector"): Keyword("path_selector", since=_0_5, backported=_0_4_9)
+    },
     types={k: _type_text(*check) for k, check in VALUE_CHECKS.items()},
     # libmultipath/defaults.h: DEFAULT_CHECKINT, seconds between path checks
     defaults={"polling_interval": 5},
