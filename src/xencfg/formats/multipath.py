@@ -237,21 +237,30 @@ _YES_NO = ("yes", "no", "1", "0")
 #: ``int`` where a number >= 0 is allowed too (``(low, high)`` where it is capped).
 VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
     "failback": (("manual", "immediate", "followover"), (0, 2**31 - 1)),
-    "no_path_retry": (("fail", "queue"), (0, 2**31 - 1)),
+    # "0" is a word (fail, resp. off-by-zero); other numbers from 1 (dict.c
+    # no_path_retry_helper, set_undef_off_zero: do_set_int(..., 1, INT_MAX))
+    "no_path_retry": (("fail", "queue", "0"), (1, 2**31 - 1)),
     "path_grouping_policy": (
         ("failover", "multibus", "group_by_serial", "group_by_prio", "group_by_node_name"),
         None,
     ),
     "rr_weight": (("priorities", "uniform"), None),
-    "find_multipaths": (("yes", "no", "on", "off", "greedy", "smart", "strict"), None),
+    # def_find_multipaths_handler also takes "0" and "1" for off and on
+    "find_multipaths": (
+        ("yes", "no", "on", "off", "greedy", "smart", "strict", "0", "1"),
+        None,
+    ),
     "dev_loss_tmo": (("infinity",), (0, 2**31 - 1)),
-    "fast_io_fail_tmo": (("off",), (0, 2**31 - 1)),
+    "fast_io_fail_tmo": (("off", "0"), (1, 2**31 - 1)),
     "max_fds": (("max",), (0, 2**31 - 1)),
     # a user name (getpwnam_r: its uid, for gid its primary group) or a number
     # (dict.c set_uid/set_gid); a name no user has: "invalid value for gid: \"disk\""
     "uid": ((), (0, 2**31 - 1)),
     "gid": ((), (0, 2**31 - 1)),
     "verbosity": ((), (0, 4)),
+    # declare_def_range_handler: below 1000 * 4 (DEFAULT_REPLY_TIMEOUT) is capped
+    "uxsock_timeout": ((), (4000, 2**31 - 1)),
+    "remove_retries": ((), (0, 2**31 - 1)),
     **{
         k: ((), (0, 2**31 - 1))
         for k in (
