@@ -171,7 +171,12 @@ def multipath(path: Path) -> Verdict:
                 hard.append(at)
             elif _MP_NOTE.search(line):
                 notes.append((at, line))
-            elif "duplicate multipath config section" in line:
+            elif re.search(
+                r"duplicate multipath config section|section missing wwid|"
+                r"missing vendor or product",
+                line,
+            ):
+                # config.c merge_mptable / factorize_hwtable: a section dropped
                 hard.append(10**9)
         silent = tuple(_uncompiled_regexes(path))
         if hard:

@@ -261,3 +261,25 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
         return
     assert xencfg.dumps(doc) == mutated
     canonical(doc)
+
+
+#: MP010: sections multipath drops whole (0.9.4 config.c merge_mptable and
+#: factorize_hwtable; multipath -t: "multipaths config section missing wwid",
+#: "device config in ... missing vendor or product parameter").
+DROPPED = (
+    "multipaths {\n\tmultipath {\n\t\talias vm-data\n\t}\n}\n"
+    'devices {\n\tdevice {\n\t\tvendor "IET"\n\t\tpath_checker tur\n\t}\n}\n'
+)
+KEPT = (
+    "multipaths {\n\tmultipath {\n\t\twwid 3600a0b80001\n\t\talias vm-data\n\t}\n}\n"
+    'devices {\n\tdevice {\n\t\tvendor "IET"\n\t\tproduct ".*"\n\t\tpath_checker tur\n\t}\n}\n'
+)
+
+
+def test_sections_multipath_drops_are_errors(tmp_path: Path) -> None:
+    bad, good = tmp_path / "bad.conf", tmp_path / "good.conf"
+    bad.write_text(DROPPED)
+    good.write_text(KEPT)
+    found = [(f.line, f.severity) for f in lint.run([str(bad)], select=["MP010"]).findings]
+    assert found == [(2, "error"), (7, "error")]
+    assert lint.run([str(good)], select=["MP010"]).findings == []

@@ -418,3 +418,39 @@ def aliased_wwid_blacklisted(cluster: Cluster) -> Iterator[Finding]:
                     item.where(m.block),
                     [where_item.where(anchor)],
                 )
+
+
+@rule("MP010", "section-dropped", "error", formats=("multipath",))
+def section_dropped(item: Loaded) -> Iterator[Finding]:
+    """A ``multipath`` entry without ``wwid``, or a ``device`` entry of ``devices``
+    without ``vendor`` or ``product``.
+
+    Why it matters: multipath-tools drops the whole section with its alias or
+    its settings (0.9.4 config.c: ``merge_mptable`` logs "multipaths config
+    section missing wwid", ``factorize_hwtable`` "device config ... missing
+    vendor or product parameter"), so the LUN runs without them: no
+    ``/dev/mapper/ALIAS`` for the domUs, or the built-in defaults for the array.
+
+    Example: ``device { vendor "IET" path_checker tur }`` (no ``product``).
+
+    Fix: add the missing keyword (``product ".*"`` matches every product of
+    the vendor).
+    """
+    doc = _mp(item)
+    for m in doc.multipaths:
+        if not any(m.block.entries("wwid")):
+            alias = f" (alias '{m.alias}')" if m.alias else ""
+            yield make(
+                "MP010",
+                f"multipath entry{alias} has no wwid: multipath drops the whole entry",
+                item.where(m.block),
+            )
+    for d in doc.devices:
+        missing = [k for k in ("vendor", "product") if not any(d.block.entries(k))]
+        if missing:
+            yield make(
+                "MP010",
+                f"device entry has no {' and no '.join(missing)}: multipath drops the whole"
+                " entry and its settings",
+                item.where(d.block),
+            )
