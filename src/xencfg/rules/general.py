@@ -268,17 +268,23 @@ def setting_repeated(item: Loaded) -> Iterator[Finding]:
     it; the daemon uses the last. Edits to the first line then change nothing.
 
     Example: ``deadtime 30`` near the top of ha.cf and ``deadtime 10`` at the end.
+    (lvm.conf is the exception: LVM2 2.02 reads the *first* of repeated names and
+    ignores a repeated section whole; later releases read the last.)
 
     Fix: keep one line per setting.
     """
     repeated = getattr(item.doc, "repeated", None)
     if repeated is None:
         return
+    # a format whose daemon reads another line than the last (LVM2 2.02: the first)
+    says = getattr(item.doc, "repeat_message", None)
     for later, first in repeated():
         key = getattr(later, "key", "?")
         yield make(
             "XC007",
-            f"'{key}' is set again; the daemon uses this line, not the earlier one",
+            says(later)
+            if says is not None
+            else f"'{key}' is set again; the daemon uses this line, not the earlier one",
             item.where(later),
             [item.where(first)],
         )
