@@ -246,7 +246,7 @@ def test_iscsid_problems() -> None:
     assert [(doc.position(n)[0], m) for n, m in doc.value_problems()] == [
         (1, "node.startup = 'sometimes': one of automatic, manual, onboot"),
         (2, "node.session.cmds_max = 100 is not a power of two (iscsid rounds it down)"),
-        (5, "node.session.iscsi.InitialR2T = 'maybe': iscsid reads Yes or No"),
+        (5, "node.session.iscsi.InitialR2T = 'maybe': iscsid reads only Yes or No (with capitals)"),
         (3, "FirstBurstLength 1048576 exceeds MaxBurstLength 262144 (RFC 3720)"),
     ]
     assert [(n.key, k, s) for n, k, s in doc.keyword_problems()] == [
@@ -256,6 +256,31 @@ def test_iscsid_problems() -> None:
     assert [(k, s) for _, k, s in old.keyword_problems()] == [
         ("deprecated", "node.conn[0].iscsi.HeaderDigest"),
         ("deprecated", "node.active_conn"),
+    ]
+
+
+def test_iscsid_keys_and_yes_no_as_idbm_reads_them() -> None:
+    """open-iscsi 2.1.8's node record (idbm.c idbm_recinfo_node, idbm_fields.h) holds
+    node.session.iscsi.ERL, MaxOutstandingR2T, node.conn[N].startup, IFMarker, ...:
+    no unknown keys (peer-iscsiadm lists them as KNOWN); ErrorRecoveryLevel is the
+    protocol's name (login.c), no iscsid.conf key. idbm_rec_update_param matches
+    Yes/No with strcmp, so 'yes' is not read (2.0-873 alike)."""
+    known = iscsid(
+        "node.session.iscsi.ERL = 0\nnode.session.iscsi.MaxOutstandingR2T = 1\n"
+        "node.conn[0].startup = manual\nnode.conn[0].iscsi.IFMarker = No\n"
+        "node.conn[0].timeo.auth_timeout = 45\ndiscovery.isns.use_discoveryd = No\n"
+        "node.session.iscsi.InitialR2T = Yes\n"
+        # iscsid.c: strcmp(ipc_auth_uid, "Yes"); lint took it for a number
+        "iscsid.ipc_auth_uid = Yes\n"
+    )
+    assert list(known.keyword_problems()) == []
+    assert list(known.value_problems()) == []
+    wrong = iscsid(
+        "node.session.iscsi.ErrorRecoveryLevel = 0\nnode.session.iscsi.InitialR2T = yes\n"
+    )
+    assert [k for _, k, _ in wrong.keyword_problems()] == ["unknown"]
+    assert [m for _, m in wrong.value_problems()] == [
+        "node.session.iscsi.InitialR2T = 'yes': iscsid reads only Yes or No (with capitals)"
     ]
 
 

@@ -57,8 +57,15 @@ _INT_KEYS = (
     "discovery.sendtargets.timeo.auth_timeout",
     "discovery.sendtargets.timeo.active_timeout",
     "isns.port",
-    "iscsid.ipc_auth_uid",
     "node.active_conn",
+    # in 2.1.8's node record too (idbm.c idbm_recinfo_node; peer-iscsiadm: KNOWN)
+    "node.session.iscsi.MaxOutstandingR2T",
+    "node.session.iscsi.ERL",
+    "node.session.initial_cmdsn",
+    "node.conn[N].timeo.auth_timeout",
+    "node.conn[N].tcp.type_of_service",
+    "discovery.sendtargets.discoveryd_poll_inval",
+    "discovery.isns.discoveryd_poll_inval",
 )
 _BOOL_KEYS = (
     "node.leading_login",
@@ -68,16 +75,21 @@ _BOOL_KEYS = (
     "node.session.iscsi.DataPDUInOrder",
     "node.session.iscsi.DataSequenceInOrder",
     "iscsid.safe_logout",
+    # iscsid.c: strcmp(ipc_auth_uid, "Yes") (the stock file: "# iscsid.ipc_auth_uid = No")
+    "iscsid.ipc_auth_uid",
     "discovery.sendtargets.use_discoveryd",
+    "discovery.isns.use_discoveryd",
+    "node.conn[N].iscsi.IFMarker",
+    "node.conn[N].iscsi.OFMarker",
 )
 _ENUMS: dict[str, tuple[str, ...]] = {
     "node.startup": ("automatic", "manual", "onboot"),
+    "node.conn[N].startup": ("manual", "automatic", "onboot"),
     "node.session.auth.authmethod": ("None", "CHAP"),
     "discovery.sendtargets.auth.authmethod": ("None", "CHAP"),
     "node.conn[N].iscsi.HeaderDigest": ("None", "CRC32C", "CRC32C,None", "None,CRC32C"),
     "node.conn[N].iscsi.DataDigest": ("None", "CRC32C", "CRC32C,None", "None,CRC32C"),
     "node.session.scan": ("auto", "manual"),
-    "node.session.iscsi.ErrorRecoveryLevel": ("0", "1", "2"),
 }
 _TEXT_KEYS = (
     "iscsid.startup",
@@ -329,8 +341,10 @@ def value_problem(key: str, raw: str) -> str | None:
             return f"{key} = {n} is outside {low}..{high}"
         if t == "node.session.cmds_max" and n & (n - 1):
             return f"{key} = {n} is not a power of two (iscsid rounds it down)"
-    elif t in BOOLS and raw.lower() not in ("yes", "no"):
-        return f"{key} = {raw!r}: iscsid reads Yes or No"
+    elif t in BOOLS and raw not in ("Yes", "No"):
+        # idbm_rec_update_param: TYPE_INT_O values match with strcmp, so 'yes' is
+        # not read and the default stays (2.0-873 and 2.1 alike)
+        return f"{key} = {raw!r}: iscsid reads only Yes or No (with capitals)"
     elif t in _ENUMS and raw not in _ENUMS[t]:
         return f"{key} = {raw!r}: one of {', '.join(_ENUMS[t])}"
     return None
