@@ -386,3 +386,24 @@ def test_linux_iscsi_keys_name_their_open_iscsi_replacement() -> None:
         messages = [f.message for f in lint.run([str(path)], select=["XC004"]).findings]
     assert any("node.session.iscsi.MaxOutstandingR2T" in m for m in messages)
     assert any("node.session.iscsi.ERL" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "skipped"),
+    [
+        ("node.startup=automatic\n", True),
+        ("node.startup= automatic\n", True),
+        ("node.startup = automatic", True),  # the last line, without its newline
+        ("node.startup =automatic\n", False),
+        ("\tnode.startup\t=\tautomatic\n", False),
+    ],
+)
+def test_lines_iscsid_skips(text: str, skipped: bool) -> None:
+    """idbm.c idbm_recinfo_config (2.0-873 to 2.1.8): the name ends at a blank or '=',
+    one character is stepped over, and '=' must follow after blanks, else "does not
+    have '=' separator"; a line without '\\n' is "too long". Both skip the line."""
+    doc = iscsid(text)
+    found = [m for _, m in doc.value_problems()]
+    assert bool(found) is skipped
+    if skipped:
+        assert "iscsid skips" in found[0]

@@ -266,9 +266,10 @@ class IscsidDocument(OpenIscsiDocument):
                 yield KeywordProblem(e, "unknown", e.key, suggest(t, KNOWN))
 
     def value_problems(self) -> Iterator[ValueProblem]:
-        """Values iscsid refuses or that break RFC 3720's limits."""
+        """Values iscsid refuses or that break RFC 3720's limits, and lines its
+        parser skips whole (:meth:`skipped_line`)."""
         for e in self.entries():
-            message = value_problem(e.key, e.values[0] if e.values else "")
+            message = self.skipped_line(e) or value_problem(e.key, e.values[0] if e.values else "")
             if message:
                 yield ValueProblem(e, message)
         first = self.entry("node.session.iscsi.FirstBurstLength")
@@ -279,6 +280,33 @@ class IscsidDocument(OpenIscsiDocument):
             yield ValueProblem(
                 first, f"FirstBurstLength {fb} exceeds MaxBurstLength {mb} (RFC 3720)"
             )
+
+    def skipped_line(self, e: Entry) -> str | None:
+        """Why open-iscsi's reader skips ``e``'s line, or ``None``.
+
+        ``idbm_recinfo_config`` (idbm.c, 2.0-873 to 2.1) ends the name at a blank
+        or ``=``, then steps over one character and expects ``=`` after blanks:
+        ``key=value`` and ``key= value`` fail ("does not have '=' separator"), only
+        ``key = value`` and ``key =value`` are read. A line without its newline
+        (the last one) is skipped as "too long".
+        """
+        text = self.source or ""
+        if not text or e.pos < 0:
+            return None
+        start = text.rfind("\n", 0, e.pos) + 1
+        end = text.find("\n", e.pos)
+        line = text[start:] if end < 0 else text[start:end]
+        if end < 0:
+            return (
+                f"{e.key}: the file's last line has no newline, and iscsid skips such a"
+                " line ('too long'): end the file with a newline"
+            )
+        if re.match(r"[ \t]*[^\s=]+=", line):
+            return (
+                f"{e.key}: no blank before '=', and iscsid skips the line (\"does not"
+                " have '=' separator\"): write 'key = value'"
+            )
+        return None
 
     def secret_lines(self) -> list[Entry]:
         """The lines holding a CHAP password (``node.session.auth.password``,
