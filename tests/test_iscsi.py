@@ -407,3 +407,23 @@ def test_lines_iscsid_skips(text: str, skipped: bool) -> None:
     assert bool(found) is skipped
     if skipped:
         assert "iscsid skips" in found[0]
+
+
+def test_initiatorname_first_line_wins(tmp_path: Path) -> None:
+    """iscsid reads initiatorname.iscsi with cfg_get_string_param (iscsi_util.c),
+    which returns at the first line holding the key: a second InitiatorName= is
+    never read (lint said the later one wins)."""
+    from xencfg import lint
+
+    path = tmp_path / "initiatorname.iscsi"
+    path.write_text(
+        "InitiatorName=iqn.1993-08.org.debian:01:first\n"
+        "InitiatorName=iqn.1993-08.org.debian:01:second\n"
+    )
+    doc = xencfg.load(path, "initiatorname")
+    assert doc.name == "iqn.1993-08.org.debian:01:first"
+    [finding] = lint.run([str(path)], select=["XC007"]).findings
+    assert finding.line == 2
+    assert "iscsid reads the first line only" in finding.message
+    path.write_text("InitiatorName=iqn.1993-08.org.debian:01:first\n")
+    assert lint.run([str(path)], select=["XC007"]).findings == []
