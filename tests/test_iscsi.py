@@ -146,12 +146,32 @@ def test_ietd_problems_are_located() -> None:
         (3, "LUN 1 has no Path"),
         (4, "LUN 2 Type=diskio: one of fileio, blockio, nullio"),
         (5, "MaxConnections 'many' is not a number"),
-        (6, "InitialR2T 'perhaps': Yes or No"),
+        (6, "InitialR2T 'perhaps': Yes or No (case sensitive)"),
         (9, "IncomingUser takes a user name and a password"),
         (7, "FirstBurstLength 262144 exceeds MaxBurstLength 65536 (iqn.2026-11.example)"),
     ]
     assert [(doc.position(n)[0], s) for n, _, s in doc.keyword_problems()] == [
         (10, "MaxConnections")
+    ]
+
+
+def test_ietd_nullio_needs_no_path_and_yes_no_is_case_sensitive() -> None:
+    """ietd.conf(5)'s own example has "Lun 1 Sectors=10000,Type=nullio" (0.4.x) and
+    "Lun 1 Blocks=10000,BlockSize=4096,Type=nullio" (1.4.20): no Path, which lint
+    called an error. The same page: 'The "Yes" and "No" for parameter values are
+    case sensitive.'"""
+    ok = ietd(
+        "Target iqn.2001-04.com.example:storage.disk2\n"
+        "\tLun 1 Sectors=10000,Type=nullio\n\tLun 2 Blocks=10000,BlockSize=4096,Type=nullio\n"
+        "\tInitialR2T Yes\n"
+    )
+    assert list(ok.value_problems()) == []
+    bad = ietd(
+        "Target iqn.2001-04.com.example:storage.disk2\n\tLun 0 Type=blockio\n\tInitialR2T yes\n"
+    )
+    assert [m for _, m in bad.value_problems()] == [
+        "LUN 0 has no Path",
+        "InitialR2T 'yes': Yes or No (case sensitive)",
     ]
 
 
