@@ -283,3 +283,25 @@ def test_sections_multipath_drops_are_errors(tmp_path: Path) -> None:
     found = [(f.line, f.severity) for f in lint.run([str(bad)], select=["MP010"]).findings]
     assert found == [(2, "error"), (7, "error")]
     assert lint.run([str(good)], select=["MP010"]).findings == []
+
+
+def test_unknown_section_inside_a_section_drops_the_rest(tmp_path: Path) -> None:
+    """multipath -t on 'blacklist { DEVICE { vendor "HP" } devnode "^sda$" }': "line 2,
+    invalid keyword in the blacklist section: DEVICE", then "line 5, invalid keyword:
+    devnode" and "unmatched '}' at line 6": DEVICE's '}' ended the blacklist."""
+    bad = tmp_path / "bad.conf"
+    bad.write_text('blacklist {\n\tDEVICE {\n\t\tvendor "HP"\n\t}\n\tdevnode "^sda$"\n}\n')
+    good = tmp_path / "good.conf"
+    good.write_text('blacklist {\n\tdevice {\n\t\tvendor "HP"\n\t}\n\tdevnode "^sda$"\n}\n')
+    found = [(f.line, f.severity) for f in lint.run([str(bad)], select=["MP010"]).findings]
+    assert found == [(2, "error")]
+    assert lint.run([str(good)], select=["MP010"]).findings == []
+
+
+def test_keyword_without_value_is_ignored() -> None:
+    """parser.c set_value: "missing value for option 'enable_foreign' on line 2"
+    (multipath -t), and the line has no effect."""
+    doc = xencfg.loads("defaults {\n\tenable_foreign\n\tpolling_interval 5\n}\n", "multipath")
+    assert [m for _, m in doc.value_problems()] == [
+        "missing value for enable_foreign: multipath ignores the line"
+    ]

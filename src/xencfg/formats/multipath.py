@@ -128,6 +128,15 @@ DEVICE_KEYWORDS = (
 OVERRIDES_KEYWORDS = _COMMON | _PATHS
 BLACKLIST_KEYWORDS = frozenset({"devnode", "wwid", "property", "protocol"})
 BLACKLIST_DEVICE_KEYWORDS = frozenset({"vendor", "product"})
+#: Every keyword of some section (each takes a value).
+_ALL_KEYWORDS = (
+    DEFAULTS_KEYWORDS
+    | MULTIPATH_KEYWORDS
+    | DEVICE_KEYWORDS
+    | OVERRIDES_KEYWORDS
+    | BLACKLIST_KEYWORDS
+    | BLACKLIST_DEVICE_KEYWORDS
+)
 #: Where each keyword is read, for "valid in defaults, devices, not here".
 _SECTION_KEYWORDS = (
     ("defaults", DEFAULTS_KEYWORDS),
@@ -634,7 +643,12 @@ class MultipathDocument(TreeDocument):
         dict.c's ``set_*`` handlers; tests/test_daemon_verdicts.py holds each one to
         ``multipath -t``."""
         for node in walk(self):
-            if isinstance(node, Entry) and node.key in VALUE_CHECKS and node.values:
+            if isinstance(node, Entry) and not node.values and node.key in _ALL_KEYWORDS:
+                # parser.c set_value: "missing value for option 'KEY' on line N"
+                yield ValueProblem(
+                    node, f"missing value for {node.key}: multipath ignores the line"
+                )
+            elif isinstance(node, Entry) and node.key in VALUE_CHECKS and node.values:
                 message = value_problem(node.key, node.values[0])
                 if message is not None:
                     yield ValueProblem(node, message)

@@ -11,10 +11,12 @@ from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
+from ..syntax.blocks import Block
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.multipath import MultipathDocument
+    from ..syntax.tree import Node
 
 
 def _mp(item: Loaded) -> MultipathDocument:
@@ -433,10 +435,38 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
 
     Example: ``device { vendor "IET" path_checker tur }`` (no ``product``).
 
+    Also a section multipath does not know *inside* a section (``DEVICE {``
+    in ``blacklist``): parser.c takes its name as an invalid keyword and its
+    ``}`` as the end of the enclosing section, so what follows in that section
+    is read at the top level and dropped (``multipath -t``: "invalid keyword:
+    devnode", "unmatched '}'").
+
     Fix: add the missing keyword (``product ".*"`` matches every product of
-    the vendor).
+    the vendor); spell the section as multipath does (lower case).
     """
+    from ..formats.multipath import keywords_for
+
     doc = _mp(item)
+
+    def nested(node: Node, context: tuple[str, ...]) -> Iterator[Finding]:
+        kids = [c for c in node.child_nodes() if getattr(c, "key", None) is not None]
+        allowed = keywords_for(context)
+        for i, c in enumerate(kids):
+            if not isinstance(c, Block):
+                continue
+            if context and allowed is not None and c.key not in allowed:
+                if kids[i + 1 :]:
+                    yield make(
+                        "MP010",
+                        f"section '{c.key}' is unknown inside '{context[-1]}': multipath"
+                        f" ends '{context[-1]}' at its '}}' and drops the"
+                        f" {len(kids) - i - 1} line(s) after it",
+                        item.where(c),
+                    )
+            elif allowed is not None:
+                yield from nested(c, (*context, c.key))
+
+    yield from nested(doc, ())
     for m in doc.multipaths:
         if not any(m.block.entries("wwid")):
             alias = f" (alias '{m.alias}')" if m.alias else ""
