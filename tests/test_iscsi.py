@@ -447,3 +447,19 @@ def test_initiatorname_first_line_wins(tmp_path: Path) -> None:
     assert "iscsid reads the first line only" in finding.message
     path.write_text("InitiatorName=iqn.1993-08.org.debian:01:first\n")
     assert lint.run([str(path)], select=["XC007"]).findings == []
+
+
+def test_iscsid_keys_read_once_take_the_first_line() -> None:
+    """iscsid.c and iscsid_req.c read iscsid.safe_logout, ipc_auth_uid and startup
+    with cfg_get_string_param, which stops at the first line holding the key; the
+    node record's keys are updated line by line (the last wins)."""
+    doc = iscsid(
+        "iscsid.safe_logout = Yes\niscsid.safe_logout = No\n"
+        "node.startup = manual\nnode.startup = automatic\n"
+    )
+    later = [a for a, _ in doc.repeated()]
+    assert [doc.repeat_message(e) for e in later] == [
+        "'iscsid.safe_logout' is set again: iscsid reads the first line only"
+        " (cfg_get_string_param stops there), not this one: keep one",
+        "'node.startup' is set again; the daemon uses this line, not the earlier one",
+    ]

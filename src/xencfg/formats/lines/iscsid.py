@@ -222,6 +222,17 @@ class IscsidDocument(OpenIscsiDocument):
     format = FORMAT
     style = STYLE
 
+    def repeat_message(self, later: Entry) -> str:
+        """A repeated key: the node record's keys take the last line
+        (``idbm_recinfo_config`` updates the record line by line); ``iscsid.*``
+        keys the first (``cfg_get_string_param`` in iscsi_util.c stops there)."""
+        if later.key.startswith("iscsid."):
+            return (
+                f"'{later.key}' is set again: iscsid reads the first line only"
+                " (cfg_get_string_param stops there), not this one: keep one"
+            )
+        return f"'{later.key}' is set again; the daemon uses this line, not the earlier one"
+
     @property
     def settings(self) -> dict[str, Any]:
         """Every setting with its typed value (a later line wins; secrets included)."""
