@@ -101,6 +101,8 @@ def test_is102_manual_startup_and_is103_slow_failure(tmp_path: Path) -> None:
     mp = "defaults {\n\tpolling_interval 5\n}\n"
     bad = tree(tmp_path, "a", {"etc/iscsi/iscsid.conf": conf, "etc/multipath.conf": mp})
     assert found("IS102", bad) == [("IS102", "iscsid.conf", 1, [])]
+    # only a default for new node records (idbm.c idbm_node_setup_from_conf): say so
+    assert "each node record keeps its own node.startup" in messages("IS102", bad)[0]
     assert found("IS103", bad) == [("IS103", "iscsid.conf", 2, [])]
     good_conf = "node.startup = automatic\nnode.session.timeo.replacement_timeout = 5\n"
     good = tree(tmp_path / "g", "a", {"etc/iscsi/iscsid.conf": good_conf, "etc/multipath.conf": mp})
