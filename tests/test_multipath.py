@@ -305,3 +305,16 @@ def test_keyword_without_value_is_ignored() -> None:
     assert [m for _, m in doc.value_problems()] == [
         "missing value for enable_foreign: multipath ignores the line"
     ]
+
+
+def test_star_regex_says_what_each_build_does(tmp_path: Path) -> None:
+    """'wwid "*"' (RHEL's DM Multipath guide, anaconda): multipath -t 0.9.4 says
+    "parsing failed" and drops it; Red Hat's device-mapper-multipath patch "RH: warn
+    on invalid regex instead of failing" reads it as ".*". '.*' works everywhere."""
+    bad = tmp_path / "bad.conf"
+    bad.write_text('blacklist {\n\twwid "*"\n}\n')
+    [finding] = lint.run([str(bad)], select=["MP001"]).findings
+    assert "only Red Hat's build reads it as '.*'" in finding.message
+    good = tmp_path / "good.conf"
+    good.write_text('blacklist {\n\twwid ".*"\n}\n')
+    assert lint.run([str(good)], select=["MP001"]).findings == []

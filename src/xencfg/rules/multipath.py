@@ -48,7 +48,17 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
                 if not pat:
                     continue
                 found = regex.problems(pat)
-                if found:
+                if pat == "*":
+                    # Red Hat's build reads "*" as ".*" with a warning (its patch "RH:
+                    # warn on invalid regex instead of failing"); upstream's regcomp
+                    # refuses it and drops the line ("parsing failed")
+                    msg = (
+                        f"{kind} regex '*' does not compile: upstream multipath-tools drops"
+                        ' the line ("parsing failed"), only Red Hat\'s build reads it as'
+                        " '.*'; write '.*', which every release reads"
+                    )
+                    yield make("MP001", msg, item.where(r.node))
+                elif found:
                     msg = f"{kind} regex '{pat}': " + "; ".join(found)
                     yield make("MP001", msg, item.where(r.node))
 
