@@ -977,3 +977,44 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
                 "(quote the value)",
                 item.where(at),
             )
+
+
+@rule("DR017", "section-defined-twice", "error", scope="cluster")
+def section_defined_twice(cluster: Cluster) -> Iterator[Finding]:
+    """A node's drbd configuration defines a resource name, ``global`` or ``common``
+    twice, in one file or across the files drbd.conf includes.
+
+    Why it matters: drbdadm (8.3, 8.4 and 9 alike) refuses the whole
+    configuration: "conflicting use of resource section 'r0' ..." (``common``
+    is a resource section to it too) or "conflicting use of global section
+    'global' ...", so no resource of the node can be brought up or adjusted.
+    It happens when a drbd.d/*.res file is copied to make a new resource and
+    the name is left, or when global_common.conf and an old drbd.conf both
+    hold ``global``/``common`` sections.
+
+    Example: ``global { usage-count no; }`` in drbd.conf and
+    ``global { usage-count yes; }`` in drbd.d/global_common.conf.
+
+    Fix: rename the copied resource, or merge the two sections into one.
+    """
+    for items in _node_configs(cluster).values():
+        owner = {id(i.doc): i for i in items}
+        memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
+        if id(items) not in memo:
+            memo[id(items)] = find_conflicts([_drbd(i) for i in items])
+        for c in memo[id(items)]:
+            if c.kind == "global":
+                what = "a second 'global' section"
+            elif c.kind == "resource" and c.key == "common" and c.node.key == "common":
+                what = "a second 'common' section"
+            elif c.kind == "resource":
+                what = f"resource '{c.key}' is defined a second time"
+            else:
+                continue
+            yield make(
+                "DR017",
+                f"{what}: drbdadm refuses the configuration (conflicting use of "
+                f"{'global' if c.kind == 'global' else 'resource'} section '{c.key}')",
+                owner[id(c.document)].where(c.node),
+                [owner[id(c.first_document)].where(c.first)],
+            )
