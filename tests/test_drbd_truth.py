@@ -81,3 +81,72 @@ def test_dr017_resource_name_twice(tmp_path: Path) -> None:
     assert "resource 'r0' is defined a second time" in got[0][3]
     ok = res("r0") + res("r1", 7789, 1)
     assert run(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), code="DR017") == []
+
+
+def _dr006(*roots: Path, versions: dict[str, str] | None = None) -> list[tuple[str, int, str]]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    result = lint.run(
+        [str(r) for r in roots],
+        select=["DR006"],
+        versions={k: Version.parse(v) for k, v in (versions or {}).items()},
+    )
+    return [(Path(f.path).parent.parent.name, f.line, f.message) for f in result.findings]
+
+
+def _nodes(root: Path, conf: str, hostnames: tuple[str, str] = ("alpha", "beta")) -> list[Path]:
+    out = []
+    for node, hostname in zip(("alpha", "beta"), hostnames, strict=True):
+        files = {"etc/drbd.conf": conf}
+        if hostname:
+            files["etc/hostname"] = hostname + "\n"
+        out.append(tree(root / node, files))
+    return out
+
+
+#: 8.3 syntax (syncer/rate: DRBD 9 refuses it, so the files say "before 9.0").
+SYNCER = "syncer { rate 10M; }"
+
+
+def test_dr006_drbd8_matches_on_names_exactly(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83 --node beta on ``on BETA``: "WARN: no normal resources
+    # defined for this host (beta)!?"; --mode 84 --node beta dumps "# resource r0 on
+    # beta: ignored, not stacked" (--mode 9: "not ignored"). drbdadm 8.x's
+    # name_in_names is a strcmp (user/v84/drbdadm_parser.c), drbd 9's
+    # hostnames_equal a strcasecmp that ignores a missing domain (user/v9/...).
+    upper = res("r0", hosts=("alpha", "BETA"), head=SYNCER)
+    got = _dr006(*_nodes(tmp_path / "upper", upper))
+    assert [g[:2] for g in got] == [("beta", 1)]
+    assert got[0][2].startswith("resource 'r0' has no 'on beta' section (it names alpha, BETA)")
+    assert "exactly" in got[0][2]
+    fqdn = res("r0", hosts=("alpha", "beta.example.net"), head=SYNCER)
+    assert [g[:2] for g in _dr006(*_nodes(tmp_path / "fqdn", fqdn))] == [("beta", 1)]
+    same = res("r0", hosts=("alpha", "beta"), head=SYNCER)
+    assert _dr006(*_nodes(tmp_path / "ok", same)) == []
+
+
+def test_dr006_drbd8_fqdn_uname_matches_fqdn_on(tmp_path: Path) -> None:
+    # uname -n "beta.example.net" (etc/hostname) and ``on beta.example.net``: strcmp
+    # equal in 8.x, so the node has its section
+    fqdn = res("r0", hosts=("alpha", "beta.example.net"), head=SYNCER)
+    roots = _nodes(tmp_path, fqdn, hostnames=("alpha", "beta.example.net"))
+    assert _dr006(*roots) == []
+
+
+def test_dr006_case_is_fine_for_drbd9_or_an_unknown_release(tmp_path: Path) -> None:
+    # drbd 9 (hostnames_equal, strcasecmp): ``on BETA`` is node beta; with no sign of
+    # the release lint does not guess the stricter 8.x match
+    upper = res("r0", hosts=("alpha", "BETA"))
+    assert _dr006(*_nodes(tmp_path / "unknown", upper)) == []
+    v9 = _nodes(tmp_path / "nine", upper)
+    assert _dr006(*v9, versions={"drbd": "9.1"}) == []
+    # declared 8.4: the exact match applies
+    declared = _nodes(tmp_path / "declared", upper)
+    assert [g[:2] for g in _dr006(*declared, versions={"drbd": "8.4"})] == [("beta", 1)]
+
+
+def test_dr006_drbd8_without_etc_hostname_does_not_guess(tmp_path: Path) -> None:
+    # the node's name comes from its folder: uname -n is unknown, so no exact match
+    upper = res("r0", hosts=("alpha", "BETA"), head=SYNCER)
+    assert _dr006(*_nodes(tmp_path, upper, hostnames=("", ""))) == []

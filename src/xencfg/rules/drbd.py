@@ -24,6 +24,7 @@ from .drbd_conflicts import find_conflicts
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.lines.hacf import HacfDocument
+    from ..formats.lines.hostname import HostnameDocument
     from ..formats.lines.hosts import HostsDocument
     from ..formats.lines.ocfs2 import Ocfs2Document
 
@@ -362,11 +363,17 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: drbdadm on that node says the resource is "not defined
     for this host" and cannot bring it up; the resource is never redundant.
     Checked when the run has several nodes (node names come from
-    etc/hostname, ``--node`` or the folder name).
+    etc/hostname, ``--node`` or the folder name). drbdadm 9 matches an ``on``
+    name with ``uname -n`` in any case and without the domain when either
+    lacks one; drbdadm 8.3 and 8.4 compare the two exactly (strcmp), so where
+    the files show DRBD before 9.0 and the node's etc/hostname gives its
+    ``uname -n``, ``on BETA`` or ``on beta.example.net`` is not node beta.
 
-    Example: nodes alpha and beta, ``resource r0 { on alpha {...} on gamma {...} }``.
+    Example: nodes alpha and beta, ``resource r0 { on alpha {...} on gamma {...} }``;
+    or, with DRBD 8.4 and etc/hostname ``beta``, ``on BETA {...}``.
 
-    Fix: add an ``on NODE`` section with the node's device, disk and address.
+    Fix: add an ``on NODE`` section with the node's device, disk and address,
+    or write the name as ``uname -n`` prints it.
     """
     configs = _node_configs(cluster)
     if len([n for n in cluster.nodes if n]) < 2:
@@ -374,18 +381,51 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     for node, items in configs.items():
         if not node:
             continue
+        uname = _uname(cluster, node)
+        exact = uname is not None and cluster.versions.of("drbd", node).older_than(_V9)
         for item, res in _resources(cluster, items):
             if res.stacked or any(h.kind != "on" for h in res.host_list):
                 continue  # floating / stacked: not named per node
             hosts = list(_on_hosts(res))
-            if hosts and not any(short(n) == short(node) for h in hosts for n in h.names):
-                names = ", ".join(n for h in hosts for n in h.names)
-                yield make(
-                    "DR006",
-                    f"resource '{res.name}' has no 'on {node}' section (it names {names})",
-                    item.where(res.block),
-                    [item.where(h.block) for h in hosts],
-                )
+            names = [n for h in hosts for n in h.names]
+            if not hosts or any(
+                n == uname if exact else hostnames_equal(n, uname or node) for n in names
+            ):
+                continue
+            near = [n for n in names if hostnames_equal(n, uname or node)]
+            why = (
+                f"; DRBD before 9.0 compares 'on' names with uname -n '{uname}' exactly"
+                f" (etc/hostname), so '{near[0]}' is not this node"
+                if near
+                else ""
+            )
+            yield make(
+                "DR006",
+                f"resource '{res.name}' has no 'on {uname if exact else node}' section "
+                f"(it names {', '.join(names)}){why}",
+                item.where(res.block),
+                [item.where(h.block) for h in hosts],
+            )
+
+
+def _uname(cluster: Cluster, node: str) -> str | None:
+    """The node's ``uname -n`` as its etc/hostname writes it (``None`` when no
+    etc/hostname says; the node's name then comes from a folder or ``--node``)."""
+    for item in cluster.docs("hostname", node):
+        name = cast("HostnameDocument", item.doc).name
+        if name:
+            return name
+    return None
+
+
+def hostnames_equal(a: str, b: str) -> bool:
+    """How drbdadm 9 matches an ``on`` name with ``uname -n`` (hostnames_equal in
+    user/v9/drbdadm_parser.c): two names with a domain compare whole, otherwise the
+    host parts do; in any case. (drbdadm 8.3 and 8.4 compare with strcmp instead:
+    name_in_names in user/v84/drbdadm_parser.c.)"""
+    if "." in a and "." in b:
+        return a.lower() == b.lower()
+    return short(a) == short(b)
 
 
 def _owners(name: str) -> str:
@@ -892,6 +932,7 @@ _INDEX_WORD = re.compile(r"[A-Za-z0-9/._\[\]-]+")
 _QUOTED_MAX = 255
 _ESCAPE_OR_CHAR = re.compile(r"\\.|[^\\]", re.S)
 _V84 = Version.parse("8.4")
+_V9 = Version.parse("9.0")
 
 
 def _lexed(source: str) -> Iterator[tuple[str, str, int, str]]:
