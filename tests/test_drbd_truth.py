@@ -150,3 +150,70 @@ def test_dr006_drbd8_without_etc_hostname_does_not_guess(tmp_path: Path) -> None
     # the node's name comes from its folder: uname -n is unknown, so no exact match
     upper = res("r0", hosts=("alpha", "BETA"), head=SYNCER)
     assert _dr006(*_nodes(tmp_path, upper, hostnames=("", ""))) == []
+
+
+def _dr018(tmp_path: Path, name: str, text: str) -> list[tuple[str, int, list[int], str]]:
+    return run(tree(tmp_path / name, {"etc/drbd.conf": text}), code="DR018")
+
+
+def _resource(extra: str, common: str = "") -> str:
+    """r0 with ``extra`` on line 7 (``common`` sits on line 3)."""
+    return (
+        "global { usage-count no; }\n"
+        "common {\n"
+        f"  protocol C; {common}\n"
+        "}\n"
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        f"  {extra}\n"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+
+
+def test_dr018_section_or_statement_twice_in_a_resource(tmp_path: Path) -> None:
+    # peer-drbdadm, all of --mode 83, 84 and 9 on each file: "conflicting use of net
+    # section 'r0:net'", "... disk section 'r0:disk'", "... startup section
+    # 'r0:startup'", "... protocol statement 'r0: protocol'", "... device statement
+    # 'r0:device'" -- check_upr(...) in parse_resource (user/v84/drbdadm_parser.c,
+    # user/v9/drbdadm_parser.c); lint had no finding for any of them
+    cases = {
+        "net": "net { max-buffers 2048; } net { timeout 60; }",
+        "disk": "disk { on-io-error detach; } disk { fencing dont-care; }",
+        "startup": "startup { wfc-timeout 5; } startup { degr-wfc-timeout 5; }",
+        "protocol": "protocol C; protocol C;",
+        "device": "device /dev/drbd0;",
+    }
+    for key, extra in cases.items():
+        got = _dr018(tmp_path, key, _resource(extra))
+        assert [(g[1], g[2]) for g in got] == [(7, [7 if key != "device" else 6])], key
+        assert f"resource r0 gives '{key}' a second time; drbdadm refuses" in got[0][3]
+    # a resource-level disk or meta-disk statement may repeat (peer: OK in 83, 84, 9;
+    # parse_resource's TK_DISK string case has no check_upr): the later one wins
+    for name, extra in {"disk-stmt": "disk /dev/sda2;", "meta": "meta-disk internal;"}.items():
+        assert _dr018(tmp_path, name, _resource(extra)) == []
+    ok = _resource("net { max-buffers 2048; timeout 60; } disk { on-io-error detach; }")
+    assert _dr018(tmp_path, "ok", ok) == []
+
+
+def test_dr018_twice_in_common(tmp_path: Path) -> None:
+    # peer-drbdadm (83, 84, 9): "conflicting use of protocol statement 'common:
+    # protocol'" and "... net section 'common:net'" (common is parse_resource too)
+    got = _dr018(tmp_path, "proto", _resource("", common="protocol A;"))
+    assert [(g[1], g[3].split(";")[0]) for g in got] == [(3, "common gives 'protocol' a second time")]
+    got = _dr018(tmp_path, "net", _resource("", common="net { timeout 60; } net { ko-count 4; }"))
+    assert [g[1] for g in got] == [3]
+    assert _dr018(tmp_path, "ok", _resource("", common="net { timeout 60; ko-count 4; }")) == []
+
+
+def test_dr018_host_section_twice(tmp_path: Path) -> None:
+    # peer-drbdadm (83, 84, 9): "r_on.conf:11: conflicting use of host section 'r0: on
+    # alpha' ... r_on.conf:10: ... first used here" (check_upr("host section", "%s:
+    # on %s") for each name in parse_host_section)
+    got = _dr018(tmp_path, "on", _resource("on alpha { address 10.0.0.1:7789; }"))
+    assert [(g[1], g[2]) for g in got] == [(8, [7])]
+    assert "host section 'r0: on alpha'" in got[0][3]
+    # a volume given twice is accepted by drbdadm 8.4 and 9 (peer: OK): not DR018
+    vols = _resource("volume 0 { device /dev/drbd1; } volume 0 { device /dev/drbd2; }")
+    assert _dr018(tmp_path, "vol", vols) == []

@@ -18,6 +18,7 @@ from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument, Effective, Host, Resource
 from ..formats.lines.hosts import parse_address
 from ..formats.schema import Version
+from ..syntax.blocks import Block
 from ..syntax.terminals import TERMINALS
 from . import make, rule
 from .drbd_conflicts import find_conflicts
@@ -884,8 +885,10 @@ def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
     Why it matters: drbdadm (8.3, 8.4 and 9) refuses the whole file with
     ``conflicting use of disk statement 'r0:beta:disk'``, so no resource of it
     can be brought up or adjusted; a doubled line is the usual trace of a
-    copy and paste. (A resource-level or ``volume`` statement given twice is
-    not refused: the later one wins, see XC007.)
+    copy and paste. (A resource-level ``disk`` or ``meta-disk``, or one in a
+    ``volume``, given twice is not refused: the later one wins. A second
+    resource-level ``device`` or ``protocol``, section or ``on`` section for
+    one host is: see DR018.)
 
     Example: ``on beta { disk /dev/sda1; disk /dev/sda2; ... }``.
 
@@ -1059,3 +1062,69 @@ def section_defined_twice(cluster: Cluster) -> Iterator[Finding]:
                 owner[id(c.document)].where(c.node),
                 [owner[id(c.first_document)].where(c.first)],
             )
+
+
+#: What drbdadm's parse_resource reads once per ``resource`` or ``common`` (its
+#: check_upr calls, user/v84 and user/v9 drbdadm_parser.c): statements, and sections
+#: (``disk`` only as ``disk { }``: a resource-level ``disk /dev/..`` may repeat).
+_ONCE_PER_RESOURCE = {
+    "protocol": ("statement", "protocol statement '{}: protocol'"),
+    "device": ("statement", "device statement '{}:device'"),
+    "disk": ("section", "disk section '{}:disk'"),
+    "net": ("section", "net section '{}:net'"),
+    "syncer": ("section", "syncer section '{}:syncer'"),
+    "startup": ("section", "startup section '{}:startup'"),
+    "handlers": ("section", "handlers section '{}:handlers'"),
+    "proxy": ("section", "proxy section '{}:proxy'"),
+    "options": ("section", "resource options section '{}:res_options'"),
+}
+
+
+@rule("DR018", "resource-section-repeated", "error", formats=("drbd",))
+def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
+    """A ``resource`` or ``common`` section gives a ``net``, ``disk``, ``syncer``,
+    ``startup``, ``handlers``, ``proxy`` or ``options`` section twice, its
+    ``protocol`` or resource-level ``device`` twice, or two ``on`` sections for
+    one host name.
+
+    Why it matters: drbdadm (8.3, 8.4 and 9) reads each of these once per
+    resource and refuses the whole file on the second: ``conflicting use of
+    net section 'r0:net' ...``, ``conflicting use of protocol statement
+    'common: protocol'``, ``conflicting use of host section 'r0: on alpha'``
+    (check_upr in parse_resource and parse_host_section, drbdadm_parser.c).
+    No resource of the file can then be brought up or adjusted. It comes of
+    adding a setting in a new ``net { }`` below the old one, or of moving
+    ``protocol C;`` into ``common`` and leaving the old line.
+
+    Example: ``resource r0 { net { max-buffers 8000; } ... net { timeout 60; } }``.
+
+    Fix: merge the two sections into one (keep one ``protocol``/``device`` line).
+    """
+    doc = _drbd(item)
+    blocks = [b for b in doc.children if isinstance(b, Block) and b.key in ("resource", "common")]
+    for block in blocks:
+        owner = block.args[0] if block.key == "resource" and block.args else block.key
+        first: dict[str, Any] = {}
+        for child in block.children:
+            key = getattr(child, "key", None)
+            if key == "on" and isinstance(child, Block):
+                claims = [(f"on {n}", f"host section '{owner}: on {n}'") for n in child.args]
+            elif key in _ONCE_PER_RESOURCE:
+                shape, what = _ONCE_PER_RESOURCE[key]
+                if (shape == "section") != isinstance(child, Block):
+                    continue
+                claims = [(key, what.format(owner))]
+            else:
+                continue
+            for claim, what in claims:
+                if claim not in first:
+                    first[claim] = child
+                    continue
+                yield make(
+                    "DR018",
+                    f"{'common' if block.key == 'common' else f'resource {owner}'} gives "
+                    f"'{claim}' a second time; "
+                    f"drbdadm refuses the file (conflicting use of {what})",
+                    item.where(child),
+                    [item.where(first[claim])],
+                )
