@@ -201,7 +201,8 @@ def test_dr018_twice_in_common(tmp_path: Path) -> None:
     # peer-drbdadm (83, 84, 9): "conflicting use of protocol statement 'common:
     # protocol'" and "... net section 'common:net'" (common is parse_resource too)
     got = _dr018(tmp_path, "proto", _resource("", common="protocol A;"))
-    assert [(g[1], g[3].split(";")[0]) for g in got] == [(3, "common gives 'protocol' a second time")]
+    want = "common gives 'protocol' a second time"
+    assert [(g[1], g[3].split(";")[0]) for g in got] == [(3, want)]
     got = _dr018(tmp_path, "net", _resource("", common="net { timeout 60; } net { ko-count 4; }"))
     assert [g[1] for g in got] == [3]
     assert _dr018(tmp_path, "ok", _resource("", common="net { timeout 60; ko-count 4; }")) == []
