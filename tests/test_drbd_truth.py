@@ -218,3 +218,36 @@ def test_dr018_host_section_twice(tmp_path: Path) -> None:
     # a volume given twice is accepted by drbdadm 8.4 and 9 (peer: OK): not DR018
     vols = _resource("volume 0 { device /dev/drbd1; } volume 0 { device /dev/drbd2; }")
     assert _dr018(tmp_path, "vol", vols) == []
+
+
+def test_dr019_quoted_number(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "q.conf:3: Parse error: 'TK_INTEGER' expected, but got
+    # '0' (TK 281)" for node-id "0"; --mode 84 and 9 alike for minor "0", volume "0",
+    # minor-count "5", dialog-refresh "5" and meta-disk /dev/sdc ["0"]: drbdadm's
+    # scanner returns a quoted value as TK_STRING, the parser does EXP(TK_INTEGER)
+    # there (user/v9/drbdadm_parser.c: parse_global, parse_host_section, TK_VOLUME)
+    nine = (
+        "resource r0 {\n"
+        "  device /dev/drbd0 minor 0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { address 10.0.0.1:7788; node-id 0; }\n"
+        "  on beta { address 10.0.0.2:7788; node-id 1; }\n"
+        "}\n"
+    )
+    bad = {
+        "node-id": (nine.replace("node-id 0", 'node-id "0"'), 3),
+        "minor": (nine.replace("minor 0", 'minor "0"'), 2),
+        "minor-count": ('global { minor-count "5"; }\n' + nine, 1),
+        "meta-disk": (nine.replace("internal", '/dev/sdc ["0"]'), 2),
+        "volume": (
+            nine.replace("  device", '  volume "0" { device').replace("internal;", "internal; }"),
+            2,
+        ),
+    }
+    for key, (text, line) in bad.items():
+        got = run(tree(tmp_path / key, {"etc/drbd.conf": text}), code="DR019")
+        assert [g[1] for g in got] == [line], key
+        assert "drbdadm wants a number here" in got[0][3]
+    # option values are converted from strings (peer --mode 9: OK for max-buffers
+    # "2048"), and names, paths and the numbers written bare are fine
+    ok = 'common { net { max-buffers "2048"; } }\n' + nine.replace("/dev/sda1", '"/dev/sda1"')
+    assert run(tree(tmp_path / "ok", {"etc/drbd.conf": ok}), code="DR019") == []

@@ -1128,3 +1128,64 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
                     item.where(child),
                     [item.where(first[claim])],
                 )
+
+
+#: Statements whose first argument drbdadm's parser reads as a number (EXP(TK_INTEGER)
+#: in parse_global, parse_host_section and parse_resource, drbdadm_parser.c).
+_INTEGER_FIRST = frozenset(
+    {"node-id", "volume", "minor-count", "dialog-refresh"}
+    | {"cmd-timeout-short", "cmd-timeout-medium", "cmd-timeout-long"}
+)
+
+
+def _quoted_numbers(source: str) -> Iterator[tuple[str, int, str]]:
+    """(text, offset, statement) of each quoted argument drbdadm wants as a number:
+    the first of :data:`_INTEGER_FIRST`, ``minor N`` of ``device`` and a meta-disk's
+    ``[N]``."""
+    lexer = _drbd_lexer()
+    words: list[str] = []
+    pos = 0
+    while pos < len(source):
+        m = lexer.match(source, pos)
+        if m is None:
+            return
+        kind, text, pos = m.lastgroup or "", m.group(), m.end()
+        if kind in ("SEMICOLON", "LBRACE", "RBRACE"):
+            words = []
+        elif kind in ("WORD", "STRING"):
+            if kind == "STRING" and words:
+                head, prev = words[0], words[-1]
+                if (
+                    (head in _INTEGER_FIRST and len(words) == 1)
+                    or (head == "device" and prev == "minor")
+                    or (head in _INDEX_KEYS and prev.endswith("["))
+                ):
+                    yield text, m.start(), head
+            words.append(text)
+
+
+@rule("DR019", "number-quoted", "error", formats=("drbd",))
+def number_quoted(item: Loaded) -> Iterator[Finding]:
+    """A number drbdadm reads as a number is written in double quotes: ``node-id``,
+    ``volume``, ``minor`` of ``device``, a meta-disk index, ``minor-count``,
+    ``dialog-refresh`` or a ``cmd-timeout-*``.
+
+    Why it matters: drbdadm's scanner makes every quoted value a string, and its
+    parser wants an integer token there (EXP(TK_INTEGER), drbdadm_parser.c), so
+    it refuses the whole file: ``Parse error: 'TK_INTEGER' expected, but got
+    '0'``. (Option values such as ``max-buffers "8000"`` may be quoted: those
+    are read as strings and converted.) Configuration generators that quote
+    every value write this.
+
+    Example: ``on alpha { node-id "0"; ... }``; ``volume "0" { ... }``.
+
+    Fix: write the number without quotes.
+    """
+    doc = _drbd(item)
+    for text, at, head in _quoted_numbers(doc.source or ""):
+        yield make(
+            "DR019",
+            f"'{head}': {text} is quoted, but drbdadm wants a number here "
+            "('TK_INTEGER' expected); it refuses the file (drop the quotes)",
+            item.where(at),
+        )
