@@ -251,3 +251,67 @@ def test_dr019_quoted_number(tmp_path: Path) -> None:
     # "2048"), and names, paths and the numbers written bare are fine
     ok = 'common { net { max-buffers "2048"; } }\n' + nine.replace("/dev/sda1", '"/dev/sda1"')
     assert run(tree(tmp_path / "ok", {"etc/drbd.conf": ok}), code="DR019") == []
+
+
+THREE = (
+    "resource r0 {\n"
+    "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+    "  on alpha { address 10.0.0.1:7788; node-id 0; }\n"
+    "  on beta { address 10.0.0.2:7788; node-id 1; }\n"
+    "  on gamma { address 10.0.0.3:7788; node-id 2; }\n"
+    "  connection-mesh { hosts alpha beta gamma; }\n"
+    "}\n"
+)
+
+
+def _lint9(tmp_path: Path, name: str, text: str, code: str) -> list[tuple[int, str]]:
+    got = run(tree(tmp_path / name, {"etc/drbd.conf": text}), code=code)
+    return [(g[1], g[3]) for g in got]
+
+
+def test_dr020_node_id_reused_or_missing(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "nodeid_dup.conf:5: conflicting use of node-id 'r0:1' ...
+    # :4: node-id 'r0:1' first used here" (check_upr("node-id", "%s:%s") in
+    # parse_host_section, user/v9/drbdadm_parser.c) and "in resource r0, on gamma {
+    # ... }: 'node-id' keyword missing." (drbdadm_postparse.c: derror(host, res,
+    # "node-id") for any host left without one; ids are only made up for two hosts
+    # that both lack one, generate_implicit_node_id)
+    got = _lint9(tmp_path, "dup", THREE.replace("node-id 2", "node-id 1"), "DR020")
+    assert [g[0] for g in got] == [5] and "conflicting use of node-id 'r0:1'" in got[0][1]
+    got = _lint9(tmp_path, "missing", THREE.replace(" node-id 2;", ""), "DR020")
+    assert [g[0] for g in got] == [5] and "'gamma' has no node-id" in got[0][1]
+    assert _lint9(tmp_path, "ok", THREE, "DR020") == []
+    # two hosts, neither with a node-id: drbdadm 9 makes them up (peer: OK), 8.4 too
+    assert _lint9(tmp_path, "two", res("r0"), "DR020") == []
+
+
+def test_dr021_connection_names_a_host_without_on_section(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "in resource r0: There is no 'on' section for hostname
+    # 'delta' named in the connection-mesh" (find_host_info_or_invalid); "a hostname
+    # ("gamma") is given with a "host" keyword, has no "address" keyword, and no
+    # matching host section" for ``path { host alpha address ...; host gamma address
+    # ...; }`` (set_host_info_in_host_address_pairs: a host named is looked up by name
+    # even with an address); "connection needs to have two endpoints"
+    # (_must_have_two_hosts), all in user/v9/drbdadm_postparse.c
+    mesh = THREE.replace("hosts alpha beta gamma", "hosts alpha beta delta")
+    got = _lint9(tmp_path, "mesh", mesh, "DR021")
+    assert [g[0] for g in got] == [6] and "names 'delta'" in got[0][1]
+    # drbdadm 9 matches names in any case (hostnames_equal; peer: OK)
+    assert _lint9(tmp_path, "case", THREE.replace("on gamma", "on Gamma"), "DR021") == []
+    assert _lint9(tmp_path, "ok", THREE, "DR021") == []
+    path = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { node-id 0; }\n"
+        "  on beta { node-id 1; }\n"
+        "  connection {\n"
+        "    path { host alpha address 10.0.0.1:7788; host beta address 10.0.0.2:7788; }\n"
+        "  }\n"
+        "}\n"
+    )
+    assert _lint9(tmp_path, "path-ok", path, "DR021") == []
+    got = _lint9(tmp_path, "path", path.replace("host beta", "host gamma"), "DR021")
+    assert [g[0] for g in got] == [6] and "connection host 'gamma'" in got[0][1]
+    one = THREE.replace("connection-mesh { hosts alpha beta gamma; }", "connection { host alpha; }")
+    got = _lint9(tmp_path, "one", one, "DR021")
+    assert [g[0] for g in got] == [6] and "two endpoints" in got[0][1]

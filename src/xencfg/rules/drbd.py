@@ -1189,3 +1189,112 @@ def number_quoted(item: Loaded) -> Iterator[Finding]:
             "('TK_INTEGER' expected); it refuses the file (drop the quotes)",
             item.where(at),
         )
+
+
+@rule("DR020", "node-id-missing-or-reused", "error", formats=("drbd",))
+def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
+    """DRBD 9: two host sections of a resource give the same ``node-id``, or some
+    give one and others do not.
+
+    Why it matters: drbdadm 9 refuses the file: ``conflicting use of node-id
+    'r0:1'`` (check_upr("node-id", ...) in parse_host_section) or ``in resource
+    r0, on gamma { ... }: 'node-id' keyword missing`` (drbdadm_postparse.c:
+    node ids are made up only for a resource of two host sections that both
+    lack one). DRBD 8.4 refuses ``node-id`` altogether. A copied ``on`` section
+    keeps its ``node-id`` and the third node added to a resource often has none.
+
+    Example: ``on alpha { node-id 0; ... } on beta { node-id 1; ... } on gamma
+    { node-id 1; ... }``.
+
+    Fix: give every host section of the resource its own ``node-id`` (0, 1, 2, ...).
+    """
+    for res in _drbd(item).resource_list():
+        hosts = [h for h in res.host_list if not h.kind.startswith("_")]
+        given = [h for h in hosts if h.block.entry("node-id") is not None]
+        if not given:
+            continue
+        seen: dict[str, Any] = {}
+        for h in given:
+            entry = h.block.entry("node-id")
+            assert entry is not None
+            value = " ".join(entry.values)
+            if value in seen:
+                yield make(
+                    "DR020",
+                    f"resource {res.name}: node-id {value} of '{h.name}' is already "
+                    f"'{seen[value][0]}''s; drbdadm refuses the file (conflicting use of "
+                    f"node-id '{res.name}:{value}')",
+                    item.where(entry),
+                    [item.where(seen[value][1])],
+                )
+            else:
+                seen[value] = (h.name, entry)
+        for h in hosts:
+            if h not in given:
+                yield make(
+                    "DR020",
+                    f"resource {res.name}: host section '{h.name}' has no node-id while "
+                    "others have one; drbdadm 9 refuses the file ('node-id' keyword "
+                    "missing)",
+                    item.where(h.block),
+                    [item.where(g.block) for g in given[:1]],
+                )
+
+
+@rule("DR021", "connection-host-unknown", "error", formats=("drbd",))
+def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
+    """DRBD 9: a ``connection-mesh`` or a ``connection``'s ``host`` names a host the
+    resource has no ``on`` section for, or a ``connection`` has other than two
+    ``host`` statements.
+
+    Why it matters: drbdadm 9 refuses the file: ``There is no 'on' section for
+    hostname 'delta' named in the connection-mesh``, ``a hostname ("gamma") is
+    given with a "host" keyword, has no "address" keyword, and no matching
+    host section`` or ``connection needs to have two endpoints``
+    (drbdadm_postparse.c). Names match as drbdadm 9 matches them: in any case,
+    without the domain when either lacks one. A node renamed in its ``on``
+    section but not in the mesh is the usual cause.
+
+    Example: ``on alpha {...} on beta {...} connection-mesh { hosts alpha beta
+    gamma; }``.
+
+    Fix: name in ``hosts`` and ``host`` only hosts that have an ``on`` section,
+    two per connection.
+    """
+    for res in _drbd(item).resource_list():
+        if res.stacked or any(h.kind not in ("on",) for h in res.host_list):
+            continue  # stacked and floating hosts are named otherwise
+        names = [n for h in _on_hosts(res) for n in h.names]
+
+        def known(name: str) -> bool:
+            return any(hostnames_equal(name, n) for n in names)
+
+        for mesh in res.block.blocks("connection-mesh"):
+            for e in mesh.entries("hosts"):
+                for name in e.values:
+                    if not known(name):
+                        yield make(
+                            "DR021",
+                            f"resource {res.name}: connection-mesh names '{name}', which "
+                            "has no 'on' section; drbdadm 9 refuses the file",
+                            item.where(e),
+                        )
+        for conn in res.connections:
+            hosts = conn.hosts
+            for ch in hosts + [h for p in conn.paths for h in p]:
+                if ch.name and not ch.name.startswith("_") and not known(ch.name):
+                    yield make(
+                        "DR021",
+                        f"resource {res.name}: connection host '{ch.name}' has no 'on' "
+                        "section; drbdadm 9 refuses the file (an address does not "
+                        "stand in for it)",
+                        item.where(ch.entry if ch.entry is not None else ch.block),
+                    )
+            if not conn.paths and len(hosts) != 2:
+                yield make(
+                    "DR021",
+                    f"resource {res.name}: a connection with {len(hosts)} 'host' "
+                    "statements; drbdadm 9 refuses the file (connection needs to have "
+                    "two endpoints)",
+                    item.where(conn.block),
+                )
