@@ -1266,7 +1266,7 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
             continue  # stacked and floating hosts are named otherwise
         names = [n for h in _on_hosts(res) for n in h.names]
 
-        def known(name: str) -> bool:
+        def known(name: str, names: list[str] = names) -> bool:
             return any(hostnames_equal(name, n) for n in names)
 
         for mesh in res.block.blocks("connection-mesh"):
