@@ -220,7 +220,7 @@ def test_dr018_host_section_twice(tmp_path: Path) -> None:
     assert _dr018(tmp_path, "vol", vols) == []
 
 
-def test_dr019_quoted_number(tmp_path: Path) -> None:
+def test_dr019_quoted_number_address_or_keyword(tmp_path: Path) -> None:
     # peer-drbdadm --mode 9: "q.conf:3: Parse error: 'TK_INTEGER' expected, but got
     # '0' (TK 281)" for node-id "0"; --mode 84 and 9 alike for minor "0", volume "0",
     # minor-count "5", dialog-refresh "5" and meta-disk /dev/sdc ["0"]: drbdadm's
@@ -242,14 +242,22 @@ def test_dr019_quoted_number(tmp_path: Path) -> None:
             nine.replace("  device", '  volume "0" { device').replace("internal;", "internal; }"),
             2,
         ),
+        # --mode 84 and 9: "'yes | no | ask' expected, but got 'no'" and "'ssocks | sdp |
+        # ipv4 | ipv6 | <ipv4 address> ' expected, but got '10.0.0.1:7788'"
+        "usage-count": ('global { usage-count "no"; }\n' + nine, 1),
+        "address": (nine.replace("address 10.0.0.1:7788", 'address "10.0.0.1:7788"'), 3),
+        "family": (nine.replace("address 10.0.0.1:7788", 'address "ipv4" 10.0.0.1:7788'), 3),
     }
     for key, (text, line) in bad.items():
         got = run(tree(tmp_path / key, {"etc/drbd.conf": text}), code="DR019")
         assert [g[1] for g in got] == [line], key
-        assert "drbdadm wants a number here" in got[0][3]
+        assert "is quoted, but drbdadm wants" in got[0][3]
     # option values are converted from strings (peer --mode 9: OK for max-buffers
-    # "2048"), and names, paths and the numbers written bare are fine
-    ok = 'common { net { max-buffers "2048"; } }\n' + nine.replace("/dev/sda1", '"/dev/sda1"')
+    # "2048"; 84 and 9: OK for on-io-error "detach", protocol "C", meta-disk
+    # "internal", on "alpha", resource "r0", device "/dev/drbd0")
+    ok = 'common { net { max-buffers "2048"; } disk { on-io-error "detach"; } }\n' + nine
+    for bare, quoted in [("/dev/sda1", '"/dev/sda1"'), ("on alpha", 'on "alpha"')]:
+        ok = ok.replace(bare, quoted)
     assert run(tree(tmp_path / "ok", {"etc/drbd.conf": ok}), code="DR019") == []
 
 

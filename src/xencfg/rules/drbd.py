@@ -1136,12 +1136,14 @@ _INTEGER_FIRST = frozenset(
     {"node-id", "volume", "minor-count", "dialog-refresh"}
     | {"cmd-timeout-short", "cmd-timeout-medium", "cmd-timeout-long"}
 )
+#: Statements whose every argument is an address token (__parse_address: a family
+#: keyword, then an IP, ``:``, a port), and ``usage-count``'s yes/no/ask keywords.
+_TOKENS_ONLY = frozenset({"address", "floating", "usage-count"})
 
 
-def _quoted_numbers(source: str) -> Iterator[tuple[str, int, str]]:
-    """(text, offset, statement) of each quoted argument drbdadm wants as a number:
-    the first of :data:`_INTEGER_FIRST`, ``minor N`` of ``device`` and a meta-disk's
-    ``[N]``."""
+def _quoted_tokens(source: str) -> Iterator[tuple[str, int, str, str]]:
+    """(text, offset, statement, what drbdadm wants) of each quoted argument drbdadm
+    reads as a number, an address or a keyword."""
     lexer = _drbd_lexer()
     words: list[str] = []
     pos = 0
@@ -1160,33 +1162,39 @@ def _quoted_numbers(source: str) -> Iterator[tuple[str, int, str]]:
                     or (head == "device" and prev == "minor")
                     or (head in _INDEX_KEYS and prev.endswith("["))
                 ):
-                    yield text, m.start(), head
+                    yield text, m.start(), head, "a number ('TK_INTEGER' expected)"
+                elif head in _TOKENS_ONLY or (head == "host" and prev in ("address", "port")):
+                    want = "yes, no or ask" if head == "usage-count" else "an address"
+                    yield text, m.start(), head, want
             words.append(text)
 
 
-@rule("DR019", "number-quoted", "error", formats=("drbd",))
-def number_quoted(item: Loaded) -> Iterator[Finding]:
-    """A number drbdadm reads as a number is written in double quotes: ``node-id``,
-    ``volume``, ``minor`` of ``device``, a meta-disk index, ``minor-count``,
-    ``dialog-refresh`` or a ``cmd-timeout-*``.
+@rule("DR019", "value-must-be-bare", "error", formats=("drbd",))
+def value_must_be_bare(item: Loaded) -> Iterator[Finding]:
+    """A value drbdadm reads as a number, an address or a keyword is written in
+    double quotes: ``node-id``, ``volume``, ``minor`` of ``device``, a meta-disk
+    index, ``minor-count``, ``dialog-refresh``, a ``cmd-timeout-*``, an
+    ``address`` (or its family) or ``usage-count``.
 
     Why it matters: drbdadm's scanner makes every quoted value a string, and its
-    parser wants an integer token there (EXP(TK_INTEGER), drbdadm_parser.c), so
-    it refuses the whole file: ``Parse error: 'TK_INTEGER' expected, but got
-    '0'``. (Option values such as ``max-buffers "8000"`` may be quoted: those
-    are read as strings and converted.) Configuration generators that quote
+    parser wants another token there, so it refuses the whole file: ``Parse
+    error: 'TK_INTEGER' expected, but got '0'``, ``'ssocks | sdp | ipv4 | ipv6
+    | <ipv4 address> ' expected, but got '10.0.0.1:7788'``, ``'yes | no | ask'
+    expected, but got 'no'`` (drbdadm 8.3, 8.4 and 9 alike). Option values such
+    as ``max-buffers "8000"`` or ``on-io-error "detach"``, names and paths may
+    be quoted: those are read as strings. Configuration generators that quote
     every value write this.
 
-    Example: ``on alpha { node-id "0"; ... }``; ``volume "0" { ... }``.
+    Example: ``on alpha { node-id "0"; address "10.0.0.1:7788"; }``.
 
-    Fix: write the number without quotes.
+    Fix: write the value without quotes.
     """
     doc = _drbd(item)
-    for text, at, head in _quoted_numbers(doc.source or ""):
+    for text, at, head, want in _quoted_tokens(doc.source or ""):
         yield make(
             "DR019",
-            f"'{head}': {text} is quoted, but drbdadm wants a number here "
-            "('TK_INTEGER' expected); it refuses the file (drop the quotes)",
+            f"'{head}': {text} is quoted, but drbdadm wants {want} here; it refuses "
+            "the file (drop the quotes)",
             item.where(at),
         )
 
