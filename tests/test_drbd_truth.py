@@ -323,3 +323,27 @@ def test_dr021_connection_names_a_host_without_on_section(tmp_path: Path) -> Non
     one = THREE.replace("connection-mesh { hosts alpha beta gamma; }", "connection { host alpha; }")
     got = _lint9(tmp_path, "one", one, "DR021")
     assert [g[0] for g in got] == [6] and "two endpoints" in got[0][1]
+
+
+def test_dr022_volume_only_on_one_host(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and --mode 9: "in resource r0, on alpha { ... }: volume 1
+    # not defined on beta" (check_volume_sets_equal, user/v9/drbdadm_postparse.c;
+    # the 8.4 parser has the same check)
+    text = (
+        "resource r0 {\n"
+        "  volume 0 { device /dev/drbd0; disk /dev/sda1; meta-disk internal; }\n"
+        "  on alpha { address 10.0.0.1:7788;\n"
+        "    volume 1 { device /dev/drbd1; disk /dev/sdb1; meta-disk internal; } }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+    got = _lint9(tmp_path, "bad", text, "DR022")
+    assert [g[0] for g in got] == [3] and "volume 1 of 'on alpha'" in got[0][1]
+    both = text.replace(
+        "  on beta { address 10.0.0.2:7788; }",
+        "  on beta { address 10.0.0.2:7788;\n"
+        "    volume 1 { device /dev/drbd1; disk /dev/sdc1; meta-disk internal; } }",
+    )
+    assert _lint9(tmp_path, "ok", both, "DR022") == []
+    # volumes at resource level reach every host (peer: OK)
+    assert _lint9(tmp_path, "inherited", THREE, "DR022") == []

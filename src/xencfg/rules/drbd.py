@@ -1306,3 +1306,42 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
                     "two endpoints)",
                     item.where(conn.block),
                 )
+
+
+@rule("DR022", "volume-sets-differ", "error", formats=("drbd",))
+def volume_sets_differ(item: Loaded) -> Iterator[Finding]:
+    """The ``on`` sections of a resource end up with different volumes (after the
+    resource-level ``volume`` sections are inherited): one host has a ``volume 1``
+    another lacks.
+
+    Why it matters: drbdadm 8.4 and 9 refuse the file: ``in resource r0, on alpha
+    { ... }: volume 1 not defined on beta`` (check_volume_sets_equal,
+    drbdadm_postparse.c); a volume exists on both sides of a connection or on
+    neither. It happens when a volume is added inside one host's section only.
+
+    Example: ``volume 0 {...}`` at resource level, ``on alpha { volume 1 {...} }``
+    and ``on beta {...}`` without it.
+
+    Fix: add the volume to every host section, or define it at resource level with
+    per-host ``disk`` lines where the disks differ.
+    """
+    for res in _drbd(item).resource_list():
+        hosts = list(_on_hosts(res))
+        if len(hosts) < 2 or res.stacked:
+            continue
+        sets = [(h, set(res.effective(h.name).volumes)) for h in hosts if h.name]
+        first_host, first_set = sets[0]
+        for h, vols in sets[1:]:
+            if vols == first_set:
+                continue
+            extra = sorted(vols ^ first_set)
+            n = extra[0]
+            has, lacks = (h, first_host) if n in vols else (first_host, h)
+            yield make(
+                "DR022",
+                f"resource {res.name}: volume {n} of 'on {has.name}' is not defined on "
+                f"'{lacks.name}'; drbdadm refuses the file (volume {n} not defined on "
+                f"{lacks.name})",
+                item.where(has.block),
+                [item.where(lacks.block)],
+            )
