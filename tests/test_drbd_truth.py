@@ -347,3 +347,46 @@ def test_dr022_volume_only_on_one_host(tmp_path: Path) -> None:
     assert _lint9(tmp_path, "ok", both, "DR022") == []
     # volumes at resource level reach every host (peer: OK)
     assert _lint9(tmp_path, "inherited", THREE, "DR022") == []
+
+
+def _volumes(body: str) -> str:
+    return (
+        "resource r1 {\n"
+        f"{body}"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+
+
+def test_dr023_implicit_and_explicit_volumes(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "in resource r1: you must not mix implicit and
+    # explicit volumes" (validate: any_implicit && any_non_zero_vnr,
+    # user/v9/drbdadm_postparse.c) and "mix2.conf:3: mixing explicit and implicit
+    # volumes is not allowed" (volume0() in user/v9/drbdadm_parser.c)
+    vol1 = "  volume 1 { device /dev/drbd3; disk /dev/vg/c; meta-disk internal; }\n"
+    got = _lint9(tmp_path, "mix", _volumes("  meta-disk internal;\n" + vol1), "DR023")
+    assert [g[0] for g in got] == [2] and "you must not mix" in got[0][1]
+    vol0 = "  volume 0 { device /dev/drbd2; disk /dev/vg/b; }\n"
+    got = _lint9(tmp_path, "after", _volumes(vol0 + "  meta-disk internal;\n"), "DR023")
+    assert [g[0] for g in got] == [3] and "mixing explicit and implicit" in got[0][1]
+    # the statement before 'volume 0' joins volume 0 (peer: OK in 84 and 9)
+    assert _lint9(tmp_path, "before", _volumes("  meta-disk internal;\n" + vol0), "DR023") == []
+    ok = vol0.replace("}", "meta-disk internal; }") + vol1
+    assert _lint9(tmp_path, "ok", _volumes(ok), "DR023") == []
+
+
+def test_floating_statement_parses(tmp_path: Path) -> None:
+    # drbdadm 8.4 and 9 read ``floating ADDR;`` as well as ``floating ADDR { }``:
+    # parse_host_section takes '{' or ';' after the address (user/v9/drbdadm_parser.c
+    # "floating <address> {}", user/v84 the same); lint called it a parse error (XC001)
+    text = (
+        "resource r1 {\n"
+        "  volume 0 { device /dev/drbd1; disk /dev/vg/a; meta-disk internal; }\n"
+        "  floating 10.1.1.31:7788;\n"
+        "  floating 10.1.1.32:7788;\n"
+        "}\n"
+    )
+    assert run(tree(tmp_path / "alpha", {"etc/drbd.conf": text}), code="XC001") == []
+    broken = text.replace("floating 10.1.1.32:7788;", "floating 10.1.1.32:7788")
+    assert run(tree(tmp_path / "b" / "alpha", {"etc/drbd.conf": broken}), code="XC001") != []

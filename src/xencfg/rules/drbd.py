@@ -1345,3 +1345,61 @@ def volume_sets_differ(item: Loaded) -> Iterator[Finding]:
                 item.where(has.block),
                 [item.where(lacks.block)],
             )
+
+
+#: Statements that go to a resource's or host's implicit volume 0 when written outside
+#: a ``volume`` section (volume0() in drbdadm_parser.c).
+_IMPLICIT_VOLUME = frozenset({"device", "disk", "meta-disk", "flexible-meta-disk"})
+
+
+@rule("DR023", "implicit-and-explicit-volumes", "error", formats=("drbd",))
+def implicit_and_explicit_volumes(item: Loaded) -> Iterator[Finding]:
+    """A resource mixes ``device``/``disk``/``meta-disk`` statements outside a
+    ``volume`` section (the implicit volume 0) with ``volume N`` sections other
+    than 0, or writes such a statement after a ``volume`` section of the same
+    resource or host section.
+
+    Why it matters: drbdadm 8.4 and 9 refuse the file: ``in resource r1: you
+    must not mix implicit and explicit volumes`` (drbdadm_postparse.c) or
+    ``mixing explicit and implicit volumes is not allowed`` (volume0() in
+    drbdadm_parser.c). A ``meta-disk internal;`` left at resource level when the
+    resource was split into volumes is the usual cause.
+
+    Example: ``resource r1 { meta-disk internal; volume 1 { device /dev/drbd2;
+    ... } ... }``.
+
+    Fix: move the statement into each ``volume`` section (or number the single
+    volume 0).
+    """
+    for res in _drbd(item).resource_list():
+        scopes = [res.block, *(h.block for h in res.host_list if h.kind == "on")]
+        implicit: list[Any] = []
+        nonzero: list[Block] = []
+        for scope in scopes:
+            seen_volume = False
+            for child in scope.children:
+                if isinstance(child, Block) and child.key == "volume":
+                    seen_volume = True
+                    if child.args and child.args[0] != "0":
+                        nonzero.append(child)
+                elif getattr(child, "key", None) in _IMPLICIT_VOLUME and not isinstance(
+                    child, Block
+                ):
+                    implicit.append(child)
+                    if seen_volume:
+                        yield make(
+                            "DR023",
+                            f"resource {res.name}: '{child.key}' outside a volume after a "
+                            "'volume' section; drbdadm refuses the file (mixing explicit "
+                            "and implicit volumes is not allowed)",
+                            item.where(child),
+                        )
+        if implicit and nonzero:
+            yield make(
+                "DR023",
+                f"resource {res.name}: '{implicit[0].key}' outside a volume (the implicit "
+                f"volume 0) beside 'volume {nonzero[0].args[0]}'; drbdadm refuses the file "
+                "(you must not mix implicit and explicit volumes)",
+                item.where(implicit[0]),
+                [item.where(nonzero[0])],
+            )

@@ -192,6 +192,10 @@ _NAMED_SECTIONS = {
     "floating": "address",
 }
 
+#: Of those, the ones drbdadm also reads as a statement: ``floating ADDR;`` (the host
+#: section's ``{ | ;`` in parse_host_section, user/v84 and user/v9 drbdadm_parser.c).
+_MAY_END = frozenset({"volume", "floating"})
+
 
 def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
     """The errors drbdadm's grammar catches that the generic grammar lets through.
@@ -212,7 +216,7 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
         for c in node.child_nodes():
             if isinstance(c, Entry):
                 _check_glued(c, allowed | _SECTION_WORDS, bad)
-                if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in ("volume",):
+                if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in _MAY_END:
                     what = _NAMED_SECTIONS[c.key]
                     semi = c.cst[-1] if c.cst else None
                     raise bad(
