@@ -390,3 +390,75 @@ def test_floating_statement_parses(tmp_path: Path) -> None:
     assert run(tree(tmp_path / "alpha", {"etc/drbd.conf": text}), code="XC001") == []
     broken = text.replace("floating 10.1.1.32:7788;", "floating 10.1.1.32:7788")
     assert run(tree(tmp_path / "b" / "alpha", {"etc/drbd.conf": broken}), code="XC001") != []
+
+
+def _dr024(tmp_path: Path, name: str, text: str, version: str | None = None) -> list[str]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    root = tree(tmp_path / name / "alpha", {"etc/drbd.conf": text})
+    result = lint.run(
+        [str(root)],
+        select=["DR024"],
+        versions={"drbd": Version.parse(version)} if version else None,
+    )
+    return [
+        f"{f.line}:{f.message.split(':')[0]}:{f.message.split(chr(39))[1]}" for f in result.findings
+    ]
+
+
+def test_dr024_host_statement_missing(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83, 84 and 9 (--node alpha): "miss_disk.conf:4: in resource
+    # r0, on beta { ... }: 'disk' keyword missing."; the same for 'device' (all three)
+    # and 'address' (83, 84); 'meta-disk' only in 83 and 84 -- drbd 9 defaults it to
+    # internal (peer --mode 9: OK). derror() in user/v9/drbdadm_postparse.c.
+    full = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+    assert _dr024(tmp_path, "ok", full) == []
+    no_disk = full.replace(" disk /dev/sda1;", "").replace(
+        "on alpha { address 10.0.0.1:7788;", "on alpha { address 10.0.0.1:7788; disk /dev/sda1;"
+    )
+    assert _dr024(tmp_path, "disk", no_disk) == ["4:resource r0, on beta:disk"]
+    no_dev = full.replace("device /dev/drbd0; ", "")
+    assert _dr024(tmp_path, "dev", no_dev) == [
+        "3:resource r0, on alpha:device",
+        "4:resource r0, on beta:device",
+    ]
+    no_addr = full.replace("on beta { address 10.0.0.2:7788; }", "on beta { }")
+    assert _dr024(tmp_path, "addr", no_addr) == ["4:resource r0, on beta:address"]
+    no_meta = full.replace(" meta-disk internal;", "")
+    assert _dr024(tmp_path, "meta-unknown", no_meta) == []  # 9 reads it: no guess
+    assert _dr024(tmp_path, "meta-9", no_meta, "9.2") == []
+    assert _dr024(tmp_path, "meta-84", no_meta, "8.4") == [
+        "3:resource r0, on alpha:meta-disk",
+        "4:resource r0, on beta:meta-disk",
+    ]
+
+
+def test_dr024_drbd9_diskless_and_single_host(tmp_path: Path) -> None:
+    # drbd-utils' own tests, accepted by drbdadm 9: ``disk none`` (a diskless node),
+    # one host without an address (no connection to make), and hosts whose addresses
+    # come from connection paths (peer --mode 9: OK on each)
+    diskless = THREE.replace(
+        "on gamma { address 10.0.0.3:7788; node-id 2; }",
+        "on gamma { address 10.0.0.3:7788; node-id 2; disk none; }",
+    )
+    assert _dr024(tmp_path, "diskless", diskless) == []
+    single = "resource r0 {\n  device /dev/drbd0; disk /dev/sda1;\n  on alpha { node-id 0; }\n}\n"
+    assert _dr024(tmp_path, "single", single) == []
+    paths = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { node-id 0; }\n"
+        "  on beta { node-id 1; }\n"
+        "  connection {\n"
+        "    path { host alpha address 10.0.0.1:7788; host beta address 10.0.0.2:7788; }\n"
+        "  }\n"
+        "}\n"
+    )
+    assert _dr024(tmp_path, "paths", paths) == []

@@ -1403,3 +1403,59 @@ def implicit_and_explicit_volumes(item: Loaded) -> Iterator[Finding]:
                 item.where(implicit[0]),
                 [item.where(nonzero[0])],
             )
+
+
+@rule("DR024", "host-statement-missing", "error", scope="cluster")
+def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
+    """An ``on`` section ends up without a ``device``, ``disk``, ``address`` or (before
+    DRBD 9) ``meta-disk``, after what it inherits from the resource and its
+    volumes.
+
+    Why it matters: drbdadm refuses the whole configuration: ``in resource r0, on
+    beta { ... }: 'disk' keyword missing.`` (8.3, 8.4 and 9 alike for ``device``
+    and ``disk``; ``address`` unless DRBD 9 ``connection`` sections give the
+    addresses; ``meta-disk`` before 9.0, which defaults it to internal). The
+    check runs for every host section, not only the node's own.
+
+    Example: ``resource r0 { device /dev/drbd0; meta-disk internal; on alpha {
+    disk /dev/sda1; address ...; } on beta { address ...; } }``.
+
+    Fix: give the statement in the host section, or once at resource level (a
+    DRBD 9 diskless node writes ``disk none;``).
+    """
+    for node, items in _node_configs(cluster).items():
+        before9 = cluster.versions.of("drbd", node).older_than(_V9)
+        for item, res in _resources(cluster, items):
+            if _drbd(item).is_drbdsetup_show or res.stacked:
+                continue
+            hosts = list(_on_hosts(res))
+            # drbdadm 9 takes addresses from connection paths, and a lone host has none
+            needs_address = not res.connections and (len(hosts) > 1 or before9)
+            for h in hosts:
+                numbers = set(_effective(cluster, res, h.name).volumes)
+                missing: list[str] = []
+                wanted = ["device", "disk"] + (["meta-disk"] if before9 else [])
+                for word in wanted:
+                    if any(not _stated(res, h, n, word) for n in numbers):
+                        missing.append(word)
+                if needs_address and h.block.entry("address") is None:
+                    missing.append("address")
+                for word in missing:
+                    yield make(
+                        "DR024",
+                        f"resource {res.name}, on {h.name}: no '{word}' (in the host, its "
+                        f"volumes or the resource); drbdadm refuses the configuration "
+                        f"('{word}' keyword missing)",
+                        item.where(h.block),
+                    )
+
+
+def _stated(res: Resource, host: Host, number: int, word: str) -> bool:
+    """Whether volume ``number`` of ``host`` has a ``word`` statement, in its own
+    ``volume`` section, the host, the resource's ``volume`` or the resource (as
+    written: ``disk none`` counts)."""
+    words = ("meta-disk", "flexible-meta-disk") if word == "meta-disk" else (word,)
+    blocks = [v.block for v in (host.volumes.get(number), res.volumes.get(number)) if v]
+    if number == 0:
+        blocks += [host.block, res.block]
+    return any(b.entry(w) is not None for b in blocks for w in words)
