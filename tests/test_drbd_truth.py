@@ -462,3 +462,27 @@ def test_dr024_drbd9_diskless_and_single_host(tmp_path: Path) -> None:
         "}\n"
     )
     assert _dr024(tmp_path, "paths", paths) == []
+
+
+def test_dr021_path_with_three_hosts(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9 on a path whose 'host' line was doubled: "only two 'host'
+    # keywords per path allowed" (parse_path, user/v9/drbdadm_parser.c); a stacked
+    # resource's paths are counted too (its host names are the lower resources')
+    path = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { node-id 0; }\n"
+        "  on beta { node-id 1; }\n"
+        "  connection {\n"
+        "    path { host alpha address 10.0.0.1:7788; host beta address 10.0.0.2:7788; }\n"
+        "  }\n"
+        "}\n"
+    )
+    three = path.replace("10.0.0.2:7788; }", "10.0.0.2:7788; host beta address 10.0.0.2:7788; }")
+    got = _lint9(tmp_path, "three", three, "DR021")
+    assert [g[0] for g in got] == [6] and "a path with 3 'host' statements" in got[0][1]
+    # drbdsetup show writes a path's ends as _this_host/_remote_host (drbdadm reads them)
+    show = path.replace("host alpha address", "_this_host ipv4").replace(
+        "host beta address", "_remote_host ipv4"
+    )
+    assert not [g for g in _lint9(tmp_path, "show", show, "DR021") if "path" in g[1]]

@@ -419,6 +419,14 @@ def _uname(cluster: Cluster, node: str) -> str | None:
     return None
 
 
+def _connection_hosts_of(path: Block) -> list[Any]:
+    """The endpoints of a path: ``host`` statements (or ``host ... { via proxy }``
+    sections), and ``address``/``_this_host``/``_remote_host`` ones (drbdsetup show;
+    parse_hname_address_pair in user/v9/drbdadm_parser.c takes all four)."""
+    ends = ("host", "address", "_this_host", "_remote_host")
+    return [c for c in path.children if getattr(c, "key", None) in ends]
+
+
 def hostnames_equal(a: str, b: str) -> bool:
     """How drbdadm 9 matches an ``on`` name with ``uname -n`` (hostnames_equal in
     user/v9/drbdadm_parser.c): two names with a domain compare whole, otherwise the
@@ -1252,14 +1260,14 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
 @rule("DR021", "connection-host-unknown", "error", formats=("drbd",))
 def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
     """DRBD 9: a ``connection-mesh`` or a ``connection``'s ``host`` names a host the
-    resource has no ``on`` section for, or a ``connection`` has other than two
-    ``host`` statements.
+    resource has no ``on`` section for, or a ``connection`` (without paths) or a
+    ``path`` has other than two ``host`` statements.
 
     Why it matters: drbdadm 9 refuses the file: ``There is no 'on' section for
     hostname 'delta' named in the connection-mesh``, ``a hostname ("gamma") is
     given with a "host" keyword, has no "address" keyword, and no matching
-    host section`` or ``connection needs to have two endpoints``
-    (drbdadm_postparse.c). Names match as drbdadm 9 matches them: in any case,
+    host section``, ``connection needs to have two endpoints`` (drbdadm_postparse.c)
+    or ``only two 'host' keywords per path allowed`` (drbdadm_parser.c). Names match as drbdadm 9 matches them: in any case,
     without the domain when either lacks one. A node renamed in its ``on``
     section but not in the mesh is the usual cause.
 
@@ -1270,12 +1278,12 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
     two per connection.
     """
     for res in _drbd(item).resource_list():
-        if res.stacked or any(h.kind not in ("on",) for h in res.host_list):
-            continue  # stacked and floating hosts are named otherwise
+        # stacked and floating hosts are named otherwise: only the counts are checked
+        named = not res.stacked and all(h.kind == "on" for h in res.host_list)
         names = [n for h in _on_hosts(res) for n in h.names]
 
-        def known(name: str, names: list[str] = names) -> bool:
-            return any(hostnames_equal(name, n) for n in names)
+        def known(name: str, names: list[str] = names, named: bool = named) -> bool:
+            return not named or any(hostnames_equal(name, n) for n in names)
 
         for mesh in res.block.blocks("connection-mesh"):
             for e in mesh.entries("hosts"):
@@ -1297,6 +1305,16 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
                         "section; drbdadm 9 refuses the file (an address does not "
                         "stand in for it)",
                         item.where(ch.entry if ch.entry is not None else ch.block),
+                    )
+            for path in conn.block.blocks("path"):
+                ends = _connection_hosts_of(path)
+                if len(ends) != 2:
+                    yield make(
+                        "DR021",
+                        f"resource {res.name}: a path with {len(ends)} 'host' statements; "
+                        "drbdadm 9 refuses the file (only two 'host' keywords per path "
+                        "allowed / path needs to have two endpoints)",
+                        item.where(path),
                     )
             if not conn.paths and len(hosts) != 2:
                 yield make(
