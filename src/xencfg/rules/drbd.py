@@ -1267,8 +1267,9 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
     hostname 'delta' named in the connection-mesh``, ``a hostname ("gamma") is
     given with a "host" keyword, has no "address" keyword, and no matching
     host section``, ``connection needs to have two endpoints`` (drbdadm_postparse.c)
-    or ``only two 'host' keywords per path allowed`` (drbdadm_parser.c). Names match as drbdadm 9 matches them: in any case,
-    without the domain when either lacks one. A node renamed in its ``on``
+    or ``only two 'host' keywords per path allowed`` (drbdadm_parser.c). Names
+    match as drbdadm 9 matches them: in any case, without the domain when either
+    lacks one. A node renamed in its ``on``
     section but not in the mesh is the usual cause.
 
     Example: ``on alpha {...} on beta {...} connection-mesh { hosts alpha beta
