@@ -486,3 +486,27 @@ def test_dr021_path_with_three_hosts(tmp_path: Path) -> None:
         "host beta address", "_remote_host ipv4"
     )
     assert not [g for g in _lint9(tmp_path, "show", show, "DR021") if "path" in g[1]]
+
+
+def test_statement_glued_on_one_line_is_a_parse_error(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "Parse error: ';' expected, but got 'disk' (TK 264)"
+    # for ``volume 0 { device minor 1 disk /dev/foo; }`` and "';' expected, but got
+    # '/dev/sdb1'" for ``disk /dev/sda1 /dev/sdb1;`` (parse_volume_stmt EXP(';'),
+    # user/v9/drbdadm_parser.c); a missing ';' was only found across a line break
+    base = (
+        "resource r0 {\n"
+        "  volume 0 { device minor 1; disk /dev/sda1; meta-disk internal; }\n"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+    glued = base.replace("device minor 1;", "device minor 1")
+    got = run(tree(tmp_path / "glued" / "alpha", {"etc/drbd.conf": glued}), code="XC001")
+    assert [(g[1], g[3]) for g in got] == [
+        (2, "expected ';' after the value of 'device', got 'disk'")
+    ]
+    two = base.replace("disk /dev/sda1;", "disk /dev/sda1 /dev/sdb1;")
+    got = run(tree(tmp_path / "two" / "alpha", {"etc/drbd.conf": two}), code="XC001")
+    assert [g[1] for g in got] == [2]
+    for ok in (base, base.replace("device minor 1", "device /dev/drbd1 minor 1")):
+        assert run(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), code="XC001") == []
