@@ -510,3 +510,20 @@ def test_statement_glued_on_one_line_is_a_parse_error(tmp_path: Path) -> None:
     assert [g[1] for g in got] == [2]
     for ok in (base, base.replace("device minor 1", "device /dev/drbd1 minor 1")):
         assert run(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), code="XC001") == []
+
+
+def test_dr018_drbd9_same_host_in_another_case(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9 --node alpha: "in resource r0, on alpha { ... } ... on ALPHA
+    # { ... }: There are multiple host sections for this node." (hostnames_equal is a
+    # strcasecmp, user/v9/drbdadm_parser.c); node-id makes the file DRBD 9's. With
+    # DRBD 8.x syntax the names differ (strcmp) and the file is not reported.
+    upper = THREE.replace(
+        "on gamma { address 10.0.0.3:7788; node-id 2; }",
+        "on gamma { address 10.0.0.3:7788; node-id 2; }\n"
+        "  on ALPHA { address 10.0.0.4:7788; node-id 3; }",
+    )
+    got = _lint9(tmp_path, "upper", upper, "DR018")
+    assert [g[0] for g in got] == [6] and "'on ALPHA', the same host" in got[0][1]
+    assert _lint9(tmp_path, "ok", THREE, "DR018") == []
+    eight = res("r0", hosts=("alpha", "ALPHA"), head="syncer { rate 10M; }")
+    assert _lint9(tmp_path, "eight", eight, "DR018") == []

@@ -1100,7 +1100,11 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
     net section 'r0:net' ...``, ``conflicting use of protocol statement
     'common: protocol'``, ``conflicting use of host section 'r0: on alpha'``
     (check_upr in parse_resource and parse_host_section, drbdadm_parser.c).
-    No resource of the file can then be brought up or adjusted. It comes of
+    No resource of the file can then be brought up or adjusted. Where the files
+    show DRBD 9, ``on alpha`` and ``on ALPHA`` (or ``on alpha.example.net``) are
+    one host too: drbdadm 9 matches names in any case and without the domain,
+    and refuses the file on alpha ("There are multiple host sections for this
+    node", drbdadm_postparse.c). It comes of
     adding a setting in a new ``net { }`` below the old one, or of moving
     ``protocol C;`` into ``common`` and leaving the old line.
 
@@ -1110,6 +1114,9 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
     """
     doc = _drbd(item)
     blocks = [b for b in doc.children if isinstance(b, Block) and b.key in ("resource", "common")]
+    nine = item.versions.of("drbd", item.node or "").at_least(_V9)
+    if nine:
+        yield from _same_host_twice_9(item, doc)
     for block in blocks:
         owner = block.args[0] if block.key == "resource" and block.args else block.key
         first: dict[str, Any] = {}
@@ -1478,3 +1485,26 @@ def _stated(res: Resource, host: Host, number: int, word: str) -> bool:
     if number == 0:
         blocks += [host.block, res.block]
     return any(b.entry(w) is not None for b in blocks for w in words)
+
+
+def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
+    """DRBD 9 matches ``on`` names in any case and without a domain when one lacks it
+    (hostnames_equal), so ``on alpha`` and ``on ALPHA`` (or ``on alpha.example.net``)
+    are both the node alpha: "There are multiple host sections for this node"
+    (drbdadm_postparse.c). Exact repeats are check_upr's, reported above."""
+    for res in doc.resource_list():
+        seen: list[tuple[str, Any]] = []
+        for h in _on_hosts(res):
+            for name in h.names:
+                first = next((b for n, b in seen if n != name and hostnames_equal(n, name)), None)
+                if first is not None:
+                    yield make(
+                        "DR018",
+                        f"resource {res.name} gives 'on {name}', the same host as an "
+                        "earlier 'on' section to DRBD 9 (names match in any case, "
+                        "without the domain); drbdadm refuses the file on that node "
+                        "(multiple host sections for this node)",
+                        item.where(h.block),
+                        [item.where(first)],
+                    )
+                seen.append((name, h.block))
