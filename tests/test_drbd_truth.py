@@ -527,3 +527,14 @@ def test_dr018_drbd9_same_host_in_another_case(tmp_path: Path) -> None:
     assert _lint9(tmp_path, "ok", THREE, "DR018") == []
     eight = res("r0", hosts=("alpha", "ALPHA"), head="syncer { rate 10M; }")
     assert _lint9(tmp_path, "eight", eight, "DR018") == []
+
+
+def test_dr024_protocol_missing_before_84(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83 --node alpha: "e8.conf:1: in resource r0: protocol
+    # definition missing."; --mode 84: OK (protocol C is the default from 8.4 on)
+    text = res("r0", head="syncer { rate 10M; }")
+    assert _dr024(tmp_path, "83", text, "8.3") == ["1:resource r0:protocol"]
+    assert _dr024(tmp_path, "84", text, "8.4") == []
+    assert _dr024(tmp_path, "unknown", text) == []
+    common = "common { protocol C; }\n" + text
+    assert _dr024(tmp_path, "common", common, "8.3") == []

@@ -1441,7 +1441,9 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     beta { ... }: 'disk' keyword missing.`` (8.3, 8.4 and 9 alike for ``device``
     and ``disk``; ``address`` unless DRBD 9 ``connection`` sections give the
     addresses; ``meta-disk`` before 9.0, which defaults it to internal). The
-    check runs for every host section, not only the node's own.
+    check runs for every host section, not only the node's own. Before DRBD 8.4
+    a resource needs a ``protocol`` too ("protocol definition missing"; 8.4 and
+    later default to C).
 
     Example: ``resource r0 { device /dev/drbd0; meta-disk internal; on alpha {
     disk /dev/sda1; address ...; } on beta { address ...; } }``.
@@ -1451,9 +1453,18 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     """
     for node, items in _node_configs(cluster).items():
         before9 = cluster.versions.of("drbd", node).older_than(_V9)
+        before84 = cluster.versions.of("drbd", node).older_than(_V84)
         for item, res in _resources(cluster, items):
             if _drbd(item).is_drbdsetup_show or res.stacked:
                 continue
+            if before84 and res.protocol is None:
+                yield make(
+                    "DR024",
+                    f"resource {res.name}: no 'protocol' (in the resource or common); "
+                    "drbdadm before 8.4 refuses the configuration (protocol definition "
+                    "missing); 8.4 and later default to C",
+                    item.where(res.block),
+                )
             hosts = list(_on_hosts(res))
             # drbdadm 9 takes addresses from connection paths, and a lone host has none
             needs_address = not res.connections and (len(hosts) > 1 or before9)
