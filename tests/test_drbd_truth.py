@@ -247,6 +247,15 @@ def test_dr019_quoted_number_address_or_keyword(tmp_path: Path) -> None:
         "usage-count": ('global { usage-count "no"; }\n' + nine, 1),
         "address": (nine.replace("address 10.0.0.1:7788", 'address "10.0.0.1:7788"'), 3),
         "family": (nine.replace("address 10.0.0.1:7788", 'address "ipv4" 10.0.0.1:7788'), 3),
+        # found by test_daemon_verdicts' quote_value mutant of a proxy section: --mode 9
+        # "'ssocks | sdp | ipv4 | ipv6 | <ipv4 address> ' expected, but got '10.0.2.1:7789'"
+        "outside": (
+            nine.replace(
+                "node-id 0; }",
+                'node-id 0;\n    proxy on alpha { inside 127.0.0.1:7788; outside "10.0.2.1:7789"; } }',
+            ),
+            4,
+        ),
     }
     for key, (text, line) in bad.items():
         got = run(tree(tmp_path / key, {"etc/drbd.conf": text}), code="DR019")

@@ -1152,8 +1152,9 @@ _INTEGER_FIRST = frozenset(
     | {"cmd-timeout-short", "cmd-timeout-medium", "cmd-timeout-long"}
 )
 #: Statements whose every argument is an address token (__parse_address: a family
-#: keyword, then an IP, ``:``, a port), and ``usage-count``'s yes/no/ask keywords.
-_TOKENS_ONLY = frozenset({"address", "floating", "usage-count"})
+#: keyword, then an IP, ``:``, a port; proxy ``inside``/``outside`` too), and
+#: ``usage-count``'s yes/no/ask keywords.
+_TOKENS_ONLY = frozenset({"address", "floating", "inside", "outside", "usage-count"})
 
 
 def _quoted_tokens(source: str) -> Iterator[tuple[str, int, str, str]]:
