@@ -406,7 +406,7 @@ def test_lines_are_numbered_as_split_gives_them(text: str) -> None:
 
 
 def test_shared_keeps_one_string_per_value_and_is_bounded() -> None:
-    from xencfg.formats import memo
+    from xencfg.formats import _memo as memo
 
     share = memo.Shared()
     a = share("".join(["Conn", "ected"]))

@@ -23,7 +23,7 @@ from ..document import SourceDocument
 from ..errors import ParseError
 from ..secrets import MASK
 from ..syntax.source import LineIndex
-from .memo import Shared
+from ._memo import Shared
 
 FORMAT = "cman"
 

@@ -25,7 +25,7 @@ from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, to_tok, value_list
 from ...syntax.tree import Node, Style, render
-from ..memo import Shared
+from .._memo import Shared
 from ..view import INT, IPV4, Setting, View, schema_of, settings_of
 from ._base import LineReader
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..memo import Shared
+from .._memo import Shared
 from ._status import StatusDocument, as_dict, fail, first_col, lines
 
 FORMAT = "proc-drbd"

@@ -26,7 +26,7 @@ from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
 from ...syntax.tree import Node, Piece, Style, Tok, render, token_field
-from ..memo import Shared
+from .._memo import Shared
 from ..schema import Keyword, Schema
 from ._base import adopt_final_newline, check_depth, source_style, unescape
 
