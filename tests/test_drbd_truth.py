@@ -547,3 +547,15 @@ def test_dr024_protocol_missing_before_84(tmp_path: Path) -> None:
     assert _dr024(tmp_path, "unknown", text) == []
     common = "common { protocol C; }\n" + text
     assert _dr024(tmp_path, "common", common, "8.3") == []
+
+
+def test_dr025_three_hosts_without_connections(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9 --node alpha: "OK ... with warnings: Resource r0: Use
+    # explicit 'connection' sections (or a 'connection-mesh' section) with more than
+    # two 'on' sections." -- accepted, but no connection is made
+    # (create_implicit_connections, user/v9/drbdadm_postparse.c)
+    bare = THREE.replace("  connection-mesh { hosts alpha beta gamma; }\n", "")
+    got = _lint9(tmp_path, "bare", bare, "DR025")
+    assert [g[0] for g in got] == [1] and "never replicates" in got[0][1]
+    assert _lint9(tmp_path, "mesh", THREE, "DR025") == []
+    assert _lint9(tmp_path, "two", res("r0"), "DR025") == []

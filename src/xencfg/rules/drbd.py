@@ -1520,3 +1520,33 @@ def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
                         [item.where(first)],
                     )
                 seen.append((name, h.block))
+
+
+@rule("DR025", "hosts-without-connections", "warning", formats=("drbd",))
+def hosts_without_connections(item: Loaded) -> Iterator[Finding]:
+    """A resource with more than two ``on`` sections has neither ``connection``
+    sections nor a ``connection-mesh``.
+
+    Why it matters: DRBD 9 makes the implicit connection only between exactly two
+    hosts; with three or more drbdadm warns "Use explicit 'connection' sections
+    (or a 'connection-mesh' section) with more than two 'on' sections"
+    (create_implicit_connections, drbdadm_postparse.c) and connects nothing, so
+    the resource comes up on every node without a peer and never replicates.
+
+    Example: ``on alpha {...} on beta {...} on gamma {...}`` and no
+    ``connection-mesh``.
+
+    Fix: add ``connection-mesh { hosts alpha beta gamma; }``.
+    """
+    for res in _drbd(item).resource_list():
+        hosts = list(_on_hosts(res))
+        if len(hosts) <= 2 or res.connections or any(res.block.blocks("connection-mesh")):
+            continue
+        yield make(
+            "DR025",
+            f"resource {res.name}: {len(hosts)} 'on' sections and no 'connection' or "
+            "'connection-mesh': drbdadm 9 makes no connection, the resource never "
+            "replicates",
+            item.where(res.block),
+            [item.where(h.block) for h in hosts],
+        )
