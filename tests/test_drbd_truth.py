@@ -252,7 +252,8 @@ def test_dr019_quoted_number_address_or_keyword(tmp_path: Path) -> None:
         "outside": (
             nine.replace(
                 "node-id 0; }",
-                'node-id 0;\n    proxy on alpha { inside 127.0.0.1:7788; outside "10.0.2.1:7789"; } }',
+                "node-id 0;\n    proxy on alpha { inside 127.0.0.1:7788;"
+                ' outside "10.0.2.1:7789"; } }',
             ),
             4,
         ),
