@@ -560,3 +560,21 @@ def test_dr025_three_hosts_without_connections(tmp_path: Path) -> None:
     assert [g[0] for g in got] == [1] and "never replicates" in got[0][1]
     assert _lint9(tmp_path, "mesh", THREE, "DR025") == []
     assert _lint9(tmp_path, "two", res("r0"), "DR025") == []
+
+
+def test_dr015_device_minor_twice_in_a_host_volume(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "hv.conf:2: conflicting use of device-minor
+    # 'device-minor:alpha:1' ..." for a doubled ``device minor 1;`` in alpha's volume 0
+    # (check_uniq("device-minor", ...) at each device statement); a doubled disk or
+    # meta-disk line there is accepted (peer: OK), the later one wins
+    body = "device minor 1; disk /dev/sdb1; meta-disk internal;"
+    text = (
+        "resource r0 {\n"
+        f"  on alpha {{ address 10.0.0.1:7788; volume 0 {{ {body} EXTRA }} }}\n"
+        f"  on beta {{ address 10.0.0.2:7788; volume 0 {{ {body} }} }}\n"
+        "}\n"
+    )
+    got = _lint9(tmp_path, "dev", text.replace("EXTRA", "device minor 1;"), "DR015")
+    assert [g[0] for g in got] == [2] and "gives minor 1 again" in got[0][1]
+    for name, extra in {"disk": "disk /dev/sdb1;", "meta": "meta-disk internal;"}.items():
+        assert _lint9(tmp_path, name, text.replace("EXTRA", extra), "DR015") == []

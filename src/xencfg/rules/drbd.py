@@ -898,6 +898,9 @@ def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
     resource-level ``device`` or ``protocol``, section or ``on`` section for
     one host is: see DR018.)
 
+    A ``volume`` inside an ``on`` section that gives the same ``device`` minor
+    twice is refused too ("conflicting use of device-minor").
+
     Example: ``on beta { disk /dev/sda1; disk /dev/sda2; ... }``.
 
     Fix: keep the one line the host needs.
@@ -923,6 +926,34 @@ def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
                     item.where(entry),
                     [item.where(first[key])],
                 )
+            if host.kind == "on":
+                yield from _volume_minor_repeated(item, res, host)
+
+
+def _volume_minor_repeated(item: Loaded, res: Resource, host: Host) -> Iterator[Finding]:
+    """A ``volume`` of an ``on`` section giving its ``device`` minor twice: drbdadm
+    8.4 and 9 claim the host's minor at each statement (check_uniq device-minor in
+    parse_volume_stmt) and refuse the second ("conflicting use of device-minor
+    'device-minor:alpha:1'"); another repeated volume statement just wins."""
+    for vol in host.block.blocks("volume"):
+        seen: dict[str, Any] = {}
+        for entry in vol.entries("device"):
+            vals = entry.values
+            if "minor" in vals and vals.index("minor") + 1 < len(vals):
+                minor = vals[vals.index("minor") + 1]
+            else:
+                m = re.search(r"(\d+)$", vals[0]) if vals else None
+                minor = m.group(1) if m else ""
+            if minor and minor in seen:
+                yield make(
+                    "DR015",
+                    f"resource {res.name}: volume {' '.join(vol.args)} of host section "
+                    f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
+                    f"(conflicting use of device-minor '{host.name}:{minor}')",
+                    item.where(entry),
+                    [item.where(seen[minor])],
+                )
+            seen.setdefault(minor, entry)
 
 
 #: What drbdadm's scanner reads as one unquoted word (drbdadm_scanner.fl, 8.3 to 9:
