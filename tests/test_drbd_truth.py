@@ -575,6 +575,6 @@ def test_dr015_device_minor_twice_in_a_host_volume(tmp_path: Path) -> None:
         "}\n"
     )
     got = _lint9(tmp_path, "dev", text.replace("EXTRA", "device minor 1;"), "DR015")
-    assert [g[0] for g in got] == [2] and "gives minor 1 again" in got[0][1]
+    assert [g[0] for g in got] == [2] and "gives minor 1 again" in got[0][1]  # the volume
     for name, extra in {"disk": "disk /dev/sdb1;", "meta": "meta-disk internal;"}.items():
         assert _lint9(tmp_path, name, text.replace("EXTRA", extra), "DR015") == []

@@ -950,8 +950,8 @@ def _volume_minor_repeated(item: Loaded, res: Resource, host: Host) -> Iterator[
                     f"resource {res.name}: volume {' '.join(vol.args)} of host section "
                     f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
                     f"(conflicting use of device-minor '{host.name}:{minor}')",
-                    item.where(entry),
-                    [item.where(seen[minor])],
+                    item.where(vol),  # (drbdadm names the volume section's line)
+                    [item.where(seen[minor]), item.where(entry)],
                 )
             seen.setdefault(minor, entry)
 
