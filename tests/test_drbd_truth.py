@@ -578,3 +578,22 @@ def test_dr015_device_minor_twice_in_a_host_volume(tmp_path: Path) -> None:
     assert [g[0] for g in got] == [2] and "gives minor 1 again" in got[0][1]  # the volume
     for name, extra in {"disk": "disk /dev/sdb1;", "meta": "meta-disk internal;"}.items():
         assert _lint9(tmp_path, name, text.replace("EXTRA", extra), "DR015") == []
+
+
+def test_dr023_volume0_implicit_on_one_host_only(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9 (mix5): "in resource r1, on alpha resp. beta: volume
+    # 0 must not be implicit on one but not the other" (check_volume_sets_equal,
+    # user/v9/drbdadm_postparse.c): resource-level device/disk make alpha's volume 0
+    # implicit, beta's own 'volume 0 { }' is explicit
+    text = (
+        "resource r1 {\n"
+        "  device /dev/drbd2; disk /dev/vg/b; meta-disk internal;\n"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; volume 0 { disk /dev/vg/x; } }\n"
+        "}\n"
+    )
+    got = _lint9(tmp_path, "mix", text, "DR023")
+    assert [g[0] for g in got] == [4] and "must not be implicit on one" in got[0][1]
+    # the same override written outside a volume keeps both implicit (peer: OK)
+    same = text.replace("volume 0 { disk /dev/vg/x; }", "disk /dev/vg/x;")
+    assert _lint9(tmp_path, "ok", same, "DR023") == []

@@ -1414,13 +1414,15 @@ _IMPLICIT_VOLUME = frozenset({"device", "disk", "meta-disk", "flexible-meta-disk
 def implicit_and_explicit_volumes(item: Loaded) -> Iterator[Finding]:
     """A resource mixes ``device``/``disk``/``meta-disk`` statements outside a
     ``volume`` section (the implicit volume 0) with ``volume N`` sections other
-    than 0, or writes such a statement after a ``volume`` section of the same
-    resource or host section.
+    than 0, writes such a statement after a ``volume`` section of the same
+    resource or host section, or leaves volume 0 implicit on one host while
+    another has a ``volume 0`` section.
 
     Why it matters: drbdadm 8.4 and 9 refuse the file: ``in resource r1: you
     must not mix implicit and explicit volumes`` (drbdadm_postparse.c) or
     ``mixing explicit and implicit volumes is not allowed`` (volume0() in
-    drbdadm_parser.c). A ``meta-disk internal;`` left at resource level when the
+    drbdadm_parser.c) or ``volume 0 must not be implicit on one but not the
+    other``. A ``meta-disk internal;`` left at resource level when the
     resource was split into volumes is the usual cause.
 
     Example: ``resource r1 { meta-disk internal; volume 1 { device /dev/drbd2;
@@ -1452,6 +1454,7 @@ def implicit_and_explicit_volumes(item: Loaded) -> Iterator[Finding]:
                             "and implicit volumes is not allowed)",
                             item.where(child),
                         )
+        yield from _volume0_kinds_differ(item, res)
         if implicit and nonzero:
             yield make(
                 "DR023",
@@ -1580,4 +1583,43 @@ def hosts_without_connections(item: Loaded) -> Iterator[Finding]:
             "replicates",
             item.where(res.block),
             [item.where(h.block) for h in hosts],
+        )
+
+
+def _volume0_kinds_differ(item: Loaded, res: Resource) -> Iterator[Finding]:
+    """Volume 0 implicit on one ``on`` section and explicit on another: "in resource
+    r0, on alpha resp. beta: volume 0 must not be implicit on one but not the
+    other" (check_volume_sets_equal, drbdadm_postparse.c). A host's volume 0 is
+    implicit when it has statements outside a volume or inherits the resource's
+    implicit one, explicit when it has (or inherits) a ``volume 0`` section."""
+
+    def outside(block: Block) -> bool:
+        return any(
+            not isinstance(c, Block) and getattr(c, "key", None) in _IMPLICIT_VOLUME
+            for c in block.children
+        )
+
+    def has_volume0(block: Block) -> bool:
+        return any(b.args[:1] == ["0"] for b in block.blocks("volume"))
+
+    res_implicit, res_volume0 = outside(res.block), has_volume0(res.block)
+    kinds: list[tuple[str, Host]] = []
+    for h in _on_hosts(res):
+        own_implicit, own_volume0 = outside(h.block), has_volume0(h.block)
+        if own_implicit and own_volume0:
+            continue  # (order decides; reported above when it is refused)
+        if own_implicit or (not own_volume0 and res_implicit):
+            kinds.append(("implicit", h))
+        elif own_volume0 or res_volume0:
+            kinds.append(("explicit", h))
+    first = {kind: h for kind, h in reversed(kinds)}
+    if len(first) == 2:
+        imp, exp = first["implicit"], first["explicit"]
+        yield make(
+            "DR023",
+            f"resource {res.name}: volume 0 is implicit on '{imp.name}' (statements "
+            f"outside a volume) and a 'volume 0' section on '{exp.name}'; drbdadm "
+            "refuses the file (volume 0 must not be implicit on one but not the other)",
+            item.where(exp.block),
+            [item.where(imp.block)],
         )
