@@ -597,3 +597,35 @@ def test_dr023_volume0_implicit_on_one_host_only(tmp_path: Path) -> None:
     # the same override written outside a volume keeps both implicit (peer: OK)
     same = text.replace("volume 0 { disk /dev/vg/x; }", "disk /dev/vg/x;")
     assert _lint9(tmp_path, "ok", same, "DR023") == []
+
+
+def test_xc005_number_out_of_drbdadm_range(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83 (--node alpha), 84 and 9 each refuse: "max-epoch-size 20001
+    # => 20001 out of range [1..20000]." (8.3/8.4), "Parse error: while parsing value
+    # ('20001') for max-epoch-size. Value is too big." (9); the same for ko-count 201,
+    # timeout 601 and 0, connect-int 121, ping-int 121, max-buffers 31 and 131073,
+    # wfc-timeout 300001 (limits: user/v84/linux/drbd_limits.h); found by an
+    # other-release mutant (max-buffers 131072 renamed max-epoch-size)
+    bad = {
+        "net": [
+            "max-epoch-size 20001",
+            "ko-count 201",
+            "timeout 601",
+            "timeout 0",
+            "connect-int 121",
+            "ping-int 121",
+            "max-buffers 31",
+            "max-buffers 131073",
+        ],
+        "startup": ["wfc-timeout 300001"],
+    }
+    for section, lines in bad.items():
+        for line in lines:
+            text = res("r0", head=f"protocol C; {section} {{ {line}; }}")
+            got = run(
+                tree(tmp_path / line.replace(" ", "-"), {"etc/drbd.conf": text}), code="XC005"
+            )
+            assert [g[1] for g in got] == [2] and "out of range" in got[0][3], line
+    # the bounds themselves are accepted (peer: OK in 83, 84 and 9), units are not judged
+    ok = "net { max-epoch-size 20000; max-buffers 131072; timeout 600; sndbuf-size 512k; }"
+    assert run(tree(tmp_path / "ok", {"etc/drbd.conf": res("r0", head=ok)}), code="XC005") == []
