@@ -18,7 +18,7 @@ from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument, Effective, Host, Resource
 from ..formats.lines.hosts import parse_address
 from ..formats.schema import Version
-from ..syntax.blocks import Block
+from ..syntax.blocks import Block, Entry
 from ..syntax.terminals import TERMINALS
 from . import make, rule
 from .drbd_conflicts import find_conflicts
@@ -1442,9 +1442,7 @@ def implicit_and_explicit_volumes(item: Loaded) -> Iterator[Finding]:
                     seen_volume = True
                     if child.args and child.args[0] != "0":
                         nonzero.append(child)
-                elif getattr(child, "key", None) in _IMPLICIT_VOLUME and not isinstance(
-                    child, Block
-                ):
+                elif isinstance(child, Entry) and child.key in _IMPLICIT_VOLUME:
                     implicit.append(child)
                     if seen_volume:
                         yield make(

@@ -294,9 +294,9 @@ def _value_problem(key: str, values: list[str]) -> str | None:
     """What is wrong with the values of one statement (``None``: nothing we know of)."""
     bounds = _RANGES.get(key)
     if bounds is not None and len(values) == 1 and values[0].strip('"').isdigit():
-        n = int(values[0].strip('"'))
-        if not bounds[0] <= n <= bounds[1]:
-            return f"{key} {n} is out of range [{bounds[0]}..{bounds[1]}]; drbdadm refuses it"
+        number = int(values[0].strip('"'))
+        if not bounds[0] <= number <= bounds[1]:
+            return f"{key} {number} is out of range [{bounds[0]}..{bounds[1]}]; drbdadm refuses it"
         return None
     allowed = ENUMS.get(key)
     if allowed is not None:
