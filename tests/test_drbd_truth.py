@@ -629,3 +629,26 @@ def test_xc005_number_out_of_drbdadm_range(tmp_path: Path) -> None:
     # the bounds themselves are accepted (peer: OK in 83, 84 and 9), units are not judged
     ok = "net { max-epoch-size 20000; max-buffers 131072; timeout 600; sndbuf-size 512k; }"
     assert run(tree(tmp_path / "ok", {"etc/drbd.conf": res("r0", head=ok)}), code="XC005") == []
+
+
+def test_xc005_address_of_a_connection_host_with_a_proxy(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "via.conf:7: Parse error: 'ssocks | sdp | ipv4 | ipv6 |
+    # <ipv4 address> ' expected, but got '10.0.0.x'"; the ``host ... via proxy on ...
+    # { }`` form is a section, whose address lint did not look at (found by an
+    # ip_to_name mutant of drbd-utils' tests/v9/adjust_proxy.res)
+    text = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { node-id 0; }\n"
+        "  on peer { node-id 1; }\n"
+        "  connection {\n"
+        "    host alpha address 10.0.0.1:7789 via proxy on alpha"
+        " { inside 127.0.0.1:7788; outside 10.0.1.1:7788; }\n"
+        "    host peer address 10.0.0.x:7789 via proxy on peer"
+        " { inside 127.0.0.2:7788; outside 10.0.1.2:7788; }\n"
+        "  }\n"
+        "}\n"
+    )
+    got = _lint9(tmp_path, "bad", text, "XC005")
+    assert [g[0] for g in got] == [7] and "'10.0.0.x' is not an IP address" in got[0][1]
+    assert _lint9(tmp_path, "ok", text.replace("10.0.0.x", "10.0.0.2"), "XC005") == []

@@ -218,6 +218,11 @@ class DrbdDocument(TreeDocument):
                 message = _value_problem(node.key, node.values)
                 if message:
                     yield ValueProblem(node, message)
+            elif isinstance(node, Block) and node.key == "host" and node.args:
+                # ``host NAME address IP:PORT via proxy on ... { }``: a section
+                message = _value_problem("host", node.args)
+                if message:
+                    yield ValueProblem(node, message)
             elif isinstance(node, Block) and node.key == "floating" and node.args:
                 addr = parse_address(node.args)
                 message = (
