@@ -652,3 +652,21 @@ def test_xc005_address_of_a_connection_host_with_a_proxy(tmp_path: Path) -> None
     got = _lint9(tmp_path, "bad", text, "XC005")
     assert [g[0] for g in got] == [7] and "'10.0.0.x' is not an IP address" in got[0][1]
     assert _lint9(tmp_path, "ok", text.replace("10.0.0.x", "10.0.0.2"), "XC005") == []
+
+
+def test_dr024_drbd9_volume_without_disk_or_meta_disk_is_diskless(tmp_path: Path) -> None:
+    # drbdadm 9 asks for 'disk' only when the volume has a meta-disk (or disk):
+    # check_volume_complete in user/v9/drbdadm_postparse.c; peer --mode 9 accepts a
+    # volume with only 'device minor N' (found by a move_stmt mutant of drbd-utils'
+    # tests/v9/resync_after.res). With meta-disk it is refused ('disk' keyword missing)
+    text = (
+        "resource r0 {\n"
+        "  on alpha { node-id 0; address 10.0.0.1:7788;\n"
+        "    volume 0 { device minor 1; disk /dev/sda1; meta-disk internal; } }\n"
+        "  on beta { node-id 1; address 10.0.0.2:7788; volume 0 { device minor 1; } }\n"
+        "}\n"
+    )
+    assert _dr024(tmp_path, "diskless", text) == []
+    with_meta = text.replace("{ device minor 1; } }", "{ device minor 1; meta-disk internal; } }")
+    assert _dr024(tmp_path, "meta", with_meta) == ["4:resource r0, on beta:disk"]
+    assert _dr024(tmp_path, "84", text, "8.4") != []

@@ -1472,7 +1472,8 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
 
     Why it matters: drbdadm refuses the whole configuration: ``in resource r0, on
     beta { ... }: 'disk' keyword missing.`` (8.3, 8.4 and 9 alike for ``device``
-    and ``disk``; ``address`` unless DRBD 9 ``connection`` sections give the
+    and ``disk``, though DRBD 9 reads a volume with neither ``disk`` nor
+    ``meta-disk`` as diskless; ``address`` unless DRBD 9 ``connection`` sections give the
     addresses; ``meta-disk`` before 9.0, which defaults it to internal). The
     check runs for every host section, not only the node's own. Before DRBD 8.4
     a resource needs a ``protocol`` too ("protocol definition missing"; 8.4 and
@@ -1506,7 +1507,13 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                 missing: list[str] = []
                 wanted = ["device", "disk"] + (["meta-disk"] if before9 else [])
                 for word in wanted:
-                    if any(not _stated(res, h, n, word) for n in numbers):
+                    if any(
+                        not _stated(res, h, n, word)
+                        # DRBD 9: a volume with neither disk nor meta-disk is diskless
+                        # (check_volume_complete, drbdadm_postparse.c)
+                        and (word != "disk" or before9 or _stated(res, h, n, "meta-disk"))
+                        for n in numbers
+                    ):
                         missing.append(word)
                 if needs_address and h.block.entry("address") is None:
                     missing.append("address")
