@@ -440,7 +440,16 @@ def test_dr024_host_statement_missing(tmp_path: Path) -> None:
         "4:resource r0, on beta:device",
     ]
     no_addr = full.replace("on beta { address 10.0.0.2:7788; }", "on beta { }")
-    assert _dr024(tmp_path, "addr", no_addr) == ["4:resource r0, on beta:address"]
+    assert _dr024(tmp_path, "addr", no_addr, "8.4") == ["4:resource r0, on beta:address"]
+    # drbdadm 9 accepts it (peer --mode 9: OK; create_implicit_connections leaves a
+    # host without an address out), so with the release unknown: no error
+    assert _dr024(tmp_path, "addr-unknown", no_addr) == []
+    # ... but not when a connection-mesh names the host ("connection-mesh ... with a
+    # host that has no address defined", set_host_info_in_host_address_pairs)
+    mesh = THREE.replace(
+        "on gamma { address 10.0.0.3:7788; node-id 2; }", "on gamma { node-id 2; }"
+    )
+    assert _dr024(tmp_path, "mesh", mesh) == ["5:resource r0, on gamma:address"]
     no_meta = full.replace(" meta-disk internal;", "")
     assert _dr024(tmp_path, "meta-unknown", no_meta) == []  # 9 reads it: no guess
     assert _dr024(tmp_path, "meta-9", no_meta, "9.2") == []

@@ -1473,8 +1473,9 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: drbdadm refuses the whole configuration: ``in resource r0, on
     beta { ... }: 'disk' keyword missing.`` (8.3, 8.4 and 9 alike for ``device``
     and ``disk``, though DRBD 9 reads a volume with neither ``disk`` nor
-    ``meta-disk`` as diskless; ``address`` unless DRBD 9 ``connection`` sections give the
-    addresses; ``meta-disk`` before 9.0, which defaults it to internal). The
+    ``meta-disk`` as diskless; ``address`` before 9.0, and in DRBD 9 for a host
+    a ``connection-mesh`` names; ``meta-disk`` before 9.0, which defaults it to
+    internal). The
     check runs for every host section, not only the node's own. Before DRBD 8.4
     a resource needs a ``protocol`` too ("protocol definition missing"; 8.4 and
     later default to C).
@@ -1500,9 +1501,15 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                     item.where(res.block),
                 )
             hosts = list(_on_hosts(res))
-            # drbdadm 9 takes addresses from connection paths, and a lone host has none
-            needs_address = not res.connections and (len(hosts) > 1 or before9)
+            # drbdadm 8.x wants an address in every host section; 9 only of the hosts a
+            # connection-mesh names ("with a host that has no address defined"): it
+            # leaves the implicit connection of two hosts out without one, and takes
+            # addresses from connection paths
+            mesh = res.connection_mesh
             for h in hosts:
+                needs_address = not res.connections and (
+                    before9 or any(hostnames_equal(n, m) for n in h.names for m in mesh)
+                )
                 numbers = set(_effective(cluster, res, h.name).volumes)
                 missing: list[str] = []
                 wanted = ["device", "disk"] + (["meta-disk"] if before9 else [])
