@@ -499,7 +499,8 @@ def test_dr021_path_with_three_hosts(tmp_path: Path) -> None:
     )
     three = path.replace("10.0.0.2:7788; }", "10.0.0.2:7788; host beta address 10.0.0.2:7788; }")
     got = _lint9(tmp_path, "three", three, "DR021")
-    assert [g[0] for g in got] == [6] and "a path with 3 'host' statements" in got[0][1]
+    # (at the connection's line, as drbdadm: "three.conf:5: only two 'host' keywords")
+    assert [g[0] for g in got] == [5] and "a path with 3 'host' statements" in got[0][1]
     # drbdsetup show writes a path's ends as _this_host/_remote_host (drbdadm reads them)
     show = path.replace("host alpha address", "_this_host ipv4").replace(
         "host beta address", "_remote_host ipv4"

@@ -1354,7 +1354,8 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
                         f"resource {res.name}: a path with {len(ends)} 'host' statements; "
                         "drbdadm 9 refuses the file (only two 'host' keywords per path "
                         "allowed / path needs to have two endpoints)",
-                        item.where(path),
+                        item.where(conn.block),  # (the line drbdadm names)
+                        [item.where(path)],
                     )
             if not conn.paths and len(hosts) != 2:
                 yield make(
