@@ -402,6 +402,26 @@ def _colon_in_word(text: str, rnd: random.Random) -> str | None:
     return text[: m.start(1)] + "/dev/disk/by-path/pci-0000:00:1f.2-ata-1" + text[m.end(1) :]
 
 
+def _duplicate_section(text: str, rnd: random.Random) -> str | None:
+    """A second ``global``/``common`` (two drbd.conf files merged): drbdadm refuses it
+    (check_uniq "global section" / "resource section 'common'", drbdadm_parser.c)."""
+    spots = list(re.finditer(r"(?ms)^(?:global|common)\s*\{.*?^\}[ \t]*$", text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.end()] + "\n" + m.group(0) + text[m.end() :]
+
+
+def _quote_value(text: str, rnd: random.Random) -> str | None:
+    """A statement's value in double quotes (generators quote every value): drbdadm
+    reads most as strings, but not numbers, addresses or usage-count (DR019)."""
+    spots = list(re.finditer(r"^(\s*[a-z-]+\s+)([A-Za-z0-9/._:-]+)(;)", text, re.M))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(2)] + '"' + m.group(2) + '"' + text[m.end(2) :]
+
+
 _ENUM_LINE = re.compile(
     r"^(\s*(?:failback|no_path_retry|path_grouping_policy|rr_weight|user_friendly_names|"
     r"after-sb-[012]pri|on-io-error|fencing|rr-conflict)\s+\"?)([\w-]+)",
@@ -427,6 +447,8 @@ MUTATIONS = {
         _typo_value,
         _duplicate_line,
         _colon_in_word,
+        _duplicate_section,
+        _quote_value,
     ),
     "multipath": (_drop_brace, _shell_line, _misspell, _duplicate_line, _typo_value),
     "ocfs2": (_misspell, _ip_to_name, _duplicate_line),

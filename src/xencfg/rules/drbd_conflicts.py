@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ..syntax.blocks import Block
+
 if TYPE_CHECKING:
     from ..formats.drbd.document import DrbdDocument
     from ..formats.drbd.views import Host, Resource
@@ -26,9 +28,11 @@ class Conflict:
     """Two places that claim the same thing, as drbdadm reports them
     (``conflicting use of KIND 'KEY' ...`` / ``... first used here``).
 
-    ``kind`` is ``resource`` (a name defined twice), ``device-minor`` (one
-    minor used twice on a host) or ``address`` (one ``ip:port`` for two
-    host sections); ``node`` is the later statement, ``first`` the earlier.
+    ``kind`` is ``resource`` (a name defined twice, ``common`` included: drbdadm
+    reads ``common`` as a resource section of that name), ``global`` (a second
+    ``global`` section), ``device-minor`` (one minor used twice on a host) or
+    ``address`` (one ``ip:port`` for two host sections); ``node`` is the later
+    statement, ``first`` the earlier.
     """
 
     kind: str
@@ -46,7 +50,8 @@ class Conflict:
 
 
 def find_conflicts(docs: list[DrbdDocument]) -> list[Conflict]:
-    """Duplicate resource names, device minors per host and replication addresses."""
+    """Duplicate ``global`` and ``common`` sections, resource names, device minors
+    per host and replication addresses."""
     out: list[Conflict] = []
     seen: dict[tuple[str, str], tuple[Node, DrbdDocument]] = {}
 
@@ -58,6 +63,12 @@ def find_conflicts(docs: list[DrbdDocument]) -> list[Conflict]:
     common = None
     for d in docs:
         common = d.common_block or common
+        # drbdadm: check_uniq("global section", "global") in parse_global, and
+        # check_uniq("resource section", "common") in parse_resource (drbdadm_parser.c)
+        for top in d.children:
+            if isinstance(top, Block) and top.key in ("global", "common"):
+                kind = "global" if top.key == "global" else "resource"
+                claim(kind, top.key, top, d)
     # a stacked resource's device lives on the machines of the resource below it
     lower = {r.name: r for d in docs for r in d.resource_list(common)}
     every = [(doc, res) for doc in docs for res in doc.resource_list(common)]

@@ -220,6 +220,11 @@ class DrbdDocument(TreeDocument):
                 message = _value_problem(node.key, node.values)
                 if message:
                     yield ValueProblem(node, message)
+            elif isinstance(node, Block) and node.key == "host" and node.args:
+                # ``host NAME address IP:PORT via proxy on ... { }``: a section
+                message = _value_problem("host", node.args)
+                if message:
+                    yield ValueProblem(node, message)
             elif isinstance(node, Block) and node.key == "floating" and node.args:
                 addr = parse_address(node.args)
                 message = (
@@ -277,8 +282,29 @@ class DrbdDocument(TreeDocument):
         return out if show_secrets else mask_values(out, self.secrets())
 
 
+#: Ranges drbdadm checks for plain numbers (drbd_limits.h; "max-epoch-size 20001 =>
+#: 20001 out of range [1..20000]" from drbdadm 8.3 and 8.4, "Value is too big" from 9,
+#: each checked with peer-drbdadm). Values with a unit suffix are left alone.
+_RANGES = {
+    "max-epoch-size": (1, 20000),
+    "max-buffers": (32, 131072),
+    "ko-count": (0, 200),
+    "timeout": (1, 600),
+    "connect-int": (1, 120),
+    "ping-int": (1, 120),
+    "wfc-timeout": (0, 300000),
+    "degr-wfc-timeout": (0, 300000),
+}
+
+
 def _value_problem(key: str, values: list[str]) -> str | None:
     """What is wrong with the values of one statement (``None``: nothing we know of)."""
+    bounds = _RANGES.get(key)
+    if bounds is not None and len(values) == 1 and values[0].strip('"').isdigit():
+        number = int(values[0].strip('"'))
+        if not bounds[0] <= number <= bounds[1]:
+            return f"{key} {number} is out of range [{bounds[0]}..{bounds[1]}]; drbdadm refuses it"
+        return None
     allowed = ENUMS.get(key)
     if allowed is not None:
         value = values[0]

@@ -192,6 +192,10 @@ _NAMED_SECTIONS = {
     "floating": "address",
 }
 
+#: Of those, the ones drbdadm also reads as a statement: ``floating ADDR;`` (the host
+#: section's ``{ | ;`` in parse_host_section, user/v84 and user/v9 drbdadm_parser.c).
+_MAY_END = frozenset({"volume", "floating"})
+
 
 def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
     """The errors drbdadm's grammar catches that the generic grammar lets through.
@@ -218,7 +222,9 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
             if isinstance(c, Entry):
                 if not words.isdisjoint(c.values_view):  # (most statements: no call)
                     _check_glued(c, words, bad)
-                if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in ("volume",):
+                if c.key in ("disk", "device") and c.key in allowed:
+                    _check_arity(c, bad)
+                if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in _MAY_END:
                     what = _NAMED_SECTIONS[c.key]
                     semi = c.cst[-1] if c.cst else None
                     raise bad(
@@ -260,6 +266,27 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
                 visit(c, sub)
 
     visit(doc, "show" if doc.is_drbdsetup_show else "top")
+
+
+def _check_arity(e: Entry, bad: Any) -> None:
+    """``disk DEV;`` and ``device [PATH] [minor N];`` take no more words: drbdadm wants
+    their ``;`` next (``';' expected, but got '/dev/sdb1'``; parse_volume_stmt in
+    user/v9/drbdadm_parser.c), so ``device minor 1 disk /dev/sdb;`` lacks one."""
+    vals = e.values_view
+    if e.key == "disk":
+        extra = 1 if len(vals) > 1 else None
+    elif len(vals) > 3 or (len(vals) == 3 and vals[1] != "minor"):
+        extra = 1 if vals[0] != "minor" else 2
+    elif len(vals) == 2 and vals[0] != "minor" and vals[1] != "minor":
+        extra = 1
+    else:
+        extra = None
+    if extra is None or extra >= len(vals):
+        return
+    toks = e.value_toks
+    at = toks[extra] if len(toks) > extra else e.key_tok
+    got = vals[extra]
+    raise bad(at, f"expected ';' after the value of '{e.key}', got '{got}'", "';'")
 
 
 def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:

@@ -1,0 +1,682 @@
+"""DRBD lint held to drbdadm (drbd-utils 9.22's 8.3, 8.4 and 9 parsers, through
+/work/shared/oracle/peers/peer-drbdadm): each verdict here was first found as a
+disagreement between ``xencfg lint`` and the peer, and each test names the
+drbd-utils source or the peer's verdict behind the expected finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_rules_drbd import res, run, tree
+
+GLOBAL = "global { usage-count no; }\n"
+COMMON = "common { protocol C; }\n"
+
+
+def test_dr017_second_global_section_across_drbd_d(tmp_path: Path) -> None:
+    # peer-drbdadm (84, 83 and 9): "drbd.d/global_common.conf:1: conflicting use of
+    # global section 'global' ... drbd.conf:1: global section 'global' first used
+    # here." -- check_uniq("global section", "global") in parse_global
+    # (user/v84/drbdadm_parser.c, user/v9/drbdadm_parser.c)
+    top = GLOBAL + 'include "drbd.d/*.conf";\ninclude "drbd.d/*.res";\n'
+    bad = tree(
+        tmp_path / "alpha",
+        {
+            "etc/drbd.conf": top,
+            "etc/drbd.d/global_common.conf": "global { usage-count yes; }\n" + COMMON,
+            "etc/drbd.d/r0.res": res("r0"),
+        },
+    )
+    got = run(bad, code="DR017")
+    assert [g[:3] for g in got] == [("global_common.conf", 1, [1])]
+    assert got[0][3].startswith("a second 'global' section: drbdadm refuses")
+    ok = tree(
+        tmp_path / "ok" / "alpha",
+        {
+            "etc/drbd.conf": top,
+            "etc/drbd.d/global_common.conf": COMMON,
+            "etc/drbd.d/r0.res": res("r0"),
+        },
+    )
+    assert run(ok, code="DR017") == []
+
+
+def test_dr017_second_global_not_included_is_not_read(tmp_path: Path) -> None:
+    # drbdadm reads drbd.conf and what it includes: a drbd.d file nothing includes
+    # holds no section of the node's configuration
+    top = GLOBAL + 'include "drbd.d/*.res";\n'
+    ok = tree(
+        tmp_path / "alpha",
+        {
+            "etc/drbd.conf": top,
+            "etc/drbd.d/global_common.conf": GLOBAL,
+            "etc/drbd.d/r0.res": res("r0"),
+        },
+    )
+    assert run(ok, code="DR017") == []
+
+
+def test_dr017_second_common_section(tmp_path: Path) -> None:
+    # peer-drbdadm (84, 83 and 9): "c.conf:3: conflicting use of resource section
+    # 'common' ... c.conf:2: resource section 'common' first used here." -- common is
+    # parsed by parse_resource("common", ...), which calls check_uniq("resource
+    # section", res_name) (user/v9/drbdadm_parser.c); the 8.4 parser's my_parse does
+    # the same (user/v84/drbdadm_parser.c, case TK_COMMON)
+    text = GLOBAL + COMMON + "common { syncer { rate 10M; } }\n" + res("r0", head="")
+    got = run(tree(tmp_path / "alpha", {"etc/drbd.conf": text}), code="DR017")
+    assert [g[:3] for g in got] == [("drbd.conf", 3, [2])]
+    assert got[0][3].startswith("a second 'common' section")
+    ok = GLOBAL + "common { protocol C; syncer { rate 10M; } }\n" + res("r0", head="")
+    assert run(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), code="DR017") == []
+
+
+def test_dr017_resource_name_twice(tmp_path: Path) -> None:
+    # peer-drbdadm 84: "d.conf:10: conflicting use of resource section 'r0' ...
+    # d.conf:3: resource section 'r0' first used here." (check_uniq("resource
+    # section", res_name) in parse_resource); lint said nothing when the two copies
+    # had different disks, ports and minors (so no DR001-DR003 either)
+    twice = res("r0") + res("r0", 7789, 1)
+    got = run(tree(tmp_path / "alpha", {"etc/drbd.conf": twice}), code="DR017")
+    assert [g[:3] for g in got] == [("drbd.conf", 16, [1])]
+    assert "resource 'r0' is defined a second time" in got[0][3]
+    ok = res("r0") + res("r1", 7789, 1)
+    assert run(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), code="DR017") == []
+
+
+def _dr006(*roots: Path, versions: dict[str, str] | None = None) -> list[tuple[str, int, str]]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    result = lint.run(
+        [str(r) for r in roots],
+        select=["DR006"],
+        versions={k: Version.parse(v) for k, v in (versions or {}).items()},
+    )
+    return [(Path(f.path).parent.parent.name, f.line, f.message) for f in result.findings]
+
+
+def _nodes(root: Path, conf: str, hostnames: tuple[str, str] = ("alpha", "beta")) -> list[Path]:
+    out = []
+    for node, hostname in zip(("alpha", "beta"), hostnames, strict=True):
+        files = {"etc/drbd.conf": conf}
+        if hostname:
+            files["etc/hostname"] = hostname + "\n"
+        out.append(tree(root / node, files))
+    return out
+
+
+#: 8.3 syntax (syncer/rate: DRBD 9 refuses it, so the files say "before 9.0").
+SYNCER = "syncer { rate 10M; }"
+
+
+def test_dr006_drbd8_matches_on_names_exactly(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83 --node beta on ``on BETA``: "WARN: no normal resources
+    # defined for this host (beta)!?"; --mode 84 --node beta dumps "# resource r0 on
+    # beta: ignored, not stacked" (--mode 9: "not ignored"). drbdadm 8.x's
+    # name_in_names is a strcmp (user/v84/drbdadm_parser.c), drbd 9's
+    # hostnames_equal a strcasecmp that ignores a missing domain (user/v9/...).
+    upper = res("r0", hosts=("alpha", "BETA"), head=SYNCER)
+    got = _dr006(*_nodes(tmp_path / "upper", upper))
+    assert [g[:2] for g in got] == [("beta", 1)]
+    assert got[0][2].startswith("resource 'r0' has no 'on beta' section (it names alpha, BETA)")
+    assert "exactly" in got[0][2]
+    fqdn = res("r0", hosts=("alpha", "beta.example.net"), head=SYNCER)
+    assert [g[:2] for g in _dr006(*_nodes(tmp_path / "fqdn", fqdn))] == [("beta", 1)]
+    same = res("r0", hosts=("alpha", "beta"), head=SYNCER)
+    assert _dr006(*_nodes(tmp_path / "ok", same)) == []
+
+
+def test_dr006_drbd8_fqdn_uname_matches_fqdn_on(tmp_path: Path) -> None:
+    # uname -n "beta.example.net" (etc/hostname) and ``on beta.example.net``: strcmp
+    # equal in 8.x, so the node has its section
+    fqdn = res("r0", hosts=("alpha", "beta.example.net"), head=SYNCER)
+    roots = _nodes(tmp_path, fqdn, hostnames=("alpha", "beta.example.net"))
+    assert _dr006(*roots) == []
+
+
+def test_dr006_case_is_fine_for_drbd9_or_an_unknown_release(tmp_path: Path) -> None:
+    # drbd 9 (hostnames_equal, strcasecmp): ``on BETA`` is node beta; with no sign of
+    # the release lint does not guess the stricter 8.x match
+    upper = res("r0", hosts=("alpha", "BETA"))
+    assert _dr006(*_nodes(tmp_path / "unknown", upper)) == []
+    v9 = _nodes(tmp_path / "nine", upper)
+    assert _dr006(*v9, versions={"drbd": "9.1"}) == []
+    # declared 8.4: the exact match applies
+    declared = _nodes(tmp_path / "declared", upper)
+    assert [g[:2] for g in _dr006(*declared, versions={"drbd": "8.4"})] == [("beta", 1)]
+
+
+def test_dr006_drbd8_without_etc_hostname_does_not_guess(tmp_path: Path) -> None:
+    # the node's name comes from its folder: uname -n is unknown, so no exact match
+    upper = res("r0", hosts=("alpha", "BETA"), head=SYNCER)
+    assert _dr006(*_nodes(tmp_path, upper, hostnames=("", ""))) == []
+
+
+def _dr018(tmp_path: Path, name: str, text: str) -> list[tuple[str, int, list[int], str]]:
+    return run(tree(tmp_path / name, {"etc/drbd.conf": text}), code="DR018")
+
+
+def _resource(extra: str, common: str = "") -> str:
+    """r0 with ``extra`` on line 7 (``common`` sits on line 3)."""
+    return (
+        "global { usage-count no; }\n"
+        "common {\n"
+        f"  protocol C; {common}\n"
+        "}\n"
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        f"  {extra}\n"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+
+
+def test_dr018_section_or_statement_twice_in_a_resource(tmp_path: Path) -> None:
+    # peer-drbdadm, all of --mode 83, 84 and 9 on each file: "conflicting use of net
+    # section 'r0:net'", "... disk section 'r0:disk'", "... startup section
+    # 'r0:startup'", "... protocol statement 'r0: protocol'", "... device statement
+    # 'r0:device'" -- check_upr(...) in parse_resource (user/v84/drbdadm_parser.c,
+    # user/v9/drbdadm_parser.c); lint had no finding for any of them
+    cases = {
+        "net": "net { max-buffers 2048; } net { timeout 60; }",
+        "disk": "disk { on-io-error detach; } disk { fencing dont-care; }",
+        "startup": "startup { wfc-timeout 5; } startup { degr-wfc-timeout 5; }",
+        "protocol": "protocol C; protocol C;",
+        "device": "device /dev/drbd0;",
+    }
+    for key, extra in cases.items():
+        got = _dr018(tmp_path, key, _resource(extra))
+        assert [(g[1], g[2]) for g in got] == [(7, [7 if key != "device" else 6])], key
+        assert f"resource r0 gives '{key}' a second time; drbdadm refuses" in got[0][3]
+    # a resource-level disk or meta-disk statement may repeat (peer: OK in 83, 84, 9;
+    # parse_resource's TK_DISK string case has no check_upr): the later one wins
+    for name, extra in {"disk-stmt": "disk /dev/sda2;", "meta": "meta-disk internal;"}.items():
+        assert _dr018(tmp_path, name, _resource(extra)) == []
+    ok = _resource("net { max-buffers 2048; timeout 60; } disk { on-io-error detach; }")
+    assert _dr018(tmp_path, "ok", ok) == []
+
+
+def test_dr018_twice_in_common(tmp_path: Path) -> None:
+    # peer-drbdadm (83, 84, 9): "conflicting use of protocol statement 'common:
+    # protocol'" and "... net section 'common:net'" (common is parse_resource too)
+    got = _dr018(tmp_path, "proto", _resource("", common="protocol A;"))
+    want = "common gives 'protocol' a second time"
+    assert [(g[1], g[3].split(";")[0]) for g in got] == [(3, want)]
+    got = _dr018(tmp_path, "net", _resource("", common="net { timeout 60; } net { ko-count 4; }"))
+    assert [g[1] for g in got] == [3]
+    assert _dr018(tmp_path, "ok", _resource("", common="net { timeout 60; ko-count 4; }")) == []
+
+
+def test_dr018_host_section_twice(tmp_path: Path) -> None:
+    # peer-drbdadm (83, 84, 9): "r_on.conf:11: conflicting use of host section 'r0: on
+    # alpha' ... r_on.conf:10: ... first used here" (check_upr("host section", "%s:
+    # on %s") for each name in parse_host_section)
+    got = _dr018(tmp_path, "on", _resource("on alpha { address 10.0.0.1:7789; }"))
+    assert [(g[1], g[2]) for g in got] == [(8, [7])]
+    assert "host section 'r0: on alpha'" in got[0][3]
+    # a volume given twice is accepted by drbdadm 8.4 and 9 (peer: OK): not DR018
+    vols = _resource("volume 0 { device /dev/drbd1; } volume 0 { device /dev/drbd2; }")
+    assert _dr018(tmp_path, "vol", vols) == []
+
+
+def test_dr019_quoted_number_address_or_keyword(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "q.conf:3: Parse error: 'TK_INTEGER' expected, but got
+    # '0' (TK 281)" for node-id "0"; --mode 84 and 9 alike for minor "0", volume "0",
+    # minor-count "5", dialog-refresh "5" and meta-disk /dev/sdc ["0"]: drbdadm's
+    # scanner returns a quoted value as TK_STRING, the parser does EXP(TK_INTEGER)
+    # there (user/v9/drbdadm_parser.c: parse_global, parse_host_section, TK_VOLUME)
+    nine = (
+        "resource r0 {\n"
+        "  device /dev/drbd0 minor 0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { address 10.0.0.1:7788; node-id 0; }\n"
+        "  on beta { address 10.0.0.2:7788; node-id 1; }\n"
+        "}\n"
+    )
+    bad = {
+        "node-id": (nine.replace("node-id 0", 'node-id "0"'), 3),
+        "minor": (nine.replace("minor 0", 'minor "0"'), 2),
+        "minor-count": ('global { minor-count "5"; }\n' + nine, 1),
+        "meta-disk": (nine.replace("internal", '/dev/sdc ["0"]'), 2),
+        "volume": (
+            nine.replace("  device", '  volume "0" { device').replace("internal;", "internal; }"),
+            2,
+        ),
+        # --mode 84 and 9: "'yes | no | ask' expected, but got 'no'" and "'ssocks | sdp |
+        # ipv4 | ipv6 | <ipv4 address> ' expected, but got '10.0.0.1:7788'"
+        "usage-count": ('global { usage-count "no"; }\n' + nine, 1),
+        "address": (nine.replace("address 10.0.0.1:7788", 'address "10.0.0.1:7788"'), 3),
+        "family": (nine.replace("address 10.0.0.1:7788", 'address "ipv4" 10.0.0.1:7788'), 3),
+        # found by test_daemon_verdicts' quote_value mutant of a proxy section: --mode 9
+        # "'ssocks | sdp | ipv4 | ipv6 | <ipv4 address> ' expected, but got '10.0.2.1:7789'"
+        "outside": (
+            nine.replace(
+                "node-id 0; }",
+                "node-id 0;\n    proxy on alpha { inside 127.0.0.1:7788;"
+                ' outside "10.0.2.1:7789"; } }',
+            ),
+            4,
+        ),
+    }
+    for key, (text, line) in bad.items():
+        got = run(tree(tmp_path / key, {"etc/drbd.conf": text}), code="DR019")
+        assert [g[1] for g in got] == [line], key
+        assert "is quoted, but drbdadm wants" in got[0][3]
+    # option values are converted from strings (peer --mode 9: OK for max-buffers
+    # "2048"; 84 and 9: OK for on-io-error "detach", protocol "C", meta-disk
+    # "internal", on "alpha", resource "r0", device "/dev/drbd0")
+    ok = 'common { net { max-buffers "2048"; } disk { on-io-error "detach"; } }\n' + nine
+    for bare, quoted in [("/dev/sda1", '"/dev/sda1"'), ("on alpha", 'on "alpha"')]:
+        ok = ok.replace(bare, quoted)
+    assert run(tree(tmp_path / "ok", {"etc/drbd.conf": ok}), code="DR019") == []
+
+
+THREE = (
+    "resource r0 {\n"
+    "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+    "  on alpha { address 10.0.0.1:7788; node-id 0; }\n"
+    "  on beta { address 10.0.0.2:7788; node-id 1; }\n"
+    "  on gamma { address 10.0.0.3:7788; node-id 2; }\n"
+    "  connection-mesh { hosts alpha beta gamma; }\n"
+    "}\n"
+)
+
+
+def _lint9(tmp_path: Path, name: str, text: str, code: str) -> list[tuple[int, str]]:
+    got = run(tree(tmp_path / name, {"etc/drbd.conf": text}), code=code)
+    return [(g[1], g[3]) for g in got]
+
+
+def test_dr020_node_id_reused_or_missing(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "nodeid_dup.conf:5: conflicting use of node-id 'r0:1' ...
+    # :4: node-id 'r0:1' first used here" (check_upr("node-id", "%s:%s") in
+    # parse_host_section, user/v9/drbdadm_parser.c) and "in resource r0, on gamma {
+    # ... }: 'node-id' keyword missing." (drbdadm_postparse.c: derror(host, res,
+    # "node-id") for any host left without one; ids are only made up for two hosts
+    # that both lack one, generate_implicit_node_id)
+    got = _lint9(tmp_path, "dup", THREE.replace("node-id 2", "node-id 1"), "DR020")
+    assert [g[0] for g in got] == [5] and "conflicting use of node-id 'r0:1'" in got[0][1]
+    got = _lint9(tmp_path, "missing", THREE.replace(" node-id 2;", ""), "DR020")
+    assert [g[0] for g in got] == [5] and "'gamma' has no node-id" in got[0][1]
+    assert _lint9(tmp_path, "ok", THREE, "DR020") == []
+    # two hosts, neither with a node-id: drbdadm 9 makes them up (peer: OK), 8.4 too
+    assert _lint9(tmp_path, "two", res("r0"), "DR020") == []
+
+
+def test_dr021_connection_names_a_host_without_on_section(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "in resource r0: There is no 'on' section for hostname
+    # 'delta' named in the connection-mesh" (find_host_info_or_invalid); "a hostname
+    # ("gamma") is given with a "host" keyword, has no "address" keyword, and no
+    # matching host section" for ``path { host alpha address ...; host gamma address
+    # ...; }`` (set_host_info_in_host_address_pairs: a host named is looked up by name
+    # even with an address); "connection needs to have two endpoints"
+    # (_must_have_two_hosts), all in user/v9/drbdadm_postparse.c
+    mesh = THREE.replace("hosts alpha beta gamma", "hosts alpha beta delta")
+    got = _lint9(tmp_path, "mesh", mesh, "DR021")
+    assert [g[0] for g in got] == [6] and "names 'delta'" in got[0][1]
+    # drbdadm 9 matches names in any case (hostnames_equal; peer: OK)
+    assert _lint9(tmp_path, "case", THREE.replace("on gamma", "on Gamma"), "DR021") == []
+    assert _lint9(tmp_path, "ok", THREE, "DR021") == []
+    path = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { node-id 0; }\n"
+        "  on beta { node-id 1; }\n"
+        "  connection {\n"
+        "    path { host alpha address 10.0.0.1:7788; host beta address 10.0.0.2:7788; }\n"
+        "  }\n"
+        "}\n"
+    )
+    assert _lint9(tmp_path, "path-ok", path, "DR021") == []
+    got = _lint9(tmp_path, "path", path.replace("host beta", "host gamma"), "DR021")
+    assert [g[0] for g in got] == [6] and "connection host 'gamma'" in got[0][1]
+    one = THREE.replace("connection-mesh { hosts alpha beta gamma; }", "connection { host alpha; }")
+    got = _lint9(tmp_path, "one", one, "DR021")
+    assert [g[0] for g in got] == [6] and "two endpoints" in got[0][1]
+
+
+def test_dr022_volume_only_on_one_host(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and --mode 9: "in resource r0, on alpha { ... }: volume 1
+    # not defined on beta" (check_volume_sets_equal, user/v9/drbdadm_postparse.c;
+    # the 8.4 parser has the same check)
+    text = (
+        "resource r0 {\n"
+        "  volume 0 { device /dev/drbd0; disk /dev/sda1; meta-disk internal; }\n"
+        "  on alpha { address 10.0.0.1:7788;\n"
+        "    volume 1 { device /dev/drbd1; disk /dev/sdb1; meta-disk internal; } }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+    got = _lint9(tmp_path, "bad", text, "DR022")
+    assert [g[0] for g in got] == [3] and "volume 1 of 'on alpha'" in got[0][1]
+    both = text.replace(
+        "  on beta { address 10.0.0.2:7788; }",
+        "  on beta { address 10.0.0.2:7788;\n"
+        "    volume 1 { device /dev/drbd1; disk /dev/sdc1; meta-disk internal; } }",
+    )
+    assert _lint9(tmp_path, "ok", both, "DR022") == []
+    # volumes at resource level reach every host (peer: OK)
+    assert _lint9(tmp_path, "inherited", THREE, "DR022") == []
+
+
+def _volumes(body: str) -> str:
+    return (
+        "resource r1 {\n"
+        f"{body}"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+
+
+def test_dr023_implicit_and_explicit_volumes(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "in resource r1: you must not mix implicit and
+    # explicit volumes" (validate: any_implicit && any_non_zero_vnr,
+    # user/v9/drbdadm_postparse.c) and "mix2.conf:3: mixing explicit and implicit
+    # volumes is not allowed" (volume0() in user/v9/drbdadm_parser.c)
+    vol1 = "  volume 1 { device /dev/drbd3; disk /dev/vg/c; meta-disk internal; }\n"
+    got = _lint9(tmp_path, "mix", _volumes("  meta-disk internal;\n" + vol1), "DR023")
+    assert [g[0] for g in got] == [2] and "you must not mix" in got[0][1]
+    vol0 = "  volume 0 { device /dev/drbd2; disk /dev/vg/b; }\n"
+    got = _lint9(tmp_path, "after", _volumes(vol0 + "  meta-disk internal;\n"), "DR023")
+    assert [g[0] for g in got] == [3] and "mixing explicit and implicit" in got[0][1]
+    # the statement before 'volume 0' joins volume 0 (peer: OK in 84 and 9)
+    assert _lint9(tmp_path, "before", _volumes("  meta-disk internal;\n" + vol0), "DR023") == []
+    ok = vol0.replace("}", "meta-disk internal; }") + vol1
+    assert _lint9(tmp_path, "ok", _volumes(ok), "DR023") == []
+
+
+def test_floating_statement_parses(tmp_path: Path) -> None:
+    # drbdadm 8.4 and 9 read ``floating ADDR;`` as well as ``floating ADDR { }``:
+    # parse_host_section takes '{' or ';' after the address (user/v9/drbdadm_parser.c
+    # "floating <address> {}", user/v84 the same); lint called it a parse error (XC001)
+    text = (
+        "resource r1 {\n"
+        "  volume 0 { device /dev/drbd1; disk /dev/vg/a; meta-disk internal; }\n"
+        "  floating 10.1.1.31:7788;\n"
+        "  floating 10.1.1.32:7788;\n"
+        "}\n"
+    )
+    assert run(tree(tmp_path / "alpha", {"etc/drbd.conf": text}), code="XC001") == []
+    broken = text.replace("floating 10.1.1.32:7788;", "floating 10.1.1.32:7788")
+    assert run(tree(tmp_path / "b" / "alpha", {"etc/drbd.conf": broken}), code="XC001") != []
+
+
+def _dr024(tmp_path: Path, name: str, text: str, version: str | None = None) -> list[str]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    root = tree(tmp_path / name / "alpha", {"etc/drbd.conf": text})
+    result = lint.run(
+        [str(root)],
+        select=["DR024"],
+        versions={"drbd": Version.parse(version)} if version else None,
+    )
+    return [
+        f"{f.line}:{f.message.split(':')[0]}:{f.message.split(chr(39))[1]}" for f in result.findings
+    ]
+
+
+def test_dr024_host_statement_missing(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83, 84 and 9 (--node alpha): "miss_disk.conf:4: in resource
+    # r0, on beta { ... }: 'disk' keyword missing."; the same for 'device' (all three)
+    # and 'address' (83, 84); 'meta-disk' only in 83 and 84 -- drbd 9 defaults it to
+    # internal (peer --mode 9: OK). derror() in user/v9/drbdadm_postparse.c.
+    full = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+    assert _dr024(tmp_path, "ok", full) == []
+    no_disk = full.replace(" disk /dev/sda1;", "").replace(
+        "on alpha { address 10.0.0.1:7788;", "on alpha { address 10.0.0.1:7788; disk /dev/sda1;"
+    )
+    assert _dr024(tmp_path, "disk", no_disk) == ["4:resource r0, on beta:disk"]
+    no_dev = full.replace("device /dev/drbd0; ", "")
+    assert _dr024(tmp_path, "dev", no_dev) == [
+        "3:resource r0, on alpha:device",
+        "4:resource r0, on beta:device",
+    ]
+    no_addr = full.replace("on beta { address 10.0.0.2:7788; }", "on beta { }")
+    assert _dr024(tmp_path, "addr", no_addr, "8.4") == ["4:resource r0, on beta:address"]
+    # drbdadm 9 accepts it (peer --mode 9: OK; create_implicit_connections leaves a
+    # host without an address out), so with the release unknown: no error
+    assert _dr024(tmp_path, "addr-unknown", no_addr) == []
+    # ... but not when a connection-mesh names the host ("connection-mesh ... with a
+    # host that has no address defined", set_host_info_in_host_address_pairs)
+    mesh = THREE.replace(
+        "on gamma { address 10.0.0.3:7788; node-id 2; }", "on gamma { node-id 2; }"
+    )
+    assert _dr024(tmp_path, "mesh", mesh) == ["5:resource r0, on gamma:address"]
+    no_meta = full.replace(" meta-disk internal;", "")
+    assert _dr024(tmp_path, "meta-unknown", no_meta) == []  # 9 reads it: no guess
+    assert _dr024(tmp_path, "meta-9", no_meta, "9.2") == []
+    assert _dr024(tmp_path, "meta-84", no_meta, "8.4") == [
+        "3:resource r0, on alpha:meta-disk",
+        "4:resource r0, on beta:meta-disk",
+    ]
+
+
+def test_dr024_drbd9_diskless_and_single_host(tmp_path: Path) -> None:
+    # drbd-utils' own tests, accepted by drbdadm 9: ``disk none`` (a diskless node),
+    # one host without an address (no connection to make), and hosts whose addresses
+    # come from connection paths (peer --mode 9: OK on each)
+    diskless = THREE.replace(
+        "on gamma { address 10.0.0.3:7788; node-id 2; }",
+        "on gamma { address 10.0.0.3:7788; node-id 2; disk none; }",
+    )
+    assert _dr024(tmp_path, "diskless", diskless) == []
+    single = "resource r0 {\n  device /dev/drbd0; disk /dev/sda1;\n  on alpha { node-id 0; }\n}\n"
+    assert _dr024(tmp_path, "single", single) == []
+    paths = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { node-id 0; }\n"
+        "  on beta { node-id 1; }\n"
+        "  connection {\n"
+        "    path { host alpha address 10.0.0.1:7788; host beta address 10.0.0.2:7788; }\n"
+        "  }\n"
+        "}\n"
+    )
+    assert _dr024(tmp_path, "paths", paths) == []
+
+
+def test_dr021_path_with_three_hosts(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9 on a path whose 'host' line was doubled: "only two 'host'
+    # keywords per path allowed" (parse_path, user/v9/drbdadm_parser.c); a stacked
+    # resource's paths are counted too (its host names are the lower resources')
+    path = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { node-id 0; }\n"
+        "  on beta { node-id 1; }\n"
+        "  connection {\n"
+        "    path { host alpha address 10.0.0.1:7788; host beta address 10.0.0.2:7788; }\n"
+        "  }\n"
+        "}\n"
+    )
+    three = path.replace("10.0.0.2:7788; }", "10.0.0.2:7788; host beta address 10.0.0.2:7788; }")
+    got = _lint9(tmp_path, "three", three, "DR021")
+    # (at the connection's line, as drbdadm: "three.conf:5: only two 'host' keywords")
+    assert [g[0] for g in got] == [5] and "a path with 3 'host' statements" in got[0][1]
+    # drbdsetup show writes a path's ends as _this_host/_remote_host (drbdadm reads them)
+    show = path.replace("host alpha address", "_this_host ipv4").replace(
+        "host beta address", "_remote_host ipv4"
+    )
+    assert not [g for g in _lint9(tmp_path, "show", show, "DR021") if "path" in g[1]]
+
+
+def test_statement_glued_on_one_line_is_a_parse_error(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "Parse error: ';' expected, but got 'disk' (TK 264)"
+    # for ``volume 0 { device minor 1 disk /dev/foo; }`` and "';' expected, but got
+    # '/dev/sdb1'" for ``disk /dev/sda1 /dev/sdb1;`` (parse_volume_stmt EXP(';'),
+    # user/v9/drbdadm_parser.c); a missing ';' was only found across a line break
+    base = (
+        "resource r0 {\n"
+        "  volume 0 { device minor 1; disk /dev/sda1; meta-disk internal; }\n"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; }\n"
+        "}\n"
+    )
+    glued = base.replace("device minor 1;", "device minor 1")
+    got = run(tree(tmp_path / "glued" / "alpha", {"etc/drbd.conf": glued}), code="XC001")
+    assert [(g[1], g[3]) for g in got] == [
+        (2, "expected ';' after the value of 'device', got 'disk'")
+    ]
+    two = base.replace("disk /dev/sda1;", "disk /dev/sda1 /dev/sdb1;")
+    got = run(tree(tmp_path / "two" / "alpha", {"etc/drbd.conf": two}), code="XC001")
+    assert [g[1] for g in got] == [2]
+    for ok in (base, base.replace("device minor 1", "device /dev/drbd1 minor 1")):
+        assert run(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), code="XC001") == []
+
+
+def test_dr018_drbd9_same_host_in_another_case(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9 --node alpha: "in resource r0, on alpha { ... } ... on ALPHA
+    # { ... }: There are multiple host sections for this node." (hostnames_equal is a
+    # strcasecmp, user/v9/drbdadm_parser.c); node-id makes the file DRBD 9's. With
+    # DRBD 8.x syntax the names differ (strcmp) and the file is not reported.
+    upper = THREE.replace(
+        "on gamma { address 10.0.0.3:7788; node-id 2; }",
+        "on gamma { address 10.0.0.3:7788; node-id 2; }\n"
+        "  on ALPHA { address 10.0.0.4:7788; node-id 3; }",
+    )
+    got = _lint9(tmp_path, "upper", upper, "DR018")
+    assert [g[0] for g in got] == [6] and "'on ALPHA', the same host" in got[0][1]
+    assert _lint9(tmp_path, "ok", THREE, "DR018") == []
+    eight = res("r0", hosts=("alpha", "ALPHA"), head="syncer { rate 10M; }")
+    assert _lint9(tmp_path, "eight", eight, "DR018") == []
+
+
+def test_dr024_protocol_missing_before_84(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83 --node alpha: "e8.conf:1: in resource r0: protocol
+    # definition missing."; --mode 84: OK (protocol C is the default from 8.4 on)
+    text = res("r0", head="syncer { rate 10M; }")
+    assert _dr024(tmp_path, "83", text, "8.3") == ["1:resource r0:protocol"]
+    assert _dr024(tmp_path, "84", text, "8.4") == []
+    assert _dr024(tmp_path, "unknown", text) == []
+    common = "common { protocol C; }\n" + text
+    assert _dr024(tmp_path, "common", common, "8.3") == []
+
+
+def test_dr025_three_hosts_without_connections(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9 --node alpha: "OK ... with warnings: Resource r0: Use
+    # explicit 'connection' sections (or a 'connection-mesh' section) with more than
+    # two 'on' sections." -- accepted, but no connection is made
+    # (create_implicit_connections, user/v9/drbdadm_postparse.c)
+    bare = THREE.replace("  connection-mesh { hosts alpha beta gamma; }\n", "")
+    got = _lint9(tmp_path, "bare", bare, "DR025")
+    assert [g[0] for g in got] == [1] and "never replicates" in got[0][1]
+    assert _lint9(tmp_path, "mesh", THREE, "DR025") == []
+    assert _lint9(tmp_path, "two", res("r0"), "DR025") == []
+
+
+def test_dr015_device_minor_twice_in_a_host_volume(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "hv.conf:2: conflicting use of device-minor
+    # 'device-minor:alpha:1' ..." for a doubled ``device minor 1;`` in alpha's volume 0
+    # (check_uniq("device-minor", ...) at each device statement); a doubled disk or
+    # meta-disk line there is accepted (peer: OK), the later one wins
+    body = "device minor 1; disk /dev/sdb1; meta-disk internal;"
+    text = (
+        "resource r0 {\n"
+        f"  on alpha {{ address 10.0.0.1:7788; volume 0 {{ {body} EXTRA }} }}\n"
+        f"  on beta {{ address 10.0.0.2:7788; volume 0 {{ {body} }} }}\n"
+        "}\n"
+    )
+    got = _lint9(tmp_path, "dev", text.replace("EXTRA", "device minor 1;"), "DR015")
+    assert [g[0] for g in got] == [2] and "gives minor 1 again" in got[0][1]  # the volume
+    for name, extra in {"disk": "disk /dev/sdb1;", "meta": "meta-disk internal;"}.items():
+        assert _lint9(tmp_path, name, text.replace("EXTRA", extra), "DR015") == []
+
+
+def test_dr023_volume0_implicit_on_one_host_only(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9 (mix5): "in resource r1, on alpha resp. beta: volume
+    # 0 must not be implicit on one but not the other" (check_volume_sets_equal,
+    # user/v9/drbdadm_postparse.c): resource-level device/disk make alpha's volume 0
+    # implicit, beta's own 'volume 0 { }' is explicit
+    text = (
+        "resource r1 {\n"
+        "  device /dev/drbd2; disk /dev/vg/b; meta-disk internal;\n"
+        "  on alpha { address 10.0.0.1:7788; }\n"
+        "  on beta { address 10.0.0.2:7788; volume 0 { disk /dev/vg/x; } }\n"
+        "}\n"
+    )
+    got = _lint9(tmp_path, "mix", text, "DR023")
+    assert [g[0] for g in got] == [4] and "must not be implicit on one" in got[0][1]
+    # the same override written outside a volume keeps both implicit (peer: OK)
+    same = text.replace("volume 0 { disk /dev/vg/x; }", "disk /dev/vg/x;")
+    assert _lint9(tmp_path, "ok", same, "DR023") == []
+
+
+def test_xc005_number_out_of_drbdadm_range(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83 (--node alpha), 84 and 9 each refuse: "max-epoch-size 20001
+    # => 20001 out of range [1..20000]." (8.3/8.4), "Parse error: while parsing value
+    # ('20001') for max-epoch-size. Value is too big." (9); the same for ko-count 201,
+    # timeout 601 and 0, connect-int 121, ping-int 121, max-buffers 31 and 131073,
+    # wfc-timeout 300001 (limits: user/v84/linux/drbd_limits.h); found by an
+    # other-release mutant (max-buffers 131072 renamed max-epoch-size)
+    bad = {
+        "net": [
+            "max-epoch-size 20001",
+            "ko-count 201",
+            "timeout 601",
+            "timeout 0",
+            "connect-int 121",
+            "ping-int 121",
+            "max-buffers 31",
+            "max-buffers 131073",
+        ],
+        "startup": ["wfc-timeout 300001"],
+    }
+    for section, lines in bad.items():
+        for line in lines:
+            text = res("r0", head=f"protocol C; {section} {{ {line}; }}")
+            got = run(
+                tree(tmp_path / line.replace(" ", "-"), {"etc/drbd.conf": text}), code="XC005"
+            )
+            assert [g[1] for g in got] == [2] and "out of range" in got[0][3], line
+    # the bounds themselves are accepted (peer: OK in 83, 84 and 9), units are not judged
+    ok = "net { max-epoch-size 20000; max-buffers 131072; timeout 600; sndbuf-size 512k; }"
+    assert run(tree(tmp_path / "ok", {"etc/drbd.conf": res("r0", head=ok)}), code="XC005") == []
+
+
+def test_xc005_address_of_a_connection_host_with_a_proxy(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "via.conf:7: Parse error: 'ssocks | sdp | ipv4 | ipv6 |
+    # <ipv4 address> ' expected, but got '10.0.0.x'"; the ``host ... via proxy on ...
+    # { }`` form is a section, whose address lint did not look at (found by an
+    # ip_to_name mutant of drbd-utils' tests/v9/adjust_proxy.res)
+    text = (
+        "resource r0 {\n"
+        "  device /dev/drbd0; disk /dev/sda1; meta-disk internal;\n"
+        "  on alpha { node-id 0; }\n"
+        "  on peer { node-id 1; }\n"
+        "  connection {\n"
+        "    host alpha address 10.0.0.1:7789 via proxy on alpha"
+        " { inside 127.0.0.1:7788; outside 10.0.1.1:7788; }\n"
+        "    host peer address 10.0.0.x:7789 via proxy on peer"
+        " { inside 127.0.0.2:7788; outside 10.0.1.2:7788; }\n"
+        "  }\n"
+        "}\n"
+    )
+    got = _lint9(tmp_path, "bad", text, "XC005")
+    assert [g[0] for g in got] == [7] and "'10.0.0.x' is not an IP address" in got[0][1]
+    assert _lint9(tmp_path, "ok", text.replace("10.0.0.x", "10.0.0.2"), "XC005") == []
+
+
+def test_dr024_drbd9_volume_without_disk_or_meta_disk_is_diskless(tmp_path: Path) -> None:
+    # drbdadm 9 asks for 'disk' only when the volume has a meta-disk (or disk):
+    # check_volume_complete in user/v9/drbdadm_postparse.c; peer --mode 9 accepts a
+    # volume with only 'device minor N' (found by a move_stmt mutant of drbd-utils'
+    # tests/v9/resync_after.res). With meta-disk it is refused ('disk' keyword missing)
+    text = (
+        "resource r0 {\n"
+        "  on alpha { node-id 0; address 10.0.0.1:7788;\n"
+        "    volume 0 { device minor 1; disk /dev/sda1; meta-disk internal; } }\n"
+        "  on beta { node-id 1; address 10.0.0.2:7788; volume 0 { device minor 1; } }\n"
+        "}\n"
+    )
+    assert _dr024(tmp_path, "diskless", text) == []
+    with_meta = text.replace("{ device minor 1; } }", "{ device minor 1; meta-disk internal; } }")
+    assert _dr024(tmp_path, "meta", with_meta) == ["4:resource r0, on beta:disk"]
+    assert _dr024(tmp_path, "84", text, "8.4") != []
