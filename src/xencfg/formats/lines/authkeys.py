@@ -15,7 +15,8 @@ heartbeat refuses or ignores is reported by :meth:`AuthkeysDocument.problems`
 (checked against the daemon): an unknown method (names are case-sensitive:
 ``SHA1`` is refused), a method-id outside 0-15, ``auth`` naming an id without
 a usable key, key lines *before* ``auth`` (heartbeat skips them), a key after
-``crc`` (the id becomes unusable), words after a key, weak keys, crc, mode.
+``crc`` (the id becomes unusable), weak keys, crc, mode; and, as harmless
+(heartbeat starts and skips them), words after ``auth N`` or after a key.
 """
 
 from __future__ import annotations
@@ -250,7 +251,25 @@ class AuthkeysDocument(LineDocument):
                     e, f"method-id {e.key}: crc takes no key, heartbeat cannot use this line"
                 )
             elif len(e.values) > 2:
-                yield ValueProblem(e, f"method-id {e.key}: words after the key (a key is one word)")
+                # auth.c reads a key line with sscanf(bp, "%d%s%s", &i, method, key):
+                # the key is the first word, the rest is skipped and heartbeat starts
+                # (checked with the daemon). Both nodes read the same word, so the
+                # cluster works; HB007 judges that word's strength.
+                yield ValueProblem(
+                    e,
+                    f"method-id {e.key}: words after the key are skipped: heartbeat signs"
+                    " with the first word only (a key is one word)",
+                    harmless=True,
+                )
+        for e in auths:
+            if len(e.values) > 1:
+                # auth.c: sscanf(bp, "auth %d", &authnum) reads the first number only
+                yield ValueProblem(
+                    e,
+                    f"'auth' takes one method-id: heartbeat reads 'auth {e.values[0]}' and"
+                    f" skips {' '.join(e.values[1:])!r}",
+                    harmless=True,
+                )
 
     @property
     def missing_selected(self) -> bool:
@@ -329,8 +348,9 @@ def _line_error(e: Entry, text: str) -> tuple[int, str] | None:
         if to_int(vals[0]) is None:
             at = e.value_toks[0].pos
             return at, f"the method-id after 'auth' must be a number, not {vals[0]!r}"
-        if len(vals) > 1:
-            return e.value_toks[1].pos, "'auth' takes one method-id"
+        # more words are no error: heartbeat 3.0.6 auth.c reads the line with
+        # sscanf(bp, "auth %d", &authnum) and starts (checked with the daemon);
+        # value_problems warns that they are skipped
         return None
     if to_int(e.key) is None:
         # not quoted: a word alone on an authkeys line is most likely a key broken
