@@ -379,8 +379,9 @@ def test_more_authkeys_refusals_match(text: str, theirs: str, ours: str, tmp_pat
         "auth 1\n1 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e extra words\n",
         "auth 1\nauth 1\n1 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e\n",
         "auth 1 2\n1 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e\n",
+        "auth 1abc\n1 sha1 0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e\n",
     ],
-    ids=["authnum-0", "words-after-key", "auth-twice", "words-after-auth"],
+    ids=["authnum-0", "words-after-key", "auth-twice", "words-after-auth", "letters-after-auth"],
 )
 def test_authkeys_heartbeat_accepts_we_parse_and_find_the_key(text: str, tmp_path: Path) -> None:
     f = tmp_path / "authkeys"

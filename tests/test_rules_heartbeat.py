@@ -457,6 +457,9 @@ def test_xc005_hacf_values_heartbeat_starts_with_are_warnings(
         # auth.c parse_authfile: sscanf(bp, "auth %d") and sscanf(bp, "%d%s%s"): words
         # after the number or the key are skipped (peer: heartbeat starts with both)
         (f"auth 1 2\n1 sha1 {KEY}\n", "warning", 1, "skips '2'"),
+        (f"auth 1abc\n1 sha1 {KEY}\n", "warning", 1, "reads 'auth 1' and skips 'abc'"),
+        # no leading number: "Invalid auth line" (auth.c), heartbeat does not start
+        (f"auth one\n1 sha1 {KEY}\n", "error", 1, "must be a number"),
         (f"auth 1\n1 sha1 {KEY} more words\n", "warning", 2, "first word only"),
         (f"auth 1\n1 sha1 {KEY}\n", None, 0, ""),
     ],
@@ -475,5 +478,9 @@ def test_xc005_authkeys_skipped_words_are_warnings_not_syntax_errors(
         assert found == []
     else:
         [f] = found
-        assert (f.code, f.severity, f.line) == ("XC005", severity, line)
+        assert (f.code, f.severity, f.line) == (
+            "XC005" if severity == "warning" else "XC001",
+            severity,
+            line,
+        )
         assert words in f.message
