@@ -423,6 +423,11 @@ HB_BASE = "node alpha beta\nucast eth0 10.0.0.2\nkeepalive 2\ndeadtime 30\n"
         ("udpport 65536\n", "error", "port 0"),
         ("udpport 0\n", "error", "not a UDP port"),  # peer: REJECT
         ("udpport 694\n", None, ""),
+        # mcast.c get_port: (u_short)atoi(port), then port <= 0 refused (peer: 70000
+        # starts; 65536 "mcast [lo] bad port [0]", not started)
+        ("mcast eth0 225.0.0.1 70000 1 0\n", "warning", "uses port 4464"),
+        ("mcast eth0 225.0.0.1 65536 1 0\n", "error", "port 0"),
+        ("mcast eth0 225.0.0.1 694 1 0\n", None, ""),
         # config.c set_nice_failback (peer: starts, logs ERROR, add_option shows the value):
         # alone, on and off both run 'auto_failback legacy' (fail back)
         ("nice_failback on\n", "error", "runs 'auto_failback legacy'"),

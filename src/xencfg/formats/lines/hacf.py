@@ -410,7 +410,8 @@ class HacfDocument(LineDocument):
             wrapped = _wrapped_port(e)
             if wrapped is not None:
                 yield wrapped
-                continue
+                if e.key == "udpport":
+                    continue
             msg = _check_value(e)
             if msg is not None:
                 yield ValueProblem(e, msg)
@@ -619,26 +620,31 @@ def _typed(e: Entry) -> Any:
 
 
 def _wrapped_port(e: Entry) -> ValueProblem | None:
-    """``udpport`` above 65535: heartbeat 3.0.6 config.c set_udpport refuses only
-    ``port <= 0`` (checked with the daemon: 70000 starts), and the media plugins put
-    the number through htons(), which keeps its low 16 bits. A port that wraps to 0
-    makes the media bind a random port, so the nodes do not hear each other (error);
-    any other wrapped port works on every node alike, on a port the line does not
-    name (a firewall opened for it misses it): a warning."""
-    if e.key != "udpport" or not e.values:
+    """``udpport`` or an ``mcast`` port above 65535. heartbeat 3.0.6 config.c
+    set_udpport refuses only ``port <= 0`` and the bcast/ucast plugins put the number
+    through ``htons()`` (bcast.c, ucast.c: ``sin_port = htons(ei->port)``), which keeps
+    its low 16 bits; mcast.c get_port casts it to ``u_short`` and then refuses
+    ``port <= 0``. Checked with the daemon: ``udpport 70000`` and ``mcast lo 225.0.0.1
+    70000 1 0`` start. A wrapped port works on every node alike, on a port the line
+    does not name (a firewall rule for it misses it): a warning. A number that wraps
+    to 0 is an error: mcast refuses it, bcast/ucast bind a random port, so the nodes
+    do not hear each other."""
+    if e.key == "udpport" and e.values:
+        raw, what = e.values[0], "udpport"
+    elif e.key == "mcast" and len(e.values) == 5:
+        raw, what = e.values[2], "mcast port"
+    else:
         return None
-    n = to_int(e.values[0])
+    n = to_int(raw)
     if n is None or n < 65536:
         return None
     real = n % 65536
     if real == 0:
-        return ValueProblem(
-            e, f"udpport {n} is not a UDP port: heartbeat wraps it to port 0 (a random port)"
-        )
+        return ValueProblem(e, f"{what} {n} is not a UDP port: heartbeat wraps it to port 0")
     return ValueProblem(
         e,
-        f"udpport {n} is not a UDP port: heartbeat starts and uses port {real}"
-        f" (the number wraps at 65536); write udpport {real}",
+        f"{what} {n} is not a UDP port: heartbeat starts and uses port {real}"
+        f" (the number wraps at 65536); write {real}",
         harmless=True,
     )
 
@@ -704,8 +710,9 @@ def _check_medium(e: Entry) -> str | None:
             m.host.is_multicast
         ):
             return f"{e.key} group {v[1]!r} is not a multicast address"
-        if m.port is None or not 0 < m.port < 65536:
+        if m.port is None or m.port <= 0 or (e.key == "mcast6" and m.port > 65535):
             return f"{e.key} port {v[2]!r} is not a UDP port"
+        # (an mcast port above 65535 is _wrapped_port's)
         if m.ttl is None or not 0 < m.ttl <= 255:
             return f"{e.key} ttl {v[3]!r} must be 1-255"
         if m.loop not in (0, 1):
