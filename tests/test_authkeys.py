@@ -97,12 +97,26 @@ def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int, wo
 
 @pytest.mark.parametrize(
     ("text", "line", "col"),
-    [("frob sha1 k\n", 1, 1), ("auth 1\n1\n", 2, 2), ("auth 1 2\n", 1, 8), ("1 md5\n", 1, 6)],
+    [("frob sha1 k\n", 1, 1), ("auth 1\n1\n", 2, 2), ("1 md5\n", 1, 6)],
 )
 def test_more_structural_errors(text: str, line: int, col: int) -> None:
     with pytest.raises(xencfg.ParseError) as info:
         xencfg.loads(text, "authkeys")
     assert (info.value.line, info.value.column) == (line, col)
+
+
+def test_words_after_auth_number_are_skipped_not_a_syntax_error() -> None:
+    # heartbeat 3.0.6 auth.c parse_authfile: sscanf(bp, "auth %d", &authnum) reads the
+    # number and skips the rest; peer-heartbeat starts with "auth 1 2" (the former
+    # XC001 "'auth' takes one method-id" was a false error; tests/test_heartbeat_peer.py
+    # words-after-auth checks the daemon). Lint warns (XC005, harmless).
+    doc = xencfg.loads("auth 1 2\n1 sha1 " + SECRET + "\n", "authkeys")
+    assert isinstance(doc, AuthkeysDocument)
+    assert doc.selected == 1 and doc.active is not None
+    [p] = doc.value_problems()
+    assert p.harmless and "heartbeat reads 'auth 1' and skips '2'" in p.message
+    clean = xencfg.loads("auth 1\n1 sha1 " + SECRET + "\n", "authkeys")
+    assert list(clean.value_problems()) == []  # type: ignore[attr-defined]
 
 
 def test_semantic_problems_are_not_parse_errors() -> None:

@@ -182,6 +182,7 @@ def test_durations(raw: str, seconds: float | None) -> None:
         ("crm sometimes", "not one of"),
         ("use_logd perhaps", "not a boolean"),
         ("udpport 70000", "not a UDP port"),
+        ("stonith_host * null", "needs its parameters"),  # peer-heartbeat: not started
         ("logfacility local9", "not a syslog facility"),
         ("respawn hacluster", "needs a user and a command"),
         ("ping_group g", "needs a group name"),

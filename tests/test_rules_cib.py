@@ -180,6 +180,41 @@ def test_cb002_location_on_unknown_node(tmp_path: Path) -> None:
     assert run(tree(tmp_path / "g", {CIB_PATH: ok}), "CB002") == []
 
 
+@pytest.mark.parametrize(
+    ("loc", "severity"),
+    [
+        # crm_simulate (Pacemaker 2.1.5), a Dummy with 'node="host2" score="100"' and this
+        # ban on "host-2" (the node is host2): the resource starts on host2, crm_verify
+        # rc 0. The ban the admin wrote holds nowhere: an error.
+        ('<rsc_location id="l1" rsc="r1" node="gama" score="-INFINITY"/>', "error"),
+        (
+            '<rsc_location id="l1" rsc="r1"><rule id="l1-r" score="-100">'
+            '<expression id="l1-e" attribute="#uname" operation="eq" value="gama"/>'
+            "</rule></rsc_location>",
+            "error",
+        ),
+        # a preference for a node that does not exist: the resource runs elsewhere
+        # and the cluster works (crm_simulate: started on the other node): a warning
+        ('<rsc_location id="l1" rsc="r1" node="gama" score="200"/>', "warning"),
+        (
+            '<rsc_location id="l1" rsc="r1"><rule id="l1-r" score="INFINITY">'
+            '<expression id="l1-e" attribute="#uname" operation="eq" value="gama"/>'
+            "</rule></rsc_location>",
+            "warning",
+        ),
+    ],
+)
+def test_cb002_unknown_node_is_an_error_only_for_a_ban(
+    tmp_path: Path, loc: str, severity: str
+) -> None:
+    text = cib(prim("r1"), loc)
+    [f] = lint.run(tree(tmp_path, {CIB_PATH: text}), select=["CB002"]).findings
+    assert (f.severity, f.line) == (severity, line_of(text, 'id="l1"'))
+    assert "'gama'" in f.message
+    ok = cib(prim("r1"), loc.replace("gama", "beta"))
+    assert run(tree(tmp_path / "g", {CIB_PATH: ok}), "CB002") == []
+
+
 def test_cb002_uname_rule_without_a_node_name(tmp_path: Path) -> None:
     """A ``#uname eq`` expression names no node when it has no ``value`` (crm_verify
     2.1.5 accepts it: found by removing the value from a corpus CIB) or when

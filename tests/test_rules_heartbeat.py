@@ -406,3 +406,86 @@ def test_seed_notes_s002_heartbeat() -> None:
 def test_seed_notes_without_heartbeat(seed: str) -> None:
     # These seeds carry no heartbeat files: no HB finding may appear.
     assert _codes(_seed(seed), "HB") == set()
+
+
+# -- XC005 on ha.cf/authkeys values heartbeat 3.0.6 starts with (all run with peer-heartbeat;
+# tests/test_heartbeat_peer.py and tests/test_daemon_verdicts.py hold the daemon to them)
+
+HB_BASE = "node alpha beta\nucast eth0 10.0.0.2\nkeepalive 2\ndeadtime 30\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "severity", "words"),
+    [
+        # config.c set_udpport refuses only port <= 0; the media plugins' htons() keeps
+        # the low 16 bits: 70000 starts and runs on 4464 (peer: OK), 65536 wraps to 0
+        ("udpport 70000\n", "warning", "uses port 4464"),
+        ("udpport 65536\n", "error", "port 0"),
+        ("udpport 0\n", "error", "not a UDP port"),  # peer: REJECT
+        ("udpport 694\n", None, ""),
+        # mcast.c get_port: (u_short)atoi(port), then port <= 0 refused (peer: 70000
+        # starts; 65536 "mcast [lo] bad port [0]", not started)
+        ("mcast eth0 225.0.0.1 70000 1 0\n", "warning", "uses port 4464"),
+        ("mcast eth0 225.0.0.1 65536 1 0\n", "error", "port 0"),
+        ("mcast eth0 225.0.0.1 694 1 0\n", None, ""),
+        # config.c set_nice_failback (peer: starts, logs ERROR, add_option shows the value):
+        # alone, on and off both run 'auto_failback legacy' (fail back)
+        ("nice_failback on\n", "error", "runs 'auto_failback legacy'"),
+        ("nice_failback off\n", "warning", "runs 'auto_failback legacy'"),
+        # beside auto_failback heartbeat keeps that line (peer: add_option(auto_failback,on))
+        ("auto_failback on\nnice_failback on\n", "warning", "runs 'auto_failback on'"),
+        ("auto_failback off\nnice_failback on\n", None, ""),
+        ("crm on\nnice_failback on\n", None, ""),  # the CRM reads no auto_failback
+        # config.c set_stonith_host_info (peer: "Invalid Stonith configuration parameter
+        # []", not started); suicide lists no parameter (stonith -t suicide -n) and starts
+        ("stonith_host * null\n", "error", "STONITH type [null] needs its parameters"),
+        ("stonith_host * null alpha beta\n", None, ""),
+        ("stonith_host * suicide\n", None, ""),
+    ],
+)
+def test_xc005_hacf_values_heartbeat_starts_with_are_warnings(
+    tmp_path: Path, extra: str, severity: str | None, words: str
+) -> None:
+    tree = write(tmp_path / "alpha", {"etc/ha.d/ha.cf": HB_BASE + extra})
+    found = [f for f in lint.run([str(tree)], select=["XC005"]).findings if f.code == "XC005"]
+    if severity is None:
+        assert found == []
+    else:
+        [f] = found
+        assert (f.severity, f.line) == (severity, HB_BASE.count("\n") + extra.count("\n"))
+        assert words in f.message
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "line", "words"),
+    [
+        # auth.c parse_authfile: sscanf(bp, "auth %d") and sscanf(bp, "%d%s%s"): words
+        # after the number or the key are skipped (peer: heartbeat starts with both)
+        (f"auth 1 2\n1 sha1 {KEY}\n", "warning", 1, "skips '2'"),
+        (f"auth 1abc\n1 sha1 {KEY}\n", "warning", 1, "reads 'auth 1' and skips 'abc'"),
+        # no leading number: "Invalid auth line" (auth.c), heartbeat does not start
+        (f"auth one\n1 sha1 {KEY}\n", "error", 1, "must be a number"),
+        (f"auth 1\n1 sha1 {KEY} more words\n", "warning", 2, "first word only"),
+        (f"auth 1\n1 sha1 {KEY}\n", None, 0, ""),
+    ],
+)
+def test_xc005_authkeys_skipped_words_are_warnings_not_syntax_errors(
+    tmp_path: Path, text: str, severity: str | None, line: int, words: str
+) -> None:
+    tree = write(tmp_path / "alpha", {"etc/ha.d/authkeys": text})
+    os.chmod(tree / "etc/ha.d/authkeys", 0o600)
+    found = [
+        f
+        for f in lint.run([str(tree)], select=["XC001", "XC005"]).findings
+        if f.code in ("XC001", "XC005")
+    ]
+    if severity is None:
+        assert found == []
+    else:
+        [f] = found
+        assert (f.code, f.severity, f.line) == (
+            "XC005" if severity == "warning" else "XC001",
+            severity,
+            line,
+        )
+        assert words in f.message

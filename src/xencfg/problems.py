@@ -69,6 +69,9 @@ class ValueProblem:
     #: The statement (``None``: the file as a whole).
     node: Node | None
     message: str
+    #: The daemon starts and works with what it reads, which is not quite what is
+    #: written (words it skips, a number it wraps): lint warns instead of erring.
+    harmless: bool = False
 
     def __iter__(self) -> Iterator[Any]:
         """``node, message``: the tuple this used to be."""

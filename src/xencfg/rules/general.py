@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
+
 from ..cluster import Loaded
 from ..findings import Finding
 from ..formats.schema import Schema, Verdict
@@ -251,13 +253,20 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
     Example: ``address 10.0.0.300:7788;`` in drbd.conf; ``deadtime 1`` with
     ``keepalive 2`` in ha.cf.
 
+    A value the daemon accepts and works with but reads differently from what
+    is written (heartbeat skips the words after ``auth 1`` or after a key,
+    wraps ``udpport 70000`` to port 4464) is reported as a warning: nothing
+    fails, but the line does not say what runs.
+
     Fix: write a value of the type and range the message names.
     """
     problems = getattr(item.doc, "value_problems", None)
     if problems is None:
         return
-    for node, message in problems():
-        yield make("XC005", message, item.where(node))
+    for p in problems():
+        node, message = p
+        found = make("XC005", message, item.where(node))
+        yield attrs.evolve(found, severity="warning") if getattr(p, "harmless", False) else found
 
 
 @rule("XC007", "setting-repeated", "warning", formats=("*",))

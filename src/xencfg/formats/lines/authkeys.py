@@ -9,18 +9,21 @@ records the mode in ``doc.mode`` and ``xencfg.dump`` keeps it. (heartbeat
 really refuses any group or other permission bit, so 0400 passes too.)
 
 Parse errors (heartbeat cannot use the file at all): ``auth`` without a
-method-id or with a non-numeric one, a key line whose id is not a number,
+method-id or with a value not starting with a number (``auth 1abc`` is read as
+``auth 1``, a warning), a key line whose id is not a number,
 a key line without a method, ``md5``/``sha1`` without a key. Everything else
 heartbeat refuses or ignores is reported by :meth:`AuthkeysDocument.problems`
 (checked against the daemon): an unknown method (names are case-sensitive:
 ``SHA1`` is refused), a method-id outside 0-15, ``auth`` naming an id without
 a usable key, key lines *before* ``auth`` (heartbeat skips them), a key after
-``crc`` (the id becomes unusable), words after a key, weak keys, crc, mode.
+``crc`` (the id becomes unusable), weak keys, crc, mode; and, as harmless
+(heartbeat starts and skips them), what follows the number of ``auth`` or a key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -138,7 +141,7 @@ class AuthkeysDocument(LineDocument):
     @property
     def selected(self) -> int | None:
         """The method-id heartbeat signs outgoing messages with (``auth N``)."""
-        return to_int(self.get("auth"))
+        return auth_number(self.get("auth"))
 
     @selected.setter
     def selected(self, index: int) -> None:
@@ -250,7 +253,29 @@ class AuthkeysDocument(LineDocument):
                     e, f"method-id {e.key}: crc takes no key, heartbeat cannot use this line"
                 )
             elif len(e.values) > 2:
-                yield ValueProblem(e, f"method-id {e.key}: words after the key (a key is one word)")
+                # auth.c reads a key line with sscanf(bp, "%d%s%s", &i, method, key):
+                # the key is the first word, the rest is skipped and heartbeat starts
+                # (checked with the daemon). Both nodes read the same word, so the
+                # cluster works; HB007 judges that word's strength.
+                yield ValueProblem(
+                    e,
+                    f"method-id {e.key}: words after the key are skipped: heartbeat signs"
+                    " with the first word only (a key is one word)",
+                    harmless=True,
+                )
+        for e in auths:
+            m = re.match(r"[+-]?\d+", e.values[0]) if e.values else None
+            if m is None:
+                continue
+            n = int(m.group())
+            skipped = " ".join([e.values[0][m.end() :], *e.values[1:]]).strip()
+            if skipped:
+                # auth.c: sscanf(bp, "auth %d", &authnum) reads the leading number only
+                yield ValueProblem(
+                    e,
+                    f"'auth' takes one method-id: heartbeat reads 'auth {n}' and skips {skipped!r}",
+                    harmless=True,
+                )
 
     @property
     def missing_selected(self) -> bool:
@@ -319,6 +344,16 @@ class AuthkeysDocument(LineDocument):
                 raise _masked(exc, e)
 
 
+def auth_number(raw: str | None) -> int | None:
+    """The method-id heartbeat reads from the value of ``auth``: auth.c scans the line
+    with ``sscanf(bp, "auth %d", &authnum)``, so a leading number counts and what
+    follows it is skipped (``auth 1abc`` is ``auth 1``; checked with the daemon)."""
+    if raw is None:
+        return None
+    m = re.match(r"[+-]?\d+", raw)
+    return int(m.group()) if m else None
+
+
 def _line_error(e: Entry, text: str) -> tuple[int, str] | None:
     """Offset and message of what is wrong with one line (values first: the tokens, which
     a light parse drops, are read only to place an error; the format has no quoting)."""
@@ -326,11 +361,12 @@ def _line_error(e: Entry, text: str) -> tuple[int, str] | None:
     if e.key == "auth":
         if not vals:
             return end_of(e), "'auth' needs the method-id to send with (auth 1)"
-        if to_int(vals[0]) is None:
+        if auth_number(vals[0]) is None:
             at = e.value_toks[0].pos
             return at, f"the method-id after 'auth' must be a number, not {vals[0]!r}"
-        if len(vals) > 1:
-            return e.value_toks[1].pos, "'auth' takes one method-id"
+        # more words are no error: heartbeat 3.0.6 auth.c reads the line with
+        # sscanf(bp, "auth %d", &authnum) and starts (checked with the daemon);
+        # value_problems warns that they are skipped
         return None
     if to_int(e.key) is None:
         # not quoted: a word alone on an authkeys line is most likely a key broken

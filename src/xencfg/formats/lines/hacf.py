@@ -174,6 +174,11 @@ _STONITH_SECRET: dict[str, int] = {
 }
 
 
+#: STONITH plugins whose ``stonith -t TYPE -n`` lists no parameter (cluster-glue
+#: 1.0.12): the only ones heartbeat takes in a ``stonith_host`` line without any.
+_STONITH_WITHOUT_PARAMS = frozenset({"suicide"})
+
+
 @attrs.frozen
 class Medium:
     """One communication path: a ``bcast``/``mcast``/``ucast``/``serial`` line's parts.
@@ -402,21 +407,15 @@ class HacfDocument(LineDocument):
         (HB001).
         """
         for e in self.entries():
+            wrapped = _wrapped_port(e)
+            if wrapped is not None:
+                yield wrapped
+                if e.key == "udpport":
+                    continue
             msg = _check_value(e)
             if msg is not None:
                 yield ValueProblem(e, msg)
-        for e in self.entries("nice_failback"):
-            # heartbeat 3.0.6 config.c (set_nice_failback) logs "ERROR: nice_failback flag is
-            # obsolete" and rewrites the setting: on -> 'auto_failback off' when auto_failback
-            # is also set, else both on and off -> 'auto_failback legacy' (checked with the
-            # daemon: it starts, with these ERROR lines, not with the value written).
-            meant = "off" if to_bool(e.values[0] if e.values else None) else "on"
-            now = "off" if self.entry("auto_failback") is not None else "legacy"
-            yield ValueProblem(
-                e,
-                f"nice_failback is obsolete: heartbeat logs an ERROR and runs 'auto_failback"
-                f" {now}' instead (write 'auto_failback {meant}')",
-            )
+        yield from self._nice_failback_problems()
         autojoin = self.entry("autojoin")
         if autojoin is not None and self.autojoin in ("other", "any") and not self.crm_enabled:
             # heartbeat 3.0.6 (checked with the daemon): "R1 style resource management
@@ -442,6 +441,34 @@ class HacfDocument(LineDocument):
             assert use is not None
             yield ValueProblem(
                 use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
+            )
+
+    def _nice_failback_problems(self) -> Iterator[ValueProblem]:
+        """``nice_failback`` (heartbeat 1.x): heartbeat 3.0.6 config.c set_nice_failback
+        logs "ERROR: nice_failback flag is obsolete" and starts (checked with the daemon).
+        Without ``auto_failback`` it runs 'auto_failback legacy' (fail back), with one it
+        keeps that line's value. XC004 already warns that the keyword is old; an error only
+        where the line now means the opposite of what it says: ``nice_failback on`` (stay
+        put) running as a fail back, which moves resources (an outage) when the failed
+        node returns. Under the CRM auto_failback is not read at all (HB011)."""
+        if self.crm_enabled:
+            return
+        auto = self.entry("auto_failback")
+        for e in self.entries("nice_failback"):
+            meant = "off" if to_bool(e.values[0] if e.values else None) else "on"
+            if auto is None:
+                now = "legacy"
+                harmless = meant == "on"  # legacy fails back, as 'nice_failback off' asks
+            else:
+                now = str(auto.values[0]).lower() if auto.values else "legacy"
+                if now == meant:
+                    continue  # heartbeat keeps auto_failback, which says the same
+                harmless = True  # two lines that disagree: the auto_failback line wins
+            yield ValueProblem(
+                e,
+                f"nice_failback is obsolete: heartbeat logs an ERROR and runs 'auto_failback"
+                f" {now}' instead (write 'auto_failback {meant}')",
+                harmless=harmless,
             )
 
     def keyword_problems(self) -> Iterator[KeywordProblem]:
@@ -592,6 +619,36 @@ def _typed(e: Entry) -> Any:
     return raw
 
 
+def _wrapped_port(e: Entry) -> ValueProblem | None:
+    """``udpport`` or an ``mcast`` port above 65535. heartbeat 3.0.6 config.c
+    set_udpport refuses only ``port <= 0`` and the bcast/ucast plugins put the number
+    through ``htons()`` (bcast.c, ucast.c: ``sin_port = htons(ei->port)``), which keeps
+    its low 16 bits; mcast.c get_port casts it to ``u_short`` and then refuses
+    ``port <= 0``. Checked with the daemon: ``udpport 70000`` and ``mcast lo 225.0.0.1
+    70000 1 0`` start. A wrapped port works on every node alike, on a port the line
+    does not name (a firewall rule for it misses it): a warning. A number that wraps
+    to 0 is an error: mcast refuses it, bcast/ucast bind a random port, so the nodes
+    do not hear each other."""
+    if e.key == "udpport" and e.values:
+        raw, what = e.values[0], "udpport"
+    elif e.key == "mcast" and len(e.values) == 5:
+        raw, what = e.values[2], "mcast port"
+    else:
+        return None
+    n = to_int(raw)
+    if n is None or n < 65536:
+        return None
+    real = n % 65536
+    if real == 0:
+        return ValueProblem(e, f"{what} {n} is not a UDP port: heartbeat wraps it to port 0")
+    return ValueProblem(
+        e,
+        f"{what} {n} is not a UDP port: heartbeat starts and uses port {real}"
+        f" (the number wraps at 65536); write {real}",
+        harmless=True,
+    )
+
+
 def _check_value(e: Entry) -> str | None:
     kind = KINDS.get(e.key)
     v = e.values
@@ -628,6 +685,13 @@ def _check_value(e: Entry) -> str | None:
         return "respawn needs a user and a command"
     elif kind == "stonith" and len(v) < 2:
         return f"{e.key} needs a device type and its parameters"
+    elif e.key == "stonith_host" and len(v) == 2 and v[1] not in _STONITH_WITHOUT_PARAMS:
+        # heartbeat 3.0.6 (checked with the daemon): "stonith_host * null" gives
+        # "Invalid Stonith configuration parameter []" and it does not start
+        return (
+            f"stonith_host: STONITH type [{v[1]}] needs its parameters"
+            f" (stonith -t {v[1]} -n lists them): heartbeat refuses to start"
+        )
     elif kind == "word" and e.key == "logfacility" and v[0].lower() not in SYSLOG_FACILITIES:
         return f"logfacility {v[0]!r} is not a syslog facility"
     return None
@@ -646,8 +710,9 @@ def _check_medium(e: Entry) -> str | None:
             m.host.is_multicast
         ):
             return f"{e.key} group {v[1]!r} is not a multicast address"
-        if m.port is None or not 0 < m.port < 65536:
+        if m.port is None or m.port <= 0 or (e.key == "mcast6" and m.port > 65535):
             return f"{e.key} port {v[2]!r} is not a UDP port"
+        # (an mcast port above 65535 is _wrapped_port's)
         if m.ttl is None or not 0 < m.ttl <= 255:
             return f"{e.key} ttl {v[3]!r} must be 1-255"
         if m.loop not in (0, 1):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
+
 from ...cluster import (
     Cluster,
     Loaded,
@@ -118,6 +120,21 @@ def id_shared_across_types(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
+def _bans(source: Any) -> bool:
+    """Whether the location holding ``source`` (its ``rule`` or the ``rsc_location``)
+    scores negative: written to keep a resource off the node it names. A score given
+    by ``score-attribute`` or none at all counts as a ban (it may be one)."""
+    el = source
+    while el is not None:
+        score = el.get("score")
+        if score is not None:
+            return score.strip().startswith("-")
+        if el.get("score-attribute") is not None or _tag(el) == "rsc_location":
+            return True
+        el = el.getparent()
+    return True
+
+
 @rule("CB002", "dangling-reference", "error", scope="cluster")
 def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     """A constraint names a resource or node that does not exist.
@@ -130,7 +147,14 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     sets are checked; node names are those of ``nodes``, ha.cf, drbd.conf
     and OCFS2 plus the node folders linted (except boxes that only serve storage).
 
-    Example: ``<rsc_order from="nfs" to="configpool"/>`` with no resource ``nfs``.
+    A location on an unknown node is an error when its score is negative (a
+    ban: checked with crm_simulate, Pacemaker 2.1.5, ``node="host-2"
+    score="-INFINITY"`` beside ``<node uname="host2">`` starts the resource on
+    host2, and crm_verify says nothing), a warning when it only gives a
+    preference (the resource runs elsewhere, the cluster works).
+
+    Example: ``<rsc_order from="nfs" to="configpool"/>`` with no resource ``nfs``;
+    ``<rsc_location rsc="vm1" node="xen-2" score="-INFINITY"/>`` where the node is ``xen2``.
 
     Fix: correct the id or node name, or load the resource before the constraint.
     """
@@ -159,10 +183,18 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         item.where(ref.source),
                     )
                 elif ref.kind == "node" and nodes and ref.target.lower() not in folded:
-                    yield make(
+                    ban = _bans(ref.source)
+                    found = make(
                         "CB002",
                         f"location names node '{ref.target}', which is not a cluster node "
-                        f"({', '.join(sorted(nodes))})",
+                        f"({', '.join(sorted(nodes))})"
+                        + (
+                            ": the ban holds on no node, the resource may run where it was"
+                            " meant not to"
+                            if ban
+                            else ": the preference applies to no node"
+                        ),
                         item.where(ref.source),
                         declared,
                     )
+                    yield found if ban else attrs.evolve(found, severity="warning")
