@@ -144,7 +144,10 @@ def test_escapes() -> None:
     [
         ("unclosed.sxp", 2, 1, "never closed"),
         ("stray-paren.sxp", 2, 19, "closes no open list"),
-        ("bare-word.sxp", 3, 3, "got 'xend-relocation-port'"),
+        # xend's sxp.py Parser.state_atom ends a word at '#' and starts a comment, so
+        # the ')' is commented out and sxp.parse raises "unexpected EOF" at the end:
+        # XendOptions re-raises it and xend does not start.
+        ("hash-in-word.sxp", 2, 1, "'#' starts a comment even inside a word"),
     ],
 )
 def test_invalid_fixtures(name: str, line: int, col: int, words: str) -> None:
@@ -154,6 +157,34 @@ def test_invalid_fixtures(name: str, line: int, col: int, words: str) -> None:
     assert (info.value.line, info.value.column) == (line, col), str(info.value)
     assert words in info.value.message and str(path) in str(info.value)
     assert "^" in info.value.snippet
+
+
+def test_words_outside_lists_are_read_and_ignored_like_xend() -> None:
+    """xend's sxp.py (Parser.state_start) reads a word or string outside any list as a
+    value; XendOptions.get_config_value takes only lists (sxp.child_value/elementp). So
+    ``; comment`` lines and stray words are accepted and set nothing: no XC001."""
+    text = "; xend-config.sxp\n;; see (man xend)\n(xend-http-server yes)\nstray 'words'\n"
+    for parse in (xend.parse, xend.parse_lark):
+        doc = parse(text)
+        assert doc.dumps() == text
+        # the parenthesised words of a ";" line are a list to xend too
+        assert doc.names == ["man", "xend-http-server"] and doc.get("xend-http-server") == "yes"
+    path = FIXTURES / "xend" / "bare-word.sxp"  # the parentheses lost: the port is unset
+    doc = xencfg.load(path, "xend")
+    assert doc.names == ["xend-relocation-server"] and doc.dumps() == path.read_text()
+    # a lone ';' line with an unbalanced quote still fails, as sxp.py's string state does
+    with pytest.raises(xencfg.ParseError):
+        xend.parse("; don't\n(xend-http-server yes)\n")
+
+
+def test_hash_inside_a_word_starts_a_comment() -> None:
+    """sxp.py Parser.state_atom: '#' ends the word (in_comment_class) and a comment runs
+    to the end of the line, so ``a#b`` is the word ``a``; a value with '#' is quoted."""
+    doc = xend.parse("(vnc-listen 0.0.0.0#x\n)\n")
+    assert doc.get("vnc-listen") == "0.0.0.0" and doc.dumps() == "(vnc-listen 0.0.0.0#x\n)\n"
+    doc.set("vncpasswd", "a#b")
+    assert "(vncpasswd 'a#b')" in doc.dumps()
+    assert xend.parse(doc.dumps()).get("vncpasswd") == "a#b"
 
 
 def test_ten_thousand_deep_is_a_clear_parse_error() -> None:

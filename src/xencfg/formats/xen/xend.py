@@ -42,7 +42,8 @@ def unquote(raw: str) -> str:
 
 
 def needs_quotes(value: str) -> bool:
-    return value == "" or value[0] == "#" or any(c.isspace() or c in "()'\"\ufeff" for c in value)
+    # (xend's sxp.py ends a word at '#' and starts a comment there, even mid-word)
+    return value == "" or any(c.isspace() or c in "()'\"#\ufeff" for c in value)
 
 
 def quote(value: str, old: str | None = None) -> str:
@@ -559,8 +560,11 @@ class _Builder:
         return built(s, to_tok(children[0]).pos)  # the '('
 
     def start(self, children: list[Any]) -> XendDocument:
+        # Words and strings outside any list (``; comment`` lines) are children too:
+        # xend reads and ignores them (XendOptions looks only at lists).
         for c in children:
-            c.top = True
+            if isinstance(c, SList):
+                c.top = True
         doc = XendDocument(list(children))
         doc.cst = list(children)
         return doc
@@ -575,6 +579,22 @@ def _context(exc: Exception) -> str:
     return "(this ')' closes no open list)" if getattr(tok, "type", "") == "RPAR" else ""
 
 
+_MIDWORD_COMMENT = re.compile(r"""[^\s()'"#]#[^\n]*\)""")
+
+
+def _midword_comment(text: str, opener: int) -> str:
+    """A hint when a ``#`` inside a word (``0.0.0.0#x)``) commented out a ``)``: xend's
+    sxp.py (``Parser.state_atom``) ends the word at ``#`` and skips to the end of line."""
+    m = _MIDWORD_COMMENT.search(text, opener)
+    if m is None:
+        return ""
+    line = text.count("\n", 0, m.start()) + 1
+    return (
+        f" (line {line}: '#' starts a comment even inside a word, so the ')' after it"
+        " is commented out; quote the value or put a space before '#')"
+    )
+
+
 def _unclosed(text: str) -> int | None:
     """Offset of the last '(' left open at the end of the text."""
     stack: list[int] = []
@@ -586,14 +606,15 @@ def _unclosed(text: str) -> int | None:
     return stack[-1] if stack else None
 
 
-#: xend.lark's shape: ``( item* )`` lists of words, strings and lists, no statements.
+#: xend.lark's shape: ``( item* )`` lists of words, strings and lists, no statements;
+#: words and strings may stand outside lists too.
 SHAPE = Shape(
     "xend",
     key=frozenset(),
     open="LPAR",
     close="RPAR",
     atoms=frozenset({"WORD", "STRING"}),
-    top_atoms=False,
+    top_atoms=True,
     rules=("", "sexpr", "", "start"),
 )
 
@@ -633,7 +654,8 @@ def parse_lark(text: str, path: str | None = None) -> XendDocument:
             text,
             path,
             opener,
-            "'(' opened here is never closed: expected ')' before the end of the file",
+            "'(' opened here is never closed: expected ')' before the end of the file"
+            + _midword_comment(text, opener),
             expected="')'",
         ) from None
     return doc
