@@ -638,7 +638,8 @@ def test_xn016_xl_domain_type_and_empty_config(tmp_path: Path) -> None:
     # ``type`` and took any builder but hvm as PV: nothing
     unknown = lint.run([str(bad)], select=["XN016"]).findings
     assert {f.severity for f in unknown} == {"warning"} and len(unknown) == 3
-    assert lint.run([str(bad)], select=["XN016"], versions={"xen": Version.parse("4.4")}).findings == []
+    x44 = {"xen": Version.parse("4.4")}
+    assert lint.run([str(bad)], select=["XN016"], versions=x44).findings == []
     good = write(tmp_path / "g", {f"etc/xen/{k}": v for k, v in accepted.items()})
     assert lint.run([str(good)], select=["XN016", "XC005"], versions=x417).findings == []
     # no settings at all: a domU config xl refuses; xl.conf and cpupool files are not
@@ -646,9 +647,12 @@ def test_xn016_xl_domain_type_and_empty_config(tmp_path: Path) -> None:
     for name, codes in (("web.cfg", ["XN016"]), ("xl.conf", [])):
         res = lint.run([str(empty / name)], select=["XN016"], force_format="xl", versions=x417)
         assert [f.code for f in res.findings] == codes, name
-    assert "Domain name must be specified" in lint.run(
-        [str(empty / "web.cfg")], select=["XN016"], force_format="xl", versions=x417
-    ).findings[0].message
+    assert (
+        "Domain name must be specified"
+        in lint.run([str(empty / "web.cfg")], select=["XN016"], force_format="xl", versions=x417)
+        .findings[0]
+        .message
+    )
     # xm files are never checked by xl's rules
     xm = write(tmp_path / "m", {"etc/xen/old.xm": "name = 'g'\nbuilder = 'linux'\nmemory = 256\n"})
     assert lint.run([str(xm)], select=["XN016"], force_format="xm", versions=x417).findings == []

@@ -189,7 +189,7 @@ class XlDocument(DomUDocument):
             yield ValueProblem(
                 self.assignment("builder"),
                 f"builder '{self.get('builder')}' contradicts type '{self.get('type')}': xl"
-                " refuses the config ('Contradicting \"builder\" and \"type\" options"
+                ' refuses the config (\'Contradicting "builder" and "type" options'
                 " specified.'); remove builder (deprecated since Xen 4.10)",
             )
 
