@@ -187,6 +187,21 @@ def test_hash_inside_a_word_starts_a_comment() -> None:
     assert xend.parse(doc.dumps()).get("vncpasswd") == "a#b"
 
 
+def test_separators_end_a_word_as_in_xend() -> None:
+    """sxp.py Parser.state_atom ends a word at one of is_separator's ``{}()<>[]!;``
+    (begin_atom takes any first character), so an unquoted ``^[a-z]+$`` is three
+    words and xend's get_config_value (sxp.child_value: the first item) reads ``^``.
+    A value with a separator is quoted when written."""
+    text = "(xend-relocation-hosts-allow ^[a-z]+$)\n(xend-relocation-address ;x)\n"
+    for parse in (xend.parse, xend.parse_lark):
+        doc = parse(text)
+        assert doc.dumps() == text
+        assert doc.get("xend-relocation-hosts-allow") == ["^", "[a-z", "]+$"]
+        assert doc.get("xend-relocation-address") == ";x"
+    doc.set("xend-relocation-hosts-allow", "^peer[12]$")
+    assert "(xend-relocation-hosts-allow '^peer[12]$')" in doc.dumps()
+
+
 def test_ten_thousand_deep_is_a_clear_parse_error() -> None:
     text = "(a " * 10000 + ")" * 10000
     with pytest.raises(xencfg.ParseError) as info:

@@ -42,8 +42,9 @@ def unquote(raw: str) -> str:
 
 
 def needs_quotes(value: str) -> bool:
-    # (xend's sxp.py ends a word at '#' and starts a comment there, even mid-word)
-    return value == "" or any(c.isspace() or c in "()'\"#\ufeff" for c in value)
+    # (xend's sxp.py ends a word at '#' and starts a comment there, even mid-word, and
+    # at one of its separators {}<>[]!; after the first character)
+    return value == "" or any(c.isspace() or c in "()'\"#\ufeff{}<>[]!;" for c in value)
 
 
 def quote(value: str, old: str | None = None) -> str:
