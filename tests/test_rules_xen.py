@@ -355,10 +355,11 @@ def test_xn009_xend_duplicate_setting(tmp_path: Path) -> None:
     bad = write(tmp_path / "a", {"etc/xen/xend-config.sxp": text})
     assert run([bad], "XN009") == [
         (
+            # XendOptions.get_config_value = sxp.child_value: the first list wins
             "xen/xend-config.sxp",
-            1,
-            "(xend-relocation-address) is set 2 times; xend uses only the last one",
-            [("xen/xend-config.sxp", 3)],
+            3,
+            "(xend-relocation-address) is set 2 times; xend uses only the first one",
+            [("xen/xend-config.sxp", 1)],
         )
     ]
     # not reported a second time by the generic keyword rules
@@ -430,8 +431,9 @@ def _seed(name: str) -> set[tuple[str, str, int]]:
 def test_seed_notes_s000_xen() -> None:
     found = _seed("s000-iscsi-multipath")
     for node in ("node1", "node2"):
-        # (xend-relocation-address '') on lines 1 and 4
-        assert ("XN009", f"{node}/etc/xen/xend-config.sxp", 1) in found
+        # (xend-relocation-address '') on lines 1 and 4: the later one is reported
+        # (xend reads the first: sxp.child_value)
+        assert ("XN009", f"{node}/etc/xen/xend-config.sxp", 4) in found
         # relocation open to every host: hosts-allow '' and address ''
         assert ("XN008", f"{node}/etc/xen/xend-config.sxp", 5) in found
         # w! with no cluster file system configured

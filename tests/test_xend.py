@@ -85,8 +85,9 @@ def test_typed_model() -> None:
     doc = xencfg.load(FIXTURES / "xend" / "valid" / "relocation.sxp")
     assert isinstance(doc, XendDocument)
     assert doc.relocation_server is True and doc.relocation_port == 8002
-    # repeated: xend keeps the last one; every occurrence stays visible
-    assert doc.relocation_address == "10.0.0.1"
+    # repeated: xend keeps the first one (XendOptions.get_config_value is
+    # sxp.child_value; sxp.child returns the first match); every occurrence stays visible
+    assert doc.relocation_address == ""
     assert [
         to for to in (s.items[1].value for s in doc.settings_all("xend-relocation-address"))
     ] == ["", "10.0.0.1"]
@@ -185,6 +186,22 @@ def test_hash_inside_a_word_starts_a_comment() -> None:
     doc.set("vncpasswd", "a#b")
     assert "(vncpasswd 'a#b')" in doc.dumps()
     assert xend.parse(doc.dumps()).get("vncpasswd") == "a#b"
+
+
+def test_the_first_of_repeated_settings_and_items_is_what_xend_reads() -> None:
+    """XendOptions.get_config_value(name) is sxp.child_value(config, name): sxp.child
+    returns the first ``(name ...)`` list, child_at(kid, 0) its first item. So a repeat
+    changes nothing, and unquoted ``^a$ ^b$`` admits only ``^a$``."""
+    doc = xend.parse(
+        "(xend-relocation-port 8002)\n(xend-relocation-port 9000)\n"
+        "(xend-relocation-hosts-allow ^a$ ^b$)\n"
+    )
+    assert doc.relocation_port == 8002 and doc.relocation_hosts_allow == ["^a$"]
+    doc.set("xend-relocation-port", 8003)
+    assert doc.dumps().splitlines()[:2] == [
+        "(xend-relocation-port 8003)",
+        "(xend-relocation-port 9000)",
+    ]
 
 
 def test_separators_end_a_word_as_in_xend() -> None:

@@ -576,20 +576,21 @@ def relocation_open(item: Loaded) -> Iterator[Finding]:
 def xend_duplicate(item: Loaded) -> Iterator[Finding]:
     """A setting appears more than once in xend-config.sxp.
 
-    Why it matters: xend silently uses the last one; whoever edits the first
-    changes nothing.
+    Why it matters: xend silently uses the first one (XendOptions.get_config_value
+    is sxp.child_value, which takes the first list of that name); whoever edits
+    a later one changes nothing.
 
     Example: ``(xend-relocation-address '')`` on line 1 and line 4.
 
     Fix: keep one line per setting.
     """
     for name, found in _xend(item).duplicates().items():
-        for s in found[:-1]:
+        for s in found[1:]:
             yield make(
                 "XN009",
-                f"({name}) is set {len(found)} times; xend uses only the last one",
+                f"({name}) is set {len(found)} times; xend uses only the first one",
                 item.where(s),
-                [item.where(found[-1])],
+                [item.where(found[0])],
             )
 
 

@@ -3,10 +3,12 @@
 The file is a sequence of ``(name value...)`` lists; values are words,
 quoted strings (``'...'`` or ``"..."`` with backslash escapes) or nested
 lists (``xen-api-server``, ``xend-pci-quirks``). Most real files are mostly
-commented-out ``#(key value)`` lines. xend reads the settings into a dict, so
-the *last* occurrence of a repeated name wins; :meth:`XendDocument.get` does
-the same and :meth:`XendDocument.settings_all` shows every occurrence (a
-repeat is usually a mistake lint should report). Generic lists that are not
+commented-out ``#(key value)`` lines. xend keeps the file as one list and looks
+a setting up with ``sxp.child_value`` (XendOptions.get_config_value): the *first*
+``(name ...)`` list and its first item, so the first occurrence of a repeated
+name wins; :meth:`XendDocument.get` does the same and
+:meth:`XendDocument.settings_all` shows every occurrence (a repeat is usually a
+mistake lint should report). Generic lists that are not
 xend options (libvirt's ``(domain ...)`` dumps, pci quirks) are kept as is.
 """
 
@@ -333,12 +335,13 @@ class XendDocument(TreeDocument):
         return [c for c in self.children if isinstance(c, SList) and c.name == name]
 
     def setting(self, name: str) -> SList | None:
-        """The occurrence xend uses: the last one."""
+        """The occurrence xend uses: the first one (XendOptions.get_config_value is
+        sxp.child_value, and sxp.child returns the first list of that name)."""
         found = self.settings_all(name)
-        return found[-1] if found else None
+        return found[0] if found else None
 
     def get(self, name: str, default: Any = None) -> Any:
-        """The raw value of the last ``(name ...)``: a string for one word,
+        """The raw value of the first ``(name ...)``: a string for one word,
         else a list of strings and nested lists."""
         s = self.setting(name)
         if s is None:
@@ -349,7 +352,7 @@ class XendDocument(TreeDocument):
         return vals
 
     def set(self, name: str, *values: Any) -> SList:
-        """Set ``(name values...)``: edits the last occurrence (single words are
+        """Set ``(name values...)``: edits the occurrence xend reads (single words are
         spliced in place) or appends a new line."""
         s = self.setting(name)
         if s is None:
@@ -382,7 +385,7 @@ class XendDocument(TreeDocument):
         return [c.name for c in self.children if isinstance(c, SList) and c.name is not None]
 
     def duplicates(self) -> dict[str, list[SList]]:
-        """Names set more than once (xend silently keeps the last)."""
+        """Names set more than once (xend silently keeps the first)."""
         out: dict[str, list[SList]] = {}
         for n in dict.fromkeys(self.names):
             found = self.settings_all(n)
@@ -397,6 +400,8 @@ class XendDocument(TreeDocument):
         if raw is None:
             return None
         kind = OPTIONS.get(name, ("raw", ""))[0]
+        if kind in ("bool", "int", "regexes", "str") and isinstance(raw, list) and raw:
+            raw = raw[0]  # several items: xend reads the first (sxp.child_value)
         if kind == "bool":
             return to_bool(raw) if isinstance(raw, str) else None
         if kind == "int":
