@@ -213,11 +213,30 @@ def test_multipath_duplicate_keyword(tmp_path: Path) -> None:
         ("fast_io_fail_tmo", "off", False),
         ("dev_loss_tmo", "off", True),
         ("path_grouping_policy", "group_by_tpg", True),  # 0.9.4 does not know it yet
+        # def_find_multipaths_handler: "0"/"1" are off/on (multipath -t: no message)
+        ("find_multipaths", "1", False),
+        ("find_multipaths", "0", False),
+        ("find_multipaths", "Yes", True),
+        # declare_def_range_handler(uxsock_timeout, DEFAULT_REPLY_TIMEOUT, INT_MAX):
+        # "value for uxsock_timeout too small, capping at 4000"; remove_retries from 0
+        ("uxsock_timeout", "100", True),
+        ("uxsock_timeout", "4000", False),
+        ("remove_retries", "-1", True),
     ],
 )
 def test_multipath_values_as_dict_c(key: str, value: str, bad: bool) -> None:
     doc = xencfg.loads(f"defaults {{\n\t{key} {value}\n}}\n", "multipath")
     assert bool(list(doc.value_problems())) is bad  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("key", "value"), [("no_path_retry", "-1"), ("fast_io_fail_tmo", "-1")])
+def test_multipath_capped_at_one(key: str, value: str) -> None:
+    """'0' is a word there (fail, resp. zero); numbers start at 1: multipath -t says
+    "value for no_path_retry too small, capping at 1" (do_set_int(..., 1, INT_MAX))."""
+    doc = xencfg.loads(f"defaults {{\n\t{key} {value}\n}}\n", "multipath")
+    [(_, message)] = doc.value_problems()  # type: ignore[attr-defined]
+    assert message.endswith("caps it at 1")
+    assert list(xencfg.loads(f"defaults {{\n\t{key} 0\n}}\n", "multipath").value_problems()) == []  # type: ignore[attr-defined]
 
 
 def test_unknown_multipath_keyword_stays_a_warning(tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def drbdadm(path: Path) -> Verdict:
 #: multipath's diagnostics, by what they mean (multipath-tools 0.9.4 parser.c, dict.c).
 _MP_HARD = re.compile(
     r"invalid value for|too small, capping|too large, capping|missing value|parsing failed|"
-    r"missing closing quotes|missing '\{'|missing '\}'|unmatched '\}'"
+    r"missing closing quotes|missing '\{'|unmatched '\}'"
 )
 _MP_SECTIONS = (
     "defaults",
@@ -131,7 +131,11 @@ _MP_SECTIONS = (
     "multipath",
     "device",
 )
-_MP_NOTE = re.compile(r"invalid keyword|duplicate keyword|ignoring deprecated option")
+#: "missing '}' at end of" is a note: parser.c's process_stream logs it at level 1
+#: after reading the whole file and keeps every section (its ``r`` is unchanged).
+_MP_NOTE = re.compile(
+    r"invalid keyword|duplicate keyword|ignoring deprecated option|missing '\}' at end of"
+)
 
 
 def multipath(path: Path) -> Verdict:
@@ -155,15 +159,24 @@ def multipath(path: Path) -> Verdict:
                 # the tail of a section multipath does not know (devnode_blacklist):
                 # it skipped the head line, then the body, then meets its '}'
                 notes.append((at, line))
-            elif re.search(r"invalid keyword.*: (?:" + "|".join(_MP_SECTIONS) + r")$", line):
-                # a section name where a keyword belongs: a '}' is missing above, and
-                # multipath ignores that whole section
+            elif re.search(
+                r"invalid keyword.*: (?:" + "|".join(_MP_SECTIONS) + r")$|"
+                r"in the device section: (?:devnode|wwid|property)$",
+                line,
+            ):
+                # a section name where a keyword belongs, or a blacklist rule in a
+                # blacklist's device: a '}' is missing above, and multipath drops it
                 hard.append(at)
             elif _MP_HARD.search(line):
                 hard.append(at)
             elif _MP_NOTE.search(line):
                 notes.append((at, line))
-            elif "duplicate multipath config section" in line:
+            elif re.search(
+                r"duplicate multipath config section|section missing wwid|"
+                r"missing vendor or product",
+                line,
+            ):
+                # config.c merge_mptable / factorize_hwtable: a section dropped
                 hard.append(10**9)
         silent = tuple(_uncompiled_regexes(path))
         if hard:
@@ -216,9 +229,27 @@ def o2cb(path: Path) -> Verdict:
 
     def compute() -> Verdict:
         rc, out = _run([str(peer), str(path)])
-        return Verdict(rc == 0, text=out)
+        listed = set(re.findall(r"^\s*name\s*=\s*(\S+)", out, re.M))
+        return Verdict(rc == 0, text=out, silent=tuple(_dropped_nodes(path, listed)))
 
     return _cached("o2cb", path, compute)
+
+
+def _dropped_nodes(path: Path, listed: set[str]) -> Iterator[int]:
+    """Lines of the node stanzas o2cb leaves out of its listing without a word (a node
+    whose ``cluster`` is missing or names another cluster): that node cannot join,
+    so lint may give an error there although o2cb "accepts" the file."""
+    stanza: list[int] = []
+    name: str | None = None
+    for n, line in enumerate([*path.read_text(errors="replace").splitlines(), "x:"], 1):
+        if re.match(r"^\S.*:\s*$", line):
+            if stanza and name is not None and name not in listed:
+                yield from stanza
+            stanza, name = ([n], None) if line.startswith("node:") else ([], None)
+        elif stanza:
+            stanza.append(n)
+            m = re.match(r"^\s*name\s*=\s*(\S+)", line)
+            name = m.group(1) if m else name
 
 
 def xl(path: Path) -> Verdict:
@@ -491,10 +522,18 @@ KNOWN: dict[tuple[str, str], str] = {
         "'Invalid transition key' is about the <status> section (runtime state written by"
         " the cluster, in an older key format), not about the configuration lint checks"
     ),
-    ("multipath", "corpus/multipath/mpt__multipath.conf.annotated@2005"): (
-        "MP001 on 'hd[a-z][[0-9]*]': glibc compiles it, so multipath accepts a blacklist"
-        " rule that only matches names holding ']' (the seeds' known trap): kept as an error"
-    ),
+    **{
+        ("multipath", key): (
+            "MP001 on 'hd[a-z][[0-9]*]': glibc compiles it, so multipath accepts a blacklist"
+            " rule that only matches names holding ']' (the seeds' known trap): kept as an"
+            " error"
+        )
+        for key in (
+            "corpus/multipath/mpt__multipath.conf.annotated@2005",
+            "seed-examples/s000-iscsi-multipath/node1/etc/multipath.conf",
+            "seed-examples/s000-iscsi-multipath/node2/etc/multipath.conf",
+        )
+    },
 }
 
 

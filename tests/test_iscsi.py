@@ -146,12 +146,32 @@ def test_ietd_problems_are_located() -> None:
         (3, "LUN 1 has no Path"),
         (4, "LUN 2 Type=diskio: one of fileio, blockio, nullio"),
         (5, "MaxConnections 'many' is not a number"),
-        (6, "InitialR2T 'perhaps': Yes or No"),
+        (6, "InitialR2T 'perhaps': Yes or No (case sensitive)"),
         (9, "IncomingUser takes a user name and a password"),
         (7, "FirstBurstLength 262144 exceeds MaxBurstLength 65536 (iqn.2026-11.example)"),
     ]
     assert [(doc.position(n)[0], s) for n, _, s in doc.keyword_problems()] == [
         (10, "MaxConnections")
+    ]
+
+
+def test_ietd_nullio_needs_no_path_and_yes_no_is_case_sensitive() -> None:
+    """ietd.conf(5)'s own example has "Lun 1 Sectors=10000,Type=nullio" (0.4.x) and
+    "Lun 1 Blocks=10000,BlockSize=4096,Type=nullio" (1.4.20): no Path, which lint
+    called an error. The same page: 'The "Yes" and "No" for parameter values are
+    case sensitive.'"""
+    ok = ietd(
+        "Target iqn.2001-04.com.example:storage.disk2\n"
+        "\tLun 1 Sectors=10000,Type=nullio\n\tLun 2 Blocks=10000,BlockSize=4096,Type=nullio\n"
+        "\tInitialR2T Yes\n"
+    )
+    assert list(ok.value_problems()) == []
+    bad = ietd(
+        "Target iqn.2001-04.com.example:storage.disk2\n\tLun 0 Type=blockio\n\tInitialR2T yes\n"
+    )
+    assert [m for _, m in bad.value_problems()] == [
+        "LUN 0 has no Path",
+        "InitialR2T 'yes': Yes or No (case sensitive)",
     ]
 
 
@@ -246,7 +266,7 @@ def test_iscsid_problems() -> None:
     assert [(doc.position(n)[0], m) for n, m in doc.value_problems()] == [
         (1, "node.startup = 'sometimes': one of automatic, manual, onboot"),
         (2, "node.session.cmds_max = 100 is not a power of two (iscsid rounds it down)"),
-        (5, "node.session.iscsi.InitialR2T = 'maybe': iscsid reads Yes or No"),
+        (5, "node.session.iscsi.InitialR2T = 'maybe': iscsid reads only Yes or No (with capitals)"),
         (3, "FirstBurstLength 1048576 exceeds MaxBurstLength 262144 (RFC 3720)"),
     ]
     assert [(n.key, k, s) for n, k, s in doc.keyword_problems()] == [
@@ -256,6 +276,31 @@ def test_iscsid_problems() -> None:
     assert [(k, s) for _, k, s in old.keyword_problems()] == [
         ("deprecated", "node.conn[0].iscsi.HeaderDigest"),
         ("deprecated", "node.active_conn"),
+    ]
+
+
+def test_iscsid_keys_and_yes_no_as_idbm_reads_them() -> None:
+    """open-iscsi 2.1.8's node record (idbm.c idbm_recinfo_node, idbm_fields.h) holds
+    node.session.iscsi.ERL, MaxOutstandingR2T, node.conn[N].startup, IFMarker, ...:
+    no unknown keys (peer-iscsiadm lists them as KNOWN); ErrorRecoveryLevel is the
+    protocol's name (login.c), no iscsid.conf key. idbm_rec_update_param matches
+    Yes/No with strcmp, so 'yes' is not read (2.0-873 alike)."""
+    known = iscsid(
+        "node.session.iscsi.ERL = 0\nnode.session.iscsi.MaxOutstandingR2T = 1\n"
+        "node.conn[0].startup = manual\nnode.conn[0].iscsi.IFMarker = No\n"
+        "node.conn[0].timeo.auth_timeout = 45\ndiscovery.isns.use_discoveryd = No\n"
+        "node.session.iscsi.InitialR2T = Yes\n"
+        # iscsid.c: strcmp(ipc_auth_uid, "Yes"); lint took it for a number
+        "iscsid.ipc_auth_uid = Yes\n"
+    )
+    assert list(known.keyword_problems()) == []
+    assert list(known.value_problems()) == []
+    wrong = iscsid(
+        "node.session.iscsi.ErrorRecoveryLevel = 0\nnode.session.iscsi.InitialR2T = yes\n"
+    )
+    assert [k for _, k, _ in wrong.keyword_problems()] == ["unknown"]
+    assert [m for _, m in wrong.value_problems()] == [
+        "node.session.iscsi.InitialR2T = 'yes': iscsid reads only Yes or No (with capitals)"
     ]
 
 
@@ -361,3 +406,60 @@ def test_linux_iscsi_keys_name_their_open_iscsi_replacement() -> None:
         messages = [f.message for f in lint.run([str(path)], select=["XC004"]).findings]
     assert any("node.session.iscsi.MaxOutstandingR2T" in m for m in messages)
     assert any("node.session.iscsi.ERL" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "skipped"),
+    [
+        ("node.startup=automatic\n", True),
+        ("node.startup= automatic\n", True),
+        ("node.startup = automatic", True),  # the last line, without its newline
+        ("node.startup =automatic\n", False),
+        ("\tnode.startup\t=\tautomatic\n", False),
+    ],
+)
+def test_lines_iscsid_skips(text: str, skipped: bool) -> None:
+    """idbm.c idbm_recinfo_config (2.0-873 to 2.1.8): the name ends at a blank or '=',
+    one character is stepped over, and '=' must follow after blanks, else "does not
+    have '=' separator"; a line without '\\n' is "too long". Both skip the line."""
+    doc = iscsid(text)
+    found = [m for _, m in doc.value_problems()]
+    assert bool(found) is skipped
+    if skipped:
+        assert "iscsid skips" in found[0]
+
+
+def test_initiatorname_first_line_wins(tmp_path: Path) -> None:
+    """iscsid reads initiatorname.iscsi with cfg_get_string_param (iscsi_util.c),
+    which returns at the first line holding the key: a second InitiatorName= is
+    never read (lint said the later one wins)."""
+    from xencfg import lint
+
+    path = tmp_path / "initiatorname.iscsi"
+    path.write_text(
+        "InitiatorName=iqn.1993-08.org.debian:01:first\n"
+        "InitiatorName=iqn.1993-08.org.debian:01:second\n"
+    )
+    doc = xencfg.load(path, "initiatorname")
+    assert doc.name == "iqn.1993-08.org.debian:01:first"
+    [finding] = lint.run([str(path)], select=["XC007"]).findings
+    assert finding.line == 2
+    assert "iscsid reads the first line only" in finding.message
+    path.write_text("InitiatorName=iqn.1993-08.org.debian:01:first\n")
+    assert lint.run([str(path)], select=["XC007"]).findings == []
+
+
+def test_iscsid_keys_read_once_take_the_first_line() -> None:
+    """iscsid.c and iscsid_req.c read iscsid.safe_logout, ipc_auth_uid and startup
+    with cfg_get_string_param, which stops at the first line holding the key; the
+    node record's keys are updated line by line (the last wins)."""
+    doc = iscsid(
+        "iscsid.safe_logout = Yes\niscsid.safe_logout = No\n"
+        "node.startup = manual\nnode.startup = automatic\n"
+    )
+    later = [a for a, _ in doc.repeated()]
+    assert [doc.repeat_message(e) for e in later] == [
+        "'iscsid.safe_logout' is set again: iscsid reads the first line only"
+        " (cfg_get_string_param stops there), not this one: keep one",
+        "'node.startup' is set again; the daemon uses this line, not the earlier one",
+    ]

@@ -286,3 +286,26 @@ def test_repeated_names_first_wins_like_libdm() -> None:
 
 
 # -- the fast path (the shared scanner) against Lark: tests/test_fast_paths.py -----------
+
+
+def test_repeated_lvm_settings_say_which_release_reads_which(tmp_path: Path) -> None:
+    """LVM2 2.02 (lib/config/config.c _find_config_node) reads the first of repeated
+    names and ignores a repeated section whole ("Ignoring duplicate config node");
+    libdm's later parser merges sections and keeps the last value ("Ignoring
+    duplicate config value"). lint said nothing: an appended filter went unseen."""
+    from xencfg import lint
+
+    bad = tmp_path / "bad" / "lvm.conf"
+    bad.parent.mkdir()
+    bad.write_text(
+        'devices {\n\tfilter = [ "a/.*/" ]\n\tfilter = [ "r/drbd.*/", "a/.*/" ]\n}\n'
+        'devices {\n\ttypes = [ "drbd", 16 ]\n}\n'
+    )
+    found = [(f.line, f.message) for f in lint.run([str(bad)], select=["XC007"]).findings]
+    assert [line for line, _ in found] == [3, 5]
+    assert "LVM2 2.02 reads the first one" in found[0][1]
+    assert "LVM2 2.02 ignores this one whole" in found[1][1]
+    good = tmp_path / "good" / "lvm.conf"
+    good.parent.mkdir()
+    good.write_text('devices {\n\tfilter = [ "r/drbd.*/", "a/.*/" ]\n\ttypes = [ "drbd", 16 ]\n}\n')
+    assert lint.run([str(good)], select=["XC007"]).findings == []

@@ -25,7 +25,8 @@ from xencfg.syntax.blocks import Block, Entry
 OWN = sorted((FIXTURES / "multipath" / "valid").iterdir())
 CORPUS = shared_files("corpus", "multipath")
 SEEDS = [p for p in shared_files("seed-examples", pattern="multipath.conf")]
-# Real files whose braces do not balance: multipath-tools warns "missing '}'", we refuse.
+# Real files whose braces do not balance: multipath-tools warns "missing '}' at end of"
+# and reads them; the parser refuses them (lint: XC001 warning).
 UNBALANCED = {"rhsyseng-oracle__multipath.conf", "multipath.conf"}
 PARSEABLE = [p for p in CORPUS if p.name not in UNBALANCED]
 BROKEN_SEED = "seed-examples/s000-iscsi-multipath/node1/etc/multipath.conf"
@@ -81,6 +82,35 @@ def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int) ->
     assert (info.value.line, info.value.column) == (line, col)
     assert str(path) in str(info.value)
     assert "^" in info.value.snippet
+
+
+#: Section left open only at the end of the file, vs. a '}' missing in the middle.
+OPEN_AT_END = 'defaults {\n\tuser_friendly_names yes\n}\nblacklist {\n\twwid "^3600a0b8"\n'
+OPEN_IN_MIDDLE = 'defaults {\n\tuser_friendly_names yes\n\nblacklist {\n\twwid "^3600a0b8"\n}\n'
+#: A blacklist device left open: its '}' closes it, the devnode lands in the device.
+DEVICE_OPEN = 'blacklist {\n\tdevice {\n\t\tvendor "IBM"\n\tdevnode "^sda$"\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [(OPEN_AT_END, "warning"), (OPEN_IN_MIDDLE, "error"), (DEVICE_OPEN, "error")],
+    ids=["end", "mid", "device"],
+)
+def test_section_open_at_the_end_is_only_a_warning(
+    tmp_path: Path, text: str, severity: str
+) -> None:
+    """multipath-tools reads to the end and closes what is open (0.9.4 parser.c
+    process_stream: ``condlog(1, "missing '%s' at end of %s")``, ``r`` unchanged;
+    ``multipath -t`` shows the blacklist kept). A '}' missing earlier puts the next
+    section inside the open one: "line 4, invalid keyword in the defaults section:
+    blacklist", and the blacklist is lost (likewise "line 4, invalid keyword in the
+    device section: devnode")."""
+    path = tmp_path / "multipath.conf"
+    path.write_text(text)
+    found = [f for f in lint.run([str(path)]).findings if f.code == "XC001"]
+    assert [(f.line, f.severity) for f in found] == [(4 if severity == "warning" else 1, severity)]
+    if severity == "warning":
+        assert "missing '}' at end of" in found[0].message
 
 
 def test_typed_model() -> None:
@@ -231,3 +261,60 @@ def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
         return
     assert xencfg.dumps(doc) == mutated
     canonical(doc)
+
+
+#: MP010: sections multipath drops whole (0.9.4 config.c merge_mptable and
+#: factorize_hwtable; multipath -t: "multipaths config section missing wwid",
+#: "device config in ... missing vendor or product parameter").
+DROPPED = (
+    "multipaths {\n\tmultipath {\n\t\talias vm-data\n\t}\n}\n"
+    'devices {\n\tdevice {\n\t\tvendor "IET"\n\t\tpath_checker tur\n\t}\n}\n'
+)
+KEPT = (
+    "multipaths {\n\tmultipath {\n\t\twwid 3600a0b80001\n\t\talias vm-data\n\t}\n}\n"
+    'devices {\n\tdevice {\n\t\tvendor "IET"\n\t\tproduct ".*"\n\t\tpath_checker tur\n\t}\n}\n'
+)
+
+
+def test_sections_multipath_drops_are_errors(tmp_path: Path) -> None:
+    bad, good = tmp_path / "bad.conf", tmp_path / "good.conf"
+    bad.write_text(DROPPED)
+    good.write_text(KEPT)
+    found = [(f.line, f.severity) for f in lint.run([str(bad)], select=["MP010"]).findings]
+    assert found == [(2, "error"), (7, "error")]
+    assert lint.run([str(good)], select=["MP010"]).findings == []
+
+
+def test_unknown_section_inside_a_section_drops_the_rest(tmp_path: Path) -> None:
+    """multipath -t on 'blacklist { DEVICE { vendor "HP" } devnode "^sda$" }': "line 2,
+    invalid keyword in the blacklist section: DEVICE", then "line 5, invalid keyword:
+    devnode" and "unmatched '}' at line 6": DEVICE's '}' ended the blacklist."""
+    bad = tmp_path / "bad.conf"
+    bad.write_text('blacklist {\n\tDEVICE {\n\t\tvendor "HP"\n\t}\n\tdevnode "^sda$"\n}\n')
+    good = tmp_path / "good.conf"
+    good.write_text('blacklist {\n\tdevice {\n\t\tvendor "HP"\n\t}\n\tdevnode "^sda$"\n}\n')
+    found = [(f.line, f.severity) for f in lint.run([str(bad)], select=["MP010"]).findings]
+    assert found == [(2, "error")]
+    assert lint.run([str(good)], select=["MP010"]).findings == []
+
+
+def test_keyword_without_value_is_ignored() -> None:
+    """parser.c set_value: "missing value for option 'enable_foreign' on line 2"
+    (multipath -t), and the line has no effect."""
+    doc = xencfg.loads("defaults {\n\tenable_foreign\n\tpolling_interval 5\n}\n", "multipath")
+    assert [m for _, m in doc.value_problems()] == [
+        "missing value for enable_foreign: multipath ignores the line"
+    ]
+
+
+def test_star_regex_says_what_each_build_does(tmp_path: Path) -> None:
+    """'wwid "*"' (RHEL's DM Multipath guide, anaconda): multipath -t 0.9.4 says
+    "parsing failed" and drops it; Red Hat's device-mapper-multipath patch "RH: warn
+    on invalid regex instead of failing" reads it as ".*". '.*' works everywhere."""
+    bad = tmp_path / "bad.conf"
+    bad.write_text('blacklist {\n\twwid "*"\n}\n')
+    [finding] = lint.run([str(bad)], select=["MP001"]).findings
+    assert "only Red Hat's build reads it as '.*'" in finding.message
+    good = tmp_path / "good.conf"
+    good.write_text('blacklist {\n\twwid ".*"\n}\n')
+    assert lint.run([str(good)], select=["MP001"]).findings == []

@@ -296,3 +296,22 @@ def test_repeated_stanza_names_and_values_are_one_string_each() -> None:
     assert (b.get("ip_port"), b.get("name")) == ("7777", "n2")
     assert a.get("ip_port") is b.get("ip_port") and a.get("cluster") is b.get("cluster")
     assert xencfg.dumps(doc) == text
+
+
+@pytest.mark.parametrize(
+    ("head", "refused"), [("node :", True), ("node\t:", True), ("node: ", False), ("node:", False)]
+)
+def test_blank_before_the_stanza_colon(head: str, refused: bool) -> None:
+    """peer-o2cb (ocfs2-tools 1.8.7): "node :" and "node<TAB>:" give "Unknown code
+    ____ 251 while loading cluster configuration file"; "node: " loads. The grammar
+    took all four (tests/fixtures/daemon-cases/ocfs2-blank-before-colon.conf holds
+    the case for test_daemon_verdicts)."""
+    text = (
+        f"{head}\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = a\n"
+        "\tcluster = ocfs2\n\ncluster:\n\tnode_count = 1\n\tname = ocfs2\n"
+    )
+    if refused:
+        with pytest.raises(xencfg.ParseError, match="blank before ':'"):
+            xencfg.loads(text, "ocfs2")
+    else:
+        assert [n.name for n in xencfg.loads(text, "ocfs2").nodes] == ["a"]

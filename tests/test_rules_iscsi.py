@@ -101,6 +101,8 @@ def test_is102_manual_startup_and_is103_slow_failure(tmp_path: Path) -> None:
     mp = "defaults {\n\tpolling_interval 5\n}\n"
     bad = tree(tmp_path, "a", {"etc/iscsi/iscsid.conf": conf, "etc/multipath.conf": mp})
     assert found("IS102", bad) == [("IS102", "iscsid.conf", 1, [])]
+    # only a default for new node records (idbm.c idbm_node_setup_from_conf): say so
+    assert "each node record keeps its own node.startup" in messages("IS102", bad)[0]
     assert found("IS103", bad) == [("IS103", "iscsid.conf", 2, [])]
     good_conf = "node.startup = automatic\nnode.session.timeo.replacement_timeout = 5\n"
     good = tree(tmp_path / "g", "a", {"etc/iscsi/iscsid.conf": good_conf, "etc/multipath.conf": mp})
@@ -269,3 +271,23 @@ def test_seed_notes_iscsi() -> None:
         ("XC004", "iscsid.conf", 13),
     } <= got
     assert ("XC005", "iscsid.conf", 12) not in got
+
+
+def test_lio_saveconfig_is_listed_as_not_checked(tmp_path: Path) -> None:
+    """A LIO storage box keeps its whole target setup in saveconfig.json (targetcli,
+    rtslib-fb's ``/etc/target``; older rtslib-fb ``/etc/rtslib-fb-target``), which
+    xencfg does not read: lint must say so (skipped), never report it as checked."""
+    lio = '{"storage_objects": [], "targets": []}\n'
+    box = tree(
+        tmp_path / "lio",
+        "san1",
+        {"etc/target/saveconfig.json": lio, "etc/rtslib-fb-target/saveconfig.json": lio},
+    )
+    skipped = {s.path: s.reason for s in lint.run([str(box)]).discovery.skipped}
+    assert sorted(p.split("/etc/")[1] for p in skipped) == [
+        "rtslib-fb-target/saveconfig.json",
+        "target/saveconfig.json",
+    ]
+    assert all("not checked" in why for why in skipped.values())
+    plain = tree(tmp_path / "iet", "san2", {"etc/ietd.conf": target(T1, LUN0)})
+    assert lint.run([str(plain)]).discovery.skipped == []

@@ -101,6 +101,24 @@ def test_oc006_cluster_member_missing_from_cluster_conf(tmp_path: Path) -> None:
     ]
 
 
+def test_oc006_a_storage_pairs_drbd_is_another_cluster(tmp_path: Path) -> None:
+    """Two storage boxes replicate the LUN with DRBD and export it over iSCSI to the
+    OCFS2 nodes, which have no cluster manager file of their own: san1 and san2
+    never mount the filesystem, so they are no missing members. A DRBD peer of
+    the OCFS2 nodes themselves still is."""
+    sans = [
+        tree(tmp_path / "x" / s, {"etc/drbd.conf": res("vmstore", hosts=("san1", "san2"))})
+        for s in ("san1", "san2")
+    ]
+    doms = [tree(tmp_path / "x" / d, {CONF: conf(A, B)}) for d in ("alpha", "beta")]
+    assert run(*sans, *doms, code="OC006") == []
+    gamma = tree(tmp_path / "y" / "gamma", {"etc/drbd.conf": res("r0", hosts=("alpha", "gamma"))})
+    dom = tree(tmp_path / "y" / "alpha", {CONF: conf(A, B)})
+    assert [g[3] for g in run(gamma, dom, code="OC006")] == [
+        "node 'gamma' (drbd) is not in cluster.conf (alpha, beta)"
+    ]
+
+
 def test_oc007_bootcluster_not_in_cluster_conf(tmp_path: Path) -> None:
     o2cb = "O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=xen\n"
     bad = tree(tmp_path / "alpha", {"etc/sysconfig/o2cb": o2cb, CONF: conf(A, B)})

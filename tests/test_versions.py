@@ -121,7 +121,8 @@ ERAS = {
         "multipath-tools",
         InForce(low=V("0.4.9")),
     ),
-    "multipath/dllinc-proxmox__multipath.conf": ("multipath-tools", InForce(low=V("0.6.0"))),
+    # find_multipaths is upstream 0.6.0's, but Red Hat's 0.4.9 (RHEL 6) reads it too
+    "multipath/dllinc-proxmox__multipath.conf": ("multipath-tools", InForce(low=V("0.4.9"))),
     "multipath/insights__tests_parsers_test_multipath_conf.py__MULTIPATH_CONF_CASE_1": (
         "multipath-tools",
         InForce(low=V("0.9.0")),
@@ -595,8 +596,47 @@ def test_keywords_newer_than_the_checked_release(tmp_path: Path) -> None:
     assert found == [
         ("XC003", 3, "keyword 'auto_resize': only multipath-tools 0.9.7 and later read it")
     ]
-    assert result.cluster.versions.of("multipath-tools").low == V("0.6.0")
+    # find_multipaths: upstream 0.6.0, Red Hat's 0.4.9 (RHEL 6) reads it as well
+    assert result.cluster.versions.of("multipath-tools").low == V("0.4.9")
     assert _findings(root, {"multipath-tools": "0.9.7"})[0] == []
+
+
+#: Red Hat-era files: each uses a keyword Red Hat backported beside one its base
+#: release still reads and upstream renamed later.
+RHEL5_MP = (
+    "defaults {\n\tmax_fds 8192\n\tflush_on_last_del yes\n"
+    '\tprio_callout "/sbin/mpath_prio_alua /dev/%n"\n}\n'
+)
+RHEL6_MP = (
+    "defaults {\n\tfind_multipaths yes\n\tchecker_timeout 60\n"
+    '\tgetuid_callout "/lib/udev/scsi_id --whitelisted --device=/dev/%n"\n}\n'
+)
+#: A file that does prove 0.5.0 (uid_attribute is read by no build before it).
+MP_050 = 'defaults {\n\tuid_attribute "ID_SERIAL"\n\tgetuid_callout "/bin/true"\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "low", "caveat"),
+    [
+        (RHEL5_MP, "prio_callout", "0.4.5", True),
+        (RHEL6_MP, "getuid_callout", "0.4.9", True),
+        (MP_050, "getuid_callout", "0.5.0", False),
+    ],
+    ids=["rhel5", "rhel6", "upstream-0.5"],
+)
+def test_backported_keywords_prove_only_their_base(
+    tmp_path: Path, text: str, old: str, low: str, caveat: bool
+) -> None:
+    """max_fds and flush_on_last_del came with RHEL 4.7/5.3 (0.4.5/0.4.7 bases), and
+    find_multipaths and checker_timeout with RHEL 6 (0.4.9), which still reads
+    getuid_callout (RHEL 7 moved to uid_attribute): the RHEL DM Multipath guides.
+    Inferring upstream's 0.6.0 from them told RHEL 6 admins to write uid_attribute,
+    which their multipath ignores."""
+    root = tree(tmp_path, "a", {"etc/multipath.conf": text})
+    found, result = _findings(root)
+    assert result.cluster.versions.of("multipath-tools").low == V(low)
+    [message] = [m for code, _, m in found if code == "XC004" and f"'{old}'" in m]
+    assert (f"keep '{old}' while one runs" in message) is caveat
 
 
 def test_dropped_directives_are_not_called_harmless(tmp_path: Path) -> None:

@@ -37,6 +37,15 @@ ETC_FILES: tuple[tuple[str, str | None], ...] = formats.discovery_paths("etc")
 #: Files below the node root (not /etc): the specs' ``root_files``.
 ROOT_FILES: tuple[tuple[str, str | None], ...] = formats.discovery_paths("root")
 
+#: Storage configuration xencfg knows of and does not read: listed as skipped (``-v``,
+#: JSON ``skipped``) so a clean report never passes for a check of it. LIO targets
+#: (targetcli and rtslib-fb save the whole target setup here; older rtslib-fb used
+#: /etc/rtslib-fb-target).
+NOT_CHECKED: tuple[tuple[str, str], ...] = (
+    ("target/saveconfig.json", "LIO target configuration (targetcli): not checked"),
+    ("rtslib-fb-target/saveconfig.json", "LIO target configuration (rtslib-fb): not checked"),
+)
+
 #: Under /etc/xen, these are not domU configs. (``auto/`` is read: xendomains starts
 #: what it holds; its usual symlinks to ``vm/`` are read once, as the same file.)
 XEN_SKIP_DIRS = frozenset({"scripts", "examples"})
@@ -325,6 +334,8 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
             walker.found.skipped.append(Skipped(str(path), f"format {fmt} is not supported here"))
             continue
         out.append(SourceFile(path, display_path(shown), fmt, node))
+    for pattern, why in NOT_CHECKED:
+        walker.found.skipped.extend(Skipped(str(p), why) for p in _glob(etc, pattern))
     return out
 
 

@@ -49,6 +49,9 @@ class ParseError(XencfgError):
         #: What could still be read, for lint (e.g. blocks closed at the end of the
         #: file as the daemon does); ``None`` when nothing could.
         self.partial: object | None = None
+        #: How lint reports it (XC001): ``"warning"`` where the daemon reads the
+        #: file as its author meant anyway (multipath closing sections at its end).
+        self.severity = "error"
         super().__init__(self.__str__())
 
     @property

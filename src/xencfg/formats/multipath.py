@@ -16,10 +16,11 @@ from typing import Any
 import attrs
 
 from ..document import TreeDocument
+from ..errors import ParseError
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
-from ..syntax.build import make_block, make_entry, make_root, parse_with
+from ..syntax.build import make_block, make_entry, make_root, parse_with, unclosed_braces
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
@@ -127,6 +128,15 @@ DEVICE_KEYWORDS = (
 OVERRIDES_KEYWORDS = _COMMON | _PATHS
 BLACKLIST_KEYWORDS = frozenset({"devnode", "wwid", "property", "protocol"})
 BLACKLIST_DEVICE_KEYWORDS = frozenset({"vendor", "product"})
+#: Every keyword of some section (each takes a value).
+_ALL_KEYWORDS = (
+    DEFAULTS_KEYWORDS
+    | MULTIPATH_KEYWORDS
+    | DEVICE_KEYWORDS
+    | OVERRIDES_KEYWORDS
+    | BLACKLIST_KEYWORDS
+    | BLACKLIST_DEVICE_KEYWORDS
+)
 #: Where each keyword is read, for "valid in defaults, devices, not here".
 _SECTION_KEYWORDS = (
     ("defaults", DEFAULTS_KEYWORDS),
@@ -199,9 +209,24 @@ _VENDOR = (
     Keyword("pg_prio_calc", vendor=_FORK),
     Keyword("dev_loss", vendor=_FORK, renamed_to="dev_loss_tmo"),
 )
+#: Keywords Red Hat's device-mapper-multipath read on an older base than upstream,
+#: by that base: RHEL 4.6/4.7 and 5.3 (0.4.5 and 0.4.7) document bindings_file,
+#: max_fds, flush_on_last_del, queue_without_daemon, mode, uid and gid; RHEL 6
+#: (0.4.9) find_multipaths, checker_timeout, rr_min_io_rq and path_selector in
+#: defaults, later minor releases retain_attached_hw_handler, detect_prio,
+#: deferred_remove and the delay_*_checks pair (the RHEL DM Multipath guides'
+#: "Red Hat Enterprise Linux Release 6.x and later" notes); RHEL 6 still reads
+#: getuid_callout, not uid_attribute (RHEL 7 switched: preupgrade-assistant).
+#: Their use proves only the base: advice must still suit those releases.
+_BACKPORTED: dict[str, str] = {
+    "0.4.5": "bindings_file max_fds flush_on_last_del queue_without_daemon mode uid gid",
+    "0.4.9": """find_multipaths checker_timeout rr_min_io_rq retain_attached_hw_handler
+        detect_prio deferred_remove delay_watch_checks delay_wait_checks""",
+}
+_BACKPORT = {k: V(v) for v, names in _BACKPORTED.items() for k in names.split()}
 MULTIPATH_FACTS: tuple[Keyword, ...] = (
     *(
-        Keyword(k, since=V(v))
+        Keyword(k, since=V(v), backported=_BACKPORT.get(k))
         for v, names in _SINCE.items()
         for k in names.split()
         if k not in ("pg_timeout", "multipath_dir", "config_dir", "default_uid_attribute")
@@ -221,21 +246,30 @@ _YES_NO = ("yes", "no", "1", "0")
 #: ``int`` where a number >= 0 is allowed too (``(low, high)`` where it is capped).
 VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
     "failback": (("manual", "immediate", "followover"), (0, 2**31 - 1)),
-    "no_path_retry": (("fail", "queue"), (0, 2**31 - 1)),
+    # "0" is a word (fail, resp. off-by-zero); other numbers from 1 (dict.c
+    # no_path_retry_helper, set_undef_off_zero: do_set_int(..., 1, INT_MAX))
+    "no_path_retry": (("fail", "queue", "0"), (1, 2**31 - 1)),
     "path_grouping_policy": (
         ("failover", "multibus", "group_by_serial", "group_by_prio", "group_by_node_name"),
         None,
     ),
     "rr_weight": (("priorities", "uniform"), None),
-    "find_multipaths": (("yes", "no", "on", "off", "greedy", "smart", "strict"), None),
+    # def_find_multipaths_handler also takes "0" and "1" for off and on
+    "find_multipaths": (
+        ("yes", "no", "on", "off", "greedy", "smart", "strict", "0", "1"),
+        None,
+    ),
     "dev_loss_tmo": (("infinity",), (0, 2**31 - 1)),
-    "fast_io_fail_tmo": (("off",), (0, 2**31 - 1)),
+    "fast_io_fail_tmo": (("off", "0"), (1, 2**31 - 1)),
     "max_fds": (("max",), (0, 2**31 - 1)),
     # a user name (getpwnam_r: its uid, for gid its primary group) or a number
     # (dict.c set_uid/set_gid); a name no user has: "invalid value for gid: \"disk\""
     "uid": ((), (0, 2**31 - 1)),
     "gid": ((), (0, 2**31 - 1)),
     "verbosity": ((), (0, 4)),
+    # declare_def_range_handler: below 1000 * 4 (DEFAULT_REPLY_TIMEOUT) is capped
+    "uxsock_timeout": ((), (4000, 2**31 - 1)),
+    "remove_retries": ((), (0, 2**31 - 1)),
     **{
         k: ((), (0, 2**31 - 1))
         for k in (
@@ -293,7 +327,9 @@ SCHEMA = Schema.build(
         "overrides": OVERRIDES_KEYWORDS | _EVERYWHERE,
     },
     MULTIPATH_FACTS,
-    per_context={("defaults", "path_selector"): Keyword("path_selector", since=_0_5)},
+    per_context={
+        ("defaults", "path_selector"): Keyword("path_selector", since=_0_5, backported=_0_4_9)
+    },
     types={k: _type_text(*check) for k, check in VALUE_CHECKS.items()},
     # libmultipath/defaults.h: DEFAULT_CHECKINT, seconds between path checks
     defaults={"polling_interval": 5},
@@ -607,7 +643,12 @@ class MultipathDocument(TreeDocument):
         dict.c's ``set_*`` handlers; tests/test_daemon_verdicts.py holds each one to
         ``multipath -t``."""
         for node in walk(self):
-            if isinstance(node, Entry) and node.key in VALUE_CHECKS and node.values:
+            if isinstance(node, Entry) and not node.values and node.key in _ALL_KEYWORDS:
+                # parser.c set_value: "missing value for option 'KEY' on line N"
+                yield ValueProblem(
+                    node, f"missing value for {node.key}: multipath ignores the line"
+                )
+            elif isinstance(node, Entry) and node.key in VALUE_CHECKS and node.values:
                 message = value_problem(node.key, node.values[0])
                 if message is not None:
                     yield ValueProblem(node, message)
@@ -662,7 +703,48 @@ def parse(text: str, path: str | None = None) -> MultipathDocument:
     tree several times faster); anything else goes through the grammar, which is the
     reference and words the error.
     """
-    return parse_text(text, path, scan=_scan, lark=parse_lark)
+    try:
+        return parse_text(text, path, scan=_scan, lark=parse_lark)
+    except ParseError as exc:
+        if isinstance(exc.partial, MultipathDocument) and _closed_at_end(exc.partial, text):
+            exc.severity = "warning"
+            exc.message += (
+                "; multipath reads the file to its end and closes the section there"
+                " (it logs \"missing '}' at end of\"), so it is read as written: add the '}'"
+            )
+        raise
+
+
+def _closed_at_end(doc: MultipathDocument, text: str) -> bool:
+    """Whether the sections left open read as meant once closed at the end of the file.
+
+    multipath-tools' ``process_stream`` (parser.c) reads to the end of the file, logs
+    "missing '}' at end of" and keeps every section (0.4.x closed them silently).
+    A ``}`` missing earlier puts what follows inside the open section, where
+    multipath takes a keyword of an outer section (``blacklist``, a blacklist's
+    ``devnode``) as invalid and drops it: such a keyword after the first open ``{``
+    tells the two apart.
+    """
+    opened = unclosed_braces(text, "#!")
+    if not opened:
+        return False
+
+    def nested_too_deep(node: Node, context: tuple[str, ...]) -> bool:
+        for c in node.child_nodes():
+            key = getattr(c, "key", None)
+            if key is None:
+                continue
+            here = (*context, key)
+            allowed = keywords_for(context)
+            if allowed is not None and key not in allowed and c.pos >= opened[0]:
+                outer = (keywords_for(context[:i]) for i in range(len(context)))
+                if any(kws is not None and key in kws for kws in outer):
+                    return True
+            if isinstance(c, Block) and nested_too_deep(c, here):
+                return True
+        return False
+
+    return not nested_too_deep(doc, ())
 
 
 def _scan(text: str) -> MultipathDocument | None:

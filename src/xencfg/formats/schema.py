@@ -136,7 +136,10 @@ class Keyword:
     fork), no upstream release does; ``switch_until``: before this release it is
     a bare switch (``allow-two-primaries;``) and a value after it is refused;
     ``obsolete``: the release the tables were checked with refuses or ignores
-    it, which release dropped it is not recorded.
+    it, which release dropped it is not recorded; ``backported``: the oldest
+    upstream base a distribution's build reads it on (Red Hat put ``max_fds``
+    into its multipath-tools 0.4.5 and ``find_multipaths`` into its 0.4.9), so
+    a file using it proves only that release.
 
     ``type`` (the value's type: ``int``, ``bool``, ``duration``, ...) and
     ``default`` (the daemon's, where the keyword is absent) come from the
@@ -157,6 +160,7 @@ class Keyword:
     vendor: str | None = None
     switch_until: Version | None = None
     obsolete: bool = False
+    backported: Version | None = None
 
     @property
     def retired(self) -> Version | None:
@@ -405,8 +409,9 @@ class Schema:
                 continue
             if self.reference is not None and kw.since is not None and kw.since > self.reference:
                 continue  # unchecked releases: no proof of what runs
-            if kw.since is not None and (low is None or kw.since > low[0]):
-                low = (kw.since, where, name)
+            proves = kw.backported or kw.since
+            if proves is not None and (low is None or proves > low[0]):
+                low = (proves, where, name)
             if self.refuses and kw.until is not None and (below is None or kw.until < below[0]):
                 below = (kw.until, where, name)
         return low, below

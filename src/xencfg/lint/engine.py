@@ -262,7 +262,9 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
         doc = api.loads(text, file.format, path=str(file.path))
     except ParseError as exc:
         findings.append(
-            Finding("XC001", "error", exc.message, Location(file.display, exc.line, exc.column))
+            Finding(
+                "XC001", exc.severity, exc.message, Location(file.display, exc.line, exc.column)
+            )
         )
         if not isinstance(exc.partial, Document):
             return None

@@ -20,7 +20,12 @@ def syntax_error() -> Iterator[Finding]:
     heartbeat) silently ignore part of it, so the cluster runs with a
     configuration nobody wrote.
 
-    Example: ``multipaths {`` opened and never closed.
+    Example: ``defaults {`` left without its ``}``, so the ``blacklist`` section
+    after it lands inside ``defaults``, where multipath drops it as an invalid
+    keyword. A multipath.conf whose sections are only left open at the very end
+    gets a warning instead: multipath-tools reads to the end of the file and
+    closes them there (parser.c ``process_stream`` logs "missing '}' at end of";
+    0.4.x says nothing), so the file works as written.
 
     Fix: correct the line the message points at; the caret shows the column.
     """
@@ -263,17 +268,23 @@ def setting_repeated(item: Loaded) -> Iterator[Finding]:
     it; the daemon uses the last. Edits to the first line then change nothing.
 
     Example: ``deadtime 30`` near the top of ha.cf and ``deadtime 10`` at the end.
+    (lvm.conf is the exception: LVM2 2.02 reads the *first* of repeated names and
+    ignores a repeated section whole; later releases read the last.)
 
     Fix: keep one line per setting.
     """
     repeated = getattr(item.doc, "repeated", None)
     if repeated is None:
         return
+    # a format whose daemon reads another line than the last (LVM2 2.02: the first)
+    says = getattr(item.doc, "repeat_message", None)
     for later, first in repeated():
         key = getattr(later, "key", "?")
         yield make(
             "XC007",
-            f"'{key}' is set again; the daemon uses this line, not the earlier one",
+            says(later)
+            if says is not None
+            else f"'{key}' is set again; the daemon uses this line, not the earlier one",
             item.where(later),
             [item.where(first)],
         )

@@ -217,6 +217,10 @@ def no_login_at_boot(cluster: Cluster) -> Iterator[Finding]:
     resource (ocf:heartbeat:iscsi): then ``manual`` is what you want, so
     that only the node running the resource logs in.
 
+    iscsid.conf only holds the default that ``iscsiadm -m discovery`` copies
+    into each new node record (idbm.c ``idbm_node_setup_from_conf``); a record
+    set to ``automatic`` afterwards logs in at boot whatever this file says.
+
     Fix: ``node.startup = automatic`` (and for existing node records:
     ``iscsiadm -m node -o update -n node.startup -v automatic``).
     """
@@ -229,7 +233,13 @@ def no_login_at_boot(cluster: Cluster) -> Iterator[Finding]:
     for item in cluster.docs("iscsid"):
         entry = _iscsid(item).entry("node.startup")
         if entry is not None and entry.values and entry.values[0] == "manual":
-            yield make("IS102", "node.startup = manual: no login at boot", item.where(entry))
+            yield make(
+                "IS102",
+                "node.startup = manual: targets discovered with this default are not logged"
+                " in at boot (each node record keeps its own node.startup: check"
+                " /etc/iscsi/nodes or /var/lib/iscsi/nodes)",
+                item.where(entry),
+            )
 
 
 #: Above this, a dead path holds I/O longer than multipath users expect.

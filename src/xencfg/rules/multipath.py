@@ -11,10 +11,12 @@ from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
+from ..syntax.blocks import Block
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.multipath import MultipathDocument
+    from ..syntax.tree import Node
 
 
 def _mp(item: Loaded) -> MultipathDocument:
@@ -46,7 +48,17 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
                 if not pat:
                     continue
                 found = regex.problems(pat)
-                if found:
+                if pat == "*":
+                    # Red Hat's build reads "*" as ".*" with a warning (its patch "RH:
+                    # warn on invalid regex instead of failing"); upstream's regcomp
+                    # refuses it and drops the line ("parsing failed")
+                    msg = (
+                        f"{kind} regex '*' does not compile: upstream multipath-tools drops"
+                        ' the line ("parsing failed"), only Red Hat\'s build reads it as'
+                        " '.*'; write '.*', which every release reads"
+                    )
+                    yield make("MP001", msg, item.where(r.node))
+                elif found:
                     msg = f"{kind} regex '{pat}': " + "; ".join(found)
                     yield make("MP001", msg, item.where(r.node))
 
@@ -418,3 +430,67 @@ def aliased_wwid_blacklisted(cluster: Cluster) -> Iterator[Finding]:
                     item.where(m.block),
                     [where_item.where(anchor)],
                 )
+
+
+@rule("MP010", "section-dropped", "error", formats=("multipath",))
+def section_dropped(item: Loaded) -> Iterator[Finding]:
+    """A ``multipath`` entry without ``wwid``, or a ``device`` entry of ``devices``
+    without ``vendor`` or ``product``.
+
+    Why it matters: multipath-tools drops the whole section with its alias or
+    its settings (0.9.4 config.c: ``merge_mptable`` logs "multipaths config
+    section missing wwid", ``factorize_hwtable`` "device config ... missing
+    vendor or product parameter"), so the LUN runs without them: no
+    ``/dev/mapper/ALIAS`` for the domUs, or the built-in defaults for the array.
+
+    Example: ``device { vendor "IET" path_checker tur }`` (no ``product``).
+
+    Also a section multipath does not know *inside* a section (``DEVICE {``
+    in ``blacklist``): parser.c takes its name as an invalid keyword and its
+    ``}`` as the end of the enclosing section, so what follows in that section
+    is read at the top level and dropped (``multipath -t``: "invalid keyword:
+    devnode", "unmatched '}'").
+
+    Fix: add the missing keyword (``product ".*"`` matches every product of
+    the vendor); spell the section as multipath does (lower case).
+    """
+    from ..formats.multipath import keywords_for
+
+    doc = _mp(item)
+
+    def nested(node: Node, context: tuple[str, ...]) -> Iterator[Finding]:
+        kids = [c for c in node.child_nodes() if getattr(c, "key", None) is not None]
+        allowed = keywords_for(context)
+        for i, c in enumerate(kids):
+            if not isinstance(c, Block):
+                continue
+            if context and allowed is not None and c.key not in allowed:
+                if kids[i + 1 :]:
+                    yield make(
+                        "MP010",
+                        f"section '{c.key}' is unknown inside '{context[-1]}': multipath"
+                        f" ends '{context[-1]}' at its '}}' and drops the"
+                        f" {len(kids) - i - 1} line(s) after it",
+                        item.where(c),
+                    )
+            elif allowed is not None:
+                yield from nested(c, (*context, c.key))
+
+    yield from nested(doc, ())
+    for m in doc.multipaths:
+        if not any(m.block.entries("wwid")):
+            alias = f" (alias '{m.alias}')" if m.alias else ""
+            yield make(
+                "MP010",
+                f"multipath entry{alias} has no wwid: multipath drops the whole entry",
+                item.where(m.block),
+            )
+    for d in doc.devices:
+        missing = [k for k in ("vendor", "product") if not any(d.block.entries(k))]
+        if missing:
+            yield make(
+                "MP010",
+                f"device entry has no {' and no '.join(missing)}: multipath drops the whole"
+                " entry and its settings",
+                item.where(d.block),
+            )

@@ -191,7 +191,10 @@ def member_missing(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: OCFS2 lets only cluster.conf's nodes mount; a node the
     cluster manager runs resources on but OCFS2 does not know cannot mount the
     shared filesystem, and a failover to it fails. Names compare without
-    domain and case, as ``uname -n`` does.
+    domain and case, as ``uname -n`` does. A node without such lists of its
+    own is compared with the other nodes' lists that name one of its
+    cluster.conf nodes: a storage pair's DRBD (the boxes exporting the LUN
+    over iSCSI) is another cluster.
 
     Fix: add a ``node:`` stanza for every cluster node (and raise ``node_count``).
     """
@@ -201,7 +204,12 @@ def member_missing(cluster: Cluster) -> Iterator[Finding]:
         have = {short(n.name) for n in doc.nodes if n.name}
         if not have:
             continue
-        same = [m for m in lists if m.item.node == item.node] or lists
+        # the node's own lists; else those of other nodes that share a member with
+        # cluster.conf: a storage pair's DRBD or heartbeat (san1, san2 exporting the
+        # LUN) is another cluster, whose nodes never mount the filesystem
+        same = [m for m in lists if m.item.node == item.node] or [
+            m for m in lists if any(short(n) in have for n in m.names)
+        ]
         reported: set[str] = set()
         for m in same:
             for name in m.names:

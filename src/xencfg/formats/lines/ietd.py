@@ -371,7 +371,9 @@ def _value_problem(e: Entry) -> str | None:
         lun = parse_lun(e)
         if lun.number is None:
             return f"LUN number {first!r} is not a number"
-        if lun.path is None:
+        if lun.path is None and lun.type != "nullio":
+            # a nullio LUN has none: ietd.conf(5)'s own example is
+            # "Lun 1 Sectors=10000,Type=nullio" (1.4.20: Blocks=,BlockSize=)
             return f"LUN {lun.number} has no Path"
         if lun.type is not None and lun.type not in LUN_TYPES:
             return f"LUN {lun.number} Type={lun.type}: one of {', '.join(LUN_TYPES)}"
@@ -386,8 +388,9 @@ def _value_problem(e: Entry) -> str | None:
         low, high = RANGES.get(key, (0, 2**32))
         if not low <= int(first) <= high:
             return f"{e.key} {first} is outside {low}..{high}"
-    if key in BOOL_PARAMS and first.lower() not in ("yes", "no"):
-        return f"{e.key} {first!r}: Yes or No"
+    if key in BOOL_PARAMS and first not in ("Yes", "No"):
+        # ietd.conf(5): 'The "Yes" and "No" for parameter values are case sensitive.'
+        return f"{e.key} {first!r}: Yes or No (case sensitive)"
     if key in DIGEST_PARAMS and not all(
         d.strip().lower() in ("none", "crc32c") for d in first.split(",")
     ):

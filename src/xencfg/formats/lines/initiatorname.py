@@ -19,6 +19,7 @@ import attrs
 
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
+from ...syntax.blocks import Entry
 from ..schema import Keyword
 from ..view import Setting, schema_of
 from ._base import parser_for
@@ -37,9 +38,23 @@ class InitiatorNameDocument(OpenIscsiDocument):
     style = STYLE
 
     name = Setting(
-        "InitiatorName", doc="The initiator's iSCSI name (the last ``InitiatorName=`` line wins)."
+        "InitiatorName", doc="The initiator's iSCSI name (the first ``InitiatorName=`` line wins)."
     )
     alias = Setting("InitiatorAlias", read_only=True)
+
+    def entry(self, key: str) -> Entry | None:
+        """The *first* line named ``key``: iscsid reads this file with
+        ``cfg_get_string_param`` (iscsi_util.c), which stops at the first line
+        holding the key."""
+        found = self.entries(key)
+        return found[0] if found else None
+
+    def repeat_message(self, later: Entry) -> str:
+        """A repeated key: iscsid keeps the first line, not this one."""
+        return (
+            f"'{later.key}' is set again: iscsid reads the first line only"
+            " (cfg_get_string_param stops there), not this one: keep one"
+        )
 
     @property
     def generates_name(self) -> bool:

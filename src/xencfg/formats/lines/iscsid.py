@@ -57,8 +57,15 @@ _INT_KEYS = (
     "discovery.sendtargets.timeo.auth_timeout",
     "discovery.sendtargets.timeo.active_timeout",
     "isns.port",
-    "iscsid.ipc_auth_uid",
     "node.active_conn",
+    # in 2.1.8's node record too (idbm.c idbm_recinfo_node; peer-iscsiadm: KNOWN)
+    "node.session.iscsi.MaxOutstandingR2T",
+    "node.session.iscsi.ERL",
+    "node.session.initial_cmdsn",
+    "node.conn[N].timeo.auth_timeout",
+    "node.conn[N].tcp.type_of_service",
+    "discovery.sendtargets.discoveryd_poll_inval",
+    "discovery.isns.discoveryd_poll_inval",
 )
 _BOOL_KEYS = (
     "node.leading_login",
@@ -68,16 +75,21 @@ _BOOL_KEYS = (
     "node.session.iscsi.DataPDUInOrder",
     "node.session.iscsi.DataSequenceInOrder",
     "iscsid.safe_logout",
+    # iscsid.c: strcmp(ipc_auth_uid, "Yes") (the stock file: "# iscsid.ipc_auth_uid = No")
+    "iscsid.ipc_auth_uid",
     "discovery.sendtargets.use_discoveryd",
+    "discovery.isns.use_discoveryd",
+    "node.conn[N].iscsi.IFMarker",
+    "node.conn[N].iscsi.OFMarker",
 )
 _ENUMS: dict[str, tuple[str, ...]] = {
     "node.startup": ("automatic", "manual", "onboot"),
+    "node.conn[N].startup": ("manual", "automatic", "onboot"),
     "node.session.auth.authmethod": ("None", "CHAP"),
     "discovery.sendtargets.auth.authmethod": ("None", "CHAP"),
     "node.conn[N].iscsi.HeaderDigest": ("None", "CRC32C", "CRC32C,None", "None,CRC32C"),
     "node.conn[N].iscsi.DataDigest": ("None", "CRC32C", "CRC32C,None", "None,CRC32C"),
     "node.session.scan": ("auto", "manual"),
-    "node.session.iscsi.ErrorRecoveryLevel": ("0", "1", "2"),
 }
 _TEXT_KEYS = (
     "iscsid.startup",
@@ -210,6 +222,17 @@ class IscsidDocument(OpenIscsiDocument):
     format = FORMAT
     style = STYLE
 
+    def repeat_message(self, later: Entry) -> str:
+        """A repeated key: the node record's keys take the last line
+        (``idbm_recinfo_config`` updates the record line by line); ``iscsid.*``
+        keys the first (``cfg_get_string_param`` in iscsi_util.c stops there)."""
+        if later.key.startswith("iscsid."):
+            return (
+                f"'{later.key}' is set again: iscsid reads the first line only"
+                " (cfg_get_string_param stops there), not this one: keep one"
+            )
+        return f"'{later.key}' is set again; the daemon uses this line, not the earlier one"
+
     @property
     def settings(self) -> dict[str, Any]:
         """Every setting with its typed value (a later line wins; secrets included)."""
@@ -254,9 +277,10 @@ class IscsidDocument(OpenIscsiDocument):
                 yield KeywordProblem(e, "unknown", e.key, suggest(t, KNOWN))
 
     def value_problems(self) -> Iterator[ValueProblem]:
-        """Values iscsid refuses or that break RFC 3720's limits."""
+        """Values iscsid refuses or that break RFC 3720's limits, and lines its
+        parser skips whole (:meth:`skipped_line`)."""
         for e in self.entries():
-            message = value_problem(e.key, e.values[0] if e.values else "")
+            message = self.skipped_line(e) or value_problem(e.key, e.values[0] if e.values else "")
             if message:
                 yield ValueProblem(e, message)
         first = self.entry("node.session.iscsi.FirstBurstLength")
@@ -267,6 +291,33 @@ class IscsidDocument(OpenIscsiDocument):
             yield ValueProblem(
                 first, f"FirstBurstLength {fb} exceeds MaxBurstLength {mb} (RFC 3720)"
             )
+
+    def skipped_line(self, e: Entry) -> str | None:
+        """Why open-iscsi's reader skips ``e``'s line, or ``None``.
+
+        ``idbm_recinfo_config`` (idbm.c, 2.0-873 to 2.1) ends the name at a blank
+        or ``=``, then steps over one character and expects ``=`` after blanks:
+        ``key=value`` and ``key= value`` fail ("does not have '=' separator"), only
+        ``key = value`` and ``key =value`` are read. A line without its newline
+        (the last one) is skipped as "too long".
+        """
+        text = self.source or ""
+        if not text or e.pos < 0:
+            return None
+        start = text.rfind("\n", 0, e.pos) + 1
+        end = text.find("\n", e.pos)
+        line = text[start:] if end < 0 else text[start:end]
+        if end < 0:
+            return (
+                f"{e.key}: the file's last line has no newline, and iscsid skips such a"
+                " line ('too long'): end the file with a newline"
+            )
+        if re.match(r"[ \t]*[^\s=]+=", line):
+            return (
+                f"{e.key}: no blank before '=', and iscsid skips the line (\"does not"
+                " have '=' separator\"): write 'key = value'"
+            )
+        return None
 
     def secret_lines(self) -> list[Entry]:
         """The lines holding a CHAP password (``node.session.auth.password``,
@@ -329,8 +380,10 @@ def value_problem(key: str, raw: str) -> str | None:
             return f"{key} = {n} is outside {low}..{high}"
         if t == "node.session.cmds_max" and n & (n - 1):
             return f"{key} = {n} is not a power of two (iscsid rounds it down)"
-    elif t in BOOLS and raw.lower() not in ("yes", "no"):
-        return f"{key} = {raw!r}: iscsid reads Yes or No"
+    elif t in BOOLS and raw not in ("Yes", "No"):
+        # idbm_rec_update_param: TYPE_INT_O values match with strcmp, so 'yes' is
+        # not read and the default stays (2.0-873 and 2.1 alike)
+        return f"{key} = {raw!r}: iscsid reads only Yes or No (with capitals)"
     elif t in _ENUMS and raw not in _ENUMS[t]:
         return f"{key} = {raw!r}: one of {', '.join(_ENUMS[t])}"
     return None

@@ -378,6 +378,14 @@ class _Builder:
         head = to_tok(children[0])
         if not self._first(head.pos):
             self._fail(head.pos, f"stanza '{head.text}' must start at column 1")
+        name = head.text.rstrip(":")
+        if name != name.rstrip(" \t"):
+            # o2cb refuses "node :" and "node<TAB>:" (peer-o2cb: "Unknown code ____ 251
+            # while loading cluster configuration file"), "node: " it takes
+            self._fail(
+                head.pos + len(name.rstrip(" \t")),
+                f"stanza '{name.strip()}:' has a blank before ':', and o2cb refuses the file",
+            )
         kids = list(tuple(c for c in children if isinstance(c, Node)))  # (sized exactly)
         b = Block(self.share(head.text.rstrip(" \t:")), [], kids, key_tok=None)
         b.cst = [head, *kids]

@@ -15,7 +15,16 @@ import attrs
 
 from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
-from ._base import Builder, LvmLikeDocument, LvmStyle, keyword_problems_for, parse_lvmlike
+from ...syntax.blocks import Block
+from ...syntax.tree import Node
+from ._base import (
+    Builder,
+    LvmLikeDocument,
+    LvmStyle,
+    Setting,
+    keyword_problems_for,
+    parse_lvmlike,
+)
 
 FORMAT = "lvm"
 
@@ -120,6 +129,43 @@ class LvmDocument(LvmLikeDocument):
     def locking_type(self) -> int | None:
         v = self.get("global/locking_type")
         return v if isinstance(v, int) else None
+
+    def repeated(self) -> list[tuple[Node, Node]]:
+        """``(later, first)`` for a setting or section named twice in one section."""
+        out: list[tuple[Node, Node]] = []
+
+        def visit(node: Node) -> None:
+            first: dict[str, Node] = {}
+            for c in node.child_nodes():
+                if isinstance(c, (Setting, Block)):
+                    earlier = first.setdefault(c.key, c)
+                    if earlier is not c:
+                        out.append((c, earlier))
+                    elif isinstance(c, Block):
+                        visit(c)
+
+        visit(self)
+        return out
+
+    def repeat_message(self, later: Node) -> str:
+        """What LVM makes of a repeat: which one it reads depends on the release.
+
+        LVM2 2.02's lookup (lib/config/config.c ``_find_config_node``) takes the
+        first node of a name and logs "Ignoring duplicate config node" for the
+        others, a whole repeated section included; libdm's later parser
+        (libdm-config.c ``_section``) merges repeated sections and keeps the last
+        value, logging "Ignoring duplicate config value".
+        """
+        key = getattr(later, "key", "?")
+        if isinstance(later, Block):
+            return (
+                f"section '{key}' appears again: LVM2 2.02 ignores this one whole"
+                ' ("Ignoring duplicate config node"), later releases merge it: use one'
+            )
+        return (
+            f"'{key}' is set again: LVM2 2.02 reads the first one, later releases this one"
+            ' (both warn "Ignoring duplicate config ..."): keep one'
+        )
 
     def keyword_problems(self) -> Iterator[KeywordProblem]:
         """Top-level sections lvm.conf(5) does not document."""

@@ -542,7 +542,7 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 #: what xl's own scanner refuses is reported from this.
 _XL_TOKEN = re.compile(
     r"""(?P<ident>[a-z][._0-9a-z]*)|(?P<number>[0-9][0-9a-fx]*)|[ \t]+|\+=|[,\[\]=;]|\n"""
-    r"""|\#[^\n]*\n|(?P<string>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+    r"""|\#[^\n]*\n|(?P<string>'[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")"""
 )
 _SIMPLE_ESCAPES = frozenset("\"'\\abfnrtv")
 
