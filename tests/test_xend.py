@@ -173,6 +173,15 @@ def test_words_outside_lists_are_read_and_ignored_like_xend() -> None:
     path = FIXTURES / "xend" / "bare-word.sxp"  # the parentheses lost: the port is unset
     doc = xencfg.load(path, "xend")
     assert doc.names == ["xend-relocation-server"] and doc.dumps() == path.read_text()
+    # ... which lint says (XC003, a warning: xend starts, with the default port); a
+    # comment word is no option and says nothing
+    assert [(p.keyword, p.kind) for p in doc.keyword_problems()] == [
+        ("xend-relocation-port", "misplaced")
+    ]
+    # (the "(man xend)" of the ';' line is a list to xend: an unknown option)
+    assert [(p.keyword, p.kind) for p in xend.parse(text).keyword_problems()] == [
+        ("man", "unknown")
+    ]
     # a lone ';' line with an unbalanced quote still fails, as sxp.py's string state does
     with pytest.raises(xencfg.ParseError):
         xend.parse("; don't\n(xend-http-server yes)\n")

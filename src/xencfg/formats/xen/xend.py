@@ -507,6 +507,11 @@ class XendDocument(TreeDocument):
         seen: set[str] = set()
         dup = self.duplicates()
         for c in self.children:
+            if isinstance(c, Atom) and c.value in OPTIONS:
+                # an option's name outside any list: its parentheses were lost, and xend
+                # ignores words outside lists (XendOptions reads lists only)
+                where = f"a ({c.value} ...) list; xend ignores words outside parentheses"
+                yield KeywordProblem(c, "misplaced", c.value, where)
             if not isinstance(c, SList):
                 continue
             name = c.name
