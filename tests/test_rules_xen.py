@@ -355,10 +355,11 @@ def test_xn009_xend_duplicate_setting(tmp_path: Path) -> None:
     bad = write(tmp_path / "a", {"etc/xen/xend-config.sxp": text})
     assert run([bad], "XN009") == [
         (
+            # XendOptions.get_config_value = sxp.child_value: the first list wins
             "xen/xend-config.sxp",
-            1,
-            "(xend-relocation-address) is set 2 times; xend uses only the last one",
-            [("xen/xend-config.sxp", 3)],
+            3,
+            "(xend-relocation-address) is set 2 times; xend uses only the first one",
+            [("xen/xend-config.sxp", 1)],
         )
     ]
     # not reported a second time by the generic keyword rules
@@ -430,8 +431,9 @@ def _seed(name: str) -> set[tuple[str, str, int]]:
 def test_seed_notes_s000_xen() -> None:
     found = _seed("s000-iscsi-multipath")
     for node in ("node1", "node2"):
-        # (xend-relocation-address '') on lines 1 and 4
-        assert ("XN009", f"{node}/etc/xen/xend-config.sxp", 1) in found
+        # (xend-relocation-address '') on lines 1 and 4: the later one is reported
+        # (xend reads the first: sxp.child_value)
+        assert ("XN009", f"{node}/etc/xen/xend-config.sxp", 4) in found
         # relocation open to every host: hosts-allow '' and address ''
         assert ("XN008", f"{node}/etc/xen/xend-config.sxp", 5) in found
         # w! with no cluster file system configured
@@ -598,3 +600,61 @@ def test_xn015_xl_syntax_refused(tmp_path: Path) -> None:
     for name, tail in {"hash": "#", "dot": "memory = 256.", "capital": "memory = 256G"}.items():
         end = write(tmp_path / f"end-{name}", {"etc/xen/web.cfg": head + tail})
         assert lint.run([str(end)], select=["XN015"], versions=xen).findings == [], name
+
+
+def test_xn016_xl_domain_type_and_empty_config(tmp_path: Path) -> None:
+    """peer-xl (xl 4.17 ``xl -N create``): ``type = "HVM"`` and ``builder = "linux"``
+    stop it with "Invalid domain type ...", ``builder = "hvm"`` with ``type = "pv"``
+    with "Contradicting "builder" and "type" options specified.", a config with no
+    settings with "Domain name must be specified." (xl_parse.c compares type and
+    builder with strncmp over the value's length: a lower-case prefix, "" being hvm).
+    xl accepts ``type = "p"``, ``type = ""`` (hvm, no kernel needed), ``builder =
+    "generic"`` with ``type = "pv"`` and ``builder = "hvm"`` with ``type = "hvm"``."""
+    from xencfg.versions import Version
+
+    base = "name = 'g'\nmemory = 256\n"
+    refused = {
+        "type-case.cfg": (base + "type = 'HVM'\n", 3, "type 'HVM': xl refuses"),
+        "builder-linux.cfg": (base + "builder = 'linux'\nkernel = '/k'\n", 3, "'linux'"),
+        "contradict.cfg": (
+            base + "builder = 'hvm'\ntype = 'pv'\nkernel = '/k'\n",
+            3,
+            "builder 'hvm' contradicts type 'pv'",
+        ),
+    }
+    accepted = {
+        "type-prefix.cfg": base + "type = 'p'\nkernel = '/k'\n",
+        "type-empty.cfg": base + "type = ''\n",
+        "agree-pv.cfg": base + "type = 'pv'\nbuilder = 'generic'\nkernel = '/k'\n",
+        "agree-hvm.cfg": base + "type = 'hvm'\nbuilder = 'hvm'\n",
+    }
+    x417 = {"xen": Version.parse("4.17")}
+    bad = write(tmp_path / "b", {f"etc/xen/{k}": v for k, (v, _, _) in refused.items()})
+    found = lint.run([str(bad)], select=["XN016", "XC005"], versions=x417).findings
+    got = sorted((Path(f.path).name, f.code, f.line, f.severity) for f in found)
+    # (the wrong reason "a PV guest with neither kernel nor bootloader" is gone for "HVM")
+    assert got == sorted((k, "XN016", line, "error") for k, (_, line, _) in refused.items())
+    for f in found:
+        assert refused[Path(f.path).name][2] in f.message
+    # the release unknown: xm may read the file, a warning; before Xen 4.10 xl had no
+    # ``type`` and took any builder but hvm as PV: nothing
+    unknown = lint.run([str(bad)], select=["XN016"]).findings
+    assert {f.severity for f in unknown} == {"warning"} and len(unknown) == 3
+    x44 = {"xen": Version.parse("4.4")}
+    assert lint.run([str(bad)], select=["XN016"], versions=x44).findings == []
+    good = write(tmp_path / "g", {f"etc/xen/{k}": v for k, v in accepted.items()})
+    assert lint.run([str(good)], select=["XN016", "XC005"], versions=x417).findings == []
+    # no settings at all: a domU config xl refuses; xl.conf and cpupool files are not
+    empty = write(tmp_path / "e", {"web.cfg": "# nothing yet\n", "xl.conf": "# all comments\n"})
+    for name, codes in (("web.cfg", ["XN016"]), ("xl.conf", [])):
+        res = lint.run([str(empty / name)], select=["XN016"], force_format="xl", versions=x417)
+        assert [f.code for f in res.findings] == codes, name
+    assert (
+        "Domain name must be specified"
+        in lint.run([str(empty / "web.cfg")], select=["XN016"], force_format="xl", versions=x417)
+        .findings[0]
+        .message
+    )
+    # xm files are never checked by xl's rules
+    xm = write(tmp_path / "m", {"etc/xen/old.xm": "name = 'g'\nbuilder = 'linux'\nmemory = 256\n"})
+    assert lint.run([str(xm)], select=["XN016"], force_format="xm", versions=x417).findings == []

@@ -576,20 +576,21 @@ def relocation_open(item: Loaded) -> Iterator[Finding]:
 def xend_duplicate(item: Loaded) -> Iterator[Finding]:
     """A setting appears more than once in xend-config.sxp.
 
-    Why it matters: xend silently uses the last one; whoever edits the first
-    changes nothing.
+    Why it matters: xend silently uses the first one (XendOptions.get_config_value
+    is sxp.child_value, which takes the first list of that name); whoever edits
+    a later one changes nothing.
 
     Example: ``(xend-relocation-address '')`` on line 1 and line 4.
 
     Fix: keep one line per setting.
     """
     for name, found in _xend(item).duplicates().items():
-        for s in found[:-1]:
+        for s in found[1:]:
             yield make(
                 "XN009",
-                f"({name}) is set {len(found)} times; xend uses only the last one",
+                f"({name}) is set {len(found)} times; xend uses only the first one",
                 item.where(s),
-                [item.where(found[-1])],
+                [item.where(found[0])],
             )
 
 
@@ -785,5 +786,56 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
             _where(item, "disk"),
         )
         out = _xl_severity(item, found)
+        if out is not None:
+            yield out
+
+
+#: Xen 4.10 added xl's ``type`` and made it refuse a ``builder`` other than hvm/generic.
+_XEN_TYPE = Version.parse("4.10")
+#: xl-syntax files that are no domU config: xl.conf and cpupool definitions.
+_NOT_DOMU_NAME = re.compile(r"^xl\.conf$|cpupool", re.I)
+
+
+@rule("XN016", "xl-domu-refused", "error", formats=("xl",))
+def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
+    """An xl domU config that ``xl create`` refuses for its domain type or for having
+    no settings at all, though it parses.
+
+    Why it matters: the domU does not start. xl_parse.c reads ``type`` (Xen 4.10
+    on) as a prefix of hvm, pv or pvh and ``builder`` as a prefix of hvm or generic,
+    case-sensitively, so ``type = "HVM"`` and xm's ``builder = "linux"`` stop it
+    with "Invalid domain type HVM."; a ``builder`` whose type differs from ``type``
+    stops it with "Contradicting "builder" and "type" options specified."; a file
+    with no settings (all comments) with "Domain name must be specified.".
+    Checked with xl 4.17. An error where xl is the only toolstack (Xen 4.5 or later
+    in force; for type and builder 4.10 or later), a warning while the release is
+    unknown, nothing for type and builder before Xen 4.10 (xl then took any builder
+    but hvm as PV and ignored ``type``), nothing before Xen 4.1. xl.conf and
+    cpupool files are no domU configs.
+
+    Example: ``type = "HVM"``; ``builder = "hvm"`` with ``type = "pv"``.
+
+    Fix: write ``type = "hvm"`` (or pv, pvh) in lower case and remove ``builder``;
+    give the config at least a ``name``.
+    """
+    doc: Any = item.doc
+    if item.file.format != "xl" or _TEMPLATE.match(item.file.path.name):
+        return
+    if _NOT_DOMU_NAME.search(item.file.path.name):
+        return
+    found: list[Finding] = []
+    if not doc.assignments():
+        found.append(
+            make(
+                "XN016",
+                "no settings at all: xl refuses the config ('Domain name must be specified.')",
+                item.where(None),
+            )
+        )
+    elif not item.versions.of("xen", item.node or "").older_than(_XEN_TYPE):
+        for node, message in doc.domain_type_problems():
+            found.append(make("XN016", message, item.where(node)))
+    for f in found:
+        out = _xl_severity(item, f)
         if out is not None:
             yield out

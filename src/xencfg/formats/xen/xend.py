@@ -3,10 +3,12 @@
 The file is a sequence of ``(name value...)`` lists; values are words,
 quoted strings (``'...'`` or ``"..."`` with backslash escapes) or nested
 lists (``xen-api-server``, ``xend-pci-quirks``). Most real files are mostly
-commented-out ``#(key value)`` lines. xend reads the settings into a dict, so
-the *last* occurrence of a repeated name wins; :meth:`XendDocument.get` does
-the same and :meth:`XendDocument.settings_all` shows every occurrence (a
-repeat is usually a mistake lint should report). Generic lists that are not
+commented-out ``#(key value)`` lines. xend keeps the file as one list and looks
+a setting up with ``sxp.child_value`` (XendOptions.get_config_value): the *first*
+``(name ...)`` list and its first item, so the first occurrence of a repeated
+name wins; :meth:`XendDocument.get` does the same and
+:meth:`XendDocument.settings_all` shows every occurrence (a repeat is usually a
+mistake lint should report). Generic lists that are not
 xend options (libvirt's ``(domain ...)`` dumps, pci quirks) are kept as is.
 """
 
@@ -42,7 +44,9 @@ def unquote(raw: str) -> str:
 
 
 def needs_quotes(value: str) -> bool:
-    return value == "" or value[0] == "#" or any(c.isspace() or c in "()'\"\ufeff" for c in value)
+    # (xend's sxp.py ends a word at '#' and starts a comment there, even mid-word, and
+    # at one of its separators {}<>[]!; after the first character)
+    return value == "" or any(c.isspace() or c in "()'\"#\ufeff{}<>[]!;" for c in value)
 
 
 def quote(value: str, old: str | None = None) -> str:
@@ -331,12 +335,13 @@ class XendDocument(TreeDocument):
         return [c for c in self.children if isinstance(c, SList) and c.name == name]
 
     def setting(self, name: str) -> SList | None:
-        """The occurrence xend uses: the last one."""
+        """The occurrence xend uses: the first one (XendOptions.get_config_value is
+        sxp.child_value, and sxp.child returns the first list of that name)."""
         found = self.settings_all(name)
-        return found[-1] if found else None
+        return found[0] if found else None
 
     def get(self, name: str, default: Any = None) -> Any:
-        """The raw value of the last ``(name ...)``: a string for one word,
+        """The raw value of the first ``(name ...)``: a string for one word,
         else a list of strings and nested lists."""
         s = self.setting(name)
         if s is None:
@@ -347,7 +352,7 @@ class XendDocument(TreeDocument):
         return vals
 
     def set(self, name: str, *values: Any) -> SList:
-        """Set ``(name values...)``: edits the last occurrence (single words are
+        """Set ``(name values...)``: edits the occurrence xend reads (single words are
         spliced in place) or appends a new line."""
         s = self.setting(name)
         if s is None:
@@ -380,7 +385,7 @@ class XendDocument(TreeDocument):
         return [c.name for c in self.children if isinstance(c, SList) and c.name is not None]
 
     def duplicates(self) -> dict[str, list[SList]]:
-        """Names set more than once (xend silently keeps the last)."""
+        """Names set more than once (xend silently keeps the first)."""
         out: dict[str, list[SList]] = {}
         for n in dict.fromkeys(self.names):
             found = self.settings_all(n)
@@ -395,6 +400,8 @@ class XendDocument(TreeDocument):
         if raw is None:
             return None
         kind = OPTIONS.get(name, ("raw", ""))[0]
+        if kind in ("bool", "int", "regexes", "str") and isinstance(raw, list) and raw:
+            raw = raw[0]  # several items: xend reads the first (sxp.child_value)
         if kind == "bool":
             return to_bool(raw) if isinstance(raw, str) else None
         if kind == "int":
@@ -500,6 +507,11 @@ class XendDocument(TreeDocument):
         seen: set[str] = set()
         dup = self.duplicates()
         for c in self.children:
+            if isinstance(c, Atom) and c.value in OPTIONS:
+                # an option's name outside any list: its parentheses were lost, and xend
+                # ignores words outside lists (XendOptions reads lists only)
+                where = f"a ({c.value} ...) list; xend ignores words outside parentheses"
+                yield KeywordProblem(c, "misplaced", c.value, where)
             if not isinstance(c, SList):
                 continue
             name = c.name
@@ -559,8 +571,11 @@ class _Builder:
         return built(s, to_tok(children[0]).pos)  # the '('
 
     def start(self, children: list[Any]) -> XendDocument:
+        # Words and strings outside any list (``; comment`` lines) are children too:
+        # xend reads and ignores them (XendOptions looks only at lists).
         for c in children:
-            c.top = True
+            if isinstance(c, SList):
+                c.top = True
         doc = XendDocument(list(children))
         doc.cst = list(children)
         return doc
@@ -575,6 +590,22 @@ def _context(exc: Exception) -> str:
     return "(this ')' closes no open list)" if getattr(tok, "type", "") == "RPAR" else ""
 
 
+_MIDWORD_COMMENT = re.compile(r"""[^\s()'"#]#[^\n]*\)""")
+
+
+def _midword_comment(text: str, opener: int) -> str:
+    """A hint when a ``#`` inside a word (``0.0.0.0#x)``) commented out a ``)``: xend's
+    sxp.py (``Parser.state_atom``) ends the word at ``#`` and skips to the end of line."""
+    m = _MIDWORD_COMMENT.search(text, opener)
+    if m is None:
+        return ""
+    line = text.count("\n", 0, m.start()) + 1
+    return (
+        f" (line {line}: '#' starts a comment even inside a word, so the ')' after it"
+        " is commented out; quote the value or put a space before '#')"
+    )
+
+
 def _unclosed(text: str) -> int | None:
     """Offset of the last '(' left open at the end of the text."""
     stack: list[int] = []
@@ -586,14 +617,15 @@ def _unclosed(text: str) -> int | None:
     return stack[-1] if stack else None
 
 
-#: xend.lark's shape: ``( item* )`` lists of words, strings and lists, no statements.
+#: xend.lark's shape: ``( item* )`` lists of words, strings and lists, no statements;
+#: words and strings may stand outside lists too.
 SHAPE = Shape(
     "xend",
     key=frozenset(),
     open="LPAR",
     close="RPAR",
     atoms=frozenset({"WORD", "STRING"}),
-    top_atoms=False,
+    top_atoms=True,
     rules=("", "sexpr", "", "start"),
 )
 
@@ -633,7 +665,8 @@ def parse_lark(text: str, path: str | None = None) -> XendDocument:
             text,
             path,
             opener,
-            "'(' opened here is never closed: expected ')' before the end of the file",
+            "'(' opened here is never closed: expected ')' before the end of the file"
+            + _midword_comment(text, opener),
             expected="')'",
         ) from None
     return doc

@@ -107,6 +107,10 @@ def _elements(literal: str, value: list[Any]) -> list[Tok] | None:
 STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_elements)
 
 
+#: What xl_parse.c (4.10 on) takes for ``type`` and ``builder``, and the type each means.
+_TYPES = (("hvm", "hvm"), ("pv", "pv"), ("pvh", "pvh"))
+_BUILDERS = (("hvm", "hvm"), ("generic", "pv"))
+
 #: /etc/xen/xl.conf settings (xl.conf(5)).
 XL_CONF_KEYS = frozenset(
     """
@@ -145,12 +149,56 @@ class XlDocument(DomUDocument):
                 first, "no name: xl refuses the config ('Domain name must be specified')"
             )
         # firmware = "pvgrub64" stands for a kernel (xl_parse.c, Xen 4.10 on); its value
-        # is not checked here
+        # is not checked here. A type or builder xl refuses stops xl before this check
+        # (domain_type_problems says so), and ``type = "HVM"`` is no PV guest meant.
         given = self._atom("kernel") or self._atom("bootloader") or self._atom("firmware")
-        if not self.is_hvm and not given:
+        refused = any(True for _ in self.domain_type_problems())
+        hvm = self.is_hvm or "hvm" in {self._kind(k) for k in ("type", "builder") if self._atom(k)}
+        if not hvm and not given and not refused:
             yield ValueProblem(
                 first, "a PV guest with neither kernel nor bootloader: xl refuses the config"
             )
+
+    def domain_type_problems(self) -> Iterator[ValueProblem]:
+        """What xl 4.10 and later (which added ``type``) refuses in ``type`` and
+        ``builder`` of a domU config: xl_parse.c takes a ``type`` that is a prefix of
+        hvm, pv or pvh and a ``builder`` that is a prefix of hvm or generic, compared
+        with ``strncmp(buf, name, strlen(buf))`` (case counts: "HVM" and xm's "linux"
+        are refused with "Invalid domain type ..."), and refuses a builder whose type
+        differs from ``type`` ("Contradicting "builder" and "type" options
+        specified."). Checked with peer-xl (xl 4.17). A list is no value to xl."""
+        if not self.is_domu:
+            return
+        kinds: dict[str, str] = {}
+        for key, names in (("type", _TYPES), ("builder", _BUILDERS)):
+            a = self.assignment(key)
+            if a is None or not self._atom(key):
+                continue
+            value = str(self.get(key))
+            kind = self._kind(key)
+            if kind is None:
+                spelled = ", ".join(n for n, _ in names[:-1]) + f" or {names[-1][0]}"
+                yield ValueProblem(
+                    a,
+                    f"{key} '{value}': xl refuses the config ('Invalid domain type {value}.');"
+                    f" write {spelled}, in lower case",
+                )
+                continue
+            kinds[key] = kind
+        if len(kinds) == 2 and kinds["type"] != kinds["builder"]:
+            yield ValueProblem(
+                self.assignment("builder"),
+                f"builder '{self.get('builder')}' contradicts type '{self.get('type')}': xl"
+                ' refuses the config (\'Contradicting "builder" and "type" options'
+                " specified.'); remove builder (deprecated since Xen 4.10)",
+            )
+
+    def _kind(self, key: str) -> str | None:
+        """The domain type xl 4.10+ reads from ``type`` or ``builder`` (``None``: no
+        such type): the first name the value is a prefix of, "" being hvm."""
+        names = _TYPES if key == "type" else _BUILDERS
+        value = str(self.get(key))
+        return next((k for name, k in names if name.startswith(value)), None)
 
     def _atom(self, key: str) -> bool:
         """Whether ``key`` holds one value: libxlu keeps a number as its text, so xl
