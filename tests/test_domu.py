@@ -991,3 +991,12 @@ def test_fast_lexer_agrees_on_mutated_files(data: st.DataObject) -> None:
         text = text[:at] + data.draw(_PY_BITS) + text[at + data.draw(st.integers(0, 3)) :]
     with pytest.MonkeyPatch.context() as mp:
         _both_paths(text, mp)
+
+
+def test_a_continuation_into_the_end_of_the_file_is_refused_as_python_does() -> None:
+    """``x = 'a'\\`` on the last line: Python (2 and 3) refuses the file ("unexpected EOF
+    while parsing"), so xm does not start the guest; the fast lexer took it (found by
+    test_fast_lexer_agrees_on_mutated_files on a mutated file)."""
+    with pytest.raises(xencfg.ParseError, match="unexpected EOF"):
+        xencfg.loads("name = 'g'\nextra = 'console=hvc0'\\\n", "xm")
+    assert xencfg.loads("name = 'g'\nmemory = 256 + \\\n 256\n", "xm").get("name") == "g"

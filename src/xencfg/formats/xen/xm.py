@@ -660,6 +660,8 @@ def _scan_chunks(
         kind = m.lastgroup
         start, pos = pos, m.end()
         if kind == "skip":
+            if pos == n and src[start] == "\\":
+                raise _NotFast  # a continuation into the end of the file: Python refuses it
             continue
         if kind == "nl":
             if depth == 0:
