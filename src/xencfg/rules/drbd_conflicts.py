@@ -1,7 +1,7 @@
 """What drbdadm's parser refuses across resources: a name, a minor or an address
 claimed twice (drbdadm's ``conflicting use of ...`` errors).
 
-This is a lint concern (DR001, DR002 in :mod:`xencfg.rules.drbd` report it), so it
+This is a lint concern (DR001, DR002 in :mod:`xencfg.rules.drbd.nodes` report it), so it
 lives with the rules; ``DrbdDocument.conflicts()``, ``Config.conflicts()`` and
 ``xencfg.formats.drbd.Conflict``/``find_conflicts`` reach it from the format's API.
 It reads the typed views only and imports no rule module, so the format package can

@@ -10,7 +10,7 @@ from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from ..formats.view import to_int
 from . import make, repeats, rule
-from .drbd import short
+from .drbd.common import short
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ..formats.lines.ocfs2 import Ocfs2Document

@@ -1,0 +1,148 @@
+"""What every DRBD rule reads: the DRBD (and hosts, ha.cf, OCFS2) documents of a
+loaded file, each node's drbd.conf with the files it includes, the resources a node
+sees, their settings as a host sees them, and short host names."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, cast
+
+from ...cluster import Cluster, Loaded
+from ...formats.drbd import DrbdDocument, Effective, Host, Resource
+from ...formats.schema import Version
+
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ...formats.lines.hacf import HacfDocument
+    from ...formats.lines.hosts import HostsDocument
+    from ...formats.lines.ocfs2 import Ocfs2Document
+
+
+def _drbd(item: Loaded) -> DrbdDocument:
+    """The document of a drbd.conf item."""
+    return cast(DrbdDocument, item.doc)
+
+
+def _hacf(item: Loaded) -> HacfDocument:
+    """The document of an ha.cf item."""
+    return cast("HacfDocument", item.doc)
+
+
+def _hosts(item: Loaded) -> HostsDocument:
+    """The document of an /etc/hosts item."""
+    return cast("HostsDocument", item.doc)
+
+
+def _ocfs2(item: Loaded) -> Ocfs2Document:
+    """The document of an ocfs2 cluster.conf item."""
+    return cast("Ocfs2Document", item.doc)
+
+
+def short(name: str) -> str:
+    """How drbdadm matches an ``on`` name against ``uname -n``: no domain, any case."""
+    return name.split(".", 1)[0].lower()
+
+
+def _node_configs(cluster: Cluster) -> dict[str, list[Loaded]]:
+    """Each node's drbd files (the logical configuration: drbd.conf plus drbd.d/*),
+    leaving out ``drbdsetup show`` dumps. Computed once per run (``cluster.fact``).
+
+    Where the node has an /etc/drbd.conf, only the files it reaches through its
+    ``include`` statements count: drbdadm reads /etc/drbd.conf and what it includes,
+    never a drbd.d/ file nothing includes (a commented-out ``#include
+    "drbd.d/global_common.conf";``, an old.conf left beside the .res files). Such a
+    file's resources conflict with nothing and its ``common`` is not the node's."""
+
+    def compute() -> dict[str, list[Loaded]]:
+        out: dict[str, list[Loaded]] = {}
+        for node, items in cluster.by_node("drbd").items():
+            keep = _included([i for i in items if not _drbd(i).is_drbdsetup_show])
+            if keep:
+                out[node] = keep
+        return out
+
+    return cluster.fact("drbd:configs", compute)
+
+
+def _parts(path: str) -> list[str]:
+    return [p for p in os.path.normpath(path).split(os.sep) if p]
+
+
+def _matches(path: list[str], pattern: list[str]) -> bool:
+    """``path`` matches the glob ``pattern`` component by component (glob(3): ``*``
+    stays within one component)."""
+    return len(path) == len(pattern) and all(map(fnmatchcase, path, pattern))
+
+
+def _included(items: list[Loaded]) -> list[Loaded]:
+    """``items`` less the files a node's /etc/drbd.conf does not reach by ``include``
+    (all of them when there is no /etc/drbd.conf: a drbd.d/ linted alone)."""
+    paths = {id(i): _parts(os.path.abspath(i.file.path)) for i in items}
+    # the node's /etc/drbd.conf: not one in drbd.d/ (an etckeeper tree's etc has any name)
+    tops = [
+        i for i in items if paths[id(i)][-1] == "drbd.conf" and paths[id(i)][-2:-1] != ["drbd.d"]
+    ]
+    if len(tops) != 1:
+        return items
+    etc = paths[id(tops[0])][:-1]
+    reached, todo = {id(tops[0])}, [tops[0]]
+    while todo:
+        including = todo.pop()
+        here = paths[id(including)][:-1]
+        for pattern in _drbd(including).includes:
+            if pattern.startswith("/"):
+                # the node's /etc/... is this tree's etc/; the tree's root is etc's parent
+                full = _parts(pattern)
+                want = [etc + full[1:]] if full[:1] == ["etc"] else []
+                want.append(etc[:-1] + full)
+            else:
+                want = [_parts(os.path.join(os.sep, *here, pattern))]
+            for i in items:
+                if id(i) not in reached and any(_matches(paths[id(i)], w) for w in want):
+                    reached.add(id(i))
+                    todo.append(i)
+    return [i for i in items if id(i) in reached]
+
+
+def _resources(cluster: Cluster, items: list[Loaded]) -> list[tuple[Loaded, Resource]]:
+    """Every resource of one node's configuration, with ``common`` from whichever file
+    has it; once per run and node, shared by every DRBD rule."""
+    memo: dict[int, list[tuple[Loaded, Resource]]] = cluster.fact("drbd:resources", dict)
+    key = id(items)  # the lists of _node_configs live as long as the run
+    if key not in memo:
+        common = None
+        for i in items:
+            common = _drbd(i).common_block or common
+        memo[key] = [(i, res) for i in items for res in _drbd(i).resource_list(common)]
+    return memo[key]
+
+
+def _effective(cluster: Cluster, res: Resource, host: str) -> Effective:
+    """``res.effective(host)``, computed once per run for the rules that follow."""
+    memo: dict[tuple[int, str], tuple[Resource, Effective]] = cluster.fact("drbd:effective", dict)
+    hit = memo.get((id(res), host))
+    if hit is None or hit[0] is not res:
+        hit = memo[(id(res), host)] = (res, res.effective(host))
+    return hit[1]
+
+
+def _on_hosts(res: Resource) -> Iterator[Host]:
+    for h in res.host_list:
+        if h.kind == "on":
+            yield h
+
+
+def hostnames_equal(a: str, b: str) -> bool:
+    """How drbdadm 9 matches an ``on`` name with ``uname -n`` (hostnames_equal in
+    user/v9/drbdadm_parser.c): two names with a domain compare whole, otherwise the
+    host parts do; in any case. (drbdadm 8.3 and 8.4 compare with strcmp instead:
+    name_in_names in user/v84/drbdadm_parser.c.)"""
+    if "." in a and "." in b:
+        return a.lower() == b.lower()
+    return short(a) == short(b)
+
+
+#: The drbdadm versions whose reading differs (8.4: long words; 9: host names, meshes).
+_V84 = Version.parse("8.4")
+_V9 = Version.parse("9.0")

@@ -1,0 +1,398 @@
+"""What drbdadm refuses in one file as it reads it: no-break spaces, words its scanner
+splits, quoted values it wants bare, statements and sections a host or a resource
+may hold once."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ...cluster import Loaded
+from ...findings import Finding, Location
+from ...formats.drbd import DrbdDocument, Host, Resource
+from ...syntax.blocks import Block
+from ...syntax.terminals import TERMINALS
+from .. import make, rule
+from .common import _V9, _V84, _drbd, _on_hosts, hostnames_equal
+
+
+@rule("DR008", "nbsp-whitespace", "error", formats=("drbd",))
+def nbsp_whitespace(item: Loaded) -> Iterator[Finding]:
+    """A no-break space (U+00A0) used as white space.
+
+    Why it matters: text pasted from a web page often carries U+00A0 where
+    a space or an empty line was. drbdadm's scanner does not take it as
+    white space and refuses the file, though it looks right in an editor.
+
+    Fix: replace it with a plain space (``sed -i 's/\\xc2\\xa0/ /g'``).
+    """
+    doc = _drbd(item)
+    lines: dict[int, int] = {}
+    for off in doc.nbsp_offsets():
+        line = item.where(off).line
+        lines[line] = lines.get(line, 0) + 1
+    for line in sorted(lines):
+        loc = item.where(0)
+        yield make(
+            "DR008",
+            f"U+00A0 (no-break space) used as white space ({lines[line]}x); drbdadm refuses it",
+            Location(loc.path, line, 1),
+        )
+
+
+#: The statements a host section may hold once (drbdadm's parse_host_section:
+#: ``check_uniq("disk statement", "%s:%s:disk", ...)`` and its kin, in 8.3, 8.4 and 9;
+#: ``meta-disk`` and ``flexible-meta-disk`` share one key).
+_ONCE_PER_HOST = {
+    "device": "device",
+    "disk": "disk",
+    "address": "address",
+    "meta-disk": "meta-disk",
+    "flexible-meta-disk": "meta-disk",
+    "node-id": "node-id",  # (DRBD 9: "conflicting use of node-id statement")
+}
+
+
+@rule("DR015", "host-statement-repeated", "error", formats=("drbd",))
+def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
+    """An ``on HOST`` section gives its ``device``, ``disk``, ``address``, meta-disk or
+    ``node-id`` twice.
+
+    Why it matters: drbdadm (8.3, 8.4 and 9) refuses the whole file with
+    ``conflicting use of disk statement 'r0:beta:disk'``, so no resource of it
+    can be brought up or adjusted; a doubled line is the usual trace of a
+    copy and paste. (A resource-level ``disk`` or ``meta-disk``, or one in a
+    ``volume``, given twice is not refused: the later one wins. A second
+    resource-level ``device`` or ``protocol``, section or ``on`` section for
+    one host is: see DR018.)
+
+    A ``volume`` inside an ``on`` section that gives the same ``device`` minor
+    twice is refused too ("conflicting use of device-minor").
+
+    Example: ``on beta { disk /dev/sda1; disk /dev/sda2; ... }``.
+
+    Fix: keep the one line the host needs.
+    """
+    doc = _drbd(item)
+    for res in doc.resource_list():
+        for host in res.host_list:
+            if host.kind not in ("on", "stacked-on-top-of"):
+                continue
+            first: dict[str, Any] = {}
+            for entry in host.block.entries():
+                key = _ONCE_PER_HOST.get(entry.key)
+                if key is None:
+                    continue
+                if key not in first:
+                    first[key] = entry
+                    continue
+                yield make(
+                    "DR015",
+                    f"resource {res.name}: host section '{host.name}' gives '{key}' "
+                    "again; drbdadm refuses the file (conflicting use of "
+                    f"{key} statement)",
+                    item.where(entry),
+                    [item.where(first[key])],
+                )
+            if host.kind == "on":
+                yield from _volume_minor_repeated(item, res, host)
+
+
+def _volume_minor_repeated(item: Loaded, res: Resource, host: Host) -> Iterator[Finding]:
+    """A ``volume`` of an ``on`` section giving its ``device`` minor twice: drbdadm
+    8.4 and 9 claim the host's minor at each statement (check_uniq device-minor in
+    parse_volume_stmt) and refuse the second ("conflicting use of device-minor
+    'device-minor:alpha:1'"); another repeated volume statement just wins."""
+    for vol in host.block.blocks("volume"):
+        seen: dict[str, Any] = {}
+        for entry in vol.entries("device"):
+            vals = entry.values
+            if "minor" in vals and vals.index("minor") + 1 < len(vals):
+                minor = vals[vals.index("minor") + 1]
+            else:
+                m = re.search(r"(\d+)$", vals[0]) if vals else None
+                minor = m.group(1) if m else ""
+            if minor and minor in seen:
+                yield make(
+                    "DR015",
+                    f"resource {res.name}: volume {' '.join(vol.args)} of host section "
+                    f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
+                    f"(conflicting use of device-minor '{host.name}:{minor}')",
+                    item.where(vol),  # (drbdadm names the volume section's line)
+                    [item.where(seen[minor]), item.where(entry)],
+                )
+            seen.setdefault(minor, entry)
+
+
+#: What drbdadm's scanner reads as one unquoted word (drbdadm_scanner.fl, 8.3 to 9:
+#: ``STRING [a-zA-Z0-9/._-]{1,128}``; 8.3 allows 80 characters). Any other character
+#: is a token of its own (``{};[]:``) or none at all, and the file is refused.
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9/._-]+")
+#: Where ``:``, ``[`` and ``]`` are drbdadm's own syntax: addresses (``10.0.0.1:7788``,
+#: ``[fd00::1]:7788``; ``drbdsetup show`` spells them after ``_this_host`` and
+#: ``_remote_host``) and meta-disk indexes (``/dev/sdb1 [0]``).
+_ADDRESS_KEYS = frozenset(
+    {"address", "alternate-link-address", "outside", "inside", "host", "floating"}
+    | {"_this_host", "_remote_host"}
+)
+_INDEX_KEYS = frozenset({"meta-disk", "flexible-meta-disk"})
+_ADDRESS_WORD = re.compile(r"[A-Za-z0-9/._%:\[\]-]+")
+_INDEX_WORD = re.compile(r"[A-Za-z0-9/._\[\]-]+")
+#: drbdadm's quoted strings hold at most 255 characters (an escape pair counts one).
+_QUOTED_MAX = 255
+_ESCAPE_OR_CHAR = re.compile(r"\\.|[^\\]", re.S)
+
+
+def _lexed(source: str) -> Iterator[tuple[str, str, int, str]]:
+    """drbd.conf's tokens as the grammar reads them: (terminal, text, offset, the first
+    word of the statement or section head it belongs to); ``skip`` sections, blanks
+    and comments left out."""
+    lexer = _drbd_lexer()
+    head = ""
+    pos = 0
+    while pos < len(source):
+        m = lexer.match(source, pos)
+        if m is None:  # (the file parsed: only a stray character of a recovered one)
+            return
+        kind, text, pos = m.lastgroup or "", m.group(), m.end()
+        if kind in ("SEMICOLON", "LBRACE", "RBRACE"):
+            head = ""
+        elif kind in ("WORD", "STRING"):
+            if not head:
+                head = text
+            else:
+                yield kind, text, m.start(), head
+
+
+@functools.cache
+def _drbd_lexer() -> re.Pattern[str]:
+    """One alternation of the drbd grammar's terminals, in Lark's order."""
+    return re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in TERMINALS["drbd"]))
+
+
+@rule("DR016", "word-drbdadm-splits", "error", formats=("drbd",))
+def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
+    """A value drbdadm's scanner does not read as one word: an unquoted word with a
+    character other than letters, digits and ``/ . _ -``, or one longer than 128
+    characters (80 in DRBD 8.3), or a quoted string longer than 255.
+
+    Why it matters: drbdadm's scanner (drbdadm_scanner.fl) reads an unquoted
+    word as ``[a-zA-Z0-9/._-]{1,128}``; ``:``, ``[`` and ``]`` are tokens of
+    their own and other characters none at all, so ``disk
+    /dev/disk/by-path/pci-0000:00:1f.2-ata-1;`` is refused with ``';' expected,
+    but got ':00:1f'`` and no resource of the file comes up. Colons and brackets
+    stay allowed where they are drbdadm's syntax (addresses, meta-disk indexes).
+
+    Example: ``disk /dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1;``.
+
+    Fix: put the value in double quotes (``disk "/dev/disk/by-path/..."``), or
+    shorten it.
+    """
+    doc = _drbd(item)
+    secret = set(doc.secrets())
+    short_words = item.versions.of("drbd", item.node or "").older_than(_V84)
+    longest = 80 if short_words else 128
+    for kind, text, at, head in _lexed(doc.source or ""):
+        shown = "the value" if text.strip('"') in secret else f"'{text}'"
+        if kind == "STRING":
+            if len(_ESCAPE_OR_CHAR.findall(text[1:-1])) > _QUOTED_MAX:
+                yield make(
+                    "DR016",
+                    f"'{head}': a quoted string longer than {_QUOTED_MAX} characters; "
+                    "drbdadm refuses it",
+                    item.where(at),
+                )
+            continue
+        allowed = (
+            _ADDRESS_WORD
+            if head in _ADDRESS_KEYS
+            else _INDEX_WORD
+            if head in _INDEX_KEYS
+            else _PLAIN_WORD
+        )
+        if allowed.fullmatch(text) is None:
+            odd = next(c for c in text if allowed.fullmatch(c) is None)
+            yield make(
+                "DR016",
+                f"'{head}': {shown} holds {odd!r}, which drbdadm's scanner does not read "
+                "inside an unquoted word; it refuses the file (quote the value)",
+                item.where(at),
+            )
+        elif allowed is _PLAIN_WORD and len(text) > longest:
+            yield make(
+                "DR016",
+                f"'{head}': {shown} is {len(text)} characters long, more than drbdadm's "
+                f"scanner reads as one unquoted word ({longest}); it refuses the file "
+                "(quote the value)",
+                item.where(at),
+            )
+
+
+#: What drbdadm's parse_resource reads once per ``resource`` or ``common`` (its
+#: check_upr calls, user/v84 and user/v9 drbdadm_parser.c): statements, and sections
+#: (``disk`` only as ``disk { }``: a resource-level ``disk /dev/..`` may repeat).
+_ONCE_PER_RESOURCE = {
+    "protocol": ("statement", "protocol statement '{}: protocol'"),
+    "device": ("statement", "device statement '{}:device'"),
+    "disk": ("section", "disk section '{}:disk'"),
+    "net": ("section", "net section '{}:net'"),
+    "syncer": ("section", "syncer section '{}:syncer'"),
+    "startup": ("section", "startup section '{}:startup'"),
+    "handlers": ("section", "handlers section '{}:handlers'"),
+    "proxy": ("section", "proxy section '{}:proxy'"),
+    "options": ("section", "resource options section '{}:res_options'"),
+}
+
+
+@rule("DR018", "resource-section-repeated", "error", formats=("drbd",))
+def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
+    """A ``resource`` or ``common`` section gives a ``net``, ``disk``, ``syncer``,
+    ``startup``, ``handlers``, ``proxy`` or ``options`` section twice, its
+    ``protocol`` or resource-level ``device`` twice, or two ``on`` sections for
+    one host name.
+
+    Why it matters: drbdadm (8.3, 8.4 and 9) reads each of these once per
+    resource and refuses the whole file on the second: ``conflicting use of
+    net section 'r0:net' ...``, ``conflicting use of protocol statement
+    'common: protocol'``, ``conflicting use of host section 'r0: on alpha'``
+    (check_upr in parse_resource and parse_host_section, drbdadm_parser.c).
+    No resource of the file can then be brought up or adjusted. Where the files
+    show DRBD 9, ``on alpha`` and ``on ALPHA`` (or ``on alpha.example.net``) are
+    one host too: drbdadm 9 matches names in any case and without the domain,
+    and refuses the file on alpha ("There are multiple host sections for this
+    node", drbdadm_postparse.c). It comes of
+    adding a setting in a new ``net { }`` below the old one, or of moving
+    ``protocol C;`` into ``common`` and leaving the old line.
+
+    Example: ``resource r0 { net { max-buffers 8000; } ... net { timeout 60; } }``.
+
+    Fix: merge the two sections into one (keep one ``protocol``/``device`` line).
+    """
+    doc = _drbd(item)
+    blocks = [b for b in doc.children if isinstance(b, Block) and b.key in ("resource", "common")]
+    nine = item.versions.of("drbd", item.node or "").at_least(_V9)
+    if nine:
+        yield from _same_host_twice_9(item, doc)
+    for block in blocks:
+        owner = block.args[0] if block.key == "resource" and block.args else block.key
+        first: dict[str, Any] = {}
+        for child in block.children:
+            key = getattr(child, "key", None)
+            if key == "on" and isinstance(child, Block):
+                claims = [(f"on {n}", f"host section '{owner}: on {n}'") for n in child.args]
+            elif key in _ONCE_PER_RESOURCE:
+                shape, what = _ONCE_PER_RESOURCE[key]
+                if (shape == "section") != isinstance(child, Block):
+                    continue
+                claims = [(key, what.format(owner))]
+            else:
+                continue
+            for claim, what in claims:
+                if claim not in first:
+                    first[claim] = child
+                    continue
+                yield make(
+                    "DR018",
+                    f"{'common' if block.key == 'common' else f'resource {owner}'} gives "
+                    f"'{claim}' a second time; "
+                    f"drbdadm refuses the file (conflicting use of {what})",
+                    item.where(child),
+                    [item.where(first[claim])],
+                )
+
+
+#: Statements whose first argument drbdadm's parser reads as a number (EXP(TK_INTEGER)
+#: in parse_global, parse_host_section and parse_resource, drbdadm_parser.c).
+
+
+def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
+    """DRBD 9 matches ``on`` names in any case and without a domain when one lacks it
+    (hostnames_equal), so ``on alpha`` and ``on ALPHA`` (or ``on alpha.example.net``)
+    are both the node alpha: "There are multiple host sections for this node"
+    (drbdadm_postparse.c). Exact repeats are check_upr's, reported above."""
+    for res in doc.resource_list():
+        seen: list[tuple[str, Any]] = []
+        for h in _on_hosts(res):
+            for name in h.names:
+                first = next((b for n, b in seen if n != name and hostnames_equal(n, name)), None)
+                if first is not None:
+                    yield make(
+                        "DR018",
+                        f"resource {res.name} gives 'on {name}', the same host as an "
+                        "earlier 'on' section to DRBD 9 (names match in any case, "
+                        "without the domain); drbdadm refuses the file on that node "
+                        "(multiple host sections for this node)",
+                        item.where(h.block),
+                        [item.where(first)],
+                    )
+                seen.append((name, h.block))
+
+
+_INTEGER_FIRST = frozenset(
+    {"node-id", "volume", "minor-count", "dialog-refresh"}
+    | {"cmd-timeout-short", "cmd-timeout-medium", "cmd-timeout-long"}
+)
+#: Statements whose every argument is an address token (__parse_address: a family
+#: keyword, then an IP, ``:``, a port; proxy ``inside``/``outside`` too), and
+#: ``usage-count``'s yes/no/ask keywords.
+_TOKENS_ONLY = frozenset({"address", "floating", "inside", "outside", "usage-count"})
+
+
+def _quoted_tokens(source: str) -> Iterator[tuple[str, int, str, str]]:
+    """(text, offset, statement, what drbdadm wants) of each quoted argument drbdadm
+    reads as a number, an address or a keyword."""
+    lexer = _drbd_lexer()
+    words: list[str] = []
+    pos = 0
+    while pos < len(source):
+        m = lexer.match(source, pos)
+        if m is None:
+            return
+        kind, text, pos = m.lastgroup or "", m.group(), m.end()
+        if kind in ("SEMICOLON", "LBRACE", "RBRACE"):
+            words = []
+        elif kind in ("WORD", "STRING"):
+            if kind == "STRING" and words:
+                head, prev = words[0], words[-1]
+                if (
+                    (head in _INTEGER_FIRST and len(words) == 1)
+                    or (head == "device" and prev == "minor")
+                    or (head in _INDEX_KEYS and prev.endswith("["))
+                ):
+                    yield text, m.start(), head, "a number ('TK_INTEGER' expected)"
+                elif head in _TOKENS_ONLY or (head == "host" and prev in ("address", "port")):
+                    want = "yes, no or ask" if head == "usage-count" else "an address"
+                    yield text, m.start(), head, want
+            words.append(text)
+
+
+@rule("DR019", "value-must-be-bare", "error", formats=("drbd",))
+def value_must_be_bare(item: Loaded) -> Iterator[Finding]:
+    """A value drbdadm reads as a number, an address or a keyword is written in
+    double quotes: ``node-id``, ``volume``, ``minor`` of ``device``, a meta-disk
+    index, ``minor-count``, ``dialog-refresh``, a ``cmd-timeout-*``, an
+    ``address`` (or its family) or ``usage-count``.
+
+    Why it matters: drbdadm's scanner makes every quoted value a string, and its
+    parser wants another token there, so it refuses the whole file: ``Parse
+    error: 'TK_INTEGER' expected, but got '0'``, ``'ssocks | sdp | ipv4 | ipv6
+    | <ipv4 address> ' expected, but got '10.0.0.1:7788'``, ``'yes | no | ask'
+    expected, but got 'no'`` (drbdadm 8.3, 8.4 and 9 alike). Option values such
+    as ``max-buffers "8000"`` or ``on-io-error "detach"``, names and paths may
+    be quoted: those are read as strings. Configuration generators that quote
+    every value write this.
+
+    Example: ``on alpha { node-id "0"; address "10.0.0.1:7788"; }``.
+
+    Fix: write the value without quotes.
+    """
+    doc = _drbd(item)
+    for text, at, head, want in _quoted_tokens(doc.source or ""):
+        yield make(
+            "DR019",
+            f"'{head}': {text} is quoted, but drbdadm wants {want} here; it refuses "
+            "the file (drop the quotes)",
+            item.where(at),
+        )

@@ -1,0 +1,597 @@
+"""DRBD rules across nodes and resources: addresses, minors and devices used twice on
+a host, host names the other files do not know, resources that differ between the
+nodes, peer addresses that disagree, addresses that are not the host's."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+
+from ...cluster import Cluster, Loaded, NodeInfo, memberships
+from ...findings import Finding, Location
+from ...formats.drbd import Host, Resource
+from ...formats.lines.hosts import parse_address
+from .. import make, rule
+from ..drbd_conflicts import find_conflicts
+from .common import (
+    _V9,
+    _drbd,
+    _effective,
+    _hacf,
+    _hosts,
+    _node_configs,
+    _ocfs2,
+    _on_hosts,
+    _resources,
+    hostnames_equal,
+    short,
+)
+
+if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
+    from ...formats.lines.hostname import HostnameDocument
+
+
+@rule("DR001", "address-reused", "error", scope="cluster")
+def address_reused(cluster: Cluster) -> Iterator[Finding]:
+    """One ``ip:port`` is the replication address of two host sections on a node.
+
+    Why it matters: drbdadm refuses the configuration ("conflicting use of
+    address ..."); if the two resources live in different files (drbd.d/*.res)
+    it is easy to miss, and the second resource never connects.
+
+    Example: ``address 10.0.0.1:7788;`` in r0.res and again in r1.res.
+
+    Fix: give every resource its own port (7788, 7789, ...).
+    """
+    yield from _conflicts(cluster, "address", "DR001")
+
+
+@rule("DR002", "minor-reused", "error", scope="cluster")
+def minor_reused(cluster: Cluster) -> Iterator[Finding]:
+    """One device minor is used twice on a host, in one file or across files.
+
+    Why it matters: ``/dev/drbdN`` can belong to one resource only; drbdadm
+    refuses the configuration ("conflicting use of device-minor ...").
+
+    Example: ``device /dev/drbd0;`` in two resources that share a host.
+
+    Fix: give each resource its own minor.
+    """
+    yield from _conflicts(cluster, "device-minor", "DR002")
+
+
+def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
+    """Resource name by id of the statements drbdadm points at in a conflict."""
+    out: dict[int, str] = {}
+    for _, res in _resources(cluster, items):
+        views: list[Any] = [res, *res.volumes.values()]
+        for h in res.host_list:
+            views += [h, *h.volumes.values()]
+        for v in views:
+            for node in (v.block, v.block.entry("device"), v.block.entry("address")):
+                if node is not None:
+                    out[id(node)] = res.name
+    return out
+
+
+def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
+    for items in _node_configs(cluster).values():
+        owner = {id(i.doc): i for i in items}
+        docs = [_drbd(i) for i in items]
+        memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
+        if id(items) not in memo:
+            memo[id(items)] = find_conflicts(docs)
+        found = [c for c in memo[id(items)] if c.kind == kind]
+        names = _owners_of(cluster, items) if found else {}
+        for c in found:
+            here = owner[id(c.document)]
+            first = owner[id(c.first_document)]
+            a, b = names.get(id(c.node), "?"), names.get(id(c.first), "?")
+            if kind == "address":
+                msg = f"address {c.key.rsplit('/', 1)[-1]} of resource '{a}' is already used"
+            else:
+                host, minor = c.key.rsplit(":", 1)
+                msg = f"minor {minor} of resource '{a}' on host '{host}' is already used"
+            yield make(code, f"{msg} by '{b}'", here.where(c.node), [first.where(c.first)])
+
+
+@rule("DR003", "device-reused", "error", scope="cluster")
+def device_reused(cluster: Cluster) -> Iterator[Finding]:
+    """A device path, backing disk or external meta-disk index is used twice on a host
+    (``/dev/drbdN`` paths are DR002's minors).
+
+    Why it matters: two resources writing one backing disk (or one
+    metadata slot) destroy each other's data; drbdadm does not always notice
+    when the resources are in different files.
+
+    Example: ``disk /dev/sdb1;`` under ``on alpha`` in r0 and in r1.
+
+    Fix: give every resource its own backing disk and meta-disk index.
+    """
+    for items in _node_configs(cluster).values():
+        seen: dict[tuple[str, str, str], tuple[Loaded, Any, str]] = {}
+        for item, res in _resources(cluster, items):
+            for h in _on_hosts(res):
+                eff = _effective(cluster, res, h.name)
+                for vol in eff.volumes.values():
+                    claims = []
+                    dev = vol.get("device")
+                    if dev is not None and dev.path and not dev.path.endswith(f"drbd{dev.minor}"):
+                        claims.append(("device", dev.path))  # /dev/drbdN: DR002's minor
+                    if vol.get("disk") and vol["disk"] != "none":
+                        claims.append(("disk", vol["disk"]))
+                    meta = vol.get("meta_disk")
+                    if meta is not None and not meta.internal and meta.device:
+                        idx = "" if meta.index is None else f"[{meta.index}]"
+                        claims.append(("meta-disk", meta.device + idx))
+                    for kind, value in claims:
+                        at = h.block.entry(kind) or res.block.entry(kind) or h.block
+                        for name in h.names:
+                            key = (kind, short(name), value)
+                            first = seen.setdefault(key, (item, at, res.name))
+                            if first[1] is not at:
+                                yield make(
+                                    "DR003",
+                                    f"{kind} '{value}' of host '{name}' is used by "
+                                    f"resource '{res.name}' and by '{first[2]}'",
+                                    item.where(at),
+                                    [first[0].where(first[1])],
+                                )
+
+
+@attrs.frozen
+class _NameList:
+    """Node names one non-DRBD file declares, where, and how it spells them."""
+
+    source: str
+    names: tuple[str, ...]
+    where: Location
+    node: str | None = None
+    note: str = ""
+
+
+def _name_lists(cluster: Cluster) -> list[_NameList]:
+    """ha.cf, CIB and cluster.conf node lists; an ha.cf that only has the misspelt
+    ``nodes`` directive counts with a note (its author meant those names)."""
+    out = [
+        _NameList(m.source, m.names, m.where(m.names[0]), m.item.node)
+        for m in memberships(cluster)
+        if m.source != "drbd"
+    ]
+    declared = {id(m.item) for m in memberships(cluster)}
+    for item in cluster.docs("hacf"):
+        if id(item) in declared:
+            continue
+        for e in _hacf(item).entries("nodes"):
+            if e.values:
+                note = " (written 'nodes', which heartbeat ignores)"
+                out.append(_NameList("ha.cf", tuple(e.values), item.where(e), item.node, note))
+    return out
+
+
+def _may_host_drbd(info: NodeInfo | None) -> bool:
+    return info is None or not info.storage_only or "drbd" in info.roles
+
+
+@rule("DR005", "unknown-host", "warning", scope="cluster")
+def unknown_host(cluster: Cluster) -> Iterator[Finding]:
+    """An ``on`` section names a host that the cluster's node lists do not have.
+
+    Why it matters: drbdadm picks the section whose name equals ``uname -n``,
+    the same name heartbeat, OCFS2 and the CIB use. A section named
+    differently (``on xen1`` while ha.cf says ``node xen-1``) means one of the
+    two is not the machine's name: either drbdadm refuses the resource, or
+    heartbeat does not know the node that runs it.
+
+    The ``on`` names are compared with every node list ha.cf, the CIB and
+    cluster.conf (OCFS2, cman) declare, without domain and case; with none,
+    with the node names of the run when there are at least two (leaving out a
+    box that exports iSCSI targets and runs no DRBD).
+
+    Fix: use the node's ``uname -n`` everywhere.
+    """
+    lists = _name_lists(cluster)
+    if not lists:
+        # the roots that may be DRBD hosts: not a target box with no DRBD of its own
+        model = cluster.model
+        run = tuple(n for n in cluster.nodes if n and _may_host_drbd(model.node(n)))
+        if len(run) < 2:
+            return
+        lists = [_NameList("the linted nodes", run, Location("", 0, 0))]
+    for node, items in _node_configs(cluster).items():
+        own = [x for x in lists if x.node == (node or None)] or lists
+        for item, res in _resources(cluster, items):
+            for h in _on_hosts(res):
+                for name in h.names:
+                    missing = [x for x in own if short(name) not in {short(n) for n in x.names}]
+                    if not missing:
+                        continue
+                    x = missing[0]
+                    yield make(
+                        "DR005",
+                        f"resource '{res.name}': host '{name}' is not a node in {x.source} "
+                        f"({', '.join(x.names)}){x.note}",
+                        item.where(h.block),
+                        [m.where for m in missing if m.where.path],
+                    )
+
+
+@rule("DR006", "node-without-section", "error", scope="cluster")
+def node_without_section(cluster: Cluster) -> Iterator[Finding]:
+    """A node's drbd configuration has a resource with no ``on`` section for that node.
+
+    Why it matters: drbdadm on that node says the resource is "not defined
+    for this host" and cannot bring it up; the resource is never redundant.
+    Checked when the run has several nodes (node names come from
+    etc/hostname, ``--node`` or the folder name). drbdadm 9 matches an ``on``
+    name with ``uname -n`` in any case and without the domain when either
+    lacks one; drbdadm 8.3 and 8.4 compare the two exactly (strcmp), so where
+    the files show DRBD before 9.0 and the node's etc/hostname gives its
+    ``uname -n``, ``on BETA`` or ``on beta.example.net`` is not node beta.
+
+    Example: nodes alpha and beta, ``resource r0 { on alpha {...} on gamma {...} }``;
+    or, with DRBD 8.4 and etc/hostname ``beta``, ``on BETA {...}``.
+
+    Fix: add an ``on NODE`` section with the node's device, disk and address,
+    or write the name as ``uname -n`` prints it.
+    """
+    configs = _node_configs(cluster)
+    if len([n for n in cluster.nodes if n]) < 2:
+        return
+    for node, items in configs.items():
+        if not node:
+            continue
+        uname = _uname(cluster, node)
+        exact = uname is not None and cluster.versions.of("drbd", node).older_than(_V9)
+        for item, res in _resources(cluster, items):
+            if res.stacked or any(h.kind != "on" for h in res.host_list):
+                continue  # floating / stacked: not named per node
+            hosts = list(_on_hosts(res))
+            names = [n for h in hosts for n in h.names]
+            if not hosts or any(
+                n == uname if exact else hostnames_equal(n, uname or node) for n in names
+            ):
+                continue
+            near = [n for n in names if hostnames_equal(n, uname or node)]
+            why = (
+                f"; DRBD before 9.0 compares 'on' names with uname -n '{uname}' exactly"
+                f" (etc/hostname), so '{near[0]}' is not this node"
+                if near
+                else ""
+            )
+            yield make(
+                "DR006",
+                f"resource '{res.name}' has no 'on {uname if exact else node}' section "
+                f"(it names {', '.join(names)}){why}",
+                item.where(res.block),
+                [item.where(h.block) for h in hosts],
+            )
+
+
+def _uname(cluster: Cluster, node: str) -> str | None:
+    """The node's ``uname -n`` as its etc/hostname writes it (``None`` when no
+    etc/hostname says; the node's name then comes from a folder or ``--node``)."""
+    for item in cluster.docs("hostname", node):
+        name = cast("HostnameDocument", item.doc).name
+        if name:
+            return name
+    return None
+
+
+def _owners(name: str) -> str:
+    """The host a name stands for: ``alpha-drbd.example`` and ``alpha_hb`` are alpha's."""
+    return short(name).split("-", 1)[0].split("_", 1)[0]
+
+
+@rule("DR007", "address-not-of-host", "warning", scope="cluster")
+def address_not_of_host(cluster: Cluster) -> Iterator[Finding]:
+    """An ``on HOST`` section's address is another host's per /etc/hosts.
+
+    Why it matters: the replication link then runs to the wrong machine,
+    or both sections claim one machine; drbdadm cannot tell, it only binds
+    the address it is given. Checked only for addresses the node's
+    /etc/hosts names after another host of the resource or cluster
+    (``alpha-drbd`` counts as alpha's).
+
+    Example: ``on alpha { address 10.0.0.2:7788; }`` with
+    ``10.0.0.2 beta`` in /etc/hosts.
+
+    Fix: write the host's own address (or correct /etc/hosts).
+    """
+    nodes = {short(n) for n in cluster.nodes if n}
+    for x in _name_lists(cluster):
+        nodes |= {short(n) for n in x.names}
+    for node, items in _node_configs(cluster).items():
+        hosts = cluster.first("hosts", node or None)
+        if hosts is None:
+            continue
+        by_address: dict[str, tuple[Any, set[str]]] = {}
+        for line in _hosts(hosts).lines:
+            if line.address is not None:
+                _, owners = by_address.setdefault(str(line.address), (line, set()))
+                owners.update(_owners(n) for n in line.names)
+        for item, res in _resources(cluster, items):
+            others_all = {short(n) for h in _on_hosts(res) for n in h.names}
+            for h in _on_hosts(res):
+                addr = h.address
+                ip = parse_address(addr.ip) if addr is not None and addr.ip else None
+                if ip is None or str(ip) not in by_address:
+                    continue
+                line, owners = by_address[str(ip)]
+                mine = {short(n) for n in h.names}
+                others = (others_all | nodes) - mine
+                if owners & mine or not owners & others:
+                    continue
+                yield make(
+                    "DR007",
+                    f"resource '{res.name}': address {ip} of host '{h.name}' "
+                    f"is {', '.join(line.names)} in /etc/hosts",
+                    item.where(h.block.entry("address") or h.block),
+                    [hosts.where(line)],
+                )
+
+
+def _host_shape(cluster: Cluster, res: Resource) -> dict[str, tuple[Any, ...]]:
+    """Per ``on`` host (short name): device, disk, meta-disk of every volume."""
+    out: dict[str, tuple[Any, ...]] = {}
+    for h in _on_hosts(res):
+        eff = _effective(cluster, res, h.name)
+        vols = tuple(
+            (
+                n,
+                repr(v.get("device")),
+                v.get("disk"),
+                repr(v.get("meta_disk")),
+            )
+            for n, v in sorted(eff.volumes.items())
+        )
+        for name in h.names:
+            out[short(name)] = (vols, h)
+    return out
+
+
+def _per_node_resources(cluster: Cluster) -> list[tuple[str, dict[str, tuple[Loaded, Resource]]]]:
+    """Each resource's copies by node, by resource name. Copies of one name whose nodes
+    are in separate clusters (a target pair's ``r0`` and the dom0s' ``r0``: neither
+    names the other's nodes) are separate resources and come as separate entries."""
+    by_res: dict[str, dict[str, tuple[Loaded, Resource]]] = defaultdict(dict)
+    for node, items in _node_configs(cluster).items():
+        if not node:
+            continue
+        for item, res in _resources(cluster, items):
+            by_res[res.name].setdefault(node, (item, res))
+    return [(name, group) for name in sorted(by_res) for group in _connected(by_res[name])]
+
+
+def _connected(
+    copies: dict[str, tuple[Loaded, Resource]],
+) -> list[dict[str, tuple[Loaded, Resource]]]:
+    """Copies grouped so that two are together when one's node is a host of the other
+    (or they share a host)."""
+    keys = {
+        node: {short(n) for h in _on_hosts(res) for n in h.names} | {short(node)}
+        for node, (_, res) in copies.items()
+    }
+    groups: list[tuple[set[str], dict[str, tuple[Loaded, Resource]]]] = []
+    for node in sorted(copies):
+        mine, members = set(keys[node]), {node: copies[node]}
+        for g in [g for g in groups if g[0] & mine]:
+            groups.remove(g)
+            mine |= g[0]
+            members = {**g[1], **members}
+        groups.append((mine, members))
+    return [dict(sorted(m.items())) for _, m in groups]
+
+
+@rule("DR009", "resource-differs-between-nodes", "error", scope="cluster")
+def resource_differs(cluster: Cluster) -> Iterator[Finding]:
+    """A resource's hosts, devices, disks or protocol differ between the nodes' drbd.conf,
+    or a node a resource names does not define it at all.
+
+    Why it matters: DRBD expects the same drbd.conf on every node. Each node
+    acts on its own copy, so a difference shows only when the peers refuse
+    to connect, or when a failover finds a device that is not what the
+    other node replicated.
+
+    Example: ``device /dev/drbd0`` for ``on beta`` in alpha's copy,
+    ``/dev/drbd1`` in beta's.
+
+    Fix: copy one drbd.conf (and drbd.d/) to every node.
+    """
+    configs = _node_configs(cluster)
+    for name, per_node in _per_node_resources(cluster):
+        nodes = sorted(per_node)
+        first_item, first_res = per_node[nodes[0]]
+        named = {short(n) for h in _on_hosts(first_res) for n in h.names}
+        for node in sorted(configs):
+            if node and node not in per_node and short(node) in named:
+                yield make(
+                    "DR009",
+                    f"resource '{name}' names {node}, whose drbd configuration does not "
+                    f"define it (defined on {', '.join(nodes)})",
+                    configs[node][0].where(),
+                    [first_item.where(first_res.block)],
+                )
+        if len(nodes) < 2:
+            continue
+        a = _host_shape(cluster, first_res)
+        for node in nodes[1:]:
+            item, res = per_node[node]
+            b = _host_shape(cluster, res)
+            diffs: list[str] = []
+            if set(a) != set(b):
+                diffs.append(f"hosts {sorted(b)} vs {sorted(a)}")
+            for host in sorted(set(a) & set(b)):
+                if a[host][0] != b[host][0]:
+                    diffs.append(f"volumes of '{host}'")
+            pa, pb = first_res.protocol or "C", res.protocol or "C"
+            if pa != pb:
+                diffs.append(f"protocol {pb} vs {pa}")
+            if diffs:
+                yield make(
+                    "DR009",
+                    f"resource '{name}' differs on {node} from {nodes[0]}: " + "; ".join(diffs),
+                    item.where(res.block),
+                    [first_item.where(first_res.block)],
+                )
+
+
+@rule("DR010", "peer-address-mismatch", "error", scope="cluster")
+def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
+    """Node A's copy gives node B's ``on`` section another address than B's own copy.
+
+    Why it matters: A connects to the address it has for B, while B listens
+    on the one in its own file: the resource stays in WFConnection and is
+    never replicated, with no error in either configuration.
+
+    Example: alpha's drbd.conf has ``on beta { address 10.0.0.2:7788; }``,
+    beta's has ``on beta { address 10.0.0.2:7789; }``.
+
+    Fix: keep drbd.conf identical on every node.
+    """
+    for name, per_node in _per_node_resources(cluster):
+        own: dict[str, tuple[str, Loaded, Host]] = {}
+        for node, (item, res) in per_node.items():
+            for h in _on_hosts(res):
+                if any(short(n) == short(node) for n in h.names) and h.address is not None:
+                    own[short(node)] = (h.address.host_port, item, h)
+        for node, (item, res) in sorted(per_node.items()):
+            for h in _on_hosts(res):
+                for n in h.names:
+                    peer = short(n)
+                    if peer == short(node) or peer not in own or h.address is None:
+                        continue
+                    theirs, their_item, their_host = own[peer]
+                    if h.address.host_port != theirs:
+                        yield make(
+                            "DR010",
+                            f"resource '{name}': {node} has {h.address.host_port} for '{n}', "
+                            f"which uses {theirs} itself",
+                            item.where(h.block.entry("address") or h.block),
+                            [their_item.where(their_host.block.entry("address"))],
+                        )
+
+
+# -- addresses against the host's other files --------------------------------------------
+
+
+def _belongs(name: str, host: str) -> bool:
+    """Whether a hosts-file ``name`` names ``host`` (a short name): itself, its FQDN, or
+    a per-network alias such as ``xen1-drbd`` / ``xen1_hb``."""
+    s = short(name)
+    return s == host or s.startswith((host + "-", host + "_"))
+
+
+def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
+    """Short host name -> the addresses other files give that host, with where.
+
+    From every /etc/hosts (the lines naming the host), OCFS2's ``ip_address``
+    of the host's ``node:`` stanza, and ha.cf ``ucast`` lines: in a two-member
+    heartbeat cluster a ucast address that only one member's ha.cf lists is
+    the *other* member's (heartbeat ignores a ucast to its own address, so a
+    copied ha.cf lists both and tells nothing)."""
+    known: dict[str, dict[str, Location]] = defaultdict(dict)
+    for item in cluster.docs("hosts"):
+        for line in _hosts(item).lines:
+            if line.address is None:
+                continue
+            for name in line.names:
+                for host in {short(name), short(name).split("-")[0].split("_")[0]}:
+                    if _belongs(name, host):
+                        known[host].setdefault(str(line.address), item.where(line))
+    for item in cluster.docs("ocfs2"):
+        for n in _ocfs2(item).nodes:
+            if n.name and n.ip_address is not None:
+                known[short(n.name)].setdefault(str(n.ip_address), item.where(n))
+    ucasts: dict[str, dict[str, Location]] = {}
+    for item in cluster.docs("hacf"):
+        if item.node is None:
+            continue
+        for m in _hacf(item).comm_paths:
+            if m.kind in ("ucast", "ucast6") and m.host is not None:
+                ucasts.setdefault(short(item.node), {}).setdefault(str(m.host), item.where(m.node))
+    if len(ucasts) == 2:
+        (a, at_a), (b, at_b) = ucasts.items()
+        for peer, theirs, mine in ((b, at_a, at_b), (a, at_b, at_a)):
+            for ip, where in theirs.items():
+                if ip not in mine:
+                    known[peer].setdefault(ip, where)
+    return known
+
+
+def _network(ip: str) -> Any:
+    """The /24 (IPv4) or /64 (IPv6) around ``ip``: "the same network" for DR014."""
+    import ipaddress
+
+    return ipaddress.ip_network(f"{ip}/{24 if ':' not in ip else 64}", strict=False)
+
+
+def _misplaced(ip: str, mine: dict[str, Location], peers: list[str], owners: list[str]) -> bool:
+    """Whether evidence says ``ip`` is not the host's: another host owns it, the host has
+    another address in its network, or the peers replicate over a network where the
+    host has a known address (so its own end belongs there too). A separate
+    replication network no file mentions is not judged."""
+    if owners:
+        return True
+    nets = {_network(k) for k in mine}
+    if _network(ip) in nets:
+        return True
+    return any(_network(p) in nets for p in peers)
+
+
+@rule("DR014", "address-not-the-hosts", "warning", scope="cluster")
+def address_not_the_hosts(cluster: Cluster) -> Iterator[Finding]:
+    """A host section's ``address`` is not the host's, by the addresses other files give it.
+
+    Why it matters: drbdadm brings a resource up only on a host that owns the
+    ``address`` of its own ``on`` section; otherwise it stops with "in
+    resource R, on xen1: IP 10.0.0.1 not found on this host." (drbdadm 8.3,
+    exit 10; see ../shared/oracle/peers/README.md), and the peer's section
+    with a wrong address never connects. An address that /etc/hosts, ha.cf's
+    ucast lines or OCFS2's ``ip_address`` give another host, or that differs
+    from the host's known address in the same network (or from its known
+    address on the network the peers replicate over), is usually a
+    copy-paste slip or a renumbered network.
+
+    It is a warning, not an error: lint reads files, not the interfaces. It
+    is checked only for hosts other files give addresses, and a separate
+    replication network that no other file mentions is not judged.
+
+    Example: ``on xen1 { address 10.0.0.2:7788; }`` where /etc/hosts says
+    ``10.0.0.1 xen1-drbd`` and ``10.0.0.2 xen2-drbd``.
+
+    Fix: put the host's own replication address in its ``on`` section (or
+    add the address to /etc/hosts under the host's name).
+    """
+    known = _known_addresses(cluster)
+    if not known:
+        return
+    for items in _node_configs(cluster).values():
+        for item, res in _resources(cluster, items):
+            ends = []
+            for host in _on_hosts(res):
+                addr = host.address
+                parsed = parse_address(addr.ip) if addr is not None else None
+                if parsed is not None:
+                    ends.append((host, str(parsed)))
+            for host, ip in ends:
+                peers = [p for h, p in ends if h is not host]
+                for name in host.names:
+                    mine = known.get(short(name))
+                    if not mine or ip in mine:
+                        continue
+                    owners = sorted(h for h, ips in known.items() if ip in ips)
+                    if not _misplaced(ip, mine, peers, owners):
+                        continue
+                    whose = f"; it is {owners[0]}'s" if owners else ""
+                    yield make(
+                        "DR014",
+                        f"resource {res.name}: address {ip} of host {name} is none of the "
+                        f"addresses the other files give {name} ({', '.join(sorted(mine))})"
+                        f"{whose}",
+                        item.where(host.block.entry("address") or host.block),
+                        [next(iter(mine.values()))],
+                    )

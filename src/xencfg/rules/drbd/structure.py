@@ -1,0 +1,443 @@
+"""DRBD resource structure: sections defined twice, node ids, connections' hosts,
+volume sets, implicit and explicit volumes, host statements missing, hosts without
+connections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...cluster import Cluster, Loaded
+from ...findings import Finding
+from ...formats.drbd import Host, Resource
+from ...syntax.blocks import Block, Entry
+from .. import make, rule
+from ..drbd_conflicts import find_conflicts
+from .common import (
+    _V9,
+    _V84,
+    _drbd,
+    _effective,
+    _node_configs,
+    _on_hosts,
+    _resources,
+    hostnames_equal,
+)
+
+
+@rule("DR017", "section-defined-twice", "error", scope="cluster")
+def section_defined_twice(cluster: Cluster) -> Iterator[Finding]:
+    """A node's drbd configuration defines a resource name, ``global`` or ``common``
+    twice, in one file or across the files drbd.conf includes.
+
+    Why it matters: drbdadm (8.3, 8.4 and 9 alike) refuses the whole
+    configuration: "conflicting use of resource section 'r0' ..." (``common``
+    is a resource section to it too) or "conflicting use of global section
+    'global' ...", so no resource of the node can be brought up or adjusted.
+    It happens when a drbd.d/*.res file is copied to make a new resource and
+    the name is left, or when global_common.conf and an old drbd.conf both
+    hold ``global``/``common`` sections.
+
+    Example: ``global { usage-count no; }`` in drbd.conf and
+    ``global { usage-count yes; }`` in drbd.d/global_common.conf.
+
+    Fix: rename the copied resource, or merge the two sections into one.
+    """
+    for items in _node_configs(cluster).values():
+        owner = {id(i.doc): i for i in items}
+        memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
+        if id(items) not in memo:
+            memo[id(items)] = find_conflicts([_drbd(i) for i in items])
+        for c in memo[id(items)]:
+            if c.kind == "global":
+                what = "a second 'global' section"
+            elif c.kind == "resource" and c.key == "common" and c.node.key == "common":
+                what = "a second 'common' section"
+            elif c.kind == "resource":
+                what = f"resource '{c.key}' is defined a second time"
+            else:
+                continue
+            yield make(
+                "DR017",
+                f"{what}: drbdadm refuses the configuration (conflicting use of "
+                f"{'global' if c.kind == 'global' else 'resource'} section '{c.key}')",
+                owner[id(c.document)].where(c.node),
+                [owner[id(c.first_document)].where(c.first)],
+            )
+
+
+@rule("DR020", "node-id-missing-or-reused", "error", formats=("drbd",))
+def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
+    """DRBD 9: two host sections of a resource give the same ``node-id``, or some
+    give one and others do not.
+
+    Why it matters: drbdadm 9 refuses the file: ``conflicting use of node-id
+    'r0:1'`` (check_upr("node-id", ...) in parse_host_section) or ``in resource
+    r0, on gamma { ... }: 'node-id' keyword missing`` (drbdadm_postparse.c:
+    node ids are made up only for a resource of two host sections that both
+    lack one). DRBD 8.4 refuses ``node-id`` altogether. A copied ``on`` section
+    keeps its ``node-id`` and the third node added to a resource often has none.
+
+    Example: ``on alpha { node-id 0; ... } on beta { node-id 1; ... } on gamma
+    { node-id 1; ... }``.
+
+    Fix: give every host section of the resource its own ``node-id`` (0, 1, 2, ...).
+    """
+    for res in _drbd(item).resource_list():
+        hosts = [h for h in res.host_list if not h.kind.startswith("_")]
+        given = [h for h in hosts if h.block.entry("node-id") is not None]
+        if not given:
+            continue
+        seen: dict[str, Any] = {}
+        for h in given:
+            entry = h.block.entry("node-id")
+            assert entry is not None
+            value = " ".join(entry.values)
+            if value in seen:
+                yield make(
+                    "DR020",
+                    f"resource {res.name}: node-id {value} of '{h.name}' is already "
+                    f"'{seen[value][0]}''s; drbdadm refuses the file (conflicting use of "
+                    f"node-id '{res.name}:{value}')",
+                    item.where(entry),
+                    [item.where(seen[value][1])],
+                )
+            else:
+                seen[value] = (h.name, entry)
+        for h in hosts:
+            if h not in given:
+                yield make(
+                    "DR020",
+                    f"resource {res.name}: host section '{h.name}' has no node-id while "
+                    "others have one; drbdadm 9 refuses the file ('node-id' keyword "
+                    "missing)",
+                    item.where(h.block),
+                    [item.where(g.block) for g in given[:1]],
+                )
+
+
+def _connection_hosts_of(path: Block) -> list[Any]:
+    """The endpoints of a path: ``host`` statements (or ``host ... { via proxy }``
+    sections), and ``address``/``_this_host``/``_remote_host`` ones (drbdsetup show;
+    parse_hname_address_pair in user/v9/drbdadm_parser.c takes all four)."""
+    ends = ("host", "address", "_this_host", "_remote_host")
+    return [c for c in path.children if getattr(c, "key", None) in ends]
+
+
+@rule("DR021", "connection-host-unknown", "error", formats=("drbd",))
+def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
+    """DRBD 9: a ``connection-mesh`` or a ``connection``'s ``host`` names a host the
+    resource has no ``on`` section for, or a ``connection`` (without paths) or a
+    ``path`` has other than two ``host`` statements.
+
+    Why it matters: drbdadm 9 refuses the file: ``There is no 'on' section for
+    hostname 'delta' named in the connection-mesh``, ``a hostname ("gamma") is
+    given with a "host" keyword, has no "address" keyword, and no matching
+    host section``, ``connection needs to have two endpoints`` (drbdadm_postparse.c)
+    or ``only two 'host' keywords per path allowed`` (drbdadm_parser.c). Names
+    match as drbdadm 9 matches them: in any case, without the domain when either
+    lacks one. A node renamed in its ``on``
+    section but not in the mesh is the usual cause.
+
+    Example: ``on alpha {...} on beta {...} connection-mesh { hosts alpha beta
+    gamma; }``.
+
+    Fix: name in ``hosts`` and ``host`` only hosts that have an ``on`` section,
+    two per connection.
+    """
+    for res in _drbd(item).resource_list():
+        # stacked and floating hosts are named otherwise: only the counts are checked
+        named = not res.stacked and all(h.kind == "on" for h in res.host_list)
+        names = [n for h in _on_hosts(res) for n in h.names]
+
+        def known(name: str, names: list[str] = names, named: bool = named) -> bool:
+            return not named or any(hostnames_equal(name, n) for n in names)
+
+        for mesh in res.block.blocks("connection-mesh"):
+            for e in mesh.entries("hosts"):
+                for name in e.values:
+                    if not known(name):
+                        yield make(
+                            "DR021",
+                            f"resource {res.name}: connection-mesh names '{name}', which "
+                            "has no 'on' section; drbdadm 9 refuses the file",
+                            item.where(e),
+                        )
+        for conn in res.connections:
+            hosts = conn.hosts
+            for ch in hosts + [h for p in conn.paths for h in p]:
+                if ch.name and not ch.name.startswith("_") and not known(ch.name):
+                    yield make(
+                        "DR021",
+                        f"resource {res.name}: connection host '{ch.name}' has no 'on' "
+                        "section; drbdadm 9 refuses the file (an address does not "
+                        "stand in for it)",
+                        item.where(ch.entry if ch.entry is not None else ch.block),
+                    )
+            for path in conn.block.blocks("path"):
+                ends = _connection_hosts_of(path)
+                if len(ends) != 2:
+                    yield make(
+                        "DR021",
+                        f"resource {res.name}: a path with {len(ends)} 'host' statements; "
+                        "drbdadm 9 refuses the file (only two 'host' keywords per path "
+                        "allowed / path needs to have two endpoints)",
+                        item.where(conn.block),  # (the line drbdadm names)
+                        [item.where(path)],
+                    )
+            if not conn.paths and len(hosts) != 2:
+                yield make(
+                    "DR021",
+                    f"resource {res.name}: a connection with {len(hosts)} 'host' "
+                    "statements; drbdadm 9 refuses the file (connection needs to have "
+                    "two endpoints)",
+                    item.where(conn.block),
+                )
+
+
+@rule("DR022", "volume-sets-differ", "error", formats=("drbd",))
+def volume_sets_differ(item: Loaded) -> Iterator[Finding]:
+    """The ``on`` sections of a resource end up with different volumes (after the
+    resource-level ``volume`` sections are inherited): one host has a ``volume 1``
+    another lacks.
+
+    Why it matters: drbdadm 8.4 and 9 refuse the file: ``in resource r0, on alpha
+    { ... }: volume 1 not defined on beta`` (check_volume_sets_equal,
+    drbdadm_postparse.c); a volume exists on both sides of a connection or on
+    neither. It happens when a volume is added inside one host's section only.
+
+    Example: ``volume 0 {...}`` at resource level, ``on alpha { volume 1 {...} }``
+    and ``on beta {...}`` without it.
+
+    Fix: add the volume to every host section, or define it at resource level with
+    per-host ``disk`` lines where the disks differ.
+    """
+    for res in _drbd(item).resource_list():
+        hosts = list(_on_hosts(res))
+        if len(hosts) < 2 or res.stacked:
+            continue
+        sets = [(h, set(res.effective(h.name).volumes)) for h in hosts if h.name]
+        first_host, first_set = sets[0]
+        for h, vols in sets[1:]:
+            if vols == first_set:
+                continue
+            extra = sorted(vols ^ first_set)
+            n = extra[0]
+            has, lacks = (h, first_host) if n in vols else (first_host, h)
+            yield make(
+                "DR022",
+                f"resource {res.name}: volume {n} of 'on {has.name}' is not defined on "
+                f"'{lacks.name}'; drbdadm refuses the file (volume {n} not defined on "
+                f"{lacks.name})",
+                item.where(has.block),
+                [item.where(lacks.block)],
+            )
+
+
+#: Statements that go to a resource's or host's implicit volume 0 when written outside
+#: a ``volume`` section (volume0() in drbdadm_parser.c).
+_IMPLICIT_VOLUME = frozenset({"device", "disk", "meta-disk", "flexible-meta-disk"})
+
+
+@rule("DR023", "implicit-and-explicit-volumes", "error", formats=("drbd",))
+def implicit_and_explicit_volumes(item: Loaded) -> Iterator[Finding]:
+    """A resource mixes ``device``/``disk``/``meta-disk`` statements outside a
+    ``volume`` section (the implicit volume 0) with ``volume N`` sections other
+    than 0, writes such a statement after a ``volume`` section of the same
+    resource or host section, or leaves volume 0 implicit on one host while
+    another has a ``volume 0`` section.
+
+    Why it matters: drbdadm 8.4 and 9 refuse the file: ``in resource r1: you
+    must not mix implicit and explicit volumes`` (drbdadm_postparse.c) or
+    ``mixing explicit and implicit volumes is not allowed`` (volume0() in
+    drbdadm_parser.c) or ``volume 0 must not be implicit on one but not the
+    other``. A ``meta-disk internal;`` left at resource level when the
+    resource was split into volumes is the usual cause.
+
+    Example: ``resource r1 { meta-disk internal; volume 1 { device /dev/drbd2;
+    ... } ... }``.
+
+    Fix: move the statement into each ``volume`` section (or number the single
+    volume 0).
+    """
+    for res in _drbd(item).resource_list():
+        scopes = [res.block, *(h.block for h in res.host_list if h.kind == "on")]
+        implicit: list[Any] = []
+        nonzero: list[Block] = []
+        for scope in scopes:
+            seen_volume = False
+            for child in scope.children:
+                if isinstance(child, Block) and child.key == "volume":
+                    seen_volume = True
+                    if child.args and child.args[0] != "0":
+                        nonzero.append(child)
+                elif isinstance(child, Entry) and child.key in _IMPLICIT_VOLUME:
+                    implicit.append(child)
+                    if seen_volume:
+                        yield make(
+                            "DR023",
+                            f"resource {res.name}: '{child.key}' outside a volume after a "
+                            "'volume' section; drbdadm refuses the file (mixing explicit "
+                            "and implicit volumes is not allowed)",
+                            item.where(child),
+                        )
+        yield from _volume0_kinds_differ(item, res)
+        if implicit and nonzero:
+            yield make(
+                "DR023",
+                f"resource {res.name}: '{implicit[0].key}' outside a volume (the implicit "
+                f"volume 0) beside 'volume {nonzero[0].args[0]}'; drbdadm refuses the file "
+                "(you must not mix implicit and explicit volumes)",
+                item.where(implicit[0]),
+                [item.where(nonzero[0])],
+            )
+
+
+@rule("DR024", "host-statement-missing", "error", scope="cluster")
+def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
+    """An ``on`` section ends up without a ``device``, ``disk``, ``address`` or (before
+    DRBD 9) ``meta-disk``, after what it inherits from the resource and its
+    volumes.
+
+    Why it matters: drbdadm refuses the whole configuration: ``in resource r0, on
+    beta { ... }: 'disk' keyword missing.`` (8.3, 8.4 and 9 alike for ``device``
+    and ``disk``, though DRBD 9 reads a volume with neither ``disk`` nor
+    ``meta-disk`` as diskless; ``address`` before 9.0, and in DRBD 9 for a host
+    a ``connection-mesh`` names; ``meta-disk`` before 9.0, which defaults it to
+    internal). The
+    check runs for every host section, not only the node's own. Before DRBD 8.4
+    a resource needs a ``protocol`` too ("protocol definition missing"; 8.4 and
+    later default to C).
+
+    Example: ``resource r0 { device /dev/drbd0; meta-disk internal; on alpha {
+    disk /dev/sda1; address ...; } on beta { address ...; } }``.
+
+    Fix: give the statement in the host section, or once at resource level (a
+    DRBD 9 diskless node writes ``disk none;``).
+    """
+    for node, items in _node_configs(cluster).items():
+        before9 = cluster.versions.of("drbd", node).older_than(_V9)
+        before84 = cluster.versions.of("drbd", node).older_than(_V84)
+        for item, res in _resources(cluster, items):
+            if _drbd(item).is_drbdsetup_show or res.stacked:
+                continue
+            if before84 and res.protocol is None:
+                yield make(
+                    "DR024",
+                    f"resource {res.name}: no 'protocol' (in the resource or common); "
+                    "drbdadm before 8.4 refuses the configuration (protocol definition "
+                    "missing); 8.4 and later default to C",
+                    item.where(res.block),
+                )
+            hosts = list(_on_hosts(res))
+            # drbdadm 8.x wants an address in every host section; 9 only of the hosts a
+            # connection-mesh names ("with a host that has no address defined"): it
+            # leaves the implicit connection of two hosts out without one, and takes
+            # addresses from connection paths
+            mesh = res.connection_mesh
+            for h in hosts:
+                needs_address = not res.connections and (
+                    before9 or any(hostnames_equal(n, m) for n in h.names for m in mesh)
+                )
+                numbers = set(_effective(cluster, res, h.name).volumes)
+                missing: list[str] = []
+                wanted = ["device", "disk"] + (["meta-disk"] if before9 else [])
+                for word in wanted:
+                    if any(
+                        not _stated(res, h, n, word)
+                        # DRBD 9: a volume with neither disk nor meta-disk is diskless
+                        # (check_volume_complete, drbdadm_postparse.c)
+                        and (word != "disk" or before9 or _stated(res, h, n, "meta-disk"))
+                        for n in numbers
+                    ):
+                        missing.append(word)
+                if needs_address and h.block.entry("address") is None:
+                    missing.append("address")
+                for word in missing:
+                    yield make(
+                        "DR024",
+                        f"resource {res.name}, on {h.name}: no '{word}' (in the host, its "
+                        f"volumes or the resource); drbdadm refuses the configuration "
+                        f"('{word}' keyword missing)",
+                        item.where(h.block),
+                    )
+
+
+def _stated(res: Resource, host: Host, number: int, word: str) -> bool:
+    """Whether volume ``number`` of ``host`` has a ``word`` statement, in its own
+    ``volume`` section, the host, the resource's ``volume`` or the resource (as
+    written: ``disk none`` counts)."""
+    words = ("meta-disk", "flexible-meta-disk") if word == "meta-disk" else (word,)
+    blocks = [v.block for v in (host.volumes.get(number), res.volumes.get(number)) if v]
+    if number == 0:
+        blocks += [host.block, res.block]
+    return any(b.entry(w) is not None for b in blocks for w in words)
+
+
+@rule("DR025", "hosts-without-connections", "warning", formats=("drbd",))
+def hosts_without_connections(item: Loaded) -> Iterator[Finding]:
+    """A resource with more than two ``on`` sections has neither ``connection``
+    sections nor a ``connection-mesh``.
+
+    Why it matters: DRBD 9 makes the implicit connection only between exactly two
+    hosts; with three or more drbdadm warns "Use explicit 'connection' sections
+    (or a 'connection-mesh' section) with more than two 'on' sections"
+    (create_implicit_connections, drbdadm_postparse.c) and connects nothing, so
+    the resource comes up on every node without a peer and never replicates.
+
+    Example: ``on alpha {...} on beta {...} on gamma {...}`` and no
+    ``connection-mesh``.
+
+    Fix: add ``connection-mesh { hosts alpha beta gamma; }``.
+    """
+    for res in _drbd(item).resource_list():
+        hosts = list(_on_hosts(res))
+        if len(hosts) <= 2 or res.connections or any(res.block.blocks("connection-mesh")):
+            continue
+        yield make(
+            "DR025",
+            f"resource {res.name}: {len(hosts)} 'on' sections and no 'connection' or "
+            "'connection-mesh': drbdadm 9 makes no connection, the resource never "
+            "replicates",
+            item.where(res.block),
+            [item.where(h.block) for h in hosts],
+        )
+
+
+def _volume0_kinds_differ(item: Loaded, res: Resource) -> Iterator[Finding]:
+    """Volume 0 implicit on one ``on`` section and explicit on another: "in resource
+    r0, on alpha resp. beta: volume 0 must not be implicit on one but not the
+    other" (check_volume_sets_equal, drbdadm_postparse.c). A host's volume 0 is
+    implicit when it has statements outside a volume or inherits the resource's
+    implicit one, explicit when it has (or inherits) a ``volume 0`` section."""
+
+    def outside(block: Block) -> bool:
+        return any(
+            not isinstance(c, Block) and getattr(c, "key", None) in _IMPLICIT_VOLUME
+            for c in block.children
+        )
+
+    def has_volume0(block: Block) -> bool:
+        return any(b.args[:1] == ["0"] for b in block.blocks("volume"))
+
+    res_implicit, res_volume0 = outside(res.block), has_volume0(res.block)
+    kinds: list[tuple[str, Host]] = []
+    for h in _on_hosts(res):
+        own_implicit, own_volume0 = outside(h.block), has_volume0(h.block)
+        if own_implicit and own_volume0:
+            continue  # (order decides; reported above when it is refused)
+        if own_implicit or (not own_volume0 and res_implicit):
+            kinds.append(("implicit", h))
+        elif own_volume0 or res_volume0:
+            kinds.append(("explicit", h))
+    first = {kind: h for kind, h in reversed(kinds)}
+    if len(first) == 2:
+        imp, exp = first["implicit"], first["explicit"]
+        yield make(
+            "DR023",
+            f"resource {res.name}: volume 0 is implicit on '{imp.name}' (statements "
+            f"outside a volume) and a 'volume 0' section on '{exp.name}'; drbdadm "
+            "refuses the file (volume 0 must not be implicit on one but not the other)",
+            item.where(exp.block),
+            [item.where(imp.block)],
+        )
