@@ -19,7 +19,9 @@ from conftest import ROOT, unavailable
 from xencfg.discover import ETC_FILES, ROOT_FILES, files_regex
 
 GOOD = "defaults {\n\tuser_friendly_names yes\n}\n"
-BROKEN = "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t}\n"
+#: A stray '}' (multipath says "unmatched '}'" and stops): an error. (A section merely left
+#: open at the end is only a warning: multipath reads the file to its end.)
+BROKEN = "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t}\n}\n}\n"
 
 
 def test_hook_files_regex_matches_discovery() -> None:
@@ -63,10 +65,10 @@ def test_hooks_with_real_pre_commit_in_etckeeper_repo(tmp_path: Path) -> None:
     _git(etc, "add", ".")
     bad = run("xencfg-lint", "multipath.conf")
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert "multipath.conf:1:1: XC001" in bad.stdout
+    assert "multipath.conf:6:1: XC001" in bad.stdout
     tree = run("xencfg-lint-tree")
     assert tree.returncode == 1
-    assert "multipath.conf:1:1: XC001" in tree.stdout
+    assert "multipath.conf:6:1: XC001" in tree.stdout
 
 
 def test_files_regex_is_not_fooled_by_ansible_or_an_inventory() -> None:
@@ -123,7 +125,7 @@ def test_context_mode_reports_only_the_committed_files(
     (etc / "multipath.conf").write_text(BROKEN)
     assert main(["lint", "--context", ".", "multipath.conf", "hosts"]) == 1
     out = capsys.readouterr().out
-    assert "multipath.conf:1:1: XC001" in out and "DR001" not in out
+    assert "multipath.conf:6:1: XC001" in out and "DR001" not in out
     assert main(["lint", "--context", "."]) == 0  # nothing committed that we read
 
 
@@ -210,7 +212,7 @@ def test_docs_hook_with_real_pre_commit_and_git_commit(tmp_path: Path) -> None:
     blocked = sh("git", "commit", "-m", "multipath: broken")
     assert blocked.returncode != 0
     said = blocked.stdout + blocked.stderr  # git prints a hook's output on stderr
-    assert said.count("multipath.conf:1:1: XC001") == 1, said
+    assert said.count("multipath.conf:6:1: XC001") == 1, said
     assert "DR001" not in said
     sh("git", "checkout", "multipath.conf")
     sh("git", "reset", "-q", "multipath.conf")
