@@ -112,6 +112,20 @@ def corosync_blanks(n: int) -> Callable[[], None]:
     return run
 
 
+def brace_blanks(n: int) -> Callable[[], None]:
+    """drbd.conf and multipath.conf statements with long blank runs between their values,
+    where the brace scanner's one-match head fails (two values) and reads token by token:
+    its head once split the run every way before failing (a 32 KB mutated file hung)."""
+    drbd = "global { usage-count" + " " * n + "no yes; }\n"
+    multipath = "defaults {\n\tpolling_interval" + " " * n + "5 6\n}\n"
+
+    def run() -> None:
+        _quiet(lambda: xencfg.loads(drbd, "drbd"))()
+        _quiet(lambda: xencfg.loads(multipath, "multipath"))()
+
+    return run
+
+
 def mask_line(n: int) -> Callable[[], None]:
     """secrets.mask_line on long lines: a blank run, many secret attributes."""
     from xencfg.secrets import mask_line as mask
@@ -193,6 +207,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "XN007 user regex": (user_regex, 3_000, 1_000),
     "OCFS2 value blanks": (ocfs2_blanks, 40_000, 5_000),
     "corosync key and value blanks": (corosync_blanks, 40_000, 5_000),
+    "drbd and multipath statement blanks": (brace_blanks, 40_000, 5_000),
     "mask_line long line": (mask_line, 20_000, 4_000),
     "sniffing blanks under etc/xen": (xend_sniff, 120_000, 15_000),
     "one-line CIB, many findings": (suppressions, 200_000, 20_000),

@@ -138,8 +138,10 @@ def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | No
     # what the state after the opener reads, when it is there (multipath's newline)
     after = "" if shape.after_open is None else regexes[shape.after_open]
     after = f"(?:{blank}(?P<{_AFTER_GROUP}>{after}))?" if after else ""
+    # the second run of blanks only after a value: two optional runs side by side would
+    # split a long run of blanks every way before failing (quadratic in the run)
     rx = re.compile(
-        f"{blank}(?:{values})?{blank}(?:(?P<{_END_GROUP}>{end})|(?P<{_OPEN_GROUP}>{opener}){after})"
+        f"{blank}(?:(?:{values}){blank})?(?:(?P<{_END_GROUP}>{end})|(?P<{_OPEN_GROUP}>{opener}){after})"
     )
     names = [""] * (rx.groups + 1)
     for name, index in rx.groupindex.items():
