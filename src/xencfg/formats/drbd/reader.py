@@ -237,7 +237,6 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
                 continue
             key = c.key
             if key in _STATEMENT_ONLY and key in allowed and key not in _SECTION_WORDS:
-                words = allowed | _SECTION_WORDS
                 glued = [t for t in c.arg_toks if t.text in words]
                 at = glued[0] if glued else brace_tok(c)
                 got = at.text if at is not None else "{"
@@ -291,8 +290,8 @@ def _check_arity(e: Entry, bad: Any) -> None:
 
 def _check_glued(e: Entry, keywords: frozenset[str], bad: Any) -> None:
     """A value on a later line that is a keyword of the section: a ``;`` is missing before it."""
-    if keywords.isdisjoint(e.values) or e.key_tok is None:
-        return  # (checked on values first: a light parse keeps no tokens)
+    if e.key_tok is None:
+        return  # (a light parse keeps no tokens; the caller found a keyword among the values)
     src = e.key_tok
     for t in e.value_toks:
         if t.text in keywords and t.kind == "WORD":
