@@ -274,11 +274,13 @@ def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
     doc = _hacf(item)
     keepalive = doc.entry("keepalive")
     deadtime = doc.entry("deadtime")
-    for entry, k, message in doc.timing_problems():
-        if k != kind:
+    for p in doc.timing_problems():
+        if p.kind != kind:
             continue
-        related = [item.where(e) for e in (keepalive, deadtime) if e is not None and e is not entry]
-        yield make(code, message, item.where(entry), related)
+        related = [
+            item.where(e) for e in (keepalive, deadtime) if e is not None and e is not p.node
+        ]
+        yield make(code, p.message, item.where(p.node), related)
 
 
 @rule("HB004", "deadtime-too-short", "error", formats=("hacf",), hazard=True)
