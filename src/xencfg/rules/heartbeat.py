@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
-from ..formats.schema import V
+from ..versions import DRBD_9
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -187,7 +187,7 @@ def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
 
 def _drbd_folds(item: Loaded) -> bool:
     """Whether the drbdadm in force matches ``on`` names in any case (drbd-utils 9)."""
-    return item.versions.of("drbd", item.node or "").at_least(V("9.0"))
+    return item.versions.of("drbd", item.node or "").at_least(DRBD_9)
 
 
 def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membership) -> bool:
