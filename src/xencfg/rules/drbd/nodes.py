@@ -13,10 +13,10 @@ import attrs
 from ...cluster import Cluster, Loaded, NodeInfo, memberships
 from ...findings import Finding, Location
 from ...formats.drbd import Host, Resource
+from ...formats.drbd.conflicts import find_conflicts
 from ...formats.lines.hosts import parse_address
 from ...versions import DRBD_9
 from .. import make, rule
-from ..drbd_conflicts import find_conflicts
 from .common import (
     _drbd,
     _effective,

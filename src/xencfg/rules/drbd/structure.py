@@ -10,10 +10,10 @@ from typing import Any
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.drbd import Host, Resource
+from ...formats.drbd.conflicts import find_conflicts
 from ...syntax.blocks import Block, Entry
 from ...versions import DRBD_9, DRBD_84
 from .. import make, rule
-from ..drbd_conflicts import find_conflicts
 from .common import (
     _drbd,
     _effective,
