@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, cast, overload
 
 import attrs
 
@@ -207,6 +207,18 @@ class Facts(TypedDict, total=False):
     obsolete: bool
 
 
+class _Owner(Protocol):
+    """What a :class:`Setting` reads and writes through (a :class:`View`, a line
+    document); ``words``/``set_words`` only for a value of several words, ``unset``
+    only for a removable one."""
+
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> object: ...
+    def words(self, key: str) -> str | None: ...
+    def set_words(self, key: str, words: list[str]) -> None: ...
+    def unset(self, key: str) -> None: ...
+
+
 class Setting(Generic[R]):
     """A typed property of one keyword, read and written through the owner's
     ``get(key)`` / ``set(key, text)``, and the keyword's entry in the format's
@@ -303,7 +315,8 @@ class Setting(Generic[R]):
     def __get__(self, obj: object | None, owner: type | None = None) -> Any:
         if obj is None:
             return self
-        raw = obj.words(self.key) if self.type.words else obj.get(self.key)  # type: ignore[attr-defined]
+        holder = cast(_Owner, obj)
+        raw = holder.words(self.key) if self.type.words else holder.get(self.key)
         value = self.type.parse(raw) if raw is not None else None
         if value is None or (value == "" and self.default is not None):
             return self.default
@@ -312,12 +325,13 @@ class Setting(Generic[R]):
     def __set__(self, obj: object, value: Any) -> None:
         if self.read_only:
             raise AttributeError(f"{type(obj).__name__}.{self.name} is read-only")
+        holder = cast(_Owner, obj)
         if value is None and self.removable:
-            obj.unset(self.key)  # type: ignore[attr-defined]
+            holder.unset(self.key)
         elif self.type.words:
-            obj.set_words(self.key, self.type.spell(value).split())  # type: ignore[attr-defined]
+            holder.set_words(self.key, self.type.spell(value).split())
         else:
-            obj.set(self.key, self.type.spell(value))  # type: ignore[attr-defined]
+            holder.set(self.key, self.type.spell(value))
 
     def problem(self, raw: str) -> str | None:
         """What is wrong with ``raw`` as this keyword's value (``None``: nothing)."""
