@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from operator import attrgetter
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .. import regex
 from ..cluster import Cluster, Loaded
@@ -13,15 +13,12 @@ from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
 from . import make, repeats, rule
+from .documents import cib_doc as _cib
+from .documents import multipath_doc as _mp
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.multipath import MultipathDocument
+    from ..formats.multipath import BlacklistEntry, MultipathDocument
     from ..syntax.tree import Node
-
-
-def _mp(item: Loaded) -> MultipathDocument:
-    """The document of a multipath.conf item."""
-    return cast("MultipathDocument", item.doc)
 
 
 @rule("MP001", "bad-regex", "error", formats=("multipath",))
@@ -246,7 +243,7 @@ def _cluster_fences(cluster: Cluster) -> bool:
         if on and any(
             p.is_stonith and (p.type or "") not in TEST_AGENTS
             for i in unit.scope
-            for p in i.doc.primitives  # type: ignore[attr-defined]
+            for p in _cib(i).primitives
         ):
             return True
     return False
@@ -312,9 +309,9 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
     mp = list(cluster.docs("multipath"))
     if not mp:
         return
-    aliases = {m.alias for item in mp for m in item.doc.multipaths if m.alias}  # type: ignore[attr-defined]
+    aliases = {m.alias for item in mp for m in _mp(item).multipaths if m.alias}
     for item in cluster.docs("cib"):
-        for res in item.doc.primitives:  # type: ignore[attr-defined]
+        for res in _cib(item).primitives:
             for value in res.instance_attributes.values():
                 if not value or not value.startswith("/dev/mapper/"):
                     continue
@@ -335,11 +332,11 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
 _SCSI_PATH_NAMES = ("sda", "sdc", "sdq", "sdz", "sdaa")
 
 
-def _matches_any(entries: list[object], text: str) -> bool | None:
+def _matches_any(entries: list[BlacklistEntry], text: str) -> bool | None:
     """Whether one of the regex ``entries`` matches ``text`` (``None``: one we cannot judge)."""
     unsure = False
     for e in entries:
-        hit = regex.search(e.value or "", text)  # type: ignore[attr-defined]
+        hit = regex.search(e.value or "", text)
         if hit:
             return True
         unsure = unsure or hit is None
@@ -360,7 +357,7 @@ def _blacklisting(items: list[Loaded], wwid: str) -> tuple[Loaded, object, str] 
     entries = [(item, r) for item in items for r in _mp(item).blacklist]
     excepts = [r for item in items for r in _mp(item).blacklist_exceptions]
 
-    def of(kind: str) -> list[object]:
+    def of(kind: str) -> list[BlacklistEntry]:
         return [r for r in excepts if r.kind == kind]
 
     for item, r in entries:
