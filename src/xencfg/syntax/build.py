@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from sys import intern
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..errors import ParseError
 from .blocks import Block, Entry, Values
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # (document.py builds on the syntax tree: the type only)
 
 D = TypeVar("D", bound="TreeDocument")
 N = TypeVar("N", bound=Node)
+E = TypeVar("E", bound=Entry)
 
 
 def to_tok(t: Any) -> Tok:
@@ -79,6 +80,10 @@ def light_values(toks: list[Tok], unquote: Callable[[str], str], light: Light) -
     return tuple([light.share(unquote(t.text)) for t in toks])
 
 
+@overload
+def make_entry(children: list[Any], unquote: Callable[[str], str]) -> Entry: ...
+@overload
+def make_entry(children: list[Any], unquote: Callable[[str], str], cls: type[E]) -> E: ...
 def make_entry(
     children: list[Any], unquote: Callable[[str], str], cls: type[Entry] = Entry
 ) -> Entry:
