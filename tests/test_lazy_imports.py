@@ -108,3 +108,42 @@ def test_sniffing_a_file_of_no_format_imports_no_lark(tmp_path: Path) -> None:
         "import xencfg.formats as f, sys; assert f.detect(sys.argv[2]) is None", str(svg)
     )
     assert found["lark"] is False
+
+
+#: Texts of unknown name: one sniffer says yes, or several (``InitiatorName=`` is also a
+#: valid xm/xl assignment: initiatorname, earlier in the sniff order, takes it), or none.
+SNIFFED = {
+    "cib": (EXAMPLE / "alpha" / "var/lib/heartbeat/crm/cib.xml").read_text(),
+    "xm": (EXAMPLE / "alpha" / "etc/xen/domains/web").read_text(),
+    "drbd": (EXAMPLE / "alpha" / "etc/drbd.d/web.res").read_text(),
+    "svg": (EXAMPLE / "graph.svg").read_text(),
+    "readme": (EXAMPLE / "README.md").read_text(),
+    "initiatorname and xm": 'InitiatorName="iqn.2001-04.com.example:x"\nname = "vm"\n',
+    "hacf and xl": 'node = "a"\nbcast = "eth0"\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIFFED))
+@pytest.mark.parametrize("path", ["cluster/unknown", "cluster/vm.cfg", "cluster/cib.xml"])
+def test_detect_only_answers_as_detect_does(name: str, path: str) -> None:
+    """``detect(..., only=...)`` (the loose files of a cluster folder) asks the other
+    formats' sniffers only once one of ``only`` said yes, and so must answer what
+    ``detect`` answers when that is one of ``only``, else None."""
+    from xencfg import formats
+
+    text = SNIFFED[name]
+    full = formats.detect(path, text)
+    assert formats.detect(path, text, only=formats.LOOSE) == (
+        full if full in formats.LOOSE else None
+    )
+
+
+def test_detect_only_refuses_a_file_an_earlier_format_takes() -> None:
+    """The case the laziness must get right: xm says yes, but initiatorname, earlier in
+    the sniff order, says yes first; without ``only`` it is initiatorname's."""
+    from xencfg import formats
+
+    text = SNIFFED["initiatorname and xm"]
+    assert formats.sniff("xm", text)
+    assert formats.detect("cluster/unknown", text) == "initiatorname"
+    assert formats.detect("cluster/unknown", text, only=formats.LOOSE) is None
