@@ -129,7 +129,13 @@ def folder_formats(folder: str) -> tuple[str, ...]:
 def _tail_matches(path: str, pattern: str) -> bool:
     parts = path.replace("\\", "/").split("/")
     depth = pattern.count("/") + 1
-    return fnmatchcase("/".join(parts[-depth:]), pattern)
+    tail = "/".join(parts[-depth:])
+    # most patterns are plain names: compared, not compiled to a regex (start-up)
+    return fnmatchcase(tail, pattern) if _WILD.intersection(pattern) else tail == pattern
+
+
+#: What makes a path pattern a glob (:func:`fnmatch.fnmatchcase`).
+_WILD = frozenset("*?[")
 
 
 def candidates(path: str) -> list[str]:
