@@ -35,12 +35,6 @@ def _short(name: str) -> str:
     return name.split(".", 1)[0].lower()
 
 
-def _captured(cluster: Cluster, *fmts: str, node: str | None = None) -> bool:
-    """Whether ``node`` (any node) has a capture of one of ``fmts``: without one a rule
-    has nothing to judge, and needs not import the formats' modules."""
-    return any(cluster.first(fmt, node) is not None for fmt in fmts)
-
-
 # -- DRBD: configuration and live state per node ----------------------------------
 
 
@@ -111,7 +105,7 @@ class _State:
 def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
     """The live states of a configured resource on its node (one per connection, or
     one per minor); ``[]``: captured, not there; ``None``: nothing captured."""
-    if not _captured(cluster, "drbd-status", "proc-drbd", node=r.node):
+    if not cluster.has("drbd-status", "proc-drbd", node=r.node):
         return None
     from ..formats.status.drbd_status import DrbdStatusDocument
     from ..formats.status.proc_drbd import ProcDrbdDocument
@@ -387,7 +381,7 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``multipathd -k'reconfigure'`` (or ``multipath -r``) after checking
     that nothing has the wrong disk open; fix /etc/multipath/bindings.
     """
-    if not _captured(cluster, "multipath-ll"):
+    if not cluster.has("multipath-ll"):
         return
     from ..formats.multipath import MultipathDocument
     from ..formats.status.multipath_ll import MultipathLlDocument
@@ -436,7 +430,7 @@ def multipath_failed_path(cluster: Cluster) -> Iterator[Finding]:
     Fix: find the path's fault (``iscsiadm -m session -P 3`` for iSCSI, the
     switch, the HBA); ``multipathd -k'reinstate path sdc'`` once it is back.
     """
-    if not _captured(cluster, "multipath-ll"):
+    if not cluster.has("multipath-ll"):
         return
     from ..formats.status.multipath_ll import MultipathLlDocument
 
@@ -466,7 +460,7 @@ def multipath_fewer_paths(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``multipath -r``, check the blacklist and ``find_multipaths``; LS007
     for failed paths.
     """
-    if not _captured(cluster, "iscsi-session"):
+    if not cluster.has("iscsi-session"):
         return
     from ..formats.status.iscsi_session import IscsiSessionDocument
     from ..formats.status.multipath_ll import MultipathLlDocument
@@ -537,7 +531,7 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``iscsiadm -m discovery -t st -p PORTAL`` and ``iscsiadm -m node -T
     IQN -l`` on the node; check initiators.allow and node.startup.
     """
-    if not _captured(cluster, "iscsi-session"):
+    if not cluster.has("iscsi-session"):
         return
     from ..formats.status.iscsi_session import IscsiSessionDocument
 
@@ -590,7 +584,7 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     delete``; or add the target to the configuration if it is in use. Not
     judged when the run has no target configuration (an external SAN).
     """
-    if not _captured(cluster, "iscsi-session"):
+    if not cluster.has("iscsi-session"):
         return
     from ..formats.status.iscsi_session import IscsiSessionDocument
 
@@ -694,7 +688,7 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     Fix: shut it down, or add a Xen resource for it (and remove its
     /etc/xen/auto link).
     """
-    if not _captured(cluster, "xl-list"):
+    if not cluster.has("xl-list"):
         return
     from ..formats.status.xl_list import XlListDocument
 
@@ -728,7 +722,7 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
     think runs it), then check the file system; find how it was started
     (xendomains auto/, a manual create, no fencing).
     """
-    if not _captured(cluster, "xl-list"):
+    if not cluster.has("xl-list"):
         return
     from ..formats.status.xl_list import XlListDocument
 
@@ -810,7 +804,7 @@ def address_not_held(cluster: Cluster) -> Iterator[Finding]:
     Fix: give the interface its address again, or correct the configuration
     on every node.
     """
-    if not _captured(cluster, "ip-addr"):
+    if not cluster.has("ip-addr"):
         return
     import ipaddress
 
@@ -853,7 +847,7 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     Fix: set the host name back (``hostname xen1`` and /etc/hostname), or
     rename the node in every cluster file.
     """
-    if not _captured(cluster, "uname"):
+    if not cluster.has("uname"):
         return
     from ..formats.status.uname import UnameDocument
 

@@ -75,7 +75,7 @@ def _matches(path: list[str], pattern: list[str]) -> bool:
     return len(path) == len(pattern) and all(
         # plain components are compared, not compiled to a regex (start-up)
         fnmatchcase(p, glob) if any(c in glob for c in "*?[") else p == glob
-        for p, glob in zip(path, pattern)
+        for p, glob in zip(path, pattern, strict=True)
     )
 
 
