@@ -165,12 +165,17 @@ def memberships(cluster: Cluster) -> list[Membership]:
     Files that name no member (an empty CIB ``nodes`` section, a drbd.conf
     with only ``common``) are left out.
     """
-    out = []
-    for item in cluster.loaded:
-        m = _memberships(item)
-        if m is not None and m.names:
-            out.append(m)
-    return out
+
+    def compute() -> list[Membership]:
+        out = []
+        for item in cluster.loaded:
+            m = _memberships(item)
+            if m is not None and m.names:
+                out.append(m)
+        return out
+
+    # once per run (a CIB's node list is a walk of its XML), a new list for each caller
+    return list(cluster.fact("memberships", compute))
 
 
 # -- the cluster model ---------------------------------------------------------------
