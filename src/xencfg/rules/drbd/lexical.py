@@ -12,9 +12,9 @@ from typing import Any
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument, Host, Resource
-from ...syntax.blocks import Block
+from ...syntax.blocks import Block, Entry
 from ...syntax.terminals import TERMINALS
-from .. import make, rule
+from .. import make, repeats, rule
 from .common import _V9, _V84, _drbd, _on_hosts, hostnames_equal
 
 
@@ -80,21 +80,15 @@ def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
         for host in res.host_list:
             if host.kind not in ("on", "stacked-on-top-of"):
                 continue
-            first: dict[str, Any] = {}
-            for entry in host.block.entries():
-                key = _ONCE_PER_HOST.get(entry.key)
-                if key is None:
-                    continue
-                if key not in first:
-                    first[key] = entry
-                    continue
+            for entry, first in repeats(host.block.entries(), lambda e: _ONCE_PER_HOST.get(e.key)):
+                key = _ONCE_PER_HOST[entry.key]
                 yield make(
                     "DR015",
                     f"resource {res.name}: host section '{host.name}' gives '{key}' "
                     "again; drbdadm refuses the file (conflicting use of "
                     f"{key} statement)",
                     item.where(entry),
-                    [item.where(first[key])],
+                    [item.where(first)],
                 )
             if host.kind == "on":
                 yield from _volume_minor_repeated(item, res, host)
@@ -106,24 +100,28 @@ def _volume_minor_repeated(item: Loaded, res: Resource, host: Host) -> Iterator[
     parse_volume_stmt) and refuse the second ("conflicting use of device-minor
     'device-minor:alpha:1'"); another repeated volume statement just wins."""
     for vol in host.block.blocks("volume"):
-        seen: dict[str, Any] = {}
-        for entry in vol.entries("device"):
-            vals = entry.values
-            if "minor" in vals and vals.index("minor") + 1 < len(vals):
-                minor = vals[vals.index("minor") + 1]
-            else:
-                m = re.search(r"(\d+)$", vals[0]) if vals else None
-                minor = m.group(1) if m else ""
-            if minor and minor in seen:
-                yield make(
-                    "DR015",
-                    f"resource {res.name}: volume {' '.join(vol.args)} of host section "
-                    f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
-                    f"(conflicting use of device-minor '{host.name}:{minor}')",
-                    item.where(vol),  # (drbdadm names the volume section's line)
-                    [item.where(seen[minor]), item.where(entry)],
-                )
-            seen.setdefault(minor, entry)
+        for entry, first in repeats(vol.entries("device"), _device_minor):
+            minor = _device_minor(entry)
+            yield make(
+                "DR015",
+                f"resource {res.name}: volume {' '.join(vol.args)} of host section "
+                f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
+                f"(conflicting use of device-minor '{host.name}:{minor}')",
+                item.where(vol),  # (drbdadm names the volume section's line)
+                [item.where(first), item.where(entry)],
+            )
+
+
+def _device_minor(device: Entry) -> str | None:
+    """The minor a ``device`` statement claims (``minor N``, else the path's last
+    digits), ``None`` when it names none."""
+    vals = device.values
+    if "minor" in vals and vals.index("minor") + 1 < len(vals):
+        minor = vals[vals.index("minor") + 1]
+    else:
+        m = re.search(r"(\d+)$", vals[0]) if vals else None
+        minor = m.group(1) if m else ""
+    return minor or None
 
 
 #: What drbdadm's scanner reads as one unquoted word (drbdadm_scanner.fl, 8.3 to 9:
