@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from ...cluster import Loaded
@@ -275,34 +276,29 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
         yield from _same_host_twice_9(item, doc)
     for block in blocks:
         owner = block.args[0] if block.key == "resource" and block.args else block.key
-        first: dict[str, Any] = {}
-        for child in block.children:
-            key = getattr(child, "key", None)
-            if key == "on" and isinstance(child, Block):
-                claims = [(f"on {n}", f"host section '{owner}: on {n}'") for n in child.args]
-            elif key in _ONCE_PER_RESOURCE:
-                shape, what = _ONCE_PER_RESOURCE[key]
-                if (shape == "section") != isinstance(child, Block):
-                    continue
-                claims = [(key, what.format(owner))]
-            else:
-                continue
-            for claim, what in claims:
-                if claim not in first:
-                    first[claim] = child
-                    continue
-                yield make(
-                    "DR018",
-                    f"{'common' if block.key == 'common' else f'resource {owner}'} gives "
-                    f"'{claim}' a second time; "
-                    f"drbdadm refuses the file (conflicting use of {what})",
-                    item.where(child),
-                    [item.where(first[claim])],
-                )
+        for (claim, what, child), (_, _, first) in repeats(_claims(block, owner), itemgetter(0)):
+            yield make(
+                "DR018",
+                f"{'common' if block.key == 'common' else f'resource {owner}'} gives "
+                f"'{claim}' a second time; "
+                f"drbdadm refuses the file (conflicting use of {what})",
+                item.where(child),
+                [item.where(first)],
+            )
 
 
-#: Statements whose first argument drbdadm's parser reads as a number (EXP(TK_INTEGER)
-#: in parse_global, parse_host_section and parse_resource, drbdadm_parser.c).
+def _claims(block: Block, owner: str) -> Iterator[tuple[str, str, Any]]:
+    """``(claim, what drbdadm calls it, child)`` for each child of a ``resource`` or
+    ``common`` section that drbdadm takes once per resource (check_upr)."""
+    for child in block.children:
+        key = getattr(child, "key", None)
+        if key == "on" and isinstance(child, Block):
+            for n in child.args:
+                yield f"on {n}", f"host section '{owner}: on {n}'", child
+        elif key in _ONCE_PER_RESOURCE:
+            shape, what = _ONCE_PER_RESOURCE[key]
+            if (shape == "section") == isinstance(child, Block):
+                yield key, what.format(owner), child
 
 
 def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
@@ -328,6 +324,8 @@ def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
                 seen.append((name, h.block))
 
 
+#: Statements whose first argument drbdadm's parser reads as a number (EXP(TK_INTEGER)
+#: in parse_global, parse_host_section and parse_resource, drbdadm_parser.c).
 _INTEGER_FIRST = frozenset(
     {"node-id", "volume", "minor-count", "dialog-refresh"}
     | {"cmd-timeout-short", "cmd-timeout-medium", "cmd-timeout-long"}
