@@ -16,7 +16,7 @@ from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
 from ..formats.lines.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
-from ..formats.schema import Version
+from ..versions import COROSYNC_2, COROSYNC_3
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -176,9 +176,6 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
         )
 
 
-_V2, _V3 = Version.parse("2.0"), Version.parse("3.0")
-
-
 def generation(item: Loaded, *, guess: bool = True) -> int:
     """The corosync generation that reads this file: 3, 2 or 1 (before 2.0).
 
@@ -191,11 +188,11 @@ def generation(item: Loaded, *, guess: bool = True) -> int:
     known) reads every such file as corosync 3's, since 3 reads those keys too.
     """
     found = item.versions.of("corosync", item.node)
-    if found.at_least(_V3):
+    if found.at_least(COROSYNC_3):
         return 3
-    if found.older_than(_V2):
+    if found.older_than(COROSYNC_2):
         return 1
-    if found.older_than(_V3):
+    if found.older_than(COROSYNC_3):
         return 2
     return 2 if guess and _written_for_corosync2(item.doc) else 3
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 
 from ...cluster import Cluster, Loaded
 from ...formats.drbd import DrbdDocument, Effective, Host, Resource
-from ...formats.schema import Version
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ...formats.lines.hacf import HacfDocument
@@ -141,8 +140,3 @@ def hostnames_equal(a: str, b: str) -> bool:
     if "." in a and "." in b:
         return a.lower() == b.lower()
     return short(a) == short(b)
-
-
-#: The drbdadm versions whose reading differs (8.4: long words; 9: host names, meshes).
-_V84 = Version.parse("8.4")
-_V9 = Version.parse("9.0")
