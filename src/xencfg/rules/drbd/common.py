@@ -71,7 +71,11 @@ def _parts(path: str) -> list[str]:
 def _matches(path: list[str], pattern: list[str]) -> bool:
     """``path`` matches the glob ``pattern`` component by component (glob(3): ``*``
     stays within one component)."""
-    return len(path) == len(pattern) and all(map(fnmatchcase, path, pattern))
+    return len(path) == len(pattern) and all(
+        # plain components are compared, not compiled to a regex (start-up)
+        fnmatchcase(p, glob) if any(c in glob for c in "*?[") else p == glob
+        for p, glob in zip(path, pattern, strict=True)
+    )
 
 
 def _included(items: list[Loaded]) -> list[Loaded]:
