@@ -3,8 +3,8 @@
 A rule registered for a format (``formats=("cib",)``), or reading ``cluster.docs("cib")``,
 gets :class:`~xencfg.cluster.Loaded` items whose ``doc`` is that format's document class;
 ``Loaded.doc`` is typed as the :class:`~xencfg.document.Document` protocol only. These
-accessors say which class it is, so rules read typed attributes (not ``getattr``, not a
-``type: ignore``). They are casts, not checks: the format decides the class, and a rule
+accessors say which class it is, so rules read typed attributes (no ``getattr``, no mypy
+ignore). They are casts, not checks: the format decides the class, and a rule
 module loads no format module (the classes are imported for the types only), so a lint
 imports only the formats of the files it read.
 """
