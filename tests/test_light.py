@@ -235,3 +235,51 @@ def test_equal_keys_and_values_of_a_light_parse_are_one_string() -> None:
     text = "resource r0 {\n on a { meta-disk internal; }\n on b { meta-disk internal; }\n}\n"
     a, b = (host.children[0] for host in xencfg.loads(text, "drbd").children[0].children)
     assert a.key is b.key and a.value is b.value
+
+
+OCFS2_TEXT = (
+    "cluster:\n\tnode_count = 3\n\tname = pool\n\n"
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = a  # first\n"
+    "\tcluster = pool\n\n"
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.2\n\tnumber = 1\n\tname = b\n"
+    "\tcluster = pool\n\n"
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.3\n\tnumber = 2\n\tname = c\n"
+    "\tcluster = pool\n"
+)
+
+
+def test_deferred_children_are_read_on_first_use_and_whole_after_the_tokens_return() -> None:
+    """OCFS2's stanzas and xend's lists keep their children in the text until first read
+    (Light.expand): a stanza read, one edited and one never read all render and
+    materialize as on a full tree."""
+    doc = xencfg.loads(OCFS2_TEXT, "ocfs2")
+    assert doc.light is not None and doc.light.expand is not None
+    first, second, third = doc.nodes
+    assert first.name == "a  # first"  # read: its attributes are now light nodes
+    second.block.remove("ip_port")  # edited before the tokens return
+    assert third.block.light is not None  # never read until the tokens return
+    assert xencfg.dumps(doc) == OCFS2_TEXT.replace(
+        "\tip_port = 7777\n\tip_address = 10.0.0.2", "\tip_address = 10.0.0.2"
+    )
+    assert doc.light is None and all(n.light is None for n in walk(doc))
+    assert _reachable_toks(doc) > 0
+    third.ip_port = 7778  # the never-read stanza's attributes are the full parse's
+    assert xencfg.dumps(doc).endswith(
+        "\tip_port = 7778\n\tip_address = 10.0.0.3\n\tnumber = 2\n\tname = c\n\tcluster = pool\n"
+    )
+    full = _full("ocfs2", OCFS2_TEXT)
+    fresh = xencfg.loads(OCFS2_TEXT, "ocfs2")
+    assert _reachable_toks(fresh) == 0
+    assert [n.state() for n in walk(fresh)] == [n.state() for n in walk(full)]
+
+
+def test_deferred_lists_of_xend() -> None:
+    text = '(a 1)\n(b (c \'x y\') 2) # note\nword\n(d "q\\"")\n'
+    doc = xencfg.loads(text, "xend")
+    assert doc.get("b") == [["c", "x y"], "2"]
+    doc.set("a", "9")
+    assert xencfg.dumps(doc) == text.replace("(a 1)", "(a 9)")
+    assert doc.light is None and all(n.light is None for n in walk(doc))
+    assert doc.get("d") == 'q"'
+    doc.set("d", "r")
+    assert xencfg.dumps(doc) == text.replace("(a 1)", "(a 9)").replace('"q\\""', '"r"')
