@@ -283,3 +283,21 @@ def test_deferred_lists_of_xend() -> None:
     assert doc.get("d") == 'q"'
     doc.set("d", "r")
     assert xencfg.dumps(doc) == text.replace("(a 1)", "(a 9)").replace('"q\\""', '"r"')
+
+
+def test_deferred_statements_of_hacf() -> None:
+    """ha.cf's light document reads its statements on first use: edits before and after
+    that, and the tokens brought back before it, render as on a full tree."""
+    text = "keepalive 2  # fast\nnode alpha beta\n\nucast eth0 10.0.0.2\n"
+    doc = xencfg.loads(text, "hacf")
+    assert doc.light is not None and doc.light.expand is not None
+    assert _reachable_toks(doc) == 0
+    assert doc.position(doc) == (1, 1)
+    doc.cst  # noqa: B018 (the tokens return before any statement was read)
+    assert [n.state() for n in walk(doc)] == [n.state() for n in walk(_full("hacf", text))]
+    doc.keepalive = 1
+    assert xencfg.dumps(doc) == text.replace("keepalive 2", "keepalive 1")
+    doc = xencfg.loads(text, "hacf")
+    doc.add_node("gamma")  # read, then edited while light
+    assert doc.light is not None
+    assert xencfg.dumps(doc) == text.replace("beta\n", "beta\nnode gamma\n")

@@ -242,6 +242,9 @@ class HacfDocument(LineDocument):
     #: heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate] in /etc/ha.d//ha.cf" and
     #: "Configuration error, heartbeat not started" (checked with peer-heartbeat)
     refused_keyword_kinds = frozenset({"unknown"})
+    #: A line of ha.cf is about 20 bytes, its statement (node, offset, values) 200: a
+    #: loaded file reads them on first use.
+    deferred = True
 
     # heartbeat's defaults where a directive is absent: config.c (keepalive 1 s,
     # deadtime 30 s; udpport 694 and baud 19200 for the media lines)
