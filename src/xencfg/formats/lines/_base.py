@@ -27,7 +27,7 @@ from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import TABLES, scan
 from ...syntax.pipeline import parse_text
-from ...syntax.tree import _BUILDING, Light, Node, building, drop_source
+from ...syntax.tree import _BUILDING, Node, building, drop_source
 
 #: a document a reader builds
 D = TypeVar("D", bound=TreeDocument)
@@ -188,7 +188,7 @@ class LineBuilder:
         self.light = light
         self.first = -1  # the offset of the first statement (the document's own)
         if light is not None and text is not None:
-            light.expand = functools.partial(_statements, doc_cls, text, light)
+            light.expand = functools.partial(_statements, doc_cls, text)
 
     def entry(self, children: list[Any]) -> Entry | None:
         if self.light is not None:  # deferred: read again on first use
@@ -207,9 +207,10 @@ class LineBuilder:
         return make_root(self.doc_cls, children)
 
 
-def _statements(doc_cls: type[LineDocument], text: str, light: Light, doc: Node) -> list[Node]:
+def _statements(doc_cls: type[LineDocument], text: str, doc: Node) -> list[Node]:
     """The statements of a light document of a deferring format, read again from the
     text as light nodes (the load read it whole: it holds no error)."""
+    light = doc.light
     builder = LineBuilder(doc_cls)
     _BUILDING.append(light)
     try:

@@ -11,6 +11,7 @@ says so: no released o2cb reads it.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -355,11 +356,11 @@ class _Builder:
         # stanza names and values such as 7777 repeat node after node: one string each
         self.share: Shared[str] = Shared()
         #: In a light parse, a stanza's attributes are read from the text on first use
-        #: (:meth:`_expand`): five attribute lines are five statements of about 100
+        #: (:func:`_attributes`): five attribute lines are five statements of about 100
         #: bytes each beside their 80 bytes of text, so a loaded file holds the stanzas.
         self.light = building()
         if self.light is not None:
-            self.light.expand = self._expand
+            self.light.expand = functools.partial(_attributes, text)
 
     def _first(self, pos: int) -> bool:
         """Whether ``pos`` is in column 1."""
@@ -378,7 +379,7 @@ class _Builder:
                 key.pos, f"attribute '{key.text}' must be indented (o2cb reads it as a stanza)"
             )
         if self.light is not None:
-            return None  # deferred: the stanza's _expand reads it again on first use
+            return None  # deferred: _attributes reads it again on first use
         e = Entry(intern(key.text), value_list(vals, self.share), key_tok=key, value_toks=vals)
         e.cst = list(pieces)
         return built(e, key.pos)
@@ -396,26 +397,12 @@ class _Builder:
                 f"stanza '{name.strip()}:' has a blank before ':', and o2cb refuses the file",
             )
         key = self.share(head.text.rstrip(" \t:"))
-        if self.light is not None:  # its children deferred (an unset field: see _expand)
+        if self.light is not None:  # its children deferred (an unset field: _attributes)
             return new_light(Block, self.light, head.pos, key=key, _args=())
         kids = list(tuple(c for c in children if isinstance(c, Node)))  # (sized exactly)
         b = Block(key, [], kids, key_tok=None)
         b.cst = [head, *kids]
         return built(b, head.pos)
-
-    def _expand(self, stanza: Node) -> list[Node]:
-        """The attributes of a light ``stanza``, read again from the text (which the
-        load read whole, so it holds no error): the lines after its header up to the
-        next header, a line starting in column 1 with a name (an attribute there was
-        refused by :meth:`entry`)."""
-        light, start = self.light, stanza.at
-        assert light is not None
-        m = _NEXT_HEAD.search(self.text, start + 1)
-        end = len(self.text) if m is None else m.start()
-        kids: list[Node] | None = scan(OCFS2, self.text[start:end], _Attributes(light, start))
-        if kids is None:
-            raise RuntimeError("xencfg internal error: a stanza read again differs")
-        return kids
 
     def start(self, children: list[Any]) -> Ocfs2Document:
         return make_root(Ocfs2Document, children)
@@ -443,6 +430,21 @@ class _Attributes:
 
     def start(self, children: list[Any]) -> list[Node] | None:
         return children[0] if len(children) == 1 else None
+
+
+def _attributes(text: str, stanza: Node) -> list[Node]:
+    """The attributes of a light ``stanza``, read again from ``text`` (which the load
+    read whole, so it holds no error): the lines after its header up to the next
+    header, a line starting in column 1 with a name (an attribute there was refused by
+    :meth:`_Builder.entry`)."""
+    light, start = stanza.light, stanza.at
+    assert light is not None
+    m = _NEXT_HEAD.search(text, start + 1)
+    end = len(text) if m is None else m.start()
+    kids: list[Node] | None = scan(OCFS2, text[start:end], _Attributes(light, start))
+    if kids is None:
+        raise RuntimeError("xencfg internal error: a stanza read again differs")
+    return kids
 
 
 _WORDS = {

@@ -28,7 +28,7 @@ from ...suggest import closest
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
-from ...syntax.tree import Light, Node, Piece, Style, Tok, building, new_light, render, token_field
+from ...syntax.tree import Node, Piece, Style, Tok, building, new_light, render, token_field
 from .._memo import Shared
 from ..schema import Keyword, Schema
 from ._base import adopt_final_newline, check_depth, source_style, unescape
@@ -556,7 +556,7 @@ class _Builder:
         #: three nodes, an item list and three offsets (about 400 bytes).
         self.light = building()
         if self.light is not None:
-            self.light.expand = functools.partial(_items, text, self.light)
+            self.light.expand = functools.partial(_items, text)
 
     def WORD(self, t: Any) -> Atom:
         tok = to_tok(t)
@@ -602,9 +602,11 @@ _TOKEN = re.compile(
 )
 
 
-def _items(text: str, light: Light, node: Node) -> list[Node]:
+def _items(text: str, node: Node) -> list[Node]:
     """The items of the light list ``node``, read again from ``text`` (which the load
     read whole, so it holds no error): light atoms and lists, as the builder makes."""
+    light = node.light
+    assert light is not None
     share, match = light.share, _TOKEN.match
     opened: list[tuple[list[Node], int]] = []
     items: list[Node] = []
