@@ -37,8 +37,9 @@ def _full(fmt: str, text: str) -> xencfg.Document:
     return _parse(formats.module(fmt), text, None, None)
 
 
-def _reachable_toks(doc: xencfg.Document) -> int:
-    """How many Tok objects the document keeps alive (through any reference)."""
+def _reachable_toks(doc: xencfg.Document, kind: type = Tok) -> int:
+    """How many Tok objects (or ``kind`` objects) the document keeps alive (through
+    any reference)."""
     seen: set[int] = set()
     stack: list[object] = [doc]
     count = 0
@@ -47,7 +48,7 @@ def _reachable_toks(doc: xencfg.Document) -> int:
         if id(obj) in seen or isinstance(obj, (str, int, type)):
             continue
         seen.add(id(obj))
-        if isinstance(obj, Tok):
+        if isinstance(obj, kind):
             count += 1
         if isinstance(obj, Light):
             continue  # its parser closure holds the text, not tokens
@@ -301,3 +302,23 @@ def test_deferred_statements_of_hacf() -> None:
     doc.add_node("gamma")  # read, then edited while light
     assert doc.light is not None
     assert xencfg.dumps(doc) == text.replace("beta\n", "beta\nnode gamma\n")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "kind", "kept"),
+    [
+        ("hacf", "keepalive 2\nnode a\nnode b\nucast eth0 10.0.0.2\n", Entry, 0),
+        ("ocfs2", OCFS2_TEXT, Entry, 0),
+        # the root, the lists (a 1) and (b ...), the word outside them: not their items
+        ("xend", "(a 1)\n(b (c d) 'e')\nloose\n", Node, 4),
+    ],
+)
+def test_a_deferring_load_holds_no_statement_until_read(
+    fmt: str, text: str, kind: type, kept: int
+) -> None:
+    """What makes the load of ha.cf, cluster.conf and xend-config.sxp a few times their
+    size (bench/memory.py): statements and items are not objects until first read."""
+    doc = xencfg.loads(text, fmt)
+    assert _reachable_toks(doc, kind) == kept
+    every = list(walk(doc))  # read: now they are
+    assert _reachable_toks(doc, kind) == len([n for n in every if isinstance(n, kind)]) > kept
