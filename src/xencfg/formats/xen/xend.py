@@ -558,13 +558,17 @@ class _Builder:
         if self.light is not None:
             self.light.expand = functools.partial(_items, text)
 
-    def WORD(self, t: Any) -> Atom:
+    def WORD(self, t: Any) -> Any:
+        if self.light is not None:
+            return t  # most are items of a deferred list: start() makes the others atoms
         tok = to_tok(t)
         a = Atom(self.share(tok.text), tok=tok)
         a.cst = [tok]
         return built(a, tok.pos)
 
-    def STRING(self, t: Any) -> Atom:
+    def STRING(self, t: Any) -> Any:
+        if self.light is not None:
+            return t  # (as WORD)
         tok = to_tok(t)
         a = Atom(self.share(unquote(tok.text)), tok=tok)
         a.cst = [tok]
@@ -579,9 +583,16 @@ class _Builder:
         s.cst = pieces
         return built(s, to_tok(children[0]).pos)  # the '('
 
+    def _atom(self, tok: Tok) -> Atom:
+        assert self.light is not None
+        value = unquote(tok.text) if tok.kind == "STRING" else tok.text
+        return new_light(Atom, self.light, tok.pos, value=self.share(value))
+
     def start(self, children: list[Any]) -> XendDocument:
         # Words and strings outside any list (``; comment`` lines) are children too:
         # xend reads and ignores them (XendOptions looks only at lists).
+        if self.light is not None:  # a word or string outside any list: a light atom
+            children = [c if isinstance(c, Node) else self._atom(to_tok(c)) for c in children]
         for c in children:
             if isinstance(c, SList):
                 c.top = True
