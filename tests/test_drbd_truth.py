@@ -680,3 +680,99 @@ def test_dr024_drbd9_volume_without_disk_or_meta_disk_is_diskless(tmp_path: Path
     with_meta = text.replace("{ device minor 1; } }", "{ device minor 1; meta-disk internal; } }")
     assert _dr024(tmp_path, "meta", with_meta) == ["4:resource r0, on beta:disk"]
     assert _dr024(tmp_path, "84", text, "8.4") != []
+
+
+# -- DR026: numbers with units, by release ------------------------------------------
+
+
+def _dr026(root: Path, text: str, versions: dict[str, str] | None = None) -> list[str]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    tree(root, {"etc/drbd.conf": text})
+    result = lint.run(
+        [str(root)],
+        select=["DR026"],
+        versions={k: Version.parse(v) for k, v in (versions or {}).items()},
+    )
+    return [f"{f.line}: {f.message}" for f in result.findings]
+
+
+def _nine(name: str, body: str) -> str:
+    """A DRBD 9 resource (node-id) with ``body`` at resource level, on line 2."""
+    return (
+        f"resource {name} {{\n  {body}\n"
+        "  on alpha { node-id 0; device /dev/drbd0; disk /dev/sdb1; "
+        "address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on beta { node-id 1; device /dev/drbd0; disk /dev/sdb1; "
+        "address 10.0.0.2:7788; meta-disk internal; }\n}\n"
+    )
+
+
+def test_dr026_sndbuf_with_a_unit_above_drbd8s_limit(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and --mode 83: "sndbuf-size 16M => 16777216 out of range
+    # [0..10485760]." (m_strtoll_range in user/v84/drbdadm_parser.c, limits
+    # DRBD_SNDBUF_SIZE_MAX (10<<20) of user/v84/linux/drbd_limits.h); XC005 left values
+    # with a unit alone, so lint said nothing
+    eight = res("r0", head="net { sndbuf-size 16M; } syncer { rate 40M; }")
+    got = _dr026(tmp_path / "a", eight)
+    assert len(got) == 1 and got[0].startswith("2: sndbuf-size 16M: 16777216 is out of range")
+    assert "[0..10485760] for DRBD 8.3 and 8.4" in got[0]
+    ok = res("r0", head="net { sndbuf-size 10M; } syncer { rate 40M; }")
+    assert _dr026(tmp_path / "b", ok) == []  # 10M = 10485760: the maximum
+    # drbd-headers 40911d1 (drbd-utils 9.29 on) raised it to 128M: no error for DRBD 9
+    assert _dr026(tmp_path / "c", _nine("r0", "net { sndbuf-size 16M; }")) == []
+
+
+def test_dr026_not_a_number_drbdadm_reads(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84: "512KB is not a valid number" (rc 20: m_strtoll exits,
+    # user/shared/shared_tool.c new_strtoll reads one unit letter); --mode 9: "while
+    # parsing value ('512KB') for rcvbuf-size. Value is not a number."
+    got = _dr026(tmp_path / "a", _nine("r0", "net { rcvbuf-size 512KB; }"))
+    assert got == [
+        "2: rcvbuf-size 512KB: not a number for DRBD 9 (DRBD 9.0 or later, inferred from "
+        f"'node-id' at {tmp_path / 'a' / 'etc' / 'drbd.conf'}:3:14); drbdadm refuses the file"
+    ]
+    assert _dr026(tmp_path / "b", _nine("r0", "net { rcvbuf-size 512K; }")) == []
+
+
+def test_dr026_limits_move_with_the_release(tmp_path: Path) -> None:
+    # al-extents: drbdadm 8.3 "al-extents 4000 => 4000 out of range [7..3833]."; 8.4
+    # does not check it (range_check: "ignore; auto-clamped by kernel"), peer-drbdadm
+    # --mode 84 says OK. rate 5G: 8.3/8.4 "5242880k out of range [1..4194304]k"; 9's
+    # resync-rate takes 8G (DRBD_RESYNC_RATE_MAX (8 << 20)): --mode 9 OK.
+    # ping-timeout 301: 8.x has no range for it (OK); 9 "Value is too big." (NUMERIC
+    # PING_TIMEO in user/v9/config_flags.c, max 300).
+    al = res("r0", head="syncer { al-extents 4000; }")
+    assert _dr026(tmp_path / "a", al) == []  # (release unknown: 8.4 takes it)
+    got = _dr026(tmp_path / "b", al, {"drbd": "8.3"})
+    assert got == [
+        "2: al-extents 4000: 4000 is out of range [7..3833] for DRBD 8.3 (DRBD 8.3, "
+        "declared); drbdadm refuses the file"
+    ]
+    assert _dr026(tmp_path / "c", al, {"drbd": "8.4"}) == []
+    rate = res("r0", head="syncer { rate 5G; }")
+    assert [g[:16] for g in _dr026(tmp_path / "d", rate)] == ["2: rate 5G: 5242"]
+    assert _dr026(tmp_path / "e", _nine("r0", "disk { resync-rate 5G; }")) == []
+    ping = "net { ping-timeout 301; }"
+    assert _dr026(tmp_path / "f", res("r0", head=ping)) == []
+    assert len(_dr026(tmp_path / "g", _nine("r0", ping))) == 1
+
+
+def test_protocol_in_lower_case_is_protocol_c(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83/84/9 all say OK to ``protocol c``: 8.4 upper-cases it
+    # (range_check case R_PROTOCOL, user/v84/drbdadm_parser.c), 9 reads an
+    # ENUM_NOCASE (user/v9/config_flags.c "protocol"), 8.3's drbdsetup conv_protocol
+    # takes "c" (user/v83/drbdsetup.c). XC005 said "protocol 'c' is not A, B or C" and
+    # DR009 "protocol c vs C" between two nodes' copies.
+    lower = res("r0", head="protocol c;")
+    alpha = tree(tmp_path / "alpha", {"etc/drbd.conf": lower, "etc/hostname": "alpha\n"})
+    beta = tree(tmp_path / "beta", {"etc/drbd.conf": res("r0"), "etc/hostname": "beta\n"})
+    assert run(alpha, code="XC005") == []
+    assert run(alpha, beta, code="DR009") == []
+    bad = tree(tmp_path / "x" / "alpha", {"etc/drbd.conf": res("r0", head="protocol D;")})
+    assert [g[1] for g in run(bad, code="XC005")] == [2]
+    other = tree(tmp_path / "y" / "alpha", {"etc/drbd.conf": res("r0", head="protocol a;")})
+    assert [g[3] for g in run(other, beta, code="DR009")] == [
+        "resource 'r0' differs on beta from alpha: protocol C vs A"
+    ]

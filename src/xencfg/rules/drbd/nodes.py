@@ -427,7 +427,8 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
             for host in sorted(set(a) & set(b)):
                 if a[host][0] != b[host][0]:
                     diffs.append(f"volumes of '{host}'")
-            pa, pb = first_res.protocol or "C", res.protocol or "C"
+            # (in any case: drbdadm reads ``protocol c`` as C, see XC005)
+            pa, pb = (first_res.protocol or "C").upper(), (res.protocol or "C").upper()
             if pa != pb:
                 diffs.append(f"protocol {pb} vs {pa}")
             if diffs:
