@@ -776,3 +776,65 @@ def test_protocol_in_lower_case_is_protocol_c(tmp_path: Path) -> None:
     assert [g[3] for g in run(other, beta, code="DR009")] == [
         "resource 'r0' differs on beta from alpha: protocol C vs A"
     ]
+
+
+# -- floating sections: the machine that holds the address -------------------------------
+
+
+def _floating(name: str, port: int, minor: int, disk: str, on_alpha: bool = False) -> str:
+    first = (
+        f"  on alpha {{ device /dev/drbd{minor}; disk {disk}; address 10.0.0.1:{port}; "
+        "meta-disk internal; }\n"
+        if on_alpha
+        else f"  floating 10.0.0.1:{port} {{ device /dev/drbd{minor}; disk {disk}; "
+        "meta-disk internal; }\n"
+    )
+    return (
+        f"resource {name} {{\n  protocol C;\n{first}"
+        f"  floating 10.0.0.2:{port} {{ device /dev/drbd{minor}; disk {disk}; "
+        "meta-disk internal; }\n}\n"
+    )
+
+
+def test_dr001_floating_address_twice(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84: "f.conf:8: conflicting use of IP '10.0.0.1:7788' ...
+    # f.conf:3: IP '10.0.0.1:7788' first used here."; --mode 9: "ipv4:10.0.0.1:7788 is
+    # also used ... (resource r0)": a floating section's address is claimed like an on
+    # section's
+    text = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7788, 1, "/dev/sdb2")
+    got = run(tree(tmp_path / "alpha", {"etc/drbd.conf": text}), code="DR001")
+    assert [g[:3] for g in got] == [("drbd.conf", 8, [3]), ("drbd.conf", 9, [4])]
+    ok = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7789, 1, "/dev/sdb2")
+    assert run(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), code="DR001") == []
+
+
+def test_dr002_dr003_floating_sections_of_one_machine(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and --mode 9 accept two resources whose floating sections
+    # at 10.0.0.1 both use /dev/drbd0 and /dev/sdb1: drbdadm claims the minors of on
+    # and stacked sections only (user/v84/drbdadm_parser.c). The machine at 10.0.0.1
+    # cannot run both: the second `drbdadm up` fails in the kernel (8.4/9 new-minor:
+    # ERR_MINOR_OR_VOLUME_EXISTS "Minor or volume exists already (delete it first)";
+    # 8.3 disk: ERR_DISK_CONFIGURED "Device is attached to a disk", drbdsetup.c), and
+    # two resources on one backing disk overwrite each other.
+    text = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7789, 0, "/dev/sdb1")
+    root = tree(tmp_path / "alpha", {"etc/drbd.conf": text})
+    got = run(root, code="DR002")
+    assert [g[:3] for g in got] == [("drbd.conf", 8, [3]), ("drbd.conf", 9, [4])]
+    assert got[0][3] == (
+        "minor 0 of resource 'r1' on the machine at 10.0.0.1 (floating) is already used by 'r0'"
+    )
+    assert [g[:3] for g in run(root, code="DR003")] == [
+        ("drbd.conf", 8, [3]),
+        ("drbd.conf", 9, [4]),
+    ]
+    # an ``on alpha`` section at 10.0.0.1 and a floating 10.0.0.1: one machine
+    mixed = _floating("r0", 7788, 0, "/dev/sdb1", on_alpha=True) + _floating(
+        "r1", 7789, 0, "/dev/sdb2"
+    )
+    got = run(tree(tmp_path / "m" / "alpha", {"etc/drbd.conf": mixed}), code="DR002")
+    assert [g[3] for g in got][:1] == [
+        "minor 0 of resource 'r1' on host 'alpha' (floating 10.0.0.1) is already used by 'r0'"
+    ]
+    ok = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7789, 1, "/dev/sdb2")
+    root = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok})
+    assert run(root, code="DR002") == [] and run(root, code="DR003") == []

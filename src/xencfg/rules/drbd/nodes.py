@@ -56,11 +56,66 @@ def minor_reused(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: ``/dev/drbdN`` can belong to one resource only; drbdadm
     refuses the configuration ("conflicting use of device-minor ...").
 
+    A ``floating ADDR:PORT`` section belongs to the machine that holds ADDR (the
+    ``on`` host with that address, else whichever machine has it). drbdadm does
+    not compare the minors of floating sections (8.4 and 9 accept two resources
+    with ``floating 10.0.0.1:7788``/``:7789`` on ``/dev/drbd0``), but the machine
+    at 10.0.0.1 cannot have both: bringing up the second fails (DRBD 8.4 and 9:
+    "Minor or volume exists already"; 8.3: "Device is attached to a disk").
+
     Example: ``device /dev/drbd0;`` in two resources that share a host.
 
     Fix: give each resource its own minor.
     """
     yield from _conflicts(cluster, "device-minor", "DR002")
+    for items in _node_configs(cluster).values():
+        owner = _ip_owners(cluster, items)
+        seen: dict[tuple[str, int], tuple[Loaded, Any, str, bool]] = {}
+        for item, res in _resources(cluster, items):
+            for h in res.host_list:
+                if h.kind not in ("on", "floating"):
+                    continue
+                floating = h.kind == "floating"
+                for vol in _effective(cluster, res, h.name).volumes.values():
+                    dev = vol.get("device")
+                    if dev is None or dev.minor is None:
+                        continue
+                    at = h.block.entry("device") or res.block.entry("device") or h.block
+                    for machine, words in _machines(h, owner):
+                        first = seen.setdefault(
+                            (machine, dev.minor), (item, at, res.name, floating)
+                        )
+                        # (two ``on`` sections: drbdadm's own conflict, reported above)
+                        if first[2] != res.name and (floating or first[3]):
+                            yield make(
+                                "DR002",
+                                f"minor {dev.minor} of resource '{res.name}' on {words} is "
+                                f"already used by '{first[2]}'",
+                                item.where(at),
+                                [first[0].where(first[1])],
+                            )
+
+
+def _ip_owners(cluster: Cluster, items: list[Loaded]) -> dict[str, str]:
+    """IP -> the ``on`` host (short name) whose address it is, in one node's files."""
+    out: dict[str, str] = {}
+    for _, res in _resources(cluster, items):
+        for h in _on_hosts(res):
+            if h.address is not None and h.address.ip and len(h.names) == 1:
+                out.setdefault(h.address.ip, short(h.name))
+    return out
+
+
+def _machines(h: Host, owner: dict[str, str]) -> list[tuple[str, str]]:
+    """``(key, words)`` of the machines a host section stands for: its names, or for
+    ``floating`` the ``on`` host holding its address, else ``@IP`` (whichever machine
+    holds it)."""
+    if h.kind != "floating":
+        return [(short(n), f"host '{n}'") for n in h.names]
+    ip = h.address.ip if h.address is not None else " ".join(h.block.args)
+    if ip in owner:
+        return [(owner[ip], f"host '{owner[ip]}' (floating {ip})")]
+    return [("@" + ip, f"the machine at {ip} (floating)")]
 
 
 def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
@@ -112,9 +167,12 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
     Fix: give every resource its own backing disk and meta-disk index.
     """
     for items in _node_configs(cluster).values():
+        owner = _ip_owners(cluster, items)
         seen: dict[tuple[str, str, str], tuple[Loaded, Any, str]] = {}
         for item, res in _resources(cluster, items):
-            for h in _on_hosts(res):
+            for h in res.host_list:
+                if h.kind not in ("on", "floating"):
+                    continue
                 eff = _effective(cluster, res, h.name)
                 for vol in eff.volumes.values():
                     claims = []
@@ -129,13 +187,13 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
                         claims.append(("meta-disk", meta.device + idx))
                     for kind, value in claims:
                         at = h.block.entry(kind) or res.block.entry(kind) or h.block
-                        for name in h.names:
-                            key = (kind, short(name), value)
+                        for machine, words in _machines(h, owner):
+                            key = (kind, machine, value)
                             first = seen.setdefault(key, (item, at, res.name))
                             if first[1] is not at:
                                 yield make(
                                     "DR003",
-                                    f"{kind} '{value}' of host '{name}' is used by "
+                                    f"{kind} '{value}' of {words} is used by "
                                     f"resource '{res.name}' and by '{first[2]}'",
                                     item.where(at),
                                     [first[0].where(first[1])],
