@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from operator import attrgetter
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
+
+import attrs
 
 from .. import regex
 from ..cluster import Cluster, Loaded
@@ -35,9 +38,16 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
     Example: ``devnode "^hd[a-z][[0-9]*]"`` (``[[0-9]`` is one bracket
     expression, the last ``]`` is literal): IDE disks are *not* blacklisted.
 
-    Fix: ``devnode "^hd[a-z][0-9]*"``.
+    ``"*"`` does not compile either: upstream multipath-tools (SUSE, Debian)
+    drops the line ("parsing failed"; 0.9.4 also says "error parsing config
+    file"), so ``blacklist { wwid "*" }`` blacklists nothing. Red Hat's
+    device-mapper-multipath reads it as ``".*"`` and the RHEL DM Multipath guides
+    write it so: on a node whose /etc has redhat-release it is only a warning.
+
+    Fix: ``devnode "^hd[a-z][0-9]*"``; ``wwid ".*"`` for ``wwid "*"``.
     """
     doc = _mp(item)
+    red_hat: bool | None = None
     for rules in (doc.blacklist, doc.blacklist_exceptions):
         for r in rules:
             if r.kind == "device":
@@ -50,17 +60,40 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
                 found = regex.problems(pat)
                 if pat == "*":
                     # Red Hat's build reads "*" as ".*" with a warning (its patch "RH:
-                    # warn on invalid regex instead of failing"); upstream's regcomp
-                    # refuses it and drops the line ("parsing failed")
+                    # warn on invalid regex instead of failing": "multipath.conf used to
+                    # allow "*" as a match everything regular expression"); upstream's
+                    # regcomp refuses it and drops the line ("parsing failed")
                     msg = (
                         f"{kind} regex '*' does not compile: upstream multipath-tools drops"
                         ' the line ("parsing failed"), only Red Hat\'s build reads it as'
                         " '.*'; write '.*', which every release reads"
                     )
-                    yield make("MP001", msg, item.where(r.node))
+                    if red_hat is None:
+                        red_hat = _red_hat_node(item)
+                    if red_hat:
+                        msg = (
+                            f"{kind} regex '*': this node's device-mapper-multipath (Red Hat's,"
+                            " by /etc/redhat-release) reads it as '.*' and logs 'Invalid regular"
+                            " expression'; upstream multipath-tools drops the line: write '.*'"
+                        )
+                        found_star = make("MP001", msg, item.where(r.node))
+                        yield attrs.evolve(found_star, severity="warning")
+                    else:
+                        yield make("MP001", msg, item.where(r.node))
                 elif found:
                     msg = f"{kind} regex '{pat}': " + "; ".join(found)
                     yield make("MP001", msg, item.where(r.node))
+
+
+#: Files a Red Hat family system has in /etc (redhat-release: RHEL, CentOS, Oracle Linux).
+_RED_HAT_RELEASE = ("redhat-release", "centos-release", "oracle-release")
+
+
+def _red_hat_node(item: Loaded) -> bool:
+    """The node of ``item`` (an /etc/multipath.conf) is of the Red Hat family: its /etc
+    holds a redhat-release file, so multipath is Red Hat's device-mapper-multipath."""
+    etc = Path(item.file.path).parent
+    return any((etc / name).exists() for name in _RED_HAT_RELEASE)
 
 
 @rule("MP002", "repeated-section", "warning", formats=("multipath",))

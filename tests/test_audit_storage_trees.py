@@ -1,0 +1,38 @@
+"""Lint truth on storage trees (DRBD, multipath, iSCSI, OCFS2) in shapes the examples
+do not cover, held to the real tools (the storage audit of session 17): each case is
+a small tree under tests/fixtures/lint-trees/CASE/ with a ``bad`` variant the daemon
+refuses (or where the documented hazard bites) and a ``good`` variant the daemon
+accepts, which must lint clean of the rule (or keep only a warning, where it says so)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_audit_trees import TREES, _codes
+from xencfg import lint
+
+
+def _severities(case: str, variant: str, select: list[str]) -> list[tuple[str, str, int, str]]:
+    nodes = sorted((TREES / case / variant).iterdir())
+    result = lint.run([str(n) for n in nodes], select=select)
+    return sorted((f.code, Path(f.path).name, f.line, f.severity) for f in result.findings)
+
+
+def test_multipath_wwid_star_by_distribution() -> None:
+    """``blacklist { wwid "*" }`` (the RHEL DM Multipath guides' way to blacklist all
+    but the exceptions): upstream multipath-tools refuses the regex, `peer-multipath`
+    (0.9.4): "line 5, parsing failed: wwid "*"" and "error parsing config file", rc 1:
+    the blacklist line is lost and every disk is multipathed (``bad``, a SLES node).
+    Red Hat's device-mapper-multipath reads it as ".*" (its patch "RH: warn on invalid
+    regex instead of failing", libmultipath/parser.c set_regex_value: "Invalid regular
+    expression "*" in multipath.conf. Using ".*""), so on a node with
+    /etc/redhat-release (``good``) MP001 is a warning, not an error."""
+    assert _severities("multipath-wwid-star", "bad", ["MP001"]) == [
+        ("MP001", "multipath.conf", 5, "error")
+    ]
+    assert _severities("multipath-wwid-star", "good", ["MP001"]) == [
+        ("MP001", "multipath.conf", 5, "warning")
+    ]
+    assert [c for c in _codes("multipath-wwid-star", "good", ["MP"])] == [
+        ("MP001", "multipath.conf", 5)
+    ]
