@@ -838,3 +838,20 @@ def test_dr002_dr003_floating_sections_of_one_machine(tmp_path: Path) -> None:
     ok = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7789, 1, "/dev/sdb2")
     root = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok})
     assert run(root, code="DR002") == [] and run(root, code="DR003") == []
+
+
+def test_dr026_quorum_words_and_numbers(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "while parsing value ('most') for quorum. Value is not
+    # valid."; "('33') ... Value is too big."; "quorum majority", "quorum 2" OK.
+    # user/v9/config_flags.c: ENUM_NUM(quorum, QUORUM, 1, DRBD_PEERS_MAX) with quorum_map
+    # {off, majority, all}.
+    def one(value: str, sub: str) -> list[str]:
+        return _dr026(tmp_path / sub, _nine("r0", f"options {{ quorum {value}; }}"))
+
+    assert [g.split(" for ")[0] for g in one("most", "a")] == [
+        "2: quorum most: not all, majority, off or a number"
+    ]
+    assert [g.split(" for ")[0] for g in one("33", "b")] == [
+        "2: quorum 33: 33 is out of range [1..32]"
+    ]
+    assert one("majority", "c") == [] and one("2", "d") == []

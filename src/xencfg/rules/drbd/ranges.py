@@ -70,6 +70,14 @@ LIMITS: dict[str, dict[str, Limits]] = {
     "dialog-refresh": _same("1", 0, 600),
     "size": {"8.3": ("s", 0, 16 * (2 << 30)), "8.4": ("s", 0, 2 << 40), "9": ("s", 0, 2 << 40)},
     "disk-timeout": {"8.4": None, "9": ("1", 0, 6000)},
+    # ENUM_NUM(..., QUORUM, 1, DRBD_PEERS_MAX): a symbol of quorum_map or 1..32
+    "quorum": {"9": ("1", 1, 32)},
+    "quorum-minimum-redundancy": {"9": ("1", 1, 32)},
+}
+#: The words an option takes besides a number (user/v9/config_flags.c quorum_map).
+SYMBOLS: dict[str, frozenset[str]] = {
+    "quorum": frozenset(("off", "majority", "all")),
+    "quorum-minimum-redundancy": frozenset(("off", "majority", "all")),
 }
 #: Sections whose statements drbdadm reads as options (``size`` only in ``disk``).
 _CONTEXTS = frozenset(("global", "net", "disk", "syncer", "startup", "proxy", "options"))
@@ -119,13 +127,15 @@ def _parsers(release: InForce) -> list[str]:
     return out
 
 
-def _refusal(text: str, limits: Limits) -> str | None:
+def _refusal(key: str, text: str, limits: Limits) -> str | None:
     """Why one parser refuses ``text`` (``None``: it takes it)."""
-    if limits is None:
+    if limits is None or text in SYMBOLS.get(key, ()):
         return None
     scale, lo, hi = limits
     number = to_number(text, scale)
     unit = "" if scale == "1" else scale
+    if number is None and key in SYMBOLS:
+        return f"not {', '.join(sorted(SYMBOLS[key]))} or a number"
     if number is None:
         return "not a number"
     if not lo <= number <= hi:
@@ -145,7 +155,9 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     releases: 8.3 and 8.4 take ``sndbuf-size`` up to 10M, drbd-utils 9.29 and later
     up to 128M (9.0 to 9.28 up to 10M: lint holds DRBD 9 to the 128M); 8.3 takes
     ``al-extents`` from 7 to 3833, 8.4 and 9 clamp any value; 9 checks
-    ``ping-timeout`` (at most 300) where 8.x does not. A number is read with one
+    ``ping-timeout`` (at most 300) where 8.x does not, and takes ``quorum`` as
+    ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
+    valid"). A number is read with one
     unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
     (bytes, KiB/s for rates, sectors for ``c-fill-target``).
 
@@ -173,7 +185,7 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
         if key in _XC005_RANGES and text.isdigit():
             continue  # (XC005 checks plain numbers whose range every release shares)
         reading = [p for p in parsers if p in table]
-        why = {p: _refusal(text, table[p]) for p in reading}
+        why = {p: _refusal(key, text, table[p]) for p in reading}
         if not reading or not all(why.values()):
             continue
         said = sorted(set(why.values()), key=list(why.values()).index)
