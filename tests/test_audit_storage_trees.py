@@ -36,3 +36,18 @@ def test_multipath_wwid_star_by_distribution() -> None:
     assert [c for c in _codes("multipath-wwid-star", "good", ["MP"])] == [
         ("MP001", "multipath.conf", 5)
     ]
+
+
+def test_drbd9_three_node_mesh() -> None:
+    """Three DRBD 9 nodes: r0 with ``connection-mesh`` and on-section addresses, r1 with
+    two volumes and one ``connection`` section per pair, each with its own ports.
+    `peer-drbdadm --mode 9 --node n1|n2|n3` on the files joined says OK for each node;
+    lint finds nothing (``good``). In ``bad`` n2's copy gives n3 another port in r0's
+    on section and in r1's n2-n3 connection: n2 connects where n3 does not listen
+    (drbdadm on each node reads only its own copy, so only lint can see it); the
+    connection case was missed before (DR010 compared on-section addresses only)."""
+    assert _codes("drbd9-three-node-mesh", "good", ["DR", "XC"]) == []
+    assert _codes("drbd9-three-node-mesh", "bad", ["DR010"]) == [
+        ("DR010", "r0.res", 7),
+        ("DR010", "r0.res", 18),
+    ]

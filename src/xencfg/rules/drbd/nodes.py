@@ -509,8 +509,14 @@ def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
     Example: alpha's drbd.conf has ``on beta { address 10.0.0.2:7788; }``,
     beta's has ``on beta { address 10.0.0.2:7789; }``.
 
+    The same holds for DRBD 9's ``connection`` sections, which give each pair of
+    hosts its own addresses (``host n2 address 10.1.1.2:7003; host n3 address
+    10.1.1.3:7003;``): n2 connects to the address its copy gives n3 for that
+    connection, n3 listens on the one its own copy gives.
+
     Fix: keep drbd.conf identical on every node.
     """
+    yield from _connection_address_mismatch(cluster)
     for name, per_node in _per_node_resources(cluster):
         own: dict[str, tuple[str, Loaded, Host]] = {}
         for node, (item, res) in per_node.items():
@@ -531,6 +537,56 @@ def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
                             f"which uses {theirs} itself",
                             item.where(h.block.entry("address") or h.block),
                             [their_item.where(their_host.block.entry("address"))],
+                        )
+
+
+def _connection_addresses(res: Resource) -> dict[frozenset[str], dict[str, list[Any]]]:
+    """Per pair of hosts (short names) of the resource's ``connection`` sections: each
+    host's addresses written in them (``host NAME address IP:PORT``), with the
+    statement."""
+    out: dict[frozenset[str], dict[str, list[Any]]] = {}
+    for conn in res.connections:
+        for ends in conn.paths or [conn.hosts]:
+            names = frozenset(short(ch.name) for ch in ends)
+            if len(names) != 2:
+                continue
+            for ch in ends:
+                addr = ch.address
+                if addr is not None and addr.ip and addr.port is not None:
+                    where = ch.entry if ch.entry is not None else ch.block
+                    out.setdefault(names, {}).setdefault(short(ch.name), []).append(
+                        (addr.host_port, where)
+                    )
+    return out
+
+
+def _connection_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
+    """DR010 for DRBD 9 ``connection`` sections: node X's copy gives peer P, for the
+    connection X-P, addresses P's own copy does not give itself there."""
+    for name, per_node in _per_node_resources(cluster):
+        by_node = {
+            short(n): (n, item, _connection_addresses(res)) for n, (item, res) in per_node.items()
+        }
+        for x, (node, item, mine) in sorted(by_node.items()):
+            for pair, hosts in mine.items():
+                if x not in pair:
+                    continue
+                (peer,) = pair - {x}
+                if peer not in by_node or peer not in hosts:
+                    continue
+                theirs = by_node[peer][2].get(pair, {}).get(peer)
+                if not theirs:
+                    continue
+                own = {a for a, _ in theirs}
+                for addr, where in hosts[peer]:
+                    if addr not in own:
+                        yield make(
+                            "DR010",
+                            f"resource '{name}': {node}'s connection to '{peer}' has "
+                            f"{addr} for it, which uses {', '.join(sorted(own))} itself "
+                            "for that connection",
+                            item.where(where),
+                            [by_node[peer][1].where(theirs[0][1])],
                         )
 
 
