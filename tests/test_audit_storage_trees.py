@@ -51,3 +51,27 @@ def test_drbd9_three_node_mesh() -> None:
         ("DR010", "r0.res", 7),
         ("DR010", "r0.res", 18),
     ]
+
+
+def test_failover_target_pair_exporting_drbd_to_four_dom0s() -> None:
+    """Two IET boxes (st1, st2) replicate /dev/sdb with DRBD 8.3 and export /dev/drbd0
+    behind one floating portal (heartbeat 1: ``drbddisk::r0 IPaddr iscsi-target``);
+    four dom0s log in with CHAP, multipath it as ``vmstore`` and share it as the OCFS2
+    cluster ``vmpool``. The peers accept every file of ``good`` (o2cb list-cluster,
+    multipath -t, drbdadm --mode 83/84, iscsiadm) and lint finds no storage problem.
+    ``bad``: st2 exports the LUN with another ScsiId (IS013: the WWID changes at a
+    failover), and the dom0s keep replacement_timeout 120 under a multipath.conf that
+    queues nowhere. IS103 used to say "use about 5" there: with one portal that
+    turns a 30 s target failover into I/O errors in the domUs (multipath's default
+    no_path_retry fails I/O once no path is left; open-iscsi's README, "iSCSI settings
+    for dm-multipath", pairs a low replacement_timeout with queueing in multipath).
+    It now asks for no_path_retry with it, and stays as before where multipath
+    queues."""
+    storage = ["IS", "DR", "OC", "MP", "LV", "XC005", "XC001"]
+    assert _codes("iscsi-target-pair-four-dom0s", "good", storage) == []
+    bad = _codes("iscsi-target-pair-four-dom0s", "bad", storage)
+    assert [c for c in bad if c[0] == "IS013"] == [("IS013", "ietd.conf", 6)] * 2
+    assert [c[1] for c in bad if c[0] == "IS103"] == ["iscsid.conf"] * 4
+    nodes = sorted((TREES / "iscsi-target-pair-four-dom0s" / "bad").iterdir())
+    said = {f.message for f in lint.run([str(n) for n in nodes], select=["IS103"]).findings}
+    assert len(said) == 1 and "together with no_path_retry" in said.pop()

@@ -258,17 +258,32 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
     multipath.conf.
 
     Fix: ``node.session.timeo.replacement_timeout = 5`` (multipath queues
-    instead, as ``no_path_retry`` says).
+    instead, as ``no_path_retry`` says). Where the node's multipath.conf queues
+    nowhere (no ``no_path_retry`` or ``queue_if_no_path``: multipath fails I/O
+    as soon as no path is left), lower it only together with a ``no_path_retry``:
+    with one portal (a failover target pair behind one address) the 120 s are
+    then all that keeps the domUs' I/O alive while the target moves, and the
+    message says so.
     """
+    from .multipath import _mp, _queues
+
     for item in cluster.docs("iscsid"):
-        if cluster.first("multipath", item.node) is None:
+        mp = cluster.first("multipath", item.node)
+        if mp is None:
             continue
         seconds = _iscsid(item).replacement_timeout
         if seconds is not None and seconds > MULTIPATH_REPLACEMENT_TIMEOUT:
+            advice = (
+                "use about 5"
+                if _queues(_mp(mp))
+                else "use about 5 together with no_path_retry in multipath.conf, which"
+                " queues nowhere now: lowered alone, I/O fails as soon as the last path"
+                " does, as during a target failover"
+            )
             yield make(
                 "IS103",
                 f"replacement_timeout {seconds}s holds I/O on a dead path before multipath "
-                f"may fail over (use about 5)",
+                f"may fail over ({advice})",
                 item.where(_iscsid(item).entry("node.session.timeo.replacement_timeout")),
             )
 

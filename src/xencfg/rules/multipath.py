@@ -269,6 +269,21 @@ def _queue_seconds(doc: MultipathDocument) -> list[tuple[object, float, str]]:
     return out
 
 
+def _queues(doc: MultipathDocument) -> bool:
+    """Whether multipath queues I/O somewhere when no path is left: a ``no_path_retry``
+    that queues, or ``features "1 queue_if_no_path"``."""
+    if _queue_seconds(doc):
+        return True
+    sections = [doc.section("defaults"), doc.section("overrides")]
+    sections += [d.block for d in doc.devices] + [m.block for m in doc.multipaths]
+    return any(
+        "queue_if_no_path" in " ".join(e.values)
+        for b in sections
+        if b is not None
+        for e in b.entries("features")
+    )
+
+
 def _cluster_fences(cluster: Cluster) -> bool:
     """Whether a CIB of the run has STONITH on with a device that can reset a hung node."""
     from .cib.common import units
