@@ -75,3 +75,59 @@ def test_failover_target_pair_exporting_drbd_to_four_dom0s() -> None:
     nodes = sorted((TREES / "iscsi-target-pair-four-dom0s" / "bad").iterdir())
     said = {f.message for f in lint.run([str(n) for n in nodes], select=["IS103"]).findings}
     assert len(said) == 1 and "together with no_path_retry" in said.pop()
+
+
+_CIB = (
+    "<cib><configuration><crm_config/><nodes/><resources>"
+    '<primitive id="pool" class="ocf" provider="heartbeat" type="Filesystem">'
+    '<instance_attributes id="ia"><attributes>'
+    '<nvpair id="d" name="device" value="/dev/mapper/{name}"/>'
+    "</attributes></instance_attributes></primitive></resources>"
+    "<constraints/></configuration><status/></cib>\n"
+)
+_MP = (
+    "defaults {{\n\tuser_friendly_names {ufn}\n}}\n"
+    "multipaths {{\n\tmultipath {{\n\t\twwid 3600508b400105e210000900000490000\n"
+    "\t\talias cfgpool\n\t}}\n}}\n"
+)
+_DRBD = (
+    "resource r0 {{\n  protocol C;\n"
+    "  on a {{ device /dev/drbd0; disk /dev/mapper/{name}; address 10.0.0.1:7788; "
+    "meta-disk internal; }}\n"
+    "  on b {{ device /dev/drbd0; disk /dev/mapper/{name}; address 10.0.0.2:7788; "
+    "meta-disk internal; }}\n}}\n"
+)
+
+
+def test_mp008_names_multipath_gives_maps_without_an_alias(tmp_path: Path) -> None:
+    """multipath.conf(5): with ``user_friendly_names yes`` a map without an alias is
+    named mpathN (0.4.7) or mpatha (0.4.9 on) from the bindings file, which
+    multipath.conf does not list; without it the map is named by its WWID. MP008 said
+    "no multipath.conf defines alias 'mpath0'" for a CIB Filesystem on
+    /dev/mapper/mpath0 (a working cluster); XN006 already knew these names for domU
+    disks, MP008 now asks the same function. A name multipath never gives stays an
+    error, also for a DRBD backing disk on the node (drbdadm attach: "Can not open
+    backing device")."""
+    from lintkit import found, tree
+
+    def mp008(ufn: str, name: str) -> list[tuple[str, int]]:
+        root = tmp_path / f"{ufn}-{name}"
+        cib = tree(
+            root,
+            "a",
+            {
+                "var/lib/heartbeat/crm/cib.xml": _CIB.format(name=name),
+                "etc/multipath.conf": _MP.format(ufn=ufn),
+                "etc/drbd.conf": _DRBD.format(name=name),
+                "etc/hostname": "a\n",
+            },
+        )
+        return [(f[1], f[2]) for f in found("MP008", cib)]
+
+    for name in ("mpath0", "mpatha", "mpathb1", "cfgpool", "cfgpool-part1"):
+        assert mp008("yes", name) == [], name
+    for name in ("3600508b400105e210000900000490001", "cfgpool", "vg0-lv1"):
+        assert mp008("no", name) == [], name
+    both = [("cib.xml", 1), ("drbd.conf", 3)]
+    assert sorted(mp008("yes", "pool")) == both
+    assert sorted(mp008("no", "mpath0")) == both  # (no friendly names: no mpathN map)

@@ -346,29 +346,42 @@ def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
 
 @rule("MP008", "alias-not-defined", "error", scope="cluster")
 def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
-    """A CIB resource uses ``/dev/mapper/ALIAS`` but no node's multipath.conf defines it.
+    """A CIB resource or a DRBD backing disk uses ``/dev/mapper/ALIAS`` but no
+    multipath.conf defines it (for a DRBD disk: its node's).
 
     Why it matters: the Filesystem (or other) resource fails to start on
     every node: the device does not exist, and the cluster fails it over
-    until it runs out of nodes. (domU disks are checked by XN005.)
+    until it runs out of nodes; DRBD cannot attach the disk ("Can not open
+    backing device"). (domU disks are checked by XN006, with the same names.)
+
+    Names multipath gives maps without an alias count as defined, as do LVM's
+    ``VG-LV`` names and partitions: with ``user_friendly_names yes`` a map is
+    ``mpathN`` or ``mpatha`` (from the bindings file, not multipath.conf),
+    without it the map is named by its WWID (``/dev/mapper/3600508b4...``,
+    multipath.conf(5)).
 
     Example: ``<nvpair name="device" value="/dev/mapper/pool"/>`` with the
     alias spelt ``cfgpool`` in multipath.conf.
 
     Fix: use the alias multipath.conf gives the LUN, on every node.
     """
+    from .xen import _alias_known, _aliases
+
     mp = list(cluster.docs("multipath"))
     if not mp:
         return
-    aliases = {m.alias for item in mp for m in item.doc.multipaths if m.alias}  # type: ignore[attr-defined]
+    aliases = {m.alias for item in mp for m in _mp(item).multipaths if m.alias}
+    friendly = any(
+        str(_mp(i).defaults.get("user_friendly_names", "no")).lower() in ("yes", "1", "on")
+        for i in mp
+    )
     for item in cluster.docs("cib"):
         for res in item.doc.primitives:  # type: ignore[attr-defined]
             for value in res.instance_attributes.values():
                 if not value or not value.startswith("/dev/mapper/"):
                     continue
                 name = value[len("/dev/mapper/") :].split("/", 1)[0]
-                # LVM's vg-lv names and partitions (aliasN, alias-partN) live there too
-                if name in aliases or "-" in name or name.rstrip("0123456789p") in aliases:
+                if _alias_known(name, aliases, friendly):
                     continue
                 yield make(
                     "MP008",
@@ -376,6 +389,33 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
                     item.where(res),
                     [mp[0].where()],
                 )
+    from .drbd.common import _node_configs, _on_hosts, _resources, short
+
+    for node, items in _node_configs(cluster).items():
+        if not node:
+            continue
+        mine, friendly, docs = _aliases(cluster, node)
+        if not docs:
+            continue
+        for item, res in _resources(cluster, items):
+            for h in _on_hosts(res):
+                if short(node) not in (short(n) for n in h.names):
+                    continue
+                for vol in res.effective(h.name).volumes.values():
+                    disk = vol.get("disk") or ""
+                    if not disk.startswith("/dev/mapper/"):
+                        continue
+                    name = disk[len("/dev/mapper/") :]
+                    if _alias_known(name, mine, friendly):
+                        continue
+                    at = h.block.entry("disk") or res.block.entry("disk") or h.block
+                    yield make(
+                        "MP008",
+                        f"DRBD resource {res.name} on {node} uses {disk}, but {node}'s "
+                        f"multipath.conf defines no alias '{name}'",
+                        item.where(at),
+                        [docs[0].where()],
+                    )
 
 
 #: Kernel names SAN paths get (iSCSI, FC): a devnode regex matching all of them
