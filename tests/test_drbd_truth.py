@@ -855,3 +855,24 @@ def test_dr026_quorum_words_and_numbers(tmp_path: Path) -> None:
         "2: quorum 33: 33 is out of range [1..32]"
     ]
     assert one("majority", "c") == [] and one("2", "d") == []
+
+
+def test_dr010_drbd8_peer_section_is_the_other_one_whatever_its_name(tmp_path: Path) -> None:
+    # drbdadm 8.x takes its own section by the exact uname (DR006) and the *other*
+    # section as the peer, whatever that one is called: `drbdadm -d up r0` (8.4 parser,
+    # __DRBD_NODE__=alpha) on "on alpha {...} on BETA.example.com {... 10.0.0.2:7788}"
+    # prints "drbdsetup-84 connect r0 ipv4:10.0.0.1:7788 ipv4:10.0.0.2:7788". So
+    # matching the peer's name in any case and without the domain (as DR010 does) is
+    # what DRBD 8 does too: alpha connects to 7788 while beta's own copy listens on 7789.
+    def copy(port: int, peer: str) -> str:
+        return res("r0", hosts=("alpha", peer), ports=(7788, port), head=SYNCER)
+
+    a = tree(tmp_path / "alpha", {"etc/drbd.conf": copy(7788, "BETA.example.com")})
+    b = tree(tmp_path / "beta", {"etc/drbd.conf": copy(7789, "beta")})
+    got = run(a, b, code="DR010")
+    assert [g[3] for g in got] == [
+        "resource 'r0': alpha has 10.0.0.2:7788 for 'BETA.example.com', which uses "
+        "10.0.0.2:7789 itself"
+    ]
+    same = tree(tmp_path / "ok" / "beta", {"etc/drbd.conf": copy(7788, "beta")})
+    assert run(a, same, code="DR010") == []
