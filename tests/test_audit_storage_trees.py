@@ -131,3 +131,31 @@ def test_mp008_names_multipath_gives_maps_without_an_alias(tmp_path: Path) -> No
     both = [("cib.xml", 1), ("drbd.conf", 3)]
     assert sorted(mp008("yes", "pool")) == both
     assert sorted(mp008("no", "mpath0")) == both  # (no friendly names: no mpathN map)
+
+
+def test_is016_dom0_shut_out_of_the_target_it_multipaths() -> None:
+    """``bad``: the target pair's initiators.allow lists x1-x3 only, x3's iscsid.conf
+    has another CHAP password than its ``IncomingUser x3`` line, x2 logs in without
+    CHAP (authmethod None) to a target with IncomingUser accounts; each of x2-x4
+    multipaths the LUN (``1IET_____vmstor01``, IET's ScsiId vmstor01). ietd refuses
+    the three logins, each daemon accepting its own file: iscsitarget usr/iscsid.c
+    (login's AuthMethod: "None" is skipped while ``account_available(conn->tid,
+    AUTH_DIR_INCOMING)``), usr/chap.c chap_initiator_auth_check_response ("No valid
+    user/pass combination for initiator"), and initiators.allow admits only the
+    listed addresses for a target it names (ietd.conf(5)/IS012). The passing tree is
+    iscsi-target-pair-four-dom0s/good."""
+    bad = _codes("iscsi-initiator-shut-out", "bad", ["IS016"])
+    assert bad == [("IS016", "ietd.conf", 1)] * 6
+    nodes = sorted((TREES / "iscsi-initiator-shut-out" / "bad").iterdir())
+    said = sorted(
+        f.message.split(": ", 1)[1]
+        for f in lint.run([str(n) for n in nodes], select=["IS016"]).findings
+        if "/st1/" in f.path
+    )
+    assert said == [
+        "st1's initiators.allow does not admit x4",
+        "the target takes CHAP logins only (IncomingUser), x2's iscsid.conf logs in with "
+        "authmethod None",
+        "x3's iscsid.conf gives user x3 another password than IncomingUser",
+    ]
+    assert _codes("iscsi-target-pair-four-dom0s", "good", ["IS016"]) == []

@@ -724,3 +724,100 @@ def blockio_on_a_file(item: Loaded) -> Iterator[Finding]:
                     "use Type=fileio",
                     item.where(lun.entry),
                 )
+
+
+@rule("IS016", "initiator-shut-out", "warning", scope="cluster")
+def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
+    """A node multipaths a LUN of an IET target that will not let it log in: the
+    target's initiators.allow does not admit the node, or the CHAP login of the
+    node's iscsid.conf matches no ``IncomingUser`` of the target.
+
+    Why it matters: the node's multipath.conf names the LUN's WWID (IET's
+    ``ScsiId`` inside it), so its domUs or filesystems expect
+    ``/dev/mapper/ALIAS``; but ietd refuses the login (an initiators.allow
+    line that lists the other nodes only; a target with ``IncomingUser``
+    accounts takes CHAP logins with one of them and no other: iscsitarget's
+    usr/iscsid.c skips ``AuthMethod=None`` while incoming accounts exist, usr/chap.c
+    says "No valid user/pass combination for initiator"), so the device
+    never appears on that node: typically the node added last, whose guests then
+    fail to start there at the first failover. Each daemon accepts its own file;
+    only the files of both sides show it.
+
+    The CHAP check reads iscsid.conf, the defaults new node records take; a
+    record changed with ``iscsiadm -o update`` may log in with other
+    credentials, hence a warning.
+
+    Example: ``iqn...:store.vm 10.0.2.1, 10.0.2.2, 10.0.2.3`` in initiators.allow
+    while x4 (10.0.2.4) multipaths ``1IET_____vmstor01``; or x4's
+    ``node.session.auth.password`` differing from its ``IncomingUser x4`` line.
+
+    Fix: admit the node in initiators.allow and give it an ``IncomingUser``
+    account that its iscsid.conf uses, on every box that exports the target.
+    """
+    model = cluster.model
+    wanted: dict[str, set[str]] = {}  # WWID -> nodes whose multipath.conf names it
+    for node, items in cluster.by_node("multipath").items():
+        for item in items:
+            for m in item.doc.multipaths:  # type: ignore[attr-defined]
+                if node and m.wwid:
+                    wanted.setdefault(m.wwid, set()).add(node)
+    for item in cluster.docs("ietd"):
+        if item.node is None:
+            continue
+        box = short_name(item.node)
+        for t in _ietd(item).targets:
+            nodes: set[str] = set()
+            for link in model.chain:
+                if link.target == t.name and link.box == box and link.wwid:
+                    nodes |= wanted.get(link.wwid, set())
+            layer = model.targets.get(t.name)
+            incoming = [u for u in t.users if u.direction == "incoming" and u.name]
+            for node in sorted(nodes):
+                info = model.node(node)
+                if info is None or info.name == box:
+                    continue
+                why = None
+                if (
+                    layer is not None
+                    and info.name not in layer.members
+                    and _acl(cluster, item.node, "initiators.allow") is not None
+                    and info.addresses
+                ):
+                    why = f"{box}'s initiators.allow does not admit {node}"
+                elif incoming:
+                    why = _chap_refused(cluster, node, incoming)
+                if why:
+                    yield make(
+                        "IS016",
+                        f"{node} multipaths LUN(s) of {t.name}, but ietd on {box} refuses its "
+                        f"login: {why}",
+                        item.where(t.entry),
+                    )
+
+
+def short_name(name: str) -> str:
+    return name.split(".", 1)[0].lower()
+
+
+def _chap_refused(cluster: Cluster, node: str, incoming: list[Any]) -> str | None:
+    """Why the CHAP login of ``node``'s iscsid.conf matches none of ``incoming``."""
+    conf = cluster.first("iscsid", node)
+    if conf is None:
+        return None
+    doc = _iscsid(conf)
+    method = str(doc.value("node.session.auth.authmethod") or "None")
+    if method.lower() != "chap":
+        return (
+            f"the target takes CHAP logins only (IncomingUser), {node}'s iscsid.conf logs "
+            f"in with authmethod {method}"
+        )
+    user = doc.value("node.session.auth.username")
+    secret = doc.value("node.session.auth.password")
+    if user is None or secret is None:
+        return None
+    accounts = {(u.name, u.password) for u in incoming}
+    if (str(user), str(secret)) in accounts:
+        return None
+    if any(u.name == str(user) for u in incoming):
+        return f"{node}'s iscsid.conf gives user {user} another password than IncomingUser"
+    return f"no IncomingUser is {user}, the user {node}'s iscsid.conf logs in as"
