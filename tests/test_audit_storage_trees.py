@@ -159,3 +159,17 @@ def test_is016_dom0_shut_out_of_the_target_it_multipaths() -> None:
         "x3's iscsid.conf gives user x3 another password than IncomingUser",
     ]
     assert _codes("iscsi-target-pair-four-dom0s", "good", ["IS016"]) == []
+
+
+def test_oc011_ocfs2_clone_on_drbd_needs_two_primaries() -> None:
+    """OCFS2 on DRBD for two dom0s (the /etc/xen/vm config pool): a ``master`` of
+    ocf:linbit:drbd with master-max=2 and a clone of controld + o2cb + Filesystem
+    (fstype=ocfs2, device /dev/drbd0). In ``bad`` r0 has no allow-two-primaries: the
+    second promotion fails in the kernel ("Multiple primaries not allowed by config",
+    SS_TWO_PRIMARIES in drbd-utils' user/v83 and v84 drbd_strings.c) and the clone
+    cannot mount there; no rule said so. ``good`` adds allow-two-primaries with
+    fencing resource-and-stonith and the crm-fence-peer handlers: peer-drbdadm
+    --mode 83/84 OK, crm_verify (Pacemaker 2.1.5) warnings only (the 1.0 ``score`` in
+    rsc_order; fencing of the nodes its empty status shows as unseen)."""
+    assert _codes("ocfs2-on-drbd", "bad", ["OC011"]) == [("OC011", "cib.xml", 41)]
+    assert _codes("ocfs2-on-drbd", "good", ["OC", "DR"]) == []

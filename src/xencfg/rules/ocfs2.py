@@ -383,3 +383,71 @@ def out_of_range(item: Loaded) -> Iterator[Finding]:
                 f"node '{n.name}' has ip_port {n.ip_port}, not a TCP port",
                 item.where(n.block.entry("ip_port")),
             )
+
+
+@rule("OC011", "ocfs2-on-single-primary-drbd", "error", scope="cluster")
+def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
+    """A cloned OCFS2 ``Filesystem`` mounts a DRBD device whose resource does not allow
+    two primaries on a node.
+
+    Why it matters: OCFS2 is mounted on every node of the clone at once, and a
+    node can mount a DRBD device only as Primary. Without ``net {
+    allow-two-primaries; }`` the second node's promotion fails ("State change
+    failed: (-1) Multiple primaries not allowed by config", SS_TWO_PRIMARIES of
+    DRBD 8.3, 8.4 and 9), so the clone instance there never starts, and the
+    cluster keeps retrying it. (``clone-max=1`` mounts it on one node: not
+    reported.)
+
+    Example: a clone of ``Filesystem device=/dev/drbd0 fstype=ocfs2`` with
+    ``resource r0 { device /dev/drbd0; ... }`` and no ``allow-two-primaries``.
+
+    Fix: ``net { allow-two-primaries; }`` in the resource (with protocol C and
+    ``fencing resource-and-stonith``: DR004, DR011), promoted on both nodes
+    (``master-max=2``), or mount the filesystem on one node only.
+    """
+    import re
+
+    from ..formats.cib.resources import Clone, Master, Primitive
+    from .cib.common import _is_ocfs2_fs
+    from .drbd.common import _effective, _node_configs, _on_hosts, _resources
+
+    configs = _node_configs(cluster)
+    for item in cluster.docs("cib"):
+        for clone in item.doc.all_resources():  # type: ignore[attr-defined]
+            if not isinstance(clone, Clone) or isinstance(clone, Master):
+                continue
+            if to_int(clone.meta("clone-max") or clone.meta("clone_max")) == 1:
+                continue
+            for prim in clone.walk():
+                if not isinstance(prim, Primitive) or not _is_ocfs2_fs(prim):
+                    continue
+                device = prim.param("device") or ""
+                m = re.fullmatch(r"/dev/drbd(\d+)|/dev/drbd/by-res/([^/]+)(?:/\d+)?", device)
+                if m is None:
+                    continue
+                minor = int(m.group(1)) if m.group(1) else None
+                single: list[str] = []
+                for node, items in sorted(configs.items()):
+                    for _, res in _resources(cluster, items):
+                        for h in _on_hosts(res):
+                            if short(node) not in (short(n) for n in h.names):
+                                continue
+                            eff = _effective(cluster, res, h.name)
+                            if minor is not None:
+                                devs = [v.get("device") for v in eff.volumes.values()]
+                                minors = {d.minor for d in devs if d is not None}
+                                if minor not in minors:
+                                    continue
+                            elif res.name != m.group(2):
+                                continue
+                            flag = eff.sections.get("net", {}).get("allow-two-primaries")
+                            if not (flag is True or str(flag).lower() in ("yes", "true", "on")):
+                                single.append(f"resource {res.name} on {node}")
+                if single:
+                    yield make(
+                        "OC011",
+                        f"OCFS2 clone '{clone.id}' mounts {device} on every node, but DRBD "
+                        f"allows one primary only ({', '.join(single)}): the second node "
+                        "cannot be promoted nor mount it",
+                        item.where(prim),
+                    )
