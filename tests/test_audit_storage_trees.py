@@ -173,3 +173,15 @@ def test_oc011_ocfs2_clone_on_drbd_needs_two_primaries() -> None:
     rsc_order; fencing of the nodes its empty status shows as unseen)."""
     assert _codes("ocfs2-on-drbd", "bad", ["OC011"]) == [("OC011", "cib.xml", 41)]
     assert _codes("ocfs2-on-drbd", "good", ["OC", "DR"]) == []
+
+
+def test_is017_lun_path_against_the_boxs_drbd() -> None:
+    """A failover IET pair must export the DRBD device. ``bad``: st1 exports r0's
+    backing disk /dev/sdb (DRBD holds it with an exclusive claim, so IET's blockio
+    open fails; with fileio the initiators would write beside DRBD), st2 exports
+    /dev/drbd/by-res/vm while its only resource is r0 (the udev link drbd-utils
+    creates per resource; no resource vm ever comes up, so ietd cannot open it and
+    the target starts without LUN 0 after a failover). The passing tree is
+    iscsi-target-pair-four-dom0s/good (Path=/dev/drbd0, r0's minor 0)."""
+    assert _codes("iet-lun-beside-drbd", "bad", ["IS017"]) == [("IS017", "ietd.conf", 6)] * 2
+    assert _codes("iscsi-target-pair-four-dom0s", "good", ["IS017"]) == []

@@ -821,3 +821,71 @@ def _chap_refused(cluster: Cluster, node: str, incoming: list[Any]) -> str | Non
     if any(u.name == str(user) for u in incoming):
         return f"{node}'s iscsid.conf gives user {user} another password than IncomingUser"
     return f"no IncomingUser is {user}, the user {node}'s iscsid.conf logs in as"
+
+
+@rule("IS017", "lun-beside-drbd", "error", scope="cluster")
+def lun_beside_drbd(cluster: Cluster) -> Iterator[Finding]:
+    """A LUN exports a DRBD device the box's drbd.conf does not define, or the backing
+    disk under one of its DRBD resources.
+
+    Why it matters: ietd opens the LUN's ``Path`` when it starts the target; a
+    ``/dev/drbdN`` minor or ``/dev/drbd/by-res/RES`` that the box's DRBD
+    configuration lacks cannot be opened (no such resource is ever brought
+    up), so the target comes up without that LUN. Exporting the *backing* disk
+    (``Path=/dev/sdb`` where drbd.conf has ``disk /dev/sdb``) fails while DRBD
+    holds the disk (it claims it exclusively, as IET's blockio does) and is
+    worse where it opens (``Type=fileio``, or DRBD down at ietd's start): the
+    initiators write beside DRBD, the peer box never gets those writes, and a
+    failover hands the initiators an older disk while DRBD's own writes (a
+    resync) overwrite theirs.
+
+    Example: ``Lun 0 Path=/dev/drbd3,Type=blockio`` with only ``resource r0 {
+    device /dev/drbd0; }``; ``Lun 0 Path=/dev/sdb`` with ``disk /dev/sdb;``.
+
+    Fix: export the DRBD device of the resource (``/dev/drbd0``), on both boxes.
+    """
+    import re
+
+    from .drbd.common import _effective, _node_configs, _on_hosts, _resources, short
+
+    configs = _node_configs(cluster)
+    for item in cluster.docs("ietd"):
+        if not item.node or item.node not in configs:
+            continue
+        minors: set[int] = set()
+        names: set[str] = set()
+        disks: dict[str, str] = {}
+        for _, res in _resources(cluster, configs[item.node]):
+            for h in _on_hosts(res):
+                if short(item.node) not in (short(n) for n in h.names):
+                    continue
+                names.add(res.name)
+                for vol in _effective(cluster, res, h.name).volumes.values():
+                    dev = vol.get("device")
+                    if dev is not None and dev.minor is not None:
+                        minors.add(dev.minor)
+                    if vol.get("disk") and vol["disk"] != "none":
+                        disks[vol["disk"]] = res.name
+        if not names:
+            continue
+        for t in _ietd(item).targets:
+            for lun in t.luns:
+                path = lun.path or ""
+                m = re.fullmatch(r"/dev/drbd(\d+)|/dev/drbd/by-res/([^/]+)(?:/\d+)?", path)
+                why = None
+                if m and m.group(1) and int(m.group(1)) not in minors:
+                    why = f"no DRBD resource of {item.node} has minor {m.group(1)}"
+                elif m and m.group(2) and m.group(2) not in names:
+                    why = f"{item.node}'s drbd.conf defines no resource {m.group(2)}"
+                elif path in disks:
+                    why = (
+                        f"it is the backing disk of DRBD resource {disks[path]} (DRBD holds it"
+                        " exclusively, so blockio cannot open it; fileio would write beside"
+                        " DRBD, unreplicated)"
+                    )
+                if why:
+                    yield make(
+                        "IS017",
+                        f"LUN {lun.number} of {t.name} exports {path}, but {why}",
+                        item.where(lun.entry),
+                    )
