@@ -876,3 +876,48 @@ def test_dr010_drbd8_peer_section_is_the_other_one_whatever_its_name(tmp_path: P
     ]
     same = tree(tmp_path / "ok" / "beta", {"etc/drbd.conf": copy(7788, "beta")})
     assert run(a, same, code="DR010") == []
+
+
+STACKED = """global { usage-count no; }
+common { protocol C; syncer { rate 30M; } }
+resource r0 {
+  on alpha { device /dev/drbd0; disk /dev/sda6; address 10.0.0.1:7788; meta-disk internal; }
+  on bravo { device /dev/drbd0; disk /dev/sda6; address 10.0.0.2:7788; meta-disk internal; }
+}
+resource r0-U {
+  protocol A;
+  stacked-on-top-of r0 { device /dev/drbd10; address 192.168.42.1:7788; }
+  on charlie { device /dev/drbd10; disk /dev/hda6; address 192.168.42.2:7788; meta-disk internal; }
+}
+"""
+
+
+def test_dr017_second_stacked_section_on_one_lower_resource(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and --mode 83: "two-res.conf:15: conflicting use of
+    # stacked-on-top-of 'stacked:r0' ... two-res.conf:10: stacked-on-top-of
+    # 'stacked:r0' first used here." -- check_uniq("stacked-on-top-of", "stacked:%s")
+    # in user/v83|v84|v9 drbdadm_parser.c. Lint said nothing for a second resource
+    # stacked on r0, and for a repeat inside r0-U a misleading DR002 ("minor 11 ...
+    # already used by 'r0-U'"). The stacked file alone: OK in both modes.
+    other = (
+        "resource r0-V {\n  protocol A;\n"
+        "  stacked-on-top-of r0 { device /dev/drbd11; address 192.168.42.1:7789; }\n"
+        "  on delta { device /dev/drbd11; disk /dev/hda7; address 192.168.42.4:7789; "
+        "meta-disk internal; }\n}\n"
+    )
+    got = run(tree(tmp_path / "alpha", {"etc/drbd.conf": STACKED + other}), code="DR017")
+    assert [g[:3] for g in got] == [("drbd.conf", 14, [9])]
+    assert got[0][3] == (
+        "a second 'stacked-on-top-of r0': drbdadm refuses the configuration (conflicting "
+        "use of stacked-on-top-of 'stacked:r0')"
+    )
+    twice = STACKED.replace(
+        "192.168.42.1:7788; }\n",
+        "192.168.42.1:7788; }\n  stacked-on-top-of r0 { device /dev/drbd11; "
+        "address 192.168.42.3:7788; }\n",
+    )
+    root = tree(tmp_path / "t" / "alpha", {"etc/drbd.conf": twice})
+    assert [g[:3] for g in run(root, code="DR017")] == [("drbd.conf", 10, [9])]
+    assert run(root, code="DR002") == []
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": STACKED})
+    assert run(ok, code="DR017") == [] and run(ok, code="DR002") == []
