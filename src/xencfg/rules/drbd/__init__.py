@@ -6,8 +6,8 @@ refuses in one file as it reads it (:mod:`.lexical`), resource structure
 (:mod:`.structure`), numbers out of a release's range (:mod:`.ranges`), the dual-primary
 hazards (:mod:`.dual_primary`); :mod:`.common` holds
 what they share. Importing the package registers every DRBD rule (they run in code order,
-whatever the module). drbdadm's conflict detection stays in :mod:`xencfg.rules.drbd_conflicts`
-(the DRBD documents reach it, and it loads no rule module).
+whatever the module). drbdadm's conflict detection, which DR001/DR002 report, is the
+format's (:mod:`xencfg.formats.drbd.conflicts`: it reads the views only).
 """
 
 from __future__ import annotations
