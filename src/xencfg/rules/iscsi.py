@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..cluster import Cluster, Loaded
+from ..cluster import Cluster, Loaded, short
 from ..findings import Finding
 from ..suggest import closest
 from ..versions import IET_ETC
@@ -751,6 +751,8 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     Fix: admit the node in initiators.allow and give it an ``IncomingUser``
     account that its iscsid.conf uses, on every box that exports the target.
     """
+    if not cluster.has("ietd") or not cluster.has("multipath"):
+        return
     model = cluster.model
     wanted: dict[str, set[str]] = {}  # WWID -> nodes whose multipath.conf names it
     for node, items in cluster.by_node("multipath").items():
@@ -761,7 +763,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     for item in cluster.docs("ietd"):
         if item.node is None:
             continue
-        box = short_name(item.node)
+        box = short(item.node)
         for t in _ietd(item).targets:
             nodes: set[str] = set()
             for link in model.chain:
@@ -790,10 +792,6 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                         f"login: {why}",
                         item.where(t.entry),
                     )
-
-
-def short_name(name: str) -> str:
-    return name.split(".", 1)[0].lower()
 
 
 def _chap_refused(cluster: Cluster, node: str, incoming: list[Any]) -> str | None:
@@ -841,9 +839,11 @@ def lun_beside_drbd(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: export the DRBD device of the resource (``/dev/drbd0``), on both boxes.
     """
+    if not cluster.has("ietd") or not cluster.has("drbd"):
+        return
     import re
 
-    from .drbd.common import _effective, _node_configs, _on_hosts, _resources, short
+    from .drbd.common import _effective, _node_configs, _on_hosts, _resources
 
     configs = _node_configs(cluster)
     for item in cluster.docs("ietd"):

@@ -389,6 +389,8 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
                     item.where(res),
                     [mp[0].where()],
                 )
+    if not cluster.has("drbd"):
+        return
     from .drbd.common import _node_configs, _on_hosts, _resources, short
 
     for node, items in _node_configs(cluster).items():

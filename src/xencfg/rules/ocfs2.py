@@ -405,6 +405,8 @@ def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
     ``fencing resource-and-stonith``: DR004, DR011), promoted on both nodes
     (``master-max=2``), or mount the filesystem on one node only.
     """
+    if not cluster.has("cib") or not cluster.has("drbd"):
+        return
     import re
 
     from ..formats.cib.resources import Clone, Master, Primitive

@@ -23,8 +23,9 @@ from ...findings import Finding
 from ...formats.drbd.document import _RANGES as _XC005_RANGES
 from ...formats.schema import InForce, Version
 from ...syntax.blocks import Entry
+from ...versions import DRBD_9, DRBD_84
 from .. import make, rule
-from .common import _V9, _V84, _drbd
+from .common import _drbd
 
 #: (default unit, min, max) of an option in one parser; ``None``: that parser reads
 #: the option without checking its value (8.4 leaves al-extents to the kernel, which
@@ -84,9 +85,9 @@ _CONTEXTS = frozenset(("global", "net", "disk", "syncer", "startup", "proxy", "o
 
 #: The parsers and the releases each reads for: (name, first release, first release after).
 _PARSERS: tuple[tuple[str, Version | None, Version | None], ...] = (
-    ("8.3", None, _V84),
-    ("8.4", _V84, _V9),
-    ("9", _V9, None),
+    ("8.3", None, DRBD_84),
+    ("8.4", DRBD_84, DRBD_9),
+    ("9", DRBD_9, None),
 )
 _NUMBER = re.compile(r"(\d+)([KkMmGgs]?)")
 _SHIFT = {"1": 0, "k": -10, "s": -9}
