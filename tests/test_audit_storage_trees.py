@@ -185,3 +185,35 @@ def test_is017_lun_path_against_the_boxs_drbd() -> None:
     iscsi-target-pair-four-dom0s/good (Path=/dev/drbd0, r0's minor 0)."""
     assert _codes("iet-lun-beside-drbd", "bad", ["IS017"]) == [("IS017", "ietd.conf", 6)] * 2
     assert _codes("iscsi-target-pair-four-dom0s", "good", ["IS017"]) == []
+
+
+def test_oc004_empty_line_inside_a_stanza_and_indented_comments(tmp_path: Path) -> None:
+    """o2cb's reader (ocfs2-tools o2cb_ctl/jconfig.c) ends a stanza at an empty or
+    blank line and takes ``#`` as a comment in column 0 only: `peer-o2cb` (1.8.7)
+    refuses both "node:\\n\\tip_port = 7777\\n\\tip_address = 10.0.0.1\\n\\n\\tnumber = 0
+    ..." ("Attributes require a matching stanza") and "\\t# number = 9" inside a node
+    ("Invalid character in attribute name") with "Unknown code ____ 251 while loading
+    cluster configuration file", and accepts a column-0 comment inside a stanza,
+    attributes indented with spaces, ``ip_port=7777`` and trailing blanks. Lint said
+    nothing on the two it refuses."""
+    from lintkit import found, tree
+
+    base = (
+        "cluster:\n\tnode_count = 2\n\tname = vmpool\n\n"
+        "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = alpha\n"
+        "\tcluster = vmpool\n\n"
+        "node:\n\tip_port = 7777\n\tip_address = 10.0.0.2\n\tnumber = 1\n\tname = beta\n"
+        "\tcluster = vmpool\n"
+    )
+    cases = {
+        "blank": (base.replace("\tnumber = 0", "\n\tnumber = 0"), [("cluster.conf", 9)]),
+        "indented": (
+            base.replace("\tnumber = 0", "\t# number = 9\n\tnumber = 0"),
+            [("cluster.conf", 8)],
+        ),
+        "column0": (base.replace("\tnumber = 0", "# number = 9\n\tnumber = 0"), []),
+        "spaces": (base.replace("\tip_port = 7777", "        ip_port=7777"), []),
+    }
+    for name, (text, want) in cases.items():
+        root = tree(tmp_path / name, "alpha", {"etc/ocfs2/cluster.conf": text})
+        assert [(f[1], f[2]) for f in found("OC004", root)] == want, name

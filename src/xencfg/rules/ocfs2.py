@@ -111,21 +111,64 @@ def unknown_cluster(item: Loaded) -> Iterator[Finding]:
 @rule("OC004", "problem-o2cb-rejects", "error", formats=("ocfs2",))
 def o2cb_rejects(item: Loaded) -> Iterator[Finding]:
     """Content we parse but o2cb refuses: CRLF line ends, a node without a
-    required attribute, a number or port that is not a number, a non-IPv4 address.
+    required attribute, a number or port that is not a number, a non-IPv4 address,
+    an empty line inside a stanza or an indented comment.
 
     Why it matters: o2cb does not start the cluster at all, so no node can
     mount the filesystem. A node stanza without ``cluster`` is the exception:
     o2cb loads the file and drops that node (``o2cb list-cluster`` does not
     list it), so that node alone cannot join or mount.
 
+    o2cb's reader ends a stanza at an empty (or blank) line, so the attributes
+    after one belong to no stanza, and takes ``#`` as a comment only in column 0:
+    both make it load nothing ("Attributes require a matching stanza",
+    "Invalid character in attribute name", o2cb_ctl/jconfig.c).
+
     Fix: follow the message (every node needs name, number, ip_address,
-    ip_port and cluster; o2net is IPv4 only; LF line ends).
+    ip_port and cluster; o2net is IPv4 only; LF line ends; no empty line inside
+    a stanza, comments from column 0).
     """
     doc: Any = item.doc
     for p in doc.problems():
         if "repeated" in p.message:
             continue  # OC002
         yield make("OC004", p.message, item.where(p.node))
+    for offset, message in _layout_problems(doc.source):
+        yield make("OC004", message, item.where(offset))
+
+
+def _layout_problems(source: str) -> Iterator[tuple[int, str]]:
+    """Where o2cb's reader (ocfs2-tools o2cb_ctl/jconfig.c) fails on the file's layout,
+    which the model keeps as trivia: an empty or blank line ends a stanza
+    (j_config_parse_base and j_config_parse_white_start set ``cfc->cfs = NULL``), so
+    an attribute after it is "Attributes require a matching stanza"; a comment is
+    only one that starts in column 0 (an indented ``#`` is "Invalid character in
+    attribute name"). Both set ``cfc->error``: o2cb loads nothing (peer-o2cb:
+    "Unknown code ____ 251 while loading cluster configuration file")."""
+    in_stanza = False
+    offset = 0
+    for line in source.splitlines(keepends=True):
+        text = line.rstrip("\r\n")
+        body = text.lstrip(" \t")
+        if not body:
+            in_stanza = False
+        elif text[0] not in " \t":
+            if body[0] != "#":
+                in_stanza = text.rstrip().endswith(":")
+        elif body[0] == "#":
+            yield (
+                offset + len(text) - len(body),
+                "an indented comment: o2cb reads comments only from column 0 and rejects "
+                "the file (Invalid character in attribute name: #)",
+            )
+        elif not in_stanza:
+            in_stanza = True  # (one finding for the lines up to the next empty one)
+            yield (
+                offset + len(text) - len(body),
+                "attribute after an empty line: o2cb ends the stanza at that line and "
+                "rejects the file (Attributes require a matching stanza)",
+            )
+        offset += len(line)
 
 
 def _shape(doc: Any) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
