@@ -921,3 +921,26 @@ def test_dr017_second_stacked_section_on_one_lower_resource(tmp_path: Path) -> N
     assert run(root, code="DR002") == []
     ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": STACKED})
     assert run(ok, code="DR017") == [] and run(ok, code="DR002") == []
+
+
+def test_dr016_handler_with_unquoted_arguments(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84: "h.conf:3: Parse error: ';' expected, but got 'root'
+    # (TK 282)"; --mode 83: "'_is_default | ;' expected, but got 'root'" -- an option
+    # takes one value (parse_options_d: expect_STRING_or_INT, then EXP(';')). Quoted,
+    # both modes say OK; become-primary-on takes a list (startup_delegate ->
+    # parse_hosts): "become-primary-on alpha beta;" OK in --mode 84.
+    def handler(text: str, sub: str) -> list[tuple[str, int, list[int], str]]:
+        conf = res("r0", head=f"handlers {{ {text} }} {SYNCER}")
+        return run(tree(tmp_path / sub / "alpha", {"etc/drbd.conf": conf}), code="DR016")
+
+    got = handler("split-brain /usr/lib/drbd/notify-split-brain.sh root;", "a")
+    assert [(g[1], g[3]) for g in got] == [
+        (
+            2,
+            "'split-brain': 2 words where drbdadm reads one value; it refuses the file "
+            "(';' expected, but got 'root'): quote the whole value",
+        )
+    ]
+    assert handler('split-brain "/usr/lib/drbd/notify-split-brain.sh root";', "b") == []
+    both = res("r0", head="startup { become-primary-on alpha beta; } net { allow-two-primaries; }")
+    assert run(tree(tmp_path / "c" / "alpha", {"etc/drbd.conf": both}), code="DR016") == []
