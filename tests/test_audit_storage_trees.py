@@ -217,3 +217,22 @@ def test_oc004_empty_line_inside_a_stanza_and_indented_comments(tmp_path: Path) 
     for name, (text, want) in cases.items():
         root = tree(tmp_path / name, "alpha", {"etc/ocfs2/cluster.conf": text})
         assert [(f[1], f[2]) for f in found("OC004", root)] == want, name
+
+
+def test_is016_initiator_names_in_initiators_allow_are_patterns(tmp_path: Path) -> None:
+    """IET reads an initiator name in initiators.allow as a regular expression (the
+    format's own doc: ``iqn\\.1998-01\\.com\\.vmware:.*``): a line admitting
+    ``iqn\\.2026-12\\.net\\.example:x[34]`` admits x4 (initiatorname.iscsi
+    iqn.2026-12.net.example:x4), so no IS016 for the allow list."""
+    import shutil
+
+    root = tmp_path / "t"
+    shutil.copytree(TREES / "iscsi-initiator-shut-out" / "bad", root)
+    for box in ("st1", "st2"):
+        (root / box / "etc" / "initiators.allow").write_text(
+            "iqn.2026-12.net.example:store.vm 10.0.2.1, 10.0.2.2, 10.0.2.3, "
+            "iqn\\.2026-12\\.net\\.example:x[34]\n"
+        )
+    said = [f.message for f in lint.run([str(n) for n in sorted(root.iterdir())]).findings]
+    assert not any("does not admit" in m for m in said)
+    assert sum("IS016" in m or "refuses its login" in m for m in said) == 4  # x2, x3 x 2

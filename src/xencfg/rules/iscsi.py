@@ -776,11 +776,13 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                 if info is None or info.name == box:
                     continue
                 why = None
+                acl = _acl(cluster, item.node, "initiators.allow")
                 if (
                     layer is not None
                     and info.name not in layer.members
-                    and _acl(cluster, item.node, "initiators.allow") is not None
+                    and acl is not None
                     and info.addresses
+                    and not _named_by_pattern(cluster, node, _allow(acl).rule(t.name))
                 ):
                     why = f"{box}'s initiators.allow does not admit {node}"
                 elif incoming:
@@ -792,6 +794,28 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                         f"login: {why}",
                         item.where(t.entry),
                     )
+
+
+def _named_by_pattern(cluster: Cluster, node: str, line: Any) -> bool:
+    """Whether an initiators.allow line may admit ``node`` by a name pattern: IET reads
+    a name as a regular expression (``iqn\\.2026-12\\.net\\.example:.*``), and a node
+    whose initiator name is unknown may match one."""
+    import re
+
+    names = [p.text for p in (line.peers if line is not None else []) if p.kind == "name"]
+    if not names:
+        return False
+    named = cluster.first("initiatorname", node)
+    iqn = _initiator(named).name if named is not None else None
+    if not iqn:
+        return True
+    for pattern in names:
+        try:
+            if re.search(pattern, iqn, re.IGNORECASE):
+                return True
+        except re.error:
+            return True  # (a pattern Python cannot read: no verdict)
+    return False
 
 
 def _chap_refused(cluster: Cluster, node: str, incoming: list[Any]) -> str | None:
