@@ -944,3 +944,37 @@ def test_dr016_handler_with_unquoted_arguments(tmp_path: Path) -> None:
     assert handler('split-brain "/usr/lib/drbd/notify-split-brain.sh root";', "b") == []
     both = res("r0", head="startup { become-primary-on alpha beta; } net { allow-two-primaries; }")
     assert run(tree(tmp_path / "c" / "alpha", {"etc/drbd.conf": both}), code="DR016") == []
+
+
+def test_dr001_connection_address_of_another_resource(tmp_path: Path) -> None:
+    # A DRBD 9 three-node mesh (r0 on-section addresses, port 7000) and r1 with one
+    # connection section per pair: peer-drbdadm --mode 9 --node n1 refuses r1's
+    # "connection { host n1 address 10.1.1.1:7000; host n2 address 10.1.1.2:7000; }":
+    # "in resource r1 ipv4:10.1.1.1:7000 is also used ... (resource r0)"; the same
+    # address in two connections of r1 itself is OK (n1:7001 towards n2 and n3).
+    hosts = "".join(
+        f"  on n{i} {{ node-id {i - 1}; address 10.1.1.{i}:7000; }}\n" for i in (1, 2, 3)
+    )
+    r0 = (
+        "resource r0 {\n  device /dev/drbd0;\n  disk /dev/vg0/r0;\n  meta-disk internal;\n"
+        + hosts
+        + "  connection-mesh { hosts n1 n2 n3; }\n}\n"
+    )
+
+    def r1(port: int, other: int) -> str:
+        return (
+            "resource r1 {\n  device /dev/drbd1;\n  disk /dev/vg0/r1;\n  meta-disk internal;\n"
+            + "".join(f"  on n{i} {{ node-id {i - 1}; }}\n" for i in (1, 2, 3))
+            + f"  connection {{ host n1 address 10.1.1.1:{port}; "
+            f"host n2 address 10.1.1.2:{port}; }}\n"
+            + f"  connection {{ host n1 address 10.1.1.1:{port}; "
+            f"host n3 address 10.1.1.3:{other}; }}\n"
+            + f"  connection {{ host n2 address 10.1.1.2:{other + 1}; "
+            f"host n3 address 10.1.1.3:{other + 1}; }}\n}}\n"
+        )
+
+    bad = run(tree(tmp_path / "n1", {"etc/drbd.conf": r0 + r1(7000, 7002)}), code="DR001")
+    assert [(g[1], g[2]) for g in bad] == [(17, [5]), (17, [6]), (18, [5])]
+    assert bad[0][3].startswith("address 10.1.1.1:7000 of resource 'r1' (a connection's")
+    ok = tree(tmp_path / "ok" / "n1", {"etc/drbd.conf": r0 + r1(7001, 7002)})
+    assert run(ok, code="DR001") == []

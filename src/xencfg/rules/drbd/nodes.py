@@ -44,9 +44,45 @@ def address_reused(cluster: Cluster) -> Iterator[Finding]:
 
     Example: ``address 10.0.0.1:7788;`` in r0.res and again in r1.res.
 
+    DRBD 9's ``connection`` sections give addresses too (``host n1 address
+    10.1.1.1:7000;``): one of another resource's addresses there is refused by
+    drbdadm 9 ("ipv4:10.1.1.1:7000 is also used ... (resource r0)"), while one
+    resource may use its own address in several connections.
+
     Fix: give every resource its own port (7788, 7789, ...).
     """
     yield from _conflicts(cluster, "address", "DR001")
+    for items in _node_configs(cluster).values():
+        owners: dict[str, tuple[str, Loaded, Any]] = {}
+        later: list[tuple[str, str, Loaded, Any]] = []
+        for item, res in _resources(cluster, items):
+            for h in res.host_list:
+                a = h.address
+                if a is not None and a.port is not None and not _loopback(a.ip):
+                    where = h.block.entry("address") or h.block
+                    owners.setdefault(a.host_port, (res.name, item, where))
+            for hosts in _connection_addresses(res).values():
+                for claims in hosts.values():
+                    for addr, where in claims:
+                        later.append((addr, res.name, item, where))
+        for addr, name, item, where in later:
+            if addr.split(":", 1)[0].startswith("127."):
+                continue
+            first = owners.setdefault(addr, (name, item, where))
+            if first[0] != name:
+                yield make(
+                    "DR001",
+                    f"address {addr} of resource '{name}' (a connection's host address) is "
+                    f"already used by '{first[0]}'; drbdadm 9 refuses the file "
+                    "(is also used)",
+                    item.where(where),
+                    [first[1].where(first[2])],
+                )
+
+
+def _loopback(ip: str) -> bool:
+    """A loopback address (a DRBD proxy's): each machine has its own."""
+    return ip.startswith("127.") or ip == "::1"
 
 
 @rule("DR002", "minor-reused", "error", scope="cluster")
