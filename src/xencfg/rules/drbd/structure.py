@@ -13,7 +13,7 @@ from ...formats.drbd import Host, Resource
 from ...formats.drbd.conflicts import find_conflicts
 from ...syntax.blocks import Block, Entry
 from ...versions import DRBD_9, DRBD_84
-from .. import make, rule
+from .. import make, repeats, rule
 from .common import (
     _drbd,
     _effective,
@@ -93,25 +93,20 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
     """
     for res in _drbd(item).resource_list():
         hosts = [h for h in res.host_list if not h.kind.startswith("_")]
-        given = [h for h in hosts if h.block.entry("node-id") is not None]
-        if not given:
+        ids = [(h, e) for h in hosts if (e := h.block.entry("node-id")) is not None]
+        if not ids:
             continue
-        seen: dict[str, Any] = {}
-        for h in given:
-            entry = h.block.entry("node-id")
-            assert entry is not None
+        for (h, entry), (first, first_entry) in repeats(ids, lambda i: " ".join(i[1].values)):
             value = " ".join(entry.values)
-            if value in seen:
-                yield make(
-                    "DR020",
-                    f"resource {res.name}: node-id {value} of '{h.name}' is already "
-                    f"'{seen[value][0]}''s; drbdadm refuses the file (conflicting use of "
-                    f"node-id '{res.name}:{value}')",
-                    item.where(entry),
-                    [item.where(seen[value][1])],
-                )
-            else:
-                seen[value] = (h.name, entry)
+            yield make(
+                "DR020",
+                f"resource {res.name}: node-id {value} of '{h.name}' is already "
+                f"'{first.name}''s; drbdadm refuses the file (conflicting use of "
+                f"node-id '{res.name}:{value}')",
+                item.where(entry),
+                [item.where(first_entry)],
+            )
+        given = [h for h, _ in ids]
         for h in hosts:
             if h not in given:
                 yield make(
