@@ -319,8 +319,8 @@ def links_differ(item: Loaded) -> Iterator[Finding]:
 
     A link is *configured* by an ``interface`` section with a key besides its
     ``linknumber`` (0 when absent; with udp only one that has ``bindnetaddr``) or by a
-    ``ringN_addr`` of any node. With two links or more, every node needs an address on every configured link
-    and a ``name``; udp and udpu carry one link only.
+    ``ringN_addr`` of any node. With two links or more, every node needs an address
+    on every configured link and a ``name``; udp and udpu carry one link only.
 
     Why it matters: corosync 3 does not start: "Not all nodes have the same number of
     links", "for a multi-link configuration, all nodes must have a 'name' attribute",
