@@ -202,3 +202,13 @@ def test_corosync_node_names_match_the_cib_in_any_case() -> None:
     bad = _codes("corosync-cib-name-case", "bad", ["CS010"])
     assert bad and all(c == "CS010" for c, _, _ in bad)
     assert _codes("corosync-cib-name-case", "good", ["CS010"]) == []
+
+
+def test_heartbeat1_three_members_and_a_storage_box_lint_clean() -> None:
+    """Three heartbeat 1 members (haresources), DRBD r0 on two of them, and an IET box
+    that is no member (haresources-three-node/, also migrated in
+    test_migrate_haresources.py): san1 is storage, so no rule asks for it in ha.cf;
+    gamma holds no DRBD resource and needs none; nothing is an error or a warning."""
+    case = TREES / "haresources-three-node"
+    nodes = [str(case / n) for n in ("alpha", "beta", "gamma", "san1")]
+    assert lint.run(nodes).findings == []
