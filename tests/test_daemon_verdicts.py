@@ -30,7 +30,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from conftest import SHARED, shared_files, shared_path, unavailable
+from conftest import SHARED, corosync_test, shared_files, shared_path, unavailable
 from test_drbd_peer import REJECTED as DRBDADM_REJECTS
 from xencfg import lint
 from xencfg import rules as registry
@@ -276,6 +276,39 @@ def crm_verify(path: Path) -> Verdict:
     return _cached("crm_verify", path, compute)
 
 
+def corosync(path: Path) -> Verdict:
+    """corosync 3.1.7 ``corosync -t`` (conftest.corosync_test) on ``path`` with a key of
+    its own: a second ``totem { keyfile: ... }`` after the last line (corosync merges
+    sections of one name, so no line moves) points at a 1024-bit key, and the first
+    node's ring0 address is this host's. A file naming no address (host names that do
+    not resolve here) says nothing."""
+    import tempfile
+
+    def compute() -> Verdict:
+        text = path.read_text(errors="replace")
+        m = re.search(r"ring0_addr\s*:\s*([0-9][0-9.]*|[0-9a-f:]*:[0-9a-f:]+)\s*$", text, re.M)
+        if m is None:
+            return Verdict(False, environment="no ring0 address to own")
+        with tempfile.TemporaryDirectory() as tmp:
+            key = Path(tmp) / "authkey"
+            key.write_bytes(b"k" * 128)
+            key.chmod(0o400)
+            conf = Path(tmp) / path.name
+            conf.write_text(text + f"\ntotem {{\n\tkeyfile: {key}\n}}\n")
+            ok, out = corosync_test(conf, m.group(1) + ("/128" if ":" in m.group(1) else "/32"))
+        if "No valid name found for local host" in out or "Cannot resolve" in out:
+            return Verdict(False, text=out, environment="a host name that does not resolve here")
+        if not ok and re.search(r"ring\d+_addr\s*:\s*[^\s:]*[g-z][^\s:]*\s*$", text, re.M | re.I):
+            # (a letter past the hex digits: a name, resolved by this host or not)
+            return Verdict(False, text=out, environment="a host name that does not resolve here")
+        if "Can't open logfile" in out:
+            return Verdict(False, text=out, environment="the log directory is not on this host")
+        found = [int(n) for n in re.findall(re.escape(path.name) + r":(\d+):", out)]
+        return Verdict(ok, (max(found),) if found else (), text=out)
+
+    return _cached("corosync", path, compute)
+
+
 # -- lint ----------------------------------------------------------------------
 
 
@@ -437,6 +470,108 @@ def _typo_value(text: str, rnd: random.Random) -> str | None:
     return text[: m.start(2)] + m.group(2)[:-1] + "x" + text[m.end(2) :]
 
 
+#: CIB mutations: XML that still parses, with one thing Pacemaker's schema or scheduler
+#: judges (a self-closing element's name, a score, a required attribute, a reference,
+#: an id, an enumerated value).
+_CIB_TAGS = r"rsc_location|rsc_order|rsc_colocation|op|nvpair|expression"
+
+
+def _cib_misspell_tag(text: str, rnd: random.Random) -> str | None:
+    spots = list(re.finditer(rf"<({_CIB_TAGS})\b(?=[^>]*/>)", text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(1)] + m.group(1)[:-1] + text[m.end(1) :]
+
+
+def _cib_score_word(text: str, rnd: random.Random) -> str | None:
+    spots = list(re.finditer(r'\bscore="([-+]?(?:\d+|INFINITY))"', text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(1)] + "fifty" + text[m.end(1) :]
+
+
+def _cib_drop_type(text: str, rnd: random.Random) -> str | None:
+    spots = list(re.finditer(r'<primitive\b[^>]*?(\s+type="[^"]*")', text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(1)] + text[m.end(1) :]
+
+
+def _cib_dangling(text: str, rnd: random.Random) -> str | None:
+    spots = list(re.finditer(r'\b(?:rsc|with-rsc|first|then|from|to)="([^"]+)"', text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.end(1)] + "-gone" + text[m.end(1) :]
+
+
+def _cib_duplicate_id(text: str, rnd: random.Random) -> str | None:
+    config = text.split("<status", 1)[0]
+    spots = list(re.finditer(r'<(?:primitive|op|nvpair|rsc_\w+)\b[^>]*?\bid="([^"]+)"', config))
+    if len(spots) < 2:
+        return None
+    a, b = rnd.sample(spots, 2)
+    return text[: b.start(1)] + a.group(1) + text[b.end(1) :]
+
+
+def _cib_bad_enum(text: str, rnd: random.Random) -> str | None:
+    spots = list(re.finditer(r'\b(?:operation|boolean-op|role|on-fail)="([^"]+)"', text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.end(1)] + "x" + text[m.end(1) :]
+
+
+def _coro_number_unit(text: str, rnd: random.Random) -> str | None:
+    """A timeout with a unit (``token: 3s``): corosync 2 and 3 type it as an integer."""
+    spots = list(
+        re.finditer(r"^(\s*(?:token|join|consensus|nodeid|expected_votes):\s*)(\d+)", text, re.M)
+    )
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.end(2)] + "s" + text[m.end(2) :]
+
+
+def _coro_drop_key(text: str, rnd: random.Random) -> str | None:
+    """One node loses a line (its name, nodeid or a link address), or a section a key."""
+    spots = list(
+        re.finditer(r"^\s*(?:name|nodeid|ring[01]_addr|version|crypto_hash):[^\n]*\n", text, re.M)
+    )
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start()] + text[m.end() :]
+
+
+def _coro_bad_word(text: str, rnd: random.Random) -> str | None:
+    """A switch or a crypto name another way (``to_syslog: true``, ``aes257``)."""
+    spots = list(
+        re.finditer(
+            r"^\s*(?:to_syslog|to_stderr|timestamp|debug|crypto_cipher|crypto_hash|transport|link_mode):\s*(\S+)",
+            text,
+            re.M,
+        )
+    )
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    word = {"yes": "true", "on": "On", "off": "false"}.get(m.group(1), m.group(1) + "x")
+    return text[: m.start(1)] + word + text[m.end(1) :]
+
+
+def _coro_link_number(text: str, rnd: random.Random) -> str | None:
+    """A link number out of range, or a link only some nodes have."""
+    spots = list(re.finditer(r"(linknumber:\s*|ring)(\d)", text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(2)] + rnd.choice(["8", "2", "7"]) + text[m.end(2) :]
+
+
 MUTATIONS = {
     "drbd": (
         _drop_semicolon,
@@ -453,6 +588,24 @@ MUTATIONS = {
     "multipath": (_drop_brace, _shell_line, _misspell, _duplicate_line, _typo_value),
     "ocfs2": (_misspell, _ip_to_name, _duplicate_line),
     "xl": (_misspell, _shell_line, _duplicate_line),
+    "corosync": (
+        _misspell,
+        _drop_brace,
+        _duplicate_line,
+        _ip_to_name,
+        _coro_number_unit,
+        _coro_drop_key,
+        _coro_bad_word,
+        _coro_link_number,
+    ),
+    "cib": (
+        _cib_misspell_tag,
+        _cib_score_word,
+        _cib_drop_type,
+        _cib_dangling,
+        _cib_duplicate_id,
+        _cib_bad_enum,
+    ),
 }
 #: Mutated files per format: enough to exercise each mutation, few enough for the budget.
 MUTANTS_PER_FORMAT = 12
@@ -482,6 +635,7 @@ def mutants(fmt: str, bases: list[Path], out: Path) -> Iterator[Path]:
 #: Our own cases for a daemon, kept in tests/fixtures/daemon-cases/<format>/.
 CASES_DIR = Path(__file__).parent / "fixtures" / "daemon-cases"
 OCFS2_CASES = sorted(CASES_DIR.glob("ocfs2-*"))
+COROSYNC_CASES = sorted(CASES_DIR.glob("corosync-*"))
 
 FORMATS: dict[str, tuple[Callable[[Path], Verdict], list[Path]]] = {
     "drbd": (
@@ -501,6 +655,7 @@ FORMATS: dict[str, tuple[Callable[[Path], Verdict], list[Path]]] = {
         ],
     ),
     "cib": (crm_verify, shared_files("corpus", "cib-pcmk1")),
+    "corosync": (corosync, COROSYNC_CASES),
     "iscsid": (iscsiadm, shared_files("corpus", "iscsid") + _seeds("iscsid.conf")),
 }
 

@@ -472,3 +472,33 @@ def test_migrated_example_is_clean(tmp_path: Path) -> None:
         (tmp_path / "out" / n / "etc" / "hosts").write_text((ex / n / "etc" / "hosts").read_text())
     roots = [tmp_path / "out" / "alpha", tmp_path / "out" / "beta"]
     assert messages("CS", *roots) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "refused", "daemon"),
+    [
+        ("transport: unicast", True, "Invalid transport type"),
+        ("transport: UDPU", True, "Invalid transport type"),
+        ("link_mode: passivex", True, "link mode"),
+        ("link_mode: Passive", True, "link mode"),
+        ("link_mode: rr", False, ""),
+        ("transport: udpu", False, ""),
+    ],
+)
+def test_cs015_totem_word_refused(tmp_path: Path, line: str, refused: bool, daemon: str) -> None:
+    """corosync 3.1.7 compares ``transport`` and ``link_mode`` with ``strcmp``
+    (exec/totemconfig.c): "Invalid transport type. Should be udpu, udp or knet", "The
+    Knet link mode "passivex" specified is invalid.  It must be active, passive or rr."
+    ``corosync -t`` refuses each bad word (found by the corosync mutants of
+    test_daemon_verdicts) and takes the good ones; corosync 3.0 took an unknown
+    transport as knet, so a declared 3.0 is only held to the link mode."""
+    crypto = "" if "udpu" in line else "\tcrypto_cipher: aes256\n\tcrypto_hash: sha256\n"
+    text = conf(crypto=crypto).replace("\ttransport: knet\n", "")
+    text = text.replace("\tversion: 2\n", f"\tversion: 2\n\t{line}\n")
+    root = node(tmp_path, "n", text, key=None if not crypto else KEY)
+    assert bool(found("CS015", root)) is refused
+    ok, out = daemon_accepts(root, tmp_path)
+    assert ok is not refused and daemon in out
+    if "transport" in line:
+        old = {"corosync": Version.parse("3.0.3")}
+        assert lint.run([str(root)], select=["CS015"], versions=old).findings == []

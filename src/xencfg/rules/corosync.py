@@ -386,6 +386,48 @@ def links_differ(item: Loaded) -> Iterator[Finding]:
             )
 
 
+#: The words corosync 3.1 takes (exec/totemconfig.c of v3.1.7, ``strcmp``: case counts).
+TRANSPORTS = ("udpu", "udp", "knet")
+LINK_MODES = ("active", "passive", "rr")
+_V3_1 = Version.parse("3.1")
+
+
+@rule("CS015", "totem-word-refused", "error", formats=("corosync",))
+def totem_word_refused(item: Loaded) -> Iterator[Finding]:
+    """``transport`` or ``link_mode`` a word corosync 3 does not take.
+
+    Why it matters: corosync 3.1 does not start: "Invalid transport type. Should be
+    udpu, udp or knet" and "The Knet link mode "passivex" specified is invalid.  It
+    must be active, passive or rr." (exec/totemconfig.c, compared with ``strcmp``, so
+    ``UDPU`` or ``Passive`` are refused too; ``corosync -t`` 3.1.7 says so). corosync
+    3.0.x took an unknown transport as knet without a word (its totemconfig.c has no
+    else branch), so where ``--target corosync=3.0`` is declared only the link mode is
+    judged; a file for corosync 1/2 is not judged (``iba`` was a transport there, and
+    ``link_mode`` a key it never read).
+
+    Example: ``transport: unicast`` or ``link_mode: Passive``.
+
+    Fix: ``transport: knet`` (the default; ``udpu``/``udp`` carry one link and no
+    crypto), ``link_mode: passive`` (the default), ``active`` or ``rr``.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    if generation(item) < 3 or totem is None:
+        return
+    checks = [("link_mode", LINK_MODES, "The Knet link mode ... is invalid")]
+    if not item.versions.of("corosync", item.node).older_than(_V3_1):
+        checks.insert(0, ("transport", TRANSPORTS, "Invalid transport type"))
+    for key, words, said in checks:
+        value = totem.get(key)
+        if value is not None and value not in words:
+            yield make(
+                "CS015",
+                f"{key} {value}: corosync 3 takes {', '.join(words)} and refuses "
+                f'anything else ("{said}")',
+                _totem_line(item, key),
+            )
+
+
 #: Keys of corosync 1/2 that corosync 3 no longer documents, and keys only corosync 3
 #: reads (icmap names; ``*`` for any key of the section).
 _COROSYNC2_KEYS = (
