@@ -821,6 +821,16 @@ HACF_CASES = {
     "udpport-695-after-media": "node xen1 xen2\nucast lo 127.0.0.2\nudpport 695\n",
     "crm-twice": "node xen1 xen2\nucast lo 127.0.0.2\ncrm on\ncrm on\n",
     "old-directive": "node xen1 xen2\nucast lo 127.0.0.2\nconn_logd_intval 60\n",
+    # audit-stack (session 17), from the hacf mutants: the CRM's own apiauth and a
+    # client twice are refused (HB012); autojoin is read in any case (strcasecmp);
+    # an option with no value is skipped; udpport is read with atoi
+    "apiauth-crm-client": "node xen1 xen2\nucast lo 127.0.0.2\ncrm on\napiauth cib uid=hacluster\n",
+    "apiauth-twice": "node xen1 xen2\nucast lo 127.0.0.2\napiauth ipfail uid=hacluster\n"
+    "apiauth ipfail gid=haclient\n",
+    "apiauth-no-crm": "node xen1 xen2\nucast lo 127.0.0.2\napiauth cib uid=hacluster\n",
+    "autojoin-upper": "autojoin ANY\nucast lo 127.0.0.2\ncrm on\n",
+    "logfile-no-value": "node xen1 xen2\nucast lo 127.0.0.2\nlogfile\n",
+    "udpport-suffix": "node xen1 xen2\nucast lo 127.0.0.2\nudpport 694s\n",
 }
 #: Our own authkeys cases: crc and a short sha1 key start (HB008/HB007 are hazard
 #: warnings), a missing method-id does not (HB009).
@@ -961,6 +971,12 @@ def test_heartbeat_cases_are_the_verdicts_of_issue_15(
         "case:udpport-695-after-media": True,  # lint: a misplaced-keyword warning only
         "case:crm-twice": False,  # XC005: "used more than once (heartbeat refuses that)"
         "case:old-directive": False,  # "Illegal directive [conn_logd_intval]"
+        "case:apiauth-crm-client": False,  # "Duplicate apiauth directive for API client cib"
+        "case:apiauth-twice": False,  # "Duplicate apiauth directive for API client ipfail"
+        "case:apiauth-no-crm": True,
+        "case:autojoin-upper": True,
+        "case:logfile-no-value": True,
+        "case:udpport-suffix": True,
         "authkeys:case:crc": True,
         "authkeys:case:short-sha1": True,
         "authkeys:case:missing-index": False,
