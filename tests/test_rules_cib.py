@@ -370,6 +370,22 @@ def test_cb010_mixed_spelling(tmp_path: Path) -> None:
     assert run(tree(tmp_path / "g", {CIB_PATH: ok}), "CB010") == []
 
 
+def test_cb010_not_for_what_the_crm_writes(tmp_path: Path) -> None:
+    """heartbeat 2.1's crmd writes ``dc-version`` and ``last-lrm-refresh`` with dashes
+    into the CIB whatever spelling the admin chose (27 heartbeat 2 CIBs of the corpus
+    hold them beside underscore options): no CB010 for them. An option the admin
+    wrote with dashes among underscores still is one."""
+    written = nv("d1", "dc-version", "2.1.3-node: 552305612591183b1628baa5bc6e903e0f1e26a3")
+    written += "\n" + nv("d2", "last-lrm-refresh", "1196947632")
+    opts = nv("o1", "stonith_enabled", "false") + "\n" + written
+    text = cib(prim("r1", meta=nv("r1-am", "allow_migrate", "true")), options=opts)
+    assert run(tree(tmp_path, {CIB_PATH: text}), "CB010") == []
+    mixed = text.replace('name="stonith_enabled"', 'name="stonith-enabled"')
+    assert run(tree(tmp_path / "m", {CIB_PATH: mixed}), "CB010") == [
+        ("CB010", "cib.xml", line_of(mixed, 'id="r1-am"'))
+    ]
+
+
 def test_cb011_unknown_option(tmp_path: Path) -> None:
     text = cib(prim("r1"), options=nv("o1", "symetric_cluster", "true"))
     roots = tree(tmp_path, {CIB_PATH: text})
