@@ -455,6 +455,10 @@ HB_BASE = "node alpha beta\nucast eth0 10.0.0.2\nkeepalive 2\ndeadtime 30\n"
         # set_udpport/set_baudrate read atoi's leading digits (peer: 'udpport 694s' and
         # 'baud 19200x' start, 'udpport abc' is not started)
         ("udpport 694s\n", "warning", "read as 694"),
+        # the facility is matched exactly (peer: 'LOCAL0' / 'Daemon' "Log facility(...)
+        # not valid", not started; 'local7' and 'none' start) -- a hacf mutant
+        ("logfacility LOCAL0\n", "error", "not a syslog facility"),
+        ("logfacility local7\n", None, ""),
         ("udpport abc\n", "error", "not a number"),
     ],
 )

@@ -727,8 +727,10 @@ def _check_value(e: Entry) -> str | None:
             f"stonith_host: STONITH type [{v[1]}] needs its parameters"
             f" (stonith -t {v[1]} -n lists them): heartbeat refuses to start"
         )
-    elif kind == "word" and e.key == "logfacility" and v[0].lower() not in SYSLOG_FACILITIES:
-        return f"logfacility {v[0]!r} is not a syslog facility"
+    elif kind == "word" and e.key == "logfacility" and v[0] not in SYSLOG_FACILITIES:
+        # matched exactly (peer: 'logfacility LOCAL0' or 'Daemon' is "Log facility(...)
+        # not valid" and heartbeat 3.0.6 does not start; 'local7' and 'none' start)
+        return f"logfacility {v[0]!r} is not a syslog facility (heartbeat takes them in lower case)"
     return None
 
 
