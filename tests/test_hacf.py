@@ -14,6 +14,7 @@ from conftest import FIXTURES, ids, shared_files, shared_path
 from lineformats import check_file, check_mutation, file_tests, mutated
 from roundtrip import read
 from xencfg.formats.lines.hacf import KNOWN, HacfDocument
+from xencfg.problems import ValueProblem
 from xencfg.syntax.blocks import Entry
 
 OWN = sorted((FIXTURES / "hacf" / "valid").iterdir()) + sorted(
@@ -139,6 +140,8 @@ def test_heartbeat_rejects_fixture_problems_are_located() -> None:
     timing = [(doc.position(n)[0], k, m) for n, k, m in doc.timing_problems()]
     assert [(line, k) for line, k, _ in timing] == [(2, "deadtime")]
     assert "too small compared to keepalive 2s" in timing[0][2]
+    typed = [(p.kind, p.harmless, isinstance(p, ValueProblem)) for p in doc.timing_problems()]
+    assert typed == [("deadtime", False, True)]
     assert any("'ninety' is not a number" in m for line, m in vals if line == 6)
 
 

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any, cast
 from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
-from ..formats.lines.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
 from ..formats.schema import Version
-from ..formats.view import to_int
+from ..versions import COROSYNC_2, COROSYNC_3
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -51,6 +50,9 @@ def consensus_below_join(item: Loaded) -> Iterator[Finding]:
 
     Fix: keep ``join`` small (50 ms is the default) or raise ``consensus``.
     """
+    # (corosync's module is imported where a corosync.conf was read: not at the top)
+    from ..formats.lines.corosync import DEFAULT_JOIN
+
     doc: Any = item.doc
     totem = doc.totem
     if totem is None:
@@ -177,9 +179,6 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
         )
 
 
-_V2, _V3 = Version.parse("2.0"), Version.parse("3.0")
-
-
 def generation(item: Loaded, *, guess: bool = True) -> int:
     """The corosync generation that reads this file: 3, 2 or 1 (before 2.0).
 
@@ -192,11 +191,11 @@ def generation(item: Loaded, *, guess: bool = True) -> int:
     known) reads every such file as corosync 3's, since 3 reads those keys too.
     """
     found = item.versions.of("corosync", item.node)
-    if found.at_least(_V3):
+    if found.at_least(COROSYNC_3):
         return 3
-    if found.older_than(_V2):
+    if found.older_than(COROSYNC_2):
         return 1
-    if found.older_than(_V3):
+    if found.older_than(COROSYNC_3):
         return 2
     return 2 if guess and _written_for_corosync2(item.doc) else 3
 
@@ -213,6 +212,8 @@ def crypto(doc: Any, gen: int) -> tuple[str, str]:
     * 1 (v1.4.9 exec/totemconfig.c): ``secauth`` is on unless ``off``, and it alone
       decides (``totem_config_keyread`` reads the key when it is on).
     """
+    from ..formats.lines.corosync import CIPHERS, HASHES
+
     totem = doc.totem
     get = totem.get if totem is not None else (lambda key: None)
     secauth = get("secauth")
@@ -265,6 +266,8 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
         )
     if generation(item) < 3:
         return
+    from ..formats.lines.corosync import CIPHERS, HASHES
+
     if cipher is not None and cipher not in CIPHERS:
         yield make(
             "CS006",
@@ -313,6 +316,11 @@ def knet_nodeid_missing(item: Loaded) -> Iterator[Finding]:
             )
 
 
+def _number(raw: str) -> int | None:
+    """A decimal link number, or ``None`` (XC005 reports a bad one)."""
+    return int(raw) if raw.isdigit() else None
+
+
 @rule("CS014", "links-differ", "error", formats=("corosync",))
 def links_differ(item: Loaded) -> Iterator[Finding]:
     """corosync 3 links that not every node has, or more than one link without knet.
@@ -347,7 +355,7 @@ def links_differ(item: Loaded) -> Iterator[Finding]:
         keys = {e.key for e in iface.block.entries()} - {"linknumber"}
         if not keys or (transport == "udp" and "bindnetaddr" not in keys):
             continue  # (no key lands under totem.interface.N: never looked at)
-        number = to_int(iface.get("linknumber") or "0")
+        number = _number(iface.get("linknumber") or "0")
         if number is not None and number <= 7:
             links.setdefault(number, iface.block)
     nodes = doc.nodes
@@ -484,6 +492,8 @@ def _keyfile(item: Loaded) -> Path | None:
     if item.node is None or conf.parent.name != "corosync":
         return None
     root = conf.parent.parent.parent  # etc/corosync/corosync.conf -> the node root
+    from ..formats.lines.corosync import DEFAULT_KEYFILE
+
     totem = _coro(item).totem
     key = (totem.keyfile if totem is not None else None) or DEFAULT_KEYFILE
     return root / key.lstrip("/")
@@ -622,6 +632,8 @@ def ring_names(cluster: Cluster) -> Iterator[Finding]:
     """
     hosts = {item.node: item for item in cluster.docs("hosts") if item.node}
     for item in cluster.docs("corosync"):
+        from ..formats.lines.corosync import ring_address
+
         doc: Any = item.doc
         for n in doc.nodes:
             for k, addr in n.ring_addrs.items():

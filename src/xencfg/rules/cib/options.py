@@ -132,11 +132,11 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
             continue
         hint = f"; did you mean '{p.detail}'?" if p.detail else ""
         yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
-    for res, pair, kind, fix in doc.meta_problems():
-        what = "is ignored by Pacemaker 1.0" if kind == "ignored" else "is not read from here"
+    for m in doc.meta_problems():
+        what = "is ignored by Pacemaker 1.0" if m.kind == "unknown" else "is not read from here"
         yield make(
-            "CB011", f"resource option '{pair.name}' of '{res.id}' {what}; use '{fix}'",
-            item.where(pair),
+            "CB011", f"resource option '{m.keyword}' of '{m.resource.id}' {what}; use '{m.detail}'",
+            item.where(m.node),
         )  # fmt: skip
 
 

@@ -14,8 +14,9 @@ from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument, Host, Resource
 from ...syntax.blocks import Block
 from ...syntax.terminals import TERMINALS
+from ...versions import DRBD_9, DRBD_84
 from .. import make, rule
-from .common import _V9, _V84, _drbd, _on_hosts, hostnames_equal
+from .common import _drbd, _on_hosts, hostnames_equal
 
 
 @rule("DR008", "nbsp-whitespace", "error", formats=("drbd",))
@@ -192,7 +193,7 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     """
     doc = _drbd(item)
     secret = set(doc.secrets())
-    short_words = item.versions.of("drbd", item.node or "").older_than(_V84)
+    short_words = item.versions.of("drbd", item.node or "").older_than(DRBD_84)
     longest = 80 if short_words else 128
     for kind, text, at, head in _lexed(doc.source or ""):
         shown = "the value" if text.strip('"') in secret else f"'{text}'"
@@ -272,7 +273,7 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
     """
     doc = _drbd(item)
     blocks = [b for b in doc.children if isinstance(b, Block) and b.key in ("resource", "common")]
-    nine = item.versions.of("drbd", item.node or "").at_least(_V9)
+    nine = item.versions.of("drbd", item.node or "").at_least(DRBD_9)
     if nine:
         yield from _same_host_twice_9(item, doc)
     for block in blocks:

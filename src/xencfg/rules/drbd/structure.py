@@ -10,12 +10,11 @@ from typing import Any
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.drbd import Host, Resource
+from ...formats.drbd.conflicts import find_conflicts
 from ...syntax.blocks import Block, Entry
+from ...versions import DRBD_9, DRBD_84
 from .. import make, rule
-from ..drbd_conflicts import find_conflicts
 from .common import (
-    _V9,
-    _V84,
     _drbd,
     _effective,
     _node_configs,
@@ -316,8 +315,8 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9 diskless node writes ``disk none;``).
     """
     for node, items in _node_configs(cluster).items():
-        before9 = cluster.versions.of("drbd", node).older_than(_V9)
-        before84 = cluster.versions.of("drbd", node).older_than(_V84)
+        before9 = cluster.versions.of("drbd", node).older_than(DRBD_9)
+        before84 = cluster.versions.of("drbd", node).older_than(DRBD_84)
         for item, res in _resources(cluster, items):
             if _drbd(item).is_drbdsetup_show or res.stacked:
                 continue
