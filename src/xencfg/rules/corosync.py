@@ -373,7 +373,6 @@ def links_differ(item: Loaded) -> Iterator[Finding]:
             f"{transport}: only knet carries more than one, corosync 3 refuses to start",
             item.where(first),
         )
-        return
     for n in nodes:
         label = n.name or next(iter(n.ring_addrs.values()), "?")
         if not n.name:
