@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
-from ..formats.schema import Version
-from ..versions import COROSYNC_2, COROSYNC_3
+from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -396,7 +395,6 @@ def links_differ(item: Loaded) -> Iterator[Finding]:
 #: The words corosync 3.1 takes (exec/totemconfig.c of v3.1.7, ``strcmp``: case counts).
 TRANSPORTS = ("udpu", "udp", "knet")
 LINK_MODES = ("active", "passive", "rr")
-_V3_1 = Version.parse("3.1")
 
 
 @rule("CS015", "totem-word-refused", "error", formats=("corosync",))
@@ -422,7 +420,7 @@ def totem_word_refused(item: Loaded) -> Iterator[Finding]:
     if generation(item) < 3 or totem is None:
         return
     checks = [("link_mode", LINK_MODES, "The Knet link mode ... is invalid")]
-    if not item.versions.of("corosync", item.node).older_than(_V3_1):
+    if not item.versions.of("corosync", item.node).older_than(COROSYNC_3_1):
         checks.insert(0, ("transport", TRANSPORTS, "Invalid transport type"))
     for key, words, said in checks:
         value = totem.get(key)

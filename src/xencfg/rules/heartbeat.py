@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
-from ..formats.schema import Version
-from ..versions import DRBD_9
+from ..versions import DRBD_9, HEARTBEAT_ATTRD
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -498,7 +497,6 @@ def auto_failback_ignored(item: Loaded) -> Iterator[Finding]:
 #: set_release2mode adds ``apiauth cib``, ``stonithd`` and ``crmd`` since 2.0 and
 #: ``attrd`` since 2.1 (r2auto_dirs), before or after the file's own lines.
 _CRM_CLIENTS = ("cib", "stonithd", "crmd")
-_ATTRD_SINCE = Version.parse("2.1")
 
 
 @rule("HB012", "apiauth-refused", "error", formats=("hacf",))
@@ -523,7 +521,7 @@ def apiauth_refused(item: Loaded) -> Iterator[Finding]:
     doc = _hacf(item)
     crm = doc.crm in ("on", "respawn")
     own = set(_CRM_CLIENTS)
-    if not item.versions.of("heartbeat", item.node).older_than(_ATTRD_SINCE):
+    if not item.versions.of("heartbeat", item.node).older_than(HEARTBEAT_ATTRD):
         own.add("attrd")
     seen: dict[str, object] = {}
     for e in doc.entries("apiauth"):

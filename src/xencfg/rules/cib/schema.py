@@ -9,11 +9,9 @@ from typing import Any
 
 from ...cluster import Loaded
 from ...findings import Finding, Location
-from ...formats.schema import Version
+from ...versions import PACEMAKER_1_1
 from .. import make, rule
 from .common import _cib
-
-_PCMK_1_1 = Version.parse("1.1")
 
 #: RNG errors CB001 (an id defined twice) and CB002 (an IDREF to nothing) report.
 _ID_ERRORS = re.compile(r"ID \S+ redefined|references an unknown ID")
@@ -56,7 +54,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     from ...formats.cib import validate
 
     errors = validate(doc, "pacemaker-1.0")
-    if errors and not item.versions.of("pacemaker", item.node).older_than(_PCMK_1_1):
+    if errors and not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_1_1):
         errors = _later_schema_errors(doc)
     if not errors or any(_ID_ERRORS.search(e.message) for e in errors):
         return
