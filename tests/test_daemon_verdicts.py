@@ -572,6 +572,41 @@ def _coro_link_number(text: str, rnd: random.Random) -> str | None:
     return text[: m.start(2)] + rnd.choice(["8", "2", "7"]) + text[m.end(2) :]
 
 
+def _hacf_number(text: str, rnd: random.Random) -> str | None:
+    """A number with a unit or a word (``keepalive 2s``, ``udpport abc``)."""
+    spots = list(
+        re.finditer(
+            r"^(\s*(?:keepalive|deadtime|warntime|initdead|udpport|baud)\s+)(\d+)", text, re.M
+        )
+    )
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    word = rnd.choice([m.group(2) + "s", "abc", "0", m.group(2) + "ms"])
+    return text[: m.start(2)] + word + text[m.end(2) :]
+
+
+def _hacf_switch(text: str, rnd: random.Random) -> str | None:
+    """A switch or a choice another way (``crm maybe``, ``logfacility LOCAL0``)."""
+    keys = "auto_failback|crm|use_logd|autojoin|logfacility|compression|uuidfrom"
+    spots = list(re.finditer(rf"^(\s*(?:{keys})\s+)(\S+)", text, re.M))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    word = rnd.choice(["maybe", m.group(2).upper(), "1", "legacy"])
+    return text[: m.start(2)] + word + text[m.end(2) :]
+
+
+def _hacf_drop_value(text: str, rnd: random.Random) -> str | None:
+    """A directive left without its value (``logfile``, ``respawn``, ``apiauth``)."""
+    keys = "ping|ping_group|respawn|apiauth|logfile|debugfile|keepalive|auto_failback|node"
+    spots = list(re.finditer(rf"^(\s*(?:{keys}))(\s+\S[^\n]*)$", text, re.M))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(2)] + text[m.end(2) :]
+
+
 MUTATIONS = {
     "drbd": (
         _drop_semicolon,
@@ -598,6 +633,8 @@ MUTATIONS = {
         _coro_bad_word,
         _coro_link_number,
     ),
+    # (run against heartbeat 3.0.6 by test_lint_agrees_with_heartbeat, not by crm_verify)
+    "hacf": (_misspell, _duplicate_line, _hacf_number, _hacf_switch, _hacf_drop_value),
     "cib": (
         _cib_misspell_tag,
         _cib_score_word,
@@ -736,7 +773,10 @@ def _case_key(path: Path) -> str:
 
 def _cases() -> list[tuple[str, str]]:
     return [(fmt, _case_key(p)) for fmt, (_, files) in FORMATS.items() for p in files] + [
-        (fmt, f"mutant-{i:02d}") for fmt in MUTATIONS for i in range(MUTANTS_PER_FORMAT)
+        (fmt, f"mutant-{i:02d}")
+        for fmt in MUTATIONS
+        if fmt in FORMATS
+        for i in range(MUTANTS_PER_FORMAT)
     ]
 
 
@@ -746,7 +786,7 @@ def mutant_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, st
     nothing new), made once per session."""
     out = tmp_path_factory.mktemp("mutants")
     made: dict[tuple[str, str], Path] = {}
-    for fmt in MUTATIONS:
+    for fmt in [f for f in MUTATIONS if f in FORMATS]:
         daemon, files = FORMATS[fmt]
         small = [p for p in files if p.stat().st_size < 20_000]
         if not small:
@@ -889,6 +929,9 @@ def _heartbeat_inputs(out: Path) -> dict[str, tuple[str, Path]]:
         path = out / f"ha-{i:02d}.cf"
         path.write_text(_MEDIA_LINE.sub(r"\1ucast lo 127.0.0.2", text))
         made[name] = ("hacf", path)
+    bases = [made[name][1] for name in sorted(made)]
+    for i, path in enumerate(mutants("hacf", bases, out)):
+        made[f"mutant-{i:02d}"] = ("hacf", path)
     keys = {
         **{_key(p): p.read_text(errors="replace") for p in shared_files("corpus", "authkeys")},
         **{f"case:{k}": v for k, v in AUTHKEYS_CASES.items()},
@@ -906,6 +949,7 @@ def _heartbeat_names() -> list[str]:
     hacf += [f"case:{k}" for k in HACF_CASES]
     keys = [_key(p) for p in shared_files("corpus", "authkeys")]
     keys += [f"case:{k}" for k in AUTHKEYS_CASES]
+    hacf += [f"mutant-{i:02d}" for i in range(MUTANTS_PER_FORMAT)]
     return sorted(hacf) + [f"authkeys:{k}" for k in sorted(keys)]
 
 
@@ -942,6 +986,8 @@ KNOWN_HEARTBEAT: dict[str, str] = {
 def test_lint_agrees_with_heartbeat(
     name: str, heartbeat_verdicts: dict[str, tuple[str, Path, Verdict]]
 ) -> None:
+    if name not in heartbeat_verdicts:
+        pytest.skip("no base file to mutate")
     fmt, path, verdict = heartbeat_verdicts[name]
     if verdict.environment is not None:
         pytest.skip(f"no verdict here: {verdict.environment}")
