@@ -270,10 +270,19 @@ def crm_verify(path: Path) -> Verdict:
 
     def compute() -> Verdict:
         rc, out = _run([str(peer), str(path)], timeout=120)
-        found = [int(n) for n in re.findall(re.escape(path.name) + r":(\d+):", out)]
+        named = re.findall(re.escape(path.name) + r":(\d+):(?: element (\w+):)?", out)
+        # a section's own line ("element configuration: ... Invalid sequence in
+        # interleave") only says the error is somewhere inside it: no line limit then
+        found = [int(n) for n, tag in named if tag not in _CIB_SECTIONS]
         return Verdict(rc == 0, (max(found),) if found else (), text=out)
 
     return _cached("crm_verify", path, compute)
+
+
+#: CIB elements whose Relax-NG errors stand for an error somewhere inside them.
+_CIB_SECTIONS = frozenset(
+    {"cib", "configuration", "crm_config", "nodes", "resources", "constraints", "status"}
+)
 
 
 def corosync(path: Path) -> Verdict:
