@@ -464,6 +464,26 @@ def _quote_value(text: str, rnd: random.Random) -> str | None:
     return text[: m.start(2)] + '"' + m.group(2) + '"' + text[m.end(2) :]
 
 
+_NUMBER_LINE = re.compile(
+    r"^(\s*(?:sndbuf-size|rcvbuf-size|max-buffers|timeout|connect-int|ping-int|ping-timeout|"
+    r"ko-count|rate|resync-rate|al-extents|c-max-rate|c-fill-target|wfc-timeout|"
+    r"degr-wfc-timeout|minor-count)\s+)(\w+)",
+    re.M,
+)
+#: Values with units (drbd_limits.h per release, DR026): refused by every release, or
+#: taken by every one (none in the 10M-128M sndbuf gap between drbd-utils 9.28 and 9.29)
+_UNIT_VALUES = ("8M", "200M", "5G", "512KB", "1k", "301", "2s", "100")
+
+
+def _unit_value(text: str, rnd: random.Random) -> str | None:
+    """A numeric option's value with a unit (``sndbuf-size 200M``, ``rate 5G``)."""
+    spots = list(_NUMBER_LINE.finditer(text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    return text[: m.start(2)] + rnd.choice(_UNIT_VALUES) + text[m.end(2) :]
+
+
 _ENUM_LINE = re.compile(
     r"^(\s*(?:failback|no_path_retry|path_grouping_policy|rr_weight|user_friendly_names|"
     r"after-sb-[012]pri|on-io-error|fencing|rr-conflict)\s+\"?)([\w-]+)",
@@ -628,6 +648,7 @@ MUTATIONS = {
         _colon_in_word,
         _duplicate_section,
         _quote_value,
+        _unit_value,
     ),
     "multipath": (_drop_brace, _shell_line, _misspell, _duplicate_line, _typo_value),
     "ocfs2": (_misspell, _ip_to_name, _duplicate_line),

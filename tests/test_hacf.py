@@ -344,3 +344,22 @@ def test_detection_by_content_and_registry() -> None:
     assert xencfg.detect(None, text) == "hacf"
     assert xencfg.detect("/etc/ha.d/authkeys") == "authkeys"
     assert {"hacf", "authkeys", "logd"} <= set(xencfg.FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("text", "crm", "auto_failback"),
+    [
+        ("crm yes\nauto_failback true\n", "on", "on"),
+        ("pacemaker 0\nauto_failback n\n", "off", "off"),
+        ("crm RESPAWN\nauto_failback Legacy\n", "respawn", "legacy"),
+        ("pacemaker minimal\ncrm off\n", "minimal", None),  # pacemaker, the newer name, first
+        ("node xen1\n", None, None),
+    ],
+)
+def test_switches_read_any_boolean_spelling_or_their_own_word(
+    text: str, crm: str | None, auto_failback: str | None
+) -> None:
+    """heartbeat's crm/pacemaker and auto_failback take cl_str_to_boolean's spellings
+    (on/off) or a word of their own (respawn, minimal, legacy)."""
+    doc = xencfg.loads(text, "hacf")
+    assert (doc.crm, doc.auto_failback) == (crm, auto_failback)

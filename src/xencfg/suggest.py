@@ -46,4 +46,10 @@ def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str 
     return closest(word, names)
 
 
-__all__ = ["CUTOFF", "closest", "suggest"]
+def did_you_mean(suggestion: str | None) -> str:
+    """The end of a message offering ``suggestion`` (``; did you mean 'node'?``), or
+    nothing when there is none: one wording for the lint messages that offer one."""
+    return f"; did you mean '{suggestion}'?" if suggestion else ""
+
+
+__all__ = ["CUTOFF", "closest", "did_you_mean", "suggest"]

@@ -267,18 +267,11 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
         return
     from ..formats.lines.corosync import CIPHERS, HASHES
 
-    if cipher is not None and cipher not in CIPHERS:
-        yield make(
-            "CS006",
-            f"crypto_cipher {cipher}: corosync takes {', '.join(CIPHERS)}",
-            _totem_line(item, "crypto_cipher"),
-        )
-    if hash_ is not None and hash_ not in HASHES:
-        yield make(
-            "CS006",
-            f"crypto_hash {hash_}: corosync takes {', '.join(HASHES)}",
-            _totem_line(item, "crypto_hash"),
-        )
+    for key, value, known in (("crypto_cipher", cipher, CIPHERS), ("crypto_hash", hash_, HASHES)):
+        if value is not None and value not in known:
+            yield make(
+                "CS006", f"{key} {value}: corosync takes {', '.join(known)}", _totem_line(item, key)
+            )
     if crypto(doc, 3) != ("none", "none") and totem.transport != "knet":
         why = "secauth: on" if totem.get("secauth") == "on" else "crypto"
         yield make(

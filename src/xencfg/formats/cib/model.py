@@ -31,6 +31,7 @@ from .constraints import (
     Location,
     Order,
     Reference,
+    add_node_rule,
     constraint_view,
 )
 from .resources import (
@@ -520,15 +521,7 @@ class CibDocument(SourceDocument):
             el.set("node", node)
             el.set("score", score)
         else:
-            rule = etree.SubElement(el, "rule", id=f"{lid}-rule", score=score)
-            etree.SubElement(
-                rule,
-                "expression",
-                id=f"{lid}-expr",
-                attribute="#uname",
-                operation="eq",
-                value=node,
-            )
+            add_node_rule(el, f"{lid}-rule", f"{lid}-expr", score, node)
         return self.add_constraint(el)  # type: ignore[return-value]
 
     def add_constraint(self, el: Any) -> Constraint:

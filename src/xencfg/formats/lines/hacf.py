@@ -102,6 +102,18 @@ CHOICES: dict[str, frozenset[str]] = {
 }
 _BOOLEAN_CHOICES = frozenset({"auto_failback", "crm", "pacemaker"})
 
+
+def _switch(raw: str | None) -> str | None:
+    """A switch of :data:`_BOOLEAN_CHOICES` as heartbeat reads it: ``on`` or ``off`` for
+    any boolean spelling, else its own word (``respawn``, ``legacy``) in lower case."""
+    if raw is None:
+        return None
+    b = to_bool(raw)
+    if b is not None:
+        return "on" if b else "off"
+    return raw.lower()
+
+
 DEPRECATED: dict[str, str | None] = {
     "nice_failback": "auto_failback",
     "udp": "bcast",
@@ -257,6 +269,9 @@ class HacfDocument(LineDocument):
     #: heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate] in /etc/ha.d//ha.cf" and
     #: "Configuration error, heartbeat not started" (checked with peer-heartbeat)
     refused_keyword_kinds = frozenset({"unknown"})
+    #: A line of ha.cf is about 20 bytes, its statement (node, offset, values) 200: a
+    #: loaded file reads them on first use.
+    deferred = True
 
     # heartbeat's defaults where a directive is absent: config.c (keepalive 1 s,
     # deadtime 30 s; udpport 694 and baud 19200 for the media lines)
@@ -342,13 +357,7 @@ class HacfDocument(LineDocument):
     @property
     def crm(self) -> str | None:
         """The CRM switch (``crm`` or its newer name ``pacemaker``): on, off, respawn, minimal."""
-        raw = self.get("pacemaker") or self.get("crm")
-        if raw is None:
-            return None
-        b = to_bool(raw)
-        if b is not None:
-            return "on" if b else "off"
-        return raw.lower()
+        return _switch(self.get("pacemaker") or self.get("crm"))
 
     @property
     def crm_enabled(self) -> bool:
@@ -358,13 +367,7 @@ class HacfDocument(LineDocument):
     @property
     def auto_failback(self) -> str | None:
         """``on``, ``off`` or ``legacy`` (heartbeat's default, with a warning)."""
-        raw = self.get("auto_failback")
-        if raw is None:
-            return None
-        b = to_bool(raw)
-        if b is not None:
-            return "on" if b else "off"
-        return raw.lower()
+        return _switch(self.get("auto_failback"))
 
     @auto_failback.setter
     def auto_failback(self, value: str) -> None:

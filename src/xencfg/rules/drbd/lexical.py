@@ -7,15 +7,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument, Host, Resource
-from ...syntax.blocks import Block
+from ...syntax.blocks import Block, Entry
 from ...syntax.terminals import TERMINALS
 from ...versions import DRBD_9, DRBD_84
-from .. import make, rule
+from .. import make, repeats, rule
 from .common import _drbd, _on_hosts, hostnames_equal
 
 
@@ -81,21 +82,15 @@ def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
         for host in res.host_list:
             if host.kind not in ("on", "stacked-on-top-of"):
                 continue
-            first: dict[str, Any] = {}
-            for entry in host.block.entries():
-                key = _ONCE_PER_HOST.get(entry.key)
-                if key is None:
-                    continue
-                if key not in first:
-                    first[key] = entry
-                    continue
+            for entry, first in repeats(host.block.entries(), lambda e: _ONCE_PER_HOST.get(e.key)):
+                key = _ONCE_PER_HOST[entry.key]
                 yield make(
                     "DR015",
                     f"resource {res.name}: host section '{host.name}' gives '{key}' "
                     "again; drbdadm refuses the file (conflicting use of "
                     f"{key} statement)",
                     item.where(entry),
-                    [item.where(first[key])],
+                    [item.where(first)],
                 )
             if host.kind == "on":
                 yield from _volume_minor_repeated(item, res, host)
@@ -107,24 +102,28 @@ def _volume_minor_repeated(item: Loaded, res: Resource, host: Host) -> Iterator[
     parse_volume_stmt) and refuse the second ("conflicting use of device-minor
     'device-minor:alpha:1'"); another repeated volume statement just wins."""
     for vol in host.block.blocks("volume"):
-        seen: dict[str, Any] = {}
-        for entry in vol.entries("device"):
-            vals = entry.values
-            if "minor" in vals and vals.index("minor") + 1 < len(vals):
-                minor = vals[vals.index("minor") + 1]
-            else:
-                m = re.search(r"(\d+)$", vals[0]) if vals else None
-                minor = m.group(1) if m else ""
-            if minor and minor in seen:
-                yield make(
-                    "DR015",
-                    f"resource {res.name}: volume {' '.join(vol.args)} of host section "
-                    f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
-                    f"(conflicting use of device-minor '{host.name}:{minor}')",
-                    item.where(vol),  # (drbdadm names the volume section's line)
-                    [item.where(seen[minor]), item.where(entry)],
-                )
-            seen.setdefault(minor, entry)
+        for entry, first in repeats(vol.entries("device"), _device_minor):
+            minor = _device_minor(entry)
+            yield make(
+                "DR015",
+                f"resource {res.name}: volume {' '.join(vol.args)} of host section "
+                f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
+                f"(conflicting use of device-minor '{host.name}:{minor}')",
+                item.where(vol),  # (drbdadm names the volume section's line)
+                [item.where(first), item.where(entry)],
+            )
+
+
+def _device_minor(device: Entry) -> str | None:
+    """The minor a ``device`` statement claims (``minor N``, else the path's last
+    digits), ``None`` when it names none."""
+    vals = device.values
+    if "minor" in vals and vals.index("minor") + 1 < len(vals):
+        minor = vals[vals.index("minor") + 1]
+    else:
+        m = re.search(r"(\d+)$", vals[0]) if vals else None
+        minor = m.group(1) if m else ""
+    return minor or None
 
 
 #: What drbdadm's scanner reads as one unquoted word (drbdadm_scanner.fl, 8.3 to 9:
@@ -186,10 +185,15 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     but got ':00:1f'`` and no resource of the file comes up. Colons and brackets
     stay allowed where they are drbdadm's syntax (addresses, meta-disk indexes).
 
+    An option of ``net``, ``disk``, ``syncer``, ``startup``, ``handlers``,
+    ``options`` or ``global`` takes one value: a handler with its arguments
+    written unquoted (``split-brain /usr/lib/drbd/notify-split-brain.sh root;``)
+    is refused with "';' expected, but got 'root'" (8.3, 8.4 and 9).
+
     Example: ``disk /dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1;``.
 
-    Fix: put the value in double quotes (``disk "/dev/disk/by-path/..."``), or
-    shorten it.
+    Fix: put the value in double quotes (``disk "/dev/disk/by-path/..."``,
+    ``split-brain "/usr/lib/drbd/notify-split-brain.sh root";``), or shorten it.
     """
     doc = _drbd(item)
     secret = set(doc.secrets())
@@ -229,6 +233,21 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
                 "(quote the value)",
                 item.where(at),
             )
+    for context, key, node in doc.keyword_uses():
+        values = getattr(node, "values", None)
+        if context in _ONE_VALUE and values and len(values) > 1 and key not in _WORD_LISTS:
+            yield make(
+                "DR016",
+                f"'{key}': {len(values)} words where drbdadm reads one value; it refuses "
+                f"the file (';' expected, but got '{values[1][:20]}'): quote the whole value",
+                item.where(node),
+            )
+
+
+#: Sections whose statements take one value (option_d in drbdadm_parser.c: the value,
+#: then ``;``), and the statements there that take a list (parse_hosts).
+_ONE_VALUE = frozenset(("global", "net", "disk", "syncer", "startup", "handlers", "options"))
+_WORD_LISTS = frozenset(("become-primary-on",))
 
 
 #: What drbdadm's parse_resource reads once per ``resource`` or ``common`` (its
@@ -278,34 +297,29 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
         yield from _same_host_twice_9(item, doc)
     for block in blocks:
         owner = block.args[0] if block.key == "resource" and block.args else block.key
-        first: dict[str, Any] = {}
-        for child in block.children:
-            key = getattr(child, "key", None)
-            if key == "on" and isinstance(child, Block):
-                claims = [(f"on {n}", f"host section '{owner}: on {n}'") for n in child.args]
-            elif key in _ONCE_PER_RESOURCE:
-                shape, what = _ONCE_PER_RESOURCE[key]
-                if (shape == "section") != isinstance(child, Block):
-                    continue
-                claims = [(key, what.format(owner))]
-            else:
-                continue
-            for claim, what in claims:
-                if claim not in first:
-                    first[claim] = child
-                    continue
-                yield make(
-                    "DR018",
-                    f"{'common' if block.key == 'common' else f'resource {owner}'} gives "
-                    f"'{claim}' a second time; "
-                    f"drbdadm refuses the file (conflicting use of {what})",
-                    item.where(child),
-                    [item.where(first[claim])],
-                )
+        for (claim, what, child), (_, _, first) in repeats(_claims(block, owner), itemgetter(0)):
+            yield make(
+                "DR018",
+                f"{'common' if block.key == 'common' else f'resource {owner}'} gives "
+                f"'{claim}' a second time; "
+                f"drbdadm refuses the file (conflicting use of {what})",
+                item.where(child),
+                [item.where(first)],
+            )
 
 
-#: Statements whose first argument drbdadm's parser reads as a number (EXP(TK_INTEGER)
-#: in parse_global, parse_host_section and parse_resource, drbdadm_parser.c).
+def _claims(block: Block, owner: str) -> Iterator[tuple[str, str, Any]]:
+    """``(claim, what drbdadm calls it, child)`` for each child of a ``resource`` or
+    ``common`` section that drbdadm takes once per resource (check_upr)."""
+    for child in block.children:
+        key = getattr(child, "key", None)
+        if key == "on" and isinstance(child, Block):
+            for n in child.args:
+                yield f"on {n}", f"host section '{owner}: on {n}'", child
+        elif key in _ONCE_PER_RESOURCE:
+            shape, what = _ONCE_PER_RESOURCE[key]
+            if (shape == "section") == isinstance(child, Block):
+                yield key, what.format(owner), child
 
 
 def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
@@ -331,6 +345,8 @@ def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
                 seen.append((name, h.block))
 
 
+#: Statements whose first argument drbdadm's parser reads as a number (EXP(TK_INTEGER)
+#: in parse_global, parse_host_section and parse_resource, drbdadm_parser.c).
 _INTEGER_FIRST = frozenset(
     {"node-id", "volume", "minor-count", "dialog-refresh"}
     | {"cmd-timeout-short", "cmd-timeout-medium", "cmd-timeout-long"}

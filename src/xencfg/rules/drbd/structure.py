@@ -13,7 +13,7 @@ from ...formats.drbd import Host, Resource
 from ...formats.drbd.conflicts import find_conflicts
 from ...syntax.blocks import Block, Entry
 from ...versions import DRBD_9, DRBD_84
-from .. import make, rule
+from .. import make, repeats, rule
 from .common import (
     _drbd,
     _effective,
@@ -37,6 +37,10 @@ def section_defined_twice(cluster: Cluster) -> Iterator[Finding]:
     the name is left, or when global_common.conf and an old drbd.conf both
     hold ``global``/``common`` sections.
 
+    A lower resource takes one ``stacked-on-top-of`` section in the whole
+    configuration: a second one, in the same resource or another, is refused
+    too ("conflicting use of stacked-on-top-of 'stacked:r0'").
+
     Example: ``global { usage-count no; }`` in drbd.conf and
     ``global { usage-count yes; }`` in drbd.d/global_common.conf.
 
@@ -54,12 +58,17 @@ def section_defined_twice(cluster: Cluster) -> Iterator[Finding]:
                 what = "a second 'common' section"
             elif c.kind == "resource":
                 what = f"resource '{c.key}' is defined a second time"
+            elif c.kind == "stacked":
+                what = f"a second 'stacked-on-top-of {c.key}'"
             else:
                 continue
+            said = {
+                "global": f"global section '{c.key}'",
+                "stacked": f"stacked-on-top-of 'stacked:{c.key}'",
+            }.get(c.kind, f"resource section '{c.key}'")
             yield make(
                 "DR017",
-                f"{what}: drbdadm refuses the configuration (conflicting use of "
-                f"{'global' if c.kind == 'global' else 'resource'} section '{c.key}')",
+                f"{what}: drbdadm refuses the configuration (conflicting use of {said})",
                 owner[id(c.document)].where(c.node),
                 [owner[id(c.first_document)].where(c.first)],
             )
@@ -84,25 +93,20 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
     """
     for res in _drbd(item).resource_list():
         hosts = [h for h in res.host_list if not h.kind.startswith("_")]
-        given = [h for h in hosts if h.block.entry("node-id") is not None]
-        if not given:
+        ids = [(h, e) for h in hosts if (e := h.block.entry("node-id")) is not None]
+        if not ids:
             continue
-        seen: dict[str, Any] = {}
-        for h in given:
-            entry = h.block.entry("node-id")
-            assert entry is not None
+        for (h, entry), (first, first_entry) in repeats(ids, lambda i: " ".join(i[1].values)):
             value = " ".join(entry.values)
-            if value in seen:
-                yield make(
-                    "DR020",
-                    f"resource {res.name}: node-id {value} of '{h.name}' is already "
-                    f"'{seen[value][0]}''s; drbdadm refuses the file (conflicting use of "
-                    f"node-id '{res.name}:{value}')",
-                    item.where(entry),
-                    [item.where(seen[value][1])],
-                )
-            else:
-                seen[value] = (h.name, entry)
+            yield make(
+                "DR020",
+                f"resource {res.name}: node-id {value} of '{h.name}' is already "
+                f"'{first.name}''s; drbdadm refuses the file (conflicting use of "
+                f"node-id '{res.name}:{value}')",
+                item.where(entry),
+                [item.where(first_entry)],
+            )
+        given = [h for h, _ in ids]
         for h in hosts:
             if h not in given:
                 yield make(
