@@ -421,7 +421,7 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
 
     for item, doc in cluster.typed("hacf", HacfDocument):
         listed = list(doc.nodes)
-        if not listed and item.node and (doc.autojoin or "none") != "none":
+        if not listed and item.node and (doc.autojoin or "none").lower() != "none":
             listed = [item.node]  # autojoin: the node joins under its own name
         if listed:
             add(item, listed)
