@@ -18,6 +18,7 @@ from .documents import iet_allow_doc as _allow
 from .documents import ietd_doc as _ietd
 from .documents import initiatorname_doc as _initiator
 from .documents import iscsid_doc as _iscsid
+from .documents import multipath_doc as _mp
 
 #: RFC 1994 lets CHAP secrets be short; the Microsoft initiator, and IET's own
 #: documentation, ask for 12 to 16 characters.
@@ -237,7 +238,7 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
     then all that keeps the domUs' I/O alive while the target moves, and the
     message says so.
     """
-    from .multipath import _mp, _queues
+    from .multipath import _queues
 
     for item in cluster.docs("iscsid"):
         mp = cluster.first("multipath", item.node)
@@ -729,7 +730,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     wanted: dict[str, set[str]] = {}  # WWID -> nodes whose multipath.conf names it
     for node, items in cluster.by_node("multipath").items():
         for item in items:
-            for m in item.doc.multipaths:  # type: ignore[attr-defined]
+            for m in _mp(item).multipaths:
                 if node and m.wwid:
                     wanted.setdefault(m.wwid, set()).add(node)
     for item in cluster.docs("ietd"):

@@ -10,6 +10,7 @@ from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from ..formats.view import to_int
 from . import make, repeats, rule
+from .documents import cib_doc as _cib
 from .documents import ocfs2_doc as _ocfs2
 from .documents import shellvars_doc as _o2cb
 from .drbd.common import short
@@ -446,7 +447,7 @@ def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
 
     configs = _node_configs(cluster)
     for item in cluster.docs("cib"):
-        for clone in item.doc.all_resources():  # type: ignore[attr-defined]
+        for clone in _cib(item).all_resources():
             if not isinstance(clone, Clone) or isinstance(clone, Master):
                 continue
             if to_int(clone.meta("clone-max") or clone.meta("clone_max")) == 1:
