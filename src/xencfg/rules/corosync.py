@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
@@ -20,6 +20,9 @@ from . import make, repeats, rule
 from .documents import cib_doc as _cib
 from .documents import corosync_doc as _coro
 from .documents import hosts_doc as _hosts
+
+if TYPE_CHECKING:
+    from ..formats.lines.corosync import CorosyncDocument
 
 #: knet reads at least 1024 bits of key ("Could only read 128 bits of minimum 1024 bits").
 MIN_KEY_BYTES = 128
@@ -46,7 +49,7 @@ def consensus_below_join(item: Loaded) -> Iterator[Finding]:
     # (corosync's module is imported where a corosync.conf was read: not at the top)
     from ..formats.lines.corosync import DEFAULT_JOIN
 
-    doc: Any = item.doc
+    doc = _coro(item)
     totem = doc.totem
     if totem is None:
         return
@@ -75,7 +78,7 @@ def consensus_too_short(item: Loaded) -> Iterator[Finding]:
     The token counted is the one totem runs with: ``token`` plus ``token_coefficient``
     (650 ms) per node beyond two.
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     totem = doc.totem
     if totem is None or totem.consensus is None:
         return
@@ -97,7 +100,7 @@ def duplicate_nodeid(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every node its own nodeid (and keep the CIB's node ids in step).
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     for n, first in repeats(doc.nodes, lambda n: n.nodeid):
         yield make(
             "CS003",
@@ -117,7 +120,7 @@ def duplicate_address(item: Loaded) -> Iterator[Finding]:
 
     Fix: each node's own name and its own address on every link.
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     uses = [
         (kind, value, n)
         for n in doc.nodes
@@ -152,7 +155,7 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
     Fix: drop ``expected_votes`` (votequorum counts the nodelist) and keep ``two_node``
     for exactly two nodes.
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     quorum = doc.quorum
     nodes = doc.nodes
     if quorum is None or not nodes:
@@ -190,10 +193,10 @@ def generation(item: Loaded, *, guess: bool = True) -> int:
         return 1
     if found.older_than(COROSYNC_3):
         return 2
-    return 2 if guess and _written_for_corosync2(item.doc) else 3
+    return 2 if guess and _written_for_corosync2(_coro(item)) else 3
 
 
-def crypto(doc: Any, gen: int) -> tuple[str, str]:
+def crypto(doc: CorosyncDocument, gen: int) -> tuple[str, str]:
     """``(cipher, hash)`` corosync ``gen`` runs with, as its ``totem_get_crypto`` works
     them out (an unknown value leaves the default; corosync 3 refuses it: CS006).
 
@@ -246,7 +249,7 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``transport: knet``, ``crypto_cipher: aes256``, ``crypto_hash: sha256``.
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     totem = doc.totem
     if totem is None:
         return
@@ -287,7 +290,7 @@ def knet_nodeid_missing(item: Loaded) -> Iterator[Finding]:
     Fix: ``nodeid: N`` (1, 2, ...) in every ``node`` of the nodelist, the same on all
     nodes.
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     totem = doc.totem
     transport = totem.get("transport") if totem is not None else None
     if generation(item) < 3 or (transport or "knet") != "knet":
@@ -331,7 +334,7 @@ def links_differ(item: Loaded) -> Iterator[Finding]:
     extra ``interface``; with two networks use ``transport: knet``. A file for corosync
     2 (``--target corosync=2.4``) is not judged: its redundant rings work otherwise.
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     totem = doc.totem
     if generation(item) < 3 or totem is None:
         return
@@ -402,7 +405,7 @@ def totem_word_refused(item: Loaded) -> Iterator[Finding]:
     Fix: ``transport: knet`` (the default; ``udpu``/``udp`` carry one link and no
     crypto), ``link_mode: passive`` (the default), ``active`` or ``rr``.
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     totem = doc.totem
     if generation(item) < 3 or totem is None:
         return
@@ -432,7 +435,7 @@ _COROSYNC2_KEYS = (
 _COROSYNC3_KEYS = ("totem.crypto_model", "totem.link_mode", "totem.interface.linknumber")
 
 
-def _written_for_corosync2(doc: Any) -> bool:
+def _written_for_corosync2(doc: CorosyncDocument) -> bool:
     """Whether the file reads as corosync 1/2's: one of its keys, none only 3 has."""
     names = {name for name, _, _ in doc.flat()}
     if doc.totem is not None and doc.totem.get("transport") == "knet":
@@ -444,7 +447,7 @@ def _written_for_corosync2(doc: Any) -> bool:
 
 def crypto_on(item: Loaded) -> bool:
     """Whether corosync runs this file with crypto, and so reads a key."""
-    return crypto(item.doc, generation(item, guess=False)) != ("none", "none")
+    return crypto(_coro(item), generation(item, guess=False)) != ("none", "none")
 
 
 @rule("CS007", "crypto-off", "warning", formats=("corosync",))
@@ -458,7 +461,7 @@ def crypto_off(item: Loaded) -> Iterator[Finding]:
     ``corosync-keygen`` on every node. (Only for corosync 3: 1 and 2 have no knet; see
     CS006 for how the release is known.)
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     totem = doc.totem
     # (corosync 1/2 have no knet: their transport defaults to udp)
     if totem is None or generation(item) < 3 or totem.transport != "knet" or crypto_on(item):
@@ -485,7 +488,7 @@ def _keyfile(item: Loaded) -> Path | None:
 
 def _why_on(item: Loaded) -> str:
     """`` (corosync 2's default without secauth: off)`` where no line turns crypto on."""
-    doc: Any = item.doc
+    doc = _coro(item)
     gen = generation(item, guess=False)
     totem = doc.totem
     said = totem is not None and any(
@@ -512,7 +515,7 @@ def authkey_missing(item: Loaded) -> Iterator[Finding]:
     Not checked for a ``key:`` written into the file, nor for a corosync.conf outside a
     node's tree.
     """
-    doc: Any = item.doc
+    doc = _coro(item)
     if not crypto_on(item) or (doc.totem is not None and doc.totem.get("key")):
         return
     path = _keyfile(item)
@@ -573,9 +576,9 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
     Fix: make each ``<node id>`` the node's corosync nodeid (``xencfg migrate`` does),
     and list every node in the nodelist.
     """
-    cibs = [c for c in cluster.docs("cib") if getattr(c.doc, "nodes", None)]
+    cibs = [c for c in cluster.docs("cib") if _cib(c).nodes]
     for item in cluster.docs("corosync"):
-        doc: Any = item.doc
+        doc = _coro(item)
         # Pacemaker finds a peer by name in any case (lib/cluster/membership.c:
         # pcmk__str_eq(node->name, uname, pcmk__str_casei), "Name match")
         by_name = {n.name.lower(): n for n in doc.nodes if n.name}
@@ -618,7 +621,7 @@ def ring_names(cluster: Cluster) -> Iterator[Finding]:
     for item in cluster.docs("corosync"):
         from ..formats.lines.corosync import ring_address
 
-        doc: Any = item.doc
+        doc = _coro(item)
         for n in doc.nodes:
             for k, addr in n.ring_addrs.items():
                 if ring_address(addr) is not None:
