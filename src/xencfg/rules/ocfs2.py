@@ -4,7 +4,7 @@ and with the other node lists, and sysconfig/o2cb's boot cluster."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
@@ -14,6 +14,9 @@ from .documents import cib_doc as _cib
 from .documents import ocfs2_doc as _ocfs2
 from .documents import shellvars_doc as _o2cb
 from .drbd.common import short
+
+if TYPE_CHECKING:
+    from ..formats.lines.ocfs2 import Ocfs2Document
 
 
 @rule("OC001", "node-count-mismatch", "warning", formats=("ocfs2",))
@@ -30,7 +33,7 @@ def node_count(item: Loaded) -> Iterator[Finding]:
 
     Fix: set ``node_count`` to the number of nodes.
     """
-    doc: Any = item.doc
+    doc = _ocfs2(item)
     for c in doc.clusters:
         if c.name is None or c.node_count is None:
             continue
@@ -55,7 +58,7 @@ def duplicate_node(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every node its own name, number and address.
     """
-    doc: Any = item.doc
+    doc = _ocfs2(item)
     uses = []
     for n in doc.nodes:
         if n.name is not None:
@@ -84,7 +87,7 @@ def unknown_cluster(item: Loaded) -> Iterator[Finding]:
 
     Fix: use the cluster stanza's ``name``.
     """
-    doc: Any = item.doc
+    doc = _ocfs2(item)
     names = {c.name for c in doc.clusters if c.name}
     for n in doc.nodes:
         if n.cluster is not None and n.cluster not in names:
@@ -117,7 +120,7 @@ def o2cb_rejects(item: Loaded) -> Iterator[Finding]:
     ip_port and cluster; o2net is IPv4 only; LF line ends; no empty line inside
     a stanza, comments from column 0).
     """
-    doc: Any = item.doc
+    doc = _ocfs2(item)
     for p in doc.problems():
         if "repeated" in p.message:
             continue  # OC002
@@ -160,7 +163,7 @@ def _layout_problems(source: str) -> Iterator[tuple[int, str]]:
         offset += len(line)
 
 
-def _shape(doc: Any) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+def _shape(doc: Ocfs2Document) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """Stanzas by kind and name with their attributes, what o2cb reads."""
     out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
     for b in doc.stanzas():
@@ -185,10 +188,10 @@ def differs(cluster: Cluster) -> Iterator[Finding]:
     if len(nodes) < 2:
         return
     first = per_node[nodes[0]]
-    a = _shape(first.doc)
+    a = _shape(_ocfs2(first))
     for node in nodes[1:]:
         item = per_node[node]
-        b = _shape(item.doc)
+        b = _shape(_ocfs2(item))
         for key in sorted(set(a) | set(b)):
             if a.get(key) == b.get(key):
                 continue
@@ -232,7 +235,7 @@ def member_missing(cluster: Cluster) -> Iterator[Finding]:
     """
     lists = [m for m in memberships(cluster) if m.source != "ocfs2"]
     for item in cluster.docs("ocfs2"):
-        doc: Any = item.doc
+        doc = _ocfs2(item)
         have = {short(n.name) for n in doc.nodes if n.name}
         if not have:
             continue
@@ -281,7 +284,7 @@ def bootcluster_unknown(cluster: Cluster) -> Iterator[Finding]:
     for item in cluster.docs("shellvars"):
         if not _is_o2cb(item):
             continue
-        doc: Any = item.doc
+        doc = _o2cb(item)
         if doc.get("O2CB_ENABLED") != "true":
             continue
         boot = doc.get("O2CB_BOOTCLUSTER")
@@ -368,7 +371,7 @@ def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
     """
     if not _is_o2cb(item):
         return
-    doc: Any = item.doc
+    doc = _o2cb(item)
     idle = to_int(doc.get("O2CB_IDLE_TIMEOUT_MS"))
     keep = to_int(doc.get("O2CB_KEEPALIVE_DELAY_MS"))
     if idle is not None and keep is not None and keep >= idle:
@@ -401,7 +404,7 @@ def out_of_range(item: Loaded) -> Iterator[Finding]:
 
     Fix: number nodes from 0; use a TCP port (7777 is o2net's default).
     """
-    doc: Any = item.doc
+    doc = _ocfs2(item)
     for n in doc.nodes:
         if n.number is not None and not 0 <= n.number <= 254:
             yield make(
