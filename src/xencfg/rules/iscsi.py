@@ -122,7 +122,7 @@ def short_chap_secret(item: Loaded) -> Iterator[Finding]:
 
     Fix: a random secret of 12 to 16 characters (the message never shows it).
     """
-    doc: Any = item.doc
+    doc = _ietd(item)
     users = doc.global_users + [u for t in doc.targets for u in t.users]
     for user in users:
         if user.password is not None and len(user.password) < MIN_CHAP_SECRET:
@@ -278,10 +278,10 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
     names the cluster nodes.
     """
     for item in cluster.docs("ietd"):
-        doc: Any = item.doc
+        doc = _ietd(item)
         if not doc.targets or doc.global_users or any(t.users for t in doc.targets):
             continue
-        lists: list[Any] = [i.doc for i in cluster.docs("iet-allow", item.node)]
+        lists = [_allow(i) for i in cluster.docs("iet-allow", item.node)]
         if any(
             a.kind == "initiators.allow" or (a.kind == "initiators.deny" and a.rules) for a in lists
         ):
@@ -313,7 +313,7 @@ def inconsistent_parameters(item: Loaded) -> Iterator[Finding]:
     FirstBurstLength; keep NOPTimeout at or below NOPInterval. (Both burst
     lengths written in one target are reported as XC005.)
     """
-    doc: Any = item.doc
+    doc = _ietd(item)
     globals_ = {e.key.lower(): e for e in doc.global_lines}
     for t in doc.targets:
         burst = _burst_against_default(t)
@@ -406,7 +406,7 @@ def initiators_deny_deprecated(item: Loaded) -> Iterator[Finding]:
     than 1.4 (``--target iscsitarget=0.4.17``) the message leaves the
     deprecation out: the file is that release's own mechanism.
     """
-    doc: Any = item.doc
+    doc = _allow(item)
     if doc.kind == "initiators.deny" and doc.rules:
         older = item.versions.of("iscsitarget", item.node or "").older_than(IET_ETC)
         why = "" if older else " is deprecated since IET 1.4:"
@@ -595,7 +595,7 @@ def chap_secret_readable(item: Loaded) -> Iterator[Finding]:
     :func:`xencfg.discover.modes_are_real`, which leaves ``doc.mode`` unset
     there).
     """
-    doc: Any = item.doc
+    doc = _iscsid(item)
     lines = doc.secret_lines()
     if doc.mode is None or doc.mode_ok or not lines:
         return
