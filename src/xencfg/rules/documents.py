@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ..formats.lines.ocfs2 import Ocfs2Document
     from ..formats.lines.shellvars import ShellvarsDocument
     from ..formats.lvmlike.evms import EvmsDocument
+    from ..formats.lvmlike.lvm import LvmDocument
     from ..formats.multipath import MultipathDocument
     from ..formats.xen.domu import DomUDocument
     from ..formats.xen.xend import XendDocument
@@ -104,6 +105,11 @@ def initiatorname_doc(item: Loaded) -> InitiatorNameDocument:
 def iscsid_doc(item: Loaded) -> IscsidDocument:
     """The document of an iscsid.conf item."""
     return cast("IscsidDocument", item.doc)
+
+
+def lvm_doc(item: Loaded) -> LvmDocument:
+    """The document of an lvm.conf item."""
+    return cast("LvmDocument", item.doc)
 
 
 def modules_doc(item: Loaded) -> ModulesDocument:

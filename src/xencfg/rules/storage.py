@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import regex
 from ..cluster import Cluster, Loaded
@@ -13,7 +13,12 @@ from ..findings import Finding
 from . import make, repeats, rule
 from .documents import drbd_doc as _drbd
 from .documents import evms_doc as _evms
+from .documents import lvm_doc as _lvm
 from .documents import modules_doc as _modules
+from .documents import multipath_doc as _mp
+
+if TYPE_CHECKING:
+    from ..formats.lvmlike.lvm import LvmDocument
 
 
 @rule("EV001", "evms-pins-dm-minor", "warning", formats=("evms",))
@@ -130,7 +135,7 @@ def _passes(rules: list[Any], names: list[str]) -> bool | None:
     return not rejected
 
 
-def _accepted(doc: Any, names: list[str]) -> bool | None:
+def _accepted(doc: LvmDocument, names: list[str]) -> bool | None:
     """Whether LVM scans the device: it must pass ``global_filter`` and ``filter``."""
     a = _passes(doc.global_filter, names)
     b = _passes(doc.filter, names)
@@ -139,7 +144,7 @@ def _accepted(doc: Any, names: list[str]) -> bool | None:
     return a and b
 
 
-def _specific(doc: Any, names: list[str], accept_only: bool = False) -> bool:
+def _specific(doc: LvmDocument, names: list[str], accept_only: bool = False) -> bool:
     """Whether a rule that is not a catch-all matches one of ``names`` (evidence the
     admin wrote the filter with that layer in mind)."""
     for r in doc.global_filter + doc.filter:
@@ -181,13 +186,13 @@ def _drbd_layers(items: list[Loaded], node: str) -> Iterator[tuple[str, list[str
 
 
 def _multipath_layers(
-    items: list[Loaded], lvm: Any
+    items: list[Loaded], lvm: LvmDocument
 ) -> Iterator[tuple[str, list[str], list[str], Any]]:
     """The multipath maps of a node with the SCSI paths multipath takes for them."""
     if lvm.get("devices/multipath_component_detection") == 1:
         return  # LVM2 2.02.85+ skips the paths itself when asked to
     for item in items:
-        doc: Any = item.doc
+        doc = _mp(item)
         devnodes = [r.value for r in doc.blacklist if r.kind == "devnode" and r.value]
         paths = [f"/dev/{n}" for n in _PATH_NAMES if not any(regex.search(p, n) for p in devnodes)]
         for m in doc.multipaths:
@@ -229,7 +234,7 @@ def lvm_filter_lower_layer(cluster: Cluster) -> Iterator[Finding]:
         if not node:
             continue  # a loose lvm.conf belongs to no node's storage stack
         lvm = lvms[0]
-        doc: Any = lvm.doc
+        doc = _lvm(lvm)
         layers = list(_drbd_layers(drbd.get(node, []), node))
         layers += list(_multipath_layers(multipath.get(node, []), doc))
         for what, upper, lower, (item, anchor) in layers:
