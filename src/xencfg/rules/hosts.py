@@ -4,11 +4,11 @@ node name the daemons will not find."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from . import make, rule
+from .documents import hostname_doc as _hostname
 from .documents import hosts_doc as _hosts
 
 
@@ -59,10 +59,11 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     """
     declared = memberships(cluster)
     for item in cluster.docs("hostname"):
-        doc: Any = item.doc
-        if item.node is None or not doc.is_fqdn:
+        doc = _hostname(item)
+        name = doc.name  # None only when the file is empty, and then it is no FQDN
+        if item.node is None or name is None or not doc.is_fqdn:
             continue
-        fqdn = doc.name.lower()
+        fqdn = name.lower()
         short = fqdn.split(".", 1)[0]
         own = [m for m in declared if m.item.node == item.node]
         named = {n.lower(): m for m in own for n in m.names}

@@ -88,7 +88,7 @@ def _same_node(a: Any, b: Any) -> bool:
 def _types_differ_in_heartbeat2(item: Loaded, el: Any, first_item: Loaded, first_el: Any) -> bool:
     """Heartbeat 2 keys objects by type and id: this reuse is CB021, not CB001."""
     return _tag(el) != _tag(first_el) and all(
-        getattr(i.doc, "dialect", "") == "heartbeat-2" for i in (item, first_item)
+        _cib(i).dialect == "heartbeat-2" for i in (item, first_item)
     )
 
 

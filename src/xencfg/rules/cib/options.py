@@ -44,7 +44,7 @@ def _option_spellings(item: Loaded) -> Iterator[tuple[str, Any]]:
     from ...formats.cib.model import LEGACY_META
     from ...formats.cib.options import KNOWN
 
-    doc: Any = item.doc
+    doc = _cib(item)
     for pair in doc.option_pairs():
         name = canon_name(pair.name)
         if name in KNOWN and name not in DAEMON_WRITTEN:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...versions import PACEMAKER_1_1
 from .. import make, rule
 from .common import _cib
+
+if TYPE_CHECKING:
+    from ...errors import ValidationError
+    from ...formats.cib.model import CibDocument
 
 #: RNG errors CB001 (an id defined twice) and CB002 (an IDREF to nothing) report.
 _ID_ERRORS = re.compile(r"ID \S+ redefined|references an unknown ID")
@@ -68,7 +72,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     )
 
 
-def _later_schema_errors(doc: Any) -> list[Any]:
+def _later_schema_errors(doc: CibDocument) -> list[ValidationError]:
     """The schema errors of ``doc`` as a later Pacemaker's pacemaker-1.0.rng sees them:
     ``rsc_order``'s ``kind`` (Pacemaker 2.1.5 constraints-1.0.rng: ``score`` or ``kind``)
     taken out of the text before validating (the lines stay where they are)."""
