@@ -6,12 +6,15 @@ gets :class:`~xencfg.cluster.Loaded` items whose ``doc`` is that format's docume
 accessors say which class it is, so rules read typed attributes (no ``getattr``, no mypy
 ignore). They are casts, not checks: the format decides the class, and a rule
 module loads no format module (the classes are imported for the types only), so a lint
-imports only the formats of the files it read.
+imports only the formats of the files it read. The checks some formats offer and
+others do not (``value_problems``, ...) are protocols at the end, which rules test
+with ``isinstance``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 if TYPE_CHECKING:
     from ..cluster import Loaded
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from ..formats.multipath import MultipathDocument
     from ..formats.xen.domu import DomUDocument
     from ..formats.xen.xend import XendDocument
+    from ..problems import KeywordProblem, ValueProblem
 
 
 def authkeys_doc(item: Loaded) -> AuthkeysDocument:
@@ -135,3 +139,44 @@ def shellvars_doc(item: Loaded) -> ShellvarsDocument:
 def xend_doc(item: Loaded) -> XendDocument:
     """The document of an xend-config.sxp item."""
     return cast("XendDocument", item.doc)
+
+
+# -- checks a format may offer (rules/general.py reads them for every format) --------
+
+
+@runtime_checkable
+class KeywordChecked(Protocol):
+    """A document that reports keywords its daemon refuses, skips or renames (XC003,
+    XC004, XC009)."""
+
+    def keyword_problems(self) -> Iterable[KeywordProblem]: ...
+
+
+@runtime_checkable
+class KeywordUsing(Protocol):
+    """A document that lists ``(context, keyword, node)`` for each keyword it uses, for
+    its format's schema to judge against the release in force (XC004, XC008, fixes)."""
+
+    def keyword_uses(self) -> Iterable[tuple[str, str, Any]]: ...
+
+
+@runtime_checkable
+class ValueChecked(Protocol):
+    """A document that reports values its daemon refuses or reads otherwise (XC005)."""
+
+    def value_problems(self) -> Iterable[ValueProblem]: ...
+
+
+@runtime_checkable
+class RepeatChecked(Protocol):
+    """A document that reports ``(later, first)`` settings set twice (XC007)."""
+
+    def repeated(self) -> Iterable[tuple[Any, Any]]: ...
+
+
+@runtime_checkable
+class RepeatExplained(Protocol):
+    """A document whose daemon reads another line than the last of a repeated setting,
+    and says which (XC007's message)."""
+
+    def repeat_message(self, later: Any) -> str: ...

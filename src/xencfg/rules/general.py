@@ -13,6 +13,14 @@ from ..problems import KeywordKind, KeywordProblem
 from ..suggest import did_you_mean
 from ..versions import XEN_NO_XEND, schema_for
 from . import make, rule
+from .documents import (
+    KeywordChecked,
+    KeywordUsing,
+    RepeatChecked,
+    RepeatExplained,
+    ValueChecked,
+    domu_doc,
+)
 
 
 @rule("XC001", "syntax-error", "error", scope="engine")
@@ -64,9 +72,13 @@ def keyword_problems(item: Loaded) -> list[KeywordProblem]:
     did-you-mean search, and several rules read them)."""
     found: list[KeywordProblem] | None = item.derived.get("keyword_problems")
     if found is None:
-        problems = getattr(item.doc, "keyword_problems", None)
+        doc = item.doc
         # (KeywordProblem.of: a document class outside xencfg may still hand out tuples)
-        found = [KeywordProblem.of(p) for p in problems()] if problems else []
+        found = (
+            [KeywordProblem.of(p) for p in doc.keyword_problems()]
+            if isinstance(doc, KeywordChecked)
+            else []
+        )
         item.derived["keyword_problems"] = found
     return found
 
@@ -88,11 +100,11 @@ def _verdicts(item: Loaded, *kinds: str) -> Iterator[tuple[object, str, Verdict,
     (the format's :class:`~xencfg.formats.schema.Schema`) matter for the release
     in force (``item.versions``), of the verdict ``kinds`` asked for."""
     schema = schema_for(item.file.format)
-    uses = getattr(item.doc, "keyword_uses", None)
-    if schema is None or uses is None:
+    doc = item.doc
+    if schema is None or not isinstance(doc, KeywordUsing):
         return
     inforce = item.versions.of(schema.component, item.node or "")
-    for ctx, key, node in uses():
+    for ctx, key, node in doc.keyword_uses():
         verdict = schema.judge(ctx, key, inforce)
         if verdict is None and getattr(node, "values", None):
             verdict = schema.judge_value(ctx, key, inforce)
@@ -229,7 +241,7 @@ def not_in_release(item: Loaded) -> Iterator[Finding]:
     if item.file.format == "xm":
         xen = item.versions.of("xen", item.node or "")
         if xen.at_least(XEN_NO_XEND):
-            for code in getattr(item.doc, "code", ()):
+            for code in domu_doc(item).code:
                 # (the statement itself is not quoted: it may compute a password)
                 yield make(
                     "XC008",
@@ -261,10 +273,10 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
 
     Fix: write a value of the type and range the message names.
     """
-    problems = getattr(item.doc, "value_problems", None)
-    if problems is None:
+    doc = item.doc
+    if not isinstance(doc, ValueChecked):
         return
-    for p in problems():
+    for p in doc.value_problems():
         node, message = p
         found = make("XC005", message, item.where(node))
         yield attrs.evolve(found, severity="warning") if getattr(p, "harmless", False) else found
@@ -283,12 +295,12 @@ def setting_repeated(item: Loaded) -> Iterator[Finding]:
 
     Fix: keep one line per setting.
     """
-    repeated = getattr(item.doc, "repeated", None)
-    if repeated is None:
+    doc = item.doc
+    if not isinstance(doc, RepeatChecked):
         return
     # a format whose daemon reads another line than the last (LVM2 2.02: the first)
-    says = getattr(item.doc, "repeat_message", None)
-    for later, first in repeated():
+    says = doc.repeat_message if isinstance(doc, RepeatExplained) else None
+    for later, first in doc.repeated():
         key = getattr(later, "key", "?")
         yield make(
             "XC007",
