@@ -19,7 +19,7 @@ import attrs
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
-from ..rules.documents import drbd_doc
+from ..rules.documents import KeywordUsing, cib_doc, domu_doc, drbd_doc
 
 
 @attrs.define
@@ -89,12 +89,12 @@ def _renamed_keyword(f: Finding, item: Loaded, fix: Fix) -> None:
     from ..versions import schema_for
 
     schema = schema_for(item.file.format)
-    uses = getattr(item.doc, "keyword_uses", None)
-    if schema is None or uses is None:
+    doc = item.doc
+    if schema is None or not isinstance(doc, KeywordUsing):
         return
     inforce = item.versions.of(schema.component, item.node or "")
     edits: list[tuple[int, str, str]] = []
-    for ctx, key, node in uses():
+    for ctx, key, node in doc.keyword_uses():
         kw = schema.keyword(ctx, key)
         if kw is None or kw.renamed_to is None or kw.vendor is not None:
             continue
@@ -197,12 +197,12 @@ def _mapper_users(cluster: Cluster) -> set[str]:
     out: set[str] = set()
     for fmt in ("xm", "xl"):
         for item in cluster.docs(fmt):
-            for disk in getattr(item.doc, "disks", []):
+            for disk in domu_doc(item).disks:
                 target = disk.target or ""
                 if target.startswith("/dev/mapper/"):
                     out.add(target[len("/dev/mapper/") :])
     for item in cluster.docs("cib"):
-        for prim in getattr(item.doc, "primitives", []):
+        for prim in cib_doc(item).primitives:
             for value in prim.instance_attributes.values():
                 if value and value.startswith("/dev/mapper/"):
                     out.add(value[len("/dev/mapper/") :].split("/", 1)[0])
@@ -224,7 +224,7 @@ def _cib_spelling(findings: list[Finding], cluster: Cluster, get_fix: GetFix) ->
     for item in cluster.docs("cib"):
         if item.file.display not in paths:
             continue
-        doc: Any = item.doc
+        doc = cib_doc(item)
         pacemaker = doc.dialect == "pacemaker-1.0"
         renames: list[tuple[Any, str]] = []
         sets: list[tuple[frozenset[str], list[Any]]] = []
