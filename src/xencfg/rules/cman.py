@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, cast
 
 from ..cluster import Loaded
 from ..findings import Finding
 from . import make, rule
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.cman import CmanDocument
-
-
-def _cman(item: Loaded) -> CmanDocument:
-    return cast("CmanDocument", item.doc)
+from .documents import cman_doc as _cman
 
 
 def _atoi(raw: str | None) -> int:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 if TYPE_CHECKING:
     from ..cluster import Loaded
     from ..formats.cib.model import CibDocument
+    from ..formats.cman import CmanDocument
     from ..formats.drbd import DrbdDocument
     from ..formats.lines.authkeys import AuthkeysDocument
     from ..formats.lines.corosync import CorosyncDocument
@@ -49,6 +50,11 @@ def authkeys_doc(item: Loaded) -> AuthkeysDocument:
 def cib_doc(item: Loaded) -> CibDocument:
     """The document of a CIB item (``cib`` and ``cib-live``; partial CIBs included)."""
     return cast("CibDocument", item.doc)
+
+
+def cman_doc(item: Loaded) -> CmanDocument:
+    """The document of a cman cluster.conf item."""
+    return cast("CmanDocument", item.doc)
 
 
 def corosync_doc(item: Loaded) -> CorosyncDocument:
