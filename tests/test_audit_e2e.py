@@ -1,0 +1,103 @@
+"""Whole clusters the examples do not resemble, end to end: lint, migrate, live state.
+
+Each test comes from a cluster built by hand the way administrators write their files
+(drbd.d/*.res includes, tabs, comments, heartbeat-2 CIBs, sysconfig files) and run
+through the commands as the README documents them; each says which daemon source or
+verdict backs the expected behaviour.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import xencfg
+from conftest import peer_tool
+
+#: a DRBD 8.3 common section as drbd-utils 8.3's global_common.conf template has it
+#: (crm-fence-peer.sh / crm-unfence-peer.sh: the handlers of DRBD 8.3 and 8.4)
+CRM_83 = (
+    "global {\n"
+    "\tusage-count no;\n"
+    "}\n"
+    "common {\n"
+    "\tprotocol C;\n"
+    "\thandlers {\n"
+    '\t\tfence-peer "/usr/lib/drbd/crm-fence-peer.sh --timeout 60";\t# Pacemaker\n'
+    '\t\tafter-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";\n'
+    "\t}\n"
+    "\tdisk {\n"
+    "\t\tfencing resource-only;\n"
+    "\t}\n"
+    "\tsyncer {\n"
+    "\t\trate 40M;\n"
+    "\t}\n"
+    "}\n"
+    "resource r0 {\n"
+    "\ton a {\n"
+    "\t\tdevice /dev/drbd0; disk /dev/sdb1; address 10.0.0.1:7788; meta-disk internal;\n"
+    "\t}\n"
+    "\ton b {\n"
+    "\t\tdevice /dev/drbd0; disk /dev/sdb1; address 10.0.0.2:7788; meta-disk internal;\n"
+    "\t}\n"
+    "}\n"
+)
+
+
+def _migrate_drbd(tmp_path: Path, text: str, target: str) -> tuple[str, list[str]]:
+    from xencfg import migrate
+
+    for node in ("a", "b"):
+        (tmp_path / "in" / node / "etc").mkdir(parents=True)
+        (tmp_path / "in" / node / "etc" / "drbd.conf").write_text(text)
+    m = migrate.plan(
+        [str(tmp_path / "in" / "a"), str(tmp_path / "in" / "b")],
+        only=("drbd",),
+        drbd_target=target,
+    )
+    out = next(o for o in m.outputs if o.node == "a").data.decode()
+    return out, [n.what for n in m.notes]
+
+
+def test_drbd9_migration_moves_crm_handlers_to_their_9_scripts(tmp_path: Path) -> None:
+    """crm-fence-peer.sh reads the peer's disk state from /proc/drbd's per-minor lines
+    (drbd-utils 9.22 /usr/lib/drbd/crm-fence-peer.sh, set_states_from_proc_drbd:
+    ``sed -nre "/^ *$DRBD_MINOR: cs:/ ..." /proc/drbd``); DRBD 9's /proc/drbd has none,
+    so under DRBD 9 the 8.4 script sees no state. crm-fence-peer.9.sh reads events2
+    (set_states_from_proc_drbd_or_events2) and DRBD 9 runs crm-unfence-peer.9.sh as the
+    ``unfence-peer`` handler. Before the fix `--to drbd=9` kept both 8.4 scripts and
+    reported nothing."""
+    out, notes = _migrate_drbd(tmp_path, CRM_83, "9")
+    handlers = xencfg.loads(out, "drbd").common["handlers"]
+    assert handlers["fence-peer"] == "/usr/lib/drbd/crm-fence-peer.9.sh --timeout 60"
+    assert handlers["unfence-peer"] == "/usr/lib/drbd/crm-unfence-peer.9.sh"
+    assert "after-resync-target" not in out
+    assert "# Pacemaker" in out
+    assert any(w.startswith("fence-peer: ") and "/proc/drbd" in w for w in notes)
+    assert any(w.startswith("after-resync-target: ") and "unfence-peer" in w for w in notes)
+
+
+def test_drbd84_migration_keeps_crm_handlers(tmp_path: Path) -> None:
+    """crm-fence-peer.sh is DRBD 8.4's own handler (drbd-utils' 8.4 global_common.conf):
+    to 8.4 it stays as written."""
+    out, notes = _migrate_drbd(tmp_path, CRM_83, "8.4")
+    assert 'fence-peer "/usr/lib/drbd/crm-fence-peer.sh --timeout 60";' in out
+    assert 'after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";' in out
+    assert not any("crm-fence-peer.9.sh" in w for w in notes)
+
+
+def test_drbd9_crm_handlers_accepted_by_drbdadm_9(tmp_path: Path) -> None:
+    """drbdadm's DRBD 9 parser (peer-drbdadm --mode 9) accepts the rewritten handlers
+    (unfence-peer is a DRBD 9 handler keyword)."""
+    peer = peer_tool("peer-drbdadm", "drbdadm")
+    out, _ = _migrate_drbd(tmp_path, CRM_83, "9")
+    conf = tmp_path / "drbd.conf"
+    conf.write_text(out)
+    p = subprocess.run(
+        [str(peer), "--mode", "9", "--node", "a", str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stdout
+    assert "crm-unfence-peer.9.sh" in p.stdout
