@@ -101,3 +101,38 @@ def test_drbd9_crm_handlers_accepted_by_drbdadm_9(tmp_path: Path) -> None:
     )
     assert p.returncode == 0, p.stdout
     assert "crm-unfence-peer.9.sh" in p.stdout
+
+
+DRBD_83 = (
+    "resource r0 {\n"
+    "\tprotocol C;\n"
+    "\tsyncer { rate 40M; }\n"
+    "\ton a { device /dev/drbd0; disk /dev/sdb1; address 10.0.0.1:7788; meta-disk internal; }\n"
+    "\ton b { device /dev/drbd0; disk /dev/sdb1; address 10.0.0.2:7788; meta-disk internal; }\n"
+    "}\n"
+)
+
+#: a capture's /proc/drbd (`xencfg capture` layout) of a DRBD 8.3.7 module
+PROC_DRBD_83 = (
+    "version: 8.3.7 (api:88/proto:86-91)\n"
+    "GIT-hash: ea9e28dbff98e331a62bcbcc63a6135808fe2917 build by phil@fat-tyre, 2010-01-13\n"
+    " 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r----\n"
+    "    ns:1048576 nr:0 dw:1048576 dr:2097152 al:12 bm:64 lo:0 pe:0 ua:0 ap:0 ep:1 wo:b oos:0\n"
+)
+
+
+def test_captured_proc_drbd_version_is_the_drbd_release_in_force(tmp_path: Path) -> None:
+    """A capture whose /proc/drbd says ``version: 8.3.7`` shows the node runs DRBD 8.3,
+    whose drbdadm reads drbd.conf with its 8.3 parser (drbd-utils' drbdadm execs
+    /lib/drbd/drbdadm-83 for an 8.3 module; peer README, section 1) and refuses 8.4's
+    ``resync-rate`` (drbd-utils 8.3 drbdadm_parser.c knows no such keyword). Advice to
+    move ``syncer { rate }`` to ``disk { resync-rate }`` is then wrong for this cluster.
+    Before the fix, versions were read from the configuration only and XC004 said so;
+    the same tree without the capture still gets the advice."""
+    from lintkit import found, messages, tree
+
+    files = {"etc/drbd.conf": DRBD_83, "etc/hostname": "a\n"}
+    bare = tree(tmp_path, "bare", files)
+    assert any("'syncer'" in m for m in messages("XC004", bare))
+    live = tree(tmp_path, "live", {**files, "var/lib/xencfg/state/proc_drbd.txt": PROC_DRBD_83})
+    assert [r for r in found("XC004", live) if r[1] == "drbd.conf"] == []
