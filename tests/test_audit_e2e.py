@@ -136,3 +136,34 @@ def test_captured_proc_drbd_version_is_the_drbd_release_in_force(tmp_path: Path)
     assert any("'syncer'" in m for m in messages("XC004", bare))
     live = tree(tmp_path, "live", {**files, "var/lib/xencfg/state/proc_drbd.txt": PROC_DRBD_83})
     assert [r for r in found("XC004", live) if r[1] == "drbd.conf"] == []
+
+
+#: /etc/sysconfig/o2cb as `o2cb configure` writes it on SLES 11 with the pcmk stack: the
+#: timeouts left at their defaults are written empty (o2cb.init.sh's configure template
+#: ``O2CB_HEARTBEAT_THRESHOLD=${O2CB_HEARTBEAT_THRESHOLD}``)
+SYSCONFIG_O2CB = (
+    "# O2CB_ENABLED: 'true' means to load the driver on boot.\n"
+    "O2CB_ENABLED=false\n"
+    "O2CB_STACK=pcmk\n"
+    "O2CB_BOOTCLUSTER=ocfs2\n"
+    "# O2CB_HEARTBEAT_THRESHOLD: Iterations before a node is considered dead.\n"
+    "O2CB_HEARTBEAT_THRESHOLD=\n"
+    "O2CB_IDLE_TIMEOUT_MS=\n"
+    "O2CB_KEEPALIVE_DELAY_MS=\n"
+    "O2CB_RECONNECT_DELAY_MS=\n"
+)
+
+
+def test_empty_o2cb_timeouts_are_the_defaults(tmp_path: Path) -> None:
+    """The o2cb init script writes a timeout only when it is set: ``if [ -n
+    "$O2CB_HEARTBEAT_THRESHOLD" ]`` (ocfs2-tools 1.8.7 /etc/init.d/o2cb, set_timeouts,
+    lines 239-264), and its own ``configure`` writes unset ones empty. Before the fix XC005
+    called each empty line an error ("'' is not a number"); a value that is not a number
+    still is one."""
+    from lintkit import found, messages, tree
+
+    clean = tree(tmp_path, "clean", {"etc/sysconfig/o2cb": SYSCONFIG_O2CB})
+    assert found("XC005", clean) == []
+    bad = SYSCONFIG_O2CB.replace("O2CB_IDLE_TIMEOUT_MS=\n", "O2CB_IDLE_TIMEOUT_MS=30s\n")
+    wrong = tree(tmp_path, "wrong", {"etc/sysconfig/o2cb": bad})
+    assert messages("XC005", wrong) == ["O2CB_IDLE_TIMEOUT_MS='30s' is not a number"]
