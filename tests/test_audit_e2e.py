@@ -167,3 +167,59 @@ def test_empty_o2cb_timeouts_are_the_defaults(tmp_path: Path) -> None:
     bad = SYSCONFIG_O2CB.replace("O2CB_IDLE_TIMEOUT_MS=\n", "O2CB_IDLE_TIMEOUT_MS=30s\n")
     wrong = tree(tmp_path, "wrong", {"etc/sysconfig/o2cb": bad})
     assert messages("XC005", wrong) == ["O2CB_IDLE_TIMEOUT_MS='30s' is not a number"]
+
+
+#: corosync.conf of a SLES 11 HAE node: openais' aisexec section and Pacemaker's plugin
+COROSYNC_1 = (
+    "# Please read the corosync.conf.5 manual page\n"
+    "aisexec {\n"
+    "\tgroup:\troot\n"
+    "\tuser:\troot\n"
+    "}\n"
+    "service {\n"
+    "\tver:\t0\n"
+    "\tname:\tpacemaker\n"
+    "}\n"
+    "totem {\n"
+    "\tversion:\t2\n"
+    "\tinterface {\n"
+    "\t\tringnumber:\t0\n"
+    "\t\tbindnetaddr:\t10.1.1.0\n"
+    "\t\tmcastaddr:\t239.1.1.1\n"
+    "\t\tmcastport:\t5405\n"
+    "\t}\n"
+    "}\n"
+)
+
+XM_DOMU = "name = 'app1'\nmemory = 512\nbuilder = 'linux'\nbootloader = '/usr/bin/pygrub'\n"
+
+
+def test_migrate_reports_a_corosync_1_stack_it_does_not_carry(tmp_path: Path) -> None:
+    """A SLES 11 cluster (openais / corosync 1 with Pacemaker's plugin, ``service { name:
+    pacemaker }``) has no ha.cf. Pacemaker 2 dropped the plugin (it runs on corosync 2+
+    with votequorum: ClusterLabs' Pacemaker 2.0 release notes, "support for the
+    corosync 1 plugin and cman was removed"), so its stack must move too. Before the fix
+    `xencfg migrate` converted the domUs and said nothing of the stack, and `--only
+    stack` said only "no node has an ha.cf"."""
+    import pytest
+
+    from lintkit import tree
+    from xencfg import migrate
+    from xencfg.errors import XencfgError
+
+    roots = [
+        tree(
+            tmp_path,
+            n,
+            {"etc/corosync/corosync.conf": COROSYNC_1, "etc/xen/vm/app1": XM_DOMU},
+        )
+        for n in ("sles1", "sles2")
+    ]
+    m = migrate.plan([str(r) for r in roots])
+    todo = [n for n in m.notes if n.kind == "manual" and n.target == "corosync.conf"]
+    assert [n.source.split(":")[0] for n in todo] == ["sles1", "sles2"]
+    assert all(n.source.endswith("corosync.conf:3") for n in todo)  # aisexec's group
+    assert len(todo) == 2 and all("corosync 1" in n.what for n in todo)
+    assert all("xencfg cib convert --to current" in n.why for n in todo)
+    with pytest.raises(XencfgError, match="corosync 1"):
+        migrate.plan([str(r) for r in roots], only=("stack",))

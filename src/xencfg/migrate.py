@@ -124,6 +124,39 @@ def _load(path: Path, fmt: str) -> Any:
         return None
 
 
+def _old_corosync(found: Any) -> list[Note]:
+    """A report line for each corosync.conf written for corosync 1 or 2 (openais, the
+    Pacemaker plugin of SLES 11 and RHEL 6): the stack part carries heartbeat only, so
+    without this line the report said nothing of a stack today's Pacemaker cannot run on
+    (Pacemaker 2 dropped the plugin and cman; corosync 3 has knet and no multicast)."""
+    from .formats.lines.corosync import release_evidence
+
+    notes: list[Note] = []
+    for tree in found.nodes:
+        for f in tree.files:
+            if f.format != "corosync":
+                continue
+            doc = _load(f.path, f.format)
+            seen = release_evidence(doc) if doc is not None else None
+            if seen is None or seen[0] == "3.0":
+                continue
+            generation = "1 (openais)" if seen[0] == "<2.0" else "2"
+            notes.append(
+                Note(
+                    "manual",
+                    f"{tree.name}:{f.display}:{doc.position(seen[2])[0]}",
+                    "corosync.conf",
+                    f"written for corosync {generation} ('{seen[1]}'), which xencfg migrate "
+                    "does not carry (it migrates heartbeat clusters)",
+                    "Pacemaker 2 and later run only on corosync 2 or 3 through "
+                    "votequorum and a nodelist; write corosync 3's corosync.conf by hand "
+                    "(transport knet, a nodelist, quorum provider corosync_votequorum) "
+                    "and convert the CIB with 'xencfg cib convert --to current'",
+                )
+            )
+    return notes
+
+
 def _node_files(tree: NodeTree, secrets: list[str]) -> tuple[NodeFiles, Any]:
     nf = NodeFiles(tree.name)
     cib = None
@@ -296,10 +329,13 @@ def _plan_stack(
         nodes.append(nf)
         cib = cib or node_cib
     if not any(n.hacf is not None for n in nodes):
+        old = _old_corosync(found)
         if explicit:
             raise XencfgError(
                 "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf): nothing to migrate"
+                + (f" ({old[0].target}: {old[0].what})" if old else "")
             )
+        m.notes.extend(old)
         return None
     if cib_file is not None:
         from .discover import SourceFile, display_path
