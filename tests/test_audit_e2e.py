@@ -223,3 +223,19 @@ def test_migrate_reports_a_corosync_1_stack_it_does_not_carry(tmp_path: Path) ->
     assert all("xencfg cib convert --to current" in n.why for n in todo)
     with pytest.raises(XencfgError, match="corosync 1"):
         migrate.plan([str(r) for r in roots], only=("stack",))
+
+
+def test_migrate_reports_a_corosync_2_stack(tmp_path: Path) -> None:
+    """corosync 2's udpu with an ``interface`` section (corosync 3 has knet instead): a
+    TODO that says corosync 2, not the corosync 1 plugin's reason."""
+    from lintkit import tree
+    from xencfg import migrate
+
+    conf = (
+        "totem {\n\tversion: 2\n\ttransport: udpu\n\tinterface {\n\t\tringnumber: 0\n"
+        "\t\tbindnetaddr: 10.2.0.0\n\t}\n}\nnodelist {\n\tnode {\n\t\tring0_addr: n1\n"
+        "\t\tnodeid: 1\n\t}\n}\nquorum {\n\tprovider: corosync_votequorum\n}\n"
+    )
+    root = tree(tmp_path, "n1", {"etc/corosync/corosync.conf": conf, "etc/xen/vm/a": XM_DOMU})
+    todo = [n for n in migrate.plan([str(root)]).notes if n.target == "corosync.conf"]
+    assert len(todo) == 1 and "corosync 2 " in todo[0].what and "knet" in todo[0].why

@@ -141,6 +141,13 @@ def _old_corosync(found: Any) -> list[Note]:
             if seen is None or seen[0] == "3.0":
                 continue
             generation = "1 (openais)" if seen[0] == "<2.0" else "2"
+            why = (
+                "Pacemaker 2 and later run only on corosync 2 or 3 through votequorum "
+                "and a nodelist"
+                if seen[0] == "<2.0"
+                else "today's distributions ship corosync 3, whose knet replaces udp/udpu "
+                "and the interface sections"
+            )
             notes.append(
                 Note(
                     "manual",
@@ -148,10 +155,9 @@ def _old_corosync(found: Any) -> list[Note]:
                     "corosync.conf",
                     f"written for corosync {generation} ('{seen[1]}'), which xencfg migrate "
                     "does not carry (it migrates heartbeat clusters)",
-                    "Pacemaker 2 and later run only on corosync 2 or 3 through "
-                    "votequorum and a nodelist; write corosync 3's corosync.conf by hand "
-                    "(transport knet, a nodelist, quorum provider corosync_votequorum) "
-                    "and convert the CIB with 'xencfg cib convert --to current'",
+                    f"{why}; write corosync 3's corosync.conf by hand (transport knet, "
+                    "a nodelist, quorum provider corosync_votequorum) and convert the "
+                    "CIB with 'xencfg cib convert --to current'",
                 )
             )
     return notes
