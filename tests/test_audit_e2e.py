@@ -239,3 +239,32 @@ def test_migrate_reports_a_corosync_2_stack(tmp_path: Path) -> None:
     root = tree(tmp_path, "n1", {"etc/corosync/corosync.conf": conf, "etc/xen/vm/a": XM_DOMU})
     todo = [n for n in migrate.plan([str(root)]).notes if n.target == "corosync.conf"]
     assert len(todo) == 1 and "corosync 2 " in todo[0].what and "knet" in todo[0].why
+
+
+def test_xm_empty_bootargs_is_dropped_not_given_to_xl(tmp_path: Path) -> None:
+    """SLES 11's vm-install writes ``bootargs=""``. xend passed no arguments then
+    (XendBootloader.py adds them only ``if blargs``); xl 4.17 given ``bootloader_args =
+    ""`` prints the string deprecation warning and dies of a segmentation fault
+    (peer-xl, rc 139). Before the fix the migration wrote exactly that line; a
+    non-empty bootargs is still renamed."""
+    from xencfg.migrations.xen import xm_to_xl
+
+    src = 'name="app1"\nmemory=512\nbootloader="/usr/bin/pygrub"\nbootargs=""\n'
+    result = xm_to_xl(xencfg.loads(src, "xm"))
+    assert "bootloader_args" not in result.text
+    assert '# xm: bootargs = ""' in result.text
+    assert any(c.key == "bootargs" and "empty" in c.message for c in result.changes)
+    kept = xm_to_xl(xencfg.loads(src.replace('bootargs=""', 'bootargs="-q"'), "xm"))
+    assert 'bootloader_args = "-q"' in kept.text
+
+
+def test_xm_empty_bootargs_migrated_config_accepted_by_xl(tmp_path: Path) -> None:
+    """peer-xl (xl 4.17's dry run) accepts the migrated config."""
+    from xencfg.migrations.xen import xm_to_xl
+
+    peer = peer_tool("peer-xl", "/usr/lib/xen-4.17/bin/xl")
+    src = 'name="app1"\nmemory=512\nbuilder="linux"\nbootloader="/usr/bin/pygrub"\nbootargs=""\n'
+    cfg = tmp_path / "app1"
+    cfg.write_text(xm_to_xl(xencfg.loads(src, "xm")).text)
+    p = subprocess.run([str(peer), str(cfg)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
