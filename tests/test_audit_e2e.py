@@ -268,3 +268,55 @@ def test_xm_empty_bootargs_migrated_config_accepted_by_xl(tmp_path: Path) -> Non
     cfg.write_text(xm_to_xl(xencfg.loads(src, "xm")).text)
     p = subprocess.run([str(peer), str(cfg)], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+HACF_2 = "node a b\ncrm yes\nbcast eth0\n"
+HOSTS = "10.0.0.1 a\n10.0.0.2 b\n"
+CIB_HB_DRBD = (
+    '<cib admin_epoch="0" epoch="1" num_updates="0"><configuration><crm_config/>'
+    '<nodes><node id="6125a0df-456a-4395-829a-418e9a380d36" uname="a" type="normal"/>'
+    '<node id="f6b1a1a5-2b6b-4f0e-9b6a-2d9a1d2c8b11" uname="b" type="normal"/></nodes>'
+    "<resources>"
+    '<master_slave id="ms"><primitive id="drbd0" class="ocf" provider="heartbeat" '
+    'type="drbd"><instance_attributes id="ia"><attributes>'
+    '<nvpair id="r" name="drbd_resource" value="r0"/></attributes>'
+    "</instance_attributes></primitive></master_slave>"
+    '<primitive id="fs" class="ocf" provider="heartbeat" type="Filesystem"/>'
+    "</resources><constraints/></configuration><status/></cib>"
+)
+
+
+def test_migrated_cib_runs_drbd_through_the_linbit_agent(tmp_path: Path) -> None:
+    """A heartbeat 2 CIB's DRBD master/slave runs ocf:heartbeat:drbd. resource-agents 4
+    has no such agent (Debian 12's resource-agents 4.12.0: /usr/lib/ocf/resource.d/
+    heartbeat holds no drbd; drbd-utils 9.22 installs /usr/lib/ocf/resource.d/linbit/drbd)
+    and crm_verify does not look agents up, so the migrated CIB passed every check and
+    the DRBD resource would never start. Before the fix migrate kept it (both targets);
+    other heartbeat agents (Filesystem) stay."""
+    from lxml import etree
+
+    from lintkit import tree
+    from xencfg import migrate
+
+    roots = [
+        tree(
+            tmp_path,
+            n,
+            {
+                "etc/ha.d/ha.cf": HACF_2,
+                "etc/hosts": HOSTS,
+                "etc/hostname": f"{n}\n",
+                "var/lib/heartbeat/crm/cib.xml": CIB_HB_DRBD,
+            },
+        )
+        for n in ("a", "b")
+    ]
+    for target in ("current", "1.0"):
+        m = migrate.plan([str(r) for r in roots], only=("stack",), pacemaker_target=target)
+        cib = next(o for o in m.outputs if o.path == "cib.xml")
+        root = etree.fromstring(cib.data)
+        drbd = root.find(".//primitive[@id='drbd0']")
+        assert drbd is not None and drbd.get("provider") == "linbit", target
+        fs = root.find(".//primitive[@id='fs']")
+        assert fs is not None and fs.get("provider") == "heartbeat"
+        assert any("ocf:linbit:drbd" in n.what for n in m.notes)

@@ -222,7 +222,14 @@ def _cib_output(
         for ch in result.changes:
             kind = "manual" if ch.kind in ("manual", "safety", "warning") else "rewrite"
             notes.append(Note(kind, f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind))
-        return Output("", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace")
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+        root = etree.fromstring(encode(result.text), parser)
+        if not _linbit_drbd(root, display, notes):
+            return Output(
+                "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
+            )
+        out = etree.tostring(root, encoding="unicode") + "\n"
+        return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
     result = upgrade(text, path=display, target="pacemaker-1.0")
     for ch in result.changes:
         notes.append(
@@ -230,6 +237,7 @@ def _cib_output(
         )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
     root = etree.fromstring(encode(result.text), parser)
+    _linbit_drbd(root, display, notes)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
         if uname in ids and node.get("id") != str(ids[uname]):
@@ -258,6 +266,39 @@ def _cib_output(
         )
     out = etree.tostring(root, encoding="unicode") + "\n"
     return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
+
+
+def _linbit_drbd(root: Any, display: str, notes: list[Note]) -> bool:
+    """Point each ocf:heartbeat:drbd primitive of the converted CIB ``root`` at
+    ocf:linbit:drbd; whether there was one.
+
+    resource-agents 4 ships no heartbeat drbd agent (Debian 12's resource-agents 4.12:
+    /usr/lib/ocf/resource.d/heartbeat holds none); drbd-utils installs ocf:linbit:drbd,
+    which takes the same ``drbd_resource``. crm_verify does not look agents up, so
+    without this the CIB passes every check and the DRBD resource never starts. (Done
+    here, not in ``cib convert``: that one matches ``cibadmin --upgrade``, which keeps
+    agents as they are.)"""
+    found = False
+    for prim in root.iter("primitive"):
+        if (prim.get("class"), prim.get("provider"), prim.get("type")) != (
+            "ocf",
+            "heartbeat",
+            "drbd",
+        ):
+            continue
+        prim.set("provider", "linbit")
+        found = True
+        notes.append(
+            Note(
+                "rewrite",
+                f"{display}:{prim.sourceline or 0}",
+                "cib.xml",
+                f"<primitive id='{prim.get('id')}'> ocf:heartbeat:drbd -> ocf:linbit:drbd",
+                "today's resource-agents ship no ocf:heartbeat:drbd (the resource would "
+                "never start); drbd-utils' ocf:linbit:drbd takes the same drbd_resource",
+            )
+        )
+    return found
 
 
 def plan(
