@@ -320,3 +320,20 @@ def test_migrated_cib_runs_drbd_through_the_linbit_agent(tmp_path: Path) -> None
         fs = root.find(".//primitive[@id='fs']")
         assert fs is not None and fs.get("provider") == "heartbeat"
         assert any("ocf:linbit:drbd" in n.what for n in m.notes)
+
+
+def test_hb002_names_given_by_node_option_are_not_etc_hostname(tmp_path: Path) -> None:
+    """`--node alpha=PATH` names a tree whose etc/hostname says xa1 (README: it "sets
+    that node's name"). heartbeat on that machine looks itself up by ``uname -n`` (xa1),
+    which ha.cf lists, so it starts; HB002 said "this node 'alpha' (etc/hostname) is not
+    among ha.cf's nodes", an error the daemon does not raise, blaming a file that says
+    xa1. A tree named by its own etc/hostname is still checked."""
+    from lintkit import tree
+    from xencfg import lint
+
+    files = {"etc/ha.d/ha.cf": "node xa1 xa2\ncrm yes\nbcast eth0\n", "etc/hostname": "xa1\n"}
+    root = tree(tmp_path, "xa1", files)
+    named = lint.run([str(root)], names={str(root): "alpha"}, select=["HB002"])
+    assert [f.code for f in named.findings] == []
+    other = tree(tmp_path, "xa9", {**files, "etc/hostname": "xa9\n"})
+    assert [f.code for f in lint.run([str(other)], select=["HB002"]).findings] == ["HB002"]
