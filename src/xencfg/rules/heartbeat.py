@@ -5,30 +5,17 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
 from ..versions import DRBD_9, HEARTBEAT_ATTRD
 from . import make, rule
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.lines.authkeys import AuthkeysDocument
-    from ..formats.lines.hacf import HacfDocument
-    from ..formats.lines.haresources import HaresourcesDocument
+from .documents import authkeys_doc as _authkeys
+from .documents import hacf_doc as _hacf
+from .documents import haresources_doc
 
 #: Sources that list every member (DRBD and the CIB may name only some nodes).
 _FULL_LISTS = ("ocfs2", "cman")
-
-
-def _hacf(item: Loaded) -> HacfDocument:
-    """The document of an ha.cf item (its rules run on ``formats=("hacf",)``)."""
-    return cast("HacfDocument", item.doc)
-
-
-def _authkeys(item: Loaded) -> AuthkeysDocument:
-    """The document of an authkeys item."""
-    return cast("AuthkeysDocument", item.doc)
 
 
 def _names(names: Iterable[object]) -> str:
@@ -174,7 +161,7 @@ def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
         if hacf.crm_enabled or (hacf.autojoin or "").lower() in ("other", "any") or not hacf.nodes:
             continue
         known = {n.lower() for n in hacf.nodes}
-        for group in cast("HaresourcesDocument", item.doc).groups:
+        for group in haresources_doc(item).groups:
             if group.node and group.node.lower() not in known:
                 yield make(
                     "HB001",

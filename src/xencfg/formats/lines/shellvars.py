@@ -374,7 +374,7 @@ class _Builder:
         return built(a, pieces[0].pos)
 
     def command(self, children: list[Any]) -> Command:
-        return make_entry(children, str, Command)  # type: ignore[return-value]
+        return make_entry(children, str, Command)
 
     def start(self, children: list[Any]) -> ShellvarsDocument:
         return make_root(ShellvarsDocument, children)
