@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,16 @@ def unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def crm_verify_file(path: Path) -> tuple[int, str]:
+    """``crm_verify --xml-file PATH``: its exit code and what it printed (the test skips
+    without pacemaker-cli-utils, or fails under CI=true)."""
+    exe = shutil.which("crm_verify")
+    if exe is None:
+        unavailable("crm_verify (pacemaker-cli-utils) is not installed")
+    p = subprocess.run([exe, "--xml-file", str(path)], capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
 
 
 def peer_tool(tool: str, *requires: str) -> Path:

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 import xencfg
-from conftest import FIXTURES, shared_files, unavailable
+from conftest import FIXTURES, crm_verify_file, shared_files, unavailable
 from xencfg import migrate
 from xencfg.formats.cib import convert
 from xencfg.migrations.haresources import haresources_to_cib
@@ -136,14 +136,6 @@ def test_clone() -> None:
     }
 
 
-def _crm_verify(path: Path) -> tuple[int, str]:
-    exe = shutil.which("crm_verify")
-    if exe is None:
-        unavailable("crm_verify (pacemaker-cli-utils) is not installed")
-    p = subprocess.run([exe, "--xml-file", str(path)], capture_output=True, text=True)
-    return p.returncode, p.stdout + p.stderr
-
-
 @pytest.mark.peer
 @pytest.mark.parametrize("path", OWN + CORPUS, ids=[p.name for p in OWN + CORPUS])
 def test_crm_verify_accepts_the_converted_cib(path: Path, tmp_path: Path) -> None:
@@ -152,7 +144,7 @@ def test_crm_verify_accepts_the_converted_cib(path: Path, tmp_path: Path) -> Non
     out = convert.convert(made.text)
     cib = tmp_path / "cib.xml"
     cib.write_text(out.text)
-    rc, text = _crm_verify(cib)
+    rc, text = crm_verify_file(cib)
     assert rc == 0, text
 
 
@@ -304,7 +296,7 @@ def test_migrated_drbddisk_runs_where_drbd_conf_has_it(tmp_path: Path, target: s
     out = next(o for o in m.outputs if o.path == "cib.xml")
     cib = tmp_path / "cib.xml"
     cib.write_bytes(out.data)
-    rc, text = _crm_verify(cib)
+    rc, text = crm_verify_file(cib)
     assert rc == 0, text
     if target != "current":
         return

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import crm_verify_file
 from xencfg import lint
 
 CIB_PATH = "var/lib/heartbeat/crm/cib.xml"
@@ -780,19 +781,6 @@ def test_cb020_placeholder_password_never_shown(tmp_path: Path) -> None:
     assert lint.run([str(good)], select=["CB020"]).findings == []
 
 
-def _crm_verify(path: Path) -> tuple[int, str]:
-    import shutil
-    import subprocess
-
-    from conftest import unavailable
-
-    exe = shutil.which("crm_verify")
-    if exe is None:
-        unavailable("crm_verify (pacemaker-cli-utils) is not installed")
-    p = subprocess.run([exe, "--xml-file", str(path)], capture_output=True, text=True)
-    return p.returncode, p.stdout + p.stderr
-
-
 @pytest.mark.parametrize(
     ("change", "daemon"),
     [
@@ -818,9 +806,9 @@ def test_cb023_schema_refused(tmp_path: Path, change: tuple[str, str], daemon: s
     assert run(tree(tmp_path / "good", {CIB_PATH: good}), "CB023") == []
     (tmp_path / "bad.xml").write_text(bad)
     (tmp_path / "good.xml").write_text(good)
-    rc, out = _crm_verify(tmp_path / "bad.xml")
+    rc, out = crm_verify_file(tmp_path / "bad.xml")
     assert rc != 0 and daemon in out and "config not valid" in out
-    rc, out = _crm_verify(tmp_path / "good.xml")
+    rc, out = crm_verify_file(tmp_path / "good.xml")
     assert rc == 0, out
 
 
@@ -842,7 +830,7 @@ def test_cb023_later_schema_and_heartbeat2(tmp_path: Path) -> None:
     assert [f.line for f in found] == [line_of(text, 'id="o1"')]
     assert "kind" in found[0].message
     (tmp_path / "kind.xml").write_text(text)
-    rc, out = _crm_verify(tmp_path / "kind.xml")
+    rc, out = crm_verify_file(tmp_path / "kind.xml")
     assert rc == 0, out
     hb2 = cib(prim("r1"), constraints='<rsc_locatio id="l1" rsc="r1"/>')
     assert run(tree(tmp_path / "hb2", {CIB_PATH: hb2}), "CB023") == []

@@ -18,6 +18,7 @@ rules as ``cluster.versions`` (and ``Loaded.versions``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -278,6 +279,14 @@ def _infer_other(
         if path.parent.name == "iet":
             # IET 1.4 moved ietd.conf and its access lists to /etc/iet
             return "iscsitarget", IET_ETC, None, f"{path.name} in /etc/iet at {where}"
+    elif fmt == "proc-drbd":
+        # the module's own release: drbdadm reads drbd.conf with the parser of the
+        # loaded module's generation (drbd-utils' drbdadm execs drbdadm-83 / -84)
+        m = re.match(r"\d+\.\d+(?:\.\d+)*", getattr(doc, "version", None) or "")
+        if m is not None:
+            run = Version.parse(m[0])
+            below = Version((run.parts[0], run.parts[1] + 1))
+            return "drbd", run, below, f"the running module's 'version: {m[0]}' at {where}"
     elif fmt == "xend":
         return "xen", None, XEN_NO_XEND, f"xend-config.sxp at {where}"
     elif fmt == "xl" and item.file.path.name == "xl.conf":

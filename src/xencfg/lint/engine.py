@@ -187,9 +187,12 @@ def _once_per_identical_cib(
     and the ``<status>`` section), a finding found at the same place with the same
     message in each copy is reported once, on the first copy, with the other copies
     as related places."""
+    cibs = list(cluster.docs("cib"))
+    if len(cibs) < 2:  # (and no copy of a lone CIB's text without its status: 1x more)
+        return findings
     first_of: dict[str, str] = {}
     by_text: dict[str, str] = {}
-    for item in cluster.docs("cib"):
+    for item in cibs:
         text = texts.get(item.file.display)
         if text is None:
             continue

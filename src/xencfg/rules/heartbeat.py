@@ -189,10 +189,14 @@ def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membe
 
 
 def _hostname_file(item: Loaded) -> bool:
-    """Whether the node's name comes from its own etc/hostname (not a folder name)."""
+    """Whether the node's name comes from its own etc/hostname (not a folder name, nor
+    ``--node NAME=PATH``, which names the tree whatever its hostname file says)."""
+    from ..discover import node_name
+
     for parent in item.file.path.parents[:3]:
         if (parent / "hostname").is_file() or (parent / "HOSTNAME").is_file():
-            return True
+            named = node_name(parent.parent, parent)
+            return item.node is not None and named.lower() == item.node.lower()
     return False
 
 

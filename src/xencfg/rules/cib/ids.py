@@ -57,15 +57,20 @@ def _id_reuses(cluster: Cluster) -> Iterator[_Reuse]:
     """``(id, item, element, first item, first element)`` for each element whose id an
     earlier element of the same CIB (its fragments included) already has."""
     for unit in units(cluster):
-        seen: dict[str, list[tuple[Loaded, Any]]] = {}
+        # the first holder of each id, the later ones apart: a list per id would cost
+        # more than the element tree of a big CIB (issue 22 item 10)
+        first: dict[str, tuple[Loaded, Any]] = {}
+        later: dict[str, list[tuple[Loaded, Any]]] = {}
         for item, el in unit.elements():
             i = el.get("id")
             if i is None or _tag(el) == "resource_ref":
                 continue
-            seen.setdefault(i, []).append((item, el))
-        for i, places in seen.items():
-            first_item, first_el = places[0]
-            for item, el in places[1:]:
+            if i in first:
+                later.setdefault(i, []).append((item, el))
+            else:
+                first[i] = (item, el)
+        for i, (first_item, first_el) in first.items():  # (in the order of the ids)
+            for item, el in later.get(i, ()):
                 if item is not first_item and _same_object(first_el, el):
                     continue
                 if _same_node(first_el, el):
