@@ -114,8 +114,28 @@ def test_pygrub_path_and_renames() -> None:
         "name": "p",
         "bootloader": "pygrub",
         "cap": 50,
-        "bootloader_args": "-q",
+        "bootloader_args": ["-q"],
     }
+
+
+def test_bootloader_args_become_xends_words() -> None:
+    # xend split the string like a shell and passed nothing for an empty one
+    # (tools/python/xen/xend/XendBootloader.py: ``if blargs:
+    # args.extend(shlex.split(blargs))``). xl splits a string at blanks only and
+    # xl 4.17 crashes on an empty one: xl_parse.c split_string_into_string_list()
+    # counts one word where strtok_r finds none and strdup()s NULL (peer-xl: rc 139
+    # for ``bootloader_args = ""``; the list form below is accepted without warning).
+    out, changes = convert(
+        "name = 'p'\nbootloader = 'pygrub'\nbootargs = ''\n"
+        "bootloader_args = '-q --entry=\"my kernel\"'\n"
+    )
+    assert xl_settings(out) == {
+        "name": "p",
+        "bootloader": "pygrub",
+        "bootloader_args": ["-q", "--entry=my kernel"],
+    }
+    assert (3, "bootargs", "info") in changes
+    assert "bootloader_args = \"\"" not in out
 
 
 def test_shared_writable_disk_needs_action() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import operator
 import os
+import shlex
 from collections.abc import Callable
 from typing import Any
 
@@ -360,6 +361,8 @@ class _Converter:
         if key == "tsc_mode" and isinstance(value, int) and value in range(len(TSC_MODES)):
             self.note(node, key, "info", f'xl names the mode: "{TSC_MODES[value]}"')
             return key, TSC_MODES[value]
+        if key in ("bootargs", "bootloader_args") and isinstance(value, str):
+            return self.bootloader_args(node, key, value)
         if key in RENAMED:
             self.note(node, key, "info", f"renamed to '{RENAMED[key]}' (xl.cfg(5))")
             return RENAMED[key], value
@@ -372,6 +375,25 @@ class _Converter:
                 if isinstance(v, str) and "accel=" in v:
                     self.note(node, key, "warning", "xl ignores a vif's accel= (not supported)")
         return key, value
+
+    def bootloader_args(self, node: Node, key: str, value: str) -> tuple[str | None, Any]:
+        """xm's bootloader arguments as xl's list. xend split the string like a shell
+        and passed nothing for an empty one (XendBootloader.py: ``if blargs:
+        args.extend(shlex.split(blargs))``); xl splits a string at blanks only, warns
+        that a string is deprecated, and xl 4.2 to 4.17 crash on one with no word
+        (xl_parse.c ``split_string_into_string_list`` calls ``strdup(NULL)``; peer-xl:
+        rc 139 for ``bootloader_args = ""``)."""
+        try:
+            args = shlex.split(value)
+        except ValueError as e:
+            self.note(node, key, "action", f"xend could not split it ({e}): fix the quotes")
+            return "bootloader_args", value
+        if not args:
+            self.note(node, key, "info", "dropped: no arguments (xl crashes on an empty string)")
+            return None, None
+        renamed = "renamed to 'bootloader_args', " if key == "bootargs" else ""
+        self.note(node, key, "info", f"{renamed}a list split as xend split it (shell words)")
+        return "bootloader_args", args
 
     def disk(self, node: Node, spec: str) -> str:
         d = parse_disk(spec)
