@@ -135,7 +135,7 @@ def test_bootloader_args_become_xends_words() -> None:
         "bootloader_args": ["-q", "--entry=my kernel"],
     }
     assert (3, "bootargs", "info") in changes
-    assert "bootloader_args = \"\"" not in out
+    assert 'bootloader_args = ""' not in out
 
 
 def test_shared_writable_disk_needs_action() -> None:
