@@ -13,7 +13,13 @@ import attrs
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
-from ..versions import XEN_NO_XEND, XEN_TYPE, XEN_XL
+from ..versions import (
+    XEN_BOOTLOADER_ANY_TYPE,
+    XEN_BOOTLOADER_SPLIT,
+    XEN_NO_XEND,
+    XEN_TYPE,
+    XEN_XL,
+)
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -794,24 +800,31 @@ _NOT_DOMU_NAME = re.compile(r"^xl\.conf$|cpupool", re.I)
 @rule("XN016", "xl-domu-refused", "error", formats=("xl",))
 def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     """An xl domU config that ``xl create`` refuses for its domain type or for having
-    no settings at all, though it parses.
+    no settings at all, or on which it crashes, though it parses.
 
     Why it matters: the domU does not start. xl_parse.c reads ``type`` (Xen 4.10
     on) as a prefix of hvm, pv or pvh and ``builder`` as a prefix of hvm or generic,
     case-sensitively, so ``type = "HVM"`` and xm's ``builder = "linux"`` stop it
     with "Invalid domain type HVM."; a ``builder`` whose type differs from ``type``
     stops it with "Contradicting "builder" and "type" options specified."; a file
-    with no settings (all comments) with "Domain name must be specified.".
-    Checked with xl 4.17. An error where xl is the only toolstack (Xen 4.5 or later
-    in force; for type and builder 4.10 or later), a warning while the release is
-    unknown, nothing for type and builder before Xen 4.10 (xl then took any builder
-    but hvm as PV and ignored ``type``), nothing before Xen 4.1. xl.conf and
-    cpupool files are no domU configs.
+    with no settings (all comments) with "Domain name must be specified.". A
+    ``bootloader_args`` string with no word in it (``""``) crashes xl (segmentation
+    fault): xl_parse.c splits a string there (Xen 4.2 on, deprecated) with
+    ``split_string_into_string_list``, which counts one word where ``strtok_r``
+    finds none and ``strdup()``s NULL; xl reads the key of PV guests, and of every
+    type in Xen 4.17. Checked with xl 4.17. An error where xl is the only toolstack
+    (Xen 4.5 or later in force; for type and builder 4.10 or later), a warning
+    while the release is unknown or xm may still read the file, nothing for type
+    and builder before Xen 4.10 (xl then took any builder but hvm as PV and ignored
+    ``type``), nothing for ``bootloader_args`` before 4.2 (xl took the string
+    whole), nothing before Xen 4.1. xl.conf and cpupool files are no domU configs.
 
-    Example: ``type = "HVM"``; ``builder = "hvm"`` with ``type = "pv"``.
+    Example: ``type = "HVM"``; ``builder = "hvm"`` with ``type = "pv"``;
+    ``bootloader_args = ""``.
 
     Fix: write ``type = "hvm"`` (or pv, pvh) in lower case and remove ``builder``;
-    give the config at least a ``name``.
+    give the config at least a ``name``; remove an empty ``bootloader_args`` or
+    write the arguments as a list (``bootloader_args = [ "-q" ]``).
     """
     doc: Any = item.doc
     if item.file.format != "xl" or _TEMPLATE.match(item.file.path.name):
@@ -830,6 +843,11 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     elif not item.versions.of("xen", item.node or "").older_than(XEN_TYPE):
         for node, message in doc.domain_type_problems():
             found.append(make("XN016", message, item.where(node)))
+    xen = item.versions.of("xen", item.node or "")
+    if doc.assignments() and not xen.older_than(XEN_BOOTLOADER_SPLIT):
+        crash = doc.bootloader_args_problem(xen.at_least(XEN_BOOTLOADER_ANY_TYPE))
+        if crash is not None:
+            found.append(make("XN016", crash.message, item.where(crash.node)))
     for f in found:
         out = _xl_severity(item, f)
         if out is not None:

@@ -193,6 +193,27 @@ class XlDocument(DomUDocument):
                 " specified.'); remove builder (deprecated since Xen 4.10)",
             )
 
+    def bootloader_args_problem(self, any_type: bool) -> ValueProblem | None:
+        """``bootloader_args`` given as a string with no word in it (``""``, blanks):
+        xl crashes (segmentation fault, rc 139 with peer-xl 4.17). xl_parse.c reads a
+        string there as deprecated and splits it with ``split_string_into_string_list``,
+        which counts one word where ``strtok_r`` finds none and then ``strdup()``s NULL.
+        xl reads the key for PV guests (``any_type``: for every type, as xl 4.17 does).
+        The list form (``[]``) is accepted."""
+        if not self.is_domu or not self._atom("bootloader_args"):
+            return None
+        if str(self.get("bootloader_args")).strip(" \t\n"):
+            return None
+        kinds = {self._kind(k) for k in ("type", "builder") if self._atom(k)}
+        if not any_type and (self.is_hvm or kinds - {"pv"}):
+            return None
+        return ValueProblem(
+            self.assignment("bootloader_args"),
+            "bootloader_args is a string with no word: xl crashes reading it (it splits a"
+            " string and strdup()s the missing first word); remove it or write"
+            " bootloader_args = [ ... ]",
+        )
+
     def _kind(self, key: str) -> str | None:
         """The domain type xl 4.10+ reads from ``type`` or ``builder`` (``None``: no
         such type): the first name the value is a prefix of, "" being hvm."""
