@@ -56,3 +56,28 @@ def test_xl_crashes_on_an_empty_bootloader_args_string() -> None:
         assert rc == 1 and "rc=139" in out, out
         rc, out = _peer_xl(TREES / case / "good" / "xa" / "etc" / "xen" / name)
         assert rc == 0, out
+
+
+def test_xend_reads_the_first_word_of_an_unquoted_value() -> None:
+    """xend's sxp.py ends an unquoted word at a blank and at each of ``{}()<>[]!;``
+    (tools/python/xen/xend/sxp.py ``Parser.is_separator``, ``state_atom``) and
+    XendOptions.get_config_value reads ``sxp.child_value``, the first item. On three
+    dom0s (``bad``): ``(network-script network-bridge netdev=eth1)`` runs
+    network-bridge without netdev=eth1 (the bridge lands on the default NIC), and
+    ``(xend-relocation-hosts-allow ^xen[1-3]$ ...)`` becomes the regex ``^xen``
+    (any host named xen*). Quoted (``good``), xend reads the whole value."""
+    case = "xend-value-cut"
+    bad = _codes(case, "bad", ["XN017"])
+    assert bad == [("XN017", "xend-config.sxp", line, "warning") for line in (6, 6, 6, 7, 7, 7)]
+    assert _codes(case, "good", ["XN017"]) == []
+    # what xend reads, as the document models it
+    import xencfg
+
+    for variant, script, allow in (
+        ("bad", "network-bridge", ["^xen"]),
+        ("good", "network-bridge netdev=eth1", ["^xen[1-3]$", "^xen[1-3]\\.example\\.net$"]),
+    ):
+        path = TREES / case / variant / "xen1" / "etc" / "xen" / "xend-config.sxp"
+        doc = xencfg.load(path, "xend")
+        assert doc.network_script == script
+        assert doc.relocation_hosts_allow == allow

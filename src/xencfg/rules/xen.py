@@ -600,6 +600,54 @@ def xend_duplicate(item: Loaded) -> Iterator[Finding]:
             )
 
 
+@rule("XN017", "xend-value-cut", "warning", formats=("xend",), hazard=True)
+def xend_value_cut(item: Loaded) -> Iterator[Finding]:
+    """A one-value xend setting written as several words: xend reads the first word
+    only and drops the rest without a message.
+
+    Why it matters: xend's S-expression reader ends an unquoted word at a blank and
+    at each of ``{}()<>[]!;`` (tools/python/xen/xend/sxp.py, ``Parser.is_separator``
+    and ``state_atom``), and XendOptions.get_config_value reads a setting with
+    ``sxp.child_value``, its first item. So ``(network-script network-bridge
+    netdev=eth1)`` builds the bridge on the default NIC, ``(vif-script vif-bridge
+    bridge=xenbr1)`` attaches every vif to the default bridge, and
+    ``(xend-relocation-hosts-allow ^xen[12]$)`` admits ``^xen``: every host whose
+    name starts with xen. Only the first occurrence of a setting counts (xend reads
+    that one; XN009 reports repeats).
+
+    Example: ``(network-script network-bridge netdev=eth1)``.
+
+    Fix: quote the whole value: ``(network-script 'network-bridge netdev=eth1')``,
+    ``(xend-relocation-hosts-allow '^xen[12]$ ^localhost$')``.
+    """
+    from ..formats.xen.xend import OPTIONS, Atom, quote
+
+    doc = _xend(item)
+    for name in dict.fromkeys(doc.names):
+        if OPTIONS.get(name, ("raw", ""))[0] not in ("bool", "int", "regexes", "str"):
+            continue
+        s = doc.setting(name)
+        values = s.values if s is not None else []
+        if len(values) < 2 or not all(isinstance(v, Atom) for v in values):
+            continue
+        atoms = cast("list[Atom]", values)
+        first, last = atoms[0].tok, atoms[-1].tok
+        if doc.source and first is not None and last is not None:
+            meant = doc.source[first.pos : last.pos + len(last.text)]
+        else:
+            meant = " ".join(a.value for a in atoms)
+        dropped = " ".join(repr(a.value) for a in atoms[1:])
+        # the words as written, in quotes (their backslashes then become escapes)
+        suggested = f"'{meant}'" if "'" not in meant else quote(meant)
+        yield make(
+            "XN017",
+            f"({name} ...): xend reads only {atoms[0].value!r} and drops {dropped} (an"
+            " unquoted word ends at a blank or at one of {}()<>[]!;); quote the value:"
+            f" ({name} {suggested})",
+            item.where(s),
+        )
+
+
 @rule("XN010", "vif-without-mac", "warning", formats=DOMU_FORMATS)
 def vif_without_mac(item: Loaded) -> Iterator[Finding]:
     """A vif has no ``mac=``.
