@@ -81,3 +81,42 @@ def test_xend_reads_the_first_word_of_an_unquoted_value() -> None:
         doc = xencfg.load(path, "xend")
         assert doc.network_script == script
         assert doc.relocation_hosts_allow == allow
+
+
+#: xl 4.17 refuses these (peer-xl messages in the comments), though each parses.
+_XL_REFUSED = {
+    # xl_parse.c parse_action_on_shutdown: strcmp over action_on_shutdown_names
+    'on_crash = "Restart"\n': 'Unknown on_crash action "Restart" specified',
+    'on_poweroff = "halt"\n': 'Unknown on_poweroff action "halt" specified',
+    "on_reboot = 1\n": 'Unknown on_reboot action "1" specified',
+    # libxl_uuid_from_string: 36 characters, 8-4-4-4-12 (xend's uuid.fromString
+    # dropped the dashes and read 32 hex digits)
+    'uuid = "c7a5fdb2cdaf9455926ad65c16db1809"\n': "Failed to parse UUID",
+    'uuid = "c7a5fdb2-cdaf-9455-926a-d65c16db18"\n': "Failed to parse UUID",
+}
+_XL_ACCEPTED = (
+    'on_crash = "coredump-restart"\n',
+    'on_reboot = "soft-reset"\n',
+    'on_crash = [ "restart" ]\n',  # a list: xl warns and takes its value
+    'uuid = "C7A5FDB2-CDAF-9455-926A-D65C16DB1809"\n',
+)
+
+
+def test_xl_action_names_and_uuid(tmp_path: Path) -> None:
+    """Mutants of the daemon-verdict run (xl 4.17): an ``on_*`` action xl does not
+    spell, and a uuid not in 8-4-4-4-12 form, stop ``xl create``; lint said nothing."""
+    head = 'name = "web"\nmemory = 256\nkernel = "/boot/vmlinuz"\n'
+    for i, (line, message) in enumerate(_XL_REFUSED.items()):
+        path = tmp_path / f"r{i}.cfg"
+        path.write_text(head + line)
+        found = lint.run([str(path)], select=["XC005"]).findings
+        assert [(f.line, f.severity) for f in found] == [(4, "error")], line
+        assert message in found[0].message
+        rc, out = _peer_xl(path)
+        assert rc == 1 and message in out, out
+    for i, line in enumerate(_XL_ACCEPTED):
+        path = tmp_path / f"a{i}.cfg"
+        path.write_text(head + line)
+        assert lint.run([str(path)], select=["XC005"]).findings == [], line
+        rc, out = _peer_xl(path)
+        assert rc == 0, out

@@ -118,6 +118,18 @@ def test_pygrub_path_and_renames() -> None:
     }
 
 
+def test_uuid_is_written_as_xl_reads_it() -> None:
+    # xend stripped the dashes and read 32 hex digits (tools/python/xen/xend/uuid.py
+    # fromString); libxl_uuid_from_string wants 8-4-4-4-12 (peer-xl: "Failed to parse
+    # UUID: c7a5fdb2cdaf9455926ad65c16db1809"; the dashed form is accepted)
+    out, changes = convert("name = 'u'\nkernel = '/k'\nuuid = 'C7A5FDB2CDAF9455926AD65C16DB1809'\n")
+    assert xl_settings(out)["uuid"] == "C7A5FDB2-CDAF-9455-926A-D65C16DB1809"
+    assert (3, "uuid", "info") in changes
+    kept, changes = convert("name = 'u'\nuuid = 'c7a5fdb2-cdaf-9455-926a-d65c16db1809'\n")
+    assert xl_settings(kept)["uuid"] == "c7a5fdb2-cdaf-9455-926a-d65c16db1809"
+    assert not any(c[1] == "uuid" for c in changes)
+
+
 def test_bootloader_args_become_xends_words() -> None:
     # xend split the string like a shell and passed nothing for an empty one
     # (tools/python/xen/xend/XendBootloader.py: ``if blargs:

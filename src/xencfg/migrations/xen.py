@@ -20,6 +20,7 @@ import ast
 import operator
 import os
 import shlex
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -361,6 +362,18 @@ class _Converter:
         if key == "tsc_mode" and isinstance(value, int) and value in range(len(TSC_MODES)):
             self.note(node, key, "info", f'xl names the mode: "{TSC_MODES[value]}"')
             return key, TSC_MODES[value]
+        if key == "uuid" and isinstance(value, str):
+            # xend read 32 hex digits, dashes anywhere (xend/uuid.py fromString:
+            # s.replace('-', '')); xl only 8-4-4-4-12 (libxl_uuid_from_string; peer-xl:
+            # "Failed to parse UUID: c7a5fdb2cdaf9455926ad65c16db1809")
+            digits = value.replace("-", "")
+            if len(digits) == 32 and all(c in string.hexdigits for c in digits):
+                spelled = "-".join(
+                    digits[a:b] for a, b in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
+                )
+                if spelled != value:
+                    self.note(node, key, "info", f"written as xl reads a uuid: {spelled}")
+                return key, spelled
         if key in ("bootargs", "bootloader_args") and isinstance(value, str):
             return self.bootloader_args(node, key, value)
         if key in RENAMED:

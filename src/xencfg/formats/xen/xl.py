@@ -111,6 +111,20 @@ STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_el
 _TYPES = (("hvm", "hvm"), ("pv", "pv"), ("pvh", "pvh"))
 _BUILDERS = (("hvm", "hvm"), ("generic", "pv"))
 
+#: The ``on_*`` keys and the actions xl 4.17 takes there (xl.cfg(5); soft-reset from 4.6).
+_ACTION_KEYS = ("on_poweroff", "on_reboot", "on_watchdog", "on_crash", "on_soft_reset")
+_ACTIONS = (
+    "destroy",
+    "restart",
+    "rename-restart",
+    "preserve",
+    "coredump-destroy",
+    "coredump-restart",
+    "soft-reset",
+)
+#: A UUID as libxl_uuid_from_string reads it (36 characters, either case).
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
 #: /etc/xen/xl.conf settings (xl.conf(5)).
 XL_CONF_KEYS = frozenset(
     """
@@ -157,6 +171,30 @@ class XlDocument(DomUDocument):
         if not hvm and not given and not refused:
             yield ValueProblem(
                 first, "a PV guest with neither kernel nor bootloader: xl refuses the config"
+            )
+        yield from self._action_and_uuid_problems()
+
+    def _action_and_uuid_problems(self) -> Iterator[ValueProblem]:
+        """``on_poweroff`` and its kin name an action xl knows, spelled as xl spells it
+        (xl_parse.c ``parse_action_on_shutdown``: strcmp over
+        ``action_on_shutdown_names``; peer-xl: 'Unknown on_crash action "Restart"
+        specified'), and ``uuid`` is 36 characters with dashes
+        (``libxl_uuid_from_string``; peer-xl: "Failed to parse UUID:" for the 32 hex
+        digits xm's uuid.fromString took). A list is no value (xl warns, takes it)."""
+        for key in _ACTION_KEYS:
+            if self._atom(key) and str(self.get(key)) not in _ACTIONS:
+                value = str(self.get(key))
+                yield ValueProblem(
+                    self.assignment(key),
+                    f"{key} '{value}': xl refuses the config ('Unknown {key} action"
+                    f' "{value}" specified\'); write one of {", ".join(_ACTIONS)}',
+                )
+        if self._atom("uuid") and not _UUID.fullmatch(str(self.get("uuid"))):
+            value = str(self.get("uuid"))
+            yield ValueProblem(
+                self.assignment("uuid"),
+                f"uuid '{value}': xl refuses the config ('Failed to parse UUID: {value}');"
+                " write it as 8-4-4-4-12 hex digits with dashes",
             )
 
     def domain_type_problems(self) -> Iterator[ValueProblem]:
