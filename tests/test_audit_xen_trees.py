@@ -120,3 +120,20 @@ def test_xl_action_names_and_uuid(tmp_path: Path) -> None:
         assert lint.run([str(path)], select=["XC005"]).findings == [], line
         rc, out = _peer_xl(path)
         assert rc == 0, out
+
+
+def test_live_migration_between_xend_and_xl_only_nodes() -> None:
+    """Three dom0s half moved to xl: xen3 reinstalled with Xen 4.17 (xl.conf, xl
+    configs, no xend-config.sxp), xen1 and xen2 still on xend, and the CIB keeps
+    ``allow-migrate`` on the Xen guests. ``xm migrate`` connects to xend's relocation
+    port (8002) on the target (xend-config.sxp(5), XendCheckpoint/relocate.py), which
+    nothing serves on xen3; ``xl migrate`` runs ``xl migrate-receive`` over ssh
+    (xl(1)), which xen1/xen2 cannot serve while xend holds their domains. The ``good``
+    tree, every node on xend, is clean of XN007; the migrated xl configs of xen3
+    parse with xl (peer-xl)."""
+    case = "xen-mixed-toolstacks"
+    assert _codes(case, "bad", ["XN007"]) == [("XN007", "xl.conf", 1, "error")]
+    assert _codes(case, "good", ["XN007"]) == []
+    for name in ("web", "db", "mail"):
+        rc, out = _peer_xl(TREES / case / "bad" / "xen3" / "etc" / "xen" / "vm" / name)
+        assert rc == 0, out

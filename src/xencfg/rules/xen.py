@@ -481,9 +481,17 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     reported too: xend matches it with Python's backtracking ``re``, which can take
     minutes on a peer name that almost matches, and the migration hangs meanwhile.
 
+    A node that runs xl only (no xend-config.sxp, but an xl.conf or Xen 4.5 or
+    later in force) among nodes that run xend, as in a cluster half moved to xl,
+    is reported too: ``xm migrate`` to it finds no relocation server (xend is gone
+    there), and ``xl migrate`` from it runs ``xl migrate-receive`` over ssh on a
+    node whose domains xend holds. The Xen resource agent uses whichever of the
+    two the node has.
+
     Fix: ``(xend-relocation-server yes)``, the same ``xend-relocation-port`` on
     every node, and ``xend-relocation-hosts-allow`` naming the other nodes, each
-    pattern without nested repetition (``^peer$``, ``^node[0-9]+$``).
+    pattern without nested repetition (``^peer$``, ``^node[0-9]+$``); move every
+    node to xl before allowing migration on a node that runs xl.
     """
     from ..regex import catastrophic
 
@@ -535,6 +543,7 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
                     _xend_where(item, "xend-relocation-hosts-allow"),
                     cib_where,
                 )
+    yield from _xl_only_nodes(cluster, xends, prim_names, cib_where)
     if len(ports) > 1:
         common = Counter({p: len(n) for p, n in ports.items()}).most_common(1)[0][0]
         ref = ports[common][0]
@@ -549,6 +558,31 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
                     _xend_where(xends[node], "xend-relocation-port"),
                     [_xend_where(xends[ref], "xend-relocation-port")],
                 )
+
+
+def _xl_only_nodes(
+    cluster: Cluster, xends: dict[str, Loaded], prim_names: str, cib_where: list[Location]
+) -> Iterator[Finding]:
+    """Nodes that run xl only (no xend-config.sxp; an xl.conf, or Xen 4.5 or later in
+    force) in a cluster whose other nodes run xend: live migration between the two
+    kinds fails (xm migrate reaches no relocation server on an xl node; xl migrate
+    runs ``xl migrate-receive`` over ssh, which a xend node does not answer)."""
+    if not xends:
+        return
+    for node in sorted(set(cluster.nodes) - set(xends)):
+        xl_conf = next((i for i in cluster.docs("xl", node) if i.file.path.name == "xl.conf"), None)
+        if xl_conf is None and not cluster.versions.of("xen", node).at_least(XEN_NO_XEND):
+            continue
+        others = ", ".join(sorted(xends))
+        yield make(
+            "XN007",
+            f"{node} runs xl only (no xend-config.sxp) but {others} run xend, and the CIB"
+            f" allows live migration of {prim_names}: xm migrate finds no relocation"
+            f" server on {node}, and xl migrate no xl it may use on {others} (xend runs"
+            " there); move every node to xl before allowing migration across them",
+            xl_conf.where() if xl_conf is not None else cib_where[0],
+            cib_where,
+        )
 
 
 @rule("XN008", "relocation-open", "warning", formats=("xend",), hazard=True)
