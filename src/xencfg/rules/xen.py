@@ -563,15 +563,19 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
 def _xl_only_nodes(
     cluster: Cluster, xends: dict[str, Loaded], prim_names: str, cib_where: list[Location]
 ) -> Iterator[Finding]:
-    """Nodes that run xl only (no xend-config.sxp; an xl.conf, or Xen 4.5 or later in
-    force) in a cluster whose other nodes run xend: live migration between the two
-    kinds fails (xm migrate reaches no relocation server on an xl node; xl migrate
-    runs ``xl migrate-receive`` over ssh, which a xend node does not answer)."""
+    """Nodes that run xl only (no xend-config.sxp; an xl.conf, or xl domU configs and
+    Xen 4.5 or later in force) in a cluster whose other nodes run xend: live
+    migration between the two kinds fails (xm migrate reaches no relocation server
+    on an xl node; xl migrate runs ``xl migrate-receive`` over ssh, which a xend
+    node does not answer)."""
     if not xends:
         return
     for node in sorted(set(cluster.nodes) - set(xends)):
         xl_conf = next((i for i in cluster.docs("xl", node) if i.file.path.name == "xl.conf"), None)
-        if xl_conf is None and not cluster.versions.of("xen", node).at_least(XEN_NO_XEND):
+        # (a node with no xl file at all, a storage box say, runs no guests)
+        if xl_conf is None and not (
+            cluster.has("xl", node=node) and cluster.versions.of("xen", node).at_least(XEN_NO_XEND)
+        ):
             continue
         others = ", ".join(sorted(xends))
         yield make(
