@@ -748,11 +748,15 @@ def domu_incomplete(item: Loaded) -> Iterator[Finding]:
     Example: a fragment with only ``root`` and ``extra``.
 
     Fix: add ``name = "..."`` and ``kernel`` (or ``bootloader = "pygrub"``).
-    An xl-style config reports both as XC005 errors instead: xl refuses it.
+    An xl-style config reports both as XC005 errors instead: xl refuses it. A CPU
+    pool definition (``name``, ``sched``, ``cpus``: ``xm pool-create``,
+    xlcpupool.cfg(5)) is no domU config.
     """
     if not _is_domu(item) or item.file.format == "xl":
         return
     doc: Any = item.doc
+    if _NOT_DOMU_NAME.search(item.file.path.name) or _cpupool(doc):
+        return
     computed = set(doc.computed)
     missing = []
     if doc.name is None and "name" not in computed:
@@ -877,6 +881,13 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
         out = _xl_severity(item, found)
         if out is not None:
             yield out
+
+
+def _cpupool(doc: Any) -> bool:
+    """A CPU pool definition: ``sched`` (no domU key of xm or xl), and nothing a domU
+    needs (``xm pool-create`` and ``xl cpupool-create`` read these)."""
+    keys = {a.key for a in doc.assignments()}
+    return "sched" in keys and not keys & {"memory", "kernel", "disk", "vif", "bootloader"}
 
 
 #: xl-syntax files that are no domU config: xl.conf and cpupool definitions.
