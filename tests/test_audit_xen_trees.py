@@ -137,3 +137,31 @@ def test_live_migration_between_xend_and_xl_only_nodes() -> None:
     for name in ("web", "db", "mail"):
         rc, out = _peer_xl(TREES / case / "bad" / "xen3" / "etc" / "xen" / "vm" / name)
         assert rc == 0, out
+
+
+def test_a_format_keyword_takes_the_positional_format_slot(tmp_path: Path) -> None:
+    """libxlu's disk scanner fills each positional parameter into the first of
+    target, format, vdev, access still unset (tools/libs/util/libxlu_disk_l.l), so
+    after ``format=raw`` the positionals are target, vdev, access. peer-xl (xl 4.17)
+    reads ``format=raw,/dev/vg/a,hda,r`` as pdev_path /dev/vg/a, vdev hda, read-only;
+    XN014 said "unknown value for format: near `hda'". Given ``access=`` instead, the
+    format slot stays: ``access=r,/dev/vg/a,xvda`` is refused ("unknown value for
+    format: near `xvda'"), and so is a fourth positional after the format keyword."""
+    from xencfg.formats.xen.xl import disk_spec_error
+
+    accepted = ("format=raw,/dev/vg/a,hda,r", "format=raw,/img/a.img,xvda,r,devtype=cdrom")
+    refused = {
+        "access=r,/dev/vg/a,xvda": "unknown value for format: near `xvda'",
+        "format=raw,/dev/vg/a,raw,xvda": "unknown value for access: near `xvda'",
+    }
+    for spec in accepted:
+        assert disk_spec_error(spec) is None, spec
+    for spec, why in refused.items():
+        assert disk_spec_error(spec) == why, spec
+    for i, spec in enumerate([*accepted, *refused]):
+        path = tmp_path / f"d{i}.cfg"
+        path.write_text(f'name = "g"\nkernel = "/k"\ndisk = [ "{spec}" ]\n')
+        rc, out = _peer_xl(path)
+        assert (rc == 0) == (spec in accepted), out
+        if spec in refused:
+            assert refused[spec] in out

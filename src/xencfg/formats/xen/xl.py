@@ -504,7 +504,12 @@ def disk_spec_error(spec: str) -> str | None:
     def check(what: str, value: str) -> str | None:
         if value not in _DISK_VALUES[what]:
             return f"unknown value for {what}: near `{value}'"
-        return save(what, value) if what not in ("format", "access") else None
+        if what == "format":
+            # a format given (by keyword too) takes the positional format slot away:
+            # peer-xl reads 'format=raw,/dev/vg/a,hda,r' as target, vdev, access
+            got["format"] = value
+            return None
+        return save(what, value) if what != "access" else None
 
     while pos < n:
         rest = spec[pos:]
