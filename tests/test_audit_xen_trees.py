@@ -165,3 +165,18 @@ def test_a_format_keyword_takes_the_positional_format_slot(tmp_path: Path) -> No
         assert (rc == 0) == (spec in accepted), out
         if spec in refused:
             assert refused[spec] in out
+
+
+def test_hosts_allow_matches_the_peers_fqdn_not_its_short_name() -> None:
+    """xend admits a relocation peer when a hosts-allow regex matches the source
+    address or ``socket.getfqdn`` of it (tools/python/xen/web/connection.py
+    ``hostAllowed``); getfqdn returns the first name with a dot of the address's
+    hosts line. With /etc/hosts lines such as ``10.0.0.2 xen2.example.net xen2``
+    (three dom0s), ``^xen[123]$`` admits nobody: xend logs "Rejected connection
+    from 10.0.0.2 (xen2.example.net)" and every live migration fails (``bad``,
+    which XN007 used to pass because the short name matched). ``good`` matches the
+    FQDNs."""
+    case = "xend-hosts-allow-fqdn"
+    bad = _codes(case, "bad", ["XN007"])
+    assert len(bad) == 6 and {c[3] for c in bad} == {"error"}
+    assert _codes(case, "good", ["XN007"]) == []

@@ -428,15 +428,29 @@ def _xend_where(item: Loaded, *names: str) -> Location:
 
 
 def _peer_names(node: str, hosts: Loaded | None) -> list[str]:
-    """What a relocation connection from ``node`` can look like: its name, and its
-    addresses and their names per this node's /etc/hosts."""
-    out = [node]
-    if hosts is not None:
-        doc: Any = hosts.doc
-        for addr in doc.addresses(node):
-            out.append(str(addr))
-            out.extend(doc.names_of(addr))
-    return list(dict.fromkeys(out))
+    """What xend matches its hosts-allow regexes against when ``node`` connects:
+    the source address and ``socket.getfqdn`` of it (tools/python/xen/web/
+    connection.py ``hostAllowed``: ``h.match(fqdn) or h.match(addrport[0])``).
+    getfqdn returns the first name with a dot of the address's hosts line, else its
+    canonical name, so ``^xen2$`` does not admit a peer listed as ``10.0.0.2
+    xen2.example.net xen2``. The addresses are those this node's /etc/hosts gives
+    the peer's name and its ``NAME-...``/``NAME.`` names (the migration may come from
+    any of them); without such a line (DNS decides) the peer's name stands for it."""
+    if hosts is None:
+        return [node]
+    doc: Any = hosts.doc
+    low = node.lower()
+    out: list[str] = []
+    for line in doc.lines:
+        names = [n.lower() for n in line.names]
+        if line.address is None or not any(
+            n == low or n.startswith((low + "-", low + ".")) for n in names
+        ):
+            continue
+        first = next((entry for entry in doc.lines if entry.address == line.address), line)
+        fqdn = next((n for n in first.names if "." in n), first.canonical)
+        out += [str(line.address), *([fqdn] if fqdn else [])]
+    return list(dict.fromkeys(out)) or [node]
 
 
 def _admits(patterns: list[str], candidates: list[str]) -> bool:
