@@ -180,3 +180,21 @@ def test_hosts_allow_matches_the_peers_fqdn_not_its_short_name() -> None:
     bad = _codes(case, "bad", ["XN007"])
     assert len(bad) == 6 and {c[3] for c in bad} == {"error"}
     assert _codes(case, "good", ["XN007"]) == []
+
+
+def test_xm_nics_carried_to_xl_gives_the_interfaces(tmp_path: Path) -> None:
+    """``nics = 2`` with one vif: xm made two interfaces (create.py configure_vifs
+    pads vif with '' entries); the converted config gives xl 4.17 two nics too
+    (peer-xl's JSON lists both, the first on xenbr1)."""
+    import json
+
+    import xencfg
+    from xencfg.migrations.xen import xm_to_xl
+
+    text = "name = 'n'\nkernel = '/k'\nnics = 2\nvif = ['bridge=xenbr1']\n"
+    path = tmp_path / "n.cfg"
+    path.write_text(xm_to_xl(xencfg.loads(text, "xm")).text)
+    rc, out = _peer_xl(path)
+    assert rc == 0, out
+    nics = json.loads(out[out.index("{") :])["nics"]
+    assert len(nics) == 2 and nics[0]["bridge"] == "xenbr1"

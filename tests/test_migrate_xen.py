@@ -118,6 +118,19 @@ def test_pygrub_path_and_renames() -> None:
     }
 
 
+def test_xm_nics_become_empty_vif_entries() -> None:
+    # xm's create.py configure_vifs appended '' to vif until there were 'nics' of
+    # them ("The nics option is deprecated.  Please use an empty vif entry
+    # instead"); xl has no 'nics': the guest lost its extra interfaces
+    out, changes = convert("name = 'n'\nkernel = '/k'\nnics = 2\nvif = ['bridge=xenbr1']\n")
+    assert xl_settings(out)["vif"] == ["bridge=xenbr1", ""]
+    assert "nics" not in xl_settings(out) and (3, "nics", "info") in changes
+    out, _ = convert("name = 'n'\nkernel = '/k'\nnics = 2\n")
+    assert xl_settings(out)["vif"] == ["", ""]
+    out, _ = convert("name = 'n'\nkernel = '/k'\nvif = ['', '']\nnics = 1\n")
+    assert xl_settings(out)["vif"] == ["", ""]
+
+
 def test_uuid_is_written_as_xl_reads_it() -> None:
     # xend stripped the dashes and read 32 hex digits (tools/python/xen/xend/uuid.py
     # fromString); libxl_uuid_from_string wants 8-4-4-4-12 (peer-xl: "Failed to parse

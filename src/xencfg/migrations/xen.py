@@ -189,6 +189,8 @@ class _Converter:
     out: list[str] = attrs.Factory(list)
     #: an HVM domU, whose xm 'kernel' is the firmware (hvmloader)
     hvm: bool = attrs.field(init=False)
+    #: xm's deprecated ``nics`` (its node and value), written as vif entries at the end
+    nics: tuple[Node, Any] | None = None
 
     def __attrs_post_init__(self) -> None:
         self.hvm = self.doc.get("builder") in ("hvm", "vmx")
@@ -376,6 +378,11 @@ class _Converter:
                 return key, spelled
         if key in ("bootargs", "bootloader_args") and isinstance(value, str):
             return self.bootloader_args(node, key, value)
+        if key == "nics":
+            # xm added empty vifs up to 'nics' (create.py configure_vifs); xl has no
+            # such key: finish() writes the vifs
+            self.nics = (node, value)
+            return None, None
         if key in RENAMED:
             self.note(node, key, "info", f"renamed to '{RENAMED[key]}' (xl.cfg(5))")
             return RENAMED[key], value
@@ -460,12 +467,33 @@ class _Converter:
 
     def finish(self) -> None:
         """Checks over the whole file: what xm defaulted that xl does not."""
+        if self.nics is not None:
+            self.finish_nics(*self.nics)
         if "name" not in self.env:
             self.changes.append(
                 Change(
                     1, "name", "action", "no name: xl needs one ('Domain name must be specified')"
                 )
             )
+
+    def finish_nics(self, node: Node, nics: Any) -> None:
+        """xm's ``nics = N``: create.py's configure_vifs appended empty vif entries
+        until there were N ("The nics option is deprecated.  Please use an empty vif
+        entry instead"); xl ignores the key, so the empty entries are written out."""
+        vifs = self.env.get("vif", [])
+        if not isinstance(nics, int) or isinstance(nics, bool) or not isinstance(vifs, list):
+            self.note(node, "nics", "action", "xm added empty vifs up to 'nics': add them to vif")
+            return
+        missing = nics - len(vifs)
+        if missing <= 0:
+            self.note(node, "nics", "info", "dropped: vif already lists as many interfaces")
+            return
+        extra = ", ".join(['""'] * missing)
+        op = "+=" if "vif" in self.env else "="
+        if self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+        self.out.append(f"vif {op} [ {extra} ]\n")
+        self.note(node, "nics", "info", f"{missing} empty vif entries, as xm added for nics")
 
 
 def _xl_text_or(value: Any) -> str:
