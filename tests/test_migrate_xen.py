@@ -131,6 +131,24 @@ def test_xm_nics_become_empty_vif_entries() -> None:
     assert xl_settings(out)["vif"] == ["", ""]
 
 
+def test_xm_restart_becomes_the_actions_xend_set() -> None:
+    # XendDomainInfo.parseConfig (Xen 3.0): restart = "always" set on_poweroff,
+    # on_reboot and on_crash to restart where the file does not set them; xl has no
+    # 'restart' and would destroy a crashed guest
+    out, changes = convert("name = 'r'\nkernel = '/k'\non_crash = 'preserve'\nrestart = 'always'\n")
+    got = xl_settings(out)
+    assert (got["on_poweroff"], got["on_reboot"], got["on_crash"]) == (
+        "restart",
+        "restart",
+        "preserve",
+    )
+    assert "restart" not in got and (4, "restart", "info") in changes
+    never = xl_settings(convert("name = 'r'\nkernel = '/k'\nrestart = 'never'\n")[0])
+    assert never["on_reboot"] == "destroy"
+    odd, _ = convert("name = 'r'\nkernel = '/k'\nrestart = 'sometimes'\n")
+    assert "on_reboot" not in xl_settings(odd)
+
+
 def test_uuid_is_written_as_xl_reads_it() -> None:
     # xend stripped the dashes and read 32 hex digits (tools/python/xen/xend/uuid.py
     # fromString); libxl_uuid_from_string wants 8-4-4-4-12 (peer-xl: "Failed to parse

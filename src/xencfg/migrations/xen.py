@@ -140,6 +140,12 @@ DROPPED = {
     "cpu": "xm pinned VCPU 0 to this CPU; xl pins with 'cpus' (all VCPUs) or "
     "'cpus = [\"N\", ...]' (one entry per VCPU)",
 }
+#: xm's deprecated ``restart`` values and the actions xend set for them.
+_RESTART = {
+    "onreboot": {"on_poweroff": "destroy", "on_reboot": "restart", "on_crash": "destroy"},
+    "always": {"on_poweroff": "restart", "on_reboot": "restart", "on_crash": "restart"},
+    "never": {"on_poweroff": "destroy", "on_reboot": "destroy", "on_crash": "destroy"},
+}
 #: xm spellings xl reads under another name.
 RENAMED = {"cpu_cap": "cap", "bootargs": "bootloader_args"}
 #: tsc_mode's numbers, in the order xl.cfg(5) gives them (xl warns that numbers are
@@ -191,6 +197,8 @@ class _Converter:
     hvm: bool = attrs.field(init=False)
     #: xm's deprecated ``nics`` (its node and value), written as vif entries at the end
     nics: tuple[Node, Any] | None = None
+    #: xm's deprecated ``restart`` (its node and value), written as on_* actions
+    restart: tuple[Node, Any] | None = None
 
     def __attrs_post_init__(self) -> None:
         self.hvm = self.doc.get("builder") in ("hvm", "vmx")
@@ -378,6 +386,11 @@ class _Converter:
                 return key, spelled
         if key in ("bootargs", "bootloader_args") and isinstance(value, str):
             return self.bootloader_args(node, key, value)
+        if key == "restart":
+            # xend turned it into on_poweroff/on_reboot/on_crash where those are not
+            # set (XendDomainInfo.parseConfig, handle_restart); xl has no 'restart'
+            self.restart = (node, value)
+            return None, None
         if key == "nics":
             # xm added empty vifs up to 'nics' (create.py configure_vifs); xl has no
             # such key: finish() writes the vifs
@@ -469,12 +482,29 @@ class _Converter:
         """Checks over the whole file: what xm defaulted that xl does not."""
         if self.nics is not None:
             self.finish_nics(*self.nics)
+        if self.restart is not None:
+            self.finish_restart(*self.restart)
         if "name" not in self.env:
             self.changes.append(
                 Change(
                     1, "name", "action", "no name: xl needs one ('Domain name must be specified')"
                 )
             )
+
+    def finish_restart(self, node: Node, restart: Any) -> None:
+        """xm's deprecated ``restart``: xend set each of on_poweroff, on_reboot and
+        on_crash the file does not set (XendDomainInfo.parseConfig: onreboot =
+        destroy/restart/destroy, always = restart x3, never = destroy x3) and
+        ignored any other value with a warning; the actions are written out."""
+        actions = _RESTART.get(restart) if isinstance(restart, str) else None
+        if actions is None:
+            self.note(node, "restart", "info", "dropped: xend ignored this value too")
+            return
+        lines = [f'{k} = "{v}"\n' for k, v in actions.items() if k not in self.env]
+        if self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+        self.out.extend(lines)
+        self.note(node, "restart", "info", f"written as xend read it: {' '.join(lines).strip()}")
 
     def finish_nics(self, node: Node, nics: Any) -> None:
         """xm's ``nics = N``: create.py's configure_vifs appended empty vif entries
