@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import attrs
 
@@ -21,33 +21,10 @@ from ..versions import (
     XEN_XL,
 )
 from . import make, rule
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.cib.model import CibDocument
-    from ..formats.drbd import DrbdDocument
-    from ..formats.xen.domu import DomUDocument
-    from ..formats.xen.xend import XendDocument
-
-
-def _domu(item: Loaded) -> DomUDocument:
-    """The document of a domU config item (xm or xl)."""
-    return cast("DomUDocument", item.doc)
-
-
-def _xend(item: Loaded) -> XendDocument:
-    """The document of an xend-config.sxp item."""
-    return cast("XendDocument", item.doc)
-
-
-def _drbd(item: Loaded) -> DrbdDocument:
-    """The document of a drbd.conf item."""
-    return cast("DrbdDocument", item.doc)
-
-
-def _cib(item: Loaded) -> CibDocument:
-    """The document of a CIB item."""
-    return cast("CibDocument", item.doc)
-
+from .documents import cib_doc as _cib
+from .documents import domu_doc as _domu
+from .documents import drbd_doc as _drbd
+from .documents import xend_doc as _xend
 
 DOMU_FORMATS = ("xm", "xl")
 #: Disks that are the same device on every node (replicated or on the SAN); other
@@ -680,9 +657,9 @@ def xend_value_cut(item: Loaded) -> Iterator[Finding]:
             continue
         s = doc.setting(name)
         values = s.values if s is not None else []
-        if len(values) < 2 or not all(isinstance(v, Atom) for v in values):
+        atoms = [v for v in values if isinstance(v, Atom)]
+        if len(values) < 2 or len(atoms) != len(values):
             continue
-        atoms = cast("list[Atom]", values)
         first, last = atoms[0].tok, atoms[-1].tok
         if doc.source and first is not None and last is not None:
             meant = doc.source[first.pos : last.pos + len(last.text)]
