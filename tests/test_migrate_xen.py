@@ -114,8 +114,71 @@ def test_pygrub_path_and_renames() -> None:
         "name": "p",
         "bootloader": "pygrub",
         "cap": 50,
-        "bootloader_args": "-q",
+        "bootloader_args": ["-q"],
     }
+
+
+def test_xm_nics_become_empty_vif_entries() -> None:
+    # xm's create.py configure_vifs appended '' to vif until there were 'nics' of
+    # them ("The nics option is deprecated.  Please use an empty vif entry
+    # instead"); xl has no 'nics': the guest lost its extra interfaces
+    out, changes = convert("name = 'n'\nkernel = '/k'\nnics = 2\nvif = ['bridge=xenbr1']\n")
+    assert xl_settings(out)["vif"] == ["bridge=xenbr1", ""]
+    assert "nics" not in xl_settings(out) and (3, "nics", "info") in changes
+    out, _ = convert("name = 'n'\nkernel = '/k'\nnics = 2\n")
+    assert xl_settings(out)["vif"] == ["", ""]
+    out, _ = convert("name = 'n'\nkernel = '/k'\nvif = ['', '']\nnics = 1\n")
+    assert xl_settings(out)["vif"] == ["", ""]
+
+
+def test_xm_restart_becomes_the_actions_xend_set() -> None:
+    # XendDomainInfo.parseConfig (Xen 3.0): restart = "always" set on_poweroff,
+    # on_reboot and on_crash to restart where the file does not set them; xl has no
+    # 'restart' and would destroy a crashed guest
+    out, changes = convert("name = 'r'\nkernel = '/k'\non_crash = 'preserve'\nrestart = 'always'\n")
+    got = xl_settings(out)
+    assert (got["on_poweroff"], got["on_reboot"], got["on_crash"]) == (
+        "restart",
+        "restart",
+        "preserve",
+    )
+    assert "restart" not in got and (4, "restart", "info") in changes
+    never = xl_settings(convert("name = 'r'\nkernel = '/k'\nrestart = 'never'\n")[0])
+    assert never["on_reboot"] == "destroy"
+    odd, _ = convert("name = 'r'\nkernel = '/k'\nrestart = 'sometimes'\n")
+    assert "on_reboot" not in xl_settings(odd)
+
+
+def test_uuid_is_written_as_xl_reads_it() -> None:
+    # xend stripped the dashes and read 32 hex digits (tools/python/xen/xend/uuid.py
+    # fromString); libxl_uuid_from_string wants 8-4-4-4-12 (peer-xl: "Failed to parse
+    # UUID: c7a5fdb2cdaf9455926ad65c16db1809"; the dashed form is accepted)
+    out, changes = convert("name = 'u'\nkernel = '/k'\nuuid = 'C7A5FDB2CDAF9455926AD65C16DB1809'\n")
+    assert xl_settings(out)["uuid"] == "C7A5FDB2-CDAF-9455-926A-D65C16DB1809"
+    assert (3, "uuid", "info") in changes
+    kept, changes = convert("name = 'u'\nuuid = 'c7a5fdb2-cdaf-9455-926a-d65c16db1809'\n")
+    assert xl_settings(kept)["uuid"] == "c7a5fdb2-cdaf-9455-926a-d65c16db1809"
+    assert not any(c[1] == "uuid" for c in changes)
+
+
+def test_bootloader_args_become_xends_words() -> None:
+    # xend split the string like a shell and passed nothing for an empty one
+    # (tools/python/xen/xend/XendBootloader.py: ``if blargs:
+    # args.extend(shlex.split(blargs))``). xl splits a string at blanks only and
+    # xl 4.17 crashes on an empty one: xl_parse.c split_string_into_string_list()
+    # counts one word where strtok_r finds none and strdup()s NULL (peer-xl: rc 139
+    # for ``bootloader_args = ""``; the list form below is accepted without warning).
+    out, changes = convert(
+        "name = 'p'\nbootloader = 'pygrub'\nbootargs = ''\n"
+        "bootloader_args = '-q --entry=\"my kernel\"'\n"
+    )
+    assert xl_settings(out) == {
+        "name": "p",
+        "bootloader": "pygrub",
+        "bootloader_args": ["-q", "--entry=my kernel"],
+    }
+    assert (3, "bootargs", "info") in changes
+    assert 'bootloader_args = ""' not in out
 
 
 def test_shared_writable_disk_needs_action() -> None:

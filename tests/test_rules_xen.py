@@ -294,7 +294,7 @@ def test_xn007_ports_and_hosts_allow(tmp_path: Path) -> None:
             "xend-config.sxp",
             3,
             "xend-relocation-hosts-allow on beta (^localhost$ ^alpha-hb$ ^beta$) admits none of"
-            " alpha, 10.0.0.1, alpha.example.net: alpha cannot migrate vm1 here",
+            " 10.0.0.1, alpha.example.net: alpha cannot migrate vm1 here",
         ),
         (
             "xend-config.sxp",
@@ -404,6 +404,13 @@ def test_xn012_domu_incomplete(tmp_path: Path) -> None:
     hvm = "name = 'w'\nbuilder = 'hvm'\nmemory = 512\n"
     good = write(tmp_path / "g", {"etc/xen/a": domu("a"), "etc/xen/w": hvm})
     assert run([good], "XN012") == []
+    # a CPU pool definition (Xen's tools/examples/cpupool, read as xm for its plain
+    # name; ``xm pool-create``/``xl cpupool-create`` take name, sched and cpus) is no
+    # domU config: it needs no kernel. With a domU key it is a domU again.
+    pool = 'name = "Example-Cpupool"\nsched = "credit"\ncpus = ["2", "3"]\n'
+    pools = write(tmp_path / "p", {"etc/xen/pool": pool})
+    assert run([pools], "XN012") == []
+    assert len(run([write(tmp_path / "q", {"etc/xen/pool": pool + "memory = 128\n"})], "XN012"))
 
 
 def test_xn013_memory_above_maxmem(tmp_path: Path) -> None:

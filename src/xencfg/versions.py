@@ -81,6 +81,10 @@ XEN_XL = Version.parse("4.1")
 XEN_NO_XEND = Version.parse("4.5")
 #: Xen 4.10 added xl's ``type`` and made it refuse a ``builder`` other than hvm/generic.
 XEN_TYPE = Version.parse("4.10")
+#: Xen 4.2 made xl split a string ``bootloader_args`` into words (a list is the new
+#: form); xl 4.17 reads it for every domain type, older xl for PV guests only.
+XEN_BOOTLOADER_SPLIT = Version.parse("4.2")
+XEN_BOOTLOADER_ANY_TYPE = Version.parse("4.17")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")

@@ -19,6 +19,8 @@ from __future__ import annotations
 import ast
 import operator
 import os
+import shlex
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -138,6 +140,12 @@ DROPPED = {
     "cpu": "xm pinned VCPU 0 to this CPU; xl pins with 'cpus' (all VCPUs) or "
     "'cpus = [\"N\", ...]' (one entry per VCPU)",
 }
+#: xm's deprecated ``restart`` values and the actions xend set for them.
+_RESTART = {
+    "onreboot": {"on_poweroff": "destroy", "on_reboot": "restart", "on_crash": "destroy"},
+    "always": {"on_poweroff": "restart", "on_reboot": "restart", "on_crash": "restart"},
+    "never": {"on_poweroff": "destroy", "on_reboot": "destroy", "on_crash": "destroy"},
+}
 #: xm spellings xl reads under another name.
 RENAMED = {"cpu_cap": "cap", "bootargs": "bootloader_args"}
 #: tsc_mode's numbers, in the order xl.cfg(5) gives them (xl warns that numbers are
@@ -187,6 +195,10 @@ class _Converter:
     out: list[str] = attrs.Factory(list)
     #: an HVM domU, whose xm 'kernel' is the firmware (hvmloader)
     hvm: bool = attrs.field(init=False)
+    #: xm's deprecated ``nics`` (its node and value), written as vif entries at the end
+    nics: tuple[Node, Any] | None = None
+    #: xm's deprecated ``restart`` (its node and value), written as on_* actions
+    restart: tuple[Node, Any] | None = None
 
     def __attrs_post_init__(self) -> None:
         self.hvm = self.doc.get("builder") in ("hvm", "vmx")
@@ -360,8 +372,30 @@ class _Converter:
         if key == "tsc_mode" and isinstance(value, int) and value in range(len(TSC_MODES)):
             self.note(node, key, "info", f'xl names the mode: "{TSC_MODES[value]}"')
             return key, TSC_MODES[value]
-        if key == "bootargs" and isinstance(value, str):
-            return self.bootargs(node, value)
+        if key == "uuid" and isinstance(value, str):
+            # xend read 32 hex digits, dashes anywhere (xend/uuid.py fromString:
+            # s.replace('-', '')); xl only 8-4-4-4-12 (libxl_uuid_from_string; peer-xl:
+            # "Failed to parse UUID: c7a5fdb2cdaf9455926ad65c16db1809")
+            digits = value.replace("-", "")
+            if len(digits) == 32 and all(c in string.hexdigits for c in digits):
+                spelled = "-".join(
+                    digits[a:b] for a, b in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
+                )
+                if spelled != value:
+                    self.note(node, key, "info", f"written as xl reads a uuid: {spelled}")
+                return key, spelled
+        if key in ("bootargs", "bootloader_args") and isinstance(value, str):
+            return self.bootloader_args(node, key, value)
+        if key == "restart":
+            # xend turned it into on_poweroff/on_reboot/on_crash where those are not
+            # set (XendDomainInfo.parseConfig, handle_restart); xl has no 'restart'
+            self.restart = (node, value)
+            return None, None
+        if key == "nics":
+            # xm added empty vifs up to 'nics' (create.py configure_vifs); xl has no
+            # such key: finish() writes the vifs
+            self.nics = (node, value)
+            return None, None
         if key in RENAMED:
             self.note(node, key, "info", f"renamed to '{RENAMED[key]}' (xl.cfg(5))")
             return RENAMED[key], value
@@ -375,24 +409,24 @@ class _Converter:
                     self.note(node, key, "warning", "xl ignores a vif's accel= (not supported)")
         return key, value
 
-    def bootargs(self, node: Node, value: str) -> tuple[str | None, Any]:
-        """xm's ``bootargs`` as xl's ``bootloader_args``; an empty one is dropped.
-
-        An empty string (``bootargs=""``, as SLES 11's vm-install writes it) means no
-        arguments to xend (XendBootloader.py extends the command only ``if blargs``), but
-        xl 4.17 crashes on ``bootloader_args = ""`` (peer-xl: a segmentation fault after
-        'Specifying "bootloader_args" as a string is deprecated')."""
-        if value.strip():
-            self.note(node, "bootargs", "info", "renamed to 'bootloader_args' (xl.cfg(5))")
+    def bootloader_args(self, node: Node, key: str, value: str) -> tuple[str | None, Any]:
+        """xm's bootloader arguments as xl's list. xend split the string like a shell
+        and passed nothing for an empty one (XendBootloader.py: ``if blargs:
+        args.extend(shlex.split(blargs))``); xl splits a string at blanks only, warns
+        that a string is deprecated, and xl 4.2 to 4.17 crash on one with no word
+        (xl_parse.c ``split_string_into_string_list`` calls ``strdup(NULL)``; peer-xl:
+        rc 139 for ``bootloader_args = ""``)."""
+        try:
+            args = shlex.split(value)
+        except ValueError as e:
+            self.note(node, key, "action", f"xend could not split it ({e}): fix the quotes")
             return "bootloader_args", value
-        self.note(
-            node,
-            "bootargs",
-            "info",
-            "empty: dropped (the bootloader gets no arguments either way; xl 4.17 crashes "
-            "on an empty bootloader_args string)",
-        )
-        return None, None
+        if not args:
+            self.note(node, key, "info", "dropped: no arguments (xl crashes on an empty string)")
+            return None, None
+        renamed = "renamed to 'bootloader_args', " if key == "bootargs" else ""
+        self.note(node, key, "info", f"{renamed}a list split as xend split it (shell words)")
+        return "bootloader_args", args
 
     def disk(self, node: Node, spec: str) -> str:
         d = parse_disk(spec)
@@ -446,12 +480,50 @@ class _Converter:
 
     def finish(self) -> None:
         """Checks over the whole file: what xm defaulted that xl does not."""
+        if self.nics is not None:
+            self.finish_nics(*self.nics)
+        if self.restart is not None:
+            self.finish_restart(*self.restart)
         if "name" not in self.env:
             self.changes.append(
                 Change(
                     1, "name", "action", "no name: xl needs one ('Domain name must be specified')"
                 )
             )
+
+    def finish_restart(self, node: Node, restart: Any) -> None:
+        """xm's deprecated ``restart``: xend set each of on_poweroff, on_reboot and
+        on_crash the file does not set (XendDomainInfo.parseConfig: onreboot =
+        destroy/restart/destroy, always = restart x3, never = destroy x3) and
+        ignored any other value with a warning; the actions are written out."""
+        actions = _RESTART.get(restart) if isinstance(restart, str) else None
+        if actions is None:
+            self.note(node, "restart", "info", "dropped: xend ignored this value too")
+            return
+        lines = [f'{k} = "{v}"\n' for k, v in actions.items() if k not in self.env]
+        if self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+        self.out.extend(lines)
+        self.note(node, "restart", "info", f"written as xend read it: {' '.join(lines).strip()}")
+
+    def finish_nics(self, node: Node, nics: Any) -> None:
+        """xm's ``nics = N``: create.py's configure_vifs appended empty vif entries
+        until there were N ("The nics option is deprecated.  Please use an empty vif
+        entry instead"); xl ignores the key, so the empty entries are written out."""
+        vifs = self.env.get("vif", [])
+        if not isinstance(nics, int) or isinstance(nics, bool) or not isinstance(vifs, list):
+            self.note(node, "nics", "action", "xm added empty vifs up to 'nics': add them to vif")
+            return
+        missing = nics - len(vifs)
+        if missing <= 0:
+            self.note(node, "nics", "info", "dropped: vif already lists as many interfaces")
+            return
+        extra = ", ".join(['""'] * missing)
+        op = "+=" if "vif" in self.env else "="
+        if self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+        self.out.append(f"vif {op} [ {extra} ]\n")
+        self.note(node, "nics", "info", f"{missing} empty vif entries, as xm added for nics")
 
 
 def _xl_text_or(value: Any) -> str:

@@ -13,7 +13,13 @@ import attrs
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
-from ..versions import XEN_NO_XEND, XEN_TYPE, XEN_XL
+from ..versions import (
+    XEN_BOOTLOADER_ANY_TYPE,
+    XEN_BOOTLOADER_SPLIT,
+    XEN_NO_XEND,
+    XEN_TYPE,
+    XEN_XL,
+)
 from . import make, rule
 from .documents import cib_doc as _cib
 from .documents import domu_doc as _domu
@@ -399,15 +405,29 @@ def _xend_where(item: Loaded, *names: str) -> Location:
 
 
 def _peer_names(node: str, hosts: Loaded | None) -> list[str]:
-    """What a relocation connection from ``node`` can look like: its name, and its
-    addresses and their names per this node's /etc/hosts."""
-    out = [node]
-    if hosts is not None:
-        doc: Any = hosts.doc
-        for addr in doc.addresses(node):
-            out.append(str(addr))
-            out.extend(doc.names_of(addr))
-    return list(dict.fromkeys(out))
+    """What xend matches its hosts-allow regexes against when ``node`` connects:
+    the source address and ``socket.getfqdn`` of it (tools/python/xen/web/
+    connection.py ``hostAllowed``: ``h.match(fqdn) or h.match(addrport[0])``).
+    getfqdn returns the first name with a dot of the address's hosts line, else its
+    canonical name, so ``^xen2$`` does not admit a peer listed as ``10.0.0.2
+    xen2.example.net xen2``. The addresses are those this node's /etc/hosts gives
+    the peer's name and its ``NAME-...``/``NAME.`` names (the migration may come from
+    any of them); without such a line (DNS decides) the peer's name stands for it."""
+    if hosts is None:
+        return [node]
+    doc: Any = hosts.doc
+    low = node.lower()
+    out: list[str] = []
+    for line in doc.lines:
+        names = [n.lower() for n in line.names]
+        if line.address is None or not any(
+            n == low or n.startswith((low + "-", low + ".")) for n in names
+        ):
+            continue
+        first = next((entry for entry in doc.lines if entry.address == line.address), line)
+        fqdn = next((n for n in first.names if "." in n), first.canonical)
+        out += [str(line.address), *([fqdn] if fqdn else [])]
+    return list(dict.fromkeys(out)) or [node]
 
 
 def _admits(patterns: list[str], candidates: list[str]) -> bool:
@@ -452,9 +472,17 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     reported too: xend matches it with Python's backtracking ``re``, which can take
     minutes on a peer name that almost matches, and the migration hangs meanwhile.
 
+    A node that runs xl only (no xend-config.sxp, but an xl.conf or Xen 4.5 or
+    later in force) among nodes that run xend, as in a cluster half moved to xl,
+    is reported too: ``xm migrate`` to it finds no relocation server (xend is gone
+    there), and ``xl migrate`` from it runs ``xl migrate-receive`` over ssh on a
+    node whose domains xend holds. The Xen resource agent uses whichever of the
+    two the node has.
+
     Fix: ``(xend-relocation-server yes)``, the same ``xend-relocation-port`` on
     every node, and ``xend-relocation-hosts-allow`` naming the other nodes, each
-    pattern without nested repetition (``^peer$``, ``^node[0-9]+$``).
+    pattern without nested repetition (``^peer$``, ``^node[0-9]+$``); move every
+    node to xl before allowing migration on a node that runs xl.
     """
     from ..regex import catastrophic
 
@@ -506,6 +534,7 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
                     _xend_where(item, "xend-relocation-hosts-allow"),
                     cib_where,
                 )
+    yield from _xl_only_nodes(cluster, xends, prim_names, cib_where)
     if len(ports) > 1:
         common = Counter({p: len(n) for p, n in ports.items()}).most_common(1)[0][0]
         ref = ports[common][0]
@@ -520,6 +549,35 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
                     _xend_where(xends[node], "xend-relocation-port"),
                     [_xend_where(xends[ref], "xend-relocation-port")],
                 )
+
+
+def _xl_only_nodes(
+    cluster: Cluster, xends: dict[str, Loaded], prim_names: str, cib_where: list[Location]
+) -> Iterator[Finding]:
+    """Nodes that run xl only (no xend-config.sxp; an xl.conf, or xl domU configs and
+    Xen 4.5 or later in force) in a cluster whose other nodes run xend: live
+    migration between the two kinds fails (xm migrate reaches no relocation server
+    on an xl node; xl migrate runs ``xl migrate-receive`` over ssh, which a xend
+    node does not answer)."""
+    if not xends:
+        return
+    for node in sorted(set(cluster.nodes) - set(xends)):
+        xl_conf = next((i for i in cluster.docs("xl", node) if i.file.path.name == "xl.conf"), None)
+        # (a node with no xl file at all, a storage box say, runs no guests)
+        if xl_conf is None and not (
+            cluster.has("xl", node=node) and cluster.versions.of("xen", node).at_least(XEN_NO_XEND)
+        ):
+            continue
+        others = ", ".join(sorted(xends))
+        yield make(
+            "XN007",
+            f"{node} runs xl only (no xend-config.sxp) but {others} run xend, and the CIB"
+            f" allows live migration of {prim_names}: xm migrate finds no relocation"
+            f" server on {node}, and xl migrate no xl it may use on {others} (xend runs"
+            " there); move every node to xl before allowing migration across them",
+            xl_conf.where() if xl_conf is not None else cib_where[0],
+            cib_where,
+        )
 
 
 @rule("XN008", "relocation-open", "warning", formats=("xend",), hazard=True)
@@ -569,6 +627,54 @@ def xend_duplicate(item: Loaded) -> Iterator[Finding]:
                 item.where(s),
                 [item.where(found[0])],
             )
+
+
+@rule("XN017", "xend-value-cut", "warning", formats=("xend",), hazard=True)
+def xend_value_cut(item: Loaded) -> Iterator[Finding]:
+    """A one-value xend setting written as several words: xend reads the first word
+    only and drops the rest without a message.
+
+    Why it matters: xend's S-expression reader ends an unquoted word at a blank and
+    at each of ``{}()<>[]!;`` (tools/python/xen/xend/sxp.py, ``Parser.is_separator``
+    and ``state_atom``), and XendOptions.get_config_value reads a setting with
+    ``sxp.child_value``, its first item. So ``(network-script network-bridge
+    netdev=eth1)`` builds the bridge on the default NIC, ``(vif-script vif-bridge
+    bridge=xenbr1)`` attaches every vif to the default bridge, and
+    ``(xend-relocation-hosts-allow ^xen[12]$)`` admits ``^xen``: every host whose
+    name starts with xen. Only the first occurrence of a setting counts (xend reads
+    that one; XN009 reports repeats).
+
+    Example: ``(network-script network-bridge netdev=eth1)``.
+
+    Fix: quote the whole value: ``(network-script 'network-bridge netdev=eth1')``,
+    ``(xend-relocation-hosts-allow '^xen[12]$ ^localhost$')``.
+    """
+    from ..formats.xen.xend import OPTIONS, Atom, quote
+
+    doc = _xend(item)
+    for name in dict.fromkeys(doc.names):
+        if OPTIONS.get(name, ("raw", ""))[0] not in ("bool", "int", "regexes", "str"):
+            continue
+        s = doc.setting(name)
+        values = s.values if s is not None else []
+        atoms = [v for v in values if isinstance(v, Atom)]
+        if len(values) < 2 or len(atoms) != len(values):
+            continue
+        first, last = atoms[0].tok, atoms[-1].tok
+        if doc.source and first is not None and last is not None:
+            meant = doc.source[first.pos : last.pos + len(last.text)]
+        else:
+            meant = " ".join(a.value for a in atoms)
+        dropped = " ".join(repr(a.value) for a in atoms[1:])
+        # the words as written, in quotes (their backslashes then become escapes)
+        suggested = f"'{meant}'" if "'" not in meant else quote(meant)
+        yield make(
+            "XN017",
+            f"({name} ...): xend reads only {atoms[0].value!r} and drops {dropped} (an"
+            " unquoted word ends at a blank or at one of {}()<>[]!;); quote the value:"
+            f" ({name} {suggested})",
+            item.where(s),
+        )
 
 
 @rule("XN010", "vif-without-mac", "warning", formats=DOMU_FORMATS)
@@ -633,11 +739,15 @@ def domu_incomplete(item: Loaded) -> Iterator[Finding]:
     Example: a fragment with only ``root`` and ``extra``.
 
     Fix: add ``name = "..."`` and ``kernel`` (or ``bootloader = "pygrub"``).
-    An xl-style config reports both as XC005 errors instead: xl refuses it.
+    An xl-style config reports both as XC005 errors instead: xl refuses it. A CPU
+    pool definition (``name``, ``sched``, ``cpus``: ``xm pool-create``,
+    xlcpupool.cfg(5)) is no domU config.
     """
     if not _is_domu(item) or item.file.format == "xl":
         return
     doc: Any = item.doc
+    if _NOT_DOMU_NAME.search(item.file.path.name) or _cpupool(doc):
+        return
     computed = set(doc.computed)
     missing = []
     if doc.name is None and "name" not in computed:
@@ -764,6 +874,13 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
             yield out
 
 
+def _cpupool(doc: Any) -> bool:
+    """A CPU pool definition: ``sched`` (no domU key of xm or xl), and nothing a domU
+    needs (``xm pool-create`` and ``xl cpupool-create`` read these)."""
+    keys = {a.key for a in doc.assignments()}
+    return "sched" in keys and not keys & {"memory", "kernel", "disk", "vif", "bootloader"}
+
+
 #: xl-syntax files that are no domU config: xl.conf and cpupool definitions.
 _NOT_DOMU_NAME = re.compile(r"^xl\.conf$|cpupool", re.I)
 
@@ -771,24 +888,31 @@ _NOT_DOMU_NAME = re.compile(r"^xl\.conf$|cpupool", re.I)
 @rule("XN016", "xl-domu-refused", "error", formats=("xl",))
 def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     """An xl domU config that ``xl create`` refuses for its domain type or for having
-    no settings at all, though it parses.
+    no settings at all, or on which it crashes, though it parses.
 
     Why it matters: the domU does not start. xl_parse.c reads ``type`` (Xen 4.10
     on) as a prefix of hvm, pv or pvh and ``builder`` as a prefix of hvm or generic,
     case-sensitively, so ``type = "HVM"`` and xm's ``builder = "linux"`` stop it
     with "Invalid domain type HVM."; a ``builder`` whose type differs from ``type``
     stops it with "Contradicting "builder" and "type" options specified."; a file
-    with no settings (all comments) with "Domain name must be specified.".
-    Checked with xl 4.17. An error where xl is the only toolstack (Xen 4.5 or later
-    in force; for type and builder 4.10 or later), a warning while the release is
-    unknown, nothing for type and builder before Xen 4.10 (xl then took any builder
-    but hvm as PV and ignored ``type``), nothing before Xen 4.1. xl.conf and
-    cpupool files are no domU configs.
+    with no settings (all comments) with "Domain name must be specified.". A
+    ``bootloader_args`` string with no word in it (``""``) crashes xl (segmentation
+    fault): xl_parse.c splits a string there (Xen 4.2 on, deprecated) with
+    ``split_string_into_string_list``, which counts one word where ``strtok_r``
+    finds none and ``strdup()``s NULL; xl reads the key of PV guests, and of every
+    type in Xen 4.17. Checked with xl 4.17. An error where xl is the only toolstack
+    (Xen 4.5 or later in force; for type and builder 4.10 or later), a warning
+    while the release is unknown or xm may still read the file, nothing for type
+    and builder before Xen 4.10 (xl then took any builder but hvm as PV and ignored
+    ``type``), nothing for ``bootloader_args`` before 4.2 (xl took the string
+    whole), nothing before Xen 4.1. xl.conf and cpupool files are no domU configs.
 
-    Example: ``type = "HVM"``; ``builder = "hvm"`` with ``type = "pv"``.
+    Example: ``type = "HVM"``; ``builder = "hvm"`` with ``type = "pv"``;
+    ``bootloader_args = ""``.
 
     Fix: write ``type = "hvm"`` (or pv, pvh) in lower case and remove ``builder``;
-    give the config at least a ``name``.
+    give the config at least a ``name``; remove an empty ``bootloader_args`` or
+    write the arguments as a list (``bootloader_args = [ "-q" ]``).
     """
     doc: Any = item.doc
     if item.file.format != "xl" or _TEMPLATE.match(item.file.path.name):
@@ -807,6 +931,11 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     elif not item.versions.of("xen", item.node or "").older_than(XEN_TYPE):
         for node, message in doc.domain_type_problems():
             found.append(make("XN016", message, item.where(node)))
+    xen = item.versions.of("xen", item.node or "")
+    if doc.assignments() and not xen.older_than(XEN_BOOTLOADER_SPLIT):
+        crash = doc.bootloader_args_problem(xen.at_least(XEN_BOOTLOADER_ANY_TYPE))
+        if crash is not None:
+            found.append(make("XN016", crash.message, item.where(crash.node)))
     for f in found:
         out = _xl_severity(item, f)
         if out is not None:

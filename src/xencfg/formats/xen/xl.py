@@ -111,6 +111,20 @@ STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_el
 _TYPES = (("hvm", "hvm"), ("pv", "pv"), ("pvh", "pvh"))
 _BUILDERS = (("hvm", "hvm"), ("generic", "pv"))
 
+#: The ``on_*`` keys and the actions xl 4.17 takes there (xl.cfg(5); soft-reset from 4.6).
+_ACTION_KEYS = ("on_poweroff", "on_reboot", "on_watchdog", "on_crash", "on_soft_reset")
+_ACTIONS = (
+    "destroy",
+    "restart",
+    "rename-restart",
+    "preserve",
+    "coredump-destroy",
+    "coredump-restart",
+    "soft-reset",
+)
+#: A UUID as libxl_uuid_from_string reads it (36 characters, either case).
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
 #: /etc/xen/xl.conf settings (xl.conf(5)).
 XL_CONF_KEYS = frozenset(
     """
@@ -158,6 +172,30 @@ class XlDocument(DomUDocument):
             yield ValueProblem(
                 first, "a PV guest with neither kernel nor bootloader: xl refuses the config"
             )
+        yield from self._action_and_uuid_problems()
+
+    def _action_and_uuid_problems(self) -> Iterator[ValueProblem]:
+        """``on_poweroff`` and its kin name an action xl knows, spelled as xl spells it
+        (xl_parse.c ``parse_action_on_shutdown``: strcmp over
+        ``action_on_shutdown_names``; peer-xl: 'Unknown on_crash action "Restart"
+        specified'), and ``uuid`` is 36 characters with dashes
+        (``libxl_uuid_from_string``; peer-xl: "Failed to parse UUID:" for the 32 hex
+        digits xm's uuid.fromString took). A list is no value (xl warns, takes it)."""
+        for key in _ACTION_KEYS:
+            if self._atom(key) and str(self.get(key)) not in _ACTIONS:
+                value = str(self.get(key))
+                yield ValueProblem(
+                    self.assignment(key),
+                    f"{key} '{value}': xl refuses the config ('Unknown {key} action"
+                    f' "{value}" specified\'); write one of {", ".join(_ACTIONS)}',
+                )
+        if self._atom("uuid") and not _UUID.fullmatch(str(self.get("uuid"))):
+            value = str(self.get("uuid"))
+            yield ValueProblem(
+                self.assignment("uuid"),
+                f"uuid '{value}': xl refuses the config ('Failed to parse UUID: {value}');"
+                " write it as 8-4-4-4-12 hex digits with dashes",
+            )
 
     def domain_type_problems(self) -> Iterator[ValueProblem]:
         """What xl 4.10 and later (which added ``type``) refuses in ``type`` and
@@ -192,6 +230,27 @@ class XlDocument(DomUDocument):
                 ' refuses the config (\'Contradicting "builder" and "type" options'
                 " specified.'); remove builder (deprecated since Xen 4.10)",
             )
+
+    def bootloader_args_problem(self, any_type: bool) -> ValueProblem | None:
+        """``bootloader_args`` given as a string with no word in it (``""``, blanks):
+        xl crashes (segmentation fault, rc 139 with peer-xl 4.17). xl_parse.c reads a
+        string there as deprecated and splits it with ``split_string_into_string_list``,
+        which counts one word where ``strtok_r`` finds none and then ``strdup()``s NULL.
+        xl reads the key for PV guests (``any_type``: for every type, as xl 4.17 does).
+        The list form (``[]``) is accepted."""
+        if not self.is_domu or not self._atom("bootloader_args"):
+            return None
+        if str(self.get("bootloader_args")).strip(" \t\n"):
+            return None
+        kinds = {self._kind(k) for k in ("type", "builder") if self._atom(k)}
+        if not any_type and (self.is_hvm or kinds - {"pv"}):
+            return None
+        return ValueProblem(
+            self.assignment("bootloader_args"),
+            "bootloader_args is a string with no word: xl crashes reading it (it splits a"
+            " string and strdup()s the missing first word); remove it or write"
+            " bootloader_args = [ ... ]",
+        )
 
     def _kind(self, key: str) -> str | None:
         """The domain type xl 4.10+ reads from ``type`` or ``builder`` (``None``: no
@@ -452,7 +511,12 @@ def disk_spec_error(spec: str) -> str | None:
     def check(what: str, value: str) -> str | None:
         if value not in _DISK_VALUES[what]:
             return f"unknown value for {what}: near `{value}'"
-        return save(what, value) if what not in ("format", "access") else None
+        if what == "format":
+            # a format given (by keyword too) takes the positional format slot away:
+            # peer-xl reads 'format=raw,/dev/vg/a,hda,r' as target, vdev, access
+            got["format"] = value
+            return None
+        return save(what, value) if what != "access" else None
 
     while pos < n:
         rest = spec[pos:]
