@@ -161,7 +161,8 @@ class Entry(Node):
         ``__init__`` filling token fields that would be dropped at once; see
         :func:`~xencfg.syntax.tree.light_ready`), its values as :data:`Values`."""
         e = object.__new__(cls)
-        e.key, e._values, e.light, e.at = key, values, light, at
+        e.key, e._values = key, values
+        light.hold(e, at)
         return e
 
     @property
@@ -241,7 +242,8 @@ class Block(Node):
     ) -> B:
         """A light section: its semantic fields only (as :meth:`Entry.light_new`)."""
         b = object.__new__(cls)
-        b.key, b._args, b.children, b.light, b.at = key, args, children, light, at
+        b.key, b._args, b.children = key, args, children
+        light.hold(b, at)
         return b
 
     def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:

@@ -104,7 +104,8 @@ def make_entry(
             values = light_values(vals, unquote, light)
         e = object.__new__(cls)
         e.key = memo.get(key.text) or light.remember(key.text)
-        e._values, e.light, e.at = values, light, key.pos
+        e._values = values
+        light.hold(e, key.pos)
         return e
     pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement

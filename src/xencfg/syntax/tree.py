@@ -20,8 +20,9 @@ so added, removed and reordered children touch only their own lines.
 
 Light documents (:class:`Light`): a parsed file keeps one object per token only
 while something needs them. :func:`xencfg.loads` parses *light*: each node keeps
-its semantic values and the offset of its first token, and drops its pieces,
-token fields and snapshot (the :data:`SOURCE` fields) as soon as it is built.
+its semantic values and the offset of its first token (in a :class:`LightPart`'s
+array, not as an int object of its own), and drops its pieces, token fields and
+snapshot (the :data:`SOURCE` fields) as soon as it is built.
 The first read of a dropped field parses the text again in full and hands every
 node its pieces (:meth:`Light.materialize`); a lint that only reads values never
 pays for the lossless tree, and a large file fits in a few times its size.
@@ -29,6 +30,7 @@ pays for the lossless tree, and a large file fits in a few times its size.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
@@ -130,9 +132,11 @@ class Node:
         default=None, eq=False, repr=False, kw_only=True, metadata=SOURCE
     )
     snap: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True, metadata=SOURCE)
-    #: The light document this node belongs to while its source fields are dropped.
-    light: Light | None = attrs.field(default=None, eq=False, repr=False, init=False)
-    #: Offset of the first significant token, kept while light (-1: not light).
+    #: The part of the light document this node belongs to while its source fields are
+    #: dropped (:meth:`Light.hold`).
+    light: LightPart | None = attrs.field(default=None, eq=False, repr=False, init=False)
+    #: While light, where that part keeps the offset of the node's first significant
+    #: token (:attr:`pos`); -1: not light.
     at: int = attrs.field(default=-1, eq=False, repr=False, init=False)
 
     #: Which child list holds the node's children, for the generic helpers.
@@ -189,8 +193,9 @@ class Node:
     @property
     def pos(self) -> int:
         """Offset of the node's first significant token in the source (-1 if new)."""
-        if self.light is not None:
-            return self.at
+        light = self.light
+        if light is not None:
+            return light.offsets[self.at]
         tok = first_token(self)
         return tok.pos if tok is not None else -1
 
@@ -240,8 +245,27 @@ def new_light(cls: type[N], light: Light, at: int, **fields: Any) -> N:
     node = object.__new__(cls)
     for name, value in fields.items():
         setattr(node, name, value)
-    node.light, node.at = light, at
+    light.hold(node, at)
     return node
+
+
+class LightPart:
+    """The offsets of up to :data:`Light.PART` light nodes, in one array.
+
+    A node's offset as an ``int`` of its own costs 32 bytes (the commonest object of a
+    light document after the nodes themselves); here it costs four, and the node holds
+    the part and its index there, an int below 257, which Python never allocates.
+    """
+
+    __slots__ = ("light", "offsets")
+
+    def __init__(self, light: Light) -> None:
+        self.light = light
+        self.offsets = array("i")
+
+    def materialize(self) -> None:
+        """Give every node of the light document its full source fields back."""
+        self.light.materialize()
 
 
 class Light:
@@ -255,18 +279,39 @@ class Light:
     is the parse-time state, and children are matched by identity as always.
     """
 
-    __slots__ = ("memo", "nodes", "ready", "reparse")
+    __slots__ = ("memo", "nodes", "part", "ready", "reparse")
 
     #: How many distinct value strings :attr:`memo` holds before it starts afresh.
     MEMO = 1024
+    #: How many nodes' offsets one :class:`LightPart` holds: their indexes there are
+    #: ints Python keeps once (-5 to 256), so a node's index costs no object.
+    PART = 256
 
     def __init__(self, reparse: Callable[[], Node]) -> None:
         self.reparse = reparse
         self.nodes: list[Node] = []
         self.ready = False
+        #: The part the next light node's offset goes to.
+        self.part = LightPart(self)
         #: Value strings read lately, so that a value repeated (``yes``, a device named
         #: on both hosts) is one string: bounded, it costs nothing on unique values.
         self.memo: dict[str, str] = {}
+
+    def hold(self, node: Node, at: int) -> None:
+        """Make ``node`` one of this document's light nodes, its first token at ``at``."""
+        part = self.part
+        offsets = part.offsets
+        index = len(offsets)
+        if index == self.PART:
+            part = self.part = LightPart(self)
+            offsets = part.offsets
+            index = 0
+        try:
+            offsets.append(at)
+        except OverflowError:  # a text beyond 2 GB: eight bytes an offset
+            offsets = part.offsets = array("q", offsets)
+            offsets.append(at)
+        node.light, node.at = part, index
 
     def remember(self, value: str) -> str:
         """``value``, now in :attr:`memo` (which starts afresh when full)."""
@@ -333,7 +378,7 @@ def _level_order(root: Node) -> list[Node]:
             level_end = len(out)
             if depth > MAX_DEPTH:
                 first = out[i]
-                raise TooDeep(first.at if first.light is not None else _first_offset(first))
+                raise TooDeep(first.pos if first.light is not None else _first_offset(first))
         node = out[i]
         if node.children_field is not None:  # (a statement has none: no call)
             out.extend(node.child_nodes())
@@ -348,7 +393,7 @@ def _first_offset(node: Node) -> int:
             if not p.is_trivia:
                 return p.pos
         else:
-            at = p.at if p.light is not None else _first_offset(p)
+            at = p.pos if p.light is not None else _first_offset(p)
             if at >= 0:
                 return at
     return -1
@@ -365,8 +410,7 @@ def building() -> Light | None:
 
 def drop_source(node: Node, light: Light, at: int) -> None:
     """Make ``node`` light: keep its values and first offset, drop its source fields."""
-    node.light = light
-    node.at = at
+    light.hold(node, at)
     for name in source_fields(type(node)):  # (all set: a node is dropped only once)
         delattr(node, name)
 
