@@ -19,7 +19,7 @@ from conftest import FIXTURES, ids, shared_files, shared_path
 from xencfg import formats
 from xencfg.api import _parse
 from xencfg.document import TreeDocument
-from xencfg.syntax.blocks import Block, Entry
+from xencfg.syntax.blocks import Block, Entry, light_form, listed, viewed
 from xencfg.syntax.source import decode
 from xencfg.syntax.tree import Light, NeedsFullTree, Node, Tok, source_fields, walk
 
@@ -202,15 +202,17 @@ def test_a_loaded_cib_takes_its_edit_states_only_when_first_needed() -> None:
 
 
 def test_a_light_statement_keeps_one_value_as_its_string_until_read_as_a_list() -> None:
-    """A light node holds one value as the string, several as a tuple (a list costs 80
-    bytes; issue 22 item 10): ``value`` reads it without making a list, ``values`` makes
-    the list once and keeps it, so edits in place reach the file."""
+    """A light node holds one value as the string, several as one string joined by a
+    newline (a list costs 80 bytes, a tuple 64; issue 22 item 10): ``value`` reads it
+    without making a list, ``values`` makes the list once and keeps it, so edits in place
+    reach the file."""
     text = "defaults {\n\tpolling_interval 5  # five\n\tuid_attribute ID SERIAL\n}\n"
     doc = xencfg.loads(text, "multipath")
     one, two = doc.children[0].children
     assert isinstance(one, Entry) and isinstance(two, Entry)
     assert one.value == "5" and one.values_view == ("5",)
-    assert one._values == "5" and two._values == ("ID", "SERIAL")  # no list made yet
+    assert one._values == "5" and two._values == "ID\nSERIAL"  # no list made yet
+    assert two.value == "ID" and two.values_view == ["ID", "SERIAL"]
     assert one == Entry("polling_interval", ["5"]) and two == Entry(
         "uid_attribute", ["ID", "SERIAL"]
     )
@@ -235,3 +237,44 @@ def test_equal_keys_and_values_of_a_light_parse_are_one_string() -> None:
     text = "resource r0 {\n on a { meta-disk internal; }\n on b { meta-disk internal; }\n}\n"
     a, b = (host.children[0] for host in xencfg.loads(text, "drbd").children[0].children)
     assert a.key is b.key and a.value is b.value
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[], [""], ["", ""], ["a"], ["a", "b c", "d"], ["a\nb"], ["a\nb", "c"], ["x", "\n"]],
+)
+def test_a_light_value_list_reads_back_as_it_was(values: list[str]) -> None:
+    """Several values held as one string joined by a newline (or a tuple where a value
+    holds one) read back as the very list, whatever the values hold. (No scanned
+    grammar's value token holds a newline, so only a direct call reaches the tuple.)"""
+    held = light_form(values)
+    assert listed(held) == values and list(viewed(held)) == values
+    assert Entry("k", values) == Entry.light_new("k", held, Light(lambda: Entry("k")), 0)
+    assert (type(held) is str) == (values != [] and all("\n" not in v for v in values))
+
+
+def test_a_light_section_keeps_its_children_as_a_tuple_until_read_as_a_list() -> None:
+    """A light section's children are a tuple (64 bytes for two, a list 112; issue 22
+    item 10) that tree walks read as it is; ``children`` makes the list once and keeps
+    it, so edits in place reach the file."""
+    text = "multipaths {\n\tmultipath {\n\t\twwid 3600\n\t\talias a\n\t}\n}\n"
+    doc = xencfg.loads(text, "multipath")
+    section = doc.children[0]
+    inner = section.child_nodes()[0]
+    assert isinstance(inner, Block) and type(inner._children) is tuple
+    assert [c.key for c in inner.child_nodes()] == ["wwid", "alias"]  # still a tuple
+    assert type(inner._children) is tuple
+    assert inner == Block("multipath", [], [Entry("wwid", ["3600"]), Entry("alias", ["a"])])
+    assert repr(inner) == "Block(key='multipath', args=[], children=<2 nodes>)"
+    assert inner.children is inner.children  # made once, then kept
+    del inner.children[1]
+    assert xencfg.dumps(doc) == text.replace("\t\talias a\n", "")
+
+
+def test_light_offsets_beyond_one_part_are_each_nodes_own() -> None:
+    """Offsets kept in parts of Light.PART nodes: every node of a file of many parts
+    (a part's last and the next one's first included) has the position of the full tree."""
+    text = "".join(f"resource r{i} {{\n on a {{ device /dev/drbd{i}; }}\n}}\n" for i in range(300))
+    doc, full = xencfg.loads(text, "drbd"), _full("drbd", text)
+    assert len(list(walk(doc))) > 3 * Light.PART
+    assert [n.pos for n in walk(doc)] == [n.pos for n in walk(full)]

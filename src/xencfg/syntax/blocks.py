@@ -68,7 +68,7 @@ def node_repr(node: Node) -> str:
             shown.append(f"{f.alias}={getattr(node, f.alias)!r}")
         elif f.repr:
             value = getattr(node, f.name)
-            shown.append(f"{f.name}={f.repr(value) if callable(f.repr) else repr(value)}")
+            shown.append(f"{f.alias}={f.repr(value) if callable(f.repr) else repr(value)}")
     return f"{type(node).__name__}({', '.join(shown)})"
 
 
@@ -107,19 +107,44 @@ def _replace_run(
 
 
 #: How a light node holds a value list until it is read as one: one value as the
-#: string, several as a tuple (a list costs 80 bytes and more, a string nothing more:
-#: most statements hold one value).
+#: string; several as one string, joined by :data:`JOIN`; as a tuple where a value holds
+#: a newline (a list costs 80 bytes and more, a tuple 64 and more, a string nothing
+#: more: most statements hold one value, and a line of /etc/hosts two names, which as
+#: one string cost half as much). See :func:`light_form`.
 Values = list[str] | str | tuple[str, ...]
+
+#: What joins several values in one string: a newline, which values read from a line
+#: seldom hold (:func:`light_form` keeps those that do in a tuple).
+JOIN = "\n"
+
+
+def light_form(values: list[str]) -> Values:
+    """``values`` as a light node holds them (:data:`Values`)."""
+    if len(values) == 1:
+        v = values[0]
+        return v if JOIN not in v else (v,)
+    joined = JOIN.join(values)
+    return joined if joined.count(JOIN) == len(values) - 1 else tuple(values)
 
 
 def listed(values: Values) -> list[str]:
     """``values`` as the list it stands for."""
-    return [values] if type(values) is str else list(values)
+    if type(values) is str:
+        return values.split(JOIN) if JOIN in values else [values]
+    return list(values)
+
+
+def viewed(values: Values) -> Sequence[str]:
+    """``values`` as a sequence to read (no list made of a list or tuple)."""
+    if type(values) is str:
+        return values.split(JOIN) if JOIN in values else (values,)
+    return values
 
 
 def _first(values: Values) -> str | None:
     if type(values) is str:
-        return values
+        cut = values.find(JOIN)
+        return values if cut < 0 else values[:cut]
     return values[0] if values else None
 
 
@@ -169,8 +194,7 @@ class Entry(Node):
     def values_view(self) -> Sequence[str]:
         """The values, to read and not to change: unlike :attr:`values`, it makes no list
         of a light statement's values (parse-time checks read every statement)."""
-        v = self._values
-        return (v,) if type(v) is str else v
+        return viewed(self._values)
 
     @property
     def value(self) -> str | None:
@@ -203,7 +227,11 @@ class Block(Node):
     key: str
     #: The arguments (:attr:`args`), held as :attr:`Entry._values` is.
     _args: Values = attrs.field(factory=list, alias="args", eq=listed, repr=False)
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
+    #: The children (:attr:`children`): a light parse's tuple until first read as a list
+    #: (a tuple of two nodes costs 64 bytes, a list of them 112).
+    _children: list[Node] | tuple[Node, ...] = attrs.field(
+        factory=list, alias="children", eq=list, repr=nodes_repr
+    )
     key_tok: Tok | None = token_field(default=None)
     arg_toks: list[Tok] = token_field(factory=list)
 
@@ -213,7 +241,19 @@ class Block(Node):
         return node_repr(self)
 
     def child_nodes(self) -> Sequence[Node]:
-        return self.children  # (Node's, without its lookup: every tree walk calls it)
+        return self._children  # (Node's, without its lookup: every tree walk calls it)
+
+    @property
+    def children(self) -> list[Node]:
+        """The child statements and sections: a list, which edits may change in place."""
+        c = self._children
+        if type(c) is not list:
+            c = self._children = list(c)
+        return c
+
+    @children.setter
+    def children(self, new: list[Node]) -> None:
+        self._children = new
 
     @property
     def args(self) -> list[str]:
@@ -230,19 +270,19 @@ class Block(Node):
     @property
     def args_view(self) -> Sequence[str]:
         """The arguments, to read and not to change (as :attr:`Entry.values_view`)."""
-        v = self._args
-        return (v,) if type(v) is str else v
+        return viewed(self._args)
 
     def state(self) -> Any:
         return (self.key, tuple(self.args))
 
     @classmethod
     def light_new(
-        cls: type[B], key: str, args: Values, children: list[Node], light: Light, at: int
+        cls: type[B], key: str, args: Values, children: Sequence[Node], light: Light, at: int
     ) -> B:
-        """A light section: its semantic fields only (as :meth:`Entry.light_new`)."""
+        """A light section: its semantic fields only (as :meth:`Entry.light_new`), its
+        children as a tuple until read as a list."""
         b = object.__new__(cls)
-        b.key, b._args, b.children = key, args, children
+        b.key, b._args, b._children = key, args, tuple(children)
         light.hold(b, at)
         return b
 

@@ -18,7 +18,7 @@ from sys import intern
 from typing import Any, TypeVar
 
 from ..errors import ParseError
-from .blocks import Block, Entry, Values
+from .blocks import JOIN, Block, Entry, Values, light_form
 from .grammar import parse_error, parser
 from .tree import (
     _BUILDING,
@@ -67,13 +67,20 @@ def value_list(toks: list[Tok], unquote: Callable[[str], str]) -> list[str]:
 
 
 def light_values(toks: list[Tok], unquote: Callable[[str], str], light: Light) -> Values:
-    """The values of ``toks`` as a light node holds them (:data:`~.blocks.Values`: one
-    value as its string, others as a tuple), each string shared with the same value
-    read shortly before (``light.memo``: ``yes``, ``internal``, a device named twice)."""
+    """The values of ``toks`` as a light node holds them (:func:`~.blocks.light_form`),
+    each string shared with the same one read shortly before (``light.memo``: ``yes``,
+    ``internal``, a device named twice)."""
     if len(toks) == 1:
         v = unquote(toks[0].text)
+        if JOIN in v:
+            return (v,)
         return light.memo.get(v) or light.remember(v)
-    return tuple([light.share(unquote(t.text)) for t in toks])
+    if not toks:
+        return ()
+    form = light_form([unquote(t.text) for t in toks])
+    if type(form) is str:
+        return light.share(form)
+    return tuple([light.share(v) for v in form])
 
 
 def make_entry(
@@ -94,7 +101,7 @@ def make_entry(
             and (len(children) == 2 or not _is_value(children[2]))
         ):  # key value [end]: the commonest statement
             v = unquote(second.text)
-            values: Values | None = memo.get(v)
+            values: Values | None = memo.get(v) if JOIN not in v else (v,)
             if values is None:
                 if len(memo) >= light.MEMO:
                     memo.clear()
@@ -164,7 +171,7 @@ def _bound(node: N, pieces: list[Piece], key: Tok, light: Light | None) -> N:
 #: The fields :meth:`Entry.light_new` and :meth:`Block.light_new` set: a subclass with
 #: others is built the general way.
 _ENTRY_FIELDS = frozenset({"key", "_values"})
-_BLOCK_FIELDS = frozenset({"key", "_args", "children"})
+_BLOCK_FIELDS = frozenset({"key", "_args", "_children"})
 
 
 def make_root(cls: type[D], children: list[Any]) -> D:
