@@ -12,6 +12,7 @@ import copy
 import gc
 from pathlib import Path
 
+import attrs
 import pytest
 
 import xencfg
@@ -175,8 +176,14 @@ def test_source_fields_cover_every_token_field() -> None:
     from xencfg.formats.xen import domu, xend
     from xencfg.syntax.blocks import Block, Entry
 
-    assert {"cst", "snap", "key_tok", "value_toks"} <= set(source_fields(Entry))
-    assert {"key_tok", "arg_toks"} <= set(source_fields(Block))
+    # a statement's key and value tokens, a section's arguments, are read from its cst
+    # (test_token_fields_are_read_from_the_source); every other field is a value
+    assert {"cst", "snap"} <= set(source_fields(Entry))
+    kept = {f.name for f in attrs.fields(Entry)} - set(source_fields(Entry))
+    assert kept == {"key", "_values", "light", "at"}
+    assert "key_tok" in source_fields(Block)
+    kept = {f.name for f in attrs.fields(Block)} - set(source_fields(Block))
+    assert kept == {"key", "_args", "_children", "light", "at"}
     assert {"key_tok", "rhs", "parsed"} <= set(source_fields(domu.Assignment))
     assert {"name_tok", "value_tok"} <= set(source_fields(shellvars.Assignment))
     assert "tok" in source_fields(xend.Atom)
@@ -278,3 +285,28 @@ def test_light_offsets_beyond_one_part_are_each_nodes_own() -> None:
     doc, full = xencfg.loads(text, "drbd"), _full("drbd", text)
     assert len(list(walk(doc))) > 3 * Light.PART
     assert [n.pos for n in walk(doc)] == [n.pos for n in walk(full)]
+
+
+def test_token_fields_are_read_from_the_source() -> None:
+    """``key_tok``, ``value_toks`` and ``arg_toks`` are the tokens the builder read: the
+    key, every value after it (a statement), the arguments before ``{`` (a section);
+    on a light node the first read brings the tokens back."""
+    text = 'resource "r0" {\n\ton alpha { device /dev/drbd0 minor 0; }  # c\n}\n'
+    full = _full("drbd", text)
+    res = full.children[0]
+    host = res.children[0]
+    dev = host.children[0]
+    assert isinstance(res, Block) and isinstance(host, Block) and isinstance(dev, Entry)
+    assert [t.text for t in res.arg_toks] == ['"r0"'] and res.key_tok.text == "resource"
+    assert [t.text for t in host.arg_toks] == ["alpha"]
+    assert dev.key_tok is not None and dev.key_tok.text == "device"
+    assert [t.text for t in dev.value_toks] == ["/dev/drbd0", "minor", "0"]
+    assert Entry("device", ["/dev/drbd0"]).key_tok is None
+    assert Entry("device", ["/dev/drbd0"]).value_toks == []
+    light = xencfg.loads(text, "drbd")
+    assert light.light is not None
+    entry = light.children[0].child_nodes()[0].child_nodes()[0]
+    assert isinstance(entry, Entry) and [t.pos for t in entry.value_toks] == [
+        t.pos for t in dev.value_toks
+    ]
+    assert light.light is None

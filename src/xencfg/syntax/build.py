@@ -18,7 +18,7 @@ from sys import intern
 from typing import Any, TypeVar
 
 from ..errors import ParseError
-from .blocks import JOIN, Block, Entry, Values, light_form
+from .blocks import JOIN, VALUE_KINDS, Block, Entry, Values, light_form
 from .grammar import parse_error, parser
 from .tree import (
     _BUILDING,
@@ -116,7 +116,7 @@ def make_entry(
         return e
     pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement
-    e = cls(intern(key.text), value_list(vals, unquote), key_tok=key, value_toks=vals)
+    e = cls(intern(key.text), value_list(vals, unquote))
     return _bound(e, pieces, key, light)
 
 
@@ -137,7 +137,7 @@ def make_block(
         return cls.light_new(light.share(key.text), values, kids, light, key.pos)
     pieces, key, args = _head(children, True)
     kids = [p for p in pieces if isinstance(p, Node)]
-    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
+    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key)
     return _bound(b, pieces, key, light)
 
 
@@ -186,10 +186,6 @@ def make_root(cls: type[D], children: list[Any]) -> D:
     doc = cls([c for c in children if isinstance(c, Node)])  # type: ignore[call-arg]
     doc.cst = list(children)
     return doc
-
-
-#: Token kinds that hold values (grammars name their value terminals so).
-VALUE_KINDS = frozenset({"WORD", "STRING", "VALUE", "NUMBER", "ADDRESS", "QSTRING"})
 
 
 def parse_with(

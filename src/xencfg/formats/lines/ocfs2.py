@@ -370,7 +370,7 @@ class _Builder:
             self._fail(
                 key.pos, f"attribute '{key.text}' must be indented (o2cb reads it as a stanza)"
             )
-        e = Entry(intern(key.text), value_list(vals, self.share), key_tok=key, value_toks=vals)
+        e = Entry(intern(key.text), value_list(vals, self.share))
         e.cst = list(pieces)
         return built(e, key.pos)
 
