@@ -231,7 +231,10 @@ class Entry(Node):
     def values_view(self) -> Sequence[str]:
         """The values, to read and not to change: unlike :attr:`values`, it makes no list
         of a light statement's values (parse-time checks read every statement)."""
-        return viewed(self._values)
+        v = self._values  # (viewed(), inline: parse-time checks read every statement)
+        if type(v) is str:
+            return (v,) if JOIN not in v else v.split(JOIN)
+        return v
 
     @property
     def value(self) -> str | None:
@@ -312,7 +315,10 @@ class Block(Node):
     @property
     def args_view(self) -> Sequence[str]:
         """The arguments, to read and not to change (as :attr:`Entry.values_view`)."""
-        return viewed(self._args)
+        v = self._args  # (viewed(), inline)
+        if type(v) is str:
+            return (v,) if JOIN not in v else v.split(JOIN)
+        return v
 
     def state(self) -> Any:
         return (self.key, tuple(self.args))

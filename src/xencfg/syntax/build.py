@@ -93,12 +93,14 @@ def make_entry(
         # the scanner's tokens, of which a light node keeps the key and values only;
         # Entry.light_new, light_values and Light.share inline (once per statement)
         memo = light.memo
-        second = children[1] if len(children) > 1 else None
+        n = len(children)
+        second = children[1] if n > 1 else None
+        third = children[2] if n == 3 else None
         if (
-            len(children) <= 3
+            n <= 3
             and type(second) is Tok
             and second.kind in VALUE_KINDS
-            and (len(children) == 2 or not _is_value(children[2]))
+            and (type(third) is not Tok or third.kind not in VALUE_KINDS)
         ):  # key value [end]: the commonest statement
             v = unquote(second.text)
             values: Values | None = memo.get(v) if JOIN not in v else (v,)
@@ -110,9 +112,19 @@ def make_entry(
             vals = [c for c in children[1:] if type(c) is Tok and c.kind in VALUE_KINDS]
             values = light_values(vals, unquote, light)
         e = object.__new__(cls)
-        e.key = memo.get(key.text) or light.remember(key.text)
+        text = key.text
+        e.key = memo.get(text) or light.remember(text)
         e._values = values
-        light.hold(e, key.pos)
+        # light.hold(e, key.pos), its common case inline
+        part = light.part
+        offsets = part.offsets
+        index = len(offsets)
+        at = key.pos
+        if index < _PART and at < _INT_OFFSET:
+            offsets.append(at)
+            e.light, e.at = part, index
+        else:
+            light.hold(e, at)
         return e
     pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement
@@ -141,10 +153,6 @@ def make_block(
     return _bound(b, pieces, key, light)
 
 
-def _is_value(piece: Any) -> bool:
-    return type(piece) is Tok and piece.kind in VALUE_KINDS
-
-
 def _head(children: list[Any], leading: bool) -> tuple[list[Piece], Tok, list[Tok]]:
     """The pieces of a statement or block, its key token and its value tokens: every
     value after the key, or (``leading``: a block's arguments) only those before the
@@ -167,6 +175,11 @@ def _bound(node: N, pieces: list[Piece], key: Tok, light: Light | None) -> N:
         drop_source(node, light, key.pos)
     return node
 
+
+#: Offsets a :class:`~.tree.LightPart`'s array holds as they are (``array("i")``), and
+#: how many nodes a part holds (:meth:`~.tree.Light.hold`, inline in :func:`make_entry`).
+_INT_OFFSET = 2**31
+_PART = Light.PART
 
 #: The fields :meth:`Entry.light_new` and :meth:`Block.light_new` set: a subclass with
 #: others is built the general way.

@@ -212,6 +212,7 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
         return next((p for p in b.cst or () if isinstance(p, Tok) and p.kind == "LBRACE"), None)
 
     glue_words: dict[str, frozenset[str]] = {}  # per context: computed once, not per statement
+    subcontexts: dict[tuple[str, str], str | None] = {}  # (context, section) -> inside
 
     def visit(node: Node, context: str) -> None:
         allowed = _TABLES.get(context) or frozenset()
@@ -222,10 +223,13 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
             if isinstance(c, Entry):
                 if not words.isdisjoint(c.values_view):  # (most statements: no call)
                     _check_glued(c, words, bad)
-                if c.key in ("disk", "device") and c.key in allowed:
+                key = c.key
+                if key not in _ENTRY_CHECKED or key not in allowed:  # (most statements)
+                    continue
+                if key in ("disk", "device"):
                     _check_arity(c, bad)
-                if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in _MAY_END:
-                    what = _NAMED_SECTIONS[c.key]
+                elif key in _NAMED_SECTIONS and key not in _MAY_END:
+                    what = _NAMED_SECTIONS[key]
                     semi = c.cst[-1] if c.cst else None
                     raise bad(
                         semi if isinstance(semi, Tok) else None,
@@ -260,11 +264,18 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
                 raise bad(c.arg_toks[0], f"expected '{{' after '{key}'", "'{'")
             if key == "on" and key in allowed and not c.args_view:
                 raise bad(brace_tok(c), "expected a host name before '{'", "a host name")
-            sub = _subcontext(context, key)
+            sub = subcontexts.get((context, key), "")
+            if sub == "":
+                sub = subcontexts[context, key] = _subcontext(context, key)
             if sub is not None:
                 visit(c, sub)
 
     visit(doc, "show" if doc.is_drbdsetup_show else "top")
+
+
+#: The statements :func:`_check_structure` checks (where their context knows them):
+#: any other goes on at once.
+_ENTRY_CHECKED = frozenset({"disk", "device", *_NAMED_SECTIONS})
 
 
 def _check_arity(e: Entry, bad: Any) -> None:
