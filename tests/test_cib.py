@@ -25,6 +25,7 @@ from xencfg.formats.cib import (
     make_primitive,
     parse_score,
 )
+from xencfg.problems import KeywordProblem
 
 OWN = sorted((FIXTURES / "cib" / "valid").iterdir())
 SEEDS = [
@@ -710,6 +711,13 @@ def test_meta_problems_in_a_pacemaker_10_cib() -> None:
         ("nfs", "allow_migrate", "ignored", "allow-migrate"),
         ("nfs", "target_role", "misplaced", "meta_attributes target-role"),
     ]
+    # typed: KeywordProblems with their resource, read by name (CB011)
+    typed = [(m.resource.id, m.keyword, m.kind, m.detail) for m in doc.meta_problems()]
+    assert typed == [
+        ("nfs", "allow_migrate", "unknown", "allow-migrate"),
+        ("nfs", "target_role", "misplaced", "meta_attributes target-role"),
+    ]
+    assert all(isinstance(m, KeywordProblem) for m in doc.meta_problems())
     # heartbeat 2 read both where they are: nothing to report in a heartbeat 2 CIB
     seed = _load(_seed("s002-sles-hasi", "cib", "xenvmnfs.xm"))
     assert seed.dialect == "heartbeat-2" and list(seed.meta_problems()) == []

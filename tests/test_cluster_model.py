@@ -207,6 +207,25 @@ def test_model_is_built_once_per_run() -> None:
     assert loaded.model is not model
 
 
+def test_has_says_which_formats_were_read() -> None:
+    """What the rules and the model ask before importing a format's module (start-up)."""
+    cluster = lint.run([str(ROOT / "examples" / "two-node")]).cluster
+    assert cluster.has("drbd") and cluster.has("multipath", "cib")
+    assert cluster.has("authkeys", node="alpha")
+    assert not cluster.has("multipath", "ietd", "proc-drbd")
+    assert not cluster.has("drbd", node="nosuchnode")
+
+
+def test_memberships_once_per_run_a_list_for_each_caller() -> None:
+    from xencfg.cluster import memberships
+
+    cluster = lint.run([str(ROOT / "examples" / "two-node")]).cluster
+    first = memberships(cluster)
+    assert first and memberships(cluster) == first
+    first.clear()  # a caller's own list: the next caller still gets every membership
+    assert memberships(cluster)
+
+
 class _El(list):  # type: ignore[type-arg]
     """Just enough of an lxml element for the set readers."""
 

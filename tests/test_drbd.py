@@ -21,6 +21,7 @@ from roundtrip import (
 )
 from xencfg.formats import drbd
 from xencfg.formats.drbd import Address, Device, DrbdDocument, MetaDisk, unquote
+from xencfg.formats.schema import V
 from xencfg.syntax.blocks import Block, Entry
 
 VALID = FIXTURES / "drbd" / "valid"
@@ -265,6 +266,59 @@ def test_device_disk_meta_disk_node_id_setters() -> None:
     assert "node-id 1;" in text
     assert drbd.parse(text).resources["r0"].hosts["bravo"].node_id == 1
     assert text.split("on bravo")[0] == read(path).split("on bravo")[0]
+
+
+def test_one_keyword_properties_are_settings_with_the_schemas_facts() -> None:
+    """device, disk and node_id are Setting descriptors whose release facts come from
+    the schema (node-id: DRBD 9), so the docs table, the property and lint agree."""
+    from xencfg.formats.drbd.keywords import SCHEMA
+    from xencfg.formats.drbd.views import Host, Resource, Volume
+    from xencfg.formats.view import settings_of
+
+    for cls in (Host, Resource, Volume):
+        assert {"device", "disk"} <= settings_of(cls).keys()
+    host = settings_of(Host)
+    assert host["node-id"].keyword.since == SCHEMA.keyword("host", "node-id").since == V("9.0")
+    assert Host.node_id.type.name == "int" and Host.device.type.words
+
+
+def test_none_removes_a_statement_and_keeps_a_section_of_that_name() -> None:
+    doc = drbd.parse(
+        "resource r { on a { device /dev/drbd1 minor 1; disk /dev/sdb; disk { on-io-error detach; }"
+        " node-id 0; address 10.0.0.1:7788; } }\n"
+    )
+    host = doc.resources["r"].hosts["a"]
+    assert (host.device, host.disk, host.node_id) == (Device("/dev/drbd1", 1), "/dev/sdb", 0)
+    host.device = "/dev/drbd3 minor 7"
+    host.disk = None
+    host.node_id = None
+    assert doc.dumps() == (
+        "resource r { on a { device /dev/drbd3 minor 7; disk { on-io-error detach; }"
+        " address 10.0.0.1:7788; } }\n"
+    )
+    assert (host.disk, host.node_id, host.diskless) == (None, None, False)
+    # a statement without words still reads as an (empty) device, as it always has
+    bare = drbd.parse("resource r { on a { device; } }\n").resources["r"].hosts["a"]
+    assert bare.device == Device(None, None)
+
+
+def test_schema_defaults_are_drbd_limits_defaults() -> None:
+    """drbd.conf(5)'s defaults (the *_DEF values of drbd_limits.h) where 8.3, 8.4 and 9
+    share them; al-extents differs by release and so by section (127 in 8.3's syncer,
+    1237 in 8.4's disk)."""
+    from xencfg.formats.drbd.keywords import SCHEMA
+
+    def default(ctx: str, key: str) -> object:
+        kw = SCHEMA.keyword(ctx, key)
+        assert kw is not None
+        return kw.default
+
+    assert default("net", "timeout") == 60 and default("net", "ping-timeout") == 5
+    assert default("startup", "wfc-timeout") == 0
+    assert (default("syncer", "al-extents"), default("disk", "al-extents")) == (127, 1237)
+    assert default("net", "protocol") == "C" and default("resource", "protocol") is None
+    assert default("proxy", "ping-timeout") is None  # drbd-proxy's own
+    assert default("net", "ko-count") is None  # 0 in 8.3, 7 from 8.4 on
 
 
 def test_add_and_remove_resource_and_host() -> None:

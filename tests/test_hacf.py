@@ -14,6 +14,7 @@ from conftest import FIXTURES, ids, shared_files, shared_path
 from lineformats import check_file, check_mutation, file_tests, mutated
 from roundtrip import read
 from xencfg.formats.lines.hacf import KNOWN, HacfDocument
+from xencfg.problems import ValueProblem
 from xencfg.syntax.blocks import Entry
 
 OWN = sorted((FIXTURES / "hacf" / "valid").iterdir()) + sorted(
@@ -139,6 +140,8 @@ def test_heartbeat_rejects_fixture_problems_are_located() -> None:
     timing = [(doc.position(n)[0], k, m) for n, k, m in doc.timing_problems()]
     assert [(line, k) for line, k, _ in timing] == [(2, "deadtime")]
     assert "too small compared to keepalive 2s" in timing[0][2]
+    typed = [(p.kind, p.harmless, isinstance(p, ValueProblem)) for p in doc.timing_problems()]
+    assert typed == [("deadtime", False, True)]
     assert any("'ninety' is not a number" in m for line, m in vals if line == 6)
 
 
@@ -340,3 +343,22 @@ def test_detection_by_content_and_registry() -> None:
     assert xencfg.detect(None, text) == "hacf"
     assert xencfg.detect("/etc/ha.d/authkeys") == "authkeys"
     assert {"hacf", "authkeys", "logd"} <= set(xencfg.FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("text", "crm", "auto_failback"),
+    [
+        ("crm yes\nauto_failback true\n", "on", "on"),
+        ("pacemaker 0\nauto_failback n\n", "off", "off"),
+        ("crm RESPAWN\nauto_failback Legacy\n", "respawn", "legacy"),
+        ("pacemaker minimal\ncrm off\n", "minimal", None),  # pacemaker, the newer name, first
+        ("node xen1\n", None, None),
+    ],
+)
+def test_switches_read_any_boolean_spelling_or_their_own_word(
+    text: str, crm: str | None, auto_failback: str | None
+) -> None:
+    """heartbeat's crm/pacemaker and auto_failback take cl_str_to_boolean's spellings
+    (on/off) or a word of their own (respawn, minimal, legacy)."""
+    doc = xencfg.loads(text, "hacf")
+    assert (doc.crm, doc.auto_failback) == (crm, auto_failback)

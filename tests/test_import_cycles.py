@@ -155,3 +155,31 @@ def test_the_cli_parser_reads_report_formats_without_the_lint_engine() -> None:
     from xencfg import lint
 
     assert lint.run.__module__ == "xencfg.lint.engine"  # and the names still resolve
+
+
+def _every_import(path: Path, name: str) -> Iterator[str]:
+    """The absolute module names a module imports anywhere (functions included)."""
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            yield ".".join([*base, *([node.module] if node.module else [])])
+
+
+def test_formats_import_no_rules() -> None:
+    """docs/architecture.md: formats sit below rules and lint, even on first use (drbd's
+    ``conflicts()`` reached rules/drbd_conflicts.py lazily until its detection moved to
+    formats/drbd/conflicts.py)."""
+    mods = _modules(SRC)
+    above = ("xencfg.rules", "xencfg.lint")
+    found = [
+        f"{name} -> {target}"
+        for name, path in mods.items()
+        if name.startswith("xencfg.formats")
+        for target in _every_import(path, name)
+        if target.startswith(above)
+    ]
+    assert [n for n in mods if n.startswith("xencfg.formats.drbd")], "the walk found no modules"
+    assert found == []

@@ -1,4 +1,5 @@
-"""Lark and lxml are imported only when a file needs them (issue 21).
+"""Lark and lxml are imported only when a file needs them, and a format's module only
+when a file may be of that format (issue 21: a cold lint's start-up).
 
 Lark is the reference grammar, the error reporter and the fallback of the fast
 formats; lxml parses the CIB and cman. Together they are about a third of a
@@ -108,3 +109,87 @@ def test_sniffing_a_file_of_no_format_imports_no_lark(tmp_path: Path) -> None:
         "import xencfg.formats as f, sys; assert f.detect(sys.argv[2]) is None", str(svg)
     )
     assert found["lark"] is False
+
+
+#: Texts of unknown name: one sniffer says yes, or several (``InitiatorName=`` is also a
+#: valid xm/xl assignment: initiatorname, earlier in the sniff order, takes it), or none.
+SNIFFED = {
+    "cib": (EXAMPLE / "alpha" / "var/lib/heartbeat/crm/cib.xml").read_text(),
+    "xm": (EXAMPLE / "alpha" / "etc/xen/domains/web").read_text(),
+    "drbd": (EXAMPLE / "alpha" / "etc/drbd.d/web.res").read_text(),
+    "svg": (EXAMPLE / "graph.svg").read_text(),
+    "readme": (EXAMPLE / "README.md").read_text(),
+    "initiatorname and xm": 'InitiatorName="iqn.2001-04.com.example:x"\nname = "vm"\n',
+    "hacf and xl": 'node = "a"\nbcast = "eth0"\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIFFED))
+@pytest.mark.parametrize("path", ["cluster/unknown", "cluster/vm.cfg", "cluster/cib.xml"])
+def test_detect_only_answers_as_detect_does(name: str, path: str) -> None:
+    """``detect(..., only=...)`` (the loose files of a cluster folder) asks the other
+    formats' sniffers only once one of ``only`` said yes, and so must answer what
+    ``detect`` answers when that is one of ``only``, else None."""
+    from xencfg import formats
+
+    text = SNIFFED[name]
+    full = formats.detect(path, text)
+    assert formats.detect(path, text, only=formats.LOOSE) == (
+        full if full in formats.LOOSE else None
+    )
+
+
+def test_detect_only_refuses_a_file_an_earlier_format_takes() -> None:
+    """The case the laziness must get right: xm says yes, but initiatorname, earlier in
+    the sniff order, says yes first; without ``only`` it is initiatorname's."""
+    from xencfg import formats
+
+    text = SNIFFED["initiatorname and xm"]
+    assert formats.sniff("xm", text)
+    assert formats.detect("cluster/unknown", text) == "initiatorname"
+    assert formats.detect("cluster/unknown", text, only=formats.LOOSE) is None
+
+
+#: Prints the modules the process imported, after running the statement in argv[1].
+MODULES_DRIVER = """\
+import json, sys
+args = sys.argv[2:]
+try:
+    exec(sys.argv[1])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_lint_of_the_example_imports_no_module_of_a_format_it_has_no_file_of() -> None:
+    """examples/two-node has drbd, heartbeat, hosts, xm, xend and CIB files (and a
+    README.md and an SVG beside its nodes, which only the loose formats' sniffers are
+    asked about): the modules of the other formats, the live-state outputs among them,
+    and what only a live capture runs (subprocess) stay unimported. Each used to cost
+    the start-up of every lint (issue 21)."""
+    out = subprocess.run(
+        [sys.executable, "-c", MODULES_DRIVER, LINT, str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    imported = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "xencfg.formats.drbd" in imported and "xencfg.formats.xen.xm" in imported
+    absent = [
+        "xencfg.formats.multipath",
+        "xencfg.formats.cman",
+        "xencfg.formats.lvmlike.lvm",
+        "xencfg.formats.lvmlike.evms",
+        "xencfg.formats.lines.ietd",
+        "xencfg.formats.lines.iscsid",
+        "xencfg.formats.lines.initiatorname",
+        "xencfg.formats.lines.ocfs2",
+        "xencfg.formats.lines.corosync",
+        *(f"xencfg.formats.status.{m}" for m in ("proc_drbd", "drbd_status", "multipath_ll")),
+        *(f"xencfg.formats.status.{m}" for m in ("iscsi_session", "xl_list", "ip_addr")),
+        "subprocess",
+        "difflib",
+    ]
+    assert sorted(m for m in absent if m in imported) == []

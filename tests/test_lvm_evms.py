@@ -283,6 +283,11 @@ def test_repeated_names_first_wins_like_libdm() -> None:
         ("global/locking_type", 3),
         ("global", 5),
     ]
+    typed = [(d.kind, d.keyword, d.path) for d in doc.duplicates()]
+    assert typed == [
+        ("duplicate", "locking_type", "global/locking_type"),
+        ("duplicate", "global", "global"),
+    ]
 
 
 # -- the fast path (the shared scanner) against Lark: tests/test_fast_paths.py -----------

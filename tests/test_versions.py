@@ -733,3 +733,25 @@ def test_verbose_lint_says_which_releases_are_in_force(
     err = capsys.readouterr().err
     assert "version multipath-tools: multipath-tools 0.9.4, declared\n" in err
     assert "version drbd: DRBD 8.4 or later, inferred from 'resync-rate' at " in err
+
+
+def test_release_constants_live_in_versions_only() -> None:
+    """The releases the rules compare the release in force with are versions.py's
+    constants (issue 21: one place); a rule module spelling a release of its own
+    would drift from the inference that uses the same release."""
+    from xencfg import versions
+    from xencfg.formats.drbd.keywords import SCHEMA
+
+    rules = Path(versions.__file__).parent / "rules"
+    spelled = [
+        f"{p.relative_to(rules)}:{n}"
+        for p in sorted(rules.rglob("*.py"))
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if re.search(r"Version\.parse\(|\bV\(\"", line)
+    ]
+    assert spelled == []
+    # the DRBD milestones are the schema's: node-id came with 9.0, resync-rate with 8.4
+    assert SCHEMA.keyword("host", "node-id").since == versions.DRBD_9  # type: ignore[union-attr]
+    assert SCHEMA.keyword("disk", "resync-rate").since == versions.DRBD_84  # type: ignore[union-attr]
+    assert versions.XEN_XL < versions.XEN_NO_XEND < versions.XEN_TYPE
+    assert versions.HEARTBEAT_CRM < versions.HEARTBEAT_NO_CRM

@@ -15,7 +15,7 @@ from xencfg.formats.lines.ocfs2 import ClusterNode
 from xencfg.formats.multipath import Multipath
 from xencfg.formats.view import DURATION, INT, Setting, View, settings_of
 from xencfg.problems import KeywordProblem, ValueProblem, walk_keywords
-from xencfg.suggest import CUTOFF, closest, suggest
+from xencfg.suggest import CUTOFF, closest, did_you_mean, suggest
 from xencfg.syntax.blocks import Block, Entry
 
 
@@ -26,6 +26,9 @@ def test_suggest_one_cutoff() -> None:
     # a keyword glued to its value is split back, the line's values following
     assert suggest("logfile/var/log/ha-log", ["logfile"]) == "logfile /var/log/ha-log"
     assert suggest("logfacilitylocal7", ["logfacility"], ["x"]) == "logfacility local7 x"
+    # the one wording lint messages end with (XC003, XC009, CB011, multipath values)
+    assert did_you_mean("node") == "; did you mean 'node'?"
+    assert did_you_mean(None) == "" and did_you_mean("") == ""
 
 
 def test_problems_are_typed_and_unpack_as_tuples() -> None:

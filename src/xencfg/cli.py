@@ -10,7 +10,6 @@ stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -389,6 +388,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
+    import json
+
     from . import api
     from .secrets import redact
 
@@ -592,6 +593,8 @@ def _formats(args: argparse.Namespace) -> int:
 
 
 def _cib(args: argparse.Namespace) -> int:
+    import json
+
     from . import api
 
     if args.cib_command == "validate":

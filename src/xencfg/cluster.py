@@ -113,6 +113,12 @@ class Cluster:
     def first(self, fmt: str, node: str | None) -> Loaded | None:
         return next(self.docs(fmt, node), None)
 
+    def has(self, *fmts: str, node: str | None = None) -> bool:
+        """Whether a document of one of ``fmts`` was read (of ``node`` when given). Code
+        that reads only such documents asks first, and imports the formats' modules
+        (for :meth:`typed`) only then: a run without them imports none."""
+        return any(self.first(fmt, node) is not None for fmt in fmts)
+
     def by_node(self, fmt: str) -> dict[str, list[Loaded]]:
         """Documents of ``fmt`` grouped by node name (loose files under '')."""
         out: dict[str, list[Loaded]] = {}
@@ -159,12 +165,17 @@ def memberships(cluster: Cluster) -> list[Membership]:
     Files that name no member (an empty CIB ``nodes`` section, a drbd.conf
     with only ``common``) are left out.
     """
-    out = []
-    for item in cluster.loaded:
-        m = _memberships(item)
-        if m is not None and m.names:
-            out.append(m)
-    return out
+
+    def compute() -> list[Membership]:
+        out = []
+        for item in cluster.loaded:
+            m = _memberships(item)
+            if m is not None and m.names:
+                out.append(m)
+        return out
+
+    # once per run (a CIB's node list is a walk of its XML), a new list for each caller
+    return list(cluster.fact("memberships", compute))
 
 
 # -- the cluster model ---------------------------------------------------------------
@@ -432,6 +443,8 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
 
 
 def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
+    if not cluster.has("ocfs2"):
+        return
     members: set[str] = set()
     evidence: list[Loaded] = []
     from .formats.lines.ocfs2 import Ocfs2Document
@@ -475,6 +488,8 @@ def _drbd_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
 def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     """Target boxes (ietd.conf with targets) and, per target, the initiators its access
     lists admit (all initiator nodes when it has none)."""
+    if not cluster.has("initiatorname", "iscsid", "ietd"):
+        return
     from .formats.lines.ietallow import IetAllowDocument
     from .formats.lines.ietd import IetdDocument
     from .formats.lines.initiatorname import InitiatorNameDocument
@@ -571,6 +586,8 @@ def _wwid_matches(scsi_id: str, wwid: str) -> bool:
 
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
     """LUN -> WWID -> alias -> users, joined by key (each step one dictionary look-up)."""
+    if not cluster.has("ietd", "multipath"):
+        return []  # no LUN and no alias: no link
     from .formats.cib.model import CibDocument
     from .formats.lines.ietd import IetdDocument
     from .formats.multipath import MultipathDocument

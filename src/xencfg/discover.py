@@ -20,7 +20,7 @@ import functools
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -398,7 +398,9 @@ def _too_big(path: Path) -> bool:
         return False
 
 
-def _detect(path: Path, among: tuple[str, ...] = ()) -> str | None:
+def _detect(
+    path: Path, among: tuple[str, ...] = (), only: Collection[str] | None = None
+) -> str | None:
     """The format by path and content; for a file that is probably one of ``among``
     (a domU config under /etc/xen: xm or xl), those are asked first, so the other
     formats' modules are not imported just to say no, in the order of
@@ -413,8 +415,8 @@ def _detect(path: Path, among: tuple[str, ...] = ()) -> str | None:
             for fmt in formats.by_content(among, str(path)):
                 if formats.sniff(fmt, text):
                     return fmt
-            return formats.detect(str(path), text)
-        return formats.detect(str(path))
+            return formats.detect(str(path), text, only=only)
+        return formats.detect(str(path), only=only)
     except Exception:
         return None
 
@@ -463,8 +465,8 @@ def _add_tree(
         for r in roots:
             _add_node(r, r / "etc", names.get(str(r)), found, walker)
         for p in _outside(path, set(roots)):
-            fmt = _detect(p) if _is_regular(p) else None
-            if fmt is not None and formats.info(fmt).loose and walker.accept(p):
+            fmt = _detect(p, only=formats.LOOSE) if _is_regular(p) else None
+            if fmt is not None and walker.accept(p):
                 found.loose.append(SourceFile(p, display_path(p), fmt, None))
 
 

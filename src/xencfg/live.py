@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import signal
-import subprocess
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -110,6 +107,10 @@ class Captured:
 
 def _run(argv: tuple[str, ...], timeout: float) -> tuple[int | None, str, str]:
     """``(exit status or None on time-out, stdout, stderr)``."""
+    # (imported here: discovery imports this module, a lint without --live runs nothing)
+    import signal
+    import subprocess
+
     env = dict(os.environ, LC_ALL="C", LANG="C")
     proc = subprocess.Popen(
         argv,
@@ -134,6 +135,8 @@ def _run(argv: tuple[str, ...], timeout: float) -> tuple[int | None, str, str]:
 
 def run_one(cmd: Command, timeout: float = TIMEOUT) -> Captured:
     """Run one command (``cat FILE`` is read directly, with the same outcome)."""
+    import shutil
+
     last = Captured(cmd, "absent")
     if cmd.requires is not None and not os.path.exists(cmd.requires):
         return Captured(cmd, "absent", f"{cmd.requires} does not exist\n")

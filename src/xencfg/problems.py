@@ -12,7 +12,7 @@ the tuples keep working.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterator
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import attrs
 
@@ -59,7 +59,7 @@ class KeywordProblem:
             return problem
         node, kind, detail = problem
         key = getattr(node, "key", None) or getattr(node, "name", None) or "?"
-        return cls(node, kind, str(key), detail)  # type: ignore[arg-type]
+        return cls(node, cast(KeywordKind, kind), str(key), detail)
 
 
 @attrs.frozen

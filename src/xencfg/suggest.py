@@ -6,7 +6,6 @@ suggestion wherever it is checked, with one similarity cut-off.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 #: How alike (difflib's ratio) a known word must be to be offered: below it a
@@ -20,6 +19,8 @@ _GLUE_OK = frozenset({"logfacility"})
 
 def closest(word: str, known: Iterable[str]) -> str | None:
     """The known word most like ``word``, if one is alike enough (:data:`CUTOFF`)."""
+    import difflib  # (only a misspelt word needs it: not at a lint's start-up)
+
     close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=CUTOFF)
     return close[0] if close else None
 
@@ -45,4 +46,10 @@ def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str 
     return closest(word, names)
 
 
-__all__ = ["CUTOFF", "closest", "suggest"]
+def did_you_mean(suggestion: str | None) -> str:
+    """The end of a message offering ``suggestion`` (``; did you mean 'node'?``), or
+    nothing when there is none: one wording for the lint messages that offer one."""
+    return f"; did you mean '{suggestion}'?" if suggestion else ""
+
+
+__all__ = ["CUTOFF", "closest", "did_you_mean", "suggest"]

@@ -46,6 +46,35 @@ COMPONENTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# -- the releases lint's verdicts turn on, one place for every component -------
+# (a keyword's own release facts live in its format's SCHEMA; these are the
+# releases the rules and the inference below compare the release in force with)
+
+#: DRBD 8.4: long option words, volumes, ``resync-rate``; 8.3's ``syncer`` is an old spelling.
+DRBD_84 = Version.parse("8.4")
+#: DRBD 9.0: node ids, connections and meshes; drbdadm matches host names in any case.
+DRBD_9 = Version.parse("9.0")
+#: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
+HEARTBEAT_CRM = Version.parse("2.0")
+#: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.
+HEARTBEAT_NO_CRM = Version.parse("2.99")
+#: Pacemaker 1.0: the CIB of ``pacemaker-1.0`` schema.
+PACEMAKER_1 = Version.parse("1.0")
+#: corosync 2.0 dropped ``aisexec``/``service`` sections; 3.0 dropped ``rrp_mode``
+#: and ``ringnumber`` for knet links.
+COROSYNC_2 = Version.parse("2.0")
+COROSYNC_3 = Version.parse("3.0")
+#: Xen 4.1 brought xl (and xl.conf).
+XEN_XL = Version.parse("4.1")
+#: Xen 4.5 removed xend and xm: xl is the only toolstack.
+XEN_NO_XEND = Version.parse("4.5")
+#: Xen 4.10 added xl's ``type`` and made it refuse a ``builder`` other than hvm/generic.
+XEN_TYPE = Version.parse("4.10")
+#: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
+#: initiators.deny.
+IET_ETC = Version.parse("1.4")
+
+
 def schema_for(fmt: str | None) -> Schema | None:
     """The keyword schema of a format whose spec has ``keyword_releases`` (the
     release each keyword came or went in), imported on demand; else ``None``."""
@@ -200,13 +229,8 @@ def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce 
     )
 
 
-#: xend and xm were removed in Xen 4.5; heartbeat 2.99 gave its CRM to Pacemaker 1.0.
-XEN_NO_XEND = Version.parse("4.5")
-_HB_NO_CRM, _PCMK_1 = Version.parse("2.99"), Version.parse("1.0")
-_HB_CRM, _IET_ETC = Version.parse("2.0"), Version.parse("1.4")
-_XEN_XL = Version.parse("4.1")
-_COROSYNC = {"3.0": (Version.parse("3.0"), None), "<3.0": (None, Version.parse("3.0"))}
-_COROSYNC["<2.0"] = (None, Version.parse("2.0"))
+#: What a corosync file's keys show (``release_evidence``) -> ``(low, below)``.
+_COROSYNC = {"3.0": (COROSYNC_3, None), "<3.0": (None, COROSYNC_3), "<2.0": (None, COROSYNC_2)}
 
 
 def _infer_other(
@@ -221,15 +245,15 @@ def _infer_other(
         dialect = getattr(doc, "dialect", None)
         if dialect == "heartbeat-2":
             # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
-            return "heartbeat", None, _HB_NO_CRM, f"a heartbeat-2 CIB at {where}"
+            return "heartbeat", None, HEARTBEAT_NO_CRM, f"a heartbeat-2 CIB at {where}"
         if dialect == "pacemaker-1.0":
-            return "pacemaker", _PCMK_1, None, f"a Pacemaker 1.0 CIB at {where}"
+            return "pacemaker", PACEMAKER_1, None, f"a Pacemaker 1.0 CIB at {where}"
     elif fmt == "hacf":
         entries = getattr(doc, "entries", None)
         for e in entries("crm") if entries is not None else ():
             if e.values and e.values[0].lower() in ("on", "yes", "true", "y", "1", "respawn"):
                 # the CRM (and the 'crm' directive) came with heartbeat 2.0
-                return "heartbeat", _HB_CRM, None, f"'crm {e.values[0]}' at {item.where(e)}"  # type: ignore[attr-defined]
+                return "heartbeat", HEARTBEAT_CRM, None, f"'crm {e.values[0]}' at {item.where(e)}"  # type: ignore[attr-defined]
     elif fmt == "corosync":
         from .formats.lines.corosync import release_evidence
 
@@ -241,11 +265,11 @@ def _infer_other(
         path = item.file.path  # type: ignore[attr-defined]
         if path.parent.name == "iet":
             # IET 1.4 moved ietd.conf and its access lists to /etc/iet
-            return "iscsitarget", _IET_ETC, None, f"{path.name} in /etc/iet at {where}"
+            return "iscsitarget", IET_ETC, None, f"{path.name} in /etc/iet at {where}"
     elif fmt == "xend":
         return "xen", None, XEN_NO_XEND, f"xend-config.sxp at {where}"
     elif fmt == "xl" and item.file.path.name == "xl.conf":  # type: ignore[attr-defined]
-        return "xen", _XEN_XL, None, f"xl.conf at {where}"  # xl came with Xen 4.1
+        return "xen", XEN_XL, None, f"xl.conf at {where}"  # xl came with Xen 4.1
     elif fmt == "xm":
         code = getattr(doc, "code", None)
         if code:  # Python statements: only xm ran them, xl refuses them

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from fnmatch import fnmatchcase
 from types import ModuleType
 from typing import Any
@@ -129,7 +129,13 @@ def folder_formats(folder: str) -> tuple[str, ...]:
 def _tail_matches(path: str, pattern: str) -> bool:
     parts = path.replace("\\", "/").split("/")
     depth = pattern.count("/") + 1
-    return fnmatchcase("/".join(parts[-depth:]), pattern)
+    tail = "/".join(parts[-depth:])
+    # most patterns are plain names: compared, not compiled to a regex (start-up)
+    return fnmatchcase(tail, pattern) if _WILD.intersection(pattern) else tail == pattern
+
+
+#: What makes a path pattern a glob (:func:`fnmatch.fnmatchcase`).
+_WILD = frozenset("*?[")
 
 
 def candidates(path: str) -> list[str]:
@@ -154,7 +160,9 @@ def sniff(name: str, text: str) -> bool:
     return bool(fn(text)) if fn is not None else False
 
 
-def detect(path: str | None, text: str | None = None) -> str | None:
+def detect(
+    path: str | None, text: str | None = None, *, only: Collection[str] | None = None
+) -> str | None:
     """The format of a file from its path, and from its content where needed.
 
     A path that names exactly one format decides alone, unless that format's
@@ -162,34 +170,56 @@ def detect(path: str | None, text: str | None = None) -> str | None:
     then its sniffer must accept the text. Files with unknown names are tried
     against the sniffers of formats recognisable by content. Returns ``None``
     when nothing fits.
+
+    ``only``: the caller keeps no other format (the loose files of a cluster folder).
+    The answer is then the same as without it when that is one of ``only``, else
+    ``None``; but the other formats' sniffers, whose modules are imported to ask
+    them, are asked only once one of ``only`` has said yes (were one of them to say
+    yes earlier in the order, the answer would be that format, so ``None``).
     """
     names = candidates(path) if path else []
     if len(names) == 1 and names[0] not in _SNIFF_FIRST:
-        return names[0]
+        return _kept(names[0], only)
     if path is not None and names[:1] == ["xl"] and _tail_matches(path, "xen/xl.conf"):
         # xl's own settings file: Xen ships it all comments, which no sniffer can
         # recognise; lint reads it by this path, and so does detect()
-        return "xl"
+        return _kept("xl", only)
     if text is None and path is not None:
         from ..syntax.source import read_text
 
         try:
             text = read_text(path, limit=4 * 1024 * 1024)
         except Exception:
-            return names[0] if names else None
+            return _kept(names[0], only) if names else None
     if text is None:
-        return names[0] if names else None
-    for name in names:
+        return _kept(names[0], only) if names else None
+    # the formats the path names, each asked in turn (one without a sniffer takes the
+    # file); then, the name having misled us (a CIB fragment saved as ``vm.xm``), the
+    # formats recognisable by content, which must say yes
+    order = [(name, True) for name in names] + [
+        (name, False) for name in _SNIFF_ANYWHERE if name in FORMATS and name not in names
+    ]
+
+    def says_yes(name: str, named: bool) -> bool:
         fn = getattr(module(name), "sniff", None)
-        if fn is None or fn(text):
-            return name
-    # the name misled us (a CIB fragment saved as ``vm.xm``): let the content decide
-    for name in _SNIFF_ANYWHERE:
-        if name in FORMATS and name not in names and sniff(name, text):
-            return name
+        return bool(fn(text)) if fn is not None else named
+
+    if only is None:
+        return next((name for name, named in order if says_yes(name, named)), None)
+    for i, (name, named) in enumerate(order):
+        if name in only and says_yes(name, named):
+            earlier = (says_yes(n, nd) for n, nd in order[:i] if n not in only)
+            return None if any(earlier) else name
     return None
 
 
+def _kept(name: str, only: Collection[str] | None) -> str | None:
+    return name if only is None or name in only else None
+
+
+#: Formats read from the loose files of a cluster folder, beside its node trees
+#: (each spec's ``loose``).
+LOOSE = frozenset(f.name for f in _REGISTRY if f.loose)
 #: Formats whose path patterns are too loose to trust without a look at the text.
 _SNIFF_FIRST = frozenset(f.name for f in _REGISTRY if f.sniff_first)
 #: Formats recognisable by content alone, tried in this order for unknown names

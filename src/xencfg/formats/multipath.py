@@ -18,7 +18,7 @@ import attrs
 from ..document import TreeDocument
 from ..errors import ParseError
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
-from ..suggest import closest, suggest
+from ..suggest import closest, did_you_mean, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
 from ..syntax.build import make_block, make_entry, make_root, parse_with, unclosed_braces
 from ..syntax.pipeline import parse_text
@@ -372,8 +372,7 @@ def value_problem(key: str, value: str) -> str | None:
     allowed = ", ".join((*words, *(["a number"] if limits is not None else [])))
     if key in ("uid", "gid"):
         allowed = "a number or the name of a user (whose gid is taken for gid)"
-    close = closest(value, words)
-    hint = f"; did you mean '{close}'?" if close else ""
+    hint = did_you_mean(closest(value, words))
     return (
         f"invalid value for {key}: '{value}' (multipath ignores the line; it takes {allowed}){hint}"
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, cast, overload
 
 import attrs
 
@@ -111,6 +111,10 @@ class ValueType(Generic[T]):
     valid: Callable[[str], bool] | None = None
     #: Whether ``settings`` shows the value typed (a file mode stays as written).
     typed_in_settings: bool = True
+    #: Whether the value is every word of the statement (drbd's ``device /dev/drbd0
+    #: minor 0``): ``parse`` reads them joined by blanks (``""`` for a statement
+    #: without any), and ``spell``'s text is written back as words.
+    words: bool = False
 
     def accepts(self, raw: str) -> bool:
         """Whether the daemon takes ``raw`` as a value of this type."""
@@ -190,6 +194,8 @@ class Facts(TypedDict, total=False):
     doc: str | None
     #: A keyword the API reads but has never offered to write.
     read_only: bool
+    #: Assigning ``None`` removes the keyword's statements (drbd's ``host.node_id = None``).
+    removable: bool
     #: The releases that read it (:class:`~xencfg.formats.schema.Keyword`'s fields).
     since: Version | None
     deprecated_in: Version | None
@@ -199,6 +205,18 @@ class Facts(TypedDict, total=False):
     #: The release the schema was checked with refuses or ignores it (which
     #: release dropped it is not recorded).
     obsolete: bool
+
+
+class _Owner(Protocol):
+    """What a :class:`Setting` reads and writes through (a :class:`View`, a line
+    document); ``words``/``set_words`` only for a value of several words, ``unset``
+    only for a removable one."""
+
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> object: ...
+    def words(self, key: str) -> str | None: ...
+    def set_words(self, key: str, words: list[str]) -> None: ...
+    def unset(self, key: str) -> None: ...
 
 
 class Setting(Generic[R]):
@@ -261,6 +279,7 @@ class Setting(Generic[R]):
         self.default = default
         self.daemon_default: Any = facts.pop("daemon_default", None)
         self.read_only: bool = facts.pop("read_only", False)
+        self.removable: bool = facts.pop("removable", False)
         self.name = ""
         self._doc = facts.pop("doc", None)
         self.__doc__ = self._doc
@@ -296,7 +315,8 @@ class Setting(Generic[R]):
     def __get__(self, obj: object | None, owner: type | None = None) -> Any:
         if obj is None:
             return self
-        raw = obj.get(self.key)  # type: ignore[attr-defined]
+        holder = cast(_Owner, obj)
+        raw = holder.words(self.key) if self.type.words else holder.get(self.key)
         value = self.type.parse(raw) if raw is not None else None
         if value is None or (value == "" and self.default is not None):
             return self.default
@@ -305,7 +325,13 @@ class Setting(Generic[R]):
     def __set__(self, obj: object, value: Any) -> None:
         if self.read_only:
             raise AttributeError(f"{type(obj).__name__}.{self.name} is read-only")
-        obj.set(self.key, self.type.spell(value))  # type: ignore[attr-defined]
+        holder = cast(_Owner, obj)
+        if value is None and self.removable:
+            holder.unset(self.key)
+        elif self.type.words:
+            holder.set_words(self.key, self.type.spell(value).split())
+        else:
+            holder.set(self.key, self.type.spell(value))
 
     def problem(self, raw: str) -> str | None:
         """What is wrong with ``raw`` as this keyword's value (``None``: nothing)."""
@@ -422,6 +448,22 @@ class View:
     def set(self, key: str, value: object) -> Entry | None:
         """Set ``key``: edit its last statement in place, or append one."""
         return self.block.set(key, str(value))
+
+    def words(self, key: str) -> str | None:
+        """Every word of the last ``key`` statement joined by blanks (``""``: it has
+        none; ``None``: no such statement), for a value of several words."""
+        e = self.block.entry(key)
+        return " ".join(e.values) if e is not None else None
+
+    def set_words(self, key: str, words: list[str]) -> None:
+        """Set ``key`` to several words: edit its last statement, or append one."""
+        self.block.set(key, *words)
+
+    def unset(self, key: str) -> None:
+        """Remove every ``key`` statement (a section of that name stays)."""
+        self.block.children[:] = [
+            c for c in self.block.children if not (isinstance(c, Entry) and c.key == key)
+        ]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, View) and type(other) is type(self) and other.block == self.block

@@ -13,7 +13,6 @@ the message with line numbers blanked, and the text of the finding's line
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from collections import Counter
@@ -59,6 +58,8 @@ def write(
 ) -> None:
     """Record ``findings`` (with their fingerprints) in the baseline file ``path``; the
     ``hide`` values (secrets) are masked in the messages, as in every report."""
+    import json  # (a lint without --baseline reads and writes none)
+
     from ..secrets import redact
     from ..writer import write_atomic
 
@@ -78,6 +79,8 @@ def write(
 
 def read(path: Path) -> set[str]:
     """The fingerprints a baseline file records."""
+    import json
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != VERSION:

@@ -15,7 +15,6 @@ The JSON form is a stable contract (design.md); keys are only ever added::
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -126,6 +125,8 @@ def summary(findings: Sequence[Finding], nfiles: int) -> str:
 
 
 def as_json(findings: Sequence[Finding], files: Sequence[str], ctx: Context | None = None) -> str:
+    import json  # (here, as in each JSON report: the text report, the usual one, needs none)
+
     ctx = ctx or Context()
     data = {
         "version": 1,
@@ -175,6 +176,8 @@ def _xml_text(s: str) -> str:
 
 def as_codeclimate(findings: Sequence[Finding], ctx: Context | None = None) -> str:
     """Code Climate JSON, which GitLab reads as a ``codequality`` report."""
+    import json
+
     ctx = ctx or Context()
     severity = {"error": "major", "warning": "minor", "info": "info"}
     prints = list(ctx.fingerprints) or [
@@ -250,6 +253,8 @@ def docs_url() -> str | None:
 
 
 def as_sarif(findings: Sequence[Finding], ctx: Context | None = None) -> str:
+    import json
+
     from ..rules.catalogue import rule_page
 
     ctx = ctx or Context()

@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from .._lazy import etree
+from ..formats.cib.constraints import add_node_rule
 from ..formats.lines.haresources import Group, HaresourcesDocument, Resource
 from . import Change, Converted
 
@@ -143,15 +144,8 @@ class _Builder:
     def location(self, constraints: Any, rid: str, node: str) -> None:
         """haresources2cib's cib_rsc_location(): prefer the line's node, score 100."""
         loc = etree.SubElement(constraints, "rsc_location", id=f"rsc_location_{rid}", rsc=rid)
-        rule = etree.SubElement(loc, "rule", id=f"prefered_location_{rid}", score="100")
-        etree.SubElement(
-            rule,
-            "expression",
-            id=f"prefered_location_{rid}_expr",
-            attribute="#uname",
-            operation="eq",
-            value=node,
-        )
+        rule_id = f"prefered_location_{rid}"
+        add_node_rule(loc, rule_id, f"{rule_id}_expr", "100", node)
 
 
 def _ip_params(arg: str) -> list[str | None]:

@@ -410,6 +410,13 @@ def _masked(config: dict[str, Any]) -> dict[str, Any]:
     return masked
 
 
+def _auth_args(holder: dict[str, Any], prefix: str) -> list[str]:
+    """targetcli's ``userid=... password=...`` (quoted) for the CHAP account that
+    ``holder`` (a fabric module, a TPG, an ACL) keeps under ``prefix``, in its order."""
+    fields = ("userid", "password", "mutual_userid", "mutual_password")
+    return [f"{k}={shlex.quote(holder[prefix + k])}" for k in fields if prefix + k in holder]
+
+
 def _script(config: dict[str, Any]) -> str:
     q = shlex.quote
     out = ["# targetcli commands for this storage node (run: targetcli < FILE)"]
@@ -422,12 +429,7 @@ def _script(config: dict[str, Any]) -> str:
             args = f"file_or_dev={q(so['dev'])} write_back={str(so['write_back']).lower()}"
         out.append(f"/backstores/{so['plugin']} create name={q(so['name'])} {args} wwn={so['wwn']}")
     for fm in config["fabric_modules"]:
-        accounts = [
-            f"{k}={q(fm['discovery_' + k])}"
-            for k in ("userid", "password", "mutual_userid", "mutual_password")
-            if f"discovery_{k}" in fm
-        ]
-        out.append("/iscsi set discovery_auth enable=1 " + " ".join(accounts))
+        out.append("/iscsi set discovery_auth enable=1 " + " ".join(_auth_args(fm, "discovery_")))
     for t in config["targets"]:
         base = f"/iscsi/{t['wwn']}/tpg1"
         out.append(f"/iscsi create {t['wwn']}")
@@ -441,14 +443,12 @@ def _script(config: dict[str, Any]) -> str:
             out.append(f"{base} set attribute {k}={v}")
         for k, v in sorted(tpg["parameters"].items()):
             out.append(f"{base} set parameter {k}={q(str(v))}")
-        for k in ("userid", "password", "mutual_userid", "mutual_password"):
-            if f"chap_{k}" in tpg:
-                out.append(f"{base} set auth {k}={q(tpg['chap_' + k])}")
+        out.extend(f"{base} set auth {a}" for a in _auth_args(tpg, "chap_"))
         for acl in tpg["node_acls"]:
             out.append(f"{base}/acls create {acl['node_wwn']} add_mapped_luns=false")
-            for k in ("userid", "password", "mutual_userid", "mutual_password"):
-                if f"chap_{k}" in acl:
-                    out.append(f"{base}/acls/{acl['node_wwn']} set auth {k}={q(acl['chap_' + k])}")
+            out.extend(
+                f"{base}/acls/{acl['node_wwn']} set auth {a}" for a in _auth_args(acl, "chap_")
+            )
             for m in acl["mapped_luns"]:
                 wp = " write_protect=1" if m["write_protect"] else ""
                 out.append(

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
-from ..formats.lines.corosync import CIPHERS, DEFAULT_JOIN, DEFAULT_KEYFILE, HASHES, ring_address
-from ..formats.schema import Version
+from ..versions import COROSYNC_2, COROSYNC_3
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -50,6 +49,9 @@ def consensus_below_join(item: Loaded) -> Iterator[Finding]:
 
     Fix: keep ``join`` small (50 ms is the default) or raise ``consensus``.
     """
+    # (corosync's module is imported where a corosync.conf was read: not at the top)
+    from ..formats.lines.corosync import DEFAULT_JOIN
+
     doc: Any = item.doc
     totem = doc.totem
     if totem is None:
@@ -176,9 +178,6 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
         )
 
 
-_V2, _V3 = Version.parse("2.0"), Version.parse("3.0")
-
-
 def generation(item: Loaded, *, guess: bool = True) -> int:
     """The corosync generation that reads this file: 3, 2 or 1 (before 2.0).
 
@@ -191,11 +190,11 @@ def generation(item: Loaded, *, guess: bool = True) -> int:
     known) reads every such file as corosync 3's, since 3 reads those keys too.
     """
     found = item.versions.of("corosync", item.node)
-    if found.at_least(_V3):
+    if found.at_least(COROSYNC_3):
         return 3
-    if found.older_than(_V2):
+    if found.older_than(COROSYNC_2):
         return 1
-    if found.older_than(_V3):
+    if found.older_than(COROSYNC_3):
         return 2
     return 2 if guess and _written_for_corosync2(item.doc) else 3
 
@@ -212,6 +211,8 @@ def crypto(doc: Any, gen: int) -> tuple[str, str]:
     * 1 (v1.4.9 exec/totemconfig.c): ``secauth`` is on unless ``off``, and it alone
       decides (``totem_config_keyread`` reads the key when it is on).
     """
+    from ..formats.lines.corosync import CIPHERS, HASHES
+
     totem = doc.totem
     get = totem.get if totem is not None else (lambda key: None)
     secauth = get("secauth")
@@ -264,18 +265,13 @@ def crypto_refused(item: Loaded) -> Iterator[Finding]:
         )
     if generation(item) < 3:
         return
-    if cipher is not None and cipher not in CIPHERS:
-        yield make(
-            "CS006",
-            f"crypto_cipher {cipher}: corosync takes {', '.join(CIPHERS)}",
-            _totem_line(item, "crypto_cipher"),
-        )
-    if hash_ is not None and hash_ not in HASHES:
-        yield make(
-            "CS006",
-            f"crypto_hash {hash_}: corosync takes {', '.join(HASHES)}",
-            _totem_line(item, "crypto_hash"),
-        )
+    from ..formats.lines.corosync import CIPHERS, HASHES
+
+    for key, value, known in (("crypto_cipher", cipher, CIPHERS), ("crypto_hash", hash_, HASHES)):
+        if value is not None and value not in known:
+            yield make(
+                "CS006", f"{key} {value}: corosync takes {', '.join(known)}", _totem_line(item, key)
+            )
     if crypto(doc, 3) != ("none", "none") and totem.transport != "knet":
         why = "secauth: on" if totem.get("secauth") == "on" else "crypto"
         yield make(
@@ -368,6 +364,8 @@ def _keyfile(item: Loaded) -> Path | None:
     if item.node is None or conf.parent.name != "corosync":
         return None
     root = conf.parent.parent.parent  # etc/corosync/corosync.conf -> the node root
+    from ..formats.lines.corosync import DEFAULT_KEYFILE
+
     totem = _coro(item).totem
     key = (totem.keyfile if totem is not None else None) or DEFAULT_KEYFILE
     return root / key.lstrip("/")
@@ -506,6 +504,8 @@ def ring_names(cluster: Cluster) -> Iterator[Finding]:
     """
     hosts = {item.node: item for item in cluster.docs("hosts") if item.node}
     for item in cluster.docs("corosync"):
+        from ..formats.lines.corosync import ring_address
+
         doc: Any = item.doc
         for n in doc.nodes:
             for k, addr in n.ring_addrs.items():

@@ -10,6 +10,7 @@ from ..cluster import Loaded
 from ..findings import Finding
 from ..formats.schema import Schema, Verdict
 from ..problems import KeywordKind, KeywordProblem
+from ..suggest import did_you_mean
 from ..versions import XEN_NO_XEND, schema_for
 from . import make, rule
 
@@ -121,7 +122,7 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     later release, the spelling of the release you run.
     """
     for p in _keyword_problems(item, "unknown"):
-        hint = f"; did you mean '{p.detail}'?" if p.detail else ""
+        hint = did_you_mean(p.detail)
         yield make("XC003", f"unknown keyword '{p.keyword}'{hint}", item.where(p.node))
     for p in _keyword_problems(item, "misplaced"):
         yield make(
@@ -156,7 +157,7 @@ def refused_keyword(item: Loaded) -> Iterator[Finding]:
     message names, or remove the line.
     """
     for p in _keyword_problems(item, "unknown", refused=True):
-        hint = f"; did you mean '{p.detail}'?" if p.detail else ""
+        hint = did_you_mean(p.detail)
         yield make(
             "XC009",
             f"unknown keyword '{p.keyword}' (the daemon refuses the file){hint}",

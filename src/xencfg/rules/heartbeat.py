@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
-from ..formats.schema import V
+from ..versions import DRBD_9
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -187,7 +187,7 @@ def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
 
 def _drbd_folds(item: Loaded) -> bool:
     """Whether the drbdadm in force matches ``on`` names in any case (drbd-utils 9)."""
-    return item.versions.of("drbd", item.node or "").at_least(V("9.0"))
+    return item.versions.of("drbd", item.node or "").at_least(DRBD_9)
 
 
 def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membership) -> bool:
@@ -274,11 +274,13 @@ def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
     doc = _hacf(item)
     keepalive = doc.entry("keepalive")
     deadtime = doc.entry("deadtime")
-    for entry, k, message in doc.timing_problems():
-        if k != kind:
+    for p in doc.timing_problems():
+        if p.kind != kind:
             continue
-        related = [item.where(e) for e in (keepalive, deadtime) if e is not None and e is not entry]
-        yield make(code, message, item.where(entry), related)
+        related = [
+            item.where(e) for e in (keepalive, deadtime) if e is not None and e is not p.node
+        ]
+        yield make(code, p.message, item.where(p.node), related)
 
 
 @rule("HB004", "deadtime-too-short", "error", formats=("hacf",), hazard=True)

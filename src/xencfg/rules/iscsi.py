@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
-from ..formats.schema import Version
 from ..suggest import closest
+from ..versions import IET_ETC
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -420,7 +420,7 @@ def initiators_deny_deprecated(item: Loaded) -> Iterator[Finding]:
     """
     doc: Any = item.doc
     if doc.kind == "initiators.deny" and doc.rules:
-        older = item.versions.of("iscsitarget", item.node or "").older_than(_IET_14)
+        older = item.versions.of("iscsitarget", item.node or "").older_than(IET_ETC)
         why = "" if older else " is deprecated since IET 1.4:"
         yield make(
             "IS010",
@@ -428,9 +428,6 @@ def initiators_deny_deprecated(item: Loaded) -> Iterator[Finding]:
             "not match, whatever initiators.allow says",
             item.where(doc.rules[0].entry),
         )
-
-
-_IET_14 = Version.parse("1.4")
 
 
 def _acl(cluster: Cluster, node: str, kind: str) -> Loaded | None:

@@ -14,14 +14,10 @@ from typing import Any
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding, Location
 from ..formats.drbd import DrbdDocument
-from ..formats.status.drbd_status import DrbdStatusDocument
-from ..formats.status.ip_addr import IpAddrDocument
-from ..formats.status.iscsi_session import IscsiSessionDocument
-from ..formats.status.multipath_ll import MultipathLlDocument
-from ..formats.status.proc_drbd import ProcDrbdDocument
-from ..formats.status.uname import UnameDocument
-from ..formats.status.xl_list import XlListDocument
 from . import make, rule
+
+# A status format's module is imported by a rule only once a capture of that format
+# was read (it is imported then already): a lint without live state imports none.
 
 #: DRBD 8 connection states in which replication works (or is catching up).
 CS_OK = frozenset(
@@ -109,6 +105,11 @@ class _State:
 def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
     """The live states of a configured resource on its node (one per connection, or
     one per minor); ``[]``: captured, not there; ``None``: nothing captured."""
+    if not cluster.has("drbd-status", "proc-drbd", node=r.node):
+        return None
+    from ..formats.status.drbd_status import DrbdStatusDocument
+    from ..formats.status.proc_drbd import ProcDrbdDocument
+
     seen = False
     for item, st in cluster.typed("drbd-status", DrbdStatusDocument, r.node):
         if not st.resources:
@@ -380,7 +381,10 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``multipathd -k'reconfigure'`` (or ``multipath -r``) after checking
     that nothing has the wrong disk open; fix /etc/multipath/bindings.
     """
+    if not cluster.has("multipath-ll"):
+        return
     from ..formats.multipath import MultipathDocument
+    from ..formats.status.multipath_ll import MultipathLlDocument
 
     for node in cluster.nodes:
         conf: dict[str, tuple[str, Loaded, Any]] = {}
@@ -426,6 +430,10 @@ def multipath_failed_path(cluster: Cluster) -> Iterator[Finding]:
     Fix: find the path's fault (``iscsiadm -m session -P 3`` for iSCSI, the
     switch, the HBA); ``multipathd -k'reinstate path sdc'`` once it is back.
     """
+    if not cluster.has("multipath-ll"):
+        return
+    from ..formats.status.multipath_ll import MultipathLlDocument
+
     for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):
         for mp in ll.maps:
             for p in mp.paths:
@@ -452,6 +460,11 @@ def multipath_fewer_paths(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``multipath -r``, check the blacklist and ``find_multipaths``; LS007
     for failed paths.
     """
+    if not cluster.has("iscsi-session"):
+        return
+    from ..formats.status.iscsi_session import IscsiSessionDocument
+    from ..formats.status.multipath_ll import MultipathLlDocument
+
     for node in cluster.nodes:
         sessions = [
             (i, s)
@@ -518,6 +531,10 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``iscsiadm -m discovery -t st -p PORTAL`` and ``iscsiadm -m node -T
     IQN -l`` on the node; check initiators.allow and node.startup.
     """
+    if not cluster.has("iscsi-session"):
+        return
+    from ..formats.status.iscsi_session import IscsiSessionDocument
+
     targets = _configured_targets(cluster)
     if not targets:
         return
@@ -567,6 +584,10 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     delete``; or add the target to the configuration if it is in use. Not
     judged when the run has no target configuration (an external SAN).
     """
+    if not cluster.has("iscsi-session"):
+        return
+    from ..formats.status.iscsi_session import IscsiSessionDocument
+
     targets = _configured_targets(cluster)
     if not targets:
         return
@@ -667,6 +688,10 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     Fix: shut it down, or add a Xen resource for it (and remove its
     /etc/xen/auto link).
     """
+    if not cluster.has("xl-list"):
+        return
+    from ..formats.status.xl_list import XlListDocument
+
     names, any_xen = _managed_domus(cluster)
     if not any_xen:
         return
@@ -697,6 +722,10 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
     think runs it), then check the file system; find how it was started
     (xendomains auto/, a manual create, no fencing).
     """
+    if not cluster.has("xl-list"):
+        return
+    from ..formats.status.xl_list import XlListDocument
+
     running: dict[str, list[tuple[Loaded, Any]]] = {}
     for item, xl in cluster.typed("xl-list", XlListDocument):
         for d in xl.domus:
@@ -775,7 +804,11 @@ def address_not_held(cluster: Cluster) -> Iterator[Finding]:
     Fix: give the interface its address again, or correct the configuration
     on every node.
     """
+    if not cluster.has("ip-addr"):
+        return
     import ipaddress
+
+    from ..formats.status.ip_addr import IpAddrDocument
 
     for node in cluster.nodes:
         docs = [(i, d) for i, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
@@ -814,6 +847,10 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     Fix: set the host name back (``hostname xen1`` and /etc/hostname), or
     rename the node in every cluster file.
     """
+    if not cluster.has("uname"):
+        return
+    from ..formats.status.uname import UnameDocument
+
     declared = memberships(cluster)
     for node in cluster.nodes:
         for item, un in cluster.typed("uname", UnameDocument, node):

@@ -13,7 +13,7 @@ import attrs
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
-from ..versions import XEN_NO_XEND, Version
+from ..versions import XEN_NO_XEND, XEN_TYPE, XEN_XL
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -704,15 +704,12 @@ def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
         )
 
 
-_XEN_XL = Version.parse("4.1")
-
-
 def _xl_severity(item: Loaded, found: Finding) -> Finding | None:
     """An xl refusal as it stands in the release in force: an error where xl is the
     only toolstack (Xen 4.5 or later), a warning while xm may still read the file
     (release unknown, or before 4.5), nothing before Xen 4.1, which had no xl."""
     xen = item.versions.of("xen", item.node or "")
-    if xen.older_than(_XEN_XL):
+    if xen.older_than(XEN_XL):
         return None
     return found if xen.at_least(XEN_NO_XEND) else attrs.evolve(found, severity="warning")
 
@@ -790,8 +787,6 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
             yield out
 
 
-#: Xen 4.10 added xl's ``type`` and made it refuse a ``builder`` other than hvm/generic.
-_XEN_TYPE = Version.parse("4.10")
 #: xl-syntax files that are no domU config: xl.conf and cpupool definitions.
 _NOT_DOMU_NAME = re.compile(r"^xl\.conf$|cpupool", re.I)
 
@@ -832,7 +827,7 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
                 item.where(None),
             )
         )
-    elif not item.versions.of("xen", item.node or "").older_than(_XEN_TYPE):
+    elif not item.versions.of("xen", item.node or "").older_than(XEN_TYPE):
         for node, message in doc.domain_type_problems():
             found.append(make("XN016", message, item.where(node)))
     for f in found:

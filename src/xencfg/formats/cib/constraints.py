@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ..._lazy import etree
 from .values import parse_bool, parse_score
 from .views import NvSet, Rule, View, _attr, _kids, _tag, canon_role
 
@@ -176,6 +177,15 @@ class Location(Constraint):
         d = super().to_dict()
         d.update(rsc=self.rsc, node=self.node, rules=[r.to_dict() for r in self.rules])
         return d
+
+
+def add_node_rule(parent: Any, rule_id: str, expr_id: str, score: str, node: str) -> Any:
+    """Append ``<rule score=SCORE><expression #uname eq NODE/></rule>`` to ``parent``:
+    a location's preference for one node as heartbeat 2 writes it (crm.dtd gives
+    ``rsc_location`` no ``node``/``score``); :meth:`Location.nodes` reads it back."""
+    rule = etree.SubElement(parent, "rule", id=rule_id, score=score)
+    etree.SubElement(rule, "expression", id=expr_id, attribute="#uname", operation="eq", value=node)
+    return rule
 
 
 _CONSTRAINTS: dict[str, type[Constraint]] = {

@@ -31,6 +31,7 @@ from .constraints import (
     Location,
     Order,
     Reference,
+    add_node_rule,
     constraint_view,
 )
 from .resources import (
@@ -91,6 +92,7 @@ __all__ = [
     "Primitive",
     "Reference",
     "Resource",
+    "ResourceOptionProblem",
     "Rule",
     "View",
     "canon_role",
@@ -104,6 +106,25 @@ __all__ = [
 ]
 
 # -- the document ----------------------------------------------------------------
+
+
+@attrs.frozen
+class ResourceOptionProblem(KeywordProblem):
+    """A resource option (``node``: its :class:`NvPair`) Pacemaker 1.0 does not see.
+
+    ``kind`` is ``"unknown"`` for a heartbeat 2 spelling in ``meta_attributes``
+    (``detail``: the dash name 1.0 reads) and ``"misplaced"`` for an option in
+    ``instance_attributes`` (``detail``: ``meta_attributes <name>``).
+    """
+
+    #: The resource whose option it is.
+    resource: Resource = attrs.field(kw_only=True)
+
+    def __iter__(self) -> Iterator[Any]:
+        """``resource, nvpair, kind, fix``: the tuple this used to be (its kind
+        ``"ignored"`` for what is now ``"unknown"``)."""
+        kind = "ignored" if self.kind == "unknown" else self.kind
+        return iter((self.resource, self.node, kind, self.detail))
 
 
 @attrs.define(weakref_slot=False, eq=False)
@@ -242,12 +263,12 @@ class CibDocument(SourceDocument):
             sets = [NvSet(el)]
         return sets[0].set(name, value)
 
-    def meta_problems(self) -> Iterator[tuple[Resource, NvPair, str, str]]:
-        """``(resource, nvpair, kind, fix)`` for resource options the cluster will not see.
+    def meta_problems(self) -> Iterator[ResourceOptionProblem]:
+        """Resource options the cluster will not see, one :class:`ResourceOptionProblem` each.
 
         Pacemaker 1.0 reads resource options only from ``meta_attributes`` and
-        only under their dash names: ``allow_migrate`` there is ``"ignored"``
-        (fix: ``allow-migrate``), and ``target_role`` in ``instance_attributes``
+        only under their dash names: ``allow_migrate`` there is ``"unknown"``
+        (detail: ``allow-migrate``), and ``target_role`` in ``instance_attributes``
         is ``"misplaced"`` (heartbeat 2 read it there; 1.0 passes it to the agent).
         """
         if self.dialect != "pacemaker-1.0":
@@ -257,12 +278,15 @@ class CibDocument(SourceDocument):
                 for pair in s.nvpairs:
                     canon = canon_name(pair.name)
                     if canon in LEGACY_META and pair.name != canon:
-                        yield res, pair, "ignored", canon
+                        yield ResourceOptionProblem(pair, "unknown", pair.name, canon, resource=res)
             for s in res.instance_sets:
                 for pair in s.nvpairs:
                     canon = canon_name(pair.name)
                     if canon in LEGACY_META and canon not in AGENT_PARAMS:
-                        yield res, pair, "misplaced", f"meta_attributes {canon}"
+                        where = f"meta_attributes {canon}"
+                        yield ResourceOptionProblem(
+                            pair, "misplaced", pair.name, where, resource=res
+                        )
 
     def option_problems(self) -> Iterator[KeywordProblem]:
         """An ``unknown`` or ``deprecated`` problem (node: the nvpair, detail: the
@@ -497,15 +521,7 @@ class CibDocument(SourceDocument):
             el.set("node", node)
             el.set("score", score)
         else:
-            rule = etree.SubElement(el, "rule", id=f"{lid}-rule", score=score)
-            etree.SubElement(
-                rule,
-                "expression",
-                id=f"{lid}-expr",
-                attribute="#uname",
-                operation="eq",
-                value=node,
-            )
+            add_node_rule(el, f"{lid}-rule", f"{lid}-expr", score, node)
         return self.add_constraint(el)  # type: ignore[return-value]
 
     def add_constraint(self, el: Any) -> Constraint:

@@ -36,6 +36,7 @@ from typing import Any
 from xencfg._lazy import etree
 from xencfg.errors import ParseError
 from xencfg.formats.cib import convert as _convert
+from xencfg.formats.cib.constraints import add_node_rule
 from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused
 from xencfg.formats.cib.convert.tables import add_nvpair, unique_id
 
@@ -863,15 +864,9 @@ class _Current:
             score = loc.attrib.pop("score", "0")
             node = loc.attrib.pop("node", "")
             wrapper.set("score", score)
-            nr = etree.SubElement(wrapper, "rule", id=self.unique(f"{lid}-node-score-rule"))
-            nr.set("score", score)
-            etree.SubElement(
-                nr,
-                "expression",
-                id=self.unique(f"{lid}-node-score-rule-expr"),
-                attribute="#uname",
-                operation="eq",
-                value=node,
+            rule_id = f"{lid}-node-score-rule"
+            add_node_rule(
+                wrapper, self.unique(rule_id), self.unique(f"{rule_id}-expr"), score, node
             )
             loc.append(wrapper)
         wrapper.append(life)

@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from ..._lazy import etree
-from ...errors import ParseError, caret_snippet
+from ...errors import ParseError, error_at
 from ...syntax.source import LineIndex, encode
 
 #: Name of the element wrapping a fragment of several sibling roots.
@@ -66,14 +66,6 @@ def _parser() -> etree.XMLParser:
         remove_comments=False,
         dtd_validation=False,
         attribute_defaults=False,
-    )
-
-
-def error_at(text: str, path: str | None, offset: int, message: str) -> ParseError:
-    """A :class:`ParseError` at a text offset, with a caret snippet."""
-    line, col = LineIndex(text).position(max(offset, 0))
-    return ParseError(
-        message, path=path, line=line, column=col, snippet=caret_snippet(text, line, col)
     )
 
 
@@ -182,7 +174,7 @@ def _syntax_error(exc: etree.XMLSyntaxError, text: str, path: str | None, shift:
             path=path,
             line=tag_line,
             column=tag_col,
-            snippet=caret_snippet(text, tag_line, tag_col),
+            text=text,
         )
     quote = unclosed_quote(text)
     if quote is not None:
@@ -193,14 +185,14 @@ def _syntax_error(exc: etree.XMLSyntaxError, text: str, path: str | None, shift:
                 path=path,
                 line=ql,
                 column=qc,
-                snippet=caret_snippet(text, ql, qc),
+                text=text,
             )
     return ParseError(
         f"not well-formed XML: {msg}",
         path=path,
         line=line,
         column=col,
-        snippet=caret_snippet(text, line, col),
+        text=text,
     )
 
 

@@ -13,8 +13,8 @@ configuration while each file stays its own round-trippable document.
 The package is split by concern: :mod:`.keywords` (what each release accepts),
 :mod:`.values` (quoting, addresses, devices), :mod:`.views` (the typed model),
 :mod:`.document`, :mod:`.reader` (scanner, grammar, structure checks) and
-:mod:`.include`. What drbdadm refuses across resources (``conflicts()``,
-:class:`Conflict`) is a lint concern and lives in :mod:`xencfg.rules.drbd_conflicts`.
+:mod:`.include`, and :mod:`.conflicts`: what drbdadm refuses across resources
+(``conflicts()``, :class:`Conflict`), which lint's DR001/DR002 report.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ import attrs
 
 from ...document import TreeDocument
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
-from ...rules.drbd_conflicts import Conflict, find_conflicts
 from ...suggest import closest
 from ...syntax.blocks import (
     Block,
@@ -20,6 +19,7 @@ from ...syntax.blocks import (
 )
 from ...syntax.tree import Node, render, walk
 from ..schema import V
+from .conflicts import Conflict, find_conflicts
 from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84
 from .values import (
     STYLE,
@@ -236,8 +236,8 @@ class DrbdDocument(TreeDocument):
                     yield ValueProblem(node, message)
 
     def conflicts(self) -> list[Conflict]:
-        """What drbdadm calls "conflicting use of ..." within this file (the detection
-        is lint's: :func:`xencfg.rules.drbd_conflicts.find_conflicts`)."""
+        """What drbdadm calls "conflicting use of ..." within this file
+        (:func:`~.conflicts.find_conflicts`, which lint's DR001/DR002 report)."""
         return find_conflicts([self])
 
     def nbsp_offsets(self) -> list[int]:

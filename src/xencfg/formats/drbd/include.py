@@ -9,12 +9,12 @@ from typing import Any
 import attrs
 
 from ...errors import XencfgError
-from ...rules.drbd_conflicts import Conflict, find_conflicts
 from ...syntax.blocks import (
     Block,
     ComputedView,
     Entry,
 )
+from .conflicts import Conflict, find_conflicts
 from .document import FORMAT, DrbdDocument
 from .reader import parse
 from .views import Resource, _merge_sections
@@ -73,8 +73,7 @@ class Config:
         return ComputedView(merged, "edit the common of the document that holds it")
 
     def conflicts(self) -> list[Conflict]:
-        """ "Conflicting use of ..." across every included file (see
-        :mod:`xencfg.rules.drbd_conflicts`)."""
+        """ "Conflicting use of ..." across every included file (see :mod:`.conflicts`)."""
         return find_conflicts(self.documents)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

@@ -224,10 +224,15 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
     ("net", "verify-alg"): Keyword("verify-alg", since=_84),
     ("net", "use-rle"): Keyword("use-rle", since=_84),
     ("net", "fencing"): Keyword("fencing", since=_9),
+    # (drbd-proxy's ping-timeout in proxy has its own default)
+    ("net", "ping-timeout"): Keyword("ping-timeout", default=5),
     # 8.3 reads protocol at resource level only ("'an option keyword' expected, but got
     # 'protocol'" from drbdadm 8.3 for net { protocol C; })
     ("net", "protocol"): Keyword(
-        "protocol", since=_84, instead="older releases write it at resource level"
+        "protocol",
+        since=_84,
+        instead="older releases write it at resource level",
+        default="C",  # DRBD_PROTOCOL_DEF (8.4, 9); 8.3 wants it written at resource level
     ),
     ("disk", "fencing"): Keyword(
         "fencing", until=_9, renamed_to="fencing", where="net", renamed_since=_9
@@ -243,6 +248,35 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
             "c-min-rate",
         )
     },
+    # DRBD_AL_EXTENTS_DEF: 127 in 8.3's drbd_limits.h, 1237 from 8.4 on (where it is in disk)
+    ("syncer", "al-extents"): Keyword("al-extents", default=127),
+    ("disk", "al-extents"): Keyword("al-extents", since=_84, default=1237),
+}
+
+#: What DRBD uses where the file says nothing: drbd.conf(5)'s defaults are the
+#: kernel module's ``*_DEF`` values in drbd_limits.h (DRBD 8.3.11 in Linux 3.0-3.7's
+#: include/linux/drbd_limits.h, 8.4 from Linux 3.8 on, 9 in LINBIT/drbd's
+#: drbd/linux/drbd_limits.h); only those every release from 8.3 to 9 shares:
+#: ``ko-count`` (0, then 7), ``on-io-error`` (pass_on, then detach) and
+#: ``c-plan-ahead`` (0, then 20) changed in 8.4 and are left out. ``timeout`` and
+#: ``ping-timeout`` count tenths of a second, rates KiB/s.
+DRBD_DEFAULTS: dict[str, object] = {
+    "wfc-timeout": 0,
+    "degr-wfc-timeout": 0,
+    "outdated-wfc-timeout": 0,
+    "timeout": 60,
+    "connect-int": 10,
+    "ping-int": 10,
+    "max-epoch-size": 2048,
+    "max-buffers": 2048,
+    "unplug-watermark": 128,  # DRBD_MAX_BUFFERS_DEF / 16
+    "after-sb-0pri": "disconnect",
+    "after-sb-1pri": "disconnect",
+    "after-sb-2pri": "disconnect",
+    "rr-conflict": "disconnect",
+    "fencing": "dont-care",
+    "rate": "250k",
+    "resync-rate": "250k",
 }
 
 #: Values drbdadm accepts for enumerated options (union over 0.7 .. 9.2).
@@ -282,6 +316,7 @@ SCHEMA = Schema.build(
         "node-id": "0..31",
         "protocol": "A, B or C",
     },
+    defaults=DRBD_DEFAULTS,
     refuses=True,
 )
 #: Which keywords are sections (``{``) and which statements (``;``) in each context.

@@ -1,10 +1,18 @@
 """Typed views over drbd.conf sections: resources, hosts, volumes, connections, and drbdadm's
 inheritance.
+
+The properties of one keyword (``device``, ``disk``, ``node_id``) are
+:class:`~xencfg.formats.view.Setting` descriptors whose release facts and
+default come from :data:`~.keywords.SCHEMA`; the others read more than one
+statement and stay properties: ``meta_disk`` (``meta-disk`` or
+``flexible-meta-disk``), ``address`` (a statement, or a ``floating``
+section's head, as a live view that edits its words) and ``protocol`` (the
+resource's, its ``net``'s, else ``common``'s).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -16,12 +24,14 @@ from ...syntax.blocks import (
     last_block,
 )
 from ..schema import V, Version
-from ..view import View
+from ..view import INT, Setting, ValueType, View
 from .keywords import DRBD_FACTS, HOST_SECTIONS, OPTION_SECTIONS, SCHEMA, _9, _84
 from .values import Address, Device, MetaDisk, _flag_or_text, _int, parse_address
 
 if TYPE_CHECKING:
     from .document import DrbdDocument
+
+T = TypeVar("T")
 
 
 # -- typed views ----------------------------------------------------------------
@@ -42,6 +52,49 @@ def _sections_of(block: Block) -> dict[str, dict[str, str | bool]]:
     return out
 
 
+def _device_text(value: Device | str) -> str:
+    if isinstance(value, str):
+        value = Device.from_values(value.split())
+    return " ".join(value.values())
+
+
+#: ``device`` (its words): a :class:`Device`; a text is normalised as drbdadm reads it.
+DEVICE: ValueType[Device] = ValueType(
+    "device",
+    lambda raw: Device.from_values(raw.split()),
+    _device_text,
+    "``device`` as a :class:`Device`.",
+    "a device",
+    words=True,
+)
+#: ``disk``: the backing device, ``None`` for ``disk none`` (a diskless node).
+DISK: ValueType[str] = ValueType(
+    "disk",
+    lambda raw: None if raw == "none" else raw,
+    str,
+    "The backing device; ``None`` when absent or ``disk none`` (diskless).",
+    "a device",
+)
+
+
+def _setting(context: str, key: str, type: ValueType[T], doc: str) -> Setting[T | None]:
+    """The typed property of ``key``: its release facts and default are the ones
+    :data:`SCHEMA` holds for ``context``; assigning ``None`` removes the statement."""
+    kw = SCHEMA.keyword(context, key)
+    assert kw is not None, (context, key)
+    return Setting(
+        key,
+        type=type,
+        doc=doc,
+        removable=True,
+        daemon_default=kw.default,
+        since=kw.since,
+        deprecated_in=kw.deprecated_in,
+        until=kw.until,
+        renamed_to=kw.renamed_to,
+    )
+
+
 @attrs.define(eq=False)
 class _View(View):
     """A typed view on one section; reads parse its statements, writes edit them."""
@@ -51,6 +104,14 @@ class _View(View):
         the sections if needed."""
         self._set(key, [str(value)])
         return self.block.entry(key)
+
+    def set_words(self, key: str, words: list[str]) -> None:
+        """Set the last ``key`` statement to ``words``, creating it before the sections."""
+        self._set(key, words)
+
+    def unset(self, key: str) -> None:
+        """Remove the ``key`` statements (a ``disk { }`` section stays)."""
+        self._set(key, None)
 
     def _set(self, key: str, values: list[str] | None) -> None:
         """Set (``None``: remove) the last ``key`` statement, creating it if needed."""
@@ -97,28 +158,19 @@ class _DeviceMixin(_View):
         if meta_disk is not None:
             self.meta_disk = meta_disk
 
-    @property
-    def device(self) -> Device | None:
-        e = self.block.entry("device")
-        return Device.from_values(e.values) if e is not None else None
-
-    @device.setter
-    def device(self, value: Device | str | None) -> None:
-        if isinstance(value, str):
-            value = Device.from_values(value.split())
-        self._set("device", value.values() if value is not None else None)
-
-    @property
-    def disk(self) -> str | None:
-        """The backing device; ``None`` when absent or ``disk none`` (diskless)."""
-        e = self.block.entry("disk")
-        if e is None or not e.values or e.values[0] == "none":
-            return None
-        return e.values[0]
-
-    @disk.setter
-    def disk(self, value: str | None) -> None:
-        self._set("disk", [value] if value is not None else None)
+    device = _setting(
+        "host",
+        "device",
+        DEVICE,
+        "``device /dev/drbdN [minor N]`` (or ``device minor N``): path and minor; assign a\n"
+        "        :class:`Device`, its text, or ``None`` to remove the statement.",
+    )
+    disk = _setting(
+        "host",
+        "disk",
+        DISK,
+        "The backing device; ``None`` when absent or ``disk none`` (diskless).",
+    )
 
     @property
     def diskless(self) -> bool:
@@ -236,13 +288,9 @@ class Host(_DeviceMixin, _VolumesMixin):
             value = parse_address(value.split())
         self._set("address", value.values() if value is not None else None)
 
-    @property
-    def node_id(self) -> int | None:
-        return _int(self.block.get("node-id"))
-
-    @node_id.setter
-    def node_id(self, value: int | None) -> None:
-        self._set("node-id", [str(value)] if value is not None else None)
+    node_id = _setting(
+        "host", "node-id", INT, "DRBD 9's ``node-id`` (``None`` if absent or not a number)."
+    )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         addr = self.address

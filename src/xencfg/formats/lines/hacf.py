@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import attrs
 
@@ -100,6 +100,18 @@ CHOICES: dict[str, frozenset[str]] = {
     "compression": frozenset({"zlib", "bz2"}),
 }
 _BOOLEAN_CHOICES = frozenset({"auto_failback", "crm", "pacemaker"})
+
+
+def _switch(raw: str | None) -> str | None:
+    """A switch of :data:`_BOOLEAN_CHOICES` as heartbeat reads it: ``on`` or ``off`` for
+    any boolean spelling, else its own word (``respawn``, ``legacy``) in lower case."""
+    if raw is None:
+        return None
+    b = to_bool(raw)
+    if b is not None:
+        return "on" if b else "off"
+    return raw.lower()
+
 
 DEPRECATED: dict[str, str | None] = {
     "nice_failback": "auto_failback",
@@ -211,6 +223,20 @@ class Respawn:
 
     user: str
     command: str
+
+
+@attrs.frozen
+class TimingProblem(ValueProblem):
+    """Timings that contradict each other (``node``: the line to change).
+
+    ``kind`` is ``"deadtime"`` where heartbeat refuses to start (lint's HB004) and
+    ``"order"`` where it starts but warns (HB005; ``harmless``)."""
+
+    kind: Literal["deadtime", "order"] = attrs.field(kw_only=True)
+
+    def __iter__(self) -> Iterator[Any]:
+        """``entry, kind, message``: the tuple this used to be."""
+        return iter((self.node, self.kind, self.message))
 
 
 def _medium(e: Entry) -> Medium:
@@ -327,13 +353,7 @@ class HacfDocument(LineDocument):
     @property
     def crm(self) -> str | None:
         """The CRM switch (``crm`` or its newer name ``pacemaker``): on, off, respawn, minimal."""
-        raw = self.get("pacemaker") or self.get("crm")
-        if raw is None:
-            return None
-        b = to_bool(raw)
-        if b is not None:
-            return "on" if b else "off"
-        return raw.lower()
+        return _switch(self.get("pacemaker") or self.get("crm"))
 
     @property
     def crm_enabled(self) -> bool:
@@ -343,13 +363,7 @@ class HacfDocument(LineDocument):
     @property
     def auto_failback(self) -> str | None:
         """``on``, ``off`` or ``legacy`` (heartbeat's default, with a warning)."""
-        raw = self.get("auto_failback")
-        if raw is None:
-            return None
-        b = to_bool(raw)
-        if b is not None:
-            return "on" if b else "off"
-        return raw.lower()
+        return _switch(self.get("auto_failback"))
 
     @auto_failback.setter
     def auto_failback(self, value: str) -> None:
@@ -504,50 +518,50 @@ class HacfDocument(LineDocument):
         other time directives that are set."""
         return {**DEFAULT_SECONDS, **self.timings}
 
-    def timing_problems(self) -> Iterator[tuple[Entry, str, str]]:
-        """``(entry, kind, message)`` for timings that contradict each other.
-
-        ``kind`` is ``"deadtime"`` (heartbeat refuses to start: deadtime must be
-        more than twice keepalive, initdead at least deadtime) or ``"order"``
-        (heartbeat starts but warns: warntime not between keepalive and deadtime,
-        initdead under twice deadtime).
-        """
+    def timing_problems(self) -> Iterator[TimingProblem]:
+        """A :class:`TimingProblem` for each timing that contradicts another:
+        ``"deadtime"`` (heartbeat refuses to start: deadtime must be more than
+        twice keepalive, initdead at least deadtime) or ``"order"`` (heartbeat
+        starts but warns: warntime not between keepalive and deadtime, initdead
+        under twice deadtime)."""
         t = self.effective_timings()
         ka, dt = t["keepalive"], t["deadtime"]
         dt_entry = self.entry("deadtime")
         if dt <= 2 * ka and (dt_entry is not None or self.entry("keepalive") is not None):
             where = dt_entry or self.entry("keepalive")
             assert where is not None
-            yield (
+            yield TimingProblem(
                 where,
-                "deadtime",
                 f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
                 " (heartbeat wants more than twice keepalive and refuses to start)",
+                kind="deadtime",
             )
         wt_entry = self.entry("warntime")
         wt = t.get("warntime")
         if wt_entry is not None and wt is not None and not ka < wt < dt:
-            yield (
+            yield TimingProblem(
                 wt_entry,
-                "order",
                 f"warntime {wt:g}s should lie between keepalive {ka:g}s and deadtime {dt:g}s",
+                kind="order",
+                harmless=True,
             )
         id_entry = self.entry("initdead")
         idt = t.get("initdead")
         if id_entry is not None and idt is not None and idt < dt:
             # heartbeat 3.0.6 (checked with the daemon): "Initial dead time [10000] is
             # smaller than deadtime [30000]", and it does not start
-            yield (
+            yield TimingProblem(
                 id_entry,
-                "deadtime",
                 f"initdead {idt:g}s is smaller than deadtime {dt:g}s (heartbeat refuses to start)",
+                kind="deadtime",
             )
         elif id_entry is not None and idt is not None and idt < 2 * dt:
-            yield (
+            yield TimingProblem(
                 id_entry,
-                "order",
                 f"initdead {idt:g}s is less than twice deadtime {dt:g}s:"
                 " a rebooting node may be declared dead before its network is up",
+                kind="order",
+                harmless=True,
             )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

@@ -216,17 +216,17 @@ class LvmLikeDocument(TreeDocument):
         visit(self, "")
         return out
 
-    def duplicates(self) -> Iterator[tuple[Node, str]]:
-        """``(node, path)`` of repeated sections/settings: libdm warns "Ignoring
-        duplicate config node" and uses the first one only."""
+    def duplicates(self) -> Iterator[Duplicate]:
+        """A :class:`Duplicate` for each repeated section/setting: libdm warns
+        "Ignoring duplicate config node" and uses the first one only."""
 
-        def visit(node: Node, prefix: str) -> Iterator[tuple[Node, str]]:
+        def visit(node: Node, prefix: str) -> Iterator[Duplicate]:
             seen: set[str] = set()
             for c in node.child_nodes():
                 if not isinstance(c, (Setting, Block)):
                     continue
                 if c.key in seen:
-                    yield c, prefix + c.key
+                    yield Duplicate(c, "duplicate", c.key, prefix + c.key)
                     continue
                 seen.add(c.key)
                 if isinstance(c, Block):
@@ -349,6 +349,21 @@ def _without_garbage_line(
         return parse_lvmlike("".join(lines), path, builder, depth + 1)
     except ParseError as err:
         return err.partial
+
+
+@attrs.frozen
+class Duplicate(KeywordProblem):
+    """A section or setting of a name already used above it (kind ``"duplicate"``,
+    ``detail``: its path, ``global/locking_type``), which LVM ignores whole."""
+
+    @property
+    def path(self) -> str:
+        """``section/key`` of the ignored node."""
+        return self.detail or self.keyword
+
+    def __iter__(self) -> Iterator[Any]:
+        """``node, path``: the tuple this used to be."""
+        return iter((self.node, self.path))
 
 
 def keyword_problems_for(

@@ -13,6 +13,7 @@ from ...findings import Finding
 from ...formats.cib.model import _tag
 from ...formats.cib.values import canon_name
 from ...formats.cib.xmltext import WRAPPER
+from ...suggest import did_you_mean
 from .. import make, rule
 from .common import _cib, units
 
@@ -111,13 +112,13 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
     for p in doc.option_problems():
         if p.kind != "unknown":
             continue
-        hint = f"; did you mean '{p.detail}'?" if p.detail else ""
+        hint = did_you_mean(p.detail)
         yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
-    for res, pair, kind, fix in doc.meta_problems():
-        what = "is ignored by Pacemaker 1.0" if kind == "ignored" else "is not read from here"
+    for m in doc.meta_problems():
+        what = "is ignored by Pacemaker 1.0" if m.kind == "unknown" else "is not read from here"
         yield make(
-            "CB011", f"resource option '{pair.name}' of '{res.id}' {what}; use '{fix}'",
-            item.where(pair),
+            "CB011", f"resource option '{m.keyword}' of '{m.resource.id}' {what}; use '{m.detail}'",
+            item.where(m.node),
         )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...cluster import (
     Cluster,
@@ -17,10 +17,12 @@ from ...cluster import (
 )
 from ...findings import Finding
 from ...formats.cib.model import RESOURCE_TAGS, _tag
-from ...formats.lines.ocfs2 import Ocfs2Document
 from .. import make, rule
 from .common import _cib, _is_ocfs2_fs, units
 from .guests import _param_pair
+
+if TYPE_CHECKING:
+    from ...formats.lines.ocfs2 import Ocfs2Document
 
 # -- OCFS2 -------------------------------------------------------------------------
 
@@ -46,7 +48,11 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: list every cluster node in cluster.conf, identical on all nodes.
     """
-    ocfs = list(cluster.typed("ocfs2", Ocfs2Document))
+    ocfs: list[tuple[Loaded, Ocfs2Document]] = []
+    if cluster.has("ocfs2"):  # (OCFS2's module is imported only then)
+        from ...formats.lines.ocfs2 import Ocfs2Document
+
+        ocfs = list(cluster.typed("ocfs2", Ocfs2Document))
     if not cluster.nodes and not ocfs:
         return  # a CIB linted alone: nothing to compare with
     model = cluster.model

@@ -5,8 +5,8 @@ One module per concern: what crosses nodes and resources (:mod:`.nodes`), what d
 refuses in one file as it reads it (:mod:`.lexical`), resource structure
 (:mod:`.structure`), the dual-primary hazards (:mod:`.dual_primary`); :mod:`.common` holds
 what they share. Importing the package registers every DRBD rule (they run in code order,
-whatever the module). drbdadm's conflict detection stays in :mod:`xencfg.rules.drbd_conflicts`
-(the DRBD documents reach it, and it loads no rule module).
+whatever the module). drbdadm's conflict detection, which DR001/DR002 report, is the
+format's (:mod:`xencfg.formats.drbd.conflicts`: it reads the views only).
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 
 from ...cluster import Cluster, Loaded
 from ...formats.drbd import DrbdDocument, Effective, Host, Resource
-from ...formats.schema import Version
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
     from ...formats.lines.hacf import HacfDocument
@@ -72,7 +71,11 @@ def _parts(path: str) -> list[str]:
 def _matches(path: list[str], pattern: list[str]) -> bool:
     """``path`` matches the glob ``pattern`` component by component (glob(3): ``*``
     stays within one component)."""
-    return len(path) == len(pattern) and all(map(fnmatchcase, path, pattern))
+    return len(path) == len(pattern) and all(
+        # plain components are compared, not compiled to a regex (start-up)
+        fnmatchcase(p, glob) if any(c in glob for c in "*?[") else p == glob
+        for p, glob in zip(path, pattern, strict=True)
+    )
 
 
 def _included(items: list[Loaded]) -> list[Loaded]:
@@ -141,8 +144,3 @@ def hostnames_equal(a: str, b: str) -> bool:
     if "." in a and "." in b:
         return a.lower() == b.lower()
     return short(a) == short(b)
-
-
-#: The drbdadm versions whose reading differs (8.4: long words; 9: host names, meshes).
-_V84 = Version.parse("8.4")
-_V9 = Version.parse("9.0")

@@ -7,15 +7,17 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument, Host, Resource
-from ...syntax.blocks import Block
+from ...syntax.blocks import Block, Entry
 from ...syntax.terminals import TERMINALS
-from .. import make, rule
-from .common import _V9, _V84, _drbd, _on_hosts, hostnames_equal
+from ...versions import DRBD_9, DRBD_84
+from .. import make, repeats, rule
+from .common import _drbd, _on_hosts, hostnames_equal
 
 
 @rule("DR008", "nbsp-whitespace", "error", formats=("drbd",))
@@ -80,21 +82,15 @@ def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
         for host in res.host_list:
             if host.kind not in ("on", "stacked-on-top-of"):
                 continue
-            first: dict[str, Any] = {}
-            for entry in host.block.entries():
-                key = _ONCE_PER_HOST.get(entry.key)
-                if key is None:
-                    continue
-                if key not in first:
-                    first[key] = entry
-                    continue
+            for entry, first in repeats(host.block.entries(), lambda e: _ONCE_PER_HOST.get(e.key)):
+                key = _ONCE_PER_HOST[entry.key]
                 yield make(
                     "DR015",
                     f"resource {res.name}: host section '{host.name}' gives '{key}' "
                     "again; drbdadm refuses the file (conflicting use of "
                     f"{key} statement)",
                     item.where(entry),
-                    [item.where(first[key])],
+                    [item.where(first)],
                 )
             if host.kind == "on":
                 yield from _volume_minor_repeated(item, res, host)
@@ -106,24 +102,28 @@ def _volume_minor_repeated(item: Loaded, res: Resource, host: Host) -> Iterator[
     parse_volume_stmt) and refuse the second ("conflicting use of device-minor
     'device-minor:alpha:1'"); another repeated volume statement just wins."""
     for vol in host.block.blocks("volume"):
-        seen: dict[str, Any] = {}
-        for entry in vol.entries("device"):
-            vals = entry.values
-            if "minor" in vals and vals.index("minor") + 1 < len(vals):
-                minor = vals[vals.index("minor") + 1]
-            else:
-                m = re.search(r"(\d+)$", vals[0]) if vals else None
-                minor = m.group(1) if m else ""
-            if minor and minor in seen:
-                yield make(
-                    "DR015",
-                    f"resource {res.name}: volume {' '.join(vol.args)} of host section "
-                    f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
-                    f"(conflicting use of device-minor '{host.name}:{minor}')",
-                    item.where(vol),  # (drbdadm names the volume section's line)
-                    [item.where(seen[minor]), item.where(entry)],
-                )
-            seen.setdefault(minor, entry)
+        for entry, first in repeats(vol.entries("device"), _device_minor):
+            minor = _device_minor(entry)
+            yield make(
+                "DR015",
+                f"resource {res.name}: volume {' '.join(vol.args)} of host section "
+                f"'{host.name}' gives minor {minor} again; drbdadm refuses the file "
+                f"(conflicting use of device-minor '{host.name}:{minor}')",
+                item.where(vol),  # (drbdadm names the volume section's line)
+                [item.where(first), item.where(entry)],
+            )
+
+
+def _device_minor(device: Entry) -> str | None:
+    """The minor a ``device`` statement claims (``minor N``, else the path's last
+    digits), ``None`` when it names none."""
+    vals = device.values
+    if "minor" in vals and vals.index("minor") + 1 < len(vals):
+        minor = vals[vals.index("minor") + 1]
+    else:
+        m = re.search(r"(\d+)$", vals[0]) if vals else None
+        minor = m.group(1) if m else ""
+    return minor or None
 
 
 #: What drbdadm's scanner reads as one unquoted word (drbdadm_scanner.fl, 8.3 to 9:
@@ -192,7 +192,7 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     """
     doc = _drbd(item)
     secret = set(doc.secrets())
-    short_words = item.versions.of("drbd", item.node or "").older_than(_V84)
+    short_words = item.versions.of("drbd", item.node or "").older_than(DRBD_84)
     longest = 80 if short_words else 128
     for kind, text, at, head in _lexed(doc.source or ""):
         shown = "the value" if text.strip('"') in secret else f"'{text}'"
@@ -272,39 +272,34 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
     """
     doc = _drbd(item)
     blocks = [b for b in doc.children if isinstance(b, Block) and b.key in ("resource", "common")]
-    nine = item.versions.of("drbd", item.node or "").at_least(_V9)
+    nine = item.versions.of("drbd", item.node or "").at_least(DRBD_9)
     if nine:
         yield from _same_host_twice_9(item, doc)
     for block in blocks:
         owner = block.args[0] if block.key == "resource" and block.args else block.key
-        first: dict[str, Any] = {}
-        for child in block.children:
-            key = getattr(child, "key", None)
-            if key == "on" and isinstance(child, Block):
-                claims = [(f"on {n}", f"host section '{owner}: on {n}'") for n in child.args]
-            elif key in _ONCE_PER_RESOURCE:
-                shape, what = _ONCE_PER_RESOURCE[key]
-                if (shape == "section") != isinstance(child, Block):
-                    continue
-                claims = [(key, what.format(owner))]
-            else:
-                continue
-            for claim, what in claims:
-                if claim not in first:
-                    first[claim] = child
-                    continue
-                yield make(
-                    "DR018",
-                    f"{'common' if block.key == 'common' else f'resource {owner}'} gives "
-                    f"'{claim}' a second time; "
-                    f"drbdadm refuses the file (conflicting use of {what})",
-                    item.where(child),
-                    [item.where(first[claim])],
-                )
+        for (claim, what, child), (_, _, first) in repeats(_claims(block, owner), itemgetter(0)):
+            yield make(
+                "DR018",
+                f"{'common' if block.key == 'common' else f'resource {owner}'} gives "
+                f"'{claim}' a second time; "
+                f"drbdadm refuses the file (conflicting use of {what})",
+                item.where(child),
+                [item.where(first)],
+            )
 
 
-#: Statements whose first argument drbdadm's parser reads as a number (EXP(TK_INTEGER)
-#: in parse_global, parse_host_section and parse_resource, drbdadm_parser.c).
+def _claims(block: Block, owner: str) -> Iterator[tuple[str, str, Any]]:
+    """``(claim, what drbdadm calls it, child)`` for each child of a ``resource`` or
+    ``common`` section that drbdadm takes once per resource (check_upr)."""
+    for child in block.children:
+        key = getattr(child, "key", None)
+        if key == "on" and isinstance(child, Block):
+            for n in child.args:
+                yield f"on {n}", f"host section '{owner}: on {n}'", child
+        elif key in _ONCE_PER_RESOURCE:
+            shape, what = _ONCE_PER_RESOURCE[key]
+            if (shape == "section") == isinstance(child, Block):
+                yield key, what.format(owner), child
 
 
 def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
@@ -330,6 +325,8 @@ def _same_host_twice_9(item: Loaded, doc: DrbdDocument) -> Iterator[Finding]:
                 seen.append((name, h.block))
 
 
+#: Statements whose first argument drbdadm's parser reads as a number (EXP(TK_INTEGER)
+#: in parse_global, parse_host_section and parse_resource, drbdadm_parser.c).
 _INTEGER_FIRST = frozenset(
     {"node-id", "volume", "minor-count", "dialog-refresh"}
     | {"cmd-timeout-short", "cmd-timeout-medium", "cmd-timeout-long"}

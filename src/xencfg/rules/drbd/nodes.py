@@ -13,11 +13,11 @@ import attrs
 from ...cluster import Cluster, Loaded, NodeInfo, memberships
 from ...findings import Finding, Location
 from ...formats.drbd import Host, Resource
+from ...formats.drbd.conflicts import find_conflicts
 from ...formats.lines.hosts import parse_address
+from ...versions import DRBD_9
 from .. import make, rule
-from ..drbd_conflicts import find_conflicts
 from .common import (
-    _V9,
     _drbd,
     _effective,
     _hacf,
@@ -245,7 +245,7 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
         if not node:
             continue
         uname = _uname(cluster, node)
-        exact = uname is not None and cluster.versions.of("drbd", node).older_than(_V9)
+        exact = uname is not None and cluster.versions.of("drbd", node).older_than(DRBD_9)
         for item, res in _resources(cluster, items):
             if res.stacked or any(h.kind != "on" for h in res.host_list):
                 continue  # floating / stacked: not named per node

@@ -10,12 +10,11 @@ from typing import Any
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.drbd import Host, Resource
+from ...formats.drbd.conflicts import find_conflicts
 from ...syntax.blocks import Block, Entry
-from .. import make, rule
-from ..drbd_conflicts import find_conflicts
+from ...versions import DRBD_9, DRBD_84
+from .. import make, repeats, rule
 from .common import (
-    _V9,
-    _V84,
     _drbd,
     _effective,
     _node_configs,
@@ -85,25 +84,20 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
     """
     for res in _drbd(item).resource_list():
         hosts = [h for h in res.host_list if not h.kind.startswith("_")]
-        given = [h for h in hosts if h.block.entry("node-id") is not None]
-        if not given:
+        ids = [(h, e) for h in hosts if (e := h.block.entry("node-id")) is not None]
+        if not ids:
             continue
-        seen: dict[str, Any] = {}
-        for h in given:
-            entry = h.block.entry("node-id")
-            assert entry is not None
+        for (h, entry), (first, first_entry) in repeats(ids, lambda i: " ".join(i[1].values)):
             value = " ".join(entry.values)
-            if value in seen:
-                yield make(
-                    "DR020",
-                    f"resource {res.name}: node-id {value} of '{h.name}' is already "
-                    f"'{seen[value][0]}''s; drbdadm refuses the file (conflicting use of "
-                    f"node-id '{res.name}:{value}')",
-                    item.where(entry),
-                    [item.where(seen[value][1])],
-                )
-            else:
-                seen[value] = (h.name, entry)
+            yield make(
+                "DR020",
+                f"resource {res.name}: node-id {value} of '{h.name}' is already "
+                f"'{first.name}''s; drbdadm refuses the file (conflicting use of "
+                f"node-id '{res.name}:{value}')",
+                item.where(entry),
+                [item.where(first_entry)],
+            )
+        given = [h for h, _ in ids]
         for h in hosts:
             if h not in given:
                 yield make(
@@ -316,8 +310,8 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9 diskless node writes ``disk none;``).
     """
     for node, items in _node_configs(cluster).items():
-        before9 = cluster.versions.of("drbd", node).older_than(_V9)
-        before84 = cluster.versions.of("drbd", node).older_than(_V84)
+        before9 = cluster.versions.of("drbd", node).older_than(DRBD_9)
+        before84 = cluster.versions.of("drbd", node).older_than(DRBD_84)
         for item, res in _resources(cluster, items):
             if _drbd(item).is_drbdsetup_show or res.stacked:
                 continue
