@@ -116,15 +116,16 @@ def make_entry(
         e.key = memo.get(text) or light.remember(text)
         e._values = values
         # light.hold(e, key.pos), its common case inline
-        part = light.part
-        offsets = part.offsets
+        offsets = light.offsets
         index = len(offsets)
-        at = key.pos
-        if index < _PART and at < _INT_OFFSET:
-            offsets.append(at)
-            e.light, e.at = part, index
+        if index < _PART:
+            try:
+                offsets.append(key.pos)
+                e.light, e.at = light.part, index
+            except OverflowError:
+                light.hold(e, key.pos)
         else:
-            light.hold(e, at)
+            light.hold(e, key.pos)
         return e
     pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement
@@ -144,9 +145,15 @@ def make_block(
             if type(c) is not Tok or c.kind not in VALUE_KINDS:
                 break
             args.append(c)
-        kids = [c for c in children if isinstance(c, Node)]
-        values = light_values(args, unquote, light)
-        return cls.light_new(light.share(key.text), values, kids, light, key.pos)
+        # Block.light_new and Light.share inline (once per section)
+        memo = light.memo
+        b = object.__new__(cls)
+        text = key.text
+        b.key = memo.get(text) or light.remember(text)
+        b._args = light_values(args, unquote, light)
+        b._children = tuple([c for c in children if isinstance(c, Node)])
+        light.hold(b, key.pos)
+        return b
     pieces, key, args = _head(children, True)
     kids = [p for p in pieces if isinstance(p, Node)]
     b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key)
@@ -176,9 +183,8 @@ def _bound(node: N, pieces: list[Piece], key: Tok, light: Light | None) -> N:
     return node
 
 
-#: Offsets a :class:`~.tree.LightPart`'s array holds as they are (``array("i")``), and
-#: how many nodes a part holds (:meth:`~.tree.Light.hold`, inline in :func:`make_entry`).
-_INT_OFFSET = 2**31
+#: How many nodes a light part holds (:meth:`~.tree.Light.hold`, inline in
+#: :func:`make_entry`).
 _PART = Light.PART
 
 #: The fields :meth:`Entry.light_new` and :meth:`Block.light_new` set: a subclass with
