@@ -18,7 +18,7 @@ from sys import intern
 from typing import Any, TypeVar
 
 from ..errors import ParseError
-from .blocks import JOIN, VALUE_KINDS, Block, Entry, Values, light_form
+from .blocks import JOIN, VALUE_KINDS, Block, Entry, Values
 from .grammar import parse_error, parser
 from .tree import (
     _BUILDING,
@@ -77,10 +77,11 @@ def light_values(toks: list[Tok], unquote: Callable[[str], str], light: Light) -
         return light.memo.get(v) or light.remember(v)
     if not toks:
         return ()
-    form = light_form([unquote(t.text) for t in toks])
-    if type(form) is str:
-        return light.share(form)
-    return tuple([light.share(v) for v in form])
+    values = [unquote(t.text) for t in toks]
+    joined = JOIN.join(values)  # (light_form and Light.share inline: once per line of hosts)
+    if joined.count(JOIN) == len(values) - 1:
+        return light.memo.get(joined) or light.remember(joined)
+    return tuple([light.share(v) for v in values])
 
 
 def make_entry(
@@ -152,7 +153,16 @@ def make_block(
         b.key = memo.get(text) or light.remember(text)
         b._args = light_values(args, unquote, light)
         b._children = tuple([c for c in children if isinstance(c, Node)])
-        light.hold(b, key.pos)
+        offsets = light.offsets  # light.hold(b, key.pos), as in make_entry
+        index = len(offsets)
+        if index < _PART:
+            try:
+                offsets.append(key.pos)
+                b.light, b.at = light.part, index
+            except OverflowError:
+                light.hold(b, key.pos)
+        else:
+            light.hold(b, key.pos)
         return b
     pieces, key, args = _head(children, True)
     kids = [p for p in pieces if isinstance(p, Node)]
