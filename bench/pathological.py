@@ -93,7 +93,8 @@ def ocfs2_blanks(n: int) -> Callable[[], None]:
     grammar = "cluster:\n\tname = a" + " " * n + "b\r x\n"  # the fast path declines
 
     def run() -> None:
-        _quiet(lambda: xencfg.loads(fast, "ocfs2"))()
+        # (the name read: a light stanza reads its attributes on first use)
+        _quiet(lambda: xencfg.loads(fast, "ocfs2").clusters[0].name)()
         _quiet(lambda: xencfg.loads(grammar, "ocfs2"))()
 
     return run
@@ -200,6 +201,13 @@ def unknown_keys(n: int) -> Callable[[], None]:
     return _lint({"etc/xen/vm": "name = 'vm'\nmemory = 256\n" + keys})
 
 
+def hacf_nodes(n: int) -> Callable[[], None]:
+    """An ha.cf of many nodes, each with a ucast line (the cluster model's address
+    owners: once a walk of every node per ucast line)."""
+    body = "".join(f"node n{i}\nucast eth0 10.0.{i // 250}.{i % 250 + 1}\n" for i in range(n // 32))
+    return _lint({"etc/ha.d/ha.cf": "keepalive 2\n" + body})
+
+
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
 SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
@@ -215,6 +223,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "cib convert, repeated ids": (cib_repeated_ids, 50_000, 10_000),
     "domU code statements": (domu_code, 100_000, 10_000),
     "XC003 did-you-mean": (unknown_keys, 20_000, 3_000),
+    "ha.cf of many ucast nodes": (hacf_nodes, 40_000, 10_000),
 }
 
 

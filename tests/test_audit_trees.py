@@ -202,3 +202,46 @@ def test_corosync_node_names_match_the_cib_in_any_case() -> None:
     bad = _codes("corosync-cib-name-case", "bad", ["CS010"])
     assert bad and all(c == "CS010" for c, _, _ in bad)
     assert _codes("corosync-cib-name-case", "good", ["CS010"]) == []
+
+
+def test_heartbeat1_three_members_and_a_storage_box_lint_clean() -> None:
+    """Three heartbeat 1 members (haresources), DRBD r0 on two of them, and an IET box
+    that is no member (haresources-three-node/, also migrated in
+    test_migrate_haresources.py): san1 is storage, so no rule asks for it in ha.cf;
+    gamma holds no DRBD resource and needs none; nothing is an error or a warning."""
+    case = TREES / "haresources-three-node"
+    nodes = [str(case / n) for n in ("alpha", "beta", "gamma", "san1")]
+    assert lint.run(nodes).findings == []
+
+
+def test_corosync2_four_members_rrp_and_two_storage_boxes(tmp_path: Path) -> None:
+    """Four corosync 2.4 members on udpu with two redundant rings (rrp_mode passive,
+    nodes without names: corosync 2 takes uname), a Pacemaker 1.0 CIB, two IET boxes
+    that are no members. Nothing is an error: redundant rings on udpu are corosync 2's
+    RRP, and nameless nodes match the CIB by uname. (The warnings left are true: the
+    domU config is not in the tree, and the targets have no CHAP.) With corosync 3.1
+    declared, CS014 says what ``corosync -t`` 3.1.7 says of the same file: "for a
+    multi-link configuration, all nodes must have a 'name' attribute" and, with names,
+    "2 is too many configured interfaces for non-Knet transport"
+    (exec/totemconfig.c); crm_verify takes the CIB (warnings only, for its empty status)."""
+    case = TREES / "corosync2-four-node-rrp"
+    nodes = [str(case / n) for n in ("dom0-1", "dom0-2", "dom0-3", "dom0-4", "san-a", "san-b")]
+    found = lint.run(nodes).findings
+    assert {f.code for f in found} == {"CB003", "IS007"}
+    assert all(f.severity == "warning" for f in found)
+    three = {"corosync": Version.parse("3.1")}
+    refused = lint.run(nodes[:1], select=["CS014"], versions=three).findings
+    assert {f.message.split(":")[0] for f in refused} >= {
+        "node 10.1.0.1 has no name",
+        "2 links (0, 1) on transport udpu",
+    }
+    conf = case / "dom0-1" / "etc" / "corosync" / "corosync.conf"
+    ok, out = corosync_test(conf, "10.1.0.1/32")
+    assert not ok and "all nodes must have a 'name' attribute" in out
+    named = tmp_path / "named.conf"
+    text = conf.read_text()
+    for i in range(1, 5):
+        text = text.replace(f"\t\tnodeid: {i}\n", f"\t\tnodeid: {i}\n\t\tname: dom0-{i}\n")
+    named.write_text(text)
+    ok, out = corosync_test(named, "10.1.0.1/32")
+    assert not ok and "too many configured interfaces for non-Knet transport" in out

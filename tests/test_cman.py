@@ -220,3 +220,39 @@ def test_repeated_attribute_names_and_values_are_one_string_each() -> None:
     assert a.attributes == {"name": "node0", "nodeid": "1", "votes": "1"}
     (ka, va), (kb, vb) = list(a.attributes.items())[2], list(b.attributes.items())[2]
     assert ka is kb and va is vb  # 'votes' and '1': shared, not one copy per node
+
+
+def _cman_conf(nodes: int, two_node: str = "1", votes: tuple[str, ...] = ()) -> str:
+    rows = "".join(
+        f'    <clusternode name="xen{i}" nodeid="{i}"'
+        + (f' votes="{votes[i - 1]}"' if votes else "")
+        + "><fence/></clusternode>\n"
+        for i in range(1, nodes + 1)
+    )
+    return (
+        '<?xml version="1.0"?>\n<cluster name="xen" config_version="4">\n'
+        f'  <cman two_node="{two_node}" expected_votes="1"/>\n'
+        f"  <clusternodes>\n{rows}  </clusternodes>\n  <fencedevices/>\n  <rm/>\n</cluster>\n"
+    )
+
+
+def test_cm001_two_node_on_a_third_member(tmp_path: Path) -> None:
+    """cman refuses two_node unless there are exactly two nodes of one vote each: "the
+    two-node option requires exactly two nodes with one vote each and expected votes
+    of 1 (node_count=3 vote_sum=3)" / "two_node set but there are more than 2 nodes"
+    (RHEL 5 cman_tool join get_ccs_join_info, RHEL 6 cman/daemon/cman-preconfig.c; no
+    cman to run here). Two nodes pass; a node of 2 votes beside one of 0 is refused
+    ("two_node set but votes not set to 1"); ``two_node="yes"`` is atoi 0: not
+    two-node, no finding."""
+    from lintkit import found, messages, tree
+
+    bad = tree(tmp_path / "b", "xen1", {"etc/cluster/cluster.conf": _cman_conf(3)})
+    assert found("CM001", bad) == [("CM001", "cluster.conf", 3, [])]
+    assert "more than 2 nodes" in messages("CM001", bad)[0]
+    good = tree(tmp_path / "g", "xen1", {"etc/cluster/cluster.conf": _cman_conf(2)})
+    assert found("CM001", good) == []
+    uneven = _cman_conf(2, votes=("2", "0"))
+    odd = tree(tmp_path / "v", "xen1", {"etc/cluster/cluster.conf": uneven})
+    assert [m for m in messages("CM001", odd) if "votes not set to 1" in m]
+    word = tree(tmp_path / "w", "xen1", {"etc/cluster/cluster.conf": _cman_conf(3, "yes")})
+    assert found("CM001", word) == []

@@ -680,3 +680,301 @@ def test_dr024_drbd9_volume_without_disk_or_meta_disk_is_diskless(tmp_path: Path
     with_meta = text.replace("{ device minor 1; } }", "{ device minor 1; meta-disk internal; } }")
     assert _dr024(tmp_path, "meta", with_meta) == ["4:resource r0, on beta:disk"]
     assert _dr024(tmp_path, "84", text, "8.4") != []
+
+
+# -- DR026: numbers with units, by release ------------------------------------------
+
+
+def _dr026(root: Path, text: str, versions: dict[str, str] | None = None) -> list[str]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    tree(root, {"etc/drbd.conf": text})
+    result = lint.run(
+        [str(root)],
+        select=["DR026"],
+        versions={k: Version.parse(v) for k, v in (versions or {}).items()},
+    )
+    return [f"{f.line}: {f.message}" for f in result.findings]
+
+
+def _nine(name: str, body: str) -> str:
+    """A DRBD 9 resource (node-id) with ``body`` at resource level, on line 2."""
+    return (
+        f"resource {name} {{\n  {body}\n"
+        "  on alpha { node-id 0; device /dev/drbd0; disk /dev/sdb1; "
+        "address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on beta { node-id 1; device /dev/drbd0; disk /dev/sdb1; "
+        "address 10.0.0.2:7788; meta-disk internal; }\n}\n"
+    )
+
+
+def test_dr026_sndbuf_with_a_unit_above_drbd8s_limit(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and --mode 83: "sndbuf-size 16M => 16777216 out of range
+    # [0..10485760]." (m_strtoll_range in user/v84/drbdadm_parser.c, limits
+    # DRBD_SNDBUF_SIZE_MAX (10<<20) of user/v84/linux/drbd_limits.h); XC005 left values
+    # with a unit alone, so lint said nothing
+    eight = res("r0", head="net { sndbuf-size 16M; } syncer { rate 40M; }")
+    got = _dr026(tmp_path / "a", eight)
+    assert len(got) == 1 and got[0].startswith("2: sndbuf-size 16M: 16777216 is out of range")
+    assert "[0..10485760] for DRBD 8.3 and 8.4" in got[0]
+    ok = res("r0", head="net { sndbuf-size 10M; } syncer { rate 40M; }")
+    assert _dr026(tmp_path / "b", ok) == []  # 10M = 10485760: the maximum
+    # drbd-headers 40911d1 (drbd-utils 9.29 on) raised it to 128M: no error for DRBD 9
+    assert _dr026(tmp_path / "c", _nine("r0", "net { sndbuf-size 16M; }")) == []
+
+
+def test_dr026_not_a_number_drbdadm_reads(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84: "512KB is not a valid number" (rc 20: m_strtoll exits,
+    # user/shared/shared_tool.c new_strtoll reads one unit letter); --mode 9: "while
+    # parsing value ('512KB') for rcvbuf-size. Value is not a number."
+    got = _dr026(tmp_path / "a", _nine("r0", "net { rcvbuf-size 512KB; }"))
+    assert got == [
+        "2: rcvbuf-size 512KB: not a number for DRBD 9 (DRBD 9.0 or later, inferred from "
+        f"'node-id' at {tmp_path / 'a' / 'etc' / 'drbd.conf'}:3:14); drbdadm refuses the file"
+    ]
+    assert _dr026(tmp_path / "b", _nine("r0", "net { rcvbuf-size 512K; }")) == []
+
+
+def test_dr026_limits_move_with_the_release(tmp_path: Path) -> None:
+    # al-extents: drbdadm 8.3 "al-extents 4000 => 4000 out of range [7..3833]."; 8.4
+    # does not check it (range_check: "ignore; auto-clamped by kernel"), peer-drbdadm
+    # --mode 84 says OK. rate 5G: 8.3/8.4 "5242880k out of range [1..4194304]k"; 9's
+    # resync-rate takes 8G (DRBD_RESYNC_RATE_MAX (8 << 20)): --mode 9 OK.
+    # ping-timeout 301: 8.x has no range for it (OK); 9 "Value is too big." (NUMERIC
+    # PING_TIMEO in user/v9/config_flags.c, max 300).
+    al = res("r0", head="syncer { al-extents 4000; }")
+    assert _dr026(tmp_path / "a", al) == []  # (release unknown: 8.4 takes it)
+    got = _dr026(tmp_path / "b", al, {"drbd": "8.3"})
+    assert got == [
+        "2: al-extents 4000: 4000 is out of range [7..3833] for DRBD 8.3 (DRBD 8.3, "
+        "declared); drbdadm refuses the file"
+    ]
+    assert _dr026(tmp_path / "c", al, {"drbd": "8.4"}) == []
+    rate = res("r0", head="syncer { rate 5G; }")
+    assert [g[:16] for g in _dr026(tmp_path / "d", rate)] == ["2: rate 5G: 5242"]
+    assert _dr026(tmp_path / "e", _nine("r0", "disk { resync-rate 5G; }")) == []
+    ping = "net { ping-timeout 301; }"
+    assert _dr026(tmp_path / "f", res("r0", head=ping)) == []
+    assert len(_dr026(tmp_path / "g", _nine("r0", ping))) == 1
+
+
+def test_protocol_in_lower_case_is_protocol_c(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83/84/9 all say OK to ``protocol c``: 8.4 upper-cases it
+    # (range_check case R_PROTOCOL, user/v84/drbdadm_parser.c), 9 reads an
+    # ENUM_NOCASE (user/v9/config_flags.c "protocol"), 8.3's drbdsetup conv_protocol
+    # takes "c" (user/v83/drbdsetup.c). XC005 said "protocol 'c' is not A, B or C" and
+    # DR009 "protocol c vs C" between two nodes' copies.
+    lower = res("r0", head="protocol c;")
+    alpha = tree(tmp_path / "alpha", {"etc/drbd.conf": lower, "etc/hostname": "alpha\n"})
+    beta = tree(tmp_path / "beta", {"etc/drbd.conf": res("r0"), "etc/hostname": "beta\n"})
+    assert run(alpha, code="XC005") == []
+    assert run(alpha, beta, code="DR009") == []
+    bad = tree(tmp_path / "x" / "alpha", {"etc/drbd.conf": res("r0", head="protocol D;")})
+    assert [g[1] for g in run(bad, code="XC005")] == [2]
+    other = tree(tmp_path / "y" / "alpha", {"etc/drbd.conf": res("r0", head="protocol a;")})
+    assert [g[3] for g in run(other, beta, code="DR009")] == [
+        "resource 'r0' differs on beta from alpha: protocol C vs A"
+    ]
+
+
+# -- floating sections: the machine that holds the address -------------------------------
+
+
+def _floating(name: str, port: int, minor: int, disk: str, on_alpha: bool = False) -> str:
+    first = (
+        f"  on alpha {{ device /dev/drbd{minor}; disk {disk}; address 10.0.0.1:{port}; "
+        "meta-disk internal; }\n"
+        if on_alpha
+        else f"  floating 10.0.0.1:{port} {{ device /dev/drbd{minor}; disk {disk}; "
+        "meta-disk internal; }\n"
+    )
+    return (
+        f"resource {name} {{\n  protocol C;\n{first}"
+        f"  floating 10.0.0.2:{port} {{ device /dev/drbd{minor}; disk {disk}; "
+        "meta-disk internal; }\n}\n"
+    )
+
+
+def test_dr001_floating_address_twice(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84: "f.conf:8: conflicting use of IP '10.0.0.1:7788' ...
+    # f.conf:3: IP '10.0.0.1:7788' first used here."; --mode 9: "ipv4:10.0.0.1:7788 is
+    # also used ... (resource r0)": a floating section's address is claimed like an on
+    # section's
+    text = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7788, 1, "/dev/sdb2")
+    got = run(tree(tmp_path / "alpha", {"etc/drbd.conf": text}), code="DR001")
+    assert [g[:3] for g in got] == [("drbd.conf", 8, [3]), ("drbd.conf", 9, [4])]
+    ok = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7789, 1, "/dev/sdb2")
+    assert run(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), code="DR001") == []
+
+
+def test_dr002_dr003_floating_sections_of_one_machine(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and --mode 9 accept two resources whose floating sections
+    # at 10.0.0.1 both use /dev/drbd0 and /dev/sdb1: drbdadm claims the minors of on
+    # and stacked sections only (user/v84/drbdadm_parser.c). The machine at 10.0.0.1
+    # cannot run both: the second `drbdadm up` fails in the kernel (8.4/9 new-minor:
+    # ERR_MINOR_OR_VOLUME_EXISTS "Minor or volume exists already (delete it first)";
+    # 8.3 disk: ERR_DISK_CONFIGURED "Device is attached to a disk", drbdsetup.c), and
+    # two resources on one backing disk overwrite each other.
+    text = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7789, 0, "/dev/sdb1")
+    root = tree(tmp_path / "alpha", {"etc/drbd.conf": text})
+    got = run(root, code="DR002")
+    assert [g[:3] for g in got] == [("drbd.conf", 8, [3]), ("drbd.conf", 9, [4])]
+    assert got[0][3] == (
+        "minor 0 of resource 'r1' on the machine at 10.0.0.1 (floating) is already used by 'r0'"
+    )
+    assert [g[:3] for g in run(root, code="DR003")] == [
+        ("drbd.conf", 8, [3]),
+        ("drbd.conf", 9, [4]),
+    ]
+    # an ``on alpha`` section at 10.0.0.1 and a floating 10.0.0.1: one machine
+    mixed = _floating("r0", 7788, 0, "/dev/sdb1", on_alpha=True) + _floating(
+        "r1", 7789, 0, "/dev/sdb2"
+    )
+    got = run(tree(tmp_path / "m" / "alpha", {"etc/drbd.conf": mixed}), code="DR002")
+    assert [g[3] for g in got][:1] == [
+        "minor 0 of resource 'r1' on host 'alpha' (floating 10.0.0.1) is already used by 'r0'"
+    ]
+    ok = _floating("r0", 7788, 0, "/dev/sdb1") + _floating("r1", 7789, 1, "/dev/sdb2")
+    root = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok})
+    assert run(root, code="DR002") == [] and run(root, code="DR003") == []
+
+
+def test_dr026_quorum_words_and_numbers(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "while parsing value ('most') for quorum. Value is not
+    # valid."; "('33') ... Value is too big."; "quorum majority", "quorum 2" OK.
+    # user/v9/config_flags.c: ENUM_NUM(quorum, QUORUM, 1, DRBD_PEERS_MAX) with quorum_map
+    # {off, majority, all}.
+    def one(value: str, sub: str) -> list[str]:
+        return _dr026(tmp_path / sub, _nine("r0", f"options {{ quorum {value}; }}"))
+
+    assert [g.split(" for ")[0] for g in one("most", "a")] == [
+        "2: quorum most: not all, majority, off or a number"
+    ]
+    assert [g.split(" for ")[0] for g in one("33", "b")] == [
+        "2: quorum 33: 33 is out of range [1..32]"
+    ]
+    assert one("majority", "c") == [] and one("2", "d") == []
+
+
+def test_dr010_drbd8_peer_section_is_the_other_one_whatever_its_name(tmp_path: Path) -> None:
+    # drbdadm 8.x takes its own section by the exact uname (DR006) and the *other*
+    # section as the peer, whatever that one is called: `drbdadm -d up r0` (8.4 parser,
+    # __DRBD_NODE__=alpha) on "on alpha {...} on BETA.example.com {... 10.0.0.2:7788}"
+    # prints "drbdsetup-84 connect r0 ipv4:10.0.0.1:7788 ipv4:10.0.0.2:7788". So
+    # matching the peer's name in any case and without the domain (as DR010 does) is
+    # what DRBD 8 does too: alpha connects to 7788 while beta's own copy listens on 7789.
+    def copy(port: int, peer: str) -> str:
+        return res("r0", hosts=("alpha", peer), ports=(7788, port), head=SYNCER)
+
+    a = tree(tmp_path / "alpha", {"etc/drbd.conf": copy(7788, "BETA.example.com")})
+    b = tree(tmp_path / "beta", {"etc/drbd.conf": copy(7789, "beta")})
+    got = run(a, b, code="DR010")
+    assert [g[3] for g in got] == [
+        "resource 'r0': alpha has 10.0.0.2:7788 for 'BETA.example.com', which uses "
+        "10.0.0.2:7789 itself"
+    ]
+    same = tree(tmp_path / "ok" / "beta", {"etc/drbd.conf": copy(7788, "beta")})
+    assert run(a, same, code="DR010") == []
+
+
+STACKED = """global { usage-count no; }
+common { protocol C; syncer { rate 30M; } }
+resource r0 {
+  on alpha { device /dev/drbd0; disk /dev/sda6; address 10.0.0.1:7788; meta-disk internal; }
+  on bravo { device /dev/drbd0; disk /dev/sda6; address 10.0.0.2:7788; meta-disk internal; }
+}
+resource r0-U {
+  protocol A;
+  stacked-on-top-of r0 { device /dev/drbd10; address 192.168.42.1:7788; }
+  on charlie { device /dev/drbd10; disk /dev/hda6; address 192.168.42.2:7788; meta-disk internal; }
+}
+"""
+
+
+def test_dr017_second_stacked_section_on_one_lower_resource(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and --mode 83: "two-res.conf:15: conflicting use of
+    # stacked-on-top-of 'stacked:r0' ... two-res.conf:10: stacked-on-top-of
+    # 'stacked:r0' first used here." -- check_uniq("stacked-on-top-of", "stacked:%s")
+    # in user/v83|v84|v9 drbdadm_parser.c. Lint said nothing for a second resource
+    # stacked on r0, and for a repeat inside r0-U a misleading DR002 ("minor 11 ...
+    # already used by 'r0-U'"). The stacked file alone: OK in both modes.
+    other = (
+        "resource r0-V {\n  protocol A;\n"
+        "  stacked-on-top-of r0 { device /dev/drbd11; address 192.168.42.1:7789; }\n"
+        "  on delta { device /dev/drbd11; disk /dev/hda7; address 192.168.42.4:7789; "
+        "meta-disk internal; }\n}\n"
+    )
+    got = run(tree(tmp_path / "alpha", {"etc/drbd.conf": STACKED + other}), code="DR017")
+    assert [g[:3] for g in got] == [("drbd.conf", 14, [9])]
+    assert got[0][3] == (
+        "a second 'stacked-on-top-of r0': drbdadm refuses the configuration (conflicting "
+        "use of stacked-on-top-of 'stacked:r0')"
+    )
+    twice = STACKED.replace(
+        "192.168.42.1:7788; }\n",
+        "192.168.42.1:7788; }\n  stacked-on-top-of r0 { device /dev/drbd11; "
+        "address 192.168.42.3:7788; }\n",
+    )
+    root = tree(tmp_path / "t" / "alpha", {"etc/drbd.conf": twice})
+    assert [g[:3] for g in run(root, code="DR017")] == [("drbd.conf", 10, [9])]
+    assert run(root, code="DR002") == []
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": STACKED})
+    assert run(ok, code="DR017") == [] and run(ok, code="DR002") == []
+
+
+def test_dr016_handler_with_unquoted_arguments(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84: "h.conf:3: Parse error: ';' expected, but got 'root'
+    # (TK 282)"; --mode 83: "'_is_default | ;' expected, but got 'root'" -- an option
+    # takes one value (parse_options_d: expect_STRING_or_INT, then EXP(';')). Quoted,
+    # both modes say OK; become-primary-on takes a list (startup_delegate ->
+    # parse_hosts): "become-primary-on alpha beta;" OK in --mode 84.
+    def handler(text: str, sub: str) -> list[tuple[str, int, list[int], str]]:
+        conf = res("r0", head=f"handlers {{ {text} }} {SYNCER}")
+        return run(tree(tmp_path / sub / "alpha", {"etc/drbd.conf": conf}), code="DR016")
+
+    got = handler("split-brain /usr/lib/drbd/notify-split-brain.sh root;", "a")
+    assert [(g[1], g[3]) for g in got] == [
+        (
+            2,
+            "'split-brain': 2 words where drbdadm reads one value; it refuses the file "
+            "(';' expected, but got 'root'): quote the whole value",
+        )
+    ]
+    assert handler('split-brain "/usr/lib/drbd/notify-split-brain.sh root";', "b") == []
+    both = res("r0", head="startup { become-primary-on alpha beta; } net { allow-two-primaries; }")
+    assert run(tree(tmp_path / "c" / "alpha", {"etc/drbd.conf": both}), code="DR016") == []
+
+
+def test_dr001_connection_address_of_another_resource(tmp_path: Path) -> None:
+    # A DRBD 9 three-node mesh (r0 on-section addresses, port 7000) and r1 with one
+    # connection section per pair: peer-drbdadm --mode 9 --node n1 refuses r1's
+    # "connection { host n1 address 10.1.1.1:7000; host n2 address 10.1.1.2:7000; }":
+    # "in resource r1 ipv4:10.1.1.1:7000 is also used ... (resource r0)"; the same
+    # address in two connections of r1 itself is OK (n1:7001 towards n2 and n3).
+    hosts = "".join(
+        f"  on n{i} {{ node-id {i - 1}; address 10.1.1.{i}:7000; }}\n" for i in (1, 2, 3)
+    )
+    r0 = (
+        "resource r0 {\n  device /dev/drbd0;\n  disk /dev/vg0/r0;\n  meta-disk internal;\n"
+        + hosts
+        + "  connection-mesh { hosts n1 n2 n3; }\n}\n"
+    )
+
+    def r1(port: int, other: int) -> str:
+        return (
+            "resource r1 {\n  device /dev/drbd1;\n  disk /dev/vg0/r1;\n  meta-disk internal;\n"
+            + "".join(f"  on n{i} {{ node-id {i - 1}; }}\n" for i in (1, 2, 3))
+            + f"  connection {{ host n1 address 10.1.1.1:{port}; "
+            f"host n2 address 10.1.1.2:{port}; }}\n"
+            + f"  connection {{ host n1 address 10.1.1.1:{port}; "
+            f"host n3 address 10.1.1.3:{other}; }}\n"
+            + f"  connection {{ host n2 address 10.1.1.2:{other + 1}; "
+            f"host n3 address 10.1.1.3:{other + 1}; }}\n}}\n"
+        )
+
+    bad = run(tree(tmp_path / "n1", {"etc/drbd.conf": r0 + r1(7000, 7002)}), code="DR001")
+    assert [(g[1], g[2]) for g in bad] == [(17, [5]), (17, [6]), (18, [5])]
+    assert bad[0][3].startswith("address 10.1.1.1:7000 of resource 'r1' (a connection's")
+    ok = tree(tmp_path / "ok" / "n1", {"etc/drbd.conf": r0 + r1(7001, 7002)})
+    assert run(ok, code="DR001") == []

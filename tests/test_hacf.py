@@ -189,7 +189,8 @@ def test_durations(raw: str, seconds: float | None) -> None:
         ("logfacility local9", "not a syslog facility"),
         ("respawn hacluster", "needs a user and a command"),
         ("ping_group g", "needs a group name"),
-        ("deadtime", "needs a value"),
+        ("deadtime", "has no value"),  # peer: starts (an option line with no word is skipped)
+        ("apiauth", "needs a value"),  # peer: "Invalid apiauth directive []", not started
         ("deadping 20s", "not a positive time"),
         ("use_logd no", "nowhere to log"),
         ("crm on\npacemaker on", "used more than once"),

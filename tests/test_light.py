@@ -22,7 +22,7 @@ from xencfg.api import _parse
 from xencfg.document import TreeDocument
 from xencfg.syntax.blocks import Block, Entry, light_form, listed, viewed
 from xencfg.syntax.source import decode
-from xencfg.syntax.tree import Light, NeedsFullTree, Node, Tok, source_fields, walk
+from xencfg.syntax.tree import Light, NeedsFullTree, Node, Tok, light_of, source_fields, walk
 
 OWN = sorted(p for p in FIXTURES.glob("*/valid/*") if p.is_file())
 SHARED_FILES = shared_files("corpus") + shared_files("seed-examples")
@@ -38,8 +38,9 @@ def _full(fmt: str, text: str) -> xencfg.Document:
     return _parse(formats.module(fmt), text, None, None)
 
 
-def _reachable_toks(doc: xencfg.Document) -> int:
-    """How many Tok objects the document keeps alive (through any reference)."""
+def _reachable_toks(doc: xencfg.Document, kind: type = Tok) -> int:
+    """How many Tok objects (or ``kind`` objects) the document keeps alive (through
+    any reference)."""
     seen: set[int] = set()
     stack: list[object] = [doc]
     count = 0
@@ -48,7 +49,7 @@ def _reachable_toks(doc: xencfg.Document) -> int:
         if id(obj) in seen or isinstance(obj, (str, int, type)):
             continue
         seen.add(id(obj))
-        if isinstance(obj, Tok):
+        if isinstance(obj, kind):
             count += 1
         if isinstance(obj, Light):
             continue  # its parser closure holds the text, not tokens
@@ -310,3 +311,91 @@ def test_token_fields_are_read_from_the_source() -> None:
         t.pos for t in dev.value_toks
     ]
     assert light.light is None
+
+
+OCFS2_TEXT = (
+    "cluster:\n\tnode_count = 3\n\tname = pool\n\n"
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = a  # first\n"
+    "\tcluster = pool\n\n"
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.2\n\tnumber = 1\n\tname = b\n"
+    "\tcluster = pool\n\n"
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.3\n\tnumber = 2\n\tname = c\n"
+    "\tcluster = pool\n"
+)
+
+
+def test_deferred_children_are_read_on_first_use_and_whole_after_the_tokens_return() -> None:
+    """OCFS2's stanzas and xend's lists keep their children in the text until first read
+    (Light.expand): a stanza read, one edited and one never read all render and
+    materialize as on a full tree."""
+    doc = xencfg.loads(OCFS2_TEXT, "ocfs2")
+    light = light_of(doc)  # (a node's ``light`` is its part of the document: LightPart)
+    assert light is not None and light.expand is not None
+    first, second, third = doc.nodes
+    assert first.name == "a  # first"  # read: its attributes are now light nodes
+    second.block.remove("ip_port")  # edited before the tokens return
+    assert third.block.light is not None  # never read until the tokens return
+    assert xencfg.dumps(doc) == OCFS2_TEXT.replace(
+        "\tip_port = 7777\n\tip_address = 10.0.0.2", "\tip_address = 10.0.0.2"
+    )
+    assert doc.light is None and all(n.light is None for n in walk(doc))
+    assert _reachable_toks(doc) > 0
+    third.ip_port = 7778  # the never-read stanza's attributes are the full parse's
+    assert xencfg.dumps(doc).endswith(
+        "\tip_port = 7778\n\tip_address = 10.0.0.3\n\tnumber = 2\n\tname = c\n\tcluster = pool\n"
+    )
+    full = _full("ocfs2", OCFS2_TEXT)
+    fresh = xencfg.loads(OCFS2_TEXT, "ocfs2")
+    assert _reachable_toks(fresh) == 0
+    assert [n.state() for n in walk(fresh)] == [n.state() for n in walk(full)]
+
+
+def test_deferred_lists_of_xend() -> None:
+    text = '(a 1)\n(b (c \'x y\') 2) # note\nword\n(d "q\\"")\n'
+    doc = xencfg.loads(text, "xend")
+    assert doc.get("b") == [["c", "x y"], "2"]
+    doc.set("a", "9")
+    assert xencfg.dumps(doc) == text.replace("(a 1)", "(a 9)")
+    assert doc.light is None and all(n.light is None for n in walk(doc))
+    assert doc.get("d") == 'q"'
+    doc.set("d", "r")
+    assert xencfg.dumps(doc) == text.replace("(a 1)", "(a 9)").replace('"q\\""', '"r"')
+
+
+def test_deferred_statements_of_hacf() -> None:
+    """ha.cf's light document reads its statements on first use: edits before and after
+    that, and the tokens brought back before it, render as on a full tree."""
+    text = "keepalive 2  # fast\nnode alpha beta\n\nucast eth0 10.0.0.2\n"
+    doc = xencfg.loads(text, "hacf")
+    light = light_of(doc)  # (a node's ``light`` is its part of the document: LightPart)
+    assert light is not None and light.expand is not None
+    assert _reachable_toks(doc) == 0
+    assert doc.position(doc) == (1, 1)
+    doc.cst  # noqa: B018 (the tokens return before any statement was read)
+    assert [n.state() for n in walk(doc)] == [n.state() for n in walk(_full("hacf", text))]
+    doc.keepalive = 1
+    assert xencfg.dumps(doc) == text.replace("keepalive 2", "keepalive 1")
+    doc = xencfg.loads(text, "hacf")
+    doc.add_node("gamma")  # read, then edited while light
+    assert doc.light is not None
+    assert xencfg.dumps(doc) == text.replace("beta\n", "beta\nnode gamma\n")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "kind", "kept"),
+    [
+        ("hacf", "keepalive 2\nnode a\nnode b\nucast eth0 10.0.0.2\n", Entry, 0),
+        ("ocfs2", OCFS2_TEXT, Entry, 0),
+        # the root, the lists (a 1) and (b ...), the word outside them: not their items
+        ("xend", "(a 1)\n(b (c d) 'e')\nloose\n", Node, 4),
+    ],
+)
+def test_a_deferring_load_holds_no_statement_until_read(
+    fmt: str, text: str, kind: type, kept: int
+) -> None:
+    """What makes the load of ha.cf, cluster.conf and xend-config.sxp a few times their
+    size (bench/memory.py): statements and items are not objects until first read."""
+    doc = xencfg.loads(text, fmt)
+    assert _reachable_toks(doc, kind) == kept
+    every = list(walk(doc))  # read: now they are
+    assert _reachable_toks(doc, kind) == len([n for n in every if isinstance(n, kind)]) > kept

@@ -338,7 +338,25 @@ def test_every_rule_module_loads_even_after_one_was_imported_alone() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(
-        sorted({"CB", "CS", "DR", "EV", "HB", "HS", "IS", "LS", "LV", "MD", "MP", "OC", "XC", "XN"})
+        sorted(
+            {
+                "CB",
+                "CM",
+                "CS",
+                "DR",
+                "EV",
+                "HB",
+                "HS",
+                "IS",
+                "LS",
+                "LV",
+                "MD",
+                "MP",
+                "OC",
+                "XC",
+                "XN",
+            }
+        )
     )
 
 

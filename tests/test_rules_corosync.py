@@ -269,6 +269,90 @@ def test_xc005_link_number_above_7(tmp_path: Path) -> None:
     assert not ok and "bigger than allowed maximum 7" in out
 
 
+@pytest.mark.parametrize(
+    ("number", "keys", "refused"),
+    [
+        ("8", "\t\tknet_link_priority: 2\n", True),
+        ("256", "", True),
+        ("x", "", True),
+        ("7", "\t\tknet_link_priority: 2\n", False),
+        ("8", "", False),
+    ],
+)
+def test_xc005_interface_linknumber(tmp_path: Path, number: str, keys: str, refused: bool) -> None:
+    """An ``interface``'s ``linknumber`` is a u8 to corosync 3's coroparse.c ("Value of
+    key "totem.interface.linknumber" is expected to be integer in range (0..255)"),
+    then ``linknumber >= INTERFACE_MAX`` in exec/totemconfig.c get_interface_params:
+    "interface ring number 8 is bigger than allowed maximum 7". ``corosync -t`` 3.1.7
+    refuses 8 (with another key), 256 and x; 7 is a link (every node here has a
+    ring7_addr: accepted). A section with nothing but ``linknumber: 8`` puts no key
+    under totem.interface.8 (coroparse.c stores the section's *other* keys there), so
+    get_interface_params never sees it and corosync starts: no error."""
+    ring7 = "\t\tring0_addr: 10.0.0.{0}\n\t\tring7_addr: 10.7.0.{0}\n"
+    text = conf(totem=f"\tinterface {{\n\t\tlinknumber: {number}\n{keys}\t}}\n")
+    for i in (1, 2):
+        text = text.replace(f"\t\tring0_addr: 10.0.0.{i}\n", ring7.format(i))
+    root = node(tmp_path, "n", text)
+    assert bool(found("XC005", root)) is refused
+    assert found("CS014", root) == []
+    ok, out = daemon_accepts(root, tmp_path)
+    assert ok is not refused
+    if refused:
+        assert "allowed maximum 7" in out or "range (0..255)" in out
+
+
+def test_cs014_links_differ(tmp_path: Path) -> None:
+    """corosync 3.1.7 counts a link as configured from an ``interface`` section with a
+    key besides ``linknumber``, or from
+    any node's ``ringN_addr`` (exec/totemconfig.c: get_interface_params sets
+    ``configured``, put_nodelist_members_to_config too) and with two or more refuses
+    nodes without one of them ("Not all nodes have the same number of links"), nodes
+    without a name ("for a multi-link configuration, all nodes must have a 'name'
+    attribute", totem_volatile_config_validate) and a second link on udpu ("2 is too
+    many configured interfaces for non-Knet transport", totem_config_validate).
+    ``corosync -t`` refuses each bad file and accepts the good one (two links, every
+    node on both, names set)."""
+    iface = "\tinterface {\n\t\tlinknumber: 1\n\t\tknet_link_priority: 2\n\t}\n"
+    both = conf(totem=iface)
+    for i in (1, 2):
+        both = both.replace(
+            f"\t\tring0_addr: 10.0.0.{i}\n",
+            f"\t\tring0_addr: 10.0.0.{i}\n\t\tring1_addr: 10.1.0.{i}\n",
+        )
+    cases = {
+        "no-ring1": (conf(totem=iface), "no address on link 1", "same number of links"),
+        "one-ring1": (
+            both.replace("\t\tring1_addr: 10.1.0.2\n", ""),
+            "node beta has no address on link 1",
+            "same number of links",
+        ),
+        "no-name": (both.replace("\t\tname: beta\n", ""), "has no name", "'name' attribute"),
+        "udpu": (
+            conf(totem="", crypto="")
+            .replace("knet", "udpu")
+            .replace(
+                "\t\tring0_addr: 10.0.0.1\n", "\t\tring0_addr: 10.0.0.1\n\t\tring1_addr: 10.1.0.1\n"
+            )
+            .replace(
+                "\t\tring0_addr: 10.0.0.2\n", "\t\tring0_addr: 10.0.0.2\n\t\tring1_addr: 10.1.0.2\n"
+            ),
+            "only knet carries more than one",
+            "too many configured interfaces",
+        ),
+    }
+    for name, (text, words, daemon) in cases.items():
+        root = node(tmp_path, name, text, key=None if name == "udpu" else KEY)
+        assert [m for m in messages("CS014", root) if words in m], name
+        ok, out = daemon_accepts(root, tmp_path)
+        assert not ok and daemon in out, (name, out)
+    good = node(tmp_path, "good", both)
+    assert found("CS014", good) == [] and found("XC005", good) == []
+    assert daemon_accepts(good, tmp_path)[0]
+    # a corosync 2 file (redundant rings on udpu) is corosync 2's to judge
+    rrp = cases["udpu"][0].replace("\tversion: 2\n", "\tversion: 2\n\trrp_mode: passive\n")
+    assert found("CS014", node(tmp_path, "rrp", rrp, key=None)) == []
+
+
 def test_cs008_authkey_missing_or_short(tmp_path: Path) -> None:
     missing = node(tmp_path, "missing", conf(), key=None)
     short = node(tmp_path, "short", conf(), key=b"k" * 16)
@@ -388,3 +472,33 @@ def test_migrated_example_is_clean(tmp_path: Path) -> None:
         (tmp_path / "out" / n / "etc" / "hosts").write_text((ex / n / "etc" / "hosts").read_text())
     roots = [tmp_path / "out" / "alpha", tmp_path / "out" / "beta"]
     assert messages("CS", *roots) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "refused", "daemon"),
+    [
+        ("transport: unicast", True, "Invalid transport type"),
+        ("transport: UDPU", True, "Invalid transport type"),
+        ("link_mode: passivex", True, "link mode"),
+        ("link_mode: Passive", True, "link mode"),
+        ("link_mode: rr", False, ""),
+        ("transport: udpu", False, ""),
+    ],
+)
+def test_cs015_totem_word_refused(tmp_path: Path, line: str, refused: bool, daemon: str) -> None:
+    """corosync 3.1.7 compares ``transport`` and ``link_mode`` with ``strcmp``
+    (exec/totemconfig.c): "Invalid transport type. Should be udpu, udp or knet", "The
+    Knet link mode "passivex" specified is invalid.  It must be active, passive or rr."
+    ``corosync -t`` refuses each bad word (found by the corosync mutants of
+    test_daemon_verdicts) and takes the good ones; corosync 3.0 took an unknown
+    transport as knet, so a declared 3.0 is only held to the link mode."""
+    crypto = "" if "udpu" in line else "\tcrypto_cipher: aes256\n\tcrypto_hash: sha256\n"
+    text = conf(crypto=crypto).replace("\ttransport: knet\n", "")
+    text = text.replace("\tversion: 2\n", f"\tversion: 2\n\t{line}\n")
+    root = node(tmp_path, "n", text, key=None if not crypto else KEY)
+    assert bool(found("CS015", root)) is refused
+    ok, out = daemon_accepts(root, tmp_path)
+    assert ok is not refused and daemon in out
+    if "transport" in line:
+        old = {"corosync": Version.parse("3.0.3")}
+        assert lint.run([str(root)], select=["CS015"], versions=old).findings == []

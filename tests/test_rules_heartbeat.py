@@ -11,6 +11,7 @@ import pytest
 
 from conftest import shared_path
 from xencfg import lint
+from xencfg.formats.schema import Version
 
 KEY = "0a3c9d4f7e1b2a6c8d5e9f0b1a2c3d4e5f607182"
 HACF = "keepalive 2\ndeadtime 30\nbcast eth0\nucast eth1 10.0.0.2\nnode alpha beta\n"
@@ -441,6 +442,24 @@ HB_BASE = "node alpha beta\nucast eth0 10.0.0.2\nkeepalive 2\ndeadtime 30\n"
         ("stonith_host * null\n", "error", "STONITH type [null] needs its parameters"),
         ("stonith_host * null alpha beta\n", None, ""),
         ("stonith_host * suicide\n", None, ""),
+        # config.c parse_config calls add_option once per word of an option directive:
+        # with none the line is skipped (peer: logfile, keepalive, deadtime, crm,
+        # auto_failback, udpport with no value all start); whole-line directives get
+        # the empty rest and refuse it (peer: "Invalid apiauth directive []", "Invalid
+        # uid [] specified for client child", not started) -- found by hacf mutants
+        ("logfile\n", "warning", "has no value"),
+        ("keepalive\n", "warning", "has no value"),
+        ("crm\n", "warning", "has no value"),
+        ("apiauth\n", "error", "needs a value"),
+        ("respawn\n", "error", "needs a value"),
+        # set_udpport/set_baudrate read atoi's leading digits (peer: 'udpport 694s' and
+        # 'baud 19200x' start, 'udpport abc' is not started)
+        ("udpport 694s\n", "warning", "read as 694"),
+        # the facility is matched exactly (peer: 'LOCAL0' / 'Daemon' "Log facility(...)
+        # not valid", not started; 'local7' and 'none' start) -- a hacf mutant
+        ("logfacility LOCAL0\n", "error", "not a syslog facility"),
+        ("logfacility local7\n", None, ""),
+        ("udpport abc\n", "error", "not a number"),
     ],
 )
 def test_xc005_hacf_values_heartbeat_starts_with_are_warnings(
@@ -489,3 +508,28 @@ def test_xc005_authkeys_skipped_words_are_warnings_not_syntax_errors(
             line,
         )
         assert words in f.message
+
+
+@pytest.mark.parametrize(
+    ("extra", "found"),
+    [
+        ("crm on\napiauth cib uid=hacluster\n", [6]),  # peer: Duplicate apiauth ... cib
+        ("apiauth crmd uid=hacluster\ncrm respawn\n", [5]),  # either order (peer: refused)
+        ("crm on\napiauth attrd uid=hacluster\n", [6]),  # peer: refused
+        ("apiauth evms uid=hacluster\napiauth evms uid=root\n", [6]),  # peer: refused
+        ("apiauth cib uid=hacluster\n", []),  # no crm: peer starts
+        ("crm on\napiauth evms uid=hacluster\napiauth ipfail uid=hacluster\n", []),  # starts
+    ],
+)
+def test_hb012_apiauth_refused(tmp_path: Path, extra: str, found: list[int]) -> None:
+    """heartbeat refuses a second apiauth for one client, and one for a client ``crm
+    on`` authorises itself (config.c set_release2mode: cib, stonithd, crmd, attrd):
+    "Duplicate apiauth directive for API client cib" (peer-heartbeat 3.0.6; the cases
+    are also in test_daemon_verdicts.HACF_CASES); other clients pass. attrd came with
+    heartbeat 2.1: a declared 2.0 takes it."""
+    tree = write(tmp_path / "alpha", {"etc/ha.d/ha.cf": HB_BASE + extra})
+    lines = [f.line for f in lint.run([str(tree)], select=["HB012"]).findings]
+    assert lines == found
+    if "attrd" in extra:
+        old = {"heartbeat": Version.parse("2.0.8")}
+        assert lint.run([str(tree)], select=["HB012"], versions=old).findings == []

@@ -421,7 +421,7 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
 
     for item, doc in cluster.typed("hacf", HacfDocument):
         listed = list(doc.nodes)
-        if not listed and item.node and (doc.autojoin or "none") != "none":
+        if not listed and item.node and (doc.autojoin or "none").lower() != "none":
             listed = [item.node]  # autojoin: the node joins under its own name
         if listed:
             add(item, listed)
@@ -570,10 +570,13 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
                     info.add_address(str(line.address), f"/etc/hosts of {item.node or '?'}")
                     info.names.update(line.names)
                     break
+    owners: dict[str, list[NodeInfo]] = {}  # (one look-up per ucast line, not a walk)
+    for info in model.nodes.values():
+        for address in info.addresses:
+            owners.setdefault(address, []).append(info)
     for address, source in ucast:
-        for info in model.nodes.values():
-            if address in info.addresses:
-                info.add_address(address, source)
+        for info in owners.get(address, ()):
+            info.add_address(address, source)
 
 
 def _wwid_matches(scsi_id: str, wwid: str) -> bool:

@@ -356,7 +356,7 @@ def _plan_stack(
         from .migrations.haresources import haresources_to_cib
 
         hr_doc, display, hacf = haresources
-        made = haresources_to_cib(hr_doc, hacf, len(stack.members))
+        made = haresources_to_cib(hr_doc, hacf, len(stack.members), _drbd_hosts(nodes))
         m.notes.extend(_notes(made.changes, display, "cib.xml"))
         m.outputs.append(_cib_output(made.text, display, stack.members, m.notes, cib_target))
         cib = haresources
@@ -372,6 +372,18 @@ def _plan_stack(
             )
         )
     return cib is not None
+
+
+def _drbd_hosts(nodes: list[NodeFiles]) -> dict[str, list[str]]:
+    """DRBD resource name -> the hosts its ``on`` sections name, over every node's
+    drbd.conf (where a ``drbddisk::NAME``'s master/slave may run)."""
+    out: dict[str, list[str]] = {}
+    for nf in nodes:
+        for doc in nf.drbd:
+            for res in doc.resources.values():
+                names = out.setdefault(res.name, [])
+                names.extend(h for h in res.hosts if h not in names)
+    return {name: hosts for name, hosts in out.items() if hosts}
 
 
 def _haresources(found: Any, nodes: list[NodeFiles]) -> tuple[Any, str, Any] | None:

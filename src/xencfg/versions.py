@@ -60,10 +60,16 @@ HEARTBEAT_CRM = Version.parse("2.0")
 HEARTBEAT_NO_CRM = Version.parse("2.99")
 #: Pacemaker 1.0: the CIB of ``pacemaker-1.0`` schema.
 PACEMAKER_1 = Version.parse("1.0")
+#: Pacemaker 1.1: its pacemaker-1.0.rng grew (``kind`` on ``rsc_order``; CB023).
+PACEMAKER_1_1 = Version.parse("1.1")
+#: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
+HEARTBEAT_ATTRD = Version.parse("2.1")
 #: corosync 2.0 dropped ``aisexec``/``service`` sections; 3.0 dropped ``rrp_mode``
 #: and ``ringnumber`` for knet links.
 COROSYNC_2 = Version.parse("2.0")
 COROSYNC_3 = Version.parse("3.0")
+#: corosync 3.1 refuses an unknown ``transport`` (3.0 took it as knet; CS015).
+COROSYNC_3_1 = Version.parse("3.1")
 #: Xen 4.1 brought xl (and xl.conf).
 XEN_XL = Version.parse("4.1")
 #: Xen 4.5 removed xend and xm: xl is the only toolstack.

@@ -11,6 +11,10 @@ gets haresources2cib's monitor operation. ids follow haresources2cib, so its
 ``#rsc_order`` comment lines still name the right resources.
 
 Where this differs from haresources2cib, on purpose and reported:
+``drbddisk::RES`` becomes a master/slave ``ocf:linbit:drbd`` that the rest of its
+line follows (colocated with the Master, started after the promotion), kept off the
+members drbd.conf gives no disk for RES (haresources2cib kept the heartbeat script,
+which Pacemaker 2 cannot run);
 ``auto_failback off`` becomes a resource stickiness above the location score (it
 wrote 0 whatever ha.cf said, so resources failed back); ``stonith_host`` lines are
 reported, not turned into resources (haresources2cib ran ``stonith -n`` on the
@@ -69,6 +73,12 @@ class _Builder:
     node_count: int
     changes: list[Change] = attrs.Factory(list)
     used: set[str] = attrs.Factory(set)
+    #: DRBD resource name -> the hosts its ``on`` sections name (from drbd.conf)
+    drbd_hosts: dict[str, list[str]] = attrs.Factory(dict)
+    #: the cluster's members (ha.cf's ``node`` names)
+    members: list[str] = attrs.Factory(list)
+    #: DRBD resource name -> the id of its master/slave resource
+    masters: dict[str, str] = attrs.Factory(dict)
 
     def note(self, line: int, key: str | None, severity: str, message: str) -> None:
         self.changes.append(Change(line, key, severity, message))
@@ -111,8 +121,9 @@ class _Builder:
                 f"{kind} is a heartbeat resource.d script: Pacemaker 2 and later no longer "
                 "run the heartbeat class"
                 + (
-                    "; use a master/slave ocf:linbit:drbd resource with the group colocated "
-                    "with its master (DRBD user's guide)"
+                    "; a bare drbddisk promotes every DRBD resource: use one master/slave "
+                    "ocf:linbit:drbd per resource with the group colocated with its master "
+                    "(DRBD user's guide), as drbddisk::NAME becomes"
                     if kind == "drbddisk"
                     else ""
                 ),
@@ -141,11 +152,156 @@ class _Builder:
                 )
         return rid
 
+    def master(self, resources: Any, constraints: Any, name: str, line: int) -> str:
+        """The master/slave ``ocf:linbit:drbd`` resource for DRBD resource ``name``
+        (made once): what ``drbddisk::NAME`` did (promote NAME where the group runs),
+        as the DRBD user's guide configures it for Pacemaker."""
+        if name in self.masters:
+            return self.masters[name]
+        ms_id = self.unique(f"ms_drbd_{name}")
+        rid = self.unique(f"drbd_{name}")
+        # heartbeat 2 defaults globally_unique to true and notify to false (crm.dtd);
+        # the drbd agent needs notifications and anonymous instances
+        ms = etree.SubElement(
+            resources, "master_slave", id=ms_id, notify="true", globally_unique="false"
+        )
+        inst = etree.SubElement(ms, "instance_attributes", id=f"{ms_id}_inst_attr")
+        pairs = etree.SubElement(inst, "attributes")
+        for i, (key, value) in enumerate(
+            (
+                ("clone_max", "2"),
+                ("clone_node_max", "1"),
+                ("master_max", "1"),
+                ("master_node_max", "1"),
+            ),
+            start=1,
+        ):
+            etree.SubElement(pairs, "nvpair", id=f"{ms_id}_attr_{i}", name=key, value=value)
+        el = etree.SubElement(
+            ms, "primitive", id=rid, type="drbd", provider="linbit", attrib={"class": "ocf"}
+        )
+        ops = etree.SubElement(el, "operations")
+        for role, interval in (("Master", "29s"), ("Slave", "31s")):
+            etree.SubElement(
+                ops,
+                "op",
+                id=f"{rid}_mon_{role.lower()}",
+                name="monitor",
+                interval=interval,
+                timeout="20s",
+                role=role,
+            )
+        inst = etree.SubElement(el, "instance_attributes", id=f"{rid}_inst_attr")
+        etree.SubElement(
+            etree.SubElement(inst, "attributes"),
+            "nvpair",
+            id=f"{rid}_attr_0",
+            name="drbd_resource",
+            value=name,
+        )
+        self.masters[name] = ms_id
+        self.note(
+            line,
+            "drbddisk",
+            "info",
+            f"drbddisk::{name} -> master/slave {ms_id} (ocf:linbit:drbd, drbd_resource="
+            f"{name}): Pacemaker promotes {name} where the resources that needed it run",
+        )
+        # (a short name matches an FQDN section, as drbdadm matches them)
+        hosts = {_short(h) for h in self.drbd_hosts.get(name, [])}
+        others = [m for m in self.members if _short(m) not in hosts]
+        if hosts and others and len(others) < len(self.members):
+            # DRBD 8 has two peers: the other members have no disk for NAME
+            loc = etree.SubElement(
+                constraints, "rsc_location", id=f"rsc_location_{ms_id}", rsc=ms_id
+            )
+            rule = etree.SubElement(
+                loc, "rule", id=f"{ms_id}_no_disk", score="-INFINITY", boolean_op="or"
+            )
+            for i, node in enumerate(others):
+                etree.SubElement(
+                    rule,
+                    "expression",
+                    id=f"{ms_id}_no_disk_expr_{i}",
+                    attribute="#uname",
+                    operation="eq",
+                    value=node,
+                )
+            self.note(
+                line,
+                ms_id,
+                "info",
+                f"{ms_id} never runs on {', '.join(others)} (drbd.conf has no 'on' section "
+                f"for {name} there)",
+            )
+        elif len(self.members) > 2:
+            self.note(
+                line,
+                ms_id,
+                "action",
+                f"{len(self.members)} members but DRBD resource {name} has two peers and no "
+                f"drbd.conf here names them: add a -INFINITY location for {ms_id} on the "
+                "other members",
+            )
+        return ms_id
+
+    def master_location(self, constraints: Any, ms_id: str, node: str) -> None:
+        """A line of drbddisk alone: promote on its node (score 100, as the location
+        haresources2cib gives a resource)."""
+        loc = etree.SubElement(
+            constraints, "rsc_location", id=f"rsc_location_{ms_id}_master", rsc=ms_id
+        )
+        rule = etree.SubElement(
+            loc, "rule", id=f"prefered_location_{ms_id}", score="100", role="Master"
+        )
+        etree.SubElement(
+            rule,
+            "expression",
+            id=f"prefered_location_{ms_id}_expr",
+            attribute="#uname",
+            operation="eq",
+            value=node,
+        )
+
+    def needs_master(self, constraints: Any, rid: str, ms_id: str) -> None:
+        """``rid`` runs with ``ms_id``'s master and starts after its promotion (what its
+        place after drbddisk in the haresources line meant)."""
+        etree.SubElement(
+            constraints,
+            "rsc_colocation",
+            id=f"colocation_{rid}_{ms_id}",
+            attrib={"from": rid, "to": ms_id, "to_role": "Master", "score": "INFINITY"},
+        )
+        etree.SubElement(
+            constraints,
+            "rsc_order",
+            id=f"order_{rid}_{ms_id}",
+            attrib={
+                "from": rid,
+                "action": "start",
+                "type": "after",
+                "to": ms_id,
+                "to_action": "promote",
+            },
+        )
+
     def location(self, constraints: Any, rid: str, node: str) -> None:
         """haresources2cib's cib_rsc_location(): prefer the line's node, score 100."""
         loc = etree.SubElement(constraints, "rsc_location", id=f"rsc_location_{rid}", rsc=rid)
         rule_id = f"prefered_location_{rid}"
         add_node_rule(loc, rule_id, f"{rule_id}_expr", "100", node)
+
+
+def _short(name: str) -> str:
+    return name.split(".", 1)[0].casefold()
+
+
+def _drbd_name(res: Resource) -> str | None:
+    """The DRBD resource ``drbddisk::NAME`` promotes (``None``: no drbddisk, or a bare
+    one, which promotes every resource and stays a heartbeat script)."""
+    if res.type == "drbddisk" and res.args and res.args[0]:
+        return res.args[0]
+    return None
 
 
 def _ip_params(arg: str) -> list[str | None]:
@@ -166,12 +322,21 @@ def _ip_params(arg: str) -> list[str | None]:
 
 
 def haresources_to_cib(
-    doc: HaresourcesDocument, hacf: Any = None, cluster_nodes: int | None = None
+    doc: HaresourcesDocument,
+    hacf: Any = None,
+    cluster_nodes: int | None = None,
+    drbd_hosts: dict[str, list[str]] | None = None,
 ) -> Converted:
     """A heartbeat 2 CIB with the groups of ``doc``; ``hacf`` (the ha.cf) gives
-    auto_failback, the nodes and the stonith lines."""
+    auto_failback, the nodes and the stonith lines; ``drbd_hosts`` (DRBD resource ->
+    the hosts drbd.conf names) keeps a ``drbddisk``'s master/slave off the others."""
     nodes = hacf.nodes if hacf is not None else []
-    b = _Builder(doc, cluster_nodes or len(nodes) or 2)
+    b = _Builder(
+        doc,
+        cluster_nodes or len(nodes) or 2,
+        drbd_hosts=dict(drbd_hosts or {}),
+        members=[str(n) for n in nodes],
+    )
     cib = etree.Element("cib", admin_epoch="0", epoch="0", num_updates="0")
     config = etree.SubElement(cib, "configuration")
     crm = etree.SubElement(config, "crm_config")
@@ -258,6 +423,21 @@ def haresources_to_cib(
             b.note(line, clone_id, "info", f"clone {clone_id} on every node")
             group_index += 10
             id_index += 1
+            continue
+        # drbddisk::NAME promoted DRBD resource NAME for the resources after it: a
+        # master/slave ocf:linbit:drbd whose master they follow (drbddisk is a heartbeat
+        # class script, which Pacemaker 2 no longer runs)
+        masters = [
+            b.master(resources, constraints, res.args[0], line)
+            for res in group.resources
+            if _drbd_name(res) is not None
+        ]
+        rest = [res for res in group.resources if _drbd_name(res) is None]
+        if not rest:
+            for ms_id in masters:
+                b.master_location(constraints, ms_id, group.node)
+                preferred(line, ms_id, group.node)
+            id_index += len(group.resources)
         elif len(group.resources) == 1:
             rid = b.primitive(resources, group.resources[0], id_index, given, line)
             b.location(constraints, rid, group.node)
@@ -269,17 +449,20 @@ def haresources_to_cib(
                 f"{group.resources[0].spec} -> primitive {rid}, prefers {group.node}",
             )
             id_index += 1
-        elif group.resources:
+        else:
             gid = b.unique(given or f"group_{group_index}")
             g = etree.SubElement(resources, "group", id=gid)
             index = group_index
             parts = []
             for res in group.resources:
-                parts.append(b.primitive(g, res, index, "", line))
+                if _drbd_name(res) is None:  # (a drbddisk keeps its number unused)
+                    parts.append(b.primitive(g, res, index, "", line))
                 index += 1
             b.location(constraints, gid, group.node)
             b.note(line, gid, "info", f"group {gid} ({', '.join(parts)}), prefers {group.node}")
             preferred(line, gid, group.node)
+            for ms_id in masters:
+                b.needs_master(constraints, gid, ms_id)
             group_index += 10
             id_index += len(group.resources) + 1
     for line, words in doc.constraints:

@@ -43,6 +43,7 @@ MODULES = (
     "heartbeat",
     "ocfs2",
     "corosync",
+    "cman",
     "iscsi",
     "xen",
     "cib",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
-from ..versions import COROSYNC_2, COROSYNC_3
+from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
 from . import make, repeats, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -305,6 +305,124 @@ def knet_nodeid_missing(item: Loaded) -> Iterator[Finding]:
                 f"node {n.name or next(iter(n.ring_addrs.values()), '?')} has no nodeid: "
                 "knet needs one, corosync refuses to start",
                 item.where(n.block.entry("nodeid") or n.block),
+            )
+
+
+def _number(raw: str) -> int | None:
+    """A decimal link number, or ``None`` (XC005 reports a bad one)."""
+    return int(raw) if raw.isdigit() else None
+
+
+@rule("CS014", "links-differ", "error", formats=("corosync",))
+def links_differ(item: Loaded) -> Iterator[Finding]:
+    """corosync 3 links that not every node has, or more than one link without knet.
+
+    A link is *configured* by an ``interface`` section with a key besides its
+    ``linknumber`` (0 when absent; with udp only one that has ``bindnetaddr``) or by a
+    ``ringN_addr`` of any node. With two links or more, every node needs an address
+    on every configured link and a ``name``; udp and udpu carry one link only.
+
+    Why it matters: corosync 3 does not start: "Not all nodes have the same number of
+    links", "for a multi-link configuration, all nodes must have a 'name' attribute",
+    "2 is too many configured interfaces for non-Knet transport" (exec/totemconfig.c
+    of v3.1.7, ``totem_volatile_config_validate`` and ``totem_config_validate``;
+    ``corosync -t`` says so). A corosync 2 file with a second ring read by corosync 3
+    on udpu, or an ``interface { linknumber: 1 }`` left for a link no node has, stops
+    the cluster at the upgrade.
+
+    Example: ``interface { linknumber: 1 }`` with only ``ring0_addr`` on the nodes; or
+    ``ring1_addr`` on two of three nodes.
+
+    Fix: give every node a ``ringN_addr`` (and a ``name``) for each link, or remove the
+    extra ``interface``; with two networks use ``transport: knet``. A file for corosync
+    2 (``--target corosync=2.4``) is not judged: its redundant rings work otherwise.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    if generation(item) < 3 or totem is None:
+        return
+    transport = totem.get("transport") or "knet"
+    links: dict[int, Any] = {}
+    for iface in totem.interfaces:
+        keys = {e.key for e in iface.block.entries()} - {"linknumber"}
+        if not keys or (transport == "udp" and "bindnetaddr" not in keys):
+            continue  # (no key lands under totem.interface.N: never looked at)
+        number = _number(iface.get("linknumber") or "0")
+        if number is not None and number <= 7:
+            links.setdefault(number, iface.block)
+    nodes = doc.nodes
+    for n in nodes:
+        for number in n.ring_addrs:
+            if number <= 7:
+                links.setdefault(number, n.block.entry(f"ring{number}_addr"))
+    if len(links) < 2:
+        return
+    if transport != "knet":
+        first = links[max(links)]
+        yield make(
+            "CS014",
+            f"{len(links)} links ({', '.join(map(str, sorted(links)))}) on transport "
+            f"{transport}: only knet carries more than one, corosync 3 refuses to start",
+            item.where(first),
+        )
+    for n in nodes:
+        label = n.name or next(iter(n.ring_addrs.values()), "?")
+        if not n.name:
+            yield make(
+                "CS014",
+                f"node {label} has no name: corosync 3 needs one on every node "
+                "of a multi-link configuration",
+                item.where(n.block),
+            )
+        lacking = sorted(set(links) - set(n.ring_addrs))
+        if lacking:
+            yield make(
+                "CS014",
+                f"node {label} has no address on link {', '.join(map(str, lacking))}: "
+                "corosync 3 refuses nodes with different numbers of links",
+                item.where(n.block),
+                [item.where(links[lacking[0]])],
+            )
+
+
+#: The words corosync 3.1 takes (exec/totemconfig.c of v3.1.7, ``strcmp``: case counts).
+TRANSPORTS = ("udpu", "udp", "knet")
+LINK_MODES = ("active", "passive", "rr")
+
+
+@rule("CS015", "totem-word-refused", "error", formats=("corosync",))
+def totem_word_refused(item: Loaded) -> Iterator[Finding]:
+    """``transport`` or ``link_mode`` a word corosync 3 does not take.
+
+    Why it matters: corosync 3.1 does not start: "Invalid transport type. Should be
+    udpu, udp or knet" and "The Knet link mode "passivex" specified is invalid.  It
+    must be active, passive or rr." (exec/totemconfig.c, compared with ``strcmp``, so
+    ``UDPU`` or ``Passive`` are refused too; ``corosync -t`` 3.1.7 says so). corosync
+    3.0.x took an unknown transport as knet without a word (its totemconfig.c has no
+    else branch), so where ``--target corosync=3.0`` is declared only the link mode is
+    judged; a file for corosync 1/2 is not judged (``iba`` was a transport there, and
+    ``link_mode`` a key it never read).
+
+    Example: ``transport: unicast`` or ``link_mode: Passive``.
+
+    Fix: ``transport: knet`` (the default; ``udpu``/``udp`` carry one link and no
+    crypto), ``link_mode: passive`` (the default), ``active`` or ``rr``.
+    """
+    doc: Any = item.doc
+    totem = doc.totem
+    if generation(item) < 3 or totem is None:
+        return
+    checks = [("link_mode", LINK_MODES, "The Knet link mode ... is invalid")]
+    if not item.versions.of("corosync", item.node).older_than(COROSYNC_3_1):
+        checks.insert(0, ("transport", TRANSPORTS, "Invalid transport type"))
+    for key, words, said in checks:
+        value = totem.get(key)
+        if value is not None and value not in words:
+            yield make(
+                "CS015",
+                f"{key} {value}: corosync 3 takes {', '.join(words)} and refuses "
+                f'anything else ("{said}")',
+                _totem_line(item, key),
             )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
-from ..versions import DRBD_9
+from ..versions import DRBD_9, HEARTBEAT_ATTRD
 from . import make, rule
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
@@ -85,7 +85,7 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
     for item in cluster.docs("hacf"):
         if _hacf(item).nodes:
             continue
-        if _hacf(item).autojoin in ("other", "any"):
+        if (_hacf(item).autojoin or "").lower() in ("other", "any"):
             # heartbeat 3.0.6 starts with autojoin and no node line (checked with the
             # daemon): nodes join the cluster by their first heartbeat
             continue
@@ -171,7 +171,7 @@ def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
         if len(hacfs) != 1:
             continue  # (which ha.cf heartbeat reads with it is not known)
         hacf = _hacf(hacfs[0])
-        if hacf.crm_enabled or hacf.autojoin in ("other", "any") or not hacf.nodes:
+        if hacf.crm_enabled or (hacf.autojoin or "").lower() in ("other", "any") or not hacf.nodes:
             continue
         known = {n.lower() for n in hacf.nodes}
         for group in cast("HaresourcesDocument", item.doc).groups:
@@ -491,3 +491,58 @@ def auto_failback_ignored(item: Loaded) -> Iterator[Finding]:
         item.where(entry),
         [item.where(switch)],
     )
+
+
+#: The API clients ``crm on`` (or ``respawn``) authorises itself: heartbeat's config.c
+#: set_release2mode adds ``apiauth cib``, ``stonithd`` and ``crmd`` since 2.0 and
+#: ``attrd`` since 2.1 (r2auto_dirs), before or after the file's own lines.
+_CRM_CLIENTS = ("cib", "stonithd", "crmd")
+
+
+@rule("HB012", "apiauth-refused", "error", formats=("hacf",))
+def apiauth_refused(item: Loaded) -> Iterator[Finding]:
+    """Two ``apiauth`` lines for one client, or one for a client the CRM authorises.
+
+    Why it matters: heartbeat does not start: "Duplicate apiauth directive for API
+    client crmd: [crmd uid=hacluster]" / "Invalid apiauth directive [...]" (config.c
+    its apiauth parser; heartbeat 3.0.6 checked with ``peer-heartbeat``). With
+    ``crm on`` or ``crm respawn`` heartbeat adds ``apiauth`` for cib, stonithd and crmd
+    itself (and attrd from 2.1 on: config.c set_release2mode), in whichever order the
+    lines come, so a line copied from an old heartbeat 2 how-to breaks the start.
+    heartbeat 3.0.6 refuses ``apiauth cib``, ``crmd``, ``attrd`` and ``stonithd`` beside
+    ``crm on``, and takes ``apiauth cib`` without it.
+
+    Example: ``crm respawn`` and ``apiauth crmd uid=hacluster``; or ``apiauth evms
+    uid=hacluster`` twice.
+
+    Fix: remove the line (the CRM's own authorisation is the one in force); merge two
+    lines for a client into one (``uid=hacluster,root``).
+    """
+    doc = _hacf(item)
+    crm = doc.crm in ("on", "respawn")
+    own = set(_CRM_CLIENTS)
+    if not item.versions.of("heartbeat", item.node).older_than(HEARTBEAT_ATTRD):
+        own.add("attrd")
+    seen: dict[str, object] = {}
+    for e in doc.entries("apiauth"):
+        if not e.values:
+            continue  # (XC005: an empty apiauth)
+        client = e.values[0]
+        first = seen.setdefault(client, e)
+        if first is not e:
+            yield make(
+                "HB012",
+                f"a second apiauth for {client}: heartbeat refuses to start (Duplicate"
+                " apiauth directive)",
+                item.where(e),
+                [item.where(first)],
+            )
+        elif crm and client in own:
+            switch = doc.entry("pacemaker") or doc.entry("crm")
+            yield make(
+                "HB012",
+                f"apiauth {client} while {switch.key if switch else 'crm'} authorises"
+                f" {client} itself: heartbeat refuses to start (Duplicate apiauth directive)",
+                item.where(e),
+                [item.where(switch)] if switch is not None else [],
+            )

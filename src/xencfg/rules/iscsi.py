@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..cluster import Cluster, Loaded
+from ..cluster import Cluster, Loaded, short
 from ..findings import Finding
 from ..suggest import closest
 from ..versions import IET_ETC
@@ -258,17 +258,32 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
     multipath.conf.
 
     Fix: ``node.session.timeo.replacement_timeout = 5`` (multipath queues
-    instead, as ``no_path_retry`` says).
+    instead, as ``no_path_retry`` says). Where the node's multipath.conf queues
+    nowhere (no ``no_path_retry`` or ``queue_if_no_path``: multipath fails I/O
+    as soon as no path is left), lower it only together with a ``no_path_retry``:
+    with one portal (a failover target pair behind one address) the 120 s are
+    then all that keeps the domUs' I/O alive while the target moves, and the
+    message says so.
     """
+    from .multipath import _mp, _queues
+
     for item in cluster.docs("iscsid"):
-        if cluster.first("multipath", item.node) is None:
+        mp = cluster.first("multipath", item.node)
+        if mp is None:
             continue
         seconds = _iscsid(item).replacement_timeout
         if seconds is not None and seconds > MULTIPATH_REPLACEMENT_TIMEOUT:
+            advice = (
+                "use about 5"
+                if _queues(_mp(mp))
+                else "use about 5 together with no_path_retry in multipath.conf, which"
+                " queues nowhere now: lowered alone, I/O fails as soon as the last path"
+                " does, as during a target failover"
+            )
             yield make(
                 "IS103",
                 f"replacement_timeout {seconds}s holds I/O on a dead path before multipath "
-                f"may fail over (use about 5)",
+                f"may fail over ({advice})",
                 item.where(_iscsid(item).entry("node.session.timeo.replacement_timeout")),
             )
 
@@ -706,3 +721,192 @@ def blockio_on_a_file(item: Loaded) -> Iterator[Finding]:
                     "use Type=fileio",
                     item.where(lun.entry),
                 )
+
+
+@rule("IS016", "initiator-shut-out", "warning", scope="cluster")
+def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
+    """A node multipaths a LUN of an IET target that will not let it log in: the
+    target's initiators.allow does not admit the node, or the CHAP login of the
+    node's iscsid.conf matches no ``IncomingUser`` of the target.
+
+    Why it matters: the node's multipath.conf names the LUN's WWID (IET's
+    ``ScsiId`` inside it), so its domUs or filesystems expect
+    ``/dev/mapper/ALIAS``; but ietd refuses the login (an initiators.allow
+    line that lists the other nodes only; a target with ``IncomingUser``
+    accounts takes CHAP logins with one of them and no other: iscsitarget's
+    usr/iscsid.c skips ``AuthMethod=None`` while incoming accounts exist, usr/chap.c
+    says "No valid user/pass combination for initiator"), so the device
+    never appears on that node: typically the node added last, whose guests then
+    fail to start there at the first failover. Each daemon accepts its own file;
+    only the files of both sides show it.
+
+    The CHAP check reads iscsid.conf, the defaults new node records take; a
+    record changed with ``iscsiadm -o update`` may log in with other
+    credentials, hence a warning.
+
+    Example: ``iqn...:store.vm 10.0.2.1, 10.0.2.2, 10.0.2.3`` in initiators.allow
+    while x4 (10.0.2.4) multipaths ``1IET_____vmstor01``; or x4's
+    ``node.session.auth.password`` differing from its ``IncomingUser x4`` line.
+
+    Fix: admit the node in initiators.allow and give it an ``IncomingUser``
+    account that its iscsid.conf uses, on every box that exports the target.
+    """
+    if not cluster.has("ietd") or not cluster.has("multipath"):
+        return
+    model = cluster.model
+    wanted: dict[str, set[str]] = {}  # WWID -> nodes whose multipath.conf names it
+    for node, items in cluster.by_node("multipath").items():
+        for item in items:
+            for m in item.doc.multipaths:  # type: ignore[attr-defined]
+                if node and m.wwid:
+                    wanted.setdefault(m.wwid, set()).add(node)
+    for item in cluster.docs("ietd"):
+        if item.node is None:
+            continue
+        box = short(item.node)
+        for t in _ietd(item).targets:
+            nodes: set[str] = set()
+            for link in model.chain:
+                if link.target == t.name and link.box == box and link.wwid:
+                    nodes |= wanted.get(link.wwid, set())
+            layer = model.targets.get(t.name)
+            incoming = [u for u in t.users if u.direction == "incoming" and u.name]
+            for node in sorted(nodes):
+                info = model.node(node)
+                if info is None or info.name == box:
+                    continue
+                why = None
+                acl = _acl(cluster, item.node, "initiators.allow")
+                if (
+                    layer is not None
+                    and info.name not in layer.members
+                    and acl is not None
+                    and info.addresses
+                    and not _named_by_pattern(cluster, node, _allow(acl).rule(t.name))
+                ):
+                    why = f"{box}'s initiators.allow does not admit {node}"
+                elif incoming:
+                    why = _chap_refused(cluster, node, incoming)
+                if why:
+                    yield make(
+                        "IS016",
+                        f"{node} multipaths LUN(s) of {t.name}, but ietd on {box} refuses its "
+                        f"login: {why}",
+                        item.where(t.entry),
+                    )
+
+
+def _named_by_pattern(cluster: Cluster, node: str, line: Any) -> bool:
+    """Whether an initiators.allow line may admit ``node`` by a name pattern: IET reads
+    a name as a regular expression (``iqn\\.2026-12\\.net\\.example:.*``), and a node
+    whose initiator name is unknown may match one."""
+    import re
+
+    names = [p.text for p in (line.peers if line is not None else []) if p.kind == "name"]
+    if not names:
+        return False
+    named = cluster.first("initiatorname", node)
+    iqn = _initiator(named).name if named is not None else None
+    if not iqn:
+        return True
+    for pattern in names:
+        try:
+            if re.search(pattern, iqn, re.IGNORECASE):
+                return True
+        except re.error:
+            return True  # (a pattern Python cannot read: no verdict)
+    return False
+
+
+def _chap_refused(cluster: Cluster, node: str, incoming: list[Any]) -> str | None:
+    """Why the CHAP login of ``node``'s iscsid.conf matches none of ``incoming``."""
+    conf = cluster.first("iscsid", node)
+    if conf is None:
+        return None
+    doc = _iscsid(conf)
+    method = str(doc.value("node.session.auth.authmethod") or "None")
+    if method.lower() != "chap":
+        return (
+            f"the target takes CHAP logins only (IncomingUser), {node}'s iscsid.conf logs "
+            f"in with authmethod {method}"
+        )
+    user = doc.value("node.session.auth.username")
+    secret = doc.value("node.session.auth.password")
+    if user is None or secret is None:
+        return None
+    accounts = {(u.name, u.password) for u in incoming}
+    if (str(user), str(secret)) in accounts:
+        return None
+    if any(u.name == str(user) for u in incoming):
+        return f"{node}'s iscsid.conf gives user {user} another password than IncomingUser"
+    return f"no IncomingUser is {user}, the user {node}'s iscsid.conf logs in as"
+
+
+@rule("IS017", "lun-beside-drbd", "error", scope="cluster")
+def lun_beside_drbd(cluster: Cluster) -> Iterator[Finding]:
+    """A LUN exports a DRBD device the box's drbd.conf does not define, or the backing
+    disk under one of its DRBD resources.
+
+    Why it matters: ietd opens the LUN's ``Path`` when it starts the target; a
+    ``/dev/drbdN`` minor or ``/dev/drbd/by-res/RES`` that the box's DRBD
+    configuration lacks cannot be opened (no such resource is ever brought
+    up), so the target comes up without that LUN. Exporting the *backing* disk
+    (``Path=/dev/sdb`` where drbd.conf has ``disk /dev/sdb``) fails while DRBD
+    holds the disk (it claims it exclusively, as IET's blockio does) and is
+    worse where it opens (``Type=fileio``, or DRBD down at ietd's start): the
+    initiators write beside DRBD, the peer box never gets those writes, and a
+    failover hands the initiators an older disk while DRBD's own writes (a
+    resync) overwrite theirs.
+
+    Example: ``Lun 0 Path=/dev/drbd3,Type=blockio`` with only ``resource r0 {
+    device /dev/drbd0; }``; ``Lun 0 Path=/dev/sdb`` with ``disk /dev/sdb;``.
+
+    Fix: export the DRBD device of the resource (``/dev/drbd0``), on both boxes.
+    """
+    if not cluster.has("ietd") or not cluster.has("drbd"):
+        return
+    import re
+
+    from .drbd.common import _effective, _node_configs, _on_hosts, _resources
+
+    configs = _node_configs(cluster)
+    for item in cluster.docs("ietd"):
+        if not item.node or item.node not in configs:
+            continue
+        minors: set[int] = set()
+        names: set[str] = set()
+        disks: dict[str, str] = {}
+        for _, res in _resources(cluster, configs[item.node]):
+            for h in _on_hosts(res):
+                if short(item.node) not in (short(n) for n in h.names):
+                    continue
+                names.add(res.name)
+                for vol in _effective(cluster, res, h.name).volumes.values():
+                    dev = vol.get("device")
+                    if dev is not None and dev.minor is not None:
+                        minors.add(dev.minor)
+                    if vol.get("disk") and vol["disk"] != "none":
+                        disks[vol["disk"]] = res.name
+        if not names:
+            continue
+        for t in _ietd(item).targets:
+            for lun in t.luns:
+                path = lun.path or ""
+                m = re.fullmatch(r"/dev/drbd(\d+)|/dev/drbd/by-res/([^/]+)(?:/\d+)?", path)
+                why = None
+                if m and m.group(1) and int(m.group(1)) not in minors:
+                    why = f"no DRBD resource of {item.node} has minor {m.group(1)}"
+                elif m and m.group(2) and m.group(2) not in names:
+                    why = f"{item.node}'s drbd.conf defines no resource {m.group(2)}"
+                elif path in disks:
+                    why = (
+                        f"it is the backing disk of DRBD resource {disks[path]} (DRBD holds it"
+                        " exclusively, so blockio cannot open it; fileio would write beside"
+                        " DRBD, unreplicated)"
+                    )
+                if why:
+                    yield make(
+                        "IS017",
+                        f"LUN {lun.number} of {t.name} exports {path}, but {why}",
+                        item.where(lun.entry),
+                    )

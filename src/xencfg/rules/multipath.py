@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from operator import attrgetter
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
+
+import attrs
 
 from .. import regex
 from ..cluster import Cluster, Loaded
@@ -35,9 +38,16 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
     Example: ``devnode "^hd[a-z][[0-9]*]"`` (``[[0-9]`` is one bracket
     expression, the last ``]`` is literal): IDE disks are *not* blacklisted.
 
-    Fix: ``devnode "^hd[a-z][0-9]*"``.
+    ``"*"`` does not compile either: upstream multipath-tools (SUSE, Debian)
+    drops the line ("parsing failed"; 0.9.4 also says "error parsing config
+    file"), so ``blacklist { wwid "*" }`` blacklists nothing. Red Hat's
+    device-mapper-multipath reads it as ``".*"`` and the RHEL DM Multipath guides
+    write it so: on a node whose /etc has redhat-release it is only a warning.
+
+    Fix: ``devnode "^hd[a-z][0-9]*"``; ``wwid ".*"`` for ``wwid "*"``.
     """
     doc = _mp(item)
+    red_hat: bool | None = None
     for rules in (doc.blacklist, doc.blacklist_exceptions):
         for r in rules:
             if r.kind == "device":
@@ -50,17 +60,40 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
                 found = regex.problems(pat)
                 if pat == "*":
                     # Red Hat's build reads "*" as ".*" with a warning (its patch "RH:
-                    # warn on invalid regex instead of failing"); upstream's regcomp
-                    # refuses it and drops the line ("parsing failed")
+                    # warn on invalid regex instead of failing": "multipath.conf used to
+                    # allow "*" as a match everything regular expression"); upstream's
+                    # regcomp refuses it and drops the line ("parsing failed")
                     msg = (
                         f"{kind} regex '*' does not compile: upstream multipath-tools drops"
                         ' the line ("parsing failed"), only Red Hat\'s build reads it as'
                         " '.*'; write '.*', which every release reads"
                     )
-                    yield make("MP001", msg, item.where(r.node))
+                    if red_hat is None:
+                        red_hat = _red_hat_node(item)
+                    if red_hat:
+                        msg = (
+                            f"{kind} regex '*': this node's device-mapper-multipath (Red Hat's,"
+                            " by /etc/redhat-release) reads it as '.*' and logs 'Invalid regular"
+                            " expression'; upstream multipath-tools drops the line: write '.*'"
+                        )
+                        found_star = make("MP001", msg, item.where(r.node))
+                        yield attrs.evolve(found_star, severity="warning")
+                    else:
+                        yield make("MP001", msg, item.where(r.node))
                 elif found:
                     msg = f"{kind} regex '{pat}': " + "; ".join(found)
                     yield make("MP001", msg, item.where(r.node))
+
+
+#: Files a Red Hat family system has in /etc (redhat-release: RHEL, CentOS, Oracle Linux).
+_RED_HAT_RELEASE = ("redhat-release", "centos-release", "oracle-release")
+
+
+def _red_hat_node(item: Loaded) -> bool:
+    """The node of ``item`` (an /etc/multipath.conf) is of the Red Hat family: its /etc
+    holds a redhat-release file, so multipath is Red Hat's device-mapper-multipath."""
+    etc = Path(item.file.path).parent
+    return any((etc / name).exists() for name in _RED_HAT_RELEASE)
 
 
 @rule("MP002", "repeated-section", "warning", formats=("multipath",))
@@ -236,6 +269,21 @@ def _queue_seconds(doc: MultipathDocument) -> list[tuple[object, float, str]]:
     return out
 
 
+def _queues(doc: MultipathDocument) -> bool:
+    """Whether multipath queues I/O somewhere when no path is left: a ``no_path_retry``
+    that queues, or ``features "1 queue_if_no_path"``."""
+    if _queue_seconds(doc):
+        return True
+    sections = [doc.section("defaults"), doc.section("overrides")]
+    sections += [d.block for d in doc.devices] + [m.block for m in doc.multipaths]
+    return any(
+        "queue_if_no_path" in " ".join(e.values)
+        for b in sections
+        if b is not None
+        for e in b.entries("features")
+    )
+
+
 def _cluster_fences(cluster: Cluster) -> bool:
     """Whether a CIB of the run has STONITH on with a device that can reset a hung node."""
     from .cib.common import units
@@ -298,29 +346,42 @@ def queueing_outlasts_failover(cluster: Cluster) -> Iterator[Finding]:
 
 @rule("MP008", "alias-not-defined", "error", scope="cluster")
 def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
-    """A CIB resource uses ``/dev/mapper/ALIAS`` but no node's multipath.conf defines it.
+    """A CIB resource or a DRBD backing disk uses ``/dev/mapper/ALIAS`` but no
+    multipath.conf defines it (for a DRBD disk: its node's).
 
     Why it matters: the Filesystem (or other) resource fails to start on
     every node: the device does not exist, and the cluster fails it over
-    until it runs out of nodes. (domU disks are checked by XN005.)
+    until it runs out of nodes; DRBD cannot attach the disk ("Can not open
+    backing device"). (domU disks are checked by XN006, with the same names.)
+
+    Names multipath gives maps without an alias count as defined, as do LVM's
+    ``VG-LV`` names and partitions: with ``user_friendly_names yes`` a map is
+    ``mpathN`` or ``mpatha`` (from the bindings file, not multipath.conf),
+    without it the map is named by its WWID (``/dev/mapper/3600508b4...``,
+    multipath.conf(5)).
 
     Example: ``<nvpair name="device" value="/dev/mapper/pool"/>`` with the
     alias spelt ``cfgpool`` in multipath.conf.
 
     Fix: use the alias multipath.conf gives the LUN, on every node.
     """
+    from .xen import _alias_known, _aliases
+
     mp = list(cluster.docs("multipath"))
     if not mp:
         return
-    aliases = {m.alias for item in mp for m in item.doc.multipaths if m.alias}  # type: ignore[attr-defined]
+    aliases = {m.alias for item in mp for m in _mp(item).multipaths if m.alias}
+    friendly = any(
+        str(_mp(i).defaults.get("user_friendly_names", "no")).lower() in ("yes", "1", "on")
+        for i in mp
+    )
     for item in cluster.docs("cib"):
         for res in item.doc.primitives:  # type: ignore[attr-defined]
             for value in res.instance_attributes.values():
                 if not value or not value.startswith("/dev/mapper/"):
                     continue
                 name = value[len("/dev/mapper/") :].split("/", 1)[0]
-                # LVM's vg-lv names and partitions (aliasN, alias-partN) live there too
-                if name in aliases or "-" in name or name.rstrip("0123456789p") in aliases:
+                if _alias_known(name, aliases, friendly):
                     continue
                 yield make(
                     "MP008",
@@ -328,6 +389,35 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
                     item.where(res),
                     [mp[0].where()],
                 )
+    if not cluster.has("drbd"):
+        return
+    from .drbd.common import _node_configs, _on_hosts, _resources, short
+
+    for node, items in _node_configs(cluster).items():
+        if not node:
+            continue
+        mine, friendly, docs = _aliases(cluster, node)
+        if not docs:
+            continue
+        for item, res in _resources(cluster, items):
+            for h in _on_hosts(res):
+                if short(node) not in (short(n) for n in h.names):
+                    continue
+                for vol in res.effective(h.name).volumes.values():
+                    disk = vol.get("disk") or ""
+                    if not disk.startswith("/dev/mapper/"):
+                        continue
+                    name = disk[len("/dev/mapper/") :]
+                    if _alias_known(name, mine, friendly):
+                        continue
+                    at = h.block.entry("disk") or res.block.entry("disk") or h.block
+                    yield make(
+                        "MP008",
+                        f"DRBD resource {res.name} on {node} uses {disk}, but {node}'s "
+                        f"multipath.conf defines no alias '{name}'",
+                        item.where(at),
+                        [docs[0].where()],
+                    )
 
 
 #: Kernel names SAN paths get (iSCSI, FC): a devnode regex matching all of them

@@ -111,21 +111,64 @@ def unknown_cluster(item: Loaded) -> Iterator[Finding]:
 @rule("OC004", "problem-o2cb-rejects", "error", formats=("ocfs2",))
 def o2cb_rejects(item: Loaded) -> Iterator[Finding]:
     """Content we parse but o2cb refuses: CRLF line ends, a node without a
-    required attribute, a number or port that is not a number, a non-IPv4 address.
+    required attribute, a number or port that is not a number, a non-IPv4 address,
+    an empty line inside a stanza or an indented comment.
 
     Why it matters: o2cb does not start the cluster at all, so no node can
     mount the filesystem. A node stanza without ``cluster`` is the exception:
     o2cb loads the file and drops that node (``o2cb list-cluster`` does not
     list it), so that node alone cannot join or mount.
 
+    o2cb's reader ends a stanza at an empty (or blank) line, so the attributes
+    after one belong to no stanza, and takes ``#`` as a comment only in column 0:
+    both make it load nothing ("Attributes require a matching stanza",
+    "Invalid character in attribute name", o2cb_ctl/jconfig.c).
+
     Fix: follow the message (every node needs name, number, ip_address,
-    ip_port and cluster; o2net is IPv4 only; LF line ends).
+    ip_port and cluster; o2net is IPv4 only; LF line ends; no empty line inside
+    a stanza, comments from column 0).
     """
     doc: Any = item.doc
     for p in doc.problems():
         if "repeated" in p.message:
             continue  # OC002
         yield make("OC004", p.message, item.where(p.node))
+    for offset, message in _layout_problems(doc.source):
+        yield make("OC004", message, item.where(offset))
+
+
+def _layout_problems(source: str) -> Iterator[tuple[int, str]]:
+    """Where o2cb's reader (ocfs2-tools o2cb_ctl/jconfig.c) fails on the file's layout,
+    which the model keeps as trivia: an empty or blank line ends a stanza
+    (j_config_parse_base and j_config_parse_white_start set ``cfc->cfs = NULL``), so
+    an attribute after it is "Attributes require a matching stanza"; a comment is
+    only one that starts in column 0 (an indented ``#`` is "Invalid character in
+    attribute name"). Both set ``cfc->error``: o2cb loads nothing (peer-o2cb:
+    "Unknown code ____ 251 while loading cluster configuration file")."""
+    in_stanza = False
+    offset = 0
+    for line in source.splitlines(keepends=True):
+        text = line.rstrip("\r\n")
+        body = text.lstrip(" \t")
+        if not body:
+            in_stanza = False
+        elif text[0] not in " \t":
+            if body[0] != "#":
+                in_stanza = text.rstrip().endswith(":")
+        elif body[0] == "#":
+            yield (
+                offset + len(text) - len(body),
+                "an indented comment: o2cb reads comments only from column 0 and rejects "
+                "the file (Invalid character in attribute name: #)",
+            )
+        elif not in_stanza:
+            in_stanza = True  # (one finding for the lines up to the next empty one)
+            yield (
+                offset + len(text) - len(body),
+                "attribute after an empty line: o2cb ends the stanza at that line and "
+                "rejects the file (Attributes require a matching stanza)",
+            )
+        offset += len(line)
 
 
 def _shape(doc: Any) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
@@ -383,3 +426,73 @@ def out_of_range(item: Loaded) -> Iterator[Finding]:
                 f"node '{n.name}' has ip_port {n.ip_port}, not a TCP port",
                 item.where(n.block.entry("ip_port")),
             )
+
+
+@rule("OC011", "ocfs2-on-single-primary-drbd", "error", scope="cluster")
+def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
+    """A cloned OCFS2 ``Filesystem`` mounts a DRBD device whose resource does not allow
+    two primaries on a node.
+
+    Why it matters: OCFS2 is mounted on every node of the clone at once, and a
+    node can mount a DRBD device only as Primary. Without ``net {
+    allow-two-primaries; }`` the second node's promotion fails ("State change
+    failed: (-1) Multiple primaries not allowed by config", SS_TWO_PRIMARIES of
+    DRBD 8.3, 8.4 and 9), so the clone instance there never starts, and the
+    cluster keeps retrying it. (``clone-max=1`` mounts it on one node: not
+    reported.)
+
+    Example: a clone of ``Filesystem device=/dev/drbd0 fstype=ocfs2`` with
+    ``resource r0 { device /dev/drbd0; ... }`` and no ``allow-two-primaries``.
+
+    Fix: ``net { allow-two-primaries; }`` in the resource (with protocol C and
+    ``fencing resource-and-stonith``: DR004, DR011), promoted on both nodes
+    (``master-max=2``), or mount the filesystem on one node only.
+    """
+    if not cluster.has("cib") or not cluster.has("drbd"):
+        return
+    import re
+
+    from ..formats.cib.resources import Clone, Master, Primitive
+    from .cib.common import _is_ocfs2_fs
+    from .drbd.common import _effective, _node_configs, _on_hosts, _resources
+
+    configs = _node_configs(cluster)
+    for item in cluster.docs("cib"):
+        for clone in item.doc.all_resources():  # type: ignore[attr-defined]
+            if not isinstance(clone, Clone) or isinstance(clone, Master):
+                continue
+            if to_int(clone.meta("clone-max") or clone.meta("clone_max")) == 1:
+                continue
+            for prim in clone.walk():
+                if not isinstance(prim, Primitive) or not _is_ocfs2_fs(prim):
+                    continue
+                device = prim.param("device") or ""
+                m = re.fullmatch(r"/dev/drbd(\d+)|/dev/drbd/by-res/([^/]+)(?:/\d+)?", device)
+                if m is None:
+                    continue
+                minor = int(m.group(1)) if m.group(1) else None
+                single: list[str] = []
+                for node, items in sorted(configs.items()):
+                    for _, res in _resources(cluster, items):
+                        for h in _on_hosts(res):
+                            if short(node) not in (short(n) for n in h.names):
+                                continue
+                            eff = _effective(cluster, res, h.name)
+                            if minor is not None:
+                                devs = [v.get("device") for v in eff.volumes.values()]
+                                minors = {d.minor for d in devs if d is not None}
+                                if minor not in minors:
+                                    continue
+                            elif res.name != m.group(2):
+                                continue
+                            flag = eff.sections.get("net", {}).get("allow-two-primaries")
+                            if not (flag is True or str(flag).lower() in ("yes", "true", "on")):
+                                single.append(f"resource {res.name} on {node}")
+                if single:
+                    yield make(
+                        "OC011",
+                        f"OCFS2 clone '{clone.id}' mounts {device} on every node, but DRBD "
+                        f"allows one primary only ({', '.join(single)}): the second node "
+                        "cannot be promoted nor mount it",
+                        item.where(prim),
+                    )

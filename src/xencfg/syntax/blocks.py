@@ -274,7 +274,8 @@ class Block(Node):
     )
     key_tok: Tok | None = token_field(default=None)
 
-    children_field = "children"
+    #: (the field itself: a light section's tuple, or unset while deferred, Light.expand)
+    children_field = "_children"
 
     @property
     def arg_toks(self) -> list[Tok]:

@@ -173,9 +173,15 @@ class Node:
     if not TYPE_CHECKING:  # (for type checkers, nodes have only their declared fields)
 
         def __getattr__(self, name: str) -> Any:
-            # Reached only for an unset slot: a light node's dropped source field.
-            light = object.__getattribute__(self, "light")
-            if light is None or name not in source_fields(type(self)):
+            # Reached only for an unset slot: a light node's dropped source field, or
+            # its children left to be read on first use (Light.expand).
+            part = object.__getattribute__(self, "light")
+            if part is None:
+                raise AttributeError(name)
+            light = part.light
+            if name == self.children_field and light.expand is not None:
+                return light.children_of(self)
+            if name not in source_fields(type(self)):
                 raise AttributeError(name)
             light.materialize()
             return object.__getattribute__(self, name)
@@ -249,6 +255,12 @@ def new_light(cls: type[N], light: Light, at: int, **fields: Any) -> N:
     return node
 
 
+def light_of(node: Node) -> Light | None:
+    """The light document ``node`` belongs to (``None``: the node is not light)."""
+    part = node.light
+    return None if part is None else part.light
+
+
 class LightPart:
     """The offsets of up to :data:`Light.PART` light nodes, in one array.
 
@@ -279,7 +291,7 @@ class Light:
     is the parse-time state, and children are matched by identity as always.
     """
 
-    __slots__ = ("memo", "nodes", "offsets", "part", "ready", "reparse")
+    __slots__ = ("expand", "memo", "nodes", "offsets", "part", "ready", "reparse")
 
     #: How many distinct value strings :attr:`memo` holds before it starts afresh.
     MEMO = 1024
@@ -298,6 +310,23 @@ class Light:
         #: Value strings read lately, so that a value repeated (``yes``, a device named
         #: on both hosts) is one string: bounded, it costs nothing on unique values.
         self.memo: dict[str, str] = {}
+        #: A format's reader of *deferred* children (``None``: the format defers none).
+        #: A format whose statements are small beside a node (OCFS2's attributes, an
+        #: S-expression's items) leaves the children field of its light containers
+        #: unset; the first read of it calls ``expand(node)``, which reads them from the
+        #: text at ``node.pos`` as light nodes (:meth:`children_of`). A loaded file then
+        #: holds one object per container, not one per token's statement.
+        self.expand: Callable[[Node], list[Node]] | None = None
+
+    def children_of(self, node: Node) -> list[Node]:
+        """The deferred children of ``node``, read now (see :attr:`expand`) and kept."""
+        assert self.expand is not None and node.children_field is not None
+        kids = self.expand(node)
+        setattr(node, node.children_field, kids)
+        if self.ready:  # (before the seal, the seal's walk finds them)
+            for kid in kids:
+                self.nodes.extend(_level_order(kid))
+        return kids
 
     def hold(self, node: Node, at: int) -> None:
         """Make ``node`` one of this document's light nodes, its first token at ``at``."""
@@ -335,7 +364,7 @@ class Light:
         Raises :class:`TooDeep` for nesting beyond :data:`MAX_DEPTH` (the full parse
         then reports it), as :func:`attach_trivia` does for full trees.
         """
-        nodes = _level_order(root)
+        nodes = _level_order(root, deferring=self.expand is not None)
         for node in reversed(nodes):  # deepest first: a parent's first token may be a child's
             if node.light is None:
                 drop_source(node, self, _first_offset(node))
@@ -351,12 +380,21 @@ class Light:
         if not nodes:
             return
         twins = _level_order(self.reparse())
+        if self.expand is not None:
+            twins = _twins_by_offset(nodes, twins)
+            self.expand = None
         if len(twins) != len(nodes) or any(
             type(a) is not type(b) for a, b in zip(nodes, twins, strict=False)
         ):
             raise RuntimeError("xencfg internal error: the full parse differs from the light one")
         mine = {id(t): n for t, n in zip(twins, nodes, strict=True)}
         for node, twin in zip(nodes, twins, strict=True):
+            if _deferred(node):  # never read: the twin's own children (full nodes) serve
+                field = node.children_field
+                assert field is not None
+                kids = getattr(twin, field)
+                setattr(node, field, kids)
+                mine.update((id(k), k) for k in kids)
             for name in source_fields(type(node)):
                 setattr(node, name, getattr(twin, name))
             node.snap = node.adopt_snapshot(twin.snap, mine)
@@ -367,11 +405,38 @@ class Light:
             node.at = -1
 
 
-def _level_order(root: Node) -> list[Node]:
+def _deferred(node: Node) -> bool:
+    """Whether ``node``'s children are deferred and not read yet (see :attr:`Light.expand`)."""
+    field = node.children_field
+    if field is None or node.light is None:
+        return False
+    try:
+        object.__getattribute__(node, field)
+    except AttributeError:
+        return True
+    return False
+
+
+def _twins_by_offset(nodes: list[Node], twins: list[Node]) -> list[Node]:
+    """The twin of each light node of a deferring format, found by its type and first
+    offset (its level-order place differs: children read after the seal are listed at
+    the end, and children never read have no light node at all)."""
+    by_place: dict[tuple[type, int], Node] = {}
+    for twin in twins:
+        tok = first_token(twin)
+        by_place.setdefault((type(twin), -1 if tok is None else tok.pos), twin)
+    found = [by_place.get((type(n), n.pos)) for n in nodes]
+    if any(t is None for t in found) or len({id(t) for t in found}) != len(found):
+        raise RuntimeError("xencfg internal error: the full parse differs from the light one")
+    return [t for t in found if t is not None]
+
+
+def _level_order(root: Node, deferring: bool = False) -> list[Node]:
     """``root`` and its descendants, level by level (the order :class:`Light` pairs by).
 
     Read breadth first into the one list it returns (a list per level would double
-    the peak of a file whose statements are all at the top)."""
+    the peak of a file whose statements are all at the top). ``deferring``: children
+    not read yet (:attr:`Light.expand`) stay unread."""
     out: list[Node] = [root]
     depth, level_end, i = 0, 1, 0
     while i < len(out):
@@ -382,8 +447,8 @@ def _level_order(root: Node) -> list[Node]:
                 first = out[i]
                 raise TooDeep(first.pos if first.light is not None else _first_offset(first))
         node = out[i]
-        if node.children_field is not None:  # (a statement has none: no call)
-            out.extend(node.child_nodes())
+        if node.children_field is not None and not (deferring and _deferred(node)):
+            out.extend(node.child_nodes())  # (a statement has no children field: no call)
         i += 1
     return out
 

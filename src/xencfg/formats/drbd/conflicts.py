@@ -28,8 +28,9 @@ class Conflict:
 
     ``kind`` is ``resource`` (a name defined twice, ``common`` included: drbdadm
     reads ``common`` as a resource section of that name), ``global`` (a second
-    ``global`` section), ``device-minor`` (one minor used twice on a host) or
-    ``address`` (one ``ip:port`` for two host sections); ``node`` is the later
+    ``global`` section), ``device-minor`` (one minor used twice on a host),
+    ``address`` (one ``ip:port`` for two host sections) or ``stacked`` (a second
+    ``stacked-on-top-of`` one lower resource, in any resource); ``node`` is the later
     statement, ``first`` the earlier.
     """
 
@@ -49,7 +50,7 @@ class Conflict:
 
 def find_conflicts(docs: list[DrbdDocument]) -> list[Conflict]:
     """Duplicate ``global`` and ``common`` sections, resource names, device minors
-    per host and replication addresses."""
+    per host, replication addresses and stacked sections on one lower resource."""
     out: list[Conflict] = []
     seen: dict[tuple[str, str], tuple[Node, DrbdDocument]] = {}
 
@@ -70,8 +71,17 @@ def find_conflicts(docs: list[DrbdDocument]) -> list[Conflict]:
     # a stacked resource's device lives on the machines of the resource below it
     lower = {r.name: r for d in docs for r in d.resource_list(common)}
     every = [(doc, res) for doc in docs for res in doc.resource_list(common)]
+    stacked_twice: set[int] = set()
     for doc, res in every:
         claim("resource", res.name, res.block, doc)
+        # check_uniq("stacked-on-top-of", "stacked:%s", lower) in parse_stacked_section
+        # (user/v83, v84 and v9 drbdadm_parser.c): one stacked section per lower resource
+        for h in res.host_list:
+            if h.kind == "stacked-on-top-of":
+                before = len(out)
+                claim("stacked", h.name, h.block, doc)
+                if len(out) > before:
+                    stacked_twice.add(id(h.block))
     # drbdadm claims the stacked resources' minors and addresses after the others
     for doc, res in sorted(every, key=lambda dr: dr[1].stacked):
         for h in res.host_list:
@@ -85,6 +95,8 @@ def find_conflicts(docs: list[DrbdDocument]) -> list[Conflict]:
                 claim("address", key, where, doc)
             if h.kind == "on":
                 machines = h.names
+            elif id(h.block) in stacked_twice:
+                continue  # (its volumes are the first section's to the views: no minors)
             elif h.kind == "stacked-on-top-of" and h.name in lower:
                 machines = [n for x in lower[h.name].host_list for n in x.names]
             else:

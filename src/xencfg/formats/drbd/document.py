@@ -344,7 +344,9 @@ def _value_problem(key: str, values: list[str]) -> str | None:
         if n is None or not 0 <= n <= 31:
             return f"node-id {values[0]!r} is not a number from 0 to 31"
         return None
-    if key == "protocol" and values[0] not in ("A", "B", "C"):
+    # any case: drbdadm 8.4 upper-cases it (range_check R_PROTOCOL), 9's is an
+    # ENUM_NOCASE (user/v9/config_flags.c), 8.3's drbdsetup conv_protocol takes a/b/c
+    if key == "protocol" and values[0].upper() not in ("A", "B", "C"):
         return f"protocol {values[0]!r} is not A, B or C"
     return None
 

@@ -13,6 +13,7 @@ integers, durations) the daemons use.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -26,7 +27,7 @@ from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import TABLES, scan
 from ...syntax.pipeline import parse_text
-from ...syntax.tree import Node
+from ...syntax.tree import _BUILDING, Node, building, drop_source, light_of
 
 #: a document a reader builds
 D = TypeVar("D", bound=TreeDocument)
@@ -69,6 +70,10 @@ class LineDocument(TreeDocument):
     #: Directives that may appear more than once; every other one is read once and a
     #: later line silently overrides it. ``None``: the format does not say.
     repeatable: ClassVar[frozenset[str] | None] = None
+    #: Whether a light document reads its statements from the text on first use
+    #: (:attr:`xencfg.syntax.tree.Light.expand`) rather than at load: for files of many
+    #: short lines, where a statement object weighs five times its line.
+    deferred: ClassVar[bool] = False
 
     # -- hooks -------------------------------------------------------------
     @classmethod
@@ -170,18 +175,53 @@ def end_of(e: Entry) -> int:
 
 
 class LineBuilder:
-    """Builds a :class:`LineDocument` subclass from ``entry: WORD+`` parses."""
+    """Builds a :class:`LineDocument` subclass from ``entry: WORD+`` parses.
 
-    def __init__(self, doc_cls: type[LineDocument]) -> None:
+    With ``text``, in a light parse of a format whose statements are deferred
+    (:attr:`LineDocument.deferred`), it builds the document alone: the statements are
+    read from ``text`` on first use (:func:`_statements`)."""
+
+    def __init__(self, doc_cls: type[LineDocument], text: str | None = None) -> None:
         super().__init__()
         self.doc_cls = doc_cls
+        light = building() if text is not None and doc_cls.deferred else None
+        self.light = light
+        self.first = -1  # the offset of the first statement (the document's own)
+        if light is not None and text is not None:
+            light.expand = functools.partial(_statements, doc_cls, text)
 
-    def entry(self, children: list[Any]) -> Entry:
+    def entry(self, children: list[Any]) -> Entry | None:
+        if self.light is not None:  # deferred: read again on first use
+            if self.first < 0:
+                self.first = to_tok(children[0]).pos
+            return None
         key = to_tok(children[0]).text  # (a Lark token, or a Tok from the fast path)
         return make_entry(children, _identity, self.doc_cls.entry_class(key))
 
     def start(self, children: list[Any]) -> LineDocument:
+        if self.light is not None:  # a light document whose children field is unset
+            doc = self.doc_cls()
+            del doc.children
+            drop_source(doc, self.light, self.first)
+            return doc
         return make_root(self.doc_cls, children)
+
+
+def _statements(doc_cls: type[LineDocument], text: str, doc: Node) -> list[Node]:
+    """The statements of a light document of a deferring format, read again from the
+    text as light nodes (the load read it whole: it holds no error)."""
+    light = light_of(doc)
+    builder = LineBuilder(doc_cls)
+    _BUILDING.append(light)
+    try:
+        table = TABLES.get(doc_cls.grammar)
+        whole = None if table is None else scan(table, text, builder)
+        if whole is None:  # (text the table leaves to the grammar)
+            whole = parse_with(doc_cls.grammar, text, None, builder)
+    finally:
+        _BUILDING.pop()
+    kids: list[Node] = whole.children
+    return kids
 
 
 class LineReader(Generic[D]):
@@ -221,7 +261,7 @@ class LineReader(Generic[D]):
 def line_reader(doc_cls: type[L]) -> LineReader[L]:
     """The reader of a :class:`LineDocument` format (its grammar, the generic builder)."""
     words = {"WORD": "a directive or value", "KEY": "a key", "VALUE": "a value"}
-    return LineReader(doc_cls.grammar, lambda text: LineBuilder(doc_cls), words)
+    return LineReader(doc_cls.grammar, lambda text: LineBuilder(doc_cls, text), words)
 
 
 def _validate(doc: LineDocument, text: str, path: str | None) -> None:

@@ -478,6 +478,24 @@ class CorosyncDocument(TreeDocument):
                     entry,
                     f"{name}: link {ring.group(1)}; corosync has links 0 to 7 and refuses more",
                 )
+        for totem in self.sections("totem"):
+            for iface in totem.blocks("interface"):
+                # a linknumber is a u8 to coroparse.c ("expected to be integer in range
+                # (0..255)"); the keys go to totem.interface.N.*, where get_interface_params
+                # (totemconfig.c) refuses N above 7 -- a section with no other key puts
+                # nothing there and is never looked at
+                number = iface.entry("linknumber")
+                if number is None:
+                    continue
+                value = " ".join(number.values)
+                in_range = re.fullmatch(r"\+?[0-9]+", value) and int(value) <= 255
+                others = [e for e in iface.entries() if e.key != "linknumber"]
+                if not in_range or (int(value) > 7 and others):
+                    yield ValueProblem(
+                        number,
+                        f'totem.interface.linknumber "{value}": corosync 3 has links 0 to 7 '
+                        "and refuses the file",
+                    )
         for block in self.sections("totem"):
             version = block.entry("version")
             if version is None:

@@ -13,6 +13,7 @@ lines (``bcast``/``mcast``/``ucast``/``serial``) as :class:`Medium` values.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
@@ -268,6 +269,9 @@ class HacfDocument(LineDocument):
     #: heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate] in /etc/ha.d//ha.cf" and
     #: "Configuration error, heartbeat not started" (checked with peer-heartbeat)
     refused_keyword_kinds = frozenset({"unknown"})
+    #: A line of ha.cf is about 20 bytes, its statement (node, offset, values) 200: a
+    #: loaded file reads them on first use.
+    deferred = True
 
     # heartbeat's defaults where a directive is absent: config.c (keepalive 1 s,
     # deadtime 30 s; udpport 694 and baud 19200 for the media lines)
@@ -428,10 +432,14 @@ class HacfDocument(LineDocument):
                     continue
             msg = _check_value(e)
             if msg is not None:
-                yield ValueProblem(e, msg)
+                yield ValueProblem(e, msg, harmless=_read_anyway(e))
         yield from self._nice_failback_problems()
         autojoin = self.entry("autojoin")
-        if autojoin is not None and self.autojoin in ("other", "any") and not self.crm_enabled:
+        if (
+            autojoin is not None
+            and (self.autojoin or "").lower() in ("other", "any")
+            and not self.crm_enabled
+        ):
             # heartbeat 3.0.6 (checked with the daemon): "R1 style resource management
             # conflicts with autojoin set" / "You need either unset autojoin or enable crm"
             yield ValueProblem(
@@ -663,13 +671,43 @@ def _wrapped_port(e: Entry) -> ValueProblem | None:
     )
 
 
+#: Kinds heartbeat hands the whole rest of the line to, even an empty one (config.c
+#: parse_config: the media plugins' and WLdirectives' ``parse(bp)``), which then refuse
+#: it ("Invalid apiauth directive []", "Invalid uid [] specified for client child").
+_WHOLE_LINE = frozenset({"media", "group", "command", "apiauth", "stonith", "env"})
+#: Numbers heartbeat 3.0.6 reads with ``atoi`` (config.c set_udpport, set_baudrate,
+#: set_memreserve): ``udpport 694s`` is 694 (checked with the daemon: it starts).
+_ATOI = frozenset({"udpport", "baud", "memreserve"})
+
+
+def _read_anyway(e: Entry) -> bool:
+    """Whether heartbeat starts with this line although its value is off: an option
+    directive with no value is skipped (parse_config calls ``add_option`` once per
+    word, so never), an ``atoi`` number keeps its leading digits."""
+    if not e.values:
+        return KINDS.get(e.key) not in _WHOLE_LINE
+    m = re.fullmatch(r"([0-9]+)\D.*", e.values[0])
+    return e.key in _ATOI and m is not None and int(m.group(1)) > 0
+
+
 def _check_value(e: Entry) -> str | None:
     kind = KINDS.get(e.key)
     v = e.values
     if kind is None:
         return None
     if not v:
+        if kind not in _WHOLE_LINE:
+            return (
+                f"{e.key} has no value: heartbeat skips the line and keeps the default"
+                " (config.c parse_config adds an option per word)"
+            )
         return f"{e.key} needs a value"
+    digits = re.fullmatch(r"([0-9]+)\D.*", v[0]) if e.key in _ATOI else None
+    if digits is not None:
+        return (
+            f"{e.key} {v[0]!r} is read as {int(digits.group(1))}"
+            " (heartbeat reads the leading digits)"
+        )
     if kind == "duration":
         if to_seconds(v[0]) is None:
             return f"{e.key} {v[0]!r} is not a positive time (seconds, or 'ms'/'us' suffixed)"
@@ -706,8 +744,10 @@ def _check_value(e: Entry) -> str | None:
             f"stonith_host: STONITH type [{v[1]}] needs its parameters"
             f" (stonith -t {v[1]} -n lists them): heartbeat refuses to start"
         )
-    elif kind == "word" and e.key == "logfacility" and v[0].lower() not in SYSLOG_FACILITIES:
-        return f"logfacility {v[0]!r} is not a syslog facility"
+    elif kind == "word" and e.key == "logfacility" and v[0] not in SYSLOG_FACILITIES:
+        # matched exactly (peer: 'logfacility LOCAL0' or 'Daemon' is "Log facility(...)
+        # not valid" and heartbeat 3.0.6 does not start; 'local7' and 'none' start)
+        return f"logfacility {v[0]!r} is not a syslog facility (heartbeat takes them in lower case)"
     return None
 
 

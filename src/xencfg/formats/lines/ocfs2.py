@@ -11,6 +11,7 @@ says so: no released o2cb reads it.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -24,7 +25,8 @@ from ...errors import ParseError, ValidationError, caret_snippet
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, to_tok, value_list
-from ...syntax.tree import Node, Style, render
+from ...syntax.lines_scan import OCFS2, scan
+from ...syntax.tree import Light, Node, Style, Tok, building, light_of, new_light, render
 from .._memo import Shared
 from ..view import INT, IPV4, Setting, View, schema_of, settings_of
 from ._base import LineReader
@@ -353,6 +355,12 @@ class _Builder:
         self.text = text
         # stanza names and values such as 7777 repeat node after node: one string each
         self.share: Shared[str] = Shared()
+        #: In a light parse, a stanza's attributes are read from the text on first use
+        #: (:func:`_attributes`): five attribute lines are five statements of about 100
+        #: bytes each beside their 80 bytes of text, so a loaded file holds the stanzas.
+        self.light = building()
+        if self.light is not None:
+            self.light.expand = functools.partial(_attributes, text)
 
     def _first(self, pos: int) -> bool:
         """Whether ``pos`` is in column 1."""
@@ -363,13 +371,15 @@ class _Builder:
         column = pos - self.text.rfind("\n", 0, pos)
         raise ParseError(message, line=line, column=column, text=self.text)
 
-    def entry(self, children: list[Any]) -> Entry:
+    def entry(self, children: list[Any]) -> Entry | None:
         pieces = [to_tok(c) for c in children]  # KEY EQ VALUE?
         key, vals = pieces[0], pieces[2:]
         if self._first(key.pos):
             self._fail(
                 key.pos, f"attribute '{key.text}' must be indented (o2cb reads it as a stanza)"
             )
+        if self.light is not None:
+            return None  # deferred: _attributes reads it again on first use
         e = Entry(intern(key.text), value_list(vals, self.share))
         e.cst = list(pieces)
         return built(e, key.pos)
@@ -386,13 +396,55 @@ class _Builder:
                 head.pos + len(name.rstrip(" \t")),
                 f"stanza '{name.strip()}:' has a blank before ':', and o2cb refuses the file",
             )
+        key = self.share(head.text.rstrip(" \t:"))
+        if self.light is not None:  # its children deferred (an unset field: _attributes)
+            return new_light(Block, self.light, head.pos, key=key, _args=())
         kids = list(tuple(c for c in children if isinstance(c, Node)))  # (sized exactly)
-        b = Block(self.share(head.text.rstrip(" \t:")), [], kids, key_tok=None)
+        b = Block(key, [], kids, key_tok=None)
         b.cst = [head, *kids]
         return built(b, head.pos)
 
     def start(self, children: list[Any]) -> Ocfs2Document:
         return make_root(Ocfs2Document, children)
+
+
+#: The next stanza header: a name in column 1 (after a stanza's own header).
+_NEXT_HEAD = re.compile(r"^[A-Za-z_]", re.M)
+
+
+class _Attributes:
+    """Reads one stanza's text (from its header, at ``offset`` in the file) into its
+    attributes, light nodes placed in the whole file: a stanza's deferred children."""
+
+    def __init__(self, light: Light, offset: int) -> None:
+        self.light, self.offset = light, offset
+
+    def entry(self, children: list[Tok]) -> Entry:
+        key, vals = children[0], children[2:]  # KEY EQ VALUE?
+        share = self.light.share
+        values = share(vals[0].text) if vals else ()
+        return Entry.light_new(share(key.text), values, self.light, self.offset + key.pos)
+
+    def stanza(self, children: list[Any]) -> list[Node]:
+        return [c for c in children if isinstance(c, Node)]
+
+    def start(self, children: list[Any]) -> list[Node] | None:
+        return children[0] if len(children) == 1 else None
+
+
+def _attributes(text: str, stanza: Node) -> list[Node]:
+    """The attributes of a light ``stanza``, read again from ``text`` (which the load
+    read whole, so it holds no error): the lines after its header up to the next
+    header, a line starting in column 1 with a name (an attribute there was refused by
+    :meth:`_Builder.entry`)."""
+    light, start = light_of(stanza), stanza.pos
+    assert light is not None
+    m = _NEXT_HEAD.search(text, start + 1)
+    end = len(text) if m is None else m.start()
+    kids: list[Node] | None = scan(OCFS2, text[start:end], _Attributes(light, start))
+    if kids is None:
+        raise RuntimeError("xencfg internal error: a stanza read again differs")
+    return kids
 
 
 _WORDS = {
@@ -414,7 +466,7 @@ def parse(text: str, path: str | None = None) -> Ocfs2Document:
 
 def _refuse_predecessor(text: str, path: str | None) -> None:
     """The 2004 prototype format (``cluster_name=X`` + CSV nodes) gets a clear error."""
-    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    first = _first_line(text)
     if first.replace(" ", "").startswith("cluster_name="):
         raise ParseError(
             "this is the 2004 pre-release format (cluster_name=..., then number,name,ip,port): "
@@ -424,6 +476,22 @@ def _refuse_predecessor(text: str, path: str | None) -> None:
             column=1,
             snippet=caret_snippet(text, 1 + text.count("\n", 0, text.find(first)), 1),
         )
+
+
+def _first_line(text: str) -> str:
+    """The first line that is neither blank nor a comment (``""``: none), as
+    ``str.splitlines`` cuts lines, reading no more of the text than it needs (a list of
+    every line of a large file would be four times its size)."""
+    size = 4096
+    while True:
+        whole = size >= len(text)
+        lines = text[:size].splitlines()
+        for line in lines if whole else lines[:-1]:  # (the last may be cut short)
+            if line.strip() and not line.startswith("#"):
+                return line
+        if whole:
+            return ""
+        size *= 4
 
 
 def sniff(text: str) -> bool:

@@ -14,6 +14,7 @@ xend options (libvirt's ``(domain ...)`` dumps, pci quirks) are kept as is.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -27,7 +28,17 @@ from ...suggest import closest
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
-from ...syntax.tree import Node, Piece, Style, Tok, render, token_field
+from ...syntax.tree import (
+    Node,
+    Piece,
+    Style,
+    Tok,
+    building,
+    light_of,
+    new_light,
+    render,
+    token_field,
+)
 from .._memo import Shared
 from ..schema import Keyword, Schema
 from ._base import adopt_final_newline, check_depth, source_style, unescape
@@ -548,31 +559,50 @@ class XendDocument(TreeDocument):
 class _Builder:
     """Builds the tree, one instance per parse: equal words and values share one string."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str = "") -> None:
         self.share: Shared[str] = Shared()
+        #: In a light parse, a list's items are read from the text on first use
+        #: (:func:`_items`): a ``(name value)`` line of 30 bytes would otherwise hold
+        #: three nodes, an item list and three offsets (about 400 bytes).
+        self.light = building()
+        if self.light is not None:
+            self.light.expand = functools.partial(_items, text)
 
-    def WORD(self, t: Any) -> Atom:
+    def WORD(self, t: Any) -> Any:
+        if self.light is not None:
+            return t  # most are items of a deferred list: start() makes the others atoms
         tok = to_tok(t)
         a = Atom(self.share(tok.text), tok=tok)
         a.cst = [tok]
         return built(a, tok.pos)
 
-    def STRING(self, t: Any) -> Atom:
+    def STRING(self, t: Any) -> Any:
+        if self.light is not None:
+            return t  # (as WORD)
         tok = to_tok(t)
         a = Atom(self.share(unquote(tok.text)), tok=tok)
         a.cst = [tok]
         return built(a, tok.pos)
 
     def sexpr(self, children: list[Any]) -> SList:
+        if self.light is not None:  # its items deferred (an unset field: see _items)
+            return new_light(SList, self.light, to_tok(children[0]).pos, top=False)
         pieces = [c if isinstance(c, Node) else to_tok(c) for c in children]
         # (a list of the tuple is sized exactly; a comprehension reserves room for four)
         s = SList(list(tuple(p for p in pieces if isinstance(p, Node))))
         s.cst = pieces
         return built(s, to_tok(children[0]).pos)  # the '('
 
+    def _atom(self, tok: Tok) -> Atom:
+        assert self.light is not None
+        value = unquote(tok.text) if tok.kind == "STRING" else tok.text
+        return new_light(Atom, self.light, tok.pos, value=self.share(value))
+
     def start(self, children: list[Any]) -> XendDocument:
         # Words and strings outside any list (``; comment`` lines) are children too:
         # xend reads and ignores them (XendOptions looks only at lists).
+        if self.light is not None:  # a word or string outside any list: a light atom
+            children = [c if isinstance(c, Node) else self._atom(to_tok(c)) for c in children]
         for c in children:
             if isinstance(c, SList):
                 c.top = True
@@ -582,6 +612,45 @@ class _Builder:
 
 
 _WORDS = {"WORD": "a word"}
+
+#: xend.lark's tokens, for text it accepted: each starts with a character no other
+#: one starts with, so the first alternative that matches is the grammar's token.
+_TOKEN = re.compile(
+    r"""(?P<ws>[\s\ufeff]+)|(?P<comment>#[^\n]*)|(?P<open>\()|(?P<close>\))"""
+    r"""|(?P<string>'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")"""
+    r"""|(?P<word>[^\s()'"#\ufeff][^\s()'"#\ufeff{}<>\[\]!;]*)""",
+    re.S,
+)
+
+
+def _items(text: str, node: Node) -> list[Node]:
+    """The items of the light list ``node``, read again from ``text`` (which the load
+    read whole, so it holds no error): light atoms and lists, as the builder makes."""
+    light = light_of(node)
+    assert light is not None
+    share, match = light.share, _TOKEN.match
+    opened: list[tuple[list[Node], int]] = []
+    items: list[Node] = []
+    pos = node.pos + 1  # (after its '(')
+    while True:
+        m = match(text, pos)
+        if m is None:
+            raise RuntimeError("xencfg internal error: a list read again differs")
+        kind, pos = m.lastgroup, m.end()
+        if kind == "word":
+            items.append(new_light(Atom, light, m.start(), value=share(m.group())))
+        elif kind == "string":
+            items.append(new_light(Atom, light, m.start(), value=share(unquote(m.group()))))
+        elif kind == "open":
+            opened.append((items, m.start()))
+            items = []
+        elif kind == "close":
+            if not opened:
+                return items
+            inner, (items, at) = items, opened.pop()
+            items.append(new_light(SList, light, at, items=inner, top=False))
+
+
 _SCAN = re.compile(r"""[()]|'[^'\\]*(?:\\.[^'\\]*)*'?|"[^"\\]*(?:\\.[^"\\]*)*"?|#[^\n]*""", re.S)
 
 
@@ -643,7 +712,7 @@ def parse(text: str, path: str | None = None) -> XendDocument:
 
 def _scan(text: str) -> XendDocument | None:
     """The tree the grammar gives for well-formed ``text``, or ``None`` to let Lark decide."""
-    doc: XendDocument | None = scan(text, SHAPE, _Builder())
+    doc: XendDocument | None = scan(text, SHAPE, _Builder(text))
     return doc
 
 
@@ -655,7 +724,7 @@ def parse_lark(text: str, path: str | None = None) -> XendDocument:
     """Parse with ``grammars/xend.lark`` only (the reference :func:`_scan` must equal)."""
     try:
         doc: XendDocument = parse_with(
-            "xend", text, path, _Builder(), words=_WORDS, context=_context
+            "xend", text, path, _Builder(text), words=_WORDS, context=_context
         )
     except ParseError as exc:
         opener = _unclosed(text) if "end of file" in exc.message.split(", got ")[-1] else None

@@ -20,18 +20,34 @@ from .common import _cib, units
 # -- option names ------------------------------------------------------------------
 
 
+#: Cluster properties the CRM writes itself, always in its own spelling (heartbeat
+#: 2.1's crmd writes ``dc-version`` and ``last-lrm-refresh`` into CIBs whose options
+#: the admin wrote with underscores: 27 of the heartbeat 2 CIBs in the corpus).
+DAEMON_WRITTEN = frozenset(
+    {
+        "dc-version",
+        "last-lrm-refresh",
+        "cluster-infrastructure",
+        "expected-quorum-votes",
+        "have-watchdog",
+    }
+)
+
+
 def _option_spellings(item: Loaded) -> Iterator[tuple[str, Any]]:
     """``(name, element)`` for every CRM option name written as an nvpair.
 
     XML attributes (``start_delay``, ``globally_unique``) are left out: their
-    spelling is dictated by the schema of the dialect, not chosen.
+    spelling is dictated by the schema of the dialect, not chosen; so are the
+    properties the CRM writes itself (:data:`DAEMON_WRITTEN`): nobody chose them.
     """
     from ...formats.cib.model import LEGACY_META
     from ...formats.cib.options import KNOWN
 
     doc: Any = item.doc
     for pair in doc.option_pairs():
-        if canon_name(pair.name) in KNOWN:
+        name = canon_name(pair.name)
+        if name in KNOWN and name not in DAEMON_WRITTEN:
             yield pair.name, pair.el
     for res in doc.all_resources():
         for s in (*res.meta_sets, *res.instance_sets):
@@ -59,7 +75,10 @@ def mixed_spelling(cluster: Cluster) -> Iterator[Finding]:
     ``clone_max`` on the resources.
 
     Fix: use one spelling everywhere: dashes for Pacemaker 1.0
-    (``xencfg cib convert`` rewrites a heartbeat 2 CIB).
+    (``xencfg cib convert`` rewrites a heartbeat 2 CIB). Properties the CRM writes
+    itself (``dc-version``, ``last-lrm-refresh``, ``cluster-infrastructure``,
+    ``expected-quorum-votes``, ``have-watchdog``) are not counted: heartbeat 2.1
+    writes them with dashes into CIBs the admin wrote with underscores.
     """
     for unit in units(cluster):
         dash: list[tuple[Loaded, str, Any]] = []

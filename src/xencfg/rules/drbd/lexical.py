@@ -185,10 +185,15 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     but got ':00:1f'`` and no resource of the file comes up. Colons and brackets
     stay allowed where they are drbdadm's syntax (addresses, meta-disk indexes).
 
+    An option of ``net``, ``disk``, ``syncer``, ``startup``, ``handlers``,
+    ``options`` or ``global`` takes one value: a handler with its arguments
+    written unquoted (``split-brain /usr/lib/drbd/notify-split-brain.sh root;``)
+    is refused with "';' expected, but got 'root'" (8.3, 8.4 and 9).
+
     Example: ``disk /dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1;``.
 
-    Fix: put the value in double quotes (``disk "/dev/disk/by-path/..."``), or
-    shorten it.
+    Fix: put the value in double quotes (``disk "/dev/disk/by-path/..."``,
+    ``split-brain "/usr/lib/drbd/notify-split-brain.sh root";``), or shorten it.
     """
     doc = _drbd(item)
     secret = set(doc.secrets())
@@ -228,6 +233,21 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
                 "(quote the value)",
                 item.where(at),
             )
+    for context, key, node in doc.keyword_uses():
+        values = getattr(node, "values", None)
+        if context in _ONE_VALUE and values and len(values) > 1 and key not in _WORD_LISTS:
+            yield make(
+                "DR016",
+                f"'{key}': {len(values)} words where drbdadm reads one value; it refuses "
+                f"the file (';' expected, but got '{values[1][:20]}'): quote the whole value",
+                item.where(node),
+            )
+
+
+#: Sections whose statements take one value (option_d in drbdadm_parser.c: the value,
+#: then ``;``), and the statements there that take a list (parse_hosts).
+_ONE_VALUE = frozenset(("global", "net", "disk", "syncer", "startup", "handlers", "options"))
+_WORD_LISTS = frozenset(("become-primary-on",))
 
 
 #: What drbdadm's parse_resource reads once per ``resource`` or ``common`` (its

@@ -44,9 +44,45 @@ def address_reused(cluster: Cluster) -> Iterator[Finding]:
 
     Example: ``address 10.0.0.1:7788;`` in r0.res and again in r1.res.
 
+    DRBD 9's ``connection`` sections give addresses too (``host n1 address
+    10.1.1.1:7000;``): one of another resource's addresses there is refused by
+    drbdadm 9 ("ipv4:10.1.1.1:7000 is also used ... (resource r0)"), while one
+    resource may use its own address in several connections.
+
     Fix: give every resource its own port (7788, 7789, ...).
     """
     yield from _conflicts(cluster, "address", "DR001")
+    for items in _node_configs(cluster).values():
+        owners: dict[str, tuple[str, Loaded, Any]] = {}
+        later: list[tuple[str, str, Loaded, Any]] = []
+        for item, res in _resources(cluster, items):
+            for h in res.host_list:
+                a = h.address
+                if a is not None and a.port is not None and not _loopback(a.ip):
+                    where = h.block.entry("address") or h.block
+                    owners.setdefault(a.host_port, (res.name, item, where))
+            for hosts in _connection_addresses(res).values():
+                for claims in hosts.values():
+                    for addr, where in claims:
+                        later.append((addr, res.name, item, where))
+        for addr, name, item, where in later:
+            if addr.split(":", 1)[0].startswith("127."):
+                continue
+            first = owners.setdefault(addr, (name, item, where))
+            if first[0] != name:
+                yield make(
+                    "DR001",
+                    f"address {addr} of resource '{name}' (a connection's host address) is "
+                    f"already used by '{first[0]}'; drbdadm 9 refuses the file "
+                    "(is also used)",
+                    item.where(where),
+                    [first[1].where(first[2])],
+                )
+
+
+def _loopback(ip: str) -> bool:
+    """A loopback address (a DRBD proxy's): each machine has its own."""
+    return ip.startswith("127.") or ip == "::1"
 
 
 @rule("DR002", "minor-reused", "error", scope="cluster")
@@ -56,11 +92,66 @@ def minor_reused(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: ``/dev/drbdN`` can belong to one resource only; drbdadm
     refuses the configuration ("conflicting use of device-minor ...").
 
+    A ``floating ADDR:PORT`` section belongs to the machine that holds ADDR (the
+    ``on`` host with that address, else whichever machine has it). drbdadm does
+    not compare the minors of floating sections (8.4 and 9 accept two resources
+    with ``floating 10.0.0.1:7788``/``:7789`` on ``/dev/drbd0``), but the machine
+    at 10.0.0.1 cannot have both: bringing up the second fails (DRBD 8.4 and 9:
+    "Minor or volume exists already"; 8.3: "Device is attached to a disk").
+
     Example: ``device /dev/drbd0;`` in two resources that share a host.
 
     Fix: give each resource its own minor.
     """
     yield from _conflicts(cluster, "device-minor", "DR002")
+    for items in _node_configs(cluster).values():
+        owner = _ip_owners(cluster, items)
+        seen: dict[tuple[str, int], tuple[Loaded, Any, str, bool]] = {}
+        for item, res in _resources(cluster, items):
+            for h in res.host_list:
+                if h.kind not in ("on", "floating"):
+                    continue
+                floating = h.kind == "floating"
+                for vol in _effective(cluster, res, h.name).volumes.values():
+                    dev = vol.get("device")
+                    if dev is None or dev.minor is None:
+                        continue
+                    at = h.block.entry("device") or res.block.entry("device") or h.block
+                    for machine, words in _machines(h, owner):
+                        first = seen.setdefault(
+                            (machine, dev.minor), (item, at, res.name, floating)
+                        )
+                        # (two ``on`` sections: drbdadm's own conflict, reported above)
+                        if first[2] != res.name and (floating or first[3]):
+                            yield make(
+                                "DR002",
+                                f"minor {dev.minor} of resource '{res.name}' on {words} is "
+                                f"already used by '{first[2]}'",
+                                item.where(at),
+                                [first[0].where(first[1])],
+                            )
+
+
+def _ip_owners(cluster: Cluster, items: list[Loaded]) -> dict[str, str]:
+    """IP -> the ``on`` host (short name) whose address it is, in one node's files."""
+    out: dict[str, str] = {}
+    for _, res in _resources(cluster, items):
+        for h in _on_hosts(res):
+            if h.address is not None and h.address.ip and len(h.names) == 1:
+                out.setdefault(h.address.ip, short(h.name))
+    return out
+
+
+def _machines(h: Host, owner: dict[str, str]) -> list[tuple[str, str]]:
+    """``(key, words)`` of the machines a host section stands for: its names, or for
+    ``floating`` the ``on`` host holding its address, else ``@IP`` (whichever machine
+    holds it)."""
+    if h.kind != "floating":
+        return [(short(n), f"host '{n}'") for n in h.names]
+    ip = h.address.ip if h.address is not None else " ".join(h.block.args)
+    if ip in owner:
+        return [(owner[ip], f"host '{owner[ip]}' (floating {ip})")]
+    return [("@" + ip, f"the machine at {ip} (floating)")]
 
 
 def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
@@ -112,9 +203,12 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
     Fix: give every resource its own backing disk and meta-disk index.
     """
     for items in _node_configs(cluster).values():
+        owner = _ip_owners(cluster, items)
         seen: dict[tuple[str, str, str], tuple[Loaded, Any, str]] = {}
         for item, res in _resources(cluster, items):
-            for h in _on_hosts(res):
+            for h in res.host_list:
+                if h.kind not in ("on", "floating"):
+                    continue
                 eff = _effective(cluster, res, h.name)
                 for vol in eff.volumes.values():
                     claims = []
@@ -129,13 +223,13 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
                         claims.append(("meta-disk", meta.device + idx))
                     for kind, value in claims:
                         at = h.block.entry(kind) or res.block.entry(kind) or h.block
-                        for name in h.names:
-                            key = (kind, short(name), value)
+                        for machine, words in _machines(h, owner):
+                            key = (kind, machine, value)
                             first = seen.setdefault(key, (item, at, res.name))
                             if first[1] is not at:
                                 yield make(
                                     "DR003",
-                                    f"{kind} '{value}' of host '{name}' is used by "
+                                    f"{kind} '{value}' of {words} is used by "
                                     f"resource '{res.name}' and by '{first[2]}'",
                                     item.where(at),
                                     [first[0].where(first[1])],
@@ -427,7 +521,8 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
             for host in sorted(set(a) & set(b)):
                 if a[host][0] != b[host][0]:
                     diffs.append(f"volumes of '{host}'")
-            pa, pb = first_res.protocol or "C", res.protocol or "C"
+            # (in any case: drbdadm reads ``protocol c`` as C, see XC005)
+            pa, pb = (first_res.protocol or "C").upper(), (res.protocol or "C").upper()
             if pa != pb:
                 diffs.append(f"protocol {pb} vs {pa}")
             if diffs:
@@ -450,8 +545,14 @@ def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
     Example: alpha's drbd.conf has ``on beta { address 10.0.0.2:7788; }``,
     beta's has ``on beta { address 10.0.0.2:7789; }``.
 
+    The same holds for DRBD 9's ``connection`` sections, which give each pair of
+    hosts its own addresses (``host n2 address 10.1.1.2:7003; host n3 address
+    10.1.1.3:7003;``): n2 connects to the address its copy gives n3 for that
+    connection, n3 listens on the one its own copy gives.
+
     Fix: keep drbd.conf identical on every node.
     """
+    yield from _connection_address_mismatch(cluster)
     for name, per_node in _per_node_resources(cluster):
         own: dict[str, tuple[str, Loaded, Host]] = {}
         for node, (item, res) in per_node.items():
@@ -472,6 +573,56 @@ def peer_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
                             f"which uses {theirs} itself",
                             item.where(h.block.entry("address") or h.block),
                             [their_item.where(their_host.block.entry("address"))],
+                        )
+
+
+def _connection_addresses(res: Resource) -> dict[frozenset[str], dict[str, list[Any]]]:
+    """Per pair of hosts (short names) of the resource's ``connection`` sections: each
+    host's addresses written in them (``host NAME address IP:PORT``), with the
+    statement."""
+    out: dict[frozenset[str], dict[str, list[Any]]] = {}
+    for conn in res.connections:
+        for ends in conn.paths or [conn.hosts]:
+            names = frozenset(short(ch.name) for ch in ends)
+            if len(names) != 2:
+                continue
+            for ch in ends:
+                addr = ch.address
+                if addr is not None and addr.ip and addr.port is not None:
+                    where = ch.entry if ch.entry is not None else ch.block
+                    out.setdefault(names, {}).setdefault(short(ch.name), []).append(
+                        (addr.host_port, where)
+                    )
+    return out
+
+
+def _connection_address_mismatch(cluster: Cluster) -> Iterator[Finding]:
+    """DR010 for DRBD 9 ``connection`` sections: node X's copy gives peer P, for the
+    connection X-P, addresses P's own copy does not give itself there."""
+    for name, per_node in _per_node_resources(cluster):
+        by_node = {
+            short(n): (n, item, _connection_addresses(res)) for n, (item, res) in per_node.items()
+        }
+        for x, (node, item, mine) in sorted(by_node.items()):
+            for pair, hosts in mine.items():
+                if x not in pair:
+                    continue
+                (peer,) = pair - {x}
+                if peer not in by_node or peer not in hosts:
+                    continue
+                theirs = by_node[peer][2].get(pair, {}).get(peer)
+                if not theirs:
+                    continue
+                own = {a for a, _ in theirs}
+                for addr, where in hosts[peer]:
+                    if addr not in own:
+                        yield make(
+                            "DR010",
+                            f"resource '{name}': {node}'s connection to '{peer}' has "
+                            f"{addr} for it, which uses {', '.join(sorted(own))} itself "
+                            "for that connection",
+                            item.where(where),
+                            [by_node[peer][1].where(theirs[0][1])],
                         )
 
 

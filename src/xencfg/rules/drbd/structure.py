@@ -37,6 +37,10 @@ def section_defined_twice(cluster: Cluster) -> Iterator[Finding]:
     the name is left, or when global_common.conf and an old drbd.conf both
     hold ``global``/``common`` sections.
 
+    A lower resource takes one ``stacked-on-top-of`` section in the whole
+    configuration: a second one, in the same resource or another, is refused
+    too ("conflicting use of stacked-on-top-of 'stacked:r0'").
+
     Example: ``global { usage-count no; }`` in drbd.conf and
     ``global { usage-count yes; }`` in drbd.d/global_common.conf.
 
@@ -54,12 +58,17 @@ def section_defined_twice(cluster: Cluster) -> Iterator[Finding]:
                 what = "a second 'common' section"
             elif c.kind == "resource":
                 what = f"resource '{c.key}' is defined a second time"
+            elif c.kind == "stacked":
+                what = f"a second 'stacked-on-top-of {c.key}'"
             else:
                 continue
+            said = {
+                "global": f"global section '{c.key}'",
+                "stacked": f"stacked-on-top-of 'stacked:{c.key}'",
+            }.get(c.kind, f"resource section '{c.key}'")
             yield make(
                 "DR017",
-                f"{what}: drbdadm refuses the configuration (conflicting use of "
-                f"{'global' if c.kind == 'global' else 'resource'} section '{c.key}')",
+                f"{what}: drbdadm refuses the configuration (conflicting use of {said})",
                 owner[id(c.document)].where(c.node),
                 [owner[id(c.first_document)].where(c.first)],
             )

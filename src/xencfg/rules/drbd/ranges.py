@@ -1,0 +1,203 @@
+"""Numeric options outside the range drbdadm takes, with their units, by release.
+
+drbdadm reads a number with an optional unit (``10M``, ``512k``, ``8s``) and checks
+it against the limits of its release as it parses the file: the 8.3 and 8.4
+parsers with ``m_strtoll_range`` ("sndbuf-size 11M => 11534336 out of range
+[0..10485760]."), drbdadm 9 with the option's ``numeric_check`` ("Parse error:
+while parsing value ('11M') for sndbuf-size. Value is too big."). The limits are
+the ``DRBD_*_MIN``/``_MAX``/``_SCALE`` of drbd_limits.h: drbd-utils 9.22's
+user/v83/linux/drbd_limits.h and user/v84/linux/drbd_limits.h, and drbd-headers'
+linux/drbd_limits.h for 9. The 9 limits only widened over the drbd-utils 9
+releases, so the widest stand for 9: drbd-headers 40911d1 ("Raise sndbuf and rcvbuf
+max allowed value to 128MiB", in drbd-utils 9.29 on; 9.22 to 9.28 take 10M, as
+peer-drbdadm --mode 9 shows).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ...cluster import Loaded
+from ...findings import Finding
+from ...formats.drbd.document import _RANGES as _XC005_RANGES
+from ...formats.schema import InForce, Version
+from ...syntax.blocks import Entry
+from ...versions import DRBD_9, DRBD_84
+from .. import make, rule
+from .common import _drbd
+
+#: (default unit, min, max) of an option in one parser; ``None``: that parser reads
+#: the option without checking its value (8.4 leaves al-extents to the kernel, which
+#: clamps it; 9 clamps al-extents itself: ``.implicit_clamp`` in user/v9/config_flags.c).
+Limits = tuple[str, int, int] | None
+
+_ONE = ("1", "1", "1")
+
+
+def _same(scale: str, lo: int, hi: int) -> dict[str, Limits]:
+    return {"8.3": (scale, lo, hi), "8.4": (scale, lo, hi), "9": (scale, lo, hi)}
+
+
+#: Option -> the parsers that read it (8.3: every release before 8.4; 8.4; 9) and their
+#: limits. A parser missing from an entry does not know the option (another rule's).
+#: 8.3: range_check's cases (the scanner's RC() tokens, user/v83/drbdadm_scanner.fl);
+#: 8.4: the same in user/v84 (al-extents "ignore; auto-clamped by kernel", no check of
+#: ping-timeout); 9: every NUMERIC field of user/v9/config_flags.c.
+LIMITS: dict[str, dict[str, Limits]] = {
+    "sndbuf-size": {"8.3": ("1", 0, 10 << 20), "8.4": ("1", 0, 10 << 20), "9": ("1", 0, 128 << 20)},
+    "rcvbuf-size": {"8.3": ("1", 0, 10 << 20), "8.4": ("1", 0, 10 << 20), "9": ("1", 0, 128 << 20)},
+    "max-buffers": _same("1", 32, 131072),
+    "max-epoch-size": _same("1", 1, 20000),
+    "timeout": _same("1", 1, 600),
+    "connect-int": _same("1", 1, 120),
+    "ping-int": _same("1", 1, 120),
+    "ko-count": _same("1", 0, 200),
+    "ping-timeout": {"8.3": None, "8.4": None, "9": ("1", 1, 300)},
+    "rate": {"8.3": ("k", 1, 4 << 20), "8.4": ("k", 1, 4 << 20)},
+    "resync-rate": {"8.4": ("k", 1, 4 << 20), "9": ("k", 1, 8 << 20)},
+    "al-extents": {"8.3": ("1", 7, 3833), "8.4": None, "9": None},
+    "c-plan-ahead": _same("1", 0, 300),
+    "c-delay-target": _same("1", 1, 100),
+    "c-fill-target": _same("s", 0, 1 << 20),
+    "c-max-rate": {"8.3": ("k", 250, 4 << 20), "8.4": ("k", 250, 4 << 20), "9": ("k", 0, 4 << 20)},
+    "c-min-rate": _same("k", 0, 4 << 20),
+    "congestion-fill": _same("s", 0, 10 << 21),
+    "congestion-extents": {"8.3": ("1", 7, 3833), "8.4": ("1", 67, 0xFFFE), "9": ("1", 67, 0xFFFE)},
+    "wfc-timeout": _same("1", 0, 300000),
+    "degr-wfc-timeout": _same("1", 0, 300000),
+    "outdated-wfc-timeout": _same("1", 0, 300000),
+    "minor-count": {"8.3": ("1", 1, 256), "8.4": ("1", 1, 255), "9": ("1", 1, 255)},
+    "dialog-refresh": _same("1", 0, 600),
+    "size": {"8.3": ("s", 0, 16 * (2 << 30)), "8.4": ("s", 0, 2 << 40), "9": ("s", 0, 2 << 40)},
+    "disk-timeout": {"8.4": None, "9": ("1", 0, 6000)},
+    # ENUM_NUM(..., QUORUM, 1, DRBD_PEERS_MAX): a symbol of quorum_map or 1..32
+    "quorum": {"9": ("1", 1, 32)},
+    "quorum-minimum-redundancy": {"9": ("1", 1, 32)},
+}
+#: The words an option takes besides a number (user/v9/config_flags.c quorum_map).
+SYMBOLS: dict[str, frozenset[str]] = {
+    "quorum": frozenset(("off", "majority", "all")),
+    "quorum-minimum-redundancy": frozenset(("off", "majority", "all")),
+}
+#: Sections whose statements drbdadm reads as options (``size`` only in ``disk``).
+_CONTEXTS = frozenset(("global", "net", "disk", "syncer", "startup", "proxy", "options"))
+
+#: The parsers and the releases each reads for: (name, first release, first release after).
+_PARSERS: tuple[tuple[str, Version | None, Version | None], ...] = (
+    ("8.3", None, DRBD_84),
+    ("8.4", DRBD_84, DRBD_9),
+    ("9", DRBD_9, None),
+)
+_NUMBER = re.compile(r"(\d+)([KkMmGgs]?)")
+_SHIFT = {"1": 0, "k": -10, "s": -9}
+_UNIT = {"": 0, "k": 10, "m": 20, "g": 30, "s": 9}
+
+
+def to_number(text: str, scale: str) -> int | None:
+    """``text`` read as drbd-utils' ``new_strtoll`` reads it in units of ``scale``
+    (user/shared/shared_tool.c: ``sscanf("%llu%c%c")``, one unit letter of K, M, G
+    or s, rounded up when the unit is smaller than the scale); ``None``: drbdadm
+    says it is not a number."""
+    m = _NUMBER.fullmatch(text)
+    if m is None:
+        return None
+    value = int(m.group(1))
+    shift = _SHIFT[scale] + _UNIT[m.group(2).lower()]
+    if shift < 0:
+        return (value + (1 << -shift) - 1) >> -shift
+    if value > ((1 << 64) - 1) >> shift:
+        return None  # MSE_OUT_OF_RANGE: "out of range" (8.x), "not a number" (9)
+    return value << shift
+
+
+def _parsers(release: InForce) -> list[str]:
+    """The parsers that may read the node's files, by what is known of its release."""
+    out = []
+    for name, first, after in _PARSERS:
+        if release.exact is not None:
+            fits = (first is None or first <= release.exact) and (
+                after is None or release.exact < after
+            )
+        else:
+            fits = (release.below is None or first is None or first < release.below) and (
+                release.low is None or after is None or release.low < after
+            )
+        if fits:
+            out.append(name)
+    return out
+
+
+def _refusal(key: str, text: str, limits: Limits) -> str | None:
+    """Why one parser refuses ``text`` (``None``: it takes it)."""
+    if limits is None or text in SYMBOLS.get(key, ()):
+        return None
+    scale, lo, hi = limits
+    number = to_number(text, scale)
+    unit = "" if scale == "1" else scale
+    if number is None and key in SYMBOLS:
+        return f"not {', '.join(sorted(SYMBOLS[key]))} or a number"
+    if number is None:
+        return "not a number"
+    if not lo <= number <= hi:
+        return f"{number}{unit} is out of range [{lo}..{hi}]{unit}"
+    return None
+
+
+@rule("DR026", "value-out-of-range", "error", formats=("drbd",))
+def value_out_of_range(item: Loaded) -> Iterator[Finding]:
+    """A numeric option drbdadm refuses: not a number with a unit it reads, or out of
+    the range of the DRBD release in force.
+
+    Why it matters: drbdadm checks each number against its release's limits as it
+    reads the file and refuses the whole file ("sndbuf-size 11M => 11534336 out of
+    range [0..10485760]." from 8.3 and 8.4, "Value is too big." from 9; "10MB is
+    not a valid number"), so no resource of it comes up. The limits moved between
+    releases: 8.3 and 8.4 take ``sndbuf-size`` up to 10M, drbd-utils 9.29 and later
+    up to 128M (9.0 to 9.28 up to 10M: lint holds DRBD 9 to the 128M); 8.3 takes
+    ``al-extents`` from 7 to 3833, 8.4 and 9 clamp any value; 9 checks
+    ``ping-timeout`` (at most 300) where 8.x does not, and takes ``quorum`` as
+    ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
+    valid"). A number is read with one
+    unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
+    (bytes, KiB/s for rates, sectors for ``c-fill-target``).
+
+    The release in force is the declared one (``--target drbd=8.4``), else what the
+    files show; a value is an error only when every release that may read the file
+    refuses it.
+
+    Example: ``net { sndbuf-size 16M; }`` on DRBD 8.4; ``syncer { rate 5G; }`` (4G
+    is 8.3's maximum); ``net { sndbuf-size 512KB; }`` (``KB`` is no unit).
+
+    Fix: write a value inside the range the message names, with one unit letter.
+    """
+    release = item.versions.of("drbd", item.node or "")
+    parsers = _parsers(release)
+    for context, key, node in _drbd(item).keyword_uses():
+        table = LIMITS.get(key)
+        if table is None or context not in _CONTEXTS or not isinstance(node, Entry):
+            continue
+        if key == "size" and context != "disk":
+            continue
+        values = node.values
+        if len(values) != 1 or values[0].startswith('"'):
+            continue  # (a quoted number is DR019's)
+        text = values[0]
+        if key in _XC005_RANGES and text.isdigit():
+            continue  # (XC005 checks plain numbers whose range every release shares)
+        reading = [p for p in parsers if p in table]
+        why = {p: _refusal(key, text, table[p]) for p in reading}
+        if not reading or not all(why.values()):
+            continue
+        said = sorted(set(why.values()), key=list(why.values()).index)
+        if len(said) == 1:
+            reason = f"{said[0]} for DRBD {' and '.join(reading)}"
+        else:
+            reason = "; ".join(f"DRBD {p}: {w}" for p, w in why.items())
+        if release.known:
+            reason += f" ({release.describe('DRBD')})"
+        yield make(
+            "DR026",
+            f"{key} {text}: {reason}; drbdadm refuses the file",
+            item.where(node),
+        )
