@@ -71,7 +71,7 @@ def _masking(inner: Any) -> Any:
             return mask_line(text)
         return redact(text, secrets)
 
-    __repr__.masks_secrets = True  # type: ignore[attr-defined]
+    __repr__.__dict__["masks_secrets"] = True  # (the mark __init_subclass__ reads)
     return __repr__
 
 
@@ -89,8 +89,16 @@ def _masking_view(inner: Any) -> Any:
         return masked
 
     to_dict.__doc__ = inner.__doc__
-    to_dict.masks_secrets = True  # type: ignore[attr-defined]
+    to_dict.__dict__["masks_secrets"] = True
     return to_dict
+
+
+class _Indexed(Protocol):
+    """A document whose base holds the line index in a slot of its own (``_Common``
+    has empty ``__slots__``: it sits beside ``Node``'s in ``TreeDocument``)."""
+
+    source: str
+    _index: LineIndex | None
 
 
 class _Common:
@@ -109,12 +117,10 @@ class _Common:
         ``__repr__`` per class that would print a CHAP password in a traceback, a
         debugger or a log line)."""
         super().__init_subclass__(**kwargs)
-        own = cls.__dict__.get("__repr__")
-        if own is not None and not getattr(own, "masks_secrets", False):
-            cls.__repr__ = _masking(own)  # type: ignore[method-assign]
-        view = cls.__dict__.get("to_dict")
-        if view is not None and not getattr(view, "masks_secrets", False):
-            cls.to_dict = _masking_view(view)  # type: ignore[method-assign]
+        for name, masking in (("__repr__", _masking), ("to_dict", _masking_view)):
+            own = cls.__dict__.get(name)
+            if own is not None and not getattr(own, "masks_secrets", False):
+                setattr(cls, name, masking(own))
 
     def secrets(self) -> list[str]:
         """Secret values in this document (keys, passwords), to be masked in every output."""
@@ -127,11 +133,11 @@ class _Common:
         """
         return {"format": self.format}
 
-    def _offset_position(self, offset: int) -> tuple[int, int]:
+    def _offset_position(self: _Indexed, offset: int) -> tuple[int, int]:
         if offset < 0:
             return (0, 0)
         if self._index is None:  # each base declares the slot (_Common has none of its own)
-            self._index = LineIndex(self.source)  # type: ignore[misc]
+            self._index = LineIndex(self.source)
         return self._index.position(offset)
 
     def position(self, where: object) -> tuple[int, int]:

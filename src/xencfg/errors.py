@@ -36,10 +36,10 @@ class ParseError(XencfgError):
     ) -> None:
         if text is not None and not snippet:  # the offending line of ``text``, with a caret
             snippet = caret_snippet(text, line, column)
-        if getattr(snippet, "secrets", None):  # a got-token quoting what the snippet masks
+        if isinstance(snippet, Snippet) and snippet.secrets:  # a got-token quoting them
             from .secrets import mask_words
 
-            message = mask_words(message, snippet.secrets)  # type: ignore[attr-defined]
+            message = mask_words(message, snippet.secrets)
         self.message = message
         self.path = path
         self.line = line

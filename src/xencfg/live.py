@@ -285,10 +285,9 @@ def sections(text: str) -> Iterator[tuple[str, str, int, int]]:
     """``(kind, header, first content line, last content line)`` of each supportconfig
     section (1-based lines; ``header`` is the ``# ...`` line after the banner)."""
     lines = text.split("\n")
-    starts = [i for i, ln in enumerate(lines) if _SECTION.match(ln)]
-    for k, i in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        kind = _SECTION.match(lines[i])["kind"]  # type: ignore[index]
+    starts = [(i, m["kind"]) for i, ln in enumerate(lines) if (m := _SECTION.match(ln))]
+    for k, (i, kind) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
         header = lines[i + 1] if i + 1 < end else ""
         if not header.startswith("#"):
             continue

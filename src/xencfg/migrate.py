@@ -124,6 +124,45 @@ def _load(path: Path, fmt: str) -> Any:
         return None
 
 
+def _old_corosync(found: Any) -> list[Note]:
+    """A report line for each corosync.conf written for corosync 1 or 2 (openais, the
+    Pacemaker plugin of SLES 11 and RHEL 6): the stack part carries heartbeat only, so
+    without this line the report said nothing of a stack today's Pacemaker cannot run on
+    (Pacemaker 2 dropped the plugin and cman; corosync 3 has knet and no multicast)."""
+    from .formats.lines.corosync import release_evidence
+
+    notes: list[Note] = []
+    for tree in found.nodes:
+        for f in tree.files:
+            if f.format != "corosync":
+                continue
+            doc = _load(f.path, f.format)
+            seen = release_evidence(doc) if doc is not None else None
+            if seen is None or seen[0] == "3.0":
+                continue
+            generation = "1 (openais)" if seen[0] == "<2.0" else "2"
+            why = (
+                "Pacemaker 2 and later run only on corosync 2 or 3 through votequorum "
+                "and a nodelist"
+                if seen[0] == "<2.0"
+                else "today's distributions ship corosync 3, whose knet replaces udp/udpu "
+                "and the interface sections"
+            )
+            notes.append(
+                Note(
+                    "manual",
+                    f"{tree.name}:{f.display}:{doc.position(seen[2])[0]}",
+                    "corosync.conf",
+                    f"written for corosync {generation} ('{seen[1]}'), which xencfg migrate "
+                    "does not carry (it migrates heartbeat clusters)",
+                    f"{why}; write corosync 3's corosync.conf by hand (transport knet, "
+                    "a nodelist, quorum provider corosync_votequorum) and convert the "
+                    "CIB with 'xencfg cib convert --to current'",
+                )
+            )
+    return notes
+
+
 def _node_files(tree: NodeTree, secrets: list[str]) -> tuple[NodeFiles, Any]:
     nf = NodeFiles(tree.name)
     cib = None
@@ -183,7 +222,14 @@ def _cib_output(
         for ch in result.changes:
             kind = "manual" if ch.kind in ("manual", "safety", "warning") else "rewrite"
             notes.append(Note(kind, f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind))
-        return Output("", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace")
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+        root = etree.fromstring(encode(result.text), parser)
+        if not _linbit_drbd(root, display, notes):
+            return Output(
+                "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
+            )
+        out = etree.tostring(root, encoding="unicode") + "\n"
+        return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
     result = upgrade(text, path=display, target="pacemaker-1.0")
     for ch in result.changes:
         notes.append(
@@ -191,6 +237,7 @@ def _cib_output(
         )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
     root = etree.fromstring(encode(result.text), parser)
+    _linbit_drbd(root, display, notes)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
         if uname in ids and node.get("id") != str(ids[uname]):
@@ -219,6 +266,39 @@ def _cib_output(
         )
     out = etree.tostring(root, encoding="unicode") + "\n"
     return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
+
+
+def _linbit_drbd(root: Any, display: str, notes: list[Note]) -> bool:
+    """Point each ocf:heartbeat:drbd primitive of the converted CIB ``root`` at
+    ocf:linbit:drbd; whether there was one.
+
+    resource-agents 4 ships no heartbeat drbd agent (Debian 12's resource-agents 4.12:
+    /usr/lib/ocf/resource.d/heartbeat holds none); drbd-utils installs ocf:linbit:drbd,
+    which takes the same ``drbd_resource``. crm_verify does not look agents up, so
+    without this the CIB passes every check and the DRBD resource never starts. (Done
+    here, not in ``cib convert``: that one matches ``cibadmin --upgrade``, which keeps
+    agents as they are.)"""
+    found = False
+    for prim in root.iter("primitive"):
+        if (prim.get("class"), prim.get("provider"), prim.get("type")) != (
+            "ocf",
+            "heartbeat",
+            "drbd",
+        ):
+            continue
+        prim.set("provider", "linbit")
+        found = True
+        notes.append(
+            Note(
+                "rewrite",
+                f"{display}:{prim.sourceline or 0}",
+                "cib.xml",
+                f"<primitive id='{prim.get('id')}'> ocf:heartbeat:drbd -> ocf:linbit:drbd",
+                "today's resource-agents ship no ocf:heartbeat:drbd (the resource would "
+                "never start); drbd-utils' ocf:linbit:drbd takes the same drbd_resource",
+            )
+        )
+    return found
 
 
 def plan(
@@ -296,10 +376,13 @@ def _plan_stack(
         nodes.append(nf)
         cib = cib or node_cib
     if not any(n.hacf is not None for n in nodes):
+        old = _old_corosync(found)
         if explicit:
             raise XencfgError(
                 "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf): nothing to migrate"
+                + (f" ({old[0].target}: {old[0].what})" if old else "")
             )
+        m.notes.extend(old)
         return None
     if cib_file is not None:
         from .discover import SourceFile, display_path

@@ -11,6 +11,7 @@ traps in words.
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from typing import Any
 
@@ -154,10 +155,12 @@ class _Unsupported(Exception):
 
 
 def _parser() -> Any:
-    try:
+    if sys.version_info >= (3, 11):
+        # typeshed has no stub for re._parser (3.11 moved sre_parse there): mypy finds
+        # no module when it checks for 3.11 or later (for 3.10 it skips this branch)
         import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # Python 3.10
-        import sre_parse  # type: ignore[no-redef,unused-ignore]
+    else:
+        import sre_parse
     return sre_parse
 
 

@@ -18,13 +18,18 @@ rules as ``cluster.versions`` (and ``Loaded.versions``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from . import formats
 from .errors import XencfgError
 from .formats.schema import UNKNOWN, InForce, Schema, Version
+
+if TYPE_CHECKING:  # (cluster imports this module: the type only, no import cycle)
+    from .cluster import Loaded
 
 #: Component (``--target COMPONENT=VERSION``) -> its product name in messages.
 _PRODUCTS: dict[str, str] = {
@@ -155,15 +160,15 @@ class Versions:
         return out
 
 
-def infer(loaded: Iterable[object]) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
+def infer(loaded: Iterable[Loaded]) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
     """What the parsed files (``Loaded`` items) say of each component's release:
     over all files, and per node."""
-    uses: dict[tuple[str, str], list[tuple[str, str, object]]] = {}
+    uses: dict[tuple[str, str], list[_Use]] = {}
     other: dict[tuple[str, str], _Range] = {}
     for item in loaded:
-        fmt = item.file.format  # type: ignore[attr-defined]
-        doc = item.doc  # type: ignore[attr-defined]
-        node = item.node or ""  # type: ignore[attr-defined]
+        fmt = item.file.format
+        doc = item.doc
+        node = item.node or ""
         schema = schema_for(fmt)
         if schema is not None:
             keyword_uses = getattr(doc, "keyword_uses", None)
@@ -199,6 +204,8 @@ def infer(loaded: Iterable[object]) -> tuple[dict[str, InForce], dict[tuple[str,
 
 
 _Range = tuple[Version | None, Version | None, str]
+#: A keyword use: ``(context, keyword, (the file, the node that uses it))``.
+_Use = tuple[str, str, "tuple[Loaded, object]"]
 
 
 def _narrow(old: _Range | None, new: _Range) -> _Range:
@@ -217,14 +224,14 @@ def _range(found: _Range) -> InForce:
     return InForce(low=found[0], below=found[1], source=f"inferred from {found[2]}")
 
 
-def _from_uses(schema: Schema, found: list[tuple[str, str, object]]) -> InForce | None:
+def _from_uses(schema: Schema, found: list[_Use]) -> InForce | None:
     low, below = schema.infer(found)
     if low is None and below is None:
         return None
     if low is not None and below is not None and below[0] <= low[0]:
         below = None  # the files contradict themselves; the newest keyword wins
     evidence = [
-        f"'{e[2]}' at {e[1][0].where(e[1][1])}"  # type: ignore[index]  # (Loaded, node)
+        f"'{e[2]}' at {e[1][0].where(e[1][1])}"  # e[1]: (Loaded, node)
         for e in (low, below)
         if e is not None
     ]
@@ -240,13 +247,13 @@ _COROSYNC = {"3.0": (COROSYNC_3, None), "<3.0": (None, COROSYNC_3), "<2.0": (Non
 
 
 def _infer_other(
-    fmt: str | None, doc: object, item: object
+    fmt: str | None, doc: object, item: Loaded
 ) -> tuple[str, Version | None, Version | None, str] | None:
     """``(component, low, below, why)`` of the generations other formats show:
     the CIB's dialect (heartbeat 2's own CRM, or Pacemaker 1.0), ha.cf's
     ``crm`` (heartbeat 2.0 or later), IET's files in /etc/iet (1.4 or later),
     xend/xm (Xen before 4.5), xl.conf (Xen 4.1 or later)."""
-    where = item.where()  # type: ignore[attr-defined]
+    where = item.where()
     if fmt == "cib":
         dialect = getattr(doc, "dialect", None)
         if dialect == "heartbeat-2":
@@ -259,26 +266,34 @@ def _infer_other(
         for e in entries("crm") if entries is not None else ():
             if e.values and e.values[0].lower() in ("on", "yes", "true", "y", "1", "respawn"):
                 # the CRM (and the 'crm' directive) came with heartbeat 2.0
-                return "heartbeat", HEARTBEAT_CRM, None, f"'crm {e.values[0]}' at {item.where(e)}"  # type: ignore[attr-defined]
+                return "heartbeat", HEARTBEAT_CRM, None, f"'crm {e.values[0]}' at {item.where(e)}"
     elif fmt == "corosync":
-        from .formats.lines.corosync import release_evidence
+        from .formats.lines.corosync import CorosyncDocument, release_evidence
 
-        seen = release_evidence(doc)  # type: ignore[arg-type]
+        seen = release_evidence(doc) if isinstance(doc, CorosyncDocument) else None
         if seen is not None:
             low, below = _COROSYNC[seen[0]]
-            return "corosync", low, below, f"'{seen[1]}' at {item.where(seen[2])}"  # type: ignore[attr-defined]
+            return "corosync", low, below, f"'{seen[1]}' at {item.where(seen[2])}"
     elif fmt in ("ietd", "iet-allow"):
-        path = item.file.path  # type: ignore[attr-defined]
+        path = item.file.path
         if path.parent.name == "iet":
             # IET 1.4 moved ietd.conf and its access lists to /etc/iet
             return "iscsitarget", IET_ETC, None, f"{path.name} in /etc/iet at {where}"
+    elif fmt == "proc-drbd":
+        # the module's own release: drbdadm reads drbd.conf with the parser of the
+        # loaded module's generation (drbd-utils' drbdadm execs drbdadm-83 / -84)
+        m = re.match(r"\d+\.\d+(?:\.\d+)*", getattr(doc, "version", None) or "")
+        if m is not None:
+            run = Version.parse(m[0])
+            below = Version((run.parts[0], run.parts[1] + 1))
+            return "drbd", run, below, f"the running module's 'version: {m[0]}' at {where}"
     elif fmt == "xend":
         return "xen", None, XEN_NO_XEND, f"xend-config.sxp at {where}"
-    elif fmt == "xl" and item.file.path.name == "xl.conf":  # type: ignore[attr-defined]
+    elif fmt == "xl" and item.file.path.name == "xl.conf":
         return "xen", XEN_XL, None, f"xl.conf at {where}"  # xl came with Xen 4.1
     elif fmt == "xm":
         code = getattr(doc, "code", None)
         if code:  # Python statements: only xm ran them, xl refuses them
-            at = item.where(code[0])  # type: ignore[attr-defined]
+            at = item.where(code[0])
             return "xen", None, XEN_NO_XEND, f"Python code in a domU config at {at}"
     return None

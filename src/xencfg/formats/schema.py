@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
+
+#: Where a keyword use was seen (a syntax node, or ``(Loaded, node)``): :meth:`Schema.infer`
+#: hands back the one of the use that proves a release.
+W = TypeVar("W")
 
 _VERSION = re.compile(r"\d+(\.\d+){0,3}")
 
@@ -394,15 +398,15 @@ class Schema:
         )
 
     def infer(
-        self, uses: Iterable[tuple[str, str, object]]
-    ) -> tuple[tuple[Version, object, str] | None, tuple[Version, object, str] | None]:
+        self, uses: Iterable[tuple[str, str, W]]
+    ) -> tuple[tuple[Version, W, str] | None, tuple[Version, W, str] | None]:
         """The newest ``since`` and the oldest ``until`` among ``(context, name,
         where)`` keyword uses, each with the use that set it: the files then
         need at least the first release and run before the second. ``until``
         counts only where the daemon refuses the file for it (a working
         multipath.conf may carry lines its release skips)."""
-        low: tuple[Version, object, str] | None = None
-        below: tuple[Version, object, str] | None = None
+        low: tuple[Version, W, str] | None = None
+        below: tuple[Version, W, str] | None = None
         for ctx, name, where in uses:
             kw = self.keyword(ctx, name)
             if kw is None:

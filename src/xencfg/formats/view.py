@@ -468,6 +468,9 @@ class View:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, View) and type(other) is type(self) and other.block == self.block
 
+    # unhashable (equal by its block, which edits change): typeshed types
+    # object.__hash__ as a method, so saying None takes this ignore, as typeshed's own
+    # list and dict do
     __hash__ = None  # type: ignore[assignment]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -13,6 +13,9 @@ from ..cluster import Cluster, Loaded, colocation_pairs, order_pairs, short
 from ..syntax.tree import Node
 from ..versions import COMPONENTS
 from .model import Contributor, GEdge, Graph, Span
+
+if TYPE_CHECKING:  # (each contributor imports the formats it reads when it runs)
+    from ..formats.xen.domu import DomUDocument
 
 
 def _everywhere(layer: set[str] | frozenset[str], nodes: set[str]) -> bool:
@@ -95,10 +98,12 @@ class _Maps:
 
 
 def _maps(cluster: Cluster) -> _Maps:
+    from ..formats.multipath import MultipathDocument
+
     maps = _Maps()
-    for item in cluster.docs("multipath"):
+    for item, doc in cluster.typed("multipath", MultipathDocument):
         node = item.node or ""
-        for m in item.doc.multipaths:  # type: ignore[attr-defined]
+        for m in doc.multipaths:
             if not m.wwid:
                 continue
             where = span(item, m.block)
@@ -199,10 +204,12 @@ def _node_vertex(cluster: Cluster, g: Graph, name: str, why: str) -> str:
 
 def _drbd_index(cluster: Cluster) -> tuple[dict[str, str], dict[int, str]]:
     """DRBD resources by name and by minor (for /dev/drbdN disks), as vertex ids."""
+    from ..formats.drbd import DrbdDocument
+
     names: dict[str, str] = {}
     minors: dict[int, str] = {}
-    for item in cluster.docs("drbd"):
-        for res in item.doc.resource_list():  # type: ignore[attr-defined]
+    for _, doc in cluster.typed("drbd", DrbdDocument):
+        for res in doc.resource_list():
             names[res.name] = f"drbd:{res.name}"
             for h in res.host_list:
                 for vol in res.effective(h.name).volumes.values():
@@ -215,8 +222,10 @@ def _drbd_index(cluster: Cluster) -> tuple[dict[str, str], dict[int, str]]:
 def drbd_replicas(cluster: Cluster, g: Graph) -> None:
     """Each DRBD resource once, linked to the nodes that hold a replica (the backing disk
     on the edge)."""
-    for item in cluster.docs("drbd"):
-        for res in item.doc.resource_list():  # type: ignore[attr-defined]
+    from ..formats.drbd import DrbdDocument
+
+    for item, doc in cluster.typed("drbd", DrbdDocument):
+        for res in doc.resource_list():
             hosts = [h for h in res.host_list if h.kind == "on"]
             device = hosts[0].device if hosts else None
             label = res.name + (f"\\n{device.path}" if device is not None and device.path else "")
@@ -228,16 +237,21 @@ def drbd_replicas(cluster: Cluster, g: Graph) -> None:
                     g.place(g.edge(node, vid, "replica", h.disk or ""), span(item, h.block))
 
 
-def _domus(cluster: Cluster) -> dict[str, tuple[Any, list[str], list[Loaded]]]:
+_DomU = tuple["DomUDocument", list[str], list[tuple[Loaded, "DomUDocument"]]]
+
+
+def _domus(cluster: Cluster) -> dict[str, _DomU]:
     """domU name -> (its document, the nodes that hold its config, those configs)."""
-    out: dict[str, tuple[Any, list[str], list[Loaded]]] = {}
+    from ..formats.xen.domu import DomUDocument
+
+    out: dict[str, _DomU] = {}
     for fmt in ("xm", "xl"):
-        for item in cluster.docs(fmt):
-            name = item.doc.get("name")  # type: ignore[attr-defined]
+        for item, doc in cluster.typed(fmt, DomUDocument):
+            name = doc.get("name")
             if not isinstance(name, str) or not name:
                 continue
-            _, nodes, items = out.setdefault(name, (item.doc, [], []))
-            items.append(item)
+            _, nodes, items = out.setdefault(name, (doc, [], []))
+            items.append((item, doc))
             if item.node and item.node not in nodes:
                 nodes.append(item.node)
     return out
@@ -249,9 +263,12 @@ def _drbd_managers(cluster: Cluster) -> dict[str, list[str]]:
     (or ``ocf:heartbeat:drbd``) primitive's ``drbd_resource``, heartbeat's ``drbddisk``
     with its resource as parameter ``1`` (``all`` without one, as the script's
     ``RES=${1:-all}`` does). ``*`` holds those that promote every resource."""
+    from ..formats.cib.model import CibDocument
+    from ..formats.lines.haresources import HaresourcesDocument
+
     out: dict[str, list[str]] = {}
-    for item in cluster.docs("cib"):
-        for prim in item.doc.primitives:  # type: ignore[attr-defined]
+    for _, cib in cluster.typed("cib", CibDocument):
+        for prim in cib.primitives:
             kind = (prim.type or "").lower()
             if kind not in ("drbd", "drbddisk") or not prim.id:
                 continue
@@ -261,8 +278,8 @@ def _drbd_managers(cluster: Cluster) -> dict[str, list[str]]:
                 name = "*"
             if name and prim.id not in out.setdefault(name, []):
                 out[name].append(prim.id)
-    for item in cluster.docs("haresources"):  # heartbeat 1: drbddisk::r0 in a group
-        for group in item.doc.groups:  # type: ignore[attr-defined]
+    for _, hares in cluster.typed("haresources", HaresourcesDocument):  # heartbeat 1: drbddisk::r0
+        for group in hares.groups:
             for res in group.resources:
                 if res.type.lower() == "drbddisk":
                     name = (res.args or ["all"])[0]
@@ -293,9 +310,9 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
         everywhere = _everywhere(xen, set(nodes))
         vid = g.node(f"domu:{name}", name + ("\\n(all nodes)" if everywhere else ""), "domu")
         disk_spans = []
-        for item in items:
+        for item, domu in items:
             g.place(vid, span(item))
-            stmt = item.doc.assignment("disk")  # type: ignore[attr-defined]
+            stmt = domu.assignment("disk")
             if stmt is not None:
                 disk_spans.append(span(item, stmt))
         for node in [] if everywhere else nodes:
@@ -392,14 +409,16 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
     """CIB resources (groups and clones with their members), Xen resources linked to
     their domU, and order, colocation and location constraints; a constraint naming a
     resource or node that does not exist is drawn to a red 'missing' vertex."""
-    cibs = list(cluster.docs("cib"))
-    docs: list[Any] = [item.doc for item in cibs]
-    known = {r.id for doc in docs for r in doc.all_resources() if r.id}
+    from ..formats.cib.model import CibDocument, Primitive
+    from ..formats.xen.domu import DomUDocument
+
+    cibs = list(cluster.typed("cib", CibDocument))
+    known = {r.id for _, doc in cibs for r in doc.all_resources() if r.id}
     domus = _domus(cluster)
     xm_names = {
-        str(item.file.path).replace("\\", "/").split("/etc/", 1)[-1]: item.doc.get("name")  # type: ignore[attr-defined]
+        str(item.file.path).replace("\\", "/").split("/etc/", 1)[-1]: domu.get("name")
         for fmt in ("xm", "xl")
-        for item in cluster.docs(fmt)
+        for item, domu in cluster.typed(fmt, DomUDocument)
     }
 
     maps = _maps(cluster)
@@ -413,15 +432,14 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
             return f"res:{name}"
         return g.ensure(f"res:{name}", name, f"no resource {name}")
 
-    for item in cibs:
-        doc = item.doc
-        for res in doc.all_resources():  # type: ignore[attr-defined]
+    for item, doc in cibs:
+        for res in doc.all_resources():
             kind = _CIB_KIND.get(
                 res.tag, "stonith" if getattr(res, "is_stonith", False) else "resource"
             )
             if not res.id:  # no id: the schema check reports it; nothing to draw
                 continue
-            label = res.id + (f"\\n{res.type}" if getattr(res, "type", None) else "")
+            label = res.id + (f"\\n{res.type}" if isinstance(res, Primitive) and res.type else "")
             g.place(g.node(f"res:{res.id}", label, kind), span(item, res))
             for child in getattr(res, "children", []):
                 if child.id:
@@ -441,13 +459,13 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
                 name = xm_names.get(xmfile)
                 if name in domus:
                     g.edge(f"res:{res.id}", f"domu:{name}", "uses", "xmfile")
-        for o in doc.orders:  # type: ignore[attr-defined]
+        for o in doc.orders:
             for first, then in order_pairs(o, closure=False):
                 g.place(g.edge(rid(first), rid(then), "order"), span(item, o))
-        for c in doc.colocations:  # type: ignore[attr-defined]
+        for c in doc.colocations:
             for rsc, with_rsc in colocation_pairs(c, closure=False):
                 g.place(g.edge(rid(rsc), rid(with_rsc), "colocation"), span(item, c))
-        for loc in doc.locations:  # type: ignore[attr-defined]
+        for loc in doc.locations:
             if not loc.rsc:
                 continue
             for node in loc.nodes():

@@ -19,6 +19,7 @@ import attrs
 
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
+from ..rules.documents import drbd_doc
 
 
 @attrs.define
@@ -70,7 +71,7 @@ def _secret_file_mode(f: Finding, item: Loaded, fix: Fix) -> None:
 
 def _nbsp(f: Finding, item: Loaded, fix: Fix) -> None:
     """DR008: every no-break space drbdadm would refuse becomes a plain space."""
-    offsets = set(item.doc.nbsp_offsets())  # type: ignore[attr-defined]
+    offsets = set(drbd_doc(item).nbsp_offsets())
     fix.new_text = "".join(" " if i in offsets else c for i, c in enumerate(fix.new_text))
 
 

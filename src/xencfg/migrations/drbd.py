@@ -222,6 +222,8 @@ def pacemaker_fencing(doc: DrbdDocument, target: str) -> list[Change]:
     for block in _walk(doc.children):
         if block.key != "handlers":
             continue
+        if target == "9":
+            _crm_scripts_for_9(block, conv)
         for entry in list(block.entries("fence-peer")):
             program = (entry.value or "").split()
             if not program or program[0].rsplit("/", 1)[-1] != "drbd-peer-outdater":
@@ -254,6 +256,47 @@ def pacemaker_fencing(doc: DrbdDocument, target: str) -> list[Change]:
                     "crm-fence-peer's constraint stays after the resync",
                 )
     return conv.changes
+
+
+def _crm_scripts_for_9(block: Block, conv: _Converter) -> None:
+    """Point DRBD 8.4's crm-fence-peer.sh / crm-unfence-peer.sh handlers in ``block`` at
+    their DRBD 9 versions (``*.9.sh``), keeping their arguments.
+
+    crm-fence-peer.sh reads the peer's disk state from the per-minor lines of /proc/drbd
+    (drbd-utils scripts/crm-fence-peer.sh, set_states_from_proc_drbd: ``sed -nre "/^
+    *$DRBD_MINOR: cs:/ ..." /proc/drbd``); DRBD 9's /proc/drbd prints the version only,
+    so under DRBD 9 the script finds no state at all. crm-fence-peer.9.sh reads
+    ``drbdsetup events2`` instead (set_states_from_proc_drbd_or_events2), and DRBD 9
+    calls the unfence script as the ``unfence-peer`` handler (drbd-utils'
+    scripts/global_common.conf), not ``after-resync-target``."""
+    fence9, unfence_key9, unfence9 = CRM_FENCE_PEER["9"]
+    for entry in list(block.entries("fence-peer")):
+        program = (entry.value or "").split()
+        if program and program[0].rsplit("/", 1)[-1] == "crm-fence-peer.sh":
+            entry.values = [" ".join([fence9, *program[1:]])]
+            conv.note(
+                entry,
+                "fence-peer",
+                "warning",
+                f"'{program[0]}' reads /proc/drbd, which DRBD 9 no longer fills: the "
+                f"handler is now '{fence9}' (it reads drbdsetup events2)",
+            )
+    for entry in list(block.entries("after-resync-target")):
+        program = (entry.value or "").split()
+        if not program or program[0].rsplit("/", 1)[-1] != "crm-unfence-peer.sh":
+            continue
+        value = " ".join([unfence9, *program[1:]])
+        if block.entry(unfence_key9) is None:
+            block.set(unfence_key9, value)
+        block.children.remove(entry)
+        conv.note(
+            entry,
+            "after-resync-target",
+            "warning",
+            f"'after-resync-target {program[0]}' is 'unfence-peer {value}': DRBD 9 "
+            "calls the unfence script as the unfence-peer handler, and the 8.4 script "
+            "reads /proc/drbd, which DRBD 9 no longer fills",
+        )
 
 
 def plain_spaces(doc: DrbdDocument) -> tuple[DrbdDocument, list[Change]]:

@@ -360,6 +360,8 @@ class _Converter:
         if key == "tsc_mode" and isinstance(value, int) and value in range(len(TSC_MODES)):
             self.note(node, key, "info", f'xl names the mode: "{TSC_MODES[value]}"')
             return key, TSC_MODES[value]
+        if key == "bootargs" and isinstance(value, str):
+            return self.bootargs(node, value)
         if key in RENAMED:
             self.note(node, key, "info", f"renamed to '{RENAMED[key]}' (xl.cfg(5))")
             return RENAMED[key], value
@@ -372,6 +374,25 @@ class _Converter:
                 if isinstance(v, str) and "accel=" in v:
                     self.note(node, key, "warning", "xl ignores a vif's accel= (not supported)")
         return key, value
+
+    def bootargs(self, node: Node, value: str) -> tuple[str | None, Any]:
+        """xm's ``bootargs`` as xl's ``bootloader_args``; an empty one is dropped.
+
+        An empty string (``bootargs=""``, as SLES 11's vm-install writes it) means no
+        arguments to xend (XendBootloader.py extends the command only ``if blargs``), but
+        xl 4.17 crashes on ``bootloader_args = ""`` (peer-xl: a segmentation fault after
+        'Specifying "bootloader_args" as a string is deprecated')."""
+        if value.strip():
+            self.note(node, "bootargs", "info", "renamed to 'bootloader_args' (xl.cfg(5))")
+            return "bootloader_args", value
+        self.note(
+            node,
+            "bootargs",
+            "info",
+            "empty: dropped (the bootloader gets no arguments either way; xl 4.17 crashes "
+            "on an empty bootloader_args string)",
+        )
+        return None, None
 
     def disk(self, node: Node, spec: str) -> str:
         d = parse_disk(spec)

@@ -10,22 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from ..cluster import Cluster, Loaded
 from ..discover import modes_are_real
 from ..findings import Finding
 from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
 from . import make, repeats, rule
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.lines.corosync import CorosyncDocument
-
-
-def _coro(item: Loaded) -> CorosyncDocument:
-    """The document of a corosync.conf item."""
-    return cast("CorosyncDocument", item.doc)
-
+from .documents import cib_doc as _cib
+from .documents import corosync_doc as _coro
+from .documents import hosts_doc as _hosts
 
 #: knet reads at least 1024 bits of key ("Could only read 128 bits of minimum 1024 bits").
 MIN_KEY_BYTES = 128
@@ -588,7 +582,7 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
         if not by_name:
             continue
         for cib in cibs:
-            for node in cib.doc.nodes:  # type: ignore[attr-defined]
+            for node in _cib(cib).nodes:
                 uname = node.uname
                 if uname is None:
                     continue
@@ -630,7 +624,7 @@ def ring_names(cluster: Cluster) -> Iterator[Finding]:
                 if ring_address(addr) is not None:
                     continue
                 for node, h in sorted(hosts.items()):
-                    if not h.doc.addresses(addr):  # type: ignore[attr-defined]
+                    if not _hosts(h).addresses(addr):
                         yield make(
                             "CS011",
                             f"ring{k}_addr {addr} is not in {node}'s /etc/hosts",

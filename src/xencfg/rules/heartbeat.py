@@ -5,30 +5,17 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, cast
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
 from ..versions import DRBD_9, HEARTBEAT_ATTRD
 from . import make, rule
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.lines.authkeys import AuthkeysDocument
-    from ..formats.lines.hacf import HacfDocument
-    from ..formats.lines.haresources import HaresourcesDocument
+from .documents import authkeys_doc as _authkeys
+from .documents import hacf_doc as _hacf
+from .documents import haresources_doc
 
 #: Sources that list every member (DRBD and the CIB may name only some nodes).
 _FULL_LISTS = ("ocfs2", "cman")
-
-
-def _hacf(item: Loaded) -> HacfDocument:
-    """The document of an ha.cf item (its rules run on ``formats=("hacf",)``)."""
-    return cast("HacfDocument", item.doc)
-
-
-def _authkeys(item: Loaded) -> AuthkeysDocument:
-    """The document of an authkeys item."""
-    return cast("AuthkeysDocument", item.doc)
 
 
 def _names(names: Iterable[object]) -> str:
@@ -174,7 +161,7 @@ def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
         if hacf.crm_enabled or (hacf.autojoin or "").lower() in ("other", "any") or not hacf.nodes:
             continue
         known = {n.lower() for n in hacf.nodes}
-        for group in cast("HaresourcesDocument", item.doc).groups:
+        for group in haresources_doc(item).groups:
             if group.node and group.node.lower() not in known:
                 yield make(
                     "HB001",
@@ -202,10 +189,14 @@ def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membe
 
 
 def _hostname_file(item: Loaded) -> bool:
-    """Whether the node's name comes from its own etc/hostname (not a folder name)."""
+    """Whether the node's name comes from its own etc/hostname (not a folder name, nor
+    ``--node NAME=PATH``, which names the tree whatever its hostname file says)."""
+    from ..discover import node_name
+
     for parent in item.file.path.parents[:3]:
         if (parent / "hostname").is_file() or (parent / "HOSTNAME").is_file():
-            return True
+            named = node_name(parent.parent, parent)
+            return item.node is not None and named.lower() == item.node.lower()
     return False
 
 

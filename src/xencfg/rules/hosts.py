@@ -9,6 +9,7 @@ from typing import Any
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from . import make, rule
+from .documents import hosts_doc as _hosts
 
 
 @rule("HS001", "name-shadowed", "warning", formats=("hosts",))
@@ -24,7 +25,7 @@ def name_shadowed(item: Loaded) -> Iterator[Finding]:
 
     Fix: give each address its own name (``host1-hb``, ``host1-drbd``).
     """
-    for line, names, earlier in item.doc.shadowed():  # type: ignore[attr-defined]
+    for line, names, earlier in _hosts(item).shadowed():
         quoted = ", ".join(f"'{n}'" for n in names)
         yield make(
             "HS001",

@@ -6,46 +6,19 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from ..cluster import Cluster, Loaded, short
 from ..findings import Finding
 from ..suggest import closest
 from ..versions import IET_ETC
 from . import make, repeats, rule
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.cib.model import CibDocument
-    from ..formats.lines.ietallow import IetAllowDocument
-    from ..formats.lines.ietd import IetdDocument
-    from ..formats.lines.initiatorname import InitiatorNameDocument
-    from ..formats.lines.iscsid import IscsidDocument
-
-
-def _ietd(item: Loaded) -> IetdDocument:
-    """The document of an ietd.conf item."""
-    return cast("IetdDocument", item.doc)
-
-
-def _allow(item: Loaded) -> IetAllowDocument:
-    """The document of an initiators.allow / targets.allow item."""
-    return cast("IetAllowDocument", item.doc)
-
-
-def _initiator(item: Loaded) -> InitiatorNameDocument:
-    """The document of an initiatorname.iscsi item."""
-    return cast("InitiatorNameDocument", item.doc)
-
-
-def _iscsid(item: Loaded) -> IscsidDocument:
-    """The document of an iscsid.conf item."""
-    return cast("IscsidDocument", item.doc)
-
-
-def _cib(item: Loaded) -> CibDocument:
-    """The document of a CIB item."""
-    return cast("CibDocument", item.doc)
-
+from .documents import cib_doc as _cib
+from .documents import iet_allow_doc as _allow
+from .documents import ietd_doc as _ietd
+from .documents import initiatorname_doc as _initiator
+from .documents import iscsid_doc as _iscsid
+from .documents import multipath_doc as _mp
 
 #: RFC 1994 lets CHAP secrets be short; the Microsoft initiator, and IET's own
 #: documentation, ask for 12 to 16 characters.
@@ -265,7 +238,7 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
     then all that keeps the domUs' I/O alive while the target moves, and the
     message says so.
     """
-    from .multipath import _mp, _queues
+    from .multipath import _queues
 
     for item in cluster.docs("iscsid"):
         mp = cluster.first("multipath", item.node)
@@ -757,7 +730,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     wanted: dict[str, set[str]] = {}  # WWID -> nodes whose multipath.conf names it
     for node, items in cluster.by_node("multipath").items():
         for item in items:
-            for m in item.doc.multipaths:  # type: ignore[attr-defined]
+            for m in _mp(item).multipaths:
                 if node and m.wwid:
                     wanted.setdefault(m.wwid, set()).add(node)
     for item in cluster.docs("ietd"):

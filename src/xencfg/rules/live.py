@@ -632,17 +632,17 @@ def cib_epoch_drift(cluster: Cluster) -> Iterator[Finding]:
     from ..formats.cib.model import CibDocument
 
     for node in cluster.nodes:
-        lives = [(i, _epoch(c)) for i, c in cluster.typed("cib-live", CibDocument, node)]
+        lives = [(i, c, _epoch(c)) for i, c in cluster.typed("cib-live", CibDocument, node)]
         for item, cib in cluster.typed("cib", CibDocument, node):
             disk = _epoch(cib)
-            for live_item, now in lives:
+            for live_item, live, now in lives:
                 if disk is not None and now is not None and disk != now:
                     yield make(
                         "LS011",
                         f"cib.xml of {node} is at admin_epoch/epoch {disk[0]}/{disk[1]}, the "
                         f"running CIB at {now[0]}/{now[1]}",
                         item.where(cib.root),
-                        [live_item.where(live_item.doc.root)],  # type: ignore[attr-defined]
+                        [live_item.where(live.root)],
                     )
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -16,15 +16,12 @@ from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
 from . import make, repeats, rule
+from .documents import cib_doc as _cib
+from .documents import multipath_doc as _mp
 
 if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.multipath import MultipathDocument
+    from ..formats.multipath import BlacklistEntry, MultipathDocument
     from ..syntax.tree import Node
-
-
-def _mp(item: Loaded) -> MultipathDocument:
-    """The document of a multipath.conf item."""
-    return cast("MultipathDocument", item.doc)
 
 
 @rule("MP001", "bad-regex", "error", formats=("multipath",))
@@ -294,7 +291,7 @@ def _cluster_fences(cluster: Cluster) -> bool:
         if on and any(
             p.is_stonith and (p.type or "") not in TEST_AGENTS
             for i in unit.scope
-            for p in i.doc.primitives  # type: ignore[attr-defined]
+            for p in _cib(i).primitives
         ):
             return True
     return False
@@ -376,8 +373,8 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
         for i in mp
     )
     for item in cluster.docs("cib"):
-        for res in item.doc.primitives:  # type: ignore[attr-defined]
-            for value in res.instance_attributes.values():
+        for prim in _cib(item).primitives:
+            for value in prim.instance_attributes.values():
                 if not value or not value.startswith("/dev/mapper/"):
                     continue
                 name = value[len("/dev/mapper/") :].split("/", 1)[0]
@@ -385,8 +382,8 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
                     continue
                 yield make(
                     "MP008",
-                    f"{res.id} uses {value}, but no multipath.conf defines alias '{name}'",
-                    item.where(res),
+                    f"{prim.id} uses {value}, but no multipath.conf defines alias '{name}'",
+                    item.where(prim),
                     [mp[0].where()],
                 )
     if not cluster.has("drbd"):
@@ -425,11 +422,11 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
 _SCSI_PATH_NAMES = ("sda", "sdc", "sdq", "sdz", "sdaa")
 
 
-def _matches_any(entries: list[object], text: str) -> bool | None:
+def _matches_any(entries: list[BlacklistEntry], text: str) -> bool | None:
     """Whether one of the regex ``entries`` matches ``text`` (``None``: one we cannot judge)."""
     unsure = False
     for e in entries:
-        hit = regex.search(e.value or "", text)  # type: ignore[attr-defined]
+        hit = regex.search(e.value or "", text)
         if hit:
             return True
         unsure = unsure or hit is None
@@ -450,7 +447,7 @@ def _blacklisting(items: list[Loaded], wwid: str) -> tuple[Loaded, object, str] 
     entries = [(item, r) for item in items for r in _mp(item).blacklist]
     excepts = [r for item in items for r in _mp(item).blacklist_exceptions]
 
-    def of(kind: str) -> list[object]:
+    def of(kind: str) -> list[BlacklistEntry]:
         return [r for r in excepts if r.kind == kind]
 
     for item, r in entries:

@@ -4,27 +4,16 @@ and with the other node lists, and sysconfig/o2cb's boot cluster."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from ..formats.view import to_int
 from . import make, repeats, rule
+from .documents import cib_doc as _cib
+from .documents import ocfs2_doc as _ocfs2
+from .documents import shellvars_doc as _o2cb
 from .drbd.common import short
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.lines.ocfs2 import Ocfs2Document
-    from ..formats.lines.shellvars import ShellvarsDocument
-
-
-def _ocfs2(item: Loaded) -> Ocfs2Document:
-    """The document of an ocfs2 cluster.conf item."""
-    return cast("Ocfs2Document", item.doc)
-
-
-def _o2cb(item: Loaded) -> ShellvarsDocument:
-    """The document of a sysconfig/o2cb item."""
-    return cast("ShellvarsDocument", item.doc)
 
 
 @rule("OC001", "node-count-mismatch", "warning", formats=("ocfs2",))
@@ -458,7 +447,7 @@ def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
 
     configs = _node_configs(cluster)
     for item in cluster.docs("cib"):
-        for clone in item.doc.all_resources():  # type: ignore[attr-defined]
+        for clone in _cib(item).all_resources():
             if not isinstance(clone, Clone) or isinstance(clone, Master):
                 continue
             if to_int(clone.meta("clone-max") or clone.meta("clone_max")) == 1:

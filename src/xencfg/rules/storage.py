@@ -5,32 +5,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from . import make, repeats, rule
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.drbd import DrbdDocument
-    from ..formats.lines.modules import ModulesDocument
-    from ..formats.lvmlike.evms import EvmsDocument
-
-
-def _evms(item: Loaded) -> EvmsDocument:
-    """The document of an evms.conf item."""
-    return cast("EvmsDocument", item.doc)
-
-
-def _modules(item: Loaded) -> ModulesDocument:
-    """The document of a modprobe file item."""
-    return cast("ModulesDocument", item.doc)
-
-
-def _drbd(item: Loaded) -> DrbdDocument:
-    """The document of a drbd.conf item."""
-    return cast("DrbdDocument", item.doc)
+from .documents import drbd_doc as _drbd
+from .documents import evms_doc as _evms
+from .documents import modules_doc as _modules
 
 
 @rule("EV001", "evms-pins-dm-minor", "warning", formats=("evms",))

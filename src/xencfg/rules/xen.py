@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import attrs
 
@@ -15,33 +15,10 @@ from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
 from ..versions import XEN_NO_XEND, XEN_TYPE, XEN_XL
 from . import make, rule
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ..formats.cib.model import CibDocument
-    from ..formats.drbd import DrbdDocument
-    from ..formats.xen.domu import DomUDocument
-    from ..formats.xen.xend import XendDocument
-
-
-def _domu(item: Loaded) -> DomUDocument:
-    """The document of a domU config item (xm or xl)."""
-    return cast("DomUDocument", item.doc)
-
-
-def _xend(item: Loaded) -> XendDocument:
-    """The document of an xend-config.sxp item."""
-    return cast("XendDocument", item.doc)
-
-
-def _drbd(item: Loaded) -> DrbdDocument:
-    """The document of a drbd.conf item."""
-    return cast("DrbdDocument", item.doc)
-
-
-def _cib(item: Loaded) -> CibDocument:
-    """The document of a CIB item."""
-    return cast("CibDocument", item.doc)
-
+from .documents import cib_doc as _cib
+from .documents import domu_doc as _domu
+from .documents import drbd_doc as _drbd
+from .documents import xend_doc as _xend
 
 DOMU_FORMATS = ("xm", "xl")
 #: Disks that are the same device on every node (replicated or on the SAN); other

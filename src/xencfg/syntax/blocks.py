@@ -508,6 +508,8 @@ class LiveSettings(dict[str, Any]):
         for key in list(self):
             del self[key]
 
+    # mypy holds an in-place operator to the signature of __or__, which takes dicts only;
+    # typeshed's own dict.__ior__ (a mapping or pairs, as update) carries this ignore too
     def __ior__(self, other: Any) -> LiveSettings:  # type: ignore[override,misc]
         self.update(other)
         return self

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from sys import intern
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..errors import ParseError
 from .blocks import JOIN, VALUE_KINDS, Block, Entry, Values
@@ -35,8 +35,12 @@ from .tree import (
     walk,
 )
 
-D = TypeVar("D", bound=Node)
+if TYPE_CHECKING:  # (document.py builds on the syntax tree: the type only)
+    from ..document import TreeDocument
+
+D = TypeVar("D", bound="TreeDocument")
 N = TypeVar("N", bound=Node)
+E = TypeVar("E", bound=Entry)
 
 
 def to_tok(t: Any) -> Tok:
@@ -84,6 +88,10 @@ def light_values(toks: list[Tok], unquote: Callable[[str], str], light: Light) -
     return tuple([light.share(v) for v in values])
 
 
+@overload
+def make_entry(children: list[Any], unquote: Callable[[str], str]) -> Entry: ...
+@overload
+def make_entry(children: list[Any], unquote: Callable[[str], str], cls: type[E]) -> E: ...
 def make_entry(
     children: list[Any], unquote: Callable[[str], str], cls: type[Entry] = Entry
 ) -> Entry:
@@ -209,10 +217,10 @@ def make_root(cls: type[D], children: list[Any]) -> D:
     if building() is not None and all(isinstance(c, Node) for c in children):
         # light, and nothing but nodes (a scanner's tree): one list as long as the file,
         # not three; the pieces are dropped at the end of the parse
-        doc = cls(children)  # type: ignore[call-arg]
+        doc = cls(children)
         doc.cst = children
         return doc
-    doc = cls([c for c in children if isinstance(c, Node)])  # type: ignore[call-arg]
+    doc = cls([c for c in children if isinstance(c, Node)])
     doc.cst = list(children)
     return doc
 

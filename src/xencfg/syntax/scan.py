@@ -159,9 +159,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     """
     feed = text if not text or text.endswith("\n") else text + "\n"
     ignored = IGNORED[shape.grammar]
-    entry_rule, block_rule, array_rule, start_rule = (
-        getattr(builder, r, None) for r in shape.rules
-    )
+    entry_rule, block_rule, array_rule, start_rule = (_rule(builder, r) for r in shape.rules)
     # Lark hands each token to the transformer's method of the terminal's name, if any
     callbacks = {
         name: getattr(builder, name)
@@ -239,7 +237,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
                     head.append(
                         shared.get(quick_end) or Tok(quick_end, quick.group(g), quick.start(g))
                     )
-                items.append(entry_rule(head))  # type: ignore[misc]
+                items.append(entry_rule(head))
                 continue
             if not block_args and len(head) > 1:
                 return None
@@ -254,13 +252,13 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
         elif act == _END:
             if keep_end:
                 head.append(tok)
-            items.append(entry_rule(head))  # type: ignore[misc]
+            items.append(entry_rule(head))
             state = 0
         elif act == _CLOSE:
             if not stack:
                 return None
             items.append(tok)
-            node = block_rule(items)  # type: ignore[misc]
+            node = block_rule(items)
             items = stack.pop()
             items.append(node)
         elif act == _OPEN:
@@ -291,7 +289,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             state = 3
         elif act == _VALUE:  # the one value after assign
             head.append(tok)
-            items.append(entry_rule(head))  # type: ignore[misc]
+            items.append(entry_rule(head))
             state = 0
         elif act == _LIST_OPEN:
             listed = [tok]
@@ -302,20 +300,30 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             listed.append(tok)
             if not _list_ok([t.kind for t in listed[1:-1]], values, list_sep):
                 return None
-            head.append(array_rule(listed))  # type: ignore[misc]
-            items.append(entry_rule(head))  # type: ignore[misc]
+            head.append(array_rule(listed))
+            items.append(entry_rule(head))
             state = 0
         else:
             return None
     if state != 0 or stack:
         return None
-    return start_rule(items)  # type: ignore[misc]
+    return start_rule(items)
 
 
 # How a token is made (:func:`_making`), and what it does in a state (:func:`_action`).
 _OWN, _SHARED, _CALLBACK, _NONE, _SKIP, _FAIL_ = range(6)
 _KEY, _APPEND, _END, _CLOSE, _OPEN, _AFTER_OPEN, _BLANK, _ATOM, _BARE_OPEN = range(9)
 _ASSIGN, _VALUE, _LIST_OPEN, _LIST_ITEM, _LIST_CLOSE, _REFUSE = range(9, 15)
+
+
+def _rule(builder: Any, name: str) -> Callable[[list[Any]], Any]:
+    """The builder's method for the grammar rule ``name``. A shape that names none
+    (``""``: xend's S-expressions have no statements nor lists) never calls it."""
+    return getattr(builder, name, _no_rule)
+
+
+def _no_rule(pieces: list[Any]) -> Any:
+    raise TypeError("the shape names no rule for these pieces")
 
 
 def _making(

@@ -746,9 +746,10 @@ def node_insert_index(node: Node, pieces: Sequence[Piece]) -> int:
         p = pieces[i]
         if isinstance(p, Tok) and not p.is_trivia and p.text in closer:
             j = i
-            while j > 0 and isinstance(pieces[j - 1], Tok) and pieces[j - 1].is_trivia:  # type: ignore[union-attr]
+            while j > 0:
                 prev = pieces[j - 1]
-                assert isinstance(prev, Tok)
+                if not (isinstance(prev, Tok) and prev.is_trivia):
+                    break
                 if "\n" in prev.text:
                     # keep a same-line tail ("{ # x\n") before the insertion point
                     break

@@ -497,7 +497,7 @@ class CibDocument(SourceDocument):
             el.set("to", first)
         if score is not None:
             el.set("score", score)
-        return self.add_constraint(el)  # type: ignore[return-value]
+        return Order(self._constrain(el))
 
     def add_colocation(
         self, rsc: str, with_rsc: str, *, id: str | None = None, score: str = "INFINITY"
@@ -509,7 +509,7 @@ class CibDocument(SourceDocument):
         el.set("from" if legacy else "rsc", rsc)
         el.set("to" if legacy else "with-rsc", with_rsc)
         el.set("score", score)
-        return self.add_constraint(el)  # type: ignore[return-value]
+        return Colocation(self._constrain(el))
 
     def add_location(self, rsc: str, node: str, score: str, *, id: str | None = None) -> Location:
         """``rsc`` prefers (or avoids) ``node``: ``node``/``score`` attributes in
@@ -522,14 +522,18 @@ class CibDocument(SourceDocument):
             el.set("score", score)
         else:
             add_node_rule(el, f"{lid}-rule", f"{lid}-expr", score, node)
-        return self.add_constraint(el)  # type: ignore[return-value]
+        return Location(self._constrain(el))
 
     def add_constraint(self, el: Any) -> Constraint:
+        return constraint_view(self._constrain(el))
+
+    def _constrain(self, el: Any) -> Any:
+        """``el`` appended to the constraints section."""
         sec = self.section("constraints")
         if sec is None:
             raise ValueError("this document has no constraints section")
         sec.append(el)
-        return constraint_view(el)
+        return el
 
     def remove(self, view: View) -> None:
         """Remove an element (its whole lines go with it when dumped)."""

@@ -86,13 +86,15 @@ class View:
         """An XML attribute, under either spelling (``start_delay``/``start-delay``)."""
         return _attr(self.el, name, name.replace("_", "-"), name.replace("-", "_"))
 
-    def set(self, name: str, value: str) -> None:
-        """Set an XML attribute, keeping the spelling already used on the element."""
+    def set(self, name: str, value: str) -> View | None:
+        """Set an XML attribute, keeping the spelling already used on the element
+        (``None``; a view that sets a child element returns its view: :meth:`NvSet.set`)."""
         for n in (name, name.replace("_", "-"), name.replace("-", "_")):
             if self.el.get(n) is not None:
                 self.el.set(n, value)
-                return
+                return None
         self.el.set(name, value)
+        return None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, View) and other.el is self.el
@@ -166,7 +168,7 @@ class NvSet(View):
         pair = self.nvpair(name)
         return pair.value if pair is not None else None
 
-    def set(self, name: str, value: str) -> NvPair:  # type: ignore[override]
+    def set(self, name: str, value: str) -> NvPair:
         """Change an nvpair's value, or add one (id ``<set id>-<name>``)."""
         pair = self.nvpair(name)
         if pair is not None:

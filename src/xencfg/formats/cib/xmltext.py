@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
 
@@ -267,10 +267,14 @@ def tag_starts(text: str) -> array[int]:
     """The offset of every start tag, in document order: all a document needs to place
     its elements until an edit asks for the full spans (see :class:`Snapshot`); in an
     array, 8 bytes each (a list of ints costs 40)."""
-    return scan(text, starts_only=True)  # type: ignore[return-value]
+    return scan(text, starts_only=True)
 
 
-def scan(text: str, starts_only: bool = False) -> list[TagSpan]:
+@overload
+def scan(text: str, starts_only: Literal[False] = False) -> list[TagSpan]: ...
+@overload
+def scan(text: str, starts_only: Literal[True]) -> array[int]: ...
+def scan(text: str, starts_only: bool = False) -> list[TagSpan] | array[int]:
     """Every element's :class:`TagSpan`, in document order (the text is well-formed);
     with ``starts_only``, the offsets of the start tags instead (in an array)."""
     out: Any = array("q") if starts_only else []
@@ -436,7 +440,7 @@ def _line_start(text: str, pos: int) -> int:
 def _indent_of(text: str, pos: int) -> str:
     start = _line_start(text, pos)
     lead = text[start:pos]
-    return lead if lead.strip() == "" else re.match(r"[ \t]*", lead).group(0)  # type: ignore[union-attr]
+    return lead if lead.strip() == "" else lead[: len(lead) - len(lead.lstrip(" \t"))]
 
 
 def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:

@@ -123,6 +123,9 @@ class Address:
             other.port,
         )
 
+    # unhashable (equal by fields that assignment changes): typeshed types
+    # object.__hash__ as a method, so saying None takes this ignore, as typeshed's own
+    # list and dict do
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:

@@ -309,10 +309,14 @@ class ShellvarsDocument(TreeDocument):
                 yield KeywordProblem(c, "command", c.key)
 
     def value_problems(self) -> Iterator[ValueProblem]:
-        """O2CB_* values the o2cb init script cannot use (a number that is not one, ...)."""
+        """O2CB_* values the o2cb init script cannot use (a number that is not one, ...).
+
+        An empty number is the default: ``o2cb configure`` writes ``O2CB_IDLE_TIMEOUT_MS=``
+        for a timeout left unset, and the init script's set_timeouts writes a timeout only
+        when ``[ -n "$O2CB_..." ]`` (ocfs2-tools vendor/common/o2cb.init.sh)."""
         for a in self.assignments():
             kind = O2CB_VARS.get(a.name)
-            if kind == "int" and to_int(a.value) is None:
+            if kind == "int" and a.value != "" and to_int(a.value) is None:
                 yield ValueProblem(a, f"{a.name}={a.value!r} is not a number")
             elif kind == "bool" and shell_bool(a.value) is None:
                 yield ValueProblem(a, f"{a.name}={a.value!r} is not true or false")
@@ -370,7 +374,7 @@ class _Builder:
         return built(a, pieces[0].pos)
 
     def command(self, children: list[Any]) -> Command:
-        return make_entry(children, str, Command)  # type: ignore[return-value]
+        return make_entry(children, str, Command)
 
     def start(self, children: list[Any]) -> ShellvarsDocument:
         return make_root(ShellvarsDocument, children)

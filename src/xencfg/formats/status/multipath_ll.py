@@ -149,10 +149,10 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
             if group is None:  # some scrapes lose the group line: keep the path anyway
                 group = PathGroup(None, None, "undef", line=no)
                 cur.groups.append(group)
-            h = tuple(_num(x) for x in m["hctl"].split(":"))
+            host, channel, target, lun = m["hctl"].split(":")  # (four, as the regex has)
             group.paths.append(
                 Path(
-                    h,  # type: ignore[arg-type]
+                    (_num(host), _num(channel), _num(target), _num(lun)),
                     m["dev"],
                     _num(m["major"]),
                     _num(m["minor"]),

@@ -215,13 +215,13 @@ def read_value(
     depth = 0
     after_value = False  # (else: after '[' or ',')
     while m is not None:
-        kind = m.lastgroup
+        kind = m.lastgroup or ""  # (every alternative is a named group: never "")
         start, pos = pos, m.end()
         if kind == "skip":
             m = match(text, pos)
             continue
         raw = m.group()
-        tok = Tok(kind, raw, start) if toks is not None else None  # type: ignore[arg-type]
+        tok = Tok(kind, raw, start) if toks is not None else None
         if kind in _VALUE:
             if after_value:
                 return None
@@ -232,8 +232,8 @@ def read_value(
                     if len(memo) < _MEMO:
                         memo[raw] = v
                 stack[-1].append(v)
-            if depth == 1 and elems is not None:
-                elems.append(tok)  # type: ignore[arg-type]
+            if depth == 1 and elems is not None and tok is not None:
+                elems.append(tok)
             after_value = True
         elif kind == "LSQB":
             if after_value or depth >= MAX_DEPTH:
@@ -253,8 +253,8 @@ def read_value(
             return None
         else:
             after_value = False
-        if toks is not None:
-            toks.append(tok)  # type: ignore[arg-type]
+        if toks is not None and tok is not None:  # (tok is made when toks is given)
+            toks.append(tok)
         if depth == 0:
             value = stack[0] if build else None
             flat_elems = elems if flat and elems else None

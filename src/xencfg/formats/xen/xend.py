@@ -139,13 +139,22 @@ class SList(Node):
 
 
 def to_py(node: Node) -> Any:
-    return node.value if isinstance(node, Atom) else node.to_py()  # type: ignore[attr-defined]
+    """An atom's string, a list's items as plain data."""
+    if isinstance(node, Atom):
+        return node.value
+    assert isinstance(node, SList)  # (xend's only other node)
+    return node.to_py()
 
 
 def from_py(value: Any) -> Node:
     """A node from a string, number or (nested) list."""
     if isinstance(value, (list, tuple)):
         return SList([from_py(v) for v in value])
+    return _atom(value)
+
+
+def _atom(value: Any) -> Atom:
+    """An atom from a string or a number (a bool as yes/no)."""
     if isinstance(value, bool):
         return Atom("yes" if value else "no")
     return Atom(str(value))
@@ -377,7 +386,7 @@ class XendDocument(TreeDocument):
         ):
             for o, v in zip(old, values, strict=False):
                 assert isinstance(o, Atom)
-                o.value = from_py(v).value  # type: ignore[attr-defined]
+                o.value = _atom(v).value
         else:
             s.items[1:] = [from_py(v) for v in values]
         return s

@@ -324,6 +324,13 @@ _OP = re.compile(r"\+=|=")
 _END = re.compile(r"[ \t\f\v\r\ufeff]*(?:(;)|(?:#[^\n]*)?(?:\n|\Z))")
 
 
+def _span(rx: re.Pattern[str], text: str, pos: int) -> int:
+    """Where ``rx`` matched at ``pos`` ends (``pos`` when it does not match; the blanks
+    and gaps match the empty string, so they always do)."""
+    m = rx.match(text, pos)
+    return pos if m is None else m.end()
+
+
 def _scan(text: str) -> XlDocument | None:
     """The document the grammar builds from ``text``, by a line scanner; ``None`` for
     anything it does not take (the grammar then parses, or words the error).
@@ -335,15 +342,15 @@ def _scan(text: str) -> XlDocument | None:
     memo: dict[str, Any] = {}  # equal values share one object
     reader = LazyValue(LITERAL, text)
     n = len(text)
-    pos = _GAP.match(text, 0).end()  # type: ignore[union-attr]
+    pos = _span(_GAP, text, 0)
     while pos < n:
         key_m = _KEY.match(text, pos)
         if key_m is None:
             return None
-        op_m = _OP.match(text, _WS.match(text, key_m.end()).end())  # type: ignore[union-attr]
+        op_m = _OP.match(text, _span(_WS, text, key_m.end()))
         if op_m is None:
             return None
-        at = _WS.match(text, op_m.end()).end()  # type: ignore[union-attr]
+        at = _span(_WS, text, op_m.end())
         found = read_rhs(LITERAL, text, at, memo)
         if found is None:
             return None
@@ -367,7 +374,7 @@ def _scan(text: str) -> XlDocument | None:
             a.cst = pieces
             a = domu.bind_assignment(a)
         children.append(a)
-        pos = _GAP.match(text, end_m.end()).end()  # type: ignore[union-attr]
+        pos = _span(_GAP, text, end_m.end())
     doc = XlDocument(children)
     doc.cst = list(children)
     return doc
@@ -490,12 +497,12 @@ def disk_spec_error(spec: str) -> str | None:
             elif word in ("raw", "qcow", "qcow2", "vhd"):
                 got["format"] = word
             pos += len(m.group())
-        elif _DISK_UNKNOWN_PREFIX.match(rest) and (
-            rest[len(_DISK_UNKNOWN_PREFIX.match(rest).group()) :][:1] not in _ALNUM  # type: ignore[union-attr]
+        elif (k := _DISK_UNKNOWN_PREFIX.match(rest)) is not None and (
+            rest[len(k.group()) :][:1] not in _ALNUM
         ):
             return f"unknown deprecated disk prefix: near `{rest}'"
-        elif (u := _DISK_UNKNOWN_KEY.match(rest)) is not None and len(u.group()) >= len(
-            _DISK_POSITIONAL.match(rest).group()  # type: ignore[union-attr]
+        elif (u := _DISK_UNKNOWN_KEY.match(rest)) is not None and len(u.group()) >= _span(
+            _DISK_POSITIONAL, rest, 0
         ):
             return f"unknown parameter: near `{u.group()}'"
         elif (p := _DISK_POSITIONAL.match(rest)) is not None and p.group():

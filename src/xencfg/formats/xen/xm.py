@@ -93,8 +93,9 @@ def literal(n: ast.AST, undecodable: bool = False) -> Any:
             if any(k is None for k in n.keys):
                 raise NotLiteral("** in a dict")
             return {
-                literal(k, undecodable): literal(v, undecodable)  # type: ignore[arg-type]
+                literal(k, undecodable): literal(v, undecodable)
                 for k, v in zip(n.keys, n.values, strict=False)
+                if k is not None  # (none is: ** was refused above)
             }
     except TypeError:
         raise NotLiteral("an unhashable key") from None

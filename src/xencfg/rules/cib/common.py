@@ -4,7 +4,7 @@ all fragments together) and small helpers on elements."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
@@ -14,8 +14,9 @@ from ...cluster import (
     NodeInfo,
     memberships,
 )
-from ...formats.cib.model import CibDocument, Primitive, _tag
+from ...formats.cib.model import Primitive, _tag
 from ...formats.cib.values import canon_name
+from ..documents import cib_doc as _cib
 
 
 @attrs.frozen
@@ -27,20 +28,14 @@ class Unit:
 
     def elements(self, *tags: str) -> Iterator[tuple[Loaded, Any]]:
         for item in self.items:
-            for el in item.doc.iter(*tags):  # type: ignore[attr-defined]
+            for el in _cib(item).iter(*tags):
                 if not _in_status(el):
                     yield item, el
 
     def primitives(self) -> Iterator[tuple[Loaded, Primitive]]:
         for item in self.items:
-            for p in item.doc.primitives:  # type: ignore[attr-defined]
+            for p in _cib(item).primitives:
                 yield item, p
-
-
-def _cib(item: Loaded) -> CibDocument:
-    """A CIB item's document, typed (units are built from ``cluster.docs("cib")``, whose
-    documents, partial ones included, are all :class:`CibDocument`)."""
-    return cast(CibDocument, item.doc)
 
 
 def _in_status(el: Any) -> bool:
@@ -50,8 +45,8 @@ def _in_status(el: Any) -> bool:
 def units(cluster: Cluster) -> list[Unit]:
     """Full CIBs one by one, then every fragment together."""
     docs = list(cluster.docs("cib"))
-    full = [i for i in docs if not i.doc.is_fragment]  # type: ignore[attr-defined]
-    frags = tuple(i for i in docs if i.doc.is_fragment)  # type: ignore[attr-defined]
+    full = [i for i in docs if not _cib(i).is_fragment]
+    frags = tuple(i for i in docs if _cib(i).is_fragment)
     out = [Unit((i,), (i,)) for i in full]
     if frags:
         out.append(Unit(frags, frags + tuple(full)))

@@ -15,6 +15,8 @@ from ...cluster import (
 from ...findings import Finding, Location
 from ...formats.cib.model import NvPair, Primitive
 from .. import make, rule
+from ..documents import domu_doc as _domu
+from ..documents import drbd_doc as _drbd
 from .common import units
 
 # -- Xen guests --------------------------------------------------------------------
@@ -110,8 +112,9 @@ def _drbd_resources(cluster: Cluster, node: str) -> list[tuple[Loaded, Any]]:
 
     def compute() -> list[tuple[Loaded, Any]]:
         docs = list(cluster.docs("drbd", node))
-        common = next((d.doc.common_block for d in docs if d.doc.common_block is not None), None)  # type: ignore[attr-defined]
-        return [(d, r) for d in docs for r in d.doc.resource_list(common)]  # type: ignore[attr-defined]
+        blocks = (_drbd(d).common_block for d in docs)
+        common = next((b for b in blocks if b is not None), None)
+        return [(d, r) for d in docs for r in _drbd(d).resource_list(common)]
 
     return cluster.fact(f"cib:drbd:{node}", compute)
 
@@ -169,7 +172,7 @@ def migrate_without_dual_primary(cluster: Cluster) -> Iterator[Finding]:
             for domu in _domu_for(cluster, prim.xmfile):
                 if domu.node is None:
                     continue
-                for disk in domu.doc.disks:  # type: ignore[attr-defined]
+                for disk in _domu(domu).disks:
                     res_name = disk.drbd_resource
                     m = _DRBD_DEV.match(disk.target or "")
                     if res_name is None and m is None:
@@ -181,7 +184,7 @@ def migrate_without_dual_primary(cluster: Cluster) -> Iterator[Finding]:
                         if _two_primaries(cluster, res, domu.node) is False:
                             nodes, places = lacking.setdefault((res.name, disk.raw), ([], []))
                             nodes.append(domu.node)
-                            disk_at = domu.doc.assignment("disk")  # type: ignore[attr-defined]
+                            disk_at = _domu(domu).assignment("disk")
                             places += [domu.where(disk_at), ditem.where(res)]
             for (res_name, raw), (nodes, places) in lacking.items():
                 yield make(

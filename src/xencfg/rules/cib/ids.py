@@ -16,7 +16,7 @@ from ...cluster import (
 from ...findings import Finding
 from ...formats.cib.model import _tag
 from .. import make, rule
-from .common import _in_status, _label, _names, _same_object, units
+from .common import _cib, _in_status, _label, _names, _same_object, units
 
 
 @rule("CB001", "duplicate-id", "error", scope="cluster")
@@ -166,9 +166,9 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     for unit in units(cluster):
         rids: set[str] = set()
         for item in unit.scope:
-            rids.update(r.id for r in item.doc.all_resources() if r.id)  # type: ignore[attr-defined]
+            rids.update(r.id for r in _cib(item).all_resources() if r.id)
         for item in unit.items:
-            for ref in item.doc.references():  # type: ignore[attr-defined]
+            for ref in _cib(item).references():
                 if _in_status(ref.source):
                     continue
                 if ref.kind == "resource" and ref.target not in rids:

@@ -12,7 +12,7 @@ from ...cluster import (
 from ...findings import Finding
 from ...formats.cib.values import canon_name
 from .. import make, rule
-from .common import Unit, units
+from .common import Unit, _cib, units
 
 # -- quorum --------------------------------------------------------------------------
 
@@ -61,7 +61,7 @@ def no_quorum_ignored(cluster: Cluster) -> Iterator[Finding]:
             continue
         last = None
         for item in unit.items:
-            for pair in item.doc.option_pairs():  # type: ignore[attr-defined]
+            for pair in _cib(item).option_pairs():
                 if canon_name(pair.name) == "no-quorum-policy":
                     last = (item, pair)
         if last is None or (last[1].value or "").strip().lower() != "ignore":

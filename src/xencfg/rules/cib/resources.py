@@ -132,7 +132,7 @@ def provider_without_ocf(item: Loaded) -> Iterator[Finding]:
 
     Fix: remove ``provider``.
     """
-    for prim in item.doc.primitives:  # type: ignore[attr-defined]
+    for prim in _cib(item).primitives:
         if prim.provider is not None and prim.rclass not in (None, "ocf"):
             yield make(
                 "CB014",
@@ -158,7 +158,7 @@ def resource_id_breaks_upgrade(item: Loaded) -> Iterator[Finding]:
 
     Fix: use letters, digits, ``-``, ``_`` and ``.``, starting with a letter.
     """
-    for res in item.doc.all_resources():  # type: ignore[attr-defined]
+    for res in _cib(item).all_resources():
         if res.id and _UNSAFE_ID.search(res.id):
             yield make(
                 "CB015",
@@ -215,18 +215,18 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
         filesystems = [
             (i, p)
             for i in unit.scope
-            for p in i.doc.primitives  # type: ignore[attr-defined]
+            for p in _cib(i).primitives
             if p.type == "Filesystem" and p.param("directory")
         ]
         # each constraint's pairs once, indexed by the pair (resource sets expanded)
         ordered: dict[tuple[str, str], list[tuple[Loaded, Any]]] = {}
         for i in unit.scope:
-            for o in i.doc.orders:  # type: ignore[attr-defined]
+            for o in _cib(i).orders:
                 for pair in dict.fromkeys(order_pairs(o)):
                     ordered.setdefault(pair, []).append((i, o))
         colocated: dict[tuple[str, str], list[Any]] = {}
         for i in unit.scope:
-            for c in i.doc.colocations:  # type: ignore[attr-defined]
+            for c in _cib(i).colocations:
                 for pair in dict.fromkeys(colocation_pairs(c)):
                     colocated.setdefault(pair, []).append(c)
         for item, prim in unit.primitives():
@@ -274,7 +274,7 @@ def ocfs2_not_cloned(item: Loaded) -> Iterator[Finding]:
 
     Fix: wrap it in ``<clone>`` (``globally_unique=false``, ``clone_node_max=1``).
     """
-    for prim in item.doc.primitives:  # type: ignore[attr-defined]
+    for prim in _cib(item).primitives:
         if _is_ocfs2_fs(prim) and not _in_clone(prim.el):
             yield make(
                 "CB017",
@@ -300,7 +300,7 @@ def start_delay_on_stop(item: Loaded) -> Iterator[Finding]:
 
     Fix: remove ``start_delay`` from these operations.
     """
-    for prim in item.doc.primitives:  # type: ignore[attr-defined]
+    for prim in _cib(item).primitives:
         for op in prim.ops:
             delay = op.start_delay
             if op.name in _NO_DELAY_OPS and delay is not None and delay.ms:
@@ -345,7 +345,7 @@ def stonith_may_fence_itself(cluster: Cluster) -> Iterator[Finding]:
     (or a rule ``#uname eq host1`` with score -INFINITY).
     """
     for unit in units(cluster):
-        locations = [c for i in unit.scope for c in i.doc.locations]  # type: ignore[attr-defined]
+        locations = [c for i in unit.scope for c in _cib(i).locations]
         for item, prim in unit.primitives():
             if not prim.is_stonith or _in_clone(prim.el):
                 continue
@@ -387,7 +387,7 @@ def placeholder_password(item: Loaded) -> Iterator[Finding]:
     Fix: set a long random password on the board and in the CIB (or its
     password file), then test fencing (``stonith -t TYPE ... -T reset NODE``).
     """
-    for pair in item.doc.secret_nvpairs():  # type: ignore[attr-defined]
+    for pair in _cib(item).secret_nvpairs():
         if pair.name.lower().endswith("method") or pair.value is None:
             continue  # passwd_method=file names where the password is
         if not pair.value.startswith("/") and is_placeholder(pair.value):

@@ -13,7 +13,8 @@ from ...findings import Finding, Location
 from ...formats.cib.model import NvPair, _tag
 from ...formats.cib.values import canon_name, parse_bool
 from .. import make, rule
-from .common import Unit, _is_ocfs2_fs, units
+from ..documents import multipath_doc as _mp
+from .common import Unit, _cib, _is_ocfs2_fs, units
 from .guests import _drbd_resources, _two_primaries
 
 # -- STONITH -----------------------------------------------------------------------
@@ -22,7 +23,7 @@ from .guests import _drbd_resources, _two_primaries
 def _stonith_option(unit: Unit) -> tuple[Loaded, NvPair] | None:
     last = None
     for item in unit.items:
-        for pair in item.doc.option_pairs():  # type: ignore[attr-defined]
+        for pair in _cib(item).option_pairs():
             if canon_name(pair.name) == "stonith-enabled":
                 last = (item, pair)
     return last
@@ -33,12 +34,12 @@ def _stonith_enabled(unit: Unit) -> tuple[bool | None, Location | None]:
     opt = _stonith_option(unit)
     if opt is not None:
         return parse_bool(opt[1].value), opt[0].where(opt[1])
-    full = [i for i in unit.items if not i.doc.is_fragment]  # type: ignore[attr-defined]
+    full = [i for i in unit.items if not _cib(i).is_fragment]
     if not full:
         return None, None
     # heartbeat 2 defaults to off, Pacemaker 1.0 to on
-    on = full[0].doc.dialect == "pacemaker-1.0"  # type: ignore[attr-defined]
-    return on, full[0].where(full[0].doc.section("crm_config"))  # type: ignore[attr-defined]
+    on = _cib(full[0]).dialect == "pacemaker-1.0"
+    return on, full[0].where(_cib(full[0]).section("crm_config"))
 
 
 @rule("CB005", "stonith-without-device", "error", scope="cluster", hazard=True)
@@ -57,7 +58,7 @@ def stonith_without_device(cluster: Cluster) -> Iterator[Finding]:
         on, where = _stonith_enabled(unit)
         if not on or where is None:
             continue
-        if any(p.is_stonith for i in unit.scope for p in i.doc.primitives):  # type: ignore[attr-defined]
+        if any(p.is_stonith for i in unit.scope for p in _cib(i).primitives):
             continue
         yield make("CB005", "STONITH is enabled but no STONITH resource is defined", where)
 
@@ -79,7 +80,7 @@ def _nodes_share(cluster: Cluster) -> list[tuple[str, Location]]:
                 out.append((f"dual-primary DRBD '{res.name}'", ditem.where(res)))
                 break
     for mp in cluster.docs("multipath"):
-        if mp.doc.multipaths:  # type: ignore[attr-defined]
+        if _mp(mp).multipaths:
             out.append(("multipath SAN LUNs", mp.where()))
             break
     return out
@@ -134,7 +135,7 @@ def test_only_stonith(item: Loaded) -> Iterator[Finding]:
     Fix: use a power or management device: ``external/riloe`` (iLO),
     ``external/ipmi``, a PDU agent, or ``external/sbd`` on shared storage.
     """
-    for prim in item.doc.stonith_resources():  # type: ignore[attr-defined]
+    for prim in _cib(item).stonith_resources():
         why = TEST_AGENTS.get(prim.type or "")
         if why:
             yield make(
@@ -155,7 +156,7 @@ def no_monitor(item: Loaded) -> Iterator[Finding]:
 
     Fix: add ``<op name="monitor" interval="20s" timeout="60s"/>``.
     """
-    for prim in item.doc.primitives:  # type: ignore[attr-defined]
+    for prim in _cib(item).primitives:
         if not any(o.name == "monitor" and o.enabled and o.interval.ms for o in prim.ops):
             yield make(
                 "CB008", f"resource '{prim.id}' ({prim.agent}) has no monitor operation",
@@ -179,7 +180,7 @@ def cleartext_password(item: Loaded) -> Iterator[Finding]:
     dedicated management account with only power rights, and keep the CIB
     out of tickets.
     """
-    for pair in item.doc.secret_nvpairs():  # type: ignore[attr-defined]
+    for pair in _cib(item).secret_nvpairs():
         if not pair.value:
             continue
         parent = pair.el.getparent()

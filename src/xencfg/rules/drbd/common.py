@@ -7,35 +7,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, cast
 
 from ...cluster import Cluster, Loaded
-from ...formats.drbd import DrbdDocument, Effective, Host, Resource
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ...formats.lines.hacf import HacfDocument
-    from ...formats.lines.hosts import HostsDocument
-    from ...formats.lines.ocfs2 import Ocfs2Document
-
-
-def _drbd(item: Loaded) -> DrbdDocument:
-    """The document of a drbd.conf item."""
-    return cast(DrbdDocument, item.doc)
-
-
-def _hacf(item: Loaded) -> HacfDocument:
-    """The document of an ha.cf item."""
-    return cast("HacfDocument", item.doc)
-
-
-def _hosts(item: Loaded) -> HostsDocument:
-    """The document of an /etc/hosts item."""
-    return cast("HostsDocument", item.doc)
-
-
-def _ocfs2(item: Loaded) -> Ocfs2Document:
-    """The document of an ocfs2 cluster.conf item."""
-    return cast("Ocfs2Document", item.doc)
+from ...formats.drbd import Effective, Host, Resource
+from ..documents import drbd_doc as _drbd
 
 
 def short(name: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import attrs
 
@@ -17,21 +17,19 @@ from ...formats.drbd.conflicts import find_conflicts
 from ...formats.lines.hosts import parse_address
 from ...versions import DRBD_9
 from .. import make, rule
+from ..documents import hacf_doc as _hacf
+from ..documents import hostname_doc
+from ..documents import hosts_doc as _hosts
+from ..documents import ocfs2_doc as _ocfs2
 from .common import (
     _drbd,
     _effective,
-    _hacf,
-    _hosts,
     _node_configs,
-    _ocfs2,
     _on_hosts,
     _resources,
     hostnames_equal,
     short,
 )
-
-if TYPE_CHECKING:  # (imported for the types only: a rule module loads no format)
-    from ...formats.lines.hostname import HostnameDocument
 
 
 @rule("DR001", "address-reused", "error", scope="cluster")
@@ -369,7 +367,7 @@ def _uname(cluster: Cluster, node: str) -> str | None:
     """The node's ``uname -n`` as its etc/hostname writes it (``None`` when no
     etc/hostname says; the node's name then comes from a folder or ``--node``)."""
     for item in cluster.docs("hostname", node):
-        name = cast("HostnameDocument", item.doc).name
+        name = hostname_doc(item).name
         if name:
             return name
     return None
