@@ -12,6 +12,7 @@ import copy
 import gc
 from pathlib import Path
 
+import attrs
 import pytest
 
 import xencfg
@@ -19,9 +20,9 @@ from conftest import FIXTURES, ids, shared_files, shared_path
 from xencfg import formats
 from xencfg.api import _parse
 from xencfg.document import TreeDocument
-from xencfg.syntax.blocks import Block, Entry
+from xencfg.syntax.blocks import Block, Entry, light_form, listed, viewed
 from xencfg.syntax.source import decode
-from xencfg.syntax.tree import Light, NeedsFullTree, Node, Tok, source_fields, walk
+from xencfg.syntax.tree import Light, NeedsFullTree, Node, Tok, light_of, source_fields, walk
 
 OWN = sorted(p for p in FIXTURES.glob("*/valid/*") if p.is_file())
 SHARED_FILES = shared_files("corpus") + shared_files("seed-examples")
@@ -176,8 +177,14 @@ def test_source_fields_cover_every_token_field() -> None:
     from xencfg.formats.xen import domu, xend
     from xencfg.syntax.blocks import Block, Entry
 
-    assert {"cst", "snap", "key_tok", "value_toks"} <= set(source_fields(Entry))
-    assert {"key_tok", "arg_toks"} <= set(source_fields(Block))
+    # a statement's key and value tokens, a section's arguments, are read from its cst
+    # (test_token_fields_are_read_from_the_source); every other field is a value
+    assert {"cst", "snap"} <= set(source_fields(Entry))
+    kept = {f.name for f in attrs.fields(Entry)} - set(source_fields(Entry))
+    assert kept == {"key", "_values", "light", "at"}
+    assert "key_tok" in source_fields(Block)
+    kept = {f.name for f in attrs.fields(Block)} - set(source_fields(Block))
+    assert kept == {"key", "_args", "_children", "light", "at"}
     assert {"key_tok", "rhs", "parsed"} <= set(source_fields(domu.Assignment))
     assert {"name_tok", "value_tok"} <= set(source_fields(shellvars.Assignment))
     assert "tok" in source_fields(xend.Atom)
@@ -203,15 +210,17 @@ def test_a_loaded_cib_takes_its_edit_states_only_when_first_needed() -> None:
 
 
 def test_a_light_statement_keeps_one_value_as_its_string_until_read_as_a_list() -> None:
-    """A light node holds one value as the string, several as a tuple (a list costs 80
-    bytes; issue 22 item 10): ``value`` reads it without making a list, ``values`` makes
-    the list once and keeps it, so edits in place reach the file."""
+    """A light node holds one value as the string, several as one string joined by a
+    newline (a list costs 80 bytes, a tuple 64; issue 22 item 10): ``value`` reads it
+    without making a list, ``values`` makes the list once and keeps it, so edits in place
+    reach the file."""
     text = "defaults {\n\tpolling_interval 5  # five\n\tuid_attribute ID SERIAL\n}\n"
     doc = xencfg.loads(text, "multipath")
     one, two = doc.children[0].children
     assert isinstance(one, Entry) and isinstance(two, Entry)
     assert one.value == "5" and one.values_view == ("5",)
-    assert one._values == "5" and two._values == ("ID", "SERIAL")  # no list made yet
+    assert one._values == "5" and two._values == "ID\nSERIAL"  # no list made yet
+    assert two.value == "ID" and two.values_view == ["ID", "SERIAL"]
     assert one == Entry("polling_interval", ["5"]) and two == Entry(
         "uid_attribute", ["ID", "SERIAL"]
     )
@@ -238,6 +247,72 @@ def test_equal_keys_and_values_of_a_light_parse_are_one_string() -> None:
     assert a.key is b.key and a.value is b.value
 
 
+@pytest.mark.parametrize(
+    "values",
+    [[], [""], ["", ""], ["a"], ["a", "b c", "d"], ["a\nb"], ["a\nb", "c"], ["x", "\n"]],
+)
+def test_a_light_value_list_reads_back_as_it_was(values: list[str]) -> None:
+    """Several values held as one string joined by a newline (or a tuple where a value
+    holds one) read back as the very list, whatever the values hold. (No scanned
+    grammar's value token holds a newline, so only a direct call reaches the tuple.)"""
+    held = light_form(values)
+    assert listed(held) == values and list(viewed(held)) == values
+    assert Entry("k", values) == Entry.light_new("k", held, Light(lambda: Entry("k")), 0)
+    assert (type(held) is str) == (values != [] and all("\n" not in v for v in values))
+
+
+def test_a_light_section_keeps_its_children_as_a_tuple_until_read_as_a_list() -> None:
+    """A light section's children are a tuple (64 bytes for two, a list 112; issue 22
+    item 10) that tree walks read as it is; ``children`` makes the list once and keeps
+    it, so edits in place reach the file."""
+    text = "multipaths {\n\tmultipath {\n\t\twwid 3600\n\t\talias a\n\t}\n}\n"
+    doc = xencfg.loads(text, "multipath")
+    section = doc.children[0]
+    inner = section.child_nodes()[0]
+    assert isinstance(inner, Block) and type(inner._children) is tuple
+    assert [c.key for c in inner.child_nodes()] == ["wwid", "alias"]  # still a tuple
+    assert type(inner._children) is tuple
+    assert inner == Block("multipath", [], [Entry("wwid", ["3600"]), Entry("alias", ["a"])])
+    assert repr(inner) == "Block(key='multipath', args=[], children=<2 nodes>)"
+    assert inner.children is inner.children  # made once, then kept
+    del inner.children[1]
+    assert xencfg.dumps(doc) == text.replace("\t\talias a\n", "")
+
+
+def test_light_offsets_beyond_one_part_are_each_nodes_own() -> None:
+    """Offsets kept in parts of Light.PART nodes: every node of a file of many parts
+    (a part's last and the next one's first included) has the position of the full tree."""
+    text = "".join(f"resource r{i} {{\n on a {{ device /dev/drbd{i}; }}\n}}\n" for i in range(300))
+    doc, full = xencfg.loads(text, "drbd"), _full("drbd", text)
+    assert len(list(walk(doc))) > 3 * Light.PART
+    assert [n.pos for n in walk(doc)] == [n.pos for n in walk(full)]
+
+
+def test_token_fields_are_read_from_the_source() -> None:
+    """``key_tok``, ``value_toks`` and ``arg_toks`` are the tokens the builder read: the
+    key, every value after it (a statement), the arguments before ``{`` (a section);
+    on a light node the first read brings the tokens back."""
+    text = 'resource "r0" {\n\ton alpha { device /dev/drbd0 minor 0; }  # c\n}\n'
+    full = _full("drbd", text)
+    res = full.children[0]
+    host = res.children[0]
+    dev = host.children[0]
+    assert isinstance(res, Block) and isinstance(host, Block) and isinstance(dev, Entry)
+    assert [t.text for t in res.arg_toks] == ['"r0"'] and res.key_tok.text == "resource"
+    assert [t.text for t in host.arg_toks] == ["alpha"]
+    assert dev.key_tok is not None and dev.key_tok.text == "device"
+    assert [t.text for t in dev.value_toks] == ["/dev/drbd0", "minor", "0"]
+    assert Entry("device", ["/dev/drbd0"]).key_tok is None
+    assert Entry("device", ["/dev/drbd0"]).value_toks == []
+    light = xencfg.loads(text, "drbd")
+    assert light.light is not None
+    entry = light.children[0].child_nodes()[0].child_nodes()[0]
+    assert isinstance(entry, Entry) and [t.pos for t in entry.value_toks] == [
+        t.pos for t in dev.value_toks
+    ]
+    assert light.light is None
+
+
 OCFS2_TEXT = (
     "cluster:\n\tnode_count = 3\n\tname = pool\n\n"
     "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = a  # first\n"
@@ -254,7 +329,8 @@ def test_deferred_children_are_read_on_first_use_and_whole_after_the_tokens_retu
     (Light.expand): a stanza read, one edited and one never read all render and
     materialize as on a full tree."""
     doc = xencfg.loads(OCFS2_TEXT, "ocfs2")
-    assert doc.light is not None and doc.light.expand is not None
+    light = light_of(doc)  # (a node's ``light`` is its part of the document: LightPart)
+    assert light is not None and light.expand is not None
     first, second, third = doc.nodes
     assert first.name == "a  # first"  # read: its attributes are now light nodes
     second.block.remove("ip_port")  # edited before the tokens return
@@ -291,7 +367,8 @@ def test_deferred_statements_of_hacf() -> None:
     that, and the tokens brought back before it, render as on a full tree."""
     text = "keepalive 2  # fast\nnode alpha beta\n\nucast eth0 10.0.0.2\n"
     doc = xencfg.loads(text, "hacf")
-    assert doc.light is not None and doc.light.expand is not None
+    light = light_of(doc)  # (a node's ``light`` is its part of the document: LightPart)
+    assert light is not None and light.expand is not None
     assert _reachable_toks(doc) == 0
     assert doc.position(doc) == (1, 1)
     doc.cst  # noqa: B018 (the tokens return before any statement was read)

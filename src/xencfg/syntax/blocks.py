@@ -68,7 +68,7 @@ def node_repr(node: Node) -> str:
             shown.append(f"{f.alias}={getattr(node, f.alias)!r}")
         elif f.repr:
             value = getattr(node, f.name)
-            shown.append(f"{f.name}={f.repr(value) if callable(f.repr) else repr(value)}")
+            shown.append(f"{f.alias}={f.repr(value) if callable(f.repr) else repr(value)}")
     return f"{type(node).__name__}({', '.join(shown)})"
 
 
@@ -107,20 +107,72 @@ def _replace_run(
 
 
 #: How a light node holds a value list until it is read as one: one value as the
-#: string, several as a tuple (a list costs 80 bytes and more, a string nothing more:
-#: most statements hold one value).
+#: string; several as one string, joined by :data:`JOIN`; as a tuple where a value holds
+#: a newline (a list costs 80 bytes and more, a tuple 64 and more, a string nothing
+#: more: most statements hold one value, and a line of /etc/hosts two names, which as
+#: one string cost half as much). See :func:`light_form`.
 Values = list[str] | str | tuple[str, ...]
+
+#: What joins several values in one string: a newline, which values read from a line
+#: seldom hold (:func:`light_form` keeps those that do in a tuple).
+JOIN = "\n"
+
+
+def light_form(values: list[str]) -> Values:
+    """``values`` as a light node holds them (:data:`Values`)."""
+    if len(values) == 1:
+        v = values[0]
+        return v if JOIN not in v else (v,)
+    joined = JOIN.join(values)
+    return joined if joined.count(JOIN) == len(values) - 1 else tuple(values)
 
 
 def listed(values: Values) -> list[str]:
     """``values`` as the list it stands for."""
-    return [values] if type(values) is str else list(values)
+    if type(values) is str:
+        return values.split(JOIN) if JOIN in values else [values]
+    return list(values)
+
+
+def viewed(values: Values) -> Sequence[str]:
+    """``values`` as a sequence to read (no list made of a list or tuple)."""
+    if type(values) is str:
+        return values.split(JOIN) if JOIN in values else (values,)
+    return values
 
 
 def _first(values: Values) -> str | None:
     if type(values) is str:
-        return values
+        cut = values.find(JOIN)
+        return values if cut < 0 else values[:cut]
     return values[0] if values else None
+
+
+#: Token kinds that hold values (grammars name their value terminals so).
+VALUE_KINDS = frozenset({"WORD", "STRING", "VALUE", "NUMBER", "ADDRESS", "QSTRING"})
+
+
+def _key_and_values(cst: list[Piece] | None, leading: bool) -> tuple[Tok | None, list[Tok]]:
+    """A statement's or section's key token (its first significant token) and the value
+    tokens after it in its source: every one, or (``leading``: a section's arguments)
+    those before its first other piece. As the builders read them
+    (:func:`~xencfg.syntax.build.make_entry`), so a node keeps no list of its own."""
+    key: Tok | None = None
+    values: list[Tok] = []
+    for p in cst or ():
+        if not isinstance(p, Tok):
+            if leading and key is not None:
+                break
+            continue
+        if p.kind == TRIVIA:
+            continue
+        if key is None:
+            key = p
+        elif p.kind in VALUE_KINDS:
+            values.append(p)
+        elif leading:
+            break
+    return key, values
 
 
 E = TypeVar("E", bound="Entry")
@@ -134,11 +186,21 @@ class Entry(Node):
     key: str
     #: The values (:attr:`values`), a light parse's compact way until first read.
     _values: Values = attrs.field(factory=list, alias="values", eq=listed, repr=False)
-    key_tok: Tok | None = token_field(default=None)
-    value_toks: list[Tok] = token_field(factory=list)
 
     def __repr__(self) -> str:
         return node_repr(self)
+
+    # (read from the source pieces, not kept: two fields fewer make every statement
+    # 16 bytes smaller, which a light document of many statements feels)
+    @property
+    def key_tok(self) -> Tok | None:
+        """The key's token (``None`` for a statement built in code)."""
+        return _key_and_values(self.cst, False)[0]
+
+    @property
+    def value_toks(self) -> list[Tok]:
+        """The value tokens after the key, as parsed (edits do not change them)."""
+        return _key_and_values(self.cst, False)[1]
 
     @property
     def values(self) -> list[str]:
@@ -161,15 +223,18 @@ class Entry(Node):
         ``__init__`` filling token fields that would be dropped at once; see
         :func:`~xencfg.syntax.tree.light_ready`), its values as :data:`Values`."""
         e = object.__new__(cls)
-        e.key, e._values, e.light, e.at = key, values, light, at
+        e.key, e._values = key, values
+        light.hold(e, at)
         return e
 
     @property
     def values_view(self) -> Sequence[str]:
         """The values, to read and not to change: unlike :attr:`values`, it makes no list
         of a light statement's values (parse-time checks read every statement)."""
-        v = self._values
-        return (v,) if type(v) is str else v
+        v = self._values  # (viewed(), inline: parse-time checks read every statement)
+        if type(v) is str:
+            return (v,) if JOIN not in v else v.split(JOIN)
+        return v
 
     @property
     def value(self) -> str | None:
@@ -185,13 +250,13 @@ class Entry(Node):
         key_old, vals_old = self.snap
         out = pieces
         # values first: a flag that gains a value is inserted after the *old* key token
+        key_tok, value_toks = _key_and_values(self.cst, False)
         if tuple(self.values) != vals_old:
-            olds = [t.text for t in self.value_toks]
+            olds = [t.text for t in value_toks]
             new = [q(v, olds[i] if i < len(olds) else None) for i, v in enumerate(self.values)]
-            anchor = self.key_tok
-            out = _replace_run(out, self.value_toks, new, style, anchor)
-        if self.key != key_old and self.key_tok is not None:
-            out = _replace_run(out, [self.key_tok], [self.key], style, None)
+            out = _replace_run(out, value_toks, new, style, key_tok)
+        if self.key != key_old and key_tok is not None:
+            out = _replace_run(out, [key_tok], [self.key], style, None)
         return out
 
 
@@ -202,17 +267,39 @@ class Block(Node):
     key: str
     #: The arguments (:attr:`args`), held as :attr:`Entry._values` is.
     _args: Values = attrs.field(factory=list, alias="args", eq=listed, repr=False)
-    children: list[Node] = attrs.field(factory=list, repr=nodes_repr)
+    #: The children (:attr:`children`): a light parse's tuple until first read as a list
+    #: (a tuple of two nodes costs 64 bytes, a list of them 112).
+    _children: list[Node] | tuple[Node, ...] = attrs.field(
+        factory=list, alias="children", eq=list, repr=nodes_repr
+    )
     key_tok: Tok | None = token_field(default=None)
-    arg_toks: list[Tok] = token_field(factory=list)
 
-    children_field = "children"
+    #: (the field itself: a light section's tuple, or unset while deferred, Light.expand)
+    children_field = "_children"
+
+    @property
+    def arg_toks(self) -> list[Tok]:
+        """The argument tokens before ``{``, as parsed (read from the source pieces, as
+        :attr:`Entry.value_toks`)."""
+        return _key_and_values(self.cst, True)[1]
 
     def __repr__(self) -> str:
         return node_repr(self)
 
     def child_nodes(self) -> Sequence[Node]:
-        return self.children  # (Node's, without its lookup: every tree walk calls it)
+        return self._children  # (Node's, without its lookup: every tree walk calls it)
+
+    @property
+    def children(self) -> list[Node]:
+        """The child statements and sections: a list, which edits may change in place."""
+        c = self._children
+        if type(c) is not list:
+            c = self._children = list(c)
+        return c
+
+    @children.setter
+    def children(self, new: list[Node]) -> None:
+        self._children = new
 
     @property
     def args(self) -> list[str]:
@@ -229,19 +316,23 @@ class Block(Node):
     @property
     def args_view(self) -> Sequence[str]:
         """The arguments, to read and not to change (as :attr:`Entry.values_view`)."""
-        v = self._args
-        return (v,) if type(v) is str else v
+        v = self._args  # (viewed(), inline)
+        if type(v) is str:
+            return (v,) if JOIN not in v else v.split(JOIN)
+        return v
 
     def state(self) -> Any:
         return (self.key, tuple(self.args))
 
     @classmethod
     def light_new(
-        cls: type[B], key: str, args: Values, children: list[Node], light: Light, at: int
+        cls: type[B], key: str, args: Values, children: Sequence[Node], light: Light, at: int
     ) -> B:
-        """A light section: its semantic fields only (as :meth:`Entry.light_new`)."""
+        """A light section: its semantic fields only (as :meth:`Entry.light_new`), its
+        children as a tuple until read as a list."""
         b = object.__new__(cls)
-        b.key, b._args, b.children, b.light, b.at = key, args, children, light, at
+        b.key, b._args, b._children = key, args, tuple(children)
+        light.hold(b, at)
         return b
 
     def splice(self, pieces: list[Piece], style: Style) -> list[Piece] | None:
@@ -249,9 +340,10 @@ class Block(Node):
         key_old, args_old = self.snap
         out = pieces
         if tuple(self.args) != args_old:  # before the key: see Entry.splice
-            olds = [t.text for t in self.arg_toks]
+            arg_toks = self.arg_toks
+            olds = [t.text for t in arg_toks]
             new = [q(v, olds[i] if i < len(olds) else None) for i, v in enumerate(self.args)]
-            out = _replace_run(out, self.arg_toks, new, style, self.key_tok)
+            out = _replace_run(out, arg_toks, new, style, self.key_tok)
         if self.key != key_old and self.key_tok is not None:
             out = _replace_run(out, [self.key_tok], [self.key], style, None)
         return out

@@ -18,7 +18,7 @@ from sys import intern
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..errors import ParseError
-from .blocks import Block, Entry, Values
+from .blocks import JOIN, VALUE_KINDS, Block, Entry, Values
 from .grammar import parse_error, parser
 from .tree import (
     _BUILDING,
@@ -71,13 +71,21 @@ def value_list(toks: list[Tok], unquote: Callable[[str], str]) -> list[str]:
 
 
 def light_values(toks: list[Tok], unquote: Callable[[str], str], light: Light) -> Values:
-    """The values of ``toks`` as a light node holds them (:data:`~.blocks.Values`: one
-    value as its string, others as a tuple), each string shared with the same value
-    read shortly before (``light.memo``: ``yes``, ``internal``, a device named twice)."""
+    """The values of ``toks`` as a light node holds them (:func:`~.blocks.light_form`),
+    each string shared with the same one read shortly before (``light.memo``: ``yes``,
+    ``internal``, a device named twice)."""
     if len(toks) == 1:
         v = unquote(toks[0].text)
+        if JOIN in v:
+            return (v,)
         return light.memo.get(v) or light.remember(v)
-    return tuple([light.share(unquote(t.text)) for t in toks])
+    if not toks:
+        return ()
+    values = [unquote(t.text) for t in toks]
+    joined = JOIN.join(values)  # (light_form and Light.share inline: once per line of hosts)
+    if joined.count(JOIN) == len(values) - 1:
+        return light.memo.get(joined) or light.remember(joined)
+    return tuple([light.share(v) for v in values])
 
 
 @overload
@@ -94,15 +102,17 @@ def make_entry(
         # the scanner's tokens, of which a light node keeps the key and values only;
         # Entry.light_new, light_values and Light.share inline (once per statement)
         memo = light.memo
-        second = children[1] if len(children) > 1 else None
+        n = len(children)
+        second = children[1] if n > 1 else None
+        third = children[2] if n == 3 else None
         if (
-            len(children) <= 3
+            n <= 3
             and type(second) is Tok
             and second.kind in VALUE_KINDS
-            and (len(children) == 2 or not _is_value(children[2]))
+            and (type(third) is not Tok or third.kind not in VALUE_KINDS)
         ):  # key value [end]: the commonest statement
             v = unquote(second.text)
-            values: Values | None = memo.get(v)
+            values: Values | None = memo.get(v) if JOIN not in v else (v,)
             if values is None:
                 if len(memo) >= light.MEMO:
                     memo.clear()
@@ -111,12 +121,24 @@ def make_entry(
             vals = [c for c in children[1:] if type(c) is Tok and c.kind in VALUE_KINDS]
             values = light_values(vals, unquote, light)
         e = object.__new__(cls)
-        e.key = memo.get(key.text) or light.remember(key.text)
-        e._values, e.light, e.at = values, light, key.pos
+        text = key.text
+        e.key = memo.get(text) or light.remember(text)
+        e._values = values
+        # light.hold(e, key.pos), its common case inline
+        offsets = light.offsets
+        index = len(offsets)
+        if index < _PART:
+            try:
+                offsets.append(key.pos)
+                e.light, e.at = light.part, index
+            except OverflowError:
+                light.hold(e, key.pos)
+        else:
+            light.hold(e, key.pos)
         return e
     pieces, key, vals = _head(children, False)
     # keys repeat on every line: one shared string each, not one per statement
-    e = cls(intern(key.text), value_list(vals, unquote), key_tok=key, value_toks=vals)
+    e = cls(intern(key.text), value_list(vals, unquote))
     return _bound(e, pieces, key, light)
 
 
@@ -132,17 +154,28 @@ def make_block(
             if type(c) is not Tok or c.kind not in VALUE_KINDS:
                 break
             args.append(c)
-        kids = [c for c in children if isinstance(c, Node)]
-        values = light_values(args, unquote, light)
-        return cls.light_new(light.share(key.text), values, kids, light, key.pos)
+        # Block.light_new and Light.share inline (once per section)
+        memo = light.memo
+        b = object.__new__(cls)
+        text = key.text
+        b.key = memo.get(text) or light.remember(text)
+        b._args = light_values(args, unquote, light)
+        b._children = tuple([c for c in children if isinstance(c, Node)])
+        offsets = light.offsets  # light.hold(b, key.pos), as in make_entry
+        index = len(offsets)
+        if index < _PART:
+            try:
+                offsets.append(key.pos)
+                b.light, b.at = light.part, index
+            except OverflowError:
+                light.hold(b, key.pos)
+        else:
+            light.hold(b, key.pos)
+        return b
     pieces, key, args = _head(children, True)
     kids = [p for p in pieces if isinstance(p, Node)]
-    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key, arg_toks=args)
+    b = cls(intern(key.text), value_list(args, unquote), kids, key_tok=key)
     return _bound(b, pieces, key, light)
-
-
-def _is_value(piece: Any) -> bool:
-    return type(piece) is Tok and piece.kind in VALUE_KINDS
 
 
 def _head(children: list[Any], leading: bool) -> tuple[list[Piece], Tok, list[Tok]]:
@@ -168,10 +201,14 @@ def _bound(node: N, pieces: list[Piece], key: Tok, light: Light | None) -> N:
     return node
 
 
+#: How many nodes a light part holds (:meth:`~.tree.Light.hold`, inline in
+#: :func:`make_entry`).
+_PART = Light.PART
+
 #: The fields :meth:`Entry.light_new` and :meth:`Block.light_new` set: a subclass with
 #: others is built the general way.
 _ENTRY_FIELDS = frozenset({"key", "_values"})
-_BLOCK_FIELDS = frozenset({"key", "_args", "children"})
+_BLOCK_FIELDS = frozenset({"key", "_args", "_children"})
 
 
 def make_root(cls: type[D], children: list[Any]) -> D:
@@ -186,10 +223,6 @@ def make_root(cls: type[D], children: list[Any]) -> D:
     doc = cls([c for c in children if isinstance(c, Node)])
     doc.cst = list(children)
     return doc
-
-
-#: Token kinds that hold values (grammars name their value terminals so).
-VALUE_KINDS = frozenset({"WORD", "STRING", "VALUE", "NUMBER", "ADDRESS", "QSTRING"})
 
 
 def parse_with(

@@ -20,8 +20,9 @@ so added, removed and reordered children touch only their own lines.
 
 Light documents (:class:`Light`): a parsed file keeps one object per token only
 while something needs them. :func:`xencfg.loads` parses *light*: each node keeps
-its semantic values and the offset of its first token, and drops its pieces,
-token fields and snapshot (the :data:`SOURCE` fields) as soon as it is built.
+its semantic values and the offset of its first token (in a :class:`LightPart`'s
+array, not as an int object of its own), and drops its pieces, token fields and
+snapshot (the :data:`SOURCE` fields) as soon as it is built.
 The first read of a dropped field parses the text again in full and hands every
 node its pieces (:meth:`Light.materialize`); a lint that only reads values never
 pays for the lossless tree, and a large file fits in a few times its size.
@@ -29,6 +30,7 @@ pays for the lossless tree, and a large file fits in a few times its size.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
@@ -130,9 +132,11 @@ class Node:
         default=None, eq=False, repr=False, kw_only=True, metadata=SOURCE
     )
     snap: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True, metadata=SOURCE)
-    #: The light document this node belongs to while its source fields are dropped.
-    light: Light | None = attrs.field(default=None, eq=False, repr=False, init=False)
-    #: Offset of the first significant token, kept while light (-1: not light).
+    #: The part of the light document this node belongs to while its source fields are
+    #: dropped (:meth:`Light.hold`).
+    light: LightPart | None = attrs.field(default=None, eq=False, repr=False, init=False)
+    #: While light, where that part keeps the offset of the node's first significant
+    #: token (:attr:`pos`); -1: not light.
     at: int = attrs.field(default=-1, eq=False, repr=False, init=False)
 
     #: Which child list holds the node's children, for the generic helpers.
@@ -171,10 +175,13 @@ class Node:
         def __getattr__(self, name: str) -> Any:
             # Reached only for an unset slot: a light node's dropped source field, or
             # its children left to be read on first use (Light.expand).
-            light = object.__getattribute__(self, "light")
-            if light is not None and name == self.children_field and light.expand is not None:
+            part = object.__getattribute__(self, "light")
+            if part is None:
+                raise AttributeError(name)
+            light = part.light
+            if name == self.children_field and light.expand is not None:
                 return light.children_of(self)
-            if light is None or name not in source_fields(type(self)):
+            if name not in source_fields(type(self)):
                 raise AttributeError(name)
             light.materialize()
             return object.__getattribute__(self, name)
@@ -192,8 +199,9 @@ class Node:
     @property
     def pos(self) -> int:
         """Offset of the node's first significant token in the source (-1 if new)."""
-        if self.light is not None:
-            return self.at
+        light = self.light
+        if light is not None:
+            return light.offsets[self.at]
         tok = first_token(self)
         return tok.pos if tok is not None else -1
 
@@ -243,8 +251,33 @@ def new_light(cls: type[N], light: Light, at: int, **fields: Any) -> N:
     node = object.__new__(cls)
     for name, value in fields.items():
         setattr(node, name, value)
-    node.light, node.at = light, at
+    light.hold(node, at)
     return node
+
+
+def light_of(node: Node) -> Light | None:
+    """The light document ``node`` belongs to (``None``: the node is not light)."""
+    part = node.light
+    return None if part is None else part.light
+
+
+class LightPart:
+    """The offsets of up to :data:`Light.PART` light nodes, in one array.
+
+    A node's offset as an ``int`` of its own costs 32 bytes (the commonest object of a
+    light document after the nodes themselves); here it costs four, and the node holds
+    the part and its index there, an int below 257, which Python never allocates.
+    """
+
+    __slots__ = ("light", "offsets")
+
+    def __init__(self, light: Light) -> None:
+        self.light = light
+        self.offsets = array("i")
+
+    def materialize(self) -> None:
+        """Give every node of the light document its full source fields back."""
+        self.light.materialize()
 
 
 class Light:
@@ -258,15 +291,22 @@ class Light:
     is the parse-time state, and children are matched by identity as always.
     """
 
-    __slots__ = ("expand", "memo", "nodes", "ready", "reparse")
+    __slots__ = ("expand", "memo", "nodes", "offsets", "part", "ready", "reparse")
 
     #: How many distinct value strings :attr:`memo` holds before it starts afresh.
     MEMO = 1024
+    #: How many nodes' offsets one :class:`LightPart` holds: their indexes there are
+    #: ints Python keeps once (-5 to 256), so a node's index costs no object.
+    PART = 256
 
     def __init__(self, reparse: Callable[[], Node]) -> None:
         self.reparse = reparse
         self.nodes: list[Node] = []
         self.ready = False
+        #: The part the next light node's offset goes to.
+        self.part = LightPart(self)
+        #: Its offsets (one attribute read less per statement: :func:`~.build.make_entry`).
+        self.offsets = self.part.offsets
         #: Value strings read lately, so that a value repeated (``yes``, a device named
         #: on both hosts) is one string: bounded, it costs nothing on unique values.
         self.memo: dict[str, str] = {}
@@ -274,7 +314,7 @@ class Light:
         #: A format whose statements are small beside a node (OCFS2's attributes, an
         #: S-expression's items) leaves the children field of its light containers
         #: unset; the first read of it calls ``expand(node)``, which reads them from the
-        #: text at ``node.at`` as light nodes (:meth:`children_of`). A loaded file then
+        #: text at ``node.pos`` as light nodes (:meth:`children_of`). A loaded file then
         #: holds one object per container, not one per token's statement.
         self.expand: Callable[[Node], list[Node]] | None = None
 
@@ -287,6 +327,22 @@ class Light:
             for kid in kids:
                 self.nodes.extend(_level_order(kid))
         return kids
+
+    def hold(self, node: Node, at: int) -> None:
+        """Make ``node`` one of this document's light nodes, its first token at ``at``."""
+        part = self.part
+        offsets = part.offsets
+        index = len(offsets)
+        if index == self.PART:
+            part = self.part = LightPart(self)
+            offsets = self.offsets = part.offsets
+            index = 0
+        try:
+            offsets.append(at)
+        except OverflowError:  # a text beyond 2 GB: eight bytes an offset
+            offsets = part.offsets = self.offsets = array("q", offsets)
+            offsets.append(at)
+        node.light, node.at = part, index
 
     def remember(self, value: str) -> str:
         """``value``, now in :attr:`memo` (which starts afresh when full)."""
@@ -369,7 +425,7 @@ def _twins_by_offset(nodes: list[Node], twins: list[Node]) -> list[Node]:
     for twin in twins:
         tok = first_token(twin)
         by_place.setdefault((type(twin), -1 if tok is None else tok.pos), twin)
-    found = [by_place.get((type(n), n.at)) for n in nodes]
+    found = [by_place.get((type(n), n.pos)) for n in nodes]
     if any(t is None for t in found) or len({id(t) for t in found}) != len(found):
         raise RuntimeError("xencfg internal error: the full parse differs from the light one")
     return [t for t in found if t is not None]
@@ -389,7 +445,7 @@ def _level_order(root: Node, deferring: bool = False) -> list[Node]:
             level_end = len(out)
             if depth > MAX_DEPTH:
                 first = out[i]
-                raise TooDeep(first.at if first.light is not None else _first_offset(first))
+                raise TooDeep(first.pos if first.light is not None else _first_offset(first))
         node = out[i]
         if node.children_field is not None and not (deferring and _deferred(node)):
             out.extend(node.child_nodes())  # (a statement has no children field: no call)
@@ -404,7 +460,7 @@ def _first_offset(node: Node) -> int:
             if not p.is_trivia:
                 return p.pos
         else:
-            at = p.at if p.light is not None else _first_offset(p)
+            at = p.pos if p.light is not None else _first_offset(p)
             if at >= 0:
                 return at
     return -1
@@ -421,8 +477,7 @@ def building() -> Light | None:
 
 def drop_source(node: Node, light: Light, at: int) -> None:
     """Make ``node`` light: keep its values and first offset, drop its source fields."""
-    node.light = light
-    node.at = at
+    light.hold(node, at)
     for name in source_fields(type(node)):  # (all set: a node is dropped only once)
         delattr(node, name)
 

@@ -67,9 +67,16 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
     accept goes through the Lark grammar, which is the reference and words
     the error.
     """
-    return parse_text(
-        text, path, scan=_scan, lark=parse_lark, checks=(_check_garbage, _check_structure)
-    )
+    return parse_text(text, path, scan=_scan, lark=parse_lark, checks=(_checks,))
+
+
+def _checks(doc: DrbdDocument, text: str, path: str | None) -> None:
+    """drbdadm's checks the grammar does not make, on one reading of whether the text is
+    ``drbdsetup show`` output (which reads the children of every top section)."""
+    show = doc.is_drbdsetup_show
+    if not show:
+        _check_garbage(doc, text, path)
+    _check_structure(doc, text, path, show)
 
 
 #: Words that open a top-level item: a line starting with one ends any garbage above it.
@@ -83,9 +90,8 @@ def _check_garbage(doc: DrbdDocument, text: str, path: str | None) -> None:
     resource would vanish. drbdadm stops at the garbage ("Parse error: 'global |
     common | resource | skip | include' expected, but got 'cat'"), so it is a syntax
     error on its line; the error's ``partial`` document is the file read without
-    that garbage, so lint still checks the resource behind it."""
-    if doc.is_drbdsetup_show:
-        return
+    that garbage, so lint still checks the resource behind it. (Not made on
+    ``drbdsetup show`` output.)"""
     for c in doc.children:
         if not isinstance(c, (Entry, Block)) or c.key in _TOP_OPENERS or c.key in ANYWHERE:
             continue
@@ -197,12 +203,13 @@ _NAMED_SECTIONS = {
 _MAY_END = frozenset({"volume", "floating"})
 
 
-def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
+def _check_structure(doc: DrbdDocument, text: str, path: str | None, show: bool) -> None:
     """The errors drbdadm's grammar catches that the generic grammar lets through.
 
     A missing ``;`` glues two statements (``protocol C`` + ``net { ... }``);
     drbdadm reports it at the next token, and so do we. Sections need their
     name (``resource r0 {``) and statement-only keywords cannot open one.
+    ``show``: the text is ``drbdsetup show`` output (read with its keyword table).
     """
 
     def bad(tok: Tok | None, message: str, expected: str) -> ParseError:
@@ -212,6 +219,7 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
         return next((p for p in b.cst or () if isinstance(p, Tok) and p.kind == "LBRACE"), None)
 
     glue_words: dict[str, frozenset[str]] = {}  # per context: computed once, not per statement
+    subcontexts: dict[tuple[str, str], str | None] = {}  # (context, section) -> inside
 
     def visit(node: Node, context: str) -> None:
         allowed = _TABLES.get(context) or frozenset()
@@ -222,10 +230,13 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
             if isinstance(c, Entry):
                 if not words.isdisjoint(c.values_view):  # (most statements: no call)
                     _check_glued(c, words, bad)
-                if c.key in ("disk", "device") and c.key in allowed:
+                key = c.key
+                if key not in _ENTRY_CHECKED or key not in allowed:  # (most statements)
+                    continue
+                if key in ("disk", "device"):
                     _check_arity(c, bad)
-                if c.key in _NAMED_SECTIONS and c.key in allowed and c.key not in _MAY_END:
-                    what = _NAMED_SECTIONS[c.key]
+                elif key in _NAMED_SECTIONS and key not in _MAY_END:
+                    what = _NAMED_SECTIONS[key]
                     semi = c.cst[-1] if c.cst else None
                     raise bad(
                         semi if isinstance(semi, Tok) else None,
@@ -260,11 +271,18 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None) -> None:
                 raise bad(c.arg_toks[0], f"expected '{{' after '{key}'", "'{'")
             if key == "on" and key in allowed and not c.args_view:
                 raise bad(brace_tok(c), "expected a host name before '{'", "a host name")
-            sub = _subcontext(context, key)
+            sub = subcontexts.get((context, key), "")
+            if sub == "":
+                sub = subcontexts[context, key] = _subcontext(context, key)
             if sub is not None:
                 visit(c, sub)
 
-    visit(doc, "show" if doc.is_drbdsetup_show else "top")
+    visit(doc, "show" if show else "top")
+
+
+#: The statements :func:`_check_structure` checks (where their context knows them):
+#: any other goes on at once.
+_ENTRY_CHECKED = frozenset({"disk", "device", *_NAMED_SECTIONS})
 
 
 def _check_arity(e: Entry, bad: Any) -> None:

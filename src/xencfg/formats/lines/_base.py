@@ -27,7 +27,7 @@ from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import TABLES, scan
 from ...syntax.pipeline import parse_text
-from ...syntax.tree import _BUILDING, Node, building, drop_source
+from ...syntax.tree import _BUILDING, Node, building, drop_source, light_of
 
 #: a document a reader builds
 D = TypeVar("D", bound=TreeDocument)
@@ -210,7 +210,7 @@ class LineBuilder:
 def _statements(doc_cls: type[LineDocument], text: str, doc: Node) -> list[Node]:
     """The statements of a light document of a deferring format, read again from the
     text as light nodes (the load read it whole: it holds no error)."""
-    light = doc.light
+    light = light_of(doc)
     builder = LineBuilder(doc_cls)
     _BUILDING.append(light)
     try:

@@ -596,7 +596,7 @@ class _Builder:
         pieces = [to_tok(c) for c in children]
         key = pieces[0]
         vals = [p for p in pieces if p.kind == "VALUE"]
-        e = KeyValue(key.text, [v.text for v in vals], key_tok=key, value_toks=vals)
+        e = KeyValue(key.text, [v.text for v in vals])
         e.cst = list(pieces)
         return built(e, key.pos)
 

@@ -26,7 +26,7 @@ from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, to_tok, value_list
 from ...syntax.lines_scan import OCFS2, scan
-from ...syntax.tree import Light, Node, Style, Tok, building, new_light, render
+from ...syntax.tree import Light, Node, Style, Tok, building, light_of, new_light, render
 from .._memo import Shared
 from ..view import INT, IPV4, Setting, View, schema_of, settings_of
 from ._base import LineReader
@@ -380,7 +380,7 @@ class _Builder:
             )
         if self.light is not None:
             return None  # deferred: _attributes reads it again on first use
-        e = Entry(intern(key.text), value_list(vals, self.share), key_tok=key, value_toks=vals)
+        e = Entry(intern(key.text), value_list(vals, self.share))
         e.cst = list(pieces)
         return built(e, key.pos)
 
@@ -437,7 +437,7 @@ def _attributes(text: str, stanza: Node) -> list[Node]:
     read whole, so it holds no error): the lines after its header up to the next
     header, a line starting in column 1 with a name (an attribute there was refused by
     :meth:`_Builder.entry`)."""
-    light, start = stanza.light, stanza.at
+    light, start = light_of(stanza), stanza.pos
     assert light is not None
     m = _NEXT_HEAD.search(text, start + 1)
     end = len(text) if m is None else m.start()

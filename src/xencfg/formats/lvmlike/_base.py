@@ -279,8 +279,6 @@ class Builder:
         s = Setting(
             intern(pieces[0].text),
             value_list(vals, unquote),
-            key_tok=pieces[0],
-            value_toks=vals,
             is_list=is_list,
         )
         s.cst = list(pieces)

@@ -76,7 +76,7 @@ class Assignment(Node):
                 if lazy is not None:
                     # a light node knows its offset; once materialized, its key token does
                     key_tok = None if self.light is not None else self.key_tok
-                    value = lazy.read(self.at if key_tok is None else key_tok.pos)
+                    value = lazy.read(self.pos if key_tok is None else key_tok.pos)
                     self.value = value
                     self.lazy = None
                     return value

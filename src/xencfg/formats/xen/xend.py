@@ -28,7 +28,17 @@ from ...suggest import closest
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.scan import Shape, scan
-from ...syntax.tree import Node, Piece, Style, Tok, building, new_light, render, token_field
+from ...syntax.tree import (
+    Node,
+    Piece,
+    Style,
+    Tok,
+    building,
+    light_of,
+    new_light,
+    render,
+    token_field,
+)
 from .._memo import Shared
 from ..schema import Keyword, Schema
 from ._base import adopt_final_newline, check_depth, source_style, unescape
@@ -625,12 +635,12 @@ _TOKEN = re.compile(
 def _items(text: str, node: Node) -> list[Node]:
     """The items of the light list ``node``, read again from ``text`` (which the load
     read whole, so it holds no error): light atoms and lists, as the builder makes."""
-    light = node.light
+    light = light_of(node)
     assert light is not None
     share, match = light.share, _TOKEN.match
     opened: list[tuple[list[Node], int]] = []
     items: list[Node] = []
-    pos = node.at + 1  # (after its '(')
+    pos = node.pos + 1  # (after its '(')
     while True:
         m = match(text, pos)
         if m is None:
