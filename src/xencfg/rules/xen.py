@@ -349,6 +349,10 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
     lists them), nor, without ``user_friendly_names``, a map named by its WWID
     (``/dev/mapper/3600508b4...``: multipath names a map without alias so).
 
+    That the node is one of the resource's hosts (has an ``on`` section in it)
+    is XN018's check, made where the CIB may start the guest: a config merely
+    copied to a node that is no host does no harm.
+
     Example: ``drbd:vm_web`` while drbd.conf has ``resource web``.
 
     Fix: correct the name, or define the resource / alias on every node.
