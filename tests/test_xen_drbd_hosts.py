@@ -195,3 +195,27 @@ def test_fixture_cibs_are_valid() -> None:
     for variant in ("bad", "good"):
         rc, out = crm_verify_file(HOSTS / variant / "xen1" / CIB)
         assert rc == 0, out
+
+
+def _crm_simulate(cib: Path, tmp_path: Path, *up: str) -> str:
+    exe = shutil.which("crm_simulate")
+    if exe is None:
+        unavailable("crm_simulate (pacemaker-cli-utils) is not installed")
+    copy = tmp_path / "cib.xml"  # crm_simulate may write to the file it reads
+    shutil.copy(cib, copy)
+    args = [exe, "-x", str(copy), "-s", "-S", "-q", "1", *(a for n in up for a in ("-u", n))]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    return p.stdout + p.stderr
+
+
+def test_pacemaker_places_the_guest_on_the_third_node(tmp_path: Path) -> None:
+    """What the finding claims of the CRM (Pacemaker 2.1.5's crm_simulate): in ``bad``
+    xen3 scores 0 for web like the hosts, and with xen3 the node left up the guest is
+    started there; ``good``'s location scores xen3 -INFINITY and nothing starts."""
+    bad = _crm_simulate(HOSTS / "bad" / "xen1" / CIB, tmp_path, *NODES)
+    assert "web allocation score on xen3: 0" in bad
+    alone = _crm_simulate(HOSTS / "bad" / "xen1" / CIB, tmp_path, "xen3")
+    assert "web             start on xen3" in alone
+    good = _crm_simulate(HOSTS / "good" / "xen1" / CIB, tmp_path, *NODES)
+    assert "web allocation score on xen3: -INFINITY" in good
+    assert "start on xen3" not in _crm_simulate(HOSTS / "good" / "xen1" / CIB, tmp_path, "xen3")
