@@ -303,7 +303,8 @@ class XlDocument(DomUDocument):
         """``timer_mode`` on a PV guest (no type or builder, ``type = "pv"`` or
         ``builder = "generic"``): xl_parse.c:1642-1646 and 1664-1667 (Xen 4.10 on)
         exit with 'ERROR: "timer_mode" option is not supported for PV guests.'. A
-        type xl refuses is domain_type_problems' finding."""
+        type xl refuses is domain_type_problems' finding. (x86: xl_parse.c:1306-1311
+        makes a guest with no type PVH on Arm, PV elsewhere.)"""
         from ...versions import XEN_XL_TIMER_PV
 
         if not self._atom("timer_mode"):
