@@ -108,24 +108,31 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
     # ha.cf name matches in any case (heartbeat lowercases it, and drbdadm and
     # the CRM get lowercased names from heartbeat or match uname -n in any case)
     all_ha = {n.lower() for m in hacfs for n in m.names}
+    # each node's ha.cf lists and full member lists, once (not once per membership:
+    # a node of 2,000 DRBD resources has 2,000 memberships)
+    own_hacfs = {k: [h for h in ms if h.source == "ha.cf"] for k, ms in by_node.items()}
+    own_full = {k: [f for f in ms if f.source in _FULL_LISTS] for k, ms in by_node.items()}
+    known_of: dict[tuple[str, bool], set[str]] = {}
     for m in members:
         if m.source == "ha.cf":
             continue
-        own = [h for h in by_node.get(m.item.node or "", []) if h.source == "ha.cf"]
+        node = m.item.node or ""
+        own = own_hacfs.get(node, [])
         refs = own or (hacfs if not m.item.node else [])
-        known = {n.lower() for h in refs for n in h.names} if refs else set()
-        if not refs:
-            if not m.item.node and all_ha:
-                refs, known = hacfs, all_ha
-            else:
-                full = [
-                    f
-                    for f in by_node.get(m.item.node or "", [])
-                    if f.source in _FULL_LISTS and f is not m
-                ]
-                if not full or m.source in _FULL_LISTS:
-                    continue
-                refs, known = full, {n for f in full for n in f.names}
+        if refs:
+            if (node, True) not in known_of:
+                known_of[node, True] = {n.lower() for h in refs for n in h.names}
+            known = known_of[node, True]
+        elif not m.item.node and all_ha:
+            refs, known = hacfs, all_ha
+        else:
+            # (a membership from a full list is never checked against the full lists)
+            full = own_full.get(node, [])
+            if not full or m.source in _FULL_LISTS:
+                continue
+            if (node, False) not in known_of:
+                known_of[node, False] = {n for f in full for n in f.names}
+            refs, known = full, known_of[node, False]
         fold = refs[0].source == "ha.cf"
         if fold and m.source == "drbd" and not _drbd_folds(m.item):
             # drbdadm 8.x takes an ``on`` section only for exactly ``uname -n`` (8.4
