@@ -52,3 +52,31 @@ def test_an_invalid_log_is_refused() -> None:
     bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{}]}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, sarif_schema())
+
+
+def test_sarif_uris_name_real_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finding in a captured section (``ha.txt#crm_mon``: text output's name for the
+    part of a supportconfig file) points SARIF at the file it was cut from, whose line
+    numbers it keeps; a file name's own space or ``#`` is percent-encoded, as a URI
+    reference must be (SARIF 2.1.0 3.10.3: ``uri`` is a URI reference, so a bare ``#``
+    would start a fragment and the file would not be found)."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    tree = tmp_path / "capture"
+    shutil.copytree(root / "examples" / "supportconfig", tree)
+    monkeypatch.chdir(tmp_path)
+    main(["lint", "--output-format", "sarif", "capture"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
+    assert uris and all("#" not in u and (tmp_path / u).is_file() for u in uris)
+
+    odd = tmp_path / "my node#2" / "etc"
+    odd.mkdir(parents=True)
+    (odd / "hosts").write_text("10.0.0.1 alpha\n10.0.0.2 alpha\n")
+    main(["lint", "--output-format", "sarif", "my node#2"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
+    assert uris and all(u.startswith("my%20node%232/") for u in uris)

@@ -152,7 +152,9 @@ def _parser() -> argparse.ArgumentParser:
         "--live",
         action="store_true",
         help="also capture this machine's live state (read-only commands: drbdadm status, "
-        "multipath -ll, crm_mon, ...) and check it against its files (default PATH: /)",
+        "multipath -ll, crm_mon, ...) and check it against its files (default PATH: /); "
+        "the state belongs to the node rooted at /, so with other PATHs it is a node of "
+        "its own, named after this machine, beside them",
     )
 
     rp = sub.add_parser("rules", help="list the rules, or print one rule's documentation")

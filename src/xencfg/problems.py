@@ -12,11 +12,14 @@ the tuples keep working.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterator
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 
 from .syntax.tree import Node
+
+if TYPE_CHECKING:
+    from .formats.schema import Version
 
 #: What is wrong with a keyword:
 #: ``unknown`` (the daemon does not know it; ``detail``: a did-you-mean),
@@ -72,6 +75,9 @@ class ValueProblem:
     #: The daemon starts and works with what it reads, which is not quite what is
     #: written (words it skips, a number it wraps): lint warns instead of erring.
     harmless: bool = False
+    #: ``(component, release)``: the daemon refuses the value from that release on
+    #: (lint: an error there, a warning while the release is unknown, nothing before).
+    since: tuple[str, Version] | None = None
 
     def __iter__(self) -> Iterator[Any]:
         """``node, message``: the tuple this used to be."""

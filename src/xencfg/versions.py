@@ -85,6 +85,15 @@ XEN_TYPE = Version.parse("4.10")
 #: form); xl 4.17 reads it for every domain type, older xl for PV guests only.
 XEN_BOOTLOADER_SPLIT = Version.parse("4.2")
 XEN_BOOTLOADER_ANY_TYPE = Version.parse("4.17")
+#: Xen 4.2 made xl refuse an unknown ``device_model_version`` and ``tsc_mode``
+#: (xl_cmdimpl.c: "Unknown device_model_version", "invalid value ... for tsc_mode").
+XEN_XL_DM_TSC = Version.parse("4.2")
+#: Xen 4.4 made xl refuse a ``cpus`` range it cannot read ("Invalid pcpu range").
+XEN_XL_CPU_RANGE = Version.parse("4.4")
+#: Xen 4.6 made xl refuse a ``pci`` entry it cannot read (4.5 skipped it silently).
+XEN_XL_PCI = Version.parse("4.6")
+#: Xen 4.10 made xl refuse ``timer_mode`` for PV guests (before, it ignored it there).
+XEN_XL_TIMER_PV = Version.parse("4.10")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")

@@ -221,13 +221,26 @@ def as_github(findings: Sequence[Finding]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
+def _sarif_uri(path: str) -> str:
+    """A finding's path as the URI reference SARIF's ``artifactLocation.uri`` is: the
+    file a captured section (``supportconfig/drbd.txt#bin_cat_proc_drbd``) was cut from,
+    whose line numbers it keeps, and percent-encoded (a space or ``#`` in a file name is
+    not the URI's own)."""
+    from urllib.parse import quote
+
+    file, hash_, _ = path.partition("#")
+    if hash_ and not os.path.lexists(path) and os.path.isfile(file):
+        path = file
+    return quote(path.replace("\\", "/"), safe="/")
+
+
 def _sarif_location(path: str, line: int, column: int) -> dict[str, object]:
     region: dict[str, int] = {}
     if line > 0:
         region["startLine"] = line
         if column > 0:
             region["startColumn"] = column
-    loc: dict[str, object] = {"artifactLocation": {"uri": path.replace("\\", "/")}}
+    loc: dict[str, object] = {"artifactLocation": {"uri": _sarif_uri(path)}}
     if region:
         loc["region"] = region
     return {"physicalLocation": loc}

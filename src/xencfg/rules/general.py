@@ -271,6 +271,10 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
     wraps ``udpport 70000`` to port 4464) is reported as a warning: nothing
     fails, but the line does not say what runs.
 
+    A value the daemon refuses only from some release on (xl's ``pci`` from Xen
+    4.6) is an error where that release or a later one is in force, a warning
+    while the release is unknown, and nothing on older releases.
+
     Fix: write a value of the type and range the message names.
     """
     doc = item.doc
@@ -279,7 +283,14 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
     for p in doc.value_problems():
         node, message = p
         found = make("XC005", message, item.where(node))
-        yield attrs.evolve(found, severity="warning") if getattr(p, "harmless", False) else found
+        warn = getattr(p, "harmless", False)
+        since = getattr(p, "since", None)
+        if since is not None:
+            inforce = item.versions.of(since[0], item.node or "")
+            if inforce.older_than(since[1]):
+                continue  # (refused from a later release on: this one reads the value)
+            warn = warn or not inforce.at_least(since[1])
+        yield attrs.evolve(found, severity="warning") if warn else found
 
 
 @rule("XC007", "setting-repeated", "warning", formats=("*",))

@@ -349,6 +349,10 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
     lists them), nor, without ``user_friendly_names``, a map named by its WWID
     (``/dev/mapper/3600508b4...``: multipath names a map without alias so).
 
+    That the node is one of the resource's hosts (has an ``on`` section in it)
+    is XN018's check, made where the CIB may start the guest: a config merely
+    copied to a node that is no host does no harm.
+
     Example: ``drbd:vm_web`` while drbd.conf has ``resource web``.
 
     Fix: correct the name, or define the resource / alias on every node.
@@ -385,6 +389,216 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
                     _where(item, "disk"),
                     [r.where() for r in related],
                 )
+
+
+def _drbd_hosts(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, Any]]]:
+    """``node -> DRBD resource name -> (file, resource)`` as each node's own drbd
+    configuration defines it, with /dev/drbdN also indexed as ``minor:N``."""
+    from .drbd.common import _node_configs, _resources
+
+    out: dict[str, dict[str, tuple[Loaded, Any]]] = {}
+    for node, items in _node_configs(cluster).items():
+        mine = out.setdefault(node, {})
+        for item, res in _resources(cluster, items):
+            mine.setdefault(res.name, (item, res))
+            views = [res, *res.volumes.values()]
+            for host in res.host_list:
+                views += [host, *host.volumes.values()]
+            for v in views:
+                dev = v.device
+                if dev is not None and dev.minor is not None:
+                    mine.setdefault(f"minor:{dev.minor}", (item, res))
+    return out
+
+
+def _drbd_keys(item: Loaded) -> list[tuple[str, Any]]:
+    """``(drbd:RES or minor:N, disk)`` for each disk of a domU that is a DRBD device."""
+    out = []
+    for disk in _domu(item).disks:
+        key = disk_key(disk)
+        if key is None:
+            continue
+        m = re.fullmatch(r"/dev/drbd(\d+)", key)
+        if key.startswith("drbd:"):
+            out.append((key[5:], disk))
+        elif m:
+            out.append((f"minor:{int(m.group(1))}", disk))
+    return out
+
+
+def _prefers(loc: Any, node: str) -> bool:
+    """Whether a location gives ``node`` a positive score (``node=`` or a rule
+    ``#uname eq NODE``): what places a resource when ``symmetric-cluster`` is false."""
+    if loc.node == node and (loc.score or 0) > 0:
+        return True
+    return any(
+        (r.score or 0) > 0
+        and any(
+            e.attribute == "#uname" and e.operation == "eq" and e.value == node
+            for e in r.expressions
+        )
+        for r in loc.rules
+    )
+
+
+def _drbd_agent(el: Any) -> str | None:
+    """The DRBD resource an ``ocf:linbit:drbd`` (``drbd_resource``) or heartbeat
+    ``drbddisk`` (its argument) primitive in ``el``'s subtree manages."""
+    from ..formats.cib.resources import Primitive
+    from ..formats.cib.views import _tag
+
+    for p in [el, *el.iterdescendants()]:
+        if _tag(p) != "primitive":
+            continue
+        prim = Primitive(p)
+        name = None
+        if prim.type == "drbd":
+            name = prim.param("drbd_resource")
+        elif prim.type == "drbddisk":
+            name = prim.param("1") or prim.param("resource")
+        if name:
+            return name
+    return None
+
+
+def _placement(cib: Any, el: Any, nodes: list[str], hosts: Any, seen: frozenset[str]) -> set[str]:
+    """The nodes of ``nodes`` the CIB lets resource ``el`` run on: none a -INFINITY
+    location keeps it (or a group/clone holding it) off; with ``symmetric-cluster``
+    false only those a location prefers; and only where each resource it is
+    colocated with (score INFINITY) may run, which for a DRBD agent's clone
+    (``ocf:linbit:drbd``, ``drbddisk``) means the DRBD resource's hosts
+    (``hosts(name)``)."""
+    from ..cluster import colocation_pairs
+    from ..formats.cib.values import INFINITY, parse_bool
+    from .cib.resources import _banned_from, _ids_around
+
+    ids = _ids_around(el)
+    locations = [loc for loc in cib.locations if loc.rsc in ids]
+    allowed = {n for n in nodes if not any(_banned_from(loc, n) for loc in locations)}
+    if parse_bool(cib.option("symmetric-cluster")) is False:
+        allowed = {n for n in allowed if any(_prefers(loc, n) for loc in locations)}
+    for c in cib.colocations:
+        if c.score is None or c.score < INFINITY:
+            continue
+        for rsc, with_rsc in colocation_pairs(c):
+            if rsc not in ids or with_rsc in ids or with_rsc in seen:
+                continue
+            other = cib.resource(with_rsc)
+            if other is None:
+                continue
+            allowed &= _placement(cib, other.el, nodes, hosts, seen | {with_rsc})
+            drbd = _drbd_agent(other.el)
+            if drbd is not None:
+                allowed = {n for n in allowed if hosts(drbd, n) is None}
+    return allowed
+
+
+@rule("XN018", "domu-placed-off-drbd-hosts", "warning", scope="cluster", hazard=True)
+def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
+    """The CIB lets a Xen resource run on a node that is not a host of the DRBD
+    resource its domU's disk uses (``drbd:RES``, /dev/drbd/by-res/RES, /dev/drbdN).
+
+    Why it matters: with three or four dom0s sharing one drbd.conf (the same
+    file copied to every node), ``resource r0`` names two of them in ``on``
+    sections. On a third node drbdadm accepts the file but refuses the
+    resource: "'r0' not defined in your config (for this host)"; the block-drbd
+    script cannot promote it (``/dev/drbd0`` is no replica there either), so
+    ``xm create`` fails. When the CRM picks that node (at fail-over, or when
+    the guest first starts), the start fails, the node is banned for the guest
+    (start failures are fatal by default) and the guest starts on another
+    node: a failed action and a longer outage, or no start at all when that
+    node is the only one left. DRBD 9 can serve the disk to a node without a
+    replica, but only a diskless client with its own ``on`` section
+    (``node-id``, ``disk none``), which counts as a host here.
+
+    A domU config merely present on a node that is not a host is not reported:
+    it does no harm until something starts it there. The nodes are the CIB's;
+    a node is kept when no ``rsc_location`` scores the resource (or its group
+    or clone) -INFINITY there, when ``symmetric-cluster`` is false only where
+    a location prefers it, and only where every resource it is colocated with
+    (score INFINITY) may run: a colocation with the DRBD resource's
+    ``ocf:linbit:drbd`` master (or ``drbddisk`` group) keeps it on the hosts.
+    Each node's own drbd configuration decides (another node's when it has
+    none); a resource with ``floating`` sections is not checked.
+
+    Example: nodes xen1, xen2, xen3; ``resource r0 { on xen1 {...} on xen2
+    {...} }``; ``<primitive type="Xen">`` with ``xmfile=/etc/xen/vm/web``,
+    whose ``disk = [ "drbd:r0,xvda,w" ]``, and no constraint.
+
+    Fix: ``<rsc_location rsc="web" node="xen3" score="-INFINITY"/>`` (or a
+    colocation with the DRBD master), or, with DRBD 9, an ``on xen3``
+    section (a diskless client if xen3 keeps no replica).
+    """
+    if not cluster.has("cib") or not any(True for _ in cluster.docs("drbd")):
+        return
+    from .cib.common import units
+    from .cib.guests import _param_pair
+    from .drbd.common import _on_hosts, hostnames_equal
+
+    by_node = _drbd_hosts(cluster)
+    domus = _domus(cluster)
+
+    def definition(name: str, node: str) -> tuple[Loaded, Any] | None:
+        """``name``'s (file, resource) as ``node`` reads it, else as another does."""
+        own = by_node.get(node)
+        if own is not None:
+            return own.get(name)
+        return next((d[name] for d in by_node.values() if name in d), None)
+
+    def problem(name: str, node: str) -> tuple[str, list[Location]] | None:
+        """Why ``node`` cannot open DRBD resource ``name`` (``None`` when it can)."""
+        found = definition(name, node)
+        if found is None:
+            if node in by_node and any(name in d for d in by_node.values()):
+                label = name[6:] if name.startswith("minor:") else name
+                what = f"DRBD minor {label}" if name.startswith("minor:") else f"'{name}'"
+                return f"{node}'s drbd configuration does not define {what}", []
+            return None
+        item, res = found
+        if res.stacked or any(h.kind != "on" for h in res.host_list):
+            return None
+        on = list(_on_hosts(res))
+        names = [n for h in on for n in h.names]
+        if not names or any(hostnames_equal(n, node) for n in names):
+            return None
+        return (
+            f"DRBD resource '{res.name}' has 'on' sections for {', '.join(names)} only"
+            f" ({item.file.display})",
+            [item.where(res.block)],
+        )
+
+    def hosts(name: str, node: str) -> str | None:
+        found = problem(name, node)
+        return found[0] if found else None
+
+    seen: set[tuple[str, str, str]] = set()
+    for unit in units(cluster):
+        for item, prim in unit.primitives():
+            xmfile = prim.xmfile if prim.is_xen else None
+            if not xmfile:
+                continue
+            copies = [d for d in domus if d.file.path.as_posix().endswith(xmfile)]
+            if not copies:
+                continue
+            cib = _cib(item)
+            nodes = [n.uname for n in cib.nodes if n.uname] or [n for n in cluster.nodes if n]
+            for node in sorted(_placement(cib, prim.el, nodes, hosts, frozenset())):
+                domu = next((d for d in copies if d.node == node), copies[0])
+                for key, disk in _drbd_keys(domu):
+                    why = problem(key, node)
+                    once = (prim.id or xmfile, node, key)  # the same CIB on every node
+                    if why is None or once in seen:
+                        continue
+                    seen.add(once)
+                    yield make(
+                        "XN018",
+                        f"the CIB may start Xen resource '{prim.id}' ({xmfile}) on {node},"
+                        f" but its disk {disk_key(disk)} is not there: {why[0]}; drbdadm there"
+                        " says it is not defined for this host, the start fails and the"
+                        " CRM moves the guest to another node",
+                        item.where(_param_pair(prim, "xmfile") or prim),
+                        [_where(domu, "disk"), *why[1]],
+                    )
 
 
 def _migrating(cluster: Cluster) -> list[tuple[Loaded, Any]]:

@@ -111,6 +111,71 @@ STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_el
 _TYPES = (("hvm", "hvm"), ("pv", "pv"), ("pvh", "pvh"))
 _BUILDERS = (("hvm", "hvm"), ("generic", "pv"))
 
+#: The ``device_model_version`` names xl 4.2 on takes (xl_parse.c:2523-2529, strcmp).
+_DM_VERSIONS = ("qemu-xen", "qemu-xen-traditional")
+#: libxl's tsc_mode names (libxl_types.idl, 4.2 to 4.17), read with strcasecmp
+#: (libxl_utils.c ``libxl__enum_from_string``), or their numbers 0 to 3.
+_TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
+#: A number as C's strtol(s, &ep, 0) reads it whole (libxlu_cfg.c:287-298).
+_C_LONG = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+#: A number as C's strtoul(s, &end, 10) starts reading it.
+_C_ULONG = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
+_ULONG_MAX = 2**64 - 1
+
+
+def _c_long(text: str) -> int | None:
+    """The number strtol(text, &ep, 0) reads when it reads ``text`` whole."""
+    if not _C_LONG.fullmatch(text):
+        return None
+    digits = text.strip(" \t\n\v\f\r").lstrip("+-").lower()
+    base = 16 if "x" in digits else 8 if digits.startswith("0") else 10
+    return int(text.strip(" \t\n\v\f\r"), base)
+
+
+def _tsc_mode_ok(text: str) -> bool:
+    """xl_parse.c:1573-1595: a whole number 0 to 3 (deprecated), else a name."""
+    number = _c_long(text)
+    if number is not None:
+        return 0 <= number <= 3
+    return text.lower() in _TSC_MODES
+
+
+def _c_ulong(text: str, at: int) -> tuple[int, int] | None:
+    """``(value, end)`` of strtoul at ``at``; ``None`` where it reads no digit."""
+    m = _C_ULONG.match(text, at)
+    if m is None:
+        return None
+    n = min(int(m.group(2)), _ULONG_MAX)  # (strtoul saturates)
+    if m.group(1) == "-" and n:
+        n = _ULONG_MAX + 1 - n
+    return n, m.end()
+
+
+def _cpu_range_ok(piece: str) -> bool:
+    """One comma-separated piece of ``cpus`` as xl_parse.c ``update_cpumap_range``
+    and ``parse_range`` (lines 138-161, 166-205) read it: an optional ``^``, an
+    optional ``node:``/``nodes:``, then ``all`` (not after ``^``) or ``A`` or
+    ``A-B`` with B not below A, and nothing after ("Invalid pcpu range")."""
+    negated = piece.startswith("^")
+    rest = piece[1:] if negated else piece
+    for prefix in ("node:", "nodes:"):
+        if rest.startswith(prefix):
+            rest = rest[len(prefix) :]
+            break
+    if rest == "all":
+        return not negated
+    first = _c_ulong(rest, 0)
+    if first is None or first[0] == _ULONG_MAX:
+        return False
+    end = first[1]
+    if rest[end : end + 1] == "-":
+        second = _c_ulong(rest, end + 1)
+        if second is None or second[0] in (_ULONG_MAX,) or second[0] < first[0]:
+            return False
+        end = second[1]
+    return end == len(rest)
+
+
 #: The ``on_*`` keys and the actions xl 4.17 takes there (xl.cfg(5); soft-reset from 4.6).
 _ACTION_KEYS = ("on_poweroff", "on_reboot", "on_watchdog", "on_crash", "on_soft_reset")
 _ACTIONS = (
@@ -173,6 +238,86 @@ class XlDocument(DomUDocument):
                 first, "a PV guest with neither kernel nor bootloader: xl refuses the config"
             )
         yield from self._action_and_uuid_problems()
+        yield from self.release_value_problems()
+
+    def release_value_problems(self) -> Iterator[ValueProblem]:
+        """Values xl refuses from some release on (``since``: lint then errs only
+        there), each checked with peer-xl (xl 4.17 ``create -n``): an unknown
+        ``device_model_version`` (Xen 4.2 on; "none" only 4.10 on, 4.9 took it),
+        ``tsc_mode`` (4.2 on), a ``cpus`` range xl cannot read (4.4 on), a ``pci``
+        entry with no BDF (4.6 on; 4.5 skipped it) and ``timer_mode`` for a PV
+        guest (4.10 on; older xl ignored it there). Line numbers: xl_parse.c of
+        RELEASE-4.17.0."""
+        from ...versions import XEN_TYPE, XEN_XL_CPU_RANGE, XEN_XL_DM_TSC, XEN_XL_PCI
+
+        if self._atom("device_model_version"):
+            value = str(self.get("device_model_version"))
+            if value not in _DM_VERSIONS:
+                # xl_parse.c:2523-2532 strcmp()s the two names, for every type
+                yield ValueProblem(
+                    self.assignment("device_model_version"),
+                    f"device_model_version '{value}': xl refuses the config ('Unknown"
+                    f' device_model_version "{value}" specified\'); write qemu-xen or'
+                    " qemu-xen-traditional",
+                    since=("xen", XEN_TYPE if value == "none" else XEN_XL_DM_TSC),
+                )
+        if self._atom("tsc_mode") and not _tsc_mode_ok(str(self.get("tsc_mode"))):
+            value = str(self.get("tsc_mode"))
+            number = _c_long(value)
+            said = f'"{value}"' if number is None else str(number)
+            yield ValueProblem(
+                self.assignment("tsc_mode"),
+                f"tsc_mode '{value}': xl refuses the config ('ERROR: invalid value"
+                f' {said} for "tsc_mode"\'); write one of {", ".join(_TSC_MODES)}',
+                since=("xen", XEN_XL_DM_TSC),
+            )
+        if self._atom("cpus"):
+            value = str(self.get("cpus"))
+            bad = next((r for r in value.split(",") if r and not _cpu_range_ok(r)), None)
+            if bad is not None:
+                yield ValueProblem(
+                    self.assignment("cpus"),
+                    f"cpus '{value}': xl refuses the config ("
+                    + (
+                        '\'Can\'t combine "^" and "all".\''
+                        if bad == "^all"
+                        else f"'Invalid pcpu range: {bad}.'"
+                    )
+                    + "); write ranges low-high, low first, with no blanks",
+                    since=("xen", XEN_XL_CPU_RANGE),
+                )
+        for spec in self._list("pci") if isinstance(self.get("pci"), list) else ():
+            # xl_parse.c:1530 (4.15 on: libxlu_pci.c parse_bdf wants one or two
+            # colons, else key=value pairs; older xlu_pci_parse_bdf a colon too)
+            if ":" not in spec and "=" not in spec:
+                yield ValueProblem(
+                    self.assignment("pci"),
+                    f"pci '{spec}': xl refuses the config ('unable to parse"
+                    f" PCI_SPEC_STRING `{spec}' for passthrough'); write the device as"
+                    " [DDDD:]BB:DD.F",
+                    since=("xen", XEN_XL_PCI),
+                )
+        yield from self._timer_mode_problem()
+
+    def _timer_mode_problem(self) -> Iterator[ValueProblem]:
+        """``timer_mode`` on a PV guest (no type or builder, ``type = "pv"`` or
+        ``builder = "generic"``): xl_parse.c:1642-1646 and 1664-1667 (Xen 4.10 on)
+        exit with 'ERROR: "timer_mode" option is not supported for PV guests.'. A
+        type xl refuses is domain_type_problems' finding. (x86: xl_parse.c:1306-1311
+        makes a guest with no type PVH on Arm, PV elsewhere.)"""
+        from ...versions import XEN_XL_TIMER_PV
+
+        if not self._atom("timer_mode"):
+            return
+        kinds = [self._kind(k) for k in ("type", "builder") if self._atom(k)]
+        if None in kinds or (kinds and kinds[0] != "pv"):
+            return
+        yield ValueProblem(
+            self.assignment("timer_mode"),
+            'timer_mode on a PV guest: xl refuses the config (\'ERROR: "timer_mode"'
+            " option is not supported for PV guests.'); remove it (it is for HVM guests)",
+            since=("xen", XEN_XL_TIMER_PV),
+        )
 
     def _action_and_uuid_problems(self) -> Iterator[ValueProblem]:
         """``on_poweroff`` and its kin name an action xl knows, spelled as xl spells it

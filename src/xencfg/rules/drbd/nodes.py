@@ -324,6 +324,12 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     the files show DRBD before 9.0 and the node's etc/hostname gives its
     ``uname -n``, ``on BETA`` or ``on beta.example.net`` is not node beta.
 
+    A node whose configuration merely carries a resource of two or more other
+    cluster nodes (one drbd.conf copied to every node of a three-dom0
+    cluster) is not reported: drbdadm there accepts the file (peer-drbdadm
+    --mode 84 on the third node: OK) and refuses only to bring that resource
+    up on it, which harms only a guest started there (XN018).
+
     Example: nodes alpha and beta, ``resource r0 { on alpha {...} on gamma {...} }``;
     or, with DRBD 8.4 and etc/hostname ``beta``, ``on BETA {...}``.
 
@@ -333,6 +339,8 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     configs = _node_configs(cluster)
     if len([n for n in cluster.nodes if n]) < 2:
         return
+    known = {short(n) for n in cluster.nodes if n}
+    known |= {short(n) for x in _name_lists(cluster) for n in x.names}
     for node, items in configs.items():
         if not node:
             continue
@@ -347,6 +355,10 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
                 n == uname if exact else hostnames_equal(n, uname or node) for n in names
             ):
                 continue
+            if len(names) >= 2 and all(
+                short(n) in known and not hostnames_equal(n, uname or node) for n in names
+            ):
+                continue  # another pair's resource in a copied drbd.conf: not this node's
             near = [n for n in names if hostnames_equal(n, uname or node)]
             why = (
                 f"; DRBD before 9.0 compares 'on' names with uname -n '{uname}' exactly"
