@@ -291,6 +291,26 @@ def test_validation_sees_edits() -> None:
     assert err.line == 18 and "class" in err.message
 
 
+def test_validate_source_checks_the_text_as_read_without_rendering() -> None:
+    """Lint (CB023) checks the file as read: the same errors as ``validate`` of the
+    unedited document, on the tree parsed from it, without the parse-time snapshots a
+    rendering takes (~40x the file; issue 22 item 10)."""
+    from xencfg.formats.cib.schema import validate_source
+
+    text = read(FIXTURES / "cib" / "valid" / "pcmk10.xml")
+    text = text.replace('on-fail="restart"', 'on-fail="reboot"')
+    doc = xencfg.loads(text, "cib")
+    assert isinstance(doc, CibDocument)
+    errors = validate_source(doc)
+    # ``text``: a version of the source (same ids), parsed afresh
+    good = validate_source(doc, "pacemaker-1.0", text.replace('"reboot"', '"restart"'))
+    assert good == [] and doc._snapshots is None  # not rendered
+    assert errors and [str(e) for e in errors] == [str(e) for e in cib.validate(doc)]
+    # a document built in code has no source: its rendering is checked
+    built = CibDocument.new()
+    assert validate_source(built) == cib.validate(built) == []
+
+
 def test_pacemaker_10_fragment_uses_rng() -> None:
     text = (
         '<primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2">\n'

@@ -206,6 +206,20 @@ def choose(doc: CibDocument) -> str:
     return RNG if doc.dialect == "pacemaker-1.0" else DTD
 
 
+def _schema_of(doc: CibDocument, schema: str | None) -> str:
+    """Our schema file for ``schema`` (its aliases, or by default the document's own);
+    ValidationError: the document names a schema we do not hold."""
+    if schema in ("dtd", "heartbeat-2", "pacemaker-0.6"):
+        schema = DTD
+    elif schema in ("rng", "pacemaker-1.0"):
+        schema = RNG
+    if schema is None:
+        schema = choose(doc)
+    if schema not in (DTD, RNG):
+        raise ValueError(f"unknown schema {schema!r}")
+    return schema
+
+
 def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationError]:
     """Schema errors of ``doc`` (its current text, edits included), each with path/line/column.
 
@@ -213,34 +227,55 @@ def validate(doc: CibDocument, schema: str | None = None) -> list[ValidationErro
     document's ``validate-with`` decides (heartbeat 2 CIBs have none), and for a
     fragment its dialect.
     """
-    if schema in ("dtd", "heartbeat-2", "pacemaker-0.6"):
-        schema = DTD
-    elif schema in ("rng", "pacemaker-1.0"):
-        schema = RNG
-    if schema is None:
-        try:
-            schema = choose(doc)
-        except ValidationError as exc:
-            return [exc]
-    if schema not in (DTD, RNG):
-        raise ValueError(f"unknown schema {schema!r}")
-    text = doc.dumps()
+    try:
+        schema = _schema_of(doc, schema)
+    except ValidationError as exc:
+        return [exc]
+    return _check(doc, doc.dumps(), schema, None)
+
+
+def validate_source(
+    doc: CibDocument, schema: str | None = None, text: str | None = None
+) -> list[ValidationError]:
+    """Schema errors of the text an unedited ``doc`` was read from (what lint checks), or
+    of ``text``, a version of that text with the same ids.
+
+    :func:`validate` renders the document, which takes the parse-time snapshots of every
+    element (about 40 times the size of the file); the source needs no rendering, and a
+    whole CIB is checked on the document's own tree, which was parsed from it (``text``
+    is parsed afresh).
+    """
+    if not doc.source:  # built in code: there is no text but the rendered one
+        return validate(doc, schema)
+    try:
+        schema = _schema_of(doc, schema)
+    except ValidationError as exc:
+        return [exc]
+    if text is None and not doc.is_fragment:
+        return _check(doc, doc.source, schema, doc.root)
+    return _check(doc, doc.source if text is None else text, schema, None)
+
+
+def _check(doc: CibDocument, text: str, schema: str, own_tree: Any) -> list[ValidationError]:
+    """Schema errors of ``text`` (parsed here unless ``own_tree`` is its tree); ``doc``'s
+    ids tell a cascade of unknown-ID errors from a true one."""
     shift = 0
+    own = text
     if doc.is_fragment:
         try:
             text, shift = wrap(doc, text, schema)
         except ValidationError as exc:
             return [exc]
     try:
-        root, _ = xmltext.load(text, doc.path)
+        root = own_tree if own_tree is not None else xmltext.load(text, doc.path)[0]
     except ParseError as exc:
         return [ValidationError(exc.message, path=doc.path, line=exc.line, column=exc.column)]
+    del text  # (a wrapped fragment's copy)
     tree = etree.ElementTree(root)
     validator: Any = _dtd() if schema == DTD else _rng()
     if validator.validate(tree):
         return []
     errors: list[ValidationError] = []
-    own = doc.dumps()
     # ids in <status> do not satisfy IDREFs of the configuration: pacemaker-1.0.rng types
     # status attributes as plain text, and Pacemaker refuses a constraint naming a deleted
     # resource whose history is still in status. Only configuration ids hide a cascade.

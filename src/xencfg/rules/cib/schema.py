@@ -55,11 +55,13 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     doc = _cib(item)
     if doc.is_fragment or doc.validate_with != "pacemaker-1.0":
         return
-    from ...formats.cib import validate
+    from ...formats.cib.schema import validate_source
 
-    errors = validate(doc, "pacemaker-1.0")
+    # the text as read (lint never edits), not re-rendered: rendering takes the
+    # parse-time snapshots of every element, ~40x the file (issue 22 item 10)
+    errors = validate_source(doc, "pacemaker-1.0")
     if errors and not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_1_1):
-        errors = _later_schema_errors(doc)
+        errors = _later_schema_errors(doc, errors)
     if not errors or any(_ID_ERRORS.search(e.message) for e in errors):
         return
     first = errors[0]
@@ -72,17 +74,17 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     )
 
 
-def _later_schema_errors(doc: CibDocument) -> list[ValidationError]:
-    """The schema errors of ``doc`` as a later Pacemaker's pacemaker-1.0.rng sees them:
-    ``rsc_order``'s ``kind`` (Pacemaker 2.1.5 constraints-1.0.rng: ``score`` or ``kind``)
-    taken out of the text before validating (the lines stay where they are)."""
-    from ...formats.cib import parse, validate
+def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> list[ValidationError]:
+    """The schema errors of ``doc`` (``errors`` as Pacemaker 1.0 sees them) as a later
+    Pacemaker's pacemaker-1.0.rng sees them: ``rsc_order``'s ``kind`` (Pacemaker 2.1.5
+    constraints-1.0.rng: ``score`` or ``kind``) taken out of the text before validating
+    (the lines stay where they are, the ids too)."""
+    from ...formats.cib.schema import validate_source
 
-    text = doc.dumps()
-    lenient = _ORDER_KIND.sub(r"\1", text)
-    if lenient == text:
-        return validate(doc, "pacemaker-1.0")
-    return validate(parse(lenient, doc.path), "pacemaker-1.0")
+    lenient = _ORDER_KIND.sub(r"\1", doc.source)
+    if lenient == doc.source:
+        return errors
+    return validate_source(doc, "pacemaker-1.0", lenient)
 
 
 _ORDER_KIND = re.compile(r"""(<rsc_order\b[^>]*?)\s+kind\s*=\s*(["'])[^"']*\2""")
