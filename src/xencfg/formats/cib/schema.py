@@ -297,4 +297,21 @@ def _check(doc: CibDocument, text: str, schema: str, own_tree: Any) -> list[Vali
             col = _tag_column(own, line)
         where = f"{schema}: "
         errors.append(ValidationError(f"{where}{e.message}", path=doc.path, line=line, column=col))
+    # libxml2 checks IDREFs last, walking a hash table seeded at random per process: its
+    # unknown-ID errors come after all others, in an order that changes between runs.
+    # Sorted by place and message, the same file gives the same report every time.
+    errors.sort(key=_report_order)
     return errors
+
+
+#: what libxml2 says of an IDREF naming no ID (DTD and RelaxNG alike)
+_UNKNOWN_ID = "references an unknown ID"
+
+
+def _report_order(error: ValidationError) -> tuple[bool, tuple[int, int, str]]:
+    """Sort key: other errors first, as libxml2 reported them (a stable sort keeps their
+    order); then the unknown-ID errors by line, column and message."""
+    if _UNKNOWN_ID not in error.message:
+        return (False, (0, 0, ""))
+    return (True, (error.line or 0, error.column or 0, error.message))
+
