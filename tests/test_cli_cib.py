@@ -108,3 +108,51 @@ def test_convert_in_place_is_atomic_and_keeps_mode(
     monkeypatch.setattr(conv, "convert", cluster_writes_meanwhile)
     assert main(["cib", "convert", str(src), "-o", str(src)]) == 2
     assert src.read_text() == HB2.replace('epoch="1"', 'epoch="2"')
+
+
+PCMK10 = ROOT / "tests" / "fixtures" / "cib" / "valid" / "pcmk10.xml"
+
+
+def test_validate_reports_as_the_rendering_did_without_rendering(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cib validate` checks the file as read (``validate_source``): the same report and exit
+    code as ``validate`` of the rendered document, which it used before and which took
+    parse-time snapshots of every element (~40x the file; issue 22 item 10)."""
+    import xencfg
+    from xencfg.formats import cib
+    from xencfg.formats.cib.model import CibDocument
+
+    text = PCMK10.read_text()
+    # one location per line, naming resources that do not exist: libxml2 reports those
+    # last, in a per-process random order, which the report sorts by line
+    constraints = "".join(
+        f'\n<rsc_location id="l{i}" rsc="gone{i}" node="n" score="0"/>' for i in (3, 1, 4, 2)
+    )
+    broken = tmp_path / "broken.xml"
+    broken.write_text(
+        text.replace('on-fail="restart"', 'on-fail="reboot"').replace(
+            "<constraints>", "<constraints>" + constraints
+        )
+    )
+
+    def report(path: Path) -> tuple[int, list[str]]:
+        errors = cib.validate(xencfg.load(path, "cib"))  # the old way: renders the document
+        return int(bool(errors)), [f"{e.path}:{e.line}:{e.column}: {e.message}" for e in errors]
+
+    expected = {p: report(p) for p in (PCMK10, broken)}
+    assert expected[PCMK10] == (0, [])
+    code, lines = expected[broken]
+    assert code == 1 and any("on-fail" in line or "op" in line for line in lines)
+    unknown = [line for line in lines if "references an unknown ID" in line]
+    assert [u.split('"')[-2] for u in unknown] == ["gone3", "gone1", "gone4", "gone2"]
+
+    def no_rendering(self: CibDocument) -> str:
+        raise AssertionError("cib validate rendered the document")
+
+    monkeypatch.setattr(CibDocument, "dumps", no_rendering)
+    for path, (code, lines) in expected.items():
+        assert main(["cib", "validate", str(path)]) == code
+        out, err = capsys.readouterr()
+        assert out.splitlines() == lines
+        assert err == ("" if lines else f"{path}: valid\n")
