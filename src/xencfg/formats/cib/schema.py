@@ -314,4 +314,3 @@ def _report_order(error: ValidationError) -> tuple[bool, tuple[int, int, str]]:
     if _UNKNOWN_ID not in error.message:
         return (False, (0, 0, ""))
     return (True, (error.line or 0, error.column or 0, error.message))
-
