@@ -24,7 +24,10 @@ from . import make, rule
 from .documents import cib_doc as _cib
 from .documents import domu_doc as _domu
 from .documents import drbd_doc as _drbd
+from .documents import hosts_doc as _hosts
+from .documents import multipath_doc as _multipath
 from .documents import xend_doc as _xend
+from .documents import xl_doc as _xl
 
 DOMU_FORMATS = ("xm", "xl")
 #: Disks that are the same device on every node (replicated or on the SAN); other
@@ -53,7 +56,7 @@ _TEMPLATE = re.compile(r"^(?:xl|xm)example")
 def _is_domu(item: Loaded) -> bool:
     return (
         item.file.format in DOMU_FORMATS
-        and getattr(item.doc, "is_domu", True)
+        and (item.file.format != "xl" or _xl(item).is_domu)
         and not _TEMPLATE.match(item.file.path.name)
     )
 
@@ -318,7 +321,7 @@ def _aliases(cluster: Cluster, node: str) -> tuple[set[str], bool, list[Loaded]]
     friendly = False
     docs = list(cluster.docs("multipath", node))
     for item in docs:
-        doc: Any = item.doc
+        doc = _multipath(item)
         aliases.update(m.alias for m in doc.multipaths if m.alias)
         if str(doc.defaults.get("user_friendly_names", "no")).lower() in ("yes", "1", "on"):
             friendly = True
@@ -629,7 +632,7 @@ def _peer_names(node: str, hosts: Loaded | None) -> list[str]:
     any of them); without such a line (DNS decides) the peer's name stands for it."""
     if hosts is None:
         return [node]
-    doc: Any = hosts.doc
+    doc = _hosts(hosts)
     low = node.lower()
     out: list[str] = []
     for line in doc.lines:
@@ -711,7 +714,7 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
             xends.setdefault(item.node, item)
     ports: dict[int, list[str]] = defaultdict(list)
     for node, item in sorted(xends.items()):
-        doc: Any = item.doc
+        doc = _xend(item)
         if not (
             doc.effective("xend-relocation-server") or doc.effective("xend-relocation-ssl-server")
         ):
@@ -808,8 +811,7 @@ def relocation_open(item: Loaded) -> Iterator[Finding]:
     Fix: ``(xend-relocation-hosts-allow '^peer$ ^peer-hb$')`` and
     ``(xend-relocation-address 'REPLICATION-LINK-IP')``.
     """
-    doc: Any = item.doc
-    if doc.relocation_open_to_all:
+    if _xend(item).relocation_open_to_all:
         where = _xend_where(item, "xend-relocation-hosts-allow", "xend-relocation-server")
         server = _xend_where(item, "xend-relocation-server")
         yield make(
