@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -28,6 +28,9 @@ from .documents import hosts_doc as _hosts
 from .documents import multipath_doc as _multipath
 from .documents import xend_doc as _xend
 from .documents import xl_doc as _xl
+
+if TYPE_CHECKING:
+    from ..formats.xen.domu import DomUDocument
 
 DOMU_FORMATS = ("xm", "xl")
 #: Disks that are the same device on every node (replicated or on the SAN); other
@@ -961,7 +964,7 @@ def domu_incomplete(item: Loaded) -> Iterator[Finding]:
     """
     if not _is_domu(item) or item.file.format == "xl":
         return
-    doc: Any = item.doc
+    doc = _domu(item)
     if _NOT_DOMU_NAME.search(item.file.path.name) or _cpupool(doc):
         return
     computed = set(doc.computed)
@@ -996,7 +999,7 @@ def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
     """
     if not _is_domu(item):
         return
-    doc: Any = item.doc
+    doc = _domu(item)
     mem, top = doc.memory, doc.maxmem
     if isinstance(mem, int) and isinstance(top, int) and mem > top:
         yield make(
@@ -1040,7 +1043,7 @@ def xl_syntax_refused(item: Loaded) -> Iterator[Finding]:
     """
     from ..formats.xen.xl import lexical_error
 
-    doc: Any = item.doc
+    doc = _domu(item)
     if not _is_domu(item) or not doc.source:
         return
     found = lexical_error(doc.source)
@@ -1073,7 +1076,7 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     """
     from ..formats.xen.xl import disk_spec_error
 
-    doc: Any = item.doc
+    doc = _domu(item)
     if not _is_domu(item) or "disk" in doc.computed:
         return
     for spec in doc._list("disk"):
@@ -1090,7 +1093,7 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
             yield out
 
 
-def _cpupool(doc: Any) -> bool:
+def _cpupool(doc: DomUDocument) -> bool:
     """A CPU pool definition: ``sched`` (no domU key of xm or xl), and nothing a domU
     needs (``xm pool-create`` and ``xl cpupool-create`` read these)."""
     keys = {a.key for a in doc.assignments()}
@@ -1130,7 +1133,7 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     give the config at least a ``name``; remove an empty ``bootloader_args`` or
     write the arguments as a list (``bootloader_args = [ "-q" ]``).
     """
-    doc: Any = item.doc
+    doc = _xl(item)
     if item.file.format != "xl" or _TEMPLATE.match(item.file.path.name):
         return
     if _NOT_DOMU_NAME.search(item.file.path.name):
@@ -1145,8 +1148,8 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
             )
         )
     elif not item.versions.of("xen", item.node or "").older_than(XEN_TYPE):
-        for node, message in doc.domain_type_problems():
-            found.append(make("XN016", message, item.where(node)))
+        for p in doc.domain_type_problems():
+            found.append(make("XN016", p.message, item.where(p.node)))
     xen = item.versions.of("xen", item.node or "")
     if doc.assignments() and not xen.older_than(XEN_BOOTLOADER_SPLIT):
         crash = doc.bootloader_args_problem(xen.at_least(XEN_BOOTLOADER_ANY_TYPE))
