@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,11 @@ from .documents import xend_doc as _xend
 from .documents import xl_doc as _xl
 
 if TYPE_CHECKING:
-    from ..formats.xen.domu import DomUDocument
+    from ..formats.cib.constraints import Location as CibLocation
+    from ..formats.cib.model import CibDocument
+    from ..formats.cib.resources import Primitive
+    from ..formats.drbd import Resource as DrbdResource
+    from ..formats.xen.domu import DiskSpec, DomUDocument
 
 DOMU_FORMATS = ("xm", "xl")
 #: Disks that are the same device on every node (replicated or on the SAN); other
@@ -130,7 +134,9 @@ def _label(item: Loaded) -> str:
     return f"'{name}'" if name else f"in {item.file.path.name}"
 
 
-def _duplicates(cluster: Cluster, code: str, what: str, key: str, values: Any) -> Iterator[Finding]:
+def _duplicates(
+    cluster: Cluster, code: str, what: str, key: str, values: Callable[[Loaded], list[str]]
+) -> Iterator[Finding]:
     """One finding per domU sharing a value (from ``values(item)``) with an earlier one."""
     domus = _domus(cluster)
     ident = identities(domus)
@@ -211,7 +217,7 @@ def duplicate_mac(cluster: Cluster) -> Iterator[Finding]:
     yield from _duplicates(cluster, "XN003", "MAC", "vif", macs)
 
 
-def disk_key(disk: Any) -> str | None:
+def disk_key(disk: DiskSpec) -> str | None:
     """The device a disk spec opens, spelled one way (``drbd:RES``, ``/dev/...``,
     ``file:/path``); ``None`` when it names no device."""
     target = disk.target
@@ -251,7 +257,7 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     """
     domus = _domus(cluster)
     ident = identities(domus)
-    writers: dict[tuple[str, str], dict[int, tuple[Loaded, Any]]] = defaultdict(dict)
+    writers: dict[tuple[str, str], dict[int, tuple[Loaded, DiskSpec]]] = defaultdict(dict)
     for item in domus:
         for disk in _domu(item).disks:
             key = disk_key(disk)
@@ -302,7 +308,13 @@ def shared_without_cluster_fs(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-def _drbd_names(cluster: Cluster, node: str) -> tuple[set[str], set[int], list[Loaded]]:
+#: A node's DRBD resource names, minors and drbd files.
+_DrbdNames = tuple[set[str], set[int], list[Loaded]]
+#: A node's multipath aliases, whether user_friendly_names is on, and its files.
+_Aliases = tuple[set[str], bool, list[Loaded]]
+
+
+def _drbd_names(cluster: Cluster, node: str) -> _DrbdNames:
     names: set[str] = set()
     minors: set[int] = set()
     docs = list(cluster.docs("drbd", node))
@@ -319,7 +331,7 @@ def _drbd_names(cluster: Cluster, node: str) -> tuple[set[str], set[int], list[L
     return names, minors, docs
 
 
-def _aliases(cluster: Cluster, node: str) -> tuple[set[str], bool, list[Loaded]]:
+def _aliases(cluster: Cluster, node: str) -> _Aliases:
     aliases: set[str] = set()
     friendly = False
     docs = list(cluster.docs("multipath", node))
@@ -363,7 +375,7 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: correct the name, or define the resource / alias on every node.
     """
-    cache: dict[str, Any] = {}
+    cache: dict[str, tuple[_DrbdNames, _Aliases]] = {}
     for item in _domus(cluster):
         node = item.node
         if node is None:
@@ -397,12 +409,12 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-def _drbd_hosts(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, Any]]]:
+def _drbd_hosts(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, DrbdResource]]]:
     """``node -> DRBD resource name -> (file, resource)`` as each node's own drbd
     configuration defines it, with /dev/drbdN also indexed as ``minor:N``."""
     from .drbd.common import _node_configs, _resources
 
-    out: dict[str, dict[str, tuple[Loaded, Any]]] = {}
+    out: dict[str, dict[str, tuple[Loaded, DrbdResource]]] = {}
     for node, items in _node_configs(cluster).items():
         mine = out.setdefault(node, {})
         for item, res in _resources(cluster, items):
@@ -417,7 +429,7 @@ def _drbd_hosts(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, Any]]]:
     return out
 
 
-def _drbd_keys(item: Loaded) -> list[tuple[str, Any]]:
+def _drbd_keys(item: Loaded) -> list[tuple[str, DiskSpec]]:
     """``(drbd:RES or minor:N, disk)`` for each disk of a domU that is a DRBD device."""
     out = []
     for disk in _domu(item).disks:
@@ -432,7 +444,7 @@ def _drbd_keys(item: Loaded) -> list[tuple[str, Any]]:
     return out
 
 
-def _prefers(loc: Any, node: str) -> bool:
+def _prefers(loc: CibLocation, node: str) -> bool:
     """Whether a location gives ``node`` a positive score (``node=`` or a rule
     ``#uname eq NODE``): what places a resource when ``symmetric-cluster`` is false."""
     if loc.node == node and (loc.score or 0) > 0:
@@ -467,7 +479,13 @@ def _drbd_agent(el: Any) -> str | None:
     return None
 
 
-def _placement(cib: Any, el: Any, nodes: list[str], hosts: Any, seen: frozenset[str]) -> set[str]:
+def _placement(
+    cib: CibDocument,
+    el: Any,
+    nodes: list[str],
+    hosts: Callable[[str, str], str | None],
+    seen: frozenset[str],
+) -> set[str]:
     """The nodes of ``nodes`` the CIB lets resource ``el`` run on: none a -INFINITY
     location keeps it (or a group/clone holding it) off; with ``symmetric-cluster``
     false only those a location prefers; and only where each resource it is
@@ -544,7 +562,7 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
     by_node = _drbd_hosts(cluster)
     domus = _domus(cluster)
 
-    def definition(name: str, node: str) -> tuple[Loaded, Any] | None:
+    def definition(name: str, node: str) -> tuple[Loaded, DrbdResource] | None:
         """``name``'s (file, resource) as ``node`` reads it, else as another does."""
         own = by_node.get(node)
         if own is not None:
@@ -607,7 +625,7 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
                     )
 
 
-def _migrating(cluster: Cluster) -> list[tuple[Loaded, Any]]:
+def _migrating(cluster: Cluster) -> list[tuple[Loaded, Primitive]]:
     out = []
     for item in cluster.docs("cib"):
         for prim in _cib(item).xen_primitives():
@@ -710,7 +728,8 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     if not migrating:
         return
     cib_where = [item.where(prim) for item, prim in migrating]
-    prim_names = ", ".join(sorted({p.id for _, p in migrating}))
+    # a primitive without id (the schema rules report it) is still a guest to migrate
+    prim_names = ", ".join(sorted({p.id or "a Xen primitive without id" for _, p in migrating}))
     xends: dict[str, Loaded] = {}
     for item in cluster.docs("xend"):
         if item.node is not None:
