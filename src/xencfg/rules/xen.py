@@ -616,13 +616,19 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
                     seen.add(once)
                     yield make(
                         "XN018",
-                        f"the CIB may start Xen resource '{prim.id}' ({xmfile}) on {node},"
+                        f"the CIB may start Xen resource {_named(prim)} ({xmfile}) on {node},"
                         f" but its disk {disk_key(disk)} is not there: {why[0]}; drbdadm there"
                         " says it is not defined for this host, the start fails and the"
                         " CRM moves the guest to another node",
                         item.where(_param_pair(prim, "xmfile") or prim),
                         [_where(domu, "disk"), *why[1]],
                     )
+
+
+def _named(prim: Primitive) -> str:
+    """A primitive as messages name it: ``'web'``, or one without id (the CIB's schema
+    rules report that) as such, not as ``'None'``."""
+    return f"'{prim.id}'" if prim.id else "without id"
 
 
 def _migrating(cluster: Cluster) -> list[tuple[Loaded, Primitive]]:
