@@ -321,14 +321,20 @@ def _drbd_names(cluster: Cluster, node: str) -> _DrbdNames:
     for item in docs:
         for res in _drbd(item).resource_list():
             names.add(res.name)
-            views = [res, *res.volumes.values()]
-            for host in res.host_list:
-                views += [host, *host.volumes.values()]
-            for v in views:
-                dev = v.device
-                if dev is not None and dev.minor is not None:
-                    minors.add(dev.minor)
+            minors.update(_minors(res))
     return names, minors, docs
+
+
+def _minors(res: DrbdResource) -> Iterator[int]:
+    """The minors a resource's ``device`` statements give, at every level (resource,
+    host, volume): /dev/drbdN names that resource wherever N is written."""
+    views = [res, *res.volumes.values()]
+    for host in res.host_list:
+        views += [host, *host.volumes.values()]
+    for v in views:
+        dev = v.device
+        if dev is not None and dev.minor is not None:
+            yield dev.minor
 
 
 def _aliases(cluster: Cluster, node: str) -> _Aliases:
@@ -419,13 +425,8 @@ def _drbd_hosts(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, DrbdResou
         mine = out.setdefault(node, {})
         for item, res in _resources(cluster, items):
             mine.setdefault(res.name, (item, res))
-            views = [res, *res.volumes.values()]
-            for host in res.host_list:
-                views += [host, *host.volumes.values()]
-            for v in views:
-                dev = v.device
-                if dev is not None and dev.minor is not None:
-                    mine.setdefault(f"minor:{dev.minor}", (item, res))
+            for minor in _minors(res):
+                mine.setdefault(f"minor:{minor}", (item, res))
     return out
 
 
