@@ -77,6 +77,23 @@ def crm_verify_file(path: Path) -> tuple[int, str]:
     return p.returncode, p.stdout + p.stderr
 
 
+def migrate_drbd_pair(tmp_path: Path, text: str, target: str) -> tuple[str, list[str]]:
+    """``xencfg migrate --only drbd`` of two nodes holding ``text`` as drbd.conf: node a's
+    output and the report's lines."""
+    from xencfg import migrate
+
+    for node in ("a", "b"):
+        (tmp_path / "in" / node / "etc").mkdir(parents=True)
+        (tmp_path / "in" / node / "etc" / "drbd.conf").write_text(text)
+    m = migrate.plan(
+        [str(tmp_path / "in" / "a"), str(tmp_path / "in" / "b")],
+        only=("drbd",),
+        drbd_target=target,
+    )
+    out = next(o for o in m.outputs if o.node == "a").data.decode()
+    return out, [n.what for n in m.notes]
+
+
 def peer_tool(tool: str, *requires: str) -> Path:
     """The ../shared/oracle/peers wrapper ``tool``, once the paths or programs it
     ``requires`` exist and we are root (its namespaces and overlays need it); else the

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import xencfg
-from conftest import peer_tool
+from conftest import migrate_drbd_pair, peer_tool
 
 #: a DRBD 8.3 common section as drbd-utils 8.3's global_common.conf template has it
 #: (crm-fence-peer.sh / crm-unfence-peer.sh: the handlers of DRBD 8.3 and 8.4)
@@ -44,21 +44,6 @@ CRM_83 = (
 )
 
 
-def _migrate_drbd(tmp_path: Path, text: str, target: str) -> tuple[str, list[str]]:
-    from xencfg import migrate
-
-    for node in ("a", "b"):
-        (tmp_path / "in" / node / "etc").mkdir(parents=True)
-        (tmp_path / "in" / node / "etc" / "drbd.conf").write_text(text)
-    m = migrate.plan(
-        [str(tmp_path / "in" / "a"), str(tmp_path / "in" / "b")],
-        only=("drbd",),
-        drbd_target=target,
-    )
-    out = next(o for o in m.outputs if o.node == "a").data.decode()
-    return out, [n.what for n in m.notes]
-
-
 def test_drbd9_migration_moves_crm_handlers_to_their_9_scripts(tmp_path: Path) -> None:
     """crm-fence-peer.sh reads the peer's disk state from /proc/drbd's per-minor lines
     (drbd-utils 9.22 /usr/lib/drbd/crm-fence-peer.sh, set_states_from_proc_drbd:
@@ -67,7 +52,7 @@ def test_drbd9_migration_moves_crm_handlers_to_their_9_scripts(tmp_path: Path) -
     (set_states_from_proc_drbd_or_events2) and DRBD 9 runs crm-unfence-peer.9.sh as the
     ``unfence-peer`` handler. Before the fix `--to drbd=9` kept both 8.4 scripts and
     reported nothing."""
-    out, notes = _migrate_drbd(tmp_path, CRM_83, "9")
+    out, notes = migrate_drbd_pair(tmp_path, CRM_83, "9")
     handlers = xencfg.loads(out, "drbd").common["handlers"]
     assert handlers["fence-peer"] == "/usr/lib/drbd/crm-fence-peer.9.sh --timeout 60"
     assert handlers["unfence-peer"] == "/usr/lib/drbd/crm-unfence-peer.9.sh"
@@ -80,7 +65,7 @@ def test_drbd9_migration_moves_crm_handlers_to_their_9_scripts(tmp_path: Path) -
 def test_drbd84_migration_keeps_crm_handlers(tmp_path: Path) -> None:
     """crm-fence-peer.sh is DRBD 8.4's own handler (drbd-utils' 8.4 global_common.conf):
     to 8.4 it stays as written."""
-    out, notes = _migrate_drbd(tmp_path, CRM_83, "8.4")
+    out, notes = migrate_drbd_pair(tmp_path, CRM_83, "8.4")
     assert 'fence-peer "/usr/lib/drbd/crm-fence-peer.sh --timeout 60";' in out
     assert 'after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";' in out
     assert not any("crm-fence-peer.9.sh" in w for w in notes)
@@ -90,7 +75,7 @@ def test_drbd9_crm_handlers_accepted_by_drbdadm_9(tmp_path: Path) -> None:
     """drbdadm's DRBD 9 parser (peer-drbdadm --mode 9) accepts the rewritten handlers
     (unfence-peer is a DRBD 9 handler keyword)."""
     peer = peer_tool("peer-drbdadm", "drbdadm")
-    out, _ = _migrate_drbd(tmp_path, CRM_83, "9")
+    out, _ = migrate_drbd_pair(tmp_path, CRM_83, "9")
     conf = tmp_path / "drbd.conf"
     conf.write_text(out)
     p = subprocess.run(

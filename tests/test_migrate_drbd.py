@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import xencfg
-from conftest import peer_tool, shared_files
+from conftest import migrate_drbd_pair, peer_tool, shared_files
 from xencfg.migrations.drbd import drbd_to_9, drbd_to_84
 
 
@@ -224,23 +224,13 @@ def test_migrate_points_dopd_handler_at_pacemaker(
     /usr/lib/drbd/crm-fence-peer{,.9}.sh and crm-unfence-peer{,.9}.sh) the handler fails
     and resource fencing with it. The migration points it at crm-fence-peer (drbd-utils'
     scripts/global_common.conf) and says so; drbdadm 84 and 9 accept the result."""
-    from xencfg import migrate
-
-    for node in ("a", "b"):
-        (tmp_path / "in" / node / "etc").mkdir(parents=True)
-        (tmp_path / "in" / node / "etc" / "drbd.conf").write_text(DOPD)
-    m = migrate.plan(
-        [str(tmp_path / "in" / "a"), str(tmp_path / "in" / "b")],
-        only=("drbd",),
-        drbd_target=target,
-    )
-    out = next(o for o in m.outputs if o.node == "a").data.decode()
+    out, notes = migrate_drbd_pair(tmp_path, DOPD, target)
     doc = xencfg.loads(out, "drbd")
     handlers = doc.common["handlers"]
     assert handlers["fence-peer"] == f"/usr/lib/drbd/{fence}"
     assert handlers[unfence_key] == f"/usr/lib/drbd/{unfence}"
     assert "drbd-peer-outdater" not in out
-    assert any(n.what.startswith("fence-peer: ") and "dopd" in n.what for n in m.notes)
+    assert any(n.startswith("fence-peer: ") and "dopd" in n for n in notes)
     if shutil.which("drbdadm"):
         conf = tmp_path / "drbd.conf"
         conf.write_text(out)

@@ -268,6 +268,28 @@ def test_xn007_relocation_off_with_allow_migrate(tmp_path: Path) -> None:
     assert run([a2], "XN007") == []
 
 
+def test_xn007_names_a_primitive_without_id(tmp_path: Path) -> None:
+    # a migratable Xen primitive without id (CIB schema rules report the id) next to
+    # vm1: XN007 sorted the ids with None among them and the whole lint raised
+    unnamed = CIB.replace('id="vm1" ', "").replace('"vm1-', '"vm2-')
+    cib = CIB.replace(
+        "</resources>",
+        unnamed[unnamed.index("<primitive") : unnamed.index("</resources>")] + "</resources>",
+    )
+    a = write(
+        tmp_path / "alpha",
+        {
+            "etc/hostname": "alpha\n",
+            "etc/xen/xend-config.sxp": "(dom0-min-mem 1024)\n",
+            "var/lib/heartbeat/crm/cib.xml": cib,
+        },
+    )
+    assert [m for _, _, m, _ in run([a], "XN007")] == [
+        "xend relocation server is off on alpha but the CIB allows live migration of"
+        " a Xen primitive without id, vm1"
+    ]
+
+
 def test_xn007_ports_and_hosts_allow(tmp_path: Path) -> None:
     a = _node(tmp_path, "alpha", XEND_OK)
     b = _node(

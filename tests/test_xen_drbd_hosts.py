@@ -78,6 +78,15 @@ def test_guest_allowed_on_a_node_outside_the_drbd_resource_is_reported() -> None
     assert "'on' sections for xen1, xen2 only" in message
 
 
+def test_a_primitive_without_id_is_named_so(tmp_path: Path) -> None:
+    # the message quoted prim.id, which is None for an id-less primitive: 'None'
+    root = _copy(tmp_path)
+    _edit_cib(root, '<primitive id="web" ', "<primitive ")
+    found = _findings(root, ["XN018"])
+    assert [f[:4] for f in found] == [("XN018", "xen1", "cib.xml", 16)]
+    assert "Xen resource without id (" in found[0][4] and "'None'" not in found[0][4]
+
+
 def test_guest_kept_off_the_third_node_is_clean() -> None:
     assert _findings(HOSTS / "good", ["XN018"]) == []
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ..formats.multipath import MultipathDocument
     from ..formats.xen.domu import DomUDocument
     from ..formats.xen.xend import XendDocument
+    from ..formats.xen.xl import XlDocument
     from ..problems import KeywordProblem, ValueProblem
 
 
@@ -145,6 +146,12 @@ def shellvars_doc(item: Loaded) -> ShellvarsDocument:
 def xend_doc(item: Loaded) -> XendDocument:
     """The document of an xend-config.sxp item."""
     return cast("XendDocument", item.doc)
+
+
+def xl_doc(item: Loaded) -> XlDocument:
+    """The document of an xl-syntax item (a domU config, xl.conf or a cpupool file):
+    :func:`domu_doc`'s reads plus xl's own (``is_domu``, ``domain_type_problems``)."""
+    return cast("XlDocument", item.doc)
 
 
 # -- checks a format may offer (rules/general.py reads them for every format) --------

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -24,7 +24,17 @@ from . import make, rule
 from .documents import cib_doc as _cib
 from .documents import domu_doc as _domu
 from .documents import drbd_doc as _drbd
+from .documents import hosts_doc as _hosts
+from .documents import multipath_doc as _multipath
 from .documents import xend_doc as _xend
+from .documents import xl_doc as _xl
+
+if TYPE_CHECKING:
+    from ..formats.cib.constraints import Location as CibLocation
+    from ..formats.cib.model import CibDocument
+    from ..formats.cib.resources import Primitive
+    from ..formats.drbd import Resource as DrbdResource
+    from ..formats.xen.domu import DiskSpec, DomUDocument
 
 DOMU_FORMATS = ("xm", "xl")
 #: Disks that are the same device on every node (replicated or on the SAN); other
@@ -53,7 +63,7 @@ _TEMPLATE = re.compile(r"^(?:xl|xm)example")
 def _is_domu(item: Loaded) -> bool:
     return (
         item.file.format in DOMU_FORMATS
-        and getattr(item.doc, "is_domu", True)
+        and (item.file.format != "xl" or _xl(item).is_domu)
         and not _TEMPLATE.match(item.file.path.name)
     )
 
@@ -124,7 +134,9 @@ def _label(item: Loaded) -> str:
     return f"'{name}'" if name else f"in {item.file.path.name}"
 
 
-def _duplicates(cluster: Cluster, code: str, what: str, key: str, values: Any) -> Iterator[Finding]:
+def _duplicates(
+    cluster: Cluster, code: str, what: str, key: str, values: Callable[[Loaded], list[str]]
+) -> Iterator[Finding]:
     """One finding per domU sharing a value (from ``values(item)``) with an earlier one."""
     domus = _domus(cluster)
     ident = identities(domus)
@@ -205,7 +217,7 @@ def duplicate_mac(cluster: Cluster) -> Iterator[Finding]:
     yield from _duplicates(cluster, "XN003", "MAC", "vif", macs)
 
 
-def disk_key(disk: Any) -> str | None:
+def disk_key(disk: DiskSpec) -> str | None:
     """The device a disk spec opens, spelled one way (``drbd:RES``, ``/dev/...``,
     ``file:/path``); ``None`` when it names no device."""
     target = disk.target
@@ -245,7 +257,7 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     """
     domus = _domus(cluster)
     ident = identities(domus)
-    writers: dict[tuple[str, str], dict[int, tuple[Loaded, Any]]] = defaultdict(dict)
+    writers: dict[tuple[str, str], dict[int, tuple[Loaded, DiskSpec]]] = defaultdict(dict)
     for item in domus:
         for disk in _domu(item).disks:
             key = disk_key(disk)
@@ -296,29 +308,41 @@ def shared_without_cluster_fs(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-def _drbd_names(cluster: Cluster, node: str) -> tuple[set[str], set[int], list[Loaded]]:
+#: A node's DRBD resource names, minors and drbd files.
+_DrbdNames = tuple[set[str], set[int], list[Loaded]]
+#: A node's multipath aliases, whether user_friendly_names is on, and its files.
+_Aliases = tuple[set[str], bool, list[Loaded]]
+
+
+def _drbd_names(cluster: Cluster, node: str) -> _DrbdNames:
     names: set[str] = set()
     minors: set[int] = set()
     docs = list(cluster.docs("drbd", node))
     for item in docs:
         for res in _drbd(item).resource_list():
             names.add(res.name)
-            views = [res, *res.volumes.values()]
-            for host in res.host_list:
-                views += [host, *host.volumes.values()]
-            for v in views:
-                dev = v.device
-                if dev is not None and dev.minor is not None:
-                    minors.add(dev.minor)
+            minors.update(_minors(res))
     return names, minors, docs
 
 
-def _aliases(cluster: Cluster, node: str) -> tuple[set[str], bool, list[Loaded]]:
+def _minors(res: DrbdResource) -> Iterator[int]:
+    """The minors a resource's ``device`` statements give, at every level (resource,
+    host, volume): /dev/drbdN names that resource wherever N is written."""
+    views = [res, *res.volumes.values()]
+    for host in res.host_list:
+        views += [host, *host.volumes.values()]
+    for v in views:
+        dev = v.device
+        if dev is not None and dev.minor is not None:
+            yield dev.minor
+
+
+def _aliases(cluster: Cluster, node: str) -> _Aliases:
     aliases: set[str] = set()
     friendly = False
     docs = list(cluster.docs("multipath", node))
     for item in docs:
-        doc: Any = item.doc
+        doc = _multipath(item)
         aliases.update(m.alias for m in doc.multipaths if m.alias)
         if str(doc.defaults.get("user_friendly_names", "no")).lower() in ("yes", "1", "on"):
             friendly = True
@@ -357,7 +381,7 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: correct the name, or define the resource / alias on every node.
     """
-    cache: dict[str, Any] = {}
+    cache: dict[str, tuple[_DrbdNames, _Aliases]] = {}
     for item in _domus(cluster):
         node = item.node
         if node is None:
@@ -391,27 +415,22 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-def _drbd_hosts(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, Any]]]:
+def _drbd_hosts(cluster: Cluster) -> dict[str, dict[str, tuple[Loaded, DrbdResource]]]:
     """``node -> DRBD resource name -> (file, resource)`` as each node's own drbd
     configuration defines it, with /dev/drbdN also indexed as ``minor:N``."""
     from .drbd.common import _node_configs, _resources
 
-    out: dict[str, dict[str, tuple[Loaded, Any]]] = {}
+    out: dict[str, dict[str, tuple[Loaded, DrbdResource]]] = {}
     for node, items in _node_configs(cluster).items():
         mine = out.setdefault(node, {})
         for item, res in _resources(cluster, items):
             mine.setdefault(res.name, (item, res))
-            views = [res, *res.volumes.values()]
-            for host in res.host_list:
-                views += [host, *host.volumes.values()]
-            for v in views:
-                dev = v.device
-                if dev is not None and dev.minor is not None:
-                    mine.setdefault(f"minor:{dev.minor}", (item, res))
+            for minor in _minors(res):
+                mine.setdefault(f"minor:{minor}", (item, res))
     return out
 
 
-def _drbd_keys(item: Loaded) -> list[tuple[str, Any]]:
+def _drbd_keys(item: Loaded) -> list[tuple[str, DiskSpec]]:
     """``(drbd:RES or minor:N, disk)`` for each disk of a domU that is a DRBD device."""
     out = []
     for disk in _domu(item).disks:
@@ -426,7 +445,7 @@ def _drbd_keys(item: Loaded) -> list[tuple[str, Any]]:
     return out
 
 
-def _prefers(loc: Any, node: str) -> bool:
+def _prefers(loc: CibLocation, node: str) -> bool:
     """Whether a location gives ``node`` a positive score (``node=`` or a rule
     ``#uname eq NODE``): what places a resource when ``symmetric-cluster`` is false."""
     if loc.node == node and (loc.score or 0) > 0:
@@ -461,7 +480,13 @@ def _drbd_agent(el: Any) -> str | None:
     return None
 
 
-def _placement(cib: Any, el: Any, nodes: list[str], hosts: Any, seen: frozenset[str]) -> set[str]:
+def _placement(
+    cib: CibDocument,
+    el: Any,
+    nodes: list[str],
+    hosts: Callable[[str, str], str | None],
+    seen: frozenset[str],
+) -> set[str]:
     """The nodes of ``nodes`` the CIB lets resource ``el`` run on: none a -INFINITY
     location keeps it (or a group/clone holding it) off; with ``symmetric-cluster``
     false only those a location prefers; and only where each resource it is
@@ -538,7 +563,7 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
     by_node = _drbd_hosts(cluster)
     domus = _domus(cluster)
 
-    def definition(name: str, node: str) -> tuple[Loaded, Any] | None:
+    def definition(name: str, node: str) -> tuple[Loaded, DrbdResource] | None:
         """``name``'s (file, resource) as ``node`` reads it, else as another does."""
         own = by_node.get(node)
         if own is not None:
@@ -592,7 +617,7 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
                     seen.add(once)
                     yield make(
                         "XN018",
-                        f"the CIB may start Xen resource '{prim.id}' ({xmfile}) on {node},"
+                        f"the CIB may start Xen resource {_named(prim)} ({xmfile}) on {node},"
                         f" but its disk {disk_key(disk)} is not there: {why[0]}; drbdadm there"
                         " says it is not defined for this host, the start fails and the"
                         " CRM moves the guest to another node",
@@ -601,7 +626,13 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
                     )
 
 
-def _migrating(cluster: Cluster) -> list[tuple[Loaded, Any]]:
+def _named(prim: Primitive) -> str:
+    """A primitive as messages name it: ``'web'``, or one without id (the CIB's schema
+    rules report that) as such, not as ``'None'``."""
+    return f"'{prim.id}'" if prim.id else "without id"
+
+
+def _migrating(cluster: Cluster) -> list[tuple[Loaded, Primitive]]:
     out = []
     for item in cluster.docs("cib"):
         for prim in _cib(item).xen_primitives():
@@ -629,7 +660,7 @@ def _peer_names(node: str, hosts: Loaded | None) -> list[str]:
     any of them); without such a line (DNS decides) the peer's name stands for it."""
     if hosts is None:
         return [node]
-    doc: Any = hosts.doc
+    doc = _hosts(hosts)
     low = node.lower()
     out: list[str] = []
     for line in doc.lines:
@@ -704,14 +735,15 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     if not migrating:
         return
     cib_where = [item.where(prim) for item, prim in migrating]
-    prim_names = ", ".join(sorted({p.id for _, p in migrating}))
+    # a primitive without id (the schema rules report it) is still a guest to migrate
+    prim_names = ", ".join(sorted({p.id or "a Xen primitive without id" for _, p in migrating}))
     xends: dict[str, Loaded] = {}
     for item in cluster.docs("xend"):
         if item.node is not None:
             xends.setdefault(item.node, item)
     ports: dict[int, list[str]] = defaultdict(list)
     for node, item in sorted(xends.items()):
-        doc: Any = item.doc
+        doc = _xend(item)
         if not (
             doc.effective("xend-relocation-server") or doc.effective("xend-relocation-ssl-server")
         ):
@@ -808,8 +840,7 @@ def relocation_open(item: Loaded) -> Iterator[Finding]:
     Fix: ``(xend-relocation-hosts-allow '^peer$ ^peer-hb$')`` and
     ``(xend-relocation-address 'REPLICATION-LINK-IP')``.
     """
-    doc: Any = item.doc
-    if doc.relocation_open_to_all:
+    if _xend(item).relocation_open_to_all:
         where = _xend_where(item, "xend-relocation-hosts-allow", "xend-relocation-server")
         server = _xend_where(item, "xend-relocation-server")
         yield make(
@@ -959,7 +990,7 @@ def domu_incomplete(item: Loaded) -> Iterator[Finding]:
     """
     if not _is_domu(item) or item.file.format == "xl":
         return
-    doc: Any = item.doc
+    doc = _domu(item)
     if _NOT_DOMU_NAME.search(item.file.path.name) or _cpupool(doc):
         return
     computed = set(doc.computed)
@@ -994,7 +1025,7 @@ def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
     """
     if not _is_domu(item):
         return
-    doc: Any = item.doc
+    doc = _domu(item)
     mem, top = doc.memory, doc.maxmem
     if isinstance(mem, int) and isinstance(top, int) and mem > top:
         yield make(
@@ -1038,7 +1069,7 @@ def xl_syntax_refused(item: Loaded) -> Iterator[Finding]:
     """
     from ..formats.xen.xl import lexical_error
 
-    doc: Any = item.doc
+    doc = _domu(item)
     if not _is_domu(item) or not doc.source:
         return
     found = lexical_error(doc.source)
@@ -1071,7 +1102,7 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     """
     from ..formats.xen.xl import disk_spec_error
 
-    doc: Any = item.doc
+    doc = _domu(item)
     if not _is_domu(item) or "disk" in doc.computed:
         return
     for spec in doc._list("disk"):
@@ -1088,7 +1119,7 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
             yield out
 
 
-def _cpupool(doc: Any) -> bool:
+def _cpupool(doc: DomUDocument) -> bool:
     """A CPU pool definition: ``sched`` (no domU key of xm or xl), and nothing a domU
     needs (``xm pool-create`` and ``xl cpupool-create`` read these)."""
     keys = {a.key for a in doc.assignments()}
@@ -1128,7 +1159,7 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     give the config at least a ``name``; remove an empty ``bootloader_args`` or
     write the arguments as a list (``bootloader_args = [ "-q" ]``).
     """
-    doc: Any = item.doc
+    doc = _xl(item)
     if item.file.format != "xl" or _TEMPLATE.match(item.file.path.name):
         return
     if _NOT_DOMU_NAME.search(item.file.path.name):
@@ -1143,8 +1174,8 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
             )
         )
     elif not item.versions.of("xen", item.node or "").older_than(XEN_TYPE):
-        for node, message in doc.domain_type_problems():
-            found.append(make("XN016", message, item.where(node)))
+        for p in doc.domain_type_problems():
+            found.append(make("XN016", p.message, item.where(p.node)))
     xen = item.versions.of("xen", item.node or "")
     if doc.assignments() and not xen.older_than(XEN_BOOTLOADER_SPLIT):
         crash = doc.bootloader_args_problem(xen.at_least(XEN_BOOTLOADER_ANY_TYPE))

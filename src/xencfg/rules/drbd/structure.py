@@ -219,6 +219,8 @@ def volume_sets_differ(item: Loaded) -> Iterator[Finding]:
         hosts = list(_on_hosts(res))
         if len(hosts) < 2 or res.stacked:
             continue
+        if not res.volumes and not any(h.volumes for h in hosts):
+            continue  # (only the implicit volume 0, on every host: nothing to compare)
         sets = [(h, set(res.effective(h.name).volumes)) for h in hosts if h.name]
         first_host, first_set = sets[0]
         for h, vols in sets[1:]:
