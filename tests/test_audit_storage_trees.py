@@ -133,6 +133,37 @@ def test_mp008_names_multipath_gives_maps_without_an_alias(tmp_path: Path) -> No
     assert sorted(mp008("no", "mpath0")) == both  # (no friendly names: no mpathN map)
 
 
+def test_mp008_other_device_mapper_names_are_a_warning(tmp_path: Path) -> None:
+    """/dev/mapper holds every device-mapper device, not only multipath's: a DRBD disk
+    on dm-crypt (``cryptsetup luksOpen /dev/sdb1 cryptdata``) or a dmraid set
+    (``isw_dchjhagdij_Volume0``) exists though no multipath.conf names it, and drbdadm
+    attaches it. No file xencfg reads lists those, so such a name is a warning; a name
+    close to an alias (``cfgpol``) or shaped as a multipath map this configuration does
+    not give (``mpath0`` without user_friendly_names) stays an error."""
+    from lintkit import tree
+
+    def mp008(ufn: str, name: str) -> list[tuple[str, str]]:
+        root = tree(
+            tmp_path / f"{ufn}-{name}",
+            "a",
+            {
+                "etc/multipath.conf": _MP.format(ufn=ufn),
+                "etc/drbd.conf": _DRBD.format(name=name),
+                "etc/hostname": "a\n",
+            },
+        )
+        result = lint.run([str(root)], select=["MP008"])
+        return [(f.severity, f.message) for f in result.findings]
+
+    for name in ("cryptdata", "isw_dchjhagdij_Volume0"):
+        [(severity, message)] = mp008("yes", name)
+        assert severity == "warning" and "dm-crypt" in message, name
+    [(severity, message)] = mp008("yes", "cfgpol")
+    assert severity == "error" and "did you mean 'cfgpool'" in message
+    [(severity, _)] = mp008("no", "mpath0")
+    assert severity == "error"
+
+
 def test_is016_dom0_shut_out_of_the_target_it_multipaths() -> None:
     """``bad``: the target pair's initiators.allow lists x1-x3 only, x3's iscsid.conf
     has another CHAP password than its ``IncomingUser x3`` line, x2 logs in without

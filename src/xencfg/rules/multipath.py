@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -357,6 +357,12 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
     without it the map is named by its WWID (``/dev/mapper/3600508b4...``,
     multipath.conf(5)).
 
+    Other device-mapper devices live in /dev/mapper too (dm-crypt, dmraid,
+    ``dmsetup create``), and no file xencfg reads lists them: a name like no
+    alias and not shaped as multipath names maps (``mpathN``, a WWID) is a
+    warning; a name close to a defined alias, or one multipath would give but
+    does not with this configuration, is an error.
+
     Example: ``<nvpair name="device" value="/dev/mapper/pool"/>`` with the
     alias spelt ``cfgpool`` in multipath.conf.
 
@@ -380,9 +386,10 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
                 name = value[len("/dev/mapper/") :].split("/", 1)[0]
                 if _alias_known(name, aliases, friendly):
                     continue
-                yield make(
-                    "MP008",
+                yield _unknown_map(
                     f"{prim.id} uses {value}, but no multipath.conf defines alias '{name}'",
+                    name,
+                    aliases,
                     item.where(prim),
                     [mp[0].where()],
                 )
@@ -408,13 +415,31 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
                     if _alias_known(name, mine, friendly):
                         continue
                     at = h.block.entry("disk") or res.block.entry("disk") or h.block
-                    yield make(
-                        "MP008",
+                    yield _unknown_map(
                         f"DRBD resource {res.name} on {node} uses {disk}, but {node}'s "
                         f"multipath.conf defines no alias '{name}'",
+                        name,
+                        mine,
                         item.where(at),
                         [docs[0].where()],
                     )
+
+
+def _unknown_map(
+    message: str, name: str, aliases: set[str], where: Any, related: list[Any]
+) -> Finding:
+    """MP008's finding: an error for a name that is a misspelt alias or a multipath map
+    name this configuration does not give, a warning for any other device-mapper name
+    (dm-crypt, dmraid: no file xencfg reads lists them)."""
+    from ..suggest import closest, did_you_mean
+    from .xen import _MPATH_NAME, _WWID_NAME
+
+    near = closest(name, aliases)
+    found = make("MP008", message + did_you_mean(near), where, related)
+    if near or _MPATH_NAME.fullmatch(name) or _WWID_NAME.fullmatch(name):
+        return found
+    hint = " (fine if it is another device-mapper device: dm-crypt, dmraid)"
+    return attrs.evolve(found, severity="warning", message=message + hint)
 
 
 #: Kernel names SAN paths get (iSCSI, FC): a devnode regex matching all of them
