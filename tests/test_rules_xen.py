@@ -208,7 +208,8 @@ def test_xn006_disk_reference_missing(tmp_path: Path) -> None:
         (
             "xen/a",
             4,
-            "domU 'a' disk /dev/mapper/dta: multipath alias 'dta' is not defined on a",
+            "domU 'a' disk /dev/mapper/dta: multipath alias 'dta' is not defined on a; "
+            "did you mean 'data'?",
             (("etc/multipath.conf", 1),),
         ),
         (
@@ -227,6 +228,20 @@ def test_xn006_disk_reference_missing(tmp_path: Path) -> None:
     # a node without drbd.conf or multipath.conf: nothing to check against
     bare = write(tmp_path / "bare", {"etc/xen/a": domu("a", disks)})
     assert run([bare], "XN006") == []
+
+
+def test_xn006_other_device_mapper_names_are_a_warning(tmp_path: Path) -> None:
+    """A guest on a dm-crypt volume (``cryptsetup luksOpen /dev/sdb2 cryptvm``) or a
+    dmraid set has a /dev/mapper disk that no multipath.conf names, and xm/xl start it:
+    no file xencfg reads lists such devices, so the finding is a warning; a name close
+    to an alias (``dta`` for ``data``) stays an error."""
+    from xencfg import lint
+
+    disks = "disk = ['phy:/dev/mapper/cryptvm,xvda,w', 'phy:/dev/mapper/dta,xvdb,w']\n"
+    root = write(tmp_path / "a", {"etc/xen/a": domu("a", disks), "etc/multipath.conf": MPATH})
+    got = sorted((f.severity, f.message) for f in lint.run([str(root)], select=["XN006"]).findings)
+    assert [s for s, _ in got] == ["error", "warning"]
+    assert "did you mean 'data'?" in got[0][1] and "dm-crypt" in got[1][1]
 
 
 def test_xn006_a_map_named_by_its_wwid(tmp_path: Path) -> None:

@@ -431,15 +431,11 @@ def _unknown_map(
     """MP008's finding: an error for a name that is a misspelt alias or a multipath map
     name this configuration does not give, a warning for any other device-mapper name
     (dm-crypt, dmraid: no file xencfg reads lists them)."""
-    from ..suggest import closest, did_you_mean
-    from .xen import _MPATH_NAME, _WWID_NAME
+    from .xen import OTHER_DM, surely_multipath
 
-    near = closest(name, aliases)
-    found = make("MP008", message + did_you_mean(near), where, related)
-    if near or _MPATH_NAME.fullmatch(name) or _WWID_NAME.fullmatch(name):
-        return found
-    hint = " (fine if it is another device-mapper device: dm-crypt, dmraid)"
-    return attrs.evolve(found, severity="warning", message=message + hint)
+    sure, hint = surely_multipath(name, aliases)
+    found = make("MP008", message + hint, where, related)
+    return found if sure else attrs.evolve(found, severity="warning", message=message + OTHER_DM)
 
 
 #: Kernel names SAN paths get (iSCSI, FC): a devnode regex matching all of them

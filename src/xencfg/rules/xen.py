@@ -361,6 +361,22 @@ def _alias_known(name: str, aliases: set[str], friendly: bool) -> bool:
     return "-" in name  # VG-LV: an LVM volume's device-mapper name, not multipath's
 
 
+#: What an unknown /dev/mapper name that need not be multipath's is told.
+OTHER_DM = " (fine if it is another device-mapper device: dm-crypt, dmraid)"
+
+
+def surely_multipath(name: str, aliases: set[str]) -> tuple[bool, str]:
+    """Whether a /dev/mapper name no alias gives is surely meant as a multipath map (it
+    is close to an alias, or shaped as multipath names maps: ``mpathN``, a WWID), and
+    the did-you-mean ending; other names may be dm-crypt or dmraid devices, which no
+    file xencfg reads lists."""
+    from ..suggest import closest, did_you_mean
+
+    near = closest(name, aliases)
+    sure = bool(near or _MPATH_NAME.fullmatch(name) or _WWID_NAME.fullmatch(name))
+    return sure, did_you_mean(near)
+
+
 @rule("XN006", "disk-reference-missing", "error", scope="cluster")
 def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
     """A domU disk names a DRBD resource (``drbd:RES``, /dev/drbd/by-res/RES), a
@@ -376,6 +392,10 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
     That the node is one of the resource's hosts (has an ``on`` section in it)
     is XN018's check, made where the CIB may start the guest: a config merely
     copied to a node that is no host does no harm.
+
+    Other device-mapper devices (dm-crypt, dmraid) live in /dev/mapper too: a
+    name like no alias and not shaped as multipath names maps (``mpathN``, a
+    WWID) is a warning.
 
     Example: ``drbd:vm_web`` while drbd.conf has ``resource web``.
 
@@ -393,7 +413,7 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
             key = disk_key(disk)
             if key is None:
                 continue
-            problem, related = None, []
+            problem, related, sure = None, [], True
             m = re.fullmatch(r"/dev/drbd(\d+)", key)
             if key.startswith("drbd:") and drbd_docs and key[5:] not in resources:
                 problem = f"DRBD resource '{key[5:]}' is not defined on {node}"
@@ -404,14 +424,20 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
             elif key.startswith("/dev/mapper/") and mp_docs:
                 name = key[len("/dev/mapper/") :]
                 if not _alias_known(name, aliases, friendly):
-                    problem = f"multipath alias '{name}' is not defined on {node}"
+                    sure, hint = surely_multipath(name, aliases)
+                    problem = f"multipath alias '{name}' is not defined on {node}{hint}"
                     related = mp_docs
             if problem:
-                yield make(
+                found = make(
                     "XN006",
                     f"domU {_label(item)} disk {disk.target}: {problem}",
                     _where(item, "disk"),
                     [r.where() for r in related],
+                )
+                yield (
+                    found
+                    if sure
+                    else attrs.evolve(found, severity="warning", message=found.message + OTHER_DM)
                 )
 
 
