@@ -148,18 +148,24 @@ def test_crm_verify_accepts_the_converted_cib(path: Path, tmp_path: Path) -> Non
     assert rc == 0, text
 
 
-def test_migrate_carries_a_v1_cluster(tmp_path: Path) -> None:
+def _v1_pair(tmp_path: Path, haresources: str, hacf_extra: str = "") -> list[str]:
+    """Two heartbeat v1 members, alpha and beta, with this haresources line."""
     roots = []
     for me in ("alpha", "beta"):
         etc = tmp_path / me / "etc"
         (etc / "ha.d").mkdir(parents=True)
         (etc / "ha.d" / "ha.cf").write_text(
-            "keepalive 1\ndeadtime 10\nbcast eth0\nnode alpha\nnode beta\nauto_failback on\n"
+            "keepalive 1\ndeadtime 10\nbcast eth0\nnode alpha\nnode beta\n" + hacf_extra
         )
         (etc / "ha.d" / "authkeys").write_text("auth 1\n1 sha1 0123456789abcdef0123\n")
-        (etc / "ha.d" / "haresources").write_text("alpha 10.0.0.5 drbddisk::r0 apache\n")
+        (etc / "ha.d" / "haresources").write_text(haresources)
         (etc / "hosts").write_text("10.1.0.1 alpha\n10.1.0.2 beta\n")
         roots.append(str(tmp_path / me))
+    return roots
+
+
+def test_migrate_carries_a_v1_cluster(tmp_path: Path) -> None:
+    roots = _v1_pair(tmp_path, "alpha 10.0.0.5 drbddisk::r0 apache\n", "auto_failback on\n")
     m = migrate.plan(roots, only=("stack",))
     cib = next(o for o in m.outputs if o.path == "cib.xml")
     root = etree.fromstring(cib.data)
@@ -179,18 +185,8 @@ def test_heartbeat_class_resource_is_a_todo(tmp_path: Path) -> None:
     service and stonith (the class went with the heartbeat layer,
     ClusterLabs/pacemaker#1388), while crm_verify accepts the XML.
     So the report must ask for a replacement (a TODO), not say Pacemaker runs it."""
-    roots = []
-    for me in ("alpha", "beta"):
-        etc = tmp_path / me / "etc"
-        (etc / "ha.d").mkdir(parents=True)
-        (etc / "ha.d" / "ha.cf").write_text(
-            "keepalive 1\ndeadtime 10\nbcast eth0\nnode alpha\nnode beta\n"
-        )
-        (etc / "ha.d" / "authkeys").write_text("auth 1\n1 sha1 0123456789abcdef0123\n")
-        # a bare drbddisk promotes every DRBD resource: it stays a heartbeat script
-        (etc / "ha.d" / "haresources").write_text("alpha drbddisk 10.0.0.5\n")
-        (etc / "hosts").write_text("10.1.0.1 alpha\n10.1.0.2 beta\n")
-        roots.append(str(tmp_path / me))
+    # a bare drbddisk promotes every DRBD resource: it stays a heartbeat script
+    roots = _v1_pair(tmp_path, "alpha drbddisk 10.0.0.5\n")
     m = migrate.plan(roots, only=("stack",))
     notes = [n for n in m.notes if "heartbeat:drbddisk" in n.what]
     assert notes and all(n.kind == "manual" and n.why == "manual" for n in notes)
