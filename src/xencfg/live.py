@@ -227,7 +227,6 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("drbd/drbdadm_status*", "drbd-status"),
     ("drbd/drbdsetup_status*", "drbd-status"),
     ("multipath/multipath_-ll", "multipath-ll"),
-    ("multipath/multipath_-v?_-ll", "multipath-ll"),
     ("iscsi/iscsiadm_-m_session*", "iscsi-session"),
     ("pacemaker/crm_mon*xml*", "crm-mon-xml"),
     ("pacemaker/crm_mon*-X*", "crm-mon-xml"),
@@ -241,6 +240,15 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("host/hostname", "uname"),
     ("general/hostname", "uname"),
     ("kernel/uname_-a", "uname"),
+)
+
+#: sosreport outputs read only when :data:`SOS_COMMANDS` found none of their format:
+#: ``multipath -v4 -ll`` (its topology after the debug lines) beside ``multipath -ll``
+#: in sos 3/4 (plugins/multipath.py), the only one in sos 1.x/2.x's devicemapper
+#: plugin (RHEL 5 and 6); reading both would report every map twice.
+SOS_FALLBACKS: tuple[tuple[str, str], ...] = (
+    ("multipath/multipath_-v?_-ll", "multipath-ll"),
+    ("devicemapper/multipath_-v?_-ll", "multipath-ll"),
 )
 
 #: supportconfig's files that hold the sections we read.
@@ -391,17 +399,30 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                     yield StateFile(p, f"{display}/{STATE_DIR}/{p.name}", cmd.format)
     sos = root / "sos_commands"
     if sos.is_dir() and not sos.is_symlink():
+        got: set[str] = set()
         for pattern, fmt in SOS_COMMANDS:
-            plugin, _, glob = pattern.partition("/")
-            folder = sos / plugin
-            if not folder.is_dir() or folder.is_symlink():
-                continue
-            for p in sorted(folder.iterdir()):
-                if fnmatchcase(p.name, glob) and not p.name.endswith("-l"):
-                    yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
+            for f in _sos_outputs(sos, pattern, fmt, display):
+                got.add(fmt)
+                yield f
+        for pattern, fmt in SOS_FALLBACKS:
+            if fmt not in got:
+                for f in _sos_outputs(sos, pattern, fmt, display):
+                    got.add(fmt)
+                    yield f
         if (root / "proc" / "drbd").is_file():
             yield StateFile(root / "proc" / "drbd", f"{display}/proc/drbd", "proc-drbd")
     yield from supportconfig_files(root, display)
+
+
+def _sos_outputs(sos: Path, pattern: str, fmt: str, display: str) -> Iterator[StateFile]:
+    """The files of ``sos_commands/`` that one ``plugin/glob`` pattern names."""
+    plugin, _, glob = pattern.partition("/")
+    folder = sos / plugin
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for p in sorted(folder.iterdir()):
+        if fnmatchcase(p.name, glob) and not p.name.endswith("-l"):
+            yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
 
 
 def refusals(root: Path) -> list[tuple[Path, str]]:

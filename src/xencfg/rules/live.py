@@ -8,6 +8,7 @@ capture of a kind is not judged on it: no rule guesses live state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -140,6 +141,8 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
     for item, pd in cluster.typed("proc-drbd", ProcDrbdDocument, r.node):
         if pd.version is None and not pd.minors:
             continue  # not /proc/drbd's text (an error message saved in its place)
+        if not pd.minors and re.match(r"(9|[1-9]\d)\.", pd.version or ""):
+            continue  # DRBD 9's /proc/drbd has the version only, never a device line
         seen = True
         out = []
         for minor in r.minors:
@@ -591,9 +594,12 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     targets = _configured_targets(cluster)
     if not targets:
         return
+    said: set[tuple[str | None, str]] = set()
     for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
         for s in d.sessions:
-            if s.target not in targets:
+            # supportconfig keeps ``iscsiadm -m session`` and ``-P 1`` of the same node
+            if s.target not in targets and (item.node, s.target) not in said:
+                said.add((item.node, s.target))
                 yield make(
                     "LS010",
                     f"session to {s.target} on {item.node or '?'}: no ietd.conf or CIB "
@@ -695,9 +701,12 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     names, any_xen = _managed_domus(cluster)
     if not any_xen:
         return
+    said: set[tuple[str | None, str]] = set()
     for item, xl in cluster.typed("xl-list", XlListDocument):
         for d in xl.domus:
-            if d.name not in names:
+            # ``xencfg capture`` keeps both ``xl list`` and ``xm list`` where both answer
+            if d.name not in names and (item.node, d.name) not in said:
+                said.add((item.node, d.name))
                 yield make(
                     "LS012",
                     f"domU '{d.name}' runs on {item.node or '?'} but no CIB Xen resource "
