@@ -594,12 +594,13 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     targets = _configured_targets(cluster)
     if not targets:
         return
-    said: set[tuple[str | None, str]] = set()
+    said: set[tuple[str | None, str, str | None]] = set()
     for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
         for s in d.sessions:
             # supportconfig keeps ``iscsiadm -m session`` and ``-P 1`` of the same node
-            if s.target not in targets and (item.node, s.target) not in said:
-                said.add((item.node, s.target))
+            key = (item.node, s.target, s.portal)
+            if s.target not in targets and key not in said:
+                said.add(key)
                 yield make(
                     "LS010",
                     f"session to {s.target} on {item.node or '?'}: no ietd.conf or CIB "
