@@ -278,6 +278,22 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
 _SECTION = re.compile(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
 
 
+#: How sosreport (``sosreport-HOST-....tar.xz``, older ``.tar.bz2``) and supportconfig
+#: (``scc_HOST_DATE.txz``, older ``nts_HOST_DATE.tbz``) deliver their trees.
+ARCHIVES = (".tar", ".tar.xz", ".txz", ".tar.bz2", ".tbz", ".tbz2", ".tar.gz", ".tgz")
+
+
+def archive_hint(path: str) -> str | None:
+    """What to say of a file given to lint that is an archive (xencfg reads a
+    sosreport or supportconfig unpacked, never unpacks anything itself)."""
+    if not path.lower().endswith(ARCHIVES):
+        return None
+    return (
+        f"an archive: unpack it (tar xf {path}) and lint the folder it makes "
+        "(a sosreport or supportconfig is read unpacked)"
+    )
+
+
 def is_state_root(path: Path) -> bool:
     """A node root by its captured state alone: our layout, a sosreport or a
     supportconfig (which has no ``etc/``)."""

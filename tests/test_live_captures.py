@@ -1,0 +1,497 @@
+"""Captures in the layouts and versions the real tools write, and the drift verdicts on
+them: a sosreport of sos 1.x-2.x (RHEL 5/6) and of sos 3/4, a supportconfig of SLES 10/11
+and of today, DRBD 8.3/8.4/9 status, multipath-tools 0.4.7/0.4.8/0.4.9+ ``multipath -ll``.
+Each test names the tool source line (or document) behind the shape it feeds; the texts
+are ours (tests/fixtures/live-captures/, tests/fixtures/*/valid/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from conftest import FIXTURES
+from lintkit import tree
+from xencfg import discover, lint
+from xencfg.formats.status import drbd_status, multipath_ll
+
+CAP = FIXTURES / "live-captures"
+
+DRBD_CONF = """resource web {
+  protocol C;
+  on alpha { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; meta-disk internal; }
+  on beta { device /dev/drbd0; disk /dev/sda5; address 10.0.0.2:7788; meta-disk internal; }
+}
+resource db {
+  protocol C;
+  on alpha { device /dev/drbd1; disk /dev/sda6; address 10.0.0.1:7789; meta-disk internal; }
+  on beta { device /dev/drbd1; disk /dev/sda6; address 10.0.0.2:7789; meta-disk internal; }
+}
+"""
+
+MULTIPATH_CONF = """defaults {
+  user_friendly_names yes
+}
+multipaths {
+  multipath {
+    wwid 1494554000000000000000000010000009b0100000f000000
+    alias vmstore
+  }
+}
+"""
+
+CIB = """<cib admin_epoch="0" epoch="7" num_updates="0" validate-with="pacemaker-1.0">
+  <configuration>
+    <crm_config/>
+    <nodes>
+      <node id="a" uname="alpha" type="normal"/><node id="b" uname="beta" type="normal"/>
+    </nodes>
+    <resources>
+      <master id="ms-web">
+        <primitive id="drbd-web" class="ocf" provider="linbit" type="drbd">
+          <instance_attributes id="drbd-web-ia">
+            <nvpair id="drbd-web-res" name="drbd_resource" value="web"/>
+          </instance_attributes>
+        </primitive>
+      </master>
+      <master id="ms-db">
+        <primitive id="drbd-db" class="ocf" provider="linbit" type="drbd">
+          <instance_attributes id="drbd-db-ia">
+            <nvpair id="drbd-db-res" name="drbd_resource" value="db"/>
+          </instance_attributes>
+        </primitive>
+      </master>
+      <primitive id="web" class="ocf" provider="heartbeat" type="Xen">
+        <instance_attributes id="web-ia">
+          <nvpair id="web-xmfile" name="xmfile" value="/etc/xen/vm/web"/>
+        </instance_attributes>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+DOMU = 'name = "web"\nmemory = 512\ndisk = ["phy:/dev/drbd0,xvda,w"]\n'
+
+IP_O_ADDR = (
+    "1: lo    inet 127.0.0.1/8 scope host lo\n"
+    "2: eth0    inet 10.0.0.1/24 brd 10.0.0.255 scope global eth0\n"
+    "3: eth1    inet 10.0.1.1/24 brd 10.0.1.255 scope global eth1\n"
+)
+
+
+def cap(name: str) -> str:
+    return (CAP / name).read_text()
+
+
+def ls_codes(*roots: Path) -> list[tuple[str, str]]:
+    """(code, message) of every drift finding over the trees."""
+    result = lint.run([str(r) for r in roots], select=["LS"])
+    return [(f.code, f.message) for f in result.findings]
+
+
+def formats_of(root: Path) -> dict[str, str]:
+    found = discover.discover([str(root)])
+    (node,) = found.nodes
+    return {f.display.rsplit("/", 1)[-1]: f.format for f in node.files if f.format}
+
+
+# -- DRBD status forms ------------------------------------------------------------
+
+
+def test_drbdadm_status_xml_of_drbd_83_and_84() -> None:
+    """drbd 8.3/8.4 ``drbdadm status`` is XML: drbdadm's adm_status_xml prints
+    ``<drbd-status version=.. api=..>``/``<resources config_file=..>``, drbdsetup's
+    status_xml_scmd one ``<resource minor= name= cs= ro1= ro2= ds1= ds2=`` per device
+    (8.4 adds ``conn_name=`` and ``volume=``), ``cs="Unconfigured"`` for a device
+    that is down, bare ``suspended``/``user_isp`` flags and ``resynced_percent=``."""
+    d83 = xencfg.load(FIXTURES / "drbd-status" / "valid" / "drbd83-status.xml", "drbd-status")
+    assert isinstance(d83, drbd_status.DrbdStatusDocument)
+    assert [r.name for r in d83.resources] == ["web", "db"]  # "old" is Unconfigured
+    web, db = d83.resources
+    assert (web.role, web.disks, web.connections[0].state) == ("Primary", ["UpToDate"], "Connected")
+    c = db.connections[0]
+    assert (c.state, c.peer_role, c.volumes[0].peer_disk, c.volumes[0].done) == (
+        "SyncSource",
+        "Secondary",
+        "Inconsistent",
+        37.5,
+    )
+    d84 = xencfg.load(FIXTURES / "drbd-status" / "valid" / "drbd84-status.xml", "drbd-status")
+    web, db = d84.resources
+    assert [(v.volume, v.minor, v.disk) for v in web.volumes] == [
+        (0, 0, "UpToDate"),
+        (1, 1, "UpToDate"),
+    ]
+    # the resource's connection takes its worst device's state
+    assert (web.connections[0].peer, web.connections[0].state) == ("beta", "WFConnection")
+    assert (db.connections[0].state, db.suspended) == ("StandAlone", "yes")
+    text = (FIXTURES / "drbd-status" / "valid" / "drbd83-status.xml").read_text()
+    assert drbd_status.sniff(text) and xencfg.dumps(d83) == text
+
+
+def test_drbdsetup_status_verbose_statistics() -> None:
+    """sos 4's drbd plugin runs ``drbdsetup status -vs all`` (plugins/drbd.py): node-id,
+    quorum and counters (``size: read: written:``, ``received: sent:``) are extra
+    words and lines the model does not need; roles and states are the same."""
+    doc = xencfg.load(FIXTURES / "drbd-status" / "valid" / "drbdsetup-status-vs.txt", "drbd-status")
+    web, db = doc.resources
+    assert (web.role, web.disks, web.connections[0].peer, web.connections[0].state) == (
+        "Primary",
+        ["UpToDate"],
+        "beta",
+        "Connected",
+    )
+    assert web.connections[0].volumes[0].peer_disk == "UpToDate"
+    assert (db.connections[0].state, db.connections[0].volumes[0].replication) == (
+        "Connecting",
+        "Off",
+    )
+
+
+def _drbd_node(tmp: Path, name: str, state: dict[str, str]) -> Path:
+    files = {
+        "etc/hostname": f"{name}\n",
+        "etc/drbd.conf": DRBD_CONF,
+        "var/lib/heartbeat/crm/cib.xml": CIB,
+        "etc/xen/vm/web": DOMU,
+    }
+    files.update({f"var/lib/xencfg/state/{k}": v for k, v in state.items()})
+    return tree(tmp, name, files)
+
+
+def test_drbd9_proc_drbd_alone_says_nothing_of_resources(tmp_path: Path) -> None:
+    """DRBD 9's /proc/drbd shows the version and transports only (DRBD 9 user's guide,
+    "Retrieving status information": use drbdadm status); with no ``drbdadm status``
+    captured (drbd-utils missing) no resource is "not running"."""
+    nine = _drbd_node(tmp_path / "a", "alpha", {"proc_drbd.txt": cap("proc-drbd-9.txt")})
+    assert ls_codes(nine) == []
+    # an 8.x /proc/drbd without the resource's minor still is a verdict
+    only_web = cap("proc-drbd-8.3.txt").split(" 1: ")[0]
+    eight = _drbd_node(tmp_path / "b", "alpha", {"proc_drbd.txt": only_web})
+    assert [c for c, _ in ls_codes(eight)] == ["LS001"]
+
+
+def test_drbd83_xml_status_verdicts(tmp_path: Path) -> None:
+    """The 8.3 XML status agrees with the files: no finding; a StandAlone device is
+    LS003, a WFConnection one LS002, an Unconfigured one LS001 (drbdsetup prints
+    ``cs="Unconfigured"`` for a minor with no disk and no connection)."""
+    good = _drbd_node(
+        tmp_path / "a", "alpha", {"drbdadm_status.txt": cap("drbdadm-status-8.3.xml")}
+    )
+    assert ls_codes(good) == []
+    bad_text = (
+        cap("drbdadm-status-8.3.xml")
+        .replace('name="web" cs="Connected"', 'name="web" cs="StandAlone"')
+        .replace(
+            '<resource minor="1" name="db" cs="Connected" ro1="Secondary" ro2="Primary" '
+            'ds1="UpToDate" ds2="UpToDate" />',
+            '<resource minor="1" name="db" cs="Unconfigured" />',
+        )
+    )
+    bad = _drbd_node(tmp_path / "b", "alpha", {"drbdadm_status.txt": bad_text})
+    assert sorted(c for c, _ in ls_codes(bad)) == ["LS001", "LS003"]
+    waiting = cap("drbdadm-status-8.3.xml").replace(
+        'name="web" cs="Connected" ro1="Primary" ro2="Secondary" ds1="UpToDate" ds2="UpToDate"',
+        'name="web" cs="WFConnection" ro1="Primary" ro2="Unknown" ds1="UpToDate" ds2="DUnknown"',
+    )
+    w = _drbd_node(tmp_path / "c", "alpha", {"drbdadm_status.txt": waiting})
+    assert ls_codes(w) == [("LS002", "DRBD resource 'web' on alpha: connection WFConnection")]
+
+
+# -- multipath -ll of each multipath-tools --------------------------------------------
+
+
+def test_multipath_ll_0_4_7_header_has_no_dm_name() -> None:
+    """multipath-tools 0.4.7 libmultipath/print.c snprint_multipath_topology: the header
+    is ``%n`` plus `` (%w)`` when the alias is not the WWID, nothing else; then
+    ``[size=%S][features=%f][hwhandler=%h]`` (0.4.7's snprint_size: ``20 GB``),
+    ``\\_ %s [prio=%p]%t`` and `` \\_ %i %d %D %t%T``. 0.4.8 adds ``%d`` and vendor."""
+    path = FIXTURES / "multipath-ll" / "no-dm-name" / "multipath-0.4.7.txt"
+    text = path.read_text()
+    assert multipath_ll.sniff(text)
+    doc = xencfg.load(path, "multipath-ll")
+    assert isinstance(doc, multipath_ll.MultipathLlDocument)
+    assert [(m.alias, m.wwid, m.dm, m.size, m.line) for m in doc.maps] == [
+        ("mpath0", "3600a0b80000f4b3a000004614a3eaa4c", None, "20 GB", 1),
+        (
+            "3600a0b80000f4b3a0000046e4a3eab1d",
+            "3600a0b80000f4b3a0000046e4a3eab1d",
+            None,
+            "10 GB",
+            8,
+        ),
+    ]
+    assert doc.maps[0].queue_if_no_path and doc.maps[0].hwhandler == "1 rdac"
+    assert [(p.device, p.ok) for m in doc.maps for p in m.paths] == [
+        ("sdc", True),
+        ("sdb", True),  # ghost: a standby path of an RDAC array
+        ("sdd", False),
+    ]
+    assert doc.unparsed == [] and xencfg.dumps(doc) == text
+    eight = xencfg.load(FIXTURES / "multipath-ll" / "valid" / "multipath-0.4.8.txt", "multipath-ll")
+    (m,) = eight.maps
+    assert (m.alias, m.dm, m.vendor, m.product, m.size) == (
+        "web",
+        "dm-1",
+        "IBM",
+        "1815      FAStT",
+        "20G",
+    )
+
+
+def test_multipath_v4_debug_lines_are_not_maps() -> None:
+    """``multipath -v4 -ll`` (what sos 1.x/2.x's devicemapper plugin ran) prints its
+    debug lines and the ``paths list`` table before the topology: only the topology
+    makes maps and paths."""
+    doc = multipath_ll.parse(cap("multipath-v4-ll-0.4.7.txt"))
+    (m,) = doc.maps
+    assert (m.alias, m.wwid, m.dm, [p.device for p in m.paths]) == (
+        "vmstore",
+        "1494554000000000000000000010000009b0100000f000000",
+        None,
+        ["sda", "sdb"],
+    )
+
+
+# -- sosreport layouts ------------------------------------------------------------------
+
+
+def _sos_etc() -> dict[str, str]:
+    return {
+        "etc/drbd.conf": DRBD_CONF,
+        "etc/multipath.conf": MULTIPATH_CONF,
+        "etc/xen/vm/web": DOMU,
+        "var/lib/heartbeat/crm/cib.xml": CIB,
+    }
+
+
+def test_sosreport_of_sos_1_and_2(tmp_path: Path) -> None:
+    """RHEL 5's sos: no etc/hostname (RHEL keeps it in sysconfig/network), the name from
+    general/hostname (general.py ``hostname``); ``multipath -v4 -ll`` in the
+    devicemapper plugin (devicemapper.py, 2007-2013), ``xm list`` in xen.py, ``ip -o
+    addr`` in networking.py, /proc/drbd copied. State agreeing with the files: no
+    drift finding."""
+    files = _sos_etc() | {
+        "sos_commands/general/hostname": "alpha\n",
+        "sos_commands/kernel/uname_-a": "Linux alpha 2.6.18-348.el5xen #1 SMP x86_64 GNU/Linux\n",
+        "sos_commands/devicemapper/multipath_-v4_-ll": cap("multipath-v4-ll-0.4.7.txt"),
+        "sos_commands/devicemapper/dmsetup_table": "vmstore: 0 83886080 multipath 0 0 1 1\n",
+        "sos_commands/xen/xm_list": cap("xm-list.txt"),
+        "sos_commands/xen/xm_list_--long": "(domain (domid 0) (name Domain-0))\n",
+        "sos_commands/networking/ip_-o_addr": IP_O_ADDR,
+        "proc/drbd": cap("proc-drbd-8.3.txt"),
+    }
+    root = tree(tmp_path, "sosreport-alpha.1234567-20261128", files)
+    got = formats_of(root)
+    assert {
+        k: v for k, v in got.items() if k not in ("drbd.conf", "multipath.conf", "web", "cib.xml")
+    } == {
+        "hostname": "uname",
+        "uname_-a": "uname",
+        "multipath_-v4_-ll": "multipath-ll",
+        "xm_list": "xl-list",
+        "ip_-o_addr": "ip-addr",
+        "drbd": "proc-drbd",
+    }
+    found = discover.discover([str(root)])
+    assert found.nodes[0].name == "alpha"
+    assert ls_codes(root) == []
+    # the bindings disagree: the map of that WWID runs under another name
+    renamed = tree(
+        tmp_path,
+        "sosreport-alpha-renamed",
+        files
+        | {
+            "sos_commands/devicemapper/multipath_-v4_-ll": cap("multipath-v4-ll-0.4.7.txt").replace(
+                "vmstore (", "mpath0 ("
+            )
+        },
+    )
+    assert ls_codes(renamed) == [
+        (
+            "LS006",
+            "map of WWID 1494554000000000000000000010000009b0100000f000000 runs as 'mpath0' "
+            "on alpha; multipath.conf names it 'vmstore'",
+        )
+    ]
+
+
+def test_sosreport_of_sos_4_reads_multipath_once(tmp_path: Path) -> None:
+    """sos 4's multipath plugin runs both ``multipath -ll`` and ``multipath -v4 -ll``
+    (plugins/multipath.py); names are mangled by _mangle_command (``[^\\w\\-\\./]+`` ->
+    ``_``). The -v4 copy is not read beside the plain one: a failed path is one
+    finding, not two. ``drbdsetup status -vs all`` is the DRBD state; ``crm_mon -1 -A
+    -n -r -t`` (text) is not read as XML."""
+    ll = (
+        "vmstore (1494554000000000000000000010000009b0100000f000000) dm-2 IET,VIRTUAL-DISK\n"
+        "size=40G features='1 queue_if_no_path' hwhandler='0' wp=rw\n"
+        "`-+- policy='service-time 0' prio=1 status=active\n"
+        "  |- 1:0:0:1 sda 8:0  active ready running\n"
+        "  `- 2:0:0:1 sdb 8:16 failed faulty running\n"
+    )
+    status = (
+        "web role:Primary\n  disk:UpToDate\n  beta role:Secondary\n    peer-disk:UpToDate\n\n"
+        "db role:Secondary\n  disk:UpToDate\n  beta role:Primary\n    peer-disk:UpToDate\n"
+    )
+    files = _sos_etc() | {
+        "etc/hostname": "alpha\n",
+        "sos_commands/multipath/multipath_-ll": ll,
+        "sos_commands/multipath/multipath_-v4_-ll": "Dec 06 10:00:00 | loading checkers\n" + ll,
+        "sos_commands/multipath/multipath_-t": "defaults {\n}\n",
+        "sos_commands/drbd/drbdsetup_status_-vs_all": status,
+        "sos_commands/drbd/drbdadm_dump": DRBD_CONF,
+        "sos_commands/pacemaker/crm_mon_-1_-A_-n_-r_-t": "Cluster Summary:\n  * Stack: corosync\n",
+        "sos_commands/networking/ip_-o_addr": IP_O_ADDR,
+        "sos_commands/networking/ip_address": "2: eth0: <UP>\n    inet 10.0.0.1/24 brd +\n",
+        "proc/drbd": cap("proc-drbd-9.txt"),
+    }
+    root = tree(tmp_path, "sosreport-alpha-2026-11-28-xkqzvbn", files)
+    got = formats_of(root)
+    assert got["multipath_-ll"] == "multipath-ll" and "multipath_-v4_-ll" not in got
+    assert got["drbdsetup_status_-vs_all"] == "drbd-status"
+    assert "crm_mon_-1_-A_-n_-r_-t" not in got and "drbdadm_dump" not in got
+    assert ls_codes(root) == [("LS007", "path sdb of map 'vmstore' is failed/faulty")]
+
+
+# -- supportconfig layouts ---------------------------------------------------------------
+
+
+def _section(kind: str, header: str, body: str) -> str:
+    banner = {
+        "command": "#==[ Command ]======================================#",
+        "conf": "#==[ Configuration File ]===========================#",
+    }[kind]
+    return f"{banner}\n# {header}\n{body}\n"
+
+
+def test_supportconfig_of_sles10_with_xm_and_multipath_047(tmp_path: Path) -> None:
+    """supportconfig 2.25 (SLES 10/11, scripts/supportconfig): log_cmd writes the
+    ``#==[ Command ]==#`` banner, ``# /full/path args`` and the output; conf_files
+    the ``#==[ Configuration File ]==#`` banner and ``# /path`` with comments and blank
+    lines removed. xen.txt has ``xm list`` and ``xm list -l``, mpio.txt ``multipath
+    -ll`` of 0.4.7, fs-iscsi.txt ``iscsiadm -m session``; drbd.txt has no state then."""
+    ll = (CAP.parent / "multipath-ll" / "no-dm-name" / "multipath-0.4.7.txt").read_text()
+    ll = ll.replace(
+        "mpath0 (3600a0b80000f4b3a000004614a3eaa4c)",
+        "vmstore (1494554000000000000000000010000009b0100000f000000)",
+    )
+    files = {
+        "supportconfig.txt": "Script Version: 2.25-390.3\n",
+        "basic-environment.txt": _section(
+            "command", "/bin/uname -a", "Linux alpha 2.6.16.60-0.21-xen #1 SMP x86_64 GNU/Linux"
+        ),
+        "drbd.txt": _section("conf", "/etc/drbd.conf", DRBD_CONF),
+        "mpio.txt": _section("command", "/sbin/multipath -ll", ll)
+        + _section("conf", "/etc/multipath.conf", MULTIPATH_CONF),
+        "xen.txt": _section("command", "/usr/sbin/xm list", cap("xm-list.txt"))
+        + _section("conf", "/etc/xen/vm/web", DOMU)
+        + _section("command", "/usr/sbin/xm list -l", "(domain (domid 3) (name web))"),
+        "ha.txt": _section(
+            "command", "/usr/sbin/crm_mon -r -1", "Last updated: Sat Nov 28 09:00:01 2026\n"
+        )
+        + _section("command", "/usr/sbin/cibadmin -Q", CIB),
+        "network.txt": _section(
+            "command",
+            "/sbin/ip addr",
+            "2: eth0: <UP>\n    inet 10.0.0.1/24 brd 10.0.0.255 scope global eth0",
+        ),
+    }
+    root = tree(tmp_path, "scc_alpha_261128_0900", files)
+    got = {k.rsplit("#", 1)[1]: v for k, v in formats_of_sc(root).items()}
+    assert got == {
+        "bin_uname_-a": "uname",
+        "etc_drbd.conf": "drbd",
+        "sbin_multipath_-ll": "multipath-ll",
+        "etc_multipath.conf": "multipath",
+        "usr_sbin_xm_list": "xl-list",
+        "etc_xen_vm_web": "xm",
+        "usr_sbin_cibadmin_-Q": "cib-live",
+        "sbin_ip_addr": "ip-addr",
+    }
+    codes = ls_codes(root)
+    # the second map is failed on its only path; nothing else disagrees
+    assert codes == [
+        ("LS007", "path sdd of map '3600a0b80000f4b3a0000046e4a3eab1d' is failed/faulty")
+    ]
+    # plain ``ip addr`` (network.txt has no ``-o``) is state too: renumbered eth0
+    moved = tree(
+        tmp_path / "moved",
+        "scc_alpha_261128_0900",
+        files | {"network.txt": files["network.txt"].replace("10.0.0.1/24", "10.0.9.1/24")},
+    )
+    assert sorted(c for c, _ in ls_codes(moved)) == ["LS007", "LS014", "LS014"]
+
+
+def formats_of_sc(root: Path) -> dict[str, str]:
+    found = discover.discover([str(root)])
+    (node,) = found.nodes
+    assert node.name == "alpha"
+    return {f.display: f.format for f in node.files if f.format}
+
+
+def test_supportconfig_two_session_listings_one_finding(tmp_path: Path) -> None:
+    """Today's supportconfig (bin/supportconfig iscsi_info) logs ``iscsiadm -m
+    session`` and ``iscsiadm -m session -P 1`` for each mode: the same session twice.
+    A session to a target no configuration names is one LS010 finding."""
+    san = tree(
+        tmp_path,
+        "san1",
+        {"etc/hostname": "san1\n", "etc/ietd.conf": "Target iqn.2026-11.net.example:san1.web\n"},
+    )
+    files = {
+        "supportconfig.txt": "Script Version: 3.2.5\n",
+        "basic-environment.txt": _section(
+            "command", "/usr/bin/uname -a", "Linux alpha 5.14.21 #1 SMP x86_64 GNU/Linux"
+        ),
+        "fs-iscsi.txt": _section(
+            "command",
+            "/usr/sbin/iscsiadm -m session",
+            "tcp: [1] 10.0.1.10:3260,1 iqn.2026-11.net.example:san1.pool (non-flash)",
+        )
+        + _section("command", "/usr/sbin/iscsiadm -m session -P 1", cap("iscsiadm-session-P1.txt")),
+    }
+    root = tree(tmp_path, "scc_alpha_261128_0900", files)
+    result = lint.run([str(root), str(san)], select=["LS010"])
+    assert [(f.code, f.path.rsplit("#", 1)[1]) for f in result.findings] == [
+        ("LS010", "usr_sbin_iscsiadm_-m_session")
+    ]
+
+
+def test_our_capture_with_both_xl_and_xm_lists_one_finding(tmp_path: Path) -> None:
+    """``xencfg capture`` runs ``xl list`` and ``xm list`` (Xen 4.0/4.1 answer both):
+    a domU outside the CIB is one LS012 finding."""
+    table = (
+        cap("xm-list.txt")
+        + "test                                       4      256     1 -b----      1.0\n"
+    )
+    root = _drbd_node(tmp_path, "alpha", {"xl_list.txt": table, "xm_list.txt": table})
+    result = lint.run([str(root)], select=["LS012"])
+    assert [f.message for f in result.findings] == [
+        "domU 'test' runs on alpha but no CIB Xen resource manages it"
+    ]
+
+
+# -- archives ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["scc_alpha_261128_0900.txz", "sosreport-alpha-20261128.tar.xz"])
+def test_an_unpacked_archive_is_asked_for(tmp_path: Path, name: str) -> None:
+    """supportconfig writes ``scc_HOST_DATE.txz`` and sos ``sosreport-HOST-....tar.xz``:
+    xencfg reads them unpacked and says so instead of 'format not recognised'."""
+    import subprocess
+    import sys
+
+    archive = tmp_path / name
+    archive.write_bytes(b"\xfd7zXZ\x00\x00")
+    proc = subprocess.run(
+        [sys.executable, "-m", "xencfg", "lint", str(archive)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "an archive: unpack it" in proc.stderr and "tar xf" in proc.stderr
