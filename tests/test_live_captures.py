@@ -495,3 +495,35 @@ def test_an_unpacked_archive_is_asked_for(tmp_path: Path, name: str) -> None:
     )
     assert proc.returncode == 2
     assert "an archive: unpack it" in proc.stderr and "tar xf" in proc.stderr
+
+
+def test_iscsi_session_state_unknown_is_read_from_the_connection(tmp_path: Path) -> None:
+    """open-iscsi session.c prints ``iSCSI Session State: Unknown`` when it cannot read
+    the session's sysfs state (RHEL 5's kernels); its ``iSCSI Connection State: LOGGED
+    IN`` still says the session is up: no LS009. A FAILED session is one."""
+    san = tree(
+        tmp_path,
+        "san1",
+        {"etc/hostname": "san1\n", "etc/ietd.conf": "Target iqn.2026-11.net.example:san1.pool\n"},
+    )
+    text = cap("iscsiadm-session-P3-2.0-868.txt")
+    up = tree(
+        tmp_path / "up",
+        "sosreport-alpha",
+        _sos_etc()
+        | {"etc/hostname": "alpha\n", "sos_commands/iscsi/iscsiadm_-m_session_-P_3": text},
+    )
+    assert lint.run([str(up), str(san)], select=["LS008", "LS009", "LS010"]).findings == []
+    failed = text.replace("Session State: Unknown", "Session State: FAILED").replace(
+        "Connection State: LOGGED IN", "Connection State: TRANSPORT WAIT"
+    )
+    down = tree(
+        tmp_path / "down",
+        "sosreport-alpha",
+        _sos_etc()
+        | {"etc/hostname": "alpha\n", "sos_commands/iscsi/iscsiadm_-m_session_-P_3": failed},
+    )
+    result = lint.run([str(down), str(san)], select=["LS009"])
+    assert [f.message for f in result.findings] == [
+        "alpha has no iSCSI session to configured target iqn.2026-11.net.example:san1.pool"
+    ]
