@@ -527,3 +527,89 @@ def test_iscsi_session_state_unknown_is_read_from_the_connection(tmp_path: Path)
     assert [f.message for f in result.findings] == [
         "alpha has no iSCSI session to configured target iqn.2026-11.net.example:san1.pool"
     ]
+
+
+# -- the CRM's view against the hypervisors' ------------------------------------------
+
+XEN_CIB = CIB.replace(
+    "    </resources>",
+    """      <primitive id="db" class="ocf" provider="heartbeat" type="Xen">
+        <instance_attributes id="db-ia">
+          <nvpair id="db-xmfile" name="xmfile" value="/etc/xen/vm/db"/>
+        </instance_attributes>
+      </primitive>
+    </resources>""",
+)
+
+XL_HEAD = "Name                                        ID   Mem VCPUs\tState\tTime(s)\n"
+XL_DOM0 = "Domain-0                                     0  1024     2     r-----     812.3\n"
+
+
+def _xl_row(name: str, domid: int) -> str:
+    return f"{name:<40} {domid:5d} {512:5d} {1:5d}     -b----      31.0\n"
+
+
+def _crm_node(tmp: Path, name: str, mon: str, xl: str) -> Path:
+    files = {
+        "etc/hostname": f"{name}\n",
+        "var/lib/heartbeat/crm/cib.xml": XEN_CIB,
+        "etc/xen/vm/web": DOMU,
+        "etc/xen/vm/db": DOMU.replace('"web"', '"db"'),
+        "var/lib/xencfg/state/crm_mon_xml.txt": mon,
+        "var/lib/xencfg/state/xl_list.txt": xl,
+    }
+    return tree(tmp, name, files)
+
+
+def test_ls017_domu_where_the_crm_says(tmp_path: Path) -> None:
+    """crm_mon's XML (pacemaker ``--output-as=xml``, the shape crm_mon 2.1.5 prints:
+    ``<resource id= resource_agent="ocf:heartbeat:Xen" active= managed= failed=>``
+    with ``<node name=>`` children) against each node's ``xl list`` (xl's header
+    ``Name ID Mem VCPUs<TAB>State<TAB>Time(s)``). Agreeing: nothing; both nodes'
+    captures show one cluster, so a disagreement is said once."""
+    mon = cap("crm-mon-2.1.xml")
+    a = _crm_node(tmp_path, "alpha", mon, XL_HEAD + XL_DOM0 + _xl_row("web", 3))
+    b = _crm_node(tmp_path, "beta", mon, XL_HEAD + XL_DOM0 + _xl_row("db", 5))
+    assert lint.run([str(a), str(b)], select=["LS012", "LS013", "LS016", "LS017"]).findings == []
+    # web died on alpha behind the CRM's back and was started by hand on beta
+    b2 = _crm_node(
+        tmp_path / "x", "beta", mon, XL_HEAD + XL_DOM0 + _xl_row("db", 5) + _xl_row("web", 6)
+    )
+    a2 = _crm_node(tmp_path / "x", "alpha", mon, XL_HEAD + XL_DOM0)
+    got = sorted(f.message for f in lint.run([str(a2), str(b2)], select=["LS017"]).findings)
+    assert got == [
+        "domain web runs on beta; the CRM reports its resource 'web' on alpha",
+        "the CRM reports Xen resource 'web' started on alpha; alpha's domain list has no "
+        "domain web",
+    ]
+    # a resource the CRM reports stopped, whose domain runs
+    stopped = mon.replace(
+        'id="db" resource_agent="ocf:heartbeat:Xen" role="Started" active="true"',
+        'id="db" resource_agent="ocf:heartbeat:Xen" role="Stopped" active="false"',
+    ).replace(
+        'nodes_running_on="1">\n      <node name="beta" id="2" cached="true"/>',
+        'nodes_running_on="0">',
+    )
+    b3 = _crm_node(tmp_path / "y", "beta", stopped, XL_HEAD + XL_DOM0 + _xl_row("db", 5))
+    got = [f.message for f in lint.run([str(b3)], select=["LS017"]).findings]
+    assert got == ["domain db runs on beta; the CRM reports its resource 'db' stopped"]
+
+
+def test_ls016_failed_resource_once_per_cluster(tmp_path: Path) -> None:
+    """crm_mon marks ``failed="true"`` on a resource whose operation failed (as crm_mon
+    2.1.5 prints for a start with rc-code 1 in the CIB status); Pacemaker 1.1's
+    ``--as-xml`` has the same attribute."""
+    mon = cap("crm-mon-2.1.xml").replace(
+        'id="db" resource_agent="ocf:heartbeat:Xen" role="Started" active="true" '
+        'orphaned="false" blocked="false" managed="true" failed="false"',
+        'id="db" resource_agent="ocf:heartbeat:Xen" role="Started" active="true" '
+        'orphaned="false" blocked="false" managed="true" failed="true"',
+    )
+    a = _crm_node(tmp_path, "alpha", mon, XL_HEAD + XL_DOM0 + _xl_row("web", 3))
+    b = _crm_node(tmp_path, "beta", mon, XL_HEAD + XL_DOM0 + _xl_row("db", 5))
+    result = lint.run([str(a), str(b)], select=["LS016"])
+    assert [(f.message, f.line) for f in result.findings] == [
+        ("cluster resource 'db' (ocf:heartbeat:Xen) failed on beta", 17)
+    ]
+    ok = _crm_node(tmp_path / "ok", "alpha", cap("crm-mon-2.1.xml"), XL_HEAD + XL_DOM0)
+    assert lint.run([str(ok)], select=["LS016"]).findings == []

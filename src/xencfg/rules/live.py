@@ -758,6 +758,133 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
         )
 
 
+def _mon_docs(cluster: Cluster) -> list[tuple[Loaded, Any]]:
+    """Every captured crm_mon XML with its nodes' short names (the cluster it shows)."""
+    from ..formats.status.crm_mon import CrmMonDocument
+
+    return list(cluster.typed("crm-mon-xml", CrmMonDocument))
+
+
+@rule("LS016", "cluster-resource-failed", "warning", scope="cluster")
+def cluster_resource_failed(cluster: Cluster) -> Iterator[Finding]:
+    """The cluster manager reports a resource as failed.
+
+    Why it matters: crm_mon marks a resource ``failed="true"`` when an
+    operation on it failed and the failure is not cleaned up (crm_mon's XML,
+    Pacemaker 1.1 ``--as-xml`` and 2.x ``--output-as=xml``): a failed start
+    leaves the service down on that node, a failed stop blocks the resource
+    until the node is fenced, and the fail count keeps it away from the node.
+    The configuration may be right while the cluster does not run it.
+
+    Example: ``<resource id="db" resource_agent="ocf:heartbeat:Xen"
+    role="Started" failed="true">`` in a node's captured ``crm_mon -1
+    --output-as=xml``.
+
+    Fix: read the failed action in ``crm_mon -1`` (its exit reason) and the
+    node's logs, fix the cause, then ``crm_resource --cleanup -r ID``.
+    """
+    said: set[tuple[frozenset[str], str, tuple[str, ...]]] = set()
+    for item, mon in _mon_docs(cluster):
+        members = frozenset(_short(n.name) for n in mon.nodes)
+        for r in mon.resources:
+            key = (members, r.id, tuple(sorted(r.nodes)))
+            if not r.failed or key in said:
+                continue  # every node's capture shows the same cluster: once
+            said.add(key)
+            where = f" on {', '.join(r.nodes)}" if r.nodes else ""
+            yield make(
+                "LS016",
+                f"cluster resource '{r.id}' ({r.agent or '?'}) failed{where}",
+                _at(item, r.line),
+            )
+
+
+def _xen_names(cluster: Cluster) -> dict[str, set[str]]:
+    """Each CIB Xen resource id -> the names its domain can have (the Xen agent's
+    ``name``, else the xmfile's ``name =``, else the resource id; the xmfile's base
+    name too)."""
+    from ..formats.cib.model import CibDocument
+    from ..formats.xen.domu import DomUDocument
+
+    by_file: dict[str, str] = {}
+    for fmt in ("xm", "xl"):
+        for item, domu in cluster.typed(fmt, DomUDocument):
+            if domu.name:
+                by_file[item.file.path.name] = str(domu.name)
+    out: dict[str, set[str]] = {}
+    for fmt in ("cib", "cib-live"):
+        for _, cib in cluster.typed(fmt, CibDocument):
+            for p in cib.xen_primitives():
+                names = out.setdefault(str(p.id), {str(p.id)})
+                if p.param("name"):
+                    names.add(str(p.param("name")))
+                if p.xmfile:
+                    base = p.xmfile.rsplit("/", 1)[-1]
+                    names.update({base, by_file.get(base, base)})
+    return out
+
+
+@rule("LS017", "xen-resource-not-where-crm-says", "error", scope="cluster")
+def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
+    """A domU does not run on the node where the cluster manager says its Xen resource runs.
+
+    Why it matters: crm_mon shows the Xen resource started on one node, while
+    that node's ``xl list`` / ``xm list`` has no such domain, or another node's
+    has it (or the CRM reports the resource stopped while a node runs the
+    domain). The CRM's picture is wrong: it will not restart the guest that
+    died behind its back, and when it starts it on its node while the copy
+    runs elsewhere, two guests write one disk. (Compared only where both the
+    crm_mon and the node's domain list were captured.)
+
+    Example: crm_mon ``<resource id="web" resource_agent="ocf:heartbeat:Xen"
+    ...><node name="alpha"/>``; alpha's ``xl list`` has only Domain-0, beta's
+    has ``web``.
+
+    Fix: find which copy is real (``xl list`` on every node), ``xl destroy``
+    a copy the CRM does not know of, then ``crm_resource --cleanup -r ID`` so
+    the CRM probes the domain again.
+    """
+    if not cluster.has("xl-list") or not cluster.has("crm-mon-xml"):
+        return
+    from ..formats.status.xl_list import XlListDocument
+
+    lists: dict[str, tuple[Loaded, set[str]]] = {}
+    for node in cluster.nodes:
+        for item, xl in cluster.typed("xl-list", XlListDocument, node):
+            if xl.domains:  # a list with Domain-0 at least: the hypervisor answered
+                mine = lists.setdefault(_short(node), (item, set()))
+                mine[1].update(d.name for d in xl.domus if not (d.state and "d" in d.state))
+    if not lists:
+        return
+    names = _xen_names(cluster)
+    said: set[tuple[str, str, str]] = set()
+    for item, mon in _mon_docs(cluster):
+        for r in mon.resources:
+            if not (r.agent or "").lower().endswith(":xen") or not r.managed:
+                continue  # (an unmanaged resource: the CRM does not act on it)
+            domains = names.get(r.base_id, {r.base_id})
+            on = {_short(n) for n in r.nodes} if r.active else set()
+            for node, (xl_item, running) in lists.items():
+                here = bool(domains & running)
+                if node in on and not here:
+                    text = (
+                        f"the CRM reports Xen resource '{r.id}' started on {node}; "
+                        f"{node}'s domain list has no domain {' or '.join(sorted(domains))}"
+                    )
+                elif node not in on and here:
+                    there = f"on {', '.join(r.nodes)}" if on else "stopped"
+                    text = (
+                        f"domain {' or '.join(sorted(domains & running))} runs on {node}; "
+                        f"the CRM reports its resource '{r.id}' {there}"
+                    )
+                else:
+                    continue
+                if (r.id, node, text) in said:
+                    continue
+                said.add((r.id, node, text))
+                yield make("LS017", text, _at(item, r.line), [_at(xl_item, 1)])
+
+
 # -- the node itself --------------------------------------------------------------
 
 
