@@ -613,3 +613,24 @@ def test_ls016_failed_resource_once_per_cluster(tmp_path: Path) -> None:
     ]
     ok = _crm_node(tmp_path / "ok", "alpha", cap("crm-mon-2.1.xml"), XL_HEAD + XL_DOM0)
     assert lint.run([str(ok)], select=["LS016"]).findings == []
+
+
+def test_supportconfig_without_uname_is_named_after_its_folder(tmp_path: Path) -> None:
+    """supportconfig names its folder ``scc_HOST_YYMMDD_HHMM`` (bin/supportconfig; before
+    SLES 12 ``nts_HOST_...``): a tree that lost basic-environment.txt still gives the
+    state to that host, so its ``on`` sections are found (the drbd.txt of supportconfig
+    3.x runs ``cat /proc/drbd``, drbd_info)."""
+    conf = DRBD_CONF.replace("alpha", "xen-node1")
+    proc = cap("proc-drbd-8.3.txt").replace(
+        " 0: cs:Connected ro:Primary/Secondary", " 0: cs:StandAlone ro:Primary/Unknown"
+    )
+    files = {
+        "supportconfig.txt": "Script Version: 3.1.11\n",
+        "drbd.txt": _section("command", "/usr/bin/cat /proc/drbd", proc)
+        + _section("conf", "/etc/drbd.conf", conf),
+    }
+    for folder in ("scc_xen-node1_261128_0900", "nts_xen-node1_101128_0900"):
+        root = tree(tmp_path, folder, files)
+        found = discover.discover([str(root)])
+        assert [n.name for n in found.nodes] == ["xen-node1"]
+        assert [c for c, _ in ls_codes(root)] == ["LS003"]

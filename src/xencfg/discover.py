@@ -484,7 +484,7 @@ def _outside(folder: Path, roots: set[Path]) -> list[Path]:
 def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker: _Walker) -> None:
     states = list(live.state_files(root, display_path(root))) if root != etc else []
     if name is None and not any(_is_regular(etc / n) for n in ("hostname", "HOSTNAME")):
-        name = live.captured_name(states)
+        name = live.captured_name(states) or live.folder_host(root)
     node = NodeTree(name or node_name(root, etc), root, etc)
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name)
     accepted: set[Path] = set()

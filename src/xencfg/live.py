@@ -473,6 +473,20 @@ def captured_name(files: list[StateFile]) -> str | None:
     return None
 
 
+_SUPPORTCONFIG_FOLDER = re.compile(r"(?:scc|nts)_(?P<host>[^_/]+(?:_[^_/]+)*?)_\d{6}_\d{4}")
+
+
+def folder_host(root: Path) -> str | None:
+    """The host a supportconfig folder is named after (``scc_HOST_YYMMDD_HHMM``, before
+    SLES 12 ``nts_HOST_YYMMDD_HHMM``), for one whose captures do not name it."""
+    m = _SUPPORTCONFIG_FOLDER.fullmatch(root.name)
+    return m["host"].split(".")[0] if m and _is_supportconfig(root) else None
+
+
+def _is_supportconfig(root: Path) -> bool:
+    return (root / "supportconfig.txt").is_file() or (root / "basic-environment.txt").is_file()
+
+
 def attach(found: Discovery, results: list[Captured]) -> None:
     """Add what :func:`capture` got on this machine to the node rooted at ``/`` (created
     when the run has none), as documents named ``live:<command>``; refusals go to the
