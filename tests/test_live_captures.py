@@ -634,3 +634,19 @@ def test_supportconfig_without_uname_is_named_after_its_folder(tmp_path: Path) -
         found = discover.discover([str(root)])
         assert [n.name for n in found.nodes] == ["xen-node1"]
         assert [c for c, _ in ls_codes(root)] == ["LS003"]
+
+
+def test_multipath_checker_states_of_two_words() -> None:
+    """multipath-tools print.c snprint_chk_state prints ``i/o pending`` and ``i/o
+    timeout`` (two words) in the path line's checker column, before the sysfs state."""
+    doc = multipath_ll.parse(
+        "web (3600a0b800026105a0000038d4f4e4a4e) dm-1 IBM,1815      FAStT\n"
+        "size=20G features='0' hwhandler='0' wp=rw\n"
+        "`-+- policy='service-time 0' prio=50 status=active\n"
+        "  |- 1:0:0:1 sdb 8:16 active i/o pending running\n"
+        "  `- 2:0:0:1 sdc 8:32 failed i/o timeout offline\n"
+    )
+    assert [(p.device, p.dm_state, p.path_state, p.online_state) for p in doc.maps[0].paths] == [
+        ("sdb", "active", "i/o pending", "running"),
+        ("sdc", "failed", "i/o timeout", "offline"),
+    ]

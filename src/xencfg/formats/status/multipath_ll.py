@@ -46,7 +46,8 @@ _HCTL = (
 )
 _PATH_OLD = re.compile(r"^[\s|`]*\\_\s+" + _HCTL + r"\s+\[(?P<dm>[^\]]*)\]\[(?P<chk>[^\]]*)\]")
 _PATH_NEW = re.compile(
-    r"^[\s|`]*[|`]-\s+" + _HCTL + r"\s+(?P<dm>\S+)\s+(?P<chk>\S+)(?:\s+(?P<online>\S+))?"
+    # (the checker's "i/o pending" / "i/o timeout" are two words: print.c snprint_chk_state)
+    r"^[\s|`]*[|`]-\s+" + _HCTL + r"\s+(?P<dm>\S+)\s+(?P<chk>i/o \w+|\S+)(?:\s+(?P<online>\S+))?"
 )
 
 
