@@ -650,3 +650,30 @@ def test_multipath_checker_states_of_two_words() -> None:
         ("sdb", "active", "i/o pending", "running"),
         ("sdc", "failed", "i/o timeout", "offline"),
     ]
+
+
+def test_a_file_of_a_supportconfig_is_not_linted_as_a_cib(tmp_path: Path) -> None:
+    """ha.txt holds ``cibadmin -Q`` XML after its banners (bin/supportconfig ha_info):
+    given alone it is no CIB (XC001 "not well-formed" was the answer); lint says to
+    give its folder. A folder that lost supportconfig.txt and basic-environment.txt is
+    still a supportconfig by its files' banners."""
+    import subprocess
+    import sys
+
+    ha = _section("command", "/usr/sbin/crm_mon -r -1", "Stack: heartbeat") + _section(
+        "command", "/usr/sbin/cibadmin -Q", CIB
+    )
+    root = tree(
+        tmp_path, "part", {"ha.txt": ha, "drbd.txt": _section("conf", "/etc/drbd.conf", DRBD_CONF)}
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "xencfg", "lint", str(root / "ha.txt")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2 and "XC001" not in proc.stdout
+    assert "a file of a supportconfig: lint its folder" in proc.stderr
+    assert discover.is_node_root(root)
+    got = {f.display.rsplit("#", 1)[1]: f.format for f in discover.discover([str(root)]).files()}
+    assert got == {"usr_sbin_cibadmin_-Q": "cib-live", "etc_drbd.conf": "drbd"}

@@ -436,7 +436,8 @@ def discover(paths: list[str], names: dict[str, str] | None = None) -> Discovery
             continue
         if path.is_file():
             if walker.accept(path):
-                fmt = _detect(path)
+                # (a file of a capture is no configuration file, whatever it holds)
+                fmt = None if live.layout_hint(raw) else _detect(path)
                 if fmt is None:
                     found.skipped.append(Skipped(str(path), "format not recognised"))
                 found.loose.append(SourceFile(path, display_path(path), fmt, names.get(raw)))

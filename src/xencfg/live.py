@@ -283,25 +283,40 @@ _SECTION = re.compile(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
 ARCHIVES = (".tar", ".tar.xz", ".txz", ".tar.bz2", ".tbz", ".tbz2", ".tar.gz", ".tgz")
 
 
-def archive_hint(path: str) -> str | None:
-    """What to say of a file given to lint that is an archive (xencfg reads a
-    sosreport or supportconfig unpacked, never unpacks anything itself)."""
-    if not path.lower().endswith(ARCHIVES):
-        return None
-    return (
-        f"an archive: unpack it (tar xf {path}) and lint the folder it makes "
-        "(a sosreport or supportconfig is read unpacked)"
-    )
+def layout_hint(path: str) -> str | None:
+    """What to say of a file given to lint that is a whole capture or part of one: an
+    archive (xencfg reads a sosreport or supportconfig unpacked, never unpacks
+    anything itself), or one file of a supportconfig (its sections are read with the
+    folder, which names the node)."""
+    if path.lower().endswith(ARCHIVES):
+        return (
+            f"an archive: unpack it (tar xf {path}) and lint the folder it makes "
+            "(a sosreport or supportconfig is read unpacked)"
+        )
+    if _has_sections(Path(path)):
+        return "a file of a supportconfig: lint its folder (the node whose state it is)"
+    return None
+
+
+def _has_sections(path: Path) -> bool:
+    """Whether a file starts like supportconfig's (``#==[ Kind ]===#`` banners)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return _SECTION_HEAD.search(head) is not None
+
+
+_SECTION_HEAD = re.compile(r"^#==\[ [A-Z][^\]]*\]=+#\s*$", re.M)
 
 
 def is_state_root(path: Path) -> bool:
     """A node root by its captured state alone: our layout, a sosreport or a
-    supportconfig (which has no ``etc/``)."""
+    supportconfig (which has no ``etc/``; one that lost supportconfig.txt and
+    basic-environment.txt by a file of it with supportconfig's banners)."""
     return (
-        (path / STATE_DIR).is_dir()
-        or (path / "sos_commands").is_dir()
-        or (path / "supportconfig.txt").is_file()
-        or (path / "basic-environment.txt").is_file()
+        (path / STATE_DIR).is_dir() or (path / "sos_commands").is_dir() or _is_supportconfig(path)
     )
 
 
@@ -484,7 +499,9 @@ def folder_host(root: Path) -> str | None:
 
 
 def _is_supportconfig(root: Path) -> bool:
-    return (root / "supportconfig.txt").is_file() or (root / "basic-environment.txt").is_file()
+    if (root / "supportconfig.txt").is_file() or (root / "basic-environment.txt").is_file():
+        return True
+    return any((root / n).is_file() and _has_sections(root / n) for n in SUPPORTCONFIG_FILES)
 
 
 def attach(found: Discovery, results: list[Captured]) -> None:

@@ -114,7 +114,7 @@ def _nothing_checked(
             from .. import live
 
             unrecognised = True
-            said = live.archive_hint(s.path) or "format not recognised (name it with --as FORMAT)"
+            said = live.layout_hint(s.path) or "format not recognised (name it with --as FORMAT)"
             problems.append(f"{s.path}: {said}")
     for p in paths:
         if p == "-" or not os.path.isdir(p):
