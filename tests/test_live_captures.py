@@ -14,7 +14,7 @@ import xencfg
 from conftest import FIXTURES
 from lintkit import tree
 from xencfg import discover, lint
-from xencfg.formats.status import drbd_status, multipath_ll
+from xencfg.formats.status import crm_mon, drbd_status, multipath_ll
 
 CAP = FIXTURES / "live-captures"
 
@@ -677,3 +677,114 @@ def test_a_file_of_a_supportconfig_is_not_linted_as_a_cib(tmp_path: Path) -> Non
     assert discover.is_node_root(root)
     got = {f.display.rsplit("#", 1)[1]: f.format for f in discover.discover([str(root)]).files()}
     assert got == {"usr_sbin_cibadmin_-Q": "cib-live", "etc_drbd.conf": "drbd"}
+
+
+# -- crm_mon's text, where sos and supportconfig keep no XML ---------------------------
+
+
+def _mon(name: str) -> crm_mon.CrmMonDocument:
+    doc = xencfg.load(FIXTURES / "crm-mon-xml" / "valid" / name, "crm-mon-xml")
+    assert isinstance(doc, crm_mon.CrmMonDocument)
+    return doc
+
+
+def _rows(doc: crm_mon.CrmMonDocument) -> list[tuple[str, str | None, bool, bool, list[str]]]:
+    return [(r.id, r.role, r.failed, r.managed, r.nodes) for r in doc.resources]
+
+
+def test_crm_mon_text_of_pacemaker_1_0_and_heartbeat_2_1() -> None:
+    """Pacemaker 1.0's crm_mon (print_status: ``Online: [%s ]``; pengine native_print
+    ``"%s%s\\t(%s%s%s:%s):\\t%s %s%s%s"``: role, node, `` (unmanaged)``, `` FAILED``
+    last); with ``-n`` the node's line ``Node %s (%s): %s`` and, indented, each
+    resource as ``ID\\t(AGENT)`` alone (pe_print_rsconly), heartbeat 2.1's agent
+    spelled provider::class:type."""
+    one = _mon("pacemaker-1.0-text.txt")
+    assert (one.version, one.dc, one.with_quorum) == ("1.0.12", "alpha", True)
+    assert [(n.name, n.online) for n in one.nodes] == [("alpha", True), ("beta", True)]
+    assert _rows(one) == [
+        ("web", "Started", False, True, ["alpha"]),
+        ("db", "Started", True, False, ["beta"]),
+        ("mail", "Stopped", False, True, []),
+        ("drbd-r0:0", "Master", False, True, ["alpha"]),
+        ("drbd-r0:1", "Slave", False, True, ["beta"]),
+    ]
+    hb = _mon("heartbeat-2.1-by-node.txt")
+    assert (hb.dc, hb.version) == ("alpha", None)  # the parenthesis is the DC's uuid
+    assert _rows(hb) == [
+        ("web", "Started", False, True, ["alpha"]),
+        ("drbd-r0:0", "Started", False, True, ["alpha"]),
+        ("db", "Started", False, True, ["beta"]),
+    ]
+
+
+def test_crm_mon_text_of_pacemaker_1_1_and_2_1_by_node() -> None:
+    """Pacemaker 1.1's ``crm_mon -1 -A -n -r`` (sos runs it with ``-t``): ``Node alpha:
+    online`` blocks with ``ID\\t(AGENT):\\tState `` lines, then ``Inactive resources:``,
+    ``Node Attributes:`` and ``Migration summary:`` (whose ``* Node alpha:`` lines are
+    no node list). 2.1 (the shape crm_mon 2.1.5 prints): ``* Node alpha: online:``,
+    ``Promoted``/``Unpromoted``, `` FAILED`` for a failed resource (pe native_print:
+    ``" FAILED"`` or ``" FAILED %s"`` with the role above Slave)."""
+    one = _mon("pacemaker-1.1-A-n-r.txt")
+    assert (one.version, [(n.name, n.standby) for n in one.nodes]) == (
+        "1.1.12",
+        [("alpha", False), ("beta", True)],
+    )
+    assert _rows(one) == [
+        ("web", "Started", False, True, ["alpha"]),
+        ("drbd-r0", "Master", False, True, ["alpha"]),
+        ("drbd-r0", "Slave", False, True, ["beta"]),
+        ("db", "Stopped", False, True, []),
+    ]
+    two = _mon("pacemaker-2.1-n-r.txt")
+    assert (two.version, two.dc) == ("2.1.5", "beta")
+    assert _rows(two) == [
+        ("web", "Started", False, True, ["alpha"]),
+        ("drbd-r0", "Master", False, True, ["alpha"]),
+        ("drbd-r0", "Slave", False, True, ["beta"]),
+        ("db", "Started", True, True, ["beta"]),
+        ("mail", "Stopped", False, True, []),
+    ]
+    assert crm_mon.sniff(two.source) and not crm_mon.sniff("Connection to cluster failed\n")
+
+
+def test_sosreport_crm_mon_text_gives_the_crm_verdicts(tmp_path: Path) -> None:
+    """sos's pacemaker plugin keeps ``crm_mon -1 -A -n -r -t`` (plugins/pacemaker.py
+    setup_crm_mon), text only: LS016/LS017 judge it like the XML."""
+    mon = (FIXTURES / "crm-mon-xml" / "valid" / "pacemaker-2.1-n-r.txt").read_text()
+
+    def sos(name: str, xl: str) -> Path:
+        files = {
+            "etc/hostname": f"{name}\n",
+            "var/lib/heartbeat/crm/cib.xml": XEN_CIB,
+            "etc/xen/vm/web": DOMU,
+            "etc/xen/vm/db": DOMU.replace('"web"', '"db"'),
+            "sos_commands/pacemaker/crm_mon_-1_-A_-n_-r_-t": mon,
+            "sos_commands/xen/xm_list": xl,
+        }
+        return tree(tmp_path, f"sosreport-{name}-2026-11-28-abcdefg", files)
+
+    a = sos("alpha", XL_HEAD + XL_DOM0 + _xl_row("web", 3))
+    b = sos("beta", XL_HEAD + XL_DOM0 + _xl_row("db", 5))
+    assert formats_of(a)["crm_mon_-1_-A_-n_-r_-t"] == "crm-mon-xml"
+    result = lint.run([str(a), str(b)], select=["LS016", "LS017"])
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("LS016", "cluster resource 'db' (ocf:heartbeat:Xen) failed on beta")
+    ]
+
+
+def test_supportconfig_crm_mon_r_1_is_read_once(tmp_path: Path) -> None:
+    """supportconfig's ha_info logs ``crm_mon -r -1``, ``crm_mon -r -n -1`` and ``crm_mon
+    -A -1``: the first is read, the others are the same state again."""
+    mon = (FIXTURES / "crm-mon-xml" / "valid" / "pacemaker-1.1-A-n-r.txt").read_text()
+    files = {
+        "supportconfig.txt": "Script Version: 3.0\n",
+        "basic-environment.txt": _section(
+            "command", "/bin/uname -a", "Linux alpha 3.0.101-63-xen #1 SMP x86_64 GNU/Linux"
+        ),
+        "ha.txt": _section("command", "/usr/sbin/crm_mon -r -1", mon)
+        + _section("command", "/usr/sbin/crm_mon -r -n -1", mon)
+        + _section("command", "/usr/sbin/crm_mon -A -1", mon),
+    }
+    root = tree(tmp_path, "scc_alpha_261128_0900", files)
+    got = {k.rsplit("#", 1)[1]: v for k, v in formats_of_sc(root).items()}
+    assert got == {"bin_uname_-a": "uname", "usr_sbin_crm_mon_-r_-1": "crm-mon-xml"}

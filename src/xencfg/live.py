@@ -246,9 +246,11 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
 #: ``multipath -v4 -ll`` (its topology after the debug lines) beside ``multipath -ll``
 #: in sos 3/4 (plugins/multipath.py), the only one in sos 1.x/2.x's devicemapper
 #: plugin (RHEL 5 and 6); reading both would report every map twice.
+#: ``crm_mon -1 -A -n -r -t`` (text, sos 3/4's pacemaker plugin) when no crm_mon XML.
 SOS_FALLBACKS: tuple[tuple[str, str], ...] = (
     ("multipath/multipath_-v?_-ll", "multipath-ll"),
     ("devicemapper/multipath_-v?_-ll", "multipath-ll"),
+    ("pacemaker/crm_mon_-1*", "crm-mon-xml"),
 )
 
 #: supportconfig's files that hold the sections we read.
@@ -269,6 +271,8 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
     (re.compile(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
     (re.compile(r"^(\S*/)?crm_mon\b.*(--as-xml|-X\b|--output-as[= ]xml)"), "crm-mon-xml"),
+    # the text of ``crm_mon -r -1`` (ha_info; not ``-n`` or ``-A``, the same state again)
+    (re.compile(r"^(\S*/)?crm_mon (-r -1|-1 -r|-1|-1r|-r1)\s*$"), "crm-mon-xml"),
     (re.compile(r"^(\S*/)?cibadmin (-Q|--query)\s*$"), "cib-live"),
     (re.compile(r"^(\S*/)?(xl|xm) list\s*$"), "xl-list"),
     (re.compile(r"^(\S*/)?ip (-o )?(-\d )?addr(ess)?( show)?\s*$"), "ip-addr"),
