@@ -788,3 +788,12 @@ def test_supportconfig_crm_mon_r_1_is_read_once(tmp_path: Path) -> None:
     root = tree(tmp_path, "scc_alpha_261128_0900", files)
     got = {k.rsplit("#", 1)[1]: v for k, v in formats_of_sc(root).items()}
     assert got == {"bin_uname_-a": "uname", "usr_sbin_crm_mon_-r_-1": "crm-mon-xml"}
+
+
+def test_ls017_only_on_the_nodes_crm_mon_shows(tmp_path: Path) -> None:
+    """A node the crm_mon does not list (another cluster, or a capture named after its
+    folder for want of a host name) is not where the CRM put anything: no LS017."""
+    mon = cap("crm-mon-2.1.xml")
+    a = _crm_node(tmp_path, "alpha", mon, XL_HEAD + XL_DOM0 + _xl_row("web", 3))
+    other = _crm_node(tmp_path, "gamma", mon, XL_HEAD + XL_DOM0 + _xl_row("web", 4))
+    assert lint.run([str(a), str(other)], select=["LS017"]).findings == []

@@ -859,12 +859,17 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
     names = _xen_names(cluster)
     said: set[tuple[str, str, str]] = set()
     for item, mon in _mon_docs(cluster):
+        # only the nodes this crm_mon shows: another cluster's node, or one whose name
+        # the capture lacks (a folder's name), is no place the CRM put anything
+        members = {_short(n.name) for n in mon.nodes}
         for r in mon.resources:
             if not (r.agent or "").lower().endswith(":xen") or not r.managed:
                 continue  # (an unmanaged resource: the CRM does not act on it)
             domains = names.get(r.base_id, {r.base_id})
             on = {_short(n) for n in r.nodes} if r.active else set()
             for node, (xl_item, running) in lists.items():
+                if members and node not in members:
+                    continue
                 here = bool(domains & running)
                 if node in on and not here:
                     text = (
