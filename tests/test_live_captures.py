@@ -797,3 +797,18 @@ def test_ls017_only_on_the_nodes_crm_mon_shows(tmp_path: Path) -> None:
     a = _crm_node(tmp_path, "alpha", mon, XL_HEAD + XL_DOM0 + _xl_row("web", 3))
     other = _crm_node(tmp_path, "gamma", mon, XL_HEAD + XL_DOM0 + _xl_row("web", 4))
     assert lint.run([str(a), str(other)], select=["LS017"]).findings == []
+
+
+def test_drbd_0_7_proc_drbd_consistent_is_its_good_state(tmp_path: Path) -> None:
+    """DRBD 0.7's drbd_proc.c prints ``%2d: cs:%s st:%s/%s ld:%s`` with ``ld:`` the local
+    disk only, ``Consistent`` (MDF_Consistent) or ``Inconsistent``, and resyncs as
+    ``SyncingAll``/``SyncingQuick``: a connected Consistent device and a device in a
+    full resync are no LS002; a WFConnection one is."""
+    proc = cap("proc-drbd-0.7.txt")
+    ok = _drbd_node(tmp_path / "a", "alpha", {"proc_drbd.txt": proc})
+    assert ls_codes(ok) == []
+    waiting = proc.replace(
+        "cs:Connected st:Primary/Secondary", "cs:WFConnection st:Primary/Unknown"
+    )
+    bad = _drbd_node(tmp_path / "b", "alpha", {"proc_drbd.txt": waiting})
+    assert ls_codes(bad) == [("LS002", "DRBD resource 'web' on alpha: connection WFConnection")]

@@ -23,6 +23,8 @@ from . import make, rule
 #: DRBD 8 connection states in which replication works (or is catching up).
 CS_OK = frozenset(
     {"Connected", "SyncSource", "SyncTarget", "PausedSyncS", "PausedSyncT", "VerifyS", "VerifyT"}
+    # DRBD 0.7's full and quick resyncs (drbd_proc.c cstate names)
+    | {"SyncingAll", "SyncingQuick"}
 )
 #: DRBD 8 states that are a resync under way (disks not UpToDate are expected).
 CS_SYNC = CS_OK - {"Connected"}
@@ -149,11 +151,11 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
             m = pd.minor(minor)
             if m is None or m.cs == "Unconfigured":
                 continue
-            out.append(
-                _State(
-                    item, m.line, m.role, m.peer_role, m.cs, m.disk, m.disks[1] if m.disks else None
-                )
-            )
+            disk, peer_disk = m.disks if m.disks else (None, None)
+            if not peer_disk:  # DRBD 0.7's ``ld:Consistent``: the local disk only, and
+                # Consistent is its good state (drbd_proc.c: MDF_Consistent)
+                disk, peer_disk = ("UpToDate" if disk == "Consistent" else disk), None
+            out.append(_State(item, m.line, m.role, m.peer_role, m.cs, disk, peer_disk))
         if out or r.minors:
             return out
     return [] if seen else None
