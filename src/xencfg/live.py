@@ -80,7 +80,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "crm_mon_xml",
-        (("crm_mon", "-1", "--output-as=xml"), ("crm_mon", "-1", "--as-xml")),
+        (
+            ("crm_mon", "-1", "--output-as=xml"),
+            ("crm_mon", "-1", "--as-xml"),
+            # heartbeat 2.x and Pacemaker 1.0 print no XML on standard output (1.0's
+            # --as-xml names a file to write): their text, read into the same model
+            ("crm_mon", "-1", "-r"),
+        ),
         "crm-mon-xml",
     ),
     Command("cibadmin_q", (("cibadmin", "-Q"),), "cib-live"),
