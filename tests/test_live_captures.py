@@ -812,3 +812,27 @@ def test_drbd_0_7_proc_drbd_consistent_is_its_good_state(tmp_path: Path) -> None
     )
     bad = _drbd_node(tmp_path / "b", "alpha", {"proc_drbd.txt": waiting})
     assert ls_codes(bad) == [("LS002", "DRBD resource 'web' on alpha: connection WFConnection")]
+
+
+def test_a_capture_one_folder_too_deep_is_named(tmp_path: Path) -> None:
+    """A supportconfig unpacked into a case folder (``cases/1234/scc_alpha_...``): lint
+    of ``cases`` says where the node tree is instead of only 'nothing to check'."""
+    import subprocess
+    import sys
+
+    tree(
+        tmp_path / "cases" / "1234",
+        "scc_alpha_261128_0900",
+        {
+            "supportconfig.txt": "Script Version: 3.1\n",
+            "drbd.txt": _section("conf", "/etc/drbd.conf", DRBD_CONF),
+        },
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "xencfg", "lint", str(tmp_path / "cases")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "node trees one folder down (1234/scc_alpha_261128_0900)" in proc.stderr
