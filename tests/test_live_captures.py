@@ -836,3 +836,26 @@ def test_a_capture_one_folder_too_deep_is_named(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "node trees one folder down (1234/scc_alpha_261128_0900)" in proc.stderr
+
+
+def test_multipath_alias_holding_dm_is_not_cut() -> None:
+    """The header is ``%n (%w) %d %s`` (print.c snprint_multipath_topology): an alias
+    that itself holds ``dm-N`` (``vm-dm-1``) is the alias, the last ``dm-N`` the map;
+    multipathd's fixed-width form glues the WWID to the dm name and still parses."""
+    body = (
+        "size=20G features='0' hwhandler='0' wp=rw\n"
+        "`-+- policy='round-robin 0' prio=1 status=active\n"
+        "  `- 1:0:0:1 sdb 8:16 active ready running\n"
+    )
+    doc = multipath_ll.parse(
+        "vm-dm-1 (3600a0b800026105a0000038d4f4e4a4e) dm-3 IET,VIRTUAL-DISK\n" + body
+    )
+    (m,) = doc.maps
+    assert (m.alias, m.wwid, m.dm, m.vendor) == (
+        "vm-dm-1",
+        "3600a0b800026105a0000038d4f4e4a4e",
+        "dm-3",
+        "IET",
+    )
+    glued = multipath_ll.parse("36000402001f45eb56424ca6800000000dm-0  NEXSAN  ,SATABoy2\n" + body)
+    assert (glued.maps[0].alias, glued.maps[0].dm) == ("36000402001f45eb56424ca6800000000", "dm-0")

@@ -22,7 +22,7 @@ FORMAT = "multipath-ll"
 
 _MAP = re.compile(
     r"^(?:(?P<action>create|reload|switchpg|rename|load):\s*)?"
-    r"(?P<alias>[^\s(]+?)(?:\s*\((?P<wwid>[^)]*)\))?\s*(?P<dm>dm-\d+)"
+    r"(?P<alias>[^\s(]+)(?:\s*\((?P<wwid>[^)]*)\))?\s*(?P<dm>dm-\d+)"
     r"(?:\s+(?P<vendor>[^,]*?)\s*,\s*(?P<product>.*?))?\s*$"
 )
 #: multipath-tools 0.4.7's header (print.c snprint_multipath_topology: ``"%n"``, then
