@@ -859,3 +859,27 @@ def test_multipath_alias_holding_dm_is_not_cut() -> None:
     )
     glued = multipath_ll.parse("36000402001f45eb56424ca6800000000dm-0  NEXSAN  ,SATABoy2\n" + body)
     assert (glued.maps[0].alias, glued.maps[0].dm) == ("36000402001f45eb56424ca6800000000", "dm-0")
+
+
+def test_ls017_no_missing_domain_when_its_name_is_unknown(tmp_path: Path) -> None:
+    """The Xen agent names the domain by its ``name`` parameter, else by the xmfile's
+    ``name =`` (ocf:heartbeat:Xen), which a capture may not hold: then the domain
+    cannot be said missing; a sure name still can."""
+    mon = cap("crm-mon-2.1.xml")
+    cib = XEN_CIB.replace("/etc/xen/vm/web", "/etc/xen/vm/web.cfg")
+    files = {
+        "etc/hostname": "alpha\n",
+        "var/lib/heartbeat/crm/cib.xml": cib,
+        "var/lib/xencfg/state/crm_mon_xml.txt": mon,
+        "var/lib/xencfg/state/xl_list.txt": XL_HEAD + XL_DOM0 + _xl_row("web", 3),
+    }
+    a = tree(tmp_path, "alpha", files)
+    assert lint.run([str(a)], select=["LS017"]).findings == []
+    named = cib.replace(
+        '<nvpair id="web-xmfile" name="xmfile" value="/etc/xen/vm/web.cfg"/>',
+        '<nvpair id="web-name" name="name" value="www"/>',
+    )
+    b = tree(tmp_path / "b", "alpha", files | {"var/lib/heartbeat/crm/cib.xml": named})
+    assert [f.message for f in lint.run([str(b)], select=["LS017"]).findings] == [
+        "the CRM reports Xen resource 'web' started on alpha; alpha's domain list has no domain www"
+    ]

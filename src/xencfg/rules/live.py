@@ -801,10 +801,10 @@ def cluster_resource_failed(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-def _xen_names(cluster: Cluster) -> dict[str, set[str]]:
-    """Each CIB Xen resource id -> the names its domain can have (the Xen agent's
-    ``name``, else the xmfile's ``name =``, else the resource id; the xmfile's base
-    name too)."""
+def _xen_names(cluster: Cluster) -> dict[str, tuple[set[str], bool]]:
+    """Each CIB Xen resource id -> its domain's name as the Xen agent takes it (its
+    ``name``, else the xmfile's ``name =``, else the resource id), and whether that
+    is sure: not when the xmfile is not in the run (its base name is the guess)."""
     from ..formats.cib.model import CibDocument
     from ..formats.xen.domu import DomUDocument
 
@@ -813,16 +813,21 @@ def _xen_names(cluster: Cluster) -> dict[str, set[str]]:
         for item, domu in cluster.typed(fmt, DomUDocument):
             if domu.name:
                 by_file[item.file.path.name] = str(domu.name)
-    out: dict[str, set[str]] = {}
+    out: dict[str, tuple[set[str], bool]] = {}
     for fmt in ("cib", "cib-live"):
         for _, cib in cluster.typed(fmt, CibDocument):
             for p in cib.xen_primitives():
-                names = out.setdefault(str(p.id), {str(p.id)})
                 if p.param("name"):
-                    names.add(str(p.param("name")))
-                if p.xmfile:
+                    names, sure = {str(p.param("name"))}, True
+                elif p.xmfile:
                     base = p.xmfile.rsplit("/", 1)[-1]
-                    names.update({base, by_file.get(base, base)})
+                    names, sure = {by_file.get(base, base)}, base in by_file
+                else:
+                    names, sure = {str(p.id)}, True
+                had = out.get(str(p.id))
+                if had is not None:  # (the same resource in cib.xml and cibadmin -Q)
+                    names, sure = names | had[0], sure and had[1]
+                out[str(p.id)] = (names, sure)
     return out
 
 
@@ -836,7 +841,9 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
     domain). The CRM's picture is wrong: it will not restart the guest that
     died behind its back, and when it starts it on its node while the copy
     runs elsewhere, two guests write one disk. (Compared only where both the
-    crm_mon and the node's domain list were captured.)
+    crm_mon and the node's domain list were captured, and "missing" only where
+    the domain's name is known: the agent's ``name``, the ``name =`` of an
+    xmfile the run holds, or the resource id when there is no xmfile.)
 
     Example: crm_mon ``<resource id="web" resource_agent="ocf:heartbeat:Xen"
     ...><node name="alpha"/>``; alpha's ``xl list`` has only Domain-0, beta's
@@ -867,13 +874,14 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
         for r in mon.resources:
             if not (r.agent or "").lower().endswith(":xen") or not r.managed:
                 continue  # (an unmanaged resource: the CRM does not act on it)
-            domains = names.get(r.base_id, {r.base_id})
+            # (a resource no CIB of the run has: its domain's name is not known)
+            domains, sure = names.get(r.base_id, ({r.base_id}, False))
             on = {_short(n) for n in r.nodes} if r.active else set()
             for node, (xl_item, running) in lists.items():
                 if members and node not in members:
                     continue
                 here = bool(domains & running)
-                if node in on and not here:
+                if node in on and not here and sure:
                     text = (
                         f"the CRM reports Xen resource '{r.id}' started on {node}; "
                         f"{node}'s domain list has no domain {' or '.join(sorted(domains))}"
