@@ -883,3 +883,13 @@ def test_ls017_no_missing_domain_when_its_name_is_unknown(tmp_path: Path) -> Non
     assert [f.message for f in lint.run([str(b)], select=["LS017"]).findings] == [
         "the CRM reports Xen resource 'web' started on alpha; alpha's domain list has no domain www"
     ]
+
+
+def test_ls017_a_migration_target_holds_the_domain_paused(tmp_path: Path) -> None:
+    """During ``xm migrate --live`` the target holds the domain paused (state ``--p---``)
+    until it takes over, while crm_mon still shows the source: not 'elsewhere'."""
+    mon = cap("crm-mon-2.1.xml")
+    a = _crm_node(tmp_path, "alpha", mon, XL_HEAD + XL_DOM0 + _xl_row("web", 3))
+    paused = _xl_row("web", 9).replace("-b----", "--p---")
+    b = _crm_node(tmp_path, "beta", mon, XL_HEAD + XL_DOM0 + _xl_row("db", 5) + paused)
+    assert lint.run([str(a), str(b)], select=["LS017"]).findings == []

@@ -838,7 +838,8 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: crm_mon shows the Xen resource started on one node, while
     that node's ``xl list`` / ``xm list`` has no such domain, or another node's
     has it (or the CRM reports the resource stopped while a node runs the
-    domain). The CRM's picture is wrong: it will not restart the guest that
+    domain; a paused copy, a live migration's target, is not counted there).
+    The CRM's picture is wrong: it will not restart the guest that
     died behind its back, and when it starts it on its node while the copy
     runs elsewhere, two guests write one disk. (Compared only where both the
     crm_mon and the node's domain list were captured, and "missing" only where
@@ -857,12 +858,18 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
         return
     from ..formats.status.xl_list import XlListDocument
 
-    lists: dict[str, tuple[Loaded, set[str]]] = {}
+    # node -> (its list, the domains there, those of them not paused: a live
+    # migration's target holds the domain paused until it takes over)
+    lists: dict[str, tuple[Loaded, set[str], set[str]]] = {}
     for node in cluster.nodes:
         for item, xl in cluster.typed("xl-list", XlListDocument, node):
             if xl.domains:  # a list with Domain-0 at least: the hypervisor answered
-                mine = lists.setdefault(_short(node), (item, set()))
-                mine[1].update(d.name for d in xl.domus if not (d.state and "d" in d.state))
+                mine = lists.setdefault(_short(node), (item, set(), set()))
+                for d in xl.domus:
+                    if not (d.state and "d" in d.state):
+                        mine[1].add(d.name)
+                        if not (d.state and "p" in d.state):
+                            mine[2].add(d.name)
     if not lists:
         return
     names = _xen_names(cluster)
@@ -877,7 +884,7 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
             # (a resource no CIB of the run has: its domain's name is not known)
             domains, sure = names.get(r.base_id, ({r.base_id}, False))
             on = {_short(n) for n in r.nodes} if r.active else set()
-            for node, (xl_item, running) in lists.items():
+            for node, (xl_item, running, unpaused) in lists.items():
                 if members and node not in members:
                     continue
                 here = bool(domains & running)
@@ -886,10 +893,10 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
                         f"the CRM reports Xen resource '{r.id}' started on {node}; "
                         f"{node}'s domain list has no domain {' or '.join(sorted(domains))}"
                     )
-                elif node not in on and here:
+                elif node not in on and domains & unpaused:
                     there = f"on {', '.join(r.nodes)}" if on else "stopped"
                     text = (
-                        f"domain {' or '.join(sorted(domains & running))} runs on {node}; "
+                        f"domain {' or '.join(sorted(domains & unpaused))} runs on {node}; "
                         f"the CRM reports its resource '{r.id}' {there}"
                     )
                 else:
