@@ -807,6 +807,16 @@ def test_drbd_0_7_proc_drbd_consistent_is_its_good_state(tmp_path: Path) -> None
     proc = cap("proc-drbd-0.7.txt")
     ok = _drbd_node(tmp_path / "a", "alpha", {"proc_drbd.txt": proc})
     assert ls_codes(ok) == []
+    # the JSON report keeps what the kernel said
+    from xencfg import live
+
+    summary = live.summary(lint.run([str(ok)], select=["LS"]).cluster)
+    assert summary["alpha"]["drbd"]["web"] == {
+        "role": "Primary",
+        "connection": "Connected",
+        "disk": "Consistent",
+        "peer_disk": None,
+    }
     waiting = proc.replace(
         "cs:Connected st:Primary/Secondary", "cs:WFConnection st:Primary/Unknown"
     )

@@ -99,10 +99,13 @@ class _State:
         conn: str,
         disk: str | None,
         peer_disk: str | None,
+        good_disk: str = "UpToDate",
     ) -> None:
         self.item, self.line = item, line
         self.role, self.peer_role, self.conn = role, peer_role, conn
         self.disk, self.peer_disk = disk, peer_disk
+        #: the local disk state that is healthy (DRBD 0.7's ``ld:`` has Consistent)
+        self.good_disk = good_disk
 
 
 def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
@@ -152,10 +155,12 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
             if m is None or m.cs == "Unconfigured":
                 continue
             disk, peer_disk = m.disks if m.disks else (None, None)
-            if not peer_disk:  # DRBD 0.7's ``ld:Consistent``: the local disk only, and
-                # Consistent is its good state (drbd_proc.c: MDF_Consistent)
-                disk, peer_disk = ("UpToDate" if disk == "Consistent" else disk), None
-            out.append(_State(item, m.line, m.role, m.peer_role, m.cs, disk, peer_disk))
+            # DRBD 0.7's ``ld:``: the local disk only, Consistent its good state
+            # (drbd_proc.c: MDF_Consistent)
+            good = "Consistent" if m.disks and not peer_disk else "UpToDate"
+            out.append(
+                _State(item, m.line, m.role, m.peer_role, m.cs, disk, peer_disk or None, good)
+            )
         if out or r.minors:
             return out
     return [] if seen else None
@@ -223,7 +228,7 @@ def drbd_degraded(cluster: Cluster) -> Iterator[Finding]:
             if not _nine_connected(s.conn):
                 problems.append(f"connection {s.conn}")
             syncing = s.conn in CS_SYNC
-            local_ok = (None, "UpToDate", "Diskless") if r.diskless else (None, "UpToDate")
+            local_ok = (None, s.good_disk, *(("Diskless",) if r.diskless else ()))
             peer_ok = (None, "UpToDate", "Diskless") if r.peer_diskless else (None, "UpToDate")
             if not syncing and s.disk not in local_ok:
                 problems.append(f"local disk {s.disk}")
