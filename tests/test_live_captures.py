@@ -903,3 +903,45 @@ def test_ls017_a_migration_target_holds_the_domain_paused(tmp_path: Path) -> Non
     paused = _xl_row("web", 9).replace("-b----", "--p---")
     b = _crm_node(tmp_path, "beta", mon, XL_HEAD + XL_DOM0 + _xl_row("db", 5) + paused)
     assert lint.run([str(a), str(b)], select=["LS017"]).findings == []
+
+
+def test_drbd9_nothing_up_is_said_by_drbdadm_status(tmp_path: Path) -> None:
+    """drbd-utils' drbdsetup show_resource_list prints ``No currently configured DRBD
+    found.`` and exits non-zero when the kernel holds no resource; DRBD 9's /proc/drbd
+    cannot say it (version only). supportconfig's drbd.txt keeps both (drbd_info
+    ``drbdadm status`` and ``cat /proc/drbd``): every configured resource is down."""
+    files = {
+        "supportconfig.txt": "Script Version: 3.1.11\n",
+        "basic-environment.txt": _section(
+            "command", "/usr/bin/uname -a", "Linux alpha 5.14.21 #1 SMP x86_64 GNU/Linux"
+        ),
+        "drbd.txt": _section(
+            "command", "/usr/sbin/drbdadm status", "No currently configured DRBD found."
+        )
+        + _section("command", "/usr/bin/cat /proc/drbd", cap("proc-drbd-9.txt"))
+        + _section("conf", "/etc/drbd.conf", DRBD_CONF),
+    }
+    root = tree(tmp_path, "scc_alpha_261128_0900", files)
+    assert sorted(m for c, m in ls_codes(root)) == [
+        "DRBD resource 'db' is configured for alpha but not running there",
+        "DRBD resource 'web' is configured for alpha but not running there",
+    ]
+
+
+def test_capture_keeps_drbdadms_nothing_up_as_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``xencfg capture`` keeps drbdadm's "nothing up" answer (a non-zero exit) as the
+    state it is, not as a refusal."""
+    import attrs
+
+    from xencfg import live
+
+    fake = tmp_path / "bin" / "drbdadm"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'No currently configured DRBD found.'\nexit 10\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    cmd = attrs.evolve(live._BY_NAME["drbdadm_status"], requires=None)
+    got = live.run_one(cmd)
+    assert (got.status, got.text) == ("ok", "No currently configured DRBD found.\n")

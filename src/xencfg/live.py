@@ -58,12 +58,21 @@ class Command:
     #: an exit status that means "nothing there", not a refusal (iscsiadm's 21,
     #: ISCSI_ERR_NO_OBJS_FOUND: "No active sessions.").
     empty_status: int | None = None
+    #: what the command says, exiting non-zero, when there is nothing there: state too
+    #: (drbdsetup status: "No currently configured DRBD found.", no resource is up).
+    empty_text: str | None = None
 
 
 #: What ``xencfg capture`` runs; every one of them only reads.
 COMMANDS: tuple[Command, ...] = (
     Command("proc_drbd", (("cat", "/proc/drbd"),), "proc-drbd"),
-    Command("drbdadm_status", (("drbdadm", "status"),), "drbd-status", "/proc/drbd"),
+    Command(
+        "drbdadm_status",
+        (("drbdadm", "status"),),
+        "drbd-status",
+        "/proc/drbd",
+        empty_text="No currently configured DRBD found.",
+    ),
     Command(
         "drbdsetup_status_json",
         (("drbdsetup", "status", "--json"),),
@@ -170,6 +179,8 @@ def run_one(cmd: Command, timeout: float = TIMEOUT) -> Captured:
         if rc == 0 and out.strip():
             return Captured(cmd, "ok", out, argv)
         if rc is not None and rc == cmd.empty_status:
+            return Captured(cmd, "ok", out + err, argv)
+        if cmd.empty_text is not None and cmd.empty_text in out + err:
             return Captured(cmd, "ok", out + err, argv)
         said = (err or out).rstrip("\n")
         last = Captured(cmd, "refused", f"{said}\n(exit status {rc})\n".lstrip("\n"), argv)

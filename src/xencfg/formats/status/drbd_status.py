@@ -272,10 +272,16 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
 _XML_HEAD = re.compile(r"^\s*<(drbd-status\b|resource minor=)", re.M)
 
 
+#: what drbdsetup status prints (exiting non-zero) when the kernel holds no resource
+NOTHING_UP = "No currently configured DRBD found."
+
+
 def sniff(text: str) -> bool:
     head = text[:4096]
     if head.lstrip().startswith("["):
         return '"connections"' in head or '"devices"' in head
+    if NOTHING_UP in head:
+        return True
     if _XML_HEAD.search(head):
         return True
     return re.search(r"^\S+ role:(Primary|Secondary|Unknown)\b", head, re.M) is not None
