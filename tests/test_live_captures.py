@@ -945,3 +945,22 @@ def test_capture_keeps_drbdadms_nothing_up_as_state(
     cmd = attrs.evolve(live._BY_NAME["drbdadm_status"], requires=None)
     got = live.run_one(cmd)
     assert (got.status, got.text) == ("ok", "No currently configured DRBD found.\n")
+
+
+def test_proc_drbd_missing_in_supportconfig_means_no_module(tmp_path: Path) -> None:
+    """supportconfig's drbd_info runs ``cat /proc/drbd`` whenever /etc/drbd.conf is not
+    empty and keeps what it prints on standard error too (log_cmd: ``2>&1``): ``cat:
+    /proc/drbd: No such file or directory`` is a node without the drbd module, on
+    which no configured resource runs."""
+    files = {
+        "supportconfig.txt": "Script Version: 3.0\n",
+        "basic-environment.txt": _section(
+            "command", "/bin/uname -a", "Linux alpha 3.0.101-63-xen #1 SMP x86_64 GNU/Linux"
+        ),
+        "drbd.txt": _section(
+            "command", "/bin/cat /proc/drbd", "/bin/cat: /proc/drbd: No such file or directory"
+        )
+        + _section("conf", "/etc/drbd.conf", DRBD_CONF),
+    }
+    root = tree(tmp_path, "scc_alpha_261128_0900", files)
+    assert [c for c, _ in ls_codes(root)] == ["LS001", "LS001"]

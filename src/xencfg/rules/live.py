@@ -114,7 +114,7 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
     if not cluster.has("drbd-status", "proc-drbd", node=r.node):
         return None
     from ..formats.status.drbd_status import NOTHING_UP, DrbdStatusDocument
-    from ..formats.status.proc_drbd import ProcDrbdDocument
+    from ..formats.status.proc_drbd import NO_MODULE, ProcDrbdDocument
 
     seen = False
     for item, st in cluster.typed("drbd-status", DrbdStatusDocument, r.node):
@@ -148,6 +148,8 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
         return out
     for item, pd in cluster.typed("proc-drbd", ProcDrbdDocument, r.node):
         if pd.version is None and not pd.minors:
+            if NO_MODULE.search(pd.source):  # no module loaded: nothing runs
+                return []
             continue  # not /proc/drbd's text (an error message saved in its place)
         if not pd.minors and re.match(r"(9|[1-9]\d)\.", pd.version or ""):
             continue  # DRBD 9's /proc/drbd has the version only, never a device line
