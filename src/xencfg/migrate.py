@@ -525,6 +525,10 @@ def _plan_storage(
         if f.format == "xm":
             result: Any = mxen.xm_to_xl(doc)
             target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
+            # VNC/SPICE passwords, also those the conversion computed ('abc' + 'def',
+            # 'vncpasswd=%s' % pw): the report quotes every evaluated expression
+            m.secrets.extend(doc.secrets())
+            m.secrets.extend(_xl_secrets(result.text))
         elif f.format == "xend":
             result = mxen.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
@@ -571,6 +575,14 @@ def _plan_storage(
         )
         changed.add("iscsi")
     return changed
+
+
+def _xl_secrets(text: str) -> list[str]:
+    """The passwords of a converted domU config (its values are plain xl values now)."""
+    try:
+        return list(api.loads(text, "xl").secrets())
+    except XencfgError:
+        return []
 
 
 def _unreadable(m: Migration, path: Path, fmt: str, where: str) -> None:
