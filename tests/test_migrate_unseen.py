@@ -48,3 +48,72 @@ def test_xm_passwords_computed_by_expressions_are_masked(tmp_path: Path) -> None
     assert "Zz9vncsecret" not in report and "abcQ77secret" not in report
     shown = m.report_markdown(show_secrets=True)
     assert "vncpasswd=Zz9vncsecret" in shown and "abcQ77secret" in shown
+
+
+# -- DRBD 9: stacked resources ------------------------------------------------------------
+
+DRBD83_STACKED = """\
+global { usage-count no; }
+common { protocol C; syncer { rate 40M; } }
+resource r0 {
+	device /dev/drbd0; disk /dev/vg0/r0; meta-disk internal;
+	on alpha { address 10.1.1.31:7789; }
+	on bravo { address 10.1.1.32:7789; }
+}
+resource r0-U {
+	syncer { rate 5M; }
+	stacked-on-top-of r0 {
+		device /dev/drbd10;
+		address 192.168.42.1:7788;
+	}
+	on charlie {
+		device /dev/drbd10;
+		disk /dev/hda6;
+		address 192.168.42.2:7788;
+		meta-disk internal;
+	}
+}
+"""
+
+
+def _drbdadm9(path: Path) -> tuple[int, str]:
+    """drbd-utils 9.22's own parser (``DRBD_DRIVER_VERSION_OVERRIDE=9...``: no module
+    lookup), ``dump all``: its exit code and what it printed."""
+    import os
+    import shutil
+
+    if shutil.which("drbdadm") is None:
+        unavailable("drbdadm (drbd-utils) is not installed")
+    env = {**os.environ, "DRBD_DRIVER_VERSION_OVERRIDE": "9.2.0"}
+    p = subprocess.run(
+        ["drbdadm", "-c", str(path), "dump", "all"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_drbd9_gives_the_stacked_section_a_node_id(tmp_path: Path) -> None:
+    """A stacked resource has two hosts, its stacked-on-top-of section and an 'on' one.
+    Numbering only the 'on' sections left one host with a node-id and one without,
+    which drbdadm 9.22 refuses ("in resource r0-U, on alpha bravo { ... }: 'node-id'
+    keyword missing"); both get one, and drbdadm 9 reads the file."""
+    from conftest import migrate_drbd_pair
+
+    out, notes = migrate_drbd_pair(tmp_path, DRBD83_STACKED, "9")
+    doc = xencfg.loads(out, "drbd")
+    upper = doc.resources.get("r0-U")
+    assert upper is not None
+    assert [(h.kind, h.node_id) for h in upper.host_list] == [
+        ("stacked-on-top-of", 0),
+        ("on", 1),
+    ]
+    assert "node-id: host r0 is node-id 0" in notes
+    conf = tmp_path / "drbd9.conf"
+    conf.write_text(out)
+    rc, said = _drbdadm9(conf)
+    assert rc == 0, said
+    assert "keyword missing" not in said
