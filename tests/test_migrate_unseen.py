@@ -117,3 +117,92 @@ def test_drbd9_gives_the_stacked_section_a_node_id(tmp_path: Path) -> None:
     rc, said = _drbdadm9(conf)
     assert rc == 0, said
     assert "keyword missing" not in said
+
+
+# -- ha.cf: every directive gets a report line ----------------------------------------------
+
+HACF_TUNED = """\
+logfacility daemon
+keepalive 500ms
+deadtime 5
+warntime 3
+udpport 695
+bcast eth0
+auto_failback on
+crm {crm}
+compression bz2
+compression_threshold 2
+traditional_compression off
+conn_logd_time 60
+realtime on
+coredumps true
+uuidfrom nodename
+msgfmt netstring
+hopfudge 1
+max_rexmit_delay 250
+deadping 10
+rtprio 50
+node alpha
+node beta
+"""
+HOSTS = "127.0.0.1 localhost\n172.16.0.1 alpha\n172.16.0.2 beta\n"
+
+
+def _hb_pair(tmp: Path, hacf: str, extra: dict[str, str] | None = None) -> list[str]:
+    roots = []
+    for name in ("alpha", "beta"):
+        files = {
+            "etc/ha.d/ha.cf": hacf,
+            "etc/ha.d/authkeys": "auth 1\n1 sha1 0123456789abcdef\n",
+            "etc/hosts": HOSTS,
+            "etc/hostname": name + "\n",
+            **(extra or {}),
+        }
+        roots.append(_tree(tmp / name, files))
+    return roots
+
+
+def test_every_hacf_directive_is_in_the_report(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 accepts each of these directives (config.c's directive table);
+    corosync.conf holds none of them, and the report used to name only some (initdead,
+    udpport, ping, ...): compression, realtime, uuidfrom and the rest vanished without a
+    line. Each one now has its line with the reason it needs no counterpart."""
+    m = migrate.plan(_hb_pair(tmp_path, HACF_TUNED.format(crm="respawn")), cluster_name="c")
+    said = {n.what.split(":")[0].split(" ")[0] for n in m.notes}
+    for key in (
+        "compression",
+        "compression_threshold",
+        "traditional_compression",
+        "conn_logd_time",
+        "realtime",
+        "coredumps",
+        "uuidfrom",
+        "msgfmt",
+        "hopfudge",
+        "max_rexmit_delay",
+        "deadping",
+        "rtprio",
+        "udpport",
+        "auto_failback",
+    ):
+        assert key in said, key
+    # the directives the corosync.conf carries get no 'dropped' line
+    dropped = {n.what.split(" ")[0] for n in m.notes if n.kind == "dropped"}
+    assert not dropped & {"bcast", "node", "keepalive", "deadtime", "logfacility", "crm"}
+
+
+def test_v1_crm_off_line_says_the_cib_comes_from_haresources(tmp_path: Path) -> None:
+    """'crm off' with a haresources: the report said 'xencfg does not yet convert
+    haresources to a CIB: write the CIB by hand' next to the CIB it had just made from
+    it (migrations/haresources.py)."""
+    roots = _hb_pair(
+        tmp_path,
+        HACF_TUNED.format(crm="off"),
+        {"etc/ha.d/haresources": "alpha 172.16.0.10 httpd\n"},
+    )
+    m = migrate.plan(roots, cluster_name="c")
+    assert any(o.path == "cib.xml" for o in m.outputs)
+    text = m.report_markdown()
+    assert "does not yet convert" not in text
+    crm = [n for n in m.notes if n.what.startswith("crm off")]
+    assert crm and crm[0].kind == "dropped" and "made from haresources" in crm[0].why

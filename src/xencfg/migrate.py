@@ -449,7 +449,8 @@ def _plan_stack(
                 "manual",
                 "-",
                 "cib.xml",
-                "no CIB found (var/lib/heartbeat/crm/cib.xml)",
+                "no CIB found (var/lib/heartbeat/crm/cib.xml) and no haresources "
+                "(etc/ha.d/haresources)",
                 "no CIB and no haresources copied: write the CIB (resources, constraints, "
                 "fencing) by hand",
             )

@@ -40,6 +40,71 @@ HEARTBEAT_CLIENTS = {
     "mgmtd": "mgmtd (the heartbeat GUI's daemon) is a heartbeat API client: it is gone; "
     "crm_mon, crmsh or pcs manage the new cluster",
 }
+#: ha.cf directives the other parts of the conversion carry or report (members, links,
+#: timing, logging), so :meth:`_Builder.leftovers` says nothing more of them.
+CARRIED_ELSEWHERE = frozenset(
+    {
+        "node",
+        "bcast",
+        "mcast",
+        "mcast6",
+        "ucast",
+        "ucast6",
+        "serial",
+        "keepalive",
+        "deadtime",
+        "warntime",
+        "logfacility",
+        "logfile",
+        "debugfile",
+        "use_logd",
+    }
+)
+#: Why an ha.cf directive no corosync or Pacemaker setting holds is dropped (the rest:
+#: a generic line); each still gets its line, so the report lists every directive.
+DROPPED_WHY = {
+    "baud": "the serial path it sets the speed of is dropped (no serial transport)",
+    "compression": "heartbeat compressed its own messages; knet compresses only when "
+    "totem's knet_compression_model is set (corosync.conf(5): none by default)",
+    "compression_threshold": "heartbeat's message compression; see knet_compression_model",
+    "traditional_compression": "heartbeat's message compression; see knet_compression_model",
+    "realtime": "corosync runs with round-robin realtime scheduling by default "
+    "(corosync.conf(5): system { sched_rr: yes })",
+    "rtprio": "corosync takes the highest realtime priority by default (corosync.conf(5): "
+    "system { sched_rr: yes })",
+    "coredumps": "the daemons' core files go where systemd-coredump (or kernel.core_pattern) "
+    "puts them",
+    "corerootdir": "the daemons' core files go where systemd-coredump (or "
+    "kernel.core_pattern) puts them",
+    "uuidfrom": "corosync names each node by the nodeid of its nodelist entry",
+    "msgfmt": "heartbeat's message encoding; corosync has its own",
+    "hopfudge": "heartbeat's ring of serial links; knet links are point to point",
+    "max_rexmit_delay": "heartbeat's retransmission; totem retransmits within the token "
+    "timeout",
+    "deadping": "the ping nodes' dead time: the ocf:pacemaker:ping clone's attempts and "
+    "timeout do its job",
+    "conn_logd_time": "corosync and Pacemaker log to syslog or their log files, not to logd",
+    "debug": "corosync writes debug messages when logging { debug: on }",
+    "nice_failback": "the old name of auto_failback: Pacemaker's resource-stickiness",
+    "generation_method": "heartbeat's generation counter; corosync keeps its own ring ids",
+    "hbgenmethod": "heartbeat's generation counter; corosync keeps its own ring ids",
+    "memreserve": "heartbeat's memory reservation; no corosync setting",
+    "record_config_changes": "the CRM's debug records; Pacemaker keeps its own in "
+    "/var/lib/pacemaker",
+    "record_pengine_inputs": "the CRM's debug records; Pacemaker keeps its own in "
+    "/var/lib/pacemaker",
+    "enable_config_writes": "the heartbeat GUI's setting; gone with mgmtd",
+    "max_child_count": "heartbeat's client limit; no corosync setting",
+    "logfile_rotation": "corosync appends to its logfile: rotate it with logrotate",
+}
+
+
+def _dropped_why(key: str) -> str:
+    return DROPPED_WHY.get(
+        key, "heartbeat's own setting: neither corosync 3 nor Pacemaker has one like it"
+    )
+
+
 #: The shortest token we write: below it a busy dom0 (live migration, DRBD resync) misses
 #: tokens and the cluster splits for nothing; corosync's own default is 3000 ms.
 MIN_TOKEN_MS = 1000
@@ -569,12 +634,17 @@ class _Builder:
                 )
             elif key in ("crm", "pacemaker") and not hacf.crm_enabled:
                 self.note(
-                    "manual",
+                    "dropped",
                     loc,
                     "CIB",
                     f"{key} {val}: a heartbeat v1 cluster (haresources)",
-                    "xencfg does not yet convert haresources to a CIB: write the CIB by hand",
+                    "Pacemaker always manages the resources: the CIB is made from "
+                    "haresources (its lines in this report say how)",
                 )
+            elif key in CARRIED_ELSEWHERE or (key in ("crm", "pacemaker")):
+                continue
+            else:
+                self.note("dropped", loc, "-", f"{key} {val}".rstrip(), _dropped_why(key))
 
     # -- authkeys ----------------------------------------------------------------
     def authkey(self) -> None:
