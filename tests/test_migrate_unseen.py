@@ -206,3 +206,108 @@ def test_v1_crm_off_line_says_the_cib_comes_from_haresources(tmp_path: Path) -> 
     assert "does not yet convert" not in text
     crm = [n for n in m.notes if n.what.startswith("crm off")]
     assert crm and crm[0].kind == "dropped" and "made from haresources" in crm[0].why
+
+
+# -- heartbeat 2 CIB: pingd ------------------------------------------------------------------
+
+CIB_PINGD = """\
+<cib admin_epoch="0" epoch="12" num_updates="3" have_quorum="true" ccm_transition="2">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <attributes>
+          <nvpair id="opt-stonith" name="stonith_enabled" value="false"/>
+        </attributes>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="5c1f7c4e-1a2b-4c3d-8e9f-0a1b2c3d4e5f" uname="alpha" type="normal"/>
+      <node id="9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d" uname="beta" type="normal"/>
+    </nodes>
+    <resources>
+      <primitive id="ip0" class="ocf" provider="heartbeat" type="IPaddr2">
+        <instance_attributes id="ip0-ia">
+          <attributes>
+            <nvpair id="ip0-ip" name="ip" value="172.16.0.10"/>
+          </attributes>
+        </instance_attributes>
+      </primitive>
+      <clone id="pingclone">
+        <instance_attributes id="pingclone-ia">
+          <attributes>
+            <nvpair id="pingclone-cmax" name="clone_max" value="2"/>
+          </attributes>
+        </instance_attributes>
+        <primitive id="pingd" class="ocf" provider="heartbeat" type="pingd">
+          <instance_attributes id="pingd-ia">
+            <attributes>
+              <nvpair id="pingd-dampen" name="dampen" value="5s"/>
+              <nvpair id="pingd-mult" name="multiplier" value="100"/>
+              <nvpair id="pingd-user" name="user" value="root"/>
+            </attributes>
+          </instance_attributes>
+        </primitive>
+      </clone>
+    </resources>
+    <constraints>
+      <rsc_location id="loc-ip-ping" rsc="ip0">
+        <rule id="loc-ip-ping-r" score="-INFINITY" boolean_op="or">
+          <expression id="loc-ip-ping-e1" attribute="pingd" operation="not_defined"/>
+          <expression id="loc-ip-ping-e2" attribute="pingd" operation="lte" value="0"/>
+        </rule>
+      </rsc_location>
+    </constraints>
+  </configuration>
+  <status/>
+</cib>
+"""
+PING_AGENT = Path("/usr/lib/ocf/resource.d/pacemaker/ping")
+
+
+def test_pingd_becomes_ocf_pacemaker_ping(tmp_path: Path) -> None:
+    """ocf:heartbeat:pingd starts heartbeat's pingd daemon (${HA_BIN}/pingd), which no
+    package ships now, and Pacemaker 2 has no ocf:pacemaker:pingd: the clone never
+    starts, 'pingd' stays undefined and the rule keeps ip0 off every node, while
+    crm_verify (which does not look agents up) finds nothing. The primitive becomes
+    ocf:pacemaker:ping with ha.cf's ping nodes as host_list (pingd pinged those when it
+    had none) and a monitor (ping updates the attribute only then); every parameter we
+    keep is one the installed agent's meta-data lists."""
+    from lxml import etree
+
+    from conftest import crm_verify_file
+
+    hacf = HACF_TUNED.format(crm="on") + "ping 172.16.0.254\nping_group gw 10.0.0.1 10.0.0.2\n"
+    roots = _hb_pair(tmp_path / "in", hacf, {"var/lib/heartbeat/crm/cib.xml": CIB_PINGD})
+    m = migrate.plan(roots, cluster_name="c")
+    text = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    prim = etree.fromstring(text.encode()).find(".//primitive[@id='pingd']")
+    assert (prim.get("class"), prim.get("provider"), prim.get("type")) == (
+        "ocf",
+        "pacemaker",
+        "ping",
+    )
+    params = {nv.get("name"): nv.get("value") for nv in prim.iter("nvpair")}
+    assert params == {
+        "dampen": "5s",
+        "multiplier": "100",
+        "host_list": "172.16.0.254 10.0.0.1 10.0.0.2",
+    }
+    assert [op.get("name") for op in prim.iter("op")] == ["monitor"]
+    whats = [n.what for n in m.notes]
+    assert any("pingd parameter user='root' dropped" in w for w in whats)
+    # a ping_group counted as one node under heartbeat: the report says to check scores
+    assert any(n.kind == "manual" and "ping_group" in n.why for n in m.notes)
+    if PING_AGENT.exists():
+        meta = subprocess.run(
+            [str(PING_AGENT), "meta-data"],
+            capture_output=True,
+            text=True,
+            env={"OCF_ROOT": "/usr/lib/ocf", "PATH": "/usr/bin:/bin"},
+            check=False,
+        ).stdout
+        known = {p.get("name") for p in etree.fromstring(meta.encode()).iter("parameter")}
+        assert set(params) <= known
+    cib = tmp_path / "cib.xml"
+    cib.write_text(text)
+    rc, said = crm_verify_file(cib)
+    assert rc == 0, said

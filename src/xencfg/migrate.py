@@ -197,10 +197,13 @@ def _cib_output(
     members: list[Member],
     notes: list[Note],
     target: str = "current",
+    ping_nodes: tuple[list[str], bool] = ([], False),
 ) -> Output:
     """The CIB through ``xencfg cib convert --to TARGET``, with the node ids corosync gives
     (heartbeat's UUIDs mean nothing to it) and no status. ``current`` does both itself
-    (:mod:`xencfg.formats.cib.upgrade`); ``pacemaker-1.0`` gets them here."""
+    (:mod:`xencfg.formats.cib.upgrade`); ``pacemaker-1.0`` gets them here. ``ping_nodes``:
+    ha.cf's ping nodes (and whether ping_group lines gave some), which a pingd resource
+    without host_list pinged."""
     from lxml import etree
 
     from .formats.cib.upgrade import upgrade
@@ -224,7 +227,7 @@ def _cib_output(
             notes.append(Note(kind, f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind))
         parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
         root = etree.fromstring(encode(result.text), parser)
-        if not _linbit_drbd(root, display, notes):
+        if not _current_agents(root, display, notes, ping_nodes):
             return Output(
                 "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
             )
@@ -237,7 +240,7 @@ def _cib_output(
         )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
     root = etree.fromstring(encode(result.text), parser)
-    _linbit_drbd(root, display, notes)
+    _current_agents(root, display, notes, ping_nodes)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
         if uname in ids and node.get("id") != str(ids[uname]):
@@ -298,6 +301,140 @@ def _linbit_drbd(root: Any, display: str, notes: list[Note]) -> bool:
                 "never start); drbd-utils' ocf:linbit:drbd takes the same drbd_resource",
             )
         )
+    return found
+
+
+def _current_agents(
+    root: Any, display: str, notes: list[Note], ping_nodes: tuple[list[str], bool]
+) -> bool:
+    """The agents of the converted CIB ``root`` that today's packages no longer run,
+    pointed at the ones that do their job; whether any changed."""
+    drbd = _linbit_drbd(root, display, notes)
+    return _pacemaker_ping(root, display, notes, ping_nodes) or drbd
+
+
+#: pingd's parameters that ocf:pacemaker:ping reads under the same name and meaning
+#: (``ping meta-data`` of Pacemaker 2.1.5: name, dampen, multiplier, host_list, ...)
+PING_KEEPS = frozenset({"name", "dampen", "multiplier", "host_list", "attempts", "timeout"})
+
+
+def _pacemaker_ping(
+    root: Any, display: str, notes: list[Note], ping_nodes: tuple[list[str], bool]
+) -> bool:
+    """Point each pingd primitive (ocf:heartbeat:pingd, ocf:pacemaker:pingd) at
+    ocf:pacemaker:ping; whether there was one.
+
+    ocf:heartbeat:pingd starts heartbeat's pingd daemon (``${HA_BIN}/pingd``), which no
+    package ships any more (Debian 12: resource-agents 4.12 has the agent, heartbeat and
+    Pacemaker 2.1.5 no daemon), and Pacemaker 2 removed ocf:pacemaker:pingd: the
+    resource fails to start, its attribute (``pingd`` unless ``name`` says otherwise)
+    stays undefined, and a location rule such as ``pingd not_defined -> -INFINITY`` keeps
+    the resources it guards off every node. crm_verify does not look agents up.
+    ocf:pacemaker:ping sets the same attribute (default name ``pingd``) to multiplier x
+    the hosts that answer, but only on its monitor, and needs ``host_list`` (pingd
+    without one pinged ha.cf's ping nodes)."""
+    from lxml import etree
+
+    found = False
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    for prim in root.iter("primitive"):
+        agent = (prim.get("class"), prim.get("provider"), prim.get("type"))
+        if agent not in (("ocf", "heartbeat", "pingd"), ("ocf", "pacemaker", "pingd")):
+            continue
+        found = True
+        pid = prim.get("id")
+        where = f"{display}:{prim.sourceline or 0}"
+        prim.set("provider", "pacemaker")
+        prim.set("type", "ping")
+        notes.append(
+            Note(
+                "rewrite",
+                where,
+                "cib.xml",
+                f"<primitive id='{pid}'> ocf:{agent[1]}:pingd -> ocf:pacemaker:ping",
+                "no package ships the pingd daemon ocf:heartbeat:pingd starts, and "
+                "Pacemaker 2 removed ocf:pacemaker:pingd (the resource would never start "
+                "and rules on its attribute would keep resources off every node); "
+                "ocf:pacemaker:ping sets the same attribute",
+            )
+        )
+        params = {}
+        for attrs_el in prim.findall("instance_attributes"):
+            for nv in attrs_el.findall("nvpair"):
+                name = nv.get("name")
+                params[name] = nv.get("value")
+                if name not in PING_KEEPS:
+                    attrs_el.remove(nv)
+                    notes.append(
+                        Note(
+                            "dropped",
+                            f"{display}:{nv.sourceline or 0}",
+                            "cib.xml",
+                            f"<primitive id='{pid}'> pingd parameter {name}="
+                            f"{nv.get('value')!r} dropped",
+                            "ocf:pacemaker:ping has no such parameter",
+                        )
+                    )
+        if not params.get("host_list"):
+            hosts, grouped = ping_nodes
+            if hosts:
+                inst = prim.find("instance_attributes")
+                if inst is None:
+                    inst = etree.SubElement(prim, "instance_attributes", id=f"{pid}-ping-ia")
+                nv_id = f"{pid}-ping-host_list"
+                etree.SubElement(
+                    inst, "nvpair", id=nv_id, name="host_list", value=" ".join(hosts)
+                )
+                notes.append(
+                    Note(
+                        "manual" if grouped else "rewrite",
+                        where,
+                        "cib.xml",
+                        f"<primitive id='{pid}'> host_list='{' '.join(hosts)}' (ha.cf's ping "
+                        "nodes, which pingd without host_list pinged)",
+                        "ocf:pacemaker:ping needs host_list"
+                        + (
+                            "; it counts every host of a ping_group, where heartbeat "
+                            "counted a group as one node: check the scores of the rules "
+                            "on its attribute"
+                            if grouped
+                            else ""
+                        ),
+                    )
+                )
+            else:
+                notes.append(
+                    Note(
+                        "manual",
+                        where,
+                        "cib.xml",
+                        f"<primitive id='{pid}'> ocf:pacemaker:ping has no host_list",
+                        "pingd without host_list pinged ha.cf's ping nodes, and no ha.cf "
+                        "here has any: set host_list to the hosts to ping",
+                    )
+                )
+        ops = prim.find("operations")
+        monitors = [] if ops is None else [o for o in ops if o.get("name") == "monitor"]
+        if not monitors:
+            if ops is None:
+                ops = etree.SubElement(prim, "operations")
+            op_id = f"{pid}-monitor-10s"
+            while op_id in ids:
+                op_id += "-ping"
+            ids.add(op_id)
+            etree.SubElement(
+                ops, "op", id=op_id, name="monitor", interval="10s", timeout="60s"
+            )
+            notes.append(
+                Note(
+                    "rewrite",
+                    where,
+                    "cib.xml",
+                    f"<primitive id='{pid}'> monitor every 10s added",
+                    "ocf:pacemaker:ping updates its attribute on each monitor (pingd's "
+                    "daemon did so by itself); 10s and 60s are the agent's own defaults",
+                )
+            )
     return found
 
 
@@ -433,7 +570,14 @@ def _plan_stack(
 
         f = cib[0]
         m.outputs.append(
-            _cib_output(read_text(str(f.path)), f.display, stack.members, m.notes, cib_target)
+            _cib_output(
+                read_text(str(f.path)),
+                f.display,
+                stack.members,
+                m.notes,
+                cib_target,
+                _ping_nodes(nodes),
+            )
         )
     elif haresources is not None:
         from .migrations.haresources import haresources_to_cib
@@ -441,7 +585,11 @@ def _plan_stack(
         hr_doc, display, hacf = haresources
         made = haresources_to_cib(hr_doc, hacf, len(stack.members), _drbd_hosts(nodes))
         m.notes.extend(_notes(made.changes, display, "cib.xml"))
-        m.outputs.append(_cib_output(made.text, display, stack.members, m.notes, cib_target))
+        m.outputs.append(
+            _cib_output(
+                made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes)
+            )
+        )
         cib = haresources
     else:
         m.notes.append(
@@ -456,6 +604,18 @@ def _plan_stack(
             )
         )
     return cib is not None
+
+
+def _ping_nodes(nodes: list[NodeFiles]) -> tuple[list[str], bool]:
+    """The first ha.cf's ping nodes (``ping`` lines and ``ping_group`` hosts) and whether
+    a ping_group gave some."""
+    for nf in nodes:
+        if nf.hacf is None:
+            continue
+        hosts = [h for e in nf.hacf.entries("ping") for h in e.values]
+        groups = [h for e in nf.hacf.entries("ping_group") for h in e.values[1:]]
+        return hosts + [h for h in groups if h not in hosts], bool(groups)
+    return [], False
 
 
 def _drbd_hosts(nodes: list[NodeFiles]) -> dict[str, list[str]]:
