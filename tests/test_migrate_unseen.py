@@ -311,3 +311,97 @@ def test_pingd_becomes_ocf_pacemaker_ping(tmp_path: Path) -> None:
     cib.write_text(text)
     rc, said = crm_verify_file(cib)
     assert rc == 0, said
+
+
+# -- ha.cf paths: ucast by host name, FQDN members, a path without addresses --------------
+
+HACF_NAMED_UCAST = """\
+keepalive 1
+deadtime 10
+ucast eth1 {peer}-hb
+ucast eth2 {peer}-rep
+node alpha.example.org
+node beta.example.org
+crm on
+"""
+HOSTS_NAMED = (
+    "127.0.0.1 localhost\n"
+    "172.16.0.1 alpha.example.org alpha\n172.16.0.2 beta.example.org beta\n"
+    "10.9.0.1 alpha-hb\n10.9.0.2 beta-hb\n10.8.0.1 alpha-rep\n10.8.0.2 beta-rep\n"
+)
+
+
+def _accepted_by_corosync(m: migrate.Migration, tmp: Path) -> xencfg.Document:
+    from conftest import corosync_test
+
+    conf = next(o for o in m.outputs if o.path.endswith("corosync.conf"))
+    doc = xencfg.loads(conf.data.decode(), "corosync")
+    key = tmp / "authkey"
+    key.write_bytes(next(o for o in m.outputs if o.path.endswith("authkey")).data)
+    key.chmod(0o400)
+    assert doc.totem is not None
+    doc.totem.set("keyfile", str(key))
+    path = tmp / "corosync.conf"
+    path.write_text(xencfg.dumps(doc))
+    ok, said = corosync_test(path, f"{doc.nodes[0].ring_addrs[0]}/32")
+    assert ok, said
+    return doc
+
+
+def test_ucast_by_host_name_with_fqdn_members(tmp_path: Path) -> None:
+    """heartbeat resolves a ucast target by name (ucast eth1 beta-hb), and its node
+    names are uname -n, an FQDN on some systems. Neither was matched: both heartbeat
+    paths became 'belongs to no member' TODOs and the nodelist fell back to the public
+    addresses /etc/hosts gives the FQDNs, a network heartbeat never used. Now each path
+    is a knet link with the addresses /etc/hosts gives those names, and corosync -t
+    accepts the file."""
+    roots = []
+    for me, peer in (("alpha", "beta"), ("beta", "alpha")):
+        files = {
+            "etc/ha.d/ha.cf": HACF_NAMED_UCAST.format(peer=peer),
+            "etc/ha.d/authkeys": "auth 1\n1 sha1 0123456789abcdef\n",
+            "etc/hosts": HOSTS_NAMED,
+            "etc/hostname": f"{me}.example.org\n",
+        }
+        roots.append(_tree(tmp_path / "in" / me, files))
+    m = migrate.plan(roots, cluster_name="c")
+    doc = _accepted_by_corosync(m, tmp_path)
+    assert [(n.name, n.ring_addrs) for n in doc.nodes] == [
+        ("alpha.example.org", {0: "10.9.0.1", 1: "10.8.0.1"}),
+        ("beta.example.org", {0: "10.9.0.2", 1: "10.8.0.2"}),
+    ]
+    assert not any("belongs to no member" in n.what for n in m.notes)
+
+
+def test_a_path_without_addresses_is_reported_by_its_interface(tmp_path: Path) -> None:
+    """bcast eth0, mcast eth1, ucast eth2: eth1's path has no address anywhere, so
+    corosync gets links 0 (eth0) and 1 (eth2's ucast addresses). The report called eth1
+    'knet link 1' and asked for 'the address on link 1' by hand, the link that already
+    holds eth2's addresses; it now says eth1's path is not carried and which ringN_addr
+    would keep it."""
+    hacf = (
+        "deadtime 10\nbcast eth0\nmcast eth1 225.0.0.1 694 1 0\nucast eth2 {peer}\n"
+        "node alpha\nnode beta\ncrm on\n"
+    )
+    hosts = HOSTS + "10.10.10.1 alpha-rep\n10.10.10.2 beta-rep\n"
+    roots = []
+    for me, peer in (("alpha", "10.10.10.2"), ("beta", "10.10.10.1")):
+        files = {
+            "etc/ha.d/ha.cf": hacf.format(peer=peer),
+            "etc/ha.d/authkeys": "auth 1\n1 sha1 0123456789abcdef\n",
+            "etc/hosts": hosts,
+            "etc/hostname": me + "\n",
+        }
+        roots.append(_tree(tmp_path / "in" / me, files))
+    m = migrate.plan(roots, cluster_name="c")
+    doc = _accepted_by_corosync(m, tmp_path)
+    assert [n.ring_addrs for n in doc.nodes] == [
+        {0: "172.16.0.1", 1: "10.10.10.1"},
+        {0: "172.16.0.2", 1: "10.10.10.2"},
+    ]
+    whats = [n.what for n in m.notes]
+    assert "bcast on eth0 becomes knet link 0" in whats
+    assert not any("mcast on eth1 becomes" in w for w in whats)
+    eth1 = [n for n in m.notes if n.what.startswith("the path on eth1 is not carried")]
+    assert eth1 and eth1[0].kind == "manual" and "ring2_addr on eth1" in eth1[0].why
+    assert not any("on link 1 is known" in w for w in whats)

@@ -382,9 +382,7 @@ def _pacemaker_ping(
                 if inst is None:
                     inst = etree.SubElement(prim, "instance_attributes", id=f"{pid}-ping-ia")
                 nv_id = f"{pid}-ping-host_list"
-                etree.SubElement(
-                    inst, "nvpair", id=nv_id, name="host_list", value=" ".join(hosts)
-                )
+                etree.SubElement(inst, "nvpair", id=nv_id, name="host_list", value=" ".join(hosts))
                 notes.append(
                     Note(
                         "manual" if grouped else "rewrite",
@@ -422,9 +420,7 @@ def _pacemaker_ping(
             while op_id in ids:
                 op_id += "-ping"
             ids.add(op_id)
-            etree.SubElement(
-                ops, "op", id=op_id, name="monitor", interval="10s", timeout="60s"
-            )
+            etree.SubElement(ops, "op", id=op_id, name="monitor", interval="10s", timeout="60s")
             notes.append(
                 Note(
                     "rewrite",
@@ -586,9 +582,7 @@ def _plan_stack(
         made = haresources_to_cib(hr_doc, hacf, len(stack.members), _drbd_hosts(nodes))
         m.notes.extend(_notes(made.changes, display, "cib.xml"))
         m.outputs.append(
-            _cib_output(
-                made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes)
-            )
+            _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
         )
         cib = haresources
     else:

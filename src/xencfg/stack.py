@@ -79,8 +79,7 @@ DROPPED_WHY = {
     "uuidfrom": "corosync names each node by the nodeid of its nodelist entry",
     "msgfmt": "heartbeat's message encoding; corosync has its own",
     "hopfudge": "heartbeat's ring of serial links; knet links are point to point",
-    "max_rexmit_delay": "heartbeat's retransmission; totem retransmits within the token "
-    "timeout",
+    "max_rexmit_delay": "heartbeat's retransmission; totem retransmits within the token timeout",
     "deadping": "the ping nodes' dead time: the ocf:pacemaker:ping clone's attempts and "
     "timeout do its job",
     "conn_logd_time": "corosync and Pacemaker log to syslog or their log files, not to logd",
@@ -199,7 +198,13 @@ def _names_match(name: str, member: str) -> bool:
     import re
 
     low, mem = name.lower(), member.lower()
-    return low == mem or re.split(r"[-_.]", low, maxsplit=1)[0] == mem
+    # (a member named by its FQDN in ha.cf's node line is matched by its first label:
+    # heartbeat's node names are uname -n, an FQDN on some distributions)
+    return low == mem or re.split(r"[-_.]", low, maxsplit=1)[0] in (mem, _short(mem))
+
+
+def _short(name: str) -> str:
+    return name.split(".", 1)[0].lower()
 
 
 class _Builder:
@@ -258,16 +263,33 @@ class _Builder:
         ``alone``: the only ucast of that interface in the reader's ha.cf) the member that
         is not the node whose ha.cf sends to it. A ha.cf copied to every node lists every
         node's address (heartbeat skips its own), so it gets no such guess."""
+        resolved = self._resolve(addr, reader)
         for n in [reader, *self.nodes]:
             if n.hosts is None:
                 continue
-            for name in n.hosts.names_of(addr):
+            # a ucast line may name its peer (ucast eth1 beta-hb): that name counts too
+            names = n.hosts.names_of(resolved) + ([] if _ip(addr) else [addr])
+            for name in names:
                 for m in members:
                     if _names_match(name, m.name):
                         return m.name
-        if alone and len(members) == 2 and reader.name in {m.name for m in members}:
-            return next(m.name for m in members if m.name != reader.name)
+        me = [m.name for m in members if _short(m.name) == _short(reader.name)]
+        if alone and len(members) == 2 and me:
+            return next(m.name for m in members if m.name != me[0])
         return None
+
+    def _resolve(self, addr: str, reader: NodeFiles) -> str:
+        """``addr`` as an IP address: itself, or what /etc/hosts (the reader's first)
+        gives for a name; a name no file resolves stays a name (corosync resolves it
+        at start, as heartbeat did)."""
+        if _ip(addr):
+            return addr
+        for n in [reader, *self.nodes]:
+            if n.hosts is not None:
+                found = n.hosts.resolve(addr)
+                if found is not None:
+                    return str(found)
+        return addr
 
     def _known_address(self, member: str) -> tuple[str, str] | None:
         """A node's address from what the files know: /etc/hosts, then drbd.conf."""
@@ -307,6 +329,8 @@ class _Builder:
                 if dev not in links:
                     links[dev] = len(links)
         by_name = {m.name: m for m in members}
+        shared: list[tuple[str, str, str, str]] = []  # (where, kind, interface, why)
+        unowned: list[tuple[str, str, int]] = []  # (where, ucast address, link)
         for n, m in media:
             if m.kind.startswith("serial"):
                 continue
@@ -319,18 +343,11 @@ class _Builder:
                 ]
                 owner = self._owner(str(m.host), members, n, len(same) == 1)
                 if owner is None:
-                    self.note(
-                        "manual",
-                        n.loc(n.hacf, m.node),
-                        "-",
-                        f"ucast address {m.host} belongs to no member",
-                        "no /etc/hosts name of it is a member's; add it as that member's "
-                        f"ring{link}_addr by hand",
-                    )
+                    unowned.append((n.loc(n.hacf, m.node), str(m.host), link))
                     continue
                 mem = by_name[owner]
                 if link not in mem.addrs:
-                    mem.addrs[link] = str(m.host)
+                    mem.addrs[link] = self._resolve(str(m.host), n)
                     mem.sources[link] = f"ucast line {n.loc(n.hacf, m.node)}"
             elif m.kind in ("bcast", "mcast", "mcast6"):
                 why = (
@@ -341,14 +358,9 @@ class _Builder:
                     f"{m.host} is no longer used (open UDP port 5405 between the nodes)"
                 )
                 for dev in m.devices if m.kind == "bcast" else m.devices[:1]:
-                    self.note(
-                        "rewrite",
-                        n.loc(n.hacf, m.node),
-                        f"corosync.conf ring{links[dev]}_addr of every node",
-                        f"{m.kind} on {dev} becomes knet link {links[dev]}",
-                        why,
-                    )
+                    shared.append((n.loc(n.hacf, m.node), m.kind, dev, why))
         # addresses for links the media left open (bcast/mcast give no addresses)
+        missing: dict[int, list[str]] = {}
         for link in sorted(set(links.values())):
             for mem in members:
                 if link in mem.addrs:
@@ -359,23 +371,54 @@ class _Builder:
                         mem.addrs[link] = found[0]
                         mem.sources[link] = found[1]
                         continue
-                self.note(
-                    "manual",
-                    "ha.cf",
-                    f"corosync.conf ring{link}_addr of {mem.name}",
-                    f"no address of {mem.name} on link {link} is known",
-                    "the files give no address for it (bcast/mcast paths name only an "
-                    "interface); add the address by hand or drop the link",
-                )
+                missing.setdefault(link, []).append(mem.name)
         if not links:
             for mem in members:
                 found = self._known_address(mem.name)
                 if found is not None:
                     mem.addrs[0], mem.sources[0] = found
-        # a link must have an address on every node, and links are numbered from 0
+        # a link must have an address on every node, and links are numbered from 0; the
+        # notes name a link by the number it has in the written file (a path dropped
+        # before it moves the later ones down) or, dropped, by its interface
         usable = [
             lk for lk in sorted(set(links.values()) | {0}) if all(lk in m.addrs for m in members)
         ]
+        dev_of = {lk: dev for dev, lk in links.items()}
+        for loc, kind, dev, why in shared:
+            if links[dev] in usable:
+                ring = usable.index(links[dev])
+                self.note(
+                    "rewrite",
+                    loc,
+                    f"corosync.conf ring{ring}_addr of every node",
+                    f"{kind} on {dev} becomes knet link {ring}",
+                    why,
+                )
+        for link, names in missing.items():
+            self.note(
+                "manual",
+                "ha.cf",
+                "-",
+                f"the path on {dev_of.get(link, '?')} is not carried: no address of "
+                f"{', '.join(names)} on it is known",
+                "the files give no address for it (bcast/mcast paths name only an "
+                "interface), and corosync needs one on every node: to keep the path, add "
+                f"a ring{len(usable)}_addr on {dev_of.get(link, '?')} to every node of the "
+                "nodelist",
+            )
+        for loc, host, link in unowned:
+            where = (
+                f"ring{usable.index(link)}_addr"
+                if link in usable
+                else f"a ring{len(usable)}_addr (the path on {dev_of.get(link, '?')}) of every node"
+            )
+            self.note(
+                "manual",
+                loc,
+                "-",
+                f"ucast address {host} belongs to no member",
+                f"no /etc/hosts name of it is a member's; add it as that member's {where} by hand",
+            )
         for mem in members:
             for lk in list(mem.addrs):
                 if lk not in usable:
@@ -383,8 +426,9 @@ class _Builder:
                         "manual",
                         mem.sources.get(lk, "ha.cf"),
                         "-",
-                        f"link {lk} address {mem.addrs.pop(lk)} of {mem.name} dropped",
-                        "not every member has an address on that link, and corosync needs "
+                        f"address {mem.addrs.pop(lk)} of {mem.name} on "
+                        f"{dev_of.get(lk, '?')} dropped",
+                        "not every member has an address on that path, and corosync needs "
                         "one on each",
                     )
                     mem.sources.pop(lk, None)

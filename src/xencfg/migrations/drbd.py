@@ -155,9 +155,7 @@ class _Converter9(_Converter):
             # an 'on' one: drbdadm 9.22 refuses a resource where one host has a node-id
             # and another not ("in resource r0-U, on alpha bravo { ... }: 'node-id'
             # keyword missing"), and numbers them itself only when none has one
-            hosts = [
-                h for h in res.host_list if h.kind in ("on", "stacked-on-top-of", "floating")
-            ]
+            hosts = [h for h in res.host_list if h.kind in ("on", "stacked-on-top-of", "floating")]
             if all(h.node_id is None for h in hosts):
                 for number, host in enumerate(hosts):
                     host.node_id = number
