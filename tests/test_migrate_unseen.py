@@ -8,12 +8,16 @@ documentation show (haresources with continued lines, ha.cf ucast paths named by
 
 from __future__ import annotations
 
+import ast
 import subprocess
 from pathlib import Path
+
+import pytest
 
 import xencfg
 from conftest import unavailable
 from xencfg import migrate
+from xencfg.migrations.xen import NotStatic, evaluate, xm_to_xl
 
 
 def _tree(root: Path, files: dict[str, str]) -> str:
@@ -405,3 +409,29 @@ def test_a_path_without_addresses_is_reported_by_its_interface(tmp_path: Path) -
     eth1 = [n for n in m.notes if n.what.startswith("the path on eth1 is not carried")]
     assert eth1 and eth1[0].kind == "manual" and "ring2_addr on eth1" in eth1[0].why
     assert not any("on link 1 is known" in w for w in whats)
+
+
+# -- xm: powers and lists changed in place ---------------------------------------------------
+
+XM_PYTHONISMS = (
+    "name = 'app'\n"
+    "memory = int(2**10)\n"
+    "kernel = '/boot/vmlinuz-xen'\n"
+    "disk = []\n"
+    "disk.append('phy:/dev/vg/app,xvda,w')\n"
+)
+
+
+def test_xm_power_is_evaluated_and_in_place_changes_are_named(tmp_path: Path) -> None:
+    """'memory = int(2**10)' is 1024 to xm (peer-xm-python); it was commented out, so xl
+    gave the domU its default memory. 'disk.append(...)' after 'disk = []' was a TODO
+    that named no setting, while xl reads the empty list (a domU without its disk): the
+    line now says which setting it changes."""
+    r = xm_to_xl(xencfg.loads(XM_PYTHONISMS, "xm"))
+    settings = xencfg.loads(r.text, "xl").settings
+    assert settings["memory"] == 1024
+    todo = [c for c in r.changes if c.severity == "action"]
+    assert len(todo) == 1 and "it changes disk in place" in todo[0].message
+    for big in ("2**65", "2.5**2", "2**-1", "9**9**9"):
+        with pytest.raises(NotStatic):
+            evaluate(ast.parse(big, mode="eval").body, {})
