@@ -435,3 +435,54 @@ def test_xm_power_is_evaluated_and_in_place_changes_are_named(tmp_path: Path) ->
     for big in ("2**65", "2.5**2", "2**-1", "9**9**9"):
         with pytest.raises(NotStatic):
             evaluate(ast.parse(big, mode="eval").body, {})
+
+
+# -- IET -> LIO: CHAP that never applied, BlockSize ------------------------------------------
+
+IETD_OUTGOING_ONLY = """\
+OutgoingUser discout DiscOutOnly123
+Target iqn.2010-05.org.example:disk1
+	Lun 0 Path=/dev/sdb,Type=blockio,BlockSize=4096
+	Lun 1 Path=/dev/sdc,Type=fileio,IOMode=wb,Frobnicate=1
+	OutgoingUser onlyout OutOnlySecret1
+"""
+RTSLIB_ROOT = Path("/usr/lib/python3/dist-packages/rtslib_fb/root.py")
+
+
+def test_outgoing_user_alone_keeps_the_target_open(tmp_path: Path) -> None:
+    """IET chooses CHAP only when the target (or discovery) has an IncomingUser
+    (usr/iscsid.c, text_scan_security: 'None' while account_empty(tid,
+    AUTH_DIR_INCOMING)), so an OutgoingUser alone never took part in a login. LIO
+    with authentication=1 and no incoming account refuses every login: the conversion
+    cut every initiator off. The target and discovery now stay without CHAP, and the
+    report says why (naming the account, never its password)."""
+    from xencfg.migrations.lio import iet_to_lio
+
+    conv = iet_to_lio(xencfg.loads(IETD_OUTGOING_ONLY, "ietd"), [])
+    tpg = conv.saveconfig["targets"][0]["tpgs"][0]
+    assert tpg["attributes"]["authentication"] == 0
+    assert not [k for k in tpg if k.startswith("chap_")]
+    assert conv.saveconfig["fabric_modules"] == []
+    assert "discovery_auth" not in conv.script()
+    said = [c.message for c in conv.changes if c.key == "OutgoingUser"]
+    assert len(said) == 2 and all("IET never used it" in m for m in said)
+
+
+def test_blocksize_becomes_the_block_size_attribute(tmp_path: Path) -> None:
+    """BlockSize=4096 (the logical block size IET presented) was dropped without a
+    line: LIO then presents the device's own 512-byte blocks and a file system made
+    through IET no longer matches its partition table. rtslib-fb's RTSRoot.restore sets
+    every key of a storage object's "attributes" (root.py: set_attributes(so_obj,
+    so.get('attributes', {}), ...)); LIO's block_size takes it. A Lun option we do not
+    know is an action line."""
+    from xencfg.migrations.lio import iet_to_lio
+
+    conv = iet_to_lio(xencfg.loads(IETD_OUTGOING_ONLY, "ietd"), [])
+    objects = {o["name"]: o for o in conv.saveconfig["storage_objects"]}
+    assert objects["disk1_lun0"]["attributes"] == {"block_size": 4096}
+    assert "attributes" not in objects["disk1_lun1"]
+    assert "/backstores/block/disk1_lun0 set attribute block_size=4096" in conv.script()
+    actions = [c for c in conv.changes if c.severity == "action"]
+    assert [c.key for c in actions] == ["frobnicate"]
+    if RTSLIB_ROOT.exists():
+        assert "so.get('attributes', {})" in RTSLIB_ROOT.read_text()
