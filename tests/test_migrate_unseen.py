@@ -299,6 +299,9 @@ def test_pingd_becomes_ocf_pacemaker_ping(tmp_path: Path) -> None:
     assert [op.get("name") for op in prim.iter("op")] == ["monitor"]
     whats = [n.what for n in m.notes]
     assert any("pingd parameter user='root' dropped" in w for w in whats)
+    # the ha.cf ping lines ask for no second ping clone: the converted one pings them
+    ping_lines = [n for n in m.notes if n.what.startswith(("ping ", "ping_group "))]
+    assert ping_lines and all(n.kind == "rewrite" for n in ping_lines)
     # a ping_group counted as one node under heartbeat: the report says to check scores
     assert any(n.kind == "manual" and "ping_group" in n.why for n in m.notes)
     if PING_AGENT.exists():

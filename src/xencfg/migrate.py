@@ -597,6 +597,20 @@ def _plan_stack(
                 "fencing) by hand",
             )
         )
+    if any(n.what.endswith("-> ocf:pacemaker:ping") for n in m.notes):
+        # the CIB's pingd resource, now ocf:pacemaker:ping, pings ha.cf's ping nodes:
+        # the ha.cf lines need no second clone
+        for i, n in enumerate(m.notes):
+            first = n.what.split(" ")[0]
+            if n.kind == "manual" and n.target == "CIB" and first in ("ping", "ping_group"):
+                m.notes[i] = Note(
+                    "rewrite",
+                    n.source,
+                    "cib.xml",
+                    n.what,
+                    "the CIB's pingd resource, now ocf:pacemaker:ping, pings these hosts "
+                    "(see its lines); corosync itself has no ping nodes",
+                )
     return cib is not None
 
 
