@@ -315,7 +315,9 @@ def _current_agents(
 
 #: pingd's parameters that ocf:pacemaker:ping reads under the same name and meaning
 #: (``ping meta-data`` of Pacemaker 2.1.5: name, dampen, multiplier, host_list, ...)
-PING_KEEPS = frozenset({"name", "dampen", "multiplier", "host_list", "attempts", "timeout"})
+PING_KEEPS = frozenset(
+    {"pidfile", "name", "dampen", "multiplier", "host_list", "attempts", "timeout", "options"}
+)
 
 
 def _pacemaker_ping(
