@@ -489,3 +489,22 @@ def test_blocksize_becomes_the_block_size_attribute(tmp_path: Path) -> None:
     assert [c.key for c in actions] == ["frobnicate"]
     if RTSLIB_ROOT.exists():
         assert "so.get('attributes', {})" in RTSLIB_ROOT.read_text()
+
+
+def test_drbd_shared_secret_is_masked_with_only_drbd(tmp_path: Path) -> None:
+    """The JSON report carries each new file's text; drbd.conf's shared-secret was
+    masked only when the stack part ran (it collects every drbd.conf's secrets), so
+    'xencfg migrate --only drbd --check --report json' printed it in clear text."""
+    conf = (
+        "resource r0 {\n"
+        '  net { cram-hmac-alg sha1; shared-secret "S3cr3tDRBDpw"; }\n'
+        "  syncer { rate 10M; }\n"
+        "  on a { device /dev/drbd0; disk /dev/sda1; address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on b { device /dev/drbd0; disk /dev/sda1; address 10.0.0.2:7788; meta-disk internal; }\n"
+        "}\n"
+    )
+    roots = [_tree(tmp_path / n, {"etc/drbd.conf": conf}) for n in ("a", "b")]
+    m = migrate.plan(roots, only=("drbd",))
+    assert "S3cr3tDRBDpw" in next(o for o in m.outputs).data.decode()
+    assert "S3cr3tDRBDpw" not in m.report_json() + m.report_markdown()
+    assert "S3cr3tDRBDpw" in m.report_json(show_secrets=True)

@@ -712,6 +712,9 @@ def _plan_storage(
             target, why = rel, "iscsid.conf in the keys of open-iscsi 2.1"
             m.secrets.extend(doc.secrets())
         else:
+            # (shared-secret: the JSON report holds the new file's text; the stack part
+            # collects it too, but --only drbd runs no stack part)
+            m.secrets.extend(doc.secrets())
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
             doc, spaces = mdrbd.plain_spaces(doc)
             result = convert(doc)
