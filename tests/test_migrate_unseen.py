@@ -508,3 +508,23 @@ def test_drbd_shared_secret_is_masked_with_only_drbd(tmp_path: Path) -> None:
     assert "S3cr3tDRBDpw" in next(o for o in m.outputs).data.decode()
     assert "S3cr3tDRBDpw" not in m.report_json() + m.report_markdown()
     assert "S3cr3tDRBDpw" in m.report_json(show_secrets=True)
+
+
+def test_every_ha_logd_directive_is_in_the_report(tmp_path: Path) -> None:
+    """With use_logd, ha_logd.cf's logfacility and logfile were carried and its other
+    directives (cluster-glue's logd.cf: entity, syslogprefix, useapphbd, sendqlen,
+    recvqlen) vanished; 'entity' set the tag heartbeat's syslog lines carried, which
+    syslog filters match, so it is a TODO, the others dropped lines."""
+    logd = (
+        "logfacility local6\nlogfile /var/log/ha-log\nentity hb-cluster\n"
+        "useapphbd no\nsendqlen 256\nrecvqlen 256\n"
+    )
+    hacf = "use_logd yes\ndeadtime 10\nbcast eth0\nnode alpha\nnode beta\ncrm on\n"
+    m = migrate.plan(_hb_pair(tmp_path, hacf, {"etc/ha.d/ha_logd.cf": logd}), cluster_name="c")
+    kinds = {n.what.split(" ")[0]: n.kind for n in m.notes if "ha_logd.cf:" in n.source}
+    assert kinds == {
+        "entity": "manual",
+        "useapphbd": "dropped",
+        "sendqlen": "dropped",
+        "recvqlen": "dropped",
+    }

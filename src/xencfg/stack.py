@@ -587,8 +587,33 @@ class _Builder:
                 f"debugfile {debugfile} not carried",
                 "corosync writes debug messages to its logfile when logging { debug: on }",
             )
+        if src_doc is n0.logd:
+            self._logd_leftovers(n0)
         out["timestamp"] = "on"
         return out
+
+    def _logd_leftovers(self, n0: NodeFiles) -> None:
+        """The ha_logd.cf directives besides logfacility, logfile and debugfile: each gets
+        a line (an ``entity`` changed the syslog tag heartbeat's messages carried)."""
+        for e in n0.logd.entries():
+            if e.key in ("logfacility", "logfile", "debugfile"):
+                continue
+            val = " ".join(e.values)
+            if e.key in ("entity", "syslogprefix"):
+                why = (
+                    f"logd tagged heartbeat's syslog messages {val!r}; corosync's carry "
+                    "'corosync' and Pacemaker's their daemons' names (pacemaker-controld, "
+                    "...): change the syslog filters that match the old tag"
+                )
+                self.note("manual", n0.loc(n0.logd, e), "-", f"{e.key} {val}", why)
+            else:
+                self.note(
+                    "dropped",
+                    n0.loc(n0.logd, e),
+                    "-",
+                    f"{e.key} {val}".rstrip(),
+                    "logd's own setting: corosync and Pacemaker log without logd",
+                )
 
     # -- the rest of ha.cf -----------------------------------------------------
     def leftovers(self, members: int = 2) -> None:
