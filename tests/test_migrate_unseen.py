@@ -528,3 +528,24 @@ def test_every_ha_logd_directive_is_in_the_report(tmp_path: Path) -> None:
         "sendqlen": "dropped",
         "recvqlen": "dropped",
     }
+
+
+def test_a_directive_only_one_node_has_is_reported(tmp_path: Path) -> None:
+    """heartbeat reads each node's own ha.cf, so a respawn or stonith_host line on one
+    node only is real; only the first node's ha.cf was read for the report, and beta's
+    dopd and fencing line vanished. Each node's lines are read (the same line on every
+    node is still one report line)."""
+    hacf = "deadtime 10\nbcast eth0\nnode alpha\nnode beta\ncrm on\ncompression bz2\n"
+    roots = _hb_pair(tmp_path, hacf)
+    beta = Path(roots[1]) / "etc/ha.d/ha.cf"
+    beta.write_text(
+        hacf
+        + "respawn hacluster /usr/lib/heartbeat/dopd\n"
+        + "stonith_host beta external/ipmi alpha 10.9.9.1 admin Ipm1Secret\n"
+    )
+    m = migrate.plan(roots, cluster_name="c")
+    whats = [n.what for n in m.notes]
+    assert any(w.startswith("respawn hacluster /usr/lib/heartbeat/dopd") for w in whats)
+    assert any(w.startswith("stonith_host beta external/ipmi") for w in whats)
+    assert sum(w.startswith("compression bz2") for w in whats) == 1
+    assert "Ipm1Secret" not in m.report_markdown()

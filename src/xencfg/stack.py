@@ -617,12 +617,12 @@ class _Builder:
 
     # -- the rest of ha.cf -----------------------------------------------------
     def leftovers(self, members: int = 2) -> None:
-        """The ha.cf directives corosync.conf does not hold (``members``: the count)."""
-        n0 = next((n for n in self.nodes if n.hacf is not None), None)
-        if n0 is None:
-            return
-        hacf = n0.hacf
-        for e in hacf.entries():
+        """The ha.cf directives corosync.conf does not hold (``members``: the count), of
+        every node's ha.cf: a line only one node has (a respawn, a stonith_host) is
+        reported too; one that every node has is one line (:meth:`note`)."""
+        entries = [(n0, e) for n0 in self.nodes if n0.hacf is not None for e in n0.hacf.entries()]
+        for n0, e in entries:
+            hacf = n0.hacf
             key = e.key
             loc = n0.loc(hacf, e)
             val = " ".join(e.values)
