@@ -549,3 +549,44 @@ def test_a_directive_only_one_node_has_is_reported(tmp_path: Path) -> None:
     assert any(w.startswith("stonith_host beta external/ipmi") for w in whats)
     assert sum(w.startswith("compression bz2") for w in whats) == 1
     assert "Ipm1Secret" not in m.report_markdown()
+
+
+def test_the_newest_cib_copy_is_converted(tmp_path: Path) -> None:
+    """heartbeat's CRM keeps the copy with the highest (admin_epoch, epoch, num_updates)
+    when nodes join; a node that was down holds an older one. The first node's copy was
+    converted whatever its age: alpha's epoch 12 here, while beta's epoch 13 has the
+    resource added since. The newest is taken and the report names the older copy."""
+    old = CIB_PINGD
+    new = CIB_PINGD.replace('epoch="12"', 'epoch="13"').replace(
+        "    </resources>",
+        '      <primitive id="ip1" class="ocf" provider="heartbeat" type="IPaddr2">\n'
+        '        <instance_attributes id="ip1-ia"><attributes>\n'
+        '          <nvpair id="ip1-ip" name="ip" value="172.16.0.11"/>\n'
+        "        </attributes></instance_attributes>\n"
+        "      </primitive>\n    </resources>",
+    )
+    hacf = "deadtime 10\nbcast eth0\nnode alpha\nnode beta\ncrm on\n"
+    roots = _hb_pair(tmp_path, hacf, {"var/lib/heartbeat/crm/cib.xml": old})
+    (Path(roots[1]) / "var/lib/heartbeat/crm/cib.xml").write_text(new)
+    m = migrate.plan(roots, cluster_name="c")
+    text = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    assert 'id="ip1"' in text and 'epoch="13"' in text
+    differ = [n for n in m.notes if n.what.startswith("the nodes' CIBs differ")]
+    assert differ and differ[0].kind == "manual" and "(0.12.3)" in differ[0].what
+
+
+def test_haresources_that_differ_between_nodes_are_reported(tmp_path: Path) -> None:
+    """Each heartbeat 1 node took over what its own haresources listed; the CIB is made
+    from the first node's copy, and another node's different groups went unsaid."""
+    hacf = "deadtime 10\nbcast eth0\nnode alpha\nnode beta\n"
+    roots = _hb_pair(tmp_path, hacf, {"etc/ha.d/haresources": "alpha 172.16.0.10 httpd\n"})
+    (Path(roots[1]) / "etc/ha.d/haresources").write_text(
+        "alpha 172.16.0.10 httpd\nbeta 172.16.0.20 squid\n"
+    )
+    m = migrate.plan(roots, cluster_name="c")
+    differ = [n for n in m.notes if n.what.startswith("haresources differs")]
+    assert len(differ) == 1 and differ[0].source.startswith("beta:")
+    # the same groups written otherwise (comments, spacing) are the same file to heartbeat
+    (Path(roots[1]) / "etc/ha.d/haresources").write_text("# web\nalpha  172.16.0.10   httpd\n")
+    same = migrate.plan(roots, cluster_name="c")
+    assert not any(n.what.startswith("haresources differs") for n in same.notes)

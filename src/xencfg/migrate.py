@@ -505,11 +505,13 @@ def _plan_stack(
     when no node runs heartbeat."""
     secrets: list[str] = m.secrets
     nodes: list[NodeFiles] = []
-    cib = None
+    cibs = []
     for tree in found.nodes:
         nf, node_cib = _node_files(tree, secrets)
         nodes.append(nf)
-        cib = cib or node_cib
+        if node_cib is not None:
+            cibs.append(node_cib)
+    cib = _newest_cib(cibs, m.notes)
     if not any(n.hacf is not None for n in nodes):
         old = _old_corosync(found)
         if explicit:
@@ -562,7 +564,7 @@ def _plan_stack(
                 secret=True,
             )
         )
-    haresources = _haresources(found, nodes)
+    haresources = _haresources(found, nodes, m.notes)
     if cib is not None:
         from .syntax.source import read_text
 
@@ -640,15 +642,81 @@ def _drbd_hosts(nodes: list[NodeFiles]) -> dict[str, list[str]]:
     return {name: hosts for name, hosts in out.items() if hosts}
 
 
-def _haresources(found: Any, nodes: list[NodeFiles]) -> tuple[Any, str, Any] | None:
-    """A heartbeat 1 cluster's haresources (the first node's), with its ha.cf."""
+def _cib_version(doc: Any) -> tuple[int, int, int]:
+    """(admin_epoch, epoch, num_updates): the order in which Pacemaker and heartbeat's
+    CRM rank copies of the CIB (the highest wins when nodes join)."""
+    root = doc.root
+    out = []
+    for key in ("admin_epoch", "epoch", "num_updates"):
+        try:
+            out.append(int(root.get(key, "0")) if root is not None else 0)
+        except ValueError:
+            out.append(0)
+    return out[0], out[1], out[2]
+
+
+def _newest_cib(cibs: list[Any], notes: list[Note]) -> Any:
+    """The newest of the nodes' CIB copies ((file, document) pairs). heartbeat's CRM
+    replicated it, but a node that was down keeps an older copy; the first node's was
+    taken whatever its age, so changes made while it was down were lost unsaid."""
+    if not cibs:
+        return None
+    best = max(cibs, key=lambda c: _cib_version(c[1]))  # (first of the newest)
+    older = [c for c in cibs if _cib_version(c[1]) < _cib_version(best[1])]
+    if older:
+        v = ".".join(map(str, _cib_version(best[1])))
+        notes.append(
+            Note(
+                "manual",
+                best[0].display,
+                "cib.xml",
+                f"the nodes' CIBs differ: the newest (version {v}, {best[0].display}) is "
+                "converted; older copies: "
+                + ", ".join(
+                    f"{c[0].display} ({'.'.join(map(str, _cib_version(c[1])))})" for c in older
+                ),
+                "heartbeat's CRM keeps the copy with the highest (admin_epoch, epoch, "
+                "num_updates) when nodes join; check that no change was made only on a "
+                "node whose copy is older",
+            )
+        )
+    return best
+
+
+def _haresources(
+    found: Any, nodes: list[NodeFiles], notes: list[Note]
+) -> tuple[Any, str, Any] | None:
+    """A heartbeat 1 cluster's haresources (the first node's), with its ha.cf; a note
+    for each node whose haresources gives other groups (heartbeat wants the same file
+    on every node: each node starts what its own copy says)."""
+    copies = []
     for tree, nf in zip(found.nodes, nodes, strict=True):
         for f in tree.files:
             if f.format == "haresources":
                 doc = _load(f.path, "haresources")
                 if doc is not None:
-                    return doc, f"{tree.name}:{f.display}", nf.hacf
-    return None
+                    copies.append((doc, f"{tree.name}:{f.display}", nf.hacf))
+    if not copies:
+        return None
+
+    def groups(doc: Any) -> list[tuple[str, list[str]]]:
+        return [(g.node, [r.spec for r in g.resources]) for g in doc.groups]
+
+    first = copies[0]
+    for other in copies[1:]:
+        if groups(other[0]) != groups(first[0]):
+            notes.append(
+                Note(
+                    "manual",
+                    other[1],
+                    "cib.xml",
+                    f"haresources differs from {first[1]}'s, which the CIB is made from",
+                    "heartbeat wants the same haresources on every node (each node took "
+                    "over what its own copy listed): merge the differences into the CIB "
+                    "by hand",
+                )
+            )
+    return first
 
 
 def _plan_storage(
