@@ -590,3 +590,23 @@ def test_haresources_that_differ_between_nodes_are_reported(tmp_path: Path) -> N
     (Path(roots[1]) / "etc/ha.d/haresources").write_text("# web\nalpha  172.16.0.10   httpd\n")
     same = migrate.plan(roots, cluster_name="c")
     assert not any(n.what.startswith("haresources differs") for n in same.notes)
+
+
+def test_test_only_stonith_plugins_are_called_out(tmp_path: Path) -> None:
+    """A heartbeat 2 cluster 'fenced' with stonith:external/ssh (cluster-glue: "Fine for
+    testing, but not suitable for production!") keeps stonith-enabled=true and passes
+    crm_verify, yet a hung or powerless node is never fenced; the report now says so
+    next to the cluster-glue line."""
+    cib = CIB_PINGD.replace(
+        "    <resources>\n",
+        "    <resources>\n"
+        '      <primitive id="st-ssh" class="stonith" type="external/ssh" provider="heartbeat">\n'
+        '        <instance_attributes id="st-ssh-ia"><attributes>\n'
+        '          <nvpair id="st-ssh-hl" name="hostlist" value="alpha beta"/>\n'
+        "        </attributes></instance_attributes>\n"
+        "      </primitive>\n",
+    )
+    hacf = "deadtime 10\nbcast eth0\nnode alpha\nnode beta\ncrm on\n"
+    m = migrate.plan(_hb_pair(tmp_path, hacf, {"var/lib/heartbeat/crm/cib.xml": cib}))
+    said = [n for n in m.notes if "stonith:external/ssh reboots over ssh" in n.what]
+    assert len(said) == 1 and said[0].kind == "manual"

@@ -310,7 +310,39 @@ def _current_agents(
     """The agents of the converted CIB ``root`` that today's packages no longer run,
     pointed at the ones that do their job; whether any changed."""
     drbd = _linbit_drbd(root, display, notes)
+    _test_fencing(root, display, notes)
     return _pacemaker_ping(root, display, notes, ping_nodes) or drbd
+
+
+#: cluster-glue STONITH plugins that fence nothing a real failure leaves behind (their
+#: own descriptions: ssh and external/ssh "for testing", reboot over ssh, so a hung or
+#: powerless node is never fenced; null only pretends; meatware waits for an operator).
+TEST_FENCING = {
+    "ssh": "reboots over ssh: a hung, cut-off or powerless node is never fenced",
+    "external/ssh": "reboots over ssh: a hung, cut-off or powerless node is never fenced",
+    "null": "fences nothing: it only reports success",
+    "meatware": "waits for an operator to confirm by hand (meatclient) before anything moves",
+}
+
+
+def _test_fencing(root: Any, display: str, notes: list[Note]) -> None:
+    """A report line for each stonith resource whose plugin cannot fence a failed node:
+    the cluster keeps fencing on but is no safer than without it."""
+    for prim in root.iter("primitive"):
+        if prim.get("class") != "stonith" or prim.get("type") not in TEST_FENCING:
+            continue
+        notes.append(
+            Note(
+                "manual",
+                f"{display}:{prim.sourceline or 0}",
+                "cib.xml",
+                f"<primitive id='{prim.get('id')}'> stonith:{prim.get('type')} "
+                f"{TEST_FENCING[prim.get('type')]}",
+                "shared data (DRBD, OCFS2, the domUs' disks) is safe only with a device that "
+                "cuts the node off (IPMI, iLO, a power switch: a fence_* agent): configure "
+                "one before the cut-over",
+            )
+        )
 
 
 #: pingd's parameters that ocf:pacemaker:ping reads under the same name and meaning
