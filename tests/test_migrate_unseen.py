@@ -593,8 +593,9 @@ def test_haresources_that_differ_between_nodes_are_reported(tmp_path: Path) -> N
 
 
 def test_test_only_stonith_plugins_are_called_out(tmp_path: Path) -> None:
-    """A heartbeat 2 cluster 'fenced' with stonith:external/ssh (cluster-glue: "Fine for
-    testing, but not suitable for production!") keeps stonith-enabled=true and passes
+    """A heartbeat 2 cluster 'fenced' with stonith:external/ssh (its getinfo-devdescr in
+    cluster-glue's plugins/external/ssh, and 'stonith -t ssh -h': "Fine for testing, but
+    not suitable for production!") keeps stonith-enabled=true and passes
     crm_verify, yet a hung or powerless node is never fenced; the report now says so
     next to the cluster-glue line."""
     cib = CIB_PINGD.replace(

@@ -314,9 +314,11 @@ def _current_agents(
     return _pacemaker_ping(root, display, notes, ping_nodes) or drbd
 
 
-#: cluster-glue STONITH plugins that fence nothing a real failure leaves behind (their
-#: own descriptions: ssh and external/ssh "for testing", reboot over ssh, so a hung or
-#: powerless node is never fenced; null only pretends; meatware waits for an operator).
+#: cluster-glue STONITH plugins that fence nothing a real failure leaves behind, by their
+#: own descriptions (``stonith -t TYPE -h`` of the installed cluster-glue): ssh and
+#: external/ssh "Fine for testing, but not suitable for production!" (a reboot over ssh),
+#: null "Dummy (do-nothing) STONITH device ... FOR TESTING ONLY!", meatware "Human
+#: (meatware) intervention STONITH device".
 TEST_FENCING = {
     "ssh": "reboots over ssh: a hung, cut-off or powerless node is never fenced",
     "external/ssh": "reboots over ssh: a hung, cut-off or powerless node is never fenced",
