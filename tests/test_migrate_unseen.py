@@ -611,3 +611,26 @@ def test_test_only_stonith_plugins_are_called_out(tmp_path: Path) -> None:
     m = migrate.plan(_hb_pair(tmp_path, hacf, {"var/lib/heartbeat/crm/cib.xml": cib}))
     said = [n for n in m.notes if "stonith:external/ssh reboots over ssh" in n.what]
     assert len(said) == 1 and said[0].kind == "manual"
+
+
+def test_v1_fencing_on_any_node_keeps_stonith_enabled(tmp_path: Path) -> None:
+    """heartbeat 1 read each node's own ha.cf: with a stonith_host line only in beta's,
+    beta fenced alpha. The CIB took its fencing from the first node's ha.cf alone and
+    wrote stonith-enabled=false, turning fencing off; every node's devices count now,
+    and a line shared by every node is reported once."""
+    hacf = "deadtime 10\nbcast eth0\nnode alpha\nnode beta\n"
+    roots = _hb_pair(tmp_path, hacf, {"etc/ha.d/haresources": "alpha 172.16.0.10 httpd\n"})
+    (Path(roots[1]) / "etc/ha.d/ha.cf").write_text(
+        hacf + "stonith_host beta external/ipmi alpha 10.9.9.1 admin Ipm1Secret\n"
+    )
+    m = migrate.plan(roots, cluster_name="c")
+    cib = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    assert 'name="stonith-enabled" value="true"' in cib
+    assert "Ipm1Secret" not in m.report_markdown()
+    both = _hb_pair(
+        tmp_path / "both",
+        hacf + "stonith_host * external/ipmi alpha 10.9.9.1 admin Ipm1Secret\n",
+        {"etc/ha.d/haresources": "alpha 172.16.0.10 httpd\n"},
+    )
+    m2 = migrate.plan(both, cluster_name="c")
+    assert sum("ha.cf fences with external/ipmi" in n.what for n in m2.notes) == 1

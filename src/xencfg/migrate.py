@@ -617,7 +617,14 @@ def _plan_stack(
         from .migrations.haresources import haresources_to_cib
 
         hr_doc, display, hacf = haresources
-        made = haresources_to_cib(hr_doc, hacf, len(stack.members), _drbd_hosts(nodes))
+        devices: list[dict[str, Any]] = []
+        for nf in nodes:  # (each node's ha.cf: heartbeat read its own)
+            for d in nf.hacf.stonith if nf.hacf is not None else []:
+                if d not in devices:
+                    devices.append(d)
+        made = haresources_to_cib(
+            hr_doc, hacf, len(stack.members), _drbd_hosts(nodes), stonith=devices
+        )
         m.notes.extend(_notes(made.changes, display, "cib.xml"))
         m.outputs.append(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))

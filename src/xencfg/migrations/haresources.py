@@ -326,10 +326,13 @@ def haresources_to_cib(
     hacf: Any = None,
     cluster_nodes: int | None = None,
     drbd_hosts: dict[str, list[str]] | None = None,
+    stonith: list[dict[str, Any]] | None = None,
 ) -> Converted:
     """A heartbeat 2 CIB with the groups of ``doc``; ``hacf`` (the ha.cf) gives
     auto_failback, the nodes and the stonith lines; ``drbd_hosts`` (DRBD resource ->
-    the hosts drbd.conf names) keeps a ``drbddisk``'s master/slave off the others."""
+    the hosts drbd.conf names) keeps a ``drbddisk``'s master/slave off the others;
+    ``stonith``: the fencing devices of every node's ha.cf (default: ``hacf``'s), since
+    heartbeat read each node's own and one with fencing keeps it on."""
     nodes = hacf.nodes if hacf is not None else []
     b = _Builder(
         doc,
@@ -362,7 +365,8 @@ def haresources_to_cib(
             else " (resources move back to their preferred node)"
         ),
     )
-    stonith = hacf.stonith if hacf is not None else []
+    if stonith is None:
+        stonith = hacf.stonith if hacf is not None else []
     if stonith:
         _option(pairs, "stonith_enabled", "true")
         for device in stonith:
