@@ -634,3 +634,72 @@ def test_v1_fencing_on_any_node_keeps_stonith_enabled(tmp_path: Path) -> None:
     )
     m2 = migrate.plan(both, cluster_name="c")
     assert sum("ha.cf fences with external/ipmi" in n.what for n in m2.notes) == 1
+
+
+IETD_SEVERAL = """\
+IncomingUser discuser DiscPass12345
+OutgoingUser discout DiscOutPass678
+Target iqn.2009-01.com.example:storage.xen1.root
+	IncomingUser xen1user Xen1Secret1234
+	OutgoingUser targetuser TargetSecret99
+	Lun 0 Path=/dev/vg_san/xen1-root,Type=blockio,ScsiId=xen1root0,BlockSize=4096
+	Lun 1 Path=/dev/vg_san/xen1-swap,Type=fileio,IOMode=wt
+	Alias xen1-root
+	HeaderDigest CRC32C,None
+	MaxRecvDataSegmentLength 262144
+Target iqn.2009-01.com.example:storage.shared
+	Lun 0 Path=/dev/vg_san/shared,Type=blockio,IOMode=ro
+"""
+
+
+def test_rtslib_restore_takes_every_storage_object_and_tpg_key(tmp_path: Path) -> None:
+    """rtslib-fb's RTSRoot.restore (root.py) builds each storage object as
+    so_mapping[plugin](**so minus exists/attributes/plugin/buffered_mode/alua_tpgs), so
+    a key its constructor lacks fails the object; TPG.setup (target.py) sets what
+    remains after luns/portals/node_acls/tag/attributes/parameters/enable as Python
+    attributes, where only chap_* properties reach configfs. Run against the installed
+    python3-rtslib-fb: every object binds, every leftover TPG and ACL key is a property."""
+    import json as _json
+    import shutil
+
+    from xencfg.migrations.lio import iet_to_lio
+
+    python = shutil.which("python3", path="/usr/bin")
+    probe = subprocess.run(
+        [python or "python3", "-c", "import rtslib_fb"], capture_output=True, check=False
+    )
+    if probe.returncode != 0:
+        unavailable("python3-rtslib-fb is not installed")
+    conv = iet_to_lio(xencfg.loads(IETD_SEVERAL, "ietd"), [])
+    cfg = tmp_path / "saveconfig.json"
+    cfg.write_text(conv.json())
+    check = (
+        "import inspect, json, sys\n"
+        "from rtslib_fb.tcm import so_mapping\n"
+        "from rtslib_fb.target import TPG, NodeACL\n"
+        "from rtslib_fb.fabric import ISCSIFabricModule\n"
+        "c = json.load(open(sys.argv[1]))\n"
+        "for so in c['storage_objects']:\n"
+        "    kw = {k: v for k, v in so.items() if k not in\n"
+        "          ('exists', 'attributes', 'plugin', 'buffered_mode', 'alua_tpgs')}\n"
+        "    inspect.signature(so_mapping[so['plugin']]).bind(**kw)\n"
+        "for fm in c['fabric_modules']:\n"
+        "    for k in fm:\n"
+        "        assert k == 'name' or isinstance(getattr(ISCSIFabricModule, k), property), k\n"
+        "for t in c['targets']:\n"
+        "    for tpg in t['tpgs']:\n"
+        "        rest = set(tpg) - {'luns', 'portals', 'node_acls', 'tag', 'attributes',\n"
+        "                           'parameters', 'enable'}\n"
+        "        for k in rest:\n"
+        "            assert isinstance(getattr(TPG, k), property), k\n"
+        "        for acl in tpg['node_acls']:\n"
+        "            for k in set(acl) - {'attributes', 'mapped_luns', 'node_wwn'}:\n"
+        "                assert isinstance(getattr(NodeACL, k), property), k\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [python or "python3", "-c", check, str(cfg)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    data = _json.loads(cfg.read_text())
+    assert data["storage_objects"][0]["attributes"] == {"block_size": 4096}
