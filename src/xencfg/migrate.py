@@ -614,12 +614,12 @@ def _plan_stack(
             )
         )
     elif haresources is not None:
-        from .migrations.haresources import haresources_to_cib
+        from .migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
 
         hr_doc, display, hacf = haresources
         devices: list[dict[str, Any]] = []
         for nf in nodes:  # (each node's ha.cf: heartbeat read its own)
-            for d in nf.hacf.stonith if nf.hacf is not None else []:
+            for d in stonith_devices(nf.hacf):
                 if d not in devices:
                     devices.append(d)
         made = haresources_to_cib(
@@ -630,6 +630,21 @@ def _plan_stack(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
         )
         cib = haresources
+        # the ha.cf lines of the devices the CIB now holds need no second TODO
+        carried = {
+            "stonith_host " + " ".join([d["host"], d["type"], *map(str, d["params"])])
+            for d in devices
+            if not d.get("file") and d["type"] in STONITH_PARAMS and d["params"]
+        }
+        for i, n in enumerate(m.notes):
+            if n.kind == "manual" and n.target == "CIB" and n.what in carried:
+                m.notes[i] = Note(
+                    "rewrite",
+                    n.source,
+                    "cib.xml",
+                    n.what,
+                    "made a stonith resource of the CIB (see its line)",
+                )
     else:
         m.notes.append(
             Note(
