@@ -788,3 +788,24 @@ def test_stonith_config_file_form_stays_a_todo(tmp_path: Path) -> None:
     assert 'class="stonith"' not in made.text
     assert 'name="stonith_enabled" value="true"' in made.text
     assert any("define it as a stonith resource" in c.message for c in made.changes)
+
+
+def test_files_that_do_not_parse_are_reported(tmp_path: Path) -> None:
+    """An xm config or a drbd.conf that does not parse was skipped without a line (only
+    multipath.conf and iscsid.conf got one), so the report looked complete while the
+    domU stayed in Python, which xl refuses ("config parsing error"), and DRBD in 8.3
+    syntax; each now has a TODO naming the parse error. A BlockSize no target takes is
+    an action with the sizes that are."""
+    files = {
+        "etc/xen/vm/bad": 'name = "x"\nvif = ((\n',
+        "etc/drbd.conf": "resource r0 { syncer { rate 10M; }\n",
+        "etc/iet/ietd.conf": (
+            "Target iqn.2001-04.com.example:t\n\tLun 0 Path=/dev/sdb,BlockSize=77\n"
+        ),
+    }
+    m = migrate.plan([_tree(tmp_path / "a", files)])
+    todo = {n.source.rsplit("/", 1)[-1]: n for n in m.notes if n.what.startswith("not rewritten")}
+    assert set(todo) == {"bad", "drbd.conf"}
+    assert all(n.kind == "manual" for n in todo.values())
+    assert "'(' was never closed" in todo["bad"].what
+    assert any("BlockSize=77 is none of 512" in n.what for n in m.notes)

@@ -803,13 +803,16 @@ def _plan_storage(
             doc = _load(f.path, f.format)
             if doc is not None:
                 allow.append(doc)
+            else:  # (its targets would be written open to every initiator)
+                _unreadable(m, f.path, f.format, f"{tree.name}:{f.display}")
             continue
         if part is None or part not in parts:
             continue
         doc = _load(f.path, f.format or "")
         if doc is None:
-            if part in ("multipath", "iscsid"):
-                _unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
+            # (an xm config or drbd.conf that does not parse was skipped without a line,
+            # so the report looked complete while the file stayed as it was)
+            _unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
             continue
         rel = os.path.relpath(f.path, tree.root)
         where = f"{tree.name}:{f.display}"
@@ -894,7 +897,8 @@ def _unreadable(m: Migration, path: Path, fmt: str, where: str) -> None:
                 where,
                 fmt,
                 f"not rewritten: {str(exc).splitlines()[0]}",
-                "fix the file first (the daemon reads it only in part), then migrate again",
+                "it does not parse, so nothing of it was converted: fix the file first, "
+                "then migrate again",
             )
         )
 

@@ -256,8 +256,11 @@ class _Converter:
                 lun.entry,
                 key,
                 "action",
-                f"Lun option {key}={value} is not carried: LIO's backstore has no such "
-                "setting; set its equivalent by hand (targetcli: /backstores/... set "
+                f"BlockSize={value} is none of 512, 1024, 2048, 4096, the sizes IET and "
+                "LIO take: set the backstore's block_size attribute by hand"
+                if key == "blocksize"
+                else f"Lun option {key}={value} is not carried: LIO's backstore has no "
+                "such setting; set its equivalent by hand (targetcli: /backstores/... set "
                 "attribute) or drop it",
             )
 
