@@ -809,3 +809,16 @@ def test_files_that_do_not_parse_are_reported(tmp_path: Path) -> None:
     assert all(n.kind == "manual" for n in todo.values())
     assert "'(' was never closed" in todo["bad"].what
     assert any("BlockSize=77 is none of 512" in n.what for n in m.notes)
+
+
+def test_a_cib_that_does_not_parse_is_named(tmp_path: Path) -> None:
+    """A CIB with a mismatched tag (crm_verify reads it in libxml2's recover mode and
+    only warns) was skipped as if absent: the report said 'no CIB found' while one was
+    there. It now names the file and the parse error."""
+    hacf = "deadtime 10\nbcast eth0\nnode alpha\nnode beta\ncrm on\n"
+    broken = CIB_PINGD.replace("</constraints>", "</constraintz>")
+    m = migrate.plan(
+        _hb_pair(tmp_path, hacf, {"var/lib/heartbeat/crm/cib.xml": broken}), cluster_name="c"
+    )
+    bad = [n for n in m.notes if n.what.startswith("not rewritten") and "cib.xml" in n.source]
+    assert len(bad) == 2 and all(n.kind == "manual" for n in bad)  # one per node

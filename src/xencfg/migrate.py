@@ -163,7 +163,11 @@ def _old_corosync(found: Any) -> list[Note]:
     return notes
 
 
-def _node_files(tree: NodeTree, secrets: list[str]) -> tuple[NodeFiles, Any]:
+def _node_files(
+    tree: NodeTree, secrets: list[str], failed: list[tuple[Path, str, str]] | None = None
+) -> tuple[NodeFiles, Any]:
+    """One node's stack files as documents, and its CIB; ``failed`` gets (path, format,
+    report name) of each that does not parse."""
     nf = NodeFiles(tree.name)
     cib = None
     for f in tree.files:
@@ -171,6 +175,8 @@ def _node_files(tree: NodeTree, secrets: list[str]) -> tuple[NodeFiles, Any]:
             continue
         doc = _load(f.path, f.format)
         if doc is None:
+            if failed is not None and f.format in ("hacf", "logd", "cib"):
+                failed.append((f.path, f.format, f"{tree.name}:{f.display}"))
             continue
         nf.where[id(doc)] = f"{tree.name}:{f.display}"
         secrets.extend(doc.secrets())
@@ -540,12 +546,15 @@ def _plan_stack(
     secrets: list[str] = m.secrets
     nodes: list[NodeFiles] = []
     cibs = []
+    failed: list[tuple[Path, str, str]] = []
     for tree in found.nodes:
-        nf, node_cib = _node_files(tree, secrets)
+        nf, node_cib = _node_files(tree, secrets, failed)
         nodes.append(nf)
         if node_cib is not None:
             cibs.append(node_cib)
     cib = _newest_cib(cibs, m.notes)
+    for path, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
+        _unreadable(m, path, fmt, where)
     if not any(n.hacf is not None for n in nodes):
         old = _old_corosync(found)
         if explicit:
@@ -752,6 +761,8 @@ def _haresources(
                 doc = _load(f.path, "haresources")
                 if doc is not None:
                     copies.append((doc, f"{tree.name}:{f.display}", nf.hacf))
+                else:
+                    notes.append(_parse_failure(f.path, "haresources", f"{tree.name}:{f.display}"))
     if not copies:
         return None
 
@@ -887,20 +898,25 @@ def _xl_secrets(text: str) -> list[str]:
 
 
 def _unreadable(m: Migration, path: Path, fmt: str, where: str) -> None:
-    """A TODO for a file of a keyword part that does not parse (left as it is)."""
+    """A TODO for a file that does not parse (left as it is)."""
+    m.notes.append(_parse_failure(path, fmt, where))
+
+
+def _parse_failure(path: Path, fmt: str, where: str) -> Note:
     try:
         api.load(path, fmt)
+        said = "it could not be read"
     except XencfgError as exc:
-        m.notes.append(
-            Note(
-                "manual",
-                where,
-                fmt,
-                f"not rewritten: {str(exc).splitlines()[0]}",
-                "it does not parse, so nothing of it was converted: fix the file first, "
-                "then migrate again",
-            )
-        )
+        said = str(exc).splitlines()[0]
+    except OSError as exc:
+        said = str(exc)
+    return Note(
+        "manual",
+        where,
+        fmt,
+        f"not rewritten: {said}",
+        "it does not parse, so nothing of it was converted: fix the file first, then migrate again",
+    )
 
 
 def _plan_wwids(m: Migration, found: Any) -> None:
