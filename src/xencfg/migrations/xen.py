@@ -60,7 +60,8 @@ def _bounded(v: Any) -> Any:
 
 
 def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
-    """The value of an expression of literals, earlier settings and ``+ - * % //``.
+    """The value of an expression of literals, earlier settings, ``+ - * % // **`` and
+    ``A if TEST else B``.
 
     ``/`` on two integers is Python 2's floor division, as xm computed it.
     ``str()`` and ``int()`` of such values are allowed; anything else raises
@@ -118,6 +119,9 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
             return _bounded(op(left, right))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
             raise NotStatic(str(exc)) from None
+    if isinstance(node, ast.IfExp):
+        # (memory = 1024 if big else 512): only the branch Python would take is evaluated
+        return evaluate(node.body if evaluate(node.test, env) else node.orelse, env)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
