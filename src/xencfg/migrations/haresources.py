@@ -293,11 +293,48 @@ class _Builder:
         add_node_rule(loc, rule_id, f"{rule_id}_expr", "100", node)
 
 
-#: cluster-glue STONITH plugins: their parameter names in the order ``stonith -t TYPE -n``
-#: prints them (cluster-glue 1.0.12), which is the order in which heartbeat handed a
-#: ``stonith_host`` line's values to the plugin (the last name takes the rest of them).
+#: cluster-glue STONITH plugins (``stonith -L`` of cluster-glue 1.0.12, but suicide): their
+#: parameter names in the order ``stonith -t TYPE -n`` prints them, which is the order in
+#: which heartbeat handed a ``stonith_host`` line's values to the plugin (the last name
+#: takes the rest of them).
 STONITH_PARAMS: dict[str, tuple[str, ...]] = {
+    "apcmaster": ("ipaddr", "login", "password"),
+    "apcmastersnmp": ("ipaddr", "port", "community"),
+    "apcsmart": ("ttydev", "hostlist"),
+    "baytech": ("ipaddr", "login", "password"),
+    "bladehpi": ("entity_root",),
+    "cyclades": ("ipaddr", "login", "serialport"),
+    "drac3": ("host", "login", "password"),
+    "external/drac5": ("hostname", "ipaddr", "userid"),
+    "external/dracmc-telnet": (
+        "nodename",
+        "cyclades_ip",
+        "cyclades_port",
+        "servername",
+        "username",
+        "password",
+    ),
+    "external/hetzner": ("hostname", "remote_ip"),
+    "external/hmchttp": ("hostlist", "hmc_ipaddr", "user", "password"),
+    "external/ibmrsa": ("hostname", "ipaddr", "userid", "passwd", "type"),
+    "external/ibmrsa-telnet": ("nodename", "ip_address", "username", "password"),
     "external/ipmi": ("hostname", "ipaddr", "userid", "passwd", "interface"),
+    "external/ippower9258": ("deviceip", "username", "password", "hostlist"),
+    "external/kdumpcheck": ("hostlist", "identity_file"),
+    "external/libvirt": ("hostlist", "hypervisor_uri", "reboot_method"),
+    "external/nut": (
+        "hostname",
+        "ups",
+        "username",
+        "password",
+        "poweron",
+        "poweroff",
+        "reset",
+        "statusvar",
+        "upscmd",
+        "upsc",
+    ),
+    "external/rackpdu": ("hostlist", "pduip", "community"),
     "external/riloe": (
         "hostlist",
         "ilo_hostname",
@@ -309,16 +346,29 @@ STONITH_PARAMS: dict[str, tuple[str, ...]] = {
         "ilo_proxyhost",
         "ilo_proxyport",
     ),
-    "external/rackpdu": ("hostlist", "pduip", "community"),
-    "baytech": ("ipaddr", "login", "password"),
-    "apcmaster": ("ipaddr", "login", "password"),
-    "apcsmart": ("ttydev", "hostlist"),
-    "wti_nps": ("ipaddr", "password"),
-    "rps10": ("serial_to_targets",),
+    "external/ssh": ("hostlist",),
+    "external/vcenter": (
+        "VI_SERVER",
+        "VI_PORTNUMBER",
+        "VI_PROTOCOL",
+        "VI_SERVICEPATH",
+        "VI_CREDSTORE",
+        "HOSTLIST",
+        "RESETPOWERON",
+    ),
+    "external/vmware": ("device_host",),
+    "external/xen0": ("hostlist", "dom0"),
+    "external/xen0-ha": ("hostlist", "dom0_cluster_ip", "timeout"),
     "ibmhmc": ("ipaddr",),
-    "ssh": ("hostlist",),
-    "null": ("hostlist",),
+    "ipmilan": ("hostname", "ipaddr", "port", "auth", "priv", "login", "password", "reset_method"),
     "meatware": ("hostlist",),
+    "null": ("hostlist",),
+    "nw_rpc100s": ("ttydev", "hostlist"),
+    "rcd_serial": ("hostlist", "ttydev", "dtr_rts", "msduration"),
+    "rps10": ("serial_to_targets",),
+    "ssh": ("hostlist",),
+    "wti_mpc": ("ipaddr", "port", "community", "mib-version"),
+    "wti_nps": ("ipaddr", "password"),
 }
 
 
