@@ -722,7 +722,7 @@ def test_stonith_host_becomes_a_stonith_resource_crm_verify_accepts(tmp_path: Pa
     hacf = (
         "deadtime 10\nbcast eth0\nnode alpha\nnode beta\n"
         "stonith_host * baytech 10.0.0.3 mylogin BaySecret77\n"
-        "stonith_host alpha external/ipmi beta 10.9.9.2 admin Ipm1Secret lanplus\n"
+        "stonith_host ALPHA external/ipmi beta 10.9.9.2 admin Ipm1Secret lanplus\n"
     )
     roots = _hb_pair(tmp_path, hacf, {"etc/ha.d/haresources": "alpha 172.16.0.10 httpd\n"})
     m = migrate.plan(roots, cluster_name="c")
@@ -749,7 +749,7 @@ def test_stonith_host_becomes_a_stonith_resource_crm_verify_accepts(tmp_path: Pa
         if loc.get("rsc") == "stonith_2"
         for e in loc.iter("expression")
     ]
-    assert only_alpha == ["alpha"]
+    assert only_alpha == ["alpha"]  # (heartbeat matched 'ALPHA' in any case)
     cib = tmp_path / "cib.xml"
     cib.write_text(text)
     rc, said = crm_verify_file(cib)

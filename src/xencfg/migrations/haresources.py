@@ -410,6 +410,8 @@ def _stonith_resource(
     for i, (name, value) in enumerate(zip(names, values, strict=False)):
         etree.SubElement(pairs, "nvpair", id=f"{rid}_attr_{i}", name=name, value=value)
     host = str(device["host"])
+    # (heartbeat matched node names in any case: written as ha.cf's node line spells it)
+    host = next((m for m in b.members if m.casefold() == host.casefold()), host)
     if host != "*":
         # heartbeat used the device only from that node
         loc = etree.SubElement(constraints, "rsc_location", id=f"rsc_location_{rid}", rsc=rid)
