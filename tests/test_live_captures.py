@@ -964,3 +964,23 @@ def test_proc_drbd_missing_in_supportconfig_means_no_module(tmp_path: Path) -> N
     }
     root = tree(tmp_path, "scc_alpha_261128_0900", files)
     assert [c for c, _ in ls_codes(root)] == ["LS001", "LS001"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("migrating-web", "web"), ("web--migratedaway", "web--incoming"), ("web", "web--incoming")],
+)
+def test_a_live_migration_under_way(tmp_path: Path, source: str, target: str) -> None:
+    """A live migration renames the domain for its duration: xend's XendCheckpoint.save
+    ``dominfo.setName('migrating-' + domain_name)`` on the source; xl's migrate_domain /
+    migrate_receive ``NAME--incoming`` on the target and ``NAME--migratedaway`` on the
+    source; xend's target holds the domain under its own name, paused until the
+    restore ends. Neither is a domU outside the CIB (LS012) nor web missing from the
+    node the CRM reports (LS017); the receiving copy is not 'elsewhere'."""
+    mon = cap("crm-mon-2.1.xml")
+    a = _crm_node(tmp_path, "alpha", mon, XL_HEAD + XL_DOM0 + _xl_row(source, 3))
+    receiving = _xl_row(target, 9)
+    if target == "web":
+        receiving = receiving.replace("-b----", "--p---")
+    b = _crm_node(tmp_path, "beta", mon, XL_HEAD + XL_DOM0 + _xl_row("db", 5) + receiving)
+    assert lint.run([str(a), str(b)], select=["LS012", "LS017"]).findings == []

@@ -692,6 +692,20 @@ def _managed_domus(cluster: Cluster) -> tuple[set[str], bool]:
     return names, any_xen
 
 
+def _migrating(name: str) -> tuple[str, bool]:
+    """A domain's own name under a live migration's temporary one, and whether it is
+    the receiving copy: xend renames the source ``migrating-NAME`` (XendCheckpoint
+    save), xl names the target ``NAME--incoming`` and the source
+    ``NAME--migratedaway`` (xl_cmdimpl.c migrate_domain / migrate_receive)."""
+    if name.startswith("migrating-"):
+        return name[len("migrating-") :], False
+    if name.endswith("--incoming"):
+        return name[: -len("--incoming")], True
+    if name.endswith("--migratedaway"):
+        return name[: -len("--migratedaway")], False
+    return name, False
+
+
 @rule("LS012", "domu-outside-cib", "warning", scope="cluster")
 def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     """A running domU that no CIB Xen resource manages, on a cluster that uses them.
@@ -699,7 +713,9 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: the CRM neither restarts nor moves it, and does not know it
     holds its disk: when the CRM starts the same disk's resource elsewhere
     (or a second copy of the domain), two guests write one disk. Often a domU
-    started by hand with ``xm create`` or by xendomains' auto/ link.
+    started by hand with ``xm create`` or by xendomains' auto/ link. (A live
+    migration's temporary names, xend's ``migrating-NAME`` and xl's
+    ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``.)
 
     Example: ``xl list`` shows ``test``; the CIB's Xen resources are ``web``
     and ``db``.
@@ -718,7 +734,7 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     for item, xl in cluster.typed("xl-list", XlListDocument):
         for d in xl.domus:
             # ``xencfg capture`` keeps both ``xl list`` and ``xm list`` where both answer
-            if d.name not in names and (item.node, d.name) not in said:
+            if _migrating(d.name)[0] not in names and (item.node, d.name) not in said:
                 said.add((item.node, d.name))
                 yield make(
                     "LS012",
@@ -876,10 +892,11 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
             if xl.domains:  # a list with Domain-0 at least: the hypervisor answered
                 mine = lists.setdefault(_short(node), (item, set(), set()))
                 for d in xl.domus:
+                    name, target = _migrating(d.name)
                     if not (d.state and "d" in d.state):
-                        mine[1].add(d.name)
-                        if not (d.state and "p" in d.state):
-                            mine[2].add(d.name)
+                        mine[1].add(name)
+                        if not (target or (d.state and "p" in d.state)):
+                            mine[2].add(name)
     if not lists:
         return
     names = _xen_names(cluster)
