@@ -984,3 +984,18 @@ def test_a_live_migration_under_way(tmp_path: Path, source: str, target: str) ->
         receiving = receiving.replace("-b----", "--p---")
     b = _crm_node(tmp_path, "beta", mon, XL_HEAD + XL_DOM0 + _xl_row("db", 5) + receiving)
     assert lint.run([str(a), str(b)], select=["LS012", "LS017"]).findings == []
+
+
+def test_capture_keeps_a_missing_proc_drbd(tmp_path: Path) -> None:
+    """No /proc/drbd is no drbd module: ``xencfg capture`` keeps cat's message, which
+    lint reads as 'nothing runs' (LS001 for each resource the node's files configure)."""
+    import attrs
+
+    from xencfg import live
+
+    cmd = attrs.evolve(live._BY_NAME["proc_drbd"], argvs=(("cat", str(tmp_path / "proc-drbd")),))
+    got = live.run_one(cmd)
+    assert got.status == "ok" and got.text.endswith("proc-drbd: No such file or directory\n")
+    text = got.text.replace(str(tmp_path / "proc-drbd"), "/proc/drbd")
+    node = _drbd_node(tmp_path, "alpha", {"proc_drbd.txt": text})
+    assert [c for c, _ in ls_codes(node)] == ["LS001", "LS001"]
