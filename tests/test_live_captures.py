@@ -999,3 +999,37 @@ def test_capture_keeps_a_missing_proc_drbd(tmp_path: Path) -> None:
     text = got.text.replace(str(tmp_path / "proc-drbd"), "/proc/drbd")
     node = _drbd_node(tmp_path, "alpha", {"proc_drbd.txt": text})
     assert [c for c, _ in ls_codes(node)] == ["LS001", "LS001"]
+
+
+def test_sosreport_crm_report_cib_of_the_node(tmp_path: Path) -> None:
+    """sos 3/4's pacemaker plugin runs ``crm_report --sos-mode -S`` (-S: this node only;
+    plugins/pacemaker.py), whose folder for the node holds ``cib.xml`` (report.common
+    ``CIB_F=cib.xml``; ``cibadmin -Ql`` when the cluster runs, with a ``RUNNING``
+    file). It is the only CIB a sosreport has: read as the node's running CIB, it
+    tells a Primary nobody manages (LS004). Two nodes' folders: neither is read."""
+    no_db = CIB.replace(
+        CIB[CIB.index('      <master id="ms-db">') : CIB.index('      <primitive id="web"')], ""
+    )
+    status = (
+        "web role:Primary\n  disk:UpToDate\n  beta role:Secondary\n    peer-disk:UpToDate\n\n"
+        "db role:Primary\n  disk:UpToDate\n  beta role:Secondary\n    peer-disk:UpToDate\n"
+    )
+    files = {
+        "etc/hostname": "alpha\n",
+        "etc/drbd.conf": DRBD_CONF,
+        "sos_commands/drbd/drbdsetup_status_-vs_all": status,
+        "sos_commands/pacemaker/crm_report/alpha/cib.xml": no_db,
+        "sos_commands/pacemaker/crm_report/alpha/RUNNING": "",
+    }
+    root = tree(tmp_path, "sosreport-alpha-2026-11-28-abcdefg", files)
+    assert formats_of(root)["cib.xml"] == "cib-live"
+    assert [m for c, m in ls_codes(root) if c == "LS004"] == [
+        "DRBD resource 'db' is Primary on alpha but no CIB resource (ocf:linbit:drbd, "
+        "drbddisk) or haresources line manages it"
+    ]
+    two = tree(
+        tmp_path / "two",
+        "sosreport-alpha-2026-11-28-abcdefg",
+        files | {"sos_commands/pacemaker/crm_report/beta/cib.xml": no_db},
+    )
+    assert "cib.xml" not in formats_of(two)

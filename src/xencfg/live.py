@@ -467,6 +467,7 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                 for f in _sos_outputs(sos, pattern, fmt, display):
                     got.add(fmt)
                     yield f
+        yield from _crm_report_cib(sos, display)
         if (root / "proc" / "drbd").is_file():
             yield StateFile(root / "proc" / "drbd", f"{display}/proc/drbd", "proc-drbd")
     yield from supportconfig_files(root, display)
@@ -481,6 +482,27 @@ def _sos_outputs(sos: Path, pattern: str, fmt: str, display: str) -> Iterator[St
     for p in sorted(folder.iterdir()):
         if fnmatchcase(p.name, glob) and not p.name.endswith("-l"):
             yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
+
+
+def _crm_report_cib(sos: Path, display: str) -> Iterator[StateFile]:
+    """The CIB sos 3/4's pacemaker plugin gets from ``crm_report --sos-mode -S``: one
+    folder, the node's own (``-S``, single node), holding ``cib.xml``: ``cibadmin -Ql``'s
+    output when the cluster ran (a ``RUNNING`` file beside it), else a copy of the
+    CIB on disk (report.collector). With more than one node's folder, none is read:
+    which one is this node's is not known here."""
+    report = sos / "pacemaker" / "crm_report"
+    if not report.is_dir() or report.is_symlink():
+        return
+    try:
+        found = [d for d in sorted(report.iterdir()) if d.is_dir() and (d / "cib.xml").is_file()]
+    except OSError:
+        return
+    if len(found) != 1 or found[0].is_symlink():
+        return
+    folder = found[0]
+    fmt = "cib-live" if (folder / "RUNNING").exists() else "cib"
+    where = f"{display}/sos_commands/pacemaker/crm_report/{folder.name}/cib.xml"
+    yield StateFile(folder / "cib.xml", where, fmt)
 
 
 def refusals(root: Path) -> list[tuple[Path, str]]:
