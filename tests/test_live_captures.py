@@ -1004,7 +1004,7 @@ def test_capture_keeps_a_missing_proc_drbd(tmp_path: Path) -> None:
 def test_sosreport_crm_report_cib_of_the_node(tmp_path: Path) -> None:
     """sos 3/4's pacemaker plugin runs ``crm_report --sos-mode -S`` (-S: this node only;
     plugins/pacemaker.py), whose folder for the node holds ``cib.xml`` (report.common
-    ``CIB_F=cib.xml``; ``cibadmin -Ql`` when the cluster runs, with a ``RUNNING``
+    ``CIB_F=cib.xml``; getconfig: ``cibadmin -Ql`` when the cluster runs, and ``touch RUNNING``
     file). It is the only CIB a sosreport has: read as the node's running CIB, it
     tells a Primary nobody manages (LS004). Two nodes' folders: neither is read."""
     no_db = CIB.replace(

@@ -488,8 +488,8 @@ def _crm_report_cib(sos: Path, display: str) -> Iterator[StateFile]:
     """The CIB sos 3/4's pacemaker plugin gets from ``crm_report --sos-mode -S``: one
     folder, the node's own (``-S``, single node), holding ``cib.xml``: ``cibadmin -Ql``'s
     output when the cluster ran (a ``RUNNING`` file beside it), else a copy of the
-    CIB on disk (report.collector). With more than one node's folder, none is read:
-    which one is this node's is not known here."""
+    CIB on disk (crm_report's getconfig: dumpstate, touch RUNNING / STOPPED). With
+    more than one node's folder, none is read: which is this node's is not known here."""
     report = sos / "pacemaker" / "crm_report"
     if not report.is_dir() or report.is_symlink():
         return
