@@ -1,0 +1,100 @@
+"""Lint truth on whole clusters of shapes no earlier fixture had (the red-team audit of
+session 18): each case under tests/fixtures/lint-trees/CASE/ is a ``good`` cluster, per
+node, that the real daemons accept (checked with the peers in /work/shared/oracle/peers,
+as each test says), which must lint with no error, and a ``bad`` copy with one mistake
+admins make planted in it, which lint must name at its path:line:col."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_audit_trees import TREES
+from xencfg import lint
+from xencfg.formats.schema import Version
+from xencfg.lint import report
+
+
+def _nodes(case: str, variant: str) -> list[str]:
+    return [str(n) for n in sorted((TREES / case / variant).iterdir()) if n.is_dir()]
+
+
+def _run(case: str, variant: str, **versions: str) -> lint.LintResult:
+    declared = {k.replace("_", "-"): Version.parse(v) for k, v in versions.items()}
+    return lint.run(_nodes(case, variant), versions=declared or None)
+
+
+def _found(result: lint.LintResult) -> list[tuple[str, str, int, int, str]]:
+    """(code, path below the case's variant folder, line, column, severity)."""
+    out = []
+    for f in result.findings:
+        parts = Path(f.path).parts
+        at = parts.index("lint-trees") + 3
+        out.append((f.code, "/".join(parts[at:]), f.line, f.column, f.severity))
+    return sorted(out)
+
+
+def _no_crash(result: lint.LintResult) -> None:
+    """No rule failed (XC006) and the JSON report renders."""
+    assert not [f for f in result.findings if f.code == "XC006"]
+    data = json.loads(report.render(result.findings, [], "json"))
+    assert len(data["findings"]) == len(result.findings)
+
+
+def test_rhel5_cman_three_dom0s_on_an_iet_box() -> None:
+    """RHEL 5: cman/rgmanager on three dom0s (``<vm migrate="live">`` services), each
+    an open-iscsi initiator with CHAP to one IET box and dm-multipath 0.4.7 aliases
+    (``getuid_callout``, the WWIDs scsi_id reads for IET: ``1`` + ``IET`` + the ScsiId
+    in hex), xm guests on ``phy:/dev/mapper/ALIAS``. peer-multipath takes the file
+    ("ignoring deprecated option getuid_callout": 0.9.4 ignores what 0.4.7 needs),
+    peer-xm-python the guests, peer-iscsiadm knows every node.* key. Declared
+    multipath-tools 0.4.7: nothing to say. Undeclared: only XC004's advice on
+    getuid_callout. ``bad``: xen03's copy of the mail guest names ``vm_mial``."""
+    case = "rhel5-cman-iscsi"
+    assert _found(_run(case, "good", multipath_tools="0.4.7")) == []
+    undeclared = _run(case, "good")
+    _no_crash(undeclared)
+    assert {(c, s) for c, _, _, _, s in _found(undeclared)} == {("XC004", "warning")}
+    bad = _found(_run(case, "bad", multipath_tools="0.4.7"))
+    assert bad == [("XN006", "xen03/etc/xen/mail", 11, 1, "error")]
+    (message,) = [f.message for f in _run(case, "bad", multipath_tools="0.4.7").findings]
+    assert "'vm_mial' is not defined on xen03; did you mean 'vm_mail'?" in message
+
+
+def test_sles10_heartbeat2_evms_ocfs2_three_nodes() -> None:
+    """SLES 10 SP2: heartbeat 2.1.3 with ``crm yes`` on three nodes (etc/HOSTNAME with
+    the FQDN, hbn3's bcast on eth2), an evmsd respawn, EvmsSCC, an OCFS2 Filesystem
+    clone on an EVMS CSM volume over a multipathed EVA LUN, Xen guests with
+    ``xmfile``. The CIB validates against heartbeat 2.1.3's crm.dtd (`xmllint
+    --dtdvalid crm-2.1.3-devtree.dtd`), peer-heartbeat starts ha.cf (interfaces
+    mapped to lo), peer-o2cb lists the cluster. No error; the warnings are XC004's
+    advice on ``prio_callout`` (gone with multipath-tools 0.4.7 declared) and CB010
+    (crm_config with dashes, clones with ``clone_max``: what heartbeat 2.1.3 reads, see
+    the report of this audit). ``bad``: ``stonith-enabled=false`` on shared OCFS2."""
+    case = "sles10-hb2-evms-ocfs2"
+    good = _run(case, "good", multipath_tools="0.4.7")
+    _no_crash(good)
+    assert {(c, s) for c, _, _, _, s in _found(good)} == {
+        ("CB010", "warning"),
+        ("CB014", "info"),
+    }
+    bad = [f for f in _found(_run(case, "bad", multipath_tools="0.4.7")) if f[4] == "error"]
+    assert bad == [("CB006", "hbn1/var/lib/heartbeat/crm/cib.xml", 7, 11, "error")]
+
+
+def test_heartbeat1_drbd83_pair_with_crlf_and_quotes() -> None:
+    """A heartbeat 1 pair (haresources, ipfail and dopd respawned, serial + ucast +
+    bcast) on DRBD 8.3 with quoted names (``resource "vm_mail"``, ``on "castor"``),
+    comments after braces and statements, two statements on a line, resource-level
+    device/disk; pollux's drbd.conf and ha.cf were saved with CRLF. `peer-drbdadm
+    --mode 83 --node castor|pollux` says OK for both copies; peer-heartbeat starts a
+    CRLF ha.cf (with an existing respawn program: the wrapper's stubs keep the CR).
+    Declared DRBD 8.3: nothing to say. ``bad``: pollux renamed pollux2 (its
+    etc/hostname), ha.cf not updated: HB002 at the first ``node`` line."""
+    case = "heartbeat1-drbd83-pair"
+    good = _run(case, "good", drbd="8.3")
+    _no_crash(good)
+    assert _found(good) == []
+    assert _found(_run(case, "bad", drbd="8.3")) == [
+        ("HB002", "pollux/etc/ha.d/ha.cf", 16, 1, "error")
+    ]
