@@ -98,3 +98,46 @@ def test_heartbeat1_drbd83_pair_with_crlf_and_quotes() -> None:
     assert _found(_run(case, "bad", drbd="8.3")) == [
         ("HB002", "pollux/etc/ha.d/ha.cf", 16, 1, "error")
     ]
+
+
+def _shut_xen03_out(tmp_path: Path, storage_names: bool) -> list[str]:
+    """rhel5-cman-iscsi's good tree with 10.30.0.13 (xen03's storage address) dropped
+    from san01's initiators.allow; ``storage_names``: every /etc/hosts also names the
+    dom0s' storage addresses (``10.30.0.13 xen03-iscsi``)."""
+    import shutil
+
+    root = tmp_path / "cluster"
+    shutil.copytree(TREES / "rhel5-cman-iscsi" / "good", root)
+    allow = root / "san01" / "etc" / "initiators.allow"
+    allow.write_text(allow.read_text().replace(", 10.30.0.13", ""))
+    if storage_names:
+        for hosts in root.glob("*/etc/hosts"):
+            extra = "".join(f"10.30.0.1{i}\txen0{i}-iscsi\n" for i in (1, 2, 3))
+            hosts.write_text(hosts.read_text() + extra)
+    return [str(n) for n in sorted(root.iterdir())]
+
+
+def test_iet_wwids_in_hex_link_the_lun_to_its_alias(tmp_path: Path) -> None:
+    """IET answers VPD page 0x83 with a binary T10 designator, so scsi_id reads
+    ``ScsiId=vmail`` as ``1`` + ``IET`` + the id in hex (``14945540000000000766d6169
+    6c...``, migrations/lio.py ``iet_wwid``); the storage chain matched the id as text
+    only and so never linked a real IET LUN to its multipath alias. Linked, IS016 sees
+    that xen03 (10.30.0.13 ``xen03-iscsi`` in /etc/hosts) multipaths ``vm_mail`` and
+    ``vm_intranet`` while san01's initiators.allow no longer admits it."""
+    nodes = _shut_xen03_out(tmp_path, storage_names=True)
+    found = lint.run(nodes, select=["IS016"]).findings
+    assert sorted((Path(f.path).name, f.line) for f in found) == [
+        ("ietd.conf", 4),
+        ("ietd.conf", 11),
+    ]
+    assert all("xen03 multipaths" in f.message for f in found)
+
+
+def test_an_allowed_address_no_file_attributes_may_be_the_nodes(tmp_path: Path) -> None:
+    """The dom0s log in from a storage network /etc/hosts does not list (10.30.0.x
+    beside 10.20.0.1x); initiators.allow admits 10.30.0.11 and .12, addresses no file
+    gives any node, so it may well admit xen03 too as far as the files show: IS016
+    says nothing (it said "does not admit xen01/02/03" of the good tree, a false
+    warning on a cluster that logs in, once the chain linked hex WWIDs)."""
+    assert lint.run(_shut_xen03_out(tmp_path, storage_names=False), select=["IS016"]).findings == []
+    assert _found(_run("rhel5-cman-iscsi", "good", multipath_tools="0.4.7")) == []

@@ -581,10 +581,13 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
 
 def _wwid_matches(scsi_id: str, wwid: str) -> bool:
     """Whether multipath's WWID carries IET's ScsiId (scsi_id reports it inside the
-    vendor-specific designator, after the type digit and vendor; spaces as '_')."""
+    vendor-specific designator, after the type digit and vendor; spaces as '_'), as
+    text or, as IET's binary T10 designator reads, in hex (``1`` + ``IET`` + the id:
+    ``14945540000000000766d61696c...`` for ``ScsiId=vmail``)."""
     want = scsi_id.replace(" ", "").replace("_", "").lower()
     have = wwid.replace(" ", "").replace("_", "").lower()
-    return len(want) >= 4 and want in have
+    hexed = scsi_id.encode("utf-8", "surrogateescape")[:16].hex()
+    return len(want) >= 4 and (want in have or have.startswith("1494554") and hexed in have)
 
 
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
