@@ -587,7 +587,7 @@ def _wwid_matches(scsi_id: str, wwid: str) -> bool:
     want = scsi_id.replace(" ", "").replace("_", "").lower()
     have = wwid.replace(" ", "").replace("_", "").lower()
     hexed = scsi_id.encode("utf-8", "surrogateescape")[:16].hex()
-    return len(want) >= 4 and (want in have or have.startswith("1494554") and hexed in have)
+    return len(want) >= 4 and (want in have or (have.startswith("1494554") and hexed in have))
 
 
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
