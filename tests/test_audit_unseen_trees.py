@@ -141,3 +141,29 @@ def test_an_allowed_address_no_file_attributes_may_be_the_nodes(tmp_path: Path) 
     warning on a cluster that logs in, once the chain linked hex WWIDs)."""
     assert lint.run(_shut_xen03_out(tmp_path, storage_names=False), select=["IS016"]).findings == []
     assert _found(_run("rhel5-cman-iscsi", "good", multipath_tools="0.4.7")) == []
+
+
+def test_drbd9_four_nodes_with_a_diskless_client_under_pacemaker() -> None:
+    """DRBD 9 on four corosync 2 / Pacemaker 1.1 nodes: drbd.conf includes
+    drbd.d/global_common.conf and drbd.d/*.res (auto-promote, quorum majority);
+    vm-web has three disks and vm4 as a diskless client (``disk none``) in a
+    connection-mesh, vm-db two explicit volumes on vm1-vm3 only (the CIB keeps its
+    guest off vm4); xl guests on /dev/drbd/by-res/vm-web/0 and /dev/drbd11x.
+    `peer-drbdadm --mode 9 --node vmN` on each node's files joined says OK for all
+    four (vm4 has no vm-db: drbdadm skips it there); crm_verify takes the CIB
+    (warnings only, for its empty status); peer-xl takes both guests. Nothing to
+    say. ``bad``: vm3's copy of vm-db.res gives volume 1 /dev/drbd112: DR009 says
+    which volume and device differ, XN006 that db's disk is not on vm3, and XN018
+    warns that the CIB may start db there."""
+    case = "drbd9-four-node-pacemaker"
+    good = _run(case, "good")
+    _no_crash(good)
+    assert _found(good) == []
+    bad = _run(case, "bad")
+    assert _found(bad) == [
+        ("DR009", "vm3/etc/drbd.d/vm-db.res", 1, 1, "error"),
+        ("XN006", "vm3/etc/xen/db.cfg", 8, 1, "error"),
+        ("XN018", "vm1/var/lib/pacemaker/cib/cib.xml", 83, 11, "warning"),
+    ]
+    (dr009,) = [f.message for f in bad.findings if f.code == "DR009"]
+    assert "volume 1 device /dev/drbd112 in vm3's copy, /dev/drbd111 in vm1's" in dr009
