@@ -167,3 +167,50 @@ def test_drbd9_four_nodes_with_a_diskless_client_under_pacemaker() -> None:
     ]
     (dr009,) = [f.message for f in bad.findings if f.code == "DR009"]
     assert "volume 1 device /dev/drbd112 in vm3's copy, /dev/drbd111 in vm1's" in dr009
+
+
+def test_pacemaker10_on_heartbeat_three_dom0s_two_iet_boxes() -> None:
+    """Heartbeat 3.0.3 with ``crm respawn`` and a ``validate-with="pacemaker-1.0"`` CIB
+    (rsc_defaults, external/ipmi with ``passwd_method=file``, live-migratable Xen
+    guests, kind="Optional" order) on three dom0s; two IET boxes export one target
+    per guest, with keywords in any case (``TARGET``, ``incominguser``, ``LUN``:
+    iscsitarget's plain.c compares them with strcasecmp), CHAP per dom0, access by
+    network (``10.60.0.0/24``, ``ALL 10.60.0.0/24``) or address; multipath aliases
+    with quoted and bare values. crm_verify takes the CIB (warnings for its empty
+    status only), peer-heartbeat starts ha.cf, peer-multipath takes multipath.conf,
+    peer-xm-python the guests. No error: the warnings are HS001 on Debian's
+    ``127.0.1.1 NAME`` line (the node's name never resolves to its cluster address)
+    and MP005's info on ``devnode "^sda$"``. ``bad``: store1's initiators.allow
+    misspells the mail target's IQN: IS011 with a did-you-mean, IS012 (ietd refuses
+    everyone there) and IS016 for each dom0 that multipaths it."""
+    case = "pcmk10-three-dom0s-two-iet-boxes"
+    good = _run(case, "good")
+    _no_crash(good)
+    assert {(c, s) for c, _, _, _, s in _found(good)} == {("HS001", "warning"), ("MP005", "info")}
+    bad = [f for f in _found(_run(case, "bad")) if f[0] not in ("HS001", "MP005")]
+    assert (
+        bad
+        == [
+            ("IS011", "store1/etc/initiators.allow", 2, 1, "warning"),
+            ("IS012", "store1/etc/ietd.conf", 9, 1, "warning"),
+        ]
+        + [("IS016", "store1/etc/ietd.conf", 9, 1, "warning")] * 3
+    )
+    (is011,) = [f.message for f in _run(case, "bad").findings if f.code == "IS011"]
+    assert "did you mean iqn.2010-05.com.example:store1.mail?" in is011
+
+
+def test_a_hyphenated_node_names_its_storage_interface(tmp_path: Path) -> None:
+    """``10.60.0.13 dom0-c-san`` in /etc/hosts is dom0-c's storage address (the
+    ``NODE-IF`` naming, as ``xen1-iscsi`` is xen1's); it was read as a name of a node
+    "dom0", so dom0-c had no storage address and IS016 could not see that store1's
+    line for the mail target leaves it out."""
+    import shutil
+
+    root = tmp_path / "cluster"
+    shutil.copytree(TREES / "pcmk10-three-dom0s-two-iet-boxes" / "good", root)
+    allow = root / "store1" / "etc" / "initiators.allow"
+    allow.write_text(allow.read_text().replace(", 10.60.0.13\n", "\n"))
+    found = lint.run([str(n) for n in sorted(root.iterdir())], select=["IS016"]).findings
+    assert [(Path(f.path).name, f.line) for f in found] == [("ietd.conf", 9)]
+    assert found[0].message.startswith("dom0-c multipaths LUN(s) of ")

@@ -774,12 +774,17 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
 
 def _unattributed(model: Any, line: Any) -> bool:
     """Whether an initiators.allow line admits an address or network holding no address
-    the files give any node: the dom0s' storage-network addresses (``10.30.0.11``
-    beside ``10.20.0.11 xen01`` in /etc/hosts) are often in no file, so a node whose
-    known addresses the line misses may still log in from one of those."""
+    the files give any initiator node: the dom0s' storage-network addresses
+    (``10.30.0.11`` beside ``10.20.0.11 xen01`` in /etc/hosts) are often in no file, so
+    a node whose known addresses the line misses may still log in from one of those."""
     import ipaddress
 
-    known = [ipaddress.ip_address(a) for n in model.nodes.values() for a in _ips(n.addresses)]
+    known = [
+        ipaddress.ip_address(a)
+        for n in model.nodes.values()
+        if "initiator" in n.roles
+        for a in _ips(n.addresses)
+    ]
     nets = [p.network for p in (line.peers if line is not None else []) if p.network is not None]
     return any(not any(ip in net for ip in known) for net in nets)
 
