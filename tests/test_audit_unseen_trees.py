@@ -172,15 +172,15 @@ def test_drbd9_four_nodes_with_a_diskless_client_under_pacemaker() -> None:
 def test_pacemaker10_on_heartbeat_three_dom0s_two_iet_boxes() -> None:
     """Heartbeat 3.0.3 with ``crm respawn`` and a ``validate-with="pacemaker-1.0"`` CIB
     (rsc_defaults, external/ipmi with ``passwd_method=file``, live-migratable Xen
-    guests, kind="Optional" order) on three dom0s; two IET boxes export one target
-    per guest, with keywords in any case (``TARGET``, ``incominguser``, ``LUN``:
-    iscsitarget's plain.c compares them with strcasecmp), CHAP per dom0, access by
-    network (``10.60.0.0/24``, ``ALL 10.60.0.0/24``) or address; multipath aliases
-    with quoted and bare values. crm_verify takes the CIB (warnings for its empty
-    status only), peer-heartbeat starts ha.cf, peer-multipath takes multipath.conf,
-    peer-xm-python the guests. No error: the warnings are HS001 on Debian's
-    ``127.0.1.1 NAME`` line (the node's name never resolves to its cluster address)
-    and MP005's info on ``devnode "^sda$"``. ``bad``: store1's initiators.allow
+    guests, an optional order as 1.0 writes it: ``score="0"``) on three dom0s; two IET
+    boxes export one target per guest, with keywords in any case (``TARGET``,
+    ``incominguser``, ``LUN``: iscsitarget's plain.c compares them with strcasecmp),
+    CHAP per dom0, access by network (``10.60.0.0/24``, ``ALL 10.60.0.0/24``) or
+    address; multipath aliases with quoted and bare values. crm_verify takes the CIB
+    (warnings for its empty status only), peer-heartbeat starts ha.cf, peer-multipath
+    takes multipath.conf, peer-xm-python the guests. No error: the warnings are HS001 on
+    Debian's ``127.0.1.1 NAME`` line (the node's name never resolves to its cluster
+    address) and MP005's info on ``devnode "^sda$"``. ``bad``: store1's initiators.allow
     misspells the mail target's IQN: IS011 with a did-you-mean, IS012 (ietd refuses
     everyone there) and IS016 for each dom0 that multipaths it."""
     case = "pcmk10-three-dom0s-two-iet-boxes"
@@ -214,3 +214,28 @@ def test_a_hyphenated_node_names_its_storage_interface(tmp_path: Path) -> None:
     found = lint.run([str(n) for n in sorted(root.iterdir())], select=["IS016"]).findings
     assert [(Path(f.path).name, f.line) for f in found] == [("ietd.conf", 9)]
     assert found[0].message.startswith("dom0-c multipaths LUN(s) of ")
+
+
+def test_the_dcs_version_in_a_pacemaker10_cib_is_the_release_in_force(tmp_path: Path) -> None:
+    """The same cluster's CIB with ``kind="Optional"`` on its rsc_order, as the
+    Pacemaker 1.1 documentation writes it: Pacemaker 1.0.13's constraints-1.0.rng
+    has no ``kind`` (``xencfg cib validate``: "Invalid attribute kind for element
+    rsc_order"; crm_verify 2.1.5 takes it, its pacemaker-1.0.rng grew), so the
+    Pacemaker 1.0.9 this CIB's ``dc-version`` names refuses it. CB023 held ``kind``
+    an error only with ``--target pacemaker=1.0``; the DC writes its own release into
+    dc-version, so lint now takes it from there (this fixture first had ``kind``
+    and linted clean)."""
+    import shutil
+
+    root = tmp_path / "cluster"
+    shutil.copytree(TREES / "pcmk10-three-dom0s-two-iet-boxes" / "good", root)
+    for cib in root.glob("*/var/lib/heartbeat/crm/cib.xml"):
+        text = cib.read_text()
+        cib.write_text(text.replace('then="xen-web" score="0"', 'then="xen-web" kind="Optional"'))
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    found = lint.run(nodes, select=["CB023"]).findings
+    assert [(Path(f.path).name, f.line) for f in found] == [("cib.xml", 102)]
+    assert "Invalid attribute kind for element rsc_order" in found[0].message
+    for cib in root.glob("*/var/lib/heartbeat/crm/cib.xml"):
+        cib.write_text(cib.read_text().replace('value="1.0.9-', 'value="1.1.2-'))
+    assert lint.run(nodes, select=["CB023"]).findings == []

@@ -564,8 +564,8 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
             for name in line.names:
                 # "xen1-iscsi", "xen1_hb": an interface name of xen1 ("dom0-a-san": of dom0-a)
                 base = short(name)
-                stems = (base, base.rsplit("-", 1)[0], base.rsplit("_", 1)[0])
-                stems += (base.split("-", 1)[0].split("_", 1)[0],)
+                first = base.split("-", 1)[0].split("_", 1)[0]
+                stems = (base, base.rsplit("-", 1)[0], base.rsplit("_", 1)[0], first)
                 info = next((model.nodes[s] for s in stems if s in model.nodes), None)
                 if info is not None:
                     info.add_address(str(line.address), f"/etc/hosts of {item.node or '?'}")
