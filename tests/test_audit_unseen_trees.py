@@ -239,3 +239,25 @@ def test_the_dcs_version_in_a_pacemaker10_cib_is_the_release_in_force(tmp_path: 
     for cib in root.glob("*/var/lib/heartbeat/crm/cib.xml"):
         cib.write_text(cib.read_text().replace('value="1.0.9-', 'value="1.1.2-'))
     assert lint.run(nodes, select=["CB023"]).findings == []
+
+
+def test_sles11_dual_primary_drbd83_under_ocfs2_and_xen() -> None:
+    """SLES 11 SP1 HAE: openais/corosync 1 with the Pacemaker service plugin, a
+    pacemaker-1.2 CIB with external/sbd, a DRBD 8.3 master/slave with master-max=2
+    (``allow-two-primaries``, ``fencing resource-and-stonith``, crm-fence-peer),
+    dlm + o2cb + an OCFS2 Filesystem cloned over it (the userspace stack: no
+    cluster.conf), live-migrated Xen guests whose disks are files on that OCFS2,
+    cLVM's ``locking_type = 3`` with a filter that keeps LVM off /dev/sdb1.
+    `peer-drbdadm --mode 83 --node xh1|xh2` takes both copies, crm_verify the CIB.
+    With DRBD 8.3 declared the only warning is CB008 (the sbd device has no
+    monitor). ``bad``: xh2's copy lost ``allow-two-primaries`` (drbd 8.3's
+    receive_protocol then refuses the connection: "incompatible setting of the
+    two-primaries options"): OC011 names xh2's resource."""
+    case = "sles11-drbd-dual-primary-ocfs2"
+    good = _run(case, "good", drbd="8.3")
+    _no_crash(good)
+    assert {(c, s) for c, _, _, _, s in _found(good)} == {("CB008", "warning")}
+    bad = [f for f in _found(_run(case, "bad", drbd="8.3")) if f[0] != "CB008"]
+    assert bad == [("OC011", "xh1/var/lib/heartbeat/crm/cib.xml", 55, 11, "error")]
+    (oc011,) = [f.message for f in _run(case, "bad", drbd="8.3").findings if f.code == "OC011"]
+    assert "resource vmstore on xh2" in oc011
