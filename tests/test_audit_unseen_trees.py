@@ -261,3 +261,55 @@ def test_sles11_dual_primary_drbd83_under_ocfs2_and_xen() -> None:
     assert bad == [("OC011", "xh1/var/lib/heartbeat/crm/cib.xml", 55, 11, "error")]
     (oc011,) = [f.message for f in _run(case, "bad", drbd="8.3").findings if f.code == "OC011"]
     assert "resource vmstore on xh2" in oc011
+
+
+def _pair_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "pair"
+    shutil.copytree(TREES / "heartbeat1-drbd83-pair" / "good", root)
+    return root
+
+
+def test_hb013_haresources_must_be_the_same_on_both_nodes(tmp_path: Path) -> None:
+    """Without the CRM each node's ResourceManager reads its own haresources; pollux's
+    copy giving the mail group to pollux while castor's gives it to castor makes both
+    take it at start (drbddisk::vm_mail primary twice, the guest started twice).
+    The same groups written in another order, on one line instead of a continued
+    one and with other spacing are the same file to heartbeat: no HB013."""
+    root = _pair_copy(tmp_path)
+    nodes = [str(root / "castor"), str(root / "pollux")]
+    theirs = root / "pollux" / "etc" / "ha.d" / "haresources"
+    theirs.write_text(
+        "pollux drbddisk::vm_dns   Xen::/etc/xen/dns\ncastor drbddisk::vm_mail Xen::/etc/xen/mail\n"
+    )
+    assert lint.run(nodes, select=["HB013"]).findings == []
+    theirs.write_text(
+        theirs.read_text().replace("castor drbddisk::vm_mail", "pollux drbddisk::vm_mail")
+    )
+    (found,) = lint.run(nodes, select=["HB013"]).findings
+    assert (Path(found.path).parts[-4:], found.line, found.column) == (
+        ("pollux", "etc", "ha.d", "haresources"),
+        2,
+        1,
+    )
+    assert found.message == (
+        "haresources of pollux differs: 'drbddisk::vm_mail Xen::/etc/xen/mail' prefers "
+        "pollux here and castor in castor's copy"
+    )
+    theirs.write_text("pollux drbddisk::vm_dns Xen::/etc/xen/dns\n")
+    (lacks,) = lint.run(nodes, select=["HB013"]).findings
+    assert "lacks the group 'drbddisk::vm_mail Xen::/etc/xen/mail' (castor)" in lacks.message
+
+
+def test_hb013_is_silent_where_the_crm_reads_no_haresources(tmp_path: Path) -> None:
+    """With ``crm on`` heartbeat ignores haresources ("This file is not used because
+    pacemaker is enabled", peer-heartbeat): differing copies there are no HB013."""
+    root = _pair_copy(tmp_path)
+    theirs = root / "pollux" / "etc" / "ha.d" / "haresources"
+    theirs.write_text("pollux drbddisk::vm_mail Xen::/etc/xen/mail\n")
+    for n in ("castor", "pollux"):
+        hacf = root / n / "etc" / "ha.d" / "ha.cf"
+        hacf.write_bytes(hacf.read_bytes() + b"crm on\n")
+    nodes = [str(root / "castor"), str(root / "pollux")]
+    assert lint.run(nodes, select=["HB013"]).findings == []
