@@ -313,3 +313,27 @@ def test_hb013_is_silent_where_the_crm_reads_no_haresources(tmp_path: Path) -> N
         hacf.write_bytes(hacf.read_bytes() + b"crm on\n")
     nodes = [str(root / "castor"), str(root / "pollux")]
     assert lint.run(nodes, select=["HB013"]).findings == []
+
+
+def test_hb002_autojoin_any_lets_an_unlisted_node_start(tmp_path: Path) -> None:
+    """heartbeat's config.c: a node its ``node`` lines do not list is added ("Current
+    node [%s] added to configuration.") when ``autojoin any`` (``HB_JOIN_ANY``);
+    `peer-heartbeat --node pollux` starts ``autojoin any`` / ``node castor`` / ``crm
+    on``, and refuses it with ``autojoin other`` ("Current node [pollux] not in
+    configuration!"). HB002 said the same error for both."""
+    keys = "auth 1\n1 sha1 Zk4pQw8rTn2vLx6mYc\n"
+    nodes = []
+    for mode in ("any", "other"):
+        for name in ("castor", "pollux"):
+            etc = tmp_path / mode / name / "etc"
+            (etc / "ha.d").mkdir(parents=True)
+            (etc / "hostname").write_text(name + "\n")
+            (etc / "ha.d" / "ha.cf").write_text(
+                f"keepalive 1\ndeadtime 10\nbcast eth0 eth1\nautojoin {mode}\nnode castor\ncrm on\n"
+            )
+            (etc / "ha.d" / "authkeys").write_text(keys)
+            (etc / "ha.d" / "authkeys").chmod(0o600)
+        nodes.append([str(tmp_path / mode / n) for n in ("castor", "pollux")])
+    assert lint.run(nodes[0], select=["HB002"]).findings == []
+    (refused,) = lint.run(nodes[1], select=["HB002"]).findings
+    assert Path(refused.path).parts[-4] == "pollux"

@@ -218,11 +218,18 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
 
     Example: /etc/hostname ``xen1`` with ``node xen-1 xen-2``.
 
+    With ``autojoin any`` heartbeat adds itself instead ("Current node [%s] added to
+    configuration.", config.c: ``rtjoinconfig == HB_JOIN_ANY``; `peer-heartbeat` starts
+    such a node, with the CRM on); ``autojoin other`` still refuses.
+
     Fix: name the node exactly as ``uname -n`` prints it. The check runs only
     when the node's name comes from its etc/hostname.
     """
-    nodes = _hacf(item).nodes
+    doc = _hacf(item)
+    nodes = doc.nodes
     if not nodes or item.node is None or not _hostname_file(item):
+        return
+    if (doc.autojoin or "").lower() == "any":
         return
     if item.node.lower() in {n.lower() for n in nodes}:
         return  # heartbeat lowercases both (config.c add_node, its own uname -n)
