@@ -337,3 +337,41 @@ def test_hb002_autojoin_any_lets_an_unlisted_node_start(tmp_path: Path) -> None:
     assert lint.run(nodes[0], select=["HB002"]).findings == []
     (refused,) = lint.run(nodes[1], select=["HB002"]).findings
     assert Path(refused.path).parts[-4] == "pollux"
+
+
+def test_hb002_takes_an_fqdn_hostname_as_uname(tmp_path: Path) -> None:
+    """/etc/hostname ``xen01.lab.example.com`` is uname -n as written (Debian's
+    hostname.sh, systemd), and ha.cf naming the nodes by that FQDN is what heartbeat
+    wants: `peer-heartbeat --node xen01.lab.example.com` starts ``node
+    xen01.lab.example.com xen02.lab.example.com``. HB002 compared the short name
+    (xen01) and called it an error; with drbd.conf and haresources on the same FQDNs
+    the pair lints clean."""
+    keys = "auth 1\n1 sha1 Zk4pQw8rTn2vLx6mYc\n"
+    fqdn = "{}.lab.example.com"
+    drbd = (
+        "resource r0 {\n  protocol C;\n"
+        + "".join(
+            f"  on {fqdn.format(n)} {{ device /dev/drbd0; disk /dev/sdb1; "
+            f"address 10.0.0.{i}:7788; meta-disk internal; }}\n"
+            for i, n in ((1, "xen01"), (2, "xen02"))
+        )
+        + "}\n"
+    )
+    for name in ("xen01", "xen02"):
+        etc = tmp_path / name / "etc"
+        (etc / "ha.d").mkdir(parents=True)
+        (etc / "hostname").write_text(fqdn.format(name) + "\n")
+        (etc / "ha.d" / "ha.cf").write_text(
+            "keepalive 1\ndeadtime 10\nbcast eth0 eth1\n"
+            f"node {fqdn.format('xen01')} {fqdn.format('xen02')}\n"
+        )
+        (etc / "ha.d" / "authkeys").write_text(keys)
+        (etc / "ha.d" / "authkeys").chmod(0o600)
+        (etc / "ha.d" / "haresources").write_text(f"{fqdn.format('xen01')} IPaddr::10.0.0.50\n")
+        (etc / "drbd.conf").write_text(drbd)
+    nodes = [str(tmp_path / n) for n in ("xen01", "xen02")]
+    drbd83 = {"drbd": Version.parse("8.3")}
+    assert lint.run(nodes, versions=drbd83).findings == []
+    (etc / "hostname").write_text("xen03.lab.example.com\n")
+    (found,) = lint.run(nodes, select=["HB002"], versions=drbd83).findings
+    assert "this node 'xen03' (etc/hostname)" in found.message

@@ -208,6 +208,18 @@ def _hostname_file(item: Loaded) -> bool:
     return False
 
 
+def _etc_hostname(item: Loaded) -> list[str]:
+    """The name the node's own /etc/hostname gives, as written (an FQDN too); SUSE's
+    /etc/HOSTNAME is left out: its boot scripts give the kernel the short name."""
+    from ..discover import hostname_as_written
+
+    for parent in item.file.path.parents[:3]:
+        name = hostname_as_written(parent.parent, parent)
+        if name is not None:
+            return [name]
+    return []
+
+
 @rule("HB002", "own-node-not-member", "error", formats=("hacf",))
 def own_node_not_member(item: Loaded) -> Iterator[Finding]:
     """A node's ha.cf does not list the node itself (its ``uname -n``).
@@ -220,7 +232,9 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
 
     With ``autojoin any`` heartbeat adds itself instead ("Current node [%s] added to
     configuration.", config.c: ``rtjoinconfig == HB_JOIN_ANY``; `peer-heartbeat` starts
-    such a node, with the CRM on); ``autojoin other`` still refuses.
+    such a node, with the CRM on); ``autojoin other`` still refuses. An FQDN in
+    /etc/hostname is ``uname -n`` as written, so ``node xen1.example.net`` matches it
+    (HS002 judges such a name against short cluster names).
 
     Fix: name the node exactly as ``uname -n`` prints it. The check runs only
     when the node's name comes from its etc/hostname.
@@ -231,8 +245,11 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
         return
     if (doc.autojoin or "").lower() == "any":
         return
-    if item.node.lower() in {n.lower() for n in nodes}:
-        return  # heartbeat lowercases both (config.c add_node, its own uname -n)
+    # heartbeat lowercases both (config.c add_node, its own uname -n); an FQDN in
+    # /etc/hostname is uname -n as written (HS002 judges it against short names)
+    unames = {item.node.lower()} | {n.lower() for n in _etc_hostname(item)}
+    if unames & {n.lower() for n in nodes}:
+        return
     yield make(
         "HB002",
         f"this node '{item.node}' (etc/hostname) is not among ha.cf's nodes {_names(nodes)}",
