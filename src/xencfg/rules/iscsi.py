@@ -716,8 +716,8 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     The CHAP check reads iscsid.conf, the defaults new node records take; a
     record changed with ``iscsiadm -o update`` may log in with other
     credentials, hence a warning. A line that admits an address (or network) where
-    no file gives any node an address gives no verdict: the node may log in from it
-    (dom0s on a storage network that /etc/hosts does not list).
+    no file gives any initiator node an address gives no verdict: the node may log
+    in from it (dom0s on a storage network that /etc/hosts does not list).
 
     Example: ``iqn...:store.vm 10.0.2.1, 10.0.2.2, 10.0.2.3`` in initiators.allow
     while x4 (10.0.2.4) multipaths ``1IET_____vmstor01``; or x4's
