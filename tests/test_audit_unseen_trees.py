@@ -375,3 +375,29 @@ def test_hb002_takes_an_fqdn_hostname_as_uname(tmp_path: Path) -> None:
     (etc / "hostname").write_text("xen03.lab.example.com\n")
     (found,) = lint.run(nodes, select=["HB002"], versions=drbd83).findings
     assert "this node 'xen03' (etc/hostname)" in found.message
+
+
+def test_a_chap_typo_on_one_dom0_is_seen_on_every_target_it_multipaths(tmp_path: Path) -> None:
+    """dom0-b's iscsid.conf with another CHAP password than its ``IncomingUser`` lines:
+    ietd refuses its logins (usr/chap.c, "No valid user/pass combination"). IS016 now
+    names each of the three targets whose LUNs dom0-b multipaths; it named none while
+    the chain could not link IET's hex WWIDs to their LUNs."""
+    import shutil
+
+    root = tmp_path / "cluster"
+    shutil.copytree(TREES / "pcmk10-three-dom0s-two-iet-boxes" / "good", root)
+    conf = root / "dom0-b" / "etc" / "iscsi" / "iscsid.conf"
+    conf.write_text(
+        conf.read_text().replace(
+            "password = Vm2pool-ChapSecret\n", "password = Vm2pool-ChapSecrte\n", 1
+        )
+    )
+    found = lint.run([str(n) for n in sorted(root.iterdir())], select=["IS016"]).findings
+    assert sorted((Path(f.path).parts[-3], f.line) for f in found) == [
+        ("store1", 2),
+        ("store1", 9),
+        ("store2", 1),
+    ]
+    assert all(
+        "dom0-b's iscsid.conf gives user dom0-b another password" in f.message for f in found
+    )
