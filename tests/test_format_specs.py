@@ -69,6 +69,7 @@ def test_sniff_ranks_are_unique() -> None:
 _ETC_BEFORE = {
     "drbd": ["drbd.conf", "drbd.d/*.res", "drbd.d/*.conf"],
     "multipath": ["multipath.conf", "multipath/conf.d/*.conf"],
+    "multipath-bindings": ["multipath/bindings"],
     "ietd": ["ietd.conf", "iet/ietd.conf"],
     "iet-allow": [
         "initiators.allow",
@@ -110,6 +111,7 @@ def test_discovery_reads_the_paths_it_read_before() -> None:
     assert got == _ETC_BEFORE
     assert {f.name for f in SPECS if f.loose} == {"cib", "xm", "xl"}  # beside node trees
     assert discover.ROOT_FILES == (
+        ("var/lib/multipath/bindings", "multipath-bindings"),  # multipath-tools 0.4.8 and older
         ("var/lib/heartbeat/crm/cib.xml", "cib"),
         ("var/lib/pacemaker/cib/cib.xml", "cib"),
     )
@@ -204,7 +206,7 @@ def test_components_are_the_hand_written_ones() -> None:
 
     assert versions.COMPONENTS == {
         "drbd": ("DRBD", ("drbd",)),
-        "multipath-tools": ("multipath-tools", ("multipath",)),
+        "multipath-tools": ("multipath-tools", ("multipath", "multipath-bindings")),
         "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
         "corosync": ("corosync", ("corosync",)),
         "pacemaker": ("Pacemaker", ()),
