@@ -338,6 +338,10 @@ def _minors(res: DrbdResource) -> Iterator[int]:
 
 
 def _aliases(cluster: Cluster, node: str) -> _Aliases:
+    """The node's map names: multipath.conf's aliases and, with user_friendly_names on,
+    the names its bindings file gives (any ``alias_prefix``)."""
+    from .multipath import node_bindings
+
     aliases: set[str] = set()
     friendly = False
     docs = list(cluster.docs("multipath", node))
@@ -346,6 +350,7 @@ def _aliases(cluster: Cluster, node: str) -> _Aliases:
         aliases.update(m.alias for m in doc.multipaths if m.alias)
         if str(doc.defaults.get("user_friendly_names", "no")).lower() in ("yes", "1", "on"):
             friendly = True
+    aliases.update(node_bindings(cluster, node))
     return aliases, friendly, docs
 
 
@@ -387,7 +392,9 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
     not exist"), typically only at fail-over time. Checked only against a node
     that has such a file; LVM volumes are not checked (no file xencfg reads
     lists them), nor, without ``user_friendly_names``, a map named by its WWID
-    (``/dev/mapper/3600508b4...``: multipath names a map without alias so).
+    (``/dev/mapper/3600508b4...``: multipath names a map without alias so). With
+    ``user_friendly_names`` on, a name the node's bindings file gives
+    (/etc/multipath/bindings) is defined, whatever its ``alias_prefix``.
 
     That the node is one of the resource's hosts (has an ``on`` section in it)
     is XN018's check, made where the CIB may start the guest: a config merely
