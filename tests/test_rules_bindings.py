@@ -169,3 +169,35 @@ def test_mp008_xn006_take_a_name_the_bindings_file_gives(tmp_path: Path) -> None
     off = node(tmp_path / "off", "alpha", f"sana {W1}\n", conf="defaults {\n}\n", **files)
     assert [r[1] for r in found("XN006", off)] == ["web"]
     assert [r[1] for r in found("MP008", off)] == ["cib.xml"]
+
+
+def test_bindings_file_moved_by_multipath_conf(tmp_path: Path) -> None:
+    """``bindings_file`` in ``defaults`` (0.4.5 to 0.9.6: dict.c; 0.9.7 deprecates it)
+    moves the file: discovery reads it, and a stale /etc/multipath/bindings beside it is
+    not what multipathd reads."""
+    from xencfg import discover
+
+    conf = UFN.replace("yes\n", 'yes\n  bindings_file "/srv/mp/bindings"\n')
+    vm = {"etc/xen/vm/web": _domu("mpatha")}
+    moved = {"srv/mp/bindings": HEADER + f"mpatha {W1}\n"}
+    a = node(tmp_path, "alpha", f"mpatha {W3}\n", conf=conf, **vm, **moved)
+    b = node(tmp_path, "beta", f"mpatha {W1}\n", **vm)
+    read = discover.discover([str(a)])
+    assert sorted(
+        str(f.path.relative_to(a)) for f in read.files() if f.format == "multipath-bindings"
+    ) == ["etc/multipath/bindings", "srv/mp/bindings"]
+    assert found("MP012", a, b) == []  # alpha reads /srv/mp/bindings: mpatha is W1 there too
+    stale = node(tmp_path / "s", "alpha", f"mpatha {W3}\n", **vm)
+    assert len(found("MP012", stale, b)) == 2  # without the move the stale file counts
+
+
+def test_mp012_nodes_of_separate_clusters_are_not_compared(tmp_path: Path) -> None:
+    """gamma's ha.cf names gamma and delta: another heartbeat cluster, whose mpatha may
+    be any LUN (its domUs never run on alpha)."""
+    vm = {"etc/xen/vm/web": _domu("mpatha")}
+    a = node(tmp_path, "alpha", f"mpatha {W1}\n", **vm)
+    other = {"etc/ha.d/ha.cf": "node gamma delta\nbcast eth1\n", **vm}
+    g = node(tmp_path, "gamma", f"mpatha {W2}\n", **other)
+    assert found("MP012", a, g) == []
+    b = node(tmp_path, "beta", f"mpatha {W2}\n", **vm)
+    assert len(found("MP012", a, b)) == 2

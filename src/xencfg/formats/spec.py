@@ -173,6 +173,7 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         component="multipath-tools",
         keyword_releases=True,
+        references="xencfg.formats.lines.bindings:referenced",
         document="MultipathDocument",
         readme="multipath.conf",
         files="multipath.conf",

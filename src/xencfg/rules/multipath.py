@@ -633,11 +633,17 @@ def friendly_names(items: list[Loaded]) -> bool | None:
 
 def node_bindings(cluster: Cluster, node: str) -> Bound:
     """The names a node's bindings file gives, when its multipath.conf turns
-    ``user_friendly_names`` on (else multipathd names maps by WWID and never reads it)."""
-    if not node or not friendly_names(list(cluster.docs("multipath", node))):
+    ``user_friendly_names`` on (else multipathd names maps by WWID and never reads it).
+    Where ``bindings_file`` moves the file and that file was read, only it counts."""
+    confs = list(cluster.docs("multipath", node)) if node else []
+    if not friendly_names(confs):
         return {}
+    items = list(cluster.docs("multipath-bindings", node))
+    # ``bindings_file`` (up to 0.9.6) moves it: the file there, when it was read
+    moved = [str(v) for c in confs if (v := _mp(c).defaults.get("bindings_file"))]
+    there = [i for i in items if moved and i.file.path.as_posix().endswith(moved[-1])]
     out: Bound = {}
-    for item in cluster.docs("multipath-bindings", node):
+    for item in there or items:
         for b in _bindings(item).bindings:
             out.setdefault(b.alias, (b.wwid, item, b.entry))
     return out

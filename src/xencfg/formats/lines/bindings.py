@@ -20,6 +20,7 @@ reads exactly that shape, lossless.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -147,3 +148,22 @@ parse = parser_for(BindingsDocument)
 def sniff(text: str) -> bool:
     """The header multipathd writes (a hand-written file is recognised by its path)."""
     return text.startswith("# Multipath bindings, Version :")
+
+
+#: ``bindings_file PATH`` in multipath.conf (quoted or not; a ``#`` or ``!`` starts a comment).
+_BINDINGS_FILE = re.compile(r"""^[ \t]*bindings_file[ \t]+"?([^"\s#!]+)"?""", re.M)
+
+
+def moved_to(text: str) -> str | None:
+    """Where a multipath.conf's ``bindings_file`` moves the bindings file (the last
+    one: a later line overrides), found by a light scan of its text; ``None`` when it
+    does not. multipath-tools 0.9.7 and later ignore the keyword (deprecated)."""
+    found = _BINDINGS_FILE.findall(text)
+    return found[-1] if found else None
+
+
+def referenced(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The bindings file a multipath.conf's ``bindings_file`` names: discovery reads
+    it as this format (the multipath spec's ``references`` hook)."""
+    path = moved_to(text)
+    return [] if path is None else [(path, (FORMAT,))]
