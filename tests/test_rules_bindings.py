@@ -13,8 +13,12 @@ propsel.c ``select_alias``: multipath.conf's alias comes before the bindings fil
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
+
+import xencfg
 from lintkit import found, messages, tree
 from xencfg import lint
 
@@ -201,3 +205,64 @@ def test_mp012_nodes_of_separate_clusters_are_not_compared(tmp_path: Path) -> No
     assert found("MP012", a, g) == []
     b = node(tmp_path, "beta", f"mpatha {W2}\n", **vm)
     assert len(found("MP012", a, b)) == 2
+
+
+# -- the daemon as a peer: multipath-tools 0.9.4's check_alias_settings ----------------------
+
+
+def _multipath_alias_check(tmp: Path, conf: str, bindings: str) -> list[str]:
+    """What multipath 0.9.4 says of ``bindings`` with ``conf`` as /etc/multipath.conf:
+    ``multipath -B -b FILE -l`` runs main.c's ``check_alias_settings`` (``-t`` returns
+    before it) in a mount namespace whose /etc is an overlay (as peer-multipath does);
+    ``-B`` keeps the file read-only, so a conflict is reported, never rewritten."""
+    import os
+    import shutil
+    import subprocess
+
+    from conftest import unavailable
+
+    if os.geteuid() != 0:
+        unavailable("multipath's alias check needs root (it mounts an overlay on /etc)")
+    if shutil.which("multipath") is None or shutil.which("unshare") is None:
+        unavailable("multipath (multipath-tools) is not installed")
+    (tmp / "u").mkdir(parents=True)
+    (tmp / "w").mkdir()
+    (tmp / "multipath.conf").write_text(conf)
+    (tmp / "bindings").write_text(bindings)
+    script = (
+        'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/u,workdir=$1/w" /etc'
+        ' && cp "$1/multipath.conf" /etc/multipath.conf'
+        " && { mount -t tmpfs none /etc/multipath/conf.d 2>/dev/null || true; }"
+        ' && exec multipath -B -b "$1/bindings" -l'
+    )
+    res = subprocess.run(
+        ["unshare", "-m", "bash", "-c", script, "_", str(tmp)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    out = res.stdout + res.stderr
+    return [re.sub(r"^\d+\.\d+ \| ", "", line) for line in out.splitlines() if "line" in line]
+
+
+@pytest.mark.peer
+def test_mp011_errors_are_the_lines_multipath_refuses(tmp_path: Path) -> None:
+    """multipath 0.9.4 (libmultipath/alias.c ``_check_bindings_file``) reports "ERROR:
+    multiple bindings for alias ... on line N" and "alias ... on line N conflicts with
+    multipath.conf entry": exactly MP011's errors. A WWID under two aliases is no error
+    to it (``add_binding`` keys by alias): MP011 only warns. Its "invalid line N ...
+    missing WWID" / "extra args" are the lines the document's value problems name."""
+    conf = UFN + "multipaths {\n  multipath {\n    wwid 36001405b2\n    alias mpathx\n  }\n}\n"
+    bindings = HEADER + (
+        "mpatha 36001405a1\nmpathb 36001405b2\nmpatha 36001405c3\nmpathc 36001405a1\n"
+        "mpathd\nmpathe 36001405e5 extra\nmpathx 36001405f6\n"
+    )
+    theirs = _multipath_alias_check(tmp_path / "peer", conf, bindings)
+    errors = sorted(int(m) for t in theirs if "ERROR" in t for m in re.findall(r"line (\d+)", t))
+    invalid = sorted(int(m) for t in theirs for m in re.findall(r"invalid line (\d+)", t))
+    root = node(tmp_path / "ours", "alpha", bindings.removeprefix(HEADER), conf=conf)
+    ours = severities("MP011", root)
+    assert errors == [10, 14] == sorted(line for sev, line, _ in ours if sev == "error")
+    assert [line for sev, line, _ in ours if sev == "warning"] == [11]  # mpathc: WWID again
+    doc = xencfg.loads(bindings, "multipath-bindings")
+    assert invalid == [12, 13] == [doc.position(p.node)[0] for p in doc.value_problems()]
