@@ -756,9 +756,10 @@ def bindings_differ(cluster: Cluster) -> Iterator[Finding]:
 
     Why it matters: with ``user_friendly_names yes`` each node names its maps from its
     own bindings file, in the order it discovered the LUNs; nothing keeps the files of
-    two nodes alike. Red Hat's DM Multipath guide ("Multipath Device Identifiers",
-    "Consistent Multipath Device Names in a Cluster") says to copy the bindings file to
-    every node, or to use multipath.conf aliases. A domU naming ``/dev/mapper/mpatha``
+    two nodes alike. Red Hat's DM Multipath guide (RHEL 4 to 7, section 2.2
+    "Consistent Multipath Device Names in a Cluster": "the name of the multipath device
+    is unique to a node, but it is not guaranteed to be the same on all nodes") says to
+    copy the bindings file from one node to the others, or to use aliases. A domU naming ``/dev/mapper/mpatha``
     opens another LUN after a migration or fail-over to a node whose bindings give
     ``mpatha`` another WWID, and writes over its data. DRBD backing disks are per node
     (different LUNs on two nodes is normal), but one LUN as the backing disk of two
