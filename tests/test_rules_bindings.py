@@ -120,6 +120,21 @@ def test_mp012_domu_name_bound_to_other_luns_on_two_nodes(tmp_path: Path) -> Non
     assert found("MP012", a3, b3) == []
 
 
+def test_mp012_cib_resource_on_a_name_bound_to_other_luns(tmp_path: Path) -> None:
+    """A Filesystem resource on /dev/mapper/mpatha mounts another LUN where the cluster
+    starts it on beta, whose bindings give mpatha another WWID."""
+    cib = {"var/lib/heartbeat/crm/cib.xml": CIB.format(name="mpatha")}
+    a = node(tmp_path / "bad", "alpha", f"mpatha {W1}\n", **cib)
+    b = node(tmp_path / "bad", "beta", f"mpatha {W2}\n")
+    [msg] = messages("MP012", a, b)
+    assert (
+        f"fs uses /dev/mapper/mpatha: /dev/mapper/mpatha is {W1} on alpha but {W2} on beta" in msg
+    )
+    a2 = node(tmp_path / "good", "alpha", f"mpatha {W1}\n", **cib)
+    b2 = node(tmp_path / "good", "beta", f"mpathb {W2}\nmpatha {W1}\n")
+    assert found("MP012", a2, b2) == []
+
+
 DRBD = """resource r0 {{
   protocol C;
   on alpha {{ device /dev/drbd0; disk /dev/mapper/{a}; address 10.0.0.1:7788; meta-disk internal; }}

@@ -751,17 +751,19 @@ def _mapper_name(path: str) -> str | None:
 
 @rule("MP012", "bindings-differ-between-nodes", "error", scope="cluster")
 def bindings_differ(cluster: Cluster) -> Iterator[Finding]:
-    """A domU uses ``/dev/mapper/mpathX`` that the nodes' bindings files give different
-    LUNs, or two nodes' DRBD disks resolve, through their bindings, to one LUN.
+    """A domU or a CIB resource uses ``/dev/mapper/mpathX`` that the nodes' bindings
+    files give different LUNs, or two nodes' DRBD disks resolve, through their
+    bindings, to one LUN.
 
     Why it matters: with ``user_friendly_names yes`` each node names its maps from its
     own bindings file, in the order it discovered the LUNs; nothing keeps the files of
     two nodes alike. Red Hat's DM Multipath guide (RHEL 4 to 7, section 2.2
     "Consistent Multipath Device Names in a Cluster": "the name of the multipath device
     is unique to a node, but it is not guaranteed to be the same on all nodes") says to
-    copy the bindings file from one node to the others, or to use aliases. A domU naming ``/dev/mapper/mpatha``
-    opens another LUN after a migration or fail-over to a node whose bindings give
-    ``mpatha`` another WWID, and writes over its data. DRBD backing disks are per node
+    copy the bindings file from one node to the others, or to use aliases. A domU
+    naming ``/dev/mapper/mpatha`` opens another LUN after a migration or fail-over to a node whose bindings give
+    ``mpatha`` another WWID, and writes over its data; so does a Filesystem resource
+    the cluster starts there. DRBD backing disks are per node
     (different LUNs on two nodes is normal), but one LUN as the backing disk of two
     nodes' DRBD (the same resource's two hosts, or two resources) has two writers.
 
@@ -812,6 +814,30 @@ def bindings_differ(cluster: Cluster) -> Iterator[Finding]:
                     _where(item, "disk"),
                     [b_item.where(b_line), there[1].where(there[2])],
                 )
+    for item in cluster.docs("cib"):
+        for prim in _cib(item).primitives:
+            for value in prim.instance_attributes.values():
+                name = _mapper_name(value or "")
+                if name is None:
+                    continue
+                seen = [
+                    (n, bound[n][name])
+                    for n in nodes
+                    if name in bound[n] and name not in conf_aliases[n]
+                    if item.node is None or n == item.node or model.same_cluster(item.node, n)
+                ]
+                for n, there in seen[1:]:
+                    ref, first = next((m, b) for m, b in seen if m == n or m in others(n))
+                    if ref == n or there[0] == first[0]:
+                        continue
+                    yield make(
+                        "MP012",
+                        f"{prim.id} uses {value}: /dev/mapper/{name} is {first[0]} on {ref}"
+                        f" but {there[0]} on {n} (their bindings files differ): started on {n}"
+                        " it opens another LUN",
+                        item.where(prim),
+                        [first[1].where(first[2]), there[1].where(there[2])],
+                    )
     if cluster.has("drbd"):
         yield from _drbd_shared_lun(cluster, bound, conf_aliases, others)
 
