@@ -761,11 +761,11 @@ def bindings_differ(cluster: Cluster) -> Iterator[Finding]:
     "Consistent Multipath Device Names in a Cluster": "the name of the multipath device
     is unique to a node, but it is not guaranteed to be the same on all nodes") says to
     copy the bindings file from one node to the others, or to use aliases. A domU
-    naming ``/dev/mapper/mpatha`` opens another LUN after a migration or fail-over to a node whose bindings give
-    ``mpatha`` another WWID, and writes over its data; so does a Filesystem resource
-    the cluster starts there. DRBD backing disks are per node
-    (different LUNs on two nodes is normal), but one LUN as the backing disk of two
-    nodes' DRBD (the same resource's two hosts, or two resources) has two writers.
+    naming ``/dev/mapper/mpatha`` opens another LUN after a migration or fail-over to
+    a node whose bindings give ``mpatha`` another WWID, and writes over its data; so
+    does a Filesystem resource the cluster starts there. DRBD backing disks are per
+    node (different LUNs on two nodes is normal), but one LUN as the backing disk of
+    two nodes' DRBD (the same resource's two hosts, or two resources) has two writers.
 
     Names multipath.conf's ``multipaths`` gives are not compared here (MP004 compares
     them): an alias there wins over the bindings file. Nodes of separate clusters are
