@@ -322,9 +322,10 @@ def _short(name: str) -> str:
     return name.split(".", 1)[0]
 
 
-def _uname(cluster: Cluster, node: str) -> tuple[str, Loaded] | None:
+def _uname(cluster: Cluster, node: str) -> tuple[str, Loaded | None]:
     """``uname -n`` of a RHEL node as its files give it: HOSTNAME= in
-    /etc/sysconfig/network (what rc.sysinit sets), else /etc/hostname."""
+    /etc/sysconfig/network (what rc.sysinit sets) when it was read, else
+    /etc/hostname, else the node's name in this run (its folder's)."""
     for item in cluster.docs("shellvars", node):
         if item.file.path.parts[-2:] == ("sysconfig", "network"):
             value = shellvars_doc(item).get("HOSTNAME")
@@ -334,7 +335,7 @@ def _uname(cluster: Cluster, node: str) -> tuple[str, Loaded] | None:
         name = hostname_doc(item).name
         if name:
             return name, item
-    return None
+    return node, None
 
 
 def _matches(uname: str, name: str) -> bool:
@@ -354,7 +355,8 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
     cluster.conf" / "Can't find local node name in cluster.conf" (cman_tool join.c
     and cman's config.c ``verify_nodename``, RHEL 5 and 6). The node never joins.
 
-    The host name is HOSTNAME= in /etc/sysconfig/network (else /etc/hostname); a
+    The host name is HOSTNAME= in /etc/sysconfig/network when read, else
+    /etc/hostname, else the node's name in the run (its folder's); a
     clusternode name that this node's /etc/hosts resolves to an address other nodes'
     host names do not have may be one of its interfaces and is given the benefit of
     the doubt, as is every node without /etc/hosts.
@@ -366,7 +368,7 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
     name is enough), or as a name its cluster interface resolves to.
     """
     copies = _copies(cluster)
-    unames = {n: u for n in {i.node for i, _ in copies if i.node} if (u := _uname(cluster, n))}
+    unames = {i.node: _uname(cluster, i.node) for i, _ in copies if i.node}
     for item, doc in copies:
         node = item.node or ""
         own = unames.get(node)
@@ -391,5 +393,5 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
             f"this node is {uname} (uname -n) and no clusternode is ({', '.join(names)}):"
             f' cman refuses to start (local node name "{uname}" not found in cluster.conf)',
             item.where(doc.cluster),
-            [source.where()],
+            [source.where()] if source is not None else [],
         )
