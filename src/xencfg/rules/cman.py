@@ -11,7 +11,7 @@ from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from . import make, rule
 from .documents import cman_doc as _cman
-from .documents import hostname_doc, hosts_doc, shellvars_doc
+from .documents import domu_doc, hostname_doc, hosts_doc, shellvars_doc
 
 if TYPE_CHECKING:
     from ..formats.cman import CmanDocument
@@ -140,9 +140,11 @@ def two_node_with_qdisk(item: Loaded) -> Iterator[Finding]:
     Why it matters: cman starts, but in two_node mode quorum is always 1 ("if
     (two_node) newquorum = 1;", cman commands.c ``calculate_quorum``): each node is
     quorate alone, so the quorum disk's votes and heuristics decide nothing and the
-    fence race qdiskd was configured to settle still happens on a split. qdisk(5)
-    and Red Hat's quorum-disk notes set up two nodes with a qdisk as ``two_node="0"``
-    and ``expected_votes="3"`` (one vote each plus the disk's).
+    fence race qdiskd was configured to settle still happens on a split. (cman
+    does not refuse the pair: only node count and votes are checked at join, in
+    cman_tool join.c / cman-preconfig.c.) Without two_node, ``expected_votes="3"``
+    (one vote per node plus the disk's) makes quorum 2: only the node that keeps
+    the disk's vote keeps quorum.
 
     Example: ``<cman two_node="1" expected_votes="1"/>`` and ``<quorumd votes="1"
     label="qdisk" .../>``.
@@ -246,39 +248,48 @@ def clean_start(item: Loaded) -> Iterator[Finding]:
         )
 
 
-@rule("CM007", "vm-config-missing", "error", scope="cluster")
+@rule("CM007", "vm-config-missing", "warning", scope="cluster", hazard=True)
 def vm_config_missing(cluster: Cluster) -> Iterator[Finding]:
     """A ``<vm>`` service of rgmanager names a Xen guest no node's xm config gives.
 
-    Why it matters: rgmanager's vm agent starts the guest with ``xm create NAME``
-    looked up in ``path`` (colon-separated directories, /etc/xen when unset); with
-    no such file on any node the start fails everywhere and the service ends
-    ``failed``. Only checked where the nodes' guest configs were read at all.
+    Why it matters: rgmanager's vm agent (vm.sh) starts the guest with ``xm create
+    --path=PATH NAME`` (RHEL 5.0-5.3, ``use_virsh="0"``, or a ``path`` other than
+    /etc/xen, where it also tries NAME.xml) or ``virsh start NAME`` (the libvirt
+    domain NAME, which for Xen is a config in /etc/xen whose ``name =`` is NAME, or
+    a domain registered with ``xm new`` / ``virsh define``). With no file named NAME
+    in ``path`` and no config whose ``name =`` is NAME on any node, the start fails
+    on every node and the service ends ``failed`` unless the domain was registered
+    in xend or libvirt, which no file here shows: hence a warning. Only checked
+    where the nodes' guest configs were read at all.
 
     Example: ``<vm name="mail" path="/etc/xen"/>`` while the guest's file is
-    /etc/xen/mail.cfg.
+    /etc/xen/mail.cfg with ``name = "mail01"``.
 
-    Fix: name the file as ``name`` (or move it into ``path``) on every node that
-    may run the service.
+    Fix: name the file as the service's ``name`` (and ``name =`` inside it the
+    same) in a ``path`` directory on every node that may run the service.
     """
     guests = [i for fmt in ("xm", "xl") for i in cluster.docs(fmt) if i.node]
     if not guests:
         return
+    files = {(g.file.path.name, str(g.file.path.parent)) for g in guests}
+    domains = {str(d) for g in guests if (d := domu_doc(g).get("name")) is not None}
     for item, doc in _copies(cluster):
         for vm in doc.vms:
             name = vm.get("name")
-            if not name:
+            if not name or name in domains:
                 continue
             dirs = [d.rstrip("/") for d in (vm.get("path") or "/etc/xen").split(":") if d]
             if any(
-                g.file.path.name == name and any(str(g.file.path.parent).endswith(d) for d in dirs)
-                for g in guests
+                f in (name, f"{name}.xml") and parent.endswith(d)
+                for f, parent in files
+                for d in dirs
             ):
                 continue
             yield make(
                 "CM007",
-                f"vm {name!r}: no node has an xm config {name!r} in"
-                f" {':'.join(dirs)}: rgmanager cannot start it anywhere",
+                f"vm {name!r}: no node has a guest config {name!r} in {':'.join(dirs)} nor"
+                f" one whose name = is {name!r}: xm create / virsh start fail on every node"
+                " unless the domain is registered in xend or libvirt",
                 item.where(vm),
             )
 
