@@ -226,9 +226,10 @@ def node_without_fencing(item: Loaded) -> Iterator[Finding]:
 def clean_start(item: Loaded) -> Iterator[Finding]:
     """``<fence_daemon clean_start="1">``.
 
-    Why it matters: fenced then skips startup fencing: nodes the starting cluster
-    cannot see are assumed clean instead of fenced (fenced(8): only safe when the
-    admin knows every node is down or clean). A node that is alive but cut off keeps
+    Why it matters: fenced (which reads ``/cluster/fence_daemon/@clean_start`` in
+    its setup_ccs) then skips startup fencing: nodes the starting cluster cannot see
+    are assumed clean instead of fenced, which fenced(8) calls safe only when the
+    admin knows every such node is down or not using the shared storage. A node that is alive but cut off keeps
     writing to GFS and running its guests while the other side starts them too:
     the split brain fencing is there to prevent.
 
