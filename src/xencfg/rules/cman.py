@@ -229,9 +229,9 @@ def clean_start(item: Loaded) -> Iterator[Finding]:
     Why it matters: fenced (which reads ``/cluster/fence_daemon/@clean_start`` in
     its setup_ccs) then skips startup fencing: nodes the starting cluster cannot see
     are assumed clean instead of fenced, which fenced(8) calls safe only when the
-    admin knows every such node is down or not using the shared storage. A node that is alive but cut off keeps
-    writing to GFS and running its guests while the other side starts them too:
-    the split brain fencing is there to prevent.
+    admin knows every such node is down or not using the shared storage. A node
+    that is alive but cut off keeps writing to GFS and running its guests while the
+    other side starts them too: the split brain fencing is there to prevent.
 
     Example: ``<fence_daemon clean_start="1" post_join_delay="3"/>``.
 
