@@ -146,6 +146,13 @@ MUTATIONS: list[tuple[str, str, str, str, str]] = [
         '<clusternode name="xen02" nodeid="2" votes="1">',
         'clusternode name="xen02"',
     ),
+    (
+        "CM005",
+        "error",
+        '<clusternode name="xen02" nodeid="2" votes="1">\n\t\t\t<fence>\n\t\t\t\t<method name="1">',
+        '<clusternode name="xen02" nodeid="2" votes="1">\n\t\t\t<fence>\n\t\t\t\t<method>',
+        'clusternode name="xen02"',
+    ),
     ("CM006", "warning", 'clean_start="0"', 'clean_start="1"', "fence_daemon"),
     (
         "CM008",
@@ -157,17 +164,42 @@ MUTATIONS: list[tuple[str, str, str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize("code,severity,old,new,needle", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+@pytest.mark.parametrize(
+    "code,severity,old,new,needle", MUTATIONS, ids=[f"{m[0]}-{i}" for i, m in enumerate(MUTATIONS)]
+)
 def test_document_rule_fails_on_its_mistake(
     tmp_path: Path, code: str, severity: str, old: str, new: str, needle: str
 ) -> None:
     """CM004: fenced finds no agent for the device and retries the fence for ever.
     CM005: no method to run, the same. CM006: fenced skips startup fencing. CM008:
-    rgmanager never places a service on a name that is no clusternode."""
+    rgmanager never places a service on a name that is no clusternode. The second
+    CM005 case: a ``<method>`` without ``name`` is never counted by libfence's
+    count_methods (``method[N]/@name``)."""
     root = _copy(tmp_path)
     _edit(root, CONF, old, new)
     line = _line(root, "xen01", needle)
     assert _found(root) == [(code, f"{n}/{CONF}", line, severity) for n in NODES]
+
+
+def test_a_working_later_method_takes_over(tmp_path: Path) -> None:
+    """xen03's first method names an undefined device, a second method a defined
+    one: fence_node goes on to method 2 when method 1 fails, so CM004 is silent."""
+    root = _copy(tmp_path)
+    _edit(
+        root,
+        CONF,
+        '<device name="ilo-xen03"/>\n\t\t\t\t</method>',
+        '<device name="ilo-xen3"/>\n\t\t\t\t</method>\n\t\t\t\t<method name="2">'
+        '\n\t\t\t\t\t<device name="ilo-xen03"/>\n\t\t\t\t</method>',
+    )
+    assert _found(root) == []
+    doc = xencfg.load(root / "xen01" / CONF, "cman")
+    node = doc.node("xen03")
+    assert node is not None
+    assert [(m.get("name"), [d.get("name") for d in m.devices]) for m in node.methods] == [
+        ("1", ["ilo-xen3"]),
+        ("2", ["ilo-xen03"]),
+    ]
 
 
 TWO = """<?xml version="1.0"?>

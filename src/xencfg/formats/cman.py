@@ -59,10 +59,19 @@ class Element:
 
 
 @attrs.define(eq=True)
+class FenceMethod(Element):
+    """One ``<fence><method>`` of a node: its name and its ``<device>`` elements."""
+
+    devices: list[Element] = attrs.Factory(list)
+
+
+@attrs.define(eq=True)
 class CmanNode(Element):
     """``clusternode``: name, nodeid, votes, and the fence device names its methods use."""
 
     fence: list[Element] = attrs.Factory(list)
+    #: The ``<fence><method>`` elements, in order (fenced tries them one after another).
+    methods: list[FenceMethod] = attrs.Factory(list)
 
     @property
     def name(self) -> str | None:
@@ -236,7 +245,8 @@ def _tags(text: str) -> list[tuple[int, int, str]]:
 
 #: Where the elements cman reads sit: the root's path, then paths below it.
 _NODE = ("cluster", "clusternodes", "clusternode")
-_FENCE = (*_NODE, "fence", "method", "device")
+_METHOD = (*_NODE, "fence", "method")
+_FENCE = (*_METHOD, "device")
 _DEVICE = ("cluster", "fencedevices", "fencedevice")
 _CMAN = ("cluster", "cman")
 _QUORUMD = ("cluster", "quorumd")
@@ -289,8 +299,12 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
                 doc.cluster = _element(e, count, share)
             elif where == _NODE:
                 doc.nodes.append(_element(e, count, share, CmanNode))
+            elif where == _METHOD:
+                doc.nodes[-1].methods.append(_element(e, count, share, FenceMethod))
             elif where == _FENCE:
-                doc.nodes[-1].fence.append(_element(e, count, share))
+                device = _element(e, count, share)
+                doc.nodes[-1].fence.append(device)
+                doc.nodes[-1].methods[-1].devices.append(device)
             elif where == _DEVICE:
                 doc.fencedevices.append(_element(e, count, share))
             elif where == _CMAN and doc.cman is None:

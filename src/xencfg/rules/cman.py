@@ -14,7 +14,7 @@ from .documents import cman_doc as _cman
 from .documents import domu_doc, hostname_doc, hosts_doc, shellvars_doc
 
 if TYPE_CHECKING:
-    from ..formats.cman import CmanDocument
+    from ..formats.cman import CmanDocument, CmanNode, FenceMethod
 
 
 def _atoi(raw: str | None) -> int:
@@ -164,15 +164,24 @@ def two_node_with_qdisk(item: Loaded) -> Iterator[Finding]:
     )
 
 
+def _runnable(node: CmanNode) -> list[FenceMethod]:
+    """The methods fenced can run: libfence's fence_node counts
+    ``method[N]/@name`` (a method without ``name`` is never found) and fails a method
+    with no ``device`` (``num_devices`` 0 leaves ``error = -1``)."""
+    return [m for m in node.methods if m.get("name") is not None and m.devices]
+
+
 @rule("CM004", "fence-device-undefined", "error", formats=("cman",), hazard=True)
 def fence_device_undefined(item: Loaded) -> Iterator[Finding]:
-    """A node's ``<fence><method><device name=...>`` names no ``<fencedevice>``.
+    """Every fence method of a node names a ``<device>`` no ``<fencedevice>`` defines.
 
-    Why it matters: cman starts, but when that node has to be fenced fenced finds no
-    agent for the device (its ``fencedevice[@name=...]/@agent`` look-up fails), the
-    method fails, and fenced retries for ever: until the failed node is fenced, DLM,
-    GFS and rgmanager stay blocked on every node ("fence xen03 failed"), so no
-    service is recovered.
+    Why it matters: cman starts, but when the node has to be fenced, fenced's
+    fence_node tries its methods in order and each fails where ``use_device`` cannot
+    look up ``/cluster/fencedevices/fencedevice[@name="..."]/@agent`` (libfence
+    agent.c, RHEL 5 and 6): no method succeeds, fenced logs "fence xen03 failed" and
+    retries for ever, and until the node is fenced DLM, GFS and rgmanager stay
+    blocked on every node, so no service is recovered. A node with a later method
+    whose devices are all defined is fenced by that one and is not reported.
 
     Example: ``<device name="ilo-xen3"/>`` while the device is ``<fencedevice
     name="ilo-xen03" agent="fence_ilo" .../>``.
@@ -181,43 +190,54 @@ def fence_device_undefined(item: Loaded) -> Iterator[Finding]:
     NODE`` during a maintenance window.
     """
     doc = _cman(item)
+    defined = {f.get("name") for f in doc.fencedevices}
+    known = ", ".join(sorted(n for n in defined if n)) or "none defined"
     for node in doc.nodes:
-        for device in node.fence:
-            name = device.get("name")
-            if name is not None and doc.fencedevice(name) is None:
-                defined = ", ".join(sorted(f.get("name") or "?" for f in doc.fencedevices))
-                yield make(
-                    "CM004",
-                    f"node {node.name}'s fence device {name!r} is not a fencedevice"
-                    f" ({defined or 'none defined'}): fencing {node.name} fails and"
-                    " recovery blocks",
-                    item.where(device),
-                )
+        methods = _runnable(node)
+        if not methods or any(all(d.get("name") in defined for d in m.devices) for m in methods):
+            continue
+        for method in methods:
+            for device in method.devices:
+                name = device.get("name")
+                if name not in defined:
+                    yield make(
+                        "CM004",
+                        f"node {node.name}'s fence device {name!r} is not a fencedevice"
+                        f" ({known}) and no other method of {node.name} works: fencing"
+                        f" {node.name} always fails and recovery blocks",
+                        item.where(device),
+                    )
 
 
 @rule("CM005", "node-without-fencing", "error", formats=("cman",), hazard=True)
 def node_without_fencing(item: Loaded) -> Iterator[Finding]:
-    """A ``clusternode`` has no ``<fence><method><device>``.
+    """A ``clusternode`` has no fence method fenced can run: no ``<fence><method
+    name=...>`` with a ``<device>`` in it.
 
-    Why it matters: cman and rgmanager start, but when the node fails fenced has no
-    method to run, fencing fails and is retried for ever; DLM, GFS and rgmanager wait
-    for the fence to succeed, so the failed node's services are never recovered and
-    GFS stays frozen on the others. Red Hat supports no cluster without fencing.
+    Why it matters: cman and rgmanager start, but when the node fails fenced has
+    nothing to run: libfence's fence_node finds no method (it counts
+    ``method[N]/@name``, so a ``<method>`` without ``name`` does not count) or only
+    methods without devices, returns an error, and fenced retries for ever; DLM, GFS
+    and rgmanager wait for the fence to succeed, so the failed node's services are
+    never recovered and GFS stays frozen on the others. Red Hat supports no cluster
+    without fencing.
 
     Example: ``<clusternode name="xen03" nodeid="3" votes="1"/>`` with no
-    ``<fence>`` inside.
+    ``<fence>`` inside, or ``<method><device name="ilo-xen03"/></method>``.
 
-    Fix: give the node a method with a device (``<fence><method name="1"><device
-    name="ilo-xen03"/></method></fence>``); ``fence_manual`` only where an admin
-    acknowledges each fence with ``fence_ack_manual``.
+    Fix: give the node a named method with a device (``<fence><method
+    name="1"><device name="ilo-xen03"/></method></fence>``); ``fence_manual`` only
+    where an admin acknowledges each fence with ``fence_ack_manual``.
     """
     doc = _cman(item)
     for node in doc.nodes:
-        if not node.fence:
+        if not _runnable(node):
+            unnamed = any(m.get("name") is None and m.devices for m in node.methods)
+            why = "its fence method has no name" if unnamed else "it has no fence device"
             yield make(
                 "CM005",
-                f"node {node.name} has no fence device: when it fails fenced cannot fence"
-                " it and rgmanager/GFS never recover",
+                f"node {node.name}: {why}, so when it fails fenced cannot fence it and"
+                " rgmanager/GFS never recover",
                 item.where(node),
             )
 
