@@ -155,6 +155,13 @@ MUTATIONS: list[tuple[str, str, str, str, str]] = [
     ),
     ("CM006", "warning", 'clean_start="0"', 'clean_start="1"', "fence_daemon"),
     (
+        "CM010",
+        "warning",
+        'domain="anywhere" exclusive="0" migrate="live" name="mail"',
+        'domain="anywere" exclusive="0" migrate="live" name="mail"',
+        'name="mail"',
+    ),
+    (
         "CM008",
         "warning",
         '<failoverdomainnode name="xen02" priority="2"/>',
@@ -172,7 +179,8 @@ def test_document_rule_fails_on_its_mistake(
 ) -> None:
     """CM004: fenced finds no agent for the device and retries the fence for ever.
     CM005: no method to run, the same. CM006: fenced skips startup fencing. CM008:
-    rgmanager never places a service on a name that is no clusternode. The second
+    rgmanager never places a service on a name that is no clusternode. CM010: a
+    domain rgmanager cannot find lets the service run anywhere. The second
     CM005 case: a ``<method>`` without ``name`` is never counted by libfence's
     count_methods (``method[N]/@name``)."""
     root = _copy(tmp_path)

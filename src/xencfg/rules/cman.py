@@ -320,9 +320,13 @@ def failover_domain_unknown_node(item: Loaded) -> Iterator[Finding]:
     """A ``failoverdomainnode`` names no ``clusternode``.
 
     Why it matters: rgmanager matches domain members against the cluster's node
-    names; an unknown name (a typo, a short name where clusternode has the FQDN) is
-    never a member, so the domain runs its services on fewer nodes than written, and
-    a ``restricted`` domain whose members are all unknown cannot run them at all.
+    names exactly: fo_domain.c looks the member's nodeid up as
+    ``clusternode[@name="..."]/@nodeid`` and logs "Node xen2 has no nodeid
+    attribute" (nodeid -1, never a member); RHEL 5.0's node_in_domain compares
+    names with strcmp. An unknown name (a typo, a short name where clusternode has
+    the FQDN, another case) is never a member, so the domain runs its services on
+    fewer nodes than written, and a ``restricted`` domain whose members are all
+    unknown cannot run them at all.
 
     Example: ``<failoverdomainnode name="xen3"/>`` while the node is ``xen03``.
 
@@ -427,3 +431,33 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
             item.where(doc.cluster),
             [source.where()] if source is not None else [],
         )
+
+
+@rule("CM010", "service-domain-undefined", "warning", formats=("cman",))
+def service_domain_undefined(item: Loaded) -> Iterator[Finding]:
+    """A ``<vm domain="...">`` names no ``<failoverdomain>``.
+
+    Why it matters: rgmanager looks the domain up (in any case) and, not finding it,
+    logs "#66: Domain 'anywere' specified for resource group vm:mail nonexistent!"
+    and treats every node as the best place (fo_domain.c node_should_start): the
+    guest may start or fail over to a node the intended ``restricted`` domain was
+    meant to keep it off (one without its storage), and ``ordered`` priorities are
+    lost.
+
+    Example: ``<vm name="mail" domain="anywere" .../>`` while the domain is
+    ``<failoverdomain name="anywhere" restricted="1">``.
+
+    Fix: name an existing failover domain (``clustat`` / ``clusvcadm`` show the
+    service's placement after ``ccs_tool update``).
+    """
+    doc = _cman(item)
+    domains = {(d.name or "").lower() for d in doc.failoverdomains}
+    for vm in doc.vms:
+        domain = vm.get("domain")
+        if domain and domain.lower() not in domains:
+            yield make(
+                "CM010",
+                f"vm {vm.get('name')!r} names failover domain {domain!r}, which does not"
+                " exist: rgmanager places it on any node, restricted or not",
+                item.where(vm),
+            )
