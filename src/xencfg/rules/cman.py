@@ -65,11 +65,16 @@ def two_node_mismatch(item: Loaded) -> Iterator[Finding]:
 
 
 def _copies(cluster: Cluster) -> list[tuple[Loaded, CmanDocument]]:
-    """One cluster.conf per node (its first), loose files left out: the copies ccsd
-    or ``cman_tool version -r`` keep in step."""
+    """One cluster.conf per node (/etc/cluster/cluster.conf, else its first cman
+    file), loose files left out: the copies ccsd or ``cman_tool version -r`` keep
+    in step."""
     out: list[tuple[Loaded, CmanDocument]] = []
     seen: set[str] = set()
-    for item in cluster.docs("cman"):
+    items = sorted(
+        cluster.docs("cman"),
+        key=lambda i: i.file.path.parts[-2:] != ("cluster", "cluster.conf"),
+    )  # /etc/cluster/cluster.conf first, before any other file that reads as cman
+    for item in items:
         if item.node and item.node not in seen:
             seen.add(item.node)
             out.append((item, _cman(item)))
