@@ -588,13 +588,22 @@ class _Current:
                     )
 
     def anonymous_node_max(self, clone: Any) -> None:
-        """A finding: an anonymous clone runs one instance per node whatever clone-node-max
-        says (crm_verify: 'anonymous clones support only one instance per node')."""
-        meta = {
-            nv.get("name"): nv.get("value", "") for nv in clone.iterfind("meta_attributes/nvpair")
-        }
-        unique = meta.get("globally-unique", "false").lower() in ("true", "yes", "1", "on", "y")
-        node_max = meta.get("clone-node-max", "1")
+        """Findings on clone uniqueness, and ``clone-node-max`` above 1 on an anonymous clone
+        written as 1: Pacemaker runs it one instance per node whatever it says and calls it
+        a configuration error (lib/pengine/clone.c, clone_unpack; crm_verify 2.1.5: 'Ignoring
+        promoted-max for C because anonymous clones support only one instance per node')."""
+        first: dict[str, Any] = {}  # the first nvpair of a name counts
+        for nv in clone.iterfind("meta_attributes/nvpair"):
+            first.setdefault(nv.get("name"), nv)
+        unique_nv, node_max_nv = first.get("globally-unique"), first.get("clone-node-max")
+        unique = unique_nv is not None and unique_nv.get("value", "").strip().lower() in (
+            "true",
+            "yes",
+            "1",
+            "on",
+            "y",
+        )
+        node_max = (node_max_nv.get("value", "") if node_max_nv is not None else "1").strip()
         classes = {p.get("class") for p in clone.iter("primitive")} - {None, "ocf", "stonith"}
         if unique and classes:
             self.note(
@@ -605,12 +614,14 @@ class _Current:
                 "unpacking); heartbeat 2 kept them apart",
                 "warning",
             )
-        if not unique and node_max.isdigit() and int(node_max) > 1:
+        if not unique and node_max_nv is not None and node_max.isdigit() and int(node_max) > 1:
+            node_max_nv.set("value", "1")
             self.note(
                 clone,
-                f"clone-node-max={node_max!r} on an anonymous clone: Pacemaker runs one "
+                f"clone-node-max={node_max!r} -> '1' on an anonymous clone: Pacemaker runs one "
                 "instance per node (set globally-unique=true if several were meant)",
-                "crm_verify reports it as an error; kept as the input says",
+                "Pacemaker ignores a higher value and crm_verify reports a configuration "
+                "error; 1 is what the cluster runs",
                 "warning",
             )
 

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ...cluster import (
     Cluster,
     Loaded,
@@ -281,6 +283,73 @@ def ocfs2_not_cloned(item: Loaded) -> Iterator[Finding]:
                 f"OCFS2 filesystem '{prim.id}' is not cloned: it would be mounted on one node",
                 item.where(prim),
             )
+
+
+def _clone_option(res: Any, defaults: dict[str, str | None], name: str) -> tuple[str | None, Any]:
+    """A clone's option as the CRM reads it (its own meta, attribute or, in heartbeat 2,
+    instance nvpair; else ``rsc_defaults``) and the element that sets it (or ``None``)."""
+    from .guests import _meta_place
+
+    value = res.meta(name)
+    if value is None:
+        return defaults.get(name), None
+    place = _meta_place(res, name)
+    return value, place if place is not res else None
+
+
+@rule("CB024", "anonymous-clone-node-max", "error", formats=("cib",))
+def anonymous_clone_node_max(item: Loaded) -> Iterator[Finding]:
+    """An anonymous clone (``globally-unique`` false) with ``clone-node-max`` above 1.
+
+    Why it matters: the instances of an anonymous clone are interchangeable, so the CRM
+    runs at most one per node: it logs a configuration error, uses ``clone-node-max=1``
+    and ``crm_verify`` says "Errors found during check: config not valid". Pacemaker's
+    clone unpacking has done so since the CRM of Pacemaker 0.6.0 (lib/crm/pengine/clone.c:
+    "Anonymous clones (%s) may only support one copy per node"), Pacemaker 1.0.0 to 2.0.3
+    with that text, 2.0.4 to 2.1.6 as "Ignoring promoted-max for %s because anonymous
+    clones support only one instance per node" (2.1.5's crm_verify prints that, naming the
+    wrong option), 2.1.7 and later "Ignoring clone-node-max of %d for %s because ...".
+    Whoever wrote 2 wanted two instances per node (a CLUSTERIP clone's two hash buckets
+    on one survivor) and gets one.
+
+    Since Pacemaker 1.0.2 a clone without ``globally-unique`` is anonymous
+    (lib/pengine/complex.c: unique only when ``crm_is_true``); heartbeat 2's crm.dtd
+    defaults ``globally_unique`` to true, so there only an explicit false counts, and the
+    finding is a warning: heartbeat 2.1's own CRM may predate the check, but the CIB
+    converted for Pacemaker has it (``xencfg cib convert`` writes ``clone-node-max=1``
+    for such a clone, as Pacemaker runs it).
+
+    Example: ``<clone id="ip-clone">`` with ``clone-node-max=2`` and no ``globally-unique``.
+
+    Fix: ``globally-unique=true`` if several instances per node are meant (the agent must
+    support unique clones: IPaddr2 with ``clusterip_hash``), else ``clone-node-max=1``.
+    """
+    from ...formats.cib.model import Clone
+    from ...formats.cib.values import parse_bool
+
+    doc = _cib(item)
+    hb2 = doc.dialect == "heartbeat-2"
+    defaults = {} if hb2 else doc.rsc_defaults
+    for res in doc.all_resources():
+        if not isinstance(res, Clone):
+            continue
+        raw_max, place = _clone_option(res, defaults, "clone-node-max")
+        unique_raw, _ = _clone_option(res, defaults, "globally-unique")
+        if hb2 and unique_raw is None:
+            continue  # crm.dtd: globally_unique defaults to 'true'
+        if parse_bool(unique_raw) is True:
+            continue  # crm_is_true: anything else is anonymous
+        node_max = (raw_max or "").strip()
+        if not node_max.isdigit() or int(node_max) <= 1:
+            continue
+        found = make(
+            "CB024",
+            f"{res.kind} '{res.id}' is anonymous (globally-unique "
+            f"{'false' if unique_raw is not None else 'unset'}) with clone-node-max={node_max}:"
+            " Pacemaker runs one instance per node and calls this a configuration error",
+            item.where(place if place is not None else res),
+        )
+        yield attrs.evolve(found, severity="warning") if hb2 else found
 
 
 #: Operations that run while a resource is moving away: a start delay slows failover.
