@@ -1,0 +1,171 @@
+"""CIB lint and conversion verdicts checked against Pacemaker's and the agents' sources
+(clusters we have not seen: Pacemaker 1.0 syntax, heartbeat 2 and openais CIBs).
+
+Each test names the source line that backs the expected behaviour; the fixtures are in
+tests/fixtures/cib-truth/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import crm_verify_file
+from test_cib_convert import crm_verify_output
+from xencfg import lint
+from xencfg.formats.cib.convert import convert
+from xencfg.formats.cib.upgrade import upgrade
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cib-truth"
+SAFE = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text()
+
+
+def findings(path: Path, code: str) -> list[tuple[str, str, int]]:
+    return [(f.code, f.severity, f.line) for f in lint.run([str(path)], select=[code]).findings]
+
+
+def meta(text: str, rsc: str) -> dict[str, str]:
+    """The meta nvpairs of resource ``rsc`` in a converted CIB (first of a name wins)."""
+    root = etree.fromstring(text.encode(), SAFE)
+    el = root.find(f".//*[@id='{rsc}']")
+    assert el is not None
+    out: dict[str, str] = {}
+    for nv in el.iterfind("meta_attributes/nvpair"):
+        out.setdefault(nv.get("name", ""), nv.get("value", ""))
+    return out
+
+
+# -- anonymous clones with clone-node-max > 1 ----------------------------------------
+
+
+def test_cb024_anonymous_clone_node_max(tmp_path: Path) -> None:
+    """Pacemaker's clone unpacking forces an anonymous clone to one instance per node and
+    flags a configuration error: Pacemaker-1.0.0 lib/pengine/clone.c clone_unpack
+    ("Anonymous clones (%s) may only support one copy per node"), 2.1.5 lib/pengine/clone.c
+    l.315-318 (pcmk__config_err "Ignoring promoted-max for %s because anonymous clones
+    support only one instance per node"); crm_verify 2.1.5 exits 78 "config not valid".
+    A clone without globally-unique is anonymous since 1.0.2 (lib/pengine/complex.c:
+    ``if(crm_is_true(value) || top->variant < pe_clone)``). With globally-unique=true
+    crm_verify takes it (rc 0) and CB024 is quiet."""
+    bad, good = FIXTURES / "cb024-anonymous.xml", FIXTURES / "cb024-unique.xml"
+    assert findings(bad, "CB024") == [("CB024", "error", 14)]
+    assert findings(good, "CB024") == []
+    rc, out = crm_verify_file(bad)
+    assert rc != 0 and "config not valid" in out
+    verbose = crm_verify_output(bad.read_text(), tmp_path)
+    assert "anonymous clones support only one instance per node" in verbose
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+
+
+def test_cb024_heartbeat2_counts_only_an_explicit_false() -> None:
+    """crm.dtd: <!ATTLIST clone globally_unique (true|yes|1|false|no|0) 'true'>: a
+    heartbeat 2 clone without it is unique, so only an explicit false counts, and as a
+    warning (heartbeat 2.1's own CRM may predate the check, Pacemaker 0.6.0 has it:
+    lib/crm/pengine/clone.c "Anonymous clones (%s) may only support one copy")."""
+    assert findings(FIXTURES / "cb024-hb2-anonymous.xml", "CB024") == [
+        ("CB024", "warning", 14)
+    ]
+    assert findings(FIXTURES / "cb024-hb2-default.xml", "CB024") == []
+
+
+def test_convert_never_writes_anonymous_clone_node_max(tmp_path: Path) -> None:
+    """``cib convert`` (to 1.0 and to current) writes clone-node-max=1 for a heartbeat 2
+    clone with globally_unique=false and clone_node_max=2 (what Pacemaker runs, see
+    above), reports it as a warning, and crm_verify then finds no error; the same clone
+    with heartbeat's default uniqueness keeps 2 (globally-unique=true is written)."""
+    src = fixture("cb024-hb2-anonymous.xml")
+    for result in (convert(src), upgrade(src)):
+        assert meta(result.text, "ip-clone")["clone-node-max"] == "1"
+        assert any(c.kind == "warning" and "anonymous" in c.what for c in result.changes)
+    current = tmp_path / "current.xml"
+    current.write_text(upgrade(src).text)
+    rc, out = crm_verify_file(current)
+    assert rc == 0, out
+    kept = convert(fixture("cb024-hb2-default.xml")).text
+    assert meta(kept, "ip-clone")["clone-node-max"] == "2"
+    assert meta(kept, "ip-clone")["globally-unique"] == "true"
+
+
+# -- a clone's options in heartbeat 2 instance attributes -----------------------------
+
+
+def test_convert_keeps_notify_of_a_drbd_master_slave(tmp_path: Path) -> None:
+    """heartbeat 2 read every instance attribute of a resource, a clone's too, as its
+    options (Pacemaker-0.6.0 lib/crm/pengine/complex.c get_meta_attributes: "populate from
+    the regular attributes until the GUI can create meta attributes"; common_unpack then
+    reads XML_RSC_ATTR_NOTIFY from rsc->meta). upgrade06 dropped a clone's instance
+    attributes but eight names, so ``notify=yes`` went, and ocf:linbit:drbd refuses to
+    start without notifications (drbd-utils scripts/drbd.ocf _drbd_validate_all: "you
+    really should enable notify when using this RA", OCF_ERR_CONFIGURED). It is moved
+    to meta."""
+    src = fixture("drbd-ms-hb2.xml")
+    for result in (convert(src), upgrade(src)):
+        assert meta(result.text, "ms-r0")["notify"] == "yes"
+        assert not any(
+            c.kind == "drop-element" and "notify" in c.what for c in result.changes
+        )
+    dropped = src.replace('name="notify"', 'name="bogus_option"')
+    assert any("bogus_option" in c.what for c in convert(dropped).changes)
+
+
+def test_drbd_master_slave_globally_unique_is_not_refused(tmp_path: Path) -> None:
+    """heartbeat 2's default uniqueness (crm.dtd 'true') is written for a DRBD
+    master/slave too, and that is no refusal: drbd-utils scripts/drbd.ocf
+    _drbd_validate_all checks clone-node-max = 1, master-node-max = 1, master-max <= 2 and
+    (DRBD 8) clone-max <= 2 with meta_expect, never globally-unique (no version of drbd.ocf
+    in LINBIT/drbd or drbd-utils reads OCF_RESKEY_CRM_meta_globally_unique), and
+    Pacemaker accepts a unique promotable clone (crm_verify rc 0). So the conversion keeps
+    it, with no warning about it, and lint says nothing."""
+    src = fixture("drbd-ms-hb2.xml")
+    result = upgrade(src)
+    assert meta(result.text, "ms-r0")["globally-unique"] == "true"
+    assert not any(
+        c.kind in ("warning", "manual", "safety") and "unique" in c.what for c in result.changes
+    )
+    out = tmp_path / "ms.xml"
+    out.write_text(result.text)
+    rc, text = crm_verify_file(out)
+    assert rc == 0, text
+    found = lint.run([str(out)], select=["CB"]).findings
+    assert not [f for f in found if f.severity == "error"], found
+
+
+# -- node ids by the stack that wrote them --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stack", "ids", "says"),
+    [
+        ("", "uuid", "is heartbeat's UUID"),
+        ("Heartbeat", "uuid", "is heartbeat's UUID"),
+        ("openais", "uname", "as Pacemaker on openais (the classic plugin) names a node"),
+        ("classic openais (with plugin)", "uname", "on openais (the classic plugin)"),
+        ("cman", "uname", "as Pacemaker on cman names a node"),
+        ("", "uname", "as Pacemaker on openais or cman names a node"),
+    ],
+)
+def test_node_id_is_named_by_its_stack(stack: str, ids: str, says: str) -> None:
+    """heartbeat names a node by its UUID; Pacemaker on openais (classic plugin) and cman
+    by its uname (Pacemaker-1.0.8 lib/common/cluster.c get_uuid: ``if(is_openais_cluster())
+    uuid_calc = crm_strdup(uname)``; Pacemaker-1.1.10 lib/cluster/cluster.c crm_peer_uuid:
+    pcmk_cluster_cman and pcmk_cluster_classic_ais use the uname). The report says which,
+    not "heartbeat's UUID" for every CIB."""
+    src = fixture("drbd-ms-hb2.xml")
+    if ids == "uname":
+        src = src.replace('id="6d3f2c1e-1111-2222-3333-444455556666"', 'id="xen1"')
+    if stack:
+        src = src.replace(
+            '<nvpair id="o1"',
+            f'<nvpair id="o2" name="cluster-infrastructure" value="{stack}"/><nvpair id="o1"',
+        )
+    notes = [c.what for c in upgrade(src).changes if c.kind == "manual" and "xen1" in c.what]
+    assert len(notes) == 1 and says in notes[0], notes
+    if stack.lower() not in ("", "heartbeat"):
+        assert "heartbeat" not in notes[0]
