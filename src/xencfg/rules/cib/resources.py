@@ -380,22 +380,55 @@ def start_delay_on_stop(item: Loaded) -> Iterator[Finding]:
                 )
 
 
+def rule_matches(rule: Any, node: str) -> bool | None:
+    """Whether a location ``rule`` matches ``node`` as Pacemaker's test_rule evaluates it
+    (Pacemaker-1.0.8 lib/pengine/rules.c): ``and`` unless ``boolean_op`` is ``or``,
+    nested rules, ``#uname`` compared with strcasecmp (test_attr_expression, type
+    string: the default for eq/ne), an empty rule true for ``and`` and false for ``or``.
+    ``None`` when the answer depends on what xencfg does not know: a date expression
+    (the rule holds at some times), another node attribute, a rule limited to a role,
+    ``#uname`` compared as a number or version or with lt/gt."""
+    if rule.role is not None:
+        return None
+    results: list[bool | None] = [_expression_matches(e, node) for e in rule.expressions]
+    results += [rule_matches(r, node) for r in rule.rules]
+    either = rule.boolean_op == "or"
+    if not results:
+        return not either
+    if either:
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+    if any(r is False for r in results):
+        return False
+    return True if all(r is True for r in results) else None
+
+
+def _expression_matches(expr: Any, node: str) -> bool | None:
+    if expr.tag != "expression" or expr.attribute != "#uname":
+        return None
+    if expr.el.get("type", "string") != "string":
+        return None
+    op, value = expr.operation, expr.value
+    if op == "defined":
+        return True
+    if op == "not_defined":
+        return False
+    if op in ("eq", "ne") and value is not None:
+        same = value.lower() == node.lower()
+        return same if op == "eq" else not same
+    return None
+
+
 def _banned_from(loc: Any, node: str) -> bool:
-    """Whether a location constraint keeps its resource off ``node`` (-INFINITY)."""
+    """Whether a location constraint surely keeps its resource off ``node``: ``node=``
+    with -INFINITY, or a -INFINITY rule that matches ``node`` whatever the time and the
+    node attributes (:func:`rule_matches`)."""
     from ...formats.cib.values import INFINITY
 
     if loc.node == node and loc.score == -INFINITY:
         return True
-    for r in loc.rules:
-        if r.score != -INFINITY:
-            continue
-        exprs = r.expressions
-        names = any(
-            e.attribute == "#uname" and e.operation == "eq" and e.value == node for e in exprs
-        )
-        if names and (r.boolean_op == "or" or len(exprs) == 1):
-            return True
-    return False
+    return any(r.score == -INFINITY and rule_matches(r, node) is True for r in loc.rules)
 
 
 @rule("CB019", "stonith-may-fence-itself", "warning", scope="cluster", hazard=True)
