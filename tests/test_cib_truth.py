@@ -69,9 +69,7 @@ def test_cb024_heartbeat2_counts_only_an_explicit_false() -> None:
     heartbeat 2 clone without it is unique, so only an explicit false counts, and as a
     warning (heartbeat 2.1's own CRM may predate the check, Pacemaker 0.6.0 has it:
     lib/crm/pengine/clone.c "Anonymous clones (%s) may only support one copy")."""
-    assert findings(FIXTURES / "cb024-hb2-anonymous.xml", "CB024") == [
-        ("CB024", "warning", 14)
-    ]
+    assert findings(FIXTURES / "cb024-hb2-anonymous.xml", "CB024") == [("CB024", "warning", 14)]
     assert findings(FIXTURES / "cb024-hb2-default.xml", "CB024") == []
 
 
@@ -108,9 +106,7 @@ def test_convert_keeps_notify_of_a_drbd_master_slave(tmp_path: Path) -> None:
     src = fixture("drbd-ms-hb2.xml")
     for result in (convert(src), upgrade(src)):
         assert meta(result.text, "ms-r0")["notify"] == "yes"
-        assert not any(
-            c.kind == "drop-element" and "notify" in c.what for c in result.changes
-        )
+        assert not any(c.kind == "drop-element" and "notify" in c.what for c in result.changes)
     dropped = src.replace('name="notify"', 'name="bogus_option"')
     assert any("bogus_option" in c.what for c in convert(dropped).changes)
 

@@ -326,14 +326,14 @@ DB = """      <primitive id="db" class="ocf" provider="heartbeat" type="Dummy"/>
 def _rule_form_tree(tmp_path: Path, form: str) -> Path:
     constraints, symmetric, _, _ = RULE_FORMS[form]
     root = _copy(tmp_path / form)
-    _edit_cib(root, "    <constraints/>", f"    <constraints>\n      {constraints}\n    </constraints>")
+    _edit_cib(
+        root, "    <constraints/>", f"    <constraints>\n      {constraints}\n    </constraints>"
+    )
     if "db" in constraints:
         _edit_cib(root, "    </resources>", DB)
     if not symmetric:
         old = '<nvpair id="opt-stonith-enabled" name="stonith-enabled" value="false"/>'
-        _edit_cib(
-            root, old, old + '<nvpair id="opt-sym" name="symmetric-cluster" value="false"/>'
-        )
+        _edit_cib(root, old, old + '<nvpair id="opt-sym" name="symmetric-cluster" value="false"/>')
     return root
 
 
