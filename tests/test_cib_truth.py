@@ -165,3 +165,48 @@ def test_node_id_is_named_by_its_stack(stack: str, ids: str, says: str) -> None:
     assert len(notes) == 1 and says in notes[0], notes
     if stack.lower() not in ("", "heartbeat"):
         assert "heartbeat" not in notes[0]
+
+
+# -- OCFS2 outside a clone, by stack ----------------------------------------------------
+
+OCFS2_CIB = """<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-1.0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="o">
+        <nvpair id="o1" name="stonith-enabled" value="false"/>{stack}
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+      <primitive id="pool" class="ocf" provider="heartbeat" type="Filesystem">
+        <instance_attributes id="pool-ia">
+          <nvpair id="pool-dev" name="device" value="/dev/sdb1"/>
+          <nvpair id="pool-dir" name="directory" value="/etc/xen/vm"/>
+          <nvpair id="pool-fs" name="fstype" value="ocfs2"/>
+        </instance_attributes>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+@pytest.mark.parametrize(
+    ("stack", "severity"),
+    [("", "error"), ("Heartbeat", "error"), ("openais", "warning"), ("cman", "warning")],
+)
+def test_cb017_severity_follows_the_stack(tmp_path: Path, stack: str, severity: str) -> None:
+    """resource-agents <= 3.9.5 heartbeat/Filesystem ocfs2_init: on heartbeat (SLES 10's
+    OCFS2 integration) "ocfs2 must be run as a clone." (OCF_ERR_GENERIC); on openais,
+    corosync or cman it returns before that check (3.9.6, a753a0fdf, dropped it), so a
+    plain OCFS2 primitive mounts on one node: a warning there, an error elsewhere."""
+    option = (
+        f'\n        <nvpair id="o2" name="cluster-infrastructure" value="{stack}"/>'
+        if stack
+        else ""
+    )
+    path = tmp_path / "cib.xml"
+    path.write_text(OCFS2_CIB.format(stack=option))
+    assert [f[:2] for f in findings(path, "CB017")] == [("CB017", severity)]

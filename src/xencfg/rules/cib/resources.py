@@ -268,21 +268,31 @@ def ocfs2_not_cloned(item: Loaded) -> Iterator[Finding]:
     """A ``Filesystem`` resource with ``fstype=ocfs2`` that is not inside a clone.
 
     Why it matters: OCFS2 exists to be mounted on every node at once; as a
-    plain primitive the CRM mounts it on one node only, the others never get
-    it, and the Filesystem agent refuses OCFS2 outside a clone.
+    plain primitive the CRM mounts it on one node only and the others never get
+    it. On heartbeat (SLES 10's OCFS2 integration) the Filesystem agent refuses
+    it outright: resource-agents up to 3.9.5, heartbeat/Filesystem ocfs2_init,
+    "ocfs2 must be run as a clone." (OCF_ERR_GENERIC; on heartbeat elsewhere
+    "ocfs2 is not compatible with your environment"). On openais, cman or
+    corosync (``cluster-infrastructure``) the agent returns before that check
+    (and 3.9.6 dropped it): the mount works on one node, so the finding is a
+    warning there.
 
     Example: ``<primitive type="Filesystem">`` with ``fstype=ocfs2`` directly
     under ``<resources>``.
 
     Fix: wrap it in ``<clone>`` (``globally_unique=false``, ``clone_node_max=1``).
     """
-    for prim in _cib(item).primitives:
+    doc = _cib(item)
+    stack = (doc.option("cluster-infrastructure") or "").strip().lower()
+    mounts_anyway = any(word in stack for word in ("openais", "corosync", "cman"))
+    for prim in doc.primitives:
         if _is_ocfs2_fs(prim) and not _in_clone(prim.el):
-            yield make(
+            found = make(
                 "CB017",
                 f"OCFS2 filesystem '{prim.id}' is not cloned: it would be mounted on one node",
                 item.where(prim),
             )
+            yield attrs.evolve(found, severity="warning") if mounts_anyway else found
 
 
 def _clone_option(res: Any, defaults: dict[str, str | None], name: str) -> tuple[str | None, Any]:
