@@ -210,3 +210,68 @@ def test_cb017_severity_follows_the_stack(tmp_path: Path, stack: str, severity: 
     path = tmp_path / "cib.xml"
     path.write_text(OCFS2_CIB.format(stack=option))
     assert [f[:2] for f in findings(path, "CB017")] == [("CB017", severity)]
+
+
+# -- crm_verify's configuration errors lint lacked: on-fail=fence, promotable non-OCF ----
+
+
+def test_cb025_on_fail_fence_without_fencing(tmp_path: Path) -> None:
+    """Pacemaker 2.1.5 lib/pengine/pe_actions.c (unpack_operation): "Resetting 'on-fail'
+    for operation 'web_monitor_10000' to 'stop' because 'fence' is not valid when fencing
+    is disabled" (pcmk__config_err; since 0.6.0's "Specifying on_fail=fence and
+    stonith-enabled=false makes no sense"); crm_verify exits 78, and takes on-fail=block."""
+    bad, good = FIXTURES / "cb025-fence-off.xml", FIXTURES / "cb025-block.xml"
+    assert findings(bad, "CB025") == [("CB025", "error", 13)]
+    assert findings(good, "CB025") == []
+    verbose = crm_verify_output(bad.read_text(), tmp_path)
+    assert "'fence' is not valid when fencing is disabled" in verbose
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+    on = bad.read_text().replace('value="false"', 'value="true"')
+    (tmp_path / "on.xml").write_text(on)
+    assert findings(tmp_path / "on.xml", "CB025") == []
+
+
+def test_cb025_counts_op_defaults_and_heartbeat2_default(tmp_path: Path) -> None:
+    """op_defaults' on-fail applies to every op; a heartbeat 2 CIB without
+    stonith_enabled runs without fencing (crm.dtd era default)."""
+    text = (FIXTURES / "cb025-fence-off.xml").read_text()
+    text = text.replace(' on-fail="fence"', "").replace(
+        "<constraints/>",
+        '<constraints/><op_defaults><meta_attributes id="od"><nvpair id="od1" '
+        'name="on-fail" value="fence"/></meta_attributes></op_defaults>',
+    )
+    path = tmp_path / "defaults.xml"
+    path.write_text(text)
+    assert [f[0] for f in findings(path, "CB025")] == ["CB025", "CB025"]
+    hb2 = (
+        '<cib admin_epoch="0" epoch="1" num_updates="0"><configuration><crm_config/>'
+        "<nodes/><resources>"
+        '<primitive id="web" class="ocf" provider="heartbeat" type="Dummy"><operations>'
+        '<op id="m" name="monitor" interval="10s" on_fail="fence"/></operations></primitive>'
+        "</resources><constraints/></configuration><status/></cib>\n"
+    )
+    path = tmp_path / "hb2.xml"
+    path.write_text(hb2)
+    assert [f[0] for f in findings(path, "CB025")] == ["CB025"]
+
+
+def test_cb026_promotable_non_ocf_agent(tmp_path: Path) -> None:
+    """Pacemaker 2.1.5 lib/pengine/native.c native_unpack: "Resource r0:0 is of type
+    heartbeat and therefore cannot be used as a promotable clone resource", then
+    unpack_resources "Ignoring <master> resource 'ms-r0' because configuration is
+    invalid" (since 1.1.9, commit 9ffca15819); ocf:linbit:drbd in the same master is
+    taken (rc 0). Declared older than 1.1.9: a warning."""
+    from xencfg.formats.schema import Version
+
+    bad, good = FIXTURES / "cb026-heartbeat-master.xml", FIXTURES / "cb026-ocf-master.xml"
+    assert findings(bad, "CB026") == [("CB026", "error", 15)]
+    assert findings(good, "CB026") == []
+    verbose = crm_verify_output(bad.read_text(), tmp_path)
+    assert "cannot be used as a promotable clone resource" in verbose
+    assert "Ignoring <master> resource 'ms-r0'" in verbose
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+    old = {"pacemaker": Version.parse("1.0.12")}
+    found = lint.run([str(bad)], select=["CB026"], versions=old).findings
+    assert [f.severity for f in found] == ["warning"]

@@ -362,6 +362,71 @@ def anonymous_clone_node_max(item: Loaded) -> Iterator[Finding]:
         yield attrs.evolve(found, severity="warning") if hb2 else found
 
 
+@rule("CB026", "promotable-non-ocf-agent", "error", formats=("cib",))
+def promotable_non_ocf_agent(item: Loaded) -> Iterator[Finding]:
+    """A master/slave (promotable clone) of an agent that is not OCF.
+
+    Why it matters: only OCF agents have promote and demote actions. Since Pacemaker
+    1.1.9 (commit 9ffca15819, lib/pengine/native.c native_unpack: "Resource %s is of
+    type %s and therefore cannot be used as a master/slave resource"; 2.1.5: "... as a
+    promotable clone resource") the scheduler refuses the primitive, ignores the whole
+    master/slave ("Ignoring <master> resource ... because configuration is invalid")
+    and every constraint naming it ("... is not a valid resource or tag"): nothing of it
+    runs, and crm_verify says "config not valid". An older Pacemaker takes it and then
+    asks the script to promote, which a heartbeat resource.d or LSB script cannot do:
+    a warning where the release in force is declared older than 1.1.9. heartbeat 2
+    CIBs are not checked (``xencfg cib convert`` names the agent as a manual step).
+
+    Example: ``<master id="ms-r0">`` around ``<primitive class="heartbeat"
+    type="drbddisk">``.
+
+    Fix: use an OCF agent that can promote (``ocf:linbit:drbd`` for ``drbddisk``), or
+    make it a plain resource or clone.
+    """
+    from ...versions import PACEMAKER_1_1_9
+
+    doc = _cib(item)
+    if doc.dialect == "heartbeat-2":
+        return
+    older = item.versions.of("pacemaker", item.node).older_than(PACEMAKER_1_1_9)
+    for prim in doc.primitives:
+        if prim.rclass in (None, "ocf"):
+            continue
+        holder = next(
+            (a for a in prim.el.iterancestors() if _tag(a) in ("master", "master_slave")),
+            None,
+        )
+        if holder is None:
+            holder = next((a for a in prim.el.iterancestors() if _promotable(a)), None)
+        if holder is None:
+            continue
+        found = make(
+            "CB026",
+            f"'{prim.id}' ({prim.agent}) is in promotable '{holder.get('id')}': only OCF "
+            "agents can be promoted; Pacemaker 1.1.9 and later ignore the whole resource "
+            "and its constraints",
+            item.where(prim),
+            [item.where(holder)],
+        )
+        yield attrs.evolve(found, severity="warning") if older else found
+
+
+def _promotable(el: Any) -> bool:
+    """A ``<clone>`` whose meta attributes say ``promotable=true`` (Pacemaker 2)."""
+    from ...formats.cib.values import parse_bool
+
+    if _tag(el) != "clone":
+        return False
+    return any(
+        _tag(nv) == "nvpair"
+        and nv.get("name") == "promotable"
+        and parse_bool(nv.get("value")) is True
+        for meta in el
+        if _tag(meta) == "meta_attributes"
+        for nv in meta
+    )
+
+
 #: Operations that run while a resource is moving away: a start delay slows failover.
 _NO_DELAY_OPS = ("stop", "migrate_to", "migrate_from", "demote")
 
