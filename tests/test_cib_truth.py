@@ -275,3 +275,28 @@ def test_cb026_promotable_non_ocf_agent(tmp_path: Path) -> None:
     old = {"pacemaker": Version.parse("1.0.12")}
     found = lint.run([str(bad)], select=["CB026"], versions=old).findings
     assert [f.severity for f in found] == ["warning"]
+
+
+def test_cb027_stop_on_fail_not_allowed(tmp_path: Path) -> None:
+    """Pacemaker 2.1.5 lib/pengine/pe_actions.c unpack_operation_on_fail
+    (valid_stop_on_fail: not standby, demote or stop, since 2.0.5): "Resetting 'on-fail'
+    for web stop action to default value because 'stop' is not allowed for stop";
+    crm_verify exits 78, and takes on-fail=block (the fixture's status has web running
+    on xen1, banned there, so a stop is scheduled). Declared older than 2.0.5 only
+    standby is refused (1.0's utils.c "on-fail=standby is not allowed for stop
+    actions")."""
+    from xencfg.formats.schema import Version
+
+    bad, good = FIXTURES / "cb027-stop-on-fail-stop.xml", FIXTURES / "cb027-stop-on-fail-block.xml"
+    assert findings(bad, "CB027") == [("CB027", "error", 14)]
+    assert findings(good, "CB027") == []
+    verbose = crm_verify_output(bad.read_text(), tmp_path)
+    assert "because 'stop' is not allowed for stop" in verbose
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+    old = {"pacemaker": Version.parse("1.1.12")}
+    assert lint.run([str(bad)], select=["CB027"], versions=old).findings == []
+    standby = tmp_path / "standby.xml"
+    standby.write_text(bad.read_text().replace('on-fail="stop"', 'on-fail="standby"'))
+    found = lint.run([str(standby)], select=["CB027"], versions=old).findings
+    assert [f.code for f in found] == ["CB027"]

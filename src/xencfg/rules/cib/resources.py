@@ -427,6 +427,49 @@ def _promotable(el: Any) -> bool:
     )
 
 
+@rule("CB027", "stop-on-fail-not-allowed", "error", formats=("cib",))
+def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
+    """A ``stop`` operation with ``on-fail`` ``standby``, ``stop`` or ``demote``.
+
+    Why it matters: a failed stop leaves the resource in an unknown state, so the
+    scheduler does not take these values for it: it reports a configuration error and
+    uses the default instead, which is to fence the node (or to block the resource when
+    fencing is off), not what the value says. ``standby`` since Pacemaker 1.0.0
+    (lib/pengine/utils.c "on-fail=standby is not allowed for stop actions"), ``stop`` and
+    ``demote`` since 2.0.5 (valid_stop_on_fail; 2.1.5 lib/pengine/pe_actions.c
+    "Resetting 'on-fail' for %s stop action to default value because '%s' is not
+    allowed for stop"; crm_verify "config not valid"). Where the release in force is
+    declared older than 2.0.5, only ``standby`` is reported. ``op_defaults`` count;
+    heartbeat 2 CIBs are not checked (0.6 knew no ``standby``).
+
+    Example: ``<op name="stop" interval="0" on-fail="stop"/>``.
+
+    Fix: remove ``on-fail`` from the stop operation (fence, or block without fencing)
+    or say ``block`` or ``fence``.
+    """
+    from ...versions import PACEMAKER_2_0_5
+
+    doc = _cib(item)
+    if doc.dialect == "heartbeat-2":
+        return
+    refused = {"standby"}
+    if not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_0_5):
+        refused |= {"stop", "demote"}
+    default = (doc.op_defaults.get("on-fail") or "").strip().lower()
+    for prim in doc.primitives:
+        for op in prim.ops:
+            value = (op.on_fail or default).strip().lower()
+            if op.name != "stop" or value not in refused:
+                continue
+            yield make(
+                "CB027",
+                f"stop of '{prim.id}' says on-fail={value}, which Pacemaker does not allow "
+                "for stop: it uses the default instead (fence the node, or block without "
+                "fencing) and calls this a configuration error",
+                item.where(op),
+            )
+
+
 #: Operations that run while a resource is moving away: a start delay slows failover.
 _NO_DELAY_OPS = ("stop", "migrate_to", "migrate_from", "demote")
 
