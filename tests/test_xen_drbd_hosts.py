@@ -300,6 +300,16 @@ RULE_FORMS: dict[str, tuple[str, bool, bool, str | None]] = {
         False,
         None,
     ),
+    "opt-in-ne-lets-xen3-in": (
+        """<rsc_location id="web-hosts" rsc="web">
+        <rule id="web-hosts-r" score="100">
+          <expression id="web-hosts-e" attribute="#uname" operation="ne" value="xen1"/>
+        </rule>
+      </rsc_location>""",
+        False,
+        True,
+        "100",
+    ),
     "opt-in-or": (
         """<rsc_location id="web-hosts" rsc="web">
         <rule id="web-hosts-r" score="100" boolean-op="or">
