@@ -300,3 +300,37 @@ def test_cb027_stop_on_fail_not_allowed(tmp_path: Path) -> None:
     standby.write_text(bad.read_text().replace('on-fail="stop"', 'on-fail="standby"'))
     found = lint.run([str(standby)], select=["CB027"], versions=old).findings
     assert [f.code for f in found] == ["CB027"]
+
+
+def test_cb028_target_role_ignored(tmp_path: Path) -> None:
+    """Pacemaker 2.1.5 lib/pengine/utils.c get_target_role: "Ignoring 'target-role' for
+    web because 'Stoped' is not valid" (pcmk__config_err after text2role "Unknown role:
+    Stoped"; 1.0.8: "%s: Unknown value for %s: %s"): the resource starts, so an error;
+    'Master' on a primitive: "... because 'Master' only makes sense for promotable
+    clones" (1.0.8 only pe_warn): it runs started as it would anyway, a warning;
+    'Stopped' is taken (rc 0). The first nvpair of a name in a set wins and '#default'
+    means unset (1.0.8 lib/pengine/rules.c populate_hash), as crm_verify reads them."""
+    bad = FIXTURES / "cb028-misspelt.xml"
+    assert findings(bad, "CB028") == [("CB028", "error", 13)]
+    assert "'Stoped' is not valid" in crm_verify_output(bad.read_text(), tmp_path)
+    master = FIXTURES / "cb028-master-on-primitive.xml"
+    assert findings(master, "CB028") == [("CB028", "warning", 13)]
+    assert "only makes sense for promotable" in crm_verify_output(master.read_text(), tmp_path)
+    good = FIXTURES / "cb028-stopped.xml"
+    assert findings(good, "CB028") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+    second = tmp_path / "second.xml"
+    second.write_text(
+        good.read_text().replace(
+            '<nvpair id="web-role" name="target-role" value="Stopped"/>',
+            '<nvpair id="web-role" name="target-role" value="Stopped"/>'
+            '<nvpair id="web-role2" name="target-role" value="1000"/>',
+        )
+    )
+    assert findings(second, "CB028") == []
+    rc, out = crm_verify_file(second)
+    assert rc == 0, out
+    unset = tmp_path / "unset.xml"
+    unset.write_text(good.read_text().replace('value="Stopped"', 'value="#default"'))
+    assert findings(unset, "CB028") == []

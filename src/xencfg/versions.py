@@ -71,6 +71,8 @@ PACEMAKER_1_1 = Version.parse("1.1")
 PACEMAKER_1_1_9 = Version.parse("1.1.9")
 #: Pacemaker 2.0.5: on-fail stop or demote on a stop operation is reset (CB027).
 PACEMAKER_2_0_5 = Version.parse("2.0.5")
+#: Pacemaker 2.1.0: the roles Promoted and Unpromoted (CB028).
+PACEMAKER_2_1 = Version.parse("2.1.0")
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
 #: corosync 2.0 dropped ``aisexec``/``service`` sections; 3.0 dropped ``rrp_mode``

@@ -470,6 +470,93 @@ def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
             )
 
 
+def _first_meta(res: Any, name: str) -> tuple[str | None, Any]:
+    """A resource option as Pacemaker's unpack_instance_attributes reads its meta sets:
+    the first nvpair of the name wins (it never overwrites), ``#default`` means unset
+    (1.0.8 lib/pengine/rules.c populate_hash); then the model's reading (instance
+    attributes of the legacy names). Returns the value and its nvpair element."""
+    from ...formats.cib.values import canon_name
+
+    want = canon_name(name)
+    for s in res.meta_sets:
+        for pair in s.nvpairs:
+            if canon_name(pair.name) != want or pair.value is None:
+                continue
+            if pair.value.strip().lower() == "#default":
+                return None, None
+            return pair.value, pair.el
+    value = res.meta(name)
+    if value is None or value.strip().lower() == "#default":
+        return None, None
+    return value, None
+
+
+#: target-role values every Pacemaker reads (text2role compares without regard to case;
+#: ``default`` means unset); Promoted/Unpromoted only since 2.1.0
+_ROLES = frozenset({"default", "stopped", "started", "slave", "master"})
+_ROLES_2_1 = frozenset({"promoted", "unpromoted"})
+
+
+@rule("CB028", "target-role-ignored", "error", formats=("cib",))
+def target_role_ignored(item: Loaded) -> Iterator[Finding]:
+    """A ``target-role`` Pacemaker does not read: a value that is no role, or a
+    promoted/unpromoted role on a resource outside a master/slave.
+
+    Why it matters: the scheduler ignores the option and reports a configuration error,
+    so the resource runs as started: a misspelt ``Stopped`` (``Stoped``, ``off``) starts
+    what was meant to stay down. Pacemaker 1.0.8 lib/pengine/utils.c get_target_role
+    "%s: Unknown value for %s: %s" (crm_config_err; text2role knows Stopped, Started,
+    Slave, Master without regard to case), 2.1.5 "Ignoring 'target-role' for %s because
+    '%s' is not valid" (pcmk__config_err; Promoted and Unpromoted since 2.1.0). ``Master``
+    or ``Slave`` (``Promoted``/``Unpromoted``) on a resource that cannot be promoted is
+    a warning: it runs started, which is what a plain resource does (1.0: pe_warn "...
+    is not part of a master/slave resource, a target-role of '%s' makes no sense"; 2.1.5
+    a configuration error, "... only makes sense for promotable clones"). heartbeat 2
+    CIBs are not checked.
+
+    Example: ``<nvpair name="target-role" value="Stoped"/>``.
+
+    Fix: ``Stopped``, ``Started`` (or remove it), ``Master``/``Slave`` only inside a
+    master/slave.
+    """
+    from ...formats.cib.model import Master
+    from ...versions import PACEMAKER_2_1
+
+    doc = _cib(item)
+    if doc.dialect == "heartbeat-2":
+        return
+    roles = _ROLES
+    if not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_1):
+        roles = roles | _ROLES_2_1
+    for res in doc.all_resources():
+        value, place = _first_meta(res, "target-role")
+        if value is None:
+            continue
+        role = value.strip().lower()
+        where = item.where(place if place is not None else res)
+        if role not in roles:
+            yield make(
+                "CB028",
+                f"target-role '{value}' of '{res.id}' is no role Pacemaker knows: it ignores "
+                "the option and starts the resource",
+                where,
+            )
+            continue
+        if role in ("master", "slave", "promoted", "unpromoted"):
+            chain = [res.el, *res.el.iterancestors()]
+            if isinstance(res, Master) or any(
+                _tag(a) in ("master", "master_slave") or _promotable(a) for a in chain
+            ):
+                continue
+            found = make(
+                "CB028",
+                f"target-role '{value}' of '{res.id}', which is in no master/slave: Pacemaker "
+                "ignores it and runs the resource as started",
+                where,
+            )
+            yield attrs.evolve(found, severity="warning")
+
+
 #: Operations that run while a resource is moving away: a start delay slows failover.
 _NO_DELAY_OPS = ("stop", "migrate_to", "migrate_from", "demote")
 
