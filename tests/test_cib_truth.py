@@ -334,3 +334,35 @@ def test_cb028_target_role_ignored(tmp_path: Path) -> None:
     unset = tmp_path / "unset.xml"
     unset.write_text(good.read_text().replace('value="Stopped"', 'value="#default"'))
     assert findings(unset, "CB028") == []
+
+
+def test_heartbeat2_cibs_get_the_converted_cib_s_errors_as_warnings(tmp_path: Path) -> None:
+    """heartbeat 2's CRM (Pacemaker-0.6.0) takes a heartbeat-class master/slave and
+    on_fail=stop on a stop, which the CIB converted for Pacemaker does not: CB026 and
+    CB027 warn there (the conversion keeps both, tests/test_cib_differential.py), while
+    a target_role that is no role is an error in 0.6 as well (complex.c "Unknown value
+    for target_role"); two target_role nvpairs: the first one counts (get_meta_attributes
+    never overwrites)."""
+    src = fixture("drbd-ms-hb2.xml").replace(
+        'class="ocf" provider="heartbeat" type="drbd"', 'class="heartbeat" type="drbddisk"'
+    )
+    path = tmp_path / "hb2.xml"
+    path.write_text(src)
+    assert [f[:2] for f in findings(path, "CB026")] == [("CB026", "warning")]
+    stop = src.replace(
+        '<primitive id="drbd-r0" class="heartbeat" type="drbddisk">',
+        '<primitive id="drbd-r0" class="heartbeat" type="drbddisk"><operations>'
+        '<op id="d-stop" name="stop" on_fail="stop"/></operations>',
+    )
+    path.write_text(stop)
+    assert [f[:2] for f in findings(path, "CB027")] == [("CB027", "warning")]
+    role = src.replace(
+        '<nvpair id="d1" name="drbd_resource" value="r0"/>',
+        '<nvpair id="d1" name="drbd_resource" value="r0"/>'
+        '<nvpair id="d2" name="target_role" value="started"/>'
+        '<nvpair id="d3" name="target_role" value="1000"/>',
+    )
+    path.write_text(role)
+    assert findings(path, "CB028") == []
+    path.write_text(role.replace('value="started"', 'value="stoped"'))
+    assert [f[:2] for f in findings(path, "CB028")] == [("CB028", "error")]

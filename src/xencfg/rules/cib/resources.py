@@ -374,8 +374,9 @@ def promotable_non_ocf_agent(item: Loaded) -> Iterator[Finding]:
     and every constraint naming it ("... is not a valid resource or tag"): nothing of it
     runs, and crm_verify says "config not valid". An older Pacemaker takes it and then
     asks the script to promote, which a heartbeat resource.d or LSB script cannot do:
-    a warning where the release in force is declared older than 1.1.9. heartbeat 2
-    CIBs are not checked (``xencfg cib convert`` names the agent as a manual step).
+    a warning where the release in force is declared older than 1.1.9, and in a
+    heartbeat 2 CIB (heartbeat 2's CRM takes it; the CIB converted for Pacemaker does
+    not run, which ``xencfg cib convert`` names as a manual step).
 
     Example: ``<master id="ms-r0">`` around ``<primitive class="heartbeat"
     type="drbddisk">``.
@@ -386,9 +387,9 @@ def promotable_non_ocf_agent(item: Loaded) -> Iterator[Finding]:
     from ...versions import PACEMAKER_1_1_9
 
     doc = _cib(item)
-    if doc.dialect == "heartbeat-2":
-        return
-    older = item.versions.of("pacemaker", item.node).older_than(PACEMAKER_1_1_9)
+    older = doc.dialect == "heartbeat-2" or item.versions.of("pacemaker", item.node).older_than(
+        PACEMAKER_1_1_9
+    )
     for prim in doc.primitives:
         if prim.rclass in (None, "ocf"):
             continue
@@ -439,8 +440,9 @@ def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
     ``demote`` since 2.0.5 (valid_stop_on_fail; 2.1.5 lib/pengine/pe_actions.c
     "Resetting 'on-fail' for %s stop action to default value because '%s' is not
     allowed for stop"; crm_verify "config not valid"). Where the release in force is
-    declared older than 2.0.5, only ``standby`` is reported. ``op_defaults`` count;
-    heartbeat 2 CIBs are not checked (0.6 knew no ``standby``).
+    declared older than 2.0.5, only ``standby`` is reported. ``op_defaults`` count. In a
+    heartbeat 2 CIB (0.6 knew no ``standby`` and reset nothing) the finding is a warning
+    for the CIB converted for Pacemaker.
 
     Example: ``<op name="stop" interval="0" on-fail="stop"/>``.
 
@@ -450,10 +452,9 @@ def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
     from ...versions import PACEMAKER_2_0_5
 
     doc = _cib(item)
-    if doc.dialect == "heartbeat-2":
-        return
+    hb2 = doc.dialect == "heartbeat-2"
     refused = {"standby"}
-    if not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_0_5):
+    if hb2 or not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_0_5):
         refused |= {"stop", "demote"}
     default = (doc.op_defaults.get("on-fail") or "").strip().lower()
     for prim in doc.primitives:
@@ -461,34 +462,39 @@ def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
             value = (op.on_fail or default).strip().lower()
             if op.name != "stop" or value not in refused:
                 continue
-            yield make(
+            found = make(
                 "CB027",
                 f"stop of '{prim.id}' says on-fail={value}, which Pacemaker does not allow "
                 "for stop: it uses the default instead (fence the node, or block without "
-                "fencing) and calls this a configuration error",
+                "fencing) and calls this a configuration error"
+                + (" (heartbeat 2 takes it; the CIB converted for Pacemaker not)" if hb2 else ""),
                 item.where(op),
             )
+            yield attrs.evolve(found, severity="warning") if hb2 else found
 
 
 def _first_meta(res: Any, name: str) -> tuple[str | None, Any]:
-    """A resource option as Pacemaker's unpack_instance_attributes reads its meta sets:
-    the first nvpair of the name wins (it never overwrites), ``#default`` means unset
-    (1.0.8 lib/pengine/rules.c populate_hash); then the model's reading (instance
-    attributes of the legacy names). Returns the value and its nvpair element."""
-    from ...formats.cib.values import canon_name
+    """A resource option as the CRM's get_meta_attributes reads it (Pacemaker-0.6.0
+    lib/crm/pengine/complex.c, 1.0.8 lib/pengine/complex.c): the element's XML
+    attributes, then its meta sets, then its instance sets, under the dialect's
+    spelling (``target_role`` in heartbeat 2, ``target-role`` after), the first found
+    winning (nothing overwrites) and ``#default`` counting as unset (rules.c
+    populate_hash). Returns the value and the element that sets it (``None``: the
+    resource element itself)."""
+    from ...formats.cib.views import hb2_name
 
-    want = canon_name(name)
-    for s in res.meta_sets:
-        for pair in s.nvpairs:
-            if canon_name(pair.name) != want or pair.value is None:
-                continue
-            if pair.value.strip().lower() == "#default":
-                return None, None
-            return pair.value, pair.el
-    value = res.meta(name)
-    if value is None or value.strip().lower() == "#default":
-        return None, None
-    return value, None
+    spelled = hb2_name(name) if res.dialect == "heartbeat-2" else name
+    value = res.el.get(spelled)
+    if value is not None and value.strip().lower() != "#default":
+        return value, None
+    for sets in (res.meta_sets, res.instance_sets):
+        for s in sets:
+            for pair in s.nvpairs:
+                if pair.name != spelled or pair.value is None:
+                    continue
+                if pair.value.strip().lower() != "#default":
+                    return pair.value, pair.el
+    return None, None
 
 
 #: target-role values every Pacemaker reads (text2role compares without regard to case;
@@ -512,7 +518,8 @@ def target_role_ignored(item: Loaded) -> Iterator[Finding]:
     a warning: it runs started, which is what a plain resource does (1.0: pe_warn "...
     is not part of a master/slave resource, a target-role of '%s' makes no sense"; 2.1.5
     a configuration error, "... only makes sense for promotable clones"). heartbeat 2
-    CIBs are not checked.
+    CIBs too: Pacemaker-0.6.0 lib/crm/pengine/complex.c "%s: Unknown value for
+    target_role: %s".
 
     Example: ``<nvpair name="target-role" value="Stoped"/>``.
 
@@ -523,8 +530,6 @@ def target_role_ignored(item: Loaded) -> Iterator[Finding]:
     from ...versions import PACEMAKER_2_1
 
     doc = _cib(item)
-    if doc.dialect == "heartbeat-2":
-        return
     roles = _ROLES
     if not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_1):
         roles = roles | _ROLES_2_1
