@@ -5,10 +5,13 @@ peer-drbdadm, drbd-utils 9.22's 8.3, 8.4 and 9 parsers) or the source line behin
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
-from test_rules_drbd import res, tree
+import pytest
 
+from conftest import peer_tool
+from test_rules_drbd import res, tree
 from xencfg import lint
 from xencfg.formats.schema import Version
 
@@ -58,6 +61,36 @@ def test_dr027_include_of_a_missing_file(tmp_path: Path) -> None:
             "etc/drbd.d/r0.res": res("r0"),
         },
     )
+    assert _run(ok, code="DR027") == []
+
+
+@pytest.mark.parametrize("mode", ["83", "84", "9"])
+def test_dr027_verdicts_are_drbdadms(tmp_path: Path, mode: str) -> None:
+    """The DR027 trees through the real drbdadm: the missing include refused (rc 10,
+    "Failed to open include file"), the same tree with the file, or with only a
+    pattern that matches nothing, accepted."""
+    peer = peer_tool("peer-drbdadm", "drbdadm")
+    body = res("r0")
+    if mode == "9":  # drbdadm 9 wants node-id with a single local host section
+        body = body.replace("  on alpha {\n", "  on alpha {\n    node-id 0;\n")
+        body = body.replace("  on beta {\n", "  on beta {\n    node-id 1;\n")
+
+    def verdict(root: Path) -> tuple[int, str]:
+        p = subprocess.run(
+            [str(peer), "--mode", mode, "--node", "alpha", str(root / "etc" / "drbd.conf")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return p.returncode, p.stdout
+
+    top = GLOBAL + 'include "drbd.d/missing.conf";\ninclude "drbd.d/*.res";\n' + body
+    bad = tree(tmp_path / "bad" / "alpha", {"etc/drbd.conf": top})
+    rc, out = verdict(bad)
+    assert rc == 1 and "drbd.conf:2: Failed to open include file 'drbd.d/missing.conf'." in out
+    assert [g[1:3] for g in _run(bad, code="DR027")] == [("drbd.conf", 2)]
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": top, "etc/drbd.d/missing.conf": ""})
+    assert verdict(ok)[0] == 0
     assert _run(ok, code="DR027") == []
 
 

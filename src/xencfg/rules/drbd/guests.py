@@ -165,7 +165,8 @@ def guest_drbd_path_missing(cluster: Cluster) -> Iterator[Finding]:
                 if shape is not None:
                     found = _drbd_script(script, shape, release)
             elif (disk.kind or "") in ("", "phy"):
-                m = _BY_RES.fullmatch(target)
+                # xend and xl take phy:drbd/by-res/r0 as /dev/drbd/by-res/r0
+                m = _BY_RES.fullmatch(target if target.startswith("/") else f"/dev/{target}")
                 shape = shapes.get(m.group(1)) if m else None
                 if m and shape is not None:
                     vol = int(m.group(2)) if m.group(2) is not None else None
