@@ -213,6 +213,19 @@ def test_dr028_discard_my_data_on_both(tmp_path: Path) -> None:
     assert len(got) == 1 and "discard-my-data on both" in got[0][5]
 
 
+def test_dr028_authentication_settings(tmp_path: Path) -> None:
+    # drbd_connect -> drbd_do_auth where cram-hmac-alg is set (drbd-8.4.7
+    # drbd_receiver.c:1211 "Authentication of peer failed"; a peer without it sends no
+    # challenge: "expected AuthChallenge packet" at 5760; 8.3.8rc1: 945, 4152)
+    auth = 'protocol C;\n  net { cram-hmac-alg sha1; shared-secret "%s"; }'
+    got = _run(*_pair(tmp_path / "bad", auth % "one", auth % "two"), code="DR028")
+    assert len(got) == 1 and "shared-secret differs (values not shown)" in got[0][5]
+    assert "one" not in got[0][5] and "two" not in got[0][5]
+    none = _run(*_pair(tmp_path / "none", auth % "one", "protocol C;"), code="DR028")
+    assert len(none) == 1 and "cram-hmac-alg (none) here, sha1 there" in none[0][5]
+    assert _run(*_pair(tmp_path / "ok", auth % "one", auth % "one"), code="DR028") == []
+
+
 # -- DR029 -------------------------------------------------------------------
 
 

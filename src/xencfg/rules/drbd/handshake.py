@@ -29,6 +29,8 @@ _DEFAULTS = {
     "data-integrity-alg": "",
     "csums-alg": "",
     "verify-alg": "",
+    "cram-hmac-alg": "",
+    "shared-secret": "",
 }
 #: Where each setting may stand in a resource (8.3's ``syncer`` or 8.4/9's ``net``).
 _SECTIONS = {
@@ -103,6 +105,16 @@ def _mismatches(a: dict[str, str], b: dict[str, str], verify: bool) -> list[str]
         )
     if a["discard-my-data"] == "yes" and b["discard-my-data"] == "yes":
         out.append("discard-my-data on both")
+    # drbd_do_auth runs where cram-hmac-alg is set: the HMAC of the peer's challenge
+    # must match ("Authentication of peer failed"); a side without it sends no
+    # challenge ("expected AuthChallenge packet, received: ReportProtocol")
+    if a["cram-hmac-alg"] != b["cram-hmac-alg"]:
+        out.append(
+            f"cram-hmac-alg {b['cram-hmac-alg'] or '(none)'} here, "
+            f"{a['cram-hmac-alg'] or '(none)'} there"
+        )
+    elif a["cram-hmac-alg"] and a["shared-secret"] != b["shared-secret"]:
+        out.append("shared-secret differs (values not shown)")
     for key in ("data-integrity-alg", "csums-alg", *(("verify-alg",) if verify else ())):
         if a[key] != b[key]:
             out.append(f"{key} {b[key] or '(none)'} here, {a[key] or '(none)'} there")
@@ -124,7 +136,11 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
     set on both. Then receive_SyncParam refuses a different ``csums-alg``
     ("Different csums-alg settings", 8.3 to 9) and, in 8.3 and 8.4, a different
     ``verify-alg`` (DRBD 9 only warns and refuses online verify: that one is
-    reported only where both nodes are known to run DRBD 8). The resource stays
+    reported only where both nodes are known to run DRBD 8). Before all that,
+    drbd_connect authenticates the peer where ``cram-hmac-alg`` is set: another
+    algorithm or ``shared-secret`` on the peer ("Authentication of peer
+    failed"), or none there ("expected AuthChallenge packet"), ends the
+    connection (the secret itself is never shown). The resource stays
     StandAlone/WFConnection and nothing is replicated. ``protocol`` is compared
     too, by DR009.
 
