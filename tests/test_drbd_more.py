@@ -116,6 +116,34 @@ def test_dr027_absolute_include_resolves_in_the_node_root(tmp_path: Path) -> Non
     assert [g[1:3] for g in _run(nested, code="DR027")] == [("r0.res", 1)]
 
 
+def test_dr027_links_followed_inside_the_node_tree_only(tmp_path: Path) -> None:
+    # a link to /etc/drbd.d/real.conf is the node's file (resolve_in_root); a link to
+    # /etc/os-release names the node's /etc/os-release, absent from the tree, never
+    # this machine's (which exists): missing on the node
+    top = GLOBAL + 'include "drbd.d/linked.conf";\n' + res("r0")
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": top, "etc/drbd.d/real.conf": ""})
+    (ok / "etc" / "drbd.d" / "linked.conf").symlink_to("/etc/drbd.d/real.conf")
+    assert _run(ok, code="DR027") == []
+    bad = tree(tmp_path / "bad" / "alpha", {"etc/drbd.conf": top})
+    (bad / "etc" / "drbd.d").mkdir()
+    (bad / "etc" / "drbd.d" / "linked.conf").symlink_to("/etc/os-release")
+    assert Path("/etc/os-release").exists()
+    assert [g[1:3] for g in _run(bad, code="DR027")] == [("drbd.conf", 2)]
+
+
+def test_dr027_etckeeper_checkout(tmp_path: Path) -> None:
+    # a tree that is only an /etc (etckeeper): /etc/... is the checkout itself
+    top = GLOBAL + 'include "/etc/drbd.d/common.conf";\n' + res("r0")
+    bad = tree(tmp_path / "bad" / "alpha", {"drbd.conf": top, ".etckeeper": ""})
+    got = _run(bad, code="DR027")
+    assert [g[1:3] for g in got] == [("drbd.conf", 2)]
+    ok = tree(
+        tmp_path / "ok" / "alpha",
+        {"drbd.conf": top, ".etckeeper": "", "drbd.d/common.conf": ""},
+    )
+    assert _run(ok, code="DR027") == []
+
+
 def test_dr027_glob_matching_nothing_only_before_8_3_8(tmp_path: Path) -> None:
     # peer-drbdadm 83/84/9: an include "drbd.d/*.res" matching nothing is OK; before
     # 8.3.8 drbdadm refused it too (LINBIT/drbd 509f23358 "drbdadm: Allow nullglob in

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ...cluster import Cluster, Loaded
+from ...errors import XencfgError
 from ...findings import Finding
+from ...formats.drbd.include import resolve_include
 from ...formats.schema import Version
 from ...syntax.blocks import Entry
-from ...syntax.source import OutsideRoot, resolve_in_root
 from .. import make, rule
 from .common import _drbd, _node_configs
 
@@ -40,42 +41,19 @@ def _tree(items: list[Loaded]) -> tuple[Path, Path] | None:
     return (etc.parent, etc) if etc.name == "etc" else (etc, etc)
 
 
-def _exists(pattern: str, including: Path, root: Path, etc: Path) -> bool | None:
-    """Whether the file an ``include`` names exists on the node, resolved as the node
-    sees it (links inside the node's tree, never out of it: :func:`resolve_in_root`).
-    None when the tree cannot tell (an absolute path outside an etckeeper /etc, a
-    path that climbs out of the root)."""
-    if pattern.startswith("/"):
-        if root == etc:
-            if not pattern.startswith("/etc/"):
-                return None
-            full = etc / pattern[len("/etc/") :]
-        else:
-            full = root / pattern.lstrip("/")
-    else:
-        # drbdadm chdirs to the including file's folder first (include_stmt)
-        full = Path(os.path.normpath(including.parent / pattern))
+def _found(pattern: str, including: Path, root: Path, etc: Path) -> list[str] | None:
+    """The files an ``include`` opens on the node: :func:`resolve_include`, the format's
+    include following (inside the node's tree, links followed as the node would,
+    never out of it). None when the tree cannot tell (an absolute path outside an
+    etckeeper checkout's /etc, a pattern that matches too much)."""
+    base = including.parent  # drbdadm chdirs to the including file's folder (include_stmt)
+    if root == etc and pattern.startswith("/"):
+        if not pattern.startswith("/etc/"):
+            return None
+        pattern, base = pattern[len("/etc/") :], etc
     try:
-        rel = full.relative_to(root)
-    except ValueError:
-        return None
-    try:
-        found = resolve_in_root(root, str(rel), slash="/etc" if root == etc else "")
-    except OutsideRoot:
-        return None
-    return found.exists()
-
-
-def _glob_matches(pattern: str, including: Path, root: Path, etc: Path) -> bool | None:
-    if pattern.startswith("/") and root == etc and not pattern.startswith("/etc/"):
-        return None
-    base = etc if pattern.startswith("/etc/") and root == etc else root
-    rel = pattern[len("/etc/") :] if base is etc and root == etc else pattern.lstrip("/")
-    if not pattern.startswith("/"):
-        base, rel = including.parent, pattern
-    try:
-        return any(True for _ in base.glob(rel))
-    except (OSError, ValueError):
+        return resolve_include(pattern, str(base), root=str(root))
+    except XencfgError:
         return None
 
 
@@ -119,7 +97,7 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
                 if _is_glob(pattern):
                     if not release.older_than(NULLGLOB):
                         continue
-                    if _glob_matches(pattern, including, root, etc) is not False:
+                    if _found(pattern, including, root, etc) != []:
                         continue
                     yield make(
                         "DR027",
@@ -129,7 +107,7 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
                         item.where(entry),
                     )
                     continue
-                if _exists(pattern, including, root, etc) is not False:
+                if _found(pattern, including, root, etc) != []:
                     continue
                 yield make(
                     "DR027",
