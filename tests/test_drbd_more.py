@@ -215,6 +215,8 @@ def test_dr028_common_inherited_not_text(tmp_path: Path) -> None:
     differ = _pair(tmp_path / "bad", head, head, (alpha_common, ""))
     got = _run(*differ, code="DR028")
     assert len(got) == 1 and "data-integrity-alg (none) here, sha1 there" in got[0][5]
+    # at beta's resource (the default applies there), related: alpha's common statement
+    assert got[0][:4] == ("beta", "drbd.conf", 2, [2])
 
 
 def test_dr028_verify_alg_only_for_drbd8(tmp_path: Path) -> None:

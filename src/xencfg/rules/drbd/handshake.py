@@ -4,15 +4,14 @@ between the nodes' copies of a resource."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ...cluster import Cluster, Loaded
-from ...findings import Finding
+from ...findings import Finding, Location
 from ...formats.drbd import Resource
 from ...syntax.blocks import Block
 from ...versions import DRBD_9
 from .. import make, rule
-from .common import _effective, _on_hosts, short
+from .common import _drbd, _effective, _node_configs, _on_hosts, short
 from .nodes import _per_node_resources
 
 #: after-sb-* policies: the kernel maps the peer's discard-local to discard-remote
@@ -75,15 +74,28 @@ def _net(cluster: Cluster, node: str, res: Resource) -> dict[str, str]:
     return out
 
 
-def _where(res: Resource, key: str) -> Any:
-    """The statement of ``key`` in the resource (its ``net`` or ``syncer``), else the
-    resource (a value from ``common`` or a default)."""
-    for name in _SECTIONS.get(key, ("net",)):
+def _where(cluster: Cluster, node: str, item: Loaded, res: Resource, key: str) -> Location:
+    """Where ``key`` is set for the node's copy: the resource's ``net`` (or ``syncer``)
+    statement, else the ``common`` one of whichever file holds it, else the resource
+    (the default applies)."""
+    sections = _SECTIONS.get(key, ("net",))
+    for name in sections:
         for b in res.block.blocks(name):
             found = b.entry(key)
             if found is not None:
-                return found
-    return res.block
+                return item.where(found)
+    # the last file's common is the one in force (as _resources reads it)
+    for other in reversed(_node_configs(cluster).get(node, [])):
+        common = _drbd(other).common_block
+        if common is None:
+            continue
+        for name in sections:
+            for b in common.blocks(name):
+                found = b.entry(key)
+                if found is not None:
+                    return other.where(found)
+        break
+    return item.where(res.block)
 
 
 def _per_connection_net(res: Resource) -> bool:
@@ -179,10 +191,6 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
                     f"resource '{name}' on {node} and {nodes[0]}: "
                     + "; ".join(found)
                     + "; the peers refuse to connect (incompatible settings)",
-                    _loc(item, res, key),
-                    [_loc(first_item, first_res, key)],
+                    _where(cluster, node, item, res, key),
+                    [_where(cluster, nodes[0], first_item, first_res, key)],
                 )
-
-
-def _loc(item: Loaded, res: Resource, key: str) -> Any:
-    return item.where(_where(res, key))
