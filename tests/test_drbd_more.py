@@ -320,3 +320,27 @@ def test_dr029_block_drbd_volume_on_8_3(tmp_path: Path) -> None:
     assert _run(bad, code="DR029", versions={"drbd": "8.4.11"}) == []
     plain = _dom0(tmp_path / "p" / "alpha", res("r0"), "drbd:r0,xvda,w")
     assert _run(plain, code="DR029", versions={"drbd": "8.3.13"}) == []
+
+
+def test_dr029_cib_xen_resource_config(tmp_path: Path) -> None:
+    # the xen-drbd-hosts trees (a CIB Xen primitive's xmfile /etc/xen/vm/web on three
+    # dom0s, r0 on xen1 and xen2): the guest's disk as the per-volume link on DRBD 8.3
+    # is reported on the two hosts; xen3, no host of r0, is XN018's
+    import shutil
+
+    from conftest import FIXTURES
+
+    root = tmp_path / "cluster"
+    shutil.copytree(FIXTURES / "lint-trees" / "xen-drbd-hosts" / "good", root)
+    nodes = [root / n for n in ("xen1", "xen2", "xen3")]
+    assert _run(*nodes, code="DR029", versions={"drbd": "8.3.13"}) == []
+    for n in nodes:
+        cfg = n / "etc" / "xen" / "vm" / "web"
+        cfg.write_text(
+            cfg.read_text().replace("drbd:r0,xvda,w", "phy:/dev/drbd/by-res/r0/0,xvda,w")
+        )
+    got = _run(*nodes, code="DR029", versions={"drbd": "8.3.13"})
+    assert [(g[1], g[2], g[4], g[5].split(": ")[1]) for g in got] == [
+        ("web", 5, "error", "no such device on xen1"),
+        ("web", 5, "error", "no such device on xen2"),
+    ]

@@ -26,6 +26,7 @@ class _Shape:
 
     explicit: frozenset[int]  # ``volume N`` sections (empty: the implicit volume 0)
     always_vnr: bool  # global ``udev-always-use-vnr``
+    host: bool  # the node has an ``on`` section (else no device at all: XN018's case)
 
 
 def _shapes(cluster: Cluster, node: str, items: list[Loaded]) -> dict[str, _Shape]:
@@ -35,7 +36,8 @@ def _shapes(cluster: Cluster, node: str, items: list[Loaded]) -> dict[str, _Shap
     )
     out: dict[str, _Shape] = {}
     for _item, res in _resources(cluster, items):
-        out.setdefault(res.name, _Shape(_explicit(res, node), always))
+        host = any(short(node) in {short(n) for n in h.names} for h in _on_hosts(res))
+        out.setdefault(res.name, _Shape(_explicit(res, node), always, host))
     return out
 
 
@@ -135,6 +137,9 @@ def guest_drbd_path_missing(cluster: Cluster) -> Iterator[Finding]:
     block-drbd script (``drbd:RES``) runs ``drbdadm sh-dev RES``, and drbdadm
     8.3 refuses ``RES/0``.
 
+    A node without an ``on`` section for the resource has no device at all:
+    that is XN018's (where the CIB may start the guest), not reported here.
+
     Verdicts go by the DRBD release the node runs (declared, or read from its
     files); where that is unknown and it decides, the finding is a warning.
 
@@ -160,6 +165,7 @@ def guest_drbd_path_missing(cluster: Cluster) -> Iterator[Finding]:
             target = disk.target or ""
             script = disk.drbd_resource
             found: tuple[str, bool] | None = None
+            shape: _Shape | None = None
             if script:
                 shape = shapes.get(script.split("/", 1)[0])
                 if shape is not None:
@@ -171,7 +177,7 @@ def guest_drbd_path_missing(cluster: Cluster) -> Iterator[Finding]:
                 if m and shape is not None:
                     vol = int(m.group(2)) if m.group(2) is not None else None
                     found = _problem(shape, release, m.group(1), vol)
-            if found is None:
+            if found is None or not shape or not shape.host:
                 continue
             why, sure = found
             finding = make(
