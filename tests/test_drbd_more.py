@@ -320,6 +320,21 @@ def test_dr029_block_drbd_volume_on_8_3(tmp_path: Path) -> None:
     assert _run(bad, code="DR029", versions={"drbd": "8.4.11"}) == []
     plain = _dom0(tmp_path / "p" / "alpha", res("r0"), "drbd:r0,xvda,w")
     assert _run(plain, code="DR029", versions={"drbd": "8.3.13"}) == []
+    # drbdadm 8.4.11 / 9.2.0 "sh-dev r0" with volume 0 and 1: "/dev/drbd0\n/dev/drbd1",
+    # which block-drbd passes as one device to write_dev (LINBIT/drbd scripts/block-drbd
+    # drbd-8.4.4 lines 255-265)
+    two = VOLUMES.replace(
+        "  on alpha",
+        "  volume 1 { device /dev/drbd1; disk /dev/sdc1; meta-disk internal; }\n  on alpha",
+    )
+    many = _dom0(tmp_path / "m" / "alpha", two, "drbd:r0,xvda,w")
+    got = _run(many, code="DR029", versions={"drbd": "8.4.11"})
+    assert len(got) == 1 and "one line per volume (2 volumes)" in got[0][5]
+    vol = _dom0(tmp_path / "v" / "alpha", two, "drbd:r0/1,xvda,w")
+    assert _run(vol, code="DR029", versions={"drbd": "8.4.11"}) == []
+    gone = _dom0(tmp_path / "g" / "alpha", two, "drbd:r0/2,xvda,w")
+    # drbdadm 8.4.11 "sh-dev r0/2": "'r0/2' not defined in your config (for this host)."
+    assert "no such volume" in _run(gone, code="DR029", versions={"drbd": "8.4.11"})[0][5]
 
 
 def test_dr029_cib_xen_resource_config(tmp_path: Path) -> None:

@@ -102,8 +102,25 @@ def _problem(shape: _Shape, release: InForce, res: str, vol: int | None) -> tupl
 
 def _drbd_script(target: str, shape: _Shape, release: InForce) -> tuple[str, bool] | None:
     """A ``drbd:RES/VOL`` disk: block-drbd runs ``drbdadm sh-dev RES/VOL``."""
-    if "/" not in target or shape.explicit:
+    if "/" not in target and len(shape.explicit) > 1:
+        # block-drbd: dev=$(drbdadm sh-dev RES); write_dev "$dev" (scripts/block-drbd)
+        return (
+            f"block-drbd takes the device from 'drbdadm sh-dev {target}', which prints one "
+            f"line per volume ({len(shape.explicit)} volumes): Xen's write_dev finds no "
+            f"such device; name one volume ('drbd:{target}/0', DRBD 8.4 on)",
+            True,
+        )
+    if "/" not in target:
         return None
+    vol = target.split("/", 1)[1]
+    if shape.explicit:
+        if vol.isdigit() and int(vol) in shape.explicit:
+            return None
+        return (
+            f"block-drbd runs 'drbdadm sh-dev {target}': '{target}' not defined in your "
+            "config (for this host), no such volume",
+            True,
+        )
     if release.older_than(DRBD_84):
         return (
             f"block-drbd runs 'drbdadm sh-dev {target}', and drbdadm 8.3 knows no volumes "
@@ -134,8 +151,9 @@ def guest_drbd_path_missing(cluster: Cluster) -> Iterator[Finding]:
     8.4 and 9 modes), unless global ``udev-always-use-vnr`` asks for ``RES/N``
     always. drbd-utils 9.28's rule (``drbdsetup udev``) always makes ``RES/N``:
     on DRBD 9 an implicit volume's ``RES/0`` is therefore not reported. The
-    block-drbd script (``drbd:RES``) runs ``drbdadm sh-dev RES``, and drbdadm
-    8.3 refuses ``RES/0``.
+    block-drbd script (``drbd:RES``) runs ``drbdadm sh-dev RES``: drbdadm 8.3
+    refuses ``RES/0``, and for a resource with several volumes 8.4 and 9 print
+    one device per line, which the script hands to Xen as one path.
 
     A node without an ``on`` section for the resource has no device at all:
     that is XN018's (where the CIB may start the guest), not reported here.
