@@ -67,6 +67,12 @@ HEARTBEAT_NO_CRM = Version.parse("2.99")
 PACEMAKER_1 = Version.parse("1.0")
 #: Pacemaker 1.1: its pacemaker-1.0.rng grew (``kind`` on ``rsc_order``; CB023).
 PACEMAKER_1_1 = Version.parse("1.1")
+#: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
+PACEMAKER_1_1_9 = Version.parse("1.1.9")
+#: Pacemaker 2.0.5: on-fail stop or demote on a stop operation is reset (CB027).
+PACEMAKER_2_0_5 = Version.parse("2.0.5")
+#: Pacemaker 2.1.0: the roles Promoted and Unpromoted (CB028).
+PACEMAKER_2_1 = Version.parse("2.1.0")
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
 #: corosync 2.0 dropped ``aisexec``/``service`` sections; 3.0 dropped ``rrp_mode``
