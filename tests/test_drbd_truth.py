@@ -978,3 +978,21 @@ def test_dr001_connection_address_of_another_resource(tmp_path: Path) -> None:
     assert bad[0][3].startswith("address 10.1.1.1:7000 of resource 'r1' (a connection's")
     ok = tree(tmp_path / "ok" / "n1", {"etc/drbd.conf": r0 + r1(7001, 7002)})
     assert run(ok, code="DR001") == []
+
+
+def test_xc005_node_id_range_of_drbdadm_9_and_the_module(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: node-id 31 and 32 OK, 33 "node-id 33 => 33 out of range
+    # [0..32]." (range_check(R_NODE_ID) in user/v9/drbdadm_parser.c, DRBD_NODE_ID_MAX
+    # = DRBD_PEERS_MAX = 32 in drbd-headers linux/drbd_limits.h and linux/drbd.h); the
+    # module then refuses 32 as a peer: drbd_nl.c drbd_adm_prepare "peer node id out
+    # of range" (peer_node_id >= DRBD_NODE_ID_MAX), so 32 stays an error, said as such
+    def lint_id(n: str) -> list[tuple[int, str]]:
+        text = _nine("r0", "net { protocol C; }").replace("node-id 0;", f"node-id {n};")
+        return _lint9(tmp_path, f"id{n}", text, "XC005")
+
+    assert lint_id("31") == []
+    got = lint_id("32")
+    assert [g[0] for g in got] == [3] and "drbdadm 9 reads it" in got[0][1]
+    assert "peer node id out of range" in got[0][1]
+    got = lint_id("33")
+    assert [g[0] for g in got] == [3] and "drbdadm 9 refuses it" in got[0][1]

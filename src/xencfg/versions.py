@@ -88,6 +88,9 @@ XEN_BOOTLOADER_ANY_TYPE = Version.parse("4.17")
 #: Xen 4.2 made xl refuse an unknown ``device_model_version`` and ``tsc_mode``
 #: (xl_cmdimpl.c: "Unknown device_model_version", "invalid value ... for tsc_mode").
 XEN_XL_DM_TSC = Version.parse("4.2")
+#: Xen 4.7 to 4.9: xl took ``device_model_version = "none"`` (PVHv2 guests); 4.10
+#: dropped it for ``type = "pvh"`` (xl_cmdimpl.c of RELEASE-4.7.0 line 2303).
+XEN_XL_DM_NONE = Version.parse("4.7")
 #: Xen 4.4 made xl refuse a ``cpus`` range it cannot read ("Invalid pcpu range").
 XEN_XL_CPU_RANGE = Version.parse("4.4")
 #: Xen 4.6 made xl refuse a ``pci`` entry it cannot read (4.5 skipped it silently).

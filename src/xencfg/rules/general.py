@@ -273,7 +273,9 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
 
     A value the daemon refuses only from some release on (xl's ``pci`` from Xen
     4.6) is an error where that release or a later one is in force, a warning
-    while the release is unknown, and nothing on older releases.
+    while the release is unknown, and nothing on older releases; one some
+    releases took again (xl 4.7 to 4.9 took ``device_model_version = "none"``)
+    is nothing on those.
 
     Fix: write a value of the type and range the message names.
     """
@@ -286,10 +288,10 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
         warn = getattr(p, "harmless", False)
         since = getattr(p, "since", None)
         if since is not None:
-            inforce = item.versions.of(since[0], item.node or "")
-            if inforce.older_than(since[1]):
-                continue  # (refused from a later release on: this one reads the value)
-            warn = warn or not inforce.at_least(since[1])
+            refused = p.refused_in(item.versions.of(since[0], item.node or ""))
+            if refused is False:
+                continue  # (the releases in force read the value)
+            warn = warn or refused is None
         yield attrs.evolve(found, severity="warning") if warn else found
 
 

@@ -341,8 +341,18 @@ def _value_problem(key: str, values: list[str]) -> str | None:
         return None
     if key == "node-id":
         n = _int(values[0])
+        if n == 32:
+            # drbdadm 9 takes 0..DRBD_NODE_ID_MAX, DRBD_PEERS_MAX = 32 (drbd-headers
+            # linux/drbd_limits.h; range_check(R_NODE_ID) in user/v9/drbdadm_parser.c),
+            # but the module refuses a peer node id >= DRBD_NODE_ID_MAX (drbd_nl.c
+            # drbd_adm_prepare: "peer node id out of range")
+            return (
+                "node-id 32: drbdadm 9 reads it, but the DRBD 9 module takes node ids 0"
+                " to 31 only (the peers' 'drbdsetup new-peer' fails: 'peer node id out of"
+                " range'), so this host never connects"
+            )
         if n is None or not 0 <= n <= 31:
-            return f"node-id {values[0]!r} is not a number from 0 to 31"
+            return f"node-id {values[0]!r} is not a number from 0 to 31; drbdadm 9 refuses it"
         return None
     # any case: drbdadm 8.4 upper-cases it (range_check R_PROTOCOL), 9's is an
     # ENUM_NOCASE (user/v9/config_flags.c), 8.3's drbdsetup conv_protocol takes a/b/c
