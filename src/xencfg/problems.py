@@ -94,9 +94,9 @@ class ValueProblem:
         if self.since is None:
             return True
         first = self.since[1]
-        spans = [(first, None)] if self.reprieve is None else [(first, self.reprieve[0])]
+        spans: list[tuple[Version, Version | None]] = [(first, None)]
         if self.reprieve is not None:
-            spans.append((self.reprieve[1], None))
+            spans = [(first, self.reprieve[0]), (self.reprieve[1], None)]
         if release.exact is not None:
             v = release.exact
             return any(lo <= v and (hi is None or v < hi) for lo, hi in spans)
