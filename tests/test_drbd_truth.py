@@ -698,6 +698,19 @@ def _dr026(root: Path, text: str, versions: dict[str, str] | None = None) -> lis
     return [f"{f.line}: {f.message}" for f in result.findings]
 
 
+def _dr026_severities(root: Path, text: str, versions: dict[str, str] | None = None) -> list[str]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    tree(root, {"etc/drbd.conf": text})
+    result = lint.run(
+        [str(root)],
+        select=["DR026"],
+        versions={k: Version.parse(v) for k, v in (versions or {}).items()},
+    )
+    return [f.severity for f in result.findings]
+
+
 def _nine(name: str, body: str) -> str:
     """A DRBD 9 resource (node-id) with ``body`` at resource level, on line 2."""
     return (
@@ -720,8 +733,11 @@ def test_dr026_sndbuf_with_a_unit_above_drbd8s_limit(tmp_path: Path) -> None:
     assert "[0..10485760] for DRBD 8.3 and 8.4" in got[0]
     ok = res("r0", head="net { sndbuf-size 10M; } syncer { rate 40M; }")
     assert _dr026(tmp_path / "b", ok) == []  # 10M = 10485760: the maximum
-    # drbd-headers 40911d1 (drbd-utils 9.29 on) raised it to 128M: no error for DRBD 9
-    assert _dr026(tmp_path / "c", _nine("r0", "net { sndbuf-size 16M; }")) == []
+    # drbd-headers 40911d1 (drbd-utils 9.29 on, read at the v9.29.0 tag) raised it to
+    # 128M; drbd-utils 9.22 (peer-drbdadm --mode 9) still says "Value is too big."
+    nine = _nine("r0", "net { sndbuf-size 16M; }")
+    assert _dr026(tmp_path / "c", nine, {"drbd-utils": "9.29"}) == []
+    assert _dr026_severities(tmp_path / "c2", nine, {"drbd-utils": "9.28"}) == ["error"]
 
 
 def test_dr026_not_a_number_drbdadm_reads(tmp_path: Path) -> None:
@@ -753,7 +769,8 @@ def test_dr026_limits_move_with_the_release(tmp_path: Path) -> None:
     assert _dr026(tmp_path / "c", al, {"drbd": "8.4"}) == []
     rate = res("r0", head="syncer { rate 5G; }")
     assert [g[:16] for g in _dr026(tmp_path / "d", rate)] == ["2: rate 5G: 5242"]
-    assert _dr026(tmp_path / "e", _nine("r0", "disk { resync-rate 5G; }")) == []
+    resync = _nine("r0", "disk { resync-rate 5G; }")
+    assert _dr026(tmp_path / "e", resync, {"drbd-utils": "9.22"}) == []
     ping = "net { ping-timeout 301; }"
     assert _dr026(tmp_path / "f", res("r0", head=ping)) == []
     assert len(_dr026(tmp_path / "g", _nine("r0", ping))) == 1
@@ -996,3 +1013,43 @@ def test_xc005_node_id_range_of_drbdadm_9_and_the_module(tmp_path: Path) -> None
     assert "peer node id out of range" in got[0][1]
     got = lint_id("33")
     assert [g[0] for g in got] == [3] and "drbdadm 9 refuses it" in got[0][1]
+
+
+def test_dr026_drbd9_limits_by_drbd_utils_release(tmp_path: Path) -> None:
+    # drbdadm 9 checks with the drbd-headers linux/drbd_limits.h it was built with; at
+    # the v9.x.0 tags of LINBIT/drbd-utils: DRBD_SNDBUF_SIZE_MAX (10<<20) up to 9.28,
+    # (128U<<20) from 9.29 (drbd-headers 40911d1); DRBD_C_MAX_RATE_MIN 250 up to 9.15,
+    # 0 from 9.16 (13493b6: "drbd-utils 9.15 ... c-max-rate 0: Value is too small", as
+    # hive-builder's drbd template notes for kmod-drbd 9.0.24 on RHEL 8);
+    # DRBD_RESYNC_RATE_MAX (4<<20) up to 9.5, 8<<20 from 9.6. peer-drbdadm (drbd-utils
+    # 9.22) --mode 9: "sndbuf-size 16M ... Value is too big.", "c-max-rate 0" OK.
+    buf = _nine("r0", "net { sndbuf-size 64M; rcvbuf-size 64M; }")
+    unknown = _dr026(tmp_path / "a", buf)
+    assert len(unknown) == 2 and "with drbd-utils before 9.29" in unknown[0]
+    assert "--target drbd-utils=9.29" in unknown[0]
+    assert _dr026_severities(tmp_path / "a2", buf) == ["warning", "warning"]
+    assert _dr026_severities(tmp_path / "b", buf, {"drbd-utils": "9.22"}) == ["error"] * 2
+    assert _dr026(tmp_path / "c", buf, {"drbd-utils": "9.30"}) == []
+    # beyond every release's limit: an error whatever drbd-utils runs
+    big = _nine("r0", "net { sndbuf-size 200M; }")
+    assert _dr026_severities(tmp_path / "d", big) == ["error"]
+    # c-max-rate 0: DRBD 8.4 (min 250) and drbd-utils before 9.16 refuse it
+    cmax = _nine("r0", "disk { c-max-rate 0; }")
+    assert _dr026_severities(tmp_path / "e", cmax) == ["warning"]
+    assert _dr026_severities(tmp_path / "f", cmax, {"drbd-utils": "9.15"}) == ["error"]
+    assert _dr026(tmp_path / "g", cmax, {"drbd-utils": "9.16"}) == []
+    ok = _nine("r0", "net { sndbuf-size 10M; } disk { c-max-rate 250; }")
+    assert _dr026(tmp_path / "h", ok) == []
+
+
+def test_dr026_a_number_without_unit_is_in_the_options_unit(tmp_path: Path) -> None:
+    # new_strtoll (user/shared/shared_tool.c:911-913) returns a number without a unit
+    # letter as it is, in the option's default unit (KiB/s for c-max-rate); lint read
+    # "c-max-rate 300" as 300 bytes = 1k and called it below 8.4's minimum of 250k,
+    # where peer-drbdadm --mode 84 says OK. 200 (below 250) is refused: "c-max-rate 200
+    # => 200k out of range [250..4194304]k."
+    text = res("r0", head="disk { c-max-rate 300; }")
+    assert _dr026(tmp_path / "a", text, {"drbd": "8.4"}) == []
+    low = res("r0", head="disk { c-max-rate 200; }")
+    got = _dr026(tmp_path / "b", low, {"drbd": "8.4"})
+    assert len(got) == 1 and "200k is out of range [250..4194304]k" in got[0]

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # (cluster imports this module: the type only, no import cycl
 #: Component (``--target COMPONENT=VERSION``) -> its product name in messages.
 _PRODUCTS: dict[str, str] = {
     "drbd": "DRBD",
+    "drbd-utils": "drbd-utils",
     "multipath-tools": "multipath-tools",
     "heartbeat": "heartbeat",
     "corosync": "corosync",
@@ -59,6 +60,12 @@ COMPONENTS: dict[str, tuple[str, tuple[str, ...]]] = {
 DRBD_84 = Version.parse("8.4")
 #: DRBD 9.0: node ids, connections and meshes; drbdadm matches host names in any case.
 DRBD_9 = Version.parse("9.0")
+#: drbd-utils releases whose drbdadm 9 (built with drbd-headers' drbd_limits.h) took
+#: wider values: resync-rate up to 8G (9.6), c-max-rate 0 (9.16), sndbuf-size and
+#: rcvbuf-size up to 128M (9.29). drbd-utils is numbered apart from the DRBD module.
+DRBD_UTILS_RESYNC_8G = Version.parse("9.6")
+DRBD_UTILS_C_MAX_RATE_0 = Version.parse("9.16")
+DRBD_UTILS_BUF_128M = Version.parse("9.29")
 #: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
 HEARTBEAT_CRM = Version.parse("2.0")
 #: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.
