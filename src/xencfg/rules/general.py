@@ -130,6 +130,10 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     ``defaults`` only), or ``uid_attribute`` on a declared multipath-tools
     0.4.7 (0.5.0 introduced it; the message names 0.4.7's ``getuid_callout``).
 
+    A keyword Red Hat's build read on an older base than upstream
+    (``blacklist_exceptions`` in RHEL 5's device-mapper-multipath 0.4.7, upstream
+    0.4.8) is not reported on a node whose /etc holds redhat-release.
+
     Fix: use the suggested spelling, or remove the line; for a keyword of a
     later release, the spelling of the release you run.
     """
@@ -147,7 +151,15 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
             yield make(
                 "XC003", f"keyword '{p.keyword}' is known only to {p.detail}", item.where(p.node)
             )
+    red_hat: bool | None = None
     for node, key, verdict, schema in _verdicts(item, "too-new", "newer"):
+        if verdict.backported is not None:
+            if red_hat is None:
+                from .multipath import red_hat_node
+
+                red_hat = red_hat_node(item)
+            if red_hat:
+                continue  # (the node's Red Hat build reads it on the release in force)
         if not _refused(verdict.kind, schema):
             yield make("XC003", f"keyword '{key}': {verdict.message}", item.where(node))
 
