@@ -1053,3 +1053,40 @@ def test_dr026_a_number_without_unit_is_in_the_options_unit(tmp_path: Path) -> N
     low = res("r0", head="disk { c-max-rate 200; }")
     got = _dr026(tmp_path / "b", low, {"drbd": "8.4"})
     assert len(got) == 1 and "200k is out of range [250..4194304]k" in got[0]
+
+
+def test_drbd9_syncer_section_takes_net_disk_and_resource_options(tmp_path: Path) -> None:
+    # user/v9/drbdadm_parser.c parse_options_syncer hands each option of a syncer
+    # section to the net, disk (attach) or resource options; peer-drbdadm --mode 9 (drbd-
+    # utils 9.22): OK for disk-flushes no, protocol C, quorum majority, size 10G,
+    # max-buffers 8000 in syncer; "'a syncer option keyword' expected, but got
+    # 'resync-rate'" (a peer-device option) and the same for use-bmbv; --mode 84 refuses
+    # disk-flushes there too. Lint called every one of them refused (XC009), found by a
+    # mutant that spelt an 8.4 file's disk section as 8.3's syncer.
+    def lint_syncer(name: str, body: str, code: str) -> list[tuple[int, str]]:
+        return _lint9(tmp_path, name, _nine("r0", f"syncer {{ {body} }}"), code)
+
+    for i, body in enumerate(
+        ("disk-flushes no;", "protocol C;", "quorum majority;", "size 10G;", "max-buffers 8000;")
+    ):
+        assert lint_syncer(f"ok{i}", body, "XC009") == [], body
+        assert lint_syncer(f"ok8{i}", body, "XC008") == [], body
+    assert [g[0] for g in lint_syncer("rate", "resync-rate 10M;", "XC009")] == [2]
+    assert [g[0] for g in lint_syncer("bmbv", "use-bmbv;", "XC009")] == [2]
+    # on DRBD 8.4 the 8.4 parser reads the section: disk-flushes is refused there
+    text = res("r0", head="syncer { disk-flushes no; }")
+    got = _dr026_codes(tmp_path / "84", text, {"drbd": "8.4"}, "XC008")
+    assert got == [(2, "error")]
+
+
+def _dr026_codes(
+    root: Path, text: str, versions: dict[str, str], code: str
+) -> list[tuple[int, str]]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    tree(root, {"etc/drbd.conf": text})
+    result = lint.run(
+        [str(root)], select=[code], versions={k: Version.parse(v) for k, v in versions.items()}
+    )
+    return [(f.line, f.severity) for f in result.findings]
