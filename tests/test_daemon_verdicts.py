@@ -180,7 +180,7 @@ def multipath(path: Path) -> Verdict:
                 notes.append((at, line))
             elif (
                 not unknown_block
-                and (unbalanced or ("invalid keyword: " in line and _depth(text, at) > 0))
+                and (_depth(text, at) > 0 if "invalid keyword: " in line else unbalanced)
                 and re.search(
                     r"invalid keyword.*: (?:" + "|".join(_MP_SECTIONS) + r")$|"
                     r"in the device section: (?:devnode|wwid|property)$",

@@ -1090,3 +1090,19 @@ def _dr026_codes(
         [str(root)], select=[code], versions={k: Version.parse(v) for k, v in versions.items()}
     )
     return [(f.line, f.severity) for f in result.findings]
+
+
+def test_section_keyword_written_as_a_statement(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "Parse error: '{' expected, but got '/dev/x'" for
+    # ``syncer /dev/x;`` (a mutant of an 8.3 ``disk /dev/x;`` line), "but got ';'" for
+    # ``net;``, "but got 'foo'" for ``handlers foo bar;``: parse_resource wants the
+    # section's '{' after net, disk, syncer, startup, handlers and options
+    # (user/v84 and user/v9 drbdadm_parser.c). Lint said nothing, or only XC004 for
+    # syncer. ``disk DEV;`` stays a statement (resource and host level).
+    for line, got in (("syncer /dev/x;", "/dev/x"), ("net;", ";"), ("handlers foo bar;", "foo")):
+        text = res("r0", head=line)
+        found = run(tree(tmp_path / got.strip("/;") / "a", {"etc/drbd.conf": text}), code="XC001")
+        assert [g[1] for g in found] == [2], line
+        assert f"expected '{{' after '{line.split()[0].rstrip(';')}', got '{got}'" in found[0][3]
+    ok = res("r0", head="disk /dev/sdb1;")
+    assert run(tree(tmp_path / "ok" / "a", {"etc/drbd.conf": ok}), code="XC001") == []
