@@ -258,6 +258,9 @@ VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
         None,
     ),
     "rr_weight": (("priorities", "uniform"), None),
+    # def_log_checker_err_handler: strcmp "once" / "always", else nothing set (0.5.0 to
+    # 0.8 without a word, 0.9.4 "invalid value for log_checker_err")
+    "log_checker_err": (("once", "always"), None),
     # def_find_multipaths_handler also takes "0" and "1" for off and on
     "find_multipaths": (
         ("yes", "no", "on", "off", "greedy", "smart", "strict", "0", "1"),
