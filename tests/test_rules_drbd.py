@@ -181,7 +181,8 @@ def test_dr009_resource_differs_between_nodes(tmp_path: Path) -> None:
             "drbd.conf",
             2,
             [1],
-            "resource 'r0' differs on beta from alpha: volumes of 'alpha'; volumes of 'beta'",
+            "resource 'r0' differs on beta from alpha: volume 0 disk /dev/sdc1 in beta's copy, "
+            "/dev/sdb1 in alpha's (for hosts alpha, beta)",
         )
     ]
     b2 = tree(tmp_path / "b2" / "beta", {"etc/drbd.conf": res("r0")})

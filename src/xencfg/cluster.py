@@ -562,10 +562,11 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
             if line.address is None:
                 continue
             for name in line.names:
-                # "xen1-iscsi", "xen1_hb": an interface name of xen1
-                info = model.nodes.get(short(name)) or model.nodes.get(
-                    short(name).split("-", 1)[0].split("_", 1)[0]
-                )
+                # "xen1-iscsi", "xen1_hb": an interface name of xen1 ("dom0-a-san": of dom0-a)
+                base = short(name)
+                first = base.split("-", 1)[0].split("_", 1)[0]
+                stems = (base, base.rsplit("-", 1)[0], base.rsplit("_", 1)[0], first)
+                info = next((model.nodes[s] for s in stems if s in model.nodes), None)
                 if info is not None:
                     info.add_address(str(line.address), f"/etc/hosts of {item.node or '?'}")
                     info.names.update(line.names)
@@ -581,10 +582,13 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
 
 def _wwid_matches(scsi_id: str, wwid: str) -> bool:
     """Whether multipath's WWID carries IET's ScsiId (scsi_id reports it inside the
-    vendor-specific designator, after the type digit and vendor; spaces as '_')."""
+    vendor-specific designator, after the type digit and vendor; spaces as '_'), as
+    text or, as IET's binary T10 designator reads, in hex (``1`` + ``IET`` + the id:
+    ``14945540000000000766d61696c...`` for ``ScsiId=vmail``)."""
     want = scsi_id.replace(" ", "").replace("_", "").lower()
     have = wwid.replace(" ", "").replace("_", "").lower()
-    return len(want) >= 4 and want in have
+    raw = scsi_id.encode("utf-8", "surrogateescape")[:16].ljust(16, b"\0")
+    return (len(want) >= 4 and want in have) or have == "14945540000000000" + raw.hex()
 
 
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:

@@ -203,6 +203,22 @@ def in_root(path: Path, root: Path, etc: Path) -> Path:
 _PSEUDO = frozenset({"proc", "sys", "dev"})
 
 
+def hostname_as_written(root: Path, etc: Path) -> str | None:
+    """The first word of etc/hostname as the kernel gets it (an FQDN stays whole), or
+    ``None`` (no such file, or an empty one)."""
+    try:
+        f = in_root(etc / "hostname", root, etc)
+    except (OutsideRoot, ValueError):
+        return None
+    if not _is_regular(f):
+        return None
+    try:
+        words = read_text(f, limit=4096, follow=False).split()
+    except XencfgError:
+        return None
+    return words[0] if words else None
+
+
 def node_name(root: Path, etc: Path) -> str:
     """The node's host name: etc/hostname or etc/HOSTNAME, else the folder's name."""
     for name in ("hostname", "HOSTNAME"):

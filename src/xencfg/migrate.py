@@ -163,7 +163,11 @@ def _old_corosync(found: Any) -> list[Note]:
     return notes
 
 
-def _node_files(tree: NodeTree, secrets: list[str]) -> tuple[NodeFiles, Any]:
+def _node_files(
+    tree: NodeTree, secrets: list[str], failed: list[tuple[Path, str, str]] | None = None
+) -> tuple[NodeFiles, Any]:
+    """One node's stack files as documents, and its CIB; ``failed`` gets (path, format,
+    report name) of each that does not parse."""
     nf = NodeFiles(tree.name)
     cib = None
     for f in tree.files:
@@ -171,6 +175,8 @@ def _node_files(tree: NodeTree, secrets: list[str]) -> tuple[NodeFiles, Any]:
             continue
         doc = _load(f.path, f.format)
         if doc is None:
+            if failed is not None and f.format in ("hacf", "logd", "cib"):
+                failed.append((f.path, f.format, f"{tree.name}:{f.display}"))
             continue
         nf.where[id(doc)] = f"{tree.name}:{f.display}"
         secrets.extend(doc.secrets())
@@ -197,10 +203,13 @@ def _cib_output(
     members: list[Member],
     notes: list[Note],
     target: str = "current",
+    ping_nodes: tuple[list[str], bool] = ([], False),
 ) -> Output:
     """The CIB through ``xencfg cib convert --to TARGET``, with the node ids corosync gives
     (heartbeat's UUIDs mean nothing to it) and no status. ``current`` does both itself
-    (:mod:`xencfg.formats.cib.upgrade`); ``pacemaker-1.0`` gets them here."""
+    (:mod:`xencfg.formats.cib.upgrade`); ``pacemaker-1.0`` gets them here. ``ping_nodes``:
+    ha.cf's ping nodes (and whether ping_group lines gave some), which a pingd resource
+    without host_list pinged."""
     from lxml import etree
 
     from .formats.cib.upgrade import upgrade
@@ -224,7 +233,7 @@ def _cib_output(
             notes.append(Note(kind, f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind))
         parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
         root = etree.fromstring(encode(result.text), parser)
-        if not _linbit_drbd(root, display, notes):
+        if not _current_agents(root, display, notes, ping_nodes):
             return Output(
                 "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
             )
@@ -237,7 +246,7 @@ def _cib_output(
         )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
     root = etree.fromstring(encode(result.text), parser)
-    _linbit_drbd(root, display, notes)
+    _current_agents(root, display, notes, ping_nodes)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
         if uname in ids and node.get("id") != str(ids[uname]):
@@ -298,6 +307,172 @@ def _linbit_drbd(root: Any, display: str, notes: list[Note]) -> bool:
                 "never start); drbd-utils' ocf:linbit:drbd takes the same drbd_resource",
             )
         )
+    return found
+
+
+def _current_agents(
+    root: Any, display: str, notes: list[Note], ping_nodes: tuple[list[str], bool]
+) -> bool:
+    """The agents of the converted CIB ``root`` that today's packages no longer run,
+    pointed at the ones that do their job; whether any changed."""
+    drbd = _linbit_drbd(root, display, notes)
+    _test_fencing(root, display, notes)
+    return _pacemaker_ping(root, display, notes, ping_nodes) or drbd
+
+
+#: cluster-glue STONITH plugins that fence nothing a real failure leaves behind, by their
+#: own descriptions (``stonith -t TYPE -h`` of the installed cluster-glue): ssh and
+#: external/ssh "Fine for testing, but not suitable for production!" (a reboot over ssh),
+#: null "Dummy (do-nothing) STONITH device ... FOR TESTING ONLY!", meatware "Human
+#: (meatware) intervention STONITH device".
+TEST_FENCING = {
+    "ssh": "reboots over ssh: a hung, cut-off or powerless node is never fenced",
+    "external/ssh": "reboots over ssh: a hung, cut-off or powerless node is never fenced",
+    "null": "fences nothing: it only reports success",
+    "meatware": "waits for an operator to confirm by hand (meatclient) before anything moves",
+}
+
+
+def _test_fencing(root: Any, display: str, notes: list[Note]) -> None:
+    """A report line for each stonith resource whose plugin cannot fence a failed node:
+    the cluster keeps fencing on but is no safer than without it."""
+    for prim in root.iter("primitive"):
+        if prim.get("class") != "stonith" or prim.get("type") not in TEST_FENCING:
+            continue
+        notes.append(
+            Note(
+                "manual",
+                f"{display}:{prim.sourceline or 0}",
+                "cib.xml",
+                f"<primitive id='{prim.get('id')}'> stonith:{prim.get('type')} "
+                f"{TEST_FENCING[prim.get('type')]}",
+                "shared data (DRBD, OCFS2, the domUs' disks) is safe only with a device that "
+                "cuts the node off (IPMI, iLO, a power switch: a fence_* agent): configure "
+                "one before the cut-over",
+            )
+        )
+
+
+#: pingd's parameters that ocf:pacemaker:ping reads under the same name and meaning
+#: (``ping meta-data`` of Pacemaker 2.1.5: name, dampen, multiplier, host_list, ...)
+PING_KEEPS = frozenset(
+    {"pidfile", "name", "dampen", "multiplier", "host_list", "attempts", "timeout", "options"}
+)
+
+
+def _pacemaker_ping(
+    root: Any, display: str, notes: list[Note], ping_nodes: tuple[list[str], bool]
+) -> bool:
+    """Point each pingd primitive (ocf:heartbeat:pingd, ocf:pacemaker:pingd) at
+    ocf:pacemaker:ping; whether there was one.
+
+    ocf:heartbeat:pingd starts heartbeat's pingd daemon (``${HA_BIN}/pingd``), which no
+    package ships any more (Debian 12: resource-agents 4.12 has the agent, heartbeat and
+    Pacemaker 2.1.5 no daemon), and Pacemaker 2 removed ocf:pacemaker:pingd: the
+    resource fails to start, its attribute (``pingd`` unless ``name`` says otherwise)
+    stays undefined, and a location rule such as ``pingd not_defined -> -INFINITY`` keeps
+    the resources it guards off every node. crm_verify does not look agents up.
+    ocf:pacemaker:ping sets the same attribute (default name ``pingd``) to multiplier x
+    the hosts that answer, but only on its monitor, and needs ``host_list`` (pingd
+    without one pinged ha.cf's ping nodes)."""
+    from lxml import etree
+
+    found = False
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    for prim in root.iter("primitive"):
+        agent = (prim.get("class"), prim.get("provider"), prim.get("type"))
+        if agent not in (("ocf", "heartbeat", "pingd"), ("ocf", "pacemaker", "pingd")):
+            continue
+        found = True
+        pid = prim.get("id")
+        where = f"{display}:{prim.sourceline or 0}"
+        prim.set("provider", "pacemaker")
+        prim.set("type", "ping")
+        notes.append(
+            Note(
+                "rewrite",
+                where,
+                "cib.xml",
+                f"<primitive id='{pid}'> ocf:{agent[1]}:pingd -> ocf:pacemaker:ping",
+                "no package ships the pingd daemon ocf:heartbeat:pingd starts, and "
+                "Pacemaker 2 removed ocf:pacemaker:pingd (the resource would never start "
+                "and rules on its attribute would keep resources off every node); "
+                "ocf:pacemaker:ping sets the same attribute",
+            )
+        )
+        params = {}
+        for attrs_el in prim.findall("instance_attributes"):
+            for nv in attrs_el.findall("nvpair"):
+                name = nv.get("name")
+                params[name] = nv.get("value")
+                if name not in PING_KEEPS:
+                    attrs_el.remove(nv)
+                    notes.append(
+                        Note(
+                            "dropped",
+                            f"{display}:{nv.sourceline or 0}",
+                            "cib.xml",
+                            f"<primitive id='{pid}'> pingd parameter {name}="
+                            f"{nv.get('value')!r} dropped",
+                            "ocf:pacemaker:ping has no such parameter",
+                        )
+                    )
+        if not params.get("host_list"):
+            hosts, grouped = ping_nodes
+            if hosts:
+                inst = prim.find("instance_attributes")
+                if inst is None:
+                    inst = etree.SubElement(prim, "instance_attributes", id=f"{pid}-ping-ia")
+                nv_id = f"{pid}-ping-host_list"
+                etree.SubElement(inst, "nvpair", id=nv_id, name="host_list", value=" ".join(hosts))
+                notes.append(
+                    Note(
+                        "manual" if grouped else "rewrite",
+                        where,
+                        "cib.xml",
+                        f"<primitive id='{pid}'> host_list='{' '.join(hosts)}' (ha.cf's ping "
+                        "nodes, which pingd without host_list pinged)",
+                        "ocf:pacemaker:ping needs host_list"
+                        + (
+                            "; it counts every host of a ping_group, where heartbeat "
+                            "counted a group as one node: check the scores of the rules "
+                            "on its attribute"
+                            if grouped
+                            else ""
+                        ),
+                    )
+                )
+            else:
+                notes.append(
+                    Note(
+                        "manual",
+                        where,
+                        "cib.xml",
+                        f"<primitive id='{pid}'> ocf:pacemaker:ping has no host_list",
+                        "pingd without host_list pinged ha.cf's ping nodes, and no ha.cf "
+                        "here has any: set host_list to the hosts to ping",
+                    )
+                )
+        ops = prim.find("operations")
+        monitors = [] if ops is None else [o for o in ops if o.get("name") == "monitor"]
+        if not monitors:
+            if ops is None:
+                ops = etree.SubElement(prim, "operations")
+            op_id = f"{pid}-monitor-10s"
+            while op_id in ids:
+                op_id += "-ping"
+            ids.add(op_id)
+            etree.SubElement(ops, "op", id=op_id, name="monitor", interval="10s", timeout="60s")
+            notes.append(
+                Note(
+                    "rewrite",
+                    where,
+                    "cib.xml",
+                    f"<primitive id='{pid}'> monitor every 10s added",
+                    "ocf:pacemaker:ping updates its attribute on each monitor (pingd's "
+                    "daemon did so by itself); 10s and 60s are the agent's own defaults",
+                )
+            )
     return found
 
 
@@ -370,11 +545,16 @@ def _plan_stack(
     when no node runs heartbeat."""
     secrets: list[str] = m.secrets
     nodes: list[NodeFiles] = []
-    cib = None
+    cibs = []
+    failed: list[tuple[Path, str, str]] = []
     for tree in found.nodes:
-        nf, node_cib = _node_files(tree, secrets)
+        nf, node_cib = _node_files(tree, secrets, failed)
         nodes.append(nf)
-        cib = cib or node_cib
+        if node_cib is not None:
+            cibs.append(node_cib)
+    cib = _newest_cib(cibs, m.notes)
+    for path, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
+        _unreadable(m, path, fmt, where)
     if not any(n.hacf is not None for n in nodes):
         old = _old_corosync(found)
         if explicit:
@@ -427,34 +607,92 @@ def _plan_stack(
                 secret=True,
             )
         )
-    haresources = _haresources(found, nodes)
+    haresources = _haresources(found, nodes, m.notes)
     if cib is not None:
         from .syntax.source import read_text
 
         f = cib[0]
         m.outputs.append(
-            _cib_output(read_text(str(f.path)), f.display, stack.members, m.notes, cib_target)
+            _cib_output(
+                read_text(str(f.path)),
+                f.display,
+                stack.members,
+                m.notes,
+                cib_target,
+                _ping_nodes(nodes),
+            )
         )
     elif haresources is not None:
-        from .migrations.haresources import haresources_to_cib
+        from .migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
 
         hr_doc, display, hacf = haresources
-        made = haresources_to_cib(hr_doc, hacf, len(stack.members), _drbd_hosts(nodes))
+        devices: list[dict[str, Any]] = []
+        for nf in nodes:  # (each node's ha.cf: heartbeat read its own)
+            for d in stonith_devices(nf.hacf):
+                if d not in devices:
+                    devices.append(d)
+        made = haresources_to_cib(
+            hr_doc, hacf, len(stack.members), _drbd_hosts(nodes), stonith=devices
+        )
         m.notes.extend(_notes(made.changes, display, "cib.xml"))
-        m.outputs.append(_cib_output(made.text, display, stack.members, m.notes, cib_target))
+        m.outputs.append(
+            _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
+        )
         cib = haresources
+        # the ha.cf lines of the devices the CIB now holds need no second TODO
+        carried = {
+            "stonith_host " + " ".join([d["host"], d["type"], *map(str, d["params"])])
+            for d in devices
+            if not d.get("file") and d["type"] in STONITH_PARAMS and d["params"]
+        }
+        for i, n in enumerate(m.notes):
+            if n.kind == "manual" and n.target == "CIB" and n.what in carried:
+                m.notes[i] = Note(
+                    "rewrite",
+                    n.source,
+                    "cib.xml",
+                    n.what,
+                    "made a stonith resource of the CIB (see its line)",
+                )
     else:
         m.notes.append(
             Note(
                 "manual",
                 "-",
                 "cib.xml",
-                "no CIB found (var/lib/heartbeat/crm/cib.xml)",
+                "no CIB found (var/lib/heartbeat/crm/cib.xml) and no haresources "
+                "(etc/ha.d/haresources)",
                 "no CIB and no haresources copied: write the CIB (resources, constraints, "
                 "fencing) by hand",
             )
         )
+    if any(n.what.endswith("-> ocf:pacemaker:ping") for n in m.notes):
+        # the CIB's pingd resource, now ocf:pacemaker:ping, pings ha.cf's ping nodes:
+        # the ha.cf lines need no second clone
+        for i, n in enumerate(m.notes):
+            first = n.what.split(" ")[0]
+            if n.kind == "manual" and n.target == "CIB" and first in ("ping", "ping_group"):
+                m.notes[i] = Note(
+                    "rewrite",
+                    n.source,
+                    "cib.xml",
+                    n.what,
+                    "the CIB's pingd resource, now ocf:pacemaker:ping, pings these hosts "
+                    "(see its lines); corosync itself has no ping nodes",
+                )
     return cib is not None
+
+
+def _ping_nodes(nodes: list[NodeFiles]) -> tuple[list[str], bool]:
+    """The first ha.cf's ping nodes (``ping`` lines and ``ping_group`` hosts) and whether
+    a ping_group gave some."""
+    for nf in nodes:
+        if nf.hacf is None:
+            continue
+        hosts = [h for e in nf.hacf.entries("ping") for h in e.values]
+        groups = [h for e in nf.hacf.entries("ping_group") for h in e.values[1:]]
+        return hosts + [h for h in groups if h not in hosts], bool(groups)
+    return [], False
 
 
 def _drbd_hosts(nodes: list[NodeFiles]) -> dict[str, list[str]]:
@@ -469,15 +707,83 @@ def _drbd_hosts(nodes: list[NodeFiles]) -> dict[str, list[str]]:
     return {name: hosts for name, hosts in out.items() if hosts}
 
 
-def _haresources(found: Any, nodes: list[NodeFiles]) -> tuple[Any, str, Any] | None:
-    """A heartbeat 1 cluster's haresources (the first node's), with its ha.cf."""
+def _cib_version(doc: Any) -> tuple[int, int, int]:
+    """(admin_epoch, epoch, num_updates): the order in which Pacemaker and heartbeat's
+    CRM rank copies of the CIB (the highest wins when nodes join)."""
+    root = doc.root
+    out = []
+    for key in ("admin_epoch", "epoch", "num_updates"):
+        try:
+            out.append(int(root.get(key, "0")) if root is not None else 0)
+        except ValueError:
+            out.append(0)
+    return out[0], out[1], out[2]
+
+
+def _newest_cib(cibs: list[Any], notes: list[Note]) -> Any:
+    """The newest of the nodes' CIB copies ((file, document) pairs). heartbeat's CRM
+    replicated it, but a node that was down keeps an older copy; the first node's was
+    taken whatever its age, so changes made while it was down were lost unsaid."""
+    if not cibs:
+        return None
+    best = max(cibs, key=lambda c: _cib_version(c[1]))  # (first of the newest)
+    older = [c for c in cibs if _cib_version(c[1]) < _cib_version(best[1])]
+    if older:
+        v = ".".join(map(str, _cib_version(best[1])))
+        notes.append(
+            Note(
+                "manual",
+                best[0].display,
+                "cib.xml",
+                f"the nodes' CIBs differ: the newest (version {v}, {best[0].display}) is "
+                "converted; older copies: "
+                + ", ".join(
+                    f"{c[0].display} ({'.'.join(map(str, _cib_version(c[1])))})" for c in older
+                ),
+                "heartbeat's CRM keeps the copy with the highest (admin_epoch, epoch, "
+                "num_updates) when nodes join; check that no change was made only on a "
+                "node whose copy is older",
+            )
+        )
+    return best
+
+
+def _haresources(
+    found: Any, nodes: list[NodeFiles], notes: list[Note]
+) -> tuple[Any, str, Any] | None:
+    """A heartbeat 1 cluster's haresources (the first node's), with its ha.cf; a note
+    for each node whose haresources gives other groups (heartbeat wants the same file
+    on every node: each node starts what its own copy says)."""
+    copies = []
     for tree, nf in zip(found.nodes, nodes, strict=True):
         for f in tree.files:
             if f.format == "haresources":
                 doc = _load(f.path, "haresources")
                 if doc is not None:
-                    return doc, f"{tree.name}:{f.display}", nf.hacf
-    return None
+                    copies.append((doc, f"{tree.name}:{f.display}", nf.hacf))
+                else:
+                    notes.append(_parse_failure(f.path, "haresources", f"{tree.name}:{f.display}"))
+    if not copies:
+        return None
+
+    def groups(doc: Any) -> list[tuple[str, list[str]]]:
+        return [(g.node, [r.spec for r in g.resources]) for g in doc.groups]
+
+    first = copies[0]
+    for other in copies[1:]:
+        if groups(other[0]) != groups(first[0]):
+            notes.append(
+                Note(
+                    "manual",
+                    other[1],
+                    "cib.xml",
+                    f"haresources differs from {first[1]}'s, which the CIB is made from",
+                    "heartbeat wants the same haresources on every node (each node took "
+                    "over what its own copy listed): merge the differences into the CIB "
+                    "by hand",
+                )
+            )
+    return first
 
 
 def _plan_storage(
@@ -508,13 +814,16 @@ def _plan_storage(
             doc = _load(f.path, f.format)
             if doc is not None:
                 allow.append(doc)
+            else:  # (its targets would be written open to every initiator)
+                _unreadable(m, f.path, f.format, f"{tree.name}:{f.display}")
             continue
         if part is None or part not in parts:
             continue
         doc = _load(f.path, f.format or "")
         if doc is None:
-            if part in ("multipath", "iscsid"):
-                _unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
+            # (an xm config or drbd.conf that does not parse was skipped without a line,
+            # so the report looked complete while the file stayed as it was)
+            _unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
             continue
         rel = os.path.relpath(f.path, tree.root)
         where = f"{tree.name}:{f.display}"
@@ -525,6 +834,10 @@ def _plan_storage(
         if f.format == "xm":
             result: Any = mxen.xm_to_xl(doc)
             target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
+            # VNC/SPICE passwords, also those the conversion computed ('abc' + 'def',
+            # 'vncpasswd=%s' % pw): the report quotes every evaluated expression
+            m.secrets.extend(doc.secrets())
+            m.secrets.extend(_xl_secrets(result.text))
         elif f.format == "xend":
             result = mxen.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
@@ -537,6 +850,9 @@ def _plan_storage(
             target, why = rel, "iscsid.conf in the keys of open-iscsi 2.1"
             m.secrets.extend(doc.secrets())
         else:
+            # (shared-secret: the JSON report holds the new file's text; the stack part
+            # collects it too, but --only drbd runs no stack part)
+            m.secrets.extend(doc.secrets())
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
             doc, spaces = mdrbd.plain_spaces(doc)
             result = convert(doc)
@@ -573,20 +889,34 @@ def _plan_storage(
     return changed
 
 
+def _xl_secrets(text: str) -> list[str]:
+    """The passwords of a converted domU config (its values are plain xl values now)."""
+    try:
+        return list(api.loads(text, "xl").secrets())
+    except XencfgError:
+        return []
+
+
 def _unreadable(m: Migration, path: Path, fmt: str, where: str) -> None:
-    """A TODO for a file of a keyword part that does not parse (left as it is)."""
+    """A TODO for a file that does not parse (left as it is)."""
+    m.notes.append(_parse_failure(path, fmt, where))
+
+
+def _parse_failure(path: Path, fmt: str, where: str) -> Note:
     try:
         api.load(path, fmt)
+        said = "it could not be read"
     except XencfgError as exc:
-        m.notes.append(
-            Note(
-                "manual",
-                where,
-                fmt,
-                f"not rewritten: {str(exc).splitlines()[0]}",
-                "fix the file first (the daemon reads it only in part), then migrate again",
-            )
-        )
+        said = str(exc).splitlines()[0]
+    except OSError as exc:
+        said = str(exc)
+    return Note(
+        "manual",
+        where,
+        fmt,
+        f"not rewritten: {said}",
+        "it does not parse, so nothing of it was converted: fix the file first, then migrate again",
+    )
 
 
 def _plan_wwids(m: Migration, found: Any) -> None:

@@ -40,6 +40,70 @@ HEARTBEAT_CLIENTS = {
     "mgmtd": "mgmtd (the heartbeat GUI's daemon) is a heartbeat API client: it is gone; "
     "crm_mon, crmsh or pcs manage the new cluster",
 }
+#: ha.cf directives the other parts of the conversion carry or report (members, links,
+#: timing, logging), so :meth:`_Builder.leftovers` says nothing more of them.
+CARRIED_ELSEWHERE = frozenset(
+    {
+        "node",
+        "bcast",
+        "mcast",
+        "mcast6",
+        "ucast",
+        "ucast6",
+        "serial",
+        "keepalive",
+        "deadtime",
+        "warntime",
+        "logfacility",
+        "logfile",
+        "debugfile",
+        "use_logd",
+    }
+)
+#: Why an ha.cf directive no corosync or Pacemaker setting holds is dropped (the rest:
+#: a generic line); each still gets its line, so the report lists every directive.
+DROPPED_WHY = {
+    "baud": "the serial path it sets the speed of is dropped (no serial transport)",
+    "compression": "heartbeat compressed its own messages; knet compresses only when "
+    "totem's knet_compression_model is set (corosync.conf(5): none by default)",
+    "compression_threshold": "heartbeat's message compression; see knet_compression_model",
+    "traditional_compression": "heartbeat's message compression; see knet_compression_model",
+    "realtime": "corosync runs with round-robin realtime scheduling by default "
+    "(corosync.conf(5): system { sched_rr: yes })",
+    "rtprio": "corosync takes the highest realtime priority by default (corosync.conf(5): "
+    "system { sched_rr: yes })",
+    "coredumps": "the daemons' core files go where systemd-coredump (or kernel.core_pattern) "
+    "puts them",
+    "corerootdir": "the daemons' core files go where systemd-coredump (or "
+    "kernel.core_pattern) puts them",
+    "uuidfrom": "corosync names each node by the nodeid of its nodelist entry",
+    "msgfmt": "heartbeat's message encoding; corosync has its own",
+    "hopfudge": "heartbeat's ring of serial links; knet links are point to point",
+    "max_rexmit_delay": "heartbeat's retransmission; totem retransmits within the token timeout",
+    "deadping": "the ping nodes' dead time: the ocf:pacemaker:ping clone's attempts and "
+    "timeout do its job",
+    "conn_logd_time": "corosync and Pacemaker log to syslog or their log files, not to logd",
+    "debug": "corosync writes debug messages when logging { debug: on }",
+    "nice_failback": "the old name of auto_failback: Pacemaker's resource-stickiness",
+    "generation_method": "heartbeat's generation counter; corosync keeps its own ring ids",
+    "hbgenmethod": "heartbeat's generation counter; corosync keeps its own ring ids",
+    "memreserve": "heartbeat's memory reservation; no corosync setting",
+    "record_config_changes": "the CRM's debug records; Pacemaker keeps its own in "
+    "/var/lib/pacemaker",
+    "record_pengine_inputs": "the CRM's debug records; Pacemaker keeps its own in "
+    "/var/lib/pacemaker",
+    "enable_config_writes": "the heartbeat GUI's setting; gone with mgmtd",
+    "max_child_count": "heartbeat's client limit; no corosync setting",
+    "logfile_rotation": "corosync appends to its logfile: rotate it with logrotate",
+}
+
+
+def _dropped_why(key: str) -> str:
+    return DROPPED_WHY.get(
+        key, "heartbeat's own setting: neither corosync 3 nor Pacemaker has one like it"
+    )
+
+
 #: The shortest token we write: below it a busy dom0 (live migration, DRBD resync) misses
 #: tokens and the cluster splits for nothing; corosync's own default is 3000 ms.
 MIN_TOKEN_MS = 1000
@@ -134,7 +198,13 @@ def _names_match(name: str, member: str) -> bool:
     import re
 
     low, mem = name.lower(), member.lower()
-    return low == mem or re.split(r"[-_.]", low, maxsplit=1)[0] == mem
+    # (a member named by its FQDN in ha.cf's node line is matched by its first label:
+    # heartbeat's node names are uname -n, an FQDN on some distributions)
+    return low == mem or re.split(r"[-_.]", low, maxsplit=1)[0] in (mem, _short(mem))
+
+
+def _short(name: str) -> str:
+    return name.split(".", 1)[0].lower()
 
 
 class _Builder:
@@ -193,16 +263,33 @@ class _Builder:
         ``alone``: the only ucast of that interface in the reader's ha.cf) the member that
         is not the node whose ha.cf sends to it. A ha.cf copied to every node lists every
         node's address (heartbeat skips its own), so it gets no such guess."""
+        resolved = self._resolve(addr, reader)
         for n in [reader, *self.nodes]:
             if n.hosts is None:
                 continue
-            for name in n.hosts.names_of(addr):
+            # a ucast line may name its peer (ucast eth1 beta-hb): that name counts too
+            names = n.hosts.names_of(resolved) + ([] if _ip(addr) else [addr])
+            for name in names:
                 for m in members:
                     if _names_match(name, m.name):
                         return m.name
-        if alone and len(members) == 2 and reader.name in {m.name for m in members}:
-            return next(m.name for m in members if m.name != reader.name)
+        me = [m.name for m in members if _short(m.name) == _short(reader.name)]
+        if alone and len(members) == 2 and me:
+            return next(m.name for m in members if m.name != me[0])
         return None
+
+    def _resolve(self, addr: str, reader: NodeFiles) -> str:
+        """``addr`` as an IP address: itself, or what /etc/hosts (the reader's first)
+        gives for a name; a name no file resolves stays a name (corosync resolves it
+        at start, as heartbeat did)."""
+        if _ip(addr):
+            return addr
+        for n in [reader, *self.nodes]:
+            if n.hosts is not None:
+                found = n.hosts.resolve(addr)
+                if found is not None:
+                    return str(found)
+        return addr
 
     def _known_address(self, member: str) -> tuple[str, str] | None:
         """A node's address from what the files know: /etc/hosts, then drbd.conf."""
@@ -242,6 +329,8 @@ class _Builder:
                 if dev not in links:
                     links[dev] = len(links)
         by_name = {m.name: m for m in members}
+        shared: list[tuple[str, str, str, str]] = []  # (where, kind, interface, why)
+        unowned: list[tuple[str, str, int]] = []  # (where, ucast address, link)
         for n, m in media:
             if m.kind.startswith("serial"):
                 continue
@@ -254,18 +343,11 @@ class _Builder:
                 ]
                 owner = self._owner(str(m.host), members, n, len(same) == 1)
                 if owner is None:
-                    self.note(
-                        "manual",
-                        n.loc(n.hacf, m.node),
-                        "-",
-                        f"ucast address {m.host} belongs to no member",
-                        "no /etc/hosts name of it is a member's; add it as that member's "
-                        f"ring{link}_addr by hand",
-                    )
+                    unowned.append((n.loc(n.hacf, m.node), str(m.host), link))
                     continue
                 mem = by_name[owner]
                 if link not in mem.addrs:
-                    mem.addrs[link] = str(m.host)
+                    mem.addrs[link] = self._resolve(str(m.host), n)
                     mem.sources[link] = f"ucast line {n.loc(n.hacf, m.node)}"
             elif m.kind in ("bcast", "mcast", "mcast6"):
                 why = (
@@ -276,14 +358,9 @@ class _Builder:
                     f"{m.host} is no longer used (open UDP port 5405 between the nodes)"
                 )
                 for dev in m.devices if m.kind == "bcast" else m.devices[:1]:
-                    self.note(
-                        "rewrite",
-                        n.loc(n.hacf, m.node),
-                        f"corosync.conf ring{links[dev]}_addr of every node",
-                        f"{m.kind} on {dev} becomes knet link {links[dev]}",
-                        why,
-                    )
+                    shared.append((n.loc(n.hacf, m.node), m.kind, dev, why))
         # addresses for links the media left open (bcast/mcast give no addresses)
+        missing: dict[int, list[str]] = {}
         for link in sorted(set(links.values())):
             for mem in members:
                 if link in mem.addrs:
@@ -294,23 +371,54 @@ class _Builder:
                         mem.addrs[link] = found[0]
                         mem.sources[link] = found[1]
                         continue
-                self.note(
-                    "manual",
-                    "ha.cf",
-                    f"corosync.conf ring{link}_addr of {mem.name}",
-                    f"no address of {mem.name} on link {link} is known",
-                    "the files give no address for it (bcast/mcast paths name only an "
-                    "interface); add the address by hand or drop the link",
-                )
+                missing.setdefault(link, []).append(mem.name)
         if not links:
             for mem in members:
                 found = self._known_address(mem.name)
                 if found is not None:
                     mem.addrs[0], mem.sources[0] = found
-        # a link must have an address on every node, and links are numbered from 0
+        # a link must have an address on every node, and links are numbered from 0; the
+        # notes name a link by the number it has in the written file (a path dropped
+        # before it moves the later ones down) or, dropped, by its interface
         usable = [
             lk for lk in sorted(set(links.values()) | {0}) if all(lk in m.addrs for m in members)
         ]
+        dev_of = {lk: dev for dev, lk in links.items()}
+        for loc, kind, dev, why in shared:
+            if links[dev] in usable:
+                ring = usable.index(links[dev])
+                self.note(
+                    "rewrite",
+                    loc,
+                    f"corosync.conf ring{ring}_addr of every node",
+                    f"{kind} on {dev} becomes knet link {ring}",
+                    why,
+                )
+        for link, names in missing.items():
+            self.note(
+                "manual",
+                "ha.cf",
+                "-",
+                f"the path on {dev_of.get(link, '?')} is not carried: no address of "
+                f"{', '.join(names)} on it is known",
+                "the files give no address for it (bcast/mcast paths name only an "
+                "interface), and corosync needs one on every node: to keep the path, add "
+                f"a ring{len(usable)}_addr on {dev_of.get(link, '?')} to every node of the "
+                "nodelist",
+            )
+        for loc, host, link in unowned:
+            where = (
+                f"ring{usable.index(link)}_addr"
+                if link in usable
+                else f"a ring{len(usable)}_addr (the path on {dev_of.get(link, '?')}) of every node"
+            )
+            self.note(
+                "manual",
+                loc,
+                "-",
+                f"ucast address {host} belongs to no member",
+                f"no /etc/hosts name of it is a member's; add it as that member's {where} by hand",
+            )
         for mem in members:
             for lk in list(mem.addrs):
                 if lk not in usable:
@@ -318,8 +426,9 @@ class _Builder:
                         "manual",
                         mem.sources.get(lk, "ha.cf"),
                         "-",
-                        f"link {lk} address {mem.addrs.pop(lk)} of {mem.name} dropped",
-                        "not every member has an address on that link, and corosync needs "
+                        f"address {mem.addrs.pop(lk)} of {mem.name} on "
+                        f"{dev_of.get(lk, '?')} dropped",
+                        "not every member has an address on that path, and corosync needs "
                         "one on each",
                     )
                     mem.sources.pop(lk, None)
@@ -478,17 +587,42 @@ class _Builder:
                 f"debugfile {debugfile} not carried",
                 "corosync writes debug messages to its logfile when logging { debug: on }",
             )
+        if src_doc is n0.logd:
+            self._logd_leftovers(n0)
         out["timestamp"] = "on"
         return out
 
+    def _logd_leftovers(self, n0: NodeFiles) -> None:
+        """The ha_logd.cf directives besides logfacility, logfile and debugfile: each gets
+        a line (an ``entity`` changed the syslog tag heartbeat's messages carried)."""
+        for e in n0.logd.entries():
+            if e.key in ("logfacility", "logfile", "debugfile"):
+                continue
+            val = " ".join(e.values)
+            if e.key in ("entity", "syslogprefix"):
+                why = (
+                    f"logd tagged heartbeat's syslog messages {val!r}; corosync's carry "
+                    "'corosync' and Pacemaker's their daemons' names (pacemaker-controld, "
+                    "...): change the syslog filters that match the old tag"
+                )
+                self.note("manual", n0.loc(n0.logd, e), "-", f"{e.key} {val}", why)
+            else:
+                self.note(
+                    "dropped",
+                    n0.loc(n0.logd, e),
+                    "-",
+                    f"{e.key} {val}".rstrip(),
+                    "logd's own setting: corosync and Pacemaker log without logd",
+                )
+
     # -- the rest of ha.cf -----------------------------------------------------
     def leftovers(self, members: int = 2) -> None:
-        """The ha.cf directives corosync.conf does not hold (``members``: the count)."""
-        n0 = next((n for n in self.nodes if n.hacf is not None), None)
-        if n0 is None:
-            return
-        hacf = n0.hacf
-        for e in hacf.entries():
+        """The ha.cf directives corosync.conf does not hold (``members``: the count), of
+        every node's ha.cf: a line only one node has (a respawn, a stonith_host) is
+        reported too; one that every node has is one line (:meth:`note`)."""
+        entries = [(n0, e) for n0 in self.nodes if n0.hacf is not None for e in n0.hacf.entries()]
+        for n0, e in entries:
+            hacf = n0.hacf
             key = e.key
             loc = n0.loc(hacf, e)
             val = " ".join(e.values)
@@ -569,12 +703,17 @@ class _Builder:
                 )
             elif key in ("crm", "pacemaker") and not hacf.crm_enabled:
                 self.note(
-                    "manual",
+                    "dropped",
                     loc,
                     "CIB",
                     f"{key} {val}: a heartbeat v1 cluster (haresources)",
-                    "xencfg does not yet convert haresources to a CIB: write the CIB by hand",
+                    "Pacemaker always manages the resources: the CIB is made from "
+                    "haresources (its lines in this report say how)",
                 )
+            elif key in CARRIED_ELSEWHERE or (key in ("crm", "pacemaker")):
+                continue
+            else:
+                self.note("dropped", loc, "-", f"{key} {val}".rstrip(), _dropped_why(key))
 
     # -- authkeys ----------------------------------------------------------------
     def authkey(self) -> None:

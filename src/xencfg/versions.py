@@ -283,6 +283,15 @@ def _infer_other(
             # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
             return "heartbeat", None, HEARTBEAT_NO_CRM, f"a heartbeat-2 CIB at {where}"
         if dialect == "pacemaker-1.0":
+            # the DC writes its own release into dc-version ("1.0.9-74392a28..."): a
+            # Pacemaker 1.0 CIB runs on 1.0 or on any later release that reads it
+            option = getattr(doc, "option", None)
+            dc = option("dc-version") if option is not None else None
+            m = re.match(r"(\d+)\.(\d+)(?:\.\d+)*(?=-|$)", dc or "")
+            if m is not None and int(m[1]) >= 1:
+                dc_run = Version.parse(m[0])
+                dc_next = Version((dc_run.parts[0], dc_run.parts[1] + 1))
+                return "pacemaker", dc_run, dc_next, f"the DC's 'dc-version {dc}' at {where}"
             return "pacemaker", PACEMAKER_1, None, f"a Pacemaker 1.0 CIB at {where}"
     elif fmt == "hacf":
         entries = getattr(doc, "entries", None)

@@ -151,7 +151,11 @@ class _Converter9(_Converter):
             self.fencing(block)
             self.dropped(block)
         for res in self.doc.resource_list():
-            hosts = [h for h in res.host_list if h.kind == "on"]
+            # a stacked-on-top-of (or floating) section is a host of its resource like
+            # an 'on' one: drbdadm 9.22 refuses a resource where one host has a node-id
+            # and another not ("in resource r0-U, on alpha bravo { ... }: 'node-id'
+            # keyword missing"), and numbers them itself only when none has one
+            hosts = [h for h in res.host_list if h.kind in ("on", "stacked-on-top-of", "floating")]
             if all(h.node_id is None for h in hosts):
                 for number, host in enumerate(hosts):
                     host.node_id = number

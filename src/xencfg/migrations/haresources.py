@@ -16,11 +16,12 @@ line follows (colocated with the Master, started after the promotion), kept off 
 members drbd.conf gives no disk for RES (haresources2cib kept the heartbeat script,
 which Pacemaker 2 cannot run);
 ``auto_failback off`` becomes a resource stickiness above the location score (it
-wrote 0 whatever ha.cf said, so resources failed back); ``stonith_host`` lines are
-reported, not turned into resources (haresources2cib ran ``stonith -n`` on the
-converting host to learn the parameter names), and stonith stays *enabled* then,
-so nothing starts before fencing is configured; without any, fencing stays off as
-heartbeat 1 had it, with an action line. The result is then converted like any
+wrote 0 whatever ha.cf said, so resources failed back); ``stonith_host`` lines become
+stonith resources where :data:`STONITH_PARAMS` knows the plugin's parameter names
+(haresources2cib ran ``stonith -n`` on the converting host for them; the table holds
+what cluster-glue's ``stonith -t TYPE -n`` prints), the others are reported, and
+stonith stays *enabled*, so nothing starts before fencing is configured; without any,
+fencing stays off as heartbeat 1 had it, with an action line. The result is then converted like any
 heartbeat 2 CIB (:func:`xencfg.formats.cib.convert.convert`).
 """
 
@@ -292,6 +293,140 @@ class _Builder:
         add_node_rule(loc, rule_id, f"{rule_id}_expr", "100", node)
 
 
+#: cluster-glue STONITH plugins (``stonith -L`` of cluster-glue 1.0.12, but suicide): their
+#: parameter names in the order ``stonith -t TYPE -n`` prints them, which is the order in
+#: which heartbeat handed a ``stonith_host`` line's values to the plugin (the last name
+#: takes the rest of them).
+STONITH_PARAMS: dict[str, tuple[str, ...]] = {
+    "apcmaster": ("ipaddr", "login", "password"),
+    "apcmastersnmp": ("ipaddr", "port", "community"),
+    "apcsmart": ("ttydev", "hostlist"),
+    "baytech": ("ipaddr", "login", "password"),
+    "bladehpi": ("entity_root",),
+    "cyclades": ("ipaddr", "login", "serialport"),
+    "drac3": ("host", "login", "password"),
+    "external/drac5": ("hostname", "ipaddr", "userid"),
+    "external/dracmc-telnet": (
+        "nodename",
+        "cyclades_ip",
+        "cyclades_port",
+        "servername",
+        "username",
+        "password",
+    ),
+    "external/hetzner": ("hostname", "remote_ip"),
+    "external/hmchttp": ("hostlist", "hmc_ipaddr", "user", "password"),
+    "external/ibmrsa": ("hostname", "ipaddr", "userid", "passwd", "type"),
+    "external/ibmrsa-telnet": ("nodename", "ip_address", "username", "password"),
+    "external/ipmi": ("hostname", "ipaddr", "userid", "passwd", "interface"),
+    "external/ippower9258": ("deviceip", "username", "password", "hostlist"),
+    "external/kdumpcheck": ("hostlist", "identity_file"),
+    "external/libvirt": ("hostlist", "hypervisor_uri", "reboot_method"),
+    "external/nut": (
+        "hostname",
+        "ups",
+        "username",
+        "password",
+        "poweron",
+        "poweroff",
+        "reset",
+        "statusvar",
+        "upscmd",
+        "upsc",
+    ),
+    "external/rackpdu": ("hostlist", "pduip", "community"),
+    "external/riloe": (
+        "hostlist",
+        "ilo_hostname",
+        "ilo_user",
+        "ilo_password",
+        "ilo_can_reset",
+        "ilo_protocol",
+        "ilo_powerdown_method",
+        "ilo_proxyhost",
+        "ilo_proxyport",
+    ),
+    "external/ssh": ("hostlist",),
+    "external/vcenter": (
+        "VI_SERVER",
+        "VI_PORTNUMBER",
+        "VI_PROTOCOL",
+        "VI_SERVICEPATH",
+        "VI_CREDSTORE",
+        "HOSTLIST",
+        "RESETPOWERON",
+    ),
+    "external/vmware": ("device_host",),
+    "external/xen0": ("hostlist", "dom0"),
+    "external/xen0-ha": ("hostlist", "dom0_cluster_ip", "timeout"),
+    "ibmhmc": ("ipaddr",),
+    "ipmilan": ("hostname", "ipaddr", "port", "auth", "priv", "login", "password", "reset_method"),
+    "meatware": ("hostlist",),
+    "null": ("hostlist",),
+    "nw_rpc100s": ("ttydev", "hostlist"),
+    "rcd_serial": ("hostlist", "ttydev", "dtr_rts", "msduration"),
+    "rps10": ("serial_to_targets",),
+    "ssh": ("hostlist",),
+    "wti_mpc": ("ipaddr", "port", "community", "mib-version"),
+    "wti_nps": ("ipaddr", "password"),
+}
+
+
+def stonith_devices(hacf: Any) -> list[dict[str, Any]]:
+    """ha.cf's fencing devices (:attr:`HacfDocument.stonith`), each marked ``file`` when
+    its parameters are in a file (``stonith TYPE FILE``) rather than on the line."""
+    if hacf is None:
+        return []
+    out = []
+    for d in hacf.stonith:
+        # (the stonith form names a file: host '*' and one parameter that is a path)
+        from_file = any(e.values[:1] == [d["type"]] for e in hacf.entries("stonith")) and (
+            d["host"] == "*" and len(d["params"]) == 1 and str(d["params"][0]).startswith("/")
+        )
+        out.append({**d, "file": from_file})
+    return out
+
+
+def _stonith_resource(
+    b: _Builder, resources: Any, constraints: Any, device: dict[str, Any], number: int
+) -> str | None:
+    """The stonith primitive for an ha.cf ``stonith_host`` line whose plugin's parameter
+    names we know (its id), kept to the node the line names (``*``: any); ``None`` for a
+    ``stonith TYPE FILE`` line or an unknown plugin, which the admin defines by hand."""
+    names = STONITH_PARAMS.get(device["type"])
+    values = [str(v) for v in device["params"]]
+    if device.get("file") or names is None or not values:
+        return None
+    if len(values) > len(names):
+        values = [*values[: len(names) - 1], " ".join(values[len(names) - 1 :])]
+    rid = b.unique(f"stonith_{number}")
+    el = etree.SubElement(
+        resources, "primitive", id=rid, type=device["type"], attrib={"class": "stonith"}
+    )
+    ops = etree.SubElement(el, "operations")
+    etree.SubElement(ops, "op", id=f"{rid}_mon", name="monitor", interval="60s", timeout="60s")
+    inst = etree.SubElement(el, "instance_attributes", id=f"{rid}_inst_attr")
+    pairs = etree.SubElement(inst, "attributes")
+    for i, (name, value) in enumerate(zip(names, values, strict=False)):
+        etree.SubElement(pairs, "nvpair", id=f"{rid}_attr_{i}", name=name, value=value)
+    host = str(device["host"])
+    # (heartbeat matched node names in any case: written as ha.cf's node line spells it)
+    host = next((m for m in b.members if m.casefold() == host.casefold()), host)
+    if host != "*":
+        # heartbeat used the device only from that node
+        loc = etree.SubElement(constraints, "rsc_location", id=f"rsc_location_{rid}", rsc=rid)
+        rule = etree.SubElement(loc, "rule", id=f"{rid}_only_from", score="-INFINITY")
+        etree.SubElement(
+            rule,
+            "expression",
+            id=f"{rid}_only_from_expr",
+            attribute="#uname",
+            operation="ne",
+            value=host,
+        )
+    return rid
+
+
 def _short(name: str) -> str:
     return name.split(".", 1)[0].casefold()
 
@@ -326,10 +461,13 @@ def haresources_to_cib(
     hacf: Any = None,
     cluster_nodes: int | None = None,
     drbd_hosts: dict[str, list[str]] | None = None,
+    stonith: list[dict[str, Any]] | None = None,
 ) -> Converted:
     """A heartbeat 2 CIB with the groups of ``doc``; ``hacf`` (the ha.cf) gives
     auto_failback, the nodes and the stonith lines; ``drbd_hosts`` (DRBD resource ->
-    the hosts drbd.conf names) keeps a ``drbddisk``'s master/slave off the others."""
+    the hosts drbd.conf names) keeps a ``drbddisk``'s master/slave off the others;
+    ``stonith``: the fencing devices of every node's ha.cf (default: ``hacf``'s), since
+    heartbeat read each node's own and one with fencing keeps it on."""
     nodes = hacf.nodes if hacf is not None else []
     b = _Builder(
         doc,
@@ -362,10 +500,23 @@ def haresources_to_cib(
             else " (resources move back to their preferred node)"
         ),
     )
-    stonith = hacf.stonith if hacf is not None else []
+    if stonith is None:
+        stonith = stonith_devices(hacf)
     if stonith:
         _option(pairs, "stonith_enabled", "true")
-        for device in stonith:
+        for number, device in enumerate(stonith, start=1):
+            made = _stonith_resource(b, resources, constraints, device, number)
+            if made is not None:
+                b.note(
+                    1,
+                    "stonith_host",
+                    "action",
+                    f"ha.cf fences with {device['type']} (from {device['host']}): stonith "
+                    f"resource {made} made from its line, the values in the order heartbeat "
+                    "gave them to the plugin; test it before the cut-over (stonith_admin "
+                    "--reboot NODE in a maintenance window)",
+                )
+                continue
             b.note(
                 1,
                 "stonith_host",

@@ -145,11 +145,31 @@ class _Converter:
             return []
         accounts: dict[str, Any] = {}
         self.auth(accounts, users, "discovery")
+        if not accounts:
+            return []
         module = {f"discovery_{k}": v for k, v in accounts.items()}
         return [{"name": "iscsi", "discovery_enable_auth": True, **module}]
 
     def auth(self, into: dict[str, Any], users: Sequence[Any], what: str) -> None:
-        """One incoming and one outgoing CHAP account (LIO holds one of each)."""
+        """One incoming and one outgoing CHAP account (LIO holds one of each).
+
+        IET asks for CHAP only when the target (or discovery) has an IncomingUser
+        (iscsid.c, text_scan_security: AuthMethod=None is taken while account_empty(tid,
+        AUTH_DIR_INCOMING), CHAP only otherwise), so an OutgoingUser alone never took
+        part in a login. LIO with authentication=1 and no incoming account refuses every
+        login: such an account is reported, not carried."""
+        if not any(u.direction == "incoming" for u in users):
+            for u in users:
+                self.note(
+                    u.entry,
+                    "OutgoingUser",
+                    "warning",
+                    f"OutgoingUser {u.name!r} without an IncomingUser: IET never used it "
+                    f"(it asks for CHAP only when the {what} has an IncomingUser), so the "
+                    f"{what} stays without CHAP (authentication=0): logins work as before; "
+                    "add an IncomingUser and this account by hand for mutual CHAP",
+                )
+            return
         for direction, prefix in (("incoming", ""), ("outgoing", "mutual_")):
             mine = [u for u in users if u.direction == direction]
             if not mine:
@@ -204,7 +224,7 @@ class _Converter:
             accounts: dict[str, Any] = {}
             self.auth(accounts, users, "target")
             tpg.update({f"chap_{k}": v for k, v in accounts.items()})
-            tpg["attributes"]["authentication"] = 1
+            tpg["attributes"]["authentication"] = 1 if accounts else 0
         luns = []
         for lun in t.luns:
             entry = self.lun(t, lun)
@@ -213,6 +233,36 @@ class _Converter:
                 luns.append(entry["index"])
         self.acls(t, tpg, luns)
         return {"fabric": "iscsi", "wwn": iqn, "tpgs": [tpg]}
+
+    def lun_options(self, lun: Lun, obj: dict[str, Any]) -> None:
+        """The Lun options besides Path, Type, ScsiId, ScsiSN and IOMode: ``BlockSize``
+        becomes the storage object's ``block_size`` attribute (rtslib-fb root.py restore
+        sets each key of a storage object's "attributes"; LIO takes 512, 1024, 2048 and
+        4096, as IET did), anything else is reported, never dropped unsaid."""
+        for key, value in lun.options.items():
+            if key in ("scsiid", "scsisn", "iomode"):
+                continue
+            if key == "blocksize" and value in ("512", "1024", "2048", "4096"):
+                obj.setdefault("attributes", {})["block_size"] = int(value)
+                self.note(
+                    lun.entry,
+                    "BlockSize",
+                    "info",
+                    f"BlockSize={value} -> the backstore's block_size attribute {value} "
+                    "(initiators keep seeing the same logical block size)",
+                )
+                continue
+            self.note(
+                lun.entry,
+                key,
+                "action",
+                f"BlockSize={value} is none of 512, 1024, 2048, 4096, the sizes IET and "
+                "LIO take: set the backstore's block_size attribute by hand"
+                if key == "blocksize"
+                else f"Lun option {key}={value} is not carried: LIO's backstore has no "
+                "such setting; set its equivalent by hand (targetcli: /backstores/... set "
+                "attribute) or drop it",
+            )
 
     def lun(self, t: Target, lun: Lun) -> dict[str, Any] | None:
         if lun.number is None or not lun.path:
@@ -258,6 +308,7 @@ class _Converter:
                     "a read-only fileio LUN: LIO's fileio has no read-only switch; the ACLs "
                     "map it write-protected instead",
                 )
+        self.lun_options(lun, obj)
         self.objects.append(obj)
         old = iet_wwid(lun.scsi_id) if lun.scsi_id else None
         new = lio_wwid(serial)
@@ -428,6 +479,8 @@ def _script(config: dict[str, Any]) -> str:
         else:
             args = f"file_or_dev={q(so['dev'])} write_back={str(so['write_back']).lower()}"
         out.append(f"/backstores/{so['plugin']} create name={q(so['name'])} {args} wwn={so['wwn']}")
+        for key, value in so.get("attributes", {}).items():
+            out.append(f"/backstores/{so['plugin']}/{q(so['name'])} set attribute {key}={value}")
     for fm in config["fabric_modules"]:
         out.append("/iscsi set discovery_auth enable=1 " + " ".join(_auth_args(fm, "discovery_")))
     for t in config["targets"]:

@@ -60,7 +60,8 @@ def _bounded(v: Any) -> Any:
 
 
 def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
-    """The value of an expression of literals, earlier settings and ``+ - * % //``.
+    """The value of an expression of literals, earlier settings, ``+ - * % // **`` and
+    ``A if TEST else B``.
 
     ``/`` on two integers is Python 2's floor division, as xm computed it.
     ``str()`` and ``int()`` of such values are allowed; anything else raises
@@ -90,6 +91,8 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
             op: Callable[[Any, Any], Any] = operator.floordiv  # Python 2
         elif type(node.op) in _BINOPS:
             op = _BINOPS[type(node.op)]
+        elif isinstance(node.op, ast.Pow):
+            op = operator.pow  # (checked below)
         else:
             raise NotStatic(f"operator {type(node.op).__name__}")
         if isinstance(node.op, ast.Mult) and (
@@ -99,12 +102,26 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
             size = len(left) if isinstance(left, (str, list, tuple)) else len(right)
             if not isinstance(count, int) or count * size > _LIMIT:
                 raise NotStatic("repetition too large")
+        if isinstance(node.op, ast.Pow):
+            # (memory = 2**10): integers only, an exponent that keeps it within 64 bits
+            if not (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and not isinstance(left, bool)
+                and not isinstance(right, bool)
+                and 0 <= right <= 64
+            ):
+                raise NotStatic("operator Pow")
+            op = operator.pow
         if isinstance(node.op, ast.Mod) and isinstance(left, str) and isinstance(right, list):
             right = tuple(right)
         try:
             return _bounded(op(left, right))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
             raise NotStatic(str(exc)) from None
+    if isinstance(node, ast.IfExp):
+        # (memory = 1024 if big else 512): only the branch Python would take is evaluated
+        return evaluate(node.body if evaluate(node.test, env) else node.orelse, env)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -118,6 +135,24 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
         except (TypeError, ValueError) as exc:
             raise NotStatic(str(exc)) from None
     raise NotStatic(type(node).__name__)
+
+
+def _mutated(body: str) -> list[str]:
+    """The names whose methods ``body`` calls (``disk.append(...)``, ``vif.extend``):
+    settings the code changes without assigning them."""
+    try:
+        tree = ast.parse(body.strip())
+    except SyntaxError:
+        return []
+    names = {
+        n.func.value.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and isinstance(n.func.value, ast.Name)
+        and n.func.attr in ("append", "extend", "insert", "remove", "pop", "update", "sort")
+    }
+    return sorted(names)
 
 
 # -- what xl reads differently ---------------------------------------------------
@@ -243,7 +278,15 @@ class _Converter:
             return
         for name in c.assigns:
             self.env[name] = COMPUTED
-        self.comment_out(c, lead, body, trail, c.assigns, "code that xm ran")
+        changed = _mutated(body)
+        why = "code that xm ran"
+        if changed:
+            # (disk = [] then disk.append(...): the earlier value is what xl reads)
+            why += (
+                f"; it changes {', '.join(changed)} in place, so xl reads the value before "
+                "this line"
+            )
+        self.comment_out(c, lead, body, trail, c.assigns, why)
 
     def comment_out(
         self, c: Code, lead: str, body: str, trail: str, names: tuple[str, ...], why: str

@@ -117,6 +117,18 @@ def _refused(kind: str, schema: Schema) -> bool:
     return schema.refuses and kind in ("too-new", "gone")
 
 
+def _unknown_or_misplaced(item: Loaded, code: str, refused: bool) -> Iterator[Finding]:
+    """XC003's and XC009's findings for unknown and misplaced keywords: one check,
+    split by whether the format's daemon refuses the file for them (``refused``)."""
+    for p in _keyword_problems(item, "unknown", refused):
+        why = " (the daemon refuses the file)" if refused else ""
+        hint = did_you_mean(p.detail)
+        yield make(code, f"unknown keyword '{p.keyword}'{why}{hint}", item.where(p.node))
+    read = "is refused here, it is read only in" if refused else "is not read here, only in"
+    for p in _keyword_problems(item, "misplaced", refused):
+        yield make(code, f"keyword '{p.keyword}' {read}: {p.detail}", item.where(p.node))
+
+
 @rule("XC003", "unknown-keyword", "warning", formats=("*",))
 def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     """A keyword the daemon does not know.
@@ -137,15 +149,7 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     Fix: use the suggested spelling, or remove the line; for a keyword of a
     later release, the spelling of the release you run.
     """
-    for p in _keyword_problems(item, "unknown"):
-        hint = did_you_mean(p.detail)
-        yield make("XC003", f"unknown keyword '{p.keyword}'{hint}", item.where(p.node))
-    for p in _keyword_problems(item, "misplaced"):
-        yield make(
-            "XC003",
-            f"keyword '{p.keyword}' is not read here, only in: {p.detail}",
-            item.where(p.node),
-        )
+    yield from _unknown_or_misplaced(item, "XC003", refused=False)
     if schema_for(item.file.format) is None:
         for p in _keyword_problems(item, "newer"):
             yield make(
@@ -180,19 +184,7 @@ def refused_keyword(item: Loaded) -> Iterator[Finding]:
     Fix: use the suggested spelling, move the keyword to the section the
     message names, or remove the line.
     """
-    for p in _keyword_problems(item, "unknown", refused=True):
-        hint = did_you_mean(p.detail)
-        yield make(
-            "XC009",
-            f"unknown keyword '{p.keyword}' (the daemon refuses the file){hint}",
-            item.where(p.node),
-        )
-    for p in _keyword_problems(item, "misplaced", refused=True):
-        yield make(
-            "XC009",
-            f"keyword '{p.keyword}' is refused here, it is read only in: {p.detail}",
-            item.where(p.node),
-        )
+    yield from _unknown_or_misplaced(item, "XC009", refused=True)
 
 
 @rule("XC004", "deprecated-keyword", "warning", formats=("*",))

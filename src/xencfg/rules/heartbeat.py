@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..findings import Finding, Location
@@ -207,6 +208,18 @@ def _hostname_file(item: Loaded) -> bool:
     return False
 
 
+def _etc_hostname(item: Loaded) -> list[str]:
+    """The name the node's own /etc/hostname gives, as written (an FQDN too); SUSE's
+    /etc/HOSTNAME is left out: its boot scripts give the kernel the short name."""
+    from ..discover import hostname_as_written
+
+    for parent in item.file.path.parents[:3]:
+        name = hostname_as_written(parent.parent, parent)
+        if name is not None:
+            return [name]
+    return []
+
+
 @rule("HB002", "own-node-not-member", "error", formats=("hacf",))
 def own_node_not_member(item: Loaded) -> Iterator[Finding]:
     """A node's ha.cf does not list the node itself (its ``uname -n``).
@@ -217,14 +230,26 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
 
     Example: /etc/hostname ``xen1`` with ``node xen-1 xen-2``.
 
+    With ``autojoin any`` heartbeat adds itself instead ("Current node [%s] added to
+    configuration.", config.c: ``rtjoinconfig == HB_JOIN_ANY``; `peer-heartbeat` starts
+    such a node, with the CRM on); ``autojoin other`` still refuses. An FQDN in
+    /etc/hostname is ``uname -n`` as written, so ``node xen1.example.net`` matches it
+    (HS002 judges such a name against short cluster names).
+
     Fix: name the node exactly as ``uname -n`` prints it. The check runs only
     when the node's name comes from its etc/hostname.
     """
-    nodes = _hacf(item).nodes
+    doc = _hacf(item)
+    nodes = doc.nodes
     if not nodes or item.node is None or not _hostname_file(item):
         return
-    if item.node.lower() in {n.lower() for n in nodes}:
-        return  # heartbeat lowercases both (config.c add_node, its own uname -n)
+    if (doc.autojoin or "").lower() == "any":
+        return
+    # heartbeat lowercases both (config.c add_node, its own uname -n); an FQDN in
+    # /etc/hostname is uname -n as written (HS002 judges it against short names)
+    unames = {item.node.lower()} | {n.lower() for n in _etc_hostname(item)}
+    if unames & {n.lower() for n in nodes}:
+        return
     yield make(
         "HB002",
         f"this node '{item.node}' (etc/hostname) is not among ha.cf's nodes {_names(nodes)}",
@@ -544,3 +569,63 @@ def apiauth_refused(item: Loaded) -> Iterator[Finding]:
                 item.where(e),
                 [item.where(switch)] if switch is not None else [],
             )
+
+
+@rule("HB013", "haresources-differ", "error", scope="cluster", hazard=True)
+def haresources_differ(cluster: Cluster) -> Iterator[Finding]:
+    """haresources gives a resource group another preferred node, or a group more or
+    less, on one node than on another.
+
+    Why it matters: without the CRM each node's ResourceManager acts on its own copy
+    (heartbeat's documentation: haresources must be the same on every node). At start
+    each node takes the groups its copy gives it, so a group both copies give to
+    their own node is started twice (a DRBD resource made primary twice, a guest on
+    shared storage run on both nodes); a group one copy lacks is never taken over
+    when its node dies.
+
+    Example: castor's copy ``castor drbddisk::vm_mail Xen::/etc/xen/mail``, pollux's
+    ``pollux drbddisk::vm_mail Xen::/etc/xen/mail``.
+
+    Groups are compared by their resources and node, not by line order, spacing or
+    continuation lines; nodes whose ha.cf turns the CRM on (which never reads
+    haresources) and nodes of separate heartbeat clusters are not compared.
+
+    Fix: copy one haresources to every node.
+    """
+    copies: dict[str, tuple[Loaded, dict[tuple[str, ...], Any]]] = {}
+    for item in cluster.docs("haresources"):
+        hacfs = [h for h in cluster.docs("hacf") if h.node == item.node]
+        if item.node is None or len(hacfs) != 1 or _hacf(hacfs[0]).crm_enabled:
+            continue
+        groups = {tuple(r.spec for r in g.resources): g for g in haresources_doc(item).groups}
+        copies.setdefault(item.node, (item, groups))
+    if len(copies) < 2:
+        return
+    model = cluster.model
+    ref = sorted(copies)[0]
+    ref_item, ref_groups = copies[ref]
+    for node in sorted(copies)[1:]:
+        if not model.same_cluster(ref, node):
+            continue
+        item, groups = copies[node]
+        for key, g in groups.items():
+            other = ref_groups.get(key)
+            what = " ".join(key)
+            if other is None:
+                why = f"the group '{what}' ({g.node}) is not in {ref}'s copy"
+            elif other.node.lower() != g.node.lower():
+                why = f"'{what}' prefers {g.node} here and {other.node} in {ref}'s copy"
+            else:
+                continue
+            related = [ref_item.where(other.entries[0])] if other is not None else []
+            yield make("HB013", f"haresources of {node} differs: {why}", item.where(g.entries[0]),
+                       related or [ref_item.where()])  # fmt: skip
+        for key, other in ref_groups.items():
+            if key not in groups:
+                yield make(
+                    "HB013",
+                    f"haresources of {node} lacks the group '{' '.join(key)}' ({other.node}) "
+                    f"of {ref}'s copy: {node} never takes it over",
+                    item.where(),
+                    [ref_item.where(other.entries[0])],
+                )

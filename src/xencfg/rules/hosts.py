@@ -47,7 +47,7 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     defined for this host (xen1.example.net)" and 8.4 marks every resource
     "ignored" (the ``on xen1`` sections are not this host); o2cb and the CRM
     match OCFS2's ``name =`` and the CIB's ``<nodes>`` the same way. HB002
-    compares the short name, so this is the check for the name as the daemons
+    takes the short name too, so this is the check for the name as the daemons
     see it. (SUSE's /etc/HOSTNAME is not judged: its boot scripts set the
     short name.)
 

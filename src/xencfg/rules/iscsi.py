@@ -720,7 +720,9 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     and iscsid logs in with them): it reports only when every record's login
     is refused. Without records it reads iscsid.conf, the defaults new records
     take, which a later ``iscsiadm -o update`` may have overridden: hence a
-    warning.
+    warning. A line that admits an address (or network) where no file gives
+    any initiator node an address gives no verdict: the node may log in from it
+    (dom0s on a storage network that /etc/hosts does not list).
 
     Example: ``iqn...:store.vm 10.0.2.1, 10.0.2.2, 10.0.2.3`` in initiators.allow
     while x4 (10.0.2.4) multipaths ``1IET_____vmstor01``; or x4's
@@ -761,6 +763,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                     and acl is not None
                     and info.addresses
                     and not _named_by_pattern(cluster, node, _allow(acl).rule(t.name))
+                    and not _unattributed(model, _allow(acl).rule(t.name))
                 ):
                     why = f"{box}'s initiators.allow does not admit {node}"
                 elif incoming:
@@ -772,6 +775,37 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                         f"login: {why}",
                         item.where(t.entry),
                     )
+
+
+def _unattributed(model: Any, line: Any) -> bool:
+    """Whether an initiators.allow line admits an address or network holding no address
+    the files give any initiator node: the dom0s' storage-network addresses
+    (``10.30.0.11`` beside ``10.20.0.11 xen01`` in /etc/hosts) are often in no file, so
+    a node whose known addresses the line misses may still log in from one of those."""
+    import ipaddress
+
+    known = [
+        ipaddress.ip_address(a)
+        for n in model.nodes.values()
+        if "initiator" in n.roles
+        for a in _ips(n.addresses)
+    ]
+    nets = [p.network for p in (line.peers if line is not None else []) if p.network is not None]
+    return any(not any(ip in net for ip in known) for net in nets)
+
+
+def _ips(addresses: Any) -> list[str]:
+    """The addresses that parse as IP addresses (host names are kept elsewhere)."""
+    import ipaddress
+
+    out = []
+    for a in addresses:
+        try:
+            ipaddress.ip_address(a)
+        except ValueError:
+            continue
+        out.append(a)
+    return out
 
 
 def _named_by_pattern(cluster: Cluster, node: str, line: Any) -> bool:

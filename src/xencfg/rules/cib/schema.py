@@ -37,8 +37,8 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
 
     Later releases read pacemaker-1.0 CIBs with a pacemaker-1.0.rng that grew: Pacemaker
     2.1.5's takes ``kind`` on ``rsc_order`` (Pacemaker 1.0.13's refuses it), so ``kind``
-    is only an error where the release in force is declared older than 1.1
-    (``--target pacemaker=1.0``).
+    is only an error where the release in force is older than 1.1: declared
+    (``--target pacemaker=1.0``) or read from the CIB's ``dc-version``.
 
     Only the first error is reported (libxml2 adds one for each enclosing element);
     ids defined twice and references to no id are CB001/CB002. heartbeat 2 CIBs (no

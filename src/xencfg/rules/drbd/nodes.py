@@ -446,15 +446,43 @@ def _host_shape(cluster: Cluster, res: Resource) -> dict[str, tuple[Any, ...]]:
         vols = tuple(
             (
                 n,
-                repr(v.get("device")),
+                v.get("device"),
                 v.get("disk"),
-                repr(v.get("meta_disk")),
+                v.get("meta_disk"),
             )
             for n, v in sorted(eff.volumes.items())
         )
         for name in h.names:
             out[short(name)] = (vols, h)
     return out
+
+
+def _volume_diffs(
+    pairs: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]], mine: str, theirs: str
+) -> list[str]:
+    """What differs in the hosts' volumes, ``(theirs, mine)`` per host, as an admin
+    reads it: ``volume 1 device /dev/drbd112 in vm3's copy, /dev/drbd111 in vm1's (for
+    hosts vm1, vm2)``; a resource-level volume differs alike on every host: said once."""
+    said: dict[str, list[str]] = {}
+    for host, (there, here) in pairs.items():
+        a, b = {v[0]: v[1:] for v in there}, {v[0]: v[1:] for v in here}
+        for n in sorted(set(a) | set(b), key=str):
+            if n not in a or n not in b:
+                only = f"volume {n} only in {mine if n in b else theirs}'s copy"
+                said.setdefault(only, []).append(host)
+                continue
+            for label, x, y in zip(("device", "disk", "meta-disk"), b[n], a[n], strict=True):
+                if x != y:
+                    what = f"volume {n} {label} {_shown(x)} in {mine}'s copy, {_shown(y)}"
+                    what += f" in {theirs}'s"
+                    said.setdefault(what, []).append(host)
+    return [f"{what} (for hosts {', '.join(hosts)})" for what, hosts in said.items()]
+
+
+def _shown(value: Any) -> str:
+    """A device, disk or meta-disk as drbd.conf writes it."""
+    words = value.values() if hasattr(value, "values") else None
+    return " ".join(words) if isinstance(words, list) and words else str(value)
 
 
 def _per_node_resources(cluster: Cluster) -> list[tuple[str, dict[str, tuple[Loaded, Resource]]]]:
@@ -528,9 +556,8 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
             diffs: list[str] = []
             if set(a) != set(b):
                 diffs.append(f"hosts {sorted(b)} vs {sorted(a)}")
-            for host in sorted(set(a) & set(b)):
-                if a[host][0] != b[host][0]:
-                    diffs.append(f"volumes of '{host}'")
+            shared = {h: (a[h][0], b[h][0]) for h in sorted(set(a) & set(b))}
+            diffs += _volume_diffs(shared, node, nodes[0])
             # (in any case: drbdadm reads ``protocol c`` as C, see XC005)
             pa, pb = (first_res.protocol or "C").upper(), (res.protocol or "C").upper()
             if pa != pb:
