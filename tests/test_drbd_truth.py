@@ -1029,6 +1029,7 @@ def test_dr026_drbd9_limits_by_drbd_utils_release(tmp_path: Path) -> None:
     assert "--target drbd-utils=9.29" in unknown[0]
     assert _dr026_severities(tmp_path / "a2", buf) == ["warning", "warning"]
     assert _dr026_severities(tmp_path / "b", buf, {"drbd-utils": "9.22"}) == ["error"] * 2
+    assert "(drbd-utils 9.22, declared)" in _dr026(tmp_path / "b2", buf, {"drbd-utils": "9.22"})[0]
     assert _dr026(tmp_path / "c", buf, {"drbd-utils": "9.30"}) == []
     # beyond every release's limit: an error whatever drbd-utils runs
     big = _nine("r0", "net { sndbuf-size 200M; }")

@@ -259,6 +259,8 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
             reason += f" with {older}"
         if release.known:
             reason += f" ({release.describe('DRBD')})"
+        if "9" in why and key in UTILS_9 and utils.known:
+            reason += f" ({utils.describe('drbd-utils')})"
         if not older:
             yield make(
                 "DR026", f"{key} {text}: {reason}; drbdadm refuses the file", item.where(node)
