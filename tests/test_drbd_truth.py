@@ -1107,3 +1107,28 @@ def test_section_keyword_written_as_a_statement(tmp_path: Path) -> None:
         assert f"expected '{{' after '{line.split()[0].rstrip(';')}', got '{got}'" in found[0][3]
     ok = res("r0", head="disk /dev/sdb1;")
     assert run(tree(tmp_path / "ok" / "a", {"etc/drbd.conf": ok}), code="XC001") == []
+
+
+def test_xc005_boolean_option_takes_yes_or_no_in_lower_case(tmp_path: Path) -> None:
+    # boolean_string_to_int (user/v9 and user/v84 config_flags.c) strcmp()s "yes" and
+    # "no": peer-drbdadm --mode 9 refuses "allow-two-primaries Yes", "... on" and
+    # "disk-flushes NO" ("Parse error: while parsing value ('Yes') for
+    # allow-two-primaries"); 8.4's drbdsetup refuses the option (put_boolean returns
+    # false) when the resource comes up. Lint said nothing. A bare switch is yes.
+    for i, body in enumerate(
+        (
+            "net { allow-two-primaries Yes; }",
+            "net { allow-two-primaries on; }",
+            "disk { disk-flushes NO; }",
+        )
+    ):
+        got = _lint9(tmp_path, f"bad{i}", _nine("r0", body), "XC005")
+        assert [g[0] for g in got] == [2] and "is neither yes nor no" in got[0][1], body
+    for i, body in enumerate(
+        (
+            "net { allow-two-primaries; }",
+            "net { allow-two-primaries yes; }",
+            "disk { md-flushes no; }",
+        )
+    ):
+        assert _lint9(tmp_path, f"ok{i}", _nine("r0", body), "XC005") == [], body

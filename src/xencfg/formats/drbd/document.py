@@ -20,7 +20,7 @@ from ...syntax.blocks import (
 from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .conflicts import Conflict, find_conflicts
-from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84
+from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84, _kw
 from .values import (
     STYLE,
     Address,
@@ -297,8 +297,27 @@ _RANGES = {
 }
 
 
+#: Options drbd-utils reads as BOOLEAN (user/v84 and user/v9 config_flags.c): "yes",
+#: "no", or nothing (yes); ``boolean_string_to_int`` strcmp()s, so "Yes" and "on" are
+#: neither: drbdadm 9 refuses the file ("while parsing value ('Yes') for
+#: allow-two-primaries"), drbdsetup 8.4 the option (put_boolean) when the resource
+#: comes up. (8.3's switches take no value at all: their own facts say so.)
+_BOOLEANS = _kw(
+    """disk-barrier disk-flushes disk-drain md-flushes al-updates discard-zeroes-if-aligned
+    disable-write-same allow-two-primaries always-asbp tcp-cork csums-after-crash-only
+    use-rle allow-remote-read tls load-balance-paths auto-promote"""
+)
+
+
 def _value_problem(key: str, values: list[str]) -> str | None:
     """What is wrong with the values of one statement (``None``: nothing we know of)."""
+    if key in _BOOLEANS and len(values) == 1 and values[0] not in ("yes", "no"):
+        if values[0].startswith('"'):
+            return None  # (a quoted value is DR019's)
+        return (
+            f"{key} {values[0]!r} is neither yes nor no (in lower case): drbdadm 9 refuses"
+            " the file, drbdsetup 8.4 the option when the resource comes up"
+        )
     bounds = _RANGES.get(key)
     if bounds is not None and len(values) == 1 and values[0].strip('"').isdigit():
         number = int(values[0].strip('"'))
