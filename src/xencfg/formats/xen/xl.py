@@ -280,11 +280,12 @@ class XlDocument(DomUDocument):
     def release_value_problems(self) -> Iterator[ValueProblem]:
         """Values xl refuses from some release on (``since``: lint then errs only
         there), each checked with peer-xl (xl 4.17 ``create -n``): an unknown
-        ``device_model_version`` (Xen 4.2 on; "none" only 4.10 on, 4.9 took it),
-        ``tsc_mode`` (4.2 on), a ``cpus`` range xl cannot read (4.4 on), a ``pci``
-        entry with no BDF (4.6 on; 4.5 skipped it) and ``timer_mode`` for a PV
-        guest (4.10 on; older xl ignored it there). Line numbers: xl_parse.c of
-        RELEASE-4.17.0."""
+        ``device_model_version`` (Xen 4.2 on; "none" too, but for 4.7 to 4.9),
+        ``tsc_mode`` (4.2 on), a ``cpus`` range xl cannot read (4.4 on) or one it
+        never finishes counting (``1--3``, 4.4 on), a ``pci`` entry with no BDF (4.6
+        on; 4.5 skipped it), ``timer_mode`` for a PV guest (4.10 on; older xl
+        ignored it there) and an unknown ``timer_mode`` for another guest (4.2 on).
+        Line numbers: xl_parse.c of RELEASE-4.17.0."""
         from ...versions import (
             XEN_TYPE,
             XEN_XL_CPU_RANGE,
