@@ -452,7 +452,8 @@ def discover(paths: list[str], names: dict[str, str] | None = None) -> Discovery
             continue
         if path.is_file():
             if walker.accept(path):
-                fmt = _detect(path)
+                # (a file of a capture is no configuration file, whatever it holds)
+                fmt = None if live.layout_hint(raw) else _detect(path)
                 if fmt is None:
                     found.skipped.append(Skipped(str(path), "format not recognised"))
                 found.loose.append(SourceFile(path, display_path(path), fmt, names.get(raw)))
@@ -476,7 +477,13 @@ def _add_tree(
         subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.is_symlink())
         roots = [p for p in subs if is_node_root(p)]
         if not roots:
-            found.skipped.append(Skipped(str(path), "no etc/ and no known configuration file"))
+            why = "no etc/ and no known configuration file"
+            # an unpacked sosreport or supportconfig one folder further down: name it
+            deeper = [q for p in subs for q in _subfolders(p) if is_node_root(q)][:3]
+            if deeper:
+                shown = ", ".join(str(q.relative_to(path)) for q in deeper)
+                why += f"; node trees one folder down ({shown}): give those folders"
+            found.skipped.append(Skipped(str(path), why))
             return
         for r in roots:
             _add_node(r, r / "etc", names.get(str(r)), found, walker)
@@ -484,6 +491,14 @@ def _add_tree(
             fmt = _detect(p, only=formats.LOOSE) if _is_regular(p) else None
             if fmt is not None and walker.accept(p):
                 found.loose.append(SourceFile(p, display_path(p), fmt, None))
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    """The folders in ``folder`` (none when it cannot be listed), symlinks left out."""
+    try:
+        return sorted(q for q in folder.iterdir() if q.is_dir() and not q.is_symlink())
+    except OSError:
+        return []
 
 
 def _outside(folder: Path, roots: set[Path]) -> list[Path]:
@@ -500,7 +515,7 @@ def _outside(folder: Path, roots: set[Path]) -> list[Path]:
 def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker: _Walker) -> None:
     states = list(live.state_files(root, display_path(root))) if root != etc else []
     if name is None and not any(_is_regular(etc / n) for n in ("hostname", "HOSTNAME")):
-        name = live.captured_name(states)
+        name = live.captured_name(states) or live.folder_host(root)
     node = NodeTree(name or node_name(root, etc), root, etc)
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name)
     accepted: set[Path] = set()

@@ -58,12 +58,24 @@ class Command:
     #: an exit status that means "nothing there", not a refusal (iscsiadm's 21,
     #: ISCSI_ERR_NO_OBJS_FOUND: "No active sessions.").
     empty_status: int | None = None
+    #: what the command says, exiting non-zero, when there is nothing there: state too
+    #: (drbdsetup status: "No currently configured DRBD found.", no resource is up).
+    empty_text: str | None = None
+    #: for ``cat FILE``: a missing file is state too, kept as cat's message (no
+    #: /proc/drbd: the drbd module is not loaded, no configured resource runs).
+    keep_missing: bool = False
 
 
 #: What ``xencfg capture`` runs; every one of them only reads.
 COMMANDS: tuple[Command, ...] = (
-    Command("proc_drbd", (("cat", "/proc/drbd"),), "proc-drbd"),
-    Command("drbdadm_status", (("drbdadm", "status"),), "drbd-status", "/proc/drbd"),
+    Command("proc_drbd", (("cat", "/proc/drbd"),), "proc-drbd", keep_missing=True),
+    Command(
+        "drbdadm_status",
+        (("drbdadm", "status"),),
+        "drbd-status",
+        "/proc/drbd",
+        empty_text="No currently configured DRBD found.",
+    ),
     Command(
         "drbdsetup_status_json",
         (("drbdsetup", "status", "--json"),),
@@ -80,7 +92,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "crm_mon_xml",
-        (("crm_mon", "-1", "--output-as=xml"), ("crm_mon", "-1", "--as-xml")),
+        (
+            ("crm_mon", "-1", "--output-as=xml"),
+            ("crm_mon", "-1", "--as-xml"),
+            # heartbeat 2.x and Pacemaker 1.0 print no XML on standard output (1.0's
+            # --as-xml names a file to write): their text, read into the same model
+            ("crm_mon", "-1", "-r"),
+        ),
         "crm-mon-xml",
     ),
     Command("cibadmin_q", (("cibadmin", "-Q"),), "cib-live"),
@@ -145,6 +163,9 @@ def run_one(cmd: Command, timeout: float = TIMEOUT) -> Captured:
             try:
                 text = Path(argv[1]).read_text(encoding="utf-8", errors="surrogateescape")
             except FileNotFoundError:
+                if cmd.keep_missing:
+                    said = f"cat: {argv[1]}: No such file or directory\n"
+                    return Captured(cmd, "ok", said, argv)
                 continue
             except OSError as exc:
                 last = Captured(cmd, "refused", f"{argv[1]}: {exc.strerror}\n", argv)
@@ -164,6 +185,8 @@ def run_one(cmd: Command, timeout: float = TIMEOUT) -> Captured:
         if rc == 0 and out.strip():
             return Captured(cmd, "ok", out, argv)
         if rc is not None and rc == cmd.empty_status:
+            return Captured(cmd, "ok", out + err, argv)
+        if cmd.empty_text is not None and cmd.empty_text in out + err:
             return Captured(cmd, "ok", out + err, argv)
         said = (err or out).rstrip("\n")
         last = Captured(cmd, "refused", f"{said}\n(exit status {rc})\n".lstrip("\n"), argv)
@@ -227,7 +250,6 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("drbd/drbdadm_status*", "drbd-status"),
     ("drbd/drbdsetup_status*", "drbd-status"),
     ("multipath/multipath_-ll", "multipath-ll"),
-    ("multipath/multipath_-v?_-ll", "multipath-ll"),
     ("iscsi/iscsiadm_-m_session*", "iscsi-session"),
     ("pacemaker/crm_mon*xml*", "crm-mon-xml"),
     ("pacemaker/crm_mon*-X*", "crm-mon-xml"),
@@ -241,6 +263,17 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("host/hostname", "uname"),
     ("general/hostname", "uname"),
     ("kernel/uname_-a", "uname"),
+)
+
+#: sosreport outputs read only when :data:`SOS_COMMANDS` found none of their format:
+#: ``multipath -v4 -ll`` (its topology after the debug lines) beside ``multipath -ll``
+#: in sos 3/4 (plugins/multipath.py), the only one in sos 1.x/2.x's devicemapper
+#: plugin (RHEL 5 and 6); reading both would report every map twice.
+#: ``crm_mon -1 -A -n -r -t`` (text, sos 3/4's pacemaker plugin) when no crm_mon XML.
+SOS_FALLBACKS: tuple[tuple[str, str], ...] = (
+    ("multipath/multipath_-v?_-ll", "multipath-ll"),
+    ("devicemapper/multipath_-v?_-ll", "multipath-ll"),
+    ("pacemaker/crm_mon_-1*", "crm-mon-xml"),
 )
 
 #: supportconfig's files that hold the sections we read.
@@ -261,6 +294,8 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
     (re.compile(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
     (re.compile(r"^(\S*/)?crm_mon\b.*(--as-xml|-X\b|--output-as[= ]xml)"), "crm-mon-xml"),
+    # the text of ``crm_mon -r -1`` (ha_info; not ``-n`` or ``-A``, the same state again)
+    (re.compile(r"^(\S*/)?crm_mon (-r -1|-1 -r|-1|-1r|-r1)\s*$"), "crm-mon-xml"),
     (re.compile(r"^(\S*/)?cibadmin (-Q|--query)\s*$"), "cib-live"),
     (re.compile(r"^(\S*/)?(xl|xm) list\s*$"), "xl-list"),
     (re.compile(r"^(\S*/)?ip (-o )?(-\d )?addr(ess)?( show)?\s*$"), "ip-addr"),
@@ -270,14 +305,45 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
 _SECTION = re.compile(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
 
 
+#: How sosreport (``sosreport-HOST-....tar.xz``, older ``.tar.bz2``) and supportconfig
+#: (``scc_HOST_DATE.txz``, older ``nts_HOST_DATE.tbz``) deliver their trees.
+ARCHIVES = (".tar", ".tar.xz", ".txz", ".tar.bz2", ".tbz", ".tbz2", ".tar.gz", ".tgz")
+
+
+def layout_hint(path: str) -> str | None:
+    """What to say of a file given to lint that is a whole capture or part of one: an
+    archive (xencfg reads a sosreport or supportconfig unpacked, never unpacks
+    anything itself), or one file of a supportconfig (its sections are read with the
+    folder, which names the node)."""
+    if path.lower().endswith(ARCHIVES):
+        return (
+            f"an archive: unpack it (tar xf {path}) and lint the folder it makes "
+            "(a sosreport or supportconfig is read unpacked)"
+        )
+    if _has_sections(Path(path)):
+        return "a file of a supportconfig: lint its folder (the node whose state it is)"
+    return None
+
+
+def _has_sections(path: Path) -> bool:
+    """Whether a file starts like supportconfig's (``#==[ Kind ]===#`` banners)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return _SECTION_HEAD.search(head) is not None
+
+
+_SECTION_HEAD = re.compile(r"^#==\[ [A-Z][^\]]*\]=+#\s*$", re.M)
+
+
 def is_state_root(path: Path) -> bool:
     """A node root by its captured state alone: our layout, a sosreport or a
-    supportconfig (which has no ``etc/``)."""
+    supportconfig (which has no ``etc/``; one that lost supportconfig.txt and
+    basic-environment.txt by a file of it with supportconfig's banners)."""
     return (
-        (path / STATE_DIR).is_dir()
-        or (path / "sos_commands").is_dir()
-        or (path / "supportconfig.txt").is_file()
-        or (path / "basic-environment.txt").is_file()
+        (path / STATE_DIR).is_dir() or (path / "sos_commands").is_dir() or _is_supportconfig(path)
     )
 
 
@@ -391,17 +457,52 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                     yield StateFile(p, f"{display}/{STATE_DIR}/{p.name}", cmd.format)
     sos = root / "sos_commands"
     if sos.is_dir() and not sos.is_symlink():
+        got: set[str] = set()
         for pattern, fmt in SOS_COMMANDS:
-            plugin, _, glob = pattern.partition("/")
-            folder = sos / plugin
-            if not folder.is_dir() or folder.is_symlink():
-                continue
-            for p in sorted(folder.iterdir()):
-                if fnmatchcase(p.name, glob) and not p.name.endswith("-l"):
-                    yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
+            for f in _sos_outputs(sos, pattern, fmt, display):
+                got.add(fmt)
+                yield f
+        for pattern, fmt in SOS_FALLBACKS:
+            if fmt not in got:
+                for f in _sos_outputs(sos, pattern, fmt, display):
+                    got.add(fmt)
+                    yield f
+        yield from _crm_report_cib(sos, display)
         if (root / "proc" / "drbd").is_file():
             yield StateFile(root / "proc" / "drbd", f"{display}/proc/drbd", "proc-drbd")
     yield from supportconfig_files(root, display)
+
+
+def _sos_outputs(sos: Path, pattern: str, fmt: str, display: str) -> Iterator[StateFile]:
+    """The files of ``sos_commands/`` that one ``plugin/glob`` pattern names."""
+    plugin, _, glob = pattern.partition("/")
+    folder = sos / plugin
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for p in sorted(folder.iterdir()):
+        if fnmatchcase(p.name, glob) and not p.name.endswith("-l"):
+            yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
+
+
+def _crm_report_cib(sos: Path, display: str) -> Iterator[StateFile]:
+    """The CIB sos 3/4's pacemaker plugin gets from ``crm_report --sos-mode -S``: one
+    folder, the node's own (``-S``, single node), holding ``cib.xml``: ``cibadmin -Ql``'s
+    output when the cluster ran (a ``RUNNING`` file beside it), else a copy of the
+    CIB on disk (crm_report's getconfig: dumpstate, touch RUNNING / STOPPED). With
+    more than one node's folder, none is read: which is this node's is not known here."""
+    report = sos / "pacemaker" / "crm_report"
+    if not report.is_dir() or report.is_symlink():
+        return
+    try:
+        found = [d for d in sorted(report.iterdir()) if d.is_dir() and (d / "cib.xml").is_file()]
+    except OSError:
+        return
+    if len(found) != 1 or found[0].is_symlink():
+        return
+    folder = found[0]
+    fmt = "cib-live" if (folder / "RUNNING").exists() else "cib"
+    where = f"{display}/sos_commands/pacemaker/crm_report/{folder.name}/cib.xml"
+    yield StateFile(folder / "cib.xml", where, fmt)
 
 
 def refusals(root: Path) -> list[tuple[Path, str]]:
@@ -434,6 +535,22 @@ def captured_name(files: list[StateFile]) -> str | None:
         if name:
             return name.split(".")[0]
     return None
+
+
+_SUPPORTCONFIG_FOLDER = re.compile(r"(?:scc|nts)_(?P<host>[^_/]+(?:_[^_/]+)*?)_\d{6}_\d{4}")
+
+
+def folder_host(root: Path) -> str | None:
+    """The host a supportconfig folder is named after (``scc_HOST_YYMMDD_HHMM``, before
+    SLES 12 ``nts_HOST_YYMMDD_HHMM``), for one whose captures do not name it."""
+    m = _SUPPORTCONFIG_FOLDER.fullmatch(root.name)
+    return m["host"].split(".")[0] if m and _is_supportconfig(root) else None
+
+
+def _is_supportconfig(root: Path) -> bool:
+    if (root / "supportconfig.txt").is_file() or (root / "basic-environment.txt").is_file():
+        return True
+    return any((root / n).is_file() and _has_sections(root / n) for n in SUPPORTCONFIG_FILES)
 
 
 def attach(found: Discovery, results: list[Captured]) -> None:

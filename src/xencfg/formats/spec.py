@@ -560,13 +560,13 @@ SPECS: tuple[FormatSpec, ...] = (
     FormatSpec(
         "crm-mon-xml",
         "status.crm_mon",
-        "output of crm_mon -1 --as-xml / --output-as=xml",
+        "output of crm_mon -1 --as-xml / --output-as=xml (or its text, crm_mon -1)",
         sniff_rank=50,
         live=True,
         docs="live-state.md",
         document="CrmMonDocument",
         readme="`crm_mon` XML",
-        files="crm_mon -1 --as-xml / --output-as=xml",
+        files="crm_mon -1 --as-xml / --output-as=xml, crm_mon -1 (text)",
         comments="xml",
     ),
     FormatSpec(

@@ -511,7 +511,7 @@ def live_state(cluster: Cluster, g: Graph) -> None:
         live = f"{s.role or '?'}, {s.conn}, {s.disk or '?'}"
         edge.label = (edge.label + "\\n" if edge.label else "") + f"live: {live}"
         ok = s.conn in CS_OK or s.conn == "Established"
-        if not ok or (s.conn in ("Connected", "Established") and s.disk != "UpToDate"):
+        if not ok or (s.conn in ("Connected", "Established") and s.disk != s.good_disk):
             edge.problem = edge.problem or f"DRBD '{r.name}' on {r.node}: {live}"
     for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):
         if not item.node:

@@ -111,8 +111,11 @@ def _nothing_checked(
     files = [f for f in found.files() if f.format is not None]
     for s in found.skipped:
         if s.path in paths and s.reason == "format not recognised":
+            from .. import live
+
             unrecognised = True
-            problems.append(f"{s.path}: format not recognised (name it with --as FORMAT)")
+            said = live.layout_hint(s.path) or "format not recognised (name it with --as FORMAT)"
+            problems.append(f"{s.path}: {said}")
     for p in paths:
         if p == "-" or not os.path.isdir(p):
             continue

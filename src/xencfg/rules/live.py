@@ -8,6 +8,7 @@ capture of a kind is not judged on it: no rule guesses live state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,8 @@ from . import make, rule
 #: DRBD 8 connection states in which replication works (or is catching up).
 CS_OK = frozenset(
     {"Connected", "SyncSource", "SyncTarget", "PausedSyncS", "PausedSyncT", "VerifyS", "VerifyT"}
+    # DRBD 0.7's full and quick resyncs (drbd_proc.c cstate names)
+    | {"SyncingAll", "SyncingQuick"}
 )
 #: DRBD 8 states that are a resync under way (disks not UpToDate are expected).
 CS_SYNC = CS_OK - {"Connected"}
@@ -96,10 +99,13 @@ class _State:
         conn: str,
         disk: str | None,
         peer_disk: str | None,
+        good_disk: str = "UpToDate",
     ) -> None:
         self.item, self.line = item, line
         self.role, self.peer_role, self.conn = role, peer_role, conn
         self.disk, self.peer_disk = disk, peer_disk
+        #: the local disk state that is healthy (DRBD 0.7's ``ld:`` has Consistent)
+        self.good_disk = good_disk
 
 
 def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
@@ -107,13 +113,16 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
     one per minor); ``[]``: captured, not there; ``None``: nothing captured."""
     if not cluster.has("drbd-status", "proc-drbd", node=r.node):
         return None
-    from ..formats.status.drbd_status import DrbdStatusDocument
-    from ..formats.status.proc_drbd import ProcDrbdDocument
+    from ..formats.status.drbd_status import NOTHING_UP, DrbdStatusDocument
+    from ..formats.status.proc_drbd import NO_MODULE, ProcDrbdDocument
 
     seen = False
     for item, st in cluster.typed("drbd-status", DrbdStatusDocument, r.node):
         if not st.resources:
-            continue  # a message (the tool refused), or nothing up: /proc/drbd says which
+            # drbdsetup's "nothing up" says it for DRBD 9, whose /proc/drbd cannot; any
+            # other message (the tool refused) leaves it to /proc/drbd
+            seen = seen or NOTHING_UP in st.source
+            continue
         seen = True
         live = st.resource(r.name)
         if live is None:
@@ -139,17 +148,23 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
         return out
     for item, pd in cluster.typed("proc-drbd", ProcDrbdDocument, r.node):
         if pd.version is None and not pd.minors:
+            if NO_MODULE.search(pd.source):  # no module loaded: nothing runs
+                return []
             continue  # not /proc/drbd's text (an error message saved in its place)
+        if not pd.minors and re.match(r"(9|[1-9]\d)\.", pd.version or ""):
+            continue  # DRBD 9's /proc/drbd has the version only, never a device line
         seen = True
         out = []
         for minor in r.minors:
             m = pd.minor(minor)
             if m is None or m.cs == "Unconfigured":
                 continue
+            disk, peer_disk = m.disks if m.disks else (None, None)
+            # DRBD 0.7's ``ld:``: the local disk only, Consistent its good state
+            # (drbd_proc.c: MDF_Consistent)
+            good = "Consistent" if m.disks and not peer_disk else "UpToDate"
             out.append(
-                _State(
-                    item, m.line, m.role, m.peer_role, m.cs, m.disk, m.disks[1] if m.disks else None
-                )
+                _State(item, m.line, m.role, m.peer_role, m.cs, disk, peer_disk or None, good)
             )
         if out or r.minors:
             return out
@@ -218,7 +233,7 @@ def drbd_degraded(cluster: Cluster) -> Iterator[Finding]:
             if not _nine_connected(s.conn):
                 problems.append(f"connection {s.conn}")
             syncing = s.conn in CS_SYNC
-            local_ok = (None, "UpToDate", "Diskless") if r.diskless else (None, "UpToDate")
+            local_ok = (None, s.good_disk, *(("Diskless",) if r.diskless else ()))
             peer_ok = (None, "UpToDate", "Diskless") if r.peer_diskless else (None, "UpToDate")
             if not syncing and s.disk not in local_ok:
                 problems.append(f"local disk {s.disk}")
@@ -591,9 +606,13 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     targets = _configured_targets(cluster)
     if not targets:
         return
+    said: set[tuple[str | None, str, str | None]] = set()
     for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
         for s in d.sessions:
-            if s.target not in targets:
+            # supportconfig keeps ``iscsiadm -m session`` and ``-P 1`` of the same node
+            key = (item.node, s.target, s.portal)
+            if s.target not in targets and key not in said:
+                said.add(key)
                 yield make(
                     "LS010",
                     f"session to {s.target} on {item.node or '?'}: no ietd.conf or CIB "
@@ -673,6 +692,20 @@ def _managed_domus(cluster: Cluster) -> tuple[set[str], bool]:
     return names, any_xen
 
 
+def _migrating(name: str) -> tuple[str, bool]:
+    """A domain's own name under a live migration's temporary one, and whether it is
+    the receiving copy: xend renames the source ``migrating-NAME`` (XendCheckpoint
+    save), xl names the target ``NAME--incoming`` and the source
+    ``NAME--migratedaway`` (xl_cmdimpl.c migrate_domain / migrate_receive)."""
+    if name.startswith("migrating-"):
+        return name[len("migrating-") :], False
+    if name.endswith("--incoming"):
+        return name[: -len("--incoming")], True
+    if name.endswith("--migratedaway"):
+        return name[: -len("--migratedaway")], False
+    return name, False
+
+
 @rule("LS012", "domu-outside-cib", "warning", scope="cluster")
 def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     """A running domU that no CIB Xen resource manages, on a cluster that uses them.
@@ -680,7 +713,9 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: the CRM neither restarts nor moves it, and does not know it
     holds its disk: when the CRM starts the same disk's resource elsewhere
     (or a second copy of the domain), two guests write one disk. Often a domU
-    started by hand with ``xm create`` or by xendomains' auto/ link.
+    started by hand with ``xm create`` or by xendomains' auto/ link. (A live
+    migration's temporary names, xend's ``migrating-NAME`` and xl's
+    ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``.)
 
     Example: ``xl list`` shows ``test``; the CIB's Xen resources are ``web``
     and ``db``.
@@ -695,9 +730,12 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     names, any_xen = _managed_domus(cluster)
     if not any_xen:
         return
+    said: set[tuple[str | None, str]] = set()
     for item, xl in cluster.typed("xl-list", XlListDocument):
         for d in xl.domus:
-            if d.name not in names:
+            # ``xencfg capture`` keeps both ``xl list`` and ``xm list`` where both answer
+            if _migrating(d.name)[0] not in names and (item.node, d.name) not in said:
+                said.add((item.node, d.name))
                 yield make(
                     "LS012",
                     f"domU '{d.name}' runs on {item.node or '?'} but no CIB Xen resource "
@@ -746,6 +784,154 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
             _at(item, d.line),
             [_at(i, x.line) for i, x in rest],
         )
+
+
+def _mon_docs(cluster: Cluster) -> list[tuple[Loaded, Any]]:
+    """Every captured crm_mon XML with its nodes' short names (the cluster it shows)."""
+    from ..formats.status.crm_mon import CrmMonDocument
+
+    return list(cluster.typed("crm-mon-xml", CrmMonDocument))
+
+
+@rule("LS016", "cluster-resource-failed", "warning", scope="cluster")
+def cluster_resource_failed(cluster: Cluster) -> Iterator[Finding]:
+    """The cluster manager reports a resource as failed.
+
+    Why it matters: crm_mon marks a resource ``failed="true"`` when an
+    operation on it failed and the failure is not cleaned up (crm_mon's XML,
+    Pacemaker 1.1 ``--as-xml`` and 2.x ``--output-as=xml``): a failed start
+    leaves the service down on that node, a failed stop blocks the resource
+    until the node is fenced, and the fail count keeps it away from the node.
+    The configuration may be right while the cluster does not run it.
+
+    Example: ``<resource id="db" resource_agent="ocf:heartbeat:Xen"
+    role="Started" failed="true">`` in a node's captured ``crm_mon -1
+    --output-as=xml``.
+
+    Fix: read the failed action in ``crm_mon -1`` (its exit reason) and the
+    node's logs, fix the cause, then ``crm_resource --cleanup -r ID``.
+    """
+    said: set[tuple[frozenset[str], str, tuple[str, ...]]] = set()
+    for item, mon in _mon_docs(cluster):
+        members = frozenset(_short(n.name) for n in mon.nodes)
+        for r in mon.resources:
+            key = (members, r.id, tuple(sorted(r.nodes)))
+            if not r.failed or key in said:
+                continue  # every node's capture shows the same cluster: once
+            said.add(key)
+            where = f" on {', '.join(r.nodes)}" if r.nodes else ""
+            yield make(
+                "LS016",
+                f"cluster resource '{r.id}' ({r.agent or '?'}) failed{where}",
+                _at(item, r.line),
+            )
+
+
+def _xen_names(cluster: Cluster) -> dict[str, tuple[set[str], bool]]:
+    """Each CIB Xen resource id -> its domain's name as the Xen agent takes it (its
+    ``name``, else the xmfile's ``name =``, else the resource id), and whether that
+    is sure: not when the xmfile is not in the run (its base name is the guess)."""
+    from ..formats.cib.model import CibDocument
+    from ..formats.xen.domu import DomUDocument
+
+    by_file: dict[str, str] = {}
+    for fmt in ("xm", "xl"):
+        for item, domu in cluster.typed(fmt, DomUDocument):
+            if domu.name:
+                by_file[item.file.path.name] = str(domu.name)
+    out: dict[str, tuple[set[str], bool]] = {}
+    for fmt in ("cib", "cib-live"):
+        for _, cib in cluster.typed(fmt, CibDocument):
+            for p in cib.xen_primitives():
+                if p.param("name"):
+                    names, sure = {str(p.param("name"))}, True
+                elif p.xmfile:
+                    base = p.xmfile.rsplit("/", 1)[-1]
+                    names, sure = {by_file.get(base, base)}, base in by_file
+                else:
+                    names, sure = {str(p.id)}, True
+                had = out.get(str(p.id))
+                if had is not None:  # (the same resource in cib.xml and cibadmin -Q)
+                    names, sure = names | had[0], sure and had[1]
+                out[str(p.id)] = (names, sure)
+    return out
+
+
+@rule("LS017", "xen-resource-not-where-crm-says", "error", scope="cluster")
+def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
+    """A domU does not run on the node where the cluster manager says its Xen resource runs.
+
+    Why it matters: crm_mon shows the Xen resource started on one node, while
+    that node's ``xl list`` / ``xm list`` has no such domain, or another node's
+    has it (or the CRM reports the resource stopped while a node runs the
+    domain; a paused copy, a live migration's target, is not counted there).
+    The CRM's picture is wrong: it will not restart the guest that
+    died behind its back, and when it starts it on its node while the copy
+    runs elsewhere, two guests write one disk. (Compared only where both the
+    crm_mon and the node's domain list were captured, and "missing" only where
+    the domain's name is known: the agent's ``name``, the ``name =`` of an
+    xmfile the run holds, or the resource id when there is no xmfile.)
+
+    Example: crm_mon ``<resource id="web" resource_agent="ocf:heartbeat:Xen"
+    ...><node name="alpha"/>``; alpha's ``xl list`` has only Domain-0, beta's
+    has ``web``.
+
+    Fix: find which copy is real (``xl list`` on every node), ``xl destroy``
+    a copy the CRM does not know of, then ``crm_resource --cleanup -r ID`` so
+    the CRM probes the domain again.
+    """
+    if not cluster.has("xl-list") or not cluster.has("crm-mon-xml"):
+        return
+    from ..formats.status.xl_list import XlListDocument
+
+    # node -> (its list, the domains there, those of them not paused: a live
+    # migration's target holds the domain paused until it takes over)
+    lists: dict[str, tuple[Loaded, set[str], set[str]]] = {}
+    for node in cluster.nodes:
+        for item, xl in cluster.typed("xl-list", XlListDocument, node):
+            if xl.domains:  # a list with Domain-0 at least: the hypervisor answered
+                mine = lists.setdefault(_short(node), (item, set(), set()))
+                for d in xl.domus:
+                    name, target = _migrating(d.name)
+                    if not (d.state and "d" in d.state):
+                        mine[1].add(name)
+                        if not (target or (d.state and "p" in d.state)):
+                            mine[2].add(name)
+    if not lists:
+        return
+    names = _xen_names(cluster)
+    said: set[tuple[str, str, str]] = set()
+    for item, mon in _mon_docs(cluster):
+        # only the nodes this crm_mon shows: another cluster's node, or one whose name
+        # the capture lacks (a folder's name), is no place the CRM put anything
+        members = {_short(n.name) for n in mon.nodes}
+        for r in mon.resources:
+            if not (r.agent or "").lower().endswith(":xen") or not r.managed:
+                continue  # (an unmanaged resource: the CRM does not act on it)
+            # (a resource no CIB of the run has: its domain's name is not known)
+            domains, sure = names.get(r.base_id, ({r.base_id}, False))
+            on = {_short(n) for n in r.nodes} if r.active else set()
+            for node, (xl_item, running, unpaused) in lists.items():
+                if members and node not in members:
+                    continue
+                here = bool(domains & running)
+                if node in on and not here and sure:
+                    text = (
+                        f"the CRM reports Xen resource '{r.id}' started on {node}; "
+                        f"{node}'s domain list has no domain {' or '.join(sorted(domains))}"
+                    )
+                elif node not in on and domains & unpaused:
+                    there = f"on {', '.join(r.nodes)}" if on else "stopped"
+                    text = (
+                        f"domain {' or '.join(sorted(domains & unpaused))} runs on {node}; "
+                        f"the CRM reports its resource '{r.id}' {there}"
+                    )
+                else:
+                    continue
+                if (r.id, node, text) in said:
+                    continue
+                said.add((r.id, node, text))
+                yield make("LS017", text, _at(item, r.line), [_at(xl_item, 1)])
 
 
 # -- the node itself --------------------------------------------------------------

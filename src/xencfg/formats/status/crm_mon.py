@@ -7,6 +7,17 @@ unclean) and every resource instance with its role and the nodes it runs on,
 clone and group members flattened with their parent's id. ``Promoted`` /
 ``Unpromoted`` (Pacemaker 2.1) read as ``Master`` / ``Slave``. The XML is
 parsed with entities and the network off.
+
+The text of ``crm_mon -1`` gives the same model where sosreport and
+supportconfig keep no XML (sos's pacemaker plugin runs ``crm_mon -1 -A -n -r
+-t``, supportconfig ``crm_mon -r -1``): Pacemaker 1.0/1.1 (``Online: [ a b ]``,
+`` web (ocf::heartbeat:Xen): Started alpha``, ``Node alpha: online`` with
+``-n``) and 2.x (``* Online: [ a b ]``, ``* web (ocf:heartbeat:Xen): Started
+alpha``, ``* Node alpha: online:`` with ``-n``). A primitive's line is a
+resource; ``FAILED`` marks it failed, ``(unmanaged)`` unmanaged; with ``-n`` a
+resource without a node is on the node whose block it is in. Lines of the
+other sections (attributes, operations, failed actions) are kept in
+``unparsed``; clone summaries (``Masters: [ a ]``) are not instances.
 """
 
 from __future__ import annotations
@@ -16,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail
+from ._status import StatusDocument, as_dict, fail, lines
 
 FORMAT = "crm-mon-xml"
 
@@ -111,10 +122,109 @@ def _walk(el: Any, parent: str | None, out: list[MonResource]) -> None:
             _walk(kid, kid.get("id") or parent, out)
 
 
+_SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]*):\s*$")
+#: sections whose lines are nodes or resources (1.x prints its node lines before any)
+_NODE_SECTIONS = {"", "node list"}
+_RSC_SECTIONS = {"", "node list", "full list of resources", "inactive resources"}
+_NODE = re.compile(
+    r"^\s*(?:\* )?Node:?\s+(?P<name>[^\s:()]+)(?:\s*\([^)]*\))?:\s*(?P<state>.*?):?\s*$"
+)
+_LIST = re.compile(
+    r"^\s*(?:\* )?(?P<kind>Online|OFFLINE|GuestOnline|RemoteOnline):\s*\[(?P<names>[^\]]*)\]"
+)
+#: a primitive: ``ID<TAB>(AGENT):<TAB>[ORPHANED ]STATE[ ROLE] NODE (flags)`` (pengine
+#: native_print; 1.0 appends `` (unmanaged)`` and `` FAILED`` after the node; with
+#: ``-n`` 1.0 prints ``ID<TAB>(AGENT)`` alone, pe_print_rsconly)
+_PRIMITIVE = re.compile(
+    r"^\s*(?:\* )?(?P<id>[^\s()]+)\s+\((?P<agent>[^()\s]+)\)"
+    r"(?::\s*(?:ORPHANED\s+)?(?P<state>[A-Za-z]+)"
+    r"(?:\s+(?P<role>Promoted|Unpromoted|Master|Slave|Started))?"
+    r"(?:\s+(?:\[\s*(?P<list>[^\]]*)\]|(?P<node>[^\s()\[]+)))?)?(?P<rest>.*)$"
+)
+_DC = re.compile(r"Current DC:\s*(?P<dc>\S+)(?:\s+\((?:version\s+(?P<v>[^)\s]*))?[^)]*\))?")
+_ACTIVE = {
+    "Started",
+    "Master",
+    "Slave",
+    "Promoted",
+    "Unpromoted",
+    "FAILED",
+    "Starting",
+    "Stopping",
+    "Migrating",
+}
+
+
+def _parse_text(text: str, path: str | None) -> CrmMonDocument:
+    """``crm_mon -1`` text of Pacemaker 1.0 to 2.x (see the module docstring)."""
+    doc = CrmMonDocument(path=path, source=text)
+    section, node = "", ""
+    nodes: dict[str, MonNode] = {}
+    for no, ln in lines(text):
+        if not ln.strip():
+            continue
+        if m := _SECTION.match(ln):
+            section, node = m["name"].strip().lower(), ""
+            continue
+        if (m := _DC.search(ln)) and doc.dc is None:
+            doc.dc = None if m["dc"] == "NONE" else m["dc"]
+            v = (m["v"] or "").split("-")[0]
+            doc.version = doc.version or (v if v and v != "unknown" else None)
+            doc.with_quorum = True if "with quorum" in ln else False if "WITHOUT" in ln else None
+            continue
+        if ln.startswith("Version:") and doc.version is None:  # Pacemaker 1.0
+            doc.version = ln.split(":", 1)[1].strip().split("-")[0] or None
+            continue
+        if section in _NODE_SECTIONS and (m := _LIST.match(ln)):
+            for name in m["names"].split():
+                n = nodes.setdefault(name, MonNode(name, line=no))
+                n.online = m["kind"] != "OFFLINE"
+            continue
+        if section in _NODE_SECTIONS and (m := _NODE.match(ln)) and "(" not in m["state"][:1]:
+            state = m["state"].lower()
+            n = nodes.setdefault(m["name"], MonNode(m["name"], line=no))
+            n.online = state.startswith(("online", "standby", "maintenance"))
+            n.standby, n.unclean = "standby" in state, "unclean" in state
+            n.maintenance = "maintenance" in state
+            node = m["name"]
+            continue
+        if section in _RSC_SECTIONS and (m := _PRIMITIVE.match(ln)):
+            state, rest = m["state"], m["rest"] or ""
+            where = (m["list"] or "").split() or ([m["node"]] if m["node"] else [])
+            if state is None:  # 1.0's ``-n``: no state, the node's block says where
+                listed = re.search(r"\[([^\]]*)\]", rest)
+                where = listed[1].split() if listed else [node] if node else []
+                state = "Started" if where else None
+            if state not in _ACTIVE and state != "Stopped":
+                doc.unparsed.append((no, ln))
+                continue
+            if not where and node and state in _ACTIVE:
+                where = [node]  # ``-n``: the block of the node it runs on
+            role = m["role"] or ("Started" if state == "FAILED" else state)
+            doc.resources.append(
+                MonResource(
+                    m["id"],
+                    m["agent"],
+                    _ROLES.get(role, role),
+                    state in _ACTIVE and bool(where),
+                    state == "FAILED" or re.search(r"\bFAILED\b", rest) is not None,
+                    "unmanaged" not in rest,
+                    where,
+                    line=no,
+                )
+            )
+            continue
+        doc.unparsed.append((no, ln))
+    doc.nodes = list(nodes.values())
+    return doc
+
+
 def parse(text: str, path: str | None = None) -> CrmMonDocument:
-    """Parse crm_mon XML; raises :class:`xencfg.ParseError` (with line and column) for
+    """Parse crm_mon XML or text; raises :class:`xencfg.ParseError` (with line and column) for
     text that is not well-formed or whose root is neither ``crm_mon`` nor
     ``pacemaker-result``."""
+    if not text.lstrip().startswith("<"):
+        return _parse_text(text, path)
     from lxml import etree
 
     body = _DECL.sub(lambda m: m[1] + " " * (len(m[0]) - len(m[1])), text, count=1)
@@ -161,4 +271,9 @@ def parse(text: str, path: str | None = None) -> CrmMonDocument:
 
 def sniff(text: str) -> bool:
     head = text[:4096]
-    return re.search(r"<(crm_mon|pacemaker-result)\b", head) is not None
+    if re.search(r"<(crm_mon|pacemaker-result)\b", head) is not None:
+        return True
+    # crm_mon's text: its summary and a resource or node list
+    return re.search(r"^\s*(?:\* )?Current DC:", head, re.M) is not None and (
+        re.search(r"^\s*(?:\* )?(?:Online: \[|OFFLINE: \[|Node:? \S+)", head, re.M) is not None
+    )

@@ -17,6 +17,15 @@ twice is a peer volume (``[volume:N] replication:.. peer-disk:..``). A
 connection shown without ``connection:`` is Connected (drbdsetup prints the
 state only when it is not). Both forms give the same model,
 :class:`DrbdStatusDocument`; rules do not care which one was captured.
+
+DRBD 8.3/8.4's ``drbdadm status`` prints XML instead (drbdadm's
+``adm_status_xml``: ``<drbd-status version=.. api=..>`` around one
+``<resource minor=.. name=.. cs=.. ro1=.. ro2=.. ds1=.. ds2=.. />`` per
+device, from drbdsetup's ``status_xml_scmd``; 8.4 adds ``volume=``). It is
+read line by line, not as XML: drbdsetup writes flags such as ``suspended``
+as bare words. Each device is a volume of its resource and of one
+connection (``cs`` its state, ``ro2``/``ds2`` the peer's); a device
+``cs="Unconfigured"`` is not up and not listed.
 """
 
 from __future__ import annotations
@@ -160,11 +169,58 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
     return doc
 
 
+_XML_DEVICE = re.compile(r"^\s*<resource\s(?P<attrs>[^>]*?)/?>\s*$")
+_XML_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def _parse_xml_lines(text: str, path: str | None) -> DrbdStatusDocument:
+    """DRBD 8.3/8.4's ``drbdadm status`` XML (see the module docstring)."""
+    doc = DrbdStatusDocument(path=path, source=text)
+    by_name: dict[str, ResourceState] = {}
+    for no, ln in lines(text):
+        m = _XML_DEVICE.match(ln)
+        if m is None:
+            if ln.strip() and not ln.lstrip().startswith(("<drbd-status", "<resources", "</")):
+                doc.unparsed.append((no, ln))
+            continue
+        a = dict(_XML_ATTR.findall(m["attrs"]))
+        cs = a.get("cs")
+        if cs is None or cs == "Unconfigured":
+            continue
+        name = a.get("name") or f"minor-{a.get('minor', '?')}"
+        res = by_name.get(name)
+        if res is None:
+            suspended = "yes" if re.search(r"\ssuspended\b(?!=)", m["attrs"]) else None
+            res = by_name[name] = ResourceState(name, a.get("ro1"), suspended, line=no)
+            doc.resources.append(res)
+            res.connections.append(
+                Connection(a.get("conn_name") or "peer", cs, a.get("ro2"), line=no)
+            )
+        conn = res.connections[0]
+        if conn.state == "Connected" and cs != "Connected":
+            conn.state, conn.line = cs, no  # the worst device state is the resource's
+        vol = _int(a.get("volume", "")) if "volume" in a else None
+        vol = vol if vol is not None else len(res.volumes)
+        res.volumes.append(LocalVolume(vol, a.get("ds1"), _int(a.get("minor", ""))))
+        done = a.get("resynced_percent")
+        conn.volumes.append(
+            PeerVolume(
+                vol,
+                None,
+                a.get("ds2"),
+                float(done) if done and re.fullmatch(r"[\d.]+", done) else None,
+            )
+        )
+    return doc
+
+
 def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
-    """Parse either form; raises :class:`xencfg.ParseError` for bad JSON and for
+    """Parse any of the forms; raises :class:`xencfg.ParseError` for bad JSON and for
     indented lines before any resource line."""
     if text.lstrip().startswith(("[", "{")):
         return _parse_json(text, path)
+    if _XML_HEAD.search(text[:4096]):
+        return _parse_xml_lines(text, path)
     doc = DrbdStatusDocument(path=path, source=text)
     res: ResourceState | None = None
     conn: Connection | None = None
@@ -213,8 +269,19 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
     return doc
 
 
+_XML_HEAD = re.compile(r"^\s*<(drbd-status\b|resource minor=)", re.M)
+
+
+#: what drbdsetup status prints (exiting non-zero) when the kernel holds no resource
+NOTHING_UP = "No currently configured DRBD found."
+
+
 def sniff(text: str) -> bool:
     head = text[:4096]
     if head.lstrip().startswith("["):
         return '"connections"' in head or '"devices"' in head
+    if NOTHING_UP in head:
+        return True
+    if _XML_HEAD.search(head):
+        return True
     return re.search(r"^\S+ role:(Primary|Secondary|Unknown)\b", head, re.M) is not None

@@ -104,4 +104,11 @@ def parse(text: str, path: str | None = None) -> IpAddrDocument:
 
 def sniff(text: str) -> bool:
     head = text[:4096]
-    return re.search(r"^\d+:\s+\S+\s.*\binet6?\s+[0-9a-fA-F.:]+/\d+", head, re.M) is not None
+    if re.search(r"^\d+:\s+\S+\s.*\binet6?\s+[0-9a-fA-F.:]+/\d+", head, re.M):
+        return True  # ip -o addr
+    # plain ``ip addr`` (supportconfig's network.txt, sos's ip_address): a link line
+    # ``N: NAME: <FLAGS> mtu ...``, then indented ``inet ADDR/PREFIX`` lines
+    return (
+        re.search(r"^\d+:\s+[^\s:]+(?:@\S+)?:\s+<[^>]*>", head, re.M) is not None
+        and re.search(r"^\s+inet6?\s+[0-9a-fA-F.:]+/\d+", head, re.M) is not None
+    )

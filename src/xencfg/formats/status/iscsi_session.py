@@ -52,8 +52,13 @@ class Session:
 
     @property
     def logged_in(self) -> bool:
-        """LOGGED_IN, or no state shown (the short form lists live sessions only)."""
-        return self.session_state in (None, "LOGGED_IN")
+        """LOGGED_IN, or no state shown (the short form lists live sessions only). A
+        session state iscsiadm could not read from sysfs (``Unknown``, kernels before
+        the attribute, open-iscsi session.c) falls back to the connection state
+        (``LOGGED IN``)."""
+        if self.session_state in (None, "Unknown"):
+            return self.connection_state in (None, "LOGGED IN")
+        return self.session_state == "LOGGED_IN"
 
 
 @attrs.define(weakref_slot=False)

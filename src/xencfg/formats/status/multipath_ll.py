@@ -22,8 +22,15 @@ FORMAT = "multipath-ll"
 
 _MAP = re.compile(
     r"^(?:(?P<action>create|reload|switchpg|rename|load):\s*)?"
-    r"(?P<alias>[^\s(]+?)(?:\s*\((?P<wwid>[^)]*)\))?\s*(?P<dm>dm-\d+)"
+    r"(?P<alias>[^\s(]+)(?:\s*\((?P<wwid>[^)]*)\))?\s*(?P<dm>dm-\d+)"
     r"(?:\s+(?P<vendor>[^,]*?)\s*,\s*(?P<product>.*?))?\s*$"
+)
+#: multipath-tools 0.4.7's header (print.c snprint_multipath_topology: ``"%n"``, then
+#: ``" (%w)"`` when the alias is not the WWID; no dm name, no vendor): known as a header
+#: only by the ``[size=`` line after it.
+_BARE_MAP = re.compile(
+    r"^(?:(?P<action>create|reload|switchpg|rename|load):\s*)?"
+    r"(?P<alias>[^\s()\[\]|`\\]+)(?:\s*\((?P<wwid>[^)\s]*)\))?\s*$"
 )
 _SIZE_OLD = re.compile(r"^\s*\[size=([^\]]*)\]\[features=([^\]]*)\]\[hwhandler=([^\]]*)\]")
 _SIZE_NEW = re.compile(r"^\s*size=(\S+)\s+features='([^']*)'\s+hwhandler='([^']*)'(?:\s+wp=(\S+))?")
@@ -39,7 +46,8 @@ _HCTL = (
 )
 _PATH_OLD = re.compile(r"^[\s|`]*\\_\s+" + _HCTL + r"\s+\[(?P<dm>[^\]]*)\]\[(?P<chk>[^\]]*)\]")
 _PATH_NEW = re.compile(
-    r"^[\s|`]*[|`]-\s+" + _HCTL + r"\s+(?P<dm>\S+)\s+(?P<chk>\S+)(?:\s+(?P<online>\S+))?"
+    # (the checker's "i/o pending" / "i/o timeout" are two words: print.c snprint_chk_state)
+    r"^[\s|`]*[|`]-\s+" + _HCTL + r"\s+(?P<dm>\S+)\s+(?P<chk>i/o \w+|\S+)(?:\s+(?P<online>\S+))?"
 )
 
 
@@ -85,7 +93,8 @@ class Map:
 
     alias: str
     wwid: str
-    dm: str
+    #: ``dm-N``; ``None`` in multipath-tools 0.4.7's output, which does not show it.
+    dm: str | None
     vendor: str | None = None
     product: str | None = None
     size: str | None = None
@@ -138,9 +147,11 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
     cur: Map | None = None
     group: PathGroup | None = None
     share: Shared[str] = Shared()  # states, policies and features repeat from map to map
+    prev = here = 0  # the numbers of the line before (not blank) and of this one
     for no, raw in lines(text):
         if not raw.strip():
             continue
+        prev, here = here, no
         ln = _squeeze(raw)
         m = _PATH_NEW.match(ln) or _PATH_OLD.match(ln)
         if m:
@@ -173,6 +184,19 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
             cur.groups.append(group)
             continue
         m = _SIZE_NEW.match(ln) or _SIZE_OLD.match(ln)
+        if m and doc.unparsed and doc.unparsed[-1][0] == prev:
+            bare = _BARE_MAP.match(doc.unparsed[-1][1].strip())
+            if bare is not None:  # 0.4.7: the line before was a header without dm-N
+                doc.unparsed.pop()
+                cur = Map(
+                    alias=bare["alias"],
+                    wwid=bare["wwid"] or bare["alias"],
+                    dm=None,
+                    action=bare["action"],
+                    line=prev,
+                )
+                group = None
+                doc.maps.append(cur)
         if m and cur is not None:
             cur.size, cur.features, cur.hwhandler = (share(x.strip()) for x in m.groups()[:3])
             wp = m.groups()[3] if len(m.groups()) > 3 else None
@@ -198,6 +222,8 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
 
 
 def sniff(text: str) -> bool:
+    if re.search(r"^\s*\[size=[^\]\n]*\]\[features=", text[:4096], re.M):
+        return True  # 0.4.x, whose 0.4.7 header has no dm name
     return any(_MAP.match(_squeeze(ln)) for _, ln in lines(text[:4096])) and (
         "[size=" in text or "size=" in text
     )

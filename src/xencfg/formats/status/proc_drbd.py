@@ -201,5 +201,14 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
     return doc
 
 
+#: what ``cat /proc/drbd`` says without the drbd module (supportconfig's drbd.txt keeps
+#: it): no DRBD device exists, so none of the configured resources runs.
+NO_MODULE = re.compile(r"^\S*cat: /proc/drbd: No such file or directory\s*$", re.M)
+
+
 def sniff(text: str) -> bool:
-    return re.search(r"^[ \t]*\d+: cs:\S+", text, re.M) is not None or text.startswith("version: ")
+    return (
+        re.search(r"^[ \t]*\d+: cs:\S+", text, re.M) is not None
+        or text.startswith("version: ")
+        or NO_MODULE.search(text[:4096]) is not None
+    )
