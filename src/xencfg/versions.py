@@ -66,6 +66,10 @@ DRBD_9 = Version.parse("9.0")
 DRBD_UTILS_RESYNC_8G = Version.parse("9.6")
 DRBD_UTILS_C_MAX_RATE_0 = Version.parse("9.16")
 DRBD_UTILS_BUF_128M = Version.parse("9.29")
+#: drbdadm 8.3.8 accepts an ``include`` glob that matches nothing ("drbdadm: Allow
+#: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
+#: before it, any include that opened nothing was "Failed to open include file".
+DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
 #: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
 HEARTBEAT_CRM = Version.parse("2.0")
 #: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.

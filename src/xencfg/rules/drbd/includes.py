@@ -10,15 +10,10 @@ from ...cluster import Cluster, Loaded
 from ...errors import XencfgError
 from ...findings import Finding
 from ...formats.drbd.include import resolve_include
-from ...formats.schema import Version
 from ...syntax.blocks import Entry
+from ...versions import DRBD_INCLUDE_NULLGLOB
 from .. import make, rule
 from .common import _drbd, _node_configs
-
-#: drbdadm 8.3.8 accepts an ``include`` glob that matches nothing ("drbdadm: Allow
-#: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
-#: before it, any include that opened nothing was "Failed to open include file".
-NULLGLOB = Version.parse("8.3.8")
 
 
 def _is_glob(pattern: str) -> bool:
@@ -95,7 +90,7 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
                     continue
                 pattern = entry.value
                 if _is_glob(pattern):
-                    if not release.older_than(NULLGLOB):
+                    if not release.older_than(DRBD_INCLUDE_NULLGLOB):
                         continue
                     if _found(pattern, including, root, etc) != []:
                         continue
