@@ -52,7 +52,7 @@ KIND = "current"
 #: cluster-properties table with an empty ``with``, upgrade-3.10-0's remove-after-stop, and
 #: the ones Pacemaker maintains itself)
 DROPPED_OPTIONS = {
-    "cluster-infrastructure": "Pacemaker writes its own ('corosync'); heartbeat's value would "
+    "cluster-infrastructure": "Pacemaker writes its own ('corosync'); the old stack's value would "
     "mislead tools (upgrade-2.10.xsl drops heartbeat/openais/cman)",
     "dc-version": "the DC writes the version it runs",
     "expected-quorum-votes": "corosync (votequorum) counts the votes; see corosync.conf's "
@@ -60,7 +60,7 @@ DROPPED_OPTIONS = {
     "remove-after-stop": "no longer supported (upgrade-3.10-0.xsl)",
     "notification-agent": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
     "notification-recipient": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
-    "last-lrm-refresh": "bookkeeping of heartbeat's cluster (the time of its last resource "
+    "last-lrm-refresh": "bookkeeping of the old cluster (the time of its last resource "
     "refresh); the new cluster keeps its own",
 }
 #: cluster options upgrade-2.10.xsl renames (the ones upgrade06 left with underscores)
@@ -183,6 +183,42 @@ def upgrade(
     )
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
+#: ``cluster-infrastructure`` values (lower case) -> the stack as a message names it
+STACKS = {
+    "heartbeat": "heartbeat",
+    "openais": "openais",
+    "classic openais": "openais",
+    "classic openais (with plugin)": "openais",
+    "cman": "cman",
+    "corosync": "corosync",
+}
+
+
+def _stack(roots: list[Any]) -> str | None:
+    """The cluster stack the CIB says it ran on (``cluster-infrastructure``, written by
+    the DC), or ``None`` when it does not say."""
+    for root in roots:
+        for nv in root.iter("nvpair"):
+            if nv.get("name") in ("cluster-infrastructure", "cluster_infrastructure"):
+                return STACKS.get(nv.get("value", "").strip().lower())
+    return None
+
+
+def _old_id(old: str, uname: str, stack: str | None) -> str:
+    """What a node id that is no corosync nodeid is, as the stack that wrote it made it:
+    heartbeat names a node by its UUID (hb_uuid); Pacemaker on openais (the classic
+    plugin) or cman by its name (Pacemaker 1.0 lib/common/cluster.c get_uuid:
+    ``if(is_openais_cluster()) uuid_calc = crm_strdup(uname)``; 1.1's crm_peer_uuid:
+    cman and classic_ais use the uname)."""
+    if stack in ("openais", "cman") or (stack is None and old == uname):
+        on = {"openais": "openais (the classic plugin)", "cman": "cman"}.get(stack or "")
+        return f"the node's name, as Pacemaker on {on or 'openais or cman'} names a node"
+    if stack == "heartbeat" or _UUID.match(old):
+        return "heartbeat's UUID"
+    return "no corosync nodeid"
+
+
 def _is_el(node: Any) -> bool:
     return isinstance(node.tag, str)
 
@@ -218,6 +254,7 @@ class _Current:
         self.changes: list[Change] = []
         self.used: set[str] = set()
         self._next_suffix: dict[str, int] = {}
+        self.stack: str | None = None
 
     # -- reporting and ids
     def note(self, el: Any, what: str, why: str, kind: str = KIND) -> None:
@@ -233,6 +270,7 @@ class _Current:
     def apply(self, roots: list[Any]) -> None:
         self.used = {str(e.get("id")) for r in roots for e in r.iter() if _is_el(e) and e.get("id")}
         cib = roots[0] if len(roots) == 1 and roots[0].tag == "cib" else None
+        self.stack = _stack(roots)  # read before cluster_options drops the option
         for root in roots:
             self.cluster_options(root)
             self.nodes(root)
@@ -278,9 +316,9 @@ class _Current:
             self.note(cib, f"num_updates {cib.get('num_updates')!r} -> '0'", "a new version")
             cib.set("num_updates", "0")
         for name, why in (
-            ("dc-uuid", "names heartbeat's DC by its UUID; the new cluster elects its own"),
+            ("dc-uuid", "names the old cluster's DC by its node id; the new one elects its own"),
             ("have-quorum", "run-time state the cluster sets itself"),
-            ("crm_feature_set", "heartbeat's feature set; the DC writes its own"),
+            ("crm_feature_set", "the old CRM's feature set; the DC writes its own"),
             ("ccm_transition", "heartbeat membership state"),
             ("cib-last-written", "written by the cluster"),
         ):
@@ -297,7 +335,8 @@ class _Current:
             self.note(
                 status,
                 "status section emptied",
-                "it records heartbeat's run-time state (node UUIDs, 0.6 operation history); "
+                "it records the old cluster's run-time state (its node ids, its operation "
+                "history); "
                 "Pacemaker rebuilds it",
             )
 
@@ -465,8 +504,8 @@ class _Current:
             elif not old.isdigit():
                 self.note(
                     node,
-                    f"node {uname}: id {old!r} is heartbeat's UUID: set it to the node's "
-                    "corosync nodeid",
+                    f"node {uname}: id {old!r} is {_old_id(old, uname, self.stack)}: set it "
+                    "to the node's corosync nodeid",
                     "Pacemaker on corosync names a node by its nodeid; a node entry with "
                     "another id is a second, unknown node (xencfg migrate sets it)",
                     "manual",
@@ -588,13 +627,22 @@ class _Current:
                     )
 
     def anonymous_node_max(self, clone: Any) -> None:
-        """A finding: an anonymous clone runs one instance per node whatever clone-node-max
-        says (crm_verify: 'anonymous clones support only one instance per node')."""
-        meta = {
-            nv.get("name"): nv.get("value", "") for nv in clone.iterfind("meta_attributes/nvpair")
-        }
-        unique = meta.get("globally-unique", "false").lower() in ("true", "yes", "1", "on", "y")
-        node_max = meta.get("clone-node-max", "1")
+        """Findings on clone uniqueness, and ``clone-node-max`` above 1 on an anonymous clone
+        written as 1: Pacemaker runs it one instance per node whatever it says and calls it
+        a configuration error (lib/pengine/clone.c, clone_unpack; crm_verify 2.1.5: 'Ignoring
+        promoted-max for C because anonymous clones support only one instance per node')."""
+        first: dict[str, Any] = {}  # the first nvpair of a name counts
+        for nv in clone.iterfind("meta_attributes/nvpair"):
+            first.setdefault(nv.get("name"), nv)
+        unique_nv, node_max_nv = first.get("globally-unique"), first.get("clone-node-max")
+        unique = unique_nv is not None and unique_nv.get("value", "").strip().lower() in (
+            "true",
+            "yes",
+            "1",
+            "on",
+            "y",
+        )
+        node_max = (node_max_nv.get("value", "") if node_max_nv is not None else "1").strip()
         classes = {p.get("class") for p in clone.iter("primitive")} - {None, "ocf", "stonith"}
         if unique and classes:
             self.note(
@@ -605,12 +653,14 @@ class _Current:
                 "unpacking); heartbeat 2 kept them apart",
                 "warning",
             )
-        if not unique and node_max.isdigit() and int(node_max) > 1:
+        if not unique and node_max_nv is not None and node_max.isdigit() and int(node_max) > 1:
+            node_max_nv.set("value", "1")
             self.note(
                 clone,
-                f"clone-node-max={node_max!r} on an anonymous clone: Pacemaker runs one "
+                f"clone-node-max={node_max!r} -> '1' on an anonymous clone: Pacemaker runs one "
                 "instance per node (set globally-unique=true if several were meant)",
-                "crm_verify reports it as an error; kept as the input says",
+                "Pacemaker ignores a higher value and crm_verify reports a configuration "
+                "error; 1 is what the cluster runs",
                 "warning",
             )
 
