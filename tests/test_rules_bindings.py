@@ -281,3 +281,27 @@ def test_mp011_errors_are_the_lines_multipath_refuses(tmp_path: Path) -> None:
     assert [line for sev, line, _ in ours if sev == "warning"] == [11]  # mpathc: WWID again
     doc = xencfg.loads(bindings, "multipath-bindings")
     assert invalid == [12, 13] == [doc.position(p.node)[0] for p in doc.value_problems()]
+
+
+def test_user_friendly_names_as_propsel_reads_it(tmp_path: Path) -> None:
+    """propsel.c ``select_user_friendly_names`` (0.5 on): a ``multipaths`` entry, then
+    ``overrides``, then ``devices``, then ``defaults``. ``overrides { user_friendly_names
+    no }`` turns the file off whatever ``defaults`` says, unless an entry turns it on:
+    MP011 then says the file is not read (a warning)."""
+    conflict = f"mpatha {W1}\nmpatha {W3}\n"
+
+    def severity(sub: str, conf: str) -> str:
+        [(sev, _, _)] = severities("MP011", node(tmp_path / sub, "alpha", conflict, conf=conf))
+        return sev
+
+    no = "overrides {\n  user_friendly_names no\n}\n"
+    entry = "multipaths {\n  multipath {\n    wwid 3600A\n    user_friendly_names yes\n  }\n}\n"
+    device = (
+        'devices {\n  device {\n    vendor "X"\n    product "Y"\n'
+        "    user_friendly_names yes\n  }\n}\n"
+    )
+    assert severity("defaults", UFN) == "error"
+    assert severity("off", "defaults {\n  user_friendly_names no\n}\n") == "warning"
+    assert severity("overrides", UFN + no) == "warning"
+    assert severity("entry", UFN + no + entry) == "error"
+    assert severity("device", device) == "error"

@@ -14,7 +14,7 @@ from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
-from ..syntax.blocks import Block, Entry
+from ..syntax.blocks import Block
 from . import make, repeats, rule
 from .documents import bindings_doc as _bindings
 from .documents import cib_doc as _cib
@@ -616,19 +616,31 @@ Bound = dict[str, tuple[str, Loaded, object]]
 
 
 def friendly_names(items: list[Loaded]) -> bool | None:
-    """Whether multipath.conf (``items``, one node's) turns ``user_friendly_names`` on in
-    any section (``defaults``; ``devices``, ``multipaths`` and ``overrides`` from 0.5 on):
-    only then does multipathd read the bindings file. ``None``: no multipath.conf read."""
+    """Whether multipath.conf (``items``, one node's) turns ``user_friendly_names`` on for
+    some map: only then does multipathd read the bindings file. ``None``: no
+    multipath.conf read. ``defaults`` (0.4.x); from 0.5 also ``devices``, ``multipaths``
+    and ``overrides``, read in propsel.c's order (a ``multipaths`` entry, then
+    ``overrides``, then ``devices``, then ``defaults``): an ``overrides`` value decides
+    for every map that its ``multipaths`` entry does not."""
     if not items:
         return None
-    from ..syntax.tree import walk
 
-    return any(
-        str(node.values[0]).lower() in ("yes", "1", "on")
-        for item in items
-        for node in walk(_mp(item))
-        if isinstance(node, Entry) and node.key == "user_friendly_names" and node.values
-    )
+    def says(block: Block | None) -> bool | None:
+        e = block.entry("user_friendly_names") if block is not None else None
+        if e is None or not e.values:
+            return None
+        return str(e.values[0]).lower() in ("yes", "1", "on")
+
+    docs = [_mp(i) for i in items]
+    entries = [says(m.block) for d in docs for m in d.multipaths]
+    overrides = [says(d.section("overrides")) for d in docs]
+    if any(entries):
+        return True
+    decided = [v for v in overrides if v is not None]
+    if decided:
+        return decided[-1]
+    lower = [says(d.block) for doc in docs for d in doc.devices]
+    return any(lower) or any(says(d.section("defaults")) for d in docs)
 
 
 def node_bindings(cluster: Cluster, node: str) -> Bound:
