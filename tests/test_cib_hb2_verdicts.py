@@ -58,3 +58,26 @@ def test_cb001_heartbeat2_two_resources_of_one_id_stay_an_error(tmp_path: Path) 
     found = findings(roots, "CB001")
     assert ("CB001", "error", line) in found
     assert all(sev == "warning" for _, sev, at in found if at != line)  # their ops
+
+
+def test_cb010_skips_what_heartbeat2_reads(tmp_path: Path) -> None:
+    """Pacemaker 1.0.13 pengine/test06/bug-1685.xml (a heartbeat 2 CIB the pengine runs;
+    crm.dtd valid): dashed cluster options (heartbeat 2.1 reads each option under its
+    name or its underscore alias) beside clone_max/master_max (crm.dtd, the only
+    spelling heartbeat 2 reads for resource options), which upgrade06.xsl renames
+    (meta_attributes names ``_`` -> ``-``; oracle/cib/conversion-rules.md 5.6, 5.8): no
+    CB010. A dashed ``target-role`` among them is ignored by heartbeat 2 and applied
+    after the upgrade: reported, naming that."""
+    t06 = shared_path("oracle", "cib", "upstream-test06", "bug-1685.xml")
+    assert dtd_valid(t06)
+    assert lint.run([str(t06)], select=["CB010"]).findings == []
+    opts = nv("o1", "stonith-enabled", "false") + nv("o2", "symmetric-cluster", "true")
+    meta = nv("r1-im", "is_managed", "true") + nv("r1-tr", "target_role", "started")
+    good = cib(prim("r1", meta=meta), options=opts)
+    roots = tree(tmp_path / "g", {"var/lib/heartbeat/crm/cib.xml": good})
+    assert findings(roots, "CB010") == []
+    bad = good.replace('name="target_role"', 'name="target-role"')
+    roots = tree(tmp_path / "b", {"var/lib/heartbeat/crm/cib.xml": bad})
+    assert findings(roots, "CB010") == [("CB010", "warning", line_of(bad, 'id="r1-tr"'))]
+    found = lint.run(roots, select=["CB010"]).findings[0]
+    assert "target-role" in found.message and "heartbeat 2" in found.message
