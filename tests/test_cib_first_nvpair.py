@@ -131,3 +131,27 @@ def test_first_stonith_enabled_decides_cb005(tmp_path: Path) -> None:
         .replace('value="x"', 'value="true"')
     )
     assert [f.code for f in lint.run([str(on)], select=["CB005"]).findings] == ["CB005"]
+
+
+def test_first_no_quorum_policy_decides_cb022(tmp_path: Path) -> None:
+    """no-quorum-policy stop then ignore on three nodes: the CRM reads 'stop' (populate_hash
+    never overwrites), so CB022 has nothing to say; swapped, 'ignore' is in effect."""
+    nodes = "".join(f'<node id="n{i}" uname="xen{i}" type="normal"/>' for i in (1, 2, 3))
+    base = HB2.replace("<nodes/>", f"<nodes>{nodes}</nodes>").replace(
+        '<nvpair id="b-se2" name="stonith_enabled" value="true"/>',
+        '<nvpair id="q1" name="no-quorum-policy" value="stop"/>'
+        '<nvpair id="q2" name="no-quorum-policy" value="ignore"/>',
+    )
+    first_stop = tmp_path / "stop.xml"
+    first_stop.write_text(base)
+    assert lint.run([str(first_stop)], select=["CB022"]).findings == []
+    first_ignore = tmp_path / "ignore.xml"
+    first_ignore.write_text(
+        base.replace('value="stop"', 'value="X"')
+        .replace(
+            '"q2" name="no-quorum-policy" value="ignore"',
+            '"q2" name="no-quorum-policy" value="stop"',
+        )
+        .replace('value="X"', 'value="ignore"')
+    )
+    assert [f.code for f in lint.run([str(first_ignore)], select=["CB022"]).findings] == ["CB022"]
