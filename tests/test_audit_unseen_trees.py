@@ -256,7 +256,12 @@ def test_sles11_dual_primary_drbd83_under_ocfs2_and_xen() -> None:
     _no_crash(good)
     assert {(c, s) for c, _, _, _, s in _found(good)} == {("CB008", "warning")}
     bad = [f for f in _found(_run(case, "bad", drbd="8.3")) if f[0] != "CB008"]
-    assert bad == [("OC011", "xh1/var/lib/heartbeat/crm/cib.xml", 55, 11, "error")]
+    # DR028: the handshake refusal itself, at xh2's resource (its copy has no
+    # allow-two-primaries, xh1's has it: related location)
+    assert bad == [
+        ("DR028", "xh2/etc/drbd.d/vmstore.res", 1, 1, "error"),
+        ("OC011", "xh1/var/lib/heartbeat/crm/cib.xml", 55, 11, "error"),
+    ]
     (oc011,) = [f.message for f in _run(case, "bad", drbd="8.3").findings if f.code == "OC011"]
     assert "resource vmstore on xh2" in oc011
 

@@ -204,6 +204,7 @@ def test_components_are_the_hand_written_ones() -> None:
 
     assert versions.COMPONENTS == {
         "drbd": ("DRBD", ("drbd",)),
+        "drbd-utils": ("drbd-utils", ()),  # (limits of drbdadm 9 by its release; DR026)
         "multipath-tools": ("multipath-tools", ("multipath",)),
         "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
         "corosync": ("corosync", ("corosync",)),

@@ -180,10 +180,13 @@ class Verdict:
     force no longer reads it), ``"newer"`` (only releases after the schema's
     reference read it, and nothing says which runs) or ``"deprecated"`` (an old
     spelling some release in force may still read); ``message`` is the
-    advice, naming the releases."""
+    advice, naming the releases; ``backported``: the release a distribution's
+    build of which reads the keyword although upstream's does not (a "too-new"
+    keyword is fine on such a node)."""
 
     kind: str
     message: str
+    backported: Version | None = None
 
 
 @attrs.frozen
@@ -313,6 +316,13 @@ class Schema:
             old = self._old_spelling(name, inforce)
             if not old and kw.instead is not None and kw.retired is None:
                 old = f"; {kw.instead}"  # how older releases say it
+            if kw.backported is not None and not inforce.older_than(kw.backported):
+                return Verdict(
+                    "too-new",
+                    f"only {p} {kw.since} and later read it (not {running}), and Red Hat's"
+                    f" build of {kw.backported}, which backported it{old}",
+                    backported=kw.backported,
+                )
             return Verdict("too-new", f"only {p} {kw.since} and later read it (not {running}){old}")
         if (
             kw.since is not None

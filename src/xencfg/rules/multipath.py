@@ -66,7 +66,7 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
                         " '.*'; write '.*', which every release reads"
                     )
                     if red_hat is None:
-                        red_hat = _red_hat_node(item)
+                        red_hat = red_hat_node(item)
                     if red_hat:
                         msg = (
                             f"{kind} regex '*': this node's device-mapper-multipath (Red Hat's,"
@@ -86,7 +86,7 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
 _RED_HAT_RELEASE = ("redhat-release", "centos-release", "oracle-release")
 
 
-def _red_hat_node(item: Loaded) -> bool:
+def red_hat_node(item: Loaded) -> bool:
     """The node of ``item`` (an /etc/multipath.conf) is of the Red Hat family: its /etc
     holds a redhat-release file, so multipath is Red Hat's device-mapper-multipath."""
     etc = Path(item.file.path).parent
