@@ -111,7 +111,7 @@ def _recoverable(exc: ParseError, text: str, path: str | None) -> ParseError:
         return exc  # the elements do not line up with the text: not the same CIB
     found = ParseError(
         f"{exc.message}: malformed XML that Pacemaker recovers from (it parses CIB files "
-        "with XML_PARSE_RECOVER and logs \"Couldn't fully parse\"); xmllint and other "
+        'with XML_PARSE_RECOVER and logs "Couldn\'t fully parse"); xmllint and other '
         "XML tools refuse the file",
         path=path,
         line=exc.line,
