@@ -405,9 +405,34 @@ class _Current:
                         "the same action's current name (upgrade-3.10-0.xsl)",
                     )
             self.dedupe(cps)
+            self.ignored_options(cps)
             if len([c for c in cps if _is_el(c)]) == 0 and cps.getparent() is not None:
                 cps.getparent().remove(cps)
                 self.note(cps, "empty cluster_property_set removed", "all its options went")
+
+    def ignored_options(self, cps: Any) -> None:
+        """A report line for each option kept that the current Pacemaker does not read:
+        not among the cluster options of Pacemaker 2.1.5's pacemaker-schedulerd,
+        pacemaker-controld and pacemaker-based metadata (nor the 1.1 names 2.x still
+        accepts), under the name as written: heartbeat 2 leftovers such as
+        ``short-resource-names`` or ``suppress_cluster_status``, typos. Kept, since the
+        CIB is the administrator's; the line says the setting does nothing."""
+        from .options import CURRENT as READ_1_0
+        from .options import LATER
+
+        for nv in cps.findall("nvpair"):
+            name = nv.get("name", "")
+            if name in READ_1_0 or name in LATER:
+                continue
+            self.note(
+                nv,
+                f"cluster option {name}={nv.get('value', '')!r} kept, but current Pacemaker "
+                "ignores it",
+                "no cluster option of that name in Pacemaker 2.1/3 (pacemaker-schedulerd, "
+                "-controld and -based metadata): it changes nothing; remove it or set the "
+                "option meant",
+                "manual",
+            )
 
     def rsc_default(self, root: Any, name: str, value: str, src: Any) -> None:
         conf = root if root.tag == "configuration" else root.find("configuration")
@@ -482,14 +507,19 @@ class _Current:
                     "the current schema's name (upgrade-2.10.xsl)",
                 )
             elif kind == "ping":
-                node.set("type", "member")
-                self.ban(root, uname)
+                # a member entry for a host that never joins is an unseen node: Pacemaker
+                # fences it at start (startup-fencing) and counts it in every election
+                parent.remove(node)
                 self.note(
                     node,
-                    f"ping node {uname} -> a member banned from every resource",
-                    "ping nodes are gone (upgrade-3.10-0.xsl); use ocf:pacemaker:ping "
-                    "for connectivity checks",
+                    f"ping node {uname} dropped: ocf:pacemaker:ping replaces it (a clone "
+                    f"with host_list={uname!r}, which sets the pingd attribute your location "
+                    "rules test)",
+                    "ping nodes are gone (upgrade-3.10-0.xsl), and as a member node the host "
+                    "would be a cluster node that never joins, fenced as unseen",
+                    "manual",
                 )
+                continue
             old = node.get("id", "")
             if self.nodeids is not None and uname in self.nodeids:
                 new = str(self.nodeids[uname])
@@ -510,22 +540,6 @@ class _Current:
                     "another id is a second, unknown node (xencfg migrate sets it)",
                     "manual",
                 )
-
-    def ban(self, root: Any, uname: str) -> None:
-        cons = root.find(".//constraints") if root.tag != "constraints" else root
-        if cons is None:
-            return
-        etree.SubElement(
-            cons,
-            "rsc_location",
-            {
-                "id": self.unique(f"ping-node-ban-{uname}"),
-                "rsc-pattern": ".*",
-                "node": uname,
-                "score": "-INFINITY",
-                "resource-discovery": "never",
-            },
-        )
 
     # -- resources
     def resources(self, root: Any) -> None:

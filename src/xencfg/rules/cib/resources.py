@@ -473,30 +473,6 @@ def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
             yield attrs.evolve(found, severity="warning") if hb2 else found
 
 
-def _first_meta(res: Any, name: str) -> tuple[str | None, Any]:
-    """A resource option as the CRM's get_meta_attributes reads it (Pacemaker-0.6.0
-    lib/crm/pengine/complex.c, 1.0.8 lib/pengine/complex.c): the element's XML
-    attributes, then its meta sets, then its instance sets, under the dialect's
-    spelling (``target_role`` in heartbeat 2, ``target-role`` after), the first found
-    winning (nothing overwrites) and ``#default`` counting as unset (rules.c
-    populate_hash). Returns the value and the element that sets it (``None``: the
-    resource element itself)."""
-    from ...formats.cib.views import hb2_name
-
-    spelled = hb2_name(name) if res.dialect == "heartbeat-2" else name
-    value = res.el.get(spelled)
-    if value is not None and value.strip().lower() != "#default":
-        return value, None
-    for sets in (res.meta_sets, res.instance_sets):
-        for s in sets:
-            for pair in s.nvpairs:
-                if pair.name != spelled or pair.value is None:
-                    continue
-                if pair.value.strip().lower() != "#default":
-                    return pair.value, pair.el
-    return None, None
-
-
 #: target-role values every Pacemaker reads (text2role compares without regard to case;
 #: ``default`` means unset); Promoted/Unpromoted only since 2.1.0
 _ROLES = frozenset({"default", "stopped", "started", "slave", "master"})
@@ -534,7 +510,7 @@ def target_role_ignored(item: Loaded) -> Iterator[Finding]:
     if not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_1):
         roles = roles | _ROLES_2_1
     for res in doc.all_resources():
-        value, place = _first_meta(res, "target-role")
+        value, place = res.meta_source("target-role")  # as get_meta_attributes reads it
         if value is None:
             continue
         role = value.strip().lower()

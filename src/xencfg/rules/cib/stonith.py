@@ -21,11 +21,14 @@ from .guests import _drbd_resources, _two_primaries
 
 
 def _stonith_option(unit: Unit) -> tuple[Loaded, NvPair] | None:
+    """The stonith-enabled nvpair in effect: in each CIB the first the CRM reads
+    (option_pairs order; populate_hash never overwrites), the last CIB of the unit."""
     last = None
     for item in unit.items:
         for pair in _cib(item).option_pairs():
             if canon_name(pair.name) == "stonith-enabled":
                 last = (item, pair)
+                break
     return last
 
 
