@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from conftest import crm_verify_file
+from xencfg.cli import main
 from xencfg.formats.cib.upgrade import upgrade
 
 HB2 = """<cib admin_epoch="0" epoch="1" num_updates="0">
@@ -66,3 +68,61 @@ def test_each_kept_option_current_pacemaker_ignores_is_reported() -> None:
     root = etree.fromstring(result.text.encode())
     names = [nv.get("name") for nv in root.iter("nvpair")]
     assert "suppress_cluster_status" in names and "no-quorum-policy" in names
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_report_lines_name_the_input_line_through_the_1_0_renames(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 1.0 step renames every cluster nvpair (``o3`` -> ``cib-bootstrap-options-
+    short-resource-names``), so the later step found no line for it and printed
+    ``cib.xml:0``: each line now names the input line of its element (the ignored options
+    and the fencing-off ``safety`` line), through ``xencfg cib convert --to current``."""
+    result = upgrade(HB2)
+    line = {c.what.split("=")[0]: c.line for c in result.changes if c.element == "nvpair"}
+    assert line["cluster option suppress_cluster_status"] == _line_of(HB2, 'id="o2"')
+    assert line["cluster option short-resource-names"] == _line_of(HB2, 'id="o3"')
+    assert line["stonith-enabled"] == _line_of(HB2, 'id="o1"')  # the safety line
+    assert all(c.line for c in result.changes)
+    cib = tmp_path / "cib.xml"
+    cib.write_text(HB2)
+    assert main(["cib", "convert", "--to", "current", str(cib)]) == 0
+    err = capsys.readouterr().err
+    o1, o3 = _line_of(HB2, 'id="o1"'), _line_of(HB2, 'id="o3"')
+    assert f"{cib}:{o3}: manual: " in err and f"{cib}:{o1}: safety: " in err
+    assert f"{cib}:0:" not in err
+
+
+def test_report_lines_of_moved_defaults_and_created_elements() -> None:
+    """The 1.1 step's moves of default_* options (once lineless) name the option's line;
+    an element a step creates (a resource's meta set, the rsc_defaults) names what it
+    came from; the <status> section, which has no id, names its own line."""
+    text = HB2.replace(
+        '<nvpair id="o4" name="no-quorum-policy" value="ignore"/>',
+        '<nvpair id="o4" name="no-quorum-policy" value="ignore"/>\n'
+        '    <nvpair id="o5" name="default_resource_stickiness" value="100"/>\n'
+        '    <nvpair id="o6" name="default_resource_failure_stickiness" value="-40"/>',
+    ).replace("<status/>", '<status>\n  <node_state id="1" uname="xen1"/>\n </status>')
+    result = upgrade(text)
+    assert all(c.line for c in result.changes)
+    moved = {c.what.split("=")[0]: c.line for c in result.changes if c.kind == "pacemaker-1.1"}
+    assert moved["cluster option -> rsc_defaults resource-stickiness"] == _line_of(text, '"o5"')
+    assert moved["default-resource-failure-stickiness"] == _line_of(text, '"o6"')
+    (status,) = [c for c in result.changes if c.element == "status"]
+    assert status.line == _line_of(text, "<status>")
+
+
+def test_report_lines_of_a_fragment() -> None:
+    """A fragment (wrapped in a throw-away CIB by the 1.0 step) names its own lines."""
+    frag = (
+        '<cluster_property_set id="cps">\n <attributes>\n'
+        '  <nvpair id="a" name="no_quorum_policy" value="stop"/>\n'
+        '  <nvpair id="b" name="short_resource_names" value="true"/>\n'
+        " </attributes>\n</cluster_property_set>\n"
+    )
+    result = upgrade(frag)
+    (ignored,) = [c for c in result.changes if "ignores it" in c.what]
+    assert ignored.line == 4

@@ -38,7 +38,7 @@ from xencfg.errors import ParseError
 from xencfg.formats.cib import convert as _convert
 from xencfg.formats.cib.constraints import add_node_rule
 from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused
-from xencfg.formats.cib.convert.tables import add_nvpair, unique_id
+from xencfg.formats.cib.convert.tables import add_nvpair, source_line, unique_id
 
 __all__ = ["CURRENT", "TARGETS", "upgrade"]
 
@@ -143,11 +143,6 @@ def upgrade(
     is_cib = len(elements) == 1 and elements[0].tag == "cib"
     schema = elements[0].get("validate-with") if is_cib else None
     version = schema_version(schema)
-    lines = {
-        e.get("id"): e.sourceline for r in elements for e in r.iter() if _is_el(e) and e.get("id")
-    }
-    if is_cib:
-        lines[None] = elements[0].sourceline  # what a change on <cib> itself names
     if schema == CURRENT:  # already there: returned as it is, as convert does with 1.x
         return Conversion(text, [], fragment=False)
     if version is not None and version >= (2, 0):
@@ -162,6 +157,7 @@ def upgrade(
         base = _convert.convert(text, path=path, pacemaker11=True, drop_status=drop_status)
         tops, _ = _convert.parse_roots(base.text, path)
     roots = [n for n in tops if _is_el(n)]
+    step = _Current(_input_lines(roots, base.lines), nodeids)
     if version is not None and version < (1, 3):
         for r in roots:
             if r.find(".//acls") is not None:
@@ -170,7 +166,6 @@ def upgrade(
                     "upgrade-1.3.xsl rewrites with a meaning xencfg does not reproduce: "
                     "upgrade it with cibadmin --upgrade instead"
                 )
-    step = _Current(lines, nodeids)
     step.apply(roots)  # in place: a legacy <master> root becomes the <clone> it is
     body = _render(tops)  # comments around the root elements kept
     decl = (
@@ -181,6 +176,21 @@ def upgrade(
     return Conversion(
         (decl if is_cib else "") + body, base.changes + step.changes, fragment=base.fragment
     )
+
+
+def _input_lines(roots: list[Any], lines: tuple[int | None, ...] | None) -> dict[Any, int | None]:
+    """Each element of ROOTS (the earlier step's output, re-read) -> its input line.
+
+    The 1.0 step renames ids (an nvpair becomes ``cib-bootstrap-options-<name>``), so an
+    element is matched to its line by position, not id: its output and this parse meet
+    the elements in the same order (:attr:`.Conversion.lines`). Empty when ROOTS are the
+    input itself (their own lines are the input's)."""
+    if lines is None:
+        return {}
+    found = [el for r in roots for el in r.iter(etree.Element)]
+    if len(found) != len(lines):  # never seen; no line rather than a wrong one
+        return dict.fromkeys(found)
+    return dict(zip(found, lines, strict=True))
 
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
@@ -248,7 +258,8 @@ def _render(roots: list[Any]) -> str:
 class _Current:
     """The steps from a Pacemaker 1.1 configuration to :data:`CURRENT` (see the module doc)."""
 
-    def __init__(self, lines: dict[str | None, int | None], nodeids: dict[str, int] | None) -> None:
+    def __init__(self, lines: dict[Any, int | None], nodeids: dict[str, int] | None) -> None:
+        #: element -> its input line, where this parse is not of the input (see _input_lines)
         self.lines = lines
         self.nodeids = nodeids
         self.changes: list[Change] = []
@@ -260,7 +271,7 @@ class _Current:
     def note(self, el: Any, what: str, why: str, kind: str = KIND) -> None:
         tag = el.tag if el is not None and _is_el(el) else "cib"
         ident = el.get("id") if el is not None and _is_el(el) else None
-        line = self.lines.get(ident) if ident else self.lines.get(None) if tag == "cib" else None
+        line = source_line(el, self.lines) if el is not None and _is_el(el) else None
         self.changes.append(Change(kind, tag, ident, line, what, why))
 
     def unique(self, candidate: str) -> str:

@@ -35,6 +35,7 @@ from .tables import (
     SECTION_OF,
     SECTIONS,
     _parser,
+    element_lines,
     parse_roots,
 )
 from .tables import META_COPIES as META_COPIES
@@ -147,7 +148,8 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool, drop_status: boo
         body = _render(list(holder))
         decl = _XML_DECL.match(text.lstrip("\ufeff"))
         out = ('<?xml version="1.0" encoding="UTF-8"?>\n' if decl else "") + body
-        result = Conversion(out, conv.changes, fragment=False)
+        lines = element_lines(list(holder), _source_lines(conv))
+        result = Conversion(out, conv.changes, fragment=False, lines=lines)
         new = next(n for n in holder if isinstance(n.tag, str))
         _check(result, new, conv.made, path)
         return result
@@ -169,9 +171,16 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool, drop_status: boo
     # rewrites of the throw-away skeleton (no source line) are not the user's business
     changes = [c for c in conv.changes if c.line is not None or c.kind == "pacemaker-1.1"]
     body = _render(out_nodes)
-    result = Conversion(body, changes, fragment=True)
+    result = Conversion(
+        body, changes, fragment=True, lines=element_lines(out_nodes, _source_lines(conv))
+    )
     _check(result, new_cib, conv.made, path, dangling_ok=True)
     return result
+
+
+def _source_lines(conv: _Converter) -> dict[Any, int | None]:
+    """Each converted element -> the input line of the element it was made from."""
+    return {out: src.sourceline for src, out in conv.made.items()}
 
 
 def _check(
@@ -232,7 +241,9 @@ def _already_10(text: str, cib: Any, conv: _Converter, path: str | None) -> Conv
     Pacemaker11(conv).apply(conf)
     if not conv.changes:
         return Conversion(text, [])
-    result = Conversion(_render([cib]), conv.changes)
+    result = Conversion(
+        _render([cib]), conv.changes, lines=element_lines([cib], _source_lines(conv))
+    )
     if cib.get("validate-with") == "pacemaker-1.0":  # later 1.x schemas are not ours
         _check(result, cib, {}, path)
     return result

@@ -481,6 +481,7 @@ class ConverterBase:
             nv.set("value", src.get("value"))
         for extra in set(src.attrib) - {"id", "name", "value"}:
             self.note("drop-attribute", src, f"dropped {extra}", "nvpairs have id/name/value only")
+        self.made[src] = nv  # renamed: a later step finds its source line through this
         return nv
 
     def loose(self, src: Any, parent: Any) -> None:

@@ -97,7 +97,7 @@ class Converter(ConverterBase):
                 f"{new} is already set for this resource (the first setting wins)",
             )
             return
-        self._meta(meta, new, nv.get("value", ""), seen)
+        self.made[nv] = self._meta(meta, new, nv.get("value", ""), seen)
         self.note("move-to-meta", nv, f"{what} {name} -> meta attribute {new}", why)
 
     def changed_defaults(self, src: Any, meta: Any, seen: set[str]) -> None:
@@ -111,12 +111,13 @@ class Converter(ConverterBase):
             self._meta(meta, name, value, seen)
             self.note("default", src, f"{name}={value!r} written explicitly", why)
 
-    def _meta(self, meta: Any, name: str, value: str, seen: set[str]) -> None:
+    def _meta(self, meta: Any, name: str, value: str, seen: set[str]) -> Any:
         seen.add(name)
         nv = etree.SubElement(meta, "nvpair")
         nv.set("id", self.unique(self.sanitise(f"{meta.get('id')}-{name}", "nvpair")))
         nv.set("name", name)
         nv.set("value", value)
+        return nv
 
     def el_primitive(self, src: Any, parent: Any) -> None:
         self.children(src, self.resource(src, parent))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...._lazy import etree
 from .records import Change
-from .tables import RESOURCES, add_nvpair, normalise_score
+from .tables import add_nvpair, normalise_score, source_line
 
 if TYPE_CHECKING:
     from .base import ConverterBase
@@ -18,8 +18,10 @@ class Pacemaker11:
 
     def __init__(self, conv: ConverterBase) -> None:
         self.conv = conv
-        #: converted resource -> its source element (for the report's line numbers)
-        self.source = {out: src for src, out in conv.made.items() if src.tag in RESOURCES}
+        #: converted element -> its source element's line (for the report's line numbers)
+        self.lines = {out: src.sourceline for src, out in conv.made.items()}
+        #: converted element -> its source element (the id the administrator wrote)
+        self.source = {out: src for src, out in conv.made.items()}
 
     def apply(self, conf: Any) -> None:
         stickiness = self.cluster(conf)
@@ -41,13 +43,15 @@ class Pacemaker11:
         return el
 
     def _note(self, rsc: Any, what: str, why: str) -> None:
-        src = self.source.get(rsc)
-        line = src.sourceline if src is not None else None
+        line = source_line(rsc, self.lines)
         self.conv.changes.append(Change("pacemaker-1.1", rsc.tag, rsc.get("id"), line, what, why))
 
-    def _note_option(self, what: str, why: str) -> None:
-        """A cluster option moved or rewritten (an nvpair with no element to point at)."""
-        self.conv.changes.append(Change("pacemaker-1.1", "nvpair", None, None, what, why))
+    def _note_option(self, nv: Any, what: str, why: str) -> None:
+        """A cluster option moved or rewritten: NV, gone from the output, is named by the
+        id and line it has in the input."""
+        src = self.source.get(nv, nv)
+        line = source_line(nv, self.lines)
+        self.conv.changes.append(Change("pacemaker-1.1", "nvpair", src.get("id"), line, what, why))
 
     def failure_stickiness(self, rsc: Any, default_stickiness: str) -> None:
         """A resource's own failure stickiness becomes its migration-threshold."""
@@ -128,21 +132,25 @@ class Pacemaker11:
                     emptied.append(cps)
         if not found:
             return None
-        rsc: list[tuple[str, str]] = []
-        ops: list[tuple[str, str]] = []
+        # (name, value, the cluster option it comes from)
+        rsc: list[tuple[str, str, Any]] = []
+        ops: list[tuple[str, str, Any]] = []
         stick = found.get("default-resource-stickiness")
-        if stick:
-            rsc.append(("resource-stickiness", stick[1]))
-        if "is-managed-default" in found:
-            rsc.append(("is-managed", found["is-managed-default"][1]))
-        if "default-action-timeout" in found:
-            ops.append(("timeout", found["default-action-timeout"][1]))
+        for option, into, name in (
+            ("default-resource-stickiness", rsc, "resource-stickiness"),
+            ("is-managed-default", rsc, "is-managed"),
+            ("default-action-timeout", ops, "timeout"),
+        ):
+            if option in found:
+                nv, value = found[option]
+                into.append((name, value, nv))
         fail = found.get("default-resource-failure-stickiness")
         if fail:
             threshold = migration_threshold(stick[1] if stick else "0", fail[1])
             if threshold is not None:
-                rsc.append(("migration-threshold", threshold))
+                rsc.append(("migration-threshold", threshold, fail[0]))
             self._note_option(
+                fail[0],
                 f"default-resource-failure-stickiness={fail[1]!r} -> "
                 + (f"migration-threshold={threshold!r}" if threshold else "(dropped)"),
                 "1.1 counts failures instead of subtracting a score per failure: a resource "
@@ -164,10 +172,13 @@ class Pacemaker11:
                 "meta_attributes",
                 id=self.conv.unique("rsc-options" if section == "rsc_defaults" else "op-options"),
             )
-            for name, value in pairs:
-                add_nvpair(meta, name, value, self.conv.unique)
+            for name, value, option in pairs:
+                moved = add_nvpair(meta, name, value, self.conv.unique)
+                # the default stands for the option it replaces (a later step's line)
+                self.conv.made[self.source.get(option, option)] = moved
                 if name != "migration-threshold":
                     self._note_option(
+                        option,
                         f"cluster option -> {section} {name}={value!r}",
                         "Pacemaker 1.1 ignores the deprecated default_* cluster options",
                     )

@@ -45,6 +45,10 @@ class Conversion:
     text: str
     changes: list[Change]
     fragment: bool = False
+    #: the input line each element of ``text`` comes from, in document order (None where
+    #: ``text`` is the input itself): a later step that re-reads ``text`` (``--to
+    #: current``) names the input's lines, not the ones the rewrite gave it
+    lines: tuple[int | None, ...] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def changed(self) -> bool:

@@ -4,7 +4,7 @@ and Pacemaker 1.0), the name and id helpers, and parsing a CIB or fragment safel
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from xencfg._lazy import etree
@@ -197,6 +197,29 @@ def add_nvpair(nvset: Any, name: str, value: str, unique: Callable[[str], str]) 
     through the converter's ``unique`` (ids must not clash)."""
     return etree.SubElement(
         nvset, "nvpair", id=unique(f"{nvset.get('id')}-{name}"), name=name, value=value
+    )
+
+
+def source_line(el: Any, lines: Mapping[Any, int | None]) -> int | None:
+    """The input line element EL stands for: ``lines[el]`` (a rewritten element's source
+    line), else its own line (an input element kept as it is), else its nearest
+    ancestor's (an element a rewrite made belongs to what holds it)."""
+    while el is not None:
+        line = lines.get(el, el.sourceline)
+        if line:
+            return int(line)
+        el = el.getparent()
+    return None
+
+
+def element_lines(nodes: Iterable[Any], lines: Mapping[Any, int | None]) -> tuple[int | None, ...]:
+    """:func:`source_line` of every element under NODES, in document order: the order a
+    re-parse of their rendering meets them (see :attr:`.Conversion.lines`)."""
+    return tuple(
+        source_line(el, lines)
+        for node in nodes
+        if isinstance(node.tag, str)
+        for el in node.iter(etree.Element)
     )
 
 
