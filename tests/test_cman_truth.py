@@ -14,11 +14,13 @@ import pytest
 import xencfg
 from test_audit_trees import TREES
 from xencfg import lint
+from xencfg.discover import discover
 from xencfg.rules import cman as cman_rules
 
 CASE = TREES / "rhel5-cman-drift"
 NODES = ("xen01", "xen02", "xen03")
 CONF = "etc/cluster/cluster.conf"
+NETWORK = "etc/sysconfig/network"
 
 
 def _found(root: Path) -> list[tuple[str, str, int, str]]:
@@ -92,16 +94,62 @@ def test_own_node_not_in_cluster_conf_is_cm009(tmp_path: Path) -> None:
 
 
 def test_a_name_an_interface_resolves_to_is_given_the_doubt(tmp_path: Path) -> None:
-    """The node is now xen03new (its folder: /etc/sysconfig/network is not read),
+    """The node is now xen03new (HOSTNAME= in /etc/sysconfig/network and its folder),
     cluster.conf still says xen03, which /etc/hosts gives 10.20.0.13, no other
     node's address: cman's last try (the names of the node's interface addresses)
     finds it, so CM009 stays silent. With xen03 gone from its /etc/hosts too,
     nothing is left and cman refuses."""
     root = _copy(tmp_path)
     (root / "xen03").rename(root / "xen03new")
+    _edit(root, NETWORK, "HOSTNAME=xen03.", "HOSTNAME=xen03new.", ("xen03new",))
     assert _found(root) == []
     _edit(root, "etc/hosts", "xen03.lab.example.com\txen03", "xen03new", ("xen03new",))
     assert _found(root) == [("CM009", f"xen03new/{CONF}", 2, "error")]
+
+
+def test_the_node_is_named_by_hostname_in_sysconfig_network(tmp_path: Path) -> None:
+    """A RHEL 5 dom0 has no /etc/hostname: rc.sysinit sources /etc/sysconfig/network
+    and runs ``hostname ${HOSTNAME}`` (initscripts 8.45 rc.sysinit), so its folder
+    (``rack2-slot4``, a backup's name) is not its name. cluster.conf names it xen03 and
+    its /etc/hosts no longer resolves xen03 (no interface doubt left): by HOSTNAME
+    (xen03.lab.example.com, short xen03) cman_tool join finds it, so no CM009; named by
+    its folder it was a false error. With HOSTNAME=xen3, cman refuses, and CM009 says
+    so."""
+    root = _copy(tmp_path)
+    (root / "xen03").rename(root / "rack2-slot4")
+    _edit(root, "etc/hosts", "xen03.lab.example.com\txen03", "san-gw", ("rack2-slot4",))
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    assert sorted(n.name for n in discover(nodes).nodes) == ["xen01", "xen02", "xen03"]
+    assert _found(root) == []
+    _edit(root, NETWORK, "HOSTNAME=xen03.lab.example.com", "HOSTNAME=xen3", ("rack2-slot4",))
+    assert _found(root) == [("CM009", f"rack2-slot4/{CONF}", 2, "error")]
+    (f,) = lint.run(nodes).findings
+    assert f.message.startswith("this node is xen3 (uname -n) and no clusternode is")
+
+
+def test_sysconfig_network_outside_the_tree_or_unusable_names_nothing(tmp_path: Path) -> None:
+    """The safe opener: an etc/sysconfig/network linking out of the node root is not
+    followed; a folder (SUSE's sysconfig/network/), an expansion, ``(none)`` or
+    localhost (rc.sysinit's fallback) name no node: the folder's name stays."""
+    from xencfg.discover import node_name
+
+    outside = tmp_path / "secret"
+    outside.write_text("HOSTNAME=leaked\n")
+    node = tmp_path / "rack1"
+    (node / "etc" / "sysconfig").mkdir(parents=True)
+    net = node / "etc" / "sysconfig" / "network"
+    net.symlink_to(outside)
+    assert node_name(node, node / "etc") == "rack1"
+    net.unlink()
+    for text in ("HOSTNAME=$(cat /x)\n", "HOSTNAME='(none)'\n", "HOSTNAME=localhost\n"):
+        net.write_text(text)
+        assert node_name(node, node / "etc") == "rack1", text
+    net.write_text('NETWORKING=yes\nHOSTNAME="dom0-a.example.com"\n')
+    assert node_name(node, node / "etc") == "dom0-a"
+    net.unlink()
+    net.mkdir()
+    (net / "ifcfg-eth0").write_text("BOOTPROTO=static\n")
+    assert node_name(node, node / "etc") == "rack1"
 
 
 def test_vm_without_an_xm_config_on_any_node_is_cm007(tmp_path: Path) -> None:

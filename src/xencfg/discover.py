@@ -219,8 +219,35 @@ def hostname_as_written(root: Path, etc: Path) -> str | None:
     return words[0] if words else None
 
 
+def sysconfig_hostname(root: Path, etc: Path) -> str | None:
+    """HOSTNAME= of etc/sysconfig/network, the name RHEL 5/6 give the kernel at boot
+    (rc.sysinit sources the file and runs ``hostname ${HOSTNAME}``), as written; ``None``
+    without the file (on SUSE it is a folder), or with no plain value: unset, empty or
+    ``(none)`` (rc.sysinit then says ``localhost``, which names no node), or one the
+    shell would expand."""
+    try:
+        f = in_root(etc / "sysconfig" / "network", root, etc)
+    except (OutsideRoot, ValueError):
+        return None
+    if not _is_regular(f):
+        return None
+    from .formats.lines import shellvars
+
+    try:
+        found = shellvars.parse(read_text(f, limit=65536, follow=False)).assignment("HOSTNAME")
+    except XencfgError:
+        return None
+    if found is None or found.expands:
+        return None
+    words = str(found.value or "").split()
+    if len(words) != 1 or words[0] == "(none)" or words[0].startswith("localhost"):
+        return None
+    return words[0]
+
+
 def node_name(root: Path, etc: Path) -> str:
-    """The node's host name: etc/hostname or etc/HOSTNAME, else the folder's name."""
+    """The node's host name: etc/hostname or etc/HOSTNAME, else HOSTNAME= of
+    etc/sysconfig/network (RHEL 5/6 have no etc/hostname), else the folder's name."""
     for name in ("hostname", "HOSTNAME"):
         try:
             f = in_root(etc / name, root, etc)
@@ -233,6 +260,9 @@ def node_name(root: Path, etc: Path) -> str:
                 continue
             if text:
                 return text[0].split(".")[0]
+    named = sysconfig_hostname(root, etc)
+    if named is not None:
+        return named.split(".")[0]
     base = root if root != etc else etc.parent if etc.name == "etc" else etc
     return base.resolve().name or str(base)
 

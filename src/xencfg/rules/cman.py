@@ -366,7 +366,8 @@ def _short(name: str) -> str:
 def _uname(cluster: Cluster, node: str) -> tuple[str, Loaded | None]:
     """``uname -n`` of a RHEL node as its files give it: HOSTNAME= in
     /etc/sysconfig/network (what rc.sysinit sets) when it was read, else
-    /etc/hostname, else the node's name in this run (its folder's)."""
+    /etc/hostname, else the node's name in this run (discovery's: etc/hostname, the
+    short HOSTNAME= of etc/sysconfig/network, the folder's)."""
     for item in cluster.docs("shellvars", node):
         if item.file.path.parts[-2:] == ("sysconfig", "network"):
             value = shellvars_doc(item).get("HOSTNAME")
@@ -396,8 +397,9 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
     cluster.conf" / "Can't find local node name in cluster.conf" (cman_tool join.c
     and cman's config.c ``verify_nodename``, RHEL 5 and 6). The node never joins.
 
-    The host name is HOSTNAME= in /etc/sysconfig/network when read, else
-    /etc/hostname, else the node's name in the run (its folder's); a
+    The host name is HOSTNAME= in /etc/sysconfig/network (what rc.sysinit gives
+    the kernel; the node's name in the run comes from it when the tree has no
+    /etc/hostname), else /etc/hostname, else the node's folder name; a
     clusternode name that this node's /etc/hosts resolves to an address other nodes'
     host names do not have may be one of its interfaces and is given the benefit of
     the doubt, as is every node without /etc/hosts.
