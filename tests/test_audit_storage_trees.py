@@ -192,6 +192,39 @@ def test_is016_dom0_shut_out_of_the_target_it_multipaths() -> None:
     assert _codes("iscsi-target-pair-four-dom0s", "good", ["IS016"]) == []
 
 
+def test_is016_one_finding_for_the_dom0s_one_allow_line_shuts_out(tmp_path: Path) -> None:
+    """The allow line of each box admits x1 and x2 only: x3 and x4 are shut out by that
+    one line, which one edit fixes, so IS016 says it once per box, naming both (in name
+    order) with the line and each dom0's multipaths entry as related locations, instead
+    of once per dom0 at the same ietd.conf line. x2's CHAP refusal is its own (its
+    iscsid.conf) and stays a finding of its own."""
+    import shutil
+
+    root = tmp_path / "t"
+    shutil.copytree(TREES / "iscsi-initiator-shut-out" / "bad", root)
+    for box in ("st1", "st2"):
+        (root / box / "etc" / "initiators.allow").write_text(
+            "# dom0s\niqn.2026-12.net.example:store.vm 10.0.2.1, 10.0.2.2\n"
+        )
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    found = [f for f in lint.run(nodes, select=["IS016"]).findings if "/st1/" in f.path]
+    assert sorted(f.message.split(": ", 1)[1] for f in found) == [
+        "st1's initiators.allow does not admit x3, x4",
+        "the target takes CHAP logins only (IncomingUser), x2's iscsid.conf logs in with "
+        "authmethod None",
+    ]
+    (shut,) = [f for f in found if "does not admit" in f.message]
+    assert shut.message.startswith("x3, x4 multipath LUN(s) of iqn.2026-12.net.example:")
+    assert "refuses their logins" in shut.message
+    assert [(Path(r.path).parts[-3], Path(r.path).name, r.line) for r in shut.related] == [
+        ("st1", "initiators.allow", 2),
+        ("x3", "multipath.conf", shut.related[1].line),
+        ("x4", "multipath.conf", shut.related[2].line),
+    ]
+    assert all(r.line > 1 for r in shut.related[1:])
+    assert len(lint.run(nodes, select=["IS016"]).findings) == 4  # two per box
+
+
 def test_oc011_ocfs2_clone_on_drbd_needs_two_primaries() -> None:
     """OCFS2 on DRBD for two dom0s (the /etc/xen/vm config pool): a ``master`` of
     ocf:linbit:drbd with master-max=2 and a clone of controld + o2cb + Filesystem

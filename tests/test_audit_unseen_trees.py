@@ -180,21 +180,27 @@ def test_pacemaker10_on_heartbeat_three_dom0s_two_iet_boxes() -> None:
     Debian's ``127.0.1.1 NAME`` line (the node's name never resolves to its cluster
     address) and MP005's info on ``devnode "^sda$"``. ``bad``: store1's initiators.allow
     misspells the mail target's IQN: IS011 with a did-you-mean, IS012 (ietd refuses
-    everyone there) and IS016 for each dom0 that multipaths it."""
+    everyone there) and one IS016 (the one access list shuts out every dom0 that
+    multipaths it: each named, each dom0's multipaths entry a related location)."""
     case = "pcmk10-three-dom0s-two-iet-boxes"
     good = _run(case, "good")
     _no_crash(good)
     assert {(c, s) for c, _, _, _, s in _found(good)} == {("HS001", "warning"), ("MP005", "info")}
     bad = [f for f in _found(_run(case, "bad")) if f[0] not in ("HS001", "MP005")]
-    assert (
-        bad
-        == [
-            ("IS011", "store1/etc/initiators.allow", 2, 1, "warning"),
-            ("IS012", "store1/etc/ietd.conf", 9, 1, "warning"),
-        ]
-        + [("IS016", "store1/etc/ietd.conf", 9, 1, "warning")] * 3
-    )
+    assert bad == [
+        ("IS011", "store1/etc/initiators.allow", 2, 1, "warning"),
+        ("IS012", "store1/etc/ietd.conf", 9, 1, "warning"),
+        ("IS016", "store1/etc/ietd.conf", 9, 1, "warning"),
+    ]
     (is011,) = [f.message for f in _run(case, "bad").findings if f.code == "IS011"]
+    (is016,) = [f for f in _run(case, "bad").findings if f.code == "IS016"]
+    assert is016.message.endswith("does not admit dom0-a, dom0-b, dom0-c")
+    assert [(Path(r.path).parts[-3], Path(r.path).name, r.line) for r in is016.related] == [
+        ("store1", "initiators.allow", 1),
+        ("dom0-a", "multipath.conf", 15),
+        ("dom0-b", "multipath.conf", 15),
+        ("dom0-c", "multipath.conf", 15),
+    ]
     assert "did you mean iqn.2010-05.com.example:store1.mail?" in is011
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cluster import Cluster, Loaded, short
-from ..findings import Finding
+from ..findings import Finding, Location
 from ..suggest import closest
 from ..versions import IET_ETC
 from . import make, repeats, rule
@@ -722,7 +722,10 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     take, which a later ``iscsiadm -o update`` may have overridden: hence a
     warning. A line that admits an address (or network) where no file gives
     any initiator node an address gives no verdict: the node may log in from it
-    (dom0s on a storage network that /etc/hosts does not list).
+    (dom0s on a storage network that /etc/hosts does not list). The nodes one
+    initiators.allow line shuts out of a target are one finding (one edit admits
+    them), naming each, with the line and each node's ``multipaths`` entry as
+    related locations; a CHAP refusal is each node's own.
 
     Example: ``iqn...:store.vm 10.0.2.1, 10.0.2.2, 10.0.2.3`` in initiators.allow
     while x4 (10.0.2.4) multipaths ``1IET_____vmstor01``; or x4's
@@ -734,47 +737,66 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     if not cluster.has("ietd") or not cluster.has("multipath"):
         return
     model = cluster.model
-    wanted: dict[str, set[str]] = {}  # WWID -> nodes whose multipath.conf names it
+    # WWID -> node -> its first multipaths entry naming the WWID
+    wanted: dict[str, dict[str, Location]] = {}
     for node, items in cluster.by_node("multipath").items():
         for item in items:
             for m in _mp(item).multipaths:
                 if node and m.wwid:
-                    wanted.setdefault(m.wwid, set()).add(node)
+                    wanted.setdefault(m.wwid, {}).setdefault(node, item.where(m.block))
     for item in cluster.docs("ietd"):
         if item.node is None:
             continue
         box = short(item.node)
+        acl = _acl(cluster, item.node, "initiators.allow")
         for t in _ietd(item).targets:
-            nodes: set[str] = set()
+            nodes: dict[str, Location] = {}
             for link in model.chain:
                 if link.target == t.name and link.box == box and link.wwid:
-                    nodes |= wanted.get(link.wwid, set())
+                    nodes = {**wanted.get(link.wwid, {}), **nodes}
             layer = model.targets.get(t.name)
             incoming = [u for u in t.users if u.direction == "incoming" and u.name]
+            line = _allow(acl).rule(t.name) if acl is not None else None
+            shut: list[str] = []  # refused by the one initiators.allow line
+            chap: list[tuple[str, str]] = []
             for node in sorted(nodes):
                 info = model.node(node)
                 if info is None or info.name == box:
                     continue
-                why = None
-                acl = _acl(cluster, item.node, "initiators.allow")
                 if (
                     layer is not None
                     and info.name not in layer.members
                     and acl is not None
                     and info.addresses
-                    and not _named_by_pattern(cluster, node, _allow(acl).rule(t.name))
-                    and not _unattributed(model, _allow(acl).rule(t.name))
+                    and not _named_by_pattern(cluster, node, line)
+                    and not _unattributed(model, line)
                 ):
-                    why = f"{box}'s initiators.allow does not admit {node}"
+                    shut.append(node)
                 elif incoming:
                     why = _chap_refused(cluster, node, t.name, incoming)
-                if why:
-                    yield make(
-                        "IS016",
-                        f"{node} multipaths LUN(s) of {t.name}, but ietd on {box} refuses its "
-                        f"login: {why}",
-                        item.where(t.entry),
-                    )
+                    if why:
+                        chap.append((node, why))
+            if shut and acl is not None:
+                # one finding for the line: fixing it (or the nodes' addresses) admits all
+                names = ", ".join(shut)
+                several = len(shut) > 1
+                rule_at = acl.where(line.entry) if line is not None else acl.where()
+                yield make(
+                    "IS016",
+                    f"{names} multipath{'' if several else 's'} LUN(s) of {t.name}, but ietd "
+                    f"on {box} refuses {'their logins' if several else 'its login'}: "
+                    f"{box}'s initiators.allow does not admit {names}",
+                    item.where(t.entry),
+                    [rule_at, *(nodes[n] for n in shut)],
+                )
+            for node, why in chap:  # each node's own CHAP settings: one finding each
+                yield make(
+                    "IS016",
+                    f"{node} multipaths LUN(s) of {t.name}, but ietd on {box} refuses its "
+                    f"login: {why}",
+                    item.where(t.entry),
+                    [nodes[node]],
+                )
 
 
 def _unattributed(model: Any, line: Any) -> bool:
