@@ -354,3 +354,33 @@ def test_haresources_drbddisk_promotes(tmp_path: Path) -> None:
     (tmp_path / "alpha" / "etc/ha.d/haresources").write_text("alpha xendomains\n")
     (tmp_path / "beta" / "etc/ha.d/haresources").write_text("alpha xendomains\n")
     assert ORANGE in line_of(dot_of(roots), '"domu:web" -> "drbd:web"')
+
+
+def test_iet_luns_are_labelled_by_their_scsi_id() -> None:
+    """IET's binary T10 designator is read in hex: ``1``, ``IET`` padded, then the
+    ScsiId NUL-padded to 16 bytes (``14945540000000000766d61696c00...`` for
+    ``ScsiId=vmail``): the tail of every short id is zeros, and the label grew a run of
+    zeros until it differed. rhel5-cman-iscsi has two IET LUNs (vmail, vintranet):
+    each is labelled with its ScsiId."""
+    root = Path(__file__).parent / "fixtures" / "lint-trees" / "rhel5-cman-iscsi" / "good"
+    dot = dot_of([str(p) for p in sorted(root.iterdir()) if p.is_dir()])
+    mail = line_of(dot, '"lun:14945540000000000766d61696c0000000000000000000000" [')
+    intranet = line_of(dot, '"lun:1494554000000000076696e7472616e657400000000000000" [')
+    assert 'label="vm_mail\\nIET vmail\\n(all nodes)"' in mail
+    assert 'label="vm_intranet\\nIET vintranet\\n(all nodes)"' in intranet
+
+
+def test_iet_labels_stay_unique() -> None:
+    """An id that is not printable is shown in hex without its padding; the same hex in
+    two cases is two WWIDs to multipath, so both keep a tail; other WWIDs keep theirs."""
+    from xencfg.graph.parts import _unique_labels
+
+    head = "14945540000000000"
+    mail = head + "766d61696c".ljust(32, "0")
+    binary = head + "01ff".ljust(32, "0")
+    upper = head + "766D61696C".ljust(32, "0")
+    other = "360000000000000001111aaaabbbbcccc"
+    labels = _unique_labels([mail, binary, other])
+    assert labels == {mail: "IET vmail", binary: "IET 01ff", other: "1111aaaabbbbcccc"[-12:]}
+    both = _unique_labels([mail, upper])
+    assert both[mail] != both[upper] and "IET" not in both[mail] + both[upper]

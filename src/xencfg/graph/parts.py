@@ -4,6 +4,8 @@ per domain, in drawing order in :data:`CONTRIBUTORS`."""
 from __future__ import annotations
 
 import itertools
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -57,9 +59,27 @@ def span(item: Loaded, node: object = None) -> Span:
     return (path, first, last)
 
 
-def _unique_suffixes(wwids: Iterable[str], least: int = 12) -> dict[str, str]:
-    """The shortest tail (at least ``least`` characters) of each WWID that no other WWID
-    shares, so that two LUNs never get the same label."""
+#: IET's binary T10 designator as scsi_id reads it: ``1``, ``IET`` padded to 8 bytes, the
+#: ScsiId's 16 bytes (NUL-padded), in hex (see cluster._wwid_matches)
+_IET_HEX = re.compile(r"14945540000000000((?:[0-9a-fA-F]{2}){16})\Z")
+
+
+def _iet_label(wwid: str) -> str | None:
+    """``IET <ScsiId>`` for an IET WWID in hex (its tail is the id's NUL padding, zeros
+    that tell no LUN apart), the id in hex where it is not printable; else ``None``."""
+    m = _IET_HEX.match(wwid)
+    if m is None:
+        return None
+    raw = bytes.fromhex(m.group(1)).rstrip(b"\0")
+    if raw and all(0x21 <= b < 0x7F for b in raw):
+        return f"IET {raw.decode('ascii')}"
+    return f"IET {m.group(1)[: 2 * len(raw)] or '00'}"
+
+
+def _unique_labels(wwids: Iterable[str], least: int = 12) -> dict[str, str]:
+    """A label per WWID that no other WWID gets, so that two LUNs never look the same:
+    an IET WWID's ScsiId (:func:`_iet_label`), else the shortest tail (at least
+    ``least`` characters) that no other WWID shares."""
     ids = sorted(set(wwids))
     out = {}
     for w in ids:
@@ -67,6 +87,11 @@ def _unique_suffixes(wwids: Iterable[str], least: int = 12) -> dict[str, str]:
         while n < len(w) and any(o != w and o.endswith(w[-n:]) for o in ids):
             n += 1
         out[w] = w[-n:]
+    iet = {w: label for w in ids if (label := _iet_label(w)) is not None}
+    taken = Counter([*iet.values(), *(out[w] for w in ids if w not in iet)])
+    for w, label in iet.items():
+        if taken[label] == 1:  # (hex in two cases is two WWIDs: keep their tails)
+            out[w] = label
     return out
 
 
@@ -117,13 +142,13 @@ def _maps(cluster: Cluster) -> _Maps:
 
 
 def multipath_maps(cluster: Cluster, g: Graph) -> None:
-    """Each multipath LUN once, by its WWID (labelled with a tail of it no other LUN
-    shares) and its alias; an edge from each node that maps it, or "all nodes" in its
-    label when every node maps it under the same alias. When the nodes call it by
-    different aliases, each node's edge says which. An alias that names different WWIDs
-    on two nodes is a red conflict vertex pointing at both LUNs."""
+    """Each multipath LUN once, by its WWID (labelled with IET's ScsiId inside it, or a
+    tail of it no other LUN shares) and its alias; an edge from each node that maps it,
+    or "all nodes" in its label when every node maps it under the same alias. When the
+    nodes call it by different aliases, each node's edge says which. An alias that names
+    different WWIDs on two nodes is a red conflict vertex pointing at both LUNs."""
     maps = _maps(cluster)
-    tails = _unique_suffixes(maps.names)
+    tails = _unique_labels(maps.names)
     mappers = {short(i.node) for i in cluster.docs("multipath") if i.node}
     for wwid, per_node in maps.names.items():
         names = {a for a in per_node.values() if a}
