@@ -445,3 +445,26 @@ def test_cib_uname_in_other_case_gets_the_nodeid(tmp_path: Path) -> None:
     m = migrate.plan(roots, only=("stack",), cib_file=str(cib))
     out = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
     assert '<node id="1" uname="N1"' in out and '<node id="2" uname="n2"' in out
+
+
+def test_cib_report_lines_name_the_input_line(tmp_path: Path) -> None:
+    """migrate runs ``cib convert --to current``: the notes for cluster options current
+    Pacemaker ignores (and the fencing-off safety note) name the input CIB's line, not
+    ``cib.xml:0`` (the 1.0 step renames the nvpairs' ids)."""
+    roots = _cluster(tmp_path / "in", "bcast", ["n1", "n2"], False)
+    cib = tmp_path / "cib.xml"
+    cib.write_text(
+        '<cib admin_epoch="0" epoch="1" num_updates="0">\n<configuration>\n<crm_config>\n'
+        '<cluster_property_set id="cps"><attributes>\n'
+        '<nvpair id="o1" name="stonith_enabled" value="false"/>\n'
+        '<nvpair id="o2" name="short-resource-names" value="true"/>\n'
+        "</attributes></cluster_property_set>\n</crm_config>\n"
+        '<nodes><node id="u-1" uname="n1" type="normal"/></nodes>\n'
+        "<resources/><constraints/></configuration>\n<status/></cib>\n"
+    )
+    m = migrate.plan(roots, cib_file=str(cib))
+    cib_notes = [n for n in m.notes if n.target == "cib.xml"]
+    assert cib_notes and not [n.source for n in cib_notes if n.source.endswith(":0")]
+    (ignored,) = [n for n in cib_notes if "short-resource-names" in n.what]
+    (safety,) = [n for n in cib_notes if n.why == "safety"]
+    assert ignored.source.endswith(":6") and safety.source.endswith(":5")
