@@ -170,7 +170,8 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
 
 
 _XML_DEVICE = re.compile(r"^\s*<resource\s(?P<attrs>[^>]*?)/?>\s*$")
-_XML_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+#: (a name starts at a word's start: tried inside a long word too, it was quadratic)
+_XML_ATTR = re.compile(r'(?<![\w-])([\w-]+)="([^"]*)"')
 
 
 def _parse_xml_lines(text: str, path: str | None) -> DrbdStatusDocument:

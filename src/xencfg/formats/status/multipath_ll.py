@@ -23,7 +23,10 @@ FORMAT = "multipath-ll"
 _MAP = re.compile(
     r"^(?:(?P<action>create|reload|switchpg|rename|load):\s*)?"
     r"(?P<alias>[^\s(]+)(?:\s*\((?P<wwid>[^)]*)\))?\s*(?P<dm>dm-\d+)"
-    r"(?:\s+(?P<vendor>[^,]*?)\s*,\s*(?P<product>.*?))?\s*$"
+    # one blank before the vendor, no lazy fields: a blank run without a comma once
+    # gave ``\s+``, a lazy vendor and ``\s*`` the same blanks (cubic; the line is not
+    # squeezed); vendor and product are stripped by the parser
+    r"(?:\s(?P<vendor>[^,]*),(?P<product>.*))?\s*$"
 )
 #: multipath-tools 0.4.7's header (print.c snprint_multipath_topology: ``"%n"``, then
 #: ``" (%w)"`` when the alias is not the WWID; no dm name, no vendor): known as a header
