@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -749,3 +750,66 @@ def test_no_lexer_regex_repeats_one_character_alternatives() -> None:
                 found.append(f"{info.name}.{name}")
     assert not found
     assert _repeats_one_character(r'"(?:[^"\\]|\\.)*"', 0)  # (the guard can fail)
+
+
+# --- 1. (again) captures read today: sosreport, supportconfig, our state folder ----------
+
+
+def _finishes(target: Callable[[str], object], arg: str, seconds: float = 20) -> bool:
+    """Whether ``target(arg)`` ends in a child process within ``seconds`` (a FIFO opened
+    blocking would hang the suite itself, and lint may block outside the main thread)."""
+    child = multiprocessing.get_context("fork").Process(target=target, args=(arg,))
+    child.start()
+    child.join(seconds)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return False
+    return child.exitcode == 0
+
+
+def _lint_and_read_refusals(node: str) -> None:
+    from xencfg import live
+
+    lint.run([node])
+    said = {p.name: first for p, first in live.refusals(Path(node))}
+    assert said["xl_list.refused.txt"] == "xl: command not found"
+    assert said["uname.refused.txt"] == said["ip_addr.refused.txt"] == "?"
+
+
+def _sniff_sections(folder: str) -> None:
+    from xencfg import live
+
+    assert not live._has_sections(Path(folder) / "ha.txt")
+    assert not live._has_sections(Path(folder) / "drbd.txt")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_fifos_in_a_sosreport_and_our_state_folder_do_not_hang(tmp_path: Path) -> None:
+    from xencfg import live
+
+    node = tmp_path / "sosreport-n1"
+    (node / "etc").mkdir(parents=True)
+    kernel = node / "sos_commands" / "kernel"
+    kernel.mkdir(parents=True)
+    os.mkfifo(kernel / "uname_-a")  # read for the node's name: no etc/hostname here
+    state = node / live.STATE_DIR
+    state.mkdir(parents=True)
+    os.mkfifo(state / "uname.refused.txt")
+    (state / "xl_list.refused.txt").write_text("xl: command not found\n")
+    os.symlink(tmp_path / "host-shadow", state / "ip_addr.refused.txt")
+    (tmp_path / "host-shadow").write_text(SECRET_LINE)
+    assert _finishes(_lint_and_read_refusals, str(node))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_supportconfig_file_swapped_for_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    from xencfg import live
+
+    fifo = tmp_path / "ha.txt"
+    os.mkfifo(fifo)  # what a file swapped between is_file() and the read would be
+    os.symlink(fifo, tmp_path / "drbd.txt")
+    assert _finishes(_sniff_sections, str(tmp_path))
+    (tmp_path / "ha.txt").unlink()
+    (tmp_path / "ha.txt").write_text("#==[ Command ]======================================#\n")
+    assert live._has_sections(tmp_path / "ha.txt")
