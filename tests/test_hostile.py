@@ -579,6 +579,15 @@ def test_parse_errors_do_not_quote_a_secret(fmt: str, text: str) -> None:
         ("drbd", f"resource r {{ net {{ shared-secret {MARK}; }} }}\n"),
         ("drbd", f'common {{ net {{ shared-secret "{MARK}"; }} }}\n'),
         ("hacf", f"node a\nbcast eth0\nstonith_host * baytech 10.0.0.3 admin {MARK}\n"),
+        # plugins migrate makes stonith resources of (cluster-glue's parameter order)
+        ("hacf", f"node a\nstonith_host * ipmilan a 10.0.0.3 623 md5 admin root {MARK} reset\n"),
+        ("hacf", f"node a\nstonith_host * external/nut a ups root {MARK} on off\n"),
+        ("hacf", f"node a\nstonith_host * wti_mpc 10.0.0.3 161 {MARK} 3\n"),
+        ("hacf", f"node a\nstonith_host * external/ippower9258 10.0.0.3 admin {MARK} a\n"),
+        # the last parameter takes the rest of the values
+        ("hacf", f"node a\nstonith_host * wti_nps 10.0.0.3 pass {MARK}\n"),
+        # a plugin cluster-glue has not: every value but addresses and node names
+        ("hacf", f"node a\nnode xen2\nstonith_host a riloe xen2 10.0.0.7 {MARK} 1\n"),
         ("authkeys", f"auth 1\n1 sha1 {MARK}\n"),
         ("xm", f"name = 'a'\nvncpasswd = b'{MARK}'\n"),
         ("ietd", f"Target iqn.2001-04.com.example:t\n\tIncomingUser joe {MARK}\n"),
@@ -813,3 +822,57 @@ def test_a_supportconfig_file_swapped_for_a_fifo_does_not_hang(tmp_path: Path) -
     (tmp_path / "ha.txt").unlink()
     (tmp_path / "ha.txt").write_text("#==[ Command ]======================================#\n")
     assert live._has_sections(tmp_path / "ha.txt")
+
+
+def test_a_plugin_without_a_password_masks_none_of_its_values() -> None:
+    doc = xencfg.loads("node xen1\nstonith_host * external/ssh xen1 xen2\n", "hacf")
+    assert doc.secrets() == []
+    doc = xencfg.loads("node xen1\nstonith_host * riloe xen1 10.0.0.7 /etc/x 1\n", "hacf")
+    assert doc.secrets() == []
+
+
+def test_migrate_report_masks_stonith_host_passwords_of_every_plugin(tmp_path: Path) -> None:
+    from xencfg.cli import main
+
+    for n in ("xen1", "xen2"):
+        hd = tmp_path / n / "etc" / "ha.d"
+        hd.mkdir(parents=True)
+        (tmp_path / n / "etc" / "hostname").write_text(n + "\n")
+        (hd / "ha.cf").write_text(
+            "keepalive 2\nbcast eth0\nnode xen1\nnode xen2\n"
+            f"stonith_host * external/hmchttp xen1 10.0.0.5 admin {MARK}\n"
+            f"stonith_host * my/plugin xen2 10.0.0.6 {MARK}x\n"
+        )
+        (hd / "haresources").write_text("xen1 IPaddr::10.0.0.9\n")
+    for report in ("text", "json"):
+        out = tmp_path / f"report.{report}"
+        with open(out, "w") as f, contextlib.redirect_stdout(f):
+            main(
+                [
+                    "migrate",
+                    str(tmp_path / "xen1"),
+                    str(tmp_path / "xen2"),
+                    "--check",
+                    "--report",
+                    report,
+                ]
+            )
+        assert MARK not in out.read_text()
+
+
+def test_hacf_secret_table_covers_every_plugin_migrate_knows() -> None:
+    """ha.cf's secret positions and migrate's cluster-glue parameter names are two tables:
+    every plugin migrate makes a stonith resource of has its password masked."""
+    import re
+
+    from xencfg.formats.lines import hacf
+    from xencfg.migrations.haresources import STONITH_PARAMS
+
+    for kind, names in STONITH_PARAMS.items():
+        secret = [i for i, n in enumerate(names) if re.search(r"(?i)pass|community", n)]
+        if secret:
+            assert hacf._STONITH_SECRET.get(kind) == secret[-1], kind
+            last = secret[-1] == len(names) - 1
+            assert (kind in hacf._STONITH_SECRET_LAST) == last, kind
+        else:
+            assert kind in hacf._STONITH_NO_SECRET, kind
