@@ -213,6 +213,88 @@ def proc_drbd(n: int) -> str:
     )
 
 
+def corosync_conf(n: int) -> str:
+    head = (
+        "totem {\n    version: 2\n    cluster_name: xen-ha\n    transport: knet\n}\n\n"
+        "quorum {\n    provider: corosync_votequorum\n}\n\nnodelist {\n"
+    )
+    return (
+        lines(
+            n,
+            lambda i: (
+                f"    node {{\n        ring0_addr: {ip(i)}\n"
+                f"        ring1_addr: 10.1.{i // 250}.{i % 250}\n"
+                f"        name: node{i}\n        nodeid: {i + 1}\n    }}\n"
+            ),
+            head,
+        )
+        + "}\n"
+    )
+
+
+def drbd_status(n: int) -> str:
+    return lines(
+        n,
+        lambda i: (
+            f"r{i} role:Primary\n  volume:0 disk:UpToDate\n  volume:1 disk:UpToDate\n"
+            f"  peer{i} role:Secondary\n    volume:0 replication:Established peer-disk:UpToDate\n"
+            "    volume:1 replication:SyncSource peer-disk:Inconsistent done:45.30\n\n"
+        ),
+    )
+
+
+def crm_mon_xml(n: int) -> str:
+    head = (
+        '<pacemaker-result api-version="2.20" request="crm_mon -1 --output-as=xml">\n'
+        '  <summary>\n    <stack type="corosync"/>\n'
+        '    <current_dc present="true" version="2.1.2" name="beta" id="2" with_quorum="true"/>\n'
+        "  </summary>\n  <nodes>\n"
+        '    <node name="alpha" id="1" online="true" standby="false" type="member"/>\n'
+        '    <node name="beta" id="2" online="true" standby="false" type="member"/>\n'
+        "  </nodes>\n  <resources>\n"
+    )
+    return (
+        lines(
+            n,
+            lambda i: (
+                f'    <resource id="vm{i}" resource_agent="ocf:heartbeat:Xen" role="Started" '
+                'active="true" orphaned="false" managed="true" failed="false" '
+                'nodes_running_on="1">\n'
+                f'      <node name="{"alpha" if i % 2 else "beta"}" id="{1 + i % 2}" '
+                'cached="true"/>\n'
+                "    </resource>\n"
+            ),
+            head,
+        )
+        + '  </resources>\n  <status code="0" message="OK"/>\n</pacemaker-result>\n'
+    )
+
+
+def xl_list(n: int) -> str:
+    return lines(
+        n,
+        lambda i: f"vm{i:<42d} {i + 1:>4d}  512     1     -b----     {i * 3.5:.1f}\n",
+        "Name                                        ID   Mem VCPUs\tState\tTime(s)\n"
+        "Domain-0                                     0  1024     2     r-----    8204.3\n",
+    )
+
+
+def ip_addr(n: int) -> str:
+    return lines(
+        n,
+        lambda i: (
+            f"{i + 2}: eth{i}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast "
+            "qlen 1000\n"
+            f"    link/ether 00:16:3e:{i >> 16 & 255:02x}:{i >> 8 & 255:02x}:{i & 255:02x} "
+            "brd ff:ff:ff:ff:ff:ff\n"
+            f"    inet {ip(i)}/24 brd 192.168.255.255 scope global eth{i}\n"
+        ),
+        "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 16436 qdisc noqueue\n"
+        "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"
+        "    inet 127.0.0.1/8 scope host lo\n",
+    )
+
+
 #: format -> (generator of n units, units for the full run, units for --smoke), in the
 #: shape its largest real files take (repeated constructs).
 _GENERATORS: dict[str, tuple[Callable[[int], str], int, int]] = {
@@ -273,6 +355,38 @@ _GENERATORS: dict[str, tuple[Callable[[int], str], int, int]] = {
     "modules": (lambda n: lines(n, lambda i: f"options mod{i} param{i}={i} other=1\n"), 10000, 200),
     "multipath-ll": (multipath_ll, 2000, 50),
     "proc-drbd": (proc_drbd, 5000, 100),
+    "multipath-bindings": (
+        lambda n: lines(n, lambda i: f"mpath{i} 36001405{i:024x}\n", "# Multipath bindings\n"),
+        10000,
+        200,
+    ),
+    "corosync": (corosync_conf, 5000, 100),
+    "haresources": (
+        lambda n: lines(
+            n,
+            lambda i: (
+                f"node{i % 2} IPaddr2::{ip(i)}/24/eth0 drbddisk::r{i} \\\n"
+                f"      Filesystem::/dev/drbd{i}::/srv/r{i}::ext3 Xen::/etc/xen/vm{i}\n"
+            ),
+        ),
+        5000,
+        100,
+    ),
+    "drbd-status": (drbd_status, 5000, 100),
+    "crm-mon-xml": (crm_mon_xml, 5000, 100),
+    "cib-live": (cib, 2000, 50),
+    "xl-list": (xl_list, 10000, 200),
+    "ip-addr": (ip_addr, 5000, 100),
+    "iscsi-session": (
+        lambda n: lines(
+            n,
+            lambda i: (
+                f"tcp: [{i + 1}] {ip(i)}:3260,1 iqn.2026-11.net.example:san.lun{i} (non-flash)\n"
+            ),
+        ),
+        10000,
+        200,
+    ),
 }
 
 #: The benched formats, in registry order: the format specs with ``bench=True`` (one

@@ -267,3 +267,71 @@ def test_is016_initiator_names_in_initiators_allow_are_patterns(tmp_path: Path) 
     said = [f.message for f in lint.run([str(n) for n in sorted(root.iterdir())]).findings]
     assert not any("does not admit" in m for m in said)
     assert sum("IS016" in m or "refuses its login" in m for m in said) == 4  # x2, x3 x 2
+
+
+def _record(name: str, user: str | None, password: str | None, method: str = "CHAP") -> str:
+    """An open-iscsi node record as iscsiadm 2.1.8 writes it (``iscsiadm -m node -o new``
+    then ``-o update -n node.session.auth.authmethod -v CHAP``, in peer-iscsiadm's
+    overlay): the keys IS016 reads, between the BEGIN and END lines."""
+    lines = [
+        "# BEGIN RECORD 2.1.8",
+        f"node.name = {name}",
+        "node.tpgt = 1",
+        "node.startup = automatic",
+        f"node.session.auth.authmethod = {method}",
+    ]
+    if user is not None:
+        lines.append(f"node.session.auth.username = {user}")
+    if password is not None:
+        lines.append(f"node.session.auth.password = {password}")
+    return "\n".join([*lines, "node.conn[0].address = 10.0.2.100", "# END RECORD", ""])
+
+
+def test_is016_reads_the_node_records_before_iscsid_conf(tmp_path: Path) -> None:
+    """iscsid logs in with the node record of the target (open-iscsi idbm.c: the record
+    under /etc/iscsi/nodes/TARGET/PORTAL,TPGT/IFACE, /var/lib/iscsi/nodes on Red Hat;
+    iscsid.conf only seeds records discovery creates, and ``iscsiadm -o update``
+    changes the record alone). IS016 read iscsid.conf only: a node whose record was
+    fixed with ``iscsiadm -o update`` was reported (x2, ``good``), a node whose record
+    kept an old password was not (x3, ``bad``)."""
+    import shutil
+
+    target = "iqn.2026-12.net.example:store.vm"
+    good = tmp_path / "good"
+    shutil.copytree(TREES / "iscsi-target-pair-four-dom0s" / "good", good)
+    x2 = good / "x2" / "etc" / "iscsi"
+    (x2 / "iscsid.conf").write_text(
+        "node.startup = automatic\nnode.session.auth.authmethod = None\n"
+    )
+    record = x2 / "nodes" / target / "10.0.2.100,3260,1" / "default"
+    record.parent.mkdir(parents=True)
+    record.write_text(_record(target, "x2", "Secr3tPassw0rd2x"))
+
+    def is016(root: Path) -> list[str]:
+        nodes = sorted(root.iterdir())
+        found = lint.run([str(n) for n in nodes], select=["IS016"]).findings
+        return sorted(f.message.split(": ", 1)[1] for f in found if "/st1/" in f.path)
+
+    assert is016(good) == []
+    # without the record, iscsid.conf's authmethod None is what new records take
+    shutil.rmtree(x2 / "nodes")
+    assert is016(good) == [
+        "the target takes CHAP logins only (IncomingUser), x2's iscsid.conf logs in with "
+        "authmethod None"
+    ]
+    bad = tmp_path / "bad"
+    shutil.copytree(TREES / "iscsi-target-pair-four-dom0s" / "good", bad)
+    # Red Hat's place, a flat record (iscsiadm -o new without discovery: IP,PORT)
+    flat = bad / "x3" / "var" / "lib" / "iscsi" / "nodes" / target / "10.0.2.100,3260"
+    flat.parent.mkdir(parents=True)
+    flat.write_text(_record(target, "x3", "OldPassw0rd3x"))
+    # a record of another target in the same place is not this target's
+    other = bad / "x4" / "etc" / "iscsi" / "nodes" / target / "10.0.2.100,3260"
+    other.parent.mkdir(parents=True)
+    other.write_text(_record("iqn.2026-12.net.example:other", "x4", "wrong"))
+    said = is016(bad)
+    assert said == [
+        f"x3's node record /var/lib/iscsi/nodes/{target}/10.0.2.100,3260 gives user x3 "
+        "another password than IncomingUser"
+    ]
+    assert all("OldPassw0rd" not in m for m in said)  # (secrets stay out of messages)

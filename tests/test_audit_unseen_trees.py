@@ -68,16 +68,14 @@ def test_sles10_heartbeat2_evms_ocfs2_three_nodes() -> None:
     ``xmfile``. The CIB validates against heartbeat 2.1.3's crm.dtd (`xmllint
     --dtdvalid crm-2.1.3-devtree.dtd`), peer-heartbeat starts ha.cf (interfaces
     mapped to lo), peer-o2cb lists the cluster. No error; the warnings are XC004's
-    advice on ``prio_callout`` (gone with multipath-tools 0.4.7 declared) and CB010
-    (crm_config with dashes, clones with ``clone_max``: what heartbeat 2.1.3 reads, see
-    the report of this audit). ``bad``: ``stonith-enabled=false`` on shared OCFS2."""
+    advice on ``prio_callout`` (gone with multipath-tools 0.4.7 declared); no CB010
+    (crm_config with dashes, clones with ``clone_max``: what heartbeat 2.1.3 reads, and
+    the upgrade renames clone_max: tests/test_cib_hb2_verdicts.py).
+    ``bad``: ``stonith-enabled=false`` on shared OCFS2."""
     case = "sles10-hb2-evms-ocfs2"
     good = _run(case, "good", multipath_tools="0.4.7")
     _no_crash(good)
-    assert {(c, s) for c, _, _, _, s in _found(good)} == {
-        ("CB010", "warning"),
-        ("CB014", "info"),
-    }
+    assert {(c, s) for c, _, _, _, s in _found(good)} == {("CB014", "info")}
     bad = [f for f in _found(_run(case, "bad", multipath_tools="0.4.7")) if f[4] == "error"]
     assert bad == [("CB006", "hbn1/var/lib/heartbeat/crm/cib.xml", 7, 11, "error")]
 
@@ -258,7 +256,12 @@ def test_sles11_dual_primary_drbd83_under_ocfs2_and_xen() -> None:
     _no_crash(good)
     assert {(c, s) for c, _, _, _, s in _found(good)} == {("CB008", "warning")}
     bad = [f for f in _found(_run(case, "bad", drbd="8.3")) if f[0] != "CB008"]
-    assert bad == [("OC011", "xh1/var/lib/heartbeat/crm/cib.xml", 55, 11, "error")]
+    # DR028: the handshake refusal itself, at xh2's resource (its copy has no
+    # allow-two-primaries, xh1's has it: related location)
+    assert bad == [
+        ("DR028", "xh2/etc/drbd.d/vmstore.res", 1, 1, "error"),
+        ("OC011", "xh1/var/lib/heartbeat/crm/cib.xml", 55, 11, "error"),
+    ]
     (oc011,) = [f.message for f in _run(case, "bad", drbd="8.3").findings if f.code == "OC011"]
     assert "resource vmstore on xh2" in oc011
 

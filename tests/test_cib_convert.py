@@ -51,6 +51,12 @@ DELIBERATE = {
         "an rsc_order on notify pseudo-actions (pre_notify_promote) cannot be written in 1.0: "
         "kept as a comment instead of an RNG-invalid rsc_order"
     ),
+    "inc9.xml": (
+        "an anonymous clone (globally_unique=false) with clone_node_max=2: Pacemaker runs it "
+        "one instance per node and calls it a configuration error (lib/pengine/clone.c, "
+        "clone_unpack: 'Anonymous clones (%s) may only support one copy per node', since "
+        "0.6.0); we write clone-node-max=1, what runs, where upgrade06 kept 2"
+    ),
 }
 
 GENERATED = re.compile(r"(\.id\d+$|auto-\d+$|^nvp\.id)")

@@ -362,15 +362,40 @@ def test_unique_clone_of_lsb_agents_is_a_finding() -> None:
     assert any(c.kind == "warning" and "anonymous clones" in c.what for c in result.changes)
 
 
-def test_anonymous_clone_node_max_is_a_finding() -> None:
+def test_anonymous_clone_node_max_is_written_as_one() -> None:
+    """Pacemaker's clone_unpack (lib/pengine/clone.c, since 0.6.0; 2.1.5: "Ignoring
+    promoted-max for c because anonymous clones support only one instance per node")
+    runs an anonymous clone one instance per node and calls a higher clone-node-max a
+    configuration error: the conversion writes 1 (what runs) and says so."""
     clone = (
         '<clone id="c" globally_unique="false"><instance_attributes id="ci"><attributes>'
         '<nvpair id="c1" name="clone_node_max" value="2"/></attributes></instance_attributes>'
         '<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone>'
     )
     result = upgrade(cib(crm() + "<nodes/><resources>" + clone + "</resources>"))
-    valid39(result.text)
+    root = valid39(result.text)
+    assert find(root, "//clone//nvpair[@name='clone-node-max']/@value") == ["1"]
+    assert any(c.kind == "warning" and "anonymous" in c.what for c in result.changes)
+
+
+def test_anonymous_clone_node_max_of_a_pacemaker_cib_is_written_as_one() -> None:
+    """The same for a Pacemaker 1.0 CIB (no 1.0 step): the current step writes 1."""
+    clone = (
+        '<clone id="c"><meta_attributes id="cm"><nvpair id="c1" name="clone-node-max" '
+        'value="2"/></meta_attributes>'
+        '<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></clone>'
+    )
+    body = crm() + "<nodes/><resources>" + clone + "</resources><constraints/>"
+    text = cib(body, attrs=' validate-with="pacemaker-1.0"')
+    result = upgrade(text)
+    root = valid39(result.text)
+    assert find(root, "//clone//nvpair[@name='clone-node-max']/@value") == ["1"]
     assert any(c.kind == "warning" and "anonymous clone" in c.what for c in result.changes)
+    unique = text.replace(
+        '<nvpair id="c1"', '<nvpair id="c0" name="globally-unique" value="true"/><nvpair id="c1"'
+    )
+    root = valid39(upgrade(unique).text)
+    assert find(root, "//clone//nvpair[@name='clone-node-max']/@value") == ["2"]
 
 
 # ------------------------------------------------------------- fencing: never weakened

@@ -59,6 +59,9 @@ class Verdict:
     environment: str | None = None
     #: False where the peer sees key names only (iscsiadm): lint's errors are not judged
     judges_errors: bool = True
+    #: lines where a keyword the daemon does not know opens a block whose body it then
+    #: reads in the outer section (one finding at the head stands for the body's notes)
+    openers: tuple[int, ...] = ()
 
 
 # -- peers ---------------------------------------------------------------------
@@ -150,19 +153,39 @@ def multipath(path: Path) -> Verdict:
         _, _, rest = out.partition("\n")
         hard: list[int] = []
         notes: list[tuple[int, str]] = []
+        text = path.read_text(errors="replace").splitlines()
+        # a section name where a keyword belongs means a '}' is missing above where
+        # one is missing, or a section closed early where multipath meets at top level
+        # what the file nests; else it is a misspelt or misplaced block ('devices {'
+        # inside devices, 'multipath {' at top level): XC003's, at its head
+        body = "\n".join(t.split("#", 1)[0] for t in text)
+        unbalanced = body.count("{") > body.count("}")
         for line in rest.splitlines():
             if line.startswith(("defaults {", "blacklist {")):
                 break
             m = re.search(r"line (\d+)|at end of", line)
             at = int(m.group(1)) if m and m.group(1) else 10**9
-            if "unmatched '}'" in line and any("invalid keyword: " in n for _, n in notes):
+            # inside a block a keyword multipath does not know opened ('BLACKLIST {',
+            # 'devices {' inside devices): it reads the body in the outer section
+            unknown_block = any(
+                a < at <= _block_end(text, a)
+                for a, n in notes
+                if "invalid keyword" in n and 0 < a < at and "{" in text[a - 1]
+            )
+            if "unmatched '}'" in line and (
+                unknown_block or not unbalanced or any("invalid keyword: " in n for _, n in notes)
+            ):
                 # the tail of a section multipath does not know (devnode_blacklist):
                 # it skipped the head line, then the body, then meets its '}'
                 notes.append((at, line))
-            elif re.search(
-                r"invalid keyword.*: (?:" + "|".join(_MP_SECTIONS) + r")$|"
-                r"in the device section: (?:devnode|wwid|property)$",
-                line,
+            elif (
+                not unknown_block
+                and (_depth(text, at) > 0 if "invalid keyword: " in line else unbalanced)
+                and re.search(
+                    r"invalid keyword.*: (?:" + "|".join(_MP_SECTIONS) + r")$|"
+                    r"in the device section: (?:devnode|wwid|property)$",
+                    line,
+                )
             ):
                 # a section name where a keyword belongs, or a blacklist rule in a
                 # blacklist's device: a '}' is missing above, and multipath drops it
@@ -179,11 +202,35 @@ def multipath(path: Path) -> Verdict:
                 # config.c merge_mptable / factorize_hwtable: a section dropped
                 hard.append(10**9)
         silent = tuple(_uncompiled_regexes(path))
+        opened = tuple(
+            a
+            for a, n in notes
+            if "invalid keyword" in n and 0 < a <= len(text) and "{" in text[a - 1]
+        )
         if hard:
-            return Verdict(False, (min(hard),), tuple(notes), out, silent)
-        return Verdict(True, (), tuple(notes), out, silent)
+            return Verdict(False, (min(hard),), tuple(notes), out, silent, openers=opened)
+        return Verdict(True, (), tuple(notes), out, silent, openers=opened)
 
     return _cached("multipath", path, compute)
+
+
+def _depth(text: list[str], line: int) -> int:
+    """How many blocks the file opens and leaves open before ``line`` (1-based): where
+    the author put the line, whatever multipath made of the braces above."""
+    code = "\n".join(t.split("#", 1)[0] for t in text[: line - 1])
+    return code.count("{") - code.count("}")
+
+
+def _block_end(text: list[str], start: int) -> int:
+    """The line of the ``}`` that closes the block opened on line ``start`` (1-based),
+    counting braces outside comments; past the end when it is never closed."""
+    depth = 0
+    for n in range(start, len(text) + 1):
+        code = text[n - 1].split("#", 1)[0]
+        depth += code.count("{") - code.count("}")
+        if depth <= 0:
+            return n
+    return len(text) + 1
 
 
 def _uncompiled_regexes(path: Path) -> Iterator[int]:
@@ -321,9 +368,18 @@ def corosync(path: Path) -> Verdict:
 # -- lint ----------------------------------------------------------------------
 
 
+#: The release of the peer that judges a format, declared to lint: verdicts that turn on
+#: the release (xl refuses what xm read; values xl 4.2 to 4.17 refuse) are then lint's
+#: for the release the peer runs, not a warning for an unknown one.
+PEER_RELEASES: dict[str, dict[str, str]] = {"xl": {"xen": "4.17"}}
+
+
 def lint_file(path: Path, fmt: str) -> list[lint.Finding]:
-    """Lint's findings on ``path`` alone, read as ``fmt``."""
-    result = lint.run([str(path)], force_format=fmt)
+    """Lint's findings on ``path`` alone, read as ``fmt``, for the release the peer runs."""
+    from xencfg.formats.schema import Version
+
+    versions = {k: Version.parse(v) for k, v in PEER_RELEASES.get(fmt, {}).items()}
+    result = lint.run([str(path)], force_format=fmt, versions=versions)
     return [f for f in result.findings if Path(f.path).name == path.name]
 
 
@@ -362,6 +418,10 @@ def disagreements(verdict: Verdict, findings: list[lint.Finding]) -> list[str]:
             f.line <= line for f in findings
         ):
             continue
+        if re.search(r"invalid keyword in the \w+ section: ", note) and any(
+            f.line < line and f.line in verdict.openers for f in findings
+        ):
+            continue  # the body of a block opened by a keyword lint reported
         if line < 10**9 and not any(f.line == line for f in findings):
             out.append(f"daemon notes line {line} ({note.strip()}), lint says nothing there")
     return out
@@ -636,6 +696,79 @@ def _hacf_drop_value(text: str, rnd: random.Random) -> str | None:
     return text[: m.start(2)] + text[m.end(2) :]
 
 
+_STATEMENT = re.compile(r"^(\s*)([a-z][a-z_-]{2,})(\s)", re.M)
+
+
+def _upper_keyword(text: str, rnd: random.Random) -> str | None:
+    """A statement's keyword in capitals or title case (``Protocol C;``, ``Memory = 512``):
+    the daemons compare keywords case-sensitively."""
+    spots = [m for m in _STATEMENT.finditer(text) if "#" not in m.group(1)]
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    word = m.group(2)
+    new = word.upper() if rnd.random() < 0.5 else word.capitalize()
+    return text[: m.start(2)] + new + text[m.end(2) :]
+
+
+def _plural_keyword(text: str, rnd: random.Random) -> str | None:
+    """A keyword with an ``s`` added or dropped (``devices``/``device``, ``hosts``/``host``)."""
+    spots = list(_STATEMENT.finditer(text))
+    if not spots:
+        return None
+    m = rnd.choice(spots)
+    word = m.group(2)
+    new = word[:-1] if word.endswith("s") else word + "s"
+    return text[: m.start(2)] + new + text[m.end(2) :]
+
+
+#: DRBD 8.4 spellings and their 8.3 forms (drbd.conf(5) of 8.4, "changes"): an 8.3
+#: habit in an 8.4 file, or the other way round.
+_DRBD_SPELLINGS = (
+    ("resync-rate", "rate"),
+    ("resync-after", "after"),
+    ("disk-flushes no", "no-disk-flushes"),
+    ("md-flushes no", "no-md-flushes"),
+    ("disk-barrier no", "no-disk-barrier"),
+    ("allow-two-primaries yes", "allow-two-primaries"),
+    ("syncer", "disk"),
+)
+
+
+def _drbd_other_era(text: str, rnd: random.Random) -> str | None:
+    """One statement spelled as the other DRBD era spells it."""
+    pairs = [(a, b) for a, b in _DRBD_SPELLINGS for x in (a, b) if re.search(rf"\b{x}\b", text)]
+    if not pairs:
+        return None
+    a, b = rnd.choice(pairs)
+    old, new = (a, b) if re.search(rf"\b{a}\b", text) else (b, a)
+    spots = list(re.finditer(rf"\b{re.escape(old)}\b", text))
+    m = rnd.choice(spots)
+    return text[: m.start()] + new + text[m.end() :]
+
+
+_XL_VALUES = (
+    'cpus = "1--3"',
+    'cpus = "0-3,^1"',
+    'timer_mode = "No_Delay_For_Missed_Ticks"',
+    'timer_mode = "delay-for-missed-ticks"',
+    "timer_mode = 4",
+    'device_model_version = "none"',
+    'device_model_version = "QEMU-XEN"',
+    'on_crash = "Restart"',
+    'tsc_mode = "Native"',
+    'builder = "HVM"',
+    'type = "PV"',
+    "memory = 512M",
+    'vcpus = "2"',
+)
+
+
+def _xl_value(text: str, rnd: random.Random) -> str | None:
+    """A value line an admin writes by habit (case, units, ranges), appended."""
+    return text + ("" if text.endswith("\n") else "\n") + rnd.choice(_XL_VALUES) + "\n"
+
+
 MUTATIONS = {
     "drbd": (
         _drop_semicolon,
@@ -649,10 +782,21 @@ MUTATIONS = {
         _duplicate_section,
         _quote_value,
         _unit_value,
+        _upper_keyword,
+        _plural_keyword,
+        _drbd_other_era,
     ),
-    "multipath": (_drop_brace, _shell_line, _misspell, _duplicate_line, _typo_value),
+    "multipath": (
+        _drop_brace,
+        _shell_line,
+        _misspell,
+        _duplicate_line,
+        _typo_value,
+        _upper_keyword,
+        _plural_keyword,
+    ),
     "ocfs2": (_misspell, _ip_to_name, _duplicate_line),
-    "xl": (_misspell, _shell_line, _duplicate_line),
+    "xl": (_misspell, _shell_line, _duplicate_line, _upper_keyword, _plural_keyword, _xl_value),
     "corosync": (
         _misspell,
         _drop_brace,

@@ -698,6 +698,19 @@ def _dr026(root: Path, text: str, versions: dict[str, str] | None = None) -> lis
     return [f"{f.line}: {f.message}" for f in result.findings]
 
 
+def _dr026_severities(root: Path, text: str, versions: dict[str, str] | None = None) -> list[str]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    tree(root, {"etc/drbd.conf": text})
+    result = lint.run(
+        [str(root)],
+        select=["DR026"],
+        versions={k: Version.parse(v) for k, v in (versions or {}).items()},
+    )
+    return [f.severity for f in result.findings]
+
+
 def _nine(name: str, body: str) -> str:
     """A DRBD 9 resource (node-id) with ``body`` at resource level, on line 2."""
     return (
@@ -720,8 +733,11 @@ def test_dr026_sndbuf_with_a_unit_above_drbd8s_limit(tmp_path: Path) -> None:
     assert "[0..10485760] for DRBD 8.3 and 8.4" in got[0]
     ok = res("r0", head="net { sndbuf-size 10M; } syncer { rate 40M; }")
     assert _dr026(tmp_path / "b", ok) == []  # 10M = 10485760: the maximum
-    # drbd-headers 40911d1 (drbd-utils 9.29 on) raised it to 128M: no error for DRBD 9
-    assert _dr026(tmp_path / "c", _nine("r0", "net { sndbuf-size 16M; }")) == []
+    # drbd-headers 40911d1 (drbd-utils 9.29 on, read at the v9.29.0 tag) raised it to
+    # 128M; drbd-utils 9.22 (peer-drbdadm --mode 9) still says "Value is too big."
+    nine = _nine("r0", "net { sndbuf-size 16M; }")
+    assert _dr026(tmp_path / "c", nine, {"drbd-utils": "9.29"}) == []
+    assert _dr026_severities(tmp_path / "c2", nine, {"drbd-utils": "9.28"}) == ["error"]
 
 
 def test_dr026_not_a_number_drbdadm_reads(tmp_path: Path) -> None:
@@ -753,7 +769,8 @@ def test_dr026_limits_move_with_the_release(tmp_path: Path) -> None:
     assert _dr026(tmp_path / "c", al, {"drbd": "8.4"}) == []
     rate = res("r0", head="syncer { rate 5G; }")
     assert [g[:16] for g in _dr026(tmp_path / "d", rate)] == ["2: rate 5G: 5242"]
-    assert _dr026(tmp_path / "e", _nine("r0", "disk { resync-rate 5G; }")) == []
+    resync = _nine("r0", "disk { resync-rate 5G; }")
+    assert _dr026(tmp_path / "e", resync, {"drbd-utils": "9.22"}) == []
     ping = "net { ping-timeout 301; }"
     assert _dr026(tmp_path / "f", res("r0", head=ping)) == []
     assert len(_dr026(tmp_path / "g", _nine("r0", ping))) == 1
@@ -978,3 +995,140 @@ def test_dr001_connection_address_of_another_resource(tmp_path: Path) -> None:
     assert bad[0][3].startswith("address 10.1.1.1:7000 of resource 'r1' (a connection's")
     ok = tree(tmp_path / "ok" / "n1", {"etc/drbd.conf": r0 + r1(7001, 7002)})
     assert run(ok, code="DR001") == []
+
+
+def test_xc005_node_id_range_of_drbdadm_9_and_the_module(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: node-id 31 and 32 OK, 33 "node-id 33 => 33 out of range
+    # [0..32]." (range_check(R_NODE_ID) in user/v9/drbdadm_parser.c, DRBD_NODE_ID_MAX
+    # = DRBD_PEERS_MAX = 32 in drbd-headers linux/drbd_limits.h and linux/drbd.h); the
+    # module then refuses 32 as a peer: drbd_nl.c drbd_adm_prepare "peer node id out
+    # of range" (peer_node_id >= DRBD_NODE_ID_MAX), so 32 stays an error, said as such
+    def lint_id(n: str) -> list[tuple[int, str]]:
+        text = _nine("r0", "net { protocol C; }").replace("node-id 0;", f"node-id {n};")
+        return _lint9(tmp_path, f"id{n}", text, "XC005")
+
+    assert lint_id("31") == []
+    got = lint_id("32")
+    assert [g[0] for g in got] == [3] and "drbdadm 9 reads it" in got[0][1]
+    assert "peer node id out of range" in got[0][1]
+    got = lint_id("33")
+    assert [g[0] for g in got] == [3] and "drbdadm 9 refuses it" in got[0][1]
+
+
+def test_dr026_drbd9_limits_by_drbd_utils_release(tmp_path: Path) -> None:
+    # drbdadm 9 checks with the drbd-headers linux/drbd_limits.h it was built with; at
+    # the v9.x.0 tags of LINBIT/drbd-utils: DRBD_SNDBUF_SIZE_MAX (10<<20) up to 9.28,
+    # (128U<<20) from 9.29 (drbd-headers 40911d1); DRBD_C_MAX_RATE_MIN 250 up to 9.15,
+    # 0 from 9.16 (13493b6: "drbd-utils 9.15 ... c-max-rate 0: Value is too small", as
+    # hive-builder's drbd template notes for kmod-drbd 9.0.24 on RHEL 8);
+    # DRBD_RESYNC_RATE_MAX (4<<20) up to 9.5, 8<<20 from 9.6. peer-drbdadm (drbd-utils
+    # 9.22) --mode 9: "sndbuf-size 16M ... Value is too big.", "c-max-rate 0" OK.
+    buf = _nine("r0", "net { sndbuf-size 64M; rcvbuf-size 64M; }")
+    unknown = _dr026(tmp_path / "a", buf)
+    assert len(unknown) == 2 and "with drbd-utils before 9.29" in unknown[0]
+    assert "--target drbd-utils=9.29" in unknown[0]
+    assert _dr026_severities(tmp_path / "a2", buf) == ["warning", "warning"]
+    assert _dr026_severities(tmp_path / "b", buf, {"drbd-utils": "9.22"}) == ["error"] * 2
+    assert "(drbd-utils 9.22, declared)" in _dr026(tmp_path / "b2", buf, {"drbd-utils": "9.22"})[0]
+    assert _dr026(tmp_path / "c", buf, {"drbd-utils": "9.30"}) == []
+    # beyond every release's limit: an error whatever drbd-utils runs
+    big = _nine("r0", "net { sndbuf-size 200M; }")
+    assert _dr026_severities(tmp_path / "d", big) == ["error"]
+    # c-max-rate 0: DRBD 8.4 (min 250) and drbd-utils before 9.16 refuse it
+    cmax = _nine("r0", "disk { c-max-rate 0; }")
+    assert _dr026_severities(tmp_path / "e", cmax) == ["warning"]
+    assert _dr026_severities(tmp_path / "f", cmax, {"drbd-utils": "9.15"}) == ["error"]
+    assert _dr026(tmp_path / "g", cmax, {"drbd-utils": "9.16"}) == []
+    ok = _nine("r0", "net { sndbuf-size 10M; } disk { c-max-rate 250; }")
+    assert _dr026(tmp_path / "h", ok) == []
+
+
+def test_dr026_a_number_without_unit_is_in_the_options_unit(tmp_path: Path) -> None:
+    # new_strtoll (user/shared/shared_tool.c:911-913) returns a number without a unit
+    # letter as it is, in the option's default unit (KiB/s for c-max-rate); lint read
+    # "c-max-rate 300" as 300 bytes = 1k and called it below 8.4's minimum of 250k,
+    # where peer-drbdadm --mode 84 says OK. 200 (below 250) is refused: "c-max-rate 200
+    # => 200k out of range [250..4194304]k."
+    text = res("r0", head="disk { c-max-rate 300; }")
+    assert _dr026(tmp_path / "a", text, {"drbd": "8.4"}) == []
+    low = res("r0", head="disk { c-max-rate 200; }")
+    got = _dr026(tmp_path / "b", low, {"drbd": "8.4"})
+    assert len(got) == 1 and "200k is out of range [250..4194304]k" in got[0]
+
+
+def test_drbd9_syncer_section_takes_net_disk_and_resource_options(tmp_path: Path) -> None:
+    # user/v9/drbdadm_parser.c parse_options_syncer hands each option of a syncer
+    # section to the net, disk (attach) or resource options; peer-drbdadm --mode 9 (drbd-
+    # utils 9.22): OK for disk-flushes no, protocol C, quorum majority, size 10G,
+    # max-buffers 8000 in syncer; "'a syncer option keyword' expected, but got
+    # 'resync-rate'" (a peer-device option) and the same for use-bmbv; --mode 84 refuses
+    # disk-flushes there too. Lint called every one of them refused (XC009), found by a
+    # mutant that spelt an 8.4 file's disk section as 8.3's syncer.
+    def lint_syncer(name: str, body: str, code: str) -> list[tuple[int, str]]:
+        return _lint9(tmp_path, name, _nine("r0", f"syncer {{ {body} }}"), code)
+
+    for i, body in enumerate(
+        ("disk-flushes no;", "protocol C;", "quorum majority;", "size 10G;", "max-buffers 8000;")
+    ):
+        assert lint_syncer(f"ok{i}", body, "XC009") == [], body
+        assert lint_syncer(f"ok8{i}", body, "XC008") == [], body
+    assert [g[0] for g in lint_syncer("rate", "resync-rate 10M;", "XC009")] == [2]
+    assert [g[0] for g in lint_syncer("bmbv", "use-bmbv;", "XC009")] == [2]
+    # on DRBD 8.4 the 8.4 parser reads the section: disk-flushes is refused there
+    text = res("r0", head="syncer { disk-flushes no; }")
+    got = _dr026_codes(tmp_path / "84", text, {"drbd": "8.4"}, "XC008")
+    assert got == [(2, "error")]
+
+
+def _dr026_codes(
+    root: Path, text: str, versions: dict[str, str], code: str
+) -> list[tuple[int, str]]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    tree(root, {"etc/drbd.conf": text})
+    result = lint.run(
+        [str(root)], select=[code], versions={k: Version.parse(v) for k, v in versions.items()}
+    )
+    return [(f.line, f.severity) for f in result.findings]
+
+
+def test_section_keyword_written_as_a_statement(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "Parse error: '{' expected, but got '/dev/x'" for
+    # ``syncer /dev/x;`` (a mutant of an 8.3 ``disk /dev/x;`` line), "but got ';'" for
+    # ``net;``, "but got 'foo'" for ``handlers foo bar;``: parse_resource wants the
+    # section's '{' after net, disk, syncer, startup, handlers and options
+    # (user/v84 and user/v9 drbdadm_parser.c). Lint said nothing, or only XC004 for
+    # syncer. ``disk DEV;`` stays a statement (resource and host level).
+    for line, got in (("syncer /dev/x;", "/dev/x"), ("net;", ";"), ("handlers foo bar;", "foo")):
+        text = res("r0", head=line)
+        found = run(tree(tmp_path / got.strip("/;") / "a", {"etc/drbd.conf": text}), code="XC001")
+        assert [g[1] for g in found] == [2], line
+        assert f"expected '{{' after '{line.split()[0].rstrip(';')}', got '{got}'" in found[0][3]
+    ok = res("r0", head="disk /dev/sdb1;")
+    assert run(tree(tmp_path / "ok" / "a", {"etc/drbd.conf": ok}), code="XC001") == []
+
+
+def test_xc005_boolean_option_takes_yes_or_no_in_lower_case(tmp_path: Path) -> None:
+    # boolean_string_to_int (user/v9 and user/v84 config_flags.c) strcmp()s "yes" and
+    # "no": peer-drbdadm --mode 9 refuses "allow-two-primaries Yes", "... on" and
+    # "disk-flushes NO" ("Parse error: while parsing value ('Yes') for
+    # allow-two-primaries"); 8.4's drbdsetup refuses the option (put_boolean returns
+    # false) when the resource comes up. Lint said nothing. A bare switch is yes.
+    for i, body in enumerate(
+        (
+            "net { allow-two-primaries Yes; }",
+            "net { allow-two-primaries on; }",
+            "disk { disk-flushes NO; }",
+        )
+    ):
+        got = _lint9(tmp_path, f"bad{i}", _nine("r0", body), "XC005")
+        assert [g[0] for g in got] == [2] and "is neither yes nor no" in got[0][1], body
+    for i, body in enumerate(
+        (
+            "net { allow-two-primaries; }",
+            "net { allow-two-primaries yes; }",
+            "disk { md-flushes no; }",
+        )
+    ):
+        assert _lint9(tmp_path, f"ok{i}", _nine("r0", body), "XC005") == [], body

@@ -69,6 +69,7 @@ def test_sniff_ranks_are_unique() -> None:
 _ETC_BEFORE = {
     "drbd": ["drbd.conf", "drbd.d/*.res", "drbd.d/*.conf"],
     "multipath": ["multipath.conf", "multipath/conf.d/*.conf"],
+    "multipath-bindings": ["multipath/bindings"],
     "ietd": ["ietd.conf", "iet/ietd.conf"],
     "iet-allow": [
         "initiators.allow",
@@ -110,6 +111,7 @@ def test_discovery_reads_the_paths_it_read_before() -> None:
     assert got == _ETC_BEFORE
     assert {f.name for f in SPECS if f.loose} == {"cib", "xm", "xl"}  # beside node trees
     assert discover.ROOT_FILES == (
+        ("var/lib/multipath/bindings", "multipath-bindings"),  # multipath-tools 0.4.8 and older
         ("var/lib/heartbeat/crm/cib.xml", "cib"),
         ("var/lib/pacemaker/cib/cib.xml", "cib"),
     )
@@ -172,7 +174,7 @@ def test_folders_read_by_content_are_the_hand_written_ones() -> None:
 def test_referenced_files_are_the_hand_written_ones() -> None:
     """discover._referenced followed drbd.conf includes and CIB xmfiles by an if on
     their names; now the specs' ``references`` hooks name the files."""
-    assert {f.name for f in SPECS if f.references} == {"drbd", "cib"}
+    assert {f.name for f in SPECS if f.references} == {"drbd", "cib", "multipath"}
     drbd = formats.references_hook("drbd")
     assert drbd is not None
     text = 'include "drbd.d/*.res";\n  include /etc/drbd.d/global_common.conf;\n# include x;\n'
@@ -193,7 +195,13 @@ def test_referenced_files_are_the_hand_written_ones() -> None:
         ("/vm/db", ("xm", "xl")),  # read from the root, as before
         ("/etc/xen/odd[*]name", ("xm", "xl")),  # one file, never a pattern
     ]
-    assert formats.references_hook("multipath") is None
+    # multipath.conf's bindings_file (up to 0.9.6) moves the bindings file
+    multipath = formats.references_hook("multipath")
+    assert multipath is not None
+    text = 'defaults {\n  user_friendly_names yes\n  bindings_file "/srv/mp/bindings"\n}\n'
+    assert multipath(text) == [("/srv/mp/bindings", ("multipath-bindings",))]
+    assert multipath("defaults {\n#  bindings_file /x\n}\n") == []
+    assert formats.references_hook("hosts") is None
 
 
 def test_components_are_the_hand_written_ones() -> None:
@@ -204,7 +212,8 @@ def test_components_are_the_hand_written_ones() -> None:
 
     assert versions.COMPONENTS == {
         "drbd": ("DRBD", ("drbd",)),
-        "multipath-tools": ("multipath-tools", ("multipath",)),
+        "drbd-utils": ("drbd-utils", ()),  # (limits of drbdadm 9 by its release; DR026)
+        "multipath-tools": ("multipath-tools", ("multipath", "multipath-bindings")),
         "heartbeat": ("heartbeat", ("hacf", "authkeys", "logd")),
         "corosync": ("corosync", ("corosync",)),
         "pacemaker": ("Pacemaker", ()),

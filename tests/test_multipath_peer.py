@@ -206,3 +206,30 @@ def test_what_multipath_t_accepts_we_read_to_the_same_values(path: Path) -> None
         mine = [(r.kind, r.value, r.vendor, r.product) for r in getattr(ours, section)]
         dumped = [(r.kind, r.value, r.vendor, r.product) for r in getattr(theirs, section)]
         assert [r for r in mine if r not in dumped] == [], section
+
+
+#: Values in the case an admin writes them: multipath-tools 0.9.4 (dict.c strcmp) calls
+#: each "invalid value for KEY" and keeps the default; the lower-case spelling it takes.
+_CASED_VALUES = (
+    ("failback", "Immediate"),
+    ("user_friendly_names", "Yes"),
+    ("no_path_retry", "Queue"),
+    ("path_grouping_policy", "Multibus"),
+    # def_log_checker_err_handler: strcmp "once" / "always" (lint said nothing of it)
+    ("log_checker_err", "Once"),
+)
+
+
+@pytest.mark.parametrize(("key", "value"), _CASED_VALUES, ids=[k for k, _ in _CASED_VALUES])
+def test_value_in_another_case_is_refused(tmp_path: Path, key: str, value: str) -> None:
+    from xencfg import lint
+
+    bad = tmp_path / "bad.conf"
+    bad.write_text(f"defaults {{\n\t{key} {value}\n}}\n")
+    ok = tmp_path / "ok.conf"
+    ok.write_text(f"defaults {{\n\t{key} {value.lower()}\n}}\n")
+    found = lint.run([str(bad)], force_format="multipath", select=["XC005"]).findings
+    assert [(f.line, f.severity) for f in found] == [(2, "error")]
+    assert lint.run([str(ok)], force_format="multipath", select=["XC005"]).findings == []
+    assert f'invalid value for {key}: "{value}"' in multipath_t(bad)
+    assert "invalid value" not in multipath_t(ok)

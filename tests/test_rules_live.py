@@ -389,3 +389,36 @@ def test_a_saved_error_message_is_no_state(tmp_path: Path) -> None:
     a2 = node(tmp_path / "b", "alpha", {"iscsiadm_session.txt": "iscsiadm: No active sessions.\n"})
     san2 = tree(tmp_path / "b", "san1", {"etc/hostname": "san1\n", "etc/ietd.conf": IETD})
     assert [r[0] for r in found("LS009", a2, san2)] == ["LS009"]
+
+
+BINDINGS_HEADER = "# Multipath bindings, Version : 1.0\n# alias wwid\n#\n"
+UFN = "defaults {\n  user_friendly_names yes\n}\n"
+WWID_WEB = "3600a0b800026105a0000038d4f4e4a4e"
+
+
+def test_ls006_a_map_named_by_the_bindings_file_is_no_drift(tmp_path: Path) -> None:
+    """With user_friendly_names a map multipath.conf gives no alias is named from
+    /etc/multipath/bindings (alias.c ``get_user_friendly_alias``: the WWID's binding,
+    which a ``reconfigure`` gives the map back): running under that name is no drift;
+    under another name, or a name the file gives another WWID, it is."""
+    mpatha = MPLL.replace("web (", "mpatha (")
+
+    def run(sub: str, bindings: str, ll: str, conf: str = UFN) -> list[str]:
+        root = node(
+            tmp_path / sub,
+            "alpha",
+            {"multipath_ll.txt": ll},
+            **{"etc/multipath.conf": conf, "etc/multipath/bindings": BINDINGS_HEADER + bindings},
+        )
+        return _messages("LS006", root)
+
+    assert run("named", f"mpatha {WWID_WEB}\n", mpatha) == []
+    assert run("second", f"mpathb {WWID_WEB}\nmpatha {WWID_WEB}\n", mpatha) == []
+    [renamed] = run("renamed", f"mpathb {WWID_WEB}\n", mpatha)
+    assert "runs as 'mpatha'" in renamed and "names it 'mpathb'" in renamed
+    [other] = run("other", "mpatha 3600a0b800026105a0000038d4f4e4a99\n", mpatha)
+    assert "gives that name to 3600a0b800026105a0000038d4f4e4a99" in other
+    # without user_friendly_names multipathd never reads the file
+    assert run("off", f"mpathb {WWID_WEB}\n", mpatha, conf="defaults {\n}\n") == []
+    # multipath.conf's alias still wins over the file
+    assert len(run("conf", f"mpatha {WWID_WEB}\n", mpatha, conf=UFN + MPCONF)) == 1

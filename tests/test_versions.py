@@ -639,6 +639,41 @@ def test_backported_keywords_prove_only_their_base(
     assert (f"keep '{old}' while one runs" in message) is caveat
 
 
+RHEL5_EXCEPTIONS = (
+    'blacklist {\n\twwid ".*"\n}\n'
+    "blacklist_exceptions {\n\twwid 3600508b4000156d700012000000b0000\n}\n"
+    'defaults {\n\tgetuid_callout "/sbin/scsi_id -g -u -s /block/%n"\n}\n'
+)
+
+
+def test_rhel5_blacklist_exceptions_is_a_047_keyword(tmp_path: Path) -> None:
+    """RHEL 5's device-mapper-multipath is 0.4.7 and reads blacklist_exceptions (Red Hat
+    Enterprise Linux 5 DM Multipath guide, 4.2.4 "Blacklist Exceptions"; upstream's
+    dict.c has it from 0.4.8). Lint inferred 0.4.8 or later from it, and on a declared
+    0.4.7 said only 0.4.8 reads it, even on a node with /etc/redhat-release."""
+    root = tree(tmp_path, "a", {"etc/multipath.conf": RHEL5_EXCEPTIONS})
+    found, result = _findings(root)
+    assert result.cluster.versions.of("multipath-tools").low == V("0.4.7")
+    assert [c for c, _, _ in found if c == "XC003"] == []
+    rhel = tree(
+        tmp_path,
+        "rhel5",
+        {
+            "etc/multipath.conf": RHEL5_EXCEPTIONS,
+            "etc/redhat-release": "Red Hat Enterprise Linux Server release 5.11 (Tikanga)\n",
+        },
+    )
+    assert _findings(rhel, {"multipath-tools": "0.4.7"})[0] == []
+    # no redhat-release: upstream 0.4.7 (SLES 10's) skips the section; the warning says
+    # both (and an older base than any Red Hat build read it on stays too new)
+    found, _ = _findings(root, {"multipath-tools": "0.4.7"})
+    assert [(c, ln) for c, ln, _ in found] == [("XC003", 4)]
+    assert "Red Hat's build of 0.4.7, which backported it" in found[0][2]
+    found, _ = _findings(root, {"multipath-tools": "0.4.5"})
+    assert [(c, ln) for c, ln, _ in found] == [("XC003", 4)]
+    assert "backported" not in found[0][2]
+
+
 def test_dropped_directives_are_not_called_harmless(tmp_path: Path) -> None:
     """XC004 said "it has no effect now" of ha.cf's hbaping and normalpoll, but heartbeat
     3.0.6 refuses to start on them (peer-heartbeat: "Illegal directive [normalpoll]")."""

@@ -25,6 +25,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES, crm_verify_file, unavailable
 from xencfg import lint
 
@@ -228,3 +230,140 @@ def test_pacemaker_places_the_guest_on_the_third_node(tmp_path: Path) -> None:
     good = _crm_simulate(HOSTS / "good" / "xen1" / CIB, tmp_path, *NODES)
     assert "web allocation score on xen3: -INFINITY" in good
     assert "start on xen3" not in _crm_simulate(HOSTS / "good" / "xen1" / CIB, tmp_path, "xen3")
+
+
+#: location forms beyond ``node=``/``#uname eq``: (constraints, symmetric-cluster,
+#: whether XN018 warns of xen3, xen3's allocation score in crm_simulate or None when
+#: it gets none)
+RULE_FORMS: dict[str, tuple[str, bool, bool, str | None]] = {
+    "ne-and-ne": (
+        """<rsc_location id="web-hosts" rsc="web">
+        <rule id="web-hosts-r" score="-INFINITY" boolean-op="and">
+          <expression id="web-hosts-e1" attribute="#uname" operation="ne" value="xen1"/>
+          <expression id="web-hosts-e2" attribute="#uname" operation="ne" value="xen2"/>
+        </rule>
+      </rsc_location>""",
+        True,
+        False,
+        "-INFINITY",
+    ),
+    "or-of-eq": (
+        """<rsc_location id="web-off" rsc="web">
+        <rule id="web-off-r" score="-INFINITY" boolean-op="or">
+          <expression id="web-off-e1" attribute="#uname" operation="eq" value="xen4"/>
+          <expression id="web-off-e2" attribute="#uname" operation="eq" value="xen3"/>
+        </rule>
+      </rsc_location>""",
+        True,
+        False,
+        "-INFINITY",
+    ),
+    "eq-other-case": (
+        """<rsc_location id="web-off" rsc="web">
+        <rule id="web-off-r" score="-INFINITY">
+          <expression id="web-off-e" attribute="#uname" operation="eq" value="XEN3"/>
+        </rule>
+      </rsc_location>""",
+        True,
+        False,
+        "-INFINITY",
+    ),
+    "ban-only-in-a-date-range": (
+        """<rsc_location id="web-off" rsc="web">
+        <rule id="web-off-r" score="-INFINITY">
+          <expression id="web-off-e" attribute="#uname" operation="eq" value="xen3"/>
+          <date_expression id="web-off-d" operation="in_range" start="2001-01-01"
+            end="2002-01-01"/>
+        </rule>
+      </rsc_location>""",
+        True,
+        True,
+        "0",
+    ),
+    "ban-on-a-node-attribute": (
+        """<rsc_location id="web-off" rsc="web">
+        <rule id="web-off-r" score="-INFINITY">
+          <expression id="web-off-e" attribute="drbd-r0" operation="not_defined"/>
+        </rule>
+      </rsc_location>""",
+        True,
+        True,
+        "-INFINITY",
+    ),
+    "opt-in-ne": (
+        """<rsc_location id="web-hosts" rsc="web">
+        <rule id="web-hosts-r" score="100">
+          <expression id="web-hosts-e" attribute="#uname" operation="ne" value="xen3"/>
+        </rule>
+      </rsc_location>""",
+        False,
+        False,
+        None,
+    ),
+    "opt-in-ne-lets-xen3-in": (
+        """<rsc_location id="web-hosts" rsc="web">
+        <rule id="web-hosts-r" score="100">
+          <expression id="web-hosts-e" attribute="#uname" operation="ne" value="xen1"/>
+        </rule>
+      </rsc_location>""",
+        False,
+        True,
+        "100",
+    ),
+    "opt-in-or": (
+        """<rsc_location id="web-hosts" rsc="web">
+        <rule id="web-hosts-r" score="100" boolean-op="or">
+          <expression id="web-hosts-e1" attribute="#uname" operation="eq" value="xen2"/>
+          <expression id="web-hosts-e2" attribute="#uname" operation="eq" value="xen3"/>
+        </rule>
+      </rsc_location>""",
+        False,
+        True,
+        "100",
+    ),
+    "anti-colocation-places-nothing": (
+        """<rsc_colocation id="web-apart" rsc="web" with-rsc="db" score="-INFINITY"/>""",
+        True,
+        True,
+        "0",
+    ),
+}
+
+DB = """      <primitive id="db" class="ocf" provider="heartbeat" type="Dummy"/>
+    </resources>"""
+
+
+def _rule_form_tree(tmp_path: Path, form: str) -> Path:
+    constraints, symmetric, _, _ = RULE_FORMS[form]
+    root = _copy(tmp_path / form)
+    _edit_cib(
+        root, "    <constraints/>", f"    <constraints>\n      {constraints}\n    </constraints>"
+    )
+    if "db" in constraints:
+        _edit_cib(root, "    </resources>", DB)
+    if not symmetric:
+        old = '<nvpair id="opt-stonith-enabled" name="stonith-enabled" value="false"/>'
+        _edit_cib(root, old, old + '<nvpair id="opt-sym" name="symmetric-cluster" value="false"/>')
+    return root
+
+
+@pytest.mark.parametrize("form", list(RULE_FORMS))
+def test_location_rule_forms(tmp_path: Path, form: str) -> None:
+    """XN018 reads location rules as Pacemaker's test_rule does (Pacemaker-1.0.8
+    lib/pengine/rules.c: ``and`` unless boolean-op is ``or``, ``#uname`` compared with
+    strcasecmp in test_attr_expression) and keeps a node only where no -INFINITY rule
+    surely matches it: a rule that also needs a date (in range only some of the time) or
+    a node attribute xencfg does not know is no ban, and an opt-in cluster's rule that
+    may prefer a node lets the guest run there. A colocation below INFINITY places
+    nothing (an anti-colocation only keeps it apart from one resource). The crm_simulate
+    allocation score of web on xen3 (Pacemaker 2.1.5) shows what the CRM makes of each
+    form (the attribute ban holds here only because no node has the attribute)."""
+    _, _, warns, score = RULE_FORMS[form]
+    root = _rule_form_tree(tmp_path, form)
+    found = _findings(root, ["XN018"])
+    assert [("on xen3" in f[4]) for f in found] == ([True] if warns else [])
+    out = _crm_simulate(root / "xen1" / CIB, tmp_path, *NODES)
+    if score is None:  # not even scored: an opt-in cluster never considers xen3
+        assert "web allocation score on xen3" not in out, out
+    else:
+        assert f"web allocation score on xen3: {score}" in out, out

@@ -50,6 +50,15 @@ REFUSED = {
         '"timer_mode" option is not supported for PV guests.',
         "4.10",
     ),
+    # HVM: xl_parse.c:1656-1661 (a number outside 0..3) and 1670-1674 (a name
+    # libxl_timer_mode_from_string does not know), both since RELEASE-4.2.0
+    # (xl_cmdimpl.c:851-861); 4.1 stored any number
+    'timer_mode = 7\ntype = "hvm"': ('invalid value 7 for "timer_mode"', "4.2"),
+    'timer_mode = "no-delay-for-missed-ticks"\ntype = "hvm"': (
+        'invalid value "no-delay-for-missed-ticks" for "timer_mode"',
+        "4.2",
+    ),
+    'timer_mode = "default"\nbuilder = "hvm"': ('invalid value "default" for "timer_mode"', "4.2"),
 }
 
 ACCEPTED = [
@@ -73,6 +82,13 @@ ACCEPTED = [
     'timer_mode = "no_delay_for_missed_ticks"\ntype = "hvm"',
     'timer_mode = "no_delay_for_missed_ticks"\ntype = "pvh"',
     'timer_mode = 1\nbuilder = "hvm"',
+    # libxl__enum_from_string is strcasecmp (libxl_utils.c:1012-1024); "unknown" is
+    # the enum's default (libxl_types.idl, 4.3 on); numbers are strtol base 0
+    'timer_mode = "NO_DELAY_FOR_MISSED_TICKS"\ntype = "hvm"',
+    'timer_mode = "unknown"\ntype = "hvm"',
+    'timer_mode = "0x2"\ntype = "hvm"',
+    'cpus = "0--0"',  # strtoul("-0") is 0: the range 0-0
+    'cpus = "-3"',  # one number near 2**64: one round of the loop, a bit libxl ignores
 ]
 
 
@@ -117,3 +133,54 @@ def test_xl_takes_the_value(tmp_path: Path, line: str) -> None:
         assert _found(path, xen) == [], (line, xen)
     rc, out = _peer_xl(path)
     assert rc == 0, out
+
+
+def test_device_model_none_only_from_47_to_49(tmp_path: Path) -> None:
+    # xl_cmdimpl.c of RELEASE-4.7.0 line 2303 added strcmp(buf, "none") (PVHv2 guests),
+    # RELEASE-4.9.0 xl_parse.c:1866 still has it, RELEASE-4.10.0 has not ("xl: add PVH
+    # as a guest type", 0f1d3c784e); 4.2 to 4.6 knew only the two qemu names
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + 'device_model_version = "none"\ntype = "hvm"\n')
+    for xen in ("4.2", "4.6", "4.10", "4.17"):
+        assert [(ln, sev) for ln, sev, _ in _found(path, xen)] == [(4, "error")], xen
+    for xen in ("4.7", "4.8", "4.9"):
+        assert _found(path, xen) == [], xen
+    found = _found(path, None)
+    assert [(ln, sev) for ln, sev, _ in found] == [(4, "warning")]
+    assert 'type = "pvh"' in found[0][2]
+
+
+def _xl_runs_past(path: Path, seconds: int) -> bool:
+    """Whether xl 4.17 (``xl -N create -n``, as peer-xl runs it) is still running
+    after ``seconds``: coreutils timeout then kills it (rc 124)."""
+    peer = peer_tool("peer-xl", XL)
+    shim = peer.parent / "lib" / "fakexen.so"
+    if not shim.exists():  # peer-xl builds the shim on first use
+        _peer_xl(path)
+    run = subprocess.run(
+        ["timeout", "-k", "1", str(seconds), XL, "-N", "create", "-n", str(path)],
+        capture_output=True,
+        env={"LD_PRELOAD": str(shim), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+        timeout=seconds + 30,
+    )
+    return run.returncode in (124, 137, -9)
+
+
+def test_cpus_range_with_a_negative_end_hangs_xl(tmp_path: Path) -> None:
+    # xl_parse.c:138-161 (4.17) parse_range: strtoul reads "-3" as 2**64-3, which is
+    # not ULONG_MAX and not below 1, so "1--3" passes; update_cpumap_range's
+    # ``while (ida <= idb)`` (lines 207-223) then counts to 2**64: xl never finishes
+    # (peer-xl is killed by its own 20 s timeout, rc 124). parse_range came in 4.4.
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + 'cpus = "1--3"\n')
+    for xen in ("4.4", "4.17"):
+        found = _found(path, xen)
+        assert [(ln, sev) for ln, sev, _ in found] == [(4, "error")], xen
+        assert "xl hangs on '1--3'" in found[0][2]
+    assert [(ln, sev) for ln, sev, _ in _found(path, None)] == [(4, "warning")]
+    assert _found(path, "4.3") == []
+    assert _xl_runs_past(path, 3)
+    ok = tmp_path / "ok.cfg"
+    ok.write_text(HEAD + 'cpus = "1-3"\n')
+    assert _found(ok, "4.17") == []
+    assert not _xl_runs_past(ok, 3)

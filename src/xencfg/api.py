@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.cman import CmanDocument
     from .formats.drbd import DrbdDocument
     from .formats.lines.authkeys import AuthkeysDocument
+    from .formats.lines.bindings import BindingsDocument
     from .formats.lines.corosync import CorosyncDocument
     from .formats.lines.hacf import HacfDocument
     from .formats.lines.haresources import HaresourcesDocument
@@ -66,6 +67,12 @@ def loads(text: str, format: Literal["drbd"], *, path: str | None = None) -> Drb
 def loads(
     text: str, format: Literal["multipath"], *, path: str | None = None
 ) -> MultipathDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["multipath-bindings"], *, path: str | None = None
+) -> BindingsDocument: ...
 
 
 @overload
@@ -269,6 +276,12 @@ def load(path: str | os.PathLike[str], format: Literal["drbd"]) -> DrbdDocument:
 
 @overload
 def load(path: str | os.PathLike[str], format: Literal["multipath"]) -> MultipathDocument: ...
+
+
+@overload
+def load(
+    path: str | os.PathLike[str], format: Literal["multipath-bindings"]
+) -> BindingsDocument: ...
 
 
 @overload

@@ -19,7 +19,7 @@ import attrs
 from .syntax.tree import Node
 
 if TYPE_CHECKING:
-    from .formats.schema import Version
+    from .formats.schema import InForce, Version
 
 #: What is wrong with a keyword:
 #: ``unknown`` (the daemon does not know it; ``detail``: a did-you-mean),
@@ -78,10 +78,41 @@ class ValueProblem:
     #: ``(component, release)``: the daemon refuses the value from that release on
     #: (lint: an error there, a warning while the release is unknown, nothing before).
     since: tuple[str, Version] | None = None
+    #: ``(first, after)``: releases from ``first`` up to (not including) ``after``
+    #: take the value again although ``since`` refuses it (xl 4.7 to 4.9 took
+    #: ``device_model_version = "none"``, 4.2 to 4.6 and 4.10 on refuse it).
+    reprieve: tuple[Version, Version] | None = None
 
     def __iter__(self) -> Iterator[Any]:
         """``node, message``: the tuple this used to be."""
         return iter((self.node, self.message))
+
+    def refused_in(self, release: InForce) -> bool | None:
+        """Whether the release in force refuses the value: ``True`` every release it
+        may be does, ``False`` none does, ``None`` some do (the release is not known
+        well enough). Without ``since`` every release refuses it."""
+        if self.since is None:
+            return True
+        first = self.since[1]
+        spans: list[tuple[Version, Version | None]] = [(first, None)]
+        if self.reprieve is not None:
+            spans = [(first, self.reprieve[0]), (self.reprieve[1], None)]
+        if release.exact is not None:
+            v = release.exact
+            return any(lo <= v and (hi is None or v < hi) for lo, hi in spans)
+        low, below = release.low, release.below
+        if any(
+            low is not None and lo <= low and (hi is None or (below is not None and below <= hi))
+            for lo, hi in spans
+        ):
+            return True
+        if all(
+            (hi is not None and low is not None and hi <= low)
+            or (below is not None and below <= lo)
+            for lo, hi in spans
+        ):
+            return False
+        return None
 
 
 #: The keywords valid in a context (the keys of the blocks above a node), for

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # (cluster imports this module: the type only, no import cycl
 #: Component (``--target COMPONENT=VERSION``) -> its product name in messages.
 _PRODUCTS: dict[str, str] = {
     "drbd": "DRBD",
+    "drbd-utils": "drbd-utils",
     "multipath-tools": "multipath-tools",
     "heartbeat": "heartbeat",
     "corosync": "corosync",
@@ -59,6 +60,16 @@ COMPONENTS: dict[str, tuple[str, tuple[str, ...]]] = {
 DRBD_84 = Version.parse("8.4")
 #: DRBD 9.0: node ids, connections and meshes; drbdadm matches host names in any case.
 DRBD_9 = Version.parse("9.0")
+#: drbd-utils releases whose drbdadm 9 (built with drbd-headers' drbd_limits.h) took
+#: wider values: resync-rate up to 8G (9.6), c-max-rate 0 (9.16), sndbuf-size and
+#: rcvbuf-size up to 128M (9.29). drbd-utils is numbered apart from the DRBD module.
+DRBD_UTILS_RESYNC_8G = Version.parse("9.6")
+DRBD_UTILS_C_MAX_RATE_0 = Version.parse("9.16")
+DRBD_UTILS_BUF_128M = Version.parse("9.29")
+#: drbdadm 8.3.8 accepts an ``include`` glob that matches nothing ("drbdadm: Allow
+#: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
+#: before it, any include that opened nothing was "Failed to open include file".
+DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
 #: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
 HEARTBEAT_CRM = Version.parse("2.0")
 #: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.
@@ -67,6 +78,12 @@ HEARTBEAT_NO_CRM = Version.parse("2.99")
 PACEMAKER_1 = Version.parse("1.0")
 #: Pacemaker 1.1: its pacemaker-1.0.rng grew (``kind`` on ``rsc_order``; CB023).
 PACEMAKER_1_1 = Version.parse("1.1")
+#: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
+PACEMAKER_1_1_9 = Version.parse("1.1.9")
+#: Pacemaker 2.0.5: on-fail stop or demote on a stop operation is reset (CB027).
+PACEMAKER_2_0_5 = Version.parse("2.0.5")
+#: Pacemaker 2.1.0: the roles Promoted and Unpromoted (CB028).
+PACEMAKER_2_1 = Version.parse("2.1.0")
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
 #: corosync 2.0 dropped ``aisexec``/``service`` sections; 3.0 dropped ``rrp_mode``
@@ -88,6 +105,9 @@ XEN_BOOTLOADER_ANY_TYPE = Version.parse("4.17")
 #: Xen 4.2 made xl refuse an unknown ``device_model_version`` and ``tsc_mode``
 #: (xl_cmdimpl.c: "Unknown device_model_version", "invalid value ... for tsc_mode").
 XEN_XL_DM_TSC = Version.parse("4.2")
+#: Xen 4.7 to 4.9: xl took ``device_model_version = "none"`` (PVHv2 guests); 4.10
+#: dropped it for ``type = "pvh"`` (xl_cmdimpl.c of RELEASE-4.7.0 line 2303).
+XEN_XL_DM_NONE = Version.parse("4.7")
 #: Xen 4.4 made xl refuse a ``cpus`` range it cannot read ("Invalid pcpu range").
 XEN_XL_CPU_RANGE = Version.parse("4.4")
 #: Xen 4.6 made xl refuse a ``pci`` entry it cannot read (4.5 skipped it silently).

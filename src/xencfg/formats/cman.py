@@ -59,10 +59,19 @@ class Element:
 
 
 @attrs.define(eq=True)
+class FenceMethod(Element):
+    """One ``<fence><method>`` of a node: its name and its ``<device>`` elements."""
+
+    devices: list[Element] = attrs.Factory(list)
+
+
+@attrs.define(eq=True)
 class CmanNode(Element):
     """``clusternode``: name, nodeid, votes, and the fence device names its methods use."""
 
     fence: list[Element] = attrs.Factory(list)
+    #: The ``<fence><method>`` elements, in order (fenced tries them one after another).
+    methods: list[FenceMethod] = attrs.Factory(list)
 
     @property
     def name(self) -> str | None:
@@ -77,6 +86,17 @@ class CmanNode(Element):
         """cman counts a node without ``votes`` as one vote."""
         v = _int(self.get("votes"))
         return 1 if v is None else v
+
+
+@attrs.define(eq=True)
+class FailoverDomain(Element):
+    """rgmanager's ``failoverdomain``: its name and the ``failoverdomainnode`` entries."""
+
+    members: list[Element] = attrs.Factory(list)
+
+    @property
+    def name(self) -> str | None:
+        return self.get("name")
 
 
 def _int(v: str | None) -> int | None:
@@ -96,6 +116,14 @@ class CmanDocument(SourceDocument):
     nodes: list[CmanNode] = attrs.Factory(list)
     fencedevices: list[Element] = attrs.Factory(list)
     cman: Element | None = None
+    #: ``<quorumd>``: a quorum disk (qdiskd) adds its votes to the cluster's.
+    quorumd: Element | None = None
+    #: ``<fence_daemon>``: fenced's options (``clean_start``, ``post_join_delay``).
+    fence_daemon: Element | None = None
+    #: rgmanager's failover domains (``<rm><failoverdomains>``).
+    failoverdomains: list[FailoverDomain] = attrs.Factory(list)
+    #: rgmanager's ``<vm>`` resources (Xen guests), anywhere under ``<rm>``.
+    vms: list[Element] = attrs.Factory(list)
     _edits: dict[tuple[int, str], str] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
@@ -111,6 +139,12 @@ class CmanDocument(SourceDocument):
     def expected_votes(self) -> int:
         """Sum of node votes (what quorum is computed from without ``expected_votes``)."""
         return sum(n.votes for n in self.nodes)
+
+    def content(self) -> str:
+        """The text without comments and without whitespace between tags: what two
+        copies must share to be the same configuration (layout is not compared)."""
+        text = re.sub(r"<!--.*?-->", "", self.dumps(), flags=re.S)
+        return re.sub(r">\s+<", "><", text).strip()
 
     def node(self, name: str) -> CmanNode | None:
         return next((n for n in self.nodes if n.name == name), None)
@@ -211,9 +245,14 @@ def _tags(text: str) -> list[tuple[int, int, str]]:
 
 #: Where the elements cman reads sit: the root's path, then paths below it.
 _NODE = ("cluster", "clusternodes", "clusternode")
-_FENCE = (*_NODE, "fence", "method", "device")
+_METHOD = (*_NODE, "fence", "method")
+_FENCE = (*_METHOD, "device")
 _DEVICE = ("cluster", "fencedevices", "fencedevice")
 _CMAN = ("cluster", "cman")
+_QUORUMD = ("cluster", "quorumd")
+_FENCED = ("cluster", "fence_daemon")
+_DOMAIN = ("cluster", "rm", "failoverdomains", "failoverdomain")
+_DOMAIN_NODE = (*_DOMAIN, "failoverdomainnode")
 
 
 def parse(text: str, path: str | None = None) -> CmanDocument:
@@ -260,12 +299,26 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
                 doc.cluster = _element(e, count, share)
             elif where == _NODE:
                 doc.nodes.append(_element(e, count, share, CmanNode))
+            elif where == _METHOD:
+                doc.nodes[-1].methods.append(_element(e, count, share, FenceMethod))
             elif where == _FENCE:
-                doc.nodes[-1].fence.append(_element(e, count, share))
+                device = _element(e, count, share)
+                doc.nodes[-1].fence.append(device)
+                doc.nodes[-1].methods[-1].devices.append(device)
             elif where == _DEVICE:
                 doc.fencedevices.append(_element(e, count, share))
             elif where == _CMAN and doc.cman is None:
                 doc.cman = _element(e, count, share)
+            elif where == _QUORUMD and doc.quorumd is None:
+                doc.quorumd = _element(e, count, share)
+            elif where == _FENCED and doc.fence_daemon is None:
+                doc.fence_daemon = _element(e, count, share)
+            elif where == _DOMAIN:
+                doc.failoverdomains.append(_element(e, count, share, FailoverDomain))
+            elif where == _DOMAIN_NODE:
+                doc.failoverdomains[-1].members.append(_element(e, count, share))
+            elif tag == "vm" and where[:2] == ("cluster", "rm"):
+                doc.vms.append(_element(e, count, share))
             count += 1
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)

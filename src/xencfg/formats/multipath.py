@@ -210,7 +210,8 @@ _VENDOR = (
     Keyword("dev_loss", vendor=_FORK, renamed_to="dev_loss_tmo"),
 )
 #: Keywords Red Hat's device-mapper-multipath read on an older base than upstream,
-#: by that base: RHEL 4.6/4.7 and 5.3 (0.4.5 and 0.4.7) document bindings_file,
+#: by that base: RHEL 5 (0.4.7) blacklist_exceptions; RHEL 4.6/4.7 and 5.3 (0.4.5
+#: and 0.4.7) document bindings_file,
 #: max_fds, flush_on_last_del, queue_without_daemon, mode, uid and gid; RHEL 6
 #: (0.4.9) find_multipaths, checker_timeout, rr_min_io_rq and path_selector in
 #: defaults, later minor releases retain_attached_hw_handler, detect_prio,
@@ -220,6 +221,9 @@ _VENDOR = (
 #: Their use proves only the base: advice must still suit those releases.
 _BACKPORTED: dict[str, str] = {
     "0.4.5": "bindings_file max_fds flush_on_last_del queue_without_daemon mode uid gid",
+    # RHEL 5 (device-mapper-multipath 0.4.7): its DM Multipath guide, 4.2.4 "Blacklist
+    # Exceptions" (upstream: 0.4.8)
+    "0.4.7": "blacklist_exceptions",
     "0.4.9": """find_multipaths checker_timeout rr_min_io_rq retain_attached_hw_handler
         detect_prio deferred_remove delay_watch_checks delay_wait_checks""",
 }
@@ -254,6 +258,9 @@ VALUE_CHECKS: dict[str, tuple[tuple[str, ...], tuple[int, int] | None]] = {
         None,
     ),
     "rr_weight": (("priorities", "uniform"), None),
+    # def_log_checker_err_handler: strcmp "once" / "always", else nothing set (0.5.0 to
+    # 0.8 without a word, 0.9.4 "invalid value for log_checker_err")
+    "log_checker_err": (("once", "always"), None),
     # def_find_multipaths_handler also takes "0" and "1" for off and on
     "find_multipaths": (
         ("yes", "no", "on", "off", "greedy", "smart", "strict", "0", "1"),

@@ -109,6 +109,15 @@ class InForce:
             return self.exact < v
         return self.below is not None and self.below <= v
 
+    def may_be_within(self, first: Version | None, after: Version | None) -> bool:
+        """Possibly a release from ``first`` (None: any older) up to, not including,
+        ``after`` (None: any newer)."""
+        if self.exact is not None:
+            return (first is None or first <= self.exact) and (after is None or self.exact < after)
+        return (self.below is None or first is None or first < self.below) and (
+            self.low is None or after is None or self.low < after
+        )
+
     def describe(self, product: str) -> str:
         """``DRBD 8.3, declared``, ``DRBD 8.4 or later, inferred from ...``."""
         if self.exact is not None:
@@ -180,10 +189,13 @@ class Verdict:
     force no longer reads it), ``"newer"`` (only releases after the schema's
     reference read it, and nothing says which runs) or ``"deprecated"`` (an old
     spelling some release in force may still read); ``message`` is the
-    advice, naming the releases."""
+    advice, naming the releases; ``backported``: the release a distribution's
+    build of which reads the keyword although upstream's does not (a "too-new"
+    keyword is fine on such a node)."""
 
     kind: str
     message: str
+    backported: Version | None = None
 
 
 @attrs.frozen
@@ -313,6 +325,13 @@ class Schema:
             old = self._old_spelling(name, inforce)
             if not old and kw.instead is not None and kw.retired is None:
                 old = f"; {kw.instead}"  # how older releases say it
+            if kw.backported is not None and not inforce.older_than(kw.backported):
+                return Verdict(
+                    "too-new",
+                    f"only {p} {kw.since} and later read it (not {running}), and Red Hat's"
+                    f" build of {kw.backported}, which backported it{old}",
+                    backported=kw.backported,
+                )
             return Verdict("too-new", f"only {p} {kw.since} and later read it (not {running}){old}")
         if (
             kw.since is not None

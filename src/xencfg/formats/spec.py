@@ -173,9 +173,25 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
         component="multipath-tools",
         keyword_releases=True,
+        references="xencfg.formats.lines.bindings:referenced",
         document="MultipathDocument",
         readme="multipath.conf",
         files="multipath.conf",
+    ),
+    FormatSpec(
+        "multipath-bindings",
+        "lines.bindings",
+        "multipath-tools bindings file (user_friendly_names)",
+        ("multipath/bindings",),
+        etc_files=("multipath/bindings",),
+        root_files=("var/lib/multipath/bindings",),
+        grammar="lines",
+        fast=True,
+        component="multipath-tools",
+        document="BindingsDocument",
+        readme="multipath's bindings file",
+        files="multipath/bindings, /var/lib/multipath/bindings",
+        bench=True,
     ),
     FormatSpec(
         "ietd",
@@ -300,6 +316,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="CorosyncDocument",
         readme="corosync.conf",
         files="corosync/corosync.conf",
+        bench=True,
     ),
     FormatSpec(
         "evms",
@@ -383,6 +400,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="HaresourcesDocument",
         readme="haresources",
         files="ha.d/haresources",
+        bench=True,
     ),
     FormatSpec(
         "authkeys",
@@ -556,6 +574,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="DrbdStatusDocument",
         readme="`drbdadm status` / `drbdsetup status --json`",
         files="drbdadm status, drbdsetup status [--json]",
+        bench=True,
     ),
     FormatSpec(
         "crm-mon-xml",
@@ -568,6 +587,7 @@ SPECS: tuple[FormatSpec, ...] = (
         readme="`crm_mon` XML",
         files="crm_mon -1 --as-xml / --output-as=xml, crm_mon -1 (text)",
         comments="xml",
+        bench=True,
     ),
     FormatSpec(
         "cib-live",
@@ -580,6 +600,7 @@ SPECS: tuple[FormatSpec, ...] = (
         readme="`cibadmin -Q`",
         files="cibadmin -Q",
         comments="xml",
+        bench=True,
     ),
     FormatSpec(
         "xl-list",
@@ -591,6 +612,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="XlListDocument",
         readme="`xl list` / `xm list`",
         files="xl list, xm list (also -l)",
+        bench=True,
     ),
     FormatSpec(
         "ip-addr",
@@ -602,6 +624,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="IpAddrDocument",
         readme="`ip addr`",
         files="ip -o addr, ip addr",
+        bench=True,
     ),
     FormatSpec(
         "iscsi-session",
@@ -613,6 +636,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="IscsiSessionDocument",
         readme="`iscsiadm -m session -P 3`",
         files="iscsiadm -m session [-P 3]",
+        bench=True,
     ),
     FormatSpec(
         "uname",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..formats.cman import CmanDocument
     from ..formats.drbd import DrbdDocument
     from ..formats.lines.authkeys import AuthkeysDocument
+    from ..formats.lines.bindings import BindingsDocument
     from ..formats.lines.corosync import CorosyncDocument
     from ..formats.lines.hacf import HacfDocument
     from ..formats.lines.haresources import HaresourcesDocument
@@ -46,6 +47,11 @@ if TYPE_CHECKING:
 def authkeys_doc(item: Loaded) -> AuthkeysDocument:
     """The document of an authkeys item."""
     return cast("AuthkeysDocument", item.doc)
+
+
+def bindings_doc(item: Loaded) -> BindingsDocument:
+    """The document of a multipath bindings file item."""
+    return cast("BindingsDocument", item.doc)
 
 
 def cib_doc(item: Loaded) -> CibDocument:

@@ -142,6 +142,10 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     ``defaults`` only), or ``uid_attribute`` on a declared multipath-tools
     0.4.7 (0.5.0 introduced it; the message names 0.4.7's ``getuid_callout``).
 
+    A keyword Red Hat's build read on an older base than upstream
+    (``blacklist_exceptions`` in RHEL 5's device-mapper-multipath 0.4.7, upstream
+    0.4.8) is not reported on a node whose /etc holds redhat-release.
+
     Fix: use the suggested spelling, or remove the line; for a keyword of a
     later release, the spelling of the release you run.
     """
@@ -151,7 +155,15 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
             yield make(
                 "XC003", f"keyword '{p.keyword}' is known only to {p.detail}", item.where(p.node)
             )
+    red_hat: bool | None = None
     for node, key, verdict, schema in _verdicts(item, "too-new", "newer"):
+        if verdict.backported is not None:
+            if red_hat is None:
+                from .multipath import red_hat_node
+
+                red_hat = red_hat_node(item)
+            if red_hat:
+                continue  # (the node's Red Hat build reads it on the release in force)
         if not _refused(verdict.kind, schema):
             yield make("XC003", f"keyword '{key}': {verdict.message}", item.where(node))
 
@@ -265,7 +277,9 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
 
     A value the daemon refuses only from some release on (xl's ``pci`` from Xen
     4.6) is an error where that release or a later one is in force, a warning
-    while the release is unknown, and nothing on older releases.
+    while the release is unknown, and nothing on older releases; one some
+    releases took again (xl 4.7 to 4.9 took ``device_model_version = "none"``)
+    is nothing on those.
 
     Fix: write a value of the type and range the message names.
     """
@@ -278,10 +292,10 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
         warn = getattr(p, "harmless", False)
         since = getattr(p, "since", None)
         if since is not None:
-            inforce = item.versions.of(since[0], item.node or "")
-            if inforce.older_than(since[1]):
-                continue  # (refused from a later release on: this one reads the value)
-            warn = warn or not inforce.at_least(since[1])
+            refused = p.refused_in(item.versions.of(since[0], item.node or ""))
+            if refused is False:
+                continue  # (the releases in force read the value)
+            warn = warn or refused is None
         yield attrs.evolve(found, severity="warning") if warn else found
 
 

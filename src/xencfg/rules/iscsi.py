@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -713,11 +714,15 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     fail to start there at the first failover. Each daemon accepts its own file;
     only the files of both sides show it.
 
-    The CHAP check reads iscsid.conf, the defaults new node records take; a
-    record changed with ``iscsiadm -o update`` may log in with other
-    credentials, hence a warning. A line that admits an address (or network) where
-    no file gives any initiator node an address gives no verdict: the node may log
-    in from it (dom0s on a storage network that /etc/hosts does not list).
+    The CHAP check reads the node's open-iscsi node records for the target
+    where its tree holds them (``/etc/iscsi/nodes/TARGET/PORTAL/default``, or
+    ``/var/lib/iscsi/nodes`` on Red Hat; ``iscsiadm -o update`` changes these,
+    and iscsid logs in with them): it reports only when every record's login
+    is refused. Without records it reads iscsid.conf, the defaults new records
+    take, which a later ``iscsiadm -o update`` may have overridden: hence a
+    warning. A line that admits an address (or network) where no file gives
+    any initiator node an address gives no verdict: the node may log in from it
+    (dom0s on a storage network that /etc/hosts does not list).
 
     Example: ``iqn...:store.vm 10.0.2.1, 10.0.2.2, 10.0.2.3`` in initiators.allow
     while x4 (10.0.2.4) multipaths ``1IET_____vmstor01``; or x4's
@@ -762,7 +767,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                 ):
                     why = f"{box}'s initiators.allow does not admit {node}"
                 elif incoming:
-                    why = _chap_refused(cluster, node, incoming)
+                    why = _chap_refused(cluster, node, t.name, incoming)
                 if why:
                     yield make(
                         "IS016",
@@ -825,28 +830,111 @@ def _named_by_pattern(cluster: Cluster, node: str, line: Any) -> bool:
     return False
 
 
-def _chap_refused(cluster: Cluster, node: str, incoming: list[Any]) -> str | None:
-    """Why the CHAP login of ``node``'s iscsid.conf matches none of ``incoming``."""
+def _chap_refused(cluster: Cluster, node: str, target: str, incoming: list[Any]) -> str | None:
+    """Why the CHAP login of ``node`` to ``target`` matches none of ``incoming``: by
+    its node records for the target where the tree holds them (every record refuses),
+    else by its iscsid.conf (the defaults new records take)."""
+    records = cluster.fact(
+        f"iscsi-node-records:{node}:{target}", lambda: _node_records(cluster, node, target)
+    )
+    if records:
+        whys = [
+            _login_refused(values, f"{node}'s node record {name}", incoming)
+            for name, values in records
+        ]
+        return None if None in whys else whys[0]
     conf = cluster.first("iscsid", node)
     if conf is None:
         return None
     doc = _iscsid(conf)
-    method = str(doc.value("node.session.auth.authmethod") or "None")
+    values = {k: doc.value(k) for k in _AUTH_KEYS}
+    return _login_refused(values, f"{node}'s iscsid.conf", incoming)
+
+
+#: The node record keys of a CHAP login (open-iscsi idbm.c).
+_AUTH_KEYS = (
+    "node.session.auth.authmethod",
+    "node.session.auth.username",
+    "node.session.auth.password",
+)
+
+
+def _login_refused(values: dict[str, Any], source: str, incoming: list[Any]) -> str | None:
+    """Why the login settings ``values`` (of ``source``) match none of ``incoming``."""
+    method = str(values.get("node.session.auth.authmethod") or "None")
     if method.lower() != "chap":
         return (
-            f"the target takes CHAP logins only (IncomingUser), {node}'s iscsid.conf logs "
+            f"the target takes CHAP logins only (IncomingUser), {source} logs "
             f"in with authmethod {method}"
         )
-    user = doc.value("node.session.auth.username")
-    secret = doc.value("node.session.auth.password")
+    user = values.get("node.session.auth.username")
+    secret = values.get("node.session.auth.password")
     if user is None or secret is None:
         return None
     accounts = {(u.name, u.password) for u in incoming}
     if (str(user), str(secret)) in accounts:
         return None
     if any(u.name == str(user) for u in incoming):
-        return f"{node}'s iscsid.conf gives user {user} another password than IncomingUser"
-    return f"no IncomingUser is {user}, the user {node}'s iscsid.conf logs in as"
+        return f"{source} gives user {user} another password than IncomingUser"
+    return f"no IncomingUser is {user}, the user {source} logs in as"
+
+
+#: Where open-iscsi keeps its node records (idbm.h NODE_CONFIG_DIR), below the node's
+#: root: /etc/iscsi/nodes (Debian, SUSE, upstream) and /var/lib/iscsi/nodes (Red Hat).
+_NODE_DIRS = ("etc/iscsi/nodes", "var/lib/iscsi/nodes")
+
+
+def _node_records(cluster: Cluster, node: str, target: str) -> list[tuple[str, dict[str, Any]]]:
+    """The login settings of ``node``'s open-iscsi node records for ``target``, with the
+    record's path on the node: ``NODES/TARGET/IP,PORT`` (a flat record, as ``iscsiadm
+    -o new`` writes it) or ``NODES/TARGET/IP,PORT,TPGT/IFACE`` (from discovery; IFACE
+    is ``default`` unless ifaces are bound). iscsiadm and iscsid log in with the record,
+    whatever iscsid.conf says now (it only seeds new records). Symlinks are not
+    followed; a record that cannot be read or whose ``node.name`` is another target is
+    skipped."""
+    from ..errors import XencfgError
+    from ..formats.lines import iscsid
+    from ..syntax.source import read_text
+
+    item = cluster.first("iscsid", node) or cluster.first("initiatorname", node)
+    root = _node_root(item) if item is not None else None
+    if root is None or "/" in target or target in ("", ".", ".."):
+        return []
+    files: list[Path] = []
+    for base in _NODE_DIRS:
+        folder = root / base / target
+        for entry in _plain_entries(folder):
+            if entry.is_file(follow_symlinks=False):
+                files.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                files += [
+                    Path(e.path)
+                    for e in _plain_entries(Path(entry.path))
+                    if e.is_file(follow_symlinks=False)
+                ]
+    out = []
+    for path in sorted(files):
+        try:
+            doc = iscsid.parse(read_text(path, follow=False), str(path))
+        except XencfgError:
+            continue
+        if doc.value("node.name") not in (None, target):
+            continue
+        values = {k: doc.value(k) for k in _AUTH_KEYS}
+        values = {k: (None if v == "<empty>" else v) for k, v in values.items()}
+        out.append(("/" + str(path.relative_to(root)), values))
+    return out
+
+
+def _plain_entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of ``folder`` (none when it is missing, a symlink or unreadable)."""
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return []
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError:
+        return []
 
 
 @rule("IS017", "lun-beside-drbd", "error", scope="cluster")

@@ -393,6 +393,12 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
     Example: multipath.conf ``wwid 3600a0b8...4e alias web``; ``multipath -ll``
     shows ``web (3600a0b8...99) dm-1``.
 
+    With ``user_friendly_names yes`` a map multipath.conf gives no alias is named
+    from the bindings file (/etc/multipath/bindings): a map running under the name
+    the file binds to its WWID is no drift; one running under another name, or under
+    a name the file binds to another WWID, is (multipathd renames it to the file's
+    name at the next ``reconfigure`` or reboot: alias.c ``get_user_friendly_alias``).
+
     Fix: ``multipathd -k'reconfigure'`` (or ``multipath -r``) after checking
     that nothing has the wrong disk open; fix /etc/multipath/bindings.
     """
@@ -400,6 +406,7 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
         return
     from ..formats.multipath import MultipathDocument
     from ..formats.status.multipath_ll import MultipathLlDocument
+    from .multipath import node_bindings
 
     for node in cluster.nodes:
         conf: dict[str, tuple[str, Loaded, Any]] = {}
@@ -407,11 +414,15 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
             for m in conf_doc.multipaths:
                 if m.wwid and m.alias:
                     conf[m.wwid] = (m.alias, item, m)
-        if not conf:
+        bound = node_bindings(cluster, node)
+        if not conf and not bound:
             continue
         by_alias = {a: (w, i, m) for w, (a, i, m) in conf.items()}
         for item, ll in cluster.typed("multipath-ll", MultipathLlDocument, node):
             for mp in ll.maps:
+                if mp.wwid not in conf and mp.alias not in by_alias:
+                    yield from _bindings_drift(node, item, mp.wwid, mp.alias, mp.line, bound)
+                    continue
                 want = conf.get(mp.wwid)
                 if want is not None and want[0] != mp.alias:
                     yield make(
@@ -430,6 +441,34 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
                         _at(item, mp.line),
                         [other[1].where(other[2].block if hasattr(other[2], "block") else None)],
                     )
+
+
+def _bindings_drift(
+    node: str, item: Loaded, wwid: str, alias: str, line: int, bound: dict[str, Any]
+) -> Iterator[Finding]:
+    """LS006 for a map multipath.conf gives no alias: its running name against the
+    node's bindings file (``bound``: alias -> (WWID, file, line))."""
+    if not bound or not wwid:
+        return
+    names = sorted(a for a, (w, _, _) in bound.items() if w == wwid)
+    carried = bound.get(alias)
+    if carried is not None and carried[0] != wwid:
+        yield make(
+            "LS006",
+            f"map '{alias}' on {node} carries WWID {wwid}; the bindings file gives that name"
+            f" to {carried[0]}",
+            _at(item, line),
+            [carried[1].where(carried[2])],
+        )
+    elif names and alias not in names:
+        first = bound[names[0]]
+        yield make(
+            "LS006",
+            f"map of WWID {wwid} runs as '{alias}' on {node}; the bindings file names it"
+            f" '{names[0]}'",
+            _at(item, line),
+            [first[1].where(first[2])],
+        )
 
 
 @rule("LS007", "multipath-failed-path", "warning", scope="cluster")

@@ -16,6 +16,7 @@ from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
 from . import make, repeats, rule
+from .documents import bindings_doc as _bindings
 from .documents import cib_doc as _cib
 from .documents import multipath_doc as _mp
 
@@ -66,7 +67,7 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
                         " '.*'; write '.*', which every release reads"
                     )
                     if red_hat is None:
-                        red_hat = _red_hat_node(item)
+                        red_hat = red_hat_node(item)
                     if red_hat:
                         msg = (
                             f"{kind} regex '*': this node's device-mapper-multipath (Red Hat's,"
@@ -86,7 +87,7 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
 _RED_HAT_RELEASE = ("redhat-release", "centos-release", "oracle-release")
 
 
-def _red_hat_node(item: Loaded) -> bool:
+def red_hat_node(item: Loaded) -> bool:
     """The node of ``item`` (an /etc/multipath.conf) is of the Red Hat family: its /etc
     holds a redhat-release file, so multipath is Red Hat's device-mapper-multipath."""
     etc = Path(item.file.path).parent
@@ -355,7 +356,8 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
     ``VG-LV`` names and partitions: with ``user_friendly_names yes`` a map is
     ``mpathN`` or ``mpatha`` (from the bindings file, not multipath.conf),
     without it the map is named by its WWID (``/dev/mapper/3600508b4...``,
-    multipath.conf(5)).
+    multipath.conf(5)). A name a node's bindings file gives is defined when that
+    node's multipath.conf turns ``user_friendly_names`` on (whatever ``alias_prefix``).
 
     Other device-mapper devices live in /dev/mapper too (dm-crypt, dmraid,
     ``dmsetup create``), and no file xencfg reads lists them: a name like no
@@ -374,6 +376,8 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
     if not mp:
         return
     aliases = {m.alias for item in mp for m in _mp(item).multipaths if m.alias}
+    for n in cluster.nodes:  # with user_friendly_names: the names bindings files give
+        aliases.update(node_bindings(cluster, n))
     friendly = any(
         str(_mp(i).defaults.get("user_friendly_names", "no")).lower() in ("yes", "1", "on")
         for i in mp
@@ -602,3 +606,288 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
                 " entry and its settings",
                 item.where(d.block),
             )
+
+
+# -- the bindings file (user_friendly_names) ---------------------------------------------
+
+#: ``alias -> (WWID, file, line)`` as a node's bindings file binds them (the first line of
+#: an alias wins, as alias.c reads it).
+Bound = dict[str, tuple[str, Loaded, object]]
+
+
+def friendly_names(items: list[Loaded]) -> bool | None:
+    """Whether multipath.conf (``items``, one node's) turns ``user_friendly_names`` on for
+    some map: only then does multipathd read the bindings file. ``None``: no
+    multipath.conf read. ``defaults`` (0.4.x); from 0.5 also ``devices``, ``multipaths``
+    and ``overrides``, read in propsel.c's order (a ``multipaths`` entry, then
+    ``overrides``, then ``devices``, then ``defaults``): an ``overrides`` value decides
+    for every map that its ``multipaths`` entry does not."""
+    if not items:
+        return None
+
+    def says(block: Block | None) -> bool | None:
+        e = block.entry("user_friendly_names") if block is not None else None
+        if e is None or not e.values:
+            return None
+        return str(e.values[0]).lower() in ("yes", "1", "on")
+
+    docs = [_mp(i) for i in items]
+    entries = [says(m.block) for d in docs for m in d.multipaths]
+    overrides = [says(d.section("overrides")) for d in docs]
+    if any(entries):
+        return True
+    decided = [v for v in overrides if v is not None]
+    if decided:
+        return decided[-1]
+    lower = [says(d.block) for doc in docs for d in doc.devices]
+    return any(lower) or any(says(d.section("defaults")) for d in docs)
+
+
+def node_bindings(cluster: Cluster, node: str) -> Bound:
+    """The names a node's bindings file gives, when its multipath.conf turns
+    ``user_friendly_names`` on (else multipathd names maps by WWID and never reads it).
+    Where ``bindings_file`` moves the file and that file was read, only it counts."""
+    confs = list(cluster.docs("multipath", node)) if node else []
+    if not friendly_names(confs):
+        return {}
+    items = list(cluster.docs("multipath-bindings", node))
+    # ``bindings_file`` (up to 0.9.6) moves it: the file there, when it was read
+    moved = [str(v) for c in confs if (v := _mp(c).defaults.get("bindings_file"))]
+    there = [i for i in items if moved and i.file.path.as_posix().endswith(moved[-1])]
+    out: Bound = {}
+    for item in there or items:
+        for b in _bindings(item).bindings:
+            out.setdefault(b.alias, (b.wwid, item, b.entry))
+    return out
+
+
+@rule("MP011", "bindings-conflict", "error", scope="cluster")
+def bindings_conflict(cluster: Cluster) -> Iterator[Finding]:
+    """The bindings file gives one alias to two WWIDs, or one WWID two aliases, or an
+    alias that multipath.conf's ``multipaths`` gives another WWID.
+
+    Why it matters: with ``user_friendly_names yes`` multipathd names maps from
+    /etc/multipath/bindings (/var/lib/multipath/bindings up to 0.4.8). Up to 0.8.4 it
+    reads the file line by line (alias.c ``lookup_binding``/``rlookup_binding``, the first
+    match wins) and a multipath.conf alias comes first (propsel.c ``select_alias``): an
+    alias bound to two LUNs is asked for by both maps and device-mapper creates only
+    one, so which LUN ``/dev/mapper/ALIAS`` is depends on discovery order. From 0.8.5
+    ``check_alias_settings`` logs "ERROR: multiple bindings for alias" or "conflicts
+    with multipath.conf entry", drops the line and rewrites the file: the LUN gets a new
+    name. A WWID bound to two aliases gets one of them: the first line's up to 0.9.6, the
+    first in alias order from 0.9.7 (bindings kept sorted in memory): the other name is
+    never created, and which one exists can change with an upgrade (a warning).
+
+    Example: ``mpatha 3600140511`` and ``mpatha 3600140522`` (a bindings file copied
+    from the other node and merged by hand).
+
+    With ``user_friendly_names`` off multipathd does not read the file: a warning.
+
+    Fix: keep one line per alias and per WWID (``multipath -ll`` shows which WWID each
+    running map has); drop the line that multipath.conf's alias overrides.
+    """
+    for node, items in cluster.by_node("multipath-bindings").items():
+        confs = list(cluster.docs("multipath", node)) if node else []
+        friendly = friendly_names(confs)
+        conf: dict[str, tuple[str, Loaded, object]] = {}
+        for c in confs:
+            for m in _mp(c).multipaths:
+                if m.alias and m.wwid:
+                    conf.setdefault(m.alias, (m.wwid, c, m.block))
+        for item in items:
+            by_alias: dict[str, Any] = {}
+            by_wwid: dict[str, Any] = {}
+            for b in _bindings(item).bindings:
+                found: list[Finding] = []
+                first = by_alias.setdefault(b.alias, b)
+                if first is not b and first.wwid != b.wwid:
+                    found.append(
+                        make(
+                            "MP011",
+                            f"alias '{b.alias}' is bound to {b.wwid} here and to {first.wwid}"
+                            " on an earlier line: only one LUN can be /dev/mapper/"
+                            f"{b.alias} (0.8.5 and later drop this line and rename the LUN)",
+                            item.where(b.entry),
+                            [item.where(first.entry)],
+                        )
+                    )
+                earlier = by_wwid.setdefault(b.wwid, b)
+                if earlier is not b and earlier.alias != b.alias:
+                    names = sorted((earlier.alias, b.alias), key=lambda a: (len(a), a))
+                    which = (
+                        f"'{earlier.alias}' up to 0.9.6 and from 0.9.7"
+                        if names[0] == earlier.alias
+                        else f"'{earlier.alias}' up to 0.9.6, '{names[0]}' from 0.9.7"
+                    )
+                    found.append(
+                        attrs.evolve(
+                            make(
+                                "MP011",
+                                f"WWID {b.wwid} is bound to '{b.alias}' here and to"
+                                f" '{earlier.alias}' on an earlier line: multipathd names the"
+                                f" map {which}; the other name is never created",
+                                item.where(b.entry),
+                                [item.where(earlier.entry)],
+                            ),
+                            severity="warning",
+                        )
+                    )
+                named = conf.get(b.alias)
+                if named is not None and named[0] != b.wwid:
+                    found.append(
+                        make(
+                            "MP011",
+                            f"alias '{b.alias}' is bound to {b.wwid} here, but multipath.conf"
+                            f" gives it to {named[0]}: both maps want the name (0.8.5 and later"
+                            " log 'conflicts with multipath.conf entry' and drop this line)",
+                            item.where(b.entry),
+                            [named[1].where(named[2])],
+                        )
+                    )
+                for f in found:
+                    if friendly is False and f.severity == "error":
+                        f = attrs.evolve(
+                            f,
+                            severity="warning",
+                            message=f.message + " (user_friendly_names is off: not read now)",
+                        )
+                    yield f
+
+
+def _mapper_name(path: str) -> str | None:
+    """The device-mapper name of a /dev/mapper path (``None`` for other paths)."""
+    if not path.startswith("/dev/mapper/"):
+        return None
+    return path[len("/dev/mapper/") :].split("/", 1)[0] or None
+
+
+@rule("MP012", "bindings-differ-between-nodes", "error", scope="cluster")
+def bindings_differ(cluster: Cluster) -> Iterator[Finding]:
+    """A domU or a CIB resource uses ``/dev/mapper/mpathX`` that the nodes' bindings
+    files give different LUNs, or two nodes' DRBD disks resolve, through their
+    bindings, to one LUN.
+
+    Why it matters: with ``user_friendly_names yes`` each node names its maps from its
+    own bindings file, in the order it discovered the LUNs; nothing keeps the files of
+    two nodes alike. Red Hat's DM Multipath guide (RHEL 4 to 7, section 2.2
+    "Consistent Multipath Device Names in a Cluster": "the name of the multipath device
+    is unique to a node, but it is not guaranteed to be the same on all nodes") says to
+    copy the bindings file from one node to the others, or to use aliases. A domU
+    naming ``/dev/mapper/mpatha`` opens another LUN after a migration or fail-over to
+    a node whose bindings give ``mpatha`` another WWID, and writes over its data; so
+    does a Filesystem resource the cluster starts there. DRBD backing disks are per
+    node (different LUNs on two nodes is normal), but one LUN as the backing disk of
+    two nodes' DRBD (the same resource's two hosts, or two resources) has two writers.
+
+    Names multipath.conf's ``multipaths`` gives are not compared here (MP004 compares
+    them): an alias there wins over the bindings file. Nodes of separate clusters are
+    not compared.
+
+    Example: node xen1's bindings has ``mpatha 3600140511``, xen2's ``mpatha
+    3600140522``; domU web has ``disk = ['phy:/dev/mapper/mpatha,xvda,w']``.
+
+    Fix: copy /etc/multipath/bindings from one node to the others (then ``multipath
+    -r``), or give the LUN an alias in multipath.conf's ``multipaths`` on every node.
+    """
+    from .xen import _domu, _domus, _label, _where, disk_key
+
+    nodes = sorted({n for n in cluster.by_node("multipath-bindings") if n})
+    if len(nodes) < 2:
+        return
+    model = cluster.model
+    bound = {n: node_bindings(cluster, n) for n in nodes}
+    conf_aliases = {
+        n: {m.alias for i in cluster.docs("multipath", n) for m in _mp(i).multipaths if m.alias}
+        for n in nodes
+    }
+
+    def others(node: str) -> Iterator[str]:
+        return (m for m in nodes if m != node and model.same_cluster(node, m))
+
+    for item in _domus(cluster):
+        node = item.node
+        if node not in bound:
+            continue
+        for disk in _domu(item).disks:
+            key = disk_key(disk)
+            name = _mapper_name(key or "")
+            if name is None or name not in bound[node] or name in conf_aliases[node]:
+                continue
+            wwid, b_item, b_line = bound[node][name]
+            for other in others(node):
+                there = bound[other].get(name)
+                if there is None or there[0] == wwid or name in conf_aliases[other]:
+                    continue
+                yield make(
+                    "MP012",
+                    f"domU {_label(item)} disk {disk.target}: /dev/mapper/{name} is {wwid} on"
+                    f" {node} but {there[0]} on {other} (their bindings files differ): on"
+                    f" {other} the guest opens another LUN",
+                    _where(item, "disk"),
+                    [b_item.where(b_line), there[1].where(there[2])],
+                )
+    for item in cluster.docs("cib"):
+        for prim in _cib(item).primitives:
+            for value in prim.instance_attributes.values():
+                name = _mapper_name(value or "")
+                if name is None:
+                    continue
+                seen = [
+                    (n, bound[n][name])
+                    for n in nodes
+                    if name in bound[n] and name not in conf_aliases[n]
+                    if item.node is None or n == item.node or model.same_cluster(item.node, n)
+                ]
+                for n, there in seen[1:]:
+                    ref, first = next((m, b) for m, b in seen if m == n or m in others(n))
+                    if ref == n or there[0] == first[0]:
+                        continue
+                    yield make(
+                        "MP012",
+                        f"{prim.id} uses {value}: /dev/mapper/{name} is {first[0]} on {ref}"
+                        f" but {there[0]} on {n} (their bindings files differ): started on {n}"
+                        " it opens another LUN",
+                        item.where(prim),
+                        [first[1].where(first[2]), there[1].where(there[2])],
+                    )
+    if cluster.has("drbd"):
+        yield from _drbd_shared_lun(cluster, bound, conf_aliases, others)
+
+
+def _drbd_shared_lun(
+    cluster: Cluster,
+    bound: dict[str, Bound],
+    conf_aliases: dict[str, set[str]],
+    others: Any,
+) -> Iterator[Finding]:
+    """MP012's DRBD half: one WWID, through the bindings files, as the backing disk of
+    two nodes' DRBD."""
+    from .drbd.common import _node_configs, _on_hosts, _resources, short
+
+    used: dict[str, list[tuple[str, str, str, Loaded, object]]] = defaultdict(list)
+    for node, items in _node_configs(cluster).items():
+        if node not in bound:
+            continue
+        for item, res in _resources(cluster, items):
+            for h in _on_hosts(res):
+                if short(node) not in (short(n) for n in h.names):
+                    continue
+                for vol in res.effective(h.name).volumes.values():
+                    name = _mapper_name(vol.get("disk") or "")
+                    if name is None or name not in bound[node] or name in conf_aliases[node]:
+                        continue
+                    at = h.block.entry("disk") or res.block.entry("disk") or h.block
+                    used[bound[node][name][0]].append((node, res.name, name, item, at))
+    for wwid, uses in sorted(used.items()):
+        for i, (node, rname, name, item, where) in enumerate(uses):
+            for node2, res2, name2, item2, at2 in uses[:i]:
+                if node2 == node or node2 not in set(others(node)):
+                    continue
+                yield make(
+                    "MP012",
+                    f"DRBD resource {rname} on {node} uses /dev/mapper/{name}, which {node}'s"
+                    f" bindings file gives {wwid}: the LUN {node2}'s {res2} uses as"
+                    f" /dev/mapper/{name2}; two DRBD nodes write one LUN",
+                    item.where(where),
+                    [item2.where(at2)],
+                )

@@ -338,6 +338,10 @@ def _minors(res: DrbdResource) -> Iterator[int]:
 
 
 def _aliases(cluster: Cluster, node: str) -> _Aliases:
+    """The node's map names: multipath.conf's aliases and, with user_friendly_names on,
+    the names its bindings file gives (any ``alias_prefix``)."""
+    from .multipath import node_bindings
+
     aliases: set[str] = set()
     friendly = False
     docs = list(cluster.docs("multipath", node))
@@ -346,6 +350,7 @@ def _aliases(cluster: Cluster, node: str) -> _Aliases:
         aliases.update(m.alias for m in doc.multipaths if m.alias)
         if str(doc.defaults.get("user_friendly_names", "no")).lower() in ("yes", "1", "on"):
             friendly = True
+    aliases.update(node_bindings(cluster, node))
     return aliases, friendly, docs
 
 
@@ -387,7 +392,9 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
     not exist"), typically only at fail-over time. Checked only against a node
     that has such a file; LVM volumes are not checked (no file xencfg reads
     lists them), nor, without ``user_friendly_names``, a map named by its WWID
-    (``/dev/mapper/3600508b4...``: multipath names a map without alias so).
+    (``/dev/mapper/3600508b4...``: multipath names a map without alias so). With
+    ``user_friendly_names`` on, a name the node's bindings file gives
+    (/etc/multipath/bindings) is defined, whatever its ``alias_prefix``.
 
     That the node is one of the resource's hosts (has an ``on`` section in it)
     is XN018's check, made where the CIB may start the guest: a config merely
@@ -472,16 +479,17 @@ def _drbd_keys(item: Loaded) -> list[tuple[str, DiskSpec]]:
 
 
 def _prefers(loc: CibLocation, node: str) -> bool:
-    """Whether a location gives ``node`` a positive score (``node=`` or a rule
-    ``#uname eq NODE``): what places a resource when ``symmetric-cluster`` is false."""
+    """Whether a location may give ``node`` a positive score (``node=``, or a rule that
+    scores above 0 or by a node attribute and may match ``node``, at some time or for
+    some node attributes): what lets a resource run there when ``symmetric-cluster`` is
+    false."""
+    from .cib.resources import rule_matches
+
     if loc.node == node and (loc.score or 0) > 0:
         return True
     return any(
-        (r.score or 0) > 0
-        and any(
-            e.attribute == "#uname" and e.operation == "eq" and e.value == node
-            for e in r.expressions
-        )
+        ((r.score or 0) > 0 or (r.score is None and bool(r.score_attribute)))
+        and rule_matches(r, node) is not False
         for r in loc.rules
     )
 
@@ -566,9 +574,18 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
     it does no harm until something starts it there. The nodes are the CIB's;
     a node is kept when no ``rsc_location`` scores the resource (or its group
     or clone) -INFINITY there, when ``symmetric-cluster`` is false only where
-    a location prefers it, and only where every resource it is colocated with
+    a location may prefer it, and only where every resource it is colocated with
     (score INFINITY) may run: a colocation with the DRBD resource's
     ``ocf:linbit:drbd`` master (or ``drbddisk`` group) keeps it on the hosts.
+    A colocation below INFINITY places nothing (a positive one is a preference,
+    -INFINITY only keeps it apart from one resource), so it keeps every node.
+    Location rules are read as Pacemaker's test_rule reads them (lib/pengine/rules.c:
+    ``and`` unless ``boolean-op`` is ``or``, nested rules, ``#uname`` ``eq``/``ne``
+    compared without regard to case): ``#uname ne xen1`` and ``#uname ne xen2``
+    at -INFINITY keep it off xen3. A -INFINITY rule that also needs a date
+    expression (it holds some of the time), another node attribute or a role is
+    no ban, so the node is kept (a warning where the ban may not hold); in an
+    opt-in cluster such a rule with a positive score may prefer the node.
     Each node's own drbd configuration decides (another node's when it has
     none); a resource with ``floating`` sections is not checked.
 

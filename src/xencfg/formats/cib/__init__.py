@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...errors import ParseError
 from . import xmltext
@@ -86,7 +86,44 @@ ROOTS = frozenset(
 
 def parse(text: str, path: str | None = None) -> CibDocument:
     """Parse a CIB or fragment; raises :class:`xencfg.ParseError` (with line and column)."""
-    root, wrapped = xmltext.load(text, path)
+    try:
+        root, wrapped = xmltext.load(text, path)
+    except ParseError as exc:
+        raise _recoverable(exc, text, path) from None
+    return _document(root, wrapped, text, path)
+
+
+def _recoverable(exc: ParseError, text: str, path: str | None) -> ParseError:
+    """``exc``, or — for malformed XML whose every element libxml2's RECOVER mode still
+    reads (an attribute written twice, say) — a warning carrying the document Pacemaker
+    reads: it parses a CIB file with XML_PARSE_RECOVER (lib/common/xml.c filename2xml,
+    Pacemaker 1.1 to 2.1; crm_verify 2.1.5 logs "Couldn't fully parse" and exits 0).
+    Where recovery loses or moves elements (a tag left open), the daemon reads another
+    CIB than the one written: the error stands."""
+    if not exc.message.startswith("not well-formed XML"):
+        return exc
+    root = xmltext.recovered(text)
+    if root is None:
+        return exc
+    try:
+        doc = _document(root, False, text, path)
+    except ParseError:
+        return exc  # the elements do not line up with the text: not the same CIB
+    found = ParseError(
+        f"{exc.message}: malformed XML that Pacemaker recovers from (it parses CIB files "
+        'with XML_PARSE_RECOVER and logs "Couldn\'t fully parse"); xmllint and other '
+        "XML tools refuse the file",
+        path=path,
+        line=exc.line,
+        column=exc.column,
+        snippet=exc.snippet,
+    )
+    found.severity = "warning"
+    found.partial = doc
+    return found
+
+
+def _document(root: Any, wrapped: bool, text: str, path: str | None) -> CibDocument:
     doc = CibDocument([root], path=path, source=text)
     doc._wrapper = root if wrapped else None
     # Until an edit is rendered, elements need only their start offsets; the full

@@ -9,7 +9,7 @@ import attrs
 
 from ..._lazy import etree
 from .values import parse_bool, parse_score
-from .views import NvSet, Rule, View, _attr, _kids, _tag, canon_role
+from .views import NvSet, Rule, View, _attr, _kids, _tag, canon_role, in_effect_order
 
 
 class Constraint(View):
@@ -215,8 +215,9 @@ class ClusterNode(View):
     @property
     def attributes(self) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
-        for s in _kids(self.el, "instance_attributes"):
-            out.update(NvSet(s).as_dict())
+        for s in in_effect_order([NvSet(s) for s in _kids(self.el, "instance_attributes")]):
+            for name, value in s.as_dict().items():
+                out.setdefault(name, value)  # the first of a name is read
         return out
 
 

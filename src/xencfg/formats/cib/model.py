@@ -64,6 +64,7 @@ from .views import (
     canon_role,
     element_dialect,
     hb2_name,
+    in_effect_order,
     looks_like_10,
     schema_dialect,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "constraint_view",
     "element_dialect",
     "hb2_name",
+    "in_effect_order",
     "looks_like_10",
     "make_primitive",
     "resource_view",
@@ -231,26 +233,37 @@ class CibDocument(SourceDocument):
         return [NvPair(p) for c in self.iter("crm_config") for p in _kids(c, "nvpair")]
 
     def option_pairs(self) -> list[NvPair]:
-        return self._bare_options() + [p for s in self.property_sets for p in s.nvpairs]
+        """Every cluster option nvpair, in the order the CRM reads them: unpack_config
+        reads the set ``cib-bootstrap-options`` first (CIB_OPTIONS_FIRST), then the
+        others by score and document order (Pacemaker-1.0.8 lib/pengine/unpack.c,
+        rules.c sort_pairs); the first of a name is the one in effect."""
+        sets = in_effect_order(self.property_sets)
+        sets.sort(key=lambda s: s.id != "cib-bootstrap-options")  # stable
+        return self._bare_options() + [p for s in sets for p in s.nvpairs]
 
     @property
     def options(self) -> dict[str, str | None]:
-        """Cluster options by their written name (the last set wins)."""
-        return {p.name: p.value for p in self.option_pairs()}
+        """Cluster options by their written name, the one in effect (the first read)."""
+        out: dict[str, str | None] = {}
+        for p in self.option_pairs():
+            out.setdefault(p.name, p.value)
+        return out
 
     def option(self, name: str) -> str | None:
-        """A cluster option, either spelling (``stonith-enabled`` finds ``stonith_enabled``)."""
+        """A cluster option, either spelling (``stonith-enabled`` finds ``stonith_enabled``),
+        the one the CRM reads: the first (populate_hash never overwrites)."""
         want = canon_name(name)
         found = [p for p in self.option_pairs() if canon_name(p.name) == want]
-        return found[-1].value if found else None
+        return found[0].value if found else None
 
     def set_option(self, name: str, value: str) -> NvPair:
-        """Change a cluster option in place, or add it to the first property set."""
+        """Change a cluster option in place (the nvpair in effect), or add it to the
+        first property set."""
         want = canon_name(name)
         found = [p for p in self.option_pairs() if canon_name(p.name) == want]
         if found:
-            found[-1].value = value
-            return found[-1]
+            found[0].value = value
+            return found[0]
         sets = self.property_sets
         if not sets:
             crm = self.section("crm_config")
@@ -306,8 +319,9 @@ class CibDocument(SourceDocument):
     def _defaults(self, section: str) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for sec in self.iter(section):
-            for s in _kids(sec, "meta_attributes"):
-                out.update(NvSet(s).as_dict())
+            for s in in_effect_order([NvSet(m) for m in _kids(sec, "meta_attributes")]):
+                for name, value in s.as_dict().items():
+                    out.setdefault(name, value)
         return out
 
     @property

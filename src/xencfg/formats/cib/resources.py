@@ -22,6 +22,7 @@ from .views import (
     canon_role,
     element_dialect,
     hb2_name,
+    in_effect_order,
 )
 
 
@@ -107,23 +108,25 @@ class Resource(View):
 
     def _merged(self, sets: list[NvSet], show_secrets: bool = True) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
-        for s in sets:
-            out.update(s.as_dict(show_secrets))
+        for s in in_effect_order(sets):
+            for name, value in s.as_dict(show_secrets).items():
+                out.setdefault(name, value)
         return out
 
     @property
     def instance_attributes(self) -> dict[str, str | None]:
-        """Every instance nvpair merged in order (later sets win)."""
+        """Every instance nvpair merged as the CRM reads them: the first of a name wins,
+        sets by score then document order (:func:`in_effect_order`)."""
         return self._merged(self.instance_sets)
 
     @property
     def meta_attributes(self) -> dict[str, str | None]:
-        """Meta nvpairs merged in order (later sets win)."""
+        """Meta nvpairs merged as the CRM reads them (first of a name wins)."""
         return self._merged(self.meta_sets)
 
     def param(self, name: str) -> str | None:
-        """An instance attribute (either spelling)."""
-        for s in reversed(self.instance_sets):
+        """An instance attribute (either spelling), the one the CRM reads (the first)."""
+        for s in in_effect_order(self.instance_sets):
             v = s.get(name)
             if v is not None:
                 return v
@@ -135,27 +138,41 @@ class Resource(View):
         return element_dialect(self.el)
 
     def meta(self, name: str) -> str | None:
-        """A resource option, as the daemon of the document's dialect reads it.
+        """A resource option, as the daemon of the document's dialect reads it
+        (:meth:`meta_source`)."""
+        return self.meta_source(name)[0]
 
-        Looked up in ``meta_attributes``, then as an XML attribute of the
-        resource element (``is_managed="false"``), then — for options
-        heartbeat 2 read there — in ``instance_attributes``. heartbeat 2 knows
-        only the underscore spelling (crm.dtd: ``is_managed``, ``resource_stickiness``;
-        ``target_role``): a dash-spelled nvpair in a heartbeat-2 CIB is ignored by
-        the CRM and so by this getter.
+    def meta_source(self, name: str) -> tuple[str | None, NvPair | None]:
+        """A resource option and the nvpair that sets it (``None``: an XML attribute of
+        the resource element, or unset), read as get_meta_attributes reads it
+        (heartbeat-2.1.3 / Pacemaker-0.6.0 lib/crm/pengine/complex.c, Pacemaker-1.0.8
+        lib/pengine/complex.c): the element's XML attributes (``is_managed="false"``),
+        then the meta sets, then — for resource options heartbeat 2 read there — the
+        instance sets; sets by score then document order, and nothing overwrites, so the
+        first value found is the one in effect. ``#default`` counts as unset
+        (add_hash_param and populate_hash skip it).
+
+        The spelling is the dialect's: heartbeat 2 knows only ``target_role``,
+        ``is_managed`` (crm.dtd), Pacemaker 1.0 and later only ``target-role``; the
+        other spelling is ignored by the CRM and so by this getter.
         """
-        if self.dialect == "heartbeat-2":
-            return self._hb2_meta(name)
-        for s in reversed(self.meta_sets):
-            v = s.get(name)
-            if v is not None:
-                return v
-        v = self.get(name)
-        if v is not None and name not in ("id", "class", "type", "provider", "description"):
-            return v
+        if name in ("id", "class", "type", "provider", "description"):
+            return None, None
+        spelled = hb2_name(name) if self.dialect == "heartbeat-2" else canon_name(name)
+        value = self.el.get(spelled)
+        if value is not None and value.strip().lower() != "#default":
+            return value, None
+        places = [self.meta_sets]
         if canon_name(name) in LEGACY_META:
-            return self.param(name)
-        return None
+            places.append(self.instance_sets)
+        for sets in places:
+            for s in in_effect_order(sets):
+                for pair in s.nvpairs:
+                    if pair.name != spelled or pair.value is None:
+                        continue
+                    if pair.value.strip().lower() != "#default":
+                        return pair.value, pair
+        return None, None
 
     def _hb2_places(self, name: str) -> tuple[list[NvPair], list[NvPair]]:
         """(meta nvpairs, instance nvpairs) spelled the way heartbeat 2 reads ``name``."""
@@ -165,17 +182,6 @@ class Resource(View):
         if canon_name(name) in LEGACY_META:
             inst = [p for s in self.instance_sets for p in s.nvpairs if p.name == want]
         return metas, inst
-
-    def _hb2_meta(self, name: str) -> str | None:
-        if name in ("id", "class", "type", "provider", "description"):
-            return None
-        metas, inst = self._hb2_places(name)
-        if metas:
-            return metas[-1].value
-        v = self.el.get(hb2_name(name))
-        if v is not None:
-            return v
-        return inst[-1].value if inst else None
 
     def set_meta(self, name: str, value: str) -> NvPair | None:
         """Set a resource option where the document's daemon reads it.
@@ -187,7 +193,9 @@ class Resource(View):
         lived only in an XML attribute (no nvpair to hand back).
         """
         if self.dialect != "heartbeat-2":
-            return self._first_meta_set().set(canon_name(name), value)
+            sets = in_effect_order(self.meta_sets)
+            box = sets[0] if sets else self._first_meta_set()
+            return box.set(canon_name(name), value)
         metas, inst = self._hb2_places(name)
         attr = hb2_name(name)
         for p in metas + inst:

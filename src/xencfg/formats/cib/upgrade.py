@@ -52,7 +52,7 @@ KIND = "current"
 #: cluster-properties table with an empty ``with``, upgrade-3.10-0's remove-after-stop, and
 #: the ones Pacemaker maintains itself)
 DROPPED_OPTIONS = {
-    "cluster-infrastructure": "Pacemaker writes its own ('corosync'); heartbeat's value would "
+    "cluster-infrastructure": "Pacemaker writes its own ('corosync'); the old stack's value would "
     "mislead tools (upgrade-2.10.xsl drops heartbeat/openais/cman)",
     "dc-version": "the DC writes the version it runs",
     "expected-quorum-votes": "corosync (votequorum) counts the votes; see corosync.conf's "
@@ -60,7 +60,7 @@ DROPPED_OPTIONS = {
     "remove-after-stop": "no longer supported (upgrade-3.10-0.xsl)",
     "notification-agent": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
     "notification-recipient": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
-    "last-lrm-refresh": "bookkeeping of heartbeat's cluster (the time of its last resource "
+    "last-lrm-refresh": "bookkeeping of the old cluster (the time of its last resource "
     "refresh); the new cluster keeps its own",
 }
 #: cluster options upgrade-2.10.xsl renames (the ones upgrade06 left with underscores)
@@ -183,6 +183,42 @@ def upgrade(
     )
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
+#: ``cluster-infrastructure`` values (lower case) -> the stack as a message names it
+STACKS = {
+    "heartbeat": "heartbeat",
+    "openais": "openais",
+    "classic openais": "openais",
+    "classic openais (with plugin)": "openais",
+    "cman": "cman",
+    "corosync": "corosync",
+}
+
+
+def _stack(roots: list[Any]) -> str | None:
+    """The cluster stack the CIB says it ran on (``cluster-infrastructure``, written by
+    the DC), or ``None`` when it does not say."""
+    for root in roots:
+        for nv in root.iter("nvpair"):
+            if nv.get("name") in ("cluster-infrastructure", "cluster_infrastructure"):
+                return STACKS.get(nv.get("value", "").strip().lower())
+    return None
+
+
+def _old_id(old: str, uname: str, stack: str | None) -> str:
+    """What a node id that is no corosync nodeid is, as the stack that wrote it made it:
+    heartbeat names a node by its UUID (hb_uuid); Pacemaker on openais (the classic
+    plugin) or cman by its name (Pacemaker 1.0 lib/common/cluster.c get_uuid:
+    ``if(is_openais_cluster()) uuid_calc = crm_strdup(uname)``; 1.1's crm_peer_uuid:
+    cman and classic_ais use the uname)."""
+    if stack in ("openais", "cman") or (stack is None and old == uname):
+        on = {"openais": "openais (the classic plugin)", "cman": "cman"}.get(stack or "")
+        return f"the node's name, as Pacemaker on {on or 'openais or cman'} names a node"
+    if stack == "heartbeat" or _UUID.match(old):
+        return "heartbeat's UUID"
+    return "no corosync nodeid"
+
+
 def _is_el(node: Any) -> bool:
     return isinstance(node.tag, str)
 
@@ -218,6 +254,7 @@ class _Current:
         self.changes: list[Change] = []
         self.used: set[str] = set()
         self._next_suffix: dict[str, int] = {}
+        self.stack: str | None = None
 
     # -- reporting and ids
     def note(self, el: Any, what: str, why: str, kind: str = KIND) -> None:
@@ -233,6 +270,7 @@ class _Current:
     def apply(self, roots: list[Any]) -> None:
         self.used = {str(e.get("id")) for r in roots for e in r.iter() if _is_el(e) and e.get("id")}
         cib = roots[0] if len(roots) == 1 and roots[0].tag == "cib" else None
+        self.stack = _stack(roots)  # read before cluster_options drops the option
         for root in roots:
             self.cluster_options(root)
             self.nodes(root)
@@ -278,9 +316,9 @@ class _Current:
             self.note(cib, f"num_updates {cib.get('num_updates')!r} -> '0'", "a new version")
             cib.set("num_updates", "0")
         for name, why in (
-            ("dc-uuid", "names heartbeat's DC by its UUID; the new cluster elects its own"),
+            ("dc-uuid", "names the old cluster's DC by its node id; the new one elects its own"),
             ("have-quorum", "run-time state the cluster sets itself"),
-            ("crm_feature_set", "heartbeat's feature set; the DC writes its own"),
+            ("crm_feature_set", "the old CRM's feature set; the DC writes its own"),
             ("ccm_transition", "heartbeat membership state"),
             ("cib-last-written", "written by the cluster"),
         ):
@@ -297,7 +335,8 @@ class _Current:
             self.note(
                 status,
                 "status section emptied",
-                "it records heartbeat's run-time state (node UUIDs, 0.6 operation history); "
+                "it records the old cluster's run-time state (its node ids, its operation "
+                "history); "
                 "Pacemaker rebuilds it",
             )
 
@@ -366,9 +405,34 @@ class _Current:
                         "the same action's current name (upgrade-3.10-0.xsl)",
                     )
             self.dedupe(cps)
+            self.ignored_options(cps)
             if len([c for c in cps if _is_el(c)]) == 0 and cps.getparent() is not None:
                 cps.getparent().remove(cps)
                 self.note(cps, "empty cluster_property_set removed", "all its options went")
+
+    def ignored_options(self, cps: Any) -> None:
+        """A report line for each option kept that the current Pacemaker does not read:
+        not among the cluster options of Pacemaker 2.1.5's pacemaker-schedulerd,
+        pacemaker-controld and pacemaker-based metadata (nor the 1.1 names 2.x still
+        accepts), under the name as written: heartbeat 2 leftovers such as
+        ``short-resource-names`` or ``suppress_cluster_status``, typos. Kept, since the
+        CIB is the administrator's; the line says the setting does nothing."""
+        from .options import CURRENT as READ_1_0
+        from .options import LATER
+
+        for nv in cps.findall("nvpair"):
+            name = nv.get("name", "")
+            if name in READ_1_0 or name in LATER:
+                continue
+            self.note(
+                nv,
+                f"cluster option {name}={nv.get('value', '')!r} kept, but current Pacemaker "
+                "ignores it",
+                "no cluster option of that name in Pacemaker 2.1/3 (pacemaker-schedulerd, "
+                "-controld and -based metadata): it changes nothing; remove it or set the "
+                "option meant",
+                "manual",
+            )
 
     def rsc_default(self, root: Any, name: str, value: str, src: Any) -> None:
         conf = root if root.tag == "configuration" else root.find("configuration")
@@ -443,14 +507,19 @@ class _Current:
                     "the current schema's name (upgrade-2.10.xsl)",
                 )
             elif kind == "ping":
-                node.set("type", "member")
-                self.ban(root, uname)
+                # a member entry for a host that never joins is an unseen node: Pacemaker
+                # fences it at start (startup-fencing) and counts it in every election
+                parent.remove(node)
                 self.note(
                     node,
-                    f"ping node {uname} -> a member banned from every resource",
-                    "ping nodes are gone (upgrade-3.10-0.xsl); use ocf:pacemaker:ping "
-                    "for connectivity checks",
+                    f"ping node {uname} dropped: ocf:pacemaker:ping replaces it (a clone "
+                    f"with host_list={uname!r}, which sets the pingd attribute your location "
+                    "rules test)",
+                    "ping nodes are gone (upgrade-3.10-0.xsl), and as a member node the host "
+                    "would be a cluster node that never joins, fenced as unseen",
+                    "manual",
                 )
+                continue
             old = node.get("id", "")
             if self.nodeids is not None and uname in self.nodeids:
                 new = str(self.nodeids[uname])
@@ -465,28 +534,12 @@ class _Current:
             elif not old.isdigit():
                 self.note(
                     node,
-                    f"node {uname}: id {old!r} is heartbeat's UUID: set it to the node's "
-                    "corosync nodeid",
+                    f"node {uname}: id {old!r} is {_old_id(old, uname, self.stack)}: set it "
+                    "to the node's corosync nodeid",
                     "Pacemaker on corosync names a node by its nodeid; a node entry with "
                     "another id is a second, unknown node (xencfg migrate sets it)",
                     "manual",
                 )
-
-    def ban(self, root: Any, uname: str) -> None:
-        cons = root.find(".//constraints") if root.tag != "constraints" else root
-        if cons is None:
-            return
-        etree.SubElement(
-            cons,
-            "rsc_location",
-            {
-                "id": self.unique(f"ping-node-ban-{uname}"),
-                "rsc-pattern": ".*",
-                "node": uname,
-                "score": "-INFINITY",
-                "resource-discovery": "never",
-            },
-        )
 
     # -- resources
     def resources(self, root: Any) -> None:
@@ -588,13 +641,22 @@ class _Current:
                     )
 
     def anonymous_node_max(self, clone: Any) -> None:
-        """A finding: an anonymous clone runs one instance per node whatever clone-node-max
-        says (crm_verify: 'anonymous clones support only one instance per node')."""
-        meta = {
-            nv.get("name"): nv.get("value", "") for nv in clone.iterfind("meta_attributes/nvpair")
-        }
-        unique = meta.get("globally-unique", "false").lower() in ("true", "yes", "1", "on", "y")
-        node_max = meta.get("clone-node-max", "1")
+        """Findings on clone uniqueness, and ``clone-node-max`` above 1 on an anonymous clone
+        written as 1: Pacemaker runs it one instance per node whatever it says and calls it
+        a configuration error (lib/pengine/clone.c, clone_unpack; crm_verify 2.1.5: 'Ignoring
+        promoted-max for C because anonymous clones support only one instance per node')."""
+        first: dict[str, Any] = {}  # the first nvpair of a name counts
+        for nv in clone.iterfind("meta_attributes/nvpair"):
+            first.setdefault(nv.get("name"), nv)
+        unique_nv, node_max_nv = first.get("globally-unique"), first.get("clone-node-max")
+        unique = unique_nv is not None and unique_nv.get("value", "").strip().lower() in (
+            "true",
+            "yes",
+            "1",
+            "on",
+            "y",
+        )
+        node_max = (node_max_nv.get("value", "") if node_max_nv is not None else "1").strip()
         classes = {p.get("class") for p in clone.iter("primitive")} - {None, "ocf", "stonith"}
         if unique and classes:
             self.note(
@@ -605,12 +667,14 @@ class _Current:
                 "unpacking); heartbeat 2 kept them apart",
                 "warning",
             )
-        if not unique and node_max.isdigit() and int(node_max) > 1:
+        if not unique and node_max_nv is not None and node_max.isdigit() and int(node_max) > 1:
+            node_max_nv.set("value", "1")
             self.note(
                 clone,
-                f"clone-node-max={node_max!r} on an anonymous clone: Pacemaker runs one "
+                f"clone-node-max={node_max!r} -> '1' on an anonymous clone: Pacemaker runs one "
                 "instance per node (set globally-unique=true if several were meant)",
-                "crm_verify reports it as an error; kept as the input says",
+                "Pacemaker ignores a higher value and crm_verify reports a configuration "
+                "error; 1 is what the cluster runs",
                 "warning",
             )
 

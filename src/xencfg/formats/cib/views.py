@@ -159,10 +159,17 @@ class NvSet(View):
         return parse_score(self.el.get("score"))
 
     def nvpair(self, name: str) -> NvPair | None:
-        """The nvpair called ``name`` (either spelling); the last one wins, as in the CRM."""
+        """The nvpair called ``name`` (either spelling) that the CRM reads: the first.
+
+        populate_hash adds a name only when it is not in the table yet (Pacemaker-1.0.8
+        lib/pengine/rules.c, heartbeat-2.1.3 lib/crm/pengine/rules.c: ``overwrite`` is
+        FALSE for every option and attribute table), so a second nvpair of a name is dead.
+        """
         want = canon_name(name)
-        found = [p for p in self.nvpairs if canon_name(p.name) == want]
-        return found[-1] if found else None
+        for p in self.nvpairs:
+            if canon_name(p.name) == want:
+                return p
+        return None
 
     def get(self, name: str) -> str | None:
         pair = self.nvpair(name)
@@ -191,7 +198,20 @@ class NvSet(View):
         return gone
 
     def as_dict(self, show_secrets: bool = True) -> dict[str, str | None]:
-        return {p.name: (p.value if show_secrets or not p.secret else MASK) for p in self.nvpairs}
+        """The set's nvpairs by written name, the first of a name winning (:meth:`nvpair`)."""
+        out: dict[str, str | None] = {}
+        for p in self.nvpairs:
+            out.setdefault(p.name, p.value if show_secrets or not p.secret else MASK)
+        return out
+
+
+def in_effect_order(sets: list[NvSet]) -> list[NvSet]:
+    """Sets of one kind in the order the CRM reads them: higher ``score`` first, document
+    order among equal scores (sort_pairs + stable g_list_sort, Pacemaker-1.0.8
+    lib/pengine/rules.c unpack_instance_attributes), so with populate_hash never
+    overwriting, the first set that names an option gives its value. Rules on the sets
+    are not evaluated: a set is read as if its rule held."""
+    return sorted(sets, key=lambda s: -(s.score or 0))
 
 
 # -- rules -----------------------------------------------------------------------

@@ -56,8 +56,9 @@ class TagSpan:
 # -- loading -------------------------------------------------------------------
 
 
-def _parser() -> etree.XMLParser:
+def _parser(recover: bool = False) -> etree.XMLParser:
     return etree.XMLParser(
+        recover=recover,
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -261,6 +262,28 @@ def load(text: str, path: str | None) -> tuple[Any, bool]:
 
 
 # -- scanning ------------------------------------------------------------------
+
+
+#: libxml2 errors whose recovery keeps every element where it was written: an attribute
+#: written twice (the first is kept). Recovery from a tag mismatch or an unclosed tag
+#: moves or drops elements: another CIB than the one written.
+_KEEPS_ELEMENTS = frozenset({"ERR_ATTRIBUTE_REDEFINED"})
+
+
+def recovered(text: str) -> Any | None:
+    """The root element libxml2 makes of malformed ``text`` in RECOVER mode, which is how
+    Pacemaker reads a CIB file (lib/common/xml.c filename2xml: ``XML_PARSE_NOBLANKS |
+    XML_PARSE_RECOVER``, then "Couldn't fully parse" and the partial tree is used), when
+    every error is one whose recovery keeps the elements as written; ``None`` otherwise."""
+    parser = _parser(recover=True)
+    try:
+        root = etree.fromstring(encode(text), parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    errors = [e for e in parser.error_log if e.level_name in ("ERROR", "FATAL")]
+    if root is None or not errors or any(e.type_name not in _KEEPS_ELEMENTS for e in errors):
+        return None
+    return root
 
 
 def tag_starts(text: str) -> array[int]:

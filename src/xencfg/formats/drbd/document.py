@@ -20,7 +20,7 @@ from ...syntax.blocks import (
 from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .conflicts import Conflict, find_conflicts
-from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84
+from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84, _kw
 from .values import (
     STYLE,
     Address,
@@ -297,8 +297,27 @@ _RANGES = {
 }
 
 
+#: Options drbd-utils reads as BOOLEAN (user/v84 and user/v9 config_flags.c): "yes",
+#: "no", or nothing (yes); ``boolean_string_to_int`` strcmp()s, so "Yes" and "on" are
+#: neither: drbdadm 9 refuses the file ("while parsing value ('Yes') for
+#: allow-two-primaries"), drbdsetup 8.4 the option (put_boolean) when the resource
+#: comes up. (8.3's switches take no value at all: their own facts say so.)
+_BOOLEANS = _kw(
+    """disk-barrier disk-flushes disk-drain md-flushes al-updates discard-zeroes-if-aligned
+    disable-write-same allow-two-primaries always-asbp tcp-cork csums-after-crash-only
+    use-rle allow-remote-read tls load-balance-paths auto-promote"""
+)
+
+
 def _value_problem(key: str, values: list[str]) -> str | None:
     """What is wrong with the values of one statement (``None``: nothing we know of)."""
+    if key in _BOOLEANS and len(values) == 1 and values[0] not in ("yes", "no"):
+        if values[0].startswith('"'):
+            return None  # (a quoted value is DR019's)
+        return (
+            f"{key} {values[0]!r} is neither yes nor no (in lower case): drbdadm 9 refuses"
+            " the file, drbdsetup 8.4 the option when the resource comes up"
+        )
     bounds = _RANGES.get(key)
     if bounds is not None and len(values) == 1 and values[0].strip('"').isdigit():
         number = int(values[0].strip('"'))
@@ -341,8 +360,18 @@ def _value_problem(key: str, values: list[str]) -> str | None:
         return None
     if key == "node-id":
         n = _int(values[0])
+        if n == 32:
+            # drbdadm 9 takes 0..DRBD_NODE_ID_MAX, DRBD_PEERS_MAX = 32 (drbd-headers
+            # linux/drbd_limits.h; range_check(R_NODE_ID) in user/v9/drbdadm_parser.c),
+            # but the module refuses a peer node id >= DRBD_NODE_ID_MAX (drbd_nl.c
+            # drbd_adm_prepare: "peer node id out of range")
+            return (
+                "node-id 32: drbdadm 9 reads it, but the DRBD 9 module takes node ids 0"
+                " to 31 only (the peers' 'drbdsetup new-peer' fails: 'peer node id out of"
+                " range'), so this host never connects"
+            )
         if n is None or not 0 <= n <= 31:
-            return f"node-id {values[0]!r} is not a number from 0 to 31"
+            return f"node-id {values[0]!r} is not a number from 0 to 31; drbdadm 9 refuses it"
         return None
     # any case: drbdadm 8.4 upper-cases it (range_check R_PROTOCOL), 9's is an
     # ENUM_NOCASE (user/v9/config_flags.c), 8.3's drbdsetup conv_protocol takes a/b/c

@@ -200,6 +200,19 @@ DRBD_FACTS: tuple[Keyword, ...] = (
 )
 
 
+#: What drbdadm 9 (drbd-utils 9.22, peer-drbdadm --mode 9) takes in a syncer section
+#: besides 8.3's syncer keywords: net, disk and resource options. Not the
+#: peer-device ones (resync-rate, c-*: "'a syncer option keyword' expected"), nor
+#: spellings another release dropped or renamed (their own facts say so).
+SYNCER_9 = (
+    (NET_KEYWORDS | DISK_KEYWORDS | OPTIONS_KEYWORDS)
+    - SYNCER_KEYWORDS
+    - _kw("resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap")
+    - {k.name for k in DRBD_FACTS if k.until or k.deprecated_in or k.switch_until or k.renamed_to}
+)
+_TABLES["syncer"] = SYNCER_KEYWORDS | SYNCER_9
+
+
 def _old_resync(name: str, since: Version | None = None) -> Keyword:
     """8.3's ``rate``/``after``: 8.4 spells them ``resync-rate``/``resync-after`` in
     ``disk`` and still reads the old names, drbdadm 9 refuses them."""
@@ -251,6 +264,10 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
     # DRBD_AL_EXTENTS_DEF: 127 in 8.3's drbd_limits.h, 1237 from 8.4 on (where it is in disk)
     ("syncer", "al-extents"): Keyword("al-extents", default=127),
     ("disk", "al-extents"): Keyword("al-extents", since=_84, default=1237),
+    # drbdadm 9 hands a syncer section's options to net, disk and options
+    # (user/v9/drbdadm_parser.c parse_options_syncer: show_net_options_ctx,
+    # attach_cmd_ctx, resource_options_ctx); 8.4's parser refuses them there
+    **{("syncer", k): Keyword(k, since=_9) for k in SYNCER_9},
 }
 
 #: What DRBD uses where the file says nothing: drbd.conf(5)'s defaults are the

@@ -190,6 +190,9 @@ def _scan(text: str) -> DrbdDocument | None:
 #: Sections that take no argument between their keyword and ``{``.
 _BARE_SECTIONS = _kw("global common net disk syncer startup handlers options path connection-mesh")
 
+#: Of those, the ones no context reads as a statement (``disk DEV;`` is one).
+_SECTION_ONLY = _BARE_SECTIONS - _kw("disk")
+
 _NAMED_SECTIONS = {
     "resource": "resource name",
     "on": "host name",
@@ -231,6 +234,14 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None, show: bool)
                 if not words.isdisjoint(c.values_view):  # (most statements: no call)
                     _check_glued(c, words, bad)
                 key = c.key
+                if key in _SECTION_ONLY and key in allowed:
+                    # drbdadm wants the section's '{' next: "net /dev/x;" gives "Parse
+                    # error: '{' expected, but got '/dev/x'" (8.4 and 9 alike)
+                    # (a light parse has no tokens: the error makes api.loads parse in full)
+                    toks = c.value_toks if c.key_tok is not None else []
+                    got = toks[0].text if toks else ";"
+                    at = toks[0] if toks else c.key_tok
+                    raise bad(at, f"expected '{{' after '{key}', got '{got}'", "'{'")
                 if key not in _ENTRY_CHECKED or key not in allowed:  # (most statements)
                     continue
                 if key in ("disk", "device"):

@@ -116,6 +116,14 @@ _DM_VERSIONS = ("qemu-xen", "qemu-xen-traditional")
 #: libxl's tsc_mode names (libxl_types.idl, 4.2 to 4.17), read with strcasecmp
 #: (libxl_utils.c ``libxl__enum_from_string``), or their numbers 0 to 3.
 _TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
+#: libxl's timer_mode names (libxl_types.idl; "unknown", the default, from 4.3 on, which
+#: xl takes as the default), read with strcasecmp like tsc_mode's, or their numbers 0 to 3.
+_TIMER_MODES = (
+    "delay_for_missed_ticks",
+    "no_delay_for_missed_ticks",
+    "no_missed_ticks_pending",
+    "one_missed_tick_pending",
+)
 #: A number as C's strtol(s, &ep, 0) reads it whole (libxlu_cfg.c:287-298).
 _C_LONG = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
 #: A number as C's strtoul(s, &end, 10) starts reading it.
@@ -130,6 +138,15 @@ def _c_long(text: str) -> int | None:
     digits = text.strip(" \t\n\v\f\r").lstrip("+-").lower()
     base = 16 if "x" in digits else 8 if digits.startswith("0") else 10
     return int(text.strip(" \t\n\v\f\r"), base)
+
+
+def _timer_mode_ok(text: str) -> bool:
+    """xl_parse.c:1640-1674 (4.17): a whole number 0 to 3 (deprecated: "invalid
+    value 7"), else a libxl name in any case ("unknown" is libxl's default)."""
+    number = _c_long(text)
+    if number is not None:
+        return 0 <= number <= 3
+    return text.lower() in _TIMER_MODES or text.lower() == "unknown"
 
 
 def _tsc_mode_ok(text: str) -> bool:
@@ -174,6 +191,26 @@ def _cpu_range_ok(piece: str) -> bool:
             return False
         end = second[1]
     return end == len(rest)
+
+
+def _cpu_range_endless(piece: str) -> bool:
+    """A ``cpus`` range xl 4.4 on accepts but never finishes: ``1--3`` (xl_parse.c
+    ``parse_range``, lines 138-161 of 4.17: strtoul reads ``-3`` as 2**64-3, not
+    below 1; ``update_cpumap_range``'s ``while (ida <= idb)`` then counts to it;
+    peer-xl still runs after 20 s). A range of more than 2**32 numbers is taken as
+    endless."""
+    rest = piece.lstrip("^")
+    for prefix in ("node:", "nodes:"):
+        if rest.startswith(prefix):
+            rest = rest[len(prefix) :]
+            break
+    if not _cpu_range_ok(piece):
+        return False
+    first = _c_ulong(rest, 0)
+    if first is None or rest[first[1] : first[1] + 1] != "-":
+        return False
+    second = _c_ulong(rest, first[1] + 1)
+    return second is not None and second[0] - first[0] >= 1 << 32
 
 
 #: The ``on_*`` keys and the actions xl 4.17 takes there (xl.cfg(5); soft-reset from 4.6).
@@ -243,37 +280,54 @@ class XlDocument(DomUDocument):
     def release_value_problems(self) -> Iterator[ValueProblem]:
         """Values xl refuses from some release on (``since``: lint then errs only
         there), each checked with peer-xl (xl 4.17 ``create -n``): an unknown
-        ``device_model_version`` (Xen 4.2 on; "none" only 4.10 on, 4.9 took it),
-        ``tsc_mode`` (4.2 on), a ``cpus`` range xl cannot read (4.4 on), a ``pci``
-        entry with no BDF (4.6 on; 4.5 skipped it) and ``timer_mode`` for a PV
-        guest (4.10 on; older xl ignored it there). Line numbers: xl_parse.c of
-        RELEASE-4.17.0."""
-        from ...versions import XEN_TYPE, XEN_XL_CPU_RANGE, XEN_XL_DM_TSC, XEN_XL_PCI
+        ``device_model_version`` (Xen 4.2 on; "none" too, but for 4.7 to 4.9),
+        ``tsc_mode`` (4.2 on), a ``cpus`` range xl cannot read (4.4 on) or one it
+        never finishes counting (``1--3``, 4.4 on), a ``pci`` entry with no BDF (4.6
+        on; 4.5 skipped it), ``timer_mode`` for a PV guest (4.10 on; older xl
+        ignored it there) and an unknown ``timer_mode`` for another guest (4.2 on).
+        Line numbers: xl_parse.c of RELEASE-4.17.0."""
+        from ...versions import (
+            XEN_TYPE,
+            XEN_XL_CPU_RANGE,
+            XEN_XL_DM_NONE,
+            XEN_XL_DM_TSC,
+            XEN_XL_PCI,
+        )
 
         if self._atom("device_model_version"):
             value = str(self.get("device_model_version"))
             if value not in _DM_VERSIONS:
-                # xl_parse.c:2523-2532 strcmp()s the two names, for every type
+                # xl_parse.c:2523-2532 strcmp()s the two names, for every type; "none"
+                # was a third name from RELEASE-4.7.0 (xl_cmdimpl.c:2303) to 4.9.0
+                # (xl_parse.c:1866), dropped with "xl: add PVH as a guest type" (4.10)
+                none = value == "none"
                 yield ValueProblem(
                     self.assignment("device_model_version"),
                     f"device_model_version '{value}': xl refuses the config ('Unknown"
-                    f' device_model_version "{value}" specified\'); write qemu-xen or'
-                    " qemu-xen-traditional",
-                    since=("xen", XEN_TYPE if value == "none" else XEN_XL_DM_TSC),
+                    f' device_model_version "{value}" specified\'); '
+                    + (
+                        "only xl 4.7 to 4.9 took 'none' (PVHv2 guests): write"
+                        ' type = "pvh" on Xen 4.10 and later'
+                        if none
+                        else "write qemu-xen or qemu-xen-traditional"
+                    ),
+                    since=("xen", XEN_XL_DM_TSC),
+                    reprieve=(XEN_XL_DM_NONE, XEN_TYPE) if none else None,
                 )
         if self._atom("tsc_mode") and not _tsc_mode_ok(str(self.get("tsc_mode"))):
-            value = str(self.get("tsc_mode"))
-            number = _c_long(value)
-            said = f'"{value}"' if number is None else str(number)
-            yield ValueProblem(
-                self.assignment("tsc_mode"),
-                f"tsc_mode '{value}': xl refuses the config ('ERROR: invalid value"
-                f' {said} for "tsc_mode"\'); write one of {", ".join(_TSC_MODES)}',
-                since=("xen", XEN_XL_DM_TSC),
-            )
+            yield self._invalid_mode("tsc_mode", _TSC_MODES)
         if self._atom("cpus"):
             value = str(self.get("cpus"))
             bad = next((r for r in value.split(",") if r and not _cpu_range_ok(r)), None)
+            endless = next((r for r in value.split(",") if _cpu_range_endless(r)), None)
+            if bad is None and endless is not None:
+                yield ValueProblem(
+                    self.assignment("cpus"),
+                    f"cpus '{value}': xl hangs on '{endless}' (parse_range reads the"
+                    " negative end with strtoul as a number near 2**64, and"
+                    " update_cpumap_range counts up to it); write ranges low-high",
+                    since=("xen", XEN_XL_CPU_RANGE),
+                )
             if bad is not None:
                 yield ValueProblem(
                     self.assignment("cpus"),
@@ -310,7 +364,12 @@ class XlDocument(DomUDocument):
         if not self._atom("timer_mode"):
             return
         kinds = [self._kind(k) for k in ("type", "builder") if self._atom(k)]
-        if None in kinds or (kinds and kinds[0] != "pv"):
+        if None in kinds:
+            return
+        if kinds and kinds[0] != "pv":
+            if not _timer_mode_ok(str(self.get("timer_mode"))):
+                # xl_parse.c:1656-1661 (a number) and 1670-1674 (a name), 4.2 on
+                yield self._invalid_mode("timer_mode", _TIMER_MODES)
             return
         yield ValueProblem(
             self.assignment("timer_mode"),
@@ -395,6 +454,21 @@ class XlDocument(DomUDocument):
             "bootloader_args is a string with no word: xl crashes reading it (it splits a"
             " string and strdup()s the missing first word); remove it or write"
             " bootloader_args = [ ... ]",
+        )
+
+    def _invalid_mode(self, key: str, modes: tuple[str, ...]) -> ValueProblem:
+        """xl's refusal of a ``tsc_mode``/``timer_mode`` that is neither one of ``modes``
+        nor a number it takes: it says the value as strtol read it, else the text."""
+        from ...versions import XEN_XL_DM_TSC
+
+        value = str(self.get(key))
+        number = _c_long(value)
+        said = f'"{value}"' if number is None else str(number)
+        return ValueProblem(
+            self.assignment(key),
+            f"{key} '{value}': xl refuses the config ('ERROR: invalid value"
+            f' {said} for "{key}"\'); write one of {", ".join(modes)}',
+            since=("xen", XEN_XL_DM_TSC),
         )
 
     def _kind(self, key: str) -> str | None:

@@ -13,7 +13,7 @@ from ...cluster import (
     Loaded,
 )
 from ...findings import Finding, Location
-from ...formats.cib.model import NvPair, Primitive
+from ...formats.cib.model import NvPair, Primitive, in_effect_order
 from .. import make, rule
 from ..documents import domu_doc as _domu
 from ..documents import drbd_doc as _drbd
@@ -52,7 +52,8 @@ def _domu_for(cluster: Cluster, xmfile: str) -> list[Loaded]:
 
 
 def _param_pair(prim: Primitive, name: str) -> NvPair | None:
-    for s in reversed(prim.instance_sets):
+    """The instance nvpair the CRM reads for ``name`` (first by score, then document)."""
+    for s in in_effect_order(prim.instance_sets):
         pair = s.nvpair(name)
         if pair is not None:
             return pair
@@ -61,7 +62,7 @@ def _param_pair(prim: Primitive, name: str) -> NvPair | None:
 
 def _meta_place(prim: Primitive, name: str) -> Any:
     """The element that sets resource option ``name`` (nvpair, or the primitive itself)."""
-    for s in reversed(prim.meta_sets):
+    for s in in_effect_order(prim.meta_sets):
         pair = s.nvpair(name)
         if pair is not None:
             return pair

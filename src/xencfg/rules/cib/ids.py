@@ -25,9 +25,20 @@ def duplicate_id(cluster: Cluster) -> Iterator[Finding]:
 
     Why it matters: the CRM finds objects by id. With two elements of one id,
     ``cibadmin -M`` and ``crm_resource`` change whichever comes first, and
-    Pacemaker 1.0's schema refuses the CIB. Heartbeat 2 keys objects by type
-    and id, so in its CIBs only a reuse within one element type is reported
-    here (across types: CB021).
+    Pacemaker 1.0's schema refuses the CIB (pacemaker-1.0.rng: ``id`` is of type
+    ID): an error. Heartbeat 2 keys objects by type and id, so in its CIBs only a
+    reuse within one element type is reported here (across types: CB021), and
+    there it is a warning when one CIB file reuses the id of an operation, an
+    attribute set, an nvpair, a rule or a constraint: crm.dtd makes every id CDATA,
+    heartbeat 2 loads and runs the CIB (Pacemaker 1.0.13's pengine/test06 has such
+    CIBs among its own test cases: ``id="any"`` on three instance_attributes in
+    1360.xml, two ``rsc_order id="order1"`` in inc1.xml), but ``cibadmin -M`` on
+    that id changes only the first, and the upgrade to Pacemaker 1.0 renames the
+    others (upgrade06.xsl gives them generated ids such as
+    ``instance_attributes.id8``). Two resources of one id stay an error (their
+    history in the status section is kept by resource id alone), and so do
+    fragments that give one id to different objects (loading the later one with
+    ``cibadmin -M`` overwrites the earlier).
     Fragments kept beside the nodes count as one CIB: an id reused for a
     *different* object in another fragment is reported too (the same op or
     nvpair again is an update and is fine).
@@ -41,13 +52,42 @@ def duplicate_id(cluster: Cluster) -> Iterator[Finding]:
     Fix: give every element its own id, for example ``host1-ia``.
     """
     for i, item, el, first_item, first_el in _id_reuses(cluster):
-        if not _types_differ_in_heartbeat2(item, el, first_item, first_el):
-            yield make(
-                "CB001",
-                f"id '{i}' of {_label(el)} is already used by {_label(first_el)}",
-                item.where(el),
-                [first_item.where(first_el)],
+        if _types_differ_in_heartbeat2(item, el, first_item, first_el):
+            continue
+        found = make(
+            "CB001",
+            f"id '{i}' of {_label(el)} is already used by {_label(first_el)}",
+            item.where(el),
+            [first_item.where(first_el)],
+        )
+        if _heartbeat2_runs_it(item, el, first_item):
+            found = attrs.evolve(
+                found,
+                severity="warning",
+                message=found.message
+                + ": heartbeat 2 runs it (crm.dtd: ids are CDATA), but cibadmin -M on this"
+                " id changes only the first, and the upgrade to Pacemaker 1.0 renames it",
             )
+        yield found
+
+
+#: heartbeat 2 elements whose reused id it runs with (the status keeps no history by them)
+_HB2_SUBOBJECTS = frozenset(
+    {
+        "op", "instance_attributes", "meta_attributes", "attributes", "cluster_property_set",
+        "nvpair", "rule", "expression", "date_expression", "date_spec", "duration",
+        "rsc_order", "rsc_colocation", "rsc_location", "lifetime",
+    }
+)  # fmt: skip
+
+
+def _heartbeat2_runs_it(item: Loaded, el: Any, first_item: Loaded) -> bool:
+    """A reuse within one heartbeat 2 CIB file of a sub-object's id (not a resource's,
+    not across fragments): heartbeat 2 takes it, the hazard is later edits and the
+    upgrade."""
+    return (
+        item is first_item and _cib(item).dialect == "heartbeat-2" and _tag(el) in _HB2_SUBOBJECTS
+    )
 
 
 _Reuse = tuple[str, Loaded, Any, Loaded, Any]

@@ -34,8 +34,9 @@ DAEMON_WRITTEN = frozenset(
 )
 
 
-def _option_spellings(item: Loaded) -> Iterator[tuple[str, Any]]:
-    """``(name, element)`` for every CRM option name written as an nvpair.
+def _option_spellings(item: Loaded) -> Iterator[tuple[str, Any, bool]]:
+    """``(name, element, resource option?)`` for every CRM option name written as an
+    nvpair.
 
     XML attributes (``start_delay``, ``globally_unique``) are left out: their
     spelling is dictated by the schema of the dialect, not chosen; so are the
@@ -48,22 +49,23 @@ def _option_spellings(item: Loaded) -> Iterator[tuple[str, Any]]:
     for pair in doc.option_pairs():
         name = canon_name(pair.name)
         if name in KNOWN and name not in DAEMON_WRITTEN:
-            yield pair.name, pair.el
+            yield pair.name, pair.el, False
     for res in doc.all_resources():
         for s in (*res.meta_sets, *res.instance_sets):
             for pair in s.nvpairs:
                 if canon_name(pair.name) in LEGACY_META:
-                    yield pair.name, pair.el
+                    yield pair.name, pair.el, True
     for pair_el in doc.iter("nvpair"):  # bare nvpair fragments (cibadmin -M snippets)
         if pair_el.getparent() is None or _tag(pair_el.getparent()) == WRAPPER:
             name = pair_el.get("name", "")
             if canon_name(name) in LEGACY_META | KNOWN:
-                yield name, pair_el
+                yield name, pair_el, canon_name(name) in LEGACY_META
 
 
 @rule("CB010", "mixed-option-spelling", "warning", scope="cluster")
 def mixed_spelling(cluster: Cluster) -> Iterator[Finding]:
-    """One CIB writes option names both with dashes and with underscores.
+    """One CIB writes option names both with dashes and with underscores, and a spelling
+    its CRM ignores is among them.
 
     Why it matters: heartbeat 2 took underscores (``allow_migrate``),
     Pacemaker 1.0 reads resource options only under their dash names
@@ -71,11 +73,24 @@ def mixed_spelling(cluster: Cluster) -> Iterator[Finding]:
     pasted from two generations of documentation and, after an upgrade,
     part of it silently stops applying.
 
-    Example: ``stonith-enabled`` in crm_config but ``allow_migrate`` and
-    ``clone_max`` on the resources.
+    Heartbeat 2 CIBs are judged by what heartbeat 2.1 reads: its cluster options under
+    either spelling (each option has its underscore alias: ``stonith-enabled`` or
+    ``stonith_enabled``; the pengine's own test06 CIBs mix both), resource options only
+    with underscores (crm.dtd: ``is_managed``, ``clone_max``). Dashed cluster options
+    beside ``clone_max`` or ``target_role`` are therefore what heartbeat 2.1 reads and
+    writes, and the upgrade to Pacemaker 1.0 renames the resource options
+    (upgrade06.xsl: meta_attributes names ``_`` to ``-``, the eight instance options
+    copied as dashed meta attributes): not reported. What is reported there is a
+    dashed resource option (``target-role``, ``clone-max``): heartbeat 2 ignores it
+    today, and the upgrade makes it apply.
+
+    Example: ``stonith-enabled`` in crm_config but ``allow_migrate`` in the
+    meta attributes of a Pacemaker 1.0 CIB; ``target-role`` among ``is_managed``
+    in a heartbeat 2 CIB.
 
     Fix: use one spelling everywhere: dashes for Pacemaker 1.0
-    (``xencfg cib convert`` rewrites a heartbeat 2 CIB). Properties the CRM writes
+    (``xencfg cib convert`` rewrites a heartbeat 2 CIB), underscores for heartbeat 2's
+    resource options. Properties the CRM writes
     itself (``dc-version``, ``last-lrm-refresh``, ``cluster-infrastructure``,
     ``expected-quorum-votes``, ``have-watchdog``) are not counted: heartbeat 2.1
     writes them with dashes into CIBs the admin wrote with underscores.
@@ -84,16 +99,27 @@ def mixed_spelling(cluster: Cluster) -> Iterator[Finding]:
         dash: list[tuple[Loaded, str, Any]] = []
         under: list[tuple[Loaded, str, Any]] = []
         for item in unit.items:
-            for name, el in _option_spellings(item):
+            hb2 = _cib(item).dialect == "heartbeat-2"
+            for name, el, resource in _option_spellings(item):
+                if hb2 and not (resource and "-" in name):
+                    continue  # what heartbeat 2.1 reads: no hazard to report
                 if "_" in name and "-" not in name:
                     under.append((item, name, el))
                 elif "-" in name and "_" not in name:
                     dash.append((item, name, el))
+            if hb2:  # what heartbeat 2 reads, the majority the dashed ones stand against
+                under.extend(
+                    (item, name, el)
+                    for name, el, resource in _option_spellings(item)
+                    if resource and "_" in name and "-" not in name
+                )
         if not dash or not under:
             continue
         # report the minority spelling once per file, pointing at the majority
         few, many, kind = (under, dash, "underscore") if len(under) <= len(dash) else (
             dash, under, "dash")  # fmt: skip
+        if any(_cib(i).dialect == "heartbeat-2" for i, _, _ in dash):
+            few, many, kind = dash, under, "dash"  # heartbeat 2 ignores the dashed ones
         other = "dashes" if kind == "underscore" else "underscores"
         sample = ", ".join(list(dict.fromkeys(n for _, n, _ in many))[:3])
         by_file: dict[str, list[tuple[Loaded, str, Any]]] = {}
@@ -103,10 +129,16 @@ def mixed_spelling(cluster: Cluster) -> Iterator[Finding]:
             item, _, el = entries[0]
             names = list(dict.fromkeys(n for _, n, _ in entries))
             shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+            why = (
+                ": heartbeat 2 reads resource options only with underscores and ignores "
+                "these (the upgrade to Pacemaker 1.0 makes them apply)"
+                if _cib(item).dialect == "heartbeat-2" and kind == "dash"
+                else ""
+            )
             yield make(
                 "CB010",
                 f"option names {shown} use the {kind} spelling while the rest of this CIB "
-                f"uses {other} ({sample})",
+                f"uses {other} ({sample}){why}",
                 item.where(el),
                 [many[0][0].where(many[0][2])],
             )

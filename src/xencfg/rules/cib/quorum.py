@@ -59,11 +59,12 @@ def no_quorum_ignored(cluster: Cluster) -> Iterator[Finding]:
         members = _crm_members(declared, unit)
         if len(members) < 3:
             continue
-        last = None
+        last = None  # in each CIB the first the CRM reads (option_pairs order), the last CIB
         for item in unit.items:
             for pair in _cib(item).option_pairs():
                 if canon_name(pair.name) == "no-quorum-policy":
                     last = (item, pair)
+                    break
         if last is None or (last[1].value or "").strip().lower() != "ignore":
             continue
         yield make(

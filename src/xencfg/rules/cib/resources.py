@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ...cluster import (
     Cluster,
     Loaded,
@@ -266,21 +268,274 @@ def ocfs2_not_cloned(item: Loaded) -> Iterator[Finding]:
     """A ``Filesystem`` resource with ``fstype=ocfs2`` that is not inside a clone.
 
     Why it matters: OCFS2 exists to be mounted on every node at once; as a
-    plain primitive the CRM mounts it on one node only, the others never get
-    it, and the Filesystem agent refuses OCFS2 outside a clone.
+    plain primitive the CRM mounts it on one node only and the others never get
+    it. On heartbeat (SLES 10's OCFS2 integration) the Filesystem agent refuses
+    it outright: resource-agents up to 3.9.5, heartbeat/Filesystem ocfs2_init,
+    "ocfs2 must be run as a clone." (OCF_ERR_GENERIC; on heartbeat elsewhere
+    "ocfs2 is not compatible with your environment"). On openais, cman or
+    corosync (``cluster-infrastructure``) the agent returns before that check
+    (and 3.9.6 dropped it): the mount works on one node, so the finding is a
+    warning there.
 
     Example: ``<primitive type="Filesystem">`` with ``fstype=ocfs2`` directly
     under ``<resources>``.
 
     Fix: wrap it in ``<clone>`` (``globally_unique=false``, ``clone_node_max=1``).
     """
-    for prim in _cib(item).primitives:
+    doc = _cib(item)
+    stack = (doc.option("cluster-infrastructure") or "").strip().lower()
+    mounts_anyway = any(word in stack for word in ("openais", "corosync", "cman"))
+    for prim in doc.primitives:
         if _is_ocfs2_fs(prim) and not _in_clone(prim.el):
-            yield make(
+            found = make(
                 "CB017",
                 f"OCFS2 filesystem '{prim.id}' is not cloned: it would be mounted on one node",
                 item.where(prim),
             )
+            yield attrs.evolve(found, severity="warning") if mounts_anyway else found
+
+
+def _clone_option(res: Any, defaults: dict[str, str | None], name: str) -> tuple[str | None, Any]:
+    """A clone's option as the CRM reads it (its own meta, attribute or, in heartbeat 2,
+    instance nvpair; else ``rsc_defaults``) and the element that sets it (or ``None``)."""
+    from .guests import _meta_place
+
+    value = res.meta(name)
+    if value is None:
+        return defaults.get(name), None
+    place = _meta_place(res, name)
+    return value, place if place is not res else None
+
+
+@rule("CB024", "anonymous-clone-node-max", "error", formats=("cib",))
+def anonymous_clone_node_max(item: Loaded) -> Iterator[Finding]:
+    """An anonymous clone (``globally-unique`` false) with ``clone-node-max`` above 1.
+
+    Why it matters: the instances of an anonymous clone are interchangeable, so the CRM
+    runs at most one per node: it logs a configuration error, uses ``clone-node-max=1``
+    and ``crm_verify`` says "Errors found during check: config not valid". Pacemaker's
+    clone unpacking has done so since the CRM of Pacemaker 0.6.0 (lib/crm/pengine/clone.c:
+    "Anonymous clones (%s) may only support one copy per node"), Pacemaker 1.0.0 to 2.0.3
+    with that text, 2.0.4 to 2.1.6 as "Ignoring promoted-max for %s because anonymous
+    clones support only one instance per node" (2.1.5's crm_verify prints that, naming the
+    wrong option), 2.1.7 and later "Ignoring clone-node-max of %d for %s because ...".
+    Whoever wrote 2 wanted two instances per node (a CLUSTERIP clone's two hash buckets
+    on one survivor) and gets one.
+
+    Since Pacemaker 1.0.2 a clone without ``globally-unique`` is anonymous
+    (lib/pengine/complex.c: unique only when ``crm_is_true``); heartbeat 2's crm.dtd
+    defaults ``globally_unique`` to true, so there only an explicit false counts, and the
+    finding is a warning: heartbeat 2.1's own CRM may predate the check, but the CIB
+    converted for Pacemaker has it (``xencfg cib convert`` writes ``clone-node-max=1``
+    for such a clone, as Pacemaker runs it).
+
+    Example: ``<clone id="ip-clone">`` with ``clone-node-max=2`` and no ``globally-unique``.
+
+    Fix: ``globally-unique=true`` if several instances per node are meant (the agent must
+    support unique clones: IPaddr2 with ``clusterip_hash``), else ``clone-node-max=1``.
+    """
+    from ...formats.cib.model import Clone
+    from ...formats.cib.values import parse_bool
+
+    doc = _cib(item)
+    hb2 = doc.dialect == "heartbeat-2"
+    defaults = {} if hb2 else doc.rsc_defaults
+    for res in doc.all_resources():
+        if not isinstance(res, Clone):
+            continue
+        raw_max, place = _clone_option(res, defaults, "clone-node-max")
+        unique_raw, _ = _clone_option(res, defaults, "globally-unique")
+        if hb2 and unique_raw is None:
+            continue  # crm.dtd: globally_unique defaults to 'true'
+        if parse_bool(unique_raw) is True:
+            continue  # crm_is_true: anything else is anonymous
+        node_max = (raw_max or "").strip()
+        if not node_max.isdigit() or int(node_max) <= 1:
+            continue
+        found = make(
+            "CB024",
+            f"{res.kind} '{res.id}' is anonymous (globally-unique "
+            f"{'false' if unique_raw is not None else 'unset'}) with clone-node-max={node_max}:"
+            " Pacemaker runs one instance per node and calls this a configuration error",
+            item.where(place if place is not None else res),
+        )
+        yield attrs.evolve(found, severity="warning") if hb2 else found
+
+
+@rule("CB026", "promotable-non-ocf-agent", "error", formats=("cib",))
+def promotable_non_ocf_agent(item: Loaded) -> Iterator[Finding]:
+    """A master/slave (promotable clone) of an agent that is not OCF.
+
+    Why it matters: only OCF agents have promote and demote actions. Since Pacemaker
+    1.1.9 (commit 9ffca15819, lib/pengine/native.c native_unpack: "Resource %s is of
+    type %s and therefore cannot be used as a master/slave resource"; 2.1.5: "... as a
+    promotable clone resource") the scheduler refuses the primitive, ignores the whole
+    master/slave ("Ignoring <master> resource ... because configuration is invalid")
+    and every constraint naming it ("... is not a valid resource or tag"): nothing of it
+    runs, and crm_verify says "config not valid". An older Pacemaker takes it and then
+    asks the script to promote, which a heartbeat resource.d or LSB script cannot do:
+    a warning where the release in force is declared older than 1.1.9, and in a
+    heartbeat 2 CIB (heartbeat 2's CRM takes it; the CIB converted for Pacemaker does
+    not run, which ``xencfg cib convert`` names as a manual step).
+
+    Example: ``<master id="ms-r0">`` around ``<primitive class="heartbeat"
+    type="drbddisk">``.
+
+    Fix: use an OCF agent that can promote (``ocf:linbit:drbd`` for ``drbddisk``), or
+    make it a plain resource or clone.
+    """
+    from ...versions import PACEMAKER_1_1_9
+
+    doc = _cib(item)
+    older = doc.dialect == "heartbeat-2" or item.versions.of("pacemaker", item.node).older_than(
+        PACEMAKER_1_1_9
+    )
+    for prim in doc.primitives:
+        if prim.rclass in (None, "ocf"):
+            continue
+        holder = next(
+            (a for a in prim.el.iterancestors() if _tag(a) in ("master", "master_slave")),
+            None,
+        )
+        if holder is None:
+            holder = next((a for a in prim.el.iterancestors() if _promotable(a)), None)
+        if holder is None:
+            continue
+        found = make(
+            "CB026",
+            f"'{prim.id}' ({prim.agent}) is in promotable '{holder.get('id')}': only OCF "
+            "agents can be promoted; Pacemaker 1.1.9 and later ignore the whole resource "
+            "and its constraints",
+            item.where(prim),
+            [item.where(holder)],
+        )
+        yield attrs.evolve(found, severity="warning") if older else found
+
+
+def _promotable(el: Any) -> bool:
+    """A ``<clone>`` whose meta attributes say ``promotable=true`` (Pacemaker 2)."""
+    from ...formats.cib.values import parse_bool
+
+    if _tag(el) != "clone":
+        return False
+    return any(
+        _tag(nv) == "nvpair"
+        and nv.get("name") == "promotable"
+        and parse_bool(nv.get("value")) is True
+        for meta in el
+        if _tag(meta) == "meta_attributes"
+        for nv in meta
+    )
+
+
+@rule("CB027", "stop-on-fail-not-allowed", "error", formats=("cib",))
+def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
+    """A ``stop`` operation with ``on-fail`` ``standby``, ``stop`` or ``demote``.
+
+    Why it matters: a failed stop leaves the resource in an unknown state, so the
+    scheduler does not take these values for it: it reports a configuration error and
+    uses the default instead, which is to fence the node (or to block the resource when
+    fencing is off), not what the value says. ``standby`` since Pacemaker 1.0.0
+    (lib/pengine/utils.c "on-fail=standby is not allowed for stop actions"), ``stop`` and
+    ``demote`` since 2.0.5 (valid_stop_on_fail; 2.1.5 lib/pengine/pe_actions.c
+    "Resetting 'on-fail' for %s stop action to default value because '%s' is not
+    allowed for stop"; crm_verify "config not valid"). Where the release in force is
+    declared older than 2.0.5, only ``standby`` is reported. ``op_defaults`` count. In a
+    heartbeat 2 CIB (0.6 knew no ``standby`` and reset nothing) the finding is a warning
+    for the CIB converted for Pacemaker.
+
+    Example: ``<op name="stop" interval="0" on-fail="stop"/>``.
+
+    Fix: remove ``on-fail`` from the stop operation (fence, or block without fencing)
+    or say ``block`` or ``fence``.
+    """
+    from ...versions import PACEMAKER_2_0_5
+
+    doc = _cib(item)
+    hb2 = doc.dialect == "heartbeat-2"
+    refused = {"standby"}
+    if hb2 or not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_0_5):
+        refused |= {"stop", "demote"}
+    default = (doc.op_defaults.get("on-fail") or "").strip().lower()
+    for prim in doc.primitives:
+        for op in prim.ops:
+            value = (op.on_fail or default).strip().lower()
+            if op.name != "stop" or value not in refused:
+                continue
+            found = make(
+                "CB027",
+                f"stop of '{prim.id}' says on-fail={value}, which Pacemaker does not allow "
+                "for stop: it uses the default instead (fence the node, or block without "
+                "fencing) and calls this a configuration error"
+                + (" (heartbeat 2 takes it; the CIB converted for Pacemaker not)" if hb2 else ""),
+                item.where(op),
+            )
+            yield attrs.evolve(found, severity="warning") if hb2 else found
+
+
+#: target-role values every Pacemaker reads (text2role compares without regard to case;
+#: ``default`` means unset); Promoted/Unpromoted only since 2.1.0
+_ROLES = frozenset({"default", "stopped", "started", "slave", "master"})
+_ROLES_2_1 = frozenset({"promoted", "unpromoted"})
+
+
+@rule("CB028", "target-role-ignored", "error", formats=("cib",))
+def target_role_ignored(item: Loaded) -> Iterator[Finding]:
+    """A ``target-role`` Pacemaker does not read: a value that is no role, or a
+    promoted/unpromoted role on a resource outside a master/slave.
+
+    Why it matters: the scheduler ignores the option and reports a configuration error,
+    so the resource runs as started: a misspelt ``Stopped`` (``Stoped``, ``off``) starts
+    what was meant to stay down. Pacemaker 1.0.8 lib/pengine/utils.c get_target_role
+    "%s: Unknown value for %s: %s" (crm_config_err; text2role knows Stopped, Started,
+    Slave, Master without regard to case), 2.1.5 "Ignoring 'target-role' for %s because
+    '%s' is not valid" (pcmk__config_err; Promoted and Unpromoted since 2.1.0). ``Master``
+    or ``Slave`` (``Promoted``/``Unpromoted``) on a resource that cannot be promoted is
+    a warning: it runs started, which is what a plain resource does (1.0: pe_warn "...
+    is not part of a master/slave resource, a target-role of '%s' makes no sense"; 2.1.5
+    a configuration error, "... only makes sense for promotable clones"). heartbeat 2
+    CIBs too: Pacemaker-0.6.0 lib/crm/pengine/complex.c "%s: Unknown value for
+    target_role: %s".
+
+    Example: ``<nvpair name="target-role" value="Stoped"/>``.
+
+    Fix: ``Stopped``, ``Started`` (or remove it), ``Master``/``Slave`` only inside a
+    master/slave.
+    """
+    from ...formats.cib.model import Master
+    from ...versions import PACEMAKER_2_1
+
+    doc = _cib(item)
+    roles = _ROLES
+    if not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_1):
+        roles = roles | _ROLES_2_1
+    for res in doc.all_resources():
+        value, place = res.meta_source("target-role")  # as get_meta_attributes reads it
+        if value is None:
+            continue
+        role = value.strip().lower()
+        where = item.where(place if place is not None else res)
+        if role not in roles:
+            yield make(
+                "CB028",
+                f"target-role '{value}' of '{res.id}' is no role Pacemaker knows: it ignores "
+                "the option and starts the resource",
+                where,
+            )
+            continue
+        if role in ("master", "slave", "promoted", "unpromoted"):
+            chain = [res.el, *res.el.iterancestors()]
+            if isinstance(res, Master) or any(
+                _tag(a) in ("master", "master_slave") or _promotable(a) for a in chain
+            ):
+                continue
+            found = make(
+                "CB028",
+                f"target-role '{value}' of '{res.id}', which is in no master/slave: Pacemaker "
+                "ignores it and runs the resource as started",
+                where,
+            )
+            yield attrs.evolve(found, severity="warning")
 
 
 #: Operations that run while a resource is moving away: a start delay slows failover.
@@ -311,22 +566,55 @@ def start_delay_on_stop(item: Loaded) -> Iterator[Finding]:
                 )
 
 
+def rule_matches(rule: Any, node: str) -> bool | None:
+    """Whether a location ``rule`` matches ``node`` as Pacemaker's test_rule evaluates it
+    (Pacemaker-1.0.8 lib/pengine/rules.c): ``and`` unless ``boolean_op`` is ``or``,
+    nested rules, ``#uname`` compared with strcasecmp (test_attr_expression, type
+    string: the default for eq/ne), an empty rule true for ``and`` and false for ``or``.
+    ``None`` when the answer depends on what xencfg does not know: a date expression
+    (the rule holds at some times), another node attribute, a rule limited to a role,
+    ``#uname`` compared as a number or version or with lt/gt."""
+    if rule.role is not None:
+        return None
+    results: list[bool | None] = [_expression_matches(e, node) for e in rule.expressions]
+    results += [rule_matches(r, node) for r in rule.rules]
+    either = rule.boolean_op == "or"
+    if not results:
+        return not either
+    if either:
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+    if any(r is False for r in results):
+        return False
+    return True if all(r is True for r in results) else None
+
+
+def _expression_matches(expr: Any, node: str) -> bool | None:
+    if expr.tag != "expression" or expr.attribute != "#uname":
+        return None
+    if expr.el.get("type", "string") != "string":
+        return None
+    op, value = expr.operation, expr.value
+    if op == "defined":
+        return True
+    if op == "not_defined":
+        return False
+    if op in ("eq", "ne") and value is not None:
+        same = value.lower() == node.lower()
+        return same if op == "eq" else not same
+    return None
+
+
 def _banned_from(loc: Any, node: str) -> bool:
-    """Whether a location constraint keeps its resource off ``node`` (-INFINITY)."""
+    """Whether a location constraint surely keeps its resource off ``node``: ``node=``
+    with -INFINITY, or a -INFINITY rule that matches ``node`` whatever the time and the
+    node attributes (:func:`rule_matches`)."""
     from ...formats.cib.values import INFINITY
 
     if loc.node == node and loc.score == -INFINITY:
         return True
-    for r in loc.rules:
-        if r.score != -INFINITY:
-            continue
-        exprs = r.expressions
-        names = any(
-            e.attribute == "#uname" and e.operation == "eq" and e.value == node for e in exprs
-        )
-        if names and (r.boolean_op == "or" or len(exprs) == 1):
-            return True
-    return False
+    return any(r.score == -INFINITY and rule_matches(r, node) is True for r in loc.rules)
 
 
 @rule("CB019", "stonith-may-fence-itself", "warning", scope="cluster", hazard=True)

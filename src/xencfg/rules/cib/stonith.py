@@ -21,11 +21,14 @@ from .guests import _drbd_resources, _two_primaries
 
 
 def _stonith_option(unit: Unit) -> tuple[Loaded, NvPair] | None:
+    """The stonith-enabled nvpair in effect: in each CIB the first the CRM reads
+    (option_pairs order; populate_hash never overwrites), the last CIB of the unit."""
     last = None
     for item in unit.items:
         for pair in _cib(item).option_pairs():
             if canon_name(pair.name) == "stonith-enabled":
                 last = (item, pair)
+                break
     return last
 
 
@@ -109,6 +112,48 @@ def stonith_disabled_shared(cluster: Cluster) -> Iterator[Finding]:
             what = ", ".join(dict.fromkeys(s for s, _ in shared))
             yield make("CB006", f"STONITH is disabled but nodes share {what}", where,
                        [loc for _, loc in shared])  # fmt: skip
+
+
+@rule("CB025", "on-fail-fence-without-fencing", "error", scope="cluster")
+def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
+    """An operation says ``on-fail="fence"`` while STONITH is disabled.
+
+    Why it matters: the policy engine cannot fence with fencing off, so it stops the
+    resource instead and reports a configuration error: Pacemaker-0.6.0
+    lib/crm/pengine/utils.c and 1.0 lib/pengine/utils.c "Specifying on_fail=fence and
+    stonith-enabled=false makes no sense" (``on_fail = action_fail_stop``), 2.1.5
+    lib/pengine/pe_actions.c "Resetting 'on-fail' for operation '%s' to 'stop' because
+    'fence' is not valid when fencing is disabled" (pcmk__config_err; crm_verify:
+    "Errors found during check: config not valid"). Whoever wrote ``fence`` wanted a
+    failed stop (or monitor) to reset the node; the resource is left stopped on a node
+    that may still hold it half-open. heartbeat 2 CIBs count with their default
+    (fencing off); ``op_defaults`` counts too.
+
+    Example: ``<op name="stop" on_fail="fence"/>`` with ``stonith_enabled=false``.
+
+    Fix: configure a fencing device and set ``stonith-enabled=true``, or choose
+    ``on-fail="block"`` (leave the resource for an administrator) or ``stop``.
+    """
+    for unit in units(cluster):
+        on, where = _stonith_enabled(unit)
+        if on is not False or where is None:
+            continue
+        for item in unit.items:
+            doc = _cib(item)
+            default = (doc.op_defaults.get("on-fail") or "").strip().lower()
+            for prim in doc.primitives:
+                for op in prim.ops:
+                    value = (op.on_fail or default).strip().lower()
+                    if value != "fence":
+                        continue
+                    yield make(
+                        "CB025",
+                        f"'{op.name}' of '{prim.id}' says on-fail=fence but STONITH is "
+                        "disabled: Pacemaker stops the resource instead and calls this a "
+                        "configuration error",
+                        item.where(op),
+                        [where],
+                    )
 
 
 #: STONITH agents that cannot fence a hung node (and say so in their own description).

@@ -4,7 +4,9 @@ safety, host names, addresses, and drbd.conf agreeing between nodes.
 One module per concern: what crosses nodes and resources (:mod:`.nodes`), what drbdadm
 refuses in one file as it reads it (:mod:`.lexical`), resource structure
 (:mod:`.structure`), numbers out of a release's range (:mod:`.ranges`), the dual-primary
-hazards (:mod:`.dual_primary`); :mod:`.common` holds
+hazards (:mod:`.dual_primary`), ``include`` files the node lacks (:mod:`.includes`),
+net settings the peers' handshake compares (:mod:`.handshake`), domU disks
+naming a DRBD link the node lacks (:mod:`.guests`); :mod:`.common` holds
 what they share. Importing the package registers every DRBD rule (they run in code order,
 whatever the module). drbdadm's conflict detection, which DR001/DR002 report, is the
 format's (:mod:`xencfg.formats.drbd.conflicts`: it reads the views only).
@@ -12,12 +14,15 @@ format's (:mod:`xencfg.formats.drbd.conflicts`: it reads the views only).
 
 from __future__ import annotations
 
-from . import dual_primary, lexical, nodes, ranges, structure
+from . import dual_primary, guests, handshake, includes, lexical, nodes, ranges, structure
 from .common import hostnames_equal, short
 
 __all__ = [
     "dual_primary",
+    "guests",
+    "handshake",
     "hostnames_equal",
+    "includes",
     "lexical",
     "nodes",
     "ranges",

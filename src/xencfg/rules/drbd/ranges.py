@@ -8,9 +8,9 @@ while parsing value ('11M') for sndbuf-size. Value is too big."). The limits are
 the ``DRBD_*_MIN``/``_MAX``/``_SCALE`` of drbd_limits.h: drbd-utils 9.22's
 user/v83/linux/drbd_limits.h and user/v84/linux/drbd_limits.h, and drbd-headers'
 linux/drbd_limits.h for 9. The 9 limits only widened over the drbd-utils 9
-releases, so the widest stand for 9: drbd-headers 40911d1 ("Raise sndbuf and rcvbuf
-max allowed value to 128MiB", in drbd-utils 9.29 on; 9.22 to 9.28 take 10M, as
-peer-drbdadm --mode 9 shows).
+releases (UTILS_9: drbd-headers 40911d1 "Raise sndbuf and rcvbuf max allowed value
+to 128MiB", in drbd-utils 9.29 on; 9.22 to 9.28 take 10M, as peer-drbdadm --mode 9
+shows), so a value only an older drbdadm 9 refuses turns on the drbd-utils release.
 """
 
 from __future__ import annotations
@@ -18,12 +18,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import attrs
+
 from ...cluster import Loaded
 from ...findings import Finding
 from ...formats.drbd.document import _RANGES as _XC005_RANGES
 from ...formats.schema import InForce, Version
 from ...syntax.blocks import Entry
-from ...versions import DRBD_9, DRBD_84
+from ...versions import (
+    DRBD_9,
+    DRBD_84,
+    DRBD_UTILS_BUF_128M,
+    DRBD_UTILS_C_MAX_RATE_0,
+    DRBD_UTILS_RESYNC_8G,
+)
 from .. import make, rule
 from .common import _drbd
 
@@ -75,6 +83,18 @@ LIMITS: dict[str, dict[str, Limits]] = {
     "quorum": {"9": ("1", 1, 32)},
     "quorum-minimum-redundancy": {"9": ("1", 1, 32)},
 }
+#: drbdadm 9's limits that moved between drbd-utils releases (it checks with the
+#: drbd-headers linux/drbd_limits.h it was built with; read at each v9.x.0 tag of
+#: LINBIT/drbd-utils): option -> ``(first drbd-utils release, limits)``, oldest first.
+#: LIMITS holds the newest. DRBD_RESYNC_RATE_MAX doubled in 9.6 (drbd-headers b52bf98),
+#: DRBD_C_MAX_RATE_MIN went from 250 to 0 in 9.16 (13493b6), DRBD_SNDBUF_SIZE_MAX and
+#: DRBD_RCVBUF_SIZE_MAX from 10M to 128M in 9.29 (40911d1).
+UTILS_9: dict[str, tuple[tuple[Version | None, Limits], ...]] = {
+    "sndbuf-size": ((None, ("1", 0, 10 << 20)), (DRBD_UTILS_BUF_128M, ("1", 0, 128 << 20))),
+    "rcvbuf-size": ((None, ("1", 0, 10 << 20)), (DRBD_UTILS_BUF_128M, ("1", 0, 128 << 20))),
+    "resync-rate": ((None, ("k", 1, 4 << 20)), (DRBD_UTILS_RESYNC_8G, ("k", 1, 8 << 20))),
+    "c-max-rate": ((None, ("k", 250, 4 << 20)), (DRBD_UTILS_C_MAX_RATE_0, ("k", 0, 4 << 20))),
+}
 #: The words an option takes besides a number (user/v9/config_flags.c quorum_map).
 SYMBOLS: dict[str, frozenset[str]] = {
     "quorum": frozenset(("off", "majority", "all")),
@@ -103,6 +123,10 @@ def to_number(text: str, scale: str) -> int | None:
     if m is None:
         return None
     value = int(m.group(1))
+    if not m.group(2):
+        # no unit letter: already in the option's unit (new_strtoll returns MSE_OK
+        # before any shift; shared_tool.c:911-913)
+        return value if value < 1 << 64 else None
     shift = _SHIFT[scale] + _UNIT[m.group(2).lower()]
     if shift < 0:
         return (value + (1 << -shift) - 1) >> -shift
@@ -115,16 +139,22 @@ def _parsers(release: InForce) -> list[str]:
     """The parsers that may read the node's files, by what is known of its release."""
     out = []
     for name, first, after in _PARSERS:
-        if release.exact is not None:
-            fits = (first is None or first <= release.exact) and (
-                after is None or release.exact < after
-            )
-        else:
-            fits = (release.below is None or first is None or first < release.below) and (
-                release.low is None or after is None or release.low < after
-            )
-        if fits:
+        if release.may_be_within(first, after):
             out.append(name)
+    return out
+
+
+def _utils_limits(key: str, utils: InForce) -> list[tuple[Version | None, Limits]]:
+    """drbdadm 9's limits for ``key`` in the drbd-utils releases that may be in force,
+    each with the first release that has them (one entry when they never moved)."""
+    steps = UTILS_9.get(key)
+    if steps is None:
+        return [(None, LIMITS[key]["9"])]
+    out = []
+    for i, (first, limits) in enumerate(steps):
+        after = steps[i + 1][0] if i + 1 < len(steps) else None
+        if utils.may_be_within(first, after):
+            out.append((first, limits))
     return out
 
 
@@ -153,8 +183,12 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     reads the file and refuses the whole file ("sndbuf-size 11M => 11534336 out of
     range [0..10485760]." from 8.3 and 8.4, "Value is too big." from 9; "10MB is
     not a valid number"), so no resource of it comes up. The limits moved between
-    releases: 8.3 and 8.4 take ``sndbuf-size`` up to 10M, drbd-utils 9.29 and later
-    up to 128M (9.0 to 9.28 up to 10M: lint holds DRBD 9 to the 128M); 8.3 takes
+    releases: 8.3 and 8.4 take ``sndbuf-size`` up to 10M; drbdadm 9 takes the
+    limits of the drbd-utils release it comes with: ``sndbuf-size`` and
+    ``rcvbuf-size`` up to 10M before drbd-utils 9.29, 128M from it; ``c-max-rate``
+    from 250k before 9.16, from 0 since; ``resync-rate`` up to 4G before 9.6. A value
+    only older drbd-utils refuse is a warning until the drbd-utils release is
+    declared (``--target drbd-utils=9.22``). 8.3 takes
     ``al-extents`` from 7 to 3833, 8.4 and 9 clamp any value; 9 checks
     ``ping-timeout`` (at most 300) where 8.x does not, and takes ``quorum`` as
     ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
@@ -172,6 +206,7 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     Fix: write a value inside the range the message names, with one unit letter.
     """
     release = item.versions.of("drbd", item.node or "")
+    utils = item.versions.of("drbd-utils", item.node or "")
     parsers = _parsers(release)
     for context, key, node in _drbd(item).keyword_uses():
         table = LIMITS.get(key)
@@ -187,6 +222,16 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
             continue  # (XC005 checks plain numbers whose range every release shares)
         reading = [p for p in parsers if p in table]
         why = {p: _refusal(key, text, table[p]) for p in reading}
+        older = ""  # drbd-utils releases whose drbdadm 9 refuses what a newer one takes
+        took: Version | None = None
+        if "9" in why:
+            steps = _utils_limits(key, utils)
+            nine = [(first, _refusal(key, text, limits)) for first, limits in steps]
+            why["9"] = nine[-1][1]
+            took = next((first for first, w in nine if w is None), None)
+            if why["9"] is None and nine[0][1] is not None and took is not None:
+                why["9"] = nine[0][1]
+                older = f"drbd-utils before {took}"
         if not reading or not all(why.values()):
             continue
         said = sorted(set(why.values()), key=list(why.values()).index)
@@ -194,10 +239,23 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
             reason = f"{said[0]} for DRBD {' and '.join(reading)}"
         else:
             reason = "; ".join(f"DRBD {p}: {w}" for p, w in why.items())
+        if older:
+            reason += f" with {older}"
         if release.known:
             reason += f" ({release.describe('DRBD')})"
-        yield make(
+        if "9" in why and key in UTILS_9 and utils.known:
+            reason += f" ({utils.describe('drbd-utils')})"
+        if not older:
+            yield make(
+                "DR026", f"{key} {text}: {reason}; drbdadm refuses the file", item.where(node)
+            )
+            continue
+        # a drbd-utils release that may be in force takes it: the release decides
+        known = utils.describe("drbd-utils") if utils.known else "not known"
+        found = make(
             "DR026",
-            f"{key} {text}: {reason}; drbdadm refuses the file",
+            f"{key} {text}: {reason}; their drbdadm refuses the file (drbd-utils release"
+            f" {known}: declare it, e.g. --target drbd-utils={took})",
             item.where(node),
         )
+        yield attrs.evolve(found, severity="warning")

@@ -10,6 +10,7 @@ from .base import ConverterBase
 from .tables import (
     CHANGED_DEFAULTS,
     META_COPIES,
+    META_NAMES,
     RESOURCES,
     ROLES,
     WHY_SCHEMA,
@@ -53,26 +54,51 @@ class Converter(ConverterBase):
                     copies.setdefault(nv.get("name"), []).append(nv)
         for name in META_COPIES:
             for nv in copies.get(name, []):
-                new = name.replace("_", "-")
-                if new in seen:
-                    self.moved.add(nv)
-                    self.note(
-                        "warning",
-                        nv,
-                        f"instance attribute {name}={nv.get('value')!r} dropped, not moved to meta",
-                        f"{new} is already set for this resource (the first setting wins)",
-                    )
-                    continue
-                self._meta(meta, new, nv.get("value", ""), seen)
-                self.moved.add(nv)
-                self.note(
-                    "move-to-meta",
+                self._to_meta(
                     nv,
-                    f"instance attribute {name} -> meta attribute {new}",
+                    meta,
+                    seen,
+                    "instance attribute",
                     "Pacemaker 1.0 reads resource options from meta attributes only",
                 )
+        if src.tag in ("clone", "master_slave"):
+            # 0.6's get_meta_attributes read a clone's instance attributes as its meta
+            # attributes ("populate from the regular attributes until the GUI can create
+            # meta attributes", Pacemaker-0.6.0 lib/crm/pengine/complex.c); 1.0 reads a
+            # clone's options from meta only, and upgrade06 dropped all but the copies
+            # (a DRBD master/slave lost notify=true: drbd.ocf then refuses to start)
+            for ia in src.findall("instance_attributes"):
+                for nv in ia.iter("nvpair"):
+                    name = nv.get("name", "")
+                    if name in META_COPIES or name not in META_NAMES:
+                        continue
+                    self._to_meta(
+                        nv,
+                        meta,
+                        seen,
+                        "clone instance attribute",
+                        "heartbeat 2 read a clone's instance attributes as its options "
+                        "(0.6 get_meta_attributes); Pacemaker 1.0 reads meta attributes only",
+                    )
         self.changed_defaults(src, meta, seen)
         return out
+
+    def _to_meta(self, nv: Any, meta: Any, seen: set[str], what: str, why: str) -> None:
+        """Move the instance attribute ``nv`` to ``meta`` under its dashed name, or drop it
+        where that option is already set (the first setting wins); a report line either way."""
+        name = nv.get("name", "")
+        new = name.replace("_", "-")
+        self.moved.add(nv)
+        if new in seen:
+            self.note(
+                "warning",
+                nv,
+                f"{what} {name}={nv.get('value')!r} dropped, not moved to meta",
+                f"{new} is already set for this resource (the first setting wins)",
+            )
+            return
+        self._meta(meta, new, nv.get("value", ""), seen)
+        self.note("move-to-meta", nv, f"{what} {name} -> meta attribute {new}", why)
 
     def changed_defaults(self, src: Any, meta: Any, seen: set[str]) -> None:
         """Write heartbeat 2's value where Pacemaker changed the default (see CHANGED_DEFAULTS)."""
@@ -106,7 +132,7 @@ class Converter(ConverterBase):
             tag = getattr(child, "tag", None)
             if tag == "instance_attributes":
                 for nv in child.iter("nvpair"):
-                    if nv.get("name") not in META_COPIES:
+                    if nv.get("name") not in META_COPIES and nv not in self.moved:
                         self.note(
                             "drop-element",
                             nv,
@@ -120,6 +146,37 @@ class Converter(ConverterBase):
         kids.sort(key=lambda c: c.tag != "meta_attributes")
         for child in kids:
             self.node(child, out)
+        self.anonymous_node_max(src, out)
+
+    def anonymous_node_max(self, src: Any, out: Any) -> None:
+        """``clone-node-max`` above 1 on a clone that is anonymous in Pacemaker becomes 1:
+        Pacemaker runs such a clone one instance per node whatever it says and calls it a
+        configuration error (lib/pengine/clone.c, clone_unpack: "Anonymous clones (%s) may
+        only support one copy per node", since Pacemaker 0.6.0). Writing 1 keeps what the
+        cluster runs and leaves crm_verify nothing to refuse; the report says so."""
+        first: dict[str, Any] = {}  # Pacemaker 1.0 reads the first of a name
+        for meta in out.findall("meta_attributes"):
+            for nv in meta.findall("nvpair"):
+                first.setdefault(nv.get("name", ""), nv)
+        unique, node_max = first.get("globally-unique"), first.get("clone-node-max")
+        if node_max is None or _crm_is_true(unique.get("value") if unique is not None else None):
+            return
+        value = (node_max.get("value") or "").strip()
+        if not value.isdigit() or int(value) <= 1:
+            return
+        node_max.set("value", "1")
+        self.note(
+            "warning",
+            src,
+            f"clone-node-max={value!r} -> '1': the clone is anonymous (globally-unique "
+            f"{unique.get('value')!r}), which Pacemaker runs one instance per node"
+            if unique is not None
+            else f"clone-node-max={value!r} -> '1': the clone is anonymous, which Pacemaker "
+            "runs one instance per node",
+            "Pacemaker ignores a higher clone-node-max on an anonymous clone and reports a "
+            "configuration error (crm_verify: 'anonymous clones support only one instance "
+            "per node'); set globally-unique=true if several instances per node were meant",
+        )
 
     el_master_slave = el_clone
 
@@ -367,6 +424,11 @@ class Converter(ConverterBase):
         if src.get("operation") is None:
             out.set("operation", "in_range")
             self.note("set-attribute", src, 'operation="in_range" made explicit', "required in 1.0")
+
+
+def _crm_is_true(value: str | None) -> bool:
+    """Pacemaker's crm_is_true: only these spellings are true (anything else is false)."""
+    return (value or "").strip().lower() in ("true", "on", "yes", "y", "1")
 
 
 def _own(nv: Any, resource: Any) -> bool:

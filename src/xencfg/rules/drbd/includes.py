@@ -1,0 +1,112 @@
+"""DRBD ``include`` statements that name a file the node does not have."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ...cluster import Cluster, Loaded
+from ...errors import XencfgError
+from ...findings import Finding
+from ...formats.drbd.include import resolve_include
+from ...syntax.blocks import Entry
+from ...versions import DRBD_INCLUDE_NULLGLOB
+from .. import make, rule
+from .common import _drbd, _node_configs
+
+
+def _is_glob(pattern: str) -> bool:
+    # drbdadm's own test: strchr for '*', '?' and '[' (include_stmt)
+    return any(c in pattern for c in "*?[")
+
+
+def _tree(items: list[Loaded]) -> tuple[Path, Path] | None:
+    """``(root, etc)`` of the node tree whose /etc/drbd.conf is among ``items``: where
+    the node's ``/`` and ``/etc`` are on this machine (``root == etc`` for an etckeeper
+    checkout, which has no ``/``). None without one /etc/drbd.conf (loose files)."""
+    tops = [
+        Path(os.path.abspath(i.file.path))
+        for i in items
+        if Path(i.file.path).name == "drbd.conf" and Path(i.file.path).parent.name != "drbd.d"
+    ]
+    if len(tops) != 1:
+        return None
+    etc = tops[0].parent
+    return (etc.parent, etc) if etc.name == "etc" else (etc, etc)
+
+
+def _found(pattern: str, including: Path, root: Path, etc: Path) -> list[str] | None:
+    """The files an ``include`` opens on the node: :func:`resolve_include`, the format's
+    include following (inside the node's tree, links followed as the node would,
+    never out of it). None when the tree cannot tell (an absolute path outside an
+    etckeeper checkout's /etc, a pattern that matches too much)."""
+    base = including.parent  # drbdadm chdirs to the including file's folder (include_stmt)
+    if root == etc and pattern.startswith("/"):
+        if not pattern.startswith("/etc/"):
+            return None
+        pattern, base = pattern[len("/etc/") :], etc
+    try:
+        return resolve_include(pattern, str(base), root=str(root))
+    except XencfgError:
+        return None
+
+
+@rule("DR027", "include-file-missing", "error", scope="cluster")
+def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
+    """An ``include`` names a file that the node does not have.
+
+    Why it matters: drbdadm refuses the whole configuration ("drbd.conf:2: Failed
+    to open include file 'drbd.d/missing.conf'.", exit 10), so no resource of the
+    node can be brought up, adjusted or even dumped. Every release that has
+    ``include`` (8.3, 8.4, 9: include_stmt in drbdadm_parser.c) refuses a plain
+    path it cannot open. A pattern (``drbd.d/*.res``) that matches nothing is
+    accepted from 8.3.8 on (glob's GLOB_NOMATCH is ignored when the name has
+    ``*``, ``?`` or ``[``); drbdadm before 8.3.8 refuses that too, so it is
+    reported where the node's DRBD is known to be older.
+
+    The file is looked for in the node's own tree (a relative name from the
+    including file's folder, an absolute one from the node's ``/``), following
+    links as the node would, never out of the tree.
+
+    Example: ``include "drbd.d/global_common.conf";`` after the file was
+    renamed to global_common.conf.orig.
+
+    Fix: restore the file, correct the name, or use a pattern
+    (``include "drbd.d/*.conf";``) on DRBD 8.3.8 or later.
+    """
+    for node, items in _node_configs(cluster).items():
+        if not node:
+            continue
+        tree = _tree(items)
+        if tree is None:
+            continue
+        root, etc = tree
+        release = cluster.versions.of("drbd", node)
+        for item in items:
+            including = Path(os.path.abspath(item.file.path))
+            for entry in _drbd(item).children:
+                if not (isinstance(entry, Entry) and entry.key == "include" and entry.value):
+                    continue
+                pattern = entry.value
+                if _is_glob(pattern):
+                    if not release.older_than(DRBD_INCLUDE_NULLGLOB):
+                        continue
+                    if _found(pattern, including, root, etc) != []:
+                        continue
+                    yield make(
+                        "DR027",
+                        f"include '{pattern}' matches no file on {node}: drbdadm before "
+                        f"8.3.8 refuses the configuration (Failed to open include file; "
+                        f"{release.describe('DRBD')})",
+                        item.where(entry),
+                    )
+                    continue
+                if _found(pattern, including, root, etc) != []:
+                    continue
+                yield make(
+                    "DR027",
+                    f"include '{pattern}': no such file on {node}; drbdadm refuses the "
+                    "configuration (Failed to open include file; DRBD 8.3, 8.4 and 9)",
+                    item.where(entry),
+                )
