@@ -891,8 +891,8 @@ def _node_records(cluster: Cluster, node: str, target: str) -> list[tuple[str, d
     is ``default`` unless ifaces are bound). iscsiadm and iscsid log in with the record,
     whatever iscsid.conf says now (it only seeds new records). Links on the way to
     the target's folder are resolved inside the node root (never onto the host);
-    links below it are not followed; a record that cannot be read or whose ``node.name`` is another target is
-    skipped."""
+    links below it are not followed; a record that cannot be read or whose
+    ``node.name`` is another target is skipped."""
     from ..errors import XencfgError
     from ..formats.lines import iscsid
     from ..syntax.source import read_text, resolve_in_root
