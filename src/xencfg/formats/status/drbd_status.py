@@ -209,7 +209,7 @@ def _parse_xml_lines(text: str, path: str | None) -> DrbdStatusDocument:
                 vol,
                 None,
                 a.get("ds2"),
-                float(done) if done and re.fullmatch(r"[\d.]+", done) else None,
+                float(done) if done and re.fullmatch(r"\d+(?:\.\d+)?", done) else None,
             )
         )
     return doc
@@ -262,7 +262,7 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
                     vol,
                     fields.get("replication"),
                     fields.get("peer-disk"),
-                    float(done) if done and re.fullmatch(r"[\d.]+", done) else None,
+                    float(done) if done and re.fullmatch(r"\d+(?:\.\d+)?", done) else None,
                 )
             )
         else:
