@@ -140,9 +140,11 @@ LIVE_SEEDS = {
     "multipath-ll": "mpath0 (3600a0b80001234)\n[size=10G][features=1 queue_if_no_path]"
     "[hwhandler=0]\n\\_ round-robin 0 [prio=1][active]\n \\_ 1:0:0:1 sda 8:0   [active][ready]\n"
     "vm1 (36001) dm-1 IET,VIRTUAL-DISK\nsize=1G features='0' hwhandler='0' wp=rw\n"
-    "`-+- policy='round-robin 0' prio=1 status=active\n  `- 2:0:0:1 sdb 8:16 active i/o pending running\n",
+    "`-+- policy='round-robin 0' prio=1 status=active\n"
+    "  `- 2:0:0:1 sdb 8:16 active i/o pending running\n",
     "ip-addr": "1: lo: <LOOPBACK,UP> mtu 65536\n    inet 127.0.0.1/8 scope host lo\n"
-    "2: eth0@if3: <BROADCAST,UP> mtu 1500\n    inet 10.0.0.1/24 brd 10.0.0.255 scope global eth0\n",
+    "2: eth0@if3: <BROADCAST,UP> mtu 1500\n"
+    "    inet 10.0.0.1/24 brd 10.0.0.255 scope global eth0\n",
 }
 
 
