@@ -225,6 +225,31 @@ def live_state_lines(n: int) -> Callable[[], None]:
     return run
 
 
+def supportconfig_sections(n: int) -> Callable[[], None]:
+    """A supportconfig ha.txt of many sections: each section's text is padded with the
+    newlines before it (its line numbers are the file's), and the live-state sniffers'
+    ``^\\s*`` under re.M ran across those newlines (20 KB: 5 s, 160 KB: 256 s)."""
+    banner = "#==[ Configuration File ]===========================#\n"
+    body = "".join(f"{banner}# /etc/ha.d/x{i}.cf\nkeepalive 2\n\n" for i in range(n // 80))
+    body += "".join(
+        "#==[ Command ]======================================#\n# /usr/sbin/crm_mon -r -1\n"
+        f"Current DC: xen1\nOnline: [ xen1 ]\n r{i} (ocf::heartbeat:Xen): Started xen1\n\n"
+        for i in range(n // 150)
+    )
+    base = Path(tempfile.mkdtemp(prefix="xencfg-patho-")) / "scc_xen1_261206_1000"
+    base.mkdir()
+    (base / "basic-environment.txt").write_text(
+        "#==[ Command ]======================================#\n# /bin/uname -a\n"
+        "Linux xen1 2.6.16 #1 SMP x86_64\n\n"
+    )
+    (base / "ha.txt").write_text(body)
+
+    def run() -> None:
+        lint.run([str(base)])
+
+    return run
+
+
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
 SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
@@ -242,6 +267,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "XC003 did-you-mean": (unknown_keys, 20_000, 3_000),
     "ha.cf of many ucast nodes": (hacf_nodes, 40_000, 10_000),
     "live state long lines": (live_state_lines, 20_000, 4_000),
+    "supportconfig of many sections": (supportconfig_sections, 20_000, 5_000),
 }
 
 

@@ -289,6 +289,6 @@ def sniff(text: str) -> bool:
     if re.search(r"<(crm_mon|pacemaker-result)\b", head) is not None:
         return True
     # crm_mon's text: its summary and a resource or node list
-    return re.search(r"^\s*(?:\* )?Current DC:", head, re.M) is not None and (
-        re.search(r"^\s*(?:\* )?(?:Online: \[|OFFLINE: \[|Node:? \S+)", head, re.M) is not None
+    return re.search(r"^[^\S\n]*(?:\* )?Current DC:", head, re.M) is not None and (
+        re.search(r"^[^\S\n]*(?:\* )?(?:Online: \[|OFFLINE: \[|Node:? \S+)", head, re.M) is not None
     )

@@ -270,7 +270,7 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
     return doc
 
 
-_XML_HEAD = re.compile(r"^\s*<(drbd-status\b|resource minor=)", re.M)
+_XML_HEAD = re.compile(r"^[^\S\n]*<(drbd-status\b|resource minor=)", re.M)
 
 
 #: what drbdsetup status prints (exiting non-zero) when the kernel holds no resource

@@ -225,7 +225,7 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
 
 
 def sniff(text: str) -> bool:
-    if re.search(r"^\s*\[size=[^\]\n]*\]\[features=", text[:4096], re.M):
+    if re.search(r"^[^\S\n]*\[size=[^\]\n]*\]\[features=", text[:4096], re.M):
         return True  # 0.4.x, whose 0.4.7 header has no dm name
     return any(_MAP.match(_squeeze(ln)) for _, ln in lines(text[:4096])) and (
         "[size=" in text or "size=" in text
