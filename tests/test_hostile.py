@@ -876,3 +876,18 @@ def test_hacf_secret_table_covers_every_plugin_migrate_knows() -> None:
             assert (kind in hacf._STONITH_SECRET_LAST) == last, kind
         else:
             assert kind in hacf._STONITH_NO_SECRET, kind
+
+
+def test_migrate_of_a_latin1_haresources_is_a_clear_error(tmp_path: Path) -> None:
+    """A Latin-1 byte in a resource argument reached lxml, which takes no undecodable
+    byte: migrate ended in a UnicodeEncodeError traceback."""
+    for n in ("xen1", "xen2"):
+        hd = tmp_path / n / "etc" / "ha.d"
+        hd.mkdir(parents=True)
+        (tmp_path / n / "etc" / "hostname").write_text(n + "\n")
+        (hd / "ha.cf").write_text("keepalive 2\nbcast eth0\nnode xen1\nnode xen2\n")
+        (hd / "haresources").write_bytes(b"xen1 IPaddr::10.0.0.9 Xen::v\xe9m\n")
+    from xencfg.migrate import plan
+
+    with pytest.raises(XencfgError, match=r"\\xE9, which is not UTF-8"):
+        plan([str(tmp_path / "xen1"), str(tmp_path / "xen2")])
