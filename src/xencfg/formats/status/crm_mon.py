@@ -196,11 +196,11 @@ def _parse_text(text: str, path: str | None) -> CrmMonDocument:
                 n.online = m["kind"] != "OFFLINE"
             continue
         if section in _NODE_SECTIONS and (m := _NODE.match(ln)) and "(" not in m["state"][:1]:
-            state = _node_state(m["state"]).lower()
+            said = _node_state(m["state"]).lower()
             n = nodes.setdefault(m["name"], MonNode(m["name"], line=no))
-            n.online = state.startswith(("online", "standby", "maintenance"))
-            n.standby, n.unclean = "standby" in state, "unclean" in state
-            n.maintenance = "maintenance" in state
+            n.online = said.startswith(("online", "standby", "maintenance"))
+            n.standby, n.unclean = "standby" in said, "unclean" in said
+            n.maintenance = "maintenance" in said
             node = m["name"]
             continue
         if section in _RSC_SECTIONS and (m := _PRIMITIVE.match(ln)):
