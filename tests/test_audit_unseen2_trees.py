@@ -7,7 +7,20 @@ lint must name at its path:line:col."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from lintkit import tree
 from test_audit_unseen_trees import _found, _no_crash, _run
+from xencfg import lint
+from xencfg.formats.schema import Version
+
+
+def _xc005(root: Path, **versions: str) -> list[tuple[int, str]]:
+    declared = {k: Version.parse(v) for k, v in versions.items()}
+    result = lint.run([str(root)], select=["XC005"], versions=declared or None)
+    return [(f.line, f.severity) for f in result.findings]
 
 
 def test_squeeze_heartbeat3_pacemaker10_drbd83_with_xm_drbd_disks() -> None:
@@ -36,3 +49,84 @@ def test_squeeze_heartbeat3_pacemaker10_drbd83_with_xm_drbd_disks() -> None:
     assert bad == [("XN007", "ares/etc/xen/xend-config.sxp", 8, 1, "error")]
     message = next(f.message for f in _run(case, "bad", drbd="8.3").findings if f.code == "XN007")
     assert "admits none of" in message and "eris.example.net" in message
+
+
+def test_sles11sp1_openais_clvm_ocfs2_on_multipathed_iscsi() -> None:
+    """SLES 11 SP1 HAE on three dom0s: corosync 1.2 under openais with two rings, a
+    Pacemaker 1.1.2 CIB with SBD, a cloned controld/o2cb/clvmd/LVM/OCFS2 group and two
+    migrating Xen guests, lvm.conf ``locking_type = 3``, multipath aliases by WWID,
+    open-iscsi at SLES's /etc paths. Checked: peer-multipath (OK), peer-iscsiadm (every
+    key known), peer-crm-verify (only the empty status section's fencing warnings),
+    peer-augeas LVM.lns (round trip identical), peer-xm-python on both guests (peer-xl
+    refuses ``builder="linux"``, which xm of Xen 4.0 takes). No error: the comments after
+    numbers are read as the numbers (see the two tests below). Left: CB008 (no monitor
+    on the SBD resource) and MP005's advice (info). ``bad``: one digit of vmpool's WWID
+    differs on xenc: MP004 at that multipath entry."""
+    case = "sles11sp1-clvm-iscsi-multipath-ocfs2"
+    good = _run(case, "good")
+    _no_crash(good)
+    assert {(c, s) for c, _, _, _, s in _found(good)} == {
+        ("CB008", "warning"),
+        ("MP005", "info"),
+    }
+    bad = [f for f in _found(_run(case, "bad")) if f[4] == "error"]
+    assert bad == [("MP004", "xenc/etc/multipath.conf", 13, 2, "error")]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("15\t# dm-multipath takes over", []),
+        ("15   # comment", []),
+        ("# 15", [(2, "error")]),
+        ("fifteen # 15", [(2, "error")]),
+    ],
+)
+def test_iscsid_number_with_a_comment_after_it_is_the_number(
+    tmp_path: Path, value: str, expected: list[tuple[int, str]]
+) -> None:
+    """Was a false XC005 error on the SLES 11 tree's iscsid.conf. open-iscsi's
+    usr/idbm.c ``idbm_recinfo_config`` takes the rest of the line as the value (it
+    strips no comment, only trailing blanks) and ``idbm_node_update_param`` reads a
+    TYPE_INT with ``strtoul(value, NULL, 10)``, which stops at the blank: ``15 # ...``
+    is 15. A value with no leading digits stays an error (strtoul gives 0)."""
+    root = tree(
+        tmp_path,
+        "n",
+        {
+            "etc/iscsid.conf": "node.startup = automatic\n"
+            f"node.session.timeo.replacement_timeout = {value}\n"
+        },
+    )
+    assert _xc005(root) == expected
+
+
+COROSYNC1 = (
+    "aisexec {\n\tuser: root\n\tgroup: root\n}\n"
+    "service {\n\tver: 0\n\tname: pacemaker\n}\n"
+    "totem {\n\tversion: 2\n\tthreads: THREADS\n\tinterface {\n\t\tringnumber: 0\n"
+    "\t\tbindnetaddr: 10.0.0.0\n\t\tmcastaddr: 239.0.0.1\n\t\tmcastport: 5405\n\t}\n}\n"
+)
+
+
+def test_corosync1_reads_a_number_with_a_comment_after_it(tmp_path: Path) -> None:
+    """Was a false XC005 error on the SLES 11 tree's corosync.conf (``threads: 2 #
+    ...``). corosync 1's exec/coroparse.c keeps the rest of the line in the value and
+    totemconfig reads numbers with atoi (the rule's own docstring: "corosync 1 read them
+    with atoi"), so the file works on the openais/corosync 1 stack its ``aisexec`` and
+    ``service`` sections show; corosync 2 and 3 (``safe_atoq``) refuse it: an error where
+    they are declared, a warning while the release is unknown, nothing on corosync 1.
+    A value with no leading digits stays an error everywhere."""
+    text = COROSYNC1.replace("THREADS", "2\t# one per CPU")
+    root = tree(tmp_path, "one", {"etc/corosync/corosync.conf": text})
+    assert _xc005(root) == []
+    assert _xc005(root, corosync="2.4") == [(11, "error")]
+    bare = text.replace("aisexec {\n\tuser: root\n\tgroup: root\n}\n", "")
+    bare = bare.replace("service {\n\tver: 0\n\tname: pacemaker\n}\n", "")
+    bare = bare.replace("\t\tringnumber: 0\n", "")
+    unknown = tree(tmp_path, "unknown", {"etc/corosync/corosync.conf": bare})
+    assert _xc005(unknown) == [(3, "warning")]
+    words = tree(
+        tmp_path, "words", {"etc/corosync/corosync.conf": COROSYNC1.replace("THREADS", "two")}
+    )
+    assert _xc005(words) == [(11, "error")]

@@ -450,15 +450,24 @@ class CorosyncDocument(TreeDocument):
         as 3), and a ``totem`` other than ``version: 2``, which every corosync refuses:
         "This totem parser can only parse version 2 configurations" (totemconfig.c of
         v1.4.9, v2.4.6 and v3.1.7)."""
+        from ...versions import COROSYNC_2
+
         for name, value, entry in self.flat():
             top = INTEGER_KEYS.get(_NODE_KEY.sub("nodelist.node.*.", name))
             if top is None:
                 continue
             if not re.fullmatch(r"[+-]?[0-9]+", value) or not 0 <= int(value) <= top:
+                # corosync 1's coroparse.c keeps the rest of the line in the value (no
+                # comment stripping) and totemconfig reads it with atoi: "2 # per CPU"
+                # is 2 there, refused only from corosync 2 on
+                lead = re.match(r"[0-9]+", value)
                 yield ValueProblem(
                     entry,
                     f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
                     "and 3 refuse the file, corosync 1 reads the leading digits)",
+                    since=("corosync", COROSYNC_2)
+                    if lead is not None and int(lead.group()) <= top
+                    else None,
                 )
         for name, value, entry in self.flat():
             section, _, key = name.rpartition(".")
