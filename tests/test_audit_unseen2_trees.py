@@ -130,3 +130,28 @@ def test_corosync1_reads_a_number_with_a_comment_after_it(tmp_path: Path) -> Non
         tmp_path, "words", {"etc/corosync/corosync.conf": COROSYNC1.replace("THREADS", "two")}
     )
     assert _xc005(words) == [(11, "error")]
+
+
+def test_corosync1_refuses_an_rrp_mode_with_a_comment_after_it(tmp_path: Path) -> None:
+    """Missed before: ``rrp_mode: passive # second ring`` (the comment the SLES 11
+    tree first had there) is the value "passive # second ring" in corosync 1, and
+    totemconfig.c of v1.4.9 and v2.4.6 compares it with ``strcmp`` to none, active and
+    passive: "The RRP mode ... specified is invalid", corosync does not start. An error
+    where corosync 1 or 2 is declared, a warning where the release is only inferred or
+    unknown; corosync 3 ignores rrp_mode (``corosync -t`` 3.1.7 takes ``rrp_mode:
+    passiv`` in a knet file), so nothing there."""
+    from test_rules_corosync import conf, daemon_accepts, node
+
+    text = COROSYNC1.replace("THREADS", "0").replace(
+        "\tversion: 2\n", "\tversion: 2\n\trrp_mode: passive\t# second ring\n"
+    )
+    one = tree(tmp_path, "one", {"etc/corosync/corosync.conf": text})
+    assert _xc005(one, corosync="1.2") == [(11, "error")]
+    assert _xc005(one) == [(11, "warning")]
+    fixed = tree(
+        tmp_path, "fixed", {"etc/corosync/corosync.conf": text.replace("\t# second ring", "")}
+    )
+    assert _xc005(fixed, corosync="1.2") == []
+    three = node(tmp_path, "three", conf(totem="\trrp_mode: passiv\n"))
+    assert _xc005(three, corosync="3.1") == []
+    assert daemon_accepts(three, tmp_path)[0]

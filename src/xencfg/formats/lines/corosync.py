@@ -26,7 +26,7 @@ from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, to_tok
 from ...syntax.tree import Node, Piece, Style
-from ..schema import Keyword
+from ..schema import Keyword, Version
 from ..view import INT, Setting, View, schema_of, to_int
 from ._base import LineReader
 
@@ -450,7 +450,7 @@ class CorosyncDocument(TreeDocument):
         as 3), and a ``totem`` other than ``version: 2``, which every corosync refuses:
         "This totem parser can only parse version 2 configurations" (totemconfig.c of
         v1.4.9, v2.4.6 and v3.1.7)."""
-        from ...versions import COROSYNC_2
+        from ...versions import COROSYNC_2, COROSYNC_3
 
         for name, value, entry in self.flat():
             top = INTEGER_KEYS.get(_NODE_KEY.sub("nodelist.node.*.", name))
@@ -468,6 +468,18 @@ class CorosyncDocument(TreeDocument):
                     since=("corosync", COROSYNC_2)
                     if lead is not None and int(lead.group()) <= top
                     else None,
+                )
+        for name, value, entry in self.flat():
+            if name == "totem.rrp_mode" and value not in ("none", "active", "passive"):
+                # totemconfig.c of v1.4.9 and v2.4.6: strcmp with the three words, else
+                # "The RRP mode ... specified is invalid"; corosync 3 ignores rrp_mode
+                yield ValueProblem(
+                    entry,
+                    f'totem.rrp_mode "{value}": corosync 1 and 2 take none, active or passive'
+                    ' (no comment after the value) and refuse anything else ("The RRP mode'
+                    ' ... specified is invalid"); corosync 3 ignores rrp_mode',
+                    since=("corosync", _ANY),
+                    reprieve=(COROSYNC_3, _NEVER),
                 )
         for name, value, entry in self.flat():
             section, _, key = name.rpartition(".")
@@ -580,6 +592,10 @@ def ring_address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
     except ValueError:
         return None
 
+
+#: ``since``/``reprieve`` bounds for a value refused by every release before 3.0 only.
+_ANY = Version.parse("0")
+_NEVER = Version.parse("999")
 
 _AFTER_OPEN = "extra characters after opening bracket '{' (corosync 3 refuses them)"
 _AROUND_CLOSE = "extra characters before or after closing bracket '}' (corosync 3 refuses them)"
