@@ -155,3 +155,20 @@ def test_corosync1_refuses_an_rrp_mode_with_a_comment_after_it(tmp_path: Path) -
     three = node(tmp_path, "three", conf(totem="\trrp_mode: passiv\n"))
     assert _xc005(three, corosync="3.1") == []
     assert daemon_accepts(three, tmp_path)[0]
+
+
+def test_lenny_aoe_from_a_drbd_pair_to_two_dom0s() -> None:
+    """Seed s003's shape: a DRBD 8.0 pair (external indexed meta-disks) whose primary
+    exports /dev/drbdN with vbladed, two Xen 3.2 dom0s with the same guest configs on
+    ``phy:/dev/etherd/e0.N`` and /etc/xen/auto symlinks, xend relocation between them.
+    Checked: peer-drbdadm --mode 83 --node stor1/stor2 and --mode 84 (OK),
+    peer-xm-python and peer-xl on both guests (OK). Declared drbd 8.0: nothing at all;
+    the same guest file on both dom0s and the auto/ link to it are one guest, not two
+    writers. ``bad``: a guest cloned from mail keeps mail's AoE disk: XN004 at its
+    ``disk`` line (both open /dev/etherd/e0.1 writable; AoE has no reservations)."""
+    case = "lenny-aoe-drbd-two-dom0s"
+    good = _run(case, "good", drbd="8.0")
+    _no_crash(good)
+    assert _found(good) == []
+    bad = _found(_run(case, "bad", drbd="8.0"))
+    assert bad == [("XN004", "xen2/etc/xen/mon.cfg", 6, 1, "error")]
