@@ -126,6 +126,12 @@ def test_corosync1_reads_a_number_with_a_comment_after_it(tmp_path: Path) -> Non
     bare = bare.replace("\t\tringnumber: 0\n", "")
     unknown = tree(tmp_path, "unknown", {"etc/corosync/corosync.conf": bare})
     assert _xc005(unknown) == [(3, "warning")]
+    # a nodelist is corosync 2 or later, which refuses it (test_daemon_verdicts'
+    # coro_number_unit mutant: corosync -t 3.1.7 "is expected to be integer")
+    from test_rules_corosync import conf, node
+
+    listed = node(tmp_path, "listed", conf(totem="\ttoken: 3000\t# 3 s\n"))
+    assert [sev for _, sev in _xc005(listed)] == ["error"]
     words = tree(
         tmp_path, "words", {"etc/corosync/corosync.conf": COROSYNC1.replace("THREADS", "two")}
     )

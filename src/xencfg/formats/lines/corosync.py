@@ -452,7 +452,10 @@ class CorosyncDocument(TreeDocument):
         v1.4.9, v2.4.6 and v3.1.7)."""
         from ...versions import COROSYNC_2, COROSYNC_3
 
-        for name, value, entry in self.flat():
+        flat = list(self.flat())
+        # a nodelist is corosync 2 or later (corosync 1 listed udpu members in interface)
+        two_on = any(name.startswith("nodelist.") for name, _, _ in flat)
+        for name, value, entry in flat:
             top = INTEGER_KEYS.get(_NODE_KEY.sub("nodelist.node.*.", name))
             if top is None:
                 continue
@@ -460,7 +463,7 @@ class CorosyncDocument(TreeDocument):
                 # corosync 1's coroparse.c keeps the rest of the line in the value (no
                 # comment stripping) and totemconfig reads it with atoi: "2 # per CPU"
                 # is 2 there, refused only from corosync 2 on
-                lead = re.match(r"[0-9]+", value)
+                lead = None if two_on else re.match(r"[0-9]+", value)
                 yield ValueProblem(
                     entry,
                     f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
