@@ -26,7 +26,7 @@ from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, to_tok
 from ...syntax.tree import Node, Piece, Style
-from ..schema import Keyword
+from ..schema import Keyword, Version
 from ..view import INT, Setting, View, schema_of, to_int
 from ._base import LineReader
 
@@ -450,15 +450,39 @@ class CorosyncDocument(TreeDocument):
         as 3), and a ``totem`` other than ``version: 2``, which every corosync refuses:
         "This totem parser can only parse version 2 configurations" (totemconfig.c of
         v1.4.9, v2.4.6 and v3.1.7)."""
-        for name, value, entry in self.flat():
+        from ...versions import COROSYNC_2, COROSYNC_3
+
+        flat = list(self.flat())
+        # a nodelist is corosync 2 or later (corosync 1 listed udpu members in interface)
+        two_on = any(name.startswith("nodelist.") for name, _, _ in flat)
+        for name, value, entry in flat:
             top = INTEGER_KEYS.get(_NODE_KEY.sub("nodelist.node.*.", name))
             if top is None:
                 continue
             if not re.fullmatch(r"[+-]?[0-9]+", value) or not 0 <= int(value) <= top:
+                # corosync 1's coroparse.c keeps the rest of the line in the value (no
+                # comment stripping) and totemconfig reads it with atoi: "2 # per CPU"
+                # is 2 there, refused only from corosync 2 on
+                lead = None if two_on else re.match(r"[0-9]+", value)
                 yield ValueProblem(
                     entry,
                     f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
                     "and 3 refuse the file, corosync 1 reads the leading digits)",
+                    since=("corosync", COROSYNC_2)
+                    if lead is not None and int(lead.group()) <= top
+                    else None,
+                )
+        for name, value, entry in self.flat():
+            if name == "totem.rrp_mode" and value not in ("none", "active", "passive"):
+                # totemconfig.c of v1.4.9 and v2.4.6: strcmp with the three words, else
+                # "The RRP mode ... specified is invalid"; corosync 3 ignores rrp_mode
+                yield ValueProblem(
+                    entry,
+                    f'totem.rrp_mode "{value}": corosync 1 and 2 take none, active or passive'
+                    ' (no comment after the value) and refuse anything else ("The RRP mode'
+                    ' ... specified is invalid"); corosync 3 ignores rrp_mode',
+                    since=("corosync", _ANY),
+                    reprieve=(COROSYNC_3, _NEVER),
                 )
         for name, value, entry in self.flat():
             section, _, key = name.rpartition(".")
@@ -571,6 +595,10 @@ def ring_address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
     except ValueError:
         return None
 
+
+#: ``since``/``reprieve`` bounds for a value refused by every release before 3.0 only.
+_ANY = Version.parse("0")
+_NEVER = Version.parse("999")
 
 _AFTER_OPEN = "extra characters after opening bracket '{' (corosync 3 refuses them)"
 _AROUND_CLOSE = "extra characters before or after closing bracket '}' (corosync 3 refuses them)"
