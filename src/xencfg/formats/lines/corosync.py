@@ -665,12 +665,15 @@ def _light_kids(children: list[Any], light: Light, offset: int) -> list[Node]:
     return kids
 
 
-class _Expand(_Builder):
+class _Expand:
     """Reads one light section's text (from its name, at ``offset`` in the file) into its
     children, light nodes placed in the whole file; sections inside stay deferred."""
 
     def __init__(self, light: Light, offset: int) -> None:
         self.light, self.offset = light, offset
+
+    def entry(self, children: list[Any]) -> list[Any]:
+        return children  # (its pieces, until its section keeps it: _light_kids)
 
     def section(self, children: list[Any]) -> list[Node] | _Later:
         name = to_tok(children[0])
