@@ -665,48 +665,62 @@ def _light_kids(children: list[Any], light: Light, offset: int) -> list[Node]:
     return kids
 
 
-class _Expand:
-    """Reads one light section's text (from its name, at ``offset`` in the file) into its
-    children, light nodes placed in the whole file; sections inside stay deferred."""
+class _Entries:
+    """Reads lines of ``key: value`` of one section (at ``offset`` in the file) into
+    light statements placed in the whole file."""
 
     def __init__(self, light: Light, offset: int) -> None:
         self.light, self.offset = light, offset
 
     def entry(self, children: list[Any]) -> list[Any]:
-        return children  # (its pieces, until its section keeps it: _light_kids)
+        return children  # (its pieces, until start keeps it: _light_kids)
 
-    def section(self, children: list[Any]) -> list[Node] | _Later:
-        name = to_tok(children[0])
-        if name.pos > 0:  # a section inside: deferred in turn
-            return _Later(name.text.rstrip(), name.pos)
+    def start(self, children: list[Any]) -> list[Node]:
         return _light_kids(children, self.light, self.offset)
 
-    def start(self, children: list[Any]) -> Any:
-        return children[0] if len(children) == 1 else None
 
-
-#: A line that opens a section (``name {``: no other line holds ``{``, comments aside)
-#: or closes one (``}`` alone): group 1 is the closing brace.
-_BRACE_LINE = re.compile(r"^[ \t\f\v\r]*(?:(\})|[^#\s][^\n]*\{)[ \t\f\v\r]*$", re.M)
+#: A line that opens a section (``name {``: no other line holds ``{``, comments aside;
+#: group 2 is the name, as the NAME terminal reads it) or closes one (``}`` alone:
+#: group 1). The load refused anything else on those lines.
+_BRACE_LINE = re.compile(
+    r"^[ \t\f\v\r]*(?:(\})|([^\s{}:#](?:[^\n{}:]*[^\n{}: \t])?)[ \t]*\{)[ \t\f\v\r]*$", re.M
+)
 
 
 def _expand(text: str, section: Node) -> list[Node]:
     """The children of a light section, read again from ``text`` (which the load read
-    whole, so it holds no error): the lines from its name to its closing brace."""
+    whole, so it holds no error), sections inside deferred in turn: between its name
+    and its closing brace, the lines of its own level are read by the scanner and the
+    sections inside are only found (their brace lines), not read."""
     light, start = light_of(section), section.pos
     assert light is not None
-    depth, end = 0, len(text)
+    kids: list[Node] = []
+    depth, after = 0, -1  # (after: where the lines of the section's own level resume)
     for m in _BRACE_LINE.finditer(text, text.rfind("\n", 0, start) + 1):
-        depth += -1 if m.group(1) else 1
-        if depth == 0:
-            end = m.end()
-            break
-    part = text[start:end] + "\n"
-    kids: list[Node] | None = scan(COROSYNC, part, _Expand(light, start))
+        if depth == 1 and after < m.start():
+            kids += _entries(text, after, m.start(), light)
+        if m.group(1) is None:
+            depth += 1
+            if depth == 2:
+                name = light.share(m.group(2).rstrip())  # (as the builders name it)
+                kids.append(new_light(Block, light, m.start(2), key=name, _args=()))
+        else:
+            depth -= 1
+            if depth == 0:
+                return kids
+        after = m.end() + 1
+    raise RuntimeError("xencfg internal error: a corosync section read again differs")
+
+
+def _entries(text: str, start: int, end: int, light: Light) -> list[Node]:
+    """The statements of the lines ``text[start:end]`` (whole lines of one level)."""
+    part = text[start:end]
+    if ":" not in part:  # blank and comment lines only
+        return []
+    kids: list[Node] | None = scan(COROSYNC, part, _Entries(light, start))
     if kids is None:  # (text the table leaves to the grammar)
-        kids = parse_with("corosync", part, None, _Expand(light, start))
-    if kids is None:
-        raise RuntimeError("xencfg internal error: a corosync section read again differs")
+        kids = parse_with("corosync", part, None, _Entries(light, start))
+    assert kids is not None
     return kids
 
 
