@@ -109,6 +109,15 @@ class InForce:
             return self.exact < v
         return self.below is not None and self.below <= v
 
+    def may_be_within(self, first: Version | None, after: Version | None) -> bool:
+        """Possibly a release from ``first`` (None: any older) up to, not including,
+        ``after`` (None: any newer)."""
+        if self.exact is not None:
+            return (first is None or first <= self.exact) and (after is None or self.exact < after)
+        return (self.below is None or first is None or first < self.below) and (
+            self.low is None or after is None or self.low < after
+        )
+
     def describe(self, product: str) -> str:
         """``DRBD 8.3, declared``, ``DRBD 8.4 or later, inferred from ...``."""
         if self.exact is not None:

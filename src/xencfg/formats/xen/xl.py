@@ -315,15 +315,7 @@ class XlDocument(DomUDocument):
                     reprieve=(XEN_XL_DM_NONE, XEN_TYPE) if none else None,
                 )
         if self._atom("tsc_mode") and not _tsc_mode_ok(str(self.get("tsc_mode"))):
-            value = str(self.get("tsc_mode"))
-            number = _c_long(value)
-            said = f'"{value}"' if number is None else str(number)
-            yield ValueProblem(
-                self.assignment("tsc_mode"),
-                f"tsc_mode '{value}': xl refuses the config ('ERROR: invalid value"
-                f' {said} for "tsc_mode"\'); write one of {", ".join(_TSC_MODES)}',
-                since=("xen", XEN_XL_DM_TSC),
-            )
+            yield self._invalid_mode("tsc_mode", _TSC_MODES)
         if self._atom("cpus"):
             value = str(self.get("cpus"))
             bad = next((r for r in value.split(",") if r and not _cpu_range_ok(r)), None)
@@ -367,7 +359,7 @@ class XlDocument(DomUDocument):
         exit with 'ERROR: "timer_mode" option is not supported for PV guests.'. A
         type xl refuses is domain_type_problems' finding. (x86: xl_parse.c:1306-1311
         makes a guest with no type PVH on Arm, PV elsewhere.)"""
-        from ...versions import XEN_XL_DM_TSC, XEN_XL_TIMER_PV
+        from ...versions import XEN_XL_TIMER_PV
 
         if not self._atom("timer_mode"):
             return
@@ -375,17 +367,9 @@ class XlDocument(DomUDocument):
         if None in kinds:
             return
         if kinds and kinds[0] != "pv":
-            value = str(self.get("timer_mode"))
-            if not _timer_mode_ok(value):
+            if not _timer_mode_ok(str(self.get("timer_mode"))):
                 # xl_parse.c:1656-1661 (a number) and 1670-1674 (a name), 4.2 on
-                number = _c_long(value)
-                said = f'"{value}"' if number is None else str(number)
-                yield ValueProblem(
-                    self.assignment("timer_mode"),
-                    f"timer_mode '{value}': xl refuses the config ('ERROR: invalid value"
-                    f' {said} for "timer_mode"\'); write one of {", ".join(_TIMER_MODES)}',
-                    since=("xen", XEN_XL_DM_TSC),
-                )
+                yield self._invalid_mode("timer_mode", _TIMER_MODES)
             return
         yield ValueProblem(
             self.assignment("timer_mode"),
@@ -470,6 +454,21 @@ class XlDocument(DomUDocument):
             "bootloader_args is a string with no word: xl crashes reading it (it splits a"
             " string and strdup()s the missing first word); remove it or write"
             " bootloader_args = [ ... ]",
+        )
+
+    def _invalid_mode(self, key: str, modes: tuple[str, ...]) -> ValueProblem:
+        """xl's refusal of a ``tsc_mode``/``timer_mode`` that is neither one of ``modes``
+        nor a number it takes: it says the value as strtol read it, else the text."""
+        from ...versions import XEN_XL_DM_TSC
+
+        value = str(self.get(key))
+        number = _c_long(value)
+        said = f'"{value}"' if number is None else str(number)
+        return ValueProblem(
+            self.assignment(key),
+            f"{key} '{value}': xl refuses the config ('ERROR: invalid value"
+            f' {said} for "{key}"\'); write one of {", ".join(modes)}',
+            since=("xen", XEN_XL_DM_TSC),
         )
 
     def _kind(self, key: str) -> str | None:

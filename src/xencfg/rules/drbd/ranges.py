@@ -139,15 +139,7 @@ def _parsers(release: InForce) -> list[str]:
     """The parsers that may read the node's files, by what is known of its release."""
     out = []
     for name, first, after in _PARSERS:
-        if release.exact is not None:
-            fits = (first is None or first <= release.exact) and (
-                after is None or release.exact < after
-            )
-        else:
-            fits = (release.below is None or first is None or first < release.below) and (
-                release.low is None or after is None or release.low < after
-            )
-        if fits:
+        if release.may_be_within(first, after):
             out.append(name)
     return out
 
@@ -161,15 +153,7 @@ def _utils_limits(key: str, utils: InForce) -> list[tuple[Version | None, Limits
     out = []
     for i, (first, limits) in enumerate(steps):
         after = steps[i + 1][0] if i + 1 < len(steps) else None
-        if utils.exact is not None:
-            fits = (first is None or first <= utils.exact) and (
-                after is None or utils.exact < after
-            )
-        else:
-            fits = (utils.below is None or first is None or first < utils.below) and (
-                utils.low is None or after is None or utils.low < after
-            )
-        if fits:
+        if utils.may_be_within(first, after):
             out.append((first, limits))
     return out
 

@@ -54,22 +54,11 @@ class Converter(ConverterBase):
                     copies.setdefault(nv.get("name"), []).append(nv)
         for name in META_COPIES:
             for nv in copies.get(name, []):
-                new = name.replace("_", "-")
-                if new in seen:
-                    self.moved.add(nv)
-                    self.note(
-                        "warning",
-                        nv,
-                        f"instance attribute {name}={nv.get('value')!r} dropped, not moved to meta",
-                        f"{new} is already set for this resource (the first setting wins)",
-                    )
-                    continue
-                self._meta(meta, new, nv.get("value", ""), seen)
-                self.moved.add(nv)
-                self.note(
-                    "move-to-meta",
+                self._to_meta(
                     nv,
-                    f"instance attribute {name} -> meta attribute {new}",
+                    meta,
+                    seen,
+                    "instance attribute",
                     "Pacemaker 1.0 reads resource options from meta attributes only",
                 )
         if src.tag in ("clone", "master_slave"):
@@ -83,26 +72,33 @@ class Converter(ConverterBase):
                     name = nv.get("name", "")
                     if name in META_COPIES or name not in META_NAMES:
                         continue
-                    new = name.replace("_", "-")
-                    self.moved.add(nv)
-                    if new in seen:
-                        self.note(
-                            "warning",
-                            nv,
-                            f"clone instance attribute {name}={nv.get('value')!r} dropped",
-                            f"{new} is already set for this resource (the first setting wins)",
-                        )
-                        continue
-                    self._meta(meta, new, nv.get("value", ""), seen)
-                    self.note(
-                        "move-to-meta",
+                    self._to_meta(
                         nv,
-                        f"clone instance attribute {name} -> meta attribute {new}",
+                        meta,
+                        seen,
+                        "clone instance attribute",
                         "heartbeat 2 read a clone's instance attributes as its options "
                         "(0.6 get_meta_attributes); Pacemaker 1.0 reads meta attributes only",
                     )
         self.changed_defaults(src, meta, seen)
         return out
+
+    def _to_meta(self, nv: Any, meta: Any, seen: set[str], what: str, why: str) -> None:
+        """Move the instance attribute ``nv`` to ``meta`` under its dashed name, or drop it
+        where that option is already set (the first setting wins); a report line either way."""
+        name = nv.get("name", "")
+        new = name.replace("_", "-")
+        self.moved.add(nv)
+        if new in seen:
+            self.note(
+                "warning",
+                nv,
+                f"{what} {name}={nv.get('value')!r} dropped, not moved to meta",
+                f"{new} is already set for this resource (the first setting wins)",
+            )
+            return
+        self._meta(meta, new, nv.get("value", ""), seen)
+        self.note("move-to-meta", nv, f"{what} {name} -> meta attribute {new}", why)
 
     def changed_defaults(self, src: Any, meta: Any, seen: set[str]) -> None:
         """Write heartbeat 2's value where Pacemaker changed the default (see CHANGED_DEFAULTS)."""
