@@ -208,6 +208,48 @@ def hacf_nodes(n: int) -> Callable[[], None]:
     return _lint({"etc/ha.d/ha.cf": "keepalive 2\n" + body})
 
 
+def live_state_lines(n: int) -> Callable[[], None]:
+    """Long lines in captured live state read today (sosreport, supportconfig): a
+    ``crm_mon -1`` node line and a ``-n`` resource line with blank and ``[`` runs, a
+    DRBD 8.4 ``drbdadm status`` XML device line with a long attribute word, and a
+    ``multipath -ll`` header with a blank run and no vendor comma (once all quadratic)."""
+    crm = "Node a: x" + " " * n + "y\nNode b: online\n\tweb\t(ocf::heartbeat:Xen)" + "[" * n + "\n"
+    drbd = "<drbd-status>\n<resource " + "a" * n + " />\n"
+    mpath = "a (1) dm-1" + " " * n + "x\n"
+
+    def run() -> None:
+        _quiet(lambda: xencfg.loads(crm, "crm-mon-xml"))()
+        _quiet(lambda: xencfg.loads(drbd, "drbd-status"))()
+        _quiet(lambda: xencfg.loads(mpath, "multipath-ll"))()
+
+    return run
+
+
+def supportconfig_sections(n: int) -> Callable[[], None]:
+    """A supportconfig ha.txt of many sections: each section's text is padded with the
+    newlines before it (its line numbers are the file's), and the live-state sniffers'
+    ``^\\s*`` under re.M ran across those newlines (20 KB: 5 s, 160 KB: 256 s)."""
+    banner = "#==[ Configuration File ]===========================#\n"
+    body = "".join(f"{banner}# /etc/ha.d/x{i}.cf\nkeepalive 2\n\n" for i in range(n // 80))
+    body += "".join(
+        "#==[ Command ]======================================#\n# /usr/sbin/crm_mon -r -1\n"
+        f"Current DC: xen1\nOnline: [ xen1 ]\n r{i} (ocf::heartbeat:Xen): Started xen1\n\n"
+        for i in range(n // 150)
+    )
+    base = Path(tempfile.mkdtemp(prefix="xencfg-patho-")) / "scc_xen1_261206_1000"
+    base.mkdir()
+    (base / "basic-environment.txt").write_text(
+        "#==[ Command ]======================================#\n# /bin/uname -a\n"
+        "Linux xen1 2.6.16 #1 SMP x86_64\n\n"
+    )
+    (base / "ha.txt").write_text(body)
+
+    def run() -> None:
+        lint.run([str(base)])
+
+    return run
+
+
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
 SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
@@ -224,6 +266,9 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "domU code statements": (domu_code, 100_000, 10_000),
     "XC003 did-you-mean": (unknown_keys, 20_000, 3_000),
     "ha.cf of many ucast nodes": (hacf_nodes, 40_000, 10_000),
+    "live state long lines": (live_state_lines, 20_000, 4_000),
+    # (smaller than 20 KB, a one-off cost of the 8x run hides the growth)
+    "supportconfig of many sections": (supportconfig_sections, 40_000, 20_000),
 }
 
 

@@ -6,6 +6,7 @@ accepts, which must lint clean of the rule (or keep only a warning, where it say
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from test_audit_trees import TREES, _codes
@@ -368,3 +369,37 @@ def test_is016_reads_the_node_records_before_iscsid_conf(tmp_path: Path) -> None
         "another password than IncomingUser"
     ]
     assert all("OldPassw0rd" not in m for m in said)  # (secrets stay out of messages)
+
+
+def test_is016_node_records_behind_a_link_are_the_nodes_not_the_hosts(tmp_path: Path) -> None:
+    """A mounted image's etc/iscsi -> /etc/iscsi (or a planted link out of the tree)
+    is resolved inside the node root, as for every file lint reads (issue 22): the
+    host's records are never read as the node's."""
+    import shutil
+
+    target = "iqn.2026-12.net.example:store.vm"
+    good = tmp_path / "good"
+    shutil.copytree(TREES / "iscsi-target-pair-four-dom0s" / "good", good)
+    outside = tmp_path / "host-nodes"
+    record = outside / target / "10.0.2.100,3260"
+    record.parent.mkdir(parents=True)
+    record.write_text(_record(target, "x2", "HostPassw0rd9x"))
+    os.symlink(outside, good / "x2" / "etc" / "iscsi" / "nodes")
+    var = good / "x2" / "var" / "lib" / "iscsi"
+    var.mkdir(parents=True)
+    os.symlink("../../../../../host-nodes", var / "nodes")  # climbs out: refused
+    found = lint.run([str(n) for n in sorted(good.iterdir())], select=["IS016"]).findings
+    assert [f.message for f in found if "/st1/" in f.path] == []
+    # the node's own copy, reached through an absolute link as a chroot sees it
+    own = good / "x2" / "srv" / "nodes" / target / "10.0.2.100,3260"
+    own.parent.mkdir(parents=True)
+    own.write_text(_record(target, "x2", "OldPassw0rd2x"))
+    (good / "x2" / "etc" / "iscsi" / "nodes").unlink()
+    os.symlink("/srv/nodes", good / "x2" / "etc" / "iscsi" / "nodes")
+    found = lint.run([str(n) for n in sorted(good.iterdir())], select=["IS016"]).findings
+    said = [f.message for f in found if "/st1/" in f.path]
+    assert said == [
+        f"x2 multipaths LUN(s) of {target}, but ietd on st1 refuses its login: x2's node "
+        f"record /srv/nodes/{target}/10.0.2.100,3260 gives user x2 another password than "
+        "IncomingUser"
+    ]

@@ -121,3 +121,44 @@ def test_multi_node_trees_crash_no_rule(nodes: list[list[int]], seed: int, mutat
         # XENCFG_DEBUG is set (conftest): a crashing rule raises here instead of XC006
         result = lint.run(roots)
         assert not [f for f in result.findings if f.code == "XC006"]
+
+
+#: Live-state shapes the sosreport and supportconfig readers added (the corpus has none):
+#: ``crm_mon -1 -r`` text of Pacemaker 1.0, DRBD 8.3's ``drbdadm status`` XML lines,
+#: multipath-tools 0.4.7's header without dm-N, plain ``ip addr``.
+LIVE_SEEDS = {
+    "crm-mon-xml": "Current DC: xen1 (version 1.0.12-abc) - partition with quorum\n"
+    "Version: 1.0.12\nNode xen1: online\n\tweb\t(ocf::heartbeat:Xen)\n"
+    "Node xen2 (1234): standby:\nOnline: [ xen1 xen2 ]\nOFFLINE: [ xen3 ]\n"
+    "Full list of resources:\n web (ocf::heartbeat:Xen): Started xen1 (unmanaged) FAILED\n"
+    " * db (ocf:heartbeat:Xen): Stopped\n Master/Slave Set: ms [drbd]\n"
+    "     Masters: [ xen1 ]\n st (stonith:external/ipmi): Started [ xen1 xen2 ]\n",
+    "drbd-status": '<drbd-status version="8.3.13" api="88">\n<resources>\n'
+    '<resource minor="0" name="r0" cs="SyncSource" ro1="Primary" ro2="Secondary" '
+    'ds1="UpToDate" ds2="Inconsistent" resynced_percent="12.5" suspended />\n'
+    '<resource minor="1" name="r0" volume="1" cs="Connected" />\n</resources>\n',
+    "multipath-ll": "mpath0 (3600a0b80001234)\n[size=10G][features=1 queue_if_no_path]"
+    "[hwhandler=0]\n\\_ round-robin 0 [prio=1][active]\n \\_ 1:0:0:1 sda 8:0   [active][ready]\n"
+    "vm1 (36001) dm-1 IET,VIRTUAL-DISK\nsize=1G features='0' hwhandler='0' wp=rw\n"
+    "`-+- policy='round-robin 0' prio=1 status=active\n"
+    "  `- 2:0:0:1 sdb 8:16 active i/o pending running\n",
+    "ip-addr": "1: lo: <LOOPBACK,UP> mtu 65536\n    inet 127.0.0.1/8 scope host lo\n"
+    "2: eth0@if3: <BROADCAST,UP> mtu 1500\n"
+    "    inet 10.0.0.1/24 brd 10.0.0.255 scope global eth0\n",
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(LIVE_SEEDS))
+def test_live_state_mutations_round_trip_or_fail_cleanly(fmt: str) -> None:
+    """Mutated captures of the new live-state shapes: the text back or an XencfgError
+    (``resynced_percent="12..5"`` once raised ValueError from float())."""
+    rng = random.Random(22)
+    texts = [LIVE_SEEDS[fmt].replace('"12.5"', '"12..5"')]
+    texts += [fuzzkit.mutate(LIVE_SEEDS[fmt], rng) for _ in range(_count(300))]
+    failures = []
+    for text in texts:
+        try:
+            fuzzkit.check_api(fmt, text)
+        except Exception as exc:
+            failures.append(f"{text!r}: {exc!r}")
+    assert not failures, "\n".join(failures[:5])

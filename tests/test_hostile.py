@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -578,6 +579,15 @@ def test_parse_errors_do_not_quote_a_secret(fmt: str, text: str) -> None:
         ("drbd", f"resource r {{ net {{ shared-secret {MARK}; }} }}\n"),
         ("drbd", f'common {{ net {{ shared-secret "{MARK}"; }} }}\n'),
         ("hacf", f"node a\nbcast eth0\nstonith_host * baytech 10.0.0.3 admin {MARK}\n"),
+        # plugins migrate makes stonith resources of (cluster-glue's parameter order)
+        ("hacf", f"node a\nstonith_host * ipmilan a 10.0.0.3 623 md5 admin root {MARK} reset\n"),
+        ("hacf", f"node a\nstonith_host * external/nut a ups root {MARK} on off\n"),
+        ("hacf", f"node a\nstonith_host * wti_mpc 10.0.0.3 161 {MARK} 3\n"),
+        ("hacf", f"node a\nstonith_host * external/ippower9258 10.0.0.3 admin {MARK} a\n"),
+        # the last parameter takes the rest of the values
+        ("hacf", f"node a\nstonith_host * wti_nps 10.0.0.3 pass {MARK}\n"),
+        # a plugin cluster-glue has not: every value but addresses and node names
+        ("hacf", f"node a\nnode xen2\nstonith_host a riloe xen2 10.0.0.7 {MARK} 1\n"),
         ("authkeys", f"auth 1\n1 sha1 {MARK}\n"),
         ("xm", f"name = 'a'\nvncpasswd = b'{MARK}'\n"),
         ("ietd", f"Target iqn.2001-04.com.example:t\n\tIncomingUser joe {MARK}\n"),
@@ -749,3 +759,135 @@ def test_no_lexer_regex_repeats_one_character_alternatives() -> None:
                 found.append(f"{info.name}.{name}")
     assert not found
     assert _repeats_one_character(r'"(?:[^"\\]|\\.)*"', 0)  # (the guard can fail)
+
+
+# --- 1. (again) captures read today: sosreport, supportconfig, our state folder ----------
+
+
+def _finishes(target: Callable[[str], object], arg: str, seconds: float = 20) -> bool:
+    """Whether ``target(arg)`` ends in a child process within ``seconds`` (a FIFO opened
+    blocking would hang the suite itself, and lint may block outside the main thread)."""
+    child = multiprocessing.get_context("fork").Process(target=target, args=(arg,))
+    child.start()
+    child.join(seconds)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return False
+    return child.exitcode == 0
+
+
+def _lint_and_read_refusals(node: str) -> None:
+    from xencfg import live
+
+    lint.run([node])
+    said = {p.name: first for p, first in live.refusals(Path(node))}
+    assert said["xl_list.refused.txt"] == "xl: command not found"
+    assert said["uname.refused.txt"] == said["ip_addr.refused.txt"] == "?"
+
+
+def _sniff_sections(folder: str) -> None:
+    from xencfg import live
+
+    assert not live._has_sections(Path(folder) / "ha.txt")
+    assert not live._has_sections(Path(folder) / "drbd.txt")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_fifos_in_a_sosreport_and_our_state_folder_do_not_hang(tmp_path: Path) -> None:
+    from xencfg import live
+
+    node = tmp_path / "sosreport-n1"
+    (node / "etc").mkdir(parents=True)
+    kernel = node / "sos_commands" / "kernel"
+    kernel.mkdir(parents=True)
+    os.mkfifo(kernel / "uname_-a")  # read for the node's name: no etc/hostname here
+    state = node / live.STATE_DIR
+    state.mkdir(parents=True)
+    os.mkfifo(state / "uname.refused.txt")
+    (state / "xl_list.refused.txt").write_text("xl: command not found\n")
+    os.symlink(tmp_path / "host-shadow", state / "ip_addr.refused.txt")
+    (tmp_path / "host-shadow").write_text(SECRET_LINE)
+    assert _finishes(_lint_and_read_refusals, str(node))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_supportconfig_file_swapped_for_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    from xencfg import live
+
+    fifo = tmp_path / "ha.txt"
+    os.mkfifo(fifo)  # what a file swapped between is_file() and the read would be
+    os.symlink(fifo, tmp_path / "drbd.txt")
+    assert _finishes(_sniff_sections, str(tmp_path))
+    (tmp_path / "ha.txt").unlink()
+    (tmp_path / "ha.txt").write_text("#==[ Command ]======================================#\n")
+    assert live._has_sections(tmp_path / "ha.txt")
+
+
+def test_a_plugin_without_a_password_masks_none_of_its_values() -> None:
+    doc = xencfg.loads("node xen1\nstonith_host * external/ssh xen1 xen2\n", "hacf")
+    assert doc.secrets() == []
+    doc = xencfg.loads("node xen1\nstonith_host * riloe xen1 10.0.0.7 /etc/x 1\n", "hacf")
+    assert doc.secrets() == []
+
+
+def test_migrate_report_masks_stonith_host_passwords_of_every_plugin(tmp_path: Path) -> None:
+    from xencfg.cli import main
+
+    for n in ("xen1", "xen2"):
+        hd = tmp_path / n / "etc" / "ha.d"
+        hd.mkdir(parents=True)
+        (tmp_path / n / "etc" / "hostname").write_text(n + "\n")
+        (hd / "ha.cf").write_text(
+            "keepalive 2\nbcast eth0\nnode xen1\nnode xen2\n"
+            f"stonith_host * external/hmchttp xen1 10.0.0.5 admin {MARK}\n"
+            f"stonith_host * my/plugin xen2 10.0.0.6 {MARK}x\n"
+        )
+        (hd / "haresources").write_text("xen1 IPaddr::10.0.0.9\n")
+    for report in ("text", "json"):
+        out = tmp_path / f"report.{report}"
+        with open(out, "w") as f, contextlib.redirect_stdout(f):
+            main(
+                [
+                    "migrate",
+                    str(tmp_path / "xen1"),
+                    str(tmp_path / "xen2"),
+                    "--check",
+                    "--report",
+                    report,
+                ]
+            )
+        assert MARK not in out.read_text()
+
+
+def test_hacf_secret_table_covers_every_plugin_migrate_knows() -> None:
+    """ha.cf's secret positions and migrate's cluster-glue parameter names are two tables:
+    every plugin migrate makes a stonith resource of has its password masked."""
+    import re
+
+    from xencfg.formats.lines import hacf
+    from xencfg.migrations.haresources import STONITH_PARAMS
+
+    for kind, names in STONITH_PARAMS.items():
+        secret = [i for i, n in enumerate(names) if re.search(r"(?i)pass|community", n)]
+        if secret:
+            assert hacf._STONITH_SECRET.get(kind) == secret[-1], kind
+            last = secret[-1] == len(names) - 1
+            assert (kind in hacf._STONITH_SECRET_LAST) == last, kind
+        else:
+            assert kind in hacf._STONITH_NO_SECRET, kind
+
+
+def test_migrate_of_a_latin1_haresources_is_a_clear_error(tmp_path: Path) -> None:
+    """A Latin-1 byte in a resource argument reached lxml, which takes no undecodable
+    byte: migrate ended in a UnicodeEncodeError traceback."""
+    for n in ("xen1", "xen2"):
+        hd = tmp_path / n / "etc" / "ha.d"
+        hd.mkdir(parents=True)
+        (tmp_path / n / "etc" / "hostname").write_text(n + "\n")
+        (hd / "ha.cf").write_text("keepalive 2\nbcast eth0\nnode xen1\nnode xen2\n")
+        (hd / "haresources").write_bytes(b"xen1 IPaddr::10.0.0.9 Xen::v\xe9m\n")
+    from xencfg.migrate import plan
+
+    with pytest.raises(XencfgError, match=r"\\xE9, which is not UTF-8"):
+        plan([str(tmp_path / "xen1"), str(tmp_path / "xen2")])

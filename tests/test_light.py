@@ -381,11 +381,58 @@ def test_deferred_statements_of_hacf() -> None:
     assert xencfg.dumps(doc) == text.replace("beta\n", "beta\nnode gamma\n")
 
 
+COROSYNC_TEXT = (
+    "# a comment with { and }\ntotem {\n\tversion: 2\n\t# } not a close {\n"
+    "\tinterface {\n\t\tlinknumber: 0\n\t}\n\ttoken: 3000 } # ms\n}\n\n"
+    "nodelist {\n\tnode {\n\t\tring0_addr: 10.0.0.1\n\t\tname: a\n\t\tnodeid: 1\n\t}\n"
+    "\tnode {\n\t\tring0_addr: 10.0.0.2\n\t\tname: b\n\t\tnodeid: 2\n\t}\n"
+    "\tnode {\n\t\tring0_addr: 10.0.0.3\n\t\tname: c\n\t\tnodeid: 3\n\t}\n}\n"
+    "top: level\n"
+)
+
+
+def test_deferred_sections_of_corosync() -> None:
+    """corosync.conf's sections keep their children in the text until first read, a
+    level at a time (reading the nodelist makes its node blocks, not their lines): a
+    node read, one edited and one never read render and materialize as on a full tree."""
+    doc = xencfg.loads(COROSYNC_TEXT, "corosync")
+    light = light_of(doc)
+    assert light is not None and light.expand is not None
+    assert _reachable_toks(doc, Entry) == 1  # top: level
+    first, second, third = doc.nodes  # the node blocks, their lines still in the text
+    assert _reachable_toks(doc, Entry) == 1
+    assert first.name == "a" and first.nodeid == 1  # read: now its lines are light nodes
+    assert doc.value("totem.token") == "3000 } # ms"
+    assert [(n, v) for n, v, _ in doc.flat()][:3] == [
+        ("totem.version", "2"),
+        ("totem.interface.linknumber", "0"),
+        ("totem.token", "3000 } # ms"),
+    ]
+    second.block.remove("ring0_addr")  # edited before the tokens return
+    assert third.block.light is not None and doc.light is not None
+    assert xencfg.dumps(doc) == COROSYNC_TEXT.replace("\t\tring0_addr: 10.0.0.2\n", "")
+    assert doc.light is None and all(n.light is None for n in walk(doc))
+    doc.nodes[2].block.entry("name").values = ["z"]  # never read: the full parse's lines
+    assert xencfg.dumps(doc).endswith("\t\tname: z\n\t\tnodeid: 3\n\t}\n}\ntop: level\n")
+    full = _full("corosync", COROSYNC_TEXT)
+    fresh = xencfg.loads(COROSYNC_TEXT, "corosync")
+    assert _reachable_toks(fresh) == 0
+    assert [n.state() for n in walk(fresh)] == [n.state() for n in walk(full)]
+    assert [n.pos for n in walk(fresh)] == [n.pos for n in walk(full)]
+    crlf = COROSYNC_TEXT.replace("\n", "\r\n")
+    fresh = xencfg.loads(crlf, "corosync")
+    assert [n.state() for n in walk(fresh)] == [n.state() for n in walk(_full("corosync", crlf))]
+    assert xencfg.dumps(fresh) == crlf
+
+
 @pytest.mark.parametrize(
     ("fmt", "text", "kind", "kept"),
     [
         ("hacf", "keepalive 2\nnode a\nnode b\nucast eth0 10.0.0.2\n", Entry, 0),
         ("ocfs2", OCFS2_TEXT, Entry, 0),
+        # the two sections at the top (not the interface, not the nodes), and the line there
+        ("corosync", COROSYNC_TEXT, Block, 2),
+        ("corosync", COROSYNC_TEXT, Entry, 1),
         # the root, the lists (a 1) and (b ...), the word outside them: not their items
         ("xend", "(a 1)\n(b (c d) 'e')\nloose\n", Node, 4),
     ],
@@ -393,8 +440,9 @@ def test_deferred_statements_of_hacf() -> None:
 def test_a_deferring_load_holds_no_statement_until_read(
     fmt: str, text: str, kind: type, kept: int
 ) -> None:
-    """What makes the load of ha.cf, cluster.conf and xend-config.sxp a few times their
-    size (bench/memory.py): statements and items are not objects until first read."""
+    """What makes the load of ha.cf, cluster.conf, xend-config.sxp and corosync.conf a few
+    times their size (bench/memory.py): statements and items are not objects until first
+    read."""
     doc = xencfg.loads(text, fmt)
     assert _reachable_toks(doc, kind) == kept
     every = list(walk(doc))  # read: now they are

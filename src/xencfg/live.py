@@ -327,11 +327,23 @@ def layout_hint(path: str) -> str | None:
 
 def _has_sections(path: Path) -> bool:
     """Whether a file starts like supportconfig's (``#==[ Kind ]===#`` banners)."""
+    import stat
+
+    # non-blocking, no final link, checked on the descriptor: a FIFO, or a link to
+    # /proc/kmsg, named like a supportconfig file must not hang discovery
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
     try:
-        with open(path, "rb") as f:
-            head = f.read(4096).decode("utf-8", "replace")
+        fd = os.open(path, flags)
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return _SECTION_HEAD.search(head) is not None
 
 
@@ -507,13 +519,17 @@ def _crm_report_cib(sos: Path, display: str) -> Iterator[StateFile]:
 
 def refusals(root: Path) -> list[tuple[Path, str]]:
     """Our layout's refused commands and the first line of what they said."""
+    from .errors import XencfgError
+    from .syntax.source import read_text
+
     state = root / STATE_DIR
     out = []
-    if state.is_dir():
+    if state.is_dir() and not state.is_symlink():
         for p in sorted(state.glob("*.refused.txt")):
-            try:
-                first = p.read_text(encoding="utf-8", errors="replace").strip().split("\n")[0]
-            except OSError:
+            try:  # no link followed, no FIFO read, no huge file loaded: a message
+                said = read_text(p, limit=1024 * 1024, follow=False)
+                first = said.strip().split("\n")[0]
+            except XencfgError:
                 first = "?"
             out.append((p, first))
     return out
@@ -528,7 +544,9 @@ def captured_name(files: list[StateFile]) -> str | None:
         if f.format != "uname":
             continue
         try:
-            text = f.text if f.text is not None else f.path.read_text(encoding="utf-8")
+            text = read_state(f)  # (the safe opener: a FIFO named uname_-a must not hang)
+            if text is None:
+                continue
             name = uname.parse(text).name
         except Exception:
             continue

@@ -631,9 +631,17 @@ def _plan_stack(
             for d in stonith_devices(nf.hacf):
                 if d not in devices:
                     devices.append(d)
-        made = haresources_to_cib(
-            hr_doc, hacf, len(stack.members), _drbd_hosts(nodes), stonith=devices
-        )
+        try:
+            made = haresources_to_cib(
+                hr_doc, hacf, len(stack.members), _drbd_hosts(nodes), stonith=devices
+            )
+        except UnicodeEncodeError as exc:  # (lxml takes no undecodable byte)
+            byte = exc.object[exc.start : exc.start + 1].encode("utf-8", "surrogateescape")
+            raise XencfgError(
+                f"{display}: a resource, node or stonith value holds the byte "
+                f"\\x{byte.hex().upper()}, which is not UTF-8: the CIB holds UTF-8 text "
+                "only; write the value in UTF-8 (iconv -f latin1 -t utf-8) and migrate again"
+            ) from None
         m.notes.extend(_notes(made.changes, display, "cib.xml"))
         m.outputs.append(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))

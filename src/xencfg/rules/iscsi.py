@@ -911,12 +911,13 @@ def _node_records(cluster: Cluster, node: str, target: str) -> list[tuple[str, d
     record's path on the node: ``NODES/TARGET/IP,PORT`` (a flat record, as ``iscsiadm
     -o new`` writes it) or ``NODES/TARGET/IP,PORT,TPGT/IFACE`` (from discovery; IFACE
     is ``default`` unless ifaces are bound). iscsiadm and iscsid log in with the record,
-    whatever iscsid.conf says now (it only seeds new records). Symlinks are not
-    followed; a record that cannot be read or whose ``node.name`` is another target is
-    skipped."""
+    whatever iscsid.conf says now (it only seeds new records). Links on the way to
+    the target's folder are resolved inside the node root (never onto the host);
+    links below it are not followed; a record that cannot be read or whose
+    ``node.name`` is another target is skipped."""
     from ..errors import XencfgError
     from ..formats.lines import iscsid
-    from ..syntax.source import read_text
+    from ..syntax.source import read_text, resolve_in_root
 
     item = cluster.first("iscsid", node) or cluster.first("initiatorname", node)
     root = _node_root(item) if item is not None else None
@@ -924,7 +925,10 @@ def _node_records(cluster: Cluster, node: str, target: str) -> list[tuple[str, d
         return []
     files: list[Path] = []
     for base in _NODE_DIRS:
-        folder = root / base / target
+        try:  # (etc/iscsi -> /etc/iscsi in a mounted image is the node's, never the host's)
+            folder = resolve_in_root(root, f"{base}/{target}")
+        except XencfgError:
+            continue
         for entry in _plain_entries(folder):
             if entry.is_file(follow_symlinks=False):
                 files.append(Path(entry.path))
@@ -937,7 +941,7 @@ def _node_records(cluster: Cluster, node: str, target: str) -> list[tuple[str, d
     out = []
     for path in sorted(files):
         try:
-            doc = iscsid.parse(read_text(path, follow=False), str(path))
+            doc = iscsid.parse(read_text(path, limit=1 << 20, follow=False), str(path))
         except XencfgError:
             continue
         if doc.value("node.name") not in (None, target):

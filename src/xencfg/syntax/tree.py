@@ -324,8 +324,8 @@ class Light:
         kids = self.expand(node)
         setattr(node, node.children_field, kids)
         if self.ready:  # (before the seal, the seal's walk finds them)
-            for kid in kids:
-                self.nodes.extend(_level_order(kid))
+            for kid in kids:  # (its own deferred children are listed when read)
+                self.nodes.extend(_level_order(kid, deferring=True))
         return kids
 
     def hold(self, node: Node, at: int) -> None:

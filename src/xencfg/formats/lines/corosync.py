@@ -13,10 +13,11 @@ opening bracket '{'"). The model keeps every section and key in file order;
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -24,9 +25,10 @@ from ...document import TreeDocument
 from ...errors import ParseError, ValidationError
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
-from ...syntax.build import built, make_root, to_tok
-from ...syntax.tree import Node, Piece, Style
-from ..schema import Keyword
+from ...syntax.build import built, make_root, parse_with, to_tok
+from ...syntax.lines_scan import COROSYNC, scan
+from ...syntax.tree import Light, Node, Piece, Style, building, light_of, new_light
+from ..schema import Keyword, Version
 from ..view import INT, Setting, View, schema_of, to_int
 from ._base import LineReader
 
@@ -450,15 +452,39 @@ class CorosyncDocument(TreeDocument):
         as 3), and a ``totem`` other than ``version: 2``, which every corosync refuses:
         "This totem parser can only parse version 2 configurations" (totemconfig.c of
         v1.4.9, v2.4.6 and v3.1.7)."""
-        for name, value, entry in self.flat():
+        from ...versions import COROSYNC_2, COROSYNC_3
+
+        flat = list(self.flat())
+        # a nodelist is corosync 2 or later (corosync 1 listed udpu members in interface)
+        two_on = any(name.startswith("nodelist.") for name, _, _ in flat)
+        for name, value, entry in flat:
             top = INTEGER_KEYS.get(_NODE_KEY.sub("nodelist.node.*.", name))
             if top is None:
                 continue
             if not re.fullmatch(r"[+-]?[0-9]+", value) or not 0 <= int(value) <= top:
+                # corosync 1's coroparse.c keeps the rest of the line in the value (no
+                # comment stripping) and totemconfig reads it with atoi: "2 # per CPU"
+                # is 2 there, refused only from corosync 2 on
+                lead = None if two_on else re.match(r"[0-9]+", value)
                 yield ValueProblem(
                     entry,
                     f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
                     "and 3 refuse the file, corosync 1 reads the leading digits)",
+                    since=("corosync", COROSYNC_2)
+                    if lead is not None and int(lead.group()) <= top
+                    else None,
+                )
+        for name, value, entry in self.flat():
+            if name == "totem.rrp_mode" and value not in ("none", "active", "passive"):
+                # totemconfig.c of v1.4.9 and v2.4.6: strcmp with the three words, else
+                # "The RRP mode ... specified is invalid"; corosync 3 ignores rrp_mode
+                yield ValueProblem(
+                    entry,
+                    f'totem.rrp_mode "{value}": corosync 1 and 2 take none, active or passive'
+                    ' (no comment after the value) and refuse anything else ("The RRP mode'
+                    ' ... specified is invalid"); corosync 3 ignores rrp_mode',
+                    since=("corosync", _ANY),
+                    reprieve=(COROSYNC_3, _NEVER),
                 )
         for name, value, entry in self.flat():
             section, _, key = name.rpartition(".")
@@ -572,14 +598,36 @@ def ring_address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
         return None
 
 
+#: ``since``/``reprieve`` bounds for a value refused by every release before 3.0 only.
+_ANY = Version.parse("0")
+_NEVER = Version.parse("999")
+
 _AFTER_OPEN = "extra characters after opening bracket '{' (corosync 3 refuses them)"
 _AROUND_CLOSE = "extra characters before or after closing bracket '}' (corosync 3 refuses them)"
 
 
+class _Later(NamedTuple):
+    """A section of a light parse whose children are read on first use (:func:`_expand`):
+    its name and the offset of its name, until its parent keeps it as a light block."""
+
+    key: str
+    pos: int
+
+
 class _Builder:
+    """Builds the document from Lark's parse or the line scanner's tokens, and checks the
+    brace lines the grammar cannot (nothing after ``{`` or around ``}``).
+
+    In a light parse, every section's children are read from the text on first use
+    (:func:`_expand`): a node block of four lines is five objects of about 100 bytes
+    beside its 130 bytes of text, so a loaded file holds its top-level sections only."""
+
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+        self.light = building()
+        if self.light is not None:
+            self.light.expand = functools.partial(_expand, text)
 
     def _fail(self, pos: int, message: str) -> None:
         line = self.text.count("\n", 0, pos) + 1
@@ -592,7 +640,9 @@ class _Builder:
         end = len(self.text) if end < 0 else end
         return self.text[start:pos], self.text[pos + 1 : end]
 
-    def entry(self, children: list[Any]) -> KeyValue:
+    def entry(self, children: list[Any]) -> KeyValue | list[Any]:
+        if self.light is not None:  # its pieces, until its parent keeps it (_light_kids)
+            return children
         pieces = [to_tok(c) for c in children]
         key = pieces[0]
         vals = [p for p in pieces if p.kind == "VALUE"]
@@ -600,7 +650,7 @@ class _Builder:
         e.cst = list(pieces)
         return built(e, key.pos)
 
-    def section(self, children: list[Any]) -> Block:
+    def section(self, children: list[Any]) -> Block | _Later:
         name = to_tok(children[0])
         lbrace = to_tok(children[1])
         rbrace = to_tok(children[-1])
@@ -613,13 +663,93 @@ class _Builder:
                 rbrace.pos,
                 _AROUND_CLOSE,
             )
+        if self.light is not None:  # its children deferred (read again by _expand)
+            return _Later(name.text.rstrip(), name.pos)
         kids = [c for c in children if isinstance(c, Node)]
         b = Block(name.text.rstrip(), [], kids, key_tok=name)
         b.cst = [name, lbrace, *kids, rbrace]
         return built(b, name.pos)
 
     def start(self, children: list[Any]) -> CorosyncDocument:
+        if self.light is not None:
+            return make_root(CorosyncDocument, _light_kids(children, self.light, 0))
         return make_root(CorosyncDocument, children)
+
+
+def _light_kids(children: list[Any], light: Light, offset: int) -> list[Node]:
+    """The light nodes of a rule's ``children`` read at ``offset`` in the file: an
+    entry's pieces become a light statement, a :class:`_Later` a light section whose
+    children field is unset (:attr:`Light.expand`); tokens are left out."""
+    share = light.share
+    kids: list[Node] = []
+    for c in children:
+        if type(c) is _Later:
+            kids.append(new_light(Block, light, offset + c.pos, key=share(c.key), _args=()))
+        elif type(c) is list:  # an entry's pieces: KEY COLON VALUE?
+            key = to_tok(c[0])
+            value = to_tok(c[-1]) if len(c) > 2 else None
+            values = share(value.text) if value is not None else ()
+            kids.append(KeyValue.light_new(share(key.text), values, light, offset + key.pos))
+    return kids
+
+
+class _Entries:
+    """Reads lines of ``key: value`` of one section (at ``offset`` in the file) into
+    light statements placed in the whole file."""
+
+    def __init__(self, light: Light, offset: int) -> None:
+        self.light, self.offset = light, offset
+
+    def entry(self, children: list[Any]) -> list[Any]:
+        return children  # (its pieces, until start keeps it: _light_kids)
+
+    def start(self, children: list[Any]) -> list[Node]:
+        return _light_kids(children, self.light, self.offset)
+
+
+#: A line that opens a section (``name {``: no other line holds ``{``, comments aside;
+#: group 2 is the name, as the NAME terminal reads it) or closes one (``}`` alone:
+#: group 1). The load refused anything else on those lines.
+_BRACE_LINE = re.compile(
+    r"^[ \t\f\v\r]*(?:(\})|([^\s{}:#](?:[^\n{}:]*[^\n{}: \t])?)[ \t]*\{)[ \t\f\v\r]*$", re.M
+)
+
+
+def _expand(text: str, section: Node) -> list[Node]:
+    """The children of a light section, read again from ``text`` (which the load read
+    whole, so it holds no error), sections inside deferred in turn: between its name
+    and its closing brace, the lines of its own level are read by the scanner and the
+    sections inside are only found (their brace lines), not read."""
+    light, start = light_of(section), section.pos
+    assert light is not None
+    kids: list[Node] = []
+    depth, after = 0, -1  # (after: where the lines of the section's own level resume)
+    for m in _BRACE_LINE.finditer(text, text.rfind("\n", 0, start) + 1):
+        if depth == 1 and after < m.start():
+            kids += _entries(text, after, m.start(), light)
+        if m.group(1) is None:
+            depth += 1
+            if depth == 2:
+                name = light.share(m.group(2).rstrip())  # (as the builders name it)
+                kids.append(new_light(Block, light, m.start(2), key=name, _args=()))
+        else:
+            depth -= 1
+            if depth == 0:
+                return kids
+        after = m.end() + 1
+    raise RuntimeError("xencfg internal error: a corosync section read again differs")
+
+
+def _entries(text: str, start: int, end: int, light: Light) -> list[Node]:
+    """The statements of the lines ``text[start:end]`` (whole lines of one level)."""
+    part = text[start:end]
+    if ":" not in part:  # blank and comment lines only
+        return []
+    kids: list[Node] | None = scan(COROSYNC, part, _Entries(light, start))
+    if kids is None:  # (text the table leaves to the grammar)
+        kids = parse_with("corosync", part, None, _Entries(light, start))
+    assert kids is not None
+    return kids
 
 
 _WORDS = {

@@ -184,7 +184,58 @@ _STONITH_SECRET: dict[str, int] = {
     "external/ibmrsa": 3,  # hostname ipaddr userid passwd type
     "external/riloe": 3,  # hostlist ilo_hostname ilo_user ilo_password ...
     "external/rackpdu": 2,  # hostlist pduip community
+    "external/dracmc-telnet": 5,  # nodename cyclades_ip cyclades_port servername username password
+    "external/hmchttp": 3,  # hostlist hmc_ipaddr user password
+    "external/ibmrsa-telnet": 3,  # nodename ip_address username password
+    "external/ippower9258": 2,  # deviceip username password hostlist
+    "external/nut": 3,  # hostname ups username password poweron ...
+    "ipmilan": 6,  # hostname ipaddr port auth priv login password reset_method
+    "wti_mpc": 2,  # ipaddr port community mib-version
 }
+#: Plugins whose secret is their last parameter: it takes the rest of the line's values
+#: (how heartbeat handed a ``stonith_host`` line to the plugin), all of them masked.
+_STONITH_SECRET_LAST = frozenset(
+    {
+        "baytech",
+        "apcmaster",
+        "apcmastersnmp",
+        "wti_nps",
+        "drac3",
+        "external/rackpdu",
+        "external/dracmc-telnet",
+        "external/hmchttp",
+        "external/ibmrsa-telnet",
+    }
+)
+#: cluster-glue 1.0.12's plugins with no password among their parameters (``stonith
+#: -t TYPE -n``; ssh keys, a serial port or a credentials file instead).
+_STONITH_NO_SECRET = frozenset(
+    {
+        "apcsmart",
+        "bladehpi",
+        "cyclades",
+        "external/drac5",
+        "external/hetzner",
+        "external/kdumpcheck",
+        "external/libvirt",
+        "external/ssh",
+        "external/vcenter",
+        "external/vmware",
+        "external/xen0",
+        "external/xen0-ha",
+        "ibmhmc",
+        "meatware",
+        "null",
+        "nw_rpc100s",
+        "rcd_serial",
+        "rps10",
+        "ssh",
+        "suicide",
+    }
+)
+#: A ``stonith_host`` value that is no password whatever the plugin: an address, a
+#: path, a number (a port, a flag).
+_PLAIN_STONITH_VALUE = re.compile(r"[\d.:]+|/\S*|\*")
 
 
 #: STONITH plugins whose ``stonith -t TYPE -n`` lists no parameter (cluster-glue
@@ -398,11 +449,21 @@ class HacfDocument(LineDocument):
     def secrets(self) -> list[str]:
         """Passwords (and SNMP communities) among ``stonith_host`` parameters, by the
         parameter order of each STONITH plugin (``stonith -t TYPE -n``)."""
-        found = []
+        found: list[str] = []
+        nodes = {n.lower() for n in self.nodes}
         for dev in self.stonith:
-            at = _STONITH_SECRET.get(dev["type"])
-            if at is not None and at < len(dev["params"]):
-                found.append(dev["params"][at])
+            kind, params = dev["type"], dev["params"]
+            at = _STONITH_SECRET.get(kind)
+            if at is not None:
+                found.extend(params[at:] if kind in _STONITH_SECRET_LAST else params[at : at + 1])
+            elif kind not in _STONITH_NO_SECRET:
+                # a plugin cluster-glue has not (a typo, a local one): which value is its
+                # password is unknown, so every value but addresses, paths and node names
+                found.extend(
+                    p
+                    for p in params
+                    if not _PLAIN_STONITH_VALUE.fullmatch(p) and p.lower() not in nodes
+                )
         return found
 
     @property

@@ -353,11 +353,25 @@ class IscsidDocument(OpenIscsiDocument):
         }
 
 
+#: A number with a comment after it on the line: idbm_recinfo_config takes the rest
+#: of the line as the value (no comment stripping) and idbm_node_update_param reads
+#: a TYPE_INT with ``strtoul(value, NULL, 10)``, which stops at the blank: 15.
+_NUMBER_THEN_COMMENT = re.compile(r"([0-9]+)[ \t]+#.*")
+
+
+def _int(raw: str) -> int | None:
+    """An integer value as iscsid reads it, comment after it or not."""
+    n = to_int(raw)
+    if n is None and (m := _NUMBER_THEN_COMMENT.fullmatch(raw)) is not None:
+        n = int(m.group(1))
+    return n
+
+
 def typed(key: str, raw: str) -> Any:
     """A value as iscsid reads it: int, bool (Yes/No) or text."""
     t = template(key)
     if t in INTS:
-        n = to_int(raw)
+        n = _int(raw)
         return n if n is not None else raw
     if t in BOOLS:
         return {"yes": True, "no": False}.get(raw.lower(), raw)
@@ -372,7 +386,7 @@ def value_problem(key: str, raw: str) -> str | None:
     if raw == "" and t in KNOWN:
         return f"{key} has no value"
     if t in INTS:
-        n = to_int(raw)
+        n = _int(raw)
         if n is None:
             return f"{key} = {raw!r} is not a number"
         low, high = RANGES.get(t, (None, None))

@@ -126,9 +126,7 @@ _SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]*):\s*$")
 #: sections whose lines are nodes or resources (1.x prints its node lines before any)
 _NODE_SECTIONS = {"", "node list"}
 _RSC_SECTIONS = {"", "node list", "full list of resources", "inactive resources"}
-_NODE = re.compile(
-    r"^\s*(?:\* )?Node:?\s+(?P<name>[^\s:()]+)(?:\s*\([^)]*\))?:\s*(?P<state>.*?):?\s*$"
-)
+_NODE = re.compile(r"^\s*(?:\* )?Node:?\s+(?P<name>[^\s:()]+)(?:\s*\([^)]*\))?:\s*(?P<state>.*)$")
 _LIST = re.compile(
     r"^\s*(?:\* )?(?P<kind>Online|OFFLINE|GuestOnline|RemoteOnline):\s*\[(?P<names>[^\]]*)\]"
 )
@@ -141,6 +139,23 @@ _PRIMITIVE = re.compile(
     r"(?:\s+(?P<role>Promoted|Unpromoted|Master|Slave|Started))?"
     r"(?:\s+(?:\[\s*(?P<list>[^\]]*)\]|(?P<node>[^\s()\[]+)))?)?(?P<rest>.*)$"
 )
+
+
+def _node_state(text: str) -> str:
+    """A node line's state without its trailing ``:`` and blanks (in Python, not a lazy
+    ``.*?`` before ``:?\\s*$``, which was quadratic on a blank run)."""
+    text = text.rstrip()
+    return text[:-1] if text.endswith(":") else text
+
+
+def _bracketed(text: str) -> str | None:
+    """What the first ``[...]`` of ``text`` holds (``None``: none), found in one pass (a
+    regex search restarted at every ``[`` of a long run of them: quadratic)."""
+    start = text.find("[")
+    end = text.find("]", start + 1) if start >= 0 else -1
+    return text[start + 1 : end] if end >= 0 else None
+
+
 _DC = re.compile(r"Current DC:\s*(?P<dc>\S+)(?:\s+\((?:version\s+(?P<v>[^)\s]*))?[^)]*\))?")
 _ACTIVE = {
     "Started",
@@ -181,19 +196,19 @@ def _parse_text(text: str, path: str | None) -> CrmMonDocument:
                 n.online = m["kind"] != "OFFLINE"
             continue
         if section in _NODE_SECTIONS and (m := _NODE.match(ln)) and "(" not in m["state"][:1]:
-            state = m["state"].lower()
+            said = _node_state(m["state"]).lower()
             n = nodes.setdefault(m["name"], MonNode(m["name"], line=no))
-            n.online = state.startswith(("online", "standby", "maintenance"))
-            n.standby, n.unclean = "standby" in state, "unclean" in state
-            n.maintenance = "maintenance" in state
+            n.online = said.startswith(("online", "standby", "maintenance"))
+            n.standby, n.unclean = "standby" in said, "unclean" in said
+            n.maintenance = "maintenance" in said
             node = m["name"]
             continue
         if section in _RSC_SECTIONS and (m := _PRIMITIVE.match(ln)):
             state, rest = m["state"], m["rest"] or ""
             where = (m["list"] or "").split() or ([m["node"]] if m["node"] else [])
             if state is None:  # 1.0's ``-n``: no state, the node's block says where
-                listed = re.search(r"\[([^\]]*)\]", rest)
-                where = listed[1].split() if listed else [node] if node else []
+                listed = _bracketed(rest)
+                where = listed.split() if listed is not None else [node] if node else []
                 state = "Started" if where else None
             if state not in _ACTIVE and state != "Stopped":
                 doc.unparsed.append((no, ln))
@@ -274,6 +289,6 @@ def sniff(text: str) -> bool:
     if re.search(r"<(crm_mon|pacemaker-result)\b", head) is not None:
         return True
     # crm_mon's text: its summary and a resource or node list
-    return re.search(r"^\s*(?:\* )?Current DC:", head, re.M) is not None and (
-        re.search(r"^\s*(?:\* )?(?:Online: \[|OFFLINE: \[|Node:? \S+)", head, re.M) is not None
+    return re.search(r"^[^\S\n]*(?:\* )?Current DC:", head, re.M) is not None and (
+        re.search(r"^[^\S\n]*(?:\* )?(?:Online: \[|OFFLINE: \[|Node:? \S+)", head, re.M) is not None
     )

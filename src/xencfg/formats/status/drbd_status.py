@@ -170,7 +170,8 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
 
 
 _XML_DEVICE = re.compile(r"^\s*<resource\s(?P<attrs>[^>]*?)/?>\s*$")
-_XML_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+#: (a name starts at a word's start: tried inside a long word too, it was quadratic)
+_XML_ATTR = re.compile(r'(?<![\w-])([\w-]+)="([^"]*)"')
 
 
 def _parse_xml_lines(text: str, path: str | None) -> DrbdStatusDocument:
@@ -208,7 +209,7 @@ def _parse_xml_lines(text: str, path: str | None) -> DrbdStatusDocument:
                 vol,
                 None,
                 a.get("ds2"),
-                float(done) if done and re.fullmatch(r"[\d.]+", done) else None,
+                float(done) if done and re.fullmatch(r"\d+(?:\.\d+)?", done) else None,
             )
         )
     return doc
@@ -261,7 +262,7 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
                     vol,
                     fields.get("replication"),
                     fields.get("peer-disk"),
-                    float(done) if done and re.fullmatch(r"[\d.]+", done) else None,
+                    float(done) if done and re.fullmatch(r"\d+(?:\.\d+)?", done) else None,
                 )
             )
         else:
@@ -269,7 +270,7 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
     return doc
 
 
-_XML_HEAD = re.compile(r"^\s*<(drbd-status\b|resource minor=)", re.M)
+_XML_HEAD = re.compile(r"^[^\S\n]*<(drbd-status\b|resource minor=)", re.M)
 
 
 #: what drbdsetup status prints (exiting non-zero) when the kernel holds no resource

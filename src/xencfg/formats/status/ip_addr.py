@@ -110,5 +110,5 @@ def sniff(text: str) -> bool:
     # ``N: NAME: <FLAGS> mtu ...``, then indented ``inet ADDR/PREFIX`` lines
     return (
         re.search(r"^\d+:\s+[^\s:]+(?:@\S+)?:\s+<[^>]*>", head, re.M) is not None
-        and re.search(r"^\s+inet6?\s+[0-9a-fA-F.:]+/\d+", head, re.M) is not None
+        and re.search(r"^[^\S\n]+inet6?\s+[0-9a-fA-F.:]+/\d+", head, re.M) is not None
     )

@@ -23,7 +23,10 @@ FORMAT = "multipath-ll"
 _MAP = re.compile(
     r"^(?:(?P<action>create|reload|switchpg|rename|load):\s*)?"
     r"(?P<alias>[^\s(]+)(?:\s*\((?P<wwid>[^)]*)\))?\s*(?P<dm>dm-\d+)"
-    r"(?:\s+(?P<vendor>[^,]*?)\s*,\s*(?P<product>.*?))?\s*$"
+    # one blank before the vendor, no lazy fields: a blank run without a comma once
+    # gave ``\s+``, a lazy vendor and ``\s*`` the same blanks (cubic; the line is not
+    # squeezed); vendor and product are stripped by the parser
+    r"(?:\s(?P<vendor>[^,]*),(?P<product>.*))?\s*$"
 )
 #: multipath-tools 0.4.7's header (print.c snprint_multipath_topology: ``"%n"``, then
 #: ``" (%w)"`` when the alias is not the WWID; no dm name, no vendor): known as a header
@@ -222,7 +225,7 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
 
 
 def sniff(text: str) -> bool:
-    if re.search(r"^\s*\[size=[^\]\n]*\]\[features=", text[:4096], re.M):
+    if re.search(r"^[^\S\n]*\[size=[^\]\n]*\]\[features=", text[:4096], re.M):
         return True  # 0.4.x, whose 0.4.7 header has no dm name
     return any(_MAP.match(_squeeze(ln)) for _, ln in lines(text[:4096])) and (
         "[size=" in text or "size=" in text
