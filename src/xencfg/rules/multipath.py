@@ -399,7 +399,7 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
                 )
     if not cluster.has("drbd"):
         return
-    from .drbd.common import _node_configs, _on_hosts, _resources, short
+    from .drbd.common import _node_configs
 
     for node, items in _node_configs(cluster).items():
         if not node:
@@ -407,26 +407,31 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
         mine, friendly, docs = _aliases(cluster, node)
         if not docs:
             continue
-        for item, res in _resources(cluster, items):
-            for h in _on_hosts(res):
-                if short(node) not in (short(n) for n in h.names):
-                    continue
-                for vol in res.effective(h.name).volumes.values():
-                    disk = vol.get("disk") or ""
-                    if not disk.startswith("/dev/mapper/"):
-                        continue
-                    name = disk[len("/dev/mapper/") :]
-                    if _alias_known(name, mine, friendly):
-                        continue
-                    at = h.block.entry("disk") or res.block.entry("disk") or h.block
-                    yield _unknown_map(
-                        f"DRBD resource {res.name} on {node} uses {disk}, but {node}'s "
-                        f"multipath.conf defines no alias '{name}'",
-                        name,
-                        mine,
-                        item.where(at),
-                        [docs[0].where()],
-                    )
+        for item, res, disk, at in _backing_disks(cluster, items, node):
+            if not disk.startswith("/dev/mapper/"):
+                continue
+            name = disk[len("/dev/mapper/") :]
+            if _alias_known(name, mine, friendly):
+                continue
+            yield _unknown_map(
+                f"DRBD resource {res.name} on {node} uses {disk}, but {node}'s "
+                f"multipath.conf defines no alias '{name}'",
+                name,
+                mine,
+                item.where(at),
+                [docs[0].where()],
+            )
+
+
+def _backing_disks(cluster: Cluster, items: list[Loaded], node: str) -> Iterator[tuple[Any, ...]]:
+    """``(item, resource, disk, where the disk is set)`` for every volume of ``node``'s
+    own DRBD resources."""
+    from .drbd.common import _effective, own_hosts
+
+    for item, res, h in own_hosts(cluster, items, node):
+        for vol in _effective(cluster, res, h.name).volumes.values():
+            at = h.block.entry("disk") or res.block.entry("disk") or h.block
+            yield item, res, vol.get("disk") or "", at
 
 
 def _unknown_map(
@@ -862,22 +867,17 @@ def _drbd_shared_lun(
 ) -> Iterator[Finding]:
     """MP012's DRBD half: one WWID, through the bindings files, as the backing disk of
     two nodes' DRBD."""
-    from .drbd.common import _node_configs, _on_hosts, _resources, short
+    from .drbd.common import _node_configs
 
     used: dict[str, list[tuple[str, str, str, Loaded, object]]] = defaultdict(list)
     for node, items in _node_configs(cluster).items():
         if node not in bound:
             continue
-        for item, res in _resources(cluster, items):
-            for h in _on_hosts(res):
-                if short(node) not in (short(n) for n in h.names):
-                    continue
-                for vol in res.effective(h.name).volumes.values():
-                    name = _mapper_name(vol.get("disk") or "")
-                    if name is None or name not in bound[node] or name in conf_aliases[node]:
-                        continue
-                    at = h.block.entry("disk") or res.block.entry("disk") or h.block
-                    used[bound[node][name][0]].append((node, res.name, name, item, at))
+        for item, res, disk, at in _backing_disks(cluster, items, node):
+            name = _mapper_name(disk)
+            if name is None or name not in bound[node] or name in conf_aliases[node]:
+                continue
+            used[bound[node][name][0]].append((node, res.name, name, item, at))
     for wwid, uses in sorted(used.items()):
         for i, (node, rname, name, item, where) in enumerate(uses):
             for node2, res2, name2, item2, at2 in uses[:i]:

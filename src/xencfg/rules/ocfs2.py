@@ -446,7 +446,7 @@ def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
 
     from ..formats.cib.resources import Clone, Master, Primitive
     from .cib.common import _is_ocfs2_fs
-    from .drbd.common import _effective, _node_configs, _on_hosts, _resources
+    from .drbd.common import _effective, _node_configs, own_hosts
 
     configs = _node_configs(cluster)
     for item in cluster.docs("cib"):
@@ -465,21 +465,18 @@ def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
                 minor = int(m.group(1)) if m.group(1) else None
                 single: list[str] = []
                 for node, items in sorted(configs.items()):
-                    for _, res in _resources(cluster, items):
-                        for h in _on_hosts(res):
-                            if short(node) not in (short(n) for n in h.names):
+                    for _, res, h in own_hosts(cluster, items, node):
+                        eff = _effective(cluster, res, h.name)
+                        if minor is not None:
+                            devs = [v.get("device") for v in eff.volumes.values()]
+                            minors = {d.minor for d in devs if d is not None}
+                            if minor not in minors:
                                 continue
-                            eff = _effective(cluster, res, h.name)
-                            if minor is not None:
-                                devs = [v.get("device") for v in eff.volumes.values()]
-                                minors = {d.minor for d in devs if d is not None}
-                                if minor not in minors:
-                                    continue
-                            elif res.name != m.group(2):
-                                continue
-                            flag = eff.sections.get("net", {}).get("allow-two-primaries")
-                            if not (flag is True or str(flag).lower() in ("yes", "true", "on")):
-                                single.append(f"resource {res.name} on {node}")
+                        elif res.name != m.group(2):
+                            continue
+                        flag = eff.sections.get("net", {}).get("allow-two-primaries")
+                        if not (flag is True or str(flag).lower() in ("yes", "true", "on")):
+                            single.append(f"resource {res.name} on {node}")
                 if single:
                     yield make(
                         "OC011",

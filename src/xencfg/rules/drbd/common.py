@@ -111,6 +111,17 @@ def _on_hosts(res: Resource) -> Iterator[Host]:
             yield h
 
 
+def own_hosts(
+    cluster: Cluster, items: list[Loaded], node: str
+) -> Iterator[tuple[Loaded, Resource, Host]]:
+    """Each DRBD resource of ``node``'s files with the ``on`` section that is ``node``'s
+    own (names compared by their host part)."""
+    for item, res in _resources(cluster, items):
+        for h in _on_hosts(res):
+            if short(node) in (short(n) for n in h.names):
+                yield item, res, h
+
+
 def hostnames_equal(a: str, b: str) -> bool:
     """How drbdadm 9 matches an ``on`` name with ``uname -n`` (hostnames_equal in
     user/v9/drbdadm_parser.c): two names with a domain compare whole, otherwise the
