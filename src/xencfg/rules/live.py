@@ -409,15 +409,15 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
     from .multipath import node_bindings
 
     for node in cluster.nodes:
-        conf: dict[str, tuple[str, Loaded, Any]] = {}
+        conf: dict[str, tuple[str, Any]] = {}  # wwid -> (alias, where multipath.conf says so)
         for item, conf_doc in cluster.typed("multipath", MultipathDocument, node):
             for m in conf_doc.multipaths:
                 if m.wwid and m.alias:
-                    conf[m.wwid] = (m.alias, item, m)
+                    conf[m.wwid] = (m.alias, item.where(m.block))
         bound = node_bindings(cluster, node)
         if not conf and not bound:
             continue
-        by_alias = {a: (w, i, m) for w, (a, i, m) in conf.items()}
+        by_alias = {a: (w, at) for w, (a, at) in conf.items()}
         for item, ll in cluster.typed("multipath-ll", MultipathLlDocument, node):
             for mp in ll.maps:
                 if mp.wwid not in conf and mp.alias not in by_alias:
@@ -430,7 +430,7 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
                         f"map of WWID {mp.wwid} runs as '{mp.alias}' on {node}; "
                         f"multipath.conf names it '{want[0]}'",
                         _at(item, mp.line),
-                        [want[1].where(want[2].block if hasattr(want[2], "block") else None)],
+                        [want[1]],
                     )
                 other = by_alias.get(mp.alias)
                 if other is not None and other[0] != mp.wwid:
@@ -439,7 +439,7 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
                         f"map '{mp.alias}' on {node} carries WWID {mp.wwid}; multipath.conf "
                         f"gives that alias to {other[0]}",
                         _at(item, mp.line),
-                        [other[1].where(other[2].block if hasattr(other[2], "block") else None)],
+                        [other[1]],
                     )
 
 
