@@ -514,8 +514,24 @@ def _drbd_agent(el: Any) -> str | None:
     return None
 
 
+class _Constraints:
+    """What :func:`_placement` reads of one CIB, read once: the model walks the tree on
+    every ``locations``/``colocations``/``option`` call, and XN018 places every Xen
+    resource of every node's copy."""
+
+    def __init__(self, cib: CibDocument) -> None:
+        from ..formats.cib.values import INFINITY, parse_bool
+
+        self.cib = cib
+        self.locations = cib.locations
+        self.colocations = [
+            c for c in cib.colocations if c.score is not None and c.score >= INFINITY
+        ]
+        self.symmetric = parse_bool(cib.option("symmetric-cluster")) is not False
+
+
 def _placement(
-    cib: CibDocument,
+    facts: _Constraints,
     el: Any,
     nodes: list[str],
     hosts: Callable[[str, str], str | None],
@@ -528,24 +544,21 @@ def _placement(
     (``ocf:linbit:drbd``, ``drbddisk``) means the DRBD resource's hosts
     (``hosts(name)``)."""
     from ..cluster import colocation_pairs
-    from ..formats.cib.values import INFINITY, parse_bool
     from .cib.resources import _banned_from, _ids_around
 
     ids = _ids_around(el)
-    locations = [loc for loc in cib.locations if loc.rsc in ids]
+    locations = [loc for loc in facts.locations if loc.rsc in ids]
     allowed = {n for n in nodes if not any(_banned_from(loc, n) for loc in locations)}
-    if parse_bool(cib.option("symmetric-cluster")) is False:
+    if not facts.symmetric:
         allowed = {n for n in allowed if any(_prefers(loc, n) for loc in locations)}
-    for c in cib.colocations:
-        if c.score is None or c.score < INFINITY:
-            continue
+    for c in facts.colocations:
         for rsc, with_rsc in colocation_pairs(c):
             if rsc not in ids or with_rsc in ids or with_rsc in seen:
                 continue
-            other = cib.resource(with_rsc)
+            other = facts.cib.resource(with_rsc)
             if other is None:
                 continue
-            allowed &= _placement(cib, other.el, nodes, hosts, seen | {with_rsc})
+            allowed &= _placement(facts, other.el, nodes, hosts, seen | {with_rsc})
             drbd = _drbd_agent(other.el)
             if drbd is not None:
                 allowed = {n for n in allowed if hosts(drbd, n) is None}
@@ -639,18 +652,34 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
         found = problem(name, node)
         return found[0] if found else None
 
+    by_name: dict[str, list[Loaded]] = defaultdict(list)
+    for d in domus:
+        by_name[d.file.path.name].append(d)
+    facts: dict[int, _Constraints | None] = {}  # by CIB; None: a copy of one placed
+    placed: set[str] = set()
     seen: set[tuple[str, str, str]] = set()
     for unit in units(cluster):
         for item, prim in unit.primitives():
             xmfile = prim.xmfile if prim.is_xen else None
             if not xmfile:
                 continue
-            copies = [d for d in domus if d.file.path.as_posix().endswith(xmfile)]
+            copies = [
+                d
+                for d in by_name.get(Path(xmfile).name, [])
+                if d.file.path.as_posix().endswith(xmfile)
+            ]
             if not copies:
                 continue
             cib = _cib(item)
+            if id(cib) not in facts:
+                text = cib.dumps()
+                facts[id(cib)] = None if text in placed else _Constraints(cib)
+                placed.add(text)
+            here = facts[id(cib)]
+            if here is None:
+                continue  # every node's copy of one CIB: the first copy's findings
             nodes = [n.uname for n in cib.nodes if n.uname] or [n for n in cluster.nodes if n]
-            for node in sorted(_placement(cib, prim.el, nodes, hosts, frozenset())):
+            for node in sorted(_placement(here, prim.el, nodes, hosts, frozenset())):
                 domu = next((d for d in copies if d.node == node), copies[0])
                 for key, disk in _drbd_keys(domu):
                     why = problem(key, node)
