@@ -208,11 +208,10 @@ class CibDocument(SourceDocument):
         return "pacemaker-1.0" if looks_like_10(self.roots) else "heartbeat-2"
 
     def iter(self, *tags: str) -> Iterator[Any]:
-        """Every element (of the given tags) in document order."""
+        """Every element (of the given tags, in any namespace) in document order."""
+        wanted = tuple(f"{{*}}{t}" for t in tags)  # lxml matches these in C
         for r in self.roots:
-            for el in xmltext.elements(r):
-                if not tags or _tag(el) in tags:
-                    yield el
+            yield from r.iter(*wanted) if wanted else xmltext.elements(r)
 
     def section(self, name: str) -> Any:
         """The ``configuration/<name>`` element (or the fragment itself if it is one)."""
