@@ -69,9 +69,13 @@ class FenceMethod(Element):
 class CmanNode(Element):
     """``clusternode``: name, nodeid, votes, and the fence device names its methods use."""
 
-    fence: list[Element] = attrs.Factory(list)
     #: The ``<fence><method>`` elements, in order (fenced tries them one after another).
     methods: list[FenceMethod] = attrs.Factory(list)
+
+    @property
+    def fence(self) -> list[Element]:
+        """The fence ``<device>`` elements of every method, in order."""
+        return [d for m in self.methods for d in m.devices]
 
     @property
     def name(self) -> str | None:
@@ -302,9 +306,7 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
             elif where == _METHOD:
                 doc.nodes[-1].methods.append(_element(e, count, share, FenceMethod))
             elif where == _FENCE:
-                device = _element(e, count, share)
-                doc.nodes[-1].fence.append(device)
-                doc.nodes[-1].methods[-1].devices.append(device)
+                doc.nodes[-1].methods[-1].devices.append(_element(e, count, share))
             elif where == _DEVICE:
                 doc.fencedevices.append(_element(e, count, share))
             elif where == _CMAN and doc.cman is None:
