@@ -117,9 +117,14 @@ def own_hosts(
     """Each DRBD resource of ``node``'s files with the ``on`` section that is ``node``'s
     own (names compared by their host part)."""
     for item, res in _resources(cluster, items):
-        for h in _on_hosts(res):
-            if short(node) in (short(n) for n in h.names):
-                yield item, res, h
+        for h in node_hosts(res, node):
+            yield item, res, h
+
+
+def node_hosts(res: Resource, node: str) -> list[Host]:
+    """``res``'s ``on`` sections that name ``node`` (by their host part, see :func:`short`)."""
+    want = short(node)
+    return [h for h in _on_hosts(res) if want in {short(n) for n in h.names}]
 
 
 def hostnames_equal(a: str, b: str) -> bool:

@@ -15,7 +15,7 @@ from ...formats.schema import InForce
 from ...versions import DRBD_9, DRBD_84
 from .. import make, rule
 from ..documents import domu_doc as _domu
-from .common import _drbd, _node_configs, _on_hosts, _resources, short
+from .common import _drbd, _node_configs, _resources, node_hosts
 
 _BY_RES = re.compile(r"/dev/drbd/by-res/([^/]+)(?:/(\d+))?/?")
 
@@ -36,7 +36,7 @@ def _shapes(cluster: Cluster, node: str, items: list[Loaded]) -> dict[str, _Shap
     )
     out: dict[str, _Shape] = {}
     for _item, res in _resources(cluster, items):
-        host = any(short(node) in {short(n) for n in h.names} for h in _on_hosts(res))
+        host = bool(node_hosts(res, node))
         out.setdefault(res.name, _Shape(_explicit(res, node), always, host))
     return out
 
@@ -44,9 +44,8 @@ def _shapes(cluster: Cluster, node: str, items: list[Loaded]) -> dict[str, _Shap
 def _explicit(res: Resource, node: str) -> frozenset[int]:
     """Volume numbers the resource declares for ``node`` (resource-level and in its host)."""
     found = set(res.volumes)
-    for h in _on_hosts(res):
-        if short(node) in {short(n) for n in h.names}:
-            found |= set(h.volumes)
+    for h in node_hosts(res, node):
+        found |= set(h.volumes)
     return frozenset(found)
 
 

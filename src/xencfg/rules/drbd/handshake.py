@@ -11,7 +11,7 @@ from ...formats.drbd import Resource
 from ...syntax.blocks import Block
 from ...versions import DRBD_9
 from .. import make, rule
-from .common import _drbd, _effective, _node_configs, _on_hosts, short
+from .common import _drbd, _effective, _node_configs, _on_hosts, node_hosts, short
 from .nodes import _per_node_resources
 
 #: after-sb-* policies: the kernel maps the peer's discard-local to discard-remote
@@ -55,7 +55,7 @@ def _net(cluster: Cluster, node: str, res: Resource) -> dict[str, str]:
     """The handshake settings of ``node``'s copy of ``res`` (common inherited, 8.3's
     ``syncer`` algorithms moved to ``net`` as 8.4 does), defaults filled in."""
     hosts = list(_on_hosts(res))
-    mine = [h for h in hosts if short(node) in {short(n) for n in h.names}]
+    mine = node_hosts(res, node)
     if not (mine or hosts):
         return {}
     eff = _effective(cluster, res, (mine or hosts)[0].name)
