@@ -88,6 +88,18 @@ def test_read_text_does_not_block_on_a_fifo(tmp_path: Path) -> None:
         read_text(tmp_path / "link", follow=False)
 
 
+def test_read_text_head_reads_the_start_of_a_large_file_only(tmp_path: Path) -> None:
+    big = tmp_path / "big"
+    big.write_bytes(b"#==[ Command ]====#\n" + b"x" * 10000)
+    with pytest.raises(XencfgError, match="limit"):
+        read_text(big, limit=4096)
+    assert len(read_text(big, limit=4096, head=True)) == 4096
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # a sniffed head is still refused from a FIFO, never waited for
+    with pytest.raises(XencfgError, match="not a regular file"):
+        read_text(fifo, limit=4096, head=True)
+
+
 def test_drbd_include_stays_inside_the_root(tmp_path: Path) -> None:
     secret = tmp_path / "shadow"
     secret.write_text(SECRET_LINE)

@@ -327,23 +327,15 @@ def layout_hint(path: str) -> str | None:
 
 def _has_sections(path: Path) -> bool:
     """Whether a file starts like supportconfig's (``#==[ Kind ]===#`` banners)."""
-    import stat
+    from .errors import XencfgError
+    from .syntax.source import read_text
 
-    # non-blocking, no final link, checked on the descriptor: a FIFO, or a link to
-    # /proc/kmsg, named like a supportconfig file must not hang discovery
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+    # no final link, a regular file only: a FIFO, or a link to /proc/kmsg, named like a
+    # supportconfig file must not hang discovery
     try:
-        fd = os.open(path, flags)
-    except OSError:
+        head = read_text(path, limit=4096, follow=False, head=True)
+    except XencfgError:
         return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        head = os.read(fd, 4096).decode("utf-8", "replace")
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
     return _SECTION_HEAD.search(head) is not None
 
 

@@ -52,7 +52,11 @@ def json_printable(text: str) -> str:
 
 
 def read_text(
-    path: str | os.PathLike[str], *, limit: int = MAX_FILE_SIZE, follow: bool = True
+    path: str | os.PathLike[str],
+    *,
+    limit: int = MAX_FILE_SIZE,
+    follow: bool = True,
+    head: bool = False,
 ) -> str:
     """Read a regular file as text (see :func:`decode`).
 
@@ -62,6 +66,8 @@ def read_text(
     descriptor, so a file swapped for a FIFO between a check and the open
     cannot hang the read. ``follow=False`` refuses a final symlink
     (``O_NOFOLLOW``): for paths already resolved by :func:`resolve_in_root`.
+    ``head=True`` reads the first ``limit`` bytes of a larger file instead of
+    refusing it (for sniffing a file's kind).
     """
     import stat as _stat
 
@@ -78,7 +84,7 @@ def read_text(
         st = os.fstat(fd)
         if not _stat.S_ISREG(st.st_mode):
             raise XencfgError(f"{path}: not a regular file")
-        if st.st_size > limit:
+        if st.st_size > limit and not head:
             raise XencfgError(f"{path}: {st.st_size} bytes is over the {limit}-byte limit")
         chunks: list[bytes] = []
         size = 0
@@ -89,7 +95,9 @@ def read_text(
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:
-            raise XencfgError(f"{path}: over the {limit}-byte limit")
+            if not head:
+                raise XencfgError(f"{path}: over the {limit}-byte limit")
+            chunks[-1] = chunks[-1][: len(chunks[-1]) - (size - limit)]
         return decode(b"".join(chunks))
     except OSError as exc:  # EAGAIN from a blocking pseudo-file such as /proc/kmsg
         raise XencfgError(f"{path}: cannot read: {exc.strerror or exc}") from None
