@@ -21,16 +21,8 @@ import pytest
 import xencfg
 from lintkit import found, messages, tree
 from xencfg import lint
+from xencfg.formats.lines.bindings import HEADER  # what multipathd writes
 
-HEADER = (
-    "# Multipath bindings, Version : 1.0\n"
-    "# NOTE: this file is automatically maintained by the multipath program.\n"
-    "# You should not need to edit this file in normal circumstances.\n"
-    "#\n"
-    "# Format:\n"
-    "# alias wwid\n"
-    "#\n"
-)
 W1 = "36001405a1b2c3d4e5f60718293a4b5c6"
 W2 = "36001405f0e1d2c3b4a5968778695a4b3"
 W3 = "36001405000000000000000000000c0c3"
