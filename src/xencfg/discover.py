@@ -414,8 +414,8 @@ def _referenced(
     if hook is None or _too_big(path) or not _is_regular(path):
         return
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text(path, limit=MAX_SIZE)
+    except XencfgError:
         return
     for pattern, among in hook(text):
         base = _in_tree(pattern, etc, root) if pattern.startswith("/") else path.parent
