@@ -38,8 +38,9 @@ def name_shadowed(item: Loaded) -> Iterator[Finding]:
 
 @rule("HS002", "hostname-is-fqdn", "error", scope="cluster")
 def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
-    """/etc/hostname (or RHEL's HOSTNAME= in /etc/sysconfig/network) holds an FQDN while
-    the cluster files name the node short.
+    """/etc/hostname (RHEL 5/6: HOSTNAME=) holds an FQDN, the cluster files the short name.
+
+    RHEL 5/6 have no /etc/hostname: there it is HOSTNAME= of /etc/sysconfig/network.
 
     Why it matters: Debian's ``hostname.sh`` and systemd give the kernel the
     file's name as written, and so does RHEL 5/6's rc.sysinit with HOSTNAME= of
