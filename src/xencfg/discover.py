@@ -346,13 +346,32 @@ def node_root(root: Path, etc: Path) -> NodeRoot:
     return NodeRoot(root, etc, boot_hostname(root, etc))
 
 
+def _root_above(path: Path, names: tuple[str, ...]) -> Path | None:
+    """The parent of ``path``'s nearest folder named one of ``names``."""
+    return next((a.parent for a in path.parents if a.name in names), None)
+
+
 def enclosing_root(path: Path) -> NodeRoot | None:
     """The tree around a file given alone: the parent of its nearest folder named
     ``etc`` (``nodes/alpha/etc/ietd.conf`` is alpha's), or ``None``."""
-    for parent in path.parents:
-        if parent.name == "etc":
-            return node_root(parent.parent, parent)
-    return None
+    root = _root_above(path, ("etc",))
+    return node_root(root, root / "etc") if root is not None else None
+
+
+def trees_around(files: list[str]) -> list[str]:
+    """The trees around committed files when the repository's top is no tree itself (a
+    repository keeping ``nodes/alpha/etc/...``): each file's node root (above its
+    ``etc/`` or ``var/``), or the folder of node roots holding it, so the cross-node
+    checks still run (``lint --context``)."""
+    trees: set[str] = set()
+    for f in files:
+        root = _root_above(Path(os.path.abspath(f)), ("etc", "var"))
+        if root is None:
+            continue
+        parent = root.parent
+        siblings = [p for p in parent.iterdir() if p.is_dir() and p != root]
+        trees.add(str(parent if any(is_node_root(p) for p in siblings) else root))
+    return sorted(trees)
 
 
 class _Walker:
