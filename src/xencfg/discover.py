@@ -264,15 +264,12 @@ def _name_file(root: Path, etc: Path, name: str) -> tuple[str, Path, int] | None
     return None
 
 
-def hostname_as_written(root: Path, etc: Path) -> str | None:
-    """The first word of etc/hostname as the kernel gets it (an FQDN stays whole), or
-    ``None`` (no such file, or an empty one)."""
-    found = _name_file(root, etc, "hostname")
-    return found[0] if found is not None else None
-
-
 def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
-    """HOSTNAME= of etc/sysconfig/network and its line (see :func:`sysconfig_hostname`)."""
+    """HOSTNAME= of etc/sysconfig/network, the name RHEL 5/6 give the kernel at boot
+    (rc.sysinit sources the file and runs ``hostname ${HOSTNAME}``), as written, and its
+    line; ``None`` without the file (on SUSE it is a folder), or with no plain value:
+    unset, empty or ``(none)`` (rc.sysinit then says ``localhost``, which names no
+    node), or one the shell would expand."""
     try:
         f = in_root(etc / "sysconfig" / "network", root, etc)
     except (OutsideRoot, ValueError):
@@ -294,16 +291,6 @@ def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
     return words[0], doc.position(found)[0]
 
 
-def sysconfig_hostname(root: Path, etc: Path) -> str | None:
-    """HOSTNAME= of etc/sysconfig/network, the name RHEL 5/6 give the kernel at boot
-    (rc.sysinit sources the file and runs ``hostname ${HOSTNAME}``), as written; ``None``
-    without the file (on SUSE it is a folder), or with no plain value: unset, empty or
-    ``(none)`` (rc.sysinit then says ``localhost``, which names no node), or one the
-    shell would expand."""
-    found = _sysconfig_network(root, etc)
-    return found[0] if found is not None else None
-
-
 def boot_hostname(root: Path, etc: Path) -> BootName | None:
     """The host name the node's boot scripts give the kernel (``uname -n``), or ``None``
     when no file says:
@@ -312,8 +299,8 @@ def boot_hostname(root: Path, etc: Path) -> BootName | None:
     * etc/HOSTNAME (SUSE before SLES 12), without its domain: SUSE's boot scripts run
       ``hostname ${FQHOSTNAME%%.*}`` (aaa_base etc/init.d/boot), so ``uname -n`` is
       short whatever the file holds;
-    * HOSTNAME= of etc/sysconfig/network (RHEL/CentOS 5 and 6), as written
-      (:func:`sysconfig_hostname`): an FQDN there is ``uname -n``."""
+    * HOSTNAME= of etc/sysconfig/network (RHEL/CentOS 5 and 6), as written: an FQDN
+      there is ``uname -n``."""
     found = _name_file(root, etc, "hostname")
     if found is not None:
         return BootName(found[0], "etc/hostname", found[1], found[2])
