@@ -281,3 +281,14 @@ def test_drbdadm8_compares_uname_whole_peer(tmp_path: Path) -> None:
     assert rc == 1 and "no normal resources defined for this host (beta.lab.net)" in out
     rc, out = _peer("peer-drbdadm", "--mode", "84", "--node", "beta", conf)
     assert "resource r0 on beta: not ignored" in out, out
+
+
+def test_hs002_leaves_cman_to_cm009() -> None:
+    """RHEL 5 cman dom0s with ``HOSTNAME=xen01.lab.example.com`` and ``clusternode
+    name="xen01"``: cman_tool join tries ``uname -n`` without its domain too (cman's
+    verify_nodename; see CM009), so the node joins and HS002 says nothing."""
+    from test_audit_trees import TREES
+
+    case = TREES / "rhel5-cman-drift" / "good"
+    nodes = [str(n) for n in sorted(case.iterdir())]
+    assert lint.run(nodes, select=["HS002", "CM009"]).findings == []

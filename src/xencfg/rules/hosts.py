@@ -53,7 +53,8 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     and the CRM match OCFS2's ``name =`` and the CIB's ``<nodes>`` the same way.
     HB002 takes the short name too, so this is the check for the name as the
     daemons see it. (SUSE's /etc/HOSTNAME is not judged: its boot scripts set the
-    short name.)
+    short name. Nor is cman's cluster.conf: ``cman_tool join`` also tries
+    ``uname -n`` without its domain, cman's ``verify_nodename``; CM009 judges it.)
 
     Example: /etc/hostname ``xen1.example.net`` (or ``HOSTNAME=xen1.example.net``
     in /etc/sysconfig/network) with ``node xen1 xen2`` in ha.cf.
@@ -65,7 +66,7 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     for node, name, said, where in _fqdn_unames(cluster):
         fqdn = name.lower()
         short = fqdn.split(".", 1)[0]
-        own = [m for m in declared if m.item.node == node]
+        own = [m for m in declared if m.item.node == node and m.source != "cman"]
         named = {n.lower(): m for m in own for n in m.names}
         if fqdn in named or short not in named:
             continue
