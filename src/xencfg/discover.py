@@ -649,9 +649,10 @@ def _outside(folder: Path, roots: set[Path]) -> list[Path]:
 
 def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker: _Walker) -> None:
     states = list(live.state_files(root, display_path(root))) if root != etc else []
-    if name is None and not any(_is_regular(etc / n) for n in ("hostname", "HOSTNAME")):
-        name = live.captured_name(states) or live.folder_host(root)
     tree = node_root(root, etc)
+    if name is None and (tree.uname is None or tree.uname.file == "etc/sysconfig/network"):
+        # a captured uname -n says more than HOSTNAME= (or a folder): it is the name
+        name = live.captured_name(states) or live.folder_host(root)
     node = NodeTree(name or _name_of(tree), root, etc, tree=tree)
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name, tree)
     accepted: set[Path] = set()
