@@ -1118,10 +1118,11 @@ def _xl_severity(item: Loaded, found: Finding) -> Finding | None:
     return found if xen.at_least(XEN_NO_XEND) else attrs.evolve(found, severity="warning")
 
 
-@rule("XN015", "xl-syntax-refused", "error", formats=("xl",))
+@rule("XN015", "xl-syntax-refused", "error", formats=("xl", "xm"))
 def xl_syntax_refused(item: Loaded) -> Iterator[Finding]:
     """Text in an xl-style domU config that xl's scanner refuses, though the file
-    reads here (and xm, which ran Python, read it).
+    reads here (and xm, which ran Python, read it); and, where xl is the only
+    toolstack (Xen 4.5 or later in force), a literal xm config xl refuses.
 
     Why it matters: ``xl create`` stops with "config parsing error near ...:
     lexical error" and the domU does not start. xl's scanner (libxlu_cfg_l.l)
@@ -1138,11 +1139,31 @@ def xl_syntax_refused(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``dos2unix`` the file, write names in lower case, end the file with a
     newline, write numbers as integers.
+
+    A config with no Python statement in it (read here as xm: plain assignments of
+    Python literals) is xl's to read from Xen 4.5 on, and xl refuses Python's
+    spellings of literals: ``vcpus = -1``, ``acpi = True``, a ``\\`` line
+    continuation, ``extra = "a" "b"`` (Python joins the two strings; xl's grammar
+    wants a comma), ``disk = ( '...', )``, ``vif = [ , ]`` (peer-xl: "config parsing
+    error near `-1': lexical error", "syntax error, unexpected STRING"). An error
+    there only; one with Python statements in it is XC008's.
     """
-    from ..formats.xen.xl import lexical_error
+    from ..formats.xen.xl import lexical_error, xl_refusal
 
     doc = _domu(item)
     if not _is_domu(item) or not doc.source:
+        return
+    if item.file.format == "xm":
+        xen = item.versions.of("xen", item.node or "")
+        if doc.code or not xen.at_least(XEN_NO_XEND):
+            return  # (xm may read it, or XC008 reports its Python)
+        refused = xl_refusal(doc.source)
+        if refused is not None:
+            yield make(
+                "XN015",
+                f"xl refuses the file ({xen.describe('Xen')} has no xm): {refused[1]}",
+                item.where(refused[0]),
+            )
         return
     found = lexical_error(doc.source)
     if found is not None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ParseError, ValidationError
 from ...problems import ValueProblem
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
@@ -894,4 +894,22 @@ def lexical_error(text: str) -> tuple[int, str] | None:
             if why is not None:
                 return pos, why
         pos = m.end()
+    return None
+
+
+def xl_refusal(text: str) -> tuple[int, str] | None:
+    """``(offset, message)`` of the first thing xl refuses in ``text``, a file read
+    here as a literal xm config (``None``: xl reads it): its scanner's refusal
+    (:func:`lexical_error`: ``vcpus = -1``, a ``\\`` line continuation, ``True``,
+    a tuple), else its grammar's (grammars/xl.lark, as wide as libxlu_cfg_y.y or
+    wider: ``[ , ]``, two strings with no comma between them, which Python joins)."""
+    found = lexical_error(text)
+    if found is not None:
+        return found
+    try:
+        parse(text)
+    except ParseError as exc:
+        lines = text.split("\n")
+        at = sum(len(line) + 1 for line in lines[: exc.line - 1]) + exc.column - 1
+        return min(at, len(text)), f"syntax error: {exc.message}"
     return None
