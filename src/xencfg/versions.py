@@ -114,6 +114,13 @@ XEN_XL_CPU_RANGE = Version.parse("4.4")
 XEN_XL_PCI = Version.parse("4.6")
 #: Xen 4.10 made xl refuse ``timer_mode`` for PV guests (before, it ignored it there).
 XEN_XL_TIMER_PV = Version.parse("4.10")
+#: Xen 4.2 made xl read a vif's ``rate=`` (libxlu_vif.c) and refuse one it cannot
+#: read; 4.1 said "the rate parameter for vifs is currently not supported".
+XEN_XL_VIF_RATE = Version.parse("4.2")
+#: Xen 4.6 made xl refuse ``maxvcpus`` below ``vcpus`` ("xl: vNUMA support").
+XEN_XL_MAXVCPUS = Version.parse("4.6")
+#: Xen 4.15 made xl read a vif's ``mtu=`` (parse_ulong); before, an unknown argument.
+XEN_XL_VIF_MTU = Version.parse("4.15")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")

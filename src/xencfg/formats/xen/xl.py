@@ -168,6 +168,50 @@ def _c_ulong(text: str, at: int) -> tuple[int, int] | None:
     return n, m.end()
 
 
+#: libxlu_vif.c (4.2 to 4.17): the rate and the replenishment interval, as regexec reads them.
+_VIF_RATE = re.compile(r"[0-9]+[GMK]?[Bb]/s")
+_VIF_INTERVAL = re.compile(r"[0-9]+[mu]?s?")
+_UINT32_MAX = 2**32 - 1
+
+
+def _strtoull0(text: str) -> tuple[int, int]:
+    """``(value, characters read)`` of strtoull(text, &p, 0) on digits: a leading 0
+    makes it octal, read up to the first 8 or 9."""
+    m = re.match(r"0[0-7]*|[0-9]+", text)
+    assert m is not None
+    return int(m.group(), 8 if m.group().startswith("0") else 10), m.end()
+
+
+def _vif_rate_error(rate: str) -> str | None:
+    """What ``xlu_vif_parse_rate`` (libxlu_vif.c:94-140, Xen 4.2 to 4.17) says of a
+    vif's ``rate=`` value, ``None`` when it reads it."""
+    amount, at, interval = rate.partition("@")
+    if amount == "":
+        return f"no rate specified in `{rate}'"
+    if not _VIF_RATE.fullmatch(amount):
+        return f"invalid rate in `{amount}'"
+    per_sec, end = _strtoull0(amount)
+    if per_sec == 0 or per_sec > _UINT32_MAX:
+        return f"rate overflow in `{amount}'"
+    unit = amount[end:]
+    per_sec *= {"G": 10**9, "M": 10**6, "K": 10**3}.get(unit[:1], 1)
+    if unit[:1] == "b" or unit[1:2] == "b":
+        per_sec //= 8
+    usecs = 50_000
+    if at:
+        if not _VIF_INTERVAL.fullmatch(interval):
+            return f"invalid replenishment interval in `{interval}'"
+        usecs, end = _strtoull0(interval)
+        if usecs == 0 or usecs > _UINT32_MAX:
+            return f"replenishment interval overflow in `{interval}'"
+        usecs *= {"s": 10**6, "": 10**6, "m": 10**3}.get(interval[end : end + 1], 1)
+        if usecs > _UINT32_MAX:
+            return f"replenishment interval overflow in `{interval}'"
+    if per_sec > (2**64 - 1) // usecs:
+        return f"rate overflow in `{rate}'"
+    return None
+
+
 def _cpu_range_ok(piece: str) -> bool:
     """One comma-separated piece of ``cpus`` as xl_parse.c ``update_cpumap_range``
     and ``parse_range`` (lines 138-161, 166-205) read it: an optional ``^``, an
@@ -352,6 +396,75 @@ class XlDocument(DomUDocument):
                     since=("xen", XEN_XL_PCI),
                 )
         yield from self._timer_mode_problem()
+        yield from self._vcpus_problem()
+        yield from self._vif_problems()
+
+    def _long(self, key: str) -> int | None:
+        """``key`` as ``xlu_cfg_get_long`` reads it (libxlu_cfg.c:268-323): a number or a
+        string strtol(s, &ep, 0) reads whole; ``None`` where xl warns and leaves the
+        setting unset (a list, ``"2.5"``, ``+=`` on a number)."""
+        found = self.assignments(key)
+        if not found or found[-1].op == "+=" or not self._atom(key):
+            return None
+        value = self.get(key)
+        if isinstance(value, int):
+            return value
+        return _c_long(value) if isinstance(value, str) else None
+
+    def _vcpus_problem(self) -> Iterator[ValueProblem]:
+        """``maxvcpus`` below ``vcpus``: xl_parse.c:1397-1408 (4.17; since "xl: vNUMA
+        support", RELEASE-4.6.0) sets an unset or zero maxvcpus to vcpus, then exits
+        with "xl: maxvcpus < vcpus" (peer-xl). A ``vnuma`` list sets maxvcpus itself."""
+        from ...versions import XEN_XL_MAXVCPUS
+
+        vcpus, top = self._long("vcpus") or 0, self._long("maxvcpus")  # (xl's default: 0)
+        if self.get("vnuma") is not None or top is None or top == 0:
+            return
+        if 0 <= vcpus and top < vcpus:
+            yield ValueProblem(
+                self.assignment("maxvcpus"),
+                f"maxvcpus {top} is below vcpus {vcpus}: xl refuses the config ('xl:"
+                " maxvcpus < vcpus'); raise maxvcpus to vcpus or more (the guest starts"
+                " with vcpus and may get up to maxvcpus)",
+                since=("xen", XEN_XL_MAXVCPUS),
+            )
+
+    def _vif_problems(self) -> Iterator[ValueProblem]:
+        """A vif ``rate=`` xl cannot read (libxlu_vif.c ``xlu_vif_parse_rate``, Xen 4.2
+        on: "config parsing error in vif: invalid rate in `10Mbit'") and an ``mtu=`` that
+        is no number (xl_parse.c:389-399 ``parse_ulong``, 4.15 on: "xl: failed to
+        convert "abc" to number"); checked with peer-xl. xl splits a spec with strtok
+        at commas and skips the blanks before each token (xl_parse.c:2293-2300); xl 4.2
+        to 4.8 stopped at a token with no ``=`` (xl_cmdimpl.c), so a rate after one is
+        not checked."""
+        from ...versions import XEN_XL_VIF_MTU, XEN_XL_VIF_RATE
+
+        if not isinstance(self.get("vif"), list):
+            return
+        for spec in self._list("vif"):
+            read_on = True
+            for token in (t.lstrip(" ") for t in spec.split(",") if t):
+                if token.startswith("rate=") and read_on:
+                    why = _vif_rate_error(token[5:])
+                    if why is not None:
+                        yield ValueProblem(
+                            self.assignment("vif"),
+                            f"vif '{spec}': xl refuses the config ('config parsing error in"
+                            f" vif: {why}'); write the rate as a number with B/s or b/s"
+                            " (K, M, G before it), and an optional @interval: 10Mb/s@20ms",
+                            since=("xen", XEN_XL_VIF_RATE),
+                        )
+                elif token.startswith("mtu="):
+                    read = _c_ulong(token[4:], 0)
+                    if read is None or read[0] == _ULONG_MAX:
+                        yield ValueProblem(
+                            self.assignment("vif"),
+                            f"vif '{spec}': xl refuses the config ('xl: failed to convert"
+                            f" \"{token[4:]}\" to number'); write the MTU as a number:"
+                            " mtu=9000",
+                            since=("xen", XEN_XL_VIF_MTU),
+                        )
+                read_on = read_on and "=" in token
 
     def _timer_mode_problem(self) -> Iterator[ValueProblem]:
         """``timer_mode`` on a PV guest (no type or builder, ``type = "pv"`` or
