@@ -420,7 +420,7 @@ class XlDocument(DomUDocument):
         vcpus, top = self._long("vcpus") or 0, self._long("maxvcpus")  # (xl's default: 0)
         if self.get("vnuma") is not None or top is None or top == 0:
             return
-        if 0 <= vcpus and top < vcpus:
+        if vcpus >= 0 and top < vcpus:
             yield ValueProblem(
                 self.assignment("maxvcpus"),
                 f"maxvcpus {top} is below vcpus {vcpus}: xl refuses the config ('xl:"
@@ -460,7 +460,7 @@ class XlDocument(DomUDocument):
                         yield ValueProblem(
                             self.assignment("vif"),
                             f"vif '{spec}': xl refuses the config ('xl: failed to convert"
-                            f" \"{token[4:]}\" to number'); write the MTU as a number:"
+                            f' "{token[4:]}" to number\'); write the MTU as a number:'
                             " mtu=9000",
                             since=("xen", XEN_XL_VIF_MTU),
                         )
