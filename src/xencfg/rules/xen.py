@@ -227,6 +227,8 @@ def disk_key(disk: DiskSpec) -> str | None:
     if res:
         return f"drbd:{res}"
     kind = disk.kind or ""
+    if disk.script_name == "block-iscsi":  # (xl's iscsi: prefix sets this script)
+        kind = "iscsi"
     if kind in ("", "phy"):
         path = target if target.startswith("/") else f"/dev/{target}"
         m = re.fullmatch(r"/dev/drbd/by-res/([^/]+)(?:/0)?", path)
@@ -1088,8 +1090,13 @@ def domu_incomplete(item: Loaded) -> Iterator[Finding]:
 def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
     """``memory`` is larger than ``maxmem``.
 
-    Why it matters: the guest cannot balloon up to what it was given; xend
-    raises maxmem silently, xl refuses the config.
+    Why it matters: xm refuses to create the guest: xend (3.2 to 4.4) sets
+    memory_dynamic_max from ``memory`` and memory_static_max from ``maxmem``, and
+    XendConfig._memory_sanity_check raises "memory_dynamic_max must be less than
+    or equal to memory_static_max". xl 4.17 takes the config (peer-xl) but libxl
+    sets the domain's ceiling from ``memory`` (libxl_dom.c
+    ``xc_domain_setmaxmem(target_memkb + ...)``): the maxmem written is not what
+    the guest gets.
 
     Example: ``memory = 1024`` with ``maxmem = 512``.
 
@@ -1100,9 +1107,15 @@ def memory_above_maxmem(item: Loaded) -> Iterator[Finding]:
     doc = _domu(item)
     mem, top = doc.memory, doc.maxmem
     if isinstance(mem, int) and isinstance(top, int) and mem > top:
+        why = (
+            ": xm refuses to create the guest (xend: 'memory_dynamic_max must be less than"
+            " or equal to memory_static_max')"
+            if item.file.format == "xm"
+            else ": xl takes it and caps the guest at memory"
+        )
         yield make(
             "XN013",
-            f"memory {mem} MiB is above maxmem {top} MiB",
+            f"memory {mem} MiB is above maxmem {top} MiB{why}",
             _where(item, "memory"),
             [_where(item, "maxmem")],
         )
