@@ -314,3 +314,27 @@ def test_script_by_path_names_the_same_drbd_and_iscsi_disks(tmp_path: Path) -> N
         "disk iscsi:iqn.2008-01.com.x:t1",
     ]
     assert _peer_xl(root / "etc" / "xen" / "b.cfg")[0] == 0
+
+
+# -- no name: the Xen resource agent gives it on xl's command line ----------------------
+
+
+def test_no_name_is_a_warning_the_resource_agent_passes_name(tmp_path: Path) -> None:
+    # resource-agents heartbeat/Xen: ``$xentool create ${OCF_RESKEY_xmfile}
+    # name="$DOMAIN_NAME"``; xl 4.17 refuses the bare file and takes it with name= given
+    path = tmp_path / "web.cfg"
+    path.write_text('memory = 256\nkernel = "/boot/vmlinuz"\n')
+    found = _found(path, ["XC005"])
+    assert [(ln, sev) for _, ln, sev, _ in found] == [(1, "warning")]
+    assert "unless given name= on its command line" in found[0][3]
+    rc, out = _peer_xl(path)
+    assert rc == 1 and "Domain name must be specified." in out
+    shim = peer_tool("peer-xl", XL).parent / "lib" / "fakexen.so"
+    run = subprocess.run(
+        [XL, "-N", "create", "-n", str(path), 'name="web"'],
+        capture_output=True,
+        text=True,
+        env={"LD_PRELOAD": str(shim), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+        timeout=60,
+    )
+    assert run.returncode == 0 and '"name": "web"' in run.stdout, run.stderr

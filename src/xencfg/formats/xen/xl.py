@@ -300,13 +300,19 @@ class XlDocument(DomUDocument):
         """What xl (4.17, ``xl create``) refuses in a domU config before it builds
         anything: no ``name`` ("Domain name must be specified.") and a PV guest with
         neither ``kernel`` nor ``bootloader`` ("Neither kernel nor bootloader
-        specified"); checked with peer-xl. (For xm configs lint's XN012 warns.)"""
+        specified"); checked with peer-xl. (For xm configs lint's XN012 warns.) No
+        name is a warning: the Xen resource agent starts a guest with ``xl create FILE
+        name="NAME"`` (resource-agents heartbeat/Xen), which xl 4.17 takes (its
+        ``-N create -n FILE 'name="web"'`` prints the domain)."""
         if not self.is_domu:
             return
         first = self.children[0] if self.children else None
         if not self._atom("name"):
             yield ValueProblem(
-                first, "no name: xl refuses the config ('Domain name must be specified')"
+                first,
+                "no name: 'xl create' refuses the config ('Domain name must be specified')"
+                " unless given name= on its command line, as the Xen resource agent does",
+                harmless=True,
             )
         # firmware = "pvgrub64" stands for a kernel (xl_parse.c, Xen 4.10 on); its value
         # is not checked here. A type or builder xl refuses stops xl before this check
