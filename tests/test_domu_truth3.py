@@ -80,6 +80,11 @@ DISKS_READ = [
     "format=empty,vdev=hdc,access=ro,cdrom",
     "phy:/dev/vg/a,ioemu:hda,w\ntype = 'hvm'",
     "phy:/dev/cdrom,hdc:cdrom,r\ntype = 'hvm'",
+    # DSET takes the same value again ("" is raw)
+    "format=raw,format=raw,vdev=xvda,target=/dev/vg/a",
+    "format=,format=raw,vdev=xvda,target=/dev/vg/a",
+    "format=qcow2,qcow2:/srv/a.qcow2,xvda,w",
+    "backendtype=phy,backendtype=phy,vdev=xvda,target=/dev/vg/a",
 ]
 
 #: disk spec -> what xl says (peer-xl: "config parsing error in disk specification: ...")
@@ -96,6 +101,18 @@ DISKS_REFUSED = {
     # xm's empty-cdrom spelling without its leading comma: hdc:cdrom is the target,
     # then 'r' the format
     "hdc:cdrom,r": "unknown value for format: near `r'",
+    # DSET (libxlu_disk_l.l:63-71): an enum set again to another value; a deprecated
+    # prefix (raw:, qcow2:, vhd:) and a positional format set it as format= does
+    "format=raw,format=qcow2,vdev=xvda,target=/dev/vg/a": "format respecified: near `qcow2'",
+    "qcow2:/srv/a.qcow2,xvda,w,format=raw": "format respecified: near `raw'",
+    "format=raw,qcow2:/srv/a.qcow2,xvda,w": "format respecified: near `qcow2'",
+    "/dev/vg/a,,xvda,rw,format=qcow2": "format respecified: near `qcow2'",  # ("": raw)
+    "backendtype=phy,backendtype=tap,vdev=xvda,target=/dev/vg/a": (
+        "backend respecified: near `tap'"
+    ),
+    "specification=xen,specification=virtio,vdev=xvda,target=/dev/vg/a": (
+        "specification respecified: near `virtio'"
+    ),
 }
 
 

@@ -849,12 +849,18 @@ def disk_spec_error(spec: str) -> str | None:
     def check(what: str, value: str) -> str | None:
         if value not in _DISK_VALUES[what]:
             return f"unknown value for {what}: near `{value}'"
-        if what == "format":
-            # a format given (by keyword too) takes the positional format slot away:
-            # peer-xl reads 'format=raw,/dev/vg/a,hda,r' as target, vdev, access
-            got["format"] = value
+        if what == "access":
             return None
-        return save(what, value) if what != "access" else None
+        # libxlu_disk_l.l DSET: an enum set again to another value is refused ("format
+        # respecified", "backend respecified"; "" is raw); a format given (by keyword
+        # or prefix too) takes the positional format slot away: peer-xl reads
+        # 'format=raw,/dev/vg/a,hda,r' as target, vdev, access
+        canon = value or "raw"
+        if got.get(what, canon) != canon:
+            member = "backend" if what == "backendtype" else what
+            return f"{member} respecified: near `{value}'"
+        got[what] = canon
+        return None
 
     while pos < n:
         rest = spec[pos:]
@@ -897,7 +903,7 @@ def disk_spec_error(spec: str) -> str | None:
             if word in ("iscsi", "nbd", "enbd", "drbd"):
                 why = save("script", "block-" + word)
             elif word in ("raw", "qcow", "qcow2", "vhd"):
-                got["format"] = word
+                why = check("format", word)
             pos += len(m.group())
         elif (k := _DISK_UNKNOWN_PREFIX.match(rest)) is not None and (
             rest[len(k.group()) :][:1] not in _ALNUM
@@ -920,7 +926,6 @@ def disk_spec_error(spec: str) -> str | None:
                     got["format"] = "empty"
                 else:
                     why = check("format", text)
-                    got["format"] = text
             elif "vdev" not in got:
                 done, why = vdev_and_devtype(text)
                 if not done:
