@@ -941,6 +941,21 @@ KNOWN_MUTATIONS: dict[tuple[str, str], str] = {
 }
 
 
+#: Why a config without ``name`` that bare ``xl create FILE`` refuses is a warning.
+NAMELESS = (
+    "no name: 'xl create FILE' refuses it, but the Xen resource agent runs 'xl create"
+    ' FILE name="NAME"\' (resource-agents heartbeat/Xen), which xl 4.17 takes'
+    " (tests/test_domu_truth3.py): lint warns (XC005)"
+)
+
+
+def _nameless(verdict: Verdict, findings: list[lint.Finding]) -> bool:
+    """xl refused only for the missing name, and lint warned of it."""
+    return "Domain name must be specified" in verdict.text and any(
+        f.code == "XC005" and f.message.startswith("no name") for f in findings
+    )
+
+
 def _case_key(path: Path) -> str:
     return f"case:{path.name}" if path.parent == CASES_DIR else _key(path)
 
@@ -989,8 +1004,11 @@ def test_lint_agrees_with_the_daemon(
     verdict = daemon(path)
     if verdict.environment is not None:
         pytest.skip(f"no verdict here: {verdict.environment}")
-    found = disagreements(verdict, lint_file(path, fmt))
+    findings = lint_file(path, fmt)
+    found = disagreements(verdict, findings)
     known = KNOWN.get((fmt, key))
+    if known is None and _nameless(verdict, findings):
+        known = NAMELESS
     if known is None and key.startswith("mutant-"):
         kind, _, base = path.name.split("-", 2)[2].partition("-")
         known = KNOWN_MUTATIONS.get((fmt, kind)) or next(
