@@ -355,3 +355,60 @@ def test_no_name_is_a_warning_the_resource_agent_passes_name(tmp_path: Path) -> 
         timeout=60,
     )
     assert run.returncode == 0 and '"name": "web"' in run.stdout, run.stderr
+
+
+# -- xm's own refusals: tools/python/xen/xm/create.py, Xen 3.0.2 to 4.4 ----------------
+
+#: line 4 of an xm config -> what xm create.py says (err(...) stops ``xm create``):
+#: configure_vifs (RELEASE-4.1.0 lines 1045-1053: the known options),
+#: comma_sep_kv_to_dict (1405-1420: key=value between every two commas) and
+#: preprocess_disk (1198-1214: 3 to 5 fields); each already in 3.0.2-branched
+XM_REFUSED = {
+    "vif = [ 'mac=00:16:3e:00:00:01,bogus=1' ]": "Invalid vif option: bogus",
+    "vif = [ 'MAC=00:16:3e:00:00:01' ]": "Invalid vif option: MAC",
+    "vif = [ 'mac=00:16:3e:00:00:01,' ]": " should be a pair, separated by an equals sign.",
+    "vif = [ 'mac=00:16:3e:00:00:01,ip=10.0.0.1,10.0.0.2' ]": "10.0.0.2 should be a pair",
+    "disk = [ 'phy:/dev/vg/a,xvda' ]": "Invalid disk specifier: phy:/dev/vg/a,xvda",
+}
+
+XM_READ = [
+    "vif = [ 'mac=00:16:3e:00:00:01, bridge=xenbr0' ]",  # (keys and values are stripped)
+    "vif = [ '' ]",  # (an empty vif is a NIC with defaults)
+    "vif = [ 'type=ioemu, bridge=xenbr0, model=e1000, vifname=web0, rate=10Mb/s' ]",
+    "disk = [ 'phy:/dev/vg/a,xvda,w', 'file:/srv/a.iso,hdc:cdrom,r' ]",
+]
+
+
+@pytest.mark.parametrize("line", list(XM_REFUSED))
+def test_xm_refuses_the_vif_or_disk_spec_and_xl_takes_it(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "web"
+    path.write_text(HEAD + line + "\n")
+    found = _found(path, ["XC005"], "4.1", "xm")
+    assert [(ln, sev) for _, ln, sev, _ in found] == [(4, "error")]
+    assert XM_REFUSED[line] in found[0][3]
+    # the release unknown: xm or xl may read it; from Xen 4.5 xl reads it and takes it
+    assert [sev for _, _, sev, _ in _found(path, ["XC005"], None, "xm")] == ["warning"]
+    assert _found(path, ["XC005", "XN014", "XN015"], "4.17", "xm") == []
+    assert _peer_xl(path)[0] == 0
+    assert _peer_xm(path)  # (Python reads it: create.py's check is what refuses)
+
+
+@pytest.mark.parametrize("line", XM_READ)
+def test_xm_takes_the_vif_or_disk_spec(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "web"
+    path.write_text(HEAD + line + "\n")
+    for xen in ("4.1", None):
+        assert _found(path, ["XC005"], xen, "xm") == [], xen
+
+
+def test_xm_disk_spec_xl_refuses_from_xen_45(tmp_path: Path) -> None:
+    # six fields: xm's preprocess_disk refuses it, and so does xl ("too many
+    # positional parameters"), which reads the xm file from Xen 4.5 on: XN014 there
+    path = tmp_path / "web"
+    path.write_text(HEAD + "disk = [ 'phy:/dev/vg/a,xvda,w,a,b,c' ]\n")
+    assert [c for c, *_ in _found(path, ["XC005", "XN014"], "4.1", "xm")] == ["XC005"]
+    found = _found(path, ["XC005", "XN014"], "4.17", "xm")
+    assert [(c, sev) for c, _, sev, _ in found] == [("XN014", "error")]
+    assert "too many positional parameters: near `a'" in found[0][3]
+    rc, out = _peer_xl(path)
+    assert rc == 1 and "too many positional parameters" in out, out

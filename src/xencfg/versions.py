@@ -114,6 +114,9 @@ XEN_XL_CPU_RANGE = Version.parse("4.4")
 XEN_XL_PCI = Version.parse("4.6")
 #: Xen 4.10 made xl refuse ``timer_mode`` for PV guests (before, it ignored it there).
 XEN_XL_TIMER_PV = Version.parse("4.10")
+#: Xen 3.0.2's xm create.py refused a vif option it did not know and a disk spec of
+#: fewer than 3 fields, as every xm after it did (Xen 4.5 removed xm).
+XEN_XM_SPECS = Version.parse("3.0.2")
 #: Xen 4.2 made xl read a vif's ``rate=`` (libxlu_vif.c) and refuse one it cannot
 #: read; 4.1 said "the rate parameter for vifs is currently not supported".
 XEN_XL_VIF_RATE = Version.parse("4.2")
