@@ -268,6 +268,17 @@ def test_xl_refuses_a_literal_xm_config_from_xen_45(tmp_path: Path, line: str) -
     _peer_xm(path)  # (and Python reads it: it is a working xm config)
 
 
+@pytest.mark.parametrize("line", ["vcpus = 2;;", "vcpus = 2;;maxvcpus = 3", "vcpus = 2; ;"])
+def test_empty_statements_xl_takes(tmp_path: Path, line: str) -> None:
+    # libxlu_cfg_y.y ``stmt: endstmt``: a lone ';' is an empty statement (peer-xl OK);
+    # the grammar here has none, so the file reads as xm, and xl's reading of it must
+    # not be called a refusal
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + line + "\n")
+    assert _found(path, ["XN015", "XN014", "XC005", "XC008"]) == []
+    assert _peer_xl(path)[0] == 0
+
+
 def test_literal_xm_config_xl_reads_is_clean(tmp_path: Path) -> None:
     # xm and xl both read plain assignments: a trailing comma in a list, a comment after
     # a value, ';' between statements, single quotes (peer-xl OK)
