@@ -138,7 +138,7 @@ def test_xl_refuses_the_disk_spec(tmp_path: Path, spec: str) -> None:
     assert rc == 1 and why in out, out
 
 
-# -- vif rate=, mtu= and maxvcpus: XC005 with the release that brought the check -------
+# -- vif rate=, mtu=, maxvcpus, pci options: XC005 from the release of the check -----
 
 #: line 4 of a PV config -> (what xl 4.17 says, the release that brought the check)
 VALUES_REFUSED = {
@@ -185,6 +185,21 @@ VALUES_REFUSED = {
     "vcpus = 4\nmaxvcpus = 2": ("maxvcpus < vcpus", "4.6"),
     'vcpus = "4"\nmaxvcpus = "0x2"': ("maxvcpus < vcpus", "4.6"),
     'maxvcpus = "-1"': ("maxvcpus < vcpus", "4.6"),  # (vcpus unset is 0)
+    # libxlu_pci.c:145-210 xlu_pci_parse_spec_string (4.15 on): options by strcmp, in
+    # lower case, no blank after the comma; parse_key_val reads a key up to '=', over
+    # commas. 4.6 to 4.14 (xlu_pci_parse_bdf) printed "Unknown PCI BDF option" and went
+    # on, but refused options with no '=' at all (the state machine ends in a key)
+    "pci = [ '01:00.0,bogus=1' ]": ("Unknown PCI_SPEC_STRING option: bogus", "4.15"),
+    "pci = [ '01:00.0,Permissive=1' ]": ("Unknown PCI_SPEC_STRING option: Permissive", "4.15"),
+    "pci = [ '01:00.0, permissive=1' ]": ("Unknown PCI_SPEC_STRING option:  permissive", "4.15"),
+    "pci = [ '01:00.0,permissive,seize=1' ]": (
+        "Unknown PCI_SPEC_STRING option: permissive,seize",
+        "4.15",
+    ),
+    "pci = [ '01:00.0,permissive' ]": (
+        "unable to parse PCI_SPEC_STRING `01:00.0,permissive' for passthrough",
+        "4.6",
+    ),
 }
 
 VALUES_READ = [
@@ -205,6 +220,12 @@ VALUES_READ = [
     "vcpus = 4\nmaxvcpus = [ 2 ]",  # a list: unset
     "maxvcpus = 2\nvcpus = 4\nmaxvcpus += 1",  # "can't use += with numbers": unset
     "vcpus = 08\nmaxvcpus = 2",  # 08 is no number to strtol: vcpus unset
+    "pci = [ '01:00.0,permissive=1,seize=1' ]",
+    "pci = [ '01:00.0@3,msitranslate=0' ]",
+    "pci = [ '0000:01:00.0,power_mgmt=1,rdm_policy=relaxed' ]",
+    "pci = [ '01:00.*,permissive=1' ]",
+    "pci = [ '01:00.0,' ]",
+    "pci = [ 'bdf=01:00.0,permissive=1' ]",
 ]
 
 

@@ -112,6 +112,9 @@ XEN_XL_DM_NONE = Version.parse("4.7")
 XEN_XL_CPU_RANGE = Version.parse("4.4")
 #: Xen 4.6 made xl refuse a ``pci`` entry it cannot read (4.5 skipped it silently).
 XEN_XL_PCI = Version.parse("4.6")
+#: Xen 4.15 made xl refuse an unknown option of a ``pci`` entry (libxlu_pci.c
+#: xlu_pci_parse_spec_string); before, it printed "Unknown PCI BDF option" and went on.
+XEN_XL_PCI_SPEC = Version.parse("4.15")
 #: Xen 4.10 made xl refuse ``timer_mode`` for PV guests (before, it ignored it there).
 XEN_XL_TIMER_PV = Version.parse("4.10")
 #: Xen 3.0.2's xm create.py refused a vif option it did not know and a disk spec of

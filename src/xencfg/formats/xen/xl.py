@@ -21,6 +21,7 @@ from ...problems import ValueProblem
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.tree import Node, Tok
+from ...versions import Version
 from . import domu
 from ._base import (
     Dialect,
@@ -212,6 +213,45 @@ def _vif_rate_error(rate: str) -> str | None:
     return None
 
 
+#: A BDF (``[DDDD:]BB:DD.F``, ``*`` for every function) and an optional ``@VSLOT``.
+_PCI_BDF = re.compile(
+    r"(?:[0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\.(?:[0-7]|\*)(?:@[0-9a-fA-F]{1,2})?"
+)
+#: The options xl 4.15 to 4.17 takes after the BDF (libxlu_pci.c:179-200).
+_PCI_OPTIONS = (
+    "bdf",
+    "vslot",
+    "permissive",
+    "msitranslate",
+    "seize",
+    "power_mgmt",
+    "rdm_policy",
+    "name",
+)
+
+
+def _pci_option_error(spec: str) -> tuple[str | None, Version]:
+    """What xl says of the options after a ``pci`` entry's BDF, and the release that
+    says it: an option with no ``=`` (4.6 to 4.14 ``xlu_pci_parse_bdf`` ends outside
+    its terminal state; 4.15 on ``parse_key_val``), an unknown option (4.15 on,
+    ``xlu_pci_parse_spec_string``: "Unknown PCI_SPEC_STRING option"; older xl printed
+    "Unknown PCI BDF option" and went on). Entries whose BDF is not plain are left
+    alone."""
+    from ...versions import XEN_XL_PCI, XEN_XL_PCI_SPEC
+
+    head, comma, rest = spec.partition(",")
+    if not comma or not _PCI_BDF.fullmatch(head):
+        return None, XEN_XL_PCI
+    while rest:
+        key, eq, after = rest.partition("=")
+        if not eq:
+            return f"'unable to parse PCI_SPEC_STRING `{spec}' for passthrough'", XEN_XL_PCI
+        if key not in _PCI_OPTIONS:
+            return f"'Unknown PCI_SPEC_STRING option: {key}'", XEN_XL_PCI_SPEC
+        rest = after.partition(",")[2]
+    return None, XEN_XL_PCI
+
+
 def _cpu_range_ok(piece: str) -> bool:
     """One comma-separated piece of ``cpus`` as xl_parse.c ``update_cpumap_range``
     and ``parse_range`` (lines 138-161, 166-205) read it: an optional ``^``, an
@@ -400,6 +440,15 @@ class XlDocument(DomUDocument):
                     f" PCI_SPEC_STRING `{spec}' for passthrough'); write the device as"
                     " [DDDD:]BB:DD.F",
                     since=("xen", XEN_XL_PCI),
+                )
+                continue
+            why, since = _pci_option_error(spec)
+            if why is not None:
+                yield ValueProblem(
+                    self.assignment("pci"),
+                    f"pci '{spec}': xl refuses the config ({why}); write the options as"
+                    " key=value: permissive, msitranslate, seize, power_mgmt, rdm_policy",
+                    since=("xen", since),
                 )
         yield from self._timer_mode_problem()
         yield from self._vcpus_problem()
