@@ -411,6 +411,20 @@ XM_READ = [
 ]
 
 
+def test_xm_action_no_toolstack_knows(tmp_path: Path) -> None:
+    # XendConfig._actions_sanity_check (RELEASE-4.1.0 lines 467-471: "Invalid event
+    # handling mode") and xl's parse_action_on_shutdown (strcmp; peer-xl) both refuse
+    # "Restart": an error whatever the release; "soft-reset" (xl) and "restart" pass
+    path = tmp_path / "web"
+    path.write_text(HEAD + 'on_crash = "Restart"\non_reboot = "soft-reset"\n')
+    for xen in (None, "4.1", "4.17"):
+        found = _found(path, ["XC005"], xen, "xm")
+        assert [(ln, sev) for _, ln, sev, _ in found] == [(4, "error")], xen
+    rc, out = _peer_xl(path)
+    assert rc == 1 and 'Unknown on_crash action "Restart" specified' in out
+    assert _peer_xm(path)["on_crash"] == "Restart"
+
+
 @pytest.mark.parametrize("line", list(XM_REFUSED))
 def test_xm_refuses_the_vif_or_disk_spec_and_xl_takes_it(tmp_path: Path, line: str) -> None:
     path = tmp_path / "web"

@@ -198,6 +198,25 @@ _XM_VIF_KEYS = frozenset(
 _XL_READS = (Version.parse("4.5"), Version.parse("999"))
 
 
+#: What any toolstack takes for on_poweroff, on_reboot and on_crash: xend's
+#: CONFIG_RESTART_MODES (XendConfig.py, 3.0.4 to 4.4; 3.0.2's restart_modes), the Xen-API
+#: spellings XendConfig also knows, and xl's names (xl_parse.c parse_action_on_shutdown).
+_ACTIONS = frozenset(
+    {
+        "destroy",
+        "restart",
+        "preserve",
+        "rename-restart",
+        "coredump-destroy",
+        "coredump-restart",
+        "soft-reset",
+        "coredump_and_destroy",
+        "coredump_and_restart",
+        "rename_restart",
+    }
+)
+
+
 def _xm_vif_error(spec: str) -> str | None:
     """What xm create.py (Xen 3.0.2 to 4.4) says of a vif spec: comma_sep_kv_to_dict
     wants ``key=value`` between every two commas, configure_vifs a known key."""
@@ -220,8 +239,10 @@ class XmDocument(DomUDocument):
     style = STYLE
 
     def value_problems(self) -> Iterator[ValueProblem]:
-        """What xm's create.py refuses before it asks xend (Xen 3.0.2 to 4.4: "Error:
-        Invalid vif option: bogus", "Invalid disk specifier"): a vif option it does not
+        """An ``on_poweroff``/``on_reboot``/``on_crash`` action neither xend nor xl
+        knows (``"Restart"``), and what xm's create.py refuses before it asks xend
+        (Xen 3.0.2 to 4.4: "Error: Invalid vif option: bogus", "Invalid disk
+        specifier"): a vif option it does not
         know or a vif part with no ``=`` (configure_vifs, comma_sep_kv_to_dict; so a
         trailing comma too), a disk spec of fewer than 3 or more than 5 comma-separated
         fields (preprocess_disk: ``phy:/dev/vg/a,xvda`` has no mode). From Xen 4.5 on
@@ -230,6 +251,18 @@ class XmDocument(DomUDocument):
         read."""
         from ...versions import XEN_XM_SPECS
 
+        for key in ("on_poweroff", "on_reboot", "on_crash"):
+            value = self.get(key)
+            if isinstance(value, str) and value not in _ACTIONS:
+                # XendConfig._actions_sanity_check (3.0.4 to 4.4; XendDomainInfo in
+                # 3.0.2) raises; xl refuses it too ('Unknown on_crash action')
+                yield ValueProblem(
+                    self.assignment(key),
+                    f"{key} '{value}': xm refuses the config ('Error: Invalid event"
+                    f" handling mode: ...'), and so does xl ('Unknown {key} action"
+                    f' "{value}" specified\'); write destroy, restart, preserve,'
+                    " rename-restart, coredump-destroy or coredump-restart",
+                )
         if isinstance(self.get("vif"), list):
             for spec in self._list("vif"):
                 why = _xm_vif_error(spec)
