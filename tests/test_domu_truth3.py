@@ -138,7 +138,7 @@ def test_xl_refuses_the_disk_spec(tmp_path: Path, spec: str) -> None:
     assert rc == 1 and why in out, out
 
 
-# -- vif rate=, mtu=, maxvcpus, pci options: XC005 from the release of the check -----
+# -- vif rate=, mtu=, maxvcpus, pci, vga, bios: XC005 from the release of the check --
 
 #: line 4 of a PV config -> (what xl 4.17 says, the release that brought the check)
 VALUES_REFUSED = {
@@ -200,6 +200,11 @@ VALUES_REFUSED = {
         "unable to parse PCI_SPEC_STRING `01:00.0,permissive' for passthrough",
         "4.6",
     ),
+    # xl_parse.c:2605-2617 (strcmp, 4.3 on) and 1695-1700 (strcasecmp, 4.2 on), HVM
+    # guests only; made HVM by type alone, 4.10 on (older xl ignored type)
+    'vga = "bogus"\ntype = "hvm"': ('Unknown vga "bogus" specified', "4.10"),
+    'vga = "STDVGA"\nbuilder = "hvm"': ('Unknown vga "STDVGA" specified', "4.3"),
+    'bios = "bogus"\nbuilder = "hvm"': ('invalid value "bogus" for "bios"', "4.2"),
 }
 
 VALUES_READ = [
@@ -226,6 +231,12 @@ VALUES_READ = [
     "pci = [ '01:00.*,permissive=1' ]",
     "pci = [ '01:00.0,' ]",
     "pci = [ 'bdf=01:00.0,permissive=1' ]",
+    'vga = "qxl"\ntype = "hvm"',
+    'vga = "bogus"\ntype = "pv"',  # (read for HVM guests only)
+    'vga = [ "bogus" ]\ntype = "hvm"',  # a list: xl warns and ignores it
+    'bios = "SeaBIOS"\ntype = "hvm"',
+    'bios = "unknown"\ntype = "hvm"',
+    'bios = "bogus"\ntype = "pvh"',
 ]
 
 

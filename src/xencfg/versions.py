@@ -112,6 +112,10 @@ XEN_XL_DM_NONE = Version.parse("4.7")
 XEN_XL_CPU_RANGE = Version.parse("4.4")
 #: Xen 4.6 made xl refuse a ``pci`` entry it cannot read (4.5 skipped it silently).
 XEN_XL_PCI = Version.parse("4.6")
+#: xl 4.2 read an HVM guest's ``bios`` (libxl_bios_type_from_string) and refused a
+#: name it did not know; 4.3 did the same for ``vga``.
+XEN_XL_BIOS = Version.parse("4.2")
+XEN_XL_VGA = Version.parse("4.3")
 #: Xen 4.15 made xl refuse an unknown option of a ``pci`` entry (libxlu_pci.c
 #: xlu_pci_parse_spec_string); before, it printed "Unknown PCI BDF option" and went on.
 XEN_XL_PCI_SPEC = Version.parse("4.15")

@@ -453,6 +453,39 @@ class XlDocument(DomUDocument):
         yield from self._timer_mode_problem()
         yield from self._vcpus_problem()
         yield from self._vif_problems()
+        yield from self._hvm_problems()
+
+    def _hvm_problems(self) -> Iterator[ValueProblem]:
+        """An HVM guest's ``vga`` (xl_parse.c:2605-2617, 4.3 on: "Unknown vga "x"
+        specified", strcmp; cirrus and stdvga, none from 4.5, qxl from 4.6) and
+        ``bios`` (1695-1700, 4.2 on: 'invalid value "x" for "bios"', strcasecmp over
+        rombios, seabios, ovmf; "unknown" from 4.5) that xl refuses; peer-xl. A guest
+        made HVM by ``type`` alone is PV to xl before 4.10 (which ignored ``type``)."""
+        from ...versions import XEN_TYPE, XEN_XL_BIOS, XEN_XL_VGA
+
+        kinds = {k: self._kind(k) for k in ("type", "builder") if self._atom(k)}
+        if not kinds or None in kinds.values() or next(iter(kinds.values())) != "hvm":
+            return
+        by_builder = kinds.get("builder") == "hvm"
+        checks = (
+            ("vga", XEN_XL_VGA, ("stdvga", "cirrus", "none", "qxl"), str),
+            ("bios", XEN_XL_BIOS, ("rombios", "seabios", "ovmf", "unknown"), str.lower),
+        )
+        for key, since, names, fold in checks:
+            if not self._atom(key) or fold(str(self.get(key))) in names:
+                continue
+            value = str(self.get(key))
+            said = (
+                f'Unknown vga "{value}" specified'
+                if key == "vga"
+                else f'ERROR: invalid value "{value}" for "bios"'
+            )
+            yield ValueProblem(
+                self.assignment(key),
+                f"{key} '{value}': xl refuses the config ('{said}'); write one of"
+                f" {', '.join(names[:-1])} or {names[-1]}",
+                since=("xen", since if by_builder else max(since, XEN_TYPE)),
+            )
 
     def _long(self, key: str) -> int | None:
         """``key`` as ``xlu_cfg_get_long`` reads it (libxlu_cfg.c:268-323): a number or a
