@@ -67,9 +67,9 @@ DISKS_READ = [
     "vdev=xvda,script=/etc/xen/scripts/block-iscsi,target=iqn.x:y",
     "backendtype=standalone, vdev=xvda, target=/srv/a.img",
     "backendtype=qdisk, vdev=xvda, target=/srv/a.img",
-    "vdev=xvda, backendtype=phy, target=/dev/vg/a, specification=xen",
-    "vdev=xvda, target=/dev/vg/a, direct-io-safe",
-    "vdev=xvda, target=/dev/vg/a, discard",
+    "vdev=xvda, backendtype=phy, specification=xen, target=/dev/vg/a",
+    "vdev=xvda, direct-io-safe, target=/dev/vg/a",
+    "vdev=xvda, discard, target=/dev/vg/a",
     "vdev=xvda,access=w,target=/dev/vg/a",
     # a blank before a parameter is skipped (the scanner's [ \t\n]+ rule), one after not
     "phy:/dev/vg/a,xvda ,w",
@@ -114,6 +114,29 @@ DISKS_REFUSED = {
         "specification respecified: near `virtio'"
     ),
 }
+
+
+#: target= written before other parameters: xl's dry run takes the spec, with the rest
+#: in the path (peer-xl's JSON "pdev_path"); libxl then cannot stat the device when the
+#: guest starts (libxl_device.c:436 "Disk vdev=xvda failed to stat")
+TARGET_NOT_LAST = {
+    "vdev=xvda,target=/dev/vg/a,access=ro": "/dev/vg/a,access=ro",
+    "vdev=xvda, target=/dev/vg/a, discard": "/dev/vg/a, discard",
+    "vdev=hdc,target=/srv/a.iso,devtype=cdrom": "/srv/a.iso,devtype=cdrom",
+}
+
+
+@pytest.mark.parametrize("spec", list(TARGET_NOT_LAST))
+def test_target_not_last_takes_the_rest_as_path(tmp_path: Path, spec: str) -> None:
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + f"disk = [ '{spec}' ]\n")
+    found = _found(path, ["XN014"])
+    assert [(c, ln, sev) for c, ln, sev, _ in found] == [("XN014", 4, "error")]
+    assert "write target= last" in found[0][3]
+    rc, out = _peer_xl(path)
+    assert rc == 0, out
+    disks = json.loads(out.split("\n", 1)[1])["disks"]
+    assert disks[0]["pdev_path"] == TARGET_NOT_LAST[spec]
 
 
 @pytest.mark.parametrize("spec", DISKS_READ)

@@ -1203,13 +1203,18 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
 
     Example: ``disk = [ 'phy:/dev/vg/web,xvda,w!' ]`` on Xen 4.17.
 
+    A parameter written after ``target=`` (``target=/dev/vg/a,access=ro``) is read
+    as part of the path: xl takes the spec, but libxl finds no such device when the
+    guest starts ("Disk vdev=xvda failed to stat: /dev/vg/a,access=ro",
+    libxl_device.c), so it is reported as well.
+
     A config read here as xm with no Python statement in it is xl's to read from
     Xen 4.5 on: its disk specs are checked there too (an error there only).
 
     Fix: write the spec xl reads: ``phy:/dev/vg/web,xvda,w``, or
     ``format=raw, vdev=xvda, access=rw, target=/dev/vg/web``.
     """
-    from ..formats.xen.xl import disk_spec_error
+    from ..formats.xen.xl import disk_spec_error, target_swallows
 
     doc = _domu(item)
     if not _is_domu(item) or "disk" in doc.computed:
@@ -1220,6 +1225,13 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
         return  # (xm reads it; XC008 reports Python code)
     for spec in doc._list("disk"):
         why = disk_spec_error(spec)
+        swallowed = target_swallows(spec) if why is None else None
+        if swallowed is not None:
+            why = (
+                f"target= takes the rest of the spec, '{swallowed}' too, as the path, so"
+                " the device does not exist when the guest starts ('Disk ... failed to"
+                " stat'); write target= last"
+            )
         if why is None:
             continue
         found = make(

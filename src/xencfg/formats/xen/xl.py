@@ -1030,6 +1030,25 @@ def disk_spec_error(spec: str) -> str | None:
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
+#: A parameter written after ``target=``, which takes the rest of the spec as the path.
+_AFTER_TARGET = re.compile(
+    r",[ \t]*(?:(?:format|access|vdev|devtype|backendtype|backend|script|specification)="
+    r"|(?:cdrom|discard|no-discard|direct-io-safe)[ \t]*(?:,|$))"
+)
+
+
+def target_swallows(spec: str) -> str | None:
+    """The parameters a disk spec writes after ``target=``, which xl reads as part of
+    the path (libxlu_disk_l.l:225 ``target=.*`` eats the rest of the string; peer-xl
+    prints ``"pdev_path": "/dev/vg/a,access=ro"``), so libxl finds no such device at
+    create time ("Disk vdev=xvda failed to stat", libxl_device.c:436) or hands the
+    block script a name it does not know; ``None`` when target= is last."""
+    head, eq, path = spec.partition("target=")
+    if not eq or (head and head[-1] not in ", \t"):
+        return None
+    m = _AFTER_TARGET.search(path)
+    return path[m.start() :] if m else None
+
 
 # -- the file as xl's scanner reads it -------------------------------------------------
 
