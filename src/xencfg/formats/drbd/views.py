@@ -397,6 +397,9 @@ class Link:
 
     paths: tuple[tuple[Endpoint, ...], ...]
     origin: str
+    #: the ``connection`` or ``connection-mesh`` section it comes from (its ``net``
+    #: options apply to it); None for the implicit connection
+    block: Block | None = attrs.field(default=None, eq=False)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -814,15 +817,21 @@ class Resource(_DeviceMixin, _VolumesMixin):
             paths = [tuple(endpoint(ch) for ch in p) for p in conn.paths]
             if not paths and conn.hosts:
                 paths = [tuple(endpoint(ch) for ch in conn.hosts)]
-            out.append(Link(tuple(paths), "connection"))
+            out.append(Link(tuple(paths), "connection", conn.block))
         done = {frozenset(link.hosts) for link in out}
-        mesh = self.connection_mesh
-        for i, a in enumerate(mesh):
-            for b in mesh[i + 1 :]:
-                if frozenset((end(a).host, end(b).host)) in done:
-                    continue
-                out.append(Link(((end(a), end(b)),), "mesh"))
-        if not self.connections and not mesh:
+        # each connection-mesh pairs its own hosts (create_connections_from_mesh in
+        # user/v9/drbdadm_postparse.c, once per mesh); a pair connected already keeps
+        # its first connection (drbdsetup refuses a second new-peer for it)
+        for block in self.block.blocks("connection-mesh"):
+            mesh = [h for e in block.entries("hosts") for h in e.values]
+            for i, a in enumerate(mesh):
+                for b in mesh[i + 1 :]:
+                    pair = frozenset((end(a).host, end(b).host))
+                    if len(pair) < 2 or pair in done:
+                        continue
+                    done.add(pair)
+                    out.append(Link(((end(a), end(b)),), "mesh", block))
+        if not self.connections and not self.connection_mesh:
             sections = self.host_list
             if len(sections) == 2:
                 ends = tuple(Endpoint(h.name, h.address) for h in sections)

@@ -3,11 +3,13 @@ between the nodes' copies of a resource."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+
+import attrs
 
 from ...cluster import Cluster, Loaded
 from ...findings import Finding, Location
-from ...formats.drbd import Resource
+from ...formats.drbd import Resource, sections_84, settings_of
 from ...syntax.blocks import Block
 from ...versions import DRBD_9
 from .. import make, rule
@@ -51,15 +53,9 @@ def _discard_node(key: str, value: str, node: str) -> str:
     return "discard-local" if short(value[13:]) == short(node) else "discard-remote"
 
 
-def _net(cluster: Cluster, node: str, res: Resource) -> dict[str, str]:
-    """The handshake settings of ``node``'s copy of ``res`` (common inherited, 8.3's
-    ``syncer`` algorithms moved to ``net`` as 8.4 does), defaults filled in."""
-    hosts = list(_on_hosts(res))
-    mine = node_hosts(res, node)
-    if not (mine or hosts):
-        return {}
-    eff = _effective(cluster, res, (mine or hosts)[0].name)
-    net = eff.sections_84.get("net", {})
+def _handshake(net: Mapping[str, str | bool], node: str) -> dict[str, str]:
+    """The handshake settings of one connection of ``node`` (``net`` in 8.4 form),
+    defaults filled in."""
     out = {}
     for key, default in _DEFAULTS.items():
         value = net.get(key)
@@ -74,11 +70,60 @@ def _net(cluster: Cluster, node: str, res: Resource) -> dict[str, str]:
     return out
 
 
-def _where(cluster: Cluster, node: str, item: Loaded, res: Resource, key: str) -> Location:
-    """Where ``key`` is set for the node's copy: the resource's ``net`` (or ``syncer``)
-    statement, else the ``common`` one of whichever file holds it, else the resource
-    (the default applies)."""
+@attrs.frozen
+class _Side:
+    """One node's end of a connection: its settings and the section they come from
+    (a ``connection`` or ``connection-mesh``; None: the resource's own)."""
+
+    item: Loaded
+    res: Resource
+    settings: dict[str, str]
+    link: Block | None
+
+
+def _sides(cluster: Cluster, node: str, item: Loaded, res: Resource) -> dict[str, _Side]:
+    """``node``'s connections in its own copy of ``res``, by the peer's short name: what
+    drbdadm 9 hands the kernel for each (user/v9/drbdadm_postparse.c: a connection's
+    own ``net``, or its mesh's, over the resource's, itself over common's; expand_common),
+    8.x's one connection with the resource's settings. Empty where the copy has no
+    ``on`` section for ``node`` (drbdadm there does not run the resource)."""
+    mine = node_hosts(res, node)
+    if not mine:
+        return {}
+    me = {short(n) for n in mine[0].names}
+    base = _effective(cluster, res, mine[0].name).sections_84.get("net", {})
+    out: dict[str, _Side] = {}
+    if not res.connections and not res.connection_mesh:
+        for h in _on_hosts(res):
+            if h.block is not mine[0].block:
+                for n in h.names:
+                    out.setdefault(short(n), _Side(item, res, _handshake(base, node), None))
+        return out
+    for link in res.links():
+        names = {short(n) for n in link.hosts}
+        if not names & me:
+            continue
+        own = next(iter(link.block.blocks("net")), None) if link.block is not None else None
+        net = {**base, **sections_84({"net": settings_of(own)}).get("net", {})} if own else base
+        for peer in names - me:
+            found = res.host(peer)
+            for n in found.names if found is not None else [peer]:
+                out.setdefault(short(n), _Side(item, res, _handshake(net, node), link.block))
+    return out
+
+
+def _where(cluster: Cluster, node: str, side: _Side, key: str) -> Location:
+    """Where ``key`` is set for the node's end of the connection: its ``connection``
+    (or ``connection-mesh``) ``net`` statement, the resource's ``net`` (or
+    ``syncer``) statement, else the ``common`` one of whichever file holds it, else
+    the connection or resource (the default applies)."""
+    item, res = side.item, side.res
     sections = _SECTIONS.get(key, ("net",))
+    if side.link is not None:
+        for b in side.link.blocks("net"):
+            found = b.entry(key)
+            if found is not None:
+                return item.where(found)
     for name in sections:
         for b in res.block.blocks(name):
             found = b.entry(key)
@@ -95,13 +140,7 @@ def _where(cluster: Cluster, node: str, item: Loaded, res: Resource, key: str) -
                 if found is not None:
                     return other.where(found)
         break
-    return item.where(res.block)
-
-
-def _per_connection_net(res: Resource) -> bool:
-    """DRBD 9 ``connection { net { ... } }`` sections: each link has its own net
-    options, which the resource-wide comparison here does not model."""
-    return any(isinstance(c, Block) and c.blocks("net") for c in res.block.blocks("connection"))
+    return item.where(side.link if side.link is not None else res.block)
 
 
 def _mismatches(a: dict[str, str], b: dict[str, str], verify: bool) -> list[str]:
@@ -156,12 +195,19 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
     StandAlone/WFConnection and nothing is replicated. ``protocol`` is compared
     too, by DR009.
 
-    The settings compared are the effective ones: ``common`` inherited, 8.3's
-    ``syncer`` algorithms taken as 8.4 moves them to ``net``, defaults filled in.
-    A DRBD 9 resource with per-connection ``net`` sections is left out.
+    The settings compared are those drbdadm hands the kernel for each connection,
+    on each of its two nodes: ``common`` inherited, 8.3's ``syncer`` algorithms
+    taken as 8.4 moves them to ``net``, defaults filled in; in DRBD 9 a
+    ``connection`` or ``connection-mesh`` section's own ``net`` options over the
+    resource's (expand_common in user/v9/drbdadm_postparse.c; ``drbdadm -d up``
+    shows them on each ``new-peer``), and every pair of nodes a mesh or
+    connection joins. A node whose copy has no ``on`` section for it does not run
+    the resource and is left out.
 
     Example: ``after-sb-1pri discard-secondary;`` in alpha's common section,
-    ``after-sb-1pri consensus;`` in beta's.
+    ``after-sb-1pri consensus;`` in beta's; or, in a three-node DRBD 9 resource,
+    ``connection { host b; host c; net { allow-two-primaries yes; } }`` in b's
+    copy only.
 
     Fix: copy one drbd.conf (and drbd.d/) to every node.
     """
@@ -169,28 +215,24 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
         nodes = sorted(per_node)
         if len(nodes) < 2:
             continue
-        first_item, first_res = per_node[nodes[0]]
-        if _per_connection_net(first_res):
-            continue
-        a = _net(cluster, nodes[0], first_res)
-        for node in nodes[1:]:
-            item, res = per_node[node]
-            if not a or _per_connection_net(res):
-                continue
-            b = _net(cluster, node, res)
-            if not b:
-                continue
-            verify = all(
-                cluster.versions.of("drbd", n).older_than(DRBD_9) for n in (nodes[0], node)
-            )
-            found = _mismatches(a, b, verify)
-            if found:
-                key = next((k for k in _DEFAULTS if found[0].startswith(k)), "net")
-                yield make(
-                    "DR028",
-                    f"resource '{name}' on {node} and {nodes[0]}: "
-                    + "; ".join(found)
-                    + "; the peers refuse to connect (incompatible settings)",
-                    _where(cluster, node, item, res, key),
-                    [_where(cluster, nodes[0], first_item, first_res, key)],
+        sides = {n: _sides(cluster, n, *per_node[n]) for n in nodes}
+        for i, first in enumerate(nodes):
+            for node in nodes[i + 1 :]:
+                a = sides[first].get(short(node))
+                b = sides[node].get(short(first))
+                if a is None or b is None:
+                    continue  # (one copy does not connect the two: DR009's and DR010's)
+                verify = all(
+                    cluster.versions.of("drbd", n).older_than(DRBD_9) for n in (first, node)
                 )
+                found = _mismatches(a.settings, b.settings, verify)
+                if found:
+                    key = next((k for k in _DEFAULTS if found[0].startswith(k)), "net")
+                    yield make(
+                        "DR028",
+                        f"resource '{name}' on {node} and {first}: "
+                        + "; ".join(found)
+                        + "; the peers refuse to connect (incompatible settings)",
+                        _where(cluster, node, b, key),
+                        [_where(cluster, first, a, key)],
+                    )

@@ -1,0 +1,216 @@
+"""DRBD 9 and 8.3 lint truth, third pass: configurations written by other people
+(per-connection ``net`` sections, meshes, the spellings drbd.conf(5) allows that our
+fixtures never used), held to drbd-utils' drbdadm (the 8.3, 8.4 and 9 parsers of
+drbd-utils 9.22, run directly or through /work/shared/oracle/peers/peer-drbdadm).
+Each test names the drbd-utils source line (tag v9.22.0 unless it says otherwise)
+behind the expected verdict."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import unavailable
+from test_rules_drbd import tree
+from xencfg import lint
+
+GLOBAL = "global { usage-count no; }\n"
+
+
+def _drbdadm() -> str:
+    """drbdadm of drbd-utils (the peer tools' Debian package), else skip (fail under CI)."""
+    found = shutil.which("drbdadm")
+    if found is None:
+        unavailable("drbdadm (drbd-utils) is not installed")
+    assert found is not None
+    return found
+
+
+def _new_peers(conf: Path, node: str) -> dict[str, str]:
+    """What ``drbdadm -d up`` on ``node`` hands the kernel for each peer: the net
+    options of its first ``drbdsetup new-peer`` (a second one for the same peer is
+    refused by drbdsetup), by peer name. drbdadm 9 without a drbd module reads the
+    file with its own parser; ``__DRBD_NODE__`` makes it act as ``node``."""
+    env = {**os.environ, "DRBD_DRIVER_VERSION_OVERRIDE": "9.2.0", "__DRBD_NODE__": node}
+    out = subprocess.run(
+        [_drbdadm(), "-c", str(conf), "-d", "up", "all"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    peers: dict[str, str] = {}
+    for line in out.stdout.splitlines():
+        m = re.match(r"(?:\S*/)?drbdsetup new-peer \S+ \d+ --_name=(\S+)(.*)", line)
+        if m is not None:
+            peers.setdefault(m[1], m[2].strip())
+    return peers
+
+
+def _drbdadm_9(conf: Path, node: str, *cmd: str) -> tuple[int, str]:
+    """drbdadm 9's verdict on ``conf`` as ``node`` (default ``sh-nop``, which runs
+    its whole validation, expand_common included): (exit status, stderr)."""
+    env = {**os.environ, "DRBD_DRIVER_VERSION_OVERRIDE": "9.2.0", "__DRBD_NODE__": node}
+    out = subprocess.run(
+        [_drbdadm(), "-c", str(conf), *(cmd or ("sh-nop",))],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    return out.returncode, out.stderr
+
+
+def _run(*roots: Path, code: str, **kw: object) -> list[tuple[str, str, int, list[int], str]]:
+    result = lint.run([str(r) for r in roots], select=[code], **kw)  # type: ignore[arg-type]
+    return [
+        (
+            Path(f.path).parts[-3],
+            Path(f.path).name,
+            f.line,
+            [r.line for r in f.related],
+            f.message,
+        )
+        for f in result.findings
+    ]
+
+
+def _mesh(extra: str = "", mesh_net: str = "", hosts: str = "a b c") -> str:
+    """A three-node DRBD 9 resource (after GLOBAL: line 2 ``resource``, 7 ``connection-mesh``,
+    8 onwards ``extra``)."""
+    net = f" net {{ {mesh_net} }}" if mesh_net else ""
+    return (
+        "resource r0 {\n"
+        "  device minor 0; disk /dev/vg/r0; meta-disk internal;\n"
+        "  on a { address 10.0.0.1:7788; node-id 0; }\n"
+        "  on b { address 10.0.0.2:7788; node-id 1; }\n"
+        "  on c { address 10.0.0.3:7788; node-id 2; }\n"
+        f"  connection-mesh {{ hosts {hosts};{net} }}\n"
+        f"{extra}"
+        "}\n"
+    )
+
+
+def _nodes(root: Path, copies: dict[str, str]) -> list[Path]:
+    return [tree(root / n, {"etc/drbd.conf": GLOBAL + text}) for n, text in copies.items()]
+
+
+# -- DR028: what drbdadm 9 hands the kernel per connection ----------------------
+
+
+def test_dr028_per_connection_net_compared(tmp_path: Path) -> None:
+    # expand_common (user/v9/drbdadm_postparse.c:1303-1305): a connection's own net
+    # options stay, the resource's fill the rest; drbdadm -d up on a prints
+    # "new-peer r0 2 --_name=c --after-sb-1pri=consensus", on c "new-peer r0 0
+    # --_name=a" (no option): receive_protocol refuses "incompatible after-sb-1pri
+    # settings". Lint left every resource with a connection net section out.
+    conn = "  connection { host a; host c; net { after-sb-1pri consensus; } }\n"
+    plain = "  connection { host a; host c; }\n"
+    roots = _nodes(tmp_path / "bad", {"a": _mesh(conn), "b": _mesh(conn), "c": _mesh(plain)})
+    a_conf = roots[0] / "etc/drbd.conf"
+    c_conf = roots[2] / "etc/drbd.conf"
+    assert _new_peers(a_conf, "a") == {"c": "--after-sb-1pri=consensus", "b": ""}
+    assert _new_peers(c_conf, "c") == {"a": "", "b": ""}
+    got = _run(*roots, code="DR028")
+    # at c's connection (the default applies there), related: a's net statement
+    assert [g[:4] for g in got] == [("c", "drbd.conf", 8, [8])]
+    assert "after-sb-1pri disconnect here, consensus there" in got[0][4]
+    assert got[0][4].startswith("resource 'r0' on c and a:")
+    # b is not in that connection: its copy agrees with a's and c's on a-b and b-c
+    ok = _nodes(tmp_path / "ok", {n: _mesh(conn) for n in "abc"})
+    assert _run(*ok, code="DR028") == []
+
+
+def test_dr028_connection_net_over_resource_net(tmp_path: Path) -> None:
+    # the connection's own option wins over the resource's (expand_opts inserts only
+    # what the connection lacks): a and c both end with consensus on a-c although
+    # c's resource net says discard-secondary for its other connections
+    res_net = "  net { after-sb-1pri discard-secondary; }\n"
+    conn = "  connection { host a; host c; net { after-sb-1pri consensus; } }\n"
+    copies = {n: _mesh(res_net + conn) for n in "abc"}
+    roots = _nodes(tmp_path, copies)
+    assert _new_peers(roots[2] / "etc/drbd.conf", "c")["a"] == "--after-sb-1pri=consensus"
+    assert _run(*roots, code="DR028") == []
+
+
+def test_dr028_every_mesh_pair_compared(tmp_path: Path) -> None:
+    # a mesh makes a connection for every pair of its hosts
+    # (create_connections_from_mesh, drbdadm_postparse.c:840): b and c connect to
+    # each other, not only to the first node. discard-local on a pairs with
+    # discard-remote on b and c (convert_after_sb in drbd_receiver.c), but b and c
+    # both say discard-remote: "incompatible after-sb-0pri settings" on b-c, which
+    # comparing each copy with the first node's never saw.
+    local = "  net { after-sb-0pri discard-local; }\n"
+    remote = "  net { after-sb-0pri discard-remote; }\n"
+    roots = _nodes(tmp_path / "bad", {"a": _mesh(local), "b": _mesh(remote), "c": _mesh(remote)})
+    got = _run(*roots, code="DR028")
+    assert [g[:4] for g in got] == [("c", "drbd.conf", 8, [8])]
+    assert got[0][4].startswith("resource 'r0' on c and b: after-sb-0pri discard-remote here")
+    same = "  net { after-sb-0pri discard-younger-primary; }\n"
+    ok = _nodes(tmp_path / "ok", {n: _mesh(same) for n in "abc"})
+    assert _run(*ok, code="DR028") == []
+
+
+def test_dr028_mesh_net_compared(tmp_path: Path) -> None:
+    # a mesh's net options go to each of its connections (expand_opts(res,
+    # &show_net_options_ctx, &mesh->net_options, &conn->net_options),
+    # drbdadm_postparse.c:868): c's copy without them refuses a's and b's
+    two = "allow-two-primaries yes;"
+    roots = _nodes(
+        tmp_path / "bad",
+        {"a": _mesh(mesh_net=two), "b": _mesh(mesh_net=two), "c": _mesh()},
+    )
+    assert _new_peers(roots[0] / "etc/drbd.conf", "a")["c"] == "--allow-two-primaries=yes"
+    got = _run(*roots, code="DR028")
+    assert [(g[0], g[2], g[3]) for g in got] == [("c", 7, [7]), ("c", 7, [7])]
+    assert [g[4].split(":")[0] for g in got] == [
+        "resource 'r0' on c and a",
+        "resource 'r0' on c and b",
+    ]
+    ok = _nodes(tmp_path / "ok", {n: _mesh(mesh_net=two) for n in "abc"})
+    assert _run(*ok, code="DR028") == []
+
+
+def test_dr028_two_meshes_pair_their_own_hosts(tmp_path: Path) -> None:
+    # one connection per pair within each mesh (create_connections_from_mesh runs
+    # once per mesh): with meshes {a b} and {b c}, a and c never connect, so their
+    # different net settings meet no handshake (drbdadm -d up on a: no new-peer c)
+    meshes = "  connection-mesh { hosts b c; }\n"
+    a = _mesh(meshes, mesh_net="cram-hmac-alg sha1; shared-secret s;", hosts="a b")
+    b = _mesh(meshes + "  net { cram-hmac-alg sha1; shared-secret s; }\n", hosts="a b")
+    c = _mesh(meshes, hosts="a b")
+    roots = _nodes(tmp_path, {"a": a, "b": b, "c": c})
+    assert set(_new_peers(roots[0] / "etc/drbd.conf", "a")) == {"b"}
+    got = _run(*roots, code="DR028")
+    # b's second mesh inherits b's resource net: b-c refuses; a-c is no connection
+    assert [g[0] for g in got] == ["c"]
+    assert got[0][4].startswith("resource 'r0' on c and b: cram-hmac-alg (none) here, sha1")
+
+
+def test_dr028_node_without_on_section_left_out(tmp_path: Path) -> None:
+    # drbdadm on a node no on section names does not run the resource ("'r0' not
+    # defined in your config (for this host).", user/v9/drbdadm_main.c:3511): a
+    # stale copy of r0 on gamma connects to nothing.
+    # Lint compared it as if it were alpha's.
+    pair = (
+        "resource r0 {\n  device minor 0; disk /dev/vg/r0; meta-disk internal;\n"
+        "  on alpha { address 10.0.0.1:7788; }\n  on beta { address 10.0.0.2:7788; }\n"
+        "  net { %s }\n}\n"
+    )
+    roots = _nodes(
+        tmp_path,
+        {
+            "alpha": pair % "protocol C;",
+            "beta": pair % "protocol C;",
+            "gamma": pair % "allow-two-primaries yes;",
+        },
+    )
+    assert _run(*roots, code="DR028") == []
+    rc, err = _drbdadm_9(roots[2] / "etc/drbd.conf", "gamma", "-d", "up", "r0")
+    assert rc != 0 and "'r0' not defined in your config (for this host)" in err
