@@ -13,6 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import unavailable
 from test_rules_drbd import tree
 from xencfg import lint
@@ -67,8 +69,8 @@ def _drbdadm_9(conf: Path, node: str, *cmd: str) -> tuple[int, str]:
     return out.returncode, out.stderr
 
 
-def _run(*roots: Path, code: str, **kw: object) -> list[tuple[str, str, int, list[int], str]]:
-    result = lint.run([str(r) for r in roots], select=[code], **kw)  # type: ignore[arg-type]
+def _run(*roots: Path, code: str) -> list[tuple[str, str, int, list[int], str]]:
+    result = lint.run([str(r) for r in roots], select=[code])
     return [
         (
             Path(f.path).parts[-3],
@@ -214,3 +216,99 @@ def test_dr028_node_without_on_section_left_out(tmp_path: Path) -> None:
     assert _run(*roots, code="DR028") == []
     rc, err = _drbdadm_9(roots[2] / "etc/drbd.conf", "gamma", "-d", "up", "r0")
     assert rc != 0 and "'r0' not defined in your config (for this host)" in err
+
+
+# -- 8.4 spellings only drbd-utils 9.29's drbdadm 9 reads --------------------------
+
+
+def _two(body: str) -> str:
+    """A two-node DRBD 9 resource with ``body`` on line 6."""
+    return (
+        GLOBAL + "resource r0 {\n"
+        "  device minor 0; disk /dev/vg/r0; meta-disk internal;\n"
+        "  on a { address 10.0.0.1:7788; node-id 0; }\n"
+        "  on b { address 10.0.0.2:7788; node-id 1; }\n"
+        f"  {body}\n}}\n"
+    )
+
+
+def _xc008(root: Path, **versions: str) -> list[tuple[int, str, str]]:
+    from xencfg.versions import parse_declared
+
+    result = lint.run(
+        [str(root)], select=["XC008", "XC009"], versions=parse_declared(versions, "test")
+    )
+    return [(f.line, f.code, f.severity) for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "syncer { c-plan-ahead 20; }",
+        "syncer { c-max-rate 100M; }",
+        "syncer { c-min-rate 4M; }",
+        "syncer { c-fill-target 1M; }",
+        "syncer { c-delay-target 10; }",
+        "syncer { rate 10M; }",
+        "syncer { resync-rate 10M; }",
+        "disk { fencing resource-only; }",
+    ],
+)
+def test_utils_9_29_reads_84_spellings(tmp_path: Path, body: str) -> None:
+    # drbd-utils 9.22 (this machine's drbdadm 9): parse_options_syncer looks in the net,
+    # attach and resource options only, "'a syncer option keyword' expected, but got
+    # 'c-plan-ahead'" (user/v9/drbdadm_parser.c:626); a resource's disk section takes
+    # attach and peer-device options, "... expected, but got 'fencing'" (:687).
+    # drbd-utils 9.29 (commit e1dcf310 "drbdadm: Fix parsing of drbd-8.4 configs",
+    # v9.29.0-rc.1) also looks in peer_device_options_ctx there (HEAD :642, ``rate``
+    # through check_deprecated_alias) and moves disk's fencing to net (HEAD :735).
+    # So: an error only with drbd-utils before 9.29 declared, a warning while the
+    # drbd-utils release is unknown, nothing from 9.29 on.
+    root = tree(tmp_path / "a", {"etc/drbd.conf": _two(body)})
+    rc, err = _drbdadm_9(root / "etc/drbd.conf", "a")
+    assert rc == 10 and "expected" in err, err
+    assert _xc008(root, drbd="9.1", **{"drbd-utils": "9.22"}) == [(6, "XC008", "error")]
+    assert _xc008(root, drbd="9.1") == [(6, "XC008", "warning")]
+    assert _xc008(root, drbd="9.1", **{"drbd-utils": "9.29"}) == []
+    # inferred DRBD 9 (node-id), nothing declared: advice only
+    assert _xc008(root) == [(6, "XC008", "warning")]
+
+
+def test_84_reads_syncer_c_options_not_resync_rate(tmp_path: Path) -> None:
+    # drbdadm 8.4 (peer-drbdadm --mode 84) takes syncer { c-plan-ahead 20; } and
+    # refuses syncer { resync-rate 10M; } ("'a syncer option keyword' expected")
+    text = (
+        GLOBAL + "resource r0 {\n  syncer { %s }\n"
+        "  on a { device /dev/drbd0; disk /dev/sda1; address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on b { device /dev/drbd0; disk /dev/sda1; address 10.0.0.2:7788; meta-disk internal; }\n"
+        "}\n"
+    )
+    ok = tree(tmp_path / "ok" / "a", {"etc/drbd.conf": text % "c-plan-ahead 20;"})
+    assert _xc008(ok, drbd="8.4") == []
+    bad = tree(tmp_path / "bad" / "a", {"etc/drbd.conf": text % "resync-rate 10M;"})
+    assert _xc008(bad, drbd="8.4") == [(3, "XC008", "error")]
+
+
+def test_connection_disk_takes_peer_device_options_only(tmp_path: Path) -> None:
+    # parse_connection: "disk {" -> parse_options(&peer_device_options_ctx)
+    # (user/v9/drbdadm_parser.c:1607, HEAD:1730), and a connection's volume N { disk {
+    # } } alike (parse_peer_device, :1460): "Parse error: 'resync-rate | c-plan-ahead |
+    # c-delay-target | c-fill-target | c-max-rate | c-min-rate | bitmap' expected, but
+    # got 'al-extents'". Lint said nothing.
+    for i, body in enumerate(
+        (
+            "connection { host a; host b; disk { al-extents 257; } }",
+            "connection { host a; host b; volume 0 { disk { on-io-error detach; } } }",
+        )
+    ):
+        bad = tree(tmp_path / f"bad{i}" / "a", {"etc/drbd.conf": _two(body)})
+        rc, err = _drbdadm_9(bad / "etc/drbd.conf", "a")
+        assert rc == 10 and "'resync-rate | c-plan-ahead" in err, err
+        assert [g[:2] for g in _xc008(bad)] == [(6, "XC009")]
+    ok = (
+        "connection { host a; host b; disk { c-plan-ahead 20; }"
+        " volume 0 { disk { c-max-rate 100M; } } }"
+    )
+    good = tree(tmp_path / "ok" / "a", {"etc/drbd.conf": _two(ok)})
+    assert _drbdadm_9(good / "etc/drbd.conf", "a")[0] == 0
+    assert _xc008(good) == []

@@ -414,6 +414,10 @@ class _Known:
         )
 
 
+#: Contexts never named as the place for a misplaced keyword.
+_NOT_NAMED = frozenset({"show", "connection-disk", "connection-volume"})
+
+
 def _check_keywords(doc: Node, start: str) -> Iterator[KeywordProblem]:
     """The one keyword walker over drbd's tables; a section path is a context by
     :func:`_subcontext` (``None``: a section drbd's tables do not describe)."""
@@ -430,7 +434,15 @@ def _check_keywords(doc: Node, start: str) -> Iterator[KeywordProblem]:
         return _Known(allowed) if allowed is not None else None
 
     def judge(node: Node, key: str, path: tuple[str, ...], known: Any) -> KeywordProblem:
-        places = [ctx for ctx, kws in _TABLES.items() if ctx != "show" and key in (kws or ())]
+        # (a connection's disk and volume take a subset of disk's and volume's keywords;
+        # a keyword only a newer drbd-utils reads somewhere is not sent there)
+        places = [
+            ctx
+            for ctx, kws in _TABLES.items()
+            if ctx not in _NOT_NAMED
+            and key in (kws or ())
+            and getattr(SCHEMA.keyword(ctx, key), "also_needs", None) is None
+        ]
         if places:  # a real keyword in the wrong section: drbdadm rejects it there
             where = ", ".join("top level" if p == "top" else p for p in places)
             return KeywordProblem(node, "misplaced", key, where)
@@ -462,6 +474,10 @@ def _keyword_uses(node: Node, context: str) -> Iterator[tuple[str, str, Node]]:
 
 def _subcontext(context: str, key: str) -> str | None:
     """The keyword table inside section ``key`` met in ``context``."""
+    if context in ("connection", "connection-volume") and key == "disk":
+        return "connection-disk"
+    if context == "connection" and key == "volume":
+        return "connection-volume"
     if context in ("connection", "path") and key == "host":
         return "via-proxy"  # "host NAME ... via proxy on X { inside; outside; }"
     if context == "proxy" and key in ("options", "plugin"):

@@ -66,6 +66,11 @@ PROXY_KEYWORDS = _kw(
     """memlimit read-loops compression bwlimit sndbuf-size rcvbuf-size ping-timeout
     plugin inside outside options"""
 )
+#: The options of a DRBD 9 peer device (config_flags.c peer_device_options_ctx): what a
+#: connection's ``disk`` section takes, and drbd-utils 9.29 a syncer section.
+PEER_DEVICE_KEYWORDS = _kw(
+    "resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap"
+)
 _DEVICE_KEYWORDS = _kw("device disk meta-disk flexible-meta-disk")
 HOST_KEYWORDS = _DEVICE_KEYWORDS | _kw("address node-id volume proxy net options")
 VOLUME_KEYWORDS = _DEVICE_KEYWORDS | _kw("tiebreaker")  # tiebreaker: DRBD 9.0 early
@@ -210,12 +215,27 @@ SYNCER_9 = (
     - _kw("resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap")
     - {k.name for k in DRBD_FACTS if k.until or k.deprecated_in or k.switch_until or k.renamed_to}
 )
-_TABLES["syncer"] = SYNCER_KEYWORDS | SYNCER_9
+_TABLES["syncer"] = SYNCER_KEYWORDS | SYNCER_9 | {"resync-rate"}
+# a connection's disk section, and its volumes' (parse_connection, parse_peer_device in
+# user/v9/drbdadm_parser.c): peer-device options only ("'resync-rate | c-plan-ahead |
+# ... | bitmap' expected, but got 'al-extents'", peer-drbdadm --mode 9)
+_TABLES["connection-disk"] = PEER_DEVICE_KEYWORDS
+_TABLES["connection-volume"] = _kw("disk")
 
 
-def _old_resync(name: str, since: Version | None = None) -> Keyword:
+#: drbd-utils 9.29's drbdadm 9 reads 8.4's spellings again (commit e1dcf310 "drbdadm: Fix
+#: parsing of drbd-8.4 configs", first in v9.29.0-rc.1): a syncer section's peer-device
+#: options (parse_options_syncer looks them up in peer_device_options_ctx, ``rate``
+#: through check_deprecated_alias) and a disk section's ``fencing`` (moved to net by
+#: insert_pd_options_delegate). drbd-utils 9.22 (peer-drbdadm --mode 9) refuses both:
+#: "'a syncer option keyword' expected, but got 'c-plan-ahead'".
+UTILS_84_SYNTAX = ("drbd-utils", V("9.29"))
+
+
+def _old_resync(name: str, since: Version | None = None, *, utils: bool = False) -> Keyword:
     """8.3's ``rate``/``after``: 8.4 spells them ``resync-rate``/``resync-after`` in
-    ``disk`` and still reads the old names, drbdadm 9 refuses them."""
+    ``disk`` and still reads the old names, drbdadm 9 refuses them (syncer's ``rate``
+    only before drbd-utils 9.29: ``utils``)."""
     return Keyword(
         name,
         since=since,
@@ -224,12 +244,33 @@ def _old_resync(name: str, since: Version | None = None) -> Keyword:
         renamed_to=f"resync-{name}",
         where="disk",
         renamed_since=_84,
+        also_needs=UTILS_84_SYNTAX if utils else None,
+    )
+
+
+def _syncer_peer_device(name: str) -> Keyword:
+    """8.3's and 8.4's syncer ``c-*`` options: drbdadm 9 reads them in ``disk`` and, from
+    drbd-utils 9.29, in syncer too."""
+    return Keyword(
+        name,
+        until=_9,
+        renamed_to=name,
+        where="disk",
+        renamed_since=_84,
+        also_needs=UTILS_84_SYNTAX,
     )
 
 
 #: Facts that hold in one section only (``csums-alg`` moved from syncer to net in 8.4).
 DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
-    ("syncer", "rate"): _old_resync("rate"),
+    ("syncer", "rate"): _old_resync("rate", utils=True),
+    **{
+        ("syncer", k): _syncer_peer_device(k)
+        for k in ("c-plan-ahead", "c-fill-target", "c-delay-target", "c-max-rate", "c-min-rate")
+    },
+    # only drbd-utils 9.29's drbdadm 9 reads it there (8.4's: "'a syncer option keyword'
+    # expected, but got 'resync-rate'", peer-drbdadm --mode 84)
+    ("syncer", "resync-rate"): Keyword("resync-rate", since=_9, also_needs=UTILS_84_SYNTAX),
     # drbdadm 8.4 reads 8.3's names in disk too (check_and_change_deprecated_alias)
     ("disk", "rate"): _old_resync("rate", since=_84),
     ("disk", "after"): _old_resync("after", since=_84),
@@ -248,7 +289,12 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
         default="C",  # DRBD_PROTOCOL_DEF (8.4, 9); 8.3 wants it written at resource level
     ),
     ("disk", "fencing"): Keyword(
-        "fencing", until=_9, renamed_to="fencing", where="net", renamed_since=_9
+        "fencing",
+        until=_9,
+        renamed_to="fencing",
+        where="net",
+        renamed_since=_9,
+        also_needs=UTILS_84_SYNTAX,
     ),
     **{
         ("disk", k): Keyword(k, since=_84)
