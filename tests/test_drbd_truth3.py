@@ -312,3 +312,46 @@ def test_connection_disk_takes_peer_device_options_only(tmp_path: Path) -> None:
     good = tree(tmp_path / "ok" / "a", {"etc/drbd.conf": _two(ok)})
     assert _drbdadm_9(good / "etc/drbd.conf", "a")[0] == 0
     assert _xc008(good) == []
+
+
+# -- DR030: a mesh's net options beside the resource's ---------------------------
+
+
+def test_dr030_mesh_net_against_resource_net(tmp_path: Path) -> None:
+    # expand_opts (user/v9/drbdadm_postparse.c:1209): a mesh's net options enter each
+    # of its connections as inherited (create_connections_from_mesh, :868), the
+    # resource's follow (expand_common, :1305); an inherited option with two values is
+    # "ambiguous inheritance for option "after-sb-1pri". should be "consensus" and
+    # "discard-secondary" at the same time" and drbdadm exits 10 (E_CONFIG_INVALID)
+    res_net = "  net { after-sb-1pri discard-secondary; }\n"
+    bad = _nodes(tmp_path / "bad", {"a": _mesh(res_net, mesh_net="after-sb-1pri consensus;")})
+    rc, err = _drbdadm_9(bad[0] / "etc/drbd.conf", "a")
+    assert rc == 10 and 'ambiguous inheritance for option "after-sb-1pri"' in err
+    got = _run(*bad, code="DR030")
+    assert [g[:4] for g in got] == [("a", "drbd.conf", 7, [8])]
+    assert "sets after-sb-1pri consensus, the resource's net (or common's) discard" in got[0][4]
+    # common's net reaches the resource first (expand_common, :1271), then the mesh's
+    # connections: the same refusal, related to common's statement
+    common = "common { net { protocol A; } }\n"
+    via = tree(
+        tmp_path / "common" / "a",
+        {"etc/drbd.conf": GLOBAL + common + _mesh(mesh_net="protocol C;")},
+    )
+    rc, err = _drbdadm_9(via / "etc/drbd.conf", "a")
+    assert rc == 10 and 'ambiguous inheritance for option "protocol"' in err
+    assert [g[:4] for g in _run(via, code="DR030")] == [("a", "drbd.conf", 8, [2])]
+    # the same value twice (is_equal: 1M and 1024K are one number), an option only the
+    # mesh sets, a connection's own net over the resource's: all accepted
+    same = "  net { sndbuf-size 1M; after-sb-1pri consensus; }\n"
+    conn = "  connection { host a; host b; net { after-sb-1pri discard-secondary; } }\n"
+    ok = _nodes(
+        tmp_path / "ok",
+        {
+            "a": _mesh(
+                same + conn,
+                mesh_net="sndbuf-size 1024K; after-sb-1pri consensus; max-buffers 8000;",
+            )
+        },
+    )
+    assert _drbdadm_9(ok[0] / "etc/drbd.conf", "a")[0] == 0
+    assert _run(*ok, code="DR030") == []

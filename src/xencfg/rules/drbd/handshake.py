@@ -1,5 +1,6 @@
-"""DRBD net settings that the peers compare when they connect, and that differ
-between the nodes' copies of a resource."""
+"""DRBD net settings of each connection: those the peers compare when they connect
+and that differ between the nodes' copies of a resource (DR028), and a mesh's that
+drbdadm 9 cannot inherit beside the resource's (DR030)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,17 @@ from ...formats.drbd import Resource, sections_84, settings_of
 from ...syntax.blocks import Block
 from ...versions import DRBD_9
 from .. import make, rule
-from .common import _drbd, _effective, _node_configs, _on_hosts, node_hosts, short
+from .common import (
+    _drbd,
+    _effective,
+    _node_configs,
+    _on_hosts,
+    _resources,
+    node_hosts,
+    short,
+)
 from .nodes import _per_node_resources
+from .ranges import to_number
 
 #: after-sb-* policies: the kernel maps the peer's discard-local to discard-remote
 #: and back (convert_after_sb / cmp_after_sb in drbd_receiver.c), everything else
@@ -236,3 +246,61 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
                         _where(cluster, node, b, key),
                         [_where(cluster, first, a, key)],
                     )
+
+
+def _same(a: str | bool, b: str | bool) -> bool:
+    """Whether drbdadm 9 takes two values of one option as equal (is_equal in
+    user/v9/config_flags.c: numbers with their units, enums and booleans by word;
+    read leniently here: any case, quotes dropped)."""
+    x, y = (("yes" if v is True else str(v)).strip('"').lower() for v in (a, b))
+    if x == y:
+        return True
+    nx, ny = to_number(x, "1"), to_number(y, "1")
+    return nx is not None and nx == ny
+
+
+@rule("DR030", "mesh-net-ambiguous", "error", scope="cluster")
+def mesh_net_ambiguous(cluster: Cluster) -> Iterator[Finding]:
+    """A ``connection-mesh`` section's ``net`` option that the resource's own ``net``
+    (or ``common``'s, or a resource-level ``protocol``) sets to another value.
+
+    Why it matters: drbdadm 9 gives each connection of a mesh the mesh's net
+    options as inherited ones, then inherits the resource's into the same
+    connection; an inherited option met twice with two values is refused
+    (expand_opts in user/v9/drbdadm_postparse.c: "ambiguous inheritance for option
+    "after-sb-1pri". should be "consensus" and "discard-secondary" at the same
+    time"), and drbdadm refuses the whole configuration: no resource comes up or
+    is adjusted. A ``connection`` section's own ``net`` options are not inherited
+    and override the resource's without complaint.
+
+    Example: ``net { after-sb-1pri discard-secondary; }`` in the resource and
+    ``connection-mesh { hosts a b c; net { after-sb-1pri consensus; } }``.
+
+    Fix: set the option in one place: the resource's ``net`` (every connection) or
+    the mesh's, or write per-connection ``connection`` sections.
+    """
+    for node, items in _node_configs(cluster).items():
+        for item, res in _resources(cluster, items):
+            meshes = [b for b in res.block.blocks("connection-mesh") if b.blocks("net")]
+            hosts = list(_on_hosts(res))
+            if not meshes or not hosts:
+                continue
+            base = _effective(cluster, res, hosts[0].name).sections_84.get("net", {})
+            for mesh in meshes:
+                names = {v for e in mesh.entries("hosts") for v in e.values}
+                if len(names) < 2:
+                    continue  # (no connection is made from it)
+                for net in mesh.blocks("net"):
+                    own = sections_84({"net": settings_of(net)}).get("net", {})
+                    for key, value in own.items():
+                        other = base.get(key)
+                        if other is None or _same(value, other):
+                            continue
+                        yield make(
+                            "DR030",
+                            f"resource '{res.name}': the connection-mesh sets {key} {value}, "
+                            f"the resource's net (or common's) {other}: drbdadm 9 refuses "
+                            "the configuration (ambiguous inheritance)",
+                            item.where(net.entry(key) or net),
+                            [_where(cluster, node, _Side(item, res, {}, None), key)],
+                        )
