@@ -355,3 +355,31 @@ def test_dr030_mesh_net_against_resource_net(tmp_path: Path) -> None:
     )
     assert _drbdadm_9(ok[0] / "etc/drbd.conf", "a")[0] == 0
     assert _run(*ok, code="DR030") == []
+
+
+def test_dr026_discard_node_on_drbd_9(tmp_path: Path) -> None:
+    # user/v9/config_flags.c after_sb_0p_map (v9.0.0 to HEAD) has no discard-node-NAME
+    # and parse_option_value checks the enum as it reads (drbdadm_parser.c:580):
+    # "Parse error: while parsing value ('discard-node-a') for after-sb-0pri. Value
+    # is not valid." drbdadm 8.4 reads it (peer-drbdadm --mode 84: OK).
+    body = "net { after-sb-0pri discard-node-a; }"
+    root = tree(tmp_path / "a", {"etc/drbd.conf": _two(body)})
+    rc, err = _drbdadm_9(root / "etc/drbd.conf", "a")
+    assert rc == 10 and "for after-sb-0pri. Value is not valid" in err
+    got = _run(root, code="DR026")
+    assert [g[:3] for g in got] == [("a", "drbd.conf", 6)]
+    assert got[0][4].startswith("after-sb-0pri discard-node-a: drbdadm 9 takes no")
+    ok = tree(
+        tmp_path / "ok" / "a", {"etc/drbd.conf": _two("net { after-sb-0pri discard-local; }")}
+    )
+    assert _drbdadm_9(ok / "etc/drbd.conf", "a")[0] == 0
+    assert _run(ok, code="DR026") == []
+    # an 8.4 file (no node-id): drbdadm 8.4 takes it
+    eight = GLOBAL + (
+        "resource r0 {\n  net { after-sb-0pri discard-node-a; }\n"
+        "  on a { device /dev/drbd0; disk /dev/sda1; address 10.0.0.1:7788; meta-disk internal; }\n"
+        "  on b { device /dev/drbd0; disk /dev/sda1; address 10.0.0.2:7788; meta-disk internal; }\n"
+        "}\n"
+    )
+    old = tree(tmp_path / "84" / "a", {"etc/drbd.conf": eight})
+    assert _run(old, code="DR026") == []
