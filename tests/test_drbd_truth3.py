@@ -383,3 +383,60 @@ def test_dr026_discard_node_on_drbd_9(tmp_path: Path) -> None:
     )
     old = tree(tmp_path / "84" / "a", {"etc/drbd.conf": eight})
     assert _run(old, code="DR026") == []
+
+
+def test_dr001_connection_host_statements_beside_paths(tmp_path: Path) -> None:
+    # parse_connection (user/v9/drbdadm_parser.c:1585-1592): a connection's own "host
+    # NAME address ..." statements make path0 (:1501), path sections add more paths;
+    # drbdadm -d up adds both ("new-path r0 1 ipv4:10.0.0.1:7788 ipv4:10.0.0.2:7788"
+    # and "new-path r0 1 ipv4:192.168.0.1:7788 ipv4:192.168.0.2:7788"), so another
+    # resource's use of 10.0.0.1:7788 is "ipv4:10.0.0.1:7788 is also used ...
+    # (resource r0)". Lint read the path sections only.
+    r0 = (
+        "resource r0 {\n  device minor 0; disk /dev/vg/r0; meta-disk internal;\n"
+        "  on a { node-id 0; }\n  on b { node-id 1; }\n  connection {\n"
+        "    host a address 10.0.0.1:7788;\n    host b address 10.0.0.2:7788;\n"
+        "    path { host a address 192.168.0.1:7788; host b address 192.168.0.2:7788; }\n"
+        "  }\n}\n"
+    )
+    r1 = (
+        "resource r1 {\n  device minor 1; disk /dev/vg/r1; meta-disk internal;\n"
+        "  on a { node-id 0; }\n  on b { node-id 1; }\n"
+        "  connection { host a address 10.0.0.1:%d; host b address 10.0.0.2:%d; }\n}\n"
+    )
+    bad = tree(tmp_path / "bad" / "a", {"etc/drbd.conf": GLOBAL + r0 + r1 % (7788, 7788)})
+    rc, err = _drbdadm_9(bad / "etc/drbd.conf", "a")
+    assert rc == 10 and "ipv4:10.0.0.1:7788 is also used" in err
+    assert [g[:4] for g in _run(bad, code="DR001")] == [
+        ("a", "drbd.conf", 16, [7]),
+        ("a", "drbd.conf", 16, [8]),
+    ]
+    ok = tree(tmp_path / "ok" / "a", {"etc/drbd.conf": GLOBAL + r0 + r1 % (7789, 7789)})
+    assert _drbdadm_9(ok / "etc/drbd.conf", "a")[0] == 0
+    assert _run(ok, code="DR001") == []
+    assert _new_peers(ok / "etc/drbd.conf", "a") == {"b": ""}
+
+
+def test_dr021_connection_host_after_path(tmp_path: Path) -> None:
+    # path0 (user/v9/drbdadm_parser.c:1501-1518): a host statement after an explicit
+    # path section is "Explicit and implicit paths not allowed" (config_valid = 0)
+    conn = (
+        "connection {\n    path { host a address 10.0.0.1:7788; host b address 10.0.0.2:7788; }\n"
+        "    host a port 7011;\n  }"
+    )
+    bad = tree(tmp_path / "bad" / "a", {"etc/drbd.conf": _two(conn)})
+    rc, err = _drbdadm_9(bad / "etc/drbd.conf", "a")
+    assert rc == 10 and "Explicit and implicit paths not allowed" in err
+    got = _run(bad, code="DR021")
+    assert [g[:3] for g in got] == [("a", "drbd.conf", 8)]
+    ok = tree(
+        tmp_path / "ok" / "a",
+        {
+            "etc/drbd.conf": _two(
+                "connection {\n    host a address 10.0.0.1:7788; host b address 10.0.0.2:7788;\n"
+                "    path { host a address 10.1.0.1:7788; host b address 10.1.0.2:7788; }\n  }"
+            )
+        },
+    )
+    assert _drbdadm_9(ok / "etc/drbd.conf", "a")[0] == 0
+    assert _run(ok, code="DR021") == []

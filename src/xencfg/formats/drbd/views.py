@@ -368,6 +368,41 @@ class Connection(_VolumesMixin):
         """Each ``path { host a ...; host b ...; }``: its two endpoints."""
         return [_connection_hosts(p) for p in self.block.blocks("path")]
 
+    @property
+    def hosts_after_path(self) -> ConnectionHost | None:
+        """The first ``host`` statement written after a ``path`` section: drbdadm 9
+        refuses it ("Explicit and implicit paths not allowed", path0 in
+        user/v9/drbdadm_parser.c)."""
+        seen_path = False
+        for c in self.block.children:
+            if isinstance(c, Block) and c.key == "path":
+                seen_path = True
+            elif seen_path and isinstance(c, Entry) and c.key == "host":
+                return ConnectionHost(self.block, c)
+            elif seen_path and isinstance(c, Block) and c.key == "host":
+                return ConnectionHost(c)
+        return None
+
+    @property
+    def all_paths(self) -> list[list[ConnectionHost]]:
+        """The paths drbdadm 9 makes: the connection's own ``host`` statements written
+        before any ``path`` section as one path (path0 in parse_connection,
+        user/v9/drbdadm_parser.c), then each ``path`` section; host statements after
+        a path section (which drbdadm refuses) are left out."""
+        paths = self.paths
+        if not paths:
+            hosts = self.hosts
+            return [hosts] if hosts else []
+        first: list[ConnectionHost] = []
+        for c in self.block.children:
+            if isinstance(c, Block) and c.key == "path":
+                break
+            if isinstance(c, Entry) and c.key == "host":
+                first.append(ConnectionHost(self.block, c))
+            elif isinstance(c, Block) and c.key == "host":
+                first.append(ConnectionHost(c))
+        return ([first] if first else []) + paths
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "hosts": [h.to_dict() for h in self.hosts],
@@ -814,9 +849,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
             return Endpoint(base.host, addr if addr is not None else own)
 
         for conn in self.connections:
-            paths = [tuple(endpoint(ch) for ch in p) for p in conn.paths]
-            if not paths and conn.hosts:
-                paths = [tuple(endpoint(ch) for ch in conn.hosts)]
+            paths = [tuple(endpoint(ch) for ch in p) for p in conn.all_paths]
             out.append(Link(tuple(paths), "connection", conn.block))
         done = {frozenset(link.hosts) for link in out}
         # each connection-mesh pairs its own hosts (create_connections_from_mesh in
