@@ -440,3 +440,32 @@ def test_dr021_connection_host_after_path(tmp_path: Path) -> None:
     )
     assert _drbdadm_9(ok / "etc/drbd.conf", "a")[0] == 0
     assert _run(ok, code="DR021") == []
+
+
+def test_dr028_three_node_tree_with_mesh_and_connection(tmp_path: Path) -> None:
+    """tests/fixtures/lint-trees/drbd9-mesh-connection-net (README.md there): what
+    ``drbdadm -d up r0`` on each node of ``bad`` hands the kernel, and DR028 on the
+    three connections whose two ends disagree."""
+    from test_audit_trees import TREES, _codes
+
+    case = TREES / "drbd9-mesh-connection-net"
+
+    def joined(variant: str, node: str) -> Path:
+        etc = case / variant / node / "etc" / "drbd.d"
+        out = tmp_path / f"{variant}-{node}.conf"
+        out.write_text((etc / "global_common.conf").read_text() + (etc / "r0.res").read_text())
+        return out
+
+    n1 = _new_peers(joined("bad", "n1"), "n1.example.com")
+    n2 = _new_peers(joined("bad", "n2"), "n2.example.com")
+    assert "--after-sb-0pri=discard-zero-changes" in n1["n2.example.com"]
+    assert "after-sb-0pri" not in n2["n1.example.com"]
+    n3 = _new_peers(joined("bad", "n3"), "n3.example.com")
+    assert "--allow-two-primaries=yes" in n3["n1.example.com"]
+    assert "--allow-two-primaries=no" in n1["n3.example.com"]
+    assert _codes("drbd9-mesh-connection-net", "good", ["DR", "XC"]) == []
+    assert _codes("drbd9-mesh-connection-net", "bad", ["DR", "XC"]) == [
+        ("DR028", "r0.res", 6),
+        ("DR028", "r0.res", 6),
+        ("DR028", "r0.res", 7),
+    ]
