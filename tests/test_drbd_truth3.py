@@ -469,3 +469,23 @@ def test_dr028_three_node_tree_with_mesh_and_connection(tmp_path: Path) -> None:
         ("DR028", "r0.res", 6),
         ("DR028", "r0.res", 7),
     ]
+
+
+def test_net_section_in_on_section_refused(tmp_path: Path) -> None:
+    # parse_host_section (user/v9/drbdadm_parser.c:1024, the same in HEAD) takes disk,
+    # device, meta-disk, address, proxy, volume, node-id, options and skip: "Parse
+    # error: 'disk | device | address | meta-disk | flexible-meta-disk | node-id |
+    # skip' expected, but got 'net'"; drbdadm 8.3 and 8.4 alike (peer-drbdadm --mode
+    # 83/84). Lint took a host's net section as known.
+    text = _two("").replace(
+        "node-id 0; }", "node-id 0; net { max-buffers 8000; } options { cpu-mask 1; } }"
+    )
+    root = tree(tmp_path / "a", {"etc/drbd.conf": text})
+    rc, err = _drbdadm_9(root / "etc/drbd.conf", "a")
+    assert rc == 10 and "but got 'net'" in err
+    assert [g[:2] for g in _xc008(root)] == [(4, "XC009")]
+    ok = tree(
+        tmp_path / "ok" / "a", {"etc/drbd.conf": text.replace(" net { max-buffers 8000; }", "")}
+    )
+    assert _drbdadm_9(ok / "etc/drbd.conf", "a")[0] == 0
+    assert _xc008(ok) == []

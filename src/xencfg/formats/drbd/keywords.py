@@ -72,7 +72,9 @@ PEER_DEVICE_KEYWORDS = _kw(
     "resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap"
 )
 _DEVICE_KEYWORDS = _kw("device disk meta-disk flexible-meta-disk")
-HOST_KEYWORDS = _DEVICE_KEYWORDS | _kw("address node-id volume proxy net options")
+# (no net: "'disk | device | address | meta-disk | flexible-meta-disk' expected, but
+# got 'net'" from drbdadm 8.3, 8.4 and 9, parse_host_section; peer-drbdadm, all modes)
+HOST_KEYWORDS = _DEVICE_KEYWORDS | _kw("address node-id volume proxy options")
 VOLUME_KEYWORDS = _DEVICE_KEYWORDS | _kw("tiebreaker")  # tiebreaker: DRBD 9.0 early
 RESOURCE_KEYWORDS = (
     _DEVICE_KEYWORDS
