@@ -1042,6 +1042,6 @@ def declared_nodes(doc: HacfDocument) -> tuple[tuple[str, ...], dict[str, object
     spec's ``declares`` hook; cluster.py compares them with the other files')."""
     anchors: dict[str, object] = {}
     for e in doc.entries("node"):
-        for name in e.values:
+        for name in words(e):
             anchors.setdefault(name, e)
     return tuple(anchors), anchors
