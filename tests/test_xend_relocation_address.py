@@ -95,3 +95,20 @@ def test_dns_decides_no_finding(tmp_path: Path) -> None:
     """A peer whose /etc/hosts does not name the node resolves it by DNS: unknown here."""
     hosts = "127.0.0.1 localhost\n"
     assert run(_pair(tmp_path, "10.0.0.1", hosts=hosts), "XN007") == []
+
+
+def test_peers_address_copied_with_the_file(tmp_path: Path) -> None:
+    """alpha's xend-config.sxp copied to beta: beta binds 10.0.0.1, alpha's address by
+    every /etc/hosts (alpha-drbd): the bind fails, beta runs no relocation server. Found
+    with node_ip_attribute too (the address check does not depend on the node name)."""
+    cib = CIB.replace(
+        'value="/etc/xen/vm1"/>',
+        'value="/etc/xen/vm1"/><nvpair id="vm1-ip" name="node_ip_attribute" value="mig_ip"/>',
+    )
+    alpha, beta = _pair(tmp_path, "10.0.0.1", cib=cib)
+    (beta / "etc/xen/xend-config.sxp").write_text(_xend("10.0.0.1"))
+    found = run([alpha, beta], "XN007")
+    assert len(found) == 1 and "is alpha's address" in found[0][2]
+    assert "xend cannot bind it here" in found[0][2]
+    (beta / "etc/xen/xend-config.sxp").write_text(_xend("10.0.0.2"))
+    assert run([alpha, beta], "XN007") == []

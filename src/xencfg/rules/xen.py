@@ -793,8 +793,10 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     itself to 'no'). The Xen resource agent runs ``xm migrate --live DOMAIN NODE`` with
     the target's node name (unless the primitive sets ``node_ip_attribute``), which the
     migrating node resolves: a loopback address (``127.0.0.1``, ``localhost``) is
-    reachable by no peer, and an address other than the one a peer's /etc/hosts gives
-    the node's name is not where that peer connects ("Connection refused").
+    reachable by no peer, another node's address (an xend-config.sxp copied from the
+    peer) cannot be bound at all, and an address other than the one a peer's
+    /etc/hosts gives the node's name is not where that peer connects ("Connection
+    refused").
 
     A hosts-allow pattern with a repetition inside a repetition (``^(a+)+$``) is
     reported too: xend matches it with Python's backtracking ``re``, which can take
@@ -929,6 +931,20 @@ def _unreachable_listener(
             "XN007",
             f"xend-relocation-address '{raw}' on {node} is a loopback address: no peer reaches"
             f" its relocation server, so live migration of {prim_names} to {node} fails",
+            where,
+            cib_where,
+        )
+        return
+    model = cluster.model
+    owners = sorted(n for n in xends if n != node and str(bound) in model.addresses_of(n))
+    if owners and str(bound) not in model.addresses_of(node):
+        # (an xend-config.sxp copied from the peer: the bind fails with "Cannot assign
+        # requested address" and xend runs without its relocation server)
+        yield make(
+            "XN007",
+            f"xend-relocation-address {bound} on {node} is {owners[0]}'s address (by the"
+            f" cluster's /etc/hosts): xend cannot bind it here, so {node} runs no relocation"
+            f" server and live migration of {prim_names} to {node} fails",
             where,
             cib_where,
         )
