@@ -98,6 +98,12 @@ CASES: list[tuple[str, str, bool, bool]] = [
         False,
     ),
     ("respawn", "node xen1\nrespawn hacluster /bin/sleep 3600\n" + UCAST, True, False),
+    (
+        "respawn-ipfail",
+        "node xen1\nrespawn hacluster /usr/lib/heartbeat/ipfail\n" + UCAST,
+        True,
+        False,
+    ),
     ("failfast", "node xen1\nfailfast hacluster /bin/sleep 3600\n" + UCAST, True, False),
     # -- the CRM switch: cl_str_to_boolean or set_pcmk_support's words (lines 2741-2751)
     *[
@@ -155,6 +161,15 @@ CASES: list[tuple[str, str, bool, bool]] = [
     ("compression-bz2", "node xen1\ncompression bz2\n" + UCAST, True, False),
     ("traditional-compression", "node xen1\ntraditional_compression yes\n" + UCAST, True, False),
     ("deadping", "node xen1\ndeadping 40\nping 127.0.0.3\n" + UCAST, True, False),
+    # init_config line 481: "Ping dead time [3000] is too small compared to keeplive
+    # [2000]", ping node or not
+    (
+        "deadping-small",
+        "node xen1\nkeepalive 2\ndeadping 3\nping 127.0.0.3\n" + UCAST,
+        False,
+        False,
+    ),
+    ("deadping-small-no-ping", "node xen1\nkeepalive 2\ndeadping 4\n" + UCAST, False, False),
     ("ping-two", "node xen1\nping 127.0.0.3 127.0.0.4\n" + UCAST, True, False),
     ("ping-comma", "node xen1\nping 127.0.0.3,127.0.0.4\n" + UCAST, True, False),
     ("ping-group", "node xen1\nping_group group1 127.0.0.3 127.0.0.4\n" + UCAST, True, False),

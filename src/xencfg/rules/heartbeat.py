@@ -308,12 +308,13 @@ def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
 
 @rule("HB004", "deadtime-too-short", "error", formats=("hacf",), hazard=True)
 def deadtime_too_short(item: Loaded) -> Iterator[Finding]:
-    """deadtime is not more than twice keepalive (heartbeat's defaults: 1 s and 30 s),
-    or initdead is smaller than deadtime.
+    """deadtime (or deadping) is not more than twice keepalive (heartbeat's defaults:
+    1 s and 30 s), or initdead is smaller than deadtime.
 
     Why it matters: heartbeat refuses to start ("Dead time is too small
-    compared to keeplive", "Initial dead time [10000] is smaller than deadtime
-    [30000]"); even a little over, one lost packet declares a healthy node dead
+    compared to keeplive", "Ping dead time [3000] is too small compared to keeplive
+    [2000]", "Initial dead time [10000] is smaller than deadtime [30000]": config.c
+    init_config); even a little over, one lost packet declares a healthy node dead
     and triggers a fail-over.
 
     Example: ``keepalive 2`` with ``deadtime 3``.

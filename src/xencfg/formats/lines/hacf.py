@@ -737,8 +737,8 @@ class HacfDocument(LineDocument):
 
     def timing_problems(self) -> Iterator[TimingProblem]:
         """A :class:`TimingProblem` for each timing that contradicts another:
-        ``"deadtime"`` (heartbeat refuses to start: deadtime must be more than
-        twice keepalive, initdead at least deadtime) or ``"order"`` (heartbeat
+        ``"deadtime"`` (heartbeat refuses to start: deadtime and deadping must be
+        more than twice keepalive, initdead at least deadtime) or ``"order"`` (heartbeat
         starts but warns: warntime not between keepalive and deadtime, initdead
         under twice deadtime)."""
         t = self.effective_timings()
@@ -750,6 +750,18 @@ class HacfDocument(LineDocument):
             yield TimingProblem(
                 where,
                 f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
+                " (heartbeat wants more than twice keepalive and refuses to start)",
+                kind="deadtime",
+            )
+        dp_entry = self.entry("deadping")
+        dp = t.get("deadping")
+        if dp_entry is not None and dp is not None and dp <= 2 * ka:
+            # config.c init_config (line 481): "Ping dead time [3000] is too small
+            # compared to keeplive [2000]" and heartbeat does not start (checked with
+            # the daemon, with and without a ping node)
+            yield TimingProblem(
+                dp_entry,
+                f"deadping {dp:g}s is too small compared to keepalive {ka:g}s"
                 " (heartbeat wants more than twice keepalive and refuses to start)",
                 kind="deadtime",
             )
