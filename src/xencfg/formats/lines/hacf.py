@@ -851,8 +851,10 @@ SCHEMA = schema_of(
 
 
 def _typed(e: Entry) -> Any:
+    """A line's value as heartbeat runs with it: its last word, typed."""
     kind = KINDS.get(e.key)
-    raw = e.values[0] if e.values else None
+    said = words(e)
+    raw = said[-1] if said else None
     if kind == "duration":
         return to_seconds(raw)
     if kind in ("int", "port"):
