@@ -1,6 +1,7 @@
 """ha.cf: the main configuration of Linux-HA heartbeat (1.x - 3.0).
 
-One directive per line, values split on blanks, ``#`` anywhere starts a
+One directive per line, values split on blanks (and, for the directives heartbeat
+reads word by word, at commas: ``node xen1,xen2`` is two nodes), ``#`` anywhere starts a
 comment (heartbeat cuts the line at the first ``#``, so ``192.168.1.1#
 note`` is an address and a comment). Directives are checked against
 heartbeat 3.0.6; older spellings (``nice_failback``, ``udp``) are
