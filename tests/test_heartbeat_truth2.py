@@ -105,6 +105,26 @@ CASES: list[tuple[str, str, bool, bool]] = [
         False,
     ),
     ("failfast", "node xen1\nfailfast hacluster /bin/sleep 3600\n" + UCAST, True, False),
+    # add_client_child_base line 2167: "Client child command [ipfail] is not full pathname"
+    ("respawn-relative", "node xen1\nrespawn hacluster ipfail\n" + UCAST, False, False),
+    ("failfast-relative", "node xen1\nfailfast hacluster bin/sleep\n" + UCAST, False, False),
+    # set_api_authorization lines 2434-2467: uid=/gid= lists only, each once, one at least
+    (
+        "apiauth-lists",
+        "node xen1\napiauth evms uid=hacluster,root gid=haclient\n" + UCAST,
+        True,
+        False,
+    ),
+    ("apiauth-client-only", "node xen1\napiauth evms\n" + UCAST, False, False),
+    (
+        "apiauth-two-uid-lists",
+        "node xen1\napiauth evms uid=root uid=hacluster\n" + UCAST,
+        False,
+        False,
+    ),
+    ("apiauth-bare-user", "node xen1\napiauth evms hacluster\n" + UCAST, False, False),
+    # ucast.c reads the rest of the line: one peer, no comma list ("cannot resolve hostname")
+    ("ucast-comma", "node xen1\nucast lo 127.0.0.2,127.0.0.3\n", False, False),
     # -- the CRM switch: cl_str_to_boolean or set_pcmk_support's words (lines 2741-2751)
     *[
         (f"crm-{v}", f"node xen1\ncrm {v}\n" + UCAST, True, False)

@@ -990,6 +990,14 @@ def _check_line(e: Entry, kind: str, v: list[str]) -> str | None:
         return "ping_group needs a group name and at least one host"
     if kind == "command" and len(v) < 2:
         return f"{e.key} needs a user and a command"
+    if kind == "command" and not v[1].startswith("/"):
+        # config.c add_client_child_base, line 2167
+        return (
+            f"{e.key}: the command [{v[1]}] is not a full path name (heartbeat refuses to"
+            " start: 'Client child command ... is not full pathname')"
+        )
+    if kind == "apiauth":
+        return _check_apiauth(v)
     if kind == "stonith" and len(v) < 2:
         return f"{e.key} needs a device type and its parameters"
     if e.key == "stonith_host" and len(v) == 2 and v[1] not in _STONITH_WITHOUT_PARAMS:
@@ -1002,11 +1010,44 @@ def _check_line(e: Entry, kind: str, v: list[str]) -> str | None:
     return None
 
 
+def _check_apiauth(v: list[str]) -> str | None:
+    """config.c set_api_authorization (lines 2434-2467): after the client name only
+    ``uid=LIST`` and ``gid=LIST`` words, each at most once, one of them at least;
+    anything else is "Invalid apiauth directive" and heartbeat does not start."""
+    seen: set[str] = set()
+    for word in v[1:]:
+        kind = word[:4]
+        if kind not in ("uid=", "gid="):
+            return (
+                f"apiauth {v[0]}: '{word}' is neither uid=LIST nor gid=LIST (heartbeat refuses"
+                " to start: 'Missing uid or gid in apiauth')"
+            )
+        if kind in seen:
+            return (
+                f"apiauth {v[0]}: a second {kind} list (heartbeat refuses to start: 'Duplicate"
+                f" {kind[:3]} list'); write one comma-separated list"
+            )
+        seen.add(kind)
+    if not seen:
+        return (
+            f"apiauth {v[0]} names no uid= or gid= list (heartbeat refuses to start:"
+            " 'Invalid apiauth directive')"
+        )
+    return None
+
+
 def _check_medium(e: Entry) -> str | None:
     v = e.values
     if e.key in ("ucast", "ucast6"):
         if len(v) < 2:
             return f"{e.key}: [{v[0]}] missing target IP address/hostname"
+        if "," in v[1]:
+            # ucast.c reads the rest of the line, not add_option's comma-split words:
+            # "ucast: cannot resolve hostname" (checked with the daemon)
+            return (
+                f"{e.key}: '{v[1]}' is one host name to heartbeat (ucast takes one peer per"
+                " line), which no resolver finds: write one ucast line per peer"
+            )
     elif e.key in ("mcast", "mcast6"):
         # mcast.c mcast_parse (mcast6.c alike): five words, the rest of the line unread
         if len(v) < 5:
