@@ -13,6 +13,7 @@ oracle-release) of the node; with neither CM002 stays a warning
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -92,3 +93,19 @@ def test_same_version_other_content_on_rhel6_stays_a_warning(tmp_path: Path) -> 
     conf = nodes[1] / CONF
     conf.write_text(conf.read_text().replace('post_join_delay="20"', 'post_join_delay="3"'))
     assert [(n, s) for n, s, _ in _cm002(nodes)] == [("xen02", "warning")]
+
+
+def test_release_links_resolve_inside_the_node(tmp_path: Path) -> None:
+    """CentOS 6's /etc/redhat-release is a link (to centos-release); an absolute link
+    is the node's own file, never the file of the machine lint runs on (which has no
+    /etc/release-of-this-node); a FIFO in its place is never read (no hang)."""
+    nodes = _tree(tmp_path, "bad", {})
+    for n in nodes:
+        (n / "etc" / "release-of-this-node").write_text(CENTOS6)
+        (n / "etc" / "redhat-release").symlink_to("/etc/release-of-this-node")
+    assert [(n, s) for n, s, _ in _cm002(nodes)] == [("xen03", "error")]
+    fifo = tmp_path / "fifo"
+    nodes = _tree(fifo, "bad", {})
+    for n in nodes:
+        os.mkfifo(n / "etc" / "redhat-release")
+    assert [(n, s) for n, s, _ in _cm002(nodes)] == [("xen03", "warning")]
