@@ -76,21 +76,23 @@ _RELEASE = re.compile(r"\brelease\s+(\d+)")
 def red_hat_release(item: Loaded) -> int | None:
     """The major release of the Red Hat family system ``item`` belongs to, from its
     node's /etc/redhat-release (or centos-, oracle-release), its links resolved inside
-    the node's tree (CentOS' redhat-release -> centos-release); ``None`` when no such
-    file sits in the node's /etc or it names no release."""
+    the node's tree (CentOS' redhat-release -> centos-release); ``None`` for a file of
+    no node tree, or when no such file sits in the node's /etc or it names no release."""
     from ..discover import in_root
     from ..errors import XencfgError
     from ..syntax.source import read_text
 
-    for etc in item.file.path.parents[:3]:
-        for name in _RELEASE_FILES:
-            try:
-                found = in_root(etc / name, etc.parent, etc)
-                head = read_text(found, limit=512, follow=False, head=True)
-            except (XencfgError, ValueError):
-                continue  # (no such file, a FIFO, a link out of the tree)
-            m = _RELEASE.search(head)
-            return int(m.group(1)) if m else None
+    tree = item.file.tree
+    if tree is None:
+        return None
+    for name in _RELEASE_FILES:
+        try:
+            found = in_root(tree.etc / name, tree.root, tree.etc)
+            head = read_text(found, limit=512, follow=False, head=True)
+        except (XencfgError, ValueError):
+            continue  # (no such file, a FIFO, a link out of the tree)
+        m = _RELEASE.search(head)
+        return int(m.group(1)) if m else None
     return None
 
 
