@@ -1,6 +1,7 @@
 """ha.cf: the main configuration of Linux-HA heartbeat (1.x - 3.0).
 
-One directive per line, values split on blanks, ``#`` anywhere starts a
+One directive per line, values split on blanks (and, for the directives heartbeat
+reads word by word, at commas: ``node xen1,xen2`` is two nodes), ``#`` anywhere starts a
 comment (heartbeat cuts the line at the first ``#``, so ``192.168.1.1#
 note`` is an address and a comment). Directives are checked against
 heartbeat 3.0.6; older spellings (``nice_failback``, ``udp``) are
@@ -57,7 +58,9 @@ _OWN_KINDS: dict[str, str] = {
     "autojoin": "choice",
     # numbers
     "udpport": "port",
-    "conn_logd_time": "int",
+    # config.c set_logdconntime (line 2091) reads it with cl_get_msec, as keepalive:
+    # ``conn_logd_time 500ms`` starts, ``conn_logd_time 0`` is refused
+    "conn_logd_time": "duration",
     "compression_threshold": "int",
     "max_rexmit_delay": "int",
     "rtprio": "int",
@@ -68,6 +71,9 @@ _OWN_KINDS: dict[str, str] = {
     "record_config_changes": "bool",
     "record_pengine_inputs": "bool",
     "enable_config_writes": "bool",
+    # config.c Directives[] (line 169), set_pengine_by_crm: a boolean, refused after
+    # the crm/pacemaker line (fail_if_after_pacemaker, line 2581)
+    "crmd_spawns_pengine": "bool",
     # choices
     "auto_failback": "choice",
     "crm": "choice",
@@ -82,18 +88,23 @@ _OWN_KINDS: dict[str, str] = {
     "syslogmsgfmt": "bool",
     # whole-line directives
     "respawn": "command",
+    # config.c WLdirectives[] (line 195): respawn whose death reboots the node
+    "failfast": "command",
     "apiauth": "apiauth",
     "stonith": "stonith",
     "stonith_host": "stonith",
     "env": "env",
     "cluster": "word",
+    # config.c Directives[] (line 168); heartbeat 3.0.6 refuses it wherever it stands
+    # (see _crm_daemon_dir_refused)
+    "crm_daemon_dir": "word",
 }
 
 #: Allowed words of the ``choice`` directives (booleans are always allowed for the crm switches).
 CHOICES: dict[str, frozenset[str]] = {
     "auto_failback": frozenset({"legacy"}),
-    "crm": frozenset({"respawn", "minimal"}),
-    "pacemaker": frozenset({"respawn", "minimal"}),
+    "crm": frozenset({"respawn", "minimal", "manual", "valgrind", "ccm-only"}),
+    "pacemaker": frozenset({"respawn", "minimal", "manual", "valgrind", "ccm-only"}),
     "autojoin": frozenset({"none", "other", "any"}),
     "msgfmt": frozenset({"classic", "netstring"}),
     "hbgenmethod": frozenset({"file", "time"}),
@@ -101,6 +112,19 @@ CHOICES: dict[str, frozenset[str]] = {
     "compression": frozenset({"zlib", "bz2"}),
 }
 _BOOLEAN_CHOICES = frozenset({"auto_failback", "crm", "pacemaker"})
+#: The words of ``crm``/``pacemaker`` that hand resources to the CRM (config.c
+#: set_pcmk_support, lines 2741-2759, compared with strcasecmp): ``manual`` is
+#: ``minimal``; ``valgrind`` runs the daemons under valgrind; ``ccm-only`` starts only
+#: the CCM. Each turns haresources off (DoManageResources = FALSE).
+CRM_MODES = frozenset({"on", "respawn", "minimal", "manual", "valgrind", "ccm-only"})
+#: The API clients the CRM switch authorises itself (config.c set_pcmk_support,
+#: lines 2696-2705 and 2768: ``minimal``/``manual`` stop after cib and crmd); an ``apiauth`` line
+#: for one of them is a "Duplicate apiauth directive" (heartbeat 3.0.6, checked with
+#: the daemon: ``apiauth pingd`` beside ``crm on`` is refused, beside ``crm minimal``
+#: it starts). heartbeat 2.1's set_release2mode listed cib, stonithd, attrd, crmd and
+#: pingd; ``stonith-ng`` came with heartbeat 3's ``pacemaker`` directive.
+CRM_API_CLIENTS = ("cib", "crmd", "stonithd", "stonith-ng", "attrd", "pingd")
+MINIMAL_API_CLIENTS = ("cib", "crmd")
 
 
 def _switch(raw: str | None) -> str | None:
@@ -126,15 +150,46 @@ DEPRECATED: dict[str, str | None] = {
 BAUD_RATES = frozenset({9600, 19200, 38400, 57600, 115200, 230400, 460800})
 
 MEDIA = frozenset({"bcast", "mcast", "mcast6", "ucast", "ucast6", "serial"})
+#: Directives heartbeat hands the rest of the line to as one string (config.c: the
+#: WLdirectives[] table, line 190, and the media plugins with a whole-line ``parse``:
+#: ucast.c, mcast.c, ping_group.c and their IPv6 twins). Every other directive is read
+#: word by word: parse_config (lines 841-852) calls add_option once per word, and a
+#: word ends at a blank *or a comma* (DELIMS ", \t\n\r\f", heartbeat.h line 150), so
+#: ``node xen1,xen2`` names two nodes and ``keepalive 2,`` is ``keepalive 2``.
+WHOLE_LINE_DIRECTIVES = frozenset(
+    {"stonith", "stonith_host", "apiauth", "respawn", "failfast"}
+    | {"ucast", "ucast6", "mcast", "mcast6", "ping_group"}
+)
+#: Word-by-word directives whose every word adds one item (a node, a ping node, a
+#: bcast interface or a serial port: bcast.c, serial.c and ping.c have a ``new`` per word).
+MANY_WORDS = frozenset({"node", "ping", "ping6", "bcast", "serial", "env"})
+#: Directives heartbeat takes once: a second word, on the same line or another, is
+#: refused (config.c set_baudrate line 1640 "Baudrate multiply specified",
+#: set_watchdogdev line 1589 "Watchdog device multiply specified", set_pcmk_support
+#: line 2735 "pacemaker/crm directive used multiple times!").
+ONCE_ONLY = frozenset({"baud", "watchdog", "crm", "pacemaker"})
+
+
+def words(e: Entry) -> list[str]:
+    """The values of a line as heartbeat reads them: for a word-by-word directive the
+    words split at commas too (empty ones never reach add_option); for a whole-line
+    directive the values as they are."""
+    if e.key in WHOLE_LINE_DIRECTIVES:
+        return list(e.values)
+    return [w for v in e.values for w in v.split(",") if w]
+
+
 #: Directives heartbeat reads every line of (udpport and baud apply to the media
-#: lines after them; crm/pacemaker repeated is a value problem of its own).
+#: lines after them), or refuses a second line of (:data:`ONCE_ONLY`: a value problem
+#: of its own, not a silent override).
 REPEATABLE = frozenset(
     {
         k
         for k, kind in _OWN_KINDS.items()
         if kind in ("names", "media", "group", "command", "apiauth", "stonith", "env")
     }
-    | {"udpport", "baud", "crm", "pacemaker"}
+    | {"udpport"}
+    | ONCE_ONLY
 )
 DURATIONS = ("keepalive", "deadtime", "warntime", "initdead", "deadping")
 SYSLOG_FACILITIES = frozenset(
@@ -305,7 +360,7 @@ def _medium(e: Entry) -> Medium:
             to_int(v[4]) if len(v) > 4 else None,
             node=e,
         )
-    return Medium(e.key, tuple(v), node=e)
+    return Medium(e.key, tuple(words(e)), node=e)
 
 
 @attrs.define(weakref_slot=False)
@@ -347,9 +402,22 @@ class HacfDocument(LineDocument):
     autojoin = Setting()
 
     # -- membership ----------------------------------------------------------
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The value heartbeat keeps for ``key``: the last word of its last line (it
+        reads a line word by word, commas splitting words, and each word overrides
+        the one before: ``keepalive 2,3`` runs with 3)."""
+        e = self.entry(key)
+        said = words(e) if e is not None else []
+        return said[-1] if said else default
+
+    def values(self, key: str) -> list[str]:
+        """The words of every ``key`` line, as heartbeat reads them (``node a,b`` + ``node c``)."""
+        return [w for e in self.entries(key) for w in words(e)]
+
     @property
     def nodes(self) -> list[str]:
-        """Cluster members, from every ``node`` line (a line may name several)."""
+        """Cluster members, from every ``node`` line (a line may name several, split
+        at blanks or commas)."""
         return self.values("node")
 
     def add_node(self, name: str) -> Entry:
@@ -359,8 +427,8 @@ class HacfDocument(LineDocument):
     def remove_node(self, name: str) -> bool:
         """Drop a member from its ``node`` line (the line goes when it empties)."""
         for e in self.entries("node"):
-            if name in e.values:
-                rest = [v for v in e.values if v != name]
+            if name in words(e):
+                rest = [v for v in words(e) if v != name]
                 if rest:
                     e.values = rest
                 else:
@@ -407,13 +475,21 @@ class HacfDocument(LineDocument):
     # -- resource management ------------------------------------------------
     @property
     def crm(self) -> str | None:
-        """The CRM switch (``crm`` or its newer name ``pacemaker``): on, off, respawn, minimal."""
+        """The CRM switch (``crm`` or its newer name ``pacemaker``): on, off, respawn,
+        minimal, manual, valgrind or ccm-only."""
         return _switch(self.get("pacemaker") or self.get("crm"))
 
     @property
     def crm_enabled(self) -> bool:
         """Whether a v2 CRM (CIB) manages resources instead of haresources."""
-        return self.crm in ("on", "respawn", "minimal")
+        return self.crm in CRM_MODES
+
+    @property
+    def crm_api_clients(self) -> tuple[str, ...]:
+        """The API clients the CRM switch authorises itself (none without the CRM)."""
+        if self.crm in ("minimal", "manual"):
+            return MINIMAL_API_CLIENTS
+        return CRM_API_CLIENTS if self.crm_enabled else ()
 
     @property
     def auto_failback(self) -> str | None:
@@ -491,9 +567,22 @@ class HacfDocument(LineDocument):
                 yield wrapped
                 if e.key == "udpport":
                     continue
-            msg = _check_value(e)
-            if msg is not None:
-                yield ValueProblem(e, msg, harmless=_read_anyway(e))
+            checked = _check_value(e)
+            if checked is not None:
+                yield ValueProblem(e, checked[0], harmless=checked[1])
+            elif e.key in ("mcast", "mcast6") and len(e.values) > 5:
+                yield ValueProblem(
+                    e,
+                    f"{e.key}: heartbeat reads five words (device group port ttl loop)"
+                    f" and ignores {' '.join(e.values[5:])!r}",
+                    harmless=True,
+                )
+            else:
+                overridden = self._overridden_words(e)
+                if overridden is not None:
+                    yield overridden
+        yield from self._once_only_problems()
+        yield from self._crm_order_problems()
         yield from self._nice_failback_problems()
         autojoin = self.entry("autojoin")
         if (
@@ -512,11 +601,6 @@ class HacfDocument(LineDocument):
             # heartbeat 3.0.6 (checked with the daemon, crm on or off): "No heartbeat
             # media defined", and it does not start
             yield ValueProblem(None, "no bcast/mcast/ucast/serial line: heartbeat refuses to start")
-        switches = [e for e in self.entries() if e.key in ("crm", "pacemaker")]
-        for e in switches[1:]:
-            yield ValueProblem(
-                e, "pacemaker/crm directive used more than once (heartbeat refuses that)"
-            )
         if self.use_logd is False and not (
             self.logfile or self.debugfile or self.logfacility not in (None, "none")
         ):
@@ -525,6 +609,71 @@ class HacfDocument(LineDocument):
             yield ValueProblem(
                 use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
             )
+
+    def _overridden_words(self, e: Entry) -> ValueProblem | None:
+        """A directive of one value given several words: heartbeat sets it from each
+        word in turn (config.c parse_config, lines 841-852) and runs with the last."""
+        said = words(e)
+        if len(said) < 2 or e.key in MANY_WORDS | ONCE_ONLY | WHOLE_LINE_DIRECTIVES:
+            return None
+        if e.key not in KINDS:
+            return None
+        return ValueProblem(
+            e,
+            f"{e.key} is given {len(said)} values: heartbeat sets it from each word in turn"
+            f" and runs with the last, {said[-1]!r} (blanks and commas separate words)",
+            harmless=True,
+        )
+
+    def _once_only_problems(self) -> Iterator[ValueProblem]:
+        """A second word of a directive heartbeat takes once (:data:`ONCE_ONLY`), on
+        the same line or another: heartbeat refuses to start."""
+        said: dict[str, int] = {}
+        for e in self.entries():
+            if e.key not in ONCE_ONLY:
+                continue
+            group = "crm" if e.key in ("crm", "pacemaker") else e.key
+            before = said.get(group, 0)
+            said[group] = before + len(words(e))
+            if said[group] < 2:
+                continue
+            if group == "crm":
+                # (config.c set_pcmk_support line 2735, whatever the value: a second
+                # 'crm off' as well)
+                why = "pacemaker/crm directive used more than once (heartbeat refuses that)"
+            else:
+                what = "serial speed" if group == "baud" else "watchdog device"
+                why = (
+                    f"{e.key} is given again: heartbeat takes one {what} and refuses to start"
+                    f" on a second ('{'Baudrate' if group == 'baud' else 'Watchdog device'}"
+                    " multiply specified')"
+                )
+            yield ValueProblem(e, why)
+
+    def _crm_order_problems(self) -> Iterator[ValueProblem]:
+        """``crmd_spawns_pengine`` after the crm/pacemaker line (config.c
+        set_pengine_by_crm, line 2581: "If you specify yes, it must come before the
+        pacemaker directive"), and ``crm_daemon_dir`` anywhere: heartbeat 3.0.6's
+        set_crm_daemon_dir (line 2572) takes fail_if_after_pacemaker's HA_OK for a
+        failure, so it refuses every such line (checked with the daemon, with and
+        without ``crm on``)."""
+        switch_seen = False
+        for e in self.entries():
+            if e.key in ("crm", "pacemaker") and words(e):
+                switch_seen = True
+            elif e.key == "crmd_spawns_pengine" and switch_seen and words(e):
+                yield ValueProblem(
+                    e,
+                    "crmd_spawns_pengine after the crm/pacemaker line: heartbeat refuses to"
+                    " start (it must come before the pacemaker directive)",
+                )
+            elif e.key == "crm_daemon_dir" and words(e):
+                yield ValueProblem(
+                    e,
+                    "heartbeat 3.0.6 refuses every crm_daemon_dir line (its set_crm_daemon_dir"
+                    " reads its own success as a failure): remove it; heartbeat looks for the"
+                    " Pacemaker daemons in its own daemon directories",
+                )
 
     def _nice_failback_problems(self) -> Iterator[ValueProblem]:
         """``nice_failback`` (heartbeat 1.x): heartbeat 3.0.6 config.c set_nice_failback
@@ -589,8 +738,8 @@ class HacfDocument(LineDocument):
 
     def timing_problems(self) -> Iterator[TimingProblem]:
         """A :class:`TimingProblem` for each timing that contradicts another:
-        ``"deadtime"`` (heartbeat refuses to start: deadtime must be more than
-        twice keepalive, initdead at least deadtime) or ``"order"`` (heartbeat
+        ``"deadtime"`` (heartbeat refuses to start: deadtime and deadping must be
+        more than twice keepalive, initdead at least deadtime) or ``"order"`` (heartbeat
         starts but warns: warntime not between keepalive and deadtime, initdead
         under twice deadtime)."""
         t = self.effective_timings()
@@ -602,6 +751,18 @@ class HacfDocument(LineDocument):
             yield TimingProblem(
                 where,
                 f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
+                " (heartbeat wants more than twice keepalive and refuses to start)",
+                kind="deadtime",
+            )
+        dp_entry = self.entry("deadping")
+        dp = t.get("deadping")
+        if dp_entry is not None and dp is not None and dp <= 2 * ka:
+            # config.c init_config (line 481): "Ping dead time [3000] is too small
+            # compared to keeplive [2000]" and heartbeat does not start (checked with
+            # the daemon, with and without a ping node)
+            yield TimingProblem(
+                dp_entry,
+                f"deadping {dp:g}s is too small compared to keepalive {ka:g}s"
                 " (heartbeat wants more than twice keepalive and refuses to start)",
                 kind="deadtime",
             )
@@ -691,8 +852,10 @@ SCHEMA = schema_of(
 
 
 def _typed(e: Entry) -> Any:
+    """A line's value as heartbeat runs with it: its last word, typed."""
     kind = KINDS.get(e.key)
-    raw = e.values[0] if e.values else None
+    said = words(e)
+    raw = said[-1] if said else None
     if kind == "duration":
         return to_seconds(raw)
     if kind in ("int", "port"):
@@ -741,74 +904,135 @@ _WHOLE_LINE = frozenset({"media", "group", "command", "apiauth", "stonith", "env
 _ATOI = frozenset({"udpport", "baud", "memreserve"})
 
 
-def _read_anyway(e: Entry) -> bool:
-    """Whether heartbeat starts with this line although its value is off: an option
-    directive with no value is skipped (parse_config calls ``add_option`` once per
-    word, so never), an ``atoi`` number keeps its leading digits."""
-    if not e.values:
+def _atoi(raw: str) -> int:
+    """C's ``atoi``: the leading (signed) digits, 0 where there are none."""
+    m = re.match(r"\s*([+-]?[0-9]+)", raw)
+    return int(m.group(1)) if m else 0
+
+
+def _read_anyway(e: Entry, word: str | None) -> bool:
+    """Whether heartbeat starts with this line although ``word`` (its value, or
+    ``None`` for no value) is off: an option directive with no value is skipped
+    (parse_config calls ``add_option`` once per word, so never), an ``atoi`` number
+    keeps its leading digits."""
+    if word is None:
         return KINDS.get(e.key) not in _WHOLE_LINE
-    m = re.fullmatch(r"([0-9]+)\D.*", e.values[0])
+    m = re.fullmatch(r"([0-9]+)\D.*", word)
     return e.key in _ATOI and m is not None and int(m.group(1)) > 0
 
 
-def _check_value(e: Entry) -> str | None:
+def _check_value(e: Entry) -> tuple[str, bool] | None:
+    """The first problem of a line's value and whether heartbeat starts with it anyway."""
     kind = KINDS.get(e.key)
-    v = e.values
     if kind is None:
         return None
+    v = words(e)
     if not v:
         if kind not in _WHOLE_LINE:
             return (
                 f"{e.key} has no value: heartbeat skips the line and keeps the default"
-                " (config.c parse_config adds an option per word)"
+                " (config.c parse_config adds an option per word)",
+                _read_anyway(e, None),
             )
-        return f"{e.key} needs a value"
-    digits = re.fullmatch(r"([0-9]+)\D.*", v[0]) if e.key in _ATOI else None
+        return f"{e.key} needs a value", False
+    if e.key in WHOLE_LINE_DIRECTIVES or kind in ("media", "names", "env"):
+        msg = _check_line(e, kind, v)
+        return None if msg is None else (msg, False)
+    # a word-by-word directive: heartbeat calls add_option on every word, and one
+    # it refuses stops the start
+    for word in v:
+        msg = _check_word(e.key, kind, word)
+        if msg is not None:
+            return msg, _read_anyway(e, word)
+    return None
+
+
+def _check_word(key: str, kind: str, word: str) -> str | None:
+    """What heartbeat's ``set_*`` function for ``key`` says of one word."""
+    digits = re.fullmatch(r"([0-9]+)\D.*", word) if key in _ATOI else None
     if digits is not None:
         return (
-            f"{e.key} {v[0]!r} is read as {int(digits.group(1))}"
-            " (heartbeat reads the leading digits)"
+            f"{key} {word!r} is read as {int(digits.group(1))} (heartbeat reads the leading digits)"
         )
     if kind == "duration":
-        if to_seconds(v[0]) is None:
-            return f"{e.key} {v[0]!r} is not a positive time (seconds, or 'ms'/'us' suffixed)"
+        if to_seconds(word) is None:
+            return f"{key} {word!r} is not a positive time (seconds, or 'ms'/'us' suffixed)"
     elif kind in ("int", "port"):
-        n = to_int(v[0])
+        n = to_int(word)
         if n is None:
-            return f"{e.key} {v[0]!r} is not a number"
+            return f"{key} {word!r} is not a number"
         if kind == "port" and not 0 < n < 65536:
-            return f"{e.key} {n} is not a UDP port"
-        if e.key == "baud" and n not in BAUD_RATES:
+            return f"{key} {n} is not a UDP port"
+        if key == "baud" and n not in BAUD_RATES:
             return f"baud {n} is not a serial speed heartbeat knows (9600 ... 460800)"
     elif kind == "bool":
-        if to_bool(v[0]) is None:
-            return f"{e.key} {v[0]!r} is not a boolean (on/off, yes/no, true/false)"
+        if to_bool(word) is None:
+            return f"{key} {word!r} is not a boolean (on/off, yes/no, true/false)"
     elif kind == "choice":
-        allowed = CHOICES[e.key]
-        ok = v[0].lower() in allowed or (e.key in _BOOLEAN_CHOICES and to_bool(v[0]) is not None)
+        allowed = CHOICES[key]
+        ok = word.lower() in allowed or (key in _BOOLEAN_CHOICES and to_bool(word) is not None)
         if not ok:
-            return f"{e.key} {v[0]!r} is not one of {', '.join(sorted(allowed))}" + (
-                " or a boolean" if e.key in _BOOLEAN_CHOICES else ""
+            return f"{key} {word!r} is not one of {', '.join(sorted(allowed))}" + (
+                " or a boolean" if key in _BOOLEAN_CHOICES else ""
             )
-    elif kind == "media":
+    elif kind == "word" and key == "logfacility" and word not in SYSLOG_FACILITIES:
+        # matched exactly (peer: 'logfacility LOCAL0' or 'Daemon' is "Log facility(...)
+        # not valid" and heartbeat 3.0.6 does not start; 'local7' and 'none' start)
+        return f"logfacility {word!r} is not a syslog facility (heartbeat takes them in lower case)"
+    return None
+
+
+def _check_line(e: Entry, kind: str, v: list[str]) -> str | None:
+    """What heartbeat says of a whole-line directive (or a medium) ``e``."""
+    if kind == "media":
         return _check_medium(e)
-    elif kind == "group" and len(v) < 2:
+    if kind == "group" and len(v) < 2:
         return "ping_group needs a group name and at least one host"
-    elif kind == "command" and len(v) < 2:
-        return "respawn needs a user and a command"
-    elif kind == "stonith" and len(v) < 2:
+    if kind == "command" and len(v) < 2:
+        return f"{e.key} needs a user and a command"
+    if kind == "command" and not v[1].startswith("/"):
+        # config.c add_client_child_base, line 2167
+        return (
+            f"{e.key}: the command [{v[1]}] is not a full path name (heartbeat refuses to"
+            " start: 'Client child command ... is not full pathname')"
+        )
+    if kind == "apiauth":
+        return _check_apiauth(v)
+    if kind == "stonith" and len(v) < 2:
         return f"{e.key} needs a device type and its parameters"
-    elif e.key == "stonith_host" and len(v) == 2 and v[1] not in _STONITH_WITHOUT_PARAMS:
+    if e.key == "stonith_host" and len(v) == 2 and v[1] not in _STONITH_WITHOUT_PARAMS:
         # heartbeat 3.0.6 (checked with the daemon): "stonith_host * null" gives
         # "Invalid Stonith configuration parameter []" and it does not start
         return (
             f"stonith_host: STONITH type [{v[1]}] needs its parameters"
             f" (stonith -t {v[1]} -n lists them): heartbeat refuses to start"
         )
-    elif kind == "word" and e.key == "logfacility" and v[0] not in SYSLOG_FACILITIES:
-        # matched exactly (peer: 'logfacility LOCAL0' or 'Daemon' is "Log facility(...)
-        # not valid" and heartbeat 3.0.6 does not start; 'local7' and 'none' start)
-        return f"logfacility {v[0]!r} is not a syslog facility (heartbeat takes them in lower case)"
+    return None
+
+
+def _check_apiauth(v: list[str]) -> str | None:
+    """config.c set_api_authorization (lines 2434-2467): after the client name only
+    ``uid=LIST`` and ``gid=LIST`` words, each at most once, one of them at least;
+    anything else is "Invalid apiauth directive" and heartbeat does not start."""
+    seen: set[str] = set()
+    for word in v[1:]:
+        kind = word[:4]
+        if kind not in ("uid=", "gid="):
+            return (
+                f"apiauth {v[0]}: '{word}' is neither uid=LIST nor gid=LIST (heartbeat refuses"
+                " to start: 'Missing uid or gid in apiauth')"
+            )
+        if kind in seen:
+            return (
+                f"apiauth {v[0]}: a second {kind} list (heartbeat refuses to start: 'Duplicate"
+                f" {kind[:3]} list'); write one comma-separated list"
+            )
+        seen.add(kind)
+    if not seen:
+        return (
+            f"apiauth {v[0]} names no uid= or gid= list (heartbeat refuses to start:"
+            " 'Invalid apiauth directive')"
+        )
     return None
 
 
@@ -817,8 +1041,16 @@ def _check_medium(e: Entry) -> str | None:
     if e.key in ("ucast", "ucast6"):
         if len(v) < 2:
             return f"{e.key}: [{v[0]}] missing target IP address/hostname"
+        if "," in v[1]:
+            # ucast.c reads the rest of the line, not add_option's comma-split words:
+            # "ucast: cannot resolve hostname" (checked with the daemon)
+            return (
+                f"{e.key}: '{v[1]}' is one host name to heartbeat (ucast takes one peer per"
+                " line), which no resolver finds: write one ucast line per peer"
+            )
     elif e.key in ("mcast", "mcast6"):
-        if len(v) != 5:
+        # mcast.c mcast_parse (mcast6.c alike): five words, the rest of the line unread
+        if len(v) < 5:
             return f"{e.key} needs: device group port ttl loop"
         m = _medium(e)
         if not isinstance(m.host, ipaddress.IPv4Address | ipaddress.IPv6Address) or not (
@@ -828,10 +1060,22 @@ def _check_medium(e: Entry) -> str | None:
         if m.port is None or m.port <= 0 or (e.key == "mcast6" and m.port > 65535):
             return f"{e.key} port {v[2]!r} is not a UDP port"
         # (an mcast port above 65535 is _wrapped_port's)
-        if m.ttl is None or not 0 < m.ttl <= 255:
-            return f"{e.key} ttl {v[3]!r} must be 1-255"
-        if m.loop not in (0, 1):
-            return f"{e.key} loop {v[4]!r} must be 0 or 1"
+        # get_ttl and get_loop cast atoi's number to u_char: 256 is 0
+        ttl, loop = _atoi(v[3]) % 256, _atoi(v[4]) % 256
+        if ttl > 4:
+            return (
+                f"{e.key} ttl {v[3]!r}: heartbeat refuses a ttl above 4 ('bad ttl',"
+                f" mcast.c mcast_parse)"
+            )
+        if ttl == 0:
+            # RFC 1112 6.1: a multicast datagram of TTL 0 is restricted to the same host;
+            # doc/ha.cf: the ttl "Must be greater than zero"
+            return (
+                f"{e.key} ttl {v[3]!r} is read as 0: heartbeat starts, but a TTL 0 packet never"
+                " leaves this host, so the peers do not hear this medium (write 1)"
+            )
+        if loop > 1:
+            return f"{e.key} loop {v[4]!r} must be 0 or 1 (heartbeat refuses it: 'bad loop')"
     return None
 
 
@@ -854,6 +1098,6 @@ def declared_nodes(doc: HacfDocument) -> tuple[tuple[str, ...], dict[str, object
     spec's ``declares`` hook; cluster.py compares them with the other files')."""
     anchors: dict[str, object] = {}
     for e in doc.entries("node"):
-        for name in e.values:
+        for name in words(e):
             anchors.setdefault(name, e)
     return tuple(anchors), anchors
