@@ -489,3 +489,42 @@ def test_net_section_in_on_section_refused(tmp_path: Path) -> None:
     )
     assert _drbdadm_9(ok / "etc/drbd.conf", "a")[0] == 0
     assert _xc008(ok) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("net { skip { protocol A; } max-buffers 8000; }", 6),
+        ("disk { skip { x } }", 6),
+        ("options { skip { } quorum off; }", 6),
+        ("connection-mesh { hosts a b; skip { } }", 6),
+        (
+            "connection { path { host a address 10.0.0.1:7788; host b address 10.0.0.2:7788; "
+            "skip { } } }",
+            6,
+        ),
+    ],
+)
+def test_skip_refused_in_option_sections(tmp_path: Path, body: str, line: int) -> None:
+    # drbdadm 9 takes "skip { }" at top level and in resource, common, host, volume and
+    # connection sections only (case TK_SKIP in my_parse :2071, parse_resource :1805,
+    # parse_host_section :1127, parse_volume_stmt :954, parse_connection :1602 of
+    # user/v9/drbdadm_parser.c); in an option section "'an option keyword' expected,
+    # but got 'skip'", in a mesh "'hosts | net | }' expected", in a path "'host | }'
+    # expected". Lint took skip anywhere.
+    root = tree(tmp_path / "a", {"etc/drbd.conf": _two(body)})
+    rc, err = _drbdadm_9(root / "etc/drbd.conf", "a")
+    assert rc == 10 and "but got 'skip'" in err, err
+    assert [g[:2] for g in _xc008(root)] == [(line, "XC009")]
+
+
+def test_skip_where_drbdadm_9_takes_it(tmp_path: Path) -> None:
+    text = "skip { top }\n" + _two(
+        "skip { r }\n  connection { host a; host b; skip { c } }\n"
+        "  volume 0 { device minor 0; skip { v } }"
+    ).replace("device minor 0; disk /dev/vg/r0;", "disk /dev/vg/r0;").replace(
+        "node-id 0; }", "node-id 0; skip { h } }"
+    )
+    root = tree(tmp_path / "a", {"etc/drbd.conf": text})
+    assert _drbdadm_9(root / "etc/drbd.conf", "a")[0] == 0
+    assert _xc008(root) == []

@@ -20,7 +20,7 @@ from ...syntax.blocks import (
 from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .conflicts import Conflict, find_conflicts
-from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84, _kw
+from .keywords import _CONTEXT_OF, _TABLES, ENUMS, SCHEMA, _9, _84, _kw
 from .values import (
     STYLE,
     Address,
@@ -402,15 +402,16 @@ def _address_problem(addr: Address) -> str | None:
 
 
 class _Known:
-    """The keywords drbdadm takes in one section: its table, ``include`` and
-    ``skip`` anywhere, and ``_``-prefixed ones (``drbdsetup show``'s own)."""
+    """The keywords drbdadm takes in one section: its table (``skip`` where drbdadm
+    takes it), ``include`` anywhere, and ``_``-prefixed ones (``drbdsetup show``'s
+    own)."""
 
     def __init__(self, allowed: frozenset[str]) -> None:
         self.allowed = allowed
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and (
-            key.startswith("_") or key in ANYWHERE or key in self.allowed
+            key.startswith("_") or key == "include" or key in self.allowed
         )
 
 

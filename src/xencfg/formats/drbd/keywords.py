@@ -94,8 +94,16 @@ CONNECTION_KEYWORDS = _kw("host path net volume disk")
 PATH_KEYWORDS = _kw("host")
 MESH_KEYWORDS = _kw("hosts net")
 
-#: Keywords every context accepts (``include`` is handled by drbdadm's scanner).
+#: Keywords that may stand in any context as the reader sees it (``include`` is handled
+#: by drbdadm's scanner; ``skip`` sections only where _SKIP_IN says).
 ANYWHERE = _kw("include skip")
+#: Where drbdadm takes a ``skip { ... }`` section: drbdadm 9 at top level and in
+#: resource, common, host, volume and connection sections (case TK_SKIP in my_parse,
+#: parse_resource, parse_host_section, parse_volume_stmt, parse_connection of
+#: user/v9/drbdadm_parser.c); 8.3 and 8.4 at top level only. Every parser refuses it
+#: in global, option sections, connection-mesh and path ("'an option keyword'
+#: expected, but got 'skip'", peer-drbdadm in all modes).
+_SKIP_IN = ("top", "common", "resource", "host", "volume", "connection")
 
 #: Section keyword -> the name of its keyword table (host-like sections share one).
 _CONTEXT_OF = {
@@ -142,6 +150,8 @@ _TABLES: dict[str, _W] = {
     # drbdadm 9: "Parse error: 'inside | outside' expected" (checked with peer-drbdadm)
     "via-proxy": _kw("inside outside"),
 }
+for _ctx in _SKIP_IN:
+    _TABLES[_ctx] = _TABLES[_ctx] | {"skip"}
 # -- releases -----------------------------------------------------------------
 # Which DRBD release reads which keyword: the drbdadm scanners of drbd-utils
 # (user/v83/drbdadm_scanner.fl before commit be953fbd "remove 8.3 utils",
