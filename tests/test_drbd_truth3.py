@@ -528,3 +528,31 @@ def test_skip_where_drbdadm_9_takes_it(tmp_path: Path) -> None:
     root = tree(tmp_path / "a", {"etc/drbd.conf": text})
     assert _drbdadm_9(root / "etc/drbd.conf", "a")[0] == 0
     assert _xc008(root) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            "connection { host a; host b; net { max-buffers 8000; } net { protocol C; } }",
+            "only one 'net' section per connection allowed",
+        ),
+        (
+            "connection-mesh { hosts a b; net { max-buffers 8000; } net { protocol C; } }",
+            "only one 'net' section allowed",
+        ),
+    ],
+)
+def test_dr018_second_net_in_connection(tmp_path: Path, body: str, said: str) -> None:
+    # parse_connection (user/v9/drbdadm_parser.c:1592-1597) and parse_connection_mesh
+    # (:1651-1656) refuse a second net section (config_valid = 0); lint said nothing
+    root = tree(tmp_path / "a", {"etc/drbd.conf": _two(body)})
+    rc, err = _drbdadm_9(root / "etc/drbd.conf", "a")
+    assert rc == 10 and said in err
+    got = _run(root, code="DR018")
+    assert [g[:4] for g in got] == [("a", "drbd.conf", 6, [6])]
+    assert said in got[0][4]
+    one = body.replace(" net { protocol C; }", "")
+    ok = tree(tmp_path / "ok" / "a", {"etc/drbd.conf": _two(one)})
+    assert _drbdadm_9(ok / "etc/drbd.conf", "a")[0] == 0
+    assert _run(ok, code="DR018") == []
