@@ -19,6 +19,9 @@ from conftest import unavailable
 from test_rules_drbd import tree
 from xencfg import lint
 
+#: (drbd-utils' drbdadm, the peer-drbdadm wrapper's program, run here directly)
+pytestmark = pytest.mark.peer
+
 GLOBAL = "global { usage-count no; }\n"
 
 
