@@ -559,3 +559,23 @@ def test_dr018_second_net_in_connection(tmp_path: Path, body: str, said: str) ->
     ok = tree(tmp_path / "ok" / "a", {"etc/drbd.conf": _two(one)})
     assert _drbdadm_9(ok / "etc/drbd.conf", "a")[0] == 0
     assert _run(ok, code="DR018") == []
+
+
+def test_dr028_protocol_of_a_mesh_or_connection(tmp_path: Path) -> None:
+    # receive_protocol (LINBIT/drbd drbd_receiver.c, 9.x): "incompatible %s settings"
+    # for "protocol" when the peers' wire protocols differ. A mesh's net { protocol A; }
+    # reaches each of its connections (drbdadm -d up: "--protocol=A" on a's new-peer
+    # c, nothing on c's); DR009 compares the resource's and common's protocol only.
+    proto = "protocol A;"
+    roots = _nodes(
+        tmp_path / "bad",
+        {"a": _mesh(mesh_net=proto), "b": _mesh(mesh_net=proto), "c": _mesh()},
+    )
+    assert _new_peers(roots[0] / "etc/drbd.conf", "a")["c"] == "--protocol=A"
+    assert _new_peers(roots[2] / "etc/drbd.conf", "c")["a"] == ""
+    got = _run(*roots, code="DR028")
+    assert [(g[0], g[2], g[3]) for g in got] == [("c", 7, [7]), ("c", 7, [7])]
+    assert all("protocol C here, A there" in g[4] for g in got)
+    assert _run(*roots, code="DR009") == []
+    ok = _nodes(tmp_path / "ok", {n: _mesh(mesh_net=proto) for n in "abc"})
+    assert _run(*ok, code="DR028") == []

@@ -90,6 +90,22 @@ class _Side:
     settings: dict[str, str]
     link: Block | None
 
+    @property
+    def protocol(self) -> str:
+        """The resource's protocol (common's, else C: DRBD_PROTOCOL_DEF)."""
+        return (self.res.protocol or "C").upper()
+
+
+def _link_protocol(side: _Side) -> str | None:
+    """The protocol the side's ``connection`` or ``connection-mesh`` ``net`` sets."""
+    if side.link is None:
+        return None
+    for net in side.link.blocks("net"):
+        value = net.get("protocol")
+        if value is not None:
+            return str(value).upper()
+    return None
+
 
 def _sides(cluster: Cluster, node: str, item: Loaded, res: Resource) -> dict[str, _Side]:
     """``node``'s connections in its own copy of ``res``, by the peer's short name: what
@@ -203,7 +219,8 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
     failed"), or none there ("expected AuthChallenge packet"), ends the
     connection (the secret itself is never shown). The resource stays
     StandAlone/WFConnection and nothing is replicated. ``protocol`` is compared
-    too, by DR009.
+    too: by DR009 where the resource (or ``common``) sets it, here where a DRBD 9
+    ``connection`` or ``connection-mesh`` does.
 
     The settings compared are those drbdadm hands the kernel for each connection,
     on each of its two nodes: ``common`` inherited, 8.3's ``syncer`` algorithms
@@ -236,8 +253,16 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
                     cluster.versions.of("drbd", n).older_than(DRBD_9) for n in (first, node)
                 )
                 found = _mismatches(a.settings, b.settings, verify)
+                # (a protocol of the resource, common's included, is DR009's; one a
+                # connection or mesh sets is compared here: receive_protocol,
+                # "incompatible protocol settings")
+                pa, pb = _link_protocol(a), _link_protocol(b)
+                if (pa or pb) and (pa or a.protocol) != (pb or b.protocol):
+                    found.append(f"protocol {pb or b.protocol} here, {pa or a.protocol} there")
                 if found:
-                    key = next((k for k in _DEFAULTS if found[0].startswith(k)), "net")
+                    key = next(
+                        (k for k in (*_DEFAULTS, "protocol") if found[0].startswith(k)), "net"
+                    )
                     yield make(
                         "DR028",
                         f"resource '{name}' on {node} and {first}: "
