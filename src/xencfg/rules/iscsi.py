@@ -26,6 +26,51 @@ from .documents import multipath_doc as _mp
 MIN_CHAP_SECRET = 12
 
 
+def ietd_not_read(item: Loaded) -> str | None:
+    """The ietd.conf ietd reads on the node instead of ``item``, when ``item`` is one
+    it never reads; ``None`` when it reads ``item``.
+
+    IET 1.4 (usr/plain.c ``plain_init``) opens /etc/iet/ietd.conf and falls back to
+    /etc/ietd.conf only when that cannot be opened ("ietd.conf's location is
+    depreciated"): with both present, /etc/ietd.conf (a lenny-era copy left behind by
+    an upgrade) is dead. IET 0.4 reads /etc/ietd.conf alone: with ``--target
+    iscsitarget=0.4.x`` the /etc/iet copy is the dead one. A copy that is the same
+    file as the other (a symlink) is read."""
+    path = item.file.path
+    if path.name != "ietd.conf":
+        return None
+    older = item.versions.of("iscsitarget", item.node).older_than(IET_ETC)
+    if path.parent.name == "iet":
+        other = path.parent.parent / "ietd.conf"
+        return "/etc/ietd.conf" if older and not _same_file(path, other) else None
+    if path.parent.name != "etc" or older:
+        return None
+    other = path.parent / "iet" / "ietd.conf"
+    try:
+        there = other.is_file()
+    except OSError:
+        return None
+    return "/etc/iet/ietd.conf" if there and not _same_file(path, other) else None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _read_ietd(cluster: Cluster, node: str | None = None) -> Iterator[Loaded]:
+    """The ietd.conf files ietd reads (of ``node``, or of every node): not those
+    :func:`ietd_not_read` finds dead."""
+    return (i for i in cluster.docs("ietd", node) if ietd_not_read(i) is None)
+
+
+def _targets(item: Loaded) -> list[Any]:
+    """The targets ietd defines from ``item``: none from a file it never reads."""
+    return [] if ietd_not_read(item) is not None else list(_ietd(item).targets)
+
+
 @rule("IS001", "lun-number-twice", "error", formats=("ietd",))
 def lun_twice(item: Loaded) -> Iterator[Finding]:
     """One target exports two LUNs with the same number.
@@ -37,7 +82,7 @@ def lun_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: number a target's LUNs 0, 1, 2, ...
     """
-    for target in _ietd(item).targets:
+    for target in _targets(item):
         for lun, first in repeats(target.luns, lambda lun: lun.number):
             yield make(
                 "IS001",
@@ -58,7 +103,7 @@ def target_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every target its own name (the part after ``:``).
     """
-    targets = _ietd(item).targets
+    targets = _targets(item)
     for target, first in repeats(targets, lambda t: t.name.lower()):
         yield make(
             "IS002",
@@ -80,7 +125,7 @@ def device_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: export each device once; give initiators access to that target.
     """
-    luns = [(t, lun) for t in _ietd(item).targets for lun in t.luns]
+    luns = [(t, lun) for t in _targets(item) for lun in t.luns]
     for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].path or None):
         yield make(
             "IS003",
@@ -103,7 +148,7 @@ def no_lun_zero(item: Loaded) -> Iterator[Finding]:
 
     Fix: number the first LUN of every target 0.
     """
-    for target in _ietd(item).targets:
+    for target in _targets(item):
         numbers = [lun.number for lun in target.luns if lun.number is not None]
         if numbers and 0 not in numbers:
             yield make(
@@ -123,6 +168,8 @@ def short_chap_secret(item: Loaded) -> Iterator[Finding]:
 
     Fix: a random secret of 12 to 16 characters (the message never shows it).
     """
+    if ietd_not_read(item) is not None:
+        return  # (IS018: ietd never reads the file)
     doc = _ietd(item)
     users = doc.global_users + [u for t in doc.targets for u in t.users]
     for user in users:
@@ -146,7 +193,7 @@ def fileio_on_block_device(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``Type=blockio`` for devices; keep fileio for image files.
     """
-    for target in _ietd(item).targets:
+    for target in _targets(item):
         for lun in target.luns:
             if lun.type == "fileio" and (lun.path or "").startswith("/dev/"):
                 yield make(
@@ -155,6 +202,39 @@ def fileio_on_block_device(item: Loaded) -> Iterator[Finding]:
                     item.where(lun.entry),
                 )
 
+
+@rule("IS018", "ietd-conf-not-read", "warning", formats=("ietd",))
+def ietd_conf_not_read(item: Loaded) -> Iterator[Finding]:
+    """An ietd.conf that ietd never reads: IET 1.4 reads /etc/iet/ietd.conf, and
+    /etc/ietd.conf only when that file is missing.
+
+    Why it matters: IET 1.4 (usr/plain.c ``plain_init``) opens /etc/iet/ietd.conf
+    and falls back to /etc/ietd.conf only when that cannot be opened; Debian's
+    iscsitarget 1.4 package moved the file there, and an upgrade from IET 0.4
+    (lenny) can leave the old /etc/ietd.conf behind. Edits made to the old copy
+    (a new LUN, a ``ScsiId``, an ``IncomingUser``) take no effect, and the two
+    copies drift apart. Lint judges the targets of the file ietd reads only. With
+    ``--target iscsitarget=0.4.x`` it is the other way round: IET 0.4 reads
+    /etc/ietd.conf alone. (A symlink from one to the other is one file: fine.)
+
+    Example: /etc/iet/ietd.conf with ``ScsiId=vmstore0`` and an old /etc/ietd.conf
+    exporting the same target without it.
+
+    Fix: delete the copy ietd does not read (or make it a symlink to the other).
+    """
+    instead = ietd_not_read(item)
+    if instead is not None:
+        why = (
+            "IET 1.4 reads /etc/iet/ietd.conf, and /etc/ietd.conf only when that is missing"
+            if instead == "/etc/iet/ietd.conf"
+            else "IET before 1.4 reads /etc/ietd.conf only"
+        )
+        yield make(
+            "IS018",
+            f"ietd does not read this file: it reads {instead} ({why}); edits here take "
+            "no effect: delete it",
+            item.where(),
+        )
 
 @rule("IS101", "initiator-name-reused", "error", scope="cluster")
 def initiator_name_reused(cluster: Cluster) -> Iterator[Finding]:
@@ -278,7 +358,7 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``IncomingUser`` per target (CHAP), and/or an initiators.allow that
     names the cluster nodes.
     """
-    for item in cluster.docs("ietd"):
+    for item in _read_ietd(cluster):
         doc = _ietd(item)
         if not doc.targets or doc.global_users or any(t.users for t in doc.targets):
             continue
@@ -314,6 +394,8 @@ def inconsistent_parameters(item: Loaded) -> Iterator[Finding]:
     FirstBurstLength; keep NOPTimeout at or below NOPInterval. (Both burst
     lengths written in one target are reported as XC005.)
     """
+    if ietd_not_read(item) is not None:
+        return  # (IS018: ietd never reads the file)
     doc = _ietd(item)
     globals_ = {e.key.lower(): e for e in doc.global_lines}
     for t in doc.targets:
@@ -441,7 +523,7 @@ def allow_names_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     Fix: spell the target as its ``Target`` line in ietd.conf does.
     """
     for acl in cluster.docs("iet-allow"):
-        confs = list(cluster.docs("ietd", acl.node)) if acl.node else []
+        confs = list(_read_ietd(cluster, acl.node)) if acl.node else []
         if not confs:
             continue  # a loose file, or a node whose ietd.conf is not here
         names = {t.name.lower(): t.name for c in confs for t in _ietd(c).targets}
@@ -477,7 +559,7 @@ def target_locked_out(cluster: Cluster) -> Iterator[Finding]:
     Fix: add a line for the target (or an ``ALL`` line last) listing the
     initiators' or portals' addresses.
     """
-    for item in cluster.docs("ietd"):
+    for item in _read_ietd(cluster):
         if item.node is None:
             continue  # a loose file: its access lists are unknown
         kinds = ["targets.allow"]
@@ -538,7 +620,7 @@ def failover_scsi_id(cluster: Cluster) -> Iterator[Finding]:
     node.
     """
     copies: dict[str, dict[str, tuple[Loaded, Any]]] = {}
-    for item in cluster.docs("ietd"):
+    for item in _read_ietd(cluster):
         if item.node is None:
             continue
         for t in _ietd(item).targets:
@@ -626,7 +708,7 @@ def scsi_id_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every exported device its own ``ScsiId=`` (and ``ScsiSN=``).
     """
-    luns = [(t, lun) for t in _ietd(item).targets for lun in t.luns]
+    luns = [(t, lun) for t in _targets(item) for lun in t.luns]
     for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].scsi_id or None):
         if lun.path == flun.path:
             continue  # one device exported twice: IS003 says so
@@ -685,7 +767,7 @@ def blockio_on_a_file(item: Loaded) -> Iterator[Finding]:
     root = _node_root(item)
     if root is None:
         return
-    for target in _ietd(item).targets:
+    for target in _targets(item):
         for lun in target.luns:
             if lun.type == "blockio" and lun.path and _file_in_tree(root, lun.path):
                 yield make(
@@ -744,7 +826,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
             for m in _mp(item).multipaths:
                 if node and m.wwid:
                     wanted.setdefault(m.wwid, {}).setdefault(node, item.where(m.block))
-    for item in cluster.docs("ietd"):
+    for item in _read_ietd(cluster):
         if item.node is None:
             continue
         box = short(item.node)
@@ -833,8 +915,15 @@ def _ips(addresses: Any) -> list[str]:
 def _named_by_pattern(cluster: Cluster, node: str, line: Any) -> bool:
     """Whether an initiators.allow line may admit ``node`` by a name pattern: IET reads
     a name as a regular expression (``iqn\\.2026-12\\.net\\.example:.*``), and a node
-    whose initiator name is unknown may match one."""
-    import re
+    whose initiator name is unknown may match one.
+
+    As IET 1.4's usr/plain.c ``initiator_match``: the pattern is wrapped in ``^...$``
+    and compiled with ``regcomp(&re, pattern, REG_NOSUB)``, a case-sensitive POSIX
+    *basic* regex matched against the whole initiator name. So a host name
+    (``xen2``, as in hosts.allow) or a prefix (``iqn.1993-08.org.debian:01``)
+    admits nobody: ``__match`` then tries it as a numeric address only
+    (``AI_NUMERICHOST``), which it is not."""
+    from .. import regex
 
     names = [p.text for p in (line.peers if line is not None else []) if p.kind == "name"]
     if not names:
@@ -843,13 +932,8 @@ def _named_by_pattern(cluster: Cluster, node: str, line: Any) -> bool:
     iqn = _initiator(named).name if named is not None else None
     if not iqn:
         return True
-    for pattern in names:
-        try:
-            if re.search(pattern, iqn, re.IGNORECASE):
-                return True
-        except re.error:
-            return True  # (a pattern Python cannot read: no verdict)
-    return False
+    # (a pattern we cannot translate gives no verdict)
+    return any(regex.bre_fullmatch(pattern, iqn) is not False for pattern in names)
 
 
 def _chap_refused(cluster: Cluster, node: str, target: str, incoming: list[Any]) -> str | None:
@@ -991,7 +1075,7 @@ def lun_beside_drbd(cluster: Cluster) -> Iterator[Finding]:
     from .drbd.common import _effective, _node_configs, _on_hosts, _resources
 
     configs = _node_configs(cluster)
-    for item in cluster.docs("ietd"):
+    for item in _read_ietd(cluster):
         if not item.node or item.node not in configs:
             continue
         minors: set[int] = set()

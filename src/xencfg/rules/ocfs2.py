@@ -302,23 +302,40 @@ def bootcluster_unknown(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-#: O2CB settings o2net and o2hb compare between nodes (handshake, fencing time).
-_MUST_MATCH = (
-    "O2CB_HEARTBEAT_THRESHOLD",
-    "O2CB_IDLE_TIMEOUT_MS",
-    "O2CB_KEEPALIVE_DELAY_MS",
-    "O2CB_RECONNECT_DELAY_MS",
-    "O2CB_HEARTBEAT_MODE",
-    "O2CB_STACK",
-)
+#: O2CB settings o2net and o2hb compare between nodes (handshake, fencing time), with
+#: the value in force where the file leaves one unset or empty: the init script
+#: (ocfs2-tools vendor/common/o2cb.init.sh ``set_timeouts_o2cb``) writes a timeout to
+#: configfs only when it is set, so the kernel's default stays ("The default values
+#: should always be in sync with the kernel": DEF_HEARTBEAT_THRESHOLD=31,
+#: DEF_IDLE_TIMEOUT_MS=30000, DEF_KEEPALIVE_DELAY_MS=2000, DEF_RECONNECT_DELAY_MS=2000);
+#: an empty O2CB_STACK is ``o2cb`` ("Need this default") and the heartbeat mode
+#: ``local`` (``global_heartbeat_enabled_o2cb``).
+_MUST_MATCH = {
+    "O2CB_HEARTBEAT_THRESHOLD": "31",
+    "O2CB_IDLE_TIMEOUT_MS": "30000",
+    "O2CB_KEEPALIVE_DELAY_MS": "2000",
+    "O2CB_RECONNECT_DELAY_MS": "2000",
+    "O2CB_HEARTBEAT_MODE": "local",
+    "O2CB_STACK": "o2cb",
+}
 
 
 def _o2cb_files(cluster: Cluster) -> dict[str, Loaded]:
+    """Each node's O2CB settings file: /etc/sysconfig/o2cb where it exists, else
+    /etc/default/o2cb (o2cb.init.sh reads the first it finds, in that order)."""
     out: dict[str, Loaded] = {}
-    for item in cluster.docs("shellvars"):
+    for item in sorted(
+        cluster.docs("shellvars"), key=lambda i: "default/o2cb" in i.file.display
+    ):
         if item.node and _is_o2cb(item):
             out.setdefault(item.node, item)
     return out
+
+
+def _in_force(doc: Any, name: str) -> str:
+    """The value of an O2CB setting in force: as written, or the default when unset."""
+    value = doc.get(name)
+    return value if value else _MUST_MATCH[name]
 
 
 @rule("OC008", "o2cb-settings-differ", "error", scope="cluster")
@@ -330,7 +347,15 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     different heartbeat threshold means the nodes disagree on when a node
     is dead, so one fences the other too early.
 
-    Example: ``O2CB_IDLE_TIMEOUT_MS=30000`` on one node, unset (10000) on the other.
+    A setting left unset (or empty) is the default o2cb's init script leaves in
+    the kernel (threshold 31, idle timeout 30000 ms, keepalive and reconnect delay
+    2000 ms, heartbeat mode local, stack o2cb): a node that leaves it unset and a
+    node that writes the default agree. (OCFS2 1.2 on kernels before 2.6.19 had
+    other defaults, 7 and 10000: write the values out on every node while one runs.)
+    The settings file is /etc/sysconfig/o2cb, else /etc/default/o2cb (Debian), as the
+    init script picks it.
+
+    Example: ``O2CB_IDLE_TIMEOUT_MS=60000`` on one node, unset (30000) on the other.
 
     Fix: keep sysconfig/o2cb identical on every node.
     """
@@ -342,14 +367,16 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     for node in nodes[1:]:
         item = files[node]
         for name in _MUST_MATCH:
-            a = _o2cb(first).get(name)
-            b = _o2cb(item).get(name)
+            a = _in_force(_o2cb(first), name)
+            b = _in_force(_o2cb(item), name)
             if a != b:
                 where = _o2cb(item).assignment(name)
                 there = _o2cb(first).assignment(name)
+                shown_b = b if _o2cb(item).get(name) else f"unset ({b})"
+                shown_a = a if _o2cb(first).get(name) else f"unset ({a})"
                 yield make(
                     "OC008",
-                    f"{name} is {b or 'unset'} on {node} but {a or 'unset'} on {nodes[0]}",
+                    f"{name} is {shown_b} on {node} but {shown_a} on {nodes[0]}",
                     item.where(where),
                     [first.where(there)],
                 )
