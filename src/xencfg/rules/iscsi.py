@@ -236,6 +236,7 @@ def ietd_conf_not_read(item: Loaded) -> Iterator[Finding]:
             item.where(),
         )
 
+
 @rule("IS101", "initiator-name-reused", "error", scope="cluster")
 def initiator_name_reused(cluster: Cluster) -> Iterator[Finding]:
     """Two nodes have the same iSCSI initiator name.

@@ -324,9 +324,7 @@ def _o2cb_files(cluster: Cluster) -> dict[str, Loaded]:
     """Each node's O2CB settings file: /etc/sysconfig/o2cb where it exists, else
     /etc/default/o2cb (o2cb.init.sh reads the first it finds, in that order)."""
     out: dict[str, Loaded] = {}
-    for item in sorted(
-        cluster.docs("shellvars"), key=lambda i: "default/o2cb" in i.file.display
-    ):
+    for item in sorted(cluster.docs("shellvars"), key=lambda i: "default/o2cb" in i.file.display):
         if item.node and _is_o2cb(item):
             out.setdefault(item.node, item)
     return out

@@ -1,0 +1,174 @@
+"""Lint truth on storage topologies no earlier tree had (the third storage audit): each
+case is a tree of whole nodes under tests/fixtures/lint-trees/CASE/ (its README.md says
+what it is) with a ``good`` variant the daemons accept, which must lint clean of the
+storage rules, and a ``bad`` variant with the mistake planted, which lint must name at
+its line. The peers checked every file they read (/work/shared/oracle/peers): peer-o2cb
+(ocfs2-tools 1.8.7) OK on every cluster.conf, bad/vmh03's included; peer-multipath
+(multipath-tools 0.9.4) OK on every multipath.conf but SLES 11's, where 0.9.4 only
+says 'ignoring deprecated option "getuid_callout"' (the keyword 0.4.8 reads; XC004);
+peer-drbdadm --mode 83 --node san1 OK on squeeze's global_common.conf + vmstore.res;
+peer-iscsiadm: every key of the iscsid.conf files and RHEL's node record known."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_audit_trees import TREES
+from xencfg import lint
+from xencfg.formats.schema import Version
+
+#: The storage rules (and syntax and values), as the earlier storage audits select them.
+STORAGE = ["IS", "MP", "OC", "LV", "EV", "DR", "XC001", "XC005"]
+
+
+def _run(case: str, variant: str, select: list[str]) -> list[tuple[str, str, str, int, str]]:
+    """(code, node, file name, line, severity) of each finding."""
+    root = TREES / case / variant
+    result = lint.run([str(n) for n in sorted(root.iterdir())], select=select)
+    return sorted(
+        (f.code, _under(f.path, root).parts[0], Path(f.path).name, f.line, f.severity)
+        for f in result.findings
+    )
+
+
+def _under(path: str, root: Path) -> Path:
+    return Path(path).resolve().relative_to(root.resolve())
+
+
+SQUEEZE = "squeeze-iet-pair-two-portals-ocfs2"
+
+
+def test_squeeze_target_pair_good_lints_clean_but_for_the_dead_ietd_conf() -> None:
+    """The good tree works: ietd 1.4 reads /etc/iet/ietd.conf and falls back to
+    /etc/ietd.conf only when that cannot be opened (iscsitarget 1.4.20 usr/plain.c
+    ``plain_init``: ``fopen(file1)``, then ``file2`` with "location is depreciated").
+    san2's lenny-era /etc/ietd.conf (no ScsiId, Type=fileio) is never read: lint said
+    IS013 "has ScsiId 'vmstore0' on san1 but none on san2" twice (errors) and IS006 of
+    it; now only IS018 says the file is dead. xen3's /etc/default/o2cb leaves the
+    timeouts unset: o2cb.init.sh ``set_timeouts_o2cb`` writes a value to configfs only
+    when it is set, so the kernel's default stays, the one xen1 writes out
+    (DEF_HEARTBEAT_THRESHOLD=31, DEF_IDLE_TIMEOUT_MS=30000, keepalive and reconnect
+    2000: "The default values should always be in sync with the kernel"); OC008 said
+    four errors."""
+    assert _run(SQUEEZE, "good", STORAGE) == [("IS018", "san2", "ietd.conf", 1, "warning")]
+
+
+def test_squeeze_host_name_in_initiators_allow_admits_nobody() -> None:
+    """``bad``: initiators.allow names xen2 by host name, as hosts.allow would. IET's
+    ``__match`` tries each entry as an initiator name, ``initiator_match``:
+    ``snprintf(pattern, "^%s$", p)``, ``regcomp(&re, pattern, REG_NOSUB)``, then as a
+    numeric address (``getaddrinfo`` with ``AI_NUMERICHOST``): ``xen2`` is neither the
+    IQN ``iqn.2010-11.lan.example:xen2`` nor an address, so ietd refuses xen2 on both
+    boxes. IS016 searched the name unanchored (``re.search``) and took xen2 as
+    admitted. The raised O2CB_IDLE_TIMEOUT_MS on xen2 alone is OC008 (o2net refuses a
+    peer whose idle timeout differs in its handshake)."""
+    bad = _run(SQUEEZE, "bad", STORAGE)
+    assert [f for f in bad if f[0] == "IS016"] == [
+        ("IS016", "san1", "ietd.conf", 2, "warning"),
+        ("IS016", "san2", "ietd.conf", 2, "warning"),
+    ]
+    assert [f for f in bad if f[0] == "OC008"] == [("OC008", "xen2", "o2cb", 18, "error")]
+    assert {f[0] for f in bad} == {"IS016", "IS018", "OC008"}
+    nodes = [str(n) for n in sorted((TREES / SQUEEZE / "bad").iterdir())]
+    (said,) = {f.message for f in lint.run(nodes, select=["OC008"]).findings}
+    assert said == "O2CB_IDLE_TIMEOUT_MS is 60000 on xen2 but 30000 on xen1"
+
+
+def test_is018_the_other_way_round_on_iet_0_4(tmp_path: Path) -> None:
+    """IET 0.4 reads /etc/ietd.conf alone (0.4.17 usr/plain.c: ``CONFIG_FILE
+    "/etc/ietd.conf"``): with ``iscsitarget`` declared 0.4.17, the /etc/iet copy is the
+    dead one (san1 has no other: ietd 0.4 would export nothing there) and the /etc
+    copy's targets are judged (san2's Type=fileio on a device: IS006). A symlink from
+    one to the other is one file: no IS018."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / SQUEEZE / "good", root)
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    old = lint.run(
+        nodes, select=["IS006", "IS018"], versions={"iscsitarget": Version.parse("0.4.17")}
+    )
+    found = sorted((f.code, _under(f.path, root).as_posix(), f.line) for f in old.findings)
+    assert found == [
+        ("IS006", "san2/etc/ietd.conf", 6),
+        ("IS018", "san1/etc/iet/ietd.conf", 1),
+        ("IS018", "san2/etc/iet/ietd.conf", 1),
+    ]
+    stale = root / "san2" / "etc" / "ietd.conf"
+    stale.unlink()
+    stale.symlink_to("iet/ietd.conf")
+    assert lint.run(nodes, select=["IS018", "IS013", "IS006"]).findings == []
+
+
+def test_rhel5_ocfs2_four_nodes_one_stale_copy() -> None:
+    """``good``: node numbers 0, 1, 2, 4, one copy written cluster: first (o2cb_ctl's
+    order), vmh05's sysconfig/o2cb without O2CB_STACK and with empty delays: the init
+    script defaults O2CB_STACK to o2cb ("Need this default") and leaves the kernel's
+    2000 ms, as the others write them; OC008 said three errors. ``bad``: vmh03's copy
+    predates vmh05. o2cb loads it (peer-o2cb: OK, three nodes), so each node accepts its
+    own file, but o2net on vmh03 does not know vmh05 and refuses its connection: OC005
+    on vmh03's copy; its node_count 4 over three stanzas is OC001."""
+    assert _run("rhel5-ocfs2-four-nodes", "good", STORAGE) == []
+    assert _run("rhel5-ocfs2-four-nodes", "bad", STORAGE) == [
+        ("OC001", "vmh03", "cluster.conf", 23, "warning"),
+        ("OC005", "vmh03", "cluster.conf", 1, "error"),
+    ]
+
+
+def test_sles11_blacklist_exceptions_and_bindings() -> None:
+    """``good``: ``wwid ".*"`` blacklisted, IET's hex WWIDs excepted by
+    ``"^14945540000000000"``; the guests' LUNs aliased by WWID, the scratch LUN
+    /dev/mapper/mpatha through identical bindings files. Only XC004 on getuid_callout
+    (0.9.4: "ignoring deprecated option"), which SLES 11's 0.4.8 reads. ``bad``: a
+    ``device`` exception on dom0b does not undo the wwid blacklist (blacklist.c
+    ``_filter_path``: devnode, device and wwid stages each blacklist on their own,
+    an exception only wins within its stage): MP009 on both aliases; dom0b's bindings
+    give mpatha the other scratch LUN: MP012 for web01's disk on both nodes."""
+    good = _run("sles11-multipath-iet-bindings", "good", [*STORAGE, "XC004"])
+    assert [f[:3] for f in good] == [
+        ("XC004", "dom0a", "multipath.conf"),
+        ("XC004", "dom0b", "multipath.conf"),
+    ]
+    assert _run("sles11-multipath-iet-bindings", "bad", ["MP", "XN006"]) == [
+        ("MP009", "dom0b", "multipath.conf", 29, "warning"),
+        ("MP009", "dom0b", "multipath.conf", 33, "warning"),
+        ("MP012", "dom0a", "web01", 5, "error"),
+        ("MP012", "dom0b", "web01", 5, "error"),
+    ]
+
+
+def test_rhel5_clvmd_filter_against_the_multipath_paths() -> None:
+    """IET 0.4.17 in /etc (nothing in /etc/iet: no IS018), CHAP logins from RHEL's
+    node records. ``good``: the filter accepts the local sda and the map only, then
+    ``r|.*|``. ``bad``: vh2 accepts ``^/dev/sd`` too: lvm2's filter-regex.c
+    ``_accept_p`` scans /dev/sdc (first match ``a``), so the PV is seen on every path
+    beside /dev/mapper/xenvg ("Found duplicate PV"): LV001 on vh2 only."""
+    assert _run("rhel5-clvm-iet04-filter", "good", STORAGE) == []
+    assert _run("rhel5-clvm-iet04-filter", "bad", STORAGE) == [
+        ("LV001", "vh2", "lvm.conf", 7, "warning")
+    ]
+
+
+def test_lucid_iqn_patterns_are_anchored_basic_regexes() -> None:
+    """``iqn\\.2011-02\\.org\\.example:hv[0-9]*`` admits hv1 and hv2 (``good``); the
+    prefix ``iqn.2011-02.org.example:hv`` (``bad``) admits neither: ietd matches
+    ``^iqn.2011-02.org.example:hv$`` (usr/plain.c ``initiator_match``), and with no
+    address in the line it refuses both: one IS016 for the line, naming both."""
+    assert _run("lucid-iet-allow-iqn-patterns", "good", STORAGE) == []
+    assert _run("lucid-iet-allow-iqn-patterns", "bad", STORAGE) == [
+        ("IS016", "store", "ietd.conf", 1, "warning")
+    ]
+
+
+def test_bre_translation_follows_regcomp_without_reg_extended() -> None:
+    """glibc regcomp(3) without REG_EXTENDED: ``\\(`` ``\\)`` ``\\{`` ``\\}`` group and
+    count, bare ``( ) + ? |`` are literal, a leading ``*`` is literal."""
+    from xencfg.regex import bre_fullmatch
+
+    iqn = "iqn.2011-02.org.example:hv1"
+    assert bre_fullmatch(r"iqn\.2011-02\.org\.example:hv[0-9]*", iqn) is True
+    assert bre_fullmatch("iqn.2011-02.org.example:hv", iqn) is False
+    assert bre_fullmatch("iqn.2011-02.org.example:hv(1|2)", iqn) is False
+    assert bre_fullmatch(r"iqn.2011-02.org.example:hv\(1\|2\)", iqn) is True
+    assert bre_fullmatch("iqn.*:hv1+", iqn) is False
+    assert bre_fullmatch("IQN.*", iqn) is False  # (case-sensitive)
+    assert bre_fullmatch(r"iqn.*:\w", iqn) is None  # (a GNU escape: no verdict)
