@@ -172,3 +172,38 @@ def test_bre_translation_follows_regcomp_without_reg_extended() -> None:
     assert bre_fullmatch("iqn.*:hv1+", iqn) is False
     assert bre_fullmatch("IQN.*", iqn) is False  # (case-sensitive)
     assert bre_fullmatch(r"iqn.*:\w", iqn) is None  # (a GNU escape: no verdict)
+
+
+def test_is016_reads_initiators_allow_lines_as_ietd_does(tmp_path: Path) -> None:
+    """iscsitarget 1.4.20 usr/plain.c ``match`` reads initiators.allow with ``fgets`` and
+    skips a line without its newline (``if (*q != '\\n') continue;``), and ``#`` is a
+    comment only as a line's first word: ``10.0.1.13 # xen3`` is one entry, neither an
+    IQN (``initiator_match``) nor a numeric address (``getaddrinfo``, AI_NUMERICHOST).
+    Lint's parse drops the comment and reads the last line: it took xen3 (and, without
+    the newline, every dom0) as admitted."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / SQUEEZE / "good", root)
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    head = "# /etc/iet/initiators.allow\niqn.2010-11.lan.example:san.vmstore "
+    peers = "iqn.2010-11.lan.example:xen1, 10.0.1.12, 10.0.2.12, 10.0.1.13"
+
+    def shut(text: str) -> list[str]:
+        for box in ("san1", "san2"):
+            (root / box / "etc" / "iet" / "initiators.allow").write_text(head + text)
+        found = lint.run(nodes, select=["IS016"]).findings
+        return sorted(
+            f.message.split("s: " if "logins" in f.message else "login: ", 1)[1]
+            for f in found
+            if "/san1/" in f.path
+        )
+
+    assert shut(peers + "\n") == []
+    assert shut(peers + " # xen3\n") == [
+        "san1's initiators.allow does not admit xen3 (ietd reads '#' as a comment only at"
+        " the start of a line: the entry it ends is not an address)"
+    ]
+    assert shut(peers + ", 10.0.2.13 # xen3\n") == []  # (xen3's other address admits it)
+    assert shut(peers) == [
+        "san1's initiators.allow does not admit xen1, xen2, xen3 (its line has no final"
+        " newline, and ietd never reads such a line)"
+    ]

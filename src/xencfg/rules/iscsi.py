@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import stat
 from collections.abc import Iterator
@@ -810,6 +811,12 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     them), naming each, with the line and each node's ``multipaths`` entry as
     related locations; a CHAP refusal is each node's own.
 
+    The line is read as ietd reads it (iscsitarget 1.4 usr/plain.c ``match`` and
+    ``initiator_match``): a name is a case-sensitive POSIX basic regex matched against
+    the whole initiator name (``^NAME$``), so a host name or an IQN prefix admits
+    nobody; ``#`` starts a comment only as the line's first word (``10.0.2.4 # x4``
+    is one entry, which admits nobody); a last line without its newline is never read.
+
     Example: ``iqn...:store.vm 10.0.2.1, 10.0.2.2, 10.0.2.3`` in initiators.allow
     while x4 (10.0.2.4) multipaths ``1IET_____vmstor01``; or x4's
     ``node.session.auth.password`` differing from its ``IncomingUser x4`` line.
@@ -841,6 +848,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
             incoming = [u for u in t.users if u.direction == "incoming" and u.name]
             line = _allow(acl).rule(t.name) if acl is not None else None
             shut: list[str] = []  # refused by the one initiators.allow line
+            unread = ""  # why ietd reads the line otherwise than its words say
             chap: list[tuple[str, str]] = []
             for node in sorted(nodes):
                 info = model.node(node)
@@ -855,6 +863,14 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                     and not _unattributed(model, line)
                 ):
                     shut.append(node)
+                elif (
+                    acl is not None
+                    and line is not None
+                    and info.addresses
+                    and (dead := _dead_admission(cluster, acl, line, node)) is not None
+                ):
+                    shut.append(node)
+                    unread = dead
                 elif incoming:
                     why = _chap_refused(cluster, node, t.name, incoming)
                     if why:
@@ -868,7 +884,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                     "IS016",
                     f"{names} multipath{'' if several else 's'} LUN(s) of {t.name}, but ietd "
                     f"on {box} refuses {'their logins' if several else 'its login'}: "
-                    f"{box}'s initiators.allow does not admit {names}",
+                    f"{box}'s initiators.allow does not admit {names}{unread}",
                     item.where(t.entry),
                     [rule_at, *(nodes[n] for n in shut)],
                 )
@@ -880,6 +896,44 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                     item.where(t.entry),
                     [nodes[node]],
                 )
+
+
+def _dead_admission(cluster: Cluster, acl: Loaded, line: Any, node: str) -> str | None:
+    """Why ietd refuses ``node`` on an initiators.allow line whose words admit it, or
+    ``None``. IET 1.4's usr/plain.c ``match`` reads the file with ``fgets`` and skips a
+    line that does not end in a newline (``if (*q != '\\n') continue;``: the last line
+    of a file without a final newline is never read); it takes ``#`` as a comment only
+    as the line's first word, so ``10.0.2.13 # xen3`` is one entry, which ``__match``
+    tries as a name regex and a numeric address: it admits nobody."""
+    from .. import regex
+
+    doc = _allow(acl)
+    row, _ = doc.position(line.entry)
+    lines = doc.source.splitlines(keepends=True)
+    text = lines[row - 1] if 0 < row <= len(lines) else ""
+    if not text.endswith("\n"):
+        return " (its line has no final newline, and ietd never reads such a line)"
+    words = text.rstrip("\r\n").split(None, 1)
+    if len(words) < 2 or "#" not in words[1]:
+        return None
+    peers = [p.strip() for p in words[1].split(",") if p.strip()]
+    info = cluster.model.node(node)
+    named = cluster.first("initiatorname", node)
+    iqn = _initiator(named).name if named is not None else None
+    for peer in peers:
+        if peer == "ALL" or iqn is None or regex.bre_fullmatch(peer, iqn) is not False:
+            return None
+        bare = peer.replace("[", "").replace("]", "")
+        try:
+            net = ipaddress.ip_network(bare, strict=False)
+        except ValueError:
+            continue
+        if info is None or any(ipaddress.ip_address(a) in net for a in _ips(info.addresses)):
+            return None
+    return (
+        " (ietd reads '#' as a comment only at the start of a line: the entry it ends"
+        " is not an address)"
+    )
 
 
 def _unattributed(model: Any, line: Any) -> bool:
