@@ -207,3 +207,51 @@ def test_is016_reads_initiators_allow_lines_as_ietd_does(tmp_path: Path) -> None
         "san1's initiators.allow does not admit xen1, xen2, xen3 (its line has no final"
         " newline, and ietd never reads such a line)"
     ]
+
+
+def test_is012_an_unterminated_last_line_locks_the_target(tmp_path: Path) -> None:
+    """The same ``fgets`` test in ``match`` serves initiators.allow and targets.allow:
+    a last line without its newline is never read, so no line names the target, and
+    ``plain_initiator_allow`` refuses every initiator (``match`` returns -EPERM), as
+    ``plain_target_allow`` offers it on no portal. Lint read the line."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / "lucid-iet-allow-iqn-patterns" / "good", root)
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    iet = root / "store" / "etc" / "iet"
+    assert lint.run(nodes, select=["IS012"]).findings == []
+    for name in ("initiators.allow", "targets.allow"):
+        path = iet / name
+        path.write_text(path.read_text().rstrip("\n"))
+    found = lint.run(nodes, select=["IS012"]).findings
+    assert sorted((Path(f.path).name, f.line, f.message.split(": ", 1)[1]) for f in found) == [
+        ("ietd.conf", 1, "ietd never reads such a line, so ietd offers it on no portal"),
+        ("ietd.conf", 1, "ietd never reads such a line, so ietd refuses every initiator"),
+    ]
+    assert [Path(r.path).name for f in found for r in f.related] == [
+        "initiators.allow",
+        "targets.allow",
+    ]
+
+
+def test_is016_judges_the_access_list_ietd_reads(tmp_path: Path) -> None:
+    """ietd 1.4 opens /etc/iet/initiators.allow and reads /etc/initiators.allow only when
+    that file does not exist (usr/plain.c ``match``: the /etc/ path after ``ENOENT``).
+    An old /etc/initiators.allow admitting ``ALL`` beside /etc/iet's list without xen2
+    admits nobody: IS016 read the cluster model's members, which came from the old
+    file, and said nothing."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / SQUEEZE / "good", root)
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    target = "iqn.2010-11.lan.example:san.vmstore"
+    for box in ("san1", "san2"):
+        etc = root / box / "etc"
+        (etc / "initiators.allow").write_text(f"{target} ALL\n")
+        (etc / "iet" / "initiators.allow").write_text(
+            f"{target} iqn.2010-11.lan.example:xen1, 10.0.1.13, 10.0.2.13\n"
+        )
+    found = lint.run(nodes, select=["IS016"]).findings
+    assert sorted((_under(f.path, root).parts[0], f.message.rsplit(": ", 1)[1]) for f in found) == [
+        ("san1", "san1's initiators.allow does not admit xen2"),
+        ("san2", "san2's initiators.allow does not admit xen2"),
+    ]
+    assert {Path(f.related[0].path).parent.name for f in found} == {"iet"}

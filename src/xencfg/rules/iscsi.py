@@ -558,6 +558,10 @@ def target_locked_out(cluster: Cluster) -> Iterator[Finding]:
     Example: initiators.allow with a line for ``...:storage.web`` only, and
     ietd.conf exporting ``...:storage.db`` too.
 
+    A line counts only as ietd reads it: the file's last line without its newline is
+    skipped (iscsitarget 1.4 usr/plain.c ``match``: ``fgets``, then ``if (*q !=
+    '\\n') continue;``), which an editor that writes no final newline leaves behind.
+
     Fix: add a line for the target (or an ``ALL`` line last) listing the
     initiators' or portals' addresses.
     """
@@ -573,7 +577,20 @@ def target_locked_out(cluster: Cluster) -> Iterator[Finding]:
                 continue
             for t in _ietd(item).targets:
                 line = _allow(acl).rule(t.name)
-                if line is None:
+                if line is not None and not _raw_line(acl, line).endswith("\n"):
+                    effect = (
+                        "ietd refuses every initiator"
+                        if kind == "initiators.allow"
+                        else "ietd offers it on no portal"
+                    )
+                    yield make(
+                        "IS012",
+                        f"the {kind} line for {t.name} is the file's last and has no final "
+                        f"newline: ietd never reads such a line, so {effect}",
+                        item.where(t.entry),
+                        [acl.where(line.entry)],
+                    )
+                elif line is None:
                     effect = (
                         "ietd refuses every initiator"
                         if kind == "initiators.allow"
@@ -844,7 +861,6 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
             for link in model.chain:
                 if link.target == t.name and link.box == box and link.wwid:
                     nodes = {**wanted.get(link.wwid, {}), **nodes}
-            layer = model.targets.get(t.name)
             incoming = [u for u in t.users if u.direction == "incoming" and u.name]
             line = _allow(acl).rule(t.name) if acl is not None else None
             shut: list[str] = []  # refused by the one initiators.allow line
@@ -855,10 +871,9 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                 if info is None or info.name == box:
                     continue
                 if (
-                    layer is not None
-                    and info.name not in layer.members
-                    and acl is not None
+                    acl is not None
                     and info.addresses
+                    and not _admits_address(line, info.addresses)
                     and not _named_by_pattern(cluster, node, line)
                     and not _unattributed(model, line)
                 ):
@@ -898,6 +913,29 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
+def _admits_address(line: Any, addresses: Any) -> bool:
+    """Whether the initiators.allow ``line`` (``None``: no line names the target) admits
+    an initiator at one of ``addresses`` (or every initiator: ``ALL``). The line is the
+    one of the list ietd reads (:func:`_acl`: /etc/iet before /etc), which the cluster
+    model's per-target members need not be: with an old /etc/initiators.allow beside
+    /etc/iet's, the model may have read the old one."""
+    if line is None:
+        return False
+    if any(p.kind == "all" for p in line.peers):
+        return True
+    return any(line.admits(address) for address in _ips(addresses))
+
+
+def _raw_line(acl: Loaded, line: Any) -> str:
+    """The text of an access-list ``line`` as ietd's ``fgets`` gets it, newline kept:
+    a line without one (the file's last, unterminated) is skipped by usr/plain.c
+    ``match`` (``if (*q != '\\n') continue;``)."""
+    doc = _allow(acl)
+    row, _ = doc.position(line.entry)
+    lines = doc.source.splitlines(keepends=True)
+    return lines[row - 1] if 0 < row <= len(lines) else ""
+
+
 def _dead_admission(cluster: Cluster, acl: Loaded, line: Any, node: str) -> str | None:
     """Why ietd refuses ``node`` on an initiators.allow line whose words admit it, or
     ``None``. IET 1.4's usr/plain.c ``match`` reads the file with ``fgets`` and skips a
@@ -907,10 +945,7 @@ def _dead_admission(cluster: Cluster, acl: Loaded, line: Any, node: str) -> str 
     tries as a name regex and a numeric address: it admits nobody."""
     from .. import regex
 
-    doc = _allow(acl)
-    row, _ = doc.position(line.entry)
-    lines = doc.source.splitlines(keepends=True)
-    text = lines[row - 1] if 0 < row <= len(lines) else ""
+    text = _raw_line(acl, line)
     if not text.endswith("\n"):
         return " (its line has no final newline, and ietd never reads such a line)"
     words = text.rstrip("\r\n").split(None, 1)
