@@ -255,3 +255,64 @@ def test_is016_judges_the_access_list_ietd_reads(tmp_path: Path) -> None:
         ("san2", "san2's initiators.allow does not admit xen2"),
     ]
     assert {Path(f.related[0].path).parent.name for f in found} == {"iet"}
+
+
+def _debian_record(portal: str, startup: str, timeout: int) -> str:
+    """A node record as open-iscsi 2.0.871 (squeeze) writes it after discovery and
+    ``iscsiadm -m node -o update``: the keys IS102/IS103/IS016 read."""
+    return (
+        "# BEGIN RECORD 2.0-871\n"
+        "node.name = iqn.2010-11.lan.example:san.vmstore\n"
+        "node.tpgt = 1\n"
+        f"node.startup = {startup}\n"
+        "node.session.auth.authmethod = CHAP\n"
+        "node.session.auth.username = xenpool\n"
+        "node.session.auth.password = Po0lCh4pSecret\n"
+        f"node.session.timeo.replacement_timeout = {timeout}\n"
+        f"node.conn[0].address = {portal}\n"
+        "node.conn[0].port = 3260\n"
+        "# END RECORD\n"
+    )
+
+
+def test_is102_is103_judge_the_node_records_where_the_tree_has_them(tmp_path: Path) -> None:
+    """Debian squeeze ships iscsid.conf with ``node.startup = manual`` and
+    ``replacement_timeout = 120``, and the records are set to automatic afterwards
+    (``iscsiadm -m node -o update -n node.startup -v automatic``). The init script logs
+    in the records whose node.startup is automatic (``iscsiadm -m node --loginall=
+    automatic``), and iscsid runs each session with its record's replacement_timeout
+    (open-iscsi idbm.c: iscsid.conf only seeds new records, ``idbm_node_setup_from_conf``).
+    xen1 with both records fixed works: IS102 and IS103 said it did not. A record left at
+    manual, or at 120 s, is named."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / SQUEEZE / "good", root)
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    conf = root / "xen1" / "etc" / "iscsi" / "iscsid.conf"
+    conf.write_text(
+        conf.read_text()
+        .replace("node.startup = automatic", "node.startup = manual")
+        .replace("replacement_timeout = 15", "replacement_timeout = 120")
+    )
+    select = ["IS102", "IS103"]
+    before = sorted(f.code for f in lint.run(nodes, select=select).findings)
+    assert before == ["IS102", "IS103"]  # (no records: iscsid.conf's defaults count)
+    base = root / "xen1" / "etc" / "iscsi" / "nodes" / "iqn.2010-11.lan.example:san.vmstore"
+
+    def record(portal: str, startup: str, timeout: int) -> None:
+        path = base / f"{portal},3260,1" / "default"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_debian_record(portal, startup, timeout))
+
+    record("10.0.1.100", "automatic", 15)
+    record("10.0.2.100", "automatic", 15)
+    assert lint.run(nodes, select=select).findings == []
+    record("10.0.2.100", "manual", 120)
+    said = sorted((f.code, f.message) for f in lint.run(nodes, select=select).findings)
+    where = "/etc/iscsi/nodes/iqn.2010-11.lan.example:san.vmstore/10.0.2.100,3260,1/default"
+    assert said[0] == (
+        "IS102",
+        f"node.startup = manual, and so do the node record(s) {where}: they are not logged"
+        " in at boot",
+    )
+    assert said[1][0] == "IS103"
+    assert said[1][1].startswith(f"replacement_timeout 120s (node record {where}) holds I/O")

@@ -275,7 +275,11 @@ def no_login_at_boot(cluster: Cluster) -> Iterator[Finding]:
 
     iscsid.conf only holds the default that ``iscsiadm -m discovery`` copies
     into each new node record (idbm.c ``idbm_node_setup_from_conf``); a record
-    set to ``automatic`` afterwards logs in at boot whatever this file says.
+    set to ``automatic`` afterwards logs in at boot whatever this file says. Where
+    the node's tree holds its records (/etc/iscsi/nodes, /var/lib/iscsi/nodes on
+    Red Hat), they decide: no finding when every record says ``automatic`` (Debian
+    ships iscsid.conf with ``manual`` and its guide sets the records), and the
+    message names the records that say ``manual``.
 
     Fix: ``node.startup = automatic`` (and for existing node records:
     ``iscsiadm -m node -o update -n node.startup -v automatic``).
@@ -288,15 +292,25 @@ def no_login_at_boot(cluster: Cluster) -> Iterator[Finding]:
         return
     for item in cluster.docs("iscsid"):
         entry = _iscsid(item).entry("node.startup")
-        if entry is not None and entry.values and entry.values[0] == "manual":
-            yield make(
-                "IS102",
-                "node.startup = manual: targets discovered with this default are not logged"
-                " in at boot (each node record keeps its own node.startup: check"
-                " /etc/iscsi/nodes or /var/lib/iscsi/nodes)",
-                item.where(entry),
-            )
+        if entry is None or not entry.values or entry.values[0] != "manual":
+            continue
+        records = _all_records(cluster, item.node)
+        manual = [p for p, v in records if str(v.get("node.startup") or "manual") == "manual"]
+        if records and not manual:
+            continue  # every record logs in at boot (set with iscsiadm -o update)
+        said = (
+            f"node.startup = manual, and so do the node record(s) {', '.join(manual)}:"
+            " they are not logged in at boot"
+            if manual
+            else "node.startup = manual: targets discovered with this default are not"
+            " logged in at boot (each node record keeps its own node.startup: check"
+            " /etc/iscsi/nodes or /var/lib/iscsi/nodes)"
+        )
+        yield make("IS102", said, item.where(entry))
 
+
+#: The node record key of how long a dead session holds I/O.
+_TIMEOUT = "node.session.timeo.replacement_timeout"
 
 #: Above this, a dead path holds I/O longer than multipath users expect.
 MULTIPATH_REPLACEMENT_TIMEOUT = 15
@@ -313,6 +327,10 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
     Example: ``node.session.timeo.replacement_timeout = 120`` on a node with
     multipath.conf.
 
+    Where the node's tree holds its open-iscsi node records, their values count (the
+    largest), not iscsid.conf's, which only seeds new records: a record fixed with
+    ``iscsiadm -o update`` is not reported, one left at 120 is.
+
     Fix: ``node.session.timeo.replacement_timeout = 5`` (multipath queues
     instead, as ``no_path_retry`` says). Where the node's multipath.conf queues
     nowhere (no ``no_path_retry`` or ``queue_if_no_path``: multipath fails I/O
@@ -328,6 +346,15 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
         if mp is None:
             continue
         seconds = _iscsid(item).replacement_timeout
+        source = ""
+        timeouts = [
+            (v[_TIMEOUT], path)
+            for path, v in _all_records(cluster, item.node)
+            if isinstance(v.get(_TIMEOUT), int)
+        ]
+        if timeouts:  # the records' own values are the ones iscsid uses
+            seconds, path = max(timeouts)
+            source = f" (node record {path})"
         if seconds is not None and seconds > MULTIPATH_REPLACEMENT_TIMEOUT:
             advice = (
                 "use about 5"
@@ -338,9 +365,9 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
             )
             yield make(
                 "IS103",
-                f"replacement_timeout {seconds}s holds I/O on a dead path before multipath "
-                f"may fail over ({advice})",
-                item.where(_iscsid(item).entry("node.session.timeo.replacement_timeout")),
+                f"replacement_timeout {seconds}s{source} holds I/O on a dead path before "
+                f"multipath may fail over ({advice})",
+                item.where(_iscsid(item).entry(_TIMEOUT)),
             )
 
 
@@ -1075,6 +1102,47 @@ def _login_refused(values: dict[str, Any], source: str, incoming: list[Any]) -> 
     return f"no IncomingUser is {user}, the user {source} logs in as"
 
 
+#: What lint reads of a node record: the login, whether it logs in at boot, how long a
+#: dead session holds I/O (open-iscsi idbm.c ``idbm_recinfo_node``).
+_RECORD_KEYS = (
+    *_AUTH_KEYS,
+    "node.startup",
+    "node.session.timeo.replacement_timeout",
+)
+
+
+def _all_records(cluster: Cluster, node: str | None) -> list[tuple[str, dict[str, Any]]]:
+    """Every open-iscsi node record of ``node`` (all its targets), as
+    :func:`_node_records` reads them; none for a loose file."""
+    if not node:
+        return []
+
+    def compute() -> list[tuple[str, dict[str, Any]]]:
+        return [r for t in _record_targets(cluster, node) for r in _node_records(cluster, node, t)]
+
+    return cluster.fact(f"iscsi-node-records:{node}:*", compute)
+
+
+def _record_targets(cluster: Cluster, node: str) -> list[str]:
+    """The target folders of ``node``'s node record databases (resolved inside the node
+    root, as :func:`_node_records` resolves them)."""
+    from ..errors import XencfgError
+    from ..syntax.source import resolve_in_root
+
+    item = cluster.first("iscsid", node) or cluster.first("initiatorname", node)
+    root = _node_root(item) if item is not None else None
+    if root is None:
+        return []
+    names: set[str] = set()
+    for base in _NODE_DIRS:
+        try:
+            folder = resolve_in_root(root, base)
+        except XencfgError:
+            continue
+        names.update(e.name for e in _plain_entries(folder) if e.is_dir(follow_symlinks=False))
+    return sorted(names)
+
+
 #: Where open-iscsi keeps its node records (idbm.h NODE_CONFIG_DIR), below the node's
 #: root: /etc/iscsi/nodes (Debian, SUSE, upstream) and /var/lib/iscsi/nodes (Red Hat).
 _NODE_DIRS = ("etc/iscsi/nodes", "var/lib/iscsi/nodes")
@@ -1120,7 +1188,7 @@ def _node_records(cluster: Cluster, node: str, target: str) -> list[tuple[str, d
             continue
         if doc.value("node.name") not in (None, target):
             continue
-        values = {k: doc.value(k) for k in _AUTH_KEYS}
+        values = {k: doc.value(k) for k in _RECORD_KEYS}
         values = {k: (None if v == "<empty>" else v) for k, v in values.items()}
         out.append(("/" + str(path.relative_to(root)), values))
     return out
