@@ -316,3 +316,29 @@ def test_is102_is103_judge_the_node_records_where_the_tree_has_them(tmp_path: Pa
     )
     assert said[1][0] == "IS103"
     assert said[1][1].startswith(f"replacement_timeout 120s (node record {where}) holds I/O")
+
+
+def test_oc008_unset_timeouts_on_ocfs2_1_2_kernels_are_not_known(tmp_path: Path) -> None:
+    """OCFS2 1.2's kernels (SLES 10) default the heartbeat threshold to 7, not 31 (the
+    SLES 10 SP2 administration guide, "Disk Heartbeat": "the default value of 7, the
+    wait time is 12 seconds"): on such nodes an unset timeout against a written 31
+    may well differ, so OC008 warns, and still errs on two written values that differ.
+    On current kernels (the squeeze tree) unset is 31: no finding."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / SQUEEZE / "good", root)
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    assert lint.run(nodes, select=["OC008"]).findings == []
+    for n in ("xen1", "xen2", "xen3"):
+        (root / n / "etc" / "SuSE-release").write_text(
+            "SUSE Linux Enterprise Server 10 (x86_64)\nVERSION = 10\nPATCHLEVEL = 2\n"
+        )
+    found = lint.run(nodes, select=["OC008"]).findings
+    said = sorted((f.severity, f.message.split(" (OCFS2")[0]) for f in found)
+    assert said == [
+        ("warning", f"{name} is unset (the kernel default) on xen3 but {value} on xen1")
+        for name, value in (
+            ("O2CB_HEARTBEAT_THRESHOLD", "31"),
+            ("O2CB_IDLE_TIMEOUT_MS", "30000"),
+            ("O2CB_KEEPALIVE_DELAY_MS", "2000"),
+        )
+    ]

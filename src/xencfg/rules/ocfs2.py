@@ -3,8 +3,11 @@ and with the other node lists, and sysconfig/o2cb's boot cluster."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
@@ -330,10 +333,43 @@ def _o2cb_files(cluster: Cluster) -> dict[str, Loaded]:
     return out
 
 
-def _in_force(doc: Any, name: str) -> str:
-    """The value of an O2CB setting in force: as written, or the default when unset."""
-    value = doc.get(name)
-    return value if value else _MUST_MATCH[name]
+#: The O2CB timeouts whose kernel default OCFS2 1.2's kernels had lower (the SLES 10
+#: SP2 administration guide, "Disk Heartbeat": "the default value of 7, the wait time is
+#: 12 seconds"; the idle timeout was 10000 ms): on those nodes an unset one is not known.
+_KERNEL_DEFAULTS = ("O2CB_HEARTBEAT_THRESHOLD", "O2CB_IDLE_TIMEOUT_MS", "O2CB_KEEPALIVE_DELAY_MS")
+
+
+def _old_ocfs2(item: Loaded) -> bool:
+    """Whether the node of ``item`` (its /etc) runs a distribution whose kernel carries
+    OCFS2 1.2 with the old defaults: SLES 9 or 10 (etc/SuSE-release ``VERSION = 9|10``),
+    RHEL 4 (etc/redhat-release "release 4")."""
+    from ..errors import XencfgError
+    from ..syntax.source import read_text
+
+    etc = item.file.path.parent.parent
+    for name, pattern in (
+        ("SuSE-release", r"(?m)^VERSION\s*=\s*(9|10)\s*$"),
+        ("redhat-release", r"release 4\b"),
+    ):
+        try:
+            text = read_text(etc / name, limit=4096, follow=False)
+        except XencfgError:  # (absent, unreadable, not a regular file)
+            continue
+        if re.search(pattern, text):
+            return True
+    return False
+
+
+def _in_force(item: Loaded, name: str) -> str | None:
+    """The value of an O2CB setting in force: as written, else the default the init
+    script leaves in the kernel; ``None`` when unset on a node whose kernel default is
+    not known (:func:`_old_ocfs2`)."""
+    value = _o2cb(item).get(name)
+    if value:
+        return str(value)
+    if name in _KERNEL_DEFAULTS and _old_ocfs2(item):
+        return None
+    return _MUST_MATCH[name]
 
 
 @rule("OC008", "o2cb-settings-differ", "error", scope="cluster")
@@ -349,7 +385,9 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     the kernel (threshold 31, idle timeout 30000 ms, keepalive and reconnect delay
     2000 ms, heartbeat mode local, stack o2cb): a node that leaves it unset and a
     node that writes the default agree. (OCFS2 1.2 on kernels before 2.6.19 had
-    other defaults, 7 and 10000: write the values out on every node while one runs.)
+    other defaults, 7 and 10000: on a node whose /etc shows SLES 9 or 10 or RHEL 4, an
+    unset timeout against a written one is a warning: write the values out on every
+    node while one runs.)
     The settings file is /etc/sysconfig/o2cb, else /etc/default/o2cb (Debian), as the
     init script picks it.
 
@@ -365,19 +403,28 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     for node in nodes[1:]:
         item = files[node]
         for name in _MUST_MATCH:
-            a = _in_force(_o2cb(first), name)
-            b = _in_force(_o2cb(item), name)
-            if a != b:
-                where = _o2cb(item).assignment(name)
-                there = _o2cb(first).assignment(name)
-                shown_b = b if _o2cb(item).get(name) else f"unset ({b})"
-                shown_a = a if _o2cb(first).get(name) else f"unset ({a})"
-                yield make(
-                    "OC008",
-                    f"{name} is {shown_b} on {node} but {shown_a} on {nodes[0]}",
-                    item.where(where),
-                    [first.where(there)],
+            a = _in_force(first, name)
+            b = _in_force(item, name)
+            if a == b:
+                continue
+            where = _o2cb(item).assignment(name)
+            there = _o2cb(first).assignment(name)
+            shown_b = b if _o2cb(item).get(name) else f"unset ({b or 'the kernel default'})"
+            shown_a = a if _o2cb(first).get(name) else f"unset ({a or 'the kernel default'})"
+            found = make(
+                "OC008",
+                f"{name} is {shown_b} on {node} but {shown_a} on {nodes[0]}",
+                item.where(where),
+                [first.where(there)],
+            )
+            if a is None or b is None:  # an OCFS2 1.2 kernel's default: not known here
+                found = attrs.evolve(
+                    found,
+                    severity="warning",
+                    message=found.message + " (OCFS2 1.2 kernels, as SLES 10's, default"
+                    " lower than ocfs2-tools 1.4 writes: write the value on every node)",
                 )
+            yield found
 
 
 @rule("OC009", "o2cb-timeouts", "warning", formats=("shellvars",), hazard=True)
