@@ -342,3 +342,41 @@ def test_oc008_unset_timeouts_on_ocfs2_1_2_kernels_are_not_known(tmp_path: Path)
             ("O2CB_KEEPALIVE_DELAY_MS", "2000"),
         )
     ]
+
+
+def test_is019_a_record_at_one_boxs_own_address(tmp_path: Path) -> None:
+    """san1 and san2 export the target one at a time (haresources: ``drbddisk::vmstore
+    IPaddr::10.0.1.100/24/eth1 IPaddr::10.0.2.100/24/eth2 iscsitarget``): the dom0s must
+    log in at the floating portals (LINBIT, "Configuring Multipath iSCSI Targets in
+    Pacemaker": "a single virtual IP (VIP) address that floats between the peers ... A
+    client can use the VIP to attach to the active node"). xen1's records at the two
+    floating addresses are fine; xen2's record from a discovery against ``san1``
+    (192.168.10.1 in /etc/hosts) loses its session at the first failover to san2."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / SQUEEZE / "good", root)
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    target = "iqn.2010-11.lan.example:san.vmstore"
+
+    def record(node: str, portal: str) -> None:
+        path = root / node / "etc" / "iscsi" / "nodes" / target / f"{portal},3260,1" / "default"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_debian_record(portal, "automatic", 15))
+
+    record("xen1", "10.0.1.100")
+    record("xen1", "10.0.2.100")
+    assert lint.run(nodes, select=["IS019"]).findings == []
+    record("xen2", "192.168.10.1")
+    (found,) = lint.run(nodes, select=["IS019"]).findings
+    assert _under(found.path, root).as_posix() == "xen2/etc/iscsi/iscsid.conf"
+    assert found.message == (
+        f"xen2's node record /etc/iscsi/nodes/{target}/192.168.10.1,3260,1/default logs in"
+        f" to {target} at 192.168.10.1, san1's own address: after a failover to san2 the"
+        " session finds no target there; log in through the floating address heartbeat"
+        " moves"
+    )
+    assert [(_under(r.path, root).as_posix(), r.line) for r in found.related] == [
+        ("san1/etc/iet/ietd.conf", 2)
+    ]
+    # one box alone (no failover pair): its own address is the portal
+    shutil.rmtree(root / "san2")
+    assert lint.run([str(n) for n in sorted(root.iterdir())], select=["IS019"]).findings == []

@@ -16,6 +16,7 @@ from ..suggest import closest
 from ..versions import IET_ETC
 from . import make, repeats, rule
 from .documents import cib_doc as _cib
+from .documents import haresources_doc as _haresources
 from .documents import iet_allow_doc as _allow
 from .documents import ietd_doc as _ietd
 from .documents import initiatorname_doc as _initiator
@@ -236,6 +237,91 @@ def ietd_conf_not_read(item: Loaded) -> Iterator[Finding]:
             "no effect: delete it",
             item.where(),
         )
+
+
+@rule("IS019", "portal-on-one-box", "warning", scope="cluster", hazard=True)
+def portal_on_one_box(cluster: Cluster) -> Iterator[Finding]:
+    """A node's open-iscsi record logs in to a failover target pair's target at one
+    box's own address instead of the floating address heartbeat moves with the target.
+
+    Why it matters: the target runs on one box of the pair at a time (DRBD's primary,
+    ``drbddisk IPaddr iscsitarget`` in haresources, or the CIB's group): the
+    initiators must reach it at the address that moves with it (LINBIT's HA iSCSI
+    guides: "a single virtual IP (VIP) address that floats between the peers ... A
+    client can use the VIP to attach to the active node"). A record made by
+    discovery against the box's own name or address (``iscsiadm -m discovery -p san1``)
+    keeps that address: after a failover the session has no target there, and the
+    multipath map loses the path (or the disk, with one portal) until someone logs
+    in again by hand.
+
+    Only records the node's tree holds are read (/etc/iscsi/nodes,
+    /var/lib/iscsi/nodes); an address is a box's own when /etc/hosts (or the box's
+    other files) give it to the box and no haresources ``IPaddr`` or CIB
+    ``IPaddr``/``IPaddr2`` moves it.
+
+    Example: /etc/iscsi/nodes/iqn...:san.vmstore/192.168.10.1,3260,1/default on a
+    dom0, with ``192.168.10.1 san1`` in /etc/hosts and the target on san1 and san2.
+
+    Fix: discover through the floating address (``iscsiadm -m discovery -t st -p
+    10.0.1.100``), log in there, and delete the record of the box's own address
+    (``iscsiadm -m node -o delete -T TARGET -p 192.168.10.1``).
+    """
+    if not cluster.has("ietd") or not cluster.has("iscsid", "initiatorname"):
+        return
+    boxes: dict[str, dict[str, tuple[Loaded, Any]]] = {}  # target -> box -> (file, target)
+    for item in _read_ietd(cluster):
+        if item.node:
+            for t in _ietd(item).targets:
+                boxes.setdefault(t.name.lower(), {}).setdefault(short(item.node), (item, t))
+    pairs = {name: by_box for name, by_box in boxes.items() if len(by_box) > 1}
+    if not pairs:
+        return
+    floating = _floating_addresses(cluster)
+    model = cluster.model
+    initiators = sorted(
+        {i.node for fmt in ("iscsid", "initiatorname") for i in cluster.docs(fmt) if i.node}
+    )
+    for node in initiators:
+        anchor = cluster.first("iscsid", node) or cluster.first("initiatorname", node)
+        if anchor is None:
+            continue
+        for path, values in _all_records(cluster, node):
+            name = str(values.get("node.name") or "").lower()
+            by_box = pairs.get(name)
+            portal = values.get("node.conn[0].address")
+            if by_box is None or not portal or str(portal) in floating:
+                continue
+            for box, (item, t) in sorted(by_box.items()):
+                info = model.node(box)
+                if info is None or str(portal) not in info.addresses:
+                    continue
+                others = ", ".join(b for b in sorted(by_box) if b != box)
+                yield make(
+                    "IS019",
+                    f"{node}'s node record {path} logs in to {t.name} at {portal}, {box}'s own"
+                    f" address: after a failover to {others} the session finds no target"
+                    " there; log in through the floating address heartbeat moves",
+                    anchor.where(),
+                    [item.where(t.entry)],
+                )
+
+
+def _floating_addresses(cluster: Cluster) -> set[str]:
+    """The addresses a cluster manager moves: haresources ``IPaddr``/``IPaddr2``
+    resources and the CIB's IPaddr/IPaddr2 primitives' ``ip``."""
+    out: set[str] = set()
+    for item in cluster.docs("haresources"):
+        for group in _haresources(item).groups:
+            for r in group.resources:
+                if r.type.startswith("IPaddr") and r.args:
+                    out.add(r.args[0].split("/", 1)[0])
+    for item in cluster.docs("cib"):
+        for p in _cib(item).primitives:
+            if (p.type or "").startswith("IPaddr"):
+                ip = p.param("ip")
+                if ip:
+                    out.add(ip)
+    return out
 
 
 @rule("IS101", "initiator-name-reused", "error", scope="cluster")
@@ -1106,8 +1192,10 @@ def _login_refused(values: dict[str, Any], source: str, incoming: list[Any]) -> 
 #: dead session holds I/O (open-iscsi idbm.c ``idbm_recinfo_node``).
 _RECORD_KEYS = (
     *_AUTH_KEYS,
+    "node.name",
     "node.startup",
     "node.session.timeo.replacement_timeout",
+    "node.conn[0].address",
 )
 
 
