@@ -380,3 +380,32 @@ def test_is019_a_record_at_one_boxs_own_address(tmp_path: Path) -> None:
     # one box alone (no failover pair): its own address is the portal
     shutil.rmtree(root / "san2")
     assert lint.run([str(n) for n in sorted(root.iterdir())], select=["IS019"]).findings == []
+
+
+def test_is020_a_comment_after_the_lun_parameters(tmp_path: Path) -> None:
+    """ietd.conf(5): "Putting '#' in the middle of a line is disallowed." ietd passes the
+    rest of a Lun line to the kernel whole (usr/ioctl.c ``iscsi_lunit_create`` trims
+    white space only), whose kernel/volume.c ``parse_volume_params`` reads
+    ``type=%s`` to the end of the item: ``get_iotype("blockio # raid")`` finds no type
+    and the LUN is not added. After ScsiSN the comment only joins the serial (a
+    warning). Lint took the text as a comment and said nothing."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / "lucid-iet-allow-iqn-patterns" / "good", root)
+    conf = root / "store" / "etc" / "iet" / "ietd.conf"
+    text = conf.read_text()
+    nodes = [str(n) for n in sorted(root.iterdir())]
+
+    def is020(lun_line: str) -> list[tuple[int, str]]:
+        conf.write_text(
+            text.replace(
+                "\tLun 0 Path=/dev/md2,Type=blockio,ScsiId=images0,ScsiSN=images0", lun_line
+            )
+        )
+        return [(f.line, f.severity) for f in lint.run(nodes, select=["IS020"]).findings]
+
+    assert (
+        is020("\t# md2: the RAID 10 set\n\tLun 0 Path=/dev/md2,Type=blockio,ScsiId=images0") == []
+    )
+    assert is020("\tLun 0 Path=/dev/md2,ScsiId=images0,Type=blockio # RAID 10") == [(2, "error")]
+    assert is020("\tLun 0 Path=/dev/md2 # RAID 10") == [(2, "error")]
+    assert is020("\tLun 0 Path=/dev/md2,Type=blockio,ScsiSN=images0 # RAID 10") == [(2, "warning")]

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ..cluster import Cluster, Loaded, short
 from ..findings import Finding, Location
 from ..suggest import closest
@@ -322,6 +324,57 @@ def _floating_addresses(cluster: Cluster) -> set[str]:
                 if ip:
                     out.add(ip)
     return out
+
+
+@rule("IS020", "comment-in-lun-line", "error", formats=("ietd",))
+def comment_in_lun_line(item: Loaded) -> Iterator[Finding]:
+    """A ``#`` comment after the parameters of a ``Lun`` line in ietd.conf.
+
+    Why it matters: ietd.conf(5): "Only lines starting with '#' are ignored. Putting
+    '#' in the middle of a line is disallowed." ietd hands the whole rest of a Lun
+    line to the kernel (usr/plain.c ``plain_target_init``, usr/ioctl.c
+    ``iscsi_lunit_create`` trims only white space), and kernel/volume.c
+    ``parse_volume_params`` reads ``Type=%s`` to the end of its comma-separated
+    item: ``Type=blockio # data disk`` names no I/O type, ``IOMode=wb # ...`` no
+    mode, and a ``Path`` with the comment cannot be opened, so the LUN is not created
+    (the target comes up without it). After ``ScsiId=``/``ScsiSN=`` the comment
+    becomes part of the id the initiators see (a new WWID for multipath: a warning,
+    the LUN is still exported). Comments on
+    the other lines (``IncomingUser``, parameters) are harmless: ietd reads their
+    words one by one.
+
+    Example: ``Lun 0 Path=/dev/drbd0,Type=blockio # vm store``.
+
+    Fix: put the comment on a line of its own, above the Lun line.
+    """
+    if ietd_not_read(item) is not None:
+        return
+    doc = _ietd(item)
+    lines = doc.source.splitlines()
+    for t in doc.targets:
+        for lun in t.luns:
+            row, _ = doc.position(lun.entry)
+            text = lines[row - 1] if 0 < row <= len(lines) else ""
+            words = text.split(None, 2)
+            if len(words) < 3 or "#" not in words[2] or words[2].lstrip().startswith("#"):
+                continue
+            params = words[2]
+            spoilt = next(p for p in params.split(",") if "#" in p)
+            key = spoilt.split("=", 1)[0].strip()
+            id_only = key.lower() in ("scsiid", "scsisn")
+            effect = (
+                "becomes part of the id the initiators see (another WWID)"
+                if id_only
+                else "is read as part of its value: the kernel refuses it and the LUN is"
+                " not created"
+            )
+            found = make(
+                "IS020",
+                f"LUN {lun.number} of {t.name}: the '#' comment after {key}= {effect}"
+                " (ietd.conf takes '#' only at the start of a line)",
+                item.where(lun.entry),
+            )
+            yield attrs.evolve(found, severity="warning") if id_only else found
 
 
 @rule("IS101", "initiator-name-reused", "error", scope="cluster")
