@@ -350,7 +350,7 @@ def comment_in_lun_line(item: Loaded) -> Iterator[Finding]:
     if ietd_not_read(item) is not None:
         return
     doc = _ietd(item)
-    lines = doc.source.splitlines()
+    lines = doc.source.split("\n")  # (lines as LineIndex counts them: "\n" only)
     for t in doc.targets:
         for lun in t.luns:
             row, _ = doc.position(lun.entry)
@@ -1098,8 +1098,10 @@ def _raw_line(acl: Loaded, line: Any) -> str:
     ``match`` (``if (*q != '\\n') continue;``)."""
     doc = _allow(acl)
     row, _ = doc.position(line.entry)
-    lines = doc.source.splitlines(keepends=True)
-    return lines[row - 1] if 0 < row <= len(lines) else ""
+    lines = doc.source.split("\n")  # (lines as LineIndex counts them: "\n" only)
+    if not 0 < row <= len(lines):
+        return ""
+    return lines[row - 1] + ("\n" if row < len(lines) else "")
 
 
 def _dead_admission(cluster: Cluster, acl: Loaded, line: Any, node: str) -> str | None:
