@@ -409,3 +409,23 @@ def test_is020_a_comment_after_the_lun_parameters(tmp_path: Path) -> None:
     assert is020("\tLun 0 Path=/dev/md2,ScsiId=images0,Type=blockio # RAID 10") == [(2, "error")]
     assert is020("\tLun 0 Path=/dev/md2 # RAID 10") == [(2, "error")]
     assert is020("\tLun 0 Path=/dev/md2,Type=blockio,ScsiSN=images0 # RAID 10") == [(2, "warning")]
+
+
+def test_oc009_a_heartbeat_threshold_the_kernel_ignores(tmp_path: Path) -> None:
+    """fs/ocfs2/cluster/heartbeat.c ``o2hb_dead_threshold_set`` sets the threshold only
+    ``if (threshold > O2HB_MIN_DEAD_THRESHOLD)`` (2) and ignores a smaller one without
+    an error: xen3's ``O2CB_HEARTBEAT_THRESHOLD=1`` leaves the kernel's 31, the value
+    xen1 writes, so no OC008 (it said 1 against 31), and OC009 says the line does
+    nothing."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / SQUEEZE / "good", root)
+    o2cb = root / "xen3" / "etc" / "default" / "o2cb"
+    o2cb.write_text(
+        o2cb.read_text().replace("O2CB_HEARTBEAT_THRESHOLD=", "O2CB_HEARTBEAT_THRESHOLD=1")
+    )
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    found = lint.run(nodes, select=["OC008", "OC009"]).findings
+    assert [(f.code, _under(f.path, root).parts[0], f.line) for f in found] == [
+        ("OC009", "xen3", 4)
+    ]
+    assert found[0].message.startswith("O2CB_HEARTBEAT_THRESHOLD=1 is ignored")

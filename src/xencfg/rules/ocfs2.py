@@ -360,12 +360,28 @@ def _old_ocfs2(item: Loaded) -> bool:
     return False
 
 
+#: The kernel takes a heartbeat dead threshold only above this (fs/ocfs2/cluster/
+#: heartbeat.h ``O2HB_MIN_DEAD_THRESHOLD``): ``o2hb_dead_threshold_set`` ignores a
+#: smaller one without an error, and the default stays.
+_MIN_DEAD_THRESHOLD = 2
+
+
+def _ignored_threshold(name: str, value: object) -> bool:
+    """Whether the kernel ignores this O2CB_HEARTBEAT_THRESHOLD value (2 or less)."""
+    number = to_int(str(value))
+    return (
+        name == "O2CB_HEARTBEAT_THRESHOLD"
+        and number is not None
+        and (number <= _MIN_DEAD_THRESHOLD)
+    )
+
+
 def _in_force(item: Loaded, name: str) -> str | None:
     """The value of an O2CB setting in force: as written, else the default the init
     script leaves in the kernel; ``None`` when unset on a node whose kernel default is
     not known (:func:`_old_ocfs2`)."""
     value = _o2cb(item).get(name)
-    if value:
+    if value and not _ignored_threshold(name, value):
         return str(value)
     if name in _KERNEL_DEFAULTS and _old_ocfs2(item):
         return None
@@ -437,9 +453,16 @@ def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
     with ``O2CB_HEARTBEAT_MODE=user`` (heartbeat/pacemaker decide), so the
     value suggests a protection that is not there.
 
-    Example: ``O2CB_KEEPALIVE_DELAY_MS=5000`` with ``O2CB_IDLE_TIMEOUT_MS=3000``.
+    A threshold of 2 or less does nothing either: the kernel's
+    ``o2hb_dead_threshold_set`` (fs/ocfs2/cluster/heartbeat.c) takes only values
+    above ``O2HB_MIN_DEAD_THRESHOLD`` (2) and ignores the others without an error, so
+    the default (31: 60 s) stays while the file says otherwise.
 
-    Fix: keepalive below the idle timeout; drop the threshold in user mode.
+    Example: ``O2CB_KEEPALIVE_DELAY_MS=5000`` with ``O2CB_IDLE_TIMEOUT_MS=3000``;
+    ``O2CB_HEARTBEAT_THRESHOLD=1``.
+
+    Fix: keepalive below the idle timeout; drop the threshold in user mode; a
+    threshold of (timeout in seconds / 2) + 1, at least 7 (``o2cb configure``).
     """
     if not _is_o2cb(item):
         return
@@ -452,6 +475,15 @@ def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
             f"O2CB_KEEPALIVE_DELAY_MS={keep} is not below O2CB_IDLE_TIMEOUT_MS={idle}",
             item.where(doc.assignment("O2CB_KEEPALIVE_DELAY_MS")),
             [item.where(doc.assignment("O2CB_IDLE_TIMEOUT_MS"))],
+        )
+    threshold = doc.get("O2CB_HEARTBEAT_THRESHOLD")
+    if threshold and _ignored_threshold("O2CB_HEARTBEAT_THRESHOLD", threshold):
+        yield make(
+            "OC009",
+            f"O2CB_HEARTBEAT_THRESHOLD={threshold} is ignored: the kernel takes only values"
+            f" above {_MIN_DEAD_THRESHOLD} (o2hb_dead_threshold_set), so its default stays (31,"
+            " 60 s, on kernels since OCFS2 1.4)",
+            item.where(doc.assignment("O2CB_HEARTBEAT_THRESHOLD")),
         )
     mode = (doc.get("O2CB_HEARTBEAT_MODE") or "").lower()
     if mode == "user" and doc.get("O2CB_HEARTBEAT_THRESHOLD") is not None:
