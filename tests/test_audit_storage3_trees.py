@@ -429,3 +429,29 @@ def test_oc009_a_heartbeat_threshold_the_kernel_ignores(tmp_path: Path) -> None:
         ("OC009", "xen3", 4)
     ]
     assert found[0].message.startswith("O2CB_HEARTBEAT_THRESHOLD=1 is ignored")
+
+
+def test_is020_an_account_on_the_unterminated_last_line(tmp_path: Path) -> None:
+    """IET's usr/plain.c ``target_sep_string`` ends a word at white space and returns
+    NULL for a word the text ends with: ``if (*q) *q++ = 0; else p = NULL;``. On the
+    last line of a file without its newline, ``IncomingUser xenpool SECRET`` gives
+    ``plain_account_add`` no password, which refuses it (``if (!name || !pass) return
+    -EINVAL``): san1's target, whose only account that was, takes logins without CHAP.
+    With a newline, or white space after the password, ietd reads it."""
+    root = tmp_path / "t"
+    shutil.copytree(TREES / SQUEEZE / "good", root)
+    conf = root / "san1" / "etc" / "iet" / "ietd.conf"
+    lines = conf.read_text().splitlines()
+    user = next(line for line in lines if "IncomingUser" in line)
+    rest = [line for line in lines if line != user]
+    nodes = [str(n) for n in sorted(root.iterdir())]
+
+    def is020(tail: str) -> list[tuple[int, str]]:
+        conf.write_text("\n".join(rest) + "\n" + user + tail)
+        return [(f.line, f.message) for f in lint.run(nodes, select=["IS020"]).findings]
+
+    assert is020("\n") == []
+    assert is020(" ") == []
+    [(line, said)] = is020("")
+    assert line == len(lines)
+    assert said.endswith("refuses the account: the target then takes logins without CHAP")

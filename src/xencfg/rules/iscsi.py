@@ -326,9 +326,11 @@ def _floating_addresses(cluster: Cluster) -> set[str]:
     return out
 
 
-@rule("IS020", "comment-in-lun-line", "error", formats=("ietd",))
-def comment_in_lun_line(item: Loaded) -> Iterator[Finding]:
-    """A ``#`` comment after the parameters of a ``Lun`` line in ietd.conf.
+@rule("IS020", "ietd-misreads-line", "error", formats=("ietd",))
+def ietd_misreads_line(item: Loaded) -> Iterator[Finding]:
+    """A line of ietd.conf that ietd reads otherwise than it looks: a ``#`` comment
+    after a ``Lun`` line's parameters, or a CHAP account on the file's last line
+    without its newline.
 
     Why it matters: ietd.conf(5): "Only lines starting with '#' are ignored. Putting
     '#' in the middle of a line is disallowed." ietd hands the whole rest of a Lun
@@ -339,13 +341,20 @@ def comment_in_lun_line(item: Loaded) -> Iterator[Finding]:
     mode, and a ``Path`` with the comment cannot be opened, so the LUN is not created
     (the target comes up without it). After ``ScsiId=``/``ScsiSN=`` the comment
     becomes part of the id the initiators see (a new WWID for multipath: a warning,
-    the LUN is still exported). Comments on
-    the other lines (``IncomingUser``, parameters) are harmless: ietd reads their
-    words one by one.
+    the LUN is still exported). Comments on the other lines (``IncomingUser``,
+    parameters) are harmless: ietd reads their words one by one.
 
-    Example: ``Lun 0 Path=/dev/drbd0,Type=blockio # vm store``.
+    ietd reads those words with ``target_sep_string``, which returns nothing for a
+    word the text ends with (no white space, no newline after it): on the file's last
+    line, without a final newline, ``IncomingUser joe SECRET`` loses its password and
+    ``plain_account_add`` refuses the account (a target whose only account it was
+    then takes logins without CHAP).
 
-    Fix: put the comment on a line of its own, above the Lun line.
+    Example: ``Lun 0 Path=/dev/drbd0,Type=blockio # vm store``; a file ending in
+    ``IncomingUser xenpool SECRET`` with no newline.
+
+    Fix: put the comment on a line of its own, above the Lun line; end the file
+    with a newline.
     """
     if ietd_not_read(item) is not None:
         return
@@ -358,8 +367,7 @@ def comment_in_lun_line(item: Loaded) -> Iterator[Finding]:
             words = text.split(None, 2)
             if len(words) < 3 or "#" not in words[2] or words[2].lstrip().startswith("#"):
                 continue
-            params = words[2]
-            spoilt = next(p for p in params.split(",") if "#" in p)
+            spoilt = next(p for p in words[2].split(",") if "#" in p)
             key = spoilt.split("=", 1)[0].strip()
             id_only = key.lower() in ("scsiid", "scsisn")
             effect = (
@@ -375,6 +383,36 @@ def comment_in_lun_line(item: Loaded) -> Iterator[Finding]:
                 item.where(lun.entry),
             )
             yield attrs.evolve(found, severity="warning") if id_only else found
+    last = lines[-1]
+    if not last.strip() or last.lstrip().startswith("#"):
+        return  # (the file ends with a newline, or with a comment)
+    if last.rstrip(" \t\r\v\f") != last:
+        return  # (white space after the last word: ietd reads it)
+    yield from _last_line_misread(item, doc, len(lines))
+
+
+def _last_line_misread(item: Loaded, doc: Any, row: int) -> Iterator[Finding]:
+    """IS020's last-line half: what the unterminated last line (``row``) loses."""
+    for t in doc.targets:
+        for u in t.users:
+            if doc.position(u.entry)[0] != row:
+                continue
+            alone = u.direction == "incoming" and not [
+                o for o in t.users if o.direction == "incoming" and doc.position(o.entry)[0] != row
+            ]
+            then = (
+                ": the target then takes logins without CHAP"
+                if alone
+                else f": {u.name} cannot log in"
+            )
+            yield make(
+                "IS020",
+                f"the {u.direction} account {u.name} of {t.name} is the file's last line, "
+                "without a newline: ietd drops its last word, the password (usr/plain.c "
+                f"target_sep_string), and refuses the account{then}",
+                item.where(u.entry),
+            )
+            return
 
 
 @rule("IS101", "initiator-name-reused", "error", scope="cluster")
