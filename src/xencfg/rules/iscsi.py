@@ -39,10 +39,11 @@ def ietd_not_read(item: Loaded) -> str | None:
     depreciated"): with both present, /etc/ietd.conf (a lenny-era copy left behind by
     an upgrade) is dead. IET 0.4 reads /etc/ietd.conf alone: with ``--target
     iscsitarget=0.4.x`` the /etc/iet copy is the dead one. A copy that is the same
-    file as the other (a symlink) is read."""
+    file as the other (a symlink) is read; a file of no node tree (given alone, or
+    standard input) is taken as read."""
     path = item.file.path
-    if path.name != "ietd.conf":
-        return None
+    if path.name != "ietd.conf" or item.node is None:
+        return None  # (a loose file or standard input: its neighbours are not known)
     older = item.versions.of("iscsitarget", item.node).older_than(IET_ETC)
     if path.parent.name == "iet":
         other = path.parent.parent / "ietd.conf"
