@@ -337,6 +337,8 @@ def _o2cb_files(cluster: Cluster) -> dict[str, Loaded]:
 #: SP2 administration guide, "Disk Heartbeat": "the default value of 7, the wait time is
 #: 12 seconds"; the idle timeout was 10000 ms): on those nodes an unset one is not known.
 _KERNEL_DEFAULTS = ("O2CB_HEARTBEAT_THRESHOLD", "O2CB_IDLE_TIMEOUT_MS", "O2CB_KEEPALIVE_DELAY_MS")
+#: The one of those defaults the SLES 10 guide states (the others are not known here).
+_OLD_DEFAULTS = {"O2CB_HEARTBEAT_THRESHOLD": "7"}
 
 
 def _old_ocfs2(item: Loaded) -> bool:
@@ -378,13 +380,13 @@ def _ignored_threshold(name: str, value: object) -> bool:
 
 def _in_force(item: Loaded, name: str) -> str | None:
     """The value of an O2CB setting in force: as written, else the default the init
-    script leaves in the kernel; ``None`` when unset on a node whose kernel default is
-    not known (:func:`_old_ocfs2`)."""
+    script leaves in the kernel (on OCFS2 1.2 kernels, :func:`_old_ocfs2`, a threshold
+    of 7); ``None`` when unset on a node whose kernel default is not known."""
     value = _o2cb(item).get(name)
     if value and not _ignored_threshold(name, value):
         return str(value)
     if name in _KERNEL_DEFAULTS and _old_ocfs2(item):
-        return None
+        return _OLD_DEFAULTS.get(name)
     return _MUST_MATCH[name]
 
 
@@ -401,9 +403,10 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     the kernel (threshold 31, idle timeout 30000 ms, keepalive and reconnect delay
     2000 ms, heartbeat mode local, stack o2cb): a node that leaves it unset and a
     node that writes the default agree. (OCFS2 1.2 on kernels before 2.6.19 had
-    other defaults, 7 and 10000: on a node whose /etc shows SLES 9 or 10 or RHEL 4, an
-    unset timeout against a written one is a warning: write the values out on every
-    node while one runs.)
+    other defaults: on a node whose /etc shows SLES 9 or 10 or RHEL 4 an unset
+    threshold is 7, as the SLES 10 guide says, and an unset idle timeout or keepalive
+    delay against a written one is a warning: write the values out on every node
+    while one runs.)
     The settings file is /etc/sysconfig/o2cb, else /etc/default/o2cb (Debian), as the
     init script picks it.
 
