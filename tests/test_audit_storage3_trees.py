@@ -392,3 +392,17 @@ def test_is020_an_account_on_the_unterminated_last_line(tmp_path: Path) -> None:
     [(line, said)] = is020("")
     assert line == len(lines)
     assert said.endswith("refuses the account: the target then takes logins without CHAP")
+
+
+def test_sles10_iet04_evms_o2cb() -> None:
+    """``good``: peer-o2cb OK, peer-multipath OK; IET 0.4 in /etc (no IS018); EVMS
+    scans the maps only (no EV001). ``bad``: IS020 on nas1's Lun line (the comment
+    after ``Type=blockio``: kernel/volume.c ``get_iotype`` finds no such type, the LUN
+    is not added), OC008 on dom0b: an empty threshold leaves the OCFS2 1.2 kernel's 7
+    (the SLES 10 SP2 guide, "Disk Heartbeat"), against dom0a's 61: dom0b declares
+    dom0a dead after 12 s of a path failover that dom0a rides out for 120 s."""
+    assert _run("sles10-iet04-evms-o2cb", "good", STORAGE) == []
+    assert _run("sles10-iet04-evms-o2cb", "bad", STORAGE) == [
+        ("IS020", "nas1", "ietd.conf", 4, "error"),
+        ("OC008", "dom0b", "o2cb", 6, "error"),
+    ]
