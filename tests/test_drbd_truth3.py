@@ -343,6 +343,12 @@ def test_dr030_mesh_net_against_resource_net(tmp_path: Path) -> None:
     rc, err = _drbdadm_9(via / "etc/drbd.conf", "a")
     assert rc == 10 and 'ambiguous inheritance for option "protocol"' in err
     assert [g[:4] for g in _run(via, code="DR030")] == [("a", "drbd.conf", 8, [2])]
+    # a resource-level protocol statement goes into the resource's net options too
+    # (parse_resource: case TK_STRING "protocol", drbdadm_parser.c): related to it
+    stated = _mesh("  protocol A;\n", mesh_net="protocol C;")
+    at = tree(tmp_path / "stated" / "a", {"etc/drbd.conf": GLOBAL + stated})
+    assert _drbdadm_9(at / "etc/drbd.conf", "a")[0] == 10
+    assert [g[:4] for g in _run(at, code="DR030")] == [("a", "drbd.conf", 7, [8])]
     # the same value twice (is_equal: 1M and 1024K are one number), an option only the
     # mesh sets, a connection's own net over the resource's: all accepted
     same = "  net { sndbuf-size 1M; after-sb-1pri consensus; }\n"

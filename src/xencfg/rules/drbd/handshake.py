@@ -155,6 +155,8 @@ def _where(cluster: Cluster, node: str, side: _Side, key: str) -> Location:
             found = b.entry(key)
             if found is not None:
                 return item.where(found)
+    if key == "protocol" and res.block.entry(key) is not None:  # (8.x: resource level)
+        return item.where(res.block.entry(key))
     # the last file's common is the one in force (as _resources reads it)
     for other in reversed(_node_configs(cluster).get(node, [])):
         common = _drbd(other).common_block
