@@ -39,8 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"xencfg {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    sp = sub.add_parser("parse", help="print a file's typed model as JSON")
-    sp.add_argument("file")
+    sp = sub.add_parser(
+        "parse",
+        help="print a file's typed model as JSON",
+        description="Print one file's typed model as JSON (what xencfg.load gives a "
+        "program), secrets masked. Exit 2 when the file cannot be read or parsed.",
+    )
+    sp.add_argument("file", metavar="FILE", help="the configuration or status file to read")
     sp.add_argument("--as", dest="format", metavar="FORMAT", help="format (default: detected)")
     sp.add_argument("--show-secrets", action="store_true", help="do not mask keys and passwords")
 
@@ -49,14 +54,19 @@ def _parser() -> argparse.ArgumentParser:
         help="check node trees, /etc folders or files",
         description="Check node trees, /etc folders or files ('-': standard input).",
     )
-    lp.add_argument("paths", nargs="*", metavar="PATH")
+    lp.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a node's root, its /etc, a folder of node trees, a file, or '-' (standard input)",
+    )
     lp.add_argument(
         "--node",
         action="append",
         default=[],
         metavar="NAME=PATH",
-        help="check the node tree at PATH and call that node NAME "
-        "(default name: etc/hostname, else the folder's name)",
+        help="check the node tree at PATH and call that node NAME (default name: "
+        "etc/hostname, else HOSTNAME= of etc/sysconfig/network, else the folder's name)",
     )
     lp.add_argument(
         "--role",
@@ -80,7 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     lp.add_argument(
         "--config", metavar="FILE", help="settings file (default: found from PATH upwards)"
     )
-    lp.add_argument("--output-format", choices=report_formats())
+    lp.add_argument(
+        "--output-format",
+        choices=report_formats(),
+        help="text (default), json (stable, version 1), sarif (2.1.0), github "
+        "(workflow annotations), junit or codeclimate",
+    )
     lp.add_argument(
         "--select",
         action="append",
@@ -157,11 +172,21 @@ def _parser() -> argparse.ArgumentParser:
         "its own, named after this machine, beside them",
     )
 
-    rp = sub.add_parser("rules", help="list the rules, or print one rule's documentation")
-    rp.add_argument("code", nargs="?")
+    rp = sub.add_parser(
+        "rules",
+        help="list the rules, or print one rule's documentation",
+        description="List every lint rule (code, severity, name, what it finds), or print "
+        "one rule's documentation: what, why it matters, example, fix.",
+    )
+    rp.add_argument("code", nargs="?", metavar="CODE", help="a rule's code (MP001)")
     rp.add_argument("--write-docs", metavar="DIR", help="write the Markdown rule catalogue to DIR")
 
-    fp = sub.add_parser("formats", help="list the formats xencfg reads")
+    fp = sub.add_parser(
+        "formats",
+        help="list the formats xencfg reads",
+        description="List the formats xencfg reads (the names --as and xencfg.load take). "
+        "The --write-* options regenerate this repository's docs from the format specs.",
+    )
     fp.add_argument(
         "--write-docs",
         metavar="DIR",
@@ -184,10 +209,27 @@ def _parser() -> argparse.ArgumentParser:
         help="update the load/loads overloads of REPO's src/xencfg/api.py from the format specs",
     )
 
-    gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
-    gp.add_argument("paths", nargs="*", metavar="PATH")
-    gp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
-    gp.add_argument("--role", action="append", default=[], metavar="NAME=ROLE")
+    gp = sub.add_parser(
+        "graph",
+        help="draw the cluster's dependency graph (DOT, SVG, PNG)",
+        description="Draw the cluster's dependency graph from the node trees (the view "
+        "lint uses), with lint's findings marked on the elements they concern.",
+    )
+    gp.add_argument("paths", nargs="*", metavar="PATH", help="each node's root or /etc")
+    gp.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="draw the node tree at PATH and call that node NAME",
+    )
+    gp.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="NAME=ROLE",
+        help="state a node's role where the files say too little (as for lint)",
+    )
     gp.add_argument(
         "-o",
         "--output",
@@ -201,17 +243,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     gp.add_argument("--show-secrets", action="store_true", help="do not mask secrets in labels")
 
-    cp = sub.add_parser("cib", help="validate or convert CIB files")
-    csub = cp.add_subparsers(dest="cib_command", metavar="ACTION")
-    cv = csub.add_parser("validate", help="validate against crm.dtd / the pacemaker-1.0 schema")
-    cv.add_argument("files", nargs="+", metavar="FILE")
-    cc = csub.add_parser(
-        "convert", help="convert a heartbeat v2 CIB to Pacemaker 1.0, 1.1 or the current schema"
+    cp = sub.add_parser(
+        "cib",
+        help="validate or convert CIB files",
+        description="Validate heartbeat 2 / Pacemaker CIB files, or convert a heartbeat 2 CIB "
+        "to Pacemaker 1.0, 1.1 or the current schema.",
     )
-    cc.add_argument("file")
+    csub = cp.add_subparsers(dest="cib_command", metavar="ACTION")
+    cv = csub.add_parser(
+        "validate",
+        help="validate against crm.dtd / the pacemaker-1.0 schema",
+        description="Validate each CIB against crm.dtd (heartbeat 2) or the pacemaker-1.0 "
+        "schema, as its validate-with says. Exit 1 when one is invalid, 2 when one cannot "
+        "be read.",
+    )
+    cv.add_argument("files", nargs="+", metavar="FILE", help="CIB files (cib.xml, cibadmin -Q)")
+    cc = csub.add_parser(
+        "convert",
+        help="convert a heartbeat v2 CIB to Pacemaker 1.0, 1.1 or the current schema",
+        description="Convert a heartbeat v2 CIB (or a fragment) and say why each line "
+        "changed. Exit 0 converted, 1 the output would be invalid (with --check: there are "
+        "changes), 2 refused or unreadable input.",
+    )
+    cc.add_argument("file", metavar="FILE", help="the CIB (or a fragment of one) to convert")
     cc.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
     cc.add_argument("--check", action="store_true", help="only report what would change")
-    cc.add_argument("--report", choices=("text", "json"), default="text")
+    cc.add_argument(
+        "--report",
+        choices=("text", "json"),
+        default="text",
+        help="the list of changes as text lines (default) or as JSON",
+    )
     cc.add_argument(
         "--show-secrets",
         action="store_true",
@@ -257,18 +319,40 @@ def _parser() -> argparse.ArgumentParser:
         "Exit 1 when anything else differs.",
     )
     dp.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
-    dp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
-    dp.add_argument("--format", choices=("text", "json"), default="text")
+    dp.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="compare the node tree at PATH and call that node NAME",
+    )
+    dp.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
+    )
     mg = sub.add_parser(
         "migrate",
         help="carry a cluster to today's stack (corosync 3 + Pacemaker, xl, DRBD 8.4/9, LIO): "
         "new files and a report",
+        description="Write the cluster's files for today's stack under OUTDIR/NODE/ (nothing "
+        "is changed in place) and a report of every rewrite and of what is left to do by "
+        "hand (OUTDIR/MIGRATION.md). Offline: no daemon is asked.",
     )
     mg.add_argument("paths", nargs="+", metavar="NODE", help="each node's root or /etc")
-    mg.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
+    mg.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="migrate the node tree at PATH and call that node NAME",
+    )
     mg.add_argument("-o", "--output", metavar="OUTDIR", help="write OUTDIR/NODE/... here")
     mg.add_argument("--check", action="store_true", help="print the plan, write nothing")
-    mg.add_argument("--report", choices=("text", "json"), default="text")
+    mg.add_argument(
+        "--report",
+        choices=("text", "json"),
+        default="text",
+        help="the report as Markdown text (default) or as JSON",
+    )
     mg.add_argument("--cluster-name", help="corosync's cluster_name (heartbeat had none)")
     mg.add_argument("--cib", metavar="FILE", help="the CIB, if not in a node's var/lib/heartbeat")
     mg.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
@@ -550,8 +634,10 @@ def _rules(args: argparse.Namespace) -> int:
             raise UsageError(f"no rule {args.code!r} (see 'xencfg rules')")
         print(f"{r.code} {r.name} ({r.severity})\n\n{r.doc}")
         return EXIT_OK
-    for r in rules.all_rules():
-        print(f"{r.code:7} {r.severity:8} {r.name:32} {r.summary}")
+    every = rules.all_rules()
+    width = max(len(r.name) for r in every)  # the longest name still leaves a column
+    for r in every:
+        print(f"{r.code:7} {r.severity:8} {r.name:{width}} {r.summary}")
     return EXIT_OK
 
 

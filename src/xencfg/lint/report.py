@@ -130,9 +130,11 @@ def as_json(findings: Sequence[Finding], files: Sequence[str], ctx: Context | No
     ctx = ctx or Context()
     data = {
         "version": 1,
-        "files": list(files),
+        # sorted, as the findings are: the same trees give the same bytes whatever
+        # order the paths were given in (a report kept in git diffs cleanly)
+        "files": sorted(files),
         "counts": counts(findings),
-        "skipped": [{"path": p, "reason": r} for p, r in ctx.skipped],
+        "skipped": [{"path": p, "reason": r} for p, r in sorted(ctx.skipped)],
         "findings": [{**f.to_dict(), "node": ctx.nodes.get(f.path)} for f in findings],
     }
     if ctx.live:
@@ -145,7 +147,7 @@ def as_junit(findings: Sequence[Finding], files: Sequence[str]) -> str:
     checked, failing with one ``<failure>`` per finding of that file."""
     from xml.sax.saxutils import quoteattr
 
-    by_file: dict[str, list[Finding]] = {p: [] for p in files}
+    by_file: dict[str, list[Finding]] = {p: [] for p in sorted(files)}
     for f in findings:
         by_file.setdefault(f.path, []).append(f)
     cases = []

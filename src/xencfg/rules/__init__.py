@@ -73,7 +73,10 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.split("\n", 1)[0]
+        """The docstring's first paragraph on one line: what the rule finds (``xencfg
+        rules``, ``--statistics``, SARIF's ``shortDescription``). Its first line alone
+        stopped mid-sentence where the paragraph wraps."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
 
 
 _RULES: dict[str, Rule] = {}
