@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -146,3 +145,82 @@ def test_migrate_with_a_cib_fragment_is_an_error_not_a_traceback(
     assert main(["migrate", "--check", "--cib", str(frag), *nodes]) == 2
     err = capsys.readouterr().err
     assert "bootstrap.xml: --cib wants a whole CIB" in err and "Traceback" not in err
+
+
+def test_migrate_names_a_missing_node_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    """``xencfg migrate /nonexistent`` said "migrate wants -o OUTDIR", and with ``--check``
+    "found none": lint, graph and diff say the path does not exist."""
+    assert main(["migrate", "--check", "/nonexistent/alpha"]) == 2
+    assert "/nonexistent/alpha: no such file or directory" in capsys.readouterr().err
+    alpha = str(ROOT / "examples" / "two-node" / "alpha")
+    assert main(["migrate", "--check", "--cib", "/nonexistent/cib.xml", alpha]) == 2
+    assert "/nonexistent/cib.xml: no such file or directory" in capsys.readouterr().err
+
+
+def test_migrate_takes_node_trees_given_with_node_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``xencfg lint --node alpha=A --node beta=B`` (the README's form) works; migrate
+    refused it with "the following arguments are required: NODE"."""
+    two = ROOT / "examples" / "two-node"
+    argv = ["migrate", "--check", "--only", "xen"]
+    assert main([*argv, "--node", f"alpha={two / 'alpha'}", "--node", f"beta={two / 'beta'}"]) == 0
+    assert "Nodes: alpha, beta" in capsys.readouterr().out
+    assert main(argv) == 2
+    assert "give the node trees to migrate" in capsys.readouterr().err
+
+
+def test_settings_syntax_error_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A TOML mistake in .xencfg.toml read "...: cannot read settings: Invalid value (at
+    line 2, column 10)": now ``path:2:10: cannot read settings: Invalid value``."""
+    node = tree(tmp_path / "n", {"etc/multipath.conf": MP_WARN})
+    (tmp_path / ".xencfg.toml").write_text('ignore = ["IS"]\nstrict = yes\n')
+    assert main(["lint", str(node)]) == 2
+    assert f"{tmp_path / '.xencfg.toml'}:2:10: cannot read settings: Invalid value\n" in (
+        capsys.readouterr().err
+    )
+
+
+BROKEN_CIB = (
+    '<primitive id="ilo" class="stonith" type="external/riloe">\n'
+    ' <instance_attributes id="ia"><attributes>\n'
+    '  <nvpair id="ia-06" name="ilo_protocol" value="1.2/>\n'
+    " </attributes></instance_attributes>\n</primitive>\n"
+)
+
+
+def test_cib_convert_words_malformed_xml_as_validate_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same broken file (a value whose closing quote is missing, as in a SLES 10
+    how-to's iLO snippet) was "3:42: attribute value opened here is never closed" to
+    ``cib validate`` and lint, but lxml's "Unescaped '<' not allowed" six columns further
+    on to ``cib convert``."""
+    bad = tmp_path / "ilo.xml"
+    bad.write_text(BROKEN_CIB)
+    assert main(["cib", "validate", str(bad)]) == 2
+    said = capsys.readouterr().err
+    assert "attribute value opened here is never closed" in said
+    assert main(["cib", "convert", str(bad)]) == 2
+    assert capsys.readouterr().err == said
+
+
+def test_cib_convert_json_report_goes_to_stdout_with_o(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``cib convert cib.xml -o new.xml --report json > report.json`` left report.json
+    empty: the JSON went to standard error even when standard output carried nothing."""
+    src = tree(
+        tmp_path,
+        {
+            "cib.xml": '<primitive id="p" class="ocf" provider="heartbeat"'
+            ' type="IPaddr">\n<operations>\n<op id="m" name="monitor"'
+            ' interval="10s" prereq="nothing"/>\n</operations>\n</primitive>\n'
+        },
+    )
+    out = tmp_path / "new.xml"
+    assert main(["cib", "convert", str(src / "cib.xml"), "-o", str(out), "--report", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["changed"] and out.read_text() == report["text"]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
-from .errors import XencfgError
+from .errors import ParseError, XencfgError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -337,7 +337,7 @@ def _parser() -> argparse.ArgumentParser:
         "is changed in place) and a report of every rewrite and of what is left to do by "
         "hand (OUTDIR/MIGRATION.md). Offline: no daemon is asked.",
     )
-    mg.add_argument("paths", nargs="+", metavar="NODE", help="each node's root or /etc")
+    mg.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
     mg.add_argument(
         "--node",
         action="append",
@@ -443,6 +443,11 @@ def _migrate(args: argparse.Namespace) -> int:
     from . import migrate
 
     paths, names = _nodes(args)
+    if not paths:  # (NODE is optional so that --node NAME=PATH alone works, as in lint)
+        raise UsageError("give the node trees to migrate (NODE or --node NAME=PATH)")
+    for given in (*paths, *([args.cib] if args.cib else [])):
+        if not os.path.lexists(given):  # as lint, graph and diff say it
+            raise XencfgError(f"{given}: no such file or directory")
     if not args.check and not args.output:
         raise XencfgError("migrate wants -o OUTDIR (or --check for a dry run)")
     if args.output:
@@ -711,6 +716,11 @@ def _cib(args: argparse.Namespace) -> int:
             raise UsageError(f"--pacemaker-1.1 and --to {target} contradict each other")
         try:
             result = upgrade(source, path=args.file, target=target, drop_status=args.drop_status)
+        except ParseError:
+            # the CIB reader words malformed XML as lint, parse and validate do (where an
+            # attribute value or a tag was opened), not as lxml's first complaint downstream
+            api.loads(source, "cib", path=args.file)
+            raise
         except conv.InvalidOutput as exc:  # never written: the schema's words, exit 1
             if args.report == "json":
                 invalid = {**exc.conversion.to_dict(), "text": None, "errors": exc.errors}
@@ -741,10 +751,9 @@ def _cib(args: argparse.Namespace) -> int:
                 from .secrets import redact
 
                 report = redact(report, api.loads(source, "cib").secrets())
-            print(
-                report,
-                file=sys.stderr if not args.check else sys.stdout,
-            )
+            # on standard output unless that carries the converted CIB (no -o, no --check):
+            # `-o new.xml --report json > report.json` must not leave report.json empty
+            print(report, file=sys.stdout if args.output or args.check else sys.stderr)
         else:
             for ch in result.changes:
                 print(ch.located(args.file), file=sys.stderr)
