@@ -224,3 +224,53 @@ def test_cib_convert_json_report_goes_to_stdout_with_o(
     assert main(["cib", "convert", str(src / "cib.xml"), "-o", str(out), "--report", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["changed"] and out.read_text() == report["text"]
+
+
+# -- the Python API ----------------------------------------------------------------------
+
+
+def _public_classes() -> list[type]:
+    import inspect
+
+    from xencfg import formats
+
+    seen: dict[type, None] = {}
+    for name in formats.FORMATS:
+        for obj in vars(formats.module(name)).values():
+            if inspect.isclass(obj) and obj.__module__.startswith("xencfg.formats"):
+                seen.setdefault(obj)
+    return list(seen)
+
+
+def test_typed_properties_say_their_type() -> None:
+    """``doc.memory`` of a domU ("ints where numeric", docs/formats/domu.md) and
+    ``doc.relocation_port`` of xend-config.sxp were ``property(lambda self: ...)``: Any to
+    mypy, so ``doc.memory + "MiB"`` passed the type check of a user's script. Every public
+    property of a document or view class now has a return annotation."""
+    import inspect
+
+    untyped = []
+    for cls in _public_classes():
+        for name, attr in vars(cls).items():
+            if name.startswith("_") or not isinstance(attr, property) or attr.fget is None:
+                continue
+            if "return" not in inspect.get_annotations(attr.fget):
+                untyped.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+    assert untyped == []
+
+
+def test_domu_and_xend_properties_keep_their_values() -> None:
+    """The typed properties read what the lambdas read."""
+    import xencfg
+
+    xm = xencfg.loads('name = "web"\nmemory = "512"\ncpus = [2, 3]\nacpi = 1\n', "xm")
+    assert (xm.name, xm.memory, xm.cpus, xm.acpi, xm.vcpus) == ("web", 512, [2, 3], True, None)
+    assert xencfg.loads('cpus = "0-3"\n', "xm").cpus == "0-3"
+    xend = xencfg.loads(
+        "(xend-relocation-server yes)\n(xend-relocation-port 8003)\n"
+        "(xend-relocation-hosts-allow '^a$ ^b$')\n(xen-api-server ((9363 pam)))\n",
+        "xend",
+    )
+    assert xend.relocation_server is True and xend.relocation_port == 8003
+    assert xend.relocation_hosts_allow == ["^a$", "^b$"] and xend.relocation_address is None
+    assert xend.xen_api_server == [[["9363", "pam"]]]
