@@ -331,10 +331,11 @@ def plan(findings: Iterable[Finding], cluster: Cluster) -> list[Fix]:
             continue
         tried.add((f.path, f.code))
         fix = get_fix(item)
-        before = (fix.new_text, fix.new_mode)
+        text_before, mode_before = fix.new_text, fix.new_mode
         entry[1](f, item, fix)
         # "fixed XC004" only when the fixer changed something: an XC004 whose new
         # spelling the release in force does not read yet is left, and said to be left
-        if (fix.new_text, fix.new_mode) != before and f.code not in fix.codes:
+        changed = fix.new_text != text_before or fix.new_mode != mode_before
+        if changed and f.code not in fix.codes:
             fix.codes.append(f.code)
     return [fx for fx in fixes.values() if fx.diff()]
