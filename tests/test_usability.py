@@ -274,3 +274,27 @@ def test_domu_and_xend_properties_keep_their_values() -> None:
     assert xend.relocation_server is True and xend.relocation_port == 8003
     assert xend.relocation_hosts_allow == ["^a$", "^b$"] and xend.relocation_address is None
     assert xend.xen_api_server == [[["9363", "pam"]]]
+
+
+def test_every_lazy_name_is_public_and_typed() -> None:
+    """``xencfg.WriteError`` (what ``dump`` raises when the file changed on disk) was
+    reachable but missing from ``__all__`` and the type-checking imports: Any to mypy,
+    so ``except xencfg.WriteError`` checked nothing."""
+    import xencfg
+
+    init = (ROOT / "src" / "xencfg" / "__init__.py").read_text()
+    checking = init.split("if TYPE_CHECKING:", 1)[1].split("\n_LAZY", 1)[0]
+    lazy = xencfg._LAZY  # type: ignore[attr-defined]
+    assert sorted(set(lazy) - set(xencfg.__all__)) == []
+    assert [n for n in lazy if not re.search(rf"\b{n}\b", checking)] == []
+
+
+def test_unknown_format_says_how_to_name_it(tmp_path: Path) -> None:
+    """A file xencfg cannot recognise said "(use --as FORMAT / format=...)": no such
+    keyword exists; the message now names the CLI option and the API call."""
+    import xencfg
+
+    odd = tmp_path / "ntp.conf"
+    odd.write_text("server 0.pool.ntp.org\n")
+    with pytest.raises(xencfg.UnknownFormatError, match=r"load\(path, FORMAT\)"):
+        xencfg.load(odd)
