@@ -298,3 +298,10 @@ def test_unknown_format_says_how_to_name_it(tmp_path: Path) -> None:
     odd.write_text("server 0.pool.ntp.org\n")
     with pytest.raises(xencfg.UnknownFormatError, match=r"load\(path, FORMAT\)"):
         xencfg.load(odd)
+
+
+def test_formats_list_keeps_its_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    """``multipath-bindings`` (18 characters) ran into its title in a 14-wide column."""
+    assert main(["formats"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len({len(re.match(r"\S+\s+", line).group(0)) for line in lines}) == 1  # type: ignore[union-attr]

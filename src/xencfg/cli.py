@@ -680,8 +680,9 @@ def _formats(args: argparse.Namespace) -> int:
             print(path)
         return EXIT_OK
 
+    width = max(len(name) for name in formats.FORMATS)  # multipath-bindings is 18
     for name in formats.FORMATS:
-        print(f"{name:14} {formats.info(name).title}")
+        print(f"{name:{width}} {formats.info(name).title}")
     return EXIT_OK
 
 
