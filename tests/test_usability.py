@@ -305,3 +305,14 @@ def test_formats_list_keeps_its_columns(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["formats"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len({len(re.match(r"\S+\s+", line).group(0)) for line in lines}) == 1  # type: ignore[union-attr]
+
+
+def test_rules_takes_a_prefix_as_select_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--select HB`` takes a prefix, ``xencfg rules HB`` said "no rule 'HB'": it now
+    lists the heartbeat rules (and a code still prints that rule's documentation)."""
+    assert main(["rules", "hb"]) == 0
+    codes = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert codes and all(c.startswith("HB") for c in codes) and "HB001" in codes
+    assert main(["rules", "HB001"]) == 0
+    assert capsys.readouterr().out.startswith("HB001 node-names-differ (error)\n\n")
+    assert main(["rules", "ZZ"]) == 2

@@ -178,7 +178,12 @@ def _parser() -> argparse.ArgumentParser:
         description="List every lint rule (code, severity, name, what it finds), or print "
         "one rule's documentation: what, why it matters, example, fix.",
     )
-    rp.add_argument("code", nargs="?", metavar="CODE", help="a rule's code (MP001)")
+    rp.add_argument(
+        "code",
+        nargs="?",
+        metavar="CODE",
+        help="a rule's code (MP001): its documentation; a prefix (MP): the list of those rules",
+    )
     rp.add_argument("--write-docs", metavar="DIR", help="write the Markdown rule catalogue to DIR")
 
     fp = sub.add_parser(
@@ -633,13 +638,16 @@ def _rules(args: argparse.Namespace) -> int:
         for path in catalogue.write(Path(args.write_docs)):
             print(path)
         return EXIT_OK
+    every = rules.all_rules()
     if args.code:
         r = rules.get(args.code)
-        if r is None:
+        if r is not None:
+            print(f"{r.code} {r.name} ({r.severity})\n\n{r.doc}")
+            return EXIT_OK
+        # a prefix, as --select takes them: `xencfg rules DR` lists the DRBD rules
+        every = [r for r in every if r.code.startswith(args.code.upper())]
+        if not every:
             raise UsageError(f"no rule {args.code!r} (see 'xencfg rules')")
-        print(f"{r.code} {r.name} ({r.severity})\n\n{r.doc}")
-        return EXIT_OK
-    every = rules.all_rules()
     width = max(len(r.name) for r in every)  # the longest name still leaves a column
     for r in every:
         print(f"{r.code:7} {r.severity:8} {r.name:{width}} {r.summary}")
