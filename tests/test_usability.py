@@ -316,3 +316,24 @@ def test_rules_takes_a_prefix_as_select_does(capsys: pytest.CaptureFixture[str])
     assert main(["rules", "HB001"]) == 0
     assert capsys.readouterr().out.startswith("HB001 node-names-differ (error)\n\n")
     assert main(["rules", "ZZ"]) == 2
+
+
+def test_a_trailing_suppression_where_it_is_not_read_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In ietd.conf (whole-line comments only; docs/settings.md) a trailing
+    ``# xencfg: ignore[IS004]`` is not honoured, rightly, but the finding came back with
+    no word about it: now it says to write the line-before form, which silences it."""
+    target = "Target iqn.2006-07.com.example:disk2"
+    lun = "\tLun 1 Path=/dev/vg/x,Type=blockio\n"
+    node = tree(tmp_path / "n", {"etc/ietd.conf": f"{target} # xencfg: ignore[IS004]\n{lun}"})
+    main(["lint", "-q", "--select", "IS004", str(node)])
+    out = capsys.readouterr().out
+    assert "IS004" in out and "'# xencfg: ignore-next-line[IS004]' on the line before" in out
+    (node / "etc/ietd.conf").write_text(f"# xencfg: ignore-next-line[IS004]\n{target}\n{lun}")
+    assert main(["lint", "-q", "--select", "IS004", str(node)]) == 0
+    assert capsys.readouterr().out == ""
+    # where the trailing form is read (multipath.conf), nothing is added
+    mp = tree(tmp_path / "m", {"etc/multipath.conf": "defaults {\n\tudev_dir /dev\n}\n"})
+    main(["lint", "-q", "--select", "XC004", str(mp)])
+    assert "line before" not in capsys.readouterr().out

@@ -141,7 +141,7 @@ def run_discovered(
             sup = inline[f.path] = FileSuppressions(texts[f.path], formats.get(f.path))
         return sup.covers(f.code, f.line)
 
-    kept = [f for f in findings if f.code in chosen_codes and not suppressed(f)]
+    kept = [_hinted(f, inline) for f in findings if f.code in chosen_codes and not suppressed(f)]
     if settings is not None:
         kept = [f for f in kept if not _per_file_ignored(f, settings)]
         if settings.severity:
@@ -149,6 +149,13 @@ def run_discovered(
     kept = _once_per_identical_cib(kept, cluster, texts)
     kept = sorted(set(kept), key=Finding.sort_key)
     return LintResult(found, kept, cluster, texts)
+
+
+def _hinted(f: Finding, inline: dict[str, FileSuppressions]) -> Finding:
+    """The finding, told why the trailing suppression on its line was not read."""
+    sup = inline.get(f.path)
+    why = sup.unread(f.code, f.line) if sup is not None else None
+    return f if why is None else attrs.evolve(f, message=f"{f.message} ({why})")
 
 
 def _per_file_ignored(f: Finding, settings: Settings) -> bool:

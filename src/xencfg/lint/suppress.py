@@ -86,6 +86,20 @@ class FileSuppressions:
                 return True
         return False
 
+    def unread(self, code: str, line: int) -> str | None:
+        """Why a same-line ``xencfg: ignore`` for ``code`` on ``line`` did not silence
+        it, in a format that reads only the line-before form (else ``None``): the admin
+        who wrote it sees the finding again and must learn why, not guess."""
+        if self.fmt not in NEXT_LINE_ONLY or not 1 <= line <= len(self.lines):
+            return None
+        if not self._matches(line, "ignore", code, whole_line=False):
+            return None
+        return (
+            f"the 'xencfg: ignore' at the end of this line is not read in {self.fmt}, whose"
+            f" daemon takes it as part of the line: write '# xencfg: ignore-next-line[{code}]'"
+            " on the line before"
+        )
+
     def covers(self, code: str, line: int) -> bool:
         """Whether a finding of ``code`` on ``line`` (1-based, 0: the file) is silenced."""
         if any(codes is None or code in codes for codes in self.whole_file):
