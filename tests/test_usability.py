@@ -337,3 +337,20 @@ def test_a_trailing_suppression_where_it_is_not_read_says_so(
     mp = tree(tmp_path / "m", {"etc/multipath.conf": "defaults {\n\tudev_dir /dev\n}\n"})
     main(["lint", "-q", "--select", "XC004", str(mp)])
     assert "line before" not in capsys.readouterr().out
+
+
+def test_lint_api_refuses_an_unknown_code_and_counts_a_missing_path(tmp_path: Path) -> None:
+    """``xencfg.lint.run(paths, select=["MP01"])`` (a typo) checked nothing and returned
+    a clean result, and ``exit_code()`` was 0 for a path that does not exist, where the
+    command line refuses the code and exits 2."""
+    from xencfg import XencfgError, lint
+
+    node = tree(tmp_path / "n", {"etc/multipath.conf": MP_WARN})
+    with pytest.raises(XencfgError, match="select: no rule has the code 'NOPE'"):
+        lint.run([str(node)], select=["NOPE"])
+    with pytest.raises(XencfgError, match="ignore: no rule has the code"):
+        lint.run([str(node)], ignore=(c for c in ["XC004", "ZZ1"]))
+    assert [f.code for f in lint.run([str(node)], select=(c for c in ["xc"])).findings] == ["XC004"]
+    missing = lint.run([str(tmp_path / "gone"), str(node)])
+    assert missing.discovery.missing == [str(tmp_path / "gone")] and missing.findings
+    assert missing.exit_code() == 2 and lint.run([str(node)]).exit_code(strict=True) == 1
