@@ -354,3 +354,18 @@ def test_lint_api_refuses_an_unknown_code_and_counts_a_missing_path(tmp_path: Pa
     missing = lint.run([str(tmp_path / "gone"), str(node)])
     assert missing.discovery.missing == [str(tmp_path / "gone")] and missing.findings
     assert missing.exit_code() == 2 and lint.run([str(node)]).exit_code(strict=True) == 1
+
+
+def test_statistics_with_a_machine_format_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--statistics --output-format json`` printed the JSON findings and dropped the
+    statistics without a word (exit 0 or 1 as if both were honoured)."""
+    node = tree(tmp_path / "n", {"etc/multipath.conf": MP_WARN})
+    assert main(["lint", "--statistics", "--output-format", "json", str(node)]) == 2
+    assert "--statistics prints a text table, not json" in capsys.readouterr().err
+    (tmp_path / ".xencfg.toml").write_text('output-format = "github"\n')
+    assert main(["lint", "--statistics", str(node)]) == 2
+    assert "add --output-format text" in capsys.readouterr().err
+    assert main(["lint", "--statistics", "--output-format", "text", str(node)]) == 0
+    assert capsys.readouterr().out.split()[:3] == ["1", "XC004", "warning"]

@@ -148,6 +148,16 @@ def lint_command(
     strict = args.strict or settings.strict
     exit_zero = args.exit_zero or settings.exit_zero
     fmt = args.output_format or settings.output_format or "text"
+    if args.statistics and fmt != "text":
+        # it was dropped in silence: a CI job asking for both got the findings alone
+        from ..cli import UsageError
+
+        if args.output_format:
+            raise UsageError(f"--statistics prints a text table, not {fmt}: give one of them")
+        raise UsageError(
+            f"--statistics prints a text table; output-format in {settings.path} asks for"
+            f" {fmt}: add --output-format text"
+        )
     baseline_file = Path(args.baseline) if args.baseline else None
     if baseline_file is None and settings.baseline:
         baseline_file = settings.base / settings.baseline
