@@ -387,3 +387,19 @@ def test_cib_validate_of_a_later_schema_is_unchecked_not_invalid(
     assert main(["cib", "validate", str(new), str(example / "cib.xml")]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "crm_verify" in err and f"{example / 'cib.xml'}: valid" in err
+
+
+def test_a_suppression_naming_no_rule_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``# xencfg: ignore-file[IS999,IS007]``: IS999 is no rule, and the comment was taken
+    without a word (a typo such as ``IS04`` silences nothing). Now stderr says where, as
+    ruff warns of an unknown code in a ``# noqa``; the known code still works."""
+    text = "# xencfg: ignore-file[IS999,IS007]\nTarget iqn.2006-07.com.example:d\n"
+    node = tree(tmp_path / "n", {"etc/ietd.conf": text + "\tLun 0 Path=/dev/vg/x,Type=blockio\n"})
+    assert main(["lint", str(node)]) == 0
+    out, err = capsys.readouterr()
+    assert "IS007" not in out
+    assert f"{node}/etc/ietd.conf:1:3: no rule has the code 'IS999'" in err
+    main(["lint", "-q", str(node)])
+    assert capsys.readouterr().err == ""

@@ -249,6 +249,14 @@ def lint_command(
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
         for component, release in result.cluster.versions.describe().items():
             print(f"version {component}: {release}", file=sys.stderr)
+    from .suppress import unknown_codes
+
+    for display in sorted(result.texts) if not args.quiet else ():
+        for lno, col, code in unknown_codes(result.texts[display]):
+            _say(
+                f"{display}:{lno}:{col}: no rule has the code {code!r}:"
+                " this comment silences nothing"
+            )
     context = report.Context(
         nodes={f.display: f.node for f in result.files},
         skipped=[(s.path, s.reason) for s in found.skipped],
