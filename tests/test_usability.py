@@ -403,3 +403,19 @@ def test_a_suppression_naming_no_rule_is_reported(
     assert f"{node}/etc/ietd.conf:1:3: no rule has the code 'IS999'" in err
     main(["lint", "-q", str(node)])
     assert capsys.readouterr().err == ""
+
+
+def test_a_role_for_a_name_nothing_has_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--role stroage=storage`` (a typo) was taken in silence: the role applied to no
+    node and the checks it was meant to change ran as before. A name no tree has and no
+    file mentions is now reported; a real node's role is not."""
+    san = tree(tmp_path / "san1", {"etc/ietd.conf": "Target iqn.2006-07.com.example:d\n"})
+    assert main(
+        ["lint", "-q", "--role", "stroage=storage", "--role", "san1=storage", str(san)]
+    ) in (0, 1)
+    assert capsys.readouterr().err == ""  # -q
+    main(["lint", "--role", "stroage=storage", "--role", "san1=storage", str(san)])
+    err = capsys.readouterr().err
+    assert "--role: no node tree and no file names 'stroage'" in err and "'san1'" not in err

@@ -179,16 +179,28 @@ def lint_command(
 
     from ..cli import _roles, _targets
 
+    given_roles = _roles(args)
     result = engine.run_discovered(
         found,
         select=chosen,
         ignore=ignored,
         settings=settings,
         texts=texts,
-        roles=_roles(args),
+        roles=given_roles,
         versions=_targets(args),
     )
     findings = result.findings
+    if not args.quiet:
+        trees = {n.name for n in found.nodes}
+        for name in sorted({**settings.nodes, **given_roles}):
+            # a role for a name no tree has and no file mentions is a typo: it applies to
+            # nothing, and the checks it should have changed run as if it were not there
+            if name not in trees and not any(name in t for t in result.texts.values()):
+                origin = "--role" if name in given_roles else f"nodes in {settings.path}"
+                _say(
+                    f"{origin}: no node tree and no file names {name!r}:"
+                    " its role applies to nothing"
+                )
     # fingerprints over every finding of the tree, so that --context (a subset) numbers
     # repeated ones as the whole-tree run that recorded the baseline did
     base = baseline_file.parent if baseline_file is not None else settings.base
