@@ -419,3 +419,12 @@ def test_a_role_for_a_name_nothing_has_is_reported(
     main(["lint", "--role", "stroage=storage", "--role", "san1=storage", str(san)])
     err = capsys.readouterr().err
     assert "--role: no node tree and no file names 'stroage'" in err and "'san1'" not in err
+
+
+def test_position_past_the_end_is_the_end() -> None:
+    """``doc.position(offset)`` past the source's end gave ``(24, 999999505)``."""
+    import xencfg
+
+    doc = xencfg.loads("resource r0 {\n}\n", "drbd")
+    assert doc.position(10**9) == doc.position(len(doc.source)) == (3, 1)
+    assert doc.position(0) == (1, 1)
