@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
 
@@ -308,6 +308,15 @@ def _medium(e: Entry) -> Medium:
     return Medium(e.key, tuple(v), node=e)
 
 
+class StonithDevice(TypedDict):
+    """A fencing device of ha.cf (heartbeat 1's STONITH): the node it fences from
+    (``*``: any), the plugin and its parameters as written."""
+
+    host: str
+    type: str
+    params: list[str]
+
+
 @attrs.define(weakref_slot=False)
 class HacfDocument(LineDocument):
     """A parsed ha.cf."""
@@ -467,9 +476,9 @@ class HacfDocument(LineDocument):
         return found
 
     @property
-    def stonith(self) -> list[dict[str, Any]]:
+    def stonith(self) -> list[StonithDevice]:
         """``stonith TYPE FILE`` and ``stonith_host FROM TYPE PARAMS...`` devices."""
-        out: list[dict[str, Any]] = []
+        out: list[StonithDevice] = []
         for e in self.entries():
             if e.key == "stonith" and e.values:
                 out.append({"host": "*", "type": e.values[0], "params": e.values[1:]})
