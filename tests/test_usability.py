@@ -428,3 +428,16 @@ def test_position_past_the_end_is_the_end() -> None:
     doc = xencfg.loads("resource r0 {\n}\n", "drbd")
     assert doc.position(10**9) == doc.position(len(doc.source)) == (3, 1)
     assert doc.position(0) == (1, 1)
+
+
+def test_a_baseline_in_a_missing_folder_names_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--baseline /no/such/dir/bl.json`` said "cannot create a temporary file": the user
+    asked for no temporary file; the folder that is missing is what to say."""
+    node = tree(tmp_path / "n", {"etc/multipath.conf": MP_WARN})
+    target = tmp_path / "gone" / "bl.json"
+    assert main(["lint", "--baseline", str(target), str(node)]) == 2
+    err = capsys.readouterr().err
+    assert f"{target}: cannot write into {tmp_path / 'gone'}: No such file" in err
+    assert "temporary" not in err
