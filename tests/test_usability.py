@@ -441,3 +441,14 @@ def test_a_baseline_in_a_missing_folder_names_the_folder(
     err = capsys.readouterr().err
     assert f"{target}: cannot write into {tmp_path / 'gone'}: No such file" in err
     assert "temporary" not in err
+
+
+def test_rules_write_docs_into_an_impossible_folder_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``xencfg rules --write-docs /proc/x`` ended in a FileNotFoundError traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["rules", "--write-docs", str(blocker / "docs")]) == 2
+    err = capsys.readouterr().err
+    assert f"{blocker / 'docs'}: cannot write" in err and "Traceback" not in err

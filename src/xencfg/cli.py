@@ -635,8 +635,11 @@ def _rules(args: argparse.Namespace) -> int:
 
         from .rules import catalogue
 
-        for path in catalogue.write(Path(args.write_docs)):
-            print(path)
+        try:
+            for path in catalogue.write(Path(args.write_docs)):
+                print(path)
+        except OSError as exc:  # a folder that cannot be made or written: no traceback
+            raise XencfgError(f"{args.write_docs}: cannot write: {exc.strerror or exc}") from None
         return EXIT_OK
     every = rules.all_rules()
     if args.code:
