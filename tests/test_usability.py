@@ -452,3 +452,28 @@ def test_rules_write_docs_into_an_impossible_folder_is_an_error(
     assert main(["rules", "--write-docs", str(blocker / "docs")]) == 2
     err = capsys.readouterr().err
     assert f"{blocker / 'docs'}: cannot write" in err and "Traceback" not in err
+
+
+def test_lint_as_an_unknown_format_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``xencfg lint --as nope FILE`` reported an XC002 "finding" at ``FILE:0:0`` and exited
+    1 as for a broken configuration; ``xencfg parse --as nope`` is a usage error (2)."""
+    f = tmp_path / "x.conf"
+    f.write_text("defaults {\n}\n")
+    assert main(["lint", "--as", "nope", str(f)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "--as: unknown format 'nope'" in captured.err
+
+
+def test_two_trees_given_one_name_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--node a=X --node a=Y`` made one node of two trees for lint and graph (every
+    cross-node check then compared a node with itself); diff already refused it."""
+    x = tree(tmp_path / "x", {"etc/multipath.conf": MP_WARN})
+    y = tree(tmp_path / "y", {"etc/multipath.conf": MP_WARN})
+    for command in ("lint", "graph"):
+        assert main([command, "--node", f"a={x}", "--node", f"a={y}"]) == 2
+        assert "--node: two trees are called 'a'" in capsys.readouterr().err
+    assert main(["lint", "-q", "--node", f"a={x}", "--node", f"b={y}"]) == 0

@@ -509,6 +509,9 @@ def _nodes(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
             raise UsageError(f"--node wants NAME=PATH, got {spec!r}")
+        if name in names.values() and names.get(path) != name:
+            # two trees of one name would be one node to every cross-node check
+            raise UsageError(f"--node: two trees are called {name!r}")
         names[path] = name
     return list(args.paths) + [p for p in names if p not in args.paths], names
 
@@ -609,6 +612,11 @@ def _lint(args: argparse.Namespace) -> int:
 
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline wants --baseline FILE")
+    if args.format is not None:
+        from .formats import FORMATS
+
+        if args.format not in FORMATS:  # (as `xencfg parse --as` says; it was a finding per file)
+            raise UsageError(f"--as: unknown format {args.format!r} (see 'xencfg formats')")
     if args.fix and "-" in args.paths:
         raise UsageError("--fix cannot write to standard input (use --diff)")
     paths, names = _nodes(args)
