@@ -477,3 +477,12 @@ def test_two_trees_given_one_name_is_a_usage_error(
         assert main([command, "--node", f"a={x}", "--node", f"a={y}"]) == 2
         assert "--node: two trees are called 'a'" in capsys.readouterr().err
     assert main(["lint", "-q", "--node", f"a={x}", "--node", f"b={y}"]) == 0
+
+
+def test_stdin_filename_without_dash_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--stdin-filename NAME PATH`` (no ``-``) was dropped in silence."""
+    node = tree(tmp_path / "n", {"etc/multipath.conf": MP_WARN})
+    assert main(["lint", "--stdin-filename", "/etc/drbd.conf", str(node)]) == 2
+    assert "give '-' as a PATH" in capsys.readouterr().err

@@ -612,6 +612,8 @@ def _lint(args: argparse.Namespace) -> int:
 
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline wants --baseline FILE")
+    if args.stdin_filename and "-" not in args.paths:
+        raise UsageError("--stdin-filename names the file read from '-': give '-' as a PATH")
     if args.format is not None:
         from .formats import FORMATS
 
