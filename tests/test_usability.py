@@ -486,3 +486,17 @@ def test_stdin_filename_without_dash_is_a_usage_error(
     node = tree(tmp_path / "n", {"etc/multipath.conf": MP_WARN})
     assert main(["lint", "--stdin-filename", "/etc/drbd.conf", str(node)]) == 2
     assert "give '-' as a PATH" in capsys.readouterr().err
+
+
+def test_github_annotation_of_a_whole_file_has_no_line_0() -> None:
+    """A file over the size limit (XC002, line 0) was annotated ``line=0,col=0``; the
+    runner counts lines from 1, so the annotation is now on the file itself."""
+    from xencfg.findings import Finding, Location
+    from xencfg.lint.report import as_github
+
+    whole = Finding("XC002", "error", "too large", Location("etc/drbd.conf", 0, 0))
+    one = Finding("XC004", "warning", "old", Location("etc/drbd.conf", 3, 0))
+    assert as_github([whole, one]) == (
+        "::error file=etc/drbd.conf,title=XC002::too large\n"
+        "::warning file=etc/drbd.conf,line=3,title=XC004::old\n"
+    )

@@ -213,13 +213,19 @@ def _github_property(s: str) -> str:
 
 
 def as_github(findings: Sequence[Finding]) -> str:
+    """GitHub workflow commands, one per finding. A finding about the whole file (line
+    0: unreadable, too large) is annotated on the file: the runner's ``line`` and ``col``
+    count from 1, as SARIF's region does (which leaves it out too)."""
     level = {"error": "error", "warning": "warning", "info": "notice"}
-    out = [
-        f"::{level[f.severity]} file={_github_property(f.path)},line={f.line},col={f.column},"
-        f"title={_github_property(f.code)}::"
-        f"{_github_escape(f.message)}"
-        for f in findings
-    ]
+    out = []
+    for f in findings:
+        where = f"file={_github_property(f.path)}"
+        if f.line > 0:
+            where += f",line={f.line}" + (f",col={f.column}" if f.column > 0 else "")
+        out.append(
+            f"::{level[f.severity]} {where},title={_github_property(f.code)}::"
+            f"{_github_escape(f.message)}"
+        )
     return "\n".join(out) + ("\n" if out else "")
 
 
