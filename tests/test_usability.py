@@ -500,3 +500,14 @@ def test_github_annotation_of_a_whole_file_has_no_line_0() -> None:
         "::error file=etc/drbd.conf,title=XC002::too large\n"
         "::warning file=etc/drbd.conf,line=3,title=XC004::old\n"
     )
+
+
+def test_validation_error_has_a_location_as_parse_error_does() -> None:
+    """Code that prints ``exc.location`` for a ParseError failed with AttributeError on
+    a ValidationError (the CIB against its schema), which has path, line and column too."""
+    import xencfg
+
+    err = xencfg.ValidationError("element op: missing id", path="cib.xml", line=3, column=5)
+    assert err.location == "cib.xml:3:5" and str(err) == "cib.xml:3:5: element op: missing id"
+    parse = xencfg.ParseError("x", path="cib.xml", line=3, column=5)
+    assert parse.location == err.location
