@@ -66,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=PATH",
         help="check the node tree at PATH and call that node NAME (default name: "
-        "etc/hostname, else HOSTNAME= of etc/sysconfig/network, else the folder's name)",
+        "etc/hostname, else SUSE's etc/HOSTNAME, else HOSTNAME= of etc/sysconfig/network, "
+        "else the folder's name)",
     )
     lp.add_argument(
         "--role",
