@@ -511,3 +511,19 @@ def test_validation_error_has_a_location_as_parse_error_does() -> None:
     assert err.location == "cib.xml:3:5" and str(err) == "cib.xml:3:5: element op: missing id"
     parse = xencfg.ParseError("x", path="cib.xml", line=3, column=5)
     assert parse.location == err.location
+
+
+def test_two_trees_of_one_node_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``xencfg lint sosreport-*/ scc_*/`` (the README's form) over a sosreport and a
+    supportconfig of the same two machines made each machine one node holding both
+    captures: every DRBD resource "defined a second time" (DR017), its port, minor and
+    disk "already used" (DR001-DR003), 38 errors where each capture alone has a few,
+    and no word why. Lint now says which trees share a node's name."""
+    ex = ROOT / "examples"
+    main(["lint", str(ex / "sosreport"), str(ex / "supportconfig")])
+    err = capsys.readouterr().err
+    assert "2 trees are node 'alpha'" in err and "2 trees are node 'beta'" in err
+    main(["lint", str(ex / "sosreport")])
+    assert "trees are node" not in capsys.readouterr().err

@@ -173,7 +173,19 @@ def lint_command(
     )
     findings = result.findings
     if not args.quiet:
-        trees = {n.name for n in found.nodes}
+        named: dict[str, list[str]] = {}
+        for tree in found.nodes:
+            named.setdefault(tree.name, []).append(str(tree.root))
+        for name, roots in sorted(named.items()):
+            if len(roots) > 1:
+                # two captures of one machine (a sosreport and a supportconfig): every
+                # cross-node check would see each resource defined twice on that node
+                _say(
+                    f"{len(roots)} trees are node {name!r} ({', '.join(roots)}): their files"
+                    " are checked as one node's (a resource in both is 'defined twice');"
+                    " lint one capture of each node at a time"
+                )
+        trees = set(named)
         for name in sorted({**settings.nodes, **given_roles}):
             # a role for a name no tree has and no file mentions is a typo: it applies to
             # nothing, and the checks it should have changed run as if it were not there
