@@ -527,3 +527,12 @@ def test_two_trees_of_one_node_are_reported(
     assert "2 trees are node 'alpha'" in err and "2 trees are node 'beta'" in err
     main(["lint", str(ex / "sosreport")])
     assert "trees are node" not in capsys.readouterr().err
+
+
+def test_parse_of_a_folder_points_to_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``xencfg parse /etc`` said "not a regular file"; it now says parse reads one file
+    and lint reads trees."""
+    assert main(["parse", str(tmp_path)]) == 2
+    assert "parse reads one file ('xencfg lint' reads trees)" in capsys.readouterr().err

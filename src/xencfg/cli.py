@@ -490,6 +490,8 @@ def _parse(args: argparse.Namespace) -> int:
     from . import api
     from .secrets import redact
 
+    if os.path.isdir(args.file):  # ("not a regular file" left the admin guessing)
+        raise UsageError(f"{args.file}: a folder; parse reads one file ('xencfg lint' reads trees)")
     doc = api.load(args.file, args.format)
     from .syntax.source import json_printable
 
