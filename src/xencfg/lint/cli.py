@@ -111,6 +111,47 @@ def _related_to(f: Finding, wanted: set[str]) -> bool:
     return any(os.path.abspath(loc.path) in wanted for loc in (f.location, *f.related))
 
 
+def _notes(
+    found: Discovery,
+    result: engine.LintResult,
+    declared: dict[str, tuple[str, ...]],
+    given: dict[str, tuple[str, ...]],
+    settings_path: Path | None,
+) -> list[str]:
+    """What the run took in silence that its user should hear (on stderr, not findings:
+    each is about the command or the comments, not the configuration)."""
+    from .suppress import unknown_codes
+
+    notes = []
+    named: dict[str, list[str]] = {}
+    for tree in found.nodes:
+        named.setdefault(tree.name, []).append(str(tree.root))
+    for name, roots in sorted(named.items()):
+        if len(roots) > 1:
+            # two captures of one machine (a sosreport and a supportconfig): every
+            # cross-node check would see each resource defined twice on that node
+            notes.append(
+                f"{len(roots)} trees are node {name!r} ({', '.join(roots)}): their files"
+                " are checked as one node's (a resource in both is 'defined twice');"
+                " lint one capture of each node at a time"
+            )
+    for name in sorted({**declared, **given}):
+        # a role for a name no tree has and no file mentions is a typo: it applies to
+        # nothing, and the checks it should have changed run as if it were not there
+        if name not in named and not any(name in t for t in result.texts.values()):
+            origin = "--role" if name in given else f"nodes in {settings_path}"
+            notes.append(
+                f"{origin}: no node tree and no file names {name!r}: its role applies to nothing"
+            )
+    for display in sorted(result.texts):
+        for line, col, code in unknown_codes(result.texts[display]):
+            notes.append(
+                f"{display}:{line}:{col}: no rule has the code {code!r}:"
+                " this comment silences nothing"
+            )
+    return notes
+
+
 def lint_command(
     args: argparse.Namespace,
     paths: list[str],
@@ -173,28 +214,8 @@ def lint_command(
     )
     findings = result.findings
     if not args.quiet:
-        named: dict[str, list[str]] = {}
-        for tree in found.nodes:
-            named.setdefault(tree.name, []).append(str(tree.root))
-        for name, roots in sorted(named.items()):
-            if len(roots) > 1:
-                # two captures of one machine (a sosreport and a supportconfig): every
-                # cross-node check would see each resource defined twice on that node
-                _say(
-                    f"{len(roots)} trees are node {name!r} ({', '.join(roots)}): their files"
-                    " are checked as one node's (a resource in both is 'defined twice');"
-                    " lint one capture of each node at a time"
-                )
-        trees = set(named)
-        for name in sorted({**settings.nodes, **given_roles}):
-            # a role for a name no tree has and no file mentions is a typo: it applies to
-            # nothing, and the checks it should have changed run as if it were not there
-            if name not in trees and not any(name in t for t in result.texts.values()):
-                origin = "--role" if name in given_roles else f"nodes in {settings.path}"
-                _say(
-                    f"{origin}: no node tree and no file names {name!r}:"
-                    " its role applies to nothing"
-                )
+        for note in _notes(found, result, settings.nodes, given_roles, settings.path):
+            _say(note)
     # fingerprints over every finding of the tree, so that --context (a subset) numbers
     # repeated ones as the whole-tree run that recorded the baseline did
     base = baseline_file.parent if baseline_file is not None else settings.base
@@ -255,14 +276,6 @@ def lint_command(
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
         for component, release in result.cluster.versions.describe().items():
             print(f"version {component}: {release}", file=sys.stderr)
-    from .suppress import unknown_codes
-
-    for display in sorted(result.texts) if not args.quiet else ():
-        for lno, col, code in unknown_codes(result.texts[display]):
-            _say(
-                f"{display}:{lno}:{col}: no rule has the code {code!r}:"
-                " this comment silences nothing"
-            )
     context = report.Context(
         nodes={f.display: f.node for f in result.files},
         skipped=[(s.path, s.reason) for s in found.skipped],
