@@ -195,9 +195,9 @@ def test_cib_convert_words_malformed_xml_as_validate_does(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The same broken file (a value whose closing quote is missing, as in a SLES 10
-    how-to's iLO snippet) was "3:42: attribute value opened here is never closed" to
-    ``cib validate`` and lint, but lxml's "Unescaped '<' not allowed" six columns further
-    on to ``cib convert``."""
+    how-to's iLO snippet) was "3:48: attribute value opened here is never closed" to
+    ``cib validate`` and lint, but lxml's bare "Unescaped '<' not allowed" further on to
+    ``cib convert``."""
     bad = tmp_path / "ilo.xml"
     bad.write_text(BROKEN_CIB)
     assert main(["cib", "validate", str(bad)]) == 2
