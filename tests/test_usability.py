@@ -86,6 +86,10 @@ def test_rule_summaries_are_whole_sentences() -> None:
 
     cut = [r.code for r in rules.all_rules() if not r.summary.endswith((".", ".)"))]
     assert cut == []
+    # reST's ``x`` printed as is on a terminal and in SARIF's plain text: now `x`
+    assert [r.code for r in rules.all_rules() if "``" in r.summary] == []
+    cb = rules.get("CB001")
+    assert cb is not None and "``id``" in cb.doc and cb.summary.endswith("share an `id`.")
     dr = rules.get("DR017")
     assert dr is not None and "\n" not in dr.summary
     assert dr.summary == " ".join(dr.doc.split("\n\n")[0].split())

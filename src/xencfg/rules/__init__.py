@@ -75,8 +75,11 @@ class Rule:
     def summary(self) -> str:
         """The docstring's first paragraph on one line: what the rule finds (``xencfg
         rules``, ``--statistics``, SARIF's ``shortDescription``). Its first line alone
-        stopped mid-sentence where the paragraph wraps."""
-        return " ".join(self.doc.split("\n\n", 1)[0].split())
+        stopped mid-sentence where the paragraph wraps; the double backquotes printed as
+        they are."""
+        # ``x`` (reST, the docstrings' markup) as `x`: the one code mark that reads the
+        # same on a terminal, in SARIF's plain text and in the Markdown rule index
+        return " ".join(self.doc.split("\n\n", 1)[0].split()).replace("``", "`")
 
 
 _RULES: dict[str, Rule] = {}
