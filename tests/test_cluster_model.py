@@ -398,3 +398,18 @@ def test_dr005_without_member_lists_keeps_drbd_on_target_boxes(tmp_path: Path) -
     assert codes(lint.run(roots, select=["DR005"]), "DR005") == [
         "resource 'mail': host 'xen9' is not a node in the linted nodes (xen1, xen2, san1, san2)"
     ]
+
+
+def test_scsi_id_matches_the_whole_id_ending_the_wwid() -> None:
+    """IET's ScsiId ends the T10 vendor designator scsi_id prints (``1IET_____vm011``:
+    type 1, vendor ``IET`` padded to 8, blanks as '_'), or stands in hex after
+    ``1`` + ``IET\\0\\0\\0\\0\\0``; a shorter id that is a substring (``vm01``) or a run
+    of zeros is another LUN's."""
+    from xencfg.cluster import _wwid_matches
+
+    hexed = "14945540000000000" + b"vmail".ljust(16, b"\0").hex()
+    assert _wwid_matches("vmstor01", "1IET_____vmstor01")
+    assert _wwid_matches("vm 01", "1IET_____vm_01")
+    assert _wwid_matches("vmail", hexed)
+    assert not _wwid_matches("vm01", "1IET_____vm011")
+    assert not _wwid_matches("0000", hexed)

@@ -16,6 +16,7 @@ box beside two dom0s is storage, not a third node.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -599,10 +600,17 @@ def _wwid_matches(scsi_id: str, wwid: str) -> bool:
     vendor-specific designator, after the type digit and vendor; spaces as '_'), as
     text or, as IET's binary T10 designator reads, in hex (``1`` + ``IET`` + the id:
     ``14945540000000000766d61696c...`` for ``ScsiId=vmail``)."""
-    want = scsi_id.replace(" ", "").replace("_", "").lower()
-    have = wwid.replace(" ", "").replace("_", "").lower()
+    want = _WWID_GAPS.sub("_", scsi_id.strip(" _")).lower()
+    have = _WWID_GAPS.sub("_", wwid.strip(" _")).lower()
     raw = scsi_id.encode("utf-8", "surrogateescape")[:16].ljust(16, b"\0")
-    return (len(want) >= 4 and want in have) or have == "14945540000000000" + raw.hex()
+    if have.replace("_", "") == "14945540000000000" + raw.hex():
+        return True
+    # the id ends the designator, after the vendor's padding: ``vm01`` is not ``vm011``
+    return len(want) >= 4 and (have == want or have.endswith("_" + want))
+
+
+#: Runs of blanks and of the '_' scsi_id writes for them.
+_WWID_GAPS = re.compile(r"[ _]+")
 
 
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
