@@ -540,3 +540,23 @@ def test_parse_of_a_folder_points_to_lint(
     and lint reads trees."""
     assert main(["parse", str(tmp_path)]) == 2
     assert "parse reads one file ('xencfg lint' reads trees)" in capsys.readouterr().err
+
+
+def test_authkeys_built_in_code_is_one_heartbeat_reads(tmp_path: Path) -> None:
+    """docs/formats/authkeys.md: ``doc.set_key(2, "sha1", key); doc.selected = 2``. On a
+    new document that wrote ``2 sha1 KEY`` then ``auth 2``: heartbeat reads only the keys
+    after ``auth`` (lint said XC005 and HB009 of xencfg's own output). The ``auth`` line
+    now goes before the first key line; an existing one is edited in place."""
+    import xencfg
+    from xencfg.formats.lines.authkeys import AuthkeysDocument
+
+    doc = AuthkeysDocument()
+    doc.set_key(2, "sha1", "0123456789abcdef0123")
+    doc.selected = 2
+    text = xencfg.dumps(doc)
+    assert text == "auth 2\n2 sha1 0123456789abcdef0123\n"
+    again = xencfg.loads(text, "authkeys")
+    assert again.active is not None and again.active.index == 2
+    old = xencfg.loads("auth 1\n1 sha1 abcdefghijklmnop\n", "authkeys")
+    old.selected = 1
+    assert xencfg.dumps(old) == "auth 1\n1 sha1 abcdefghijklmnop\n"
