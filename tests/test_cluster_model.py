@@ -413,3 +413,28 @@ def test_scsi_id_matches_the_whole_id_ending_the_wwid() -> None:
     assert _wwid_matches("vmail", hexed)
     assert not _wwid_matches("vm01", "1IET_____vm011")
     assert not _wwid_matches("0000", hexed)
+
+
+def test_target_admission_as_ietd_reads_it(tmp_path: Path) -> None:
+    """IET matches an initiators.allow name as a case-sensitive BRE anchored ^...$
+    (iscsitarget usr/config.c initiator_match), and IET 1.4 reads /etc/iet/ before
+    /etc/ (usr/plain.c plain_init): an IQN in other case admits nobody, and a stale
+    /etc/ietd.conf's target is no layer of the model."""
+    tier = storage_tier(tmp_path)
+    (tier / "san2/etc/initiators.allow").write_text(
+        "iqn.2026-11.net.example:san2.db iqn.2026-11.NET.example:xen2\n"
+    )
+    model = lint.run([str(tier)]).cluster.model
+    assert model.targets["iqn.2026-11.net.example:san2.db"].members == set()
+    etc = tier / "san2/etc"
+    (etc / "iet").mkdir()
+    (etc / "iet/ietd.conf").write_text((etc / "ietd.conf").read_text())
+    (etc / "iet/initiators.allow").write_text(
+        "iqn.2026-11.net.example:san2.db iqn.2026-11.net.example:xen2\n"
+    )
+    (etc / "ietd.conf").write_text(
+        (etc / "ietd.conf").read_text() + "Target iqn.2026-11.net.example:san2.old\n"
+    )
+    model = lint.run([str(tier)]).cluster.model
+    assert model.targets["iqn.2026-11.net.example:san2.db"].members == {"xen2"}
+    assert "iqn.2026-11.net.example:san2.old" not in model.targets

@@ -7,43 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ...cluster import Cluster, Loaded
-from ...versions import IET_ETC
-
-
-def ietd_not_read(item: Loaded) -> str | None:
-    """The ietd.conf ietd reads on the node instead of ``item``, when ``item`` is one
-    it never reads; ``None`` when it reads ``item``.
-
-    IET 1.4 (usr/plain.c ``plain_init``) opens /etc/iet/ietd.conf and falls back to
-    /etc/ietd.conf only when that cannot be opened ("ietd.conf's location is
-    depreciated"): with both present, /etc/ietd.conf (a lenny-era copy left behind by
-    an upgrade) is dead. IET 0.4 reads /etc/ietd.conf alone: with ``--target
-    iscsitarget=0.4.x`` the /etc/iet copy is the dead one. A copy that is the same
-    file as the other (a symlink) is read; a file of no node tree (given alone, or
-    standard input) is taken as read."""
-    path = item.file.path
-    if path.name != "ietd.conf" or item.node is None:
-        return None  # (a loose file or standard input: its neighbours are not known)
-    older = item.versions.of("iscsitarget", item.node).older_than(IET_ETC)
-    if path.parent.name == "iet":
-        other = path.parent.parent / "ietd.conf"
-        return "/etc/ietd.conf" if older and not _same_file(path, other) else None
-    if path.parent.name != "etc" or older:
-        return None
-    other = path.parent / "iet" / "ietd.conf"
-    try:
-        there = other.is_file()
-    except OSError:
-        return None
-    return "/etc/iet/ietd.conf" if there and not _same_file(path, other) else None
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+from ...cluster import Cluster, Loaded, ietd_not_read
 
 
 def _read_ietd(cluster: Cluster, node: str | None = None) -> Iterator[Loaded]:
