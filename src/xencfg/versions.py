@@ -42,6 +42,7 @@ _PRODUCTS: dict[str, str] = {
     "xen": "Xen",
     "iscsitarget": "iSCSI Enterprise Target (IET)",
     "open-iscsi": "open-iscsi",
+    "cman": "cman",
 }
 
 #: Component -> (product name in messages, the formats that are its files: the
@@ -66,6 +67,9 @@ DRBD_9 = Version.parse("9.0")
 DRBD_UTILS_RESYNC_8G = Version.parse("9.6")
 DRBD_UTILS_C_MAX_RATE_0 = Version.parse("9.16")
 DRBD_UTILS_BUF_128M = Version.parse("9.29")
+#: (drbd-utils 9.29 also reads 8.4's spellings in a DRBD 9 syncer or disk section again:
+#: a keyword's release fact, so it is the DRBD SCHEMA's, ``Keyword.also_needs`` in
+#: formats/drbd/keywords.py UTILS_84_SYNTAX; formats sit below this module)
 #: drbdadm 8.3.8 accepts an ``include`` glob that matches nothing ("drbdadm: Allow
 #: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
 #: before it, any include that opened nothing was "Failed to open include file".
@@ -86,6 +90,9 @@ PACEMAKER_2_0_5 = Version.parse("2.0.5")
 PACEMAKER_2_1 = Version.parse("2.1.0")
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
+#: cman 3.0 (cluster 3, RHEL 6): no ccsd, each node reads its own cluster.conf and
+#: refuses a member whose config_version stays different (CM002); cman 2 is RHEL 5's.
+CMAN_3 = Version.parse("3.0")
 #: corosync 2.0 dropped ``aisexec``/``service`` sections; 3.0 dropped ``rrp_mode``
 #: and ``ringnumber`` for knet links.
 COROSYNC_2 = Version.parse("2.0")
