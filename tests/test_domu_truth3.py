@@ -208,6 +208,8 @@ VALUES_REFUSED = {
     "vcpus = 4\nmaxvcpus = 2": ("maxvcpus < vcpus", "4.6"),
     'vcpus = "4"\nmaxvcpus = "0x2"': ("maxvcpus < vcpus", "4.6"),
     'maxvcpus = "-1"': ("maxvcpus < vcpus", "4.6"),  # (vcpus unset is 0)
+    # xl_parse.c:1373-1378; libxl_utils.c libxl_cpu_bitmap_alloc, 4.4 on
+    'vcpus = "-1"': ("Unable to allocate cpumap", "4.4"),
     # libxlu_pci.c:145-210 xlu_pci_parse_spec_string (4.15 on): options by strcmp, in
     # lower case, no blank after the comma; parse_key_val reads a key up to '=', over
     # commas. 4.6 to 4.14 (xlu_pci_parse_bdf) printed "Unknown PCI BDF option" and went

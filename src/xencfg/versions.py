@@ -134,6 +134,8 @@ XEN_XM_SPECS = Version.parse("3.0.2")
 #: Xen 4.2 made xl read a vif's ``rate=`` (libxlu_vif.c) and refuse one it cannot
 #: read; 4.1 said "the rate parameter for vifs is currently not supported".
 XEN_XL_VIF_RATE = Version.parse("4.2")
+#: Xen 4.4's libxl_cpu_bitmap_alloc refuses a negative count, so xl a negative ``vcpus``.
+XEN_XL_VCPUS_NEGATIVE = Version.parse("4.4")
 #: Xen 4.6 made xl refuse ``maxvcpus`` below ``vcpus`` ("xl: vNUMA support").
 XEN_XL_MAXVCPUS = Version.parse("4.6")
 #: Xen 4.15 made xl read a vif's ``mtu=`` (parse_ulong); before, an unknown argument.

@@ -503,9 +503,20 @@ class XlDocument(DomUDocument):
         """``maxvcpus`` below ``vcpus``: xl_parse.c:1397-1408 (4.17; since "xl: vNUMA
         support", RELEASE-4.6.0) sets an unset or zero maxvcpus to vcpus, then exits
         with "xl: maxvcpus < vcpus" (peer-xl). A ``vnuma`` list sets maxvcpus itself."""
-        from ...versions import XEN_XL_MAXVCPUS
+        from ...versions import XEN_XL_MAXVCPUS, XEN_XL_VCPUS_NEGATIVE
 
         vcpus, top = self._long("vcpus") or 0, self._long("maxvcpus")  # (xl's default: 0)
+        if vcpus < 0:
+            # xl_parse.c:1373-1378 hands it to libxl_cpu_bitmap_alloc, which refuses a
+            # negative count from 4.4 on (libxl_utils.c: "invalid number of cpus
+            # provided"); only a string can say it (-1 is no token to xl)
+            yield ValueProblem(
+                self.assignment("vcpus"),
+                f"vcpus {vcpus}: xl refuses the config ('Unable to allocate cpumap');"
+                " write a positive number",
+                since=("xen", XEN_XL_VCPUS_NEGATIVE),
+            )
+            return
         if self.get("vnuma") is not None or top is None or top == 0:
             return
         if vcpus >= 0 and top < vcpus:
