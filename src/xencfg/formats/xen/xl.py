@@ -1133,16 +1133,22 @@ def lexical_error(text: str) -> tuple[int, str] | None:
     return None
 
 
+#: How many empty statements :func:`xl_refusal` steps over (one parse each); a file
+#: with more is left unjudged rather than parsed that many times.
+_EMPTY_STATEMENTS = 32
+
+
 def xl_refusal(text: str) -> tuple[int, str] | None:
     """``(offset, message)`` of the first thing xl refuses in ``text``, a file read
     here as a literal xm config (``None``: xl reads it): its scanner's refusal
     (:func:`lexical_error`: ``vcpus = -1``, a ``\\`` line continuation, ``True``,
     a tuple), else its grammar's (grammars/xl.lark, as wide as libxlu_cfg_y.y or
-    wider: ``[ , ]``, two strings with no comma between them, which Python joins)."""
+    wider but for empty statements, which are stepped over: ``[ , ]``, two strings
+    with no comma between them, which Python joins)."""
     found = lexical_error(text)
     if found is not None:
         return found
-    for _ in range(text.count(";") + 1):
+    for _ in range(min(text.count(";"), _EMPTY_STATEMENTS) + 1):
         try:
             parse(text)
         except ParseError as exc:
