@@ -220,12 +220,21 @@ def _cib_output(
     folded = {m.name.casefold(): m.nodeid for m in members}
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        for node in etree.fromstring(encode(text), parser).iter("node"):
-            uname = node.get("uname")
-            if uname and uname not in ids and uname.casefold() in folded:
-                ids[uname] = folded[uname.casefold()]
+        root = etree.fromstring(encode(text), parser)
     except etree.XMLSyntaxError:
-        pass  # upgrade() reports what it cannot read
+        root = None  # upgrade() reports what it cannot read
+    if root is not None and root.tag != "cib":
+        # a fragment (a <cluster_property_set> snippet given as the CIB): upgrade()
+        # converts fragments for 'cib convert', and the result, several elements
+        # without a root, made lxml raise here (a traceback from 'xencfg migrate')
+        raise XencfgError(
+            f"{display}: not a whole CIB: its root element is <{root.tag}>, not <cib> "
+            "(cibadmin --replace takes a whole CIB)"
+        )
+    for node in root.iter("node") if root is not None else ():
+        uname = node.get("uname")
+        if uname and uname not in ids and uname.casefold() in folded:
+            ids[uname] = folded[uname.casefold()]
     if target == "current":
         result = upgrade(text, path=display, target="current", nodeids=ids)
         for ch in result.changes:
@@ -612,16 +621,34 @@ def _plan_stack(
         from .syntax.source import read_text
 
         f = cib[0]
-        m.outputs.append(
-            _cib_output(
-                read_text(str(f.path)),
-                f.display,
-                stack.members,
-                m.notes,
-                cib_target,
-                _ping_nodes(nodes),
+        try:
+            m.outputs.append(
+                _cib_output(
+                    read_text(str(f.path)),
+                    f.display,
+                    stack.members,
+                    m.notes,
+                    cib_target,
+                    _ping_nodes(nodes),
+                )
             )
-        )
+        except XencfgError as exc:
+            # (the CIB converter refuses a CIB it cannot carry: that ended the whole
+            # migration, so corosync.conf and every other part were lost with it)
+            said = str(exc).splitlines()[0]
+            for where in (str(f.path), f.display):
+                said = said.removeprefix(f"{where}: ")
+            m.notes.append(
+                Note(
+                    "manual",
+                    f.display,
+                    "cib.xml",
+                    f"the CIB is not converted: {said}",
+                    "no cib.xml written: fix the CIB (crm.dtd of heartbeat 2, 'xencfg cib "
+                    "validate'), then migrate again, or write the CIB by hand",
+                )
+            )
+            cib = None  # (the cut-over then says to write the CIB, not to load it)
     elif haresources is not None:
         from .migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
 

@@ -40,10 +40,61 @@ class _Converter:
 
     def run(self) -> Converted:
         for block in _walk(self.doc.children):
+            self.drbd07(block)
+        for block in _walk(self.doc.children):
             self.syncer(block)
         for block in _walk(self.doc.children):
             self.spellings(block)
         return Converted(self.doc.dumps(), tuple(self.changes))
+
+    def drbd07(self, parent: Block) -> None:
+        """DRBD 0.7's ``incon-degr-cmd`` and ``on-disconnect``, which every drbdadm from
+        8.0 on refuses ("Parse error: 'protocol | on | disk | net | syncer | startup |
+        handlers | ...' expected, but got 'incon-degr-cmd'", "'an option keyword'
+        expected, but got 'on-disconnect'": peer-drbdadm --mode 83, 84 and 9 alike).
+        8.0 made the command the ``pri-on-incon-degr`` handler; it dropped
+        on-disconnect, as DRBD 8 always tries to reconnect."""
+        if parent.key in ("resource", "common"):
+            for entry in list(parent.entries("incon-degr-cmd")):
+                self.note(
+                    entry,
+                    "incon-degr-cmd",
+                    "warning",
+                    "DRBD 0.7's 'incon-degr-cmd' is the handler 'pri-on-incon-degr' "
+                    "(DRBD 8.0 and later)",
+                )
+                entry.key = "pri-on-incon-degr"
+                dest = parent.block("handlers")
+                at = parent.children.index(entry)
+                parent.children.remove(entry)
+                if dest is None:
+                    dest = Block("handlers")
+                    parent.children.insert(at, dest)
+                    # (a new section is written afresh: the comments go above the next
+                    # line that keeps its own text)
+                    give_comments(_neighbour(parent, dest), take_comments(entry))
+                dest.children.append(entry)
+        if parent.key == "net":
+            for entry in list(parent.entries("on-disconnect")):
+                give_comments(_neighbour(parent, entry), take_comments(entry))
+                parent.children.remove(entry)
+                if entry.value == "reconnect":
+                    self.note(
+                        entry,
+                        "on-disconnect",
+                        "info",
+                        "'on-disconnect reconnect' dropped: DRBD 8.0 and later always "
+                        "reconnect (0.7's default)",
+                    )
+                    continue
+                self.note(
+                    entry,
+                    "on-disconnect",
+                    "action",
+                    f"'on-disconnect {entry.value}' dropped: DRBD 8.0 and later always "
+                    "reconnect; to freeze I/O while the peer is unreachable (freeze_io), "
+                    "set 'fencing resource-and-stonith' with a fence-peer handler",
+                )
 
     def syncer(self, parent: Block) -> None:
         """Dissolve each ``syncer`` section of ``parent`` into 8.4's sections."""
