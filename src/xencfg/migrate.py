@@ -890,11 +890,15 @@ def _plan_storage(
             m.secrets.extend(doc.secrets())
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
             doc, spaces = mdrbd.plain_spaces(doc)
+            before = api.loads(doc.source, "drbd", path=doc.path)
             result = convert(doc)
             result = Converted(result.text, tuple(spaces) + result.changes)
             fencing = mdrbd.pacemaker_fencing(doc, drbd_target)
             if fencing:
                 result = Converted(doc.dumps(), result.changes + tuple(fencing))
+            refused = mdrbd.still_refused(before, result.text)
+            if refused:
+                result = Converted(result.text, result.changes + tuple(refused))
             target, why = rel, f"DRBD {drbd_target} syntax"
         m.notes.extend(_notes(result.changes, where, target))
         if result.text != source:

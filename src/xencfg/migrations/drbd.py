@@ -178,7 +178,7 @@ def _move(entry: Entry, source: Block, parent: Block, section: str) -> None:
     dest.children.append(entry)
 
 
-def _neighbour(parent: Block, block: Block) -> Node:
+def _neighbour(parent: Block, block: Node) -> Node:
     """The sibling after ``block`` (else before it) that keeps its own text, else
     ``parent`` itself."""
     siblings = [c for c in parent.children if c.cst is not None]
@@ -379,6 +379,39 @@ def plain_spaces(doc: DrbdDocument) -> tuple[DrbdDocument, list[Change]]:
         for line, n in sorted(lines.items())
     ]
     return new, changes
+
+
+def still_refused(before: DrbdDocument, after: str) -> list[Change]:
+    """An action line (at its line in ``before``) for each keyword the converted text
+    ``after`` still has out of place or unknown, which drbdadm refuses the whole file
+    for ("Parse error: 'global | common | resource | skip | include' expected, but got
+    'usage-count'": drbd-utils' 8.0pre3 sample, whose 'global {' is commented out but
+    not its options): the conversion cannot know what was meant, so the report says the
+    file stays refused instead of looking complete."""
+    from .. import api
+
+    refused = before.refused_keyword_kinds
+    left = Counter(
+        p.keyword
+        for p in api.loads(after, "drbd", path=before.path).keyword_problems()
+        if p.kind in refused
+    )
+    out = []
+    for p in before.keyword_problems():
+        if p.kind not in refused or not left[p.keyword]:
+            continue
+        left[p.keyword] -= 1
+        where = f"drbdadm reads it only in: {p.detail}" if p.kind == "misplaced" else "unknown"
+        out.append(
+            Change(
+                before.position(p.node)[0],
+                p.keyword,
+                "action",
+                f"drbdadm refuses the file for '{p.keyword}' here ({where}): left as it is; "
+                "fix it by hand",
+            )
+        )
+    return out
 
 
 def drbd_to_84(doc: DrbdDocument) -> Converted:

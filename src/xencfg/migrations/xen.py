@@ -527,7 +527,8 @@ class _Converter:
         vtpm_managerd) in the keys xl reads: ``backend`` and ``uuid`` only (xl_parse.c
         parse_vtpm; peer-xl: "Unknown string `instance' in vtpm spec", and the whole
         file is refused)."""
-        kept, dropped = [], []
+        kept: list[str] = []
+        dropped: list[str] = []
         for part in (p.strip() for p in spec.split(",")):
             if not part:
                 continue
