@@ -586,8 +586,15 @@ def _crm_errors(path: Path) -> set[str] | None:
 
 
 def _lines(said: str) -> set[str]:
+    """crm_verify's errors, without the function, with Pacemaker 1.0's <master> named
+    as the current schema's promotable <clone>, and without constraint ids (the
+    conversion splits a constraint into several: 'rsc1_master', 'rsc1_master-2')."""
     return {
-        re.sub(r"^\(\w+\)\s*", "", line.strip())
+        re.sub(
+            r"constraint '[^']*'",
+            "constraint",
+            re.sub(r"^\(\w+\)\s*", "", line.strip()).replace("<master>", "<clone>"),
+        )
         for line in said.splitlines()
         if "error:" in line and "Errors found during check" not in line
     }
@@ -602,10 +609,15 @@ STONITH = re.compile(r"STONITH|stonith-enabled")
 def _reference(cib: Path) -> set[str]:
     """The errors the original had: crm_verify on it (Pacemaker 1.0 and later), else on
     upgrade06.xsl's conversion of it (oracle/cib/upgraded), else none."""
+    # (a corpus copy of a scheduler test, pcmk__crm_pengine_testcases_inc11.xml, is
+    # upstream-test06/inc11.xml, whose conversion is upgraded/inc11.upgraded.xml)
+    test = re.sub(r"@.*$", "", cib.name).rsplit("_testcases_", 1)[-1].rsplit("_test10_", 1)[-1]
+    upgraded = SHARED / "oracle" / "cib" / "upgraded"
     candidates = [
         cib,
-        SHARED / "oracle" / "cib" / "upgraded" / f"{cib.stem}.upgraded.xml",
-        SHARED / "oracle" / "cib" / "upgraded" / "corpus" / f"{cib.name}.upgraded.xml",
+        upgraded / f"{cib.stem}.upgraded.xml",
+        upgraded / "corpus" / f"{cib.name}.upgraded.xml",
+        upgraded / f"{test.removesuffix('.xml')}.upgraded.xml",
     ]
     for c in candidates:
         if c.exists() and "validate-with" in c.read_text(errors="replace"):
