@@ -222,9 +222,44 @@ resource r1 {
 """
 
 
+#: DRBD 8.3's other shapes: floating hosts, a skipped section, a stacked resource with a
+#: syncer of its own, an indexed meta-disk.
+DRBD83_SHAPES = """\
+global { usage-count no; }
+common { protocol C; syncer { rate 20M; } }
+resource r0 {
+  device /dev/drbd0; disk /dev/vg0/r0; meta-disk internal;
+  floating 10.0.0.1:7788;
+  floating 10.0.0.2:7788;
+}
+skip old {
+  on a { device /dev/drbd9; }
+}
+resource r1 {
+  device /dev/drbd1;
+  disk /dev/vg0/r1;
+  meta-disk /dev/vg0/meta[1];
+  on alpha { address 10.0.0.1:7789; }
+  on bravo { address 10.0.0.2:7789; }
+}
+resource r1-U {
+  syncer { rate 5M; after r1; }
+  protocol A;
+  stacked-on-top-of r1 { device /dev/drbd10; address 192.168.42.1:7788; }
+  on charlie {
+    device /dev/drbd10; disk /dev/hda6; address 192.168.42.2:7788; meta-disk internal;
+  }
+}
+"""
+
+
 @pytest.mark.peer
 @pytest.mark.parametrize("target", ["8.4", "9"])
-@pytest.mark.parametrize("text", [DRBD83_ALL, DRBD07], ids=["drbd83-every-option", "drbd07"])
+@pytest.mark.parametrize(
+    "text",
+    [DRBD83_ALL, DRBD83_SHAPES, DRBD07],
+    ids=["drbd83-every-option", "drbd83-shapes", "drbd07"],
+)
 def test_drbdadm_reads_unseen_drbd_confs_migrated(text: str, target: str, tmp_path: Path) -> None:
     _check_drbd(text.encode(), target, tmp_path)
 
@@ -470,6 +505,45 @@ def test_xl_reads_each_xm_feature_migrated(feature: str, tmp_path: Path) -> None
     src = tmp_path / "vm1"
     src.write_text(XM_BASE + XM_FEATURES[feature])
     _check_xl(src, tmp_path)
+
+
+XEND_FILES = manifest("xend-sxp") + shared_files("seed-examples", pattern="xend-config.sxp")
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("xend", XEND_FILES, ids=ids(XEND_FILES))
+def test_xl_reads_each_migrated_xl_conf(xend: Path, tmp_path: Path) -> None:
+    """xend-config.sxp -> /etc/xen/xl.conf: Xen 4.17's xl reads it (xl.c,
+    parse_global_config, at every start: it is bound over /etc/xen/xl.conf in a mount
+    namespace) without a word, and a domU's vif gets the script and bridge it sets."""
+    from xencfg.migrations.xen import xend_to_xl_conf
+
+    peer = peer_tool("peer-xl", "/usr/lib/xen-4.17/bin/xl", "cc", "unshare", "/etc/xen/xl.conf")
+    subprocess.run([str(peer), "/dev/null"], capture_output=True, timeout=60)  # (builds the shim)
+    try:
+        doc = xencfg.load(str(xend), "xend")
+    except xencfg.XencfgError:
+        pytest.skip("not a readable xend-config.sxp")
+    conf = tmp_path / "xl.conf"
+    conf.write_text(xend_to_xl_conf(doc).text)
+    domu = tmp_path / "vm1.cfg"
+    domu.write_text(XM_BASE + "vif = [ '' ]\n")
+    shim = peer.parent / "lib" / "fakexen.so"
+    script = 'mount --bind "$1" /etc/xen/xl.conf && exec /usr/lib/xen-4.17/bin/xl -N create -n "$2"'
+    p = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", str(conf), str(domu)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LD_PRELOAD": str(shim)},
+    )
+    said = [line for line in p.stderr.splitlines() if not line.startswith("Parsing config")]
+    assert p.returncode == 0 and not said, p.stderr
+    nic = json.loads(p.stdout[p.stdout.find("{") :])["nics"][0]
+    settings = xencfg.loads(conf.read_text(), "xl")
+    for key, field in (("vif.default.script", "script"), ("vif.default.bridge", "bridge")):
+        if settings.get(key) is not None:
+            assert nic.get(field) == settings.get(key), field
 
 
 # -- heartbeat -> corosync 3 + Pacemaker ------------------------------------------------
