@@ -410,6 +410,13 @@ XM_FEATURES = {
     "shared-writable": "disk = [ 'phy:/dev/vg/a,xvda,w!' ]\n",
     "relative-phy": "disk = [ 'phy:vg0/root,xvda,w' ]\n",
     "tsc-mode": "tsc_mode = 1\n",
+    "hvm-ioemu-mac": "builder = 'hvm'\n"
+    "vif = [ 'type=ioemu, mac=00:16:3E:00:00:AA, bridge=xenbr0, model=rtl8139' ]\n"
+    "sdl = 1\nvnc = 0\nstdvga = 1\nsoundhw = 'all'\n",
+    "drbd-disk": "disk = [ 'drbd:r0,xvda,w' ]\n",
+    "vfb-two": "vfb = [ 'vnc=1,vncdisplay=3', 'sdl=1' ]\n",
+    "int-cast-division": "vcpus = int('2')\nmaxmem = 2048 / 2\n",
+    "kernel-ip-helpers": "interface = 'eth0'\nip = '10.0.0.5'\nnetmask = '255.255.255.0'\n",
 }
 
 
@@ -442,7 +449,8 @@ def _xm_view(g: dict[str, Any]) -> dict[str, Any]:
     vifs = []
     for spec in g.get("vif", []):
         v = domu.parse_kv(spec)
-        vifs.append((v.get("mac"), v.get("bridge")))
+        mac = v.get("mac")  # (xl prints it in lower case)
+        vifs.append((mac.lower() if mac else None, v.get("bridge")))
     vifs += [(None, None)] * max(0, int(g.get("nics", 0) or 0) - len(vifs))
     memory = g.get("memory")
     return {
