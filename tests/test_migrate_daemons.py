@@ -1154,3 +1154,29 @@ def test_pacemaker_10_report_has_the_stonith_todo(tmp_path: Path) -> None:
     path.write_bytes(next(o for o in m.outputs if o.path == "cib.xml").data)
     errors = _crm_errors(path) or set()
     assert any("no STONITH resources have been defined" in e for e in errors)
+
+
+def test_lio_portals_of_single_addresses_once(tmp_path: Path) -> None:
+    """targets.allow's ``10.0.0.1/32`` is one address, but became a TODO ("LIO portals
+    are single addresses"), and an address listed twice became two equal portals,
+    which the targetcli script then created twice (targetcli: "This NetworkPortal
+    already exists in configFS")."""
+    node = tmp_path / "san"
+    (node / "etc").mkdir(parents=True)
+    (node / "etc" / "ietd.conf").write_text(
+        "Target iqn.2001-04.com.example:a\n\tLun 0 Path=/dev/vg/a,Type=blockio\n"
+    )
+    (node / "etc" / "targets.allow").write_text(
+        "iqn.2001-04.com.example:a 10.0.0.1, 10.0.0.1/32, [fd00::1], 10.1.0.0/16\n"
+    )
+    m = _plan([node], only=("iscsi",))
+    saved = json.loads(next(o for o in m.outputs if o.path.endswith(".json")).data)
+    assert saved["targets"][0]["tpgs"][0]["portals"] == [
+        {"ip_address": "10.0.0.1", "port": 3260},
+        {"ip_address": "fd00::1", "port": 3260},
+    ]
+    script = next(o for o in m.outputs if o.path.endswith(".targetcli")).data.decode()
+    assert script.count("portals create 10.0.0.1 3260") == 1
+    assert [t for t in _todos(m) if "targets.allow lists" in t] == [
+        next(t for t in _todos(m) if "'10.1.0.0/16'" in t)
+    ]

@@ -423,10 +423,14 @@ class _Converter:
         rule = doc.rule(t.name) if doc is not None else None
         if rule is None or any(p.kind == "all" for p in rule.peers):
             return [{"ip_address": "0.0.0.0", "port": 3260}]
-        out = []
+        out: list[dict[str, Any]] = []
         for p in rule.peers:
-            if p.kind == "address" and p.network is not None:
-                out.append({"ip_address": str(p.network.network_address), "port": 3260})
+            if p.network is not None and p.network.num_addresses == 1:
+                # one address (also 10.0.0.1/32): one portal, once (targetcli refuses a
+                # second: "This NetworkPortal already exists in configFS")
+                portal = {"ip_address": str(p.network.network_address), "port": 3260}
+                if portal not in out:
+                    out.append(portal)
             else:
                 self.note(
                     rule.entry,
