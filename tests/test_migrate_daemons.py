@@ -1180,3 +1180,19 @@ def test_lio_portals_of_single_addresses_once(tmp_path: Path) -> None:
     assert [t for t in _todos(m) if "targets.allow lists" in t] == [
         next(t for t in _todos(m) if "'10.1.0.0/16'" in t)
     ]
+
+
+def test_drbd_07_command_beside_its_handler_is_dropped(tmp_path: Path) -> None:
+    """A 0.7 incon-degr-cmd beside an 8.0 handlers section that already sets
+    pri-on-incon-degr: appending the command as a second pri-on-incon-degr left two
+    (drbdadm 8.4 keeps both lines in its dump, peer-drbdadm); the section's own one
+    stays and the command goes, with one report line."""
+    src = DRBD07.replace(
+        '  handlers { pri-lost "halt -f"; }', '  handlers { pri-on-incon-degr "reboot"; }'
+    )
+    out, m = _migrate_drbd(tmp_path, {"etc/drbd.conf": src.encode()}, "8.4")
+    assert m is not None
+    doc = xencfg.loads((out / "etc" / "drbd.conf").read_text(), "drbd")
+    assert doc.resources["r1"].sections["handlers"] == {"pri-on-incon-degr": "reboot"}
+    lines = [n.what for n in m.notes if n.what.startswith("incon-degr-cmd")]
+    assert len(lines) == 2 and "already sets its successor" in lines[1]

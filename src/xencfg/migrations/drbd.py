@@ -56,6 +56,20 @@ class _Converter:
         on-disconnect, as DRBD 8 always tries to reconnect."""
         if parent.key in ("resource", "common"):
             for entry in list(parent.entries("incon-degr-cmd")):
+                dest = parent.block("handlers")
+                if dest is not None and dest.entry("pri-on-incon-degr") is not None:
+                    # (drbdadm keeps both lines, and drbdsetup is handed both: one
+                    # handler, the section's own, is what was meant since 8.0)
+                    self.note(
+                        entry,
+                        "incon-degr-cmd",
+                        "warning",
+                        "DRBD 0.7's 'incon-degr-cmd' dropped: the handlers section "
+                        "already sets its successor 'pri-on-incon-degr'",
+                    )
+                    give_comments(_neighbour(parent, entry), take_comments(entry))
+                    parent.children.remove(entry)
+                    continue
                 self.note(
                     entry,
                     "incon-degr-cmd",
@@ -64,7 +78,6 @@ class _Converter:
                     "(DRBD 8.0 and later)",
                 )
                 entry.key = "pri-on-incon-degr"
-                dest = parent.block("handlers")
                 at = parent.children.index(entry)
                 parent.children.remove(entry)
                 if dest is None:
