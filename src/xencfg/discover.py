@@ -146,6 +146,9 @@ class SourceFile:
     #: The node tree the file was found in (a loose file below a folder named ``etc``:
     #: that folder's tree); ``None`` for a file that belongs to no tree.
     tree: NodeRoot | None = attrs.field(default=None, eq=False, repr=False)
+    #: The line of the file on disk the text starts at: a supportconfig section's text
+    #: is read alone (``Discovery.texts``), and its lines are reported as the file's.
+    first_line: int = 1
 
 
 @attrs.define
@@ -710,7 +713,9 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
                 continue
             accepted.add(container)
         found.texts[s.display] = s.text
-        node.files.append(SourceFile(s.path, s.display, s.format, node.name, tree=tree))
+        node.files.append(
+            SourceFile(s.path, s.display, s.format, node.name, tree=tree, first_line=s.first_line)
+        )
     for path, said in live.refusals(root):
         found.skipped.append(Skipped(str(path), f"the command refused: {said}"))
     found.nodes.append(node)
