@@ -569,6 +569,13 @@ def _plan_stack(
 
         p = Path(cib_file)
         cib = (SourceFile(p, display_path(p), "cib"), api.load(p, "cib"))
+        if cib[1].is_fragment:
+            # a cluster_property_set or a primitive alone: the migration replaces the
+            # whole CIB (cibadmin --replace), so a piece of one cannot stand for it
+            raise XencfgError(
+                f"{display_path(p)}: --cib wants a whole CIB (<cib>), not a fragment"
+                f" (<{cib[1].root_tag}>)"
+            )
         secrets.extend(cib[1].secrets())
     stack: StackResult = to_corosync(nodes, cluster_name)
     m.notes.extend(stack.notes)

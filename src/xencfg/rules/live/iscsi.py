@@ -7,17 +7,22 @@ from collections.abc import Iterator
 from ...cluster import Cluster
 from ...findings import Finding, Location
 from .. import make, rule
+from ..iscsi.common import _read_ietd
 from .common import _at, _short
 
 
 def _configured_targets(cluster: Cluster) -> dict[str, Location]:
-    """Targets the configuration names: ietd.conf ``Target`` lines and CIB
-    ``iscsi`` resources' ``target`` parameter."""
+    """Targets the configuration names: ``Target`` lines of the ietd.conf ietd reads
+    (see :func:`..iscsi.common.ietd_not_read`) and CIB ``iscsi`` resources' ``target``
+    parameter."""
     from ...formats.cib.model import CibDocument
     from ...formats.lines.ietd import IetdDocument
 
     out: dict[str, Location] = {}
-    for item, ietd in cluster.typed("ietd", IetdDocument):
+    for item in _read_ietd(cluster):  # not a stale /etc/ietd.conf that ietd never reads
+        ietd = item.doc
+        if not isinstance(ietd, IetdDocument):
+            continue
         for t in ietd.targets:
             out.setdefault(t.name, item.where(t.block if hasattr(t, "block") else None))
     for item, cib in cluster.typed("cib", CibDocument):
