@@ -457,6 +457,28 @@ def test_supportconfig_findings_give_the_lines_of_the_file(tmp_path: Path) -> No
     )
 
 
+def test_supportconfig_command_logged_twice_is_two_documents(tmp_path: Path) -> None:
+    """network.txt with ``ip addr`` logged twice (eth0, then eth1): each section is
+    its own document with its own text and lines, the second named ``...~2``; one
+    name for both once gave both the text of the last, and eth0's address was lost."""
+    cmd = "#==[ Command ]======================================#\n"
+    files = {
+        "supportconfig.txt": "Script Version: 3.1\n",
+        "basic-environment.txt": cmd + "# /bin/uname -a\nLinux alpha 4.12 #1 SMP x86_64\n",
+        "network.txt": cmd
+        + "# /sbin/ip addr\n2: eth0    inet 10.0.0.1/24 scope global eth0\n\n"
+        + cmd
+        + "# /sbin/ip addr\n3: eth1    inet 10.0.1.1/24 scope global eth1\n",
+    }
+    root = tree(tmp_path, "scc_alpha_261128_0900", files)
+    result = lint.run([str(root)])
+    got = [
+        (i.file.display.rsplit("#", 1)[1], i.file.first_line, [a.address for a in i.doc.addresses])
+        for i in result.cluster.docs("ip-addr")
+    ]
+    assert got == [("sbin_ip_addr", 3, ["10.0.0.1"]), ("sbin_ip_addr~2", 7, ["10.0.1.1"])]
+
+
 def formats_of_sc(root: Path) -> dict[str, str]:
     found = discover.discover([str(root)])
     (node,) = found.nodes

@@ -417,6 +417,7 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
         except Exception:
             continue
         lines = text.split("\n")
+        seen: dict[str, int] = {}
         for kind, header, first, last in sections(text):
             fmt: str | None = None
             label = header
@@ -439,6 +440,11 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 if fmt is None:
                     continue
             slug = re.sub(r"[^\w.-]+", "_", label).strip("_")
+            # the same command logged twice is two documents: each its own name (one
+            # name would give both the text of the last, and lose the first)
+            seen[slug] = seen.get(slug, 0) + 1
+            if seen[slug] > 1:
+                slug = f"{slug}~{seen[slug]}"
             # a configuration file is named by the path it has on the node (rules
             # compare such paths: a CIB's xmfile); nothing is ever read or written there
             where = root / label.lstrip("/") if kind != "Command" else path
