@@ -905,6 +905,23 @@ def _listen_address(cluster: Cluster, node: str, raw: str) -> IPAddress | None:
     return found
 
 
+def relocation_address(cluster: Cluster, item: Loaded) -> tuple[str, IPAddress, Location] | None:
+    """What xend's relocation server on ``item``'s node binds, as XN007 and LS014 read
+    it: ``(the setting as written, the address, where)``. ``None`` when xend binds no
+    relocation listener (server and SSL server off: relocate.py ``listenRelocation``
+    starts a listener only then), binds every address ('', ``0.0.0.0``, ``::``; the
+    default in XendRoot.py / XendOptions.py), or the name is not known here."""
+    doc = _xend(item)
+    on = doc.effective("xend-relocation-server") or doc.effective("xend-relocation-ssl-server")
+    raw = doc.effective("xend-relocation-address")
+    if not on or not isinstance(raw, str) or item.node is None:
+        return None
+    bound = _listen_address(cluster, item.node, raw)
+    if bound is None or bound.is_unspecified:
+        return None
+    return raw, bound, _xend_where(item, "xend-relocation-address")
+
+
 def _lower(names: list[str]) -> list[str]:
     return [n.lower() for n in names]
 
@@ -921,11 +938,10 @@ def _unreachable_listener(
     """XN007 for a relocation server bound where no peer connects: a loopback
     address, or (the agent migrating to the node's name, ``by_name``) another address
     than the one a peer's /etc/hosts gives ``node``."""
-    raw = _xend(item).effective("xend-relocation-address")
-    where = _xend_where(item, "xend-relocation-address")
-    bound = _listen_address(cluster, node, raw) if isinstance(raw, str) else None
-    if bound is None or bound.is_unspecified:
+    listen = relocation_address(cluster, item)
+    if listen is None:
         return
+    raw, bound, where = listen
     if bound.is_loopback:
         yield make(
             "XN007",
