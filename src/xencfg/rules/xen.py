@@ -794,7 +794,8 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     the target's node name (unless the primitive sets ``node_ip_attribute``), which the
     migrating node resolves: a loopback address (``127.0.0.1``, ``localhost``) is
     reachable by no peer, another node's address (an xend-config.sxp copied from the
-    peer) cannot be bound at all, and an address other than the one a peer's
+    peer) cannot be bound at all (xend then stops: SrvDaemon.py ``run`` logs
+    "Exception starting xend" and exits), and an address other than the one a peer's
     /etc/hosts gives the node's name is not where that peer connects ("Connection
     refused").
 
@@ -955,12 +956,13 @@ def _unreachable_listener(
     owners = sorted(n for n in xends if n != node and str(bound) in model.addresses_of(n))
     if owners and str(bound) not in model.addresses_of(node):
         # (an xend-config.sxp copied from the peer: the bind fails with "Cannot assign
-        # requested address" and xend runs without its relocation server)
+        # requested address", and SrvDaemon.py's run logs "Exception starting xend" and
+        # exits: no xend at all)
         yield make(
             "XN007",
             f"xend-relocation-address {bound} on {node} is {owners[0]}'s address (by the"
-            f" cluster's /etc/hosts): xend cannot bind it here, so {node} runs no relocation"
-            f" server and live migration of {prim_names} to {node} fails",
+            f" cluster's /etc/hosts): xend cannot bind it here and stops at start"
+            f" ('Exception starting xend'), so live migration of {prim_names} to {node} fails",
             where,
             cib_where,
         )
