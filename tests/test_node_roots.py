@@ -334,3 +334,19 @@ def test_hs002_drbd_side_follows_the_drbd_release(tmp_path: Path) -> None:
         conf = root / "etc" / "drbd.conf"
         conf.write_text(conf.read_text().replace("  syncer { rate 10M; }\n", ""))
     assert _codes(neutral, "HS002") == []
+
+
+def test_hs002_judges_the_name_the_node_boots_with(tmp_path: Path) -> None:
+    """On a RHEL 5/6 tree (rc.sysinit) a stale FQDN in /etc/hostname is not ``uname -n``
+    (rc.sysinit never reads it): HS002 judges HOSTNAME= of /etc/sysconfig/network,
+    which here gives the short name ha.cf lists. Without rc.sysinit the FQDN file is
+    the name (systemd, Debian) and HS002 says so."""
+    boot = {
+        "etc/hostname": "{}.lab.net\n",
+        "etc/sysconfig/network": NETWORK,
+        "etc/rc.d/rc.sysinit": "#!/bin/bash\n",
+    }
+    assert _codes(_hb_pair(tmp_path / "rhel5", boot, "xen1 xen2"), "HS002") == []
+    del boot["etc/rc.d/rc.sysinit"], boot["etc/sysconfig/network"]
+    found = _codes(_hb_pair(tmp_path / "debian", boot, "xen1 xen2"), "HS002")
+    assert [(code, parts[-3]) for code, parts, _ in found] == [("HS002", "xen1"), ("HS002", "xen2")]
