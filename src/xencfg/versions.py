@@ -123,6 +123,9 @@ XEN_XL_PCI = Version.parse("4.6")
 #: name it did not know; 4.3 did the same for ``vga``.
 XEN_XL_BIOS = Version.parse("4.2")
 XEN_XL_VGA = Version.parse("4.3")
+#: xl 4.19's disk scanner (libxlu_disk_l.c regenerated) knows ``trusted``,
+#: ``untrusted`` and ``grant_usage``; 4.17 documented trusted but read it as a target.
+XEN_XL_DISK_FLAGS = Version.parse("4.19")
 #: Xen 4.15 made xl refuse an unknown option of a ``pci`` entry (libxlu_pci.c
 #: xlu_pci_parse_spec_string); before, it printed "Unknown PCI BDF option" and went on.
 XEN_XL_PCI_SPEC = Version.parse("4.15")

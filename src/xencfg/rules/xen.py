@@ -1324,6 +1324,11 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
 
     Example: ``disk = [ 'phy:/dev/vg/web,xvda,w!' ]`` on Xen 4.17.
 
+    ``trusted`` and ``untrusted`` (documented from Xen 4.17) are known to xl from
+    4.19 only: its disk scanner was regenerated then, and xl 4.17 and 4.18 read them
+    as a positional parameter ("target respecified", "too many positional
+    parameters"; peer-xl 4.17), so they are reported where an older release is known.
+
     A parameter written after ``target=`` (``target=/dev/vg/a,access=ro``) is read
     as part of the path: xl takes the spec, but libxl finds no such device when the
     guest starts ("Disk vdev=xvda failed to stat: /dev/vg/a,access=ro",
@@ -1336,6 +1341,7 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     ``format=raw, vdev=xvda, access=rw, target=/dev/vg/web``.
     """
     from ..formats.xen.xl import disk_spec_error, target_swallows
+    from ..versions import XEN_XL_DISK_FLAGS
 
     doc = _domu(item)
     if not _is_domu(item) or "disk" in doc.computed:
@@ -1344,8 +1350,11 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
         doc.code or not item.versions.of("xen", item.node or "").at_least(XEN_NO_XEND)
     ):
         return  # (xm reads it; XC008 reports Python code)
+    # xl before 4.19 reads ``trusted`` as a positional parameter (a release not known
+    # may be 4.19: the flag is taken then)
+    flags_419 = not item.versions.of("xen", item.node or "").older_than(XEN_XL_DISK_FLAGS)
     for spec in doc._list("disk"):
-        why = disk_spec_error(spec)
+        why = disk_spec_error(spec, flags_419)
         swallowed = target_swallows(spec) if why is None else None
         if swallowed is not None:
             why = (

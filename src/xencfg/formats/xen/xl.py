@@ -912,14 +912,23 @@ _DISK_UNKNOWN_KEY = re.compile(r"[a-z][-a-z0-9]*=[^,],?")
 _DISK_POSITIONAL = re.compile(r"[^=,]*,|[^=,]+,?")
 
 
-def disk_spec_error(spec: str) -> str | None:
+#: Flags libxlu_disk_l.l gained in 4.17 (trusted, untrusted) and 4.19 (grant_usage),
+#: which only 4.19's generated scanner (libxlu_disk_l.c, regenerated then) knows: xl 4.17
+#: and 4.18 read ``trusted`` as a positional parameter, though xl-disk-configuration(5)
+#: of 4.17 documents it.
+_DISK_FLAGS_419 = frozenset({"trusted", "untrusted", "grant_usage=1", "grant_usage=0"})
+
+
+def disk_spec_error(spec: str, flags_419: bool = True) -> str | None:
     """What xl says when it refuses one disk spec (``None``: it reads it).
 
     A step-by-step reading of libxlu's disk scanner (tools/libs/util/libxlu_disk_l.l:
     keyword rules, deprecated prefixes such as ``phy:`` that make the positional
     parameters ``target,vdev,access``, else ``target,format,vdev,access``) and of
     ``xlu_disk_parse`` (libxlu_disk.c: a vdev is required, and a target unless it
-    is a cdrom). Spaces are skipped before a parameter only: ``w `` is no access."""
+    is a cdrom). Spaces are skipped before a parameter only: ``w `` is no access.
+    ``flags_419``: whether xl knows ``trusted`` and ``grant_usage`` (4.19 on; pass
+    False where an older xl is known to run)."""
     pos, n = 0, len(spec)
     got: dict[str, str] = {}
     had_prefix = access_set = cdrom = False
@@ -966,7 +975,9 @@ def disk_spec_error(spec: str) -> str | None:
             (
                 f
                 for f in _DISK_FLAGS
-                if rest.startswith(f) and rest[len(f) : len(f) + 1] in ("", ",")
+                if rest.startswith(f)
+                and rest[len(f) : len(f) + 1] in ("", ",")
+                and (flags_419 or f not in _DISK_FLAGS_419)
             ),
             None,
         )
