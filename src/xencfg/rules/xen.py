@@ -1340,7 +1340,7 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     Fix: write the spec xl reads: ``phy:/dev/vg/web,xvda,w``, or
     ``format=raw, vdev=xvda, access=rw, target=/dev/vg/web``.
     """
-    from ..formats.xen.xl import disk_spec_error, target_swallows
+    from ..formats.xen.xl_disk import disk_spec_error, target_swallows
     from ..versions import XEN_XL_DISK_FLAGS
 
     doc = _domu(item)
