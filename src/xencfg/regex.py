@@ -364,3 +364,17 @@ def catastrophic(pattern: str) -> bool:
         return False
 
     return walk(parsed, False)
+
+
+def search_linear(pattern: str, text: str) -> bool | None:
+    """Whether the POSIX ERE ``pattern`` matches anywhere in ``text`` (regexec(3) without
+    ``REG_NOTBOL``), in time linear in ``text``: the pattern is the user's (Pacemaker's
+    ``rsc-pattern``), so it runs on :func:`match_prefix`'s automaton, never on ``re``.
+    POSIX classes (``[[:digit:]]``) are read as regcomp reads them. ``None`` when the
+    pattern is one we cannot judge (it does not compile here, or no automaton runs it)."""
+    translated = pattern
+    for posix, py in _POSIX_CLASSES.items():
+        translated = translated.replace(posix, py)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # '[[' is a literal '[' for regcomp too
+        return match_prefix(f"(?s:.)*(?:{translated})", text)
