@@ -30,7 +30,6 @@ from .documents import xend_doc as _xend
 from .documents import xl_doc as _xl
 
 if TYPE_CHECKING:
-    from ..formats.cib.model import CibDocument
     from ..formats.cib.resources import Primitive
     from ..formats.drbd import Resource as DrbdResource
     from ..formats.xen.domu import DiskSpec, DomUDocument

@@ -220,9 +220,7 @@ class Placement:
                 other = self.cib.resource(with_rsc)
                 if other is None:
                     continue
-                allowed &= self.nodes(
-                    other.el, nodes, hosts, drbd_agent, seen | {with_rsc, *ids}
-                )
+                allowed &= self.nodes(other.el, nodes, hosts, drbd_agent, seen | {with_rsc, *ids})
                 drbd = drbd_agent(other.el)
                 if drbd is not None:
                     allowed = {n for n in allowed if hosts(drbd, n) is None}
