@@ -378,3 +378,102 @@ def search_linear(pattern: str, text: str) -> bool | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # '[[' is a literal '[' for regcomp too
         return match_prefix(f"(?s:.)*(?:{translated})", text)
+
+
+_REPEAT_OPS = "*+?{"
+_CLASS_NAMES = frozenset(
+    "alnum alpha blank cntrl digit graph lower print punct space upper xdigit".split()
+)
+
+
+def regcomp_refuses(pattern: str) -> str | None:
+    """Why glibc's ``regcomp(pattern, REG_EXTENDED)`` refuses ``pattern``, in its own
+    words (posix/regcomp.c ``__re_error_msgid``), or ``None`` when it compiles it.
+
+    Only what surely fails is said: an unclosed ``(`` or ``[``, a trailing backslash, a
+    repetition with nothing before it (``*a``, ``(?i)``, ``a|+b``), an unclosed or
+    reversed interval (``a{2``, ``a{3,1}``), an unknown class (``[[:foo:]]``), a reversed
+    range (``[z-a]``). A lone ``)`` is an ordinary character in glibc's ERE syntax
+    (``RE_UNMATCHED_RIGHT_PAREN_ORD``)."""
+    i, n = 0, len(pattern)
+    depth = 0
+    atom = False  # whether a repetition here has something to repeat
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 >= n:
+                return "Trailing backslash"
+            i += 2
+            atom = True
+            continue
+        if c == "[":
+            end, why = _bracket_close(pattern, i)
+            if why:
+                return why
+            i = end + 1
+            atom = True
+            continue
+        if c in _REPEAT_OPS:
+            if not atom:
+                return "Invalid preceding regular expression"
+            if c == "{":
+                close = pattern.find("}", i)
+                if close < 0:
+                    return "Unmatched \\{"
+                bounds = pattern[i + 1 : close].split(",")
+                if len(bounds) > 2 or not all(b.isdigit() or b == "" for b in bounds):
+                    return "Invalid content of \\{\\}"
+                if bounds[0] == "" and len(bounds) == 1:
+                    return "Invalid content of \\{\\}"
+                if len(bounds) == 2 and bounds[0] and bounds[1]:
+                    if int(bounds[0]) > int(bounds[1]):
+                        return "Invalid content of \\{\\}"
+                i = close + 1
+                continue
+            i += 1
+            continue
+        if c == "(":
+            depth += 1
+            atom = False
+        elif c == ")":
+            depth = max(0, depth - 1)
+            atom = True
+        elif c in "|^$":
+            atom = False
+        else:
+            atom = True
+        i += 1
+    return "Unmatched ( or \\(" if depth else None
+
+
+def _bracket_close(pattern: str, start: int) -> tuple[int, str | None]:
+    """The index of the ``]`` closing the bracket expression at ``start``, or why
+    regcomp refuses it (unclosed, an unknown ``[:class:]``, a reversed range)."""
+    i, n = start + 1, len(pattern)
+    if i < n and pattern[i] == "^":
+        i += 1
+    first = True
+    prev: str | None = None  # the last single character, a range's possible start
+    while i < n:
+        c = pattern[i]
+        if c == "]" and not first:
+            return i, None
+        first = False
+        if c == "[" and i + 1 < n and pattern[i + 1] in ":.=":
+            kind = pattern[i + 1]
+            close = pattern.find(kind + "]", i + 2)
+            if close < 0:
+                return -1, "Unmatched [, [^, [:, [., or [="
+            if kind == ":" and pattern[i + 2 : close] not in _CLASS_NAMES:
+                return -1, "Invalid character class name"
+            i, prev = close + 2, None
+            continue
+        if c == "-" and prev is not None and i + 1 < n and pattern[i + 1] != "]":
+            end = pattern[i + 1]
+            if end != "[" and ord(end) < ord(prev):  # (a range to [.x.]: not judged)
+                return -1, "Invalid range end"
+            i, prev = i + 2, None
+            continue
+        prev = c
+        i += 1
+    return -1, "Unmatched [, [^, [:, [., or [="

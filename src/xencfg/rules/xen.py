@@ -523,6 +523,17 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
     ``ocf:linbit:drbd`` master (or ``drbddisk`` group) keeps it on the hosts.
     A colocation below INFINITY places nothing (a positive one is a preference,
     -INFINITY only keeps it apart from one resource), so it keeps every node.
+    The constraints are read as Pacemaker 2.1.5's scheduler reads them
+    (rules/cib/placement.py names the source lines): a location applies by ``rsc``,
+    by ``rsc-pattern`` (pacemaker-2.6 schema and later: a POSIX regex searched in
+    the id of each top-level resource, so a guest in a group is matched by the
+    group's id; ``!`` inverts it) and by ``resource_set`` (pacemaker-1.2 and later;
+    the set's score and role first); one limited to the Master/Promoted role never
+    applies to a guest. A resource colocated *with* the guest at INFINITY (the
+    guest is its ``with-rsc``, in a pair or a set) passes its bans on: the guest
+    gets -INFINITY where it may not run, unless that leaves the guest no node
+    (Pacemaker then rolls its scores back), or the colocation says
+    ``influence="false"`` (or that resource ``critical="false"``).
     Location rules are read as Pacemaker's test_rule reads them (lib/pengine/rules.c:
     ``and`` unless ``boolean-op`` is ``or``, nested rules, ``#uname`` ``eq``/``ne``
     compared without regard to case): ``#uname ne xen1`` and ``#uname ne xen2``
