@@ -382,7 +382,8 @@ def search_linear(pattern: str, text: str) -> bool | None:
 
 _REPEAT_OPS = "*+?{"
 _CLASS_NAMES = frozenset(
-    "alnum alpha blank cntrl digit graph lower print punct space upper xdigit".split()
+    {"alnum", "alpha", "blank", "cntrl", "digit", "graph"}
+    | {"lower", "print", "punct", "space", "upper", "xdigit"}
 )
 
 
@@ -423,11 +424,11 @@ def regcomp_refuses(pattern: str) -> str | None:
                 bounds = pattern[i + 1 : close].split(",")
                 if len(bounds) > 2 or not all(b.isdigit() or b == "" for b in bounds):
                     return "Invalid content of \\{\\}"
-                if bounds[0] == "" and len(bounds) == 1:
+                reversed_ = len(bounds) == 2 and bounds[0] and bounds[1]
+                if (bounds[0] == "" and len(bounds) == 1) or (
+                    reversed_ and int(bounds[0]) > int(bounds[1])
+                ):
                     return "Invalid content of \\{\\}"
-                if len(bounds) == 2 and bounds[0] and bounds[1]:
-                    if int(bounds[0]) > int(bounds[1]):
-                        return "Invalid content of \\{\\}"
                 i = close + 1
                 continue
             i += 1
