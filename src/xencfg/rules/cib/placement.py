@@ -15,6 +15,11 @@ What is read, and the source that says so (ClusterLabs/pacemaker, tag Pacemaker-
 * ``role``: Started and Slave/Unpromoted apply to every role, Master/Promoted only to a
   promoted instance (``unpack_rsc_location``'s role filter), which a guest outside a
   promotable clone never is.
+* ``lifetime`` (Pacemaker 1.0's): a constraint with one holds only while its rules do
+  (pcmk_sched_constraints.c ``pcmk__unpack_constraints``: ``if ((lifetime != NULL) &&
+  !evaluate_lifetime(lifetime, data_set))`` the constraint is skipped), which is at
+  some times only: such a location bans nothing surely (it may still prefer), such a
+  colocation places nothing surely.
 * ``rsc_colocation`` at INFINITY, either side (lib/pacemaker/pcmk_sched_primitive.c
   ``pcmk__primitive_assign``): the guest goes only where each resource it is placed
   *with* may run (``apply_this_with``), and the scores of each resource placed with it
@@ -36,7 +41,7 @@ import attrs
 
 from ...formats.cib.upgrade import schema_version
 from ...formats.cib.values import INFINITY, parse_bool
-from ...formats.cib.views import _tag
+from ...formats.cib.views import _kids, _tag
 from ...regex import search_linear
 
 if TYPE_CHECKING:
@@ -155,17 +160,20 @@ class Placement:
                     subst = "%" in "".join(e.get("value", "") for e in loc.el.iter("expression"))
                     if matched is not False:
                         hits.append((loc.score, loc.role, matched is True and not subst))
+            lasting = not _kids(loc.el, "lifetime")
             for score, role, sure in hits:
                 if role in _PROMOTED and not promotable:
                     continue  # never applied: the guest is never promoted
                 limited = role is not None and role not in ("Started", "Slave", "Unpromoted")
-                out.append(Applied(loc, score, sure and not limited))
+                out.append(Applied(loc, score, sure and lasting and not limited))
         return out
 
     def _pairs(self, c: Colocation) -> list[tuple[str, str]]:
         """``(rsc, with_rsc)`` pairs of ``c`` that Pacemaker makes at INFINITY."""
         from ...cluster import colocation_pairs
 
+        if _kids(c.el, "lifetime"):
+            return []  # holds at some times only
         sets = c.sets
         within = {
             (a, b) for s in sets if s.sequential for a in s.members for b in s.members if a != b
