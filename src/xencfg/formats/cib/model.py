@@ -31,6 +31,7 @@ from .constraints import (
     Location,
     Order,
     Reference,
+    ResourceSet,
     add_node_rule,
     constraint_view,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "Reference",
     "Resource",
     "ResourceOptionProblem",
+    "ResourceSet",
     "Rule",
     "View",
     "canon_role",
