@@ -514,3 +514,67 @@ def test_cb006_is_a_documented_hazard_crm_verify_accepts() -> None:
     rule = registry.get("CB006")
     assert rule is not None and rule.hazard
     assert "crm_verify does not check this" in rule.doc and "fencing.rst" in rule.doc
+
+
+# -- CB019 reads the same location forms -------------------------------------------
+
+FENCE_CIB = """<cib validate-with="{schema}" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="opts">
+        <nvpair id="opt-stonith" name="stonith-enabled" value="true"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="1" uname="alpha"/>
+      <node id="2" uname="beta"/>
+    </nodes>
+    <resources>
+      <primitive id="fence-alpha" class="stonith" type="external/ipmi">
+        <instance_attributes id="fa-ia">
+          <nvpair id="fa-host" name="hostname" value="alpha"/>
+          <nvpair id="fa-ip" name="ipaddr" value="10.1.1.1"/>
+        </instance_attributes>
+        <operations>
+          <op id="fa-mon" name="monitor" interval="60s"/>
+        </operations>
+      </primitive>
+    </resources>
+    <constraints>{constraints}</constraints>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+#: constraint -> (schema, whether CB019 warns, fence-alpha's allocation score on alpha)
+FENCE_FORMS = {
+    "": ("pacemaker-2.6", True, "0"),
+    '<rsc_location id="off" rsc-pattern="^fence-" node="alpha" score="-INFINITY"/>': (
+        "pacemaker-2.6",
+        False,
+        "-INFINITY",
+    ),
+    '<rsc_location id="off" node="alpha" score="-INFINITY"><resource_set id="s">'
+    '<resource_ref id="fence-alpha"/></resource_set></rsc_location>': (
+        "pacemaker-1.2",
+        False,
+        "-INFINITY",
+    ),
+}
+
+
+@pytest.mark.parametrize("constraint", list(FENCE_FORMS), ids=["none", "pattern", "set"])
+def test_cb019_reads_pattern_and_set_bans(tmp_path: Path, constraint: str) -> None:
+    """CB019 (a fencing device allowed on the node it fences) takes a ban by
+    ``rsc-pattern`` or by a location's ``resource_set`` as Pacemaker does
+    (pcmk_sched_location.c unpack_simple_location / unpack_location_set): no false
+    warning; crm_simulate's allocation score of the device on alpha shows the ban."""
+    schema, warns, score = FENCE_FORMS[constraint]
+    path = tmp_path / "fence.xml"
+    path.write_text(FENCE_CIB.format(schema=schema, constraints=constraint))
+    found = [f.code for f in lint.run([str(path)], select=["CB019"]).findings]
+    assert found == (["CB019"] if warns else [])
+    verdict = crm_verify(path)
+    assert verdict.accepted, verdict.text[:400]
+    sim = _crm_simulate(path, tmp_path, "alpha", "beta")
+    assert f"fence-alpha allocation score on alpha: {score}" in sim, sim
