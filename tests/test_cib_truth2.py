@@ -85,6 +85,14 @@ FORMS: dict[str, tuple[str, str, str, bool, str | None]] = {
         False,
         "-INFINITY",
     ),
+    # pcmk_find_node / pe_find_node: the node is found without regard to case
+    "node-in-other-case": (
+        "pacemaker-1.0",
+        '<rsc_location id="off" rsc="web" node="XEN3" score="-INFINITY"/>',
+        "",
+        False,
+        "-INFINITY",
+    ),
     # xml/constraints-1.0.rng: rsc_location has rsc, no rsc-pattern (2.6 brings it)
     "pattern-in-a-1.0-cib": (
         "pacemaker-1.0",

@@ -81,7 +81,7 @@ class Applied:
         if not self.sure:
             return False
         if self.loc.node is not None:
-            return self.loc.node == node and self.score == -INFINITY
+            return _same_node(self.loc.node, node) and self.score == -INFINITY
         return any(r.score == -INFINITY and rule_matches(r, node) is True for r in self.loc.rules)
 
     def may_prefer(self, node: str) -> bool:
@@ -91,12 +91,18 @@ class Applied:
         from .resources import rule_matches
 
         if self.loc.node is not None:
-            return self.loc.node == node and (self.score or 0) > 0
+            return _same_node(self.loc.node, node) and (self.score or 0) > 0
         return any(
             ((r.score or 0) > 0 or (r.score is None and bool(r.score_attribute)))
             and rule_matches(r, node) is not False
             for r in self.loc.rules
         )
+
+
+def _same_node(named: str, node: str) -> bool:
+    """A location's ``node`` names a node without regard to case (``pe_find_node``:
+    ``pcmk__str_casei`` in 2.1.5 lib/pengine/status.c, strcasecmp in 1.0)."""
+    return named.lower() == node.lower()
 
 
 def _ids_around(el: Any) -> list[str]:
