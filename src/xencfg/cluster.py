@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .formats.cib.model import Colocation, Constraint, Order
     from .formats.lines.ietallow import Rule as IetRule
 
-from .discover import SourceFile
+from .discover import NodeRoot, SourceFile
 from .document import Document
 from .findings import Location
 from .versions import Versions
@@ -87,6 +87,20 @@ class Cluster:
     def model(self) -> ClusterModel:
         """The typed cluster model (roles, layers, names, storage chain), built on first use."""
         return self.fact("model", lambda: build_model(self))
+
+    def tree(self, node: str) -> NodeRoot | None:
+        """Where ``node``'s files are and the host name its boot files set, as discovery
+        found them (each of its files carries the tree); ``None`` for a node of loose
+        files outside any ``etc`` folder."""
+
+        def index() -> dict[str, NodeRoot]:
+            out: dict[str, NodeRoot] = {}
+            for item in self.loaded:
+                if item.node and item.file.tree is not None:
+                    out.setdefault(item.node, item.file.tree)
+            return out
+
+        return self.fact("trees", index).get(node)
 
     def _by_format(self) -> dict[str, list[Loaded]]:
         def index() -> dict[str, list[Loaded]]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
+from ..discover import BootName
 from ..findings import Finding, Location
 from ..versions import DRBD_9, HEARTBEAT_ATTRD
 from . import make, rule
@@ -196,28 +197,15 @@ def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membe
     )
 
 
-def _hostname_file(item: Loaded) -> bool:
-    """Whether the node's name comes from its own etc/hostname (not a folder name, nor
-    ``--node NAME=PATH``, which names the tree whatever its hostname file says)."""
-    from ..discover import node_name
-
-    for parent in item.file.path.parents[:3]:
-        if (parent / "hostname").is_file() or (parent / "HOSTNAME").is_file():
-            named = node_name(parent.parent, parent)
-            return item.node is not None and named.lower() == item.node.lower()
-    return False
-
-
-def _etc_hostname(item: Loaded) -> list[str]:
-    """The name the node's own /etc/hostname gives, as written (an FQDN too); SUSE's
-    /etc/HOSTNAME is left out: its boot scripts give the kernel the short name."""
-    from ..discover import hostname_as_written
-
-    for parent in item.file.path.parents[:3]:
-        name = hostname_as_written(parent.parent, parent)
-        if name is not None:
-            return [name]
-    return []
+def _boot_name(item: Loaded) -> BootName | None:
+    """The node's ``uname -n`` as its boot files set it (discovery's, see
+    :func:`~xencfg.discover.boot_hostname`), when the node is named by it (not by a
+    folder, nor by ``--node NAME=PATH``, which names the tree whatever its files say)."""
+    tree = item.file.tree
+    boot = tree.uname if tree is not None else None
+    if boot is None or item.node is None or boot.short.lower() != item.node.lower():
+        return None
+    return boot
 
 
 @rule("HB002", "own-node-not-member", "error", formats=("hacf",))
@@ -237,22 +225,26 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
     (HS002 judges such a name against short cluster names).
 
     Fix: name the node exactly as ``uname -n`` prints it. The check runs only
-    when the node's name comes from its etc/hostname.
+    when the node's name comes from the files its boot sets ``uname -n`` from:
+    etc/hostname, SUSE's etc/HOSTNAME (whose boot scripts set its short name) or
+    RHEL 5/6's HOSTNAME= in etc/sysconfig/network (as written: HS002 judges an FQDN
+    there against short cluster names too).
     """
     doc = _hacf(item)
     nodes = doc.nodes
-    if not nodes or item.node is None or not _hostname_file(item):
+    boot = _boot_name(item)
+    if not nodes or item.node is None or boot is None:
         return
     if (doc.autojoin or "").lower() == "any":
         return
     # heartbeat lowercases both (config.c add_node, its own uname -n); an FQDN in
     # /etc/hostname is uname -n as written (HS002 judges it against short names)
-    unames = {item.node.lower()} | {n.lower() for n in _etc_hostname(item)}
+    unames = {item.node.lower(), boot.name.lower()}
     if unames & {n.lower() for n in nodes}:
         return
     yield make(
         "HB002",
-        f"this node '{item.node}' (etc/hostname) is not among ha.cf's nodes {_names(nodes)}",
+        f"this node '{item.node}' ({boot.file}) is not among ha.cf's nodes {_names(nodes)}",
         _hacf_anchor(item),
     )
 

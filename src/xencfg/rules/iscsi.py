@@ -641,13 +641,10 @@ def scsi_id_twice(item: Loaded) -> Iterator[Finding]:
 
 
 def _node_root(item: Loaded) -> Path | None:
-    """The node tree's root (the folder holding ``etc/``), or ``None`` when the
-    file was not read from under an ``etc`` folder (a loose file, an etckeeper
-    checkout): then nothing tells where the node's other files are."""
-    for parent in item.file.path.parents:
-        if parent.name == "etc":
-            return parent.parent
-    return None
+    """The node's ``/`` as discovery found it, or ``None`` when the file has no tree
+    with one (a loose file outside any ``etc`` folder, an etckeeper checkout): then
+    nothing tells where the node's other files are."""
+    return item.file.tree.slash if item.file.tree is not None else None
 
 
 def _file_in_tree(root: Path, path: str) -> bool:
