@@ -27,9 +27,10 @@ What is read, and the source that says so (ClusterLabs/pacemaker, tag Pacemaker-
   -INFINITY), unless that leaves no node, when they are rolled back
   (pcmk_sched_colocation.c ``pcmk__add_colocated_node_scores``), nor when the
   colocation has ``influence="false"`` or that resource ``critical="false"``
-  (``unpack_influence``). Pacemaker 1.0 merges the same way (Pacemaker-1.0.2
-  pengine/native.c ``native_color``: ``merge_weights`` of each ``rsc_cons_lhs`` at
-  ``score/INFINITY`` with roll-back). Sets as ``unpack_colocation_set`` / ``colocate_rsc_sets``
+  (``unpack_influence``). heartbeat 2's CRM and Pacemaker 1.0 merge the same way
+  (Pacemaker-0.6.0 and 1.0.2 pengine/native.c ``native_color``: ``merge_weights`` of
+  each ``rsc_cons_lhs`` at ``score/INFINITY``, an integer division there, so only an
+  INFINITY colocation counts, with roll-back). Sets as ``unpack_colocation_set`` / ``colocate_rsc_sets``
   pair them (:func:`xencfg.cluster.colocation_pairs`); within a set the set's score
   counts, between sets the constraint's.
 """
