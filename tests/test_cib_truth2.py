@@ -85,6 +85,15 @@ FORMS: dict[str, tuple[str, str, str, bool, str | None]] = {
         False,
         "-INFINITY",
     ),
+    # pcmk_sched_location.c unpack_location_tags -> pcmk__tag_to_set: a tag in rsc
+    # stands for the resources its obj_refs list (xml/tags-1.3.rng)
+    "location-on-a-tag": (
+        "pacemaker-1.3",
+        '<rsc_location id="off" rsc="guests" node="xen3" score="-INFINITY"/>',
+        "tags",
+        False,
+        "-INFINITY",
+    ),
     # pcmk_find_node / pe_find_node: the node is found without regard to case
     "node-in-other-case": (
         "pacemaker-1.0",
@@ -245,6 +254,9 @@ def _form_tree(tmp_path: Path, form: str) -> Path:
     _edit_cib(root, "    <constraints/>", f"    <constraints>{constraints}</constraints>")
     if extra == "ip":
         _edit_cib(root, "    </resources>", IP)
+    if extra == "tags":
+        tags = '<tags><tag id="guests"><obj_ref id="web"/></tag></tags>'
+        _edit_cib(root, "</constraints>", "</constraints>" + tags)
     if extra == "group":
         _edit_cib(root, '<primitive id="web"', '<group id="g-web"><primitive id="web"')
         _edit_cib(root, "</primitive>", "</primitive></group>")
@@ -586,3 +598,51 @@ def test_cb019_reads_pattern_and_set_bans(tmp_path: Path, constraint: str) -> No
     assert verdict.accepted, verdict.text[:400]
     sim = _crm_simulate(path, tmp_path, "alpha", "beta")
     assert f"fence-alpha allocation score on alpha: {score}" in sim, sim
+
+
+# -- tags and templates: no false CB001/CB002 -----------------------------------------
+
+
+def _base_cib() -> str:
+    from test_xen_drbd_hosts import HOSTS
+
+    return (HOSTS / "bad" / "xen1" / CIB).read_text()
+
+
+@pytest.mark.parametrize("kind", ["tag", "template"])
+def test_constraints_on_tags_and_templates_are_no_dangling_reference(
+    tmp_path: Path, kind: str
+) -> None:
+    """A constraint may name a tag (pacemaker-1.3, xml/tags-1.3.rng: ``obj_ref``'s id
+    is an IDREF) or a template (pacemaker-1.2): Pacemaker 2.1.5 unpack_location_tags
+    -> pcmk__valid_resource_or_tag takes either and expands it (pcmk__tag_to_set), and
+    crm_verify accepts the CIB (rc 0; crm_simulate bans web from xen3 either way). Lint
+    called the name dangling (CB002) and the obj_ref's id a duplicate of web's (CB001)."""
+    text = _base_cib()
+    if kind == "tag":
+        text = text.replace('"pacemaker-1.0"', '"pacemaker-1.3"').replace(
+            "<constraints/>",
+            '<constraints><rsc_location id="off" rsc="guests" node="xen3" score="-INFINITY"/>'
+            '</constraints><tags><tag id="guests"><obj_ref id="web"/></tag></tags>',
+        )
+    else:
+        text = (
+            text.replace('"pacemaker-1.0"', '"pacemaker-1.2"')
+            .replace(
+                '<primitive id="web" class="ocf" provider="heartbeat" type="Xen">',
+                '<template id="xen-guest" class="ocf" provider="heartbeat" type="Xen"/>'
+                '<primitive id="web" template="xen-guest">',
+            )
+            .replace(
+                "<constraints/>",
+                '<constraints><rsc_location id="off" rsc="xen-guest" node="xen3"'
+                ' score="-INFINITY"/></constraints>',
+            )
+        )
+    path = tmp_path / f"{kind}.xml"
+    path.write_text(text)
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
+    assert "web allocation score on xen3: -INFINITY" in _crm_simulate(path, tmp_path, *NODES)
+    errors = [f for f in lint.run([str(path)]).findings if f.severity == "error"]
+    assert errors == []

@@ -14,7 +14,7 @@ from ...cluster import (
     memberships,
 )
 from ...findings import Finding
-from ...formats.cib.model import _tag
+from ...formats.cib.model import ID_REFERENCES, _tag
 from .. import make, rule
 from .common import _cib, _in_status, _label, _names, _same_object, units
 
@@ -103,7 +103,7 @@ def _id_reuses(cluster: Cluster) -> Iterator[_Reuse]:
         later: dict[str, list[tuple[Loaded, Any]]] = {}
         for item, el in unit.elements():
             i = el.get("id")
-            if i is None or _tag(el) == "resource_ref":
+            if i is None or _tag(el) in ID_REFERENCES:
                 continue
             if i in first:
                 later.setdefault(i, []).append((item, el))
@@ -212,6 +212,9 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
         rids: set[str] = set()
         for item in unit.scope:
             rids.update(r.id for r in _cib(item).all_resources() if r.id)
+            # a constraint may name a template (its primitives) or a tag (the
+            # resources it lists): pcmk__valid_resource_or_tag, Pacemaker 2.1.5
+            rids.update(e.get("id") for e in _cib(item).iter("template", "tag") if e.get("id"))
         for item in unit.items:
             for ref in _cib(item).references():
                 if _in_status(ref.source):

@@ -15,6 +15,10 @@ What is read, and the source that says so (ClusterLabs/pacemaker, tag Pacemaker-
 * ``role``: Started and Slave/Unpromoted apply to every role, Master/Promoted only to a
   promoted instance (``unpack_rsc_location``'s role filter), which a guest outside a
   promotable clone never is.
+* A tag (``<tags>``, pacemaker-1.3 and later) a constraint names stands for the
+  resources it lists (pcmk_sched_constraints.c ``pcmk__tag_to_set``). A template
+  (``<template>``) is not read: the model does not yet give a primitive its
+  template's agent, so such a guest is not placed at all.
 * ``lifetime`` (Pacemaker 1.0's): a constraint with one holds only while its rules do
   (pcmk_sched_constraints.c ``pcmk__unpack_constraints``: ``if ((lifetime != NULL) &&
   !evaluate_lifetime(lifetime, data_set))`` the constraint is skipped), which is at
@@ -30,9 +34,9 @@ What is read, and the source that says so (ClusterLabs/pacemaker, tag Pacemaker-
   (``unpack_influence``). heartbeat 2's CRM and Pacemaker 1.0 merge the same way
   (Pacemaker-0.6.0 and 1.0.2 pengine/native.c ``native_color``: ``merge_weights`` of
   each ``rsc_cons_lhs`` at ``score/INFINITY``, an integer division there, so only an
-  INFINITY colocation counts, with roll-back). Sets as ``unpack_colocation_set`` / ``colocate_rsc_sets``
-  pair them (:func:`xencfg.cluster.colocation_pairs`); within a set the set's score
-  counts, between sets the constraint's.
+  INFINITY colocation counts, with roll-back). Sets as ``unpack_colocation_set`` /
+  ``colocate_rsc_sets`` pair them (:func:`xencfg.cluster.colocation_pairs`); within
+  a set the set's score counts, between sets the constraint's.
 """
 
 from __future__ import annotations
@@ -133,7 +137,20 @@ class Placement:
         self.symmetric = parse_bool(cib.option("symmetric-cluster")) is not False
         self.patterns = schema_has(cib.validate_with, (2, 6))
         self.location_sets = schema_has(cib.validate_with, (1, 2))
+        # <tags> (pacemaker-1.3 and later): a constraint naming a tag names each
+        # resource it lists (pcmk__expand_tags_in_sets, pcmk__tag_to_set)
+        self.tags: dict[str, set[str]] = {}
+        if schema_has(cib.validate_with, (1, 3)):
+            for tag in cib.iter("tag"):
+                refs = {o.get("id") for o in _kids(tag, "obj_ref") if o.get("id")}
+                self.tags.setdefault(tag.get("id") or "", set()).update(refs)
         self._matches: dict[tuple[str, str], bool | None] = {}
+
+    def names(self, el: Any) -> set[str]:
+        """The ids a constraint may name resource ``el`` by: its own, its groups' and
+        clones', and the tags listing any of them."""
+        ids = set(_ids_around(el))
+        return ids | {t for t, refs in self.tags.items() if refs & ids}
 
     def _matched(self, pattern: str, rid: str) -> bool | None:
         """Whether ``rsc-pattern`` selects top-level resource ``rid`` (``None``: the
@@ -148,8 +165,9 @@ class Placement:
     def applied(self, el: Any) -> list[Applied]:
         """The location constraints that apply to resource ``el`` (or a group or clone
         holding it)."""
-        ids = _ids_around(el)
-        top = ids[-1] if ids else None
+        around = _ids_around(el)
+        top = around[-1] if around else None
+        ids = self.names(el)
         promotable = _promotable(el)
         out: list[Applied] = []
         for loc in self.locations:
@@ -224,7 +242,7 @@ class Placement:
         some node is left, only where each resource colocated with it may run.
         ``this_with`` false reads only the last two steps' second half, as Pacemaker
         merges a dependent's scores (its own dependents', not its primaries')."""
-        ids = set(_ids_around(el))
+        ids = self.names(el)
         applied = self.applied(el)
         allowed = {n for n in nodes if not any(a.bans(n) for a in applied)}
         if not self.symmetric:
