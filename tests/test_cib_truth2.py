@@ -646,3 +646,42 @@ def test_constraints_on_tags_and_templates_are_no_dangling_reference(
     assert "web allocation score on xen3: -INFINITY" in _crm_simulate(path, tmp_path, *NODES)
     errors = [f for f in lint.run([str(path)]).findings if f.severity == "error"]
     assert errors == []
+
+
+# -- hostile constraint graphs ---------------------------------------------------------
+
+
+def test_xn018_places_a_lattice_and_a_long_chain_once(tmp_path: Path) -> None:
+    """XN018 places every resource once per CIB: 30 layers of two resources each
+    colocated with both of the next layer's (2**30 paths, which placing each path
+    anew never finished), and a chain of 1,500 colocations (past Python's recursion
+    limit when each link recursed) end; a loop breaks as Pacemaker's "Breaking
+    assignment loop" does, and the guest is still reported of xen3."""
+    layers = 30
+    prims = "".join(
+        f'<primitive id="{x}{i}" class="ocf" provider="heartbeat" type="Dummy"/>'
+        for i in range(layers)
+        for x in "ab"
+    ) + "".join(
+        f'<primitive id="c{i}" class="ocf" provider="heartbeat" type="Dummy"/>' for i in range(1500)
+    )
+    coloc = (
+        '<rsc_colocation id="w-a" rsc="web" with-rsc="a0" score="INFINITY"/>'
+        '<rsc_colocation id="w-b" rsc="web" with-rsc="b0" score="INFINITY"/>'
+        + "".join(
+            f'<rsc_colocation id="{x}{y}{i}" rsc="{x}{i}" with-rsc="{y}{i + 1}" score="INFINITY"/>'
+            for i in range(layers - 1)
+            for x in "ab"
+            for y in "ab"
+        )
+        + '<rsc_colocation id="w-c" rsc="c0" with-rsc="web" score="INFINITY"/>'
+        + "".join(
+            f'<rsc_colocation id="cc{i}" rsc="c{i + 1}" with-rsc="c{i}" score="INFINITY"/>'
+            for i in range(1499)
+        )
+        + '<rsc_colocation id="loop" rsc="web" with-rsc="c1499" score="INFINITY"/>'
+    )
+    root = _copy(tmp_path / "lattice")
+    _edit_cib(root, "    </resources>", prims + "\n    </resources>")
+    _edit_cib(root, "    <constraints/>", f"    <constraints>{coloc}</constraints>")
+    assert ["on xen3" in f[4] for f in _findings(root, ["XN018"])] == [True]

@@ -145,6 +145,9 @@ class Placement:
                 refs = {o.get("id") for o in _kids(tag, "obj_ref") if o.get("id")}
                 self.tags.setdefault(tag.get("id") or "", set()).update(refs)
         self._matches: dict[tuple[str, str], bool | None] = {}
+        self._resources: dict[str, Any] | None = None
+        self._by_id: dict[str, list[tuple[int, Colocation, str, str]]] | None = None
+        self._memo: dict[tuple[str, ...], dict[tuple[Any, bool], set[str]]] = {}
 
     def names(self, el: Any) -> set[str]:
         """The ids a constraint may name resource ``el`` by: its own, its groups' and
@@ -225,49 +228,97 @@ class Placement:
             return said
         return parse_bool(resource_view(dependent).meta("critical")) is not False
 
+    def _graph(self) -> tuple[dict[str, Any], dict[str, list[tuple[int, Colocation, str, str]]]]:
+        """Every resource by id (the first of an id), and every INFINITY ``(colocation,
+        rsc, with_rsc)`` pair under both its ids, made once."""
+        if self._resources is None or self._by_id is None:
+            self._resources = {}
+            for r in self.cib.all_resources():
+                if r.id and r.id not in self._resources:
+                    self._resources[r.id] = r.el
+            self._by_id = {}
+            pairs = [(c, rsc, w) for c in self.colocations for rsc, w in self._pairs(c)]
+            for n, (c, rsc, with_rsc) in enumerate(pairs):
+                self._by_id.setdefault(rsc, []).append((n, c, rsc, with_rsc))
+                if with_rsc != rsc:
+                    self._by_id.setdefault(with_rsc, []).append((n, c, rsc, with_rsc))
+        return self._resources, self._by_id
+
+    def _edges(self, el: Any, this_with: bool) -> tuple[list[Any], list[Any]]:
+        """The resources ``el`` is placed with (when ``this_with``) and the influencing
+        ones placed with it, as elements."""
+        resources, by_id = self._graph()
+        ids = self.names(el)
+        # in the CIB's order whatever the order of ids: roll-backs depend on it
+        pairs = sorted({t[0]: t for i in ids for t in by_id.get(i, ())}.values())
+        primaries: list[Any] = []
+        dependents: list[Any] = []
+        for _, c, rsc, with_rsc in pairs:
+            if this_with and rsc in ids and with_rsc not in ids and with_rsc in resources:
+                primaries.append(resources[with_rsc])
+            elif with_rsc in ids and rsc not in ids and rsc in resources:
+                other = resources[rsc]
+                if self._influences(c, other):
+                    dependents.append(other)
+        return primaries, dependents
+
     def nodes(
         self,
         el: Any,
         nodes: list[str],
         hosts: Callable[[str, str], str | None],
         drbd_agent: Callable[[Any], str | None],
-        seen: frozenset[str] = frozenset(),
-        this_with: bool = True,
     ) -> set[str]:
         """The nodes of ``nodes`` the CIB lets resource ``el`` run on: none an applying
         location surely bans; with ``symmetric-cluster`` false only those one may
         prefer; only where each resource it is colocated with (INFINITY) may run, which
         for a DRBD agent's clone (``drbd_agent(el)`` names its DRBD resource) means
         that resource's hosts (``hosts(name, node)`` is ``None`` on a host); and, when
-        some node is left, only where each resource colocated with it may run.
-        ``this_with`` false reads only the last two steps' second half, as Pacemaker
-        merges a dependent's scores (its own dependents', not its primaries')."""
-        ids = self.names(el)
-        applied = self.applied(el)
-        allowed = {n for n in nodes if not any(a.bans(n) for a in applied)}
-        if not self.symmetric:
-            allowed = {n for n in allowed if any(a.may_prefer(n) for a in applied)}
-        pairs = [(c, rsc, w) for c in self.colocations for rsc, w in self._pairs(c)]
-        if this_with:
-            for _, rsc, with_rsc in pairs:
-                if rsc not in ids or with_rsc in ids or with_rsc in seen:
-                    continue
-                other = self.cib.resource(with_rsc)
-                if other is None:
-                    continue
-                allowed &= self.nodes(other.el, nodes, hosts, drbd_agent, seen | {with_rsc, *ids})
-                drbd = drbd_agent(other.el)
+        some node is left, only where each resource colocated with it may run (a
+        dependent's own placement reads only its locations and its own dependents, as
+        Pacemaker merges a dependent's scores).
+
+        Each resource is placed once per call chain (memoised on the instance, walked
+        with an explicit stack): a loop of colocations counts each resource once, as
+        Pacemaker breaks assignment loops, and a long chain or a lattice of them costs
+        time linear in its size, never a recursion past Python's limit."""
+        everywhere = set(nodes)
+        memo: dict[tuple[Any, bool], set[str]] = self._memo.setdefault(tuple(nodes), {})
+        start = (el, True)
+        stack: list[tuple[Any, bool, bool]] = [(el, True, False)]
+        busy: set[tuple[Any, bool]] = set()
+        while stack:
+            cur, this_with, expanded = stack.pop()
+            key = (cur, this_with)
+            if key in memo or (key in busy and not expanded):
+                continue
+            primaries, dependents = self._edges(cur, this_with)
+            deps = [(p, True) for p in primaries] + [(d, False) for d in dependents]
+            if not expanded:
+                busy.add(key)
+                stack.append((cur, this_with, True))
+                stack.extend((d, w, False) for d, w in deps if _to_do(d, w, memo, busy))
+                continue
+            applied = self.applied(cur)
+            allowed = {n for n in nodes if not any(a.bans(n) for a in applied)}
+            if not self.symmetric:
+                allowed = {n for n in allowed if any(a.may_prefer(n) for a in applied)}
+            for other in primaries:
+                allowed &= memo.get((other, True), everywhere)  # busy: a loop, no limit
+                drbd = drbd_agent(other)
                 if drbd is not None:
                     allowed = {n for n in allowed if hosts(drbd, n) is None}
-        for c, rsc, with_rsc in pairs:
-            if with_rsc not in ids or rsc in ids or rsc in seen:
-                continue
-            other = self.cib.resource(rsc)
-            if other is None or not self._influences(c, other.el):
-                continue
-            theirs = self.nodes(
-                other.el, nodes, hosts, drbd_agent, seen | {rsc, *ids}, this_with=False
-            )
-            if allowed & theirs:  # else rolled back: no node would be left
-                allowed &= theirs
-        return allowed
+            for other in dependents:
+                theirs = memo.get((other, False), everywhere)
+                if allowed & theirs:  # else rolled back: no node would be left
+                    allowed &= theirs
+            memo[key] = allowed
+            busy.discard(key)
+        return set(memo[start])
+
+
+def _to_do(
+    el: Any, this_with: bool, memo: dict[tuple[Any, bool], set[str]], busy: set[tuple[Any, bool]]
+) -> bool:
+    """Whether placing ``el`` is still to be done (not done, not under way: a loop)."""
+    return (el, this_with) not in memo and (el, this_with) not in busy
