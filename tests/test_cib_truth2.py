@@ -685,3 +685,28 @@ def test_xn018_places_a_lattice_and_a_long_chain_once(tmp_path: Path) -> None:
     _edit_cib(root, "    </resources>", prims + "\n    </resources>")
     _edit_cib(root, "    <constraints/>", f"    <constraints>{coloc}</constraints>")
     assert ["on xen3" in f[4] for f in _findings(root, ["XN018"])] == [True]
+
+
+def test_a_guest_made_from_a_template_is_placed(tmp_path: Path) -> None:
+    """A primitive with ``template="xen-guest"`` runs the template's agent and
+    operations (Pacemaker 2.1.5 lib/pengine/complex.c unpack_template: a copy of the
+    template with the primitive's id and children; a template op is kept unless the
+    primitive has one of its name and role, template_op_key): XN018 now places such a
+    guest (it read no type and skipped it), and CB008 sees the template's monitor."""
+    root = _copy(tmp_path / "template")
+    _edit_cib(root, 'validate-with="pacemaker-1.0"', 'validate-with="pacemaker-1.2"')
+    _edit_cib(
+        root,
+        '<primitive id="web" class="ocf" provider="heartbeat" type="Xen">',
+        '<template id="xen-guest" class="ocf" provider="heartbeat" type="Xen"><operations>'
+        '<op id="t-mon" name="monitor" interval="30s"/></operations></template>'
+        '<primitive id="web" template="xen-guest">',
+    )
+    _edit_cib(root, '<op id="web-monitor" name="monitor" interval="30s" timeout="60s"/>', "")
+    found = _findings(root, ["XN018", "CB008"])
+    assert [(f[0], "on xen3" in f[4]) for f in found] == [("XN018", True)]
+    rc, out = crm_verify_file(root / "xen1" / CIB)
+    assert rc == 0, out
+    ban = '<rsc_location id="off" rsc="xen-guest" node="xen3" score="-INFINITY"/>'
+    _edit_cib(root, "    <constraints/>", f"    <constraints>{ban}</constraints>")
+    assert _findings(root, ["XN018", "CB008", "CB002"]) == []

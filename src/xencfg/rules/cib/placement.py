@@ -16,9 +16,8 @@ What is read, and the source that says so (ClusterLabs/pacemaker, tag Pacemaker-
   promoted instance (``unpack_rsc_location``'s role filter), which a guest outside a
   promotable clone never is.
 * A tag (``<tags>``, pacemaker-1.3 and later) a constraint names stands for the
-  resources it lists (pcmk_sched_constraints.c ``pcmk__tag_to_set``). A template
-  (``<template>``) is not read: the model does not yet give a primitive its
-  template's agent, so such a guest is not placed at all.
+  resources it lists, a template for the primitives made from it
+  (pcmk_sched_constraints.c ``pcmk__tag_to_set``).
 * ``lifetime`` (Pacemaker 1.0's): a constraint with one holds only while its rules do
   (pcmk_sched_constraints.c ``pcmk__unpack_constraints``: ``if ((lifetime != NULL) &&
   !evaluate_lifetime(lifetime, data_set))`` the constraint is skipped), which is at
@@ -151,8 +150,11 @@ class Placement:
 
     def names(self, el: Any) -> set[str]:
         """The ids a constraint may name resource ``el`` by: its own, its groups' and
-        clones', and the tags listing any of them."""
+        clones', its template's (pcmk__tag_to_set expands a template to the primitives
+        made from it) and the tags listing any of them."""
         ids = set(_ids_around(el))
+        if _tag(el) == "primitive" and el.get("template"):
+            ids.add(el.get("template"))
         return ids | {t for t, refs in self.tags.items() if refs & ids}
 
     def _matched(self, pattern: str, rid: str) -> bool | None:
