@@ -292,3 +292,21 @@ def test_hs002_leaves_cman_to_cm009() -> None:
     case = TREES / "rhel5-cman-drift" / "good"
     nodes = [str(n) for n in sorted(case.iterdir())]
     assert lint.run(nodes, select=["HS002", "CM009"]).findings == []
+
+
+def test_hs002_drbd_side_follows_the_drbd_release(tmp_path: Path) -> None:
+    """/etc/hostname ``beta.lab.net`` with ``on beta``: drbdadm 9 finds itself
+    (hostnames_equal in drbd-utils user/v9/drbdadm_parser.c compares the host parts
+    when one name is short; peer-drbdadm --mode 9 --node beta.lab.net: "resource r0 on
+    beta.lab.net: not ignored"), drbdadm 8.3/8.4 do not (strcmp; see above). So HS002's
+    DRBD side holds only where DRBD is known to be older than 9.0."""
+    boot = {"etc/hostname": "{}.lab.net\n"}
+    roots = _drbd_pair(tmp_path, boot, ("alpha", "beta"))
+    old = _codes(roots, "HS002", versions=DRBD83)
+    assert [(code, parts[-3]) for code, parts, _ in old] == [("HS002", "alpha"), ("HS002", "beta")]
+    assert _codes(roots, "HS002", versions={"drbd": Version.parse("9.0")}) == []
+    neutral = _drbd_pair(tmp_path / "neutral", boot, ("alpha", "beta"))
+    for root in neutral:  # without 8.x's syncer section the files tell no release
+        conf = root / "etc" / "drbd.conf"
+        conf.write_text(conf.read_text().replace("  syncer { rate 10M; }\n", ""))
+    assert _codes(neutral, "HS002") == []

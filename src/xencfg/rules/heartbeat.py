@@ -10,7 +10,7 @@ from typing import Any
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..discover import BootName
 from ..findings import Finding, Location
-from ..versions import DRBD_9, HEARTBEAT_ATTRD
+from ..versions import DRBD_9, HEARTBEAT_ATTRD, HEARTBEAT_NO_CRM
 from . import make, rule
 from .documents import authkeys_doc as _authkeys
 from .documents import hacf_doc as _hacf
@@ -300,12 +300,13 @@ def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
 
 @rule("HB004", "deadtime-too-short", "error", formats=("hacf",), hazard=True)
 def deadtime_too_short(item: Loaded) -> Iterator[Finding]:
-    """deadtime is not more than twice keepalive (heartbeat's defaults: 1 s and 30 s),
-    or initdead is smaller than deadtime.
+    """deadtime (or deadping) is not more than twice keepalive (heartbeat's defaults:
+    1 s and 30 s), or initdead is smaller than deadtime.
 
     Why it matters: heartbeat refuses to start ("Dead time is too small
-    compared to keeplive", "Initial dead time [10000] is smaller than deadtime
-    [30000]"); even a little over, one lost packet declares a healthy node dead
+    compared to keeplive", "Ping dead time [3000] is too small compared to keeplive
+    [2000]", "Initial dead time [10000] is smaller than deadtime [30000]": config.c
+    init_config); even a little over, one lost packet declares a healthy node dead
     and triggers a fail-over.
 
     Example: ``keepalive 2`` with ``deadtime 3``.
@@ -508,10 +509,14 @@ def auto_failback_ignored(item: Loaded) -> Iterator[Finding]:
     )
 
 
-#: The API clients ``crm on`` (or ``respawn``) authorises itself: heartbeat's config.c
-#: set_release2mode adds ``apiauth cib``, ``stonithd`` and ``crmd`` since 2.0 and
-#: ``attrd`` since 2.1 (r2auto_dirs), before or after the file's own lines.
-_CRM_CLIENTS = ("cib", "stonithd", "crmd")
+#: API clients the CRM switch authorises only from some release on: heartbeat 2.1's
+#: set_release2mode added ``attrd`` and ``pingd`` (r2auto_dirs), heartbeat 3's
+#: set_pcmk_support ``stonith-ng`` (config.c lines 2696-2705).
+_CRM_CLIENTS_SINCE = {
+    "attrd": HEARTBEAT_ATTRD,
+    "pingd": HEARTBEAT_ATTRD,
+    "stonith-ng": HEARTBEAT_NO_CRM,
+}
 
 
 @rule("HB012", "apiauth-refused", "error", formats=("hacf",))
@@ -522,10 +527,13 @@ def apiauth_refused(item: Loaded) -> Iterator[Finding]:
     client crmd: [crmd uid=hacluster]" / "Invalid apiauth directive [...]" (config.c
     its apiauth parser; heartbeat 3.0.6 checked with ``peer-heartbeat``). With
     ``crm on`` or ``crm respawn`` heartbeat adds ``apiauth`` for cib, stonithd and crmd
-    itself (and attrd from 2.1 on: config.c set_release2mode), in whichever order the
-    lines come, so a line copied from an old heartbeat 2 how-to breaks the start.
-    heartbeat 3.0.6 refuses ``apiauth cib``, ``crmd``, ``attrd`` and ``stonithd`` beside
-    ``crm on``, and takes ``apiauth cib`` without it.
+    itself (attrd and pingd from 2.1 on: config.c set_release2mode; stonith-ng in
+    heartbeat 3: set_pcmk_support), in whichever order the lines come, so a line copied
+    from an old heartbeat 2 how-to breaks the start. heartbeat 3.0.6 refuses ``apiauth
+    cib``, ``crmd``, ``attrd``, ``pingd``, ``stonithd`` and ``stonith-ng`` beside ``crm
+    on`` (also ``valgrind`` and ``ccm-only``), only ``cib`` and ``crmd`` beside ``crm
+    minimal`` or ``manual`` (config.c lines 2696-2705 and 2768), and takes ``apiauth
+    cib`` without the CRM.
 
     Example: ``crm respawn`` and ``apiauth crmd uid=hacluster``; or ``apiauth evms
     uid=hacluster`` twice.
@@ -534,10 +542,12 @@ def apiauth_refused(item: Loaded) -> Iterator[Finding]:
     lines for a client into one (``uid=hacluster,root``).
     """
     doc = _hacf(item)
-    crm = doc.crm in ("on", "respawn")
-    own = set(_CRM_CLIENTS)
-    if not item.versions.of("heartbeat", item.node).older_than(HEARTBEAT_ATTRD):
-        own.add("attrd")
+    hb = item.versions.of("heartbeat", item.node)
+    own = set(doc.crm_api_clients)
+    if hb.older_than(HEARTBEAT_NO_CRM) and doc.crm not in ("on", "respawn"):
+        own = set()  # (heartbeat 2's modes other than on/respawn: not known here)
+    own -= {c for c, since in _CRM_CLIENTS_SINCE.items() if hb.older_than(since)}
+    crm = bool(own)
     seen: dict[str, object] = {}
     for e in doc.entries("apiauth"):
         if not e.values:

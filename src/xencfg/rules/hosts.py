@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ..cluster import Cluster, Loaded, memberships
 from ..discover import display_path
 from ..findings import Finding, Location
+from ..versions import DRBD_9
 from . import make, rule
 from .documents import hostname_doc as _hostname
 from .documents import hosts_doc as _hosts
@@ -49,7 +50,9 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     name: heartbeat 3.0.6 stops with "Current node [xen1.example.net] not in
     configuration!" when ha.cf says ``node xen1 xen2``; drbdadm 8.3 warns "no
     normal resources defined for this host (xen1.example.net)" and 8.4 marks
-    every resource "ignored" (the ``on xen1`` sections are not this host); o2cb
+    every resource "ignored" (the ``on xen1`` sections are not this host; drbdadm 9
+    takes ``on xen1`` for xen1.example.net, so DRBD's names count only where its
+    release is known to be older than 9.0); o2cb
     and the CRM match OCFS2's ``name =`` and the CIB's ``<nodes>`` the same way.
     HB002 takes the short name too, so this is the check for the name as the
     daemons see it. (SUSE's /etc/HOSTNAME is not judged: its boot scripts set the
@@ -66,7 +69,13 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     for node, name, said, where in _fqdn_unames(cluster):
         fqdn = name.lower()
         short = fqdn.split(".", 1)[0]
-        own = [m for m in declared if m.item.node == node and m.source != "cman"]
+        own = [
+            m
+            for m in declared
+            if m.item.node == node
+            and m.source != "cman"
+            and not (m.source == "drbd" and _drbd9_matches_short(cluster, node))
+        ]
         named = {n.lower(): m for m in own for n in m.names}
         if fqdn in named or short not in named:
             continue
@@ -78,6 +87,14 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
             where,
             [m.where(next(n for n in m.names if n.lower() == short))],
         )
+
+
+def _drbd9_matches_short(cluster: Cluster, node: str) -> bool:
+    """Whether the node's drbdadm finds ``on xen1`` for ``uname -n`` xen1.example.net:
+    drbdadm 9 does (hostnames_equal in user/v9/drbdadm_parser.c compares the host
+    parts when either name lacks a domain), 8.3 and 8.4 do not (strcmp). Only a
+    release known to be older than 9.0 keeps the DRBD side of HS002."""
+    return not cluster.versions.of("drbd", node).older_than(DRBD_9)
 
 
 def _fqdn_unames(cluster: Cluster) -> Iterator[tuple[str, str, str, Location]]:
