@@ -259,7 +259,7 @@ def rsc_pattern_refused(item: Loaded) -> Iterator[Finding]:
     ``pcmk__config_err``: crm_verify says "Errors found during check: config not
     valid"). The ban or preference it was written for holds for no resource. A leading
     ``!`` (inverting the match) is not part of the regex. Only what glibc surely refuses
-    is reported (:func:`xencfg.regex.regcomp_refuses`: an unclosed ``(`` or ``[``, a
+    is reported (checked against glibc's regcomp in the tests: an unclosed ``(`` or ``[``, a
     trailing backslash, a repetition with nothing before it such as Perl's ``(?i)``);
     a lone ``)`` is an ordinary character there. ``rsc-pattern`` exists since the
     pacemaker-2.6 schema (Pacemaker 1.1.16); an older CIB's schema refuses the
