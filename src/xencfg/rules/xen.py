@@ -737,7 +737,8 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     the target's node name (unless the primitive sets ``node_ip_attribute``), which the
     migrating node resolves: a loopback address (``127.0.0.1``, ``localhost``) is
     reachable by no peer, another node's address (an xend-config.sxp copied from the
-    peer) cannot be bound at all, and an address other than the one a peer's
+    peer) cannot be bound at all (xend then stops: SrvDaemon.py ``run`` logs
+    "Exception starting xend" and exits), and an address other than the one a peer's
     /etc/hosts gives the node's name is not where that peer connects ("Connection
     refused").
 
@@ -848,6 +849,23 @@ def _listen_address(cluster: Cluster, node: str, raw: str) -> IPAddress | None:
     return found
 
 
+def relocation_address(cluster: Cluster, item: Loaded) -> tuple[str, IPAddress, Location] | None:
+    """What xend's relocation server on ``item``'s node binds, as XN007 and LS014 read
+    it: ``(the setting as written, the address, where)``. ``None`` when xend binds no
+    relocation listener (server and SSL server off: relocate.py ``listenRelocation``
+    starts a listener only then), binds every address ('', ``0.0.0.0``, ``::``; the
+    default in XendRoot.py / XendOptions.py), or the name is not known here."""
+    doc = _xend(item)
+    on = doc.effective("xend-relocation-server") or doc.effective("xend-relocation-ssl-server")
+    raw = doc.effective("xend-relocation-address")
+    if not on or not isinstance(raw, str) or item.node is None:
+        return None
+    bound = _listen_address(cluster, item.node, raw)
+    if bound is None or bound.is_unspecified:
+        return None
+    return raw, bound, _xend_where(item, "xend-relocation-address")
+
+
 def _lower(names: list[str]) -> list[str]:
     return [n.lower() for n in names]
 
@@ -864,11 +882,10 @@ def _unreachable_listener(
     """XN007 for a relocation server bound where no peer connects: a loopback
     address, or (the agent migrating to the node's name, ``by_name``) another address
     than the one a peer's /etc/hosts gives ``node``."""
-    raw = _xend(item).effective("xend-relocation-address")
-    where = _xend_where(item, "xend-relocation-address")
-    bound = _listen_address(cluster, node, raw) if isinstance(raw, str) else None
-    if bound is None or bound.is_unspecified:
+    listen = relocation_address(cluster, item)
+    if listen is None:
         return
+    raw, bound, where = listen
     if bound.is_loopback:
         yield make(
             "XN007",
@@ -882,12 +899,13 @@ def _unreachable_listener(
     owners = sorted(n for n in xends if n != node and str(bound) in model.addresses_of(n))
     if owners and str(bound) not in model.addresses_of(node):
         # (an xend-config.sxp copied from the peer: the bind fails with "Cannot assign
-        # requested address" and xend runs without its relocation server)
+        # requested address", and SrvDaemon.py's run logs "Exception starting xend" and
+        # exits: no xend at all)
         yield make(
             "XN007",
             f"xend-relocation-address {bound} on {node} is {owners[0]}'s address (by the"
-            f" cluster's /etc/hosts): xend cannot bind it here, so {node} runs no relocation"
-            f" server and live migration of {prim_names} to {node} fails",
+            f" cluster's /etc/hosts): xend cannot bind it here and stops at start"
+            f" ('Exception starting xend'), so live migration of {prim_names} to {node} fails",
             where,
             cib_where,
         )
