@@ -10,6 +10,7 @@ traps in words.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import warnings
@@ -126,6 +127,10 @@ def search(pattern: str, text: str) -> bool | None:
     nothing rather than guess."""
     if problems(pattern):
         return None
+    if backtracks(pattern):
+        # the admin's pattern, run by a backtracking engine, could take exponential (or
+        # high polynomial) time on a WWID that almost matches: run the automaton instead
+        return search_linear(pattern, text)
     translated = pattern
     for posix, py in _POSIX_CLASSES.items():
         translated = translated.replace(posix, py)
@@ -135,6 +140,50 @@ def search(pattern: str, text: str) -> bool | None:
             return re.search(translated, text) is not None
     except re.error:
         return None
+
+
+@functools.lru_cache(maxsize=512)
+def backtracks(pattern: str) -> bool:
+    """Whether Python's backtracking ``re`` may take more than quadratic time on
+    ``pattern``: a repetition around another repetition or an alternation
+    (``(a+)+``, ``(a|aa)*``), or three unbounded repetitions in a row (``.*.*.*x``:
+    time ``n**3``). Such patterns run on :func:`search_linear`'s automaton; the
+    rest, the everyday ``^sd[a-z]`` or ``^(ram|loop)[0-9]*``, on ``re``, which is
+    faster. Unparsable patterns count as risky."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # '[[' is a literal '[' for regcomp too
+            parsed = _parser().parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return True
+    unbounded = 0
+
+    def walk(items: Any, inside: bool) -> bool:
+        nonlocal unbounded
+        for op, av in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                lo, hi, body = av
+                varies = hi != lo
+                if varies and inside:
+                    return True
+                if hi >= 65535:
+                    unbounded += 1
+                if walk(body, inside or varies):
+                    return True
+            elif name == "BRANCH":
+                if inside:
+                    return True
+                if any(walk(b, inside) for b in av[1]):
+                    return True
+            elif name in ("SUBPATTERN", "ATOMIC_GROUP") and walk(av[-1], inside):
+                return True
+        return False
+
+    try:
+        return walk(parsed, False) or unbounded > 2
+    except RecursionError:
+        return True
 
 
 # --- user-supplied patterns, matched in linear time --------------------------------------
