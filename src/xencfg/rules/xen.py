@@ -30,8 +30,6 @@ from .documents import xend_doc as _xend
 from .documents import xl_doc as _xl
 
 if TYPE_CHECKING:
-    from ..formats.cib.constraints import Location as CibLocation
-    from ..formats.cib.model import CibDocument
     from ..formats.cib.resources import Primitive
     from ..formats.drbd import Resource as DrbdResource
     from ..formats.lines.hosts import IPAddress
@@ -481,22 +479,6 @@ def _drbd_keys(item: Loaded) -> list[tuple[str, DiskSpec]]:
     return out
 
 
-def _prefers(loc: CibLocation, node: str) -> bool:
-    """Whether a location may give ``node`` a positive score (``node=``, or a rule that
-    scores above 0 or by a node attribute and may match ``node``, at some time or for
-    some node attributes): what lets a resource run there when ``symmetric-cluster`` is
-    false."""
-    from .cib.resources import rule_matches
-
-    if loc.node == node and (loc.score or 0) > 0:
-        return True
-    return any(
-        ((r.score or 0) > 0 or (r.score is None and bool(r.score_attribute)))
-        and rule_matches(r, node) is not False
-        for r in loc.rules
-    )
-
-
 def _drbd_agent(el: Any) -> str | None:
     """The DRBD resource an ``ocf:linbit:drbd`` (``drbd_resource``) or heartbeat
     ``drbddisk`` (its argument) primitive in ``el``'s subtree manages."""
@@ -515,57 +497,6 @@ def _drbd_agent(el: Any) -> str | None:
         if name:
             return name
     return None
-
-
-class _Constraints:
-    """What :func:`_placement` reads of one CIB, read once: the model walks the tree on
-    every ``locations``/``colocations``/``option`` call, and XN018 places every Xen
-    resource of every node's copy."""
-
-    def __init__(self, cib: CibDocument) -> None:
-        from ..formats.cib.values import INFINITY, parse_bool
-
-        self.cib = cib
-        self.locations = cib.locations
-        self.colocations = [
-            c for c in cib.colocations if c.score is not None and c.score >= INFINITY
-        ]
-        self.symmetric = parse_bool(cib.option("symmetric-cluster")) is not False
-
-
-def _placement(
-    facts: _Constraints,
-    el: Any,
-    nodes: list[str],
-    hosts: Callable[[str, str], str | None],
-    seen: frozenset[str],
-) -> set[str]:
-    """The nodes of ``nodes`` the CIB lets resource ``el`` run on: none a -INFINITY
-    location keeps it (or a group/clone holding it) off; with ``symmetric-cluster``
-    false only those a location prefers; and only where each resource it is
-    colocated with (score INFINITY) may run, which for a DRBD agent's clone
-    (``ocf:linbit:drbd``, ``drbddisk``) means the DRBD resource's hosts
-    (``hosts(name)``)."""
-    from ..cluster import colocation_pairs
-    from .cib.resources import _banned_from, _ids_around
-
-    ids = _ids_around(el)
-    locations = [loc for loc in facts.locations if loc.rsc in ids]
-    allowed = {n for n in nodes if not any(_banned_from(loc, n) for loc in locations)}
-    if not facts.symmetric:
-        allowed = {n for n in allowed if any(_prefers(loc, n) for loc in locations)}
-    for c in facts.colocations:
-        for rsc, with_rsc in colocation_pairs(c):
-            if rsc not in ids or with_rsc in ids or with_rsc in seen:
-                continue
-            other = facts.cib.resource(with_rsc)
-            if other is None:
-                continue
-            allowed &= _placement(facts, other.el, nodes, hosts, seen | {with_rsc})
-            drbd = _drbd_agent(other.el)
-            if drbd is not None:
-                allowed = {n for n in allowed if hosts(drbd, n) is None}
-    return allowed
 
 
 @rule("XN018", "domu-placed-off-drbd-hosts", "warning", scope="cluster", hazard=True)
@@ -595,6 +526,17 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
     ``ocf:linbit:drbd`` master (or ``drbddisk`` group) keeps it on the hosts.
     A colocation below INFINITY places nothing (a positive one is a preference,
     -INFINITY only keeps it apart from one resource), so it keeps every node.
+    The constraints are read as Pacemaker 2.1.5's scheduler reads them
+    (rules/cib/placement.py names the source lines): a location applies by ``rsc``,
+    by ``rsc-pattern`` (pacemaker-2.6 schema and later: a POSIX regex searched in
+    the id of each top-level resource, so a guest in a group is matched by the
+    group's id; ``!`` inverts it) and by ``resource_set`` (pacemaker-1.2 and later;
+    the set's score and role first); one limited to the Master/Promoted role never
+    applies to a guest. A resource colocated *with* the guest at INFINITY (the
+    guest is its ``with-rsc``, in a pair or a set) passes its bans on: the guest
+    gets -INFINITY where it may not run, unless that leaves the guest no node
+    (Pacemaker then rolls its scores back), or the colocation says
+    ``influence="false"`` (or that resource ``critical="false"``).
     Location rules are read as Pacemaker's test_rule reads them (lib/pengine/rules.c:
     ``and`` unless ``boolean-op`` is ``or``, nested rules, ``#uname`` ``eq``/``ne``
     compared without regard to case): ``#uname ne xen1`` and ``#uname ne xen2``
@@ -617,6 +559,7 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
         return
     from .cib.common import units
     from .cib.guests import _param_pair
+    from .cib.placement import Placement
     from .drbd.common import _on_hosts, hostnames_equal
 
     by_node = _drbd_hosts(cluster)
@@ -658,7 +601,7 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
     by_name: dict[str, list[Loaded]] = defaultdict(list)
     for d in domus:
         by_name[d.file.path.name].append(d)
-    facts: dict[int, _Constraints | None] = {}  # by CIB; None: a copy of one placed
+    facts: dict[int, Placement | None] = {}  # by CIB; None: a copy of one placed
     placed: set[str] = set()
     seen: set[tuple[str, str, str]] = set()
     for unit in units(cluster):
@@ -676,13 +619,13 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
             cib = _cib(item)
             if id(cib) not in facts:
                 text = cib.dumps()
-                facts[id(cib)] = None if text in placed else _Constraints(cib)
+                facts[id(cib)] = None if text in placed else Placement(cib)
                 placed.add(text)
             here = facts[id(cib)]
             if here is None:
                 continue  # every node's copy of one CIB: the first copy's findings
             nodes = [n.uname for n in cib.nodes if n.uname] or [n for n in cluster.nodes if n]
-            for node in sorted(_placement(here, prim.el, nodes, hosts, frozenset())):
+            for node in sorted(here.nodes(prim.el, nodes, hosts, _drbd_agent)):
                 domu = next((d for d in copies if d.node == node), copies[0])
                 for key, disk in _drbd_keys(domu):
                     why = problem(key, node)
