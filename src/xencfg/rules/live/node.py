@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ...cluster import Cluster, memberships
 from ...findings import Finding, Location
 from .. import make, rule
-from ..xen import relocation_address
+from ..xen.xend import relocation_address
 from .common import _at, _short
 from .drbd import configured_drbd
 
