@@ -705,6 +705,22 @@ def test_xn016_xl_domain_type_and_empty_config(tmp_path: Path) -> None:
         .findings[0]
         .message
     )
-    # xm files are never checked by xl's rules
+    # A file read as xm with no Python statement in it is xl's to read from Xen 4.5 on
+    # (xend is gone, xl is the only toolstack): xl 4.17 refuses xm's default
+    # ``builder = 'linux'`` (peer-xl: "Invalid domain type linux.", as seed s002's
+    # nfs.xm), an error there, on its line. xm itself reads it (Xen 4.4 and older, or a
+    # release not known: nothing), xl before 4.10 took any builder but hvm as PV
+    # (nothing), and a file with Python statements in it is XC008's (nothing).
     xm = write(tmp_path / "m", {"etc/xen/old.xm": "name = 'g'\nbuilder = 'linux'\nmemory = 256\n"})
-    assert lint.run([str(xm)], select=["XN016"], force_format="xm", versions=x417).findings == []
+    found = lint.run([str(xm)], select=["XN016"], force_format="xm", versions=x417).findings
+    assert [(f.line, f.severity) for f in found] == [(2, "error")]
+    assert "Invalid domain type linux." in found[0].message
+    for xen in ("4.4", "4.9"):
+        old = {"xen": Version.parse(xen)}
+        assert lint.run([str(xm)], select=["XN016"], force_format="xm", versions=old).findings == []
+    assert lint.run([str(xm)], select=["XN016"], force_format="xm").findings == []
+    code = write(
+        tmp_path / "c",
+        {"etc/xen/old.xm": "name = 'g'\nbuilder = 'linux'\nif 1:\n    memory = 256\n"},
+    )
+    assert lint.run([str(code)], select=["XN016"], force_format="xm", versions=x417).findings == []

@@ -24,6 +24,7 @@ from ..documents import xl_doc as _xl
 
 if TYPE_CHECKING:
     from ...formats.xen.domu import DomUDocument
+    from ...formats.xen.xl import XlDocument
 
 from .common import _TEMPLATE, DOMU_FORMATS, _is_domu, _label, _where
 
@@ -296,7 +297,27 @@ def _cpupool(doc: DomUDocument) -> bool:
 _NOT_DOMU_NAME = re.compile(r"^xl\.conf$|cpupool", re.I)
 
 
-@rule("XN016", "xl-domu-refused", "error", formats=("xl",))
+def _xl_reading(item: Loaded) -> XlDocument | None:
+    """The config as ``xl create`` reads it: an xl file's own document; an xm file
+    with no Python statement in it read by xl's parser where xl is the only toolstack
+    (Xen 4.5 or later in force; ``None`` before, or with the release unknown: xm may
+    read it, and takes ``builder = 'linux'``); ``None`` for one xl cannot read at all
+    (XN015 reports that) or with Python code (XC008's)."""
+    from ...formats.xen.xl import parse, xl_refusal
+
+    if item.file.format == "xl":
+        return _xl(item)
+    doc = _domu(item)
+    if item.file.format != "xm" or doc.code or not doc.source:
+        return None
+    if not item.versions.of("xen", item.node or "").at_least(XEN_NO_XEND):
+        return None
+    if xl_refusal(doc.source) is not None:
+        return None
+    return parse(doc.source)
+
+
+@rule("XN016", "xl-domu-refused", "error", formats=("xl", "xm"))
 def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     """An xl domU config that ``xl create`` refuses for its domain type or for having
     no settings at all, or on which it crashes, though it parses.
@@ -318,6 +339,10 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     ``type``), nothing for ``bootloader_args`` before 4.2 (xl took the string
     whole), nothing before Xen 4.1. xl.conf and cpupool files are no domU configs.
 
+    A config read here as xm with no Python statement in it is xl's to read from
+    Xen 4.5 on (xend is gone): it is checked there too, an error there only (xm,
+    which takes ``builder = 'linux'``, may read it while the release is unknown).
+
     Example: ``type = "HVM"``; ``builder = "hvm"`` with ``type = "pv"``;
     ``bootloader_args = ""``.
 
@@ -325,10 +350,10 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
     give the config at least a ``name``; remove an empty ``bootloader_args`` or
     write the arguments as a list (``bootloader_args = [ "-q" ]``).
     """
-    doc = _xl(item)
-    if item.file.format != "xl" or _TEMPLATE.match(item.file.path.name):
+    if _TEMPLATE.match(item.file.path.name) or _NOT_DOMU_NAME.search(item.file.path.name):
         return
-    if _NOT_DOMU_NAME.search(item.file.path.name):
+    doc = _xl_reading(item)
+    if doc is None:
         return
     found: list[Finding] = []
     if not doc.assignments():
