@@ -748,3 +748,29 @@ def test_mutations_never_raise_anything_but_xencfg_error(data: st.DataObject) ->
     except XencfgError:
         return
     assert isinstance(result.text, str)
+
+
+def test_change_report_is_in_source_line_order(capsys: pytest.CaptureFixture[str]) -> None:
+    """The passes rewrite in their own order (``--to current``: the 1.0 -> 1.1 step's
+    lines 7, 8 and 11, then the later steps' lines 1 and 4); the report an administrator
+    reads beside the file goes by source line, stable where lines are equal (one
+    element's rewrites keep the order they were made in), in the API and the CLI."""
+    from xencfg.cli import main
+    from xencfg.formats.cib.upgrade import upgrade
+
+    src = Path(__file__).parent / "fixtures" / "cib-truth" / "cb024-anonymous.xml"
+    result = upgrade(src.read_text(), path=str(src), target="current")
+    lines = [c.line or 0 for c in result.changes]
+    assert len(lines) > 3 and lines == sorted(lines) and lines[0] == 1 and lines[-1] == 11
+    # stable: rewrites of one line stay in the order the pass made them
+    first, second, other = (
+        Change(k, "nvpair", "a", n, "x", "y") for k, n in (("a", 5), ("b", 5), ("c", 2))
+    )
+    assert Conversion("", [first, other, second]).changes == [other, first, second]
+    main(["cib", "convert", "--to", "current", str(src)])
+    reported = [int(line.split(":")[1]) for line in capsys.readouterr().err.splitlines()]
+    assert reported == lines
+    # a change with no line (the document as a whole) comes first, as line 0
+    whole = Change("set-attribute", "cib", None, None, "x", "y")
+    at = Change("rename-option", "nvpair", "a", 4, "x", "y")
+    assert Conversion("", [at, whole]).changes == [whole, at]

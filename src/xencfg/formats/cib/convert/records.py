@@ -38,12 +38,20 @@ class Change:
         return f"{path}:{self.line or 0}: {self.kind}: {self.describe()}"
 
 
+def by_line(changes: list[Change]) -> list[Change]:
+    """The rewrites in source-line order, as an administrator reads the file (the passes
+    make them in their own order: a 1.1 option move of line 11 before line 4's
+    rename); stable, so one element's rewrites keep the order they were made in. A
+    change with no line (the document as a whole) is reported as line 0, first."""
+    return sorted(changes, key=lambda c: c.line or 0)
+
+
 @attrs.frozen
 class Conversion:
-    """The converted XML text plus the list of rewrites that made it."""
+    """The converted XML text plus the list of rewrites that made it (by source line)."""
 
     text: str
-    changes: list[Change]
+    changes: list[Change] = attrs.field(converter=by_line)
     fragment: bool = False
     #: the input line each element of ``text`` comes from, in document order (None where
     #: ``text`` is the input itself): a later step that re-reads ``text`` (``--to
