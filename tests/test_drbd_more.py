@@ -359,3 +359,34 @@ def test_dr029_cib_xen_resource_config(tmp_path: Path) -> None:
         ("web", 5, "error", "no such device on xen1"),
         ("web", 5, "error", "no such device on xen2"),
     ]
+
+
+def test_sections_added_in_code_are_set_apart_by_a_blank_line() -> None:
+    """A resource added to a file, a global section made for it, and a document built
+    in code render as drbd.conf files are written (drbd.conf(5)'s examples, drbd-utils'
+    scripts/drbd.conf.example): one blank line between top-level sections, none at the
+    top or the end of the file; the file's own lines stay as they were."""
+    import xencfg
+    from xencfg.formats.drbd import DrbdDocument
+
+    src = "# cluster\nresource r0 {\n  protocol C;\n}\n"
+    doc = xencfg.loads(src, "drbd")
+    doc.add_resource("r1", protocol="C")
+    doc.add_resource("r2")
+    doc.global_["usage-count"] = "no"
+    assert xencfg.dumps(doc) == (
+        "global {\n  usage-count no;\n}\n\n"
+        + src
+        + "\nresource r1 {\n  net {\n    protocol C;\n  }\n}\n\nresource r2 {\n}\n"
+    )
+    # after a blank line the file ends with, no second one (that one stays last)
+    spaced = xencfg.loads("resource r0 {\n}\n\n", "drbd")
+    spaced.add_resource("r1")
+    assert xencfg.dumps(spaced) == "resource r0 {\n}\n\nresource r1 {\n}\n\n"
+    fresh = DrbdDocument()
+    fresh.add_resource("a")
+    fresh.add_resource("b")
+    fresh.global_["usage-count"] = "no"
+    text = xencfg.dumps(fresh)
+    assert text == "global {\n    usage-count no;\n}\n\nresource a {\n}\n\nresource b {\n}\n"
+    assert xencfg.dumps(xencfg.loads(text, "drbd")) == text

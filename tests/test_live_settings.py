@@ -58,7 +58,8 @@ def test_drbd_global_is_created_first_and_edited_in_place() -> None:
     doc = xencfg.loads(DRBD, "drbd")
     doc.global_["usage-count"] = "no"
     text = doc.dumps()
-    assert text.startswith("global {\n\tusage-count no;\n}\n# replicated disk")
+    # (a section made in code is set apart from the file's text by a blank line)
+    assert text.startswith("global {\n\tusage-count no;\n}\n\n# replicated disk")
     doc = xencfg.loads(text, "drbd")
     doc.global_["usage-count"] = "yes"
     doc.global_.update({"minor-count": "64"})

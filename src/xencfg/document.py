@@ -175,8 +175,14 @@ class TreeDocument(_Common, Node):
         return render(self, self.style)
 
     def render_canonical(self, indent: str, style: Style) -> str:
-        """A document built in code: its children, one after the other."""
-        return "".join(style.render_node(c, indent) for c in self.child_nodes())
+        """A document built in code: its children, one after the other (a blank line
+        before each the style sets apart, but the first)."""
+        out: list[str] = []
+        for c in self.child_nodes():
+            if out and style.apart(c, indent):
+                out.append(style.newline)
+            out.append(style.render_node(c, indent))
+        return "".join(out)
 
     def position(self, where: object) -> tuple[int, int]:
         """1-based ``(line, column)`` of a node, a typed view on a block, or an offset

@@ -107,6 +107,11 @@ class Style:
             return node.render_canonical(indent, self)
         return self.render(node, indent, self)
 
+    def apart(self, node: Node, indent: str) -> bool:
+        """Whether a node added in code at ``indent`` is set apart from the text before
+        it by a blank line (drbd.conf's top-level sections are); none by default."""
+        return False
+
 
 def nodes_repr(children: list[Any]) -> str:
     """How a child list shows in ``repr()``: its length, not the whole subtree (a
@@ -629,8 +634,16 @@ def _child_indent(node: Node, own_indent: str, style: Style) -> str:
     return own_indent + style.indent if node.nests else own_indent
 
 
+def _ends_blank(out: list[str]) -> bool:
+    """Whether the text so far is empty or ends with a blank line."""
+    tail = "".join(out[-2:])
+    return len(tail) == 0 or tail.endswith("\n\n") or tail.endswith("\n\r\n")
+
+
 def _emit_new(child: Node, indent: str, style: Style, out: list[str]) -> None:
     if out and out[-1] and not out[-1].endswith("\n"):
+        out.append(style.newline)
+    if style.apart(child, indent) and not _ends_blank(out):
         out.append(style.newline)
     above, inline = _moved_comments(child)
     out.extend(indent + line + style.newline for line in above)
@@ -717,6 +730,9 @@ def _render_changed_children(
             for c in leading_new:
                 _emit_new(c, child_indent, style, out)
             leading_new = []
+            after = p.source_text().lstrip(" \t") if isinstance(p, Node) else ""
+            if isinstance(p, Node) and style.apart(p, child_indent) and after[:1] not in "\r\n":
+                out.append(style.newline)  # (and from the text after it)
         if isinstance(p, Tok):
             if not p.is_trivia and out and out[-1].endswith("\n") and i > 0:
                 prev_piece = pieces[i - 1]

@@ -41,6 +41,11 @@ class DrbdStyle(BlockStyle):
             return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
         return value
 
+    def apart(self, node: Node, indent: str) -> bool:
+        """A top-level section added in code gets a blank line before it, as in the
+        drbd.conf examples (drbd.conf(5), drbd-utils' scripts/drbd.conf.example)."""
+        return indent == "" and isinstance(node, Block)
+
 
 STYLE = DrbdStyle(indent="    ", terminator=";", separator=" ")
 
