@@ -390,3 +390,32 @@ def test_sections_added_in_code_are_set_apart_by_a_blank_line() -> None:
     text = xencfg.dumps(fresh)
     assert text == "global {\n    usage-count no;\n}\n\nresource a {\n}\n\nresource b {\n}\n"
     assert xencfg.dumps(xencfg.loads(text, "drbd")) == text
+
+
+def test_address_family_fits_the_address() -> None:
+    """drbdadm (peer-drbdadm, 8.4 and 9 parsers) reads ``ipv6 [fd00::11]:7790`` and
+    refuses ``ipv6 10.0.0.11:7790`` ("Parse error: '[' expected, but got '10.0.0.11'")
+    and ``[fd00::11]:7790`` without the family ("'ssocks | sdp | ipv4 | ipv6 | <ipv4
+    address>' expected, but got '['"). So setting a family the address does not fit
+    is refused, and setting the ip brings its family along (docs/formats/drbd.md)."""
+    import xencfg
+
+    line = "    device /dev/drbd0; disk /dev/sda7; address {}; meta-disk internal;\n"
+    src = "resource r0 {\n  on alpha {\n" + line.format("10.0.0.11:7788") + "  }\n}\n"
+    doc = xencfg.loads(src, "drbd")
+    addr = doc.resources["r0"].hosts["alpha"].address
+    assert addr is not None
+    with pytest.raises(ValueError, match=r"family 'ipv6' does not fit '10\.0\.0\.11'"):
+        addr.family = "ipv6"
+    assert xencfg.dumps(doc) == src  # nothing written
+    addr.port = 7790
+    addr.ip = "fd00::11"
+    want = "resource r0 {\n  on alpha {\n" + line.format("ipv6 [fd00::11]:7790") + "  }\n}\n"
+    assert xencfg.dumps(doc) == want
+    assert (addr.family, addr.ip, addr.port) == ("ipv6", "fd00::11", 7790)
+    with pytest.raises(ValueError, match="family 'ipv4' does not fit 'fd00::11'"):
+        addr.family = "ipv4"
+    addr.ip = "10.0.0.12"  # back to IPv4: the family follows, still written
+    assert "address ipv4 10.0.0.12:7790;" in xencfg.dumps(doc)
+    addr.family = "ssocks"  # (no IP kind of its own: taken as it is)
+    assert "address ssocks 10.0.0.12:7790;" in xencfg.dumps(doc)

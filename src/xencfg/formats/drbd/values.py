@@ -47,6 +47,10 @@ class DrbdStyle(BlockStyle):
         return indent == "" and isinstance(node, Block)
 
 
+#: the families whose address is an IP literal of their own kind (drbdadm_scanner.fl:
+#: an IPv6 one is written in brackets after ``ipv6``)
+_IP_FAMILIES = ("ipv4", "ipv6")
+
 STYLE = DrbdStyle(indent="    ", terminator=";", separator=" ")
 
 
@@ -71,13 +75,16 @@ def _int(text: str | None) -> int | None:
 class Address:
     """``[family] ip:port`` of an ``address`` statement, as a live view.
 
-    ``ip`` has no IPv6 brackets; ``family`` is ``ipv4`` when the file names
-    none and the value is an IPv4 literal, ``None`` when it names none and the
+    ``ip`` has no IPv6 brackets (written for one); ``family`` is ``ipv4`` when the file
+    names none and the value is an IPv4 literal, ``None`` when it names none and the
     value is no IP literal at all (``pbx01ip:7789``, ``10.255.255.x:7788``:
     drbdadm refuses both, see :func:`_address_problem`). Setting ``port``, ``ip``
     or ``family`` rewrites the tokens it was read from (an ``address`` statement,
     a ``host ... address ... port ...`` statement or a ``floating`` section
-    head), so only that line of the file changes.
+    head), so only that line of the file changes. Setting ``family`` to ``ipv6`` on an
+    IPv4 address, or ``ipv4`` on an IPv6 one, raises ValueError (drbdadm refuses
+    both); setting ``ip`` to the other kind of address brings the family along
+    (``ipv6 [fd00::1]:7788``).
     """
 
     __slots__ = ("_at", "_entry", "_fam_at", "_port_at", "explicit_family", "family", "ip", "port")
@@ -116,6 +123,20 @@ class Address:
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "port" and value is not None:
             value = int(value)
+        misfit = self.ip and (value == "ipv6") != (":" in self.ip)
+        if name == "family" and value in _IP_FAMILIES and misfit:
+            raise ValueError(
+                f"address family {value!r} does not fit {self.ip!r}: drbdadm reads"
+                " 'ipv4 A.B.C.D:port' and 'ipv6 [addr]:port'; set ip (the family"
+                " follows it) instead"
+            )
+        if name == "ip" and value and self.family in _IP_FAMILIES:
+            family = "ipv6" if ":" in value else "ipv4"
+            if family != self.family:  # the family follows: 'ipv6' must be written
+                object.__setattr__(self, "family", family)
+                object.__setattr__(
+                    self, "explicit_family", self.explicit_family or family == "ipv6"
+                )
         object.__setattr__(self, name, value)
         if name == "family":
             object.__setattr__(self, "explicit_family", True)
