@@ -97,7 +97,25 @@ class ValidationError(XencfgError):
 
 
 class WriteError(XencfgError):
-    """A file could not be written safely (it changed on disk, or the write failed)."""
+    """A file could not be written safely (it changed on disk, or the write failed).
+
+    ``path`` is the file (or the folder) the write failed on, as the message names it
+    first: a followed symlink's target, not the link; ``reason`` is the rest of the
+    message. A caller that writes many files can tell which one failed without parsing
+    the text, as :attr:`ParseError.path` tells it which one did not parse.
+    """
+
+    def __init__(self, reason: str, *, path: str | None = None) -> None:
+        self.reason = reason
+        self.path = path
+        super().__init__(reason if path is None else f"{path}: {reason}")
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:  # kw-only args pickle too
+        return (_rebuild_write_error, (self.reason, self.path))
+
+
+def _rebuild_write_error(reason: str, path: str | None) -> WriteError:
+    return WriteError(reason, path=path)
 
 
 def caret_snippet(text: str, line: int, column: int, *, width: int = 160) -> str:

@@ -33,19 +33,19 @@ def _target(path: str) -> str:
         except FileNotFoundError:
             return path
         except OSError as exc:
-            raise WriteError(f"{path}: cannot stat: {exc.strerror}") from None
+            raise WriteError(f"cannot stat: {exc.strerror}", path=path) from None
         if not stat.S_ISLNK(st.st_mode):
             return path
         if st.st_uid not in (me, 0):
             raise WriteError(
-                f"{path}: a symlink owned by uid {st.st_uid}, not by you or root; not followed"
+                f"a symlink owned by uid {st.st_uid}, not by you or root; not followed", path=path
             )
         link = os.readlink(path)
         nxt = os.path.join(os.path.dirname(os.path.abspath(path)), link)
         if not os.path.lexists(nxt):
-            raise WriteError(f"{path}: a dangling symlink (to {link}); not written")
+            raise WriteError(f"a dangling symlink (to {link}); not written", path=path)
         path = os.path.normpath(nxt)
-    raise WriteError(f"{path}: too many levels of symbolic links")
+    raise WriteError("too many levels of symbolic links", path=path)
 
 
 @contextlib.contextmanager
@@ -99,16 +99,16 @@ def write_atomic(
         except FileNotFoundError:
             st = None
         except OSError as exc:
-            raise WriteError(f"{path}: cannot stat: {exc.strerror}") from None
+            raise WriteError(f"cannot stat: {exc.strerror}", path=path) from None
         if expect is not None and st is not None:
             try:
                 fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
                 with os.fdopen(fd, "rb") as fh:
                     current = fh.read()
             except OSError as exc:
-                raise WriteError(f"{path}: cannot read: {exc.strerror or exc}") from None
+                raise WriteError(f"cannot read: {exc.strerror or exc}", path=path) from None
             if current != encode(expect):
-                raise WriteError(f"{path}: changed on disk since it was loaded; not written")
+                raise WriteError("changed on disk since it was loaded; not written", path=path)
         _replace(path, directory, data, st, mode)
     with contextlib.suppress(OSError):
         dfd = os.open(directory, os.O_RDONLY)
@@ -126,7 +126,7 @@ def _replace(
     except OSError as exc:  # read-only or full file system, no write permission
         # (the temporary file is ours, not the user's: name the folder it goes in)
         raise WriteError(
-            f"{path}: cannot write into {directory or '.'}: {exc.strerror or exc}"
+            f"cannot write into {directory or '.'}: {exc.strerror or exc}", path=path
         ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -147,7 +147,7 @@ def _replace(
         os.replace(tmp, path)
         tmp = ""
     except OSError as exc:
-        raise WriteError(f"{path}: write failed: {exc.strerror or exc}") from None
+        raise WriteError(f"write failed: {exc.strerror or exc}", path=path) from None
     finally:
         if tmp:
             with contextlib.suppress(OSError):

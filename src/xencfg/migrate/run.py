@@ -97,7 +97,9 @@ def write(
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise WriteError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
+            raise WriteError(
+                f"cannot create: {exc.strerror or exc}", path=str(target.parent)
+            ) from None
         for p in paths:  # never over an input file, whatever the folders say
             if target.exists() and any(_same(target, f) for f in _inputs(p)):
                 raise XencfgError(f"{target} is an input file; not written")
