@@ -835,3 +835,19 @@ def test_xm_conditional_expression_is_evaluated() -> None:
     )
     assert xencfg.loads(r.text, "xl").settings["memory"] == 1024
     assert [c.severity for c in r.changes if c.key is None] == ["action"]
+
+
+def test_ping_nodes_split_at_commas_as_heartbeat_does(tmp_path: Path) -> None:
+    """heartbeat reads ``ping`` word by word, splitting at blanks and commas (DELIMS
+    ", \\t\\n\\r\\f", heartbeat.h line 150; config.c parse_config calls add_option per
+    word): ``ping 172.16.0.254,172.16.0.253`` is two ping nodes, and ocf:pacemaker:ping
+    takes its host_list blank-separated."""
+    from lxml import etree
+
+    hacf = HACF_TUNED.format(crm="on") + "ping 172.16.0.254,172.16.0.253\n"
+    roots = _hb_pair(tmp_path / "in", hacf, {"var/lib/heartbeat/crm/cib.xml": CIB_PINGD})
+    m = migrate.plan(roots, cluster_name="c")
+    text = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    prim = etree.fromstring(text.encode()).find(".//primitive[@id='pingd']")
+    params = {nv.get("name"): nv.get("value") for nv in prim.iter("nvpair")}
+    assert params["host_list"] == "172.16.0.254 172.16.0.253"

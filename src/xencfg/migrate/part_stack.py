@@ -569,11 +569,14 @@ def plan_stack(
 
 def _ping_nodes(nodes: list[NodeFiles]) -> tuple[list[str], bool]:
     """The first ha.cf's ping nodes (``ping`` lines and ``ping_group`` hosts) and whether
-    a ping_group gave some."""
+    a ping_group gave some. ``ping`` is read as heartbeat reads it: word by word, split at
+    blanks and commas (``ping 10.0.0.254,10.0.0.253`` is two ping nodes)."""
+    from ..formats.lines.hacf_directives import words
+
     for nf in nodes:
         if nf.hacf is None:
             continue
-        hosts = [h for e in nf.hacf.entries("ping") for h in e.values]
+        hosts = [h for e in nf.hacf.entries("ping") for h in words(e)]
         groups = [h for e in nf.hacf.entries("ping_group") for h in e.values[1:]]
         return hosts + [h for h in groups if h not in hosts], bool(groups)
     return [], False
