@@ -866,3 +866,14 @@ def test_report_header_says_where_a_member_without_address_is_reached(tmp_path: 
     head = m.report_markdown().splitlines()[2]
     assert "(nodeid 1; )" not in head
     assert "ring0_addr" in head
+
+
+def test_plan_does_not_depend_on_the_order_of_the_nodes(tmp_path: Path) -> None:
+    """The same cluster given as ``beta alpha`` or ``alpha beta`` is one migration: the
+    report (whose lines quote the first node's files) and every file are the same."""
+    hacf = HACF_TUNED.format(crm="on")
+    roots = _hb_pair(tmp_path, hacf, {"var/lib/heartbeat/crm/cib.xml": CIB_PINGD})
+    one = migrate.plan(roots, cluster_name="c")
+    two = migrate.plan(list(reversed(roots)), cluster_name="c")
+    assert one.report_markdown() == two.report_markdown()
+    assert [(o.node, o.path) for o in one.outputs] == [(o.node, o.path) for o in two.outputs]
