@@ -16,7 +16,6 @@ loops), and read a symlinked file once.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import stat
@@ -739,8 +738,10 @@ def modes_are_real(path: Path | str) -> bool:
     return _checkout_keeps_modes(str(folder.resolve()))
 
 
-@functools.lru_cache(maxsize=256)
 def _checkout_keeps_modes(folder: str) -> bool:
+    """Whether the git checkout around ``folder`` (if any) keeps file modes: only
+    etckeeper's does. Not cached: a few stats for the few files whose mode is judged,
+    and a long-lived caller must see a checkout made after its first lint."""
     for p in (Path(folder), *Path(folder).parents):
         if (p / ".git").exists():
             return (p / ".etckeeper").exists()
