@@ -131,7 +131,11 @@ def mask_line(n: int) -> Callable[[], None]:
     """secrets.mask_line on long lines: a blank run, many secret attributes."""
     from xencfg.secrets import mask_line as mask
 
-    lines = ["password = x" + " " * n + "y", '<nvpair name="pass" ' * (n // 20)]
+    lines = [
+        "password = x" + " " * n + "y",
+        '<nvpair name="pass" ' * (n // 20),
+        "<p " + "y" * n + ' id="x"/>',  # an attribute after a long word (fuzz3)
+    ]
 
     def run() -> None:
         for ln in lines:
@@ -225,6 +229,18 @@ def live_state_lines(n: int) -> Callable[[], None]:
     return run
 
 
+def modprobe_options(n: int) -> Callable[[], None]:
+    """A modprobe file of one ``options`` line repeated: ``options`` asked
+    ``options_for`` per line, which rebuilt the entry list per entry (fuzz3: 46 KB took
+    36 s in to_dict)."""
+    text = "options sbp2 exclusive_login=0 serialize_io=1\n" * (n // 46)
+
+    def run() -> None:
+        xencfg.loads(text, "modules").to_dict()
+
+    return run
+
+
 def supportconfig_sections(n: int) -> Callable[[], None]:
     """A supportconfig ha.txt of many sections: each section's text is padded with the
     newlines before it (its line numbers are the file's), and the live-state sniffers'
@@ -267,6 +283,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "XC003 did-you-mean": (unknown_keys, 20_000, 3_000),
     "ha.cf of many ucast nodes": (hacf_nodes, 40_000, 10_000),
     "live state long lines": (live_state_lines, 20_000, 4_000),
+    "modprobe options, repeated lines": (modprobe_options, 46_000, 10_000),
     # (smaller than 20 KB, a one-off cost of the 8x run hides the growth)
     "supportconfig of many sections": (supportconfig_sections, 40_000, 20_000),
 }

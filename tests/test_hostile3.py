@@ -1,0 +1,53 @@
+"""Hostile inputs, third campaign (issue 22): what a long mutation run over every format,
+the live-state captures, capture/lint trees, migrate, graph and the machine outputs
+found. Each test is the smallest reproducer, asserting the clear error or the right
+result; the time each shape took (and takes) is in bench/pathological.py's series."""
+
+from __future__ import annotations
+
+import pytest
+
+import xencfg
+from xencfg.secrets import mask_line
+
+# --- parses: clear errors, never a traceback, never a late failure --------------------
+
+
+@pytest.mark.parametrize("depth", [150, 1200])
+def test_drbd_nested_past_the_recursion_limit_is_a_clear_error(depth: int) -> None:
+    """A light parse skips the full parse's depth check, and drbd's structure check
+    recursed first: 1,200 nested sections raised RecursionError (150 were reported)."""
+    with pytest.raises(xencfg.ParseError, match="nested more than 100 levels"):
+        xencfg.loads("resource r{" * depth + "}" * depth, "drbd")
+
+
+def test_corosync_nested_too_deep_fails_at_load_not_at_first_use() -> None:
+    """corosync's light parse defers each section's children, so the depth check never
+    saw them: loads() returned a document whose dumps() raised the ParseError."""
+    text = "a {\n" * 101 + "}\n" * 101
+    with pytest.raises(xencfg.ParseError, match="nested more than 100 levels"):
+        xencfg.loads(text, "corosync")
+    ok = "a {\n" * 100 + "}\n" * 100
+    assert xencfg.dumps(xencfg.loads(ok, "corosync")) == ok
+
+
+def test_modprobe_options_of_repeated_lines_are_merged() -> None:
+    """``options`` merged every module's lines by asking ``options_for`` per line, each
+    rebuilding the entry list per entry (cubic: 46 KB of one repeated line took 36 s
+    in to_dict); one pass gives the same merge."""
+    text = "options sbp_2 exclusive_login=0\noptions sbp-2 serialize_io=1\n" * 3
+    doc = xencfg.loads(text, "modules")
+    want = {"exclusive_login": "0", "serialize_io": "1"}
+    assert doc.options == {"sbp_2": want, "sbp-2": want}
+    assert doc.options_for("sbp_2") == want
+
+
+# --- secrets masking -----------------------------------------------------------------
+
+
+def test_mask_line_reads_attributes_after_a_long_word() -> None:
+    """The attribute name was tried at every character of a long word (quadratic: a
+    20,000-character word took 4 s on every parse error quoting the line)."""
+    line = "<p " + "y" * 50 + ' name="passwd" value="Zq12345678Sx"/>'
+    assert "Zq12345678Sx" not in mask_line(line)
+    assert "y" * 50 in mask_line(line)
