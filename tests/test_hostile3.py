@@ -51,3 +51,46 @@ def test_mask_line_reads_attributes_after_a_long_word() -> None:
     line = "<p " + "y" * 50 + ' name="passwd" value="Zq12345678Sx"/>'
     assert "Zq12345678Sx" not in mask_line(line)
     assert "y" * 50 in mask_line(line)
+
+
+# --- live-state captures: numbers out of range are not state ---------------------------
+
+_DRBD83 = (
+    "version: 8.3.13 (api:88/proto:86-96)\n"
+    " 0: cs:SyncSource ro:Primary/Secondary ds:UpToDate/Inconsistent C r-----\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        # int() refuses more than 4,300 digits with ValueError (a traceback in parse)
+        ("proc-drbd", _DRBD83 + "    ns:" + "1" * 5000 + " nr:0\n"),
+        ("proc-drbd", "version: 8.3.13\n " + "1" * 5000 + ": cs:Connected ro:Primary/Secondary\n"),
+        ("proc-drbd", _DRBD83 + "\tsync'ed: 12.5% (" + "1" * 5000 + "/2)M\n"),
+        # float() of a mutated percentage, int('') of a separator alone
+        ("proc-drbd", _DRBD83 + "\tsync'ed: 1..5% (1/2)M\n"),
+        (
+            "proc-drbd",
+            _DRBD83 + "\tsync'ed: 1.5% (1/2)M\n\tfinish: 0:00:01 speed: , (,) want: , K/sec\n",
+        ),
+        (
+            "multipath-ll",
+            "mpath0 (3600a) dm-0 HP,MSA\nsize=1G features='0' hwhandler='0' wp=rw\n"
+            "`-+- policy='round-robin 0' prio=" + "1" * 5000 + " status=active\n"
+            "  `- 2:0:0:" + "1" * 5000 + " sdb 8:16 active ready running\n",
+        ),
+        ("ip-addr", "2: eth0    inet 10.0.0.1/" + "2" * 5000 + " scope global eth0\n"),
+        ("iscsi-session", "tcp: [" + "1" * 5000 + "] 10.0.0.1:3260,1 iqn.2001-04.com.example:t\n"),
+        ("xl-list", "Name ID Mem VCPUs State Time(s)\nvm " + "1" * 5000 + " 256 1 -b---- 1.0\n"),
+    ],
+)
+def test_live_state_numbers_out_of_range_fail_cleanly(fmt: str, text: str) -> None:
+    """A capture's number of thousands of digits or a mutated percentage: the text
+    back (the line kept as unparsed) or a ParseError, never ValueError."""
+    try:
+        doc = xencfg.loads(text, fmt)
+    except xencfg.XencfgError:
+        return
+    assert xencfg.dumps(doc) == text
+    doc.to_dict()
