@@ -5,6 +5,8 @@ result; the time each shape took (and takes) is in bench/pathological.py's serie
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import xencfg
@@ -94,3 +96,52 @@ def test_live_state_numbers_out_of_range_fail_cleanly(fmt: str, text: str) -> No
         return
     assert xencfg.dumps(doc) == text
     doc.to_dict()
+
+
+# --- reports and migrate --------------------------------------------------------------
+
+
+def test_junit_report_of_a_quoted_control_byte_is_well_formed_xml() -> None:
+    """A NUL quoted from a file in a message (DR006 names the hosts of a mutated
+    drbd.conf) made the JUnit report XML that CI refuses: XML 1.0 holds no C0 controls."""
+    from lxml import etree
+
+    from xencfg.findings import Finding, Location
+    from xencfg.lint.report import render
+
+    path = "n1/etc/drbd\x1b.conf"
+    f = Finding("DR006", "error", "it names alpha, \x00\x07bravo", Location(path, 1, 1))
+    out = render([f], [path], "junit")
+    root = etree.fromstring(out.encode("utf-8"))
+    failure = root.find(".//failure")
+    assert failure is not None
+    assert failure.get("message") == "it names alpha, \\x00\\x07bravo"
+    assert root.find(".//testcase").get("name") == "n1/etc/drbd\\x1B.conf"
+
+
+def test_migrate_of_a_cib_fragment_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cib.xml holding two elements at the top (a fragment) passed cib convert and
+    ended in lxml's XMLSyntaxError traceback in migrate; one element, not a <cib>, was
+    written out as the CIB for cibadmin --replace."""
+    from xencfg.cli import main
+
+    nodes = []
+    for name in ("n1", "n2"):
+        node = tmp_path / name
+        (node / "etc/ha.d").mkdir(parents=True)
+        (node / "etc/hostname").write_text(name + "\n")
+        (node / "etc/ha.d/ha.cf").write_text("node n1\nnode n2\nbcast eth0\ncrm yes\n")
+        crm = node / "var/lib/heartbeat/crm"
+        crm.mkdir(parents=True)
+        nodes.append(str(node))
+    for body in (
+        '<nvpair id="a" name="x" value="1"/>\r<nvpair id="b" name="y" value="2"/>\r',
+        '<nvpair id="a" name="x" value="1"/>\n',
+    ):
+        for node in nodes:
+            (Path(node) / "var/lib/heartbeat/crm/cib.xml").write_text(body)
+        assert main(["migrate", "--check", *nodes]) == 2
+        err = capsys.readouterr().err
+        assert "cib.xml: " in err and "not a whole CIB" in err and "Traceback" not in err

@@ -197,6 +197,27 @@ def _node_files(
     return nf, cib
 
 
+def _whole_cib(text: str, display: str) -> Any:
+    """The converted CIB's root element; a clear error when the file is no whole CIB
+    (a fragment read as one: a bare ``<nvpair/>``, or several elements at the top,
+    which lxml refused with a traceback): cibadmin --replace wants a ``<cib>``."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+    try:
+        root = etree.fromstring(encode(text), parser)
+    except etree.XMLSyntaxError as exc:
+        raise XencfgError(
+            f"{display}: not a whole CIB ({exc}); migrate converts a cib.xml"
+        ) from None
+    if not isinstance(root.tag, str) or etree.QName(root).localname != "cib":
+        raise XencfgError(
+            f"{display}: a CIB fragment (<{etree.QName(root).localname}>), not a whole CIB"
+            " (<cib>); migrate converts a cib.xml (give it with --cib FILE)"
+        )
+    return root
+
+
 def _cib_output(
     text: str,
     display: str,
@@ -231,8 +252,7 @@ def _cib_output(
         for ch in result.changes:
             kind = "manual" if ch.kind in ("manual", "safety", "warning") else "rewrite"
             notes.append(Note(kind, f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind))
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-        root = etree.fromstring(encode(result.text), parser)
+        root = _whole_cib(result.text, display)
         if not _current_agents(root, display, notes, ping_nodes):
             return Output(
                 "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
@@ -244,8 +264,7 @@ def _cib_output(
         notes.append(
             Note("rewrite", f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind)
         )
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-    root = etree.fromstring(encode(result.text), parser)
+    root = _whole_cib(result.text, display)
     _current_agents(root, display, notes, ping_nodes)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
