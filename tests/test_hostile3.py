@@ -5,10 +5,12 @@ result; the time each shape took (and takes) is in bench/pathological.py's serie
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+import fuzzkit
 import xencfg
 from xencfg.secrets import mask_line
 
@@ -145,3 +147,33 @@ def test_migrate_of_a_cib_fragment_is_a_clear_error(
         assert main(["migrate", "--check", *nodes]) == 2
         err = capsys.readouterr().err
         assert "cib.xml: " in err and "not a whole CIB" in err and "Traceback" not in err
+
+
+# --- settings files in a submitted tree --------------------------------------------------
+
+
+@pytest.mark.skipif(not os.access("/proc/kmsg", os.R_OK), reason="needs /proc/kmsg readable (root)")
+def test_settings_linked_to_proc_kmsg_do_not_hang(tmp_path: Path) -> None:
+    """A node root's etc/.xencfg.toml linked to /proc/kmsg: open() and read blocked
+    lint forever; the settings are read with the non-blocking, regular-file opener."""
+    from xencfg.config import SettingsError, discover
+
+    etc = tmp_path / "n1" / "etc"
+    etc.mkdir(parents=True)
+    os.symlink("/proc/kmsg", etc / ".xencfg.toml")
+
+    def read() -> None:
+        with pytest.raises(SettingsError, match="cannot read settings"):
+            discover([str(tmp_path / "n1")])
+
+    assert fuzzkit.in_child(read, limit=10) is None  # (a hang fails, not blocks the run)
+
+
+def test_settings_that_are_not_utf8_are_a_clear_error(tmp_path: Path) -> None:
+    """tomllib decodes strictly: a Latin-1 byte ended in UnicodeDecodeError's traceback."""
+    from xencfg.config import SettingsError, load
+
+    bad = tmp_path / ".xencfg.toml"
+    bad.write_bytes(b'ignore = ["XC0\xe9"]\n')
+    with pytest.raises(SettingsError, match="byte 0xE9 is not UTF-8"):
+        load(bad)
