@@ -100,6 +100,41 @@ def test_live_state_numbers_out_of_range_fail_cleanly(fmt: str, text: str) -> No
     doc.to_dict()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # json.loads raises ValueError (not JSONDecodeError) past int()'s 4,300 digits
+        '[{"name": "r0", "devices": [{"volume": ' + "1" * 5000 + ', "minor": 1}]}]',
+        # members of the wrong JSON type: iterating an int raised TypeError
+        '[{"name": "r", "devices": 5, "connections": [1, {"peer-devices": 5, "name": 3}]}]',
+        # float() of a 4,000-digit integer overflows
+        '[{"name": "r", "connections": [{"name": "b", "peer_devices": [{"volume": 0,'
+        ' "percent-in-sync": ' + "9" * 4000 + "}]}]}]",
+    ],
+)
+def test_drbdsetup_status_json_of_the_wrong_shape_fails_cleanly(text: str) -> None:
+    """``drbdsetup status --json`` mutated: the text back or a ParseError."""
+    try:
+        doc = xencfg.loads(text, "drbd-status")
+    except xencfg.XencfgError:
+        return
+    assert xencfg.dumps(doc) == text
+    doc.to_dict()
+
+
+def test_drbdsetup_status_json_state_words_are_strings() -> None:
+    """A role or disk state that is a list or an object in a mutated capture is no
+    state (rules compare and lower-case these words)."""
+    doc = xencfg.loads(
+        '[{"name": "r", "role": ["Primary"], "devices": [{"volume": 0, "disk-state": {}}],'
+        ' "connections": [{"name": "b", "peer-role": 1}]}]',
+        "drbd-status",
+    )
+    [res] = doc.resources
+    assert res.role is None and res.volumes[0].disk is None
+    assert res.connections[0].peer_role is None
+
+
 # --- reports and migrate --------------------------------------------------------------
 
 
