@@ -236,3 +236,65 @@ def test_suppressions_read_once_keep_every_directive_of_a_line() -> None:
     assert not sup.covers("AA001", 0)
     whole = FileSuppressions("# xencfg: ignore-file[EE005]\nx # xencfg: ignore-file\n", "hosts")
     assert whole.covers("EE005", 2) and not whole.covers("FF006", 2)
+
+
+# --- supportconfig sections are copies: never a path outside the tree, never fixed ------
+
+_UNAME = (
+    "#==[ Command ]======================================#\n# /bin/uname -a\n"
+    "Linux xen1 2.6.16 #1 SMP x86_64\n\n"
+)
+_NBSP_RES = (
+    "resource r0 {\n  protocol\u00a0C;\n  on xen1 { device /dev/drbd0; disk /dev/sda1;"
+    " address 10.0.0.1:7788; meta-disk internal; }\n}\n"
+)
+
+
+def _supportconfig(tmp: Path, label: str) -> Path:
+    root = tmp / "scc_xen1_261206_1000"
+    root.mkdir()
+    (root / "basic-environment.txt").write_text(_UNAME)
+    banner = "#==[ Configuration File ]===========================#\n"
+    (root / "drbd.txt").write_text(f"{banner}# {label}\n{_NBSP_RES}\n")
+    return root
+
+
+def test_supportconfig_section_header_cannot_name_a_file_outside_the_tree(
+    tmp_path: Path,
+) -> None:
+    """``# /etc/drbd.d/../../../victim/r0.res`` matched drbd.d/*.res (fnmatch's * crosses
+    '/') and named the section by a path that left the tree: with etc/drbd.d/ made in
+    the tree, --diff showed a fix of the file outside it (only the on-disk check before
+    the write kept it)."""
+    from xencfg import lint
+    from xencfg.lint.fixes import plan
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "r0.res").write_text("ORIGINAL\n")
+    ups = "../" * (len(tmp_path.parts) + 4)
+    root = _supportconfig(tmp_path, f"/etc/drbd.d/{ups}{str(victim)[1:]}/r0.res")
+    (root / "etc" / "drbd.d").mkdir(parents=True)
+    result = lint.run([str(root)])
+    for item in result.cluster.loaded:
+        assert Path(os.path.normpath(item.file.path)).is_relative_to(root)
+    assert plan(result.findings, result.cluster) == []
+    assert (victim / "r0.res").read_text() == "ORIGINAL\n"
+
+
+def test_a_supportconfig_section_is_never_fixed(tmp_path: Path) -> None:
+    """A section names its file's place on the node; the text is the section padded
+    with the lines before it. A file at that place in the tree is another document
+    (fixed on its own), never overwritten with the section."""
+    from xencfg import lint
+    from xencfg.lint.fixes import plan
+
+    root = _supportconfig(tmp_path, "/etc/drbd.d/r0.res")
+    (root / "etc" / "drbd.d").mkdir(parents=True)
+    (root / "etc" / "drbd.d" / "r0.res").write_text("# another text\n" + _NBSP_RES)
+    result = lint.run([str(root)])
+    sections = [i for i in result.cluster.loaded if "#" in i.file.display]
+    assert [i.file.format for i in sections] == ["uname", "drbd"]
+    assert any(f.code == "DR008" and "#" in f.path for f in result.findings)
+    fixes = plan(result.findings, result.cluster)
+    assert [fx.display for fx in fixes] == [str(root / "etc" / "drbd.d" / "r0.res")]

@@ -25,6 +25,7 @@ C locale; a tool that is not installed is skipped.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
@@ -413,7 +414,10 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
             if kind == "Command":
                 fmt = next((f for rx, f in SUPPORTCONFIG_COMMANDS if rx.search(header)), None)
             elif kind.startswith("Configuration File"):
-                label = header.split(" - ", 1)[0].strip()
+                # normalised: a "/etc/drbd.d/../../tmp/x.res" header named a file outside
+                # the tree (where --fix would have written the section) and matched
+                # drbd.d/*.res, as fnmatch's * crosses "/"
+                label = posixpath.normpath("/" + header.split(" - ", 1)[0].strip().lstrip("/"))
                 known, fmt = _config_format(label)
                 if not known:
                     continue
