@@ -398,3 +398,43 @@ def test_dr005_without_member_lists_keeps_drbd_on_target_boxes(tmp_path: Path) -
     assert codes(lint.run(roots, select=["DR005"]), "DR005") == [
         "resource 'mail': host 'xen9' is not a node in the linted nodes (xen1, xen2, san1, san2)"
     ]
+
+
+def test_scsi_id_matches_the_whole_id_ending_the_wwid() -> None:
+    """IET's ScsiId ends the T10 vendor designator scsi_id prints (``1IET_____vm011``:
+    type 1, vendor ``IET`` padded to 8, blanks as '_'), or stands in hex after
+    ``1`` + ``IET\\0\\0\\0\\0\\0``; a shorter id that is a substring (``vm01``) or a run
+    of zeros is another LUN's."""
+    from xencfg.cluster import _wwid_matches
+
+    hexed = "14945540000000000" + b"vmail".ljust(16, b"\0").hex()
+    assert _wwid_matches("vmstor01", "1IET_____vmstor01")
+    assert _wwid_matches("vm 01", "1IET_____vm_01")
+    assert _wwid_matches("vmail", hexed)
+    assert not _wwid_matches("vm01", "1IET_____vm011")
+    assert not _wwid_matches("0000", hexed)
+
+
+def test_target_admission_as_ietd_reads_it(tmp_path: Path) -> None:
+    """IET matches an initiators.allow name as a case-sensitive BRE anchored ^...$
+    (iscsitarget usr/config.c initiator_match), and IET 1.4 reads /etc/iet/ before
+    /etc/ (usr/plain.c plain_init): an IQN in other case admits nobody, and a stale
+    /etc/ietd.conf's target is no layer of the model."""
+    tier = storage_tier(tmp_path)
+    (tier / "san2/etc/initiators.allow").write_text(
+        "iqn.2026-11.net.example:san2.db iqn.2026-11.NET.example:xen2\n"
+    )
+    model = lint.run([str(tier)]).cluster.model
+    assert model.targets["iqn.2026-11.net.example:san2.db"].members == set()
+    etc = tier / "san2/etc"
+    (etc / "iet").mkdir()
+    (etc / "iet/ietd.conf").write_text((etc / "ietd.conf").read_text())
+    (etc / "iet/initiators.allow").write_text(
+        "iqn.2026-11.net.example:san2.db iqn.2026-11.net.example:xen2\n"
+    )
+    (etc / "ietd.conf").write_text(
+        (etc / "ietd.conf").read_text() + "Target iqn.2026-11.net.example:san2.old\n"
+    )
+    model = lint.run([str(tier)]).cluster.model
+    assert model.targets["iqn.2026-11.net.example:san2.db"].members == {"xen2"}
+    assert "iqn.2026-11.net.example:san2.old" not in model.targets

@@ -220,6 +220,7 @@ def test_components_are_the_hand_written_ones() -> None:
         "xen": ("Xen", ("xend", "xm", "xl")),
         "iscsitarget": ("iSCSI Enterprise Target (IET)", ("ietd", "iet-allow")),
         "open-iscsi": ("open-iscsi", ("iscsid", "initiatorname")),
+        "cman": ("cman", ()),  # (RHEL 5's cman 2 or RHEL 6's cman 3; CM002)
     }
     assert versions.schema_for("drbd") is drbd.SCHEMA
     assert versions.schema_for("multipath") is multipath.SCHEMA

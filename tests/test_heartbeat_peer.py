@@ -198,6 +198,7 @@ SAMPLES = {
     "record_pengine_inputs": "on",
     "enable_config_writes": "on",
     "auto_failback": "on",
+    "crmd_spawns_pengine": "yes",  # (before crm: heartbeat refuses it after)
     "crm": "on",
     "msgfmt": "classic",
     "hbgenmethod": "file",
@@ -217,15 +218,18 @@ SAMPLES = {
     "stonith_host": "* null peercheck",
     "watchdog": "/dev/watchdog",
     "apiauth": "ipfail uid=hacluster",
+    "failfast": "hacluster /bin/sleep 3600",
     "mcast6": "lo ff02::1 694 1 0",
 }
 ENVIRONMENT_BOUND = {"bcast", "mcast", "serial", "ucast6", "stonith", "respawn", "pacemaker"}
+#: Known to heartbeat 3.0.6 but refused wherever it stands (test_heartbeat_truth2.py).
+REFUSED_EVERYWHERE = {"crm_daemon_dir"}
 
 
 def test_every_known_directive_is_legal_for_heartbeat(tmp_path: Path, good_authkeys: Path) -> None:
     from xencfg.formats.lines.hacf import KINDS
 
-    assert set(KINDS) - {"node", "ucast"} == set(SAMPLES) | ENVIRONMENT_BOUND
+    assert set(KINDS) - {"node", "ucast"} == set(SAMPLES) | ENVIRONMENT_BOUND | REFUSED_EVERYWHERE
     f = tmp_path / "ha.cf"
     f.write_text(
         "node peercheck\n"

@@ -877,17 +877,17 @@ def test_hacf_secret_table_covers_every_plugin_migrate_knows() -> None:
     every plugin migrate makes a stonith resource of has its password masked."""
     import re
 
-    from xencfg.formats.lines import hacf
+    from xencfg.formats.lines import hacf_directives
     from xencfg.migrations.haresources import STONITH_PARAMS
 
     for kind, names in STONITH_PARAMS.items():
         secret = [i for i, n in enumerate(names) if re.search(r"(?i)pass|community", n)]
         if secret:
-            assert hacf._STONITH_SECRET.get(kind) == secret[-1], kind
+            assert hacf_directives.STONITH_SECRET.get(kind) == secret[-1], kind
             last = secret[-1] == len(names) - 1
-            assert (kind in hacf._STONITH_SECRET_LAST) == last, kind
+            assert (kind in hacf_directives.STONITH_SECRET_LAST) == last, kind
         else:
-            assert kind in hacf._STONITH_NO_SECRET, kind
+            assert kind in hacf_directives.STONITH_NO_SECRET, kind
 
 
 def test_migrate_of_a_latin1_haresources_is_a_clear_error(tmp_path: Path) -> None:

@@ -283,6 +283,22 @@ def test_ls009_configured_target_without_session(tmp_path: Path) -> None:
     assert found("LS009", box) == []
 
 
+def test_ls009_reads_the_ietd_conf_ietd_reads(tmp_path: Path) -> None:
+    """A lenny-era /etc/ietd.conf left beside /etc/iet/ietd.conf is never read by IET
+    1.4 (usr/plain.c plain_init opens /etc/iet/ietd.conf first): its old target is not
+    a configured one, so no initiator is told to log in to it."""
+    stale = (
+        IETD + "Target iqn.2026-11.net.example:san1.old\n\tLun 0 Path=/dev/vg/old,Type=blockio\n"
+    )
+    san = tree(
+        tmp_path,
+        "san1",
+        {"etc/hostname": "san1\n", "etc/iet/ietd.conf": IETD, "etc/ietd.conf": stale},
+    )
+    a = node(tmp_path, "alpha", {"iscsiadm_session.txt": SESSIONS})
+    assert found("LS009", a, san) == []
+
+
 def test_ls010_session_to_a_target_no_config_names(tmp_path: Path) -> None:
     san = tree(
         tmp_path / "a",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lintkit import found, messages, tree
+from xencfg import lint
+from xencfg.formats.schema import Version
 
 T1 = "iqn.2026-11.net.example:storage.web"
 T2 = "iqn.2026-11.net.example:storage.db"
@@ -339,12 +341,20 @@ def test_hostname_format_is_lossless() -> None:
 
 
 def test_hs002_drbd_names_count_too(tmp_path: Path) -> None:
+    """drbdadm 8.x compares ``on`` names with uname -n by strcmp; drbdadm 9 would find
+    ``on xen1`` for xen1.example.net (tests/test_node_roots.py), so the DRBD side counts
+    where the release is known to be older than 9.0 (here declared)."""
     root = tree(
         tmp_path,
         "xen1",
         {"etc/hostname": "xen1.example.net\n", "etc/drbd.conf": drbd_conf("10.0.0.1", "10.0.0.2")},
     )
-    assert found("HS002", root) == [("HS002", "hostname", 1, [3])]
+    drbd84 = {"drbd": Version.parse("8.4")}
+    result = lint.run([str(root)], select=["HS002"], versions=drbd84)
+    assert [
+        (f.code, Path(f.path).name, f.line, [r.line for r in f.related]) for f in result.findings
+    ] == [("HS002", "hostname", 1, [3])]
+    assert found("HS002", root) == []  # release unknown: drbdadm 9 accepts it
 
 
 # -- regex.search: regexec(3) without anchors, for the blacklist and filter rules ------

@@ -16,7 +16,10 @@ box beside two dom0s is storage, not a third node.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -25,10 +28,11 @@ if TYPE_CHECKING:
     from .formats.cib.model import Colocation, Constraint, Order
     from .formats.lines.ietallow import Rule as IetRule
 
-from .discover import SourceFile
+from .discover import NodeRoot, SourceFile
 from .document import Document
 from .findings import Location
-from .versions import Versions
+from .regex import bre_fullmatch
+from .versions import IET_ETC, Versions
 
 T = TypeVar("T")
 D = TypeVar("D", bound=Document)
@@ -87,6 +91,20 @@ class Cluster:
     def model(self) -> ClusterModel:
         """The typed cluster model (roles, layers, names, storage chain), built on first use."""
         return self.fact("model", lambda: build_model(self))
+
+    def tree(self, node: str) -> NodeRoot | None:
+        """Where ``node``'s files are and the host name its boot files set, as discovery
+        found them (each of its files carries the tree); ``None`` for a node of loose
+        files outside any ``etc`` folder."""
+
+        def index() -> dict[str, NodeRoot]:
+            out: dict[str, NodeRoot] = {}
+            for item in self.loaded:
+                if item.node and item.file.tree is not None:
+                    out.setdefault(item.node, item.file.tree)
+            return out
+
+        return self.fact("trees", index).get(node)
 
     def _by_format(self) -> dict[str, list[Loaded]]:
         def index() -> dict[str, list[Loaded]]:
@@ -485,6 +503,41 @@ def _drbd_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
         model.drbd[name] = Layer("drbd", name, frozenset(members), tuple(evidence[name]))
 
 
+def ietd_not_read(item: Loaded) -> str | None:
+    """The ietd.conf ietd reads on the node instead of ``item``, when ``item`` is one
+    it never reads; ``None`` when it reads ``item``.
+
+    IET 1.4 (usr/plain.c ``plain_init``) opens /etc/iet/ietd.conf and falls back to
+    /etc/ietd.conf only when that cannot be opened ("ietd.conf's location is
+    depreciated"): with both present, /etc/ietd.conf (a lenny-era copy left behind by
+    an upgrade) is dead. IET 0.4 reads /etc/ietd.conf alone: with ``--target
+    iscsitarget=0.4.x`` the /etc/iet copy is the dead one. A copy that is the same
+    file as the other (a symlink) is read; a file of no node tree (given alone, or
+    standard input) is taken as read."""
+    path = item.file.path
+    if path.name != "ietd.conf" or item.node is None:
+        return None  # (a loose file or standard input: its neighbours are not known)
+    older = item.versions.of("iscsitarget", item.node).older_than(IET_ETC)
+    if path.parent.name == "iet":
+        other = path.parent.parent / "ietd.conf"
+        return "/etc/ietd.conf" if older and not _same_file(path, other) else None
+    if path.parent.name != "etc" or older:
+        return None
+    other = path.parent / "iet" / "ietd.conf"
+    try:
+        there = other.is_file()
+    except OSError:
+        return None
+    return "/etc/iet/ietd.conf" if there and not _same_file(path, other) else None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     """Target boxes (ietd.conf with targets) and, per target, the initiators its access
     lists admit (all initiator nodes when it has none)."""
@@ -512,13 +565,17 @@ def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
         box = node(item.node).name if item.node else None
         if box is not None:
             model.nodes[box].roles.add("storage")
+        if ietd_not_read(item) is not None:
+            continue  # a stale /etc/ietd.conf beside /etc/iet/ietd.conf: ietd reads the other
+        # the access list beside the ietd.conf ietd reads (/etc/iet/ or /etc/, as it)
+        lists = [
+            (a_item, a)
+            for a_item, a in cluster.typed("iet-allow", IetAllowDocument, item.node)
+            if a.kind == "initiators.allow"
+        ]
         allow = next(
-            (
-                a
-                for _, a in cluster.typed("iet-allow", IetAllowDocument, item.node)
-                if a.kind == "initiators.allow"
-            ),
-            None,
+            (a for a_item, a in lists if a_item.file.path.parent == item.file.path.parent),
+            lists[0][1] if lists else None,
         )
         for t in targets:
             admitted = set()
@@ -540,7 +597,8 @@ def _admits(rule: IetRule, iqn: str | None, addresses: Iterable[str]) -> bool:
     for peer in rule.peers:
         if peer.kind == "all":
             return True
-        if peer.kind == "name" and iqn and peer.text.lower() == iqn.lower():
+        # IET matches the name as a case-sensitive BRE anchored ^...$ (initiator_match)
+        if peer.kind == "name" and iqn and bre_fullmatch(peer.text, iqn) is not False:
             return True
     for address in addresses:
         try:
@@ -585,10 +643,17 @@ def _wwid_matches(scsi_id: str, wwid: str) -> bool:
     vendor-specific designator, after the type digit and vendor; spaces as '_'), as
     text or, as IET's binary T10 designator reads, in hex (``1`` + ``IET`` + the id:
     ``14945540000000000766d61696c...`` for ``ScsiId=vmail``)."""
-    want = scsi_id.replace(" ", "").replace("_", "").lower()
-    have = wwid.replace(" ", "").replace("_", "").lower()
+    want = _WWID_GAPS.sub("_", scsi_id.strip(" _")).lower()
+    have = _WWID_GAPS.sub("_", wwid.strip(" _")).lower()
     raw = scsi_id.encode("utf-8", "surrogateescape")[:16].ljust(16, b"\0")
-    return (len(want) >= 4 and want in have) or have == "14945540000000000" + raw.hex()
+    if have.replace("_", "") == "14945540000000000" + raw.hex():
+        return True
+    # the id ends the designator, after the vendor's padding: ``vm01`` is not ``vm011``
+    return len(want) >= 4 and (have == want or have.endswith("_" + want))
+
+
+#: Runs of blanks and of the '_' scsi_id writes for them.
+_WWID_GAPS = re.compile(r"[ _]+")
 
 
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:

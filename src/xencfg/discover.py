@@ -98,6 +98,41 @@ def with_files_regex(text: str) -> str:
 MAX_SIZE = 16 * 1024 * 1024
 
 
+@attrs.frozen
+class BootName:
+    """The host name a node's boot scripts give the kernel (its ``uname -n``, which
+    heartbeat, drbdadm, o2cb and the CRM look themselves up by), and where it is
+    written: ``file`` below the node's ``/`` (``etc/hostname``), ``path`` on this
+    machine, ``line`` of the name in it."""
+
+    name: str
+    file: str
+    path: Path
+    line: int = 1
+
+    @property
+    def short(self) -> str:
+        return self.name.split(".")[0]
+
+
+@attrs.frozen
+class NodeRoot:
+    """Where a node's files are on this machine, found once by discovery and carried
+    by each of its files (:attr:`SourceFile.tree`), so no rule works it out again from
+    a path: the node's ``/`` (``root``) and its /etc (``etc``; the same folder for an
+    etckeeper checkout, which holds only /etc); and the host name its boot files set
+    (:func:`boot_hostname`; ``None`` when no file says)."""
+
+    root: Path
+    etc: Path
+    uname: BootName | None = None
+
+    @property
+    def slash(self) -> Path | None:
+        """The node's ``/`` on this machine, or ``None`` for a tree that is only an /etc."""
+        return None if self.root == self.etc else self.root
+
+
 @attrs.define
 class SourceFile:
     """One file to read: its path on disk, how reports name it, its format and node."""
@@ -108,6 +143,9 @@ class SourceFile:
     node: str | None = None
     #: Why the file is not read (a symlink that leaves the node root); lint reports it.
     refused: str | None = None
+    #: The node tree the file was found in (a loose file below a folder named ``etc``:
+    #: that folder's tree); ``None`` for a file that belongs to no tree.
+    tree: NodeRoot | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.define
@@ -126,6 +164,8 @@ class NodeTree:
     root: Path
     etc: Path
     files: list[SourceFile] = attrs.Factory(list)
+    #: Where the node's files are and its boot host name, as its files carry it.
+    tree: NodeRoot | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.define
@@ -203,28 +243,33 @@ def in_root(path: Path, root: Path, etc: Path) -> Path:
 _PSEUDO = frozenset({"proc", "sys", "dev"})
 
 
-def hostname_as_written(root: Path, etc: Path) -> str | None:
-    """The first word of etc/hostname as the kernel gets it (an FQDN stays whole), or
-    ``None`` (no such file, or an empty one)."""
+def _name_file(root: Path, etc: Path, name: str) -> tuple[str, Path, int] | None:
+    """The first word of etc/``name`` (read inside the node tree), the file and the
+    word's line: comment lines skipped, as ``hostname -F`` and systemd read the file;
+    ``None`` without such a regular file, for an empty one, or a link out of the tree."""
     try:
-        f = in_root(etc / "hostname", root, etc)
+        f = in_root(etc / name, root, etc)
     except (OutsideRoot, ValueError):
         return None
     if not _is_regular(f):
         return None
     try:
-        words = read_text(f, limit=4096, follow=False).split()
+        text = read_text(f, limit=4096, follow=False)
     except XencfgError:
         return None
-    return words[0] if words else None
+    for number, line in enumerate(text.splitlines(), 1):
+        words = line.split()
+        if words and not words[0].startswith("#"):
+            return words[0], etc / name, number
+    return None
 
 
-def sysconfig_hostname(root: Path, etc: Path) -> str | None:
+def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
     """HOSTNAME= of etc/sysconfig/network, the name RHEL 5/6 give the kernel at boot
-    (rc.sysinit sources the file and runs ``hostname ${HOSTNAME}``), as written; ``None``
-    without the file (on SUSE it is a folder), or with no plain value: unset, empty or
-    ``(none)`` (rc.sysinit then says ``localhost``, which names no node), or one the
-    shell would expand."""
+    (rc.sysinit sources the file and runs ``hostname ${HOSTNAME}``), as written, and its
+    line; ``None`` without the file (on SUSE it is a folder), or with no plain value:
+    unset, empty or ``(none)`` (rc.sysinit then says ``localhost``, which names no
+    node), or one the shell would expand."""
     try:
         f = in_root(etc / "sysconfig" / "network", root, etc)
     except (OutsideRoot, ValueError):
@@ -234,37 +279,86 @@ def sysconfig_hostname(root: Path, etc: Path) -> str | None:
     from .formats.lines import shellvars
 
     try:
-        found = shellvars.parse(read_text(f, limit=65536, follow=False)).assignment("HOSTNAME")
+        doc = shellvars.parse(read_text(f, limit=65536, follow=False))
     except XencfgError:
         return None
+    found = doc.assignment("HOSTNAME")
     if found is None or found.expands:
         return None
     words = str(found.value or "").split()
     if len(words) != 1 or words[0] == "(none)" or words[0].startswith("localhost"):
         return None
-    return words[0]
+    return words[0], doc.position(found)[0]
+
+
+def boot_hostname(root: Path, etc: Path) -> BootName | None:
+    """The host name the node's boot scripts give the kernel (``uname -n``), or ``None``
+    when no file says:
+
+    * etc/hostname, as written (Debian's hostname.sh, systemd; an FQDN stays whole);
+    * etc/HOSTNAME (SUSE before SLES 12), without its domain: SUSE's boot scripts run
+      ``hostname ${FQHOSTNAME%%.*}`` (aaa_base etc/init.d/boot), so ``uname -n`` is
+      short whatever the file holds;
+    * HOSTNAME= of etc/sysconfig/network (RHEL/CentOS 5 and 6), as written: an FQDN
+      there is ``uname -n``."""
+    found = _name_file(root, etc, "hostname")
+    if found is not None:
+        return BootName(found[0], "etc/hostname", found[1], found[2])
+    found = _name_file(root, etc, "HOSTNAME")
+    if found is not None:
+        return BootName(found[0].split(".")[0], "etc/HOSTNAME", found[1], found[2])
+    rhel = _sysconfig_network(root, etc)
+    if rhel is not None:
+        network = etc / "sysconfig" / "network"
+        return BootName(rhel[0], "etc/sysconfig/network", network, rhel[1])
+    return None
 
 
 def node_name(root: Path, etc: Path) -> str:
-    """The node's host name: etc/hostname or etc/HOSTNAME, else HOSTNAME= of
-    etc/sysconfig/network (RHEL 5/6 have no etc/hostname), else the folder's name."""
-    for name in ("hostname", "HOSTNAME"):
-        try:
-            f = in_root(etc / name, root, etc)
-        except (OutsideRoot, ValueError):
-            continue
-        if _is_regular(f):
-            try:
-                text = read_text(f, limit=4096, follow=False).split()
-            except XencfgError:
-                continue
-            if text:
-                return text[0].split(".")[0]
-    named = sysconfig_hostname(root, etc)
-    if named is not None:
-        return named.split(".")[0]
+    """The node's host name: :func:`boot_hostname` without its domain (etc/hostname,
+    etc/HOSTNAME, HOSTNAME= of etc/sysconfig/network), else the folder's name."""
+    return _name_of(node_root(root, etc))
+
+
+def _name_of(tree: NodeRoot) -> str:
+    if tree.uname is not None:
+        return tree.uname.short
+    root, etc = tree.root, tree.etc
     base = root if root != etc else etc.parent if etc.name == "etc" else etc
     return base.resolve().name or str(base)
+
+
+def node_root(root: Path, etc: Path) -> NodeRoot:
+    """The :class:`NodeRoot` of a tree, its boot host name read."""
+    return NodeRoot(root, etc, boot_hostname(root, etc))
+
+
+def _root_above(path: Path, names: tuple[str, ...]) -> Path | None:
+    """The parent of ``path``'s nearest folder named one of ``names``."""
+    return next((a.parent for a in path.parents if a.name in names), None)
+
+
+def enclosing_root(path: Path) -> NodeRoot | None:
+    """The tree around a file given alone: the parent of its nearest folder named
+    ``etc`` (``nodes/alpha/etc/ietd.conf`` is alpha's), or ``None``."""
+    root = _root_above(path, ("etc",))
+    return node_root(root, root / "etc") if root is not None else None
+
+
+def trees_around(files: list[str]) -> list[str]:
+    """The trees around committed files when the repository's top is no tree itself (a
+    repository keeping ``nodes/alpha/etc/...``): each file's node root (above its
+    ``etc/`` or ``var/``), or the folder of node roots holding it, so the cross-node
+    checks still run (``lint --context``)."""
+    trees: set[str] = set()
+    for f in files:
+        root = _root_above(Path(os.path.abspath(f)), ("etc", "var"))
+        if root is None:
+            continue
+        parent = root.parent
+        siblings = [p for p in parent.iterdir() if p.is_dir() and p != root]
+        trees.add(str(parent if any(is_node_root(p) for p in siblings) else root))
+    return sorted(trees)
 
 
 class _Walker:
@@ -330,8 +424,15 @@ def _folder(top: Path, walker: _Walker) -> Iterator[Path]:
             yield Path(e.path)
 
 
-def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) -> list[SourceFile]:
-    """Every file of a node's /etc (and var/ below its root) that xencfg reads.
+def scan_etc(
+    etc: Path,
+    root: Path | None,
+    walker: _Walker,
+    node: str | None,
+    tree: NodeRoot | None = None,
+) -> list[SourceFile]:
+    """Every file of a node's /etc (and var/ below its root) that xencfg reads, each
+    carrying the node's ``tree``.
 
     Symlinks are resolved inside the node's tree (:func:`in_root`): a mounted
     image's ``etc/hosts -> /etc/hosts`` is the node's file, never the host's, and
@@ -356,7 +457,7 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
         except (OutsideRoot, ValueError) as exc:
             refused = str(exc) if isinstance(exc, OutsideRoot) else "outside the node tree"
             named = kind if isinstance(kind, str) else None
-            out.append(SourceFile(shown, display_path(shown), named, node, refused=refused))
+            out.append(SourceFile(shown, display_path(shown), named, node, refused, tree))
             continue
         if isinstance(kind, str) and path not in scanned:
             scanned.add(path)
@@ -379,7 +480,7 @@ def scan_etc(etc: Path, root: Path | None, walker: _Walker, node: str | None) ->
         if fmt not in formats.FORMATS:
             walker.found.skipped.append(Skipped(str(path), f"format {fmt} is not supported here"))
             continue
-        out.append(SourceFile(path, display_path(shown), fmt, node))
+        out.append(SourceFile(path, display_path(shown), fmt, node, tree=tree))
     for pattern, why in NOT_CHECKED:
         walker.found.skipped.extend(Skipped(str(p), why) for p in _glob(etc, pattern))
     return out
@@ -486,7 +587,9 @@ def discover(paths: list[str], names: dict[str, str] | None = None) -> Discovery
                 fmt = None if live.layout_hint(raw) else _detect(path)
                 if fmt is None:
                     found.skipped.append(Skipped(str(path), "format not recognised"))
-                found.loose.append(SourceFile(path, display_path(path), fmt, names.get(raw)))
+                named = names.get(raw)
+                tree = enclosing_root(path)
+                found.loose.append(SourceFile(path, display_path(path), fmt, named, tree=tree))
             continue
         if not path.is_dir():
             found.skipped.append(Skipped(str(path), "not a regular file or directory"))
@@ -520,7 +623,9 @@ def _add_tree(
         for p in _outside(path, set(roots)):
             fmt = _detect(p, only=formats.LOOSE) if _is_regular(p) else None
             if fmt is not None and walker.accept(p):
-                found.loose.append(SourceFile(p, display_path(p), fmt, None))
+                found.loose.append(
+                    SourceFile(p, display_path(p), fmt, None, tree=enclosing_root(p))
+                )
 
 
 def _subfolders(folder: Path) -> list[Path]:
@@ -544,10 +649,12 @@ def _outside(folder: Path, roots: set[Path]) -> list[Path]:
 
 def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker: _Walker) -> None:
     states = list(live.state_files(root, display_path(root))) if root != etc else []
-    if name is None and not any(_is_regular(etc / n) for n in ("hostname", "HOSTNAME")):
+    tree = node_root(root, etc)
+    if name is None and (tree.uname is None or tree.uname.file == "etc/sysconfig/network"):
+        # a captured uname -n says more than HOSTNAME= (or a folder): it is the name
         name = live.captured_name(states) or live.folder_host(root)
-    node = NodeTree(name or node_name(root, etc), root, etc)
-    node.files = scan_etc(etc, root if root != etc else None, walker, node.name)
+    node = NodeTree(name or _name_of(tree), root, etc, tree=tree)
+    node.files = scan_etc(etc, root if root != etc else None, walker, node.name, tree)
     accepted: set[Path] = set()
     for s in states:
         text = live.read_state(s)
@@ -558,7 +665,9 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
         if s.text is None:
             if not walker.accept(s.path):
                 continue
-            node.files.append(SourceFile(s.path, display_path(s.path), s.format, node.name))
+            node.files.append(
+                SourceFile(s.path, display_path(s.path), s.format, node.name, tree=tree)
+            )
             continue
         container = s.container or s.path
         if container not in accepted:  # a supportconfig file: read once, for all its sections
@@ -566,7 +675,7 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
                 continue
             accepted.add(container)
         found.texts[s.display] = s.text
-        node.files.append(SourceFile(s.path, s.display, s.format, node.name))
+        node.files.append(SourceFile(s.path, s.display, s.format, node.name, tree=tree))
     for path, said in live.refusals(root):
         found.skipped.append(Skipped(str(path), f"the command refused: {said}"))
     found.nodes.append(node)

@@ -593,7 +593,8 @@ def attach(found: Discovery, results: list[Captured]) -> None:
             continue
         if r.status == "ok" and r.command.format is not None:
             found.texts[display] = r.text
-            node.files.append(SourceFile(Path(display), display, r.command.format, node.name))
+            shown = SourceFile(Path(display), display, r.command.format, node.name, tree=node.tree)
+            node.files.append(shown)
         elif r.status in ("refused", "timeout"):
             first = r.text.strip().split("\n")[0]
             found.skipped.append(Skipped(display, f"the command {r.status}: {first}"))

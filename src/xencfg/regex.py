@@ -364,3 +364,76 @@ def catastrophic(pattern: str) -> bool:
         return False
 
     return walk(parsed, False)
+
+
+# --- POSIX basic regular expressions (IET's initiators.allow names) ----------------------
+
+#: GNU escapes of a BRE that we do not translate (word classes, word boundaries,
+#: backreferences): a pattern holding one gets no verdict.
+_BRE_UNSUPPORTED = set("wWsSbB<>`'123456789")
+
+
+def bre_to_python(pattern: str) -> str | None:
+    """The Python regex for the POSIX basic regular expression ``pattern`` as glibc's
+    regcomp(3) reads it without ``REG_EXTENDED``: ``\\(``, ``\\)``, ``\\{``, ``\\}`` group and
+    count (and GNU's ``\\|``, ``\\+``, ``\\?``), while ``( ) { } | + ?`` are literal; ``*`` at
+    the start is literal; ``^`` anchors only at the start and ``$`` only at the end; a
+    backslash inside brackets is literal. ``None`` for what we do not translate."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            if i + 1 >= n:
+                return None  # (a trailing backslash: regcomp refuses it)
+            nxt = pattern[i + 1]
+            i += 2
+            if nxt in "(){}|+?":
+                out.append(nxt)
+            elif nxt in _BRE_UNSUPPORTED:
+                return None
+            else:
+                out.append(re.escape(nxt))
+            continue
+        if ch == "[":
+            end, _ = _bracket_end(pattern, i)
+            if end < 0:
+                return None  # (an unclosed bracket: regcomp refuses it)
+            body = pattern[i + 1 : end]
+            negate = body.startswith("^")
+            body = body[1:] if negate else body
+            parts = []
+            for k, piece in enumerate(re.split(r"(\[:[a-z]+:\])", body)):
+                if k % 2:
+                    if piece not in _POSIX_CLASSES:
+                        return None
+                    parts.append(_POSIX_CLASSES[piece])
+                elif "[=" in piece or "[." in piece:
+                    return None
+                else:
+                    piece = piece.replace("\\", "\\\\").replace("[", "\\[")
+                    parts.append("\\]" + piece[1:] if k == 0 and piece.startswith("]") else piece)
+            out.append("[" + ("^" if negate else "") + "".join(parts) + "]")
+            i = end + 1
+            continue
+        if ch == "*" and (not out or out[-1] in ("^", "(", "|")):
+            out.append(re.escape(ch))
+        elif ch == "^" and i == 0:
+            out.append("^")
+        elif ch == "$" and i == n - 1:
+            out.append("$")
+        elif ch in ".*":
+            out.append(ch)
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def bre_fullmatch(pattern: str, text: str) -> bool | None:
+    """Whether the POSIX BRE ``pattern`` matches all of ``text`` (IET's ``initiator_match``
+    wraps the name in ``^...$``), in linear time; ``None`` when we cannot tell."""
+    translated = bre_to_python(pattern)
+    if translated is None:
+        return None
+    return match_prefix(f"(?:{translated})\\Z", text)

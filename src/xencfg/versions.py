@@ -42,6 +42,7 @@ _PRODUCTS: dict[str, str] = {
     "xen": "Xen",
     "iscsitarget": "iSCSI Enterprise Target (IET)",
     "open-iscsi": "open-iscsi",
+    "cman": "cman",
 }
 
 #: Component -> (product name in messages, the formats that are its files: the
@@ -86,6 +87,9 @@ PACEMAKER_2_0_5 = Version.parse("2.0.5")
 PACEMAKER_2_1 = Version.parse("2.1.0")
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
+#: cman 3.0 (cluster 3, RHEL 6): no ccsd, each node reads its own cluster.conf and
+#: refuses a member whose config_version stays different (CM002); cman 2 is RHEL 5's.
+CMAN_3 = Version.parse("3.0")
 #: corosync 2.0 dropped ``aisexec``/``service`` sections; 3.0 dropped ``rrp_mode``
 #: and ``ringnumber`` for knet links.
 COROSYNC_2 = Version.parse("2.0")

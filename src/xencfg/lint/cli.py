@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from .. import config, formats
-from ..discover import Discovery, SourceFile, discover
+from ..discover import Discovery, SourceFile, discover, trees_around
 from ..errors import XencfgError
 from ..findings import Finding
 from ..live import summary as live_summary
@@ -49,24 +49,6 @@ def _within(path: Path, folder: str) -> bool:
     return full == top or full.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def _trees_of(files: list[str]) -> list[str]:
-    """The trees around committed files when the repository's top is no tree itself (a
-    repository keeping ``nodes/alpha/etc/...``): each file's node root, or the folder
-    of node roots holding it, so the cross-node checks still run."""
-    from ..discover import is_node_root
-
-    trees: set[str] = set()
-    for f in files:
-        full = Path(os.path.abspath(f))
-        root = next((a.parent for a in full.parents if a.name in ("etc", "var")), None)
-        if root is None:
-            continue
-        parent = root.parent
-        siblings = [p for p in parent.iterdir() if p.is_dir() and p != root]
-        trees.add(str(parent if any(is_node_root(p) for p in siblings) else root))
-    return sorted(trees)
-
-
 def _discover(
     args: argparse.Namespace, paths: list[str], names: dict[str, str]
 ) -> tuple[Discovery, dict[str, str], set[str] | None]:
@@ -76,7 +58,7 @@ def _discover(
     if args.context:
         found = discover([args.context], names)
         if not any(f.format is not None for f in found.files()):
-            found = discover(_trees_of(paths) or [args.context], names)
+            found = discover(trees_around(paths) or [args.context], names)
         in_tree = {os.path.abspath(f.path) for f in found.files()}
         extra = [p for p in paths if os.path.abspath(p) not in in_tree and os.path.isfile(p)]
         if extra:  # a config file outside any tree (an Ansible repo): check it alone

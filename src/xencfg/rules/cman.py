@@ -7,8 +7,11 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import attrs
+
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
+from ..versions import CMAN_3
 from . import make, rule
 from .documents import cman_doc as _cman
 from .documents import domu_doc, hostname_doc, hosts_doc, shellvars_doc
@@ -64,6 +67,49 @@ def two_node_mismatch(item: Loaded) -> Iterator[Finding]:
             )
 
 
+#: The release files of the Red Hat family in /etc: "Red Hat Enterprise Linux Server
+#: release 5.4 (Tikanga)", "CentOS release 6.10 (Final)", "Oracle Linux Server release 6.9".
+_RELEASE_FILES = ("redhat-release", "centos-release", "oracle-release")
+_RELEASE = re.compile(r"\brelease\s+(\d+)")
+
+
+def red_hat_release(item: Loaded) -> int | None:
+    """The major release of the Red Hat family system ``item`` belongs to, from its
+    node's /etc/redhat-release (or centos-, oracle-release), its links resolved inside
+    the node's tree (CentOS' redhat-release -> centos-release); ``None`` for a file of
+    no node tree, or when no such file sits in the node's /etc or it names no release."""
+    from ..discover import in_root
+    from ..errors import XencfgError
+    from ..syntax.source import read_text
+
+    tree = item.file.tree
+    if tree is None:
+        return None
+    for name in _RELEASE_FILES:
+        try:
+            found = in_root(tree.etc / name, tree.root, tree.etc)
+            head = read_text(found, limit=512, follow=False, head=True)
+        except (XencfgError, ValueError):
+            continue  # (no such file, a FIFO, a link out of the tree)
+        m = _RELEASE.search(head)
+        return int(m.group(1)) if m else None
+    return None
+
+
+def cman_generation(item: Loaded) -> tuple[int | None, str]:
+    """Whether ``item``'s node runs RHEL 5's cman 2 (ccsd hands out the quorate copy)
+    or RHEL 6's cman 3 (each node reads its own file): 5, 6 or ``None`` when nothing
+    tells, with what said so. The declared cman release (``[tool.xencfg.versions]
+    cman = "3.0"``, ``--target cman=2.0``) wins over the node's /etc/redhat-release."""
+    cman = item.versions.of("cman", item.node or "")
+    if cman.exact is not None:
+        return (6 if cman.at_least(CMAN_3) else 5), cman.describe("cman")
+    major = red_hat_release(item)
+    if major in (5, 6):
+        return major, f"/etc/redhat-release: release {major}"
+    return None, ""
+
+
 def _copies(cluster: Cluster) -> list[tuple[Loaded, CmanDocument]]:
     """One cluster.conf per node (/etc/cluster/cluster.conf, else its first cman
     file), loose files left out: the copies ccsd or ``cman_tool version -r`` keep
@@ -98,8 +144,15 @@ def copies_differ(cluster: Cluster) -> Iterator[Finding]:
     On RHEL 6 (cman 3, no ccsd) each node reads its own file: a lower version is
     refused as "Node 3 conflict, remote config version id=27, local=26" and copies
     with the same version but other content run side by side undetected, each node
-    with its own fencing and services. Which case bites depends on start order, so
-    this is a warning on every node whose copy is not the newest.
+    with its own fencing and services.
+
+    Severity follows the release: a lower version is an error where the node is known
+    to run cman 3 (RHEL 6), a warning where it runs RHEL 5's cman 2 (ccsd settles it
+    at start, which case bites depends on start order) or where nothing tells. What
+    tells: the declared cman release (``[tool.xencfg.versions] cman = "3.0"``, or
+    ``--target cman=2.0``), else the node's /etc/redhat-release (centos-release,
+    oracle-release): "release 5" or "release 6". The same version with other content
+    stays a warning on both (nothing refuses it).
 
     Example: xen03's copy says ``config_version="26"`` while xen01 and xen02 were
     given a new ``<vm>`` at ``config_version="27"``.
@@ -118,10 +171,30 @@ def copies_differ(cluster: Cluster) -> Iterator[Finding]:
         for item, doc in group:
             version = doc.config_version or 0
             if version < newest:
+                generation, why = cman_generation(item)
+                if generation is None:
+                    generation, why = cman_generation(ref_item)
+                if generation == 6:
+                    # cman 3 commands.c valid_transition_msg: re-reads its own file, then
+                    # "Node N conflict, remote config version id=27, local=26", return -1
+                    yield attrs.evolve(
+                        make(
+                            "CM002",
+                            f"config_version {version} here, {newest} on {ref_item.node}:"
+                            f" cman 3 (RHEL 6, no ccsd; {why}) re-reads this node's own copy"
+                            f" and refuses it (Node N conflict, remote config version"
+                            f" id={newest}, local={version}): this node does not join",
+                            item.where(doc.cluster),
+                            [ref_item.where(ref.cluster)],
+                        ),
+                        severity="error",
+                    )
+                    continue
+                said = f" ({why})" if generation == 5 else ""
                 yield make(
                     "CM002",
                     f"config_version {version} here, {newest} on {ref_item.node}: ccsd"
-                    " replaces one copy with the quorate node's (an edit may be lost);"
+                    f"{said} replaces one copy with the quorate node's (an edit may be lost);"
                     " cman refuses a node whose version stays behind (Node N refused,"
                     f" remote config version id={newest}, local={version})",
                     item.where(doc.cluster),

@@ -474,16 +474,18 @@ def crypto_off(item: Loaded) -> Iterator[Finding]:
 
 
 def _keyfile(item: Loaded) -> Path | None:
-    """The key file inside the node's tree (``None`` for a file outside a node's /etc)."""
-    conf = item.file.path
-    if item.node is None or conf.parent.name != "corosync":
+    """The key file inside the node's tree (``None`` for a file of no node's tree, or a
+    key outside /etc of a tree that is only an /etc)."""
+    tree = item.file.tree
+    if item.node is None or tree is None:
         return None
-    root = conf.parent.parent.parent  # etc/corosync/corosync.conf -> the node root
     from ..formats.lines.corosync import DEFAULT_KEYFILE
 
     totem = _coro(item).totem
-    key = (totem.keyfile if totem is not None else None) or DEFAULT_KEYFILE
-    return root / key.lstrip("/")
+    key = "/" + ((totem.keyfile if totem is not None else None) or DEFAULT_KEYFILE).lstrip("/")
+    if key.startswith("/etc/"):
+        return tree.etc / key[len("/etc/") :]
+    return tree.slash / key.lstrip("/") if tree.slash is not None else None
 
 
 def _why_on(item: Loaded) -> str:

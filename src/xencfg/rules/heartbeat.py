@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..cluster import Cluster, Loaded, Membership, memberships, short
+from ..discover import BootName
 from ..findings import Finding, Location
-from ..versions import DRBD_9, HEARTBEAT_ATTRD
+from ..versions import DRBD_9, HEARTBEAT_ATTRD, HEARTBEAT_NO_CRM
 from . import make, rule
 from .documents import authkeys_doc as _authkeys
 from .documents import hacf_doc as _hacf
@@ -196,28 +197,15 @@ def _one_cluster(a: frozenset[str], ma: Membership, b: frozenset[str], mb: Membe
     )
 
 
-def _hostname_file(item: Loaded) -> bool:
-    """Whether the node's name comes from its own etc/hostname (not a folder name, nor
-    ``--node NAME=PATH``, which names the tree whatever its hostname file says)."""
-    from ..discover import node_name
-
-    for parent in item.file.path.parents[:3]:
-        if (parent / "hostname").is_file() or (parent / "HOSTNAME").is_file():
-            named = node_name(parent.parent, parent)
-            return item.node is not None and named.lower() == item.node.lower()
-    return False
-
-
-def _etc_hostname(item: Loaded) -> list[str]:
-    """The name the node's own /etc/hostname gives, as written (an FQDN too); SUSE's
-    /etc/HOSTNAME is left out: its boot scripts give the kernel the short name."""
-    from ..discover import hostname_as_written
-
-    for parent in item.file.path.parents[:3]:
-        name = hostname_as_written(parent.parent, parent)
-        if name is not None:
-            return [name]
-    return []
+def _boot_name(item: Loaded) -> BootName | None:
+    """The node's ``uname -n`` as its boot files set it (discovery's, see
+    :func:`~xencfg.discover.boot_hostname`), when the node is named by it (not by a
+    folder, nor by ``--node NAME=PATH``, which names the tree whatever its files say)."""
+    tree = item.file.tree
+    boot = tree.uname if tree is not None else None
+    if boot is None or item.node is None or boot.short.lower() != item.node.lower():
+        return None
+    return boot
 
 
 @rule("HB002", "own-node-not-member", "error", formats=("hacf",))
@@ -237,22 +225,26 @@ def own_node_not_member(item: Loaded) -> Iterator[Finding]:
     (HS002 judges such a name against short cluster names).
 
     Fix: name the node exactly as ``uname -n`` prints it. The check runs only
-    when the node's name comes from its etc/hostname.
+    when the node's name comes from the files its boot sets ``uname -n`` from:
+    etc/hostname, SUSE's etc/HOSTNAME (whose boot scripts set its short name) or
+    RHEL 5/6's HOSTNAME= in etc/sysconfig/network (as written: HS002 judges an FQDN
+    there against short cluster names too).
     """
     doc = _hacf(item)
     nodes = doc.nodes
-    if not nodes or item.node is None or not _hostname_file(item):
+    boot = _boot_name(item)
+    if not nodes or item.node is None or boot is None:
         return
     if (doc.autojoin or "").lower() == "any":
         return
     # heartbeat lowercases both (config.c add_node, its own uname -n); an FQDN in
     # /etc/hostname is uname -n as written (HS002 judges it against short names)
-    unames = {item.node.lower()} | {n.lower() for n in _etc_hostname(item)}
+    unames = {item.node.lower(), boot.name.lower()}
     if unames & {n.lower() for n in nodes}:
         return
     yield make(
         "HB002",
-        f"this node '{item.node}' (etc/hostname) is not among ha.cf's nodes {_names(nodes)}",
+        f"this node '{item.node}' ({boot.file}) is not among ha.cf's nodes {_names(nodes)}",
         _hacf_anchor(item),
     )
 
@@ -308,12 +300,13 @@ def _timing(item: Loaded, kind: str, code: str) -> Iterator[Finding]:
 
 @rule("HB004", "deadtime-too-short", "error", formats=("hacf",), hazard=True)
 def deadtime_too_short(item: Loaded) -> Iterator[Finding]:
-    """deadtime is not more than twice keepalive (heartbeat's defaults: 1 s and 30 s),
-    or initdead is smaller than deadtime.
+    """deadtime (or deadping) is not more than twice keepalive (heartbeat's defaults:
+    1 s and 30 s), or initdead is smaller than deadtime.
 
     Why it matters: heartbeat refuses to start ("Dead time is too small
-    compared to keeplive", "Initial dead time [10000] is smaller than deadtime
-    [30000]"); even a little over, one lost packet declares a healthy node dead
+    compared to keeplive", "Ping dead time [3000] is too small compared to keeplive
+    [2000]", "Initial dead time [10000] is smaller than deadtime [30000]": config.c
+    init_config); even a little over, one lost packet declares a healthy node dead
     and triggers a fail-over.
 
     Example: ``keepalive 2`` with ``deadtime 3``.
@@ -516,10 +509,14 @@ def auto_failback_ignored(item: Loaded) -> Iterator[Finding]:
     )
 
 
-#: The API clients ``crm on`` (or ``respawn``) authorises itself: heartbeat's config.c
-#: set_release2mode adds ``apiauth cib``, ``stonithd`` and ``crmd`` since 2.0 and
-#: ``attrd`` since 2.1 (r2auto_dirs), before or after the file's own lines.
-_CRM_CLIENTS = ("cib", "stonithd", "crmd")
+#: API clients the CRM switch authorises only from some release on: heartbeat 2.1's
+#: set_release2mode added ``attrd`` and ``pingd`` (r2auto_dirs), heartbeat 3's
+#: set_pcmk_support ``stonith-ng`` (config.c lines 2696-2705).
+_CRM_CLIENTS_SINCE = {
+    "attrd": HEARTBEAT_ATTRD,
+    "pingd": HEARTBEAT_ATTRD,
+    "stonith-ng": HEARTBEAT_NO_CRM,
+}
 
 
 @rule("HB012", "apiauth-refused", "error", formats=("hacf",))
@@ -530,10 +527,13 @@ def apiauth_refused(item: Loaded) -> Iterator[Finding]:
     client crmd: [crmd uid=hacluster]" / "Invalid apiauth directive [...]" (config.c
     its apiauth parser; heartbeat 3.0.6 checked with ``peer-heartbeat``). With
     ``crm on`` or ``crm respawn`` heartbeat adds ``apiauth`` for cib, stonithd and crmd
-    itself (and attrd from 2.1 on: config.c set_release2mode), in whichever order the
-    lines come, so a line copied from an old heartbeat 2 how-to breaks the start.
-    heartbeat 3.0.6 refuses ``apiauth cib``, ``crmd``, ``attrd`` and ``stonithd`` beside
-    ``crm on``, and takes ``apiauth cib`` without it.
+    itself (attrd and pingd from 2.1 on: config.c set_release2mode; stonith-ng in
+    heartbeat 3: set_pcmk_support), in whichever order the lines come, so a line copied
+    from an old heartbeat 2 how-to breaks the start. heartbeat 3.0.6 refuses ``apiauth
+    cib``, ``crmd``, ``attrd``, ``pingd``, ``stonithd`` and ``stonith-ng`` beside ``crm
+    on`` (also ``valgrind`` and ``ccm-only``), only ``cib`` and ``crmd`` beside ``crm
+    minimal`` or ``manual`` (config.c lines 2696-2705 and 2768), and takes ``apiauth
+    cib`` without the CRM.
 
     Example: ``crm respawn`` and ``apiauth crmd uid=hacluster``; or ``apiauth evms
     uid=hacluster`` twice.
@@ -542,10 +542,12 @@ def apiauth_refused(item: Loaded) -> Iterator[Finding]:
     lines for a client into one (``uid=hacluster,root``).
     """
     doc = _hacf(item)
-    crm = doc.crm in ("on", "respawn")
-    own = set(_CRM_CLIENTS)
-    if not item.versions.of("heartbeat", item.node).older_than(HEARTBEAT_ATTRD):
-        own.add("attrd")
+    hb = item.versions.of("heartbeat", item.node)
+    own = set(doc.crm_api_clients)
+    if hb.older_than(HEARTBEAT_NO_CRM) and doc.crm not in ("on", "respawn"):
+        own = set()  # (heartbeat 2's modes other than on/respawn: not known here)
+    own -= {c for c, since in _CRM_CLIENTS_SINCE.items() if hb.older_than(since)}
+    crm = bool(own)
     seen: dict[str, object] = {}
     for e in doc.entries("apiauth"):
         if not e.values:

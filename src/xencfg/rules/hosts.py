@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..cluster import Cluster, Loaded, memberships
-from ..findings import Finding
+from ..discover import display_path
+from ..findings import Finding, Location
+from ..versions import DRBD_9
 from . import make, rule
 from .documents import hostname_doc as _hostname
 from .documents import hosts_doc as _hosts
@@ -37,43 +39,77 @@ def name_shadowed(item: Loaded) -> Iterator[Finding]:
 
 @rule("HS002", "hostname-is-fqdn", "error", scope="cluster")
 def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
-    """/etc/hostname holds an FQDN while the cluster files name the node short.
+    """/etc/hostname (RHEL 5/6: HOSTNAME=) holds an FQDN, the cluster files the short name.
+
+    RHEL 5/6 have no /etc/hostname: there it is HOSTNAME= of /etc/sysconfig/network.
 
     Why it matters: Debian's ``hostname.sh`` and systemd give the kernel the
-    file's name as written, so ``uname -n`` prints ``xen1.example.net``, and
-    the daemons look themselves up by exactly that name: heartbeat 3.0.6
-    stops with "Current node [xen1.example.net] not in configuration!" when
-    ha.cf says ``node xen1 xen2``; drbdadm 8.3 warns "no normal resources
-    defined for this host (xen1.example.net)" and 8.4 marks every resource
-    "ignored" (the ``on xen1`` sections are not this host); o2cb and the CRM
-    match OCFS2's ``name =`` and the CIB's ``<nodes>`` the same way. HB002
-    takes the short name too, so this is the check for the name as the daemons
-    see it. (SUSE's /etc/HOSTNAME is not judged: its boot scripts set the
-    short name.)
+    file's name as written, and so does RHEL 5/6's rc.sysinit with HOSTNAME= of
+    /etc/sysconfig/network (``hostname ${HOSTNAME}``), so ``uname -n`` prints
+    ``xen1.example.net``, and the daemons look themselves up by exactly that
+    name: heartbeat 3.0.6 stops with "Current node [xen1.example.net] not in
+    configuration!" when ha.cf says ``node xen1 xen2``; drbdadm 8.3 warns "no
+    normal resources defined for this host (xen1.example.net)" and 8.4 marks
+    every resource "ignored" (the ``on xen1`` sections are not this host; drbdadm 9
+    takes ``on xen1`` for xen1.example.net, so DRBD's names count only where its
+    release is known to be older than 9.0); o2cb
+    and the CRM match OCFS2's ``name =`` and the CIB's ``<nodes>`` the same way.
+    HB002 takes the short name too, so this is the check for the name as the
+    daemons see it. (SUSE's /etc/HOSTNAME is not judged: its boot scripts set the
+    short name. Nor is cman's cluster.conf: ``cman_tool join`` also tries
+    ``uname -n`` without its domain, cman's ``verify_nodename``; CM009 judges it.)
 
-    Example: /etc/hostname ``xen1.example.net`` with ``node xen1 xen2`` in
-    ha.cf.
+    Example: /etc/hostname ``xen1.example.net`` (or ``HOSTNAME=xen1.example.net``
+    in /etc/sysconfig/network) with ``node xen1 xen2`` in ha.cf.
 
-    Fix: write the short name to /etc/hostname (keep the FQDN in
+    Fix: write the short name to /etc/hostname or HOSTNAME= (keep the FQDN in
     /etc/hosts), or name the node by its FQDN in every cluster file.
     """
     declared = memberships(cluster)
-    for item in cluster.docs("hostname"):
-        doc = _hostname(item)
-        name = doc.name  # None only when the file is empty, and then it is no FQDN
-        if item.node is None or name is None or not doc.is_fqdn:
-            continue
+    for node, name, said, where in _fqdn_unames(cluster):
         fqdn = name.lower()
         short = fqdn.split(".", 1)[0]
-        own = [m for m in declared if m.item.node == item.node]
+        own = [
+            m
+            for m in declared
+            if m.item.node == node
+            and m.source != "cman"
+            and not (m.source == "drbd" and _drbd9_matches_short(cluster, node))
+        ]
         named = {n.lower(): m for m in own for n in m.names}
         if fqdn in named or short not in named:
             continue
         m = named[short]
         yield make(
             "HS002",
-            f"/etc/hostname says '{doc.name}' (uname -n), but {m.source} names this node "
+            f"{said} says '{name}' (uname -n), but {m.source} names this node "
             f"'{short}': the daemons do not find themselves",
-            item.where(doc.entries()[0]),
+            where,
             [m.where(next(n for n in m.names if n.lower() == short))],
         )
+
+
+def _drbd9_matches_short(cluster: Cluster, node: str) -> bool:
+    """Whether the node's drbdadm finds ``on xen1`` for ``uname -n`` xen1.example.net:
+    drbdadm 9 does (hostnames_equal in user/v9/drbdadm_parser.c compares the host
+    parts when either name lacks a domain), 8.3 and 8.4 do not (strcmp). Only a
+    release known to be older than 9.0 keeps the DRBD side of HS002."""
+    return not cluster.versions.of("drbd", node).older_than(DRBD_9)
+
+
+def _fqdn_unames(cluster: Cluster) -> Iterator[tuple[str, str, str, Location]]:
+    """``(node, uname -n, which file says it, where)`` of each node whose boot files give
+    it a name with a domain: its /etc/hostname, or (a RHEL 5/6 tree without one) the
+    HOSTNAME= discovery read from its /etc/sysconfig/network."""
+    for item in cluster.docs("hostname"):
+        doc = _hostname(item)
+        name = doc.name  # None only when the file is empty, and then it is no FQDN
+        if item.node is not None and name is not None and doc.is_fqdn:
+            yield item.node, name, "/etc/hostname", item.where(doc.entries()[0])
+    for node in cluster.nodes:
+        tree = cluster.tree(node)
+        boot = tree.uname if tree is not None else None
+        if boot is None or boot.file != "etc/sysconfig/network" or "." not in boot.name.strip("."):
+            continue
+        where = Location(display_path(boot.path), boot.line, 1)
+        yield node, boot.name, "/etc/sysconfig/network", where

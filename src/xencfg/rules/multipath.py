@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from operator import attrgetter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -89,9 +88,10 @@ _RED_HAT_RELEASE = ("redhat-release", "centos-release", "oracle-release")
 
 def red_hat_node(item: Loaded) -> bool:
     """The node of ``item`` (an /etc/multipath.conf) is of the Red Hat family: its /etc
-    holds a redhat-release file, so multipath is Red Hat's device-mapper-multipath."""
-    etc = Path(item.file.path).parent
-    return any((etc / name).exists() for name in _RED_HAT_RELEASE)
+    holds a redhat-release file, so multipath is Red Hat's device-mapper-multipath
+    (unknown, so not, for a file of no node tree)."""
+    tree = item.file.tree
+    return tree is not None and any((tree.etc / name).exists() for name in _RED_HAT_RELEASE)
 
 
 @rule("MP002", "repeated-section", "warning", formats=("multipath",))

@@ -3,8 +3,11 @@ and with the other node lists, and sysconfig/o2cb's boot cluster."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
@@ -302,23 +305,89 @@ def bootcluster_unknown(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-#: O2CB settings o2net and o2hb compare between nodes (handshake, fencing time).
-_MUST_MATCH = (
-    "O2CB_HEARTBEAT_THRESHOLD",
-    "O2CB_IDLE_TIMEOUT_MS",
-    "O2CB_KEEPALIVE_DELAY_MS",
-    "O2CB_RECONNECT_DELAY_MS",
-    "O2CB_HEARTBEAT_MODE",
-    "O2CB_STACK",
-)
+#: O2CB settings o2net and o2hb compare between nodes (handshake, fencing time), with
+#: the value in force where the file leaves one unset or empty: the init script
+#: (ocfs2-tools vendor/common/o2cb.init.sh ``set_timeouts_o2cb``) writes a timeout to
+#: configfs only when it is set, so the kernel's default stays ("The default values
+#: should always be in sync with the kernel": DEF_HEARTBEAT_THRESHOLD=31,
+#: DEF_IDLE_TIMEOUT_MS=30000, DEF_KEEPALIVE_DELAY_MS=2000, DEF_RECONNECT_DELAY_MS=2000);
+#: an empty O2CB_STACK is ``o2cb`` ("Need this default") and the heartbeat mode
+#: ``local`` (``global_heartbeat_enabled_o2cb``).
+_MUST_MATCH = {
+    "O2CB_HEARTBEAT_THRESHOLD": "31",
+    "O2CB_IDLE_TIMEOUT_MS": "30000",
+    "O2CB_KEEPALIVE_DELAY_MS": "2000",
+    "O2CB_RECONNECT_DELAY_MS": "2000",
+    "O2CB_HEARTBEAT_MODE": "local",
+    "O2CB_STACK": "o2cb",
+}
 
 
 def _o2cb_files(cluster: Cluster) -> dict[str, Loaded]:
+    """Each node's O2CB settings file: /etc/sysconfig/o2cb where it exists, else
+    /etc/default/o2cb (o2cb.init.sh reads the first it finds, in that order)."""
     out: dict[str, Loaded] = {}
-    for item in cluster.docs("shellvars"):
+    for item in sorted(cluster.docs("shellvars"), key=lambda i: "default/o2cb" in i.file.display):
         if item.node and _is_o2cb(item):
             out.setdefault(item.node, item)
     return out
+
+
+#: The O2CB timeouts whose kernel default OCFS2 1.2's kernels had lower (the SLES 10
+#: SP2 administration guide, "Disk Heartbeat": "the default value of 7, the wait time is
+#: 12 seconds"; the idle timeout was 10000 ms): on those nodes an unset one is not known.
+_KERNEL_DEFAULTS = ("O2CB_HEARTBEAT_THRESHOLD", "O2CB_IDLE_TIMEOUT_MS", "O2CB_KEEPALIVE_DELAY_MS")
+#: The one of those defaults the SLES 10 guide states (the others are not known here).
+_OLD_DEFAULTS = {"O2CB_HEARTBEAT_THRESHOLD": "7"}
+
+
+def _old_ocfs2(item: Loaded) -> bool:
+    """Whether the node of ``item`` (its /etc) runs a distribution whose kernel carries
+    OCFS2 1.2 with the old defaults: SLES 9 or 10 (etc/SuSE-release ``VERSION = 9|10``),
+    RHEL 4 (etc/redhat-release "release 4")."""
+    from ..errors import XencfgError
+    from ..syntax.source import read_text
+
+    etc = item.file.path.parent.parent
+    for name, pattern in (
+        ("SuSE-release", r"(?m)^VERSION\s*=\s*(9|10)\s*$"),
+        ("redhat-release", r"release 4\b"),
+    ):
+        try:
+            text = read_text(etc / name, limit=4096, follow=False)
+        except XencfgError:  # (absent, unreadable, not a regular file)
+            continue
+        if re.search(pattern, text):
+            return True
+    return False
+
+
+#: The kernel takes a heartbeat dead threshold only above this (fs/ocfs2/cluster/
+#: heartbeat.h ``O2HB_MIN_DEAD_THRESHOLD``): ``o2hb_dead_threshold_set`` ignores a
+#: smaller one without an error, and the default stays.
+_MIN_DEAD_THRESHOLD = 2
+
+
+def _ignored_threshold(name: str, value: object) -> bool:
+    """Whether the kernel ignores this O2CB_HEARTBEAT_THRESHOLD value (2 or less)."""
+    number = to_int(str(value))
+    return (
+        name == "O2CB_HEARTBEAT_THRESHOLD"
+        and number is not None
+        and (number <= _MIN_DEAD_THRESHOLD)
+    )
+
+
+def _in_force(item: Loaded, name: str) -> str | None:
+    """The value of an O2CB setting in force: as written, else the default the init
+    script leaves in the kernel (on OCFS2 1.2 kernels, :func:`_old_ocfs2`, a threshold
+    of 7); ``None`` when unset on a node whose kernel default is not known."""
+    value = _o2cb(item).get(name)
+    if value and not _ignored_threshold(name, value):
+        return str(value)
+    if name in _KERNEL_DEFAULTS and _old_ocfs2(item):
+        return _OLD_DEFAULTS.get(name)
+    return _MUST_MATCH[name]
 
 
 @rule("OC008", "o2cb-settings-differ", "error", scope="cluster")
@@ -330,7 +399,18 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     different heartbeat threshold means the nodes disagree on when a node
     is dead, so one fences the other too early.
 
-    Example: ``O2CB_IDLE_TIMEOUT_MS=30000`` on one node, unset (10000) on the other.
+    A setting left unset (or empty) is the default o2cb's init script leaves in
+    the kernel (threshold 31, idle timeout 30000 ms, keepalive and reconnect delay
+    2000 ms, heartbeat mode local, stack o2cb): a node that leaves it unset and a
+    node that writes the default agree. (OCFS2 1.2 on kernels before 2.6.19 had
+    other defaults: on a node whose /etc shows SLES 9 or 10 or RHEL 4 an unset
+    threshold is 7, as the SLES 10 guide says, and an unset idle timeout or keepalive
+    delay against a written one is a warning: write the values out on every node
+    while one runs.)
+    The settings file is /etc/sysconfig/o2cb, else /etc/default/o2cb (Debian), as the
+    init script picks it.
+
+    Example: ``O2CB_IDLE_TIMEOUT_MS=60000`` on one node, unset (30000) on the other.
 
     Fix: keep sysconfig/o2cb identical on every node.
     """
@@ -342,17 +422,28 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     for node in nodes[1:]:
         item = files[node]
         for name in _MUST_MATCH:
-            a = _o2cb(first).get(name)
-            b = _o2cb(item).get(name)
-            if a != b:
-                where = _o2cb(item).assignment(name)
-                there = _o2cb(first).assignment(name)
-                yield make(
-                    "OC008",
-                    f"{name} is {b or 'unset'} on {node} but {a or 'unset'} on {nodes[0]}",
-                    item.where(where),
-                    [first.where(there)],
+            a = _in_force(first, name)
+            b = _in_force(item, name)
+            if a == b:
+                continue
+            where = _o2cb(item).assignment(name)
+            there = _o2cb(first).assignment(name)
+            shown_b = b if _o2cb(item).get(name) else f"unset ({b or 'the kernel default'})"
+            shown_a = a if _o2cb(first).get(name) else f"unset ({a or 'the kernel default'})"
+            found = make(
+                "OC008",
+                f"{name} is {shown_b} on {node} but {shown_a} on {nodes[0]}",
+                item.where(where),
+                [first.where(there)],
+            )
+            if a is None or b is None:  # an OCFS2 1.2 kernel's default: not known here
+                found = attrs.evolve(
+                    found,
+                    severity="warning",
+                    message=found.message + " (OCFS2 1.2 kernels, as SLES 10's, default"
+                    " lower than ocfs2-tools 1.4 writes: write the value on every node)",
                 )
+            yield found
 
 
 @rule("OC009", "o2cb-timeouts", "warning", formats=("shellvars",), hazard=True)
@@ -365,9 +456,16 @@ def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
     with ``O2CB_HEARTBEAT_MODE=user`` (heartbeat/pacemaker decide), so the
     value suggests a protection that is not there.
 
-    Example: ``O2CB_KEEPALIVE_DELAY_MS=5000`` with ``O2CB_IDLE_TIMEOUT_MS=3000``.
+    A threshold of 2 or less does nothing either: the kernel's
+    ``o2hb_dead_threshold_set`` (fs/ocfs2/cluster/heartbeat.c) takes only values
+    above ``O2HB_MIN_DEAD_THRESHOLD`` (2) and ignores the others without an error, so
+    the default (31: 60 s) stays while the file says otherwise.
 
-    Fix: keepalive below the idle timeout; drop the threshold in user mode.
+    Example: ``O2CB_KEEPALIVE_DELAY_MS=5000`` with ``O2CB_IDLE_TIMEOUT_MS=3000``;
+    ``O2CB_HEARTBEAT_THRESHOLD=1``.
+
+    Fix: keepalive below the idle timeout; drop the threshold in user mode; a
+    threshold of (timeout in seconds / 2) + 1, at least 7 (``o2cb configure``).
     """
     if not _is_o2cb(item):
         return
@@ -380,6 +478,15 @@ def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
             f"O2CB_KEEPALIVE_DELAY_MS={keep} is not below O2CB_IDLE_TIMEOUT_MS={idle}",
             item.where(doc.assignment("O2CB_KEEPALIVE_DELAY_MS")),
             [item.where(doc.assignment("O2CB_IDLE_TIMEOUT_MS"))],
+        )
+    threshold = doc.get("O2CB_HEARTBEAT_THRESHOLD")
+    if threshold and _ignored_threshold("O2CB_HEARTBEAT_THRESHOLD", threshold):
+        yield make(
+            "OC009",
+            f"O2CB_HEARTBEAT_THRESHOLD={threshold} is ignored: the kernel takes only values"
+            f" above {_MIN_DEAD_THRESHOLD} (o2hb_dead_threshold_set), so its default stays (31,"
+            " 60 s, on kernels since OCFS2 1.4)",
+            item.where(doc.assignment("O2CB_HEARTBEAT_THRESHOLD")),
         )
     mode = (doc.get("O2CB_HEARTBEAT_MODE") or "").lower()
     if mode == "user" and doc.get("O2CB_HEARTBEAT_THRESHOLD") is not None:

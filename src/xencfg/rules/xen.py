@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..formats.cib.model import CibDocument
     from ..formats.cib.resources import Primitive
     from ..formats.drbd import Resource as DrbdResource
+    from ..formats.lines.hosts import IPAddress
     from ..formats.xen.domu import DiskSpec, DomUDocument
 
 DOMU_FORMATS = ("xm", "xl")
@@ -785,6 +786,18 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     Example: ``allow_migrate=true`` on a Xen primitive, and xend-config.sxp
     without ``(xend-relocation-server yes)``.
 
+    So is a relocation server that listens where the peers do not connect:
+    ``xend-relocation-address`` is the one address xend binds (relocate.py
+    ``listenRelocation`` hands it to the TCP listener; XendRoot.py in 3.0 and
+    XendOptions.py from 3.1 to 4.4 default it to '', every address, and the server
+    itself to 'no'). The Xen resource agent runs ``xm migrate --live DOMAIN NODE`` with
+    the target's node name (unless the primitive sets ``node_ip_attribute``), which the
+    migrating node resolves: a loopback address (``127.0.0.1``, ``localhost``) is
+    reachable by no peer, another node's address (an xend-config.sxp copied from the
+    peer) cannot be bound at all, and an address other than the one a peer's
+    /etc/hosts gives the node's name is not where that peer connects ("Connection
+    refused").
+
     A hosts-allow pattern with a repetition inside a repetition (``^(a+)+$``) is
     reported too: xend matches it with Python's backtracking ``re``, which can take
     minutes on a peer name that almost matches, and the migration hangs meanwhile.
@@ -797,7 +810,8 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     two the node has.
 
     Fix: ``(xend-relocation-server yes)``, the same ``xend-relocation-port`` on
-    every node, and ``xend-relocation-hosts-allow`` naming the other nodes, each
+    every node, ``xend-relocation-address`` '' or the address the peers' /etc/hosts
+    give the node, and ``xend-relocation-hosts-allow`` naming the other nodes, each
     pattern without nested repetition (``^peer$``, ``^node[0-9]+$``); move every
     node to xl before allowing migration on a node that runs xl.
     """
@@ -830,6 +844,8 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
         port = doc.effective("xend-relocation-port")
         if isinstance(port, int):
             ports[port].append(node)
+        by_name = not all(p.param("node_ip_attribute") for _, p in migrating)
+        yield from _unreachable_listener(cluster, node, item, xends, by_name, prim_names, cib_where)
         allow = doc.effective("xend-relocation-hosts-allow") or []
         for pattern in allow:
             if catastrophic(pattern):
@@ -867,6 +883,93 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
                     _xend_where(xends[node], "xend-relocation-port"),
                     [_xend_where(xends[ref], "xend-relocation-port")],
                 )
+
+
+def _listen_address(cluster: Cluster, node: str, raw: str) -> IPAddress | None:
+    """The address ``xend-relocation-address`` binds: an address as written, or a name
+    the node's own /etc/hosts resolves (``localhost`` is the loopback address where no
+    line names it); ``None`` for every address ('') or what is not known here."""
+    import ipaddress
+
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    hosts = cluster.first("hosts", node)
+    found = _hosts(hosts).resolve(text) if hosts is not None else None
+    if found is None and text.lower() in ("localhost", "localhost.localdomain"):
+        return ipaddress.ip_address("127.0.0.1")
+    return found
+
+
+def _lower(names: list[str]) -> list[str]:
+    return [n.lower() for n in names]
+
+
+def _unreachable_listener(
+    cluster: Cluster,
+    node: str,
+    item: Loaded,
+    xends: dict[str, Loaded],
+    by_name: bool,
+    prim_names: str,
+    cib_where: list[Location],
+) -> Iterator[Finding]:
+    """XN007 for a relocation server bound where no peer connects: a loopback
+    address, or (the agent migrating to the node's name, ``by_name``) another address
+    than the one a peer's /etc/hosts gives ``node``."""
+    raw = _xend(item).effective("xend-relocation-address")
+    where = _xend_where(item, "xend-relocation-address")
+    bound = _listen_address(cluster, node, raw) if isinstance(raw, str) else None
+    if bound is None or bound.is_unspecified:
+        return
+    if bound.is_loopback:
+        yield make(
+            "XN007",
+            f"xend-relocation-address '{raw}' on {node} is a loopback address: no peer reaches"
+            f" its relocation server, so live migration of {prim_names} to {node} fails",
+            where,
+            cib_where,
+        )
+        return
+    model = cluster.model
+    owners = sorted(n for n in xends if n != node and str(bound) in model.addresses_of(n))
+    if owners and str(bound) not in model.addresses_of(node):
+        # (an xend-config.sxp copied from the peer: the bind fails with "Cannot assign
+        # requested address" and xend runs without its relocation server)
+        yield make(
+            "XN007",
+            f"xend-relocation-address {bound} on {node} is {owners[0]}'s address (by the"
+            f" cluster's /etc/hosts): xend cannot bind it here, so {node} runs no relocation"
+            f" server and live migration of {prim_names} to {node} fails",
+            where,
+            cib_where,
+        )
+        return
+    if not by_name:
+        return
+    low = node.lower()
+    for other in sorted(set(xends) - {node}):
+        hosts = cluster.first("hosts", other)
+        if hosts is None:
+            continue  # (DNS decides)
+        line = next(
+            (h for h in _hosts(hosts).lines if h.address is not None and low in _lower(h.names)),
+            None,
+        )
+        if line is None or line.address == bound:
+            continue  # (DNS decides, or the peer connects where xend listens)
+        yield make(
+            "XN007",
+            f"xend relocation server on {node} listens on {bound} only, but {other}'s"
+            f" /etc/hosts gives {node} as {line.address}: xm migrate --live from {other}"
+            f" connects there and is refused, so {prim_names} cannot migrate to {node}",
+            where,
+            [hosts.where(line), *cib_where],
+        )
 
 
 def _xl_only_nodes(

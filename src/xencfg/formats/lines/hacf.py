@@ -1,6 +1,7 @@
 """ha.cf: the main configuration of Linux-HA heartbeat (1.x - 3.0).
 
-One directive per line, values split on blanks, ``#`` anywhere starts a
+One directive per line, values split on blanks (and, for the directives heartbeat
+reads word by word, at commas: ``node xen1,xen2`` is two nodes), ``#`` anywhere starts a
 comment (heartbeat cuts the line at the first ``#``, so ``192.168.1.1#
 note`` is an address and a comment). Directives are checked against
 heartbeat 3.0.6; older spellings (``nice_failback``, ``udp``) are
@@ -12,10 +13,9 @@ lines (``bcast``/``mcast``/``ucast``/``serial``) as :class:`Medium` values.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import attrs
 
@@ -36,276 +36,32 @@ from ..view import (
     to_seconds,
 )
 from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
+from .hacf_directives import (
+    CRM_API_CLIENTS,
+    CRM_MODES,
+    DEPRECATED,
+    DURATIONS,
+    MANY_WORDS,
+    MEDIA,
+    MINIMAL_API_CLIENTS,
+    ONCE_ONLY,
+    OWN_KINDS,
+    PLAIN_STONITH_VALUE,
+    REPEATABLE,
+    STONITH_NO_SECRET,
+    STONITH_SECRET,
+    STONITH_SECRET_LAST,
+    WHOLE_LINE_DIRECTIVES,
+    Medium,
+    Respawn,
+    TimingProblem,
+    check_value,
+    medium_of,
+    switch,
+    words,
+)
 
 FORMAT = "hacf"
-
-#: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins), of the
-#: directives without a typed property or whose kind refines the property's type
-#: (``port``, ``choice``); the others' kind is their Setting's type (see :data:`KINDS`).
-_OWN_KINDS: dict[str, str] = {
-    # cluster membership and media
-    "node": "names",
-    "bcast": "media",
-    "mcast": "media",
-    "mcast6": "media",
-    "ucast": "media",
-    "ucast6": "media",
-    "serial": "media",
-    "ping": "names",
-    "ping6": "names",
-    "ping_group": "group",
-    "autojoin": "choice",
-    # numbers
-    "udpport": "port",
-    "conn_logd_time": "int",
-    "compression_threshold": "int",
-    "max_rexmit_delay": "int",
-    "rtprio": "int",
-    "memreserve": "int",
-    # booleans
-    "log_badpack": "bool",
-    "use_apphbd": "bool",
-    "record_config_changes": "bool",
-    "record_pengine_inputs": "bool",
-    "enable_config_writes": "bool",
-    # choices
-    "auto_failback": "choice",
-    "crm": "choice",
-    "pacemaker": "choice",
-    "msgfmt": "choice",
-    "hbgenmethod": "choice",
-    "uuidfrom": "choice",
-    "compression": "choice",
-    # single words and paths
-    "coreroot": "word",
-    "quorum_server": "word",
-    "syslogmsgfmt": "bool",
-    # whole-line directives
-    "respawn": "command",
-    "apiauth": "apiauth",
-    "stonith": "stonith",
-    "stonith_host": "stonith",
-    "env": "env",
-    "cluster": "word",
-}
-
-#: Allowed words of the ``choice`` directives (booleans are always allowed for the crm switches).
-CHOICES: dict[str, frozenset[str]] = {
-    "auto_failback": frozenset({"legacy"}),
-    "crm": frozenset({"respawn", "minimal"}),
-    "pacemaker": frozenset({"respawn", "minimal"}),
-    "autojoin": frozenset({"none", "other", "any"}),
-    "msgfmt": frozenset({"classic", "netstring"}),
-    "hbgenmethod": frozenset({"file", "time"}),
-    "uuidfrom": frozenset({"file", "nodename"}),
-    "compression": frozenset({"zlib", "bz2"}),
-}
-_BOOLEAN_CHOICES = frozenset({"auto_failback", "crm", "pacemaker"})
-
-
-def _switch(raw: str | None) -> str | None:
-    """A switch of :data:`_BOOLEAN_CHOICES` as heartbeat reads it: ``on`` or ``off`` for
-    any boolean spelling, else its own word (``respawn``, ``legacy``) in lower case."""
-    if raw is None:
-        return None
-    b = to_bool(raw)
-    if b is not None:
-        return "on" if b else "off"
-    return raw.lower()
-
-
-DEPRECATED: dict[str, str | None] = {
-    "nice_failback": "auto_failback",
-    "udp": "bcast",
-    "ppp-udp": None,
-    "conn_logd_intval": "conn_logd_time",
-    "hbaping": None,
-    "normalpoll": None,
-}
-#: Serial speeds heartbeat 3.0.6 accepts for ``baud`` (checked with the daemon).
-BAUD_RATES = frozenset({9600, 19200, 38400, 57600, 115200, 230400, 460800})
-
-MEDIA = frozenset({"bcast", "mcast", "mcast6", "ucast", "ucast6", "serial"})
-#: Directives heartbeat reads every line of (udpport and baud apply to the media
-#: lines after them; crm/pacemaker repeated is a value problem of its own).
-REPEATABLE = frozenset(
-    {
-        k
-        for k, kind in _OWN_KINDS.items()
-        if kind in ("names", "media", "group", "command", "apiauth", "stonith", "env")
-    }
-    | {"udpport", "baud", "crm", "pacemaker"}
-)
-DURATIONS = ("keepalive", "deadtime", "warntime", "initdead", "deadping")
-SYSLOG_FACILITIES = frozenset(
-    [
-        "auth",
-        "authpriv",
-        "cron",
-        "daemon",
-        "ftp",
-        "kern",
-        "lpr",
-        "mail",
-        "news",
-        "syslog",
-        "user",
-        "uucp",
-        "local0",
-        "local1",
-        "local2",
-        "local3",
-        "local4",
-        "local5",
-        "local6",
-        "local7",
-        "none",
-    ]
-)
-
-
-def _host(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | str:
-    """An address where it is one, else the host name as written."""
-    try:
-        return ipaddress.ip_address(raw)
-    except ValueError:
-        return raw
-
-
-#: Which ``stonith_host`` parameter (0-based, after the type) holds a password or an
-#: SNMP community, per STONITH plugin (the order ``stonith -t TYPE -n`` lists).
-_STONITH_SECRET: dict[str, int] = {
-    "baytech": 2,  # ipaddr login password
-    "apcmaster": 2,  # ipaddr login password
-    "apcmastersnmp": 2,  # ipaddr port community
-    "wti_nps": 1,  # ipaddr password
-    "drac3": 2,  # host username password
-    "external/ipmi": 3,  # hostname ipaddr userid passwd interface
-    "external/ibmrsa": 3,  # hostname ipaddr userid passwd type
-    "external/riloe": 3,  # hostlist ilo_hostname ilo_user ilo_password ...
-    "external/rackpdu": 2,  # hostlist pduip community
-    "external/dracmc-telnet": 5,  # nodename cyclades_ip cyclades_port servername username password
-    "external/hmchttp": 3,  # hostlist hmc_ipaddr user password
-    "external/ibmrsa-telnet": 3,  # nodename ip_address username password
-    "external/ippower9258": 2,  # deviceip username password hostlist
-    "external/nut": 3,  # hostname ups username password poweron ...
-    "ipmilan": 6,  # hostname ipaddr port auth priv login password reset_method
-    "wti_mpc": 2,  # ipaddr port community mib-version
-}
-#: Plugins whose secret is their last parameter: it takes the rest of the line's values
-#: (how heartbeat handed a ``stonith_host`` line to the plugin), all of them masked.
-_STONITH_SECRET_LAST = frozenset(
-    {
-        "baytech",
-        "apcmaster",
-        "apcmastersnmp",
-        "wti_nps",
-        "drac3",
-        "external/rackpdu",
-        "external/dracmc-telnet",
-        "external/hmchttp",
-        "external/ibmrsa-telnet",
-    }
-)
-#: cluster-glue 1.0.12's plugins with no password among their parameters (``stonith
-#: -t TYPE -n``; ssh keys, a serial port or a credentials file instead).
-_STONITH_NO_SECRET = frozenset(
-    {
-        "apcsmart",
-        "bladehpi",
-        "cyclades",
-        "external/drac5",
-        "external/hetzner",
-        "external/kdumpcheck",
-        "external/libvirt",
-        "external/ssh",
-        "external/vcenter",
-        "external/vmware",
-        "external/xen0",
-        "external/xen0-ha",
-        "ibmhmc",
-        "meatware",
-        "null",
-        "nw_rpc100s",
-        "rcd_serial",
-        "rps10",
-        "ssh",
-        "suicide",
-    }
-)
-#: A ``stonith_host`` value that is no password whatever the plugin: an address, a
-#: path, a number (a port, a flag).
-_PLAIN_STONITH_VALUE = re.compile(r"[\d.:]+|/\S*|\*")
-
-
-#: STONITH plugins whose ``stonith -t TYPE -n`` lists no parameter (cluster-glue
-#: 1.0.12): the only ones heartbeat takes in a ``stonith_host`` line without any.
-_STONITH_WITHOUT_PARAMS = frozenset({"suicide"})
-
-
-@attrs.frozen
-class Medium:
-    """One communication path: a ``bcast``/``mcast``/``ucast``/``serial`` line's parts.
-
-    ``devices`` are the interfaces (or serial ports); ``host`` is the ucast peer
-    or the mcast group; ``port``/``ttl``/``loop`` are mcast's numbers.
-    """
-
-    kind: str
-    devices: tuple[str, ...]
-    host: ipaddress.IPv4Address | ipaddress.IPv6Address | str | None = None
-    port: int | None = None
-    ttl: int | None = None
-    loop: int | None = None
-    node: Entry | None = attrs.field(default=None, eq=False, repr=False)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        d: dict[str, Any] = {"kind": self.kind, "devices": list(self.devices)}
-        if self.host is not None:
-            d["host"] = str(self.host)
-        for k in ("port", "ttl", "loop"):
-            if getattr(self, k) is not None:
-                d[k] = getattr(self, k)
-        return d
-
-
-@attrs.frozen
-class Respawn:
-    """A ``respawn USER COMMAND...`` line: a client heartbeat starts and restarts."""
-
-    user: str
-    command: str
-
-
-@attrs.frozen
-class TimingProblem(ValueProblem):
-    """Timings that contradict each other (``node``: the line to change).
-
-    ``kind`` is ``"deadtime"`` where heartbeat refuses to start (lint's HB004) and
-    ``"order"`` where it starts but warns (HB005; ``harmless``)."""
-
-    kind: Literal["deadtime", "order"] = attrs.field(kw_only=True)
-
-    def __iter__(self) -> Iterator[Any]:
-        """``entry, kind, message``: the tuple this used to be."""
-        return iter((self.node, self.kind, self.message))
-
-
-def _medium(e: Entry) -> Medium:
-    v = e.values
-    if e.key in ("ucast", "ucast6"):
-        return Medium(e.key, tuple(v[:1]), _host(v[1]) if len(v) > 1 else None, node=e)
-    if e.key in ("mcast", "mcast6"):
-        return Medium(
-            e.key,
-            tuple(v[:1]),
-            _host(v[1]) if len(v) > 1 else None,
-            to_int(v[2]) if len(v) > 2 else None,
-            to_int(v[3]) if len(v) > 3 else None,
-            to_int(v[4]) if len(v) > 4 else None,
-            node=e,
-        )
-    return Medium(e.key, tuple(v), node=e)
 
 
 @attrs.define(weakref_slot=False)
@@ -314,7 +70,7 @@ class HacfDocument(LineDocument):
 
     format = FORMAT
     style = HEARTBEAT_STYLE
-    known: ClassVar[frozenset[str] | None]  # (set below, from the settings and _OWN_KINDS)
+    known: ClassVar[frozenset[str] | None]  # (set below, from the settings and OWN_KINDS)
     repeatable: ClassVar[frozenset[str] | None] = REPEATABLE
     deprecated: ClassVar[dict[str, str | None]] = DEPRECATED
     #: heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate] in /etc/ha.d//ha.cf" and
@@ -347,9 +103,22 @@ class HacfDocument(LineDocument):
     autojoin = Setting()
 
     # -- membership ----------------------------------------------------------
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The value heartbeat keeps for ``key``: the last word of its last line (it
+        reads a line word by word, commas splitting words, and each word overrides
+        the one before: ``keepalive 2,3`` runs with 3)."""
+        e = self.entry(key)
+        said = words(e) if e is not None else []
+        return said[-1] if said else default
+
+    def values(self, key: str) -> list[str]:
+        """The words of every ``key`` line, as heartbeat reads them (``node a,b`` + ``node c``)."""
+        return [w for e in self.entries(key) for w in words(e)]
+
     @property
     def nodes(self) -> list[str]:
-        """Cluster members, from every ``node`` line (a line may name several)."""
+        """Cluster members, from every ``node`` line (a line may name several, split
+        at blanks or commas)."""
         return self.values("node")
 
     def add_node(self, name: str) -> Entry:
@@ -359,8 +128,8 @@ class HacfDocument(LineDocument):
     def remove_node(self, name: str) -> bool:
         """Drop a member from its ``node`` line (the line goes when it empties)."""
         for e in self.entries("node"):
-            if name in e.values:
-                rest = [v for v in e.values if v != name]
+            if name in words(e):
+                rest = [v for v in words(e) if v != name]
                 if rest:
                     e.values = rest
                 else:
@@ -371,7 +140,7 @@ class HacfDocument(LineDocument):
     @property
     def comm_paths(self) -> list[Medium]:
         """The heartbeat media, in file order (heartbeat needs at least one)."""
-        return [_medium(e) for e in self.entries() if e.key in MEDIA]
+        return [medium_of(e) for e in self.entries() if e.key in MEDIA]
 
     def add_ucast(self, iface: str, host: str) -> Entry:
         """Add a ``ucast IFACE HOST`` path after the last medium (or at the end)."""
@@ -407,18 +176,26 @@ class HacfDocument(LineDocument):
     # -- resource management ------------------------------------------------
     @property
     def crm(self) -> str | None:
-        """The CRM switch (``crm`` or its newer name ``pacemaker``): on, off, respawn, minimal."""
-        return _switch(self.get("pacemaker") or self.get("crm"))
+        """The CRM switch (``crm`` or its newer name ``pacemaker``): on, off, respawn,
+        minimal, manual, valgrind or ccm-only."""
+        return switch(self.get("pacemaker") or self.get("crm"))
 
     @property
     def crm_enabled(self) -> bool:
         """Whether a v2 CRM (CIB) manages resources instead of haresources."""
-        return self.crm in ("on", "respawn", "minimal")
+        return self.crm in CRM_MODES
+
+    @property
+    def crm_api_clients(self) -> tuple[str, ...]:
+        """The API clients the CRM switch authorises itself (none without the CRM)."""
+        if self.crm in ("minimal", "manual"):
+            return MINIMAL_API_CLIENTS
+        return CRM_API_CLIENTS if self.crm_enabled else ()
 
     @property
     def auto_failback(self) -> str | None:
         """``on``, ``off`` or ``legacy`` (heartbeat's default, with a warning)."""
-        return _switch(self.get("auto_failback"))
+        return switch(self.get("auto_failback"))
 
     @auto_failback.setter
     def auto_failback(self, value: str) -> None:
@@ -453,16 +230,16 @@ class HacfDocument(LineDocument):
         nodes = {n.lower() for n in self.nodes}
         for dev in self.stonith:
             kind, params = dev["type"], dev["params"]
-            at = _STONITH_SECRET.get(kind)
+            at = STONITH_SECRET.get(kind)
             if at is not None:
-                found.extend(params[at:] if kind in _STONITH_SECRET_LAST else params[at : at + 1])
-            elif kind not in _STONITH_NO_SECRET:
+                found.extend(params[at:] if kind in STONITH_SECRET_LAST else params[at : at + 1])
+            elif kind not in STONITH_NO_SECRET:
                 # a plugin cluster-glue has not (a typo, a local one): which value is its
                 # password is unknown, so every value but addresses, paths and node names
                 found.extend(
                     p
                     for p in params
-                    if not _PLAIN_STONITH_VALUE.fullmatch(p) and p.lower() not in nodes
+                    if not PLAIN_STONITH_VALUE.fullmatch(p) and p.lower() not in nodes
                 )
         return found
 
@@ -491,9 +268,22 @@ class HacfDocument(LineDocument):
                 yield wrapped
                 if e.key == "udpport":
                     continue
-            msg = _check_value(e)
-            if msg is not None:
-                yield ValueProblem(e, msg, harmless=_read_anyway(e))
+            checked = check_value(e, KINDS.get(e.key))
+            if checked is not None:
+                yield ValueProblem(e, checked[0], harmless=checked[1])
+            elif e.key in ("mcast", "mcast6") and len(e.values) > 5:
+                yield ValueProblem(
+                    e,
+                    f"{e.key}: heartbeat reads five words (device group port ttl loop)"
+                    f" and ignores {' '.join(e.values[5:])!r}",
+                    harmless=True,
+                )
+            else:
+                overridden = self._overridden_words(e)
+                if overridden is not None:
+                    yield overridden
+        yield from self._once_only_problems()
+        yield from self._crm_order_problems()
         yield from self._nice_failback_problems()
         autojoin = self.entry("autojoin")
         if (
@@ -512,11 +302,6 @@ class HacfDocument(LineDocument):
             # heartbeat 3.0.6 (checked with the daemon, crm on or off): "No heartbeat
             # media defined", and it does not start
             yield ValueProblem(None, "no bcast/mcast/ucast/serial line: heartbeat refuses to start")
-        switches = [e for e in self.entries() if e.key in ("crm", "pacemaker")]
-        for e in switches[1:]:
-            yield ValueProblem(
-                e, "pacemaker/crm directive used more than once (heartbeat refuses that)"
-            )
         if self.use_logd is False and not (
             self.logfile or self.debugfile or self.logfacility not in (None, "none")
         ):
@@ -525,6 +310,71 @@ class HacfDocument(LineDocument):
             yield ValueProblem(
                 use, "use_logd is off and no logfile, debugfile or logfacility: nowhere to log"
             )
+
+    def _overridden_words(self, e: Entry) -> ValueProblem | None:
+        """A directive of one value given several words: heartbeat sets it from each
+        word in turn (config.c parse_config, lines 841-852) and runs with the last."""
+        said = words(e)
+        if len(said) < 2 or e.key in MANY_WORDS | ONCE_ONLY | WHOLE_LINE_DIRECTIVES:
+            return None
+        if e.key not in KINDS:
+            return None
+        return ValueProblem(
+            e,
+            f"{e.key} is given {len(said)} values: heartbeat sets it from each word in turn"
+            f" and runs with the last, {said[-1]!r} (blanks and commas separate words)",
+            harmless=True,
+        )
+
+    def _once_only_problems(self) -> Iterator[ValueProblem]:
+        """A second word of a directive heartbeat takes once (:data:`ONCE_ONLY`), on
+        the same line or another: heartbeat refuses to start."""
+        said: dict[str, int] = {}
+        for e in self.entries():
+            if e.key not in ONCE_ONLY:
+                continue
+            group = "crm" if e.key in ("crm", "pacemaker") else e.key
+            before = said.get(group, 0)
+            said[group] = before + len(words(e))
+            if said[group] < 2:
+                continue
+            if group == "crm":
+                # (config.c set_pcmk_support line 2735, whatever the value: a second
+                # 'crm off' as well)
+                why = "pacemaker/crm directive used more than once (heartbeat refuses that)"
+            else:
+                what = "serial speed" if group == "baud" else "watchdog device"
+                why = (
+                    f"{e.key} is given again: heartbeat takes one {what} and refuses to start"
+                    f" on a second ('{'Baudrate' if group == 'baud' else 'Watchdog device'}"
+                    " multiply specified')"
+                )
+            yield ValueProblem(e, why)
+
+    def _crm_order_problems(self) -> Iterator[ValueProblem]:
+        """``crmd_spawns_pengine`` after the crm/pacemaker line (config.c
+        set_pengine_by_crm, line 2581: "If you specify yes, it must come before the
+        pacemaker directive"), and ``crm_daemon_dir`` anywhere: heartbeat 3.0.6's
+        set_crm_daemon_dir (line 2572) takes fail_if_after_pacemaker's HA_OK for a
+        failure, so it refuses every such line (checked with the daemon, with and
+        without ``crm on``)."""
+        switch_seen = False
+        for e in self.entries():
+            if e.key in ("crm", "pacemaker") and words(e):
+                switch_seen = True
+            elif e.key == "crmd_spawns_pengine" and switch_seen and words(e):
+                yield ValueProblem(
+                    e,
+                    "crmd_spawns_pengine after the crm/pacemaker line: heartbeat refuses to"
+                    " start (it must come before the pacemaker directive)",
+                )
+            elif e.key == "crm_daemon_dir" and words(e):
+                yield ValueProblem(
+                    e,
+                    "heartbeat 3.0.6 refuses every crm_daemon_dir line (its set_crm_daemon_dir"
+                    " reads its own success as a failure): remove it; heartbeat looks for the"
+                    " Pacemaker daemons in its own daemon directories",
+                )
 
     def _nice_failback_problems(self) -> Iterator[ValueProblem]:
         """``nice_failback`` (heartbeat 1.x): heartbeat 3.0.6 config.c set_nice_failback
@@ -589,8 +439,8 @@ class HacfDocument(LineDocument):
 
     def timing_problems(self) -> Iterator[TimingProblem]:
         """A :class:`TimingProblem` for each timing that contradicts another:
-        ``"deadtime"`` (heartbeat refuses to start: deadtime must be more than
-        twice keepalive, initdead at least deadtime) or ``"order"`` (heartbeat
+        ``"deadtime"`` (heartbeat refuses to start: deadtime and deadping must be
+        more than twice keepalive, initdead at least deadtime) or ``"order"`` (heartbeat
         starts but warns: warntime not between keepalive and deadtime, initdead
         under twice deadtime)."""
         t = self.effective_timings()
@@ -602,6 +452,18 @@ class HacfDocument(LineDocument):
             yield TimingProblem(
                 where,
                 f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
+                " (heartbeat wants more than twice keepalive and refuses to start)",
+                kind="deadtime",
+            )
+        dp_entry = self.entry("deadping")
+        dp = t.get("deadping")
+        if dp_entry is not None and dp is not None and dp <= 2 * ka:
+            # config.c init_config (line 481): "Ping dead time [3000] is too small
+            # compared to keeplive [2000]" and heartbeat does not start (checked with
+            # the daemon, with and without a ping node)
+            yield TimingProblem(
+                dp_entry,
+                f"deadping {dp:g}s is too small compared to keepalive {ka:g}s"
                 " (heartbeat wants more than twice keepalive and refuses to start)",
                 kind="deadtime",
             )
@@ -660,13 +522,13 @@ class HacfDocument(LineDocument):
 
 
 #: Directive -> value kind (lint's value checks, ``to_dict``): a typed property's
-#: type (``str`` read as ``word``), or the kind :data:`_OWN_KINDS` gives.
+#: type (``str`` read as ``word``), or the kind :data:`OWN_KINDS` gives.
 KINDS: dict[str, str] = {
     **{
         k: "word" if s.type.name == "str" else s.type.name
         for k, s in settings_of(HacfDocument).items()
     },
-    **_OWN_KINDS,
+    **OWN_KINDS,
 }
 #: Every directive heartbeat 3.0.6 knows.
 KNOWN = frozenset(KINDS)
@@ -691,8 +553,10 @@ SCHEMA = schema_of(
 
 
 def _typed(e: Entry) -> Any:
+    """A line's value as heartbeat runs with it: its last word, typed."""
     kind = KINDS.get(e.key)
-    raw = e.values[0] if e.values else None
+    said = words(e)
+    raw = said[-1] if said else None
     if kind == "duration":
         return to_seconds(raw)
     if kind in ("int", "port"):
@@ -732,115 +596,11 @@ def _wrapped_port(e: Entry) -> ValueProblem | None:
     )
 
 
-#: Kinds heartbeat hands the whole rest of the line to, even an empty one (config.c
-#: parse_config: the media plugins' and WLdirectives' ``parse(bp)``), which then refuse
-#: it ("Invalid apiauth directive []", "Invalid uid [] specified for client child").
-_WHOLE_LINE = frozenset({"media", "group", "command", "apiauth", "stonith", "env"})
-#: Numbers heartbeat 3.0.6 reads with ``atoi`` (config.c set_udpport, set_baudrate,
-#: set_memreserve): ``udpport 694s`` is 694 (checked with the daemon: it starts).
-_ATOI = frozenset({"udpport", "baud", "memreserve"})
-
-
-def _read_anyway(e: Entry) -> bool:
-    """Whether heartbeat starts with this line although its value is off: an option
-    directive with no value is skipped (parse_config calls ``add_option`` once per
-    word, so never), an ``atoi`` number keeps its leading digits."""
-    if not e.values:
-        return KINDS.get(e.key) not in _WHOLE_LINE
-    m = re.fullmatch(r"([0-9]+)\D.*", e.values[0])
-    return e.key in _ATOI and m is not None and int(m.group(1)) > 0
-
-
-def _check_value(e: Entry) -> str | None:
-    kind = KINDS.get(e.key)
-    v = e.values
-    if kind is None:
-        return None
-    if not v:
-        if kind not in _WHOLE_LINE:
-            return (
-                f"{e.key} has no value: heartbeat skips the line and keeps the default"
-                " (config.c parse_config adds an option per word)"
-            )
-        return f"{e.key} needs a value"
-    digits = re.fullmatch(r"([0-9]+)\D.*", v[0]) if e.key in _ATOI else None
-    if digits is not None:
-        return (
-            f"{e.key} {v[0]!r} is read as {int(digits.group(1))}"
-            " (heartbeat reads the leading digits)"
-        )
-    if kind == "duration":
-        if to_seconds(v[0]) is None:
-            return f"{e.key} {v[0]!r} is not a positive time (seconds, or 'ms'/'us' suffixed)"
-    elif kind in ("int", "port"):
-        n = to_int(v[0])
-        if n is None:
-            return f"{e.key} {v[0]!r} is not a number"
-        if kind == "port" and not 0 < n < 65536:
-            return f"{e.key} {n} is not a UDP port"
-        if e.key == "baud" and n not in BAUD_RATES:
-            return f"baud {n} is not a serial speed heartbeat knows (9600 ... 460800)"
-    elif kind == "bool":
-        if to_bool(v[0]) is None:
-            return f"{e.key} {v[0]!r} is not a boolean (on/off, yes/no, true/false)"
-    elif kind == "choice":
-        allowed = CHOICES[e.key]
-        ok = v[0].lower() in allowed or (e.key in _BOOLEAN_CHOICES and to_bool(v[0]) is not None)
-        if not ok:
-            return f"{e.key} {v[0]!r} is not one of {', '.join(sorted(allowed))}" + (
-                " or a boolean" if e.key in _BOOLEAN_CHOICES else ""
-            )
-    elif kind == "media":
-        return _check_medium(e)
-    elif kind == "group" and len(v) < 2:
-        return "ping_group needs a group name and at least one host"
-    elif kind == "command" and len(v) < 2:
-        return "respawn needs a user and a command"
-    elif kind == "stonith" and len(v) < 2:
-        return f"{e.key} needs a device type and its parameters"
-    elif e.key == "stonith_host" and len(v) == 2 and v[1] not in _STONITH_WITHOUT_PARAMS:
-        # heartbeat 3.0.6 (checked with the daemon): "stonith_host * null" gives
-        # "Invalid Stonith configuration parameter []" and it does not start
-        return (
-            f"stonith_host: STONITH type [{v[1]}] needs its parameters"
-            f" (stonith -t {v[1]} -n lists them): heartbeat refuses to start"
-        )
-    elif kind == "word" and e.key == "logfacility" and v[0] not in SYSLOG_FACILITIES:
-        # matched exactly (peer: 'logfacility LOCAL0' or 'Daemon' is "Log facility(...)
-        # not valid" and heartbeat 3.0.6 does not start; 'local7' and 'none' start)
-        return f"logfacility {v[0]!r} is not a syslog facility (heartbeat takes them in lower case)"
-    return None
-
-
-def _check_medium(e: Entry) -> str | None:
-    v = e.values
-    if e.key in ("ucast", "ucast6"):
-        if len(v) < 2:
-            return f"{e.key}: [{v[0]}] missing target IP address/hostname"
-    elif e.key in ("mcast", "mcast6"):
-        if len(v) != 5:
-            return f"{e.key} needs: device group port ttl loop"
-        m = _medium(e)
-        if not isinstance(m.host, ipaddress.IPv4Address | ipaddress.IPv6Address) or not (
-            m.host.is_multicast
-        ):
-            return f"{e.key} group {v[1]!r} is not a multicast address"
-        if m.port is None or m.port <= 0 or (e.key == "mcast6" and m.port > 65535):
-            return f"{e.key} port {v[2]!r} is not a UDP port"
-        # (an mcast port above 65535 is _wrapped_port's)
-        if m.ttl is None or not 0 < m.ttl <= 255:
-            return f"{e.key} ttl {v[3]!r} must be 1-255"
-        if m.loop not in (0, 1):
-            return f"{e.key} loop {v[4]!r} must be 0 or 1"
-    return None
-
-
 parse = parser_for(HacfDocument)
 
 
 def sniff(text: str) -> bool:
     """ha.cf has ``node`` lines and a heartbeat medium or timing directive."""
-    import re
 
     return (
         re.search(r"^[ \t]*node\s+\S", text, re.M) is not None
@@ -854,6 +614,6 @@ def declared_nodes(doc: HacfDocument) -> tuple[tuple[str, ...], dict[str, object
     spec's ``declares`` hook; cluster.py compares them with the other files')."""
     anchors: dict[str, object] = {}
     for e in doc.entries("node"):
-        for name in e.values:
+        for name in words(e):
             anchors.setdefault(name, e)
     return tuple(anchors), anchors

@@ -32,7 +32,7 @@ from ..view import (
     typed_value_problems,
 )
 from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
-from .hacf import SYSLOG_FACILITIES
+from .hacf_directives import SYSLOG_FACILITIES
 
 FORMAT = "logd"
 

@@ -2,7 +2,7 @@
 (``multipath -ll``, ``/proc/drbd``, ``drbdadm status``, ``crm_mon --as-xml``, ``cibadmin -Q``,
 ``xl list``, ``ip addr``, ``iscsiadm -m session -P 3``, ``uname``).
 
-Read-only and lenient (see :mod:`._status`): what the drift rules (``rules/live.py``)
+Read-only and lenient (see :mod:`._status`): what the drift rules (``rules/live/``)
 compare with the configuration files. One module per command, registered in
 :mod:`xencfg.formats` like every format.
 """

@@ -23,12 +23,14 @@ from .common import units
 
 
 def _etc_path(item: Loaded) -> str:
-    """The path a domU config has on its node (``/etc/xen/...``)."""
-    parts = item.file.path.parts
-    if "etc" in parts:
-        i = len(parts) - 1 - parts[::-1].index("etc")
-        return "/" + "/".join(parts[i:])
-    return str(item.file.path)
+    """The path a domU config has on its node (``/etc/xen/...``), from the node tree
+    discovery found it in; a file of no tree keeps its path."""
+    tree, path = item.file.tree, item.file.path
+    if tree is not None and path.is_relative_to(tree.etc):
+        return "/etc/" + path.relative_to(tree.etc).as_posix()
+    if tree is not None and tree.slash is not None and path.is_relative_to(tree.slash):
+        return "/" + path.relative_to(tree.slash).as_posix()
+    return str(path)
 
 
 def _domus(cluster: Cluster) -> list[Loaded]:

@@ -63,17 +63,22 @@ def _included(items: list[Loaded]) -> list[Loaded]:
     ]
     if len(tops) != 1:
         return items
-    etc = paths[id(tops[0])][:-1]
+    # the node's / and /etc as discovery found them (a loose drbd.conf: its folder)
+    tree = tops[0].file.tree
+    etc = _parts(os.path.abspath(tree.etc)) if tree is not None else paths[id(tops[0])][:-1]
+    slash = tree.slash if tree is not None else None
+    root = _parts(os.path.abspath(slash)) if slash is not None else None
     reached, todo = {id(tops[0])}, [tops[0]]
     while todo:
         including = todo.pop()
         here = paths[id(including)][:-1]
         for pattern in _drbd(including).includes:
             if pattern.startswith("/"):
-                # the node's /etc/... is this tree's etc/; the tree's root is etc's parent
+                # the node's /etc/... is this tree's etc/, anything else below its / (a
+                # tree that is only an /etc has none)
                 full = _parts(pattern)
                 want = [etc + full[1:]] if full[:1] == ["etc"] else []
-                want.append(etc[:-1] + full)
+                want += [root + full] if root is not None else []
             else:
                 want = [_parts(os.path.join(os.sep, *here, pattern))]
             for i in items:

@@ -22,18 +22,20 @@ def _is_glob(pattern: str) -> bool:
 
 
 def _tree(items: list[Loaded]) -> tuple[Path, Path] | None:
-    """``(root, etc)`` of the node tree whose /etc/drbd.conf is among ``items``: where
-    the node's ``/`` and ``/etc`` are on this machine (``root == etc`` for an etckeeper
-    checkout, which has no ``/``). None without one /etc/drbd.conf (loose files)."""
+    """``(root, etc)`` of the node whose /etc/drbd.conf is among ``items`` (discovery's
+    :class:`~xencfg.discover.NodeRoot`): where the node's ``/`` and ``/etc`` are on this
+    machine (``root == etc`` for an etckeeper checkout, which has no ``/``). None
+    without one /etc/drbd.conf (drbdadm reads nothing else) or without a tree (a
+    loose file outside any ``etc`` folder)."""
     tops = [
-        Path(os.path.abspath(i.file.path))
+        i
         for i in items
         if Path(i.file.path).name == "drbd.conf" and Path(i.file.path).parent.name != "drbd.d"
     ]
-    if len(tops) != 1:
+    if len(tops) != 1 or tops[0].file.tree is None:
         return None
-    etc = tops[0].parent
-    return (etc.parent, etc) if etc.name == "etc" else (etc, etc)
+    tree = tops[0].file.tree
+    return Path(os.path.abspath(tree.root)), Path(os.path.abspath(tree.etc))
 
 
 def _found(pattern: str, including: Path, root: Path, etc: Path) -> list[str] | None:

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from ...cluster import Cluster, Loaded, NodeInfo, memberships
+from ...discover import BootName
 from ...findings import Finding, Location
 from ...formats.drbd import Host, Resource
 from ...formats.drbd.conflicts import find_conflicts
@@ -18,7 +19,6 @@ from ...formats.lines.hosts import parse_address
 from ...versions import DRBD_9
 from .. import make, rule
 from ..documents import hacf_doc as _hacf
-from ..documents import hostname_doc
 from ..documents import hosts_doc as _hosts
 from ..documents import ocfs2_doc as _ocfs2
 from .common import (
@@ -318,11 +318,14 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: drbdadm on that node says the resource is "not defined
     for this host" and cannot bring it up; the resource is never redundant.
     Checked when the run has several nodes (node names come from
-    etc/hostname, ``--node`` or the folder name). drbdadm 9 matches an ``on``
-    name with ``uname -n`` in any case and without the domain when either
-    lacks one; drbdadm 8.3 and 8.4 compare the two exactly (strcmp), so where
-    the files show DRBD before 9.0 and the node's etc/hostname gives its
-    ``uname -n``, ``on BETA`` or ``on beta.example.net`` is not node beta.
+    etc/hostname, SUSE's etc/HOSTNAME, HOSTNAME= of RHEL's etc/sysconfig/network,
+    ``--node`` or the folder name). drbdadm 9 matches an ``on`` name with
+    ``uname -n`` in any case and without the domain when either lacks one;
+    drbdadm 8.3 and 8.4 compare the two exactly (strcmp), so where the files
+    show DRBD before 9.0 and the node's boot files give its ``uname -n``
+    (etc/hostname or HOSTNAME= of etc/sysconfig/network as written, an FQDN
+    too; SUSE's boot scripts set the short name of etc/HOSTNAME), ``on BETA``
+    or ``on beta.example.net`` is not node beta.
 
     A node whose configuration merely carries a resource of two or more other
     cluster nodes (one drbd.conf copied to every node of a three-dom0
@@ -331,7 +334,8 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     up on it, which harms only a guest started there (XN018).
 
     Example: nodes alpha and beta, ``resource r0 { on alpha {...} on gamma {...} }``;
-    or, with DRBD 8.4 and etc/hostname ``beta``, ``on BETA {...}``.
+    or, with DRBD 8.4 and etc/hostname ``beta``, ``on BETA {...}``; or, on RHEL 5
+    with ``HOSTNAME=beta.example.net`` in etc/sysconfig/network, ``on beta {...}``.
 
     Fix: add an ``on NODE`` section with the node's device, disk and address,
     or write the name as ``uname -n`` prints it.
@@ -344,7 +348,8 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     for node, items in configs.items():
         if not node:
             continue
-        uname = _uname(cluster, node)
+        boot = _uname(cluster, node)
+        uname = boot.name if boot is not None else None
         exact = uname is not None and cluster.versions.of("drbd", node).older_than(DRBD_9)
         for item, res in _resources(cluster, items):
             if res.stacked or any(h.kind != "on" for h in res.host_list):
@@ -362,8 +367,8 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
             near = [n for n in names if hostnames_equal(n, uname or node)]
             why = (
                 f"; DRBD before 9.0 compares 'on' names with uname -n '{uname}' exactly"
-                f" (etc/hostname), so '{near[0]}' is not this node"
-                if near
+                f" ({boot.file}), so '{near[0]}' is not this node"
+                if near and boot is not None
                 else ""
             )
             yield make(
@@ -375,14 +380,13 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-def _uname(cluster: Cluster, node: str) -> str | None:
-    """The node's ``uname -n`` as its etc/hostname writes it (``None`` when no
-    etc/hostname says; the node's name then comes from a folder or ``--node``)."""
-    for item in cluster.docs("hostname", node):
-        name = hostname_doc(item).name
-        if name:
-            return name
-    return None
+def _uname(cluster: Cluster, node: str) -> BootName | None:
+    """The node's ``uname -n`` as its boot files set it (etc/hostname as written, the
+    short name of SUSE's etc/HOSTNAME, HOSTNAME= of RHEL's etc/sysconfig/network;
+    discovery reads them); ``None`` when no file says (the node's name then comes from
+    a folder or ``--node``)."""
+    tree = cluster.tree(node)
+    return tree.uname if tree is not None else None
 
 
 def _owners(name: str) -> str:

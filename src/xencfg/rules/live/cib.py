@@ -1,0 +1,321 @@
+"""The CIB and the domUs against crm_mon, cibadmin -Q and xl list (LS011-LS013, LS016, LS017)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...cluster import Cluster, Loaded
+from ...findings import Finding
+from .. import make, rule
+from .common import _at, _short
+
+
+def _epoch(cib: Any) -> tuple[int, int] | None:
+    root = cib.root
+    if root is None or getattr(root, "tag", None) != "cib":
+        return None
+    try:
+        return int(root.get("admin_epoch") or 0), int(root.get("epoch") or 0)
+    except ValueError:
+        return None
+
+
+@rule("LS011", "cib-on-disk-not-live", "warning", scope="cluster")
+def cib_epoch_drift(cluster: Cluster) -> Iterator[Finding]:
+    """The CIB on disk is not the one the cluster runs (admin_epoch/epoch differ).
+
+    Why it matters: the CRM writes cib.xml itself on every change, so a file
+    whose epoch differs from ``cibadmin -Q``'s was edited by hand, restored
+    from a backup or is stale; what xencfg checks in it is not what runs,
+    and a hand edit is refused at the next start (signature mismatch) or
+    overwritten.
+
+    Example: cib.xml ``epoch="41"``; ``cibadmin -Q`` ``epoch="57"``.
+
+    Fix: make changes with cibadmin / crm; lint ``cibadmin -Q > cib.xml``.
+    """
+    from ...formats.cib.model import CibDocument
+
+    for node in cluster.nodes:
+        lives = [(i, c, _epoch(c)) for i, c in cluster.typed("cib-live", CibDocument, node)]
+        for item, cib in cluster.typed("cib", CibDocument, node):
+            disk = _epoch(cib)
+            for live_item, live, now in lives:
+                if disk is not None and now is not None and disk != now:
+                    yield make(
+                        "LS011",
+                        f"cib.xml of {node} is at admin_epoch/epoch {disk[0]}/{disk[1]}, the "
+                        f"running CIB at {now[0]}/{now[1]}",
+                        item.where(cib.root),
+                        [live_item.where(live.root)],
+                    )
+
+
+def _managed_domus(cluster: Cluster) -> tuple[set[str], bool]:
+    """Domain names the CIBs' Xen resources start (``name``, else the xmfile's
+    ``name =``, else the xmfile's base name), and whether any CIB has one."""
+    from ...formats.cib.model import CibDocument
+    from ...formats.xen.domu import DomUDocument
+
+    by_file: dict[str, str] = {}
+    for fmt in ("xm", "xl"):
+        for item, domu in cluster.typed(fmt, DomUDocument):
+            if domu.name:
+                by_file[item.file.path.name] = str(domu.name)
+    names: set[str] = set()
+    any_xen = False
+    for fmt in ("cib", "cib-live"):
+        for _, cib in cluster.typed(fmt, CibDocument):
+            for p in cib.xen_primitives():
+                any_xen = True
+                if p.param("name"):
+                    names.add(str(p.param("name")))
+                xmfile = p.xmfile
+                if xmfile:
+                    base = xmfile.rsplit("/", 1)[-1]
+                    names.add(by_file.get(base, base))
+                names.add(str(p.id))
+    return names, any_xen
+
+
+def _migrating(name: str) -> tuple[str, bool]:
+    """A domain's own name under a live migration's temporary one, and whether it is
+    the receiving copy: xend renames the source ``migrating-NAME`` (XendCheckpoint
+    save), xl names the target ``NAME--incoming`` and the source
+    ``NAME--migratedaway`` (xl_cmdimpl.c migrate_domain / migrate_receive)."""
+    if name.startswith("migrating-"):
+        return name[len("migrating-") :], False
+    if name.endswith("--incoming"):
+        return name[: -len("--incoming")], True
+    if name.endswith("--migratedaway"):
+        return name[: -len("--migratedaway")], False
+    return name, False
+
+
+@rule("LS012", "domu-outside-cib", "warning", scope="cluster")
+def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
+    """A running domU that no CIB Xen resource manages, on a cluster that uses them.
+
+    Why it matters: the CRM neither restarts nor moves it, and does not know it
+    holds its disk: when the CRM starts the same disk's resource elsewhere
+    (or a second copy of the domain), two guests write one disk. Often a domU
+    started by hand with ``xm create`` or by xendomains' auto/ link. (A live
+    migration's temporary names, xend's ``migrating-NAME`` and xl's
+    ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``.)
+
+    Example: ``xl list`` shows ``test``; the CIB's Xen resources are ``web``
+    and ``db``.
+
+    Fix: shut it down, or add a Xen resource for it (and remove its
+    /etc/xen/auto link).
+    """
+    if not cluster.has("xl-list"):
+        return
+    from ...formats.status.xl_list import XlListDocument
+
+    names, any_xen = _managed_domus(cluster)
+    if not any_xen:
+        return
+    said: set[tuple[str | None, str]] = set()
+    for item, xl in cluster.typed("xl-list", XlListDocument):
+        for d in xl.domus:
+            # ``xencfg capture`` keeps both ``xl list`` and ``xm list`` where both answer
+            if _migrating(d.name)[0] not in names and (item.node, d.name) not in said:
+                said.add((item.node, d.name))
+                yield make(
+                    "LS012",
+                    f"domU '{d.name}' runs on {item.node or '?'} but no CIB Xen resource "
+                    "manages it",
+                    _at(item, d.line),
+                )
+
+
+@rule("LS013", "domu-running-twice", "error", scope="cluster")
+def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
+    """One domU runs on two nodes at once.
+
+    Why it matters: both guests write the same disk image or LUN with their own
+    page caches: the file system is corrupted within minutes. (A live migration
+    shows the domain paused on the target for a moment; a paused or dying copy
+    is not reported, nor a guest of the same name in another heartbeat cluster
+    of the run.)
+
+    Example: ``web`` in the ``xl list`` captures of xen1 and xen2.
+
+    Fix: ``xl destroy`` the copy that should not run (the one the CRM does not
+    think runs it), then check the file system; find how it was started
+    (xendomains auto/, a manual create, no fencing).
+    """
+    if not cluster.has("xl-list"):
+        return
+    from ...formats.status.xl_list import XlListDocument
+
+    running: dict[str, list[tuple[Loaded, Any]]] = {}
+    for item, xl in cluster.typed("xl-list", XlListDocument):
+        for d in xl.domus:
+            if d.state and ("p" in d.state or "d" in d.state):
+                continue
+            running.setdefault(d.name, []).append((item, d))
+    model = cluster.model
+    for name, hits in running.items():
+        (item, d), others = hits[0], hits[1:]
+        # the same name in another heartbeat cluster of the run is another guest
+        rest = [(i, x) for i, x in others if model.same_cluster(item.node or "", i.node or "")]
+        nodes = sorted({i.node or "?" for i, _ in [(item, d), *rest]})
+        if len(nodes) < 2:
+            continue
+        yield make(
+            "LS013",
+            f"domU '{name}' runs on {', '.join(nodes)} at once",
+            _at(item, d.line),
+            [_at(i, x.line) for i, x in rest],
+        )
+
+
+def _mon_docs(cluster: Cluster) -> list[tuple[Loaded, Any]]:
+    """Every captured crm_mon XML with its nodes' short names (the cluster it shows)."""
+    from ...formats.status.crm_mon import CrmMonDocument
+
+    return list(cluster.typed("crm-mon-xml", CrmMonDocument))
+
+
+@rule("LS016", "cluster-resource-failed", "warning", scope="cluster")
+def cluster_resource_failed(cluster: Cluster) -> Iterator[Finding]:
+    """The cluster manager reports a resource as failed.
+
+    Why it matters: crm_mon marks a resource ``failed="true"`` when an
+    operation on it failed and the failure is not cleaned up (crm_mon's XML,
+    Pacemaker 1.1 ``--as-xml`` and 2.x ``--output-as=xml``): a failed start
+    leaves the service down on that node, a failed stop blocks the resource
+    until the node is fenced, and the fail count keeps it away from the node.
+    The configuration may be right while the cluster does not run it.
+
+    Example: ``<resource id="db" resource_agent="ocf:heartbeat:Xen"
+    role="Started" failed="true">`` in a node's captured ``crm_mon -1
+    --output-as=xml``.
+
+    Fix: read the failed action in ``crm_mon -1`` (its exit reason) and the
+    node's logs, fix the cause, then ``crm_resource --cleanup -r ID``.
+    """
+    said: set[tuple[frozenset[str], str, tuple[str, ...]]] = set()
+    for item, mon in _mon_docs(cluster):
+        members = frozenset(_short(n.name) for n in mon.nodes)
+        for r in mon.resources:
+            key = (members, r.id, tuple(sorted(r.nodes)))
+            if not r.failed or key in said:
+                continue  # every node's capture shows the same cluster: once
+            said.add(key)
+            where = f" on {', '.join(r.nodes)}" if r.nodes else ""
+            yield make(
+                "LS016",
+                f"cluster resource '{r.id}' ({r.agent or '?'}) failed{where}",
+                _at(item, r.line),
+            )
+
+
+def _xen_names(cluster: Cluster) -> dict[str, tuple[set[str], bool]]:
+    """Each CIB Xen resource id -> its domain's name as the Xen agent takes it (its
+    ``name``, else the xmfile's ``name =``, else the resource id), and whether that
+    is sure: not when the xmfile is not in the run (its base name is the guess)."""
+    from ...formats.cib.model import CibDocument
+    from ...formats.xen.domu import DomUDocument
+
+    by_file: dict[str, str] = {}
+    for fmt in ("xm", "xl"):
+        for item, domu in cluster.typed(fmt, DomUDocument):
+            if domu.name:
+                by_file[item.file.path.name] = str(domu.name)
+    out: dict[str, tuple[set[str], bool]] = {}
+    for fmt in ("cib", "cib-live"):
+        for _, cib in cluster.typed(fmt, CibDocument):
+            for p in cib.xen_primitives():
+                if p.param("name"):
+                    names, sure = {str(p.param("name"))}, True
+                elif p.xmfile:
+                    base = p.xmfile.rsplit("/", 1)[-1]
+                    names, sure = {by_file.get(base, base)}, base in by_file
+                else:
+                    names, sure = {str(p.id)}, True
+                had = out.get(str(p.id))
+                if had is not None:  # (the same resource in cib.xml and cibadmin -Q)
+                    names, sure = names | had[0], sure and had[1]
+                out[str(p.id)] = (names, sure)
+    return out
+
+
+@rule("LS017", "xen-resource-not-where-crm-says", "error", scope="cluster")
+def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
+    """A domU does not run on the node where the cluster manager says its Xen resource runs.
+
+    Why it matters: crm_mon shows the Xen resource started on one node, while
+    that node's ``xl list`` / ``xm list`` has no such domain, or another node's
+    has it (or the CRM reports the resource stopped while a node runs the
+    domain; a paused copy, a live migration's target, is not counted there).
+    The CRM's picture is wrong: it will not restart the guest that
+    died behind its back, and when it starts it on its node while the copy
+    runs elsewhere, two guests write one disk. (Compared only where both the
+    crm_mon and the node's domain list were captured, and "missing" only where
+    the domain's name is known: the agent's ``name``, the ``name =`` of an
+    xmfile the run holds, or the resource id when there is no xmfile.)
+
+    Example: crm_mon ``<resource id="web" resource_agent="ocf:heartbeat:Xen"
+    ...><node name="alpha"/>``; alpha's ``xl list`` has only Domain-0, beta's
+    has ``web``.
+
+    Fix: find which copy is real (``xl list`` on every node), ``xl destroy``
+    a copy the CRM does not know of, then ``crm_resource --cleanup -r ID`` so
+    the CRM probes the domain again.
+    """
+    if not cluster.has("xl-list") or not cluster.has("crm-mon-xml"):
+        return
+    from ...formats.status.xl_list import XlListDocument
+
+    # node -> (its list, the domains there, those of them not paused: a live
+    # migration's target holds the domain paused until it takes over)
+    lists: dict[str, tuple[Loaded, set[str], set[str]]] = {}
+    for node in cluster.nodes:
+        for item, xl in cluster.typed("xl-list", XlListDocument, node):
+            if xl.domains:  # a list with Domain-0 at least: the hypervisor answered
+                mine = lists.setdefault(_short(node), (item, set(), set()))
+                for d in xl.domus:
+                    name, target = _migrating(d.name)
+                    if not (d.state and "d" in d.state):
+                        mine[1].add(name)
+                        if not (target or (d.state and "p" in d.state)):
+                            mine[2].add(name)
+    if not lists:
+        return
+    names = _xen_names(cluster)
+    said: set[tuple[str, str, str]] = set()
+    for item, mon in _mon_docs(cluster):
+        # only the nodes this crm_mon shows: another cluster's node, or one whose name
+        # the capture lacks (a folder's name), is no place the CRM put anything
+        members = {_short(n.name) for n in mon.nodes}
+        for r in mon.resources:
+            if not (r.agent or "").lower().endswith(":xen") or not r.managed:
+                continue  # (an unmanaged resource: the CRM does not act on it)
+            # (a resource no CIB of the run has: its domain's name is not known)
+            domains, sure = names.get(r.base_id, ({r.base_id}, False))
+            on = {_short(n) for n in r.nodes} if r.active else set()
+            for node, (xl_item, running, unpaused) in lists.items():
+                if members and node not in members:
+                    continue
+                here = bool(domains & running)
+                if node in on and not here and sure:
+                    text = (
+                        f"the CRM reports Xen resource '{r.id}' started on {node}; "
+                        f"{node}'s domain list has no domain {' or '.join(sorted(domains))}"
+                    )
+                elif node not in on and domains & unpaused:
+                    there = f"on {', '.join(r.nodes)}" if on else "stopped"
+                    text = (
+                        f"domain {' or '.join(sorted(domains & unpaused))} runs on {node}; "
+                        f"the CRM reports its resource '{r.id}' {there}"
+                    )
+                else:
+                    continue
+                if (r.id, node, text) in said:
+                    continue
+                said.add((r.id, node, text))
+                yield make("LS017", text, _at(item, r.line), [_at(xl_item, 1)])

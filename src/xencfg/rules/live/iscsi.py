@@ -1,0 +1,122 @@
+"""iSCSI: configured targets against the initiators' sessions (LS009, LS010)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...cluster import Cluster
+from ...findings import Finding, Location
+from .. import make, rule
+from ..iscsi.common import _read_ietd
+from .common import _at, _short
+
+
+def _configured_targets(cluster: Cluster) -> dict[str, Location]:
+    """Targets the configuration names: ``Target`` lines of the ietd.conf ietd reads
+    (see :func:`..iscsi.common.ietd_not_read`) and CIB ``iscsi`` resources' ``target``
+    parameter."""
+    from ...formats.cib.model import CibDocument
+    from ...formats.lines.ietd import IetdDocument
+
+    out: dict[str, Location] = {}
+    for item in _read_ietd(cluster):  # not a stale /etc/ietd.conf that ietd never reads
+        ietd = item.doc
+        if not isinstance(ietd, IetdDocument):
+            continue
+        for t in ietd.targets:
+            out.setdefault(t.name, item.where(t.block if hasattr(t, "block") else None))
+    for item, cib in cluster.typed("cib", CibDocument):
+        for p in cib.primitives:
+            if (p.type or "").lower() == "iscsi" and p.param("target"):
+                out.setdefault(str(p.param("target")), item.where(p))
+    return out
+
+
+@rule("LS009", "iscsi-target-without-session", "warning", scope="cluster")
+def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
+    """A configured target has no session from an initiator that should log in.
+
+    Why it matters: the target is exported (ietd.conf) and admits the node (or
+    the CIB logs in to it), yet the node's ``iscsiadm -m session`` has no
+    session to it: its LUNs are missing on that node, and the domU or file
+    system that needs them cannot start or fail over there.
+
+    Example: ietd.conf ``Target iqn.2026-11.net.example:san1.web``; xen2's
+    captured sessions list ``san1.pool`` only.
+
+    Fix: ``iscsiadm -m discovery -t st -p PORTAL`` and ``iscsiadm -m node -T
+    IQN -l`` on the node; check initiators.allow and node.startup.
+    """
+    if not cluster.has("iscsi-session"):
+        return
+    from ...formats.status.iscsi_session import IscsiSessionDocument
+
+    targets = _configured_targets(cluster)
+    if not targets:
+        return
+    layers = cluster.model.targets
+    for node in cluster.nodes:
+        own_files = {i.file.display for i in cluster.docs("ietd", node)}
+        docs = [
+            (i, d)
+            for i, d in cluster.typed("iscsi-session", IscsiSessionDocument, node)
+            if d.sessions or "No active sessions" in d.source
+        ]  # anything else is a message of a tool that could not ask iscsid
+        if not docs:
+            continue
+        info = cluster.model.node(node)
+        if info is not None and info.storage_only:
+            continue  # a target box: it exports, it does not log in
+        have = {s.target for _, d in docs for s in d.sessions if s.logged_in}
+        for name, where in targets.items():
+            if where.path in own_files:
+                continue  # this node's own ietd.conf exports it
+            layer = layers.get(name)
+            if layer is not None and layer.members and _short(node) not in layer.members:
+                continue
+            if name not in have:
+                yield make(
+                    "LS009",
+                    f"{node} has no iSCSI session to configured target {name}",
+                    _at(docs[0][0], 1),
+                    [where],
+                )
+
+
+@rule("LS010", "iscsi-session-to-unknown-target", "warning", scope="cluster")
+def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
+    """A node has an iSCSI session to a target no configuration of the run names.
+
+    Why it matters: the run holds the target boxes' ietd.conf (or the CIB's
+    iscsi resources), and none exports or logs in to this target: a leftover
+    from a retired LUN or a manual login that survives in the node database
+    and logs in at every boot, with disks that multipath may claim under
+    another name.
+
+    Example: session to ``iqn.2026-11.net.example:san1.old``; san1's ietd.conf
+    has ``san1.pool`` and ``san1.web`` only.
+
+    Fix: ``iscsiadm -m node -T IQN -u`` then ``iscsiadm -m node -T IQN -o
+    delete``; or add the target to the configuration if it is in use. Not
+    judged when the run has no target configuration (an external SAN).
+    """
+    if not cluster.has("iscsi-session"):
+        return
+    from ...formats.status.iscsi_session import IscsiSessionDocument
+
+    targets = _configured_targets(cluster)
+    if not targets:
+        return
+    said: set[tuple[str | None, str, str | None]] = set()
+    for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
+        for s in d.sessions:
+            # supportconfig keeps ``iscsiadm -m session`` and ``-P 1`` of the same node
+            key = (item.node, s.target, s.portal)
+            if s.target not in targets and key not in said:
+                said.add(key)
+                yield make(
+                    "LS010",
+                    f"session to {s.target} on {item.node or '?'}: no ietd.conf or CIB "
+                    "resource of this run names that target",
+                    _at(item, s.line),
+                )

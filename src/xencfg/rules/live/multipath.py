@@ -1,0 +1,182 @@
+"""multipath: aliases, bindings and paths against multipath -ll (LS006-LS008)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...cluster import Cluster, Loaded
+from ...findings import Finding
+from .. import make, rule
+from .common import _at
+
+
+@rule("LS006", "multipath-alias-drift", "error", scope="cluster")
+def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
+    """A running multipath map's alias or WWID differs from multipath.conf.
+
+    Why it matters: multipath.conf binds ``alias`` to ``wwid``; domU configs and
+    the CIB name the disk ``/dev/mapper/ALIAS``. When the running map of that
+    WWID has another name, the configured name does not exist (the domU fails
+    to start); when the name is carried by another WWID (a stale bindings file,
+    a conf edited without ``multipathd reconfigure``), the domU opens
+    another LUN and writes over its data.
+
+    Example: multipath.conf ``wwid 3600a0b8...4e alias web``; ``multipath -ll``
+    shows ``web (3600a0b8...99) dm-1``.
+
+    With ``user_friendly_names yes`` a map multipath.conf gives no alias is named
+    from the bindings file (/etc/multipath/bindings): a map running under the name
+    the file binds to its WWID is no drift; one running under another name, or under
+    a name the file binds to another WWID, is (multipathd renames it to the file's
+    name at the next ``reconfigure`` or reboot: alias.c ``get_user_friendly_alias``).
+
+    Fix: ``multipathd -k'reconfigure'`` (or ``multipath -r``) after checking
+    that nothing has the wrong disk open; fix /etc/multipath/bindings.
+    """
+    if not cluster.has("multipath-ll"):
+        return
+    from ...formats.multipath import MultipathDocument
+    from ...formats.status.multipath_ll import MultipathLlDocument
+    from ..multipath import node_bindings
+
+    for node in cluster.nodes:
+        conf: dict[str, tuple[str, Any]] = {}  # wwid -> (alias, where multipath.conf says so)
+        for item, conf_doc in cluster.typed("multipath", MultipathDocument, node):
+            for m in conf_doc.multipaths:
+                if m.wwid and m.alias:
+                    conf[m.wwid] = (m.alias, item.where(m.block))
+        bound = node_bindings(cluster, node)
+        if not conf and not bound:
+            continue
+        by_alias = {a: (w, at) for w, (a, at) in conf.items()}
+        for item, ll in cluster.typed("multipath-ll", MultipathLlDocument, node):
+            for mp in ll.maps:
+                if mp.wwid not in conf and mp.alias not in by_alias:
+                    yield from _bindings_drift(node, item, mp.wwid, mp.alias, mp.line, bound)
+                    continue
+                want = conf.get(mp.wwid)
+                if want is not None and want[0] != mp.alias:
+                    yield make(
+                        "LS006",
+                        f"map of WWID {mp.wwid} runs as '{mp.alias}' on {node}; "
+                        f"multipath.conf names it '{want[0]}'",
+                        _at(item, mp.line),
+                        [want[1]],
+                    )
+                other = by_alias.get(mp.alias)
+                if other is not None and other[0] != mp.wwid:
+                    yield make(
+                        "LS006",
+                        f"map '{mp.alias}' on {node} carries WWID {mp.wwid}; multipath.conf "
+                        f"gives that alias to {other[0]}",
+                        _at(item, mp.line),
+                        [other[1]],
+                    )
+
+
+def _bindings_drift(
+    node: str, item: Loaded, wwid: str, alias: str, line: int, bound: dict[str, Any]
+) -> Iterator[Finding]:
+    """LS006 for a map multipath.conf gives no alias: its running name against the
+    node's bindings file (``bound``: alias -> (WWID, file, line))."""
+    if not bound or not wwid:
+        return
+    names = sorted(a for a, (w, _, _) in bound.items() if w == wwid)
+    carried = bound.get(alias)
+    if carried is not None and carried[0] != wwid:
+        yield make(
+            "LS006",
+            f"map '{alias}' on {node} carries WWID {wwid}; the bindings file gives that name"
+            f" to {carried[0]}",
+            _at(item, line),
+            [carried[1].where(carried[2])],
+        )
+    elif names and alias not in names:
+        first = bound[names[0]]
+        yield make(
+            "LS006",
+            f"map of WWID {wwid} runs as '{alias}' on {node}; the bindings file names it"
+            f" '{names[0]}'",
+            _at(item, line),
+            [first[1].where(first[2])],
+        )
+
+
+@rule("LS007", "multipath-failed-path", "warning", scope="cluster")
+def multipath_failed_path(cluster: Cluster) -> Iterator[Finding]:
+    """A path of a running multipath map is failed or faulty.
+
+    Why it matters: the map runs on fewer paths than it was built for; one more
+    failure (a switch, a target box reboot) and I/O queues or fails. Nobody
+    notices: the map stays up.
+
+    Example: ``` `- 3:0:0:1 sdc 8:32 failed faulty running``.
+
+    Fix: find the path's fault (``iscsiadm -m session -P 3`` for iSCSI, the
+    switch, the HBA); ``multipathd -k'reinstate path sdc'`` once it is back.
+    """
+    if not cluster.has("multipath-ll"):
+        return
+    from ...formats.status.multipath_ll import MultipathLlDocument
+
+    for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):
+        for mp in ll.maps:
+            for p in mp.paths:
+                if not p.ok:
+                    yield make(
+                        "LS007",
+                        f"path {p.device} of map '{mp.alias}' is {p.dm_state}/{p.path_state}",
+                        _at(item, p.line),
+                    )
+
+
+@rule("LS008", "multipath-fewer-paths-than-sessions", "warning", scope="cluster")
+def multipath_fewer_paths(cluster: Cluster) -> Iterator[Finding]:
+    """A multipath map has fewer working paths than the node has iSCSI sessions to its LUN.
+
+    Why it matters: each logged-in session (one per portal) gives the LUN a
+    disk; a disk that is not a working path of the map (blacklisted, not
+    claimed after a rescan, failed) means the redundancy the sessions were
+    set up for is not there.
+
+    Example: two sessions to ``iqn...:san1.pool`` each with LUN 1 (``sdb``,
+    ``sdc``); map ``pool`` has ``sdb`` only.
+
+    Fix: ``multipath -r``, check the blacklist and ``find_multipaths``; LS007
+    for failed paths.
+    """
+    if not cluster.has("iscsi-session"):
+        return
+    from ...formats.status.iscsi_session import IscsiSessionDocument
+    from ...formats.status.multipath_ll import MultipathLlDocument
+
+    for node in cluster.nodes:
+        sessions = [
+            (i, s)
+            for i, d in cluster.typed("iscsi-session", IscsiSessionDocument, node)
+            for s in d.sessions
+        ]
+        if not sessions:
+            continue
+        for item, ll in cluster.typed("multipath-ll", MultipathLlDocument, node):
+            for mp in ll.maps:
+                devs = {p.device for p in mp.paths}
+                luns = {
+                    (s.target, lun.lun) for _, s in sessions for lun in s.luns if lun.disk in devs
+                }
+                if not luns:
+                    continue
+                expected = sum(
+                    1
+                    for _, s in sessions
+                    if s.logged_in and any((s.target, x.lun) in luns for x in s.luns)
+                )
+                ok = sum(1 for p in mp.paths if p.ok)
+                if ok < expected:
+                    yield make(
+                        "LS008",
+                        f"map '{mp.alias}' on {node} has {ok} working path(s) for "
+                        f"{expected} logged-in iSCSI session(s) to its LUN",
+                        _at(item, mp.line),
+                    )

@@ -1,0 +1,135 @@
+"""The node itself: addresses it must hold and its uname -n (LS014, LS015)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...cluster import Cluster, memberships
+from ...findings import Finding, Location
+from .. import make, rule
+from .common import _at, _short
+from .drbd import configured_drbd
+
+
+def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location]]:
+    """``(address, what gives it, where)`` the files make this node bind to, or send to
+    it at: its DRBD ``on`` sections, its OCFS2 node stanza, and the other nodes' ha.cf
+    ``ucast`` lines to an address /etc/hosts gives this node."""
+    from ...formats.lines.ocfs2 import Ocfs2Document
+
+    out: list[tuple[str, str, Location]] = []
+    for r in configured_drbd(cluster):
+        if r.node != node:
+            continue
+        h = r.res.host(r.host)
+        addr = getattr(h, "address", None) if h is not None else None
+        host = addr.ip if addr is not None else None
+        if addr is not None and addr.family in ("ipv4", "ipv6") and host not in ("0.0.0.0", "::"):
+            out.append((str(host), f"DRBD resource '{r.name}' binds it", r.item.where(h.block)))
+    for item, o in cluster.typed("ocfs2", Ocfs2Document):
+        for n in o.nodes:
+            if n.name and _short(n.name) == _short(node) and n.ip_address is not None:
+                out.append((str(n.ip_address), "the OCFS2 node binds it", item.where(n)))
+    from ...formats.lines.hacf import HacfDocument
+
+    info = cluster.model.node(node)
+    mine = set(info.addresses) if info is not None else set()
+    for item, hacf in cluster.typed("hacf", HacfDocument):
+        if item.node is not None and _short(item.node) == _short(node):
+            continue  # heartbeat skips a ucast to its own address
+        for m in hacf.comm_paths:
+            if m.kind in ("ucast", "ucast6") and m.host is not None and str(m.host) in mine:
+                where = item.where(m.node) if m.node is not None else item.where(None)
+                what = f"ha.cf of {item.node or '?'} sends heartbeats to it"
+                out.append((str(m.host), what, where))
+    return out
+
+
+@rule("LS014", "address-not-held", "error", scope="cluster")
+def address_not_held(cluster: Cluster) -> Iterator[Finding]:
+    """A node does not hold the address its DRBD, OCFS2 or heartbeat configuration gives it.
+
+    Why it matters: drbdsetup binds the ``address`` of the node's ``on``
+    section and o2net listens on its ``ip_address``; with the address not on
+    any interface (``ip -o addr``), the bind fails ("Cannot assign requested
+    address"): DRBD stays StandAlone/WFConnection, the node cannot join
+    the OCFS2 cluster. A peer's ha.cf ``ucast`` to an address of this node
+    (by /etc/hosts) that no interface has is a dead heartbeat path: one
+    communication path fewer than the configuration shows. Typically after a
+    renumbering or an interface renamed.
+
+    Example: ``on alpha { address 10.0.0.1:7788; }``; alpha's ``ip -o addr``
+    has 10.0.1.1 only.
+
+    Fix: give the interface its address again, or correct the configuration
+    on every node.
+    """
+    if not cluster.has("ip-addr"):
+        return
+    import ipaddress
+
+    from ...formats.status.ip_addr import IpAddrDocument
+
+    for node in cluster.nodes:
+        docs = [(i, d) for i, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
+        if not docs:
+            continue
+        item = docs[0][0]
+        for address, what, where in _own_addresses(cluster, node):
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                continue  # a host name: resolved at run time, not judged here
+            if not any(d.holds(address) for _, d in docs):
+                yield make(
+                    "LS014",
+                    f"{node} does not hold {address} ({what}): no interface has it",
+                    where,
+                    [_at(item, 1)],
+                )
+
+
+@rule("LS015", "uname-not-node-name", "error", scope="cluster")
+def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
+    """``uname -n`` of a node is not the name its cluster files give it.
+
+    Why it matters: each daemon finds its own section by the kernel's node
+    name: drbdadm picks the ``on`` section equal to ``uname -n`` ("no
+    resources defined for this host" otherwise), heartbeat stops with
+    "Current node [NAME] not in configuration!", o2cb and the CRM match
+    ``name =`` and the CIB's ``uname`` the same way. A node renamed (or
+    booted with a DHCP-given name) leaves the cluster without any file
+    changing.
+
+    Example: ha.cf ``node xen1 xen2``; xen1's captured ``uname -n`` is
+    ``localhost``.
+
+    Fix: set the host name back (``hostname xen1`` and /etc/hostname), or
+    rename the node in every cluster file.
+    """
+    if not cluster.has("uname"):
+        return
+    from ...formats.status.uname import UnameDocument
+
+    declared = memberships(cluster)
+    for node in cluster.nodes:
+        for item, un in cluster.typed("uname", UnameDocument, node):
+            own = [m for m in declared if m.item.node == node and m.source != "cib"]
+            own += [m for m in declared if m.item.node == node and m.source == "cib"][:1]
+            name = un.name.lower()
+            missed = [m for m in own if name not in {n.lower() for n in m.names}]
+            if not missed:
+                continue
+            listed = sorted({n for m in missed for n in m.names})
+            sources = ", ".join(dict.fromkeys(m.source for m in missed))
+            related = []
+            for m in missed:
+                near = next((n for n in m.names if _short(n) == _short(un.name)), m.names[0])
+                related.append(m.where(near))
+            yield make(
+                "LS015",
+                f"uname -n is '{un.name}', which {sources} do(es) not name "
+                f"(they name {', '.join(listed)})",
+                _at(item, 1),
+                related,
+            )
