@@ -298,3 +298,23 @@ def test_a_supportconfig_section_is_never_fixed(tmp_path: Path) -> None:
     assert any(f.code == "DR008" and "#" in f.path for f in result.findings)
     fixes = plan(result.findings, result.cluster)
     assert [fx.display for fx in fixes] == [str(root / "etc" / "drbd.d" / "r0.res")]
+
+
+def test_sosreport_output_linked_out_of_the_tree_is_reported_not_read(tmp_path: Path) -> None:
+    """sos_commands/drbd/drbdadm_status -> /etc/shadow was skipped in silence (issue 22
+    item 1: refuse and report a target outside the root); now an XC002 names the link."""
+    from xencfg import lint
+
+    node = tmp_path / "n1"
+    (node / "etc").mkdir(parents=True)
+    (node / "etc" / "hostname").write_text("n1\n")
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$SECRETHASH:20228:0:99999:7:::\n")
+    (node / "sos_commands" / "drbd").mkdir(parents=True)
+    os.symlink(secret, node / "sos_commands" / "drbd" / "drbdadm_status")
+    result = lint.run([str(node)])
+    [refused] = [f for f in result.findings if f.code == "XC002"]
+    assert refused.path.endswith("sos_commands/drbd/drbdadm_status")
+    assert "outside the node tree" in refused.message
+    assert not any("SECRETHASH" in f.message for f in result.findings)
+    assert all(i.file.format != "drbd-status" for i in result.cluster.loaded)

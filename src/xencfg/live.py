@@ -448,11 +448,16 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
-def state_files(root: Path, display: str) -> Iterator[StateFile]:
-    """Every captured output below a node root, in any of the three layouts."""
+def state_files(
+    root: Path, display: str, outside: list[StateFile] | None = None
+) -> Iterator[StateFile]:
+    """Every captured output below a node root, in any of the three layouts; those
+    that are links out of the root are not read, and go to ``outside`` (reported)."""
     for f in _state_files(root, display):
         if _inside(root, f.container or f.path):
             yield f
+        elif outside is not None:
+            outside.append(f)
 
 
 def _state_files(root: Path, display: str) -> Iterator[StateFile]:
