@@ -318,3 +318,46 @@ def test_sosreport_output_linked_out_of_the_tree_is_reported_not_read(tmp_path: 
     assert "outside the node tree" in refused.message
     assert not any("SECRETHASH" in f.message for f in result.findings)
     assert all(i.file.format != "drbd-status" for i in result.cluster.loaded)
+
+
+def _tree_with_settings(tmp: Path, settings: str) -> Path:
+    node = tmp / "tree" / "n1"
+    (node / "etc").mkdir(parents=True)
+    (node / "etc" / "hostname").write_text("n1\n")
+    (node / "etc" / "hosts").write_text("10.0.0.1 n1\n* * * * * root touch /tmp/x\n")
+    (tmp / "tree" / ".xencfg.toml").write_text(settings)
+    return node
+
+
+def test_a_trees_settings_cannot_make_lint_write_outside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``baseline = "/etc/cron.d/x"`` in a submitted tree's .xencfg.toml: a missing
+    baseline is recorded, so a plain ``xencfg lint`` as root created that file, with
+    the tree's own text quoted in its messages. A settings file's baseline stays in
+    its tree (``--baseline FILE``, the admin's own, may name any place)."""
+    from xencfg.cli import main
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    for i, name in enumerate((str(outside / "evil"), "../../elsewhere/evil")):
+        node = _tree_with_settings(tmp_path / f"t{i}", f'baseline = "{name}"')
+        assert main(["lint", str(node)]) == 2
+        assert "is not below" in capsys.readouterr().err
+        assert not (outside / "evil").exists()
+    node = _tree_with_settings(tmp_path / "ok", 'baseline = "base.json"')
+    assert main(["lint", str(node)]) == 0
+    assert (tmp_path / "ok" / "tree" / "base.json").is_file()
+    assert main(["lint", "--baseline", str(outside / "mine.json"), str(node)]) == 0
+    assert (outside / "mine.json").is_file()
+
+
+def test_a_baseline_name_too_long_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Path.exists() raises OSError for ENAMETOOLONG: a traceback."""
+    from xencfg.cli import main
+
+    node = _tree_with_settings(tmp_path, 'baseline = "' + "x" * 5000 + '"')
+    assert main(["lint", str(node)]) == 2
+    assert "File name too long" in capsys.readouterr().err
