@@ -361,3 +361,24 @@ def test_a_baseline_name_too_long_is_a_clear_error(
     node = _tree_with_settings(tmp_path, 'baseline = "' + "x" * 5000 + '"')
     assert main(["lint", str(node)]) == 2
     assert "File name too long" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("byte", [b"\x01", b"\x00", b"\x1b"])
+def test_migrate_of_a_haresources_control_byte_is_a_clear_error(
+    tmp_path: Path, byte: bytes
+) -> None:
+    """A control character in a resource argument (MailTo's subject, a mutated line)
+    reached lxml, which refuses it: migrate ended in a ValueError traceback."""
+    from xencfg.errors import XencfgError
+    from xencfg.migrate import plan
+
+    for n in ("xen1", "xen2"):
+        hd = tmp_path / n / "etc" / "ha.d"
+        hd.mkdir(parents=True)
+        (tmp_path / n / "etc" / "hostname").write_text(n + "\n")
+        (hd / "ha.cf").write_text("keepalive 2\nbcast eth0\nnode xen1\nnode xen2\n")
+        (hd / "haresources").write_bytes(
+            b"xen1 IPaddr::10.0.0.9 MailTo::a@b.c::sub" + byte + b"j\n"
+        )
+    with pytest.raises(XencfgError, match="a NUL or another control character"):
+        plan([str(tmp_path / "xen1"), str(tmp_path / "xen2")])

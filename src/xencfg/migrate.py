@@ -661,6 +661,13 @@ def _plan_stack(
                 f"\\x{byte.hex().upper()}, which is not UTF-8: the CIB holds UTF-8 text "
                 "only; write the value in UTF-8 (iconv -f latin1 -t utf-8) and migrate again"
             ) from None
+        except ValueError as exc:  # lxml: "All strings must be XML compatible"
+            if "XML compatible" not in str(exc):
+                raise
+            raise XencfgError(
+                f"{display}: a resource, node or stonith value holds a NUL or another control"
+                " character, which XML (the CIB) cannot hold: remove it and migrate again"
+            ) from None
         m.notes.extend(_notes(made.changes, display, "cib.xml"))
         m.outputs.append(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
