@@ -382,3 +382,16 @@ def test_migrate_of_a_haresources_control_byte_is_a_clear_error(
         )
     with pytest.raises(XencfgError, match="a NUL or another control character"):
         plan([str(tmp_path / "xen1"), str(tmp_path / "xen2")])
+
+
+def test_migrate_of_xm_code_holding_an_undecodable_byte(tmp_path: Path) -> None:
+    """An xm code statement with a Latin-1 byte: ast.parse cannot encode the lone
+    surrogate the byte is read as, and xm -> xl caught SyntaxError only (a
+    UnicodeEncodeError traceback). The statement is carried as code it cannot read."""
+    from xencfg.migrations.xen import xm_to_xl
+
+    text = (
+        'name = "legacy"\nprint "starting", name\nmemory = 0400\n'
+        "def vmid_check(x):\n \udc80\udc80   print x\n    return `x`\ndisk = []\n"
+    )
+    xm_to_xl(xencfg.loads(text, "xm"))  # (no exception)
