@@ -205,23 +205,33 @@ def test_drbd_advice_for_84(tmp_path: Path) -> None:
     syncer, rate, flushes = (m for _, _, m in found)
     assert rate == (
         "deprecated keyword 'rate': DRBD 8.4 and later still read it, as an old spelling; "
-        "DRBD 9.0 and later refuse it; write 'resync-rate' in 'disk' "
-        "(advice for DRBD 8.4, declared)"
+        "DRBD 9.0 and later with drbd-utils before 9.29 refuse it; write 'resync-rate' in "
+        "'disk' (advice for DRBD 8.4, declared)"
     )
     assert "move its options to 'disk', 'net' and 'options'" in syncer
     assert "write 'disk-flushes no'" in flushes
 
 
 def test_drbd_advice_for_9(tmp_path: Path) -> None:
-    """drbdadm 9 refuses syncer's rate (XC008, an error); the rest is still read."""
+    """drbdadm 9 of drbd-utils before 9.29 refuses syncer's rate (XC008, an error);
+    the rest is still read. drbd-utils 9.29 reads it as resync-rate (commit e1dcf310,
+    user/v9/drbdadm_parser.c parse_options_syncer: check_deprecated_alias, then
+    peer_device_options_ctx), so with drbd-utils unknown it is a warning."""
     root = tree(tmp_path, "a", {"etc/drbd.conf": DRBD83})
-    found, result = _findings(root, {"drbd": "9.1"})
+    found, result = _findings(root, {"drbd": "9.1", "drbd-utils": "9.22"})
     assert [(code, line) for code, line, _ in found] == [("XC004", 3), ("XC008", 3), ("XC004", 4)]
     assert found[1][2] == (
-        "keyword 'rate': DRBD 9.0 and later refuse it (DRBD 9.1, declared); "
-        "write 'resync-rate' in 'disk'"
+        "keyword 'rate': DRBD 9.0 and later with drbd-utils before 9.29 refuse it "
+        "(DRBD 9.1, declared; drbd-utils 9.22, declared); write 'resync-rate' in 'disk'"
     )
     assert result.exit_code() == 1
+    found, result = _findings(root, {"drbd": "9.1"})
+    assert [(code, line) for code, line, _ in found] == [("XC004", 3), ("XC008", 3), ("XC004", 4)]
+    unknown = "drbd-utils release not known: declare it, e.g. --target drbd-utils=9.29"
+    assert unknown in found[1][2]
+    assert [f.severity for f in result.findings if f.code == "XC008"] == ["warning"]
+    found, _ = _findings(root, {"drbd": "9.1", "drbd-utils": "9.29"})
+    assert [code for code, _, _ in found] == ["XC004", "XC004"]
 
 
 def test_drbd_advice_without_a_release(tmp_path: Path) -> None:
@@ -402,7 +412,8 @@ def test_drbd_release_findings_match_drbdadm(
     path.write_text(_resource(section, statement, mode))
     accepted, verdict = _drbdadm(path, mode)
     root = tree(tmp_path, "alpha", {"etc/drbd.conf": path.read_text()})
-    found, _ = _findings(root, {"drbd": release})
+    # (the peer's drbdadm is drbd-utils 9.22's: 9.29 reads more in syncer and disk)
+    found, _ = _findings(root, {"drbd": release, "drbd-utils": "9.22"})
     # the finding is on the keyword (on the section for a section 8.3 lacks)
     key = section if (section, release) == ("options", "8.3") else statement.split()[0].rstrip(";")
     assert [c for c, _, m in found if f"'{key}'" in m] == ([code] if code else [])

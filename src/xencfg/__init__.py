@@ -23,6 +23,7 @@ __all__ = [
     "ParseError",
     "UnknownFormatError",
     "ValidationError",
+    "WriteError",
     "XencfgError",
     "__version__",
     "detect",
@@ -35,7 +36,13 @@ __all__ = [
 if TYPE_CHECKING:
     from .api import detect, dump, dumps, load, loads
     from .document import Document
-    from .errors import ParseError, UnknownFormatError, ValidationError, XencfgError
+    from .errors import (
+        ParseError,
+        UnknownFormatError,
+        ValidationError,
+        WriteError,
+        XencfgError,
+    )
     from .formats import FORMATS
 
 _LAZY = {

@@ -427,7 +427,8 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
         format = formats.detect(p, text)
         if format is None:
             raise UnknownFormatError(
-                f"{p}: cannot tell the format of this file (use --as FORMAT / format=...)"
+                f"{p}: cannot tell the format of this file: name it (--as FORMAT on the"
+                " command line, load(path, FORMAT) in Python; 'xencfg formats' lists them)"
             )
     doc = loads(text, format, path=p)
     with contextlib.suppress(OSError):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
-from .errors import XencfgError
+from .errors import ParseError, XencfgError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -39,8 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"xencfg {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    sp = sub.add_parser("parse", help="print a file's typed model as JSON")
-    sp.add_argument("file")
+    sp = sub.add_parser(
+        "parse",
+        help="print a file's typed model as JSON",
+        description="Print one file's typed model as JSON (what xencfg.load gives a "
+        "program), secrets masked. Exit 2 when the file cannot be read or parsed.",
+    )
+    sp.add_argument("file", metavar="FILE", help="the configuration or status file to read")
     sp.add_argument("--as", dest="format", metavar="FORMAT", help="format (default: detected)")
     sp.add_argument("--show-secrets", action="store_true", help="do not mask keys and passwords")
 
@@ -49,14 +54,20 @@ def _parser() -> argparse.ArgumentParser:
         help="check node trees, /etc folders or files",
         description="Check node trees, /etc folders or files ('-': standard input).",
     )
-    lp.add_argument("paths", nargs="*", metavar="PATH")
+    lp.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a node's root, its /etc, a folder of node trees, a file, or '-' (standard input)",
+    )
     lp.add_argument(
         "--node",
         action="append",
         default=[],
         metavar="NAME=PATH",
-        help="check the node tree at PATH and call that node NAME "
-        "(default name: etc/hostname, else the folder's name)",
+        help="check the node tree at PATH and call that node NAME (default name: "
+        "etc/hostname, else SUSE's etc/HOSTNAME, else HOSTNAME= of etc/sysconfig/network, "
+        "else the folder's name)",
     )
     lp.add_argument(
         "--role",
@@ -80,7 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     lp.add_argument(
         "--config", metavar="FILE", help="settings file (default: found from PATH upwards)"
     )
-    lp.add_argument("--output-format", choices=report_formats())
+    lp.add_argument(
+        "--output-format",
+        choices=report_formats(),
+        help="text (default), json (stable, version 1), sarif (2.1.0), github "
+        "(workflow annotations), junit or codeclimate",
+    )
     lp.add_argument(
         "--select",
         action="append",
@@ -157,11 +173,26 @@ def _parser() -> argparse.ArgumentParser:
         "its own, named after this machine, beside them",
     )
 
-    rp = sub.add_parser("rules", help="list the rules, or print one rule's documentation")
-    rp.add_argument("code", nargs="?")
+    rp = sub.add_parser(
+        "rules",
+        help="list the rules, or print one rule's documentation",
+        description="List every lint rule (code, severity, name, what it finds), or print "
+        "one rule's documentation: what, why it matters, example, fix.",
+    )
+    rp.add_argument(
+        "code",
+        nargs="?",
+        metavar="CODE",
+        help="a rule's code (MP001): its documentation; a prefix (MP): the list of those rules",
+    )
     rp.add_argument("--write-docs", metavar="DIR", help="write the Markdown rule catalogue to DIR")
 
-    fp = sub.add_parser("formats", help="list the formats xencfg reads")
+    fp = sub.add_parser(
+        "formats",
+        help="list the formats xencfg reads",
+        description="List the formats xencfg reads (the names --as and xencfg.load take). "
+        "The --write-* options regenerate this repository's docs from the format specs.",
+    )
     fp.add_argument(
         "--write-docs",
         metavar="DIR",
@@ -184,10 +215,27 @@ def _parser() -> argparse.ArgumentParser:
         help="update the load/loads overloads of REPO's src/xencfg/api.py from the format specs",
     )
 
-    gp = sub.add_parser("graph", help="draw the cluster's dependency graph (DOT, SVG, PNG)")
-    gp.add_argument("paths", nargs="*", metavar="PATH")
-    gp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
-    gp.add_argument("--role", action="append", default=[], metavar="NAME=ROLE")
+    gp = sub.add_parser(
+        "graph",
+        help="draw the cluster's dependency graph (DOT, SVG, PNG)",
+        description="Draw the cluster's dependency graph from the node trees (the view "
+        "lint uses), with lint's findings marked on the elements they concern.",
+    )
+    gp.add_argument("paths", nargs="*", metavar="PATH", help="each node's root or /etc")
+    gp.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="draw the node tree at PATH and call that node NAME",
+    )
+    gp.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="NAME=ROLE",
+        help="state a node's role where the files say too little (as for lint)",
+    )
     gp.add_argument(
         "-o",
         "--output",
@@ -201,17 +249,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     gp.add_argument("--show-secrets", action="store_true", help="do not mask secrets in labels")
 
-    cp = sub.add_parser("cib", help="validate or convert CIB files")
-    csub = cp.add_subparsers(dest="cib_command", metavar="ACTION")
-    cv = csub.add_parser("validate", help="validate against crm.dtd / the pacemaker-1.0 schema")
-    cv.add_argument("files", nargs="+", metavar="FILE")
-    cc = csub.add_parser(
-        "convert", help="convert a heartbeat v2 CIB to Pacemaker 1.0, 1.1 or the current schema"
+    cp = sub.add_parser(
+        "cib",
+        help="validate or convert CIB files",
+        description="Validate heartbeat 2 / Pacemaker CIB files, or convert a heartbeat 2 CIB "
+        "to Pacemaker 1.0, 1.1 or the current schema.",
     )
-    cc.add_argument("file")
+    csub = cp.add_subparsers(dest="cib_command", metavar="ACTION")
+    cv = csub.add_parser(
+        "validate",
+        help="validate against crm.dtd / the pacemaker-1.0 schema",
+        description="Validate each CIB against crm.dtd (heartbeat 2) or the pacemaker-1.0 "
+        "schema, as its validate-with says. Exit 1 when one is invalid, 2 when one cannot "
+        "be read or names a later schema (pacemaker-2.x, 3.x: use crm_verify).",
+    )
+    cv.add_argument("files", nargs="+", metavar="FILE", help="CIB files (cib.xml, cibadmin -Q)")
+    cc = csub.add_parser(
+        "convert",
+        help="convert a heartbeat v2 CIB to Pacemaker 1.0, 1.1 or the current schema",
+        description="Convert a heartbeat v2 CIB (or a fragment) and say why each line "
+        "changed. Exit 0 converted, 1 the output would be invalid (with --check: there are "
+        "changes), 2 refused or unreadable input.",
+    )
+    cc.add_argument("file", metavar="FILE", help="the CIB (or a fragment of one) to convert")
     cc.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
     cc.add_argument("--check", action="store_true", help="only report what would change")
-    cc.add_argument("--report", choices=("text", "json"), default="text")
+    cc.add_argument(
+        "--report",
+        choices=("text", "json"),
+        default="text",
+        help="the list of changes as text lines (default) or as JSON",
+    )
     cc.add_argument(
         "--show-secrets",
         action="store_true",
@@ -257,18 +325,40 @@ def _parser() -> argparse.ArgumentParser:
         "Exit 1 when anything else differs.",
     )
     dp.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
-    dp.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
-    dp.add_argument("--format", choices=("text", "json"), default="text")
+    dp.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="compare the node tree at PATH and call that node NAME",
+    )
+    dp.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
+    )
     mg = sub.add_parser(
         "migrate",
         help="carry a cluster to today's stack (corosync 3 + Pacemaker, xl, DRBD 8.4/9, LIO): "
         "new files and a report",
+        description="Write the cluster's files for today's stack under OUTDIR/NODE/ (nothing "
+        "is changed in place) and a report of every rewrite and of what is left to do by "
+        "hand (OUTDIR/MIGRATION.md). Offline: no daemon is asked.",
     )
-    mg.add_argument("paths", nargs="+", metavar="NODE", help="each node's root or /etc")
-    mg.add_argument("--node", action="append", default=[], metavar="NAME=PATH")
+    mg.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
+    mg.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="migrate the node tree at PATH and call that node NAME",
+    )
     mg.add_argument("-o", "--output", metavar="OUTDIR", help="write OUTDIR/NODE/... here")
     mg.add_argument("--check", action="store_true", help="print the plan, write nothing")
-    mg.add_argument("--report", choices=("text", "json"), default="text")
+    mg.add_argument(
+        "--report",
+        choices=("text", "json"),
+        default="text",
+        help="the report as Markdown text (default) or as JSON",
+    )
     mg.add_argument("--cluster-name", help="corosync's cluster_name (heartbeat had none)")
     mg.add_argument("--cib", metavar="FILE", help="the CIB, if not in a node's var/lib/heartbeat")
     mg.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
@@ -359,6 +449,11 @@ def _migrate(args: argparse.Namespace) -> int:
     from . import migrate
 
     paths, names = _nodes(args)
+    if not paths:  # (NODE is optional so that --node NAME=PATH alone works, as in lint)
+        raise UsageError("give the node trees to migrate (NODE or --node NAME=PATH)")
+    for given in (*paths, *([args.cib] if args.cib else [])):
+        if not os.path.lexists(given):  # as lint, graph and diff say it
+            raise XencfgError(f"{given}: no such file or directory")
     if not args.check and not args.output:
         raise XencfgError("migrate wants -o OUTDIR (or --check for a dry run)")
     if args.output:
@@ -395,6 +490,8 @@ def _parse(args: argparse.Namespace) -> int:
     from . import api
     from .secrets import redact
 
+    if os.path.isdir(args.file):  # ("not a regular file" left the admin guessing)
+        raise UsageError(f"{args.file}: a folder; parse reads one file ('xencfg lint' reads trees)")
     doc = api.load(args.file, args.format)
     from .syntax.source import json_printable
 
@@ -415,6 +512,9 @@ def _nodes(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
             raise UsageError(f"--node wants NAME=PATH, got {spec!r}")
+        if name in names.values() and names.get(path) != name:
+            # two trees of one name would be one node to every cross-node check
+            raise UsageError(f"--node: two trees are called {name!r}")
         names[path] = name
     return list(args.paths) + [p for p in names if p not in args.paths], names
 
@@ -515,6 +615,13 @@ def _lint(args: argparse.Namespace) -> int:
 
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline wants --baseline FILE")
+    if args.stdin_filename and "-" not in args.paths:
+        raise UsageError("--stdin-filename names the file read from '-': give '-' as a PATH")
+    if args.format is not None:
+        from .formats import FORMATS
+
+        if args.format not in FORMATS:  # (as `xencfg parse --as` says; it was a finding per file)
+            raise UsageError(f"--as: unknown format {args.format!r} (see 'xencfg formats')")
     if args.fix and "-" in args.paths:
         raise UsageError("--fix cannot write to standard input (use --diff)")
     paths, names = _nodes(args)
@@ -541,17 +648,25 @@ def _rules(args: argparse.Namespace) -> int:
 
         from .rules import catalogue
 
-        for path in catalogue.write(Path(args.write_docs)):
-            print(path)
+        try:
+            for path in catalogue.write(Path(args.write_docs)):
+                print(path)
+        except OSError as exc:  # a folder that cannot be made or written: no traceback
+            raise XencfgError(f"{args.write_docs}: cannot write: {exc.strerror or exc}") from None
         return EXIT_OK
+    every = rules.all_rules()
     if args.code:
         r = rules.get(args.code)
-        if r is None:
+        if r is not None:
+            print(f"{r.code} {r.name} ({r.severity})\n\n{r.doc}")
+            return EXIT_OK
+        # a prefix, as --select takes them: `xencfg rules DR` lists the DRBD rules
+        every = [r for r in every if r.code.startswith(args.code.upper())]
+        if not every:
             raise UsageError(f"no rule {args.code!r} (see 'xencfg rules')")
-        print(f"{r.code} {r.name} ({r.severity})\n\n{r.doc}")
-        return EXIT_OK
-    for r in rules.all_rules():
-        print(f"{r.code:7} {r.severity:8} {r.name:32} {r.summary}")
+    width = max(len(r.name) for r in every)  # the longest name still leaves a column
+    for r in every:
+        print(f"{r.code:7} {r.severity:8} {r.name:{width}} {r.summary}")
     return EXIT_OK
 
 
@@ -589,8 +704,9 @@ def _formats(args: argparse.Namespace) -> int:
             print(path)
         return EXIT_OK
 
+    width = max(len(name) for name in formats.FORMATS)  # multipath-bindings is 18
     for name in formats.FORMATS:
-        print(f"{name:14} {formats.info(name).title}")
+        print(f"{name:{width}} {formats.info(name).title}")
     return EXIT_OK
 
 
@@ -600,11 +716,20 @@ def _cib(args: argparse.Namespace) -> int:
     from . import api
 
     if args.cib_command == "validate":
-        from .formats.cib.schema import validate_source
+        from .errors import ValidationError
+        from .formats.cib.schema import choose, validate_source
 
-        bad = 0
+        bad = unchecked = 0
         for path in args.files:
             doc = api.load(path, "cib")
+            try:
+                choose(doc)
+            except ValidationError as exc:
+                # a schema xencfg does not hold (pacemaker-3.x): not checked, so not
+                # "invalid" (exit 1) either: exit 2 as for any input it cannot check
+                print(f"xencfg: {exc}", file=sys.stderr)
+                unchecked += 1
+                continue
             # unedited as loaded: check the text as read, without rendering the document
             # (a rendering takes parse-time snapshots of every element, ~40x the file)
             problems = validate_source(doc)
@@ -613,7 +738,7 @@ def _cib(args: argparse.Namespace) -> int:
             bad += bool(problems)
             if not problems:
                 print(f"{path}: valid", file=sys.stderr)
-        return EXIT_FINDINGS if bad else EXIT_OK
+        return EXIT_USAGE if unchecked else EXIT_FINDINGS if bad else EXIT_OK
     if args.cib_command == "convert":
         from .formats.cib import convert as conv
         from .formats.cib.upgrade import upgrade
@@ -625,6 +750,11 @@ def _cib(args: argparse.Namespace) -> int:
             raise UsageError(f"--pacemaker-1.1 and --to {target} contradict each other")
         try:
             result = upgrade(source, path=args.file, target=target, drop_status=args.drop_status)
+        except ParseError:
+            # the CIB reader words malformed XML as lint, parse and validate do (where an
+            # attribute value or a tag was opened), not as lxml's first complaint downstream
+            api.loads(source, "cib", path=args.file)
+            raise
         except conv.InvalidOutput as exc:  # never written: the schema's words, exit 1
             if args.report == "json":
                 invalid = {**exc.conversion.to_dict(), "text": None, "errors": exc.errors}
@@ -655,10 +785,9 @@ def _cib(args: argparse.Namespace) -> int:
                 from .secrets import redact
 
                 report = redact(report, api.loads(source, "cib").secrets())
-            print(
-                report,
-                file=sys.stderr if not args.check else sys.stdout,
-            )
+            # on standard output unless that carries the converted CIB (no -o, no --check):
+            # `-o new.xml --report json > report.json` must not leave report.json empty
+            print(report, file=sys.stdout if args.output or args.check else sys.stderr)
         else:
             for ch in result.changes:
                 print(ch.located(args.file), file=sys.stderr)

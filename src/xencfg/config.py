@@ -14,6 +14,7 @@ line of :data:`SCHEMA`.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -214,7 +215,15 @@ def _toml_load(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: cannot read settings: {exc}") from None
+        # tomllib words the place "(at line 2, column 10)" at the end of its message; an
+        # editor and a CI log jump to path:line:col, as with every other error
+        text = str(exc)
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", text)
+        if at is None:
+            raise SettingsError(f"{path}: cannot read settings: {text}") from None
+        raise SettingsError(
+            f"{path}:{at[1]}:{at[2]}: cannot read settings: {text[: at.start()]}"
+        ) from None
 
 
 def _tool_table(data: dict[str, Any]) -> object:

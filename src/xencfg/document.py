@@ -138,7 +138,9 @@ class _Common:
             return (0, 0)
         if self._index is None:  # each base declares the slot (_Common has none of its own)
             self._index = LineIndex(self.source)
-        return self._index.position(offset)
+        # past the end: the end of the file (an offset of an edited text, or a stale one,
+        # read as a column of a billion on the last line)
+        return self._index.position(min(offset, len(self.source)))
 
     def position(self, where: object) -> tuple[int, int]:
         """1-based ``(line, column)`` of an offset in the source (``(1, 1)`` for an

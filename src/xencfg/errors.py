@@ -88,7 +88,12 @@ class ValidationError(XencfgError):
         self.path = path
         self.line = line
         self.column = column
-        super().__init__(f"{path or '<string>'}:{line}:{column}: {message}")
+        super().__init__(f"{self.location}: {message}")
+
+    @property
+    def location(self) -> str:
+        """``path:line:col`` (``<string>`` when the text had no path), as ParseError's."""
+        return f"{self.path or '<string>'}:{self.line}:{self.column}"
 
 
 class WriteError(XencfgError):

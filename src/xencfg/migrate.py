@@ -241,17 +241,25 @@ def _cib_output(
     folded = {m.name.casefold(): m.nodeid for m in members}
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        for node in etree.fromstring(encode(text), parser).iter("node"):
-            uname = node.get("uname")
-            if uname and uname not in ids and uname.casefold() in folded:
-                ids[uname] = folded[uname.casefold()]
+        root = etree.fromstring(encode(text), parser)
     except etree.XMLSyntaxError:
-        pass  # upgrade() reports what it cannot read
+        root = None  # upgrade() reports what it cannot read
+    if root is not None and root.tag != "cib":
+        # a fragment (a <cluster_property_set> snippet given as the CIB): upgrade()
+        # converts fragments for 'cib convert', and the result, several elements
+        # without a root, made lxml raise here (a traceback from 'xencfg migrate')
+        raise XencfgError(
+            f"{display}: not a whole CIB: its root element is <{root.tag}>, not <cib> "
+            "(cibadmin --replace takes a whole CIB)"
+        )
+    for node in root.iter("node") if root is not None else ():
+        uname = node.get("uname")
+        if uname and uname not in ids and uname.casefold() in folded:
+            ids[uname] = folded[uname.casefold()]
     if target == "current":
         result = upgrade(text, path=display, target="current", nodeids=ids)
         for ch in result.changes:
-            kind = "manual" if ch.kind in ("manual", "safety", "warning") else "rewrite"
-            notes.append(Note(kind, f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind))
+            notes.append(_cib_note(ch, display))
         root = _whole_cib(result.text, display)
         if not _current_agents(root, display, notes, ping_nodes):
             return Output(
@@ -261,9 +269,7 @@ def _cib_output(
         return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
     result = upgrade(text, path=display, target="pacemaker-1.0")
     for ch in result.changes:
-        notes.append(
-            Note("rewrite", f"{display}:{ch.line or 0}", "cib.xml", ch.describe(), ch.kind)
-        )
+        notes.append(_cib_note(ch, display))
     root = _whole_cib(result.text, display)
     _current_agents(root, display, notes, ping_nodes)
     for node in root.iterfind("configuration/nodes/node"):
@@ -294,6 +300,17 @@ def _cib_output(
         )
     out = etree.tostring(root, encoding="unicode") + "\n"
     return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
+
+
+def _cib_note(change: Any, display: str) -> Note:
+    """The report line of one change of the CIB converter: what the admin must see to
+    (a safety, manual or warning change: no STONITH device while Pacemaker fences by
+    default, a heartbeat-class resource) is a TODO for either target. ``--to
+    pacemaker=1.0`` reported them all as rewrites, so its report said nothing under
+    "Not carried" while crm_verify refused to start any resource ("Resource start-up
+    disabled since no STONITH resources have been defined")."""
+    kind = "manual" if change.kind in ("manual", "safety", "warning") else "rewrite"
+    return Note(kind, f"{display}:{change.line or 0}", "cib.xml", change.describe(), change.kind)
 
 
 def _linbit_drbd(root: Any, display: str, notes: list[Note]) -> bool:
@@ -588,6 +605,13 @@ def _plan_stack(
 
         p = Path(cib_file)
         cib = (SourceFile(p, display_path(p), "cib"), api.load(p, "cib"))
+        if cib[1].is_fragment:
+            # a cluster_property_set or a primitive alone: the migration replaces the
+            # whole CIB (cibadmin --replace), so a piece of one cannot stand for it
+            raise XencfgError(
+                f"{display_path(p)}: --cib wants a whole CIB (<cib>), not a fragment"
+                f" (<{cib[1].root_tag}>)"
+            )
         secrets.extend(cib[1].secrets())
     stack: StackResult = to_corosync(nodes, cluster_name)
     m.notes.extend(stack.notes)
@@ -631,16 +655,34 @@ def _plan_stack(
         from .syntax.source import read_text
 
         f = cib[0]
-        m.outputs.append(
-            _cib_output(
-                read_text(str(f.path)),
-                f.display,
-                stack.members,
-                m.notes,
-                cib_target,
-                _ping_nodes(nodes),
+        try:
+            m.outputs.append(
+                _cib_output(
+                    read_text(str(f.path)),
+                    f.display,
+                    stack.members,
+                    m.notes,
+                    cib_target,
+                    _ping_nodes(nodes),
+                )
             )
-        )
+        except XencfgError as exc:
+            # (the CIB converter refuses a CIB it cannot carry: that ended the whole
+            # migration, so corosync.conf and every other part were lost with it)
+            said = str(exc).splitlines()[0]
+            for where in (str(f.path), f.display):
+                said = said.removeprefix(f"{where}: ")
+            m.notes.append(
+                Note(
+                    "manual",
+                    f.display,
+                    "cib.xml",
+                    f"the CIB is not converted: {said}",
+                    "no cib.xml written: fix the CIB (crm.dtd of heartbeat 2, 'xencfg cib "
+                    "validate'), then migrate again, or write the CIB by hand",
+                )
+            )
+            cib = None  # (the cut-over then says to write the CIB, not to load it)
     elif haresources is not None:
         from .migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
 
@@ -889,11 +931,15 @@ def _plan_storage(
             m.secrets.extend(doc.secrets())
             convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
             doc, spaces = mdrbd.plain_spaces(doc)
+            before = api.loads(doc.source, "drbd", path=doc.path)
             result = convert(doc)
             result = Converted(result.text, tuple(spaces) + result.changes)
             fencing = mdrbd.pacemaker_fencing(doc, drbd_target)
             if fencing:
                 result = Converted(doc.dumps(), result.changes + tuple(fencing))
+            refused = mdrbd.still_refused(before, result.text)
+            if refused:
+                result = Converted(result.text, result.changes + tuple(refused))
             target, why = rel, f"DRBD {drbd_target} syntax"
         m.notes.extend(_notes(result.changes, where, target))
         if result.text != source:

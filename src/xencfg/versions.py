@@ -67,6 +67,9 @@ DRBD_9 = Version.parse("9.0")
 DRBD_UTILS_RESYNC_8G = Version.parse("9.6")
 DRBD_UTILS_C_MAX_RATE_0 = Version.parse("9.16")
 DRBD_UTILS_BUF_128M = Version.parse("9.29")
+#: (drbd-utils 9.29 also reads 8.4's spellings in a DRBD 9 syncer or disk section again:
+#: a keyword's release fact, so it is the DRBD SCHEMA's, ``Keyword.also_needs`` in
+#: formats/drbd/keywords.py UTILS_84_SYNTAX; formats sit below this module)
 #: drbdadm 8.3.8 accepts an ``include`` glob that matches nothing ("drbdadm: Allow
 #: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
 #: before it, any include that opened nothing was "Failed to open include file".

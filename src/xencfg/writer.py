@@ -124,7 +124,10 @@ def _replace(
     try:
         fd, tmp = tempfile.mkstemp(prefix=".xencfg-", dir=directory)
     except OSError as exc:  # read-only or full file system, no write permission
-        raise WriteError(f"{path}: cannot create a temporary file: {exc.strerror or exc}") from None
+        # (the temporary file is ours, not the user's: name the folder it goes in)
+        raise WriteError(
+            f"{path}: cannot write into {directory or '.'}: {exc.strerror or exc}"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

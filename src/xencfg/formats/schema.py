@@ -17,7 +17,7 @@ where a peer tool exists is checked against it (tests/test_versions.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -152,7 +152,11 @@ class Keyword:
     it, which release dropped it is not recorded; ``backported``: the oldest
     upstream base a distribution's build reads it on (Red Hat put ``max_fds``
     into its multipath-tools 0.4.5 and ``find_multipaths`` into its 0.4.9), so
-    a file using it proves only that release.
+    a file using it proves only that release. ``also_needs``: ``(component,
+    release)`` of another component whose tool alone reads the keyword once the
+    release in force has reached ``until`` (or ``since`` where there is no
+    ``until``): drbd-utils 9.29's drbdadm reads a DRBD 9 ``syncer`` section's
+    ``c-plan-ahead``, which older drbd-utils refuse.
 
     ``type`` (the value's type: ``int``, ``bool``, ``duration``, ...) and
     ``default`` (the daemon's, where the keyword is absent) come from the
@@ -174,6 +178,7 @@ class Keyword:
     switch_until: Version | None = None
     obsolete: bool = False
     backported: Version | None = None
+    also_needs: tuple[str, Version] | None = None
 
     @property
     def retired(self) -> Version | None:
@@ -191,11 +196,13 @@ class Verdict:
     spelling some release in force may still read); ``message`` is the
     advice, naming the releases; ``backported``: the release a distribution's
     build of which reads the keyword although upstream's does not (a "too-new"
-    keyword is fine on such a node)."""
+    keyword is fine on such a node); ``unsure``: another component's release
+    decides (``Keyword.also_needs``) and it is not known, so this is advice."""
 
     kind: str
     message: str
     backported: Version | None = None
+    unsure: bool = False
 
 
 @attrs.frozen
@@ -289,12 +296,14 @@ class Schema:
     def _releases(self, kw: Keyword) -> str:
         """``DRBD 8.4+; old spelling from 8.4; refused from 9.0``: the release facts."""
         parts = []
+        tool = f" with {kw.also_needs[0]} {kw.also_needs[1]}+" if kw.also_needs else ""
         if kw.since is not None:
-            parts.append(f"{self.product} {kw.since}+")
+            parts.append(f"{self.product} {kw.since}+{tool if kw.until is None else ''}")
         if kw.deprecated_in is not None:
             parts.append(f"old spelling from {kw.deprecated_in}")
         if kw.until is not None:
-            parts.append(f"{'refused' if self.refuses else 'ignored'} from {kw.until}")
+            before = f" with {kw.also_needs[0]} before {kw.also_needs[1]}" if kw.also_needs else ""
+            parts.append(f"{'refused' if self.refuses else 'ignored'} from {kw.until}{before}")
         if kw.switch_until is not None:
             parts.append(f"bare switch before {kw.switch_until}")
         if kw.vendor is not None:
@@ -306,10 +315,21 @@ class Schema:
     def keyword(self, context: str, name: str) -> Keyword | None:
         return self.contexts.get(context, {}).get(name)
 
-    def judge(self, context: str, name: str, inforce: InForce = UNKNOWN) -> Verdict | None:
+    def judge(
+        self,
+        context: str,
+        name: str,
+        inforce: InForce = UNKNOWN,
+        other: Callable[[str], InForce] | None = None,
+    ) -> Verdict | None:
         """The verdict on keyword ``name`` in ``context`` for the release in force
-        (None: nothing to say, or not a keyword of this schema)."""
+        (None: nothing to say, or not a keyword of this schema); ``other`` gives
+        the release of another component in force, for ``also_needs``."""
         kw = self.keyword(context, name)
+        if kw is not None and kw.also_needs is not None and other is not None:
+            start = kw.until or kw.since
+            if start is not None and inforce.at_least(start):
+                return self._needs(kw, start, inforce, other(kw.also_needs[0]))
         if kw is None or (
             kw.since is None and kw.retired is None and kw.vendor is None
         ):  # most keywords: read by every release we know
@@ -353,7 +373,8 @@ class Schema:
             parts.append(f"{p} {kw.deprecated_in} and later still read it, as an old spelling")
         if kw.until is not None:
             verb = "refuse" if self.refuses else "ignore"
-            parts.append(f"{p} {kw.until} and later {verb} it")
+            tool = f" with {kw.also_needs[0]} before {kw.also_needs[1]}" if kw.also_needs else ""
+            parts.append(f"{p} {kw.until} and later{tool} {verb} it")
         advice = "; ".join(parts) + self._instead(kw, inforce)
         if not inforce.known:
             advice += (
@@ -362,6 +383,30 @@ class Schema:
         else:
             advice += f" (advice for {running})"
         return Verdict("deprecated", advice)
+
+    def _needs(
+        self, kw: Keyword, start: Version, inforce: InForce, tool: InForce
+    ) -> Verdict | None:
+        """The verdict on a keyword only a release of another component reads from
+        ``start`` on (``kw.also_needs``): none where that release is in force, a
+        refusal where an older one is, advice (``unsure``) where it is not known."""
+        assert kw.also_needs is not None
+        component, first = kw.also_needs
+        if tool.at_least(first):
+            return None
+        kind = "gone" if kw.until is not None else "too-new"
+        running = inforce.describe(self.product)
+        verb = "refuse" if self.refuses else "ignore"
+        said = f"{self.product} {start} and later with {component} before {first} {verb} it"
+        instead = self._instead(kw, inforce)
+        if tool.older_than(first):
+            return Verdict(kind, f"{said} ({running}; {tool.describe(component)}){instead}")
+        return Verdict(
+            kind,
+            f"{said} ({running}; {component} release not known: declare it, e.g. "
+            f"--target {component}={first}){instead}",
+            unsure=True,
+        )
 
     def judge_value(self, context: str, name: str, inforce: InForce = UNKNOWN) -> Verdict | None:
         """The verdict on a value given to keyword ``name``: ``"too-new"`` where the

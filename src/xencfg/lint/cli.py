@@ -130,6 +130,47 @@ def _settings_baseline(settings: config.Settings, name: str) -> Path:
     return where
 
 
+def _notes(
+    found: Discovery,
+    result: engine.LintResult,
+    declared: dict[str, tuple[str, ...]],
+    given: dict[str, tuple[str, ...]],
+    settings_path: Path | None,
+) -> list[str]:
+    """What the run took in silence that its user should hear (on stderr, not findings:
+    each is about the command or the comments, not the configuration)."""
+    from .suppress import unknown_codes
+
+    notes = []
+    named: dict[str, list[str]] = {}
+    for tree in found.nodes:
+        named.setdefault(tree.name, []).append(str(tree.root))
+    for name, roots in sorted(named.items()):
+        if len(roots) > 1:
+            # two captures of one machine (a sosreport and a supportconfig): every
+            # cross-node check would see each resource defined twice on that node
+            notes.append(
+                f"{len(roots)} trees are node {name!r} ({', '.join(roots)}): their files"
+                " are checked as one node's (a resource in both is 'defined twice');"
+                " lint one capture of each node at a time"
+            )
+    for name in sorted({**declared, **given}):
+        # a role for a name no tree has and no file mentions is a typo: it applies to
+        # nothing, and the checks it should have changed run as if it were not there
+        if name not in named and not any(name in t for t in result.texts.values()):
+            origin = "--role" if name in given else f"nodes in {settings_path}"
+            notes.append(
+                f"{origin}: no node tree and no file names {name!r}: its role applies to nothing"
+            )
+    for display in sorted(result.texts):
+        for line, col, code in unknown_codes(result.texts[display]):
+            notes.append(
+                f"{display}:{line}:{col}: no rule has the code {code!r}:"
+                " this comment silences nothing"
+            )
+    return notes
+
+
 def lint_command(
     args: argparse.Namespace,
     paths: list[str],
@@ -149,6 +190,16 @@ def lint_command(
     strict = args.strict or settings.strict
     exit_zero = args.exit_zero or settings.exit_zero
     fmt = args.output_format or settings.output_format or "text"
+    if args.statistics and fmt != "text":
+        # it was dropped in silence: a CI job asking for both got the findings alone
+        from ..cli import UsageError
+
+        if args.output_format:
+            raise UsageError(f"--statistics prints a text table, not {fmt}: give one of them")
+        raise UsageError(
+            f"--statistics prints a text table; output-format in {settings.path} asks for"
+            f" {fmt}: add --output-format text"
+        )
     baseline_file = Path(args.baseline) if args.baseline else None
     if baseline_file is None and settings.baseline:
         baseline_file = _settings_baseline(settings, settings.baseline)
@@ -170,16 +221,20 @@ def lint_command(
 
     from ..cli import _roles, _targets
 
+    given_roles = _roles(args)
     result = engine.run_discovered(
         found,
         select=chosen,
         ignore=ignored,
         settings=settings,
         texts=texts,
-        roles=_roles(args),
+        roles=given_roles,
         versions=_targets(args),
     )
     findings = result.findings
+    if not args.quiet:
+        for note in _notes(found, result, settings.nodes, given_roles, settings.path):
+            _say(note)
     # fingerprints over every finding of the tree, so that --context (a subset) numbers
     # repeated ones as the whole-tree run that recorded the baseline did
     base = baseline_file.parent if baseline_file is not None else settings.base

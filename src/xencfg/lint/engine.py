@@ -35,7 +35,11 @@ if TYPE_CHECKING:
 
 @attrs.define
 class LintResult:
-    """What a lint run found: the files read and the findings, sorted."""
+    """What a lint run found: the files read and the findings, sorted.
+
+    A path that does not exist is not an error of :func:`run` (the others are still
+    linted): it is in ``discovery.missing``, and :meth:`exit_code` is 2 for it, as the
+    command line's exit status is."""
 
     discovery: Discovery
     findings: list[Finding]
@@ -53,7 +57,10 @@ class LintResult:
         return list(self.discovery.files())
 
     def exit_code(self, strict: bool = False) -> int:
-        """0 clean, 1 findings of error severity (any finding with ``strict``)."""
+        """0 clean, 1 findings of error severity (any finding with ``strict``), 2 a
+        path that does not exist (``discovery.missing``): nothing there was checked."""
+        if self.discovery.missing:
+            return 2
         if any(f.severity == "error" for f in self.findings):
             return 1
         if strict and self.findings:
@@ -80,7 +87,20 @@ def run(
     :data:`xencfg.cluster.ROLES`) and ``versions`` component releases (``{"drbd":
     Version(...)}``, see :mod:`xencfg.versions`), each over the settings'; the
     releases nobody states are inferred from the files.
+
+    A code in ``select`` or ``ignore`` that no rule has raises
+    :class:`~xencfg.errors.XencfgError`: a misspelt ``select`` would check nothing and
+    report a clean cluster.
     """
+    from ..config import check_codes
+    from ..errors import XencfgError
+
+    select, ignore = list(select), list(ignore)  # (a generator is read once)
+    for option, codes in (("select", select), ("ignore", ignore)):
+        try:
+            check_codes(codes)
+        except ValueError as exc:
+            raise XencfgError(f"{option}: {exc}") from None
     found = discover(paths, names)
     if force_format is not None:
         for f in found.files():
@@ -141,7 +161,7 @@ def run_discovered(
             sup = inline[f.path] = FileSuppressions(texts[f.path], formats.get(f.path))
         return sup.covers(f.code, f.line)
 
-    kept = [f for f in findings if f.code in chosen_codes and not suppressed(f)]
+    kept = [_hinted(f, inline) for f in findings if f.code in chosen_codes and not suppressed(f)]
     if settings is not None:
         kept = [f for f in kept if not _per_file_ignored(f, settings)]
         if settings.severity:
@@ -149,6 +169,13 @@ def run_discovered(
     kept = _once_per_identical_cib(kept, cluster, texts)
     kept = sorted(set(kept), key=Finding.sort_key)
     return LintResult(found, kept, cluster, texts)
+
+
+def _hinted(f: Finding, inline: dict[str, FileSuppressions]) -> Finding:
+    """The finding, told why the trailing suppression on its line was not read."""
+    sup = inline.get(f.path)
+    why = sup.unread(f.code, f.line) if sup is not None else None
+    return f if why is None else attrs.evolve(f, message=f"{f.message} ({why})")
 
 
 def _per_file_ignored(f: Finding, settings: Settings) -> bool:

@@ -334,6 +334,7 @@ def plan(findings: Iterable[Finding], cluster: Cluster) -> list[Fix]:
                 if fx.new_text != before.get(d, fx.old_text) and code not in fx.codes:
                     fx.codes.append(code)
     model_edited = {d for d, fx in fixes.items() if fx.new_text != fx.old_text}
+    tried: set[tuple[str, str]] = set()  # (file, code): each fixer runs once per file
     for f in findings:
         entry = FIXERS.get(f.code)
         item = by_display.get(f.path)
@@ -341,8 +342,15 @@ def plan(findings: Iterable[Finding], cluster: Cluster) -> list[Fix]:
             continue
         if f.path in model_edited and f.code in ("DR008", "XC004"):
             continue  # offsets of the old text: the next --fix run makes it
+        if (f.path, f.code) in tried:
+            continue
+        tried.add((f.path, f.code))
         fix = get_fix(item)
-        if f.code not in fix.codes:
-            entry[1](f, item, fix)
+        text_before, mode_before = fix.new_text, fix.new_mode
+        entry[1](f, item, fix)
+        # "fixed XC004" only when the fixer changed something: an XC004 whose new
+        # spelling the release in force does not read yet is left, and said to be left
+        changed = fix.new_text != text_before or fix.new_mode != mode_before
+        if changed and f.code not in fix.codes:
             fix.codes.append(f.code)
     return [fx for fx in fixes.values() if fx.diff() and _on_disk(by_display[fx.display])]

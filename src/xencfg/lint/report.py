@@ -131,9 +131,11 @@ def as_json(findings: Sequence[Finding], files: Sequence[str], ctx: Context | No
     ctx = ctx or Context()
     data = {
         "version": 1,
-        "files": list(files),
+        # sorted, as the findings are: the same trees give the same bytes whatever
+        # order the paths were given in (a report kept in git diffs cleanly)
+        "files": sorted(files),
         "counts": counts(findings),
-        "skipped": [{"path": p, "reason": r} for p, r in ctx.skipped],
+        "skipped": [{"path": p, "reason": r} for p, r in sorted(ctx.skipped)],
         "findings": [{**f.to_dict(), "node": ctx.nodes.get(f.path)} for f in findings],
     }
     if ctx.live:
@@ -146,7 +148,7 @@ def as_junit(findings: Sequence[Finding], files: Sequence[str]) -> str:
     checked, failing with one ``<failure>`` per finding of that file."""
     from xml.sax.saxutils import quoteattr
 
-    by_file: dict[str, list[Finding]] = {p: [] for p in files}
+    by_file: dict[str, list[Finding]] = {p: [] for p in sorted(files)}
     for f in findings:
         by_file.setdefault(f.path, []).append(f)
     cases = []
@@ -224,13 +226,19 @@ def _github_property(s: str) -> str:
 
 
 def as_github(findings: Sequence[Finding]) -> str:
+    """GitHub workflow commands, one per finding. A finding about the whole file (line
+    0: unreadable, too large) is annotated on the file: the runner's ``line`` and ``col``
+    count from 1, as SARIF's region does (which leaves it out too)."""
     level = {"error": "error", "warning": "warning", "info": "notice"}
-    out = [
-        f"::{level[f.severity]} file={_github_property(f.path)},line={f.line},col={f.column},"
-        f"title={_github_property(f.code)}::"
-        f"{_github_escape(f.message)}"
-        for f in findings
-    ]
+    out = []
+    for f in findings:
+        where = f"file={_github_property(f.path)}"
+        if f.line > 0:
+            where += f",line={f.line}" + (f",col={f.column}" if f.column > 0 else "")
+        out.append(
+            f"::{level[f.severity]} {where},title={_github_property(f.code)}::"
+            f"{_github_escape(f.message)}"
+        )
     return "\n".join(out) + ("\n" if out else "")
 
 

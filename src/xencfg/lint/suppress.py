@@ -99,6 +99,20 @@ class FileSuppressions:
         every, named = found.kinds.get(kind, (False, frozenset()))
         return every or code in named
 
+    def unread(self, code: str, line: int) -> str | None:
+        """Why a same-line ``xencfg: ignore`` for ``code`` on ``line`` did not silence
+        it, in a format that reads only the line-before form (else ``None``): the admin
+        who wrote it sees the finding again and must learn why, not guess."""
+        if self.fmt not in NEXT_LINE_ONLY or not 1 <= line <= len(self.lines):
+            return None
+        if not self._matches(line, "ignore", code, whole_line=False):
+            return None
+        return (
+            f"the 'xencfg: ignore' at the end of this line is not read in {self.fmt}, whose"
+            f" daemon takes it as part of the line: write '# xencfg: ignore-next-line[{code}]'"
+            " on the line before"
+        )
+
     def covers(self, code: str, line: int) -> bool:
         """Whether a finding of ``code`` on ``line`` (1-based, 0: the file) is silenced."""
         if self.whole_file_all or code in self.whole_file:
@@ -108,3 +122,22 @@ class FileSuppressions:
         if self.fmt not in NEXT_LINE_ONLY and self._matches(line, "ignore", code, whole_line=False):
             return True
         return line >= 2 and self._matches(line - 1, "ignore-next-line", code, whole_line=True)
+
+
+def unknown_codes(text: str) -> list[tuple[int, int, str]]:
+    """``(line, column, code)`` of each code in a suppression comment of ``text`` that
+    no rule has: ``ignore[IS04]`` silences nothing, and its author should hear so (as
+    ruff warns of an unknown code in a ``# noqa``)."""
+    from ..config import known_code
+
+    out: list[tuple[int, int, str]] = []
+    if "xencfg" not in text:
+        return out
+    for number, line in enumerate(text.splitlines(), 1):
+        if "xencfg" not in line:
+            continue
+        for m in _DIRECTIVE.finditer(line):
+            for code in (m.group(2) or "").split(","):
+                if code.strip() and not known_code(code.strip()):
+                    out.append((number, m.start() + 1, code.strip()))
+    return out

@@ -40,10 +40,74 @@ class _Converter:
 
     def run(self) -> Converted:
         for block in _walk(self.doc.children):
+            self.drbd07(block)
+        for block in _walk(self.doc.children):
             self.syncer(block)
         for block in _walk(self.doc.children):
             self.spellings(block)
         return Converted(self.doc.dumps(), tuple(self.changes))
+
+    def drbd07(self, parent: Block) -> None:
+        """DRBD 0.7's ``incon-degr-cmd`` and ``on-disconnect``, which every drbdadm from
+        8.0 on refuses ("Parse error: 'protocol | on | disk | net | syncer | startup |
+        handlers | ...' expected, but got 'incon-degr-cmd'", "'an option keyword'
+        expected, but got 'on-disconnect'": peer-drbdadm --mode 83, 84 and 9 alike).
+        8.0 made the command the ``pri-on-incon-degr`` handler; it dropped
+        on-disconnect, as DRBD 8 always tries to reconnect."""
+        if parent.key in ("resource", "common"):
+            for entry in list(parent.entries("incon-degr-cmd")):
+                dest = parent.block("handlers")
+                if dest is not None and dest.entry("pri-on-incon-degr") is not None:
+                    # (drbdadm keeps both lines, and drbdsetup is handed both: one
+                    # handler, the section's own, is what was meant since 8.0)
+                    self.note(
+                        entry,
+                        "incon-degr-cmd",
+                        "warning",
+                        "DRBD 0.7's 'incon-degr-cmd' dropped: the handlers section "
+                        "already sets its successor 'pri-on-incon-degr'",
+                    )
+                    give_comments(_neighbour(parent, entry), take_comments(entry))
+                    parent.children.remove(entry)
+                    continue
+                self.note(
+                    entry,
+                    "incon-degr-cmd",
+                    "warning",
+                    "DRBD 0.7's 'incon-degr-cmd' is the handler 'pri-on-incon-degr' "
+                    "(DRBD 8.0 and later)",
+                )
+                entry.key = "pri-on-incon-degr"
+                at = parent.children.index(entry)
+                parent.children.remove(entry)
+                if dest is None:
+                    dest = Block("handlers")
+                    parent.children.insert(at, dest)
+                    # (a new section is written afresh: the comments go above the next
+                    # line that keeps its own text)
+                    give_comments(_neighbour(parent, dest), take_comments(entry))
+                dest.children.append(entry)
+        if parent.key == "net":
+            for entry in list(parent.entries("on-disconnect")):
+                give_comments(_neighbour(parent, entry), take_comments(entry))
+                parent.children.remove(entry)
+                if entry.value == "reconnect":
+                    self.note(
+                        entry,
+                        "on-disconnect",
+                        "info",
+                        "'on-disconnect reconnect' dropped: DRBD 8.0 and later always "
+                        "reconnect (0.7's default)",
+                    )
+                    continue
+                self.note(
+                    entry,
+                    "on-disconnect",
+                    "action",
+                    f"'on-disconnect {entry.value}' dropped: DRBD 8.0 and later always "
+                    "reconnect; to freeze I/O while the peer is unreachable (freeze_io), "
+                    "set 'fencing resource-and-stonith' with a fence-peer handler",
+                )
 
     def syncer(self, parent: Block) -> None:
         """Dissolve each ``syncer`` section of ``parent`` into 8.4's sections."""
@@ -127,7 +191,7 @@ def _move(entry: Entry, source: Block, parent: Block, section: str) -> None:
     dest.children.append(entry)
 
 
-def _neighbour(parent: Block, block: Block) -> Node:
+def _neighbour(parent: Block, block: Node) -> Node:
     """The sibling after ``block`` (else before it) that keeps its own text, else
     ``parent`` itself."""
     siblings = [c for c in parent.children if c.cst is not None]
@@ -328,6 +392,39 @@ def plain_spaces(doc: DrbdDocument) -> tuple[DrbdDocument, list[Change]]:
         for line, n in sorted(lines.items())
     ]
     return new, changes
+
+
+def still_refused(before: DrbdDocument, after: str) -> list[Change]:
+    """An action line (at its line in ``before``) for each keyword the converted text
+    ``after`` still has out of place or unknown, which drbdadm refuses the whole file
+    for ("Parse error: 'global | common | resource | skip | include' expected, but got
+    'usage-count'": drbd-utils' 8.0pre3 sample, whose 'global {' is commented out but
+    not its options): the conversion cannot know what was meant, so the report says the
+    file stays refused instead of looking complete."""
+    from .. import api
+
+    refused = before.refused_keyword_kinds
+    left = Counter(
+        p.keyword
+        for p in api.loads(after, "drbd", path=before.path).keyword_problems()
+        if p.kind in refused
+    )
+    out = []
+    for p in before.keyword_problems():
+        if p.kind not in refused or not left[p.keyword]:
+            continue
+        left[p.keyword] -= 1
+        where = f"drbdadm reads it only in: {p.detail}" if p.kind == "misplaced" else "unknown"
+        out.append(
+            Change(
+                before.position(p.node)[0],
+                p.keyword,
+                "action",
+                f"drbdadm refuses the file for '{p.keyword}' here ({where}): left as it is; "
+                "fix it by hand",
+            )
+        )
+    return out
 
 
 def drbd_to_84(doc: DrbdDocument) -> Converted:

@@ -57,6 +57,22 @@ SHARED_PARAMS = (
     "DataDigest",
 )
 _REGEX_CHARS = re.compile(r"[*+?()\[\]{}|^$]")
+#: The iSCSI names rtslib-fb takes, once lower-cased (rtslib_fb/utils.py, normalize_wwn:
+#: ``iqn\.[0-9]{4}-[0-1][0-9]\..*\..*`` without blanks or underscores, eui and naa ids)
+_IQN = re.compile(r"iqn\.[0-9]{4}-[0-1][0-9]\..*\..*")
+_EUI_NAA = re.compile(r"eui\.[0-9a-f]{16}$|naa\.[125][0-9a-f]{15}$")
+#: The highest LUN number IET takes (kernel/volume.c, volume_add: -EINVAL above 0x3fff).
+IET_MAX_LUN = 0x3FFF
+
+
+def lio_name(name: str) -> str | None:
+    """``name`` as rtslib-fb stores it for a target or an ACL (lower case), or None
+    where it refuses it ("WWN not valid as: iqn, naa, eui": ``targetctl restore`` then
+    skips the target or ACL with everything in it)."""
+    clean = name.strip().lower()
+    if _IQN.match(clean) and " " not in clean and "_" not in clean:
+        return clean
+    return clean if _EUI_NAA.match(clean) else None
 
 
 @attrs.frozen
@@ -119,6 +135,8 @@ class _Converter:
     identities: list[LunIdentity] = attrs.Factory(list)
     objects: list[dict[str, Any]] = attrs.Factory(list)
     names: set[str] = attrs.Factory(set)
+    #: the targets written, by their LIO name
+    wwns: set[str] = attrs.Factory(set)
 
     def note(
         self, where: Any, key: str | None, severity: str, message: str, doc: Any = None
@@ -187,10 +205,42 @@ class _Converter:
                 )
 
     def target(self, t: Target) -> dict[str, Any] | None:
-        iqn = t.name
-        if not iqn:
+        if not t.name:
             self.note(t.entry, "Target", "action", "a Target line without a name: skipped")
             return None
+        iqn = lio_name(t.name)
+        if iqn is None:
+            self.note(
+                t.entry,
+                "Target",
+                "action",
+                f"{t.name} is no iSCSI name LIO takes (rtslib-fb's normalize_wwn wants "
+                "iqn.YYYY-MM.<reversed domain>[:...] without '_' or blanks, or an eui./naa. "
+                "id; targetctl restore skips the target and its LUNs): not carried; "
+                "create it under a valid name and log the initiators in to that name",
+            )
+            return None
+        if iqn in self.wwns:
+            self.note(
+                t.entry,
+                "Target",
+                "action",
+                f"a second target named {t.name} (LIO compares names in lower case: "
+                f"{iqn}): IET refused it (target_add: -EEXIST) and so does LIO: not "
+                "carried; give its LUNs to the first target or a target of their own",
+            )
+            return None
+        self.wwns.add(iqn)
+        if iqn != t.name:
+            self.note(
+                t.entry,
+                "Target",
+                "warning",
+                f"{t.name} is written {iqn}: rtslib-fb stores iSCSI names in lower case, "
+                "and LIO matches the target name a login names exactly "
+                "(iscsit_get_tiqn_for_login: strcmp): initiators whose node records name "
+                f"{t.name} must discover the target again",
+            )
         tpg: dict[str, Any] = {
             "tag": 1,
             "enable": True,
@@ -227,6 +277,24 @@ class _Converter:
             tpg["attributes"]["authentication"] = 1 if accounts else 0
         luns = []
         for lun in t.luns:
+            if lun.number is not None and (lun.number in luns or lun.number > IET_MAX_LUN):
+                # IET kept the first Lun line of a number and refused any above 0x3fff
+                # (kernel/volume.c, volume_add: -EEXIST, -EINVAL); two LUNs of one index
+                # make targetctl restore fail ("Creating TPG 1 LUN index N failed")
+                why = (
+                    f"LUN {lun.number} is already given by an earlier line: IET refused "
+                    "this one (volume_add: -EEXIST)"
+                    if lun.number in luns
+                    else f"LUN {lun.number} is above 16383, which IET refused (volume_add: -EINVAL)"
+                )
+                self.note(
+                    lun.entry,
+                    "Lun",
+                    "action",
+                    f"{why}: not carried; give {lun.path or 'the device'} a free LUN "
+                    "number by hand if it was meant to be exported",
+                )
+                continue
             entry = self.lun(t, lun)
             if entry is not None:
                 tpg["luns"].append(entry)
@@ -355,10 +423,14 @@ class _Converter:
         rule = doc.rule(t.name) if doc is not None else None
         if rule is None or any(p.kind == "all" for p in rule.peers):
             return [{"ip_address": "0.0.0.0", "port": 3260}]
-        out = []
+        out: list[dict[str, Any]] = []
         for p in rule.peers:
-            if p.kind == "address" and p.network is not None:
-                out.append({"ip_address": str(p.network.network_address), "port": 3260})
+            if p.network is not None and p.network.num_addresses == 1:
+                # one address (also 10.0.0.1/32): one portal, once (targetcli refuses a
+                # second: "This NetworkPortal already exists in configFS")
+                portal = {"ip_address": str(p.network.network_address), "port": 3260}
+                if portal not in out:
+                    out.append(portal)
             else:
                 self.note(
                     rule.entry,
@@ -420,12 +492,18 @@ class _Converter:
         # for generated ACLs (Linux iscsi_target_nego.c, iscsi_handle_authentication:
         # dynamic_node_acl ? tpg_demo_auth : node_auth): each ACL carries the account
         chap = {k: v for k, v in tpg.items() if k.startswith("chap_")}
+        named: set[str] = set()
         for p in rule.peers:
             if p.kind == "name" and not _REGEX_CHARS.search(p.text.replace("\\.", ".")):
+                initiator = p.text.replace("\\.", ".")
+                node_wwn = self.acl_name(initiator, rule, doc)
+                if node_wwn is None or node_wwn in named:
+                    continue
+                named.add(node_wwn)
                 protect = {e["index"]: e["write_protect"] for e in tpg["luns"]}
                 tpg["node_acls"].append(
                     {
-                        "node_wwn": p.text.replace("\\.", "."),
+                        "node_wwn": node_wwn,
                         "mapped_luns": [
                             {"index": n, "tpg_lun": n, "write_protect": protect[n]} for n in luns
                         ],
@@ -442,6 +520,32 @@ class _Converter:
                     "an ACL per initiator, and filter addresses with a firewall",
                     doc,
                 )
+
+    def acl_name(self, initiator: str, rule: Any, doc: Any) -> str | None:
+        """An initiators.allow name as LIO's ACL holds it, with a report line where that
+        is not the name the initiator logs in with (None: LIO refuses it)."""
+        name = lio_name(initiator)
+        if name is None:
+            self.note(
+                rule.entry,
+                "initiators.allow",
+                "action",
+                f"{initiator!r} is no iSCSI name LIO takes (rtslib-fb's normalize_wwn): no "
+                "ACL written; add the initiator's real name by hand",
+                doc,
+            )
+        elif name != initiator:
+            self.note(
+                rule.entry,
+                "initiators.allow",
+                "action",
+                f"the ACL for {initiator} is {name}: rtslib-fb stores names in lower case "
+                "and LIO compares the name an initiator logs in with exactly "
+                "(__core_tpg_get_initiator_node_acl: strcmp), so that initiator is refused: "
+                f"set its InitiatorName to {name} (/etc/iscsi/initiatorname.iscsi)",
+                doc,
+            )
+        return name
 
 
 def _lio_param(value: str) -> str:

@@ -185,6 +185,8 @@ _RESTART = {
 RENAMED = {"cpu_cap": "cap", "bootargs": "bootloader_args"}
 #: tsc_mode's numbers, in the order xl.cfg(5) gives them (xl warns that numbers are
 #: deprecated).
+#: The keys of a vtpm spec xl reads (xl_parse.c, parse_vtpm).
+VTPM_KEYS = ("backend", "uuid")
 TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
 #: xm's kernel command line helpers: xm built 'ip=...' and 'nfsroot=...' from them.
 CMDLINE_HELPERS = (
@@ -214,6 +216,17 @@ def _xl_value(value: Any) -> Any:
     if isinstance(value, (str, int, float)):
         return value
     raise NotStatic(f"xl has no {type(value).__name__} values")
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """``a == b`` with the types equal too: 512.0 == 512 in Python, but xl's lexer
+    refuses ``512.0`` (libxlu_cfg_l.l reads numbers as digits only: "config parsing
+    error near `.0': lexical error"), so an xm float kept as written broke the file."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def _xl_reads(rhs: str) -> Any:
@@ -338,7 +351,7 @@ class _Converter:
         text = None
         if rhs_src is not None and new_value == value:
             try:
-                if _xl_reads(rhs_src) == _xl_value(value):
+                if _identical(_xl_reads(rhs_src), _xl_value(value)):
                     text = rhs_src  # xl reads the xm spelling the same: keep it
             except (XencfgError, NotStatic):
                 text = None
@@ -446,6 +459,8 @@ class _Converter:
             return key, [self.disk(node, d) if isinstance(d, str) else d for d in value]
         if key == "vfb" and isinstance(value, (list, tuple)):
             return key, [self.vfb(node, v) if isinstance(v, str) else v for v in value]
+        if key == "vtpm" and isinstance(value, (list, tuple)):
+            return key, [self.vtpm(node, v) if isinstance(v, str) else v for v in value]
         if key == "vif" and isinstance(value, (list, tuple)):
             for v in value:
                 if isinstance(v, str) and "accel=" in v:
@@ -506,6 +521,32 @@ class _Converter:
             )
             return ",".join(parts)
         return spec
+
+    def vtpm(self, node: Node, spec: str) -> str:
+        """xm's vTPM spec (``instance=N,backend=DOM``: an instance of dom0's
+        vtpm_managerd) in the keys xl reads: ``backend`` and ``uuid`` only (xl_parse.c
+        parse_vtpm; peer-xl: "Unknown string `instance' in vtpm spec", and the whole
+        file is refused)."""
+        kept: list[str] = []
+        dropped: list[str] = []
+        for part in (p.strip() for p in spec.split(",")):
+            if not part:
+                continue
+            (kept if part.split("=", 1)[0].strip() in VTPM_KEYS else dropped).append(part)
+        self.note(
+            node,
+            "vtpm",
+            "action",
+            (
+                f"{', '.join(repr(d) for d in dropped)} dropped (xl's vtpm takes backend= and "
+                "uuid= only); "
+                if dropped
+                else ""
+            )
+            + "xm's vTPM ran in dom0's vtpm_managerd, xl's is a vTPM stub domain named by "
+            "backend= (Xen's docs/misc/vtpm.txt): create it, and move the TPM's state, by hand",
+        )
+        return ",".join(kept)
 
     def vfb(self, node: Node, spec: str) -> str:
         parts = [p.strip() for p in spec.split(",")]

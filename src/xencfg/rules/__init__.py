@@ -73,7 +73,13 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.split("\n", 1)[0]
+        """The docstring's first paragraph on one line: what the rule finds (``xencfg
+        rules``, ``--statistics``, SARIF's ``shortDescription``). Its first line alone
+        stopped mid-sentence where the paragraph wraps; the double backquotes printed as
+        they are."""
+        # ``x`` (reST, the docstrings' markup) as `x`: the one code mark that reads the
+        # same on a terminal, in SARIF's plain text and in the Markdown rule index
+        return " ".join(self.doc.split("\n\n", 1)[0].split()).replace("``", "`")
 
 
 _RULES: dict[str, Rule] = {}

@@ -8,7 +8,7 @@ import attrs
 
 from ..cluster import Loaded
 from ..findings import Finding
-from ..formats.schema import Schema, Verdict
+from ..formats.schema import InForce, Schema, Verdict
 from ..problems import KeywordKind, KeywordProblem
 from ..suggest import did_you_mean
 from ..versions import XEN_NO_XEND, schema_for
@@ -104,8 +104,12 @@ def _verdicts(item: Loaded, *kinds: str) -> Iterator[tuple[object, str, Verdict,
     if schema is None or not isinstance(doc, KeywordUsing):
         return
     inforce = item.versions.of(schema.component, item.node or "")
+
+    def other(component: str) -> InForce:
+        return item.versions.of(component, item.node or "")
+
     for ctx, key, node in doc.keyword_uses():
-        verdict = schema.judge(ctx, key, inforce)
+        verdict = schema.judge(ctx, key, inforce, other)
         if verdict is None and getattr(node, "values", None):
             verdict = schema.judge_value(ctx, key, inforce)
         if verdict is not None and verdict.kind in kinds:
@@ -239,6 +243,11 @@ def not_in_release(item: Loaded) -> Iterator[Finding]:
     ``syncer { rate 40M; }`` on DRBD 9 (drbdadm 9 refuses it);
     ``import os`` or ``memory = 512 * 2`` in a domU config on Xen 4.17.
 
+    Where the release of another component decides (drbd-utils 9.29's drbdadm
+    reads a DRBD 9 ``syncer`` section's ``rate`` and ``c-*`` options and a
+    ``disk`` section's ``fencing``, older ones refuse them) and it is not
+    declared (``--target drbd-utils=9.22``), the finding is a warning.
+
     Fix: write what the release you run reads (the message names it), or
     correct the declared release.
     """
@@ -256,7 +265,9 @@ def not_in_release(item: Loaded) -> Iterator[Finding]:
         return
     for node, key, verdict, schema in _verdicts(item, "too-new", "gone"):
         if _refused(verdict.kind, schema):
-            yield make("XC008", f"keyword '{key}': {verdict.message}", item.where(node))
+            found = make("XC008", f"keyword '{key}': {verdict.message}", item.where(node))
+            # (another component's unknown release decides: advice, not an error)
+            yield attrs.evolve(found, severity="warning") if verdict.unsure else found
 
 
 @rule("XC005", "bad-value", "error", formats=("*",))

@@ -347,8 +347,8 @@ def authkeys_mode(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``chmod 600 /etc/ha.d/authkeys``. Not checked where modes say nothing
     about the deployed file: in a git checkout (etckeeper, which restores modes,
-    excepted) or a read-only copy (see :func:`xencfg.discover.modes_are_real`,
-    which leaves ``doc.mode`` unset there).
+    excepted, as git records only 0644 and 0755), or a read-only copy (an archive
+    or a shared mount keeps the files, not their deployed modes).
     """
     doc = _authkeys(item)
     if doc.mode is None or doc.mode_ok:

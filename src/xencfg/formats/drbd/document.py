@@ -20,7 +20,7 @@ from ...syntax.blocks import (
 from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .conflicts import Conflict, find_conflicts
-from .keywords import _CONTEXT_OF, _TABLES, ANYWHERE, ENUMS, SCHEMA, _9, _84, _kw
+from .keywords import _CONTEXT_OF, _TABLES, ENUMS, SCHEMA, _9, _84, _kw
 from .values import (
     STYLE,
     Address,
@@ -402,16 +402,21 @@ def _address_problem(addr: Address) -> str | None:
 
 
 class _Known:
-    """The keywords drbdadm takes in one section: its table, ``include`` and
-    ``skip`` anywhere, and ``_``-prefixed ones (``drbdsetup show``'s own)."""
+    """The keywords drbdadm takes in one section: its table (``skip`` where drbdadm
+    takes it), ``include`` anywhere, and ``_``-prefixed ones (``drbdsetup show``'s
+    own)."""
 
     def __init__(self, allowed: frozenset[str]) -> None:
         self.allowed = allowed
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and (
-            key.startswith("_") or key in ANYWHERE or key in self.allowed
+            key.startswith("_") or key == "include" or key in self.allowed
         )
+
+
+#: Contexts never named as the place for a misplaced keyword.
+_NOT_NAMED = frozenset({"show", "connection-disk", "connection-volume"})
 
 
 def _check_keywords(doc: Node, start: str) -> Iterator[KeywordProblem]:
@@ -430,7 +435,15 @@ def _check_keywords(doc: Node, start: str) -> Iterator[KeywordProblem]:
         return _Known(allowed) if allowed is not None else None
 
     def judge(node: Node, key: str, path: tuple[str, ...], known: Any) -> KeywordProblem:
-        places = [ctx for ctx, kws in _TABLES.items() if ctx != "show" and key in (kws or ())]
+        # (a connection's disk and volume take a subset of disk's and volume's keywords;
+        # a keyword only a newer drbd-utils reads somewhere is not sent there)
+        places = [
+            ctx
+            for ctx, kws in _TABLES.items()
+            if ctx not in _NOT_NAMED
+            and key in (kws or ())
+            and getattr(SCHEMA.keyword(ctx, key), "also_needs", None) is None
+        ]
         if places:  # a real keyword in the wrong section: drbdadm rejects it there
             where = ", ".join("top level" if p == "top" else p for p in places)
             return KeywordProblem(node, "misplaced", key, where)
@@ -462,6 +475,10 @@ def _keyword_uses(node: Node, context: str) -> Iterator[tuple[str, str, Node]]:
 
 def _subcontext(context: str, key: str) -> str | None:
     """The keyword table inside section ``key`` met in ``context``."""
+    if context in ("connection", "connection-volume") and key == "disk":
+        return "connection-disk"
+    if context == "connection" and key == "volume":
+        return "connection-volume"
     if context in ("connection", "path") and key == "host":
         return "via-proxy"  # "host NAME ... via proxy on X { inside; outside; }"
     if context == "proxy" and key in ("options", "plugin"):

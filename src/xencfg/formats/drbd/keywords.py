@@ -66,8 +66,15 @@ PROXY_KEYWORDS = _kw(
     """memlimit read-loops compression bwlimit sndbuf-size rcvbuf-size ping-timeout
     plugin inside outside options"""
 )
+#: The options of a DRBD 9 peer device (config_flags.c peer_device_options_ctx): what a
+#: connection's ``disk`` section takes, and drbd-utils 9.29 a syncer section.
+PEER_DEVICE_KEYWORDS = _kw(
+    "resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap"
+)
 _DEVICE_KEYWORDS = _kw("device disk meta-disk flexible-meta-disk")
-HOST_KEYWORDS = _DEVICE_KEYWORDS | _kw("address node-id volume proxy net options")
+# (no net: "'disk | device | address | meta-disk | flexible-meta-disk' expected, but
+# got 'net'" from drbdadm 8.3, 8.4 and 9, parse_host_section; peer-drbdadm, all modes)
+HOST_KEYWORDS = _DEVICE_KEYWORDS | _kw("address node-id volume proxy options")
 VOLUME_KEYWORDS = _DEVICE_KEYWORDS | _kw("tiebreaker")  # tiebreaker: DRBD 9.0 early
 RESOURCE_KEYWORDS = (
     _DEVICE_KEYWORDS
@@ -87,8 +94,16 @@ CONNECTION_KEYWORDS = _kw("host path net volume disk")
 PATH_KEYWORDS = _kw("host")
 MESH_KEYWORDS = _kw("hosts net")
 
-#: Keywords every context accepts (``include`` is handled by drbdadm's scanner).
+#: Keywords that may stand in any context as the reader sees it (``include`` is handled
+#: by drbdadm's scanner; ``skip`` sections only where _SKIP_IN says).
 ANYWHERE = _kw("include skip")
+#: Where drbdadm takes a ``skip { ... }`` section: drbdadm 9 at top level and in
+#: resource, common, host, volume and connection sections (case TK_SKIP in my_parse,
+#: parse_resource, parse_host_section, parse_volume_stmt, parse_connection of
+#: user/v9/drbdadm_parser.c); 8.3 and 8.4 at top level only. Every parser refuses it
+#: in global, option sections, connection-mesh and path ("'an option keyword'
+#: expected, but got 'skip'", peer-drbdadm in all modes).
+_SKIP_IN = ("top", "common", "resource", "host", "volume", "connection")
 
 #: Section keyword -> the name of its keyword table (host-like sections share one).
 _CONTEXT_OF = {
@@ -135,6 +150,8 @@ _TABLES: dict[str, _W] = {
     # drbdadm 9: "Parse error: 'inside | outside' expected" (checked with peer-drbdadm)
     "via-proxy": _kw("inside outside"),
 }
+for _ctx in _SKIP_IN:
+    _TABLES[_ctx] = _TABLES[_ctx] | {"skip"}
 # -- releases -----------------------------------------------------------------
 # Which DRBD release reads which keyword: the drbdadm scanners of drbd-utils
 # (user/v83/drbdadm_scanner.fl before commit be953fbd "remove 8.3 utils",
@@ -210,12 +227,27 @@ SYNCER_9 = (
     - _kw("resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap")
     - {k.name for k in DRBD_FACTS if k.until or k.deprecated_in or k.switch_until or k.renamed_to}
 )
-_TABLES["syncer"] = SYNCER_KEYWORDS | SYNCER_9
+_TABLES["syncer"] = SYNCER_KEYWORDS | SYNCER_9 | {"resync-rate"}
+# a connection's disk section, and its volumes' (parse_connection, parse_peer_device in
+# user/v9/drbdadm_parser.c): peer-device options only ("'resync-rate | c-plan-ahead |
+# ... | bitmap' expected, but got 'al-extents'", peer-drbdadm --mode 9)
+_TABLES["connection-disk"] = PEER_DEVICE_KEYWORDS
+_TABLES["connection-volume"] = _kw("disk")
 
 
-def _old_resync(name: str, since: Version | None = None) -> Keyword:
+#: drbd-utils 9.29's drbdadm 9 reads 8.4's spellings again (commit e1dcf310 "drbdadm: Fix
+#: parsing of drbd-8.4 configs", first in v9.29.0-rc.1): a syncer section's peer-device
+#: options (parse_options_syncer looks them up in peer_device_options_ctx, ``rate``
+#: through check_deprecated_alias) and a disk section's ``fencing`` (moved to net by
+#: insert_pd_options_delegate). drbd-utils 9.22 (peer-drbdadm --mode 9) refuses both:
+#: "'a syncer option keyword' expected, but got 'c-plan-ahead'".
+UTILS_84_SYNTAX = ("drbd-utils", V("9.29"))
+
+
+def _old_resync(name: str, since: Version | None = None, *, utils: bool = False) -> Keyword:
     """8.3's ``rate``/``after``: 8.4 spells them ``resync-rate``/``resync-after`` in
-    ``disk`` and still reads the old names, drbdadm 9 refuses them."""
+    ``disk`` and still reads the old names, drbdadm 9 refuses them (syncer's ``rate``
+    only before drbd-utils 9.29: ``utils``)."""
     return Keyword(
         name,
         since=since,
@@ -224,12 +256,33 @@ def _old_resync(name: str, since: Version | None = None) -> Keyword:
         renamed_to=f"resync-{name}",
         where="disk",
         renamed_since=_84,
+        also_needs=UTILS_84_SYNTAX if utils else None,
+    )
+
+
+def _syncer_peer_device(name: str) -> Keyword:
+    """8.3's and 8.4's syncer ``c-*`` options: drbdadm 9 reads them in ``disk`` and, from
+    drbd-utils 9.29, in syncer too."""
+    return Keyword(
+        name,
+        until=_9,
+        renamed_to=name,
+        where="disk",
+        renamed_since=_84,
+        also_needs=UTILS_84_SYNTAX,
     )
 
 
 #: Facts that hold in one section only (``csums-alg`` moved from syncer to net in 8.4).
 DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
-    ("syncer", "rate"): _old_resync("rate"),
+    ("syncer", "rate"): _old_resync("rate", utils=True),
+    **{
+        ("syncer", k): _syncer_peer_device(k)
+        for k in ("c-plan-ahead", "c-fill-target", "c-delay-target", "c-max-rate", "c-min-rate")
+    },
+    # only drbd-utils 9.29's drbdadm 9 reads it there (8.4's: "'a syncer option keyword'
+    # expected, but got 'resync-rate'", peer-drbdadm --mode 84)
+    ("syncer", "resync-rate"): Keyword("resync-rate", since=_9, also_needs=UTILS_84_SYNTAX),
     # drbdadm 8.4 reads 8.3's names in disk too (check_and_change_deprecated_alias)
     ("disk", "rate"): _old_resync("rate", since=_84),
     ("disk", "after"): _old_resync("after", since=_84),
@@ -248,7 +301,12 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
         default="C",  # DRBD_PROTOCOL_DEF (8.4, 9); 8.3 wants it written at resource level
     ),
     ("disk", "fencing"): Keyword(
-        "fencing", until=_9, renamed_to="fencing", where="net", renamed_since=_9
+        "fencing",
+        until=_9,
+        renamed_to="fencing",
+        where="net",
+        renamed_since=_9,
+        also_needs=UTILS_84_SYNTAX,
     ),
     **{
         ("disk", k): Keyword(k, since=_84)

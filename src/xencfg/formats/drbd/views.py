@@ -368,6 +368,41 @@ class Connection(_VolumesMixin):
         """Each ``path { host a ...; host b ...; }``: its two endpoints."""
         return [_connection_hosts(p) for p in self.block.blocks("path")]
 
+    @property
+    def hosts_after_path(self) -> ConnectionHost | None:
+        """The first ``host`` statement written after a ``path`` section: drbdadm 9
+        refuses it ("Explicit and implicit paths not allowed", path0 in
+        user/v9/drbdadm_parser.c)."""
+        seen_path = False
+        for c in self.block.children:
+            if isinstance(c, Block) and c.key == "path":
+                seen_path = True
+            elif seen_path and isinstance(c, Entry) and c.key == "host":
+                return ConnectionHost(self.block, c)
+            elif seen_path and isinstance(c, Block) and c.key == "host":
+                return ConnectionHost(c)
+        return None
+
+    @property
+    def all_paths(self) -> list[list[ConnectionHost]]:
+        """The paths drbdadm 9 makes: the connection's own ``host`` statements written
+        before any ``path`` section as one path (path0 in parse_connection,
+        user/v9/drbdadm_parser.c), then each ``path`` section; host statements after
+        a path section (which drbdadm refuses) are left out."""
+        paths = self.paths
+        if not paths:
+            hosts = self.hosts
+            return [hosts] if hosts else []
+        first: list[ConnectionHost] = []
+        for c in self.block.children:
+            if isinstance(c, Block) and c.key == "path":
+                break
+            if isinstance(c, Entry) and c.key == "host":
+                first.append(ConnectionHost(self.block, c))
+            elif isinstance(c, Block) and c.key == "host":
+                first.append(ConnectionHost(c))
+        return ([first] if first else []) + paths
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "hosts": [h.to_dict() for h in self.hosts],
@@ -397,6 +432,9 @@ class Link:
 
     paths: tuple[tuple[Endpoint, ...], ...]
     origin: str
+    #: the ``connection`` or ``connection-mesh`` section it comes from (its ``net``
+    #: options apply to it); None for the implicit connection
+    block: Block | None = attrs.field(default=None, eq=False)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -811,18 +849,22 @@ class Resource(_DeviceMixin, _VolumesMixin):
             return Endpoint(base.host, addr if addr is not None else own)
 
         for conn in self.connections:
-            paths = [tuple(endpoint(ch) for ch in p) for p in conn.paths]
-            if not paths and conn.hosts:
-                paths = [tuple(endpoint(ch) for ch in conn.hosts)]
-            out.append(Link(tuple(paths), "connection"))
+            paths = [tuple(endpoint(ch) for ch in p) for p in conn.all_paths]
+            out.append(Link(tuple(paths), "connection", conn.block))
         done = {frozenset(link.hosts) for link in out}
-        mesh = self.connection_mesh
-        for i, a in enumerate(mesh):
-            for b in mesh[i + 1 :]:
-                if frozenset((end(a).host, end(b).host)) in done:
-                    continue
-                out.append(Link(((end(a), end(b)),), "mesh"))
-        if not self.connections and not mesh:
+        # each connection-mesh pairs its own hosts (create_connections_from_mesh in
+        # user/v9/drbdadm_postparse.c, once per mesh); a pair connected already keeps
+        # its first connection (drbdsetup refuses a second new-peer for it)
+        for block in self.block.blocks("connection-mesh"):
+            mesh = [h for e in block.entries("hosts") for h in e.values]
+            for i, a in enumerate(mesh):
+                for b in mesh[i + 1 :]:
+                    pair = frozenset((end(a).host, end(b).host))
+                    if len(pair) < 2 or pair in done:
+                        continue
+                    done.add(pair)
+                    out.append(Link(((end(a), end(b)),), "mesh", block))
+        if not self.connections and not self.connection_mesh:
             sections = self.host_list
             if len(sections) == 2:
                 ends = tuple(Endpoint(h.name, h.address) for h in sections)

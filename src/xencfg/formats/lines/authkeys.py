@@ -145,7 +145,17 @@ class AuthkeysDocument(LineDocument):
 
     @selected.setter
     def selected(self, index: int) -> None:
-        self.set("auth", str(index))
+        if self.entry("auth") is not None:
+            self.set("auth", str(index))
+            return
+        # a new ``auth`` line goes before the first key line: heartbeat reads only the
+        # keys after it, so appended (as set() would) it left every key unread
+        line = self.entry_class("auth")("auth", [str(index)])
+        at = next((i for i, c in enumerate(self.children) if isinstance(c, KeyLine)), None)
+        if at is None:
+            self.children.append(line)
+        else:
+            self.children.insert(at, line)
 
     def _read_lines(self) -> list[KeyLine]:
         """Key lines heartbeat reads: those after the first ``auth`` line."""

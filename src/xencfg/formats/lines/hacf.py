@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 import attrs
 
@@ -62,6 +62,15 @@ from .hacf_directives import (
 )
 
 FORMAT = "hacf"
+
+
+class StonithDevice(TypedDict):
+    """A fencing device of ha.cf (heartbeat 1's STONITH): the node it fences from
+    (``*``: any), the plugin and its parameters as written."""
+
+    host: str
+    type: str
+    params: list[str]
 
 
 @attrs.define(weakref_slot=False)
@@ -244,9 +253,9 @@ class HacfDocument(LineDocument):
         return found
 
     @property
-    def stonith(self) -> list[dict[str, Any]]:
+    def stonith(self) -> list[StonithDevice]:
         """``stonith TYPE FILE`` and ``stonith_host FROM TYPE PARAMS...`` devices."""
-        out: list[dict[str, Any]] = []
+        out: list[StonithDevice] = []
         for e in self.entries():
             if e.key == "stonith" and e.values:
                 out.append({"host": "*", "type": e.values[0], "params": e.values[1:]})

@@ -234,14 +234,14 @@ class IscsidDocument(OpenIscsiDocument):
         return f"'{later.key}' is set again; the daemon uses this line, not the earlier one"
 
     @property
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> dict[str, int | bool | str]:
         """Every setting with its typed value (a later line wins; secrets included)."""
         return ComputedView(
             {e.key: typed(e.key, e.values[0] if e.values else "") for e in self.entries()},
             "use set(KEY, VALUE)",
         )
 
-    def value(self, key: str) -> Any:
+    def value(self, key: str) -> int | bool | str | None:
         """The typed value of ``key`` (``None`` when absent)."""
         e = self.entry(key)
         return typed(key, e.values[0] if e.values else "") if e is not None else None
@@ -367,7 +367,7 @@ def _int(raw: str) -> int | None:
     return n
 
 
-def typed(key: str, raw: str) -> Any:
+def typed(key: str, raw: str) -> int | bool | str:
     """A value as iscsid reads it: int, bool (Yes/No) or text."""
     t = template(key)
     if t in INTS:

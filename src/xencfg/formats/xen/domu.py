@@ -608,33 +608,144 @@ class DomUDocument(TreeDocument):
             return [x for x in v if isinstance(x, str)]
         return []
 
-    name = property(lambda self: self._str("name"), doc="Domain name (unique per host).")
-    uuid = property(lambda self: self._str("uuid"), doc="Domain UUID.")
-    memory = property(lambda self: self._int("memory"), doc="Initial memory in MiB.")
-    maxmem = property(lambda self: self._int("maxmem"), doc="Balloon ceiling in MiB.")
-    vcpus = property(lambda self: self._int("vcpus"), doc="Number of virtual CPUs.")
-    kernel = property(lambda self: self._str("kernel"), doc="Kernel image in dom0.")
-    ramdisk = property(lambda self: self._str("ramdisk"), doc="Initrd image in dom0.")
-    bootloader = property(lambda self: self._str("bootloader"), doc="pygrub, domUloader...")
-    builder = property(lambda self: self._str("builder"), doc="linux (PV) or hvm.")
-    type = property(lambda self: self._str("type"), doc="xl guest type: pv, pvh, hvm.")
-    root = property(lambda self: self._str("root"), doc="root= for the kernel command line.")
-    extra = property(lambda self: self._str("extra"), doc="Extra kernel command line.")
-    nfs_root = property(lambda self: self._str("nfs_root"), doc="NFS root path.")
-    nfs_server = property(lambda self: self._str("nfs_server"), doc="NFS server address.")
-    on_poweroff = property(lambda self: self._str("on_poweroff"), doc="Action on poweroff.")
-    on_reboot = property(lambda self: self._str("on_reboot"), doc="Action on reboot.")
-    on_crash = property(lambda self: self._str("on_crash"), doc="Action on crash.")
-    vnc = property(lambda self: self._int("vnc"), doc="1 to enable the VNC console.")
-    vnclisten = property(lambda self: self._str("vnclisten"), doc="VNC listen address.")
-    maxvcpus = property(lambda self: self._int("maxvcpus"), doc="vCPUs the guest may grow to.")
-    cpus = property(lambda self: self.get("cpus"), doc="pCPU pinning: '0-3' or a list.")
-    boot = property(lambda self: self._str("boot"), doc="HVM boot order (c, d, n...).")
-    acpi = property(lambda self: self._bool("acpi"), doc="HVM ACPI on/off.")
-    apic = property(lambda self: self._bool("apic"), doc="HVM APIC on/off.")
-    pae = property(lambda self: self._bool("pae"), doc="HVM PAE on/off.")
-    localtime = property(lambda self: self._bool("localtime"), doc="RTC in local time.")
-    sdl = property(lambda self: self._bool("sdl"), doc="SDL console window.")
+    @property
+    def name(self) -> str | None:
+        """Domain name (unique per host)."""
+        return self._str("name")
+
+    @property
+    def uuid(self) -> str | None:
+        """Domain UUID."""
+        return self._str("uuid")
+
+    @property
+    def memory(self) -> int | None:
+        """Initial memory in MiB."""
+        return self._int("memory")
+
+    @property
+    def maxmem(self) -> int | None:
+        """Balloon ceiling in MiB."""
+        return self._int("maxmem")
+
+    @property
+    def vcpus(self) -> int | None:
+        """Number of virtual CPUs."""
+        return self._int("vcpus")
+
+    @property
+    def kernel(self) -> str | None:
+        """Kernel image in dom0."""
+        return self._str("kernel")
+
+    @property
+    def ramdisk(self) -> str | None:
+        """Initrd image in dom0."""
+        return self._str("ramdisk")
+
+    @property
+    def bootloader(self) -> str | None:
+        """pygrub, domUloader..."""
+        return self._str("bootloader")
+
+    @property
+    def builder(self) -> str | None:
+        """linux (PV) or hvm."""
+        return self._str("builder")
+
+    @property
+    def type(self) -> str | None:
+        """xl guest type: pv, pvh, hvm."""
+        return self._str("type")
+
+    @property
+    def root(self) -> str | None:
+        """root= for the kernel command line."""
+        return self._str("root")
+
+    @property
+    def extra(self) -> str | None:
+        """Extra kernel command line."""
+        return self._str("extra")
+
+    @property
+    def nfs_root(self) -> str | None:
+        """NFS root path."""
+        return self._str("nfs_root")
+
+    @property
+    def nfs_server(self) -> str | None:
+        """NFS server address."""
+        return self._str("nfs_server")
+
+    @property
+    def on_poweroff(self) -> str | None:
+        """Action on poweroff."""
+        return self._str("on_poweroff")
+
+    @property
+    def on_reboot(self) -> str | None:
+        """Action on reboot."""
+        return self._str("on_reboot")
+
+    @property
+    def on_crash(self) -> str | None:
+        """Action on crash."""
+        return self._str("on_crash")
+
+    @property
+    def vnc(self) -> int | None:
+        """1 to enable the VNC console."""
+        return self._int("vnc")
+
+    @property
+    def vnclisten(self) -> str | None:
+        """VNC listen address."""
+        return self._str("vnclisten")
+
+    @property
+    def maxvcpus(self) -> int | None:
+        """vCPUs the guest may grow to."""
+        return self._int("maxvcpus")
+
+    @property
+    def cpus(self) -> str | int | list[int | str] | None:
+        """pCPU pinning as written: ``'0-3'``, a CPU number or a list (``[2, 3]``);
+        ``None`` when unset or computed by code."""
+        v = self.get("cpus")
+        if isinstance(v, list):
+            return [x for x in v if isinstance(x, (int, str))]
+        return v if isinstance(v, (str, int)) else None
+
+    @property
+    def boot(self) -> str | None:
+        """HVM boot order (c, d, n...)."""
+        return self._str("boot")
+
+    @property
+    def acpi(self) -> bool | None:
+        """HVM ACPI on/off."""
+        return self._bool("acpi")
+
+    @property
+    def apic(self) -> bool | None:
+        """HVM APIC on/off."""
+        return self._bool("apic")
+
+    @property
+    def pae(self) -> bool | None:
+        """HVM PAE on/off."""
+        return self._bool("pae")
+
+    @property
+    def localtime(self) -> bool | None:
+        """RTC in local time."""
+        return self._bool("localtime")
+
+    @property
+    def sdl(self) -> bool | None:
+        """SDL console window."""
+        return self._bool("sdl")
 
     @property
     def is_hvm(self) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -443,44 +443,106 @@ class XendDocument(TreeDocument):
         return probe.typed(name)
 
     # -- typed accessors ------------------------------------------------------
-    relocation_server = property(
-        lambda self: self.typed("xend-relocation-server"),
-        doc="Whether live migrations are accepted.",
-    )
-    relocation_ssl_server = property(lambda self: self.typed("xend-relocation-ssl-server"))
-    relocation_port = property(
-        lambda self: self.typed("xend-relocation-port"),
-        doc="Relocation TCP port (xend default 8002).",
-    )
-    relocation_address = property(
-        lambda self: self.typed("xend-relocation-address"),
-        doc="Relocation listen address; '' means every address.",
-    )
-    relocation_hosts_allow = property(
-        lambda self: self.typed("xend-relocation-hosts-allow"),
-        doc="Regexes of hosts allowed to migrate in; [] (or '') means anyone.",
-    )
-    http_server = property(lambda self: self.typed("xend-http-server"))
-    unix_server = property(lambda self: self.typed("xend-unix-server"))
-    tcp_xmlrpc_server = property(lambda self: self.typed("xend-tcp-xmlrpc-server"))
-    port = property(lambda self: self.typed("xend-port"))
-    address = property(lambda self: self.typed("xend-address"))
-    xen_api_server = property(
-        lambda self: self.typed("xen-api-server"), doc="Xen-API listeners as nested lists."
-    )
-    dom0_min_mem = property(
-        lambda self: self.typed("dom0-min-mem"), doc="MiB dom0 keeps when ballooning."
-    )
-    dom0_cpus = property(lambda self: self.typed("dom0-cpus"))
-    enable_dom0_ballooning = property(lambda self: self.typed("enable-dom0-ballooning"))
-    network_script = property(
-        lambda self: self.typed("network-script"), doc="Bridge set-up script (network-bridge, ...)."
-    )
-    vif_script = property(lambda self: self.typed("vif-script"))
-    vnc_listen = property(lambda self: self.typed("vnc-listen"))
-    vncpasswd = property(lambda self: self.typed("vncpasswd"), doc="A secret.")
-    console_limit = property(lambda self: self.typed("console-limit"))
-    total_available_memory = property(lambda self: self.typed("total_available_memory"))
+    @property
+    def relocation_server(self) -> bool | None:
+        """Whether live migrations are accepted."""
+        return cast("bool | None", self.typed("xend-relocation-server"))
+
+    @property
+    def relocation_ssl_server(self) -> bool | None:
+        """Accept migrations over SSL."""
+        return cast("bool | None", self.typed("xend-relocation-ssl-server"))
+
+    @property
+    def relocation_port(self) -> int | None:
+        """Relocation TCP port (xend default 8002)."""
+        return cast("int | None", self.typed("xend-relocation-port"))
+
+    @property
+    def relocation_address(self) -> str | None:
+        """Relocation listen address; '' means every address."""
+        return cast("str | None", self.typed("xend-relocation-address"))
+
+    @property
+    def relocation_hosts_allow(self) -> list[str] | None:
+        """Regexes of hosts allowed to migrate in; [] (written '') or None (unset) admits anyone."""
+        return cast("list[str] | None", self.typed("xend-relocation-hosts-allow"))
+
+    @property
+    def http_server(self) -> bool | None:
+        """Legacy HTTP management API."""
+        return cast("bool | None", self.typed("xend-http-server"))
+
+    @property
+    def unix_server(self) -> bool | None:
+        """Management API on a unix socket."""
+        return cast("bool | None", self.typed("xend-unix-server"))
+
+    @property
+    def tcp_xmlrpc_server(self) -> bool | None:
+        """XML-RPC over TCP."""
+        return cast("bool | None", self.typed("xend-tcp-xmlrpc-server"))
+
+    @property
+    def port(self) -> int | None:
+        """HTTP server port (8000)."""
+        return cast("int | None", self.typed("xend-port"))
+
+    @property
+    def address(self) -> str | None:
+        """HTTP server listen address."""
+        return cast("str | None", self.typed("xend-address"))
+
+    @property
+    def xen_api_server(self) -> list[Any] | None:
+        """Xen-API listeners as nested lists."""
+        v = self.typed("xen-api-server")
+        return v if isinstance(v, list) else None
+
+    @property
+    def dom0_min_mem(self) -> int | None:
+        """MiB dom0 keeps when ballooning."""
+        return cast("int | None", self.typed("dom0-min-mem"))
+
+    @property
+    def dom0_cpus(self) -> int | None:
+        """CPUs dom0 may use (0 = all)."""
+        return cast("int | None", self.typed("dom0-cpus"))
+
+    @property
+    def enable_dom0_ballooning(self) -> bool | None:
+        """Let xend shrink dom0 to start guests."""
+        return cast("bool | None", self.typed("enable-dom0-ballooning"))
+
+    @property
+    def network_script(self) -> str | None:
+        """Bridge set-up script (network-bridge, ...)."""
+        return cast("str | None", self.typed("network-script"))
+
+    @property
+    def vif_script(self) -> str | None:
+        """Script that attaches vifs."""
+        return cast("str | None", self.typed("vif-script"))
+
+    @property
+    def vnc_listen(self) -> str | None:
+        """Default VNC listen address of HVM guests."""
+        return cast("str | None", self.typed("vnc-listen"))
+
+    @property
+    def vncpasswd(self) -> str | None:
+        """A secret."""
+        return cast("str | None", self.typed("vncpasswd"))
+
+    @property
+    def console_limit(self) -> int | None:
+        """KiB of console buffer per domain."""
+        return cast("int | None", self.typed("console-limit"))
+
+    @property
+    def total_available_memory(self) -> int | None:
+        """MiB available to guests (0 = all)."""
+        return cast("int | None", self.typed("total_available_memory"))
 
     @property
     def xen_api_listeners(self) -> list[dict[str, Any]]:

@@ -5,7 +5,8 @@ One module per concern: what crosses nodes and resources (:mod:`.nodes`), what d
 refuses in one file as it reads it (:mod:`.lexical`), resource structure
 (:mod:`.structure`), numbers out of a release's range (:mod:`.ranges`), the dual-primary
 hazards (:mod:`.dual_primary`), ``include`` files the node lacks (:mod:`.includes`),
-net settings the peers' handshake compares (:mod:`.handshake`), domU disks
+net settings the peers' handshake compares and a mesh's net options drbdadm 9
+refuses (:mod:`.handshake`), domU disks
 naming a DRBD link the node lacks (:mod:`.guests`); :mod:`.common` holds
 what they share. Importing the package registers every DRBD rule (they run in code order,
 whatever the module). drbdadm's conflict detection, which DR001/DR002 report, is the

@@ -1,18 +1,30 @@
-"""DRBD net settings that the peers compare when they connect, and that differ
-between the nodes' copies of a resource."""
+"""DRBD net settings of each connection: those the peers compare when they connect
+and that differ between the nodes' copies of a resource (DR028), and a mesh's that
+drbdadm 9 cannot inherit beside the resource's (DR030)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+
+import attrs
 
 from ...cluster import Cluster, Loaded
 from ...findings import Finding, Location
-from ...formats.drbd import Resource
+from ...formats.drbd import Resource, sections_84, settings_of
 from ...syntax.blocks import Block
 from ...versions import DRBD_9
 from .. import make, rule
-from .common import _drbd, _effective, _node_configs, _on_hosts, node_hosts, short
+from .common import (
+    _drbd,
+    _effective,
+    _node_configs,
+    _on_hosts,
+    _resources,
+    node_hosts,
+    short,
+)
 from .nodes import _per_node_resources
+from .ranges import to_number
 
 #: after-sb-* policies: the kernel maps the peer's discard-local to discard-remote
 #: and back (convert_after_sb / cmp_after_sb in drbd_receiver.c), everything else
@@ -51,15 +63,9 @@ def _discard_node(key: str, value: str, node: str) -> str:
     return "discard-local" if short(value[13:]) == short(node) else "discard-remote"
 
 
-def _net(cluster: Cluster, node: str, res: Resource) -> dict[str, str]:
-    """The handshake settings of ``node``'s copy of ``res`` (common inherited, 8.3's
-    ``syncer`` algorithms moved to ``net`` as 8.4 does), defaults filled in."""
-    hosts = list(_on_hosts(res))
-    mine = node_hosts(res, node)
-    if not (mine or hosts):
-        return {}
-    eff = _effective(cluster, res, (mine or hosts)[0].name)
-    net = eff.sections_84.get("net", {})
+def _handshake(net: Mapping[str, str | bool], node: str) -> dict[str, str]:
+    """The handshake settings of one connection of ``node`` (``net`` in 8.4 form),
+    defaults filled in."""
     out = {}
     for key, default in _DEFAULTS.items():
         value = net.get(key)
@@ -74,16 +80,83 @@ def _net(cluster: Cluster, node: str, res: Resource) -> dict[str, str]:
     return out
 
 
-def _where(cluster: Cluster, node: str, item: Loaded, res: Resource, key: str) -> Location:
-    """Where ``key`` is set for the node's copy: the resource's ``net`` (or ``syncer``)
-    statement, else the ``common`` one of whichever file holds it, else the resource
-    (the default applies)."""
+@attrs.frozen
+class _Side:
+    """One node's end of a connection: its settings and the section they come from
+    (a ``connection`` or ``connection-mesh``; None: the resource's own)."""
+
+    item: Loaded
+    res: Resource
+    settings: dict[str, str]
+    link: Block | None
+
+    @property
+    def protocol(self) -> str:
+        """The resource's protocol (common's, else C: DRBD_PROTOCOL_DEF)."""
+        return (self.res.protocol or "C").upper()
+
+
+def _link_protocol(side: _Side) -> str | None:
+    """The protocol the side's ``connection`` or ``connection-mesh`` ``net`` sets."""
+    if side.link is None:
+        return None
+    for net in side.link.blocks("net"):
+        value = net.get("protocol")
+        if value is not None:
+            return str(value).upper()
+    return None
+
+
+def _sides(cluster: Cluster, node: str, item: Loaded, res: Resource) -> dict[str, _Side]:
+    """``node``'s connections in its own copy of ``res``, by the peer's short name: what
+    drbdadm 9 hands the kernel for each (user/v9/drbdadm_postparse.c: a connection's
+    own ``net``, or its mesh's, over the resource's, itself over common's; expand_common),
+    8.x's one connection with the resource's settings. Empty where the copy has no
+    ``on`` section for ``node`` (drbdadm there does not run the resource)."""
+    mine = node_hosts(res, node)
+    if not mine:
+        return {}
+    me = {short(n) for n in mine[0].names}
+    base = _effective(cluster, res, mine[0].name).sections_84.get("net", {})
+    out: dict[str, _Side] = {}
+    if not res.connections and not res.connection_mesh:
+        for h in _on_hosts(res):
+            if h.block is not mine[0].block:
+                for n in h.names:
+                    out.setdefault(short(n), _Side(item, res, _handshake(base, node), None))
+        return out
+    for link in res.links():
+        names = {short(n) for n in link.hosts}
+        if not names & me:
+            continue
+        own = next(iter(link.block.blocks("net")), None) if link.block is not None else None
+        net = {**base, **sections_84({"net": settings_of(own)}).get("net", {})} if own else base
+        for peer in names - me:
+            found = res.host(peer)
+            for n in found.names if found is not None else [peer]:
+                out.setdefault(short(n), _Side(item, res, _handshake(net, node), link.block))
+    return out
+
+
+def _where(cluster: Cluster, node: str, side: _Side, key: str) -> Location:
+    """Where ``key`` is set for the node's end of the connection: its ``connection``
+    (or ``connection-mesh``) ``net`` statement, the resource's ``net`` (or
+    ``syncer``) statement, else the ``common`` one of whichever file holds it, else
+    the connection or resource (the default applies)."""
+    item, res = side.item, side.res
     sections = _SECTIONS.get(key, ("net",))
+    if side.link is not None:
+        for b in side.link.blocks("net"):
+            found = b.entry(key)
+            if found is not None:
+                return item.where(found)
     for name in sections:
         for b in res.block.blocks(name):
             found = b.entry(key)
             if found is not None:
                 return item.where(found)
+    if key == "protocol" and res.block.entry(key) is not None:  # (8.x: resource level)
+        return item.where(res.block.entry(key))
     # the last file's common is the one in force (as _resources reads it)
     for other in reversed(_node_configs(cluster).get(node, [])):
         common = _drbd(other).common_block
@@ -95,13 +168,7 @@ def _where(cluster: Cluster, node: str, item: Loaded, res: Resource, key: str) -
                 if found is not None:
                     return other.where(found)
         break
-    return item.where(res.block)
-
-
-def _per_connection_net(res: Resource) -> bool:
-    """DRBD 9 ``connection { net { ... } }`` sections: each link has its own net
-    options, which the resource-wide comparison here does not model."""
-    return any(isinstance(c, Block) and c.blocks("net") for c in res.block.blocks("connection"))
+    return item.where(side.link if side.link is not None else res.block)
 
 
 def _mismatches(a: dict[str, str], b: dict[str, str], verify: bool) -> list[str]:
@@ -154,14 +221,22 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
     failed"), or none there ("expected AuthChallenge packet"), ends the
     connection (the secret itself is never shown). The resource stays
     StandAlone/WFConnection and nothing is replicated. ``protocol`` is compared
-    too, by DR009.
+    too: by DR009 where the resource (or ``common``) sets it, here where a DRBD 9
+    ``connection`` or ``connection-mesh`` does.
 
-    The settings compared are the effective ones: ``common`` inherited, 8.3's
-    ``syncer`` algorithms taken as 8.4 moves them to ``net``, defaults filled in.
-    A DRBD 9 resource with per-connection ``net`` sections is left out.
+    The settings compared are those drbdadm hands the kernel for each connection,
+    on each of its two nodes: ``common`` inherited, 8.3's ``syncer`` algorithms
+    taken as 8.4 moves them to ``net``, defaults filled in; in DRBD 9 a
+    ``connection`` or ``connection-mesh`` section's own ``net`` options over the
+    resource's (expand_common in user/v9/drbdadm_postparse.c; ``drbdadm -d up``
+    shows them on each ``new-peer``), and every pair of nodes a mesh or
+    connection joins. A node whose copy has no ``on`` section for it does not run
+    the resource and is left out.
 
     Example: ``after-sb-1pri discard-secondary;`` in alpha's common section,
-    ``after-sb-1pri consensus;`` in beta's.
+    ``after-sb-1pri consensus;`` in beta's; or, in a three-node DRBD 9 resource,
+    ``connection { host b; host c; net { allow-two-primaries yes; } }`` in b's
+    copy only.
 
     Fix: copy one drbd.conf (and drbd.d/) to every node.
     """
@@ -169,28 +244,90 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
         nodes = sorted(per_node)
         if len(nodes) < 2:
             continue
-        first_item, first_res = per_node[nodes[0]]
-        if _per_connection_net(first_res):
-            continue
-        a = _net(cluster, nodes[0], first_res)
-        for node in nodes[1:]:
-            item, res = per_node[node]
-            if not a or _per_connection_net(res):
-                continue
-            b = _net(cluster, node, res)
-            if not b:
-                continue
-            verify = all(
-                cluster.versions.of("drbd", n).older_than(DRBD_9) for n in (nodes[0], node)
-            )
-            found = _mismatches(a, b, verify)
-            if found:
-                key = next((k for k in _DEFAULTS if found[0].startswith(k)), "net")
-                yield make(
-                    "DR028",
-                    f"resource '{name}' on {node} and {nodes[0]}: "
-                    + "; ".join(found)
-                    + "; the peers refuse to connect (incompatible settings)",
-                    _where(cluster, node, item, res, key),
-                    [_where(cluster, nodes[0], first_item, first_res, key)],
+        sides = {n: _sides(cluster, n, *per_node[n]) for n in nodes}
+        for i, first in enumerate(nodes):
+            for node in nodes[i + 1 :]:
+                a = sides[first].get(short(node))
+                b = sides[node].get(short(first))
+                if a is None or b is None:
+                    continue  # (one copy does not connect the two: DR009's and DR010's)
+                verify = all(
+                    cluster.versions.of("drbd", n).older_than(DRBD_9) for n in (first, node)
                 )
+                found = _mismatches(a.settings, b.settings, verify)
+                # (a protocol of the resource, common's included, is DR009's; one a
+                # connection or mesh sets is compared here: receive_protocol,
+                # "incompatible protocol settings")
+                pa, pb = _link_protocol(a), _link_protocol(b)
+                if (pa or pb) and (pa or a.protocol) != (pb or b.protocol):
+                    found.append(f"protocol {pb or b.protocol} here, {pa or a.protocol} there")
+                if found:
+                    key = next(
+                        (k for k in (*_DEFAULTS, "protocol") if found[0].startswith(k)), "net"
+                    )
+                    yield make(
+                        "DR028",
+                        f"resource '{name}' on {node} and {first}: "
+                        + "; ".join(found)
+                        + "; the peers refuse to connect (incompatible settings)",
+                        _where(cluster, node, b, key),
+                        [_where(cluster, first, a, key)],
+                    )
+
+
+def _same(a: str | bool, b: str | bool) -> bool:
+    """Whether drbdadm 9 takes two values of one option as equal (is_equal in
+    user/v9/config_flags.c: numbers with their units, enums and booleans by word;
+    read leniently here: any case, quotes dropped)."""
+    x, y = (("yes" if v is True else str(v)).strip('"').lower() for v in (a, b))
+    if x == y:
+        return True
+    nx, ny = to_number(x, "1"), to_number(y, "1")
+    return nx is not None and nx == ny
+
+
+@rule("DR030", "mesh-net-ambiguous", "error", scope="cluster")
+def mesh_net_ambiguous(cluster: Cluster) -> Iterator[Finding]:
+    """A ``connection-mesh`` section's ``net`` option that the resource's own ``net``
+    (or ``common``'s, or a resource-level ``protocol``) sets to another value.
+
+    Why it matters: drbdadm 9 gives each connection of a mesh the mesh's net
+    options as inherited ones, then inherits the resource's into the same
+    connection; an inherited option met twice with two values is refused
+    (expand_opts in user/v9/drbdadm_postparse.c: "ambiguous inheritance for option
+    "after-sb-1pri". should be "consensus" and "discard-secondary" at the same
+    time"), and drbdadm refuses the whole configuration: no resource comes up or
+    is adjusted. A ``connection`` section's own ``net`` options are not inherited
+    and override the resource's without complaint.
+
+    Example: ``net { after-sb-1pri discard-secondary; }`` in the resource and
+    ``connection-mesh { hosts a b c; net { after-sb-1pri consensus; } }``.
+
+    Fix: set the option in one place: the resource's ``net`` (every connection) or
+    the mesh's, or write per-connection ``connection`` sections.
+    """
+    for node, items in _node_configs(cluster).items():
+        for item, res in _resources(cluster, items):
+            meshes = [b for b in res.block.blocks("connection-mesh") if b.blocks("net")]
+            hosts = list(_on_hosts(res))
+            if not meshes or not hosts:
+                continue
+            base = _effective(cluster, res, hosts[0].name).sections_84.get("net", {})
+            for mesh in meshes:
+                names = {v for e in mesh.entries("hosts") for v in e.values}
+                if len(names) < 2:
+                    continue  # (no connection is made from it)
+                for net in mesh.blocks("net"):
+                    own = sections_84({"net": settings_of(net)}).get("net", {})
+                    for key, value in own.items():
+                        other = base.get(key)
+                        if other is None or _same(value, other):
+                            continue
+                        yield make(
+                            "DR030",
+                            f"resource '{res.name}': the connection-mesh sets {key} {value}, "
+                            f"the resource's net (or common's) {other}: drbdadm 9 refuses "
+                            "the configuration (ambiguous inheritance)",
+                            item.where(net.entry(key) or net),
+                            [_where(cluster, node, _Side(item, res, {}, None), key)],
+                        )

@@ -271,7 +271,8 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
     """A ``resource`` or ``common`` section gives a ``net``, ``disk``, ``syncer``,
     ``startup``, ``handlers``, ``proxy`` or ``options`` section twice, its
     ``protocol`` or resource-level ``device`` twice, or two ``on`` sections for
-    one host name.
+    one host name; or a DRBD 9 ``connection`` or ``connection-mesh`` gives ``net``
+    twice ("only one 'net' section per connection allowed", parse_connection).
 
     Why it matters: drbdadm (8.3, 8.4 and 9) reads each of these once per
     resource and refuses the whole file on the second: ``conflicting use of
@@ -306,6 +307,21 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
                 item.where(child),
                 [item.where(first)],
             )
+        # parse_connection, parse_connection_mesh (user/v9/drbdadm_parser.c): "only one
+        # 'net' section per connection allowed" / "only one 'net' section allowed"
+        for sub in block.blocks():
+            if sub.key not in ("connection", "connection-mesh"):
+                continue
+            nets = list(sub.blocks("net"))
+            for second in nets[1:]:
+                what = "per connection " if sub.key == "connection" else ""
+                yield make(
+                    "DR018",
+                    f"resource {owner}: a {sub.key} gives 'net' a second time; drbdadm 9 "
+                    f"refuses the file (only one 'net' section {what}allowed)",
+                    item.where(second),
+                    [item.where(nets[0])],
+                )
 
 
 def _claims(block: Block, owner: str) -> Iterator[tuple[str, str, Any]]:

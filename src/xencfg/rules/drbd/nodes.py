@@ -623,7 +623,7 @@ def _connection_addresses(res: Resource) -> dict[frozenset[str], dict[str, list[
     statement."""
     out: dict[frozenset[str], dict[str, list[Any]]] = {}
     for conn in res.connections:
-        for ends in conn.paths or [conn.hosts]:
+        for ends in conn.all_paths:
             names = frozenset(short(ch.name) for ch in ends)
             if len(names) != 2:
                 continue

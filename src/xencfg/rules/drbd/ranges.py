@@ -177,7 +177,7 @@ def _refusal(key: str, text: str, limits: Limits) -> str | None:
 @rule("DR026", "value-out-of-range", "error", formats=("drbd",))
 def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     """A numeric option drbdadm refuses: not a number with a unit it reads, or out of
-    the range of the DRBD release in force.
+    the range of the DRBD release in force (or a word that release does not take).
 
     Why it matters: drbdadm checks each number against its release's limits as it
     reads the file and refuses the whole file ("sndbuf-size 11M => 11534336 out of
@@ -192,7 +192,8 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     ``al-extents`` from 7 to 3833, 8.4 and 9 clamp any value; 9 checks
     ``ping-timeout`` (at most 300) where 8.x does not, and takes ``quorum`` as
     ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
-    valid"). A number is read with one
+    valid"), and its ``after-sb-0pri`` takes no ``discard-node-NAME`` (8.3 and
+    8.4 do). A number is read with one
     unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
     (bytes, KiB/s for rates, sectors for ``c-fill-target``).
 
@@ -209,6 +210,21 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     utils = item.versions.of("drbd-utils", item.node or "")
     parsers = _parsers(release)
     for context, key, node in _drbd(item).keyword_uses():
+        if key == "after-sb-0pri" and parsers == ["9"] and isinstance(node, Entry):
+            word = node.values[0] if len(node.values) == 1 else ""
+            if word.startswith("discard-node-"):
+                # after_sb_0p_map of user/v9/config_flags.c (drbd-utils 9.0 to 9.29) has
+                # no discard-node-NAME: "Value is not valid" (peer-drbdadm --mode 9); the
+                # 8.3 and 8.4 parsers took it (convert_discard_opt)
+                yield make(
+                    "DR026",
+                    f"after-sb-0pri {word}: drbdadm 9 takes no discard-node-NAME "
+                    f"({release.describe('DRBD')}); drbdadm refuses the file; write "
+                    "discard-local in NAME's copy and discard-remote in the others', or "
+                    "another policy",
+                    item.where(node),
+                )
+            continue
         table = LIMITS.get(key)
         if table is None or context not in _CONTEXTS or not isinstance(node, Entry):
             continue

@@ -131,13 +131,16 @@ def _connection_hosts_of(path: Block) -> list[Any]:
 def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
     """DRBD 9: a ``connection-mesh`` or a ``connection``'s ``host`` names a host the
     resource has no ``on`` section for, or a ``connection`` (without paths) or a
-    ``path`` has other than two ``host`` statements.
+    ``path`` has other than two ``host`` statements, or a ``connection`` has a ``host``
+    statement after a ``path`` section.
 
     Why it matters: drbdadm 9 refuses the file: ``There is no 'on' section for
     hostname 'delta' named in the connection-mesh``, ``a hostname ("gamma") is
     given with a "host" keyword, has no "address" keyword, and no matching
     host section``, ``connection needs to have two endpoints`` (drbdadm_postparse.c)
-    or ``only two 'host' keywords per path allowed`` (drbdadm_parser.c). Names
+    or ``only two 'host' keywords per path allowed`` and ``Explicit and implicit
+    paths not allowed`` (drbdadm_parser.c: a connection's own host statements make
+    its first path, and must come before its path sections). Names
     match as drbdadm 9 matches them: in any case, without the domain when either
     lacks one. A node renamed in its ``on``
     section but not in the mesh is the usual cause.
@@ -188,6 +191,15 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
                         item.where(conn.block),  # (the line drbdadm names)
                         [item.where(path)],
                     )
+            late = conn.hosts_after_path
+            if late is not None:
+                yield make(
+                    "DR021",
+                    f"resource {res.name}: a connection's 'host' statement after its 'path'"
+                    " section; drbdadm 9 refuses the file (Explicit and implicit paths not"
+                    " allowed): write it in a path, or before the first path",
+                    item.where(late.entry if late.entry is not None else late.block),
+                )
             if not conn.paths and len(hosts) != 2:
                 yield make(
                     "DR021",

@@ -160,9 +160,8 @@ def chap_secret_readable(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``chmod 600 /etc/iscsi/iscsid.conf``. Not checked where modes say
     nothing about the deployed file: in a git checkout (etckeeper, which
-    restores modes, excepted) or a read-only copy (see
-    :func:`xencfg.discover.modes_are_real`, which leaves ``doc.mode`` unset
-    there).
+    restores modes, excepted, as git records only 0644 and 0755), or a read-only
+    copy (an archive or a shared mount keeps the files, not their deployed modes).
     """
     doc = _iscsid(item)
     lines = doc.secret_lines()
