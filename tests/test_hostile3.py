@@ -161,7 +161,8 @@ def test_migrate_of_a_cib_fragment_is_a_clear_error(
 ) -> None:
     """A cib.xml holding two elements at the top (a fragment) passed cib convert and
     ended in lxml's XMLSyntaxError traceback in migrate; one element, not a <cib>, was
-    written out as the CIB for cibadmin --replace."""
+    written out as the CIB for cibadmin --replace. Now the report says it is not
+    converted."""
     from xencfg.cli import main
 
     nodes = []
@@ -179,9 +180,11 @@ def test_migrate_of_a_cib_fragment_is_a_clear_error(
     ):
         for node in nodes:
             (Path(node) / "var/lib/heartbeat/crm/cib.xml").write_text(body)
-        assert main(["migrate", "--check", *nodes]) == 2
-        err = capsys.readouterr().err
-        assert "cib.xml: " in err and "not a whole CIB" in err and "Traceback" not in err
+        # (a TODO of the report, no cib.xml written: main's migrate2 says so too)
+        assert main(["migrate", "--check", *nodes]) in (0, 1)
+        out = capsys.readouterr()
+        assert "cib.xml`: the CIB is not converted: not a whole CIB" in out.out
+        assert "Traceback" not in out.err
 
 
 # --- settings files in a submitted tree --------------------------------------------------
