@@ -227,9 +227,18 @@ def live_state_lines(n: int) -> Callable[[], None]:
     # an xl list row of one digit run: the optional ID and Mem columns split it every
     # way (fuzz3: 8,000 digits took 1.3 s)
     xl = "Name ID Mem VCPUs State Time(s)\na " + "1" * n + " x\n"
+    # a long word where key:value fields are read (drbdsetup status, /proc/drbd's
+    # resync table): the key was tried at every character (fuzz3: 20,000 took 2.8 s)
+    vs = "db node-id:0 role:Secondary suspended:no\n   " + "h" * n + "\n"
+    table = (
+        "version: 8.4.3 (api:1/proto:86-101)\n 0: cs:Connected ro:Primary/Secondary"
+        " ds:UpToDate/UpToDate C r-----\n\tresync: " + "u" * n + "\n"
+    )
 
     def run() -> None:
         _quiet(lambda: xencfg.loads(xl, "xl-list"))()
+        _quiet(lambda: xencfg.loads(vs, "drbd-status"))()
+        _quiet(lambda: xencfg.loads(table, "proc-drbd"))()
         _quiet(lambda: xencfg.loads(crm, "crm-mon-xml"))()
         _quiet(lambda: xencfg.loads(drbd, "drbd-status"))()
         _quiet(lambda: xencfg.loads(mpath, "multipath-ll"))()

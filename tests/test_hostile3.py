@@ -398,3 +398,18 @@ def test_migrate_of_xm_code_holding_an_undecodable_byte(tmp_path: Path) -> None:
         "def vmid_check(x):\n \udc80\udc80   print x\n    return `x`\ndisk = []\n"
     )
     xm_to_xl(xencfg.loads(text, "xm"))  # (no exception)
+
+
+def test_key_value_fields_after_a_long_word_are_still_read() -> None:
+    """drbdsetup status's and /proc/drbd's ``key:value`` fields: a key is read from a
+    word's start (tried at every character of a long word, 20,000 took 2.8 s; bench
+    'live state long lines'); the fields read are the same."""
+    doc = xencfg.loads("db node-id:0 role:Secondary suspended:no\n", "drbd-status")
+    [res] = doc.resources
+    assert (res.name, res.role, res.suspended) == ("db", "Secondary", "no")
+    text = (
+        "version: 8.4.3 (api:1/proto:86-101)\n 0: cs:Connected ro:Primary/Secondary"
+        " ds:UpToDate/UpToDate C r-----\n\tresync: used:0/61 hits:5 x.y:7\n"
+    )
+    [minor] = xencfg.loads(text, "proc-drbd").minors
+    assert minor.tables["resync"] == {"used": "0/61", "hits": "5", "y": "7"}

@@ -40,7 +40,8 @@ from ._status import StatusDocument, as_dict, fail, first_col, lines
 
 FORMAT = "drbd-status"
 
-_KV = re.compile(r"([\w-]+):(\S*)")
+#: (a key starts at a word's start: tried inside a long word too, it was quadratic)
+_KV = re.compile(r"(?<![\w-])([\w-]+):(\S*)")
 
 
 @attrs.define

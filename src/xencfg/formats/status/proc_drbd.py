@@ -37,7 +37,7 @@ _FINISH = re.compile(
     r"^\s*finish:\s*(?P<finish>\S+)\s+speed:\s*(?P<speed>[\d,]+)(?:\s*\((?P<avg>[\d,]+)\))?"
     r"(?:\s+want:\s*(?P<want>[\d,]+))?\s*(?P<unit>\S+)?"
 )
-_FIELD = re.compile(r"(\w+):(\S+)")
+_FIELD = re.compile(r"(?<!\w)(\w+):(\S+)")  # (from a word's start: linear on a long word)
 _TABLE = re.compile(r"^\s*(resync|act_log):\s*(.*)$")
 _COUNTERS = ("ns", "nr", "dw", "dr", "al", "bm", "lo", "pe", "ua", "ap", "ep", "oos")
 
