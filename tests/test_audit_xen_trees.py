@@ -147,7 +147,7 @@ def test_a_format_keyword_takes_the_positional_format_slot(tmp_path: Path) -> No
     XN014 said "unknown value for format: near `hda'". Given ``access=`` instead, the
     format slot stays: ``access=r,/dev/vg/a,xvda`` is refused ("unknown value for
     format: near `xvda'"), and so is a fourth positional after the format keyword."""
-    from xencfg.formats.xen.xl import disk_spec_error
+    from xencfg.formats.xen.xl_disk import disk_spec_error
 
     accepted = ("format=raw,/dev/vg/a,hda,r", "format=raw,/img/a.img,xvda,r,devtype=cdrom")
     refused = {

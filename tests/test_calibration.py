@@ -370,18 +370,23 @@ def test_multipath_garbage_line_is_ignored_like_multipath_does(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
-    ("text", "messages"),
+    ("text", "messages", "severity"),
     [
-        ('memory = 256\nkernel = "/boot/vmlinuz"\n', ["no name"]),  # "Domain name must be..."
-        ('name = "a"\nmemory = 256\n', ["neither kernel nor bootloader"]),
-        ('name = "a"\nmemory = 256\nbuilder = "hvm"\n', []),  # xl accepts (peer-xl)
+        # "Domain name must be specified." from ``xl create web.cfg``; but the Xen
+        # resource agent runs ``xl create web.cfg name="NAME"`` (resource-agents
+        # heartbeat/Xen), which xl 4.17 takes: a warning (tests/test_domu_truth3.py)
+        ('memory = 256\nkernel = "/boot/vmlinuz"\n', ["no name"], "warning"),
+        ('name = "a"\nmemory = 256\n', ["neither kernel nor bootloader"], "error"),
+        ('name = "a"\nmemory = 256\nbuilder = "hvm"\n', [], "error"),  # xl accepts (peer-xl)
     ],
 )
-def test_xl_refusals_are_errors(tmp_path: Path, text: str, messages: list[str]) -> None:
+def test_xl_refusals_are_errors(
+    tmp_path: Path, text: str, messages: list[str], severity: str
+) -> None:
     root = tree(tmp_path, "n", {"etc/xen/web.cfg": text})
     result = lint.run([str(root)], select=["XC005", "XN012"])
     got = [(f.code, f.severity) for f in result.findings]
-    assert got == [("XC005", "error")] * len(messages)
+    assert got == [("XC005", severity)] * len(messages)
     assert all(m in f.message for m, f in zip(messages, result.findings, strict=True))
 
 

@@ -326,3 +326,49 @@ def test_rule_docstrings_name_a_source() -> None:
         cman_rules.own_node_missing,
     ):
         assert fn.__doc__ and ".c" in fn.__doc__
+
+
+def test_rhel5_uname_is_hostname_in_sysconfig_network_whatever_etc_hostname_says(
+    tmp_path: Path,
+) -> None:
+    """RHEL 5's rc.sysinit sources /etc/sysconfig/network and runs ``hostname
+    ${HOSTNAME}``; it never reads /etc/hostname (initscripts rhel5-branch
+    rc.d/rc.sysinit, lines 14-18 and 399-401; rhel6-branch the same). xen03 keeps a
+    stale /etc/hostname saying xen03 while HOSTNAME=xen3, which no clusternode is:
+    with its redhat-release saying release 5, ``uname -n`` is xen3 and cman_tool join
+    refuses. A tree that does not show how it boots is read as systemd and Debian
+    read it (/etc/hostname), and cman finds xen03."""
+    root = _copy(tmp_path)
+    _edit(root, "etc/hosts", "xen03.lab.example.com\txen03", "san-gw", ("xen03",))
+    _edit(root, NETWORK, "HOSTNAME=xen03.lab.example.com", "HOSTNAME=xen3", ("xen03",))
+    (root / "xen03" / "etc" / "hostname").write_text("xen03\n")
+    assert [f for f in _found(root) if f[0] == "CM009"] == []
+    release = root / "xen03" / "etc" / "redhat-release"
+    release.write_text("Red Hat Enterprise Linux Server release 5.4 (Tikanga)\n")
+    assert [f for f in _found(root) if f[0] == "CM009"] == [("CM009", f"xen03/{CONF}", 2, "error")]
+    (f,) = lint.run([str(root / n) for n in NODES], select=["CM009"]).findings
+    assert f.message.startswith("this node is xen3 (uname -n) and no clusternode is")
+    assert [(Path(r.path).name, r.line) for r in f.related] == [("network", 2)]
+
+
+def test_cm009_over_loose_files_reads_their_etc_hostname(tmp_path: Path) -> None:
+    """Files given one by one with ``--node NAME=PATH`` have no node tree: a loose
+    /etc/hostname of the node still gives ``uname -n`` (as written, an FQDN whole:
+    what hostname.sh / systemd set), so the verdict is cman_tool join's as above."""
+    conf = (CASE / "good" / "xen03" / CONF).read_text().replace('name="xen03"', 'name="xen3"')
+    paths, names = [], {}
+    for n in NODES:
+        d = tmp_path / n
+        d.mkdir()
+        hosts = (CASE / "good" / n / "etc" / "hosts").read_text()
+        files = {"cluster.conf": conf, "hosts": hosts, "hostname": f"{n}.lab.example.com\n"}
+        if n == "xen03":  # (no interface doubt left: see the test above)
+            files["hosts"] = hosts.replace("xen03.lab.example.com\txen03", "san-gw")
+        for name, text in files.items():
+            (d / name).write_text(text)
+            paths.append(str(d / name))
+            names[str(d / name)] = n
+    (f,) = lint.run(paths, names=names, select=["CM009"]).findings
+    assert Path(f.path).parent.name == "xen03"
+    assert f.message.startswith("this node is xen03.lab.example.com (uname -n)")
+    assert [(Path(r.path).name, r.line) for r in f.related] == [("hostname", 1)]

@@ -865,7 +865,15 @@ FORMATS: dict[str, tuple[Callable[[Path], Verdict], list[Path]]] = {
             if not p.name.endswith(("xl.conf", "cpupool"))
         ],
     ),
-    "cib": (crm_verify, shared_files("corpus", "cib-pcmk1")),
+    # Pacemaker 1.0 CIBs: the corpus's, and what upgrade06.xsl (Pacemaker 1.0.13, as
+    # cibadmin --upgrade ran it) made of upstream's heartbeat 2 test CIBs and of the
+    # corpus's (oracle/cib/README.md). The heartbeat 2 originals are not here: crm_verify
+    # 2.1.5 validates them against pacemaker-1.0 and refuses their <attributes> (a
+    # version gap; test_cib_truth2 audits them for false errors).
+    "cib": (
+        crm_verify,
+        shared_files("corpus", "cib-pcmk1") + shared_files("oracle", "cib", "upgraded"),
+    ),
     "corosync": (corosync, COROSYNC_CASES),
     "iscsid": (iscsiadm, shared_files("corpus", "iscsid") + _seeds("iscsid.conf")),
 }
@@ -906,6 +914,12 @@ KNOWN: dict[tuple[str, str], str] = {
         )
         for name in ("inc11", "master-0", "master-3")
     },
+    ("cib", "oracle/cib/upgraded/target-1.upgraded.xml"): (
+        "target-role Master/Slave on primitives outside a master/slave: crm_verify 2.1.5"
+        " calls it a configuration error ('only makes sense for promotable clones'), yet the"
+        " resource runs started as it would without the option (Pacemaker 1.0.8 only warned):"
+        " CB028 keeps it a warning, as its docstring says"
+    ),
     ("cib", "corpus/cib-pcmk1/pcmk10__pengine_test10_master-group.xml"): (
         "'Invalid transition key' is about the <status> section (runtime state written by"
         " the cluster, in an older key format), not about the configuration lint checks"
@@ -941,6 +955,21 @@ KNOWN_MUTATIONS: dict[tuple[str, str], str] = {
 }
 
 
+#: Why a config without ``name`` that bare ``xl create FILE`` refuses is a warning.
+NAMELESS = (
+    "no name: 'xl create FILE' refuses it, but the Xen resource agent runs 'xl create"
+    ' FILE name="NAME"\' (resource-agents heartbeat/Xen), which xl 4.17 takes'
+    " (tests/test_domu_truth3.py): lint warns (XC005)"
+)
+
+
+def _nameless(verdict: Verdict, findings: list[lint.Finding]) -> bool:
+    """xl refused only for the missing name, and lint warned of it."""
+    return "Domain name must be specified" in verdict.text and any(
+        f.code == "XC005" and f.message.startswith("no name") for f in findings
+    )
+
+
 def _case_key(path: Path) -> str:
     return f"case:{path.name}" if path.parent == CASES_DIR else _key(path)
 
@@ -962,7 +991,9 @@ def mutant_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, st
     made: dict[tuple[str, str], Path] = {}
     for fmt in [f for f in MUTATIONS if f in FORMATS]:
         daemon, files = FORMATS[fmt]
-        small = [p for p in files if p.stat().st_size < 20_000]
+        # the oracle's CIBs are upgrade06 outputs of upstream test inputs: the mutants
+        # stay those of the corpus, as before they were listed
+        small = [p for p in files if p.stat().st_size < 20_000 and "oracle" not in p.parts]
         if not small:
             continue
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -973,7 +1004,16 @@ def mutant_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, st
     return made
 
 
-@pytest.mark.parametrize(("fmt", "key"), _cases(), ids=[f"{f}:{k}" for f, k in _cases()])
+@pytest.mark.parametrize(
+    ("fmt", "key"),
+    [
+        # the oracle's 256 upgraded CIBs take crm_verify about 4 minutes here
+        pytest.param(
+            f, k, id=f"{f}:{k}", marks=[pytest.mark.slow] if k.startswith("oracle/cib/") else []
+        )
+        for f, k in _cases()
+    ],
+)
 def test_lint_agrees_with_the_daemon(
     fmt: str, key: str, mutant_files: dict[tuple[str, str], Path]
 ) -> None:
@@ -989,8 +1029,11 @@ def test_lint_agrees_with_the_daemon(
     verdict = daemon(path)
     if verdict.environment is not None:
         pytest.skip(f"no verdict here: {verdict.environment}")
-    found = disagreements(verdict, lint_file(path, fmt))
+    findings = lint_file(path, fmt)
+    found = disagreements(verdict, findings)
     known = KNOWN.get((fmt, key))
+    if known is None and _nameless(verdict, findings):
+        known = NAMELESS
     if known is None and key.startswith("mutant-"):
         kind, _, base = path.name.split("-", 2)[2].partition("-")
         known = KNOWN_MUTATIONS.get((fmt, kind)) or next(

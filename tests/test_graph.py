@@ -384,3 +384,24 @@ def test_iet_labels_stay_unique() -> None:
     assert labels == {mail: "IET vmail", binary: "IET 01ff", other: "1111aaaabbbbcccc"[-12:]}
     both = _unique_labels([mail, upper])
     assert both[mail] != both[upper] and "IET" not in both[mail] + both[upper]
+
+
+def test_a_supportconfig_section_is_placed_at_the_lines_of_its_file(tmp_path: Path) -> None:
+    """A section of a supportconfig file is read alone; the picture places what it
+    draws at the lines of the file (mpio.txt), where lint reports its findings."""
+    cmd = "#==[ Command ]======================================#\n"
+    conf = "#==[ Configuration File ]===========================#\n"
+    root = tmp_path / "scc_alpha_261128_0900"
+    root.mkdir()
+    (root / "supportconfig.txt").write_text("Script Version: 3.1\n")
+    (root / "basic-environment.txt").write_text(cmd + "# /bin/uname -a\nLinux alpha 4.12 #1\n")
+    mpio = cmd + "# /bin/rpm -q multipath-tools\nmultipath-tools-0.4.9\n\n" + conf
+    (root / "mpio.txt").write_text(mpio + "# /etc/multipath.conf\n" + MP)
+    result = lint.run([str(root)])
+    g = graph.build(result.cluster, result.findings)
+    spans = [s for n in g.nodes.values() for s in n.spans if s[0].endswith("#etc_multipath.conf")]
+    assert spans
+    lines = (root / "mpio.txt").read_text().splitlines()
+    for _, first, last in spans:
+        assert lines[first - 1].strip().startswith(("multipath", "wwid")), (first, last)
+        assert lines[last - 1].strip() in ("}", "alias data", "wwid 3600a1234567890"), last

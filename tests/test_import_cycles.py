@@ -183,3 +183,15 @@ def test_formats_import_no_rules() -> None:
     ]
     assert [n for n in mods if n.startswith("xencfg.formats.drbd")], "the walk found no modules"
     assert found == []
+
+
+def test_no_module_over_a_thousand_lines() -> None:
+    """Issue 21: a module one head can hold. A module that grows past 1,000 lines is
+    split by concern into a package (as rules/cib/, rules/drbd/, rules/live/ were)."""
+    src = Path(__file__).resolve().parent.parent / "src" / "xencfg"
+    big = {
+        str(p.relative_to(src)): n
+        for p in src.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 1000
+    }
+    assert big == {}

@@ -287,8 +287,9 @@ def test_supportconfig_tree_sections_keep_their_line_numbers(tmp_path: Path) -> 
     assert [(f.code, f.path.rsplit("#", 1)[1], f.line) for f in result.findings] == [
         ("LS003", "bin_cat_proc_drbd", 20)  # line 20 of ha.txt
     ]
-    mon = next(i.doc for i in result.cluster.docs("crm-mon-xml"))
-    assert mon.nodes[0].line == 14  # type: ignore[attr-defined]
+    # the section is read alone: its document's lines start at the section's first line
+    item = next(iter(result.cluster.docs("crm-mon-xml")))
+    assert item.doc.nodes[0].line + item.file.first_line - 1 == 14  # type: ignore[attr-defined]
 
 
 def test_our_layout_reads_outputs_and_reports_refusals(tmp_path: Path) -> None:

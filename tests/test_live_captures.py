@@ -426,6 +426,59 @@ def test_supportconfig_of_sles10_with_xm_and_multipath_047(tmp_path: Path) -> No
     assert sorted(c for c, _ in ls_codes(moved)) == ["LS007", "LS014", "LS014"]
 
 
+def test_supportconfig_findings_give_the_lines_of_the_file(tmp_path: Path) -> None:
+    """A section is read alone, not padded with the empty lines before it (a file of
+    many sections then cost quadratic time: bench/pathological.py's "supportconfig of
+    many sections"); its findings still give the line of the file (mpio.txt), and a
+    baseline fingerprint reads the same line as over the whole file."""
+    from xencfg.lint import baseline
+
+    ll = (CAP.parent / "multipath-ll" / "no-dm-name" / "multipath-0.4.7.txt").read_text()
+    files = {
+        "supportconfig.txt": "Script Version: 2.25-390.3\n",
+        "basic-environment.txt": _section(
+            "command", "/bin/uname -a", "Linux alpha 2.6.16.60-0.21-xen #1 SMP x86_64 GNU/Linux"
+        ),
+        "mpio.txt": _section("conf", "/etc/multipath.conf", MULTIPATH_CONF)
+        + _section("command", "/sbin/multipath -ll", ll),
+    }
+    root = tree(tmp_path, "scc_alpha_261128_0900", files)
+    result = lint.run([str(root)], select=["LS007"])
+    (f,) = result.findings
+    whole = (root / "mpio.txt").read_text()
+    section = result.texts[f.path]
+    shift = result.first_lines[f.path] - 1
+    assert shift > len(MULTIPATH_CONF.splitlines())
+    assert "sdd" in whole.splitlines()[f.line - 1]
+    assert whole.splitlines()[f.line - 1] == section.splitlines()[f.line - 1 - shift]
+    padded = {f.path: "\n" * shift + section}
+    assert baseline.fingerprints([f], result.texts, tmp_path, result.first_lines) == (
+        baseline.fingerprints([f], padded, tmp_path)
+    )
+
+
+def test_supportconfig_command_logged_twice_is_two_documents(tmp_path: Path) -> None:
+    """network.txt with ``ip addr`` logged twice (eth0, then eth1): each section is
+    its own document with its own text and lines, the second named ``...~2``; one
+    name for both once gave both the text of the last, and eth0's address was lost."""
+    cmd = "#==[ Command ]======================================#\n"
+    files = {
+        "supportconfig.txt": "Script Version: 3.1\n",
+        "basic-environment.txt": cmd + "# /bin/uname -a\nLinux alpha 4.12 #1 SMP x86_64\n",
+        "network.txt": cmd
+        + "# /sbin/ip addr\n2: eth0    inet 10.0.0.1/24 scope global eth0\n\n"
+        + cmd
+        + "# /sbin/ip addr\n3: eth1    inet 10.0.1.1/24 scope global eth1\n",
+    }
+    root = tree(tmp_path, "scc_alpha_261128_0900", files)
+    result = lint.run([str(root)])
+    got = [
+        (i.file.display.rsplit("#", 1)[1], i.file.first_line, [a.address for a in i.doc.addresses])
+        for i in result.cluster.docs("ip-addr")
+    ]
+    assert got == [("sbin_ip_addr", 3, ["10.0.0.1"]), ("sbin_ip_addr~2", 7, ["10.0.1.1"])]
+
+
 def formats_of_sc(root: Path) -> dict[str, str]:
     found = discover.discover([str(root)])
     (node,) = found.nodes

@@ -115,6 +115,30 @@ def test_rhel5_and_sles_nodes_are_named_by_their_boot_files(tmp_path: Path) -> N
     assert set(result.cluster.model.nodes) == {"xen1", "hbn1"}
 
 
+def test_rc_sysinit_names_the_node_by_sysconfig_network_whatever_etc_hostname_says(
+    tmp_path: Path,
+) -> None:
+    """RHEL/CentOS 5 and 6 boot by rc.sysinit, which sources /etc/sysconfig/network and
+    runs ``hostname ${HOSTNAME}`` and never reads /etc/hostname (initscripts
+    rhel5-branch and rhel6-branch rc.d/rc.sysinit); systemd (RHEL 7 on) reads
+    /etc/hostname only. A tree with both files is named by the one its boot reads: its
+    rc.d/rc.sysinit or a release file of release 6 or before says rc.sysinit; a
+    release 7, or nothing that says how it boots, /etc/hostname."""
+    both = {"etc/hostname": "stale\n", "etc/sysconfig/network": NETWORK.format("xen1.lab.net")}
+    cases = {
+        "sysinit": ({"etc/rc.d/rc.sysinit": "#!/bin/bash\n"}, "xen1.lab.net"),
+        "centos6": ({"etc/centos-release": "CentOS release 6.10 (Final)\n"}, "xen1.lab.net"),
+        "rhel7": ({"etc/redhat-release": "Red Hat Enterprise Linux Server release 7.9\n"}, "stale"),
+        "unknown": ({}, "stale"),
+    }
+    for name, (extra, uname) in cases.items():
+        root = tree(tmp_path, name, {**both, **extra})
+        (node,) = discover([str(root)]).nodes
+        assert node.tree is not None and node.tree.uname is not None
+        assert node.tree.uname.name == uname, name
+        assert node.name == uname.split(".")[0], name
+
+
 def test_a_comment_line_in_etc_hostname_names_nothing(tmp_path: Path) -> None:
     """``hostname -F`` and systemd skip ``#`` lines: the name is the next line's."""
     root = tree(tmp_path, "folder", {"etc/hostname": "# set by the installer\nxen7\n"})
@@ -310,3 +334,19 @@ def test_hs002_drbd_side_follows_the_drbd_release(tmp_path: Path) -> None:
         conf = root / "etc" / "drbd.conf"
         conf.write_text(conf.read_text().replace("  syncer { rate 10M; }\n", ""))
     assert _codes(neutral, "HS002") == []
+
+
+def test_hs002_judges_the_name_the_node_boots_with(tmp_path: Path) -> None:
+    """On a RHEL 5/6 tree (rc.sysinit) a stale FQDN in /etc/hostname is not ``uname -n``
+    (rc.sysinit never reads it): HS002 judges HOSTNAME= of /etc/sysconfig/network,
+    which here gives the short name ha.cf lists. Without rc.sysinit the FQDN file is
+    the name (systemd, Debian) and HS002 says so."""
+    boot = {
+        "etc/hostname": "{}.lab.net\n",
+        "etc/sysconfig/network": NETWORK,
+        "etc/rc.d/rc.sysinit": "#!/bin/bash\n",
+    }
+    assert _codes(_hb_pair(tmp_path / "rhel5", boot, "xen1 xen2"), "HS002") == []
+    del boot["etc/rc.d/rc.sysinit"], boot["etc/sysconfig/network"]
+    found = _codes(_hb_pair(tmp_path / "debian", boot, "xen1 xen2"), "HS002")
+    assert [(code, parts[-3]) for code, parts, _ in found] == [("HS002", "xen1"), ("HS002", "xen2")]

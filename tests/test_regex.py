@@ -45,3 +45,27 @@ def test_seed_cciss_pattern() -> None:
 )
 def test_broken_patterns(pattern: str, word: str) -> None:
     assert any(word in p for p in problems(pattern))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "risky"),
+    [
+        ("(a+)+$", True),  # a repetition around a repetition
+        ("(a|aa)*$", True),  # around an alternation
+        (".*.*.*x", True),  # three unbounded in a row: n**3
+        ("^sd[a-z]", False),
+        ("^(ram|raw|loop|fd|md|dm-|sr|scd|st)[0-9]*", False),
+        (".*", False),
+    ],
+)
+def test_user_patterns_that_backtrack_run_in_linear_time(pattern: str, risky: bool) -> None:
+    """A multipath blacklist or lvm filter is the admin's pattern, matched against every
+    WWID and device: patterns a backtracking engine could take exponential time on run
+    on the automaton (a WWID-length near miss of ``(a+)+$`` took 1.2 s for 25
+    characters with ``re``, doubling with each), the everyday ones on ``re``. Both give
+    regexec's answer."""
+    from xencfg.regex import backtracks, search
+
+    assert backtracks(pattern) is risky
+    near_miss = "a" * 60 + "b"  # (a+)+$ on 60 characters: centuries with re
+    assert search(pattern, near_miss) is (pattern in ("(a|aa)*$", ".*"))

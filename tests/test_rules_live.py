@@ -382,6 +382,46 @@ def test_ls014_address_not_held(tmp_path: Path) -> None:
     assert found("LS014", a2, b2) == []
 
 
+def test_ls014_xend_relocation_address_not_held(tmp_path: Path) -> None:
+    """xend binds ``xend-relocation-address`` as it starts (relocate.py
+    ``listenRelocation`` -> tcp.py ``TCPListener.createSocket``: ``sock.bind((interface,
+    port))``); a bind error ends xend (SrvDaemon.py ``run``: "Exception starting xend",
+    exit 1). '' is every address (XendOptions.py's default), as 0.0.0.0 is."""
+    ip = IP % "10.0.0.1"
+    sxp = "(xend-relocation-server yes)\n(xend-relocation-address '%s')\n"
+    bad = node(
+        tmp_path / "a",
+        "alpha",
+        {"ip_addr.txt": ip},
+        **{"etc/xen/xend-config.sxp": sxp % "10.0.0.5"},
+    )
+    assert codes(found("LS014", bad)) == [("LS014", "xend-config.sxp", 2)]
+    (message,) = _messages("LS014", bad)
+    assert "alpha does not hold 10.0.0.5 (xend's relocation server binds it)" in message
+    # a name: what the node's /etc/hosts gives it
+    named = {"etc/xen/xend-config.sxp": sxp % "alpha-mig", "etc/hosts": "10.0.0.5 alpha-mig\n"}
+    b = node(tmp_path / "b", "alpha", {"ip_addr.txt": ip}, **named)
+    assert codes(found("LS014", b)) == [("LS014", "xend-config.sxp", 2)]
+    assert (
+        "10.0.0.5 (xend's relocation server binds it ('alpha-mig' by /etc/hosts))"
+        in (_messages("LS014", b)[0])
+    )
+    held = IP % "10.0.0.1" + "3: eth2    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth2\n"
+    for i, (state, value) in enumerate(
+        [(held, "10.0.0.5"), (ip, ""), (ip, "0.0.0.0"), (ip, "::"), (ip, "localhost")]
+    ):
+        ok = node(
+            tmp_path / f"ok{i}",
+            "alpha",
+            {"ip_addr.txt": state},
+            **{"etc/xen/xend-config.sxp": sxp % value},
+        )
+        assert found("LS014", ok) == [], value
+    # the relocation server off (XendOptions.py's default): nothing is bound
+    off = {"etc/xen/xend-config.sxp": "(xend-relocation-address '10.0.0.5')\n"}
+    assert found("LS014", node(tmp_path / "off", "alpha", {"ip_addr.txt": ip}, **off)) == []
+
+
 def test_ls015_uname_not_the_node_name(tmp_path: Path) -> None:
     a = node(tmp_path / "a", "alpha", {"uname_n.txt": "localhost\n"})
     (message,) = _messages("LS015", a)

@@ -146,6 +146,9 @@ class SourceFile:
     #: The node tree the file was found in (a loose file below a folder named ``etc``:
     #: that folder's tree); ``None`` for a file that belongs to no tree.
     tree: NodeRoot | None = attrs.field(default=None, eq=False, repr=False)
+    #: The line of the file on disk the text starts at: a supportconfig section's text
+    #: is read alone (``Discovery.texts``), and its lines are reported as the file's.
+    first_line: int = 1
 
 
 @attrs.define
@@ -291,25 +294,60 @@ def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
     return words[0], doc.position(found)[0]
 
 
+#: Red Hat family release files ("CentOS release 6.10 (Final)") and their major release.
+_RELEASE_FILES = ("redhat-release", "centos-release", "oracle-release")
+_RELEASE = re.compile(r"\brelease\s+(\d+)")
+
+
+def _rc_sysinit(root: Path, etc: Path) -> bool:
+    """Whether the node boots by initscripts' rc.sysinit (RHEL/CentOS 6 and before), which
+    names the kernel from HOSTNAME= of etc/sysconfig/network and never reads
+    etc/hostname (initscripts rhel5-branch and rhel6-branch rc.d/rc.sysinit:
+    ``. /etc/sysconfig/network`` then ``hostname ${HOSTNAME}``): its etc/rc.d/rc.sysinit
+    is in the tree, or its release file names release 6 or before (systemd, from RHEL 7,
+    reads etc/hostname only)."""
+    for rel in ("rc.d/rc.sysinit", "rc.sysinit"):
+        try:
+            if _is_regular(in_root(etc / rel, root, etc)):
+                return True
+        except (OutsideRoot, ValueError):
+            continue
+    for name in _RELEASE_FILES:
+        try:
+            f = in_root(etc / name, root, etc)
+            text = read_text(f, limit=4096, follow=False) if _is_regular(f) else ""
+        except (OutsideRoot, ValueError, XencfgError):
+            continue
+        m = _RELEASE.search(text)
+        if m is not None:
+            return int(m.group(1)) <= 6
+    return False
+
+
 def boot_hostname(root: Path, etc: Path) -> BootName | None:
     """The host name the node's boot scripts give the kernel (``uname -n``), or ``None``
     when no file says:
 
+    * HOSTNAME= of etc/sysconfig/network on a node booted by rc.sysinit (RHEL/CentOS 5
+      and 6, see :func:`_rc_sysinit`), as written (an FQDN there is ``uname -n``),
+      whatever etc/hostname says: rc.sysinit does not read that file;
     * etc/hostname, as written (Debian's hostname.sh, systemd; an FQDN stays whole);
     * etc/HOSTNAME (SUSE before SLES 12), without its domain: SUSE's boot scripts run
       ``hostname ${FQHOSTNAME%%.*}`` (aaa_base etc/init.d/boot), so ``uname -n`` is
       short whatever the file holds;
-    * HOSTNAME= of etc/sysconfig/network (RHEL/CentOS 5 and 6), as written: an FQDN
-      there is ``uname -n``."""
+    * HOSTNAME= of etc/sysconfig/network in a tree that does not show how it boots
+      (a RHEL 5/6 tree holding only its cluster files), when no file above says."""
+    rhel = _sysconfig_network(root, etc)
+    network = etc / "sysconfig" / "network"
+    if rhel is not None and _rc_sysinit(root, etc):
+        return BootName(rhel[0], "etc/sysconfig/network", network, rhel[1])
     found = _name_file(root, etc, "hostname")
     if found is not None:
         return BootName(found[0], "etc/hostname", found[1], found[2])
     found = _name_file(root, etc, "HOSTNAME")
     if found is not None:
         return BootName(found[0].split(".")[0], "etc/HOSTNAME", found[1], found[2])
-    rhel = _sysconfig_network(root, etc)
     if rhel is not None:
-        network = etc / "sysconfig" / "network"
         return BootName(rhel[0], "etc/sysconfig/network", network, rhel[1])
     return None
 
@@ -679,7 +717,9 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
                 continue
             accepted.add(container)
         found.texts[s.display] = s.text
-        node.files.append(SourceFile(s.path, s.display, s.format, node.name, tree=tree))
+        node.files.append(
+            SourceFile(s.path, s.display, s.format, node.name, tree=tree, first_line=s.first_line)
+        )
     for path, said in live.refusals(root):
         found.skipped.append(Skipped(str(path), f"the command refused: {said}"))
     found.nodes.append(node)

@@ -235,7 +235,8 @@ def write(results: list[Captured], out: Path) -> list[Path]:
 @attrs.define
 class StateFile:
     """A document of live state found in a node root. ``text`` is given for a section
-    of a larger file (padded with empty lines so its lines keep their numbers)."""
+    of a larger file, which starts at line ``first_line`` of that file (reports give
+    the file's line numbers: lint adds ``first_line - 1``)."""
 
     path: Path
     display: str
@@ -244,6 +245,8 @@ class StateFile:
     #: the file on disk the section is cut from (``path`` may name the file's place
     #: on the node instead, which does not exist in the tree).
     container: Path | None = None
+    #: The line of the container ``text`` starts at.
+    first_line: int = 1
 
 
 #: sosreport: ``sos_commands/<plugin>/<mangled command>`` -> format.
@@ -366,12 +369,19 @@ def sections(text: str) -> Iterator[tuple[str, str, int, int]]:
 
 
 def _section_text(lines: list[str], first: int, last: int) -> str:
+    """The text of lines ``first`` to ``last`` (1-based), trailing blank lines cut. It is
+    not padded to the file's line numbers (each section would then cost the size of
+    everything before it: quadratic over a file of many sections); lint shifts its
+    lines by :attr:`StateFile.first_line` instead."""
     body = lines[first - 1 : last]
     while body and not body[-1].strip():
         body.pop()
-    text = "\n" * (first - 1) + "\n".join(body) + ("\n" if body else "")
+    text = "\n".join(body) + ("\n" if body else "")
     # an XML declaration must start the text: blank it, keeping the columns
-    return re.sub(r"^(\n*)(<\?xml[^>]*\?>)", lambda m: m[1] + " " * len(m[2]), text, count=1)
+    return _XML_DECL.sub(lambda m: m[1] + " " * len(m[2]), text, count=1)
+
+
+_XML_DECL = re.compile(r"\A(\n*)(<\?xml[^>]*\?>)")
 
 
 def _config_format(path: str) -> tuple[bool, str | None]:
@@ -408,6 +418,7 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
         except Exception:
             continue
         lines = text.split("\n")
+        seen: dict[str, int] = {}
         for kind, header, first, last in sections(text):
             fmt: str | None = None
             label = header
@@ -433,10 +444,15 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 if fmt is None:
                     continue
             slug = re.sub(r"[^\w.-]+", "_", label).strip("_")
+            # the same command logged twice is two documents: each its own name (one
+            # name would give both the text of the last, and lose the first)
+            seen[slug] = seen.get(slug, 0) + 1
+            if seen[slug] > 1:
+                slug = f"{slug}~{seen[slug]}"
             # a configuration file is named by the path it has on the node (rules
             # compare such paths: a CIB's xmfile); nothing is ever read or written there
             where = root / label.lstrip("/") if kind != "Command" else path
-            yield StateFile(where, f"{display}/{name}#{slug}", fmt, body, path)
+            yield StateFile(where, f"{display}/{name}#{slug}", fmt, body, path, first)
 
 
 def _inside(root: Path, path: Path) -> bool:

@@ -10,6 +10,7 @@ traps in words.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import warnings
@@ -126,6 +127,10 @@ def search(pattern: str, text: str) -> bool | None:
     nothing rather than guess."""
     if problems(pattern):
         return None
+    if backtracks(pattern):
+        # the admin's pattern, run by a backtracking engine, could take exponential (or
+        # high polynomial) time on a WWID that almost matches: run the automaton instead
+        return search_linear(pattern, text)
     translated = pattern
     for posix, py in _POSIX_CLASSES.items():
         translated = translated.replace(posix, py)
@@ -135,6 +140,50 @@ def search(pattern: str, text: str) -> bool | None:
             return re.search(translated, text) is not None
     except re.error:
         return None
+
+
+@functools.lru_cache(maxsize=512)
+def backtracks(pattern: str) -> bool:
+    """Whether Python's backtracking ``re`` may take more than quadratic time on
+    ``pattern``: a repetition around another repetition or an alternation
+    (``(a+)+``, ``(a|aa)*``), or three unbounded repetitions in a row (``.*.*.*x``:
+    time ``n**3``). Such patterns run on :func:`search_linear`'s automaton; the
+    rest, the everyday ``^sd[a-z]`` or ``^(ram|loop)[0-9]*``, on ``re``, which is
+    faster. Unparsable patterns count as risky."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # '[[' is a literal '[' for regcomp too
+            parsed = _parser().parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return True
+    unbounded = 0
+
+    def walk(items: Any, inside: bool) -> bool:
+        nonlocal unbounded
+        for op, av in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                lo, hi, body = av
+                varies = hi != lo
+                if varies and inside:
+                    return True
+                if hi >= 65535:
+                    unbounded += 1
+                if walk(body, inside or varies):
+                    return True
+            elif name == "BRANCH":
+                if inside:
+                    return True
+                if any(walk(b, inside) for b in av[1]):
+                    return True
+            elif name in ("SUBPATTERN", "ATOMIC_GROUP") and walk(av[-1], inside):
+                return True
+        return False
+
+    try:
+        return walk(parsed, False) or unbounded > 2
+    except RecursionError:
+        return True
 
 
 # --- user-supplied patterns, matched in linear time --------------------------------------
@@ -364,6 +413,120 @@ def catastrophic(pattern: str) -> bool:
         return False
 
     return walk(parsed, False)
+
+
+def search_linear(pattern: str, text: str) -> bool | None:
+    """Whether the POSIX ERE ``pattern`` matches anywhere in ``text`` (regexec(3) without
+    ``REG_NOTBOL``), in time linear in ``text``: the pattern is the user's (Pacemaker's
+    ``rsc-pattern``), so it runs on :func:`match_prefix`'s automaton, never on ``re``.
+    POSIX classes (``[[:digit:]]``) are read as regcomp reads them. ``None`` when the
+    pattern is one we cannot judge (it does not compile here, or no automaton runs it)."""
+    translated = pattern
+    for posix, py in _POSIX_CLASSES.items():
+        translated = translated.replace(posix, py)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # '[[' is a literal '[' for regcomp too
+        return match_prefix(f"(?s:.)*(?:{translated})", text)
+
+
+_REPEAT_OPS = "*+?{"
+_CLASS_NAMES = frozenset(
+    {"alnum", "alpha", "blank", "cntrl", "digit", "graph"}
+    | {"lower", "print", "punct", "space", "upper", "xdigit"}
+)
+
+
+def regcomp_refuses(pattern: str) -> str | None:
+    """Why glibc's ``regcomp(pattern, REG_EXTENDED)`` refuses ``pattern``, in its own
+    words (posix/regcomp.c ``__re_error_msgid``), or ``None`` when it compiles it.
+
+    Only what surely fails is said: an unclosed ``(`` or ``[``, a trailing backslash, a
+    repetition with nothing before it (``*a``, ``(?i)``, ``a|+b``), an unclosed or
+    reversed interval (``a{2``, ``a{3,1}``), an unknown class (``[[:foo:]]``), a reversed
+    range (``[z-a]``). A lone ``)`` is an ordinary character in glibc's ERE syntax
+    (``RE_UNMATCHED_RIGHT_PAREN_ORD``)."""
+    i, n = 0, len(pattern)
+    depth = 0
+    atom = False  # whether a repetition here has something to repeat
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 >= n:
+                return "Trailing backslash"
+            i += 2
+            atom = True
+            continue
+        if c == "[":
+            end, why = _bracket_close(pattern, i)
+            if why:
+                return why
+            i = end + 1
+            atom = True
+            continue
+        if c in _REPEAT_OPS:
+            if not atom:
+                return "Invalid preceding regular expression"
+            if c == "{":
+                close = pattern.find("}", i)
+                if close < 0:
+                    return "Unmatched \\{"
+                bounds = pattern[i + 1 : close].split(",")
+                if len(bounds) > 2 or not all(b.isdigit() or b == "" for b in bounds):
+                    return "Invalid content of \\{\\}"
+                reversed_ = len(bounds) == 2 and bounds[0] and bounds[1]
+                if (bounds[0] == "" and len(bounds) == 1) or (
+                    reversed_ and int(bounds[0]) > int(bounds[1])
+                ):
+                    return "Invalid content of \\{\\}"
+                i = close + 1
+                continue
+            i += 1
+            continue
+        if c == "(":
+            depth += 1
+            atom = False
+        elif c == ")":
+            depth = max(0, depth - 1)
+            atom = True
+        elif c in "|^$":
+            atom = False
+        else:
+            atom = True
+        i += 1
+    return "Unmatched ( or \\(" if depth else None
+
+
+def _bracket_close(pattern: str, start: int) -> tuple[int, str | None]:
+    """The index of the ``]`` closing the bracket expression at ``start``, or why
+    regcomp refuses it (unclosed, an unknown ``[:class:]``, a reversed range)."""
+    i, n = start + 1, len(pattern)
+    if i < n and pattern[i] == "^":
+        i += 1
+    first = True
+    prev: str | None = None  # the last single character, a range's possible start
+    while i < n:
+        c = pattern[i]
+        if c == "]" and not first:
+            return i, None
+        first = False
+        if c == "[" and i + 1 < n and pattern[i + 1] in ":.=":
+            kind = pattern[i + 1]
+            close = pattern.find(kind + "]", i + 2)
+            if close < 0:
+                return -1, "Unmatched [, [^, [:, [., or [="
+            if kind == ":" and pattern[i + 2 : close] not in _CLASS_NAMES:
+                return -1, "Invalid character class name"
+            i, prev = close + 2, None
+            continue
+        if c == "-" and prev is not None and i + 1 < n and pattern[i + 1] != "]":
+            end = pattern[i + 1]
+            if end != "[" and ord(end) < ord(prev):  # (a range to [.x.]: not judged)
+                return -1, "Invalid range end"
+            i, prev = i + 2, None
+            continue
+        prev = c
+        i += 1
+    return -1, "Unmatched [, [^, [:, [., or [="
 
 
 # --- POSIX basic regular expressions (IET's initiators.allow names) ----------------------

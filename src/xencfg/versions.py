@@ -119,8 +119,30 @@ XEN_XL_DM_NONE = Version.parse("4.7")
 XEN_XL_CPU_RANGE = Version.parse("4.4")
 #: Xen 4.6 made xl refuse a ``pci`` entry it cannot read (4.5 skipped it silently).
 XEN_XL_PCI = Version.parse("4.6")
+#: xl 4.2 read an HVM guest's ``bios`` (libxl_bios_type_from_string) and refused a
+#: name it did not know; 4.3 did the same for ``vga``.
+XEN_XL_BIOS = Version.parse("4.2")
+XEN_XL_VGA = Version.parse("4.3")
+#: xl 4.19's disk scanner (libxlu_disk_l.c regenerated) knows ``trusted``,
+#: ``untrusted`` and ``grant_usage``; 4.17 documented trusted but read it as a target.
+XEN_XL_DISK_FLAGS = Version.parse("4.19")
+#: Xen 4.15 made xl refuse an unknown option of a ``pci`` entry (libxlu_pci.c
+#: xlu_pci_parse_spec_string); before, it printed "Unknown PCI BDF option" and went on.
+XEN_XL_PCI_SPEC = Version.parse("4.15")
 #: Xen 4.10 made xl refuse ``timer_mode`` for PV guests (before, it ignored it there).
 XEN_XL_TIMER_PV = Version.parse("4.10")
+#: Xen 3.0.2's xm create.py refused a vif option it did not know and a disk spec of
+#: fewer than 3 fields, as every xm after it did (Xen 4.5 removed xm).
+XEN_XM_SPECS = Version.parse("3.0.2")
+#: Xen 4.2 made xl read a vif's ``rate=`` (libxlu_vif.c) and refuse one it cannot
+#: read; 4.1 said "the rate parameter for vifs is currently not supported".
+XEN_XL_VIF_RATE = Version.parse("4.2")
+#: Xen 4.4's libxl_cpu_bitmap_alloc refuses a negative count, so xl a negative ``vcpus``.
+XEN_XL_VCPUS_NEGATIVE = Version.parse("4.4")
+#: Xen 4.6 made xl refuse ``maxvcpus`` below ``vcpus`` ("xl: vNUMA support").
+XEN_XL_MAXVCPUS = Version.parse("4.6")
+#: Xen 4.15 made xl read a vif's ``mtu=`` (parse_ulong); before, an unknown argument.
+XEN_XL_VIF_MTU = Version.parse("4.15")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")

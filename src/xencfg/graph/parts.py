@@ -43,20 +43,23 @@ def span(item: Loaded, node: object = None) -> Span:
     covers; the whole file without one."""
     doc = item.doc
     path = item.file.display
+    # a supportconfig section is read alone: its lines are the file's from first_line on
+    # (as lint reports its findings)
+    shift = item.file.first_line - 1
     if node is None:
-        return (path, 1, max(1, doc.source.count("\n") + 1))
+        return (path, 1 + shift, max(1, doc.source.count("\n") + 1) + shift)
     if isinstance(node, Node):
         first = doc.position(node)[0]
         toks = [t for t in node.tokens() if not t.is_trivia and t.pos >= 0]
         last = doc.position(toks[-1].end - 1)[0] if toks else first
-        return (path, first, max(first, last))
+        return (path, first + shift, max(first, last) + shift)
     el: Any = getattr(node, "el", node)
     first = item.where(node).line
     lines = [d.sourceline for d in el.iter() if isinstance(d.sourceline, int)]
     top = el.sourceline if isinstance(el.sourceline, int) else 0
     # lxml counts lines from the same source; the element's own offset places it
     last = first + (max(lines) - top if lines and top else 0)
-    return (path, first, last)
+    return (path, first + shift, last + shift)
 
 
 #: IET's binary T10 designator as scsi_id reads it: ``1``, ``IET`` padded to 8 bytes, the

@@ -35,8 +35,14 @@ def relative(path: str, base: Path) -> str:
         return Path(full).as_posix()
 
 
-def fingerprints(findings: Sequence[Finding], texts: Mapping[str, str], base: Path) -> list[str]:
-    """One stable fingerprint per finding (same order as ``findings``)."""
+def fingerprints(
+    findings: Sequence[Finding],
+    texts: Mapping[str, str],
+    base: Path,
+    first_lines: Mapping[str, int] | None = None,
+) -> list[str]:
+    """One stable fingerprint per finding (same order as ``findings``); ``first_lines``
+    the file line a text starts at, where it is not 1 (a supportconfig section)."""
     lines: dict[str, list[str]] = {}
     seen: Counter[str] = Counter()
     out = []
@@ -44,7 +50,8 @@ def fingerprints(findings: Sequence[Finding], texts: Mapping[str, str], base: Pa
         if f.path not in lines:
             lines[f.path] = texts.get(f.path, "").splitlines()
         own = lines[f.path]
-        content = own[f.line - 1].strip() if 0 < f.line <= len(own) else ""
+        line = f.line - ((first_lines or {}).get(f.path, 1) - 1)
+        content = own[line - 1].strip() if 0 < line <= len(own) else ""
         message = _NUMBERS.sub(r"\1#", f.message)
         key = "\x00".join((f.code, relative(f.path, base), message, content))
         digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]

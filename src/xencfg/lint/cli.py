@@ -238,7 +238,7 @@ def lint_command(
     # fingerprints over every finding of the tree, so that --context (a subset) numbers
     # repeated ones as the whole-tree run that recorded the baseline did
     base = baseline_file.parent if baseline_file is not None else settings.base
-    prints = baselines.fingerprints(findings, result.texts, base)
+    prints = baselines.fingerprints(findings, result.texts, base, result.first_lines)
     if wanted is not None:
         keep = [i for i, f in enumerate(findings) if _related_to(f, wanted)]
         findings, prints = [findings[i] for i in keep], [prints[i] for i in keep]

@@ -46,6 +46,9 @@ class LintResult:
     cluster: Cluster
     #: The text of every file read, by report path (for suppressions and fingerprints).
     texts: dict[str, str] = attrs.Factory(dict)
+    #: The file line each text starts at, by report path, where it is not 1 (a
+    #: supportconfig section): findings give the file's lines, ``texts`` the section.
+    first_lines: dict[str, int] = attrs.Factory(dict)
 
     @property
     def secrets(self) -> set[str]:
@@ -167,8 +170,26 @@ def run_discovered(
         if settings.severity:
             kept = [_with_severity(f, settings.severity) for f in kept]
     kept = _once_per_identical_cib(kept, cluster, texts)
+    first_lines = {f.display: f.first_line for f in found.files() if f.first_line != 1}
+    kept = _in_file_lines(kept, first_lines)
     kept = sorted(set(kept), key=Finding.sort_key)
-    return LintResult(found, kept, cluster, texts)
+    return LintResult(found, kept, cluster, texts, first_lines)
+
+
+def _in_file_lines(findings: list[Finding], first_lines: dict[str, int]) -> list[Finding]:
+    """The findings with the lines of a text that starts further down its file (a
+    supportconfig section, read alone) given as the file's lines."""
+    if not first_lines:
+        return findings
+
+    def moved(at: Location) -> Location:
+        shift = first_lines.get(at.path, 1) - 1
+        return attrs.evolve(at, line=at.line + shift) if shift and at.line > 0 else at
+
+    return [
+        attrs.evolve(f, location=moved(f.location), related=tuple(moved(r) for r in f.related))
+        for f in findings
+    ]
 
 
 def _hinted(f: Finding, inline: dict[str, FileSuppressions]) -> Finding:

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..cluster import Cluster, Loaded
-from ..findings import Finding
+from ..discover import display_path
+from ..findings import Finding, Location
 from ..versions import CMAN_3
 from . import make, rule
 from .documents import cman_doc as _cman
-from .documents import domu_doc, hostname_doc, hosts_doc, shellvars_doc
+from .documents import domu_doc, hostname_doc, hosts_doc
 
 if TYPE_CHECKING:
     from ..formats.cman import CmanDocument, CmanNode, FenceMethod
@@ -436,20 +437,20 @@ def _short(name: str) -> str:
     return name.split(".", 1)[0]
 
 
-def _uname(cluster: Cluster, node: str) -> tuple[str, Loaded | None]:
-    """``uname -n`` of a RHEL node as its files give it: HOSTNAME= in
-    /etc/sysconfig/network (what rc.sysinit sets) when it was read, else
-    /etc/hostname, else the node's name in this run (discovery's: etc/hostname, the
-    short HOSTNAME= of etc/sysconfig/network, the folder's)."""
-    for item in cluster.docs("shellvars", node):
-        if item.file.path.parts[-2:] == ("sysconfig", "network"):
-            value = shellvars_doc(item).get("HOSTNAME")
-            if value:
-                return value.strip(), item
+def _uname(cluster: Cluster, node: str) -> tuple[str, Location | None]:
+    """``uname -n`` of a node and where its files set it: the name discovery read from
+    the node's boot files (:func:`~xencfg.discover.boot_hostname`: on a RHEL 5/6 node
+    HOSTNAME= of /etc/sysconfig/network, which rc.sysinit gives the kernel, before
+    /etc/hostname), else a loose /etc/hostname of the run, else the node's name in this
+    run (a folder's or ``--node``'s)."""
+    tree = cluster.tree(node)
+    if tree is not None and tree.uname is not None:
+        boot = tree.uname
+        return boot.name, Location(display_path(boot.path), boot.line, 1)
     for item in cluster.docs("hostname", node):
-        name = hostname_doc(item).name
-        if name:
-            return name, item
+        doc = hostname_doc(item)
+        if doc.name:
+            return doc.name, item.where(doc.entries()[0])
     return node, None
 
 
@@ -470,12 +471,12 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
     cluster.conf" / "Can't find local node name in cluster.conf" (cman_tool join.c
     and cman's config.c ``verify_nodename``, RHEL 5 and 6). The node never joins.
 
-    The host name is HOSTNAME= in /etc/sysconfig/network (what rc.sysinit gives
-    the kernel; the node's name in the run comes from it when the tree has no
-    /etc/hostname), else /etc/hostname, else the node's folder name; a
-    clusternode name that this node's /etc/hosts resolves to an address other nodes'
-    host names do not have may be one of its interfaces and is given the benefit of
-    the doubt, as is every node without /etc/hosts.
+    The host name is the one the node's boot gives the kernel: on RHEL 5 and 6
+    HOSTNAME= in /etc/sysconfig/network (rc.sysinit sources it and runs ``hostname
+    ${HOSTNAME}``; it never reads /etc/hostname), else /etc/hostname, else the
+    node's folder name. A clusternode name that this node's /etc/hosts resolves to
+    an address other nodes' host names do not have may be one of its interfaces and
+    is given the benefit of the doubt, as is every node without /etc/hosts.
 
     Example: xen03 (HOSTNAME=xen03.lab.example.com) while cluster.conf lists
     ``xen01``, ``xen02`` and ``xen3``, and /etc/hosts has no ``xen3``.
@@ -509,7 +510,7 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
             f"this node is {uname} (uname -n) and no clusternode is ({', '.join(names)}):"
             f' cman refuses to start (local node name "{uname}" not found in cluster.conf)',
             item.where(doc.cluster),
-            [source.where()] if source is not None else [],
+            [source] if source is not None else [],
         )
 
 

@@ -99,11 +99,15 @@ def _drbd9_matches_short(cluster: Cluster, node: str) -> bool:
 
 def _fqdn_unames(cluster: Cluster) -> Iterator[tuple[str, str, str, Location]]:
     """``(node, uname -n, which file says it, where)`` of each node whose boot files give
-    it a name with a domain: its /etc/hostname, or (a RHEL 5/6 tree without one) the
-    HOSTNAME= discovery read from its /etc/sysconfig/network."""
+    it a name with a domain: its /etc/hostname, or the HOSTNAME= discovery read from its
+    /etc/sysconfig/network where that names the node (a RHEL 5/6 tree: rc.sysinit never
+    reads /etc/hostname, so a stale one there is not ``uname -n``)."""
     for item in cluster.docs("hostname"):
         doc = _hostname(item)
         name = doc.name  # None only when the file is empty, and then it is no FQDN
+        boot = item.file.tree.uname if item.file.tree is not None else None
+        if boot is not None and boot.file != "etc/hostname":
+            continue  # RHEL 5/6's rc.sysinit names the node from sysconfig/network
         if item.node is not None and name is not None and doc.is_fqdn:
             yield item.node, name, "/etc/hostname", item.where(doc.entries()[0])
     for node in cluster.nodes:

@@ -370,7 +370,7 @@ def alias_not_defined(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: use the alias multipath.conf gives the LUN, on every node.
     """
-    from .xen import _alias_known, _aliases
+    from .xen.domus import _alias_known, _aliases
 
     mp = list(cluster.docs("multipath"))
     if not mp:
@@ -440,7 +440,7 @@ def _unknown_map(
     """MP008's finding: an error for a name that is a misspelt alias or a multipath map
     name this configuration does not give, a warning for any other device-mapper name
     (dm-crypt, dmraid: no file xencfg reads lists them)."""
-    from .xen import OTHER_DM, surely_multipath
+    from .xen.domus import OTHER_DM, surely_multipath
 
     sure, hint = surely_multipath(name, aliases)
     found = make("MP008", message + hint, where, related)
@@ -794,7 +794,7 @@ def bindings_differ(cluster: Cluster) -> Iterator[Finding]:
     Fix: copy /etc/multipath/bindings from one node to the others (then ``multipath
     -r``), or give the LUN an alias in multipath.conf's ``multipaths`` on every node.
     """
-    from .xen import _domu, _domus, _label, _where, disk_key
+    from .xen.common import _domu, _domus, _label, _where, disk_key
 
     nodes = sorted({n for n in cluster.by_node("multipath-bindings") if n})
     if len(nodes) < 2:

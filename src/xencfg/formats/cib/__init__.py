@@ -35,6 +35,7 @@ from .model import (
     Primitive,
     Reference,
     Resource,
+    ResourceSet,
     Rule,
     make_primitive,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "Primitive",
     "Reference",
     "Resource",
+    "ResourceSet",
     "Rule",
     "declared_nodes",
     "make_primitive",

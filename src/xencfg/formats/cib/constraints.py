@@ -29,10 +29,13 @@ class Constraint(View):
     @property
     def resource_sets(self) -> list[list[str]]:
         """Pacemaker 1.0 ``resource_set`` members (resource ids per set)."""
-        return [
-            [r.get("id", "") for r in _kids(s, "resource_ref")]
-            for s in _kids(self.el, "resource_set")
-        ]
+        return [s.members for s in self.sets]
+
+    @property
+    def sets(self) -> list[ResourceSet]:
+        """The ``resource_set`` children, in order (colocations and orders since
+        pacemaker-1.0, locations since pacemaker-1.2)."""
+        return [ResourceSet(s) for s in _kids(self.el, "resource_set")]
 
     def resources(self) -> list[str]:
         """Every resource id the constraint names."""
@@ -40,6 +43,33 @@ class Constraint(View):
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "score": self.score_raw}
+
+
+@attrs.define(eq=False)
+class ResourceSet(View):
+    """A constraint's ``resource_set``: members, ``sequential``, and the ``score`` and
+    ``role`` it may give its members instead of the constraint's."""
+
+    @property
+    def members(self) -> list[str]:
+        return [r.get("id", "") for r in _kids(self.el, "resource_ref")]
+
+    @property
+    def sequential(self) -> bool:
+        """Pacemaker's default is true (an unreadable value counts as unset)."""
+        return parse_bool(self.el.get("sequential")) is not False
+
+    @property
+    def score_raw(self) -> str | None:
+        return self.el.get("score")
+
+    @property
+    def score(self) -> int | None:
+        return parse_score(self.el.get("score"))
+
+    @property
+    def role(self) -> str | None:
+        return canon_role(self.el.get("role"))
 
 
 @attrs.define(eq=False)
@@ -155,6 +185,16 @@ class Location(Constraint):
         return self.el.get("rsc")
 
     @property
+    def rsc_pattern(self) -> str | None:
+        """``rsc-pattern`` (pacemaker-2.6 and later): a POSIX extended regex over the
+        top-level resources' ids, inverted by a leading ``!``."""
+        return self.el.get("rsc-pattern")
+
+    @property
+    def role(self) -> str | None:
+        return canon_role(self.el.get("role"))
+
+    @property
     def node(self) -> str | None:
         return self.el.get("node")
 
@@ -163,7 +203,7 @@ class Location(Constraint):
         return [Rule(r) for r in _kids(self.el, "rule")]
 
     def resources(self) -> list[str]:
-        return [self.rsc] if self.rsc else []
+        return ([self.rsc] if self.rsc else []) + super().resources()
 
     def nodes(self) -> list[str]:
         """Node names the constraint names (``node=`` or ``#uname eq X`` expressions)."""

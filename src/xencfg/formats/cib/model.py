@@ -31,6 +31,7 @@ from .constraints import (
     Location,
     Order,
     Reference,
+    ResourceSet,
     add_node_rule,
     constraint_view,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "Reference",
     "Resource",
     "ResourceOptionProblem",
+    "ResourceSet",
     "Rule",
     "View",
     "canon_role",
@@ -127,6 +129,13 @@ class ResourceOptionProblem(KeywordProblem):
         ``"ignored"`` for what is now ``"unknown"``)."""
         kind = "ignored" if self.kind == "unknown" else self.kind
         return iter((self.resource, self.node, kind, self.detail))
+
+
+#: Elements whose ``id`` names another element's (an IDREF in the schemas:
+#: constraints-1.0.rng ``resource_ref``, tags-1.3.rng ``obj_ref``, acls-1.2.rng
+#: ``role_ref``, acls-2.0.rng ``role`` in ``acl_target``/``acl_group``): they define
+#: no id.
+ID_REFERENCES = ("resource_ref", "obj_ref", "role_ref", "role")
 
 
 @attrs.define(weakref_slot=False, eq=False)
@@ -385,11 +394,14 @@ class CibDocument(SourceDocument):
 
     # -- what lint needs -------------------------------------------------------
     def ids(self, include_status: bool = False) -> dict[str, list[Any]]:
-        """Every ``id`` with the elements carrying it (more than one: a duplicate)."""
+        """Every ``id`` with the elements carrying it (more than one: a duplicate).
+        ``resource_ref``, a tag's ``obj_ref`` and an ACL's ``role_ref`` name an id in
+        their ``id`` (an IDREF in the schemas: constraints-1.0.rng, tags-1.3.rng,
+        acls-1.2.rng), they define none."""
         out: dict[str, list[Any]] = {}
         for el in self.iter():
             i = el.get("id")
-            if i is None or _tag(el) in ("resource_ref",):
+            if i is None or _tag(el) in ID_REFERENCES:
                 continue
             if not include_status and (_tag(el) == "status" or self._in_status(el)):
                 continue

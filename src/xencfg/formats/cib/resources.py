@@ -259,6 +259,11 @@ class Resource(View):
         return d
 
 
+def _template_op_key(op: Any) -> tuple[str | None, str]:
+    role = (op.get("role") or "").lower()
+    return op.get("name"), "" if role in ("", "started", "slave", "unpromoted") else role
+
+
 @attrs.define(eq=False)
 class Primitive(Resource):
     """A ``<primitive class provider type>`` with its ops and attributes."""
@@ -266,17 +271,34 @@ class Primitive(Resource):
     kind: ClassVar[str] = "primitive"
 
     @property
+    def template(self) -> Any | None:
+        """The ``<template>`` (pacemaker-1.2 and later) this primitive is made from, as
+        Pacemaker finds it: by id among the resources (Pacemaker 2.1.5
+        lib/pengine/complex.c ``unpack_template``); ``None`` without one."""
+        ref = self.el.get("template")
+        if ref is None:
+            return None
+        root = self.el.getroottree().getroot()
+        return next((t for t in root.iter("{*}template", "template") if t.get("id") == ref), None)
+
+    def _agent_part(self, name: str) -> str | None:
+        """``class``/``provider``/``type``: the template's when the primitive has one
+        (``unpack_template`` copies the template and keeps only the primitive's id)."""
+        template = self.template
+        return self.el.get(name) if template is None else template.get(name)
+
+    @property
     def rclass(self) -> str | None:
         """The resource class (``ocf``, ``lsb``, ``heartbeat``, ``stonith``)."""
-        return self.el.get("class")
+        return self._agent_part("class")
 
     @property
     def provider(self) -> str | None:
-        return self.el.get("provider")
+        return self._agent_part("provider")
 
     @property
     def type(self) -> str | None:
-        return self.el.get("type")
+        return self._agent_part("type")
 
     @property
     def agent(self) -> str:
@@ -286,7 +308,16 @@ class Primitive(Resource):
 
     @property
     def ops(self) -> list[Op]:
-        return [Op(o) for ops in _kids(self.el, "operations") for o in _kids(ops, "op")]
+        """The operations, with those of the template (if any) whose name and role the
+        primitive does not define (``unpack_template``: ``template_op_key`` is name and
+        role, Started and Slave/Unpromoted counting as no role)."""
+        own = [Op(o) for ops in _kids(self.el, "operations") for o in _kids(ops, "op")]
+        template = self.template
+        if template is None:
+            return own
+        keys = {_template_op_key(o.el) for o in own}
+        inherited = [Op(o) for ops in _kids(template, "operations") for o in _kids(ops, "op")]
+        return own + [o for o in inherited if _template_op_key(o.el) not in keys]
 
     def op(self, name: str, interval_ms: int | None = None) -> Op | None:
         for o in self.ops:

@@ -255,10 +255,16 @@ class DiskSpec:
 
     @property
     def drbd_resource(self) -> str | None:
-        """The DRBD resource of a ``drbd:RES`` disk (block-drbd script), else None."""
-        if self.kind == "drbd" or self.script in ("block-drbd", "drbd"):
+        """The DRBD resource of a ``drbd:RES`` disk (block-drbd script, by name or by
+        path: libxl runs an absolute ``script=`` as given), else None."""
+        if self.kind == "drbd" or self.script_name in ("block-drbd", "drbd"):
             return self.target
         return None
+
+    @property
+    def script_name(self) -> str | None:
+        """The hotplug script's name, ``script=/etc/xen/scripts/block-iscsi`` too."""
+        return self.script.rsplit("/", 1)[-1] if self.script else None
 
 
 _XL_DISK_KEYS = frozenset(

@@ -16,11 +16,12 @@ from typing import Any
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ParseError, ValidationError
 from ...problems import ValueProblem
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
 from ...syntax.tree import Node, Tok
+from ...versions import Version
 from . import domu
 from ._base import (
     Dialect,
@@ -168,6 +169,89 @@ def _c_ulong(text: str, at: int) -> tuple[int, int] | None:
     return n, m.end()
 
 
+#: libxlu_vif.c (4.2 to 4.17): the rate and the replenishment interval, as regexec reads them.
+_VIF_RATE = re.compile(r"[0-9]+[GMK]?[Bb]/s")
+_VIF_INTERVAL = re.compile(r"[0-9]+[mu]?s?")
+_UINT32_MAX = 2**32 - 1
+
+
+def _strtoull0(text: str) -> tuple[int, int]:
+    """``(value, characters read)`` of strtoull(text, &p, 0) on digits: a leading 0
+    makes it octal, read up to the first 8 or 9."""
+    m = re.match(r"0[0-7]*|[0-9]+", text)
+    assert m is not None
+    return int(m.group(), 8 if m.group().startswith("0") else 10), m.end()
+
+
+def _vif_rate_error(rate: str) -> str | None:
+    """What ``xlu_vif_parse_rate`` (libxlu_vif.c:94-140, Xen 4.2 to 4.17) says of a
+    vif's ``rate=`` value, ``None`` when it reads it."""
+    amount, at, interval = rate.partition("@")
+    if amount == "":
+        return f"no rate specified in `{rate}'"
+    if not _VIF_RATE.fullmatch(amount):
+        return f"invalid rate in `{amount}'"
+    per_sec, end = _strtoull0(amount)
+    if per_sec == 0 or per_sec > _UINT32_MAX:
+        return f"rate overflow in `{amount}'"
+    unit = amount[end:]
+    per_sec *= {"G": 10**9, "M": 10**6, "K": 10**3}.get(unit[:1], 1)
+    if unit[:1] == "b" or unit[1:2] == "b":
+        per_sec //= 8
+    usecs = 50_000
+    if at:
+        if not _VIF_INTERVAL.fullmatch(interval):
+            return f"invalid replenishment interval in `{interval}'"
+        usecs, end = _strtoull0(interval)
+        if usecs == 0 or usecs > _UINT32_MAX:
+            return f"replenishment interval overflow in `{interval}'"
+        usecs *= {"s": 10**6, "": 10**6, "m": 10**3}.get(interval[end : end + 1], 1)
+        if usecs > _UINT32_MAX:
+            return f"replenishment interval overflow in `{interval}'"
+    if per_sec > (2**64 - 1) // usecs:
+        return f"rate overflow in `{rate}'"
+    return None
+
+
+#: A BDF (``[DDDD:]BB:DD.F``, ``*`` for every function) and an optional ``@VSLOT``.
+_PCI_BDF = re.compile(
+    r"(?:[0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\.(?:[0-7]|\*)(?:@[0-9a-fA-F]{1,2})?"
+)
+#: The options xl 4.15 to 4.17 takes after the BDF (libxlu_pci.c:179-200).
+_PCI_OPTIONS = (
+    "bdf",
+    "vslot",
+    "permissive",
+    "msitranslate",
+    "seize",
+    "power_mgmt",
+    "rdm_policy",
+    "name",
+)
+
+
+def _pci_option_error(spec: str) -> tuple[str | None, Version]:
+    """What xl says of the options after a ``pci`` entry's BDF, and the release that
+    says it: an option with no ``=`` (4.6 to 4.14 ``xlu_pci_parse_bdf`` ends outside
+    its terminal state; 4.15 on ``parse_key_val``), an unknown option (4.15 on,
+    ``xlu_pci_parse_spec_string``: "Unknown PCI_SPEC_STRING option"; older xl printed
+    "Unknown PCI BDF option" and went on). Entries whose BDF is not plain are left
+    alone."""
+    from ...versions import XEN_XL_PCI, XEN_XL_PCI_SPEC
+
+    head, comma, rest = spec.partition(",")
+    if not comma or not _PCI_BDF.fullmatch(head):
+        return None, XEN_XL_PCI
+    while rest:
+        key, eq, after = rest.partition("=")
+        if not eq:
+            return f"'unable to parse PCI_SPEC_STRING `{spec}' for passthrough'", XEN_XL_PCI
+        if key not in _PCI_OPTIONS:
+            return f"'Unknown PCI_SPEC_STRING option: {key}'", XEN_XL_PCI_SPEC
+        rest = after.partition(",")[2]
+    return None, XEN_XL_PCI
+
+
 def _cpu_range_ok(piece: str) -> bool:
     """One comma-separated piece of ``cpus`` as xl_parse.c ``update_cpumap_range``
     and ``parse_range`` (lines 138-161, 166-205) read it: an optional ``^``, an
@@ -256,13 +340,19 @@ class XlDocument(DomUDocument):
         """What xl (4.17, ``xl create``) refuses in a domU config before it builds
         anything: no ``name`` ("Domain name must be specified.") and a PV guest with
         neither ``kernel`` nor ``bootloader`` ("Neither kernel nor bootloader
-        specified"); checked with peer-xl. (For xm configs lint's XN012 warns.)"""
+        specified"); checked with peer-xl. (For xm configs lint's XN012 warns.) No
+        name is a warning: the Xen resource agent starts a guest with ``xl create FILE
+        name="NAME"`` (resource-agents heartbeat/Xen), which xl 4.17 takes (its
+        ``-N create -n FILE 'name="web"'`` prints the domain)."""
         if not self.is_domu:
             return
         first = self.children[0] if self.children else None
         if not self._atom("name"):
             yield ValueProblem(
-                first, "no name: xl refuses the config ('Domain name must be specified')"
+                first,
+                "no name: 'xl create' refuses the config ('Domain name must be specified')"
+                " unless given name= on its command line, as the Xen resource agent does",
+                harmless=True,
             )
         # firmware = "pvgrub64" stands for a kernel (xl_parse.c, Xen 4.10 on); its value
         # is not checked here. A type or builder xl refuses stops xl before this check
@@ -351,7 +441,129 @@ class XlDocument(DomUDocument):
                     " [DDDD:]BB:DD.F",
                     since=("xen", XEN_XL_PCI),
                 )
+                continue
+            why, since = _pci_option_error(spec)
+            if why is not None:
+                yield ValueProblem(
+                    self.assignment("pci"),
+                    f"pci '{spec}': xl refuses the config ({why}); write the options as"
+                    " key=value: permissive, msitranslate, seize, power_mgmt, rdm_policy",
+                    since=("xen", since),
+                )
         yield from self._timer_mode_problem()
+        yield from self._vcpus_problem()
+        yield from self._vif_problems()
+        yield from self._hvm_problems()
+
+    def _hvm_problems(self) -> Iterator[ValueProblem]:
+        """An HVM guest's ``vga`` (xl_parse.c:2605-2617, 4.3 on: "Unknown vga "x"
+        specified", strcmp; cirrus and stdvga, none from 4.5, qxl from 4.6) and
+        ``bios`` (1695-1700, 4.2 on: 'invalid value "x" for "bios"', strcasecmp over
+        rombios, seabios, ovmf; "unknown" from 4.5) that xl refuses; peer-xl. A guest
+        made HVM by ``type`` alone is PV to xl before 4.10 (which ignored ``type``)."""
+        from ...versions import XEN_TYPE, XEN_XL_BIOS, XEN_XL_VGA
+
+        kinds = {k: self._kind(k) for k in ("type", "builder") if self._atom(k)}
+        if not kinds or None in kinds.values() or next(iter(kinds.values())) != "hvm":
+            return
+        by_builder = kinds.get("builder") == "hvm"
+        checks = (
+            ("vga", XEN_XL_VGA, ("stdvga", "cirrus", "none", "qxl"), str),
+            ("bios", XEN_XL_BIOS, ("rombios", "seabios", "ovmf", "unknown"), str.lower),
+        )
+        for key, since, names, fold in checks:
+            if not self._atom(key) or fold(str(self.get(key))) in names:
+                continue
+            value = str(self.get(key))
+            said = (
+                f'Unknown vga "{value}" specified'
+                if key == "vga"
+                else f'ERROR: invalid value "{value}" for "bios"'
+            )
+            yield ValueProblem(
+                self.assignment(key),
+                f"{key} '{value}': xl refuses the config ('{said}'); write one of"
+                f" {', '.join(names[:-1])} or {names[-1]}",
+                since=("xen", since if by_builder else max(since, XEN_TYPE)),
+            )
+
+    def _long(self, key: str) -> int | None:
+        """``key`` as ``xlu_cfg_get_long`` reads it (libxlu_cfg.c:268-323): a number or a
+        string strtol(s, &ep, 0) reads whole; ``None`` where xl warns and leaves the
+        setting unset (a list, ``"2.5"``, ``+=`` on a number)."""
+        found = self.assignments(key)
+        if not found or found[-1].op == "+=" or not self._atom(key):
+            return None
+        value = self.get(key)
+        if isinstance(value, int):
+            return value
+        return _c_long(value) if isinstance(value, str) else None
+
+    def _vcpus_problem(self) -> Iterator[ValueProblem]:
+        """``maxvcpus`` below ``vcpus``: xl_parse.c:1397-1408 (4.17; since "xl: vNUMA
+        support", RELEASE-4.6.0) sets an unset or zero maxvcpus to vcpus, then exits
+        with "xl: maxvcpus < vcpus" (peer-xl). A ``vnuma`` list sets maxvcpus itself."""
+        from ...versions import XEN_XL_MAXVCPUS, XEN_XL_VCPUS_NEGATIVE
+
+        vcpus, top = self._long("vcpus") or 0, self._long("maxvcpus")  # (xl's default: 0)
+        if vcpus < 0:
+            # xl_parse.c:1373-1378 hands it to libxl_cpu_bitmap_alloc, which refuses a
+            # negative count from 4.4 on (libxl_utils.c: "invalid number of cpus
+            # provided"); only a string can say it (-1 is no token to xl)
+            yield ValueProblem(
+                self.assignment("vcpus"),
+                f"vcpus {vcpus}: xl refuses the config ('Unable to allocate cpumap');"
+                " write a positive number",
+                since=("xen", XEN_XL_VCPUS_NEGATIVE),
+            )
+            return
+        if self.get("vnuma") is not None or top is None or top == 0:
+            return
+        if vcpus >= 0 and top < vcpus:
+            yield ValueProblem(
+                self.assignment("maxvcpus"),
+                f"maxvcpus {top} is below vcpus {vcpus}: xl refuses the config ('xl:"
+                " maxvcpus < vcpus'); raise maxvcpus to vcpus or more (the guest starts"
+                " with vcpus and may get up to maxvcpus)",
+                since=("xen", XEN_XL_MAXVCPUS),
+            )
+
+    def _vif_problems(self) -> Iterator[ValueProblem]:
+        """A vif ``rate=`` xl cannot read (libxlu_vif.c ``xlu_vif_parse_rate``, Xen 4.2
+        on: "config parsing error in vif: invalid rate in `10Mbit'") and an ``mtu=`` that
+        is no number (xl_parse.c:389-399 ``parse_ulong``, 4.15 on: "xl: failed to
+        convert "abc" to number"); checked with peer-xl. xl splits a spec with strtok
+        at commas and skips the blanks before each token (xl_parse.c:2293-2300); xl 4.2
+        to 4.8 stopped at a token with no ``=`` (xl_cmdimpl.c), so a rate after one is
+        not checked."""
+        from ...versions import XEN_XL_VIF_MTU, XEN_XL_VIF_RATE
+
+        if not isinstance(self.get("vif"), list):
+            return
+        for spec in self._list("vif"):
+            read_on = True
+            for token in (t.lstrip(" ") for t in spec.split(",") if t):
+                if token.startswith("rate=") and read_on:
+                    why = _vif_rate_error(token[5:])
+                    if why is not None:
+                        yield ValueProblem(
+                            self.assignment("vif"),
+                            f"vif '{spec}': xl refuses the config ('config parsing error in"
+                            f" vif: {why}'); write the rate as a number with B/s or b/s"
+                            " (K, M, G before it), and an optional @interval: 10Mb/s@20ms",
+                            since=("xen", XEN_XL_VIF_RATE),
+                        )
+                elif token.startswith("mtu="):
+                    read = _c_ulong(token[4:], 0)
+                    if read is None or read[0] == _ULONG_MAX:
+                        yield ValueProblem(
+                            self.assignment("vif"),
+                            f"vif '{spec}': xl refuses the config ('xl: failed to convert"
+                            f' "{token[4:]}" to number\'); write the MTU as a number:'
+                            " mtu=9000",
+                            since=("xen", XEN_XL_VIF_MTU),
+                        )
+                read_on = read_on and "=" in token
 
     def _timer_mode_problem(self) -> Iterator[ValueProblem]:
         """``timer_mode`` on a PV guest (no type or builder, ``type = "pv"`` or
@@ -675,156 +887,6 @@ def sniff(text: str) -> bool:
     return parses(_scan, text)
 
 
-# -- disk specs as xl reads them ------------------------------------------------------
-
-#: ``key=value`` parameters of xl's disk spec (xl-disk-configuration(5)), every release
-#: from 4.1 on (a key newer releases added is accepted here: lint cannot tell which one
-#: reads the file).
-_DISK_VALUE_KEYS = """
-    format access backendtype backend specification vdev script colo-host colo-port
-    colo-export active-disk hidden-disk
-""".split()  # noqa: SIM905
-_DISK_FLAGS = """
-    cdrom direct-io-safe discard no-discard colo no-colo trusted untrusted devtype=cdrom
-    devtype=disk grant_usage=1 grant_usage=0
-""".split()  # noqa: SIM905
-_DISK_VALUES = {
-    "format": ("", "raw", "qcow", "qcow2", "vhd", "empty", "qed"),
-    "access": ("r", "ro", "rw", "w", ""),
-    "backendtype": ("phy", "tap", "qdisk", "standalone"),
-    "specification": ("xen", "virtio"),
-}
-_DISK_PREFIX = re.compile(r"(?:raw|qcow2?|vhd|iscsi|e?nbd|drbd|tapdisk|tap2?|aio|ioemu|file|phy):")
-_DISK_UNKNOWN_PREFIX = re.compile(r"[a-z][a-z0-9]*:(?=[^a-z0-9]|$)")
-_DISK_UNKNOWN_KEY = re.compile(r"[a-z][-a-z0-9]*=[^,],?")
-_DISK_POSITIONAL = re.compile(r"[^=,]*,|[^=,]+,?")
-
-
-def disk_spec_error(spec: str) -> str | None:
-    """What xl says when it refuses one disk spec (``None``: it reads it).
-
-    A step-by-step reading of libxlu's disk scanner (tools/libs/util/libxlu_disk_l.l:
-    keyword rules, deprecated prefixes such as ``phy:`` that make the positional
-    parameters ``target,vdev,access``, else ``target,format,vdev,access``) and of
-    ``xlu_disk_parse`` (libxlu_disk.c: a vdev is required, and a target unless it
-    is a cdrom). Spaces are skipped before a parameter only: ``w `` is no access."""
-    pos, n = 0, len(spec)
-    got: dict[str, str] = {}
-    had_prefix = access_set = cdrom = False
-
-    def save(what: str, value: str) -> str | None:
-        if got.get(what):
-            return f"{what} respecified: near `{value}'"
-        got[what] = value
-        return None
-
-    def vdev_and_devtype(text: str) -> tuple[bool, str | None]:
-        vdev, colon, kind = text.rpartition(":")
-        if not colon:
-            return False, None
-        nonlocal cdrom
-        cdrom = cdrom or kind == "cdrom"
-        why = save("vdev", vdev)
-        return True, why or (None if kind in ("cdrom", "disk") else "unknown deprecated type")
-
-    def check(what: str, value: str) -> str | None:
-        if value not in _DISK_VALUES[what]:
-            return f"unknown value for {what}: near `{value}'"
-        if what == "format":
-            # a format given (by keyword too) takes the positional format slot away:
-            # peer-xl reads 'format=raw,/dev/vg/a,hda,r' as target, vdev, access
-            got["format"] = value
-            return None
-        return save(what, value) if what != "access" else None
-
-    while pos < n:
-        rest = spec[pos:]
-        if rest[0] in " \t\n":
-            pos += len(rest) - len(rest.lstrip(" \t\n"))
-            continue
-        why: str | None = None
-        key = next((k for k in _DISK_VALUE_KEYS if rest.startswith(k + "=")), None)
-        flag = next(
-            (
-                f
-                for f in _DISK_FLAGS
-                if rest.startswith(f) and rest[len(f) : len(f) + 1] in ("", ",")
-            ),
-            None,
-        )
-        if rest.startswith("target="):
-            why = save("target", rest[7:].removesuffix(","))
-            pos = n
-        elif key is not None:
-            value = rest[len(key) + 1 :].split(",", 1)[0]
-            pos += len(key) + 1 + len(value) + 1
-            if key in _DISK_VALUES:
-                why = check(key, value)
-                if key == "access":
-                    access_set = True
-            elif key == "colo-port":
-                digits = re.match(r"\s*[-+]?\d*", value)
-                why = None if digits and int("0" + digits.group().strip(" +-")) else "bad colo-port"
-            else:
-                why = save(key, value)
-        elif flag is not None:
-            cdrom = cdrom or flag in ("cdrom", "devtype=cdrom")
-            pos += len(flag) + 1
-        elif rest.startswith("devtype="):
-            return f"unknown value for type: near `{rest.split(',', 1)[0]}'"
-        elif (m := _DISK_PREFIX.match(rest)) is not None:
-            had_prefix = True
-            word = m.group()[:-1]
-            if word in ("iscsi", "nbd", "enbd", "drbd"):
-                why = save("script", "block-" + word)
-            elif word in ("raw", "qcow", "qcow2", "vhd"):
-                got["format"] = word
-            pos += len(m.group())
-        elif (k := _DISK_UNKNOWN_PREFIX.match(rest)) is not None and (
-            rest[len(k.group()) :][:1] not in _ALNUM
-        ):
-            return f"unknown deprecated disk prefix: near `{rest}'"
-        elif (u := _DISK_UNKNOWN_KEY.match(rest)) is not None and len(u.group()) >= _span(
-            _DISK_POSITIONAL, rest, 0
-        ):
-            return f"unknown parameter: near `{u.group()}'"
-        elif (p := _DISK_POSITIONAL.match(rest)) is not None and p.group():
-            text = p.group().removesuffix(",")
-            pos += len(p.group())
-            if "target" not in got:
-                got["target"] = text
-            elif not had_prefix and "format" not in got:
-                done, why = (False, None)
-                if got["target"] == "":
-                    done, why = vdev_and_devtype(text)
-                if done:
-                    got["format"] = "empty"
-                else:
-                    why = check("format", text)
-                    got["format"] = text
-            elif "vdev" not in got:
-                done, why = vdev_and_devtype(text)
-                if not done:
-                    got["vdev"] = text
-            elif not access_set:
-                access_set = True
-                why = check("access", text)
-            else:
-                return f"too many positional parameters: near `{text}'"
-        else:
-            return f"bad disk syntax: near `{rest}'"
-        if why:
-            return why
-    if "vdev" not in got:
-        return "no vdev specified"
-    if "target" not in got and not cdrom:
-        return "no target specified (and device not removable)"
-    return None
-
-
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-
 # -- the file as xl's scanner reads it -------------------------------------------------
 
 #: libxlu_cfg_l.l (Xen 4.17): the tokens xl knows. The grammar here is wider (keys with
@@ -894,4 +956,35 @@ def lexical_error(text: str) -> tuple[int, str] | None:
             if why is not None:
                 return pos, why
         pos = m.end()
+    return None
+
+
+#: How many empty statements :func:`xl_refusal` steps over (one parse each); a file
+#: with more is left unjudged rather than parsed that many times.
+_EMPTY_STATEMENTS = 32
+
+
+def xl_refusal(text: str) -> tuple[int, str] | None:
+    """``(offset, message)`` of the first thing xl refuses in ``text``, a file read
+    here as a literal xm config (``None``: xl reads it): its scanner's refusal
+    (:func:`lexical_error`: ``vcpus = -1``, a ``\\`` line continuation, ``True``,
+    a tuple), else its grammar's (grammars/xl.lark, as wide as libxlu_cfg_y.y or
+    wider but for empty statements, which are stepped over: ``[ , ]``, two strings
+    with no comma between them, which Python joins)."""
+    found = lexical_error(text)
+    if found is not None:
+        return found
+    for _ in range(min(text.count(";"), _EMPTY_STATEMENTS) + 1):
+        try:
+            parse(text)
+        except ParseError as exc:
+            lines = text.split("\n")
+            at = sum(len(line) + 1 for line in lines[: exc.line - 1]) + exc.column - 1
+            if text[at : at + 1] == ";":
+                # an empty statement, which libxlu_cfg_y.y takes (``stmt: endstmt``) and
+                # the grammar here does not: ``vcpus = 2;;`` (peer-xl OK)
+                text = text[:at] + " " + text[at + 1 :]
+                continue
+            return min(at, len(text)), f"syntax error: {exc.message}"
+        return None
     return None

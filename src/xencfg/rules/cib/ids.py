@@ -14,7 +14,7 @@ from ...cluster import (
     memberships,
 )
 from ...findings import Finding
-from ...formats.cib.model import _tag
+from ...formats.cib.model import ID_REFERENCES, _tag
 from .. import make, rule
 from .common import _cib, _in_status, _label, _names, _same_object, units
 
@@ -103,7 +103,7 @@ def _id_reuses(cluster: Cluster) -> Iterator[_Reuse]:
         later: dict[str, list[tuple[Loaded, Any]]] = {}
         for item, el in unit.elements():
             i = el.get("id")
-            if i is None or _tag(el) == "resource_ref":
+            if i is None or _tag(el) in ID_REFERENCES:
                 continue
             if i in first:
                 later.setdefault(i, []).append((item, el))
@@ -212,6 +212,9 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
         rids: set[str] = set()
         for item in unit.scope:
             rids.update(r.id for r in _cib(item).all_resources() if r.id)
+            # a constraint may name a template (its primitives) or a tag (the
+            # resources it lists): pcmk__valid_resource_or_tag, Pacemaker 2.1.5
+            rids.update(e.get("id") for e in _cib(item).iter("template", "tag") if e.get("id"))
         for item in unit.items:
             for ref in _cib(item).references():
                 if _in_status(ref.source):
@@ -243,3 +246,47 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         declared,
                     )
                     yield found if ban else attrs.evolve(found, severity="warning")
+
+
+@rule("CB029", "rsc-pattern-refused", "error", formats=("cib",))
+def rsc_pattern_refused(item: Loaded) -> Iterator[Finding]:
+    """An ``rsc_location``'s ``rsc-pattern`` is no POSIX extended regex.
+
+    Why it matters: Pacemaker compiles the pattern with ``regcomp(..., REG_EXTENDED)``
+    and, when that fails, drops the whole constraint: "Ignoring constraint 'off'
+    because rsc-pattern has invalid value '(web'" (Pacemaker 2.1.5
+    lib/pacemaker/pcmk_sched_location.c ``unpack_simple_location``, a
+    ``pcmk__config_err``: crm_verify says "Errors found during check: config not
+    valid"). The ban or preference it was written for holds for no resource. A leading
+    ``!`` (inverting the match) is not part of the regex. Only what glibc surely refuses
+    is reported (checked against glibc's regcomp in the tests: an unclosed ``(`` or ``[``, a
+    trailing backslash, a repetition with nothing before it such as Perl's ``(?i)``);
+    a lone ``)`` is an ordinary character there. ``rsc-pattern`` exists since the
+    pacemaker-2.6 schema (Pacemaker 1.1.16); an older CIB's schema refuses the
+    attribute itself (CB023 for pacemaker-1.0).
+
+    Example: ``<rsc_location id="off" rsc-pattern="(web" node="xen3"
+    score="-INFINITY"/>``.
+
+    Fix: close the group (``^(web|db)$``), escape a literal character (``\\(``), or
+    use POSIX syntax instead of Perl's (``[Ww]eb`` for ``(?i)web``).
+    """
+    from ...regex import regcomp_refuses
+    from .placement import schema_has
+
+    doc = _cib(item)
+    if doc.validate_with is not None and not schema_has(doc.validate_with, (2, 6)):
+        return
+    for loc in doc.locations:
+        raw = loc.rsc_pattern
+        if raw is None or _in_status(loc.el):
+            continue
+        why = regcomp_refuses(raw[1:] if raw.startswith("!") else raw)
+        if why is None:
+            continue
+        yield make(
+            "CB029",
+            f"rsc_location '{loc.id}': rsc-pattern '{raw}' is no POSIX extended regex"
+            f" (regcomp: {why}): Pacemaker ignores the whole constraint",
+            item.where(loc.el),
+        )

@@ -606,17 +606,6 @@ def _expression_matches(expr: Any, node: str) -> bool | None:
     return None
 
 
-def _banned_from(loc: Any, node: str) -> bool:
-    """Whether a location constraint surely keeps its resource off ``node``: ``node=``
-    with -INFINITY, or a -INFINITY rule that matches ``node`` whatever the time and the
-    node attributes (:func:`rule_matches`)."""
-    from ...formats.cib.values import INFINITY
-
-    if loc.node == node and loc.score == -INFINITY:
-        return True
-    return any(r.score == -INFINITY and rule_matches(r, node) is True for r in loc.rules)
-
-
 @rule("CB019", "stonith-may-fence-itself", "warning", scope="cluster", hazard=True)
 def stonith_may_fence_itself(cluster: Cluster) -> Iterator[Finding]:
     """A STONITH device for one node is allowed to run on that very node.
@@ -629,11 +618,17 @@ def stonith_may_fence_itself(cluster: Cluster) -> Iterator[Finding]:
     Example: ``external/riloe`` with ``hostlist=host1`` and no
     ``rsc_location`` scoring it ``-INFINITY`` on host1.
 
+    The ban is read as XN018 reads locations (rules/cib/placement.py): by ``rsc``,
+    ``rsc-pattern`` (pacemaker-2.6 and later) or a ``resource_set`` (pacemaker-1.2 and
+    later), on the device or a group holding it.
+
     Fix: add ``<rsc_location rsc="fence-host1" node="host1" score="-INFINITY"/>``
     (or a rule ``#uname eq host1`` with score -INFINITY).
     """
+    from .placement import Placement
+
     for unit in units(cluster):
-        locations = [c for i in unit.scope for c in _cib(i).locations]
+        placements = [Placement(_cib(i)) for i in unit.scope]
         for item, prim in unit.primitives():
             if not prim.is_stonith or _in_clone(prim.el):
                 continue
@@ -641,8 +636,7 @@ def stonith_may_fence_itself(cluster: Cluster) -> Iterator[Finding]:
             hosts = target.replace(",", " ").split()
             if len(hosts) != 1:
                 continue
-            ids = _ids_around(prim.el)
-            if any(loc.rsc in ids and _banned_from(loc, hosts[0]) for loc in locations):
+            if any(a.bans(hosts[0]) for pl in placements for a in pl.applied(prim.el)):
                 continue
             param = _param_pair(prim, "hostlist") or _param_pair(prim, "hostname")
             yield make(

@@ -98,6 +98,15 @@ def stonith_disabled_shared(cluster: Cluster) -> Iterator[Finding]:
     while the other node mounts or promotes it: split brain and a corrupted
     filesystem.
 
+    crm_verify does not check this (it accepts such a CIB, exit 0): it is a documented
+    hazard, not a schema or scheduler error. Pacemaker Explained ("Why Is Fencing
+    Necessary?", doc/sphinx/Pacemaker_Explained/fencing.rst in Pacemaker 2.1.5): without
+    fencing "multiple instances of a resource could be started on different nodes", and
+    for "a clustered file system, the effect could be much more severe, causing data
+    corruption". Pacemaker's own DLM agent refuses to start so ("The cluster property
+    stonith-enabled may not be deactivated to use the DLM", OCF_ERR_CONFIGURED:
+    extra/resources/controld since Pacemaker 1.1.11), which OCFS2 under Pacemaker needs.
+
     Example: ``stonith_enabled=false`` with ``allow-two-primaries`` in drbd.conf.
 
     Fix: set ``stonith-enabled=true`` and configure a real fencing device;

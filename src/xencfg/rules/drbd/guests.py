@@ -166,7 +166,7 @@ def guest_drbd_path_missing(cluster: Cluster) -> Iterator[Finding]:
     resource without volume sections, /dev/drbd/by-res/vm1/0 with ``volume 0``),
     or ``drbd:vm1``.
     """
-    from ..xen import _domus, _label, _where
+    from ..xen.common import _domus, _label, _where
 
     configs = _node_configs(cluster)
     cache: dict[str, dict[str, _Shape]] = {}

@@ -184,14 +184,14 @@ def target_locked_out(cluster: Cluster) -> Iterator[Finding]:
             acl = _acl(cluster, item.node, kind)
             if acl is None:
                 continue
+            effect = (
+                "ietd refuses every initiator"
+                if kind == "initiators.allow"
+                else "ietd offers it on no portal"
+            )
             for t in _ietd(item).targets:
                 line = _allow(acl).rule(t.name)
                 if line is not None and not _raw_line(acl, line).endswith("\n"):
-                    effect = (
-                        "ietd refuses every initiator"
-                        if kind == "initiators.allow"
-                        else "ietd offers it on no portal"
-                    )
                     yield make(
                         "IS012",
                         f"the {kind} line for {t.name} is the file's last and has no final "
@@ -200,11 +200,6 @@ def target_locked_out(cluster: Cluster) -> Iterator[Finding]:
                         [acl.where(line.entry)],
                     )
                 elif line is None:
-                    effect = (
-                        "ietd refuses every initiator"
-                        if kind == "initiators.allow"
-                        else "ietd offers it on no portal"
-                    )
                     yield make(
                         "IS012",
                         f"no line of {kind} names {t.name} or ALL: {effect}",

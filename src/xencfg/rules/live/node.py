@@ -7,14 +7,16 @@ from collections.abc import Iterator
 from ...cluster import Cluster, memberships
 from ...findings import Finding, Location
 from .. import make, rule
+from ..xen.xend import relocation_address
 from .common import _at, _short
 from .drbd import configured_drbd
 
 
 def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location]]:
     """``(address, what gives it, where)`` the files make this node bind to, or send to
-    it at: its DRBD ``on`` sections, its OCFS2 node stanza, and the other nodes' ha.cf
-    ``ucast`` lines to an address /etc/hosts gives this node."""
+    it at: its DRBD ``on`` sections, its OCFS2 node stanza, its xend relocation
+    server's ``xend-relocation-address``, and the other nodes' ha.cf ``ucast`` lines
+    to an address /etc/hosts gives this node."""
     from ...formats.lines.ocfs2 import Ocfs2Document
 
     out: list[tuple[str, str, Location]] = []
@@ -30,6 +32,12 @@ def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location
         for n in o.nodes:
             if n.name and _short(n.name) == _short(node) and n.ip_address is not None:
                 out.append((str(n.ip_address), "the OCFS2 node binds it", item.where(n)))
+    for item in cluster.docs("xend", node):
+        listen = relocation_address(cluster, item)
+        if listen is not None and not listen[1].is_loopback:  # (lo: every node has it)
+            raw, bound, where = listen
+            said = "" if raw.strip() == str(bound) else f" ('{raw.strip()}' by /etc/hosts)"
+            out.append((str(bound), f"xend's relocation server binds it{said}", where))
     from ...formats.lines.hacf import HacfDocument
 
     info = cluster.model.node(node)
@@ -47,19 +55,27 @@ def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location
 
 @rule("LS014", "address-not-held", "error", scope="cluster")
 def address_not_held(cluster: Cluster) -> Iterator[Finding]:
-    """A node does not hold the address its DRBD, OCFS2 or heartbeat configuration gives it.
+    """A node does not hold the address its DRBD, OCFS2, xend or heartbeat configuration
+    gives it.
 
     Why it matters: drbdsetup binds the ``address`` of the node's ``on``
-    section and o2net listens on its ``ip_address``; with the address not on
-    any interface (``ip -o addr``), the bind fails ("Cannot assign requested
-    address"): DRBD stays StandAlone/WFConnection, the node cannot join
-    the OCFS2 cluster. A peer's ha.cf ``ucast`` to an address of this node
+    section, o2net listens on its ``ip_address`` and xend's relocation server
+    (``(xend-relocation-server yes)``) on its ``xend-relocation-address``
+    (relocate.py ``listenRelocation`` hands it to tcp.py's ``TCPListener``,
+    which binds it as it starts); with the address not on any interface (``ip -o
+    addr``), the bind fails ("Cannot assign requested address"): DRBD stays
+    StandAlone/WFConnection, the node cannot join the OCFS2 cluster, and xend
+    does not start at all (SrvDaemon.py ``run`` logs "Exception starting xend"
+    and exits 1): no ``xm`` command works there, no guest migrates to it. An empty
+    ``xend-relocation-address``, ``0.0.0.0`` or ``::`` binds every address and
+    is not judged. A peer's ha.cf ``ucast`` to an address of this node
     (by /etc/hosts) that no interface has is a dead heartbeat path: one
     communication path fewer than the configuration shows. Typically after a
     renumbering or an interface renamed.
 
     Example: ``on alpha { address 10.0.0.1:7788; }``; alpha's ``ip -o addr``
-    has 10.0.1.1 only.
+    has 10.0.1.1 only; or ``(xend-relocation-address '10.0.0.5')`` in its
+    xend-config.sxp and no interface with 10.0.0.5.
 
     Fix: give the interface its address again, or correct the configuration
     on every node.

@@ -1,127 +1,18 @@
-"""``xencfg migrate``: a cluster's files to today's software, offline.
-
-:func:`plan` reads every node (as lint does) and carries each part it is asked for
-(:data:`PARTS`):
-
-* ``stack``: heartbeat -> corosync 3 + Pacemaker, with :func:`xencfg.stack.to_corosync`
-  (corosync.conf, authkey) and :func:`xencfg.formats.cib.upgrade.upgrade` (the CIB, in
-  the current schema unless ``--to pacemaker=1.0``);
-* ``xen``: xm domU configs -> xl, xend-config.sxp -> xl.conf (:mod:`.migrations.xen`);
-* ``drbd``: DRBD 8.0-8.3 syntax -> 8.4 (the mainline kernel's DRBD) or 9
-  (:mod:`.migrations.drbd`);
-* ``iscsi``: IET -> LIO's saveconfig.json, and what the new WWIDs break on the
-  initiators (:mod:`.migrations.lio`);
-* ``multipath``, ``iscsid``: multipath.conf and iscsid.conf in the keywords of
-  multipath-tools 0.9 and open-iscsi 2.1 (:mod:`.migrations.multipath`,
-  :mod:`.migrations.iscsid`, one table: :mod:`.migrations.keywords`);
-* ``evms``: which EVMS volumes LVM2 takes over as they are, which need their data
-  moved (:mod:`.migrations.evms`; a report, no files).
-
-It returns a :class:`Migration`: the files per node, every rewrite and everything
-left for an admin, and the ordered cut-over steps. :func:`write` puts the files under
-``OUTDIR/NODE/`` and the report in ``OUTDIR/MIGRATION.md``; it refuses to write into
-(or over) the inputs.
-"""
+"""The ``stack`` part: heartbeat 1/2 to corosync 3 + Pacemaker (corosync.conf, authkey,
+the CIB), for :func:`xencfg.migrate.plan`."""
 
 from __future__ import annotations
 
-import json
-import os
 import secrets as _random
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from . import api
-from .discover import NodeTree, discover
-from .errors import WriteError, XencfgError
-from .stack import Member, NodeFiles, Note, StackResult, to_corosync
-from .syntax.source import encode
-
-#: The parts of a migration, in the order the report lists them.
-PARTS = ("stack", "xen", "drbd", "iscsi", "multipath", "iscsid", "evms")
-#: DRBD generations ``--to drbd=`` takes (8.4 is the module mainline Linux ships).
-DRBD_TARGETS = ("8.4", "9")
-#: CIB schemas ``--to pacemaker=`` takes (current: pacemaker-3.9, see formats/cib/upgrade.py)
-PACEMAKER_TARGETS = ("1.0", "current")
-
-#: corosync-keygen's default key: 2048 bits (knet takes 1024 to 4096 bytes... we keep 256).
-KEY_BYTES = 256
-
-
-@attrs.define
-class Output:
-    """One file to write: ``OUTDIR/<node>/<path>`` (``node`` empty: the cluster's own)."""
-
-    node: str
-    path: str
-    data: bytes = attrs.field(repr=False)
-    mode: int
-    why: str
-    secret: bool = False
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "node": self.node,
-            "path": self.path,
-            "mode": f"{self.mode:04o}",
-            "why": self.why,
-        }
-        if not self.secret:
-            d["text"] = self.data.decode("utf-8", "surrogateescape")
-        return d
-
-
-@attrs.define
-class Migration:
-    """The whole plan: new files, the report's notes and the cut-over steps."""
-
-    nodes: list[str]
-    outputs: list[Output]
-    notes: list[Note]
-    timing: list[str]
-    steps: list[str]
-    members: list[Member]
-    cluster_name: str
-    secrets: list[str] = attrs.Factory(list)
-    #: the LIO conversions of the storage nodes (their WWIDs reach the initiators)
-    lio: list[Any] = attrs.Factory(list)
-    #: the nodes that get corosync and Pacemaker (those that ran heartbeat)
-    stack_nodes: list[str] = attrs.Factory(list)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {
-            "cluster_name": self.cluster_name,
-            "nodes": self.nodes,
-            "members": [attrs.asdict(m) for m in self.members],
-            "files": [o.to_dict(show_secrets) for o in self.outputs],
-            "rewrites": [n.to_dict() for n in self.notes if n.kind in ("rewrite", "info")],
-            "not_carried": [n.to_dict() for n in self.notes if n.kind in ("manual", "dropped")],
-            "timing": self.timing,
-            "steps": self.steps,
-        }
-
-    def report_json(self, show_secrets: bool = False) -> str:
-        text = json.dumps(self.to_dict(show_secrets), indent=2)
-        return text if show_secrets else _redact(text, self.secrets)
-
-    def report_markdown(self, show_secrets: bool = False) -> str:
-        text = _markdown(self)
-        return text if show_secrets else _redact(text, self.secrets)
-
-
-def _redact(text: str, values: list[str]) -> str:
-    from .secrets import redact
-
-    return redact(text, values)
-
-
-def _load(path: Path, fmt: str) -> Any:
-    try:
-        return api.load(path, fmt)
-    except XencfgError:
-        return None
+from .. import api
+from ..discover import NodeTree
+from ..errors import XencfgError
+from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
+from ..syntax.source import encode
+from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 
 
 def _old_corosync(found: Any) -> list[Note]:
@@ -129,14 +20,14 @@ def _old_corosync(found: Any) -> list[Note]:
     Pacemaker plugin of SLES 11 and RHEL 6): the stack part carries heartbeat only, so
     without this line the report said nothing of a stack today's Pacemaker cannot run on
     (Pacemaker 2 dropped the plugin and cman; corosync 3 has knet and no multicast)."""
-    from .formats.lines.corosync import release_evidence
+    from ..formats.lines.corosync import release_evidence
 
     notes: list[Note] = []
     for tree in found.nodes:
         for f in tree.files:
             if f.format != "corosync":
                 continue
-            doc = _load(f.path, f.format)
+            doc = load_as(f.path, f.format)
             seen = release_evidence(doc) if doc is not None else None
             if seen is None or seen[0] == "3.0":
                 continue
@@ -173,7 +64,7 @@ def _node_files(
     for f in tree.files:
         if f.format not in ("hacf", "authkeys", "logd", "hosts", "drbd", "ocfs2", "cman", "cib"):
             continue
-        doc = _load(f.path, f.format)
+        doc = load_as(f.path, f.format)
         if doc is None:
             if failed is not None and f.format in ("hacf", "logd", "cib"):
                 failed.append((f.path, f.format, f"{tree.name}:{f.display}"))
@@ -233,7 +124,7 @@ def _cib_output(
     without host_list pinged."""
     from lxml import etree
 
-    from .formats.cib.upgrade import upgrade
+    from ..formats.cib.upgrade import upgrade
 
     ids = {m.name: m.nodeid for m in members}
     # heartbeat and Pacemaker's peer cache match node names in any case (membership.c,
@@ -512,64 +403,7 @@ def _pacemaker_ping(
     return found
 
 
-def plan(
-    paths: list[str],
-    names: dict[str, str] | None = None,
-    cluster_name: str | None = None,
-    cib_file: str | None = None,
-    only: tuple[str, ...] | None = None,
-    drbd_target: str = "8.4",
-    pacemaker_target: str = "current",
-) -> Migration:
-    """The migration of the cluster whose node trees are ``paths`` (``cib_file``: the CIB
-    when it is not in a node's var/lib/heartbeat/crm/cib.xml). ``only`` picks parts of
-    :data:`PARTS` (default: every part the files call for)."""
-    for part in only or ():
-        if part not in PARTS:
-            raise XencfgError(f"unknown part {part!r}: choose from {', '.join(PARTS)}")
-    if pacemaker_target not in PACEMAKER_TARGETS:
-        raise XencfgError(
-            f"--to pacemaker={pacemaker_target}: choose from {', '.join(PACEMAKER_TARGETS)}"
-        )
-    if drbd_target not in DRBD_TARGETS:
-        raise XencfgError(f"--to drbd={drbd_target}: choose from {', '.join(DRBD_TARGETS)}")
-    found = discover(paths, names)
-    if not found.nodes:
-        raise XencfgError("migrate wants node trees (a root or an /etc per node), found none")
-    parts = only or PARTS
-    cib_target = "current" if pacemaker_target == "current" else "pacemaker-1.0"
-    m = Migration(
-        nodes=[t.name for t in found.nodes],
-        outputs=[],
-        notes=[],
-        timing=[],
-        steps=[],
-        members=[],
-        cluster_name="",
-    )
-    stack = (
-        _plan_stack(m, found, cluster_name, cib_file, explicit=bool(only), cib_target=cib_target)
-        if "stack" in parts
-        else None
-    )
-    storage: set[str] = set()
-    for tree in found.nodes:
-        storage |= _plan_storage(m, tree, parts, drbd_target)
-    if "iscsi" in parts:
-        _plan_wwids(m, found)
-    if "evms" in parts and _plan_evms(m, found, cib_file):
-        storage.add("evms")
-    if not m.outputs and not m.notes:
-        raise XencfgError(
-            "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), an xm config, a DRBD 8.3 "
-            "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
-            "evms.conf: nothing to migrate"
-        )
-    m.steps = _steps(m.nodes, stack, storage, m.stack_nodes)
-    return m
-
-
-def _plan_stack(
+def plan_stack(
     m: Migration,
     found: Any,
     cluster_name: str | None,
@@ -590,7 +424,7 @@ def _plan_stack(
             cibs.append(node_cib)
     cib = _newest_cib(cibs, m.notes)
     for path, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
-        _unreadable(m, path, fmt, where)
+        unreadable(m, path, fmt, where)
     if not any(n.hacf is not None for n in nodes):
         old = _old_corosync(found)
         if explicit:
@@ -601,7 +435,7 @@ def _plan_stack(
         m.notes.extend(old)
         return None
     if cib_file is not None:
-        from .discover import SourceFile, display_path
+        from ..discover import SourceFile, display_path
 
         p = Path(cib_file)
         cib = (SourceFile(p, display_path(p), "cib"), api.load(p, "cib"))
@@ -652,7 +486,7 @@ def _plan_stack(
         )
     haresources = _haresources(found, nodes, m.notes)
     if cib is not None:
-        from .syntax.source import read_text
+        from ..syntax.source import read_text
 
         f = cib[0]
         try:
@@ -684,7 +518,7 @@ def _plan_stack(
             )
             cib = None  # (the cut-over then says to write the CIB, not to load it)
     elif haresources is not None:
-        from .migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
+        from ..migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
 
         hr_doc, display, hacf = haresources
         devices: list[dict[str, Any]] = []
@@ -710,7 +544,7 @@ def _plan_stack(
                 f"{display}: a resource, node or stonith value holds a NUL or another control"
                 " character, which XML (the CIB) cannot hold: remove it and migrate again"
             ) from None
-        m.notes.extend(_notes(made.changes, display, "cib.xml"))
+        m.notes.extend(notes_of(made.changes, display, "cib.xml"))
         m.outputs.append(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
         )
@@ -761,11 +595,14 @@ def _plan_stack(
 
 def _ping_nodes(nodes: list[NodeFiles]) -> tuple[list[str], bool]:
     """The first ha.cf's ping nodes (``ping`` lines and ``ping_group`` hosts) and whether
-    a ping_group gave some."""
+    a ping_group gave some. ``ping`` is read as heartbeat reads it: word by word, split at
+    blanks and commas (``ping 10.0.0.254,10.0.0.253`` is two ping nodes)."""
+    from ..formats.lines.hacf_directives import words
+
     for nf in nodes:
         if nf.hacf is None:
             continue
-        hosts = [h for e in nf.hacf.entries("ping") for h in e.values]
+        hosts = [h for e in nf.hacf.entries("ping") for h in words(e)]
         groups = [h for e in nf.hacf.entries("ping_group") for h in e.values[1:]]
         return hosts + [h for h in groups if h not in hosts], bool(groups)
     return [], False
@@ -834,11 +671,11 @@ def _haresources(
     for tree, nf in zip(found.nodes, nodes, strict=True):
         for f in tree.files:
             if f.format == "haresources":
-                doc = _load(f.path, "haresources")
+                doc = load_as(f.path, "haresources")
                 if doc is not None:
                     copies.append((doc, f"{tree.name}:{f.display}", nf.hacf))
                 else:
-                    notes.append(_parse_failure(f.path, "haresources", f"{tree.name}:{f.display}"))
+                    notes.append(parse_failure(f.path, "haresources", f"{tree.name}:{f.display}"))
     if not copies:
         return None
 
@@ -860,402 +697,3 @@ def _haresources(
                 )
             )
     return first
-
-
-def _plan_storage(
-    m: Migration, tree: NodeTree, parts: tuple[str, ...], drbd_target: str
-) -> set[str]:
-    """One node's xm, xend, drbd, IET, multipath and iscsid files into ``m``; the parts
-    that changed a file."""
-    from .migrations import Converted
-    from .migrations import drbd as mdrbd
-    from .migrations import iscsid as miscsid
-    from .migrations import lio as mlio
-    from .migrations import multipath as mmp
-    from .migrations import xen as mxen
-
-    changed: set[str] = set()
-    allow = []
-    ietd = None
-    for f in tree.files:
-        part = {
-            "xm": "xen",
-            "xend": "xen",
-            "drbd": "drbd",
-            "ietd": "iscsi",
-            "multipath": "multipath",
-            "iscsid": "iscsid",
-        }.get(f.format or "")
-        if f.format == "iet-allow" and "iscsi" in parts:
-            doc = _load(f.path, f.format)
-            if doc is not None:
-                allow.append(doc)
-            else:  # (its targets would be written open to every initiator)
-                _unreadable(m, f.path, f.format, f"{tree.name}:{f.display}")
-            continue
-        if part is None or part not in parts:
-            continue
-        doc = _load(f.path, f.format or "")
-        if doc is None:
-            # (an xm config or drbd.conf that does not parse was skipped without a line,
-            # so the report looked complete while the file stayed as it was)
-            _unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
-            continue
-        rel = os.path.relpath(f.path, tree.root)
-        where = f"{tree.name}:{f.display}"
-        if f.format == "ietd":
-            ietd = (doc, rel, where)
-            continue
-        source = doc.source
-        if f.format == "xm":
-            result: Any = mxen.xm_to_xl(doc)
-            target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
-            # VNC/SPICE passwords, also those the conversion computed ('abc' + 'def',
-            # 'vncpasswd=%s' % pw): the report quotes every evaluated expression
-            m.secrets.extend(doc.secrets())
-            m.secrets.extend(_xl_secrets(result.text))
-        elif f.format == "xend":
-            result = mxen.xend_to_xl_conf(doc)
-            target = os.path.join(os.path.dirname(rel), "xl.conf")
-            why = "xl's own settings (xl.conf(5)) from xend-config.sxp"
-        elif f.format == "multipath":
-            result = mmp.multipath_to_current(doc)
-            target, why = rel, "multipath.conf in the keywords of multipath-tools 0.9"
-        elif f.format == "iscsid":
-            result = miscsid.iscsid_to_current(doc)
-            target, why = rel, "iscsid.conf in the keys of open-iscsi 2.1"
-            m.secrets.extend(doc.secrets())
-        else:
-            # (shared-secret: the JSON report holds the new file's text; the stack part
-            # collects it too, but --only drbd runs no stack part)
-            m.secrets.extend(doc.secrets())
-            convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
-            doc, spaces = mdrbd.plain_spaces(doc)
-            before = api.loads(doc.source, "drbd", path=doc.path)
-            result = convert(doc)
-            result = Converted(result.text, tuple(spaces) + result.changes)
-            fencing = mdrbd.pacemaker_fencing(doc, drbd_target)
-            if fencing:
-                result = Converted(doc.dumps(), result.changes + tuple(fencing))
-            refused = mdrbd.still_refused(before, result.text)
-            if refused:
-                result = Converted(result.text, result.changes + tuple(refused))
-            target, why = rel, f"DRBD {drbd_target} syntax"
-        m.notes.extend(_notes(result.changes, where, target))
-        if result.text != source:
-            mode = f.path.stat().st_mode & 0o7777
-            m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
-            changed.add(part)
-    if ietd is not None:
-        doc, rel, where = ietd
-        conv = mlio.iet_to_lio(doc, allow)
-        m.lio.append(conv)
-        target = "etc/target/saveconfig.json"
-        m.notes.extend(_notes(conv.changes, where, target))
-        m.secrets.extend(doc.secrets())
-        m.outputs.append(
-            Output(tree.name, target, encode(conv.json()), 0o600, "LIO's targets (targetctl)")
-        )
-        m.outputs.append(
-            Output(
-                tree.name,
-                "etc/target/ietd-to-lio.targetcli",
-                encode(conv.script()),
-                0o600,
-                "the same as targetcli commands (targetcli < FILE)",
-            )
-        )
-        changed.add("iscsi")
-    return changed
-
-
-def _xl_secrets(text: str) -> list[str]:
-    """The passwords of a converted domU config (its values are plain xl values now)."""
-    try:
-        return list(api.loads(text, "xl").secrets())
-    except XencfgError:
-        return []
-
-
-def _unreadable(m: Migration, path: Path, fmt: str, where: str) -> None:
-    """A TODO for a file that does not parse (left as it is)."""
-    m.notes.append(_parse_failure(path, fmt, where))
-
-
-def _parse_failure(path: Path, fmt: str, where: str) -> Note:
-    try:
-        api.load(path, fmt)
-        said = "it could not be read"
-    except XencfgError as exc:
-        said = str(exc).splitlines()[0]
-    except OSError as exc:
-        said = str(exc)
-    return Note(
-        "manual",
-        where,
-        fmt,
-        f"not rewritten: {said}",
-        "it does not parse, so nothing of it was converted: fix the file first, then migrate again",
-    )
-
-
-def _plan_wwids(m: Migration, found: Any) -> None:
-    """What the LIO move's new WWIDs break in every node's multipath.conf and domUs."""
-    from .migrations import lio as mlio
-
-    if not m.lio:
-        return
-    docs = []  # each node's multipath.conf and domU configs, read once
-    for tree in found.nodes:
-        mp = [_load(f.path, "multipath") for f in tree.files if f.format == "multipath"]
-        domus = [_load(f.path, f.format) for f in tree.files if f.format in ("xm", "xl")]
-        docs.append((tree.name, [d for d in mp if d], [d for d in domus if d]))
-    for conv in m.lio:
-        for name, mp, domus in docs:
-            m.notes.extend(_notes(mlio.wwid_impact(conv, mp, domus), name, "initiators' WWIDs"))
-
-
-def _plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
-    """The EVMS -> LVM2 report of the whole cluster into ``m`` (``cib_file``: the CIB
-    when it is not in a node tree): whether any node has an evms.conf or a file names
-    an EVMS volume."""
-    from .migrations import evms as mevms
-
-    groups: dict[str, list[tuple[str, Any]]] = {
-        "evms": [],
-        "cib": [],
-        "domu": [],
-        "lvm": [],
-        "hacf": [],
-    }
-    kinds = {"evms": "evms", "cib": "cib", "xm": "domu", "xl": "domu", "lvm": "lvm", "hacf": "hacf"}
-    for tree in found.nodes:
-        for f in tree.files:
-            group = kinds.get(f.format or "")
-            if group is None or (group == "cib" and groups["cib"]):
-                continue  # one CIB: it is the same on every node
-            doc = _load(f.path, f.format or "")
-            if doc is not None:
-                groups[group].append((f"{tree.name}:{f.display}", doc))
-    if cib_file is not None:
-        from .discover import display_path
-
-        cib = _load(Path(cib_file), "cib")
-        if cib is not None:
-            groups["cib"] = [(display_path(Path(cib_file)), cib)]
-    report = mevms.evms_report(
-        groups["evms"], groups["cib"], groups["domu"], groups["lvm"], groups["hacf"]
-    )
-    if not report.changes:
-        return False
-    m.notes.extend(_notes(report.changes, "", "LVM2"))
-    return True
-
-
-def _notes(changes: Any, where: str, target: str) -> list[Note]:
-    """The report lines of one converted file (:class:`xencfg.migrations.Change`)."""
-    kinds = {"info": "rewrite", "warning": "rewrite", "action": "manual"}
-    out = []
-    for c in changes:
-        source = f"{c.path}:{c.line}" if c.path else f"{where}:{c.line}"
-        what = f"{c.key}: {c.message}" if c.key else c.message
-        why = "check it" if c.severity == "warning" else ""
-        out.append(Note(kinds.get(c.severity, "rewrite"), source, target, what, why))
-    return out
-
-
-def _steps(
-    nodes: list[str], has_cib: bool | None, storage: set[str], members: list[str] | None = None
-) -> list[str]:
-    """The cut-over, in order: ``has_cib`` None when the stack is not migrated;
-    ``storage``: the other parts that wrote files; ``members``: the nodes that get
-    corosync (default: every node)."""
-    each = ", ".join(nodes)
-    if has_cib is None:
-        return _storage_steps(each, storage)
-    cluster = ", ".join(members or nodes)
-    steps = [
-        f"On every node ({cluster}): back up /etc/ha.d (or /etc/heartbeat) and "
-        "/var/lib/heartbeat/crm/cib.xml.",
-        "Stop heartbeat on every node, one at a time, the DC last "
-        "(`/etc/init.d/heartbeat stop`); the resources stop with it.",
-        "Keep heartbeat from starting at boot (`update-rc.d heartbeat disable` or "
-        "`chkconfig heartbeat off`).",
-        "Install corosync 3 and Pacemaker on every node (`apt-get install pacemaker "
-        "corosync` or `zypper in pacemaker corosync`).",
-        *_storage_steps(each, storage),
-        "Install the files: on each node NODE, copy OUTDIR/NODE/etc/corosync/corosync.conf to "
-        "/etc/corosync/corosync.conf (0644) and OUTDIR/NODE/etc/corosync/authkey to "
-        "/etc/corosync/authkey (owner root, mode 0400). Or run `corosync-keygen` on one node "
-        "and copy its /etc/corosync/authkey to the others: the key must be the same everywhere.",
-        "Check the file on every node: `corosync -t` (corosync 3.1 and later).",
-        "Start corosync on every node (`systemctl start corosync`); `corosync-cfgtool -s` "
-        "shows every link connected, `corosync-quorumtool -s` every member and 'Quorate: Yes'.",
-        "Start Pacemaker on every node (`systemctl start pacemaker`); `crm_mon -1` shows "
-        "every node online.",
-    ]
-    if has_cib:
-        steps += [
-            "Check the converted CIB: `crm_verify --xml-file OUTDIR/cib.xml -V`.",
-            "Load it on one node: `cibadmin --replace --xml-file OUTDIR/cib.xml`.",
-        ]
-    else:
-        steps.append("Write the CIB (resources, constraints, fencing) and load it with cibadmin.")
-    steps += [
-        "Check the running cluster: `crm_verify -L -V`, `crm_mon -1` (every resource started "
-        "where expected), and `xencfg lint` on the nodes' trees.",
-        "Start corosync and Pacemaker at boot (`systemctl enable corosync pacemaker`).",
-    ]
-    return steps
-
-
-def _storage_steps(each: str, parts: set[str]) -> list[str]:
-    """Installing the Xen, DRBD and iSCSI files of the ``parts`` that wrote any."""
-    if not parts:
-        return []
-    files = parts - {"evms"}  # the EVMS part writes a report, no files
-    software = {
-        "xen": "xen-utils with xl",
-        "drbd": "drbd-utils",
-        "iscsi": "targetcli-fb",
-        "multipath": "multipath-tools",
-        "iscsid": "open-iscsi",
-        "evms": "lvm2",
-    }
-    steps = []
-    if files:
-        steps.append(
-            f"On every node ({each}): after installing the new software "
-            f"({', '.join(software[p] for p in sorted(files))}), put the rewritten files from "
-            "OUTDIR/NODE/ in place of the old ones; do every TODO line of this report first."
-        )
-    if "drbd" in parts:
-        steps.append(
-            "DRBD: `drbdadm dump all` on each node shows every resource; `drbdadm adjust "
-            "all` with the resources down."
-        )
-    if "xen" in parts:
-        steps.append("Xen: `xl create -n FILE` (a dry run) of each domU config before its start.")
-    if "iscsi" in parts:
-        steps.append(
-            "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node, then "
-            "on every initiator write the new WWIDs into multipath.conf, rescan (`iscsiadm -m "
-            "session --rescan`) and reload multipath (`multipath -r`)."
-        )
-    if "multipath" in parts:
-        steps.append(
-            "multipath: `multipath -t` prints no 'invalid keyword' or 'deprecated' line; "
-            "`multipath -r` reloads the maps and `multipath -ll` shows the same WWIDs and "
-            "aliases as before."
-        )
-    if "iscsid" in parts:
-        steps.append(
-            "open-iscsi: iscsid.conf gives only new node records their settings: after "
-            "`systemctl restart iscsid`, update the existing ones (`iscsiadm -m node -o "
-            "update -n KEY -v VALUE`) or discover the targets again."
-        )
-    if "evms" in parts:
-        steps.append(
-            f"EVMS: keep EVMS until every TODO line of the EVMS report is done: install "
-            f"{software['evms']} on every node ({each}), move the data of each volume LVM2 "
-            "cannot read into an LVM2 volume, point the CIB and domU configs at the new "
-            "/dev/VG/LV paths, then remove EVMS and evmsd."
-        )
-    return steps
-
-
-def check_outdir(outdir: Path, paths: list[str]) -> None:
-    """Refuse an OUTDIR that is, holds or lies inside an input: nothing is written over
-    (or into) the files being migrated."""
-    out = outdir.resolve()
-    for p in paths:
-        src = Path(p).resolve()
-        if out == src or src in out.parents or out in src.parents:
-            raise XencfgError(
-                f"output folder {outdir} overlaps the input {p}: choose a folder outside the "
-                "node trees (nothing is written into the inputs)"
-            )
-
-
-def write(
-    migration: Migration, outdir: Path, paths: list[str], show_secrets: bool = False
-) -> list[Path]:
-    """Write every output under ``outdir`` and MIGRATION.md; returns the paths written."""
-    from .writer import write_atomic
-
-    check_outdir(outdir, paths)
-    written: list[Path] = []
-    for o in migration.outputs:
-        target = outdir / o.node / o.path if o.node else outdir / o.path
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WriteError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
-        for p in paths:  # never over an input file, whatever the folders say
-            if target.exists() and any(_same(target, f) for f in _inputs(p)):
-                raise XencfgError(f"{target} is an input file; not written")
-        if target.exists():
-            os.chmod(target, 0o600)  # a 0400 key from an earlier run must be replaceable
-        write_atomic(str(target), o.data, mode=o.mode)
-        os.chmod(target, o.mode)
-        written.append(target)
-    report = outdir / "MIGRATION.md"
-    outdir.mkdir(parents=True, exist_ok=True)
-    write_atomic(str(report), encode(migration.report_markdown(show_secrets)), mode=0o644)
-    written.append(report)
-    return written
-
-
-def _inputs(path: str) -> list[Path]:
-    p = Path(path)
-    return [p] if p.is_file() else []
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _markdown(m: Migration) -> str:
-    lines = [
-        f"# Migration of cluster {m.cluster_name or ', '.join(m.nodes)}",
-        "",
-        f"Nodes: {', '.join(m.nodes)}."
-        + (" Members: " if m.members else "")
-        + ", ".join(
-            f"{x.name} (nodeid {x.nodeid}; "
-            + ", ".join(f"ring{k}_addr {a}" for k, a in sorted(x.addrs.items()))
-            + ")"
-            for x in m.members
-        )
-        + ("." if m.members else ""),
-        "",
-        "## New files",
-        "",
-    ]
-    for o in m.outputs:
-        where = f"OUTDIR/{o.node}/{o.path}" if o.node else f"OUTDIR/{o.path}"
-        lines.append(f"- `{where}` (mode {o.mode:04o}): {o.why}")
-    if not m.outputs:
-        lines.append("- none")
-    lines += ["", "## Rewrites (old location -> new location: what, why)", ""]
-    for n in m.notes:
-        if n.kind in ("rewrite", "info"):
-            why = f" ({n.why})" if n.why else ""
-            lines.append(f"- `{n.source}` -> {n.target}: {n.what}{why}")
-    if m.timing:
-        lines += ["", "## Timing arithmetic", ""]
-        lines += [f"- {t}" for t in m.timing]
-    lines += ["", "## Not carried (do by hand)", ""]
-    manual = [n for n in m.notes if n.kind in ("manual", "dropped")]
-    for n in manual:
-        tag = "TODO" if n.kind == "manual" else "dropped"
-        why = f": {n.why}" if n.why else ""
-        lines.append(f"- {tag} `{n.source}`: {n.what}{why}")
-    if not manual:
-        lines.append("- nothing")
-    lines += ["", "## Cut-over steps", ""]
-    lines += [f"{i}. {s}" for i, s in enumerate(m.steps, start=1)]
-    return "\n".join(lines) + "\n"

@@ -1,0 +1,284 @@
+"""What a migration is: its files per node (:class:`Output`), its report
+(:class:`Migration`, with the ordered cut-over steps and MIGRATION.md), and the reading
+helpers every part shares."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .. import api
+from ..errors import XencfgError
+from ..stack import Member, Note
+
+#: The parts of a migration, in the order the report lists them.
+PARTS = ("stack", "xen", "drbd", "iscsi", "multipath", "iscsid", "evms")
+
+
+#: DRBD generations ``--to drbd=`` takes (8.4 is the module mainline Linux ships).
+DRBD_TARGETS = ("8.4", "9")
+
+
+#: CIB schemas ``--to pacemaker=`` takes (current: pacemaker-3.9, see formats/cib/upgrade.py)
+PACEMAKER_TARGETS = ("1.0", "current")
+
+
+#: corosync-keygen's default key: 2048 bits (knet takes 1024 to 4096 bytes... we keep 256).
+KEY_BYTES = 256
+
+
+@attrs.define
+class Output:
+    """One file to write: ``OUTDIR/<node>/<path>`` (``node`` empty: the cluster's own)."""
+
+    node: str
+    path: str
+    data: bytes = attrs.field(repr=False)
+    mode: int
+    why: str
+    secret: bool = False
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "node": self.node,
+            "path": self.path,
+            "mode": f"{self.mode:04o}",
+            "why": self.why,
+        }
+        if not self.secret:
+            d["text"] = self.data.decode("utf-8", "surrogateescape")
+        return d
+
+
+@attrs.define
+class Migration:
+    """The whole plan: new files, the report's notes and the cut-over steps."""
+
+    nodes: list[str]
+    outputs: list[Output]
+    notes: list[Note]
+    timing: list[str]
+    steps: list[str]
+    members: list[Member]
+    cluster_name: str
+    secrets: list[str] = attrs.Factory(list)
+    #: the LIO conversions of the storage nodes (their WWIDs reach the initiators)
+    lio: list[Any] = attrs.Factory(list)
+    #: the nodes that get corosync and Pacemaker (those that ran heartbeat)
+    stack_nodes: list[str] = attrs.Factory(list)
+
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        return {
+            "cluster_name": self.cluster_name,
+            "nodes": self.nodes,
+            "members": [attrs.asdict(m) for m in self.members],
+            "files": [o.to_dict(show_secrets) for o in self.outputs],
+            "rewrites": [n.to_dict() for n in self.notes if n.kind in ("rewrite", "info")],
+            "not_carried": [n.to_dict() for n in self.notes if n.kind in ("manual", "dropped")],
+            "timing": self.timing,
+            "steps": self.steps,
+        }
+
+    def report_json(self, show_secrets: bool = False) -> str:
+        text = json.dumps(self.to_dict(show_secrets), indent=2)
+        return text if show_secrets else _redact(text, self.secrets)
+
+    def report_markdown(self, show_secrets: bool = False) -> str:
+        text = _markdown(self)
+        return text if show_secrets else _redact(text, self.secrets)
+
+
+def _redact(text: str, values: list[str]) -> str:
+    from ..secrets import redact
+
+    return redact(text, values)
+
+
+def load_as(path: Path, fmt: str) -> Any:
+    try:
+        return api.load(path, fmt)
+    except XencfgError:
+        return None
+
+
+def unreadable(m: Migration, path: Path, fmt: str, where: str) -> None:
+    """A TODO for a file that does not parse (left as it is)."""
+    m.notes.append(parse_failure(path, fmt, where))
+
+
+def parse_failure(path: Path, fmt: str, where: str) -> Note:
+    try:
+        api.load(path, fmt)
+        said = "it could not be read"
+    except XencfgError as exc:
+        said = str(exc).splitlines()[0]
+    except OSError as exc:
+        said = str(exc)
+    return Note(
+        "manual",
+        where,
+        fmt,
+        f"not rewritten: {said}",
+        "it does not parse, so nothing of it was converted: fix the file first, then migrate again",
+    )
+
+
+def notes_of(changes: Any, where: str, target: str) -> list[Note]:
+    """The report lines of one converted file (:class:`xencfg.migrations.Change`)."""
+    kinds = {"info": "rewrite", "warning": "rewrite", "action": "manual"}
+    out = []
+    for c in changes:
+        source = f"{c.path}:{c.line}" if c.path else f"{where}:{c.line}"
+        what = f"{c.key}: {c.message}" if c.key else c.message
+        why = "check it" if c.severity == "warning" else ""
+        out.append(Note(kinds.get(c.severity, "rewrite"), source, target, what, why))
+    return out
+
+
+def cutover_steps(
+    nodes: list[str], has_cib: bool | None, storage: set[str], members: list[str] | None = None
+) -> list[str]:
+    """The cut-over, in order: ``has_cib`` None when the stack is not migrated;
+    ``storage``: the other parts that wrote files; ``members``: the nodes that get
+    corosync (default: every node)."""
+    each = ", ".join(nodes)
+    if has_cib is None:
+        return _storage_steps(each, storage)
+    cluster = ", ".join(members or nodes)
+    steps = [
+        f"On every node ({cluster}): back up /etc/ha.d (or /etc/heartbeat) and "
+        "/var/lib/heartbeat/crm/cib.xml.",
+        "Stop heartbeat on every node, one at a time, the DC last "
+        "(`/etc/init.d/heartbeat stop`); the resources stop with it.",
+        "Keep heartbeat from starting at boot (`update-rc.d heartbeat disable` or "
+        "`chkconfig heartbeat off`).",
+        "Install corosync 3 and Pacemaker on every node (`apt-get install pacemaker "
+        "corosync` or `zypper in pacemaker corosync`).",
+        *_storage_steps(each, storage),
+        "Install the files: on each node NODE, copy OUTDIR/NODE/etc/corosync/corosync.conf to "
+        "/etc/corosync/corosync.conf (0644) and OUTDIR/NODE/etc/corosync/authkey to "
+        "/etc/corosync/authkey (owner root, mode 0400). Or run `corosync-keygen` on one node "
+        "and copy its /etc/corosync/authkey to the others: the key must be the same everywhere.",
+        "Check the file on every node: `corosync -t` (corosync 3.1 and later).",
+        "Start corosync on every node (`systemctl start corosync`); `corosync-cfgtool -s` "
+        "shows every link connected, `corosync-quorumtool -s` every member and 'Quorate: Yes'.",
+        "Start Pacemaker on every node (`systemctl start pacemaker`); `crm_mon -1` shows "
+        "every node online.",
+    ]
+    if has_cib:
+        steps += [
+            "Check the converted CIB: `crm_verify --xml-file OUTDIR/cib.xml -V`.",
+            "Load it on one node: `cibadmin --replace --xml-file OUTDIR/cib.xml`.",
+        ]
+    else:
+        steps.append("Write the CIB (resources, constraints, fencing) and load it with cibadmin.")
+    steps += [
+        "Check the running cluster: `crm_verify -L -V`, `crm_mon -1` (every resource started "
+        "where expected), and `xencfg lint` on the nodes' trees.",
+        "Start corosync and Pacemaker at boot (`systemctl enable corosync pacemaker`).",
+    ]
+    return steps
+
+
+def _storage_steps(each: str, parts: set[str]) -> list[str]:
+    """Installing the Xen, DRBD and iSCSI files of the ``parts`` that wrote any."""
+    if not parts:
+        return []
+    files = parts - {"evms"}  # the EVMS part writes a report, no files
+    software = {
+        "xen": "xen-utils with xl",
+        "drbd": "drbd-utils",
+        "iscsi": "targetcli-fb",
+        "multipath": "multipath-tools",
+        "iscsid": "open-iscsi",
+        "evms": "lvm2",
+    }
+    steps = []
+    if files:
+        steps.append(
+            f"On every node ({each}): after installing the new software "
+            f"({', '.join(software[p] for p in sorted(files))}), put the rewritten files from "
+            "OUTDIR/NODE/ in place of the old ones; do every TODO line of this report first."
+        )
+    if "drbd" in parts:
+        steps.append(
+            "DRBD: `drbdadm dump all` on each node shows every resource; `drbdadm adjust "
+            "all` with the resources down."
+        )
+    if "xen" in parts:
+        steps.append("Xen: `xl create -n FILE` (a dry run) of each domU config before its start.")
+    if "iscsi" in parts:
+        steps.append(
+            "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node, then "
+            "on every initiator write the new WWIDs into multipath.conf, rescan (`iscsiadm -m "
+            "session --rescan`) and reload multipath (`multipath -r`)."
+        )
+    if "multipath" in parts:
+        steps.append(
+            "multipath: `multipath -t` prints no 'invalid keyword' or 'deprecated' line; "
+            "`multipath -r` reloads the maps and `multipath -ll` shows the same WWIDs and "
+            "aliases as before."
+        )
+    if "iscsid" in parts:
+        steps.append(
+            "open-iscsi: iscsid.conf gives only new node records their settings: after "
+            "`systemctl restart iscsid`, update the existing ones (`iscsiadm -m node -o "
+            "update -n KEY -v VALUE`) or discover the targets again."
+        )
+    if "evms" in parts:
+        steps.append(
+            f"EVMS: keep EVMS until every TODO line of the EVMS report is done: install "
+            f"{software['evms']} on every node ({each}), move the data of each volume LVM2 "
+            "cannot read into an LVM2 volume, point the CIB and domU configs at the new "
+            "/dev/VG/LV paths, then remove EVMS and evmsd."
+        )
+    return steps
+
+
+def _markdown(m: Migration) -> str:
+    lines = [
+        f"# Migration of cluster {m.cluster_name or ', '.join(m.nodes)}",
+        "",
+        f"Nodes: {', '.join(m.nodes)}."
+        + (" Members: " if m.members else "")
+        + ", ".join(
+            f"{x.name} (nodeid {x.nodeid}; "
+            + (
+                ", ".join(f"ring{k}_addr {a}" for k, a in sorted(x.addrs.items()))
+                or f"ring0_addr {x.name}, its name: see the TODO"
+            )
+            + ")"
+            for x in m.members
+        )
+        + ("." if m.members else ""),
+        "",
+        "## New files",
+        "",
+    ]
+    for o in m.outputs:
+        where = f"OUTDIR/{o.node}/{o.path}" if o.node else f"OUTDIR/{o.path}"
+        lines.append(f"- `{where}` (mode {o.mode:04o}): {o.why}")
+    if not m.outputs:
+        lines.append("- none")
+    lines += ["", "## Rewrites (old location -> new location: what, why)", ""]
+    for n in m.notes:
+        if n.kind in ("rewrite", "info"):
+            why = f" ({n.why})" if n.why else ""
+            lines.append(f"- `{n.source}` -> {n.target}: {n.what}{why}")
+    if m.timing:
+        lines += ["", "## Timing arithmetic", ""]
+        lines += [f"- {t}" for t in m.timing]
+    lines += ["", "## Not carried (do by hand)", ""]
+    manual = [n for n in m.notes if n.kind in ("manual", "dropped")]
+    for n in manual:
+        tag = "TODO" if n.kind == "manual" else "dropped"
+        why = f": {n.why}" if n.why else ""
+        lines.append(f"- {tag} `{n.source}`: {n.what}{why}")
+    if not manual:
+        lines.append("- nothing")
+    lines += ["", "## Cut-over steps", ""]
+    lines += [f"{i}. {s}" for i, s in enumerate(m.steps, start=1)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,182 @@
+"""The storage parts (``xen``, ``drbd``, ``iscsi``, ``multipath``, ``iscsid``,
+``evms``), for :func:`xencfg.migrate.plan`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .. import api
+from ..discover import NodeTree
+from ..errors import XencfgError
+from ..syntax.source import encode
+from .migration import Migration, Output, load_as, notes_of, unreadable
+
+
+def plan_storage(
+    m: Migration, tree: NodeTree, parts: tuple[str, ...], drbd_target: str
+) -> set[str]:
+    """One node's xm, xend, drbd, IET, multipath and iscsid files into ``m``; the parts
+    that changed a file."""
+    from ..migrations import Converted
+    from ..migrations import drbd as mdrbd
+    from ..migrations import iscsid as miscsid
+    from ..migrations import lio as mlio
+    from ..migrations import multipath as mmp
+    from ..migrations import xen as mxen
+
+    changed: set[str] = set()
+    allow = []
+    ietd = None
+    for f in tree.files:
+        part = {
+            "xm": "xen",
+            "xend": "xen",
+            "drbd": "drbd",
+            "ietd": "iscsi",
+            "multipath": "multipath",
+            "iscsid": "iscsid",
+        }.get(f.format or "")
+        if f.format == "iet-allow" and "iscsi" in parts:
+            doc = load_as(f.path, f.format)
+            if doc is not None:
+                allow.append(doc)
+            else:  # (its targets would be written open to every initiator)
+                unreadable(m, f.path, f.format, f"{tree.name}:{f.display}")
+            continue
+        if part is None or part not in parts:
+            continue
+        doc = load_as(f.path, f.format or "")
+        if doc is None:
+            # (an xm config or drbd.conf that does not parse was skipped without a line,
+            # so the report looked complete while the file stayed as it was)
+            unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
+            continue
+        rel = os.path.relpath(f.path, tree.root)
+        where = f"{tree.name}:{f.display}"
+        if f.format == "ietd":
+            ietd = (doc, rel, where)
+            continue
+        source = doc.source
+        if f.format == "xm":
+            result: Any = mxen.xm_to_xl(doc)
+            target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
+            # VNC/SPICE passwords, also those the conversion computed ('abc' + 'def',
+            # 'vncpasswd=%s' % pw): the report quotes every evaluated expression
+            m.secrets.extend(doc.secrets())
+            m.secrets.extend(_xl_secrets(result.text))
+        elif f.format == "xend":
+            result = mxen.xend_to_xl_conf(doc)
+            target = os.path.join(os.path.dirname(rel), "xl.conf")
+            why = "xl's own settings (xl.conf(5)) from xend-config.sxp"
+        elif f.format == "multipath":
+            result = mmp.multipath_to_current(doc)
+            target, why = rel, "multipath.conf in the keywords of multipath-tools 0.9"
+        elif f.format == "iscsid":
+            result = miscsid.iscsid_to_current(doc)
+            target, why = rel, "iscsid.conf in the keys of open-iscsi 2.1"
+            m.secrets.extend(doc.secrets())
+        else:
+            # (shared-secret: the JSON report holds the new file's text; the stack part
+            # collects it too, but --only drbd runs no stack part)
+            m.secrets.extend(doc.secrets())
+            convert = mdrbd.drbd_to_9 if drbd_target == "9" else mdrbd.drbd_to_84
+            doc, spaces = mdrbd.plain_spaces(doc)
+            before = api.loads(doc.source, "drbd", path=doc.path)
+            result = convert(doc)
+            result = Converted(result.text, tuple(spaces) + result.changes)
+            fencing = mdrbd.pacemaker_fencing(doc, drbd_target)
+            if fencing:
+                result = Converted(doc.dumps(), result.changes + tuple(fencing))
+            refused = mdrbd.still_refused(before, result.text)
+            if refused:
+                result = Converted(result.text, result.changes + tuple(refused))
+            target, why = rel, f"DRBD {drbd_target} syntax"
+        m.notes.extend(notes_of(result.changes, where, target))
+        if result.text != source:
+            mode = f.path.stat().st_mode & 0o7777
+            m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
+            changed.add(part)
+    if ietd is not None:
+        doc, rel, where = ietd
+        conv = mlio.iet_to_lio(doc, allow)
+        m.lio.append(conv)
+        target = "etc/target/saveconfig.json"
+        m.notes.extend(notes_of(conv.changes, where, target))
+        m.secrets.extend(doc.secrets())
+        m.outputs.append(
+            Output(tree.name, target, encode(conv.json()), 0o600, "LIO's targets (targetctl)")
+        )
+        m.outputs.append(
+            Output(
+                tree.name,
+                "etc/target/ietd-to-lio.targetcli",
+                encode(conv.script()),
+                0o600,
+                "the same as targetcli commands (targetcli < FILE)",
+            )
+        )
+        changed.add("iscsi")
+    return changed
+
+
+def _xl_secrets(text: str) -> list[str]:
+    """The passwords of a converted domU config (its values are plain xl values now)."""
+    try:
+        return list(api.loads(text, "xl").secrets())
+    except XencfgError:
+        return []
+
+
+def plan_wwids(m: Migration, found: Any) -> None:
+    """What the LIO move's new WWIDs break in every node's multipath.conf and domUs."""
+    from ..migrations import lio as mlio
+
+    if not m.lio:
+        return
+    docs = []  # each node's multipath.conf and domU configs, read once
+    for tree in found.nodes:
+        mp = [load_as(f.path, "multipath") for f in tree.files if f.format == "multipath"]
+        domus = [load_as(f.path, f.format) for f in tree.files if f.format in ("xm", "xl")]
+        docs.append((tree.name, [d for d in mp if d], [d for d in domus if d]))
+    for conv in m.lio:
+        for name, mp, domus in docs:
+            m.notes.extend(notes_of(mlio.wwid_impact(conv, mp, domus), name, "initiators' WWIDs"))
+
+
+def plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
+    """The EVMS -> LVM2 report of the whole cluster into ``m`` (``cib_file``: the CIB
+    when it is not in a node tree): whether any node has an evms.conf or a file names
+    an EVMS volume."""
+    from ..migrations import evms as mevms
+
+    groups: dict[str, list[tuple[str, Any]]] = {
+        "evms": [],
+        "cib": [],
+        "domu": [],
+        "lvm": [],
+        "hacf": [],
+    }
+    kinds = {"evms": "evms", "cib": "cib", "xm": "domu", "xl": "domu", "lvm": "lvm", "hacf": "hacf"}
+    for tree in found.nodes:
+        for f in tree.files:
+            group = kinds.get(f.format or "")
+            if group is None or (group == "cib" and groups["cib"]):
+                continue  # one CIB: it is the same on every node
+            doc = load_as(f.path, f.format or "")
+            if doc is not None:
+                groups[group].append((f"{tree.name}:{f.display}", doc))
+    if cib_file is not None:
+        from ..discover import display_path
+
+        cib = load_as(Path(cib_file), "cib")
+        if cib is not None:
+            groups["cib"] = [(display_path(Path(cib_file)), cib)]
+    report = mevms.evms_report(
+        groups["evms"], groups["cib"], groups["domu"], groups["lvm"], groups["hacf"]
+    )
+    if not report.changes:
+        return False
+    m.notes.extend(notes_of(report.changes, "", "LVM2"))
+    return True

@@ -1,0 +1,125 @@
+"""Planning a migration over the node trees (:func:`plan`) and writing it out
+(:func:`write`), refusing to write into or over the inputs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..discover import discover
+from ..errors import WriteError, XencfgError
+from ..syntax.source import encode
+from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutover_steps
+from .part_stack import plan_stack
+from .part_storage import plan_evms, plan_storage, plan_wwids
+
+
+def plan(
+    paths: list[str],
+    names: dict[str, str] | None = None,
+    cluster_name: str | None = None,
+    cib_file: str | None = None,
+    only: tuple[str, ...] | None = None,
+    drbd_target: str = "8.4",
+    pacemaker_target: str = "current",
+) -> Migration:
+    """The migration of the cluster whose node trees are ``paths`` (``cib_file``: the CIB
+    when it is not in a node's var/lib/heartbeat/crm/cib.xml). ``only`` picks parts of
+    :data:`PARTS` (default: every part the files call for)."""
+    for part in only or ():
+        if part not in PARTS:
+            raise XencfgError(f"unknown part {part!r}: choose from {', '.join(PARTS)}")
+    if pacemaker_target not in PACEMAKER_TARGETS:
+        raise XencfgError(
+            f"--to pacemaker={pacemaker_target}: choose from {', '.join(PACEMAKER_TARGETS)}"
+        )
+    if drbd_target not in DRBD_TARGETS:
+        raise XencfgError(f"--to drbd={drbd_target}: choose from {', '.join(DRBD_TARGETS)}")
+    found = discover(paths, names)
+    if not found.nodes:
+        raise XencfgError("migrate wants node trees (a root or an /etc per node), found none")
+    parts = only or PARTS
+    cib_target = "current" if pacemaker_target == "current" else "pacemaker-1.0"
+    m = Migration(
+        nodes=[t.name for t in found.nodes],
+        outputs=[],
+        notes=[],
+        timing=[],
+        steps=[],
+        members=[],
+        cluster_name="",
+    )
+    stack = (
+        plan_stack(m, found, cluster_name, cib_file, explicit=bool(only), cib_target=cib_target)
+        if "stack" in parts
+        else None
+    )
+    storage: set[str] = set()
+    for tree in found.nodes:
+        storage |= plan_storage(m, tree, parts, drbd_target)
+    if "iscsi" in parts:
+        plan_wwids(m, found)
+    if "evms" in parts and plan_evms(m, found, cib_file):
+        storage.add("evms")
+    if not m.outputs and not m.notes:
+        raise XencfgError(
+            "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), an xm config, a DRBD 8.3 "
+            "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
+            "evms.conf: nothing to migrate"
+        )
+    m.steps = cutover_steps(m.nodes, stack, storage, m.stack_nodes)
+    return m
+
+
+def check_outdir(outdir: Path, paths: list[str]) -> None:
+    """Refuse an OUTDIR that is, holds or lies inside an input: nothing is written over
+    (or into) the files being migrated."""
+    out = outdir.resolve()
+    for p in paths:
+        src = Path(p).resolve()
+        if out == src or src in out.parents or out in src.parents:
+            raise XencfgError(
+                f"output folder {outdir} overlaps the input {p}: choose a folder outside the "
+                "node trees (nothing is written into the inputs)"
+            )
+
+
+def write(
+    migration: Migration, outdir: Path, paths: list[str], show_secrets: bool = False
+) -> list[Path]:
+    """Write every output under ``outdir`` and MIGRATION.md; returns the paths written."""
+    from ..writer import write_atomic
+
+    check_outdir(outdir, paths)
+    written: list[Path] = []
+    for o in migration.outputs:
+        target = outdir / o.node / o.path if o.node else outdir / o.path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
+        for p in paths:  # never over an input file, whatever the folders say
+            if target.exists() and any(_same(target, f) for f in _inputs(p)):
+                raise XencfgError(f"{target} is an input file; not written")
+        if target.exists():
+            os.chmod(target, 0o600)  # a 0400 key from an earlier run must be replaceable
+        write_atomic(str(target), o.data, mode=o.mode)
+        os.chmod(target, o.mode)
+        written.append(target)
+    report = outdir / "MIGRATION.md"
+    outdir.mkdir(parents=True, exist_ok=True)
+    write_atomic(str(report), encode(migration.report_markdown(show_secrets)), mode=0o644)
+    written.append(report)
+    return written
+
+
+def _inputs(path: str) -> list[Path]:
+    p = Path(path)
+    return [p] if p.is_file() else []
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
