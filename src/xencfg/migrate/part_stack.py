@@ -88,6 +88,27 @@ def _node_files(
     return nf, cib
 
 
+def _whole_cib(text: str, display: str) -> Any:
+    """The converted CIB's root element; a clear error when the file is no whole CIB
+    (a fragment read as one: a bare ``<nvpair/>``, or several elements at the top,
+    which lxml refused with a traceback): cibadmin --replace wants a ``<cib>``."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+    try:
+        root = etree.fromstring(encode(text), parser)
+    except etree.XMLSyntaxError as exc:
+        raise XencfgError(
+            f"{display}: not a whole CIB ({exc}); migrate converts a cib.xml"
+        ) from None
+    if not isinstance(root.tag, str) or etree.QName(root).localname != "cib":
+        raise XencfgError(
+            f"{display}: a CIB fragment (<{etree.QName(root).localname}>), not a whole CIB"
+            " (<cib>); migrate converts a cib.xml (give it with --cib FILE)"
+        )
+    return root
+
+
 def _cib_output(
     text: str,
     display: str,
@@ -130,8 +151,7 @@ def _cib_output(
         result = upgrade(text, path=display, target="current", nodeids=ids)
         for ch in result.changes:
             notes.append(_cib_note(ch, display))
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-        root = etree.fromstring(encode(result.text), parser)
+        root = _whole_cib(result.text, display)
         if not _current_agents(root, display, notes, ping_nodes):
             return Output(
                 "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
@@ -141,8 +161,7 @@ def _cib_output(
     result = upgrade(text, path=display, target="pacemaker-1.0")
     for ch in result.changes:
         notes.append(_cib_note(ch, display))
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-    root = etree.fromstring(encode(result.text), parser)
+    root = _whole_cib(result.text, display)
     _current_agents(root, display, notes, ping_nodes)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
@@ -517,6 +536,13 @@ def plan_stack(
                 f"{display}: a resource, node or stonith value holds the byte "
                 f"\\x{byte.hex().upper()}, which is not UTF-8: the CIB holds UTF-8 text "
                 "only; write the value in UTF-8 (iconv -f latin1 -t utf-8) and migrate again"
+            ) from None
+        except ValueError as exc:  # lxml: "All strings must be XML compatible"
+            if "XML compatible" not in str(exc):
+                raise
+            raise XencfgError(
+                f"{display}: a resource, node or stonith value holds a NUL or another control"
+                " character, which XML (the CIB) cannot hold: remove it and migrate again"
             ) from None
         m.notes.extend(notes_of(made.changes, display, "cib.xml"))
         m.outputs.append(
