@@ -131,7 +131,11 @@ def mask_line(n: int) -> Callable[[], None]:
     """secrets.mask_line on long lines: a blank run, many secret attributes."""
     from xencfg.secrets import mask_line as mask
 
-    lines = ["password = x" + " " * n + "y", '<nvpair name="pass" ' * (n // 20)]
+    lines = [
+        "password = x" + " " * n + "y",
+        '<nvpair name="pass" ' * (n // 20),
+        "<p " + "y" * n + ' id="x"/>',  # an attribute after a long word (fuzz3)
+    ]
 
     def run() -> None:
         for ln in lines:
@@ -146,12 +150,15 @@ def xend_sniff(n: int) -> Callable[[], None]:
 
 
 def suppressions(n: int) -> Callable[[], None]:
-    """A one-line CIB with many findings (inline-suppression lookup per finding)."""
+    """A one-line CIB with many findings (inline-suppression lookup per finding), and
+    suppression comments among them (fuzz3: the line was searched again per finding,
+    640 KB took 14 s)."""
     prims = "".join(
         f'<primitive id="vm{i}" class="ocf" provider="heartbeat" type="Xen">'
         f'<instance_attributes id="vm{i}-ia"><nvpair id="vm{i}-x" name="xmfile"'
         f' value="/etc/xen/vm{i}"/></instance_attributes></primitive>'
-        for i in range(n // 200)
+        + ("<!-- xencfg: ignore[ZZ001] -->" if i % 2 else "")
+        for i in range(n // 215)
     )
     cib = (
         '<cib validate-with="pacemaker-1.0"><configuration><crm_config/><nodes/>'
@@ -212,15 +219,41 @@ def live_state_lines(n: int) -> Callable[[], None]:
     """Long lines in captured live state read today (sosreport, supportconfig): a
     ``crm_mon -1`` node line and a ``-n`` resource line with blank and ``[`` runs, a
     DRBD 8.4 ``drbdadm status`` XML device line with a long attribute word, and a
-    ``multipath -ll`` header with a blank run and no vendor comma (once all quadratic)."""
+    ``multipath -ll`` header with a blank run and no vendor comma, an ``xl list`` row of
+    digits (once all quadratic)."""
     crm = "Node a: x" + " " * n + "y\nNode b: online\n\tweb\t(ocf::heartbeat:Xen)" + "[" * n + "\n"
     drbd = "<drbd-status>\n<resource " + "a" * n + " />\n"
     mpath = "a (1) dm-1" + " " * n + "x\n"
+    # an xl list row of one digit run: the optional ID and Mem columns split it every
+    # way (fuzz3: 8,000 digits took 1.3 s)
+    xl = "Name ID Mem VCPUs State Time(s)\na " + "1" * n + " x\n"
+    # a long word where key:value fields are read (drbdsetup status, /proc/drbd's
+    # resync table): the key was tried at every character (fuzz3: 20,000 took 2.8 s)
+    vs = "db node-id:0 role:Secondary suspended:no\n   " + "h" * n + "\n"
+    table = (
+        "version: 8.4.3 (api:1/proto:86-101)\n 0: cs:Connected ro:Primary/Secondary"
+        " ds:UpToDate/UpToDate C r-----\n\tresync: " + "u" * n + "\n"
+    )
 
     def run() -> None:
+        _quiet(lambda: xencfg.loads(xl, "xl-list"))()
+        _quiet(lambda: xencfg.loads(vs, "drbd-status"))()
+        _quiet(lambda: xencfg.loads(table, "proc-drbd"))()
         _quiet(lambda: xencfg.loads(crm, "crm-mon-xml"))()
         _quiet(lambda: xencfg.loads(drbd, "drbd-status"))()
         _quiet(lambda: xencfg.loads(mpath, "multipath-ll"))()
+
+    return run
+
+
+def modprobe_options(n: int) -> Callable[[], None]:
+    """A modprobe file of one ``options`` line repeated: ``options`` asked
+    ``options_for`` per line, which rebuilt the entry list per entry (fuzz3: 46 KB took
+    36 s in to_dict)."""
+    text = "options sbp2 exclusive_login=0 serialize_io=1\n" * (n // 46)
+
+    def run() -> None:
+        xencfg.loads(text, "modules").to_dict()
 
     return run
 
@@ -290,6 +323,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "XC003 did-you-mean": (unknown_keys, 20_000, 3_000),
     "ha.cf of many ucast nodes": (hacf_nodes, 40_000, 10_000),
     "live state long lines": (live_state_lines, 20_000, 4_000),
+    "modprobe options, repeated lines": (modprobe_options, 46_000, 10_000),
     # (smaller than 20 KB, a one-off cost of the 8x run hides the growth)
     "supportconfig of many sections": (supportconfig_sections, 40_000, 20_000),
     "supportconfig of many read sections": (supportconfig_read_sections, 20_000, 8_000),

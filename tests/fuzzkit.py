@@ -240,6 +240,14 @@ LEAK_SEEDS: list[tuple[str, str]] = [
         '<nvpair id="st-pw" name="passwd" value="{S}"/></instance_attributes>'
         "</primitive></resources><constraints/></configuration><status/></cib>\n",
     ),
+    (
+        "cman",
+        '<?xml version="1.0"?>\n<cluster name="c" config_version="1">\n<clusternodes>\n'
+        '<clusternode name="a" nodeid="1"><fence><method name="1"><device name="ipmi"/>'
+        "</method></fence></clusternode>\n</clusternodes>\n<fencedevices>\n"
+        '<fencedevice name="ipmi" agent="fence_ipmilan" ipaddr="10.0.0.9" login="admin"'
+        ' passwd="{S}"/>\n</fencedevices>\n</cluster>\n',
+    ),
 ]
 
 
@@ -282,6 +290,7 @@ _KEYWORDS = {
     "drbd": "shared-secret",
     "hacf": "stonith_host",
     "cib": 'name="passwd"',
+    "cman": "passwd",
 }
 
 

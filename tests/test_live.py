@@ -411,7 +411,10 @@ def test_a_captured_file_linked_out_of_the_tree_is_not_read(tmp_path: Path) -> N
     (root / "hostname").write_text("alpha\n")
     (root / "sos_commands" / "host" / "hostname").symlink_to(root / "hostname")  # inside
     (node,) = discover.discover([str(root)]).nodes
-    assert sorted(f.format or "" for f in node.files) == ["hostname", "uname"]
+    assert sorted(f.format or "" for f in node.files if f.refused is None) == ["hostname", "uname"]
+    # not read, and reported (XC002), as a link out of the root under etc/ is
+    [refused] = [f for f in node.files if f.refused is not None]
+    assert refused.path.name == "multipath_-ll" and "outside the node tree" in refused.refused
 
 
 def test_json_report_carries_live_state_where_captured() -> None:

@@ -835,3 +835,45 @@ def test_xm_conditional_expression_is_evaluated() -> None:
     )
     assert xencfg.loads(r.text, "xl").settings["memory"] == 1024
     assert [c.severity for c in r.changes if c.key is None] == ["action"]
+
+
+def test_ping_nodes_split_at_commas_as_heartbeat_does(tmp_path: Path) -> None:
+    """heartbeat reads ``ping`` word by word, splitting at blanks and commas (DELIMS
+    ", \\t\\n\\r\\f", heartbeat.h line 150; config.c parse_config calls add_option per
+    word): ``ping 172.16.0.254,172.16.0.253`` is two ping nodes, and ocf:pacemaker:ping
+    takes its host_list blank-separated."""
+    from lxml import etree
+
+    hacf = HACF_TUNED.format(crm="on") + "ping 172.16.0.254,172.16.0.253\n"
+    roots = _hb_pair(tmp_path / "in", hacf, {"var/lib/heartbeat/crm/cib.xml": CIB_PINGD})
+    m = migrate.plan(roots, cluster_name="c")
+    text = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    prim = etree.fromstring(text.encode()).find(".//primitive[@id='pingd']")
+    params = {nv.get("name"): nv.get("value") for nv in prim.iter("nvpair")}
+    assert params["host_list"] == "172.16.0.254 172.16.0.253"
+
+
+def test_report_header_says_where_a_member_without_address_is_reached(tmp_path: Path) -> None:
+    """A member no file gives an address (here: nodes named on the command line that no
+    ha.cf, /etc/hosts or drbd.conf knows) gets its name as ring0_addr, which corosync
+    resolves at start; the report's header said ``a (nodeid 1; )``, an empty address."""
+    keys = "auth 1\n1 sha1 0123456789abcdef\n"
+    roots = [
+        _tree(tmp_path / n, {"etc/ha.d/ha.cf": "bcast eth0\n", "etc/ha.d/authkeys": keys})
+        for n in ("alpha", "beta")
+    ]
+    m = migrate.plan(roots, names={roots[0]: "a", roots[1]: "b"}, cluster_name="c")
+    head = m.report_markdown().splitlines()[2]
+    assert "(nodeid 1; )" not in head
+    assert "ring0_addr" in head
+
+
+def test_plan_does_not_depend_on_the_order_of_the_nodes(tmp_path: Path) -> None:
+    """The same cluster given as ``beta alpha`` or ``alpha beta`` is one migration: the
+    report (whose lines quote the first node's files) and every file are the same."""
+    hacf = HACF_TUNED.format(crm="on")
+    roots = _hb_pair(tmp_path, hacf, {"var/lib/heartbeat/crm/cib.xml": CIB_PINGD})
+    one = migrate.plan(roots, cluster_name="c")
+    two = migrate.plan(list(reversed(roots)), cluster_name="c")
+    assert one.report_markdown() == two.report_markdown()
+    assert [(o.node, o.path) for o in one.outputs] == [(o.node, o.path) for o in two.outputs]

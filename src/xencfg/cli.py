@@ -394,25 +394,21 @@ def _subparser(parser: argparse.ArgumentParser, *names: str) -> argparse.Argumen
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "parse": _parse,
+        "lint": _lint,
+        "rules": _rules,
+        "formats": _formats,
+        "graph": _graph,
+        "cib": _cib,
+        "migrate": _migrate,
+        "capture": _capture,
+        "diff": _diff,
+    }
+    run = commands.get(args.command)
     try:
-        if args.command == "parse":
-            return _parse(args)
-        if args.command == "lint":
-            return _lint(args)
-        if args.command == "rules":
-            return _rules(args)
-        if args.command == "formats":
-            return _formats(args)
-        if args.command == "graph":
-            return _graph(args)
-        if args.command == "cib":
-            return _cib(args)
-        if args.command == "migrate":
-            return _migrate(args)
-        if args.command == "capture":
-            return _capture(args)
-        if args.command == "diff":
-            return _diff(args)
+        if run is not None:
+            return run(args)
     except UsageError as exc:
         names = [args.command] + ([args.cib_command] if getattr(args, "cib_command", None) else [])
         _subparser(parser, *names).print_usage(sys.stderr)

@@ -187,16 +187,33 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Settings:
     return settings
 
 
+#: A settings file is a few lines; more is not one (and is not read whole).
+MAX_SETTINGS_SIZE = 1 << 20
+
+
 def _toml_load(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    from .errors import XencfgError
+    from .syntax.source import read_text
+
+    # the safe opener: a settings file in a tree someone else submitted may be a link
+    # to /proc/kmsg (an open() read blocked lint forever), a FIFO or a huge file
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot read settings: {exc}") from None
+        text = read_text(path, limit=MAX_SETTINGS_SIZE)
+    except XencfgError as exc:
+        raise SettingsError(f"cannot read settings: {exc}") from None
+    try:
+        text.encode("utf-8")  # (TOML is UTF-8: an undecodable byte is a lone surrogate here)
+    except UnicodeEncodeError as exc:
+        byte = ord(text[exc.start]) - 0xDC00
+        raise SettingsError(
+            f"{path}: cannot read settings: byte 0x{byte:02X} is not UTF-8 (TOML is)"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib words the place "(at line 2, column 10)" at the end of its message; an
         # editor and a CI log jump to path:line:col, as with every other error

@@ -16,7 +16,6 @@ loops), and read a symlinked file once.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import stat
@@ -686,13 +685,17 @@ def _outside(folder: Path, roots: set[Path]) -> list[Path]:
 
 
 def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker: _Walker) -> None:
-    states = list(live.state_files(root, display_path(root))) if root != etc else []
+    outside: list[live.StateFile] = []
+    states = list(live.state_files(root, display_path(root), outside)) if root != etc else []
     tree = node_root(root, etc)
     if name is None and (tree.uname is None or tree.uname.file == "etc/sysconfig/network"):
         # a captured uname -n says more than HOSTNAME= (or a folder): it is the name
         name = live.captured_name(states) or live.folder_host(root)
     node = NodeTree(name or _name_of(tree), root, etc, tree=tree)
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name, tree)
+    for s in outside:  # (a sosreport's command output linked to /etc/shadow, /proc/kmsg)
+        refused = f"links to {os.path.realpath(s.container or s.path)}, outside the node tree"
+        node.files.append(SourceFile(s.path, s.display, s.format, node.name, refused, tree))
     accepted: set[Path] = set()
     for s in states:
         text = live.read_state(s)
@@ -739,8 +742,10 @@ def modes_are_real(path: Path | str) -> bool:
     return _checkout_keeps_modes(str(folder.resolve()))
 
 
-@functools.lru_cache(maxsize=256)
 def _checkout_keeps_modes(folder: str) -> bool:
+    """Whether the git checkout around ``folder`` (if any) keeps file modes: only
+    etckeeper's does. Not cached: a few stats for the few files whose mode is judged,
+    and a long-lived caller must see a checkout made after its first lint."""
     for p in (Path(folder), *Path(folder).parents):
         if (p / ".git").exists():
             return (p / ".etckeeper").exists()

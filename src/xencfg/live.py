@@ -25,6 +25,7 @@ C locale; a tool that is not installed is skipped.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
@@ -424,7 +425,10 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
             if kind == "Command":
                 fmt = next((f for rx, f in SUPPORTCONFIG_COMMANDS if rx.search(header)), None)
             elif kind.startswith("Configuration File"):
-                label = header.split(" - ", 1)[0].strip()
+                # normalised: a "/etc/drbd.d/../../tmp/x.res" header named a file outside
+                # the tree (where --fix would have written the section) and matched
+                # drbd.d/*.res, as fnmatch's * crosses "/"
+                label = posixpath.normpath("/" + header.split(" - ", 1)[0].strip().lstrip("/"))
                 known, fmt = _config_format(label)
                 if not known:
                     continue
@@ -460,11 +464,16 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
-def state_files(root: Path, display: str) -> Iterator[StateFile]:
-    """Every captured output below a node root, in any of the three layouts."""
+def state_files(
+    root: Path, display: str, outside: list[StateFile] | None = None
+) -> Iterator[StateFile]:
+    """Every captured output below a node root, in any of the three layouts; those
+    that are links out of the root are not read, and go to ``outside`` (reported)."""
     for f in _state_files(root, display):
         if _inside(root, f.container or f.path):
             yield f
+        elif outside is not None:
+            outside.append(f)
 
 
 def _state_files(root: Path, display: str) -> Iterator[StateFile]:

@@ -99,8 +99,9 @@ _DANGLING = re.compile(
     r"(?i)(?:passw(?:or)?d(?:_in)?|secret)[\s\"']*[=:]?[\s\"']*$"
     r"|name\s*=\s*[\"'][^\"'<>]*(?:pass|secret)[^\"'<>]*[\"'][^<>]*?value\s*=\s*[\"'][^\"'<>]*$"
 )
-#: An XML attribute, either quote, spaces around ``=`` allowed.
-_ATTR = re.compile(r"""([\w:.-]+)[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)')""")
+#: An XML attribute, either quote, spaces around ``=`` allowed. (The name starts where a
+#: word starts: tried at every character of a long word, it was quadratic.)
+_ATTR = re.compile(r"""(?<![\w:.-])([\w:.-]+)[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)')""")
 #: Names of CIB parameters that hold a secret (``passwd``, ``stonith-password``...).
 _SECRET_NAME = re.compile(r"(?i)pass|secret|authkey|community")
 

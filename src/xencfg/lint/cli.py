@@ -111,6 +111,25 @@ def _related_to(f: Finding, wanted: set[str]) -> bool:
     return any(os.path.abspath(loc.path) in wanted for loc in (f.location, *f.related))
 
 
+def _settings_baseline(settings: config.Settings, name: str) -> Path:
+    """The baseline a settings file names, which stays below the settings file's folder:
+    the file is the linted tree's (someone else's, in CI or a pre-commit hook), and a
+    missing baseline is written, so ``baseline = "/etc/cron.d/x"`` made lint create
+    that file, quoting the tree's text in it. ``--baseline FILE`` may name any place."""
+    base = settings.base
+    where = base / name
+    try:
+        inside = where.resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError):  # a name too long, a symlink loop
+        inside = False
+    if not inside:
+        raise config.SettingsError(
+            f"{settings.path}: setting 'baseline': {name!r} is not below {base}"
+            " (a settings file names a baseline in its own tree; --baseline FILE for others)"
+        )
+    return where
+
+
 def _notes(
     found: Discovery,
     result: engine.LintResult,
@@ -183,7 +202,7 @@ def lint_command(
         )
     baseline_file = Path(args.baseline) if args.baseline else None
     if baseline_file is None and settings.baseline:
-        baseline_file = settings.base / settings.baseline
+        baseline_file = _settings_baseline(settings, settings.baseline)
 
     found, texts, wanted = _discover(args, paths, names)
     if found.missing:
@@ -226,7 +245,13 @@ def lint_command(
 
     known = 0
     if baseline_file is not None:
-        if args.update_baseline or not baseline_file.exists():
+        try:
+            exists = baseline_file.exists()
+        except OSError as exc:  # a name too long, a component that is a file
+            raise XencfgError(
+                f"{baseline_file}: cannot use as a baseline: {exc.strerror}"
+            ) from None
+        if args.update_baseline or not exists:
             if wanted is not None:  # --context sees the committed files' findings only
                 raise XencfgError(
                     f"{baseline_file}: record the baseline over the whole tree first: "

@@ -295,6 +295,21 @@ def describe(code: str) -> str | None:
     return entry[0] if entry else None
 
 
+def _on_disk(item: Loaded) -> bool:
+    """Whether the document is the file at its path as it is now: a supportconfig
+    section (padded with the lines before it) or captured state names a place on the
+    node, not the file it was read from, and is never written."""
+    from ..errors import XencfgError
+    from ..syntax.source import read_text
+
+    if not os.path.isfile(item.file.path):
+        return False
+    try:
+        return read_text(item.file.path) == item.doc.source
+    except XencfgError:
+        return False
+
+
 def plan(findings: Iterable[Finding], cluster: Cluster) -> list[Fix]:
     """The fixes for ``findings`` that a rule knows how to make, one per file."""
     by_display = {item.file.display: item for item in cluster.loaded}
@@ -338,4 +353,4 @@ def plan(findings: Iterable[Finding], cluster: Cluster) -> list[Fix]:
         changed = fix.new_text != text_before or fix.new_mode != mode_before
         if changed and f.code not in fix.codes:
             fix.codes.append(f.code)
-    return [fx for fx in fixes.values() if fx.diff()]
+    return [fx for fx in fixes.values() if fx.diff() and _on_disk(by_display[fx.display])]

@@ -16,6 +16,7 @@ The JSON form is a stable contract (design.md); keys are only ever added::
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -153,13 +154,14 @@ def as_junit(findings: Sequence[Finding], files: Sequence[str]) -> str:
     cases = []
     for path, found in by_file.items():
         body = "".join(
-            f"\n      <failure type={quoteattr(f.code)} message={quoteattr(f.message)}>"
+            f"\n      <failure type={quoteattr(_xml_safe(f.code))}"
+            f" message={quoteattr(_xml_safe(f.message))}>"
             f"{_xml_text(f'{f.path}:{f.line}:{f.column}: {f.code} {f.message} [{f.severity}]')}"
             "</failure>"
             for f in found
         )
         end = "\n    </testcase>" if body else "/>"
-        open_tag = f'    <testcase classname="xencfg" name={quoteattr(path)}'
+        open_tag = f'    <testcase classname="xencfg" name={quoteattr(_xml_safe(path))}'
         cases.append(open_tag + (">" + body + end if body else end))
     failing = sum(1 for fs in by_file.values() if fs)
     return (
@@ -170,10 +172,21 @@ def as_junit(findings: Sequence[Finding], files: Sequence[str]) -> str:
     )
 
 
+#: What XML 1.0 refuses in text and attribute values (a NUL or other control byte
+#: quoted from a file in a message made the whole report unreadable to the CI).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(s: str) -> str:
+    """``s`` with each character XML cannot hold written ``\\xNN`` (as :func:`printable`
+    writes an undecodable byte)."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02X}", s)
+
+
 def _xml_text(s: str) -> str:
     from xml.sax.saxutils import escape
 
-    return escape(s)
+    return escape(_xml_safe(s))
 
 
 def as_codeclimate(findings: Sequence[Finding], ctx: Context | None = None) -> str:

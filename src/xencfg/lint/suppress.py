@@ -20,6 +20,7 @@ lasting way to silence a CIB finding.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..formats import specs
 
@@ -52,39 +53,51 @@ def _codes(group: str | None) -> frozenset[str] | None:
     return frozenset(c.strip().upper() for c in group.split(",") if c.strip())
 
 
+class _Line(NamedTuple):
+    """The directives of one line: whether the comment is the whole line, and per kind
+    (``ignore``, ``ignore-next-line``) whether one names no codes (all) and the codes
+    the others name."""
+
+    whole: bool
+    kinds: dict[str, tuple[bool, frozenset[str]]]
+
+
 class FileSuppressions:
     """The suppression comments of one file's text, read once."""
 
     def __init__(self, text: str, fmt: str | None) -> None:
         self.fmt = fmt
         self.lines = text.splitlines()
-        self.whole_file: list[frozenset[str] | None] = []
-        #: The lines (1-based) that mention xencfg: only they can hold a directive, and a
-        #: finding need not search a long line again (a one-line CIB has thousands)
-        self.marked: set[int] = set()
+        #: ``ignore-file`` without codes (everything is silenced), and the codes named
+        self.whole_file_all = False
+        self.whole_file: set[str] = set()
+        #: The directives of each line that mentions xencfg (1-based), read once: a
+        #: finding need not search a long line again, nor go through its directives (a
+        #: one-line CIB has thousands of findings, and comments among them)
+        self.directives: dict[int, _Line] = {}
         for number, line in enumerate(self.lines, 1):
             if "xencfg" not in line:
                 continue
-            self.marked.add(number)
-            if not _WHOLE_LINE.match(line):
-                continue
+            whole = _WHOLE_LINE.match(line) is not None
+            every: set[str] = set()  # the kinds with a directive that names no codes
+            named: dict[str, set[str]] = {}
             for m in _DIRECTIVE.finditer(line):
-                if m.group(1) == "ignore-file":
-                    self.whole_file.append(_codes(m.group(2)))
+                kind, codes = m.group(1), _codes(m.group(2))
+                if codes is None:
+                    every.add(kind)
+                named.setdefault(kind, set()).update(codes or ())
+            kinds = {k: (k in every, frozenset(v)) for k, v in named.items()}
+            self.directives[number] = _Line(whole, kinds)
+            if whole and "ignore-file" in kinds:
+                self.whole_file_all |= kinds["ignore-file"][0]
+                self.whole_file |= kinds["ignore-file"][1]
 
     def _matches(self, number: int, kind: str, code: str, whole_line: bool) -> bool:
-        if number not in self.marked:
+        found = self.directives.get(number)
+        if found is None or (whole_line and not found.whole):
             return False
-        line = self.lines[number - 1]
-        if whole_line and not _WHOLE_LINE.match(line):
-            return False
-        for m in _DIRECTIVE.finditer(line):
-            if m.group(1) != kind:
-                continue
-            codes = _codes(m.group(2))
-            if codes is None or code in codes:
-                return True
-        return False
+        every, named = found.kinds.get(kind, (False, frozenset()))
+        return every or code in named
 
     def unread(self, code: str, line: int) -> str | None:
         """Why a same-line ``xencfg: ignore`` for ``code`` on ``line`` did not silence
@@ -102,7 +115,7 @@ class FileSuppressions:
 
     def covers(self, code: str, line: int) -> bool:
         """Whether a finding of ``code`` on ``line`` (1-based, 0: the file) is silenced."""
-        if any(codes is None or code in codes for codes in self.whole_file):
+        if self.whole_file_all or code in self.whole_file:
             return True
         if line < 1 or line > len(self.lines):
             return False

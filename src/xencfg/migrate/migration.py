@@ -246,7 +246,10 @@ def _markdown(m: Migration) -> str:
         + (" Members: " if m.members else "")
         + ", ".join(
             f"{x.name} (nodeid {x.nodeid}; "
-            + ", ".join(f"ring{k}_addr {a}" for k, a in sorted(x.addrs.items()))
+            + (
+                ", ".join(f"ring{k}_addr {a}" for k, a in sorted(x.addrs.items()))
+                or f"ring0_addr {x.name}, its name: see the TODO"
+            )
             + ")"
             for x in m.members
         )

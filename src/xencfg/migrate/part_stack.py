@@ -88,6 +88,27 @@ def _node_files(
     return nf, cib
 
 
+def _whole_cib(text: str, display: str) -> Any:
+    """The converted CIB's root element; a clear error when the file is no whole CIB
+    (a fragment read as one: a bare ``<nvpair/>``, or several elements at the top,
+    which lxml refused with a traceback): cibadmin --replace wants a ``<cib>``."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+    try:
+        root = etree.fromstring(encode(text), parser)
+    except etree.XMLSyntaxError as exc:
+        raise XencfgError(
+            f"{display}: not a whole CIB ({exc}); migrate converts a cib.xml"
+        ) from None
+    if not isinstance(root.tag, str) or etree.QName(root).localname != "cib":
+        raise XencfgError(
+            f"{display}: a CIB fragment (<{etree.QName(root).localname}>), not a whole CIB"
+            " (<cib>); migrate converts a cib.xml (give it with --cib FILE)"
+        )
+    return root
+
+
 def _cib_output(
     text: str,
     display: str,
@@ -130,8 +151,7 @@ def _cib_output(
         result = upgrade(text, path=display, target="current", nodeids=ids)
         for ch in result.changes:
             notes.append(_cib_note(ch, display))
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-        root = etree.fromstring(encode(result.text), parser)
+        root = _whole_cib(result.text, display)
         if not _current_agents(root, display, notes, ping_nodes):
             return Output(
                 "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
@@ -141,8 +161,7 @@ def _cib_output(
     result = upgrade(text, path=display, target="pacemaker-1.0")
     for ch in result.changes:
         notes.append(_cib_note(ch, display))
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-    root = etree.fromstring(encode(result.text), parser)
+    root = _whole_cib(result.text, display)
     _current_agents(root, display, notes, ping_nodes)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
@@ -518,6 +537,13 @@ def plan_stack(
                 f"\\x{byte.hex().upper()}, which is not UTF-8: the CIB holds UTF-8 text "
                 "only; write the value in UTF-8 (iconv -f latin1 -t utf-8) and migrate again"
             ) from None
+        except ValueError as exc:  # lxml: "All strings must be XML compatible"
+            if "XML compatible" not in str(exc):
+                raise
+            raise XencfgError(
+                f"{display}: a resource, node or stonith value holds a NUL or another control"
+                " character, which XML (the CIB) cannot hold: remove it and migrate again"
+            ) from None
         m.notes.extend(notes_of(made.changes, display, "cib.xml"))
         m.outputs.append(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
@@ -569,11 +595,14 @@ def plan_stack(
 
 def _ping_nodes(nodes: list[NodeFiles]) -> tuple[list[str], bool]:
     """The first ha.cf's ping nodes (``ping`` lines and ``ping_group`` hosts) and whether
-    a ping_group gave some."""
+    a ping_group gave some. ``ping`` is read as heartbeat reads it: word by word, split at
+    blanks and commas (``ping 10.0.0.254,10.0.0.253`` is two ping nodes)."""
+    from ..formats.lines.hacf_directives import words
+
     for nf in nodes:
         if nf.hacf is None:
             continue
-        hosts = [h for e in nf.hacf.entries("ping") for h in e.values]
+        hosts = [h for e in nf.hacf.entries("ping") for h in words(e)]
         groups = [h for e in nf.hacf.entries("ping_group") for h in e.values[1:]]
         return hosts + [h for h in groups if h not in hosts], bool(groups)
     return [], False

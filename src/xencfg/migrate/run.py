@@ -38,6 +38,9 @@ def plan(
     found = discover(paths, names)
     if not found.nodes:
         raise XencfgError("migrate wants node trees (a root or an /etc per node), found none")
+    # by name, so the files, the report and the source each line quotes do not depend
+    # on the order the node trees were given in
+    found.nodes.sort(key=lambda t: t.name)
     parts = only or PARTS
     cib_target = "current" if pacemaker_target == "current" else "pacemaker-1.0"
     m = Migration(

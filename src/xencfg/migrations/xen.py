@@ -142,8 +142,8 @@ def _mutated(body: str) -> list[str]:
     settings the code changes without assigning them."""
     try:
         tree = ast.parse(body.strip())
-    except SyntaxError:
-        return []
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # (ValueError: an
+        return []  # undecodable byte is a lone surrogate, which compile() cannot encode)
     names = {
         n.func.value.id
         for n in ast.walk(tree)

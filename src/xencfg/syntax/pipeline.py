@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from ..document import TreeDocument
+from ..errors import ParseError
 from .build import finish
+from .tree import TooDeep, building
 
 D = TypeVar("D", bound=TreeDocument)
 
@@ -45,6 +47,13 @@ def parse_text(
             gc.enable()
     doc.path = path
     doc.source = text
-    for check in checks:
-        check(doc, text, path)
+    try:
+        for check in checks:
+            check(doc, text, path)
+    except RecursionError:
+        # Only a light tree gets here that deep: it skips the full parse's depth check
+        # (Light.seal makes it later), and the full parse reports the nesting's line.
+        if building() is not None:
+            raise TooDeep(0) from None
+        raise ParseError("nesting too deep", path=path) from None
     return doc

@@ -27,7 +27,17 @@ from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, parse_with, to_tok
 from ...syntax.lines_scan import COROSYNC, scan
-from ...syntax.tree import Light, Node, Piece, Style, building, light_of, new_light
+from ...syntax.tree import (
+    MAX_DEPTH,
+    Light,
+    Node,
+    Piece,
+    Style,
+    TooDeep,
+    building,
+    light_of,
+    new_light,
+)
 from ..schema import Keyword, Version
 from ..view import INT, Setting, View, schema_of, to_int
 from ._base import LineReader
@@ -672,8 +682,22 @@ class _Builder:
 
     def start(self, children: list[Any]) -> CorosyncDocument:
         if self.light is not None:
+            _check_depth(self.text)
             return make_root(CorosyncDocument, _light_kids(children, self.light, 0))
         return make_root(CorosyncDocument, children)
+
+
+def _check_depth(text: str) -> None:
+    """Raise :class:`TooDeep` (the full parse then reports the line) for sections nested
+    beyond :data:`MAX_DEPTH`: a light parse defers their children, so the depth check of
+    ``Light.seal`` never sees them, and the load succeeded only to fail on first use."""
+    if text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for m in _BRACE_LINE.finditer(text):
+        depth += -1 if m.group(1) is not None else 1
+        if depth > MAX_DEPTH:
+            raise TooDeep(m.start())
 
 
 def _light_kids(children: list[Any], light: Light, offset: int) -> list[Node]:

@@ -103,7 +103,7 @@ class ModulesDocument(LineDocument):
             return self.kind == "modprobe"
         if self.path is not None:
             return os.path.basename(self.path) != "modules"
-        return any(e.key in COMMANDS for e in self.entries())
+        return any(isinstance(c, Entry) and c.key in COMMANDS for c in self.children)
 
     # -- /etc/modules ------------------------------------------------------
     @property
@@ -125,14 +125,21 @@ class ModulesDocument(LineDocument):
 
     def options_for(self, module: str) -> dict[str, str | None]:
         """Parameters set for ``module``: ``options`` lines, or its ``/etc/modules`` line."""
-        out: dict[str, str | None] = {}
-        want = norm(module)
+        return dict(self._merged_options().get(norm(module), {}))
+
+    def _merged_options(self) -> dict[str, dict[str, str | None]]:
+        """Every module's parameters by its normalised name, lines merged in file order
+        (one pass: asking :meth:`options_for` per line made :attr:`options` cubic)."""
+        modprobe = self.is_modprobe
+        out: dict[str, dict[str, str | None]] = {}
         for e in self.entries():
-            if self.is_modprobe:
-                if e.key == "options" and e.values and norm(e.values[0]) == want:
-                    out.update(parse_params(e.values[1:]))
-            elif norm(e.key) == want:
-                out.update(parse_params(e.values))
+            if modprobe:
+                if e.key != "options" or not e.values:
+                    continue
+                module, words = e.values[0], e.values[1:]
+            else:
+                module, words = e.key, e.values
+            out.setdefault(norm(module), {}).update(parse_params(words))
         return out
 
     def set_option(self, module: str, param: str, value: str) -> Entry:
@@ -160,8 +167,9 @@ class ModulesDocument(LineDocument):
     def option_lines(self) -> list[tuple[str, str, str | None, Entry]]:
         """``(module, parameter, value, line)`` for every parameter set, in file order."""
         out: list[tuple[str, str, str | None, Entry]] = []
+        modprobe = self.is_modprobe
         for e in self.entries():
-            if self.is_modprobe:
+            if modprobe:
                 if e.key != "options" or not e.values:
                     continue
                 module, words = e.values[0], e.values[1:]
@@ -174,16 +182,18 @@ class ModulesDocument(LineDocument):
     @property
     def options(self) -> dict[str, dict[str, str | None]]:
         """Parameters of every module that has some."""
+        modprobe = self.is_modprobe
         names = [
-            e.values[0] if self.is_modprobe else e.key
+            e.values[0] if modprobe else e.key
             for e in self.entries()
-            if (e.key == "options" and e.values) or not self.is_modprobe
+            if (e.key == "options" and e.values) or not modprobe
         ]
+        merged = self._merged_options()
         out: dict[str, dict[str, str | None]] = {}
         for n in names:
-            opts = self.options_for(n)
-            if opts:
-                out[n] = opts
+            opts = merged.get(norm(n))
+            if opts and n not in out:
+                out[n] = dict(opts)
         return out
 
     @property

@@ -30,6 +30,24 @@ class StatusDocument(SourceDocument):
         return self.source
 
 
+#: Digits in a count any of these commands prints (a 64-bit counter has 20); longer is
+#: not state, and ``int()`` refuses strings past 4,300 digits with a ValueError.
+MAX_DIGITS = 20
+
+
+def number(s: str | None) -> int | None:
+    """An optional count: ``s`` as an int (``,`` thousands separators allowed), or
+    ``None`` when absent, not ASCII digits, or longer than :data:`MAX_DIGITS`."""
+    if not s:
+        return None
+    digits = s.replace(",", "")
+    sign = digits[:1] == "-"
+    body = digits[1:] if sign else digits
+    if not body or len(body) > MAX_DIGITS or not body.isascii() or not body.isdigit():
+        return None
+    return -int(body) if sign else int(body)
+
+
 def lines(text: str) -> Iterator[tuple[int, str]]:
     """``(1-based number, line without its newline/CR)`` of every line, one at a time
     (a list of them all would hold a second copy of the text while the model is built)."""

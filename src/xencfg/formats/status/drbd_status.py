@@ -40,7 +40,8 @@ from ._status import StatusDocument, as_dict, fail, first_col, lines
 
 FORMAT = "drbd-status"
 
-_KV = re.compile(r"([\w-]+):(\S*)")
+#: (a key starts at a word's start: tried inside a long word too, it was quadratic)
+_KV = re.compile(r"(?<![\w-])([\w-]+):(\S*)")
 
 
 @attrs.define
@@ -120,6 +121,27 @@ def _volume(fields: dict[str, str], last: int) -> int:
     return v if v is not None else last
 
 
+def _list(v: object) -> list[Any]:
+    """A JSON member that should be a list (anything else, in a mutated capture: none)."""
+    return v if isinstance(v, list) else []
+
+
+def _str(v: object) -> str | None:
+    """A JSON member that should be a state word (a list or object is none: rules
+    compare and lower-case these)."""
+    return v if isinstance(v, str) else None
+
+
+def _float(v: object) -> float | None:
+    """A percentage: a JSON number (an integer of thousands of digits overflows)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    try:
+        return float(v)
+    except OverflowError:
+        return None
+
+
 def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
     try:
         data = json.loads(text)
@@ -127,6 +149,8 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
         raise fail(f"not JSON: {exc.msg}", text, path, exc.lineno, exc.colno) from None
     except RecursionError:
         raise fail("JSON nested too deep", text, path, 1) from None
+    except ValueError:  # an integer past int()'s 4,300 digits
+        raise fail("not JSON drbdsetup prints: a number too long", text, path, 1) from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -136,32 +160,36 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
         if not isinstance(r, dict) or not isinstance(r.get("name"), str):
             raise fail(f"resource {i + 1} has no name", text, path, 1)
         res = ResourceState(
-            r["name"], r.get("role"), str(r["suspended"]).lower() if "suspended" in r else None
+            r["name"],
+            _str(r.get("role")),
+            str(r["suspended"]).lower() if "suspended" in r else None,
         )
-        for d in r.get("devices") or []:
+        for d in _list(r.get("devices")):
             if isinstance(d, dict):
                 res.volumes.append(
                     LocalVolume(
-                        _int(d.get("volume", 0)) or 0, d.get("disk-state"), _int(d.get("minor", ""))
+                        _int(d.get("volume", 0)) or 0,
+                        _str(d.get("disk-state")),
+                        _int(d.get("minor", "")),
                     )
                 )
-        for c in r.get("connections") or []:
+        for c in _list(r.get("connections")):
             if not isinstance(c, dict):
                 continue
             conn = Connection(
                 str(c.get("name") or c.get("peer-node-id", "?")),
                 str(c.get("connection-state") or "Unknown"),
-                c.get("peer-role"),
+                _str(c.get("peer-role")),
             )
-            for p in c.get("peer_devices") or c.get("peer-devices") or []:
+            for p in _list(c.get("peer_devices") or c.get("peer-devices")):
                 if isinstance(p, dict):
                     done = p.get("percent-in-sync")
                     conn.volumes.append(
                         PeerVolume(
                             _int(p.get("volume", 0)) or 0,
-                            p.get("replication-state"),
-                            p.get("peer-disk-state"),
-                            float(done) if isinstance(done, (int, float)) else None,
+                            _str(p.get("replication-state")),
+                            _str(p.get("peer-disk-state")),
+                            _float(done),
                         )
                     )
             res.connections.append(conn)

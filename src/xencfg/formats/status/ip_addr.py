@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines
+from ._status import StatusDocument, as_dict, fail, first_col, lines, number
 
 FORMAT = "ip-addr"
 
@@ -91,7 +91,7 @@ def parse(text: str, path: str | None = None) -> IpAddrDocument:
                     iface,
                     a["family"],
                     a["addr"],
-                    int(a["prefix"]) if a["prefix"] else None,
+                    number(a["prefix"]),
                     scope,
                     label or iface,
                     line=no,

@@ -16,14 +16,14 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines
+from ._status import StatusDocument, as_dict, fail, first_col, lines, number
 
 FORMAT = "iscsi-session"
 
 _TARGET = re.compile(r"^\s*Target:\s*(?P<iqn>\S+)")
-_SHORT = re.compile(r"^\s*(?P<tr>\w+):\s+\[(?P<sid>\d+)\]\s+(?P<portal>\S+)\s+(?P<iqn>\S+)")
+_SHORT = re.compile(r"^\s*(?P<tr>\w+):\s+\[(?P<sid>\d{1,20})\]\s+(?P<portal>\S+)\s+(?P<iqn>\S+)")
 _FIELD = re.compile(r"^\s*(?P<key>[A-Za-z][\w ]*?):\s*(?P<value>.*?)\s*$")
-_LUN = re.compile(r"^\s*scsi(?P<host>\d+)\s+Channel\s+\d+\s+Id\s+\d+\s+Lun:\s*(?P<lun>\d+)")
+_LUN = re.compile(r"^\s*scsi(?P<host>\d+)\s+Channel\s+\d+\s+Id\s+\d+\s+Lun:\s*(?P<lun>\d{1,20})")
 _DISK = re.compile(r"^\s*Attached scsi disk\s+(?P<dev>\S+)\s+State:\s*(?P<state>\S+)")
 
 
@@ -117,7 +117,7 @@ def parse(text: str, path: str | None = None) -> IscsiSessionDocument:
             if cur.luns:
                 cur.luns[-1].disk, cur.luns[-1].state = m["dev"], m["state"]
         elif key == "SID":
-            cur.sid = int(m["value"]) if m["value"].isdigit() else None
+            cur.sid = number(m["value"]) if m["value"].isdigit() else None
         elif key in _KEYS:
             if key == "Current Portal" and cur.portal is not None:
                 # a second portal of the same target: its own session

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from .._memo import Shared
-from ._status import StatusDocument, as_dict, fail, first_col, lines
+from ._status import StatusDocument, as_dict, fail, first_col, lines, number
 
 FORMAT = "multipath-ll"
 
@@ -55,7 +55,7 @@ _PATH_NEW = re.compile(
 
 
 def _num(s: str | None) -> int | None:
-    return int(s) if s is not None and s.isdigit() else None
+    return number(s)
 
 
 @attrs.define
@@ -182,7 +182,7 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
             if cur is None:
                 raise fail("path group line before any map header", text, path, no, first_col(ln))
             policy = share((m["policy"] or "").strip()) or None
-            prio = int(m["prio"]) if m["prio"] else None
+            prio = number(m["prio"])
             group = PathGroup(policy, prio, share(m["status"]), line=no)
             cur.groups.append(group)
             continue

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from .._memo import Shared
-from ._status import StatusDocument, as_dict, fail, first_col, lines
+from ._status import StatusDocument, as_dict, fail, first_col, lines, number
 
 FORMAT = "proc-drbd"
 
@@ -28,22 +28,22 @@ _VERSION = re.compile(
     r"^version:\s*(?P<v>\S+)(?:\s+\(api:(?P<api>[^/)]*)/proto:(?P<proto>[^)]*)\))?"
 )
 _HASH = re.compile(r"^(?:GIT-hash|srcversion):\s*(?P<h>\S+)(?:\s+build by\s+(?P<by>.*))?")
-_MINOR = re.compile(r"^\s*(?P<minor>\d+):\s+cs:(?P<cs>\S+)(?P<rest>.*)$")
+_MINOR = re.compile(r"^\s*(?P<minor>\d{1,20}):\s+cs:(?P<cs>\S+)(?P<rest>.*)$")
 _COUNTER = re.compile(r"\b([a-z]{2,3}):(\S+)")
 _SYNC = re.compile(
-    r"^\s*(?:\[(?P<bar>[=>.]*)\]\s*)?sync'ed:\s*(?P<pct>[\d.]+)%\s*\((?P<left>\d+)/(?P<total>\d+)\)(?P<unit>\S*)"
+    r"^\s*(?:\[(?P<bar>[=>.]*)\]\s*)?sync'ed:\s*(?P<pct>\d{1,20}(?:\.\d{1,20})?)%\s*\((?P<left>\d{1,20})/(?P<total>\d{1,20})\)(?P<unit>\S*)"
 )
 _FINISH = re.compile(
     r"^\s*finish:\s*(?P<finish>\S+)\s+speed:\s*(?P<speed>[\d,]+)(?:\s*\((?P<avg>[\d,]+)\))?"
     r"(?:\s+want:\s*(?P<want>[\d,]+))?\s*(?P<unit>\S+)?"
 )
-_FIELD = re.compile(r"(\w+):(\S+)")
+_FIELD = re.compile(r"(?<!\w)(\w+):(\S+)")  # (from a word's start: linear on a long word)
 _TABLE = re.compile(r"^\s*(resync|act_log):\s*(.*)$")
 _COUNTERS = ("ns", "nr", "dw", "dr", "al", "bm", "lo", "pe", "ua", "ap", "ep", "oos")
 
 
 def _n(s: str | None) -> int | None:
-    return int(s.replace(",", "")) if s else None
+    return number(s)
 
 
 @attrs.define
@@ -194,8 +194,8 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
             for k, v in _COUNTER.findall(ln):
                 if k == "wo":
                     dev.write_order = share(v)
-                elif v.isdigit():
-                    dev.counters[intern(k)] = int(v)  # (two or three letters: few keys)
+                elif v.isdigit() and (count := number(v)) is not None:
+                    dev.counters[intern(k)] = count  # (two or three letters: few keys)
         else:
             doc.unparsed.append((no, ln))
     return doc

@@ -19,9 +19,9 @@ FORMAT = "xl-list"
 
 _HEADER = re.compile(r"^\s*Name\s+ID\s+Mem", re.I)
 _ROW = re.compile(
-    r"^(?P<name>\S+)\s+(?P<id>\d+)?\s*(?P<mem>\d+)\s+(?P<vcpus>\d+)\s+(?P<state>[-rbpscd]{6})\s+(?P<time>[\d.]+)"
+    r"^(?P<name>\S+)\s+(?:(?P<id>\d{1,20})\s+)?(?P<mem>\d{1,20})\s+(?P<vcpus>\d{1,20})\s+(?P<state>[-rbpscd]{6})\s+(?P<time>[\d.]+)"
 )
-_SXP_ID = re.compile(r"\(domid\s+(\d+)\)")
+_SXP_ID = re.compile(r"\(domid\s+(\d{1,20})\)")
 _SXP_NAME = re.compile(r"\(name\s+([^()\s]+)\)")
 _SXP_STATE = re.compile(r"\(state\s+([-rbpscd]{6})\)")
 
