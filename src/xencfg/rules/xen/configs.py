@@ -303,6 +303,7 @@ def _xl_reading(item: Loaded) -> XlDocument | None:
     (Xen 4.5 or later in force; ``None`` before, or with the release unknown: xm may
     read it, and takes ``builder = 'linux'``); ``None`` for one xl cannot read at all
     (XN015 reports that) or with Python code (XC008's)."""
+    from ...errors import ParseError
     from ...formats.xen.xl import parse, xl_refusal
 
     if item.file.format == "xl":
@@ -314,7 +315,10 @@ def _xl_reading(item: Loaded) -> XlDocument | None:
         return None
     if xl_refusal(doc.source) is not None:
         return None
-    return parse(doc.source)
+    try:
+        return parse(doc.source)
+    except ParseError:  # what xl reads and the grammar here does not (``memory = 256;;``)
+        return None
 
 
 @rule("XN016", "xl-domu-refused", "error", formats=("xl", "xm"))
