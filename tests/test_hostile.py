@@ -282,10 +282,16 @@ _PATTERN_PARTS = ["a", "b", ".", "[ab]", "[^a]", "(", ")", "|", "*", "+", "?", "
     st.text(alphabet="abc", max_size=8),
 )
 def test_match_prefix_agrees_with_re(pattern: str, text: str) -> None:
+    """The automaton answers as ``re`` does, except for Python 3.11's possessive
+    quantifiers (``a*+``): no user of it wants them. The patterns are POSIX EREs
+    (rsc-pattern, blacklists), where ``a*+`` is ``(a*)+`` and that is what the automaton
+    runs, or xend's, whose Python 2 ``re`` refused ``a*+`` ("multiple repeat")."""
     import re
 
     from xencfg.regex import match_prefix
 
+    if re.search(r"(\*|\+|\?|\})\+", pattern):
+        return
     try:
         expected = re.match(pattern, text) is not None
     except re.error:
