@@ -500,7 +500,7 @@ def test_secret_formats_are_fuzzed_for_leaks() -> None:
     seeded = {fmt for fmt, _ in fuzzkit.LEAK_SEEDS}
     secret = {f.name for f in SPECS if f.secrets}
     assert seeded <= secret
-    assert secret - seeded == {"cib-live", "cman", "corosync"}
+    assert secret - seeded == {"cib-live", "corosync"}
 
 
 def test_fuzz_and_bench_lists_are_the_specs() -> None:
