@@ -136,9 +136,10 @@ def run_discovered(
     findings: list[Finding] = []
     texts = {**found.texts, **(texts or {})}
     formats: dict[str, str | None] = {}
+    checkouts: dict[str, bool] = {}  # this run's "does the checkout keep modes", by folder
     for file in found.files():
         formats[file.display] = file.format
-        item = _load(file, findings, texts)
+        item = _load(file, findings, texts, checkouts)
         if item is not None:
             cluster.loaded.append(item)
     releases = dict(settings.versions) if settings is not None else {}
@@ -285,7 +286,12 @@ def _checked(r: registry.Rule, subject: object, where: Location) -> list[Finding
 LINT_MAX_SIZE = 4 * 1024 * 1024
 
 
-def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> Loaded | None:
+def _load(
+    file: SourceFile,
+    findings: list[Finding],
+    texts: dict[str, str],
+    checkouts: dict[str, bool] | None = None,
+) -> Loaded | None:
     from .. import api
     from ..syntax.source import read_text
 
@@ -328,7 +334,7 @@ def _load(file: SourceFile, findings: list[Finding], texts: dict[str, str]) -> L
         return None
     if given is not None:
         doc.mode = None  # standard input: no file, no mode
-    elif modes_are_real(file.path):
+    elif modes_are_real(file.path, checkouts):
         with contextlib.suppress(OSError):
             doc.mode = os.stat(file.path).st_mode & 0o7777
     else:
