@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_rules_drbd import res, run, tree
+from xencfg.discover import display_path
 
 GLOBAL = "global { usage-count no; }\n"
 COMMON = "common { protocol C; }\n"
@@ -747,7 +748,8 @@ def test_dr026_not_a_number_drbdadm_reads(tmp_path: Path) -> None:
     got = _dr026(tmp_path / "a", _nine("r0", "net { rcvbuf-size 512KB; }"))
     assert got == [
         "2: rcvbuf-size 512KB: not a number for DRBD 9 (DRBD 9.0 or later, inferred from "
-        f"'node-id' at {tmp_path / 'a' / 'etc' / 'drbd.conf'}:3:14); drbdadm refuses the file"
+        f"'node-id' at {display_path(tmp_path / 'a' / 'etc' / 'drbd.conf')}:3:14); drbdadm refuses"
+        " the file"
     ]
     assert _dr026(tmp_path / "b", _nine("r0", "net { rcvbuf-size 512K; }")) == []
 
