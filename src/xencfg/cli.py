@@ -60,14 +60,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a node's root, its /etc, a folder of node trees, a file, or '-' (standard input)",
     )
-    lp.add_argument(
-        "--node",
-        action="append",
-        default=[],
-        metavar="NAME=PATH",
-        help="check the node tree at PATH and call that node NAME (default name: "
-        "etc/hostname, else SUSE's etc/HOSTNAME, else HOSTNAME= of etc/sysconfig/network, "
-        "else the folder's name)",
+    _node_option(
+        lp,
+        "check",
+        " (default name: etc/hostname, else SUSE's etc/HOSTNAME, else HOSTNAME= of "
+        "etc/sysconfig/network, else the folder's name)",
     )
     lp.add_argument(
         "--role",
@@ -222,13 +219,7 @@ def _parser() -> argparse.ArgumentParser:
         "lint uses), with lint's findings marked on the elements they concern.",
     )
     gp.add_argument("paths", nargs="*", metavar="PATH", help="each node's root or /etc")
-    gp.add_argument(
-        "--node",
-        action="append",
-        default=[],
-        metavar="NAME=PATH",
-        help="draw the node tree at PATH and call that node NAME",
-    )
+    _node_option(gp, "draw")
     gp.add_argument(
         "--role",
         action="append",
@@ -325,13 +316,7 @@ def _parser() -> argparse.ArgumentParser:
         "Exit 1 when anything else differs.",
     )
     dp.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
-    dp.add_argument(
-        "--node",
-        action="append",
-        default=[],
-        metavar="NAME=PATH",
-        help="compare the node tree at PATH and call that node NAME",
-    )
+    _node_option(dp, "compare")
     dp.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
     )
@@ -344,13 +329,7 @@ def _parser() -> argparse.ArgumentParser:
         "hand (OUTDIR/MIGRATION.md). Offline: no daemon is asked.",
     )
     mg.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
-    mg.add_argument(
-        "--node",
-        action="append",
-        default=[],
-        metavar="NAME=PATH",
-        help="migrate the node tree at PATH and call that node NAME",
-    )
+    _node_option(mg, "migrate")
     mg.add_argument("-o", "--output", metavar="OUTDIR", help="write OUTDIR/NODE/... here")
     mg.add_argument("--check", action="store_true", help="print the plan, write nothing")
     mg.add_argument(
@@ -379,6 +358,18 @@ def _parser() -> argparse.ArgumentParser:
         "pacemaker=current, the pacemaker-3.9 schema)",
     )
     return p
+
+
+def _node_option(parser: argparse.ArgumentParser, verb: str, more: str = "") -> None:
+    """``--node NAME=PATH``, as lint, graph, diff and migrate take it (``verb``: what the
+    command does with the tree)."""
+    parser.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help=f"{verb} the node tree at PATH and call that node NAME{more}",
+    )
 
 
 def _subparser(parser: argparse.ArgumentParser, *names: str) -> argparse.ArgumentParser:
