@@ -150,11 +150,8 @@ def backtracks(pattern: str) -> bool:
     time ``n**3``). Such patterns run on :func:`search_linear`'s automaton; the
     rest, the everyday ``^sd[a-z]`` or ``^(ram|loop)[0-9]*``, on ``re``, which is
     faster. Unparsable patterns count as risky."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # '[[' is a literal '[' for regcomp too
-            parsed = _parser().parse(pattern)
-    except (re.error, RecursionError, OverflowError):
+    parsed = _parse(pattern)
+    if parsed is None:
         return True
     unbounded = 0
 
@@ -211,6 +208,17 @@ def _parser() -> Any:
     else:
         import sre_parse
     return sre_parse
+
+
+def _parse(pattern: str) -> Any | None:
+    """Python's parse of ``pattern`` (its ``re._parser`` tree), or ``None`` when it does
+    not parse; the walks over repetitions read it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # '[[' is a literal '[' for regcomp too
+            return _parser().parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
 
 
 def _in_class(items: list[tuple[Any, Any]], ch: str, fold: bool) -> bool:
@@ -390,10 +398,10 @@ def match_prefix(pattern: str, text: str) -> bool | None:
 def catastrophic(pattern: str) -> bool:
     """A repetition inside a repetition (``(a+)+``, ``(a*)*``, ``(.*x?)*``): a
     backtracking engine such as Python's ``re``, which xend uses, can take time
-    exponential in the name's length on a name that almost matches."""
-    try:
-        parsed = _parser().parse(pattern)
-    except (re.error, RecursionError, OverflowError):
+    exponential in the name's length on a name that almost matches. (:func:`backtracks`
+    is the wider test for running a pattern on the automaton.)"""
+    parsed = _parse(pattern)
+    if parsed is None:
         return False
 
     def walk(items: Any, inside: bool) -> bool:
