@@ -294,8 +294,27 @@ def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
 
 
 #: Red Hat family release files ("CentOS release 6.10 (Final)") and their major release.
-_RELEASE_FILES = ("redhat-release", "centos-release", "oracle-release")
+#: Where a Red Hat family system names its release (CentOS links redhat-release to its
+#: own; Oracle Linux has both).
+RELEASE_FILES = ("redhat-release", "centos-release", "oracle-release")
 _RELEASE = re.compile(r"\brelease\s+(\d+)")
+
+
+def red_hat_release(root: Path, etc: Path) -> int | None:
+    """The major release of the Red Hat family system whose tree is ``root`` (its /etc
+    ``etc``), from the first of :data:`RELEASE_FILES` that names one, its links resolved
+    inside the tree; ``None`` when none does (no such file, a FIFO, a link out of the
+    tree, text without a release number)."""
+    for name in RELEASE_FILES:
+        try:
+            f = in_root(etc / name, root, etc)
+            head = read_text(f, limit=4096, follow=False, head=True)
+        except (OutsideRoot, ValueError, XencfgError):
+            continue
+        m = _RELEASE.search(head)
+        if m is not None:
+            return int(m.group(1))
+    return None
 
 
 def _rc_sysinit(root: Path, etc: Path) -> bool:
@@ -311,16 +330,8 @@ def _rc_sysinit(root: Path, etc: Path) -> bool:
                 return True
         except (OutsideRoot, ValueError):
             continue
-    for name in _RELEASE_FILES:
-        try:
-            f = in_root(etc / name, root, etc)
-            text = read_text(f, limit=4096, follow=False) if _is_regular(f) else ""
-        except (OutsideRoot, ValueError, XencfgError):
-            continue
-        m = _RELEASE.search(text)
-        if m is not None:
-            return int(m.group(1)) <= 6
-    return False
+    release = red_hat_release(root, etc)
+    return release is not None and release <= 6
 
 
 def boot_hostname(root: Path, etc: Path) -> BootName | None:

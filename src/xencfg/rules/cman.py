@@ -70,31 +70,15 @@ def two_node_mismatch(item: Loaded) -> Iterator[Finding]:
 
 #: The release files of the Red Hat family in /etc: "Red Hat Enterprise Linux Server
 #: release 5.4 (Tikanga)", "CentOS release 6.10 (Final)", "Oracle Linux Server release 6.9".
-_RELEASE_FILES = ("redhat-release", "centos-release", "oracle-release")
-_RELEASE = re.compile(r"\brelease\s+(\d+)")
-
-
 def red_hat_release(item: Loaded) -> int | None:
     """The major release of the Red Hat family system ``item`` belongs to, from its
     node's /etc/redhat-release (or centos-, oracle-release), its links resolved inside
     the node's tree (CentOS' redhat-release -> centos-release); ``None`` for a file of
     no node tree, or when no such file sits in the node's /etc or it names no release."""
-    from ..discover import in_root
-    from ..errors import XencfgError
-    from ..syntax.source import read_text
+    from ..discover import red_hat_release as release_of_tree
 
     tree = item.file.tree
-    if tree is None:
-        return None
-    for name in _RELEASE_FILES:
-        try:
-            found = in_root(tree.etc / name, tree.root, tree.etc)
-            head = read_text(found, limit=512, follow=False, head=True)
-        except (XencfgError, ValueError):
-            continue  # (no such file, a FIFO, a link out of the tree)
-        m = _RELEASE.search(head)
-        return int(m.group(1)) if m else None
-    return None
+    return release_of_tree(tree.root, tree.etc) if tree is not None else None
 
 
 def cman_generation(item: Loaded) -> tuple[int | None, str]:

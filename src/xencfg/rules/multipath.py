@@ -11,6 +11,7 @@ import attrs
 
 from .. import regex
 from ..cluster import Cluster, Loaded
+from ..discover import RELEASE_FILES
 from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
@@ -82,16 +83,12 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
                     yield make("MP001", msg, item.where(r.node))
 
 
-#: Files a Red Hat family system has in /etc (redhat-release: RHEL, CentOS, Oracle Linux).
-_RED_HAT_RELEASE = ("redhat-release", "centos-release", "oracle-release")
-
-
 def red_hat_node(item: Loaded) -> bool:
     """The node of ``item`` (an /etc/multipath.conf) is of the Red Hat family: its /etc
     holds a redhat-release file, so multipath is Red Hat's device-mapper-multipath
     (unknown, so not, for a file of no node tree)."""
     tree = item.file.tree
-    return tree is not None and any((tree.etc / name).exists() for name in _RED_HAT_RELEASE)
+    return tree is not None and any((tree.etc / name).exists() for name in RELEASE_FILES)
 
 
 @rule("MP002", "repeated-section", "warning", formats=("multipath",))
