@@ -579,6 +579,7 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
     and list every node in the nodelist.
     """
     cibs = [c for c in cluster.docs("cib") if _cib(c).nodes]
+    group = corosync_clusters(cluster)
     for item in cluster.docs("corosync"):
         doc = _coro(item)
         # Pacemaker finds a peer by name in any case (lib/cluster/membership.c:
@@ -587,6 +588,8 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
         if not by_name:
             continue
         for cib in cibs:
+            if item.node and cib.node in group and group[cib.node] != group.get(item.node):
+                continue  # another corosync cluster's CIB (a storage pair beside the dom0s)
             for node in _cib(cib).nodes:
                 uname = node.uname
                 if uname is None:
@@ -651,7 +654,48 @@ def differs(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: copy one corosync.conf to every node (``pcs cluster sync`` or by hand).
     """
-    docs = [i for i in cluster.docs("corosync") if i.node]
+    group = corosync_clusters(cluster)
+    clusters: dict[int, list[Loaded]] = {}
+    for item in cluster.docs("corosync"):
+        if item.node:
+            clusters.setdefault(group[item.node], []).append(item)
+    for docs in clusters.values():
+        yield from _differs(docs)
+
+
+def corosync_clusters(cluster: Cluster) -> dict[str, int]:
+    """Node -> the number of the corosync cluster its corosync.conf puts it in.
+
+    Copies whose nodelists share no node (by name or ring address, counting the node
+    that holds the copy) are separate clusters: a storage pair with its own corosync
+    beside the dom0s' cluster. Neither corosync nor Pacemaker joins them: a node only
+    talks to the members of its own nodelist (corosync.conf(5), nodelist: "every node
+    that should be a member of the membership"), and each cluster keeps its own CIB.
+    Copies that share a node are one cluster, and compared (CS012)."""
+
+    def compute() -> dict[str, int]:
+        groups: list[tuple[set[str], list[str]]] = []
+        for item in cluster.docs("corosync"):
+            if not item.node:
+                continue
+            keys = {item.node.lower()}
+            for n in _coro(item).nodes:
+                if n.name:
+                    keys.add(n.name.lower())
+                keys.update(a.lower() for a in n.ring_addrs.values())
+            nodes = [item.node]
+            for g in [g for g in groups if g[0] & keys]:
+                groups.remove(g)
+                keys |= g[0]
+                nodes = g[1] + nodes
+            groups.append((keys, nodes))
+        return {node: i for i, (_, nodes) in enumerate(groups) for node in nodes}
+
+    return cluster.fact("corosync-clusters", compute)
+
+
+def _differs(docs: list[Loaded]) -> Iterator[Finding]:
+    """CS012 within one corosync cluster: each copy against the first."""
     if len(docs) < 2:
         return
     first = docs[0]

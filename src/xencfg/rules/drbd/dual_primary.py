@@ -68,20 +68,36 @@ def dual_primary_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     Example: ``net { allow-two-primaries; }`` and no ``fencing`` in ``disk``
     (8.3/8.4) or ``net`` (9).
 
+    DRBD 9's quorum does the same job: with ``options { quorum majority;
+    on-no-quorum io-error; }`` a node that loses the majority of its peers
+    fails its writes instead of diverging, so no warning then (drbd-utils'
+    ocf_linbit_drbd(7): "To avoid data-divergence, you should enable either
+    DRBD "quorum" and "on-no-quorum io-error" (recommended), or configure
+    proper fencing policies in both DRBD *and* Pacemaker (fencing
+    resource-and-stonith)").
+
     Fix: ``disk { fencing resource-and-stonith; }`` with a ``fence-peer``
-    handler, and STONITH in the cluster manager.
+    handler, and STONITH in the cluster manager; or, on DRBD 9 with three or
+    more nodes, ``quorum majority`` with ``on-no-quorum io-error``.
     """
     for item, res, eff in _dual_primary(cluster):
         fencing = eff.sections.get("disk", {}).get("fencing") or eff.sections.get("net", {}).get(
             "fencing"
         )
-        if fencing != "resource-and-stonith":
+        if fencing != "resource-and-stonith" and not _quorum_guards(eff):
             yield make(
                 "DR011",
                 f"resource '{res.name}' allows two primaries with fencing "
                 f"{fencing or 'dont-care (default)'}",
                 item.where(res.block),
             )
+
+
+def _quorum_guards(eff: Effective) -> bool:
+    """DRBD 9 quorum on, and a node without it fails I/O (``on-no-quorum io-error``)."""
+    options = eff.sections.get("options", {})
+    quorum = str(options.get("quorum") or "off").lower()
+    return quorum != "off" and str(options.get("on-no-quorum") or "").lower() == "io-error"
 
 
 @rule("DR012", "dual-primary-discards-data", "warning", scope="cluster", hazard=True)
