@@ -206,10 +206,15 @@ class Versions:
         v = self.declared.get(component)
         if v is not None:
             return InForce(exact=v, source="declared")
-        if node is not None:
+        if node:
             found = self.by_node.get((component, node))
             if found is not None:
                 return found
+            if any(c == component and n and n != node for c, n in self.by_node):
+                # Only other nodes' files prove a release: this node may not run it
+                # yet (a rolling upgrade: one dom0 on multipath-tools 0.5 while the
+                # others keep 0.4.9), so the advice for it stays general.
+                return UNKNOWN
         return self.inferred.get(component, UNKNOWN)
 
     def describe(self) -> dict[str, str]:

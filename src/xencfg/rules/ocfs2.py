@@ -171,6 +171,11 @@ def _shape(doc: Ocfs2Document) -> dict[tuple[str, str], tuple[tuple[str, str], .
     out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
     for b in doc.stanzas():
         attrs_ = {e.key: " ".join(e.values) for e in b.entries()}
+        if b.key == "cluster":
+            # no heartbeat_mode is local heartbeat: o2cb reads it so (ocfs2-tools
+            # o2cb_ctl/o2cbtool list-cluster: ``if (!hbmode) hbmode =
+            # strdup(O2CB_LOCAL_HEARTBEAT_TAG)``), and ocfs2-tools 1.8 writes it out
+            attrs_.setdefault("heartbeat_mode", "local")
         key = (b.key, attrs_.get("name") or attrs_.get("region") or "")
         out[key] = tuple(sorted(attrs_.items()))
     return out
@@ -182,7 +187,9 @@ def differs(cluster: Cluster) -> Iterator[Finding]:
 
     Why it matters: every node must have the same cluster.conf; a node
     with another node list or address talks to peers that do not expect it,
-    and the mount hangs or the node is fenced.
+    and the mount hangs or the node is fenced. Stanza and attribute order do
+    not count, nor a ``heartbeat_mode = local`` that ocfs2-tools 1.8 writes
+    where older tools wrote none (local is what o2cb reads without one).
 
     Fix: copy one cluster.conf to every node.
     """
