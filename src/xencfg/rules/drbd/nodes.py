@@ -461,6 +461,21 @@ def _host_shape(cluster: Cluster, res: Resource) -> dict[str, tuple[Any, ...]]:
     return out
 
 
+def _node_id_diffs(
+    theirs: dict[str, tuple[Any, ...]], mine: dict[str, tuple[Any, ...]], me: str, them: str
+) -> list[str]:
+    """DRBD 9 ``node-id``s that two copies give one host differently. A peer says its
+    own node-id when it connects, and the kernel drops a connection whose id is not the
+    one its own copy gives that peer ("Peer presented a node_id of 2 instead of 3",
+    then Connecting -> NetworkFailure): hosts whose ids two copies swap never connect."""
+    out = []
+    for host in sorted(set(theirs) & set(mine)):
+        a, b = theirs[host][1].node_id, mine[host][1].node_id
+        if a is not None and b is not None and a != b:
+            out.append(f"node-id of {host} {b} in {me}'s copy, {a} in {them}'s")
+    return out
+
+
 def _volume_diffs(
     pairs: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]], mine: str, theirs: str
 ) -> list[str]:
@@ -524,8 +539,8 @@ def _connected(
 
 @rule("DR009", "resource-differs-between-nodes", "error", scope="cluster")
 def resource_differs(cluster: Cluster) -> Iterator[Finding]:
-    """A resource's hosts, devices, disks or protocol differ between the nodes' drbd.conf,
-    or a node a resource names does not define it at all.
+    """A resource's hosts, devices, disks, protocol or (DRBD 9) node-ids differ between the
+    nodes' drbd.conf, or a node a resource names does not define it at all.
 
     Why it matters: DRBD expects the same drbd.conf on every node. Each node
     acts on its own copy, so a difference shows only when the peers refuse
@@ -533,7 +548,9 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
     other node replicated.
 
     Example: ``device /dev/drbd0`` for ``on beta`` in alpha's copy,
-    ``/dev/drbd1`` in beta's.
+    ``/dev/drbd1`` in beta's; or, on three DRBD 9 nodes, ``node-id 1`` for hv3 in hv3's
+    copy and ``node-id 2`` in the others' (each peer checks the node-id the other
+    presents when it connects, and drops the connection when it differs).
 
     Fix: copy one drbd.conf (and drbd.d/) to every node.
     """
@@ -566,6 +583,7 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
             pa, pb = (first_res.protocol or "C").upper(), (res.protocol or "C").upper()
             if pa != pb:
                 diffs.append(f"protocol {pb} vs {pa}")
+            diffs += _node_id_diffs(a, b, node, nodes[0])
             if diffs:
                 yield make(
                     "DR009",
