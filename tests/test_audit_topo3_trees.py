@@ -63,9 +63,11 @@ def test_lio_target_pair_beside_three_xl_hosts_is_two_corosync_clusters() -> Non
     _no_crash(good)
     assert _found(good) == []
     bad = _found(_run(LIO, "bad"))
-    assert bad == [("CS010", "xh3/etc/corosync/corosync.conf", 10, 1, "warning")] * 3 + [
-        ("CS012", "xh3/etc/corosync/corosync.conf", 1, 1, "error")
-    ] * 4
+    assert (
+        bad
+        == [("CS010", "xh3/etc/corosync/corosync.conf", 10, 1, "warning")] * 3
+        + [("CS012", "xh3/etc/corosync/corosync.conf", 1, 1, "error")] * 4
+    )
     messages = {f.message for f in _run(LIO, "bad").findings if f.code == "CS012"}
     assert "nodelist.node.2.name is unset on xh3 but xh3 on xh1" in messages
     assert not any("sto" in m for m in messages)
@@ -239,6 +241,8 @@ def test_oc005_still_sees_global_heartbeat_on_one_node(tmp_path: Path) -> None:
     conf = root / "vmh4" / "etc" / "ocfs2" / "cluster.conf"
     conf.write_text(conf.read_text().replace("heartbeat_mode = local", "heartbeat_mode = global"))
     assert _lint(root, ["OC005"]) == [
-        ("OC005", "cluster.conf on vmh4 differs in cluster 'vmpool' (heartbeat_mode) compared "
-         "with vmh1")
+        (
+            "OC005",
+            "cluster.conf on vmh4 differs in cluster 'vmpool' (heartbeat_mode) compared with vmh1",
+        )
     ]
