@@ -246,3 +246,50 @@ def test_oc005_still_sees_global_heartbeat_on_one_node(tmp_path: Path) -> None:
             "cluster.conf on vmh4 differs in cluster 'vmpool' (heartbeat_mode) compared with vmh1",
         )
     ]
+
+
+def _swap_replication_addresses(root: Path) -> None:
+    """san1's and san2's drbd.conf give each box the other's replication address."""
+    for node in ("san1", "san2"):
+        conf = root / node / "etc" / "drbd.conf"
+        text = (
+            conf.read_text()
+            .replace("10.30.0.1:7788", "@")
+            .replace("10.30.0.2:7788", "10.30.0.1:7788")
+        )
+        conf.write_text(text.replace("@", "10.30.0.2:7788"))
+
+
+def test_ucast_addresses_tell_the_pair_apart_beside_three_dom0s(tmp_path: Path) -> None:
+    """The storage pair's ha.cf each ucast to the other box's replication address
+    (10.30.0.x, in no /etc/hosts): that is how DR014 knows 10.30.0.2 is san2's when
+    both copies give it to san1 (drbdadm on san1: "IP 10.30.0.2 not found on this
+    host"). The inference took exactly two ha.cf with ucast lines in the run, so the
+    three dom0s' ucast lines beside the pair turned it off and DR014 said nothing; it
+    now works per heartbeat cluster (heartbeat ignores a ucast to its own address)."""
+    root = _copy(HB2, "good", tmp_path)
+    _swap_replication_addresses(root)
+    said = _lint(root, ["DR014"])
+    assert [c for c, _ in said] == ["DR014"] * 4
+    assert said[0][1].endswith("it is san2's") or said[0][1].endswith("it is san1's")
+
+
+def test_dom0_added_later_missing_from_the_target_pairs_allow_list(tmp_path: Path) -> None:
+    """The storage pair's initiators.allow still admits only the first two dom0s'
+    iSCSI addresses: ietd refuses dom3's login on whichever box holds the target
+    (IET's initiators.allow: a target line lists the addresses or names it admits),
+    and dom3's multipath map for the OCFS2 volume never appears. IS016 at both boxes.
+    (It needs the dom0s' multipath WWID to be the one scsi_id reads for the LUN: ``1``
+    + ``IET`` + the ScsiId in hex, which links the alias to the target.)"""
+    root = _copy(HB2, "good", tmp_path)
+    for box in ("san1", "san2"):
+        allow = root / box / "etc" / "initiators.allow"
+        allow.write_text(allow.read_text().replace(", 10.20.0.3", ""))
+    assert _lint(root, ["IS016"]) == [
+        (
+            "IS016",
+            "dom3 multipaths LUN(s) of iqn.2009-06.lan.example:san.vmstore, but ietd on "
+            f"{box} refuses its login: {box}'s initiators.allow does not admit dom3",
+        )
+        for box in ("san1", "san2")
+    ]

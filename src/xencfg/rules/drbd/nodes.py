@@ -699,10 +699,10 @@ def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
     """Short host name -> the addresses other files give that host, with where.
 
     From every /etc/hosts (the lines naming the host), OCFS2's ``ip_address``
-    of the host's ``node:`` stanza, and ha.cf ``ucast`` lines: in a two-member
-    heartbeat cluster a ucast address that only one member's ha.cf lists is
-    the *other* member's (heartbeat ignores a ucast to its own address, so a
-    copied ha.cf lists both and tells nothing)."""
+    of the host's ``node:`` stanza, and ha.cf ``ucast`` lines: in a heartbeat
+    cluster a ucast address that every member's ha.cf but one lists is that
+    member's (heartbeat ignores a ucast to its own address, so a copied ha.cf
+    lists every member and tells nothing), see :func:`_ucast_groups`."""
     known: dict[str, dict[str, Location]] = defaultdict(dict)
     for item in cluster.docs("hosts"):
         for line in _hosts(item).lines:
@@ -723,13 +723,32 @@ def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
         for m in _hacf(item).comm_paths:
             if m.kind in ("ucast", "ucast6") and m.host is not None:
                 ucasts.setdefault(short(item.node), {}).setdefault(str(m.host), item.where(m.node))
-    if len(ucasts) == 2:
-        (a, at_a), (b, at_b) = ucasts.items()
-        for peer, theirs, mine in ((b, at_a, at_b), (a, at_b, at_a)):
-            for ip, where in theirs.items():
-                if ip not in mine:
-                    known[peer].setdefault(ip, where)
+    for lists in _ucast_groups(cluster, ucasts):
+        for ip in sorted({ip for listed in lists.values() for ip in listed}):
+            lacking = [n for n, listed in lists.items() if ip not in listed]
+            if len(lacking) == 1:
+                where = next(listed[ip] for listed in lists.values() if ip in listed)
+                known[lacking[0]].setdefault(ip, where)
     return known
+
+
+def _ucast_groups(
+    cluster: Cluster, ucasts: dict[str, dict[str, Location]]
+) -> list[dict[str, dict[str, Location]]]:
+    """The ucast lists of each heartbeat cluster's members (two or more lists). A ucast
+    address every member but one lists is that one's: it does not list its own. So in
+    a pair, an address one ha.cf lists and the other does not; in three dom0s that each
+    list their two peers, the address the other two list. Clusters apart (a storage
+    pair's heartbeat beside the dom0s') are apart here too; without node lists, the
+    two ha.cf of a run of two."""
+    groups = [
+        {n: ucasts[n] for n in sorted(c.members) if n in ucasts}
+        for c in cluster.model.heartbeat_clusters
+    ]
+    groups = [g for g in groups if len(g) >= 2]
+    if not groups and len(ucasts) == 2:
+        groups = [ucasts]
+    return groups
 
 
 def _network(ip: str) -> Any:
