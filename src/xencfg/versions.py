@@ -201,16 +201,17 @@ class Versions:
 
     def of(self, component: str, node: str | None = None) -> InForce:
         """The release in force: the declared one, else what the files of
-        ``node`` say (a node mid-upgrade runs its own release), else what all
-        the files say."""
+        ``node`` say (a node mid-upgrade runs its own release), else, when no
+        other node's files prove one either, what all the files say (``node``
+        None or ``""``, the loose files: what all the files say)."""
         v = self.declared.get(component)
         if v is not None:
             return InForce(exact=v, source="declared")
-        if node:
+        if node is not None:
             found = self.by_node.get((component, node))
             if found is not None:
                 return found
-            if any(c == component and n and n != node for c, n in self.by_node):
+            if node and any(c == component and n and n != node for c, n in self.by_node):
                 # Only other nodes' files prove a release: this node may not run it
                 # yet (a rolling upgrade: one dom0 on multipath-tools 0.5 while the
                 # others keep 0.4.9), so the advice for it stays general.
