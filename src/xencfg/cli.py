@@ -66,13 +66,8 @@ def _parser() -> argparse.ArgumentParser:
         " (default name: etc/hostname, else SUSE's etc/HOSTNAME, else HOSTNAME= of "
         "etc/sysconfig/network, else the folder's name)",
     )
-    lp.add_argument(
-        "--role",
-        action="append",
-        default=[],
-        metavar="NAME=ROLE",
-        help="state a node's role where the files say too little (e.g. san1=storage; "
-        "roles: member, storage, ocfs2, drbd, initiator, relocation)",
+    _role_option(
+        lp, "e.g. san1=storage; roles: member, storage, ocfs2, drbd, initiator, relocation"
     )
     lp.add_argument(
         "--as",
@@ -220,13 +215,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     gp.add_argument("paths", nargs="*", metavar="PATH", help="each node's root or /etc")
     _node_option(gp, "draw")
-    gp.add_argument(
-        "--role",
-        action="append",
-        default=[],
-        metavar="NAME=ROLE",
-        help="state a node's role where the files say too little (as for lint)",
-    )
+    _role_option(gp, "as for lint")
     gp.add_argument(
         "-o",
         "--output",
@@ -369,6 +358,17 @@ def _node_option(parser: argparse.ArgumentParser, verb: str, more: str = "") -> 
         default=[],
         metavar="NAME=PATH",
         help=f"{verb} the node tree at PATH and call that node NAME{more}",
+    )
+
+
+def _role_option(parser: argparse.ArgumentParser, more: str) -> None:
+    """``--role NAME=ROLE``, as lint and graph take it (read by :func:`_roles`)."""
+    parser.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="NAME=ROLE",
+        help=f"state a node's role where the files say too little ({more})",
     )
 
 
