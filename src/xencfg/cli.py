@@ -89,27 +89,12 @@ def _parser() -> argparse.ArgumentParser:
         help="text (default), json (stable, version 1), sarif (2.1.0), github "
         "(workflow annotations), junit or codeclimate",
     )
-    lp.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="only these rule codes or prefixes (comma-separated)",
-    )
-    lp.add_argument(
-        "--extend-select",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="add these rule codes or prefixes to the selection",
-    )
-    lp.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="skip these rule codes or prefixes (comma-separated)",
-    )
+    for flag, what in (  # the rule-code lists, each read by _codes
+        ("--select", "only these rule codes or prefixes (comma-separated)"),
+        ("--extend-select", "add these rule codes or prefixes to the selection"),
+        ("--ignore", "skip these rule codes or prefixes (comma-separated)"),
+    ):
+        lp.add_argument(flag, action="append", default=[], metavar="CODES", help=what)
     lp.add_argument(
         "--target",
         action="append",
