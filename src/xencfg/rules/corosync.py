@@ -587,6 +587,8 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
         by_name = {n.name.lower(): n for n in doc.nodes if n.name}
         if not by_name:
             continue
+        # one finding per disagreement, every CIB copy that shows it related
+        said: dict[tuple[str, Any], list[Any]] = {}
         for cib in cibs:
             if item.node and cib.node in group and group[cib.node] != group.get(item.node):
                 continue  # another corosync cluster's CIB (a storage pair beside the dom0s)
@@ -596,20 +598,21 @@ def nodelist_vs_cib(cluster: Cluster) -> Iterator[Finding]:
                     continue
                 mine = by_name.get(uname.lower())
                 if mine is None:
-                    yield make(
-                        "CS010",
+                    key = (
                         f"CIB node '{uname}' is not in the nodelist",
                         item.where(doc.sections("nodelist")[0]),
-                        [cib.where(node)],
                     )
                 elif mine.nodeid is not None and node.el.get("id") != str(mine.nodeid):
-                    yield make(
-                        "CS010",
+                    key = (
                         f"CIB node '{uname}' has id {node.el.get('id')}, corosync nodeid "
                         f"{mine.nodeid}",
                         item.where(mine.block.entry("nodeid") or mine.block),
-                        [cib.where(node)],
                     )
+                else:
+                    continue
+                said.setdefault(key, []).append(cib.where(node))
+        for (message, where), related in said.items():
+            yield make("CS010", message, where, related)
 
 
 @rule("CS011", "ring-name-not-in-hosts", "warning", formats=("corosync",), scope="cluster")
