@@ -295,3 +295,59 @@ def test_dom0_added_later_missing_from_the_target_pairs_allow_list(tmp_path: Pat
         )
         for box in ("san1", "san2")
     ]
+
+
+def _cibs(root: Path) -> list[Path]:
+    return [root / n / "var/lib/pacemaker/cib/cib.xml" for n in ("sto1", "sto2")]
+
+
+def test_is021_lio_target_not_admitting_a_xen_host(tmp_path: Path) -> None:
+    """The storage pair's CIB builds the LIO target (iSCSITarget, iSCSILogicalUnit,
+    ``implementation=lio-t``); xh3 multipaths its LUN by the WWID scsi_id reads for
+    ``scsi_sn=5c2b8f0e`` (``36001405`` + the serial's hex digits, zero-padded to 25:
+    target_core_spc.c ``spc_parse_naa_6h_vendor_specific``). With xh3 left out of the
+    iSCSITarget's ``allowed_initiators``, the agent creates no ACL for it (resource-agents
+    heartbeat/iSCSITarget.in, lio-t: ``targetcli /iscsi/IQN/tpg1/acls create`` per
+    allowed initiator; "lio does per-initiator filtering by default"): IS021 at the
+    target's list, once for the two identical CIB copies. The logical unit's own list
+    decides only when the target lists no one (without CHAP); the good tree is clean."""
+    root = _copy(LIO, "good", tmp_path)
+    for cib in _cibs(root):
+        # the iSCSITarget's list comes first in the file, the logical unit's after it
+        text = cib.read_text().replace(" iqn.2023-03.lan.example:xh3", "", 1)
+        assert text != cib.read_text()
+        cib.write_text(text)
+    result = lint.run([str(n) for n in sorted(root.iterdir())], select=["IS021"])
+    (finding,) = result.findings
+    assert finding.message == (
+        "xh3 multipaths LUN 0 of iqn.2023-03.lan.example:storage.vmpool (iscsi-lun0), but "
+        "allowed_initiators of iscsi-target does not name its initiator "
+        "iqn.2023-03.lan.example:xh3: LIO refuses its login"
+    )
+    assert (Path(finding.path).parts[-6], finding.line) == ("sto1", 84)
+    assert next(Path(r.path).parts[-3] for r in finding.related) == "xh3"
+
+
+def test_is021_only_the_logical_units_list_is_no_verdict_when_the_target_lists(
+    tmp_path: Path,
+) -> None:
+    """xh3 missing from the logical unit's list alone: targetcli maps a new LUN into
+    every existing ACL (``auto_add_mapped_luns``), and the target made one for xh3, so
+    xh3 sees the LUN: no IS021. With the target's list gone, the logical unit's list
+    makes the ACLs, and leaving xh3 out of it is IS021 there."""
+    root = _copy(LIO, "good", tmp_path)
+    for cib in _cibs(root):
+        text = cib.read_text()
+        lu = text.index('<primitive id="iscsi-lun0"')
+        head, tail = text[:lu], text[lu:]
+        tail = tail.replace(" iqn.2023-03.lan.example:xh3", "", 1)
+        cib.write_text(head + tail)
+    nodes = [str(n) for n in sorted(root.iterdir())]
+    assert lint.run(nodes, select=["IS021"]).findings == []
+    for cib in _cibs(root):
+        lines = cib.read_text().splitlines(True)
+        cib.write_text(
+            "".join(x for x in lines if "iscsi-target-instance_attributes-allowed" not in x)
+        )
+    (finding,) = lint.run(nodes, select=["IS021"]).findings
+    assert "allowed_initiators of iscsi-lun0 does not name" in finding.message

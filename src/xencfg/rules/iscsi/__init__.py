@@ -3,12 +3,13 @@
 
 One module per concern: :mod:`.targets` (ietd.conf file by file), :mod:`.access`
 (initiators.allow/deny), :mod:`.initiators` (the dom0s' side), :mod:`.failover` (a
-target pair); :mod:`.common` holds what they share. Importing the package registers
+target pair), :mod:`.lio` (LIO targets the CIB builds); :mod:`.common` holds what they
+share. Importing the package registers
 every IS rule (they run in code order, whatever the module).
 """
 
 from __future__ import annotations
 
-from . import access, common, failover, initiators, targets
+from . import access, common, failover, initiators, lio, targets
 
-__all__ = ["access", "common", "failover", "initiators", "targets"]
+__all__ = ["access", "common", "failover", "initiators", "lio", "targets"]
