@@ -157,6 +157,8 @@ def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
     out: dict[int, str] = {}
     for _, res in _resources(cluster, items):
         views: list[Any] = [res, *res.volumes.values()]
+        for e in res.block.entries("floating"):  # (``floating ADDR;``: a bodiless host)
+            out[id(e)] = res.name
         for h in res.host_list:
             views += [h, *h.volumes.values()]
         for v in views:
