@@ -326,9 +326,9 @@ _BARE = _BOOLEANS | _kw(
 )
 #: Where a statement's keyword is checked for a missing value (a proxy's options are
 #: drbd-proxy's, and a section keyword written as a statement is XC001's).
-_VALUE_CONTEXTS = frozenset(
+_VALUE_CONTEXTS = _kw(
     """global common resource host volume connection mesh path net disk syncer startup
-    handlers options connection-disk connection-volume""".split()
+    handlers options connection-disk connection-volume"""
 )
 _SECTIONS = _kw(
     """on floating stacked-on-top-of volume connection connection-mesh path net syncer
@@ -365,9 +365,7 @@ def _bare_message(context: str, key: str) -> str:
 
 
 #: Option sections (drbdadm 9 reads a bare option there as "yes").
-_OPTION_CONTEXTS = frozenset(
-    "global net disk syncer startup handlers options connection-disk".split()
-)
+_OPTION_CONTEXTS = _kw("global net disk syncer startup handlers options connection-disk")
 
 
 def _value_problem(key: str, values: list[str]) -> str | None:
