@@ -98,3 +98,23 @@ def test_dr001_floating_statement_address_twice(tmp_path: Path) -> None:
     assert got[0][2] == "address 10.9.9.100:7788 of resource 'r1' is already used by 'r0'"
     ok = _floating("r0", 7788, 0) + _floating("r1", 7789, 1)
     assert _lint(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), "DR001") == []
+
+
+def test_dr024_drbd9_resource_without_host_section(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "n.conf:2: in resource r0: a host sections ('on alpha {
+    # ... }') is missing." (user/v9/drbdadm_postparse.c:1569, all_hosts empty);
+    # --mode 83 and 84 (node alpha) accept the file: the 8.x parsers ignore a resource
+    # without a section for the node. (A mutant of a one-section ``on a b c {}``
+    # resource with its section dropped.)
+    hostless = (
+        "resource r0 {\n  protocol C;\n  device minor 0; disk /dev/sdb1; meta-disk internal;\n}\n"
+    )
+    text = "global { usage-count no; }\n" + hostless + _res("protocol C;", "r1", 7789, 1)
+    root = tree(tmp_path / "alpha", {"etc/drbd.conf": text})
+    got = _lint(root, "DR024", "9.1")
+    assert [(line, sev) for line, sev, _ in got] == [(2, "error")]
+    assert "no host section" in got[0][2]
+    assert _lint(root, "DR024", "8.4") == []
+    assert _lint(root, "DR024", "8.3") == []
+    ok = "global { usage-count no; }\n" + _res("protocol C;") + _res("protocol C;", "r1", 7789, 1)
+    assert _lint(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), "DR024", "9.1") == []

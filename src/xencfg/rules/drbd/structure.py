@@ -324,7 +324,8 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     internal). The
     check runs for every host section, not only the node's own. Before DRBD 8.4
     a resource needs a ``protocol`` too ("protocol definition missing"; 8.4 and
-    later default to C).
+    later default to C). DRBD 9 refuses a resource without any host section ("a
+    host sections ('on alpha { ... }') is missing"); 8.x ignores it.
 
     Example: ``resource r0 { device /dev/drbd0; meta-disk internal; on alpha {
     disk /dev/sda1; address ...; } on beta { address ...; } }``.
@@ -333,8 +334,9 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9 diskless node writes ``disk none;``).
     """
     for node, items in _node_configs(cluster).items():
-        before9 = cluster.versions.of("drbd", node).older_than(DRBD_9)
-        before84 = cluster.versions.of("drbd", node).older_than(DRBD_84)
+        running = cluster.versions.of("drbd", node)
+        before9 = running.older_than(DRBD_9)
+        before84 = running.older_than(DRBD_84)
         for item, res in _resources(cluster, items):
             if _drbd(item).is_drbdsetup_show or res.stacked:
                 continue
@@ -344,6 +346,20 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                     f"resource {res.name}: no 'protocol' (in the resource or common); "
                     "drbdadm before 8.4 refuses the configuration (protocol definition "
                     "missing); 8.4 and later default to C",
+                    item.where(res.block),
+                )
+            if (
+                running.at_least(DRBD_9)
+                and not res.host_list
+                and res.block.entry("floating") is None
+            ):
+                # drbdadm 9: "in resource r0: a host sections ('on alpha { ... }') is
+                # missing." (user/v9/drbdadm_postparse.c:1569, all_hosts empty); the 8.x
+                # parsers ignore such a resource (peer-drbdadm --mode 83/84: OK)
+                yield make(
+                    "DR024",
+                    f"resource {res.name}: no host section ('on NAME {{ ... }}'); drbdadm 9 "
+                    "refuses the configuration (a host sections is missing)",
                     item.where(res.block),
                 )
             hosts = list(_on_hosts(res))
