@@ -118,3 +118,20 @@ def test_dr024_drbd9_resource_without_host_section(tmp_path: Path) -> None:
     assert _lint(root, "DR024", "8.3") == []
     ok = "global { usage-count no; }\n" + _res("protocol C;") + _res("protocol C;", "r1", 7789, 1)
     assert _lint(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), "DR024", "9.1") == []
+
+
+def test_xc009_discard_my_data_in_drbd_conf(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83, 84 and 9: "d.conf:2: Parse error: 'an option keyword'
+    # expected, but got 'discard-my-data'": the scanner's TK_NET_DELEGATE goes to
+    # net_delegate, which takes it only when reading `drbdsetup show` output for
+    # adjust (flags & PARSE_FOR_ADJUST; user/v84/drbdadm_parser.c net_delegate, user/v9
+    # likewise); drbd.conf(5) of 8.3 and 8.4 does not list it. It is drbdadm's
+    # command-line option (drbdadm connect --discard-my-data r0). Lint said nothing.
+    bad = _res("protocol C; net { discard-my-data; }")
+    for drbd in ("8.3", "8.4", "9.1"):
+        got = _lint(tree(tmp_path / drbd / "alpha", {"etc/drbd.conf": bad}), "XC009", drbd)
+        assert [(line, sev) for line, sev, _ in got] == [(2, "error")], drbd
+        assert "keyword 'discard-my-data' is refused here" in got[0][2]
+        assert "drbdadm connect --discard-my-data" in got[0][2]
+    ok = _res("protocol C; net { after-sb-0pri discard-zero-changes; }")
+    assert _lint(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), "XC009") == []

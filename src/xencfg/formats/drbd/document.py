@@ -474,6 +474,9 @@ class _Known:
         )
 
 
+#: Where ``discard-my-data`` is read: drbdadm's command line, never drbd.conf.
+_DISCARD_MY_DATA = "drbdadm's command line ('drbdadm connect --discard-my-data RES')"
+
 #: Contexts never named as the place for a misplaced keyword.
 _NOT_NAMED = frozenset({"show", "connection-disk", "connection-volume"})
 
@@ -491,9 +494,13 @@ def _check_keywords(doc: Node, start: str) -> Iterator[KeywordProblem]:
     def table(path: tuple[str, ...], node: Node) -> _Known | None:
         context = context_of(path)
         allowed = _TABLES.get(context) if context is not None else None
+        if allowed is not None and start == "show" and context == "net":
+            allowed = allowed | {"discard-my-data"}  # (drbdsetup show prints it)
         return _Known(allowed) if allowed is not None else None
 
     def judge(node: Node, key: str, path: tuple[str, ...], known: Any) -> KeywordProblem:
+        if key == "discard-my-data":
+            return KeywordProblem(node, "misplaced", key, _DISCARD_MY_DATA)
         # (a connection's disk and volume take a subset of disk's and volume's keywords;
         # a keyword only a newer drbd-utils reads somewhere is not sent there)
         places = [
