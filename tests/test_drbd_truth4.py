@@ -135,3 +135,31 @@ def test_xc009_discard_my_data_in_drbd_conf(tmp_path: Path) -> None:
         assert "drbdadm connect --discard-my-data" in got[0][2]
     ok = _res("protocol C; net { after-sb-0pri discard-zero-changes; }")
     assert _lint(tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": ok}), "XC009") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("syncer { al-extents 5T; }", "al-extents 5T: not a number for DRBD 9"),
+        ("disk { al-extents 5T; }", "al-extents 5T: not a number for DRBD 9"),
+        ("disk { rs-discard-granularity 5T; }", "rs-discard-granularity 5T: not a number"),
+        ("disk { rs-discard-granularity 2M; }", "2097152 is out of range [0..1048576]"),
+    ],
+)
+def test_dr026_drbd9_numbers_it_clamps_or_caps(tmp_path: Path, body: str, said: str) -> None:
+    # peer-drbdadm --mode 9: "Parse error: while parsing value ('5T') for al-extents.
+    # Value is not a number." (al-extents is NUMERIC with .implicit_clamp in
+    # user/v9/config_flags.c:855: clamped, yet read as a number), "... for
+    # rs-discard-granularity. Value is too big." for 1048577 and 2M
+    # (DRBD_RS_DISCARD_GRANULARITY_MAX 1<<20, config_flags.c:864); --mode 84 accepts
+    # all four (drbdadm 8.4 leaves them to the kernel). Lint said nothing.
+    root = tree(tmp_path / "alpha", {"etc/drbd.conf": _res("protocol C; " + body)})
+    got = _lint(root, "DR026", "9.1")
+    assert [(line, sev) for line, sev, _ in got] == [(2, "error")]
+    assert said in got[0][2]
+    assert _lint(root, "DR026", "8.4") == []
+    ok = body.replace("5T", "1M").replace("2M", "64K")
+    fine = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": _res("protocol C; " + ok)})
+    assert _lint(fine, "DR026", "9.1") == []
+    big = _res("protocol C; disk { al-extents 99999999; }")  # (clamped: accepted)
+    assert _lint(tree(tmp_path / "big" / "alpha", {"etc/drbd.conf": big}), "DR026", "9.1") == []

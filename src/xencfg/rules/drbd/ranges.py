@@ -49,6 +49,7 @@ def _same(scale: str, lo: int, hi: int) -> dict[str, Limits]:
 
 #: Option -> the parsers that read it (8.3: every release before 8.4; 8.4; 9) and their
 #: limits. A parser missing from an entry does not know the option (another rule's).
+#: (A range of 0 to 2**64-1: the parser checks only that it is a number.)
 #: 8.3: range_check's cases (the scanner's RC() tokens, user/v83/drbdadm_scanner.fl);
 #: 8.4: the same in user/v84 (al-extents "ignore; auto-clamped by kernel", no check of
 #: ping-timeout); 9: every NUMERIC field of user/v9/config_flags.c.
@@ -64,7 +65,12 @@ LIMITS: dict[str, dict[str, Limits]] = {
     "ping-timeout": {"8.3": None, "8.4": None, "9": ("1", 1, 300)},
     "rate": {"8.3": ("k", 1, 4 << 20), "8.4": ("k", 1, 4 << 20)},
     "resync-rate": {"8.4": ("k", 1, 4 << 20), "9": ("k", 1, 8 << 20)},
-    "al-extents": {"8.3": ("1", 7, 3833), "8.4": None, "9": None},
+    # 9 clamps al-extents (``.implicit_clamp``) but still reads it as a number ("while
+    # parsing value ('5T') for al-extents. Value is not a number.", peer-drbdadm 9)
+    "al-extents": {"8.3": ("1", 7, 3833), "8.4": None, "9": ("1", 0, (1 << 64) - 1)},
+    # DRBD_RS_DISCARD_GRANULARITY_MAX (1<<20) in drbd-headers' drbd_limits.h ("Value is
+    # too big" for 1048577, peer-drbdadm --mode 9); drbdadm 8.4 leaves it to drbdsetup
+    "rs-discard-granularity": {"8.4": None, "9": ("1", 0, 1 << 20)},
     "c-plan-ahead": _same("1", 0, 300),
     "c-delay-target": _same("1", 1, 100),
     "c-fill-target": _same("s", 0, 1 << 20),
@@ -189,7 +195,8 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     from 250k before 9.16, from 0 since; ``resync-rate`` up to 4G before 9.6. A value
     only older drbd-utils refuse is a warning until the drbd-utils release is
     declared (``--target drbd-utils=9.22``). 8.3 takes
-    ``al-extents`` from 7 to 3833, 8.4 and 9 clamp any value; 9 checks
+    ``al-extents`` from 7 to 3833, 8.4 and 9 clamp any number; 9 checks
+    ``rs-discard-granularity`` (at most 1M) and
     ``ping-timeout`` (at most 300) where 8.x does not, and takes ``quorum`` as
     ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
     valid"), and its ``after-sb-0pri`` takes no ``discard-node-NAME`` (8.3 and
