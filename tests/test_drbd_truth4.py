@@ -163,3 +163,27 @@ def test_dr026_drbd9_numbers_it_clamps_or_caps(tmp_path: Path, body: str, said: 
     assert _lint(fine, "DR026", "9.1") == []
     big = _res("protocol C; disk { al-extents 99999999; }")  # (clamped: accepted)
     assert _lint(tree(tmp_path / "big" / "alpha", {"etc/drbd.conf": big}), "DR026", "9.1") == []
+
+
+def test_dr020_drbd9_no_node_id_unless_two_host_sections(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9 on a resource of one host section (a mutant with the other
+    # ``on`` section dropped): "one.conf:3: in resource two, on beta { ... }: 'node-id'
+    # keyword missing." drbdadm 9 makes node ids up only for the implicit connection
+    # of exactly two host sections without any (generate_implicit_node_id,
+    # user/v9/drbdadm_postparse.c:239), then derror(host, res, "node-id") for each
+    # host still without one (:1182); --mode 84 accepts the file
+    one = (
+        "resource two {\n"
+        "  device minor 3; disk /dev/vg/two; meta-disk internal;\n"
+        "  on beta { address 10.1.0.2:7300; }\n"
+        "}\n"
+    )
+    root = tree(tmp_path / "beta", {"etc/drbd.conf": one})
+    got = _lint(root, "DR020", "9.1")
+    assert [(line, sev) for line, sev, _ in got] == [(3, "error")]
+    assert "'node-id' keyword missing" in got[0][2]
+    assert _lint(root, "DR020", "8.4") == []
+    two = _res("protocol C;")  # (two host sections: drbdadm 9 numbers them 0 and 1)
+    assert _lint(tree(tmp_path / "two" / "alpha", {"etc/drbd.conf": two}), "DR020", "9.1") == []
+    given = one.replace("address 10.1.0.2:7300;", "address 10.1.0.2:7300; node-id 1;")
+    assert _lint(tree(tmp_path / "ok" / "beta", {"etc/drbd.conf": given}), "DR020", "9.1") == []

@@ -83,7 +83,8 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
     'r0:1'`` (check_upr("node-id", ...) in parse_host_section) or ``in resource
     r0, on gamma { ... }: 'node-id' keyword missing`` (drbdadm_postparse.c:
     node ids are made up only for a resource of two host sections that both
-    lack one). DRBD 8.4 refuses ``node-id`` altogether. A copied ``on`` section
+    lack one: on DRBD 9, a resource of one or three host sections without any
+    node-id is refused too). DRBD 8.4 refuses ``node-id`` altogether. A copied ``on`` section
     keeps its ``node-id`` and the third node added to a resource often has none.
 
     Example: ``on alpha { node-id 0; ... } on beta { node-id 1; ... } on gamma
@@ -91,10 +92,23 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every host section of the resource its own ``node-id`` (0, 1, 2, ...).
     """
+    drbd9 = item.versions.of("drbd", item.node or "").at_least(DRBD_9)
     for res in _drbd(item).resource_list():
         hosts = [h for h in res.host_list if not h.kind.startswith("_")]
         ids = [(h, e) for h in hosts if (e := h.block.entry("node-id")) is not None]
         if not ids:
+            if drbd9 and len(hosts) != 2 and all(h.kind == "on" for h in hosts):
+                # drbdadm 9 makes node ids up for the implicit connection of exactly two
+                # host sections (generate_implicit_node_id, user/v9/drbdadm_postparse.c:
+                # 239); any other host without one is "'node-id' keyword missing" (1182)
+                for h in hosts:
+                    yield make(
+                        "DR020",
+                        f"resource {res.name}: host section '{h.name}' has no node-id, and "
+                        f"the resource has {len(hosts)} host section(s), not two; drbdadm 9 "
+                        "refuses the file ('node-id' keyword missing)",
+                        item.where(h.block),
+                    )
             continue
         for (h, entry), (first, first_entry) in repeats(ids, lambda i: " ".join(i[1].values)):
             value = " ".join(entry.values)
