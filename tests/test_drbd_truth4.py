@@ -187,3 +187,19 @@ def test_dr020_drbd9_no_node_id_unless_two_host_sections(tmp_path: Path) -> None
     assert _lint(tree(tmp_path / "two" / "alpha", {"etc/drbd.conf": two}), "DR020", "9.1") == []
     given = one.replace("address 10.1.0.2:7300;", "address 10.1.0.2:7300; node-id 1;")
     assert _lint(tree(tmp_path / "ok" / "beta", {"etc/drbd.conf": given}), "DR020", "9.1") == []
+
+
+def test_xc001_include_without_its_semicolon(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "inc.conf:2: Parse error: ';' expected, but got
+    # 'global' (TK 258)" for an include line that lost its ';' (a mutant of a drbd.conf
+    # holding only includes): drbdadm's scanner reads the include's file name, then
+    # wants ';' (user/v9/drbdadm_scanner.fl, state INCLUDE). Lint read the next
+    # section's words into the include and said nothing.
+    bad = 'include "drbd.d/*.res"\nglobal { usage-count no; }\n'
+    files = {"etc/drbd.conf": bad, "etc/drbd.d/r0.res": _res("protocol C;")}
+    result = lint.run([str(tree(tmp_path / "alpha", files))], select=["XC001"])
+    got = [(Path(f.path).name, f.line, f.message) for f in result.findings]
+    assert got == [("drbd.conf", 2, "expected ';' after the include's file name, got 'global'")]
+    files["etc/drbd.conf"] = bad.replace('"\n', '";\n')
+    result = lint.run([str(tree(tmp_path / "ok" / "alpha", files))], select=["XC001"])
+    assert result.findings == []
