@@ -203,3 +203,43 @@ def test_xc001_include_without_its_semicolon(tmp_path: Path) -> None:
     files["etc/drbd.conf"] = bad.replace('"\n', '";\n')
     result = lint.run([str(tree(tmp_path / "ok" / "alpha", files))], select=["XC001"])
     assert result.findings == []
+
+
+_STACKED = (
+    "resource r0 {\n"
+    "  device minor 0; disk /dev/sda6; meta-disk internal;\n"
+    "  on alice { address 10.0.0.1:7788; }\n"
+    "  on bob { address 10.0.0.2:7788; }\n"
+    "}\n"
+    "resource r0-U {\n"
+    "  net { protocol A; }\n"
+    "  stacked-on-top-of r0 {\n"
+    "    device /dev/drbd10;\n"
+    "    LINE\n"
+    "  }\n"
+    "  on charlie {\n"
+    "    device /dev/drbd10; disk /dev/hda6; meta-disk internal;\n"
+    "    address 192.168.42.2:7788;\n"
+    "  }\n"
+    "}\n"
+)
+
+
+def test_dr015_stacked_section_repeats(tmp_path: Path) -> None:
+    # a stacked section's statements are not checked per host: parse_stacked_section
+    # loops over on_hosts, which are the lower resource's and still empty then
+    # (user/v9/drbdadm_parser.c:1188 has the device check commented out).
+    # peer-drbdadm 83, 84 and 9 accept a second ``device`` there; a second ``address``
+    # 8.x refuses as the same ip:port claimed twice ("st.conf:8: conflicting use of IP
+    # '192.168.42.1:7788'"), 9 accepts it. Lint called both an error on every release.
+    addr = "address 192.168.42.1:7788;"
+    device = _STACKED.replace("LINE", addr + "\n    device /dev/drbd10;")
+    root = tree(tmp_path / "dev" / "alice", {"etc/drbd.conf": device})
+    for drbd in ("8.3", "8.4", "9.1", None):
+        assert _lint(root, "DR015", drbd) == [], drbd
+    twice = _STACKED.replace("LINE", addr + "\n    " + addr)
+    root = tree(tmp_path / "addr" / "alice", {"etc/drbd.conf": twice})
+    assert [(line, sev) for line, sev, _ in _lint(root, "DR015", "8.4")] == [(11, "error")]
+    assert _lint(root, "DR015", "9.1") == []
+    once = tree(tmp_path / "ok" / "alice", {"etc/drbd.conf": _STACKED.replace("LINE", addr)})
+    assert _lint(once, "DR015", "8.4") == []
