@@ -243,3 +243,29 @@ def test_dr015_stacked_section_repeats(tmp_path: Path) -> None:
     assert _lint(root, "DR015", "9.1") == []
     once = tree(tmp_path / "ok" / "alice", {"etc/drbd.conf": _STACKED.replace("LINE", addr)})
     assert _lint(once, "DR015", "8.4") == []
+
+
+@pytest.mark.parametrize("index", [" [0]", "[0]"])
+def test_xc005_flexible_meta_disk_takes_no_index(tmp_path: Path, index: str) -> None:
+    # peer-drbdadm --mode 83, 84 and 9: "fm.conf:3: Parse error: ';' expected, but got
+    # '[' (TK 91)": TK_FLEX_META_DISK reads one device, then ';' (user/v84 and user/v9
+    # drbdadm_parser.c), while ``meta-disk /dev/x [0]`` takes the index (a mutant of
+    # an 8.3 ``meta-disk /dev/vg/meta [4];`` spelled flexible). Lint said nothing.
+    def host(name: str, ip: str, md: str) -> str:
+        return f"  on {name} {{ device /dev/drbd2; disk /dev/sdb1; address {ip}:7788; {md}; }}\n"
+
+    def conf(md: str) -> str:
+        return (
+            "resource r0 {\n  protocol C;\n"
+            + host("alpha", "10.0.0.1", md)
+            + host("beta", "10.0.0.2", md)
+            + "}\n"
+        )
+
+    bad = tree(tmp_path / "alpha", {"etc/drbd.conf": conf(f"flexible-meta-disk /dev/sdc{index}")})
+    got = _lint(bad, "XC005")
+    assert [(line, sev) for line, sev, _ in got] == [(3, "error"), (4, "error")]
+    assert "a flexible meta-disk takes no [index]" in got[0][2]
+    for md in ("flexible-meta-disk /dev/sdc", f"meta-disk /dev/sdc{index}"):
+        ok = tree(tmp_path / md.split()[0] / "alpha", {"etc/drbd.conf": conf(md)})
+        assert _lint(ok, "XC005") == [], md

@@ -412,6 +412,15 @@ def _value_problem(key: str, values: list[str]) -> str | None:
         if dev.minor is None:
             return f"device {' '.join(values)!r} has no minor (use /dev/drbdN or 'minor N')"
         return None
+    if key == "flexible-meta-disk" and "[" in "".join(values):
+        # TK_FLEX_META_DISK reads one device, then ';' (parse_volume_stmt in user/v84
+        # and user/v9 drbdadm_parser.c): "Parse error: ';' expected, but got '['"
+        # (peer-drbdadm 83, 84 and 9)
+        return (
+            f"flexible-meta-disk {' '.join(values)!r}: a flexible meta-disk takes no"
+            " [index] (drbdadm refuses the file); write 'meta-disk DEVICE [N]' for an"
+            " indexed one"
+        )
     if key in ("meta-disk", "flexible-meta-disk"):
         md = MetaDisk.from_values(values)
         if not md.internal and md.device is not None and "[" in md.device:
