@@ -269,3 +269,23 @@ def test_xc005_flexible_meta_disk_takes_no_index(tmp_path: Path, index: str) -> 
     for md in ("flexible-meta-disk /dev/sdc", f"meta-disk /dev/sdc{index}"):
         ok = tree(tmp_path / md.split()[0] / "alpha", {"etc/drbd.conf": conf(md)})
         assert _lint(ok, "XC005") == [], md
+
+
+def test_dr031_minor_count_below_the_highest_minor_on_83(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83: "The highest minor you have in your config is 4but a
+    # minor_count of 2 in your config!" (rc 1; count_resources_or_die, user/v83/
+    # drbdadm_main.c:2846 "if (mc && mc < (highest_minor + 1))"); --mode 84 and 9
+    # accept the file (no such check: 8.4 and 9 make minors dynamically). A mutant of
+    # an 8.3 file's ``minor-count 16`` turned to 1.
+    text = "global { usage-count no; minor-count 2; }\n" + _res("protocol C;", minor=4).replace(
+        "device minor 4;", "device /dev/drbd4;"
+    )
+    files = {"etc/drbd.conf": text}
+    root = tree(tmp_path / "alpha", files)
+    got = _lint(root, "DR031", "8.3")
+    assert [(line, sev) for line, sev, _ in got] == [(1, "error")]
+    assert "minor-count 2 is not above the highest device minor, 4" in got[0][2]
+    assert _lint(root, "DR031", "8.4") == []
+    assert _lint(root, "DR031", "9.1") == []
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": text.replace("count 2;", "count 5;")})
+    assert _lint(ok, "DR031", "8.3") == []

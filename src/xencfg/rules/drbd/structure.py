@@ -21,6 +21,7 @@ from .common import (
     _on_hosts,
     _resources,
     hostnames_equal,
+    node_hosts,
 )
 
 
@@ -488,3 +489,66 @@ def _volume0_kinds_differ(item: Loaded, res: Resource) -> Iterator[Finding]:
             item.where(exp.block),
             [item.where(imp.block)],
         )
+
+
+@rule("DR031", "minor-count-too-small", "error", scope="cluster")
+def minor_count_too_small(cluster: Cluster) -> Iterator[Finding]:
+    """DRBD 8.3: ``global { minor-count N; }`` is not above the highest device minor
+    of the node's resources.
+
+    Why it matters: drbdadm 8.3 refuses to run ("The highest minor you have in your
+    config is 4but a minor_count of 2 in your config!", count_resources_or_die in
+    drbd-utils' user/v83/drbdadm_main.c), and the 8.3 module, loaded with that
+    ``minor_count``, has no ``/dev/drbdN`` for a higher minor. DRBD 8.4 and 9 make
+    minors as they go (drbdadm 8.4 and 9 accept the file), so the check is made
+    where the release in force is before 8.4 only.
+
+    Example: ``global { minor-count 2; }`` and ``device /dev/drbd4;`` on DRBD 8.3.
+
+    Fix: raise ``minor-count`` above the highest minor (leave room for new
+    resources), or drop it (drbdadm 8.3 then loads the module with the highest minor
+    plus 11, at least DRBD_MINOR_COUNT_DEF: sh_mod_parms in user/v83/drbdadm_main.c).
+    """
+    for node, items in _node_configs(cluster).items():
+        if not cluster.versions.of("drbd", node).older_than(DRBD_84):
+            continue
+        setting: tuple[Loaded, Entry] | None = None
+        for item in items:
+            for top in _drbd(item).children:
+                if isinstance(top, Block) and top.key == "global":
+                    e = top.entry("minor-count")
+                    if e is not None and len(e.values) == 1 and e.values[0].isdigit():
+                        setting = (item, e)
+        if setting is None or int(setting[1].values[0]) == 0:
+            continue
+        count = int(setting[1].values[0])
+        highest: tuple[int, Loaded, Any] | None = None
+        for item, res in _resources(cluster, items):
+            if res.stacked:
+                continue
+            # the node's own section when its name is known; else the smallest minor
+            # any host of the resource has (symmetric files give one minor)
+            own = node_hosts(res, node) or list(_on_hosts(res))
+            minors = [
+                (dev.minor, h)
+                for h in own
+                if (dev := res.effective(h.name).volumes.get(0, {}).get("device")) is not None
+                and dev.minor is not None
+            ]
+            if not minors:
+                continue
+            minor, host = min(minors, key=lambda m: m[0])
+            if highest is None or minor > highest[0]:
+                where = host.block.entry("device") or res.block.entry("device") or host.block
+                highest = (minor, item, where)
+        if highest is not None and count < highest[0] + 1:
+            item, entry = setting
+            yield make(
+                "DR031",
+                f"minor-count {count} is not above the highest device minor, {highest[0]}, "
+                f"({cluster.versions.of('drbd', node).describe('DRBD')}); drbdadm 8.3 "
+                "refuses to run (The highest minor you have in your config is "
+                f"{highest[0]}but a minor_count of {count})",
+                item.where(entry),
+                [highest[1].where(highest[2])],
+            )
