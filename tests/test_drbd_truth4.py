@@ -289,3 +289,22 @@ def test_dr031_minor_count_below_the_highest_minor_on_83(tmp_path: Path) -> None
     assert _lint(root, "DR031", "9.1") == []
     ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": text.replace("count 2;", "count 5;")})
     assert _lint(ok, "DR031", "8.3") == []
+
+
+def test_dr026_drbd83_external_meta_disk_needs_an_index(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 83: "md.conf:3: Parse error: '[' expected, but got ';' (TK
+    # 59)" for ``meta-disk /dev/sdc;`` (a mutant of an 8.3 ``flexible-meta-disk
+    # /dev/vg0/vm03-md;`` respelled): drbdadm 8.3 reads meta-disk as "internal" or
+    # DEVICE [INDEX] (user/v83/drbdadm_parser.c parse_meta_disk); --mode 84 and 9
+    # accept it, as a flexible meta-disk. Lint said nothing on 8.3.
+    def conf(md: str) -> str:
+        return _res("protocol C;").replace("meta-disk internal;", md)
+
+    root = tree(tmp_path / "alpha", {"etc/drbd.conf": conf("meta-disk /dev/sdc;")})
+    got = _lint(root, "DR026", "8.3")
+    assert [(line, sev) for line, sev, _ in got] == [(3, "error")]
+    assert "DRBD 8.3 wants an index after an external meta-disk" in got[0][2]
+    assert _lint(root, "DR026", "8.4") == _lint(root, "DR026", "9.1") == []
+    for ok in ("meta-disk /dev/sdc [0];", "meta-disk /dev/sdc[0];", "flexible-meta-disk /dev/sdc;"):
+        fine = tree(tmp_path / ok.split()[-1].strip("[];") / "alpha", {"etc/drbd.conf": conf(ok)})
+        assert _lint(fine, "DR026", "8.3") == [], ok

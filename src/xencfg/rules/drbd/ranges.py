@@ -200,7 +200,8 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     ``ping-timeout`` (at most 300) where 8.x does not, and takes ``quorum`` as
     ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
     valid"), and its ``after-sb-0pri`` takes no ``discard-node-NAME`` (8.3 and
-    8.4 do). A number is read with one
+    8.4 do). 8.3 wants an ``[index]`` after an external ``meta-disk`` device
+    ("'[' expected"); 8.4 and 9 read one without as ``flexible-meta-disk``. A number is read with one
     unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
     (bytes, KiB/s for rates, sectors for ``c-fill-target``).
 
@@ -229,6 +230,21 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
                     f"({release.describe('DRBD')}); drbdadm refuses the file; write "
                     "discard-local in NAME's copy and discard-remote in the others', or "
                     "another policy",
+                    item.where(node),
+                )
+            continue
+        if key == "meta-disk" and parsers == ["8.3"] and isinstance(node, Entry):
+            words = node.values
+            if words and words[0] != "internal" and "[" not in "".join(words):
+                # drbdadm 8.3's meta-disk is "internal" or DEVICE [INDEX]: "Parse error:
+                # '[' expected, but got ';'" (peer-drbdadm --mode 83); 8.4 and 9 read a
+                # device without an index as flexible-meta-disk
+                yield make(
+                    "DR026",
+                    f"meta-disk {' '.join(words)}: DRBD 8.3 wants an index after an "
+                    f"external meta-disk ({release.describe('DRBD')}); drbdadm refuses the"
+                    f" file; write 'meta-disk {words[0]} [0]', or 'flexible-meta-disk "
+                    f"{words[0]}' for the whole device",
                     item.where(node),
                 )
             continue
