@@ -201,8 +201,8 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
     valid"), and its ``after-sb-0pri`` takes no ``discard-node-NAME`` (8.3 and
     8.4 do). 8.3 wants an ``[index]`` after an external ``meta-disk`` device
-    ("'[' expected"); 8.4 and 9 read one without as ``flexible-meta-disk``. A number is read with one
-    unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
+    ("'[' expected"); 8.4 and 9 read one without as ``flexible-meta-disk``. A
+    number is read with one unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
     (bytes, KiB/s for rates, sectors for ``c-fill-target``).
 
     The release in force is the declared one (``--target drbd=8.4``), else what the
