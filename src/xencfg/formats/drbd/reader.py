@@ -91,9 +91,9 @@ def _check_include(doc: DrbdDocument, text: str, path: str | None) -> None:
     for c in doc.children:
         if not isinstance(c, (Entry, Block)) or c.key != "include":
             continue
+        if isinstance(c, Entry) and len(c.values) <= 1:
+            continue  # (the usual include: its tokens are not read)
         toks = c.value_toks if isinstance(c, Entry) else c.arg_toks
-        if isinstance(c, Entry) and len(toks) <= 1:
-            continue
         if len(toks) < 2:
             at = c.pos + len("include")
             got = "{"
