@@ -200,7 +200,6 @@ DRBD_FACTS: tuple[Keyword, ...] = (
         Keyword(k, switch_until=_84)
         for k in ("allow-two-primaries", "always-asbp", "use-rle", "wait-after-sb")
     ),
-    Keyword("discard-my-data", switch_until=_84),
     Keyword("max-bio-bvecs", until=_9),
     Keyword("delay-probe-volume", until=_84),
     Keyword("delay-probe-interval", until=_84),
