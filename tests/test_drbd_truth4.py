@@ -308,3 +308,31 @@ def test_dr026_drbd83_external_meta_disk_needs_an_index(tmp_path: Path) -> None:
     for ok in ("meta-disk /dev/sdc [0];", "meta-disk /dev/sdc[0];", "flexible-meta-disk /dev/sdc;"):
         fine = tree(tmp_path / ok.split()[-1].strip("[];") / "alpha", {"etc/drbd.conf": conf(ok)})
         assert _lint(fine, "DR026", "8.3") == [], ok
+
+
+def test_xc005_address_with_blanks_around_the_colon(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9 accept ``address 10.0.0.1 : 7788;`` and ``address
+    # ipv6 [fd00::2] : 7788;`` (dump: "address ipv4 10.0.0.1:7788;"): the scanner makes
+    # the ip, ':' and the port three tokens and parse_address EXP(':') then
+    # EXP(TK_INTEGER) (user/v84 and user/v9 drbdadm_parser.c). Lint said "needs a port
+    # from 1 to 65535" (XC005), and the port was lost to DR001.
+    text = (
+        "resource r0 {\n"
+        "  device minor 0; disk /dev/sdb1; meta-disk internal;\n"
+        "  on alpha { address 10.0.0.1 : 7788; }\n"
+        "  on beta { address ipv6 [fd00::2] : 7788; }\n"
+        "}\n"
+    )
+    root = tree(tmp_path / "alpha", {"etc/drbd.conf": text})
+    for drbd in ("8.4", "9.1"):
+        assert _lint(root, "XC005", drbd) == [], drbd
+    bad = tree(tmp_path / "bad" / "alpha", {"etc/drbd.conf": text.replace(" : 7788", " :")})
+    assert [line for line, _, _ in _lint(bad, "XC005", "8.4")] == [3, 4]
+    # the typed model reads the port and edits it in place
+    import xencfg
+
+    doc = xencfg.loads(text, format="drbd")
+    host = doc.resource_list()[0].host_list[0]
+    assert host.address is not None and host.address.port == 7788
+    host.address.port = 7790
+    assert xencfg.dumps(doc) == text.replace("10.0.0.1 : 7788", "10.0.0.1 : 7790")
