@@ -336,3 +336,19 @@ def test_xc005_address_with_blanks_around_the_colon(tmp_path: Path) -> None:
     assert host.address is not None and host.address.port == 7788
     host.address.port = 7790
     assert xencfg.dumps(doc) == text.replace("10.0.0.1 : 7788", "10.0.0.1 : 7790")
+
+
+def test_xc001_volume_number_is_digits(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "vol.conf:2: Parse error: 'TK_INTEGER' expected,
+    # but got '-1'": the scanner's TK_INTEGER is [0-9]+ (user/v84 and user/v9
+    # drbdadm_scanner.fl); lint took anything int() reads (-1, +1). ``volume 07`` is
+    # fine (both modes: OK).
+    def conf(number: str) -> str:
+        return _res("protocol C;").replace("device minor 0;", f"volume {number} {{ device minor 0; }}")
+
+    for number in ("-1", "+1"):
+        root = tree(tmp_path / number / "alpha", {"etc/drbd.conf": conf(number)})
+        got = _lint(root, "XC001")
+        assert [(line, msg) for line, _, msg in got] == [(3, "expected a volume number")]
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": conf("07")})
+    assert _lint(ok, "XC001") == []

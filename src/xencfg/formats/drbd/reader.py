@@ -19,7 +19,7 @@ from ...syntax.source import LineIndex
 from ...syntax.tree import Node, Tok
 from .document import DrbdDocument, _subcontext
 from .keywords import _SECTION_WORDS, _STATEMENT_ONLY, _TABLES, ANYWHERE, TOP_KEYWORDS, _kw
-from .values import Skip, _int, unquote
+from .values import Skip, unquote
 
 # -- parsing --------------------------------------------------------------------
 
@@ -303,7 +303,10 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None, show: bool)
                     )
                 if len(c.args_view) > 1:
                     raise bad(c.arg_toks[1], f"expected '{{' after {_NAMED_SECTIONS[key]}", "'{'")
-                if key == "volume" and _int(c.args_view[0]) is None:
+                # (drbdadm's TK_INTEGER is [0-9]+: "'TK_INTEGER' expected, but got
+                # '-1'" from drbdadm 8.4 and 9, peer-drbdadm)
+                number = c.args_view[0]
+                if key == "volume" and not (number.isascii() and number.isdigit()):
                     raise bad(c.arg_toks[0], "expected a volume number", "a number")
             if key in _BARE_SECTIONS and key in allowed and c.args_view:
                 if key == "disk":  # "disk DEV" is a statement: its ';' is missing
