@@ -344,7 +344,8 @@ def test_xc001_volume_number_is_digits(tmp_path: Path) -> None:
     # drbdadm_scanner.fl); lint took anything int() reads (-1, +1). ``volume 07`` is
     # fine (both modes: OK).
     def conf(number: str) -> str:
-        return _res("protocol C;").replace("device minor 0;", f"volume {number} {{ device minor 0; }}")
+        volume = f"volume {number} {{ device minor 0; }}"
+        return _res("protocol C;").replace("device minor 0;", volume)
 
     for number in ("-1", "+1"):
         root = tree(tmp_path / number / "alpha", {"etc/drbd.conf": conf(number)})
