@@ -353,3 +353,19 @@ def test_xc001_volume_number_is_digits(tmp_path: Path) -> None:
         assert [(line, msg) for line, _, msg in got] == [(3, "expected a volume number")]
     ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": conf("07")})
     assert _lint(ok, "XC001") == []
+
+
+def test_dr026_skip_with_several_words_before_drbd9(tmp_path: Path) -> None:
+    # ``skip resource r9 { ... }`` (a resource switched off by writing skip in front
+    # of it): peer-drbdadm --mode 83 and 84: "sk.conf:2: Parse error: '[ some_text ] {'
+    # expected, but got 'resource'" (drbd.conf(5): "skip [ some text ] { ... }", one
+    # word); --mode 9 accepts it (its scanner skips any words to the brace).
+    text = "global { usage-count no; }\nskip resource r9 { whatever }\n" + _res("protocol C;")
+    root = tree(tmp_path / "alpha", {"etc/drbd.conf": text})
+    for drbd in ("8.3", "8.4"):
+        got = _lint(root, "DR026", drbd)
+        assert [(line, sev) for line, sev, _ in got] == [(2, "error")], drbd
+        assert "takes at most one word between 'skip' and '{'" in got[0][2]
+    assert _lint(root, "DR026", "9.1") == []
+    one = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": text.replace("skip resource", "skip")})
+    assert _lint(one, "DR026", "8.4") == []

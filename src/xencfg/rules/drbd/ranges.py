@@ -201,8 +201,9 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
     valid"), and its ``after-sb-0pri`` takes no ``discard-node-NAME`` (8.3 and
     8.4 do). 8.3 wants an ``[index]`` after an external ``meta-disk`` device
-    ("'[' expected"); 8.4 and 9 read one without as ``flexible-meta-disk``. A
-    number is read with one unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
+    ("'[' expected"); 8.4 and 9 read one without as ``flexible-meta-disk``. 8.x
+    takes one word at most in ``skip [WORD] {`` (9 any number). A number is read
+    with one unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
     (bytes, KiB/s for rates, sectors for ``c-fill-target``).
 
     The release in force is the declared one (``--target drbd=8.4``), else what the
@@ -217,6 +218,19 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     release = item.versions.of("drbd", item.node or "")
     utils = item.versions.of("drbd-utils", item.node or "")
     parsers = _parsers(release)
+    if "9" not in parsers:
+        for skip in _drbd(item).skips:
+            words = skip.text.split("{", 1)[0].split()[1:]
+            if len(words) > 1:
+                # drbdadm 8.3 and 8.4 take one optional word: "Parse error: '[ some_text
+                # ] {' expected, but got 'resource'" (peer-drbdadm --mode 84); 9 takes any
+                yield make(
+                    "DR026",
+                    f"skip {' '.join(words)}: DRBD before 9 takes at most one word between"
+                    f" 'skip' and '{{' ({release.describe('DRBD')}); drbdadm refuses the "
+                    f"file; write 'skip {{' or 'skip {words[-1]} {{'",
+                    item.where(skip),
+                )
     for context, key, node in _drbd(item).keyword_uses():
         if key == "after-sb-0pri" and parsers == ["9"] and isinstance(node, Entry):
             word = node.values[0] if len(node.values) == 1 else ""
