@@ -369,3 +369,33 @@ def test_dr026_skip_with_several_words_before_drbd9(tmp_path: Path) -> None:
     assert _lint(root, "DR026", "9.1") == []
     one = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": text.replace("skip resource", "skip")})
     assert _lint(one, "DR026", "8.4") == []
+
+
+def test_dr024_mesh_host_needs_an_address_beside_connections(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9 on a resource with a connection-mesh and connection sections
+    # whose hosts give no address of their own: '"connection-mesh" (for "r0") with a
+    # host ("alpha") that has no "address" defined' (_set_host_info_in_host_address_pairs,
+    # user/v9/drbdadm_postparse.c:172, on the paths the mesh makes). Lint left the
+    # address check out wherever connection sections were written.
+    def conf(mesh: str) -> str:
+        return (
+            "resource r0 {\n"
+            "  device minor 0; disk /dev/vg/r0; meta-disk internal;\n"
+            "  on alpha { node-id 0; }\n"
+            "  on beta { node-id 1; }\n"
+            f"{mesh}"
+            "  connection {\n"
+            "    host alpha address 10.1.0.1:7200;\n"
+            "    host beta address 10.1.0.2:7200;\n"
+            "  }\n"
+            "}\n"
+        )
+
+    root = tree(
+        tmp_path / "alpha", {"etc/drbd.conf": conf("  connection-mesh { hosts alpha beta; }\n")}
+    )
+    got = _lint(root, "DR024", "9.1")
+    assert [(line, sev) for line, sev, _ in got] == [(3, "error"), (4, "error")]
+    assert all("no 'address'" in msg for _, _, msg in got)
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": conf("")})
+    assert _lint(ok, "DR024", "9.1") == []

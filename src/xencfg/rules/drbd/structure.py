@@ -384,8 +384,11 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
             # addresses from connection paths
             mesh = res.connection_mesh
             for h in hosts:
-                needs_address = not res.connections and (
-                    before9 or any(hostnames_equal(n, m) for n in h.names for m in mesh)
+                # (a mesh host needs its own address even beside connection sections:
+                # "connection-mesh (for r0) with a host (alpha) that has no address
+                # defined", create_connections_from_mesh, user/v9/drbdadm_postparse.c)
+                needs_address = (before9 and not res.connections) or any(
+                    hostnames_equal(n, m) for n in h.names for m in mesh
                 )
                 numbers = set(_effective(cluster, res, h.name).volumes)
                 missing: list[str] = []
