@@ -399,3 +399,30 @@ def test_dr024_mesh_host_needs_an_address_beside_connections(tmp_path: Path) -> 
     assert all("no 'address'" in msg for _, _, msg in got)
     ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": conf("")})
     assert _lint(ok, "DR024", "9.1") == []
+
+
+def test_dr003_drbd9_two_volumes_inherit_disk_none(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "dl.conf:3: conflicting use of disk 'disk:alpha:none' ...
+    # dl.conf:2: disk 'disk:alpha:none' first used here." drbdadm 9 checks each disk a
+    # host inherits from the resource's volume sections (check_uniq_file_line
+    # "disk:%s:%s", user/v9/drbdadm_postparse.c:617), ``none`` as well; ``disk none;``
+    # in the host's own volume sections is not checked (--mode 9: OK). (A mutant of
+    # tests/fixtures/drbd-versions/c9-conns with volume 0's disk made ``none``.)
+    def conf(shared: str, own: str) -> str:
+        return (
+            "resource r0 {\n"
+            f"  volume 0 {{ device minor 0;{shared} }}\n"
+            f"  volume 1 {{ device minor 1;{shared} }}\n"
+            f"  on alpha {{ node-id 0; address 10.0.0.1:7788;{own} }}\n"
+            "  on beta { node-id 1; address 10.0.0.2:7788; volume 0 { disk /dev/a;"
+            " meta-disk internal; } volume 1 { disk /dev/b; meta-disk internal; } }\n"
+            "}\n"
+        )
+
+    bad = tree(tmp_path / "alpha", {"etc/drbd.conf": conf(" disk none;", "")})
+    got = _lint(bad, "DR003", "9.1")
+    assert [(line, sev) for line, sev, _ in got] == [(3, "error")]
+    assert "conflicting use of disk 'disk:alpha:none'" in got[0][2]
+    own = " volume 0 { disk none; } volume 1 { disk none; }"
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": conf("", own)})
+    assert _lint(ok, "DR003", "9.1") == []

@@ -202,14 +202,17 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: give every resource its own backing disk and meta-disk index.
     """
-    for items in _node_configs(cluster).values():
+    for node, items in _node_configs(cluster).items():
         owner = _ip_owners(cluster, items)
+        drbd9 = cluster.versions.of("drbd", node).at_least(DRBD_9)
         seen: dict[tuple[str, str, str], tuple[Loaded, Any, str]] = {}
         for item, res in _resources(cluster, items):
             for h in res.host_list:
                 if h.kind not in ("on", "floating"):
                     continue
                 eff = _effective(cluster, res, h.name)
+                if drbd9 and h.kind == "on":
+                    yield from _inherited_none(item, res, h, eff.volumes)
                 for vol in eff.volumes.values():
                     claims = []
                     dev = vol.get("device")
@@ -234,6 +237,34 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
                                     item.where(at),
                                     [first[0].where(first[1])],
                                 )
+
+
+def _inherited_none(item: Loaded, res: Resource, host: Host, volumes: Any) -> Iterator[Finding]:
+    """DRBD 9: two volumes of one host that take ``disk none`` from the resource's
+    ``volume`` sections. drbdadm 9 checks each disk a host inherits for uniqueness,
+    ``none`` too: "conflicting use of disk 'disk:alpha:none'" (check_uniq_file_line
+    "disk:%s:%s" in user/v9/drbdadm_postparse.c:617, peer-drbdadm --mode 9); written
+    in the host's own volume sections it is not checked."""
+    first: Any = None
+    for number in sorted(volumes):
+        own = host.volumes.get(number)
+        if own is not None and own.block.entry("disk") is not None:
+            continue
+        shared = res.volumes.get(number)
+        at = shared.block.entry("disk") if shared is not None else None
+        if at is None or at.values != ["none"]:
+            continue
+        if first is None:
+            first = at
+            continue
+        yield make(
+            "DR003",
+            f"disk 'none' of host '{host.name}' comes from two volume sections of resource"
+            f" '{res.name}'; drbdadm 9 refuses the file (conflicting use of disk "
+            f"'disk:{host.name}:none'); write 'disk none;' in the host's own volume sections",
+            item.where(at),
+            [item.where(first)],
+        )
 
 
 @attrs.frozen
