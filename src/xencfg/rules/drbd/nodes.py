@@ -196,7 +196,9 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
 
     Why it matters: two resources writing one backing disk (or one
     metadata slot) destroy each other's data; drbdadm does not always notice
-    when the resources are in different files.
+    when the resources are in different files. drbdadm 9 also refuses two volumes
+    of one host that take ``disk none`` from the resource's ``volume`` sections
+    ("conflicting use of disk 'disk:alpha:none'").
 
     Example: ``disk /dev/sdb1;`` under ``on alpha`` in r0 and in r1.
 
