@@ -426,3 +426,28 @@ def test_dr003_drbd9_two_volumes_inherit_disk_none(tmp_path: Path) -> None:
     own = " volume 0 { disk none; } volume 1 { disk none; }"
     ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": conf("", own)})
     assert _lint(ok, "DR003", "9.1") == []
+
+
+def test_dr024_connection_host_without_any_address(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 9: "hp.conf:7: Resource r0, host beta: cannot determine which
+    # address to use" for ``host beta port 7200;`` when ``on beta`` gives no address
+    # (set_host_info_in_host_address_pairs, user/v9/drbdadm_postparse.c); with an
+    # address in ``on beta`` the file is accepted (OK). Lint said nothing.
+    def conf(beta: str) -> str:
+        return (
+            "resource r0 {\n"
+            "  device minor 0; disk /dev/vg/r0; meta-disk internal;\n"
+            "  on alpha { node-id 0; address 10.1.0.1:7100; }\n"
+            f"  on beta {{ node-id 1;{beta} }}\n"
+            "  connection {\n"
+            "    host alpha port 7200;\n"
+            "    host beta port 7200;\n"
+            "  }\n"
+            "}\n"
+        )
+
+    got = _lint(tree(tmp_path / "alpha", {"etc/drbd.conf": conf("")}), "DR024", "9.1")
+    assert [(line, sev) for line, sev, _ in got] == [(7, "error")]
+    assert "cannot determine which address to use" in got[0][2]
+    ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": conf(" address 10.1.0.2:7100;")})
+    assert _lint(ok, "DR024", "9.1") == []

@@ -340,7 +340,9 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     check runs for every host section, not only the node's own. Before DRBD 8.4
     a resource needs a ``protocol`` too ("protocol definition missing"; 8.4 and
     later default to C). DRBD 9 refuses a resource without any host section ("a
-    host sections ('on alpha { ... }') is missing"); 8.x ignores it.
+    host sections ('on alpha { ... }') is missing"); 8.x ignores it. A
+    connection's ``host NAME port N;`` needs an address in ``on NAME`` ("cannot
+    determine which address to use").
 
     Example: ``resource r0 { device /dev/drbd0; meta-disk internal; on alpha {
     disk /dev/sda1; address ...; } on beta { address ...; } }``.
@@ -412,6 +414,30 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                         f"('{word}' keyword missing)",
                         item.where(h.block),
                     )
+            if not before9:
+                yield from _path_hosts_without_address(item, res)
+
+
+def _path_hosts_without_address(item: Loaded, res: Resource) -> Iterator[Finding]:
+    """DRBD 9: a connection's or path's ``host NAME [port N];`` takes its address from
+    ``on NAME``; without one there drbdadm 9 refuses the file ("Resource r0, host beta:
+    cannot determine which address to use", set_host_info_in_host_address_pairs in
+    user/v9/drbdadm_postparse.c; peer-drbdadm --mode 9)."""
+    for conn in res.block.blocks("connection"):
+        for block in (conn, *conn.blocks("path")):
+            for e in block.entries("host"):
+                if not e.values or "address" in e.values:
+                    continue
+                h = res.host(e.values[0])
+                if h is None or h.kind != "on" or h.block.entry("address") is not None:
+                    continue
+                yield make(
+                    "DR024",
+                    f"resource {res.name}: host {e.values[0]} gives no address here and its "
+                    "'on' section has none; drbdadm 9 refuses the configuration (cannot "
+                    "determine which address to use)",
+                    item.where(e),
+                )
 
 
 def _stated(res: Resource, host: Host, number: int, word: str) -> bool:
