@@ -451,3 +451,32 @@ def test_dr024_connection_host_without_any_address(tmp_path: Path) -> None:
     assert "cannot determine which address to use" in got[0][2]
     ok = tree(tmp_path / "ok" / "alpha", {"etc/drbd.conf": conf(" address 10.1.0.2:7100;")})
     assert _lint(ok, "DR024", "9.1") == []
+
+
+def test_dr001_drbd9_address_of_a_resource_without_connection(tmp_path: Path) -> None:
+    # ``on alpha beta gamma { address ...; node-id 0; }``, one host section for three
+    # machines, copied into a second resource: peer-drbdadm --mode 9 accepts it, as
+    # drbdadm 9 compares the addresses of connection paths only (check_addr_conflict,
+    # user/v9/drbdadm_postparse.c) and a resource of one host section has none; --mode
+    # 84 refuses the same pair without node-id ("m.conf:7: conflicting use of IP
+    # '10.1.0.1:7301'"). Lint called it an error on DRBD 9 as well.
+    def res(name: str, minor: int, node_id: str) -> str:
+        return (
+            f"resource {name} {{\n"
+            f"  device minor {minor}; disk /dev/vg/{name}; meta-disk internal;\n"
+            f"  on alpha beta gamma {{ address 10.1.0.1:7301;{node_id} }}\n"
+            "}\n"
+        )
+
+    nine = res("m1", 1, " node-id 0;") + res("m2", 2, " node-id 0;")
+    assert _lint(tree(tmp_path / "9" / "alpha", {"etc/drbd.conf": nine}), "DR001", "9.1") == []
+    eight = tree(tmp_path / "84" / "alpha", {"etc/drbd.conf": res("m1", 1, "") + res("m2", 2, "")})
+    assert [(line, sev) for line, sev, _ in _lint(eight, "DR001", "8.4")] == [(7, "error")]
+    # two host sections make the implicit connection, whose addresses drbdadm 9 compares
+    pair = _res("node-id 0;", "r0") + _res("node-id 0;", "r1", 7788, 1)
+    pair = pair.replace("  node-id 0;\n", "").replace(
+        "address 10.0.0.1", "node-id 0; address 10.0.0.1"
+    )
+    pair = pair.replace("address 10.0.0.2", "node-id 1; address 10.0.0.2")
+    got = _lint(tree(tmp_path / "pair" / "alpha", {"etc/drbd.conf": pair}), "DR001", "9.1")
+    assert [line for line, _, _ in got] == [8, 9]  # (peer --mode 9: "is also used")

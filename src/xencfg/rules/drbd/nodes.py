@@ -45,7 +45,9 @@ def address_reused(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9's ``connection`` sections give addresses too (``host n1 address
     10.1.1.1:7000;``): one of another resource's addresses there is refused by
     drbdadm 9 ("ipv4:10.1.1.1:7000 is also used ... (resource r0)"), while one
-    resource may use its own address in several connections.
+    resource may use its own address in several connections. drbdadm 9 compares
+    the addresses connection paths use only, so the address of a resource of one
+    host section (no connection) is not reported on DRBD 9.
 
     Fix: give every resource its own port (7788, 7789, ...).
     """
@@ -169,7 +171,7 @@ def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
 
 
 def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
-    for items in _node_configs(cluster).values():
+    for node, items in _node_configs(cluster).items():
         owner = {id(i.doc): i for i in items}
         docs = [_drbd(i) for i in items]
         memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
@@ -177,10 +179,23 @@ def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
             memo[id(items)] = find_conflicts(docs)
         found = [c for c in memo[id(items)] if c.kind == kind]
         names = _owners_of(cluster, items) if found else {}
+        unused = set()
+        if kind == "address" and found and not cluster.versions.of("drbd", node).older_than(DRBD_9):
+            # drbdadm 9 compares the addresses of connection paths only
+            # (check_addr_conflict, user/v9/drbdadm_postparse.c): a resource of one host
+            # section (``on a b c {}`` included) has no connection, its address is
+            # never used (peer-drbdadm --mode 9 accepts a copy of it; 8.x refuses)
+            unused = {
+                r.name
+                for _, r in _resources(cluster, items)
+                if len(r.host_list) == 1 and not r.connections and not r.connection_mesh
+            }
         for c in found:
             here = owner[id(c.document)]
             first = owner[id(c.first_document)]
             a, b = names.get(id(c.node), "?"), names.get(id(c.first), "?")
+            if a in unused or b in unused:
+                continue
             if kind == "address":
                 msg = f"address {c.key.rsplit('/', 1)[-1]} of resource '{a}' is already used"
             else:
