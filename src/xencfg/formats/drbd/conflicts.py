@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ...syntax.blocks import Block
+from .values import parse_address
 from .views import Host, Resource, Volume
 
 if TYPE_CHECKING:
@@ -84,6 +85,13 @@ def find_conflicts(docs: list[DrbdDocument]) -> list[Conflict]:
                     stacked_twice.add(id(h.block))
     # drbdadm claims the stacked resources' minors and addresses after the others
     for doc, res in sorted(every, key=lambda dr: dr[1].stacked):
+        # ``floating ADDR;``, a host section without a body (parse_host_section takes
+        # ';' after the address, user/v84 and user/v9 drbdadm_parser.c): its address
+        # is claimed like a section's ("conflicting use of IP", peer-drbdadm 83/84/9)
+        for e in res.block.entries():
+            addr = parse_address(e.values, 0, e) if e.key == "floating" else None
+            if addr is not None and addr.port is not None:
+                claim("address", addr.host_port, e, doc)
         for h in res.host_list:
             addr = h.address
             where = h.block.entry("address") or h.block

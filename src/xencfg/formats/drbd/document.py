@@ -215,6 +215,10 @@ class DrbdDocument(TreeDocument):
         it, the kernel does not), a minor or node id that is not a number, an
         unknown protocol, an enumerated option (``after-sb-0pri``,
         ``on-io-error``, ...) with a value no DRBD release accepts."""
+        if not self.is_drbdsetup_show:
+            for context, key, node in _keyword_uses(self, "top"):
+                if isinstance(node, Entry) and not node.values and _needs_value(context, key):
+                    yield ValueProblem(node, _bare_message(context, key))
         for node in walk(self):
             if isinstance(node, Entry) and node.values:
                 message = _value_problem(node.key, node.values)
@@ -309,6 +313,61 @@ _BOOLEANS = _kw(
 )
 
 
+#: Statements drbdadm takes without a value: the flags (8.4's TK_*_FLAG and
+#: TK_*_NO_FLAG tokens, 9's BOOLEAN options: a bare one is "yes"), 8.3's switches
+#: (TK_*_SWITCH), global's disable-ip-verification and udev-always-use-vnr, startup's
+#: stacked-timeouts (startup_delegate), DRBD 9's bitmap and diskless (user/v83, v84
+#: and v9 drbdadm_scanner.fl). discard-my-data is refused with or without one
+#: (net_delegate takes it from ``drbdsetup show`` output only).
+_BARE = _BOOLEANS | _kw(
+    """use-bmbv no-disk-barrier no-disk-flushes no-disk-drain no-md-flushes no-tcp-cork
+    wait-after-sb disable-ip-verification udev-always-use-vnr stacked-timeouts
+    discard-my-data bitmap diskless tiebreaker"""
+)
+#: Where a statement's keyword is checked for a missing value (a proxy's options are
+#: drbd-proxy's, and a section keyword written as a statement is XC001's).
+_VALUE_CONTEXTS = _kw(
+    """global common resource host volume connection mesh path net disk syncer startup
+    handlers options connection-disk connection-volume"""
+)
+_SECTIONS = _kw(
+    """on floating stacked-on-top-of volume connection connection-mesh path net syncer
+    startup handlers options proxy skip include"""
+)
+
+
+def _needs_value(context: str, key: str) -> bool:
+    """A statement of ``key`` in ``context`` is no statement without a value."""
+    table = _TABLES.get(context)
+    return (
+        context in _VALUE_CONTEXTS
+        and table is not None
+        and key in table
+        and key not in _BARE
+        and key not in _SECTIONS
+    )
+
+
+def _bare_message(context: str, key: str) -> str:
+    """Why ``key;`` fails: drbdadm 8.3 and 8.4 expect a value ("Parse error:
+    'TK_STRING | TK_INTEGER' expected, but got ';'", parse_options_d's
+    expect_STRING_or_INT in user/v84/drbdadm_parser.c), and every drbdadm one after
+    disk, meta-disk and address ("'TK_STRING' expected"; a bare device leaves the
+    host without one: "'device' keyword missing"); drbdadm 9 reads an option written
+    bare as "yes" (parse_option_value, user/v9/drbdadm_parser.c, without the value
+    check), which drbdsetup then refuses, or a handler runs as the command ``yes``."""
+    if context in _OPTION_CONTEXTS or key == "protocol":
+        return (
+            f"{key} needs a value: drbdadm 8.3 and 8.4 refuse the file; drbdadm 9 reads"
+            f" '{key};' as '{key} yes', which is no {key}"
+        )
+    return f"{key} needs a value: drbdadm (8.3, 8.4 and 9) refuses the file"
+
+
+#: Option sections (drbdadm 9 reads a bare option there as "yes").
+_OPTION_CONTEXTS = _kw("global net disk syncer startup handlers options connection-disk")
+
+
 def _value_problem(key: str, values: list[str]) -> str | None:
     """What is wrong with the values of one statement (``None``: nothing we know of)."""
     if key in _BOOLEANS and len(values) == 1 and values[0] not in ("yes", "no"):
@@ -353,6 +412,15 @@ def _value_problem(key: str, values: list[str]) -> str | None:
         if dev.minor is None:
             return f"device {' '.join(values)!r} has no minor (use /dev/drbdN or 'minor N')"
         return None
+    if key == "flexible-meta-disk" and "[" in "".join(values):
+        # TK_FLEX_META_DISK reads one device, then ';' (parse_volume_stmt in user/v84
+        # and user/v9 drbdadm_parser.c): "Parse error: ';' expected, but got '['"
+        # (peer-drbdadm 83, 84 and 9)
+        return (
+            f"flexible-meta-disk {' '.join(values)!r}: a flexible meta-disk takes no"
+            " [index] (drbdadm refuses the file); write 'meta-disk DEVICE [N]' for an"
+            " indexed one"
+        )
     if key in ("meta-disk", "flexible-meta-disk"):
         md = MetaDisk.from_values(values)
         if not md.internal and md.device is not None and "[" in md.device:
@@ -415,6 +483,9 @@ class _Known:
         )
 
 
+#: Where ``discard-my-data`` is read: drbdadm's command line, never drbd.conf.
+_DISCARD_MY_DATA = "drbdadm's command line ('drbdadm connect --discard-my-data RES')"
+
 #: Contexts never named as the place for a misplaced keyword.
 _NOT_NAMED = frozenset({"show", "connection-disk", "connection-volume"})
 
@@ -432,9 +503,13 @@ def _check_keywords(doc: Node, start: str) -> Iterator[KeywordProblem]:
     def table(path: tuple[str, ...], node: Node) -> _Known | None:
         context = context_of(path)
         allowed = _TABLES.get(context) if context is not None else None
+        if allowed is not None and start == "show" and context == "net":
+            allowed = allowed | {"discard-my-data"}  # (drbdsetup show prints it)
         return _Known(allowed) if allowed is not None else None
 
     def judge(node: Node, key: str, path: tuple[str, ...], known: Any) -> KeywordProblem:
+        if key == "discard-my-data":
+            return KeywordProblem(node, "misplaced", key, _DISCARD_MY_DATA)
         # (a connection's disk and volume take a subset of disk's and volume's keywords;
         # a keyword only a newer drbd-utils reads somewhere is not sent there)
         places = [

@@ -29,10 +29,14 @@ NET_KEYWORDS = _kw(
     cram-hmac-alg shared-secret after-sb-0pri after-sb-1pri after-sb-2pri always-asbp
     rr-conflict data-integrity-alg tcp-cork no-tcp-cork on-congestion congestion-fill
     congestion-extents csums-alg csums-after-crash-only verify-alg use-rle fencing
-    transport load-balance-paths allow-remote-read discard-my-data socket-check-timeout
+    transport load-balance-paths allow-remote-read socket-check-timeout
     sock-check-timeout on-disconnect tl-size rdma-ctrl-rcvbuf-size rdma-ctrl-sndbuf-size
     tls tls-keyring tls-privkey tls-certificate max-requests connect-timeout"""
 )
+#: (not ``discard-my-data``: drbdadm takes it from ``drbdsetup show`` output only, when
+#: adjusting; in drbd.conf every parser refuses it: net_delegate's "'an option keyword'
+#: expected, but got 'discard-my-data'", user/v83, v84 and v9 drbdadm_parser.c, and
+#: peer-drbdadm in all modes; drbd.conf(5) of 8.3 and 8.4 does not list it)
 DISK_KEYWORDS = _kw(
     """size on-io-error fencing disk-barrier disk-flushes disk-drain md-flushes
     no-disk-barrier no-disk-flushes no-disk-drain no-md-flushes use-bmbv max-bio-bvecs
@@ -196,7 +200,6 @@ DRBD_FACTS: tuple[Keyword, ...] = (
         Keyword(k, switch_until=_84)
         for k in ("allow-two-primaries", "always-asbp", "use-rle", "wait-after-sb")
     ),
-    Keyword("discard-my-data", switch_until=_84),
     Keyword("max-bio-bvecs", until=_9),
     Keyword("delay-probe-volume", until=_84),
     Keyword("delay-probe-interval", until=_84),

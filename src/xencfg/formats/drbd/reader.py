@@ -19,7 +19,7 @@ from ...syntax.source import LineIndex
 from ...syntax.tree import Node, Tok
 from .document import DrbdDocument, _subcontext
 from .keywords import _SECTION_WORDS, _STATEMENT_ONLY, _TABLES, ANYWHERE, TOP_KEYWORDS, _kw
-from .values import Skip, _int, unquote
+from .values import Skip, unquote
 
 # -- parsing --------------------------------------------------------------------
 
@@ -76,7 +76,38 @@ def _checks(doc: DrbdDocument, text: str, path: str | None) -> None:
     show = doc.is_drbdsetup_show
     if not show:
         _check_garbage(doc, text, path)
+        _check_include(doc, text, path)
     _check_structure(doc, text, path, show)
+
+
+def _check_include(doc: DrbdDocument, text: str, path: str | None) -> None:
+    """``include "FILE"`` without its ``;``: the generic grammar reads the next line's
+    words into the include (``include "x" global { ... }`` as one section), and the
+    global or resource behind it would vanish. drbdadm's scanner wants the ';' right
+    after the file name ("Parse error: ';' expected, but got 'global' (TK 258)",
+    peer-drbdadm --mode 84 and 9; user/v9/drbdadm_scanner.fl ``<INCLUDE>`` state):
+    a syntax error at the second word, whose ``partial`` document is the file read
+    with the ';' put back."""
+    for c in doc.children:
+        if not isinstance(c, (Entry, Block)) or c.key != "include":
+            continue
+        if isinstance(c, Entry) and len(c.values) <= 1:
+            continue  # (the usual include: its tokens are not read)
+        toks = c.value_toks if isinstance(c, Entry) else c.arg_toks
+        if len(toks) < 2:
+            at = c.pos + len("include")
+            got = "{"
+        else:
+            at, got = toks[1].pos, toks[1].text
+        end = toks[0].pos + len(toks[0].text) if toks else at
+        err = error_at(
+            text, path, at, f"expected ';' after the include's file name, got '{got}'", "';'"
+        )
+        try:
+            err.partial = parse(text[:end] + ";" + text[end:], path) if toks else None
+        except ParseError:
+            err.partial = None
+        raise err
 
 
 #: Words that open a top-level item: a line starting with one ends any garbage above it.
@@ -272,7 +303,10 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None, show: bool)
                     )
                 if len(c.args_view) > 1:
                     raise bad(c.arg_toks[1], f"expected '{{' after {_NAMED_SECTIONS[key]}", "'{'")
-                if key == "volume" and _int(c.args_view[0]) is None:
+                # (drbdadm's TK_INTEGER is [0-9]+: "'TK_INTEGER' expected, but got
+                # '-1'" from drbdadm 8.4 and 9, peer-drbdadm)
+                number = c.args_view[0]
+                if key == "volume" and not (number.isascii() and number.isdigit()):
                     raise bad(c.arg_toks[0], "expected a volume number", "a number")
             if key in _BARE_SECTIONS and key in allowed and c.args_view:
                 if key == "disk":  # "disk DEV" is a statement: its ';' is missing

@@ -215,10 +215,23 @@ def parse_address(
     ip, port = split_host_port(values[i])
     if ip is None:
         return None
+    port_at = None
+    if port is None and values[i + 1 : i + 2] == [":"] and i + 2 < len(values):
+        # ``10.0.0.1 : 7788``: drbdadm's scanner makes the ip, ':' and the port three
+        # tokens, blanks between them are fine (parse_address EXP(':'), EXP(TK_INTEGER);
+        # peer-drbdadm 84 and 9 accept it)
+        port, port_at = _int(values[i + 2]), i + 2
     if fam_at is None and not is_ipv4_literal(ip):
         family = None  # not what drbdadm's scanner calls an IPv4 address
     return Address(
-        ip, port, family, explicit_family=fam_at is not None, entry=entry, at=i, fam_at=fam_at
+        ip,
+        port,
+        family,
+        explicit_family=fam_at is not None,
+        entry=entry,
+        at=i,
+        fam_at=fam_at,
+        port_at=port_at,
     )
 
 

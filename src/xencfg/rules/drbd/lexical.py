@@ -57,6 +57,11 @@ _ONCE_PER_HOST = {
 }
 
 
+def _once(once: dict[str, str], entry: Entry) -> str | None:
+    """The statement kind ``entry`` gives once per host section (``None``: any number)."""
+    return once.get(entry.key)
+
+
 @rule("DR015", "host-statement-repeated", "error", formats=("drbd",))
 def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
     """An ``on HOST`` section gives its ``device``, ``disk``, ``address``, meta-disk or
@@ -78,11 +83,20 @@ def host_statement_repeated(item: Loaded) -> Iterator[Finding]:
     Fix: keep the one line the host needs.
     """
     doc = _drbd(item)
+    before9 = item.versions.of("drbd", item.node or "").older_than(DRBD_9)
     for res in doc.resource_list():
         for host in res.host_list:
             if host.kind not in ("on", "stacked-on-top-of"):
                 continue
-            for entry, first in repeats(host.block.entries(), lambda e: _ONCE_PER_HOST.get(e.key)):
+            once = _ONCE_PER_HOST
+            if host.kind == "stacked-on-top-of":
+                # parse_stacked_section checks nothing per host (its on_hosts are the
+                # lower resource's, filled in later; user/v9/drbdadm_parser.c:1188
+                # has the device check commented out): peer-drbdadm 83, 84 and 9 take
+                # a second device; a second address 8.x refuses as "conflicting use
+                # of IP" (the same ip:port claimed twice), 9 takes it
+                once = {"address": "address"} if before9 else {}
+            for entry, first in repeats(host.block.entries(), functools.partial(_once, once)):
                 key = _ONCE_PER_HOST[entry.key]
                 yield make(
                     "DR015",

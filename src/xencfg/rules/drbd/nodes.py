@@ -45,7 +45,9 @@ def address_reused(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9's ``connection`` sections give addresses too (``host n1 address
     10.1.1.1:7000;``): one of another resource's addresses there is refused by
     drbdadm 9 ("ipv4:10.1.1.1:7000 is also used ... (resource r0)"), while one
-    resource may use its own address in several connections.
+    resource may use its own address in several connections. drbdadm 9 compares
+    the addresses connection paths use only, so the address of a resource of one
+    host section (no connection) is not reported on DRBD 9.
 
     Fix: give every resource its own port (7788, 7789, ...).
     """
@@ -157,6 +159,8 @@ def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
     out: dict[int, str] = {}
     for _, res in _resources(cluster, items):
         views: list[Any] = [res, *res.volumes.values()]
+        for e in res.block.entries("floating"):  # (``floating ADDR;``: a bodiless host)
+            out[id(e)] = res.name
         for h in res.host_list:
             views += [h, *h.volumes.values()]
         for v in views:
@@ -167,7 +171,7 @@ def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
 
 
 def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
-    for items in _node_configs(cluster).values():
+    for node, items in _node_configs(cluster).items():
         owner = {id(i.doc): i for i in items}
         docs = [_drbd(i) for i in items]
         memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
@@ -175,10 +179,23 @@ def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
             memo[id(items)] = find_conflicts(docs)
         found = [c for c in memo[id(items)] if c.kind == kind]
         names = _owners_of(cluster, items) if found else {}
+        unused = set()
+        if kind == "address" and found and not cluster.versions.of("drbd", node).older_than(DRBD_9):
+            # drbdadm 9 compares the addresses of connection paths only
+            # (check_addr_conflict, user/v9/drbdadm_postparse.c): a resource of one host
+            # section (``on a b c {}`` included) has no connection, its address is
+            # never used (peer-drbdadm --mode 9 accepts a copy of it; 8.x refuses)
+            unused = {
+                r.name
+                for _, r in _resources(cluster, items)
+                if len(r.host_list) == 1 and not r.connections and not r.connection_mesh
+            }
         for c in found:
             here = owner[id(c.document)]
             first = owner[id(c.first_document)]
             a, b = names.get(id(c.node), "?"), names.get(id(c.first), "?")
+            if a in unused or b in unused:
+                continue
             if kind == "address":
                 msg = f"address {c.key.rsplit('/', 1)[-1]} of resource '{a}' is already used"
             else:
@@ -194,20 +211,25 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
 
     Why it matters: two resources writing one backing disk (or one
     metadata slot) destroy each other's data; drbdadm does not always notice
-    when the resources are in different files.
+    when the resources are in different files. drbdadm 9 also refuses two volumes
+    of one host that take ``disk none`` from the resource's ``volume`` sections
+    ("conflicting use of disk 'disk:alpha:none'").
 
     Example: ``disk /dev/sdb1;`` under ``on alpha`` in r0 and in r1.
 
     Fix: give every resource its own backing disk and meta-disk index.
     """
-    for items in _node_configs(cluster).values():
+    for node, items in _node_configs(cluster).items():
         owner = _ip_owners(cluster, items)
+        drbd9 = cluster.versions.of("drbd", node).at_least(DRBD_9)
         seen: dict[tuple[str, str, str], tuple[Loaded, Any, str]] = {}
         for item, res in _resources(cluster, items):
             for h in res.host_list:
                 if h.kind not in ("on", "floating"):
                     continue
                 eff = _effective(cluster, res, h.name)
+                if drbd9 and h.kind == "on":
+                    yield from _inherited_none(item, res, h, eff.volumes)
                 for vol in eff.volumes.values():
                     claims = []
                     dev = vol.get("device")
@@ -232,6 +254,34 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
                                     item.where(at),
                                     [first[0].where(first[1])],
                                 )
+
+
+def _inherited_none(item: Loaded, res: Resource, host: Host, volumes: Any) -> Iterator[Finding]:
+    """DRBD 9: two volumes of one host that take ``disk none`` from the resource's
+    ``volume`` sections. drbdadm 9 checks each disk a host inherits for uniqueness,
+    ``none`` too: "conflicting use of disk 'disk:alpha:none'" (check_uniq_file_line
+    "disk:%s:%s" in user/v9/drbdadm_postparse.c:617, peer-drbdadm --mode 9); written
+    in the host's own volume sections it is not checked."""
+    first: Any = None
+    for number in sorted(volumes):
+        own = host.volumes.get(number)
+        if own is not None and own.block.entry("disk") is not None:
+            continue
+        shared = res.volumes.get(number)
+        at = shared.block.entry("disk") if shared is not None else None
+        if at is None or at.values != ["none"]:
+            continue
+        if first is None:
+            first = at
+            continue
+        yield make(
+            "DR003",
+            f"disk 'none' of host '{host.name}' comes from two volume sections of resource"
+            f" '{res.name}'; drbdadm 9 refuses the file (conflicting use of disk "
+            f"'disk:{host.name}:none'); write 'disk none;' in the host's own volume sections",
+            item.where(at),
+            [item.where(first)],
+        )
 
 
 @attrs.frozen

@@ -49,6 +49,7 @@ def _same(scale: str, lo: int, hi: int) -> dict[str, Limits]:
 
 #: Option -> the parsers that read it (8.3: every release before 8.4; 8.4; 9) and their
 #: limits. A parser missing from an entry does not know the option (another rule's).
+#: (A range of 0 to 2**64-1: the parser checks only that it is a number.)
 #: 8.3: range_check's cases (the scanner's RC() tokens, user/v83/drbdadm_scanner.fl);
 #: 8.4: the same in user/v84 (al-extents "ignore; auto-clamped by kernel", no check of
 #: ping-timeout); 9: every NUMERIC field of user/v9/config_flags.c.
@@ -64,7 +65,12 @@ LIMITS: dict[str, dict[str, Limits]] = {
     "ping-timeout": {"8.3": None, "8.4": None, "9": ("1", 1, 300)},
     "rate": {"8.3": ("k", 1, 4 << 20), "8.4": ("k", 1, 4 << 20)},
     "resync-rate": {"8.4": ("k", 1, 4 << 20), "9": ("k", 1, 8 << 20)},
-    "al-extents": {"8.3": ("1", 7, 3833), "8.4": None, "9": None},
+    # 9 clamps al-extents (``.implicit_clamp``) but still reads it as a number ("while
+    # parsing value ('5T') for al-extents. Value is not a number.", peer-drbdadm 9)
+    "al-extents": {"8.3": ("1", 7, 3833), "8.4": None, "9": ("1", 0, (1 << 64) - 1)},
+    # DRBD_RS_DISCARD_GRANULARITY_MAX (1<<20) in drbd-headers' drbd_limits.h ("Value is
+    # too big" for 1048577, peer-drbdadm --mode 9); drbdadm 8.4 leaves it to drbdsetup
+    "rs-discard-granularity": {"8.4": None, "9": ("1", 0, 1 << 20)},
     "c-plan-ahead": _same("1", 0, 300),
     "c-delay-target": _same("1", 1, 100),
     "c-fill-target": _same("s", 0, 1 << 20),
@@ -189,12 +195,15 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     from 250k before 9.16, from 0 since; ``resync-rate`` up to 4G before 9.6. A value
     only older drbd-utils refuse is a warning until the drbd-utils release is
     declared (``--target drbd-utils=9.22``). 8.3 takes
-    ``al-extents`` from 7 to 3833, 8.4 and 9 clamp any value; 9 checks
+    ``al-extents`` from 7 to 3833, 8.4 and 9 clamp any number; 9 checks
+    ``rs-discard-granularity`` (at most 1M) and
     ``ping-timeout`` (at most 300) where 8.x does not, and takes ``quorum`` as
     ``off``, ``majority``, ``all`` or 1 to 32 ("quorum most": "Value is not
     valid"), and its ``after-sb-0pri`` takes no ``discard-node-NAME`` (8.3 and
-    8.4 do). A number is read with one
-    unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
+    8.4 do). 8.3 wants an ``[index]`` after an external ``meta-disk`` device
+    ("'[' expected"); 8.4 and 9 read one without as ``flexible-meta-disk``. 8.x
+    takes one word at most in ``skip [WORD] {`` (9 any number). A number is read
+    with one unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
     (bytes, KiB/s for rates, sectors for ``c-fill-target``).
 
     The release in force is the declared one (``--target drbd=8.4``), else what the
@@ -209,6 +218,19 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     release = item.versions.of("drbd", item.node or "")
     utils = item.versions.of("drbd-utils", item.node or "")
     parsers = _parsers(release)
+    if "9" not in parsers:
+        for skip in _drbd(item).skips:
+            words = skip.text.split("{", 1)[0].split()[1:]
+            if len(words) > 1:
+                # drbdadm 8.3 and 8.4 take one optional word: "Parse error: '[ some_text
+                # ] {' expected, but got 'resource'" (peer-drbdadm --mode 84); 9 takes any
+                yield make(
+                    "DR026",
+                    f"skip {' '.join(words)}: DRBD before 9 takes at most one word between"
+                    f" 'skip' and '{{' ({release.describe('DRBD')}); drbdadm refuses the "
+                    f"file; write 'skip {{' or 'skip {words[-1]} {{'",
+                    item.where(skip),
+                )
     for context, key, node in _drbd(item).keyword_uses():
         if key == "after-sb-0pri" and parsers == ["9"] and isinstance(node, Entry):
             word = node.values[0] if len(node.values) == 1 else ""
@@ -222,6 +244,21 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
                     f"({release.describe('DRBD')}); drbdadm refuses the file; write "
                     "discard-local in NAME's copy and discard-remote in the others', or "
                     "another policy",
+                    item.where(node),
+                )
+            continue
+        if key == "meta-disk" and parsers == ["8.3"] and isinstance(node, Entry):
+            words = node.values
+            if words and words[0] != "internal" and "[" not in "".join(words):
+                # drbdadm 8.3's meta-disk is "internal" or DEVICE [INDEX]: "Parse error:
+                # '[' expected, but got ';'" (peer-drbdadm --mode 83); 8.4 and 9 read a
+                # device without an index as flexible-meta-disk
+                yield make(
+                    "DR026",
+                    f"meta-disk {' '.join(words)}: DRBD 8.3 wants an index after an "
+                    f"external meta-disk ({release.describe('DRBD')}); drbdadm refuses the"
+                    f" file; write 'meta-disk {words[0]} [0]', or 'flexible-meta-disk "
+                    f"{words[0]}' for the whole device",
                     item.where(node),
                 )
             continue

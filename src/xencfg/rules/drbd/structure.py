@@ -21,6 +21,7 @@ from .common import (
     _on_hosts,
     _resources,
     hostnames_equal,
+    node_hosts,
 )
 
 
@@ -83,7 +84,8 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
     'r0:1'`` (check_upr("node-id", ...) in parse_host_section) or ``in resource
     r0, on gamma { ... }: 'node-id' keyword missing`` (drbdadm_postparse.c:
     node ids are made up only for a resource of two host sections that both
-    lack one). DRBD 8.4 refuses ``node-id`` altogether. A copied ``on`` section
+    lack one: on DRBD 9, a resource of one or three host sections without any
+    node-id is refused too). DRBD 8.4 refuses ``node-id`` altogether. A copied ``on`` section
     keeps its ``node-id`` and the third node added to a resource often has none.
 
     Example: ``on alpha { node-id 0; ... } on beta { node-id 1; ... } on gamma
@@ -91,10 +93,23 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every host section of the resource its own ``node-id`` (0, 1, 2, ...).
     """
+    drbd9 = item.versions.of("drbd", item.node or "").at_least(DRBD_9)
     for res in _drbd(item).resource_list():
         hosts = [h for h in res.host_list if not h.kind.startswith("_")]
         ids = [(h, e) for h in hosts if (e := h.block.entry("node-id")) is not None]
         if not ids:
+            if drbd9 and len(hosts) != 2 and all(h.kind == "on" for h in hosts):
+                # drbdadm 9 makes node ids up for the implicit connection of exactly two
+                # host sections (generate_implicit_node_id, user/v9/drbdadm_postparse.c:
+                # 239); any other host without one is "'node-id' keyword missing" (1182)
+                for h in hosts:
+                    yield make(
+                        "DR020",
+                        f"resource {res.name}: host section '{h.name}' has no node-id, and "
+                        f"the resource has {len(hosts)} host section(s), not two; drbdadm 9 "
+                        "refuses the file ('node-id' keyword missing)",
+                        item.where(h.block),
+                    )
             continue
         for (h, entry), (first, first_entry) in repeats(ids, lambda i: " ".join(i[1].values)):
             value = " ".join(entry.values)
@@ -324,7 +339,10 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     internal). The
     check runs for every host section, not only the node's own. Before DRBD 8.4
     a resource needs a ``protocol`` too ("protocol definition missing"; 8.4 and
-    later default to C).
+    later default to C). DRBD 9 refuses a resource without any host section ("a
+    host sections ('on alpha { ... }') is missing"); 8.x ignores it. A
+    connection's ``host NAME port N;`` needs an address in ``on NAME`` ("cannot
+    determine which address to use").
 
     Example: ``resource r0 { device /dev/drbd0; meta-disk internal; on alpha {
     disk /dev/sda1; address ...; } on beta { address ...; } }``.
@@ -333,8 +351,9 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9 diskless node writes ``disk none;``).
     """
     for node, items in _node_configs(cluster).items():
-        before9 = cluster.versions.of("drbd", node).older_than(DRBD_9)
-        before84 = cluster.versions.of("drbd", node).older_than(DRBD_84)
+        running = cluster.versions.of("drbd", node)
+        before9 = running.older_than(DRBD_9)
+        before84 = running.older_than(DRBD_84)
         for item, res in _resources(cluster, items):
             if _drbd(item).is_drbdsetup_show or res.stacked:
                 continue
@@ -346,6 +365,20 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                     "missing); 8.4 and later default to C",
                     item.where(res.block),
                 )
+            if (
+                running.at_least(DRBD_9)
+                and not res.host_list
+                and res.block.entry("floating") is None
+            ):
+                # drbdadm 9: "in resource r0: a host sections ('on alpha { ... }') is
+                # missing." (user/v9/drbdadm_postparse.c:1569, all_hosts empty); the 8.x
+                # parsers ignore such a resource (peer-drbdadm --mode 83/84: OK)
+                yield make(
+                    "DR024",
+                    f"resource {res.name}: no host section ('on NAME {{ ... }}'); drbdadm 9 "
+                    "refuses the configuration (a host sections is missing)",
+                    item.where(res.block),
+                )
             hosts = list(_on_hosts(res))
             # drbdadm 8.x wants an address in every host section; 9 only of the hosts a
             # connection-mesh names ("with a host that has no address defined"): it
@@ -353,8 +386,11 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
             # addresses from connection paths
             mesh = res.connection_mesh
             for h in hosts:
-                needs_address = not res.connections and (
-                    before9 or any(hostnames_equal(n, m) for n in h.names for m in mesh)
+                # (a mesh host needs its own address even beside connection sections:
+                # "connection-mesh (for r0) with a host (alpha) that has no address
+                # defined", create_connections_from_mesh, user/v9/drbdadm_postparse.c)
+                needs_address = (before9 and not res.connections) or any(
+                    hostnames_equal(n, m) for n in h.names for m in mesh
                 )
                 numbers = set(_effective(cluster, res, h.name).volumes)
                 missing: list[str] = []
@@ -378,6 +414,30 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                         f"('{word}' keyword missing)",
                         item.where(h.block),
                     )
+            if not before9:
+                yield from _path_hosts_without_address(item, res)
+
+
+def _path_hosts_without_address(item: Loaded, res: Resource) -> Iterator[Finding]:
+    """DRBD 9: a connection's or path's ``host NAME [port N];`` takes its address from
+    ``on NAME``; without one there drbdadm 9 refuses the file ("Resource r0, host beta:
+    cannot determine which address to use", set_host_info_in_host_address_pairs in
+    user/v9/drbdadm_postparse.c; peer-drbdadm --mode 9)."""
+    for conn in res.block.blocks("connection"):
+        for block in (conn, *conn.blocks("path")):
+            for e in block.entries("host"):
+                if not e.values or "address" in e.values:
+                    continue
+                h = res.host(e.values[0])
+                if h is None or h.kind != "on" or h.block.entry("address") is not None:
+                    continue
+                yield make(
+                    "DR024",
+                    f"resource {res.name}: host {e.values[0]} gives no address here and its "
+                    "'on' section has none; drbdadm 9 refuses the configuration (cannot "
+                    "determine which address to use)",
+                    item.where(e),
+                )
 
 
 def _stated(res: Resource, host: Host, number: int, word: str) -> bool:
@@ -458,3 +518,66 @@ def _volume0_kinds_differ(item: Loaded, res: Resource) -> Iterator[Finding]:
             item.where(exp.block),
             [item.where(imp.block)],
         )
+
+
+@rule("DR031", "minor-count-too-small", "error", scope="cluster")
+def minor_count_too_small(cluster: Cluster) -> Iterator[Finding]:
+    """DRBD 8.3: ``global { minor-count N; }`` is not above the highest device minor
+    of the node's resources.
+
+    Why it matters: drbdadm 8.3 refuses to run ("The highest minor you have in your
+    config is 4but a minor_count of 2 in your config!", count_resources_or_die in
+    drbd-utils' user/v83/drbdadm_main.c), and the 8.3 module, loaded with that
+    ``minor_count``, has no ``/dev/drbdN`` for a higher minor. DRBD 8.4 and 9 make
+    minors as they go (drbdadm 8.4 and 9 accept the file), so the check is made
+    where the release in force is before 8.4 only.
+
+    Example: ``global { minor-count 2; }`` and ``device /dev/drbd4;`` on DRBD 8.3.
+
+    Fix: raise ``minor-count`` above the highest minor (leave room for new
+    resources), or drop it (drbdadm 8.3 then loads the module with the highest minor
+    plus 11, at least DRBD_MINOR_COUNT_DEF: sh_mod_parms in user/v83/drbdadm_main.c).
+    """
+    for node, items in _node_configs(cluster).items():
+        if not cluster.versions.of("drbd", node).older_than(DRBD_84):
+            continue
+        setting: tuple[Loaded, Entry] | None = None
+        for item in items:
+            for top in _drbd(item).children:
+                if isinstance(top, Block) and top.key == "global":
+                    e = top.entry("minor-count")
+                    if e is not None and len(e.values) == 1 and e.values[0].isdigit():
+                        setting = (item, e)
+        if setting is None or int(setting[1].values[0]) == 0:
+            continue
+        count = int(setting[1].values[0])
+        highest: tuple[int, Loaded, Any] | None = None
+        for item, res in _resources(cluster, items):
+            if res.stacked:
+                continue
+            # the node's own section when its name is known; else the smallest minor
+            # any host of the resource has (symmetric files give one minor)
+            own = node_hosts(res, node) or list(_on_hosts(res))
+            minors = [
+                (dev.minor, h)
+                for h in own
+                if (dev := res.effective(h.name).volumes.get(0, {}).get("device")) is not None
+                and dev.minor is not None
+            ]
+            if not minors:
+                continue
+            minor, host = min(minors, key=lambda m: m[0])
+            if highest is None or minor > highest[0]:
+                where = host.block.entry("device") or res.block.entry("device") or host.block
+                highest = (minor, item, where)
+        if highest is not None and count < highest[0] + 1:
+            item, entry = setting
+            yield make(
+                "DR031",
+                f"minor-count {count} is not above the highest device minor, {highest[0]}, "
+                f"({cluster.versions.of('drbd', node).describe('DRBD')}); drbdadm 8.3 "
+                "refuses to run (The highest minor you have in your config is "
+                f"{highest[0]}but a minor_count of {count})",
+                item.where(entry),
+                [highest[1].where(highest[2])],
+            )
