@@ -14,7 +14,8 @@ from ...cluster import (
     memberships,
 )
 from ...findings import Finding
-from ...formats.cib.model import ID_REFERENCES, _tag
+from ...formats.cib.model import ID_REFERENCES, CibDocument, _tag
+from ...formats.cib.resources import Clone, Group, Primitive, Resource
 from .. import make, rule
 from .common import _cib, _in_status, _label, _names, _same_object, units
 
@@ -201,20 +202,27 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     Example: ``<rsc_order from="nfs" to="configpool"/>`` with no resource ``nfs``;
     ``<rsc_location rsc="vm1" node="xen-2" score="-INFINITY"/>`` where the node is ``xen2``.
 
+    Pacemaker 1.1.10 and later make nodes of resources too: an ``ocf:pacemaker:remote``
+    primitive is a remote node named by its id, a primitive with the meta attribute
+    ``remote-node`` (alone or in a group) a guest node of that name (Pacemaker 2.1.5
+    lib/pengine/unpack.c ``unpack_remote_nodes``); a location on either names a node.
+
     Fix: correct the id or node name, or load the resource before the constraint.
     """
     nodes = _names(cluster)
-    # the policy engine finds a node by uname in any case (pe_find_node: safe_str_eq,
-    # strcasecmp, in 1.0; pcmk__str_casei in 2.x)
-    folded = {n.lower() for n in nodes}
     declared = [m.where(m.names[0]) for m in memberships(cluster)]
     for unit in units(cluster):
         rids: set[str] = set()
+        resource_nodes: set[str] = set()
         for item in unit.scope:
+            resource_nodes.update(_remote_and_guest_nodes(_cib(item)))
             rids.update(r.id for r in _cib(item).all_resources() if r.id)
             # a constraint may name a template (its primitives) or a tag (the
             # resources it lists): pcmk__valid_resource_or_tag, Pacemaker 2.1.5
             rids.update(e.get("id") for e in _cib(item).iter("template", "tag") if e.get("id"))
+        # the policy engine finds a node by uname in any case (pe_find_node: safe_str_eq,
+        # strcasecmp, in 1.0; pcmk__str_casei in 2.x)
+        folded = {n.lower() for n in nodes | resource_nodes}
         for item in unit.items:
             for ref in _cib(item).references():
                 if _in_status(ref.source):
@@ -235,7 +243,7 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                     found = make(
                         "CB002",
                         f"location names node '{ref.target}', which is not a cluster node "
-                        f"({', '.join(sorted(nodes))})"
+                        f"({', '.join(sorted(nodes | resource_nodes))})"
                         + (
                             ": the ban holds on no node, the resource may run where it was"
                             " meant not to"
@@ -246,6 +254,37 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         declared,
                     )
                     yield found if ban else attrs.evolve(found, severity="warning")
+
+
+def _remote_and_guest_nodes(doc: CibDocument) -> Iterator[str]:
+    """The nodes ``doc``'s resources make (Pacemaker 2.1.5 lib/pengine/unpack.c
+    ``unpack_remote_nodes``): a top-level ``ocf:pacemaker:remote`` primitive is a remote
+    node of its id (remote.c ``xml_contains_remote_node``, case-insensitive), a top-level
+    primitive or a group's member with meta ``remote-node`` a guest node of that name
+    (``expand_remote_rsc_meta``)."""
+    for top in doc.resources:
+        if isinstance(top, Primitive) and _is_remote_agent(top):
+            if top.id:
+                yield top.id
+            continue
+        if isinstance(top, Primitive):
+            candidates: list[Resource] = [top]
+        elif isinstance(top, Group) and not isinstance(top, Clone):
+            candidates = top.children
+        else:
+            continue
+        for rsc in candidates:
+            name = rsc.meta("remote-node") if isinstance(rsc, Primitive) else None
+            if name:
+                yield name
+
+
+def _is_remote_agent(prim: Primitive) -> bool:
+    return (
+        (prim.rclass or "").lower() == "ocf"
+        and (prim.provider or "").lower() == "pacemaker"
+        and (prim.type or "").lower() == "remote"
+    )
 
 
 @rule("CB029", "rsc-pattern-refused", "error", formats=("cib",))

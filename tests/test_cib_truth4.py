@@ -1,0 +1,178 @@
+"""CIB lint truth on the CIBs of Pacemaker 1.1 and 2.x (``cibadmin -Q`` output, crm shell
+ids, guest and remote nodes, the ``validate-with`` names each release knows).
+
+Lint's errors and warnings were compared with crm_verify 2.1.5 (oracle/peers/README.md) on
+Pacemaker's own scheduler test CIBs of Pacemaker-1.1.12 (pengine/test10) and
+Pacemaker-2.1.5 (cts/scheduler/xml) and on CIBs written as admins write them. The
+sources quoted are ClusterLabs/pacemaker at the tag named in each test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import crm_verify_file
+from xencfg import lint
+from xencfg.versions import parse_targets
+
+#: A two-node Xen cluster as Pacemaker 2.1.5's ``cibadmin -Q`` prints it (pcs-style ids),
+#: with a fencing device per node; ``{VW}``, ``{DC}``, ``{RESOURCES}`` and
+#: ``{CONSTRAINTS}`` are filled in per test.
+CIB = """<cib crm_feature_set="3.16.2" validate-with="{VW}" epoch="7" num_updates="0" admin_epoch="0" have-quorum="1">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="cib-bootstrap-options-dc-version" name="dc-version" value="{DC}"/>
+        <nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="true"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="1" uname="xen1"/>
+      <node id="2" uname="xen2"/>
+    </nodes>
+    <resources>
+      <primitive class="stonith" id="fence-xen1" type="fence_ipmilan">
+        <instance_attributes id="fence-xen1-instance_attributes">
+          <nvpair id="fence-xen1-instance_attributes-ip" name="ip" value="10.0.1.1"/>
+          <nvpair id="fence-xen1-instance_attributes-pcmk_host_list" name="pcmk_host_list" value="xen1"/>
+        </instance_attributes>
+        <operations>
+          <op id="fence-xen1-monitor-interval-60s" interval="60s" name="monitor"/>
+        </operations>
+      </primitive>
+{RESOURCES}
+    </resources>
+    <constraints>
+{CONSTRAINTS}
+    </constraints>
+  </configuration>
+  <status>
+    <node_state id="1" uname="xen1" in_ccm="true" crmd="online" join="member" expected="member"/>
+    <node_state id="2" uname="xen2" in_ccm="true" crmd="online" join="member" expected="member"/>
+  </status>
+</cib>
+"""
+
+XEN_GUEST = """      <primitive class="ocf" id="vm-web" provider="heartbeat" type="Xen">
+        <instance_attributes id="vm-web-instance_attributes">
+          <nvpair id="vm-web-instance_attributes-xmfile" name="xmfile" value="/etc/xen/vm/web"/>
+        </instance_attributes>
+        <meta_attributes id="vm-web-meta_attributes">
+          <nvpair id="vm-web-meta_attributes-remote-node" name="remote-node" value="{GUEST}"/>
+        </meta_attributes>
+        <operations>
+          <op id="vm-web-monitor-interval-10s" interval="10s" name="monitor"/>
+        </operations>
+      </primitive>
+      <primitive class="ocf" id="app" provider="heartbeat" type="Dummy">
+        <operations>
+          <op id="app-monitor-interval-10s" interval="10s" name="monitor"/>
+        </operations>
+      </primitive>"""
+
+REMOTE = """      <primitive class="ocf" id="{REMOTE}" provider="pacemaker" type="remote">
+        <instance_attributes id="remote-instance_attributes">
+          <nvpair id="remote-instance_attributes-server" name="server" value="10.0.0.9"/>
+        </instance_attributes>
+        <operations>
+          <op id="remote-monitor-interval-60s" interval="60s" name="monitor"/>
+        </operations>
+      </primitive>
+      <primitive class="ocf" id="app" provider="heartbeat" type="Dummy">
+        <operations>
+          <op id="app-monitor-interval-10s" interval="10s" name="monitor"/>
+        </operations>
+      </primitive>"""
+
+
+def cib(
+    tmp_path: Path,
+    *,
+    vw: str = "pacemaker-3.9",
+    dc: str = "2.1.5-a3f44794f94",
+    resources: str = "",
+    constraints: str = "",
+    name: str = "cib.xml",
+) -> Path:
+    text = (
+        CIB.replace("{VW}", vw)
+        .replace("{DC}", dc)
+        .replace("{RESOURCES}", resources)
+        .replace("{CONSTRAINTS}", constraints)
+    )
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def findings(path: Path, code: str, *targets: str) -> list[tuple[str, str, int, str]]:
+    versions = parse_targets(targets) if targets else None
+    result = lint.run([str(path)], select=[code], force_format="cib", versions=versions)
+    return [(f.code, f.severity, f.line, f.message) for f in result.findings]
+
+
+# -- CB002: guest and remote nodes are nodes -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "resources,node",
+    [
+        (XEN_GUEST.replace("{GUEST}", "web-guest"), "web-guest"),
+        (REMOTE.replace("{REMOTE}", "remote1"), "remote1"),
+        # a guest node inside a group is read too (unpack_remote_nodes walks a group's
+        # members); the match is case-insensitive (pe_find_node: pcmk__str_casei)
+        (
+            '      <group id="g-web">\n'
+            + XEN_GUEST.replace("{GUEST}", "web-guest").split(
+                '      <primitive class="ocf" id="app"'
+            )[0]
+            + "      </group>\n"
+            + '      <primitive class="ocf" id="app" provider="heartbeat" type="Dummy"/>',
+            "WEB-GUEST",
+        ),
+    ],
+    ids=["guest-node", "remote-node", "guest-in-group"],
+)
+def test_cb002_location_on_guest_or_remote_node(tmp_path: Path, resources: str, node: str) -> None:
+    """Pacemaker 1.1.10 and later make nodes of resources: Pacemaker-2.1.5
+    lib/pengine/unpack.c ``unpack_remote_nodes`` (l.625-690) creates a node named by the
+    id of each top-level ``ocf:pacemaker:remote`` primitive (remote.c
+    ``xml_contains_remote_node``) and by the ``remote-node`` meta attribute of a
+    primitive, alone or in a group (``expand_remote_rsc_meta``). A location on such a
+    node names a node: crm_verify accepts the CIB, and CB002 was a false error on
+    Pacemaker's own bug-rh-1097457.xml and container-is-remote-node.xml (1.1.12
+    pengine/test10). A misspelt node stays an error."""
+    good = cib(
+        tmp_path,
+        resources=resources,
+        constraints=f'      <rsc_location id="app-on-guest" rsc="app" node="{node}" score="-INFINITY"/>',
+    )
+    assert findings(good, "CB002") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+    bad = cib(
+        tmp_path,
+        resources=resources,
+        constraints='      <rsc_location id="app-on-guest" rsc="app" node="web-gest" score="-INFINITY"/>',
+        name="bad.xml",
+    )
+    [(code, severity, _, message)] = findings(bad, "CB002")
+    assert (code, severity) == ("CB002", "error")
+    assert "'web-gest'" in message and node.lower() in message.lower()
+
+
+def test_cb002_remote_node_needs_pacemaker_remote_agent(tmp_path: Path) -> None:
+    """Only ``ocf:pacemaker:remote`` makes a remote node of its id (remote.c
+    ``xml_contains_remote_node`` checks class, provider and type): a location on the id
+    of another primitive names no node."""
+    resources = REMOTE.replace("{REMOTE}", "remote1").replace(
+        'provider="pacemaker" type="remote"', 'provider="heartbeat" type="Dummy"'
+    )
+    path = cib(
+        tmp_path,
+        resources=resources,
+        constraints='      <rsc_location id="l" rsc="app" node="remote1" score="-INFINITY"/>',
+    )
+    assert [(c, s) for c, s, _, _ in findings(path, "CB002")] == [("CB002", "error")]
