@@ -20,7 +20,8 @@ from xencfg.versions import parse_targets
 #: A two-node Xen cluster as Pacemaker 2.1.5's ``cibadmin -Q`` prints it (pcs-style ids),
 #: with a fencing device per node; ``{VW}``, ``{DC}``, ``{RESOURCES}`` and
 #: ``{CONSTRAINTS}`` are filled in per test.
-CIB = """<cib crm_feature_set="3.16.2" validate-with="{VW}" epoch="7" num_updates="0" admin_epoch="0" have-quorum="1">
+CIB = """<cib crm_feature_set="3.16.2" validate-with="{VW}" epoch="7"
+     num_updates="0" admin_epoch="0" have-quorum="1">
   <configuration>
     <crm_config>
       <cluster_property_set id="cib-bootstrap-options">
@@ -36,7 +37,7 @@ CIB = """<cib crm_feature_set="3.16.2" validate-with="{VW}" epoch="7" num_update
       <primitive class="stonith" id="fence-xen1" type="fence_ipmilan">
         <instance_attributes id="fence-xen1-instance_attributes">
           <nvpair id="fence-xen1-instance_attributes-ip" name="ip" value="10.0.1.1"/>
-          <nvpair id="fence-xen1-instance_attributes-pcmk_host_list" name="pcmk_host_list" value="xen1"/>
+          <nvpair id="fence-xen1-ia-hosts" name="pcmk_host_list" value="xen1"/>
         </instance_attributes>
         <operations>
           <op id="fence-xen1-monitor-interval-60s" interval="60s" name="monitor"/>
@@ -147,7 +148,7 @@ def test_cb002_location_on_guest_or_remote_node(tmp_path: Path, resources: str, 
     good = cib(
         tmp_path,
         resources=resources,
-        constraints=f'      <rsc_location id="app-on-guest" rsc="app" node="{node}" score="-INFINITY"/>',
+        constraints=f'<rsc_location id="app-on-guest" rsc="app" node="{node}" score="-INFINITY"/>',
     )
     assert findings(good, "CB002") == []
     rc, out = crm_verify_file(good)
@@ -155,7 +156,7 @@ def test_cb002_location_on_guest_or_remote_node(tmp_path: Path, resources: str, 
     bad = cib(
         tmp_path,
         resources=resources,
-        constraints='      <rsc_location id="app-on-guest" rsc="app" node="web-gest" score="-INFINITY"/>',
+        constraints='<rsc_location id="app-on-guest" rsc="app" node="web-gest" score="-INFINITY"/>',
         name="bad.xml",
     )
     [(code, severity, _, message)] = findings(bad, "CB002")
@@ -176,3 +177,75 @@ def test_cb002_remote_node_needs_pacemaker_remote_agent(tmp_path: Path) -> None:
         constraints='      <rsc_location id="l" rsc="app" node="remote1" score="-INFINITY"/>',
     )
     assert [(c, s) for c, s, _, _ in findings(path, "CB002")] == [("CB002", "error")]
+
+
+# -- the schema a CIB declares bounds the release that runs it -------------------------
+
+PROMOTABLE = """      <clone id="drbd-r0-clone">
+        <primitive class="ocf" id="drbd-r0" provider="linbit" type="drbd">
+          <instance_attributes id="drbd-r0-instance_attributes">
+            <nvpair id="drbd-r0-instance_attributes-drbd_resource" name="drbd_resource" value="r0"/>
+          </instance_attributes>
+          <operations>
+            <op id="drbd-r0-mon-29s" interval="29s" name="monitor" role="{PROMOTED}"/>
+            <op id="drbd-r0-mon-31s" interval="31s" name="monitor" role="{UNPROMOTED}"/>
+          </operations>
+        </primitive>
+        <meta_attributes id="drbd-r0-clone-meta_attributes">
+          <nvpair id="drbd-r0-clone-ma-promotable" name="promotable" value="true"/>
+          <nvpair id="drbd-r0-clone-ma-target-role" name="target-role" value="{PROMOTED}"/>
+        </meta_attributes>
+      </clone>"""
+
+
+def promotable(promoted: str = "Promoted", unpromoted: str = "Unpromoted") -> str:
+    return PROMOTABLE.replace("{PROMOTED}", promoted).replace("{UNPROMOTED}", unpromoted)
+
+
+def test_cb028_promoted_in_a_pacemaker_3_7_cib_with_a_stale_dc_version(tmp_path: Path) -> None:
+    """``target-role="Promoted"`` is a role since Pacemaker 2.1.0 (2.1.5
+    lib/pengine/common.c ``text2role`` knows it; 1.1.24's knows Stopped, Started, Slave,
+    Master only). A CIB declaring ``validate-with="pacemaker-3.7"`` runs on 2.1.0 or later
+    (pacemaker-3.7's rng files first appear at tag Pacemaker-2.1.0; an older release has
+    no such schema and refuses the CIB), whatever a stale ``dc-version`` says: CB028 was
+    a false error on Pacemaker's own bug-lf-2544.xml and promoted-pseudo.xml (2.1.5
+    cts/scheduler/xml, pacemaker-3.7 with dc-version 1.1.x), which crm_verify accepts.
+    Under pacemaker-2.10 (Pacemaker 1.1.18 to 1.1.24, which refuse Promoted) it stays."""
+    path = cib(tmp_path, vw="pacemaker-3.7", dc="1.1.6-b988976485", resources=promotable())
+    assert findings(path, "CB028") == []
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
+    old = cib(
+        tmp_path,
+        vw="pacemaker-2.10",
+        dc="1.1.18-2b07d5c5a9",
+        resources=promotable("Master", "Slave").replace(
+            'name="target-role" value="Master"', 'name="target-role" value="Promoted"'
+        ),
+        name="old.xml",
+    )
+    assert [(c, s) for c, s, _, _ in findings(old, "CB028")] == [("CB028", "error")]
+
+
+def test_cb027_stop_on_fail_stop_in_a_pacemaker_3_0_cib_with_a_stale_dc_version(
+    tmp_path: Path,
+) -> None:
+    """``on-fail="stop"`` on a stop operation is reset to the default since 2.0.5
+    (Pacemaker-2.1.5 lib/pengine/utils.c ``unpack_operation_on_fail``: "Resetting
+    'on-fail' for %s stop action to default value because 'stop' is not allowed for stop",
+    which crm_verify prints once a stop of the resource is scheduled, as in that CIB's
+    status section). A pacemaker-3.0 CIB runs on 2.0.0 or later,
+    so the rule no longer takes a stale ``dc-version 1.0.x`` for the release in force:
+    CB027 missed clone-anon-failcount.xml (2.1.5 cts/scheduler/xml), where crm_verify
+    says exactly this. A pacemaker-1.0 CIB of dc-version 1.0.x stays quiet (1.0 runs
+    the stop op's on-fail as written)."""
+    dummy = """      <primitive class="ocf" id="app" provider="heartbeat" type="Dummy">
+        <operations>
+          <op id="app-monitor-interval-10s" interval="10s" name="monitor"/>
+          <op id="app-stop-interval-0s" interval="0s" name="stop" timeout="60s" on-fail="stop"/>
+        </operations>
+      </primitive>"""
+    path = cib(tmp_path, vw="pacemaker-3.0", dc="1.0.8-9881a7350d6", resources=dummy)
+    assert [(c, s) for c, s, _, _ in findings(path, "CB027")] == [("CB027", "error")]
+    old = cib(tmp_path, vw="pacemaker-1.0", dc="1.0.8-9881a7350d6", resources=dummy, name="o.xml")
+    assert findings(old, "CB027") == []
