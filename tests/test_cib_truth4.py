@@ -249,3 +249,122 @@ def test_cb027_stop_on_fail_stop_in_a_pacemaker_3_0_cib_with_a_stale_dc_version(
     assert [(c, s) for c, s, _, _ in findings(path, "CB027")] == [("CB027", "error")]
     old = cib(tmp_path, vw="pacemaker-1.0", dc="1.0.8-9881a7350d6", resources=dummy, name="o.xml")
     assert findings(old, "CB027") == []
+
+
+# -- CB001: a remote node's <node> shares its connection resource's id -----------------
+
+
+def test_cb001_remote_node_entry_shares_the_resource_id(tmp_path: Path) -> None:
+    """A node's id is plain text, no XML ID, in every schema (nodes-1.0.rng to
+    nodes-3.9.rng: ``<attribute name="id"><text/></attribute>``), and Pacemaker 1.1 and
+    later write a remote node's ``<node id="remote1" type="remote">`` beside the
+    ``ocf:pacemaker:remote`` primitive ``remote1`` (Pacemaker's own
+    bundle-nested-colocation.xml and bundle-order-stop-on-remote.xml, 2.1.5
+    cts/scheduler/xml): crm_verify accepts it, CB001 called it a duplicate id. Two
+    primitives of one id stay an error."""
+    resources = REMOTE.replace("{REMOTE}", "remote1")
+    path = cib(tmp_path, resources=resources)
+    text = path.read_text().replace(
+        '<node id="2" uname="xen2"/>',
+        '<node id="2" uname="xen2"/>\n      <node id="remote1" type="remote" uname="remote1"/>',
+    )
+    path.write_text(text)
+    assert findings(path, "CB001") == []
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
+    path.write_text(text.replace('id="app" provider', 'id="remote1" provider'))
+    assert [(c, s) for c, s, _, _ in findings(path, "CB001")] == [("CB001", "error")]
+
+
+# -- CB002: bundles, and resources inside clones ----------------------------------------
+
+BUNDLE = """      <bundle id="web-bundle">
+        <docker image="pcmk:web" replicas="2"/>
+        <network ip-range-start="192.168.122.131" control-port="3121"/>
+        <primitive class="ocf" id="web" provider="heartbeat" type="apache"/>
+      </bundle>
+      <primitive class="ocf" id="app" provider="heartbeat" type="Dummy"/>"""
+
+
+def test_cb002_bundle_and_its_replica_nodes(tmp_path: Path) -> None:
+    """A constraint may name a bundle (pacemaker-2.8 and later; resources-3.9.rng
+    ``<element name="bundle">`` with an ID), and a bundle holding a primitive with an
+    ``ip-range-start`` or ``control-port`` makes a guest node per replica named
+    ``BUNDLE-N`` (Pacemaker-2.1.5 lib/pengine/bundle.c ``create_remote_resource``:
+    ``crm_strdup_printf("%s-%d", data->prefix, replica->offset)``; ``replicas`` default
+    to promoted-max, else 1). CB002 called ``rsc="redis-bundle"`` undefined and
+    ``node="rabbitmq-bundle-0"`` no node on Pacemaker's own bundle-*.xml; crm_verify
+    accepts both. Replica 2 of two does not exist."""
+    constraints = """<rsc_colocation id="c" rsc="app" with-rsc="web-bundle" score="INFINITY"/>
+      <rsc_location id="l" rsc="app" node="web-bundle-1" score="-INFINITY"/>"""
+    path = cib(tmp_path, vw="pacemaker-3.0", resources=BUNDLE, constraints=constraints)
+    assert findings(path, "CB002") == []
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
+    over = cib(
+        tmp_path,
+        vw="pacemaker-3.0",
+        resources=BUNDLE,
+        constraints=constraints.replace("web-bundle-1", "web-bundle-2"),
+        name="over.xml",
+    )
+    [(code, severity, _, message)] = findings(over, "CB002")
+    assert (code, severity) == ("CB002", "error") and "'web-bundle-2'" in message
+
+
+def test_cb002_constraint_on_the_primitive_inside_a_master_slave(tmp_path: Path) -> None:
+    """A DRBD master/slave's primitive is no name a constraint can use: the scheduler
+    renames it to instances (``drbd-r0:0``), and Pacemaker-2.1.5
+    lib/pacemaker/pcmk_sched_constraints.c ``pcmk__find_constraint_resource`` matches an
+    instance by ``clone_name`` only, which is set from history in the status section.
+    crm_verify 2.1.5 on such a CIB with an empty status: "Ignoring constraint 'vm-with-
+    drbd' because 'drbd-r0' is not a valid resource or tag", "config not valid" (also on
+    Pacemaker's master-ordering.xml, which lint missed). Naming the clone is right; with
+    the instance's history in the status crm_verify accepts it (whitebox-ms-ordering.xml),
+    and CB002 warns: a cleanup clears that history."""
+    resources = (
+        promotable()
+        + "\n"
+        + XEN_GUEST.replace("{GUEST}", "web-guest")
+        .split('      <primitive class="ocf" id="app"')[0]
+        .replace(
+            """        <meta_attributes id="vm-web-meta_attributes">
+          <nvpair id="vm-web-meta_attributes-remote-node" name="remote-node" value="web-guest"/>
+        </meta_attributes>
+""",
+            "",
+        )
+    )
+    colo = (
+        '<rsc_colocation id="vm-with-drbd" rsc="vm-web" with-rsc="{W}"'
+        ' with-rsc-role="Promoted" score="INFINITY"/>'
+    )
+    bad = cib(tmp_path, resources=resources, constraints=colo.replace("{W}", "drbd-r0"))
+    [(code, severity, _, message)] = findings(bad, "CB002")
+    assert (code, severity) == ("CB002", "error") and "inside clone 'drbd-r0-clone'" in message
+    rc, out = crm_verify_file(bad)
+    assert rc != 0 and "config not valid" in out
+    good = cib(
+        tmp_path,
+        resources=resources,
+        constraints=colo.replace("{W}", "drbd-r0-clone"),
+        name="good.xml",
+    )
+    assert findings(good, "CB002") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+    history = bad.read_text().replace(
+        '<node_state id="1" uname="xen1" in_ccm="true" crmd="online" join="member"'
+        ' expected="member"/>',
+        """<node_state id="1" uname="xen1" in_ccm="true" crmd="online" join="member"
+      expected="member">
+      <lrm id="1">
+        <lrm_resources>
+          <lrm_resource id="drbd-r0" type="drbd" class="ocf" provider="linbit"/>
+        </lrm_resources>
+      </lrm>
+    </node_state>""",
+    )
+    bad.write_text(history)
+    [(code, severity, _, _)] = findings(bad, "CB002")
+    assert (code, severity) == ("CB002", "warning")
