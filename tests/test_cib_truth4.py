@@ -368,3 +368,57 @@ def test_cb002_constraint_on_the_primitive_inside_a_master_slave(tmp_path: Path)
     bad.write_text(history)
     [(code, severity, _, _)] = findings(bad, "CB002")
     assert (code, severity) == ("CB002", "warning")
+
+
+# -- CB030: two recurring operations of one name and interval ---------------------------
+
+
+@pytest.mark.parametrize(
+    "promoted,unpromoted,dialect",
+    [
+        ("Promoted", "Unpromoted", "pacemaker-3.9"),
+        ("Master", "Slave", "pacemaker-1.2"),
+    ],
+)
+def test_cb030_one_monitor_interval_for_both_roles(
+    tmp_path: Path, promoted: str, unpromoted: str, dialect: str
+) -> None:
+    """Pacemaker-2.1.5 lib/pacemaker/pcmk_sched_recurring.c ``is_op_dup`` (l.58-85)
+    keys a recurring operation by name and interval, not role: "Operation drbd-r0-mon-31s
+    is duplicate of drbd-r0-mon-29s (do not use same name and interval combination more
+    than once per resource)", a configuration error, and ``is_recurring_history`` skips
+    both. Pacemaker-1.0.8 and 1.1.x pengine/native.c ``is_op_dup``: "Operation %s is a
+    duplicate of %s" and RecurringOp returns. crm_verify 2.1.5 says so on this CIB; CB030
+    agreed with it on all 41 of Pacemaker's scheduler CIBs where it reports the pair and
+    crm_verify reaches scheduling. Different intervals (29s and 31s) are right."""
+    resources = promotable(promoted, unpromoted).replace('interval="31s"', 'interval="29s"')
+    bad = cib(tmp_path, vw=dialect, resources=resources)
+    [(code, severity, line, message)] = findings(bad, "CB030")
+    assert (code, severity) == ("CB030", "error") and "every 29s" in message
+    assert (
+        'interval="29s" name="monitor" role="' + unpromoted
+        in bad.read_text().splitlines()[line - 1]
+    )
+    rc, out = crm_verify_file(bad)
+    assert rc != 0 and "config not valid" in out
+    good = cib(tmp_path, vw=dialect, resources=promotable(promoted, unpromoted), name="g.xml")
+    assert findings(good, "CB030") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+
+
+def test_cb030_intervals_compared_in_milliseconds(tmp_path: Path) -> None:
+    """Pacemaker 2.x compares the parsed interval (``xe_interval``, crm_parse_interval_spec:
+    a bare number is seconds), so ``10`` and ``10s`` are one interval; a non-recurring
+    operation (interval 0) is not keyed this way."""
+    ops = """      <primitive class="ocf" id="app" provider="heartbeat" type="Dummy">
+        <operations>
+          <op id="app-mon-a" interval="10" name="monitor"/>
+          <op id="app-mon-b" interval="10s" name="monitor" timeout="30s"/>
+          <op id="app-start" interval="0" name="start"/>
+          <op id="app-start-again" interval="0s" name="start" timeout="90s"/>
+        </operations>
+      </primitive>"""
+    path = cib(tmp_path, resources=ops)
+    assert [(c, line) for c, _, line, _ in findings(path, "CB030")] == [("CB030", 27)]
+    assert "app-mon-b" in path.read_text().splitlines()[26]
