@@ -422,3 +422,54 @@ def test_cb030_intervals_compared_in_milliseconds(tmp_path: Path) -> None:
     path = cib(tmp_path, resources=ops)
     assert [(c, line) for c, _, line, _ in findings(path, "CB030")] == [("CB030", 27)]
     assert "app-mon-b" in path.read_text().splitlines()[26]
+
+
+# -- CB031: a validate-with the release in force does not know -------------------------
+
+
+@pytest.mark.parametrize("name", ["pacemaker-1.1", "pacemaker-0.7", "Pacemaker-0.6"])
+def test_cb031_names_pacemaker_2_dropped(tmp_path: Path, name: str) -> None:
+    """Pacemaker 1.0 and 1.1 knew ``pacemaker-0.6``, ``transitional-0.6``,
+    ``pacemaker-0.7`` and ``pacemaker-1.1`` (Pacemaker-1.1.7 lib/common/xml.c
+    ``known_schemas``; 1.1.12-1.1.24 schemas.c "1.1 was the old name for -next");
+    Pacemaker-2.0.0 lib/common/schemas.c has none of them, and 2.1.5's
+    ``get_schema_version`` (case-insensitive) finds no such schema: crm_verify 2.1.5
+    says "CIB did not pass schema validation", "config not valid". Under ``--target
+    pacemaker=2.1`` CB031 says so (on 321 of Pacemaker's 1.1-era scheduler CIBs, all
+    refused by crm_verify); on the 1.1 cluster the CIB names it is fine."""
+    path = cib(tmp_path, vw=name, dc="1.1.8-7.el6-394e906", resources=promotable("Master", "Slave"))
+    [(code, severity, line, message)] = findings(path, "CB031", "pacemaker=2.1")
+    assert (code, severity, line) == ("CB031", "error", 1) and f'"{name}"' in message
+    assert findings(path, "CB031") == []  # dc-version 1.1.8: the release that wrote it
+    rc, out = crm_verify_file(path)
+    assert rc != 0 and "config not valid" in out
+
+
+def test_cb031_schema_newer_than_the_release(tmp_path: Path) -> None:
+    """pacemaker-3.7 came with Pacemaker 2.1.0 (its rng files first appear at tag
+    Pacemaker-2.1.0; 2.0.5's newest is 3.5), so 2.0.5 refuses a CIB declaring it. A
+    declared ``2.1`` may be any 2.1.x (none is older than 2.1.0), and a declared ``1.1``
+    is not surely older than 1.1.12 (pacemaker-2.0): neither is reported. crm_verify 2.1.5
+    (which knows up to pacemaker-3.9) accepts the 3.7 CIB."""
+    path = cib(tmp_path, vw="pacemaker-3.7", resources=promotable())
+    [(code, _, _, message)] = findings(path, "CB031", "pacemaker=2.0.5")
+    assert code == "CB031" and "needs Pacemaker 2.1.0 or later" in message
+    assert findings(path, "CB031", "pacemaker=2.1") == []
+    assert findings(path, "CB031") == []
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
+    two = cib(tmp_path, vw="pacemaker-2.0", resources=promotable("Master", "Slave"), name="2.xml")
+    assert findings(two, "CB031", "pacemaker=1.1") == []
+    assert [c for c, _, _, _ in findings(two, "CB031", "pacemaker=1.1.11")] == ["CB031"]
+
+
+def test_cb031_a_name_no_release_knows(tmp_path: Path) -> None:
+    """A typo is refused by every release (``get_schema_version`` returns -1: crm_verify
+    2.1.5 "config not valid"); a ``pacemaker-X.Y`` newer than every release xencfg knows
+    may be a later release's and is left alone."""
+    bad = cib(tmp_path, vw="pacemaker1.2", resources=promotable())
+    assert [c for c, _, _, _ in findings(bad, "CB031")] == ["CB031"]
+    rc, out = crm_verify_file(bad)
+    assert rc != 0 and "config not valid" in out
+    future = cib(tmp_path, vw="pacemaker-4.0", resources=promotable(), name="f.xml")
+    assert findings(future, "CB031") == []

@@ -84,6 +84,8 @@ PACEMAKER_1 = Version.parse("1.0")
 PACEMAKER_1_1 = Version.parse("1.1")
 #: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
 PACEMAKER_1_1_9 = Version.parse("1.1.9")
+#: Pacemaker 2.0.0: schema names pacemaker-0.6, -0.7 and -1.1 dropped (CB031).
+PACEMAKER_2_0 = Version.parse("2.0.0")
 #: Pacemaker 2.0.5: on-fail stop or demote on a stop operation is reset (CB027).
 PACEMAKER_2_0_5 = Version.parse("2.0.5")
 #: Pacemaker 2.1.0: the roles Promoted and Unpromoted (CB028).

@@ -16,6 +16,7 @@ from .common import _cib
 if TYPE_CHECKING:
     from ...errors import ValidationError
     from ...formats.cib.model import CibDocument
+    from ...formats.schema import InForce, Version
 
 #: RNG errors CB001 (an id defined twice) and CB002 (an IDREF to nothing) report.
 _ID_ERRORS = re.compile(r"ID \S+ redefined|references an unknown ID")
@@ -88,3 +89,94 @@ def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> lis
 
 
 _ORDER_KIND = re.compile(r"""(<rsc_order\b[^>]*?)\s+kind\s*=\s*(["'])[^"']*\2""")
+
+
+#: Schema names Pacemaker 1.0 and 1.1 knew and 2.0.0 dropped (1.1.7 lib/common/xml.c
+#: ``known_schemas``; 1.1.12-1.1.24 took ``pacemaker-1.1`` for ``pacemaker-next``).
+_DROPPED_IN_2_0 = {
+    "pacemaker-0.6": "cibadmin --upgrade on the Pacemaker 1.x cluster, or xencfg cib convert",
+    "transitional-0.6": "cibadmin --upgrade on the Pacemaker 1.x cluster, or xencfg cib convert",
+    "pacemaker-0.7": 'validate-with="pacemaker-1.0" (the same schema file)',
+    "pacemaker-1.1": "cibadmin --upgrade on the Pacemaker 1.1 cluster (to pacemaker-1.2 or later)",
+}
+
+
+@rule("CB031", "schema-unknown-to-release", "error", formats=("cib",))
+def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
+    """The CIB's ``validate-with`` names a schema the Pacemaker in force does not know.
+
+    Why it matters: Pacemaker looks the name up among the schemas it ships (Pacemaker
+    2.1.5 lib/common/schemas.c ``get_schema_version``, case-insensitive) and refuses a
+    CIB whose schema it does not find: crm_verify 2.1.5 says "CIB did not pass schema
+    validation" and "config not valid" on ``validate-with="pacemaker-1.1"``, and the
+    cluster does not start with it. Pacemaker 2.0.0 dropped the names ``pacemaker-0.6``,
+    ``transitional-0.6``, ``pacemaker-0.7`` and ``pacemaker-1.1`` that 1.0 and 1.1 knew
+    (1.1.7 lib/common/xml.c ``known_schemas``; 1.1.12 to 1.1.24 read ``pacemaker-1.1``
+    as ``pacemaker-next``), so a CIB carried from such a cluster to a 2.x one is refused
+    there. A ``pacemaker-X.Y`` newer than the release is refused too: pacemaker-2.0
+    came with 1.1.12, pacemaker-3.0 with 2.0.0, pacemaker-3.7 with 2.1.0, pacemaker-3.9
+    with 2.1.5 (the rng files at each ClusterLabs/pacemaker tag). The release is the
+    declared one (``--target pacemaker=2.1``) or the CIB's own ``dc-version``; a name no
+    release has ever known (a typo) is reported whatever the release.
+
+    Example: ``<cib validate-with="pacemaker-1.1" ...>`` linted with ``--target
+    pacemaker=2.1``.
+
+    Fix: upgrade the CIB's schema on the old cluster before the move (``cibadmin
+    --upgrade``; ``xencfg cib convert`` for heartbeat 2 and ``pacemaker-0.6`` CIBs), or
+    correct the name.
+    """
+    from ...versions import PACEMAKER_2_0, PACEMAKER_SCHEMA_SINCE, pacemaker_reading
+
+    doc = _cib(item)
+    vw = doc.validate_with
+    if doc.is_fragment or vw is None:
+        return
+    name = vw.lower()
+    in_force = item.versions.of("pacemaker", item.node)
+    release = in_force.describe("Pacemaker")
+    where = item.where(doc.root)
+    if name in _DROPPED_IN_2_0:
+        if in_force.at_least(PACEMAKER_2_0):
+            yield make(
+                "CB031",
+                f'validate-with="{vw}" is a schema Pacemaker 2.0 and later no longer know'
+                f" ({release}): Pacemaker refuses the whole CIB; fix: {_DROPPED_IN_2_0[name]}",
+                where,
+            )
+        return
+    if name in ("none", "pacemaker-next"):
+        return
+    m = re.fullmatch(r"pacemaker-(\d+)\.(\d+)", name)
+    first = pacemaker_reading(name)
+    if first is None:
+        newest = max(PACEMAKER_SCHEMA_SINCE)
+        if m is not None and (int(m[1]), int(m[2])) > newest:
+            return  # a schema newer than the table: a later release may know it
+        yield make(
+            "CB031",
+            f'validate-with="{vw}" names no schema any Pacemaker release knows: Pacemaker'
+            ' refuses the whole CIB (names look like "pacemaker-1.2" or "pacemaker-3.7")',
+            where,
+        )
+        return
+    if _surely_older(in_force, first):
+        yield make(
+            "CB031",
+            f'validate-with="{vw}" needs Pacemaker {first} or later, and this cluster runs'
+            f" {release}: Pacemaker refuses the whole CIB",
+            where,
+        )
+
+
+def _surely_older(in_force: InForce, first: Version) -> bool:
+    """Whether the release in force is surely older than ``first``; a declared ``1.1``
+    may be any 1.1.x, so it is not surely older than 1.1.12."""
+    exact = in_force.exact
+    if (
+        exact is not None
+        and len(exact.parts) < len(first.parts)
+        and first.parts[: len(exact.parts)] == exact.parts
+    ):
+        return False
+    return in_force.older_than(first)
