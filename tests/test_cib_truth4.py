@@ -473,3 +473,42 @@ def test_cb031_a_name_no_release_knows(tmp_path: Path) -> None:
     assert rc != 0 and "config not valid" in out
     future = cib(tmp_path, vw="pacemaker-4.0", resources=promotable(), name="f.xml")
     assert findings(future, "CB031") == []
+
+
+# -- CB023: the cluster options pacemaker-3.x refuses -----------------------------------
+
+
+def _with_options(path: Path) -> Path:
+    text = path.read_text().replace(
+        '<nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="true"/>',
+        '<nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith_enabled" value="true"/>\n'
+        '        <nvpair id="o-stick" name="default-resource-stickiness" value="100"/>',
+    )
+    path.write_text(text)
+    return path
+
+
+def test_cb023_cluster_options_a_pacemaker_3_schema_refuses(tmp_path: Path) -> None:
+    """options-3.0.rng to options-3.9.rng (Pacemaker 2.0.0 to 2.1.5) refuse, in a
+    ``cluster_property_set``, the names upgrade-2.10.xsl renames or moves
+    (``stonith_enabled``, ``default-resource-stickiness``, ...): crm_verify 2.1.5 says
+    "Element cluster_property_set failed to validate content", "config not valid". The
+    same CIB declared pacemaker-2.10 is converted in memory first (Pacemaker-2.1.5
+    lib/common/schemas.c ``cli_config_update``, as the scheduler does) and accepted:
+    there the names are deprecated (CB012, info), not refused. CB012 said "deprecated"
+    of the pacemaker-3.x CIB too, which Pacemaker does not load at all."""
+    new = _with_options(cib(tmp_path, vw="pacemaker-3.0", resources=promotable("Master", "Slave")))
+    got = findings(new, "CB023")
+    assert [(c, s, line) for c, s, line, _ in got] == [("CB023", "error", 7), ("CB023", "error", 8)]
+    assert "'stonith_enabled' (use stonith-enabled)" in got[0][3]
+    assert "(use rsc_defaults resource-stickiness)" in got[1][3]
+    assert findings(new, "CB012") == []
+    rc, out = crm_verify_file(new)
+    assert rc != 0 and "config not valid" in out
+    old = _with_options(
+        cib(tmp_path, vw="pacemaker-2.10", resources=promotable("Master", "Slave"), name="o.xml")
+    )
+    assert findings(old, "CB023") == []
+    assert [c for c, _, _, _ in findings(old, "CB012")] == ["CB012", "CB012"]
+    rc, out = crm_verify_file(old)
+    assert rc == 0, out

@@ -159,10 +159,12 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
     Fix: use the suggested name (and, in Pacemaker 1.0, put resource options
     in ``meta_attributes``).
     """
+    from .schema import refused_option
+
     doc = _cib(item)
     for p in doc.option_problems():
-        if p.kind != "unknown":
-            continue
+        if p.kind != "unknown" or refused_option(doc, p.node.el) is not None:
+            continue  # (what the schema refuses is CB023's)
         hint = did_you_mean(p.detail)
         yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
     for m in doc.meta_problems():
@@ -185,8 +187,11 @@ def deprecated_option(item: Loaded) -> Iterator[Finding]:
     Fix: move the setting where the message says (``rsc_defaults``,
     ``op_defaults`` or the new option name).
     """
-    for p in _cib(item).option_problems():
-        if p.kind == "deprecated":
+    from .schema import refused_option
+
+    doc = _cib(item)
+    for p in doc.option_problems():
+        if p.kind == "deprecated" and refused_option(doc, p.node.el) is None:
             hint = f"; use {p.detail}" if p.detail else "; it has no effect"
             yield make("CB012", f"deprecated cluster option '{p.keyword}'{hint}",
                        item.where(p.node))  # fmt: skip

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...cluster import Loaded
 from ...findings import Finding, Location
+from ...formats.cib.model import _tag
 from ...versions import PACEMAKER_1_1
 from .. import make, rule
 from .common import _cib
@@ -24,7 +25,7 @@ _ID_ERRORS = re.compile(r"ID \S+ redefined|references an unknown ID")
 
 @rule("CB023", "schema-refused", "error", formats=("cib",))
 def schema_refused(item: Loaded) -> Iterator[Finding]:
-    """A ``validate-with="pacemaker-1.0"`` CIB that pacemaker-1.0.rng refuses.
+    """A CIB its schema refuses: pacemaker-1.0.rng's errors, a cluster option pacemaker-3.x refuses.
 
     Why it matters: Pacemaker validates the CIB against the schema it names before it
     uses it, and refuses one that fails: ``crm_verify`` (Pacemaker 2.1.5, which still
@@ -45,16 +46,38 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ids defined twice and references to no id are CB001/CB002. heartbeat 2 CIBs (no
     ``validate-with``) are not held to crm.dtd: heartbeat 2.0/2.1 ran CIBs its DTD
     refuses (48 of the 98 heartbeat 2 CIBs in the corpus), only ``cibadmin --upgrade``
-    to Pacemaker 1.0 needs them valid (``xencfg cib validate`` checks that); CIBs for
-    later schemas (pacemaker-1.2, 3.x) are not checked here.
+    to Pacemaker 1.0 needs them valid (``xencfg cib validate`` checks that).
 
-    Example: ``<rsc_location id="l1" rsc="web" node="alpha" score="fifty"/>``.
+    CIBs of pacemaker-1.2 to 2.10 are not checked here. Of a pacemaker-3.0 or later CIB,
+    the cluster options are: options-3.0.rng to options-3.9.rng refuse, in a
+    ``cluster_property_set``, the names Pacemaker 2.x's upgrade-2.10.xsl renames, moves
+    or drops (``stonith_enabled``, ``no_quorum_policy``, ``default-resource-stickiness``,
+    ``default-action-timeout``, ``expected-quorum-votes``, ...) and
+    ``cluster-infrastructure`` ``heartbeat``/``openais``/``cman``: crm_verify 2.1.5
+    says "Element cluster_property_set failed to validate content" and "config not
+    valid". Pacemaker converts a CIB of an older schema in memory (lib/common/schemas.c
+    ``cli_config_update``), so the same names are only deprecated there (CB012).
 
-    Fix: correct the element or value the message names; ``xencfg cib validate
+    Example: ``<rsc_location id="l1" rsc="web" node="alpha" score="fifty"/>``;
+    ``<nvpair name="default-resource-stickiness" value="100"/>`` in a pacemaker-3.7 CIB.
+
+    Fix: correct the element or value the message names (move an option where the
+    message says); ``xencfg cib validate
     cib.xml`` lists every schema error.
     """
     doc = _cib(item)
-    if doc.is_fragment or doc.validate_with != "pacemaker-1.0":
+    if doc.is_fragment:
+        return
+    for pair in doc.option_pairs():
+        why = refused_option(doc, pair.el)
+        if why is not None:
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses cluster option {why};"
+                " Pacemaker will not load this CIB",
+                item.where(pair.el),
+            )
+    if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
 
@@ -73,6 +96,64 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
         f"pacemaker-1.0.rng refuses this CIB: {message}{more}; Pacemaker will not load it",
         Location(item.file.display, first.line, first.column),
     )
+
+
+#: Cluster option names pacemaker-3.0 and later refuse in a ``cluster_property_set``
+#: (options-3.0.rng to options-3.9.rng, ``cluster_property_set.nvpair.name-value-
+#: unsupported``): what Pacemaker 2.x's upgrade-2.10.xsl renames, moves or drops.
+_REFUSED_IN_3X = {
+    "cluster_recheck_interval": "cluster-recheck-interval",
+    "dc_deadtime": "dc-deadtime",
+    "default-action-timeout": "op_defaults timeout",
+    "default_action_timeout": "op_defaults timeout",
+    "default-migration-threshold": "rsc_defaults migration-threshold",
+    "default_migration_threshold": "rsc_defaults migration-threshold",
+    "default-resource-failure-stickiness": "rsc_defaults migration-threshold",
+    "default_resource_failure_stickiness": "rsc_defaults migration-threshold",
+    "default-resource-stickiness": "rsc_defaults resource-stickiness",
+    "default_resource_stickiness": "rsc_defaults resource-stickiness",
+    "election_timeout": "election-timeout",
+    "expected-quorum-votes": "corosync's quorum section (remove it)",
+    "is-managed-default": "rsc_defaults is-managed",
+    "is_managed_default": "rsc_defaults is-managed",
+    "no_quorum_policy": "no-quorum-policy",
+    "notification-agent": "an alerts section",
+    "notification-recipient": "an alerts section",
+    "remove_after_stop": "remove-after-stop",
+    "shutdown_escalation": "shutdown-escalation",
+    "startup_fencing": "startup-fencing",
+    "stonith_action": "stonith-action",
+    "stonith_enabled": "stonith-enabled",
+    "stop_orphan_actions": "stop-orphan-actions",
+    "stop_orphan_resources": "stop-orphan-resources",
+    "symmetric_cluster": "symmetric-cluster",
+    "transition_idle_timeout": "cluster-delay",
+}
+#: ``cluster-infrastructure`` values the same schemas refuse.
+_REFUSED_STACKS = frozenset(
+    {"heartbeat", "openais", "classic openais", "classic openais (with plugin)", "cman"}
+)
+
+
+def refused_option(doc: CibDocument, pair: Any) -> str | None:
+    """Why the schema of ``doc`` (pacemaker-3.0 or later) refuses the cluster option
+    nvpair ``pair`` (``'stonith_enabled' (use stonith-enabled)``); None if it does not.
+
+    Pacemaker 2.x converts a CIB of an older schema in memory with upgrade-2.10.xsl,
+    which renames these (Pacemaker 2.1.5 lib/common/schemas.c ``cli_config_update``);
+    a pacemaker-3.x CIB is validated as it is, and its schema lists these names (and
+    the old stacks as values of ``cluster-infrastructure``) as unsupported."""
+    from ...formats.cib.upgrade import schema_version
+
+    version = schema_version(doc.validate_with)
+    if version is None or version < (3, 0) or _tag(pair.getparent()) != "cluster_property_set":
+        return None
+    name = pair.get("name") or ""
+    if name in _REFUSED_IN_3X:
+        return f"'{name}' (use {_REFUSED_IN_3X[name]})"
+    if name == "cluster-infrastructure" and pair.get("value") in _REFUSED_STACKS:
+        return f"cluster-infrastructure '{pair.get('value')}' (Pacemaker 2 runs on corosync 2+)"
+    return None
 
 
 def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> list[ValidationError]:
