@@ -512,3 +512,36 @@ def test_cb023_cluster_options_a_pacemaker_3_schema_refuses(tmp_path: Path) -> N
     assert [c for c, _, _, _ in findings(old, "CB012")] == ["CB012", "CB012"]
     rc, out = crm_verify_file(old)
     assert rc == 0, out
+
+
+# -- CB005: watchdog fencing (SBD without a device) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "timeout,reported", [("10s", False), ("-1", False), ("0", True), (None, True)]
+)
+def test_cb005_watchdog_fencing(tmp_path: Path, timeout: str | None, reported: bool) -> None:
+    """With SBD running (``have-watchdog=true``, which the controller writes) and a nonzero
+    ``stonith-watchdog-timeout`` a node that must be fenced resets itself: Pacemaker-2.1.5
+    lib/pengine/unpack.c ``unpack_config`` l.222-227 counts the watchdog as a fencing
+    resource ("Watchdog-based self-fencing will be performed via SBD if fencing is
+    required and stonith-watchdog-timeout is nonzero"), and crm_verify accepts a CIB
+    without any stonith primitive. A negative timeout is computed from SBD's. With the
+    timeout unset or 0 nothing fences (the finding stays, as on Pacemaker's
+    partial-live-migration-multiple-active.xml)."""
+    path = cib(tmp_path, resources=promotable())
+    text = path.read_text().replace(
+        '<primitive class="stonith" id="fence-xen1" type="fence_ipmilan">',
+        '<primitive class="ocf" id="fence-xen1" provider="heartbeat" type="Dummy">',
+    )
+    extra = '<nvpair id="o-wd" name="have-watchdog" value="true"/>'
+    if timeout is not None:
+        extra += f'\n        <nvpair id="o-swt" name="stonith-watchdog-timeout" value="{timeout}"/>'
+    text = text.replace(
+        '<nvpair id="cib-bootstrap-options-stonith-enabled"',
+        extra + '\n        <nvpair id="cib-bootstrap-options-stonith-enabled"',
+    )
+    path.write_text(text)
+    assert [c for c, _, _, _ in findings(path, "CB005")] == (["CB005"] if reported else [])
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
