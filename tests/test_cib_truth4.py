@@ -545,3 +545,59 @@ def test_cb005_watchdog_fencing(tmp_path: Path, timeout: str | None, reported: b
     assert [c for c, _, _, _ in findings(path, "CB005")] == (["CB005"] if reported else [])
     rc, out = crm_verify_file(path)
     assert rc == 0, out
+
+
+# -- CB002: rsc_ticket and tags; CB008: a fragment made from the live CIB's template --
+
+
+def test_cb002_ticket_and_tag_naming_nothing(tmp_path: Path) -> None:
+    """``rsc_ticket``'s ``rsc`` (constraints-1.2.rng to 3.9) and a tag's ``obj_ref``
+    (tags-1.3.rng) are IDREFs: crm_verify 2.1.5 refuses a CIB where they name nothing
+    ("IDREF attribute rsc references an unknown ID", "config not valid"). Lint said
+    nothing of either; naming the resource is fine."""
+    resources = REMOTE.replace("{REMOTE}", "remote1")
+    for bad, code in (
+        ('<rsc_ticket id="t" ticket="siteA" rsc="ap" loss-policy="stop"/>', "rsc_ticket 't'"),
+        ("", "tag 'vms'"),
+    ):
+        path = cib(tmp_path, vw="pacemaker-3.0", resources=resources, constraints=bad)
+        text = path.read_text()
+        tag_target = "app" if bad else "ap"
+        text = text.replace(
+            "  </configuration>",
+            f'    <tags>\n      <tag id="vms"><obj_ref id="{tag_target}"/></tag>\n    </tags>\n'
+            "  </configuration>",
+        )
+        path.write_text(text)
+        [(c, s, _, message)] = findings(path, "CB002")
+        assert (c, s) == ("CB002", "error") and message.startswith(code)
+        rc, out = crm_verify_file(path)
+        assert rc != 0 and "config not valid" in out
+    path.write_text(text.replace('<obj_ref id="ap"/>', '<obj_ref id="app"/>'))
+    assert findings(path, "CB002") == []
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
+
+
+def test_cb008_fragment_made_from_a_template_elsewhere(tmp_path: Path) -> None:
+    """A ``cibadmin -C -o resources -x vm3.xml`` fragment that names the running CIB's
+    template takes the template's operations (Pacemaker-2.1.5 lib/pengine/complex.c
+    ``unpack_template``), monitor included: CB008 said "has no monitor operation" of it.
+    A template in the same file is still read (its monitor counts, its absence too)."""
+    frag = tmp_path / "vm3.xml"
+    frag.write_text(
+        '<primitive id="vm3" template="vm-template">\n'
+        '  <instance_attributes id="vm3-ia">\n'
+        '    <nvpair id="vm3-ia-xmfile" name="xmfile" value="/etc/xen/vm/vm3"/>\n'
+        "  </instance_attributes>\n"
+        "</primitive>\n"
+    )
+    assert findings(frag, "CB008") == []
+    whole = tmp_path / "whole.xml"
+    whole.write_text(
+        "<resources>\n"
+        '  <template id="vm-template" class="ocf" provider="heartbeat" type="Xen"/>\n'
+        + frag.read_text()
+        + "</resources>\n"
+    )
+    assert [c for c, _, _, _ in findings(whole, "CB008")] == ["CB008"]

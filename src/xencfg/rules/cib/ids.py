@@ -249,6 +249,7 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
         # strcasecmp, in 1.0; pcmk__str_casei in 2.x)
         folded = {n.lower() for n in nodes | resource_nodes}
         for item in unit.items:
+            yield from _ticket_and_tag_references(item, rids, unit.scope)
             for ref in _cib(item).references():
                 if _in_status(ref.source):
                     continue
@@ -324,6 +325,46 @@ def _remote_and_guest_nodes(doc: CibDocument) -> Iterator[str]:
             name = rsc.meta("remote-node") if isinstance(rsc, Primitive) else None
             if name:
                 yield name
+
+
+def _ticket_and_tag_references(
+    item: Loaded, rids: set[str], scope: tuple[Loaded, ...]
+) -> Iterator[Finding]:
+    """CB002 for a ``rsc_ticket`` (pacemaker-1.2 and later) naming no resource, and a
+    tag's ``obj_ref`` naming no id: both are IDREFs of the schema (constraints-1.2.rng,
+    tags-1.3.rng), so crm_verify 2.1.5 refuses the CIB ("IDREF attribute rsc references
+    an unknown ID")."""
+    doc = _cib(item)
+    for ticket in doc.iter("rsc_ticket"):
+        refs = [(ticket, "rsc")] + [(r, "resource_ref") for r in ticket.iter("{*}resource_ref")]
+        for el, via in refs:
+            target = el.get("rsc" if via == "rsc" else "id")
+            if target is not None and target not in rids:
+                yield make(
+                    "CB002",
+                    f"rsc_ticket '{ticket.get('id')}' names resource '{target}' ({via}),"
+                    " which is not defined",
+                    item.where(el),
+                )
+    obj_refs = list(doc.iter("obj_ref"))
+    if not obj_refs:
+        return
+    all_ids = {
+        e.get("id")
+        for i in scope
+        for e in _cib(i).iter()
+        if e.get("id") and _tag(e) not in ID_REFERENCES
+    }
+    for ref in obj_refs:
+        target = ref.get("id")
+        if target is not None and target not in all_ids:
+            tag = ref.getparent()
+            yield make(
+                "CB002",
+                f"tag '{tag.get('id') if tag is not None else '?'}' lists '{target}', which"
+                " is not defined",
+                item.where(ref),
+            )
 
 
 def _inside_clones(doc: CibDocument) -> Iterator[tuple[str, str]]:

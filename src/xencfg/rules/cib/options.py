@@ -163,7 +163,7 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
 
     doc = _cib(item)
     for p in doc.option_problems():
-        if p.kind != "unknown" or refused_option(doc, p.node.el) is not None:
+        if p.kind != "unknown" or refused_option(doc, getattr(p.node, "el", None)) is not None:
             continue  # (what the schema refuses is CB023's)
         hint = did_you_mean(p.detail)
         yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
@@ -191,7 +191,7 @@ def deprecated_option(item: Loaded) -> Iterator[Finding]:
 
     doc = _cib(item)
     for p in doc.option_problems():
-        if p.kind == "deprecated" and refused_option(doc, p.node.el) is None:
+        if p.kind == "deprecated" and refused_option(doc, getattr(p.node, "el", None)) is None:
             hint = f"; use {p.detail}" if p.detail else "; it has no effect"
             yield make("CB012", f"deprecated cluster option '{p.keyword}'{hint}",
                        item.where(p.node))  # fmt: skip

@@ -146,7 +146,9 @@ def refused_option(doc: CibDocument, pair: Any) -> str | None:
     from ...formats.cib.upgrade import schema_version
 
     version = schema_version(doc.validate_with)
-    if version is None or version < (3, 0) or _tag(pair.getparent()) != "cluster_property_set":
+    if version is None or version < (3, 0) or pair is None:
+        return None
+    if _tag(pair.getparent()) != "cluster_property_set":
         return None
     name = pair.get("name") or ""
     if name in _REFUSED_IN_3X:

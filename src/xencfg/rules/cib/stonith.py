@@ -230,9 +230,15 @@ def no_monitor(item: Loaded) -> Iterator[Finding]:
 
     Example: ``<primitive id="evms-child" type="EvmsSCC"></primitive>``.
 
+    A primitive made from a ``<template>`` this file does not hold (a ``cibadmin -C``
+    fragment naming the template of the running CIB) is not judged: its operations are
+    the template's (Pacemaker 2.1.5 lib/pengine/complex.c ``unpack_template``).
+
     Fix: add ``<op name="monitor" interval="20s" timeout="60s"/>``.
     """
     for prim in _cib(item).primitives:
+        if prim.el.get("template") is not None and prim.template is None:
+            continue
         if not any(o.name == "monitor" and o.enabled and o.interval.ms for o in prim.ops):
             yield make(
                 "CB008", f"resource '{prim.id}' ({prim.agent}) has no monitor operation",
