@@ -601,3 +601,28 @@ def test_cb008_fragment_made_from_a_template_elsewhere(tmp_path: Path) -> None:
         + "</resources>\n"
     )
     assert [c for c, _, _, _ in findings(whole, "CB008")] == ["CB008"]
+
+
+def test_cb011_agent_replication_state_is_no_option(tmp_path: Path) -> None:
+    """The mysql, mariadb and redis agents keep their replication state as a cluster
+    property of their own set (ClusterLabs/resource-agents heartbeat/mysql-common.sh
+    l.119, redis.in l.235: ``crm_attribute --type crm_config --name
+    ${INSTANCE_ATTR_NAME}_REPL_INFO -s redis_replication``): CB011 called
+    ``redis_REPL_INFO`` an unknown cluster option on Pacemaker's own
+    bundle-order-partial-start-2.xml. crm_verify accepts it; a misspelt option beside it
+    is still reported."""
+    path = cib(tmp_path, resources=promotable())
+    path.write_text(
+        path.read_text().replace(
+            "    </crm_config>",
+            '      <cluster_property_set id="redis_replication">\n'
+            '        <nvpair id="redis-repl" name="redis_REPL_INFO" value="xen1"/>\n'
+            '        <nvpair id="typo" name="stonith-enabeld" value="true"/>\n'
+            "      </cluster_property_set>\n"
+            "    </crm_config>",
+        )
+    )
+    [(code, _, _, message)] = findings(path, "CB011")
+    assert code == "CB011" and "stonith-enabeld" in message
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out

@@ -156,6 +156,11 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
 
     Example: ``<nvpair name="stonith_enabeld" value="true"/>``.
 
+    Not reported: ``NAME_REPL_INFO``, which the mysql, mariadb and redis agents keep in
+    a property set of their own (resource-agents heartbeat/mysql-common.sh:
+    ``crm_attribute --type crm_config --name ${INSTANCE_ATTR_NAME}_REPL_INFO -s
+    mysql_replication``); it is the agent's state, no option of Pacemaker's.
+
     Fix: use the suggested name (and, in Pacemaker 1.0, put resource options
     in ``meta_attributes``).
     """
@@ -165,6 +170,8 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
     for p in doc.option_problems():
         if p.kind != "unknown" or refused_option(doc, getattr(p.node, "el", None)) is not None:
             continue  # (what the schema refuses is CB023's)
+        if p.keyword.endswith("_REPL_INFO"):
+            continue  # an agent's own state (see the docstring)
         hint = did_you_mean(p.detail)
         yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
     for m in doc.meta_problems():
