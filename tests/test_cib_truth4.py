@@ -626,3 +626,55 @@ def test_cb011_agent_replication_state_is_no_option(tmp_path: Path) -> None:
     assert code == "CB011" and "stonith-enabeld" in message
     rc, out = crm_verify_file(path)
     assert rc == 0, out
+
+
+# -- CB023: elements newer (or older) than the declared schema --------------------------
+
+
+@pytest.mark.parametrize(
+    "vw,section,refused",
+    [
+        ("pacemaker-1.2", '<tags><tag id="vms"><obj_ref id="app"/></tag></tags>', True),
+        ("pacemaker-1.3", '<tags><tag id="vms"><obj_ref id="app"/></tag></tags>', False),
+        (
+            "pacemaker-2.0",
+            '<acls><acl_user id="nagios"><read id="r" xpath="/cib"/></acl_user></acls>',
+            True,
+        ),
+        (
+            "pacemaker-1.2",
+            '<acls><acl_user id="nagios"><read id="r" xpath="/cib"/></acl_user></acls>',
+            False,
+        ),
+        (
+            "pacemaker-2.4",
+            '<alerts><alert id="a" path="/usr/local/bin/alert.sh"/></alerts>',
+            True,
+        ),
+        (
+            "pacemaker-2.5",
+            '<alerts><alert id="a" path="/usr/local/bin/alert.sh"/></alerts>',
+            False,
+        ),
+    ],
+)
+def test_cb023_element_and_declared_schema(
+    tmp_path: Path, vw: str, section: str, refused: bool
+) -> None:
+    """Each pacemaker-X.Y.rng of Pacemaker 2.1.5 (/usr/share/pacemaker, the peer's) takes
+    ``tags`` from 1.3 (tags-1.3.rng), ``alerts`` from 2.5 (alerts-2.5.rng) and
+    ``acl_user`` only in 1.2 and 1.3 (acls-1.2.rng; acls-2.0.rng has acl_target).
+    crm_verify refuses a CIB whose declared schema lacks the element ("Element
+    configuration has extra content: tags", "config not valid"); lint was silent on a
+    crm shell CIB of pacemaker-1.2 with a tag. Over Pacemaker's 1.1.x and 2.1.5
+    scheduler CIBs of schemas after 1.0 no such element appears (CB023 silent, crm_verify
+    agreeing)."""
+    resources = REMOTE.replace("{REMOTE}", "remote1")
+    path = cib(tmp_path, vw=vw, resources=resources)
+    path.write_text(
+        path.read_text().replace("  </configuration>", f"    {section}\n  </configuration>")
+    )
+    got = [c for c, _, _, _ in findings(path, "CB023")]
+    assert got == (["CB023"] if refused else [])
+    rc, out = crm_verify_file(path)
+    assert (rc != 0 and "config not valid" in out) if refused else rc == 0, out

@@ -48,8 +48,13 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     refuses (48 of the 98 heartbeat 2 CIBs in the corpus), only ``cibadmin --upgrade``
     to Pacemaker 1.0 needs them valid (``xencfg cib validate`` checks that).
 
-    CIBs of pacemaker-1.2 to 2.10 are not checked here. Of a pacemaker-3.0 or later CIB,
-    the cluster options are: options-3.0.rng to options-3.9.rng refuse, in a
+    Of CIBs of later schemas, what a schema of the other releases has and the declared
+    one has not is checked: an element newer than the declared schema (``<tags>`` in a
+    pacemaker-1.2 CIB: crm_verify 2.1.5 "Element configuration has extra content:
+    tags"; ``rsc_ticket``, ``template``, ``fencing-topology`` and ``acls`` since 1.2,
+    ``tags`` 1.3, ``acl_target``/``acl_group``/``acl_permission`` 2.0, ``alerts`` 2.5,
+    ``bundle`` 2.8, ``podman`` 3.2) or one it dropped (``acl_user`` in 2.0). Of a
+    pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to options-3.9.rng refuse, in a
     ``cluster_property_set``, the names Pacemaker 2.x's upgrade-2.10.xsl renames, moves
     or drops (``stonith_enabled``, ``no_quorum_policy``, ``default-resource-stickiness``,
     ``default-action-timeout``, ``expected-quorum-votes``, ...) and
@@ -77,6 +82,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
                 " Pacemaker will not load this CIB",
                 item.where(pair.el),
             )
+    yield from _elements_of_other_schemas(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
@@ -156,6 +162,63 @@ def refused_option(doc: CibDocument, pair: Any) -> str | None:
     if name == "cluster-infrastructure" and pair.get("value") in _REFUSED_STACKS:
         return f"cluster-infrastructure '{pair.get('value')}' (Pacemaker 2 runs on corosync 2+)"
     return None
+
+
+#: Configuration elements and the first pacemaker-X.Y schema that takes them (the
+#: element definitions each pacemaker-X.Y.rng of Pacemaker 2.1.5 includes).
+_ELEMENT_SINCE = {
+    "acls": (1, 2),
+    "fencing-topology": (1, 2),
+    "rsc_ticket": (1, 2),
+    "template": (1, 2),
+    "tags": (1, 3),
+    "acl_target": (2, 0),
+    "acl_group": (2, 0),
+    "acl_permission": (2, 0),
+    "alerts": (2, 5),
+    "bundle": (2, 8),
+    "podman": (3, 2),
+}
+#: ... and those the schemas take no more from this one on.
+_ELEMENT_UNTIL = {"acl_user": ((2, 0), "acl_target")}
+
+
+def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for the first configuration element of each kind the declared
+    ``pacemaker-X.Y`` schema has not yet, or no longer, any definition of (a
+    pacemaker-1.2 CIB with ``<tags>``: crm_verify 2.1.5 "Element configuration has extra
+    content: tags", "config not valid"). pacemaker-1.0 CIBs are validated whole."""
+    from ...formats.cib.upgrade import schema_version
+
+    version = schema_version(doc.validate_with)
+    # (pacemaker-1.1 was a development schema, pacemaker-next from 1.1.12 on: CB031's)
+    if version is None or version in ((1, 0), (1, 1)):
+        return
+    seen: set[str] = set()
+    for el in doc.iter(*_ELEMENT_SINCE, *_ELEMENT_UNTIL):
+        tag = _tag(el)
+        if tag in seen or any(_tag(a) == "status" for a in el.iterancestors()):
+            continue
+        since = _ELEMENT_SINCE.get(tag)
+        if since is not None and version < since:
+            seen.add(tag)
+            yield make(
+                "CB023",
+                f"<{tag}> needs schema pacemaker-{since[0]}.{since[1]} or later, and this CIB"
+                f" declares {doc.validate_with}: Pacemaker will not load it (raise"
+                " validate-with, cibadmin --upgrade)",
+                item.where(el),
+            )
+        until = _ELEMENT_UNTIL.get(tag)
+        if until is not None and version >= until[0]:
+            seen.add(tag)
+            yield make(
+                "CB023",
+                f"<{tag}> is refused by schema pacemaker-{until[0][0]}.{until[0][1]} and"
+                f" later, and this CIB declares {doc.validate_with}: Pacemaker will not load"
+                f" it (write <{until[1]}>)",
+                item.where(el),
+            )
 
 
 def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> list[ValidationError]:
