@@ -56,8 +56,9 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ``bundle`` 2.8, ``podman`` 3.2) or one it dropped (``acl_user`` in 2.0). Of a
     pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to
     options-3.9.rng refuse, in a ``cluster_property_set``, the names Pacemaker 2.x's
-    upgrade-2.10.xsl renames, moves or drops (``stonith_enabled``, ``no_quorum_policy``, ``default-resource-stickiness``,
-    ``default-action-timeout``, ``expected-quorum-votes``, ...) and
+    upgrade-2.10.xsl renames, moves or drops (``stonith_enabled``, ``no_quorum_policy``,
+    ``default-resource-stickiness``, ``default-action-timeout``, ``expected-quorum-votes``,
+    ...) and
     ``cluster-infrastructure`` ``heartbeat``/``openais``/``cman``: crm_verify 2.1.5
     says "Element cluster_property_set failed to validate content" and "config not
     valid". Pacemaker converts a CIB of an older schema in memory (lib/common/schemas.c
