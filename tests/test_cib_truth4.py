@@ -678,3 +678,29 @@ def test_cb023_element_and_declared_schema(
     assert got == (["CB023"] if refused else [])
     rc, out = crm_verify_file(path)
     assert (rc != 0 and "config not valid" in out) if refused else rc == 0, out
+
+
+# -- XN018: a pacemaker-1.1 CIB may hold what pacemaker-next holds ----------------------
+
+
+@pytest.mark.parametrize("schema", ["pacemaker-1.1", "pacemaker-next", "pacemaker-1.2"])
+def test_xn018_location_set_in_a_pacemaker_1_1_cib(tmp_path: Path, schema: str) -> None:
+    """Pacemaker 1.1.12 to 1.1.24 load ``validate-with="pacemaker-1.1"`` with
+    pacemaker-next.rng (Pacemaker-1.1.18 lib/common/schemas.c l.339-341: "1.1 was the old
+    name for -next"), which takes location sets, and the scheduler applies a set's ban
+    (pcmk_sched_location.c ``unpack_location_set``; crm_simulate shows web at -INFINITY
+    on xen3 for the pacemaker-1.2 form, test_cib_truth2). XN018 read no set in a
+    pacemaker-1.1 CIB and warned that web may run on xen3."""
+    from test_xen_drbd_hosts import _copy, _edit_cib, _findings
+
+    root = _copy(tmp_path / schema.replace(".", "_"))
+    _edit_cib(root, 'validate-with="pacemaker-1.0"', f'validate-with="{schema}"')
+    _edit_cib(
+        root,
+        "    <constraints/>",
+        '    <constraints><rsc_location id="off" node="xen3" score="-INFINITY">'
+        '<resource_set id="s"><resource_ref id="web"/></resource_set></rsc_location>'
+        "</constraints>",
+    )
+    found = _findings(root, ["XN018"])
+    assert not [f for f in found if "on xen3" in f[4]], found
