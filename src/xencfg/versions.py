@@ -84,10 +84,48 @@ PACEMAKER_1 = Version.parse("1.0")
 PACEMAKER_1_1 = Version.parse("1.1")
 #: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
 PACEMAKER_1_1_9 = Version.parse("1.1.9")
+#: Pacemaker 2.0.0: schema names pacemaker-0.6, -0.7 and -1.1 dropped (CB031).
+PACEMAKER_2_0 = Version.parse("2.0.0")
 #: Pacemaker 2.0.5: on-fail stop or demote on a stop operation is reset (CB027).
 PACEMAKER_2_0_5 = Version.parse("2.0.5")
 #: Pacemaker 2.1.0: the roles Promoted and Unpromoted (CB028).
 PACEMAKER_2_1 = Version.parse("2.1.0")
+#: The first Pacemaker release that knows each ``validate-with="pacemaker-X.Y"`` schema
+#: (the newest ``xml/*-X.Y.rng`` at each ClusterLabs/pacemaker tag; 1.0.x's known_schemas
+#: table in lib/common/xml.c): a CIB declaring one runs on that release or a later one,
+#: an older one refuses it (CB030).
+PACEMAKER_SCHEMA_SINCE: dict[tuple[int, int], Version] = {
+    (1, 0): Version.parse("1.0"),
+    (1, 2): Version.parse("1.1.0"),
+    (1, 3): Version.parse("1.1.12"),
+    (2, 0): Version.parse("1.1.12"),
+    **{(2, m): Version.parse("1.1.13") for m in (1, 2, 3)},
+    (2, 4): Version.parse("1.1.14"),
+    (2, 5): Version.parse("1.1.15"),
+    (2, 6): Version.parse("1.1.16"),
+    **{(2, m): Version.parse("1.1.17") for m in (7, 8, 9)},
+    (2, 10): Version.parse("1.1.18"),
+    (3, 0): Version.parse("2.0.0"),
+    (3, 1): Version.parse("2.0.0"),
+    (3, 2): Version.parse("2.0.1"),
+    (3, 3): Version.parse("2.0.4"),
+    (3, 4): Version.parse("2.0.5"),
+    (3, 5): Version.parse("2.0.5"),
+    (3, 6): Version.parse("2.1.0"),
+    (3, 7): Version.parse("2.1.0"),
+    (3, 8): Version.parse("2.1.3"),
+    (3, 9): Version.parse("2.1.5"),
+    (3, 10): Version.parse("2.1.8"),
+}
+
+
+def pacemaker_reading(validate_with: str | None) -> Version | None:
+    """The oldest Pacemaker that loads a CIB declaring ``validate_with``
+    (``pacemaker-3.7`` -> 2.1.0); None for other names."""
+    m = re.fullmatch(r"pacemaker-(\d+)\.(\d+)", (validate_with or "").lower())
+    return PACEMAKER_SCHEMA_SINCE.get((int(m[1]), int(m[2]))) if m else None
+
+
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
 #: cman 3.0 (cluster 3, RHEL 6): no ccsd, each node reads its own cluster.conf and
@@ -333,10 +371,17 @@ def _infer_other(
             option = getattr(doc, "option", None)
             dc = option("dc-version") if option is not None else None
             m = re.match(r"(\d+)\.(\d+)(?:\.\d+)*(?=-|$)", dc or "")
+            # the schema a CIB declares needs the release that brought it: a
+            # dc-version older than that is stale (left by an older DC, or copied)
+            vw = getattr(doc, "validate_with", None)
+            reader = pacemaker_reading(vw)
             if m is not None and int(m[1]) >= 1:
                 dc_run = Version.parse(m[0])
                 dc_next = Version((dc_run.parts[0], dc_run.parts[1] + 1))
-                return "pacemaker", dc_run, dc_next, f"the DC's 'dc-version {dc}' at {where}"
+                if reader is None or reader < dc_next:
+                    return "pacemaker", dc_run, dc_next, f"the DC's 'dc-version {dc}' at {where}"
+            if reader is not None and reader > PACEMAKER_1:
+                return "pacemaker", reader, None, f"'validate-with=\"{vw}\"' at {where}"
             return "pacemaker", PACEMAKER_1, None, f"a Pacemaker 1.0 CIB at {where}"
     elif fmt == "hacf":
         entries = getattr(doc, "entries", None)

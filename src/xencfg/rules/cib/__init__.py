@@ -6,12 +6,13 @@ nodes. :func:`.common.units` groups them: every full CIB is checked on its own,
 all fragments together (they end up in one CIB), and a fragment may refer to what
 a full CIB defines.
 
-One module per concern (ids, guests, STONITH, options, resources, quorum, schema); importing
+One module per concern (ids, guests, STONITH, operations, options, resources, quorum,
+schema); importing
 the package registers every CIB rule (they run in code order, whatever the module).
 """
 
 from __future__ import annotations
 
-from . import guests, ids, options, quorum, resources, schema, stonith
+from . import guests, ids, operations, options, quorum, resources, schema, stonith
 
-__all__ = ["guests", "ids", "options", "quorum", "resources", "schema", "stonith"]
+__all__ = ["guests", "ids", "operations", "options", "quorum", "resources", "schema", "stonith"]

@@ -14,7 +14,8 @@ from ...cluster import (
     memberships,
 )
 from ...findings import Finding
-from ...formats.cib.model import ID_REFERENCES, _tag
+from ...formats.cib.model import ID_REFERENCES, CibDocument, _tag
+from ...formats.cib.resources import Clone, Group, Primitive, Resource
 from .. import make, rule
 from .common import _cib, _in_status, _label, _names, _same_object, units
 
@@ -47,7 +48,9 @@ def duplicate_id(cluster: Cluster) -> Iterator[Finding]:
 
     A ``<node>`` written twice with its id and uname is not reported (a node id is
     plain text in every schema; Pacemaker warns "More than one node entry has
-    name").
+    name"), nor a node whose id is another element's: Pacemaker 1.1 and later write
+    a remote node's ``<node id="rem1" type="remote">`` beside its ``ocf:pacemaker:remote``
+    primitive ``rem1``.
 
     Fix: give every element its own id, for example ``host1-ia``.
     """
@@ -99,18 +102,23 @@ def _id_reuses(cluster: Cluster) -> Iterator[_Reuse]:
     for unit in units(cluster):
         # the first holder of each id, the later ones apart: a list per id would cost
         # more than the element tree of a big CIB (issue 22 item 10)
-        first: dict[str, tuple[Loaded, Any]] = {}
-        later: dict[str, list[tuple[Loaded, Any]]] = {}
+        # a node's id is plain text, no XML ID (nodes-1.0.rng to nodes-3.9.rng), so it
+        # is compared with other nodes' ids only: Pacemaker itself writes a remote
+        # node's <node> with the id of its ocf:pacemaker:remote primitive
+        first: dict[tuple[str, bool], tuple[Loaded, Any]] = {}
+        later: dict[tuple[str, bool], list[tuple[Loaded, Any]]] = {}
         for item, el in unit.elements():
             i = el.get("id")
             if i is None or _tag(el) in ID_REFERENCES:
                 continue
-            if i in first:
-                later.setdefault(i, []).append((item, el))
+            key = (i, _tag(el) == "node")
+            if key in first:
+                later.setdefault(key, []).append((item, el))
             else:
-                first[i] = (item, el)
-        for i, (first_item, first_el) in first.items():  # (in the order of the ids)
-            for item, el in later.get(i, ()):
+                first[key] = (item, el)
+        for key, (first_item, first_el) in first.items():  # (in the order of the ids)
+            i = key[0]
+            for item, el in later.get(key, ()):
                 if item is not first_item and _same_object(first_el, el):
                     continue
                 if _same_node(first_el, el):
@@ -199,23 +207,49 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     preference (the resource runs elsewhere, the cluster works).
 
     Example: ``<rsc_order from="nfs" to="configpool"/>`` with no resource ``nfs``;
-    ``<rsc_location rsc="vm1" node="xen-2" score="-INFINITY"/>`` where the node is ``xen2``.
+    ``<rsc_location rsc="vm1" node="xen-2" score="-INFINITY"/>`` where the node is ``xen2``;
+    ``<rsc_colocation rsc="vm1" with-rsc="p_drbd_r0" with-rsc-role="Master"/>`` where
+    ``p_drbd_r0`` is the primitive of master/slave ``ms_drbd_r0``.
 
-    Fix: correct the id or node name, or load the resource before the constraint.
+    Pacemaker 1.1.10 and later make nodes of resources too: an ``ocf:pacemaker:remote``
+    primitive is a remote node named by its id, a primitive with the meta attribute
+    ``remote-node`` (alone or in a group) a guest node of that name (Pacemaker 2.1.5
+    lib/pengine/unpack.c ``unpack_remote_nodes``); a location on either names a node,
+    and so does one on a bundle's replica (``web-bundle-0``). A bundle's id is a
+    resource a constraint may name.
+
+    A resource inside a clone or master/slave is no name a constraint can use: the
+    scheduler knows only its instances (``drbd_r0:0``), and crm_verify 2.1.5 says
+    "Ignoring constraint 'c1' because 'drbd_r0' is not a valid resource or tag"
+    (pcmk_sched_constraints.c ``pcmk__find_constraint_resource``). It finds it only
+    through history the status section keeps under the bare id, which a cleanup or a
+    restart of the whole cluster clears: an error, a warning while that history is
+    there.
+
+    Fix: correct the id or node name, or load the resource before the constraint; name
+    the clone or master/slave, not the resource inside it.
     """
     nodes = _names(cluster)
-    # the policy engine finds a node by uname in any case (pe_find_node: safe_str_eq,
-    # strcasecmp, in 1.0; pcmk__str_casei in 2.x)
-    folded = {n.lower() for n in nodes}
     declared = [m.where(m.names[0]) for m in memberships(cluster)]
     for unit in units(cluster):
         rids: set[str] = set()
+        resource_nodes: set[str] = set()
+        inside: dict[str, str] = {}  # a clone's inner resource -> the clone
         for item in unit.scope:
+            resource_nodes.update(_remote_and_guest_nodes(_cib(item)))
+            inside.update(_inside_clones(_cib(item)))
             rids.update(r.id for r in _cib(item).all_resources() if r.id)
             # a constraint may name a template (its primitives) or a tag (the
-            # resources it lists): pcmk__valid_resource_or_tag, Pacemaker 2.1.5
-            rids.update(e.get("id") for e in _cib(item).iter("template", "tag") if e.get("id"))
+            # resources it lists): pcmk__valid_resource_or_tag, Pacemaker 2.1.5; or a
+            # bundle (pacemaker-2.8 and later), a resource the model does not walk
+            rids.update(
+                e.get("id") for e in _cib(item).iter("template", "tag", "bundle") if e.get("id")
+            )
+        # the policy engine finds a node by uname in any case (pe_find_node: safe_str_eq,
+        # strcasecmp, in 1.0; pcmk__str_casei in 2.x)
+        folded = {n.lower() for n in nodes | resource_nodes}
         for item in unit.items:
+            yield from _ticket_and_tag_references(item, rids, unit.scope)
             for ref in _cib(item).references():
                 if _in_status(ref.source):
                     continue
@@ -230,12 +264,31 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         f"({via}), which is not defined",
                         item.where(ref.source),
                     )
+                elif ref.kind == "resource" and ref.target in inside:
+                    owner = ref.source
+                    while _tag(owner) not in ("rsc_order", "rsc_colocation", "rsc_location"):
+                        owner = owner.getparent()
+                    clone = inside[ref.target]
+                    found = make(
+                        "CB002",
+                        f"{_tag(owner)} '{owner.get('id')}' names '{ref.target}', which is inside"
+                        f" clone '{clone}': Pacemaker knows only the clone's instances"
+                        f" ('{ref.target}:0' ...) and ignores the constraint unless the status"
+                        f" section still holds '{ref.target}' history; name '{clone}'",
+                        item.where(ref.source),
+                    )
+                    # history under the bare id resolves it to the clone until a cleanup
+                    yield (
+                        attrs.evolve(found, severity="warning")
+                        if ref.target in _with_history(_cib(item))
+                        else found
+                    )
                 elif ref.kind == "node" and nodes and ref.target.lower() not in folded:
                     ban = _bans(ref.source)
                     found = make(
                         "CB002",
                         f"location names node '{ref.target}', which is not a cluster node "
-                        f"({', '.join(sorted(nodes))})"
+                        f"({', '.join(sorted(nodes | resource_nodes))})"
                         + (
                             ": the ban holds on no node, the resource may run where it was"
                             " meant not to"
@@ -246,6 +299,117 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         declared,
                     )
                     yield found if ban else attrs.evolve(found, severity="warning")
+
+
+def _remote_and_guest_nodes(doc: CibDocument) -> Iterator[str]:
+    """The nodes ``doc``'s resources make (Pacemaker 2.1.5 lib/pengine/unpack.c
+    ``unpack_remote_nodes``): a top-level ``ocf:pacemaker:remote`` primitive is a remote
+    node of its id (remote.c ``xml_contains_remote_node``, case-insensitive), a top-level
+    primitive or a group's member with meta ``remote-node`` a guest node of that name
+    (``expand_remote_rsc_meta``); a bundle holding a primitive, with an ``ip-range-start``
+    or a ``control-port``, a guest node per replica, ``ID-0`` to ``ID-(replicas-1)``
+    (bundle.c ``create_remote_resource``; replicas default to promoted-max, else 1)."""
+    yield from _bundle_nodes(doc)
+    for top in doc.resources:
+        if isinstance(top, Primitive) and _is_remote_agent(top):
+            if top.id:
+                yield top.id
+            continue
+        if isinstance(top, Primitive):
+            candidates: list[Resource] = [top]
+        elif isinstance(top, Group) and not isinstance(top, Clone):
+            candidates = top.children
+        else:
+            continue
+        for rsc in candidates:
+            name = rsc.meta("remote-node") if isinstance(rsc, Primitive) else None
+            if name:
+                yield name
+
+
+def _ticket_and_tag_references(
+    item: Loaded, rids: set[str], scope: tuple[Loaded, ...]
+) -> Iterator[Finding]:
+    """CB002 for a ``rsc_ticket`` (pacemaker-1.2 and later) naming no resource, and a
+    tag's ``obj_ref`` naming no id: both are IDREFs of the schema (constraints-1.2.rng,
+    tags-1.3.rng), so crm_verify 2.1.5 refuses the CIB ("IDREF attribute rsc references
+    an unknown ID")."""
+    doc = _cib(item)
+    for ticket in doc.iter("rsc_ticket"):
+        refs = [(ticket, "rsc")] + [(r, "resource_ref") for r in ticket.iter("{*}resource_ref")]
+        for el, via in refs:
+            target = el.get("rsc" if via == "rsc" else "id")
+            if target is not None and target not in rids:
+                yield make(
+                    "CB002",
+                    f"rsc_ticket '{ticket.get('id')}' names resource '{target}' ({via}),"
+                    " which is not defined",
+                    item.where(el),
+                )
+    obj_refs = list(doc.iter("obj_ref"))
+    if not obj_refs:
+        return
+    all_ids = {
+        e.get("id")
+        for i in scope
+        for e in _cib(i).iter()
+        if e.get("id") and _tag(e) not in ID_REFERENCES
+    }
+    for ref in obj_refs:
+        target = ref.get("id")
+        if target is not None and target not in all_ids:
+            tag = ref.getparent()
+            yield make(
+                "CB002",
+                f"tag '{tag.get('id') if tag is not None else '?'}' lists '{target}', which"
+                " is not defined",
+                item.where(ref),
+            )
+
+
+def _inside_clones(doc: CibDocument) -> Iterator[tuple[str, str]]:
+    """``(id, clone id)`` of each resource inside a clone or master/slave: the scheduler
+    renames them to instances (``drbd_r0:0``), which a constraint cannot name (Pacemaker
+    2.1.5 pcmk_sched_constraints.c ``pcmk__find_constraint_resource`` matches an
+    instance's ``clone_name``, set only from status history)."""
+    for top in doc.resources:
+        if _tag(top.el) not in ("clone", "master", "master_slave") or not top.id:
+            continue
+        for rsc in top.walk():
+            if rsc is not top and rsc.id:
+                yield rsc.id, top.id
+
+
+def _with_history(doc: CibDocument) -> set[str]:
+    """The resource ids the status section holds history for (``lrm_resource``)."""
+    return {e.get("id") for e in doc.iter("lrm_resource") if e.get("id")}
+
+
+def _bundle_nodes(doc: CibDocument) -> Iterator[str]:
+    for bundle in doc.iter("bundle"):
+        network = next((c for c in bundle if _tag(c) == "network"), None)
+        if not any(_tag(c) == "primitive" for c in bundle) or network is None:
+            continue
+        if network.get("ip-range-start") is None and network.get("control-port") is None:
+            continue
+        engine = next((c for c in bundle if _tag(c) in ("docker", "podman", "rkt")), None)
+        if engine is None:
+            continue
+        count = engine.get("replicas") or engine.get("promoted-max") or engine.get("masters")
+        try:
+            replicas = max(int(count or "1"), 1)
+        except ValueError:
+            replicas = 1
+        for i in range(min(replicas, 1000)):
+            yield f"{bundle.get('id')}-{i}"
+
+
+def _is_remote_agent(prim: Primitive) -> bool:
+    return (
+        (prim.rclass or "").lower() == "ocf"
+        and (prim.provider or "").lower() == "pacemaker"
+        and (prim.type or "").lower() == "remote"
+    )
 
 
 @rule("CB029", "rsc-pattern-refused", "error", formats=("cib",))

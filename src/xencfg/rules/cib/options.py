@@ -156,13 +156,22 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
 
     Example: ``<nvpair name="stonith_enabeld" value="true"/>``.
 
+    Not reported: ``NAME_REPL_INFO``, which the mysql, mariadb and redis agents keep in
+    a property set of their own (resource-agents heartbeat/mysql-common.sh:
+    ``crm_attribute --type crm_config --name ${INSTANCE_ATTR_NAME}_REPL_INFO -s
+    mysql_replication``); it is the agent's state, no option of Pacemaker's.
+
     Fix: use the suggested name (and, in Pacemaker 1.0, put resource options
     in ``meta_attributes``).
     """
+    from .schema import refused_option
+
     doc = _cib(item)
     for p in doc.option_problems():
-        if p.kind != "unknown":
-            continue
+        if p.kind != "unknown" or refused_option(doc, getattr(p.node, "el", None)) is not None:
+            continue  # (what the schema refuses is CB023's)
+        if p.keyword.endswith("_REPL_INFO"):
+            continue  # an agent's own state (see the docstring)
         hint = did_you_mean(p.detail)
         yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
     for m in doc.meta_problems():
@@ -185,8 +194,11 @@ def deprecated_option(item: Loaded) -> Iterator[Finding]:
     Fix: move the setting where the message says (``rsc_defaults``,
     ``op_defaults`` or the new option name).
     """
-    for p in _cib(item).option_problems():
-        if p.kind == "deprecated":
+    from .schema import refused_option
+
+    doc = _cib(item)
+    for p in doc.option_problems():
+        if p.kind == "deprecated" and refused_option(doc, getattr(p.node, "el", None)) is None:
             hint = f"; use {p.detail}" if p.detail else "; it has no effect"
             yield make("CB012", f"deprecated cluster option '{p.keyword}'{hint}",
                        item.where(p.node))  # fmt: skip

@@ -60,8 +60,10 @@ _PROMOTED = ("Master", "Promoted")
 
 def schema_has(validate_with: str | None, since: tuple[int, int]) -> bool:
     """Whether a CIB validated with ``validate_with`` may carry what pacemaker-``since``
-    brought (``pacemaker-next`` is newer than any)."""
-    if validate_with == "pacemaker-next":
+    brought (``pacemaker-next`` is newer than any, and so is ``pacemaker-1.1``, its name
+    in Pacemaker 1.1.12 to 1.1.24: lib/common/schemas.c "1.1 was the old name for
+    -next"; 2.0 refuses the name, CB031)."""
+    if validate_with in ("pacemaker-next", "pacemaker-1.1"):
         return True
     version = schema_version(validate_with)
     return version is not None and version >= since

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...cluster import Loaded
 from ...findings import Finding, Location
+from ...formats.cib.model import _tag
 from ...versions import PACEMAKER_1_1
 from .. import make, rule
 from .common import _cib
@@ -16,6 +17,7 @@ from .common import _cib
 if TYPE_CHECKING:
     from ...errors import ValidationError
     from ...formats.cib.model import CibDocument
+    from ...formats.schema import InForce, Version
 
 #: RNG errors CB001 (an id defined twice) and CB002 (an IDREF to nothing) report.
 _ID_ERRORS = re.compile(r"ID \S+ redefined|references an unknown ID")
@@ -23,7 +25,7 @@ _ID_ERRORS = re.compile(r"ID \S+ redefined|references an unknown ID")
 
 @rule("CB023", "schema-refused", "error", formats=("cib",))
 def schema_refused(item: Loaded) -> Iterator[Finding]:
-    """A ``validate-with="pacemaker-1.0"`` CIB that pacemaker-1.0.rng refuses.
+    """A CIB its schema refuses: pacemaker-1.0.rng's errors, a cluster option pacemaker-3.x refuses.
 
     Why it matters: Pacemaker validates the CIB against the schema it names before it
     uses it, and refuses one that fails: ``crm_verify`` (Pacemaker 2.1.5, which still
@@ -44,16 +46,45 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ids defined twice and references to no id are CB001/CB002. heartbeat 2 CIBs (no
     ``validate-with``) are not held to crm.dtd: heartbeat 2.0/2.1 ran CIBs its DTD
     refuses (48 of the 98 heartbeat 2 CIBs in the corpus), only ``cibadmin --upgrade``
-    to Pacemaker 1.0 needs them valid (``xencfg cib validate`` checks that); CIBs for
-    later schemas (pacemaker-1.2, 3.x) are not checked here.
+    to Pacemaker 1.0 needs them valid (``xencfg cib validate`` checks that).
 
-    Example: ``<rsc_location id="l1" rsc="web" node="alpha" score="fifty"/>``.
+    Of CIBs of later schemas, what a schema of the other releases has and the declared
+    one has not is checked: an element newer than the declared schema (``<tags>`` in a
+    pacemaker-1.2 CIB: crm_verify 2.1.5 "Element configuration has extra content:
+    tags"; ``rsc_ticket``, ``template``, ``fencing-topology`` and ``acls`` since 1.2,
+    ``tags`` 1.3, ``acl_target``/``acl_group``/``acl_permission`` 2.0, ``alerts`` 2.5,
+    ``bundle`` 2.8, ``podman`` 3.2) or one it dropped (``acl_user`` in 2.0). Of a
+    pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to
+    options-3.9.rng refuse, in a ``cluster_property_set``, the names Pacemaker 2.x's
+    upgrade-2.10.xsl renames, moves or drops (``stonith_enabled``, ``no_quorum_policy``,
+    ``default-resource-stickiness``, ``default-action-timeout``, ``expected-quorum-votes``,
+    ...) and
+    ``cluster-infrastructure`` ``heartbeat``/``openais``/``cman``: crm_verify 2.1.5
+    says "Element cluster_property_set failed to validate content" and "config not
+    valid". Pacemaker converts a CIB of an older schema in memory (lib/common/schemas.c
+    ``cli_config_update``), so the same names are only deprecated there (CB012).
 
-    Fix: correct the element or value the message names; ``xencfg cib validate
+    Example: ``<rsc_location id="l1" rsc="web" node="alpha" score="fifty"/>``;
+    ``<nvpair name="default-resource-stickiness" value="100"/>`` in a pacemaker-3.7 CIB.
+
+    Fix: correct the element or value the message names (move an option where the
+    message says); ``xencfg cib validate
     cib.xml`` lists every schema error.
     """
     doc = _cib(item)
-    if doc.is_fragment or doc.validate_with != "pacemaker-1.0":
+    if doc.is_fragment:
+        return
+    for pair in doc.option_pairs():
+        why = refused_option(doc, pair.el)
+        if why is not None:
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses cluster option {why};"
+                " Pacemaker will not load this CIB",
+                item.where(pair.el),
+            )
+    yield from _elements_of_other_schemas(item, doc)
+    if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
 
@@ -74,6 +105,123 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     )
 
 
+#: Cluster option names pacemaker-3.0 and later refuse in a ``cluster_property_set``
+#: (options-3.0.rng to options-3.9.rng, ``cluster_property_set.nvpair.name-value-
+#: unsupported``): what Pacemaker 2.x's upgrade-2.10.xsl renames, moves or drops.
+_REFUSED_IN_3X = {
+    "cluster_recheck_interval": "cluster-recheck-interval",
+    "dc_deadtime": "dc-deadtime",
+    "default-action-timeout": "op_defaults timeout",
+    "default_action_timeout": "op_defaults timeout",
+    "default-migration-threshold": "rsc_defaults migration-threshold",
+    "default_migration_threshold": "rsc_defaults migration-threshold",
+    "default-resource-failure-stickiness": "rsc_defaults migration-threshold",
+    "default_resource_failure_stickiness": "rsc_defaults migration-threshold",
+    "default-resource-stickiness": "rsc_defaults resource-stickiness",
+    "default_resource_stickiness": "rsc_defaults resource-stickiness",
+    "election_timeout": "election-timeout",
+    "expected-quorum-votes": "corosync's quorum section (remove it)",
+    "is-managed-default": "rsc_defaults is-managed",
+    "is_managed_default": "rsc_defaults is-managed",
+    "no_quorum_policy": "no-quorum-policy",
+    "notification-agent": "an alerts section",
+    "notification-recipient": "an alerts section",
+    "remove_after_stop": "remove-after-stop",
+    "shutdown_escalation": "shutdown-escalation",
+    "startup_fencing": "startup-fencing",
+    "stonith_action": "stonith-action",
+    "stonith_enabled": "stonith-enabled",
+    "stop_orphan_actions": "stop-orphan-actions",
+    "stop_orphan_resources": "stop-orphan-resources",
+    "symmetric_cluster": "symmetric-cluster",
+    "transition_idle_timeout": "cluster-delay",
+}
+#: ``cluster-infrastructure`` values the same schemas refuse.
+_REFUSED_STACKS = frozenset(
+    {"heartbeat", "openais", "classic openais", "classic openais (with plugin)", "cman"}
+)
+
+
+def refused_option(doc: CibDocument, pair: Any) -> str | None:
+    """Why the schema of ``doc`` (pacemaker-3.0 or later) refuses the cluster option
+    nvpair ``pair`` (``'stonith_enabled' (use stonith-enabled)``); None if it does not.
+
+    Pacemaker 2.x converts a CIB of an older schema in memory with upgrade-2.10.xsl,
+    which renames these (Pacemaker 2.1.5 lib/common/schemas.c ``cli_config_update``);
+    a pacemaker-3.x CIB is validated as it is, and its schema lists these names (and
+    the old stacks as values of ``cluster-infrastructure``) as unsupported."""
+    from ...formats.cib.upgrade import schema_version
+
+    version = schema_version(doc.validate_with)
+    if version is None or version < (3, 0) or pair is None:
+        return None
+    if _tag(pair.getparent()) != "cluster_property_set":
+        return None
+    name = pair.get("name") or ""
+    if name in _REFUSED_IN_3X:
+        return f"'{name}' (use {_REFUSED_IN_3X[name]})"
+    if name == "cluster-infrastructure" and pair.get("value") in _REFUSED_STACKS:
+        return f"cluster-infrastructure '{pair.get('value')}' (Pacemaker 2 runs on corosync 2+)"
+    return None
+
+
+#: Configuration elements and the first pacemaker-X.Y schema that takes them (the
+#: element definitions each pacemaker-X.Y.rng of Pacemaker 2.1.5 includes).
+_ELEMENT_SINCE = {
+    "acls": (1, 2),
+    "fencing-topology": (1, 2),
+    "rsc_ticket": (1, 2),
+    "template": (1, 2),
+    "tags": (1, 3),
+    "acl_target": (2, 0),
+    "acl_group": (2, 0),
+    "acl_permission": (2, 0),
+    "alerts": (2, 5),
+    "bundle": (2, 8),
+    "podman": (3, 2),
+}
+#: ... and those the schemas take no more from this one on.
+_ELEMENT_UNTIL = {"acl_user": ((2, 0), "acl_target")}
+
+
+def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for the first configuration element of each kind the declared
+    ``pacemaker-X.Y`` schema has not yet, or no longer, any definition of (a
+    pacemaker-1.2 CIB with ``<tags>``: crm_verify 2.1.5 "Element configuration has extra
+    content: tags", "config not valid"). pacemaker-1.0 CIBs are validated whole."""
+    from ...formats.cib.upgrade import schema_version
+
+    version = schema_version(doc.validate_with)
+    # (pacemaker-1.1 was a development schema, pacemaker-next from 1.1.12 on: CB031's)
+    if version is None or version in ((1, 0), (1, 1)):
+        return
+    seen: set[str] = set()
+    for el in doc.iter(*_ELEMENT_SINCE, *_ELEMENT_UNTIL):
+        tag = _tag(el)
+        if tag in seen or any(_tag(a) == "status" for a in el.iterancestors()):
+            continue
+        since = _ELEMENT_SINCE.get(tag)
+        if since is not None and version < since:
+            seen.add(tag)
+            yield make(
+                "CB023",
+                f"<{tag}> needs schema pacemaker-{since[0]}.{since[1]} or later, and this CIB"
+                f" declares {doc.validate_with}: Pacemaker will not load it (raise"
+                " validate-with, cibadmin --upgrade)",
+                item.where(el),
+            )
+        until = _ELEMENT_UNTIL.get(tag)
+        if until is not None and version >= until[0]:
+            seen.add(tag)
+            yield make(
+                "CB023",
+                f"<{tag}> is refused by schema pacemaker-{until[0][0]}.{until[0][1]} and"
+                f" later, and this CIB declares {doc.validate_with}: Pacemaker will not load"
+                f" it (write <{until[1]}>)",
+                item.where(el),
+            )
+
+
 def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> list[ValidationError]:
     """The schema errors of ``doc`` (``errors`` as Pacemaker 1.0 sees them) as a later
     Pacemaker's pacemaker-1.0.rng sees them: ``rsc_order``'s ``kind`` (Pacemaker 2.1.5
@@ -88,3 +236,94 @@ def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> lis
 
 
 _ORDER_KIND = re.compile(r"""(<rsc_order\b[^>]*?)\s+kind\s*=\s*(["'])[^"']*\2""")
+
+
+#: Schema names Pacemaker 1.0 and 1.1 knew and 2.0.0 dropped (1.1.7 lib/common/xml.c
+#: ``known_schemas``; 1.1.12-1.1.24 took ``pacemaker-1.1`` for ``pacemaker-next``).
+_DROPPED_IN_2_0 = {
+    "pacemaker-0.6": "cibadmin --upgrade on the Pacemaker 1.x cluster, or xencfg cib convert",
+    "transitional-0.6": "cibadmin --upgrade on the Pacemaker 1.x cluster, or xencfg cib convert",
+    "pacemaker-0.7": 'validate-with="pacemaker-1.0" (the same schema file)',
+    "pacemaker-1.1": "cibadmin --upgrade on the Pacemaker 1.1 cluster (to pacemaker-1.2 or later)",
+}
+
+
+@rule("CB031", "schema-unknown-to-release", "error", formats=("cib",))
+def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
+    """The CIB's ``validate-with`` names a schema the Pacemaker in force does not know.
+
+    Why it matters: Pacemaker looks the name up among the schemas it ships (Pacemaker
+    2.1.5 lib/common/schemas.c ``get_schema_version``, case-insensitive) and refuses a
+    CIB whose schema it does not find: crm_verify 2.1.5 says "CIB did not pass schema
+    validation" and "config not valid" on ``validate-with="pacemaker-1.1"``, and the
+    cluster does not start with it. Pacemaker 2.0.0 dropped the names ``pacemaker-0.6``,
+    ``transitional-0.6``, ``pacemaker-0.7`` and ``pacemaker-1.1`` that 1.0 and 1.1 knew
+    (1.1.7 lib/common/xml.c ``known_schemas``; 1.1.12 to 1.1.24 read ``pacemaker-1.1``
+    as ``pacemaker-next``), so a CIB carried from such a cluster to a 2.x one is refused
+    there. A ``pacemaker-X.Y`` newer than the release is refused too: pacemaker-2.0
+    came with 1.1.12, pacemaker-3.0 with 2.0.0, pacemaker-3.7 with 2.1.0, pacemaker-3.9
+    with 2.1.5 (the rng files at each ClusterLabs/pacemaker tag). The release is the
+    declared one (``--target pacemaker=2.1``) or the CIB's own ``dc-version``; a name no
+    release has ever known (a typo) is reported whatever the release.
+
+    Example: ``<cib validate-with="pacemaker-1.1" ...>`` linted with ``--target
+    pacemaker=2.1``.
+
+    Fix: upgrade the CIB's schema on the old cluster before the move (``cibadmin
+    --upgrade``; ``xencfg cib convert`` for heartbeat 2 and ``pacemaker-0.6`` CIBs), or
+    correct the name.
+    """
+    from ...versions import PACEMAKER_2_0, PACEMAKER_SCHEMA_SINCE, pacemaker_reading
+
+    doc = _cib(item)
+    vw = doc.validate_with
+    if doc.is_fragment or vw is None:
+        return
+    name = vw.lower()
+    in_force = item.versions.of("pacemaker", item.node)
+    release = in_force.describe("Pacemaker")
+    where = item.where(doc.root)
+    if name in _DROPPED_IN_2_0:
+        if in_force.at_least(PACEMAKER_2_0):
+            yield make(
+                "CB031",
+                f'validate-with="{vw}" is a schema Pacemaker 2.0 and later no longer know'
+                f" ({release}): Pacemaker refuses the whole CIB; fix: {_DROPPED_IN_2_0[name]}",
+                where,
+            )
+        return
+    if name in ("none", "pacemaker-next"):
+        return
+    m = re.fullmatch(r"pacemaker-(\d+)\.(\d+)", name)
+    first = pacemaker_reading(name)
+    if first is None:
+        newest = max(PACEMAKER_SCHEMA_SINCE)
+        if m is not None and (int(m[1]), int(m[2])) > newest:
+            return  # a schema newer than the table: a later release may know it
+        yield make(
+            "CB031",
+            f'validate-with="{vw}" names no schema any Pacemaker release knows: Pacemaker'
+            ' refuses the whole CIB (names look like "pacemaker-1.2" or "pacemaker-3.7")',
+            where,
+        )
+        return
+    if _surely_older(in_force, first):
+        yield make(
+            "CB031",
+            f'validate-with="{vw}" needs Pacemaker {first} or later, and this cluster runs'
+            f" {release}: Pacemaker refuses the whole CIB",
+            where,
+        )
+
+
+def _surely_older(in_force: InForce, first: Version) -> bool:
+    """Whether the release in force is surely older than ``first``; a declared ``1.1``
+    may be any 1.1.x, so it is not surely older than 1.1.12."""
+    exact = in_force.exact
+    if (
+        exact is not None
+        and len(exact.parts) < len(first.parts)
+        and first.parts[: len(exact.parts)] == exact.parts
+    ):
+        return False
+    return in_force.older_than(first)

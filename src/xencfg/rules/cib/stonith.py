@@ -10,8 +10,8 @@ from ...cluster import (
     Loaded,
 )
 from ...findings import Finding, Location
-from ...formats.cib.model import NvPair, _tag
-from ...formats.cib.values import canon_name, parse_bool
+from ...formats.cib.model import CibDocument, NvPair, _tag
+from ...formats.cib.values import canon_name, duration_ms, parse_bool
 from .. import make, rule
 from ..documents import multipath_doc as _mp
 from .common import Unit, _cib, _is_ocfs2_fs, units
@@ -55,6 +55,14 @@ def stonith_without_device(cluster: Cluster) -> Iterator[Finding]:
 
     Example: ``stonith-enabled=true`` and no ``<primitive class="stonith">``.
 
+    Not with watchdog fencing (SBD without a device, Pacemaker 1.1.13 and later): a
+    nonzero ``stonith-watchdog-timeout`` makes a node that must be fenced reset itself
+    through its watchdog, and the scheduler counts the running SBD (``have-watchdog``)
+    as a fencing resource (Pacemaker 2.1.5 lib/pengine/unpack.c ``unpack_config``:
+    "Watchdog-based self-fencing will be performed via SBD if fencing is required and
+    stonith-watchdog-timeout is nonzero"). ``have-watchdog`` alone does not fence: with
+    the timeout unset or 0 the finding stays.
+
     Fix: configure a fencing device (iLO, IPMI, a PDU) for every node.
     """
     for unit in units(cluster):
@@ -63,7 +71,21 @@ def stonith_without_device(cluster: Cluster) -> Iterator[Finding]:
             continue
         if any(p.is_stonith for i in unit.scope for p in _cib(i).primitives):
             continue
+        if any(_watchdog_fencing(_cib(i)) for i in unit.scope):
+            continue
         yield make("CB005", "STONITH is enabled but no STONITH resource is defined", where)
+
+
+def _watchdog_fencing(doc: CibDocument) -> bool:
+    """Whether a Pacemaker CIB sets a nonzero ``stonith-watchdog-timeout`` (negative:
+    twice SBD's watchdog timeout)."""
+    if doc.dialect == "heartbeat-2":
+        return False
+    value = (doc.options.get("stonith-watchdog-timeout") or "0").strip()
+    if value.startswith("-"):
+        return value[1:].strip() not in ("", "0")
+    ms = duration_ms(value)
+    return ms is not None and ms > 0
 
 
 def _shared_storage(cluster: Cluster, unit: Unit) -> list[tuple[str, Location]]:
@@ -208,9 +230,15 @@ def no_monitor(item: Loaded) -> Iterator[Finding]:
 
     Example: ``<primitive id="evms-child" type="EvmsSCC"></primitive>``.
 
+    A primitive made from a ``<template>`` this file does not hold (a ``cibadmin -C``
+    fragment naming the template of the running CIB) is not judged: its operations are
+    the template's (Pacemaker 2.1.5 lib/pengine/complex.c ``unpack_template``).
+
     Fix: add ``<op name="monitor" interval="20s" timeout="60s"/>``.
     """
     for prim in _cib(item).primitives:
+        if prim.el.get("template") is not None and prim.template is None:
+            continue
         if not any(o.name == "monitor" and o.enabled and o.interval.ms for o in prim.ops):
             yield make(
                 "CB008", f"resource '{prim.id}' ({prim.agent}) has no monitor operation",
