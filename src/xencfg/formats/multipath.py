@@ -462,8 +462,13 @@ class Section(View):
     @property
     def settings(self) -> dict[str, str]:
         """Every ``key value`` of the section (the last of a repeated key wins), as a
-        dict that edits the section when assigned (``m.settings["no_path_retry"] = "5"``)."""
-        values = {e.key: " ".join(e.values) for e in self.block.entries()}
+        dict that edits the section when assigned (``m.settings["no_path_retry"] = "5"``).
+
+        The value is the first token, as multipath reads it: ``set_value`` (parser.c)
+        takes one quoted string or one word and ignores the rest of the line, so
+        ``path_selector round-robin 0`` is ``round-robin`` (:meth:`value_problems`
+        reports the dropped words)."""
+        values = {e.key: e.values[0] if e.values else "" for e in self.block.entries()}
         return LiveSettings(values, lambda create: self.block)
 
 
@@ -658,6 +663,8 @@ class MultipathDocument(TreeDocument):
                 message = value_problem(node.key, node.values[0])
                 if message is not None:
                     yield ValueProblem(node, message)
+            if isinstance(node, Entry) and len(node.values) > 1 and node.key in _ALL_KEYWORDS:
+                yield _extra_data(node)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -671,6 +678,31 @@ class MultipathDocument(TreeDocument):
             "devices": [d.settings for d in self.devices],
             "overrides": self.overrides,
         }
+
+
+def _extra_data(node: Entry) -> ValueProblem:
+    """multipath reads one value per statement: parser.c ``validate_config_strvec`` logs
+    "ignoring extra data starting with 'X'" and ``set_value`` takes the first word, or
+    the first quoted string (0.4.x's ``set_value`` the same, silently). After a quoted
+    value the rest is only dropped (harmless); unquoted words cut a value of several
+    words short (``path_selector round-robin 0`` reads ``round-robin``, which 0.9.4
+    refuses: "missing argument count")."""
+    toks = node.value_toks
+    quoted = bool(toks) and toks[0].text.startswith('"')
+    first, rest = node.values[0], " ".join(node.values[1:])
+    if quoted:
+        return ValueProblem(
+            node,
+            f"multipath reads {node.key} '{first}' and ignores '{rest}' after the closing"
+            ' quote ("ignoring extra data"): delete it or make it a comment',
+            harmless=True,
+        )
+    return ValueProblem(
+        node,
+        f"multipath reads only the first word of {node.key}: '{first}', and ignores"
+        f" '{rest}' (\"ignoring extra data\"): quote a value of several words"
+        f' ({node.key} "{first} {rest}")',
+    )
 
 
 def _rule_dict(r: BlacklistEntry) -> dict[str, Any]:

@@ -7,6 +7,7 @@ statements; the typed models differ (:mod:`.lvm`, :mod:`.evms`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterator
 from sys import intern
 from typing import Any
@@ -46,10 +47,29 @@ def unquote(raw: str) -> str:
     return raw
 
 
+#: An integer token of LVM's lexer (libdm-config.c ``_get_token``: a sign or digit, then
+#: digits).
+_C_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def _strtoll(raw: str) -> int:
+    """An integer token as LVM reads it: ``strtoll(tok, NULL, 0)`` (libdm-config.c
+    ``_type``), so a leading 0 makes it octal: ``umask = 077`` is 63, and the digits
+    8 and 9 end an octal number (``09`` is 0)."""
+    sign = -1 if raw[0] == "-" else 1
+    digits = raw.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0":
+        octal = re.match(r"[0-7]*", digits[1:])
+        return sign * int(octal.group() or "0", 8) if octal else 0
+    return sign * int(digits)
+
+
 def typed(raw_token: str) -> Value:
     """A value as LVM reads it: unquoted numbers are int (or float), strings str."""
     if raw_token.startswith('"'):
         return unquote(raw_token)
+    if _C_INT.fullmatch(raw_token):
+        return _strtoll(raw_token)
     try:
         return int(raw_token)
     except ValueError:

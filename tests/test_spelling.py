@@ -1,0 +1,87 @@
+"""Other people's spelling of the text formats, read as their daemons read it.
+
+Each test holds a spelling an admin writes (our own variants, not copied files) to
+what the daemon's parser does with it, citing the source line or document, and checks
+the typed model, the round trip and lint's verdict.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xencfg
+from lintkit import tree
+from xencfg import lint
+
+
+def _findings(tmp_path: Path, rel: str, text: str) -> list[tuple[str, int, str, str]]:
+    root = tree(tmp_path, "node1", {rel: text})
+    return [(f.code, f.line, f.severity, f.message) for f in lint.run([str(root)]).findings]
+
+
+# -- multipath.conf ------------------------------------------------------------
+
+MULTIPATH_EXTRA = """defaults {
+\tpolling_interval 10#no space before the comment
+\tpath_selector round-robin 0
+\tfeatures "1 queue_if_no_path" extra
+}
+multipaths {
+\tmultipath {
+\t\twwid 3600a0b80001
+\t\talias db!1
+\t}
+}
+"""
+
+
+def test_multipath_reads_one_value_per_statement() -> None:
+    """libmultipath/parser.c: ``set_value`` returns one unquoted word or one quoted
+    string, ``validate_config_strvec`` logs "ignoring extra data starting with '0'" for
+    the rest, and ``alloc_strvec`` ends a word at ``#`` or ``!`` (the rest is a comment).
+    ``multipath -t`` (0.9.4) on this text shows ``features "1 queue_if_no_path"``, alias
+    ``db`` and, for the cut ``round-robin``, the default path selector ("missing argument
+    count for path_selector")."""
+    doc = xencfg.loads(MULTIPATH_EXTRA, "multipath")
+    assert xencfg.dumps(doc) == MULTIPATH_EXTRA
+    assert doc.defaults["polling_interval"] == "10"
+    assert doc.defaults["path_selector"] == "round-robin"
+    assert doc.defaults["features"] == "1 queue_if_no_path"
+    assert doc.multipaths[0].alias == "db"
+
+
+def test_multipath_extra_data_is_reported(tmp_path: Path) -> None:
+    """Unquoted words after the first are lost (an error: the value multipath reads is not
+    the one written); words after a closing quote only dropped (a warning)."""
+    found = _findings(tmp_path, "etc/multipath.conf", MULTIPATH_EXTRA)
+    rows = [r for r in found if r[0] == "XC005"]
+    assert [(line, sev) for _, line, sev, _ in rows] == [(3, "error"), (4, "warning")]
+    assert 'path_selector "round-robin 0"' in rows[0][3]
+    assert "'extra'" in rows[1][3]
+
+
+def test_multipath_one_quoted_value_is_clean(tmp_path: Path) -> None:
+    text = 'defaults {\n\tpath_selector "round-robin 0"\n\tfeatures "1 queue_if_no_path" # ok\n}\n'
+    assert not [r for r in _findings(tmp_path, "etc/multipath.conf", text) if r[0] == "XC005"]
+    assert xencfg.loads(text, "multipath").defaults["path_selector"] == "round-robin 0"
+
+
+# -- lvm.conf ------------------------------------------------------------------
+
+LVM_OCTAL = """global {
+    umask = 077
+    locking_type = 3
+    test = 09
+}
+"""
+
+
+def test_lvm_reads_integers_as_strtoll_base_0() -> None:
+    """libdm/libdm-config.c ``_type``: ``v->v.i = strtoll(p->tb, NULL, 0)``, so the
+    ``umask = 077`` of every stock lvm.conf is octal 77 (63), and ``09`` stops at the 9."""
+    doc = xencfg.loads(LVM_OCTAL, "lvm")
+    assert xencfg.dumps(doc) == LVM_OCTAL
+    settings = doc.to_dict()["settings"]
+    assert settings["global/umask"] == 0o77
+    assert settings["global/locking_type"] == 3
+    assert settings["global/test"] == 0
