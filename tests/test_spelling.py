@@ -85,3 +85,37 @@ def test_lvm_reads_integers_as_strtoll_base_0() -> None:
     assert settings["global/umask"] == 0o77
     assert settings["global/locking_type"] == 3
     assert settings["global/test"] == 0
+
+
+# -- iscsid.conf -----------------------------------------------------------------
+
+ISCSID = """# blank lines and a tab are fine
+
+\tnode.startup = automatic
+node.session.queue_depth=64
+node.session.cmds_max =128
+node.session.timeo.replacement_timeout = 120
+node.session.timeo.replacement_timeout = 15
+iscsid.timeout = 10
+iscsid.timeout = 30
+"""
+
+
+def test_iscsid_model_reads_only_the_lines_iscsid_reads() -> None:
+    """open-iscsi usr/idbm.c ``idbm_recinfo_config``: the name ends at a blank or '=',
+    then one character is stepped over and '=' must follow the blanks, so
+    ``key=value`` is skipped ("has not '=' separator") while ``key =value`` is read; the
+    node record keeps the later of two lines, and ``cfg_get_string_param``
+    (iscsi_util.c) stops at the first ``iscsid.*`` line."""
+    doc = xencfg.loads(ISCSID, "iscsid")
+    assert xencfg.dumps(doc) == ISCSID
+    settings = doc.settings
+    assert "node.session.queue_depth" not in settings
+    assert doc.value("node.session.queue_depth") is None
+    assert settings["node.session.cmds_max"] == 128
+    assert settings["node.startup"] == "automatic"
+    assert doc.replacement_timeout == 15
+    assert doc.get("iscsid.timeout") == "10"
+    # the skipped line still edits in place (the fix is to rewrite it)
+    doc.set("node.session.queue_depth", "32")
+    assert xencfg.dumps(doc).count("queue_depth") == 1
