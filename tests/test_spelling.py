@@ -119,3 +119,39 @@ def test_iscsid_model_reads_only_the_lines_iscsid_reads() -> None:
     # the skipped line still edits in place (the fix is to rewrite it)
     doc.set("node.session.queue_depth", "32")
     assert xencfg.dumps(doc).count("queue_depth") == 1
+
+
+# -- ietd.conf -------------------------------------------------------------------
+
+IETD_BARE = """Target iqn.2007-05.com.example:storage.t1
+\tIncomingUser
+\tOutgoingUser
+\tLun 0 Path=/dev/vg0/t1,Type=blockio,ScsiId=t1disk0
+\tMaxConnections\t1
+"""
+
+
+def test_ietd_bare_account_lines_are_no_account(tmp_path: Path) -> None:
+    """The old HOWTOs' bare ``IncomingUser`` / ``OutgoingUser``: iscsitarget usr/plain.c
+    ``plain_account_init`` hands ``plain_account_add`` no name and no password, which
+    returns -EINVAL ("if (!name || !pass)"); ietd starts without an account. So: no
+    error (a warning that the line does nothing), no user in the model, and the target
+    is open to any initiator (IS007), as ietd runs it."""
+    doc = xencfg.loads(IETD_BARE, "ietd")
+    assert xencfg.dumps(doc) == IETD_BARE
+    assert doc.targets[0].users == []
+    assert doc.targets[0].luns[0].path == "/dev/vg0/t1"
+    rows = _findings(tmp_path, "etc/ietd.conf", IETD_BARE)
+    assert [(c, line, sev) for c, line, sev, _ in rows if c == "XC005"] == [
+        ("XC005", 2, "warning"),
+        ("XC005", 3, "warning"),
+    ]
+    assert "IS007" in {c for c, *_ in rows}
+
+
+def test_ietd_account_without_password_stays_an_error(tmp_path: Path) -> None:
+    """``IncomingUser joe``: no password, no account, and the admin meant one."""
+    text = IETD_BARE.replace("\tIncomingUser\n", "\tIncomingUser joe\n")
+    rows = _findings(tmp_path, "etc/ietd.conf", text)
+    assert ("XC005", 2, "error") in [(c, line, sev) for c, line, sev, _ in rows]
+    assert xencfg.loads(text, "ietd").targets[0].users == []
