@@ -155,3 +155,44 @@ def test_ietd_account_without_password_stays_an_error(tmp_path: Path) -> None:
     rows = _findings(tmp_path, "etc/ietd.conf", text)
     assert ("XC005", 2, "error") in [(c, line, sev) for c, line, sev, _ in rows]
     assert xencfg.loads(text, "ietd").targets[0].users == []
+
+
+# -- ha.cf -----------------------------------------------------------------------
+
+HACF = """# heartbeat 1.2 style, tabs and comments
+\tlogfacility\tlocal0
+keepalive 2
+deadtime 30
+udpport\t694
+ucast eth1 10.0.0.2 10.0.0.1
+bcast   eth0 eth2 # two interfaces
+auto_failback legacy
+node xen1 xen2
+node\txen3
+"""
+
+
+def test_hacf_spellings_read_as_heartbeat_reads_them(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 (peer-heartbeat, debug add_option lines): ``node a b`` adds each
+    word, ``bcast eth0 eth2 # ...`` two media and no comment; ucast.c ``ucast_parse``
+    reads one host (the daemon starts with an unresolvable second host and refuses it
+    first: "cannot resolve hostname"), and ``auto_failback legacy`` starts with "WARN:
+    Deprecated 'legacy' auto_failback option selected"."""
+    doc = xencfg.loads(HACF, "hacf")
+    assert xencfg.dumps(doc) == HACF
+    assert doc.nodes == ["xen1", "xen2", "xen3"]
+    ucast = doc.comm_paths[0]
+    assert (ucast.kind, ucast.devices, str(ucast.host)) == ("ucast", ("eth1",), "10.0.0.2")
+    assert doc.comm_paths[1].devices == ("eth0", "eth2")
+    rows = {
+        (c, line): (sev, msg) for c, line, sev, msg in _findings(tmp_path, "etc/ha.d/ha.cf", HACF)
+    }
+    assert rows[("XC005", 6)][0] == "warning" and "'10.0.0.1'" in rows[("XC005", 6)][1]
+    assert rows[("XC005", 8)][0] == "warning" and "auto_failback on" in rows[("XC005", 8)][1]
+
+
+def test_hacf_one_peer_per_ucast_line_is_clean(tmp_path: Path) -> None:
+    text = HACF.replace("ucast eth1 10.0.0.2 10.0.0.1\n", "ucast eth1 10.0.0.2\n").replace(
+        "auto_failback legacy", "auto_failback on"
+    )
+    assert not [r for r in _findings(tmp_path, "etc/ha.d/ha.cf", text) if r[0] == "XC005"]
