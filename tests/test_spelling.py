@@ -196,3 +196,30 @@ def test_hacf_one_peer_per_ucast_line_is_clean(tmp_path: Path) -> None:
         "auto_failback legacy", "auto_failback on"
     )
     assert not [r for r in _findings(tmp_path, "etc/ha.d/ha.cf", text) if r[0] == "XC005"]
+
+
+# -- modprobe.conf / modprobe.d -------------------------------------------------------
+
+MODPROBE = """# modprobe.conf (RHEL 5)
+alias eth0 e1000
+alias  scsi_hostadapter\tmptspi
+options bonding mode=1 miimon=100 \\
+  max_bonds=2
+options netloop nloopbacks=0  # no loops
+install dm-multipath /sbin/modprobe --ignore-install dm-multipath; /bin/true # shell
+"""
+
+
+def test_modprobe_hash_after_the_first_word_is_data(tmp_path: Path) -> None:
+    """module-init-tools modprobe.c ``parse_config_file`` and kmod libkmod-config.c skip a
+    line only when its first word starts with '#': ``options netloop nloopbacks=0 # no
+    loops`` hands '#', 'no' and 'loops' to the module (Linux 2.6 kernel/params.c
+    ``parse_args``: -ENOENT, "Unknown parameter"). In an ``install`` command the shell
+    reads the '#'. A backslash continues the line (``getline_wrapped``)."""
+    doc = xencfg.loads(MODPROBE, "modules")
+    assert xencfg.dumps(doc) == MODPROBE
+    assert doc.options["bonding"] == {"mode": "1", "miimon": "100", "max_bonds": "2"}
+    assert doc.aliases == {"eth0": "e1000", "scsi_hostadapter": "mptspi"}
+    rows = [r for r in _findings(tmp_path, "etc/modprobe.conf", MODPROBE) if r[0] == "XC005"]
+    assert [(line, sev) for _, line, sev, _ in rows] == [(6, "error")]
+    assert "'# no loops'" in rows[0][3]
