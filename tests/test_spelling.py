@@ -223,3 +223,15 @@ def test_modprobe_hash_after_the_first_word_is_data(tmp_path: Path) -> None:
     rows = [r for r in _findings(tmp_path, "etc/modprobe.conf", MODPROBE) if r[0] == "XC005"]
     assert [(line, sev) for _, line, sev, _ in rows] == [(6, "error")]
     assert "'# no loops'" in rows[0][3]
+
+
+def test_iscsid_yes_no_are_read_with_their_capitals(tmp_path: Path) -> None:
+    """usr/idbm.c ``idbm_rec_update_param``: a TYPE_INT_O value is matched with strcmp
+    against its words ("No", "Yes"), so ``yes`` is not read ("unknown value format") and
+    the default stays: the model keeps it as text, lint says why."""
+    text = "node.session.iscsi.InitialR2T = yes\nnode.session.iscsi.ImmediateData = No\n"
+    doc = xencfg.loads(text, "iscsid")
+    assert doc.settings["node.session.iscsi.InitialR2T"] == "yes"
+    assert doc.settings["node.session.iscsi.ImmediateData"] is False
+    rows = _findings(tmp_path, "etc/iscsi/iscsid.conf", text)
+    assert [(c, line) for c, line, *_ in rows if c == "XC005"] == [("XC005", 1)]

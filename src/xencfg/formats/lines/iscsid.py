@@ -391,7 +391,9 @@ def typed(key: str, raw: str) -> int | bool | str:
         n = _int(raw)
         return n if n is not None else raw
     if t in BOOLS:
-        return {"yes": True, "no": False}.get(raw.lower(), raw)
+        # idbm_rec_update_param: TYPE_INT_O matches the words with strcmp, so only
+        # "Yes" and "No" are read; "yes" stays text, as iscsid leaves it unread
+        return {"Yes": True, "No": False}.get(raw, raw)
     return raw
 
 
