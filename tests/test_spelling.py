@@ -235,3 +235,20 @@ def test_iscsid_yes_no_are_read_with_their_capitals(tmp_path: Path) -> None:
     assert doc.settings["node.session.iscsi.ImmediateData"] is False
     rows = _findings(tmp_path, "etc/iscsi/iscsid.conf", text)
     assert [(c, line) for c, line, *_ in rows if c == "XC005"] == [("XC005", 1)]
+
+
+def test_ietd_blank_inside_lun_parameters(tmp_path: Path) -> None:
+    """iscsitarget kernel/volume.c ``parse_volume_params`` splits the Lun parameters at
+    commas only; ``" type=blockio"`` matches no token (the type stays fileio) and
+    kernel/file-io.c ``parse_fileio_params`` answers "unknown param" with -EINVAL: the
+    LUN is not created. Keys are case-insensitive (``iet_strtolower``): ``path=`` is
+    fine."""
+    text = (
+        "Target iqn.2007-05.com.example:t1\n"
+        "\tIncomingUser joe secret1234567\n"
+        "\tLun 0 Path=/dev/sdb, Type=blockio\n"
+        "\tlun 1 path=/dev/sdc,type=blockio\n"
+    )
+    rows = [r for r in _findings(tmp_path, "etc/ietd.conf", text) if r[0] == "IS020"]
+    assert [(line, sev) for _, line, sev, _ in rows] == [(3, "error")]
+    assert "' Type=blockio'" in rows[0][3]
