@@ -60,6 +60,17 @@ def test_multipath_extra_data_is_reported(tmp_path: Path) -> None:
     assert "'extra'" in rows[1][3]
 
 
+def test_multipath_old_unquoted_callout_is_cut(tmp_path: Path) -> None:
+    """The RHEL 5 spelling ``getuid_callout /sbin/scsi_id -g -u -s /block/%n`` without
+    quotes: 0.4.x's ``set_value`` (the same keepalived parser) takes one unquoted word,
+    so the callout runs without its arguments; XC004 says the keyword is old, XC005 that
+    its value is cut."""
+    text = "defaults {\n\tgetuid_callout /sbin/scsi_id -g -u -s /block/%n\n}\n"
+    rows = _findings(tmp_path, "etc/multipath.conf", text)
+    assert ("XC005", 2, "error") in [(c, line, sev) for c, line, sev, _ in rows]
+    assert xencfg.loads(text, "multipath").defaults["getuid_callout"] == "/sbin/scsi_id"
+
+
 def test_multipath_one_quoted_value_is_clean(tmp_path: Path) -> None:
     text = 'defaults {\n\tpath_selector "round-robin 0"\n\tfeatures "1 queue_if_no_path" # ok\n}\n'
     assert not [r for r in _findings(tmp_path, "etc/multipath.conf", text) if r[0] == "XC005"]

@@ -243,6 +243,9 @@ _OLD = frozenset(k.name for k in _REPLACED + _VENDOR)
 NEWER = frozenset(k.name for k in MULTIPATH_FACTS if k.since is not None and k.since > V("0.9.4"))
 #: Spellings older multipath-tools accepted (or forks read) that 0.9.4 rejects or ignores.
 DEPRECATED = frozenset(k.name for k in _REPLACED + _VENDOR)
+#: Keywords read with one value (``set_value``), the old spellings too: 0.4.x read
+#: ``getuid_callout /sbin/scsi_id -g -u -s /block/%n`` as "/sbin/scsi_id".
+_ONE_VALUE = _ALL_KEYWORDS | DEPRECATED
 _EVERYWHERE = _OLD | NEWER
 
 _YES_NO = ("yes", "no", "1", "0")
@@ -663,7 +666,7 @@ class MultipathDocument(TreeDocument):
                 message = value_problem(node.key, node.values[0])
                 if message is not None:
                     yield ValueProblem(node, message)
-            if isinstance(node, Entry) and len(node.values) > 1 and node.key in _ALL_KEYWORDS:
+            if isinstance(node, Entry) and len(node.values) > 1 and node.key in _ONE_VALUE:
                 yield _extra_data(node)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
