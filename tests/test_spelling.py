@@ -263,3 +263,24 @@ def test_ietd_blank_inside_lun_parameters(tmp_path: Path) -> None:
     rows = [r for r in _findings(tmp_path, "etc/ietd.conf", text) if r[0] == "IS020"]
     assert [(line, sev) for _, line, sev, _ in rows] == [(3, "error")]
     assert "' Type=blockio'" in rows[0][3]
+
+
+LVM_SINGLE = """devices {
+    filter = [ 'a|^/dev/mapper/mpath.*|', 'r|.*|' ]
+    dir = '/dev'
+}
+"""
+
+
+def test_lvm_single_quoted_strings() -> None:
+    """libdm-config.c ``_get_token``: ``'...'`` is a TOK_STRING (no escapes inside),
+    read like ``"..."``, so this filter accepts the multipath maps and rejects the rest;
+    an edit keeps the file's quotes."""
+    doc = xencfg.loads(LVM_SINGLE, "lvm")
+    assert xencfg.dumps(doc) == LVM_SINGLE
+    assert [(r.action, r.regex) for r in doc.filter] == [("a", "^/dev/mapper/mpath.*"), ("r", ".*")]
+    assert doc.to_dict()["settings"]["devices/dir"] == "/dev"
+    assert doc.accepts("/dev/mapper/mpath0") and not doc.accepts("/dev/sda")
+    doc.set_filter([("a", "^/dev/sdb.*"), ("r", ".*")])
+    assert "filter = [ 'a|^/dev/sdb.*|', 'r|.*|' ]" in xencfg.dumps(doc)
+    assert xencfg.dumps(doc).count("\\n") == LVM_SINGLE.count("\\n")

@@ -35,7 +35,10 @@ Value = int | float | str
 
 
 def unquote(raw: str) -> str:
-    """A string token's value: quotes removed, backslash escapes resolved."""
+    """A string token's value: quotes removed, backslash escapes resolved (inside
+    ``"..."``; ``'...'`` is taken as written, as LVM's lexer does)."""
+    if len(raw) >= 2 and raw[0] == "'" and raw[-1] == "'":
+        return raw[1:-1]
     if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
         out, i, body = [], 0, raw[1:-1]
         while i < len(body):
@@ -66,7 +69,7 @@ def _strtoll(raw: str) -> int:
 
 def typed(raw_token: str) -> Value:
     """A value as LVM reads it: unquoted numbers are int (or float), strings str."""
-    if raw_token.startswith('"'):
+    if raw_token.startswith(('"', "'")):
         return unquote(raw_token)
     if _C_INT.fullmatch(raw_token):
         return _strtoll(raw_token)
@@ -124,6 +127,8 @@ class LvmStyle(BlockStyle):
 
     def quote(self, value: str, old: str | None = None) -> str:
         if old is not None:
+            if old.startswith("'") and "'" not in value:
+                return "'" + value + "'"
             if old.startswith('"'):
                 return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
             if _bare(value):
@@ -152,7 +157,11 @@ def _number(value: str) -> bool:
 
 
 def _bare(value: str) -> bool:
-    return value != "" and not any(c.isspace() or c in '"[]{},=#' for c in value)
+    return (
+        value != ""
+        and not value.startswith("'")
+        and not any(c.isspace() or c in '"[]{},=#' for c in value)
+    )
 
 
 @attrs.define(weakref_slot=False)
