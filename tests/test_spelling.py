@@ -284,3 +284,15 @@ def test_lvm_single_quoted_strings() -> None:
     doc.set_filter([("a", "^/dev/sdb.*"), ("r", ".*")])
     assert "filter = [ 'a|^/dev/sdb.*|', 'r|.*|' ]" in xencfg.dumps(doc)
     assert xencfg.dumps(doc).count("\\n") == LVM_SINGLE.count("\\n")
+
+
+def test_iscsid_keys_read_by_cfg_get_string_param(tmp_path: Path) -> None:
+    """``iscsid.*`` keys are not node-record keys: open-iscsi usr/iscsi_util.c
+    ``cfg_get_string_param`` finds the key with strstr and the value after strchr(line,
+    '='), so ``iscsid.startup=...`` (no blank) is read, and so is a last line without
+    its newline: no "skipped line" error there."""
+    text = "iscsid.startup=/etc/rc.d/init.d/iscsid force-start\nnode.startup = automatic"
+    doc = xencfg.loads(text, "iscsid")
+    assert doc.get("iscsid.startup") == "/etc/rc.d/init.d/iscsid force-start"
+    rows = [r for r in _findings(tmp_path, "etc/iscsi/iscsid.conf", text) if r[0] == "XC005"]
+    assert [line for _, line, _, _ in rows] == [2]  # the unterminated node.startup line

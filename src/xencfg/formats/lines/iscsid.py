@@ -319,7 +319,9 @@ class IscsidDocument(OpenIscsiDocument):
         (the last one) is skipped as "too long".
         """
         text = self.source or ""
-        if not text or e.pos < 0:
+        if not text or e.pos < 0 or e.key.startswith("iscsid."):
+            # iscsid.* keys are read by iscsi_util.c cfg_get_string_param: strstr for
+            # the key, then strchr for '=' (fgets, no newline needed): key=value is read
             return None
         start = text.rfind("\n", 0, e.pos) + 1
         end = text.find("\n", e.pos)
