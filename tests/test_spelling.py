@@ -55,9 +55,26 @@ def test_multipath_extra_data_is_reported(tmp_path: Path) -> None:
     the one written); words after a closing quote only dropped (a warning)."""
     found = _findings(tmp_path, "etc/multipath.conf", MULTIPATH_EXTRA)
     rows = [r for r in found if r[0] == "XC005"]
-    assert [(line, sev) for _, line, sev, _ in rows] == [(3, "error"), (4, "warning")]
-    assert 'path_selector "round-robin 0"' in rows[0][3]
-    assert "'extra'" in rows[1][3]
+    assert [(line, sev) for _, line, sev, _ in rows] == [
+        (2, "warning"),
+        (3, "error"),
+        (4, "warning"),
+        (9, "warning"),
+    ]
+    assert 'path_selector "round-robin 0"' in rows[1][3]
+    assert "'extra'" in rows[2][3]
+    assert "'!1' is not read" in rows[3][3]
+
+
+def test_multipath_unquoted_bang_ends_the_value(tmp_path: Path) -> None:
+    """parser.c ``alloc_strvec`` ends an unquoted word at '!' or '#': ``multipath -t``
+    (0.9.4) shows ``devnode "^cciss"`` for ``devnode ^cciss!c[0-9]d[0-9]*``, silently;
+    quoted, the '!' is kept."""
+    text = 'blacklist {\n\tdevnode ^cciss!c[0-9]d[0-9]*\n\tdevnode "^cciss!c[0-9]d[0-9]*"\n}\n'
+    doc = xencfg.loads(text, "multipath")
+    assert [r.value for r in doc.blacklist] == ["^cciss", "^cciss!c[0-9]d[0-9]*"]
+    rows = [r for r in _findings(tmp_path, "etc/multipath.conf", text) if r[0] == "XC005"]
+    assert [(line, sev) for _, line, sev, _ in rows] == [(2, "warning")]
 
 
 def test_multipath_old_unquoted_callout_is_cut(tmp_path: Path) -> None:

@@ -668,6 +668,10 @@ class MultipathDocument(TreeDocument):
                     yield ValueProblem(node, message)
             if isinstance(node, Entry) and len(node.values) > 1 and node.key in _ONE_VALUE:
                 yield _extra_data(node)
+            elif isinstance(node, Entry) and node.key in _ONE_VALUE:
+                cut = _cut_by_comment(node, self.source or "")
+                if cut is not None:
+                    yield cut
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -705,6 +709,27 @@ def _extra_data(node: Entry) -> ValueProblem:
         f"multipath reads only the first word of {node.key}: '{first}', and ignores"
         f" '{rest}' (\"ignoring extra data\"): quote a value of several words"
         f' ({node.key} "{first} {rest}")',
+    )
+
+
+def _cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
+    """``devnode ^cciss!c[0-9]d[0-9]*`` unquoted: parser.c ``alloc_strvec`` ends a word
+    at ``!`` or ``#`` and the rest of the line is a comment, so multipath blacklists
+    ``^cciss`` (``multipath -t`` 0.9.4 shows it, with no diagnostic). A warning: it
+    starts and runs, with a value other than the one written."""
+    toks = node.value_toks
+    if len(toks) != 1 or toks[0].pos < 0 or toks[0].text.startswith('"'):
+        return None
+    end = toks[0].end
+    if end >= len(text) or text[end] not in "#!":
+        return None
+    rest = text[end : (text.find("\n", end) + 1 or len(text) + 1) - 1].rstrip("\r")
+    return ValueProblem(
+        node,
+        f"multipath reads {node.key} '{toks[0].text}': a word ends at '{text[end]}', which"
+        f" starts a comment ('{rest}' is not read): quote the value if it belongs to it"
+        f' ({node.key} "{toks[0].text}{rest}"), else put a blank before the comment',
+        harmless=True,
     )
 
 
