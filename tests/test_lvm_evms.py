@@ -92,7 +92,8 @@ def test_lvm_typed_model() -> None:
     assert doc.accepts("/dev/mapper/mpath0") and doc.accepts("/dev/sda1")
     assert not doc.accepts("/dev/sdb")
     assert doc.locking_type == 3
-    assert doc.global_settings["umask"] == 77 and doc.global_settings["max_size"] == 1.5
+    # umask = 077 is octal: libdm-config.c _type reads integers with strtoll(tok, NULL, 0)
+    assert doc.global_settings["umask"] == 0o77 and doc.global_settings["max_size"] == 1.5
     assert doc.get("log/level") == -1
     assert doc.get("log/prefix") == '  "lvm" '  # escapes resolved
     assert doc.get("devices/preferred_names") == []

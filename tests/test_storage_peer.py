@@ -169,7 +169,11 @@ def _aug_flat(out: str) -> dict[str, object]:
         parts = [p for p in path.strip("/").split("/") if p != "dict"]
         kind = parts.pop()
         if kind == "int":
-            value = int(str(value))
+            # LVM reads an int token with strtoll(tok, NULL, 0) (libdm-config.c _type):
+            # a leading 0 is octal, so Augeas' '077' is 63 to LVM
+            digits = str(value).lstrip("+-")
+            octal = len(digits) > 1 and digits.startswith("0")
+            value = int(str(value), 8) if octal else int(str(value))
         if "list" in parts:
             i = parts.index("list")
             key = "/".join(parts[:i])

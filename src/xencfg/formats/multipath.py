@@ -243,6 +243,9 @@ _OLD = frozenset(k.name for k in _REPLACED + _VENDOR)
 NEWER = frozenset(k.name for k in MULTIPATH_FACTS if k.since is not None and k.since > V("0.9.4"))
 #: Spellings older multipath-tools accepted (or forks read) that 0.9.4 rejects or ignores.
 DEPRECATED = frozenset(k.name for k in _REPLACED + _VENDOR)
+#: Keywords read with one value (``set_value``), the old spellings too: 0.4.x read
+#: ``getuid_callout /sbin/scsi_id -g -u -s /block/%n`` as "/sbin/scsi_id".
+_ONE_VALUE = _ALL_KEYWORDS | DEPRECATED
 _EVERYWHERE = _OLD | NEWER
 
 _YES_NO = ("yes", "no", "1", "0")
@@ -462,8 +465,13 @@ class Section(View):
     @property
     def settings(self) -> dict[str, str]:
         """Every ``key value`` of the section (the last of a repeated key wins), as a
-        dict that edits the section when assigned (``m.settings["no_path_retry"] = "5"``)."""
-        values = {e.key: " ".join(e.values) for e in self.block.entries()}
+        dict that edits the section when assigned (``m.settings["no_path_retry"] = "5"``).
+
+        The value is the first token, as multipath reads it: ``set_value`` (parser.c)
+        takes one quoted string or one word and ignores the rest of the line, so
+        ``path_selector round-robin 0`` is ``round-robin`` (:meth:`value_problems`
+        reports the dropped words)."""
+        values = {e.key: e.values[0] if e.values else "" for e in self.block.entries()}
         return LiveSettings(values, lambda create: self.block)
 
 
@@ -658,6 +666,12 @@ class MultipathDocument(TreeDocument):
                 message = value_problem(node.key, node.values[0])
                 if message is not None:
                     yield ValueProblem(node, message)
+            if isinstance(node, Entry) and len(node.values) > 1 and node.key in _ONE_VALUE:
+                yield _extra_data(node)
+            elif isinstance(node, Entry) and node.key in _ONE_VALUE:
+                cut = _cut_by_comment(node, self.source or "")
+                if cut is not None:
+                    yield cut
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -671,6 +685,52 @@ class MultipathDocument(TreeDocument):
             "devices": [d.settings for d in self.devices],
             "overrides": self.overrides,
         }
+
+
+def _extra_data(node: Entry) -> ValueProblem:
+    """multipath reads one value per statement: parser.c ``validate_config_strvec`` logs
+    "ignoring extra data starting with 'X'" and ``set_value`` takes the first word, or
+    the first quoted string (0.4.x's ``set_value`` the same, silently). After a quoted
+    value the rest is only dropped (harmless); unquoted words cut a value of several
+    words short (``path_selector round-robin 0`` reads ``round-robin``, which 0.9.4
+    refuses: "missing argument count")."""
+    toks = node.value_toks
+    quoted = bool(toks) and toks[0].text.startswith('"')
+    first, rest = node.values[0], " ".join(node.values[1:])
+    if quoted:
+        return ValueProblem(
+            node,
+            f"multipath reads {node.key} '{first}' and ignores '{rest}' after the closing"
+            ' quote ("ignoring extra data"): delete it or make it a comment',
+            harmless=True,
+        )
+    return ValueProblem(
+        node,
+        f"multipath reads only the first word of {node.key}: '{first}', and ignores"
+        f" '{rest}' (\"ignoring extra data\"): quote a value of several words"
+        f' ({node.key} "{first} {rest}")',
+    )
+
+
+def _cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
+    """``devnode ^cciss!c[0-9]d[0-9]*`` unquoted: parser.c ``alloc_strvec`` ends a word
+    at ``!`` or ``#`` and the rest of the line is a comment, so multipath blacklists
+    ``^cciss`` (``multipath -t`` 0.9.4 shows it, with no diagnostic). A warning: it
+    starts and runs, with a value other than the one written."""
+    toks = node.value_toks
+    if len(toks) != 1 or toks[0].pos < 0 or toks[0].text.startswith('"'):
+        return None
+    end = toks[0].end
+    if end >= len(text) or text[end] not in "#!":
+        return None
+    rest = text[end : (text.find("\n", end) + 1 or len(text) + 1) - 1].rstrip("\r")
+    return ValueProblem(
+        node,
+        f"multipath reads {node.key} '{toks[0].text}': a word ends at '{text[end]}', which"
+        f" starts a comment ('{rest}' is not read): quote the value if it belongs to it"
+        f' ({node.key} "{toks[0].text}{rest}"), else put a blank before the comment',
+        harmless=True,
+    )
 
 
 def _rule_dict(r: BlacklistEntry) -> dict[str, Any]:

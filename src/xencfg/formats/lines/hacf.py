@@ -280,6 +280,19 @@ class HacfDocument(LineDocument):
             checked = check_value(e, KINDS.get(e.key))
             if checked is not None:
                 yield ValueProblem(e, checked[0], harmless=checked[1])
+            elif e.key in ("ucast", "ucast6") and len(e.values) > 2:
+                # ucast.c ucast_parse reads the device and one host, nothing after
+                # them: heartbeat 3.0.6 starts with 'ucast lo 127.0.0.2
+                # nosuchhost.invalid' (and refuses the two swapped: "cannot resolve
+                # hostname"). A warning: where the first host is the peer, it works.
+                yield ValueProblem(
+                    e,
+                    f"{e.key} {e.values[0]}: heartbeat sends to {e.values[1]} only and"
+                    f" ignores {' '.join(e.values[2:])!r} (one peer per ucast line; an ha.cf"
+                    " shared by the nodes makes the node whose address comes first send to"
+                    " itself): write one ucast line per peer",
+                    harmless=True,
+                )
             elif e.key in ("mcast", "mcast6") and len(e.values) > 5:
                 yield ValueProblem(
                     e,
@@ -294,6 +307,7 @@ class HacfDocument(LineDocument):
         yield from self._once_only_problems()
         yield from self._crm_order_problems()
         yield from self._nice_failback_problems()
+        yield from self._legacy_failback()
         autojoin = self.entry("autojoin")
         if (
             autojoin is not None
@@ -384,6 +398,23 @@ class HacfDocument(LineDocument):
                     " reads its own success as a failure): remove it; heartbeat looks for the"
                     " Pacemaker daemons in its own daemon directories",
                 )
+
+    def _legacy_failback(self) -> Iterator[ValueProblem]:
+        """``auto_failback legacy``: heartbeat 3.0.6 starts and logs "WARN: Deprecated
+        'legacy' auto_failback option selected. Please convert to 'auto_failback on'"
+        (checked with the daemon). Legacy fails back as ``on`` does once every node runs
+        a heartbeat that knows auto_failback (1.0 on). Under the CRM HB011 speaks."""
+        auto = self.entry("auto_failback")
+        if self.crm_enabled or auto is None or not auto.values:
+            return
+        if str(auto.values[0]).lower() == "legacy":
+            yield ValueProblem(
+                auto,
+                "auto_failback legacy is deprecated: heartbeat warns at every start and asks"
+                " for 'auto_failback on' (the same fail back on nodes that all run"
+                " heartbeat 1.0 or later)",
+                harmless=True,
+            )
 
     def _nice_failback_problems(self) -> Iterator[ValueProblem]:
         """``nice_failback`` (heartbeat 1.x): heartbeat 3.0.6 config.c set_nice_failback

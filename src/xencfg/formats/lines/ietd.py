@@ -248,13 +248,14 @@ class Target:
 
 
 def _users(lines: list[Entry]) -> list[User]:
+    """The CHAP accounts ietd creates: a line without a password is none
+    (``plain_account_add``, usr/plain.c: "if (!name || !pass) return -EINVAL"), so a
+    bare ``IncomingUser`` does not protect a target (XC005 reports the line)."""
     out = []
     for e in lines:
         low = e.key.lower()
-        if low in ("incominguser", "outgoinguser"):
-            name = e.values[0] if e.values else None
-            password = e.values[1] if len(e.values) > 1 else None
-            out.append(User(low[: -len("user")], name, password, e))
+        if low in ("incominguser", "outgoinguser") and len(e.values) >= 2:
+            out.append(User(low[: -len("user")], e.values[0], e.values[1], e))
     return out
 
 
@@ -331,6 +332,9 @@ class IetdDocument(LineDocument):
     def value_problems(self) -> Iterator[ValueProblem]:
         """Values ietd refuses or that break RFC 3720's limits, line by line."""
         for e in self.entries():
+            if e.key.lower() in ("incominguser", "outgoinguser") and not e.values:
+                yield _bare_account(e)
+                continue
             message = _value_problem(e)
             if message:
                 yield ValueProblem(e, message)
@@ -360,6 +364,21 @@ class IetdDocument(LineDocument):
 def _int_of(lines: list[Entry], key: str) -> tuple[int, Entry] | None:
     found = [e for e in lines if e.key.lower() == key and e.values and e.values[0].isdigit()]
     return (int(found[-1].values[0]), found[-1]) if found else None
+
+
+def _bare_account(e: Entry) -> ValueProblem:
+    """A bare ``IncomingUser`` / ``OutgoingUser`` line, as old example configurations
+    and HOWTOs wrote them ("no users means anyone can access the target"): ietd's
+    ``plain_account_init`` (usr/plain.c) passes no name and no password to
+    ``plain_account_add``, which returns -EINVAL; ietd prints "(null) (null)" and starts
+    without an account. Nothing is lost (a warning, not an error); IS007 says whether
+    the target is then open to any initiator."""
+    return ValueProblem(
+        e,
+        f"{e.key} without a user name and a password: ietd skips the line (no CHAP"
+        f" account); delete it, or give the account ('{e.key} NAME SECRET')",
+        harmless=True,
+    )
 
 
 def _value_problem(e: Entry) -> str | None:

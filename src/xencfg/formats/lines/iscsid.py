@@ -233,17 +233,34 @@ class IscsidDocument(OpenIscsiDocument):
             )
         return f"'{later.key}' is set again; the daemon uses this line, not the earlier one"
 
+    def read_entries(self) -> dict[str, Entry]:
+        """The line open-iscsi reads for each key: a later line for the node record's
+        keys, the first for ``iscsid.*`` (:meth:`repeat_message`), and never a line its
+        reader skips (:meth:`skipped_line`: ``key=value`` is not read at all)."""
+        read: dict[str, Entry] = {}
+        for e in self.entries():
+            first_wins = e.key.startswith("iscsid.") and e.key in read
+            if not first_wins and self.skipped_line(e) is None:
+                read[e.key] = e
+        return read
+
     @property
     def settings(self) -> dict[str, int | bool | str]:
-        """Every setting with its typed value (a later line wins; secrets included)."""
+        """Every setting with its typed value as open-iscsi reads it (:meth:`read_entries`;
+        secrets included)."""
         return ComputedView(
-            {e.key: typed(e.key, e.values[0] if e.values else "") for e in self.entries()},
+            {k: typed(k, e.values[0] if e.values else "") for k, e in self.read_entries().items()},
             "use set(KEY, VALUE)",
         )
 
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The raw value open-iscsi reads for ``key`` (:meth:`read_entries`)."""
+        e = self.read_entries().get(key)
+        return e.values[0] if e is not None and e.values else default
+
     def value(self, key: str) -> int | bool | str | None:
-        """The typed value of ``key`` (``None`` when absent)."""
-        e = self.entry(key)
+        """The typed value of ``key`` as open-iscsi reads it (``None`` when absent)."""
+        e = self.read_entries().get(key)
         return typed(key, e.values[0] if e.values else "") if e is not None else None
 
     startup = Setting(
@@ -302,7 +319,9 @@ class IscsidDocument(OpenIscsiDocument):
         (the last one) is skipped as "too long".
         """
         text = self.source or ""
-        if not text or e.pos < 0:
+        if not text or e.pos < 0 or e.key.startswith("iscsid."):
+            # iscsid.* keys are read by iscsi_util.c cfg_get_string_param: strstr for
+            # the key, then strchr for '=' (fgets, no newline needed): key=value is read
             return None
         start = text.rfind("\n", 0, e.pos) + 1
         end = text.find("\n", e.pos)
@@ -374,7 +393,9 @@ def typed(key: str, raw: str) -> int | bool | str:
         n = _int(raw)
         return n if n is not None else raw
     if t in BOOLS:
-        return {"yes": True, "no": False}.get(raw.lower(), raw)
+        # idbm_rec_update_param: TYPE_INT_O matches the words with strcmp, so only
+        # "Yes" and "No" are read; "yes" stays text, as iscsid leaves it unread
+        return {"Yes": True, "No": False}.get(raw, raw)
     return raw
 
 

@@ -244,6 +244,8 @@ class ModulesDocument(LineDocument):
                 yield ValueProblem(
                     e, f"{e.key} needs at least {need} argument{'s' if need > 1 else ''}"
                 )
+            elif e.key == "options":
+                yield from _comment_as_parameters(e)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -261,6 +263,24 @@ class ModulesDocument(LineDocument):
                 softdep=self.softdeps,
             )
         return d
+
+
+def _comment_as_parameters(e: Entry) -> Iterator[ValueProblem]:
+    """``options m a=1  # why``: modprobe takes ``#`` as a comment only as a line's
+    first word (module-init-tools ``parse_config_file``, kmod ``kmod_config_parse``),
+    so the module gets ``#`` and the words after it as parameters; Linux 2.6
+    ``parse_args`` answers an unknown parameter with -ENOENT and the module does not
+    load ("Unknown parameter `#'"), later kernels load it and log the unknown ones."""
+    words = e.values[1:]
+    at = next((i for i, w in enumerate(words) if w.startswith("#")), None)
+    if at is not None:
+        passed = " ".join(words[at:])
+        yield ValueProblem(
+            e,
+            f"options {e.values[0]}: '#' starts no comment after the first word, so the module"
+            f" is given {passed!r} as parameters and a 2.6 kernel refuses to load it"
+            " ('Unknown parameter'): put the comment on a line of its own",
+        )
 
 
 parse = parser_for(ModulesDocument)

@@ -7,6 +7,7 @@ statements; the typed models differ (:mod:`.lvm`, :mod:`.evms`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterator
 from sys import intern
 from typing import Any
@@ -34,7 +35,10 @@ Value = int | float | str
 
 
 def unquote(raw: str) -> str:
-    """A string token's value: quotes removed, backslash escapes resolved."""
+    """A string token's value: quotes removed, backslash escapes resolved (inside
+    ``"..."``; ``'...'`` is taken as written, as LVM's lexer does)."""
+    if len(raw) >= 2 and raw[0] == "'" and raw[-1] == "'":
+        return raw[1:-1]
     if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
         out, i, body = [], 0, raw[1:-1]
         while i < len(body):
@@ -46,10 +50,29 @@ def unquote(raw: str) -> str:
     return raw
 
 
+#: An integer token of LVM's lexer (libdm-config.c ``_get_token``: a sign or digit, then
+#: digits).
+_C_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def _strtoll(raw: str) -> int:
+    """An integer token as LVM reads it: ``strtoll(tok, NULL, 0)`` (libdm-config.c
+    ``_type``), so a leading 0 makes it octal: ``umask = 077`` is 63, and the digits
+    8 and 9 end an octal number (``09`` is 0)."""
+    sign = -1 if raw[0] == "-" else 1
+    digits = raw.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0":
+        octal = re.match(r"[0-7]*", digits[1:])
+        return sign * int(octal.group() or "0", 8) if octal else 0
+    return sign * int(digits)
+
+
 def typed(raw_token: str) -> Value:
     """A value as LVM reads it: unquoted numbers are int (or float), strings str."""
-    if raw_token.startswith('"'):
+    if raw_token.startswith(('"', "'")):
         return unquote(raw_token)
+    if _C_INT.fullmatch(raw_token):
+        return _strtoll(raw_token)
     try:
         return int(raw_token)
     except ValueError:
@@ -104,6 +127,8 @@ class LvmStyle(BlockStyle):
 
     def quote(self, value: str, old: str | None = None) -> str:
         if old is not None:
+            if old.startswith("'") and "'" not in value:
+                return "'" + value + "'"
             if old.startswith('"'):
                 return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
             if _bare(value):
@@ -132,7 +157,11 @@ def _number(value: str) -> bool:
 
 
 def _bare(value: str) -> bool:
-    return value != "" and not any(c.isspace() or c in '"[]{},=#' for c in value)
+    return (
+        value != ""
+        and not value.startswith("'")
+        and not any(c.isspace() or c in '"[]{},=#' for c in value)
+    )
 
 
 @attrs.define(weakref_slot=False)
