@@ -877,3 +877,103 @@ def test_plan_does_not_depend_on_the_order_of_the_nodes(tmp_path: Path) -> None:
     two = migrate.plan(list(reversed(roots)), cluster_name="c")
     assert one.report_markdown() == two.report_markdown()
     assert [(o.node, o.path) for o in one.outputs] == [(o.node, o.path) for o in two.outputs]
+
+
+# -- heartbeat 1: what the resource.d wrappers and ResourceManager did ----------------------
+
+#: a three-node heartbeat 1 cluster (haresources with suffixed IPaddr2, Filesystem options,
+#: an init script with an argument): the shape of /tmp cluster A of the migrate4 session
+HA3_HACF = (
+    "bcast eth0 eth2\nucast eth1 10.9.0.1\nucast eth1 10.9.0.2\nucast eth1 10.9.0.3\n"
+    "auto_failback legacy\nnode xa1\nnode xa2\nnode xa3\ncrm off\n"
+)
+HA3_HOSTS = "192.168.50.1 xa1\n192.168.50.2 xa2\n192.168.50.3 xa3\n"
+HA3_HARESOURCES = (
+    "xa1 IPaddr2::192.168.50.10/24/eth0/192.168.50.255 "
+    "Filesystem::/dev/sdc1::/srv/data::ext3::noatime,data=ordered\n"
+    "xa3 IPaddr2::192.168.50.12/255.255.255.0/eth0 mycustomd::start-arg\n"
+    "xa2 IPaddr::192.168.50.13/16/192.168.255.255\n"
+)
+
+
+def _ha3_plan(tmp_path: Path) -> migrate.Migration:
+    nodes = [
+        _tree(
+            tmp_path / n,
+            {
+                "etc/ha.d/ha.cf": HA3_HACF,
+                "etc/ha.d/haresources": HA3_HARESOURCES,
+                "etc/hosts": HA3_HOSTS,
+            },
+        )
+        for n in ("xa1", "xa2", "xa3")
+    ]
+    return migrate.plan(nodes, only=("stack",), cluster_name="ca")
+
+
+def _params(cib: str) -> dict[str, dict[str, str]]:
+    from lxml import etree
+
+    root = etree.fromstring(cib.encode())
+    return {
+        p.get("id"): {nv.get("name"): nv.get("value") for nv in p.iterfind(".//nvpair")}
+        for p in root.iterfind(".//primitive")
+    }
+
+
+def test_ipaddr_fields_are_read_as_heartbeats_wrapper_read_them(tmp_path: Path) -> None:
+    """heartbeat's /etc/ha.d/resource.d/IPaddr2 (and IPaddr) of heartbeat 3.0.6 hands
+    the field after the address to the agent as OCF_RESKEY_cidr_netmask whatever its
+    form, then the next as broadcast if it starts with a digit, else as nic with the
+    broadcast after it. 'ADDR/255.255.255.0/eth0' became broadcast=255.255.255.0 with
+    no netmask and no nic (the address would have come up with findif's guess, and a
+    wrong broadcast); a dotted netmask is written as the prefix length that
+    resource-agents' findif.sh converts it to ('Please convert dotted quad netmask')."""
+    m = _ha3_plan(tmp_path)
+    cib = next(o for o in m.outputs if o.path.endswith("cib.xml")).data.decode()
+    got = _params(cib)
+    assert got["IPaddr2_1"] == {
+        "ip": "192.168.50.10",
+        "cidr_netmask": "24",
+        "nic": "eth0",
+        "broadcast": "192.168.50.255",
+    }
+    assert got["IPaddr2_11"] == {"ip": "192.168.50.12", "cidr_netmask": "24", "nic": "eth0"}
+    assert got["IPaddr_192_168_50_13"] == {
+        "ip": "192.168.50.13",
+        "cidr_netmask": "16",
+        "broadcast": "192.168.255.255",
+    }
+    assert got["Filesystem_2"]["options"] == "noatime,data=ordered"
+    report = m.report_markdown()
+    assert "netmask 255.255.255.0 -> cidr_netmask 24" in report
+    cib_file = tmp_path / "cib.xml"
+    cib_file.write_text(cib)
+    from conftest import crm_verify_file
+
+    _rc, out = crm_verify_file(cib_file)
+    assert "error" not in out.lower(), out
+
+
+def test_a_noncontiguous_netmask_is_a_todo() -> None:
+    from xencfg.migrations.haresources import haresources_to_cib
+
+    made = haresources_to_cib(xencfg.loads("a IPaddr2::10.0.0.5/255.0.255.0/eth0\n", "haresources"))
+    todo = [c.message for c in made.changes if c.severity == "action"]
+    assert any("255.0.255.0 is not contiguous" in t for t in todo)
+
+
+def test_init_script_arguments_are_a_todo(tmp_path: Path) -> None:
+    """heartbeat 1 ran 'mycustomd::start-arg' as '/etc/init.d/mycustomd start-arg start'
+    (heartbeat 3.0.6 ResourceManager, doscript: "$spath $arg $2"); Pacemaker's lsb class
+    runs '/etc/init.d/mycustomd start' and reads no instance attributes, so the argument
+    was lost without a line in the report."""
+    m = _ha3_plan(tmp_path)
+    todos = _todos_of(m)
+    assert any("mycustomd::start-arg" in t and "passes no arguments" in t for t in todos), todos
+    # an init script without arguments needs nothing
+    assert not any("IPaddr" in t and "passes no arguments" in t for t in todos)
+
+
+def _todos_of(m: migrate.Migration) -> list[str]:
+    return [f"{n.what} {n.why}" for n in m.notes if n.kind == "manual"]

@@ -110,11 +110,13 @@ class _Builder:
             el.set("class", "ocf")
             el.set("provider", "heartbeat")
             names, interval, timeout = OCF[kind]
-            params = _ip_params(res.args[0]) if kind.startswith("IPaddr") else res.args
+            params: list[str | None] = list(res.args)
+            if kind.startswith("IPaddr") and res.args:
+                params = self.ip_params(res, line)
         elif kind in RESOURCE_D:
             el.set("class", "heartbeat")
             names, interval, timeout = (), "120s", "60s"
-            params = res.args
+            params = list(res.args)
             self.note(
                 line,
                 kind,
@@ -132,8 +134,22 @@ class _Builder:
         else:
             el.set("class", "lsb")
             names, interval, timeout = (), "120s", "60s"
-            params = res.args
+            params = list(res.args)
             self.note(line, kind, "info", f"{kind} becomes lsb:{kind} (an /etc/init.d script)")
+            if any(res.args):
+                # ResourceManager's doscript: "$spath $arg $2", the arguments before the
+                # action; Pacemaker's lsb class runs the script with the action alone
+                given = " ".join(a for a in res.args if a)
+                self.note(
+                    line,
+                    kind,
+                    "action",
+                    f"{kind}::{'::'.join(res.args)}: heartbeat ran '{kind} {given} start' "
+                    f"(arguments before the action); Pacemaker runs an lsb resource as "
+                    f"'/etc/init.d/{kind} start' and passes no arguments (the instance "
+                    f"attributes kept from haresources2cib are not read): build '{given}' "
+                    "into the script or write an OCF agent that takes it",
+                )
         ops = etree.SubElement(el, "operations")
         etree.SubElement(
             ops, "op", id=f"{rid}_mon", name="monitor", interval=interval, timeout=timeout
@@ -152,6 +168,35 @@ class _Builder:
                     attrs_el, "nvpair", id=f"{rid}_attr_{i}", name=name, value=str(value)
                 )
         return rid
+
+    def ip_params(self, res: Resource, line: int) -> list[str | None]:
+        """ip, cidr_netmask, nic, broadcast of an IPaddr/IPaddr2 argument; a dotted-quad
+        netmask is written as its prefix length (findif.sh converts it, logging
+        "Please convert dotted quad netmask ... to CIDR notation")."""
+        params = _ip_params(res.args[0])
+        mask = params[1]
+        if mask is not None and _dotted(mask):
+            bits = _mask_bits(mask)
+            if bits is None:
+                self.note(
+                    line,
+                    res.type,
+                    "action",
+                    f"{res.type}::{res.args[0]}: netmask {mask} is not contiguous: "
+                    "resource-agents' findif.sh refuses it ('Bogus netmask'): give "
+                    "cidr_netmask as a prefix length",
+                )
+            else:
+                params[1] = str(bits)
+                self.note(
+                    line,
+                    res.type,
+                    "info",
+                    f"{res.type}::{res.args[0]}: netmask {mask} -> cidr_netmask {bits} "
+                    "(heartbeat's wrapper passed the field after the address as the "
+                    "netmask; today's agent wants a prefix length)",
+                )
+        return params
 
     def master(self, resources: Any, constraints: Any, name: str, line: int) -> str:
         """The master/slave ``ocf:linbit:drbd`` resource for DRBD resource ``name``
@@ -440,20 +485,40 @@ def _drbd_name(res: Resource) -> str | None:
 
 
 def _ip_params(arg: str) -> list[str | None]:
-    """``ADDRESS/BITS/NIC/BROADCAST`` in any order after the address, as
-    haresources2cib sorted it: a dotted quad is the broadcast, a number the bits,
-    anything else the interface."""
-    parts = arg.split("/")
-    out: list[str | None] = [parts[0], None, None, None]
-    for p in parts[1:]:
-        if len(p.split(".")) == 4:
-            out[3] = p
-            break
-        if p.isdigit():
-            out[1] = p
-        elif p:
-            out[2] = p
+    """``ADDRESS/NETMASK/NIC/BROADCAST`` as heartbeat's resource.d/IPaddr and IPaddr2
+    wrappers (heartbeat 3.0.6, the ones a v1 cluster ran) hand it to the OCF agent: the
+    field after the address is always ``cidr_netmask`` (a dotted quad too: findif.sh
+    of resource-agents still reads that form), the next one ``broadcast`` when it
+    starts with a digit, else ``nic`` with the broadcast after it. Runs of ``/`` count
+    as one (the wrappers' ``sed 's%^X/*%%'``). A netmask field that is neither bits
+    nor a dotted quad (``10.0.0.6/eth0``) is taken as the interface, which is what was
+    meant (the wrapper's netmask 'eth0' made the agent fail)."""
+    parts = [p for p in arg.split("/") if p]
+    out: list[str | None] = [parts[0] if parts else arg, None, None, None]
+    rest = parts[1:]
+    if rest and (rest[0].isdigit() or _dotted(rest[0])):
+        out[1] = rest.pop(0)
+    if rest and rest[0][:1].isdigit():
+        out[3] = rest[0]
+    elif rest:
+        out[2] = rest[0]
+        if len(rest) > 1:
+            out[3] = rest[1]
     return out
+
+
+def _dotted(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
+
+
+def _mask_bits(mask: str) -> int | None:
+    """The prefix length of a dotted-quad netmask, ``None`` for a non-contiguous one."""
+    value = 0
+    for p in mask.split("."):
+        value = value << 8 | int(p)
+    bits = bin(value)[2:].zfill(32)
+    return None if "01" in bits else bits.count("1")
 
 
 def haresources_to_cib(
