@@ -60,8 +60,9 @@ def _bounded(v: Any) -> Any:
 
 
 def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
-    """The value of an expression of literals, earlier settings, ``+ - * % // **`` and
-    ``A if TEST else B``.
+    """The value of an expression of literals, earlier settings, ``+ - * % // **``,
+    ``A if TEST else B``, comparisons, ``and``/``or``/``not`` and list comprehensions
+    over such values (``range``, ``enumerate``, ``zip``, ``len`` allowed).
 
     ``/`` on two integers is Python 2's floor division, as xm computed it.
     ``str()`` and ``int()`` of such values are allowed; anything else raises
@@ -122,6 +123,27 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
     if isinstance(node, ast.IfExp):
         # (memory = 1024 if big else 512): only the branch Python would take is evaluated
         return evaluate(node.body if evaluate(node.test, env) else node.orelse, env)
+    if isinstance(node, ast.ListComp):
+        return _comprehension(node, env)
+    if isinstance(node, ast.Compare):
+        return _compare(node, env)
+    if isinstance(node, ast.BoolOp):
+        # (Python's and/or give the deciding operand, not a bool)
+        value = evaluate(node.values[0], env)
+        for item in node.values[1:]:
+            if bool(value) == isinstance(node.op, ast.Or):
+                return value
+            value = evaluate(item, env)
+        return value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return not evaluate(node.operand, env)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("range", "xrange", "enumerate", "zip", "len")
+        and not node.keywords
+    ):
+        return _sequence_call(node.func.id, [evaluate(a, env) for a in node.args])
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -135,6 +157,106 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
         except (TypeError, ValueError) as exc:
             raise NotStatic(str(exc)) from None
     raise NotStatic(type(node).__name__)
+
+
+#: At most this many loop steps in one comprehension (xm configs build a few disks or
+#: vifs; a bound keeps a hostile config from costing time).
+_STEPS = 4096
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+def _compare(node: ast.Compare, env: dict[str, Any]) -> bool:
+    """``a < b``, ``x in ('a', 'b')``, chained as Python chains them; values of
+    different kinds (which Python 2 ordered arbitrarily) are not compared."""
+    left = evaluate(node.left, env)
+    for op, right_node in zip(node.ops, node.comparators, strict=True):
+        right = evaluate(right_node, env)
+        try:
+            if not _COMPARE[type(op)](left, right):
+                return False
+        except (TypeError, KeyError) as exc:
+            raise NotStatic(f"comparison {type(op).__name__}: {exc}") from None
+        left = right
+    return True
+
+
+def _sequence_call(name: str, args: list[Any]) -> Any:
+    """Python 2's ``range`` (a list), ``xrange``, ``enumerate``, ``zip`` and ``len`` of
+    static values, bounded."""
+    if name in ("range", "xrange"):
+        if not 1 <= len(args) <= 3 or not all(
+            isinstance(a, int) and not isinstance(a, bool) for a in args
+        ):
+            raise NotStatic(f"{name}() of non-integers")
+        try:
+            r = range(*args)
+        except ValueError as exc:
+            raise NotStatic(str(exc)) from None
+        if len(r) > _STEPS:
+            raise NotStatic(f"{name}() too long")
+        return list(r)
+    if not all(isinstance(a, (list, tuple, str)) for a in args):
+        raise NotStatic(f"{name}() of a non-sequence")
+    if name == "len" and len(args) == 1:
+        return len(args[0])
+    if name == "enumerate" and len(args) == 1:
+        return [(i, v) for i, v in enumerate(args[0])]
+    if name == "zip" and args:
+        return [tuple(t) for t in zip(*args, strict=False)]
+    raise NotStatic(f"{name}() with {len(args)} arguments")
+
+
+def _bind(target: ast.expr, value: Any, scope: dict[str, Any]) -> None:
+    """Assign a comprehension's loop value to its target (a name or a tuple of them)."""
+    if isinstance(target, ast.Name):
+        scope[target.id] = value
+        return
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (list, tuple, str)):
+        if len(target.elts) != len(value):
+            raise NotStatic("unpacking a value of another length")
+        for t, v in zip(target.elts, value, strict=True):
+            _bind(t, v, scope)
+        return
+    raise NotStatic(f"loop target {type(target).__name__}")
+
+
+def _comprehension(node: ast.ListComp, env: dict[str, Any]) -> list[Any]:
+    """``[ELT for T in SEQ if COND ...]`` over static sequences, as Python runs it (the
+    loop names stay local: xl reads no leaked loop variable anyway)."""
+    out: list[Any] = []
+    steps = 0
+
+    def walk(level: int, scope: dict[str, Any]) -> None:
+        nonlocal steps
+        if level == len(node.generators):
+            out.append(evaluate(node.elt, scope))
+            return
+        gen = node.generators[level]
+        if gen.is_async:
+            raise NotStatic("async comprehension")
+        items = evaluate(gen.iter, scope)
+        if not isinstance(items, (list, tuple, str)):
+            raise NotStatic("a loop over a non-sequence")
+        for item in items:
+            steps += 1
+            if steps > _STEPS:
+                raise NotStatic("comprehension too long")
+            inner = dict(scope)
+            _bind(gen.target, item, inner)
+            if all(evaluate(cond, inner) for cond in gen.ifs):
+                walk(level + 1, inner)
+
+    walk(0, env)
+    return _bounded(out)
 
 
 def _mutated(body: str) -> list[str]:
@@ -279,6 +401,12 @@ class _Converter:
                 value = evaluate(expr, self.env)
             except NotStatic as exc:
                 self.env[key] = COMPUTED
+                if key in DROPPED:
+                    # (device_model = '/usr/' + libdir + ...: xl reads no such key, so
+                    # the value it would have had does not matter)
+                    self.out.append(lead + _commented(body) + trail)
+                    self.note(c, key, "warning", f"dropped: {DROPPED[key]}")
+                    return
                 self.comment_out(c, lead, body, trail, (key,), f"computed by code ({exc})")
                 return
             self.env[key] = value
@@ -651,6 +779,10 @@ def _single_assignment(body: str) -> tuple[str, ast.expr] | None:
         and isinstance(stmt.targets[0], ast.Name)
     ):
         return stmt.targets[0].id, stmt.value
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        # (disk += [...] after a computed disk: the sum, when both sides are known)
+        name = stmt.target.id
+        return name, ast.BinOp(ast.Name(name, ast.Load()), stmt.op, stmt.value)
     return None
 
 
