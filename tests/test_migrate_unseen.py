@@ -937,8 +937,14 @@ def test_ipaddr_fields_are_read_as_heartbeats_wrapper_read_them(tmp_path: Path) 
         "cidr_netmask": "24",
         "nic": "eth0",
         "broadcast": "192.168.50.255",
+        "lvs_support": "true",  # (the wrapper's OCF_RESKEY_lvs_support=1; IPaddr's is 0)
     }
-    assert got["IPaddr2_11"] == {"ip": "192.168.50.12", "cidr_netmask": "24", "nic": "eth0"}
+    assert got["IPaddr2_11"] == {
+        "ip": "192.168.50.12",
+        "cidr_netmask": "24",
+        "nic": "eth0",
+        "lvs_support": "true",
+    }
     assert got["IPaddr_192_168_50_13"] == {
         "ip": "192.168.50.13",
         "cidr_netmask": "16",

@@ -160,6 +160,18 @@ class _Builder:
             pairs[-1] = (names[-1], " ".join(p for p in params[len(names) - 1 :] if p))
         if not names:
             pairs = [(str(i), v) for i, v in enumerate(params, start=1) if v is not None]
+        if kind == "IPaddr2" and pairs and ":" not in str(pairs[0][1]):
+            # heartbeat's resource.d/IPaddr2 exported OCF_RESKEY_lvs_support=1 (IPaddr: 0);
+            # the agent's default is false, and it refuses it on IPv6
+            pairs.append(("lvs_support", "true"))
+            self.note(
+                line,
+                kind,
+                "info",
+                f"{kind}::{res.args[0]}: lvs_support=true, as heartbeat's resource.d/IPaddr2 "
+                "ran the agent (an address also on lo, LVS direct routing, is taken off lo "
+                "at start and put back at stop; nothing changes otherwise)",
+            )
         if pairs:
             inst = etree.SubElement(el, "instance_attributes", id=f"{rid}_inst_attr")
             attrs_el = etree.SubElement(inst, "attributes")
