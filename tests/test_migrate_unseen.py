@@ -1061,3 +1061,57 @@ def test_comprehensions_that_are_not_static_stay_code(expr: str) -> None:
     NotStatic, so the line stays a TODO instead of a guess."""
     with pytest.raises(NotStatic):
         evaluate(ast.parse(expr, mode="eval").body, {})
+
+
+# -- heartbeat 2 CIB: agents whose daemons are gone ------------------------------------------
+
+CIB_CLUSTER_FS = """\
+<cib validate-with="pacemaker-1.2" admin_epoch="2" epoch="17" num_updates="0">
+  <configuration>
+    <crm_config><cluster_property_set id="o">
+      <nvpair id="o1" name="stonith-enabled" value="false"/>
+    </cluster_property_set></crm_config>
+    <nodes>
+      <node id="alpha" uname="alpha" type="normal"/>
+      <node id="beta" uname="beta" type="normal"/>
+    </nodes>
+    <resources>
+      <clone id="cl-storage">
+        <group id="g-storage">
+          <primitive id="dlm" class="ocf" provider="pacemaker" type="controld"/>
+          <primitive id="o2cb" class="ocf" provider="ocfs2" type="o2cb"/>
+          <primitive id="clvm" class="ocf" provider="lvm2" type="clvmd"/>
+          <primitive id="fs" class="ocf" provider="heartbeat" type="Filesystem">
+            <instance_attributes id="fs-ia">
+              <nvpair id="fs-dev" name="device" value="/dev/vgshared/images"/>
+              <nvpair id="fs-dir" name="directory" value="/srv/images"/>
+              <nvpair id="fs-type" name="fstype" value="ocfs2"/>
+            </instance_attributes>
+          </primitive>
+        </group>
+      </clone>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def test_agents_whose_daemons_are_gone_are_todos(tmp_path: Path) -> None:
+    """crm_verify does not look agents up, so a converted CIB with ocf:lvm2:clvmd and
+    ocf:ocfs2:o2cb passes it and never starts: LVM2 2.03.00 dropped clvmd ("Dropped
+    clvmd with lvmlockd as a replacement", its release notes; resource-agents'
+    ocf:heartbeat:clvm then fails check_binary), and ocfs2-tools 1.8.7 (Debian 12,
+    dpkg -L) ships no OCF agent and no ocfs2_controld, which Pacemaker 2.1.5's
+    ocf:pacemaker:o2cb starts (DAEMON=/usr/sbin/ocfs2_controld.${OCF_RESKEY_stack}).
+    Each gets a TODO naming the replacement; controld and Filesystem none."""
+    roots = _hb_pair(
+        tmp_path,
+        "bcast eth0\nnode alpha\nnode beta\ncrm yes\n",
+        {"var/lib/heartbeat/crm/cib.xml": CIB_CLUSTER_FS},
+    )
+    m = migrate.plan(roots, only=("stack",), cluster_name="c")
+    gone = [n for n in m.notes if n.kind == "manual" and "would never start" in n.what]
+    assert sorted(n.what.split("'")[1] for n in gone) == ["clvm", "o2cb"]
+    assert any("lvmlockd" in n.why for n in gone) and any("controld" in n.why for n in gone)
