@@ -660,9 +660,22 @@ def test_rtslib_restore_takes_every_storage_object_and_tpg_key(tmp_path: Path) -
     attributes, where only chap_* properties reach configfs. Run against the installed
     python3-rtslib-fb: every object binds, every leftover TPG and ACL key is a property."""
     import json as _json
-    import shutil
 
     from xencfg.migrations.lio import iet_to_lio
+
+    conv = iet_to_lio(xencfg.loads(IETD_SEVERAL, "ietd"), [])
+    cfg = tmp_path / "saveconfig.json"
+    cfg.write_text(conv.json())
+    _rtslib_binds(cfg)
+    data = _json.loads(cfg.read_text())
+    assert data["storage_objects"][0]["attributes"] == {"block_size": 4096}
+
+
+def _rtslib_binds(cfg: Path) -> None:
+    """Each storage object of saveconfig.json ``cfg`` binds to its rtslib-fb class's
+    constructor, each leftover TPG, ACL and fabric-module key is a property (the
+    installed python3-rtslib-fb, run by /usr/bin/python3)."""
+    import shutil
 
     python = shutil.which("python3", path="/usr/bin")
     probe = subprocess.run(
@@ -670,9 +683,6 @@ def test_rtslib_restore_takes_every_storage_object_and_tpg_key(tmp_path: Path) -
     )
     if probe.returncode != 0:
         unavailable("python3-rtslib-fb is not installed")
-    conv = iet_to_lio(xencfg.loads(IETD_SEVERAL, "ietd"), [])
-    cfg = tmp_path / "saveconfig.json"
-    cfg.write_text(conv.json())
     check = (
         "import inspect, json, sys\n"
         "from rtslib_fb.tcm import so_mapping\n"
@@ -701,8 +711,6 @@ def test_rtslib_restore_takes_every_storage_object_and_tpg_key(tmp_path: Path) -
         [python or "python3", "-c", check, str(cfg)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    data = _json.loads(cfg.read_text())
-    assert data["storage_objects"][0]["attributes"] == {"block_size": 4096}
 
 
 # -- heartbeat 1: stonith_host lines become stonith resources --------------------------------
@@ -1115,3 +1123,60 @@ def test_agents_whose_daemons_are_gone_are_todos(tmp_path: Path) -> None:
     gone = [n for n in m.notes if n.kind == "manual" and "would never start" in n.what]
     assert sorted(n.what.split("'")[1] for n in gone) == ["clvm", "o2cb"]
     assert any("lvmlockd" in n.why for n in gone) and any("controld" in n.why for n in gone)
+
+
+# -- IET: nullio LUNs and the global iSNS settings ---------------------------------------------
+
+IETD_NULLIO = """\
+iSNSServer 10.40.0.9
+iSNSAccessControl No
+Target iqn.2010-05.net.example:sg1.xen
+\tLun 0 Path=/dev/vg/lv0,Type=blockio
+\tLun 4 Sectors=204800,Type=nullio
+\tLun 5 Type=nullio
+\tLun 6 Type=fileio
+"""
+
+
+def test_nullio_lun_becomes_a_nullio_ramdisk(tmp_path: Path) -> None:
+    """IET's nullio LUN has no Path (iscsitarget kernel/nullio.c reads only Sectors=,
+    512-byte sectors, 64 GiB by default): it was reported as 'a Lun line without a
+    number or path' and dropped, the Type=nullio branch never reached. It is LIO's
+    rd_mcp backstore with nullio=true now (rtslib-fb tcm.py RDMCPStorageObject(name,
+    size, wwn, nullio), plugin 'ramdisk' in so_mapping), which the installed
+    python3-rtslib-fb binds; a fileio LUN without a Path is still skipped, by number."""
+    from xencfg.migrations.lio import iet_to_lio
+
+    conv = iet_to_lio(xencfg.loads(IETD_NULLIO, "ietd"), [])
+    cfg = tmp_path / "saveconfig.json"
+    cfg.write_text(conv.json())
+    _rtslib_binds(cfg)
+    import json as _json
+
+    objs = {o["name"]: o for o in _json.loads(cfg.read_text())["storage_objects"]}
+    assert objs["sg1.xen_lun4"]["plugin"] == "ramdisk"
+    assert objs["sg1.xen_lun4"]["size"] == 204800 * 512
+    assert objs["sg1.xen_lun4"]["nullio"] is True and "dev" not in objs["sg1.xen_lun4"]
+    assert objs["sg1.xen_lun5"]["size"] == 64 << 30
+    luns = _json.loads(cfg.read_text())["targets"][0]["tpgs"][0]["luns"]
+    assert [lun["index"] for lun in luns] == [0, 4, 5]
+    said = [c.message for c in conv.changes]
+    assert any("LUN 6 has no Path" in m for m in said), said
+    assert "/backstores/ramdisk create name=sg1.xen_lun4 size=104857600 nullio=true" in (
+        conv.script()
+    )
+
+
+def test_isns_settings_are_named(tmp_path: Path) -> None:
+    """ietd read iSNSServer and iSNSAccessControl before the first target (iscsitarget
+    usr/config.c, config_isns_load) and registered its targets there; saveconfig.json
+    has no iSNS (LIO leaves it to the target-isns daemon, /etc/target-isns.conf), and
+    both lines vanished from the report."""
+    from xencfg.migrations.lio import iet_to_lio
+
+    conv = iet_to_lio(xencfg.loads(IETD_NULLIO.replace("No\n", "Yes\n"), "ietd"), [])
+    said = {c.key: (c.severity, c.message) for c in conv.changes}
+    assert said["iSNSServer"][0] == "action" and "target-isns" in said["iSNSServer"][1]
+    assert said["iSNSAccessControl"][0] == "action"
+    off = iet_to_lio(xencfg.loads(IETD_NULLIO, "ietd"), [])
+    assert {c.key: c.severity for c in off.changes}["iSNSAccessControl"] == "info"
