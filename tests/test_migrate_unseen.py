@@ -1180,3 +1180,50 @@ def test_isns_settings_are_named(tmp_path: Path) -> None:
     assert said["iSNSAccessControl"][0] == "action"
     off = iet_to_lio(xencfg.loads(IETD_NULLIO, "ietd"), [])
     assert {c.key: c.severity for c in off.changes}["iSNSAccessControl"] == "info"
+
+
+# -- xm: what Xen 4.17's xl refuses or ignores ---------------------------------------------------
+
+XM_SLES = (
+    'name="sles10"\n'
+    "memory=1024\n"
+    "vcpus=4\n"
+    "vcpu_avail=3\n"
+    'bootloader="/usr/bin/pygrub"\n'
+    "disk=[ 'tap:sync:/var/lib/xen/images/sles/disk1,xvda,w', "
+    "'tap:vhd:/var/lib/xen/images/sles/disk2.vhd,xvdb,w' ]\n"
+    "vscsi=[ '/dev/sdz, 0:0:0:0' ]\n"
+)
+
+
+def test_blktap_sync_vcpu_avail_and_vscsi(tmp_path: Path) -> None:
+    """peer-xl (Xen 4.17's xl -N create) refuses 'tap:sync:PATH' ("unknown deprecated
+    disk prefix: near `sync:'", libxlu_disk_l.l knows raw, qcow, qcow2, vhd, tapdisk,
+    tap, tap2, aio, ioemu, file, phy), and the whole domU with it: blktap's sync driver
+    read the same raw image 'aio:' does. xl reads neither 'vcpu_avail' nor 'vscsi'
+    (strings -n 2 of xl 4.17 has neither key; peer-xl gives avail_vcpus 0-3 for
+    vcpus=4 vcpu_avail=3) and says nothing: both vanished from the report."""
+    node = _tree(tmp_path / "n", {"etc/xen/vm/sles": XM_SLES})
+    m = migrate.plan([node], only=("xen",))
+    out = next(o for o in m.outputs if o.path.endswith("sles")).data.decode()
+    assert '"tap:aio:/var/lib/xen/images/sles/disk1,xvda,w"' in out
+    assert "# xm: vcpu_avail" in out and "# xm: vscsi" in out
+    todos = [n.what for n in m.notes if n.kind == "manual"]
+    assert any("maxvcpus = 4 and vcpus = 2" in t for t in todos), todos
+    assert any(t.startswith("vscsi") for t in todos), todos
+    from conftest import peer_tool
+
+    peer = peer_tool("peer-xl")
+    (tmp_path / "sles.xl").write_text(out)
+    p = subprocess.run([str(peer), str(tmp_path / "sles.xl")], capture_output=True, text=True)
+    assert p.stdout.startswith("OK"), p.stdout + p.stderr
+
+
+def test_a_blktap_driver_xl_has_not_is_a_todo(tmp_path: Path) -> None:
+    """'tap:vmdk:' and 'tap:ram:' have no xl counterpart (peer-xl: "unknown deprecated
+    disk prefix"): a TODO to convert the image; the spec stays as it was."""
+    text = "name='v'\nmemory=128\nkernel='/boot/k'\ndisk=['tap:vmdk:/srv/v.vmdk,xvda,w']\n"
+    node = _tree(tmp_path / "n", {"etc/xen/vm/v": text})
+    m = migrate.plan([node], only=("xen",))
+    todos = [n.what for n in m.notes if n.kind == "manual"]
+    assert any("'vmdk'" in t and "qemu-img convert" in t for t in todos), todos
