@@ -1227,3 +1227,31 @@ def test_a_blktap_driver_xl_has_not_is_a_todo(tmp_path: Path) -> None:
     m = migrate.plan([node], only=("xen",))
     todos = [n.what for n in m.notes if n.kind == "manual"]
     assert any("'vmdk'" in t and "qemu-img convert" in t for t in todos), todos
+
+
+@pytest.mark.parametrize(
+    ("spec", "params"),
+    [
+        ("SendArp::10.0.0.5/eth0", {"ip": "10.0.0.5", "nic": "eth0"}),
+        (
+            "IPv6addr::2001:db8:0:0:0:0:0:5/64/eth0",
+            {"ipv6addr": "2001:db8:0:0:0:0:0:5", "cidr_netmask": "64", "nic": "eth0"},
+        ),
+        ("Delay", {"startdelay": "10"}),
+        ("Delay::5::2", {"startdelay": "5", "stopdelay": "2"}),
+    ],
+)
+def test_resource_d_wrappers_split_their_argument(spec: str, params: dict[str, str]) -> None:
+    """heartbeat 3.0.6's /etc/ha.d/resource.d wrappers, which a v1 cluster ran: SendArp
+    splits 'ip-address/interface' (OCF_RESKEY_ip=$BASEIP, OCF_RESKEY_nic=$INTERFACE),
+    IPv6addr 'ADDRESS/NETMASK/NIC', and Delay without arguments sets startdelay=10 (the
+    agent's default is 20). The CIB had ip='10.0.0.5/eth0', an address SendArp's
+    agent refuses, and ipv6addr with the prefix and interface glued on."""
+    from lxml import etree
+
+    from xencfg.migrations.haresources import haresources_to_cib
+
+    made = haresources_to_cib(xencfg.loads(f"a {spec}\n", "haresources"))
+    prim = etree.fromstring(made.text.encode()).find(".//primitive")
+    assert prim is not None
+    assert {nv.get("name"): nv.get("value") for nv in prim.iterfind(".//nvpair")} == params

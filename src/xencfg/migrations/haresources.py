@@ -45,7 +45,7 @@ OCF: dict[str, tuple[tuple[str, ...], str, str]] = {
     "IPaddr2": (("ip", "cidr_netmask", "nic", "broadcast"), "5s", "5s"),
     "Filesystem": (("device", "directory", "fstype", "options"), "120s", "60s"),
     "IPsrcaddr": (("ipaddress",), "5s", "5s"),
-    "IPv6addr": (("ipv6addr",), "5s", "5s"),
+    "IPv6addr": (("ipv6addr", "cidr_netmask", "nic"), "5s", "5s"),
     "LVM": (("volgrpname",), "120s", "60s"),
     "MailTo": (("email", "subject"), "120s", "60s"),
     "Delay": (("startdelay", "stopdelay", "mondelay"), "120s", "60s"),
@@ -113,6 +113,8 @@ class _Builder:
             params: list[str | None] = list(res.args)
             if kind.startswith("IPaddr") and res.args:
                 params = self.ip_params(res, line)
+            else:
+                params = self.wrapper_params(res, line, params)
         elif kind in RESOURCE_D:
             el.set("class", "heartbeat")
             names, interval, timeout = (), "120s", "60s"
@@ -208,6 +210,31 @@ class _Builder:
                     "(heartbeat's wrapper passed the field after the address as the "
                     "netmask; today's agent wants a prefix length)",
                 )
+        return params
+
+    def wrapper_params(
+        self, res: Resource, line: int, params: list[str | None]
+    ) -> list[str | None]:
+        """The parameters heartbeat's resource.d wrapper (heartbeat 3.0.6) handed the
+        OCF agent where they are not the ``::`` arguments one by one: SendArp and
+        IPv6addr split ``ADDRESS/...`` at ``/`` (SendArp: ip, nic; IPv6addr: ipv6addr,
+        cidr_netmask, nic), and Delay without arguments started with 10 s (the agent's
+        own default is 20)."""
+        if res.type == "SendArp" and params and params[0]:
+            ip, _, nic = params[0].partition("/")
+            return [ip, nic or None]
+        if res.type == "IPv6addr" and params and params[0]:
+            parts = params[0].split("/")
+            return [parts[0], *(p or None for p in parts[1:3])]
+        if res.type == "Delay" and not any(params):
+            self.note(
+                line,
+                "Delay",
+                "info",
+                "Delay without arguments: startdelay 10, as heartbeat's resource.d/Delay "
+                "set it (the OCF agent's default is 20)",
+            )
+            return ["10"]
         return params
 
     def master(self, resources: Any, constraints: Any, name: str, line: int) -> str:
