@@ -1255,3 +1255,23 @@ def test_resource_d_wrappers_split_their_argument(spec: str, params: dict[str, s
     prim = etree.fromstring(made.text.encode()).find(".//primitive")
     assert prim is not None
     assert {nv.get("name"): nv.get("value") for nv in prim.iterfind(".//nvpair")} == params
+
+
+def test_resource_d_ocf_and_drbdupper_are_not_init_scripts() -> None:
+    """heartbeat 3.0.6's resource.d also holds OCF (runs the OCF agent AGENT with the
+    variables of /etc/ha.d/conf/OCF/AGENT/INSTANCE), drbdupper (drbddisk for a stacked
+    DRBD resource) and ids: they became lsb:OCF, lsb:drbdupper, init scripts no system
+    has, with no line saying so. OCF::AGENT::INSTANCE is ocf:heartbeat:AGENT with a TODO
+    to copy the instance file's parameters; drbdupper is a heartbeat-class script with
+    the warning every resource.d script gets."""
+    from lxml import etree
+
+    from xencfg.migrations.haresources import haresources_to_cib
+
+    made = haresources_to_cib(xencfg.loads("a OCF::Dummy::d1 drbdupper::r0-U\n", "haresources"))
+    prims = etree.fromstring(made.text.encode()).findall(".//primitive")
+    got = [(p.get("class"), p.get("provider"), p.get("type")) for p in prims]
+    assert got == [("ocf", "heartbeat", "Dummy"), ("heartbeat", None, "drbdupper")]
+    todo = [c.message for c in made.changes if c.severity == "action"]
+    assert any("/etc/ha.d/conf/OCF/Dummy/d1" in t for t in todo), todo
+    assert any(c.key == "drbdupper" and c.severity == "warning" for c in made.changes)

@@ -63,7 +63,10 @@ OCF: dict[str, tuple[tuple[str, ...], str, str]] = {
     "oralsnr": (("sid", "home", "user", "listener"), "120s", "60s"),
 }
 #: heartbeat 2's /etc/ha.d/resource.d scripts that have no OCF agent of that name.
-RESOURCE_D = frozenset({"drbddisk", "ICP", "LinuxSCSI", "ServeRAID", "WAS", "WinPopup"})
+#: (heartbeat 3.0.6 ships drbdupper, the stacked-DRBD drbddisk, and ids as well)
+RESOURCE_D = frozenset(
+    {"drbddisk", "drbdupper", "ICP", "ids", "LinuxSCSI", "ServeRAID", "WAS", "WinPopup"}
+)
 #: A stickiness above the location score (100) keeps a resource where it runs.
 NO_FAILBACK = "INFINITY"
 
@@ -106,6 +109,28 @@ class _Builder:
             rid = f"{kind}_{index}"
         rid = self.unique(rid)
         el = etree.SubElement(parent, "primitive", id=rid, type=kind)
+        if kind == "OCF" and len(res.args) >= 2 and res.args[0]:
+            # resource.d/OCF AGENT INSTANCE: the agent with the variables of
+            # /etc/ha.d/conf/OCF/AGENT/INSTANCE (a shell file it sources)
+            agent, instance = res.args[0], res.args[1]
+            el.set("type", agent)
+            el.set("class", "ocf")
+            el.set("provider", "heartbeat")
+            ops = etree.SubElement(el, "operations")
+            etree.SubElement(
+                ops, "op", id=f"{rid}_mon", name="monitor", interval="120s", timeout="60s"
+            )
+            self.note(
+                line,
+                "OCF",
+                "action",
+                f"OCF::{agent}::{instance} -> ocf:heartbeat:{agent}: heartbeat's resource.d/"
+                f"OCF took the agent's parameters from /etc/ha.d/conf/OCF/{agent}/{instance}"
+                " (its VAR=value lines), which this conversion does not read: add them as "
+                f"instance attributes of {rid} (crm_resource --set-parameter), and the "
+                "provider if the agent is not heartbeat's",
+            )
+            return rid
         if kind in OCF:
             el.set("class", "ocf")
             el.set("provider", "heartbeat")
