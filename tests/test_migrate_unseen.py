@@ -1275,3 +1275,14 @@ def test_resource_d_ocf_and_drbdupper_are_not_init_scripts() -> None:
     todo = [c.message for c in made.changes if c.severity == "action"]
     assert any("/etc/ha.d/conf/OCF/Dummy/d1" in t for t in todo), todo
     assert any(c.key == "drbdupper" and c.severity == "warning" for c in made.changes)
+
+
+def test_a_ucast_line_with_several_targets_is_named(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 takes the interface and one target from a ucast line (ucast.c
+    ucast_parse; the plugin logs 'ucast: started on port %d interface %s to %s') and
+    ignores the rest, so 'ucast eth1 A B' sent nothing to B; peer-heartbeat starts
+    with such a line. The migration reads it the same way and now says so."""
+    hacf = "bcast eth0\nucast eth1 10.9.0.1 10.9.0.2\nnode alpha\nnode beta\ncrm off\n"
+    m = migrate.plan(_hb_pair(tmp_path, hacf), only=("stack",), cluster_name="c")
+    todos = [n.what for n in m.notes if n.kind == "manual"]
+    assert any("heartbeat sent only to 10.9.0.1" in t and "10.9.0.2" in t for t in todos)

@@ -335,6 +335,21 @@ class _Builder:
             if m.kind.startswith("serial"):
                 continue
             link = links[m.devices[0] if m.devices else "?"]
+            extra = m.node.values[2:] if m.node is not None and m.kind == "ucast" else []
+            if extra:
+                # heartbeat 3.0.6 ucast.c ucast_parse reads the interface and one target
+                # (its log: "ucast: started on port %d interface %s to %s"): the rest of
+                # the line is ignored, so those hosts got no heartbeats on this path
+                self.note(
+                    "manual",
+                    n.loc(n.hacf, m.node),
+                    "corosync.conf nodelist",
+                    f"ucast {' '.join(m.node.values)}: heartbeat sent only to {m.host} "
+                    f"(one target per ucast line); {' '.join(extra)} were ignored",
+                    "the other hosts got no heartbeats on this path, and the migration "
+                    "reads the line as heartbeat did: give each peer its own ucast line "
+                    "(or its ring address in the nodelist) to keep the path",
+                )
             if m.kind in ("ucast", "ucast6") and m.host is not None:
                 same = [
                     x
