@@ -895,7 +895,10 @@ HA3_HACF = (
     "bcast eth0 eth2\nucast eth1 10.9.0.1\nucast eth1 10.9.0.2\nucast eth1 10.9.0.3\n"
     "auto_failback legacy\nnode xa1\nnode xa2\nnode xa3\ncrm off\n"
 )
-HA3_HOSTS = "192.168.50.1 xa1\n192.168.50.2 xa2\n192.168.50.3 xa3\n"
+HA3_HOSTS = (
+    "192.168.50.1 xa1\n192.168.50.2 xa2\n192.168.50.3 xa3\n"
+    "10.9.0.1 xa1-hb\n10.9.0.2 xa2-hb\n10.9.0.3 xa3-hb\n"
+)
 HA3_HARESOURCES = (
     "xa1 IPaddr2::192.168.50.10/24/eth0/192.168.50.255 "
     "Filesystem::/dev/sdc1::/srv/data::ext3::noatime,data=ordered\n"
@@ -1286,3 +1289,57 @@ def test_a_ucast_line_with_several_targets_is_named(tmp_path: Path) -> None:
     m = migrate.plan(_hb_pair(tmp_path, hacf), only=("stack",), cluster_name="c")
     todos = [n.what for n in m.notes if n.kind == "manual"]
     assert any("heartbeat sent only to 10.9.0.1" in t and "10.9.0.2" in t for t in todos)
+
+
+#: cluster A of this test file's heartbeat-1 section, with every directive it had
+HA3_HACF_FULL = (
+    "logfacility local0\nlogfile /var/log/ha-log\ndebugfile /var/log/ha-debug\n"
+    "keepalive 1\ndeadtime 20\nwarntime 8\ninitdead 60\nudpport 694\n"
+    "bcast eth0 eth2\nucast eth1 10.9.0.1\nucast eth1 10.9.0.2\nucast eth1 10.9.0.3\n"
+    "auto_failback legacy\nnode xa1\nnode xa2\nnode xa3\n"
+    "ping_group uplink 192.168.50.254 192.168.50.253\n"
+    "respawn hacluster /usr/lib/heartbeat/ipfail\nrespawn root /usr/local/sbin/xen-watch\n"
+    "apiauth ipfail gid=haclient uid=hacluster\ncrm off\n"
+)
+
+
+def test_three_node_v1_cluster_corosync_accepts_and_every_directive_is_named(
+    tmp_path: Path,
+) -> None:
+    """A three-node heartbeat 1 cluster (bcast on two interfaces, one of them with no
+    address in any file; ucast lines naming every member; ping_group, respawn, apiauth):
+    corosync -t (corosync 3.1.7, exec/main.c) accepts each node's corosync.conf in a
+    namespace owning that node's ring0 address, crm_verify the CIB, and the report names
+    every directive of ha.cf (nothing vanishes without a line)."""
+    from conftest import corosync_test, crm_verify_file
+
+    nodes = [
+        _tree(
+            tmp_path / "in" / n,
+            {
+                "etc/ha.d/ha.cf": HA3_HACF_FULL,
+                "etc/ha.d/haresources": HA3_HARESOURCES,
+                "etc/hosts": HA3_HOSTS,
+            },
+        )
+        for n in ("xa1", "xa2", "xa3")
+    ]
+    m = migrate.plan(nodes, only=("stack",), cluster_name="ca")
+    report = m.report_markdown()
+    for line in HA3_HACF_FULL.splitlines():
+        assert line.split()[0] in report, line
+    key = next(o for o in m.outputs if o.path.endswith("authkey"))
+    (tmp_path / "authkey").write_bytes(key.data)
+    for i, name in enumerate(("xa1", "xa2", "xa3"), start=1):
+        conf = next(o for o in m.outputs if o.node == name and o.path.endswith("corosync.conf"))
+        text = conf.data.decode().replace(
+            "crypto_hash: sha256", f"crypto_hash: sha256\n\tkeyfile: {tmp_path / 'authkey'}"
+        )
+        assert "ring1_addr: 10.9.0." in text and "ring2_addr" not in text
+        (tmp_path / f"{name}.conf").write_text(text)
+        ok, out = corosync_test(tmp_path / f"{name}.conf", f"192.168.50.{i}")
+        assert ok, out
+    cib = next(o for o in m.outputs if o.path.endswith("cib.xml"))
+    (tmp_path / "cib.xml").write_bytes(cib.data)
+    _rc, out = crm_verify_file(tmp_path / "cib.xml")
+    assert "error" not in out.lower(), out
