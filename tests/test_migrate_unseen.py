@@ -1343,3 +1343,17 @@ def test_three_node_v1_cluster_corosync_accepts_and_every_directive_is_named(
     (tmp_path / "cib.xml").write_bytes(cib.data)
     _rc, out = crm_verify_file(tmp_path / "cib.xml")
     assert "error" not in out.lower(), out
+
+
+def test_init_scripts_get_the_lsb_status_warning() -> None:
+    """heartbeat 1 judged 'SCRIPT status' by its words (ResourceManager, we_own_resource:
+    '*[Nn][Oo][Tt]\\ *[Rr]unning*' stopped, '*[Rr]unning*|*OK*' running); Pacemaker's
+    lsb class by the exit code (0 running, 3 stopped: Pacemaker Explained, LSB
+    compliance). An old script that prints 'stopped' and exits 0 worked under heartbeat
+    and is found active on every node by Pacemaker's probes: each lsb resource made from
+    haresources carries that warning."""
+    from xencfg.migrations.haresources import haresources_to_cib
+
+    made = haresources_to_cib(xencfg.loads("a 10.0.0.5 postfix\n", "haresources"))
+    warned = [c for c in made.changes if c.key == "postfix" and c.severity == "warning"]
+    assert warned and "echo $?" in warned[0].message

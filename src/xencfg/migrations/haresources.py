@@ -162,7 +162,17 @@ class _Builder:
             el.set("class", "lsb")
             names, interval, timeout = (), "120s", "60s"
             params = list(res.args)
-            self.note(line, kind, "info", f"{kind} becomes lsb:{kind} (an /etc/init.d script)")
+            # ResourceManager's we_own_resource read 'SCRIPT status' by its words
+            # ("running", "OK"); Pacemaker's lsb class by the exit code (LSB: 3 stopped)
+            self.note(
+                line,
+                kind,
+                "warning",
+                f"{kind} becomes lsb:{kind} (an /etc/init.d script): heartbeat 1 read its "
+                "status by the words it printed ('running', 'OK'), Pacemaker reads the exit "
+                f"code: '/etc/init.d/{kind} status; echo $?' with the service stopped must "
+                "print 3, or Pacemaker's probes find it active on every node",
+            )
             if any(res.args):
                 # ResourceManager's doscript: "$spath $arg $2", the arguments before the
                 # action; Pacemaker's lsb class runs the script with the action alone
