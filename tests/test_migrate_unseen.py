@@ -1357,3 +1357,53 @@ def test_init_scripts_get_the_lsb_status_warning() -> None:
     made = haresources_to_cib(xencfg.loads("a 10.0.0.5 postfix\n", "haresources"))
     warned = [c for c in made.changes if c.key == "postfix" and c.severity == "warning"]
     assert warned and "echo $?" in warned[0].message
+
+
+def test_ucast_per_peer_lines_give_each_member_its_address(tmp_path: Path) -> None:
+    """Three nodes whose ha.cf has a ucast line per peer (heartbeat's documented way:
+    each node names the others) and an /etc/hosts without those addresses: the address
+    a node's own ha.cf lacks is its own, as the two-node rule already read it. The path
+    was dropped with 'ucast address ... belongs to no member' for every line; corosync
+    -t accepts the three files with ring1 on it. A ha.cf copied to every node (naming
+    all three) still gets no guess."""
+    from conftest import corosync_test
+
+    ips = {"ra": "10.9.0.1", "rb": "10.9.0.2", "rc": "10.9.0.3"}
+    hosts = "10.0.0.1 ra\n10.0.0.2 rb\n10.0.0.3 rc\n"
+    nodes = []
+    for name in ips:
+        ucast = "".join(f"ucast eth1 {ip}\n" for peer, ip in ips.items() if peer != name)
+        hacf = f"bcast eth0\n{ucast}node ra\nnode rb\nnode rc\ncrm off\n"
+        files = {"etc/ha.d/ha.cf": hacf, "etc/ha.d/haresources": "ra 10.0.0.50\n"}
+        nodes.append(_tree(tmp_path / "in" / name, {**files, "etc/hosts": hosts}))
+    m = migrate.plan(nodes, only=("stack",), cluster_name="r")
+    key = next(o for o in m.outputs if o.path.endswith("authkey"))
+    (tmp_path / "authkey").write_bytes(key.data)
+    for i, name in enumerate(ips, start=1):
+        conf = next(o for o in m.outputs if o.node == name and o.path.endswith("corosync.conf"))
+        text = conf.data.decode()
+        for peer, ip in ips.items():
+            assert f"name: {peer}\n\t\tnodeid: {list(ips).index(peer) + 1}\n" in text
+            assert f"ring1_addr: {ip}" in text
+        text = text.replace(
+            "crypto_hash: sha256", f"crypto_hash: sha256\n\tkeyfile: {tmp_path / 'authkey'}"
+        )
+        (tmp_path / f"{name}.conf").write_text(text)
+        ok, out = corosync_test(tmp_path / f"{name}.conf", f"10.0.0.{i}")
+        assert ok, out
+    # the same ha.cf on every node (all three addresses): no owner can be told
+    copied = "bcast eth0\n" + "".join(f"ucast eth1 {ip}\n" for ip in ips.values())
+    copied += "node ra\nnode rb\nnode rc\ncrm off\n"
+    same = [
+        _tree(
+            tmp_path / "same" / n,
+            {
+                "etc/ha.d/ha.cf": copied,
+                "etc/ha.d/haresources": "ra 10.0.0.50\n",
+                "etc/hosts": hosts,
+            },
+        )
+        for n in ips
+    ]
+    m = migrate.plan(same, only=("stack",), cluster_name="r")
+    assert any("belongs to no member" in n.what for n in m.notes)
