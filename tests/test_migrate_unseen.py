@@ -1407,3 +1407,22 @@ def test_ucast_per_peer_lines_give_each_member_its_address(tmp_path: Path) -> No
     ]
     m = migrate.plan(same, only=("stack",), cluster_name="r")
     assert any("belongs to no member" in n.what for n in m.notes)
+
+
+def test_ids_the_heartbeat2_conversion_renews_are_named(tmp_path: Path) -> None:
+    """A heartbeat 2.x CIB's nvpair, expression and attribute-set ids are replaced by the
+    conversion (as Pacemaker's upgrade06.xsl replaces them: 'always replaced by an
+    auto-id', ../shared/oracle/cib/conversion-rules.md 5.5), and no report line said
+    so: a script addressing 'opt-stonith-enabled' finds nothing. One line names them; a
+    Pacemaker 1.0 CIB, whose ids are kept, gets none."""
+    root = Path(__file__).resolve().parents[1] / "examples" / "two-node"
+    m = migrate.plan([str(root / "alpha"), str(root / "beta")], only=("stack",), cluster_name="x")
+    line = next(n for n in m.notes if n.target == "cib.xml ids")
+    assert "opt-stonith-enabled" in line.what and "vm-web-xmfile" in line.what
+    roots = _hb_pair(
+        tmp_path,
+        "bcast eth0\nnode alpha\nnode beta\ncrm yes\n",
+        {"var/lib/heartbeat/crm/cib.xml": CIB_CLUSTER_FS},
+    )
+    m = migrate.plan(roots, only=("stack",), cluster_name="c")
+    assert not [n for n in m.notes if n.target == "cib.xml ids"]

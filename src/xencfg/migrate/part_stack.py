@@ -193,6 +193,47 @@ def _cib_output(
     return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
 
 
+def _renamed_ids(text: str, out: bytes, display: str, notes: list[Note]) -> None:
+    """One line for the ids of the CIB's configuration that the written CIB no longer
+    has and no other line names: upgrade06.xsl (Pacemaker's heartbeat-2 upgrade, which
+    the converter follows) gives nvpairs, expressions and attribute sets ids of its own,
+    and scripts that address them by id (cibadmin --xpath, crm_attribute --id) break."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        old, new = etree.fromstring(encode(text), parser), etree.fromstring(out, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return
+    config = old.find("configuration")
+    if config is None:
+        return
+    kept = {el.get("id") for el in new.iter() if isinstance(el.tag, str) and el.get("id")}
+    said = " ".join(n.what for n in notes)
+    gone = [
+        str(el.get("id"))
+        for el in config.iter()
+        if isinstance(el.tag, str)
+        and el.get("id")
+        and el.tag != "node"  # (node ids: a line each)
+        and el.get("id") not in kept
+        and f"id='{el.get('id')}'" not in said
+    ]
+    if gone:
+        shown = ", ".join(gone[:12]) + (f" and {len(gone) - 12} more" if len(gone) > 12 else "")
+        notes.append(
+            Note(
+                "rewrite",
+                display,
+                "cib.xml ids",
+                f"{len(gone)} element ids are new: {shown}",
+                "the heartbeat-2 conversion (as Pacemaker's upgrade06.xsl) gives nvpairs, "
+                "expressions and attribute sets ids of its own; commands and scripts that "
+                "name these ids (cibadmin --xpath, crm_attribute --id) need the new ones",
+            )
+        )
+
+
 def _cib_note(change: Any, display: str) -> Note:
     """The report line of one change of the CIB converter: what the admin must see to
     (a safety, manual or warning change: no STONITH device while Pacemaker fences by
@@ -534,16 +575,12 @@ def plan_stack(
 
         f = cib[0]
         try:
-            m.outputs.append(
-                _cib_output(
-                    read_text(str(f.path)),
-                    f.display,
-                    stack.members,
-                    m.notes,
-                    cib_target,
-                    _ping_nodes(nodes),
-                )
+            text = read_text(str(f.path))
+            made_cib = _cib_output(
+                text, f.display, stack.members, m.notes, cib_target, _ping_nodes(nodes)
             )
+            m.outputs.append(made_cib)
+            _renamed_ids(text, made_cib.data, f.display, m.notes)
         except XencfgError as exc:
             # (the CIB converter refuses a CIB it cannot carry: that ended the whole
             # migration, so corosync.conf and every other part were lost with it)
