@@ -208,12 +208,17 @@ def _comprehension(node: ast.ListComp, env: dict[str, Any]) -> list[Any]:
     """``[ELT for T in SEQ if COND ...]`` over static sequences, as Python runs it (the
     loop names stay local: xl reads no leaked loop variable anyway)."""
     out: list[Any] = []
-    steps = 0
+    steps = size = 0
 
     def walk(level: int, scope: dict[str, Any]) -> None:
-        nonlocal steps
+        nonlocal steps, size
         if level == len(node.generators):
-            out.append(evaluate(node.elt, scope))
+            item = evaluate(node.elt, scope)
+            # (each item is bounded, but 4,096 items of a megabyte each are not)
+            size += len(item) if isinstance(item, (str, list, tuple)) else 1
+            if size > _LIMIT:
+                raise NotStatic("comprehension too large")
+            out.append(item)
             return
         gen = node.generators[level]
         if gen.is_async:
