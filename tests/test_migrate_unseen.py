@@ -1062,6 +1062,7 @@ def test_xm_list_comprehensions_are_evaluated(tmp_path: Path) -> None:
         "[x for x in range(10**9)]",
         "[a for a in range(4000) for b in range(4000)]",
         "['a' * 1000000 for x in range(4000)]",
+        "[i for i, c in enumerate('a' * 1000000)]",
         "[x for x in os.listdir('/')]",
         "[x for x in range(3) if x < 'a']",
         "[(a, b) for a, b in ['abc']]",

@@ -183,6 +183,8 @@ def _sequence_call(name: str, args: list[Any]) -> Any:
         raise NotStatic(f"{name}() of a non-sequence")
     if name == "len" and len(args) == 1:
         return len(args[0])
+    if name in ("enumerate", "zip") and min((len(a) for a in args), default=0) > _STEPS:
+        raise NotStatic(f"{name}() too long")  # (a tuple per item: kept to the bound)
     if name == "enumerate" and len(args) == 1:
         return [(i, v) for i, v in enumerate(args[0])]
     if name == "zip" and args:
