@@ -40,7 +40,13 @@ GOLDEN = [
         "IPaddr",
         {"ip": "10.0.0.5", "cidr_netmask": "24", "nic": "eth1", "broadcast": "10.0.0.255"},
     ),
-    ("IPaddr2::10.0.0.6/eth0", "ocf", "IPaddr2", {"ip": "10.0.0.6", "nic": "eth0"}),
+    # (lvs_support: heartbeat's resource.d/IPaddr2 exported OCF_RESKEY_lvs_support=1)
+    (
+        "IPaddr2::10.0.0.6/eth0",
+        "ocf",
+        "IPaddr2",
+        {"ip": "10.0.0.6", "nic": "eth0", "lvs_support": "true"},
+    ),
     (
         "Filesystem::/dev/drbd0::/data::ext3::noatime",
         "ocf",

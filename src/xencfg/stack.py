@@ -257,7 +257,12 @@ class _Builder:
 
     # -- addresses -------------------------------------------------------------
     def _owner(
-        self, addr: str, members: list[Member], reader: NodeFiles, alone: bool
+        self,
+        addr: str,
+        members: list[Member],
+        reader: NodeFiles,
+        alone: bool,
+        targets: dict[str, set[str]] | None = None,
     ) -> str | None:
         """The member whose address ``addr`` is: by /etc/hosts names, else (two members,
         ``alone``: the only ucast of that interface in the reader's ha.cf) the member that
@@ -276,7 +281,25 @@ class _Builder:
         me = [m.name for m in members if _short(m.name) == _short(reader.name)]
         if alone and len(members) == 2 and me:
             return next(m.name for m in members if m.name != me[0])
-        return None
+        return self._peer_list_owner(self._resolve(addr, reader), members, targets or {})
+
+    def _peer_list_owner(
+        self, addr: str, members: list[Member], targets: dict[str, set[str]]
+    ) -> str | None:
+        """The owner of ``addr`` where every member's ha.cf has a ucast line per peer on
+        the interface (``targets``: node name -> the addresses its ucast lines name):
+        each node lists the others and not itself, so the one node whose ha.cf lacks
+        ``addr`` is the node that has it."""
+        lists: dict[str, set[str]] = {}
+        for m in members:
+            got = next((t for name, t in targets.items() if _short(name) == _short(m.name)), None)
+            if got is None or len(got) != len(members) - 1:
+                return None
+            lists[m.name] = got
+        if len(set().union(*lists.values())) != len(members):
+            return None
+        owners = [name for name, got in lists.items() if addr not in got]
+        return owners[0] if len(owners) == 1 else None
 
     def _resolve(self, addr: str, reader: NodeFiles) -> str:
         """``addr`` as an IP address: itself, or what /etc/hosts (the reader's first)
@@ -335,13 +358,40 @@ class _Builder:
             if m.kind.startswith("serial"):
                 continue
             link = links[m.devices[0] if m.devices else "?"]
+            extra = m.node.values[2:] if m.node is not None and m.kind == "ucast" else []
+            if extra:
+                # heartbeat 3.0.6 ucast.c ucast_parse reads the interface and one target
+                # (its log: "ucast: started on port %d interface %s to %s"): the rest of
+                # the line is ignored, so those hosts got no heartbeats on this path
+                self.note(
+                    "manual",
+                    n.loc(n.hacf, m.node),
+                    "corosync.conf nodelist",
+                    f"ucast {' '.join(m.node.values)}: heartbeat sent only to {m.host} "
+                    f"(one target per ucast line); {' '.join(extra)} were ignored",
+                    "the other hosts got no heartbeats on this path, and the migration "
+                    "reads the line as heartbeat did: give each peer its own ucast line "
+                    "(or its ring address in the nodelist) to keep the path",
+                )
             if m.kind in ("ucast", "ucast6") and m.host is not None:
                 same = [
                     x
                     for r, x in media
                     if r is n and x.kind == m.kind and x.devices[:1] == m.devices[:1]
                 ]
-                owner = self._owner(str(m.host), members, n, len(same) == 1)
+                targets = {
+                    r.name: {
+                        self._resolve(str(x.host), r)
+                        for r2, x in media
+                        if r2 is r
+                        and x.kind == m.kind
+                        and x.devices[:1] == m.devices[:1]
+                        and x.host is not None
+                    }
+                    for r in self.nodes
+                    if r.hacf is not None
+                }
+                owner = self._owner(str(m.host), members, n, len(same) == 1, targets)
                 if owner is None:
                     unowned.append((n.loc(n.hacf, m.node), str(m.host), link))
                     continue
@@ -417,7 +467,7 @@ class _Builder:
                 loc,
                 "-",
                 f"ucast address {host} belongs to no member",
-                f"no /etc/hosts name of it is a member's; add it as that member's {where} by hand",
+                f"no /etc/hosts name of it is a member's; add it by hand as that member's {where}",
             )
         for mem in members:
             for lk in list(mem.addrs):

@@ -45,7 +45,7 @@ OCF: dict[str, tuple[tuple[str, ...], str, str]] = {
     "IPaddr2": (("ip", "cidr_netmask", "nic", "broadcast"), "5s", "5s"),
     "Filesystem": (("device", "directory", "fstype", "options"), "120s", "60s"),
     "IPsrcaddr": (("ipaddress",), "5s", "5s"),
-    "IPv6addr": (("ipv6addr",), "5s", "5s"),
+    "IPv6addr": (("ipv6addr", "cidr_netmask", "nic"), "5s", "5s"),
     "LVM": (("volgrpname",), "120s", "60s"),
     "MailTo": (("email", "subject"), "120s", "60s"),
     "Delay": (("startdelay", "stopdelay", "mondelay"), "120s", "60s"),
@@ -63,7 +63,10 @@ OCF: dict[str, tuple[tuple[str, ...], str, str]] = {
     "oralsnr": (("sid", "home", "user", "listener"), "120s", "60s"),
 }
 #: heartbeat 2's /etc/ha.d/resource.d scripts that have no OCF agent of that name.
-RESOURCE_D = frozenset({"drbddisk", "ICP", "LinuxSCSI", "ServeRAID", "WAS", "WinPopup"})
+#: (heartbeat 3.0.6 ships drbdupper, the stacked-DRBD drbddisk, and ids as well)
+RESOURCE_D = frozenset(
+    {"drbddisk", "drbdupper", "ICP", "ids", "LinuxSCSI", "ServeRAID", "WAS", "WinPopup"}
+)
 #: A stickiness above the location score (100) keeps a resource where it runs.
 NO_FAILBACK = "INFINITY"
 
@@ -106,15 +109,41 @@ class _Builder:
             rid = f"{kind}_{index}"
         rid = self.unique(rid)
         el = etree.SubElement(parent, "primitive", id=rid, type=kind)
+        if kind == "OCF" and len(res.args) >= 2 and res.args[0]:
+            # resource.d/OCF AGENT INSTANCE: the agent with the variables of
+            # /etc/ha.d/conf/OCF/AGENT/INSTANCE (a shell file it sources)
+            agent, instance = res.args[0], res.args[1]
+            el.set("type", agent)
+            el.set("class", "ocf")
+            el.set("provider", "heartbeat")
+            ops = etree.SubElement(el, "operations")
+            etree.SubElement(
+                ops, "op", id=f"{rid}_mon", name="monitor", interval="120s", timeout="60s"
+            )
+            self.note(
+                line,
+                "OCF",
+                "action",
+                f"OCF::{agent}::{instance} -> ocf:heartbeat:{agent}: heartbeat's resource.d/"
+                f"OCF took the agent's parameters from /etc/ha.d/conf/OCF/{agent}/{instance}"
+                " (its VAR=value lines), which this conversion does not read: add them as "
+                f"instance attributes of {rid} (crm_resource --set-parameter), and the "
+                "provider if the agent is not heartbeat's",
+            )
+            return rid
         if kind in OCF:
             el.set("class", "ocf")
             el.set("provider", "heartbeat")
             names, interval, timeout = OCF[kind]
-            params = _ip_params(res.args[0]) if kind.startswith("IPaddr") else res.args
+            params: list[str | None] = list(res.args)
+            if kind.startswith("IPaddr") and res.args:
+                params = self.ip_params(res, line)
+            else:
+                params = self.wrapper_params(res, line, params)
         elif kind in RESOURCE_D:
             el.set("class", "heartbeat")
             names, interval, timeout = (), "120s", "60s"
-            params = res.args
+            params = list(res.args)
             self.note(
                 line,
                 kind,
@@ -132,8 +161,32 @@ class _Builder:
         else:
             el.set("class", "lsb")
             names, interval, timeout = (), "120s", "60s"
-            params = res.args
-            self.note(line, kind, "info", f"{kind} becomes lsb:{kind} (an /etc/init.d script)")
+            params = list(res.args)
+            # ResourceManager's we_own_resource read 'SCRIPT status' by its words
+            # ("running", "OK"); Pacemaker's lsb class by the exit code (LSB: 3 stopped)
+            self.note(
+                line,
+                kind,
+                "warning",
+                f"{kind} becomes lsb:{kind} (an /etc/init.d script): heartbeat 1 read its "
+                "status by the words it printed ('running', 'OK'), Pacemaker reads the exit "
+                f"code: '/etc/init.d/{kind} status; echo $?' with the service stopped must "
+                "print 3, or Pacemaker's probes find it active on every node",
+            )
+            if any(res.args):
+                # ResourceManager's doscript: "$spath $arg $2", the arguments before the
+                # action; Pacemaker's lsb class runs the script with the action alone
+                given = " ".join(a for a in res.args if a)
+                self.note(
+                    line,
+                    kind,
+                    "action",
+                    f"{kind}::{'::'.join(res.args)}: heartbeat ran '{kind} {given} start' "
+                    f"(arguments before the action); Pacemaker runs an lsb resource as "
+                    f"'/etc/init.d/{kind} start' and passes no arguments (the instance "
+                    f"attributes kept from haresources2cib are not read): build '{given}' "
+                    "into the script or write an OCF agent that takes it",
+                )
         ops = etree.SubElement(el, "operations")
         etree.SubElement(
             ops, "op", id=f"{rid}_mon", name="monitor", interval=interval, timeout=timeout
@@ -144,6 +197,18 @@ class _Builder:
             pairs[-1] = (names[-1], " ".join(p for p in params[len(names) - 1 :] if p))
         if not names:
             pairs = [(str(i), v) for i, v in enumerate(params, start=1) if v is not None]
+        if kind == "IPaddr2" and pairs and ":" not in str(pairs[0][1]):
+            # heartbeat's resource.d/IPaddr2 exported OCF_RESKEY_lvs_support=1 (IPaddr: 0);
+            # the agent's default is false, and it refuses it on IPv6
+            pairs.append(("lvs_support", "true"))
+            self.note(
+                line,
+                kind,
+                "info",
+                f"{kind}::{res.args[0]}: lvs_support=true, as heartbeat's resource.d/IPaddr2 "
+                "ran the agent (an address also on lo, LVS direct routing, is taken off lo "
+                "at start and put back at stop; nothing changes otherwise)",
+            )
         if pairs:
             inst = etree.SubElement(el, "instance_attributes", id=f"{rid}_inst_attr")
             attrs_el = etree.SubElement(inst, "attributes")
@@ -152,6 +217,60 @@ class _Builder:
                     attrs_el, "nvpair", id=f"{rid}_attr_{i}", name=name, value=str(value)
                 )
         return rid
+
+    def ip_params(self, res: Resource, line: int) -> list[str | None]:
+        """ip, cidr_netmask, nic, broadcast of an IPaddr/IPaddr2 argument; a dotted-quad
+        netmask is written as its prefix length (findif.sh converts it, logging
+        "Please convert dotted quad netmask ... to CIDR notation")."""
+        params = _ip_params(res.args[0])
+        mask = params[1]
+        if mask is not None and _dotted(mask):
+            bits = _mask_bits(mask)
+            if bits is None:
+                self.note(
+                    line,
+                    res.type,
+                    "action",
+                    f"{res.type}::{res.args[0]}: netmask {mask} is not contiguous: "
+                    "resource-agents' findif.sh refuses it ('Bogus netmask'): give "
+                    "cidr_netmask as a prefix length",
+                )
+            else:
+                params[1] = str(bits)
+                self.note(
+                    line,
+                    res.type,
+                    "info",
+                    f"{res.type}::{res.args[0]}: netmask {mask} -> cidr_netmask {bits} "
+                    "(heartbeat's wrapper passed the field after the address as the "
+                    "netmask; today's agent wants a prefix length)",
+                )
+        return params
+
+    def wrapper_params(
+        self, res: Resource, line: int, params: list[str | None]
+    ) -> list[str | None]:
+        """The parameters heartbeat's resource.d wrapper (heartbeat 3.0.6) handed the
+        OCF agent where they are not the ``::`` arguments one by one: SendArp and
+        IPv6addr split ``ADDRESS/...`` at ``/`` (SendArp: ip, nic; IPv6addr: ipv6addr,
+        cidr_netmask, nic), and Delay without arguments started with 10 s (the agent's
+        own default is 20)."""
+        if res.type == "SendArp" and params and params[0]:
+            ip, _, nic = params[0].partition("/")
+            return [ip, nic or None]
+        if res.type == "IPv6addr" and params and params[0]:
+            parts = params[0].split("/")
+            return [parts[0], *(p or None for p in parts[1:3])]
+        if res.type == "Delay" and not any(params):
+            self.note(
+                line,
+                "Delay",
+                "info",
+                "Delay without arguments: startdelay 10, as heartbeat's resource.d/Delay "
+                "set it (the OCF agent's default is 20)",
+            )
+            return ["10"]
+        return params
 
     def master(self, resources: Any, constraints: Any, name: str, line: int) -> str:
         """The master/slave ``ocf:linbit:drbd`` resource for DRBD resource ``name``
@@ -440,20 +559,40 @@ def _drbd_name(res: Resource) -> str | None:
 
 
 def _ip_params(arg: str) -> list[str | None]:
-    """``ADDRESS/BITS/NIC/BROADCAST`` in any order after the address, as
-    haresources2cib sorted it: a dotted quad is the broadcast, a number the bits,
-    anything else the interface."""
-    parts = arg.split("/")
-    out: list[str | None] = [parts[0], None, None, None]
-    for p in parts[1:]:
-        if len(p.split(".")) == 4:
-            out[3] = p
-            break
-        if p.isdigit():
-            out[1] = p
-        elif p:
-            out[2] = p
+    """``ADDRESS/NETMASK/NIC/BROADCAST`` as heartbeat's resource.d/IPaddr and IPaddr2
+    wrappers (heartbeat 3.0.6, the ones a v1 cluster ran) hand it to the OCF agent: the
+    field after the address is always ``cidr_netmask`` (a dotted quad too: findif.sh
+    of resource-agents still reads that form), the next one ``broadcast`` when it
+    starts with a digit, else ``nic`` with the broadcast after it. Runs of ``/`` count
+    as one (the wrappers' ``sed 's%^X/*%%'``). A netmask field that is neither bits
+    nor a dotted quad (``10.0.0.6/eth0``) is taken as the interface, which is what was
+    meant (the wrapper's netmask 'eth0' made the agent fail)."""
+    parts = [p for p in arg.split("/") if p]
+    out: list[str | None] = [parts[0] if parts else arg, None, None, None]
+    rest = parts[1:]
+    if rest and (rest[0].isdigit() or _dotted(rest[0])):
+        out[1] = rest.pop(0)
+    if rest and rest[0][:1].isdigit():
+        out[3] = rest[0]
+    elif rest:
+        out[2] = rest[0]
+        if len(rest) > 1:
+            out[3] = rest[1]
     return out
+
+
+def _dotted(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
+
+
+def _mask_bits(mask: str) -> int | None:
+    """The prefix length of a dotted-quad netmask, ``None`` for a non-contiguous one."""
+    value = 0
+    for p in mask.split("."):
+        value = value << 8 | int(p)
+    bits = bin(value)[2:].zfill(32)
+    return None if "01" in bits else bits.count("1")
 
 
 def haresources_to_cib(

@@ -148,6 +148,7 @@ class _Converter:
         self.changes.append(Change(line, key, severity, message, path))
 
     def run(self) -> LioConversion:
+        self.isns()
         targets = [self.target(t) for t in self.doc.targets]
         config: dict[str, Any] = {
             "fabric_modules": self.fabric_modules(),
@@ -155,6 +156,39 @@ class _Converter:
             "targets": [t for t in targets if t is not None],
         }
         return LioConversion(config, tuple(self.changes), tuple(self.identities))
+
+    def isns(self) -> None:
+        """ietd.conf's iSNSServer/iSNSAccessControl (read before the first target):
+        saveconfig.json has no iSNS; LIO's targets are registered by the separate
+        target-isns daemon (its /etc/target-isns.conf: isns_server = ADDRESS)."""
+        for e in self.doc.global_lines:
+            key = e.key.lower()
+            value = " ".join(e.values)
+            if key == "isnsserver":
+                self.note(
+                    e,
+                    "iSNSServer",
+                    "action",
+                    f"iSNSServer {value}: LIO registers no target with iSNS itself and "
+                    "saveconfig.json has no such setting: install target-isns and set "
+                    f"'isns_server = {value}' in /etc/target-isns.conf, or initiators that "
+                    "discover through iSNS no longer find these targets",
+                )
+            elif key == "isnsaccesscontrol":
+                on = value.lower() != "no"  # (ietd: anything but No turns it on)
+                self.note(
+                    e,
+                    "iSNSAccessControl",
+                    "action" if on else "info",
+                    f"iSNSAccessControl {value}: "
+                    + (
+                        "the iSNS server's discovery domains decided which initiators "
+                        "IET let in; target-isns only registers, so LIO admits by its ACLs "
+                        "alone: name the initiators in ACLs"
+                        if on
+                        else "off: nothing to carry (LIO admits by its ACLs)"
+                    ),
+                )
 
     def fabric_modules(self) -> list[dict[str, Any]]:
         """Discovery CHAP: the IncomingUser/OutgoingUser lines before the first target."""
@@ -310,6 +344,8 @@ class _Converter:
         for key, value in lun.options.items():
             if key in ("scsiid", "scsisn", "iomode"):
                 continue
+            if obj["plugin"] == "ramdisk" and key in ("sectors", "blocks"):
+                continue  # (the ramdisk's size: nullio())
             if key == "blocksize" and value in ("512", "1024", "2048", "4096"):
                 obj.setdefault("attributes", {})["block_size"] = int(value)
                 self.note(
@@ -333,30 +369,30 @@ class _Converter:
             )
 
     def lun(self, t: Target, lun: Lun) -> dict[str, Any] | None:
-        if lun.number is None or not lun.path:
-            self.note(lun.entry, "Lun", "action", "a Lun line without a number or path: skipped")
-            return None
-        kind = lun.type or "fileio"
-        if kind == "nullio":
+        kind = (lun.type or "fileio").lower()
+        if lun.number is None or (not lun.path and kind != "nullio"):
             self.note(
                 lun.entry,
                 "Lun",
                 "action",
-                "Type=nullio (a test LUN) is not carried: create a ramdisk backstore with "
-                "nullio=true by hand if you still need it",
+                "a Lun line without a number: skipped"
+                if lun.number is None
+                else f"LUN {lun.number} has no Path (only Type=nullio needs none): skipped",
             )
             return None
-        plugin = "block" if kind == "blockio" else "fileio"
+        plugin = {"blockio": "block", "nullio": "ramdisk"}.get(kind, "fileio")
         name = self.object_name(t, lun)
         serial = unit_serial(t.name, lun)
         obj: dict[str, Any] = {"name": name, "plugin": plugin, "dev": lun.path, "wwn": serial}
         mode = (lun.io_mode or "").lower()
-        if plugin == "block":
+        if plugin == "ramdisk":
+            self.nullio(lun, obj)
+        elif plugin == "block":
             obj["readonly"] = mode == "ro"
         else:
             # IET's fileio default is write-back (wb); wt writes through
             obj["write_back"] = mode not in ("wt", "ro")
-            if not lun.path.startswith("/dev/"):
+            if not (lun.path or "").startswith("/dev/"):
                 # rtslib-fb tcm.py FileIOStorageObject._configure: a file needs its size
                 # ('Path is to a file, size needed'); targetcli's create reads it itself
                 self.note(
@@ -407,6 +443,39 @@ class _Converter:
             "storage_object": f"/backstores/{plugin}/{name}",
             "write_protect": mode == "ro",
         }
+
+    def nullio(self, lun: Lun, obj: dict[str, Any]) -> None:
+        """IET's nullio LUN (no storage: writes are dropped) as LIO's rd_mcp backstore with
+        nullio=true (rtslib-fb tcm.py RDMCPStorageObject(name, size, wwn, nullio)); its
+        size is IET's: ``Sectors`` of 512 bytes (iscsitarget 1.4 kernel/nullio.c), or
+        ``Blocks`` of ``BlockSize`` (later nullio.c), else 64 GiB, the default of both."""
+        del obj["dev"]
+        opts = lun.options
+        size = 1 << 36
+        how = "IET's default, 64 GiB"
+        try:
+            if "sectors" in opts:
+                size, how = int(opts["sectors"]) * 512, f"Sectors={opts['sectors']} x 512"
+            elif "blocks" in opts:
+                block = int(opts.get("blocksize", "512"))
+                size, how = int(opts["blocks"]) * block, f"Blocks={opts['blocks']} x {block}"
+        except ValueError:
+            self.note(
+                lun.entry,
+                "Lun",
+                "action",
+                f"LUN {lun.number}: a nullio size that is not a number: the 64 GiB default "
+                "written; set the ramdisk's size by hand",
+            )
+        obj["size"] = size
+        obj["nullio"] = True
+        self.note(
+            lun.entry,
+            "Type",
+            "info",
+            f"Type=nullio (LUN {lun.number}) -> a ramdisk backstore with nullio=true of "
+            f"{size} bytes ({how}): LIO completes its I/O without storage, as IET's nullio",
+        )
 
     def object_name(self, t: Target, lun: Lun) -> str:
         base = t.alias or t.name.rsplit(":", 1)[-1]
@@ -580,6 +649,10 @@ def _script(config: dict[str, Any]) -> str:
         # file_or_dev size write_back sparse wwn
         if so["plugin"] == "block":
             args = f"dev={q(so['dev'])} readonly={str(so['readonly']).lower()}"
+        elif so["plugin"] == "ramdisk":
+            # (targetcli-fb: ramdisk create name size nullio wwn; a size without a unit
+            # is bytes: ui_backstore.py human_to_bytes)
+            args = f"size={so['size']} nullio={str(so['nullio']).lower()}"
         else:
             args = f"file_or_dev={q(so['dev'])} write_back={str(so['write_back']).lower()}"
         out.append(f"/backstores/{so['plugin']} create name={q(so['name'])} {args} wwn={so['wwn']}")

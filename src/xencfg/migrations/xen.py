@@ -17,11 +17,10 @@ The knowledge of what xl does comes from running Xen 4.17's xl on each case
 from __future__ import annotations
 
 import ast
-import operator
 import os
+import re
 import shlex
 import string
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -33,127 +32,7 @@ from ..formats.xen.xend import XendDocument
 from ..formats.xen.xm import XmDocument
 from ..syntax.tree import Node, Tok
 from . import Change, Converted
-
-# -- static evaluation (never exec) --------------------------------------------
-
-
-class NotStatic(Exception):
-    """The expression needs running code to know its value."""
-
-
-_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Mod: operator.mod,
-    ast.FloorDiv: operator.floordiv,
-}
-_LIMIT = 1 << 20  # no value (string, list, number of digits) beyond a megabyte
-
-
-def _bounded(v: Any) -> Any:
-    if isinstance(v, (str, list, tuple)) and len(v) > _LIMIT:
-        raise NotStatic("value too large")
-    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 64:
-        raise NotStatic("number too large")
-    return v
-
-
-def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
-    """The value of an expression of literals, earlier settings, ``+ - * % // **`` and
-    ``A if TEST else B``.
-
-    ``/`` on two integers is Python 2's floor division, as xm computed it.
-    ``str()`` and ``int()`` of such values are allowed; anything else raises
-    :class:`NotStatic`.
-    """
-    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):
-        return node.value
-    if isinstance(node, ast.Constant) and node.value is None:
-        return None
-    if isinstance(node, ast.Name):
-        if node.id in env and env[node.id] is not COMPUTED:
-            return env[node.id]
-        if node.id in ("True", "False"):  # Python 2 spelled them as names too
-            return node.id == "True"
-        raise NotStatic(f"'{node.id}' is not known before this line")
-    if isinstance(node, (ast.List, ast.Tuple)):
-        items = [evaluate(e, env) for e in node.elts]
-        return _bounded(items if isinstance(node, ast.List) else tuple(items))
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        v = evaluate(node.operand, env)
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return -v if isinstance(node.op, ast.USub) else v
-        raise NotStatic("sign of a non-number")
-    if isinstance(node, ast.BinOp):
-        left, right = evaluate(node.left, env), evaluate(node.right, env)
-        if isinstance(node.op, ast.Div) and isinstance(left, int) and isinstance(right, int):
-            op: Callable[[Any, Any], Any] = operator.floordiv  # Python 2
-        elif type(node.op) in _BINOPS:
-            op = _BINOPS[type(node.op)]
-        elif isinstance(node.op, ast.Pow):
-            op = operator.pow  # (checked below)
-        else:
-            raise NotStatic(f"operator {type(node.op).__name__}")
-        if isinstance(node.op, ast.Mult) and (
-            isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple))
-        ):
-            count = right if isinstance(left, (str, list, tuple)) else left
-            size = len(left) if isinstance(left, (str, list, tuple)) else len(right)
-            if not isinstance(count, int) or count * size > _LIMIT:
-                raise NotStatic("repetition too large")
-        if isinstance(node.op, ast.Pow):
-            # (memory = 2**10): integers only, an exponent that keeps it within 64 bits
-            if not (
-                isinstance(left, int)
-                and isinstance(right, int)
-                and not isinstance(left, bool)
-                and not isinstance(right, bool)
-                and 0 <= right <= 64
-            ):
-                raise NotStatic("operator Pow")
-            op = operator.pow
-        if isinstance(node.op, ast.Mod) and isinstance(left, str) and isinstance(right, list):
-            right = tuple(right)
-        try:
-            return _bounded(op(left, right))
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
-            raise NotStatic(str(exc)) from None
-    if isinstance(node, ast.IfExp):
-        # (memory = 1024 if big else 512): only the branch Python would take is evaluated
-        return evaluate(node.body if evaluate(node.test, env) else node.orelse, env)
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in ("str", "int")
-        and len(node.args) == 1
-        and not node.keywords
-    ):
-        v = evaluate(node.args[0], env)
-        try:
-            return _bounded(str(v) if node.func.id == "str" else int(v))
-        except (TypeError, ValueError) as exc:
-            raise NotStatic(str(exc)) from None
-    raise NotStatic(type(node).__name__)
-
-
-def _mutated(body: str) -> list[str]:
-    """The names whose methods ``body`` calls (``disk.append(...)``, ``vif.extend``):
-    settings the code changes without assigning them."""
-    try:
-        tree = ast.parse(body.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # (ValueError: an
-        return []  # undecodable byte is a lone surrogate, which compile() cannot encode)
-    names = {
-        n.func.value.id
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Call)
-        and isinstance(n.func, ast.Attribute)
-        and isinstance(n.func.value, ast.Name)
-        and n.func.attr in ("append", "extend", "insert", "remove", "pop", "update", "sort")
-    }
-    return sorted(names)
-
+from .xm_eval import NotStatic, evaluate, mutated_names
 
 # -- what xl reads differently ---------------------------------------------------
 
@@ -181,6 +60,37 @@ _RESTART = {
     "always": {"on_poweroff": "restart", "on_reboot": "restart", "on_crash": "restart"},
     "never": {"on_poweroff": "destroy", "on_reboot": "destroy", "on_crash": "destroy"},
 }
+#: xm keys Xen 4.17's xl does not read (no such string in its xl_parse.c, checked with
+#: strings and peer-xl: accepted without a warning, so the setting silently vanished),
+#: with what takes their place.
+XL_IGNORES = {
+    "vscsi": "PV SCSI pass-through (SUSE's xend) does not exist in this xl: give the "
+    "domU the disk as a block device (disk = [ 'phy:/dev/...' ]) or keep a toolstack "
+    "that has vscsi",
+    "cdrom": "xm's HVM CD-ROM image: add it to disk as 'PATH,hdc:cdrom,r'",
+    "audio": "emulated sound is 'soundhw' in xl.cfg(5)",
+    "monitor": "the qemu monitor: pass '-monitor ...' with device_model_args",
+    "display": "the X display of the SDL window: xl's sdl uses the environment's DISPLAY",
+    "usbdevice_list": "write each device in usbdevice (a list in xl.cfg(5))",
+    "serial_port": "a serial port is 'serial' in xl.cfg(5)",
+    "guest_os_type": "an IA-64 setting",
+    "vhpt": "an IA-64 setting",
+    "snapshot": "qemu's -snapshot: pass it with device_model_args",
+    "ne2000": "an emulated NIC is model=ne2k_pci in the vif spec",
+    "cpuid_check": "CPUID policy is 'cpuid' in xl.cfg(5)",
+    "xen_extended_power_mgmt": "xend's ACPI power management switch: no xl counterpart",
+    "s3_integrity": "a tboot setting: no xl counterpart",
+    "tsc_native": "TSC handling is 'tsc_mode' in xl.cfg(5)",
+    "ipaddr": "no xl counterpart",
+    "tpm_instance": "xl's vTPM is the 'vtpm' list (backend, uuid)",
+    "ostype": "no xl counterpart",
+    "extid": "Hyper-V extensions are 'viridian' in xl.cfg(5)",
+    "localtime_offset": "the RTC offset is 'rtc_timeoffset' in xl.cfg(5)",
+}
+#: The disk prefixes xl still reads (libxlu_disk_l.l's deprecated-prefix rules).
+XL_DISK_PREFIXES = frozenset(
+    ["raw", "qcow", "qcow2", "vhd", "tapdisk", "tap", "tap2", "aio", "ioemu", "file", "phy"]
+)
 #: xm spellings xl reads under another name.
 RENAMED = {"cpu_cap": "cap", "bootargs": "bootloader_args"}
 #: The keys of a vtpm spec xl reads (xl_parse.c, parse_vtpm).
@@ -276,6 +186,12 @@ class _Converter:
                 value = evaluate(expr, self.env)
             except NotStatic as exc:
                 self.env[key] = COMPUTED
+                if key in DROPPED:
+                    # (device_model = '/usr/' + libdir + ...: xl reads no such key, so
+                    # the value it would have had does not matter)
+                    self.out.append(lead + _commented(body) + trail)
+                    self.note(c, key, "warning", f"dropped: {DROPPED[key]}")
+                    return
                 self.comment_out(c, lead, body, trail, (key,), f"computed by code ({exc})")
                 return
             self.env[key] = value
@@ -288,7 +204,7 @@ class _Converter:
             return
         for name in c.assigns:
             self.env[name] = COMPUTED
-        changed = _mutated(body)
+        changed = mutated_names(body)
         why = "code that xm ran"
         if changed:
             # (disk = [] then disk.append(...): the earlier value is what xl reads)
@@ -370,6 +286,19 @@ class _Converter:
         """xl's key and value for one xm setting (``None`` key: dropped)."""
         if key in DROPPED:
             self.note(node, key, "warning", f"dropped: {DROPPED[key]}")
+            return None, None
+        if key == "vcpu_avail":
+            self.note(node, key, "action", f"dropped: {self.vcpu_avail(value)}")
+            return None, None
+        if key in XL_IGNORES:
+            severity = "action" if key in ("vscsi", "cdrom") else "warning"
+            self.note(
+                node,
+                key,
+                severity,
+                f"dropped: Xen 4.17's xl does not read '{key}' and would ignore it without "
+                f"a word: {XL_IGNORES[key]}",
+            )
             return None, None
         if key in CMDLINE_HELPERS:
             hint = ""
@@ -484,6 +413,7 @@ class _Converter:
         return "bootloader_args", args
 
     def disk(self, node: Node, spec: str) -> str:
+        spec = self.disk_prefixes(node, spec)
         d = parse_disk(spec)
         if d.kind == "phy" and d.target and not d.target.startswith("/"):
             # xend's block hotplug script expands a relative phy: device under /dev
@@ -517,6 +447,64 @@ class _Converter:
                 "hand",
             )
             return ",".join(parts)
+        return spec
+
+    def vcpu_avail(self, value: Any) -> str:
+        """What to write for xm's ``vcpu_avail`` bitmask (the VCPUs up at boot, xm's
+        create.py): xl brings up the first ``vcpus`` of ``maxvcpus``."""
+        vcpus = self.doc.get("vcpus")
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            return (
+                "xm brought up only the VCPUs of this bitmask at boot; xl reads no "
+                "vcpu_avail and brings up all of them: write maxvcpus and vcpus (the "
+                "number up at boot) by hand"
+            )
+        up = bin(value).count("1")
+        first = value == (1 << up) - 1
+        total = f"maxvcpus = {vcpus} and " if isinstance(vcpus, int) else "maxvcpus and "
+        return (
+            f"xm brought up the VCPUs of bitmask {value:#x} ({up} of {vcpus}) at boot; xl "
+            f"reads no vcpu_avail and brings up every VCPU: write {total}vcpus = {up}"
+            + ("" if first else " (xl brings up the first ones, not this mask's)")
+        )
+
+    def disk_prefixes(self, node: Node, spec: str) -> str:
+        """The blktap driver prefixes xl refuses (libxlu_disk_l.l knows raw, qcow, qcow2,
+        vhd, tapdisk, tap, tap2, aio, ioemu, file and phy; any other ``name:/path`` is
+        "unknown deprecated disk prefix" and the whole config fails): blktap's ``sync``
+        driver read a raw image, as ``aio`` does, and is written so; ``ram``, ``vmdk``
+        and the rest have no xl counterpart and are a TODO."""
+        head, sep, rest = spec.partition(",")
+        body = head.lstrip()
+        lead = head[: len(head) - len(body)]
+        chain, slash, path = body.partition(":/")
+        if not slash or body.startswith("/"):
+            return spec
+        segments = chain.split(":")
+        if not all(re.fullmatch(r"[a-z][a-z0-9]*", seg) for seg in segments):
+            return spec
+        refused = [seg for seg in segments if seg not in XL_DISK_PREFIXES]
+        if not refused:
+            return spec
+        if refused == ["sync"]:
+            new = ":".join("aio" if seg == "sync" else seg for seg in segments)
+            self.note(
+                node,
+                "disk",
+                "info",
+                f"'{chain}:' -> '{new}:': xl knows no blktap 'sync:' driver (xl: 'unknown "
+                "deprecated disk prefix') and reads the same raw image with 'aio:'",
+            )
+            return f"{lead}{new}:/{path}{sep}{rest}"
+        self.note(
+            node,
+            "disk",
+            "action",
+            f"'{chain}:/{path}': xl refuses the blktap driver {', '.join(refused)!r} ('unknown "
+            "deprecated disk prefix', and the whole config with it): convert the image "
+            "(qemu-img convert -O qcow2) and give format=qcow2, or copy it to a volume "
+            "(phy:)",
+        )
         return spec
 
     def vtpm(self, node: Node, spec: str) -> str:
@@ -648,6 +636,10 @@ def _single_assignment(body: str) -> tuple[str, ast.expr] | None:
         and isinstance(stmt.targets[0], ast.Name)
     ):
         return stmt.targets[0].id, stmt.value
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        # (disk += [...] after a computed disk: the sum, when both sides are known)
+        name = stmt.target.id
+        return name, ast.BinOp(ast.Name(name, ast.Load()), stmt.op, stmt.value)
     return None
 
 
