@@ -37,6 +37,8 @@ from .model import (
     Resource,
     ResourceSet,
     Rule,
+    make_clone,
+    make_group,
     make_primitive,
 )
 from .values import INFINITY, Duration, parse_bool, parse_score
@@ -66,6 +68,8 @@ __all__ = [
     "ResourceSet",
     "Rule",
     "declared_nodes",
+    "make_clone",
+    "make_group",
     "make_primitive",
     "parse",
     "parse_bool",

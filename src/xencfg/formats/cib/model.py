@@ -43,6 +43,8 @@ from .resources import (
     Primitive,
     Resource,
     _to_dialect,
+    make_clone,
+    make_group,
     make_primitive,
     resource_view,
 )
@@ -104,6 +106,8 @@ __all__ = [
     "hb2_name",
     "in_effect_order",
     "looks_like_10",
+    "make_clone",
+    "make_group",
     "make_primitive",
     "resource_view",
     "schema_dialect",
@@ -498,6 +502,21 @@ class CibDocument(SourceDocument):
         return make_primitive(
             rid, rclass, rtype, provider, params=params, meta=meta, ops=ops, dialect=self.dialect
         )
+
+    def make_group(
+        self, rid: str, children: list[Any], *, meta: dict[str, str] | None = None
+    ) -> Any:
+        """:func:`make_group` in this document's dialect (not yet added: pass it to
+        :meth:`add_resource`)."""
+        return make_group(rid, children, meta=meta, dialect=self.dialect)
+
+    def make_clone(
+        self, rid: str, child: Any, *, meta: dict[str, str] | None = None, master: bool = False
+    ) -> Any:
+        """:func:`make_clone` in this document's dialect (not yet added: pass it to
+        :meth:`add_resource`). To clone a resource the CIB already has, pass its
+        element (``doc.resource("o2cb").el``): it moves into the clone."""
+        return make_clone(rid, child, meta=meta, master=master, dialect=self.dialect)
 
     def _free_id(self, wanted: str) -> str:
         taken = {el.get("id") for el in self.iter() if el.get("id")}

@@ -469,3 +469,50 @@ def make_primitive(
     if meta:
         el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
     return el
+
+
+def make_group(
+    rid: str,
+    children: list[Any],
+    *,
+    meta: dict[str, str] | None = None,
+    dialect: str = "pacemaker-1.0",
+) -> Any:
+    """A new ``<group>`` of ``children`` (``<primitive>`` elements, see
+    :func:`make_primitive`): the CRM starts them in that order on one node and stops
+    them in reverse. ``meta`` are the group's own resource options (``target-role``
+    ...), spelt as ``dialect`` reads them. A child already in a document moves into
+    the group."""
+    legacy = dialect != "pacemaker-1.0"
+    el = etree.Element("group", id=rid)
+    if meta:
+        el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
+    for child in children:
+        el.append(child)
+    _to_dialect(el, legacy)
+    return el
+
+
+def make_clone(
+    rid: str,
+    child: Any,
+    *,
+    meta: dict[str, str] | None = None,
+    master: bool = False,
+    dialect: str = "pacemaker-1.0",
+) -> Any:
+    """A new ``<clone>`` of ``child`` (one ``<primitive>`` or ``<group>`` element, as
+    both dialects' schemas require), run on several nodes at once; ``master=True``
+    makes a master/slave set instead (``<master>`` in Pacemaker 1.0,
+    ``<master_slave>`` in heartbeat 2). ``meta`` holds the clone options
+    (``{"clone-max": "2", "interleave": "true"}``), written in the spelling
+    ``dialect`` reads (``clone_max`` for heartbeat 2). A child already in a document
+    moves into the clone."""
+    legacy = dialect != "pacemaker-1.0"
+    tag = ("master_slave" if legacy else "master") if master else "clone"
+    el = etree.Element(tag, id=rid)
+    if meta:
+        el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
+    el.append(child)
+    _to_dialect(el, legacy)
+    return el
