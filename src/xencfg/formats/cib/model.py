@@ -196,6 +196,8 @@ class CibDocument(SourceDocument):
 
     @property
     def root(self) -> Any:
+        """The root element (``cib``, or a fragment's first root); ``None`` for an empty
+        fragment."""
         return self.roots[0] if self.roots else None
 
     @property
@@ -208,6 +210,7 @@ class CibDocument(SourceDocument):
 
     @property
     def validate_with(self) -> str | None:
+        """The ``validate-with`` of a ``cib`` root (``None``: heartbeat 2, or a fragment)."""
         return self.root.get("validate-with") if self.root_tag == "cib" else None
 
     @property
@@ -349,6 +352,7 @@ class CibDocument(SourceDocument):
     # -- nodes, resources, constraints ----------------------------------------
     @property
     def nodes(self) -> list[ClusterNode]:
+        """The ``configuration/nodes`` entries (not the status section's)."""
         return [ClusterNode(n) for n in self.iter("node") if not self._in_status(n)]
 
     @property
@@ -362,13 +366,17 @@ class CibDocument(SourceDocument):
         return out
 
     def all_resources(self) -> list[Resource]:
+        """Every resource at any depth: top-level ones and the children of groups, clones
+        and masters."""
         return [r for top in self.resources for r in top.walk()]
 
     @property
     def primitives(self) -> list[Primitive]:
+        """Every primitive at any depth."""
         return [r for r in self.all_resources() if isinstance(r, Primitive)]
 
     def resource(self, rid: str) -> Resource | None:
+        """The resource with id ``rid`` at any depth (a group's or clone's child too)."""
         for r in self.all_resources():
             if r.id == rid:
                 return r
@@ -376,18 +384,23 @@ class CibDocument(SourceDocument):
 
     @property
     def constraints(self) -> list[Constraint]:
+        """Every constraint in document order, as its view class (:class:`Order`,
+        :class:`Colocation`, :class:`Location`)."""
         return [constraint_view(c) for c in self.iter(*CONSTRAINT_TAGS)]
 
     @property
     def orders(self) -> list[Order]:
+        """The ``rsc_order`` constraints."""
         return [c for c in self.constraints if isinstance(c, Order)]
 
     @property
     def colocations(self) -> list[Colocation]:
+        """The ``rsc_colocation`` constraints."""
         return [c for c in self.constraints if isinstance(c, Colocation)]
 
     @property
     def locations(self) -> list[Location]:
+        """The ``rsc_location`` constraints."""
         return [c for c in self.constraints if isinstance(c, Location)]
 
     def stonith_resources(self) -> list[Primitive]:
@@ -569,6 +582,8 @@ class CibDocument(SourceDocument):
         return Location(self._constrain(el))
 
     def add_constraint(self, el: Any) -> Constraint:
+        """Append a constraint element built by hand (:meth:`add_order`,
+        :meth:`add_colocation` and :meth:`add_location` build the usual ones)."""
         return constraint_view(self._constrain(el))
 
     def _constrain(self, el: Any) -> Any:

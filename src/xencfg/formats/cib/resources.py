@@ -100,10 +100,12 @@ class Resource(View):
 
     @property
     def instance_sets(self) -> list[NvSet]:
+        """The ``instance_attributes`` sets (the agent's parameters), in order."""
         return [NvSet(s) for s in _kids(self.el, "instance_attributes")]
 
     @property
     def meta_sets(self) -> list[NvSet]:
+        """The ``meta_attributes`` sets (resource options), in order."""
         return [NvSet(s) for s in _kids(self.el, "meta_attributes")]
 
     def _merged(self, sets: list[NvSet], show_secrets: bool = True) -> dict[str, str | None]:
@@ -242,6 +244,7 @@ class Resource(View):
 
     @property
     def children(self) -> list[Resource]:
+        """The resources this group, clone or master holds, in order."""
         return [resource_view(c) for c in _kids(self.el, *RESOURCE_TAGS)]
 
     def walk(self) -> Iterator[Resource]:
@@ -320,6 +323,7 @@ class Primitive(Resource):
         return own + [o for o in inherited if _template_op_key(o.el) not in keys]
 
     def op(self, name: str, interval_ms: int | None = None) -> Op | None:
+        """The first op named ``name`` (with that interval in ms when given), else ``None``."""
         for o in self.ops:
             if o.name == name and (interval_ms is None or o.interval.ms == interval_ms):
                 return o
@@ -372,6 +376,7 @@ class Clone(Group):
 
     @property
     def child(self) -> Resource | None:
+        """The one resource the clone or master holds (``None`` in a broken CIB)."""
         kids = self.children
         return kids[0] if kids else None
 

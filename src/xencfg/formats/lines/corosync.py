@@ -325,16 +325,19 @@ class CorosyncDocument(TreeDocument):
 
     @property
     def totem(self) -> Totem | None:
+        """The ``totem`` section, ``None`` when the file has none."""
         b = self.section("totem")
         return Totem(b) if b is not None else None
 
     @property
     def quorum(self) -> Quorum | None:
+        """The ``quorum`` section, ``None`` when the file has none."""
         b = self.section("quorum")
         return Quorum(b) if b is not None else None
 
     @property
     def logging(self) -> Section | None:
+        """The ``logging`` section, ``None`` when the file has none."""
         b = self.section("logging")
         return Section(b) if b is not None else None
 

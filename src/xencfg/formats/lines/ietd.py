@@ -191,6 +191,7 @@ class Target:
 
     @property
     def name(self) -> str:
+        """The target's IQN."""
         return self.entry.values[0] if self.entry.values else ""
 
     @property
@@ -199,15 +200,18 @@ class Target:
         return [parse_lun(e) for e in self.lines if e.key.lower() == "lun"]
 
     def lun(self, number: int) -> Lun | None:
+        """The first LUN numbered ``number``, else ``None``."""
         return next((lun for lun in self.luns if lun.number == number), None)
 
     @property
     def alias(self) -> str | None:
+        """The target's ``Alias`` (the last one), else ``None``."""
         found = [e for e in self.lines if e.key.lower() == "alias" and e.values]
         return found[-1].values[0] if found else None
 
     @property
     def users(self) -> list[User]:
+        """The target's CHAP accounts (``IncomingUser``, ``OutgoingUser``), in order."""
         return _users(self.lines)
 
     @property

@@ -143,20 +143,25 @@ class Ocfs2Document(TreeDocument):
         return render(self, styled_like(self.source, STYLE))
 
     def stanzas(self, kind: str | None = None) -> list[Block]:
+        """Top-level stanzas (``cluster:``, ``node:``, ``heartbeat:``), of one ``kind``
+        when given."""
         return [
             c for c in self.children if isinstance(c, Block) and (kind is None or c.key == kind)
         ]
 
     @property
     def clusters(self) -> list[Cluster]:
+        """Every ``cluster:`` stanza."""
         return [Cluster(b) for b in self.stanzas("cluster")]
 
     @property
     def nodes(self) -> list[ClusterNode]:
+        """Every ``node:`` stanza, of whichever cluster (see :meth:`members`)."""
         return [ClusterNode(b) for b in self.stanzas("node")]
 
     @property
     def heartbeats(self) -> list[Heartbeat]:
+        """Every ``heartbeat:`` stanza (global heartbeat regions)."""
         return [Heartbeat(b) for b in self.stanzas("heartbeat")]
 
     def cluster(self, name: str | None = None) -> Cluster | None:

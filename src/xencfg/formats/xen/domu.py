@@ -755,6 +755,7 @@ class DomUDocument(TreeDocument):
 
     @property
     def is_hvm(self) -> bool:
+        """Whether the guest is fully virtualised (``builder = 'hvm'`` or ``type = 'hvm'``)."""
         return self.builder == "hvm" or self.type == "hvm"
 
     @property
@@ -764,14 +765,17 @@ class DomUDocument(TreeDocument):
 
     @property
     def vifs(self) -> list[VifSpec]:
+        """The ``vif`` list, each spec parsed (MAC, bridge, ...)."""
         return [parse_vif(s) for s in self._list("vif")]
 
     @property
     def vfbs(self) -> list[dict[str, str]]:
+        """The ``vfb`` list, each spec as a ``key=value`` dict."""
         return [parse_kv(s) for s in self._list("vfb")]
 
     @property
     def pcis(self) -> list[PciSpec]:
+        """The ``pci`` list, each spec parsed (BDF and options)."""
         return [parse_pci(s) for s in self._list("pci")]
 
     def append(self, key: str, item: Any) -> None:
