@@ -708,3 +708,26 @@ def test_the_tasks_type_check_under_mypy_strict() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_adding_what_the_daemon_refuses_is_a_value_error() -> None:
+    """Each refused edit is one the daemon's peer refuses (checked by hand, message
+    quoted in the method's docstring); the document is left as it was."""
+    drbd = xencfg.loads(R0, "drbd")
+    with pytest.raises(ValueError, match="already has a host section"):
+        drbd.resources["r0"].add_host("alpha", "10.0.0.9:7788")  # drbdadm: conflicting use
+    ocfs2 = xencfg.loads(OCFS2, "ocfs2")
+    with pytest.raises(ValueError, match="already has a node named 'bravo'"):
+        ocfs2.add_node("bravo", 5, "10.0.0.5")  # o2cb: Unknown code ____ 244
+    coro = xencfg.loads(COROSYNC, "corosync")
+    with pytest.raises(ValueError, match="nodeid 2 is already used"):
+        coro.add_node("charlie", 2, "10.0.0.3")  # corosync: Nodeid 2 appears twice
+    ietd = xencfg.loads(IETD, "ietd")
+    with pytest.raises(ValueError, match="already exists"):
+        ietd.add_target("iqn.2026-11.net.example:storage.DB")  # IQNs ignore case (IS002)
+    cib = CibDocument.new()
+    cib.add_resource(cib.make_primitive("vm-web", "ocf", "Xen", "heartbeat"))
+    with pytest.raises(ValueError, match="id 'vm-web' is already used"):
+        cib.add_resource(cib.make_group("g", [cib.make_primitive("vm-web", "lsb", "x")]))
+    assert [xencfg.dumps(d) for d in (drbd, ocfs2, coro, ietd)] == [R0, OCFS2, COROSYNC, IETD]
+    assert [r.id for r in cib.all_resources()] == ["vm-web"]

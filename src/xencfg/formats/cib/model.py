@@ -491,10 +491,19 @@ class CibDocument(SourceDocument):
         """Append a resource element (see :meth:`make_primitive`) to ``resources``, in
         this document's dialect: heartbeat 2's ``<attributes>`` wrappers are added or
         removed as the document needs, and Pacemaker 1.0 gets the ``interval`` its
-        schema requires on every op."""
+        schema requires on every op. An id (of the element or of anything in it) that
+        the configuration already uses is a ValueError: both schemas require ids to be
+        unique, and the CIB refuses the update."""
         sec = self.section("resources")
         if sec is None:
             raise ValueError("this document has no resources section")
+        taken = self.ids()
+        for e in el.iter():
+            i = e.get("id") if isinstance(e.tag, str) else None
+            if i is None or _tag(e) in ID_REFERENCES:
+                continue
+            if any(other is not e for other in taken.get(i, ())):  # (not itself, moved)
+                raise ValueError(f"id {i!r} is already used in this CIB")
         _to_dialect(el, legacy=self.dialect != "pacemaker-1.0")
         sec.append(el)
         return resource_view(el)

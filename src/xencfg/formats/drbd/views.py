@@ -770,7 +770,11 @@ class Resource(_DeviceMixin, _VolumesMixin):
         node_id: int | None = None,
     ) -> Host:
         """Append an ``on NAME { ... }`` section after the last host section
-        (``node_id`` is DRBD 9's: ValueError in a file DRBD 9 refuses)."""
+        (``node_id`` is DRBD 9's: ValueError in a file DRBD 9 refuses). A host the
+        resource already has is a ValueError: drbdadm refuses a second section
+        ("conflicting use of host section 'r0: on alpha'")."""
+        if name in self.hosts:
+            raise ValueError(f"resource {self.name!r} already has a host section for {name!r}")
         if node_id is not None:
             self._check_writable("node-id", _9)
         host = Host(Block("on", [name]))

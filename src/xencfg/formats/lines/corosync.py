@@ -398,8 +398,12 @@ class CorosyncDocument(TreeDocument):
 
     # -- edits -----------------------------------------------------------
     def add_node(self, name: str, nodeid: int, *addrs: str) -> ClusterNode:
-        """Append a ``node`` (name, nodeid, ring0_addr, ring1_addr, ...) to the nodelist."""
+        """Append a ``node`` (name, nodeid, ring0_addr, ring1_addr, ...) to the nodelist.
+        A ``nodeid`` another node has is a ValueError: corosync refuses to start ("Nodeid
+        1 appears twice in corosync.conf")."""
         check_name(name)
+        if any(n.nodeid == int(nodeid) for n in self.nodes):
+            raise ValueError(f"nodeid {int(nodeid)} is already used in the nodelist")
         nodelist = self.section("nodelist", create=True)
         assert nodelist is not None
         kids: list[Node] = []

@@ -369,7 +369,10 @@ class IetdDocument(LineDocument):
     def add_target(self, name: str, *luns: tuple[str, str]) -> Target:
         """Append ``Target NAME`` with ``(path, type)`` LUNs numbered from 0; the
         returned :class:`Target` takes more lines (:meth:`Target.add_lun`,
-        :meth:`Target.add_user`)."""
+        :meth:`Target.add_user`). A name the file already has is a ValueError: ietd
+        refuses the second definition (lint's IS002)."""
+        if self.target(name) is not None:
+            raise ValueError(f"target {name!r} already exists")
         self.children.append(Entry("Target", [name]))
         for number, (path, kind) in enumerate(luns):
             self.children.append(Entry("Lun", [str(number), f"Path={path},Type={kind}"]))

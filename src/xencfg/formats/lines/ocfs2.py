@@ -191,10 +191,15 @@ class Ocfs2Document(TreeDocument):
         ip_port: int = 7777,
         cluster: str | None = None,
     ) -> ClusterNode:
-        """Append a ``node:`` stanza after the last node (cluster: the first cluster's)."""
+        """Append a ``node:`` stanza after the last node (cluster: the first cluster's).
+        A name the cluster already has is a ValueError: o2cb does not load the file
+        (``o2cb list-clusters``: "Unknown code ____ 244 while loading cluster
+        configuration file")."""
         if cluster is None:
             first = self.cluster()
             cluster = first.name if first is not None and first.name else "ocfs2"
+        if any(n.name == name for n in self.members(cluster)):
+            raise ValueError(f"cluster {cluster!r} already has a node named {name!r}")
         ip = ipaddress.IPv4Address(ip_address)
         block = Block(
             "node",
