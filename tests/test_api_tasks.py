@@ -731,3 +731,26 @@ def test_adding_what_the_daemon_refuses_is_a_value_error() -> None:
         cib.add_resource(cib.make_group("g", [cib.make_primitive("vm-web", "lsb", "x")]))
     assert [xencfg.dumps(d) for d in (drbd, ocfs2, coro, ietd)] == [R0, OCFS2, COROSYNC, IETD]
     assert [r.id for r in cib.all_resources()] == ["vm-web"]
+
+
+XM_CODE = """import os
+name = "web"
+memory = 256 * 2
+if os.path.exists("/dev/vg0/data"):
+    disk = [ 'phy:/dev/vg0/web,xvda,w', 'phy:/dev/vg0/data,xvdb,w' ]
+else:
+    disk = [ 'phy:/dev/vg0/web,xvda,w' ]
+"""
+
+
+def test_xm_config_with_code_refuses_a_list_edit_that_would_drop_its_disks() -> None:
+    """xm runs the file: a new ``disk = [...]`` line after the if/else would replace both
+    branches' disks, so adding to a list the code decides is refused; a scalar set is
+    a last assignment, which wins when xm runs the file."""
+    doc = xencfg.loads(XM_CODE, "xm")
+    assert doc.memory is None and doc.disks == []  # decided by code: unknown
+    with pytest.raises(ValueError, match="decided by the file's code"):
+        doc.add_disk("phy:/dev/vg0/extra,xvdc,w")
+    assert xencfg.dumps(doc) == XM_CODE
+    doc.set("memory", 1024)
+    assert changes(XM_CODE, xencfg.dumps(doc)) == ([], ["memory = 1024"])
