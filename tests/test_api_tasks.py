@@ -664,6 +664,10 @@ def test_lint_from_python_reads_findings(tmp_path: Path) -> None:
     with pytest.raises(xencfg.XencfgError):
         run([str(EXAMPLES / "two-node" / "alpha")], select=["DR9999"])
     assert "run" in dir(__import__("xencfg.lint").lint)
+    # pathlib paths are paths; one path alone is a mistake, not a run over its letters
+    assert run([EXAMPLES / "two-node" / "alpha"]).exit_code() == 0
+    with pytest.raises(TypeError, match="a list of paths"):
+        run(str(EXAMPLES / "two-node" / "alpha"))  # type: ignore[arg-type]
 
 
 def test_load_a_cluster_tree_and_query_it() -> None:
