@@ -758,3 +758,28 @@ def test_xm_config_with_code_refuses_a_list_edit_that_would_drop_its_disks() -> 
     assert xencfg.dumps(doc) == XM_CODE
     doc.set("memory", 1024)
     assert changes(XM_CODE, xencfg.dumps(doc)) == ([], ["memory = 1024"])
+
+
+def test_rename_a_node_in_etc_hostname_and_build_a_modprobe_file() -> None:
+    from xencfg.formats.lines.hostname import HostnameDocument
+    from xencfg.formats.lines.modules import ModulesDocument
+
+    text = "# set by the installer\nxen1.example.net\n"
+    doc = xencfg.loads(text, "hostname")
+    doc.name = "xen1"
+    assert changes(text, xencfg.dumps(doc)) == (["xen1.example.net"], ["xen1"])
+    assert not doc.is_fqdn
+    with pytest.raises(ValueError):
+        doc.name = "xen1 xen2"  # the boot scripts would set 'xen1'
+    new = HostnameDocument()
+    new.name = "alpha"
+    assert xencfg.dumps(new) == "alpha\n"
+
+    probe = ModulesDocument(kind="modprobe")
+    probe.set_option("drbd", "minor_count", "64")
+    probe.set_option("drbd", "usermode_helper", "/sbin/drbdadm")
+    assert xencfg.dumps(probe) == "options drbd minor_count=64 usermode_helper=/sbin/drbdadm\n"
+    assert xencfg.loads(xencfg.dumps(probe), "modules").options_for("drbd") == {
+        "minor_count": "64",
+        "usermode_helper": "/sbin/drbdadm",
+    }
