@@ -783,3 +783,24 @@ def test_rename_a_node_in_etc_hostname_and_build_a_modprobe_file() -> None:
         "minor_count": "64",
         "usermode_helper": "/sbin/drbdadm",
     }
+
+
+def test_a_file_that_cannot_be_loaded_says_which_one_and_why(tmp_path: Path) -> None:
+    """A tool loading many files tells the failures apart by class and ``path``."""
+    import pickle
+
+    missing = tmp_path / "drbd.conf"
+    with pytest.raises(xencfg.ReadError) as read:
+        xencfg.load(missing)
+    assert read.value.path == str(missing) and read.value.reason.startswith("cannot read:")
+    assert str(read.value) == f"{missing}: {read.value.reason}"
+    with pytest.raises(xencfg.ReadError, match="not a regular file"):
+        xencfg.load(tmp_path)
+    unknown = tmp_path / "notes.txt"
+    unknown.write_text("nothing a cluster reads\n")
+    with pytest.raises(xencfg.UnknownFormatError) as fmt:
+        xencfg.load(unknown)
+    assert fmt.value.path == str(unknown) and isinstance(fmt.value, xencfg.XencfgError)
+    for err in (read.value, fmt.value):  # (kw-only attributes survive a pickle)
+        again = pickle.loads(pickle.dumps(err))
+        assert (type(again), again.path, str(again)) == (type(err), err.path, str(err))

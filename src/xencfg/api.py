@@ -428,7 +428,8 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
         if format is None:
             raise UnknownFormatError(
                 f"{p}: cannot tell the format of this file: name it (--as FORMAT on the"
-                " command line, load(path, FORMAT) in Python; 'xencfg formats' lists them)"
+                " command line, load(path, FORMAT) in Python; 'xencfg formats' lists them)",
+                path=p,
             )
     doc = loads(text, format, path=p)
     with contextlib.suppress(OSError):
