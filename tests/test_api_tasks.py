@@ -469,6 +469,11 @@ def test_lvm_edit_the_filter(tmp_path: Path) -> None:
         ['    filter = [ "a|^/dev/mapper/|", "a|^/dev/md|", "r|.*|" ]'],
     )
     assert doc.accepts("/dev/md0") and not doc.accepts("/dev/sda")
+    with pytest.raises(ValueError, match="'a' or 'r'"):
+        # lvm2 filter-regex.c _extract_pattern: "Pattern must begin with 'a' or 'r'."
+        doc.set_filter([("accept", "^/dev/md")])
+    doc.set_global_filter([("r", "^/dev/drbd"), ("a", ".*")])
+    assert [(r.action, r.regex) for r in doc.global_filter] == [("r", "^/dev/drbd"), ("a", ".*")]
 
     new = LvmDocument()
     new.set_filter([("a", "^/dev/mapper/"), ("r", ".*")])
