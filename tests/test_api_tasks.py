@@ -251,11 +251,16 @@ def test_ietd_target_edits_refuse_what_ietd_refuses() -> None:
     with pytest.raises(ValueError):
         t.add_user("alpha", "pass12345678", direction="both")
     assert t.add_lun("/dev/sdc", "fileio", number=4).number == 4
+    t.set_param("maxconnections", 1)  # written in ietd's spelling
+    with pytest.raises(ValueError, match="not an iSCSI parameter"):
+        t.set_param("Lun", "1")
     assert xencfg.dumps(doc) == (
         "Target iqn.2026-11.net.example:a\n"
         "\tLun 0 Path=/dev/sdb,Type=blockio\n"
         "\tLun 4 Path=/dev/sdc,Type=fileio\n"
+        "\tMaxConnections 1\n"
     )
+    assert t.number("MaxConnections")[0] == 1
 
 
 # -- heartbeat ---------------------------------------------------------------------

@@ -286,6 +286,20 @@ class Target:
         e = self._insert(f"{direction.capitalize()}User", [name, password])
         return _users([e])[0]
 
+    def set_param(self, key: str, value: str | int) -> Entry:
+        """Set the target's iSCSI parameter ``key`` (``MaxConnections``,
+        ``ImmediateData``, ``HeaderDigest`` ...): its last line changes, else a line
+        in ietd's spelling is added after the target's last line. A key ietd does
+        not read in a target is a ValueError (it would be ignored)."""
+        low = key.lower()
+        if low not in INT_PARAMS | BOOL_PARAMS | DIGEST_PARAMS:
+            raise ValueError(f"{key!r} is not an iSCSI parameter ietd reads in a target")
+        found = [e for e in self.lines if e.key.lower() == low]
+        if found:
+            found[-1].values = [str(value)]
+            return found[-1]
+        return self._insert(SPELLING.get(low, key), [str(value)])
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
             "name": self.name,
