@@ -659,7 +659,11 @@ class Resource(_DeviceMixin, _VolumesMixin):
 
     @property
     def protocol(self) -> str | None:
-        """``protocol`` at resource level (8.x) or in ``net`` (8.4/9); common's as fallback."""
+        """``protocol`` at resource level (8.x) or in ``net`` (8.4/9); common's as fallback.
+
+        Set, it edits the resource's ``net { protocol }`` when that is where the
+        resource has it, else the resource-level ``protocol`` line (added when
+        missing: it then overrides common's; drbdadm's 8.4 and 9 parsers read it)."""
         for block in (self.block, self.common):
             if block is None:
                 continue
