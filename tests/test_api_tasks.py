@@ -89,6 +89,7 @@ def drbd_tree(root: Path) -> Path:
     return conf
 
 
+@pytest.mark.peer
 def test_drbd_change_protocol_and_add_a_resource_to_drbd_d(tmp_path: Path) -> None:
     conf = drbd_tree(tmp_path)
     cfg = load_config(str(conf))
@@ -177,6 +178,7 @@ def test_multipath_blacklist_rules_refuse_what_multipath_would_ignore() -> None:
     assert xencfg.dumps(doc) == ""
 
 
+@pytest.mark.peer
 def test_multipath_built_in_code_is_accepted_by_multipath(tmp_path: Path) -> None:
     doc = MultipathDocument()
     doc.defaults["user_friendly_names"] = "yes"
@@ -288,6 +290,7 @@ def test_hacf_add_a_node_and_change_deadtime() -> None:
     )
 
 
+@pytest.mark.peer
 def test_heartbeat_files_built_in_code_start_heartbeat(tmp_path: Path) -> None:
     ha = HacfDocument()
     ha.keepalive = 2
@@ -343,6 +346,7 @@ def test_domu_change_memory_and_add_a_disk(fmt: str) -> None:
     )
 
 
+@pytest.mark.peer
 def test_xl_config_built_in_code_is_accepted_by_xl(tmp_path: Path) -> None:
     doc = XlDocument()
     doc.set("name", "web")
@@ -405,6 +409,7 @@ def test_cib_clone_an_existing_resource_moves_it() -> None:
     assert clone.meta("clone-max") == "2" and validate(again) == []
 
 
+@pytest.mark.peer
 @pytest.mark.parametrize("dialect", ["pacemaker-1.0", "heartbeat-2"])
 def test_cib_built_in_code_validates_and_crm_verify_accepts_it(
     dialect: str, tmp_path: Path
@@ -466,6 +471,7 @@ LVM = """devices {
 """
 
 
+@pytest.mark.peer
 def test_lvm_edit_the_filter(tmp_path: Path) -> None:
     doc = xencfg.loads(LVM, "lvm")
     doc.set_filter([("a", "^/dev/mapper/"), ("a", "^/dev/md"), ("r", ".*")])
@@ -496,6 +502,7 @@ node.session.timeo.replacement_timeout = 120
 """
 
 
+@pytest.mark.peer
 def test_iscsid_set_node_startup(tmp_path: Path) -> None:
     doc = xencfg.loads(ISCSID, "iscsid")
     doc.set("node.startup", "automatic")
@@ -535,6 +542,7 @@ node:
 """
 
 
+@pytest.mark.peer
 def test_ocfs2_add_a_node(tmp_path: Path) -> None:
     doc = xencfg.loads(OCFS2, "ocfs2")
     doc.add_node("charlie", 2, "10.0.0.3")
@@ -580,6 +588,7 @@ quorum {
 """
 
 
+@pytest.mark.peer
 def test_corosync_add_a_node_to_the_nodelist(tmp_path: Path) -> None:
     doc = xencfg.loads(COROSYNC, "corosync")
     doc.add_node("charlie", 3, "10.0.0.3")
