@@ -93,8 +93,11 @@ def drbd_tree(root: Path) -> Path:
 def test_drbd_change_protocol_and_add_a_resource_to_drbd_d(tmp_path: Path) -> None:
     conf = drbd_tree(tmp_path)
     cfg = load_config(str(conf))
+    assert cfg.changed() == []
     cfg.resources["r0"].protocol = "A"
-    xencfg.dump(cfg.origin("r0"))  # the file that holds r0
+    assert cfg.changed() == [cfg.origin("r0")]  # the file that holds r0, only it
+    for doc in cfg.changed():
+        xencfg.dump(doc)
     after = (tmp_path / "drbd.d" / "r0.res").read_text()
     assert changes(R0, after) == (
         ["\tprotocol C;   # synchronous"],
