@@ -886,3 +886,21 @@ def test_every_other_format_built_in_code_reads_back_as_built(fmt: str) -> None:
     text = xencfg.dumps(doc)
     again = xencfg.loads(text, fmt)
     assert again.to_dict() == doc.to_dict() and xencfg.dumps(again) == text
+
+
+def test_a_value_with_a_line_break_is_refused_not_written() -> None:
+    """A line break in a value set in code would end the statement and start another
+    (an alias ``"a\\n}\\nblacklist {\\n devnode .*"`` blacklisted every path): rendering
+    refuses it, as the line formats already do, and dump writes nothing."""
+    mp = MultipathDocument()
+    mp.add_multipath("3600508b4001046490000700000350000", 'db"\n}\nblacklist {\n\tdevnode ".*')
+    with pytest.raises(xencfg.XencfgError, match="a value is one line"):
+        xencfg.dumps(mp)
+    drbd = DrbdDocument()
+    drbd.add_resource("r0").set_option("net", "shared-secret", "s3cret\n}\nresource evil {")
+    with pytest.raises(xencfg.XencfgError, match="a value is one line"):
+        xencfg.dumps(drbd)
+    ietd = IetdDocument()
+    ietd.add_target("iqn.2026-11.net.example:a\nTarget iqn.2026-11.net.example:evil")
+    with pytest.raises(xencfg.XencfgError):
+        xencfg.dumps(ietd)

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..document import TreeDocument
-from ..errors import ParseError
+from ..errors import ParseError, XencfgError
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, did_you_mean, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
@@ -441,6 +441,8 @@ class MultipathStyle(BlockStyle):
     """How multipath.conf writes new statements: quoted only where the value needs it."""
 
     def quote(self, value: str, old: str | None = None) -> str:
+        if "\n" in value:  # multipath reads a line at a time (a lone CR stays in it)
+            raise XencfgError(f"{value!r} cannot be written in multipath.conf: a value is one line")
         if (
             (old is not None and old.startswith('"'))
             or value == ""
