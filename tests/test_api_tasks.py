@@ -904,3 +904,9 @@ def test_a_value_with_a_line_break_is_refused_not_written() -> None:
     ietd.add_target("iqn.2026-11.net.example:a\nTarget iqn.2026-11.net.example:evil")
     with pytest.raises(xencfg.XencfgError):
         xencfg.dumps(ietd)
+    lvm = LvmDocument()
+    lvm.set("global/locking_dir", '/var/lock"\n}\nglobal {\nlocking_type = 0')
+    with pytest.raises(xencfg.XencfgError, match="a value is one line"):
+        xencfg.dumps(lvm)
+    with pytest.raises(xencfg.XencfgError):  # o2cb has no quoting at all
+        Ocfs2Document.new("ocfs2", [("alpha\nnode:", 0, "10.0.0.1")])

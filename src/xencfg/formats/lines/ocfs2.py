@@ -198,6 +198,8 @@ class Ocfs2Document(TreeDocument):
         if cluster is None:
             first = self.cluster()
             cluster = first.name if first is not None and first.name else "ocfs2"
+        check_value(name)  # (o2cb has no quoting: a line break would start a new stanza)
+        check_value(cluster)
         if any(n.name == name for n in self.members(cluster)):
             raise ValueError(f"cluster {cluster!r} already has a node named {name!r}")
         ip = ipaddress.IPv4Address(ip_address)
