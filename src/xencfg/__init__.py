@@ -21,6 +21,7 @@ __all__ = [
     "FORMATS",
     "Document",
     "ParseError",
+    "ReadError",
     "UnknownFormatError",
     "ValidationError",
     "WriteError",
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .document import Document
     from .errors import (
         ParseError,
+        ReadError,
         UnknownFormatError,
         ValidationError,
         WriteError,
@@ -55,6 +57,7 @@ _LAZY = {
     "FORMATS": "formats",
     "XencfgError": "errors",
     "ParseError": "errors",
+    "ReadError": "errors",
     "ValidationError": "errors",
     "UnknownFormatError": "errors",
     "WriteError": "errors",

@@ -428,7 +428,8 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
         if format is None:
             raise UnknownFormatError(
                 f"{p}: cannot tell the format of this file: name it (--as FORMAT on the"
-                " command line, load(path, FORMAT) in Python; 'xencfg formats' lists them)"
+                " command line, load(path, FORMAT) in Python; 'xencfg formats' lists them)",
+                path=p,
             )
     doc = loads(text, format, path=p)
     with contextlib.suppress(OSError):
@@ -449,8 +450,13 @@ def dump(doc: Document, path: str | os.PathLike[str] | None = None) -> None:
 
     The text goes to a temporary file in the same directory, is flushed to
     disk, and replaces the target by ``rename``; if anything fails the
-    original file is untouched. When the file changed on disk since it was
-    loaded, nothing is written and :class:`xencfg.WriteError` is raised.
+    original file is untouched. ``path`` defaults to the document's own. When
+    that file no longer holds the text the document was read from (by ``load``,
+    or ``loads(text, path=...)`` naming it), someone changed it meanwhile:
+    nothing is written and :class:`xencfg.WriteError` is raised (its ``path``
+    says which file). A file that does not exist yet is created with
+    :func:`new_file_mode` (0644, or 0600 when the document holds secrets); a
+    symlink is followed, the link kept.
     """
     from .writer import write_atomic
 

@@ -12,7 +12,42 @@ class XencfgError(Exception):
 
 
 class UnknownFormatError(XencfgError):
-    """The format of a file could not be detected, or its name is not known."""
+    """The format of a file could not be detected, or its name is not known.
+
+    ``path`` is the file whose format could not be told (``None`` for an unknown
+    format name)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:  # kw-only args pickle too
+        return (_rebuild_unknown_format, (str(self), self.path))
+
+
+def _rebuild_unknown_format(message: str, path: str | None) -> UnknownFormatError:
+    return UnknownFormatError(message, path=path)
+
+
+class ReadError(XencfgError):
+    """A file could not be read: missing, not a regular file, unreadable, too big.
+
+    ``path`` is the file as given, ``reason`` the rest of the message (``cannot read:
+    No such file or directory``), as :class:`WriteError` has them: a caller that
+    loads many files tells which one failed, and why, without parsing the text.
+    """
+
+    def __init__(self, reason: str, *, path: str | None = None) -> None:
+        self.reason = reason
+        self.path = path
+        super().__init__(reason if path is None else f"{path}: {reason}")
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:  # kw-only args pickle too
+        return (_rebuild_read_error, (self.reason, self.path))
+
+
+def _rebuild_read_error(reason: str, path: str | None) -> ReadError:
+    return ReadError(reason, path=path)
 
 
 class ParseError(XencfgError):

@@ -27,7 +27,11 @@ class Location:
 @attrs.frozen
 class Finding:
     """One problem: a stable ``code``, a severity, a one-line message naming the
-    values involved, where it is, and every other place involved (``related``)."""
+    values involved, where it is, and every other place involved (``related``).
+
+    ``severity`` is ``"error"`` (the daemon refuses the file or a documented hazard
+    bites: the command line exits 1), ``"warning"`` or ``"info"``; settings may
+    change a rule's. ``str(finding.location)`` is ``path:line:col``."""
 
     code: str
     severity: str
@@ -37,14 +41,17 @@ class Finding:
 
     @property
     def path(self) -> str:
+        """The file, as lint displays it (relative where that is shorter)."""
         return self.location.path
 
     @property
     def line(self) -> int:
+        """1-based line in :attr:`path` (0 when the finding is about the whole file)."""
         return self.location.line
 
     @property
     def column(self) -> int:
+        """1-based column (0 when unknown)."""
         return self.location.column
 
     def sort_key(self) -> tuple[str, int, int, str, str]:

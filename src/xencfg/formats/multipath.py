@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..document import TreeDocument
-from ..errors import ParseError
+from ..errors import ParseError, XencfgError
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, did_you_mean, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
@@ -444,6 +444,8 @@ class MultipathStyle(BlockStyle):
     """How multipath.conf writes new statements: quoted only where the value needs it."""
 
     def quote(self, value: str, old: str | None = None) -> str:
+        if "\n" in value:  # multipath reads a line at a time (a lone CR stays in it)
+            raise XencfgError(f"{value!r} cannot be written in multipath.conf: a value is one line")
         if (
             (old is not None and old.startswith('"'))
             or value == ""
@@ -534,10 +536,12 @@ class MultipathDocument(TreeDocument):
 
     @property
     def multipaths(self) -> list[Multipath]:
+        """Every ``multipath`` entry of every ``multipaths`` section, in file order."""
         return [Multipath(b) for s in self.sections("multipaths") for b in s.blocks("multipath")]
 
     @property
     def devices(self) -> list[Device]:
+        """Every ``device`` entry of every ``devices`` section (hardware overrides)."""
         return [Device(b) for s in self.sections("devices") for b in s.blocks("device")]
 
     @property
@@ -563,10 +567,13 @@ class MultipathDocument(TreeDocument):
 
     @property
     def blacklist(self) -> list[BlacklistEntry]:
+        """The rules of every ``blacklist`` section, in file order: multipath leaves
+        the paths they match alone (unless an exception matches)."""
         return self._rules("blacklist")
 
     @property
     def blacklist_exceptions(self) -> list[BlacklistEntry]:
+        """The rules of every ``blacklist_exceptions`` section, in file order."""
         return self._rules("blacklist_exceptions")
 
     def multipath(self, key: str) -> Multipath | None:
@@ -588,6 +595,58 @@ class MultipathDocument(TreeDocument):
             block.children.append(Entry(k, [v]))
         section.children.append(block)
         return Multipath(block)
+
+    def add_blacklist(
+        self,
+        kind: str,
+        value: str | None = None,
+        *,
+        vendor: str | None = None,
+        product: str | None = None,
+        exception: bool = False,
+    ) -> BlacklistEntry:
+        """Append a rule to the last ``blacklist`` section (``exception=True``:
+        ``blacklist_exceptions``), created at the end of the file when missing.
+
+        ``kind`` is ``devnode``, ``wwid``, ``property`` or ``protocol`` with the
+        regex ``value`` (``add_blacklist("devnode", "^cciss!c[0-9]d[0-9]*")``), or
+        ``device`` with ``vendor`` and/or ``product`` regexes. A rule is added even
+        when an equal one exists (multipath reads both). Raises ``ValueError`` for
+        another kind or a missing value, which multipath would ignore with a warning.
+        """
+        name = "blacklist_exceptions" if exception else "blacklist"
+        node: Node
+        if kind == "device":
+            if vendor is None and product is None:
+                raise ValueError("a device rule needs a vendor or a product regex")
+            if value is not None:
+                raise ValueError("a device rule takes vendor= and product=, not a value")
+            node = Block("device")
+            for key, regex in (("vendor", vendor), ("product", product)):
+                if regex is not None:
+                    node.children.append(Entry(key, [regex]))
+        elif kind in BLACKLIST_KEYWORDS:
+            if value is None or vendor is not None or product is not None:
+                raise ValueError(f"a {kind} rule takes one regex as value")
+            node = Entry(kind, [value])
+        else:
+            known = ", ".join(sorted(BLACKLIST_KEYWORDS | {"device"}))
+            raise ValueError(f"unknown {name} rule {kind!r} (one of {known})")
+        section = self.section(name, create=True)
+        assert section is not None
+        section.children.append(node)
+        return self._rules(name)[-1]
+
+    def remove_blacklist(self, rule: BlacklistEntry) -> bool:
+        """Remove ``rule`` (one of :attr:`blacklist` or :attr:`blacklist_exceptions`)
+        with its line(s); ``False`` when it is no longer in the file."""
+        for name in ("blacklist", "blacklist_exceptions"):
+            for sec in self.sections(name):
+                for child in sec.children:
+                    if child is rule.node:
+                        sec.children.remove(child)
+                        return True
+        return False
 
     def remove_multipath(self, key: str) -> bool:
         """Remove the multipath whose WWID or alias is ``key``; ``False`` if none."""

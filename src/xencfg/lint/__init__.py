@@ -29,3 +29,8 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f"{__name__}.engine"), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The lazy names too, so that ``dir()`` and ``help()`` show :func:`run`."""
+    return sorted({*globals(), *__all__})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,7 +72,7 @@ class LintResult:
 
 
 def run(
-    paths: list[str],
+    paths: list[str] | Sequence[os.PathLike[str]],
     *,
     names: dict[str, str] | None = None,
     select: Iterable[str] = (),
@@ -82,7 +82,9 @@ def run(
     roles: dict[str, tuple[str, ...]] | None = None,
     versions: Mapping[str, Version] | None = None,
 ) -> LintResult:
-    """Lint ``paths`` (node roots, /etc folders, cluster folders or files).
+    """Lint ``paths`` (node roots, /etc folders, cluster folders or files; ``str`` or
+    :class:`~pathlib.Path`). One path alone, not in a list, is a ``TypeError``: its
+    letters would be linted as paths.
 
     ``settings`` adds the per-file-ignores, severity overrides, node roles and
     releases of a settings file (:mod:`xencfg.config`); ``select``/``ignore`` are the
@@ -98,13 +100,15 @@ def run(
     from ..config import check_codes
     from ..errors import XencfgError
 
+    if isinstance(paths, (str, os.PathLike)):
+        raise TypeError(f"run() takes a list of paths, not one path: [{os.fspath(paths)!r}]")
     select, ignore = list(select), list(ignore)  # (a generator is read once)
     for option, codes in (("select", select), ("ignore", ignore)):
         try:
             check_codes(codes)
         except ValueError as exc:
             raise XencfgError(f"{option}: {exc}") from None
-    found = discover(paths, names)
+    found = discover([os.fspath(p) for p in paths], names)
     if force_format is not None:
         for f in found.files():
             f.format = force_format

@@ -143,7 +143,9 @@ def parse_error(
             got = "end of file"
         else:
             line, col = index.position(tok.start_pos)
-            got = repr(_short(str(tok)))
+            # a line break token would show as '' once cut at its newline: name it
+            at_break = str(tok)[:1] in ("", "\n", "\r")
+            got = "end of line" if at_break else repr(_short(str(tok)))
         expected = set(exc.expected)
     elif isinstance(exc, UnexpectedCharacters):
         at = exc.pos_in_stream or 0

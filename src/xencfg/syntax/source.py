@@ -16,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-from ..errors import XencfgError
+from ..errors import ReadError, XencfgError
 
 #: Files larger than this are refused by :func:`read_text`, so a stray disk
 #: image named like a config file cannot exhaust memory.
@@ -60,8 +60,9 @@ def read_text(
 ) -> str:
     """Read a regular file as text (see :func:`decode`).
 
-    Raises :class:`XencfgError` rather than ``OSError`` so callers have one
-    error class to catch; refuses FIFOs, devices and files over ``limit``.
+    Raises :class:`ReadError` (an :class:`XencfgError`, with the ``path``) rather
+    than ``OSError`` so callers have one error class to catch; refuses FIFOs,
+    devices and files over ``limit``.
     The file is opened non-blocking and the checks are made on the open
     descriptor, so a file swapped for a FIFO between a check and the open
     cannot hang the read. ``follow=False`` refuses a final symlink
@@ -78,14 +79,16 @@ def read_text(
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP and not follow:
-            raise XencfgError(f"{path}: is a symlink; not followed") from None
-        raise XencfgError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            raise ReadError("is a symlink; not followed", path=os.fspath(path)) from None
+        raise ReadError(f"cannot read: {exc.strerror or exc}", path=os.fspath(path)) from None
     try:
         st = os.fstat(fd)
         if not _stat.S_ISREG(st.st_mode):
-            raise XencfgError(f"{path}: not a regular file")
+            raise ReadError("not a regular file", path=os.fspath(path))
         if st.st_size > limit and not head:
-            raise XencfgError(f"{path}: {st.st_size} bytes is over the {limit}-byte limit")
+            raise ReadError(
+                f"{st.st_size} bytes is over the {limit}-byte limit", path=os.fspath(path)
+            )
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -96,11 +99,11 @@ def read_text(
             size += len(chunk)
         if size > limit:
             if not head:
-                raise XencfgError(f"{path}: over the {limit}-byte limit")
+                raise ReadError(f"over the {limit}-byte limit", path=os.fspath(path))
             chunks[-1] = chunks[-1][: len(chunks[-1]) - (size - limit)]
         return decode(b"".join(chunks))
     except OSError as exc:  # EAGAIN from a blocking pseudo-file such as /proc/kmsg
-        raise XencfgError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ReadError(f"cannot read: {exc.strerror or exc}", path=os.fspath(path)) from None
     finally:
         os.close(fd)
 

@@ -43,6 +43,8 @@ from .resources import (
     Primitive,
     Resource,
     _to_dialect,
+    make_clone,
+    make_group,
     make_primitive,
     resource_view,
 )
@@ -104,6 +106,8 @@ __all__ = [
     "hb2_name",
     "in_effect_order",
     "looks_like_10",
+    "make_clone",
+    "make_group",
     "make_primitive",
     "resource_view",
     "schema_dialect",
@@ -192,6 +196,8 @@ class CibDocument(SourceDocument):
 
     @property
     def root(self) -> Any:
+        """The root element (``cib``, or a fragment's first root); ``None`` for an empty
+        fragment."""
         return self.roots[0] if self.roots else None
 
     @property
@@ -204,6 +210,7 @@ class CibDocument(SourceDocument):
 
     @property
     def validate_with(self) -> str | None:
+        """The ``validate-with`` of a ``cib`` root (``None``: heartbeat 2, or a fragment)."""
         return self.root.get("validate-with") if self.root_tag == "cib" else None
 
     @property
@@ -345,6 +352,7 @@ class CibDocument(SourceDocument):
     # -- nodes, resources, constraints ----------------------------------------
     @property
     def nodes(self) -> list[ClusterNode]:
+        """The ``configuration/nodes`` entries (not the status section's)."""
         return [ClusterNode(n) for n in self.iter("node") if not self._in_status(n)]
 
     @property
@@ -358,13 +366,17 @@ class CibDocument(SourceDocument):
         return out
 
     def all_resources(self) -> list[Resource]:
+        """Every resource at any depth: top-level ones and the children of groups, clones
+        and masters."""
         return [r for top in self.resources for r in top.walk()]
 
     @property
     def primitives(self) -> list[Primitive]:
+        """Every primitive at any depth."""
         return [r for r in self.all_resources() if isinstance(r, Primitive)]
 
     def resource(self, rid: str) -> Resource | None:
+        """The resource with id ``rid`` at any depth (a group's or clone's child too)."""
         for r in self.all_resources():
             if r.id == rid:
                 return r
@@ -372,18 +384,23 @@ class CibDocument(SourceDocument):
 
     @property
     def constraints(self) -> list[Constraint]:
+        """Every constraint in document order, as its view class (:class:`Order`,
+        :class:`Colocation`, :class:`Location`)."""
         return [constraint_view(c) for c in self.iter(*CONSTRAINT_TAGS)]
 
     @property
     def orders(self) -> list[Order]:
+        """The ``rsc_order`` constraints."""
         return [c for c in self.constraints if isinstance(c, Order)]
 
     @property
     def colocations(self) -> list[Colocation]:
+        """The ``rsc_colocation`` constraints."""
         return [c for c in self.constraints if isinstance(c, Colocation)]
 
     @property
     def locations(self) -> list[Location]:
+        """The ``rsc_location`` constraints."""
         return [c for c in self.constraints if isinstance(c, Location)]
 
     def stonith_resources(self) -> list[Primitive]:
@@ -474,10 +491,19 @@ class CibDocument(SourceDocument):
         """Append a resource element (see :meth:`make_primitive`) to ``resources``, in
         this document's dialect: heartbeat 2's ``<attributes>`` wrappers are added or
         removed as the document needs, and Pacemaker 1.0 gets the ``interval`` its
-        schema requires on every op."""
+        schema requires on every op. An id (of the element or of anything in it) that
+        the configuration already uses is a ValueError: both schemas require ids to be
+        unique, and the CIB refuses the update."""
         sec = self.section("resources")
         if sec is None:
             raise ValueError("this document has no resources section")
+        taken = self.ids()
+        for e in el.iter():
+            i = e.get("id") if isinstance(e.tag, str) else None
+            if i is None or _tag(e) in ID_REFERENCES:
+                continue
+            if any(other is not e for other in taken.get(i, ())):  # (not itself, moved)
+                raise ValueError(f"id {i!r} is already used in this CIB")
         _to_dialect(el, legacy=self.dialect != "pacemaker-1.0")
         sec.append(el)
         return resource_view(el)
@@ -498,6 +524,21 @@ class CibDocument(SourceDocument):
         return make_primitive(
             rid, rclass, rtype, provider, params=params, meta=meta, ops=ops, dialect=self.dialect
         )
+
+    def make_group(
+        self, rid: str, children: list[Any], *, meta: dict[str, str] | None = None
+    ) -> Any:
+        """:func:`make_group` in this document's dialect (not yet added: pass it to
+        :meth:`add_resource`)."""
+        return make_group(rid, children, meta=meta, dialect=self.dialect)
+
+    def make_clone(
+        self, rid: str, child: Any, *, meta: dict[str, str] | None = None, master: bool = False
+    ) -> Any:
+        """:func:`make_clone` in this document's dialect (not yet added: pass it to
+        :meth:`add_resource`). To clone a resource the CIB already has, pass its
+        element (``doc.resource("o2cb").el``): it moves into the clone."""
+        return make_clone(rid, child, meta=meta, master=master, dialect=self.dialect)
 
     def _free_id(self, wanted: str) -> str:
         taken = {el.get("id") for el in self.iter() if el.get("id")}
@@ -550,6 +591,8 @@ class CibDocument(SourceDocument):
         return Location(self._constrain(el))
 
     def add_constraint(self, el: Any) -> Constraint:
+        """Append a constraint element built by hand (:meth:`add_order`,
+        :meth:`add_colocation` and :meth:`add_location` build the usual ones)."""
         return constraint_view(self._constrain(el))
 
     def _constrain(self, el: Any) -> Any:

@@ -100,10 +100,12 @@ class Resource(View):
 
     @property
     def instance_sets(self) -> list[NvSet]:
+        """The ``instance_attributes`` sets (the agent's parameters), in order."""
         return [NvSet(s) for s in _kids(self.el, "instance_attributes")]
 
     @property
     def meta_sets(self) -> list[NvSet]:
+        """The ``meta_attributes`` sets (resource options), in order."""
         return [NvSet(s) for s in _kids(self.el, "meta_attributes")]
 
     def _merged(self, sets: list[NvSet], show_secrets: bool = True) -> dict[str, str | None]:
@@ -242,6 +244,7 @@ class Resource(View):
 
     @property
     def children(self) -> list[Resource]:
+        """The resources this group, clone or master holds, in order."""
         return [resource_view(c) for c in _kids(self.el, *RESOURCE_TAGS)]
 
     def walk(self) -> Iterator[Resource]:
@@ -320,6 +323,7 @@ class Primitive(Resource):
         return own + [o for o in inherited if _template_op_key(o.el) not in keys]
 
     def op(self, name: str, interval_ms: int | None = None) -> Op | None:
+        """The first op named ``name`` (with that interval in ms when given), else ``None``."""
         for o in self.ops:
             if o.name == name and (interval_ms is None or o.interval.ms == interval_ms):
                 return o
@@ -372,6 +376,7 @@ class Clone(Group):
 
     @property
     def child(self) -> Resource | None:
+        """The one resource the clone or master holds (``None`` in a broken CIB)."""
         kids = self.children
         return kids[0] if kids else None
 
@@ -468,4 +473,51 @@ def make_primitive(
         el.append(_nvset("instance_attributes", f"{rid}-instance_attributes", params, legacy))
     if meta:
         el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
+    return el
+
+
+def make_group(
+    rid: str,
+    children: list[Any],
+    *,
+    meta: dict[str, str] | None = None,
+    dialect: str = "pacemaker-1.0",
+) -> Any:
+    """A new ``<group>`` of ``children`` (``<primitive>`` elements, see
+    :func:`make_primitive`): the CRM starts them in that order on one node and stops
+    them in reverse. ``meta`` are the group's own resource options (``target-role``
+    ...), spelt as ``dialect`` reads them. A child already in a document moves into
+    the group."""
+    legacy = dialect != "pacemaker-1.0"
+    el = etree.Element("group", id=rid)
+    if meta:
+        el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
+    for child in children:
+        el.append(child)
+    _to_dialect(el, legacy)
+    return el
+
+
+def make_clone(
+    rid: str,
+    child: Any,
+    *,
+    meta: dict[str, str] | None = None,
+    master: bool = False,
+    dialect: str = "pacemaker-1.0",
+) -> Any:
+    """A new ``<clone>`` of ``child`` (one ``<primitive>`` or ``<group>`` element, as
+    both dialects' schemas require), run on several nodes at once; ``master=True``
+    makes a master/slave set instead (``<master>`` in Pacemaker 1.0,
+    ``<master_slave>`` in heartbeat 2). ``meta`` holds the clone options
+    (``{"clone-max": "2", "interleave": "true"}``), written in the spelling
+    ``dialect`` reads (``clone_max`` for heartbeat 2). A child already in a document
+    moves into the clone."""
+    legacy = dialect != "pacemaker-1.0"
+    tag = ("master_slave" if legacy else "master") if master else "clone"
+    el = etree.Element(tag, id=rid)
+    if meta:
+        el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
+    el.append(child)
+    _to_dialect(el, legacy)
     return el

@@ -104,6 +104,8 @@ class DrbdDocument(TreeDocument):
         return LiveSections(out, b)
 
     def resource_list(self, common: Block | None = None) -> list[Resource]:
+        """Resources in file order (a repeated name shows up twice), inheriting from
+        ``common`` (else this file's)."""
         c = common if common is not None else self.common_block
         return [Resource(b, c, self) for b in self._top("resource")]
 
@@ -171,6 +173,7 @@ class DrbdDocument(TreeDocument):
         return None
 
     def remove_resource(self, name: str) -> bool:
+        """Remove resource ``name`` with its lines; ``False`` if the file has none."""
         for b in self._top("resource"):
             if b.args[:1] == [name]:
                 self.children.remove(b)

@@ -43,8 +43,16 @@ class Config:
 
     @property
     def resources(self) -> dict[str, Resource]:
+        """The resources of every file by name, each inheriting the ``common`` of
+        whichever file has it; edits go to the file that holds the resource."""
         common = self.common_block
         return {r.name: r for d in self.documents for r in d.resource_list(common)}
+
+    def changed(self) -> list[DrbdDocument]:
+        """The documents edited since they were read (their text would change):
+        ``for doc in cfg.changed(): xencfg.dump(doc)`` saves every file an edit
+        through :attr:`resources` touched, and only those."""
+        return [d for d in self.documents if d.dumps() != d.source]
 
     def origin(self, resource: str) -> DrbdDocument:
         """The document that holds ``resource``."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from ...errors import XencfgError
 from ...syntax.blocks import (
     Block,
     BlockStyle,
@@ -37,6 +38,8 @@ class DrbdStyle(BlockStyle):
     """Canonical drbd.conf: 4-space indentation, ``key value;``, ``"..."`` with escapes."""
 
     def quote(self, value: str, old: str | None = None) -> str:
+        if "\n" in value:  # drbdadm's strings end on their line
+            raise XencfgError(f"{value!r} cannot be written in drbd.conf: a value is one line")
         if (old is not None and old.startswith('"')) or _needs_quotes(value):
             return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
         return value

@@ -659,7 +659,11 @@ class Resource(_DeviceMixin, _VolumesMixin):
 
     @property
     def protocol(self) -> str | None:
-        """``protocol`` at resource level (8.x) or in ``net`` (8.4/9); common's as fallback."""
+        """``protocol`` at resource level (8.x) or in ``net`` (8.4/9); common's as fallback.
+
+        Set, it edits the resource's ``net { protocol }`` when that is where the
+        resource has it, else the resource-level ``protocol`` line (added when
+        missing: it then overrides common's; drbdadm's 8.4 and 9 parsers read it)."""
         for block in (self.block, self.common):
             if block is None:
                 continue
@@ -770,7 +774,11 @@ class Resource(_DeviceMixin, _VolumesMixin):
         node_id: int | None = None,
     ) -> Host:
         """Append an ``on NAME { ... }`` section after the last host section
-        (``node_id`` is DRBD 9's: ValueError in a file DRBD 9 refuses)."""
+        (``node_id`` is DRBD 9's: ValueError in a file DRBD 9 refuses). A host the
+        resource already has is a ValueError: drbdadm refuses a second section
+        ("conflicting use of host section 'r0: on alpha'")."""
+        if name in self.hosts:
+            raise ValueError(f"resource {self.name!r} already has a host section for {name!r}")
         if node_id is not None:
             self._check_writable("node-id", _9)
         host = Host(Block("on", [name]))

@@ -145,17 +145,22 @@ class AuthkeysDocument(LineDocument):
 
     @selected.setter
     def selected(self, index: int) -> None:
-        if self.entry("auth") is not None:
-            self.set("auth", str(index))
-            return
-        # a new ``auth`` line goes before the first key line: heartbeat reads only the
-        # keys after it, so appended (as set() would) it left every key unread
-        line = self.entry_class("auth")("auth", [str(index)])
+        self.set("auth", str(index))
+
+    def set(self, key: str, *values: str) -> Entry:
+        """Set ``key``: edit its last line in place, or add a new line. A new ``auth``
+        line goes before the first key line: heartbeat reads only the keys after it
+        (auth.c), so appended after them it left every key unread and heartbeat
+        refused to start ("Auth Key [1] not found in keyfile")."""
+        if key != "auth" or self.entry("auth") is not None:
+            return super().set(key, *values)
+        line = self.entry_class("auth")("auth", list(values))
         at = next((i for i, c in enumerate(self.children) if isinstance(c, KeyLine)), None)
         if at is None:
             self.children.append(line)
         else:
             self.children.insert(at, line)
+        return line
 
     def _read_lines(self) -> list[KeyLine]:
         """Key lines heartbeat reads: those after the first ``auth`` line."""

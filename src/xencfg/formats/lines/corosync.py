@@ -325,16 +325,19 @@ class CorosyncDocument(TreeDocument):
 
     @property
     def totem(self) -> Totem | None:
+        """The ``totem`` section, ``None`` when the file has none."""
         b = self.section("totem")
         return Totem(b) if b is not None else None
 
     @property
     def quorum(self) -> Quorum | None:
+        """The ``quorum`` section, ``None`` when the file has none."""
         b = self.section("quorum")
         return Quorum(b) if b is not None else None
 
     @property
     def logging(self) -> Section | None:
+        """The ``logging`` section, ``None`` when the file has none."""
         b = self.section("logging")
         return Section(b) if b is not None else None
 
@@ -395,8 +398,12 @@ class CorosyncDocument(TreeDocument):
 
     # -- edits -----------------------------------------------------------
     def add_node(self, name: str, nodeid: int, *addrs: str) -> ClusterNode:
-        """Append a ``node`` (name, nodeid, ring0_addr, ring1_addr, ...) to the nodelist."""
+        """Append a ``node`` (name, nodeid, ring0_addr, ring1_addr, ...) to the nodelist.
+        A ``nodeid`` another node has is a ValueError: corosync refuses to start ("Nodeid
+        1 appears twice in corosync.conf")."""
         check_name(name)
+        if any(n.nodeid == int(nodeid) for n in self.nodes):
+            raise ValueError(f"nodeid {int(nodeid)} is already used in the nodelist")
         nodelist = self.section("nodelist", create=True)
         assert nodelist is not None
         kids: list[Node] = []

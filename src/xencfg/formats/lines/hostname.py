@@ -31,6 +31,19 @@ class HostnameDocument(LineDocument):
         entries = self.entries()
         return entries[0].key if entries else None
 
+    @name.setter
+    def name(self, value: str) -> None:
+        """Rename the node: the first word changes (the rest of the file stays), or
+        the name is written on a line of its own. A name with blanks is a ValueError:
+        the boot scripts take the first word only."""
+        if not value or value.split() != [value]:
+            raise ValueError(f"a host name is one word, not {value!r}")
+        entries = self.entries()
+        if entries:
+            entries[0].key = value
+        else:
+            self.children.append(self.entry_class(value)(value, []))
+
     @property
     def is_fqdn(self) -> bool:
         """Whether the name carries a domain (``xen1.example.net``)."""

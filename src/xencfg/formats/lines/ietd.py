@@ -180,13 +180,18 @@ class User:
 
 @attrs.define(eq=False)
 class Target:
-    """One ``Target IQN`` and the lines up to the next target."""
+    """One ``Target IQN`` and the lines up to the next target.
+
+    ``document`` is the :class:`IetdDocument` the target was read from: :meth:`add_lun`
+    and :meth:`add_user` insert their lines there (a target made by hand has none)."""
 
     entry: Entry
     lines: list[Entry]
+    document: IetdDocument | None = attrs.field(default=None, repr=False)
 
     @property
     def name(self) -> str:
+        """The target's IQN."""
         return self.entry.values[0] if self.entry.values else ""
 
     @property
@@ -195,15 +200,18 @@ class Target:
         return [parse_lun(e) for e in self.lines if e.key.lower() == "lun"]
 
     def lun(self, number: int) -> Lun | None:
+        """The first LUN numbered ``number``, else ``None``."""
         return next((lun for lun in self.luns if lun.number == number), None)
 
     @property
     def alias(self) -> str | None:
+        """The target's ``Alias`` (the last one), else ``None``."""
         found = [e for e in self.lines if e.key.lower() == "alias" and e.values]
         return found[-1].values[0] if found else None
 
     @property
     def users(self) -> list[User]:
+        """The target's CHAP accounts (``IncomingUser``, ``OutgoingUser``), in order."""
         return _users(self.lines)
 
     @property
@@ -236,6 +244,61 @@ class Target:
             e.values = [e.values[0], ",".join(parts)]
         else:
             e.values = [e.values[0], path, *e.values[2:]]
+
+    def _insert(self, key: str, values: list[str]) -> Entry:
+        """A new line at the end of this target's lines (before the next target)."""
+        if self.document is None:
+            raise ValueError(f"target {self.name!r} belongs to no document")
+        e = Entry(key, values)
+        anchor = self.lines[-1] if self.lines else self.entry
+        children = self.document.children
+        at = next(i for i, c in enumerate(children) if c is anchor)  # by identity
+        children.insert(at + 1, e)
+        self.lines.append(e)
+        return e
+
+    def add_lun(
+        self, path: str, type: str = "blockio", *, number: int | None = None, **options: str
+    ) -> Lun:
+        """Export ``path`` as a new LUN: ``Lun N Path=PATH,Type=TYPE[,KEY=VALUE...]``
+        after the target's last line. ``number`` defaults to one above the highest
+        LUN (0 for the first); ``options`` are written as given (``ScsiId="web0"``,
+        ``IOMode="wt"``). A number the target already uses is a ``ValueError``: ietd
+        does not add that LUN (lint's IS001)."""
+        taken = [lun.number for lun in self.luns if lun.number is not None]
+        if number is None:
+            number = max(taken, default=-1) + 1
+        elif number in taken:
+            raise ValueError(f"target {self.name!r} already has LUN {number}")
+        spec = ",".join([f"Path={path}", f"Type={type}", *(f"{k}={v}" for k, v in options.items())])
+        return parse_lun(self._insert("Lun", [str(number), spec]))
+
+    def add_user(self, name: str, password: str, *, direction: str = "incoming") -> User:
+        """Add a CHAP account after the target's last line: ``IncomingUser NAME
+        PASSWORD`` (initiators log in with it; several may be listed) or, with
+        ``direction="outgoing"``, ``OutgoingUser`` (the target's own, for mutual
+        CHAP: ietd uses one). The password stays in the file in clear, as ietd
+        reads it; ``to_dict()`` masks it."""
+        if direction not in ("incoming", "outgoing"):
+            raise ValueError(f"direction is 'incoming' or 'outgoing', not {direction!r}")
+        if not name or not password or any(c.isspace() for c in name + password):
+            raise ValueError("a CHAP user name and password are single words")
+        e = self._insert(f"{direction.capitalize()}User", [name, password])
+        return _users([e])[0]
+
+    def set_param(self, key: str, value: str | int) -> Entry:
+        """Set the target's iSCSI parameter ``key`` (``MaxConnections``,
+        ``ImmediateData``, ``HeaderDigest`` ...): its last line changes, else a line
+        in ietd's spelling is added after the target's last line. A key ietd does
+        not read in a target is a ValueError (it would be ignored)."""
+        low = key.lower()
+        if low not in INT_PARAMS | BOOL_PARAMS | DIGEST_PARAMS:
+            raise ValueError(f"{key!r} is not an iSCSI parameter ietd reads in a target")
+        found = [e for e in self.lines if e.key.lower() == low]
+        if found:
+            found[-1].values = [str(value)]
+            return found[-1]
+        return self._insert(SPELLING.get(low, key), [str(value)])
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -286,7 +349,7 @@ class IetdDocument(LineDocument):
         targets: list[Target] = []
         for e in self.entries():
             if e.key.lower() == "target":
-                targets.append(Target(e, []))
+                targets.append(Target(e, [], self))
             elif targets:
                 targets[-1].lines.append(e)
             else:
@@ -299,6 +362,7 @@ class IetdDocument(LineDocument):
         return self._split()[1]
 
     def target(self, name: str) -> Target | None:
+        """The target whose IQN is ``name`` (IQNs compare case-insensitively, RFC 3722)."""
         want = name.lower()
         return next((t for t in self.targets if t.name.lower() == want), None)
 
@@ -318,7 +382,12 @@ class IetdDocument(LineDocument):
         return _params(self._split()[0])
 
     def add_target(self, name: str, *luns: tuple[str, str]) -> Target:
-        """Append ``Target NAME`` with ``(path, type)`` LUNs numbered from 0."""
+        """Append ``Target NAME`` with ``(path, type)`` LUNs numbered from 0; the
+        returned :class:`Target` takes more lines (:meth:`Target.add_lun`,
+        :meth:`Target.add_user`). A name the file already has is a ValueError: ietd
+        refuses the second definition (lint's IS002)."""
+        if self.target(name) is not None:
+            raise ValueError(f"target {name!r} already exists")
         self.children.append(Entry("Target", [name]))
         for number, (path, kind) in enumerate(luns):
             self.children.append(Entry("Lun", [str(number), f"Path={path},Type={kind}"]))

@@ -88,7 +88,11 @@ def parse_params(words: list[str]) -> dict[str, str | None]:
 
 @attrs.define(weakref_slot=False)
 class ModulesDocument(LineDocument):
-    """A parsed /etc/modules or modprobe configuration file."""
+    """A parsed /etc/modules or modprobe configuration file.
+
+    Built in code, ``ModulesDocument(kind="modprobe")`` is a modprobe.d file (its
+    :meth:`set_option` writes ``options MOD k=v``); without ``kind`` (or a path to
+    load from) it is an ``/etc/modules`` list until a command line is added."""
 
     format = FORMAT
     style = STYLE

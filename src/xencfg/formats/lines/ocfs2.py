@@ -143,20 +143,25 @@ class Ocfs2Document(TreeDocument):
         return render(self, styled_like(self.source, STYLE))
 
     def stanzas(self, kind: str | None = None) -> list[Block]:
+        """Top-level stanzas (``cluster:``, ``node:``, ``heartbeat:``), of one ``kind``
+        when given."""
         return [
             c for c in self.children if isinstance(c, Block) and (kind is None or c.key == kind)
         ]
 
     @property
     def clusters(self) -> list[Cluster]:
+        """Every ``cluster:`` stanza."""
         return [Cluster(b) for b in self.stanzas("cluster")]
 
     @property
     def nodes(self) -> list[ClusterNode]:
+        """Every ``node:`` stanza, of whichever cluster (see :meth:`members`)."""
         return [ClusterNode(b) for b in self.stanzas("node")]
 
     @property
     def heartbeats(self) -> list[Heartbeat]:
+        """Every ``heartbeat:`` stanza (global heartbeat regions)."""
         return [Heartbeat(b) for b in self.stanzas("heartbeat")]
 
     def cluster(self, name: str | None = None) -> Cluster | None:
@@ -186,10 +191,17 @@ class Ocfs2Document(TreeDocument):
         ip_port: int = 7777,
         cluster: str | None = None,
     ) -> ClusterNode:
-        """Append a ``node:`` stanza after the last node (cluster: the first cluster's)."""
+        """Append a ``node:`` stanza after the last node (cluster: the first cluster's).
+        A name the cluster already has is a ValueError: o2cb does not load the file
+        (``o2cb list-clusters``: "Unknown code ____ 244 while loading cluster
+        configuration file")."""
         if cluster is None:
             first = self.cluster()
             cluster = first.name if first is not None and first.name else "ocfs2"
+        check_value(name)  # (o2cb has no quoting: a line break would start a new stanza)
+        check_value(cluster)
+        if any(n.name == name for n in self.members(cluster)):
+            raise ValueError(f"cluster {cluster!r} already has a node named {name!r}")
         ip = ipaddress.IPv4Address(ip_address)
         block = Block(
             "node",

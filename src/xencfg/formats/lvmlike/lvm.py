@@ -22,6 +22,7 @@ from ._base import (
     LvmLikeDocument,
     LvmStyle,
     Setting,
+    Value,
     keyword_problems_for,
     parse_lvmlike,
 )
@@ -92,6 +93,7 @@ class LvmDocument(LvmLikeDocument):
 
     @property
     def global_filter(self) -> list[FilterRule]:
+        """The ``devices/global_filter`` rules (as :attr:`filter`)."""
         return self._rules("global_filter")
 
     def filter_problems(self) -> Iterator[ValueProblem]:
@@ -105,7 +107,9 @@ class LvmDocument(LvmLikeDocument):
                     yield ValueProblem(s, exc.message)
 
     def accepts(self, device: str) -> bool:
-        """Whether the filter lets LVM scan ``device`` (first matching rule wins)."""
+        """Whether ``filter`` lets LVM scan ``device`` (first matching rule wins).
+        ``global_filter`` is not consulted here (:attr:`global_filter`; lint checks
+        a device against both)."""
         import re
 
         for rule in self.filter:
@@ -117,8 +121,16 @@ class LvmDocument(LvmLikeDocument):
         return True
 
     def set_filter(self, rules: list[tuple[str, str]]) -> None:
-        """Replace ``devices/filter`` by ``(action, regex)`` pairs, ``|``-delimited."""
-        self.set("devices/filter", [f"{a}|{r}|" for a, r in rules])
+        """Replace ``devices/filter`` by ``(action, regex)`` pairs, ``|``-delimited
+        (``[("a", "^/dev/mapper/"), ("r", ".*")]``; the first rule that matches a
+        device decides). An action other than ``a`` (accept) or ``r`` (reject) is a
+        ValueError: LVM refuses the filter ("Pattern must begin with 'a' or 'r'")."""
+        self.set("devices/filter", _filter_values(rules))
+
+    def set_global_filter(self, rules: list[tuple[str, str]]) -> None:
+        """Replace ``devices/global_filter`` (a device must pass it too, and lvmetad
+        scans only what it accepts) as :meth:`set_filter` does ``filter``."""
+        self.set("devices/global_filter", _filter_values(rules))
 
     @property
     def global_settings(self) -> dict[str, Any]:
@@ -199,3 +211,11 @@ def sniff(text: str) -> bool:
         and re.search(r"^[ \t]*\w+\s*=", text, re.M) is not None
         and re.search(r";\s*(#.*)?$", text, re.M) is None
     )
+
+
+def _filter_values(rules: list[tuple[str, str]]) -> list[Value]:
+    """``a|REGEX|`` / ``r|REGEX|`` strings, refusing an action LVM does not know."""
+    for action, _ in rules:
+        if action not in ("a", "r"):
+            raise ValueError(f"a filter rule's action is 'a' or 'r', not {action!r}")
+    return [f"{a}|{r}|" for a, r in rules]

@@ -755,6 +755,7 @@ class DomUDocument(TreeDocument):
 
     @property
     def is_hvm(self) -> bool:
+        """Whether the guest is fully virtualised (``builder = 'hvm'`` or ``type = 'hvm'``)."""
         return self.builder == "hvm" or self.type == "hvm"
 
     @property
@@ -764,24 +765,38 @@ class DomUDocument(TreeDocument):
 
     @property
     def vifs(self) -> list[VifSpec]:
+        """The ``vif`` list, each spec parsed (MAC, bridge, ...)."""
         return [parse_vif(s) for s in self._list("vif")]
 
     @property
     def vfbs(self) -> list[dict[str, str]]:
+        """The ``vfb`` list, each spec as a ``key=value`` dict."""
         return [parse_kv(s) for s in self._list("vfb")]
 
     @property
     def pcis(self) -> list[PciSpec]:
+        """The ``pci`` list, each spec parsed (BDF and options)."""
         return [parse_pci(s) for s in self._list("pci")]
 
     def append(self, key: str, item: Any) -> None:
         """Append to a list setting: to the last ``=``/``+=`` line holding it,
-        so only that line changes (a new ``key = [item]`` line if there is none)."""
+        so only that line changes (a new ``key = [item]`` line if there is none).
+
+        A list the file's code decides (``disk = ...`` under an ``if``, built in a
+        loop) is a ValueError: the code is never run, so its items are unknown, and a
+        new ``key = [item]`` line would replace them all when xm runs the file."""
+        self._refuse_computed(key)
         found = self.assignments(key)
         if found and isinstance(found[-1].value, list) and self.get(key) is not COMPUTED:
             found[-1].value = [*found[-1].value, item]
         else:
             self.set(key, [*self._list(key), item])
+
+    def _refuse_computed(self, key: str) -> None:
+        if self.get(key) is COMPUTED:
+            raise ValueError(
+                f"{key!r} is decided by the file's code, which is never run: edit that code"
+            )
 
     def add_disk(self, spec: str) -> None:
         """Append a disk spec string (the line keeps its layout)."""
@@ -793,7 +808,9 @@ class DomUDocument(TreeDocument):
 
     def set_vif(self, index: int, **fields: str) -> None:
         """Change fields of vif ``index`` (``mac=...``), keeping its other fields
-        and their order; only the statement holding that vif changes."""
+        and their order; only the statement holding that vif changes (ValueError
+        when the file's code decides ``vif``, as for :meth:`append`)."""
+        self._refuse_computed("vif")
         a, i = self._holder("vif", index)
         specs = list(a.value) if a is not None else self._list("vif")
         if a is None:
