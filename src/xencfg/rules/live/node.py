@@ -149,3 +149,94 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
                 _at(item, 1),
                 related,
             )
+
+
+def _named_addresses(cluster: Cluster) -> dict[str, str]:
+    """Addresses the files give to one place at a time, with what gives them: each
+    node's own (its /etc/hosts names, DRBD ``on`` sections, ha.cf ``ucast`` peers),
+    and what a cluster manager moves (haresources ``IPaddr``/``IPaddr2``, CIB
+    IPaddr/IPaddr2 primitives' ``ip``). An IPaddr2 inside a clone is left out: with
+    ``clusterip_hash`` it is meant to be on every node (iptables CLUSTERIP)."""
+    from ...formats.cib.resources import Primitive
+    from ..documents import cib_doc, haresources_doc
+
+    out: dict[str, str] = {}
+    for item in cluster.docs("haresources"):
+        for group in haresources_doc(item).groups:
+            for r in group.resources:
+                if r.type.startswith("IPaddr") and r.args:
+                    ip = r.args[0].split("/", 1)[0]
+                    out.setdefault(ip, f"haresources moves it ({r.type}), one node at a time")
+    for item in cluster.docs("cib"):
+        for top in cib_doc(item).resources:
+            cloned = top.kind in ("clone", "master")
+            for res in top.walk():
+                if cloned or not isinstance(res, Primitive):
+                    continue
+                ip = res.param("ip") if (res.type or "").startswith("IPaddr") else None
+                if ip:
+                    what = f"the CIB's {res.type} resource '{res.id}' moves it"
+                    out.setdefault(str(ip), what + ", one node at a time")
+    for name, info in cluster.model.nodes.items():
+        for address in info.addresses:
+            out.setdefault(address, f"the files give it to {name}")
+    return out
+
+
+@rule("LS018", "address-held-twice", "error", scope="cluster")
+def address_held_twice(cluster: Cluster) -> Iterator[Finding]:
+    """An address the configuration gives to one node is on two nodes' interfaces.
+
+    Why it matters: two machines answering ARP for one address take its traffic
+    in turns: an iSCSI initiator logs in to whichever box answered (another
+    target, or the passive node of a target pair, whose LUNs are stale), a DRBD
+    peer or heartbeat talks to the wrong machine. For a floating address that
+    haresources or the CIB moves (IPaddr, IPaddr2) it means the resource manager
+    lost track of it: the old holder kept it after a failover (a failed stop, an
+    ``ifconfig`` by hand), or both nodes run the resource (split brain). Judged
+    only for addresses the files name (/etc/hosts, DRBD, ha.cf, haresources, the
+    CIB) on two nodes whose ``ip addr`` was captured; loopback interfaces (the
+    virtual address of an LVS direct-routing real server) and IPaddr2 clones
+    (``clusterip_hash``, on every node by design) are not. The captures of two
+    nodes are taken at different moments: a failover between them shows the
+    address twice, so check the times of both.
+
+    Example: /etc/hosts ``10.0.2.11 san1``; san1's and san2's ``ip -o addr``
+    both have ``inet 10.0.2.11/24``.
+
+    Fix: ``ip addr del ADDRESS/PREFIX dev IF`` on the node that must not hold it;
+    for a floating address, clean up the resource (``crm_resource -C``) and find
+    why its stop did not remove it.
+    """
+    if not cluster.has("ip-addr"):
+        return
+    import ipaddress
+
+    from ...formats.status.ip_addr import IpAddrDocument
+
+    named = _named_addresses(cluster)
+    holders: dict[str, list[tuple[str, Location]]] = {}
+    for node in cluster.nodes:
+        seen: set[str] = set()
+        for item, doc in cluster.typed("ip-addr", IpAddrDocument, node):
+            for a in doc.addresses:
+                try:
+                    ip = ipaddress.ip_address(a.address)
+                except ValueError:
+                    continue
+                if ip.is_loopback or ip.is_link_local or a.interface.split("@")[0] == "lo":
+                    continue
+                key = str(ip)
+                if key in named and key not in seen:
+                    seen.add(key)
+                    holders.setdefault(key, []).append((node, _at(item, a.line)))
+    for address, held in holders.items():
+        if len(held) < 2:
+            continue
+        nodes = ", ".join(n for n, _ in held)
+        yield make(
+            "LS018",
+            f"{address} is on {nodes} at once ({named[address]})",
+            held[1][1],
+            [where for _, where in held[:1] + held[2:]],
+        )
