@@ -124,8 +124,9 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
 
 def _portal_address(portal: str | None) -> str | None:
     """The address of iscsiadm's ``ADDRESS:PORT,TPGT`` (``[ADDRESS]:PORT,TPGT`` for
-    IPv6: open-iscsi session_info.c prints ``%s:%d,%d``, the address bracketed
-    when it holds a colon)."""
+    IPv6: open-iscsi session_info.c ``session_info_print_tree`` prints ``Current
+    Portal: %s:%d,%d``, bracketed when the address has no dot). An IPv6 portal
+    without brackets (older flat listings) is ambiguous: ``None``, not judged."""
     import ipaddress
 
     if not portal:
@@ -135,6 +136,8 @@ def _portal_address(portal: str | None) -> str | None:
         host = host[1:].split("]", 1)[0]
     elif host.count(":") == 1:
         host = host.split(":", 1)[0]
+    elif ":" in host:
+        return None  # fe80::1:3260: where the address ends is not known
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
@@ -161,7 +164,8 @@ def iscsi_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
     Fix: log out of the session (``iscsiadm -m node -T IQN -p PORTAL -u``),
     delete the stale node record (``-o delete``), find what answers at that
     address; log in through the target box's portal. Judged only when every box
-    exporting the target had its addresses captured.
+    exporting the target had its addresses captured; a target reached through
+    NAT (the portal is the router's address) is reported too: dismiss it there.
     """
     if not cluster.has("iscsi-session") or not cluster.has("ip-addr"):
         return
