@@ -173,10 +173,10 @@ def _named_addresses(cluster: Cluster) -> dict[str, str]:
             for res in top.walk():
                 if cloned or not isinstance(res, Primitive):
                     continue
-                ip = res.param("ip") if (res.type or "").startswith("IPaddr") else None
-                if ip:
+                moved = res.param("ip") if (res.type or "").startswith("IPaddr") else None
+                if moved:
                     what = f"the CIB's {res.type} resource '{res.id}' moves it"
-                    out.setdefault(str(ip), what + ", one node at a time")
+                    out.setdefault(str(moved), what + ", one node at a time")
     for name, info in cluster.model.nodes.items():
         for address in info.addresses:
             out.setdefault(address, f"the files give it to {name}")

@@ -1,0 +1,358 @@
+"""Configuration against reality on our storage-tier example (examples/storage-tier:
+three dom0s, two IET boxes, DRBD between xen1 and xen2, a Pacemaker 1.0 CIB): the
+files beside captures in sosreport's layout, as sos 3/4 names them (networking
+plugin ``ip -o addr``, iscsi ``iscsiadm -m session -P 3``, multipath ``multipath
+-ll``, xen ``xm list``, pacemaker ``crm_mon -1 -A -n -r -t``, /proc/drbd copied).
+Where files and state agree, no drift rule speaks; each realistic divergence gives
+the rule that names it, and nothing else. The capture texts are ours, in the shapes
+the tools print (the source line behind each shape is named where it is built)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from xencfg import lint
+from xencfg.rules.live.iscsi import _portal_address
+
+EXAMPLE = ROOT / "examples" / "storage-tier"
+NODES = ("xen1", "xen2", "xen3", "san1", "san2")
+ADDR = {
+    "xen1": ["10.0.0.1", "10.0.1.1", "10.0.2.1", "10.0.5.1"],
+    "xen2": ["10.0.0.2", "10.0.1.2", "10.0.2.2", "10.0.5.2"],
+    "xen3": ["10.0.0.3", "10.0.1.3", "10.0.2.3"],
+    "san1": ["10.0.2.11"],
+    "san2": ["10.0.2.12"],
+}
+#: alias -> (WWID multipath.conf binds, target, portal)
+LUNS = {
+    "pool": ("1IET_____pool0001", "san1.pool", "10.0.2.11"),
+    "web": ("1IET_____web00001", "san1.web", "10.0.2.11"),
+    "db": ("1IET_____db000001", "san2.db", "10.0.2.12"),
+}
+#: where the CRM runs each Xen resource, and the domain it starts
+WHERE = {"vm-web": ("xen1", "web"), "vm-mail": ("xen2", "mail"), "vm-db": ("xen3", "db")}
+
+IP = "networking/ip_-o_addr"
+SESSIONS = "iscsi/iscsiadm_-m_session_-P_3"
+MPLL = "multipath/multipath_-ll"
+XM = "xen/xm_list"
+CRM = "pacemaker/crm_mon_-1_-A_-n_-r_-t"
+
+
+def ip_o_addr(addrs: list[str], extra: tuple[tuple[str, str], ...] = ()) -> str:
+    """``ip -o addr``: one line per address, the rest of ``ip addr``'s lines joined
+    with ``\\`` (iproute2 ipaddress.c print_addrinfo, ``-o``/oneline)."""
+    out = [
+        "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever"
+    ]
+    for i, a in enumerate(addrs):
+        net = a.rsplit(".", 1)[0]
+        out.append(
+            f"{i + 2}: eth{i}    inet {a}/24 brd {net}.255 scope global eth{i}\\"
+            "       valid_lft forever preferred_lft forever"
+        )
+    for dev, a in extra:
+        out.append(f"9: {dev}    inet {a}/24 scope global secondary {dev}")
+    return "\n".join(out) + "\n"
+
+
+def sessions(node: str, portals: dict[str, str] | None = None, extra: str = "") -> str:
+    """``iscsiadm -m session -P 3`` (open-iscsi session_info.c session_info_print_tree:
+    ``Target: %s``, ``\\tCurrent Portal: %s:%d,%d``, the SID, the states, then
+    ``Attached scsi disk %s``)."""
+    out = ["iSCSI Transport Class version 2.0-870", "version 2.0-873"]
+    luns = {a: (t, p) for a, (_, t, p) in LUNS.items()}
+    if extra:
+        luns["old"] = (extra, "10.0.2.11")
+    for k, (alias, (target, portal)) in enumerate(luns.items()):
+        portal = (portals or {}).get(alias, portal)
+        out += [
+            f"Target: iqn.2026-11.net.example:{target}",
+            f"\tCurrent Portal: {portal}:3260,1",
+            f"\tPersistent Portal: {portal}:3260,1",
+            "\t\tIface Name: default",
+            f"\t\tIface Initiatorname: iqn.2026-11.net.example:{node}",
+            f"\t\tSID: {k + 1}",
+            "\t\tiSCSI Connection State: LOGGED IN",
+            "\t\tiSCSI Session State: LOGGED_IN",
+            "\t\tInternal iscsid Session State: NO CHANGE",
+            "\t\tAttached SCSI devices:",
+            f"\t\tHost Number: {k + 3}\tState: running",
+            f"\t\tscsi{k + 3} Channel 00 Id 0 Lun: 0",
+            f"\t\t\tAttached scsi disk sd{chr(98 + k)}\t\tState: running",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def multipath_ll(failed: str = "") -> str:
+    """multipath-tools 0.4.9+ (libmultipath print.c: PRINT_MAP_PROPS ``size=%S
+    features='%f' hwhandler='%h' wp=%r``, PRINT_PG_INDENT ``policy='%s' prio=%p
+    status=%t``, PRINT_PATH_INDENT ``%i %d %D %t %T %o``)."""
+    out = []
+    for k, (alias, (wwid, _, _)) in enumerate(LUNS.items()):
+        state = "failed faulty running" if alias == failed else "active ready running"
+        out += [
+            f"{alias} ({wwid}) dm-{k} IET,VIRTUAL-DISK",
+            "size=10G features='0' hwhandler='0' wp=rw",
+            "`-+- policy='round-robin 0' prio=1 status=active",
+            f"  `- {k + 3}:0:0:0 sd{chr(98 + k)} 8:{16 * (k + 1)} {state}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def xm_list(domains: list[str]) -> str:
+    """``xm list`` (Xen 3 xm/main.py xm_brief_list: ``%-40s %5s %5s %5s %10s %9s``)."""
+    out = [
+        "Name                                      ID Mem(MiB) VCPUs State   Time(s)",
+        "Domain-0                                   0     1024     2 r-----   1204.3",
+    ]
+    out += [f"{d:<40}{i + 3:>4}      512     1 -b----     12.0" for i, d in enumerate(domains)]
+    return "\n".join(out) + "\n"
+
+
+def crm_mon(failed: str = "") -> str:
+    """``crm_mon -1 -n -r`` of Pacemaker 1.0 (crm_mon.c print_status, ``-n``: ``Node
+    %s (%s): online`` then each resource the node runs, native_print ``%s\\t(%s)
+    Started``; FAILED after the role of a failed instance)."""
+    out = ["============", "Stack: Heartbeat", "Current DC: xen1 - partition with quorum"]
+    out += ["Version: 1.0.12", "3 Nodes configured, unknown expected votes", "============", ""]
+    for n in ("xen1", "xen2", "xen3"):
+        out += [f"Node {n} (uuid-{n}): online", "\tpool:0\t(ocf::heartbeat:Filesystem) Started "]
+        for rsc, (on, _) in WHERE.items():
+            if on == n:
+                state = "Started FAILED" if rsc == failed else "Started"
+                out.append(f"\t{rsc}\t(ocf::heartbeat:Xen) {state} ")
+    return "\n".join(out) + "\n"
+
+
+def proc_drbd(cs: str, ro: str, ds: str) -> str:
+    """DRBD 8.4's /proc/drbd (drbd_proc.c: `` %d: cs:%s ro:%s/%s ds:%s/%s %c %c%c%c%c%c%c``,
+    then the ``ns: nr: dw: ...`` counters)."""
+    return (
+        "version: 8.4.11-1 (api:1/proto:86-101)\n"
+        "GIT-hash: 66145a308421e9c124ec391a7848ac20203bb03c build by mockbuild@, 2018-11-03\n"
+        f" 0: cs:{cs} ro:{ro} ds:{ds} C r-----\n"
+        "    ns:0 nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n"
+    )
+
+
+def state() -> dict[str, dict[str, str]]:
+    """The captures of the agreeing cluster, per node: ``sos_commands/`` outputs and
+    ``proc/drbd``."""
+    out: dict[str, dict[str, str]] = {}
+    for n in ("xen1", "xen2", "xen3"):
+        out[n] = {
+            IP: ip_o_addr(ADDR[n]),
+            "host/hostname": n + "\n",
+            SESSIONS: sessions(n),
+            MPLL: multipath_ll(),
+            XM: xm_list([d for on, d in WHERE.values() if on == n]),
+            CRM: crm_mon(),
+        }
+    out["xen1"]["proc/drbd"] = proc_drbd("Connected", "Secondary/Primary", "UpToDate/UpToDate")
+    out["xen2"]["proc/drbd"] = proc_drbd("Connected", "Primary/Secondary", "UpToDate/UpToDate")
+    for n in ("san1", "san2"):
+        out[n] = {IP: ip_o_addr(ADDR[n]), "host/hostname": n + "\n"}
+    return out
+
+
+def build(tmp: Path, changes: dict[tuple[str, str], str]) -> list[Path]:
+    """The example's trees under ``tmp`` with the captures, ``changes`` replacing some
+    (``(node, name)`` -> text); the node roots."""
+    root = tmp / "cluster"
+    shutil.copytree(EXAMPLE, root)
+    for secret in (*root.rglob("authkeys"), *root.rglob("iscsid.conf")):
+        secret.chmod(0o600)
+    captures = state()
+    for (node, name), text in changes.items():
+        captures[node][name] = text
+    for node, files in captures.items():
+        for name, text in files.items():
+            p = root / node / (name if name.startswith("proc/") else f"sos_commands/{name}")
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text)
+    return [root / n for n in NODES]
+
+
+def verdicts(roots: list[Path]) -> list[tuple[str, str, int, str]]:
+    """(code, node/file, line, message) of every finding, configuration rules too: an
+    agreeing cluster must be clean, not only drift-clean."""
+    result = lint.run([str(r) for r in roots])
+    out = []
+    for f in result.findings:
+        parts = Path(f.path).parts
+        at = parts.index("cluster")
+        out.append((f.code, "/".join(parts[at + 1 : at + 2] + parts[-1:]), f.line, f.message))
+    return sorted(out)
+
+
+def test_agreeing_cluster_is_clean(tmp_path: Path) -> None:
+    assert verdicts(build(tmp_path, {})) == []
+
+
+DIVERGENCES = {
+    # the CRM says xen1 runs vm-web; xm list shows the domain on xen2
+    "wrong-node": (
+        {("xen1", XM): xm_list([]), ("xen2", XM): xm_list(["mail", "web"])},
+        # the domain is not where the CRM says, and the CRM's node has no such domain
+        [("LS017", "xen1/crm_mon_-1_-A_-n_-r_-t", 10)] * 2,
+    ),
+    "split-brain": (
+        {
+            ("xen1", "proc/drbd"): proc_drbd(
+                "StandAlone", "Secondary/Unknown", "UpToDate/DUnknown"
+            ),
+            ("xen2", "proc/drbd"): proc_drbd("StandAlone", "Primary/Unknown", "UpToDate/DUnknown"),
+        },
+        [("LS003", "xen1/drbd", 3), ("LS003", "xen2/drbd", 3)],
+    ),
+    "diskless": (
+        {
+            ("xen1", "proc/drbd"): proc_drbd("Connected", "Secondary/Primary", "Diskless/UpToDate"),
+            ("xen2", "proc/drbd"): proc_drbd("Connected", "Primary/Secondary", "UpToDate/Diskless"),
+        },
+        [("LS002", "xen1/drbd", 3), ("LS002", "xen2/drbd", 3)],
+    ),
+    # xen3's only path to the db LUN failed: the map has no working path for its session
+    "path-failed": (
+        {("xen3", MPLL): multipath_ll(failed="db")},
+        [("LS007", "xen3/multipath_-ll", 12), ("LS008", "xen3/multipath_-ll", 9)],
+    ),
+    "domu-twice": (
+        {("xen3", XM): xm_list(["db", "web"])},
+        [("LS013", "xen1/xm_list", 3), ("LS017", "xen1/crm_mon_-1_-A_-n_-r_-t", 10)],
+    ),
+    # san2 took san1's portal address as a second address
+    "address-twice": (
+        {("san2", IP): ip_o_addr(ADDR["san2"], (("eth0", "10.0.2.11"),))},
+        [("LS018", "san2/ip_-o_addr", 3)],
+    ),
+    # xen2 logged in to san1.web at an address no target box holds
+    "portal-elsewhere": (
+        {("xen2", SESSIONS): sessions("xen2", {"web": "10.0.9.99"})},
+        [("LS019", "xen2/iscsiadm_-m_session_-P_3", 16)],
+    ),
+    "unknown-target": (
+        {("xen2", SESSIONS): sessions("xen2", extra="san1.old")},
+        [("LS010", "xen2/iscsiadm_-m_session_-P_3", 42)],
+    ),
+    "resource-failed": (
+        {("xen1", CRM): crm_mon(failed="vm-web")},
+        [("LS016", "xen1/crm_mon_-1_-A_-n_-r_-t", 10)],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DIVERGENCES))
+def test_each_divergence_gives_its_rule_and_nothing_else(tmp_path: Path, name: str) -> None:
+    changes, want = DIVERGENCES[name]
+    got = [(code, where, line) for code, where, line, _ in verdicts(build(tmp_path, changes))]
+    assert got == sorted(want)
+
+
+# -- LS018: what is not a conflict ---------------------------------------------------
+
+
+def test_ls018_loopback_virtual_address_is_not_judged(tmp_path: Path) -> None:
+    """An LVS direct-routing real server holds the service address on ``lo`` (it must
+    not answer ARP for it): on two nodes by design."""
+    lo = ("lo", "10.0.2.11")
+    roots = build(tmp_path, {("san2", IP): ip_o_addr(ADDR["san2"], (lo,))})
+    assert [v for v in verdicts(roots) if v[0] == "LS018"] == []
+
+
+CIB_IP = """<cib admin_epoch="0" epoch="3" num_updates="0" validate-with="pacemaker-1.0">
+  <configuration>
+    <crm_config/>
+    <nodes>
+      <node id="a" uname="alpha" type="normal"/><node id="b" uname="beta" type="normal"/>
+    </nodes>
+    <resources>
+      <primitive id="ip-san" class="ocf" provider="heartbeat" type="IPaddr2">
+        <instance_attributes id="ip-san-ia">
+          <nvpair id="ip-san-ip" name="ip" value="10.0.2.100"/>
+        </instance_attributes>
+      </primitive>
+      <clone id="ip-web-clone">
+        <primitive id="ip-web" class="ocf" provider="heartbeat" type="IPaddr2">
+          <instance_attributes id="ip-web-ia">
+            <nvpair id="ip-web-ip" name="ip" value="10.0.2.200"/>
+            <nvpair id="ip-web-hash" name="clusterip_hash" value="sourceip"/>
+          </instance_attributes>
+        </primitive>
+      </clone>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+@pytest.mark.parametrize(
+    ("address", "want"),
+    [
+        # the CIB moves 10.0.2.100: on both nodes, the CRM lost track of it
+        (
+            "10.0.2.100",
+            [
+                "10.0.2.100 is on alpha, beta at once (the CIB's IPaddr2 resource "
+                "'ip-san' moves it, one node at a time)"
+            ],
+        ),
+        # an IPaddr2 clone with clusterip_hash is on every node (IPaddr2's CLUSTERIP)
+        ("10.0.2.200", []),
+        # an address no file names (a libvirt bridge's 192.168.122.1 on every host)
+        ("10.0.2.250", []),
+    ],
+)
+def test_ls018_floating_address_on_both_nodes(
+    tmp_path: Path, address: str, want: list[str]
+) -> None:
+    from lintkit import messages, tree
+
+    roots = []
+    for n, own in (("alpha", "10.0.2.1"), ("beta", "10.0.2.2")):
+        roots.append(
+            tree(
+                tmp_path,
+                n,
+                {
+                    "etc/hostname": n + "\n",
+                    "etc/hosts": "10.0.2.1 alpha\n10.0.2.2 beta\n",
+                    "var/lib/heartbeat/crm/cib.xml": CIB_IP,
+                    f"sos_commands/{IP}": ip_o_addr([own], (("eth0", address),)),
+                },
+            )
+        )
+    assert messages("LS018", *roots) == want
+
+
+# -- LS019 ---------------------------------------------------------------------------
+
+
+def test_ls019_not_judged_without_the_boxes_addresses(tmp_path: Path) -> None:
+    """Whether a box holds the portal is known only from its captured addresses."""
+    roots = build(tmp_path, {("xen2", SESSIONS): sessions("xen2", {"web": "10.0.9.99"})})
+    shutil.rmtree(roots[NODES.index("san1")] / "sos_commands")
+    assert [v for v in verdicts(roots) if v[0] == "LS019"] == []
+
+
+@pytest.mark.parametrize(
+    ("portal", "address"),
+    [
+        ("10.0.2.11:3260,1", "10.0.2.11"),
+        # session_info_print_tree brackets an address without a dot
+        ("[fd00::11]:3260,1", "fd00::11"),
+        # an unbracketed IPv6 portal: the port cannot be told from the address
+        ("fd00::11:3260,1", None),
+        ("san1.example.net:3260,1", None),
+        (None, None),
+    ],
+)
+def test_portal_address(portal: str | None, address: str | None) -> None:
+    assert _portal_address(portal) == address
