@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from xencfg import lint
+from xencfg import discover, lint
 from xencfg.rules.live.iscsi import _portal_address
 
 EXAMPLE = ROOT / "examples" / "storage-tier"
@@ -356,3 +356,193 @@ def test_ls019_not_judged_without_the_boxes_addresses(tmp_path: Path) -> None:
 )
 def test_portal_address(portal: str | None, address: str | None) -> None:
     assert _portal_address(portal) == address
+
+
+# -- the same cluster as SUSE supportconfigs -------------------------------------------
+
+#: Where supportconfig logs each file xencfg reads (supportutils bin/supportconfig:
+#: drbd_info ``conf_files $OF "/etc/drbd.conf $FILES"``, mpio ``conf_files $OF
+#: /etc/multipath.conf``, iscsi ``conf_files $OF "/etc/iscsi/initiatorname.iscsi
+#: /etc/iscsi/iscsid.conf"`` and (2.25) ``conf_files $OF /etc/ietd.conf``, network
+#: ``conf_files $OF /etc/hosts ...``, heartbeat ``conf_files $OF /etc/ha.d/ha.cf
+#: /etc/ha.d/haresources`` then ``/etc/ha_logd.cf`` and /var/lib/heartbeat's files,
+#: ocfs2_info ``conf_files $OF "/etc/ocfs2/cluster.conf /etc/sysconfig/o2cb"``, xen
+#: ``conf_files $OF '... /etc/xen/xend-config.sxp ...'`` and ``conf_text_files`` of
+#: /etc/xen/vm; sysconfig_info every file of /etc/sysconfig). authkeys is never logged
+#: (``ls -l`` only), nor is IET's initiators.allow.
+SCC_FILES = {
+    "etc/drbd.conf": "drbd.txt",
+    "etc/multipath.conf": "mpio.txt",
+    "etc/iscsi/initiatorname.iscsi": "fs-iscsi.txt",
+    "etc/iscsi/iscsid.conf": "fs-iscsi.txt",
+    "etc/ietd.conf": "fs-iscsi.txt",
+    "etc/hosts": "network.txt",
+    "etc/ha.d/ha.cf": "ha.txt",
+    "etc/ha.d/ha_logd.cf": "ha.txt",
+    "var/lib/heartbeat/crm/cib.xml": "ha.txt",
+    "etc/ocfs2/cluster.conf": "ocfs2.txt",
+    "etc/sysconfig/o2cb": "ocfs2.txt",
+    "etc/xen/xend-config.sxp": "xen.txt",
+    "etc/xen/vm/web": "xen.txt",
+    "etc/xen/vm/db": "xen.txt",
+    "etc/xen/vm/mail": "xen.txt",
+}
+
+#: capture (sos name) -> (supportconfig file, the command as its ``# `` line shows it:
+#: _log_cmd replaces the command with ``command -v``'s full path)
+SCC_COMMANDS = {
+    IP: ("network.txt", "/sbin/ip addr"),
+    SESSIONS: ("fs-iscsi.txt", "/sbin/iscsiadm -m session -P 1"),
+    MPLL: ("mpio.txt", "/sbin/multipath -ll"),
+    XM: ("xen.txt", "/usr/sbin/xm list"),
+    CRM: ("ha.txt", "/usr/sbin/crm_mon -r -1"),
+    "proc/drbd": ("drbd.txt", "/bin/cat /proc/drbd"),
+}
+
+
+def ip_addr(text: str) -> str:
+    """``ip addr`` without ``-o`` (supportconfig's form): each ``ip -o addr`` line as a
+    link line and its address line, SUSE's 127.0.0.2 on lo (its /etc/hosts names the
+    host there)."""
+    out = [
+        "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 16436 qdisc noqueue state UNKNOWN ",
+        "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
+        "    inet 127.0.0.1/8 brd 127.255.255.255 scope host lo",
+        "    inet 127.0.0.2/8 brd 127.255.255.255 scope host secondary lo",
+    ]
+    for line in text.splitlines()[1:]:
+        no, dev, rest = line.split(None, 2)
+        addr = rest.split("\\", 1)[0].strip()
+        out += [
+            f"{no} {dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast qlen 1000",
+            "    link/ether 00:16:3e:00:00:01 brd ff:ff:ff:ff:ff:ff",
+            f"    {addr}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def crm_mon_r(failed: str = "") -> str:
+    """``crm_mon -r -1`` of Pacemaker 1.0 (no ``-n``: native_print ``%s\\t(%s):\\t%s
+    %s``, the role then the node; a clone summarised as ``Started: [ ... ]``)."""
+    out = ["============", "Stack: Heartbeat", "Current DC: xen1 - partition with quorum"]
+    out += ["Version: 1.0.12", "3 Nodes configured, unknown expected votes", "============", ""]
+    out += ["Online: [ xen1 xen2 xen3 ]", "", "Full list of resources:", ""]
+    out += [" Clone Set: pool-clone", "     Started: [ xen1 xen2 xen3 ]"]
+    for rsc, (on, _) in WHERE.items():
+        state = "Started " + on + (" FAILED" if rsc == failed else "")
+        out.append(f" {rsc}\t(ocf::heartbeat:Xen):\t{state}")
+    return "\n".join(out) + "\n"
+
+
+def sessions_p1(text: str) -> str:
+    """``iscsiadm -m session -P 1``: the -P 3 listing without its devices (level 1
+    stops before ``Attached SCSI devices``: session_info.c print_luns at level 3)."""
+    keep = [ln for ln in text.splitlines() if "Attached" not in ln and "scsi" not in ln]
+    return "\n".join(ln for ln in keep if "Host Number" not in ln) + "\n"
+
+
+def section(kind: str, header: str, body: str) -> str:
+    """One supportconfig section: banner, ``# header``, the text, a blank line
+    (_log_cmd ``echo``); a configuration file's comments and blank lines dropped
+    (conf_files ``sed -e '/^[[:space:]]*#/d;...;/^[[:space:]]*$/d'``)."""
+    if kind == "Configuration File":
+        body = (
+            "".join(
+                ln
+                for ln in body.splitlines(keepends=True)
+                if ln.strip() and not ln.lstrip().startswith("#")
+            )
+            + "\n"
+        )
+    banner = "#==[ Command ]======================================#"
+    if kind != "Command":
+        banner = "#==[ Configuration File ]===========================#"
+    return f"{banner}\n# {header}\n{body}\n"
+
+
+def build_scc(tmp: Path, changes: dict[tuple[str, str], str]) -> list[Path]:
+    """Each node of the example as ``scc_NODE_261128_0900/``: its files as
+    configuration sections, its captures as command sections (ip addr, crm_mon -r -1
+    and iscsiadm -P 1 in supportconfig's own forms)."""
+    captures = state()
+    for (node, name), text in changes.items():
+        captures[node][name] = text
+    roots = []
+    for node in NODES:
+        root = tmp / f"scc_{node}_261128_0900"
+        files: dict[str, str] = {
+            "basic-environment.txt": section(
+                "Command",
+                "/bin/uname -a",
+                f"Linux {node} 2.6.27.45-0.1-xen #1 SMP x86_64 GNU/Linux\n",
+            )
+        }
+        for rel, where in SCC_FILES.items():
+            src = EXAMPLE / node / rel
+            if src.is_file():
+                files[where] = files.get(where, "") + section(
+                    "Configuration File", "/" + rel, src.read_text()
+                )
+        for name, text in captures[node].items():
+            if name not in SCC_COMMANDS:
+                continue
+            where, header = SCC_COMMANDS[name]
+            if name == IP:
+                text = ip_addr(text)
+            elif name == SESSIONS:
+                text = sessions_p1(text)
+            elif name == CRM:
+                text = crm_mon_r("vm-web" if "FAILED" in text else "")
+            files[where] = files.get(where, "") + section("Command", header, text)
+        for name, text in files.items():
+            p = root / name
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text)
+        roots.append(root)
+    return roots
+
+
+def scc_verdicts(roots: list[Path]) -> list[tuple[str, str, str]]:
+    """(code, node/file#section, message) of every finding."""
+    result = lint.run([str(r) for r in roots])
+    out = []
+    for f in result.findings:
+        node = Path(f.path).parts[-2].split("_")[1]
+        out.append((f.code, f"{node}/{Path(f.path).name}", f.message))
+    return sorted(out)
+
+
+def test_supportconfig_agreeing_cluster_is_clean(tmp_path: Path) -> None:
+    assert scc_verdicts(build_scc(tmp_path, {})) == []
+
+
+@pytest.mark.parametrize("name", sorted(DIVERGENCES))
+def test_supportconfig_divergences_give_the_same_rules(tmp_path: Path, name: str) -> None:
+    """The same verdicts as from the sosreports, but LS008: ``iscsiadm -m session -P
+    1`` lists no disks, so which map a session feeds is not known."""
+    changes, want = DIVERGENCES[name]
+    got = [code for code, _, _ in scc_verdicts(build_scc(tmp_path, changes))]
+    assert got == sorted(code for code, _, _ in want if code != "LS008")
+
+
+def test_supportconfig_ocfs2_txt_is_read_once(tmp_path: Path) -> None:
+    """ocfs2.txt holds cluster.conf and /etc/sysconfig/o2cb, sysconfig.txt o2cb again
+    (sysconfig_info logs every file of /etc/sysconfig): cluster.conf is read, and
+    o2cb once. Here xen3 lost 10.0.1.3, the address its OCFS2 node stanza binds."""
+    ip = ip_o_addr([a for a in ADDR["xen3"] if a != "10.0.1.3"])
+    roots = build_scc(tmp_path, {("xen3", IP): ip})
+    xen3 = roots[NODES.index("xen3")]
+    o2cb = (EXAMPLE / "xen3/etc/sysconfig/o2cb").read_text()
+    (xen3 / "sysconfig.txt").write_text(section("Configuration File", "/etc/sysconfig/o2cb", o2cb))
+    found = discover.discover([str(xen3)])
+    names = [f.display.rsplit("/", 1)[1] for f in found.nodes[0].files]
+    assert [n for n in names if "o2cb" in n or "ocfs2" in n] == [
+        "ocfs2.txt#etc_ocfs2_cluster.conf",
+        "ocfs2.txt#etc_sysconfig_o2cb",
+    ]
+    got = [(c, w, m) for c, w, m in scc_verdicts(roots) if c == "LS014"]
+    assert (
+        "LS014",
+        "xen3/ocfs2.txt#etc_ocfs2_cluster.conf",
+        "xen3 does not hold 10.0.1.3 (the OCFS2 node binds it): no interface has it",
+    ) in got

@@ -280,7 +280,12 @@ SOS_FALLBACKS: tuple[tuple[str, str], ...] = (
     ("pacemaker/crm_mon_-1*", "crm-mon-xml"),
 )
 
-#: supportconfig's files that hold the sections we read.
+#: supportconfig's files that hold the sections we read. The last five hold only
+#: configuration files xencfg reads (supportconfig's ``ocfs2_info``: /etc/ocfs2/cluster.conf
+#: and /etc/sysconfig/o2cb; ``lvm_info``: /etc/lvm/lvm.conf; ``evms_info``: /etc/evms.conf;
+#: ``modules.txt``: /etc/modprobe.conf, /etc/modprobe.d/*; ``sysconfig_info``: every file
+#: of /etc/sysconfig). A file logged in two of them (o2cb: ocfs2.txt and sysconfig.txt)
+#: is read from the first.
 SUPPORTCONFIG_FILES = (
     "basic-environment.txt",
     "network.txt",
@@ -289,6 +294,11 @@ SUPPORTCONFIG_FILES = (
     "mpio.txt",
     "fs-iscsi.txt",
     "xen.txt",
+    "ocfs2.txt",
+    "lvm.txt",
+    "evms.txt",
+    "modules.txt",
+    "sysconfig.txt",
 )
 
 #: A supportconfig command (its ``# /path/cmd args`` line) -> format.
@@ -409,6 +419,7 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
     from . import formats
     from .syntax.source import read_text
 
+    configured: set[str] = set()  # configuration files read already (from an earlier file)
     for name in SUPPORTCONFIG_FILES:
         path = root / name
         if not path.is_file() or path.is_symlink():
@@ -419,6 +430,7 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
             continue
         lines = text.split("\n")
         seen: dict[str, int] = {}
+        earlier = set(configured)
         for kind, header, first, last in sections(text):
             fmt: str | None = None
             label = header
@@ -430,8 +442,9 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 # drbd.d/*.res, as fnmatch's * crosses "/"
                 label = posixpath.normpath("/" + header.split(" - ", 1)[0].strip().lstrip("/"))
                 known, fmt = _config_format(label)
-                if not known:
+                if not known or label in earlier:
                     continue
+                configured.add(label)
                 if label == "/proc/drbd":
                     fmt = "proc-drbd"
             if fmt is None and kind == "Command":
