@@ -546,3 +546,43 @@ def test_supportconfig_ocfs2_txt_is_read_once(tmp_path: Path) -> None:
         "xen3/ocfs2.txt#etc_ocfs2_cluster.conf",
         "xen3 does not hold 10.0.1.3 (the OCFS2 node binds it): no interface has it",
     ) in got
+
+
+# -- xm list of xend-managed domains ---------------------------------------------------
+
+
+def xm_list_managed(running: list[str], defined: list[str]) -> str:
+    """``xm list`` of Xen 3.x with managed domains (``xm new``, SLES 11's vm-install):
+    xm_brief_list prints ``%(domid)5s``, empty for a domain xend keeps on record
+    only (XendConfig.to_sxp gives ``domid`` to a running domain only), and its state
+    ``------`` (_get_old_state_string: no flag set)."""
+    out = xm_list(running).splitlines()
+    for name in defined:
+        out.append(f"{name:<40}{'':>6}{512:>9}{1:>6}     ------      0.0")
+    return "\n".join(out) + "\n"
+
+
+def test_xm_list_managed_domain_not_running_is_no_guest(tmp_path: Path) -> None:
+    """Every dom0 keeps every managed domain on record; each runs on one of them:
+    no domU twice (LS013), none where the CRM does not say (LS017), none outside the
+    CIB (LS012)."""
+    changes = {
+        ("xen1", XM): xm_list_managed(["web"], ["mail", "db"]),
+        ("xen2", XM): xm_list_managed(["mail"], ["web", "db"]),
+        ("xen3", XM): xm_list_managed(["db"], ["web", "mail", "test"]),
+    }
+    assert verdicts(build(tmp_path, changes)) == []
+    # a managed domain that does run on a second node is still caught
+    changes[("xen3", XM)] = xm_list_managed(["db", "web"], ["mail"])
+    got = [(c, w) for c, w, _, _ in verdicts(build(tmp_path / "twice", changes))]
+    assert got == [("LS013", "xen1/xm_list"), ("LS017", "xen1/crm_mon_-1_-A_-n_-r_-t")]
+
+
+def test_xl_list_dying_domain_is_no_guest(tmp_path: Path) -> None:
+    """xl lists a dying domain whose xenstore name is gone as ``(null)`` (printf of
+    libxl_domid_to_name's NULL), state ``--p--d``: no guest runs, so no LS012."""
+    text = (
+        xm_list(["web"])
+        + "(null)                                     9      0     1 --p--d      0.1\n"
+    )
+    assert verdicts(build(tmp_path, {("xen1", XM): text})) == []

@@ -102,7 +102,10 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     (or a second copy of the domain), two guests write one disk. Often a domU
     started by hand with ``xm create`` or by xendomains' auto/ link. (A live
     migration's temporary names, xend's ``migrating-NAME`` and xl's
-    ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``.)
+    ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``; a dying
+    domain, state ``d``, which xl lists as ``(null)`` once its name is gone, and
+    a managed domain xend only keeps on record, listed by ``xm`` without an ID,
+    do not run.)
 
     Example: ``xl list`` shows ``test``; the CIB's Xen resources are ``web``
     and ``db``.
@@ -120,6 +123,8 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     said: set[tuple[str | None, str]] = set()
     for item, xl in cluster.typed("xl-list", XlListDocument):
         for d in xl.domus:
+            if d.state and "d" in d.state:
+                continue  # dying: being destroyed, no guest runs (xl names it "(null)")
             # ``xencfg capture`` keeps both ``xl list`` and ``xm list`` where both answer
             if _migrating(d.name)[0] not in names and (item.node, d.name) not in said:
                 said.add((item.node, d.name))
@@ -139,7 +144,8 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
     page caches: the file system is corrupted within minutes. (A live migration
     shows the domain paused on the target for a moment; a paused or dying copy
     is not reported, nor a guest of the same name in another heartbeat cluster
-    of the run.)
+    of the run, nor a domain xend only keeps on record: ``xm list`` shows a
+    managed domain that is not running without an ID.)
 
     Example: ``web`` in the ``xl list`` captures of xen1 and xen2.
 
