@@ -586,3 +586,29 @@ def test_xl_list_dying_domain_is_no_guest(tmp_path: Path) -> None:
         + "(null)                                     9      0     1 --p--d      0.1\n"
     )
     assert verdicts(build(tmp_path, {("xen1", XM): text})) == []
+
+
+# -- multipath checker states ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("states", "want"),
+    [
+        # PATH_PENDING: the async checker has not answered yet; PATH_UNCHECKED & co.: undef
+        ("active i/o pending running", []),
+        ("active undef running", []),
+        # down by the checker (snprint_chk_state: PATH_DOWN, PATH_SHAKY, PATH_TIMEOUT)
+        ("active faulty running", ["LS007", "LS008"]),
+        ("active shaky running", ["LS007", "LS008"]),
+        ("failed i/o timeout offline", ["LS007", "LS008"]),
+        # dm failed it; the checker already sees it back (multipathd reinstates it next)
+        ("failed ready running", ["LS007", "LS008"]),
+    ],
+)
+def test_path_checker_states(tmp_path: Path, states: str, want: list[str]) -> None:
+    """libmultipath print.c snprint_chk_state: ready, faulty, shaky, ghost, ``i/o
+    pending``, ``i/o timeout``, delayed, disconnected, else undef."""
+    text = multipath_ll().replace("sdd 8:48 active ready running", f"sdd 8:48 {states}")
+    assert text != multipath_ll()
+    got = [c for c, _, _, _ in verdicts(build(tmp_path, {("xen3", MPLL): text}))]
+    assert got == want

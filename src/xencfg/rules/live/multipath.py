@@ -111,7 +111,9 @@ def multipath_failed_path(cluster: Cluster) -> Iterator[Finding]:
     failure (a switch, a target box reboot) and I/O queues or fails. Nobody
     notices: the map stays up.
 
-    Example: ``` `- 3:0:0:1 sdc 8:32 failed faulty running``.
+    Example: ``` `- 3:0:0:1 sdc 8:32 failed faulty running``. (A path whose
+    check is still under way, ``i/o pending``, or was not run, ``undef``, is
+    not known to be down and is not reported.)
 
     Fix: find the path's fault (``iscsiadm -m session -P 3`` for iSCSI, the
     switch, the HBA); ``multipathd -k'reinstate path sdc'`` once it is back.
@@ -123,7 +125,7 @@ def multipath_failed_path(cluster: Cluster) -> Iterator[Finding]:
     for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):
         for mp in ll.maps:
             for p in mp.paths:
-                if not p.ok:
+                if p.failed:
                     yield make(
                         "LS007",
                         f"path {p.device} of map '{mp.alias}' is {p.dm_state}/{p.path_state}",
@@ -172,7 +174,8 @@ def multipath_fewer_paths(cluster: Cluster) -> Iterator[Finding]:
                     for _, s in sessions
                     if s.logged_in and any((s.target, x.lun) in luns for x in s.luns)
                 )
-                ok = sum(1 for p in mp.paths if p.ok)
+                # (a path whose check is still pending is not known to be down)
+                ok = sum(1 for p in mp.paths if not p.failed)
                 if ok < expected:
                     yield make(
                         "LS008",
