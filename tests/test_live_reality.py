@@ -612,3 +612,32 @@ def test_path_checker_states(tmp_path: Path, states: str, want: list[str]) -> No
     assert text != multipath_ll()
     got = [c for c, _, _, _ in verdicts(build(tmp_path, {("xen3", MPLL): text}))]
     assert got == want
+
+
+# -- crm_report in a sosreport --------------------------------------------------------
+
+
+def crm_report(tmp: Path, changes: dict[tuple[str, str], str], plugin: str) -> list[Path]:
+    """The sosreports with no crm_mon capture of their own, but ``crm_report -S``'s
+    folder (sos 3.2-3.4's cluster plugin ran it into ``cluster/crm_report``, sos 3.5+'s
+    pacemaker plugin into ``pacemaker/crm_report``): ``NODE/cib.xml``, ``RUNNING`` and
+    ``crm_mon.txt``, ``crm_mon -1`` without its ``Last updated`` line
+    (report.collector)."""
+    roots = build(tmp, changes)
+    for root in roots[:3]:
+        (root / "sos_commands" / CRM).unlink()
+        folder = root / "sos_commands" / plugin / "crm_report" / root.name
+        folder.mkdir(parents=True)
+        (folder / "cib.xml").write_text((root / "var/lib/heartbeat/crm/cib.xml").read_text())
+        (folder / "RUNNING").write_text(root.name + "\n")
+        text = crm_mon_r()
+        (folder / "crm_mon.txt").write_text(text.replace("Full list of resources:\n\n", ""))
+    return roots
+
+
+@pytest.mark.parametrize("plugin", ["cluster", "pacemaker"])
+def test_crm_report_crm_mon_is_read_without_a_crm_mon_capture(tmp_path: Path, plugin: str) -> None:
+    assert verdicts(crm_report(tmp_path / "agree", {}, plugin)) == []
+    wrong = {("xen1", XM): xm_list([]), ("xen2", XM): xm_list(["mail", "web"])}
+    got = [(c, w) for c, w, _, _ in verdicts(crm_report(tmp_path / "wrong", wrong, plugin))]
+    assert got == [("LS017", "xen1/crm_mon.txt")] * 2

@@ -509,7 +509,7 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                 for f in _sos_outputs(sos, pattern, fmt, display):
                     got.add(fmt)
                     yield f
-        yield from _crm_report_cib(sos, display)
+        yield from _crm_report_cib(sos, display, got)
         if (root / "proc" / "drbd").is_file():
             yield StateFile(root / "proc" / "drbd", f"{display}/proc/drbd", "proc-drbd")
     yield from supportconfig_files(root, display)
@@ -526,25 +526,37 @@ def _sos_outputs(sos: Path, pattern: str, fmt: str, display: str) -> Iterator[St
             yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
 
 
-def _crm_report_cib(sos: Path, display: str) -> Iterator[StateFile]:
-    """The CIB sos 3/4's pacemaker plugin gets from ``crm_report --sos-mode -S``: one
-    folder, the node's own (``-S``, single node), holding ``cib.xml``: ``cibadmin -Ql``'s
-    output when the cluster ran (a ``RUNNING`` file beside it), else a copy of the
-    CIB on disk (crm_report's getconfig: dumpstate, touch RUNNING / STOPPED). With
-    more than one node's folder, none is read: which is this node's is not known here."""
-    report = sos / "pacemaker" / "crm_report"
-    if not report.is_dir() or report.is_symlink():
+def _crm_report_cib(sos: Path, display: str, got: set[str]) -> Iterator[StateFile]:
+    """What ``crm_report -S`` (single node) leaves in a sosreport: sos 3.5 and later's
+    pacemaker plugin runs it (``--sos-mode``) into ``pacemaker/crm_report``, sos 3.2 to
+    3.4's cluster plugin (``crm_report -S -d --dest``, RHEL 6 and 7.0-7.3) into
+    ``cluster/crm_report``. One folder, the node's own, holding ``cib.xml``:
+    ``cibadmin -Ql``'s output when the cluster ran (a ``RUNNING`` file beside it), else
+    a copy of the CIB on disk (crm_report's getconfig: dumpstate, touch RUNNING /
+    STOPPED); and ``crm_mon.txt``, ``crm_mon -1``'s text (report.collector: ``crm_mon
+    -1 2>&1 | grep -v '^Last upd' > $target/$CRM_MON_F``), read when the cluster ran
+    and the report has no crm_mon of its own (sos 3.2 to 3.4 ran none). With more than
+    one node's folder, none is read: which is this node's is not known here."""
+    for plugin in ("pacemaker", "cluster"):
+        report = sos / plugin / "crm_report"
+        if not report.is_dir() or report.is_symlink():
+            continue
+        try:
+            found = [
+                d for d in sorted(report.iterdir()) if d.is_dir() and (d / "cib.xml").is_file()
+            ]
+        except OSError:
+            return
+        if len(found) != 1 or found[0].is_symlink():
+            return
+        folder = found[0]
+        running = (folder / "RUNNING").exists()
+        where = f"{display}/sos_commands/{plugin}/crm_report/{folder.name}"
+        yield StateFile(folder / "cib.xml", f"{where}/cib.xml", "cib-live" if running else "cib")
+        mon = folder / "crm_mon.txt"
+        if running and "crm-mon-xml" not in got and mon.is_file() and not mon.is_symlink():
+            yield StateFile(mon, f"{where}/crm_mon.txt", "crm-mon-xml")
         return
-    try:
-        found = [d for d in sorted(report.iterdir()) if d.is_dir() and (d / "cib.xml").is_file()]
-    except OSError:
-        return
-    if len(found) != 1 or found[0].is_symlink():
-        return
-    folder = found[0]
-    fmt = "cib-live" if (folder / "RUNNING").exists() else "cib"
-    where = f"{display}/sos_commands/pacemaker/crm_report/{folder.name}/cib.xml"
-    yield StateFile(folder / "cib.xml", where, fmt)
 
 
 def refusals(root: Path) -> list[tuple[Path, str]]:
