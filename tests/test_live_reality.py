@@ -641,3 +641,63 @@ def test_crm_report_crm_mon_is_read_without_a_crm_mon_capture(tmp_path: Path, pl
     wrong = {("xen1", XM): xm_list([]), ("xen2", XM): xm_list(["mail", "web"])}
     got = [(c, w) for c, w, _, _ in verdicts(crm_report(tmp_path / "wrong", wrong, plugin))]
     assert got == [("LS017", "xen1/crm_mon.txt")] * 2
+
+
+# -- DRBD with I/O suspended -------------------------------------------------------------
+
+PROC_DRBD_9 = "version: 9.1.16 (api:2/proto:86-121)\nTransports (api:18): tcp (9.1.16)\n"
+
+
+def drbd9_status(node: str, peer: str, role: str, suspended: str = "") -> str:
+    """``drbdsetup status all`` of DRBD 9 (sos's drbd plugin): ``NAME role:R`` with
+    ``suspended:WHY`` only when I/O is suspended (drbdsetup.c status: the resource's
+    ``suspended:`` field printed when not ``no`` unless --verbose)."""
+    extra = f" suspended:{suspended}" if suspended else ""
+    peer_role = "Secondary" if role == "Primary" else "Primary"
+    return (
+        f"mail role:{role}{extra}\n  disk:UpToDate\n"
+        f"  {peer} role:{peer_role}\n    peer-disk:UpToDate\n\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "want"),
+    [
+        # DRBD 8.4: the flags' first letter is ``s`` (drbd_proc.c drbd_suspended)
+        (
+            {
+                ("xen2", "proc/drbd"): proc_drbd(
+                    "Connected", "Primary/Secondary", "UpToDate/UpToDate"
+                ).replace("r-----", "s-----")
+            },
+            ["DRBD resource 'mail' on xen2: I/O suspended"],
+        ),
+        # DRBD 9: ``suspended:quorum`` (on-no-quorum suspend-io)
+        (
+            {
+                ("xen1", "proc/drbd"): PROC_DRBD_9,
+                ("xen2", "proc/drbd"): PROC_DRBD_9,
+                ("xen1", "drbd/drbdsetup_status_all"): drbd9_status("xen1", "xen2", "Secondary"),
+                ("xen2", "drbd/drbdsetup_status_all"): drbd9_status(
+                    "xen2", "xen1", "Primary", "quorum"
+                ),
+            },
+            ["DRBD resource 'mail' on xen2: I/O suspended (quorum)"],
+        ),
+        # running I/O: ``r-----``, no suspended field
+        (
+            {
+                ("xen1", "proc/drbd"): PROC_DRBD_9,
+                ("xen2", "proc/drbd"): PROC_DRBD_9,
+                ("xen1", "drbd/drbdsetup_status_all"): drbd9_status("xen1", "xen2", "Secondary"),
+                ("xen2", "drbd/drbdsetup_status_all"): drbd9_status("xen2", "xen1", "Primary"),
+            },
+            [],
+        ),
+    ],
+)
+def test_drbd_io_suspended(
+    tmp_path: Path, changes: dict[tuple[str, str], str], want: list[str]
+) -> None:
+    got = [m for c, _, _, m in verdicts(build(tmp_path, changes)) if c.startswith("LS")]
+    assert got == want
