@@ -701,3 +701,57 @@ def test_drbd_io_suspended(
 ) -> None:
     got = [m for c, _, _, m in verdicts(build(tmp_path, changes)) if c.startswith("LS")]
     assert got == want
+
+
+# -- an active/passive target pair (heartbeat moves the portal address) ------------------
+
+PAIR = ROOT / "tests" / "fixtures" / "lint-trees" / "iscsi-target-pair-four-dom0s" / "good"
+
+
+def pair(tmp: Path, store_on: tuple[str, ...], portal: str = "10.0.2.10") -> list[Path]:
+    """st1/st2 export ``store.vm`` from DRBD under ietd, haresources moves 10.0.2.10
+    (``IPaddr::10.0.2.10/24/eth0``: an ``eth0:0`` alias); x1-x4 log in to it."""
+    root = tmp / "pair"
+    shutil.copytree(PAIR, root)
+    for secret in (*root.rglob("authkeys"), *root.rglob("iscsid.conf")):
+        secret.chmod(0o600)
+    own = {"st1": ["10.0.2.11", "10.0.9.11"], "st2": ["10.0.2.12", "10.0.9.12"]}
+    for box, addrs in own.items():
+        extra = (("eth0:0", "10.0.2.10"),) if box in store_on else ()
+        p = root / box / "sos_commands" / IP
+        p.parent.mkdir(parents=True)
+        p.write_text(ip_o_addr(addrs, extra))
+    for n in ("x1", "x2", "x3", "x4"):
+        p = root / n / "sos_commands" / SESSIONS
+        p.parent.mkdir(parents=True)
+        text = sessions(n).split("Target: ")
+        one = "Target: " + text[1].replace("san1.pool", "store.vm").replace("10.0.2.11", portal)
+        one = one.replace("iqn.2026-11", "iqn.2026-12")
+        p.write_text(text[0] + one)
+    return sorted(root.iterdir())
+
+
+def ls_verdicts(roots: list[Path]) -> list[tuple[str, str]]:
+    result = lint.run([str(r) for r in roots], select=["LS"])
+    return [(f.code, f.message) for f in result.findings]
+
+
+def test_target_pair_portal_on_the_active_box_is_clean(tmp_path: Path) -> None:
+    assert ls_verdicts(pair(tmp_path, ("st1",))) == []
+
+
+def test_target_pair_portal_on_both_boxes(tmp_path: Path) -> None:
+    assert ls_verdicts(pair(tmp_path, ("st1", "st2"))) == [
+        (
+            "LS018",
+            "10.0.2.10 is on st1, st2 at once (haresources moves it (IPaddr), one node at a time)",
+        )
+    ]
+
+
+def test_target_pair_session_to_an_address_neither_box_has(tmp_path: Path) -> None:
+    got = ls_verdicts(pair(tmp_path, ("st1",), portal="10.0.2.99"))
+    assert [c for c, _ in got] == ["LS019"] * 4
+    assert got[0][1].endswith(
+        "goes to 10.0.2.99, which st1, st2 (exporting the target) do(es) not hold"
+    )
