@@ -114,7 +114,7 @@ def xm_list(domains: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def crm_mon(failed: str = "") -> str:
+def crm_mon(failed: str = "", where: dict[str, tuple[str, str]] = WHERE) -> str:
     """``crm_mon -1 -n -r`` of Pacemaker 1.0 (crm_mon.c print_status, ``-n``: ``Node
     %s (%s): online`` then each resource the node runs, native_print ``%s\\t(%s)
     Started``; FAILED after the role of a failed instance)."""
@@ -122,7 +122,7 @@ def crm_mon(failed: str = "") -> str:
     out += ["Version: 1.0.12", "3 Nodes configured, unknown expected votes", "============", ""]
     for n in ("xen1", "xen2", "xen3"):
         out += [f"Node {n} (uuid-{n}): online", "\tpool:0\t(ocf::heartbeat:Filesystem) Started "]
-        for rsc, (on, _) in WHERE.items():
+        for rsc, (on, _) in where.items():
             if on == n:
                 state = "Started FAILED" if rsc == failed else "Started"
                 out.append(f"\t{rsc}\t(ocf::heartbeat:Xen) {state} ")
@@ -755,3 +755,73 @@ def test_target_pair_session_to_an_address_neither_box_has(tmp_path: Path) -> No
     assert got[0][1].endswith(
         "goes to 10.0.2.99, which st1, st2 (exporting the target) do(es) not hold"
     )
+
+
+# -- LS020: where the CIB forbids ---------------------------------------------------------
+
+#: vm-mail moved to xen3, where the CIB's ``mail-not-on-xen3`` (-INFINITY) forbids it
+MAIL_ON_XEN3 = {**WHERE, "vm-mail": ("xen3", "mail")}
+MOVED = {
+    **{(n, CRM): crm_mon(where=MAIL_ON_XEN3) for n in ("xen1", "xen2", "xen3")},
+    ("xen2", XM): xm_list([]),
+    ("xen3", XM): xm_list(["db", "mail"]),
+}
+NODE_FORM = '<rsc_location id="mail-not-on-xen3" rsc="vm-mail" node="xen3" score="-INFINITY"/>'
+
+
+@pytest.mark.parametrize(
+    ("constraint", "want"),
+    [
+        # Pacemaker 1.0's node/score form
+        (
+            NODE_FORM,
+            [
+                "the CRM reports 'vm-mail' on xen3; the CIB forbids it there "
+                "(a -INFINITY location on 'vm-mail')"
+            ],
+        ),
+        # heartbeat 2's rule form, on the resource
+        (
+            '<rsc_location id="mail-not-on-xen3" rsc="vm-mail"><rule id="r1" score="-INFINITY">'
+            '<expression id="e1" attribute="#uname" operation="eq" value="xen3"/></rule>'
+            "</rsc_location>",
+            [
+                "the CRM reports 'vm-mail' on xen3; the CIB forbids it there "
+                "(a -INFINITY location on 'vm-mail')"
+            ],
+        ),
+        # "only on xen1": one ``#uname ne`` rule
+        (
+            '<rsc_location id="mail-on-xen1" rsc="vm-mail"><rule id="r1" score="-INFINITY">'
+            '<expression id="e1" attribute="#uname" operation="ne" value="xen1"/></rule>'
+            "</rsc_location>",
+            [
+                "the CRM reports 'vm-mail' on xen3; the CIB forbids it there "
+                "(a -INFINITY location on 'vm-mail')"
+            ],
+        ),
+        # a role-bound location (no promotion there) says nothing of a started instance
+        (
+            '<rsc_location id="mail-not-on-xen3" rsc="vm-mail" node="xen3" role="Master" '
+            'score="-INFINITY"/>',
+            [],
+        ),
+        # a score short of -INFINITY is a preference the CRM may override
+        (NODE_FORM.replace("-INFINITY", "-1000"), []),
+    ],
+)
+def test_ls020_resource_where_the_cib_forbids(
+    tmp_path: Path, constraint: str, want: list[str]
+) -> None:
+    roots = build(tmp_path, MOVED)
+    for root in roots[:3]:
+        cib = root / "var/lib/heartbeat/crm/cib.xml"
+        cib.write_text(cib.read_text().replace(NODE_FORM, constraint))
+    assert [m for c, _, _, m in verdicts(roots) if c == "LS020"] == want
+
+
+def test_ls020_not_where_the_crm_put_it_allowed(tmp_path: Path) -> None:
+    """vm-web on xen2 is allowed: no LS020 (LS017 says the domain is elsewhere)."""
+    where = {**WHERE, "vm-web": ("xen2", "web")}
+    roots = build(tmp_path, {("xen1", CRM): crm_mon(where=where)})
+    assert [c for c, _, _, _ in verdicts(roots) if c == "LS020"] == []

@@ -1,4 +1,4 @@
-"""The CIB and the domUs against crm_mon, cibadmin -Q and xl list (LS011-LS013, LS016, LS017)."""
+"""The CIB and the domUs against crm_mon, cibadmin -Q, xl list (LS011-13, LS016, LS017, LS020)."""
 
 from __future__ import annotations
 
@@ -325,3 +325,106 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
                     continue
                 said.add((r.id, node, text))
                 yield make("LS017", text, _at(item, r.line), [_at(xl_item, 1)])
+
+
+def _banned(cib: Any) -> dict[str, list[tuple[Any, set[str], bool]]]:
+    """Resource id -> the ``-INFINITY`` locations on it: ``(element, node names,
+    only)``: the nodes it may never run on, or (``only``) the one it may only run on
+    (``#uname ne NODE``). Only the forms whose meaning is plain: ``node=`` with
+    ``score="-INFINITY"``, or rules of that score made of ``#uname`` expressions
+    alone (heartbeat 2 writes every location so); a role, a date or any other
+    attribute leaves the constraint out."""
+    from ...formats.cib.values import INFINITY
+
+    out: dict[str, list[tuple[Any, set[str], bool]]] = {}
+    for loc in cib.locations:
+        if not loc.rsc or loc.role is not None:
+            continue
+        if loc.node and loc.score == -INFINITY:
+            out.setdefault(loc.rsc, []).append((loc.el, {_short(loc.node)}, False))
+        for when in loc.rules:
+            exprs = when.expressions
+            if when.score != -INFINITY or when.role is not None or when.rules or not exprs:
+                continue
+            if any(e.attribute != "#uname" or e.value is None for e in exprs):
+                continue
+            ops = {e.operation for e in exprs}
+            names = {_short(e.value or "") for e in exprs}
+            if ops == {"eq"} and (len(exprs) == 1 or when.boolean_op == "or"):
+                out.setdefault(loc.rsc, []).append((when.el, names, False))
+            elif ops == {"ne"} and len(exprs) == 1:
+                out.setdefault(loc.rsc, []).append((when.el, names, True))
+    return out
+
+
+def _lineage(cib: Any, rid: str) -> list[str]:
+    """``rid`` and the groups and clones that hold it in the CIB (a location on any
+    of them binds it)."""
+    from ...formats.cib.views import RESOURCE_TAGS
+
+    res = cib.resource(rid)
+    if res is None:
+        return [rid]
+    out, el = [], res.el
+    while el is not None and isinstance(el.tag, str) and el.tag.split("}")[-1] in RESOURCE_TAGS:
+        if el.get("id"):
+            out.append(el.get("id"))
+        el = el.getparent()
+    return out
+
+
+@rule("LS020", "resource-where-cib-forbids", "error", scope="cluster")
+def resource_where_forbidden(cluster: Cluster) -> Iterator[Finding]:
+    """The cluster manager reports a resource on a node where the CIB forbids it.
+
+    Why it matters: a ``-INFINITY`` location (``rsc_location rsc=R node=N
+    score="-INFINITY"``, or a rule ``#uname eq N`` of that score) keeps the
+    resource off the node whatever else happens: the policy engine never starts
+    it there (Pacemaker Explained, *Scores*: "-INFINITY ... the resource can
+    never run there"). crm_mon showing it there means the cluster does not run
+    this configuration: the CIB on disk was edited or restored and never
+    loaded, or a constraint was removed live and the file is stale, or the
+    resource was started by hand outside the CRM (unmanaged, maintenance mode).
+    Such constraints keep a domU off a node without its DRBD disk, a fencing
+    device off the node it fences.
+
+    Example: cib.xml ``<rsc_location id="mail-not-on-xen3" rsc="vm-mail"
+    node="xen3" score="-INFINITY"/>``; xen1's ``crm_mon -1 -n`` lists
+    ``vm-mail`` under ``Node xen3``.
+
+    Fix: compare ``cibadmin -Q`` with cib.xml (LS011), load the intended CIB
+    (``cibadmin --replace``), and move the resource away (``crm_resource
+    --move``, or stop it by hand where it was started outside the CRM).
+    """
+    if not cluster.has("crm-mon-xml"):
+        return
+    from ...formats.cib.model import CibDocument
+
+    said: set[tuple[str, str]] = set()
+    for item, mon in _mon_docs(cluster):
+        cibs = [
+            (i, c)
+            for fmt in ("cib-live", "cib")
+            for i, c in cluster.typed(fmt, CibDocument, item.node)
+        ]
+        for cib_item, cib in cibs:
+            banned = _banned(cib)
+            if not banned:
+                continue
+            for r in mon.resources:
+                if not r.active:
+                    continue
+                for rid in _lineage(cib, r.base_id):
+                    for el, names, only in banned.get(rid, ()):
+                        for node in r.nodes:
+                            short = _short(node)
+                            if (short in names) == only or (r.base_id, short) in said:
+                                continue
+                            said.add((r.base_id, short))
+                            yield make(
+                                "LS020",
+                                f"the CRM reports '{r.id}' on {node}; the CIB forbids it there "
+                                f"(a -INFINITY location on '{rid}')",
+                                _at(item, r.line),
+                                [cib_item.where(el)],
+                            )
