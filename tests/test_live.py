@@ -94,6 +94,44 @@ def test_crm_mon_both_dialects() -> None:
     assert new.resources[2].failed  # type: ignore[attr-defined]
 
 
+def test_crm_mon_read_as_a_stream_keeps_nesting_and_text() -> None:
+    """crm_mon's XML is read as parser events, each element freed once read (its tree
+    would cost 14x the text; bench/memory.py). The model is what the whole tree gave:
+    only ``resources`` sections directly under the root are read; clones, groups,
+    bundles and replicas pass their id (or, without one, their parent's) to the
+    resources inside; a resource's direct ``node`` children are where it runs; the
+    first ``summary/current_dc`` names the DC. A declaration naming another encoding
+    does not garble the text (we feed UTF-8)."""
+    text = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        '<pacemaker-result api-version="2.3">\n'
+        '  <summary><current_dc name="n\u00f6de1" with_quorum="true"/></summary>\n'
+        '  <nodes><node name="n\u00f6de1" online="true"/><node name="b" standby="true"/></nodes>\n'
+        "  <resources>\n"
+        '    <bundle id="web-bundle"><replica id="0">\n'
+        '      <resource id="web-bundle-docker-0" role="Started" active="true">\n'
+        '        <node name="b"/><extra><node name="not-a-place"/></extra>\n'
+        "      </resource>\n"
+        "    </replica></bundle>\n"
+        '    <clone id="c"><group id="g"><resource id="ip:0" managed="false"/></group></clone>\n'
+        '    <resource id="lone" failed="true"><node name="n\u00f6de1"/></resource>\n'
+        "  </resources>\n"
+        '  <node_history><resources><resource id="hidden"/></resources></node_history>\n'
+        "</pacemaker-result>\n"
+    )
+    doc = xencfg.loads(text, "crm-mon-xml")
+    assert (doc.version, doc.dc, doc.with_quorum) == ("2.3", "n\u00f6de1", True)  # type: ignore[attr-defined]
+    assert [(n.name, n.online, n.standby) for n in doc.nodes] == [  # type: ignore[attr-defined]
+        ("n\u00f6de1", True, False),
+        ("b", False, True),
+    ]
+    assert [(r.id, r.parent, r.nodes, r.managed, r.failed, r.line) for r in doc.resources] == [  # type: ignore[attr-defined]
+        ("web-bundle-docker-0", "0", ["b"], True, False, 7),
+        ("ip:0", "g", [], False, False, 11),
+        ("lone", None, ["n\u00f6de1"], True, True, 12),
+    ]
+
+
 def test_xl_list_table_and_long_form() -> None:
     table = load("xl-list", "xl-list.txt")
     assert [(d.name, d.id, d.memory, d.state) for d in table.domus] == [  # type: ignore[attr-defined]

@@ -66,13 +66,8 @@ def _parser() -> argparse.ArgumentParser:
         " (default name: etc/hostname, else SUSE's etc/HOSTNAME, else HOSTNAME= of "
         "etc/sysconfig/network, else the folder's name)",
     )
-    lp.add_argument(
-        "--role",
-        action="append",
-        default=[],
-        metavar="NAME=ROLE",
-        help="state a node's role where the files say too little (e.g. san1=storage; "
-        "roles: member, storage, ocfs2, drbd, initiator, relocation)",
+    _role_option(
+        lp, "e.g. san1=storage; roles: member, storage, ocfs2, drbd, initiator, relocation"
     )
     lp.add_argument(
         "--as",
@@ -94,27 +89,12 @@ def _parser() -> argparse.ArgumentParser:
         help="text (default), json (stable, version 1), sarif (2.1.0), github "
         "(workflow annotations), junit or codeclimate",
     )
-    lp.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="only these rule codes or prefixes (comma-separated)",
-    )
-    lp.add_argument(
-        "--extend-select",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="add these rule codes or prefixes to the selection",
-    )
-    lp.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="skip these rule codes or prefixes (comma-separated)",
-    )
+    for flag, what in (  # the rule-code lists, each read by _codes
+        ("--select", "only these rule codes or prefixes (comma-separated)"),
+        ("--extend-select", "add these rule codes or prefixes to the selection"),
+        ("--ignore", "skip these rule codes or prefixes (comma-separated)"),
+    ):
+        lp.add_argument(flag, action="append", default=[], metavar="CODES", help=what)
     lp.add_argument(
         "--target",
         action="append",
@@ -220,13 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     gp.add_argument("paths", nargs="*", metavar="PATH", help="each node's root or /etc")
     _node_option(gp, "draw")
-    gp.add_argument(
-        "--role",
-        action="append",
-        default=[],
-        metavar="NAME=ROLE",
-        help="state a node's role where the files say too little (as for lint)",
-    )
+    _role_option(gp, "as for lint")
     gp.add_argument(
         "-o",
         "--output",
@@ -369,6 +343,17 @@ def _node_option(parser: argparse.ArgumentParser, verb: str, more: str = "") -> 
         default=[],
         metavar="NAME=PATH",
         help=f"{verb} the node tree at PATH and call that node NAME{more}",
+    )
+
+
+def _role_option(parser: argparse.ArgumentParser, more: str) -> None:
+    """``--role NAME=ROLE``, as lint and graph take it (read by :func:`_roles`)."""
+    parser.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="NAME=ROLE",
+        help=f"state a node's role where the files say too little ({more})",
     )
 
 

@@ -14,7 +14,6 @@ XML is parsed with entities, DTDs and network access off.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -24,6 +23,7 @@ from ..errors import ParseError
 from ..secrets import MASK
 from ..syntax.source import LineIndex
 from ._memo import Shared
+from ._xmlstream import events
 
 FORMAT = "cman"
 
@@ -269,25 +269,13 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
     from lxml import etree
 
     doc = CmanDocument(path=path, source=text)
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_pis=False,
-    )
     stack: list[str] = []
     count = 0
     share: Shared[str] = Shared()  # attribute names and most values repeat from node to node
     try:
-        for event, e in _events(parser, text):
+        for event, e in events(text):
             if event == "end":
                 stack.pop()
-                e.clear(keep_tail=True)
-                parent = e.getparent()
-                if parent is not None:
-                    del parent[:]  # e and its earlier siblings: read and done with
                 continue
             tag = str(e.tag)
             if not stack and tag != "cluster":
@@ -338,20 +326,6 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
     if count != sum(1 for m in _MARKUP.finditer(text) if m.group(1) is not None):
         raise ParseError("could not locate every element in the source", path=path)
     return doc
-
-
-#: Characters of the text encoded and fed to the parser at a time.
-_CHUNK = 1 << 16
-
-
-def _events(parser: Any, text: str) -> Iterator[tuple[str, Any]]:
-    """The parser's events, the text fed a piece at a time: the whole text encoded at
-    once would be a second copy of it, held for the whole parse."""
-    for at in range(0, len(text), _CHUNK):
-        parser.feed(text[at : at + _CHUNK].encode("utf-8", "surrogateescape"))
-        yield from parser.read_events()
-    parser.close()
-    yield from parser.read_events()
 
 
 def _element(e: Any, index: int, share: Shared[str], cls: type[Element] = Element) -> Any:

@@ -183,11 +183,8 @@ _RESTART = {
 }
 #: xm spellings xl reads under another name.
 RENAMED = {"cpu_cap": "cap", "bootargs": "bootloader_args"}
-#: tsc_mode's numbers, in the order xl.cfg(5) gives them (xl warns that numbers are
-#: deprecated).
 #: The keys of a vtpm spec xl reads (xl_parse.c, parse_vtpm).
 VTPM_KEYS = ("backend", "uuid")
-TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
 #: xm's kernel command line helpers: xm built 'ip=...' and 'nfsroot=...' from them.
 CMDLINE_HELPERS = (
     "ip",
@@ -425,9 +422,9 @@ class _Converter:
                     f"(the xm path {value} is gone on current dom0s)",
                 )
             return key, "pygrub"
-        if key == "tsc_mode" and isinstance(value, int) and value in range(len(TSC_MODES)):
-            self.note(node, key, "info", f'xl names the mode: "{TSC_MODES[value]}"')
-            return key, TSC_MODES[value]
+        if key == "tsc_mode" and isinstance(value, int) and value in range(len(xl.TSC_MODES)):
+            self.note(node, key, "info", f'xl names the mode: "{xl.TSC_MODES[value]}"')
+            return key, xl.TSC_MODES[value]
         if key == "uuid" and isinstance(value, str):
             # xend read 32 hex digits, dashes anywhere (xend/uuid.py fromString:
             # s.replace('-', '')); xl only 8-4-4-4-12 (libxl_uuid_from_string; peer-xl:

@@ -161,16 +161,7 @@ def make_block(
         b.key = memo.get(text) or light.remember(text)
         b._args = light_values(args, unquote, light)
         b._children = tuple([c for c in children if isinstance(c, Node)])
-        offsets = light.offsets  # light.hold(b, key.pos), as in make_entry
-        index = len(offsets)
-        if index < _PART:
-            try:
-                offsets.append(key.pos)
-                b.light, b.at = light.part, index
-            except OverflowError:
-                light.hold(b, key.pos)
-        else:
-            light.hold(b, key.pos)
+        light.hold(b, key.pos)  # a call once per section; make_entry inlines its common case
         return b
     pieces, key, args = _head(children, True)
     kids = [p for p in pieces if isinstance(p, Node)]

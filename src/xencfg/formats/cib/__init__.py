@@ -17,62 +17,25 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ParseError
-from . import xmltext
-from .model import (
-    FORMAT,
-    CibDocument,
-    Clone,
-    ClusterNode,
-    Colocation,
-    Constraint,
-    Group,
-    Location,
-    Master,
-    NvPair,
-    NvSet,
-    Op,
-    Order,
-    Primitive,
-    Reference,
-    Resource,
-    ResourceSet,
-    Rule,
-    make_primitive,
-)
+from . import model, xmltext
+from .model import *  # noqa: F403  (the package offers model's API, listed once there)
+from .model import CibDocument
 from .values import INFINITY, Duration, parse_bool, parse_score
 
 if TYPE_CHECKING:
     from ...errors import ValidationError
 
 __all__ = [
-    "FORMAT",
     "INFINITY",
-    "CibDocument",
-    "Clone",
-    "ClusterNode",
-    "Colocation",
-    "Constraint",
     "Duration",
-    "Group",
-    "Location",
-    "Master",
-    "NvPair",
-    "NvSet",
-    "Op",
-    "Order",
-    "Primitive",
-    "Reference",
-    "Resource",
-    "ResourceSet",
-    "Rule",
     "declared_nodes",
-    "make_primitive",
     "parse",
     "parse_bool",
     "parse_score",
     "sniff",
     "validate",
 ]
+__all__ += model.__all__
 
 #: Root elements a CIB file or a cibadmin fragment starts with.
 ROOTS = frozenset(

@@ -458,24 +458,14 @@ class HacfDocument(LineDocument):
         if dt <= 2 * ka and (dt_entry is not None or self.entry("keepalive") is not None):
             where = dt_entry or self.entry("keepalive")
             assert where is not None
-            yield TimingProblem(
-                where,
-                f"deadtime {dt:g}s is too small compared to keepalive {ka:g}s"
-                " (heartbeat wants more than twice keepalive and refuses to start)",
-                kind="deadtime",
-            )
+            yield _too_small_for_keepalive(where, "deadtime", dt, ka)
         dp_entry = self.entry("deadping")
         dp = t.get("deadping")
         if dp_entry is not None and dp is not None and dp <= 2 * ka:
             # config.c init_config (line 481): "Ping dead time [3000] is too small
             # compared to keeplive [2000]" and heartbeat does not start (checked with
             # the daemon, with and without a ping node)
-            yield TimingProblem(
-                dp_entry,
-                f"deadping {dp:g}s is too small compared to keepalive {ka:g}s"
-                " (heartbeat wants more than twice keepalive and refuses to start)",
-                kind="deadtime",
-            )
+            yield _too_small_for_keepalive(dp_entry, "deadping", dp, ka)
         wt_entry = self.entry("warntime")
         wt = t.get("warntime")
         if wt_entry is not None and wt is not None and not ka < wt < dt:
@@ -559,6 +549,19 @@ SCHEMA = schema_of(
         ]
     },
 )
+
+
+def _too_small_for_keepalive(
+    where: Entry, key: str, seconds: float, keepalive: float
+) -> TimingProblem:
+    """deadtime or deadping at most twice keepalive: heartbeat refuses both the same way
+    (config.c init_config), so they share one message."""
+    return TimingProblem(
+        where,
+        f"{key} {seconds:g}s is too small compared to keepalive {keepalive:g}s"
+        " (heartbeat wants more than twice keepalive and refuses to start)",
+        kind="deadtime",
+    )
 
 
 def _typed(e: Entry) -> Any:

@@ -130,17 +130,21 @@ class ModulesDocument(LineDocument):
     def _merged_options(self) -> dict[str, dict[str, str | None]]:
         """Every module's parameters by its normalised name, lines merged in file order
         (one pass: asking :meth:`options_for` per line made :attr:`options` cubic)."""
-        modprobe = self.is_modprobe
         out: dict[str, dict[str, str | None]] = {}
-        for e in self.entries():
-            if modprobe:
-                if e.key != "options" or not e.values:
-                    continue
-                module, words = e.values[0], e.values[1:]
-            else:
-                module, words = e.key, e.values
+        for module, words, _ in self._parameter_lines():
             out.setdefault(norm(module), {}).update(parse_params(words))
         return out
+
+    def _parameter_lines(self) -> Iterator[tuple[str, list[str], Entry]]:
+        """``(module, parameter words, line)`` for each line that sets parameters: in
+        modprobe.conf an ``options MODULE ...`` line, in /etc/modules every line (the
+        module, then its parameters); one reading for every view of the options."""
+        modprobe = self.is_modprobe
+        for e in self.entries():
+            if not modprobe:
+                yield e.key, e.values, e
+            elif e.key == "options" and e.values:
+                yield e.values[0], e.values[1:], e
 
     def set_option(self, module: str, param: str, value: str) -> Entry:
         """Set ``param=value`` for ``module``, changing one line."""
@@ -166,28 +170,16 @@ class ModulesDocument(LineDocument):
 
     def option_lines(self) -> list[tuple[str, str, str | None, Entry]]:
         """``(module, parameter, value, line)`` for every parameter set, in file order."""
-        out: list[tuple[str, str, str | None, Entry]] = []
-        modprobe = self.is_modprobe
-        for e in self.entries():
-            if modprobe:
-                if e.key != "options" or not e.values:
-                    continue
-                module, words = e.values[0], e.values[1:]
-            else:
-                module, words = e.key, e.values
-            for param, value in parse_params(words).items():
-                out.append((norm(module), param, value, e))
-        return out
+        return [
+            (norm(module), param, value, e)
+            for module, words, e in self._parameter_lines()
+            for param, value in parse_params(words).items()
+        ]
 
     @property
     def options(self) -> dict[str, dict[str, str | None]]:
         """Parameters of every module that has some."""
-        modprobe = self.is_modprobe
-        names = [
-            e.values[0] if modprobe else e.key
-            for e in self.entries()
-            if (e.key == "options" and e.values) or not modprobe
-        ]
+        names = [module for module, _, _ in self._parameter_lines()]
         merged = self._merged_options()
         out: dict[str, dict[str, str | None]] = {}
         for n in names:

@@ -27,12 +27,12 @@ from typing import Any
 
 import attrs
 
+from .._xmlstream import events
 from ._status import StatusDocument, as_dict, fail, lines
 
 FORMAT = "crm-mon-xml"
 
 _ROLES = {"Promoted": "Master", "Unpromoted": "Slave"}
-_DECL = re.compile(r"^(\s*)<\?xml[^>]*\?>")
 
 
 def _yes(v: str | None) -> bool:
@@ -100,26 +100,6 @@ class CrmMonDocument(StatusDocument):
 
 def _line(e: Any) -> int:
     return e.sourceline if isinstance(e.sourceline, int) else 0
-
-
-def _walk(el: Any, parent: str | None, out: list[MonResource]) -> None:
-    for kid in el:
-        tag = kid.tag if isinstance(kid.tag, str) else ""
-        if tag == "resource":
-            res = MonResource(
-                kid.get("id", "?"),
-                kid.get("resource_agent"),
-                _ROLES.get(kid.get("role", ""), kid.get("role")),
-                _yes(kid.get("active")),
-                _yes(kid.get("failed")),
-                kid.get("managed", "true").lower() != "false",
-                [n.get("name", "?") for n in kid if n.tag == "node"],
-                parent,
-                line=_line(kid),
-            )
-            out.append(res)
-        elif tag in ("clone", "group", "bundle", "replica"):
-            _walk(kid, kid.get("id") or parent, out)
 
 
 _SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]*):\s*$")
@@ -242,12 +222,25 @@ def parse(text: str, path: str | None = None) -> CrmMonDocument:
         return _parse_text(text, path)
     from lxml import etree
 
-    body = _DECL.sub(lambda m: m[1] + " " * (len(m[0]) - len(m[1])), text, count=1)
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    doc = CrmMonDocument(path=path, source=text)
+    # one frame an open element: the resources it collects into (a ``resources``
+    # section or a clone / group / bundle / replica in one) and their parent's id, or
+    # the resource whose ``node`` children name where it runs, or nothing to collect
+    frames: list[_Frame] = []
     try:
-        root = etree.fromstring(body.encode("utf-8", "surrogateescape"), parser)
+        for event, e in events(text):
+            if event == "end":
+                frames.pop()
+                continue
+            tag = e.tag if isinstance(e.tag, str) else ""
+            if not frames and tag not in ("crm_mon", "pacemaker-result"):
+                raise fail(
+                    f"root element is <{tag}>, crm_mon XML has <crm_mon> or <pacemaker-result>",
+                    text,
+                    path,
+                    _line(e) or 1,
+                )
+            frames.append(_read(doc, e, tag, frames))
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         raise fail(
@@ -255,33 +248,63 @@ def parse(text: str, path: str | None = None) -> CrmMonDocument:
         ) from None
     except ValueError as exc:
         raise fail(f"cannot read XML: {exc}", text, path, 1) from None
-    if root.tag not in ("crm_mon", "pacemaker-result"):
-        raise fail(
-            f"root element is <{root.tag}>, crm_mon XML has <crm_mon> or <pacemaker-result>",
-            text,
-            path,
-            _line(root) or 1,
+    return doc
+
+
+@attrs.define
+class _Frame:
+    """What an open element of crm_mon's XML collects (see :func:`parse`)."""
+
+    tag: str
+    #: resources directly inside go to the document, with this parent id
+    collects: bool = False
+    parent: str | None = None
+    #: the resource whose ``node`` children are read
+    resource: MonResource | None = None
+
+
+def _read(doc: CrmMonDocument, e: Any, tag: str, frames: list[_Frame]) -> _Frame:
+    """Take what element ``e`` (just opened, inside ``frames``) adds to ``doc``."""
+    if not frames:
+        doc.version = e.get("version") or e.get("api-version")
+        return _Frame(tag)
+    up = frames[-1]
+    if up.resource is not None:
+        if tag == "node":
+            up.resource.nodes.append(e.get("name", "?"))
+    elif up.collects and tag == "resource":
+        res = MonResource(
+            e.get("id", "?"),
+            e.get("resource_agent"),
+            _ROLES.get(e.get("role", ""), e.get("role")),
+            _yes(e.get("active")),
+            _yes(e.get("failed")),
+            e.get("managed", "true").lower() != "false",
+            [],
+            up.parent,
+            line=_line(e),
         )
-    doc = CrmMonDocument(path=path, source=text)
-    doc.version = root.get("version") or root.get("api-version")
-    dc = root.find("summary/current_dc")
-    if dc is not None:
-        doc.dc = dc.get("name")
-        doc.with_quorum = _yes(dc.get("with_quorum")) if dc.get("with_quorum") else None
-    for n in root.findall("nodes/node"):
+        doc.resources.append(res)
+        return _Frame(tag, resource=res)
+    elif up.collects and tag in ("clone", "group", "bundle", "replica"):
+        return _Frame(tag, collects=True, parent=e.get("id") or up.parent)
+    elif len(frames) == 1 and tag == "resources":
+        return _Frame(tag, collects=True)
+    elif len(frames) == 2 and (up.tag, tag) == ("summary", "current_dc") and doc.dc is None:
+        doc.dc = e.get("name")
+        doc.with_quorum = _yes(e.get("with_quorum")) if e.get("with_quorum") else None
+    elif len(frames) == 2 and (up.tag, tag) == ("nodes", "node"):
         doc.nodes.append(
             MonNode(
-                n.get("name", "?"),
-                _yes(n.get("online")),
-                _yes(n.get("standby")),
-                _yes(n.get("unclean")),
-                _yes(n.get("maintenance")),
-                line=_line(n),
+                e.get("name", "?"),
+                _yes(e.get("online")),
+                _yes(e.get("standby")),
+                _yes(e.get("unclean")),
+                _yes(e.get("maintenance")),
+                line=_line(e),
             )
         )
-    for section in root.findall("resources"):
-        _walk(section, None, doc.resources)
-    return doc
+    return _Frame(tag)
 
 
 def sniff(text: str) -> bool:

@@ -115,8 +115,9 @@ _BUILDERS = (("hvm", "hvm"), ("generic", "pv"))
 #: The ``device_model_version`` names xl 4.2 on takes (xl_parse.c:2523-2529, strcmp).
 _DM_VERSIONS = ("qemu-xen", "qemu-xen-traditional")
 #: libxl's tsc_mode names (libxl_types.idl, 4.2 to 4.17), read with strcasecmp
-#: (libxl_utils.c ``libxl__enum_from_string``), or their numbers 0 to 3.
-_TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
+#: (libxl_utils.c ``libxl__enum_from_string``), or their numbers 0 to 3 in this order
+#: (xl.cfg(5); the xm migration names a number by it).
+TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
 #: libxl's timer_mode names (libxl_types.idl; "unknown", the default, from 4.3 on, which
 #: xl takes as the default), read with strcasecmp like tsc_mode's, or their numbers 0 to 3.
 _TIMER_MODES = (
@@ -155,7 +156,7 @@ def _tsc_mode_ok(text: str) -> bool:
     number = _c_long(text)
     if number is not None:
         return 0 <= number <= 3
-    return text.lower() in _TSC_MODES
+    return text.lower() in TSC_MODES
 
 
 def _c_ulong(text: str, at: int) -> tuple[int, int] | None:
@@ -405,7 +406,7 @@ class XlDocument(DomUDocument):
                     reprieve=(XEN_XL_DM_NONE, XEN_TYPE) if none else None,
                 )
         if self._atom("tsc_mode") and not _tsc_mode_ok(str(self.get("tsc_mode"))):
-            yield self._invalid_mode("tsc_mode", _TSC_MODES)
+            yield self._invalid_mode("tsc_mode", TSC_MODES)
         if self._atom("cpus"):
             value = str(self.get("cpus"))
             bad = next((r for r in value.split(",") if r and not _cpu_range_ok(r)), None)
