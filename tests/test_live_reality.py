@@ -825,3 +825,42 @@ def test_ls020_not_where_the_crm_put_it_allowed(tmp_path: Path) -> None:
     where = {**WHERE, "vm-web": ("xen2", "web")}
     roots = build(tmp_path, {("xen1", CRM): crm_mon(where=where)})
     assert [c for c, _, _, _ in verdicts(roots) if c == "LS020"] == []
+
+
+# -- LS021: a member offline -------------------------------------------------------------
+
+
+def crm_mon_node_down(state: str) -> str:
+    """crm_mon -1 -n of Pacemaker 1.0 with xen3 down: ``Node xen3 (uuid): OFFLINE``
+    (print_status: the node's state word), or ``UNCLEAN (offline)`` when it left
+    unfenced; vm-db failed over to xen2."""
+    where = {**WHERE, "vm-db": ("xen2", "db")}
+    text = crm_mon(where=where)
+    return text.replace(
+        "Node xen3 (uuid-xen3): online\n\tpool:0\t(ocf::heartbeat:Filesystem) Started \n",
+        f"Node xen3 (uuid-xen3): {state}\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "want"),
+    [
+        ("OFFLINE", "member xen3 is OFFLINE: the cluster runs without it (crm_mon of xen1)"),
+        (
+            "UNCLEAN (offline)",
+            "member xen3 is UNCLEAN: it left without being fenced, the CRM holds its resources"
+            " back (crm_mon of xen1)",
+        ),
+    ],
+)
+def test_ls021_member_offline(tmp_path: Path, state: str, want: str) -> None:
+    # xen3 itself: pacemaker stopped, so its crm_mon says it cannot connect (not state)
+    changes = {
+        ("xen1", CRM): crm_mon_node_down(state),
+        ("xen2", CRM): crm_mon_node_down(state),
+        ("xen2", XM): xm_list(["mail", "db"]),
+        ("xen3", XM): xm_list([]),
+        ("xen3", CRM): "Connection to cluster failed: connection failed\n",
+    }
+    got = [(c, w, m) for c, w, _, m in verdicts(build(tmp_path, changes))]
+    assert got == [("LS021", "xen1/crm_mon_-1_-A_-n_-r_-t", want)]

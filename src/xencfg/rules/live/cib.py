@@ -1,11 +1,11 @@
-"""The CIB and the domUs against crm_mon, cibadmin -Q, xl list (LS011-13, LS016, LS017, LS020)."""
+"""The CIB and the domUs against crm_mon, cibadmin -Q, xl list (LS011-13, LS016-17, LS020-21)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from ...cluster import Cluster, Loaded
+from ...cluster import Cluster, Loaded, memberships
 from ...findings import Finding
 from .. import make, rule
 from .common import _at, _short
@@ -428,3 +428,50 @@ def resource_where_forbidden(cluster: Cluster) -> Iterator[Finding]:
                                 _at(item, r.line),
                                 [cib_item.where(el)],
                             )
+
+
+@rule("LS021", "cluster-member-not-online", "warning", scope="cluster")
+def member_not_online(cluster: Cluster) -> Iterator[Finding]:
+    """A node the cluster files make a member is offline, or UNCLEAN, in crm_mon.
+
+    Why it matters: ha.cf, corosync.conf, cluster.conf or the CIB count the node in; the
+    captured ``crm_mon`` of a node shows it ``OFFLINE`` (the cluster runs
+    without it: one more failure and services stop, and with two nodes quorum
+    rests on the survivor alone) or ``UNCLEAN`` (it left without being fenced:
+    the CRM cannot know what it still writes, and holds back its resources
+    until fencing succeeds). A node in standby or maintenance is online and is
+    not reported; a node whose own crm_mon shows the others offline is a
+    partition (split brain): each capture says what its node sees.
+
+    Example: ha.cf ``node xen1 xen2 xen3``; xen1's ``crm_mon -1`` has
+    ``OFFLINE: [ xen3 ]``.
+
+    Fix: bring the node back (heartbeat or pacemaker started, its links up);
+    for UNCLEAN, fix fencing (``stonith_admin``, the fence device's log)
+    before anything else.
+    """
+    if not cluster.has("crm-mon-xml"):
+        return
+    declared: dict[str, Any] = {}  # short name -> where a member file names it
+    for m in memberships(cluster):
+        if m.source in ("ha.cf", "corosync", "cman", "cib"):
+            for name in m.names:
+                declared.setdefault(_short(name), m.where(name))
+    said: set[str] = set()  # once per node: every member's crm_mon shows the same
+    for item, mon in _mon_docs(cluster):
+        for n in mon.nodes:
+            short = _short(n.name)
+            if (n.online and not n.unclean) or short not in declared or short in said:
+                continue
+            said.add(short)
+            state = (
+                "UNCLEAN: it left without being fenced, the CRM holds its resources back"
+                if n.unclean
+                else "OFFLINE: the cluster runs without it"
+            )
+            yield make(
+                "LS021",
+                f"member {n.name} is {state} (crm_mon of {item.node or '?'})",
+                _at(item, n.line),
+                [declared[short]],
+            )
