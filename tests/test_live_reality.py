@@ -222,6 +222,11 @@ DIVERGENCES = {
         {("xen3", MPLL): multipath_ll(failed="db")},
         [("LS007", "xen3/multipath_-ll", 12), ("LS008", "xen3/multipath_-ll", 9)],
     ),
+    # xen3 is logged in to san2.db, but multipath left its disk out: no map "db"
+    "map-missing": (
+        {("xen3", MPLL): "".join(multipath_ll().splitlines(keepends=True)[:8])},
+        [("LS022", "xen3/multipath_-ll", 1)],
+    ),
     "domu-twice": (
         {("xen3", XM): xm_list(["db", "web"])},
         [("LS013", "xen1/xm_list", 3), ("LS017", "xen1/crm_mon_-1_-A_-n_-r_-t", 10)],
