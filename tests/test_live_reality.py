@@ -869,3 +869,25 @@ def test_ls021_member_offline(tmp_path: Path, state: str, want: str) -> None:
     }
     got = [(c, w, m) for c, w, _, m in verdicts(build(tmp_path, changes))]
     assert got == [("LS021", "xen1/crm_mon_-1_-A_-n_-r_-t", want)]
+
+
+def test_ls009_a_failed_session_is_named_at_its_line(tmp_path: Path) -> None:
+    """open-iscsi session_info.c prints ``iSCSI Connection State: %s`` and ``iSCSI
+    Session State: %s`` (iscsi_conn_state / iscsi_session_state: ``TRANSPORT WAIT``,
+    ``FAILED``) for a session whose portal stopped answering: no LUN through it."""
+    parts = sessions("xen2").split("Target: ")
+    parts[2] = (
+        parts[2]
+        .replace("Connection State: LOGGED IN", "Connection State: TRANSPORT WAIT")
+        .replace("Session State: LOGGED_IN", "Session State: FAILED")
+    )
+    got = verdicts(build(tmp_path, {("xen2", SESSIONS): "Target: ".join(parts)}))
+    assert got == [
+        (
+            "LS009",
+            "xen2/iscsiadm_-m_session_-P_3",
+            16,
+            "xen2's iSCSI session to configured target iqn.2026-11.net.example:san1.web is not "
+            "logged in (session FAILED, connection TRANSPORT WAIT)",
+        )
+    ]

@@ -42,7 +42,10 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
     system that needs them cannot start or fail over there.
 
     Example: ietd.conf ``Target iqn.2026-11.net.example:san1.web``; xen2's
-    captured sessions list ``san1.pool`` only.
+    captured sessions list ``san1.pool`` only. A session that exists but is not
+    logged in (``iSCSI Session State: FAILED``, connection ``TRANSPORT WAIT``:
+    the portal does not answer and open-iscsi keeps retrying) gives the LUN no
+    more than a missing one, and is named as such.
 
     Fix: ``iscsiadm -m discovery -t st -p PORTAL`` and ``iscsiadm -m node -T
     IQN -l`` on the node; check initiators.allow and node.startup.
@@ -68,19 +71,41 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
         if info is not None and info.storage_only:
             continue  # a target box: it exports, it does not log in
         have = {s.target for _, d in docs for s in d.sessions if s.logged_in}
+        # a session that is there but not logged in (FAILED, in TRANSPORT WAIT: the
+        # portal does not answer, open-iscsi retries): said as such, at its line
+        down = {s.target: (i, s) for i, d in docs for s in d.sessions if not s.logged_in}
         for name, where in targets.items():
             if where.path in own_files:
                 continue  # this node's own ietd.conf exports it
             layer = layers.get(name)
             if layer is not None and layer.members and _short(node) not in layer.members:
                 continue
-            if name not in have:
+            if name in have:
+                continue
+            if name in down:
+                i, s = down[name]
+                states = ", ".join(
+                    f"{what} {v}"
+                    for what, v in (
+                        ("session", s.session_state),
+                        ("connection", s.connection_state),
+                    )
+                    if v
+                )
                 yield make(
                     "LS009",
-                    f"{node} has no iSCSI session to configured target {name}",
-                    _at(docs[0][0], 1),
+                    f"{node}'s iSCSI session to configured target {name} is not logged in"
+                    + (f" ({states})" if states else ""),
+                    _at(i, s.line),
                     [where],
                 )
+                continue
+            yield make(
+                "LS009",
+                f"{node} has no iSCSI session to configured target {name}",
+                _at(docs[0][0], 1),
+                [where],
+            )
 
 
 @rule("LS010", "iscsi-session-to-unknown-target", "warning", scope="cluster")
