@@ -891,3 +891,17 @@ def test_ls009_a_failed_session_is_named_at_its_line(tmp_path: Path) -> None:
             "logged in (session FAILED, connection TRANSPORT WAIT)",
         )
     ]
+
+
+def test_ls018_a_drbd_address_on_a_second_node(tmp_path: Path) -> None:
+    """xen3 took 10.0.5.1, the address xen1's ``on`` section binds for DRBD: xen2's
+    connections may reach xen3, where nothing listens."""
+    ip = ip_o_addr(ADDR["xen3"], (("eth3", "10.0.5.1"),))
+    assert verdicts(build(tmp_path, {("xen3", IP): ip})) == [
+        (
+            "LS018",
+            "xen3/ip_-o_addr",
+            5,
+            "10.0.5.1 is on xen1, xen3 at once (DRBD resource 'mail' binds it, on xen1)",
+        )
+    ]

@@ -153,7 +153,7 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
 
 def _named_addresses(cluster: Cluster) -> dict[str, str]:
     """Addresses the files give to one place at a time, with what gives them: each
-    node's own (its /etc/hosts names, DRBD ``on`` sections, ha.cf ``ucast`` peers),
+    node's own (what it binds, see :func:`_own_addresses`; its /etc/hosts names),
     and what a cluster manager moves (haresources ``IPaddr``/``IPaddr2``, CIB
     IPaddr/IPaddr2 primitives' ``ip``). An IPaddr2 inside a clone is left out: with
     ``clusterip_hash`` it is meant to be on every node (iptables CLUSTERIP)."""
@@ -177,6 +177,9 @@ def _named_addresses(cluster: Cluster) -> dict[str, str]:
                 if moved:
                     what = f"the CIB's {res.type} resource '{res.id}' moves it"
                     out.setdefault(str(moved), what + ", one node at a time")
+    for node in cluster.nodes:
+        for address, what, _ in _own_addresses(cluster, node):
+            out.setdefault(address, f"{what}, on {node}")
     for name, info in cluster.model.nodes.items():
         for address in info.addresses:
             out.setdefault(address, f"the files give it to {name}")
