@@ -197,8 +197,8 @@ def address_held_twice(cluster: Cluster) -> Iterator[Finding]:
     haresources or the CIB moves (IPaddr, IPaddr2) it means the resource manager
     lost track of it: the old holder kept it after a failover (a failed stop, an
     ``ifconfig`` by hand), or both nodes run the resource (split brain). Judged
-    only for addresses the files name (/etc/hosts, DRBD, ha.cf, haresources, the
-    CIB) on two nodes whose ``ip addr`` was captured; loopback interfaces (the
+    only for addresses the files name (/etc/hosts, DRBD, OCFS2, xend, ha.cf,
+    haresources, the CIB) on two nodes whose ``ip addr`` was captured; loopback interfaces (the
     virtual address of an LVS direct-routing real server) and IPaddr2 clones
     (``clusterip_hash``, on every node by design) are not. The captures of two
     nodes are taken at different moments: a failover between them shows the
