@@ -905,3 +905,49 @@ def test_ls018_a_drbd_address_on_a_second_node(tmp_path: Path) -> None:
             "10.0.5.1 is on xen1, xen3 at once (DRBD resource 'mail' binds it, on xen1)",
         )
     ]
+
+
+# -- a drbd.conf with includes, from a supportconfig ---------------------------------------
+
+DRBD_TOP = 'include "drbd.d/global_common.conf";\ninclude "drbd.d/*.res";\n'
+DRBD_GLOBAL = "global {\n\tusage-count no;\n}\ncommon {\n\tnet {\n\t\tprotocol C;\n\t}\n}\n"
+DRBD_R0 = (
+    "resource r0 {\n"
+    "\ton alpha {\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/sdb1;\n"
+    "\t\taddress 10.0.0.1:7788;\n\t\tmeta-disk internal;\n\t}\n"
+    "\ton beta {\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/sdb1;\n"
+    "\t\taddress 10.0.0.2:7788;\n\t\tmeta-disk internal;\n\t}\n}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("top", "want"),
+    [
+        (DRBD_TOP, []),
+        (
+            DRBD_TOP.replace("global_common", "global"),
+            [
+                "include 'drbd.d/global.conf': no such file on alpha; drbdadm refuses the "
+                "configuration (Failed to open include file; DRBD 8.3, 8.4 and 9)"
+            ],
+        ),
+    ],
+)
+def test_supportconfig_drbd_includes_are_its_sections(
+    tmp_path: Path, top: str, want: list[str]
+) -> None:
+    """drbd_info logs /etc/drbd.conf and every file of the folders its includes name
+    (``conf_files $OF "/etc/drbd.conf $FILES"``, FILES from ``find -L $DIR -type
+    f``): an include is there when its file is a section; none is on disk."""
+    root = tmp_path / "scc_alpha_261128_0900"
+    root.mkdir()
+    (root / "basic-environment.txt").write_text(
+        section("Command", "/bin/uname -a", "Linux alpha 3.0.101-63-xen #1 SMP x86_64 GNU/Linux\n")
+    )
+    (root / "drbd.txt").write_text(
+        section("Configuration File", "/etc/drbd.conf", top)
+        + section("Configuration File", "/etc/drbd.d/global_common.conf", DRBD_GLOBAL)
+        + section("Configuration File", "/etc/drbd.d/r0.res", DRBD_R0)
+    )
+    result = lint.run([str(root)], select=["DR027"])
+    assert [f.message for f in result.findings] == want
