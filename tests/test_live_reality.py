@@ -951,3 +951,54 @@ def test_supportconfig_drbd_includes_are_its_sections(
     )
     result = lint.run([str(root)], select=["DR027"])
     assert [f.message for f in result.findings] == want
+
+
+# -- LS015: the name each daemon looks for -------------------------------------------------
+
+HA_CF = "node xen1 xen2 xen3\nbcast eth1\n"
+DRBD_12 = DRBD_R0.replace("alpha", "xen1").replace("beta", "xen2")
+CMAN = (
+    '<?xml version="1.0"?>\n<cluster name="c" config_version="1">\n  <clusternodes>\n'
+    '    <clusternode name="xen1.example.com" nodeid="1"/>\n'
+    '    <clusternode name="xen2.example.com" nodeid="2"/>\n'
+    "  </clusternodes>\n</cluster>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "uname", "want"),
+    [
+        # xen3 has drbd.conf's copy but no resource: drbdadm is never asked who it is
+        ({"etc/ha.d/ha.cf": HA_CF, "etc/drbd.conf": DRBD_12}, "xen3", []),
+        # a renamed DRBD host: ha.cf and drbd.conf both miss it
+        (
+            {"etc/ha.d/ha.cf": HA_CF, "etc/drbd.conf": DRBD_12},
+            "xen1b",
+            ["uname -n is 'xen1b', which drbd, ha.cf do(es) not name (they name xen1, xen2, xen3)"],
+        ),
+        # cman's verify_nodename: a domain-less uname against names with a domain
+        ({"etc/cluster/cluster.conf": CMAN}, "xen1", []),
+        # ... and a uname with its domain dropped
+        ({"etc/cluster/cluster.conf": CMAN.replace(".example.com", "")}, "xen1.example.com", []),
+        (
+            {"etc/cluster/cluster.conf": CMAN},
+            "xen9",
+            [
+                "uname -n is 'xen9', which cman do(es) not name (they name xen1.example.com, "
+                "xen2.example.com)"
+            ],
+        ),
+    ],
+)
+def test_ls015_each_daemon_finds_itself_its_own_way(
+    tmp_path: Path, files: dict[str, str], uname: str, want: list[str]
+) -> None:
+    from lintkit import messages, tree
+
+    name = uname.split(".")[0] if uname != "xen1b" else "xen1"
+    root = tree(
+        tmp_path,
+        f"sosreport-{name}",
+        {"etc/hostname": name + "\n", "sos_commands/general/hostname": uname + "\n", **files},
+    )
+    assert messages("LS015", root) == want

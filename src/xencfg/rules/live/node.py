@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ...cluster import Cluster, memberships
 from ...findings import Finding, Location
@@ -105,6 +106,22 @@ def address_not_held(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
+def _names_it(m: Any, uname: str, node: str, drbd9: bool) -> bool:
+    """Whether membership ``m`` finds the node called ``uname`` (lower case) the way its
+    daemon looks: exactly, except that cman's ``verify_nodename`` also tries the name
+    without its domain and each cluster.conf name without its domain (cman_tool's
+    join), and drbdadm 9 compares the host parts when either name lacks a domain
+    (``hostnames_equal``). A drbd.conf that names neither ``uname`` nor the node (a
+    copy on a dom0 that is no host of any resource) says nothing of its name."""
+    names = {n.lower() for n in m.names}
+    if uname in names:
+        return True
+    short = {_short(n) for n in names}
+    if (m.source == "cman" or (m.source == "drbd" and drbd9)) and _short(uname) in short:
+        return True
+    return m.source == "drbd" and _short(uname) not in short and _short(node) not in short
+
+
 @rule("LS015", "uname-not-node-name", "error", scope="cluster")
 def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     """``uname -n`` of a node is not the name its cluster files give it.
@@ -115,7 +132,11 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     "Current node [NAME] not in configuration!", o2cb and the CRM match
     ``name =`` and the CIB's ``uname`` the same way. A node renamed (or
     booted with a DHCP-given name) leaves the cluster without any file
-    changing.
+    changing. Each file is read the way its daemon looks: cman also takes the
+    name without its domain, either way round (cman_tool ``verify_nodename``),
+    drbdadm 9 compares host parts when one name has no domain
+    (``hostnames_equal``); a drbd.conf copy that names neither this node nor its
+    ``uname -n`` (a dom0 that is no host of any resource) is not judged.
 
     Example: ha.cf ``node xen1 xen2``; xen1's captured ``uname -n`` is
     ``localhost``.
@@ -126,14 +147,16 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     if not cluster.has("uname"):
         return
     from ...formats.status.uname import UnameDocument
+    from ...versions import DRBD_9
 
     declared = memberships(cluster)
     for node in cluster.nodes:
+        drbd9 = not cluster.versions.of("drbd", node).older_than(DRBD_9)
         for item, un in cluster.typed("uname", UnameDocument, node):
             own = [m for m in declared if m.item.node == node and m.source != "cib"]
             own += [m for m in declared if m.item.node == node and m.source == "cib"][:1]
             name = un.name.lower()
-            missed = [m for m in own if name not in {n.lower() for n in m.names}]
+            missed = [m for m in own if not _names_it(m, name, node, drbd9)]
             if not missed:
                 continue
             listed = sorted({n for m in missed for n in m.names})
