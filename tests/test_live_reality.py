@@ -1002,3 +1002,27 @@ def test_ls015_each_daemon_finds_itself_its_own_way(
         {"etc/hostname": name + "\n", "sos_commands/general/hostname": uname + "\n", **files},
     )
     assert messages("LS015", root) == want
+
+
+def test_supportconfig_corosync_key_is_not_judged(tmp_path: Path) -> None:
+    """ha_info logs corosync.conf (``conf_files $OF $CONF_FILES``), never
+    /etc/corosync/authkey: its absence from a supportconfig says nothing (CS008)."""
+    conf = (
+        "totem {\n\tversion: 2\n\tsecauth: on\n\tcluster_name: c\n}\n"
+        "nodelist {\n\tnode {\n\t\tring0_addr: 10.0.0.1\n\t\tnodeid: 1\n\t}\n}\n"
+    )
+    root = tmp_path / "scc_alpha_261128_0900"
+    root.mkdir()
+    (root / "basic-environment.txt").write_text(
+        section(
+            "Command", "/bin/uname -a", "Linux alpha 4.12.14-120-default #1 SMP x86_64 GNU/Linux\n"
+        )
+    )
+    (root / "ha.txt").write_text(section("Configuration File", "/etc/corosync/corosync.conf", conf))
+    assert lint.run([str(root)], select=["CS008", "CS009"]).findings == []
+    # the same file in a node tree without its key: corosync refuses to start
+    tree_root = tmp_path / "alpha"
+    (tree_root / "etc/corosync").mkdir(parents=True)
+    (tree_root / "etc/hostname").write_text("alpha\n")
+    (tree_root / "etc/corosync/corosync.conf").write_text(conf)
+    assert [f.code for f in lint.run([str(tree_root)], select=["CS008"]).findings] == ["CS008"]

@@ -113,7 +113,7 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
         for item in items:
             including = Path(os.path.abspath(item.file.path))
             # a supportconfig section: its file is not on disk, its includes are sections
-            sections = known if item.file.first_line != 1 or not including.exists() else None
+            sections = known if item.file.is_section else None
 
             for entry in _drbd(item).children:
                 if not (isinstance(entry, Entry) and entry.key == "include" and entry.value):
