@@ -1026,3 +1026,22 @@ def test_supportconfig_corosync_key_is_not_judged(tmp_path: Path) -> None:
     (tree_root / "etc/hostname").write_text("alpha\n")
     (tree_root / "etc/corosync/corosync.conf").write_text(conf)
     assert [f.code for f in lint.run([str(tree_root)], select=["CS008"]).findings] == ["CS008"]
+
+
+def test_supportconfig_ietd_without_its_access_lists_is_not_open(tmp_path: Path) -> None:
+    """supportconfig 2.x's iscsitarget section: ``conf_files $OF /etc/ietd.conf
+    /proc/net/iet/volume /proc/net/iet/session``; initiators.allow is not logged, so
+    a target without CHAP is not known to be open to all (IS007)."""
+    ietd = "Target iqn.2026-11.net.example:san1.pool\n\tLun 0 Path=/dev/vg0/pool,Type=blockio\n"
+    root = tmp_path / "scc_san1_261128_0900"
+    root.mkdir()
+    (root / "basic-environment.txt").write_text(
+        section("Command", "/bin/uname -a", "Linux san1 2.6.27.45-0.1-default #1 SMP x86_64\n")
+    )
+    (root / "fs-iscsi.txt").write_text(section("Configuration File", "/etc/ietd.conf", ietd))
+    assert lint.run([str(root)], select=["IS007"]).findings == []
+    node = tmp_path / "san1"
+    (node / "etc").mkdir(parents=True)
+    (node / "etc/hostname").write_text("san1\n")
+    (node / "etc/ietd.conf").write_text(ietd)
+    assert [f.code for f in lint.run([str(node)], select=["IS007"]).findings] == ["IS007"]

@@ -31,6 +31,9 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
     mounting an ext3 LUN corrupts it.
 
     Example: ietd.conf with ``Target``/``Lun`` lines only, and no access list.
+    (Not judged without CHAP on an ietd.conf read from a supportconfig, which
+    logs ietd.conf but not the access lists: fs-iscsi.txt's ``conf_files $OF
+    /etc/ietd.conf /proc/net/iet/volume /proc/net/iet/session``.)
 
     Fix: ``IncomingUser`` per target (CHAP), and/or an initiators.allow that
     names the cluster nodes.
@@ -40,6 +43,8 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
         if not doc.targets or doc.global_users or any(t.users for t in doc.targets):
             continue
         lists = [_allow(i) for i in cluster.docs("iet-allow", item.node)]
+        if not lists and item.file.is_section:
+            continue  # supportconfig logs ietd.conf, never initiators.allow: not known
         if any(
             a.kind == "initiators.allow" or (a.kind == "initiators.deny" and a.rules) for a in lists
         ):
