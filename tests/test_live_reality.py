@@ -1045,3 +1045,92 @@ def test_supportconfig_ietd_without_its_access_lists_is_not_open(tmp_path: Path)
     (node / "etc/hostname").write_text("san1\n")
     (node / "etc/ietd.conf").write_text(ietd)
     assert [f.code for f in lint.run([str(node)], select=["IS007"]).findings] == ["IS007"]
+
+
+# -- LS023: the CRM's address against the node's interfaces --------------------------------
+
+MON_IP = """<?xml version="1.0"?>
+<crm_mon version="1.1.12">
+  <nodes>
+    <node name="alpha" id="1" online="true" standby="false" unclean="false"/>
+    <node name="beta" id="2" online="true" standby="false" unclean="false"/>
+  </nodes>
+  <resources>
+    <resource id="ip-san" resource_agent="ocf::heartbeat:IPaddr2" role="Started" active="true"
+        orphaned="false" managed="true" failed="false" nodes_running_on="1">
+      <node name="alpha" id="1" cached="false"/>
+    </resource>
+    <clone id="ip-web-clone" multi_state="false" unique="true" managed="true" failed="false">
+      <resource id="ip-web:0" resource_agent="ocf::heartbeat:IPaddr2" role="Started"
+          active="true" orphaned="false" managed="true" failed="false" nodes_running_on="1">
+        <node name="alpha" id="1" cached="false"/>
+      </resource>
+      <resource id="ip-web:1" resource_agent="ocf::heartbeat:IPaddr2" role="Started"
+          active="true" orphaned="false" managed="true" failed="false" nodes_running_on="1">
+        <node name="beta" id="2" cached="false"/>
+      </resource>
+    </clone>
+  </resources>
+</crm_mon>
+"""
+
+
+@pytest.mark.parametrize(
+    ("alpha", "beta", "want"),
+    [
+        # crm_mon --as-xml (Pacemaker 1.1): ip-san on alpha, which holds it; the
+        # CLUSTERIP clone's address on both, by design
+        (("10.0.2.100", "10.0.2.200"), ("10.0.2.200",), []),
+        (
+            ("10.0.2.200",),
+            ("10.0.2.100", "10.0.2.200"),
+            [
+                (
+                    "LS023",
+                    "the CRM reports 'ip-san' (10.0.2.100) started on alpha, which does not "
+                    "hold the address; beta hold(s) it",
+                )
+            ],
+        ),
+        (
+            ("10.0.2.200",),
+            ("10.0.2.200",),
+            [
+                (
+                    "LS023",
+                    "the CRM reports 'ip-san' (10.0.2.100) started on alpha, which does not "
+                    "hold the address",
+                )
+            ],
+        ),
+        # on both: the CRM's node has it, the other must not (LS018)
+        (
+            ("10.0.2.100", "10.0.2.200"),
+            ("10.0.2.100", "10.0.2.200"),
+            [
+                (
+                    "LS018",
+                    "10.0.2.100 is on alpha, beta at once (the CIB's IPaddr2 resource 'ip-san' "
+                    "moves it, one node at a time)",
+                )
+            ],
+        ),
+    ],
+)
+def test_ls023_address_where_the_crm_says(
+    tmp_path: Path, alpha: tuple[str, ...], beta: tuple[str, ...], want: list[tuple[str, str]]
+) -> None:
+    from lintkit import tree
+
+    roots = []
+    for n, own, extra in (("alpha", "10.0.2.1", alpha), ("beta", "10.0.2.2", beta)):
+        files = {
+            "etc/hostname": n + "\n",
+            "etc/hosts": "10.0.2.1 alpha\n10.0.2.2 beta\n",
+            "var/lib/heartbeat/crm/cib.xml": CIB_IP,
+            f"sos_commands/{IP}": ip_o_addr([own], tuple(("eth0", a) for a in extra)),
+            "sos_commands/pacemaker/crm_mon_--as-xml": MON_IP,
+        }
+        roots.append(tree(tmp_path, n, files))
+    result = lint.run([str(r) for r in roots], select=["LS"])
+    assert [(f.code, f.message) for f in result.findings] == want

@@ -1,4 +1,4 @@
-"""The node itself: addresses it must hold and its uname -n (LS014, LS015)."""
+"""The node itself: the addresses it holds and its uname -n (LS014, LS015, LS018, LS023)."""
 
 from __future__ import annotations
 
@@ -266,3 +266,65 @@ def address_held_twice(cluster: Cluster) -> Iterator[Finding]:
             held[1][1],
             [where for _, where in held[:1] + held[2:]],
         )
+
+
+@rule("LS023", "address-not-where-crm-says", "error", scope="cluster")
+def address_not_where_crm_says(cluster: Cluster) -> Iterator[Finding]:
+    """The cluster manager reports an IPaddr/IPaddr2 resource started on a node that
+    does not hold its address.
+
+    Why it matters: the CRM believes the service address (an iSCSI portal, a
+    domU's service address) is up on that node, and places what depends on it
+    there; the node's ``ip addr`` has no such address, so clients reach nobody,
+    or whichever other node still holds it (named in the finding). The agents'
+    monitor would fail the resource at its next run, unless there is no monitor
+    operation, the resource is unmanaged, or the address was removed by hand
+    (``ip addr del``) after the probe. (Compared only where both crm_mon and that
+    node's ``ip addr`` were captured; captures taken at different moments can
+    straddle a failover: check their times.)
+
+    Example: crm_mon ``ip-san (ocf::heartbeat:IPaddr2): Started st1``; st1's
+    ``ip -o addr`` has no 10.0.2.10, st2's has it.
+
+    Fix: ``crm_resource --cleanup -r ID`` (the probe finds where it is), remove
+    the stale copy from the other node, and give the resource a monitor
+    operation.
+    """
+    if not cluster.has("ip-addr") or not cluster.has("crm-mon-xml"):
+        return
+    from ...formats.cib.model import CibDocument
+    from ...formats.status.crm_mon import CrmMonDocument
+    from ...formats.status.ip_addr import IpAddrDocument
+
+    ips: dict[str, str] = {}  # resource id -> its address
+    for fmt in ("cib-live", "cib"):
+        for _, cib in cluster.typed(fmt, CibDocument):
+            for p in cib.primitives:
+                if (p.type or "").startswith("IPaddr") and p.param("ip"):
+                    ips.setdefault(str(p.id), str(p.param("ip")).split("/", 1)[0])
+    if not ips:
+        return
+    held: dict[str, list[IpAddrDocument]] = {}
+    for node in cluster.nodes:
+        found = [d for _, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
+        if found:
+            held[_short(node)] = found
+    said: set[str] = set()
+    for item, mon in cluster.typed("crm-mon-xml", CrmMonDocument):
+        for r in mon.resources:
+            ip = ips.get(r.base_id)
+            if ip is None or not r.active or not r.managed or r.base_id in said:
+                continue
+            for node in r.nodes:
+                docs = held.get(_short(node))
+                if docs is None or any(d.holds(ip) for d in docs):
+                    continue
+                said.add(r.base_id)
+                others = sorted(n for n, ds in held.items() if any(d.holds(ip) for d in ds))
+                where = f"; {', '.join(others)} hold(s) it" if others else ""
+                yield make(
+                    "LS023",
+                    f"the CRM reports '{r.id}' ({ip}) started on {node}, which does not hold "
+                    f"the address{where}",
+                    _at(item, r.line),
+                )
