@@ -356,6 +356,7 @@ def test_ls019_not_judged_without_the_boxes_addresses(tmp_path: Path) -> None:
         # an unbracketed IPv6 portal: the port cannot be told from the address
         ("fd00::11:3260,1", None),
         ("san1.example.net:3260,1", None),
+        ("[fe80::5054:ff:fe12:3456%eth2]:3260,1", None),
         (None, None),
     ],
 )

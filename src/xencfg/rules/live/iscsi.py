@@ -164,9 +164,11 @@ def _portal_address(portal: str | None) -> str | None:
     elif ":" in host:
         return None  # fe80::1:3260: where the address ends is not known
     try:
-        return str(ipaddress.ip_address(host))
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return None
+    # a link-local portal is an address of some interface of every host: not judged
+    return None if ip.is_link_local else str(ip)
 
 
 @rule("LS019", "iscsi-session-portal-not-target", "warning", scope="cluster")
