@@ -1135,3 +1135,94 @@ def test_ls023_address_where_the_crm_says(
         roots.append(tree(tmp_path, n, files))
     result = lint.run([str(r) for r in roots], select=["LS"])
     assert [(f.code, f.message) for f in result.findings] == want
+
+
+# -- a clean tree read as a supportconfig stays clean -------------------------------------
+
+#: Where supportconfig logs a file of the node (its ``conf_files`` calls, see SCC_FILES);
+#: files it never logs (authkeys, corosync's authkey, IET's access lists, iscsid's
+#: node records, /etc/hostname: SUSE has /etc/HOSTNAME) are left out.
+SCC_PLACES = (
+    ("etc/drbd", "drbd.txt"),
+    ("etc/multipath", "mpio.txt"),
+    ("etc/iscsi/iscsid.conf", "fs-iscsi.txt"),
+    ("etc/iscsi/initiatorname.iscsi", "fs-iscsi.txt"),
+    ("etc/ietd.conf", "fs-iscsi.txt"),
+    ("etc/hosts", "network.txt"),
+    ("etc/ha.d/ha.cf", "ha.txt"),
+    ("etc/ha.d/haresources", "ha.txt"),
+    ("etc/ha_logd.cf", "ha.txt"),
+    ("etc/ha.d/ha_logd.cf", "ha.txt"),
+    ("etc/corosync/corosync.conf", "ha.txt"),
+    ("var/lib/heartbeat/crm/cib.xml", "ha.txt"),
+    ("var/lib/pacemaker/cib/cib.xml", "ha.txt"),
+    ("etc/ocfs2/cluster.conf", "ocfs2.txt"),
+    ("etc/xen/", "xen.txt"),
+    ("etc/lvm/lvm.conf", "lvm.txt"),
+    ("etc/evms.conf", "evms.txt"),
+    ("etc/modprobe", "modules.txt"),
+    ("etc/sysconfig/", "sysconfig.txt"),
+)
+
+SUSE_TREES = (
+    "sles10-hb2-evms-ocfs2",
+    "sles10-iet04-evms-o2cb",
+    "sles11-drbd-dual-primary-ocfs2",
+    "sles11-multipath-iet-bindings",
+    "sles11sp1-clvm-iscsi-multipath-ocfs2",
+    "xen-drbd-hosts",
+    "corosync2-udpu-crypto",
+)
+
+
+def _host(node: Path) -> str:
+    """The node's short name: /etc/hostname, SUSE's /etc/HOSTNAME, else the folder."""
+    for f in ("etc/hostname", "etc/HOSTNAME"):
+        if (node / f).is_file():
+            return (node / f).read_text().split()[0].split(".")[0]
+    return node.name
+
+
+def as_supportconfig(node: Path, out: Path) -> Path:
+    """``node``'s tree as the supportconfig its machine would write (uname -a in
+    basic-environment.txt, each logged file a configuration section)."""
+    name = _host(node)
+    root = out / f"scc_{name}_261128_0900"
+    root.mkdir(parents=True)
+    files = {"basic-environment.txt": section("Command", "/bin/uname -a", f"Linux {name} 3.0\n")}
+    for p in sorted(node.rglob("*")):
+        rel = p.relative_to(node).as_posix()
+        where = next((f for prefix, f in SCC_PLACES if rel.startswith(prefix)), None)
+        if where is None or not p.is_file():
+            continue
+        text = p.read_text(errors="surrogateescape")
+        files[where] = files.get(where, "") + section("Configuration File", "/" + rel, text)
+    for f, text in files.items():
+        (root / f).write_text(text, errors="surrogateescape")
+    return root
+
+
+@pytest.mark.parametrize("name", SUSE_TREES)
+def test_a_clean_tree_read_as_supportconfig_gains_no_finding(tmp_path: Path, name: str) -> None:
+    """What supportconfig leaves out (the keys, the access lists, the node records)
+    and how it cuts files into sections must not make a finding of its own: each
+    finding on the supportconfigs is one the trees give too (by rule, node and
+    message)."""
+    good = ROOT / "tests" / "fixtures" / "lint-trees" / name / "good"
+    nodes = sorted(d for d in good.iterdir() if d.is_dir())
+    roots = [as_supportconfig(n, tmp_path) for n in nodes]
+
+    def keyed(result: lint.LintResult, names: list[str]) -> set[tuple[str, str, str]]:
+        out = set()
+        for f in result.findings:
+            node = next((n for n in names if f"/{n}/" in f.path or f"scc_{n}_" in f.path), "?")
+            out.add((f.code, node, f.message.split(" (advice for")[0]))
+        return out
+
+    names = [_host(n) for n in nodes]
+    trees = keyed(lint.run([str(n) for n in nodes]), [n.name for n in nodes])
+    trees = {
+        (c, names[[n.name for n in nodes].index(x)] if x != "?" else x, m) for c, x, m in trees
+    }
+    sccs = keyed(lint.run([str(r) for r in roots]), names)
+    assert sccs - trees == set()
