@@ -9,6 +9,7 @@ the tools print (the source line behind each shape is named where it is built)."
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -1226,3 +1227,26 @@ def test_a_clean_tree_read_as_supportconfig_gains_no_finding(tmp_path: Path, nam
     }
     sccs = keyed(lint.run([str(r) for r in roots]), names)
     assert sccs - trees == set()
+
+
+# -- a sosreport's scrubbed iscsid.conf -----------------------------------------------------
+
+SOS_PASSWORD = re.compile(
+    r"((?:node\.session|discovery\.sendtargets)\.auth\.password(?:_in)?\s+=\s+)(\S+)"
+)
+
+
+@pytest.mark.parametrize(("secret", "want"), [("********", 0), ("notTheSecret123", 3)])
+def test_sos_masked_chap_password_is_not_compared(tmp_path: Path, secret: str, want: int) -> None:
+    """sos's iscsi plugin rewrites each CHAP password of iscsid.conf as ``********``
+    (sos/report/plugins/iscsi.py: ``repl = r"\\1********\\n"``): not known, so IS016
+    does not say the target refuses it; a password that is there and wrong, it does."""
+    good = ROOT / "tests" / "fixtures" / "lint-trees" / "rhel5-cman-iscsi" / "good"
+    root = tmp_path / "cluster"
+    shutil.copytree(good, root)
+    for conf in root.rglob("iscsid.conf"):
+        text = SOS_PASSWORD.sub(lambda m: m[1] + secret + "\n", conf.read_text())
+        assert text != conf.read_text()
+        conf.write_text(text)
+    result = lint.run([str(d) for d in sorted(root.iterdir())], select=["IS016"])
+    assert len(result.findings) == want * 2  # each dom0, the target's two LUN targets

@@ -256,6 +256,9 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     them), naming each, with the line and each node's ``multipaths`` entry as
     related locations; a CHAP refusal is each node's own.
 
+    A password masked by the collector (sos writes ``********`` in iscsid.conf
+    and the node records) is not known, and not compared.
+
     The line is read as ietd reads it (iscsitarget 1.4 usr/plain.c ``match`` and
     ``initiator_match``): a name is a case-sensitive POSIX basic regex matched against
     the whole initiator name (``^NAME$``), so a host name or an IQN prefix admits
@@ -493,5 +496,9 @@ def _login_refused(values: dict[str, Any], source: str, incoming: list[Any]) -> 
     if (str(user), str(secret)) in accounts:
         return None
     if any(u.name == str(user) for u in incoming):
+        from ...secrets import is_masked
+
+        if is_masked(str(secret)):
+            return None  # (a sosreport's copy: sos masks the password, it is not known)
         return f"{source} gives user {user} another password than IncomingUser"
     return f"no IncomingUser is {user}, the user {source} logs in as"
