@@ -1250,3 +1250,18 @@ def test_sos_masked_chap_password_is_not_compared(tmp_path: Path, secret: str, w
         conf.write_text(text)
     result = lint.run([str(d) for d in sorted(root.iterdir())], select=["IS016"])
     assert len(result.findings) == want * 2  # each dom0, the target's two LUN targets
+
+
+def test_sos_target_pair_without_ha_d_is_not_judged_by_the_dom0s_lists(tmp_path: Path) -> None:
+    """sos has no heartbeat plugin: a target box's sosreport holds its drbd.conf and
+    /etc/iet (the iscsitarget plugin), not /etc/ha.d. Its DRBD pair is then compared
+    with no list of its own, and the dom0s' OCFS2 node list says nothing of it (DR005)."""
+    good = (
+        ROOT / "tests" / "fixtures" / "lint-trees" / "squeeze-iet-pair-two-portals-ocfs2" / "good"
+    )
+    root = tmp_path / "cluster"
+    shutil.copytree(good, root, symlinks=True)
+    for box in ("san1", "san2"):
+        shutil.rmtree(root / box / "etc" / "ha.d")
+    result = lint.run([str(d) for d in sorted(root.iterdir())], select=["DR005"])
+    assert result.findings == []
