@@ -1265,3 +1265,85 @@ def test_sos_target_pair_without_ha_d_is_not_judged_by_the_dom0s_lists(tmp_path:
         shutil.rmtree(root / box / "etc" / "ha.d")
     result = lint.run([str(d) for d in sorted(root.iterdir())], select=["DR005"])
     assert result.findings == []
+
+
+# -- a clean tree read as a sosreport stays clean -----------------------------------------
+
+#: What sos's plugins copy of /etc (networking /etc/host*, drbd, multipath, iscsi,
+#: iscsitarget /etc/iet, xen, corosync, cluster, lvm2, general /etc/sysconfig of sos
+#: 1.x-2.x, host /etc/hostname); nothing of /etc/ha.d, no plugin reads it.
+SOS_COPIES = (
+    "etc/host",
+    "etc/HOSTNAME",
+    "etc/drbd",
+    "etc/multipath",
+    "var/lib/multipath/",
+    "etc/iscsi/iscsid.conf",
+    "etc/iscsi/initiatorname.iscsi",
+    "etc/iet/",
+    "etc/ietd.conf",
+    "etc/xen/",
+    "etc/corosync/",
+    "etc/cluster/",
+    "etc/lvm/lvm.conf",
+    "etc/sysconfig/",
+    "etc/ocfs2/",
+    "etc/modprobe",
+)
+
+SOS_TREES = (
+    "rhel5-cman-iscsi",
+    "rhel5-clvm-iet04-filter",
+    "squeeze-iet-pair-two-portals-ocfs2",
+    "pcmk10-three-dom0s-two-iet-boxes",
+    "iscsi-target-pair-four-dom0s",
+    "sles11-drbd-dual-primary-ocfs2",
+    "lenny-aoe-drbd-two-dom0s",
+)
+
+
+def as_sosreport(node: Path, out: Path) -> Path:
+    """``node``'s tree as its sosreport: the files sos copies (links kept as links,
+    the modes a host gives its secrets), iscsid.conf's passwords masked as the iscsi
+    plugin masks them, ``host/hostname``."""
+    root = out / f"sosreport-{_host(node)}"
+    for p in sorted(node.rglob("*")):
+        rel = p.relative_to(node).as_posix()
+        if not rel.startswith(SOS_COPIES) or (p.is_dir() and not p.is_symlink()):
+            continue
+        q = root / rel
+        q.parent.mkdir(parents=True, exist_ok=True)
+        if p.is_symlink():
+            q.symlink_to(p.readlink())
+            continue
+        text = p.read_text(errors="surrogateescape")
+        if rel.endswith("iscsid.conf"):
+            text = SOS_PASSWORD.sub(lambda m: m[1] + "********\n", text)
+        q.write_text(text, errors="surrogateescape")
+        q.chmod(0o600 if "iscsid.conf" in rel or "authkey" in rel else 0o644)
+    (root / "sos_commands/host").mkdir(parents=True)
+    (root / "sos_commands/host/hostname").write_text(_host(node) + "\n")
+    return root
+
+
+@pytest.mark.parametrize("name", SOS_TREES)
+def test_a_clean_tree_read_as_sosreport_gains_no_finding(tmp_path: Path, name: str) -> None:
+    """What sos leaves out (/etc/ha.d) or masks (CHAP passwords) must not make a
+    finding of its own: each finding on the sosreports is one the trees give too."""
+    good = ROOT / "tests" / "fixtures" / "lint-trees" / name / "good"
+    nodes = sorted(d for d in good.iterdir() if d.is_dir())
+    roots = [as_sosreport(n, tmp_path) for n in nodes]
+    names = [_host(n) for n in nodes]
+
+    def keyed(result: lint.LintResult, folders: list[str]) -> set[tuple[str, str, str]]:
+        out = set()
+        for f in result.findings:
+            at = next((i for i, d in enumerate(folders) if f"/{d}/" in f.path), None)
+            node = names[at] if at is not None else "?"
+            message = re.sub(r"\S*/(sosreport-\S+|[\w.-]+)/\S*", "", f.message)
+            out.add((f.code, node, message.split(" (advice for")[0]))
+        return out
+
+    trees = keyed(lint.run([str(n) for n in nodes]), [n.name for n in nodes])
+    sos = keyed(lint.run([str(r) for r in roots]), [r.name for r in roots])
+    assert sos - trees == set()
