@@ -578,7 +578,8 @@ def test_iscsi_session_state_unknown_is_read_from_the_connection(tmp_path: Path)
     )
     result = lint.run([str(down), str(san)], select=["LS009"])
     assert [f.message for f in result.findings] == [
-        "alpha has no iSCSI session to configured target iqn.2026-11.net.example:san1.pool"
+        "alpha's iSCSI session to configured target iqn.2026-11.net.example:san1.pool is not "
+        "logged in (session FAILED, connection TRANSPORT WAIT)"
     ]
 
 

@@ -149,6 +149,13 @@ class SourceFile:
     #: is read alone (``Discovery.texts``), and its lines are reported as the file's.
     first_line: int = 1
 
+    @property
+    def is_section(self) -> bool:
+        """A section of a supportconfig file (its text starts after the banner and the
+        ``# PATH`` line): ``path`` is where the file is on the node, not on this
+        machine, and the files beside it there are only what supportconfig logged."""
+        return self.first_line != 1
+
 
 @attrs.define
 class Skipped:

@@ -280,7 +280,12 @@ SOS_FALLBACKS: tuple[tuple[str, str], ...] = (
     ("pacemaker/crm_mon_-1*", "crm-mon-xml"),
 )
 
-#: supportconfig's files that hold the sections we read.
+#: supportconfig's files that hold the sections we read. The last five hold only
+#: configuration files xencfg reads (supportconfig's ``ocfs2_info``: /etc/ocfs2/cluster.conf
+#: and /etc/sysconfig/o2cb; ``lvm_info``: /etc/lvm/lvm.conf; ``evms_info``: /etc/evms.conf;
+#: ``modules.txt``: /etc/modprobe.conf, /etc/modprobe.d/*; ``sysconfig_info``: every file
+#: of /etc/sysconfig). A file logged in two of them (o2cb: ocfs2.txt and sysconfig.txt)
+#: is read from the first.
 SUPPORTCONFIG_FILES = (
     "basic-environment.txt",
     "network.txt",
@@ -289,6 +294,11 @@ SUPPORTCONFIG_FILES = (
     "mpio.txt",
     "fs-iscsi.txt",
     "xen.txt",
+    "ocfs2.txt",
+    "lvm.txt",
+    "evms.txt",
+    "modules.txt",
+    "sysconfig.txt",
 )
 
 #: A supportconfig command (its ``# /path/cmd args`` line) -> format.
@@ -409,6 +419,7 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
     from . import formats
     from .syntax.source import read_text
 
+    configured: set[str] = set()  # configuration files read already (from an earlier file)
     for name in SUPPORTCONFIG_FILES:
         path = root / name
         if not path.is_file() or path.is_symlink():
@@ -419,6 +430,7 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
             continue
         lines = text.split("\n")
         seen: dict[str, int] = {}
+        earlier = set(configured)
         for kind, header, first, last in sections(text):
             fmt: str | None = None
             label = header
@@ -430,8 +442,9 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 # drbd.d/*.res, as fnmatch's * crosses "/"
                 label = posixpath.normpath("/" + header.split(" - ", 1)[0].strip().lstrip("/"))
                 known, fmt = _config_format(label)
-                if not known:
+                if not known or label in earlier:
                     continue
+                configured.add(label)
                 if label == "/proc/drbd":
                     fmt = "proc-drbd"
             if fmt is None and kind == "Command":
@@ -496,7 +509,7 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                 for f in _sos_outputs(sos, pattern, fmt, display):
                     got.add(fmt)
                     yield f
-        yield from _crm_report_cib(sos, display)
+        yield from _crm_report_cib(sos, display, got)
         if (root / "proc" / "drbd").is_file():
             yield StateFile(root / "proc" / "drbd", f"{display}/proc/drbd", "proc-drbd")
     yield from supportconfig_files(root, display)
@@ -513,25 +526,37 @@ def _sos_outputs(sos: Path, pattern: str, fmt: str, display: str) -> Iterator[St
             yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
 
 
-def _crm_report_cib(sos: Path, display: str) -> Iterator[StateFile]:
-    """The CIB sos 3/4's pacemaker plugin gets from ``crm_report --sos-mode -S``: one
-    folder, the node's own (``-S``, single node), holding ``cib.xml``: ``cibadmin -Ql``'s
-    output when the cluster ran (a ``RUNNING`` file beside it), else a copy of the
-    CIB on disk (crm_report's getconfig: dumpstate, touch RUNNING / STOPPED). With
-    more than one node's folder, none is read: which is this node's is not known here."""
-    report = sos / "pacemaker" / "crm_report"
-    if not report.is_dir() or report.is_symlink():
+def _crm_report_cib(sos: Path, display: str, got: set[str]) -> Iterator[StateFile]:
+    """What ``crm_report -S`` (single node) leaves in a sosreport: sos 3.5 and later's
+    pacemaker plugin runs it (``--sos-mode``) into ``pacemaker/crm_report``, sos 3.2 to
+    3.4's cluster plugin (``crm_report -S -d --dest``, RHEL 6 and 7.0-7.3) into
+    ``cluster/crm_report``. One folder, the node's own, holding ``cib.xml``:
+    ``cibadmin -Ql``'s output when the cluster ran (a ``RUNNING`` file beside it), else
+    a copy of the CIB on disk (crm_report's getconfig: dumpstate, touch RUNNING /
+    STOPPED); and ``crm_mon.txt``, ``crm_mon -1``'s text (report.collector: ``crm_mon
+    -1 2>&1 | grep -v '^Last upd' > $target/$CRM_MON_F``), read when the cluster ran
+    and the report has no crm_mon of its own (sos 3.2 to 3.4 ran none). With more than
+    one node's folder, none is read: which is this node's is not known here."""
+    for plugin in ("pacemaker", "cluster"):
+        report = sos / plugin / "crm_report"
+        if not report.is_dir() or report.is_symlink():
+            continue
+        try:
+            found = [
+                d for d in sorted(report.iterdir()) if d.is_dir() and (d / "cib.xml").is_file()
+            ]
+        except OSError:
+            return
+        if len(found) != 1 or found[0].is_symlink():
+            return
+        folder = found[0]
+        running = (folder / "RUNNING").exists()
+        where = f"{display}/sos_commands/{plugin}/crm_report/{folder.name}"
+        yield StateFile(folder / "cib.xml", f"{where}/cib.xml", "cib-live" if running else "cib")
+        mon = folder / "crm_mon.txt"
+        if running and "crm-mon-xml" not in got and mon.is_file() and not mon.is_symlink():
+            yield StateFile(mon, f"{where}/crm_mon.txt", "crm-mon-xml")
         return
-    try:
-        found = [d for d in sorted(report.iterdir()) if d.is_dir() and (d / "cib.xml").is_file()]
-    except OSError:
-        return
-    if len(found) != 1 or found[0].is_symlink():
-        return
-    folder = found[0]
-    fmt = "cib-live" if (folder / "RUNNING").exists() else "cib"
-    where = f"{display}/sos_commands/pacemaker/crm_report/{folder.name}/cib.xml"
-    yield StateFile(folder / "cib.xml", where, fmt)
 
 
 def refusals(root: Path) -> list[tuple[Path, str]]:

@@ -13,6 +13,15 @@ from typing import Any
 
 MASK = "********"
 
+
+def is_masked(value: str) -> bool:
+    """Whether a secret's value was masked by whoever collected the file: asterisks
+    only, as sos's iscsi plugin writes CHAP passwords in iscsid.conf and the node
+    records (``\\1********``, sos/report/plugins/iscsi.py ``do_path_regex_sub``).
+    Such a value is not known, so it cannot be compared with another."""
+    return bool(value) and set(value) == {"*"}
+
+
 #: Values this short or this common are not worth masking (and would mangle output).
 _TRIVIAL = frozenset({"", "none", "None", "yes", "no", "true", "false", "0", "1"})
 

@@ -477,8 +477,8 @@ def _keyfile(item: Loaded) -> Path | None:
     """The key file inside the node's tree (``None`` for a file of no node's tree, or a
     key outside /etc of a tree that is only an /etc)."""
     tree = item.file.tree
-    if item.node is None or tree is None:
-        return None
+    if item.node is None or tree is None or item.file.is_section:
+        return None  # (a supportconfig logs corosync.conf, never the key)
     from ..formats.lines.corosync import DEFAULT_KEYFILE
 
     totem = _coro(item).totem
@@ -515,7 +515,7 @@ def authkey_missing(item: Loaded) -> Iterator[Finding]:
 
     Fix: ``corosync-keygen`` on one node, then copy the key to every node (mode 0400).
     Not checked for a ``key:`` written into the file, nor for a corosync.conf outside a
-    node's tree.
+    node's tree or read from a supportconfig (ha.txt logs corosync.conf, not the key).
     """
     doc = _coro(item)
     if not crypto_on(item) or (doc.totem is not None and doc.totem.get("key")):

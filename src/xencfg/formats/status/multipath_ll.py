@@ -78,6 +78,19 @@ class Path:
     def ok(self) -> bool:
         return self.dm_state == "active" and self.path_state in ("ready", "ghost")
 
+    @property
+    def failed(self) -> bool:
+        """Known broken: device-mapper failed it, or its checker says it is down
+        (``faulty``, ``shaky``, ``i/o timeout``, ``disconnected``). A path whose
+        check has not finished (``i/o pending``: PATH_PENDING, an async checker
+        still waiting) or was not run (``undef``: ``multipath -l``, or no checker
+        yet) is neither ok nor failed (libmultipath print.c
+        ``snprint_chk_state``)."""
+        return self.dm_state == "failed" or self.path_state in _DOWN
+
+
+_DOWN = frozenset({"faulty", "shaky", "i/o timeout", "disconnected"})
+
 
 @attrs.define
 class PathGroup:

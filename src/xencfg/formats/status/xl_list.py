@@ -42,6 +42,16 @@ class Domain:
     def is_dom0(self) -> bool:
         return self.name == "Domain-0" or self.id == 0
 
+    @property
+    def defined_only(self) -> bool:
+        """An xend-managed domain that is not running (``xm new``, vm-install's):
+        ``xm list`` shows it without an ID and with no state letter, as xend gives
+        its record a ``domid`` only while it runs and an all-dashes state (Xen 3.x
+        XendConfig.py ``to_sxp``: ``if domain.getDomid() is not None``,
+        ``_get_old_state_string``). A running domain always has an ID (``------``
+        with one is a runnable guest waiting for a CPU)."""
+        return self.id is None and self.state == "------"
+
 
 @attrs.define(weakref_slot=False)
 class XlListDocument(StatusDocument):
@@ -52,7 +62,9 @@ class XlListDocument(StatusDocument):
 
     @property
     def domus(self) -> list[Domain]:
-        return [d for d in self.domains if not d.is_dom0]
+        """The guests the hypervisor holds: not Domain-0, not a managed domain xend
+        only has on record (:attr:`Domain.defined_only`)."""
+        return [d for d in self.domains if not d.is_dom0 and not d.defined_only]
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"format": FORMAT, "domains": as_dict(self.domains)}

@@ -54,6 +54,30 @@ def _found(pattern: str, including: Path, root: Path, etc: Path) -> list[str] | 
         return None
 
 
+def _in_sections(pattern: str, including: Path, root: Path, known: set[Path]) -> list[str]:
+    """The files an ``include`` opens among the node's documents, for a drbd.conf read
+    from a supportconfig section: its files exist only as other sections (drbd_info
+    logs drbd.conf and every file of its include folders, ``find -L $DIR -type f``),
+    none of them on disk here."""
+    from fnmatch import fnmatchcase
+
+    base = root if pattern.startswith("/") else including.parent
+    want = os.path.normpath(os.path.join(str(base), pattern.lstrip("/")))
+    if _is_glob(pattern):
+        return sorted(str(p) for p in known if fnmatchcase(str(p), want))
+    return [want] if Path(want) in known else []
+
+
+def _opens(
+    pattern: str, including: Path, root: Path, etc: Path, sections: set[Path] | None
+) -> list[str] | None:
+    """What an ``include`` opens: among ``sections`` (a drbd.conf read from a
+    supportconfig), else in the node's tree."""
+    if sections is not None:
+        return _in_sections(pattern, including, root, sections)
+    return _found(pattern, including, root, etc)
+
+
 @rule("DR027", "include-file-missing", "error", scope="cluster")
 def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
     """An ``include`` names a file that the node does not have.
@@ -85,8 +109,12 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
             continue
         root, etc = tree
         release = cluster.versions.of("drbd", node)
+        known = {Path(os.path.abspath(i.file.path)) for i in items}
         for item in items:
             including = Path(os.path.abspath(item.file.path))
+            # a supportconfig section: its file is not on disk, its includes are sections
+            sections = known if item.file.is_section else None
+
             for entry in _drbd(item).children:
                 if not (isinstance(entry, Entry) and entry.key == "include" and entry.value):
                     continue
@@ -94,7 +122,7 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
                 if _is_glob(pattern):
                     if not release.older_than(DRBD_INCLUDE_NULLGLOB):
                         continue
-                    if _found(pattern, including, root, etc) != []:
+                    if _opens(pattern, including, root, etc, sections) != []:
                         continue
                     yield make(
                         "DR027",
@@ -104,7 +132,7 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
                         item.where(entry),
                     )
                     continue
-                if _found(pattern, including, root, etc) != []:
+                if _opens(pattern, including, root, etc, sections) != []:
                     continue
                 yield make(
                     "DR027",

@@ -331,7 +331,9 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
     The ``on`` names are compared with every node list ha.cf, the CIB and
     cluster.conf (OCFS2, cman) declare, without domain and case; with none,
     with the node names of the run when there are at least two (leaving out a
-    box that exports iSCSI targets and runs no DRBD).
+    box that exports iSCSI targets and runs no DRBD). A target box whose own
+    files name no cluster (its sosreport: sos copies no /etc/ha.d) is not
+    compared with the other nodes' lists.
 
     Fix: use the node's ``uname -n`` everywhere.
     """
@@ -344,7 +346,13 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
             return
         lists = [_NameList("the linted nodes", run, Location("", 0, 0))]
     for node, items in _node_configs(cluster).items():
-        own = [x for x in lists if x.node == (node or None)] or lists
+        own = [x for x in lists if x.node == (node or None)]
+        info = cluster.model.node(node) if node else None
+        if not own and info is not None and info.storage_only:
+            # a target box whose own files name no cluster (a sosreport: sos copies no
+            # /etc/ha.d): the dom0s' lists say nothing of the pair it replicates with
+            continue
+        own = own or lists
         for item, res in _resources(cluster, items):
             for h in _on_hosts(res):
                 for name in h.names:

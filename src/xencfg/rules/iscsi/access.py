@@ -31,6 +31,9 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
     mounting an ext3 LUN corrupts it.
 
     Example: ietd.conf with ``Target``/``Lun`` lines only, and no access list.
+    (Not judged without CHAP on an ietd.conf read from a supportconfig, which
+    logs ietd.conf but not the access lists: fs-iscsi.txt's ``conf_files $OF
+    /etc/ietd.conf /proc/net/iet/volume /proc/net/iet/session``.)
 
     Fix: ``IncomingUser`` per target (CHAP), and/or an initiators.allow that
     names the cluster nodes.
@@ -40,6 +43,8 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
         if not doc.targets or doc.global_users or any(t.users for t in doc.targets):
             continue
         lists = [_allow(i) for i in cluster.docs("iet-allow", item.node)]
+        if not lists and item.file.is_section:
+            continue  # supportconfig logs ietd.conf, never initiators.allow: not known
         if any(
             a.kind == "initiators.allow" or (a.kind == "initiators.deny" and a.rules) for a in lists
         ):
@@ -250,6 +255,9 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     initiators.allow line shuts out of a target are one finding (one edit admits
     them), naming each, with the line and each node's ``multipaths`` entry as
     related locations; a CHAP refusal is each node's own.
+
+    A password masked by the collector (sos writes ``********`` in iscsid.conf
+    and the node records) is not known, and not compared.
 
     The line is read as ietd reads it (iscsitarget 1.4 usr/plain.c ``match`` and
     ``initiator_match``): a name is a case-sensitive POSIX basic regex matched against
@@ -488,5 +496,9 @@ def _login_refused(values: dict[str, Any], source: str, incoming: list[Any]) -> 
     if (str(user), str(secret)) in accounts:
         return None
     if any(u.name == str(user) for u in incoming):
+        from ...secrets import is_masked
+
+        if is_masked(str(secret)):
+            return None  # (a sosreport's copy: sos masks the password, it is not known)
         return f"{source} gives user {user} another password than IncomingUser"
     return f"no IncomingUser is {user}, the user {source} logs in as"

@@ -1,11 +1,11 @@
-"""The CIB and the domUs against crm_mon, cibadmin -Q and xl list (LS011-LS013, LS016, LS017)."""
+"""The CIB and the domUs against crm_mon, cibadmin -Q, xl list (LS011-13, LS016-17, LS020-21)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from ...cluster import Cluster, Loaded
+from ...cluster import Cluster, Loaded, memberships
 from ...findings import Finding
 from .. import make, rule
 from .common import _at, _short
@@ -102,7 +102,10 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     (or a second copy of the domain), two guests write one disk. Often a domU
     started by hand with ``xm create`` or by xendomains' auto/ link. (A live
     migration's temporary names, xend's ``migrating-NAME`` and xl's
-    ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``.)
+    ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``; a dying
+    domain, state ``d``, which xl lists as ``(null)`` once its name is gone, and
+    a managed domain xend only keeps on record, listed by ``xm`` without an ID,
+    do not run.)
 
     Example: ``xl list`` shows ``test``; the CIB's Xen resources are ``web``
     and ``db``.
@@ -120,6 +123,8 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     said: set[tuple[str | None, str]] = set()
     for item, xl in cluster.typed("xl-list", XlListDocument):
         for d in xl.domus:
+            if d.state and "d" in d.state:
+                continue  # dying: being destroyed, no guest runs (xl names it "(null)")
             # ``xencfg capture`` keeps both ``xl list`` and ``xm list`` where both answer
             if _migrating(d.name)[0] not in names and (item.node, d.name) not in said:
                 said.add((item.node, d.name))
@@ -139,7 +144,8 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
     page caches: the file system is corrupted within minutes. (A live migration
     shows the domain paused on the target for a moment; a paused or dying copy
     is not reported, nor a guest of the same name in another heartbeat cluster
-    of the run.)
+    of the run, nor a domain xend only keeps on record: ``xm list`` shows a
+    managed domain that is not running without an ID.)
 
     Example: ``web`` in the ``xl list`` captures of xen1 and xen2.
 
@@ -319,3 +325,153 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
                     continue
                 said.add((r.id, node, text))
                 yield make("LS017", text, _at(item, r.line), [_at(xl_item, 1)])
+
+
+def _banned(cib: Any) -> dict[str, list[tuple[Any, set[str], bool]]]:
+    """Resource id -> the ``-INFINITY`` locations on it: ``(element, node names,
+    only)``: the nodes it may never run on, or (``only``) the one it may only run on
+    (``#uname ne NODE``). Only the forms whose meaning is plain: ``node=`` with
+    ``score="-INFINITY"``, or rules of that score made of ``#uname`` expressions
+    alone (heartbeat 2 writes every location so); a role, a date or any other
+    attribute leaves the constraint out."""
+    from ...formats.cib.values import INFINITY
+
+    out: dict[str, list[tuple[Any, set[str], bool]]] = {}
+    for loc in cib.locations:
+        if not loc.rsc or loc.role is not None:
+            continue
+        if loc.node and loc.score == -INFINITY:
+            out.setdefault(loc.rsc, []).append((loc.el, {_short(loc.node)}, False))
+        for when in loc.rules:
+            exprs = when.expressions
+            if when.score != -INFINITY or when.role is not None or when.rules or not exprs:
+                continue
+            if any(e.attribute != "#uname" or e.value is None for e in exprs):
+                continue
+            ops = {e.operation for e in exprs}
+            names = {_short(e.value or "") for e in exprs}
+            if ops == {"eq"} and (len(exprs) == 1 or when.boolean_op == "or"):
+                out.setdefault(loc.rsc, []).append((when.el, names, False))
+            elif ops == {"ne"} and len(exprs) == 1:
+                out.setdefault(loc.rsc, []).append((when.el, names, True))
+    return out
+
+
+def _lineage(cib: Any, rid: str) -> list[str]:
+    """``rid`` and the groups and clones that hold it in the CIB (a location on any
+    of them binds it)."""
+    from ...formats.cib.views import RESOURCE_TAGS
+
+    res = cib.resource(rid)
+    if res is None:
+        return [rid]
+    out, el = [], res.el
+    while el is not None and isinstance(el.tag, str) and el.tag.split("}")[-1] in RESOURCE_TAGS:
+        if el.get("id"):
+            out.append(el.get("id"))
+        el = el.getparent()
+    return out
+
+
+@rule("LS020", "resource-where-cib-forbids", "error", scope="cluster")
+def resource_where_forbidden(cluster: Cluster) -> Iterator[Finding]:
+    """The cluster manager reports a resource on a node where the CIB forbids it.
+
+    Why it matters: a ``-INFINITY`` location (``rsc_location rsc=R node=N
+    score="-INFINITY"``, or a rule ``#uname eq N`` of that score) keeps the
+    resource off the node whatever else happens: the policy engine never starts
+    it there (Pacemaker Explained, *Scores*: "-INFINITY ... the resource can
+    never run there"). crm_mon showing it there means the cluster does not run
+    this configuration: the CIB on disk was edited or restored and never
+    loaded, or a constraint was removed live and the file is stale, or the
+    resource was started by hand outside the CRM (unmanaged, maintenance mode).
+    Such constraints keep a domU off a node without its DRBD disk, a fencing
+    device off the node it fences.
+
+    Example: cib.xml ``<rsc_location id="mail-not-on-xen3" rsc="vm-mail"
+    node="xen3" score="-INFINITY"/>``; xen1's ``crm_mon -1 -n`` lists
+    ``vm-mail`` under ``Node xen3``.
+
+    Fix: compare ``cibadmin -Q`` with cib.xml (LS011), load the intended CIB
+    (``cibadmin --replace``), and move the resource away (``crm_resource
+    --move``, or stop it by hand where it was started outside the CRM).
+    """
+    if not cluster.has("crm-mon-xml"):
+        return
+    from ...formats.cib.model import CibDocument
+
+    said: set[tuple[str, str]] = set()
+    for item, mon in _mon_docs(cluster):
+        cibs = [
+            (i, c)
+            for fmt in ("cib-live", "cib")
+            for i, c in cluster.typed(fmt, CibDocument, item.node)
+        ]
+        for cib_item, cib in cibs:
+            banned = _banned(cib)
+            if not banned:
+                continue
+            for r in mon.resources:
+                if not r.active:
+                    continue
+                for rid in _lineage(cib, r.base_id):
+                    for el, names, only in banned.get(rid, ()):
+                        for node in r.nodes:
+                            short = _short(node)
+                            if (short in names) == only or (r.base_id, short) in said:
+                                continue
+                            said.add((r.base_id, short))
+                            yield make(
+                                "LS020",
+                                f"the CRM reports '{r.id}' on {node}; the CIB forbids it there "
+                                f"(a -INFINITY location on '{rid}')",
+                                _at(item, r.line),
+                                [cib_item.where(el)],
+                            )
+
+
+@rule("LS021", "cluster-member-not-online", "warning", scope="cluster")
+def member_not_online(cluster: Cluster) -> Iterator[Finding]:
+    """A node the cluster files make a member is offline, or UNCLEAN, in crm_mon.
+
+    Why it matters: ha.cf, corosync.conf, cluster.conf or the CIB count the node in; the
+    captured ``crm_mon`` of a node shows it ``OFFLINE`` (the cluster runs
+    without it: one more failure and services stop, and with two nodes quorum
+    rests on the survivor alone) or ``UNCLEAN`` (it left without being fenced:
+    the CRM cannot know what it still writes, and holds back its resources
+    until fencing succeeds). A node in standby or maintenance is online and is
+    not reported; a node whose own crm_mon shows the others offline is a
+    partition (split brain): each capture says what its node sees.
+
+    Example: ha.cf ``node xen1 xen2 xen3``; xen1's ``crm_mon -1`` has
+    ``OFFLINE: [ xen3 ]``.
+
+    Fix: bring the node back (heartbeat or pacemaker started, its links up);
+    for UNCLEAN, fix fencing (``stonith_admin``, the fence device's log)
+    before anything else.
+    """
+    if not cluster.has("crm-mon-xml"):
+        return
+    declared: dict[str, Any] = {}  # short name -> where a member file names it
+    for m in memberships(cluster):
+        if m.source in ("ha.cf", "corosync", "cman", "cib"):
+            for name in m.names:
+                declared.setdefault(_short(name), m.where(name))
+    said: set[str] = set()  # once per node: every member's crm_mon shows the same
+    for item, mon in _mon_docs(cluster):
+        for n in mon.nodes:
+            short = _short(n.name)
+            if (n.online and not n.unclean) or short not in declared or short in said:
+                continue
+            said.add(short)
+            state = (
+                "UNCLEAN: it left without being fenced, the CRM holds its resources back"
+                if n.unclean
+                else "OFFLINE: the cluster runs without it"
+            )
+            yield make(
+                "LS021",
+                f"member {n.name} is {state} (crm_mon of {item.node or '?'})",
+                _at(item, n.line),
+                [declared[short]],
+            )

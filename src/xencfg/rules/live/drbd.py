@@ -72,12 +72,16 @@ class _State:
         disk: str | None,
         peer_disk: str | None,
         good_disk: str = "UpToDate",
+        suspended: str | None = None,
     ) -> None:
         self.item, self.line = item, line
         self.role, self.peer_role, self.conn = role, peer_role, conn
         self.disk, self.peer_disk = disk, peer_disk
         #: the local disk state that is healthy (DRBD 0.7's ``ld:`` has Consistent)
         self.good_disk = good_disk
+        #: why I/O is suspended (DRBD 9's ``suspended:user|no-data|fencing|quorum``;
+        #: ``""`` for 8.x, whose /proc/drbd shows an ``s`` only), ``None``: it runs
+        self.suspended = suspended
 
 
 def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
@@ -103,8 +107,11 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
             (d for d in live.disks if d != "UpToDate"), live.disks[0] if live.disks else None
         )
         conns = live.connections or []
+        why = live.suspended if live.suspended not in (None, "no") else None
         if not conns:
-            return [_State(item, live.line, live.role, None, "StandAlone", disk, None)]
+            return [
+                _State(item, live.line, live.role, None, "StandAlone", disk, None, suspended=why)
+            ]
         out = []
         for c in conns:
             repl = next(
@@ -115,7 +122,16 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
             pdisk = pdisk or next((v.peer_disk for v in c.volumes), None)
             state = c.state if c.state != "Connected" or repl is None else repl
             out.append(
-                _State(item, c.line or live.line, live.role, c.peer_role, state, disk, pdisk)
+                _State(
+                    item,
+                    c.line or live.line,
+                    live.role,
+                    c.peer_role,
+                    state,
+                    disk,
+                    pdisk,
+                    suspended=why,
+                )
             )
         return out
     for item, pd in cluster.typed("proc-drbd", ProcDrbdDocument, r.node):
@@ -135,8 +151,11 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
             # DRBD 0.7's ``ld:``: the local disk only, Consistent its good state
             # (drbd_proc.c: MDF_Consistent)
             good = "Consistent" if m.disks and not peer_disk else "UpToDate"
+            # the flags' first letter: ``s`` when I/O is suspended, else ``r`` (drbd_proc.c,
+            # 8.4: ``drbd_suspended(device) ? 's' : 'r'``; 8.0-8.3 alike)
+            why = "" if m.flags and m.flags[0] == "s" else None
             out.append(
-                _State(item, m.line, m.role, m.peer_role, m.cs, disk, peer_disk or None, good)
+                _State(item, m.line, m.role, m.peer_role, m.cs, disk, peer_disk or None, good, why)
             )
         if out or r.minors:
             return out
@@ -189,7 +208,12 @@ def drbd_degraded(cluster: Cluster) -> Iterator[Finding]:
     resync cannot take over: the cluster runs on one copy while the
     configuration promises two. (A resync under way, ``SyncSource`` /
     ``SyncTarget``, is recovery and not reported, and so is ``Diskless`` on a
-    DRBD 9 client configured with ``disk none;``.) StandAlone is LS003.
+    DRBD 9 client configured with ``disk none;``.) I/O suspended is reported
+    too: every write on the device waits, so the domU on it hangs (DRBD 9's
+    ``suspended:quorum`` after ``on-no-quorum suspend-io``, ``suspended:fencing``
+    while the fence-peer handler runs, ``suspended:user`` after ``drbdadm
+    suspend-io``; the ``s`` that starts /proc/drbd's flags, ``s-----``, in 8.x).
+    StandAlone is LS003.
 
     Example: ``0: cs:WFConnection ro:Primary/Unknown ds:UpToDate/DUnknown`` in
     /proc/drbd.
@@ -211,6 +235,10 @@ def drbd_degraded(cluster: Cluster) -> Iterator[Finding]:
                 problems.append(f"local disk {s.disk}")
             if not syncing and _nine_connected(s.conn) and s.peer_disk not in peer_ok:
                 problems.append(f"peer disk {s.peer_disk}")
+            if s.suspended is not None:
+                problems.append(
+                    f"I/O suspended ({s.suspended})" if s.suspended else "I/O suspended"
+                )
             if problems:
                 yield make(
                     "LS002",

@@ -42,7 +42,10 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
     system that needs them cannot start or fail over there.
 
     Example: ietd.conf ``Target iqn.2026-11.net.example:san1.web``; xen2's
-    captured sessions list ``san1.pool`` only.
+    captured sessions list ``san1.pool`` only. A session that exists but is not
+    logged in (``iSCSI Session State: FAILED``, connection ``TRANSPORT WAIT``:
+    the portal does not answer and open-iscsi keeps retrying) gives the LUN no
+    more than a missing one, and is named as such.
 
     Fix: ``iscsiadm -m discovery -t st -p PORTAL`` and ``iscsiadm -m node -T
     IQN -l`` on the node; check initiators.allow and node.startup.
@@ -68,19 +71,41 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
         if info is not None and info.storage_only:
             continue  # a target box: it exports, it does not log in
         have = {s.target for _, d in docs for s in d.sessions if s.logged_in}
+        # a session that is there but not logged in (FAILED, in TRANSPORT WAIT: the
+        # portal does not answer, open-iscsi retries): said as such, at its line
+        down = {s.target: (i, s) for i, d in docs for s in d.sessions if not s.logged_in}
         for name, where in targets.items():
             if where.path in own_files:
                 continue  # this node's own ietd.conf exports it
             layer = layers.get(name)
             if layer is not None and layer.members and _short(node) not in layer.members:
                 continue
-            if name not in have:
+            if name in have:
+                continue
+            if name in down:
+                i, s = down[name]
+                states = ", ".join(
+                    f"{what} {v}"
+                    for what, v in (
+                        ("session", s.session_state),
+                        ("connection", s.connection_state),
+                    )
+                    if v
+                )
                 yield make(
                     "LS009",
-                    f"{node} has no iSCSI session to configured target {name}",
-                    _at(docs[0][0], 1),
+                    f"{node}'s iSCSI session to configured target {name} is not logged in"
+                    + (f" ({states})" if states else ""),
+                    _at(i, s.line),
                     [where],
                 )
+                continue
+            yield make(
+                "LS009",
+                f"{node} has no iSCSI session to configured target {name}",
+                _at(docs[0][0], 1),
+                [where],
+            )
 
 
 @rule("LS010", "iscsi-session-to-unknown-target", "warning", scope="cluster")
@@ -120,3 +145,85 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
                     "resource of this run names that target",
                     _at(item, s.line),
                 )
+
+
+def _portal_address(portal: str | None) -> str | None:
+    """The address of iscsiadm's ``ADDRESS:PORT,TPGT`` (``[ADDRESS]:PORT,TPGT`` for
+    IPv6: open-iscsi session_info.c ``session_info_print_tree`` prints ``Current
+    Portal: %s:%d,%d``, bracketed when the address has no dot). An IPv6 portal
+    without brackets (older flat listings) is ambiguous: ``None``, not judged."""
+    import ipaddress
+
+    if not portal:
+        return None
+    host = portal.split(",", 1)[0]
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    elif ":" in host:
+        return None  # fe80::1:3260: where the address ends is not known
+    try:
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+    # a link-local portal is an address of some interface of every host: not judged
+    return None if ip.is_link_local else str(ip)
+
+
+@rule("LS019", "iscsi-session-portal-not-target", "warning", scope="cluster")
+def iscsi_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
+    """A session to a configured target goes through a portal that none of the boxes
+    exporting the target holds.
+
+    Why it matters: the target's name is exported by the run's ietd.conf on
+    known boxes, whose addresses were captured (``ip addr``); a session to that
+    name at an address none of them has is served by another machine: a retired
+    target box still running, a clone of the box, an old address in the node
+    record that someone else now holds. Its LUN is not the one the other
+    initiators write to, and multipath may take it as one more path of the same
+    map (same name, same ScsiId): writes are spread over two different disks.
+
+    Example: san1's ietd.conf exports ``iqn.2026-11.net.example:san1.web``, san1
+    holds 10.0.2.11; xen2's session to it shows ``Current Portal:
+    10.0.9.99:3260,1``.
+
+    Fix: log out of the session (``iscsiadm -m node -T IQN -p PORTAL -u``),
+    delete the stale node record (``-o delete``), find what answers at that
+    address; log in through the target box's portal. Judged only when every box
+    exporting the target had its addresses captured; a target reached through
+    NAT (the portal is the router's address) is reported too: dismiss it there.
+    """
+    if not cluster.has("iscsi-session") or not cluster.has("ip-addr"):
+        return
+    from ...formats.lines.ietd import IetdDocument
+    from ...formats.status.ip_addr import IpAddrDocument
+    from ...formats.status.iscsi_session import IscsiSessionDocument
+
+    exporters: dict[str, set[str]] = {}  # target -> nodes whose ietd.conf exports it
+    for item in _read_ietd(cluster):
+        if isinstance(item.doc, IetdDocument) and item.node is not None:
+            for t in item.doc.targets:
+                exporters.setdefault(t.name, set()).add(item.node)
+    held: dict[str, list[IpAddrDocument]] = {}
+    for node in {n for ns in exporters.values() for n in ns}:
+        held[node] = [d for _, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
+    said: set[tuple[str | None, str, str]] = set()
+    for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
+        for s in d.sessions:
+            boxes = exporters.get(s.target)
+            address = _portal_address(s.portal)
+            if not boxes or address is None or not all(held.get(b) for b in boxes):
+                continue
+            if any(doc.holds(address) for b in boxes for doc in held[b]):
+                continue
+            key = (item.node, s.target, address)
+            if key in said:
+                continue
+            said.add(key)
+            yield make(
+                "LS019",
+                f"session to {s.target} on {item.node or '?'} goes to {address}, which "
+                f"{', '.join(sorted(boxes))} (exporting the target) do(es) not hold",
+                _at(item, s.line),
+            )

@@ -1,4 +1,4 @@
-"""multipath: aliases, bindings and paths against multipath -ll (LS006-LS008)."""
+"""multipath: aliases, bindings, paths and maps against multipath -ll (LS006-LS008, LS022)."""
 
 from __future__ import annotations
 
@@ -111,7 +111,9 @@ def multipath_failed_path(cluster: Cluster) -> Iterator[Finding]:
     failure (a switch, a target box reboot) and I/O queues or fails. Nobody
     notices: the map stays up.
 
-    Example: ``` `- 3:0:0:1 sdc 8:32 failed faulty running``.
+    Example: ``` `- 3:0:0:1 sdc 8:32 failed faulty running``. (A path whose
+    check is still under way, ``i/o pending``, or was not run, ``undef``, is
+    not known to be down and is not reported.)
 
     Fix: find the path's fault (``iscsiadm -m session -P 3`` for iSCSI, the
     switch, the HBA); ``multipathd -k'reinstate path sdc'`` once it is back.
@@ -123,7 +125,7 @@ def multipath_failed_path(cluster: Cluster) -> Iterator[Finding]:
     for item, ll in cluster.typed("multipath-ll", MultipathLlDocument):
         for mp in ll.maps:
             for p in mp.paths:
-                if not p.ok:
+                if p.failed:
                     yield make(
                         "LS007",
                         f"path {p.device} of map '{mp.alias}' is {p.dm_state}/{p.path_state}",
@@ -172,7 +174,8 @@ def multipath_fewer_paths(cluster: Cluster) -> Iterator[Finding]:
                     for _, s in sessions
                     if s.logged_in and any((s.target, x.lun) in luns for x in s.luns)
                 )
-                ok = sum(1 for p in mp.paths if p.ok)
+                # (a path whose check is still pending is not known to be down)
+                ok = sum(1 for p in mp.paths if not p.failed)
                 if ok < expected:
                     yield make(
                         "LS008",
@@ -180,3 +183,72 @@ def multipath_fewer_paths(cluster: Cluster) -> Iterator[Finding]:
                         f"{expected} logged-in iSCSI session(s) to its LUN",
                         _at(item, mp.line),
                     )
+
+
+@rule("LS022", "multipath-map-not-running", "warning", scope="cluster")
+def multipath_map_not_running(cluster: Cluster) -> Iterator[Finding]:
+    """A LUN the node is logged in to has no running multipath map, though
+    multipath.conf names it.
+
+    Why it matters: the node's iSCSI session to the target is logged in, the
+    target box's ietd.conf exports the LUN with the ``ScsiId`` whose WWID
+    multipath.conf binds to an alias; yet ``multipath -ll`` shows no map of that
+    WWID: ``/dev/mapper/ALIAS`` does not exist on the node, so the domU or file
+    system that opens it cannot start there (or someone pointed it at the bare
+    ``sdX``, one path with no failover). Usually the disk was blacklisted
+    (``find_multipaths`` without the WWID in /etc/multipath/wwids, a blacklist
+    pattern too wide) or multipathd was not told of a new login.
+
+    Example: multipath.conf ``wwid 1IET_____db000001 alias db``; san2's
+    ietd.conf ``Lun 0 Path=/dev/vg0/db,ScsiId=db000001`` in ``san2.db``; xen3
+    is logged in to ``san2.db`` and its ``multipath -ll`` has ``pool`` and
+    ``web`` only.
+
+    Fix: ``multipath -v2`` (or ``multipath -a /dev/sdX`` then ``multipath
+    -r``) and read why it leaves the disk out (``multipath -v3``); check the
+    blacklist. Judged only where both ``multipath -ll`` (with a map) and the
+    sessions were captured.
+    """
+    if not cluster.has("iscsi-session") or not cluster.has("multipath-ll"):
+        return
+    from ...formats.multipath import MultipathDocument
+    from ...formats.status.iscsi_session import IscsiSessionDocument
+    from ...formats.status.multipath_ll import MultipathLlDocument
+
+    chain = [link for link in cluster.model.chain if link.target and link.wwid]
+    if not chain:
+        return
+    for node in cluster.nodes:
+        lls = [(i, d) for i, d in cluster.typed("multipath-ll", MultipathLlDocument, node)]
+        lls = [(i, d) for i, d in lls if d.maps]
+        logged = {
+            s.target
+            for _, d in cluster.typed("iscsi-session", IscsiSessionDocument, node)
+            for s in d.sessions
+            if s.logged_in
+        }
+        if not lls or not logged:
+            continue
+        running = {x for _, d in lls for mp in d.maps for x in (mp.wwid, mp.alias)}
+        conf: dict[str, tuple[str | None, Any]] = {}  # wwid -> (alias, where)
+        for item, doc in cluster.typed("multipath", MultipathDocument, node):
+            for m in doc.multipaths:
+                if m.wwid:
+                    conf.setdefault(m.wwid, (m.alias, item.where(m.block)))
+        said: set[str] = set()
+        for link in chain:
+            wwid = link.wwid or ""
+            if link.target not in logged or wwid not in conf or wwid in said:
+                continue
+            alias, where = conf[wwid]
+            if wwid in running or (alias and alias in running):
+                continue
+            said.add(wwid)
+            name = f"'{alias}' ({wwid})" if alias else wwid
+            yield make(
+                "LS022",
+                f"{node} is logged in to {link.target} (LUN {link.lun} on {link.box or '?'}), "
+                f"but no multipath map {name} runs there",
+                _at(lls[0][0], 1),
+                [where],
+            )

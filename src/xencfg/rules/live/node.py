@@ -1,8 +1,9 @@
-"""The node itself: addresses it must hold and its uname -n (LS014, LS015)."""
+"""The node itself: the addresses it holds and its uname -n (LS014, LS015, LS018, LS023)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ...cluster import Cluster, memberships
 from ...findings import Finding, Location
@@ -105,6 +106,22 @@ def address_not_held(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
+def _names_it(m: Any, uname: str, node: str, drbd9: bool) -> bool:
+    """Whether membership ``m`` finds the node called ``uname`` (lower case) the way its
+    daemon looks: exactly, except that cman's ``verify_nodename`` also tries the name
+    without its domain and each cluster.conf name without its domain (cman_tool's
+    join), and drbdadm 9 compares the host parts when either name lacks a domain
+    (``hostnames_equal``). A drbd.conf that names neither ``uname`` nor the node (a
+    copy on a dom0 that is no host of any resource) says nothing of its name."""
+    names = {n.lower() for n in m.names}
+    if uname in names:
+        return True
+    short = {_short(n) for n in names}
+    if (m.source == "cman" or (m.source == "drbd" and drbd9)) and _short(uname) in short:
+        return True
+    return m.source == "drbd" and _short(uname) not in short and _short(node) not in short
+
+
 @rule("LS015", "uname-not-node-name", "error", scope="cluster")
 def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     """``uname -n`` of a node is not the name its cluster files give it.
@@ -115,7 +132,11 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     "Current node [NAME] not in configuration!", o2cb and the CRM match
     ``name =`` and the CIB's ``uname`` the same way. A node renamed (or
     booted with a DHCP-given name) leaves the cluster without any file
-    changing.
+    changing. Each file is read the way its daemon looks: cman also takes the
+    name without its domain, either way round (cman_tool ``verify_nodename``),
+    drbdadm 9 compares host parts when one name has no domain
+    (``hostnames_equal``); a drbd.conf copy that names neither this node nor its
+    ``uname -n`` (a dom0 that is no host of any resource) is not judged.
 
     Example: ha.cf ``node xen1 xen2``; xen1's captured ``uname -n`` is
     ``localhost``.
@@ -126,14 +147,16 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     if not cluster.has("uname"):
         return
     from ...formats.status.uname import UnameDocument
+    from ...versions import DRBD_9
 
     declared = memberships(cluster)
     for node in cluster.nodes:
+        drbd9 = not cluster.versions.of("drbd", node).older_than(DRBD_9)
         for item, un in cluster.typed("uname", UnameDocument, node):
             own = [m for m in declared if m.item.node == node and m.source != "cib"]
             own += [m for m in declared if m.item.node == node and m.source == "cib"][:1]
             name = un.name.lower()
-            missed = [m for m in own if name not in {n.lower() for n in m.names}]
+            missed = [m for m in own if not _names_it(m, name, node, drbd9)]
             if not missed:
                 continue
             listed = sorted({n for m in missed for n in m.names})
@@ -149,3 +172,159 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
                 _at(item, 1),
                 related,
             )
+
+
+def _named_addresses(cluster: Cluster) -> dict[str, str]:
+    """Addresses the files give to one place at a time, with what gives them: each
+    node's own (what it binds, see :func:`_own_addresses`; its /etc/hosts names),
+    and what a cluster manager moves (haresources ``IPaddr``/``IPaddr2``, CIB
+    IPaddr/IPaddr2 primitives' ``ip``). An IPaddr2 inside a clone is left out: with
+    ``clusterip_hash`` it is meant to be on every node (iptables CLUSTERIP)."""
+    from ...formats.cib.resources import Primitive
+    from ..documents import cib_doc, haresources_doc
+
+    out: dict[str, str] = {}
+    for item in cluster.docs("haresources"):
+        for group in haresources_doc(item).groups:
+            for r in group.resources:
+                if r.type.startswith("IPaddr") and r.args:
+                    ip = r.args[0].split("/", 1)[0]
+                    out.setdefault(ip, f"haresources moves it ({r.type}), one node at a time")
+    for item in cluster.docs("cib"):
+        for top in cib_doc(item).resources:
+            cloned = top.kind in ("clone", "master")
+            for res in top.walk():
+                if cloned or not isinstance(res, Primitive):
+                    continue
+                moved = res.param("ip") if (res.type or "").startswith("IPaddr") else None
+                if moved:
+                    what = f"the CIB's {res.type} resource '{res.id}' moves it"
+                    out.setdefault(str(moved), what + ", one node at a time")
+    for node in cluster.nodes:
+        for address, what, _ in _own_addresses(cluster, node):
+            out.setdefault(address, f"{what}, on {node}")
+    for name, info in cluster.model.nodes.items():
+        for address in info.addresses:
+            out.setdefault(address, f"the files give it to {name}")
+    return out
+
+
+@rule("LS018", "address-held-twice", "error", scope="cluster")
+def address_held_twice(cluster: Cluster) -> Iterator[Finding]:
+    """An address the configuration gives to one node is on two nodes' interfaces.
+
+    Why it matters: two machines answering ARP for one address take its traffic
+    in turns: an iSCSI initiator logs in to whichever box answered (another
+    target, or the passive node of a target pair, whose LUNs are stale), a DRBD
+    peer or heartbeat talks to the wrong machine. For a floating address that
+    haresources or the CIB moves (IPaddr, IPaddr2) it means the resource manager
+    lost track of it: the old holder kept it after a failover (a failed stop, an
+    ``ifconfig`` by hand), or both nodes run the resource (split brain). Judged
+    only for addresses the files name (/etc/hosts, DRBD, OCFS2, xend, ha.cf,
+    haresources, the CIB) on two nodes whose ``ip addr`` was captured; loopback interfaces (the
+    virtual address of an LVS direct-routing real server) and IPaddr2 clones
+    (``clusterip_hash``, on every node by design) are not. The captures of two
+    nodes are taken at different moments: a failover between them shows the
+    address twice, so check the times of both.
+
+    Example: /etc/hosts ``10.0.2.11 san1``; san1's and san2's ``ip -o addr``
+    both have ``inet 10.0.2.11/24``.
+
+    Fix: ``ip addr del ADDRESS/PREFIX dev IF`` on the node that must not hold it;
+    for a floating address, clean up the resource (``crm_resource -C``) and find
+    why its stop did not remove it.
+    """
+    if not cluster.has("ip-addr"):
+        return
+    import ipaddress
+
+    from ...formats.status.ip_addr import IpAddrDocument
+
+    named = _named_addresses(cluster)
+    holders: dict[str, list[tuple[str, Location]]] = {}
+    for node in cluster.nodes:
+        seen: set[str] = set()
+        for item, doc in cluster.typed("ip-addr", IpAddrDocument, node):
+            for a in doc.addresses:
+                try:
+                    ip = ipaddress.ip_address(a.address)
+                except ValueError:
+                    continue
+                if ip.is_loopback or ip.is_link_local or a.interface.split("@")[0] == "lo":
+                    continue
+                key = str(ip)
+                if key in named and key not in seen:
+                    seen.add(key)
+                    holders.setdefault(key, []).append((node, _at(item, a.line)))
+    for address, held in holders.items():
+        if len(held) < 2:
+            continue
+        nodes = ", ".join(n for n, _ in held)
+        yield make(
+            "LS018",
+            f"{address} is on {nodes} at once ({named[address]})",
+            held[1][1],
+            [where for _, where in held[:1] + held[2:]],
+        )
+
+
+@rule("LS023", "address-not-where-crm-says", "error", scope="cluster")
+def address_not_where_crm_says(cluster: Cluster) -> Iterator[Finding]:
+    """The cluster manager reports an IPaddr/IPaddr2 resource started on a node that
+    does not hold its address.
+
+    Why it matters: the CRM believes the service address (an iSCSI portal, a
+    domU's service address) is up on that node, and places what depends on it
+    there; the node's ``ip addr`` has no such address, so clients reach nobody,
+    or whichever other node still holds it (named in the finding). The agents'
+    monitor would fail the resource at its next run, unless there is no monitor
+    operation, the resource is unmanaged, or the address was removed by hand
+    (``ip addr del``) after the probe. (Compared only where both crm_mon and that
+    node's ``ip addr`` were captured; captures taken at different moments can
+    straddle a failover: check their times.)
+
+    Example: crm_mon ``ip-san (ocf::heartbeat:IPaddr2): Started st1``; st1's
+    ``ip -o addr`` has no 10.0.2.10, st2's has it.
+
+    Fix: ``crm_resource --cleanup -r ID`` (the probe finds where it is), remove
+    the stale copy from the other node, and give the resource a monitor
+    operation.
+    """
+    if not cluster.has("ip-addr") or not cluster.has("crm-mon-xml"):
+        return
+    from ...formats.cib.model import CibDocument
+    from ...formats.status.crm_mon import CrmMonDocument
+    from ...formats.status.ip_addr import IpAddrDocument
+
+    ips: dict[str, str] = {}  # resource id -> its address
+    for fmt in ("cib-live", "cib"):
+        for _, cib in cluster.typed(fmt, CibDocument):
+            for p in cib.primitives:
+                if (p.type or "").startswith("IPaddr") and p.param("ip"):
+                    ips.setdefault(str(p.id), str(p.param("ip")).split("/", 1)[0])
+    if not ips:
+        return
+    held: dict[str, list[IpAddrDocument]] = {}
+    for node in cluster.nodes:
+        found = [d for _, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
+        if found:
+            held[_short(node)] = found
+    said: set[str] = set()
+    for item, mon in cluster.typed("crm-mon-xml", CrmMonDocument):
+        for r in mon.resources:
+            ip = ips.get(r.base_id)
+            if ip is None or not r.active or not r.managed or r.base_id in said:
+                continue
+            for node in r.nodes:
+                docs = held.get(_short(node))
+                if docs is None or any(d.holds(ip) for d in docs):
+                    continue
+                said.add(r.base_id)
+                others = sorted(n for n, ds in held.items() if any(d.holds(ip) for d in ds))
+                where = f"; {', '.join(others)} hold(s) it" if others else ""
+                yield make(
+                    "LS023",
+                    f"the CRM reports '{r.id}' ({ip}) started on {node}, which does not hold "
+                    f"the address{where}",
+                    _at(item, r.line),
+                )
