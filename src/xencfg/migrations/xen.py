@@ -32,7 +32,7 @@ from ..formats.xen.xend import XendDocument
 from ..formats.xen.xm import XmDocument
 from ..syntax.tree import Node, Tok
 from . import Change, Converted
-from .xm_eval import NotStatic, evaluate, mutated_names
+from .xm_eval import Budget, NotStatic, evaluate, mutated_names
 
 # -- what xl reads differently ---------------------------------------------------
 
@@ -147,6 +147,8 @@ class _Converter:
     doc: XmDocument
     changes: list[Change] = attrs.Factory(list)
     env: dict[str, Any] = attrs.Factory(dict)
+    #: the work left for evaluating the config's computed lines (all of them together)
+    budget: Budget = attrs.Factory(Budget)
     out: list[str] = attrs.Factory(list)
     #: an HVM domU, whose xm 'kernel' is the firmware (hvmloader)
     hvm: bool = attrs.field(init=False)
@@ -183,7 +185,7 @@ class _Converter:
         if stmt is not None:
             key, expr = stmt
             try:
-                value = evaluate(expr, self.env)
+                value = evaluate(expr, self.env, self.budget)
             except NotStatic as exc:
                 self.env[key] = COMPUTED
                 if key in DROPPED:
@@ -236,7 +238,10 @@ class _Converter:
             return
         rhs_src = self.doc.source[a.rhs[0].pos : a.rhs[-1].end] if a.rhs else None
         if a.op == "+=" and isinstance(self.env.get(a.key), list):
-            self.env[a.key] = self.env[a.key] + list(a.value)
+            try:  # (a megabyte list, then line after line of 'disk += [...]')
+                self.env[a.key] = self.budget.bounded(self.env[a.key] + list(a.value))
+            except NotStatic:
+                self.env[a.key] = COMPUTED
         else:
             self.env[a.key] = a.value
         self.emit(a, a.key, a.value, lead, rhs_src, trail, a.op, body)

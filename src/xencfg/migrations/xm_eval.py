@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,25 +25,81 @@ _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.FloorDiv: operator.floordiv,
 }
 _LIMIT = 1 << 20  # no value (string, list, number of digits) beyond a megabyte
+#: Work one config may cost (:data:`_NODE` units per expression node evaluated, one per
+#: item of a value built, compared or converted): every value is bounded, but a loop or a line after
+#: line of megabyte values is not (nested comprehensions, ``L == L + []`` in a filter,
+#: ``disk += disk``). About a second of CPU.
+WORK = 1 << 22
+#: An expression node costs as much as this many items of a value (a Python call per
+#: node, a C loop step per item).
+_NODE = 16
 
 
-def _bounded(v: Any) -> Any:
-    if isinstance(v, (str, list, tuple)) and len(v) > _LIMIT:
-        raise NotStatic("value too large")
-    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 64:
-        raise NotStatic("number too large")
-    return v
+class Budget:
+    """The work left for evaluating one config's lines, shared by all of them."""
+
+    def __init__(self, units: int = WORK) -> None:
+        self.left = units
+
+    def spend(self, units: int) -> None:
+        self.left -= units
+        if self.left < 0:
+            raise NotStatic("too much work for a static value")
+
+    def weigh(self, v: Any) -> int:
+        """Spend and return ``v``'s size counted through nested lists (``['x' * 10**6]
+        * 1000`` holds a thousand references, but writes a gigabyte)."""
+        total, stack = 0, [v]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, (list, tuple)):
+                total += 1 + len(x)
+                stack.extend(y for y in x if isinstance(y, (str, list, tuple)))
+            elif isinstance(x, str):
+                total += len(x)
+            else:
+                total += 1
+            if total > _LIMIT:
+                raise NotStatic("value too large")
+            if total > self.left:
+                break
+        self.spend(total)
+        return total
+
+    def bounded(self, v: Any) -> Any:
+        if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 64:
+            raise NotStatic("number too large")
+        self.weigh(v)
+        return v
 
 
-def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
+#: A ``%`` conversion's width and precision (``'%*d'`` takes it from the values).
+_SPEC = re.compile(r"%[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
+
+
+def _check_format(fmt: str) -> None:
+    """``'%999999999d' % 1`` builds a gigabyte before its size can be checked."""
+    for m in _SPEC.finditer(fmt):
+        for n in m.groups():
+            if n == "*" or (n and len(n) > 4):
+                raise NotStatic("a conversion too wide")
+
+
+def evaluate(node: ast.AST, env: dict[str, Any], budget: Budget | None = None) -> Any:
     """The value of an expression of literals, earlier settings, ``+ - * % // **``,
     ``A if TEST else B``, comparisons, ``and``/``or``/``not`` and list comprehensions
     over such values (``range``, ``enumerate``, ``zip``, ``len`` allowed).
 
     ``/`` on two integers is Python 2's floor division, as xm computed it.
     ``str()`` and ``int()`` of such values are allowed; anything else raises
-    :class:`NotStatic`.
+    :class:`NotStatic`. ``budget`` is the work left for the config (shared by its
+    lines; a fresh :data:`WORK` without one).
     """
+    return _eval(node, env, Budget() if budget is None else budget)
+
+
+def _eval(node: ast.AST, env: dict[str, Any], budget: Budget) -> Any:
+    budget.spend(_NODE)
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):
         return node.value
     if isinstance(node, ast.Constant) and node.value is None:
@@ -54,15 +111,15 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
             return node.id == "True"
         raise NotStatic(f"'{node.id}' is not known before this line")
     if isinstance(node, (ast.List, ast.Tuple)):
-        items = [evaluate(e, env) for e in node.elts]
-        return _bounded(items if isinstance(node, ast.List) else tuple(items))
+        items = [_eval(e, env, budget) for e in node.elts]
+        return budget.bounded(items if isinstance(node, ast.List) else tuple(items))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        v = evaluate(node.operand, env)
+        v = _eval(node.operand, env, budget)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return -v if isinstance(node.op, ast.USub) else v
         raise NotStatic("sign of a non-number")
     if isinstance(node, ast.BinOp):
-        left, right = evaluate(node.left, env), evaluate(node.right, env)
+        left, right = _eval(node.left, env, budget), _eval(node.right, env, budget)
         if isinstance(node.op, ast.Div) and isinstance(left, int) and isinstance(right, int):
             op: Callable[[Any, Any], Any] = operator.floordiv  # Python 2
         elif type(node.op) in _BINOPS:
@@ -75,8 +132,10 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
             isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple))
         ):
             count = right if isinstance(left, (str, list, tuple)) else left
-            size = len(left) if isinstance(left, (str, list, tuple)) else len(right)
-            if not isinstance(count, int) or count * size > _LIMIT:
+            seq = left if isinstance(left, (str, list, tuple)) else right
+            if not isinstance(count, int) or count * max(1, len(seq)) > _LIMIT:
+                raise NotStatic("repetition too large")
+            if count > 0 and count * budget.weigh(seq) > _LIMIT:
                 raise NotStatic("repetition too large")
         if isinstance(node.op, ast.Pow):
             # (memory = 2**10): integers only, an exponent that keeps it within 64 bits
@@ -89,36 +148,42 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
             ):
                 raise NotStatic("operator Pow")
             op = operator.pow
-        if isinstance(node.op, ast.Mod) and isinstance(left, str) and isinstance(right, list):
-            right = tuple(right)
+        if isinstance(node.op, ast.Mod) and isinstance(left, str):
+            _check_format(left)
+            budget.weigh(right)
+            if isinstance(right, list):
+                right = tuple(right)
+        elif isinstance(node.op, (ast.Add, ast.Mod)):
+            budget.weigh(left)
+            budget.weigh(right)
         try:
-            return _bounded(op(left, right))
+            return budget.bounded(op(left, right))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
             raise NotStatic(str(exc)) from None
     if isinstance(node, ast.IfExp):
         # (memory = 1024 if big else 512): only the branch Python would take is evaluated
-        return evaluate(node.body if evaluate(node.test, env) else node.orelse, env)
+        return _eval(node.body if _eval(node.test, env, budget) else node.orelse, env, budget)
     if isinstance(node, ast.ListComp):
-        return _comprehension(node, env)
+        return _comprehension(node, env, budget)
     if isinstance(node, ast.Compare):
-        return _compare(node, env)
+        return _compare(node, env, budget)
     if isinstance(node, ast.BoolOp):
         # (Python's and/or give the deciding operand, not a bool)
-        value = evaluate(node.values[0], env)
+        value = _eval(node.values[0], env, budget)
         for item in node.values[1:]:
             if bool(value) == isinstance(node.op, ast.Or):
                 return value
-            value = evaluate(item, env)
+            value = _eval(item, env, budget)
         return value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        return not evaluate(node.operand, env)
+        return not _eval(node.operand, env, budget)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id in ("range", "xrange", "enumerate", "zip", "len")
         and not node.keywords
     ):
-        return _sequence_call(node.func.id, [evaluate(a, env) for a in node.args])
+        return _sequence_call(node.func.id, [_eval(a, env, budget) for a in node.args], budget)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -126,10 +191,11 @@ def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
         and len(node.args) == 1
         and not node.keywords
     ):
-        v = evaluate(node.args[0], env)
+        v = _eval(node.args[0], env, budget)
+        budget.weigh(v)
         try:
-            return _bounded(str(v) if node.func.id == "str" else int(v))
-        except (TypeError, ValueError) as exc:
+            return budget.bounded(str(v) if node.func.id == "str" else int(v))
+        except (TypeError, ValueError, OverflowError) as exc:  # (int(1e400): infinity)
             raise NotStatic(str(exc)) from None
     raise NotStatic(type(node).__name__)
 
@@ -149,12 +215,14 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
 }
 
 
-def _compare(node: ast.Compare, env: dict[str, Any]) -> bool:
+def _compare(node: ast.Compare, env: dict[str, Any], budget: Budget) -> bool:
     """``a < b``, ``x in ('a', 'b')``, chained as Python chains them; values of
     different kinds (which Python 2 ordered arbitrarily) are not compared."""
-    left = evaluate(node.left, env)
+    left = _eval(node.left, env, budget)
     for op, right_node in zip(node.ops, node.comparators, strict=True):
-        right = evaluate(right_node, env)
+        right = _eval(right_node, env, budget)
+        budget.weigh(left)  # (what a comparison may have to read)
+        budget.weigh(right)
         try:
             if not _COMPARE[type(op)](left, right):
                 return False
@@ -164,7 +232,7 @@ def _compare(node: ast.Compare, env: dict[str, Any]) -> bool:
     return True
 
 
-def _sequence_call(name: str, args: list[Any]) -> Any:
+def _sequence_call(name: str, args: list[Any], budget: Budget) -> Any:
     """Python 2's ``range`` (a list), ``xrange``, ``enumerate``, ``zip`` and ``len`` of
     static values, bounded."""
     if name in ("range", "xrange"):
@@ -178,7 +246,7 @@ def _sequence_call(name: str, args: list[Any]) -> Any:
             raise NotStatic(str(exc)) from None
         if len(r) > _STEPS:
             raise NotStatic(f"{name}() too long")
-        return list(r)
+        return budget.bounded(list(r))
     if not all(isinstance(a, (list, tuple, str)) for a in args):
         raise NotStatic(f"{name}() of a non-sequence")
     if name == "len" and len(args) == 1:
@@ -186,9 +254,10 @@ def _sequence_call(name: str, args: list[Any]) -> Any:
     if name in ("enumerate", "zip") and min((len(a) for a in args), default=0) > _STEPS:
         raise NotStatic(f"{name}() too long")  # (a tuple per item: kept to the bound)
     if name == "enumerate" and len(args) == 1:
-        return [(i, v) for i, v in enumerate(args[0])]
+        return budget.bounded([(i, v) for i, v in enumerate(args[0])])
     if name == "zip" and args:
-        return [tuple(t) for t in zip(*args, strict=False)]
+        budget.spend(len(args) * min(len(a) for a in args))
+        return budget.bounded([tuple(t) for t in zip(*args, strict=False)])
     raise NotStatic(f"{name}() with {len(args)} arguments")
 
 
@@ -206,7 +275,7 @@ def _bind(target: ast.expr, value: Any, scope: dict[str, Any]) -> None:
     raise NotStatic(f"loop target {type(target).__name__}")
 
 
-def _comprehension(node: ast.ListComp, env: dict[str, Any]) -> list[Any]:
+def _comprehension(node: ast.ListComp, env: dict[str, Any], budget: Budget) -> list[Any]:
     """``[ELT for T in SEQ if COND ...]`` over static sequences, as Python runs it (the
     loop names stay local: xl reads no leaked loop variable anyway)."""
     out: list[Any] = []
@@ -215,7 +284,7 @@ def _comprehension(node: ast.ListComp, env: dict[str, Any]) -> list[Any]:
     def walk(level: int, scope: dict[str, Any]) -> None:
         nonlocal steps, size
         if level == len(node.generators):
-            item = evaluate(node.elt, scope)
+            item = _eval(node.elt, scope, budget)
             # (each item is bounded, but 4,096 items of a megabyte each are not)
             size += len(item) if isinstance(item, (str, list, tuple)) else 1
             if size > _LIMIT:
@@ -225,7 +294,7 @@ def _comprehension(node: ast.ListComp, env: dict[str, Any]) -> list[Any]:
         gen = node.generators[level]
         if gen.is_async:
             raise NotStatic("async comprehension")
-        items = evaluate(gen.iter, scope)
+        items = _eval(gen.iter, scope, budget)
         if not isinstance(items, (list, tuple, str)):
             raise NotStatic("a loop over a non-sequence")
         for item in items:
@@ -234,11 +303,11 @@ def _comprehension(node: ast.ListComp, env: dict[str, Any]) -> list[Any]:
                 raise NotStatic("comprehension too long")
             inner = dict(scope)
             _bind(gen.target, item, inner)
-            if all(evaluate(cond, inner) for cond in gen.ifs):
+            if all(_eval(cond, inner, budget) for cond in gen.ifs):
                 walk(level + 1, inner)
 
     walk(0, env)
-    return _bounded(out)
+    return budget.bounded(out)
 
 
 def mutated_names(body: str) -> list[str]:

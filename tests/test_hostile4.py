@@ -1,0 +1,73 @@
+"""Hostile inputs, fourth campaign: what a run against the code merged in the session of
+xm_eval (migrate's static evaluator), the streaming XML reader, the new rules, edits and
+supportconfig sections found. Each test is the smallest reproducer, bounded and fast;
+the time each shape takes is in bench/pathological.py's series."""
+
+from __future__ import annotations
+
+import ast
+import time
+
+import pytest
+
+import xencfg
+from xencfg.migrations.xen import xm_to_xl
+from xencfg.migrations.xm_eval import NotStatic, evaluate
+
+# --- xm_eval: every value is bounded, and so is the work of a config ------------------
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        # 4,096 steps per comprehension, but a comprehension in each step: 16 M steps
+        "[[1 for x in range(4096) if 0] for y in range(4096)]",
+        "[y for y in range(4096) if [1 for x in range(4096) if 0]]",
+        # a megabyte list rebuilt or read in each of 4,096 steps
+        "[1 for x in range(4096) if [0] * 1000000 == [0] * 1000000]",
+        "[1 for x in range(4096) if str([0] * 300000)]",
+        # a thousand references to one megabyte string: a gigabyte to write out
+        "['x' * 1000000] * 1000",
+        # formatting builds its result before any size check
+        "'%999999999d' % 1",
+        "'%*d' % (999999999, 1)",
+        "'%.999999999f' % 1.0",
+        # int() of infinity raised OverflowError (a traceback in migrate)
+        "int(1e400)",
+    ],
+)
+def test_xm_eval_hostile_expressions_are_not_static(expr: str) -> None:
+    """Each was a hang (> 8 s), a gigabyte allocated, or a traceback; now NotStatic (the
+    line stays a TODO), bounded by a work budget per config (xm_eval.WORK)."""
+    start = time.process_time()
+    with pytest.raises(NotStatic):
+        evaluate(ast.parse(expr, mode="eval").body, {})
+    assert time.process_time() - start < 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a megabyte list, then line after line of 'disk += disk' (each one bounded)
+        "disk = ['x' * 1000000]\n" + "disk += disk\n" * 30,
+        # literal '+=' lines, each copying the megabyte list (the xm parser's Assignment)
+        "disk = [0] * 1000000\n" + "disk += []\n" * 3000,
+    ],
+)
+def test_xm_to_xl_work_is_bounded_per_config(text: str) -> None:
+    """Each line's value was bounded, the lines together were not: 30 doublings of a
+    megabyte string hung rendering the report, 3,000 '+=' copied a megabyte each."""
+    start = time.process_time()
+    r = xm_to_xl(xencfg.loads(text, "xm"))
+    assert time.process_time() - start < 5
+    assert any(c.severity == "action" for c in r.changes)
+    assert len(r.text) < 8 << 20
+
+
+def test_xm_eval_ordinary_values_still_evaluate() -> None:
+    """The budget is far above what a real config spends (the migrate4 examples)."""
+    expr = "['phy:/dev/vg/%s-disk%d,xvd%s,w' % ('web', i, c) for i, c in enumerate('abcd')]"
+    assert evaluate(ast.parse(expr, mode="eval").body, {})[3] == "phy:/dev/vg/web-disk3,xvdd,w"
+    assert evaluate(ast.parse("'%-10s|%5.2f' % ('a', 1.5)", mode="eval").body, {}) == (
+        "a         | 1.50"
+    )
