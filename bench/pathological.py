@@ -202,6 +202,24 @@ def domu_code(n: int) -> Callable[[], None]:
     return _lint({"etc/xen/vm": "name = 'vm'\nmemory = 256\n" + code})
 
 
+def xm_comprehensions(n: int) -> Callable[[], None]:
+    """An xm config of nested comprehensions and megabyte values, line after line
+    (migrate's static evaluator: one work budget for the config)."""
+    from xencfg.migrations.xen import xm_to_xl
+
+    line = "d{0} = [[1 for x in range(4096) if 0] for y in range(4096)]\nb{0} = ['x' * 999999]\n"
+    text = "".join(line.format(i) for i in range(n // 90))
+    return _quiet(lambda: xm_to_xl(xencfg.loads(text, "xm")))
+
+
+def cman_attributes(n: int) -> Callable[[], None]:
+    """A cluster.conf element with many attributes (lxml reads each value by walking
+    the element's attribute list: bounded by cman.MAX_ATTRIBUTES)."""
+    attrs = " ".join(f'a{i}="{i}"' for i in range(n // 10))
+    text = f'<?xml version="1.0"?>\n<cluster name="c" config_version="1" {attrs}/>\n'
+    return _quiet(lambda: xencfg.loads(text, "cman"))
+
+
 def unknown_keys(n: int) -> Callable[[], None]:
     """A domU config of many unknown keys (XC003's did-you-mean each)."""
     keys = "".join(f"zzkey{i} = 1\n" for i in range(n // 12))
@@ -318,6 +336,8 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "sniffing blanks under etc/xen": (xend_sniff, 120_000, 15_000),
     "one-line CIB, many findings": (suppressions, 200_000, 20_000),
     "CIB element, many attributes": (cib_attributes, 80_000, 20_000),
+    "cman element, many attributes": (cman_attributes, 80_000, 8_000),
+    "xm comprehensions and megabyte values": (xm_comprehensions, 2_000, 1_000),
     "cib convert, repeated ids": (cib_repeated_ids, 50_000, 10_000),
     "domU code statements": (domu_code, 100_000, 10_000),
     "XC003 did-you-mean": (unknown_keys, 20_000, 3_000),

@@ -71,3 +71,40 @@ def test_xm_eval_ordinary_values_still_evaluate() -> None:
     assert evaluate(ast.parse("'%-10s|%5.2f' % ('a', 1.5)", mode="eval").body, {}) == (
         "a         | 1.50"
     )
+
+
+# --- the streaming XML reader ------------------------------------------------------------
+
+
+def test_cman_element_with_too_many_attributes_is_a_clear_error() -> None:
+    """lxml finds each attribute value by walking the element's list, so reading all of
+    them is quadratic: 64,000 attributes on <cluster> took 14 s. More than
+    cman.MAX_ATTRIBUTES is now a ParseError at the element's line."""
+    from xencfg.formats.cman import MAX_ATTRIBUTES
+
+    many = " ".join(f'a{i}="1"' for i in range(MAX_ATTRIBUTES + 1))
+    start = time.process_time()
+    with pytest.raises(xencfg.ParseError, match=r"<cluster> has 1001 attributes") as info:
+        xencfg.loads(f'<?xml version="1.0"?>\n<cluster {many}/>\n', "cman")
+    assert info.value.line == 2
+    assert time.process_time() - start < 2
+    ok = " ".join(f'a{i}="1"' for i in range(MAX_ATTRIBUTES - 1))
+    text = f'<cluster name="c" {ok}/>\n'
+    assert xencfg.dumps(xencfg.loads(text, "cman")) == text
+
+
+@pytest.mark.parametrize("fmt", ["cman", "crm-mon-xml"])
+@pytest.mark.parametrize(
+    "decl",
+    [
+        '<?xml version="1.0" encoding="UTF-16"?>\n',  # the text was decoded already
+        '<?xml version="1.0" encoding="x-nonexistent"?>\n',
+        '\ufeff<?xml version="1.0" encoding="ISO-8859-1"?>\n',
+    ],
+)
+def test_xml_stream_encoding_declarations_name_no_second_decoding(decl: str, fmt: str) -> None:
+    """An encoding declaration other than the UTF-8 fed to lxml (or a BOM before one) is
+    blanked out, keeping lines and columns: the text reads and writes back byte-exact."""
+    root = "cluster" if fmt == "cman" else "crm_mon"
+    text = decl + f'<{root} name="\u00e9"/>\n'
+    assert xencfg.dumps(xencfg.loads(text, fmt)) == text

@@ -257,6 +257,10 @@ _QUORUMD = ("cluster", "quorumd")
 _FENCED = ("cluster", "fence_daemon")
 _DOMAIN = ("cluster", "rm", "failoverdomains", "failoverdomain")
 _DOMAIN_NODE = (*_DOMAIN, "failoverdomainnode")
+#: Attributes one element may have: lxml finds each value by walking the element's
+#: attribute list, so reading them all is quadratic (64,000 on one element took 14 s).
+#: cman's own elements have a dozen at most.
+MAX_ATTRIBUTES = 1000
 
 
 def parse(text: str, path: str | None = None) -> CmanDocument:
@@ -287,6 +291,14 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
                 )
             stack.append(tag)
             where = tuple(stack)
+            if len(e.attrib) > MAX_ATTRIBUTES:
+                raise ParseError(
+                    f"<{tag}> has {len(e.attrib)} attributes, more than xencfg reads "
+                    f"({MAX_ATTRIBUTES}); no cluster.conf element has so many",
+                    path=path,
+                    line=e.sourceline if isinstance(e.sourceline, int) else 0,
+                    column=1,
+                )
             if len(stack) == 1:
                 doc.cluster = _element(e, count, share)
             elif where == _NODE:
