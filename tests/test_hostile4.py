@@ -108,3 +108,38 @@ def test_xml_stream_encoding_declarations_name_no_second_decoding(decl: str, fmt
     root = "cluster" if fmt == "cman" else "crm_mon"
     text = decl + f'<{root} name="\u00e9"/>\n'
     assert xencfg.dumps(xencfg.loads(text, fmt)) == text
+
+
+# --- the editing API: what a caller passes never adds or cuts what ietd reads ----------
+
+IET = "Target iqn.2006-01.com.example:t1\n\tLun 0 Path=/dev/sdb,Type=blockio\n"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # ietd.conf(5): 'Lun N Path=DEV,Type=T,...': a ',' in a value adds an option
+        lambda t: t.add_lun("/dev/x,Type=fileio"),
+        lambda t: t.add_lun("/dev/x", "fileio,IOMode=wb"),
+        lambda t: t.add_lun("/dev/x", ScsiId="a,ScsiSN=b"),
+        lambda t: t.add_lun(""),  # 'Path=,Type=blockio': a LUN without a device
+        # a NUL ends the line ietd reads: the value was cut short there
+        lambda t: t.add_lun("/dev/x\x00y"),
+        lambda t: t.add_user("u", "Pw\x0012345678"),
+        lambda t: t.set_param("MaxConnections", "1\x002"),
+    ],
+)
+def test_iet_edits_refuse_values_ietd_would_read_otherwise(call: object) -> None:
+    doc = xencfg.loads(IET, "ietd")
+    with pytest.raises(ValueError):
+        call(doc.targets[0])  # type: ignore[operator]
+    assert xencfg.dumps(doc) == IET
+
+
+def test_iet_edits_still_write_ordinary_values() -> None:
+    doc = xencfg.loads(IET, "ietd")
+    doc.targets[0].add_lun("/dev/vg/web-\u00e9", "fileio", ScsiId="web0")
+    doc.targets[0].add_user("u", "Pw,12345678")
+    again = xencfg.loads(xencfg.dumps(doc), "ietd").targets[0]
+    assert [lun.number for lun in again.luns] == [0, 1]
+    assert len(again.users) == 1

@@ -265,6 +265,10 @@ class Target:
         LUN (0 for the first); ``options`` are written as given (``ScsiId="web0"``,
         ``IOMode="wt"``). A number the target already uses is a ``ValueError``: ietd
         does not add that LUN (lint's IS001)."""
+        for what, v in (("Path", path), ("Type", type), *options.items()):
+            # (ietd.conf(5): 'Lun N Path=DEV,Type=T,...': a ',' in a value adds an option)
+            if not v or "," in str(v) or not str(v).isprintable():
+                raise ValueError(f"LUN {what} {v!r}: a non-empty word without ',' is needed")
         taken = [lun.number for lun in self.luns if lun.number is not None]
         if number is None:
             number = max(taken, default=-1) + 1
@@ -281,7 +285,13 @@ class Target:
         reads it; ``to_dict()`` masks it."""
         if direction not in ("incoming", "outgoing"):
             raise ValueError(f"direction is 'incoming' or 'outgoing', not {direction!r}")
-        if not name or not password or any(c.isspace() for c in name + password):
+        if (
+            not name
+            or not password
+            or not (name + password).isprintable()
+            or " " in name + password
+        ):
+            # (a NUL ends the line ietd reads: the password would be cut short)
             raise ValueError("a CHAP user name and password are single words")
         e = self._insert(f"{direction.capitalize()}User", [name, password])
         return _users([e])[0]
@@ -294,6 +304,8 @@ class Target:
         low = key.lower()
         if low not in INT_PARAMS | BOOL_PARAMS | DIGEST_PARAMS:
             raise ValueError(f"{key!r} is not an iSCSI parameter ietd reads in a target")
+        if not str(value).isprintable():  # (a NUL ends the line ietd reads)
+            raise ValueError(f"{key} {value!r}: a value of printable characters is needed")
         found = [e for e in self.lines if e.key.lower() == low]
         if found:
             found[-1].values = [str(value)]
