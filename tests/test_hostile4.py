@@ -143,3 +143,29 @@ def test_iet_edits_still_write_ordinary_values() -> None:
     again = xencfg.loads(xencfg.dumps(doc), "ietd").targets[0]
     assert [lun.number for lun in again.luns] == [0, 1]
     assert len(again.users) == 1
+
+
+# --- lvm.conf integers: strtoll(tok, NULL, 0) saturates ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("1" * 5000, (1 << 63) - 1),
+        ("-" + "1" * 5000, -(1 << 63)),
+        ("0" + "7" * 5000, (1 << 63) - 1),  # octal, as strtoll's base 0 reads a leading 0
+        ("0" * 5000 + "17", 15),
+        ("9223372036854775808", (1 << 63) - 1),
+        ("077", 63),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["lvm", "evms"])
+def test_lvm_integer_of_thousands_of_digits_saturates(fmt: str, token: str, value: int) -> None:
+    """int() of more than 4,300 digits raises ValueError: get() and to_dict() of such a
+    setting were a traceback. libdm-config.c's _type reads it with strtoll(), which
+    gives LLONG_MAX or LLONG_MIN on overflow (ERANGE, strtol(3))."""
+    text = f"global {{\n\tlocking_type = {token}\n}}\n"
+    doc = xencfg.loads(text, fmt)
+    assert doc.get("global/locking_type") == value
+    doc.to_dict()
+    assert xencfg.dumps(doc) == text

@@ -61,10 +61,14 @@ def _strtoll(raw: str) -> int:
     8 and 9 end an octal number (``09`` is 0)."""
     sign = -1 if raw[0] == "-" else 1
     digits = raw.lstrip("+-")
+    base = 10
     if len(digits) > 1 and digits[0] == "0":
         octal = re.match(r"[0-7]*", digits[1:])
-        return sign * int(octal.group() or "0", 8) if octal else 0
-    return sign * int(digits)
+        digits, base = (octal.group() if octal else "").lstrip("0") or "0", 8
+    # strtoll saturates at LLONG_MIN/LLONG_MAX (ERANGE); 5,000 digits made int() raise
+    # (Python's 4,300-digit limit), a traceback in to_dict()
+    value = int(digits, base) if len(digits) <= 24 else 1 << 64
+    return max(-(1 << 63), min(sign * value, (1 << 63) - 1))
 
 
 def typed(raw_token: str) -> Value:
