@@ -220,6 +220,35 @@ def cman_attributes(n: int) -> Callable[[], None]:
     return _quiet(lambda: xencfg.loads(text, "cman"))
 
 
+def ls020_resources(n: int) -> Callable[[], None]:
+    """LS020 over a crm_mon of many resources and a CIB of as many, one -INFINITY
+    location (each crm_mon resource looked up in the CIB)."""
+    from xencfg.formats.cib.model import CibDocument
+    from xencfg.rules.live.cib import _by_id, _lineage
+
+    count = n // 100
+    prims = "".join(
+        f'<primitive id="p{i}" class="ocf" provider="heartbeat" type="Dummy"/>'
+        for i in range(count)
+    )
+    cib = xencfg.loads(
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">'
+        f"<configuration><crm_config/><nodes/><resources>{prims}</resources><constraints>"
+        '<rsc_location id="l" rsc="p0" node="x" score="-INFINITY"/></constraints>'
+        "</configuration><status/></cib>",
+        "cib",
+    )
+    assert isinstance(cib, CibDocument)
+    ids = [f"p{i}" for i in range(count)]
+
+    def run() -> None:
+        index = _by_id(cib)
+        for rid in ids:
+            _lineage(index, rid)
+
+    return run
+
+
 def unknown_keys(n: int) -> Callable[[], None]:
     """A domU config of many unknown keys (XC003's did-you-mean each)."""
     keys = "".join(f"zzkey{i} = 1\n" for i in range(n // 12))
@@ -338,6 +367,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "CIB element, many attributes": (cib_attributes, 80_000, 20_000),
     "cman element, many attributes": (cman_attributes, 80_000, 8_000),
     "xm comprehensions and megabyte values": (xm_comprehensions, 2_000, 1_000),
+    "LS020 crm_mon resources in the CIB": (ls020_resources, 100_000, 50_000),
     "cib convert, repeated ids": (cib_repeated_ids, 50_000, 10_000),
     "domU code statements": (domu_code, 100_000, 10_000),
     "XC003 did-you-mean": (unknown_keys, 20_000, 3_000),

@@ -6,11 +6,12 @@ the time each shape takes is in bench/pathological.py's series."""
 from __future__ import annotations
 
 import ast
-import time
 
 import pytest
 
 import xencfg
+from xencfg.formats.cib.model import CibDocument
+from xencfg.formats.lvmlike._base import LvmLikeDocument
 from xencfg.migrations.xen import xm_to_xl
 from xencfg.migrations.xm_eval import NotStatic, evaluate
 
@@ -39,10 +40,8 @@ from xencfg.migrations.xm_eval import NotStatic, evaluate
 def test_xm_eval_hostile_expressions_are_not_static(expr: str) -> None:
     """Each was a hang (> 8 s), a gigabyte allocated, or a traceback; now NotStatic (the
     line stays a TODO), bounded by a work budget per config (xm_eval.WORK)."""
-    start = time.process_time()
     with pytest.raises(NotStatic):
         evaluate(ast.parse(expr, mode="eval").body, {})
-    assert time.process_time() - start < 5
 
 
 @pytest.mark.parametrize(
@@ -57,9 +56,7 @@ def test_xm_eval_hostile_expressions_are_not_static(expr: str) -> None:
 def test_xm_to_xl_work_is_bounded_per_config(text: str) -> None:
     """Each line's value was bounded, the lines together were not: 30 doublings of a
     megabyte string hung rendering the report, 3,000 '+=' copied a megabyte each."""
-    start = time.process_time()
     r = xm_to_xl(xencfg.loads(text, "xm"))
-    assert time.process_time() - start < 5
     assert any(c.severity == "action" for c in r.changes)
     assert len(r.text) < 8 << 20
 
@@ -83,11 +80,9 @@ def test_cman_element_with_too_many_attributes_is_a_clear_error() -> None:
     from xencfg.formats.cman import MAX_ATTRIBUTES
 
     many = " ".join(f'a{i}="1"' for i in range(MAX_ATTRIBUTES + 1))
-    start = time.process_time()
     with pytest.raises(xencfg.ParseError, match=r"<cluster> has 1001 attributes") as info:
         xencfg.loads(f'<?xml version="1.0"?>\n<cluster {many}/>\n', "cman")
     assert info.value.line == 2
-    assert time.process_time() - start < 2
     ok = " ".join(f'a{i}="1"' for i in range(MAX_ATTRIBUTES - 1))
     text = f'<cluster name="c" {ok}/>\n'
     assert xencfg.dumps(xencfg.loads(text, "cman")) == text
@@ -166,6 +161,32 @@ def test_lvm_integer_of_thousands_of_digits_saturates(fmt: str, token: str, valu
     gives LLONG_MAX or LLONG_MIN on overflow (ERANGE, strtol(3))."""
     text = f"global {{\n\tlocking_type = {token}\n}}\n"
     doc = xencfg.loads(text, fmt)
+    assert isinstance(doc, LvmLikeDocument)
     assert doc.get("global/locking_type") == value
     doc.to_dict()
     assert xencfg.dumps(doc) == text
+
+
+# --- new live rules over large captures --------------------------------------------------
+
+
+def test_ls020_finds_each_crm_mon_resource_in_the_cib_by_id() -> None:
+    """LS020 looked each crm_mon resource up with cib.resource(), a scan of every CIB
+    resource: quadratic (2,000 took 8 s; bench/pathological.py). One index per CIB,
+    the first resource of an id winning as cib.resource() finds it."""
+    from xencfg.rules.live.cib import _by_id, _lineage
+
+    cib = xencfg.loads(
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">'
+        "<configuration><crm_config/><nodes/><resources>"
+        '<group id="g"><primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></group>'
+        '<primitive id="p" class="ocf" provider="heartbeat" type="IPaddr"/>'
+        "</resources><constraints/></configuration><status/></cib>",
+        "cib",
+    )
+    assert isinstance(cib, CibDocument)
+    index = _by_id(cib)
+    first = cib.resource("p")
+    assert first is not None and index["p"].el is first.el
+    assert _lineage(index, "p") == ["p", "g"]
+    assert _lineage(index, "missing") == ["missing"]
