@@ -6,6 +6,7 @@ the time each shape takes is in bench/pathological.py's series."""
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
@@ -190,3 +191,42 @@ def test_ls020_finds_each_crm_mon_resource_in_the_cib_by_id() -> None:
     assert first is not None and index["p"].el is first.el
     assert _lineage(index, "p") == ["p", "g"]
     assert _lineage(index, "missing") == ["missing"]
+
+
+# --- CIB numbers of thousands of digits (int() raises past 4,300) ------------------------
+
+
+@pytest.mark.parametrize(
+    "validate_with", ["pacemaker-" + "9" * 5000 + ".0", "pacemaker-1." + "9" * 5000]
+)
+def test_cib_schema_name_of_thousands_of_digits_lints(tmp_path: Path, validate_with: str) -> None:
+    """CB031 (and versions.pacemaker_reading) read the schema name's numbers with int():
+    5,000 digits raised ValueError, a traceback in lint. No Pacemaker schema has such a
+    name: CB031 calls it unknown."""
+    from xencfg import lint
+
+    cib = tmp_path / "n1" / "var/lib/pacemaker/cib/cib.xml"
+    cib.parent.mkdir(parents=True)
+    cib.write_text(
+        f'<cib validate-with="{validate_with}" admin_epoch="0" epoch="1" num_updates="0">'
+        "<configuration><crm_config/><nodes/><resources/><constraints/></configuration>"
+        "<status/></cib>"
+    )
+    codes = {f.code for f in lint.run([str(tmp_path / "n1")]).findings}
+    assert "CB031" in codes
+
+
+def test_cib_scores_and_durations_of_thousands_of_digits() -> None:
+    """parse_score clamps as Pacemaker's char2score does (strtoll, then +-INFINITY);
+    a duration of more than 18 digits is unreadable (None), not a traceback; only
+    ASCII digits are digits ('\\u0661' is no number to Pacemaker)."""
+    from xencfg.formats.cib.values import INFINITY, duration_ms, parse_score
+
+    assert parse_score("9" * 5000) == INFINITY
+    assert parse_score("-" + "9" * 5000) == -INFINITY
+    assert parse_score("0" * 5000 + "5") == 5
+    assert parse_score("100.9") == 100
+    assert parse_score("\u0661") is None
+    assert duration_ms("9" * 5000) is None
+    assert duration_ms("0" * 5000 + "10s") == 10000
+    assert duration_ms(" 5 min ") == 300000

@@ -122,7 +122,7 @@ PACEMAKER_SCHEMA_SINCE: dict[tuple[int, int], Version] = {
 def pacemaker_reading(validate_with: str | None) -> Version | None:
     """The oldest Pacemaker that loads a CIB declaring ``validate_with``
     (``pacemaker-3.7`` -> 2.1.0); None for other names."""
-    m = re.fullmatch(r"pacemaker-(\d+)\.(\d+)", (validate_with or "").lower())
+    m = re.fullmatch(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", (validate_with or "").lower())
     return PACEMAKER_SCHEMA_SINCE.get((int(m[1]), int(m[2]))) if m else None
 
 
@@ -370,7 +370,7 @@ def _infer_other(
             # Pacemaker 1.0 CIB runs on 1.0 or on any later release that reads it
             option = getattr(doc, "option", None)
             dc = option("dc-version") if option is not None else None
-            m = re.match(r"(\d+)\.(\d+)(?:\.\d+)*(?=-|$)", dc or "")
+            m = re.match(r"([0-9]{1,9})\.([0-9]{1,9})(?:\.[0-9]+)*(?=-|$)", dc or "")
             # the schema a CIB declares needs the release that brought it: a
             # dc-version older than that is stale (left by an older DC, or copied)
             vw = getattr(doc, "validate_with", None)

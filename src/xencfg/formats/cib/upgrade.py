@@ -102,7 +102,7 @@ ROLE_ATTRS = {
     "rsc_ticket": ("rsc-role",),
 }
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "template", "bundle")
-_VERSION = re.compile(r"pacemaker-(\d+)\.(\d+)\Z")
+_VERSION = re.compile(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})\Z")  # (int() of 5,000 digits raises)
 CURRENT_VERSION = (3, 9)
 
 

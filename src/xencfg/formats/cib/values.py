@@ -44,10 +44,13 @@ def parse_score(raw: str | None) -> int | None:
         return INFINITY
     if low == "-infinity":
         return -INFINITY
-    m = re.fullmatch(r"([+-]?\d+)(?:\.\d*)?", v)
+    m = re.fullmatch(r"([+-]?)([0-9]+)(?:\.[0-9]*)?", v)
     if m is None:
         return None
-    return max(-INFINITY, min(INFINITY, int(m.group(1))))
+    # (Pacemaker's char2score: strtoll, then clamped; int() of 5,000 digits raised)
+    digits = m.group(2).lstrip("0") or "0"
+    number = int(digits) if len(digits) <= 18 else INFINITY
+    return max(-INFINITY, min(INFINITY, -number if m.group(1) == "-" else number))
 
 
 _UNITS = {
@@ -63,7 +66,7 @@ _UNITS = {
     "h": 3_600_000,
     "hr": 3_600_000,
 }
-_DURATION = re.compile(r"\s*(\d+)\s*([a-z]*)\s*", re.I)
+_DURATION = re.compile(r"\s*0*([0-9]{1,18})\s*([a-z]*)\s*", re.I)  # (int() of 5,000 digits raised)
 _ISO = re.compile(
     r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.I
 )

@@ -294,7 +294,9 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
         return
     if name in ("none", "pacemaker-next"):
         return
-    m = re.fullmatch(r"pacemaker-(\d+)\.(\d+)", name)
+    m = re.fullmatch(
+        r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", name
+    )  # (int() of 5,000 digits raises)
     first = pacemaker_reading(name)
     if first is None:
         newest = max(PACEMAKER_SCHEMA_SINCE)
