@@ -35,7 +35,7 @@ from ...syntax.build import built, finish
 from ...syntax.source import LineIndex
 from ...syntax.tree import TRIVIA, Node, Tok
 from ...versions import Version
-from . import domu
+from . import domu, py2
 from ._base import (
     Dialect,
     LazyValue,
@@ -410,6 +410,11 @@ def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
     return elems
 
 
+#: Escapes Python 2 reads otherwise than Python 3 (``'\u00e9'`` is 6 characters in a
+#: Python 2 byte string, ``'\777'`` one byte).
+_PY2_ESCAPES = re.compile(r"\\[uUN4-7]")
+
+
 def _statement(
     stmt: ast.stmt,
     text: str,
@@ -430,6 +435,12 @@ def _statement(
             value = literal(stmt.value, undecodable)
         except NotLiteral:
             value = COMPUTED
+        if value is not COMPUTED and _PY2_ESCAPES.search(src) is not None:
+            try:  # Python 2's plain strings know no \u, \U, \N{}: xm kept the backslash
+                found = py2.assignment(src)
+            except py2.Py2Error:
+                found = None
+            value = found[3] if found is not None else value
         if value is not COMPUTED:
             try:
                 toks = scanned if scanned is not None else _tokens(src, start)
@@ -458,6 +469,25 @@ def _statement(
     code = Code(text[start:end2], _bound_names(stmt))
     code.cst = [Tok("CODE", text[start:end2], start)]
     return built(code, start)
+
+
+def _py2_statement(found: py2.Py2Assignment, text: str, start: int, semi: int | None) -> Node:
+    """The node of ``name = <literal in Python 2 syntax>`` at ``start``: the value as
+    xm's Python 2 read it, the tokens as written (an edit keeps ``0755`` it does not touch)."""
+    key, key_at, eq_at, value, toks, _ = found
+    key_tok = Tok("NAME", key, start + key_at)
+    eq = Tok("EQUAL", "=", start + eq_at)
+    (kind, first, at), last = toks[0], toks[-1]
+    a0, a1 = start + at, start + last[2] + len(last[1])
+    if isinstance(value, list) and first == "[" and last[1] == "]":
+        rhs = [list_token(text, a0, a1)]
+    else:  # one token, or one VALUE token for a signed number, a tuple, a dict
+        rhs = [Tok(kind if len(toks) == 1 else "VALUE", text[a0:a1], a0)]
+    a = Assignment(key, value, key_tok=key_tok, rhs=rhs)
+    a.cst = [key_tok, eq, *rhs]
+    if semi is not None:
+        a.cst.append(Tok("SEMI", ";", semi))
+    return domu.bind_assignment(a)
 
 
 def _ast(source: str, path: str | None) -> ast.Module:
@@ -491,7 +521,9 @@ _PY2_BINDS = re.compile(
     re.M,
 )
 
-Span = tuple["ast.stmt | None", int, int, tuple[str, ...]]
+#: A statement: its syntax tree (Python 3 reads it), a Python 2 literal assignment
+#: (:func:`.py2.assignment`'s answer, offsets within the statement) or ``None`` (code).
+Span = tuple["ast.stmt | py2.Py2Assignment | None", int, int, tuple[str, ...]]
 
 
 _CONTINUATIONS = frozenset({"except", "else", "elif", "finally"})
@@ -607,6 +639,15 @@ def _chunk_statements(src: str, cs: int, ce: int, text: str, path: str | None) -
     try:
         sub = _ast(piece, path)
     except SyntaxError as exc:
+        try:  # a literal in Python 2 syntax (1024L, 0755, ur''), read as xm read it
+            found = py2.assignment(text[cs:ce])
+            bad = None if found is not None else py2.check_numbers(text[cs:ce])
+        except py2.Py2Error as why:
+            bad = str(why), why.offset
+        if bad is not None:
+            raise error_at(text, path, cs + bad[1], bad[0]) from None
+        if found is not None:
+            return [(found, cs, ce, ())]
         # TabError: Python 2 (xm's, run without -tt) reads a tab as up to 8 columns
         # and accepts indentation that mixes tabs and spaces consistently so
         if _PY2.search(piece) is None and not isinstance(exc, TabError):
@@ -679,14 +720,14 @@ class _NotFast(Exception):
 
 def _xm_scalar(kind: str, raw: str) -> Any:
     """A STRING or NUMBER token :data:`LITERAL` accepts, read as Python reads it."""
-    if kind == "NUMBER":
-        return int(raw)
+    if kind == "NUMBER":  # 1024L is 1024 and 0755 is 493 (Python 2 longs and octals)
+        return int(raw) if raw[0] != "0" and raw[-1] not in "lL" else py2.number(raw)
     return raw[2:-1] if raw[0] in "uU" else raw[1:-1]
 
 
 #: The literals the streaming reader takes without Python's parser: strings without a
 #: backslash (``u`` prefix at most: no bytes, f-strings, raw strings or escapes to
-#: decode), decimal integers, and lists of them. Anything else (``-1``, ``0x10``,
+#: decode), decimal integers (Python 2 octals and ``L`` longs too), and lists of them. Anything else (``-1``, ``0x10``,
 #: ``True``, ``'a' 'b'``, a tuple) goes through :func:`ast.parse`.
 LITERAL = Dialect(
     re.compile(
@@ -694,7 +735,7 @@ LITERAL = Dialect(
             (
                 r"(?P<skip>[ \t\f]+|\\(?:\r\n|\r|\n)|#[^\r\n]*|\r\n|\r|\n)",
                 r"""(?P<STRING>[uU]?(?:'[^'\\\r\n]*'|"[^"\\\r\n]*"))""",
-                r"(?P<NUMBER>(?:0|[1-9][0-9]{0,999})(?![\w.]))",
+                r"(?P<NUMBER>(?:0[0-7]{0,999}|[1-9][0-9]{0,999})[lL]?(?![\w.]))",
                 r"(?P<LSQB>\[)|(?P<RSQB>\])|(?P<COMMA>,)",
             )
         )
@@ -872,6 +913,9 @@ def _parse(text: str, path: str | None, literals: bool = True) -> XmDocument:
     for stmt, start, end, names in spans:
         m = semi_re.match(analysis, end)
         semi = m.end() - 1 if m else None
+        if isinstance(stmt, tuple):
+            children.append(_py2_statement(stmt, text, start, semi))
+            continue
         if stmt is None:
             end2 = semi + 1 if semi is not None else end
             code = Code(text[start:end2], names)
