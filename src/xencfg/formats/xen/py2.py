@@ -181,6 +181,8 @@ def tokens(src: str, start: int = 0, end: int | None = None) -> list[tuple[str, 
     end = len(src) if end is None else end
     out: list[tuple[str, str, int]] = []
     pos = start
+    depth = 0
+    ended = False  # a newline outside brackets ends the statement
     while pos < end:
         m = TOKEN.match(src, pos, end)
         if m is None:
@@ -188,8 +190,15 @@ def tokens(src: str, start: int = 0, end: int | None = None) -> list[tuple[str, 
         kind = m.lastgroup or ""
         if kind == "BADNUM":
             raise Py2Error(bad_number(m.group()), pos)
-        if kind not in ("skip", "nl"):
-            out.append((kind, m.group(), pos))
+        if kind == "nl":
+            ended = ended or depth == 0
+        elif kind != "skip":
+            if ended:
+                raise NotPy2Literal("a second statement")
+            text = m.group()
+            if kind == "OP":
+                depth += (text in "([{") - (text in ")]}")
+            out.append((kind, text, pos))
         pos = m.end()
     return out
 

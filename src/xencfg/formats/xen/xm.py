@@ -118,8 +118,11 @@ def _scalar(v: Any, old: str | None = None) -> str:
 
 
 def py_str(s: str, q: str = "'") -> str:
-    """``s`` as a Python string literal quoted with ``q``."""
+    """``s`` as a Python string literal quoted with ``q``, read the same by Python 2
+    (xm's) and 3: a character only ``\\u``/``\\U`` can spell makes it a ``u''``
+    string (a plain Python 2 string keeps ``\\u`` as two characters)."""
     out = []
+    wide = False
     for ch in s:
         if ch == "\\":
             out.append("\\\\")
@@ -134,8 +137,10 @@ def py_str(s: str, q: str = "'") -> str:
         elif ch.isprintable() or "\udc80" <= ch <= "\udcff":
             out.append(ch)  # undecodable bytes go back as the bytes they were
         else:
-            out.append(repr(ch)[1:-1])
-    return q + "".join(out) + q
+            esc = repr(ch)[1:-1]
+            wide = wide or esc[1] in "uU"
+            out.append(esc)
+    return ("u" if wide else "") + q + "".join(out) + q
 
 
 def _value(v: Any) -> str:
