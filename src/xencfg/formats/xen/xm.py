@@ -172,9 +172,15 @@ def _literal_elements(literal: str, value: list[Any]) -> list[Tok] | None:
     if elems is not None:
         return elems
     try:
-        return _elements(value, _tokens(literal, 0))
+        elems = _elements(value, _tokens(literal, 0))
     except (tokenize.TokenError, SyntaxError):
-        return None
+        elems = None
+    if elems is None:  # Python 2 forms (0x2L, ur''), which Python 3's tokenizer splits
+        try:
+            elems = _elements(value, [Tok(k, t, at) for k, t, at in py2.tokens(literal)])
+        except (py2.Py2Error, py2.NotPy2Literal):
+            return None
+    return elems
 
 
 STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_literal_elements)
@@ -522,7 +528,8 @@ _PY2 = re.compile(
     re.M,
 )
 _PY2_BINDS = re.compile(
-    r"^[ \t]*(?:(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)|(?:def|class)[ \t]+(\w+)|import[ \t]+(\w+))",
+    r"^[ \t]*(?:(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)|(?:def|class)[ \t]+(\w+)|import[ \t]+(\w+))"
+    r"|[:;][ \t]*(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)",  # ``if a <> b: vcpus = 2``
     re.M,
 )
 
