@@ -100,7 +100,10 @@ _SIMPLE = {
     "t": "\t",
     "v": "\v",
 }
-_ESCAPE = re.compile(r"\\(\r\n|[0-7]{1,3}|x[0-9a-fA-F]{0,2}|u[0-9a-fA-F]{0,4}|U[0-9a-fA-F]{0,8}|N(?:\{[^}]*\})?|[\s\S])")
+_ESCAPE = re.compile(
+    r"\\(\r\n|[0-7]{1,3}|x[0-9a-fA-F]{0,2}|u[0-9a-fA-F]{0,4}|U[0-9a-fA-F]{0,8}"
+    r"|N(?:\{[^}]*\})?|[\s\S])"
+)
 _RAW_UNICODE = re.compile(r"(\\+)(u[0-9a-fA-F]{0,4}|U[0-9a-fA-F]{0,8})")
 
 
@@ -374,6 +377,37 @@ def assignment(src: str) -> Py2Assignment | None:
 
 #: Python 2.7's keywords (2.3.1): none of them is a name that ``=`` assigns.
 _KEYWORDS = frozenset(
-    "and as assert break class continue def del elif else except exec finally for from"
-    " global if import in is lambda not or pass print raise return try while with yield".split()
+    [
+        "and",
+        "as",
+        "assert",
+        "break",
+        "class",
+        "continue",
+        "def",
+        "del",
+        "elif",
+        "else",
+        "except",
+        "exec",
+        "finally",
+        "for",
+        "from",
+        "global",
+        "if",
+        "import",
+        "in",
+        "is",
+        "lambda",
+        "not",
+        "or",
+        "pass",
+        "print",
+        "raise",
+        "return",
+        "try",
+        "while",
+        "with",
+        "yield",
+    ]
 )

@@ -739,8 +739,9 @@ def _xm_scalar(kind: str, raw: str) -> Any:
 
 #: The literals the streaming reader takes without Python's parser: strings without a
 #: backslash (``u`` prefix at most: no bytes, f-strings, raw strings or escapes to
-#: decode), decimal integers (Python 2 octals and ``L`` longs too), and lists of them. Anything else (``-1``, ``0x10``,
-#: ``True``, ``'a' 'b'``, a tuple) goes through :func:`ast.parse`.
+#: decode), decimal integers (Python 2 octals and ``L`` longs too), and lists of them.
+#: Anything else (``-1``, ``0x10``, ``True``, ``'a' 'b'``, a tuple) goes through
+#: :func:`ast.parse`.
 LITERAL = Dialect(
     re.compile(
         "|".join(
