@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
 from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, read
-from xencfg.formats.xen import _base, domu, py2, xl, xm
+from xencfg.formats.xen import _base, domu, xl, xm
+from xencfg.formats.xen import _py2 as py2
 from xencfg.formats.xen.domu import COMPUTED, Assignment, Code
 from xencfg.syntax.tree import significant
 

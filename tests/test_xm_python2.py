@@ -22,7 +22,8 @@ import pytest
 
 import xencfg
 from conftest import peer_tool, unavailable
-from xencfg.formats.xen import py2, xm
+from xencfg.formats.xen import _py2 as py2
+from xencfg.formats.xen import xm
 from xencfg.formats.xen.domu import COMPUTED, Assignment, Code
 from xencfg.migrations.xen import xm_to_xl
 

@@ -35,7 +35,8 @@ from ...syntax.build import built, finish
 from ...syntax.source import LineIndex
 from ...syntax.tree import TRIVIA, Node, Tok
 from ...versions import Version
-from . import domu, py2
+from . import _py2 as py2
+from . import domu
 from ._base import (
     Dialect,
     LazyValue,
