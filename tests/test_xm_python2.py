@@ -120,6 +120,7 @@ STRINGS = [
     ("u'\\777'", "\u01ff"),
     ("[u'a', ur'b\\c', 0755L]", ["a", "b\\c", 493]),
     ("(1L, u'x')", (1, "x")),
+    ("b'\\x4a'", "J"),  # b'' is a Python 2 str (2.4.1: the prefix is ignored)
 ]
 
 
@@ -138,6 +139,7 @@ def test_python2_strings_read_as_python2_did(literal: str, expected: Any, tmp_pa
         ("name = 'a'\nvcpus = 08\n", 2, 9, "'08' is not a Python 2 number"),
         ("name = 'a'\nmemory = 0779\n", 2, 10, "'0779'"),
         ("name = 'a'\nmemory = 1e5L\n", 2, 10, "'1e5L'"),
+        ("name = 'a'\nmemory = 1_024\n", 2, 10, "no '_' between digits"),
         ("name = 'a'\nprint 09\n", 2, 7, "'09'"),
         ("name = 'a'\nx = [1, 08]\n", 2, 9, "'08'"),
         ("name = 'a'\nextra = '\\x4'\n", 2, 9, "invalid \\x escape"),

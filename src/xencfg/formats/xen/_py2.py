@@ -81,9 +81,14 @@ def number(raw: str) -> int | float | complex:
 
 def bad_number(raw: str) -> str:
     """Why Python 2 refuses the digits ``raw`` (a BADNUM token)."""
+    why = (
+        "a leading 0 makes an octal, whose digits are 0 to 7"
+        if raw.isdigit()
+        else "its numbers have no '_' between digits, and 'L' ends only an integer"
+    )
     return (
-        f"'{raw}' is not a Python 2 number (xm's language: a leading 0 makes an octal,"
-        " whose digits are 0 to 7); xm stops with 'SyntaxError: invalid token'"
+        f"'{raw}' is not a Python 2 number (xm's language: {why}); xm stops with"
+        " 'SyntaxError: invalid token'"
     )
 
 

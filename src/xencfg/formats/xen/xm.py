@@ -422,9 +422,10 @@ def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
     return elems
 
 
-#: Escapes Python 2 reads otherwise than Python 3 (``'\u00e9'`` is 6 characters in a
-#: Python 2 byte string, ``'\777'`` one byte).
-_PY2_ESCAPES = re.compile(r"\\[uUN4-7]")
+#: Literals Python 2 reads otherwise than Python 3: escapes (``'\u00e9'`` is 6 characters
+#: in a Python 2 byte string, ``'\777'`` one byte), ``b''`` (a Python 2 str), and digits
+#: with ``_`` (Python 2 refuses ``1_024``).
+_PY2_DIFFERS = re.compile(r"\\[uUN4-7]|(?<![\w'\"])[bB][rR]?['\"]|[0-9]_")
 
 
 def _statement(
@@ -447,11 +448,8 @@ def _statement(
             value = literal(stmt.value, undecodable)
         except NotLiteral:
             value = COMPUTED
-        if value is not COMPUTED and _PY2_ESCAPES.search(src) is not None:
-            try:  # Python 2's plain strings know no \u, \U, \N{}: xm kept the backslash
-                found = py2.assignment(src)
-            except py2.Py2Error:
-                found = None
+        if value is not COMPUTED and _PY2_DIFFERS.search(src) is not None:
+            found = py2.assignment(src)  # (a Py2Error: the caller says where)
             value = found[3] if found is not None else value
         if value is not COMPUTED:
             try:
@@ -887,7 +885,7 @@ def _fast_children(
                 semi = m.end() - 1 if m else None
                 own = [t for t in toks if start <= t.pos < end]
                 children.append(_statement(stmt, text, start, end, semi, undecodable, own))
-    except (_NotFast, SyntaxError, RecursionError, MemoryError, ValueError):
+    except (_NotFast, SyntaxError, RecursionError, MemoryError, ValueError, py2.Py2Error):
         return None
     return children
 
@@ -938,6 +936,8 @@ def _parse(text: str, path: str | None, literals: bool = True) -> XmDocument:
             continue
         try:
             children.append(_statement(stmt, text, start, end, semi, undecodable))
+        except py2.Py2Error as why:
+            raise error_at(text, path, start + why.offset, str(why)) from None
         except RecursionError:
             raise error_at(text, path, start, "expression nested too deeply") from None
     return _document(children, text, path)
