@@ -116,7 +116,7 @@ def minor_reused(cluster: Cluster) -> Iterator[Finding]:
                     dev = vol.get("device")
                     if dev is None or dev.minor is None:
                         continue
-                    at = h.block.entry("device") or res.block.entry("device") or h.block
+                    at = h.block.entry("device") or res.block.entry("device") or h.node
                     for machine, words in _machines(h, owner):
                         first = seen.setdefault(
                             (machine, dev.minor), (item, at, res.name, floating)
@@ -159,9 +159,8 @@ def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
     out: dict[int, str] = {}
     for _, res in _resources(cluster, items):
         views: list[Any] = [res, *res.volumes.values()]
-        for e in res.block.entries("floating"):  # (``floating ADDR;``: a bodiless host)
-            out[id(e)] = res.name
         for h in res.host_list:
+            out[id(h.node)] = res.name  # (``floating ADDR;``: a host without a body)
             views += [h, *h.volumes.values()]
         for v in views:
             for node in (v.block, v.block.entry("device"), v.block.entry("address")):
@@ -242,7 +241,7 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
                         idx = "" if meta.index is None else f"[{meta.index}]"
                         claims.append(("meta-disk", meta.device + idx))
                     for kind, value in claims:
-                        at = h.block.entry(kind) or res.block.entry(kind) or h.block
+                        at = h.block.entry(kind) or res.block.entry(kind) or h.node
                         for machine, words in _machines(h, owner):
                             key = (kind, machine, value)
                             first = seen.setdefault(key, (item, at, res.name))
