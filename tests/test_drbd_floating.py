@@ -196,6 +196,11 @@ def test_floating_statement_is_a_host() -> None:
     assert (vol["device"].minor, vol["disk"]) == (0, "/dev/sdb1")
     assert floating.node_id is None and floating.volumes == {}
     assert doc.dumps() == STATEMENTS
+    # a new host goes after the last host, 'floating ADDR;' included
+    r.add_host("gamma", "10.0.0.3:7788")
+    assert doc.dumps().endswith(
+        "  floating 10.0.0.2:7788;\n  on gamma {\n    address 10.0.0.3:7788;\n  }\n}\n"
+    )
 
 
 def _changed(before: str, after: str) -> list[tuple[str, str]]:

@@ -879,7 +879,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
             host.node_id = node_id
         kids = self.block.children
         last = max(
-            (i for i, c in enumerate(kids) if isinstance(c, Block) and c.key in HOST_SECTIONS),
+            (i for i, c in enumerate(kids) if getattr(c, "key", None) in HOST_SECTIONS),
             default=len(kids) - 1,
         )
         kids.insert(last + 1, host.block)
