@@ -817,8 +817,17 @@ _BUILDER = _Builder()
 _WORDS = {"WORD": "a keyword or value"}
 
 
-#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks.
-SHAPE = Shape("multipath", end="_NL", block_args=False, after_open="_NL", blank=frozenset({"_NL"}))
+#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks
+#: (the ``{`` may stand on a later line; a statement may follow it on its line).
+SHAPE = Shape(
+    "multipath",
+    end="_NL",
+    block_args=False,
+    after_open="_NL",
+    blank=frozenset({"_NL"}),
+    open_gap="_BRACE_NL",
+    open_item=True,
+)
 
 
 def parse(text: str, path: str | None = None) -> MultipathDocument:
