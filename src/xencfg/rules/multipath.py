@@ -565,12 +565,35 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
     is read at the top level and dropped (``multipath -t``: "invalid keyword:
     devnode", "unmatched '}'").
 
+    Also ``overrides`` with its ``{`` on a line below: parser.c
+    (``validate_config_strvec``, 0.6 on) knows no section ``overrides`` without
+    its ``{`` ("missing value for option 'overrides'"), skips the line, and
+    reads its settings at the top level, where they are invalid keywords. And
+    a ``vendor``, ``product`` or ``wwid`` written after the ``{`` on its line
+    (``device { vendor "X"``): multipath does not read it ("ignoring extra
+    data"), so the section misses it.
+
     Fix: add the missing keyword (``product ".*"`` matches every product of
-    the vendor); spell the section as multipath does (lower case).
+    the vendor); spell the section as multipath does (lower case); write
+    ``overrides {`` on one line and each statement on a line of its own.
     """
-    from ..formats.multipath import keywords_for
+    from ..formats.multipath import after_brace, brace_below, keywords_for
 
     doc = _mp(item)
+    text = doc.source or ""
+    for block in doc.sections("overrides"):
+        if brace_below(block, text):
+            yield make(
+                "MP010",
+                "the '{' of overrides is on a line below it: multipath drops the whole"
+                " section (\"missing value for option 'overrides'\") and reads none of"
+                " its settings: write 'overrides {'",
+                item.where(block),
+            )
+
+    def read(block: Block, key: str) -> bool:
+        lost = after_brace(block, text)
+        return any(e is not lost for e in block.entries(key))
 
     def nested(node: Node, context: tuple[str, ...]) -> Iterator[Finding]:
         kids = [c for c in node.child_nodes() if getattr(c, "key", None) is not None]
@@ -592,20 +615,23 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
 
     yield from nested(doc, ())
     for m in doc.multipaths:
-        if not any(m.block.entries("wwid")):
+        if not read(m.block, "wwid"):
             alias = f" (alias '{m.alias}')" if m.alias else ""
+            unread = " it reads (not the one after its '{')" if any(m.block.entries("wwid")) else ""
             yield make(
                 "MP010",
-                f"multipath entry{alias} has no wwid: multipath drops the whole entry",
+                f"multipath entry{alias} has no wwid{unread}: multipath drops the whole entry",
                 item.where(m.block),
             )
     for d in doc.devices:
-        missing = [k for k in ("vendor", "product") if not any(d.block.entries(k))]
+        missing = [k for k in ("vendor", "product") if not read(d.block, k)]
         if missing:
+            unread = any(any(d.block.entries(k)) for k in missing)
             yield make(
                 "MP010",
-                f"device entry has no {' and no '.join(missing)}: multipath drops the whole"
-                " entry and its settings",
+                f"device entry has no {' and no '.join(missing)}"
+                f"{' it reads (not the one after its '{')' if unread else ''}: multipath drops"
+                " the whole entry and its settings",
                 item.where(d.block),
             )
 
