@@ -839,14 +839,18 @@ def _brace_problems(doc: MultipathDocument, text: str) -> Iterator[ValueProblem]
             yield ValueProblem(
                 node,
                 f"the '{{' of {node.key} is on a line below it: multipath reads the"
-                f" section, but from 0.6 on logs \"missing '{{'\" and \"invalid keyword"
+                f' section, but from 0.6 on logs "missing \'{{\'" and "invalid keyword'
                 f" '{{'\" at every start: write '{node.key} {{'",
                 harmless=True,
             )
         lost = after_brace(node, text)
         if lost is not None:
             written = " ".join([lost.key, *(t.text for t in lost.value_toks)])
-            said = "invalid keyword '{'" if below else f"ignoring extra data starting with '{lost.key}'"
+            said = (
+                "invalid keyword '{'"
+                if below
+                else f"ignoring extra data starting with '{lost.key}'"
+            )
             yield ValueProblem(
                 lost,
                 f"multipath does not read '{written}': it follows the '{{' of {node.key}"

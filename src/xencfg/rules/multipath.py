@@ -627,10 +627,10 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
         missing = [k for k in ("vendor", "product") if not read(d.block, k)]
         if missing:
             unread = any(any(d.block.entries(k)) for k in missing)
+            said = " it reads (not the one after its '{')" if unread else ""
             yield make(
                 "MP010",
-                f"device entry has no {' and no '.join(missing)}"
-                f"{' it reads (not the one after its '{')' if unread else ''}: multipath drops"
+                f"device entry has no {' and no '.join(missing)}{said}: multipath drops"
                 " the whole entry and its settings",
                 item.where(d.block),
             )
