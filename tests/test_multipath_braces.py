@@ -44,7 +44,7 @@ from xencfg.formats.lvmlike import lvm
 #: Section keyword, then ``{`` below it (blank and comment lines between).
 BELOW = (
     "defaults\n{\n\tpolling_interval 7\n}\n"
-    "blacklist # the local disk\n\n# and nothing else\n  {\n\twwid \"^36001405\"\n}\n"
+    'blacklist # the local disk\n\n# and nothing else\n  {\n\twwid "^36001405"\n}\n'
 )
 #: ``overrides`` with its ``{`` below it: multipath drops the section.
 OVERRIDES_BELOW = "overrides\n{\n\tno_path_retry 7\n}\n"

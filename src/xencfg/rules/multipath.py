@@ -546,6 +546,10 @@ def aliased_wwid_blacklisted(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
+#: What MP010 adds when the keyword is written, but after the ``{`` on its line.
+UNREAD = " it reads (not the one after its '{')"
+
+
 @rule("MP010", "section-dropped", "error", formats=("multipath",))
 def section_dropped(item: Loaded) -> Iterator[Finding]:
     """A ``multipath`` entry without ``wwid``, or a ``device`` entry of ``devices``
@@ -617,17 +621,16 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
     for m in doc.multipaths:
         if not read(m.block, "wwid"):
             alias = f" (alias '{m.alias}')" if m.alias else ""
-            unread = " it reads (not the one after its '{')" if any(m.block.entries("wwid")) else ""
+            said = UNREAD if any(m.block.entries("wwid")) else ""
             yield make(
                 "MP010",
-                f"multipath entry{alias} has no wwid{unread}: multipath drops the whole entry",
+                f"multipath entry{alias} has no wwid{said}: multipath drops the whole entry",
                 item.where(m.block),
             )
     for d in doc.devices:
         missing = [k for k in ("vendor", "product") if not read(d.block, k)]
         if missing:
-            unread = any(any(d.block.entries(k)) for k in missing)
-            said = " it reads (not the one after its '{')" if unread else ""
+            said = UNREAD if any(any(d.block.entries(k)) for k in missing) else ""
             yield make(
                 "MP010",
                 f"device entry has no {' and no '.join(missing)}{said}: multipath drops"
