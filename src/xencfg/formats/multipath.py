@@ -797,13 +797,29 @@ def _lbrace(block: Block) -> Tok | None:
     return next((t for t in block.cst or () if isinstance(t, Tok) and t.kind == "LBRACE"), None)
 
 
+#: The sections parser.c's ``is_sublevel_keyword`` lists (0.6.0 to 0.14): those it reads
+#: with their ``{`` on a later line. Any other (``overrides``, its ``protocol``) is then a
+#: keyword without a value, dropped with what it holds (see :func:`brace_below`).
+SUBLEVEL = frozenset(
+    {
+        "defaults",
+        "blacklist",
+        "blacklist_exceptions",
+        "devices",
+        "device",
+        "multipaths",
+        "multipath",
+    }
+)
+
+
 def brace_below(block: Block, text: str) -> bool:
     """Whether the ``{`` of ``block`` stands on a later line than its name. multipath
     reads such a section: 0.4.x's parser.c ``process_stream`` opens it at the name and
     finds no keyword in the ``{`` line; from 0.6 on ``validate_config_strvec`` logs
     "missing '{' on line N" and "invalid keyword '{' on line N+1", and reads it all the
-    same (``multipath -t`` 0.9.4) - except ``overrides``, which ``is_sublevel_keyword``
-    does not list: "missing value for option 'overrides'", the section dropped (MP010)."""
+    same (``multipath -t`` 0.9.4) - except a section ``is_sublevel_keyword`` does not list
+    (:data:`SUBLEVEL`): "missing value for option 'overrides'", the section dropped (MP010)."""
     brace, key = _lbrace(block), block.key_tok
     if brace is None or key is None or brace.pos < 0 or key.pos < 0:
         return False
@@ -830,12 +846,12 @@ def after_brace(block: Block, text: str) -> Entry | None:
 
 def _brace_problems(doc: MultipathDocument, text: str) -> Iterator[ValueProblem]:
     """The ``{`` placements multipath reads otherwise than written (:func:`brace_below`,
-    :func:`after_brace`; ``overrides`` dropped whole is MP010's)."""
+    :func:`after_brace`; a section outside :data:`SUBLEVEL` dropped is MP010's)."""
     for node in walk(doc):
         if not isinstance(node, Block):
             continue
         below = brace_below(node, text)
-        if below and node.key != "overrides":
+        if below and node.key in SUBLEVEL:
             yield ValueProblem(
                 node,
                 f"the '{{' of {node.key} is on a line below it: multipath reads the"

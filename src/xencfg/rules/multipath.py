@@ -570,9 +570,9 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
     devnode", "unmatched '}'").
 
     Also ``overrides`` with its ``{`` on a line below: parser.c
-    (``validate_config_strvec``, 0.6 on) knows no section ``overrides`` without
-    its ``{`` ("missing value for option 'overrides'"), skips the line, and
-    reads its settings at the top level, where they are invalid keywords. And
+    (``validate_config_strvec``, 0.6 on) reads other sections so, but not
+    ``overrides`` ("missing value for option 'overrides'"): it skips the line
+    and reads the settings at the top level, where they are invalid keywords. And
     a ``vendor``, ``product`` or ``wwid`` written after the ``{`` on its line
     (``device { vendor "X"``): multipath does not read it ("ignoring extra
     data"), so the section misses it.
@@ -581,19 +581,10 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
     the vendor); spell the section as multipath does (lower case); write
     ``overrides {`` on one line and each statement on a line of its own.
     """
-    from ..formats.multipath import after_brace, brace_below, keywords_for
+    from ..formats.multipath import SUBLEVEL, after_brace, brace_below, keywords_for
 
     doc = _mp(item)
     text = doc.source or ""
-    for block in doc.sections("overrides"):
-        if brace_below(block, text):
-            yield make(
-                "MP010",
-                "the '{' of overrides is on a line below it: multipath drops the whole"
-                " section (\"missing value for option 'overrides'\") and reads none of"
-                " its settings: write 'overrides {'",
-                item.where(block),
-            )
 
     def read(block: Block, key: str) -> bool:
         lost = after_brace(block, text)
@@ -605,6 +596,15 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
         for i, c in enumerate(kids):
             if not isinstance(c, Block):
                 continue
+            known = allowed is not None and c.key in allowed
+            if known and c.key not in SUBLEVEL and brace_below(c, text):
+                yield make(
+                    "MP010",
+                    f"the '{{' of {c.key} is on a line below it: multipath drops the whole"
+                    f" section (\"missing value for option '{c.key}'\") and reads none of"
+                    f" its settings: write '{c.key} {{'",
+                    item.where(c),
+                )
             if context and allowed is not None and c.key not in allowed:
                 if kids[i + 1 :]:
                     yield make(
