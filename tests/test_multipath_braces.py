@@ -39,6 +39,7 @@ from lintkit import tree
 from roundtrip import check_scanner
 from xencfg import lint
 from xencfg.formats import drbd, multipath
+from xencfg.formats._multipath_braces import after_brace
 from xencfg.formats.lvmlike import lvm
 
 #: Section keyword, then ``{`` below it (blank and comment lines between).
@@ -104,7 +105,7 @@ def test_removing_the_statement_after_the_brace_keeps_the_next_line_its_own() ->
     assert device.remove("vendor") == 1
     text = doc.dumps()
     assert text == AFTER.replace('device { vendor "IET"\n', "device { \n")
-    assert multipath.after_brace(multipath.parse(text).devices[0].block, text) is None
+    assert after_brace(multipath.parse(text).devices[0].block, text) is None
 
 
 def _lint(tmp_path: Path, text: str) -> list[tuple[str, str, int, str]]:

@@ -23,7 +23,8 @@ from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, 
 from ..syntax.build import make_block, make_entry, make_root, parse_with, unclosed_braces
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
-from ..syntax.tree import Node, Tok, render, walk
+from ..syntax.tree import Node, render, walk
+from ._multipath_braces import brace_problems
 from .schema import Keyword, Schema, V
 from .view import Setting, View
 
@@ -731,7 +732,7 @@ class MultipathDocument(TreeDocument):
                 cut = _cut_by_comment(node, self.source or "")
                 if cut is not None:
                     yield cut
-        yield from _brace_problems(self, self.source or "")
+        yield from brace_problems(self, self.source or "")
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -791,87 +792,6 @@ def _cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
         f' ({node.key} "{toks[0].text}{rest}"), else put a blank before the comment',
         harmless=True,
     )
-
-
-def _lbrace(block: Block) -> Tok | None:
-    return next((t for t in block.cst or () if isinstance(t, Tok) and t.kind == "LBRACE"), None)
-
-
-#: The sections parser.c's ``is_sublevel_keyword`` lists (0.6.0 to 0.14): those it reads
-#: with their ``{`` on a later line. Any other (``overrides``, its ``protocol``) is then a
-#: keyword without a value, dropped with what it holds (see :func:`brace_below`).
-SUBLEVEL = frozenset(
-    {
-        "defaults",
-        "blacklist",
-        "blacklist_exceptions",
-        "devices",
-        "device",
-        "multipaths",
-        "multipath",
-    }
-)
-
-
-def brace_below(block: Block, text: str) -> bool:
-    """Whether the ``{`` of ``block`` stands on a later line than its name. multipath
-    reads such a section: 0.4.x's parser.c ``process_stream`` opens it at the name and
-    finds no keyword in the ``{`` line; from 0.6 on ``validate_config_strvec`` logs
-    "missing '{' on line N" and "invalid keyword '{' on line N+1", and reads it all the
-    same (``multipath -t`` 0.9.4) - except a section ``is_sublevel_keyword`` does not list
-    (:data:`SUBLEVEL`): "missing value for option 'overrides'", the section dropped (MP010)."""
-    brace, key = _lbrace(block), block.key_tok
-    if brace is None or key is None or brace.pos < 0 or key.pos < 0:
-        return False
-    return "\n" in text[key.end : brace.pos]
-
-
-def after_brace(block: Block, text: str) -> Entry | None:
-    """The statement written after the ``{`` of ``block`` on its line, which multipath
-    never reads: its parser.c reads a file line by line and takes the first word of a
-    line as the keyword. After ``device {`` the rest is "extra data" (0.6 on:
-    ``validate_config_strvec`` logs "ignoring extra data starting with 'vendor'";
-    0.4.x's ``process_stream`` hands the line to the ``device`` handler, which reads no
-    value); a line starting with ``{`` is an "invalid keyword '{'" (0.6 on) or no
-    keyword at all (0.4.x), dropped whole."""
-    brace = _lbrace(block)
-    first = next(iter(block.child_nodes()), None)
-    if brace is None or brace.pos < 0 or not isinstance(first, Entry):
-        return None
-    key = first.key_tok
-    if key is None or key.pos < brace.end or "\n" in text[brace.end : key.pos]:
-        return None
-    return first
-
-
-def _brace_problems(doc: MultipathDocument, text: str) -> Iterator[ValueProblem]:
-    """The ``{`` placements multipath reads otherwise than written (:func:`brace_below`,
-    :func:`after_brace`; a section outside :data:`SUBLEVEL` dropped is MP010's)."""
-    for node in walk(doc):
-        if not isinstance(node, Block):
-            continue
-        below = brace_below(node, text)
-        if below and node.key in SUBLEVEL:
-            yield ValueProblem(
-                node,
-                f"the '{{' of {node.key} is on a line below it: multipath reads the"
-                f' section, but from 0.6 on logs "missing \'{{\'" and "invalid keyword'
-                f" '{{'\" at every start: write '{node.key} {{'",
-                harmless=True,
-            )
-        lost = after_brace(node, text)
-        if lost is not None:
-            written = " ".join([lost.key, *(t.text for t in lost.value_toks)])
-            said = (
-                "invalid keyword '{'"
-                if below
-                else f"ignoring extra data starting with '{lost.key}'"
-            )
-            yield ValueProblem(
-                lost,
-                f"multipath does not read '{written}': it follows the '{{' of {node.key}"
-                f' on its line ("{said}"): put it on a line of its own',
-            )
 
 
 def _rule_dict(r: BlacklistEntry) -> dict[str, Any]:

@@ -581,7 +581,8 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
     the vendor); spell the section as multipath does (lower case); write
     ``overrides {`` on one line and each statement on a line of its own.
     """
-    from ..formats.multipath import SUBLEVEL, after_brace, brace_below, keywords_for
+    from ..formats._multipath_braces import SUBLEVEL, after_brace, brace_below
+    from ..formats.multipath import keywords_for
 
     doc = _mp(item)
     text = doc.source or ""
