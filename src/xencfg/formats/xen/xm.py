@@ -35,6 +35,7 @@ from ...syntax.build import built, finish
 from ...syntax.source import LineIndex
 from ...syntax.tree import TRIVIA, Node, Tok
 from ...versions import Version
+from . import _py2 as py2
 from . import domu
 from ._base import (
     Dialect,
@@ -118,8 +119,11 @@ def _scalar(v: Any, old: str | None = None) -> str:
 
 
 def py_str(s: str, q: str = "'") -> str:
-    """``s`` as a Python string literal quoted with ``q``."""
+    """``s`` as a Python string literal quoted with ``q``, read the same by Python 2
+    (xm's) and 3: a character only ``\\u``/``\\U`` can spell makes it a ``u''``
+    string (a plain Python 2 string keeps ``\\u`` as two characters)."""
     out = []
+    wide = False
     for ch in s:
         if ch == "\\":
             out.append("\\\\")
@@ -134,8 +138,10 @@ def py_str(s: str, q: str = "'") -> str:
         elif ch.isprintable() or "\udc80" <= ch <= "\udcff":
             out.append(ch)  # undecodable bytes go back as the bytes they were
         else:
-            out.append(repr(ch)[1:-1])
-    return q + "".join(out) + q
+            esc = repr(ch)[1:-1]
+            wide = wide or esc[1] in "uU"
+            out.append(esc)
+    return ("u" if wide else "") + q + "".join(out) + q
 
 
 def _value(v: Any) -> str:
@@ -167,9 +173,15 @@ def _literal_elements(literal: str, value: list[Any]) -> list[Tok] | None:
     if elems is not None:
         return elems
     try:
-        return _elements(value, _tokens(literal, 0))
+        elems = _elements(value, _tokens(literal, 0))
     except (tokenize.TokenError, SyntaxError):
-        return None
+        elems = None
+    if elems is None:  # Python 2 forms (0x2L, ur''), which Python 3's tokenizer splits
+        try:
+            elems = _elements(value, [Tok(k, t, at) for k, t, at in py2.tokens(literal)])
+        except (py2.Py2Error, py2.NotPy2Literal):
+            return None
+    return elems
 
 
 STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_literal_elements)
@@ -410,6 +422,12 @@ def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
     return elems
 
 
+#: Literals Python 2 reads otherwise than Python 3: escapes (``'\u00e9'`` is 6 characters
+#: in a Python 2 byte string, ``'\777'`` one byte), ``b''`` (a Python 2 str), and digits
+#: with ``_`` (Python 2 refuses ``1_024``).
+_PY2_DIFFERS = re.compile(r"\\[uUN4-7]|(?<![\w'\"])[bB][rR]?['\"]|[0-9]_")
+
+
 def _statement(
     stmt: ast.stmt,
     text: str,
@@ -430,6 +448,9 @@ def _statement(
             value = literal(stmt.value, undecodable)
         except NotLiteral:
             value = COMPUTED
+        if value is not COMPUTED and _PY2_DIFFERS.search(src) is not None:
+            found = py2.assignment(src)  # (a Py2Error: the caller says where)
+            value = found[3] if found is not None else value
         if value is not COMPUTED:
             try:
                 toks = scanned if scanned is not None else _tokens(src, start)
@@ -460,6 +481,25 @@ def _statement(
     return built(code, start)
 
 
+def _py2_statement(found: py2.Py2Assignment, text: str, start: int, semi: int | None) -> Node:
+    """The node of ``name = <literal in Python 2 syntax>`` at ``start``: the value as
+    xm's Python 2 read it, the tokens as written (an edit keeps ``0755`` it does not touch)."""
+    key, key_at, eq_at, value, toks, _ = found
+    key_tok = Tok("NAME", key, start + key_at)
+    eq = Tok("EQUAL", "=", start + eq_at)
+    (kind, first, at), last = toks[0], toks[-1]
+    a0, a1 = start + at, start + last[2] + len(last[1])
+    if isinstance(value, list) and first == "[" and last[1] == "]":
+        rhs = [list_token(text, a0, a1)]
+    else:  # one token, or one VALUE token for a signed number, a tuple, a dict
+        rhs = [Tok(kind if len(toks) == 1 else "VALUE", text[a0:a1], a0)]
+    a = Assignment(key, value, key_tok=key_tok, rhs=rhs)
+    a.cst = [key_tok, eq, *rhs]
+    if semi is not None:
+        a.cst.append(Tok("SEMI", ";", semi))
+    return domu.bind_assignment(a)
+
+
 def _ast(source: str, path: str | None) -> ast.Module:
     """Python's syntax tree of ``source`` (:func:`parse` silences its warnings once)."""
     return ast.parse(source, filename=path or "<string>")
@@ -487,11 +527,14 @@ _PY2 = re.compile(
     re.M,
 )
 _PY2_BINDS = re.compile(
-    r"^[ \t]*(?:(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)|(?:def|class)[ \t]+(\w+)|import[ \t]+(\w+))",
+    r"^[ \t]*(?:(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)|(?:def|class)[ \t]+(\w+)|import[ \t]+(\w+))"
+    r"|[:;][ \t]*(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)",  # ``if a <> b: vcpus = 2``
     re.M,
 )
 
-Span = tuple["ast.stmt | None", int, int, tuple[str, ...]]
+#: A statement: its syntax tree (Python 3 reads it), a Python 2 literal assignment
+#: (:func:`.py2.assignment`'s answer, offsets within the statement) or ``None`` (code).
+Span = tuple["ast.stmt | py2.Py2Assignment | None", int, int, tuple[str, ...]]
 
 
 _CONTINUATIONS = frozenset({"except", "else", "elif", "finally"})
@@ -607,6 +650,15 @@ def _chunk_statements(src: str, cs: int, ce: int, text: str, path: str | None) -
     try:
         sub = _ast(piece, path)
     except SyntaxError as exc:
+        try:  # a literal in Python 2 syntax (1024L, 0755, ur''), read as xm read it
+            found = py2.assignment(text[cs:ce])
+            bad = None if found is not None else py2.check_numbers(text[cs:ce])
+        except py2.Py2Error as why:
+            bad = str(why), why.offset
+        if bad is not None:
+            raise error_at(text, path, cs + bad[1], bad[0]) from None
+        if found is not None:
+            return [(found, cs, ce, ())]
         # TabError: Python 2 (xm's, run without -tt) reads a tab as up to 8 columns
         # and accepts indentation that mixes tabs and spaces consistently so
         if _PY2.search(piece) is None and not isinstance(exc, TabError):
@@ -679,22 +731,23 @@ class _NotFast(Exception):
 
 def _xm_scalar(kind: str, raw: str) -> Any:
     """A STRING or NUMBER token :data:`LITERAL` accepts, read as Python reads it."""
-    if kind == "NUMBER":
-        return int(raw)
+    if kind == "NUMBER":  # 1024L is 1024 and 0755 is 493 (Python 2 longs and octals)
+        return int(raw) if raw[0] != "0" and raw[-1] not in "lL" else py2.number(raw)
     return raw[2:-1] if raw[0] in "uU" else raw[1:-1]
 
 
 #: The literals the streaming reader takes without Python's parser: strings without a
 #: backslash (``u`` prefix at most: no bytes, f-strings, raw strings or escapes to
-#: decode), decimal integers, and lists of them. Anything else (``-1``, ``0x10``,
-#: ``True``, ``'a' 'b'``, a tuple) goes through :func:`ast.parse`.
+#: decode), decimal integers (Python 2 octals and ``L`` longs too), and lists of them.
+#: Anything else (``-1``, ``0x10``, ``True``, ``'a' 'b'``, a tuple) goes through
+#: :func:`ast.parse`.
 LITERAL = Dialect(
     re.compile(
         "|".join(
             (
                 r"(?P<skip>[ \t\f]+|\\(?:\r\n|\r|\n)|#[^\r\n]*|\r\n|\r|\n)",
                 r"""(?P<STRING>[uU]?(?:'[^'\\\r\n]*'|"[^"\\\r\n]*"))""",
-                r"(?P<NUMBER>(?:0|[1-9][0-9]{0,999})(?![\w.]))",
+                r"(?P<NUMBER>(?:0[0-7]{0,999}|[1-9][0-9]{0,999})[lL]?(?![\w.]))",
                 r"(?P<LSQB>\[)|(?P<RSQB>\])|(?P<COMMA>,)",
             )
         )
@@ -832,7 +885,7 @@ def _fast_children(
                 semi = m.end() - 1 if m else None
                 own = [t for t in toks if start <= t.pos < end]
                 children.append(_statement(stmt, text, start, end, semi, undecodable, own))
-    except (_NotFast, SyntaxError, RecursionError, MemoryError, ValueError):
+    except (_NotFast, SyntaxError, RecursionError, MemoryError, ValueError, py2.Py2Error):
         return None
     return children
 
@@ -872,6 +925,9 @@ def _parse(text: str, path: str | None, literals: bool = True) -> XmDocument:
     for stmt, start, end, names in spans:
         m = semi_re.match(analysis, end)
         semi = m.end() - 1 if m else None
+        if isinstance(stmt, tuple):
+            children.append(_py2_statement(stmt, text, start, semi))
+            continue
         if stmt is None:
             end2 = semi + 1 if semi is not None else end
             code = Code(text[start:end2], names)
@@ -880,6 +936,8 @@ def _parse(text: str, path: str | None, literals: bool = True) -> XmDocument:
             continue
         try:
             children.append(_statement(stmt, text, start, end, semi, undecodable))
+        except py2.Py2Error as why:
+            raise error_at(text, path, start + why.offset, str(why)) from None
         except RecursionError:
             raise error_at(text, path, start, "expression nested too deeply") from None
     return _document(children, text, path)
