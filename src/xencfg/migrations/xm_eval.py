@@ -101,7 +101,7 @@ def evaluate(node: ast.AST, env: dict[str, Any], budget: Budget | None = None) -
 def _eval(node: ast.AST, env: dict[str, Any], budget: Budget) -> Any:
     budget.spend(_NODE)
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):
-        return node.value
+        return budget.bounded(node.value)  # (0x + 5,000 digits: no decimal form to write)
     if isinstance(node, ast.Constant) and node.value is None:
         return None
     if isinstance(node, ast.Name):

@@ -63,6 +63,10 @@ class NotPy2Literal(Exception):
     """Valid Python 2 perhaps, but not a literal expression (a call, an operator, a name)."""
 
 
+#: The longest integer read as a literal (4,096 bits: 1,234 decimal digits).
+_BITS = 4096
+
+
 def number(raw: str) -> int | float | complex:
     """The value of a Python 2 NUMBER token: ``1024L`` is 1024, ``0755`` is 493 (an
     ``octinteger`` is ``"0" octdigit+``), ``0x10L`` is 16, ``1.5j`` imaginary."""
@@ -280,7 +284,12 @@ class _Reader:
             raise NotPy2Literal("a sign before a non-number")
         self.i += 1
         if kind == "NUMBER":
-            return number(text)
+            v = number(text)
+            if isinstance(v, int) and v.bit_length() > _BITS:
+                # (0x + 5,000 digits: repr() and str() of it raise past 4,300 decimal
+                # digits; no setting takes such a number, so the line is code)
+                raise NotPy2Literal("a number too long to write in decimal")
+            return v
         if kind == "STRING":
             parts = [string(text, at)]
             while self.i < len(self.toks) and self.toks[self.i][0] == "STRING":
