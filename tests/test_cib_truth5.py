@@ -1,0 +1,207 @@
+"""CIB lint truth on Pacemaker 3.0 CIBs (schema pacemaker-4.0) and on ``pacemaker-X.Y``
+names newer than xencfg's schema table (versions.py ``PACEMAKER_SCHEMA_SINCE``).
+
+No Pacemaker 3.0 peer is installed (crm_verify is 2.1.5, which knows up to pacemaker-3.9),
+so what 3.0 does is cited from ClusterLabs/pacemaker at tag Pacemaker-3.0.0: ChangeLog.md,
+xml/*-4.0.rng and lib/common/schemas.c. crm_verify 2.1.5 backs the "older release
+refuses" half.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import crm_verify_file
+from test_cib_truth4 import cib, findings, promotable
+
+
+def errors(path: Path, *targets: str) -> list[tuple[str, str, int, str]]:
+    """Every error lint gives ``path`` (all rules), under ``targets``."""
+    from xencfg import lint
+    from xencfg.versions import parse_targets
+
+    versions = parse_targets(targets) if targets else None
+    result = lint.run([str(path)], force_format="cib", versions=versions)
+    return [
+        (f.code, f.severity, f.line, f.message) for f in result.findings if f.severity == "error"
+    ]
+
+
+# -- a valid Pacemaker 3.0 CIB: no false error -----------------------------------------
+
+
+@pytest.mark.parametrize("targets", [(), ("pacemaker=3.0",), ("pacemaker=3.0.1",)])
+@pytest.mark.parametrize("dc", ["3.0.0-d8340737c4", "2.1.8-3980678f0"])
+def test_pacemaker_4_0_cib_is_clean(tmp_path: Path, targets: tuple[str, ...], dc: str) -> None:
+    """A pacemaker-4.0 CIB as Pacemaker 3.0.0 writes it (crm_feature_set 3.20.0,
+    include/crm/crm.h line 66; promotable clone, Promoted/Unpromoted roles) gets no error,
+    whether the release is unknown, declared 3.0 or read from dc-version; a dc-version
+    older than the schema's release (2.1.8) is stale, not a reason for CB031. Before the
+    table knew pacemaker-4.0 lint said nothing either way; with ``--target
+    pacemaker=2.1`` it now says what crm_verify 2.1.5 says (below)."""
+    path = cib(tmp_path, vw="pacemaker-4.0", dc=dc, resources=promotable())
+    path.write_text(
+        path.read_text().replace('crm_feature_set="3.16.2"', 'crm_feature_set="3.20.0"')
+    )
+    assert errors(path, *targets) == []
+    assert findings(path, "CB031", *targets) == []
+
+
+def test_cb031_pacemaker_4_0_on_pacemaker_2(tmp_path: Path) -> None:
+    """pacemaker-4.0 came with Pacemaker 3.0.0 (xml/*-4.0.rng first at tag Pacemaker-3.0.0;
+    2.1.8, 2.1.9 and 2.1.10 stop at 3.10): a 2.x cluster refuses it, crm_verify 2.1.5
+    "CIB did not pass schema validation", "config not valid"."""
+    path = cib(tmp_path, vw="pacemaker-4.0", dc="3.0.0-d8340737c4", resources=promotable())
+    [(code, severity, line, message)] = findings(path, "CB031", "pacemaker=2.1")
+    assert (code, severity, line) == ("CB031", "error", 1)
+    assert "needs Pacemaker 3.0.0 or later" in message
+    rc, out = crm_verify_file(path)
+    assert rc != 0 and "config not valid" in out
+
+
+def test_cb031_pacemaker_3_10_needs_2_1_8(tmp_path: Path) -> None:
+    """pacemaker-3.10 came with Pacemaker 2.1.8: 2.1.5 refuses it (crm_verify 2.1.5 "config
+    not valid"), 3.0 reads it (and converts it in memory, upgrade-3.10-*.xsl)."""
+    path = cib(tmp_path, vw="pacemaker-3.10", dc="2.1.8-3980678f0", resources=promotable())
+    assert findings(path, "CB031") == []
+    assert findings(path, "CB031", "pacemaker=3.0") == []
+    assert [c for c, *_ in findings(path, "CB031", "pacemaker=2.1.5")] == ["CB031"]
+    rc, out = crm_verify_file(path)
+    assert rc != 0 and "config not valid" in out
+
+
+@pytest.mark.parametrize("dc", ["3.0.0-d8340737c4", "2.1.5-a3f44794f94"])
+def test_cb031_schema_newer_than_the_table_is_a_warning(tmp_path: Path, dc: str) -> None:
+    """A pacemaker-4.1 is newer than every schema the table knows: no rule may call it
+    unknown because the table is older. Where the release is unknown or may be one after
+    the table's, CB031 warns that lint cannot tell (a dc-version older than 3.0.0 is stale:
+    the schema needs a later release); where the declared release is older than 3.0.0 it
+    cannot know a schema after pacemaker-4.0 and the error is true (crm_verify 2.1.5
+    refuses it)."""
+    path = cib(tmp_path, vw="pacemaker-4.1", dc=dc, resources=promotable())
+    for targets in ((), ("pacemaker=3.0",)):
+        [(code, severity, _, message)] = findings(path, "CB031", *targets)
+        assert (code, severity) == ("CB031", "warning") and "lint cannot tell" in message
+        assert errors(path, *targets) == []
+    [(code, severity, _, message)] = findings(path, "CB031", "pacemaker=2.1.8")
+    assert (code, severity) == ("CB031", "error") and "newer than any schema" in message
+    rc, out = crm_verify_file(path)
+    assert rc != 0 and "config not valid" in out
+
+
+def test_cb031_pacemaker_next_on_pacemaker_3_0(tmp_path: Path) -> None:
+    """Pacemaker 3.0 knows no pacemaker-next (Pacemaker-3.0.0 ChangeLog.md line 19
+    "validate-with must be set, case-sensitive, and not ... pacemaker-next";
+    lib/common/schemas.c adds only the pacemaker-X.Y.rng files and "none"). 2.x reads it
+    (crm_verify 2.1.5 accepts it), and so does lint there."""
+    path = cib(tmp_path, vw="pacemaker-next", dc="2.1.5-a3f44794f94", resources=promotable())
+    [(code, severity, _, message)] = findings(path, "CB031", "pacemaker=3.0")
+    assert (code, severity) == ("CB031", "error") and "3.0 and later do not know" in message
+    assert findings(path, "CB031", "pacemaker=2.1") == []
+    assert findings(path, "CB031") == []
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
+
+
+def test_cb031_schema_name_in_upper_case(tmp_path: Path) -> None:
+    """The cib element's validate-with is a value of versions.rng, compared as written:
+    crm_verify 2.1.5 says "Invalid attribute validate-with for element cib", "config not
+    valid" on ``Pacemaker-3.7`` (its ``get_schema_version`` is case-insensitive, the RNG
+    is not), and 3.0 looks the name up case-sensitively (schemas.c ``pcmk__get_schema``,
+    ``pcmk__str_none``). Lint said nothing."""
+    path = cib(tmp_path, vw="Pacemaker-3.7", resources=promotable())
+    for targets in ((), ("pacemaker=3.0",), ("pacemaker=2.1",)):
+        [(code, severity, _, message)] = findings(path, "CB031", *targets)
+        assert (code, severity) == ("CB031", "error") and "write pacemaker-3.7" in message
+    rc, out = crm_verify_file(path)
+    assert rc != 0 and "Invalid attribute validate-with" in out
+    good = cib(tmp_path, vw="pacemaker-3.7", resources=promotable(), name="good.xml")
+    assert findings(good, "CB031") == []
+
+
+# -- CB023: what the pacemaker-4.0 schema refuses and accepts ---------------------------
+
+
+def _option(path: Path, name: str, value: str) -> Path:
+    text = path.read_text().replace(
+        '<nvpair id="cib-bootstrap-options-stonith-enabled"',
+        f'<nvpair id="o-extra" name="{name}" value="{value}"/>\n'
+        '        <nvpair id="cib-bootstrap-options-stonith-enabled"',
+    )
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("stonith-action", "poweroff"),
+        ("remove-after-stop", "false"),
+        ("crmd-transition-delay", "0s"),
+        ("crmd-integration-timeout", "3min"),
+    ],
+)
+def test_cb023_options_pacemaker_4_0_refuses(tmp_path: Path, name: str, value: str) -> None:
+    """options-4.0.rng (tag Pacemaker-3.0.0) lines 24-55: ``cluster_property_set.nvpair.
+    unsupported`` excludes crmd-finalization-timeout, crmd-integration-timeout,
+    crmd-transition-delay, remove-after-stop, and stonith-action with value poweroff
+    (ChangeLog.md lines 25-29): Pacemaker 3.0 does not load such a pacemaker-4.0 CIB. A
+    pacemaker-3.9 CIB with the same option is fine (converted in memory)."""
+    bad = _option(
+        cib(tmp_path, vw="pacemaker-4.0", dc="3.0.0-d8340737c4", resources=promotable()),
+        name,
+        value,
+    )
+    [(code, severity, _, message)] = findings(bad, "CB023")
+    assert (code, severity) == ("CB023", "error") and name in message
+    old = _option(
+        cib(tmp_path, vw="pacemaker-3.9", resources=promotable(), name="old.xml"), name, value
+    )
+    assert findings(old, "CB023") == []
+
+
+def test_cb023_pacemaker_3_names_are_not_refused_by_4_0(tmp_path: Path) -> None:
+    """options-3.0.rng to options-3.10.rng refuse ``stonith_enabled`` and
+    ``default-resource-stickiness`` (tests/test_cib_truth4.py); options-4.0.rng lists
+    only the names above, so a pacemaker-4.0 CIB with them is loaded (they are custom
+    properties, which Pacemaker ignores): CB023 called it refused."""
+    path = cib(tmp_path, vw="pacemaker-4.0", dc="3.0.0-d8340737c4", resources=promotable())
+    path = _option(_option(path, "stonith_enabled", "true"), "default-resource-stickiness", "100")
+    path.write_text(path.read_text().replace('id="o-extra"', 'id="o-x1"', 1))
+    assert findings(path, "CB023") == []
+    ten = cib(
+        tmp_path, vw="pacemaker-3.10", dc="2.1.8-3980678f0", resources=promotable(), name="t.xml"
+    )
+    assert [c for c, *_ in findings(_option(ten, "stonith_enabled", "true"), "CB023")] == ["CB023"]
+
+
+MASTER = """      <master id="drbd-r0-ms">
+        <meta_attributes id="drbd-r0-ms-meta">
+          <nvpair id="drbd-r0-ms-notify" name="notify" value="true"/>
+        </meta_attributes>
+        <primitive class="ocf" id="drbd-r0" provider="linbit" type="drbd">
+          <instance_attributes id="drbd-r0-ia">
+            <nvpair id="drbd-r0-ia-res" name="drbd_resource" value="r0"/>
+          </instance_attributes>
+        </primitive>
+      </master>"""
+
+
+def test_cb023_master_in_a_pacemaker_4_0_cib(tmp_path: Path) -> None:
+    """resources-4.0.rng (tag Pacemaker-3.0.0) has no ``master`` element (resources-3.10.rng
+    line 284 has; ChangeLog.md line 33 "drop support for deprecated master resources"): a
+    pacemaker-4.0 CIB with one is refused. A pacemaker-3.10 CIB keeps it: Pacemaker 3.0
+    converts it in memory (upgrade-3.10-*.xsl) and crm_verify 2.1.5 accepts a pacemaker-3.9
+    one."""
+    assert "<master" in MASTER
+    bad = cib(tmp_path, vw="pacemaker-4.0", dc="3.0.0-d8340737c4", resources=MASTER)
+    [(code, severity, _, message)] = findings(bad, "CB023")
+    assert (
+        (code, severity) == ("CB023", "error") and "<master>" in message and "promotable" in message
+    )
+    good = cib(tmp_path, vw="pacemaker-3.9", resources=MASTER, name="good.xml")
+    assert findings(good, "CB023") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
