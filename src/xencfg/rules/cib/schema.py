@@ -302,9 +302,10 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
     ChangeLog.md). The name is case-sensitive: the ``cib`` element's ``validate-with``
     is a value of versions.rng (crm_verify 2.1.5 "Invalid attribute validate-with for
     element cib" on ``Pacemaker-3.7``), and 3.0 looks it up case-sensitively
-    (lib/common/schemas.c ``pcmk__get_schema``). The release is the declared one (``--target pacemaker=3.0``,
-    ``[tool.xencfg.versions]``) or the CIB's own ``dc-version``; a name no release has
-    ever known (a typo) is reported whatever the release. A ``pacemaker-X.Y`` newer than
+    (lib/common/schemas.c ``pcmk__get_schema``). The release is the declared one
+    (``--target pacemaker=3.0``, ``[tool.xencfg.versions]``) or the CIB's own
+    ``dc-version``; a name no release has ever known (a typo) is reported whatever the
+    release. A ``pacemaker-X.Y`` newer than
     every schema xencfg knows (after pacemaker-4.0) is an error only where the release
     in force is older than 3.0.0; otherwise it is a warning that lint cannot tell (a
     later release may know it), never "unknown".
