@@ -17,6 +17,19 @@ from conftest import crm_verify_file
 from test_cib_truth4 import cib, findings, promotable
 
 
+def verbose_verify(path: Path) -> tuple[int, str]:
+    """``crm_verify --xml-file PATH -V``: the messages that name the error (the plain run
+    only says "config not valid"); skips as crm_verify_file does."""
+    import shutil
+    import subprocess
+
+    rc, out = crm_verify_file(path)
+    exe = shutil.which("crm_verify")
+    assert exe is not None
+    p = subprocess.run([exe, "--xml-file", str(path), "-V"], capture_output=True, text=True)
+    return rc, out + p.stdout + p.stderr
+
+
 def errors(path: Path, *targets: str) -> list[tuple[str, str, int, str]]:
     """Every error lint gives ``path`` (all rules), under ``targets``."""
     from xencfg import lint
@@ -202,6 +215,128 @@ def test_cb023_master_in_a_pacemaker_4_0_cib(tmp_path: Path) -> None:
         (code, severity) == ("CB023", "error") and "<master>" in message and "promotable" in message
     )
     good = cib(tmp_path, vw="pacemaker-3.9", resources=MASTER, name="good.xml")
+    assert findings(good, "CB023") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+
+
+# -- crm_verify errors lint did not mirror (cib10's report) -----------------------------
+
+
+def _dummy(op: str, interval: str) -> str:
+    return f"""      <primitive class="ocf" id="app" provider="heartbeat" type="Dummy">
+        <operations>
+          <op id="app-{op}" interval="{interval}" name="{op}" timeout="20s"/>
+          <op id="app-monitor-interval-10s" interval="10s" name="monitor"/>
+        </operations>
+      </primitive>"""
+
+
+@pytest.mark.parametrize("op", ["start", "stop"])
+def test_cb030_start_or_stop_with_an_interval(tmp_path: Path, op: str) -> None:
+    """A start or stop with a nonzero interval is skipped: crm_verify 2.1.5 "Ignoring
+    app-start because start action cannot be recurring", "config not valid"
+    (Pacemaker-2.1.5 lib/pacemaker/pcmk_sched_recurring.c ``op_cannot_recur`` lines
+    105-110, ``is_recurring_history`` lines 140-143; 1.1.4 to 1.1.24 pengine/native.c
+    ``RecurringOp`` "Invalid recurring action"). Lint said nothing. Pacemaker 1.0 had no
+    such check (1.0.8 native.c), so there it is left alone."""
+    bad = cib(tmp_path, resources=_dummy(op, "10s"))
+    [(code, severity, _, message)] = findings(bad, "CB030")
+    assert (code, severity) == ("CB030", "error") and f"a {op} cannot recur" in message
+    assert findings(bad, "CB030", "pacemaker=1.0") == []
+    rc, out = verbose_verify(bad)
+    assert rc != 0 and "cannot be recurring" in out
+    good = cib(tmp_path, resources=_dummy(op, "0s"), name="good.xml")
+    assert findings(good, "CB030") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+
+
+def test_cb030_migrate_to_recurring_since_2_1_5(tmp_path: Path) -> None:
+    """``op_cannot_recur`` took migrate_to, migrate_from and reload-agent in 2.1.5 (2.1.4's
+    lists start, stop, demote and promote only): an error on 2.1.5, not on 2.0."""
+    bad = cib(tmp_path, resources=_dummy("migrate_to", "10s"))
+    assert [c for c, *_ in findings(bad, "CB030", "pacemaker=2.1.5")] == ["CB030"]
+    assert findings(bad, "CB030", "pacemaker=2.0") == []
+    rc, out = verbose_verify(bad)
+    assert rc != 0 and "cannot be recurring" in out
+
+
+TEMPLATES = """      <template id="t1" class="ocf" provider="heartbeat" type="Dummy"/>
+      <template id="t2" class="ocf" provider="heartbeat" type="Dummy"/>
+      <primitive id="a" template="t1"><operations>
+        <op id="a-mon" name="monitor" interval="10s"/></operations></primitive>
+      <primitive id="b" template="t2"><operations>
+        <op id="b-mon" name="monitor" interval="10s"/></operations></primitive>"""
+
+
+def test_cb002_two_templates_colocated(tmp_path: Path) -> None:
+    """A colocation of two templates is ignored: crm_verify 2.1.5 "Ignoring constraint 'c1'
+    because two templates or tags cannot be colocated", "config not valid"
+    (Pacemaker-2.1.5 lib/pacemaker/pcmk_sched_colocation.c ``unpack_colocation_tags``
+    lines 670-674; pengine test template-coloc-3). A template colocated with a resource
+    is expanded and accepted."""
+    c = '      <rsc_colocation id="c1" rsc="t1" with-rsc="t2" score="INFINITY"/>'
+    bad = cib(tmp_path, resources=TEMPLATES, constraints=c)
+    [(code, severity, _, message)] = findings(bad, "CB002")
+    assert (code, severity) == ("CB002", "error") and "two templates or tags" in message
+    rc, out = verbose_verify(bad)
+    assert rc != 0 and "two templates or tags cannot be colocated" in out
+    good = cib(tmp_path, resources=TEMPLATES, constraints=c.replace('"t2"', '"b"'), name="g.xml")
+    assert findings(good, "CB002") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+
+
+ORDER = '      <rsc_order id="o1" first="app" then="fence-xen1" kind="{KIND}"/>'
+
+
+def test_cb023_order_kind_in_a_schema_less_cib(tmp_path: Path) -> None:
+    """``validate-with="none"``: no schema, and the scheduler resets an unknown kind to
+    Mandatory as a configuration error (Pacemaker-2.1.5 lib/pacemaker/pcmk_sched_ordering.c
+    ``get_ordering_type`` lines 95-108, ``pcmk__str_casei``): crm_verify 2.1.5 "Resetting
+    'kind' for constraint o1 to 'Mandatory' because 'foo' is not valid", "config not
+    valid"; ``mandatory`` in lower case is accepted."""
+    bad = cib(
+        tmp_path,
+        vw="none",
+        resources=_dummy("start", "0"),
+        constraints=ORDER.replace("{KIND}", "foo"),
+    )
+    [(code, severity, _, message)] = findings(bad, "CB023")
+    assert (code, severity) == ("CB023", "error") and "kind 'foo'" in message
+    rc, out = verbose_verify(bad)
+    assert rc != 0 and "Resetting 'kind'" in out
+    good = cib(
+        tmp_path,
+        vw="none",
+        resources=_dummy("start", "0"),
+        constraints=ORDER.replace("{KIND}", "mandatory"),
+        name="g.xml",
+    )
+    assert findings(good, "CB023") == []
+    rc, out = crm_verify_file(good)
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize("kind", ["foo", "mandatory"])
+def test_cb023_order_kind_a_schema_refuses(tmp_path: Path, kind: str) -> None:
+    """constraints-1.2.rng to constraints-4.0.rng ``order-types`` (3.9: lines 251-257)
+    take Optional, Mandatory and Serialize as written: crm_verify 2.1.5 "Invalid attribute
+    kind for element rsc_order", "config not valid". Lint said nothing of a pacemaker-3.9
+    CIB (only pacemaker-1.0 CIBs are validated whole)."""
+    resources = _dummy("start", "0")
+    bad = cib(tmp_path, resources=resources, constraints=ORDER.replace("{KIND}", kind))
+    [(code, severity, _, message)] = findings(bad, "CB023")
+    assert (code, severity) == ("CB023", "error") and f"kind '{kind}'" in message
+    rc, out = verbose_verify(bad)
+    assert rc != 0 and "Invalid attribute kind" in out
+    good = cib(
+        tmp_path,
+        resources=resources,
+        constraints=ORDER.replace("{KIND}", "Mandatory"),
+        name="g.xml",
+    )
     assert findings(good, "CB023") == []
     rc, out = crm_verify_file(good)
     assert rc == 0, out

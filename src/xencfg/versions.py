@@ -82,6 +82,9 @@ HEARTBEAT_NO_CRM = Version.parse("2.99")
 PACEMAKER_1 = Version.parse("1.0")
 #: Pacemaker 1.1: its pacemaker-1.0.rng grew (``kind`` on ``rsc_order``; CB023).
 PACEMAKER_1_1 = Version.parse("1.1")
+#: Pacemaker 1.1.4: a recurring start, stop, promote or demote is ignored
+#: ("Invalid recurring action", pengine/native.c ``RecurringOp``; CB030).
+PACEMAKER_1_1_4 = Version.parse("1.1.4")
 #: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
 PACEMAKER_1_1_9 = Version.parse("1.1.9")
 #: Pacemaker 2.0.0: schema names pacemaker-0.6, -0.7 and -1.1 dropped (CB031).
@@ -90,6 +93,9 @@ PACEMAKER_2_0 = Version.parse("2.0.0")
 PACEMAKER_2_0_5 = Version.parse("2.0.5")
 #: Pacemaker 2.1.0: the roles Promoted and Unpromoted (CB028).
 PACEMAKER_2_1 = Version.parse("2.1.0")
+#: Pacemaker 2.1.5: a recurring migrate_to, migrate_from or reload-agent is ignored too
+#: (pcmk_sched_recurring.c ``op_cannot_recur``; CB030).
+PACEMAKER_2_1_5 = Version.parse("2.1.5")
 #: Pacemaker 3.0.0 (January 2025): schema pacemaker-4.0; ``validate-with`` must name a
 #: schema it knows, case-sensitive, and not ``pacemaker-next`` (3.0.0 ChangeLog.md, "CIB:
 #: validate-with must be set, case-sensitive, and not ..."; CB031).

@@ -14,7 +14,7 @@ from ...findings import Finding, Location
 from ...formats.cib.model import _tag
 from ...versions import PACEMAKER_1_1
 from .. import make, rule
-from .common import _cib
+from .common import _cib, _in_status
 
 if TYPE_CHECKING:
     from ...errors import ValidationError
@@ -75,6 +75,13 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     resources"): a pacemaker-4.0 CIB that has one is refused, while an older CIB keeps
     them and Pacemaker 3.0 converts it in memory (upgrade-3.10-*.xsl).
 
+    An ``rsc_order`` ``kind`` other than ``Optional``, ``Mandatory`` or ``Serialize``
+    (as written) is refused by every schema from pacemaker-1.2 on (crm_verify 2.1.5
+    "Invalid attribute kind for element rsc_order"); in a ``validate-with="none"`` CIB
+    the scheduler makes the order Mandatory and calls it a configuration error
+    ("Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not valid",
+    pcmk_sched_ordering.c ``get_ordering_type``).
+
     Example: ``<rsc_location id="l1" rsc="web" node="alpha" score="fifty"/>``;
     ``<nvpair name="default-resource-stickiness" value="100"/>`` in a pacemaker-3.7 CIB.
 
@@ -95,6 +102,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
                 item.where(pair.el),
             )
     yield from _elements_of_other_schemas(item, doc)
+    yield from _order_kinds(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
@@ -253,6 +261,52 @@ def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Findi
                 f"<{tag}> is refused by schema pacemaker-{until[0][0]}.{until[0][1]} and"
                 f" later, and this CIB declares {doc.validate_with}: Pacemaker will not load"
                 f" it (write {until[1]})",
+                item.where(el),
+            )
+
+
+#: The ``kind`` values of an ``rsc_order`` (constraints-1.2.rng to constraints-4.0.rng
+#: ``order-types``, compared as written; the scheduler compares them in any case).
+_ORDER_KINDS = ("Optional", "Mandatory", "Serialize")
+
+
+def _order_kinds(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for an ``rsc_order`` (or ordered ``resource_set``) ``kind`` that is none of
+    Optional, Mandatory, Serialize: the schemas from pacemaker-1.2 on refuse it (crm_verify
+    2.1.5 "Invalid attribute kind for element rsc_order"); under
+    ``validate-with="none"`` the scheduler resets it to Mandatory, a configuration error
+    (Pacemaker 2.1.5 lib/pacemaker/pcmk_sched_ordering.c ``get_ordering_type``, lines
+    95-108: "Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not
+    valid"). pacemaker-1.0 CIBs are validated whole; heartbeat 2 CIBs have no kind."""
+    from ...formats.cib.upgrade import schema_version
+
+    vw = doc.validate_with
+    none = (vw or "").lower() == "none"
+    version = schema_version(vw)
+    if not none and (vw is None or version == (1, 0)):
+        return
+    for el in doc.iter("rsc_order", "resource_set"):
+        kind = el.get("kind")
+        if kind is None or _in_status(el):
+            continue
+        if (
+            none
+            and _tag(el) == "rsc_order"
+            and kind.lower() not in ("optional", "mandatory", "serialize")
+        ):
+            yield make(
+                "CB023",
+                f"rsc_order '{el.get('id')}': kind '{kind}' is not Optional, Mandatory or"
+                " Serialize: Pacemaker calls this a configuration error and makes the order"
+                " Mandatory",
+                item.where(el),
+            )
+        elif not none and kind not in _ORDER_KINDS:
+            yield make(
+                "CB023",
+                f"{_tag(el)} '{el.get('id')}': {vw}'s schema refuses kind '{kind}' (write"
+                " Optional, Mandatory or Serialize, as written here); Pacemaker will not"
+                " load this CIB",
                 item.where(el),
             )
 
