@@ -340,3 +340,20 @@ def test_cb023_order_kind_a_schema_refuses(tmp_path: Path, kind: str) -> None:
     assert findings(good, "CB023") == []
     rc, out = crm_verify_file(good)
     assert rc == 0, out
+
+
+def test_cb011_old_option_names_are_ignored_in_a_pacemaker_4_0_cib(tmp_path: Path) -> None:
+    """``stonith_enabled`` in a pacemaker-4.0 CIB: options-4.0.rng takes it (a custom
+    property, see above) and no upgrade-*.xsl renames it (Pacemaker-3.0.0
+    lib/common/schemas.c converts only a CIB older than the newest schema), so Pacemaker
+    3.0 ignores it: CB011 (ignored), not CB012's "deprecated; use stonith-enabled". A
+    pacemaker-2.10 CIB is renamed in memory (upgrade-2.10.xsl): there it is deprecated."""
+    four = cib(tmp_path, vw="pacemaker-4.0", dc="3.0.0-d8340737c4", resources=promotable())
+    four = _option(four, "stonith_enabled", "true")
+    [(code, severity, _, message)] = findings(four, "CB011")
+    assert (code, severity) == ("CB011", "warning") and "is ignored" in message
+    assert findings(four, "CB012") == []
+    old = cib(tmp_path, vw="pacemaker-2.10", resources=promotable("Master", "Slave"), name="o.xml")
+    old = _option(old, "stonith_enabled", "true")
+    assert [c for c, *_ in findings(old, "CB012")] == ["CB012"]
+    assert findings(old, "CB011") == []

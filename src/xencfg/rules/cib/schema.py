@@ -202,6 +202,21 @@ def refused_option(doc: CibDocument, pair: Any) -> str | None:
     return None
 
 
+def ignored_in_4x(doc: CibDocument, pair: Any) -> str | None:
+    """The name to use for a cluster option nvpair ``pair`` that options-3.x refused and a
+    pacemaker-4.0 (or later) CIB holds: options-4.0.rng takes it again as a custom
+    property, and nothing renames it (upgrade-2.10.xsl runs only on an older CIB), so
+    Pacemaker 3.0 ignores it. None otherwise."""
+    from ...formats.cib.upgrade import schema_version
+
+    version = schema_version(doc.validate_with)
+    if version is None or version < (4, 0) or pair is None:
+        return None
+    if _tag(pair.getparent()) != "cluster_property_set":
+        return None
+    return _REFUSED_IN_3X.get(pair.get("name") or "")
+
+
 #: Configuration elements and the first pacemaker-X.Y schema that takes them (the
 #: element definitions each pacemaker-X.Y.rng of Pacemaker 2.1.5 includes).
 _ELEMENT_SINCE = {
