@@ -157,7 +157,9 @@ def test_shapes_name_their_grammars_terminals() -> None:
     for shape in (drbd.reader.SHAPE, multipath.SHAPE, _lvmlike.SHAPE, xend.SHAPE):
         names = {n for n, _ in terminals.TERMINALS[shape.grammar]}
         used = {*shape.key, *shape.values, *shape.blank, *shape.atoms, shape.open, shape.close}
-        used |= {t for t in (shape.end, shape.assign, shape.after_open) if t is not None}
+        used |= {
+            t for t in (shape.end, shape.assign, shape.after_open, shape.open_gap) if t is not None
+        }
         used |= set(shape.list_terms or ())
         assert used <= names, shape.grammar
 
@@ -219,6 +221,17 @@ QUICK_HEADS = [
     ("multipath", "multipaths {\n\tmultipath {\n\t}\n}\n", True),
     ("multipath", "blacklist x {\n}\n", False),
     ("multipath", "defaults {}\n", False),
+    # a '{' on a later line, a statement after '{' (tests/test_multipath_braces.py)
+    ("multipath", "defaults\n{\n\tx y\n}\n", True),
+    ("multipath", "defaults # c\n\n# d\n  {\n}\n", True),
+    ("multipath", "defaults\r\n{\r\n}\r\n", True),
+    ("multipath", 'devices {\n\tdevice { vendor "X"\n\t}\n}\n', True),
+    ("multipath", "defaults\n{ x y\n}\n", True),
+    ("multipath", "defaults x\n{\n}\n", False),
+    ("multipath", "a {\n\tb { c\n\t{\n\t}\n}\n", False),
+    ("multipath", "a { b {\n}\n}\n", False),
+    ("multipath", "defaults\n{}\n", False),
+    ("multipath", "defaults\n{\n", False),
 ]
 
 

@@ -72,7 +72,7 @@ def test_broken_seed_points_at_the_unclosed_section() -> None:
     [
         ("unclosed-defaults.conf", 1, 1),
         ("stray-brace.conf", 4, 1),
-        ("brace-on-next-line.conf", 2, 1),
+        ("section-after-brace.conf", 1, 18),
     ],
 )
 def test_invalid_fixtures_give_located_errors(name: str, line: int, col: int) -> None:

@@ -130,6 +130,8 @@ LENS_TOO_STRICT = {
     "multipath.conf": "the seeds' old keywords (multipath_tool, default_selector)",
     "crlf-no-final-newline.conf": "CRLF line ends",
     "two-nodes.conf": "a comment after a value",
+    "brace-on-next-line.conf": "a '{' below its section name (multipath reads the section,"
+    " tests/test_multipath_braces.py)",
 }
 
 

@@ -24,6 +24,7 @@ from ..syntax.build import make_block, make_entry, make_root, parse_with, unclos
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
+from ._multipath_braces import brace_problems
 from .schema import Keyword, Schema, V
 from .view import Setting, View
 
@@ -731,6 +732,7 @@ class MultipathDocument(TreeDocument):
                 cut = _cut_by_comment(node, self.source or "")
                 if cut is not None:
                     yield cut
+        yield from brace_problems(self, self.source or "")
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -817,8 +819,17 @@ _BUILDER = _Builder()
 _WORDS = {"WORD": "a keyword or value"}
 
 
-#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks.
-SHAPE = Shape("multipath", end="_NL", block_args=False, after_open="_NL", blank=frozenset({"_NL"}))
+#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks
+#: (the ``{`` may stand on a later line; a statement may follow it on its line).
+SHAPE = Shape(
+    "multipath",
+    end="_NL",
+    block_args=False,
+    after_open="_NL",
+    blank=frozenset({"_NL"}),
+    open_gap="_BRACE_NL",
+    open_item=True,
+)
 
 
 def parse(text: str, path: str | None = None) -> MultipathDocument:

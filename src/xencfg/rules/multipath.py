@@ -546,6 +546,10 @@ def aliased_wwid_blacklisted(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
+#: What MP010 adds when the keyword is written, but after the ``{`` on its line.
+UNREAD = " it reads (not the one after its '{')"
+
+
 @rule("MP010", "section-dropped", "error", formats=("multipath",))
 def section_dropped(item: Loaded) -> Iterator[Finding]:
     """A ``multipath`` entry without ``wwid``, or a ``device`` entry of ``devices``
@@ -565,12 +569,27 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
     is read at the top level and dropped (``multipath -t``: "invalid keyword:
     devnode", "unmatched '}'").
 
+    Also ``overrides`` with its ``{`` on a line below: parser.c
+    (``validate_config_strvec``, 0.6 on) reads other sections so, but not
+    ``overrides`` ("missing value for option 'overrides'"): it skips the line
+    and reads the settings at the top level, where they are invalid keywords. And
+    a ``vendor``, ``product`` or ``wwid`` written after the ``{`` on its line
+    (``device { vendor "X"``): multipath does not read it ("ignoring extra
+    data"), so the section misses it.
+
     Fix: add the missing keyword (``product ".*"`` matches every product of
-    the vendor); spell the section as multipath does (lower case).
+    the vendor); spell the section as multipath does (lower case); write
+    ``overrides {`` on one line and each statement on a line of its own.
     """
+    from ..formats._multipath_braces import SUBLEVEL, after_brace, brace_below
     from ..formats.multipath import keywords_for
 
     doc = _mp(item)
+    text = doc.source or ""
+
+    def read(block: Block, key: str) -> bool:
+        lost = after_brace(block, text)
+        return any(e is not lost for e in block.entries(key))
 
     def nested(node: Node, context: tuple[str, ...]) -> Iterator[Finding]:
         kids = [c for c in node.child_nodes() if getattr(c, "key", None) is not None]
@@ -578,6 +597,15 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
         for i, c in enumerate(kids):
             if not isinstance(c, Block):
                 continue
+            known = allowed is not None and c.key in allowed
+            if known and c.key not in SUBLEVEL and brace_below(c, text):
+                yield make(
+                    "MP010",
+                    f"the '{{' of {c.key} is on a line below it: multipath drops the whole"
+                    f" section (\"missing value for option '{c.key}'\") and reads none of"
+                    f" its settings: write '{c.key} {{'",
+                    item.where(c),
+                )
             if context and allowed is not None and c.key not in allowed:
                 if kids[i + 1 :]:
                     yield make(
@@ -592,20 +620,22 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
 
     yield from nested(doc, ())
     for m in doc.multipaths:
-        if not any(m.block.entries("wwid")):
+        if not read(m.block, "wwid"):
             alias = f" (alias '{m.alias}')" if m.alias else ""
+            said = UNREAD if any(m.block.entries("wwid")) else ""
             yield make(
                 "MP010",
-                f"multipath entry{alias} has no wwid: multipath drops the whole entry",
+                f"multipath entry{alias} has no wwid{said}: multipath drops the whole entry",
                 item.where(m.block),
             )
     for d in doc.devices:
-        missing = [k for k in ("vendor", "product") if not any(d.block.entries(k))]
+        missing = [k for k in ("vendor", "product") if not read(d.block, k)]
         if missing:
+            said = UNREAD if any(any(d.block.entries(k)) for k in missing) else ""
             yield make(
                 "MP010",
-                f"device entry has no {' and no '.join(missing)}: multipath drops the whole"
-                " entry and its settings",
+                f"device entry has no {' and no '.join(missing)}{said}: multipath drops"
+                " the whole entry and its settings",
                 item.where(d.block),
             )
 

@@ -33,6 +33,7 @@ _FAIL = "_FAIL"  # the catch-all group: a character no terminal takes
 _END_GROUP = "_END"  # the group of a statement's end in :func:`_one_value`
 _OPEN_GROUP = "_OPEN"  # ... of a block's opener
 _AFTER_GROUP = "_AFTER"  # ... and of what follows the opener (Shape.after_open)
+_GAP_GROUP = "_GAP"  # ... and of the gap before an opener on a later line (Shape.open_gap)
 
 
 @attrs.frozen
@@ -63,6 +64,12 @@ class Shape:
     block_args: bool = True
     #: A terminal the opener must be followed by (multipath's newline).
     after_open: str | None = None
+    #: A terminal that may stand between a block's key and its opener, read but not
+    #: kept (multipath's line break before a ``{`` on a later line).
+    open_gap: str | None = None
+    #: Whether a statement may follow the opener on its line, before ``after_open``
+    #: (multipath's ``device { vendor "X"``): ``key value* end``, never a block.
+    open_item: bool = False
     #: Terminals that may stand alone between items (multipath's empty lines).
     blank: frozenset[str] = frozenset()
     #: Terminals that are items by themselves (drbd's ``skip``, an S-expression's atoms).
@@ -90,12 +97,14 @@ def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], 
     if not shape.key:
         item.add(shape.open)
     head = {shape.open, *(shape.values if shape.assign is None else ()), shape.end, shape.assign}
+    head.add(shape.open_gap)
     accepted = (
         item,
         head,
-        {shape.after_open},
+        {shape.after_open, *(shape.key if shape.open_item else ())},
         {*shape.values, list_open},
         {*shape.values, list_sep, list_close},
+        {shape.open},
     )
     ignored = IGNORED[shape.grammar]
     out = []
@@ -123,7 +132,9 @@ def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | No
     Lark's order, blanks between them skipped), or nothing, and the reader goes on token
     by token. With it, the terminal of each group number: the values' first, then the
     end's (:data:`_END_GROUP`), the opener's and what follows it (``after_open``, read
-    at once too when it is there). ``None`` where the shape has no such
+    at once too when it is there), and before them the gap before an opener on a later
+    line (``open_gap``, :data:`_GAP_GROUP`; Lark tries it before the end: it is
+    longer). ``None`` where the shape has no such
     head, or where a terminal Lark tries there before a value's is not a value."""
     if shape.end is None or shape.assign is not None or shape.skip is None:
         return None
@@ -138,10 +149,12 @@ def _one_value(shape: Shape) -> tuple[Callable[[str, int], Any], list[str]] | No
     # what the state after the opener reads, when it is there (multipath's newline)
     after = "" if shape.after_open is None else regexes[shape.after_open]
     after = f"(?:{blank}(?P<{_AFTER_GROUP}>{after}))?" if after else ""
+    gap = "" if shape.open_gap is None else f"(?P<{_GAP_GROUP}>{regexes[shape.open_gap]})|"
     # the second run of blanks only after a value: two optional runs side by side would
     # split a long run of blanks every way before failing (quadratic in the run)
     rx = re.compile(
-        f"{blank}(?:(?:{values}){blank})?(?:(?P<{_END_GROUP}>{end})|(?P<{_OPEN_GROUP}>{opener}){after})"
+        f"{blank}(?:(?:{values}){blank})?"
+        f"(?:{gap}(?P<{_END_GROUP}>{end})|(?P<{_OPEN_GROUP}>{opener}){after})"
     )
     names = [""] * (rx.groups + 1)
     for name, index in rx.groupindex.items():
@@ -177,7 +190,8 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     head: list[Any] = []  # the statement or block head being read
     listed: list[Any] = []  # a list value being read
     state = 0  # 0: an item may start; 1: after a key; 2: after the opener; 3: after
-    #            assign; 4: inside a list value
+    #            assign; 4: inside a list value; 5: after open_gap (the opener next)
+    inline = False  # the head being read follows an opener on its line (open_item)
     kept = frozenset(n for n, _ in TERMINALS[shape.grammar] if n[0] != "_") - ignored
     shared = _shared_punctuation(shape, kept - callbacks.keys()) if building() else {}
     # per state and group number: the terminal, how its token is made, what it does
@@ -196,6 +210,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     end_group = one_names.index(_END_GROUP) if one_names else -1
     open_group = one_names.index(_OPEN_GROUP) if one_names else -1
     after_group = one_names.index(_AFTER_GROUP) if _AFTER_GROUP in one_names else -1
+    gap_group = one_names.index(_GAP_GROUP) if _GAP_GROUP in one_names else -1
     quick_after = after_open or ""
     pos, size = 0, len(feed)
     while pos < size:
@@ -218,6 +233,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
         if act == _APPEND:  # a value of the statement or block head
             head.append(tok)
         elif act == _KEY:
+            inline = state == 2  # a statement after the opener, on its line
             quick = one_value(feed, pos) if one_value is not None else None
             if quick is None:
                 head = [tok]
@@ -232,14 +248,20 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
                 head.append(Tok(one_names[i], quick.group(i), quick.start(i)))
             pos = quick.end()
             g = quick.lastindex  # the end's group or the opener's: closed last
+            if g == gap_group:
+                if inline or len(head) > 1:
+                    return None
+                state = 5
+                continue
             if g == end_group:
                 if keep_end:
                     head.append(
                         shared.get(quick_end) or Tok(quick_end, quick.group(g), quick.start(g))
                     )
                 items.append(entry_rule(head))
+                state = 0
                 continue
-            if not block_args and len(head) > 1:
+            if inline or (not block_args and len(head) > 1):
                 return None
             o = open_group
             head.append(shared.get(opener) or Tok(opener, quick.group(o), quick.start(o)))
@@ -254,6 +276,10 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
                 head.append(tok)
             items.append(entry_rule(head))
             state = 0
+        elif act == _GAP:
+            if inline or len(head) > 1:
+                return None
+            state = 5
         elif act == _CLOSE:
             if not stack:
                 return None
@@ -262,7 +288,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             items = stack.pop()
             items.append(node)
         elif act == _OPEN:
-            if not block_args and len(head) > 1:
+            if inline or (not block_args and len(head) > 1):
                 return None
             head.append(tok)
             stack.append(items)
@@ -313,7 +339,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
 # How a token is made (:func:`_making`), and what it does in a state (:func:`_action`).
 _OWN, _SHARED, _CALLBACK, _NONE, _SKIP, _FAIL_ = range(6)
 _KEY, _APPEND, _END, _CLOSE, _OPEN, _AFTER_OPEN, _BLANK, _ATOM, _BARE_OPEN = range(9)
-_ASSIGN, _VALUE, _LIST_OPEN, _LIST_ITEM, _LIST_CLOSE, _REFUSE = range(9, 15)
+_ASSIGN, _VALUE, _LIST_OPEN, _LIST_ITEM, _LIST_CLOSE, _GAP, _REFUSE = range(9, 16)
 
 
 def _rule(builder: Any, name: str) -> Callable[[list[Any]], Any]:
@@ -369,15 +395,22 @@ def _action(shape: Shape, state: int, kind: str) -> int:
             return _OPEN
         if kind == shape.assign:
             return _ASSIGN
+        if kind == shape.open_gap:
+            return _GAP
     elif state == 2:
         if kind == shape.after_open:
             return _AFTER_OPEN
+        if kind in shape.key and shape.open_item:
+            return _KEY
+    elif state == 5:
+        if kind == shape.open:
+            return _OPEN
     elif state == 3:
         if kind in shape.values:
             return _VALUE
         if kind == list_open:
             return _LIST_OPEN
-    else:
+    elif state == 4:
         if kind == list_close:
             return _LIST_CLOSE
         if kind in shape.values or kind == list_sep:

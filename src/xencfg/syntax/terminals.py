@@ -32,6 +32,7 @@ TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {
         ("RSQB", "\\]"),
     ),
     "multipath": (
+        ("_BRACE_NL", "\r?\n(?:[ \t\x0c\\v\r\xa0]*(?:[#!][^\n]*)?\n)*(?=[ \t\x0c\\v\xa0]*\\{)"),
         ("STRING", '"[^"\n]*(?:""[^"\n]*)*"'),
         ("WORD", '[^\\s"{}#!]+'),
         ("WS", "[ \t\x0c\\v\r\xa0]+"),

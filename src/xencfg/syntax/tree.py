@@ -742,7 +742,14 @@ def _render_changed_children(
             out.append(p.text)
             continue
         if id(p) not in kept_ids:
-            continue  # removed: its owned trivia goes with it
+            # removed: its owned trivia goes with it; but a node that ended a line it did
+            # not start (multipath's ``device { vendor "X"``) leaves the line break, or
+            # the next line would join the line of what stood before it
+            text = p.source_text()
+            last = next((chunk for chunk in reversed(out) if chunk), "\n")
+            if text.endswith("\n") and not last.endswith("\n"):
+                out.append("\r\n" if text.endswith("\r\n") else "\n")
+            continue
         child = next(slots)
         _render(child, style, out, indent)
         for c in new_after.get(id(child), ()):

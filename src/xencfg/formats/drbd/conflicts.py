@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ...syntax.blocks import Block
-from .values import parse_address
 from .views import Host, Resource, Volume
 
 if TYPE_CHECKING:
@@ -85,16 +84,11 @@ def find_conflicts(docs: list[DrbdDocument]) -> list[Conflict]:
                     stacked_twice.add(id(h.block))
     # drbdadm claims the stacked resources' minors and addresses after the others
     for doc, res in sorted(every, key=lambda dr: dr[1].stacked):
-        # ``floating ADDR;``, a host section without a body (parse_host_section takes
-        # ';' after the address, user/v84 and user/v9 drbdadm_parser.c): its address
-        # is claimed like a section's ("conflicting use of IP", peer-drbdadm 83/84/9)
-        for e in res.block.entries():
-            addr = parse_address(e.values, 0, e) if e.key == "floating" else None
-            if addr is not None and addr.port is not None:
-                claim("address", addr.host_port, e, doc)
+        # (``floating ADDR;`` is a host without a body, in host_list too: its address
+        # is claimed like a section's, "conflicting use of IP", peer-drbdadm 83/84/9)
         for h in res.host_list:
             addr = h.address
-            where = h.block.entry("address") or h.block
+            where = h.block.entry("address") or h.node
             if addr is not None and addr.port is not None:
                 key = addr.host_port
                 if addr.ip.startswith("127.") or addr.ip == "::1":

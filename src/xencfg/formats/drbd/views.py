@@ -251,18 +251,48 @@ class _VolumesMixin(_View):
 class Host(_DeviceMixin, _VolumesMixin):
     """An ``on NAME... {}``, ``floating [FAMILY] ADDR:PORT {}`` or
     ``stacked-on-top-of RES {}`` section (``_this_host``/``_remote_host`` in
-    ``drbdsetup show`` output)."""
+    ``drbdsetup show`` output).
+
+    A ``floating ADDR;`` statement is a host section too: drbdadm 8.4 and 9 take
+    ``;`` for the body after a floating address (parse_host_section,
+    user/v84 and user/v9 drbdadm_parser.c) and the host inherits everything from
+    the resource. Such a host has :attr:`entry` (the statement) and an empty
+    ``block`` that is not in the file; the first edit that needs a body (a
+    ``device``, ``node-id``, a volume) turns the statement into ``floating ADDR {
+    ... }`` on its own line, so no edit is lost.
+    """
+
+    #: The ``floating ADDR;`` statement this host is (``None`` for a section).
+    entry: Entry | None = None
+    #: The block holding :attr:`entry` (the resource's), where an edit opens it.
+    parent: Block | None = attrs.field(default=None, repr=False)
 
     @property
     def kind(self) -> str:
         return self.block.key
 
     @property
+    def floating(self) -> bool:
+        """A ``floating ADDR`` host (section or statement): drbdadm picks it by the
+        local address, not by ``uname -n``."""
+        return self.kind == "floating"
+
+    @property
+    def node(self) -> Entry | Block:
+        """The syntax node the host is written as (the statement, or the section):
+        where findings about it point."""
+        return self.entry if self.entry is not None else self.block
+
+    @property
+    def _head(self) -> list[str]:
+        return self.entry.values if self.entry is not None else self.block.args
+
+    @property
     def names(self) -> list[str]:
         """Host names (several for a 9 ``on a b {}``); the lower resource for stacked,
         the address text for floating."""
-        if self.kind == "floating":
-            return [" ".join(self.block.args)]
+        if self.floating:
+            return [" ".join(self._head)]
         if self.kind.startswith("_"):
             return [self.kind]
         return list(self.block.args)
@@ -274,19 +304,71 @@ class Host(_DeviceMixin, _VolumesMixin):
 
     @property
     def address(self) -> Address | None:
-        """The replication address (``floating`` sections carry it in their head)."""
+        """The replication address (``floating`` hosts carry it in their head, which
+        the address then edits)."""
+        if self.floating:
+            return parse_address(self._head, 0, self.node)
         e = self.block.entry("address")
         if e is not None:
             return parse_address(e.values, 0, e)
-        if self.kind == "floating":
-            return parse_address(self.block.args, 0, self.block)
         return None
 
     @address.setter
     def address(self, value: Address | str | None) -> None:
         if isinstance(value, str):
             value = parse_address(value.split())
+        if self.floating:
+            if value is None:
+                raise ValueError("a floating host is its address: remove the host instead")
+            if self.entry is not None:
+                self.entry.values = value.values()
+            else:
+                self.block.args = value.values()
+            return
         self._set("address", value.values() if value is not None else None)
+
+    def _open(self) -> None:
+        """Turn a ``floating ADDR;`` statement into a ``floating ADDR { }`` section in
+        place (only its line changes), so that statements can go in it."""
+        if self.entry is None:
+            return
+        if self.parent is None:
+            raise ValueError(f"floating {self.name}; is not in a resource: cannot edit it")
+        kids = self.parent.children
+        at = next(i for i, c in enumerate(kids) if c is self.entry)
+        self.block = Block("floating", list(self.entry.values))
+        kids[at] = self.block
+        self.entry = self.parent = None
+
+    def _set(self, key: str, values: list[str] | None) -> None:
+        if self.entry is not None:
+            if values is None:
+                return  # nothing in a statement to remove
+            self._open()
+        super()._set(key, values)
+
+    @property
+    def sections(self) -> dict[str, dict[str, str | bool]]:
+        """As :attr:`_View.sections`; read-only for a ``floating ADDR;`` statement
+        (it has none: set a statement first, which gives it a body)."""
+        if self.entry is not None:
+            return ComputedView({}, f"floating {self.name}; has no body: set device first")
+        return super().sections
+
+    def section(self, name: str, *, create: bool = False) -> Block | None:
+        if create:
+            self._open()
+        return super().section(name, create=create)
+
+    def add_volume(
+        self,
+        number: int,
+        device: str | Device | None = None,
+        disk: str | None = None,
+        meta_disk: str | MetaDisk | None = None,
+    ) -> Volume:
+        self._open()
+        return super().add_volume(number, device, disk, meta_disk)
 
     node_id = _setting(
         "host", "node-id", INT, "DRBD 9's ``node-id`` (``None`` if absent or not a number)."
@@ -622,8 +704,16 @@ class Resource(_DeviceMixin, _VolumesMixin):
 
     @property
     def host_list(self) -> list[Host]:
-        """Host sections in file order (``on``, ``floating``, ``stacked-on-top-of``)."""
-        return [Host(b) for b in self.block.blocks() if b.key in HOST_SECTIONS]
+        """Host sections in file order (``on``, ``floating``, ``stacked-on-top-of``),
+        ``floating ADDR;`` statements included: drbdadm reads them as host sections
+        without a body (see :class:`Host`)."""
+        out: list[Host] = []
+        for c in self.block.children:
+            if isinstance(c, Block) and c.key in HOST_SECTIONS:
+                out.append(Host(c))
+            elif isinstance(c, Entry) and c.key == "floating" and c.values:
+                out.append(Host(Block("floating", list(c.values)), c, self.block))
+        return out
 
     @property
     def hosts(self) -> dict[str, Host]:
@@ -647,7 +737,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
                 return h
         for h in self.host_list:  # a floating section, by "ip:port" without family
             addr = h.address
-            if h.kind == "floating" and addr is not None and addr.host_port == name:
+            if h.floating and addr is not None and addr.host_port == name:
                 return h
             if h.name == name:  # a section without a name (``on {``, a partial parse)
                 return h
@@ -789,7 +879,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
             host.node_id = node_id
         kids = self.block.children
         last = max(
-            (i for i, c in enumerate(kids) if isinstance(c, Block) and c.key in HOST_SECTIONS),
+            (i for i, c in enumerate(kids) if getattr(c, "key", None) in HOST_SECTIONS),
             default=len(kids) - 1,
         )
         kids.insert(last + 1, host.block)

@@ -116,7 +116,7 @@ def minor_reused(cluster: Cluster) -> Iterator[Finding]:
                     dev = vol.get("device")
                     if dev is None or dev.minor is None:
                         continue
-                    at = h.block.entry("device") or res.block.entry("device") or h.block
+                    at = h.block.entry("device") or res.block.entry("device") or h.node
                     for machine, words in _machines(h, owner):
                         first = seen.setdefault(
                             (machine, dev.minor), (item, at, res.name, floating)
@@ -159,9 +159,8 @@ def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
     out: dict[int, str] = {}
     for _, res in _resources(cluster, items):
         views: list[Any] = [res, *res.volumes.values()]
-        for e in res.block.entries("floating"):  # (``floating ADDR;``: a bodiless host)
-            out[id(e)] = res.name
         for h in res.host_list:
+            out[id(h.node)] = res.name  # (``floating ADDR;``: a host without a body)
             views += [h, *h.volumes.values()]
         for v in views:
             for node in (v.block, v.block.entry("device"), v.block.entry("address")):
@@ -242,11 +241,12 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
                         idx = "" if meta.index is None else f"[{meta.index}]"
                         claims.append(("meta-disk", meta.device + idx))
                     for kind, value in claims:
-                        at = h.block.entry(kind) or res.block.entry(kind) or h.block
+                        at = h.block.entry(kind) or res.block.entry(kind) or h.node
                         for machine, words in _machines(h, owner):
                             key = (kind, machine, value)
                             first = seen.setdefault(key, (item, at, res.name))
-                            if first[1] is not at:
+                            # (one resource giving a floating address twice: DR001's)
+                            if first[1] is not at and not (h.floating and first[2] == res.name):
                                 yield make(
                                     "DR003",
                                     f"{kind} '{value}' of {words} is used by "
@@ -385,6 +385,12 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     too; SUSE's boot scripts set the short name of etc/HOSTNAME), ``on BETA``
     or ``on beta.example.net`` is not node beta.
 
+    A resource with a ``floating ADDR`` host (a section or ``floating ADDR;``)
+    is not checked: drbdadm picks a floating section by an address configured
+    on the machine, not by ``uname -n`` (drbd.conf(5): "floating ... matched
+    by IP address instead of host name"), so a node named in no ``on`` section
+    but holding the address runs the resource.
+
     A node whose configuration merely carries a resource of two or more other
     cluster nodes (one drbd.conf copied to every node of a three-dom0
     cluster) is not reported: drbdadm there accepts the file (peer-drbdadm
@@ -501,9 +507,13 @@ def address_not_of_host(cluster: Cluster) -> Iterator[Finding]:
 
 
 def _host_shape(cluster: Cluster, res: Resource) -> dict[str, tuple[Any, ...]]:
-    """Per ``on`` host (short name): device, disk, meta-disk of every volume."""
+    """Per ``on`` host (short name) and ``floating`` host (``floating IP:PORT``, however
+    written: a section or ``floating ADDR;``, with or without ``ipv4``): device, disk,
+    meta-disk of every volume."""
     out: dict[str, tuple[Any, ...]] = {}
-    for h in _on_hosts(res):
+    for h in res.host_list:
+        if h.kind not in ("on", "floating"):
+            continue
         eff = _effective(cluster, res, h.name)
         vols = tuple(
             (
@@ -514,9 +524,18 @@ def _host_shape(cluster: Cluster, res: Resource) -> dict[str, tuple[Any, ...]]:
             )
             for n, v in sorted(eff.volumes.items())
         )
-        for name in h.names:
-            out[short(name)] = (vols, h)
+        for name in _host_keys(h):
+            out[name] = (vols, h)
     return out
+
+
+def _host_keys(h: Host) -> list[str]:
+    """How copies of a resource on two nodes name one host: an ``on`` section by its
+    short names, a floating one by its address (drbdadm picks it by the address)."""
+    if h.floating:
+        addr = h.address
+        return [f"floating {addr.host_port if addr is not None else h.name}"]
+    return [short(n) for n in h.names]
 
 
 def _node_id_diffs(
@@ -581,7 +600,8 @@ def _connected(
     """Copies grouped so that two are together when one's node is a host of the other
     (or they share a host)."""
     keys = {
-        node: {short(n) for h in _on_hosts(res) for n in h.names} | {short(node)}
+        node: {k for h in res.host_list if h.kind in ("on", "floating") for k in _host_keys(h)}
+        | {short(node)}
         for node, (_, res) in copies.items()
     }
     groups: list[tuple[set[str], dict[str, tuple[Loaded, Resource]]]] = []
@@ -609,6 +629,10 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
     ``/dev/drbd1`` in beta's; or, on three DRBD 9 nodes, ``node-id 1`` for hv3 in hv3's
     copy and ``node-id 2`` in the others' (each peer checks the node-id the other
     presents when it connects, and drops the connection when it differs).
+
+    A ``floating ADDR`` host (a section or a ``floating ADDR;`` statement) is
+    compared by its address, as drbdadm picks it by the address: copies that
+    share a floating address are one resource.
 
     Fix: copy one drbd.conf (and drbd.d/) to every node.
     """

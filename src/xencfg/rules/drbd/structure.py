@@ -98,17 +98,20 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
         hosts = [h for h in res.host_list if not h.kind.startswith("_")]
         ids = [(h, e) for h in hosts if (e := h.block.entry("node-id")) is not None]
         if not ids:
-            if drbd9 and len(hosts) != 2 and all(h.kind == "on" for h in hosts):
+            if drbd9 and len(hosts) != 2 and all(h.kind in ("on", "floating") for h in hosts):
                 # drbdadm 9 makes node ids up for the implicit connection of exactly two
                 # host sections (generate_implicit_node_id, user/v9/drbdadm_postparse.c:
-                # 239); any other host without one is "'node-id' keyword missing" (1182)
+                # 239); any other host without one is "'node-id' keyword missing" (1182).
+                # A floating section or ``floating ADDR;`` counts like an ``on`` one
+                # (peer-drbdadm --mode 9: "in resource r0, on 10.0.0.1:7788 { ... }:
+                # 'node-id' keyword missing" for one or three of them)
                 for h in hosts:
                     yield make(
                         "DR020",
                         f"resource {res.name}: host section '{h.name}' has no node-id, and "
                         f"the resource has {len(hosts)} host section(s), not two; drbdadm 9 "
                         "refuses the file ('node-id' keyword missing)",
-                        item.where(h.block),
+                        item.where(h.node),
                     )
             continue
         for (h, entry), (first, first_entry) in repeats(ids, lambda i: " ".join(i[1].values)):
@@ -129,8 +132,8 @@ def node_id_missing_or_reused(item: Loaded) -> Iterator[Finding]:
                     f"resource {res.name}: host section '{h.name}' has no node-id while "
                     "others have one; drbdadm 9 refuses the file ('node-id' keyword "
                     "missing)",
-                    item.where(h.block),
-                    [item.where(g.block) for g in given[:1]],
+                    item.where(h.node),
+                    [item.where(g.node) for g in given[:1]],
                 )
 
 
@@ -365,11 +368,7 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                     "missing); 8.4 and later default to C",
                     item.where(res.block),
                 )
-            if (
-                running.at_least(DRBD_9)
-                and not res.host_list
-                and res.block.entry("floating") is None
-            ):
+            if running.at_least(DRBD_9) and not res.host_list:
                 # drbdadm 9: "in resource r0: a host sections ('on alpha { ... }') is
                 # missing." (user/v9/drbdadm_postparse.c:1569, all_hosts empty); the 8.x
                 # parsers ignore such a resource (peer-drbdadm --mode 83/84: OK)
@@ -379,7 +378,10 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                     "refuses the configuration (a host sections is missing)",
                     item.where(res.block),
                 )
-            hosts = list(_on_hosts(res))
+            # a floating host (section or ``floating ADDR;``) is checked like an on one:
+            # "in resource r0, on 10.0.0.1:7788 { ... }: 'disk' keyword missing."
+            # (peer-drbdadm --mode 83, 84 and 9); its address is its head
+            hosts = [h for h in res.host_list if h.kind in ("on", "floating")]
             # drbdadm 8.x wants an address in every host section; 9 only of the hosts a
             # connection-mesh names ("with a host that has no address defined"): it
             # leaves the implicit connection of two hosts out without one, and takes
@@ -404,7 +406,7 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                         for n in numbers
                     ):
                         missing.append(word)
-                if needs_address and h.block.entry("address") is None:
+                if needs_address and h.address is None:
                     missing.append("address")
                 for word in missing:
                     yield make(
@@ -412,7 +414,7 @@ def host_statement_missing(cluster: Cluster) -> Iterator[Finding]:
                         f"resource {res.name}, on {h.name}: no '{word}' (in the host, its "
                         f"volumes or the resource); drbdadm refuses the configuration "
                         f"('{word}' keyword missing)",
-                        item.where(h.block),
+                        item.where(h.node),
                     )
             if not before9:
                 yield from _path_hosts_without_address(item, res)
