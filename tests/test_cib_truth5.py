@@ -244,6 +244,7 @@ def test_cb030_start_or_stop_with_an_interval(tmp_path: Path, op: str) -> None:
     [(code, severity, _, message)] = findings(bad, "CB030")
     assert (code, severity) == ("CB030", "error") and f"a {op} cannot recur" in message
     assert findings(bad, "CB030", "pacemaker=1.0") == []
+    assert findings(bad, "CB030", "pacemaker=1.1.4") != []
     rc, out = verbose_verify(bad)
     assert rc != 0 and "cannot be recurring" in out
     good = cib(tmp_path, resources=_dummy(op, "0s"), name="good.xml")
@@ -357,3 +358,17 @@ def test_cb011_old_option_names_are_ignored_in_a_pacemaker_4_0_cib(tmp_path: Pat
     old = _option(old, "stonith_enabled", "true")
     assert [c for c, *_ in findings(old, "CB012")] == ["CB012"]
     assert findings(old, "CB011") == []
+
+
+def test_cb030_recurring_start_in_a_heartbeat_2_cib(tmp_path: Path) -> None:
+    """heartbeat 2's CRM, like Pacemaker 1.0 (Pacemaker-1.0.8 pengine/native.c
+    ``RecurringOp`` has no "Invalid recurring action"), schedules a start with an interval
+    without complaint: no CB030 there (the check came with 1.1.4)."""
+    path = tmp_path / "hb2.xml"
+    path.write_text(
+        '<cib admin_epoch="0" epoch="1" num_updates="0"><configuration><crm_config/><nodes/>'
+        '<resources><primitive id="app" class="ocf" provider="heartbeat" type="Dummy">'
+        '<operations><op id="app-start" name="start" interval="10s" timeout="20s"/>'
+        "</operations></primitive></resources><constraints/></configuration><status/></cib>"
+    )
+    assert findings(path, "CB030") == []

@@ -56,7 +56,8 @@ def duplicate_recurring_op(item: Loaded) -> Iterator[Finding]:
     ``interval="0"`` on a start, stop, promote or demote.
     """
     doc = _cib(item)
-    cannot = _cannot_recur(item)
+    # heartbeat 2's CRM, like Pacemaker 1.0 (1.0.8 pengine/native.c), has no such check
+    cannot = frozenset() if doc.dialect == "heartbeat-2" else _cannot_recur(item)
     for prim in doc.primitives:
         if _in_status(prim.el):
             continue
