@@ -82,6 +82,9 @@ HEARTBEAT_NO_CRM = Version.parse("2.99")
 PACEMAKER_1 = Version.parse("1.0")
 #: Pacemaker 1.1: its pacemaker-1.0.rng grew (``kind`` on ``rsc_order``; CB023).
 PACEMAKER_1_1 = Version.parse("1.1")
+#: Pacemaker 1.1.4: a recurring start, stop, promote or demote is ignored
+#: ("Invalid recurring action", pengine/native.c ``RecurringOp``; CB030).
+PACEMAKER_1_1_4 = Version.parse("1.1.4")
 #: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
 PACEMAKER_1_1_9 = Version.parse("1.1.9")
 #: Pacemaker 2.0.0: schema names pacemaker-0.6, -0.7 and -1.1 dropped (CB031).
@@ -90,6 +93,13 @@ PACEMAKER_2_0 = Version.parse("2.0.0")
 PACEMAKER_2_0_5 = Version.parse("2.0.5")
 #: Pacemaker 2.1.0: the roles Promoted and Unpromoted (CB028).
 PACEMAKER_2_1 = Version.parse("2.1.0")
+#: Pacemaker 2.1.5: a recurring migrate_to, migrate_from or reload-agent is ignored too
+#: (pcmk_sched_recurring.c ``op_cannot_recur``; CB030).
+PACEMAKER_2_1_5 = Version.parse("2.1.5")
+#: Pacemaker 3.0.0 (January 2025): schema pacemaker-4.0; ``validate-with`` must name a
+#: schema it knows, case-sensitive, and not ``pacemaker-next`` (3.0.0 ChangeLog.md, "CIB:
+#: validate-with must be set, case-sensitive, and not ..."; CB031).
+PACEMAKER_3_0 = Version.parse("3.0.0")
 #: The first Pacemaker release that knows each ``validate-with="pacemaker-X.Y"`` schema
 #: (the newest ``xml/*-X.Y.rng`` at each ClusterLabs/pacemaker tag; 1.0.x's known_schemas
 #: table in lib/common/xml.c): a CIB declaring one runs on that release or a later one,
@@ -115,7 +125,8 @@ PACEMAKER_SCHEMA_SINCE: dict[tuple[int, int], Version] = {
     (3, 7): Version.parse("2.1.0"),
     (3, 8): Version.parse("2.1.3"),
     (3, 9): Version.parse("2.1.5"),
-    (3, 10): Version.parse("2.1.8"),
+    (3, 10): Version.parse("2.1.8"),  # 2.1.9 and 2.1.10 too
+    (4, 0): Version.parse("3.0.0"),  # 3.0.1, 3.0.2 too (xml/*-4.0.rng)
 }
 
 
@@ -124,6 +135,15 @@ def pacemaker_reading(validate_with: str | None) -> Version | None:
     (``pacemaker-3.7`` -> 2.1.0); None for other names."""
     m = re.fullmatch(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", (validate_with or "").lower())
     return PACEMAKER_SCHEMA_SINCE.get((int(m[1]), int(m[2]))) if m else None
+
+
+def pacemaker_reading_at_least(validate_with: str | None) -> Version | None:
+    """:func:`pacemaker_reading`, or for a ``pacemaker-X.Y`` newer than the table the
+    release of its newest schema (a later one brought it): what the CIB proves."""
+    m = re.fullmatch(r"pacemaker-(\d+)\.(\d+)", (validate_with or "").lower())
+    if m is not None and (int(m[1]), int(m[2])) > max(PACEMAKER_SCHEMA_SINCE):
+        return PACEMAKER_SCHEMA_SINCE[max(PACEMAKER_SCHEMA_SINCE)]
+    return pacemaker_reading(validate_with)
 
 
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
@@ -374,7 +394,7 @@ def _infer_other(
             # the schema a CIB declares needs the release that brought it: a
             # dc-version older than that is stale (left by an older DC, or copied)
             vw = getattr(doc, "validate_with", None)
-            reader = pacemaker_reading(vw)
+            reader = pacemaker_reading_at_least(vw)
             if m is not None and int(m[1]) >= 1:
                 dc_run = Version.parse(m[0])
                 dc_next = Version((dc_run.parts[0], dc_run.parts[1] + 1))

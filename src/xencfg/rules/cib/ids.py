@@ -226,8 +226,13 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     restart of the whole cluster clears: an error, a warning while that history is
     there.
 
+    A colocation of two templates or tags (no resource on either side) is ignored too:
+    crm_verify 2.1.5 "Ignoring constraint 'c1' because two templates or tags cannot be
+    colocated" (pcmk_sched_colocation.c ``unpack_colocation_tags``).
+
     Fix: correct the id or node name, or load the resource before the constraint; name
-    the clone or master/slave, not the resource inside it.
+    the clone or master/slave, not the resource inside it; colocate resources, not two
+    templates.
     """
     nodes = _names(cluster)
     declared = [m.where(m.names[0]) for m in memberships(cluster)]
@@ -250,6 +255,7 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
         folded = {n.lower() for n in nodes | resource_nodes}
         for item in unit.items:
             yield from _ticket_and_tag_references(item, rids, unit.scope)
+            yield from _colocated_templates(item)
             for ref in _cib(item).references():
                 if _in_status(ref.source):
                     continue
@@ -325,6 +331,27 @@ def _remote_and_guest_nodes(doc: CibDocument) -> Iterator[str]:
             name = rsc.meta("remote-node") if isinstance(rsc, Primitive) else None
             if name:
                 yield name
+
+
+def _colocated_templates(item: Loaded) -> Iterator[Finding]:
+    """CB002 for an ``rsc_colocation`` whose ``rsc`` and ``with-rsc`` both name a
+    template or a tag, not a resource: Pacemaker 2.1.5 lib/pacemaker/pcmk_sched_colocation.c
+    ``unpack_colocation_tags`` (lines 670-674) says "Ignoring constraint 'c1' because two
+    templates or tags cannot be colocated", a configuration error (crm_verify "config not
+    valid"; pengine test template-coloc-3)."""
+    doc = _cib(item)
+    resources = {r.id for r in doc.all_resources() if r.id}
+    groups = {e.get("id") for e in doc.iter("template", "tag") if e.get("id")} - resources
+    for col in doc.colocations:
+        if _in_status(col.el) or col.rsc not in groups or col.with_rsc not in groups:
+            continue
+        yield make(
+            "CB002",
+            f"rsc_colocation '{col.id}' colocates '{col.rsc}' with '{col.with_rsc}', two"
+            " templates or tags: Pacemaker ignores the constraint (a configuration error);"
+            " colocate the resources, or a resource with the template or tag",
+            item.where(col.el),
+        )
 
 
 def _ticket_and_tag_references(

@@ -161,13 +161,27 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
     ``crm_attribute --type crm_config --name ${INSTANCE_ATTR_NAME}_REPL_INFO -s
     mysql_replication``); it is the agent's state, no option of Pacemaker's.
 
+    In a pacemaker-4.0 CIB (Pacemaker 3.0), the old names pacemaker-3.x schemas refused
+    (``no_quorum_policy``, ``default-resource-stickiness``, ...) are custom properties
+    again (options-4.0.rng) and nothing renames them (Pacemaker converts only a CIB of an
+    older schema, upgrade-2.10.xsl): they are ignored, not deprecated.
+
     Fix: use the suggested name (and, in Pacemaker 1.0, put resource options
     in ``meta_attributes``).
     """
-    from .schema import refused_option
+    from .schema import ignored_in_4x, refused_option
 
     doc = _cib(item)
     for p in doc.option_problems():
+        use = ignored_in_4x(doc, getattr(p.node, "el", None))
+        if use is not None:
+            yield make(
+                "CB011",
+                f"cluster option '{p.keyword}' is ignored in a {doc.validate_with} CIB"
+                f" (Pacemaker 3.0 renames it only in older CIBs); use {use}",
+                item.where(p.node),
+            )
+            continue
         if p.kind != "unknown" or refused_option(doc, getattr(p.node, "el", None)) is not None:
             continue  # (what the schema refuses is CB023's)
         if p.keyword.endswith("_REPL_INFO"):
@@ -194,11 +208,14 @@ def deprecated_option(item: Loaded) -> Iterator[Finding]:
     Fix: move the setting where the message says (``rsc_defaults``,
     ``op_defaults`` or the new option name).
     """
-    from .schema import refused_option
+    from .schema import ignored_in_4x, refused_option
 
     doc = _cib(item)
     for p in doc.option_problems():
-        if p.kind == "deprecated" and refused_option(doc, getattr(p.node, "el", None)) is None:
+        el = getattr(p.node, "el", None)
+        if p.kind != "deprecated" or ignored_in_4x(doc, el) is not None:
+            continue  # (an old name a pacemaker-4.0 CIB ignores is CB011's)
+        if refused_option(doc, el) is None:
             hint = f"; use {p.detail}" if p.detail else "; it has no effect"
             yield make("CB012", f"deprecated cluster option '{p.keyword}'{hint}",
                        item.where(p.node))  # fmt: skip

@@ -7,12 +7,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...formats.cib.model import _tag
 from ...versions import PACEMAKER_1_1
 from .. import make, rule
-from .common import _cib
+from .common import _cib, _in_status
 
 if TYPE_CHECKING:
     from ...errors import ValidationError
@@ -64,6 +66,22 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     valid". Pacemaker converts a CIB of an older schema in memory (lib/common/schemas.c
     ``cli_config_update``), so the same names are only deprecated there (CB012).
 
+    Pacemaker 3.0's pacemaker-4.0 schema lists other names (options-4.0.rng): the
+    ``crmd-*-timeout``/``crmd-transition-delay`` and ``remove-after-stop`` options 3.0
+    dropped, and ``stonith-action`` ``poweroff`` (write ``off``); the 3.x names above are
+    custom properties there again. It has no ``master`` (write a ``clone`` with
+    ``promotable="true"``), ``rkt`` or constraint ``lifetime`` either (resources-4.0.rng,
+    constraints-4.0.rng; the 3.0.0 ChangeLog's "drop support for deprecated ``master``
+    resources"): a pacemaker-4.0 CIB that has one is refused, while an older CIB keeps
+    them and Pacemaker 3.0 converts it in memory (upgrade-3.10-*.xsl).
+
+    An ``rsc_order`` ``kind`` other than ``Optional``, ``Mandatory`` or ``Serialize``
+    (as written) is refused by every schema from pacemaker-1.2 on (crm_verify 2.1.5
+    "Invalid attribute kind for element rsc_order"); in a ``validate-with="none"`` CIB
+    the scheduler makes the order Mandatory and calls it a configuration error
+    ("Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not valid",
+    pcmk_sched_ordering.c ``get_ordering_type``).
+
     Example: ``<rsc_location id="l1" rsc="web" node="alpha" score="fifty"/>``;
     ``<nvpair name="default-resource-stickiness" value="100"/>`` in a pacemaker-3.7 CIB.
 
@@ -84,6 +102,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
                 item.where(pair.el),
             )
     yield from _elements_of_other_schemas(item, doc)
+    yield from _order_kinds(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
@@ -142,6 +161,17 @@ _REFUSED_STACKS = frozenset(
 )
 
 
+#: Cluster options pacemaker-4.0 (Pacemaker 3.0) refuses instead: options-4.0.rng
+#: ``cluster_property_set.nvpair.unsupported`` lists only the options 3.0 dropped (and
+#: ``stonith-action`` ``poweroff``); the 3.x names above are custom properties again.
+_REFUSED_IN_4X = {
+    "crmd-finalization-timeout": "remove it (Pacemaker 3.0 dropped it; join-finalization-timeout)",
+    "crmd-integration-timeout": "remove it (Pacemaker 3.0 dropped it; join-integration-timeout)",
+    "crmd-transition-delay": "remove it (Pacemaker 3.0 dropped it; transition-delay)",
+    "remove-after-stop": "remove it (Pacemaker 3.0 dropped it)",
+}
+
+
 def refused_option(doc: CibDocument, pair: Any) -> str | None:
     """Why the schema of ``doc`` (pacemaker-3.0 or later) refuses the cluster option
     nvpair ``pair`` (``'stonith_enabled' (use stonith-enabled)``); None if it does not.
@@ -149,7 +179,8 @@ def refused_option(doc: CibDocument, pair: Any) -> str | None:
     Pacemaker 2.x converts a CIB of an older schema in memory with upgrade-2.10.xsl,
     which renames these (Pacemaker 2.1.5 lib/common/schemas.c ``cli_config_update``);
     a pacemaker-3.x CIB is validated as it is, and its schema lists these names (and
-    the old stacks as values of ``cluster-infrastructure``) as unsupported."""
+    the old stacks as values of ``cluster-infrastructure``) as unsupported. The
+    pacemaker-4.0 schema of Pacemaker 3.0 lists other names (options-4.0.rng)."""
     from ...formats.cib.upgrade import schema_version
 
     version = schema_version(doc.validate_with)
@@ -158,11 +189,32 @@ def refused_option(doc: CibDocument, pair: Any) -> str | None:
     if _tag(pair.getparent()) != "cluster_property_set":
         return None
     name = pair.get("name") or ""
+    if version >= (4, 0):
+        if name in _REFUSED_IN_4X:
+            return f"'{name}' ({_REFUSED_IN_4X[name]})"
+        if name == "stonith-action" and pair.get("value") == "poweroff":
+            return "stonith-action 'poweroff' (write 'off'; Pacemaker 3.0 dropped 'poweroff')"
+        return None
     if name in _REFUSED_IN_3X:
         return f"'{name}' (use {_REFUSED_IN_3X[name]})"
     if name == "cluster-infrastructure" and pair.get("value") in _REFUSED_STACKS:
         return f"cluster-infrastructure '{pair.get('value')}' (Pacemaker 2 runs on corosync 2+)"
     return None
+
+
+def ignored_in_4x(doc: CibDocument, pair: Any) -> str | None:
+    """The name to use for a cluster option nvpair ``pair`` that options-3.x refused and a
+    pacemaker-4.0 (or later) CIB holds: options-4.0.rng takes it again as a custom
+    property, and nothing renames it (upgrade-2.10.xsl runs only on an older CIB), so
+    Pacemaker 3.0 ignores it. None otherwise."""
+    from ...formats.cib.upgrade import schema_version
+
+    version = schema_version(doc.validate_with)
+    if version is None or version < (4, 0) or pair is None:
+        return None
+    if _tag(pair.getparent()) != "cluster_property_set":
+        return None
+    return _REFUSED_IN_3X.get(pair.get("name") or "")
 
 
 #: Configuration elements and the first pacemaker-X.Y schema that takes them (the
@@ -180,8 +232,14 @@ _ELEMENT_SINCE = {
     "bundle": (2, 8),
     "podman": (3, 2),
 }
-#: ... and those the schemas take no more from this one on.
-_ELEMENT_UNTIL = {"acl_user": ((2, 0), "acl_target")}
+#: ... and those the schemas take no more from this one on (pacemaker-4.0 of Pacemaker
+#: 3.0: resources-4.0.rng has no ``master`` or ``rkt``, constraints-4.0.rng no ``lifetime``).
+_ELEMENT_UNTIL = {
+    "acl_user": ((2, 0), "<acl_target>"),
+    "master": ((4, 0), '<clone> with meta attribute promotable="true"'),
+    "rkt": ((4, 0), "<docker> or <podman>"),
+    "lifetime": ((4, 0), "a rule with a date_expression"),
+}
 
 
 def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
@@ -217,7 +275,53 @@ def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Findi
                 "CB023",
                 f"<{tag}> is refused by schema pacemaker-{until[0][0]}.{until[0][1]} and"
                 f" later, and this CIB declares {doc.validate_with}: Pacemaker will not load"
-                f" it (write <{until[1]}>)",
+                f" it (write {until[1]})",
+                item.where(el),
+            )
+
+
+#: The ``kind`` values of an ``rsc_order`` (constraints-1.2.rng to constraints-4.0.rng
+#: ``order-types``, compared as written; the scheduler compares them in any case).
+_ORDER_KINDS = ("Optional", "Mandatory", "Serialize")
+
+
+def _order_kinds(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for an ``rsc_order`` (or ordered ``resource_set``) ``kind`` that is none of
+    Optional, Mandatory, Serialize: the schemas from pacemaker-1.2 on refuse it (crm_verify
+    2.1.5 "Invalid attribute kind for element rsc_order"); under
+    ``validate-with="none"`` the scheduler resets it to Mandatory, a configuration error
+    (Pacemaker 2.1.5 lib/pacemaker/pcmk_sched_ordering.c ``get_ordering_type``, lines
+    95-108: "Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not
+    valid"). pacemaker-1.0 CIBs are validated whole; heartbeat 2 CIBs have no kind."""
+    from ...formats.cib.upgrade import schema_version
+
+    vw = doc.validate_with
+    none = (vw or "").lower() == "none"
+    version = schema_version(vw)
+    if not none and (vw is None or version == (1, 0)):
+        return
+    for el in doc.iter("rsc_order", "resource_set"):
+        kind = el.get("kind")
+        if kind is None or _in_status(el):
+            continue
+        if (
+            none
+            and _tag(el) == "rsc_order"
+            and kind.lower() not in ("optional", "mandatory", "serialize")
+        ):
+            yield make(
+                "CB023",
+                f"rsc_order '{el.get('id')}': kind '{kind}' is not Optional, Mandatory or"
+                " Serialize: Pacemaker calls this a configuration error and makes the order"
+                " Mandatory",
+                item.where(el),
+            )
+        elif not none and kind not in _ORDER_KINDS:
+            yield make(
+                "CB023",
+                f"{_tag(el)} '{el.get('id')}': {vw}'s schema refuses kind '{kind}' (write"
+                " Optional, Mandatory or Serialize, as written here); Pacemaker will not"
+                " load this CIB",
                 item.where(el),
             )
 
@@ -262,9 +366,18 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
     as ``pacemaker-next``), so a CIB carried from such a cluster to a 2.x one is refused
     there. A ``pacemaker-X.Y`` newer than the release is refused too: pacemaker-2.0
     came with 1.1.12, pacemaker-3.0 with 2.0.0, pacemaker-3.7 with 2.1.0, pacemaker-3.9
-    with 2.1.5 (the rng files at each ClusterLabs/pacemaker tag). The release is the
-    declared one (``--target pacemaker=2.1``) or the CIB's own ``dc-version``; a name no
-    release has ever known (a typo) is reported whatever the release.
+    with 2.1.5, pacemaker-3.10 with 2.1.8, pacemaker-4.0 with 3.0.0 (the rng files at each
+    ClusterLabs/pacemaker tag). Pacemaker 3.0 no longer knows ``pacemaker-next`` (3.0.0
+    ChangeLog.md). The name is case-sensitive: the ``cib`` element's ``validate-with``
+    is a value of versions.rng (crm_verify 2.1.5 "Invalid attribute validate-with for
+    element cib" on ``Pacemaker-3.7``), and 3.0 looks it up case-sensitively
+    (lib/common/schemas.c ``pcmk__get_schema``). The release is the declared one
+    (``--target pacemaker=3.0``, ``[tool.xencfg.versions]``) or the CIB's own
+    ``dc-version``; a name no release has ever known (a typo) is reported whatever the
+    release. A ``pacemaker-X.Y`` newer than
+    every schema xencfg knows (after pacemaker-4.0) is an error only where the release
+    in force is older than 3.0.0; otherwise it is a warning that lint cannot tell (a
+    later release may know it), never "unknown".
 
     Example: ``<cib validate-with="pacemaker-1.1" ...>`` linted with ``--target
     pacemaker=2.1``.
@@ -273,7 +386,7 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
     --upgrade``; ``xencfg cib convert`` for heartbeat 2 and ``pacemaker-0.6`` CIBs), or
     correct the name.
     """
-    from ...versions import PACEMAKER_2_0, PACEMAKER_SCHEMA_SINCE, pacemaker_reading
+    from ...versions import PACEMAKER_2_0, PACEMAKER_3_0, PACEMAKER_SCHEMA_SINCE, pacemaker_reading
 
     doc = _cib(item)
     vw = doc.validate_with
@@ -292,7 +405,32 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
                 where,
             )
         return
-    if name in ("none", "pacemaker-next"):
+    if name == "none":
+        return
+    known = pacemaker_reading(name) is not None or name == "pacemaker-next"
+    if vw != name and known and not in_force.older_than(PACEMAKER_1_1):
+        # the cib element's validate-with is a value of versions.rng (xml/Makefile.am
+        # since 1.1.x), case-sensitive: crm_verify 2.1.5 "Invalid attribute
+        # validate-with for element cib"; 3.0 looks the name up case-sensitively too
+        yield make(
+            "CB031",
+            f'validate-with="{vw}" is not a schema name as Pacemaker writes it: the'
+            " names are lower case and Pacemaker compares them case-sensitively"
+            f" ({release}): Pacemaker refuses the whole CIB; fix: write {name}",
+            where,
+        )
+        return
+    if name == "pacemaker-next":
+        # Pacemaker 3.0 knows no pacemaker-next (3.0.0 ChangeLog.md; lib/common/schemas.c
+        # adds only the pacemaker-X.Y.rng files and "none")
+        if in_force.at_least(PACEMAKER_3_0):
+            yield make(
+                "CB031",
+                f'validate-with="{vw}" is a schema Pacemaker 3.0 and later do not know'
+                f" ({release}): Pacemaker refuses the whole CIB; fix: cibadmin --upgrade"
+                " before the move (to a pacemaker-X.Y schema)",
+                where,
+            )
         return
     m = re.fullmatch(
         r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", name
@@ -301,7 +439,8 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
     if first is None:
         newest = max(PACEMAKER_SCHEMA_SINCE)
         if m is not None and (int(m[1]), int(m[2])) > newest:
-            return  # a schema newer than the table: a later release may know it
+            yield from _newer_than_table(vw, in_force, newest, where)
+            return
         yield make(
             "CB031",
             f'validate-with="{vw}" names no schema any Pacemaker release knows: Pacemaker'
@@ -316,6 +455,35 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
             f" {release}: Pacemaker refuses the whole CIB",
             where,
         )
+
+
+def _newer_than_table(
+    vw: str, in_force: InForce, newest: tuple[int, int], where: Location
+) -> Iterator[Finding]:
+    """CB031 for a ``pacemaker-X.Y`` newer than every schema xencfg's table knows: an
+    error only where the release in force is surely older than the release that
+    brought the newest known schema (it cannot know a later one); else a warning that
+    lint cannot tell (a release after the table's may know it)."""
+    from ...versions import PACEMAKER_SCHEMA_SINCE
+
+    last = PACEMAKER_SCHEMA_SINCE[newest]
+    known = f"pacemaker-{newest[0]}.{newest[1]}, Pacemaker {last}"
+    if _surely_older(in_force, last):
+        yield make(
+            "CB031",
+            f'validate-with="{vw}" is newer than any schema of the Pacemaker in force'
+            f" ({in_force.describe('Pacemaker')}; the newest it can know is {known}):"
+            " Pacemaker refuses the whole CIB",
+            where,
+        )
+        return
+    found = make(
+        "CB031",
+        f'validate-with="{vw}" is newer than the schemas xencfg knows (up to {known}),'
+        " so lint cannot tell which Pacemaker reads it; run crm_verify on the cluster",
+        where,
+    )
+    yield attrs.evolve(found, severity="warning")
 
 
 def _surely_older(in_force: InForce, first: Version) -> bool:
