@@ -140,7 +140,7 @@ def pacemaker_reading(validate_with: str | None) -> Version | None:
 def pacemaker_reading_at_least(validate_with: str | None) -> Version | None:
     """:func:`pacemaker_reading`, or for a ``pacemaker-X.Y`` newer than the table the
     release of its newest schema (a later one brought it): what the CIB proves."""
-    m = re.fullmatch(r"pacemaker-(\d+)\.(\d+)", (validate_with or "").lower())
+    m = re.fullmatch(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", (validate_with or "").lower())
     if m is not None and (int(m[1]), int(m[2])) > max(PACEMAKER_SCHEMA_SINCE):
         return PACEMAKER_SCHEMA_SINCE[max(PACEMAKER_SCHEMA_SINCE)]
     return pacemaker_reading(validate_with)
