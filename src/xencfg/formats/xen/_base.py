@@ -17,8 +17,8 @@ from typing import Any
 from ...errors import ParseError, error_at
 from ...syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok, building
 
-#: The C escapes xend (Python's ``shlex``-like reader) and libxlu both decode.
-_ESCAPES = {
+#: The C escapes xend (Python's ``shlex``-like reader), libxlu and Python 2 all decode.
+ESCAPES = {
     "a": "\a",
     "b": "\b",
     "f": "\f",
@@ -50,7 +50,7 @@ def unescape(body: str, *, hex_escapes: bool) -> str:
                 return chr(int(e, 8))
         except (ValueError, OverflowError):  # past U+10FFFF: kept as written
             return "\\" + e
-        return _ESCAPES.get(e, "\\" + e)
+        return ESCAPES.get(e, "\\" + e)
 
     return (_HEX_ESC if hex_escapes else _OCTAL_ESC).sub(sub, body)
 

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from typing import Any
 
-from ._base import MAX_DEPTH
+from ._base import ESCAPES, MAX_DEPTH
 
 #: One Python 2 token of a literal expression (2.4 Literals, 2.5 Operators, 2.6
 #: Delimiters, as far as literals use them). ``BADNUM``: digits Python 2's tokenizer
@@ -96,19 +96,7 @@ def bad_number(raw: str) -> str:
     )
 
 
-_SIMPLE = {
-    "\n": "",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-    "a": "\a",
-    "b": "\b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-}
+_SIMPLE = {"\n": "", **ESCAPES}  # a backslash-newline continues the string
 _ESCAPE = re.compile(
     r"\\(\r\n|[0-7]{1,3}|x[0-9a-fA-F]{0,2}|u[0-9a-fA-F]{0,4}|U[0-9a-fA-F]{0,8}"
     r"|N(?:\{[^}]*\})?|[\s\S])"
