@@ -281,7 +281,7 @@ class _Builder:
         me = [m.name for m in members if _short(m.name) == _short(reader.name)]
         if alone and len(members) == 2 and me:
             return next(m.name for m in members if m.name != me[0])
-        return self._peer_list_owner(self._resolve(addr, reader), members, targets or {})
+        return self._peer_list_owner(resolved, members, targets or {})
 
     def _peer_list_owner(
         self, addr: str, members: list[Member], targets: dict[str, set[str]]

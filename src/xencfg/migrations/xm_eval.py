@@ -147,7 +147,6 @@ def _eval(node: ast.AST, env: dict[str, Any], budget: Budget) -> Any:
                 and 0 <= right <= 64
             ):
                 raise NotStatic("operator Pow")
-            op = operator.pow
         if isinstance(node.op, ast.Mod) and isinstance(left, str):
             _check_format(left)
             budget.weigh(right)
