@@ -137,16 +137,15 @@ def _eval(node: ast.AST, env: dict[str, Any], budget: Budget) -> Any:
                 raise NotStatic("repetition too large")
             if count > 0 and count * budget.weigh(seq) > _LIMIT:
                 raise NotStatic("repetition too large")
-        if isinstance(node.op, ast.Pow):
-            # (memory = 2**10): integers only, an exponent that keeps it within 64 bits
-            if not (
-                isinstance(left, int)
-                and isinstance(right, int)
-                and not isinstance(left, bool)
-                and not isinstance(right, bool)
-                and 0 <= right <= 64
-            ):
-                raise NotStatic("operator Pow")
+        # (memory = 2**10): integers only, an exponent that keeps it within 64 bits
+        if isinstance(node.op, ast.Pow) and not (
+            isinstance(left, int)
+            and isinstance(right, int)
+            and not isinstance(left, bool)
+            and not isinstance(right, bool)
+            and 0 <= right <= 64
+        ):
+            raise NotStatic("operator Pow")
         if isinstance(node.op, ast.Mod) and isinstance(left, str):
             _check_format(left)
             budget.weigh(right)
