@@ -33,6 +33,7 @@ from .document import Document
 from .findings import Location
 from .regex import bre_fullmatch
 from .versions import IET_ETC, Versions
+from .wwid import iet_wwid
 
 T = TypeVar("T")
 D = TypeVar("D", bound=Document)
@@ -645,8 +646,7 @@ def _wwid_matches(scsi_id: str, wwid: str) -> bool:
     ``14945540000000000766d61696c...`` for ``ScsiId=vmail``)."""
     want = _WWID_GAPS.sub("_", scsi_id.strip(" _")).lower()
     have = _WWID_GAPS.sub("_", wwid.strip(" _")).lower()
-    raw = scsi_id.encode("utf-8", "surrogateescape")[:16].ljust(16, b"\0")
-    if have.replace("_", "") == "14945540000000000" + raw.hex():
+    if have.replace("_", "") == iet_wwid(scsi_id):
         return True
     # the id ends the designator, after the vendor's padding: ``vm01`` is not ``vm011``
     return len(want) >= 4 and (have == want or have.endswith("_" + want))

@@ -32,12 +32,11 @@ import attrs
 from ..formats.lines.ietallow import IetAllowDocument
 from ..formats.lines.ietd import IetdDocument, Lun, Target
 from ..secrets import MASK
+from ..wwid import IET_VENDOR_HEX, iet_wwid, lio_wwid
 from . import Change
 
 #: The namespace of the unit serials we make (a fixed, arbitrary UUID).
 SERIAL_NAMESPACE = uuid.UUID("5b0f6a53-8f6e-4c38-9f0e-3c1f4b6a2d11")
-#: IET's T10 vendor id as scsi_id prints it: "IET" padded to 8 bytes, in hex.
-IET_VENDOR_HEX = b"IET".ljust(8, b"\0").hex()
 #: iSCSI session keys ietd.conf and LIO's TPG parameters share (same names).
 SHARED_PARAMS = (
     "MaxConnections",
@@ -104,21 +103,6 @@ class LioConversion:
     def script(self, show_secrets: bool = True) -> str:
         """The same configuration as ``targetcli`` commands (``targetcli < FILE``)."""
         return _script(self.saveconfig if show_secrets else _masked(self.saveconfig))
-
-
-def iet_wwid(scsi_id: str) -> str:
-    """The WWID an initiator's scsi_id reads for an IET LUN with ``ScsiId=scsi_id``:
-    ``1`` (T10 vendor id), then ``IET`` and the id's 16 bytes in hex."""
-    raw = scsi_id.encode("utf-8", "surrogateescape")[:16].ljust(16, b"\0")
-    return "1" + IET_VENDOR_HEX + raw.hex()
-
-
-def lio_wwid(serial: str) -> str:
-    """The WWID an initiator reads for a LIO LUN whose unit serial is ``serial``:
-    ``3`` (NAA), ``6`` (IEEE registered extended), company id 001405, then the
-    serial's first 25 hex digits (target_core_spc.c, spc_gen_naa_6h_vendor_specific)."""
-    digits = "".join(ch for ch in serial.lower() if ch in "0123456789abcdef")[:25]
-    return "36001405" + digits.ljust(25, "0")
 
 
 def unit_serial(target: str, lun: Lun) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.cib.resources import Primitive
+from ...wwid import lio_wwid
 from .. import make, rule
 from ..documents import cib_doc as _cib
 from ..documents import initiatorname_doc as _initiator
@@ -16,17 +17,6 @@ from ..documents import multipath_doc as _mp
 
 #: The implementations that build an LIO target through configfs (targetcli or lio_node).
 _LIO = ("lio", "lio-t")
-_HEX = set("0123456789abcdef")
-
-
-def lio_wwid(serial: str) -> str:
-    """The WWID scsi_id reads for an LIO LUN whose unit serial is ``serial``: ``3`` (NAA
-    designator) + ``6001405`` (NAA 6, LIO's OUI 00:14:05) + the serial's first 25 hex
-    digits, other characters skipped, zero-padded (the kernel's target_core_spc.c
-    ``spc_parse_naa_6h_vendor_specific``: 13 bytes from ``unit_serial``, ``hex_to_bin``
-    skipping what is no hex digit)."""
-    digits = "".join(c for c in serial.lower() if c in _HEX)[:25]
-    return "36001405" + digits.ljust(25, "0")
 
 
 def _lio(p: Primitive, agent: str) -> bool:
