@@ -17,7 +17,12 @@ def _own_addresses(cluster: Cluster, node: str) -> list[tuple[str, str, Location
     """``(address, what gives it, where)`` the files make this node bind to, or send to
     it at: its DRBD ``on`` sections, its OCFS2 node stanza, its xend relocation
     server's ``xend-relocation-address``, and the other nodes' ha.cf ``ucast`` lines
-    to an address /etc/hosts gives this node."""
+    to an address /etc/hosts gives this node. Once per run and node (LS014 and LS018
+    both ask)."""
+    return cluster.fact(f"live:own-addresses:{node}", lambda: _find_own(cluster, node))
+
+
+def _find_own(cluster: Cluster, node: str) -> list[tuple[str, str, Location]]:
     from ...formats.lines.ocfs2 import Ocfs2Document
 
     out: list[tuple[str, str, Location]] = []
