@@ -51,6 +51,11 @@ def events(text: str) -> Iterator[tuple[str, Any]]:
     yield from _freeing(parser.read_events())
 
 
+def line_of(element: Any) -> int:
+    """The element's line in the text (0 where libxml2 gives none)."""
+    return element.sourceline if isinstance(element.sourceline, int) else 0
+
+
 def _freeing(pending: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
     for event, element in pending:
         yield event, element

@@ -23,7 +23,7 @@ from ..errors import ParseError
 from ..secrets import MASK
 from ..syntax.source import LineIndex
 from ._memo import Shared
-from ._xmlstream import events
+from ._xmlstream import events, line_of
 
 FORMAT = "cman"
 
@@ -286,7 +286,7 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
                 raise ParseError(
                     f"root element is <{tag}>, a cman cluster.conf has <cluster>",
                     path=path,
-                    line=e.sourceline if isinstance(e.sourceline, int) else 0,
+                    line=line_of(e),
                     column=1,
                 )
             stack.append(tag)
@@ -296,7 +296,7 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
                     f"<{tag}> has {len(e.attrib)} attributes, more than xencfg reads "
                     f"({MAX_ATTRIBUTES}); no cluster.conf element has so many",
                     path=path,
-                    line=e.sourceline if isinstance(e.sourceline, int) else 0,
+                    line=line_of(e),
                     column=1,
                 )
             if len(stack) == 1:

@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from .._xmlstream import events
+from .._xmlstream import events, line_of
 from ._status import StatusDocument, as_dict, fail, lines
 
 FORMAT = "crm-mon-xml"
@@ -96,10 +96,6 @@ class CrmMonDocument(StatusDocument):
             "nodes": as_dict(self.nodes),
             "resources": as_dict(self.resources),
         }
-
-
-def _line(e: Any) -> int:
-    return e.sourceline if isinstance(e.sourceline, int) else 0
 
 
 _SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]*):\s*$")
@@ -238,7 +234,7 @@ def parse(text: str, path: str | None = None) -> CrmMonDocument:
                     f"root element is <{tag}>, crm_mon XML has <crm_mon> or <pacemaker-result>",
                     text,
                     path,
-                    _line(e) or 1,
+                    line_of(e) or 1,
                 )
             frames.append(_read(doc, e, tag, frames))
     except etree.XMLSyntaxError as exc:
@@ -282,7 +278,7 @@ def _read(doc: CrmMonDocument, e: Any, tag: str, frames: list[_Frame]) -> _Frame
             e.get("managed", "true").lower() != "false",
             [],
             up.parent,
-            line=_line(e),
+            line=line_of(e),
         )
         doc.resources.append(res)
         return _Frame(tag, resource=res)
@@ -301,7 +297,7 @@ def _read(doc: CrmMonDocument, e: Any, tag: str, frames: list[_Frame]) -> _Frame
                 _yes(e.get("standby")),
                 _yes(e.get("unclean")),
                 _yes(e.get("maintenance")),
-                line=_line(e),
+                line=line_of(e),
             )
         )
     return _Frame(tag)
