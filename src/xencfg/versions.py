@@ -130,18 +130,25 @@ PACEMAKER_SCHEMA_SINCE: dict[tuple[int, int], Version] = {
 }
 
 
+def pacemaker_schema(validate_with: str | None) -> tuple[int, int] | None:
+    """``pacemaker-X.Y`` (any case) -> (X, Y); None for other names (at most 9 digits
+    a number: int() of thousands of digits raises)."""
+    m = re.fullmatch(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", (validate_with or "").lower())
+    return (int(m[1]), int(m[2])) if m else None
+
+
 def pacemaker_reading(validate_with: str | None) -> Version | None:
     """The oldest Pacemaker that loads a CIB declaring ``validate_with``
     (``pacemaker-3.7`` -> 2.1.0); None for other names."""
-    m = re.fullmatch(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", (validate_with or "").lower())
-    return PACEMAKER_SCHEMA_SINCE.get((int(m[1]), int(m[2]))) if m else None
+    numbers = pacemaker_schema(validate_with)
+    return PACEMAKER_SCHEMA_SINCE.get(numbers) if numbers else None
 
 
 def pacemaker_reading_at_least(validate_with: str | None) -> Version | None:
     """:func:`pacemaker_reading`, or for a ``pacemaker-X.Y`` newer than the table the
     release of its newest schema (a later one brought it): what the CIB proves."""
-    m = re.fullmatch(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", (validate_with or "").lower())
-    if m is not None and (int(m[1]), int(m[2])) > max(PACEMAKER_SCHEMA_SINCE):
+    numbers = pacemaker_schema(validate_with)
+    if numbers is not None and numbers > max(PACEMAKER_SCHEMA_SINCE):
         return PACEMAKER_SCHEMA_SINCE[max(PACEMAKER_SCHEMA_SINCE)]
     return pacemaker_reading(validate_with)
 

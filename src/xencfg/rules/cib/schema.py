@@ -386,7 +386,13 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
     --upgrade``; ``xencfg cib convert`` for heartbeat 2 and ``pacemaker-0.6`` CIBs), or
     correct the name.
     """
-    from ...versions import PACEMAKER_2_0, PACEMAKER_3_0, PACEMAKER_SCHEMA_SINCE, pacemaker_reading
+    from ...versions import (
+        PACEMAKER_2_0,
+        PACEMAKER_3_0,
+        PACEMAKER_SCHEMA_SINCE,
+        pacemaker_reading,
+        pacemaker_schema,
+    )
 
     doc = _cib(item)
     vw = doc.validate_with
@@ -407,7 +413,8 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
         return
     if name == "none":
         return
-    known = pacemaker_reading(name) is not None or name == "pacemaker-next"
+    first = pacemaker_reading(name)
+    known = first is not None or name == "pacemaker-next"
     if vw != name and known and not in_force.older_than(PACEMAKER_1_1):
         # the cib element's validate-with is a value of versions.rng (xml/Makefile.am
         # since 1.1.x), case-sensitive: crm_verify 2.1.5 "Invalid attribute
@@ -432,13 +439,10 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
                 where,
             )
         return
-    m = re.fullmatch(
-        r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})", name
-    )  # (int() of 5,000 digits raises)
-    first = pacemaker_reading(name)
     if first is None:
         newest = max(PACEMAKER_SCHEMA_SINCE)
-        if m is not None and (int(m[1]), int(m[2])) > newest:
+        numbers = pacemaker_schema(name)
+        if numbers is not None and numbers > newest:
             yield from _newer_than_table(vw, in_force, newest, where)
             return
         yield make(
