@@ -256,13 +256,12 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
         for item in unit.items:
             yield from _ticket_and_tag_references(item, rids, unit.scope)
             yield from _colocated_templates(item)
+            history: set[str] | None = None  # (the status section, read once if needed)
             for ref in _cib(item).references():
                 if _in_status(ref.source):
                     continue
                 if ref.kind == "resource" and ref.target not in rids:
-                    owner = ref.source
-                    while _tag(owner) not in ("rsc_order", "rsc_colocation", "rsc_location"):
-                        owner = owner.getparent()
+                    owner = _constraint_of(ref.source)
                     via = "resource_ref" if _tag(ref.source) == "resource_ref" else ref.attribute
                     yield make(
                         "CB002",
@@ -271,9 +270,7 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         item.where(ref.source),
                     )
                 elif ref.kind == "resource" and ref.target in inside:
-                    owner = ref.source
-                    while _tag(owner) not in ("rsc_order", "rsc_colocation", "rsc_location"):
-                        owner = owner.getparent()
+                    owner = _constraint_of(ref.source)
                     clone = inside[ref.target]
                     found = make(
                         "CB002",
@@ -284,10 +281,10 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         item.where(ref.source),
                     )
                     # history under the bare id resolves it to the clone until a cleanup
+                    if history is None:
+                        history = _with_history(_cib(item))
                     yield (
-                        attrs.evolve(found, severity="warning")
-                        if ref.target in _with_history(_cib(item))
-                        else found
+                        attrs.evolve(found, severity="warning") if ref.target in history else found
                     )
                 elif ref.kind == "node" and nodes and ref.target.lower() not in folded:
                     ban = _bans(ref.source)
@@ -405,6 +402,13 @@ def _inside_clones(doc: CibDocument) -> Iterator[tuple[str, str]]:
         for rsc in top.walk():
             if rsc is not top and rsc.id:
                 yield rsc.id, top.id
+
+
+def _constraint_of(el: Any) -> Any:
+    """The order, colocation or location a resource reference stands in."""
+    while _tag(el) not in ("rsc_order", "rsc_colocation", "rsc_location"):
+        el = el.getparent()
+    return el
 
 
 def _with_history(doc: CibDocument) -> set[str]:
