@@ -266,11 +266,11 @@ def _linbit_drbd(root: Any, display: str, notes: list[Note]) -> bool:
         prim.set("provider", "linbit")
         found = True
         notes.append(
-            Note(
+            _primitive_note(
                 "rewrite",
-                f"{display}:{prim.sourceline or 0}",
-                "cib.xml",
-                f"<primitive id='{prim.get('id')}'> ocf:heartbeat:drbd -> ocf:linbit:drbd",
+                display,
+                prim,
+                "ocf:heartbeat:drbd -> ocf:linbit:drbd",
                 "today's resource-agents ship no ocf:heartbeat:drbd (the resource would "
                 "never start); drbd-utils' ocf:linbit:drbd takes the same drbd_resource",
             )
@@ -314,6 +314,17 @@ GONE_AGENTS: dict[tuple[str, str], str] = {
 }
 
 
+def _primitive_note(kind: str, display: str, prim: Any, what: str, why: str) -> Note:
+    """A report line on cib.xml at primitive ``prim``: ``<primitive id='ID'> what``."""
+    return Note(
+        kind,
+        f"{display}:{prim.sourceline or 0}",
+        "cib.xml",
+        f"<primitive id='{prim.get('id')}'> {what}",
+        why,
+    )
+
+
 def _gone_agents(root: Any, display: str, notes: list[Note]) -> None:
     """A TODO for each primitive of :data:`GONE_AGENTS`."""
     for prim in root.iter("primitive"):
@@ -321,12 +332,11 @@ def _gone_agents(root: Any, display: str, notes: list[Note]) -> None:
         if prim.get("class") != "ocf" or why is None:
             continue
         notes.append(
-            Note(
+            _primitive_note(
                 "manual",
-                f"{display}:{prim.sourceline or 0}",
-                "cib.xml",
-                f"<primitive id='{prim.get('id')}'> ocf:{prim.get('provider')}:"
-                f"{prim.get('type')} would never start",
+                display,
+                prim,
+                f"ocf:{prim.get('provider')}:{prim.get('type')} would never start",
                 why,
             )
         )
@@ -352,12 +362,11 @@ def _test_fencing(root: Any, display: str, notes: list[Note]) -> None:
         if prim.get("class") != "stonith" or prim.get("type") not in TEST_FENCING:
             continue
         notes.append(
-            Note(
+            _primitive_note(
                 "manual",
-                f"{display}:{prim.sourceline or 0}",
-                "cib.xml",
-                f"<primitive id='{prim.get('id')}'> stonith:{prim.get('type')} "
-                f"{TEST_FENCING[prim.get('type')]}",
+                display,
+                prim,
+                f"stonith:{prim.get('type')} {TEST_FENCING[prim.get('type')]}",
                 "shared data (DRBD, OCFS2, the domUs' disks) is safe only with a device that "
                 "cuts the node off (IPMI, iLO, a power switch: a fence_* agent): configure "
                 "one before the cut-over",
