@@ -39,19 +39,19 @@ def plan_storage(
             "iscsid": "iscsid",
         }.get(f.format or "")
         if f.format == "iet-allow" and "iscsi" in parts:
-            doc = load_as(f.path, f.format)
+            doc = load_as(f, f.format)
             if doc is not None:
                 allow.append(doc)
             else:  # (its targets would be written open to every initiator)
-                unreadable(m, f.path, f.format, f"{tree.name}:{f.display}")
+                unreadable(m, f, f.format, f"{tree.name}:{f.display}")
             continue
         if part is None or part not in parts:
             continue
-        doc = load_as(f.path, f.format or "")
+        doc = load_as(f, f.format or "")
         if doc is None:
             # (an xm config or drbd.conf that does not parse was skipped without a line,
             # so the report looked complete while the file stayed as it was)
-            unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
+            unreadable(m, f, f.format or "", f"{tree.name}:{f.display}")
             continue
         rel = os.path.relpath(f.path, tree.root)
         where = f"{tree.name}:{f.display}"
@@ -95,7 +95,8 @@ def plan_storage(
             target, why = rel, f"DRBD {drbd_target} syntax"
         m.notes.extend(notes_of(result.changes, where, target))
         if result.text != source:
-            mode = f.path.stat().st_mode & 0o7777
+            # a supportconfig section has no file here to take the mode of
+            mode = f.path.stat().st_mode & 0o7777 if f.text is None else 0o644
             m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
             changed.add(part)
     if ietd is not None:
@@ -137,8 +138,8 @@ def plan_wwids(m: Migration, found: Any) -> None:
         return
     docs = []  # each node's multipath.conf and domU configs, read once
     for tree in found.nodes:
-        mp = [load_as(f.path, "multipath") for f in tree.files if f.format == "multipath"]
-        domus = [load_as(f.path, f.format) for f in tree.files if f.format in ("xm", "xl")]
+        mp = [load_as(f, "multipath") for f in tree.files if f.format == "multipath"]
+        domus = [load_as(f, f.format) for f in tree.files if f.format in ("xm", "xl")]
         docs.append((tree.name, [d for d in mp if d], [d for d in domus if d]))
     for conv in m.lio:
         for name, mp, domus in docs:
@@ -164,7 +165,7 @@ def plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
             group = kinds.get(f.format or "")
             if group is None or (group == "cib" and groups["cib"]):
                 continue  # one CIB: it is the same on every node
-            doc = load_as(f.path, f.format or "")
+            doc = load_as(f, f.format or "")
             if doc is not None:
                 groups[group].append((f"{tree.name}:{f.display}", doc))
     if cib_file is not None:
