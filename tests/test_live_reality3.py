@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import xencfg
 from conftest import ROOT
-from test_live_reality import build_scc, section
-from xencfg import nodediff
+from test_live_reality import build, build_scc, section, verdicts
+from xencfg import ParseError, lint, live, nodediff
 from xencfg.migrate import run as migrate_run
 
 SCC = ROOT / "examples" / "supportconfig"
@@ -25,9 +28,7 @@ def test_diff_reads_supportconfig_configuration_sections() -> None:
     node), not reported as 'cannot read' (its path is not on this machine); the
     captured state (xm list, ip addr, crm_mon) is not configuration and is left to
     lint's drift rules."""
-    d = nodediff.diff_nodes(
-        str(SCC / "scc_alpha_261128_0900"), str(SCC / "scc_beta_261128_0900")
-    )
+    d = nodediff.diff_nodes(str(SCC / "scc_alpha_261128_0900"), str(SCC / "scc_beta_261128_0900"))
     assert [f.error for f in d.files if f.error] == []
     paths = {f.path for f in d.files}
     assert {"etc/ha.d/ha.cf", "etc/drbd.conf", "var/lib/heartbeat/crm/cib.xml"} <= paths
@@ -43,15 +44,13 @@ def test_diff_of_supportconfigs_finds_a_real_difference(tmp_path: Path) -> None:
     mp.write_text(text.replace("alias\tweb", "alias\twww"))
     d = nodediff.diff_nodes(str(roots[0]), str(roots[1]))
     changed = [(f.path, c.path, c.a, c.b) for f in d.files for c in f.changes]
-    assert any(
-        p == "etc/multipath.conf" and a == "web" and b == "www" for p, _, a, b in changed
-    ), changed
+    assert any(p == "etc/multipath.conf" and a == "web" and b == "www" for p, _, a, b in changed), (
+        changed
+    )
 
 
 def test_migrate_reads_supportconfig_configuration_sections() -> None:
-    m = migrate_run.plan(
-        [str(SCC / "scc_alpha_261128_0900"), str(SCC / "scc_beta_261128_0900")]
-    )
+    m = migrate_run.plan([str(SCC / "scc_alpha_261128_0900"), str(SCC / "scc_beta_261128_0900")])
     said = [n.what for n in m.notes]
     assert not [w for w in said if "cannot read" in w], said
     written = {(o.node, o.path) for o in m.outputs}
@@ -80,3 +79,194 @@ def test_migrate_names_a_broken_section_at_its_supportconfig_line(tmp_path: Path
     assert "drbd.txt#etc_drbd.conf:" in notes[0].what
     line = int(notes[0].what.split("drbd.txt#etc_drbd.conf:")[1].split(":")[0])
     assert line >= first + 3, (line, first)
+
+
+# -- item 1: IET's target side, /proc/net/iet/volume and /proc/net/iet/session ---------
+
+SAN_LUNS = {
+    "san1": {"san1.pool": "/dev/vg0/pool", "san1.web": "/dev/vg0/web"},
+    "san2": {"san2.db": "/dev/vg0/db"},
+}
+IQN = "iqn.2026-11.net.example:"
+VOLUME, SESSION = "proc/net/iet/volume", "proc/net/iet/session"
+
+
+def iet_volume(targets: dict[str, str | None], old: bool = False) -> str:
+    """/proc/net/iet/volume: ``tid:%u name:%s`` (kernel/config.c iet_info_show), then
+    per LUN ``\\tlun:%u state:%x iotype:%s`` with ``iomode:%s`` and 1.4.20's ``blocks:
+    blocksize:`` (kernel/volume.c iet_volume_info_show), then `` path:%s\\n``
+    (block-io.c blockio_show); IET 0.4's line stops after the iotype (``old``)."""
+    out = []
+    for tid, (name, path) in enumerate(targets.items(), 1):
+        out.append(f"tid:{tid} name:{IQN}{name}")
+        if path is not None:
+            mode = "" if old else " iomode:wt blocks:20971520 blocksize:512"
+            out.append(f"\tlun:0 state:0 iotype:blockio{mode} path:{path}")
+    return "\n".join(out) + "\n"
+
+
+def iet_session(targets: dict[str, list[tuple[str, str]]]) -> str:
+    """/proc/net/iet/session: ``tid:%u name:%s``, per session ``\\tsid:%llu
+    initiator:%s`` (kernel/session.c iet_session_info_show), per connection
+    ``\\t\\tcid:%u ip:%s state:%s hd:%s dd:%s`` (kernel/conn.c conn_info_show)."""
+    out = []
+    for tid, (name, who) in enumerate(targets.items(), 1):
+        out.append(f"tid:{tid} name:{IQN}{name}")
+        for k, (node, ip) in enumerate(who):
+            out.append(f"\tsid:{281475110928896 + k * 65536} initiator:{IQN}{node}")
+            out.append(f"\t\tcid:0 ip:{ip} state:active hd:none dd:none")
+    return "\n".join(out) + "\n"
+
+
+def logged_in(box: str) -> dict[str, list[tuple[str, str]]]:
+    return {t: [(n, f"10.0.2.{n[-1]}") for n in ("xen1", "xen2", "xen3")] for t in SAN_LUNS[box]}
+
+
+def target_state(**changes: str) -> dict[tuple[str, str], str]:
+    """The target boxes' captures as a running, agreeing pair would show them."""
+    out = {}
+    for box, luns in SAN_LUNS.items():
+        out[(box, VOLUME)] = iet_volume(dict(luns))
+        out[(box, SESSION)] = iet_session(logged_in(box))
+    for key, text in changes.items():
+        box, kind = key.split("_")
+        out[(box, VOLUME if kind == "volume" else SESSION)] = text
+    return out
+
+
+def ls(roots: list[Path], prefix: str = "LS02") -> list[tuple[str, str, int, str]]:
+    return [v for v in verdicts(roots) if v[0].startswith(prefix)]
+
+
+def test_iet_agreeing_target_boxes_are_clean(tmp_path: Path) -> None:
+    assert verdicts(build(tmp_path, target_state())) == []
+
+
+def test_iet_old_volume_lines_read_the_same(tmp_path: Path) -> None:
+    """IET 0.4's volume lines (no iomode, no blocks) give the same model."""
+    old = iet_volume(dict(SAN_LUNS["san1"]), old=True)
+    assert verdicts(build(tmp_path, target_state(san1_volume=old))) == []
+
+
+def test_ls024_lun_not_exported(tmp_path: Path) -> None:
+    """The web LV was not there when ietd started: the target runs without LUN 0."""
+    text = iet_volume({"san1.pool": "/dev/vg0/pool", "san1.web": None})
+    got = ls(build(tmp_path, target_state(san1_volume=text)))
+    assert [(c, w, line) for c, w, line, _ in got] == [("LS024", "san1/ietd.conf", 12)]
+    assert "LUN 0 of iqn.2026-11.net.example:san1.web" in got[0][3]
+
+
+def test_ls024_target_not_exported_and_path_drift(tmp_path: Path) -> None:
+    text = iet_volume({"san1.pool": "/dev/vg1/pool"})  # web missing, pool elsewhere
+    got = ls(build(tmp_path, target_state(san1_volume=text)))
+    assert [(c, w, line) for c, w, line, _ in got] == [
+        ("LS024", "san1/ietd.conf", 6),
+        ("LS024", "san1/ietd.conf", 8),
+    ]
+    assert "runs from /dev/vg1/pool" in got[0][3]
+    assert "does not export it" in got[1][3]
+
+
+def test_ls024_not_judged_where_ietd_serves_nothing(tmp_path: Path) -> None:
+    """The module loaded, no target: ietd is stopped (the passive box of a pair)."""
+    assert ls(build(tmp_path, target_state(san1_volume=""))) == []
+
+
+def test_ls025_target_made_by_hand(tmp_path: Path) -> None:
+    luns = {**SAN_LUNS["san2"], "san2.tmp": "/dev/vg0/tmp"}
+    got = ls(build(tmp_path, target_state(san2_volume=iet_volume(luns))))
+    assert [(c, w, line) for c, w, line, _ in got] == [("LS025", "san2/volume", 3)]
+    assert "san2.tmp (tid 2)" in got[0][3]
+
+
+def test_ls026_session_the_allow_list_refuses(tmp_path: Path) -> None:
+    """xen3 logged in to san1.web from 10.0.2.9, an address the list does not admit."""
+    who = logged_in("san1")
+    who["san1.web"] = [("xen1", "10.0.2.1"), ("xen3", "10.0.2.9")]
+    got = ls(build(tmp_path, target_state(san1_session=iet_session(who))))
+    assert [(c, w, line) for c, w, line, _ in got] == [("LS026", "san1/session", 11)]
+    assert "iqn.2026-11.net.example:xen3 is logged in" in got[0][3]
+
+
+def test_ls026_an_allow_line_by_initiator_name_admits(tmp_path: Path) -> None:
+    roots = build(tmp_path, {})
+    allow = roots[3] / "etc" / "initiators.allow"
+    allow.write_text(
+        allow.read_text().replace(
+            "10.0.2.1, 10.0.2.2, 10.0.2.3", r"iqn\.2026-11\.net\.example:xen.*"
+        )
+    )
+    who = {t: [(n, "10.9.9.9") for n in ("xen1", "xen2")] for t in SAN_LUNS["san1"]}
+    (roots[3] / SESSION).parent.mkdir(parents=True, exist_ok=True)
+    (roots[3] / SESSION).write_text(iet_session(who))
+    assert [v for v in ls(roots) if v[0] == "LS026"] == []
+
+
+def test_iet_proc_in_a_supportconfig(tmp_path: Path) -> None:
+    """fs-iscsi.txt logs IET's two files as configuration sections (``conf_files $OF
+    /etc/ietd.conf /proc/net/iet/volume /proc/net/iet/session``): read there, at the
+    file's lines. LS026 is not judged (supportconfig logs no initiators.allow)."""
+    roots = build_scc(tmp_path, {})
+    san1 = next(r for r in roots if "san1" in r.name)
+    who = logged_in("san1")
+    who["san1.web"] = [("xen3", "10.0.2.9")]
+    volume = iet_volume({"san1.pool": "/dev/vg0/pool", "san1.web": None})
+    with (san1 / "fs-iscsi.txt").open("a") as f:
+        f.write(section("Configuration File", "/proc/net/iet/volume", volume))
+        f.write(section("Configuration File", "/proc/net/iet/session", iet_session(who)))
+    result = lint.run([str(r) for r in roots])
+    got = [(f.code, Path(f.path).name) for f in result.findings]
+    assert got == [("LS024", "fs-iscsi.txt#etc_ietd.conf")], got
+
+
+def test_iet_proc_in_our_capture_layout(tmp_path: Path) -> None:
+    """``xencfg capture`` keeps ``cat /proc/net/iet/volume`` as iet_volume.txt."""
+    names = {c.name: c for c in live.COMMANDS}
+    assert names["iet_volume"].argvs == (("cat", "/proc/net/iet/volume"),)
+    state = tmp_path / "san1" / live.STATE_DIR
+    state.mkdir(parents=True)
+    (state / "iet_volume.txt").write_text(iet_volume({"san1.pool": "/dev/vg0/pool"}))
+    found = list(live.state_files(tmp_path / "san1", "san1"))
+    assert [(f.display, f.format) for f in found] == [
+        (f"san1/{live.STATE_DIR}/iet_volume.txt", "iet-proc")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "said"),
+    [
+        ("\tlun:0 state:0 iotype:fileio path:/x\n", 1, 2, "before any 'tid:N name:IQN'"),
+        (
+            "tid:1 name:iqn.2026-11.x:y\n\t\tcid:0 ip:10.0.0.1 state:active hd:none dd:none\n",
+            2,
+            3,
+            "before its session's 'sid:'",
+        ),
+    ],
+)
+def test_iet_proc_bad_input_is_located(text: str, line: int, column: int, said: str) -> None:
+    with pytest.raises(ParseError) as err:
+        xencfg.loads(text, "iet-proc", path="volume")
+    assert (err.value.line, err.value.column) == (line, column)
+    assert said in err.value.message
+
+
+def test_iet_proc_model() -> None:
+    doc = xencfg.loads(iet_session(logged_in("san2")), "iet-proc")
+    assert doc.kind == "session"
+    [t] = doc.targets
+    assert (t.tid, t.name) == (1, IQN + "san2.db")
+    first = t.sessions[0]
+    assert (first.initiator, [c.address for c in first.connections]) == (
+        IQN + "xen1",
+        ["10.0.2.1"],
+    )
+    v = xencfg.loads(
+        "tid:1 name:iqn.x:y\n\tlun:3 state:0 iotype:fileio path:/srv/a b.img\n", "iet-proc"
+    )
+    assert (v.kind, v.targets[0].volumes[0].lun, v.targets[0].volumes[0].path) == (
+        "volume",
+        3,
+        "/srv/a b.img",
+    )
+    assert xencfg.dumps(v) == v.source

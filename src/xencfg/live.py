@@ -2,7 +2,7 @@
 
 Three places give it, all read as extra documents of the node (formats
 ``proc-drbd``, ``drbd-status``, ``multipath-ll``, ``iscsi-session``,
-``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``):
+``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``, ``iet-proc``):
 
 * our own layout, ``var/lib/xencfg/state/<name>.txt`` below a node root,
   written by ``xencfg capture -o DIR`` (:func:`capture` / :func:`write`);
@@ -106,6 +106,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("xl_list", (("xl", "list"),), "xl-list"),
     Command("xm_list", (("xm", "list"),), "xl-list"),
     Command("ip_addr", (("ip", "-o", "addr"),), "ip-addr"),
+    # IET's kernel module: the targets and LUNs it exports, the initiators logged in
+    # (no module, no files: an initiator node, or a box where ietd is not running)
+    Command("iet_volume", (("cat", "/proc/net/iet/volume"),), "iet-proc"),
+    Command("iet_session", (("cat", "/proc/net/iet/session"),), "iet-proc"),
     Command("uname_n", (("uname", "-n"),), "uname"),
     Command("hostname_f", (("hostname", "-f"),), None),
 )
@@ -314,7 +318,18 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\S*/)?(xl|xm) list\s*$"), "xl-list"),
     (re.compile(r"^(\S*/)?ip (-o )?(-\d )?addr(ess)?( show)?\s*$"), "ip-addr"),
     (re.compile(r"^(\S*/)?(uname -[an]|hostname)\s*$"), "uname"),
+    (re.compile(r"^(\S*/)?cat /proc/net/iet/(volume|session)\s*$"), "iet-proc"),
 )
+
+#: Files of /proc a capture may hold, by their path on the node: sosreport copies
+#: /proc/drbd; supportconfig's fs-iscsi.txt logs IET's two files as configuration
+#: sections (``conf_files $OF /etc/ietd.conf /proc/net/iet/volume
+#: /proc/net/iet/session``).
+PROC_FILES: dict[str, str] = {
+    "/proc/drbd": "proc-drbd",
+    "/proc/net/iet/volume": "iet-proc",
+    "/proc/net/iet/session": "iet-proc",
+}
 
 _SECTION = re.compile(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
 
@@ -441,12 +456,12 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 # the tree (where --fix would have written the section) and matched
                 # drbd.d/*.res, as fnmatch's * crosses "/"
                 label = posixpath.normpath("/" + header.split(" - ", 1)[0].strip().lstrip("/"))
-                known, fmt = _config_format(label)
+                known, fmt = (
+                    (True, PROC_FILES[label]) if label in PROC_FILES else _config_format(label)
+                )
                 if not known or label in earlier:
                     continue
                 configured.add(label)
-                if label == "/proc/drbd":
-                    fmt = "proc-drbd"
             if fmt is None and kind == "Command":
                 continue
             body = _section_text(lines, first, last)
@@ -510,8 +525,10 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                     got.add(fmt)
                     yield f
         yield from _crm_report_cib(sos, display, got)
-        if (root / "proc" / "drbd").is_file():
-            yield StateFile(root / "proc" / "drbd", f"{display}/proc/drbd", "proc-drbd")
+        for where, fmt in PROC_FILES.items():
+            copied = root / where.lstrip("/")
+            if copied.is_file():
+                yield StateFile(copied, f"{display}{where}", fmt)
     yield from supportconfig_files(root, display)
 
 

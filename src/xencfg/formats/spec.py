@@ -639,6 +639,17 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
     ),
     FormatSpec(
+        "iet-proc",
+        "status.iet_proc",
+        "contents of IET's /proc/net/iet/volume and /proc/net/iet/session",
+        ("proc/net/iet/volume", "proc/net/iet/session"),
+        live=True,
+        docs="live-state.md",
+        document="IetProcDocument",
+        readme="IET's `/proc/net/iet/volume` and `session`",
+        files="/proc/net/iet/volume, /proc/net/iet/session",
+    ),
+    FormatSpec(
         "uname",
         "status.uname",
         "output of uname -n / uname -a / hostname",
