@@ -13,7 +13,7 @@ import pytest
 
 import xencfg
 from conftest import ROOT
-from test_live_reality import build, build_scc, section, verdicts
+from test_live_reality import build, build_scc, scc_verdicts, section, verdicts
 from xencfg import ParseError, lint, live, nodediff
 from xencfg.migrate import run as migrate_run
 
@@ -270,3 +270,100 @@ def test_iet_proc_model() -> None:
         "/srv/a b.img",
     )
     assert xencfg.dumps(v) == v.source
+
+
+# -- item 5: xl list -l's JSON, virsh list, and domUs without a config ------------------
+
+
+def xl_list_json(domains: dict[str, int], array: bool = True) -> str:
+    """``xl list -l`` of Xen 4.2 and later: per domain ``{"domid": N, "config":
+    <libxl_domain_config as JSON>}`` (xl printf_info_one_json; c_info.name, b_info's
+    max_vcpus and target_memkb); one array from 4.5 (list_domains_details'
+    yajl_gen_array_open), one object after another before."""
+    objs = [
+        "{\n"
+        f'    "domid": {did},\n'
+        '    "config": {\n'
+        f'        "c_info": {{"type": "pv", "name": "{name}"}},\n'
+        '        "b_info": {"max_vcpus": 1, "target_memkb": 524288}\n'
+        "    }\n"
+        "}"
+        for name, did in domains.items()
+    ]
+    return ("[\n" + ",\n".join(objs) + "\n]\n") if array else "\n".join(objs) + "\n"
+
+
+def virsh_list(running: dict[str, int], defined: tuple[str, ...] = ()) -> str:
+    """``virsh list --all`` (libvirt virsh-domain-monitor.c cmdList: `` %-5s %-30s %s``
+    under `` Id    Name    State`` and a dashed line; ``-`` for a guest not running)."""
+    out = [" Id    Name                           State", "-" * 52]
+    out.append(f" {0:<5} {'Domain-0':<30} running")
+    out += [f" {did:<5} {name:<30} idle" for name, did in running.items()]
+    out += [f" {'-':<5} {name:<30} shut off" for name in defined]
+    return "\n".join(out) + "\n"
+
+
+def test_xl_list_json_and_virsh_read_as_the_table() -> None:
+    for text in (xl_list_json({"web": 3, "db": 4}), xl_list_json({"web": 3, "db": 4}, False)):
+        doc = xencfg.loads(text, "xl-list")
+        assert [(d.name, d.id, d.memory, d.vcpus) for d in doc.domus] == [
+            ("web", 3, 512, 1),
+            ("db", 4, 512, 1),
+        ]
+        assert [d.line for d in doc.domains] == [2, 9] if text.startswith("[") else [1, 8]
+    doc = xencfg.loads(virsh_list({"web": 3}, ("mail",)), "xl-list")
+    assert [(d.name, d.id, d.state) for d in doc.domains] == [
+        ("Domain-0", 0, "r-----"),
+        ("web", 3, "-b----"),
+        ("mail", None, "------"),
+    ]
+    assert [d.name for d in doc.domus] == ["web"]  # mail is only defined
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    [
+        ('[\n  {"domid": 1, "config": {"b_info": {}}}\n]\n', 2, "without config.c_info.name"),
+        ('[\n  {"domid": 1, "config": {"c_info": {"name": "a"}}},\n  oops\n]\n', 3, "not xl's"),
+        ("[\n", 2, "not closed"),
+        (" Id Name State\n---\n 1 web sleeping\n", 3, "a known virsh state"),
+    ],
+)
+def test_xl_list_json_and_virsh_bad_input_is_located(text: str, line: int, said: str) -> None:
+    with pytest.raises(ParseError) as err:
+        xencfg.loads(text, "xl-list", path="xl_list")
+    assert err.value.line == line and said in err.value.message
+
+
+WHERE_RUNNING = {"xen1": {"web": 3}, "xen2": {"mail": 3}, "xen3": {"db": 3}}
+XM = "xen/xm_list"
+
+
+@pytest.mark.parametrize("form", ["json", "virsh"])
+def test_the_new_forms_agree_with_the_example(tmp_path: Path, form: str) -> None:
+    """The storage-tier cluster with xm list replaced by xl list -l's JSON, or with
+    virsh list beside it (sos's virsh plugin): clean."""
+    changes = {}
+    for node, doms in WHERE_RUNNING.items():
+        if form == "json":
+            changes[(node, XM)] = xl_list_json({"Domain-0": 0, **doms})
+        else:
+            changes[(node, "virsh/virsh_-r_list_--all")] = virsh_list(doms, ("spare",))
+    assert verdicts(build(tmp_path, changes)) == []
+
+
+def test_ls027_domain_without_config(tmp_path: Path) -> None:
+    running = {**WHERE_RUNNING["xen2"], "test": 7}
+    roots = build(tmp_path, {("xen2", "virsh/virsh_-r_list_--all"): virsh_list(running)})
+    got = [v for v in verdicts(roots) if v[0] == "LS027"]
+    assert [(c, w, line) for c, w, line, _ in got] == [("LS027", "xen2/virsh_-r_list_--all", 5)]
+    assert "domU 'test' runs on xen2" in got[0][3]
+
+
+def test_ls027_not_judged_without_whole_domu_configs(tmp_path: Path) -> None:
+    """A supportconfig logs some domU configs only (here web and db, not mail): the
+    domain without a logged config is not judged."""
+    roots = build_scc(tmp_path, {})
+    assert [v for v in scc_verdicts(roots) if v[0] == "LS027"] == []
+    xen2 = next(r for r in roots if "xen2" in r.name)
+    assert "mail" in (xen2 / "xen.txt").read_text()  # it runs there, unlogged

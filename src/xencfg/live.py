@@ -105,6 +105,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("cibadmin_q", (("cibadmin", "-Q"),), "cib-live"),
     Command("xl_list", (("xl", "list"),), "xl-list"),
     Command("xm_list", (("xm", "list"),), "xl-list"),
+    # libvirt's view of the same hypervisor, read-only connection (-r); --all shows the
+    # defined guests that do not run (ID "-"), which are no running domain
+    Command("virsh_list", (("virsh", "-r", "list", "--all"),), "xl-list"),
     Command("ip_addr", (("ip", "-o", "addr"),), "ip-addr"),
     # IET's kernel module: the targets and LUNs it exports, the initiators logged in
     # (no module, no files: an initiator node, or a box where ietd is not running)
@@ -264,6 +267,9 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("pacemaker/cibadmin_-Q*", "cib-live"),
     ("xen/xl_list", "xl-list"),
     ("xen/xm_list", "xl-list"),
+    # sos 3/4's virsh plugin (``virsh -r list --all``), sos 2's libvirt plugin
+    ("virsh/virsh*_list*", "xl-list"),
+    ("libvirt/virsh*_list*", "xl-list"),
     ("networking/ip_-o_addr*", "ip-addr"),
     ("networking/ip_addr*", "ip-addr"),
     ("networking/ip_-d_address", "ip-addr"),
@@ -316,6 +322,7 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\S*/)?crm_mon (-r -1|-1 -r|-1|-1r|-r1)\s*$"), "crm-mon-xml"),
     (re.compile(r"^(\S*/)?cibadmin (-Q|--query)\s*$"), "cib-live"),
     (re.compile(r"^(\S*/)?(xl|xm) list\s*$"), "xl-list"),
+    (re.compile(r"^(\S*/)?virsh( -r)? list( --all)?\s*$"), "xl-list"),
     (re.compile(r"^(\S*/)?ip (-o )?(-\d )?addr(ess)?( show)?\s*$"), "ip-addr"),
     (re.compile(r"^(\S*/)?(uname -[an]|hostname)\s*$"), "uname"),
     (re.compile(r"^(\S*/)?cat /proc/net/iet/(volume|session)\s*$"), "iet-proc"),

@@ -605,13 +605,13 @@ SPECS: tuple[FormatSpec, ...] = (
     FormatSpec(
         "xl-list",
         "status.xl_list",
-        "output of xl list / xm list",
+        "output of xl list / xm list / virsh list",
         sniff_rank=80,
         live=True,
         docs="live-state.md",
         document="XlListDocument",
-        readme="`xl list` / `xm list`",
-        files="xl list, xm list (also -l)",
+        readme="`xl list` / `xm list` / `virsh list`",
+        files="xl list, xm list (also -l), virsh list",
         bench=True,
     ),
     FormatSpec(
