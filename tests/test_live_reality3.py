@@ -367,3 +367,125 @@ def test_ls027_not_judged_without_whole_domu_configs(tmp_path: Path) -> None:
     assert [v for v in scc_verdicts(roots) if v[0] == "LS027"] == []
     xen2 = next(r for r in roots if "xen2" in r.name)
     assert "mail" in (xen2 / "xen.txt").read_text()  # it runs there, unlogged
+
+
+# -- item 2: open-iscsi's node records, ``iscsiadm -m node`` ----------------------------
+
+PORTALS = {"san1.pool": "10.0.2.11", "san1.web": "10.0.2.11", "san2.db": "10.0.2.12"}
+NODE_P1 = "iscsi/iscsiadm_-m_node_-P_1"
+
+
+def node_p1(records: dict[str, list[str]]) -> str:
+    """``iscsiadm -m node -P 1`` (open-iscsi idbm.c idbm_print_node_tree: ``Target:
+    %s``, ``\\tPortal: %s:%d,%d``; idbm_print_node_and_iface_tree: ``\\t\\tIface Name:
+    %s``)."""
+    out = []
+    for target, portals in records.items():
+        out.append(f"Target: {IQN}{target}")
+        for p in portals:
+            out += [f"\tPortal: {p}:3260,1", "\t\tIface Name: default"]
+    return "\n".join(out) + "\n"
+
+
+def node_show(target: str, address: str, startup: str) -> str:
+    """``iscsiadm -m node -o show`` (idbm_print: ``# BEGIN RECORD %s``, ``%s = %s`` per
+    key, ``# END RECORD``), shortened to the keys that matter here."""
+    return (
+        "# BEGIN RECORD 2.0-873\n"
+        f"node.name = {IQN}{target}\n"
+        "node.tpgt = 1\n"
+        f"node.startup = {startup}\n"
+        "iface.iscsi_ifacename = default\n"
+        "node.session.auth.authmethod = CHAP\n"
+        "node.session.auth.username = xen2\n"
+        "node.session.auth.password = bY7hUe3nC9xQ2rTb\n"
+        f"node.conn[0].address = {address}\n"
+        "node.conn[0].port = 3260\n"
+        "# END RECORD\n"
+    )
+
+
+def records_state(**extra: list[str]) -> dict[tuple[str, str], str]:
+    base = {t: [p] for t, p in PORTALS.items()}
+    for t, ps in extra.items():
+        base.setdefault(t.replace("_", "."), []).extend(ps)
+    return {(n, NODE_P1): node_p1(base) for n in ("xen1", "xen2", "xen3")}
+
+
+def test_node_records_agreeing_are_clean(tmp_path: Path) -> None:
+    assert verdicts(build(tmp_path, records_state())) == []
+
+
+def test_ls028_record_of_a_retired_target(tmp_path: Path) -> None:
+    changes = records_state(san1_old=["10.0.2.11"])
+    got = [v for v in verdicts(build(tmp_path, changes)) if v[0] == "LS028"]
+    assert [(c, w, line) for c, w, line, _ in got] == [
+        ("LS028", f"{n}/iscsiadm_-m_node_-P_1", 11) for n in ("xen1", "xen2", "xen3")
+    ]
+    assert "node record for iqn.2026-11.net.example:san1.old at 10.0.2.11" in got[0][3]
+
+
+def test_ls028_a_manual_record_logs_in_only_when_asked(tmp_path: Path) -> None:
+    show = "iscsi/iscsiadm_-m_node_--op_show"
+    manual = {("xen2", show): node_show("san1.old", "10.0.2.11", "manual")}
+    assert [v for v in verdicts(build(tmp_path, manual)) if v[0] == "LS028"] == []
+    auto = {("xen2", show): node_show("san1.old", "10.0.2.11", "automatic")}
+    got = [v for v in verdicts(build(tmp_path / "auto", auto)) if v[0] == "LS028"]
+    assert [(c, w, line) for c, w, line, _ in got] == [
+        ("LS028", "xen2/iscsiadm_-m_node_--op_show", 1)
+    ]
+
+
+def test_ls029_record_at_an_address_no_exporting_box_holds(tmp_path: Path) -> None:
+    changes = records_state(san1_web=["10.0.9.99"])
+    got = [v for v in verdicts(build(tmp_path, changes)) if v[0] == "LS029"]
+    assert [(c, w, line) for c, w, line, _ in got] == [
+        ("LS029", f"{n}/iscsiadm_-m_node_-P_1", 7) for n in ("xen1", "xen2", "xen3")
+    ]
+    assert "points at 10.0.9.99, which san1" in got[0][3]
+
+
+def test_ls029_not_judged_without_the_boxes_addresses(tmp_path: Path) -> None:
+    roots = build(tmp_path, records_state(san1_web=["10.0.9.99"]))
+    (roots[3] / "sos_commands" / "networking" / "ip_-o_addr").unlink()  # san1's
+    assert [v for v in verdicts(roots) if v[0] == "LS029"] == []
+
+
+def test_node_record_forms_and_secrets() -> None:
+    flat = f"10.0.2.11:3260,1 {IQN}san1.pool\n[fd00:2::11]:3260,1 {IQN}san1.web\n"
+    doc = xencfg.loads(flat, "iscsi-node")
+    assert [(r.target[len(IQN) :], r.address, r.port, r.tpgt) for r in doc.records] == [
+        ("san1.pool", "10.0.2.11", 3260, 1),
+        ("san1.web", "fd00:2::11", 3260, 1),
+    ]
+    shown = xencfg.loads(node_show("san1.web", "10.0.2.11", "automatic"), "iscsi-node")
+    [r] = shown.records
+    assert (r.startup, r.iface) == ("automatic", "default")
+    assert "bY7hUe3nC9xQ2rTb" in shown.secrets()
+    assert "bY7hUe3nC9xQ2rTb" not in str(shown.to_dict())
+    empty = xencfg.loads("iscsiadm: No records found\n", "iscsi-node")
+    assert empty.records == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "said"),
+    [
+        ("\tPortal: 10.0.2.11:3260,1\n", 1, 2, "before any 'Target:'"),
+        ("node.name = x\n# BEGIN RECORD 2.0-873\n# END RECORD\n", 1, 1, "before '# BEGIN"),
+        ("# BEGIN RECORD 2.0-873\nnode.tpgt = 1\n# END RECORD\n", 1, 1, "without node.name"),
+    ],
+)
+def test_node_records_bad_input_is_located(text: str, line: int, column: int, said: str) -> None:
+    with pytest.raises(ParseError) as err:
+        xencfg.loads(text, "iscsi-node", path="nodes")
+    assert (err.value.line, err.value.column) == (line, column)
+    assert said in err.value.message
+
+
+def test_node_records_in_a_supportconfig(tmp_path: Path) -> None:
+    roots = build_scc(tmp_path, {})
+    xen2 = next(r for r in roots if "xen2" in r.name)
+    with (xen2 / "fs-iscsi.txt").open("a") as f:
+        f.write(section("Command", "/sbin/iscsiadm -m node", f"10.0.2.11:3260,1 {IQN}san1.old\n"))
+    got = [(c, w) for c, w, _ in scc_verdicts(roots)]
+    assert got == [("LS028", "xen2/fs-iscsi.txt#sbin_iscsiadm_-m_node")]

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.status.drbd_status import DrbdStatusDocument
     from .formats.status.iet_proc import IetProcDocument
     from .formats.status.ip_addr import IpAddrDocument
+    from .formats.status.iscsi_node import IscsiNodeDocument
     from .formats.status.iscsi_session import IscsiSessionDocument
     from .formats.status.multipath_ll import MultipathLlDocument
     from .formats.status.proc_drbd import ProcDrbdDocument
@@ -214,6 +215,12 @@ def loads(text: str, format: Literal["ip-addr"], *, path: str | None = None) -> 
 def loads(
     text: str, format: Literal["iscsi-session"], *, path: str | None = None
 ) -> IscsiSessionDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["iscsi-node"], *, path: str | None = None
+) -> IscsiNodeDocument: ...
 
 
 @overload
@@ -409,6 +416,10 @@ def load(path: str | os.PathLike[str], format: Literal["ip-addr"]) -> IpAddrDocu
 def load(
     path: str | os.PathLike[str], format: Literal["iscsi-session"]
 ) -> IscsiSessionDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["iscsi-node"]) -> IscsiNodeDocument: ...
 
 
 @overload

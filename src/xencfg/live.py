@@ -2,7 +2,8 @@
 
 Three places give it, all read as extra documents of the node (formats
 ``proc-drbd``, ``drbd-status``, ``multipath-ll``, ``iscsi-session``,
-``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``, ``iet-proc``):
+``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``, ``iet-proc``,
+``iscsi-node``):
 
 * our own layout, ``var/lib/xencfg/state/<name>.txt`` below a node root,
   written by ``xencfg capture -o DIR`` (:func:`capture` / :func:`write`);
@@ -89,6 +90,13 @@ COMMANDS: tuple[Command, ...] = (
         "iscsiadm_session",
         (("iscsiadm", "-m", "session", "-P", "3"),),
         "iscsi-session",
+        empty_status=21,
+    ),
+    # the node records (flat: no CHAP password written to the capture)
+    Command(
+        "iscsiadm_node",
+        (("iscsiadm", "-m", "node"),),
+        "iscsi-node",
         empty_status=21,
     ),
     Command(
@@ -262,6 +270,8 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("drbd/drbdsetup_status*", "drbd-status"),
     ("multipath/multipath_-ll", "multipath-ll"),
     ("iscsi/iscsiadm_-m_session*", "iscsi-session"),
+    # sos 3/4's iscsi plugin: ``iscsiadm -m node -P 1`` and ``-m node --op=show``
+    ("iscsi/iscsiadm_-m_node*", "iscsi-node"),
     ("pacemaker/crm_mon*xml*", "crm-mon-xml"),
     ("pacemaker/crm_mon*-X*", "crm-mon-xml"),
     ("pacemaker/cibadmin_-Q*", "cib-live"),
@@ -317,6 +327,7 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\S*/)?(drbdadm|drbdsetup) status\b"), "drbd-status"),
     (re.compile(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
     (re.compile(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
+    (re.compile(r"^(\S*/)?iscsiadm -m node\b"), "iscsi-node"),
     (re.compile(r"^(\S*/)?crm_mon\b.*(--as-xml|-X\b|--output-as[= ]xml)"), "crm-mon-xml"),
     # the text of ``crm_mon -r -1`` (ha_info; not ``-n`` or ``-A``, the same state again)
     (re.compile(r"^(\S*/)?crm_mon (-r -1|-1 -r|-1|-1r|-r1)\s*$"), "crm-mon-xml"),

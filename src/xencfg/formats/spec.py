@@ -639,6 +639,17 @@ SPECS: tuple[FormatSpec, ...] = (
         bench=True,
     ),
     FormatSpec(
+        "iscsi-node",
+        "status.iscsi_node",
+        "output of iscsiadm -m node (flat, -P 1, -o show)",
+        live=True,
+        secrets=True,
+        docs="live-state.md",
+        document="IscsiNodeDocument",
+        readme="`iscsiadm -m node`",
+        files="iscsiadm -m node [-P 1 | -o show]",
+    ),
+    FormatSpec(
         "iet-proc",
         "status.iet_proc",
         "contents of IET's /proc/net/iet/volume and /proc/net/iet/session",
