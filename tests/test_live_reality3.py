@@ -13,7 +13,7 @@ import pytest
 
 import xencfg
 from conftest import ROOT
-from test_live_reality import build, build_scc, scc_verdicts, section, verdicts
+from test_live_reality import EXAMPLE, build, build_scc, scc_verdicts, section, verdicts
 from xencfg import ParseError, lint, live, nodediff
 from xencfg.migrate import run as migrate_run
 
@@ -489,3 +489,30 @@ def test_node_records_in_a_supportconfig(tmp_path: Path) -> None:
         f.write(section("Command", "/sbin/iscsiadm -m node", f"10.0.2.11:3260,1 {IQN}san1.old\n"))
     got = [(c, w) for c, w, _ in scc_verdicts(roots)]
     assert got == [("LS028", "xen2/fs-iscsi.txt#sbin_iscsiadm_-m_node")]
+
+
+def test_migrate_does_not_open_a_supportconfig_target_to_everyone(tmp_path: Path) -> None:
+    """supportconfig logs ietd.conf, never initiators.allow (fs-iscsi.txt): converted
+    without it, LIO would admit any initiator (generate_node_acls=1) where IET admitted
+    three. No LIO config is written; a TODO says why."""
+    roots = build_scc(tmp_path, {})
+    san1 = next(r for r in roots if "san1" in r.name)
+    m = migrate_run.plan([str(san1)], only=("iscsi",))
+    assert not [o for o in m.outputs if o.path.startswith("etc/target/")]
+    [todo] = [n for n in m.notes if "not converted to LIO" in n.what]
+    assert todo.kind == "manual" and "fs-iscsi.txt#etc_ietd.conf" in todo.source
+    # the node's own tree (with its initiators.allow) converts as before
+    own = migrate_run.plan([str(EXAMPLE / "san1")], only=("iscsi",))
+    assert [o.path for o in own.outputs if o.path.startswith("etc/target/")]
+
+
+def test_migrate_report_lines_are_the_supportconfig_files() -> None:
+    """A report line names the line of xen.txt the admin has, not of the section."""
+    alpha = SCC / "scc_alpha_261128_0900"
+    m = migrate_run.plan([str(alpha), str(SCC / "scc_beta_261128_0900")], only=("xen",))
+    [note] = [
+        n for n in m.notes if n.source.startswith("alpha:") and "xend-relocation-port" in n.what
+    ]
+    line = int(note.source.rsplit(":", 1)[1])
+    text = (alpha / "xen.txt").read_text().split("\n")
+    assert "xend-relocation-port" in text[line - 1], (line, text[line - 1])

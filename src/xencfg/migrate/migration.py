@@ -145,12 +145,14 @@ def parse_failure(source: Path | SourceFile, fmt: str, where: str) -> Note:
     )
 
 
-def notes_of(changes: Any, where: str, target: str) -> list[Note]:
-    """The report lines of one converted file (:class:`xencfg.migrations.Change`)."""
+def notes_of(changes: Any, where: str, target: str, shift: int = 0) -> list[Note]:
+    """The report lines of one converted file (:class:`xencfg.migrations.Change`);
+    ``shift``: the lines before the text in the file the admin has (a supportconfig
+    section's first line, less one)."""
     kinds = {"info": "rewrite", "warning": "rewrite", "action": "manual"}
     out = []
     for c in changes:
-        source = f"{c.path}:{c.line}" if c.path else f"{where}:{c.line}"
+        source = f"{c.path}:{c.line}" if c.path else f"{where}:{c.line + shift}"
         what = f"{c.key}: {c.message}" if c.key else c.message
         why = "check it" if c.severity == "warning" else ""
         out.append(Note(kinds.get(c.severity, "rewrite"), source, target, what, why))

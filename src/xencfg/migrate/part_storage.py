@@ -10,6 +10,7 @@ from typing import Any
 from .. import api
 from ..discover import NodeTree
 from ..errors import XencfgError
+from ..stack import Note
 from ..syntax.source import encode
 from .migration import Migration, Output, load_as, notes_of, unreadable
 
@@ -56,7 +57,7 @@ def plan_storage(
         rel = os.path.relpath(f.path, tree.root)
         where = f"{tree.name}:{f.display}"
         if f.format == "ietd":
-            ietd = (doc, rel, where)
+            ietd = (doc, rel, where, f)
             continue
         source = doc.source
         if f.format == "xm":
@@ -93,18 +94,35 @@ def plan_storage(
             if refused:
                 result = Converted(result.text, result.changes + tuple(refused))
             target, why = rel, f"DRBD {drbd_target} syntax"
-        m.notes.extend(notes_of(result.changes, where, target))
+        m.notes.extend(notes_of(result.changes, where, target, f.first_line - 1))
         if result.text != source:
-            # a supportconfig section has no file here to take the mode of
-            mode = f.path.stat().st_mode & 0o7777 if f.text is None else 0o644
+            # a supportconfig section has no file here to take the mode of: private
+            # when it holds a secret (a VNC password), as the node's own copy would be
+            private = 0o600 if doc.secrets() else 0o644
+            mode = f.path.stat().st_mode & 0o7777 if f.text is None else private
             m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
             changed.add(part)
+    if ietd is not None and ietd[3].text is not None and not allow:
+        # a supportconfig logs ietd.conf but never IET's access lists: converted without
+        # them, every target would be written open to any initiator (generate_node_acls)
+        m.notes.append(
+            Note(
+                "manual",
+                ietd[2],
+                "etc/target/saveconfig.json",
+                "not converted to LIO: read from a supportconfig, which does not log IET's "
+                "access lists (initiators.allow, targets.allow)",
+                "without them the targets would be written open to every initiator: "
+                "migrate from the node's own /etc",
+            )
+        )
+        ietd = None
     if ietd is not None:
-        doc, rel, where = ietd
+        doc, rel, where, source = ietd
         conv = mlio.iet_to_lio(doc, allow)
         m.lio.append(conv)
         target = "etc/target/saveconfig.json"
-        m.notes.extend(notes_of(conv.changes, where, target))
+        m.notes.extend(notes_of(conv.changes, where, target, source.first_line - 1))
         m.secrets.extend(doc.secrets())
         m.outputs.append(
             Output(tree.name, target, encode(conv.json()), 0o600, "LIO's targets (targetctl)")
