@@ -516,3 +516,65 @@ def test_migrate_report_lines_are_the_supportconfig_files() -> None:
     line = int(note.source.rsplit(":", 1)[1])
     text = (alpha / "xen.txt").read_text().split("\n")
     assert "xend-relocation-port" in text[line - 1], (line, text[line - 1])
+
+
+# -- item 3: DRBD 8's drbd-overview -----------------------------------------------------
+
+OVERVIEW = "drbd/drbd-overview"
+
+
+def drbd_overview(cs: str, ro: str, ds: str, flags: str = "r-----") -> str:
+    """drbd-overview.pl of DRBD 8: ``%3u:%s`` (minor:resource), then /proc/drbd's
+    words without ``cs:``/``ro:``/``ds:``, columns padded, then what uses the device
+    (here a domU: ``xen-vbd: *NAME``, ``*`` running)."""
+    return f"  0:mail  {cs} {ro} {ds} C {flags} xen-vbd: *mail\n"
+
+
+def overview_state(cs1: str, ro1: str, ds1: str, cs2: str, ro2: str, ds2: str) -> dict:
+    """drbd-overview in place of /proc/drbd on xen1 and xen2 (the build writes
+    /proc/drbd for both: an empty /proc/drbd would read as 'no module')."""
+    return {
+        ("xen1", OVERVIEW): drbd_overview(cs1, ro1, ds1),
+        ("xen2", OVERVIEW): drbd_overview(cs2, ro2, ds2),
+    }
+
+
+def test_drbd_overview_agreeing_is_clean(tmp_path: Path) -> None:
+    changes = overview_state(
+        "Connected", "Secondary/Primary", "UpToDate/UpToDate",
+        "Connected", "Primary/Secondary", "UpToDate/UpToDate",
+    )  # fmt: skip
+    assert verdicts(build(tmp_path, changes)) == []
+
+
+def test_drbd_overview_split_brain(tmp_path: Path) -> None:
+    """drbd-overview is read before /proc/drbd (as drbdadm status is): its StandAlone
+    is LS003's, at its line."""
+    changes = overview_state(
+        "StandAlone", "Secondary/Unknown", "UpToDate/DUnknown",
+        "StandAlone", "Primary/Unknown", "UpToDate/DUnknown",
+    )  # fmt: skip
+    got = [(c, w, line) for c, w, line, _ in verdicts(build(tmp_path, changes))]
+    assert got == [("LS003", "xen1/drbd-overview", 1), ("LS003", "xen2/drbd-overview", 1)]
+
+
+def test_drbd_overview_models() -> None:
+    text = (
+        "  0:web/0  Connected Primary/Secondary UpToDate/UpToDate C r----- /srv ext3 9.9G\n"
+        "  1:db/0   SyncSource ro:Primary/Secondary ds:UpToDate/Inconsistent C s-----\n"
+        "\t[==>.................] sync'ed: 15.3% (8680/10236)M\n"
+        "  2:r2     Unconfigured . . . .\n"
+    )
+    doc = xencfg.loads(text, "drbd-status")
+    got = [
+        (r.name, r.role, r.suspended, r.disks, r.connections[0].state, r.connections[0].peer_role)
+        for r in doc.resources
+    ]
+    assert got == [
+        ("web", "Primary", None, ["UpToDate"], "Connected", "Secondary"),
+        ("db", "Primary", "yes", ["UpToDate"], "SyncSource", "Secondary"),
+    ]
+    assert doc.unparsed == []
+    # drbd-utils 9's drbd-overview abbreviates its states: not read, not judged
+    nine = xencfg.loads(" 0:r0/0  Connected(2*) Primar/Second UpToDa/UpToDa\n", "drbd-status")
+    assert nine.resources == [] and len(nine.unparsed) == 1

@@ -268,6 +268,7 @@ class StateFile:
 SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("drbd/drbdadm_status*", "drbd-status"),
     ("drbd/drbdsetup_status*", "drbd-status"),
+    ("drbd/drbd-overview*", "drbd-status"),
     ("multipath/multipath_-ll", "multipath-ll"),
     ("iscsi/iscsiadm_-m_session*", "iscsi-session"),
     # sos 3/4's iscsi plugin: ``iscsiadm -m node -P 1`` and ``-m node --op=show``
@@ -325,6 +326,7 @@ SUPPORTCONFIG_FILES = (
 SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\S*/)?cat /proc/drbd$"), "proc-drbd"),
     (re.compile(r"^(\S*/)?(drbdadm|drbdsetup) status\b"), "drbd-status"),
+    (re.compile(r"^(\S*/)?drbd-overview\s*$"), "drbd-status"),
     (re.compile(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
     (re.compile(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
     (re.compile(r"^(\S*/)?iscsiadm -m node\b"), "iscsi-node"),
