@@ -578,3 +578,47 @@ def test_drbd_overview_models() -> None:
     # drbd-utils 9's drbd-overview abbreviates its states: not read, not judged
     nine = xencfg.loads(" 0:r0/0  Connected(2*) Primar/Second UpToDa/UpToDa\n", "drbd-status")
     assert nine.resources == [] and len(nine.unparsed) == 1
+
+
+# -- item 4: pcs status / crm status, crm_mon's text inside ------------------------------
+
+
+def pcs_status(failed: str = "") -> str:
+    """``pcs status --full`` of pcs 0.9 / Pacemaker 1.1 (pcs status.py: ``Cluster name:``,
+    then crm_mon's text, then ``PCSD Status:`` and ``Daemon Status:``)."""
+    out = ["Cluster name: xencluster", "Stack: corosync"]
+    out += ["Current DC: xen1 (version 1.1.23) - partition with quorum", ""]
+    out += ["3 nodes configured", "4 resource instances configured", ""]
+    out += ["Online: [ xen1 xen2 xen3 ]", "", "Full list of resources:", ""]
+    out += [" Clone Set: pool-clone [pool]", "     Started: [ xen1 xen2 xen3 ]"]
+    for rsc, (on, _) in (
+        ("vm-web", ("xen1", "web")),
+        ("vm-mail", ("xen2", "mail")),
+        ("vm-db", ("xen3", "db")),
+    ):
+        state = f"FAILED {on}" if rsc == failed else f"Started {on}"
+        out.append(f" {rsc}\t(ocf::heartbeat:Xen):\t{state}")
+    out += ["", "PCSD Status:", "  xen1: Online", "  xen2: Online", "  xen3: Online", ""]
+    out += ["Daemon Status:", "  corosync: active/enabled", "  pacemaker: active/enabled"]
+    return "\n".join(out) + "\n"
+
+
+def _pcs_only(tmp: Path, failed: str = "") -> list[Path]:
+    roots = build(tmp, {("xen1", "pacemaker/pcs_status_--full"): pcs_status(failed)})
+    for r in roots:  # sos without the crm_mon text: pcs status is the one read
+        crm = r / "sos_commands" / "pacemaker" / "crm_mon_-1_-A_-n_-r_-t"
+        if crm.exists():
+            crm.unlink()
+    return roots
+
+
+def test_pcs_status_is_read_where_sos_has_no_crm_mon(tmp_path: Path) -> None:
+    assert [v for v in verdicts(_pcs_only(tmp_path)) if v[0].startswith("LS")] == []
+    got = [(c, w) for c, w, _, _ in verdicts(_pcs_only(tmp_path / "f", "vm-db"))]
+    assert ("LS016", "xen1/pcs_status_--full") in got
+
+
+def test_pcs_status_is_not_read_beside_crm_mon(tmp_path: Path) -> None:
+    """crm_mon's own text is there: pcs status (the same state again) is not read."""
+    roots = build(tmp_path, {("xen1", "pacemaker/pcs_status_--full"): pcs_status("vm-db")})
+    assert [v for v in verdicts(roots) if v[1].endswith("pcs_status_--full")] == []

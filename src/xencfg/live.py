@@ -294,11 +294,17 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
 #: ``multipath -v4 -ll`` (its topology after the debug lines) beside ``multipath -ll``
 #: in sos 3/4 (plugins/multipath.py), the only one in sos 1.x/2.x's devicemapper
 #: plugin (RHEL 5 and 6); reading both would report every map twice.
-#: ``crm_mon -1 -A -n -r -t`` (text, sos 3/4's pacemaker plugin) when no crm_mon XML.
+#: ``crm_mon -1 -A -n -r -t`` (text, sos 3/4's pacemaker plugin) when no crm_mon XML,
+#: then ``pcs status --full`` or ``crm status`` (the same text) when neither.
 SOS_FALLBACKS: tuple[tuple[str, str], ...] = (
     ("multipath/multipath_-v?_-ll", "multipath-ll"),
     ("devicemapper/multipath_-v?_-ll", "multipath-ll"),
     ("pacemaker/crm_mon_-1*", "crm-mon-xml"),
+    # ``pcs status --full`` and crmsh's ``crm status``: crm_mon's text inside (pcs adds
+    # "Cluster name:", "PCSD Status:" and "Daemon Status:" lines, kept unread)
+    ("pacemaker/pcs_status*", "crm-mon-xml"),
+    ("pacemaker/crm_status*", "crm-mon-xml"),
+    ("crm/crm_status*", "crm-mon-xml"),
 )
 
 #: supportconfig's files that hold the sections we read. The last five hold only
