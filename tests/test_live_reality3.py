@@ -622,3 +622,15 @@ def test_pcs_status_is_not_read_beside_crm_mon(tmp_path: Path) -> None:
     """crm_mon's own text is there: pcs status (the same state again) is not read."""
     roots = build(tmp_path, {("xen1", "pacemaker/pcs_status_--full"): pcs_status("vm-db")})
     assert [v for v in verdicts(roots) if v[1].endswith("pcs_status_--full")] == []
+
+
+def test_ls025_lun_added_by_hand(tmp_path: Path) -> None:
+    """``ietadm --op new --tid=1 --lun=1 --params Path=...``: LUN 1 of san2.db runs,
+    san2's ietd.conf has LUN 0 only."""
+    text = iet_volume(dict(SAN_LUNS["san2"])) + (
+        "\tlun:1 state:0 iotype:fileio iomode:wt blocks:2097152 blocksize:512"
+        " path:/srv/scratch.img\n"
+    )
+    got = ls(build(tmp_path, target_state(san2_volume=text)))
+    assert [(c, w, line) for c, w, line, _ in got] == [("LS025", "san2/volume", 3)]
+    assert "LUN 1 of iqn.2026-11.net.example:san2.db (/srv/scratch.img)" in got[0][3]

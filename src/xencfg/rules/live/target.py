@@ -159,23 +159,24 @@ def iet_target_not_configured(cluster: Cluster) -> Iterator[Finding]:
         confs = [i for i in _read_ietd(cluster, node) if isinstance(i.doc, IetdDocument)]
         if not confs:
             continue  # no ietd.conf in the capture: nothing to compare with
-        conf = confs[0]
-        assert isinstance(conf.doc, IetdDocument)
-        configured = {t.name: t for t in conf.doc.targets}
+        configured = {
+            t.name: (c, t) for c in confs if isinstance(c.doc, IetdDocument) for t in c.doc.targets
+        }
         for cap, proc in _captures(cluster, node, "volume"):
             for live in proc.targets:
                 if live.name in managed:
                     continue
-                t = configured.get(live.name)
-                if t is None:
+                found = configured.get(live.name)
+                if found is None:
                     yield make(
                         "LS025",
                         f"{node}'s IET exports {live.name} (tid {live.tid}), which its "
                         "ietd.conf does not hold: a restart of ietd drops it",
                         _at(cap, live.line),
-                        [conf.where()],
+                        [c.where() for c in confs],
                     )
                     continue
+                conf, t = found
                 numbers = {lun.number for lun in t.luns}
                 for v in live.volumes:
                     if v.lun not in numbers:
@@ -188,7 +189,7 @@ def iet_target_not_configured(cluster: Cluster) -> Iterator[Finding]:
                         )
 
 
-def _allow_verdict(line: Any, raw: str, initiator: str, addresses: list[str]) -> bool | None:
+def _allow_verdict(line: Any, raw: str, initiator: str, addresses: list[str]) -> bool:
     """``False`` when ietd refuses the initiator by the target's initiators.allow
     ``line`` (``None``: no line names the target or ``ALL``), read as iscsitarget 1.4
     usr/plain.c does (see IS016): a name is a POSIX basic regex matched against the
