@@ -28,10 +28,7 @@ _LUN = re.compile(
     r"^\s+lun:(?P<lun>\d{1,20})\s+state:(?P<state>\S+)\s+iotype:(?P<iotype>\S+)(?P<rest>.*)$"
 )
 _SID = re.compile(r"^\s+sid:(?P<sid>\d{1,20})\s+initiator:(?P<initiator>\S+)\s*$")
-_CID = re.compile(
-    r"^\s+cid:(?P<cid>\d{1,20})\s+ip:(?P<ip>\S+)\s+state:(?P<state>.*?)\s+hd:\S+\s+dd:\S+\s*$"
-)
-_PATH = re.compile(r"\spath:(?P<path>.*?)\s*$")
+_CID = re.compile(r"^\s+cid:(?P<cid>\d{1,20})\s+ip:(?P<ip>\S+)\s+state:(?P<state>.*)$")
 _IOMODE = re.compile(r"\siomode:(?P<iomode>\S+)")
 
 
@@ -104,6 +101,15 @@ class IetProcDocument(StatusDocument):
         return {"format": FORMAT, "targets": as_dict(self.targets)}
 
 
+def _cid(line: str) -> re.Match[str] | None:
+    """A connection line, its ``state:`` what stands before `` hd:X dd:Y`` (the two
+    digest words end the line: kernel/conn.c ``conn_info_show``)."""
+    words = line.rsplit(None, 2)
+    if len(words) < 3 or not words[1].startswith("hd:") or not words[2].startswith("dd:"):
+        return None
+    return _CID.match(words[0])
+
+
 def parse(text: str, path: str | None = None) -> IetProcDocument:
     """Parse either file; raises :class:`xencfg.ParseError` for a LUN or session line
     before any ``tid:`` line, and a connection line before any session."""
@@ -119,7 +125,10 @@ def parse(text: str, path: str | None = None) -> IetProcDocument:
             doc.targets.append(target)
             session = None
             continue
-        m = _LUN.match(ln) or _SID.match(ln) or _CID.match(ln)
+        # (on the line without its trailing blanks: a pattern ending in ``.*?\s*$`` is
+        # quadratic on a long run of blanks)
+        ln = ln.rstrip()
+        m = _LUN.match(ln) or _SID.match(ln) or _cid(ln)
         if m is None:
             doc.unparsed.append((no, ln))
             continue
@@ -135,14 +144,15 @@ def parse(text: str, path: str | None = None) -> IetProcDocument:
         if "lun" in groups:
             rest = groups["rest"]
             mode = _IOMODE.search(rest)
-            where = _PATH.search(rest)
+            at = rest.find(" path:")
+            path_ = rest[at + len(" path:") :].strip() if at >= 0 else None
             target.volumes.append(
                 Volume(
                     number(m["lun"]) or 0,
                     m["state"],
                     m["iotype"],
                     mode["iomode"] if mode else None,
-                    where["path"] if where else None,
+                    path_ or None,
                     line=no,
                 )
             )

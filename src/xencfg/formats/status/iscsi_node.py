@@ -34,7 +34,8 @@ _PORTAL = re.compile(
 _IFACE = re.compile(r"^\s+Iface Name:\s*(?P<iface>\S+)\s*$")
 _BEGIN = re.compile(r"^# BEGIN RECORD\b")
 _END = re.compile(r"^# END RECORD\b")
-_KEY = re.compile(r"^(?P<key>[\w.\[\]]+)\s*=\s*(?P<value>.*?)\s*$")
+#: (matched on the line without trailing blanks: ``.*?\s*$`` is quadratic on a run of them)
+_KEY = re.compile(r"^(?P<key>[\w.\[\]]+)\s*=\s*(?P<value>.*)$")
 _SECRET = re.compile(r"\.auth\.password(_in)?$")
 
 
@@ -85,7 +86,7 @@ def _show(doc: IscsiNodeDocument, text: str, path: str | None) -> IscsiNodeDocum
                 _add_shown(doc, cur, text, path, start)
             cur = None
             continue
-        m = _KEY.match(ln)
+        m = _KEY.match(ln.rstrip())
         if m is not None and _SECRET.search(m["key"]):
             # (before any other check: no error message may quote the line)
             if m["value"] not in ("", "<empty>"):

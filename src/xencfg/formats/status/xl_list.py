@@ -110,7 +110,8 @@ _VIRSH_STATES = {
     "no state": "------",
 }
 _VIRSH_HEADER = re.compile(r"^\s*Id\s+Name\s+State\s*$")
-_VIRSH_ROW = re.compile(r"^\s*(?P<id>\d{1,20}|-)\s+(?P<name>\S+)\s+(?P<state>\S.*?)\s*$")
+#: (matched on the line without trailing blanks: ``.*?\s*$`` is quadratic on a run of them)
+_VIRSH_ROW = re.compile(r"^\s*(?P<id>\d{1,20}|-)\s+(?P<name>\S+)\s+(?P<state>\S.*)$")
 
 
 def _virsh(text: str, path: str | None) -> XlListDocument:
@@ -122,7 +123,7 @@ def _virsh(text: str, path: str | None) -> XlListDocument:
         if _VIRSH_HEADER.match(ln):
             header = True
             continue
-        m = _VIRSH_ROW.match(ln)
+        m = _VIRSH_ROW.match(ln.rstrip())
         state = _VIRSH_STATES.get(m["state"].lower()) if m else None
         if m is None or state is None:
             if header:
