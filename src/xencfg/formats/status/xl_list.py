@@ -79,10 +79,12 @@ class XlListDocument(StatusDocument):
 def _sxp(text: str, path: str | None) -> XlListDocument:
     doc = XlListDocument(path=path, source=text)
     starts = [m.start() for m in re.finditer(r"^\(domain\b", text, re.M)]
+    line, counted = 1, 0  # (counted on from the last domain: from the start each time was
+    # quadratic in the number of domains)
     for i, start in enumerate(starts):
         block = text[start : starts[i + 1] if i + 1 < len(starts) else len(text)]
         name = _SXP_NAME.search(block)
-        line = text.count("\n", 0, start) + 1
+        line, counted = line + text.count("\n", counted, start), start
         if name is None:
             raise fail("(domain ...) without (name ...)", text, path, line)
         did = _SXP_ID.search(block)
@@ -172,8 +174,9 @@ def _json(text: str, path: str | None) -> XlListDocument:
         at = end
     if depth:
         raise fail("not xl's JSON: the array is not closed", text, path, where())
+    line, counted = 1, 0
     for start, item in items:
-        line = text.count("\n", 0, start) + 1
+        line, counted = line + text.count("\n", counted, start), start
         config = item.get("config") if isinstance(item, dict) else None
         c_info = config.get("c_info") if isinstance(config, dict) else None
         name = c_info.get("name") if isinstance(c_info, dict) else None
