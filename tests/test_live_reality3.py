@@ -13,7 +13,15 @@ import pytest
 
 import xencfg
 from conftest import ROOT
-from test_live_reality import EXAMPLE, build, build_scc, scc_verdicts, section, verdicts
+from test_live_reality import (
+    EXAMPLE,
+    NODES,
+    build,
+    build_scc,
+    scc_verdicts,
+    section,
+    verdicts,
+)
 from xencfg import ParseError, lint, live, nodediff
 from xencfg.migrate import run as migrate_run
 
@@ -634,3 +642,26 @@ def test_ls025_lun_added_by_hand(tmp_path: Path) -> None:
     got = ls(build(tmp_path, target_state(san2_volume=text)))
     assert [(c, w, line) for c, w, line, _ in got] == [("LS025", "san2/volume", 3)]
     assert "LUN 1 of iqn.2026-11.net.example:san2.db (/srv/scratch.img)" in got[0][3]
+
+
+def test_ls024_ls025_leave_the_crm_s_targets_alone(tmp_path: Path) -> None:
+    """A CIB ``iSCSITarget`` resource creates its target where the cluster starts it
+    (the agent's ``ietadm --op new``): neither its absence from /proc/net/iet nor its
+    presence there without an ietd.conf line is drift of ietd.conf."""
+    text = iet_volume({"san1.pool": "/dev/vg0/pool", "san1.extra": "/dev/vg0/extra"})
+    roots = build(tmp_path, target_state(san1_volume=text))
+    assert {v[0] for v in ls(roots)} == {"LS024", "LS025"}  # web missing, extra by hand
+    primitive = (
+        '      <primitive id="tgt" class="ocf" provider="heartbeat" type="iSCSITarget">\n'
+        '        <instance_attributes id="tgt-params">\n'
+        f'          <nvpair id="tgt-iqn" name="iqn" value="{IQN}{{}}"/>\n'
+        "        </instance_attributes>\n"
+        "      </primitive>\n"
+    )
+    for node in ("xen1", "xen2", "xen3"):
+        cib = roots[NODES.index(node)] / "var/lib/heartbeat/crm/cib.xml"
+        body = cib.read_text()
+        at = body.index('      <primitive id="vm-web"')
+        extra = primitive.format("san1.web") + primitive.replace("tgt", "tgx").format("san1.extra")
+        cib.write_text(body[:at] + extra + body[at:])
+    assert [v for v in ls(roots) if v[0] in ("LS024", "LS025")] == []
