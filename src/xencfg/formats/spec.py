@@ -573,7 +573,7 @@ SPECS: tuple[FormatSpec, ...] = (
         docs="live-state.md",
         document="DrbdStatusDocument",
         readme="`drbdadm status` / `drbdsetup status --json`",
-        files="drbdadm status, drbdsetup status [--json]",
+        files="drbdadm status, drbdsetup status [--json], drbd-overview",
         bench=True,
     ),
     FormatSpec(
@@ -585,7 +585,7 @@ SPECS: tuple[FormatSpec, ...] = (
         docs="live-state.md",
         document="CrmMonDocument",
         readme="`crm_mon` XML",
-        files="crm_mon -1 --as-xml / --output-as=xml, crm_mon -1 (text)",
+        files="crm_mon -1 --as-xml / --output-as=xml, crm_mon -1 (text), pcs status, crm status",
         comments="xml",
         bench=True,
     ),
@@ -647,7 +647,7 @@ SPECS: tuple[FormatSpec, ...] = (
         docs="live-state.md",
         document="IscsiNodeDocument",
         readme="`iscsiadm -m node`",
-        files="iscsiadm -m node [-P 1 | -o show]",
+        files="iscsiadm -m node (flat, -P 1, -o show)",
     ),
     FormatSpec(
         "iet-proc",
