@@ -665,3 +665,13 @@ def test_ls024_ls025_leave_the_crm_s_targets_alone(tmp_path: Path) -> None:
         extra = primitive.format("san1.web") + primitive.replace("tgt", "tgx").format("san1.extra")
         cib.write_text(body[:at] + extra + body[at:])
     assert [v for v in ls(roots) if v[0] in ("LS024", "LS025")] == []
+
+
+def test_ls027_not_judged_beside_a_computed_name(tmp_path: Path) -> None:
+    """An xm config is Python: ``name = "test" + suffix`` may be the running domain."""
+    running = {**WHERE_RUNNING["xen2"], "test": 7}
+    roots = build(tmp_path, {("xen2", "virsh/virsh_-r_list_--all"): virsh_list(running)})
+    (roots[NODES.index("xen2")] / "etc/xen/vm/computed").write_text(
+        'suffix = ""\nname = "test" + suffix\nmemory = 256\nkernel = "/boot/vmlinuz-xen"\n'
+    )
+    assert [v for v in verdicts(roots) if v[0] == "LS027"] == []

@@ -15,7 +15,8 @@ def _config_names(cluster: Cluster, node: str) -> set[str] | None:
     """The domains the node's domU configs define (``name =``, and each file's own
     name, as ``xm create web`` finds ``/etc/xen/web``); ``None`` when the node's tree
     holds no domU config read as a whole file (a capture that logs some files only,
-    or none, says nothing of the others)."""
+    or none, says nothing of the others), or one whose name is not a plain value (an
+    xm config is Python: ``name = "vm-" + host``)."""
     from ...formats.xen.domu import DomUDocument
 
     names: set[str] = set()
@@ -24,10 +25,10 @@ def _config_names(cluster: Cluster, node: str) -> set[str] | None:
         for item, domu in cluster.typed(fmt, DomUDocument, node):
             if item.file.is_section:
                 continue
+            if not domu.name:
+                return None  # a name computed in Python (xm), or none: any domain may be it
             whole = True
-            names.add(item.file.path.name)
-            if domu.name:
-                names.add(str(domu.name))
+            names |= {item.file.path.name, str(domu.name)}
     return names if whole else None
 
 
