@@ -119,6 +119,10 @@ class LineDocument(TreeDocument):
         anchor = self.entry(after) if after is not None else None
         if anchor is None:
             anchor = self.entry(key)
+        return self.insert_after(anchor, e)
+
+    def insert_after(self, anchor: Node | None, e: Entry) -> Entry:
+        """Put ``e`` just after the statement ``anchor`` (at the end when ``None``)."""
         if anchor is None:
             self.children.append(e)
         else:
