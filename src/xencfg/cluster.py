@@ -36,6 +36,8 @@ from .versions import IET_ETC, Versions
 from .wwid import iet_wwid
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 D = TypeVar("D", bound=Document)
 
 
@@ -252,6 +254,22 @@ def short(name: str) -> str:
     return name.split(".", 1)[0].lower()
 
 
+def joined(entries: Iterable[tuple[set[K], V]]) -> list[tuple[set[K], list[V]]]:
+    """Entries grouped where their keys meet, directly or through other entries, as
+    ``(keys, values)``: an entry that meets earlier groups merges them (their values
+    before its own) into a group that goes last. Copies of a cluster's config that
+    share a node are one cluster; copies that share none are clusters of their own."""
+    groups: list[tuple[set[K], list[V]]] = []
+    for given, value in entries:
+        keys, values = set(given), [value]
+        for g in [g for g in groups if g[0] & keys]:
+            groups.remove(g)
+            keys |= g[0]
+            values = g[1] + values
+        groups.append((keys, values))
+    return groups
+
+
 @attrs.define
 class NodeInfo:
     """One machine of the cluster: the roles the evidence (or the user) gives it, the
@@ -420,20 +438,13 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     heartbeat beside the dom0s). Returns the ucast peers' addresses (their owner is
     known once /etc/hosts is read)."""
     ucast: list[tuple[str, str]] = []
-    groups: list[tuple[set[str], set[str], list[Loaded]]] = []  # (members, keys, files)
+    lists: list[tuple[set[str], tuple[set[str], Loaded]]] = []  # (keys, (members, file))
 
     def add(item: Loaded, listed: list[str]) -> None:
         members = {short(n) for n in listed}
         for name in listed:
             node(name).roles.add("member")
-        keys = members | ({short(item.node)} if item.node else set())
-        files = [item]
-        for g in [g for g in groups if g[1] & keys]:
-            groups.remove(g)
-            members |= g[0]
-            keys |= g[1]
-            files = g[2] + files
-        groups.append((members, keys, files))
+        lists.append((members | ({short(item.node)} if item.node else set()), (members, item)))
 
     from .formats.cib.model import CibDocument
     from .formats.lines.hacf import HacfDocument
@@ -451,9 +462,12 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
         unames = [n.uname for n in cib.nodes if n.uname]
         if unames:
             add(item, unames)
-    model.heartbeat_clusters = [
-        Layer("heartbeat", "", frozenset(m), tuple(f)) for m, _, f in groups if m
-    ]
+    clusters = []
+    for _, group in joined(lists):
+        members = frozenset(n for listed, _ in group for n in listed)
+        if members:
+            clusters.append(Layer("heartbeat", "", members, tuple(i for _, i in group)))
+    model.heartbeat_clusters = clusters
     if model.heartbeat_clusters:
         everyone = frozenset(n for c in model.heartbeat_clusters for n in c.members)
         files = tuple(f for c in model.heartbeat_clusters for f in c.evidence)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from ...cluster import Cluster, Loaded, NodeInfo, memberships
+from ...cluster import Cluster, Loaded, NodeInfo, joined, memberships
 from ...discover import BootName
 from ...findings import Finding, Location
 from ...formats.drbd import Host, Resource
@@ -604,15 +604,8 @@ def _connected(
         | {short(node)}
         for node, (_, res) in copies.items()
     }
-    groups: list[tuple[set[str], dict[str, tuple[Loaded, Resource]]]] = []
-    for node in sorted(copies):
-        mine, members = set(keys[node]), {node: copies[node]}
-        for g in [g for g in groups if g[0] & mine]:
-            groups.remove(g)
-            mine |= g[0]
-            members = {**g[1], **members}
-        groups.append((mine, members))
-    return [dict(sorted(m.items())) for _, m in groups]
+    groups = joined((keys[node], (node, copies[node])) for node in sorted(copies))
+    return [dict(sorted(members)) for _, members in groups]
 
 
 @rule("DR009", "resource-differs-between-nodes", "error", scope="cluster")
