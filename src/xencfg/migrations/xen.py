@@ -32,7 +32,7 @@ from ..formats.xen.xend import XendDocument
 from ..formats.xen.xm import XmDocument
 from ..syntax.tree import Node, Tok
 from . import Change, Converted
-from .xm_eval import Budget, NotStatic, evaluate, mutated_names
+from .xm_eval import Budget, NotStatic, evaluate, mutated_names, parse_statement
 
 # -- what xl reads differently ---------------------------------------------------
 
@@ -181,7 +181,8 @@ class _Converter:
     # -- statements ---------------------------------------------------------
     def code(self, c: Code) -> None:
         lead, body, trail = _split(c)
-        stmt = _single_assignment(body)
+        tree = parse_statement(body)
+        stmt = _single_assignment(tree)
         if stmt is not None:
             key, expr = stmt
             try:
@@ -200,13 +201,13 @@ class _Converter:
             self.note(c, key, "info", f"evaluated '{body.strip()}' to {_xl_text_or(value)}")
             self.emit(c, key, value, lead, None, trail)
             return
-        if _is_import(body):
+        if _is_import(tree):
             self.out.append(lead + _commented(body) + trail)
             self.note(c, None, "info", "xl configs are not Python: the import is commented out")
             return
         for name in c.assigns:
             self.env[name] = COMPUTED
-        changed = mutated_names(body)
+        changed = mutated_names(tree)
         why = "code that xm ran"
         if changed:
             # (disk = [] then disk.append(...): the earlier value is what xl reads)
@@ -627,12 +628,8 @@ def _commented(body: str) -> str:
     return "\n".join("# xm: " + line if line.strip() else "#" for line in body.split("\n"))
 
 
-def _single_assignment(body: str) -> tuple[str, ast.expr] | None:
-    try:
-        tree = ast.parse(body.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if len(tree.body) != 1:
+def _single_assignment(tree: ast.Module | None) -> tuple[str, ast.expr] | None:
+    if tree is None or len(tree.body) != 1:
         return None
     stmt = tree.body[0]
     if (
@@ -648,12 +645,12 @@ def _single_assignment(body: str) -> tuple[str, ast.expr] | None:
     return None
 
 
-def _is_import(body: str) -> bool:
-    try:
-        tree = ast.parse(body.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return bool(tree.body) and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+def _is_import(tree: ast.Module | None) -> bool:
+    return (
+        tree is not None
+        and bool(tree.body)
+        and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+    )
 
 
 def xm_to_xl(doc: XmDocument) -> Converted:
