@@ -14,17 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .tree import (
-    TRIVIA,
-    Light,
-    Node,
-    Piece,
-    Style,
-    Tok,
-    drop_children,
-    nodes_repr,
-    token_field,
-)
+from .tree import TRIVIA, Light, Node, Piece, Style, Tok, drop_children, nodes_repr, token_field
 
 
 def needs_quotes(value: str) -> bool:

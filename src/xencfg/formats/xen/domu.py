@@ -23,16 +23,7 @@ from ...problems import KeywordProblem
 from ...suggest import closest
 from ...syntax.blocks import ComputedView, _replace_run
 from ...syntax.build import built
-from ...syntax.tree import (
-    Node,
-    Piece,
-    Style,
-    Tok,
-    building,
-    drop_children,
-    render,
-    token_field,
-)
+from ...syntax.tree import Node, Piece, Style, Tok, building, drop_children, render, token_field
 from ._base import LIST, source_style
 
 
