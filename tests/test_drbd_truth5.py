@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import xencfg
 from lintkit import tree
 from xencfg import lint
 from xencfg.formats.schema import Version
@@ -65,3 +66,34 @@ def test_ls015_follows_hostnames_equal(
     )
     got = _lint([root], "LS015", release)
     assert (got == []) is accepted, got
+
+
+# -- Connection.all_paths: the paths drbdadm 9's parse_connection makes -------------------
+
+
+def test_connection_all_paths_as_parse_connection_makes_them() -> None:
+    # user/v9/drbdadm_parser.c parse_connection: host statements before any 'path'
+    # section form path0; each 'path' section is a path; a host statement after a
+    # path section is refused ("Explicit and implicit paths not allowed")
+    from xencfg.formats.drbd import DrbdDocument
+
+    def paths(conn: str) -> list[list[str]]:
+        doc = xencfg.loads(f"resource r0 {{\n  connection {{\n{conn}  }}\n}}\n", format="drbd")
+        assert isinstance(doc, DrbdDocument)
+        (c,) = doc.resource_list()[0].connections
+        return [[h.name for h in p] for p in c.all_paths]
+
+    implicit = "    host a address 10.0.0.1:7000;\n    host b address 10.0.0.2:7000;\n"
+    path = (
+        "    path {\n      host a address 10.1.0.1:7000;\n"
+        "      host b address 10.1.0.2:7000;\n    }\n"
+    )
+    assert paths(implicit) == [["a", "b"]]
+    assert paths(path) == [["a", "b"]]
+    assert paths(implicit + path + path) == [["a", "b"], ["a", "b"], ["a", "b"]]
+    # a host section (with 'via proxy') counts as a host statement does
+    section = "    host a { }\n    host b address 10.0.0.2:7000;\n"
+    assert paths(section + path) == [["a", "b"], ["a", "b"]]
+    # the host after the path section is left out
+    assert paths(path + "    host c address 10.0.0.3:7000;\n") == [["a", "b"]]
+    assert paths("") == []
