@@ -97,3 +97,60 @@ def test_connection_all_paths_as_parse_connection_makes_them() -> None:
     # the host after the path section is left out
     assert paths(path + "    host c address 10.0.0.3:7000;\n") == [["a", "b"]]
     assert paths("") == []
+
+
+# -- DR009/DR028: DRBD 9's per-connection protocol -----------------------------------------
+
+HOSTS3 = "".join(
+    f"  on {n} {{\n    node-id {i};\n    device /dev/drbd0;\n    disk /dev/sdb1;\n"
+    f"    address 10.0.0.{i + 1}:7788;\n    meta-disk internal;\n  }}\n"
+    for i, n in enumerate(("alpha", "beta", "gamma"))
+)
+
+
+def _res9(protocol: str, *connections: tuple[str, str, str | None]) -> str:
+    out = f"resource r0 {{\n  net {{\n    protocol {protocol};\n  }}\n{HOSTS3}"
+    for a, b, p in connections:
+        net = f" net {{ protocol {p}; }}" if p else ""
+        out += f"  connection {{ host {a}; host {b};{net} }}\n"
+    return out + "}\n"
+
+
+def _three(tmp_path: Path, **copies: str) -> Path:
+    root = tmp_path / "c"
+    for node, text in copies.items():
+        tree(root, node, {"etc/drbd.conf": text, "etc/hostname": node + "\n"})
+    return root
+
+
+def test_dr009_per_connection_protocol_same_in_effect(tmp_path: Path) -> None:
+    # alpha's and beta's copies set other resource-level protocols, but each connection
+    # ends up with the same one on both of its nodes: `drbdadm -d up r0` (9.22, drbd 9
+    # parser, __DRBD_NODE__ each node) prints on both copies alike "new-peer r0 1
+    # --_name=beta --protocol=A", "new-peer r0 2 --_name=gamma --protocol=C" (alpha),
+    # "--_name=alpha --protocol=A", "--_name=gamma --protocol=C" (beta), --protocol=C
+    # twice (gamma): a connection's own net options over the resource's
+    # (expand_common, user/v9/drbdadm_postparse.c). Lint said "protocol A vs C".
+    a = _res9("C", ("alpha", "beta", "A"), ("alpha", "gamma", None), ("beta", "gamma", None))
+    b = _res9("A", ("alpha", "beta", None), ("alpha", "gamma", "C"), ("beta", "gamma", "C"))
+    root = _three(tmp_path, alpha=a, beta=b, gamma=a)
+    for code in ("DR009", "DR028"):
+        assert _lint([root], code, "9.2.0") == [], code
+
+
+def test_dr009_per_connection_protocol_really_differs(tmp_path: Path) -> None:
+    # both copies override alpha-gamma alike, but the resource-level protocol the
+    # alpha-beta and beta-gamma connections inherit differs: `drbdadm -d up r0` prints
+    # "--_name=beta --protocol=C" on alpha and "--_name=alpha --protocol=A" on beta;
+    # the kernel's receive_protocol drops the connection ("incompatible protocol
+    # settings")
+    a = _res9("C", ("alpha", "beta", None), ("alpha", "gamma", "A"), ("beta", "gamma", None))
+    b = _res9("A", ("alpha", "beta", None), ("alpha", "gamma", "A"), ("beta", "gamma", None))
+    root = _three(tmp_path, alpha=a, beta=b, gamma=a)
+    got = _lint([root], "DR009", "9.2.0") + _lint([root], "DR028", "9.2.0")
+    assert got == [
+        "resource 'r0' on beta and alpha: protocol A here, C there; the peers refuse to "
+        "connect (incompatible settings)",
+        "resource 'r0' on gamma and beta: protocol C here, A there; the peers refuse to "
+        "connect (incompatible settings)",
+    ]

@@ -28,6 +28,7 @@ from .common import (
     _on_hosts,
     _resources,
     hostnames_equal,
+    protocol_per_connection,
     short,
 )
 
@@ -630,6 +631,10 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
     copy and ``node-id 2`` in the others' (each peer checks the node-id the other
     presents when it connects, and drops the connection when it differs).
 
+    ``protocol`` is compared here where it is the resource's (or ``common``'s);
+    where a DRBD 9 copy sets it in a ``connection`` or ``connection-mesh``
+    ``net``, each connection's own protocol is compared by DR028 instead.
+
     A ``floating ADDR`` host (a section or a ``floating ADDR;`` statement) is
     compared by its address, as drbdadm picks it by the address: copies that
     share a floating address are one resource.
@@ -661,9 +666,11 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
                 diffs.append(f"hosts {sorted(b)} vs {sorted(a)}")
             shared = {h: (a[h][0], b[h][0]) for h in sorted(set(a) & set(b))}
             diffs += _volume_diffs(shared, node, nodes[0])
-            # (in any case: drbdadm reads ``protocol c`` as C, see XC005)
+            # (in any case: drbdadm reads ``protocol c`` as C, see XC005); a copy with
+            # a per-connection protocol is compared connection by connection by DR028
             pa, pb = (first_res.protocol or "C").upper(), (res.protocol or "C").upper()
-            if pa != pb:
+            per_connection = protocol_per_connection(first_res) or protocol_per_connection(res)
+            if pa != pb and not per_connection:
                 diffs.append(f"protocol {pb} vs {pa}")
             diffs += _node_id_diffs(a, b, node, nodes[0])
             if diffs:
