@@ -154,3 +154,96 @@ def test_dr009_per_connection_protocol_really_differs(tmp_path: Path) -> None:
         "resource 'r0' on gamma and beta: protocol C here, A there; the peers refuse to "
         "connect (incompatible settings)",
     ]
+
+
+# -- floating hosts: the DRBD role and DR006 -----------------------------------------------
+
+FLOATING = (
+    "resource r0 {\n  protocol C;\n"
+    "  on alpha {\n    device /dev/drbd0;\n    disk /dev/sdb1;\n"
+    "    address 10.0.0.1:7788;\n    meta-disk internal;\n  }\n"
+    "  floating 10.0.0.2:7788 {\n    device /dev/drbd0;\n    disk /dev/sdb1;\n"
+    "    meta-disk internal;\n  }\n}\n"
+)
+
+CIB_VIP = """<cib admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config/>
+    <nodes/>
+    <resources>
+      <primitive id="ip-drbd" class="ocf" provider="heartbeat" type="IPaddr2">
+        <instance_attributes id="ip-drbd-ia"><attributes>
+          <nvpair id="ip-drbd-ip" name="ip" value="10.0.0.2"/>
+        </attributes></instance_attributes>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def _floating_pair(tmp_path: Path, beta: dict[str, str]) -> Path:
+    root = tmp_path / "pair"
+    tree(root, "alpha", {"etc/drbd.conf": FLOATING, "etc/hostname": "alpha\n"})
+    tree(root, "beta", {"etc/drbd.conf": FLOATING, "etc/hostname": "beta\n", **beta})
+    return root
+
+
+def _ip(address: str) -> str:
+    return f"2: eth0    inet {address}/24 scope global eth0\n"
+
+
+@pytest.mark.parametrize(
+    "beta",
+    [
+        {"etc/hosts": "10.0.0.1 alpha\n10.0.0.2 beta\n"},
+        {"var/lib/xencfg/state/ip_addr.txt": _ip("10.0.0.2")},
+        # the LINBIT user's guide (8.3, 8.4, 9), "floating peers": the addresses "must
+        # be virtual cluster IP addresses": beta's CIB moves 10.0.0.2 to it in turn
+        {"var/lib/heartbeat/crm/cib.xml": CIB_VIP},
+    ],
+    ids=["hosts", "ip-addr", "cib-vip"],
+)
+def test_floating_address_gives_the_drbd_role(tmp_path: Path, beta: dict[str, str]) -> None:
+    # drbdadm picks a floating section by an address the machine holds: on a machine
+    # with 10.0.0.2 (peer-drbdadm, 8.3/8.4/9 parsers) "# resource r0 on vm: not
+    # ignored" (tests/test_drbd_floating.py); cluster.py named 'on' hosts only
+    model = lint.run([str(_floating_pair(tmp_path, beta))], select=["DR006"]).cluster.model
+    info = model.node("beta")
+    assert info is not None and "drbd" in info.roles
+    assert model.drbd["r0"].members == {"alpha", "beta"}
+
+
+@pytest.mark.parametrize(
+    ("beta", "found"),
+    [
+        # beta's captured ip addr has 10.0.0.9 only and nothing moves 10.0.0.2 there:
+        # drbdadm on beta (peer-drbdadm --mode 84/9 in a namespace with 10.0.0.9 on lo)
+        # dumps "# resource r0 on beta: ignored, not stacked"; 8.3 "no normal resources
+        # defined for this host"
+        ({"var/lib/xencfg/state/ip_addr.txt": _ip("10.0.0.9")}, True),
+        ({"var/lib/xencfg/state/ip_addr.txt": _ip("10.0.0.2")}, False),
+        # a virtual address the CIB moves: beta takes the resource when it holds it
+        (
+            {
+                "var/lib/xencfg/state/ip_addr.txt": _ip("10.0.0.9"),
+                "var/lib/heartbeat/crm/cib.xml": CIB_VIP,
+            },
+            False,
+        ),
+        # nothing captured: lint cannot tell what beta holds
+        ({}, False),
+    ],
+)
+def test_dr006_node_with_neither_name_nor_floating_address(
+    tmp_path: Path, beta: dict[str, str], found: bool
+) -> None:
+    got = _lint([_floating_pair(tmp_path, beta)], "DR006")
+    want = [
+        "resource 'r0' has no 'on beta' section and beta holds none of its floating "
+        "addresses (10.0.0.2; its ip addr was captured), which no cluster manager moves: "
+        "drbdadm ignores the resource there"
+    ]
+    assert got == (want if found else [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ...cluster import Cluster, memberships
+from ...cluster import Cluster, memberships, moved_addresses
 from ...findings import Finding, Location
 from .. import make, rule
 from ..drbd.common import hostnames_equal
@@ -191,26 +191,7 @@ def _named_addresses(cluster: Cluster) -> dict[str, str]:
     and what a cluster manager moves (haresources ``IPaddr``/``IPaddr2``, CIB
     IPaddr/IPaddr2 primitives' ``ip``). An IPaddr2 inside a clone is left out: with
     ``clusterip_hash`` it is meant to be on every node (iptables CLUSTERIP)."""
-    from ...formats.cib.resources import Primitive
-    from ..documents import cib_doc, haresources_doc
-
-    out: dict[str, str] = {}
-    for item in cluster.docs("haresources"):
-        for group in haresources_doc(item).groups:
-            for r in group.resources:
-                if r.type.startswith("IPaddr") and r.args:
-                    ip = r.args[0].split("/", 1)[0]
-                    out.setdefault(ip, f"haresources moves it ({r.type}), one node at a time")
-    for item in cluster.docs("cib"):
-        for top in cib_doc(item).resources:
-            cloned = top.kind in ("clone", "master")
-            for res in top.walk():
-                if cloned or not isinstance(res, Primitive):
-                    continue
-                moved = res.param("ip") if (res.type or "").startswith("IPaddr") else None
-                if moved:
-                    what = f"the CIB's {res.type} resource '{res.id}' moves it"
-                    out.setdefault(str(moved), what + ", one node at a time")
+    out = {ip: what for ip, (what, _) in moved_addresses(cluster).items()}
     for node in cluster.nodes:
         for address, what, _ in _own_addresses(cluster, node):
             out.setdefault(address, f"{what}, on {node}")
