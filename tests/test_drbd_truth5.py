@@ -247,3 +247,111 @@ def test_dr006_node_with_neither_name_nor_floating_address(
         "drbdadm ignores the resource there"
     ]
     assert got == (want if found else [])
+
+
+# -- drbd-utils after 9.22: keywords only a newer drbdadm reads ----------------------------
+
+
+def _res2(section: str) -> str:
+    return (
+        f"resource r0 {{\n{section}"
+        "  on alpha {\n    node-id 0;\n    device /dev/drbd0;\n    disk /dev/sdb1;\n"
+        "    address 10.0.0.1:7788;\n    meta-disk internal;\n  }\n"
+        "  on beta {\n    node-id 1;\n    device /dev/drbd0;\n    disk /dev/sdb1;\n"
+        "    address 10.0.0.2:7788;\n    meta-disk internal;\n  }\n}\n"
+    )
+
+
+#: (section text, the first drbd-utils release whose drbdadm reads it): each refused by
+#: drbd-utils 9.22 (peer-drbdadm --mode 9), each in the option tables of
+#: user/v9/config_flags.c or the parser of user/v9/drbdadm_parser.c from that tag on
+UTILS_KEYWORDS = [
+    # v9.24.0 insert_pd_options_delegate: device_options_ctx (max-bio-size, diskless,
+    # block-size); 9.22: "'resync-rate | c-plan-ahead | ... | bitmap' expected, but got
+    # 'block-size'"
+    ("  disk {\n    block-size 4096;\n  }\n", "9.24"),
+    ("  disk {\n    max-bio-size 4096;\n  }\n", "9.24"),
+    ("  disk {\n    diskless;\n  }\n", "9.24"),
+    # v9.26.0 CHANGEABLE_NET_OPTIONS / IMMUTABLE_NET_OPTIONS; 9.22: "'an option keyword'
+    # expected, but got 'tls'"
+    ("  net {\n    tls yes;\n  }\n", "9.26"),
+    ("  net {\n    tls-keyring mykeys;\n  }\n", "9.26"),
+    ("  net {\n    load-balance-paths yes;\n  }\n", "9.26"),
+    ("  net {\n    rdma-ctrl-rcvbuf-size 4096;\n  }\n", "9.26"),
+    # v9.32.0 peer_device_options_ctx
+    ("  disk {\n    resync-without-replication yes;\n  }\n", "9.32"),
+    # v9.33.0 resource_options_ctx
+    ("  options {\n    drbd8-api-compatibility yes;\n  }\n", "9.33"),
+    # v9.34.0 device_options_ctx, peer_device_options_ctx, parse_volume_stmt TK_TIEBREAKER
+    ("  disk {\n    discard-granularity 4096;\n  }\n", "9.34"),
+    ("  disk {\n    peer-tiebreaker yes;\n  }\n", "9.34"),
+    (
+        "  volume 0 {\n    device /dev/drbd1;\n    disk /dev/sdc1;\n    meta-disk internal;\n"
+        "    tiebreaker yes;\n  }\n",
+        "9.34",
+    ),
+]
+
+
+@pytest.mark.parametrize(("section", "first"), UTILS_KEYWORDS)
+def test_keywords_of_drbd_utils_after_922(tmp_path: Path, section: str, first: str) -> None:
+    text = _res2(section)
+    (tmp_path / "drbd.conf").write_text(text)
+
+    def verdicts(utils: str | None) -> list[tuple[str, str]]:
+        versions = {"drbd": Version.parse("9.2.0")}
+        if utils:
+            versions["drbd-utils"] = Version.parse(utils)
+        result = lint.run([str(tmp_path / "drbd.conf")], versions=versions)
+        return [(f.code, f.severity) for f in result.findings if f.code.startswith("XC")]
+
+    # drbd-utils 9.22 (peer-drbdadm --mode 9) refuses the file: an error
+    assert verdicts("9.22") == [("XC008", "error")]
+    # the release that first reads it, and any later one: nothing
+    assert verdicts(first) == []
+    assert verdicts("9.34") == []
+    # the drbd-utils release not known: advice
+    assert verdicts(None) == [("XC008", "warning")]
+
+
+def test_device_options_are_no_syncer_options(tmp_path: Path) -> None:
+    # parse_options_syncer (user/v9/drbdadm_parser.c, 9.22 to 9.34) looks in the net,
+    # attach, resource (and from 9.29 peer-device) tables, never device_options_ctx:
+    # peer-drbdadm --mode 9 "'a syncer option keyword' expected, but got 'block-size'"
+    (tmp_path / "drbd.conf").write_text(_res2("  syncer {\n    block-size 4096;\n  }\n"))
+    versions = {"drbd": Version.parse("9.2.0"), "drbd-utils": Version.parse("9.34")}
+    result = lint.run([str(tmp_path / "drbd.conf")], versions=versions)
+    assert [f.code for f in result.findings if f.severity == "error"] == ["XC009"]
+
+
+VIA = (
+    "  connection {\n    host alpha address 10.0.0.1:7788 via {via};\n"
+    "    host beta address 10.0.0.2:7788;\n  }\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("via", "utils", "want"),
+    [
+        # drbd-utils 9.22 (peer-drbdadm --mode 9): "Parse error: 'TK_PROXY' expected,
+        # but got 'outside-address'"; v9.23.0's parse_via reads it (ChangeLog "allow via
+        # outside-address for NATed peers")
+        ("outside-address 192.0.2.1:7788", "9.22", [("XC008", "error")]),
+        ("outside-address 192.0.2.1:7788", "9.23", []),
+        ("outside-address 192.0.2.1:7788", None, [("XC008", "warning")]),
+        # any other word: every release refuses it (9.22: "'TK_PROXY' expected, but got
+        # 'outside'"; 9.23 on: "'proxy | outside-address' expected")
+        ("outside 192.0.2.1:7788", "9.34", [("XC005", "error")]),
+        # parse_via reads the address as __parse_address does (drbdadm: "not a valid IP")
+        ("outside-address 192.0.2.x:7788", "9.34", [("XC005", "error")]),
+    ],
+)
+def test_via_outside_address(
+    tmp_path: Path, via: str, utils: str | None, want: list[tuple[str, str]]
+) -> None:
+    (tmp_path / "drbd.conf").write_text(_res2(VIA.replace("{via}", via)))
+    versions = {"drbd": Version.parse("9.2.0")}
+    if utils:
+        versions["drbd-utils"] = Version.parse(utils)
+    result = lint.run([str(tmp_path / "drbd.conf")], versions=versions)
+    assert [(f.code, f.severity) for f in result.findings if f.code.startswith("XC")] == want
