@@ -202,7 +202,10 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     valid"), and its ``after-sb-0pri`` takes no ``discard-node-NAME`` (8.3 and
     8.4 do). 8.3 wants an ``[index]`` after an external ``meta-disk`` device
     ("'[' expected"); 8.4 and 9 read one without as ``flexible-meta-disk``. 8.x
-    takes one word at most in ``skip [WORD] {`` (9 any number). A number is read
+    takes one word at most in ``skip [WORD] {`` (9 any number). ``on-io-error
+    panic`` is DRBD 0.7's: from 8.0 on drbdsetup's table has pass_on,
+    call-local-io-error and detach only (drbdadm 9: "Value is not valid"; 8.3
+    and 8.4 pass it to drbdsetup, which refuses to attach the disk). A number is read
     with one unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
     (bytes, KiB/s for rates, sectors for ``c-fill-target``).
 
@@ -232,6 +235,11 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
                     item.where(skip),
                 )
     for context, key, node in _drbd(item).keyword_uses():
+        if key == "on-io-error" and isinstance(node, Entry) and node.values == ["panic"]:
+            found = _io_error_panic(release, node, item)
+            if found is not None:
+                yield found
+            continue
         if key == "after-sb-0pri" and parsers == ["9"] and isinstance(node, Entry):
             word = node.values[0] if len(node.values) == 1 else ""
             if word.startswith("discard-node-"):
@@ -312,3 +320,27 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
             item.where(node),
         )
         yield attrs.evolve(found, severity="warning")
+
+
+#: DRBD 8.0 dropped ``on-io-error panic`` (commit 1a7c5a975, "r2487: Removed drbd_panic()
+#: completely", 2006-10, before 8.0.0): drbdsetup's on_error[] is pass_on,
+#: call-local-io-error, detach from then on (user/v83/drbdsetup.c; config_flags.c of
+#: user/v84 and user/v9).
+DRBD_NO_PANIC = Version.parse("8.0")
+
+
+def _io_error_panic(release: InForce, node: Entry, item: Loaded) -> Finding | None:
+    """``on-io-error panic`` where a release that no longer has it may be in force: an
+    error where it is known to be 8.0 or later, a warning while it is not known."""
+    if release.older_than(DRBD_NO_PANIC):
+        return None
+    found = make(
+        "DR026",
+        "on-io-error panic: DRBD 8.0 and later take pass_on, call-local-io-error or detach"
+        + (f" ({release.describe('DRBD')})" if release.known else "")
+        + "; drbdadm 9 refuses the file, drbdsetup 8.x the disk when it attaches it;"
+        " write 'detach', or 'call-local-io-error' with a local-io-error handler that"
+        " halts the node",
+        item.where(node),
+    )
+    return found if release.at_least(DRBD_NO_PANIC) else attrs.evolve(found, severity="warning")
