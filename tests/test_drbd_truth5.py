@@ -5,6 +5,7 @@ drbd-utils source named beside it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -812,3 +813,124 @@ def test_campaign_lint_agrees_with_drbdadm(tmp_path: Path, name: str) -> None:
     local = tuple(sorted(set(re.findall(r"\b(\d+\.\d+\.\d+\.\d+):\d+", text))))
     took = drbdadm_at(root / "etc/drbd.conf", RELEASES_OF[mode], "alice", local)
     assert took is (accepted or name in _PASSED_ON)
+
+
+def _admin_pair(
+    mode: str, dev: str = "device /dev/drbd0;", md: str = "meta-disk internal;", family: str = ""
+) -> str:
+    out = "  protocol C;\n" if mode != "9" else "  net {\n    protocol C;\n  }\n"
+    for i, n in enumerate(("alice", "bob")):
+        nid = f"    node-id {i};\n" if mode == "9" else ""
+        out += (
+            f"  on {n} {{\n{nid}    {dev}\n    disk /dev/sdb1;\n"
+            f"    address {family}10.0.0.{i + 1}:7788;\n    {md}\n  }}\n"
+        )
+    return out
+
+
+#: Spellings admins write (forum posts, howtos), each run as :data:`CAMPAIGN` is, in the
+#: 8.3, 8.4 and 9 parsers: name -> (text for a mode, the modes whose drbdadm refuses it)
+ADMIN: dict[str, tuple[Any, frozenset[str]]] = {
+    "device-and-minor": (
+        lambda m: "resource r0 {\n" + _admin_pair(m, dev="device /dev/drbd0 minor 0;") + "}\n",
+        frozenset(),
+    ),
+    "minor-only": (
+        lambda m: "resource r0 {\n" + _admin_pair(m, dev="device minor 0;") + "}\n",
+        frozenset(),
+    ),
+    "meta-disk-index": (
+        lambda m: "resource r0 {\n" + _admin_pair(m, md="meta-disk /dev/sdc1 [0];") + "}\n",
+        frozenset(),
+    ),
+    # 8.3: "Parse error: '[' expected, but got ';'"
+    "meta-disk-no-index": (
+        lambda m: "resource r0 {\n" + _admin_pair(m, md="meta-disk /dev/sdc1;") + "}\n",
+        frozenset({"83"}),
+    ),
+    "flexible-internal": (
+        lambda m: "resource r0 {\n" + _admin_pair(m, md="flexible-meta-disk internal;") + "}\n",
+        frozenset(),
+    ),
+    "flexible-device": (
+        lambda m: "resource r0 {\n" + _admin_pair(m, md="flexible-meta-disk /dev/sdc1;") + "}\n",
+        frozenset(),
+    ),
+    "ipv4-prefix": (
+        lambda m: "resource r0 {\n" + _admin_pair(m, family="ipv4 ") + "}\n",
+        frozenset(),
+    ),
+    "global-options": (
+        lambda m: (
+            "global {\n  dialog-refresh 1;\n  minor-count 64;\n  usage-count ask;\n"
+            "  disable-ip-verification;\n}\nresource r0 {\n" + _admin_pair(m) + "}\n"
+        ),
+        frozenset(),
+    ),
+    "become-primary-on": (
+        lambda m: (
+            "resource r0 {\n  startup {\n    wfc-timeout 0;\n    degr-wfc-timeout 120;\n"
+            "    become-primary-on alice;\n  }\n" + _admin_pair(m) + "}\n"
+        ),
+        frozenset(),
+    ),
+    "handlers-pri-lost": (
+        lambda m: (
+            'resource r0 {\n  handlers {\n    pri-lost "echo x";\n'
+            '    pri-lost-after-sb "echo y";\n  }\n' + _admin_pair(m) + "}\n"
+        ),
+        frozenset(),
+    ),
+    "common-after-resource": (
+        lambda m: (
+            "resource r0 {\n" + _admin_pair(m) + "}\ncommon {\n  startup {\n"
+            "    wfc-timeout 10;\n  }\n}\n"
+        ),
+        frozenset(),
+    ),
+    "quoted-name": (lambda m: 'resource "r0" {\n' + _admin_pair(m) + "}\n", frozenset()),
+    # drbdadm 9 (drbd-utils 9.22): "'a syncer option keyword' expected, but got 'rate'"
+    "syncer": (
+        lambda m: (
+            "resource r0 {\n  syncer {\n    rate 100M;\n    verify-alg md5;\n"
+            "    al-extents 1801;\n  }\n" + _admin_pair(m) + "}\n"
+        ),
+        frozenset({"9"}),
+    ),
+    # "conflicting use of net section 'r0:net'" (all three; 9's protocol is in a net too)
+    "two-net-sections": (
+        lambda m: (
+            "resource r0 {\n  net {\n    timeout 60;\n  }\n  net {\n    ko-count 4;\n"
+            "  }\n" + _admin_pair(m) + "}\n"
+        ),
+        frozenset({"83", "84", "9"}),
+    ),
+    "disk-size": (
+        lambda m: "resource r0 {\n  disk {\n    size 10G;\n  }\n" + _admin_pair(m) + "}\n",
+        frozenset(),
+    ),
+    "on-io-error-in-common-and-resource": (
+        lambda m: (
+            "common {\n  disk {\n    on-io-error detach;\n  }\n}\nresource r0 {\n"
+            "  disk {\n    on-io-error pass_on;\n  }\n" + _admin_pair(m) + "}\n"
+        ),
+        frozenset(),
+    ),
+}
+
+
+@pytest.mark.parametrize("mode", ["83", "84", "9"])
+@pytest.mark.parametrize("name", sorted(ADMIN))
+def test_admin_spellings_lint_agrees_with_drbdadm(tmp_path: Path, name: str, mode: str) -> None:
+    make_text, refused = ADMIN[name]
+    text = make_text(mode)
+    root = tree(tmp_path, "alice", {"etc/drbd.conf": text, "etc/hostname": "alice\n"})
+    versions = {"drbd": Version.parse(RELEASES_OF[mode])}
+    if mode == "9":
+        versions["drbd-utils"] = Version.parse("9.22")  # (the peer's)
+    result = lint.run([str(root)], versions=versions)
+    errors = [(f.code, f.message) for f in result.findings if f.severity == "error"]
+    accepted = mode not in refused
+    assert (errors == []) is accepted, errors
+    took = drbdadm_at(root / "etc/drbd.conf", RELEASES_OF[mode], "alice", ("10.0.0.1",))
+    assert took is accepted
