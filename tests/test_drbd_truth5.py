@@ -934,3 +934,35 @@ def test_admin_spellings_lint_agrees_with_drbdadm(tmp_path: Path, name: str, mod
     assert (errors == []) is accepted, errors
     took = drbdadm_at(root / "etc/drbd.conf", RELEASES_OF[mode], "alice", ("10.0.0.1",))
     assert took is accepted
+
+
+# -- DR032: drbd-utils 9.28 removed drbdadm-83 ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("drbd", "utils", "found"),
+    [
+        # v9.28.0: user/v9/drbdadm_linux.c lists {"drbdadm-84", &drbdadm_84} alone (9.27
+        # also drbdadm-83); maybe_exec_legacy_drbdadm (drbdadm_usage_cnt.c) execs
+        # drbdadm-84 for an 8.4 driver only
+        ("8.3.16", "9.28", True),
+        ("8.3.16", "9.34", True),
+        ("8.3.16", "9.27", False),
+        ("8.4.11", "9.34", False),
+        ("9.2.0", "9.34", False),
+        ("8.3.16", None, False),
+    ],
+)
+def test_dr032_drbd_utils_without_drbdadm_83(
+    tmp_path: Path, drbd: str, utils: str | None, found: bool
+) -> None:
+    root = tree(tmp_path, "alice", {"etc/drbd.conf": CAMPAIGN["83-simple"][1]["drbd.conf"]})
+    versions = {"drbd": Version.parse(drbd)}
+    if utils:
+        versions["drbd-utils"] = Version.parse(utils)
+    result = lint.run([str(root)], select=["DR032"], versions=versions)
+    assert len(result.findings) == (1 if found else 0)
+    if found:
+        assert (
+            "drbd-utils 9.28 and later have no drbdadm for DRBD 8.3" in result.findings[0].message
+        )

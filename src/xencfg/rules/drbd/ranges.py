@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from ...cluster import Loaded
+from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.drbd.document import _RANGES as _XC005_RANGES
 from ...formats.schema import InForce, Version
@@ -33,7 +33,7 @@ from ...versions import (
     DRBD_UTILS_RESYNC_8G,
 )
 from .. import make, rule
-from .common import _drbd
+from .common import _drbd, _node_configs
 
 #: (default unit, min, max) of an option in one parser; ``None``: that parser reads
 #: the option without checking its value (8.4 leaves al-extents to the kernel, which
@@ -344,3 +344,44 @@ def _io_error_panic(release: InForce, node: Entry, item: Loaded) -> Finding | No
         item.where(node),
     )
     return found if release.at_least(DRBD_NO_PANIC) else attrs.evolve(found, severity="warning")
+
+
+#: drbd-utils 9.28 removed drbdadm-83 (ChangeLog "8.3: remove"; user/v9/drbdadm_linux.c
+#: lists drbdadm-84 alone, and maybe_exec_legacy_drbdadm in drbdadm_usage_cnt.c hands
+#: only an 8.4 driver on).
+DRBD_UTILS_NO_83 = Version.parse("9.28")
+
+
+@rule("DR032", "utils-without-module-support", "error", scope="cluster")
+def utils_without_module_support(cluster: Cluster) -> Iterator[Finding]:
+    """The node's drbd-utils has no drbdadm for its DRBD module's release.
+
+    Why it matters: drbdadm hands an 8.3 or 8.4 module to the legacy drbdadm
+    built for it (``drbdadm-83``, ``drbdadm-84`` in /lib/drbd). drbd-utils 9.28
+    removed the 8.3 one (ChangeLog "8.3: remove"; maybe_exec_legacy_drbdadm in
+    user/v9/drbdadm_usage_cnt.c execs drbdadm-84 for an 8.4 module and nothing
+    else): with a DRBD 8.3 module, drbdadm 9.28 and later reads the files with
+    the DRBD 9 parser, which refuses 8.3's syntax (``syncer``: "'a syncer option
+    keyword' expected"), and its drbdsetup speaks generic netlink, which 8.3's
+    module does not (8.3 used the connector interface): no resource is brought up
+    or adjusted. Judged where both releases are declared or known.
+
+    Example: ``--target drbd=8.3.16 --target drbd-utils=9.28`` (a RHEL 6 node
+    with DRBD 8.3's kmod and a newer drbd-utils package).
+
+    Fix: keep drbd-utils before 9.28 (9.27 still has drbdadm-83), or upgrade the
+    module to 8.4 or 9 (see ``xencfg migrate``).
+    """
+    for node, items in _node_configs(cluster).items():
+        release = cluster.versions.of("drbd", node)
+        utils = cluster.versions.of("drbd-utils", node)
+        if not (release.older_than(DRBD_84) and utils.at_least(DRBD_UTILS_NO_83)):
+            continue
+        yield make(
+            "DR032",
+            "drbd-utils 9.28 and later have no drbdadm for DRBD 8.3 (they removed"
+            f" drbdadm-83; {utils.describe('drbd-utils')}, {release.describe('DRBD')}):"
+            " drbdadm reads the files with its DRBD 9 parser and its drbdsetup cannot talk"
+            " to the 8.3 module; keep drbd-utils 9.27 or older, or upgrade the module",
+            items[0].where(),
+        )
