@@ -966,3 +966,28 @@ def test_dr032_drbd_utils_without_drbdadm_83(
         assert (
             "drbd-utils 9.28 and later have no drbdadm for DRBD 8.3" in result.findings[0].message
         )
+
+
+@pytest.mark.parametrize(
+    ("option", "good", "bad"),
+    [
+        # drbd-headers linux/drbd_limits.h (drbd-utils v9.34.0): DRBD_BLOCK_SIZE_MIN 512,
+        # _MAX 4096; DRBD_DISCARD_GRANULARITY_MAX 128<<20; DRBD_MAX_BIO_SIZE_MIN 1<<9 and
+        # DRBD_MAX_BIO_SIZE (1U << 20, linux/drbd.h); range checked as drbdadm reads the
+        # file (m_strtoll_range: "Value is too big")
+        ("disk {\n    block-size", "4096", "8192"),
+        ("disk {\n    max-bio-size", "1M", "2M"),
+        ("disk {\n    discard-granularity", "128M", "256M"),
+        ("net {\n    rdma-ctrl-rcvbuf-size", "10M", "11M"),
+    ],
+)
+def test_ranges_of_options_after_922(tmp_path: Path, option: str, good: str, bad: str) -> None:
+    versions = {"drbd": Version.parse("9.2.0"), "drbd-utils": Version.parse("9.34")}
+
+    def errors(value: str) -> list[str]:
+        (tmp_path / "drbd.conf").write_text(_res2(f"  {option} {value};\n  }}\n"))
+        result = lint.run([str(tmp_path / "drbd.conf")], versions=versions)
+        return [f.code for f in result.findings if f.severity == "error"]
+
+    assert errors(good) == []
+    assert errors(bad) == ["DR026"]

@@ -88,6 +88,15 @@ LIMITS: dict[str, dict[str, Limits]] = {
     # ENUM_NUM(..., QUORUM, 1, DRBD_PEERS_MAX): a symbol of quorum_map or 1..32
     "quorum": {"9": ("1", 1, 32)},
     "quorum-minimum-redundancy": {"9": ("1", 1, 32)},
+    # options only a drbd-utils after 9.22 reads (their XC008 facts in formats/drbd's
+    # keywords): drbd-headers' linux/drbd_limits.h at drbd-utils v9.34.0
+    # (DRBD_BLOCK_SIZE_*, DRBD_DISCARD_GRANULARITY_*, DRBD_RDMA_CTRL_*BUF_SIZE_*,
+    # DRBD_MAX_BIO_SIZE_MIN and linux/drbd.h's DRBD_MAX_BIO_SIZE), all in bytes
+    "block-size": {"9": ("1", 512, 4096)},
+    "max-bio-size": {"9": ("1", 512, 1 << 20)},
+    "discard-granularity": {"9": ("1", 0, 128 << 20)},
+    "rdma-ctrl-rcvbuf-size": {"9": ("1", 0, 10 << 20)},
+    "rdma-ctrl-sndbuf-size": {"9": ("1", 0, 10 << 20)},
 }
 #: drbdadm 9's limits that moved between drbd-utils releases (it checks with the
 #: drbd-headers linux/drbd_limits.h it was built with; read at each v9.x.0 tag of
