@@ -991,3 +991,36 @@ def test_ranges_of_options_after_922(tmp_path: Path, option: str, good: str, bad
 
     assert errors(good) == []
     assert errors(bad) == ["DR026"]
+
+
+def test_dr006_floating_resource_of_another_pair_is_not_this_nodes(tmp_path: Path) -> None:
+    # one drbd.conf copied to three dom0s: alpha holds 10.0.0.1, beta 10.0.0.2 (each its
+    # floating host), gamma neither: drbdadm on gamma ignores r0 ("# resource r0 on
+    # gamma: ignored"), which harms only a guest started there (as for 'on' hosts)
+    text = FLOATING.replace(
+        "  on alpha {\n    device /dev/drbd0;\n    disk /dev/sdb1;\n"
+        "    address 10.0.0.1:7788;\n    meta-disk internal;\n  }\n",
+        "  floating 10.0.0.1:7788 {\n    device /dev/drbd0;\n    disk /dev/sdb1;\n"
+        "    meta-disk internal;\n  }\n",
+    )
+    root = tmp_path / "three"
+    for node, address in (("alpha", "10.0.0.1"), ("beta", "10.0.0.2"), ("gamma", "10.0.0.3")):
+        files = {
+            "etc/drbd.conf": text,
+            "etc/hostname": node + "\n",
+            "var/lib/xencfg/state/ip_addr.txt": _ip(address),
+        }
+        tree(root, node, files)
+    assert _lint([root], "DR006") == []
+    model = lint.run([str(root)], select=["DR006"]).cluster.model
+    assert model.drbd["r0"].members == {"alpha", "beta"}
+    # gamma's own address among the floating ones: no other node holds 10.0.0.9, so the
+    # resource is not another pair's, and gamma (holding neither) is reported
+    lone = text.replace("floating 10.0.0.1:7788", "floating 10.0.0.9:7788")
+    for node in ("alpha", "beta", "gamma"):
+        (root / node / "etc/drbd.conf").write_text(lone)
+    got = _lint([root], "DR006")
+    assert [m.split("section")[0] for m in got] == [
+        "resource 'r0' has no 'on alpha' ",
+        "resource 'r0' has no 'on gamma' ",
+    ]
