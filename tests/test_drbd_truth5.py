@@ -1024,3 +1024,25 @@ def test_dr006_floating_resource_of_another_pair_is_not_this_nodes(tmp_path: Pat
         "resource 'r0' has no 'on alpha' ",
         "resource 'r0' has no 'on gamma' ",
     ]
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        # BOOLEAN(...) fields of user/v9/config_flags.c (v9.32.0 to v9.34.0): "yes" or
+        # "no", or bare for yes; anything else "Value is not 'yes' or 'no'" (pe_field)
+        "disk {\n    resync-without-replication",
+        "disk {\n    peer-tiebreaker",
+        "options {\n    drbd8-api-compatibility",
+    ],
+)
+def test_booleans_after_922(tmp_path: Path, option: str) -> None:
+    versions = {"drbd": Version.parse("9.2.0"), "drbd-utils": Version.parse("9.34")}
+
+    def errors(value: str) -> list[str]:
+        (tmp_path / "drbd.conf").write_text(_res2(f"  {option}{value};\n  }}\n"))
+        result = lint.run([str(tmp_path / "drbd.conf")], versions=versions)
+        return [f.code for f in result.findings if f.severity == "error"]
+
+    assert errors(" yes") == errors(" no") == errors("") == []
+    assert errors(" maybe") == ["XC005"]

@@ -312,7 +312,8 @@ _RANGES = {
 _BOOLEANS = _kw(
     """disk-barrier disk-flushes disk-drain md-flushes al-updates discard-zeroes-if-aligned
     disable-write-same allow-two-primaries always-asbp tcp-cork csums-after-crash-only
-    use-rle allow-remote-read tls load-balance-paths auto-promote"""
+    use-rle allow-remote-read tls load-balance-paths auto-promote
+    resync-without-replication peer-tiebreaker drbd8-api-compatibility"""
 )
 
 
