@@ -609,6 +609,14 @@ class _Builder:
                 )
         elif facility is not None or logfile:
             out["to_syslog"] = "no"
+            if facility is not None:
+                self.note(
+                    "rewrite",
+                    where,
+                    "corosync.conf logging",
+                    f"logfacility {facility} -> to_syslog no",
+                    "heartbeat sent nothing to syslog; corosync does not either",
+                )
         else:
             out["to_syslog"] = "yes"
             self.note(

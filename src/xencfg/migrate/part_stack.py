@@ -402,7 +402,7 @@ def _ipaddr2(root: Any, display: str, notes: list[Note]) -> bool:
                         "manual" if script else "dropped",
                         display,
                         prim,
-                        f"{name}={value} dropped",
+                        f"{name}={value} dropped (nvpair id='{nv.get('id')}')",
                         IPADDR_ONLY[name],
                     )
                 )
@@ -755,9 +755,15 @@ def plan_stack(
                 " character, which XML (the CIB) cannot hold: remove it and migrate again"
             ) from None
         m.notes.extend(notes_of(made.changes, display, "cib.xml"))
+        converted = len(m.notes)
         m.outputs.append(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
         )
+        for n in m.notes[converted:]:
+            # (the conversion's lines are those of the CIB made of haresources, which is
+            # written nowhere: 'haresources:125' named a line haresources does not have)
+            if n.source.startswith(display + ":"):
+                n.source = display
         cib = haresources
         # the ha.cf lines of the devices the CIB now holds need no second TODO
         carried = {

@@ -195,6 +195,15 @@ class _Builder:
         if len(params) > len(names) and names:
             # haresources2cib joined what is left into the last parameter
             pairs[-1] = (names[-1], " ".join(p for p in params[len(names) - 1 :] if p))
+            self.note(
+                line,
+                kind,
+                "action",
+                f"{kind}::{'::'.join(res.args)}: {len(params)} arguments for the "
+                f"{len(names)} parameter(s) of {kind} ({', '.join(names)}): the last ones "
+                f"are joined into {pairs[-1][0]}='{pairs[-1][1]}', as haresources2cib did; "
+                "the agent reads that as one value: set it right",
+            )
         if not names:
             pairs = [(str(i), v) for i, v in enumerate(params, start=1) if v is not None]
         if kind == "IPaddr2" and pairs and ":" not in str(pairs[0][1]):
@@ -255,6 +264,17 @@ class _Builder:
         IPv6addr split ``ADDRESS/...`` at ``/`` (SendArp: ip, nic; IPv6addr: ipv6addr,
         cidr_netmask, nic), and Delay without arguments started with 10 s (the agent's
         own default is 20)."""
+        if res.type in ("SendArp", "IPv6addr") and any(params[1:]):
+            self.note(
+                line,
+                res.type,
+                "action",
+                f"{res.type}::{'::'.join(res.args)}: not carried: the arguments after "
+                f"the first ({'::'.join(a for a in res.args[1:] if a)}); the agent takes "
+                "ADDRESS/.../NIC in the first, and haresources splits its arguments at "
+                "'::', so an IPv6 address written with '::' is cut there: write the "
+                "address in full",
+            )
         if res.type == "SendArp" and params and params[0]:
             ip, _, nic = params[0].partition("/")
             return [ip, nic or None]
