@@ -147,12 +147,18 @@ def _cib_output(
         uname = node.get("uname")
         if uname and uname not in ids and uname.casefold() in folded:
             ids[uname] = folded[uname.casefold()]
+    # the lines of the given CIB's primitives, which the agents' report lines name
+    lines = {
+        el.get("id"): el.sourceline or 0
+        for el in (root.iter("primitive") if root is not None else ())
+        if el.get("id")
+    }
     if target == "current":
         result = upgrade(text, path=display, target="current", nodeids=ids)
         for ch in result.changes:
             notes.append(_cib_note(ch, display))
         root = _whole_cib(result.text, display)
-        if not _current_agents(root, display, notes, ping_nodes):
+        if not _agents(root, display, notes, ping_nodes, lines):
             return Output(
                 "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
             )
@@ -162,7 +168,7 @@ def _cib_output(
     for ch in result.changes:
         notes.append(_cib_note(ch, display))
     root = _whole_cib(result.text, display)
-    _current_agents(root, display, notes, ping_nodes)
+    _agents(root, display, notes, ping_nodes, lines)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
         if uname in ids and node.get("id") != str(ids[uname]):
@@ -191,6 +197,25 @@ def _cib_output(
         )
     out = etree.tostring(root, encoding="unicode") + "\n"
     return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
+
+
+def _agents(
+    root: Any,
+    display: str,
+    notes: list[Note],
+    ping_nodes: tuple[list[str], bool],
+    lines: dict[str, int],
+) -> bool:
+    """:func:`_current_agents`, its lines on a primitive pointed at that primitive's
+    line in the given CIB (``lines``, by id), not at its line in the converted text
+    (upgrade() adds and removes lines before it)."""
+    first = len(notes)
+    changed = _current_agents(root, display, notes, ping_nodes)
+    for n in notes[first:]:
+        if n.what.startswith("<primitive id='") and n.source.startswith(display + ":"):
+            pid = n.what.removeprefix("<primitive id='").split("'", 1)[0]
+            n.source = f"{display}:{lines[pid]}" if lines.get(pid) else display
+    return changed
 
 
 def _renamed_ids(text: str, out: bytes, display: str, notes: list[Note]) -> None:
