@@ -148,8 +148,8 @@ def _cib_output(
         if uname and uname not in ids and uname.casefold() in folded:
             ids[uname] = folded[uname.casefold()]
     # the lines of the given CIB's primitives, which the agents' report lines name
-    lines = {
-        el.get("id"): el.sourceline or 0
+    lines: dict[str, int] = {
+        str(el.get("id")): el.sourceline if isinstance(el.sourceline, int) else 0
         for el in (root.iter("primitive") if root is not None else ())
         if el.get("id")
     }
