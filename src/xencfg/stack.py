@@ -773,7 +773,8 @@ class _Builder:
                     "rewrite",
                     loc,
                     "CIB",
-                    f"{key} {val}: the CRM managed the resources (crm {hacf.crm})",
+                    f"{key} {val}: the CRM managed the resources"
+                    + (f" (crm {hacf.crm})" if val != hacf.crm else ""),
                     "heartbeat started the CRM daemons itself (ha.cf's crm line); now "
                     "pacemaker.service starts Pacemaker's, after corosync.service: enable "
                     "both; the CIB lines of this report say what becomes of the CIB",
