@@ -955,3 +955,43 @@ def test_outputs_written_for_every_node(tmp_path: Path) -> None:
         assert names <= got, (cluster, names - got)
         assert sorted(m.stack_nodes) == sorted(CLUSTERS[cluster]())
     shutil.rmtree(tmp_path)
+
+
+def test_the_resource_that_started_iet_is_a_todo(tmp_path: Path) -> None:
+    """haresources' iscsi-target (IET's init script) becomes lsb:iscsi-target, which
+    no longer exists once IET is gone; crm_verify does not look agents up. The TODO
+    names the unit that restores the LIO configuration (Debian's python3-rtslib-fb:
+    rtslib-fb-targetctl.service runs 'targetctl restore', whose default file is
+    /etc/rtslib-fb-target/saveconfig.json)."""
+    m, _, _ = _plan(tmp_path, "san", only=("stack",))
+    (todo,) = _said(m, "lsb:iscsi-target starts IET, which is gone", kind="manual")
+    assert "rtslib-fb-targetctl" in todo.why and "disable that unit at boot" in todo.why
+    unit = Path("/lib/systemd/system/rtslib-fb-targetctl.service")
+    if unit.exists():
+        assert "ExecStart=/usr/bin/targetctl restore" in unit.read_text()
+        targetctl = Path("/usr/bin/targetctl").read_text()
+        assert 'default_save_file = "/etc/rtslib-fb-target/saveconfig.json"' in targetctl
+
+
+def test_iscsitarget_agent_with_implementation_iet_is_a_todo(tmp_path: Path) -> None:
+    """resource-agents' iSCSITarget with implementation=iet drives ietadm and
+    /proc/net/iet (its 'iet)' branches), neither of which exists without IET."""
+    cib = XEN_CIB.replace(
+        "    </resources>",
+        '      <primitive id="tgt" class="ocf" provider="heartbeat" type="iSCSITarget">\n'
+        '        <instance_attributes id="tgt-ia">\n'
+        '          <nvpair id="tgt-impl" name="implementation" value="iet"/>\n'
+        '          <nvpair id="tgt-iqn" name="iqn" value="iqn.2009-03.org.example:t1"/>\n'
+        "        </instance_attributes>\n"
+        "      </primitive>\n"
+        "    </resources>",
+    )
+    m, src, _ = _plan(tmp_path, "xen", only=("stack",))
+    (src / "xen-a" / "var" / "lib" / "heartbeat" / "crm" / "cib.xml").write_text(cib)
+    m = migrate.plan([str(p) for p in sorted(src.iterdir())], only=("stack",))
+    (todo,) = _said(m, "ocf:heartbeat:iSCSITarget implementation=iet", kind="manual")
+    line = next(i for i, t in enumerate(cib.splitlines(), 1) if 'id="tgt"' in t)
+    assert todo.source.endswith(f"cib.xml:{line}")
+    agent = Path("/usr/lib/ocf/resource.d/heartbeat/iSCSITarget")
+    if agent.exists():
+        assert "/proc/net/iet/volume" in agent.read_text()
