@@ -995,3 +995,15 @@ def test_iscsitarget_agent_with_implementation_iet_is_a_todo(tmp_path: Path) -> 
     agent = Path("/usr/lib/ocf/resource.d/heartbeat/iSCSITarget")
     if agent.exists():
         assert "/proc/net/iet/volume" in agent.read_text()
+
+
+def test_auto_failback_of_a_heartbeat_1_cluster_is_carried_not_a_todo(tmp_path: Path) -> None:
+    """The CIB made of haresources has the stickiness auto_failback meant, so the
+    ha.cf line is no TODO; its line cites ha.cf's auto_failback line (it cited
+    haresources:1)."""
+    m, src, _ = _plan(tmp_path, "web", only=("stack",))
+    assert not _said(m, "auto_failback", kind="manual")
+    made = _said(m, "auto_failback off -> default resource stickiness INFINITY")
+    hacf = src / "web1" / "etc" / "ha.d" / "ha.cf"
+    line = next(i for i, t in enumerate(hacf.read_text().splitlines(), 1) if "auto_failback" in t)
+    assert [n.source for n in made] == [f"{hacf}:{line}"]

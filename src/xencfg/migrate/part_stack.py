@@ -670,6 +670,15 @@ def plan_stack(
             if not d.get("file") and d["type"] in STONITH_PARAMS and d["params"]
         }
         for i, n in enumerate(m.notes):
+            if n.kind == "manual" and n.target == "CIB" and n.what.startswith("auto_failback"):
+                # (the CIB made of haresources has the stickiness: no TODO is left)
+                m.notes[i] = Note(
+                    "rewrite",
+                    n.source,
+                    "cib.xml",
+                    n.what,
+                    "made the CIB's default resource stickiness (see its line)",
+                )
             if n.kind == "manual" and n.target == "CIB" and n.what in carried:
                 m.notes[i] = Note(
                     "rewrite",

@@ -647,17 +647,22 @@ def haresources_to_cib(
     failback = hacf.auto_failback if hacf is not None else None
     stickiness = NO_FAILBACK if failback == "off" else "0"
     _option(pairs, "default_resource_stickiness", stickiness)
-    b.note(
-        1,
-        "auto_failback",
-        "info",
-        f"auto_failback {failback or 'on (heartbeat default)'} -> default resource "
-        f"stickiness {stickiness}"
-        + (
-            " (above the location score 100: resources stay where they run)"
-            if failback == "off"
-            else " (resources move back to their preferred node)"
-        ),
+    said = hacf.entry("auto_failback") if hacf is not None else None
+    b.changes.append(
+        Change(
+            hacf.position(said)[0] if said is not None else 1,
+            "auto_failback",
+            "info",
+            f"auto_failback {failback or 'on (heartbeat default)'} -> default resource "
+            f"stickiness {stickiness}"
+            + (
+                " (above the location score 100: resources stay where they run)"
+                if failback == "off"
+                else " (resources move back to their preferred node)"
+            ),
+            # (the line is ha.cf's, not haresources')
+            hacf.path if said is not None else None,
+        )
     )
     if stonith is None:
         stonith = stonith_devices(hacf)
