@@ -783,6 +783,21 @@ def test_domuloader_becomes_pygrub_with_the_entry_as_kernel_and_ramdisk(
     assert len(_said(m, "domUloader -> pygrub")) == 6
 
 
+def test_pygrub_takes_the_options_written() -> None:
+    """The pygrub options the conversion writes or points to (--kernel, --ramdisk,
+    --args, --offset) are in the getopt list of Xen 4.17's pygrub, and its partition
+    loop stops at the first filesystem once a kernel is given (sniff_netware returns
+    the given configuration, so run_grub is not reached)."""
+    pygrub = Path("/usr/lib/xen-4.17/bin/pygrub")
+    if not pygrub.exists():
+        unavailable("Xen 4.17's pygrub (xen-utils-4.17) is not installed")
+    text = pygrub.read_text()
+    for option in ('"kernel="', '"ramdisk="', '"args="', '"offset="'):
+        assert option in text, option
+    assert 'if not chosencfg["kernel"]:\n                chosencfg = run_grub(' in text
+    assert "for offset in part_offs:" in text
+
+
 @pytest.mark.peer
 def test_xl_reads_pygrub_and_its_arguments(tmp_path: Path) -> None:
     _, _, out = _plan(tmp_path, "xen", only=("xen",))
