@@ -755,9 +755,9 @@ def test_every_report_line_names_a_line_its_file_has(cluster: str, tmp_path: Pat
 def test_domuloader_becomes_pygrub_with_the_entry_as_kernel_and_ramdisk(
     tmp_path: Path,
 ) -> None:
-    """xl ships no domUloader (SUSE's xend bootloader), and SUSE's guide for the move
-    to xl (Virtualization Guide, appendix "XM, XL toolstacks and the libvirt
-    framework") boots the domU's kernel with pygrub instead: --entry=DEV:KERNEL,INITRD
+    """domUloader (SUSE's xend bootloader) went with xend; pygrub is the bootloader xl
+    ships (libxl looks a bare 'pygrub' up in its libexec directory, libxl_bootloader.c),
+    and it boots the domU's own kernel as domUloader did: --entry=DEV:KERNEL,INITRD
     (bootargs, or SLES 10's bootentry) is pygrub's --kernel/--ramdisk (pygrub's getopt:
     "kernel=", "ramdisk="). pygrub reads the first disk and takes the kernel from the
     first partition with a filesystem it reads (its loop over the partition offsets

@@ -425,11 +425,11 @@ class _Converter:
         return key, value
 
     def domuloader_to_pygrub(self, node: Node, key: str) -> tuple[str | None, Any]:
-        """SUSE's domUloader (xend's bootloader on SLES 10 and 11) as pygrub: xl ships
-        no domUloader, and SUSE's guide for moving to xl (Virtualization Guide, "XM, XL
-        toolstacks and the libvirt framework") has pygrub boot the domU's own kernel
-        instead. Without bootargs or bootentry pygrub boots the default entry of the
-        GRUB menu it finds."""
+        """SUSE's domUloader (xend's bootloader on SLES 10 and 11) as pygrub: domUloader
+        went with xend (SLES 12 SP1 dropped xend), and pygrub is the bootloader xl
+        ships (a bare 'pygrub' is looked up in libxl's libexec directory:
+        libxl_bootloader.c, bootloader_disk_attached_cb). Without bootargs or bootentry
+        pygrub boots the default entry of the GRUB menu it finds."""
         self.note(
             node,
             key,
