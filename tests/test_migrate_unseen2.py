@@ -1022,3 +1022,24 @@ def test_auto_failback_of_a_heartbeat_1_cluster_is_carried_not_a_todo(tmp_path: 
     hacf = src / "web1" / "etc" / "ha.d" / "ha.cf"
     line = next(i for i, t in enumerate(hacf.read_text().splitlines(), 1) if "auto_failback" in t)
     assert [n.source for n in made] == [f"{hacf}:{line}"]
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("builder", ["linux", "hvm"])
+def test_vif_type_netfront_is_xl_type_vif(builder: str, tmp_path: Path) -> None:
+    """xend's vif 'type=netfront' (a PV interface): xl 4.17 knows no netfront, says
+    "Invalid parameter `type'" and drops it, so an HVM domU got an emulated NIC too;
+    written 'type=vif', xl reads a PV-only interface (nictype 'vif') without a word."""
+    text = (
+        f"name = 't'\nbuilder = '{builder}'\nmemory = 128\n"
+        + ("kernel = '/boot/vmlinuz'\n" if builder == "linux" else "")
+        + "vif = [ 'bridge=xenbr0,mac=00:16:3E:36:F9:52,type=netfront' ]\n"
+    )
+    r = xm_to_xl(xencfg.loads(text, "xm"))
+    assert [c.severity for c in r.changes if "netfront" in c.message] == ["info"]
+    conf = tmp_path / "t.cfg"
+    conf.write_text(r.text)
+    _, said = _xl(conf)
+    assert said.startswith("OK\n"), said.splitlines()[0]
+    nics = _xl_json(conf)["nics"]
+    assert [(n.get("nictype"), n.get("mac")) for n in nics] == [("vif", "00:16:3e:36:f9:52")]

@@ -422,7 +422,24 @@ class _Converter:
             for v in value:
                 if isinstance(v, str) and "accel=" in v:
                     self.note(node, key, "warning", "xl ignores a vif's accel= (not supported)")
+            return key, [self.vif(node, v) if isinstance(v, str) else v for v in value]
         return key, value
+
+    def vif(self, node: Node, spec: str) -> str:
+        """xend's ``type=netfront`` (a PV interface, no emulated NIC) is xl's
+        ``type=vif``: xl knows no netfront and drops the setting ("Invalid parameter
+        `type'", peer-xl), which gives an HVM domU an emulated NIC as well."""
+        parts = [p.strip() for p in spec.split(",")]
+        if "type=netfront" not in parts:
+            return spec
+        self.note(
+            node,
+            "vif",
+            "info",
+            "'type=netfront' is 'type=vif' for xl (a PV interface; xl knows no netfront "
+            'and would drop the setting: "Invalid parameter `type\'")',
+        )
+        return ",".join("type=vif" if p == "type=netfront" else p for p in parts)
 
     def domuloader_to_pygrub(self, node: Node, key: str) -> tuple[str | None, Any]:
         """SUSE's domUloader (xend's bootloader on SLES 10 and 11) as pygrub: domUloader
