@@ -1043,3 +1043,44 @@ def test_vif_type_netfront_is_xl_type_vif(builder: str, tmp_path: Path) -> None:
     assert said.startswith("OK\n"), said.splitlines()[0]
     nics = _xl_json(conf)["nics"]
     assert [(n.get("nictype"), n.get("mac")) for n in nics] == [("vif", "00:16:3e:36:f9:52")]
+
+
+SHARED_DEVICE_IETD = """\
+Target iqn.2010-01.org.example:a
+    Lun 0 Path=/dev/drbd0,Type=blockio,ScsiId=shared0
+Target iqn.2010-01.org.example:b
+    Lun 3 Path=/dev/drbd0,Type=blockio
+    Lun 4 Path=/dev/vg/other,Type=blockio
+"""
+
+
+def test_one_block_device_in_two_targets_is_one_storage_object(tmp_path: Path) -> None:
+    """IET opened a device once per LUN; LIO's block backstore claims its device
+    exclusively (target_core_iblock.c, iblock_configure_device: the device is opened
+    with the backstore as holder), so a second backstore on /dev/drbd0 would fail to
+    load on targetctl restore. Both targets map the one storage object, and the
+    report says the two LUNs now show one WWID."""
+    node = tmp_path / "in" / "san"
+    (node / "etc").mkdir(parents=True)
+    (node / "etc" / "ietd.conf").write_text(SHARED_DEVICE_IETD)
+    m = migrate.plan([str(node)], only=("iscsi",))
+    saved = next(o for o in m.outputs if o.path.endswith("saveconfig.json"))
+    config = json.loads(saved.data)
+    assert [(o["name"], o["dev"]) for o in config["storage_objects"]] == [
+        ("a_lun0", "/dev/drbd0"),
+        ("b_lun4", "/dev/vg/other"),
+    ]
+    luns = {t["wwn"]: t["tpgs"][0]["luns"] for t in config["targets"]}
+    assert [e["storage_object"] for e in luns["iqn.2010-01.org.example:b"]] == [
+        "/backstores/block/a_lun0",
+        "/backstores/block/b_lun4",
+    ]
+    (line,) = _said(m, "LUN 3 of iqn.2010-01.org.example:b exports /dev/drbd0")
+    assert "one storage object (a_lun0)" in line.what
+    script = next(o for o in m.outputs if o.path.endswith(".targetcli")).data.decode()
+    assert script.count("/backstores/block create") == 2
+    path = tmp_path / "saveconfig.json"
+    path.write_bytes(saved.data)
+    if shutil.which("python3", path="/usr/bin"):
+        rc, said = _rtslib(path)
+        assert rc == 0, said
