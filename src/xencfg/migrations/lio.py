@@ -439,6 +439,7 @@ class _Converter:
         opened with the backstore as holder), so a second backstore on the device would
         fail to load on targetctl restore; IET opened it once per LUN."""
         mode = (lun.io_mode or "").lower()
+        assert lun.number is not None  # (lun() skips a Lun line without a number)
         first = next(
             (o for o in self.objects if o["plugin"] == "block" and o.get("dev") == lun.path),
             None,
