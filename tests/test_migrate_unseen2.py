@@ -1084,3 +1084,18 @@ def test_one_block_device_in_two_targets_is_one_storage_object(tmp_path: Path) -
     if shutil.which("python3", path="/usr/bin"):
         rc, said = _rtslib(path)
         assert rc == 0, said
+
+
+def test_xen0_fencing_is_a_todo(tmp_path: Path) -> None:
+    """cluster-glue's external/xen0 fences a domU with 'xm destroy' on its dom0 over
+    ssh (cluster-glue 1.0.12 plugins/external/xen0, STOP_COMMAND); Xen 4.5 and later
+    have no xm, so the fencing fails: a TODO names the replacement."""
+    m, src, _ = _plan(tmp_path, "xen", only=("stack",))
+    cib = XEN_CIB.replace('type="external/ipmi"', 'type="external/xen0"')
+    (src / "xen-a" / "var" / "lib" / "heartbeat" / "crm" / "cib.xml").write_text(cib)
+    m = migrate.plan([str(p) for p in sorted(src.iterdir())], only=("stack",))
+    (todo,) = _said(m, "stonith:external/xen0 runs 'xm destroy'", kind="manual")
+    assert "external/libvirt" in todo.why
+    plugin = Path("/usr/lib/stonith/plugins/external/xen0")
+    if plugin.exists():
+        assert 'STOP_COMMAND="xm destroy"' in plugin.read_text()

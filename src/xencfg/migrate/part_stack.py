@@ -12,7 +12,7 @@ from ..discover import NodeTree
 from ..errors import XencfgError
 from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
-from .agents import iet_resources, ipaddr2
+from .agents import iet_resources, ipaddr2, xm_fencing
 from .agents import primitive_note as _primitive_note
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 
@@ -313,6 +313,7 @@ def _current_agents(
     drbd = _linbit_drbd(root, display, notes)
     ipaddr = ipaddr2(root, display, notes)
     iet_resources(root, display, notes)
+    xm_fencing(root, display, notes)
     _test_fencing(root, display, notes)
     _gone_agents(root, display, notes)
     return _pacemaker_ping(root, display, notes, ping_nodes) or drbd or ipaddr
