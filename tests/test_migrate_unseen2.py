@@ -969,7 +969,6 @@ def test_outputs_written_for_every_node(tmp_path: Path) -> None:
         got = {Path(o.path).name for o in m.outputs}
         assert names <= got, (cluster, names - got)
         assert sorted(m.stack_nodes) == sorted(CLUSTERS[cluster]())
-    shutil.rmtree(tmp_path)
 
 
 def test_the_resource_that_started_iet_is_a_todo(tmp_path: Path) -> None:
