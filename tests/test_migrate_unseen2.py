@@ -1098,3 +1098,16 @@ def test_xen0_fencing_is_a_todo(tmp_path: Path) -> None:
     plugin = Path("/usr/lib/stonith/plugins/external/xen0")
     if plugin.exists():
         assert 'STOP_COMMAND="xm destroy"' in plugin.read_text()
+
+
+def test_use_logd_with_an_ha_logd_cf_that_sets_no_logfile(tmp_path: Path) -> None:
+    """corosync.conf's logfile then comes from ha.cf, which ha_logd did not read: a
+    TODO rather than the line saying the settings are ha_logd.cf's."""
+    m, src, _ = _plan(tmp_path, "web", only=("stack",))
+    for node in ("web1", "web2"):
+        hacf = src / node / "etc" / "ha.d" / "ha.cf"
+        hacf.write_text(hacf.read_text() + "logfile /var/log/ha-own.log\n")
+    m = migrate.plan([str(src / "web1"), str(src / "web2")], only=("stack",))
+    (todo,) = _said(m, "use_logd yes, but ha_logd.cf sets no logfile")
+    assert todo.kind == "manual"
+    assert not _said(m, "the logging settings are ha_logd.cf's")

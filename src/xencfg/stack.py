@@ -98,6 +98,14 @@ DROPPED_WHY = {
 }
 
 
+def _hacf_only(n0: NodeFiles) -> list[str]:
+    """The logging settings :meth:`_Builder.logging` takes from ha.cf although use_logd
+    is on: those ha.cf sets and ha_logd.cf does not."""
+    return [
+        k for k in ("logfacility", "logfile") if getattr(n0.hacf, k) and not getattr(n0.logd, k)
+    ]
+
+
 def _dropped_why(key: str) -> str:
     return DROPPED_WHY.get(
         key, "heartbeat's own setting: neither corosync 3 nor Pacemaker has one like it"
@@ -797,6 +805,17 @@ class _Builder:
                 f"use_logd {val}",
                 "heartbeat logged by itself (ha.cf's logfacility and logfile), as corosync "
                 "and Pacemaker do: the logging lines of this report carry those",
+            )
+        elif n0.logd is not None and (missing := _hacf_only(n0)):
+            self.note(
+                "manual",
+                loc,
+                "corosync.conf logging",
+                f"use_logd {val}, but ha_logd.cf sets no {' or '.join(missing)}: "
+                "corosync.conf takes ha.cf's",
+                "ha_logd used its own default where ha_logd.cf is silent, not ha.cf's "
+                "setting: check corosync.conf's syslog_facility and logfile against what "
+                "ha_logd wrote",
             )
         elif n0.logd is not None:
             self.note(
