@@ -1111,3 +1111,13 @@ def test_use_logd_with_an_ha_logd_cf_that_sets_no_logfile(tmp_path: Path) -> Non
     (todo,) = _said(m, "use_logd yes, but ha_logd.cf sets no logfile")
     assert todo.kind == "manual"
     assert not _said(m, "the logging settings are ha_logd.cf's")
+
+
+def test_stonith_host_lines_cite_ha_cf(tmp_path: Path) -> None:
+    """The line on the stonith resource made of ha.cf's stonith_host names that ha.cf
+    line (it cited haresources:1)."""
+    m, src, _ = _plan(tmp_path, "san", only=("stack",))
+    (made,) = _said(m, "ha.cf fences with external/ipmi", kind="manual")
+    hacf = src / "san1" / "etc" / "ha.d" / "ha.cf"
+    line = next(i for i, t in enumerate(hacf.read_text().splitlines(), 1) if "stonith_host" in t)
+    assert made.source == f"{hacf}:{line}"

@@ -87,6 +87,10 @@ class _Builder:
     def note(self, line: int, key: str | None, severity: str, message: str) -> None:
         self.changes.append(Change(line, key, severity, message))
 
+    def note_at(self, line: int, path: str | None, key: str, severity: str, message: str) -> None:
+        """A line on another file than haresources (``path``: ha.cf; None: haresources)."""
+        self.changes.append(Change(line, key, severity, message, path))
+
     def line_of(self, group: Group) -> int:
         return self.doc.position(group.entries[0])[0]
 
@@ -526,6 +530,16 @@ def stonith_devices(hacf: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _stonith_line(hacf: Any, device: dict[str, Any]) -> tuple[int, str | None]:
+    """The line of ``hacf`` (and its path) that names ``device`` (a ``stonith_host``
+    or ``stonith`` line of that type); (1, None) where another node's ha.cf has it."""
+    for key in ("stonith_host", "stonith"):
+        for e in hacf.entries(key) if hacf is not None else ():
+            if device["type"] in e.values[:2]:
+                return hacf.position(e)[0], hacf.path
+    return 1, None
+
+
 def _stonith_resource(
     b: _Builder, resources: Any, constraints: Any, device: dict[str, Any], number: int
 ) -> str | None:
@@ -670,9 +684,11 @@ def haresources_to_cib(
         _option(pairs, "stonith_enabled", "true")
         for number, device in enumerate(stonith, start=1):
             made = _stonith_resource(b, resources, constraints, device, number)
+            line, path = _stonith_line(hacf, device)
             if made is not None:
-                b.note(
-                    1,
+                b.note_at(
+                    line,
+                    path,
                     "stonith_host",
                     "action",
                     f"ha.cf fences with {device['type']} (from {device['host']}): stonith "
@@ -681,8 +697,9 @@ def haresources_to_cib(
                     "--reboot NODE in a maintenance window)",
                 )
                 continue
-            b.note(
-                1,
+            b.note_at(
+                line,
+                path,
                 "stonith_host",
                 "action",
                 f"ha.cf fences with {device['type']} (from {device['host']}): define it as a "
