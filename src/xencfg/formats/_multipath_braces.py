@@ -13,7 +13,7 @@ from ..problems import ValueProblem
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node, Tok, walk
 
-__all__ = ["SUBLEVEL", "after_brace", "brace_below", "brace_problems"]
+__all__ = ["SUBLEVEL", "after_brace", "brace_below", "brace_problems", "dropped_below", "glued"]
 
 
 def _lbrace(block: Block) -> Tok | None:
@@ -49,6 +49,30 @@ def brace_below(block: Block, text: str) -> bool:
     return "\n" in text[key.end : brace.pos]
 
 
+def dropped_below(block: Block, text: str) -> bool:
+    """Whether multipath drops ``block`` for its ``{`` below its name: a section
+    ``is_sublevel_keyword`` does not list (:data:`SUBLEVEL`, i.e. ``overrides``) alone on
+    its line is "missing value for option 'overrides'" (0.9.4 parser.c line 452,
+    ``return -1``). With a word after the name (``overrides local``) the line has its
+    "value": the section is opened and read (``multipath -t`` 0.9.4)."""
+    return block.key not in SUBLEVEL and not block.args and brace_below(block, text)
+
+
+def glued(block: Block, text: str) -> bool:
+    """Whether the ``{`` of ``block`` follows its name with no blank (``defaults{``).
+    multipath-tools 0.4.9 on reads it as ``defaults {`` (parser.c ``alloc_strvec`` makes
+    ``{`` a word of its own, 0.4.9 line 242; ``multipath -t`` 0.9.4 reads the section
+    without a word). 0.4.5 to 0.4.8 end a word at a blank or a quote only (0.4.7 line
+    231): ``defaults{`` is one word, no keyword, skipped in silence with its line; the
+    section's statements are then read one level up, where they are no keywords either,
+    and its ``}`` ends the enclosing section (at the top level it is skipped): the
+    section is lost. A word before the ``{`` (``blacklist x{``) keeps the name whole."""
+    brace, key = _lbrace(block), block.key_tok
+    if brace is None or key is None or brace.pos < 0 or key.pos < 0 or block.args:
+        return False
+    return key.end == brace.pos
+
+
 def after_brace(block: Block, text: str) -> Entry | None:
     """The statement written after the ``{`` of ``block`` on its line, which multipath
     never reads: its parser.c reads a file line by line and takes the first word of a
@@ -73,13 +97,18 @@ def brace_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
     for node in walk(doc):
         if not isinstance(node, Block):
             continue
+        if node.args:
+            yield _words_before_brace(node)
         below = brace_below(node, text)
-        if below and node.key in SUBLEVEL:
+        if below and (node.key in SUBLEVEL or node.args):
+            # (overrides with a word: a keyword with its value, nothing said of the head)
+            head = "expecting" if node.args else "missing"
+            said = f"\"{head} '{{'\" and " if node.key in SUBLEVEL else ""
             yield ValueProblem(
                 node,
                 f"the '{{' of {node.key} is on a line below it: multipath reads the"
-                f' section, but from 0.6 on logs "missing \'{{\'" and "invalid keyword'
-                f" '{{'\" at every start: write '{node.key} {{'",
+                f" section, but from 0.6 on logs {said}\"invalid keyword '{{'\" at every"
+                f" start: write '{node.key} {{'",
                 harmless=True,
             )
         lost = after_brace(node, text)
@@ -95,3 +124,26 @@ def brace_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
                 f"multipath does not read '{written}': it follows the '{{' of {node.key}"
                 f' on its line ("{said}"): put it on a line of its own',
             )
+
+
+def _words_before_brace(block: Block) -> ValueProblem:
+    """``blacklist local {``: multipath opens the section at its name and reads it. Every
+    release from 0.4.5 matches the line's first word to a section and reads the section
+    (0.4.7 parser.c ``process_stream`` line 429, ``keyword->sub``); from 0.6.0
+    ``validate_config_strvec`` logs "expecting '{' on line N of FILE. found 'local'"
+    (0.9.4 line 443, ``return 0``), for ``overrides``, which it checks as a keyword
+    with a value, "ignoring extra data starting with '{'" (line 461). A warning: the
+    section is in effect as written (``multipath -t`` 0.9.4 shows it)."""
+    words = " ".join(t.text for t in block.arg_toks) or " ".join(block.args)
+    said = (
+        f"expecting '{{' ... found '{block.args[0]}'"
+        if block.key in SUBLEVEL
+        else "ignoring extra data starting with '{'"
+    )
+    return ValueProblem(
+        block,
+        f"'{words}' between {block.key} and its '{{': multipath reads the section and"
+        f' ignores the word(s), but from 0.6 on logs "{said}" at every start:'
+        f" write '{block.key} {{' (a comment after '#' keeps the words)",
+        harmless=True,
+    )

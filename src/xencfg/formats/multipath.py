@@ -819,12 +819,11 @@ _BUILDER = _Builder()
 _WORDS = {"WORD": "a keyword or value"}
 
 
-#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks
-#: (the ``{`` may stand on a later line; a statement may follow it on its line).
+#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD value* { _NL ... }``
+#: blocks (the ``{`` may stand on a later line; a statement may follow it on its line).
 SHAPE = Shape(
     "multipath",
     end="_NL",
-    block_args=False,
     after_open="_NL",
     blank=frozenset({"_NL"}),
     open_gap="_BRACE_NL",

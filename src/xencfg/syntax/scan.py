@@ -249,7 +249,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             pos = quick.end()
             g = quick.lastindex  # the end's group or the opener's: closed last
             if g == gap_group:
-                if inline or len(head) > 1:
+                if inline or (not block_args and len(head) > 1):
                     return None
                 state = 5
                 continue
@@ -277,7 +277,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             items.append(entry_rule(head))
             state = 0
         elif act == _GAP:
-            if inline or len(head) > 1:
+            if inline or (not block_args and len(head) > 1):
                 return None
             state = 5
         elif act == _CLOSE:

@@ -1,0 +1,143 @@
+"""Other people's spellings of multipath.conf that multipath-tools reads (helper mp5).
+
+What the daemon does, from opensvc/multipath-tools at its release tags
+(libmultipath/parser.c; from 0.9.x libmpathutil/parser.c):
+
+* ``blacklist local {`` (a word between the name and its ``{``): every release reads the
+  section. 0.4.7 ``process_stream`` (lines 416-431) matches the line's first word to a
+  keyword and opens its ``sub`` whatever follows; 0.9.4 ``validate_config_strvec``
+  (lines 437-446) logs "expecting '{' on line N of FILE. found 'local'" and returns 0,
+  so the section is read. ``overrides`` is no "sublevel keyword" there: a word after
+  it is its value, the ``{`` is "ignoring extra data starting with '{'" (line 461).
+* ``defaults{`` (no blank): 0.4.5 to 0.4.8 ``alloc_strvec`` (0.4.7 lines 231-233) end
+  a word at a blank or a quote only: ``defaults{`` is one word, no keyword, skipped;
+  0.4.9 splits ``{`` off a word (0.4.9 line 242) and reads the section.
+* "missing '{'" (0.9.4 line 440) is followed by ``return 0``: the section is read.
+
+``multipath -t`` 0.9.4 (peer-multipath) shows each: see :data:`PEER_SAYS`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from conftest import shared_path, unavailable
+from lintkit import tree
+from roundtrip import check_scanner
+from xencfg import lint
+from xencfg.formats import multipath
+from xencfg.formats.schema import Version
+
+#: Words before the ``{``: the sections are all read (multipath -t 0.9.4).
+WORDS = (
+    "blacklist local {\n\twwid \"^3600z\"\n}\n"
+    "overrides site {\n\tno_path_retry 7\n}\n"
+    "devices {\n\tdevice acme {\n\t\tvendor \"ACME\"\n\t\tproduct \"X\"\n\t}\n}\n"
+)
+#: The same with the ``{`` a line below the words.
+WORDS_BELOW = "blacklist local\n{\n\twwid \"^3600z\"\n}\noverrides site\n{\n\tno_path_retry 7\n}\n"
+#: No blank before ``{``.
+GLUED = "defaults{\n\tpolling_interval 9\n}\nblacklist{\n\twwid \"^3600z\"\n}\n"
+#: A sublevel section without any ``{`` line: "missing '{'", then read to its ``}``.
+NO_BRACE = "defaults\n\tpolling_interval 9\n}\n"
+
+PEER_SAYS = {
+    WORDS: [
+        "expecting '{' on line 1", "found 'local'",
+        "ignoring extra data starting with '{' on line 4",
+        "expecting '{' on line 8", "found 'acme'",
+    ],
+    WORDS_BELOW: [
+        "expecting '{' on line 1", "invalid keyword '{' on line 2", "invalid keyword '{' on line 6",
+    ],
+    GLUED: [],
+    NO_BRACE: ["missing '{' on line 1"],
+}  # fmt: skip
+#: What ``multipath -t`` shows read from each (the dump's lines).
+PEER_READS = {
+    WORDS: ['\twwid "^3600z"\n', "overrides {\n\tno_path_retry 7\n", '\t\tvendor "ACME"\n'],
+    WORDS_BELOW: ['\twwid "^3600z"\n', "overrides {\n\tno_path_retry 7\n"],
+    GLUED: ["\tpolling_interval 9\n", '\twwid "^3600z"\n'],
+    NO_BRACE: ["\tpolling_interval 9\n"],
+}
+
+
+def _lint(tmp_path: Path, text: str, **versions: str) -> list[tuple[str, str, int, str]]:
+    root = tree(tmp_path, "n1", {"etc/multipath.conf": text})
+    given = {k.replace("_", "-"): Version.parse(v) for k, v in versions.items()}
+    found = lint.run([str(root)], versions=given).findings
+    return sorted((f.code, f.severity, f.line, f.message) for f in found)
+
+
+@pytest.mark.parametrize("text", [WORDS, WORDS_BELOW, GLUED])
+def test_loads_losslessly(text: str) -> None:
+    assert check_scanner("multipath", text, multipath._scan, multipath.parse_lark)
+    assert xencfg.dumps(xencfg.loads(text, "multipath")) == text
+
+
+def test_words_before_the_brace_are_the_sections_arguments() -> None:
+    doc = multipath.parse(WORDS)
+    assert [r.value for r in doc.blacklist] == ["^3600z"]
+    assert doc.overrides == {"no_path_retry": "7"}
+    assert doc.devices[0].vendor == "ACME"
+    assert doc.section("blacklist").args == ["local"]  # type: ignore[union-attr]
+    doc.overrides["no_path_retry"] = "9"
+    assert doc.dumps() == WORDS.replace("retry 7", "retry 9")
+
+
+def test_words_before_the_brace_are_a_warning(tmp_path: Path) -> None:
+    found = _lint(tmp_path, WORDS)
+    assert [(c, s, line) for c, s, line, _ in found] == [
+        ("XC005", "warning", 1),
+        ("XC005", "warning", 4),
+        ("XC005", "warning", 8),
+    ]
+    assert "expecting '{' ... found 'local'" in found[0][3]
+    assert "ignoring extra data starting with '{'" in found[1][3]
+    assert _lint(tmp_path, WORDS.replace(" local {", " {").replace(" site {", " {")
+                 .replace(" acme {", " {")) == []  # fmt: skip
+
+
+def test_overrides_with_a_word_and_the_brace_below_is_read(tmp_path: Path) -> None:
+    """Unlike ``overrides`` alone (MP010): the word is its value, the line is read."""
+    found = _lint(tmp_path, WORDS_BELOW)
+    assert [c for c, s, *_ in found if s == "error"] == []
+    assert [(c, line) for c, _, line, _ in found] == [
+        ("XC005", 1), ("XC005", 1), ("XC005", 5), ("XC005", 5),
+    ]  # fmt: skip
+    assert not any("MP010" in f for f in found)
+
+
+def test_glued_brace_is_version_aware(tmp_path: Path) -> None:
+    """0.4.7 drops ``defaults{`` (error), 0.4.9 reads it (nothing), unknown: a warning."""
+    old = _lint(tmp_path, GLUED, multipath_tools="0.4.7")
+    assert [(c, s, line) for c, s, line, _ in old] == [("MP010", "error", 1), ("MP010", "error", 4)]
+    assert "'defaults{' as one word" in old[0][3]
+    assert _lint(tmp_path, GLUED, multipath_tools="0.4.9") == []
+    assert _lint(tmp_path, GLUED, multipath_tools="0.9.4") == []
+    unsure = _lint(tmp_path, GLUED)
+    assert [(c, s) for c, s, *_ in unsure] == [("MP010", "warning"), ("MP010", "warning")]
+    assert _lint(tmp_path, GLUED.replace("{", " {"), multipath_tools="0.4.7") == []
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("text", list(PEER_SAYS))
+def test_multipath_t_reads_them(tmp_path: Path, text: str) -> None:
+    peer = shared_path("oracle", "peers", "peer-multipath")
+    if os.geteuid() != 0 or shutil.which("multipath") is None:
+        unavailable("peer-multipath needs root and multipath-tools")
+    conf = tmp_path / "multipath.conf"
+    conf.write_text(text)
+    out = subprocess.run([str(peer), str(conf)], capture_output=True, text=True, timeout=120)
+    for said in PEER_SAYS[text]:
+        assert said in out.stdout, said
+    if not PEER_SAYS[text]:
+        assert out.stdout.startswith("OK"), out.stdout[:300]
+    for read in PEER_READS[text]:
+        assert read in out.stdout, read
