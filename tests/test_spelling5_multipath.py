@@ -36,14 +36,14 @@ from xencfg.formats.schema import Version
 
 #: Words before the ``{``: the sections are all read (multipath -t 0.9.4).
 WORDS = (
-    "blacklist local {\n\twwid \"^3600z\"\n}\n"
+    'blacklist local {\n\twwid "^3600z"\n}\n'
     "overrides site {\n\tno_path_retry 7\n}\n"
-    "devices {\n\tdevice acme {\n\t\tvendor \"ACME\"\n\t\tproduct \"X\"\n\t}\n}\n"
+    'devices {\n\tdevice acme {\n\t\tvendor "ACME"\n\t\tproduct "X"\n\t}\n}\n'
 )
 #: The same with the ``{`` a line below the words.
-WORDS_BELOW = "blacklist local\n{\n\twwid \"^3600z\"\n}\noverrides site\n{\n\tno_path_retry 7\n}\n"
+WORDS_BELOW = 'blacklist local\n{\n\twwid "^3600z"\n}\noverrides site\n{\n\tno_path_retry 7\n}\n'
 #: No blank before ``{``.
-GLUED = "defaults{\n\tpolling_interval 9\n}\nblacklist{\n\twwid \"^3600z\"\n}\n"
+GLUED = 'defaults{\n\tpolling_interval 9\n}\nblacklist{\n\twwid "^3600z"\n}\n'
 #: A sublevel section without any ``{`` line: "missing '{'", then read to its ``}``.
 NO_BRACE = "defaults\n\tpolling_interval 9\n}\n"
 
@@ -141,3 +141,68 @@ def test_multipath_t_reads_them(tmp_path: Path, text: str) -> None:
         assert out.stdout.startswith("OK"), out.stdout[:300]
     for read in PEER_READS[text]:
         assert read in out.stdout, read
+
+
+# -- what an edit may write, and non-ASCII in a file ----------------------------------
+# 0.9.4 libmpathutil/parser.c read_line (lines 322-330): fgets, then strtok_r(buf, "\n\r")
+# ends the line at the first CR; a NUL ends the C string. alloc_strvec (lines 268-275)
+# keeps any byte inside quotes but ends a bare word at a non-ASCII byte (isascii).
+#: multipath -t 0.9.4 on these aliases: the dump's alias lines.
+NON_ASCII = (
+    "multipaths {\n\tmultipath {\n\t\twwid 3600a1\n\t\talias d\u00e4t\u00e4\n\t}\n"
+    '\tmultipath {\n\t\twwid 3600a2\n\t\talias "q\x85r"\n\t}\n'
+    '\tmultipath {\n\t\twwid 3600a3\n\t\talias "s\u2028t"\n\t}\n}\n'
+)
+NON_ASCII_READ = ['\t\talias "d"\n', '\t\talias "q\x85r"\n', '\t\talias "s\u2028t"\n']
+
+
+@pytest.mark.parametrize("value", ["u\rv", "u\x00v", "u\nv"])
+def test_an_edit_refuses_what_multipath_would_cut(value: str) -> None:
+    """Rendering refuses it (as a line break, tests/test_api_tasks.py): dump writes nothing."""
+    doc = multipath.parse("defaults {\n\tpolling_interval 5\n}\n")
+    doc.defaults["alias_prefix"] = value
+    with pytest.raises(xencfg.XencfgError, match="CR or NUL"):
+        xencfg.dumps(doc)
+
+
+@pytest.mark.parametrize("value", ["q\x85r", "s\u2028t", "d\u00e4t\u00e4"])
+def test_an_edit_quotes_non_ascii_so_every_release_reads_it(value: str) -> None:
+    doc = multipath.parse("defaults {\n\tpolling_interval 5\n}\n")
+    doc.defaults["alias_prefix"] = value
+    text = doc.dumps()
+    assert f'\talias_prefix "{value}"\n' in text
+    assert multipath.parse(text).defaults["alias_prefix"] == value
+
+
+def test_unquoted_non_ascii_is_read_cut_short(tmp_path: Path) -> None:
+    assert xencfg.dumps(xencfg.loads(NON_ASCII, "multipath")) == NON_ASCII
+    assert check_scanner("multipath", NON_ASCII, multipath._scan, multipath.parse_lark)
+    found = _lint(tmp_path, NON_ASCII)
+    assert [(c, s, line) for c, s, line, _ in found] == [("XC005", "error", 4)]
+    assert "alias 'd', not 'd\u00e4t\u00e4'" in found[0][3]
+    # a Unicode blank outside quotes parses (0.4.9 on: a blank) and is extra data
+    doc = multipath.parse("defaults {\n\talias_prefix a\x85b\n}\n")
+    assert doc.defaults == {"alias_prefix": "a"}
+
+
+@pytest.mark.peer
+def test_multipath_t_reads_non_ascii_so(tmp_path: Path) -> None:
+    peer = shared_path("oracle", "peers", "peer-multipath")
+    if os.geteuid() != 0 or shutil.which("multipath") is None:
+        unavailable("peer-multipath needs root and multipath-tools")
+    conf = tmp_path / "multipath.conf"
+    conf.write_text(NON_ASCII + 'multipaths {\n\tmultipath {\n\t\twwid 3600a4\n\t\talias "u\rv"\n'
+                    "\t}\n}\n", newline="")  # fmt: skip
+    out = subprocess.run([str(peer), str(conf)], capture_output=True, text=True, timeout=120)
+    for read in NON_ASCII_READ:
+        assert read in out.stdout, read
+    assert "ignoring extra data starting with 't' on line 4" in out.stdout
+    assert '\t\talias "u"\n' in out.stdout and "missing closing quotes on line 18" in out.stdout
+
+
+@pytest.mark.parametrize("line", ['\talias_prefix "u\rv"\n', "\talias_prefix u\x00v\n"])
+def test_a_value_multipath_reads_cut_short_by_cr_or_nul_is_a_parse_error(line: str) -> None:
+    """multipath reads ``u`` (and "missing closing quotes" for the CR): no value holds
+    what it never reads, so the file is not loaded as if it did."""
+    with pytest.raises(xencfg.ParseError):
+        multipath.parse("defaults {\n" + line + "}\n")

@@ -445,12 +445,23 @@ class MultipathStyle(BlockStyle):
     """How multipath.conf writes new statements: quoted only where the value needs it."""
 
     def quote(self, value: str, old: str | None = None) -> str:
-        if "\n" in value:  # multipath reads a line at a time (a lone CR stays in it)
-            raise XencfgError(f"{value!r} cannot be written in multipath.conf: a value is one line")
+        """Quoted where multipath would not read the bare word whole. Refused: a line
+        break, CR or NUL, which multipath reads as the end of the line (0.9.4 parser.c
+        ``read_line``: ``fgets``, then ``strtok_r(buf, "\\n\\r")``; 0.4.7's ``read_line``
+        stops at ``\\r`` and starts the next line after it; a NUL ends the C string):
+        ``alias "u\\rv"`` reads as ``u`` ("missing closing quotes", ``multipath -t``
+        0.9.4). Non-ASCII (``\\x85``, U+2028, ``é``) is kept inside quotes by every
+        release, but 0.4.9 on read it as a blank outside them (``alloc_strvec``,
+        ``isascii``): such a value is quoted."""
+        if any(c in value for c in "\n\r\x00"):
+            raise XencfgError(
+                f"{value!r} cannot be written in multipath.conf: a value is one line"
+                " (multipath ends a line at a newline, CR or NUL)"
+            )
         if (
             (old is not None and old.startswith('"'))
             or value == ""
-            or any(c.isspace() or c in '"#!{}' for c in value)
+            or any(c.isspace() or c in '"#!{}' or not c.isascii() for c in value)
         ):
             return '"' + value.replace('"', '""') + '"'
         return value
@@ -729,7 +740,7 @@ class MultipathDocument(TreeDocument):
             if isinstance(node, Entry) and len(node.values) > 1 and node.key in _ONE_VALUE:
                 yield _extra_data(node)
             elif isinstance(node, Entry) and node.key in _ONE_VALUE:
-                cut = _cut_by_comment(node, self.source or "")
+                cut = _cut_by_comment(node, self.source or "") or _cut_by_non_ascii(node)
                 if cut is not None:
                     yield cut
         yield from brace_problems(self, self.source or "")
@@ -791,6 +802,24 @@ def _cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
         f" starts a comment ('{rest}' is not read): quote the value if it belongs to it"
         f' ({node.key} "{toks[0].text}{rest}"), else put a blank before the comment',
         harmless=True,
+    )
+
+
+def _cut_by_non_ascii(node: Entry) -> ValueProblem | None:
+    """``alias dätä`` unquoted: multipath-tools 0.4.9 on read a non-ASCII byte outside
+    quotes as a blank (parser.c ``alloc_strvec``: ``!isascii`` ends a word), so it reads
+    alias ``d`` ("ignoring extra data starting with 't'", ``multipath -t`` 0.9.4); 0.4.5
+    to 0.4.8 read the word whole. Quoted, every release reads it as written."""
+    toks = node.value_toks
+    if len(toks) != 1 or toks[0].text.startswith('"') or toks[0].text.isascii():
+        return None
+    word = toks[0].text
+    read = word[: next(i for i, c in enumerate(word) if not c.isascii())]
+    return ValueProblem(
+        node,
+        f"multipath-tools 0.4.9 on read {node.key} '{read}', not '{word}': outside quotes"
+        f' a non-ASCII character is a blank to them ("ignoring extra data"): quote the'
+        f' value ({node.key} "{word}")',
     )
 
 

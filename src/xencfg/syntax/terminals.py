@@ -33,10 +33,10 @@ TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "multipath": (
         ("_BRACE_NL", "\r?\n(?:[ \t\x0c\\v\r\xa0]*(?:[#!][^\n]*)?\n)*(?=[ \t\x0c\\v\xa0]*\\{)"),
-        ("STRING", '"[^"\n]*(?:""[^"\n]*)*"'),
-        ("WORD", '[^\\s"{}#!]+'),
-        ("WS", "[ \t\x0c\\v\r\xa0]+"),
+        ("STRING", '"[^"\n\r\x00]*(?:""[^"\n\r\x00]*)*"'),
+        ("WORD", '[^\\s"{}#!\x00]+'),
         ("COMMENT", "[#!][^\n]*"),
+        ("WS", "[^\\S\n]+"),
         ("_NL", "\r?\n"),
         ("LBRACE", "\\{"),
         ("RBRACE", "\\}"),
