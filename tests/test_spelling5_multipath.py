@@ -206,3 +206,39 @@ def test_a_value_multipath_reads_cut_short_by_cr_or_nul_is_a_parse_error(line: s
     what it never reads, so the file is not loaded as if it did."""
     with pytest.raises(xencfg.ParseError):
         multipath.parse("defaults {\n" + line + "}\n")
+
+
+# -- an old keyword's value of several words, unquoted ----------------------------------
+#: 0.4.7 parser.c set_value (lines 351-381) takes one word unless the value is quoted;
+#: 0.9.4 does not read getuid_callout ("ignoring deprecated option", dict.c) nor
+#: prio_callout ("invalid keyword"): what is cut short matters only where they are read.
+UNQUOTED = (
+    "defaults {\n\tgetuid_callout /sbin/scsi_id -g -u -s /block/%n\n}\n"
+    'devices {\n\tdevice {\n\t\tvendor "IET"\n\t\tproduct "VIRTUAL-DISK"\n'
+    "\t\tprio_callout /sbin/mpath_prio_alua %d\n\t}\n}\n"
+)
+
+
+def test_an_old_keyword_cut_short_matters_where_it_is_read(tmp_path: Path) -> None:
+    def xc005(version: str | None) -> list[tuple[str, int]]:
+        found = (_lint(tmp_path / str(version), UNQUOTED, **({"multipath_tools": version}
+                 if version else {})))  # fmt: skip
+        return [(s, line) for c, s, line, _ in found if c == "XC005"]
+
+    assert xc005("0.4.7") == [("error", 2), ("error", 8)]
+    assert xc005("0.5.0") == [("error", 2)]  # prio_callout: not read from 0.4.9 on
+    assert xc005("0.9.4") == []  # neither is read (XC004 says so)
+    assert xc005(None) == [("error", 2), ("error", 8)]  # written for a release reading it
+
+
+@pytest.mark.peer
+def test_multipath_t_does_not_read_them(tmp_path: Path) -> None:
+    peer = shared_path("oracle", "peers", "peer-multipath")
+    if os.geteuid() != 0 or shutil.which("multipath") is None:
+        unavailable("peer-multipath needs root and multipath-tools")
+    conf = tmp_path / "multipath.conf"
+    conf.write_text(UNQUOTED)
+    out = subprocess.run([str(peer), str(conf)], capture_output=True, text=True, timeout=120)
+    assert 'line 2: ignoring deprecated option "getuid_callout"' in out.stdout
+    assert "invalid keyword in the device section: prio_callout" in out.stdout
+    assert "scsi_id" not in out.stdout.split("\ndefaults {", 1)[1]

@@ -25,7 +25,7 @@ from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
 from ._multipath_braces import brace_problems
-from .schema import Keyword, Schema, V
+from .schema import InForce, Keyword, Schema, V
 from .view import Setting, View
 
 FORMAT = "multipath"
@@ -240,6 +240,9 @@ MULTIPATH_FACTS: tuple[Keyword, ...] = (
     *_VENDOR,
 )
 _OLD = frozenset(k.name for k in _REPLACED + _VENDOR)
+#: The first release that no longer reads each old spelling (0.9.x: "ignoring deprecated
+#: option", earlier: "invalid keyword"): what it read cut short matters only before it.
+_READ_UNTIL = {k.name: k.until for k in _REPLACED if k.until is not None}
 #: Keywords of releases after 0.9.4: 0.9.4 rejects them ("invalid keyword").
 NEWER = frozenset(k.name for k in MULTIPATH_FACTS if k.since is not None and k.since > V("0.9.4"))
 #: Spellings older multipath-tools accepted (or forks read) that 0.9.4 rejects or ignores.
@@ -769,6 +772,17 @@ def _extra_data(node: Entry) -> ValueProblem:
     toks = node.value_toks
     quoted = bool(toks) and toks[0].text.startswith('"')
     first, rest = node.values[0], " ".join(node.values[1:])
+    until = _READ_UNTIL.get(node.key)
+    if until is not None and not quoted:
+        # getuid_callout /sbin/scsi_id -g -u -s /block/%n: 0.4.x runs '/sbin/scsi_id'
+        # alone (no WWID, no map); from ``until`` on the keyword is not read at all (XC004)
+        return _ReadUntil(
+            node,
+            f"multipath-tools before {until} read only the first word of {node.key}:"
+            f" '{first}', and ignore '{rest}' (\"ignoring extra data\"); later releases"
+            f' do not read {node.key} at all: quote the value ({node.key} "{first} {rest}")',
+            since=("multipath-tools", until),
+        )
     if quoted:
         return ValueProblem(
             node,
@@ -782,6 +796,17 @@ def _extra_data(node: Entry) -> ValueProblem:
         f" '{rest}' (\"ignoring extra data\"): quote a value of several words"
         f' ({node.key} "{first} {rest}")',
     )
+
+
+@attrs.frozen
+class _ReadUntil(ValueProblem):
+    """A value of an old keyword read cut short: an error wherever the release in force
+    may still read the keyword (the file was written for one that does), nothing where
+    it is certainly ``since`` or later, which skips the line (XC004 says so)."""
+
+    def refused_in(self, release: InForce) -> bool | None:
+        assert self.since is not None
+        return not release.at_least(self.since[1])
 
 
 def _cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
