@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 import xencfg
-from conftest import shared_path, unavailable
+from conftest import FIXTURES, shared_path, unavailable
 from lintkit import tree
 from roundtrip import check_scanner
 from xencfg import lint
@@ -242,3 +242,40 @@ def test_multipath_t_does_not_read_them(tmp_path: Path) -> None:
     assert 'line 2: ignoring deprecated option "getuid_callout"' in out.stdout
     assert "invalid keyword in the device section: prio_callout" in out.stdout
     assert "scsi_id" not in out.stdout.split("\ndefaults {", 1)[1]
+
+
+# -- an unmatched '}' at the top level ------------------------------------------------
+# 0.9.4 process_stream (lines 535-541): "unmatched '}' at line N", "invalid keyword: }",
+# and it reads on; 0.4.7 process_stream (line 422) skips it in silence (kw_level 0).
+
+
+def test_a_stray_close_loads_and_is_a_warning(tmp_path: Path) -> None:
+    """tests/fixtures/multipath/invalid/stray-brace.conf: multipath -t reads the
+    defaults and notes the '}' (it was a parse error before)."""
+    path = FIXTURES / "multipath" / "invalid" / "stray-brace.conf"
+    text = path.read_text()
+    doc = xencfg.load(path, "multipath")
+    assert xencfg.dumps(doc) == text and doc.defaults == {"failback": "immediate"}  # type: ignore[attr-defined]
+    assert check_scanner("multipath", text, multipath._scan, multipath.parse_lark)
+    found = _lint(tmp_path, text)
+    assert [(c, s, line) for c, s, line, _ in found] == [
+        ("XC003", "warning", 4),
+        ("XC005", "warning", 4),
+    ]
+
+
+def test_a_close_after_a_top_level_statement_shows_a_section_closed_early(
+    tmp_path: Path,
+) -> None:
+    text = "defaults {\n\tpolling_interval 7\n}\n\tmax_fds 8192\n}\n"
+    found = _lint(tmp_path, text)
+    errors = [(c, line, m) for c, s, line, m in found if s == "error"]
+    assert [(c, line) for c, line, _ in errors] == [("XC005", 5)]
+    assert "'max_fds' above it was read outside its section" in errors[0][2]
+
+
+def test_a_section_after_a_close_on_its_line_is_not_read(tmp_path: Path) -> None:
+    """``} blacklist {``: "ignoring extra data starting with 'blacklist'" (0.9.4)."""
+    text = 'defaults {\n\tpolling_interval 7\n} blacklist {\n\twwid "^3600z"\n}\n'
+    found = _lint(tmp_path, text)
+    assert [(c, s, line) for c, s, line, _ in found if s == "error"] == [("XC005", "error", 3)]

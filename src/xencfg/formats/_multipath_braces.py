@@ -13,7 +13,16 @@ from ..problems import ValueProblem
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node, Tok, walk
 
-__all__ = ["SUBLEVEL", "after_brace", "brace_below", "brace_problems", "dropped_below", "glued"]
+__all__ = [
+    "STRAY",
+    "SUBLEVEL",
+    "after_brace",
+    "brace_below",
+    "brace_problems",
+    "dropped_below",
+    "glued",
+    "stray_problems",
+]
 
 
 def _lbrace(block: Block) -> Tok | None:
@@ -34,6 +43,58 @@ SUBLEVEL = frozenset(
         "multipath",
     }
 )
+
+
+#: The key of the statement an unmatched ``}`` at the top level is read as.
+STRAY = "}"
+
+
+def _after_close(block: Node, text: str) -> Iterator[ValueProblem]:
+    """Statements and sections written after a ``}`` on its line (``} blacklist {``):
+    parser.c reads the ``}`` line's first word only and logs "ignoring extra data
+    starting with 'blacklist'" (0.9.4 ``validate_config_strvec``, line 428; 0.4.x ends
+    the section in silence): the section is not opened, its statements are read in
+    the enclosing level, where they are no keywords, and its ``}`` ends that level."""
+    for node in block.child_nodes():
+        key = getattr(node, "key_tok", None)
+        if not isinstance(node, (Block, Entry)) or key is None or key.pos < 0:
+            continue
+        head = text[text.rfind("\n", 0, key.pos) + 1 : key.pos].strip()
+        if head.endswith("}"):
+            what = f"the section {node.key}" if isinstance(node, Block) else f"'{node.key}'"
+            yield ValueProblem(
+                node,
+                f"multipath does not read {what}: it follows a '}}' on its line"
+                f" (\"ignoring extra data starting with '{node.key}'\"): put it on a line"
+                " of its own",
+            )
+
+
+def stray_problems(doc: Node) -> Iterator[ValueProblem]:
+    """An unmatched ``}`` at the top level: multipath skips it (0.9.4 parser.c
+    ``process_stream`` line 541: "unmatched '}' at line N", then "invalid keyword: }";
+    0.4.7 line 422 skips it in silence, ``kw_level`` 0) and reads on. Harmless after a
+    section or another ``}``: a ``}`` too many. After a statement read at the top level
+    it shows a section closed early: multipath read that statement outside its section
+    and dropped it ("invalid keyword"), so the section lost it."""
+    before: Node | None = None
+    for node in doc.child_nodes():
+        if not isinstance(node, (Block, Entry)):
+            continue
+        if isinstance(node, Entry) and node.key == STRAY:
+            early = isinstance(before, Entry) and before.key != STRAY
+            yield ValueProblem(
+                node,
+                "multipath reads a '}' here with no section open (\"unmatched '}'\"),"
+                + (
+                    f" so the statement '{before.key}' above it was read outside its"
+                    " section and dropped: a '}' above closes its section early; delete it"
+                    if early and isinstance(before, Entry)
+                    else " and skips it: delete it"
+                ),
+                harmless=not early,
+            )
+        before = node
 
 
 def brace_below(block: Block, text: str) -> bool:
@@ -94,6 +155,7 @@ def after_brace(block: Block, text: str) -> Entry | None:
 def brace_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
     """The ``{`` placements multipath reads otherwise than written (:func:`brace_below`,
     :func:`after_brace`; a section outside :data:`SUBLEVEL` dropped is MP010's)."""
+    yield from _after_close(doc, text)
     for node in walk(doc):
         if not isinstance(node, Block):
             continue
@@ -111,6 +173,7 @@ def brace_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
                 f" start: write '{node.key} {{'",
                 harmless=True,
             )
+        yield from _after_close(node, text)
         lost = after_brace(node, text)
         if lost is not None:
             written = " ".join([lost.key, *(t.text for t in lost.value_toks)])

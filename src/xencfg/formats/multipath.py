@@ -24,7 +24,7 @@ from ..syntax.build import make_block, make_entry, make_root, parse_with, unclos
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
-from ._multipath_braces import brace_problems
+from ._multipath_braces import brace_problems, stray_problems
 from .schema import InForce, Keyword, Schema, V
 from .view import Setting, View
 
@@ -747,6 +747,7 @@ class MultipathDocument(TreeDocument):
                 if cut is not None:
                     yield cut
         yield from brace_problems(self, self.source or "")
+        yield from stray_problems(self)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -864,6 +865,10 @@ class _Builder:
     def block(self, children: list[Any]) -> Block:
         return make_block(children, unquote)
 
+    def stray(self, children: list[Any]) -> Entry:
+        """An unmatched ``}`` at the top level: a statement ``}`` (see :data:`STRAY`)."""
+        return make_entry(children, unquote)
+
     def start(self, children: list[Any]) -> MultipathDocument:
         return make_root(MultipathDocument, children)
 
@@ -882,6 +887,7 @@ SHAPE = Shape(
     blank=frozenset({"_NL"}),
     open_gap="_BRACE_NL",
     open_item=True,
+    stray_close=True,
 )
 
 
