@@ -279,3 +279,11 @@ def test_a_section_after_a_close_on_its_line_is_not_read(tmp_path: Path) -> None
     text = 'defaults {\n\tpolling_interval 7\n} blacklist {\n\twwid "^3600z"\n}\n'
     found = _lint(tmp_path, text)
     assert [(c, s, line) for c, s, line, _ in found if s == "error"] == [("XC005", "error", 3)]
+
+
+def test_a_section_name_without_any_brace_is_read_to_its_close(tmp_path: Path) -> None:
+    """NO_BRACE: 0.9.4 "missing '{'" and reads ``polling_interval 9`` in defaults
+    (PEER_READS); 0.4.7 opens the section at its name too. A warning, not an error."""
+    found = _lint(tmp_path, NO_BRACE)
+    assert [c for c, s, *_ in found if s == "error"] == []
+    assert any("'defaults' has no '{'" in m for *_, m in found)

@@ -74,26 +74,43 @@ def stray_problems(doc: Node) -> Iterator[ValueProblem]:
     """An unmatched ``}`` at the top level: multipath skips it (0.9.4 parser.c
     ``process_stream`` line 541: "unmatched '}' at line N", then "invalid keyword: }";
     0.4.7 line 422 skips it in silence, ``kw_level`` 0) and reads on. Harmless after a
-    section or another ``}``: a ``}`` too many. After a statement read at the top level
-    it shows a section closed early: multipath read that statement outside its section
-    and dropped it ("invalid keyword"), so the section lost it."""
+    section or another ``}``: a ``}`` too many. After a section name with no ``{`` at all
+    (``defaults`` alone on its line) it closes that section: every release opens a
+    section at its name (0.9.4 line 441 logs "missing '{'" and returns 0; 0.4.7 line 429
+    opens ``keyword->sub`` whatever follows), so the lines between are read in it.
+    After a statement read at the top level otherwise it shows a section closed early:
+    multipath read that statement outside its section and dropped it ("invalid
+    keyword"), so the section lost it."""
     before: Node | None = None
+    opener: Entry | None = None  # a section name alone on its line, no '{' after it
     for node in doc.child_nodes():
         if not isinstance(node, (Block, Entry)):
             continue
         if isinstance(node, Entry) and node.key == STRAY:
             early = isinstance(before, Entry) and before.key != STRAY
-            yield ValueProblem(
-                node,
-                "multipath reads a '}' here with no section open (\"unmatched '}'\"),"
-                + (
+            if opener is not None:
+                message = (
+                    f"'{opener.key}' has no '{{': multipath opens the section at its name"
+                    " all the same (0.6 on logs \"missing '{'\") and reads the lines down to"
+                    f" this '}}' in it: write '{opener.key} {{'"
+                )
+            elif early and isinstance(before, Entry):
+                message = (
+                    "multipath reads a '}' here with no section open (\"unmatched '}'\"),"
                     f" so the statement '{before.key}' above it was read outside its"
                     " section and dropped: a '}' above closes its section early; delete it"
-                    if early and isinstance(before, Entry)
-                    else " and skips it: delete it"
-                ),
-                harmless=not early,
-            )
+                )
+            else:
+                message = (
+                    "multipath reads a '}' here with no section open (\"unmatched '}'\")"
+                    " and skips it: delete it"
+                )
+            yield ValueProblem(node, message, harmless=opener is not None or not early)
+            opener = None
+        elif isinstance(node, Entry) and node.key in SUBLEVEL and not node.values:
+            opener = node
+        elif isinstance(node, Block):
+            opener = None
         before = node
 
 
