@@ -53,6 +53,14 @@ def test_a_lun_ietd_refuses_is_an_error(line: str, fix: str) -> None:
     assert _ietd_errors(f"\t{fix}\n") == []
 
 
+def test_an_option_key_in_another_case_is_an_unknown_param() -> None:
+    """kernel/file-io.c ``match_token(p, tokens, args)`` with ``"Path=%s"``: case counts."""
+    errors = _ietd_errors("\tLun 0 path=/dev/vg0/db,type=blockio\n")
+    assert len(errors) == 1 and "'path=' is an \"unknown param\"" in errors[0]
+    assert "write 'Path=', 'Type='" in errors[0]
+    assert _ietd_errors("\tLun 0 Path=/dev/vg0/db,Type=blockio,Colour=blue\n") != []
+
+
 def test_the_model_still_reads_what_the_positional_form_means() -> None:
     doc = xencfg.loads(TARGET + "\tLun 0 /dev/vg0/db blockio\n", "ietd")
     assert isinstance(doc, IetdDocument)
@@ -65,7 +73,7 @@ def test_keyed_forms_ietd_reads_are_clean() -> None:
         _ietd_errors(
             "\tLun 0 Path=/dev/vg0/db,Type=fileio,ScsiId=db0,IOMode=wb\n"
             "\tLun 1 Sectors=10000,Type=nullio\n"
-            "\tlun 2 path=/dev/vg0/z,type=blockio\n"
+            "\tlun 2 Path=/dev/vg0/z,Type=blockio\n"  # (the keyword in any case)
         )
         == []
     )

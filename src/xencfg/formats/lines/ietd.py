@@ -83,6 +83,10 @@ DEFAULTS: dict[str, int] = {
     "noptimeout": 0,
 }
 LUN_TYPES = ("fileio", "blockio", "nullio")
+#: A LUN's option keys as IET's kernel module matches them, case and all (``match_token``
+#: tables of kernel/volume.c, file-io.c, block-io.c, null-io.c; 1.4.20's nullio also
+#: ``Blocks=`` and ``BlockSize=``): any other piece is an "unknown param" (-EINVAL).
+LUN_OPTION_KEYS = ("Path", "Type", "ScsiId", "ScsiSN", "IOMode", "Sectors", "Blocks", "BlockSize")
 
 
 def _type_of(key: str) -> str | None:
@@ -500,6 +504,21 @@ def _value_problem(e: Entry) -> str | None:
             return f"LUN number {first!r} is not a number"
         if len(e.values) > 2 or (len(e.values) == 2 and "=" not in e.values[1]):
             return _lun_options_problem(lun.number, e.values[1:])
+        wrong = (
+            [k for k, _, _ in (p.partition("=") for p in e.values[1].split(",") if p)]
+            if len(e.values) == 2
+            else []
+        )
+        wrong = [k for k in wrong if k not in LUN_OPTION_KEYS]
+        if wrong:
+            right = {k.lower(): k for k in LUN_OPTION_KEYS}
+            fix = ", ".join(f"'{right[k.lower()]}='" for k in wrong if k.lower() in right)
+            return (
+                f"LUN {lun.number}: IET's kernel module matches each option by its exact"
+                f" spelling (match_token 'Path=%s'), so '{wrong[0]}=' is an \"unknown param\""
+                " and the LUN is not exported"
+                + (f": write {fix}" if fix else f" (options: {', '.join(LUN_OPTION_KEYS)})")
+            )
         if lun.path is None and lun.type != "nullio":
             # a nullio LUN has none: ietd.conf(5)'s own example is
             # "Lun 1 Sectors=10000,Type=nullio" (1.4.20: Blocks=,BlockSize=)
