@@ -78,3 +78,38 @@ def test_multipath_t_agrees(tmp_path: Path, path: Path) -> None:
         # the merged configuration multipath prints is itself a file lint passes
         dump = out[out.index("\ndefaults {") + 1 :]
         assert _errors(tmp_path / "dump", dump) == []
+
+
+#: The release each file was written for (its header says which distribution).
+ERA = {
+    "netapp-rhel5.conf": "0.4.7",
+    "emc-clariion-sles10.conf": "0.4.7",
+    "dell-md3000-rhel5.conf": "0.4.7",
+    "equallogic-rhel5.conf": "0.4.7",
+    "rhel5-blacklist-all.conf": "0.4.7",
+    "rhel4-0.4.5.conf": "0.4.5",
+    "netapp-rhel6.conf": "0.4.9",
+    "hp-3par-rhel6.conf": "0.4.9",
+    "ibm-svc-sles11.conf": "0.4.9",
+    "sles11-prio-args.conf": "0.4.9",
+    "modern-0.9.conf": "0.9.4",
+}
+RED_HAT = "Red Hat Enterprise Linux Server release 5.4 (Tikanga)\n"
+
+
+@pytest.mark.parametrize("name", sorted(ERA))
+@pytest.mark.parametrize("red_hat", [False, True], ids=["upstream", "redhat-release"])
+def test_no_error_on_the_release_a_file_was_written_for(
+    tmp_path: Path, name: str, red_hat: bool
+) -> None:
+    """Declared as its era's release: advice only (XC003/XC004), and the '*' regexes
+    an error only where the build is upstream's (Red Hat's reads '*' as '.*': MP001)."""
+    from xencfg.formats.schema import Version
+
+    files = {"etc/multipath.conf": (FIXTURES / "multipath" / "spelling5" / name).read_text()}
+    if red_hat:
+        files["etc/redhat-release"] = RED_HAT
+    root = tree(tmp_path, "n1", files)
+    found = lint.run([str(root)], versions={"multipath-tools": Version.parse(ERA[name])})
+    errors = [f.code for f in found.findings if f.severity == "error"]
+    assert errors == ([] if red_hat else ERRORS.get(name, []))
