@@ -182,7 +182,8 @@ def test_ietd_edits_touch_one_line_and_new_targets_are_conventional() -> None:
     doc.add_target("iqn.2026-11.net.example:b", ("/dev/sdd", "blockio"))
     assert xencfg.dumps(doc) == (
         "# box\nTarget iqn.2026-11.net.example:a   # first\n  Lun 0 Path=/dev/sdc,Type=fileio\n"
-        "Target iqn.2026-11.net.example:b\n\tLun 0 Path=/dev/sdd,Type=blockio\n"
+        # (the new target's line is indented as the file's own target lines are)
+        "Target iqn.2026-11.net.example:b\n  Lun 0 Path=/dev/sdd,Type=blockio\n"
     )
 
 

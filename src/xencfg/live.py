@@ -388,10 +388,9 @@ def _section_text(lines: list[str], first: int, last: int) -> str:
         body.pop()
     text = "\n".join(body) + ("\n" if body else "")
     # an XML declaration must start the text: blank it, keeping the columns
-    return _XML_DECL.sub(lambda m: m[1] + " " * len(m[2]), text, count=1)
+    from .formats._xmlstream import blank_declaration
 
-
-_XML_DECL = re.compile(r"\A(\n*)(<\?xml[^>]*\?>)")
+    return blank_declaration(text, after_blanks=True)
 
 
 def _config_format(path: str) -> tuple[bool, str | None]:

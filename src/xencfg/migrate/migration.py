@@ -212,7 +212,9 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
         steps.append("Xen: `xl create -n FILE` (a dry run) of each domU config before its start.")
     if "iscsi" in parts:
         steps.append(
-            "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node, then "
+            "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node (the "
+            "unit that restores it at boot reads /etc/target/saveconfig.json on RHEL, "
+            "/etc/rtslib-fb-target/saveconfig.json on Debian: put the file there), then "
             "on every initiator write the new WWIDs into multipath.conf, rescan (`iscsiadm -m "
             "session --rescan`) and reload multipath (`multipath -r`)."
         )

@@ -20,7 +20,7 @@ import attrs
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
-from ...syntax.tree import Node
+from ...syntax.tree import Node, render
 from ..schema import Keyword, Schema
 from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
@@ -114,16 +114,54 @@ SCHEMA = Schema(
 IO_MODES = ("wb", "wt", "ro")
 
 
+@attrs.define(eq=False)
 class IetdStyle(LineStyle):
-    """``Target`` lines at column 0, everything else one tab in."""
+    """``Target`` lines at column 0, everything else one ``indent`` in (a tab, or what
+    the file's own target lines use); with ``spaced``, a blank line before a new
+    ``Target`` (a file that sets its targets apart)."""
+
+    spaced: bool = False
 
     def render_node(self, node: Node, indent: str) -> str:
         if isinstance(node, Entry):
-            indent = "" if node.key.lower() == "target" else "\t"
+            indent = "" if _is_target(node) else self.indent
         return super().render_node(node, indent)
 
+    def apart(self, node: Node, indent: str) -> bool:
+        return self.spaced and isinstance(node, Entry) and _is_target(node)
 
-STYLE = IetdStyle(indent="", separator=" ")
+
+def _is_target(node: Entry) -> bool:
+    return node.key.lower() == "target"
+
+
+STYLE = IetdStyle(indent="\t", separator=" ")
+
+
+def _style_for(source: str) -> IetdStyle:
+    """:data:`STYLE` with the layout of ``source``, for the lines added to it: the
+    indentation of the first line inside a target, a blank line before a new target
+    when the file's last target has one before it (comment lines above it aside), and
+    the file's line ending. ietd reads any layout (indentation is free)."""
+    inner, spaced, gap, after_statement, in_target = None, False, False, False, False
+    for line in source.splitlines():
+        stripped = line.lstrip(" \t")
+        if not stripped.strip():
+            gap = True
+            continue
+        if stripped.startswith("#"):
+            continue
+        if stripped.split(None, 1)[0].lower() == "target":
+            spaced = gap if after_statement else spaced
+            in_target = True
+        elif in_target and inner is None:
+            inner = line[: len(line) - len(stripped)]
+        after_statement, gap = True, False
+    newline = "\r\n" if "\r\n" in source else "\n"
+    if inner in (None, STYLE.indent) and not spaced and newline == STYLE.newline:
+        return STYLE
+    indent = STYLE.indent if inner is None else inner
+    return attrs.evolve(STYLE, indent=indent, spaced=spaced, newline=newline)
 
 
 @attrs.frozen
@@ -255,11 +293,8 @@ class Target:
         """A new line at the end of this target's lines (before the next target)."""
         if self.document is None:
             raise ValueError(f"target {self.name!r} belongs to no document")
-        e = Entry(key, values)
         anchor = self.lines[-1] if self.lines else self.entry
-        children = self.document.children
-        at = next(i for i, c in enumerate(children) if c is anchor)  # by identity
-        children.insert(at + 1, e)
+        e = self.document.insert_after(anchor, Entry(key, values))
         self.lines.append(e)
         return e
 
@@ -361,6 +396,10 @@ class IetdDocument(LineDocument):
 
     format = FORMAT
     style = STYLE
+
+    def dumps(self) -> str:
+        """The text, with added lines indented and set apart like the file's own."""
+        return render(self, _style_for(self.source))
 
     def _split(self) -> tuple[list[Entry], list[Target]]:
         globals_: list[Entry] = []
