@@ -12,7 +12,8 @@ path. The LUN is then not created; ietd carries on without it.
 glibc's nss_files (files-hosts.c ``LINE_PARSER``) reads an address with ``inet_pton``,
 which takes no ``%scope``: ``getent hosts`` finds no name of a ``fe80::1%eth0`` line
 (glibc 2.36, checked on the VM with the line bind-mounted over /etc/hosts). The line is
-no error either way: it breaks nothing that worked.
+no error either way (it breaks nothing that worked), a warning that the line names
+nothing.
 """
 
 from __future__ import annotations
@@ -82,9 +83,14 @@ def test_keyed_forms_ietd_reads_are_clean() -> None:
 SCOPED = "127.0.0.1\tlocalhost\nfe80::1%eth0\tn1-ll\nfe80::2%2\tn2-ll\n10.0.0.1\tn1\n"
 
 
-def test_a_scoped_ipv6_address_is_no_error(tmp_path: Path) -> None:
+def test_a_scoped_ipv6_address_is_no_error_but_names_nothing(tmp_path: Path) -> None:
     doc = xencfg.loads(SCOPED, "hosts")
     assert xencfg.dumps(doc) == SCOPED
-    assert list(doc.value_problems()) == []  # type: ignore[attr-defined]
+    problems = list(doc.value_problems())  # type: ignore[attr-defined]
+    assert len(problems) == 2 and all(p.harmless for p in problems)
+    assert doc.resolve("n1-ll") is None and str(doc.resolve("n1")) == "10.0.0.1"  # type: ignore[attr-defined]
     root = tree(tmp_path, "n1", {"etc/hosts": SCOPED})
-    assert [f for f in lint.run([str(root)]).findings if f.severity == "error"] == []
+    findings = lint.run([str(root)]).findings
+    assert [f for f in findings if f.severity == "error"] == []
+    warned = [f.line for f in findings if f.code == "XC005" and f.severity == "warning"]
+    assert sorted(warned) == [2, 3]
