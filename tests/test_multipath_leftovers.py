@@ -55,3 +55,26 @@ def test_comment_sign_in_word_is_read_before_0_4_9(tmp_path: Path) -> None:
             _codes(_lint(tmp_path / (release + "h"), hash_text, multipath_tools=release), "XC005")
             == []
         )
+
+
+#: A 0.4.5 file's blacklist (RHEL 4): the IDE regex of MP001's doc, in devnode_blacklist.
+OLD_BLACKLIST = 'devnode_blacklist {\n\tdevnode "^hd[a-z][[0-9]*]"\n}\n'
+
+
+def test_devnode_blacklist_regex_checked_on_0_4_5_and_0_4_6(tmp_path: Path) -> None:
+    """0.4.6 dict.c line 699 reads devnode_blacklist as the blacklist: an error there."""
+    for release in ("0.4.5", "0.4.6"):
+        found = _lint(tmp_path / release, OLD_BLACKLIST, multipath_tools=release)
+        assert _codes(found, "MP001") == [("error", 2)], found
+    fixed = OLD_BLACKLIST.replace("[[0-9]*]", "[0-9]*")
+    assert _codes(_lint(tmp_path / "fixed", fixed, multipath_tools="0.4.5"), "MP001") == []
+
+
+def test_devnode_blacklist_regex_unread_from_0_4_7(tmp_path: Path) -> None:
+    """0.4.7 dict.c line 1340 (``#if 0``) reads no devnode_blacklist: no MP001 there,
+    a warning while the release is unknown."""
+    for release in ("0.4.7", "0.8.9"):
+        found = _lint(tmp_path / release, OLD_BLACKLIST, multipath_tools=release)
+        assert _codes(found, "MP001") == [], found
+    unknown = _lint(tmp_path / "unknown", OLD_BLACKLIST)
+    assert _codes(unknown, "MP001") == [("warning", 2)]

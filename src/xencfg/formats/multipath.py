@@ -592,6 +592,13 @@ class MultipathDocument(TreeDocument):
         """The rules of every ``blacklist_exceptions`` section, in file order."""
         return self._rules("blacklist_exceptions")
 
+    @property
+    def devnode_blacklist(self) -> list[BlacklistEntry]:
+        """The rules of every ``devnode_blacklist`` section: the blacklist of
+        multipath-tools 0.4.5 and 0.4.6 only (0.4.7 dict.c line 1340 puts the keyword
+        under ``#if 0``), so not part of :attr:`blacklist`."""
+        return self._rules("devnode_blacklist")
+
     def multipath(self, key: str) -> Multipath | None:
         """The multipath whose WWID or alias is ``key``."""
         for m in self.multipaths:
