@@ -14,10 +14,19 @@ sources at their release tags (opensvc/multipath-tools, libmultipath/parser.c, d
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
+
+import xencfg
+from conftest import shared_path, unavailable
 from lintkit import tree
+from roundtrip import check_scanner
 from xencfg import lint
+from xencfg.formats import multipath
 from xencfg.formats.schema import Version
 
 
@@ -78,3 +87,75 @@ def test_devnode_blacklist_regex_unread_from_0_4_7(tmp_path: Path) -> None:
         assert _codes(found, "MP001") == [], found
     unknown = _lint(tmp_path / "unknown", OLD_BLACKLIST)
     assert _codes(unknown, "MP001") == [("warning", 2)]
+
+
+# -- a section's '}' after its last statement, on its line -------------------------------
+# 0.9.4 libmpathutil/parser.c validate_config_strvec line 458 ("ignoring extra data
+# starting with '}'") returns 0: the statement is read, the '}' skipped, the section left
+# open; at the end of the file process_stream line 585 logs "missing '}' at end of" and
+# keeps it. set_value stops a quoted value at its closing quote from 0.6.0 (line 339);
+# 0.4.5 to 0.5.0 join the words up to the line's last (0.5.0 line 421): 'x"'.
+
+#: The last line of the file closes the section on a statement's line.
+CLOSER_AT_END = 'defaults {\n\tpolling_interval 9\n}\nblacklist {\n\twwid "^3600z" }\n'
+#: The same, then another section: multipath reads it inside blacklist and drops it.
+CLOSER_THEN_MORE = 'blacklist {\n\twwid "^3600z" }\ndefaults {\n\tpolling_interval 9\n}\n'
+#: Unquoted, nested, the outer '}' on a line of its own.
+CLOSER_NESTED = "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t\talias web }\n}\n"
+
+PEER_SAYS = {
+    CLOSER_AT_END: ["ignoring extra data starting with '}' on line 5", "missing '}' at end of"],
+    CLOSER_THEN_MORE: [
+        "ignoring extra data starting with '}' on line 2",
+        "line 3, invalid keyword in the blacklist section: defaults",
+    ],
+    CLOSER_NESTED: ["ignoring extra data starting with '}' on line 4"],
+}
+
+
+@pytest.mark.parametrize("text", list(PEER_SAYS))
+def test_closer_after_statement_loads_losslessly(text: str) -> None:
+    """grammars/multipath.lark ``closing``: the grammar and the scanner agree, byte-exact."""
+    assert check_scanner("multipath", text, multipath._scan, multipath.parse_lark)
+    doc = xencfg.loads(text, format="multipath")
+    assert xencfg.dumps(doc) == text
+
+
+def test_closer_after_statement_reads_as_written_to_the_end(tmp_path: Path) -> None:
+    doc = xencfg.loads(CLOSER_AT_END, format="multipath")
+    assert [r.value for r in doc.blacklist] == ["^3600z"]
+    # 0.6.0 on read '^3600z' and close blacklist at the end of the file: a warning
+    for release in ("0.6.0", "0.9.4"):
+        found = _lint(tmp_path / release, CLOSER_AT_END, multipath_tools=release)
+        assert _codes(found, "XC005") == [("warning", 5)], found
+    assert _codes(_lint(tmp_path / "unknown", CLOSER_AT_END), "XC005") == [("warning", 5)]
+    # 0.4.5 to 0.5.0 read wwid '^3600z"' (0.5.0 parser.c line 421), which matches nothing
+    for release in ("0.4.7", "0.5.0"):
+        found = _lint(tmp_path / release, CLOSER_AT_END, multipath_tools=release)
+        assert _codes(found, "XC005") == [("error", 5)], found
+    fixed = CLOSER_AT_END.replace('" }\n', '"\n}\n')
+    assert _codes(_lint(tmp_path / "fixed", fixed, multipath_tools="0.4.7"), "XC005") == []
+
+
+def test_closer_after_statement_nested_is_a_warning(tmp_path: Path) -> None:
+    found = _lint(tmp_path, CLOSER_NESTED, multipath_tools="0.4.7")
+    assert _codes(found, "XC005") == [("warning", 4)], found
+
+
+def test_closer_after_statement_loses_what_follows(tmp_path: Path) -> None:
+    """multipath reads 'defaults' inside the open blacklist ("invalid keyword"): lost."""
+    found = _lint(tmp_path, CLOSER_THEN_MORE, multipath_tools="0.9.4")
+    assert _codes(found, "XC005") == [("error", 2)], found
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("text", list(PEER_SAYS))
+def test_peer_multipath_agrees(text: str, tmp_path: Path) -> None:
+    peer = shared_path("oracle", "peers", "peer-multipath")
+    if os.geteuid() != 0 or shutil.which("multipath") is None:
+        unavailable("peer-multipath needs root and multipath-tools")
+    conf = tmp_path / "multipath.conf"
+    conf.write_text(text)
+    out = subprocess.run([str(peer), str(conf)], capture_output=True, text=True, timeout=120)
+    for said in PEER_SAYS[text]:
+        assert said in out.stdout + out.stderr, out.stdout

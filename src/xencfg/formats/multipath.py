@@ -24,7 +24,7 @@ from ..syntax.build import make_block, make_entry, make_root, parse_with, unclos
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
-from ._multipath_braces import brace_problems, stray_problems
+from ._multipath_braces import brace_problems, closer_problems, stray_problems
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
 from .schema import Keyword, Schema, V
 from .view import Setting, View
@@ -755,6 +755,7 @@ class MultipathDocument(TreeDocument):
                 if cut is not None:
                     yield cut
         yield from brace_problems(self, self.source or "")
+        yield from closer_problems(self, self.source or "")
         yield from stray_problems(self)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
@@ -787,6 +788,10 @@ class _Builder:
     def block(self, children: list[Any]) -> Block:
         return make_block(children, unquote)
 
+    def closing(self, children: list[Any]) -> Entry:
+        """A section's last statement with the section's ``}`` on its line."""
+        return make_entry(children, unquote)
+
     def stray(self, children: list[Any]) -> Entry:
         """An unmatched ``}`` at the top level: a statement ``}`` (see :data:`STRAY`)."""
         return make_entry(children, unquote)
@@ -810,6 +815,7 @@ SHAPE = Shape(
     open_gap="_BRACE_NL",
     open_item=True,
     stray_close=True,
+    close_after_item=True,
 )
 
 
