@@ -159,3 +159,46 @@ def test_peer_multipath_agrees(text: str, tmp_path: Path) -> None:
     out = subprocess.run([str(peer), str(conf)], capture_output=True, text=True, timeout=120)
     for said in PEER_SAYS[text]:
         assert said in out.stdout + out.stderr, out.stdout
+
+
+# -- a quoted section name ----------------------------------------------------------------
+# parser.c alloc_strvec makes the quote the line's first word (0.9.4 line 254, a
+# quote_marker; 0.4.7 line 216): no keyword, "invalid keyword" (0.9.4 line 579), no
+# section opened; the statements below are invalid at the top level, the '}' unmatched.
+
+QUOTED = '"defaults" {\n\tpolling_interval 9\n}\nblacklist {\n\twwid "^3600z"\n}\n'
+QUOTED_SAYS = [
+    "line 2, invalid keyword: polling_interval",
+    "unmatched '}' at line 3",
+]
+
+
+def test_quoted_section_loads_losslessly() -> None:
+    assert check_scanner("multipath", QUOTED, multipath._scan, multipath.parse_lark)
+    doc = xencfg.loads(QUOTED, format="multipath")
+    assert xencfg.dumps(doc) == QUOTED
+    # multipath reads no defaults from it; the blacklist after it is read
+    assert doc.defaults == {}
+    assert [r.value for r in doc.blacklist] == ["^3600z"]
+
+
+def test_quoted_section_is_an_error_in_every_release(tmp_path: Path) -> None:
+    for release in ("0.4.7", "0.9.4"):
+        found = _lint(tmp_path / release, QUOTED, multipath_tools=release)
+        assert _codes(found, "XC005") == [("error", 1)], found
+    fixed = QUOTED.replace('"defaults"', "defaults")
+    assert _codes(_lint(tmp_path / "fixed", fixed), "XC005") == []
+
+
+@pytest.mark.peer
+def test_peer_multipath_drops_a_quoted_section(tmp_path: Path) -> None:
+    peer = shared_path("oracle", "peers", "peer-multipath")
+    if os.geteuid() != 0 or shutil.which("multipath") is None:
+        unavailable("peer-multipath needs root and multipath-tools")
+    conf = tmp_path / "multipath.conf"
+    conf.write_text(QUOTED)
+    out = subprocess.run([str(peer), str(conf)], capture_output=True, text=True, timeout=120)
+    for said in QUOTED_SAYS:
+        assert said in out.stdout, out.stdout
+    assert "\tpolling_interval 9\n" not in out.stdout
+    assert '\twwid "^3600z"\n' in out.stdout

@@ -31,6 +31,7 @@ __all__ = [
     "closer_problems",
     "dropped_below",
     "glued",
+    "quoted_sections",
     "stray_problems",
 ]
 
@@ -277,6 +278,26 @@ def closer_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
             f" and multipath reads what follows ('{rest[0]}' ...) inside it, as invalid"
             " keywords, and drops it: put the '}' on a line of its own",
         )
+
+
+def quoted_sections(doc: Node) -> Iterator[ValueProblem]:
+    """``"defaults" {``: a quoted section name is no keyword to multipath. parser.c
+    ``alloc_strvec`` makes the quote the line's first word (0.9.4 line 254, its
+    ``quote_marker``; 0.4.7 line 216), which no keyword matches: 0.9.4 ``process_stream``
+    logs "invalid keyword" (line 579), 0.4.x skip it in silence, and no section is
+    opened. The statements below are then read in the enclosing level, where they are
+    invalid keywords, and its ``}`` closes the enclosing section or is unmatched
+    (``multipath -t`` 0.9.4): the section's settings are lost in every release. (A quoted statement is an unknown keyword: XC003.)"""
+    for node in walk(doc):
+        if isinstance(node, Block) and node.key.startswith('"'):
+            name = node.key.strip('"')
+            yield ValueProblem(
+                node,
+                f"multipath reads no section {node.key}: a quoted name is no keyword"
+                ' ("invalid keyword"), so it opens no section, drops the statements'
+                " below as invalid keywords where they stand and reads its '}' as closing"
+                f" the level around it: nothing of it is read; write {name} {{",
+            )
 
 
 @attrs.frozen

@@ -24,7 +24,7 @@ from ..syntax.build import make_block, make_entry, make_root, parse_with, unclos
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
-from ._multipath_braces import brace_problems, closer_problems, stray_problems
+from ._multipath_braces import brace_problems, closer_problems, quoted_sections, stray_problems
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
 from .schema import Keyword, Schema, V
 from .view import Setting, View
@@ -756,6 +756,7 @@ class MultipathDocument(TreeDocument):
                     yield cut
         yield from brace_problems(self, self.source or "")
         yield from closer_problems(self, self.source or "")
+        yield from quoted_sections(self)
         yield from stray_problems(self)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
@@ -814,6 +815,7 @@ SHAPE = Shape(
     blank=frozenset({"_NL"}),
     open_gap="_BRACE_NL",
     open_item=True,
+    key=frozenset({"WORD", "STRING"}),
     stray_close=True,
     close_after_item=True,
 )
