@@ -287,7 +287,8 @@ def quoted_sections(doc: Node) -> Iterator[ValueProblem]:
     logs "invalid keyword" (line 579), 0.4.x skip it in silence, and no section is
     opened. The statements below are then read in the enclosing level, where they are
     invalid keywords, and its ``}`` closes the enclosing section or is unmatched
-    (``multipath -t`` 0.9.4): the section's settings are lost in every release. (A quoted statement is an unknown keyword: XC003.)"""
+    (``multipath -t`` 0.9.4): the section's settings are lost in every release.
+    (A quoted statement is an unknown keyword: XC003.)"""
     for node in walk(doc):
         if isinstance(node, Block) and node.key.startswith('"'):
             name = node.key.strip('"')
