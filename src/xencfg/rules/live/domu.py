@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ...cluster import Cluster
@@ -29,7 +30,40 @@ def _config_names(cluster: Cluster, node: str) -> set[str] | None:
                 return None  # a name computed in Python (xm), or none: any domain may be it
             whole = True
             names |= {item.file.path.name, str(domu.name)}
-    return names if whole else None
+    return names | _managed_names(cluster, node) if whole else None
+
+
+#: the domain's name in xend's record of a managed domain (its first ``(name X)``)
+_SXP_NAME = re.compile(r"\(name\s+([^()\s]+)\)")
+
+
+def _managed_names(cluster: Cluster, node: str) -> set[str]:
+    """The domains libvirt or xend keeps defined on the node, which ``virsh start`` or
+    ``xm start`` (and their autostart) start again without a file in /etc/xen: libvirt's
+    libxl driver keeps /etc/libvirt/libxl/NAME.xml (libxl_conf.h ``LIBXL_CONFIG_DIR``,
+    virDomainSaveConfig's ``configDir/NAME.xml``), xend a managed domain's
+    /var/lib/xend/domains/UUID/config.sxp (XendDomain.py ``_managed_config_path``)."""
+    tree = cluster.tree(node)
+    if tree is None:
+        return set()
+    names: set[str] = set()
+    libxl = tree.etc / "libvirt" / "libxl"
+    if libxl.is_dir():
+        names |= {p.stem for p in libxl.glob("*.xml") if p.is_file()}
+    domains = tree.slash / "var/lib/xend/domains" if tree.slash is not None else None
+    if domains is not None and domains.is_dir():
+        for sxp in domains.glob("*/config.sxp"):
+            if sxp.is_symlink() or not sxp.is_file():
+                continue  # read only the node's own regular files (a FIFO would block)
+            try:
+                with sxp.open(encoding="utf-8", errors="replace") as f:
+                    head = f.read(1 << 16)
+            except OSError:
+                continue
+            found = _SXP_NAME.search(head)
+            if found:
+                names.add(found[1])
+    return names
 
 
 @rule("LS027", "domu-without-config", "warning", scope="cluster")
@@ -50,8 +84,9 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
     keeps on record (no ID), do not run. Judged only on a node whose tree holds
     domU configs as whole files: a supportconfig logs some of them only. A
     domain xend manages (``xm new``, vm-install) keeps its record in
-    /var/lib/xend/domains: SUSE's vm-install also writes /etc/xen/vm/NAME, which
-    is what this rule looks for.
+    /var/lib/xend/domains/UUID/config.sxp and libvirt's libxl driver a defined
+    one in /etc/libvirt/libxl/NAME.xml: ``xm start`` or ``virsh start`` starts
+    them again, so a domain either holds is not reported.
 
     Example: xen1's ``xl list`` shows ``test``; xen1's /etc/xen/vm holds ``web``,
     ``mail`` and ``db``.

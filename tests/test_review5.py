@@ -1,0 +1,53 @@
+"""Review of the rules merged this session, each false verdict found on a legitimate
+configuration pinned by a test that fails without its fix (the source line behind the
+expected behaviour named beside it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_live_reality import NODES, build, verdicts
+from test_live_reality3 import WHERE_RUNNING, virsh_list
+
+# -- LS027: a domain libvirt or xend keeps defined has a configuration -----------------
+
+LIBVIRT_XML = "<domain type='xen'>\n  <name>test</name>\n  <memory>262144</memory>\n</domain>\n"
+XEND_SXP = "(domain\n    (name test)\n    (memory 256)\n    (on_xend_start ignore)\n)\n"
+
+
+def test_ls027_libvirt_defined_domain_has_its_config(tmp_path: Path) -> None:
+    """A guest defined in libvirt's libxl driver (virsh define, virt-manager) is kept as
+    /etc/libvirt/libxl/NAME.xml (libvirt src/libxl/libxl_conf.h: ``LIBXL_CONFIG_DIR
+    SYSCONFDIR "/libvirt/libxl"``; virDomainSaveConfig writes ``configDir/NAME.xml``):
+    ``virsh start test`` and libvirtd's autostart start it again, so 'nothing on the
+    node can start it again' is false there."""
+    running = {**WHERE_RUNNING["xen2"], "test": 7}
+    roots = build(tmp_path, {("xen2", "virsh/virsh_-r_list_--all"): virsh_list(running)})
+    xml = roots[NODES.index("xen2")] / "etc/libvirt/libxl/test.xml"
+    xml.parent.mkdir(parents=True)
+    xml.write_text(LIBVIRT_XML)
+    assert [v for v in verdicts(roots) if v[0] == "LS027"] == []
+
+
+def test_ls027_xend_managed_domain_has_its_config(tmp_path: Path) -> None:
+    """A guest xend manages (``xm new``, RHEL 5's virt-install/virt-manager through
+    libvirt's xen driver) is kept as /var/lib/xend/domains/UUID/config.sxp (Xen 3.x
+    XendDomain.py ``_managed_config_path``: ``xoptions.get_xend_domains_path()/UUID/
+    config.sxp``): ``xm start test`` starts it again."""
+    running = {**WHERE_RUNNING["xen2"], "test": 7}
+    roots = build(tmp_path, {("xen2", "virsh/virsh_-r_list_--all"): virsh_list(running)})
+    sxp = roots[NODES.index("xen2")] / "var/lib/xend/domains/1b2c/config.sxp"
+    sxp.parent.mkdir(parents=True)
+    sxp.write_text(XEND_SXP)
+    assert [v for v in verdicts(roots) if v[0] == "LS027"] == []
+
+
+def test_ls027_still_reports_a_domain_nothing_defines(tmp_path: Path) -> None:
+    """The libvirt and xend records of other guests do not hide one nothing defines."""
+    running = {**WHERE_RUNNING["xen2"], "test": 7}
+    roots = build(tmp_path, {("xen2", "virsh/virsh_-r_list_--all"): virsh_list(running)})
+    xml = roots[NODES.index("xen2")] / "etc/libvirt/libxl/other.xml"
+    xml.parent.mkdir(parents=True)
+    xml.write_text(LIBVIRT_XML.replace("test", "other"))
+    got = [v for v in verdicts(roots) if v[0] == "LS027"]
+    assert [v[3].split(",")[0] for v in got] == ["domU 'test' runs on xen2"]
