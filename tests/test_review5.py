@@ -51,3 +51,34 @@ def test_ls027_still_reports_a_domain_nothing_defines(tmp_path: Path) -> None:
     xml.write_text(LIBVIRT_XML.replace("test", "other"))
     got = [v for v in verdicts(roots) if v[0] == "LS027"]
     assert [v[3].split(",")[0] for v in got] == ["domU 'test' runs on xen2"]
+
+
+# -- LS028: a record for a target of a box outside the run ------------------------------
+
+EXTERNAL = "iqn.1992-08.com.netapp:sn.4711"
+
+
+def _with_record(target: str, address: str) -> dict[tuple[str, str], str]:
+    from test_live_reality3 import NODE_P1, PORTALS, node_p1
+
+    records: dict[str, list[str]] = {t: [p] for t, p in PORTALS.items()}
+    text = node_p1(records)
+    text += f"Target: {target}\n\tPortal: {address}:3260,1\n\t\tIface Name: default\n"
+    return {(n, NODE_P1): text for n in ("xen1", "xen2", "xen3")}
+
+
+def test_ls028_not_judged_for_a_portal_of_a_box_outside_the_run(tmp_path: Path) -> None:
+    """The dom0s also use a filer that is not in the run (its targets are in no file
+    here): the run's ietd.conf files say nothing of what it exports, so a record for
+    one of its targets is no 'retired target'."""
+    changes = _with_record(EXTERNAL, "10.0.7.50")
+    assert [v for v in verdicts(build(tmp_path, changes)) if v[0] == "LS028"] == []
+
+
+def test_ls028_still_judged_at_a_portal_of_a_box_of_the_run(tmp_path: Path) -> None:
+    changes = _with_record(IQN_OLD, "10.0.2.11")  # san1's address (its ip addr)
+    got = [v for v in verdicts(build(tmp_path, changes)) if v[0] == "LS028"]
+    assert len(got) == 3 and all("san1.old at 10.0.2.11" in v[3] for v in got)
+
+
+IQN_OLD = "iqn.2026-11.net.example:san1.old"
