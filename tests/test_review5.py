@@ -82,3 +82,24 @@ def test_ls028_still_judged_at_a_portal_of_a_box_of_the_run(tmp_path: Path) -> N
 
 
 IQN_OLD = "iqn.2026-11.net.example:san1.old"
+
+
+# -- LS029: a target pair's service address ---------------------------------------------
+
+
+def test_ls029_not_judged_at_an_address_the_boxes_cluster_manager_moves(tmp_path: Path) -> None:
+    """An IET pair serves its targets at a service address heartbeat moves to the
+    active box (haresources ``san1 IPaddr::10.0.2.20/24 iscsi-target``): the passive
+    box, captured, does not hold it now, and the record at it is the right one; the
+    target has not moved. (heartbeat's ResourceManager runs ``IPaddr 10.0.2.20/24
+    start`` on the node that takes the group, ``stop`` on the other.)"""
+    from test_live_reality3 import records_state
+
+    changes = records_state(san1_web=["10.0.2.20"])
+    roots = build(tmp_path, changes)
+    got = [v for v in verdicts(roots) if v[0] == "LS029"]
+    assert len(got) == 3  # without the haresources line: nothing says 10.0.2.20 is san1's
+    haresources = roots[NODES.index("san1")] / "etc/ha.d/haresources"
+    haresources.parent.mkdir(parents=True, exist_ok=True)
+    haresources.write_text("san1 IPaddr::10.0.2.20/24 iscsi-target\n")
+    assert [v for v in verdicts(roots) if v[0] == "LS029"] == []

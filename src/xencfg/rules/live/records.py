@@ -103,7 +103,9 @@ def iscsi_record_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
 
     Read from ``iscsiadm -m node`` beside the ietd.conf of the boxes exporting
     the target and their captured addresses (``ip addr``); judged only when
-    every such box had its addresses captured.
+    every such box had its addresses captured, and not at an address their
+    cluster manager moves (a target pair's service address, on the active box
+    only).
 
     Example: san1 exports ``iqn.2026-11.net.example:san1.web`` and holds
     10.0.2.11; xen2's records hold ``10.0.2.11:3260,1`` and ``10.0.9.99:3260,1``
