@@ -103,3 +103,28 @@ def test_ls029_not_judged_at_an_address_the_boxes_cluster_manager_moves(tmp_path
     haresources.parent.mkdir(parents=True, exist_ok=True)
     haresources.write_text("san1 IPaddr::10.0.2.20/24 iscsi-target\n")
     assert [v for v in verdicts(roots) if v[0] == "LS029"] == []
+
+
+def test_ls028_a_target_the_crm_creates_is_named_by_the_run(tmp_path: Path) -> None:
+    """A CIB ``iSCSITarget`` resource names its target (``iqn``; resource-agents'
+    iSCSITarget creates it with ``ietadm --op new`` where the cluster starts it): a
+    record for it is not one of a target 'no CIB resource of this run names'."""
+    changes = _with_record(IQN_EXTRA, "10.0.2.11")
+    roots = build(tmp_path, changes)
+    assert len([v for v in verdicts(roots) if v[0] == "LS028"]) == 3
+    primitive = (
+        '      <primitive id="tgx" class="ocf" provider="heartbeat" type="iSCSITarget">\n'
+        '        <instance_attributes id="tgx-params">\n'
+        f'          <nvpair id="tgx-iqn" name="iqn" value="{IQN_EXTRA}"/>\n'
+        "        </instance_attributes>\n"
+        "      </primitive>\n"
+    )
+    for node in ("xen1", "xen2", "xen3"):
+        cib = roots[NODES.index(node)] / "var/lib/heartbeat/crm/cib.xml"
+        body = cib.read_text()
+        at = body.index('      <primitive id="vm-web"')
+        cib.write_text(body[:at] + primitive + body[at:])
+    assert [v for v in verdicts(roots) if v[0] == "LS028"] == []
+
+
+IQN_EXTRA = "iqn.2026-11.net.example:san1.extra"

@@ -11,6 +11,7 @@ from .. import make, rule
 from ..iscsi.common import _read_ietd
 from .common import _at
 from .iscsi import _configured_targets, _elsewhere, _portal_address
+from .target import _crm_targets
 
 
 @rule("LS028", "iscsi-record-unknown-target", "warning", scope="cluster")
@@ -27,7 +28,8 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
 
     Read from ``iscsiadm -m node`` (flat, ``-P 1`` or ``-o show``; sos's iscsi
     plugin keeps ``-P 1`` and ``--op=show``). A record whose ``node.startup`` is
-    shown as ``manual`` logs in only when asked, and is not reported. Judged only
+    shown as ``manual`` logs in only when asked, and is not reported. A target a
+    CIB ``iSCSITarget`` resource creates (its ``iqn``) is named by the run. Judged only
     at a portal whose address is known to be a target box's of the run (its
     captured ``ip addr``, its name's address in the files, or an address its
     cluster manager moves): a record at a filer or SAN outside the run is for
@@ -44,7 +46,7 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
         return
     from ...formats.status.iscsi_node import IscsiNodeDocument
 
-    targets = _configured_targets(cluster)
+    targets = set(_configured_targets(cluster)) | _crm_targets(cluster)
     if not targets:
         return
     portals = _box_addresses(cluster)
