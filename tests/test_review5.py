@@ -128,3 +128,37 @@ def test_ls028_a_target_the_crm_creates_is_named_by_the_run(tmp_path: Path) -> N
 
 
 IQN_EXTRA = "iqn.2026-11.net.example:san1.extra"
+
+
+XEN_PRIMITIVE = (
+    '      <primitive id="vm-test" class="ocf" provider="heartbeat" type="Xen">\n'
+    '        <instance_attributes id="vm-test-params">\n'
+    '          <nvpair id="vm-test-xmfile" name="xmfile" value="/srv/xen/test.cfg"/>\n'
+    "        </instance_attributes>\n"
+    "      </primitive>\n"
+)
+
+
+def test_ls027_a_domain_the_crm_starts_from_a_file_on_shared_storage(tmp_path: Path) -> None:
+    """The CIB's Xen resource starts ``test`` from /srv/xen/test.cfg (an OCFS2 volume
+    every dom0 mounts: outside /etc, so no capture holds it). resource-agents' Xen
+    takes the domain's name from that file (``DOMAIN_NAME`` from ``name=`` of
+    ``xmfile`` unless ``name`` is set), so the cluster starts it again: the running
+    ``test`` may be that resource's, and 'nothing can start it' is not known."""
+    running = {**WHERE_RUNNING["xen2"], "test": 7}
+    roots = build(tmp_path, {("xen2", "virsh/virsh_-r_list_--all"): virsh_list(running)})
+    for node in ("xen1", "xen2", "xen3"):
+        cib = roots[NODES.index(node)] / "var/lib/heartbeat/crm/cib.xml"
+        body = cib.read_text()
+        at = body.index('      <primitive id="vm-web"')
+        cib.write_text(body[:at] + XEN_PRIMITIVE + body[at:])
+    assert [v for v in verdicts(roots) if v[0] == "LS027"] == []
+    # a name the resource sets says which domain it is: another one is still reported
+    for node in ("xen1", "xen2", "xen3"):
+        cib = roots[NODES.index(node)] / "var/lib/heartbeat/crm/cib.xml"
+        named = '          <nvpair id="vm-test-name" name="name" value="other"/>\n'
+        body = cib.read_text()
+        at = body.index("        </instance_attributes>", body.index('id="vm-test"'))
+        cib.write_text(body[:at] + named + body[at:])
+    got = [v for v in verdicts(roots) if v[0] == "LS027"]
+    assert [v[3].split(",")[0] for v in got] == ["domU 'test' runs on xen2"]

@@ -30,7 +30,38 @@ def _config_names(cluster: Cluster, node: str) -> set[str] | None:
                 return None  # a name computed in Python (xm), or none: any domain may be it
             whole = True
             names |= {item.file.path.name, str(domu.name)}
-    return names | _managed_names(cluster, node) if whole else None
+    if not whole:
+        return None
+    names |= _managed_names(cluster, node)
+    started = _crm_domains(cluster, names)
+    return None if started is None else names | started
+
+
+def _crm_domains(cluster: Cluster, names: set[str]) -> set[str] | None:
+    """The domains the run's CIB Xen resources start: a resource's ``name``, else
+    the domain named in its ``xmfile`` (resource-agents' Xen: ``DOMAIN_NAME`` is
+    ``name`` when set, else ``name=`` of the xmfile), known when the xmfile is one of
+    the node's configs (by file name, in ``names``); ``None`` when a resource starts
+    a domain from a file no capture holds (configs on a shared volume outside /etc):
+    any running domain may be that one. VirtualDomain's libvirt XML likewise."""
+    from ...formats.cib.model import CibDocument
+
+    out: set[str] = set()
+    for fmt in ("cib", "cib-live"):
+        for _, cib in cluster.typed(fmt, CibDocument):
+            for p in cib.primitives:
+                kind = (p.type or "").lower()
+                if kind not in ("xen", "virtualdomain"):
+                    continue
+                name = p.param("name") if kind == "xen" else None
+                if name:
+                    out.add(str(name))
+                    continue
+                path = str(p.param("xmfile" if kind == "xen" else "config") or "")
+                base = path.rsplit("/", 1)[-1]
+                if base.removesuffix(".xml") not in names and base not in names:
+                    return None
+    return out
 
 
 #: the domain's name in xend's record of a managed domain (its first ``(name X)``)
@@ -86,7 +117,10 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
     domain xend manages (``xm new``, vm-install) keeps its record in
     /var/lib/xend/domains/UUID/config.sxp and libvirt's libxl driver a defined
     one in /etc/libvirt/libxl/NAME.xml: ``xm start`` or ``virsh start`` starts
-    them again, so a domain either holds is not reported.
+    them again, so a domain either holds is not reported. A CIB Xen (or
+    VirtualDomain) resource names its domain (``name``) or its file: where that
+    file is none of the node's configs (a shared volume outside /etc), the
+    running domain may be the resource's, and no domain is judged on the node.
 
     Example: xen1's ``xl list`` shows ``test``; xen1's /etc/xen/vm holds ``web``,
     ``mail`` and ``db``.
