@@ -162,3 +162,20 @@ def test_ls027_a_domain_the_crm_starts_from_a_file_on_shared_storage(tmp_path: P
         cib.write_text(body[:at] + named + body[at:])
     got = [v for v in verdicts(roots) if v[0] == "LS027"]
     assert [v[3].split(",")[0] for v in got] == ["domU 'test' runs on xen2"]
+
+
+def test_ls027_an_hvm_guest_s_stub_domain_is_the_guest_s(tmp_path: Path) -> None:
+    """An HVM guest with ``device_model_stubdomain_override = 1`` runs its qemu in a
+    stub domain that xl lists beside it as ``NAME-dm`` (libxl_dm.c
+    ``libxl__stub_dm_name``: ``"%s-dm"``); it has no config of its own, libxl makes
+    it from the guest's."""
+    from test_live_reality3 import XM, xl_list_json
+
+    running = {"Domain-0": 0, **WHERE_RUNNING["xen1"], "web-dm": 4}
+    roots = build(tmp_path, {("xen1", XM): xl_list_json(running)})
+    assert [v for v in verdicts(roots) if v[0] == "LS027"] == []
+    # a '-dm' domain of no guest running here is still judged
+    running = {"Domain-0": 0, **WHERE_RUNNING["xen1"], "test-dm": 4}
+    roots = build(tmp_path / "other", {("xen1", XM): xl_list_json(running)})
+    got = [v for v in verdicts(roots) if v[0] == "LS027"]
+    assert [v[3].split(",")[0] for v in got] == ["domU 'test-dm' runs on xen1"]

@@ -111,7 +111,9 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
     Read from ``xl list``, ``xm list``, ``xl list -l`` (its JSON) and ``virsh
     list`` beside the node's domU configs (each config's ``name =``, and its
     file name, which ``xm create NAME`` looks up). A live migration's temporary
-    names are read as the domain's; a dying domain, and one xend or libvirt only
+    names are read as the domain's, and an HVM guest's stub domain (``NAME-dm``
+    beside ``NAME``: libxl makes it from the guest's config) as the guest's; a
+    dying domain, and one xend or libvirt only
     keeps on record (no ID), do not run. Judged only on a node whose tree holds
     domU configs as whole files: a supportconfig logs some of them only. A
     domain xend manages (``xm new``, vm-install) keeps its record in
@@ -142,12 +144,15 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
         if known is None:
             continue
         for item, xl in docs:
+            running = {_migrating(d.name)[0] for d in xl.domus}
             for d in xl.domus:
                 if d.state and "d" in d.state:
                     continue  # dying: being destroyed
                 name = _migrating(d.name)[0]
                 if name in known or (node, name) in said:
                     continue
+                if name.endswith("-dm") and name[:-3] in running:
+                    continue  # an HVM guest's stub domain (libxl__stub_dm_name: "%s-dm")
                 said.add((node, name))
                 yield make(
                     "LS027",
