@@ -113,9 +113,9 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
     file name, which ``xm create NAME`` looks up). A live migration's temporary
     names are read as the domain's, and an HVM guest's stub domain (``NAME-dm``
     beside ``NAME``: libxl makes it from the guest's config) as the guest's; a
-    dying domain, and one xend or libvirt only
-    keeps on record (no ID), do not run. Judged only on a node whose tree holds
-    domU configs as whole files: a supportconfig logs some of them only. A
+    dying domain, and one xend or libvirt only keeps on record (no ID), do not
+    run. Judged only on a node whose tree holds domU configs as whole files: a
+    supportconfig logs some of them only. A
     domain xend manages (``xm new``, vm-install) keeps its record in
     /var/lib/xend/domains/UUID/config.sxp and libvirt's libxl driver a defined
     one in /etc/libvirt/libxl/NAME.xml: ``xm start`` or ``virsh start`` starts
