@@ -96,3 +96,77 @@ def test_api_heartbeat_2_ids_may_start_with_a_digit() -> None:
     assert doc.add_order("1web", "1web").el.get("id") == "order-1web-1web"
     with pytest.raises(ValueError):
         doc.make_primitive("web:1", "ocf", "Dummy", "heartbeat")
+
+
+# -- pacemaker-1.1: its own schema in Pacemaker 1.1.1 to 1.1.11 -------------------------
+
+from test_cib_truth4 import cib, findings, promotable  # noqa: E402
+
+TAGS = '<tags><tag id="t-web"><obj_ref id="remote1"/></tag></tags>'
+
+
+def _with_section(path: Path, section: str) -> Path:
+    path.write_text(
+        path.read_text().replace("  </configuration>", f"    {section}\n  </configuration>")
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "release,refused",
+    [("1.1.7", True), ("1.1.11", True), ("1.1.12", False), ("1.1", False), ("1.1.24", False)],
+)
+def test_cb023_pacemaker_1_1_cib_on_a_1_1_era_cluster(
+    tmp_path: Path, release: str, refused: bool
+) -> None:
+    """Pacemaker 1.1.1 to 1.1.11 shipped their own xml/pacemaker-1.1.rng: pacemaker-1.2.rng
+    plus a ``domains`` section (``diff`` of the two files at tags Pacemaker-1.1.1, -1.1.5,
+    -1.1.7, -1.1.11), no ``tags`` (tags-1.3.rng came with 1.1.12, whose schemas.c
+    ``schema_filter`` skips pacemaker-1.1.rng: "-1.1 was used for what later became
+    -next"). So a pacemaker-1.1 CIB with ``<tags>`` is refused by the 1.1.7 or 1.1.11
+    cluster, and read as pacemaker-next by 1.1.12 to 1.1.24 (a declared ``1.1`` may be
+    any of them: no error). A dc-version of 1.1.7 alone leaves 1.1.x open (versions.py
+    reads a DC's release as ``[1.1.7, 1.2)``). Lint took pacemaker-1.1 for
+    pacemaker-next whatever the release and said nothing."""
+    from test_cib_truth4 import REMOTE
+
+    resources = REMOTE.replace("{REMOTE}", "remote1")
+    path = cib(tmp_path, vw="pacemaker-1.1", dc=f"{release}-0a1b2c3", resources=resources)
+    _with_section(path, TAGS)
+    got = findings(path, "CB023", f"pacemaker={release}")
+    assert [c for c, _, _, _ in got] == (["CB023"] if refused else []), got
+    if refused:
+        assert "pacemaker-1.3" in got[0][3] and "<tags>" in got[0][3]
+    # the release unknown (no dc-version): it may be 1.1.12-1.1.24, no error
+    bare = cib(tmp_path, vw="pacemaker-1.1", dc="", name="bare.xml")
+    bare.write_text(bare.read_text().replace('name="dc-version" value=""', 'name="x" value="1"'))
+    assert findings(_with_section(bare, TAGS), "CB023") == []
+
+
+def test_cb031_pacemaker_1_1_and_1_2_came_with_1_1_1(tmp_path: Path) -> None:
+    """Pacemaker-1.0.8 and -1.1.0 lib/common/xml.c ``known_schemas`` end at pacemaker-1.0;
+    Pacemaker-1.1.1's adds pacemaker-1.1 and pacemaker-1.2 (entries 5 and 6). The table
+    said pacemaker-1.2 came with 1.1.0 and did not know pacemaker-1.1 at all, so a
+    pacemaker-1.1 CIB on a 1.0 cluster passed."""
+    for vw in ("pacemaker-1.1", "pacemaker-1.2"):
+        path = cib(tmp_path, vw=vw, dc="1.1.5-01e86afaaa6d", resources=promotable("Master", "Slave"),
+                   name=f"{vw}.xml")  # fmt: skip
+        for target in ("pacemaker=1.0", "pacemaker=1.1.0"):
+            [(code, severity, _, message)] = findings(path, "CB031", target)
+            assert (code, severity) == ("CB031", "error")
+            assert "needs Pacemaker 1.1.1 or later" in message, message
+        assert findings(path, "CB031", "pacemaker=1.1") == []  # any 1.1.x: maybe 1.1.1+
+        assert findings(path, "CB031", "pacemaker=1.1.1") == []
+        assert findings(path, "CB031") == []  # dc-version 1.1.5
+
+
+def test_versions_a_pacemaker_1_1_cib_proves_1_1_1(tmp_path: Path) -> None:
+    """What the CIB proves of the release: ``validate-with="pacemaker-1.1"`` needs 1.1.1
+    (above); lint read it as "a Pacemaker 1.0 CIB"."""
+    from xencfg import lint
+
+    path = cib(tmp_path, vw="pacemaker-1.1", dc="", resources=promotable("Master", "Slave"))
+    path.write_text(path.read_text().replace('name="dc-version" value=""', 'name="x" value="1"'))
+    result = lint.run([str(path)], select=["CB031"], force_format="cib")
+    in_force = result.cluster.versions.of("pacemaker")
+    assert str(in_force.low) == "1.1.1", in_force
