@@ -149,8 +149,8 @@ def test_cb031_pacemaker_1_1_and_1_2_came_with_1_1_1(tmp_path: Path) -> None:
     said pacemaker-1.2 came with 1.1.0 and did not know pacemaker-1.1 at all, so a
     pacemaker-1.1 CIB on a 1.0 cluster passed."""
     for vw in ("pacemaker-1.1", "pacemaker-1.2"):
-        path = cib(tmp_path, vw=vw, dc="1.1.5-01e86afaaa6d", resources=promotable("Master", "Slave"),
-                   name=f"{vw}.xml")  # fmt: skip
+        ms = promotable("Master", "Slave")
+        path = cib(tmp_path, vw=vw, dc="1.1.5-01e86afaaa6d", resources=ms, name=f"{vw}.xml")
         for target in ("pacemaker=1.0", "pacemaker=1.1.0"):
             [(code, severity, _, message)] = findings(path, "CB031", target)
             assert (code, severity) == ("CB031", "error")
@@ -170,3 +170,129 @@ def test_versions_a_pacemaker_1_1_cib_proves_1_1_1(tmp_path: Path) -> None:
     result = lint.run([str(path)], select=["CB031"], force_format="cib")
     in_force = result.cluster.versions.of("pacemaker")
     assert str(in_force.low) == "1.1.1", in_force
+
+
+# -- CB032: what Pacemaker 3.0 dropped ---------------------------------------------------
+
+DROPPED = """      <primitive class="upstart" id="web" type="apache2">
+        <meta_attributes id="web-meta_attributes">
+          <nvpair id="web-meta_attributes-restart-type" name="restart-type" value="restart"/>
+        </meta_attributes>
+        <operations>
+          <op id="web-monitor-interval-30s" interval="30s" name="monitor">
+            <meta_attributes id="web-monitor-meta">
+              <nvpair id="web-monitor-can_fail" name="can_fail" value="true"/>
+            </meta_attributes>
+          </op>
+        </operations>
+      </primitive>
+      <primitive class="nagios" id="check-http" type="check_http">
+        <operations>
+          <op id="check-http-monitor-interval-60s" interval="60s" name="monitor"/>
+        </operations>
+      </primitive>
+      <clone id="o2cb-clone">
+        <primitive class="ocf" id="o2cb" provider="pacemaker" type="o2cb">
+          <operations>
+            <op id="o2cb-monitor-interval-60s" interval="60s" name="monitor"/>
+          </operations>
+        </primitive>
+      </clone>"""
+
+#: label fragment -> severity on a 3.x cluster (a resource lost: error)
+DROPPED_ON_3 = {
+    "primitive 'web' (class upstart)": "error",
+    "primitive 'web' restart-type": "warning",
+    "op 'web-monitor-interval-30s' can_fail": "warning",
+    "primitive 'check-http' (class nagios)": "error",
+    "primitive 'o2cb' (ocf:pacemaker:o2cb)": "error",
+    "node 'xen3' (type ping)": "warning",
+}
+
+
+def _dropped_cib(
+    tmp_path: Path, vw: str = "pacemaker-3.9", dc: str = "", name: str = "d.xml"
+) -> Path:
+    path = cib(tmp_path, vw=vw, dc=dc, resources=DROPPED, name=name)
+    text = path.read_text().replace(
+        '      <node id="2" uname="xen2"/>',
+        '      <node id="2" uname="xen2"/>\n      <node id="3" uname="xen3" type="ping"/>',
+    )
+    if not dc:
+        text = text.replace('name="dc-version" value=""', 'name="x" value="1"')
+    path.write_text(text)
+    return path
+
+
+def test_cb032_what_pacemaker_3_0_dropped_on_a_3_x_cluster(tmp_path: Path) -> None:
+    """Pacemaker-3.0.0 ChangeLog.md: "drop support for deprecated nagios and upstart
+    resource classes", "... restart-type resource option", "... can-fail, can_fail, and
+    role_after_failure operation options", "... nodes with type set to deprecated value
+    ping", "agents: drop ocf:pacemaker:o2cb resource agent". What 3.0 does with a CIB of
+    an older schema is xml/upgrade-3.10-4.xsl (at that tag, lines 97-119: "Dropping
+    resource" of a nagios or upstart primitive; 173-191 restart-type; 193-211 can_fail)
+    and upgrade-3.10-2.xsl (lines 134-146: a ping node becomes a member with every
+    resource banned). Lint said nothing of any of it."""
+    path = _dropped_cib(tmp_path)
+    got = findings(path, "CB032", "pacemaker=3.0")
+    assert {m.split(": ")[0]: s for _, s, _, m in got} == DROPPED_ON_3, got
+    assert all(c == "CB032" for c, _, _, _ in got)
+
+
+def test_cb032_advice_only_where_the_release_is_unknown(tmp_path: Path) -> None:
+    """No release known (a pacemaker-3.9 CIB proves only 2.1.5 or later): the same
+    findings as advice (info). A cluster surely older than 3.0 (declared 2.1, or a DC
+    of 2.1.5: versions.py reads ``[2.1.5, 2.2)``) gets nothing: crm_verify 2.1.5 takes
+    the CIB (only deprecation warnings), so no error may be said there."""
+    path = _dropped_cib(tmp_path)
+    got = findings(path, "CB032")
+    assert sorted(s for _, s, _, _ in got) == ["info"] * len(DROPPED_ON_3), got
+    assert findings(path, "CB032", "pacemaker=2.1") == []
+    stale = _dropped_cib(tmp_path, dc="2.1.5-a3f44794f94", name="dc.xml")
+    assert findings(stale, "CB032") == []
+    rc, out = crm_verify_file(stale)
+    assert rc in (0, 78) and "config not valid" not in out, out
+
+
+def test_cb032_a_pacemaker_4_0_cib_is_refused(tmp_path: Path) -> None:
+    """A pacemaker-4.0 CIB is not converted: resources-4.0.rng ``element-resource-class``
+    lists ocf, lsb, heartbeat, stonith, service and systemd (no nagios, no upstart) and
+    nodes-4.0.rng's node ``type`` is member or remote, so Pacemaker 3.0 does not load
+    it; its schema proves 3.0 (no target needed). ``rkt`` there stays CB023's."""
+    path = _dropped_cib(tmp_path, vw="pacemaker-4.0")
+    got = findings(path, "CB032")
+    refused = [m for _, s, _, m in got if "schema refuses" in m and s == "error"]
+    assert len(refused) == 3, got  # upstart, nagios, ping
+    assert any("o2cb" in m and s == "error" for _, s, _, m in got)
+
+
+def test_cb032_rkt_bundle(tmp_path: Path) -> None:
+    """upgrade-3.10-4.xsl lines 161-171 drop a bundle of rkt containers ("Dropping
+    bundle resource ... because rkt containers are no longer supported"): on 3.0 the
+    bundle is lost (error); in a pacemaker-4.0 CIB it is CB023 (resources-4.0.rng has
+    no rkt), not twice."""
+    rkt = (
+        '      <bundle id="b1"><rkt image="pcmk:web" replicas="2"/>'
+        '<network control-port="3121"/></bundle>'
+    )
+    path = cib(tmp_path, vw="pacemaker-3.9", dc="", resources=rkt)
+    path.write_text(path.read_text().replace('name="dc-version" value=""', 'name="x" value="1"'))
+    [(_, severity, _, message)] = findings(path, "CB032", "pacemaker=3.0")
+    assert severity == "error" and "bundle 'b1' (rkt)" in message
+    four = cib(tmp_path, vw="pacemaker-4.0", resources=rkt, name="4.xml")
+    assert findings(four, "CB032") == []
+    assert [c for c, _, _, _ in findings(four, "CB023")] == ["CB023"]
+
+
+def test_cb032_not_for_heartbeat_2_cibs(tmp_path: Path) -> None:
+    """A heartbeat 2 CIB never runs on Pacemaker 3.0 as it is (``xencfg cib convert``
+    reports what it rewrites): no CB032 on its ``restart_type`` or ping node."""
+    path = tmp_path / "hb2.xml"
+    path.write_text(
+        '<cib admin_epoch="0" epoch="1" num_updates="1"><configuration><crm_config/>'
+        '<nodes><node id="a1" uname="xen1" type="normal"/><node id="p1" uname="gw"'
+        ' type="ping"/></nodes><resources><primitive id="web" class="lsb" type="apache"'
+        ' restart_type="restart"/></resources><constraints/></configuration>'
+        "<status/></cib>\n"
+    )
+    assert findings(path, "CB032", "pacemaker=3.0") == []

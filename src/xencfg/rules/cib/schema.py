@@ -253,7 +253,6 @@ def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Findi
     pacemaker-1.2 CIB with ``<tags>``: crm_verify 2.1.5 "Element configuration has extra
     content: tags", "config not valid"). pacemaker-1.0 CIBs are validated whole."""
     from ...formats.cib.upgrade import schema_version
-
     from ...versions import PACEMAKER_1_1_12
 
     version = schema_version(doc.validate_with)
