@@ -173,7 +173,8 @@ def sanitize_id(text: str, *, legacy: bool = False) -> str:
     """An id made of other names (``{rid}-op-{name}-{n}``) made an NCName as Pacemaker 3.0
     makes the ids it derives (lib/common/xml_element.c ``pcmk__xe_set_id`` by
     ``pcmk__xml_sanitize_id``, lib/common/xml.c line 654: a bad first character becomes
-    ``_``, any other bad one ``.``; its unit test pcmk__xe_set_id_test.c: ``-ab`` -> ``_ab``, ``a$b`` -> ``a.b``).
+    ``_``, any other bad one ``.``; its unit test pcmk__xe_set_id_test.c: ``-ab`` ->
+    ``_ab``, ``a$b`` -> ``a.b``).
     ``legacy``: a heartbeat 2 CIB, whose crm.dtd also takes a leading digit."""
     if is_xml_id(text) or (legacy and _HB2_ID.fullmatch(text)):
         return text
