@@ -11,6 +11,7 @@ Pacemaker 2.1.5 (conftest ``crm_verify_file``; /work/shared/oracle/peers/README.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -296,3 +297,76 @@ def test_cb032_not_for_heartbeat_2_cibs(tmp_path: Path) -> None:
         "<status/></cib>\n"
     )
     assert findings(path, "CB032", "pacemaker=3.0") == []
+
+
+# -- loose CIBs of several clusters in one run ------------------------------------------
+
+
+def _loose(tmp_path: Path, name: str, nodes: list[tuple[str, str]], loc: str) -> Path:
+    """A loose CIB (no node folder) listing ``nodes`` (id, uname) with one location
+    constraint preferring node ``loc``."""
+    listed = "\n".join(f'      <node id="{i}" uname="{u}"/>' for i, u in nodes)
+    path = cib(
+        tmp_path,
+        resources=(
+            '      <primitive class="ocf" id="app" provider="heartbeat" type="Dummy">\n'
+            '        <operations><op id="app-mon" interval="10s" name="monitor"/></operations>\n'
+            "      </primitive>"
+        ),
+        constraints=f'      <rsc_location id="l1" rsc="app" node="{loc}" score="100"/>',
+        name=name,
+    )
+    text = path.read_text()
+    start = text.index("    <nodes>\n") + len("    <nodes>\n")
+    end = text.index("    </nodes>")
+    path.write_text(text[:start] + listed + "\n" + text[end:])
+    return path
+
+
+def _run(*paths: Path) -> Any:
+    from xencfg import lint
+
+    return lint.run([str(p) for p in paths], select=["CB002"], force_format="cib")
+
+
+def test_loose_cibs_of_two_clusters_keep_their_own_nodes(tmp_path: Path) -> None:
+    """Two clusters' CIBs linted together: a location in cluster A's CIB naming a node
+    only cluster B lists holds on no node of A (the scheduler knows only A's
+    ``<nodes>``: pe_find_node over the CIB's own node list). Alone, the CIB got CB002;
+    beside B's CIB lint merged the node lists and said nothing. Disjoint lists and lists
+    that overlap without one holding the other are two clusters (cluster.py
+    ``_heartbeat_layer``)."""
+    a = _loose(tmp_path, "a.xml", [("1", "xen1"), ("2", "xen2")], loc="xen3")
+    alone = [f.code for f in _run(a).findings]
+    assert alone == ["CB002"]
+    for other in (
+        [("1", "xen3"), ("2", "xen4")],  # disjoint
+        [("2", "xen2"), ("3", "xen3")],  # overlapping: xen2 in both, neither holds the other
+    ):
+        b = _loose(tmp_path, "b.xml", other, loc="xen1")
+        result = _run(a, b)
+        got = sorted((f.location.path.rsplit("/", 1)[-1], f.code) for f in result.findings)
+        if other[0][1] == "xen3":
+            assert got == [("a.xml", "CB002"), ("b.xml", "CB002")], got
+        else:
+            assert ("a.xml", "CB002") in got, got
+        assert len(result.cluster.model.heartbeat_clusters) == 2
+
+
+def test_loose_copies_of_one_clusters_cib_are_one_cluster(tmp_path: Path) -> None:
+    """Copies of one cluster's CIB (from each node, or one taken before a node was
+    added) list the same nodes under the same ids: one cluster, and a location naming
+    the node the newer copy adds is no finding. Two clusters that both call their nodes
+    node1 and node2 have their own heartbeat UUIDs (node ``id``): two clusters."""
+    old = _loose(tmp_path, "old.xml", [("1", "xen1"), ("2", "xen2")], loc="xen3")
+    new = _loose(tmp_path, "new.xml", [("1", "xen1"), ("2", "xen2"), ("3", "xen3")], loc="xen3")
+    result = _run(old, new)
+    assert len(result.cluster.model.heartbeat_clusters) == 1
+    assert result.findings == []
+    uuid_a = "6b1f4f6e-0c1a-4a8e-9a51-8d9b5f0e7c11"
+    uuid_b = "0f2d7c34-5e2b-4b7a-8f0c-3c4d2e1b9a22"
+    x = _loose(tmp_path, "x.xml", [(uuid_a, "node1"), ("u2a", "node2")], loc="node1")
+    y = _loose(tmp_path, "y.xml", [(uuid_b, "node1"), ("u2b", "node2")], loc="node1")
+    assert len(_run(x, y).cluster.model.heartbeat_clusters) == 2
+    z = _loose(tmp_path, "z.xml", [(uuid_a, "node1"), ("u2a", "node2")], loc="node2")
+    assert len(_run(x, z).cluster.model.heartbeat_clusters) == 1

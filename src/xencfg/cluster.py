@@ -418,22 +418,33 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     joined into clusters: lists that share a node (or sit on one of its nodes) are one
     cluster; disjoint lists are separate clusters (a target pair with its own
     heartbeat beside the dom0s). Returns the ucast peers' addresses (their owner is
-    known once /etc/hosts is read)."""
-    ucast: list[tuple[str, str]] = []
-    groups: list[tuple[set[str], set[str], list[Loaded]]] = []  # (members, keys, files)
+    known once /etc/hosts is read).
 
-    def add(item: Loaded, listed: list[str]) -> None:
+    A loose CIB (no node folder says whose it is) joins another list only as a copy of
+    one cluster's CIB would: one list holds the other (a node added since), and no node
+    both name has another node id in the other CIB (two clusters both called
+    node1/node2 have their own heartbeat UUIDs). Otherwise it is a cluster of its own:
+    CIBs of two clusters linted together keep their own nodes."""
+    ucast: list[tuple[str, str]] = []
+    # (members, keys, files, CIB node ids by short uname)
+    groups: list[tuple[set[str], set[str], list[Loaded], dict[str, str]]] = []
+
+    def add(item: Loaded, listed: list[str], ids: dict[str, str] | None = None) -> None:
         members = {short(n) for n in listed}
         for name in listed:
             node(name).roles.add("member")
         keys = members | ({short(item.node)} if item.node else set())
         files = [item]
+        own_ids = dict(ids or {})
         for g in [g for g in groups if g[1] & keys]:
+            if ids is not None and not item.node and not _copies(members, own_ids, g):
+                continue
             groups.remove(g)
             members |= g[0]
             keys |= g[1]
             files = g[2] + files
-        groups.append((members, keys, files))
+            own_ids = {**g[3], **own_ids}
+        groups.append((members, keys, files, own_ids))
 
     from .formats.cib.model import CibDocument
     from .formats.lines.hacf import HacfDocument
@@ -450,15 +461,30 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     for item, cib in cluster.typed("cib", CibDocument):
         unames = [n.uname for n in cib.nodes if n.uname]
         if unames:
-            add(item, unames)
+            ids = {short(n.uname): n.el.get("id") for n in cib.nodes if n.uname and n.el.get("id")}
+            add(item, unames, ids)
     model.heartbeat_clusters = [
-        Layer("heartbeat", "", frozenset(m), tuple(f)) for m, _, f in groups if m
+        Layer("heartbeat", "", frozenset(m), tuple(f)) for m, _, f, _ in groups if m
     ]
     if model.heartbeat_clusters:
         everyone = frozenset(n for c in model.heartbeat_clusters for n in c.members)
         files = tuple(f for c in model.heartbeat_clusters for f in c.evidence)
         model.heartbeat = Layer("heartbeat", "", everyone, files)
     return ucast
+
+
+def _copies(
+    members: set[str],
+    ids: dict[str, str],
+    group: tuple[set[str], set[str], list[Loaded], dict[str, str]],
+) -> bool:
+    """Whether a loose CIB naming ``members`` (node ids ``ids``) may be a copy of the
+    cluster ``group`` lists: one node list holds the other, and the nodes both name
+    have the same ids."""
+    theirs, _, _, their_ids = group
+    if not (members <= theirs or theirs <= members):
+        return False
+    return all(their_ids.get(n, i) == i for n, i in ids.items())
 
 
 def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
