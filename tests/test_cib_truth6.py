@@ -476,3 +476,31 @@ def test_pacemaker_1_0_mutants_agree_with_crm_verify(
         _, out = crm_verify_file(path)
         assert bool(errors) == ("config not valid" in out), (name, errors, out)
     assert tried, what
+
+
+@pytest.mark.parametrize(
+    "dc,says",
+    [
+        ("2.0.8-node: 5c9bf3e2b7c0ff2d0b9a2fb3bb1e0c5ed8a9f7e1", "marks the node unclean"),
+        ("2.1.3-node: 552305612591183b1628baa5bc6e903e0f1e26a3", "stop the resource"),
+        (None, "in 2.1.2 and earlier"),
+    ],
+)
+def test_cb025_on_fail_fence_in_heartbeat_2_0(tmp_path: Path, dc: str | None, says: str) -> None:
+    """``on_fail="fence"`` with STONITH off: the reset to ``stop`` and "makes no sense"
+    came with ClusterLabs/pacemaker commit 8682702cc1 (2007-09-21, heartbeat 2.1.3).
+    heartbeat 2.0.8's policy engine (lib/crm/pengine/unpack.c and crm/pengine/allocate.c
+    of January 2007) marks the node unclean, cannot fence it and says "Node ... is
+    unclean!" / "YOUR RESOURCES ARE NOW LIKELY COMPROMISED". Still an error, but CB025
+    told a 2.0.8 cluster (its DC's dc-version "2.0.8-node: ...") what 2.1.3 does."""
+    text = (FIXTURES / "hb-2.0.8-group.xml").read_text()
+    text = text.replace('on_fail="restart"', 'on_fail="fence"')
+    old_dc = "2.0.8-node: 5c9bf3e2b7c0ff2d0b9a2fb3bb1e0c5ed8a9f7e1"
+    if dc is None:
+        text = "\n".join(line for line in text.splitlines() if "dc-version" not in line)
+    else:
+        text = text.replace(old_dc, dc)
+    path = tmp_path / "cib.xml"
+    path.write_text(text)
+    [(code, severity, _, message)] = findings(path, "CB025")
+    assert (code, severity) == ("CB025", "error") and says in message, message

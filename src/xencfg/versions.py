@@ -160,6 +160,10 @@ def pacemaker_reading_at_least(validate_with: str | None) -> Version | None:
     return pacemaker_reading(validate_with)
 
 
+#: heartbeat 2.1.3: the policy engine turns ``on_fail=fence`` with STONITH off into a stop
+#: and a configuration error (ClusterLabs/pacemaker commit 8682702cc1, 2007-09-21); 2.1.2
+#: and earlier mark the node unclean and cannot fence it (CB025).
+HEARTBEAT_FENCE_CHECK = Version.parse("2.1.3")
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
 #: cman 3.0 (cluster 3, RHEL 6): no ccsd, each node reads its own cluster.conf and
@@ -397,6 +401,14 @@ def _infer_other(
     if fmt == "cib":
         dialect = getattr(doc, "dialect", None)
         if dialect == "heartbeat-2":
+            # heartbeat 2.1's DC writes its release into dc-version ("2.1.3-node: 5523...")
+            option = getattr(doc, "option", None)
+            dc = option("dc-version") if option is not None else None
+            m = re.match(r"(2)\.([0-9]{1,9})\.([0-9]{1,9})-node", dc or "")
+            if m is not None:
+                run = Version.parse(f"{m[1]}.{m[2]}.{m[3]}")
+                after = Version((2, int(m[2]), int(m[3]) + 1))
+                return "heartbeat", run, after, f"the DC's 'dc-version {dc}' at {where}"
             # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
             return "heartbeat", None, HEARTBEAT_NO_CRM, f"a heartbeat-2 CIB at {where}"
         if dialect == "pacemaker-1.0":
