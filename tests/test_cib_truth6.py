@@ -504,3 +504,32 @@ def test_cb025_on_fail_fence_in_heartbeat_2_0(tmp_path: Path, dc: str | None, sa
     path.write_text(text)
     [(code, severity, _, message)] = findings(path, "CB025")
     assert (code, severity) == ("CB025", "error") and says in message, message
+
+
+def test_cb032_moon_and_fencing_level_index(tmp_path: Path) -> None:
+    """upgrade-3.10-1.xsl at tag Pacemaker-3.0.0 drops ``date_spec/@moon`` ("Dropping moon
+    attribute ... because moon phase is no longer supported", lines 136-148) and every
+    ``fencing-level`` of index above 9 (lines 195-199); fencing-4.0.rng caps the index
+    at 9 (``maxInclusive``). On 3.0 the rule then matches whatever the moon (warning)
+    and the level's devices fence nothing (error); crm_verify 2.1.5 takes both."""
+    topology = (
+        '<fencing-topology><fencing-level id="fl10" index="10" target="xen1"'
+        ' devices="fence-xen1"/></fencing-topology>'
+    )
+    rule = (
+        '      <rsc_location id="l-moon" rsc="fence-xen1">\n'
+        '        <rule id="l-moon-r" score="-INFINITY">\n'
+        '          <date_expression id="l-moon-d" operation="date_spec">\n'
+        '            <date_spec id="l-moon-s" moon="4"/>\n'
+        "          </date_expression>\n"
+        "        </rule>\n"
+        "      </rsc_location>"
+    )
+    path = _with_section(cib(tmp_path, vw="pacemaker-3.9", constraints=rule), topology)
+    got = sorted((s, m.split(": ")[0]) for _, s, _, m in findings(path, "CB032", "pacemaker=3.0"))
+    assert got == [
+        ("error", "fencing-level 'fl10' (index 10)"),
+        ("warning", "date_spec 'l-moon-s' moon"),
+    ], got
+    rc, out = crm_verify_file(path)
+    assert "config not valid" not in out, out

@@ -85,6 +85,21 @@ GONE_IN_3_0: dict[str, Gone] = {
         refused_by_4_0=True,  # nodes-4.0.rng type: member or remote
         fix="remove the node entry (quorum comes from corosync, a quorum device for a tie-breaker)",
     ),
+    "moon": Gone(
+        "the moon attribute of date_spec",
+        'it is dropped from the rule (upgrade-3.10-1.xsl "Dropping moon attribute"),'
+        " which then matches whatever the moon's phase",
+        lost=False,
+        refused_by_4_0=False,
+        fix="remove moon and express the condition with other date_spec fields",
+    ),
+    "level": Gone(
+        "fencing levels with an index above 9",
+        "it drops the level (upgrade-3.10-1.xsl): its devices no longer fence that target",
+        lost=True,
+        refused_by_4_0=True,  # fencing-4.0.rng: index 1 to 9 (3.0.0 ChangeLog)
+        fix="renumber the levels from 1 to 9",
+    ),
 }
 
 _OP_OPTIONS = frozenset({"can_fail", "can-fail", "role_after_failure", "role-after-failure"})
@@ -102,10 +117,19 @@ def _uses(doc: CibDocument) -> Iterator[tuple[str, Any, str]]:
             yield "class", prim.el, f"primitive '{prim.id}' (class {prim.rclass})"
         elif rclass == "ocf" and prim.provider == "pacemaker" and prim.type == "o2cb":
             yield "o2cb", prim.el, f"primitive '{prim.id}' (ocf:pacemaker:o2cb)"
-    for el in doc.iter("bundle", "nvpair", "node"):
+    for el in doc.iter("bundle", "nvpair", "node", "date_spec", "fencing-level"):
         if _in_status(el):
             continue
         tag = _tag(el)
+        if tag == "date_spec":
+            if el.get("moon") is not None:
+                yield "moon", el, f"date_spec '{el.get('id')}' moon"
+            continue
+        if tag == "fencing-level":
+            index = el.get("index") or ""
+            if index.isdigit() and int(index) > 9:
+                yield "level", el, f"fencing-level '{el.get('id')}' (index {index})"
+            continue
         if tag == "bundle":
             if any(_tag(c) == "rkt" for c in el):
                 yield "rkt", el, f"bundle '{el.get('id')}' (rkt)"
@@ -136,9 +160,12 @@ def dropped_in_pacemaker_3(item: Loaded) -> Iterator[Finding]:
     so nothing manages them any more; the ``ocf:pacemaker:o2cb`` agent is no longer
     installed, so its resource fails; ``restart-type`` and the operation options
     ``can_fail``/``can-fail``/``role_after_failure`` are ignored; a node of
-    ``type="ping"`` becomes a cluster member banned from every resource. A
+    ``type="ping"`` becomes a cluster member banned from every resource; a
+    ``date_spec`` loses its ``moon`` and a fencing level of index 10 or more is dropped
+    (upgrade-3.10-1.xsl). A
     pacemaker-4.0 CIB is not converted: its schema refuses the nagios and upstart
-    classes (resources-4.0.rng) and ping nodes (nodes-4.0.rng), and Pacemaker does not
+    classes (resources-4.0.rng), ping nodes (nodes-4.0.rng) and fencing level indexes
+    above 9 (fencing-4.0.rng), and Pacemaker does not
     load it (``rkt`` there is CB023's).
 
     Reported as an error where a resource is lost (a warning for the options and ping
