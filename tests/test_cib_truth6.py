@@ -531,5 +531,5 @@ def test_cb032_moon_and_fencing_level_index(tmp_path: Path) -> None:
         ("error", "fencing-level 'fl10' (index 10)"),
         ("warning", "date_spec 'l-moon-s' moon"),
     ], got
-    rc, out = crm_verify_file(path)
+    _, out = crm_verify_file(path)
     assert "config not valid" not in out, out
