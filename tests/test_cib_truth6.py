@@ -533,3 +533,42 @@ def test_cb032_moon_and_fencing_level_index(tmp_path: Path) -> None:
     ], got
     _, out = crm_verify_file(path)
     assert "config not valid" not in out, out
+
+
+def test_cb033_quorum_suicide_without_fencing(tmp_path: Path) -> None:
+    """Found by the campaign: ``no-quorum-policy=suicide`` with STONITH off is a
+    configuration error in Pacemaker 1.0.0 (lib/pengine/unpack.c "Setting
+    no-quorum-policy=suicide makes no sense if stonith-enabled=false") and 2.1.5
+    ("Resetting no-quorum-policy to 'stop' because fencing is disabled"; crm_verify:
+    "config not valid"); lint said nothing. With fencing on (and a device) it is fine;
+    heartbeat 2 has no suicide."""
+    text = (FIXTURES / "pcmk10-crm-web-group.xml").read_text()
+    bad = tmp_path / "bad.xml"
+    bad.write_text(
+        text.replace(
+            'name="no-quorum-policy" value="ignore"', 'name="no-quorum-policy" value="suicide"'
+        )
+    )
+    [(code, severity, line, _)] = findings(bad, "CB033")
+    assert (code, severity, line) == ("CB033", "error", 12)
+    _, out = crm_verify_file(bad)
+    assert "Resetting no-quorum-policy to 'stop'" in out or "config not valid" in out, out
+    fine = (FIXTURES / "pcmk10-crm-ocfs2-stonith.xml").read_text()
+    good = tmp_path / "good.xml"
+    good.write_text(
+        fine.replace(
+            'name="no-quorum-policy" value="ignore"', 'name="no-quorum-policy" value="suicide"'
+        )
+    )
+    assert findings(good, "CB033") == []
+    _, out = crm_verify_file(good)
+    assert "config not valid" not in out, out
+    hb2 = tmp_path / "hb2.xml"
+    hb2.write_text(
+        (FIXTURES / "hb-2.0.8-group.xml")
+        .read_text()
+        .replace(
+            'name="no_quorum_policy" value="ignore"', 'name="no_quorum_policy" value="suicide"'
+        )
+    )
+    assert findings(hb2, "CB033") == []

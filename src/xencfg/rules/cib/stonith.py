@@ -192,6 +192,48 @@ def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
                     )
 
 
+@rule("CB033", "quorum-suicide-without-fencing", "error", scope="cluster")
+def quorum_suicide_without_fencing(cluster: Cluster) -> Iterator[Finding]:
+    """``no-quorum-policy=suicide`` while STONITH is disabled.
+
+    Why it matters: ``suicide`` fences the nodes of a partition that lost quorum, so it
+    needs fencing. With STONITH off Pacemaker calls it a configuration error and does
+    not fence (2.x stops the partition's resources instead): Pacemaker 1.0.0 lib/pengine/unpack.c "Setting
+    no-quorum-policy=suicide makes no sense if stonith-enabled=false" (the value came
+    with commit b8f1e22c5a, July 2008), 2.1.5 "Resetting no-quorum-policy to 'stop'
+    because fencing is disabled" (pcmk__config_err; crm_verify 2.1.5: "config not
+    valid"). Whoever chose ``suicide`` wanted a cut-off node to leave shared storage at
+    once. heartbeat 2 has no ``suicide`` (its policy engine reads it as ``stop``):
+    heartbeat 2 CIBs are not reported.
+
+    Example: ``no-quorum-policy=suicide`` beside ``stonith-enabled=false``.
+
+    Fix: configure fencing and set ``stonith-enabled=true``, or choose ``stop`` (or
+    ``freeze``).
+    """
+    for unit in units(cluster):
+        on, where = _stonith_enabled(unit)
+        if on is not False or where is None:
+            continue
+        for item in unit.items:
+            doc = _cib(item)
+            if doc.dialect == "heartbeat-2":
+                continue
+            for pair in doc.option_pairs():
+                if canon_name(pair.name) != "no-quorum-policy":
+                    continue
+                if (pair.value or "").strip().lower() == "suicide":
+                    yield make(
+                        "CB033",
+                        "no-quorum-policy=suicide but STONITH is disabled: Pacemaker calls"
+                        " this a configuration error and never fences a partition without"
+                        " quorum (2.x resets the policy to stop)",
+                        item.where(pair),
+                        [where],
+                    )
+                break  # (the first one is the one the CRM reads)
+
+
 _STOPS = "Pacemaker stops the resource instead and calls this a configuration error"
 _UNCLEAN = (
     "the policy engine marks the node unclean and cannot fence it"
