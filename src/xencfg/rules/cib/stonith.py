@@ -200,11 +200,12 @@ def quorum_suicide_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     needs fencing. With STONITH off Pacemaker calls it a configuration error and does
     not fence (2.x stops the partition's resources instead): Pacemaker 1.0.0
     lib/pengine/unpack.c "Setting no-quorum-policy=suicide makes no sense if
-    stonith-enabled=false" (the value came with commit b8f1e22c5a, July 2008), 2.1.5 "Resetting no-quorum-policy to 'stop'
-    because fencing is disabled" (pcmk__config_err; crm_verify 2.1.5: "config not
-    valid"). Whoever chose ``suicide`` wanted a cut-off node to leave shared storage at
-    once. heartbeat 2 has no ``suicide`` (its policy engine reads it as ``stop``):
-    heartbeat 2 CIBs are not reported.
+    stonith-enabled=false" (the value came with commit b8f1e22c5a, July 2008), 2.1.5
+    "Resetting no-quorum-policy to 'stop' because fencing is disabled"
+    (pcmk__config_err; crm_verify 2.1.5: "config not valid"). Whoever chose ``suicide``
+    wanted a cut-off node to leave shared storage at once. heartbeat 2 has no
+    ``suicide`` (its policy engine reads it as ``stop``): heartbeat 2 CIBs are not
+    reported.
 
     Example: ``no-quorum-policy=suicide`` beside ``stonith-enabled=false``.
 
