@@ -424,11 +424,15 @@ def test_heartbeat_2_cibs_of_each_release(tmp_path: Path, name: str) -> None:
 
 PACEMAKER_1_0 = sorted(p.name for p in FIXTURES.glob("pcmk10-*.xml"))
 
-#: (what, text, replacement): slips an admin of a crm-shell or hb_gui cluster made; the
-#: campaign behind this list ran 39 of them (80 mutants over the five fixtures, lint
-#: against crm_verify 2.1.5): lint errs exactly where crm_verify refuses, except
-#: ``kind`` on an rsc_order, which Pacemaker 1.0.13's pacemaker-1.0.rng refuses and
-#: 2.1.5's takes (the dc-version says 1.0.x: CB023's docstring).
+#: (what, text, replacement): slips an admin of a crm-shell or hb_gui cluster made. The
+#: campaign behind this list (66 slips, 118 mutants over the five fixtures, lint against
+#: crm_verify 2.1.5, with every node online in the status so the scheduler's checks run)
+#: found lint erring exactly where crm_verify refuses except: ``kind`` on an rsc_order
+#: (twice), which Pacemaker 1.0.13's pacemaker-1.0.rng refuses and 2.1.5's takes (the
+#: dc-version says 1.0.x: CB023's docstring), and ``target-role=Master`` on a plain
+#: primitive, a pe_warn in Pacemaker 1.0.8 (lib/pengine/utils.c get_target_role) and
+#: so CB028's warning on this 1.0.9 cluster, a config error only from 2.0.4 on. It also
+#: found ``no-quorum-policy=suicide`` with STONITH off, which lint missed (CB033 now).
 MUTANTS = [
     ("with-rsc-role lower case", 'with-rsc-role="Master"', 'with-rsc-role="master"'),
     ("score inf", 'score="INFINITY"', 'score="inf"'),
