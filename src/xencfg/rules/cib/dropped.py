@@ -59,8 +59,8 @@ GONE_IN_3_0: dict[str, Gone] = {
         " need it with it",
         lost=True,
         refused_by_4_0=False,
-        fix="let the o2cb init service (or ocf:heartbeat:o2cb where resource-agents has it)"
-        " start the OCFS2 stack, or use the DLM stack (ocf:pacemaker:controld)",
+        fix="start the OCFS2 stack outside Pacemaker (ocfs2-tools' o2cb init service) or,"
+        " for the DLM-based stack, with ocf:pacemaker:controld",
     ),
     "restart-type": Gone(
         "the restart-type resource option",
