@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..document import TreeDocument
-from ..errors import ParseError, XencfgError
+from ..errors import ParseError, ValidationError
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, did_you_mean, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
@@ -446,7 +446,9 @@ class MultipathStyle(BlockStyle):
 
     def quote(self, value: str, old: str | None = None) -> str:
         if "\n" in value:  # multipath reads a line at a time (a lone CR stays in it)
-            raise XencfgError(f"{value!r} cannot be written in multipath.conf: a value is one line")
+            raise ValidationError(
+                f"{value!r} cannot be written in multipath.conf: a value is one line"
+            )
         if (
             (old is not None and old.startswith('"'))
             or value == ""
@@ -619,20 +621,20 @@ class MultipathDocument(TreeDocument):
         node: Node
         if kind == "device":
             if vendor is None and product is None:
-                raise ValueError("a device rule needs a vendor or a product regex")
+                raise ValidationError("a device rule needs a vendor or a product regex")
             if value is not None:
-                raise ValueError("a device rule takes vendor= and product=, not a value")
+                raise ValidationError("a device rule takes vendor= and product=, not a value")
             node = Block("device")
             for key, regex in (("vendor", vendor), ("product", product)):
                 if regex is not None:
                     node.children.append(Entry(key, [regex]))
         elif kind in BLACKLIST_KEYWORDS:
             if value is None or vendor is not None or product is not None:
-                raise ValueError(f"a {kind} rule takes one regex as value")
+                raise ValidationError(f"a {kind} rule takes one regex as value")
             node = Entry(kind, [value])
         else:
             known = ", ".join(sorted(BLACKLIST_KEYWORDS | {"device"}))
-            raise ValueError(f"unknown {name} rule {kind!r} (one of {known})")
+            raise ValidationError(f"unknown {name} rule {kind!r} (one of {known})")
         section = self.section(name, create=True)
         assert section is not None
         section.children.append(node)

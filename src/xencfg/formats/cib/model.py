@@ -22,6 +22,7 @@ import attrs
 
 from ..._lazy import etree
 from ...document import SourceDocument
+from ...errors import ValidationError
 from ...problems import KeywordProblem
 from . import xmltext
 from .constraints import (
@@ -283,7 +284,7 @@ class CibDocument(SourceDocument):
         if not sets:
             crm = self.section("crm_config")
             if crm is None:
-                raise ValueError("this document has no crm_config section")
+                raise ValidationError("this document has no crm_config section")
             el = etree.SubElement(crm, "cluster_property_set")
             el.set("id", "cib-bootstrap-options")
             if self.dialect == "heartbeat-2":
@@ -496,14 +497,14 @@ class CibDocument(SourceDocument):
         unique, and the CIB refuses the update."""
         sec = self.section("resources")
         if sec is None:
-            raise ValueError("this document has no resources section")
+            raise ValidationError("this document has no resources section")
         taken = self.ids()
         for e in el.iter():
             i = e.get("id") if isinstance(e.tag, str) else None
             if i is None or _tag(e) in ID_REFERENCES:
                 continue
             if any(other is not e for other in taken.get(i, ())):  # (not itself, moved)
-                raise ValueError(f"id {i!r} is already used in this CIB")
+                raise ValidationError(f"id {i!r} is already used in this CIB")
         _to_dialect(el, legacy=self.dialect != "pacemaker-1.0")
         sec.append(el)
         return resource_view(el)
@@ -599,7 +600,7 @@ class CibDocument(SourceDocument):
         """``el`` appended to the constraints section."""
         sec = self.section("constraints")
         if sec is None:
-            raise ValueError("this document has no constraints section")
+            raise ValidationError("this document has no constraints section")
         sec.append(el)
         return el
 

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ParseError, XencfgError
+from ...errors import ParseError, ValidationError
 from ...problems import KeywordProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import (
@@ -131,7 +131,7 @@ class LvmStyle(BlockStyle):
 
     def quote(self, value: str, old: str | None = None) -> str:
         if "\n" in value:  # (our reader, as lint's, takes a string to end on its line)
-            raise XencfgError(f"{value!r} cannot be written here: a value is one line")
+            raise ValidationError(f"{value!r} cannot be written here: a value is one line")
         if old is not None:
             if old.startswith("'") and "'" not in value:
                 return "'" + value + "'"
