@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,3 +127,149 @@ def test_text_without_a_format_or_a_bad_path_or_code_is_refused() -> None:
 def test_a_leading_slash_is_the_node_s_root() -> None:
     res = lint_tree({"alpha": {"/etc/drbd.conf": R0_BROKEN}}, select=["XC005"])
     assert [f.path for f in res.findings] == ["alpha/etc/drbd.conf"]
+
+
+# -- one exception for refused edits -----------------------------------------------
+
+R0 = """resource r0 {
+\tprotocol C;
+\ton alpha {
+\t\tdevice /dev/drbd0;
+\t\tdisk /dev/vg0/web;
+\t\taddress 10.0.0.1:7788;
+\t\tmeta-disk internal;
+\t}
+}
+"""
+IETD = "Target iqn.2026-11.net.example:storage.web\n\tLun 0 Path=/dev/vg0/web,Type=blockio\n"
+OCFS2 = (
+    "cluster:\n\tnode_count = 1\n\tname = ocfs2\n\n"
+    "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = alpha\n"
+    "\tcluster = ocfs2\n"
+)
+COROSYNC = "totem {\n    version: 2\n}\n\nnodelist {\n    node {\n        name: alpha\n        nodeid: 1\n    }\n}\n"
+CMAN = '<?xml version="1.0"?>\n<cluster name="c" config_version="1">\n</cluster>\n'
+TEXTS = {
+    "authkeys": "auth 1\n1 sha1 secret\n",
+    "corosync": COROSYNC,
+    "drbd": R0,
+    "evms": "engine {\n\tmode = readwrite\n}\n",
+    "hacf": "node alpha\n",
+    "haresources": "alpha 10.0.0.1 drbddisk::r0\n",
+    "hostname": "alpha\n",
+    "hosts": "10.0.0.1 alpha\n",
+    "iet-allow": "ALL ALL\n",
+    "ietd": IETD,
+    "initiatorname": "InitiatorName=iqn.2026-01.net.example:a\n",
+    "iscsid": "node.startup = automatic\n",
+    "logd": "logfacility daemon\n",
+    "lvm": 'devices {\n\tfilter = [ "a|.*|" ]\n}\n',
+    "modules": "drbd\n",
+    "multipath": "defaults {\n\tuser_friendly_names yes\n}\n",
+    "multipath-bindings": "mpatha 3600a0b80001\n",
+    "ocfs2": OCFS2,
+    "shellvars": "A=1\n",
+    "xl": 'name = "a"\n',
+    "xm": 'name = "a"\nmemory = 256 * 2\n',
+}
+
+
+def _written(doc: xencfg.Document) -> object:
+    """A value set is checked when the text is written: refused then."""
+    return xencfg.dumps(doc)
+
+
+def _cib_dup() -> object:
+    from xencfg.formats.cib import CibDocument
+
+    cib = CibDocument.new()
+    cib.add_resource(cib.make_primitive("vm-web", "ocf", "Xen", "heartbeat"))
+    return cib.add_resource(cib.make_primitive("vm-web", "lsb", "x"))
+
+
+def _cman_foreign() -> object:
+    one, other = xencfg.loads(CMAN, "cman"), xencfg.loads(CMAN, "cman")
+    # an element of another document's tree: not one this document can splice
+    from xencfg.formats.cman import Element
+
+    assert isinstance(one.cluster, Element) and isinstance(other.cluster, Element)
+    foreign = Element("cluster", {}, -1)
+    return one.set_attribute(foreign, "name", "x")
+
+
+#: (format, what the edit is, the edit): each a refusal of the format's public API.
+REFUSALS: list[tuple[str, str, Callable[[Any], object]]] = [
+    ("authkeys", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("cib", "id already used", lambda d: _cib_dup()),
+    ("cman", "element of another tree", lambda d: _cman_foreign()),
+    ("corosync", "nodeid already used", lambda d: d.add_node("bravo", 1, "10.0.0.2")),
+    ("corosync", "value on two lines", lambda d: d.totem.set("x", "a\nb")),
+    ("drbd", "resource exists", lambda d: d.add_resource("r0")),
+    ("drbd", "host exists", lambda d: d.resources["r0"].add_host("alpha", "10.0.0.9:7788")),
+    ("drbd", "no such option", lambda d: d.resources["r0"].set_option("net", "nope", "1")),
+    (
+        "drbd",
+        "value on two lines",
+        lambda d: (d.resources["r0"].set_option("net", "after-sb-0pri", "a\nb"), _written(d)),
+    ),
+    ("evms", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("hacf", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("haresources", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("hostname", "name of two words", lambda d: setattr(d, "name", "a b")),
+    ("hosts", "not an address", lambda d: d.add_host("alpha", "alpha")),
+    ("iet-allow", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("ietd", "target exists", lambda d: d.add_target("iqn.2026-11.net.example:storage.web")),
+    ("ietd", "LUN exists", lambda d: d.targets[0].add_lun(0, "/dev/vg0/x")),
+    ("ietd", "bad direction", lambda d: d.targets[0].add_user("u", "p", direction="up")),
+    ("ietd", "unknown parameter", lambda d: d.targets[0].set_param("NoSuchParam", "1")),
+    ("initiatorname", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("iscsid", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("logd", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("lvm", "filter action", lambda d: d.set_filter([("x", ".*")])),
+    ("modules", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("multipath", "unknown rule kind", lambda d: d.add_blacklist("colour", "red")),
+    ("multipath-bindings", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
+    ("ocfs2", "node exists", lambda d: d.add_node("alpha", 5, "10.0.0.5")),
+    ("shellvars", "not a variable name", lambda d: (d.set("1 bad", "x"), _written(d))),
+    ("xl", "value of no xl type", lambda d: (d.set("x", object()), _written(d))),
+    ("xm", "value with no literal", lambda d: (d.set("x", set()), _written(d))),
+    ("xm", "value the code computes", lambda d: d.append("memory", 1)),
+]
+
+#: Formats whose documents take no edit that can be refused: captured command output
+#: (read, never written) and xend-config.sxp, whose set() writes any value quoted.
+NO_REFUSAL = {
+    "cib-live",
+    "crm-mon-xml",
+    "drbd-status",
+    "ip-addr",
+    "iscsi-session",
+    "multipath-ll",
+    "proc-drbd",
+    "uname",
+    "xend",
+    "xl-list",
+}
+
+
+def test_every_format_is_covered_by_the_refusal_table() -> None:
+    assert {f for f, _, _ in REFUSALS} | NO_REFUSAL == set(xencfg.FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "edit"), [(f, e) for f, _, e in REFUSALS], ids=[f"{f}: {w}" for f, w, _ in REFUSALS]
+)
+def test_a_refused_edit_is_caught_as_value_error_and_as_validation_error(
+    fmt: str, edit: Callable[[Any], object]
+) -> None:
+    """docs/api.md: a refused edit raises ValidationError, which is a ValueError and
+    an XencfgError, whatever the format: each of the three ``except`` catches it."""
+    for caught in (ValueError, xencfg.ValidationError, xencfg.XencfgError):
+        doc = xencfg.loads(TEXTS[fmt], fmt) if fmt in TEXTS else None
+        try:
+            edit(doc)
+        except caught as exc:
+            assert isinstance(exc, xencfg.ValidationError) and isinstance(exc, ValueError)
+            assert not str(exc).startswith("<string>:0:0")  # no place: the message alone
+        else:
+            pytest.fail(f"{fmt}: the edit was not refused")
