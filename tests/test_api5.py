@@ -147,7 +147,10 @@ OCFS2 = (
     "node:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = alpha\n"
     "\tcluster = ocfs2\n"
 )
-COROSYNC = "totem {\n    version: 2\n}\n\nnodelist {\n    node {\n        name: alpha\n        nodeid: 1\n    }\n}\n"
+COROSYNC = (
+    "totem {\n    version: 2\n}\n\n"
+    "nodelist {\n    node {\n        name: alpha\n        nodeid: 1\n    }\n}\n"
+)
 CMAN = '<?xml version="1.0"?>\n<cluster name="c" config_version="1">\n</cluster>\n'
 TEXTS = {
     "authkeys": "auth 1\n1 sha1 secret\n",
@@ -273,3 +276,125 @@ def test_a_refused_edit_is_caught_as_value_error_and_as_validation_error(
             assert not str(exc).startswith("<string>:0:0")  # no place: the message alone
         else:
             pytest.fail(f"{fmt}: the edit was not refused")
+
+
+# -- typed CIB elements under a caller's mypy --strict --------------------------------
+
+#: Typical CIB code of a caller: walk elements, read attributes, build and add
+#: resources and constraints, ask positions; and the in-memory lint calls. Under
+#: ``--strict`` an ``Any`` leaking from xencfg is an error where it is returned or
+#: passed on as a typed value (``warn_return_any``), so the script returns the
+#: element types it gets.
+CALLER = """\
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+import xencfg
+from xencfg.formats.cib import CibDocument
+from xencfg.lint import LintResult, lint_text, lint_tree
+
+
+def primitive_ids(doc: CibDocument) -> list[str]:
+    out: list[str] = []
+    for el in doc.iter("primitive"):
+        rid: str | None = el.get("id")
+        if rid is not None:
+            out.append(rid)
+    return out
+
+
+def first_section(doc: CibDocument) -> etree._Element | None:
+    return doc.section("resources")
+
+
+def top(doc: CibDocument) -> list[etree._Element]:
+    return doc.roots
+
+
+def elements(doc: CibDocument) -> Iterator[etree._Element]:
+    return doc.iter()
+
+
+def the_root_tag(doc: CibDocument) -> str:
+    root = doc.root
+    return "" if root is None else str(root.tag)
+
+
+def build() -> CibDocument:
+    doc = CibDocument.new()
+    prim: etree._Element = doc.make_primitive("vm-web", "ocf", "Xen", "heartbeat")
+    view = doc.add_resource(prim)
+    element: etree._Element = view.el
+    line, column = doc.element_position(element)
+    assert line >= 0 and column >= 0
+    for nvset in view.meta_sets:
+        holder: etree._Element = nvset.container
+        assert holder is not None
+    same: dict[str, list[etree._Element]] = doc.duplicate_ids()
+    assert not same
+    return doc
+
+
+def lint(drbd: str) -> int:
+    res: LintResult = lint_tree({"alpha": {"etc/drbd.conf": drbd}})
+    one = lint_text(drbd, "drbd", path="drbd.conf")
+    return len(res.findings) + len(one.findings) + one.exit_code(strict=True)
+
+
+def refused(doc: CibDocument) -> str:
+    try:
+        doc.add_resource(doc.make_primitive("vm-web", "lsb", "x"))
+    except xencfg.ValidationError as exc:
+        return exc.message
+    return ""
+"""
+
+
+def _mypy_strict(script: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--warn-return-any",
+            "--no-incremental",
+            "--follow-imports=silent",
+            "--config-file",
+            "/dev/null",
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_cib_caller_code_type_checks_under_mypy_strict(tmp_path: Path) -> None:
+    """A caller's CIB code sees lxml elements (``etree._Element``), not ``Any``: mypy
+    --strict accepts the script, and refuses it once it misuses an element (so the
+    element is typed, and the check can fail)."""
+    script = tmp_path / "caller.py"
+    script.write_text(CALLER)
+    proc = _mypy_strict(script)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    script.write_text(CALLER + "\n\ndef wrong(doc: CibDocument) -> int:\n    return doc.roots\n")
+    proc = _mypy_strict(script)
+    assert proc.returncode == 1 and "list[_Element]" in proc.stdout, proc.stdout
+
+
+def test_the_caller_script_runs() -> None:
+    """The script the type check reads does what it says (not only type-checks)."""
+    space: dict[str, Any] = {}
+    exec(compile(CALLER, "caller.py", "exec"), space)
+    doc = space["build"]()
+    assert space["primitive_ids"](doc) == ["vm-web"]
+    assert space["the_root_tag"](doc) == "cib"
+    assert space["first_section"](doc) is not None
+    assert "already used" in space["refused"](doc)
+    assert space["lint"](R0) >= 0
