@@ -120,6 +120,8 @@ def test_text_without_a_format_or_a_bad_path_or_code_is_refused() -> None:
     for node in ("..", "a/b", "etc"):
         with pytest.raises(ValueError):
             lint_tree({node: {"etc/drbd.conf": R0_BROKEN}})
+    with pytest.raises(ValueError, match="not a file name"):
+        lint_tree({"alpha": {"etc/" + "x" * 300: R0_BROKEN}})
     with pytest.raises(ValueError, match="both a file and a folder"):
         lint_tree({"alpha": {"etc/drbd.d": "x", "etc/drbd.d/r0.res": R0_BROKEN}})
 

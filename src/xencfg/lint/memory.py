@@ -132,6 +132,8 @@ def _write(top: Path, files: dict[str, str]) -> None:
                 f.write(text)
         except (IsADirectoryError, NotADirectoryError, FileExistsError):
             raise ValueError(f"{rel}: both a file and a folder in the texts given") from None
+        except OSError as exc:  # a name too long for the file system
+            raise ValueError(f"{rel}: not a file name ({exc.strerror})") from None
 
 
 def _linted(
