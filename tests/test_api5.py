@@ -15,6 +15,7 @@ import pytest
 import xencfg
 from conftest import ROOT
 from xencfg.discover import display_path
+from xencfg.formats.cib import CibDocument
 from xencfg.lint import lint_text, lint_tree, run
 
 EXAMPLES = ROOT / "examples"
@@ -185,8 +186,6 @@ def _written(doc: xencfg.Document) -> object:
 
 
 def _cib_dup() -> object:
-    from xencfg.formats.cib import CibDocument
-
     cib = CibDocument.new()
     cib.add_resource(cib.make_primitive("vm-web", "ocf", "Xen", "heartbeat"))
     return cib.add_resource(cib.make_primitive("vm-web", "lsb", "x"))
@@ -206,6 +205,7 @@ def _cman_foreign() -> object:
 REFUSALS: list[tuple[str, str, Callable[[Any], object]]] = [
     ("authkeys", "value on two lines", lambda d: (d.set("x", "a\nb"), _written(d))),
     ("cib", "id already used", lambda d: _cib_dup()),
+    ("cib", "id not an XML ID", lambda d: CibDocument.new().make_primitive("1x", "lsb", "x")),
     ("cman", "element of another tree", lambda d: _cman_foreign()),
     ("corosync", "nodeid already used", lambda d: d.add_node("bravo", 1, "10.0.0.2")),
     ("corosync", "value on two lines", lambda d: d.totem.set("x", "a\nb")),
@@ -247,7 +247,9 @@ NO_REFUSAL = {
     "cib-live",
     "crm-mon-xml",
     "drbd-status",
+    "iet-proc",
     "ip-addr",
+    "iscsi-node",
     "iscsi-session",
     "multipath-ll",
     "proc-drbd",
