@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..document import TreeDocument
-from ..errors import ParseError, XencfgError
+from ..errors import ParseError, ValidationError
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, did_you_mean, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
@@ -458,7 +458,7 @@ class MultipathStyle(BlockStyle):
         release, but 0.4.9 on read it as a blank outside them (``alloc_strvec``,
         ``isascii``): such a value is quoted."""
         if any(c in value for c in "\n\r\x00"):
-            raise XencfgError(
+            raise ValidationError(
                 f"{value!r} cannot be written in multipath.conf: a value is one line"
                 " (multipath ends a line at a newline, CR or NUL)"
             )
@@ -641,20 +641,20 @@ class MultipathDocument(TreeDocument):
         node: Node
         if kind == "device":
             if vendor is None and product is None:
-                raise ValueError("a device rule needs a vendor or a product regex")
+                raise ValidationError("a device rule needs a vendor or a product regex")
             if value is not None:
-                raise ValueError("a device rule takes vendor= and product=, not a value")
+                raise ValidationError("a device rule takes vendor= and product=, not a value")
             node = Block("device")
             for key, regex in (("vendor", vendor), ("product", product)):
                 if regex is not None:
                     node.children.append(Entry(key, [regex]))
         elif kind in BLACKLIST_KEYWORDS:
             if value is None or vendor is not None or product is not None:
-                raise ValueError(f"a {kind} rule takes one regex as value")
+                raise ValidationError(f"a {kind} rule takes one regex as value")
             node = Entry(kind, [value])
         else:
             known = ", ".join(sorted(BLACKLIST_KEYWORDS | {"device"}))
-            raise ValueError(f"unknown {name} rule {kind!r} (one of {known})")
+            raise ValidationError(f"unknown {name} rule {kind!r} (one of {known})")
         section = self.section(name, create=True)
         assert section is not None
         section.children.append(node)

@@ -10,6 +10,8 @@ import re
 
 import attrs
 
+from ...errors import ValidationError
+
 #: Pacemaker's INFINITY: scores are clamped to +-1,000,000.
 INFINITY = 1_000_000
 
@@ -158,12 +160,12 @@ def check_id(text: object, what: str = "id", *, dialect: str = "pacemaker-1.0") 
     heartbeat 2's crm.dtd takes any CDATA but documents ``[a-zA-Z0-9_-]``, which the
     upgrade to Pacemaker 1.0 keeps only when it is an NCName too (CB015)."""
     if not isinstance(text, str):
-        raise ValueError(f"{what} must be a string, not {type(text).__name__}")
+        raise ValidationError(f"{what} must be a string, not {type(text).__name__}")
     if is_xml_id(text):
         return text
     if dialect != "pacemaker-1.0" and _HB2_ID.fullmatch(text):
         return text
-    raise ValueError(
+    raise ValidationError(
         f"{what} {text!r} is not an XML ID (NCName): Pacemaker's schema refuses the CIB;"
         " start with a letter or '_', then letters, digits, '-', '_' or '.'"
     )

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from ...document import TreeDocument
+from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...suggest import closest
 from ...syntax.blocks import (
@@ -144,7 +145,7 @@ class DrbdDocument(TreeDocument):
         ``protocol C;`` at resource level and ``syncer { rate 40M; }``.
         """
         if name in self.resources:
-            raise ValueError(f"resource {name!r} already exists")
+            raise ValidationError(f"resource {name!r} already exists")
         dialect = dialect or self.dialect or "8.4"
         V(dialect)  # a release number, or ValueError
         res = Resource(Block("resource", [name]), self.common_block, self)

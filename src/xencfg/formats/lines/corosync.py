@@ -403,7 +403,7 @@ class CorosyncDocument(TreeDocument):
         1 appears twice in corosync.conf")."""
         check_name(name)
         if any(n.nodeid == int(nodeid) for n in self.nodes):
-            raise ValueError(f"nodeid {int(nodeid)} is already used in the nodelist")
+            raise ValidationError(f"nodeid {int(nodeid)} is already used in the nodelist")
         nodelist = self.section("nodelist", create=True)
         assert nodelist is not None
         kids: list[Node] = []

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
@@ -292,7 +293,7 @@ class Target:
     def _insert(self, key: str, values: list[str]) -> Entry:
         """A new line at the end of this target's lines (before the next target)."""
         if self.document is None:
-            raise ValueError(f"target {self.name!r} belongs to no document")
+            raise ValidationError(f"target {self.name!r} belongs to no document")
         anchor = self.lines[-1] if self.lines else self.entry
         e = self.document.insert_after(anchor, Entry(key, values))
         self.lines.append(e)
@@ -309,12 +310,12 @@ class Target:
         for what, v in (("Path", path), ("Type", type), *options.items()):
             # (ietd.conf(5): 'Lun N Path=DEV,Type=T,...': a ',' in a value adds an option)
             if not v or "," in str(v) or not str(v).isprintable():
-                raise ValueError(f"LUN {what} {v!r}: a non-empty word without ',' is needed")
+                raise ValidationError(f"LUN {what} {v!r}: a non-empty word without ',' is needed")
         taken = [lun.number for lun in self.luns if lun.number is not None]
         if number is None:
             number = max(taken, default=-1) + 1
         elif number in taken:
-            raise ValueError(f"target {self.name!r} already has LUN {number}")
+            raise ValidationError(f"target {self.name!r} already has LUN {number}")
         spec = ",".join([f"Path={path}", f"Type={type}", *(f"{k}={v}" for k, v in options.items())])
         return parse_lun(self._insert("Lun", [str(number), spec]))
 
@@ -325,7 +326,7 @@ class Target:
         CHAP: ietd uses one). The password stays in the file in clear, as ietd
         reads it; ``to_dict()`` masks it."""
         if direction not in ("incoming", "outgoing"):
-            raise ValueError(f"direction is 'incoming' or 'outgoing', not {direction!r}")
+            raise ValidationError(f"direction is 'incoming' or 'outgoing', not {direction!r}")
         if (
             not name
             or not password
@@ -333,7 +334,7 @@ class Target:
             or " " in name + password
         ):
             # (a NUL ends the line ietd reads: the password would be cut short)
-            raise ValueError("a CHAP user name and password are single words")
+            raise ValidationError("a CHAP user name and password are single words")
         e = self._insert(f"{direction.capitalize()}User", [name, password])
         return _users([e])[0]
 
@@ -344,9 +345,9 @@ class Target:
         not read in a target is a ValueError (it would be ignored)."""
         low = key.lower()
         if low not in INT_PARAMS | BOOL_PARAMS | DIGEST_PARAMS:
-            raise ValueError(f"{key!r} is not an iSCSI parameter ietd reads in a target")
+            raise ValidationError(f"{key!r} is not an iSCSI parameter ietd reads in a target")
         if not str(value).isprintable():  # (a NUL ends the line ietd reads)
-            raise ValueError(f"{key} {value!r}: a value of printable characters is needed")
+            raise ValidationError(f"{key} {value!r}: a value of printable characters is needed")
         found = [e for e in self.lines if e.key.lower() == low]
         if found:
             found[-1].values = [str(value)]
@@ -444,7 +445,7 @@ class IetdDocument(LineDocument):
         :meth:`Target.add_user`). A name the file already has is a ValueError: ietd
         refuses the second definition (lint's IS002)."""
         if self.target(name) is not None:
-            raise ValueError(f"target {name!r} already exists")
+            raise ValidationError(f"target {name!r} already exists")
         self.children.append(Entry("Target", [name]))
         for number, (path, kind) in enumerate(luns):
             self.children.append(Entry("Lun", [str(number), f"Path={path},Type={kind}"]))

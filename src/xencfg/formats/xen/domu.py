@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from ...document import TreeDocument
+from ...errors import ValidationError
 from ...problems import KeywordProblem
 from ...suggest import closest
 from ...syntax.blocks import ComputedView, _replace_run
@@ -790,7 +791,7 @@ class DomUDocument(TreeDocument):
 
     def _refuse_computed(self, key: str) -> None:
         if self.get(key) is COMPUTED:
-            raise ValueError(
+            raise ValidationError(
                 f"{key!r} is decided by the file's code, which is never run: edit that code"
             )
 
