@@ -1,10 +1,13 @@
 """Cluster-messaging files in other people's spelling, judged as the daemons judge them.
 
-tests/fixtures/hb-truth5 holds corosync.conf (1.x openais era, 2.x nodelist with
-votequorum two_node, 3.x knet links), OCFS2 cluster.conf (tabs or spaces, ``cluster:``
-first or last, node numbers with gaps, global heartbeat stanzas), haresources
-(continuations, IPaddr's ``/24/eth0/bcast``, ``::`` arguments) and authkeys (methods and
-key spellings), written for these tests. A name ending in ``.refused`` (before the
+tests/fixtures/hb-truth5 holds ha.cf directives beyond test_heartbeat_truth2's (msgfmt,
+compression, time units, rtprio, debug, coredumps, uuidfrom, respawn with arguments,
+stonith_host, mcast/ping_group slips, each after ``node xen1`` and one ucast),
+corosync.conf (1.x openais era, 2.x nodelist with votequorum two_node, 3.x knet
+links), OCFS2 cluster.conf (tabs or spaces, ``cluster:`` first or last, node numbers
+with gaps, global heartbeat stanzas), haresources (continuations, IPaddr's
+``/24/eth0/bcast``, ``::`` arguments) and authkeys (methods and key spellings), written
+for these tests. A name ending in ``.refused`` (before the
 extension) is a file the daemon refuses; every other one it accepts.
 
 ``test_lint_verdict`` checks that lint has an error exactly where the daemon refuses.
@@ -17,7 +20,14 @@ or root, failed under CI=true):
   is ``atoi``: ``token: 3000   # ms`` is 3000), so its corosync -t verdict is not
   asked for;
 * ocfs2-tools 1.8.7 ``o2cb list-cluster`` (peer-o2cb);
-* heartbeat 3.0.6 for authkeys (``peer-heartbeat --check-authkeys``).
+* heartbeat 3.0.6 for ha.cf (``peer-heartbeat``, authkeys ``1 crc``) and authkeys
+  (``peer-heartbeat --check-authkeys``).
+
+Left out on purpose, as they depend on the node and not the file: ``respawn nosuchuser
+...`` ("Invalid uid"), ``bcast nosuchif0`` ("No such device"); and ``nice_failback on``,
+which heartbeat starts with but runs as ``auto_failback legacy`` (lint's error there is
+the documented hazard: "nice_failback on has been strictly interpreted as 'auto_failback
+legacy'").
 
 haresources' verdicts were measured with heartbeat 3.0.6 started on the file (a copy of
 peer-heartbeat that installs it as /etc/ha.d/haresources, not kept: the shared wrapper
@@ -49,6 +59,7 @@ KEY = bytes(range(128))  # corosync 3 reads at least 1024 bits (totemconfig.c)
 
 #: fixture folder -> where the file goes in a node tree, and the files beside it
 PLACES: dict[str, tuple[str, dict[str, str]]] = {
+    "hacf": ("etc/ha.d/ha.cf", {"etc/ha.d/authkeys": AUTHKEYS}),
     "corosync": ("etc/corosync/corosync.conf", {}),
     "ocfs2": ("etc/ocfs2/cluster.conf", {}),
     "haresources": (
@@ -108,6 +119,38 @@ def test_knet_transport_word(tmp_path: Path) -> None:
     )
     good = FIXTURES / "corosync" / "v3-knet-two-links.conf"
     assert _errors(tmp_path / "b", good) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "severity"),
+    [
+        ("rtprio 0", "error"),
+        ("rtprio 100", "error"),
+        ("rtprio abc", "error"),
+        ("rtprio 99", None),
+        ("rtprio 5x", "warning"),
+        ("debug -1", "error"),
+        ("debug 256", "error"),
+        ("debug high", "warning"),
+        ("debug 3x", "warning"),
+        ("debug 255", None),
+    ],
+)
+def test_rtprio_and_debug_as_atoi(line: str, severity: str | None, tmp_path: Path) -> None:
+    """config.c set_realtime_prio: ``atoi``, refused outside
+    sched_get_priority_min/max(SCHED_FIFO) (1..99: "Illegal realtime priority [100]");
+    set_debuglevel: ``atoi``, refused outside 0..255, so ``debug high`` runs as 0."""
+    root = tree(
+        tmp_path,
+        "xen1",
+        {
+            "etc/hostname": "xen1\n",
+            "etc/ha.d/authkeys": AUTHKEYS,
+            "etc/ha.d/ha.cf": f"{HACF}{line}\n",
+        },
+    )
+    found = [f for f in lint.run([str(root)], select=["XC005"]).findings]
+    assert [f.severity for f in found] == ([severity] if severity else []), found
 
 
 def test_haresources_continuation_needs_backslash_last() -> None:
@@ -179,8 +222,30 @@ def test_o2cb_daemon(path: Path) -> None:
     assert (proc.returncode != 0) == _refused(path), proc.stdout + proc.stderr
 
 
-AUTHKEYS_CASES = _cases("authkeys")
+HACF_CASES = _cases("hacf")
 PEER_HB = SHARED / "oracle" / "peers" / "peer-heartbeat"
+
+
+@pytest.mark.peer
+@pytest.mark.shared
+@pytest.mark.parametrize("path", HACF_CASES, ids=[p.name for p in HACF_CASES])
+def test_hacf_daemon(path: Path) -> None:
+    if not PEER_HB.exists():
+        unavailable(f"{PEER_HB} is missing")
+    if not Path("/usr/libexec/heartbeat/heartbeat").exists():
+        unavailable("heartbeat is not installed (apt: heartbeat)")
+    _need_root()
+    proc = subprocess.run(
+        [str(PEER_HB), "--node", "xen1", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (proc.returncode != 0) == _refused(path), proc.stdout + proc.stderr
+
+
+AUTHKEYS_CASES = _cases("authkeys")
 
 
 @pytest.mark.peer
