@@ -20,6 +20,11 @@ or root, failed under CI=true):
   is ``atoi``: ``token: 3000   # ms`` is 3000), so its corosync -t verdict is not
   asked for;
 * ocfs2-tools 1.8.7 ``o2cb list-cluster`` (peer-o2cb);
+* cluster-glue 1.0.12's ``ha_logd -v -c FILE`` for ha_logd.cf, in private mount, net
+  and pid namespaces with /run and /var/log on tmpfs: refused is "Config file [...] is
+  incorrect" (exit 6), accepted is still running after 2 s (``useapphbd``, which
+  heartbeat 2.x's ha_logd read and cluster-glue refuses, is left to the release
+  checks);
 * heartbeat 3.0.6 for ha.cf (``peer-heartbeat``, authkeys ``1 crc``) and authkeys
   (``peer-heartbeat --check-authkeys``).
 
@@ -67,6 +72,7 @@ PLACES: dict[str, tuple[str, dict[str, str]]] = {
         {"etc/ha.d/authkeys": AUTHKEYS},
     ),
     "authkeys": ("etc/ha.d/authkeys", {"etc/ha.d/ha.cf": HACF}),
+    "logd": ("etc/ha.d/ha_logd.cf", {}),
 }
 
 
@@ -243,6 +249,45 @@ def test_hacf_daemon(path: Path) -> None:
         check=False,
     )
     assert (proc.returncode != 0) == _refused(path), proc.stdout + proc.stderr
+
+
+LOGD_CASES = _cases("logd")
+HA_LOGD = Path("/usr/lib/heartbeat/ha_logd")
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("path", LOGD_CASES, ids=[p.name for p in LOGD_CASES])
+def test_logd_daemon(path: Path) -> None:
+    if not HA_LOGD.exists():
+        unavailable(f"{HA_LOGD} is not installed (apt: cluster-glue)")
+    _need_root()
+    script = (
+        "mount -t tmpfs none /run && mount -t tmpfs none /var/log && mkdir -p /run/heartbeat"
+        ' && timeout 2 "$1" -v -c "$0"'
+    )
+    proc = subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "-n",
+            "-p",
+            "-f",
+            "--mount-proc",
+            "sh",
+            "-c",
+            script,
+            str(path),
+            str(HA_LOGD),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    out = proc.stdout + proc.stderr
+    refused = "is incorrect" in out
+    assert refused or proc.returncode == 124, out  # (124: still running when timed out)
+    assert refused == _refused(path), out
 
 
 AUTHKEYS_CASES = _cases("authkeys")
