@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
-from ..discover import NodeTree
+from ..discover import NodeTree, SourceFile
 from ..errors import XencfgError
 from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
@@ -29,7 +29,7 @@ def _old_corosync(found: Any) -> list[Note]:
         for f in tree.files:
             if f.format != "corosync":
                 continue
-            doc = load_as(f.path, f.format)
+            doc = load_as(f, f.format)
             seen = release_evidence(doc) if doc is not None else None
             if seen is None or seen[0] == "3.0":
                 continue
@@ -44,7 +44,7 @@ def _old_corosync(found: Any) -> list[Note]:
             notes.append(
                 Note(
                     "manual",
-                    f"{tree.name}:{f.display}:{doc.position(seen[2])[0]}",
+                    f"{tree.name}:{f.display}:{doc.position(seen[2])[0] + f.first_line - 1}",
                     "corosync.conf",
                     f"written for corosync {generation} ('{seen[1]}'), which xencfg migrate "
                     "does not carry (it migrates heartbeat clusters)",
@@ -57,19 +57,19 @@ def _old_corosync(found: Any) -> list[Note]:
 
 
 def _node_files(
-    tree: NodeTree, secrets: list[str], failed: list[tuple[Path, str, str]] | None = None
+    tree: NodeTree, secrets: list[str], failed: list[tuple[SourceFile, str, str]] | None = None
 ) -> tuple[NodeFiles, Any]:
-    """One node's stack files as documents, and its CIB; ``failed`` gets (path, format,
+    """One node's stack files as documents, and its CIB; ``failed`` gets (file, format,
     report name) of each that does not parse."""
     nf = NodeFiles(tree.name)
     cib = None
     for f in tree.files:
         if f.format not in ("hacf", "authkeys", "logd", "hosts", "drbd", "ocfs2", "cman", "cib"):
             continue
-        doc = load_as(f.path, f.format)
+        doc = load_as(f, f.format)
         if doc is None:
             if failed is not None and f.format in ("hacf", "logd", "cib"):
-                failed.append((f.path, f.format, f"{tree.name}:{f.display}"))
+                failed.append((f, f.format, f"{tree.name}:{f.display}"))
             continue
         nf.where[id(doc)] = f"{tree.name}:{f.display}"
         secrets.extend(doc.secrets())
@@ -529,15 +529,15 @@ def plan_stack(
     secrets: list[str] = m.secrets
     nodes: list[NodeFiles] = []
     cibs = []
-    failed: list[tuple[Path, str, str]] = []
+    failed: list[tuple[SourceFile, str, str]] = []
     for tree in found.nodes:
         nf, node_cib = _node_files(tree, secrets, failed)
         nodes.append(nf)
         if node_cib is not None:
             cibs.append(node_cib)
     cib = _newest_cib(cibs, m.notes)
-    for path, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
-        unreadable(m, path, fmt, where)
+    for source, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
+        unreadable(m, source, fmt, where)
     if not any(n.hacf is not None for n in nodes):
         old = _old_corosync(found)
         if explicit:
@@ -603,7 +603,7 @@ def plan_stack(
 
         f = cib[0]
         try:
-            text = read_text(str(f.path))
+            text = f.text if f.text is not None else read_text(str(f.path))
             made_cib = _cib_output(
                 text, f.display, stack.members, m.notes, cib_target, _ping_nodes(nodes)
             )
@@ -795,11 +795,11 @@ def _haresources(
     for tree, nf in zip(found.nodes, nodes, strict=True):
         for f in tree.files:
             if f.format == "haresources":
-                doc = load_as(f.path, "haresources")
+                doc = load_as(f, "haresources")
                 if doc is not None:
                     copies.append((doc, f"{tree.name}:{f.display}", nf.hacf))
                 else:
-                    notes.append(parse_failure(f.path, "haresources", f"{tree.name}:{f.display}"))
+                    notes.append(parse_failure(f, "haresources", f"{tree.name}:{f.display}"))
     if not copies:
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...cluster import Cluster
+from ...cluster import Cluster, _ip_key, moved_addresses
 from ...findings import Finding, Location
 from .. import make, rule
 from ..iscsi.common import _read_ietd
@@ -171,6 +171,49 @@ def _portal_address(portal: str | None) -> str | None:
     return None if ip.is_link_local else str(ip)
 
 
+def _exporters(cluster: Cluster) -> dict[str, tuple[set[str], bool]]:
+    """Each target the run's ietd.conf files export: the nodes exporting it, and
+    whether every one of them had its addresses captured (``ip addr``)."""
+
+    def compute() -> dict[str, tuple[set[str], bool]]:
+        from ...formats.lines.ietd import IetdDocument
+        from ...formats.status.ip_addr import IpAddrDocument
+
+        boxes: dict[str, set[str]] = {}
+        for item in _read_ietd(cluster):
+            if isinstance(item.doc, IetdDocument) and item.node is not None:
+                for t in item.doc.targets:
+                    boxes.setdefault(t.name, set()).add(item.node)
+        held = {
+            n: any(d.addresses for _, d in cluster.typed("ip-addr", IpAddrDocument, n))
+            for ns in boxes.values()
+            for n in ns
+        }
+        return {t: (ns, all(held[n] for n in ns)) for t, ns in boxes.items()}
+
+    return cluster.fact("live.iscsi.exporters", compute)
+
+
+def _elsewhere(cluster: Cluster, target: str, address: str | None) -> list[str] | None:
+    """The boxes exporting ``target`` when none of them holds ``address`` (the portal
+    is served by another machine), else ``None``: also when the address is not
+    known, some exporting box's addresses were not captured, or the boxes' cluster
+    manager moves the address (haresources or CIB IPaddr/IPaddr2: the pair's service
+    address, held by the active box only)."""
+    from ...formats.status.ip_addr import IpAddrDocument
+
+    boxes, known = _exporters(cluster).get(target, (set(), False))
+    if not boxes or not known or address is None:
+        return None
+    moved = moved_addresses(cluster).get(_ip_key(address))
+    if moved is not None and moved[1] & boxes:
+        return None  # a target pair's service address: on whichever box is active now
+    for b in boxes:
+        if any(d.holds(address) for _, d in cluster.typed("ip-addr", IpAddrDocument, b)):
+            return None
+    return sorted(boxes)
+
+
 @rule("LS019", "iscsi-session-portal-not-target", "warning", scope="cluster")
 def iscsi_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
     """A session to a configured target goes through a portal that none of the boxes
@@ -191,31 +234,21 @@ def iscsi_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
     Fix: log out of the session (``iscsiadm -m node -T IQN -p PORTAL -u``),
     delete the stale node record (``-o delete``), find what answers at that
     address; log in through the target box's portal. Judged only when every box
-    exporting the target had its addresses captured; a target reached through
-    NAT (the portal is the router's address) is reported too: dismiss it there.
+    exporting the target had its addresses captured, and not at an address
+    their cluster manager moves (a target pair's service address); a target
+    reached through NAT (the portal is the router's address) is reported too:
+    dismiss it there.
     """
     if not cluster.has("iscsi-session") or not cluster.has("ip-addr"):
         return
-    from ...formats.lines.ietd import IetdDocument
-    from ...formats.status.ip_addr import IpAddrDocument
     from ...formats.status.iscsi_session import IscsiSessionDocument
 
-    exporters: dict[str, set[str]] = {}  # target -> nodes whose ietd.conf exports it
-    for item in _read_ietd(cluster):
-        if isinstance(item.doc, IetdDocument) and item.node is not None:
-            for t in item.doc.targets:
-                exporters.setdefault(t.name, set()).add(item.node)
-    held: dict[str, list[IpAddrDocument]] = {}
-    for node in {n for ns in exporters.values() for n in ns}:
-        held[node] = [d for _, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
     said: set[tuple[str | None, str, str]] = set()
     for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
         for s in d.sessions:
-            boxes = exporters.get(s.target)
             address = _portal_address(s.portal)
-            if not boxes or address is None or not all(held.get(b) for b in boxes):
-                continue
-            if any(doc.holds(address) for b in boxes for doc in held[b]):
+            boxes = _elsewhere(cluster, s.target, address)
+            if boxes is None or address is None:
                 continue
             key = (item.node, s.target, address)
             if key in said:
