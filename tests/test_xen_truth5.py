@@ -61,3 +61,150 @@ def test_usbdev_of_a_sles_style_guest_is_read_by_xl(tmp_path: Path) -> None:
     rc, out = _peer_xl(path)
     assert rc == 0, out
     assert '"usbdevs"' in out
+
+
+# -- channel, p9, viridian: xl_devices.py -----------------------------------------------
+
+#: channel spec -> what xl 4.17 says (xl_parse.c:2218-2275; the same in RELEASE-4.5.0's
+#: xl_cmdimpl.c:1484-1545, where channel came in)
+CHANNELS_REFUSED = {
+    "connection=socket, name=org.qemu.guest_agent.0": (
+        "channel connection 'socket' requires path=.."
+    ),
+    "name=org.qemu.guest_agent.0": "channel has unknown 'connection'",
+    "connection=tcp, name=a": "unknown channel connection 'tcp'",
+    "connection=Socket, path=/run/a.sock": "unknown channel connection 'Socket'",
+    "connection=pty, name": "failed to parse channel configuration:  name",
+    "connection=pty, name=": "failed to parse channel configuration:  name=",
+}
+
+CHANNELS_READ = [
+    "connection=pty, name=org.qemu.guest_agent.0",
+    " connection = socket , path = /run/a.sock , name = a",  # (pairs trimmed)
+    "connection=pty,,name=a",  # (strtok: no empty piece)
+    "connection=pty, frobnicate=1",  # ("unknown channel parameter ..., ignoring")
+    "path=/run/a.sock, connection=socket",
+]
+
+#: p9 spec(s) -> what xl 4.17 says (xl_parse.c:2040-2089)
+P9_REFUSED = {
+    "tag=share0, security_model=none": "9pfs spec missing required field!",
+    "tag=s, security_model=none, path=/srv, readonly=1": ("Unknown string `readonly' in 9pfs spec"),
+    # the key is what precedes '=', untrimmed
+    "tag =s, security_model=none, path=/srv": "Unknown string `tag ' in 9pfs spec",
+    # a piece with no '=' ends the spec: path and security_model are never read
+    "tag=s, readonly, path=/srv, security_model=none": "9pfs spec missing required field!",
+}
+
+P9_READ = [
+    "tag=share0, security_model=none, path=/srv/share",
+    "  tag=s,  security_model=mapped,path=/srv,backend=0",
+    "tag=s, security_model=none, path=/srv, readonly",  # (stops at 'readonly')
+    # tag, path, security_model are never reset between specs (xl_parse.c:2042-2045)
+    'tag=a, security_model=none, path=/a", "tag=b',
+]
+
+VIRIDIAN_REFUSED = {
+    "turbo": "unknown viridian enlightenment 'turbo'",
+    "!all": "unknown viridian enlightenment 'all'",  # ('!' first, then the enum)
+    "All": "unknown viridian enlightenment 'All'",  # ("all": strcmp)
+    " base": "unknown viridian enlightenment ' base'",
+}
+
+VIRIDIAN_READ = ["BASE", "!freq", "all", "defaults", "cpu_hotplug", "!HCALL_IPI"]
+
+
+def _xl_verdict(tmp_path: Path, line: str) -> tuple[list[tuple[str, int, str, str]], int, str]:
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + line + "\n")
+    found = _found(path, ["XC005"])
+    rc, out = _peer_xl(path)
+    return found, rc, out
+
+
+@pytest.mark.parametrize("spec", list(CHANNELS_REFUSED))
+def test_xl_refuses_the_channel(tmp_path: Path, spec: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, f'channel = [ "{spec}" ]')
+    why = CHANNELS_REFUSED[spec]
+    assert [(c, ln, sev) for c, ln, sev, _ in found] == [("XC005", 4, "error")]
+    assert why in found[0][3]
+    assert rc == 1 and why in out, out
+
+
+@pytest.mark.parametrize("spec", CHANNELS_READ)
+def test_xl_reads_the_channel(tmp_path: Path, spec: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, f'channel = [ "{spec}" ]')
+    assert found == []
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize("spec", list(P9_REFUSED))
+def test_xl_refuses_the_p9_spec(tmp_path: Path, spec: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, f'p9 = [ "{spec}" ]')
+    why = P9_REFUSED[spec]
+    assert [(c, ln, sev) for c, ln, sev, _ in found] == [("XC005", 4, "error")]
+    assert why in found[0][3]
+    assert rc == 1 and why in out, out
+
+
+@pytest.mark.parametrize("spec", P9_READ)
+def test_xl_reads_the_p9_spec(tmp_path: Path, spec: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, f'p9 = [ "{spec}" ]')
+    assert found == []
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize("name", list(VIRIDIAN_REFUSED))
+def test_xl_refuses_the_viridian_name(tmp_path: Path, name: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, f'builder = "hvm"\nviridian = [ "{name}" ]')
+    why = VIRIDIAN_REFUSED[name]
+    assert [(c, ln, sev) for c, ln, sev, _ in found] == [("XC005", 5, "error")]
+    assert why in found[0][3]
+    assert rc != 0 and why in out, out
+
+
+@pytest.mark.parametrize("name", VIRIDIAN_READ)
+def test_xl_reads_the_viridian_name(tmp_path: Path, name: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, f'builder = "hvm"\nviridian = [ "{name}" ]')
+    assert found == []
+    assert rc == 0, out
+
+
+def test_a_pv_guest_viridian_list_is_not_read(tmp_path: Path) -> None:
+    """xl_parse.c:1714 reads viridian under ``case LIBXL_DOMAIN_TYPE_HVM`` only."""
+    found, rc, out = _xl_verdict(tmp_path, 'viridian = [ "turbo" ]')
+    assert found == []
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize(
+    ("line", "xen", "refused"),
+    [
+        # synic came with RELEASE-4.13.0's libxl_types.idl; 4.12 does not know it
+        ('builder = "hvm"\nviridian = [ "synic" ]', "4.12", True),
+        ('builder = "hvm"\nviridian = [ "synic" ]', "4.13", False),
+        ('builder = "hvm"\nviridian = [ "reference_tsc" ]', "4.5", True),
+        # a guest HVM by type alone: xl before 4.10 ignored type (a PV guest to it)
+        ('type = "hvm"\nviridian = [ "turbo" ]', "4.9", False),
+        ('type = "hvm"\nviridian = [ "turbo" ]', "4.10", True),
+        # xl 4.4 had no viridian list, nor channel (RELEASE-4.4.0 xl_cmdimpl.c)
+        ('builder = "hvm"\nviridian = [ "turbo" ]', "4.4", False),
+        ('channel = [ "name=a" ]', "4.4", False),
+        ('channel = [ "name=a" ]', "4.5", True),
+        # p9: 4.9 on; 4.18 asks no longer for the three fields (xl_parse.c:2199-2257
+        # of RELEASE-4.18.0) but refuses a piece with no '=' and an unknown key
+        ('p9 = [ "tag=s" ]', "4.8", False),
+        ('p9 = [ "tag=s" ]', "4.9", True),
+        ('p9 = [ "tag=s" ]', "4.18", False),
+        ('p9 = [ "tag=s, path=/srv, security_model=none, readonly" ]', "4.17", False),
+        ('p9 = [ "tag=s, path=/srv, security_model=none, readonly" ]', "4.18", True),
+        ('p9 = [ "tag=s, path=/srv, security_model=none, type=xen_9pfsd" ]', "4.18", False),
+        ('p9 = [ "tag=s, path=/srv, security_model=none, type=nfs" ]', "4.18", True),
+        ('p9 = [ "tag=s, path=/srv, security_model=none, frob=1" ]', "4.19", True),
+    ],
+)
+def test_the_release_decides(tmp_path: Path, line: str, xen: str, refused: bool) -> None:
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + line + "\n")
+    found = _found(path, ["XC005"], xen=xen)
+    assert [sev for _, _, sev, _ in found] == (["error"] if refused else [])

@@ -455,6 +455,9 @@ class XlDocument(DomUDocument):
         yield from self._vcpus_problem()
         yield from self._vif_problems()
         yield from self._hvm_problems()
+        from .xl_devices import device_problems  # (channel, p9, viridian)
+
+        yield from device_problems(self)
 
     def _hvm_problems(self) -> Iterator[ValueProblem]:
         """An HVM guest's ``vga`` (xl_parse.c:2605-2617, 4.3 on: "Unknown vga "x"

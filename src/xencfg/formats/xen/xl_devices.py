@@ -1,0 +1,184 @@
+"""What xl refuses in the ``channel``, ``p9`` and ``viridian`` lists of a domU config.
+
+xl reads each spec itself in ``parse_config_data`` and exits on one it cannot use;
+``xl create -n`` (peer-xl) refuses the config the same way. Line numbers are of
+tools/xl/xl_parse.c at RELEASE-4.17.0 unless a release is named; the enlightenment
+names of libxl_types.idl at each RELEASE-4.x.0 tag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...problems import ValueProblem
+from ...versions import XEN_TYPE, XEN_XL_CHANNEL, XEN_XL_P9, XEN_XL_P9_PAIRS, Version
+
+if TYPE_CHECKING:
+    from .xl import XlDocument
+
+_NEVER = Version.parse("999")
+
+#: libxl_viridian_enlightenment names, with the release whose libxl_types.idl
+#: brought them (RELEASE-4.5.0 to 4.19.0); libxl__enum_from_string compares them
+#: with strcasecmp (libxl_utils.c:1018).
+_VIRIDIAN = {
+    "base": "4.5",
+    "freq": "4.5",
+    "time_ref_count": "4.5",
+    "reference_tsc": "4.6",
+    "hcall_remote_tlb_flush": "4.7",
+    "apic_assist": "4.7",
+    "crash_ctl": "4.9",
+    "synic": "4.13",
+    "stimer": "4.13",
+    "hcall_ipi": "4.13",
+    "ex_processor_masks": "4.15",
+    "no_vp_limit": "4.15",
+    "cpu_hotplug": "4.15",
+}
+
+#: p9 keys xl 4.9 to 4.17 knows (xl_parse.c:2063-2075), and what 4.18 added
+_P9_KEYS = ("security_model", "path", "tag", "backend")
+_P9_KEYS_418 = (*_P9_KEYS, "type", "max-files", "max-open-files", "max-space", "auto-delete")
+_P9_TYPES = ("qemu", "xen_9pfsd")
+
+
+def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    """The ``channel``, ``p9`` and ``viridian`` specs xl refuses (peer-xl)."""
+    yield from _channel_problems(doc)
+    yield from _p9_problems(doc)
+    yield from _viridian_problems(doc)
+
+
+def _pieces(spec: str) -> list[str]:
+    """A spec cut at commas as strtok cuts it: no empty pieces."""
+    return [p for p in spec.split(",") if p]
+
+
+def _channel_error(spec: str) -> str | None:
+    """xl_parse.c:2218-2275 (the same from RELEASE-4.5.0's xl_cmdimpl.c): each piece
+    is key=value (split_string_into_pair; a piece with no '=' or nothing after it
+    stops xl), the pair trimmed; ``connection`` is pty or socket (strcmp); a socket
+    wants ``path``. An unknown key is only "ignoring"."""
+    connection = path = None
+    for piece in _pieces(spec):
+        key, eq, value = piece.partition("=")
+        if not eq or not value:
+            return f"failed to parse channel configuration: {piece}"
+        key, value = key.strip(), value.strip()
+        if key == "path":
+            path = value
+        elif key == "connection":
+            if value not in ("pty", "socket"):
+                return f"unknown channel connection '{value}'"
+            connection = value
+    if connection is None:
+        return "channel has unknown 'connection'"
+    if connection == "socket" and path is None:
+        return "channel connection 'socket' requires path=.."
+    return None
+
+
+def _channel_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    if not isinstance(doc.get("channel"), list):
+        return
+    for spec in doc._list("channel"):
+        why = _channel_error(spec) if spec else None
+        if why is not None:
+            yield ValueProblem(
+                doc.assignment("channel"),
+                f"channel '{spec}': xl refuses the config ('{why}'); write"
+                " connection=pty, or connection=socket with path=, and name=",
+                since=("xen", XEN_XL_CHANNEL),
+            )
+
+
+def _p9_error_417(specs: list[str]) -> tuple[str, str] | None:
+    """xl 4.9 to 4.17 (xl_parse.c:2040-2089): strtok at commas, blanks before a key
+    skipped, a piece with no '=' ends the spec, a key other than the four exits;
+    tag, path and security_model are kept from spec to spec (never reset) and all
+    three must be set."""
+    seen: set[str] = set()
+    for spec in specs:
+        for piece in _pieces(spec):
+            key, eq, _ = piece.lstrip(" ").partition("=")
+            if not eq:
+                break
+            if key not in _P9_KEYS:
+                return spec, f"Unknown string `{key}' in 9pfs spec"
+            seen.add(key)
+        if not {"tag", "path", "security_model"} <= seen:
+            return spec, "9pfs spec missing required field!"
+    return None
+
+
+def _p9_error_418(spec: str) -> str | None:
+    """xl 4.18 on (xl_parse.c:2213-2252 of RELEASE-4.18.0): every piece a pair
+    (strchr '=', a value after it), the key trimmed and known, ``type`` a libxl_p9_type."""
+    for piece in _pieces(spec):
+        key, eq, value = piece.partition("=")
+        if not eq or not value:
+            return f"failed to parse 9pfs configuration: {piece}"
+        key, value = key.strip(), value.strip()
+        if key not in _P9_KEYS_418:
+            return f"Unknown 9pfs parameter '{key}'"
+        if key == "type" and value.lower() not in _P9_TYPES:
+            return f"failed to parse 9pfs type: {value}"
+    return None
+
+
+def _p9_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    if not isinstance(doc.get("p9"), list):
+        return
+    specs = doc._list("p9")
+    old = _p9_error_417(specs)
+    new = next(((s, w) for s in specs if (w := _p9_error_418(s)) is not None), None)
+    fix = "write tag=, path= and security_model= (none, or mapped), comma-separated"
+    if old is not None:
+        spec, why = old
+        yield ValueProblem(
+            doc.assignment("p9"),
+            f"p9 '{spec}': xl refuses the config ('{why}'); {fix}",
+            since=("xen", XEN_XL_P9),
+            reprieve=None if new is not None else (XEN_XL_P9_PAIRS, _NEVER),
+        )
+    elif new is not None:
+        spec, why = new
+        yield ValueProblem(
+            doc.assignment("p9"),
+            f"p9 '{spec}': xl 4.18 and later refuse the config ('{why}'); {fix}",
+            since=("xen", XEN_XL_P9_PAIRS),
+        )
+
+
+def _viridian_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    """An HVM guest's ``viridian`` list (xl_parse.c:1714-1754, 4.5 on): "all" and
+    "defaults" (strcmp), else a name with an optional leading '!' that libxl knows
+    ("xl: unknown viridian enlightenment 'x'"). A PV guest's list is not read; a
+    guest made HVM by ``type`` alone is PV to xl before 4.10."""
+    kinds = {k: doc._kind(k) for k in ("type", "builder") if doc._atom(k)}
+    if not kinds or None in kinds.values() or next(iter(kinds.values())) != "hvm":
+        return
+    if not isinstance(doc.get("viridian"), list):
+        return
+    hvm_from = XEN_XL_CHANNEL if kinds.get("builder") == "hvm" else XEN_TYPE
+    for name in doc._list("viridian"):
+        if name in ("all", "defaults"):
+            continue
+        known = _VIRIDIAN.get(name.removeprefix("!").lower())
+        since = max(XEN_XL_CHANNEL, hvm_from)
+        if known is not None and Version.parse(known) <= since:
+            continue
+        yield ValueProblem(
+            doc.assignment("viridian"),
+            f"viridian '{name}': xl refuses the config ('xl: unknown viridian"
+            f" enlightenment '{name.removeprefix('!')}''); "
+            + (
+                f"libxl knows it from Xen {known} on"
+                if known is not None
+                else "write all, defaults, or names such as base, freq, time_ref_count"
+            ),
+            since=("xen", since),
+            reprieve=None if known is None else (Version.parse(known), _NEVER),
+        )
