@@ -15,7 +15,7 @@ import pytest
 
 from conftest import peer_tool
 from xencfg import lint
-from xencfg.formats.xen.keys import XL_SINCE
+from xencfg.formats.xen.keys import XL_SINCE, XM_SINCE
 from xencfg.versions import Version
 
 XL = "/usr/lib/xen-4.17/bin/xl"
@@ -208,3 +208,13 @@ def test_the_release_decides(tmp_path: Path, line: str, xen: str, refused: bool)
     path.write_text(HEAD + line + "\n")
     found = _found(path, ["XC005"], xen=xen)
     assert [sev for _, _, sev, _ in found] == (["error"] if refused else [])
+
+
+@pytest.mark.parametrize("key", sorted(XM_SINCE))
+def test_a_setting_xm_reads_is_no_unknown_keyword(tmp_path: Path, key: str) -> None:
+    """Each name is a ``gopts.var`` of xm's create.py from the tag XM_SINCE gives
+    (e.g. on_xend_start: RHEL 5's virt-install wrote it; create.py of 3.0.4 declares
+    it, ``gopts.var('on_xend_start', val='ignore|start', ...)``); lint warned XC003."""
+    path = tmp_path / "web.cfg"
+    path.write_text("import os\n" + HEAD + f"{key} = 0\n")
+    assert _found(path, ["XC003"], xen="3.2", fmt="xm") == []

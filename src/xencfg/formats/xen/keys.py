@@ -4,7 +4,9 @@ XC003's "unknown keyword" warning, so each release's names are here.
 The xl names are every ``xlu_cfg_get_*(config, "NAME", ...)`` and ``parse_*(config,
 "NAME")`` of ``parse_config_data`` in tools/xl/xl_parse.c (tools/libxl/xl_cmdimpl.c
 before 4.9) at the RELEASE-4.1.0 to RELEASE-4.19.0 tags; :data:`XL_SINCE` says the
-first release that reads the ones the older list lacked.
+first release that reads the ones the older list lacked. The xm names are every
+``gopts.var('NAME', ...)`` of tools/python/xen/xm/create.py from RELEASE-3.0.0 to
+RELEASE-4.4.0 (the 3.x releases at their branch tags); :data:`XM_SINCE` likewise.
 """
 
 from __future__ import annotations
@@ -88,4 +90,26 @@ XL_SINCE = {
     "nr_spis": "4.19",
 }
 
-KNOWN = _BASE | frozenset(XL_SINCE)
+#: xm settings the list lacked, with the first tag whose create.py declares them
+XM_SINCE = {
+    "bootentry": "3.0.0",
+    "fda": "3.0.0",
+    "fdb": "3.0.0",
+    "isa": "3.0.0",
+    "lapic": "3.0.0",
+    "ssidref": "3.0.0",
+    "irq": "3.0.2",
+    "usbport": "3.0.3",
+    "on_xend_start": "3.0.4",
+    "on_xend_stop": "3.0.4",
+    "loader": "3.3",
+    "machine_address_size": "3.3",
+    "target": "3.3",
+    "suppress_spurious_page_faults": "3.4",
+    "description": "4.0",
+    "monitor_path": "4.0",
+    "superpages": "4.0",
+    "vusb": "4.0",
+}
+
+KNOWN = _BASE | frozenset(XL_SINCE) | frozenset(XM_SINCE)
