@@ -218,3 +218,68 @@ def test_a_setting_xm_reads_is_no_unknown_keyword(tmp_path: Path, key: str) -> N
     path = tmp_path / "web.cfg"
     path.write_text("import os\n" + HEAD + f"{key} = 0\n")
     assert _found(path, ["XC003"], xen="3.2", fmt="xm") == []
+
+
+# -- vtpm (4.3 on), usbctrl and usbdev (4.7 on): xl_devices.py ------------------------
+
+#: line 4 -> what xl 4.17 says; xl_parse.c:2093-2135 (vtpm), 767-813 (usbctrl and usbdev
+#: pieces: strncmp with "key=", types by strcasecmp)
+DEVICES_REFUSED = {
+    'usbctrl = [ "type=virtio" ]': "Invalid usb controller type 'virtio'",
+    'usbctrl = [ "version = 2" ]': "Unknown string `version = 2' in usbctrl spec",
+    'usbdev = [ "hostbus=1, hostaddr=3, frob=1" ]': "Unknown string `frob=1' in usbdev spec",
+    'usbdev = [ "type=usb, hostbus=0x1, hostaddr=3" ]': "Invalid usb device type",
+    # "port=" is no prefix of "ports=1"
+    'usbdev = [ "hostbus=1, hostaddr=3, ports=1" ]': "Unknown string `ports=1' in usbdev spec",
+    'vtpm = [ "backend=vtpmmgr, frob=1" ]': "Unknown string `frob' in vtpm spec",
+    'vtpm = [ "uuid=nope" ]': "Failed to parse vtpm UUID: nope",
+    'vtpm = [ "uuid=12345678-1234-1234-1234-123456789abc" ]': (
+        "vtpm spec missing required backend field!"
+    ),
+    'vtpm = [ "backend =0" ]': "Unknown string `backend ' in vtpm spec",
+}
+
+DEVICES_READ = [
+    'usbctrl = [ "type=pv, version=1" ]',
+    'usbctrl = [ "type=QUSB, ports=4" ]',
+    'usbctrl = [ "version=2,,  ports=4" ]',
+    'usbdev = [ "type=hostdev, hostbus=0x1, hostaddr=3" ]',
+    'usbdev = [ "" ]',
+    'vtpm = [ "backend=vtpmmgr, uuid=12345678-1234-1234-1234-123456789abc" ]',
+    'vtpm = [ "backend=0, readonly, frob=1" ]',  # (a piece with no '=' ends the spec)
+    'vtpm = [ " backend=0" ]',
+]
+
+
+@pytest.mark.parametrize("line", list(DEVICES_REFUSED))
+def test_xl_refuses_the_device_spec(tmp_path: Path, line: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, line)
+    why = DEVICES_REFUSED[line]
+    assert [(c, ln, sev) for c, ln, sev, _ in found] == [("XC005", 4, "error")]
+    assert why in found[0][3]
+    assert rc == 1 and why in out, out
+
+
+@pytest.mark.parametrize("line", DEVICES_READ)
+def test_xl_reads_the_device_spec(tmp_path: Path, line: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, line)
+    assert found == []
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize(
+    ("line", "xen", "refused"),
+    [
+        ('vtpm = [ "uuid=nope" ]', "4.2", False),  # (RELEASE-4.2.0 reads no vtpm)
+        ('vtpm = [ "uuid=nope" ]', "4.3", True),
+        ('usbctrl = [ "type=virtio" ]', "4.6", False),  # (RELEASE-4.6.0: no usbctrl)
+        ('usbctrl = [ "type=virtio" ]', "4.7", True),
+    ],
+)
+def test_the_release_decides_for_devices(
+    tmp_path: Path, line: str, xen: str, refused: bool
+) -> None:
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + line + "\n")
+    found = _found(path, ["XC005"], xen=xen)
+    assert [sev for _, _, sev, _ in found] == (["error"] if refused else [])

@@ -215,6 +215,9 @@ XEN_XL_CHANNEL = Version.parse("4.5")
 #: (split_string_into_pair) and no longer asks for tag, path and security_model.
 XEN_XL_P9 = Version.parse("4.9")
 XEN_XL_P9_PAIRS = Version.parse("4.18")
+#: Xen 4.3 made xl read ``vtpm`` specs, 4.7 ``usbctrl`` and ``usbdev`` specs.
+XEN_XL_VTPM = Version.parse("4.3")
+XEN_XL_USB = Version.parse("4.7")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")

@@ -1,4 +1,5 @@
-"""What xl refuses in the ``channel``, ``p9`` and ``viridian`` lists of a domU config.
+"""What xl refuses in the ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev`` and
+``viridian`` lists of a domU config.
 
 xl reads each spec itself in ``parse_config_data`` and exits on one it cannot use;
 ``xl create -n`` (peer-xl) refuses the config the same way. Line numbers are of
@@ -12,7 +13,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...problems import ValueProblem
-from ...versions import XEN_TYPE, XEN_XL_CHANNEL, XEN_XL_P9, XEN_XL_P9_PAIRS, Version
+from ...versions import (
+    XEN_TYPE,
+    XEN_XL_CHANNEL,
+    XEN_XL_P9,
+    XEN_XL_P9_PAIRS,
+    XEN_XL_USB,
+    XEN_XL_VTPM,
+    Version,
+)
 
 if TYPE_CHECKING:
     from .xl import XlDocument
@@ -43,11 +52,22 @@ _P9_KEYS = ("security_model", "path", "tag", "backend")
 _P9_KEYS_418 = (*_P9_KEYS, "type", "max-files", "max-open-files", "max-space", "auto-delete")
 _P9_TYPES = ("qemu", "xen_9pfsd")
 
+#: (list, its ``key=`` prefixes, the ``type=`` names libxl_types.idl gives, compared
+#: with strcasecmp): parse_usbctrl_config and parse_usbdev_config (xl_parse.c:767-813,
+#: the same in RELEASE-4.7.0's xl_cmdimpl.c:1270-1315, where they came in)
+_USB = (
+    ("usbctrl", ("type=", "version=", "ports="), ("auto", "pv", "devicemodel", "qusb")),
+    ("usbdev", ("type=", "hostbus=", "hostaddr=", "controller=", "port="), ("hostdev",)),
+)
+
 
 def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
-    """The ``channel``, ``p9`` and ``viridian`` specs xl refuses (peer-xl)."""
+    """The ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev`` and ``viridian``
+    specs xl refuses (peer-xl)."""
     yield from _channel_problems(doc)
     yield from _p9_problems(doc)
+    yield from _vtpm_problems(doc)
+    yield from _usb_problems(doc)
     yield from _viridian_problems(doc)
 
 
@@ -150,6 +170,69 @@ def _p9_problems(doc: XlDocument) -> Iterator[ValueProblem]:
             f"p9 '{spec}': xl 4.18 and later refuse the config ('{why}'); {fix}",
             since=("xen", XEN_XL_P9_PAIRS),
         )
+
+
+def _vtpm_error(spec: str) -> str | None:
+    """xl_parse.c:2093-2135 (RELEASE-4.3.0 on, unchanged to 4.19): strtok at commas,
+    blanks before a key skipped, a piece with no '=' ends the spec; the key is backend
+    or uuid (a UUID libxl_uuid_from_string reads), and each spec names its backend."""
+    from .xl import _UUID
+
+    backend = False
+    for piece in _pieces(spec):
+        key, eq, value = piece.lstrip(" ").partition("=")
+        if not eq:
+            break
+        if key == "backend":
+            backend = True
+        elif key != "uuid":
+            return f"Unknown string `{key}' in vtpm spec"
+        elif not _UUID.fullmatch(value):
+            return f"Failed to parse vtpm UUID: {value}"
+    return None if backend else "vtpm spec missing required backend field!"
+
+
+def _vtpm_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    if not isinstance(doc.get("vtpm"), list):
+        return
+    for spec in doc._list("vtpm"):
+        why = _vtpm_error(spec)
+        if why is not None:
+            yield ValueProblem(
+                doc.assignment("vtpm"),
+                f"vtpm '{spec}': xl refuses the config ('{why}'); write"
+                " backend=DOMAIN and, if wanted, uuid=8-4-4-4-12 hex digits",
+                since=("xen", XEN_XL_VTPM),
+            )
+
+
+def _usb_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    """A ``usbctrl`` or ``usbdev`` piece xl does not know: each piece (strtok at
+    commas, blanks before it skipped) starts with one of the list's ``key=`` (strncmp),
+    and a ``type=`` names a libxl type; else xl exits."""
+    for key, prefixes, types in _USB:
+        if not isinstance(doc.get(key), list):
+            continue
+        for spec in doc._list(key):
+            for piece in (p.lstrip(" ") for p in _pieces(spec)):
+                start = next((p for p in prefixes if piece.startswith(p)), None)
+                if start is None:
+                    why = f"Unknown string `{piece}' in {key} spec"
+                elif start == "type=" and piece[5:].lower() not in types:
+                    why = (
+                        f"Invalid usb controller type '{piece[5:]}'"
+                        if key == "usbctrl"
+                        else "Invalid usb device type"
+                    )
+                else:
+                    continue
+                yield ValueProblem(
+                    doc.assignment(key),
+                    f"{key} '{spec}': xl refuses the config ('{why}'); write"
+                    f" {', '.join(prefixes)} (type= one of {', '.join(types)})",
+                    since=("xen", XEN_XL_USB),
+                )
+                break
 
 
 def _viridian_problems(doc: XlDocument) -> Iterator[ValueProblem]:
