@@ -283,3 +283,25 @@ def test_the_release_decides_for_devices(
     path.write_text(HEAD + line + "\n")
     found = _found(path, ["XC005"], xen=xen)
     assert [sev for _, _, sev, _ in found] == (["error"] if refused else [])
+
+
+# -- the fixtures: lint's verdict is xl's -------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "xl").glob("*.cfg")), ids=lambda p: p.name)
+def test_lint_and_xl_agree_on_the_fixture(path: Path) -> None:
+    """A file named ``*-bad.cfg`` is one xl 4.17 refuses: lint errs on it; xl takes
+    every other one, and lint has no error there."""
+    errors = [f for f in _found(path, [], fmt=None) if f[2] == "error"]
+    rc, out = _peer_xl(path)
+    if path.stem.endswith("-bad"):
+        assert rc != 0 and errors, (out, errors)
+    else:
+        assert rc == 0 and not errors, (out, errors)
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "xm").glob("*.cfg")), ids=lambda p: p.name)
+def test_an_xm_era_fixture_has_no_error(path: Path) -> None:
+    """vm-install (SLES 10/11), xen-tools (Debian), Oracle VM, virt-install (RHEL 5) and
+    hand-written configs as the Xen 3.x xm of their day took them: no error."""
+    assert [f for f in _found(path, [], xen="3.2", fmt=None) if f[2] == "error"] == []
