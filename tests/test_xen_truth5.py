@@ -305,3 +305,60 @@ def test_an_xm_era_fixture_has_no_error(path: Path) -> None:
     """vm-install (SLES 10/11), xen-tools (Debian), Oracle VM, virt-install (RHEL 5) and
     hand-written configs as the Xen 3.x xm of their day took them: no error."""
     assert [f for f in _found(path, [], xen="3.2", fmt=None) if f[2] == "error"] == []
+
+
+# -- xend-config.sxp: bool and int options xend cannot read ------------------------------
+
+#: line -> what xend raises when it reads the option (XendOptions.py:484-497 of
+#: RELEASE-4.1.0, get_config_bool: ``string.lower(str(v))`` in two lists, no blank
+#: stripped; get_config_int: ``int(v)``, Python 2: decimal digits, a sign, blanks)
+XEND_REFUSED = {
+    "(xend-relocation-server enabled)": "expected bool: enabled",
+    "(xend-relocation-server ' yes')": "expected bool:  yes",
+    "(dom0-min-mem 256M)": "expected int: 256M",
+    "(dom0-min-mem 0x100)": "expected int: 0x100",
+    "(dom0-min-mem 1e3)": "expected int: 1e3",
+    "(dom0-min-mem '')": "expected int: ",
+    "(xend-relocation-port 8002/tcp)": "expected int: 8002/tcp",
+}
+
+XEND_READ = [
+    "(xend-relocation-server True)",
+    "(enable-dom0-ballooning Y)",
+    "(xend-unix-server 1)",
+    "(dom0-min-mem ' 256')",
+    "(dom0-min-mem +256)",
+    "(dom0-cpus -1)",
+    "(xend-relocation-port '8002')",
+    "(xend-domain-lock maybe)",  # (SUSE's option: upstream xend does not read it)
+]
+
+
+@pytest.mark.parametrize("line", list(XEND_REFUSED))
+def test_xend_refuses_the_value(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "xend-config.sxp"
+    path.write_text("(xend-unix-server yes)\n" + line + "\n")
+    found = _found(path, ["XC005"], xen="3.2", fmt="xend")
+    assert [(c, ln, sev) for c, ln, sev, _ in found] == [("XC005", 2, "error")]
+    assert f"invalid xend config {line[1:].split()[0]}: {XEND_REFUSED[line]}'" in found[0][3]
+
+
+@pytest.mark.parametrize("line", XEND_READ)
+def test_xend_reads_the_value(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "xend-config.sxp"
+    path.write_text(line + "\n")
+    assert _found(path, ["XC005"], xen="3.2", fmt="xend") == []
+
+
+def test_xend_reads_an_option_only_from_its_release(tmp_path: Path) -> None:
+    """total_available_memory came with RELEASE-4.0.0's XendOptions.py."""
+    path = tmp_path / "xend-config.sxp"
+    path.write_text("(total_available_memory lots)\n")
+    assert _found(path, ["XC005"], xen="3.4", fmt="xend") == []
+    assert [f[2] for f in _found(path, ["XC005"], xen="4.0", fmt="xend")] == ["error"]
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "xend").glob("*.sxp")), ids=lambda p: p.name)
+def test_a_distribution_xend_config_has_no_error(path: Path) -> None:
+    """SLES 11, RHEL 5 and Debian lenny spellings of xend-config.sxp: xend reads them."""
+    assert [f for f in _found(path, [], xen="3.2", fmt=None) if f[2] == "error"] == []
