@@ -362,3 +362,73 @@ def test_xend_reads_an_option_only_from_its_release(tmp_path: Path) -> None:
 def test_a_distribution_xend_config_has_no_error(path: Path) -> None:
     """SLES 11, RHEL 5 and Debian lenny spellings of xend-config.sxp: xend reads them."""
     assert [f for f in _found(path, [], xen="3.2", fmt=None) if f[2] == "error"] == []
+
+
+# -- enumerated settings: xl_enums.py ---------------------------------------------------
+
+#: lines -> what xl 4.17 says (xl_parse.c:2622 hdtype, 2654 gfx_passthru, 2721
+#: vendor_device, 1889 altp2m, 2745 tee, 1804 mca_caps; libxl lookups by strcasecmp)
+ENUMS_REFUSED = {
+    'type = "hvm"\nhdtype = "sata"': 'ERROR: invalid value "sata" for "hdtype"',
+    'type = "hvm"\ngfx_passthru = "nvidia"': 'ERROR: invalid value "nvidia" for "gfx_passthru"',
+    # "1 " is no whole number to xlu_cfg_get_long, so a name, and none libxl knows
+    'type = "hvm"\ngfx_passthru = "1 "': 'ERROR: invalid value "1 " for "gfx_passthru"',
+    'type = "hvm"\nvendor_device = "citrix"': "xl: unknown vendor_device 'citrix'",
+    "altp2m = 4": 'ERROR: invalid value 4 for "altp2m"',
+    'altp2m = " mixed"': 'ERROR: invalid value " mixed" for "altp2m"',
+    'tee = "sometee"': 'Unknown tee "sometee" specified',
+    'tee = "ffa"': 'Unknown tee "ffa" specified',  # (libxl_types.idl: ffa in 4.18)
+    'type = "hvm"\nmca_caps = [ "LMCE" ]': "ERROR: unrecognized MCA capability 'LMCE'.",
+    'builder = "hvm"\nmca_caps = [ "bogus" ]': "ERROR: unrecognized MCA capability 'bogus'.",
+}
+
+ENUMS_READ = [
+    'type = "hvm"\nhdtype = "AHCI"',
+    'hdtype = "sata"',  # (a PV guest: read under c_info->type == HVM only)
+    'type = "hvm"\ngfx_passthru = "IGD"',
+    'type = "hvm"\ngfx_passthru = 1',
+    'type = "hvm"\nvendor_device = "XenServer"',
+    'vendor_device = "citrix"',
+    'altp2m = "2"',
+    'altp2m = "MIXED"',
+    'tee = "OPTEE"',
+    'type = "hvm"\nmca_caps = [ "lmce" ]',
+    'mca_caps = [ "bogus" ]',
+]
+
+
+@pytest.mark.parametrize("lines", list(ENUMS_REFUSED))
+def test_xl_refuses_the_name(tmp_path: Path, lines: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, lines)
+    why = ENUMS_REFUSED[lines]
+    assert [(c, sev) for c, _, sev, _ in found] == [("XC005", "error")]
+    assert found[0][1] == 3 + lines.count("\n") + 1
+    assert why in found[0][3]
+    assert rc != 0 and why in out, out
+
+
+@pytest.mark.parametrize("lines", ENUMS_READ)
+def test_xl_reads_the_name(tmp_path: Path, lines: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, lines)
+    assert found == []
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize(
+    ("line", "xen", "refused"),
+    [
+        ('tee = "ffa"', "4.18", False),
+        ('tee = "sometee"', "4.12", False),  # (RELEASE-4.12.0 reads no tee)
+        ('altp2m = "sometimes"', "4.8", False),
+        ('altp2m = "sometimes"', "4.9", True),
+        ('type = "hvm"\nhdtype = "sata"', "4.9", False),  # (type ignored before 4.10)
+        ('builder = "hvm"\nhdtype = "sata"', "4.5", False),
+        ('builder = "hvm"\nhdtype = "sata"', "4.6", True),
+        ('builder = "hvm"\nmca_caps = [ "bogus" ]', "4.9", False),
+    ],
+)
+def test_the_release_decides_for_names(tmp_path: Path, line: str, xen: str, refused: bool) -> None:
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + line + "\n")
+    found = _found(path, ["XC005"], xen=xen)
+    assert [sev for _, _, sev, _ in found] == (["error"] if refused else [])

@@ -68,7 +68,22 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _p9_problems(doc)
     yield from _vtpm_problems(doc)
     yield from _usb_problems(doc)
-    yield from _viridian_problems(doc)
+    from .xl_enums import enum_problems, mca_caps_problems
+
+    hvm = hvm_since(doc)
+    yield from _viridian_problems(doc, hvm)
+    yield from enum_problems(doc, hvm)
+    yield from mca_caps_problems(doc, hvm)
+
+
+def hvm_since(doc: XlDocument) -> Version | None:
+    """The first release whose xl builds the guest as HVM: any with ``builder =
+    "hvm"`` (4.0 here), 4.10 on with ``type = "hvm"`` alone (older xl ignored type);
+    ``None``: a PV or PVH guest, or a type xl refuses."""
+    kinds = {k: doc._kind(k) for k in ("type", "builder") if doc._atom(k)}
+    if not kinds or None in kinds.values() or next(iter(kinds.values())) != "hvm":
+        return None
+    return Version.parse("4.0") if kinds.get("builder") == "hvm" else XEN_TYPE
 
 
 def _pieces(spec: str) -> list[str]:
@@ -235,22 +250,17 @@ def _usb_problems(doc: XlDocument) -> Iterator[ValueProblem]:
                 break
 
 
-def _viridian_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+def _viridian_problems(doc: XlDocument, hvm: Version | None) -> Iterator[ValueProblem]:
     """An HVM guest's ``viridian`` list (xl_parse.c:1714-1754, 4.5 on): "all" and
     "defaults" (strcmp), else a name with an optional leading '!' that libxl knows
-    ("xl: unknown viridian enlightenment 'x'"). A PV guest's list is not read; a
-    guest made HVM by ``type`` alone is PV to xl before 4.10."""
-    kinds = {k: doc._kind(k) for k in ("type", "builder") if doc._atom(k)}
-    if not kinds or None in kinds.values() or next(iter(kinds.values())) != "hvm":
+    ("xl: unknown viridian enlightenment 'x'"). A PV guest's list is not read."""
+    if hvm is None or not isinstance(doc.get("viridian"), list):
         return
-    if not isinstance(doc.get("viridian"), list):
-        return
-    hvm_from = XEN_XL_CHANNEL if kinds.get("builder") == "hvm" else XEN_TYPE
     for name in doc._list("viridian"):
         if name in ("all", "defaults"):
             continue
         known = _VIRIDIAN.get(name.removeprefix("!").lower())
-        since = max(XEN_XL_CHANNEL, hvm_from)
+        since = max(XEN_XL_CHANNEL, hvm)
         if known is not None and Version.parse(known) <= since:
             continue
         yield ValueProblem(
