@@ -432,3 +432,78 @@ def test_the_release_decides_for_names(tmp_path: Path, line: str, xen: str, refu
     path.write_text(HEAD + line + "\n")
     found = _found(path, ["XC005"], xen=xen)
     assert [sev for _, _, sev, _ in found] == (["error"] if refused else [])
+
+
+# -- ioports, irqs, iomem: xl_devices._resource_problems --------------------------------
+
+#: xl 4.17 refuses these (xl_parse.c:1916-2018, strtoul and sscanf as the module says)
+RESOURCES_REFUSED = [
+    'ioports = [ "zz" ]',
+    'ioports = [ "3f8-" ]',
+    'ioports = [ "3f8-3ffz" ]',
+    'ioports = [ "ffffffff" ]',
+    'ioports = [ "-1" ]',
+    'irqs = [ "x" ]',
+    'irqs = [ "10 " ]',
+    'irqs = [ "0x10" ]',
+    'irqs = [ "4294967295" ]',
+    'irqs = [ "-1" ]',
+    'iomem = [ "zz" ]',
+    'iomem = [ "fe000 ,1" ]',
+    'iomem = [ "fe000,1@" ]',
+    'iomem = [ "fe000,1 " ]',
+    'iomem = [ "fe000,1,2" ]',
+]
+
+#: and reads these: a range the wrong way round (``start > end`` compared before end is
+#: set) and text after one port (a message, no exit) too
+RESOURCES_READ = [
+    'ioports = [ "3f8-3ff" ]',
+    'ioports = [ "3f8" ]',
+    'ioports = [ "0x3f8-0x3ff" ]',
+    'ioports = [ "3f8z" ]',
+    'ioports = [ " 3f8 - 3ff" ]',
+    'ioports = [ "3f8-3f0" ]',
+    "irqs = [ 10, 11 ]",
+    'irqs = [ "10" ]',
+    'irqs = [ " 10" ]',
+    'iomem = [ "fe000,1" ]',
+    'iomem = [ "fe000,1@fe000" ]',
+    'iomem = [ "fe000, 1" ]',
+    'iomem = [ "0xfe000,0x1" ]',
+]
+
+
+@pytest.mark.parametrize("line", RESOURCES_REFUSED)
+def test_xl_refuses_the_resource(tmp_path: Path, line: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, line)
+    assert [(c, ln, sev) for c, ln, sev, _ in found] == [("XC005", 4, "error")]
+    said = found[0][3].split("('", 1)[1].split("')", 1)[0]
+    assert rc == 1 and said in out, (out, said)
+
+
+@pytest.mark.parametrize("line", RESOURCES_READ)
+def test_xl_reads_the_resource(tmp_path: Path, line: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, line)
+    assert found == []
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize(
+    ("line", "xen", "refused"),
+    [
+        ('ioports = [ "zz" ]', "4.1", False),  # (RELEASE-4.1.0 reads no ioports)
+        ('iomem = [ "zz" ]', "4.2", False),
+        ('iomem = [ "zz" ]', "4.3", True),
+        # text after the range: RELEASE-4.6.0's sscanf stops there, 4.7's %n checks it
+        ('iomem = [ "fe000,1 " ]', "4.6", False),
+        ('iomem = [ "fe000,1 " ]', "4.7", True),
+    ],
+)
+def test_the_release_decides_for_resources(
+    tmp_path: Path, line: str, xen: str, refused: bool
+) -> None:
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + line + "\n")
+    found = _found(path, ["XC005"], xen=xen)
+    assert [sev for _, _, sev, _ in found] == (["error"] if refused else [])

@@ -9,6 +9,7 @@ names of libxl_types.idl at each RELEASE-4.x.0 tag.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,7 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _p9_problems(doc)
     yield from _vtpm_problems(doc)
     yield from _usb_problems(doc)
+    yield from _resource_problems(doc)
     from .xl_enums import enum_problems, mca_caps_problems
 
     hvm = hvm_since(doc)
@@ -248,6 +250,72 @@ def _usb_problems(doc: XlDocument) -> Iterator[ValueProblem]:
                     since=("xen", XEN_XL_USB),
                 )
                 break
+
+
+_BLANKS = "[ \t\n\v\f\r]*"
+#: what strtoul(s, &ep, 16) reads ("0x" only before a hex digit), and scanf's %x
+_HEX = rf"{_BLANKS}[+-]?(?:0[xX](?=[0-9a-fA-F]))?[0-9a-fA-F]+"
+_IOPORT = re.compile(rf"({_HEX})(?:(-)(?:({_HEX})$)?)?")
+_IRQ = re.compile(rf"{_BLANKS}([+-]?)([0-9]+)")
+_IOMEM = re.compile(rf"{_HEX},{_HEX}")
+_IOMEM_WHOLE = re.compile(rf"{_HEX},{_HEX}(?:@{_HEX})?")
+_UINT32_MAX = 2**32 - 1
+
+
+def _strtoul(text: str, base: int) -> int:
+    """A number strtoul read whole: a '-' wraps it modulo 2**64."""
+    value = int(text.strip().removeprefix("+").removeprefix("-"), base)
+    return (-value) % 2**64 if text.strip().startswith("-") else value
+
+
+def _ioport_error(item: str) -> str | None:
+    """xl_parse.c:1916-1961 (RELEASE-4.2.0 on): strtoul base 16, a '-' and a second
+    such number read whole; either at 0xffffffff or above is "too big". (Text after a
+    single number is only a message; ``start > end`` is never true there.)"""
+    m = _IOPORT.match(item)
+    if m is None or (m.group(2) and m.group(3) is None):
+        return f"xl: Invalid argument parsing ioport: {item}"
+    for part in (m.group(1), m.group(3)):
+        if part is not None and _strtoul(part, 16) >= _UINT32_MAX:
+            return f"xl: ioport {_strtoul(part, 16):x} too big"
+    return None
+
+
+def _resource_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    """``ioports`` and ``irqs`` items (4.2 on) and ``iomem`` ranges xl cannot read:
+    irqs by strtoul base 10, whole (xl_parse.c:1964-1990); iomem by sscanf
+    "%x,%x" (4.3 on) with nothing after but "@%x" (4.7 on; xl_parse.c:1992-2018)."""
+    from ...versions import XEN_XL_VIF_RATE as since_42
+
+    checks = {"ioports": since_42, "irqs": since_42, "iomem": Version.parse("4.3")}
+    for key, since in checks.items():
+        if not isinstance(doc.get(key), list):
+            continue
+        for item in doc._list(key):
+            why = None
+            if key == "ioports":
+                why = _ioport_error(item)
+            elif key == "irqs":
+                m = _IRQ.fullmatch(item)
+                if m is None:
+                    why = f"xl: Invalid argument parsing irq: {item}"
+                elif _strtoul(item, 10) >= _UINT32_MAX:
+                    why = f"xl: irq {_strtoul(item, 10):x} too big"
+            elif not _IOMEM.match(item):
+                why = f"xl: Invalid argument parsing iomem: {item}"
+            elif not _IOMEM_WHOLE.fullmatch(item):
+                why, since = f"xl: Invalid argument parsing iomem: {item}", Version.parse("4.7")
+            if why is not None:
+                yield ValueProblem(
+                    doc.assignment(key),
+                    f"{key} '{item}': xl refuses the config ('{why}'); write "
+                    + {
+                        "ioports": "hex ports, one or a range: 3f8-3ff",
+                        "irqs": "decimal numbers: [ 10, 11 ]",
+                        "iomem": "hex START,PAGES[@GFN]: fe000,1",
+                    }[key],
+                    since=("xen", since),
+                )
 
 
 def _viridian_problems(doc: XlDocument, hvm: Version | None) -> Iterator[ValueProblem]:
