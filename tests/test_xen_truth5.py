@@ -507,3 +507,49 @@ def test_the_release_decides_for_resources(
     path.write_text(HEAD + line + "\n")
     found = _found(path, ["XC005"], xen=xen)
     assert [sev for _, _, sev, _ in found] == (["error"] if refused else [])
+
+
+# -- grant table limits: xlu_cfg_get_bounded_long(0, INT_MAX), xl exits silently ---------
+
+#: xl 4.17 exits 1 on these (xl_parse.c:1420-1445; libxlu_cfg.c:270-322)
+GRANTS_REFUSED = [
+    'max_grant_frames = "lots"',
+    'max_grant_frames = "-1"',
+    "max_grant_frames = 2147483648",
+    "max_grant_frames = [ 64 ]",
+    "max_grant_frames = 32\nmax_grant_frames += 32",
+    'max_maptrack_frames = "1024 "',
+    'max_grant_version = "v2"',
+]
+
+GRANTS_READ = [
+    "max_grant_frames = 64",
+    'max_grant_frames = "64"',
+    'max_grant_frames = "0x40"',
+    'max_maptrack_frames = " 1024"',
+    "max_grant_version = 2",
+]
+
+
+@pytest.mark.parametrize("lines", GRANTS_REFUSED)
+def test_xl_refuses_the_grant_limit(tmp_path: Path, lines: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, lines)
+    assert [(c, sev) for c, _, sev, _ in found] == [("XC005", "error")]
+    assert "xlu_cfg_get_bounded_long" in found[0][3]
+    assert rc == 1, out
+
+
+@pytest.mark.parametrize("lines", GRANTS_READ)
+def test_xl_reads_the_grant_limit(tmp_path: Path, lines: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, lines)
+    assert found == []
+    assert rc == 0, out
+
+
+def test_xl_before_4_13_read_the_grant_limit_as_a_long(tmp_path: Path) -> None:
+    """RELEASE-4.12.0 xl_parse.c:1404 read it with xlu_cfg_get_long and
+    fell back to the default: no refusal."""
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + 'max_grant_frames = "lots"\n')
+    assert _found(path, ["XC005"], xen="4.12") == []
+    assert [f[2] for f in _found(path, ["XC005"], xen="4.13")] == ["error"]

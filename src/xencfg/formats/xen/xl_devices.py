@@ -70,6 +70,7 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _vtpm_problems(doc)
     yield from _usb_problems(doc)
     yield from _resource_problems(doc)
+    yield from _grant_problems(doc)
     from .xl_enums import enum_problems, mca_caps_problems
 
     hvm = hvm_since(doc)
@@ -316,6 +317,28 @@ def _resource_problems(doc: XlDocument) -> Iterator[ValueProblem]:
                     }[key],
                     since=("xen", since),
                 )
+
+
+def _grant_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    """``max_grant_frames`` and ``max_maptrack_frames`` (RELEASE-4.13.0 on) and
+    ``max_grant_version`` (4.16 on) are read with xlu_cfg_get_bounded_long(0,
+    INT_MAX) and xl exits, silently, on anything else: a list, ``+=``, no whole
+    number, one out of bounds (xl_parse.c:1420-1445; libxlu_cfg.c:270-322)."""
+    for key, since in (
+        ("max_grant_frames", "4.13"),
+        ("max_maptrack_frames", "4.13"),
+        ("max_grant_version", "4.16"),
+    ):
+        if doc.assignment(key) is None:
+            continue
+        number = doc._long(key)
+        if number is None or not 0 <= number <= 2**31 - 1:
+            yield ValueProblem(
+                doc.assignment(key),
+                f"{key}: xl refuses the config (it exits without a word: no whole number"
+                " from 0 to 2147483647, as xlu_cfg_get_bounded_long wants); write one",
+                since=("xen", Version.parse(since)),
+            )
 
 
 def _viridian_problems(doc: XlDocument, hvm: Version | None) -> Iterator[ValueProblem]:
