@@ -553,3 +553,42 @@ def test_xl_before_4_13_read_the_grant_limit_as_a_long(tmp_path: Path) -> None:
     path.write_text(HEAD + 'max_grant_frames = "lots"\n')
     assert _found(path, ["XC005"], xen="4.12") == []
     assert [f[2] for f in _found(path, ["XC005"], xen="4.13")] == ["error"]
+
+
+# -- cpus lists and cpus_soft: xl_devices._affinity_problems ------------------------------
+
+#: lines -> what xl 4.17 says (parse_vcpu_affinity, xl_parse.c:312-385)
+AFFINITY_REFUSED = {
+    'vcpus = 2\ncpus = [ "0", "x" ]': "Invalid pcpu range: x.",
+    'vcpus = 2\ncpus = [ "0-1", "1-0" ]': "Invalid pcpu range: 1-0.",
+    'vcpus = 2\ncpus = [ "all", "^all" ]': 'Can\'t combine "^" and "all".',
+    'vcpus = 1\nmaxvcpus = 2\ncpus = [ "0", "x" ]': "Invalid pcpu range: x.",
+    'vcpus = 2\ncpus_soft = "x"': "Invalid pcpu range: x.",
+    'vcpus = 2\ncpus_soft = [ "0", "y" ]': "Invalid pcpu range: y.",
+    'cpus_soft = "^all"': 'Can\'t combine "^" and "all".',
+}
+
+AFFINITY_READ = [
+    'vcpus = 2\ncpus = [ "0", "1", "2" ]',
+    'vcpus = 2\ncpus = [ "1", 1 ]',
+    # entries past max_vcpus are never read; with no vcpus, none is
+    'cpus = [ "0", "x" ]',
+    'vcpus = 1\ncpus = [ "0", "x" ]',
+]
+
+
+@pytest.mark.parametrize("lines", list(AFFINITY_REFUSED))
+def test_xl_refuses_the_affinity(tmp_path: Path, lines: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, lines)
+    why = AFFINITY_REFUSED[lines]
+    assert [(c, sev) for c, _, sev, _ in found] == [("XC005", "error")]
+    assert found[0][1] == 3 + lines.count("\n") + 1
+    assert why in found[0][3]
+    assert rc == 1 and why in out, out
+
+
+@pytest.mark.parametrize("lines", AFFINITY_READ)
+def test_xl_reads_the_affinity(tmp_path: Path, lines: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, lines)
+    assert found == []
+    assert rc == 0, out

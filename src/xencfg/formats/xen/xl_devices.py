@@ -71,6 +71,7 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _usb_problems(doc)
     yield from _resource_problems(doc)
     yield from _grant_problems(doc)
+    yield from _affinity_problems(doc)
     from .xl_enums import enum_problems, mca_caps_problems
 
     hvm = hvm_since(doc)
@@ -339,6 +340,44 @@ def _grant_problems(doc: XlDocument) -> Iterator[ValueProblem]:
                 " from 0 to 2147483647, as xlu_cfg_get_bounded_long wants); write one",
                 since=("xen", Version.parse(since)),
             )
+
+
+def _affinity_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    """A ``cpus`` list entry and a ``cpus_soft`` value or list entry xl cannot read
+    (RELEASE-4.5.0 on; the string ``cpus`` is XlDocument's check). parse_vcpu_affinity
+    (xl_parse.c:312-385) reads a string once, and a list's first max_vcpus entries
+    only (maxvcpus, else vcpus, else none: xl_parse.c:1382-1404), up to the first
+    that is no string, each with parse_cpurange as ``cpus`` is read."""
+    from .xl import _cpu_range_ok
+
+    top = doc._long("maxvcpus") or doc._long("vcpus") or 0
+    for key in ("cpus", "cpus_soft"):
+        value = doc.get(key)
+        if isinstance(value, list):
+            entries = []
+            for entry in value[: max(top, 0)]:
+                if isinstance(entry, list):
+                    break
+                entries.append(str(entry))
+        elif key == "cpus_soft" and doc._atom(key):
+            entries = [str(value)]
+        else:
+            continue
+        for entry in entries:
+            bad = next((r for r in entry.split(",") if r and not _cpu_range_ok(r)), None)
+            if bad is not None:
+                said = (
+                    'Can\'t combine "^" and "all".'
+                    if bad == "^all"
+                    else f"Invalid pcpu range: {bad}."
+                )
+                yield ValueProblem(
+                    doc.assignment(key),
+                    f"{key} '{entry}': xl refuses the config ('{said}'); write ranges"
+                    " low-high, low first, with no blanks",
+                    since=("xen", XEN_XL_CHANNEL),
+                )
+                break
 
 
 def _viridian_problems(doc: XlDocument, hvm: Version | None) -> Iterator[ValueProblem]:
