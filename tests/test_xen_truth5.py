@@ -592,3 +592,48 @@ def test_xl_reads_the_affinity(tmp_path: Path, lines: str) -> None:
     found, rc, out = _xl_verdict(tmp_path, lines)
     assert found == []
     assert rc == 0, out
+
+
+# -- vkb (4.12 on): xl_devices._vkb_problems ---------------------------------------------
+
+#: xl 4.17 refuses these (parse_vkb_config / parse_vkb_list, xl_parse.c:1107-1205)
+VKB_REFUSED = [
+    'vkb = [ "frob=1" ]',
+    'vkb = [ "backend=0" ]',
+    'vkb = [ "backend-type=unknown" ]',
+    'vkb = [ "backend-type=pv" ]',
+    'vkb = [ "backend-type=linux, feature-multi-touch=1" ]',
+    'vkb = [ "backend-type=linux, feature-multi-touch=0x1" ]',
+    'vkb = [ "backend-type = linux" ]',
+]
+
+VKB_READ = [
+    'vkb = [ "backend-type=linux" ]',
+    'vkb = [ "backend-type=QEMU, width=800, height=600" ]',
+    'vkb = [ "backend-type=linux, feature-multi-touch=1, multi-touch-width=100" ]',
+    'vkb = [ "backend-type=linux, feature-multi-touch=0" ]',
+    'vkb = [ "backend-type=linux, feature-multi-touch=yes" ]',
+    'vkb = [ "backend-type=linux,  unique-id=k0" ]',
+]
+
+
+@pytest.mark.parametrize("line", VKB_REFUSED)
+def test_xl_refuses_the_vkb(tmp_path: Path, line: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, line)
+    assert [(c, ln, sev) for c, ln, sev, _ in found] == [("XC005", 4, "error")]
+    said = found[0][3].split("('", 1)[1].split("')", 1)[0]
+    assert rc == 1 and said in out, (out, said)
+
+
+@pytest.mark.parametrize("line", VKB_READ)
+def test_xl_reads_the_vkb(tmp_path: Path, line: str) -> None:
+    found, rc, out = _xl_verdict(tmp_path, line)
+    assert found == []
+    assert rc == 0, out
+
+
+def test_xl_before_4_12_read_no_vkb_spec(tmp_path: Path) -> None:
+    """RELEASE-4.11.0's xl_parse.c has no parse_vkb_list."""
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + 'vkb = [ "frob=1" ]\n')
+    assert _found(path, ["XC005"], xen="4.11") == []

@@ -69,6 +69,7 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _p9_problems(doc)
     yield from _vtpm_problems(doc)
     yield from _usb_problems(doc)
+    yield from _vkb_problems(doc)
     yield from _resource_problems(doc)
     yield from _grant_problems(doc)
     yield from _affinity_problems(doc)
@@ -378,6 +379,73 @@ def _affinity_problems(doc: XlDocument) -> Iterator[ValueProblem]:
                     since=("xen", XEN_XL_CHANNEL),
                 )
                 break
+
+
+#: parse_vkb_config's "key=" prefixes (xl_parse.c:1107-1147; RELEASE-4.12.0 on,
+#: the XENKBD_FIELD_* names of xen/include/public/io/kbdif.h)
+_VKB_KEYS = (
+    "backend=",
+    "backend-type=",
+    "unique-id=",
+    "feature-disable-keyboard=",
+    "feature-disable-pointer=",
+    "feature-abs-pointer=",
+    "feature-raw-pointer=",
+    "feature-multi-touch=",
+    "multi-touch-width=",
+    "multi-touch-height=",
+    "multi-touch-num-contacts=",
+    "width=",
+    "height=",
+)
+_STRTOUL0 = re.compile(rf"{_BLANKS}[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+
+
+def _nonzero(text: str) -> bool:
+    """Whether strtoul(text, NULL, 0) is not 0: a digit other than 0 in what it reads."""
+    m = _STRTOUL0.match(text)
+    digits = m.group(1) if m else ""
+    return digits[2:].strip("0") != "" if digits[:2].lower() == "0x" else digits.strip("0") != ""
+
+
+def _vkb_error(spec: str) -> str | None:
+    """parse_vkb_list (xl_parse.c:1150-1205): each piece (strtok at commas, blanks
+    before it skipped) starts with a known ``key=``; ``backend-type`` is qemu or linux
+    (libxl_vkb_backend, strcasecmp; "unknown" is no type), and must be given; a
+    ``feature-multi-touch`` wants a multi-touch size."""
+    backend = False
+    values: dict[str, str] = {}
+    for piece in (p.lstrip(" ") for p in _pieces(spec)):
+        key = next((k for k in _VKB_KEYS if piece.startswith(k)), None)
+        if key is None:
+            return f'Unknown string "{piece}" in vkb spec'
+        value = piece[len(key) :]
+        if key == "backend-type=":
+            if value.lower() not in ("unknown", "qemu", "linux"):
+                return f'Unknown backend_type "{value}" in vkb spec'
+            backend = value.lower() != "unknown"
+        values[key] = value
+    if not backend:
+        return "backend-type should be set in vkb spec"
+    sizes = ("multi-touch-width=", "multi-touch-height=", "multi-touch-num-contacts=")
+    sized = any(_nonzero(values.get(k, "")) for k in sizes)
+    if _nonzero(values.get("feature-multi-touch=", "")) and not sized:
+        return "multi-touch-width, multi-touch-height, multi-touch-num-contacts should be set"
+    return None
+
+
+def _vkb_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    if not isinstance(doc.get("vkb"), list):
+        return
+    for spec in doc._list("vkb"):
+        why = _vkb_error(spec)
+        if why is not None:
+            yield ValueProblem(
+                doc.assignment("vkb"),
+                f"vkb '{spec}': xl refuses the config ('{why}'); write backend-type=qemu"
+                " or backend-type=linux and the keys of xl.cfg(5)",
+                since=("xen", Version.parse("4.12")),
+            )
 
 
 def _viridian_problems(doc: XlDocument, hvm: Version | None) -> Iterator[ValueProblem]:
