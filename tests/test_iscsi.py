@@ -121,7 +121,7 @@ def test_ietd_typed_model() -> None:
     db = doc.targets[1]
     assert [(x.number, x.path, x.type) for x in db.luns] == [
         (0, "/dev/vg0/db", "fileio"),
-        (1, "/dev/vg0/db-log", "blockio"),  # the 0.4.x positional form
+        (1, "/dev/vg0/db-log", "blockio"),
     ]
     assert [(u.direction, u.name) for u in doc.global_users] == [
         ("incoming", "discovery"),

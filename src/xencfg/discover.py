@@ -148,6 +148,9 @@ class SourceFile:
     #: The line of the file on disk the text starts at: a supportconfig section's text
     #: is read alone (``Discovery.texts``), and its lines are reported as the file's.
     first_line: int = 1
+    #: A section's text (the same as ``Discovery.texts[display]``): what reads a node's
+    #: files without the discovery at hand (``xencfg migrate``) has it with the file.
+    text: str | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def is_section(self) -> bool:
@@ -741,7 +744,15 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
             accepted.add(container)
         found.texts[s.display] = s.text
         node.files.append(
-            SourceFile(s.path, s.display, s.format, node.name, tree=tree, first_line=s.first_line)
+            SourceFile(
+                s.path,
+                s.display,
+                s.format,
+                node.name,
+                tree=tree,
+                first_line=s.first_line,
+                text=s.text,
+            )
         )
     for path, said in live.refusals(root):
         found.skipped.append(Skipped(str(path), f"the command refused: {said}"))
