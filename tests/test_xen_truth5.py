@@ -637,3 +637,24 @@ def test_xl_before_4_12_read_no_vkb_spec(tmp_path: Path) -> None:
     path = tmp_path / "web.cfg"
     path.write_text(HEAD + 'vkb = [ "frob=1" ]\n')
     assert _found(path, ["XC005"], xen="4.11") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'irqs = [ "' + "9" * 5000 + '" ]',
+        'irqs = [ "' + "0" * 5000 + '1" ]',
+        'max_grant_frames = "' + "9" * 5000 + '"',
+        'vcpus = "' + "9" * 5000 + '"',
+        'altp2m = "' + "9" * 5000 + '"',
+    ],
+    ids=["irq", "irq-zeros", "grant", "vcpus", "altp2m"],
+)
+def test_a_number_of_thousands_of_digits_is_read_as_strtol_reads_it(
+    tmp_path: Path, line: str
+) -> None:
+    """strtol/strtoul saturate (ERANGE); Python's int() refuses a string of over 4,300
+    digits, which made XC005 fail (XC006 "rule XC005 failed on this input")."""
+    path = tmp_path / "web.cfg"
+    path.write_text(HEAD + line + "\n")
+    assert [f for f in _found(path, []) if f[0] == "XC006"] == []

@@ -266,8 +266,15 @@ _UINT32_MAX = 2**32 - 1
 
 
 def _strtoul(text: str, base: int) -> int:
-    """A number strtoul read whole: a '-' wraps it modulo 2**64."""
-    value = int(text.strip().removeprefix("+").removeprefix("-"), base)
+    """A number strtoul read whole: a '-' wraps it modulo 2**64, and one past
+    ULONG_MAX is ULONG_MAX (ERANGE), as one of over 20 digits always is."""
+    digits = text.strip().removeprefix("+").removeprefix("-")
+    significant = (
+        digits.lower().removeprefix("0x").lstrip("0") if base == 16 else digits.lstrip("0")
+    )
+    value = int(significant or "0", base) if len(significant) <= 20 else 2**64
+    if value > 2**64 - 1:
+        return 2**64 - 1
     return (-value) % 2**64 if text.strip().startswith("-") else value
 
 
