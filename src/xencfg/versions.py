@@ -236,6 +236,16 @@ XEN_XL_VCPUS_NEGATIVE = Version.parse("4.4")
 XEN_XL_MAXVCPUS = Version.parse("4.6")
 #: Xen 4.15 made xl read a vif's ``mtu=`` (parse_ulong); before, an unknown argument.
 XEN_XL_VIF_MTU = Version.parse("4.15")
+#: Xen 4.5 made xl read ``channel`` specs (refusing one it cannot use) and a
+#: ``viridian`` list of enlightenment names (refusing a name libxl does not know).
+XEN_XL_CHANNEL = Version.parse("4.5")
+#: Xen 4.9 made xl read ``p9`` specs; 4.18 reads them as trimmed key=value pairs
+#: (split_string_into_pair) and no longer asks for tag, path and security_model.
+XEN_XL_P9 = Version.parse("4.9")
+XEN_XL_P9_PAIRS = Version.parse("4.18")
+#: Xen 4.3 made xl read ``vtpm`` specs, 4.7 ``usbctrl`` and ``usbdev`` specs.
+XEN_XL_VTPM = Version.parse("4.3")
+XEN_XL_USB = Version.parse("4.7")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")
