@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lintkit import tree
 from xencfg import lint
 from xencfg.versions import Version
-
-from lintkit import tree
 
 NON_ASCII_ALIAS = "multipaths {\n\tmultipath {\n\t\twwid 3600a1\n\t\talias d\u00e4t\u00e4\n\t}\n}\n"
 
@@ -16,7 +15,8 @@ NON_ASCII_ALIAS = "multipaths {\n\tmultipath {\n\t\twwid 3600a1\n\t\talias d\u00
 def _lint(tmp_path: Path, path: str, text: str, **versions: str) -> list[tuple[str, str]]:
     root = tree(tmp_path, "n1", {path: text})
     given = {k.replace("_", "-"): Version.parse(v) for k, v in versions.items()}
-    return sorted((f.code, f.severity) for f in lint.run([str(root)], versions=given).findings)
+    found = lint.run([str(root)], versions=given).findings
+    return sorted((f.code, f.severity) for f in found if f.code == "XC005")
 
 
 def test_unquoted_non_ascii_is_read_whole_before_0_4_9(tmp_path: Path) -> None:
@@ -32,3 +32,22 @@ def test_unquoted_non_ascii_is_read_whole_before_0_4_9(tmp_path: Path) -> None:
     assert _lint(
         tmp_path / "c", "etc/multipath.conf", NON_ASCII_ALIAS, multipath_tools="0.4.9"
     ) == [("XC005", "error")]
+
+
+IETD = "Target iqn.2026-12.net.example:disk\n\tLun 0 {options}\n"
+
+
+def test_lower_case_lun_keys_are_read_from_iet_1_4_20(tmp_path: Path) -> None:
+    """IET 1.4.20's kernel module lower-cases a LUN option up to its '=' before matching
+    it (kernel/iotype.h ``iet_strtolower``: "we only tolower() up to the first '='",
+    called in file-io.c ``parse_fileio_params`` against {opt_path, "path=%s"}); 0.4.17
+    and 1.4.19's file-io.c match {Opt_path, "Path=%s"} as written ("unknown param")."""
+    text = IETD.format(options="path=/dev/sdb,type=fileio")
+    assert _lint(tmp_path / "a", "etc/ietd.conf", text, iscsitarget="1.4.20") == []
+    assert _lint(tmp_path / "b", "etc/ietd.conf", text, iscsitarget="1.4.19") == [
+        ("XC005", "error")
+    ]
+    assert _lint(tmp_path / "c", "etc/ietd.conf", text) == [("XC005", "warning")]
+    # a key no release knows stays an error on every release
+    text = IETD.format(options="Pth=/dev/sdb,Type=fileio")
+    assert ("XC005", "error") in _lint(tmp_path / "d", "etc/ietd.conf", text, iscsitarget="1.4.20")
