@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import xencfg
 from lintkit import tree
 from xencfg import lint
+from xencfg.formats.cib.model import CibDocument
 from xencfg.versions import Version
 
 NON_ASCII_ALIAS = "multipaths {\n\tmultipath {\n\t\twwid 3600a1\n\t\talias d\u00e4t\u00e4\n\t}\n}\n"
@@ -51,3 +53,39 @@ def test_lower_case_lun_keys_are_read_from_iet_1_4_20(tmp_path: Path) -> None:
     # a key no release knows stays an error on every release
     text = IETD.format(options="Pth=/dev/sdb,Type=fileio")
     assert ("XC005", "error") in _lint(tmp_path / "d", "etc/ietd.conf", text, iscsitarget="1.4.20")
+
+
+NONE_CIB = """<cib validate-with="none" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="o">
+        <nvpair id="o1" name="stonith-enabled" value="false"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+      <primitive id="ip:1" class="ocf" provider="heartbeat" type="Dummy"/>
+      <primitive id="web" class="ocf" provider="heartbeat" type="Dummy"/>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def test_a_schema_less_pacemaker_cib_is_edited_in_its_own_dialect() -> None:
+    """``validate-with="none"`` names no schema (Pacemaker-2.1.5 lib/common/schemas.c
+    adds "none" beside the rng files; crm_verify 2.1.5: "Schema validation of
+    configuration is disabled", rc 0 on NONE_CIB with the id ``ip:1``). It was read as a
+    heartbeat 2 CIB, so ``add_order`` wrote ``from``/``to``, which crm_verify 2.1.5
+    refuses ("Ignoring constraint 'order-...' without first", "config not valid";
+    pcmk_sched_ordering.c reads ``first``), and the id check refused the existing
+    resource ``ip:1`` ("Pacemaker's schema refuses the CIB": there is none)."""
+    doc = xencfg.loads(NONE_CIB, "cib")
+    assert isinstance(doc, CibDocument) and doc.dialect == "pacemaker-1.0"
+    doc.add_order("ip:1", "web")
+    assert '<rsc_order id="order-ip.1-web" first="ip:1" then="web"/>' in xencfg.dumps(doc)
+    # a heartbeat 2 CIB (no validate-with) keeps its dialect
+    hb2 = xencfg.loads(NONE_CIB.replace(' validate-with="none"', ""), "cib")
+    assert isinstance(hb2, CibDocument) and hb2.dialect == "heartbeat-2"
