@@ -87,6 +87,10 @@ DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
 #: (0.4.9 line 242); 0.4.5 to 0.4.8 end a word at a blank only, so ``defaults{`` names no
 #: section (MP010).
 MULTIPATH_SPLITS_BRACE = Version.parse("0.4.9")
+#: multipath-tools 0.4.7 no longer reads ``devnode_blacklist`` (dict.c line 1340 puts
+#: ``install_keyword_root("devnode_blacklist", ...)`` under ``#if 0``, commit 69b318fc);
+#: 0.4.5 and 0.4.6 read it as the blacklist (0.4.6 dict.c line 699).
+MULTIPATH_NO_DEVNODE_BLACKLIST = Version.parse("0.4.7")
 #: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
 HEARTBEAT_CRM = Version.parse("2.0")
 #: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.
