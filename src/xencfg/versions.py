@@ -249,6 +249,11 @@ XEN_XL_USB = Version.parse("4.7")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")
+#: IET 1.4.20: the kernel module lower-cases a LUN option up to its '=' before matching it
+#: (kernel/iotype.h ``iet_strtolower``, called in file-io.c, block-io.c and null-io.c
+#: ``parse_*_params`` against "path=%s", "type=%s", ... tables; the release that brought
+#: ``BlockSize=``); 0.4.x to 1.4.19 match "Path=%s" as written, case and all.
+IET_LUN_KEYS_ANY_CASE = Version.parse("1.4.20")
 
 
 def schema_for(fmt: str | None) -> Schema | None:

@@ -9,6 +9,7 @@ import attrs
 
 from ..problems import ValueProblem
 from ..syntax.blocks import Entry
+from ..versions import MULTIPATH_SPLITS_BRACE
 from .schema import InForce, Version
 
 __all__ = ["cut_by_comment", "cut_by_non_ascii", "extra_data"]
@@ -96,7 +97,10 @@ def cut_by_non_ascii(node: Entry) -> ValueProblem | None:
     """``alias dätä`` unquoted: multipath-tools 0.4.9 on read a non-ASCII byte outside
     quotes as a blank (parser.c ``alloc_strvec``: ``!isascii`` ends a word), so it reads
     alias ``d`` ("ignoring extra data starting with 't'", ``multipath -t`` 0.9.4); 0.4.5
-    to 0.4.8 read the word whole. Quoted, every release reads it as written."""
+    to 0.4.8 read the word whole (0.4.7 parser.c ``alloc_strvec`` ends a word at a blank
+    or a quote only, the reading ``_multipath_braces.glued`` cites): an error from
+    0.4.9 on, a warning while the release is unknown, nothing on 0.4.5 to 0.4.8. Quoted,
+    every release reads it as written."""
     toks = node.value_toks
     if len(toks) != 1 or toks[0].text.startswith('"') or toks[0].text.isascii():
         return None
@@ -107,4 +111,5 @@ def cut_by_non_ascii(node: Entry) -> ValueProblem | None:
         f"multipath-tools 0.4.9 on read {node.key} '{read}', not '{word}': outside quotes"
         f' a non-ASCII character is a blank to them ("ignoring extra data"): quote the'
         f' value ({node.key} "{word}")',
+        since=("multipath-tools", MULTIPATH_SPLITS_BRACE),
     )

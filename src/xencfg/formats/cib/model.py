@@ -225,8 +225,10 @@ class CibDocument(SourceDocument):
         named = schema_dialect(self.validate_with)
         if named is not None:
             return named
-        if self.root_tag == "cib":
+        if self.root_tag == "cib" and self.validate_with != "none":
             return "heartbeat-2"
+        # (validate-with="none": Pacemaker's CIB without a schema, or a heartbeat 2 one
+        # marked so: the content tells, as for a fragment)
         return "pacemaker-1.0" if looks_like_10(self.roots) else "heartbeat-2"
 
     def iter(self, *tags: str) -> Iterator[_Element]:
@@ -551,12 +553,18 @@ class CibDocument(SourceDocument):
         an id, :func:`.values.check_id`), else ``derived`` made one as Pacemaker makes
         the ids it derives (:func:`.values.sanitize_id`); numbered when taken."""
         if given is not None:
-            return self._free_id(check_id(given, "constraint id", dialect=self.dialect))
+            return self._free_id(check_id(given, "constraint id", dialect=self._id_rules))
         return self._free_id(sanitize_id(derived, legacy=self.dialect != "pacemaker-1.0"))
 
     def _ref(self, rid: str, what: str) -> str:
         """``rid`` as a reference to a resource: an IDREF, so an XML ID (ValueError)."""
-        return check_id(rid, what, dialect=self.dialect)
+        return check_id(rid, what, dialect=self._id_rules)
+
+    @property
+    def _id_rules(self) -> str:
+        """The rules an id here follows (:func:`.values.check_id`): ``none`` where
+        ``validate-with="none"`` turns Pacemaker's validation off (any id goes)."""
+        return "none" if self.validate_with == "none" else self.dialect
 
     def _free_id(self, wanted: str) -> str:
         taken = {el.get("id") for el in self.iter() if el.get("id")}

@@ -158,11 +158,12 @@ def check_id(text: object, what: str = "id", *, dialect: str = "pacemaker-1.0") 
     else ValueError. Pacemaker's schemas type ids as ``xsd:ID`` (an NCName: no leading
     digit, ``-`` or ``.``, no ``:``, space or ``#``) and refuse the whole CIB otherwise;
     heartbeat 2's crm.dtd takes any CDATA but documents ``[a-zA-Z0-9_-]``, which the
-    upgrade to Pacemaker 1.0 keeps only when it is an NCName too (CB015)."""
+    upgrade to Pacemaker 1.0 keeps only when it is an NCName too (CB015). ``dialect``
+    ``none``: a CIB with ``validate-with="none"``, which Pacemaker does not validate."""
     if not isinstance(text, str):
         raise ValidationError(f"{what} must be a string, not {type(text).__name__}")
-    if is_xml_id(text):
-        return text
+    if is_xml_id(text) or (dialect == "none" and text):
+        return text  # ("none": validate-with="none", no schema, Pacemaker takes any id)
     if dialect != "pacemaker-1.0" and _HB2_ID.fullmatch(text):
         return text
     raise ValidationError(

@@ -319,8 +319,10 @@ def hb2_name(name: str) -> str:
 
 
 def schema_dialect(validate_with: str | None) -> str | None:
-    """The dialect a ``validate-with`` value names (``None``: no ``validate-with``)."""
-    if validate_with is None:
+    """The dialect a ``validate-with`` value names (``None``: no ``validate-with``, or
+    ``none``, which names no schema: Pacemaker then validates nothing, crm_verify 2.1.5
+    "Schema validation of configuration is disabled", and the content tells)."""
+    if validate_with is None or validate_with == "none":
         return None
     # pacemaker-0.6 / transitional-0.6: a heartbeat-2 CIB that Pacemaker 1.0 loaded
     # without upgrading it; every later pacemaker-N.M spells options with dashes
@@ -333,7 +335,9 @@ def element_dialect(el: Any) -> str:
     """The dialect of the document (or fragment) element ``el`` belongs to."""
     root = el.getroottree().getroot()
     if _tag(root) == "cib":
-        return schema_dialect(root.get("validate-with")) or "heartbeat-2"
+        named = schema_dialect(root.get("validate-with"))
+        if named is not None or root.get("validate-with") != "none":
+            return named or "heartbeat-2"
     roots = list(root) if _tag(root) == xmltext.WRAPPER else [root]
     return "pacemaker-1.0" if looks_like_10(roots) else "heartbeat-2"
 

@@ -22,7 +22,8 @@ from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
 from ...syntax.tree import Node, render
-from ..schema import Keyword, Schema
+from ...versions import IET_LUN_KEYS_ANY_CASE
+from ..schema import InForce, Keyword, Schema
 from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
 
@@ -84,9 +85,10 @@ DEFAULTS: dict[str, int] = {
     "noptimeout": 0,
 }
 LUN_TYPES = ("fileio", "blockio", "nullio")
-#: A LUN's option keys as IET's kernel module matches them, case and all (``match_token``
-#: tables of kernel/volume.c, file-io.c, block-io.c, null-io.c; 1.4.20's nullio also
-#: ``Blocks=`` and ``BlockSize=``): any other piece is an "unknown param" (-EINVAL).
+#: A LUN's option keys as IET's kernel module matches them (``match_token`` tables of
+#: kernel/volume.c, file-io.c, block-io.c, null-io.c; 1.4.20's nullio also ``Blocks=`` and
+#: ``BlockSize=``): any other piece is an "unknown param" (-EINVAL). Case and all before
+#: 1.4.20, in any case from 1.4.20 on (``_case_problem``).
 LUN_OPTION_KEYS = ("Path", "Type", "ScsiId", "ScsiSN", "IOMode", "Sectors", "Blocks", "BlockSize")
 
 
@@ -465,6 +467,8 @@ class IetdDocument(LineDocument):
             message = _value_problem(e)
             if message:
                 yield ValueProblem(e, message)
+            elif e.key.lower() == "lun":
+                yield from _case_problem(e)
         for scope, lines in [("global", self._split()[0])] + [
             (t.name, t.lines) for t in self.targets
         ]:
@@ -533,6 +537,41 @@ def _lun_options_problem(number: int, words: list[str]) -> str:
     )
 
 
+@attrs.frozen
+class _RefusedBefore(ValueProblem):
+    """A value the releases before ``since`` refuse and ``since`` on take: an error where
+    the release in force is older, a warning while it is unknown, nothing from ``since``
+    on."""
+
+    def refused_in(self, release: InForce) -> bool | None:
+        assert self.since is not None
+        if release.at_least(self.since[1]):
+            return False
+        return True if release.older_than(self.since[1]) else None
+
+
+def _case_problem(e: Entry) -> Iterator[ValueProblem]:
+    """``Lun 0 path=/dev/x``: an option key in another case than IET's. IET 1.4.20 on
+    lower-case the key before matching it (:data:`IET_LUN_KEYS_ANY_CASE`); 0.4.x to
+    1.4.19 match ``Path=%s`` as written (0.4.17/1.4.19 kernel/file-io.c ``tokens``), so
+    there ``path=`` is an "unknown param" and the LUN is not exported."""
+    if len(e.values) != 2 or "=" not in e.values[1]:
+        return
+    right = {k.lower(): k for k in LUN_OPTION_KEYS}
+    keys = [p.partition("=")[0] for p in e.values[1].split(",") if p]
+    other = [k for k in keys if k not in LUN_OPTION_KEYS and k.lower() in right]
+    if not other:
+        return
+    fix = ", ".join(f"'{right[k.lower()]}='" for k in other)
+    yield _RefusedBefore(
+        e,
+        f"LUN {e.values[0]}: IET before {IET_LUN_KEYS_ANY_CASE} matches each option by its"
+        f" exact spelling (match_token 'Path=%s'), so '{other[0]}=' is an \"unknown param\""
+        f" there and the LUN is not exported (1.4.20 on take any case): write {fix}",
+        since=("iscsitarget", IET_LUN_KEYS_ANY_CASE),
+    )
+
+
 def _value_problem(e: Entry) -> str | None:
     key = e.key.lower()
     first = e.values[0] if e.values else ""
@@ -549,15 +588,14 @@ def _value_problem(e: Entry) -> str | None:
             if len(e.values) == 2
             else []
         )
-        wrong = [k for k in wrong if k not in LUN_OPTION_KEYS]
+        known = {k.lower() for k in LUN_OPTION_KEYS}
+        wrong = [k for k in wrong if k.lower() not in known]  # (a case only: _case_problem)
         if wrong:
-            right = {k.lower(): k for k in LUN_OPTION_KEYS}
-            fix = ", ".join(f"'{right[k.lower()]}='" for k in wrong if k.lower() in right)
             return (
-                f"LUN {lun.number}: IET's kernel module matches each option by its exact"
-                f" spelling (match_token 'Path=%s'), so '{wrong[0]}=' is an \"unknown param\""
-                " and the LUN is not exported"
-                + (f": write {fix}" if fix else f" (options: {', '.join(LUN_OPTION_KEYS)})")
+                f"LUN {lun.number}: '{wrong[0]}=' is no option IET's kernel module knows"
+                " (match_token tables of kernel/file-io.c, block-io.c, null-io.c), so it is"
+                ' an "unknown param" and the LUN is not exported'
+                f" (options: {', '.join(LUN_OPTION_KEYS)})"
             )
         if lun.path is None and lun.type != "nullio":
             # a nullio LUN has none: ietd.conf(5)'s own example is
