@@ -5,9 +5,12 @@ bench/pathological.py's series, never here."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import xencfg
+from xencfg.cli import main
 from xencfg.formats.cib.xmltext import doctype_span
 
 # --- the streaming XML reader (cman, crm_mon): internal entities (item 11) ---------------
@@ -50,3 +53,35 @@ def test_doctype_behind_many_comments_is_found_in_one_pass() -> None:
     assert span is not None and text[span[0] :].startswith("<!DOCTYPE cib")
     assert doctype_span("<!-- <!DOCTYPE x> -->") is None
     assert doctype_span("<!-- <!DOCTYPE x>") is None
+
+
+# --- lint --fix never writes a supportconfig section's place on the node (item 2) ---------
+
+_NBSP_DRBD = (
+    "resource r0 {\n  on n1 {\n    device /dev/drbd0;\n    disk /dev/sda1;\n"
+    "    address 10.0.0.1:7788;\n    meta-disk\u00a0internal;\n  }\n  on n2 {\n"
+    "    device /dev/drbd0;\n    disk /dev/sda1;\n    address 10.0.0.2:7788;\n"
+    "    meta-disk internal;\n  }\n}\n"
+)
+
+
+def test_fix_never_writes_through_a_supportconfig_section(tmp_path: Path) -> None:
+    """A supportconfig section is named by its place on the node (root/etc/drbd.conf);
+    --fix wrote there when a file at that place had the section's text. With a planted
+    ``etc -> /etc`` link beside drbd.txt, that was the host's own /etc/drbd.conf."""
+    host_etc = tmp_path / "host-etc"
+    host_etc.mkdir()
+    (host_etc / "drbd.conf").write_text(_NBSP_DRBD)
+    scc = tmp_path / "scc_n1_261206_1000"
+    scc.mkdir()
+    (scc / "basic-environment.txt").write_text(
+        "#==[ Command ]======================================#\n# /bin/uname -a\n"
+        "Linux n1 2.6.16 #1 SMP x86_64\n\n"
+    )
+    (scc / "drbd.txt").write_text(
+        "#==[ Configuration File ]===========================#\n# /etc/drbd.conf\n"
+        + _NBSP_DRBD
+    )
+    (scc / "etc").symlink_to(host_etc)
+    assert main(["lint", "--fix", str(scc)]) == 1  # the DR008 error stays, reported
+    assert (host_etc / "drbd.conf").read_text() == _NBSP_DRBD
