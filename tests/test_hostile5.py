@@ -5,6 +5,10 @@ bench/pathological.py's series, never here."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +89,39 @@ def test_fix_never_writes_through_a_supportconfig_section(tmp_path: Path) -> Non
     (scc / "etc").symlink_to(host_etc)
     assert main(["lint", "--fix", str(scc)]) == 1  # the DR008 error stays, reported
     assert (host_etc / "drbd.conf").read_text() == _NBSP_DRBD
+
+
+# --- what the CLI prints: undecodable bytes and terminal controls (items 7 and 9) -------
+
+
+def _lint_strict_utf8(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """The CLI as it runs under en_US.UTF-8 (stdout strict; the C locale, as here, gets
+    surrogateescape from Python itself)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    env.pop("XENCFG_DEBUG", None)
+    cmd = [sys.executable, "-m", "xencfg", "lint", *args]
+    return subprocess.run(cmd, capture_output=True, env=env, timeout=120)
+
+
+def test_a_quoted_undecodable_byte_is_printed_not_a_traceback(tmp_path: Path) -> None:
+    """XC003 quotes the unknown keyword as read: a Latin-1 byte in it ended the text
+    report in UnicodeEncodeError under a UTF-8 locale. The text report keeps the byte."""
+    (tmp_path / "n1" / "etc").mkdir(parents=True)
+    (tmp_path / "n1" / "etc" / "multipath.conf").write_bytes(
+        b"defaults {\n\tus\xffer_friendly_names yes\n}\n"
+    )
+    done = _lint_strict_utf8("-v", str(tmp_path / "n1"))
+    assert b"Traceback" not in done.stderr and done.returncode == 0, done.stderr
+    assert b"unknown keyword 'us\xffer_friendly_names'" in done.stdout
+
+
+def test_terminal_controls_from_a_file_are_shown_escaped(tmp_path: Path) -> None:
+    """A hostile multipath.conf's value ``yes ESC]0;pwned BEL`` retitled the terminal of
+    the admin who linted it (OSC 52 writes the clipboard); a newline in a quoted value
+    could forge a finding line. Every control a finding quotes is written \\xNN."""
+    conf = tmp_path / "multipath.conf"
+    conf.write_bytes(b"defaults {\n\tuser_friendly_names yes\x1b]0;pwned\x07\n\tfoo\x9b2J 1\n}\n")
+    done = _lint_strict_utf8("--as", "multipath", str(conf))
+    assert b"'yes\\x1B]0;pwned\\x07'" in done.stdout
+    assert b"'foo\\x9B2J'" in done.stdout
+    assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", done.stdout)

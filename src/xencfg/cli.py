@@ -367,7 +367,27 @@ def _subparser(parser: argparse.ArgumentParser, *names: str) -> argparse.Argumen
     return parser
 
 
+def _pass_bytes_through() -> None:
+    """Write a file's non-UTF-8 bytes back out as they were read. xencfg reads them as
+    lone surrogates (``surrogateescape``: such bytes survive, the README says); outside
+    the C locale Python's UTF-8 stdout is strict, so a finding that quoted such a line
+    (or a file name holding such a byte) ended in UnicodeEncodeError, a traceback
+    (issue 22, item 7). A stream in another encoding shows them escaped instead."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            utf8 = codecs.lookup(stream.encoding or "ascii").name == "utf-8"
+            reconfigure(errors="surrogateescape" if utf8 else "backslashreplace")
+        except (LookupError, ValueError, OSError):
+            pass  # (a stream that cannot change keeps its own handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _pass_bytes_through()
     parser = _parser()
     args = parser.parse_args(argv)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
