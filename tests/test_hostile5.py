@@ -83,8 +83,7 @@ def test_fix_never_writes_through_a_supportconfig_section(tmp_path: Path) -> Non
         "Linux n1 2.6.16 #1 SMP x86_64\n\n"
     )
     (scc / "drbd.txt").write_text(
-        "#==[ Configuration File ]===========================#\n# /etc/drbd.conf\n"
-        + _NBSP_DRBD
+        "#==[ Configuration File ]===========================#\n# /etc/drbd.conf\n" + _NBSP_DRBD
     )
     (scc / "etc").symlink_to(host_etc)
     assert main(["lint", "--fix", str(scc)]) == 1  # the DR008 error stays, reported
