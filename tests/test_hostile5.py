@@ -124,3 +124,38 @@ def test_terminal_controls_from_a_file_are_shown_escaped(tmp_path: Path) -> None
     assert b"'yes\\x1B]0;pwned\\x07'" in done.stdout
     assert b"'foo\\x9B2J'" in done.stdout
     assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", done.stdout)
+
+
+# --- super-linear regexes found by the shape scan (item 3; times in bench/pathological) --
+
+
+def test_iscsi_session_field_values_are_stripped_as_before() -> None:
+    """iscsiadm's ``Key: value`` lines: the value's lazy match before ``\\s*$`` was
+    quadratic in a run of blanks inside it (48,000 blanks: 7 s); the value is now
+    stripped after the match, to the same text."""
+    text = (
+        "Target: iqn.2001-04.com.example:t1\n\tCurrent Portal: 10.0.0.1:3260,1   \t\n"
+        "\t\tSID: 7  \n\t\tiSCSI Session State: LOGGED IN" + " " * 3000 + "x \n"
+    )
+    doc = xencfg.loads(text, "iscsi-session")
+    s = doc.sessions[0]  # type: ignore[attr-defined]
+    assert (s.portal, s.sid) == ("10.0.0.1:3260,1", 7)
+    assert xencfg.dumps(doc) == text
+
+
+@pytest.mark.parametrize(
+    ("tag", "kept"),
+    [
+        ('<rsc_order id="o" kind="Mandatory" first="a"/>', '<rsc_order id="o" first="a"/>'),
+        ("<rsc_order kind='Optional'/>", "<rsc_order/>"),
+        ('<rsc_order id="o"' + " " * 500 + 'kind="x"/>', '<rsc_order id="o"/>'),
+        ('<rsc_order id="o"' + " " * 500 + "/>", '<rsc_order id="o"' + " " * 500 + "/>"),
+    ],
+)
+def test_cb_later_schema_drops_kind_as_before(tag: str, kept: str) -> None:
+    """The text validated as a later Pacemaker reads it, without rsc_order's kind: the
+    lazy attributes before ``\\s+kind`` tried every blank of a run (64,000 blanks in one
+    rsc_order tag: 6.5 s of lint)."""
+    from xencfg.rules.cib.schema import _ORDER_KIND
+
+    assert _ORDER_KIND.sub(r"\1", tag) == kept
