@@ -159,3 +159,55 @@ def test_cb_later_schema_drops_kind_as_before(tag: str, kept: str) -> None:
     from xencfg.rules.cib.schema import _ORDER_KIND
 
     assert _ORDER_KIND.sub(r"\1", tag) == kept
+
+
+# --- migrate -o and capture -o follow no planted link (item 2) ---------------------------
+
+_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "two-node"
+
+
+def _plant(link: Path, target: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to plant a link owned by another user")
+    os.symlink(target, link)
+    os.lchown(link, 65534, 65534)
+
+
+def test_migrate_never_chmods_through_a_planted_link(tmp_path: Path) -> None:
+    """An output folder of an earlier run where another user planted
+    ``alpha/etc/corosync/corosync.conf -> /etc/passwd``: migrate chmodded the link's
+    target to 0600 ("a 0400 key must be replaceable") before write_atomic refused the
+    link, and /etc/passwd unreadable breaks every login but root's."""
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    victim.chmod(0o644)
+    out = tmp_path / "mig"
+    (out / "alpha" / "etc" / "corosync").mkdir(parents=True)
+    _plant(out / "alpha" / "etc" / "corosync" / "corosync.conf", victim)
+    nodes = [str(_EXAMPLE / "alpha"), str(_EXAMPLE / "beta")]
+    assert main(["migrate", "-o", str(out), *nodes]) == 2
+    assert victim.stat().st_mode & 0o777 == 0o644 and victim.read_text() == "precious\n"
+
+
+def test_an_output_folder_planted_as_a_link_is_refused(tmp_path: Path) -> None:
+    """``-o /tmp/out`` where another user made /tmp/out a link to a folder of their
+    choosing (/etc): every output of migrate, and capture's state files, went there."""
+    from xencfg import live
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    _plant(out, elsewhere)
+    nodes = [str(_EXAMPLE / "alpha"), str(_EXAMPLE / "beta")]
+    assert main(["migrate", "-o", str(out), *nodes]) == 2
+    with pytest.raises(xencfg.XencfgError, match="not by you or root"):
+        live.write([], out)  # (capture -o: what it ran, written below the folder)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_output_folder_that_is_the_admins_own_link_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    os.symlink("real", tmp_path / "out")  # ours (the test's uid): followed
+    nodes = [str(_EXAMPLE / "alpha"), str(_EXAMPLE / "beta")]
+    assert main(["migrate", "-o", str(tmp_path / "out"), *nodes]) == 0
+    assert (tmp_path / "real" / "MIGRATION.md").is_file()

@@ -91,8 +91,9 @@ def write(
     migration: Migration, outdir: Path, paths: list[str], show_secrets: bool = False
 ) -> list[Path]:
     """Write every output under ``outdir`` and MIGRATION.md; returns the paths written."""
-    from ..writer import write_atomic
+    from ..writer import write_atomic, write_target
 
+    write_target(str(outdir))
     check_outdir(outdir, paths)
     written: list[Path] = []
     for o in migration.outputs:
@@ -106,8 +107,11 @@ def write(
         for p in paths:  # never over an input file, whatever the folders say
             if target.exists() and any(_same(target, f) for f in _inputs(p)):
                 raise XencfgError(f"{target} is an input file; not written")
-        if target.exists():
-            os.chmod(target, 0o600)  # a 0400 key from an earlier run must be replaceable
+        if target.is_file() and not target.is_symlink():
+            # a 0400 key from an earlier run must be replaceable; a link is left to
+            # write_atomic, which refuses one someone else planted (chmod followed it
+            # first: the link's target, say /etc/passwd, became 0600)
+            os.chmod(target, 0o600)
         write_atomic(str(target), o.data, mode=o.mode)
         os.chmod(target, o.mode)
         written.append(target)
