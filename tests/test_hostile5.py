@@ -211,3 +211,17 @@ def test_an_output_folder_that_is_the_admins_own_link_is_followed(tmp_path: Path
     nodes = [str(_EXAMPLE / "alpha"), str(_EXAMPLE / "beta")]
     assert main(["migrate", "-o", str(tmp_path / "out"), *nodes]) == 0
     assert (tmp_path / "real" / "MIGRATION.md").is_file()
+
+
+def test_lint_verbose_lines_do_not_forge_workflow_commands(tmp_path: Path) -> None:
+    """A domU config named ``vm<LF>::error file=README.md::pwned`` in a tree a CI job
+    lints: ``lint -v`` printed the name raw, and the runner read its second line as a
+    workflow command (the github report escaped it; the -v lines did not)."""
+    etc = tmp_path / "n1" / "etc"
+    (etc / "xen").mkdir(parents=True)
+    (etc / "hostname").write_text("n1\n")
+    (etc / "xen" / "vm\n::error file=README.md,line=1::pwned\nx").write_text("name = 'a'\n")
+    done = _lint_strict_utf8("-v", "--output-format", "github", str(tmp_path / "n1"))
+    lines = (done.stdout + done.stderr).decode().splitlines()
+    assert not [ln for ln in lines if ln.startswith("::error")]
+    assert any("vm\\x0A::error" in ln for ln in lines)

@@ -90,7 +90,7 @@ def _paint(text: str, code: str, on: bool) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\udc80-\udc9f]")
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
     """``text`` with each terminal control written ``\\xNN``: a keyword or value a
     finding quotes comes from the linted file, and ``ESC ] 0 ; ... BEL`` in a hostile
     tree's multipath.conf retitled the admin's terminal (other sequences write its
@@ -103,15 +103,15 @@ def _shown(text: str) -> str:
 def as_text(findings: Sequence[Finding], *, color: bool = False) -> str:
     """``path:line:col: CODE message [severity]``, one line each (the ``path:line:col:``
     prefix that editors and CI jump to), with the related places below. Terminal
-    controls from the files are shown escaped (:func:`_shown`); other bytes stay."""
+    controls from the files are shown escaped (:func:`shown`); other bytes stay."""
     out = []
     for f in findings:
-        where = _paint(f"{_shown(f.path)}:{f.line}:{f.column}:", "1", color)
+        where = _paint(f"{shown(f.path)}:{f.line}:{f.column}:", "1", color)
         code = _paint(f.code, "1;" + _COLOURS.get(f.severity, "0"), color)
         sev = _paint(f"[{f.severity}]", _COLOURS.get(f.severity, "0"), color)
-        out.append(f"{where} {code} {_shown(f.message)} {sev}")
+        out.append(f"{where} {code} {shown(f.message)} {sev}")
         for r in f.related:
-            out.append(f"    related: {_shown(str(r))}")
+            out.append(f"    related: {shown(str(r))}")
     return "\n".join(out) + ("\n" if out else "")
 
 
