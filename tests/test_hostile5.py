@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 import xencfg
+from xencfg import lint
 from xencfg.cli import main
 from xencfg.formats.cib.xmltext import doctype_span
+from xencfg.versions import Version
 
 # --- the streaming XML reader (cman, crm_mon): internal entities (item 11) ---------------
 
@@ -225,3 +227,40 @@ def test_lint_verbose_lines_do_not_forge_workflow_commands(tmp_path: Path) -> No
     lines = (done.stdout + done.stderr).decode().splitlines()
     assert not [ln for ln in lines if ln.startswith("::error")]
     assert any("vm\\x0A::error" in ln for ln in lines)
+
+
+# --- numbers: '²' passes str.isdigit, int() refuses it and 4,301 digits (item 8) ---------
+
+_BIG = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("rel", "text"),
+    [
+        ("etc/ietd.conf", "Target iqn.2001-04.com.example:t1\n\tMaxConnections \u00b2\n"),
+        ("etc/ietd.conf", f"Target iqn.2001-04.com.example:t1\n\tMaxConnections {_BIG}\n"),
+        ("etc/multipath.conf", f"defaults {{\n\tfailback {_BIG}\n}}\n"),
+        ("etc/multipath.conf", f"defaults {{\n\tno_path_retry -{_BIG}\n}}\n"),
+        ("etc/ha.d/authkeys", f"auth {_BIG}\n1 sha1 abc\n"),
+        ("etc/drbd.conf", "global { minor-count \u00b2; }\n"),
+        ("etc/drbd.conf", f"global {{ minor-count {_BIG}; }}\n"),
+    ],
+)
+def test_odd_digit_strings_are_values_not_rule_crashes(tmp_path: Path, rel: str, text: str) -> None:
+    """Each was a ValueError in a rule (XC006; under XENCFG_DEBUG, as here, a raise):
+    ``str.isdigit`` said yes to '²' and int() refused it, or int() refused 5,000
+    digits. The daemons read ASCII digits with strtol and kin, which saturate."""
+    (tmp_path / "n1" / rel).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "n1" / rel).write_text(text)
+    (tmp_path / "n1" / "etc" / "hostname").write_text("n1\n")
+    result = lint.run([str(tmp_path / "n1")], versions={"drbd": Version.parse("8.3.13")})
+    assert not [f for f in result.findings if f.code == "XC006"]
+
+
+def test_saturated_numbers_keep_their_verdicts() -> None:
+    from xencfg.syntax.numbers import HUGE, decimal, decimal_or_none
+
+    assert decimal("0042") == 42 and decimal(_BIG) == HUGE and decimal("0" * 5000) == 0
+    assert decimal_or_none("\u00b2") is None and decimal_or_none("\u0663") is None
+    doc = xencfg.loads(f"Target iqn.2001-04.com.example:t1\n\tMaxConnections {_BIG}\n", "ietd")
+    assert any("is outside" in str(p) for p in doc.value_problems())  # type: ignore[attr-defined]
