@@ -264,3 +264,27 @@ def test_saturated_numbers_keep_their_verdicts() -> None:
     assert decimal_or_none("\u00b2") is None and decimal_or_none("\u0663") is None
     doc = xencfg.loads(f"Target iqn.2001-04.com.example:t1\n\tMaxConnections {_BIG}\n", "ietd")
     assert any("is outside" in str(p) for p in doc.value_problems())  # type: ignore[attr-defined]
+
+
+def test_migrate_writes_nothing_outside_its_folder_whatever_a_hostname_says(
+    tmp_path: Path,
+) -> None:
+    """A node is named by its etc/hostname and its files go to OUTDIR/NODE/...: a tree
+    whose hostname read ``/`` had migrate -o write its corosync.conf, authkey and xl.conf
+    over the host's own /etc (here: a folder of the test's, not below OUTDIR). Refused,
+    before any write."""
+    import shutil
+
+    from xencfg.migrate.run import below
+
+    tree = tmp_path / "tree"
+    for node in ("alpha", "beta"):
+        shutil.copytree(_EXAMPLE / node, tree / node)
+    (tree / "alpha" / "etc" / "hostname").write_text(f"{tmp_path}/escaped\n")
+    out = tmp_path / "out"
+    assert main(["migrate", "-o", str(out), str(tree / "alpha"), str(tree / "beta")]) == 2
+    assert not (tmp_path / "escaped").exists() and not out.exists()
+    for node in ("/", "..", "x/../..", "/etc"):
+        with pytest.raises(xencfg.XencfgError, match="outside"):
+            below(out, node, "etc/corosync/corosync.conf")
+    assert below(out, "alpha", "etc/hosts") == out / "alpha" / "etc" / "hosts"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path
 
 from ..discover import discover
@@ -96,8 +97,8 @@ def write(
     write_target(str(outdir))
     check_outdir(outdir, paths)
     written: list[Path] = []
-    for o in migration.outputs:
-        target = outdir / o.node / o.path if o.node else outdir / o.path
+    targets = [below(outdir, o.node, o.path) for o in migration.outputs]  # all, first
+    for o, target in zip(migration.outputs, targets, strict=True):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -120,6 +121,21 @@ def write(
     write_atomic(str(report), encode(migration.report_markdown(show_secrets)), mode=0o644)
     written.append(report)
     return written
+
+
+def below(outdir: Path, *parts: str) -> Path:
+    """``outdir/parts...``, refused when the parts would leave ``outdir``: a node is
+    named by its own etc/hostname, and a tree whose hostname read ``/`` (or
+    ``../..``) had its corosync.conf, authkey and xl.conf written over the host's own
+    /etc, as root."""
+    rel = posixpath.normpath("/".join(p for p in parts if p))
+    if rel.startswith("/") or rel == ".." or rel.startswith("../"):
+        shown = "/".join(parts)
+        raise XencfgError(
+            f"{shown!r} would be written outside {outdir} (a node named {parts[0]!r} by its"
+            " etc/hostname?); nothing is written there"
+        )
+    return outdir / rel
 
 
 def _inputs(path: str) -> list[Path]:
