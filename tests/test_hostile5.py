@@ -166,6 +166,7 @@ def test_cb_later_schema_drops_kind_as_before(tag: str, kept: str) -> None:
 # --- migrate -o and capture -o follow no planted link (item 2) ---------------------------
 
 _EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "two-node"
+_LINT_TREES = Path(__file__).resolve().parent / "fixtures" / "lint-trees"
 
 
 def _plant(link: Path, target: Path) -> None:
@@ -288,3 +289,17 @@ def test_migrate_writes_nothing_outside_its_folder_whatever_a_hostname_says(
         with pytest.raises(xencfg.XencfgError, match="outside"):
             below(out, node, "etc/corosync/corosync.conf")
     assert below(out, "alpha", "etc/hosts") == out / "alpha" / "etc" / "hosts"
+
+
+def test_dr014_reads_an_unparsable_ucast_address_as_no_address(tmp_path: Path) -> None:
+    """ha.cf's ucast host is kept as written; DR014 made a network of
+    ``ucast eth1 -0.0.0.2`` and ipaddress raised ValueError (found by the number fuzzer:
+    '10' replaced by '-0')."""
+    import shutil
+
+    tree = tmp_path / "t"
+    shutil.copytree(_LINT_TREES / "heartbeat-name-case" / "good", tree)
+    hacf = tree / "alpha" / "etc" / "ha.d" / "ha.cf"
+    hacf.write_text(hacf.read_text().replace("ucast eth1 10.0.0.2", "ucast eth1 -0.0.0.2"))
+    result = lint.run([str(tree)])
+    assert not [f for f in result.findings if f.code == "XC006"]
