@@ -303,3 +303,24 @@ def test_dr014_reads_an_unparsable_ucast_address_as_no_address(tmp_path: Path) -
     hacf.write_text(hacf.read_text().replace("ucast eth1 10.0.0.2", "ucast eth1 -0.0.0.2"))
     result = lint.run([str(tree)])
     assert not [f for f in result.findings if f.code == "XC006"]
+
+
+def test_graph_and_diff_show_terminal_controls_escaped(tmp_path: Path) -> None:
+    """``graph`` (DOT on standard output) quotes findings in tooltips and ``diff`` prints
+    the values it compares: both wrote a file's ESC ] 0 ; ... BEL raw to the terminal."""
+    for node, value in (("n1", "yes"), ("n2", "yes\x1b]0;pwned\x07")):
+        (tmp_path / node / "etc").mkdir(parents=True)
+        (tmp_path / node / "etc" / "hostname").write_text(node + "\n")
+        (tmp_path / node / "etc" / "multipath.conf").write_text(
+            f"defaults {{\n\tuser_friendly_names {value}\n}}\n"
+        )
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    for args in (
+        ["graph", str(tmp_path / "n2")],
+        ["diff", *(str(tmp_path / n) for n in ("n1", "n2"))],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "xencfg", *args], capture_output=True, env=env, timeout=120
+        )
+        assert b"x1B]0;pwned" in done.stdout, done.stderr  # (DOT doubles the backslash)
+        assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout

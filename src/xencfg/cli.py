@@ -422,6 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _diff(args: argparse.Namespace) -> int:
     """Compare two node trees; exit 1 when they differ in more than node-specific values."""
     from . import nodediff
+    from .syntax.source import shown
 
     paths, names = _nodes(args)
     if len(paths) != 2:
@@ -430,7 +431,8 @@ def _diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(result.to_json())
     else:
-        sys.stdout.write(result.to_text())
+        # (values quoted from the files: their terminal controls shown \xNN, line by line)
+        sys.stdout.write("\n".join(shown(line) for line in result.to_text().split("\n")))
     return EXIT_FINDINGS if result.differs else EXIT_OK
 
 

@@ -25,7 +25,7 @@ import attrs
 from .. import __version__
 from .. import rules as registry
 from ..findings import SEVERITIES, Finding, Location
-from ..syntax.source import printable
+from ..syntax.source import printable, shown
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "codeclimate")
 
@@ -83,21 +83,6 @@ _COLOURS = {"error": "31", "warning": "33", "info": "36"}
 
 def _paint(text: str, code: str, on: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if on else text
-
-
-#: What a terminal acts on rather than shows: C0 controls but the tab, DEL, C1 controls,
-#: and the undecodable bytes 0x80-0x9F (C1 to an 8-bit terminal).
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\udc80-\udc9f]")
-
-
-def shown(text: str) -> str:
-    """``text`` with each terminal control written ``\\xNN``: a keyword or value a
-    finding quotes comes from the linted file, and ``ESC ] 0 ; ... BEL`` in a hostile
-    tree's multipath.conf retitled the admin's terminal (other sequences write its
-    clipboard, or its screen); a newline in one forged a finding line of its own."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]) & 0xFF:02X}", text)
 
 
 def as_text(findings: Sequence[Finding], *, color: bool = False) -> str:
