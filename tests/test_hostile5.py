@@ -324,3 +324,15 @@ def test_graph_and_diff_show_terminal_controls_escaped(tmp_path: Path) -> None:
         )
         assert b"x1B]0;pwned" in done.stdout, done.stderr  # (DOT doubles the backslash)
         assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout
+
+
+def test_an_error_snippet_shows_terminal_controls_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``xencfg parse`` (and every command's error) prints a caret snippet of the line:
+    a cluster.conf's ``name="a ESC]0;x BEL"`` went raw to the terminal."""
+    bad = tmp_path / "cluster.conf"
+    bad.write_bytes(b'<cluster name="a\x1b]0;x\x07" config_version="1">\n<clusternodes>\n')
+    assert main(["parse", "--as", "cman", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert '<cluster name="a\\x1B]0;x\\x07"' in err and "\x1b" not in err

@@ -411,7 +411,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"xencfg {' '.join(names)}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except XencfgError as exc:
-        print(f"xencfg: {exc}", file=sys.stderr)
+        # (a snippet quotes the file: its terminal controls shown \xNN, line by line)
+        from .syntax.source import shown
+
+        said = "\n".join(shown(line) for line in f"xencfg: {exc}".split("\n"))
+        print(said, file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
