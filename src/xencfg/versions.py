@@ -74,6 +74,10 @@ DRBD_UTILS_BUF_128M = Version.parse("9.29")
 #: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
 #: before it, any include that opened nothing was "Failed to open include file".
 DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
+#: multipath-tools 0.4.9: parser.c ``alloc_strvec`` splits ``{`` and ``}`` off a word
+#: (0.4.9 line 242); 0.4.5 to 0.4.8 end a word at a blank only, so ``defaults{`` names no
+#: section (MP010).
+MULTIPATH_SPLITS_BRACE = Version.parse("0.4.9")
 #: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
 HEARTBEAT_CRM = Version.parse("2.0")
 #: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.
