@@ -336,3 +336,13 @@ def test_an_error_snippet_shows_terminal_controls_escaped(
     assert main(["parse", "--as", "cman", str(bad)]) == 2
     err = capsys.readouterr().err
     assert '<cluster name="a\\x1B]0;x\\x07"' in err and "\x1b" not in err
+
+
+def test_migrate_reads_an_odd_netmask_as_no_netmask() -> None:
+    """An IPaddr netmask of '255.²55.255.0' passed str.isdigit and int() raised (a
+    traceback from migrate); one of 5,000 digits the same."""
+    from xencfg.migrate.agents import _prefix_length
+
+    assert _prefix_length("255.\u00b255.255.0") is None
+    assert _prefix_length("255.255.255." + "9" * 5000) is None
+    assert _prefix_length("255.255.255.0") == 24
