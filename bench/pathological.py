@@ -380,6 +380,13 @@ def cib_order_kind_blanks(n: int) -> Callable[[], None]:
     )
 
 
+def xm_unclosed_quote(n: int) -> Callable[[], None]:
+    """xm's statement splitter: ``x =`` + blanks + a quote its line never closes (the
+    tokenizer retried the blank run at each blank: 2,000 blanks 4 s)."""
+    text = "x = " + " " * n + "'\n"
+    return _quiet(lambda: xencfg.loads(text, "xm"))
+
+
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
 SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
@@ -407,6 +414,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "XML comments before the DOCTYPE": (xml_comments_before_doctype, 40_000, 10_000),
     "iscsiadm session value blanks": (iscsi_session_blanks, 40_000, 10_000),
     "CIB rsc_order tag blanks": (cib_order_kind_blanks, 64_000, 16_000),
+    "xm unclosed quote after blanks": (xm_unclosed_quote, 4_000, 1_000),
 }
 
 

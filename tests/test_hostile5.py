@@ -346,3 +346,24 @@ def test_migrate_reads_an_odd_netmask_as_no_netmask() -> None:
     assert _prefix_length("255.\u00b255.255.0") is None
     assert _prefix_length("255.255.255." + "9" * 5000) is None
     assert _prefix_length("255.255.255.0") == 24
+
+
+# --- xm's statement splitter: an unclosed quote after a run of blanks (item 3) -----------
+
+
+def test_xm_unclosed_quote_is_one_error_token_for_the_splitter() -> None:
+    """CPython's tokenizer read each blank before a quote its line never closes as an
+    error token, retrying the whole run each time: ``x =`` + 2,000 blanks + ``'`` took
+    4 s (found by the memory fuzzer's hang limit). The quote is now a lone ``,`` for the
+    statement splitter: the same tokens around it, and the same statements."""
+    from xencfg.formats.xen._tokens import unclosed_quotes as _unclosed_quotes
+    from xencfg.formats.xen.xm import _lexable
+
+    assert _unclosed_quotes("x = '  ") == [4]
+    assert _unclosed_quotes("x = \"a\" # '\ny = 'b'") == []  # (a comment, a closed string)
+    assert _unclosed_quotes("x = '''a\nb''' + '") == [16]  # (after a triple-quoted one)
+    assert _unclosed_quotes("x = 'a\\\nb' + \"") == [13]  # (after a continued one)
+    assert _lexable('else":') == "else,:"
+    text = "name = 'vm'\ndisk = [" + " " * 3000 + "'\n"
+    with pytest.raises(xencfg.ParseError):
+        xencfg.loads(text, "xm")
