@@ -438,15 +438,30 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     joined into clusters: lists that share a node (or sit on one of its nodes) are one
     cluster; disjoint lists are separate clusters (a target pair with its own
     heartbeat beside the dom0s). Returns the ucast peers' addresses (their owner is
-    known once /etc/hosts is read)."""
+    known once /etc/hosts is read).
+
+    A loose CIB (no node folder says whose it is) joins another list only as a copy of
+    one cluster's CIB would: one list holds the other (a node added since), and no node
+    both name has another node id in the other CIB (two clusters both called
+    node1/node2 have their own heartbeat UUIDs). Otherwise it is a cluster of its own:
+    CIBs of two clusters linted together keep their own nodes."""
     ucast: list[tuple[str, str]] = []
     lists: list[tuple[set[str], tuple[set[str], Loaded]]] = []  # (keys, (members, file))
+    cib_ids: dict[int, dict[str, str]] = {}  # id(CIB item) -> node ids by short uname
 
-    def add(item: Loaded, listed: list[str]) -> None:
+    def add(item: Loaded, listed: list[str], ids: dict[str, str] | None = None) -> None:
         members = {short(n) for n in listed}
         for name in listed:
             node(name).roles.add("member")
-        lists.append((members | ({short(item.node)} if item.node else set()), (members, item)))
+        keys = members | ({short(item.node)} if item.node else set())
+        if ids is not None:
+            if not item.node and any(
+                keys & k and not _copies(members, ids, m, cib_ids.get(id(i), {}))
+                for k, (m, i) in lists
+            ):
+                keys = {f"{n}\0{item.file.display}" for n in members}  # a cluster of its own
+            cib_ids[id(item)] = ids
+        lists.append((keys, (members, item)))
 
     from .formats.cib.model import CibDocument
     from .formats.lines.hacf import HacfDocument
@@ -463,7 +478,8 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     for item, cib in cluster.typed("cib", CibDocument):
         unames = [n.uname for n in cib.nodes if n.uname]
         if unames:
-            add(item, unames)
+            ids = {short(n.uname): n.el.get("id") for n in cib.nodes if n.uname and n.el.get("id")}
+            add(item, unames, ids)
     clusters = []
     for _, group in joined(lists):
         members = frozenset(n for listed, _ in group for n in listed)
@@ -475,6 +491,17 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
         files = tuple(f for c in model.heartbeat_clusters for f in c.evidence)
         model.heartbeat = Layer("heartbeat", "", everyone, files)
     return ucast
+
+
+def _copies(
+    members: set[str], ids: dict[str, str], theirs: set[str], their_ids: dict[str, str]
+) -> bool:
+    """Whether a loose CIB naming ``members`` (node ids ``ids``) may be a copy of the
+    cluster another list names (``theirs``, ``their_ids`` if it is a CIB): one node list
+    holds the other, and the nodes both name have the same ids."""
+    if not (members <= theirs or theirs <= members):
+        return False
+    return all(their_ids.get(n, i) == i for n, i in ids.items())
 
 
 def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:

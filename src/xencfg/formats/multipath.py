@@ -25,7 +25,7 @@ from ..syntax.numbers import decimal, is_decimal
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
-from ._multipath_braces import brace_problems, stray_problems
+from ._multipath_braces import brace_problems, closer_problems, quoted_sections, stray_problems
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
 from .schema import Keyword, Schema, V
 from .view import Setting, View
@@ -593,6 +593,13 @@ class MultipathDocument(TreeDocument):
         """The rules of every ``blacklist_exceptions`` section, in file order."""
         return self._rules("blacklist_exceptions")
 
+    @property
+    def devnode_blacklist(self) -> list[BlacklistEntry]:
+        """The rules of every ``devnode_blacklist`` section: the blacklist of
+        multipath-tools 0.4.5 and 0.4.6 only (0.4.7 dict.c line 1340 puts the keyword
+        under ``#if 0``), so not part of :attr:`blacklist`."""
+        return self._rules("devnode_blacklist")
+
     def multipath(self, key: str) -> Multipath | None:
         """The multipath whose WWID or alias is ``key``."""
         for m in self.multipaths:
@@ -749,6 +756,8 @@ class MultipathDocument(TreeDocument):
                 if cut is not None:
                     yield cut
         yield from brace_problems(self, self.source or "")
+        yield from closer_problems(self, self.source or "")
+        yield from quoted_sections(self)
         yield from stray_problems(self)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
@@ -781,6 +790,10 @@ class _Builder:
     def block(self, children: list[Any]) -> Block:
         return make_block(children, unquote)
 
+    def closing(self, children: list[Any]) -> Entry:
+        """A section's last statement with the section's ``}`` on its line."""
+        return make_entry(children, unquote)
+
     def stray(self, children: list[Any]) -> Entry:
         """An unmatched ``}`` at the top level: a statement ``}`` (see :data:`STRAY`)."""
         return make_entry(children, unquote)
@@ -803,7 +816,9 @@ SHAPE = Shape(
     blank=frozenset({"_NL"}),
     open_gap="_BRACE_NL",
     open_item=True,
+    key=frozenset({"WORD", "STRING"}),
     stray_close=True,
+    close_after_item=True,
 )
 
 

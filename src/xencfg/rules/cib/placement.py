@@ -62,7 +62,9 @@ def schema_has(validate_with: str | None, since: tuple[int, int]) -> bool:
     """Whether a CIB validated with ``validate_with`` may carry what pacemaker-``since``
     brought (``pacemaker-next`` is newer than any, and so is ``pacemaker-1.1``, its name
     in Pacemaker 1.1.12 to 1.1.24: lib/common/schemas.c "1.1 was the old name for
-    -next"; 2.0 refuses the name, CB031)."""
+    -next"; 2.0 refuses the name, CB031). On 1.1.1 to 1.1.11 it was a schema of its own
+    (pacemaker-1.2 plus ``domains``): what such a cluster refuses there is CB023's, so
+    a CIB that passes may be read as pacemaker-next's here."""
     if validate_with in ("pacemaker-next", "pacemaker-1.1"):
         return True
     version = schema_version(validate_with)

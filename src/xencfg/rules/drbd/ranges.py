@@ -29,8 +29,10 @@ from ...syntax.numbers import decimal
 from ...versions import (
     DRBD_9,
     DRBD_84,
+    DRBD_NO_PANIC,
     DRBD_UTILS_BUF_128M,
     DRBD_UTILS_C_MAX_RATE_0,
+    DRBD_UTILS_NO_83,
     DRBD_UTILS_RESYNC_8G,
 )
 from .. import make, rule
@@ -332,13 +334,6 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
         yield attrs.evolve(found, severity="warning")
 
 
-#: DRBD 8.0 dropped ``on-io-error panic`` (commit 1a7c5a975, "r2487: Removed drbd_panic()
-#: completely", 2006-10, before 8.0.0): drbdsetup's on_error[] is pass_on,
-#: call-local-io-error, detach from then on (user/v83/drbdsetup.c; config_flags.c of
-#: user/v84 and user/v9).
-DRBD_NO_PANIC = Version.parse("8.0")
-
-
 def _io_error_panic(release: InForce, node: Entry, item: Loaded) -> Finding | None:
     """``on-io-error panic`` where a release that no longer has it may be in force: an
     error where it is known to be 8.0 or later, a warning while it is not known."""
@@ -354,12 +349,6 @@ def _io_error_panic(release: InForce, node: Entry, item: Loaded) -> Finding | No
         item.where(node),
     )
     return found if release.at_least(DRBD_NO_PANIC) else attrs.evolve(found, severity="warning")
-
-
-#: drbd-utils 9.28 removed drbdadm-83 (ChangeLog "8.3: remove"; user/v9/drbdadm_linux.c
-#: lists drbdadm-84 alone, and maybe_exec_legacy_drbdadm in drbdadm_usage_cnt.c hands
-#: only an 8.4 driver on).
-DRBD_UTILS_NO_83 = Version.parse("9.28")
 
 
 @rule("DR032", "utils-without-module-support", "error", scope="cluster")
