@@ -245,6 +245,13 @@ _BIG = "9" * 5000
         ("etc/ha.d/authkeys", f"auth {_BIG}\n1 sha1 abc\n"),
         ("etc/drbd.conf", "global { minor-count \u00b2; }\n"),
         ("etc/drbd.conf", f"global {{ minor-count {_BIG}; }}\n"),
+        (
+            "var/lib/pacemaker/cib/cib.xml",
+            '<cib validate-with="pacemaker-2.0"><configuration><crm_config/><nodes/>'
+            '<resources/><constraints/><fencing-topology><fencing-level id="fl" target='
+            '"n1" index="\u00b2" devices="st"/></fencing-topology></configuration>'
+            "<status/></cib>\n",
+        ),
     ],
 )
 def test_odd_digit_strings_are_values_not_rule_crashes(tmp_path: Path, rel: str, text: str) -> None:
@@ -253,6 +260,7 @@ def test_odd_digit_strings_are_values_not_rule_crashes(tmp_path: Path, rel: str,
     digits. The daemons read ASCII digits with strtol and kin, which saturate."""
     (tmp_path / "n1" / rel).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / "n1" / rel).write_text(text)
+    (tmp_path / "n1" / "etc").mkdir(exist_ok=True)
     (tmp_path / "n1" / "etc" / "hostname").write_text("n1\n")
     result = lint.run([str(tmp_path / "n1")], versions={"drbd": Version.parse("8.3.13")})
     assert not [f for f in result.findings if f.code == "XC006"]
