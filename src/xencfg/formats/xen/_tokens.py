@@ -30,20 +30,37 @@ def unclosed_quotes(src: str) -> list[int]:
         if tok[0] == "#":
             pos = m.end()
             continue
-        if len(tok) == 1:
-            one = _CONT_STR.match(src, m.start())
-            if one is None:
-                out.append(m.start())
-                pos = m.end()
-                continue
-            if not one[0].endswith("\n"):
-                pos = one.end()
-                continue
-            start = one.end()  # continued: it ends where its quote comes back
+        if len(tok) == 3:
+            end = _STRING_END[tok].match(src, m.end())
+            if end is None:
+                break  # the rest is the string's (the tokenizer stops: EOF in a string)
+            pos = end.end()
+            continue
+        one = _CONT_STR.match(src, m.start())
+        if one is None:
+            out.append(m.start())
+            pos = m.end()
+        elif not one[0].endswith("\n"):
+            pos = one.end()
         else:
-            start = m.end()
-        end = _STRING_END[tok].match(src, start)
-        if end is None:
-            break  # the rest is the string's (the tokenizer stops: EOF in a string)
-        pos = end.end()
+            pos = _continued(src, one.end(), _STRING_END[tok])
+            if pos < 0:
+                break
     return out
+
+
+def _continued(src: str, start: int, end: re.Pattern[str]) -> int:
+    """Where a one-quote string continued by a backslash-newline ends, as tokenize reads
+    it line by line: at its quote on a following line, or at the end of the first line
+    that neither holds the quote nor ends in a backslash (an error token: the string is
+    dropped there); -1 at the end of the text."""
+    while start < len(src):
+        nl = src.find("\n", start)
+        line_end = len(src) if nl < 0 else nl + 1
+        m = end.match(src, start, line_end)
+        if m is not None:
+            return m.end()
+        if not src[start:line_end].endswith(("\\\n", "\\\r\n")):
+            return line_end
+        start = line_end
+    return -1
