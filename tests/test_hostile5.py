@@ -372,7 +372,7 @@ def test_xm_unclosed_quote_is_one_error_token_for_the_splitter() -> None:
     assert _unclosed_quotes("x = '''a\nb''' + '") == [16]  # (after a triple-quoted one)
     assert _unclosed_quotes("x = 'a\\\nb' + \"") == [13]  # (after a continued one)
     # a continued string the next line does not close ends with that line (tokenize)
-    assert _unclosed_quotes("x = \"a\\\nb\ny = \"") == [14]
+    assert _unclosed_quotes('x = "a\\\nb\ny = "') == [14]
     assert _lexable('else":') == "else,:"
     text = "name = 'vm'\ndisk = [" + " " * 3000 + "'\n"
     with pytest.raises(xencfg.ParseError):
