@@ -277,7 +277,7 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
     count = 0
     share: Shared[str] = Shared()  # attribute names and most values repeat from node to node
     try:
-        for event, e in events(text):
+        for event, e in events(text, path):
             if event == "end":
                 stack.pop()
                 continue

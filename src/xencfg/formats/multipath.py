@@ -21,6 +21,7 @@ from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, did_you_mean, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
 from ..syntax.build import make_block, make_entry, make_root, parse_with, unclosed_braces
+from ..syntax.numbers import decimal, is_decimal
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
@@ -376,8 +377,8 @@ def value_problem(key: str, value: str) -> str | None:
         return None
     if limits is not None:
         number = value[1:] if value.startswith("-") else value
-        if number.isdigit():
-            n = int(value)
+        if is_decimal(number):
+            n = -decimal(number) if value.startswith("-") else decimal(number)
             low, high = limits
             if n < low:
                 return f"{key} {value} is too small: multipath caps it at {low}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..cluster import Cluster, Loaded, joined
 from ..discover import modes_are_real
 from ..findings import Finding
+from ..syntax.numbers import decimal_or_none
 from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
 from . import make, repeats, rule
 from .documents import cib_doc as _cib
@@ -307,7 +308,7 @@ def knet_nodeid_missing(item: Loaded) -> Iterator[Finding]:
 
 def _number(raw: str) -> int | None:
     """A decimal link number, or ``None`` (XC005 reports a bad one)."""
-    return int(raw) if raw.isdigit() else None
+    return decimal_or_none(raw)
 
 
 @rule("CS014", "links-differ", "error", formats=("corosync",))

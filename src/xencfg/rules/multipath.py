@@ -15,6 +15,7 @@ from ..discover import RELEASE_FILES
 from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
+from ..syntax.numbers import decimal, is_decimal
 from ..versions import MULTIPATH_NO_DEVNODE_BLACKLIST, MULTIPATH_SPLITS_BRACE
 from . import make, repeats, rule
 from .documents import bindings_doc as _bindings
@@ -278,7 +279,7 @@ def _queue_seconds(doc: MultipathDocument) -> list[tuple[object, float, str]]:
         value = entry.values[0]
         if value == "queue":
             out.append((entry, float("inf"), "no_path_retry queue"))
-        elif value.isdigit() and int(value) > 0:
+        elif is_decimal(value) and decimal(value) > 0:
             out.append((entry, int(value) * interval, f"no_path_retry {value}"))
     return out
 

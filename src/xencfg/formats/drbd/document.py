@@ -18,6 +18,7 @@ from ...syntax.blocks import (
     LiveSections,
     LiveSettings,
 )
+from ...syntax.numbers import decimal, is_decimal
 from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .conflicts import Conflict, find_conflicts
@@ -383,8 +384,8 @@ def _value_problem(key: str, values: list[str]) -> str | None:
             " the file, drbdsetup 8.4 the option when the resource comes up"
         )
     bounds = _RANGES.get(key)
-    if bounds is not None and len(values) == 1 and values[0].strip('"').isdigit():
-        number = int(values[0].strip('"'))
+    if bounds is not None and len(values) == 1 and is_decimal(values[0].strip('"')):
+        number = decimal(values[0].strip('"'))
         if not bounds[0] <= number <= bounds[1]:
             return f"{key} {number} is out of range [{bounds[0]}..{bounds[1]}]; drbdadm refuses it"
         return None

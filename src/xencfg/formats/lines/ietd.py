@@ -21,6 +21,7 @@ from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
+from ...syntax.numbers import decimal, decimal_or_none, is_decimal
 from ...syntax.tree import Node, render
 from ...versions import IET_LUN_KEYS_ANY_CASE
 from ..schema import InForce, Keyword, Schema
@@ -197,7 +198,7 @@ def parse_lun(entry: Entry) -> Lun:
     """Read ``Lun N Path=..,Type=..``, and ``Lun N PATH TYPE`` for what its author meant
     (IET refuses that form: :func:`_lun_options_problem`)."""
     values = entry.values
-    number = int(values[0]) if values and values[0].isdigit() else None
+    number = decimal_or_none(values[0]) if values else None
     rest = values[1:]
     options: dict[str, str] = {}
     path = kind = None
@@ -275,7 +276,7 @@ class Target:
         if not found:
             return DEFAULTS.get(low), None
         first = found[-1].values[0] if found[-1].values else ""
-        return (int(first) if first.isdigit() else None), found[-1]
+        return decimal_or_none(first), found[-1]
 
     def set_lun_path(self, number: int, path: str) -> None:
         """Point LUN ``number`` at another device, changing only its line."""
@@ -493,8 +494,8 @@ class IetdDocument(LineDocument):
 
 
 def _int_of(lines: list[Entry], key: str) -> tuple[int, Entry] | None:
-    found = [e for e in lines if e.key.lower() == key and e.values and e.values[0].isdigit()]
-    return (int(found[-1].values[0]), found[-1]) if found else None
+    found = [e for e in lines if e.key.lower() == key and e.values and is_decimal(e.values[0])]
+    return (decimal(found[-1].values[0]), found[-1]) if found else None
 
 
 def _bare_account(e: Entry) -> ValueProblem:
@@ -609,10 +610,10 @@ def _value_problem(e: Entry) -> str | None:
     if key in ("incominguser", "outgoinguser") and len(e.values) != 2:
         return f"{e.key} takes a user name and a password"
     if key in INT_PARAMS:
-        if not first.isdigit():
+        if not is_decimal(first):
             return f"{e.key} {first!r} is not a number"
         low, high = RANGES.get(key, (0, 2**32))
-        if not low <= int(first) <= high:
+        if not low <= decimal(first) <= high:
             return f"{e.key} {first} is outside {low}..{high}"
     if key in BOOL_PARAMS and first not in ("Yes", "No"):
         # ietd.conf(5): 'The "Yes" and "No" for parameter values are case sensitive.'

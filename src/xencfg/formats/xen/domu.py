@@ -24,6 +24,7 @@ from ...problems import KeywordProblem
 from ...suggest import closest
 from ...syntax.blocks import ComputedView, _replace_run
 from ...syntax.build import built
+from ...syntax.numbers import decimal, is_decimal
 from ...syntax.tree import Node, Piece, Style, Tok, building, drop_children, render, token_field
 from ._base import LIST, source_style
 from .keys import KNOWN
@@ -554,8 +555,8 @@ class DomUDocument(TreeDocument):
             return int(v)
         if isinstance(v, int):
             return v
-        if isinstance(v, str) and v.strip().isdigit():
-            return int(v)
+        if isinstance(v, str) and is_decimal(v.strip()):
+            return decimal(v.strip())
         return None
 
     def _bool(self, key: str) -> bool | None:

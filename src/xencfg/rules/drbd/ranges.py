@@ -25,6 +25,7 @@ from ...findings import Finding
 from ...formats.drbd.document import _RANGES as _XC005_RANGES
 from ...formats.schema import InForce, Version
 from ...syntax.blocks import Entry
+from ...syntax.numbers import decimal
 from ...versions import (
     DRBD_9,
     DRBD_84,
@@ -126,7 +127,7 @@ _PARSERS: tuple[tuple[str, Version | None, Version | None], ...] = (
     ("8.4", DRBD_84, DRBD_9),
     ("9", DRBD_9, None),
 )
-_NUMBER = re.compile(r"(\d+)([KkMmGgs]?)")
+_NUMBER = re.compile(r"([0-9]+)([KkMmGgs]?)")  # (ASCII digits, as sscanf's %llu reads)
 _SHIFT = {"1": 0, "k": -10, "s": -9}
 _UNIT = {"": 0, "k": 10, "m": 20, "g": 30, "s": 9}
 
@@ -139,7 +140,7 @@ def to_number(text: str, scale: str) -> int | None:
     m = _NUMBER.fullmatch(text)
     if m is None:
         return None
-    value = int(m.group(1))
+    value = decimal(m.group(1))  # (saturated: above 2**64 either way)
     if not m.group(2):
         # no unit letter: already in the option's unit (new_strtoll returns MSE_OK
         # before any shift; shared_tool.c:911-913)
