@@ -21,7 +21,7 @@ from xencfg.discover import ETC_FILES, ROOT_FILES, files_regex
 GOOD = "defaults {\n\tuser_friendly_names yes\n}\n"
 #: A stray '}' (multipath says "unmatched '}'" and stops): an error. (A section merely left
 #: open at the end is only a warning: multipath reads the file to its end.)
-BROKEN = "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t}\n}\n}\n"
+BROKEN = "multipaths {\n\tmultipath {\n\t\twwid 3600a\n\t}\n}\n{\n"
 
 
 def test_hook_files_regex_matches_discovery() -> None:

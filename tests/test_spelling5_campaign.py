@@ -95,6 +95,11 @@ ERA = {
     "modern-0.9.conf": "0.9.4",
 }
 RED_HAT = "Red Hat Enterprise Linux Server release 5.4 (Tikanga)\n"
+#: Errors multipath runs with, kept as errors by decision: RHEL 4's devnode_blacklist
+#: regexes '^hd[a-z][[0-9]*]' and '^cciss!c[0-9]d[0-9]*[p[0-9]*]' compile but only
+#: match names holding ']' (the seeds' known trap, MP001; 0.4.5 reads the section:
+#: dict.c install_keyword_root("devnode_blacklist"), test_multipath_leftovers).
+TRAPS = {"rhel4-0.4.5.conf": ["MP001", "MP001"]}
 
 
 @pytest.mark.parametrize("name", sorted(ERA))
@@ -112,4 +117,4 @@ def test_no_error_on_the_release_a_file_was_written_for(
     root = tree(tmp_path, "n1", files)
     found = lint.run([str(root)], versions={"multipath-tools": Version.parse(ERA[name])})
     errors = [f.code for f in found.findings if f.severity == "error"]
-    assert errors == ([] if red_hat else ERRORS.get(name, []))
+    assert errors == ([] if red_hat else ERRORS.get(name, [])) + TRAPS.get(name, [])

@@ -46,7 +46,8 @@ def test_problems_are_typed_and_unpack_as_tuples() -> None:
     [vp] = bad.value_problems()  # type: ignore[attr-defined]
     assert isinstance(vp, ValueProblem)
     node, message = vp
-    assert message == "sendqlen 'many' is not a number" and node is vp.node
+    assert message == "sendqlen 'many' is read as 0 (ha_logd reads the leading digits)"
+    assert node is vp.node
 
 
 def test_walker_stops_at_an_unknown_section() -> None:
