@@ -279,10 +279,14 @@ def parse(text: str, path: str | None = None) -> SaveconfigDocument:
             )
             for p in _list(g.get("portals")):
                 if isinstance(p, dict):
-                    tpg.portals.append(Portal(_str(p.get("ip_address")), _int(p.get("port")), off(p)))
+                    tpg.portals.append(
+                        Portal(_str(p.get("ip_address")), _int(p.get("port")), off(p))
+                    )
             for lun in _list(g.get("luns")):
                 if isinstance(lun, dict):
-                    tpg.luns.append(Lun(_int(lun.get("index")), _str(lun.get("storage_object")), off(lun)))
+                    tpg.luns.append(
+                        Lun(_int(lun.get("index")), _str(lun.get("storage_object")), off(lun))
+                    )
             for a in _list(g.get("node_acls")):
                 if not isinstance(a, dict):
                     continue
@@ -298,4 +302,3 @@ def parse(text: str, path: str | None = None) -> SaveconfigDocument:
         doc.targets.append(target)
     _collect_secrets(data, doc._secrets)
     return doc
-
