@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ...cluster import Cluster, Loaded, short
 from ...findings import Finding
 from ...formats.cib.resources import Primitive
+from ...suggest import closest
 from ...wwid import lio_wwid
 from .. import make, rule
 from ..documents import cib_doc as _cib
@@ -176,11 +177,13 @@ def lio_acl_refuses_initiator(cluster: Cluster) -> Iterator[Finding]:
                     for node, iqn, where in users.get(lio_wwid(so.wwn), []):
                         acl = acls.get(iqn.lower())
                         if acl is None:
+                            near = closest(iqn.lower(), [k for k in acls if k])
+                            hint = f" (it has one for {near}: a misspelling?)" if near else ""
                             yield make(
                                 "IS031",
                                 f"{node} multipaths LUN {lun.index} of {t.wwn} ({so.name}), "
-                                f"but the target has no ACL for its initiator {iqn}: LIO "
-                                "refuses its login",
+                                f"but the target has no ACL for its initiator {iqn}{hint}: "
+                                "LIO refuses its login",
                                 item.where(tpg),
                                 [where],
                             )
