@@ -298,13 +298,45 @@ def test_lio_portal_on_another_nodes_address_is_is034(tmp_path: Path) -> None:
     _edit_json(sc2, portal("192.168.50.11"))
     (f,) = _lint(root, ["IS034"]).findings
     assert f.message == (
-        "portal 192.168.50.11:3260 of iqn.2019-04.net.pinewood:nas2.vol-b is not an address "
-        "of nas2 (/etc/hosts gives it to nas1): LIO cannot listen there, and targetctl "
-        "restore skips the portal"
+        "portal 192.168.50.11:3260 of iqn.2019-04.net.pinewood:nas2.vol-b cannot be created "
+        "(not an address of nas2: /etc/hosts gives it to nas1): targetctl restore skips it"
     )
     for ip in ("192.168.50.99", "0.0.0.0"):
         _edit_json(sc2, portal(ip))
         assert _lint(root, ["IS034"]).findings == []
+    # an address a cluster manager moves between the two is not judged either
+    _edit_json(sc2, portal("192.168.50.11"))
+    (root / "nas2" / "etc" / "ha.d").mkdir()
+    (root / "nas2" / "etc" / "ha.d" / "haresources").write_text(
+        "nas1 IPaddr::192.168.50.11/24/eth1\n"
+    )
+    assert _lint(root, ["IS034"]).findings == []
+
+
+def test_lio_portal_beside_a_wildcard_is_is034(tmp_path: Path) -> None:
+    """targetcli's default 0.0.0.0:3260 kept, then the node's own address added on the
+    same port: the second bind fails ("Could not create NetworkPortal in configFS");
+    the same portal on another port is fine."""
+    root = _copy(LIO, "good", tmp_path)
+    sc1 = root / "nas1" / "etc" / "target" / "saveconfig.json"
+
+    def wildcard_first(d: dict[str, Any]) -> None:
+        portals = d["targets"][0]["tpgs"][0]["portals"]
+        portals.insert(0, {"ip_address": "0.0.0.0", "port": 3260})
+
+    _edit_json(sc1, wildcard_first)
+    (f,) = _lint(root, ["IS034"]).findings
+    assert f.message == (
+        "portal 192.168.50.11:3260 of iqn.2019-04.net.pinewood:nas1.vol-a cannot be created "
+        "(0.0.0.0:3260 of iqn.2019-04.net.pinewood:nas1.vol-a already listens on that port: "
+        "the kernel cannot bind both): targetctl restore skips it"
+    )
+
+    def other_port(d: dict[str, Any]) -> None:
+        d["targets"][0]["tpgs"][0]["portals"][1]["port"] = 3261
+
+    _edit_json(sc1, other_port)
+    assert _lint(root, ["IS034"]).findings == []
 
 
 def test_lio_demo_mode_and_disabled_tpgs_are_not_judged(tmp_path: Path) -> None:

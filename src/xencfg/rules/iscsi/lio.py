@@ -18,6 +18,7 @@ from ..documents import cib_doc as _cib
 from ..documents import initiatorname_doc as _initiator
 from ..documents import multipath_doc as _mp
 from ..documents import saveconfig_doc as _saveconfig
+from .failover import _floating_addresses
 
 if TYPE_CHECKING:
     from ...formats.status.ip_addr import IpAddrDocument
@@ -241,57 +242,97 @@ def lio_saveconfig_dangling(doc: Loaded) -> Iterator[Finding]:
                         )
 
 
-@rule("IS034", "lio-portal-not-own-address", "error", scope="cluster")
-def lio_portal_not_own_address(cluster: Cluster) -> Iterator[Finding]:
-    """A portal of saveconfig.json listens on an address that is not the storage
-    node's: another node's address by /etc/hosts, or one its captured ``ip addr``
-    does not show.
+@rule("IS034", "lio-portal-not-created", "error", scope="cluster")
+def lio_portal_not_created(cluster: Cluster) -> Iterator[Finding]:
+    """A portal of saveconfig.json that LIO cannot create: on an address that is not
+    the storage node's (another node's by /etc/hosts, or one its captured ``ip addr``
+    does not show), or beside a wildcard portal (``0.0.0.0`` or ``::``) on the same
+    port of the same node.
 
-    Why it matters: LIO binds each portal to its address when ``targetctl restore``
-    creates it; an address the node does not have fails ("Cannot assign requested
-    address"), rtslib skips the portal ("Could not create NetworkPortal ...,
-    skipped"), and the initiators that log in there find no target. ``0.0.0.0`` (and
-    ``::``) listen on every address and are not judged, nor are addresses nothing in
-    the run places (a floating address, say).
+    Why it matters: LIO binds each portal when ``targetctl restore`` creates it. An
+    address the node does not have fails (EADDRNOTAVAIL), and so does a second
+    listener on a port a wildcard portal already holds (EADDRINUSE: targetcli's
+    default ``0.0.0.0:3260`` then a portal on one address is the usual case);
+    rtslib-fb reports "Creating NetworkPortal object IP:PORT failed: Could not
+    create NetworkPortal in configFS" (rtslib_fb/target.py ``NetworkPortal.setup``),
+    skips the portal and exits 0, and the initiators that log in there find no
+    target. The same address in several portal groups is one listener (LIO shares
+    it) and fine; a wildcard alone listens on every address. Addresses nothing in
+    the run places, and those a cluster manager moves (IPaddr, IPaddr2), are not
+    judged.
 
     Example: nas2's saveconfig.json, copied from nas1, keeps the portal
     ``192.168.50.11`` that /etc/hosts gives ``nas1-san``.
 
-    Fix: ``targetcli /iscsi/TARGET/tpg1/portals delete 192.168.50.11 3260``, then
-    ``create`` the node's own address (or ``0.0.0.0``), and ``targetcli saveconfig``.
+    Fix: ``targetcli /iscsi/TARGET/tpg1/portals delete IP 3260``, then ``create``
+    the node's own address (or keep only ``0.0.0.0``), and ``targetcli saveconfig``.
     """
     if not cluster.has("lio-saveconfig"):
         return
-    model = cluster.model
     owners: dict[str, set[str]] = {}
-    for info in model.nodes.values():
+    for info in cluster.model.nodes.values():
         for address in info.addresses:
             owners.setdefault(address, set()).add(info.name)
+    moved = _floating_addresses(cluster)
     for item in cluster.docs("lio-saveconfig"):
         if not item.node:
             continue
         me = short(item.node)
         live = _live_addresses(cluster, item.node)
+        listening: dict[tuple[str, int | None], str] = {}  # (address, port) -> target
         for t in _saveconfig(item).iscsi_targets:
             for tpg in t.tpgs:
                 for portal in tpg.portals:
                     ip = (portal.ip_address or "").strip("[]")
-                    if not ip or ip in ("0.0.0.0", "::"):
+                    if not ip:
                         continue
-                    others = sorted(owners.get(ip, set()) - {me})
-                    if others and me not in owners.get(ip, set()):
-                        why = f"/etc/hosts gives it to {', '.join(others)}"
-                    elif live is not None and not any(d.holds(ip) for d in live):
-                        why = f"{me}'s ip addr does not show it"
-                    else:
+                    clash = next(
+                        (
+                            (other, where)
+                            for (other, port), where in listening.items()
+                            if port == portal.port and _clash(ip, other)
+                        ),
+                        None,
+                    )
+                    listening.setdefault((ip, portal.port), t.wwn or "?")
+                    why = None
+                    if clash is not None:
+                        why = (
+                            f"{clash[0]}:{portal.port} of {clash[1]} already listens on that "
+                            "port: the kernel cannot bind both"
+                        )
+                    elif ip not in _WILDCARDS and ip not in moved:
+                        others = sorted(owners.get(ip, set()) - {me})
+                        if others and me not in owners.get(ip, set()):
+                            why = (
+                                f"not an address of {me}: /etc/hosts gives it to "
+                                f"{', '.join(others)}"
+                            )
+                        elif live is not None and not any(d.holds(ip) for d in live):
+                            why = f"not an address of {me}: its ip addr does not show it"
+                    if why is None:
                         continue
                     yield make(
                         "IS034",
-                        f"portal {ip}:{portal.port} of {t.wwn} is not an address of {me} "
-                        f"({why}): LIO cannot listen there, and targetctl restore skips "
-                        "the portal",
+                        f"portal {ip}:{portal.port} of {t.wwn} cannot be created ({why}): "
+                        "targetctl restore skips it",
                         item.where(portal),
                     )
+
+
+#: The addresses a portal listens on all of.
+_WILDCARDS = ("0.0.0.0", "::", "::0")
+
+
+def _clash(a: str, b: str) -> bool:
+    """Whether two portals on one port of one node cannot both be bound: different
+    addresses, one a wildcard (an IPv4 wildcard leaves IPv6 addresses alone)."""
+    if a == b or (a not in _WILDCARDS and b not in _WILDCARDS):
+        return False
+    if "0.0.0.0" in (a, b):
+        other = b if a == "0.0.0.0" else a
+        return other in _WILDCARDS or ":" not in other
+    return True
 
 
 def _live_addresses(cluster: Cluster, node: str) -> list[IpAddrDocument] | None:
