@@ -31,9 +31,12 @@ from ..document import SourceDocument
 from ..errors import ParseError
 
 FORMAT = "lio-saveconfig"
+#: No syntax tree to make light: one parse (a refused file is not read a second time).
+LIGHT = False
 
-#: A JSON string (skipped) or an object's opening brace: the braces in document order.
-_BRACE = re.compile(r'"(?:[^"\\]|\\.)*"|\{')
+#: A JSON string (skipped; a run of plain characters read in one step) or an object's
+#: opening brace: the braces in document order.
+_BRACE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|\{')
 
 #: Keys whose values are secrets (CHAP passwords of ACLs, TPGs and discovery).
 SECRET_KEYS = frozenset(
