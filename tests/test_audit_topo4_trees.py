@@ -202,6 +202,37 @@ def test_is030_needs_the_targets_and_their_ids(tmp_path: Path) -> None:
     assert _lint(root, ["IS030"]).findings == []
 
 
+def test_is030_counts_the_luns_pacemaker_creates_on_iet(tmp_path: Path) -> None:
+    """A LUN that Pacemaker's iSCSILogicalUnit creates with ietadm (implementation
+    ``iet``, or none: the agent picks the target software it finds) is one of the
+    run's IET LUNs by its ``scsi_id``; without one (the agent's default) no verdict."""
+    root = _copy(IET, "good", tmp_path)
+    mp = root / "oak1" / "etc" / "multipath.conf"
+    extra = f"\tmultipath {{\n\t\twwid {iet_wwid('web-lun')}\n\t\talias web\n\t}}\n}}\n"
+    mp.write_text(mp.read_text().rstrip().removesuffix("}") + extra)
+    crm = root / "vault1" / "var" / "lib" / "heartbeat" / "crm"
+    crm.mkdir(parents=True)
+
+    def cib(params: str) -> str:
+        return (
+            '<cib validate-with="pacemaker-1.0"><configuration><crm_config/><nodes/>'
+            '<resources><primitive id="web-lu" class="ocf" provider="heartbeat" '
+            'type="iSCSILogicalUnit"><instance_attributes id="web-lu-ia">'
+            f"{params}</instance_attributes></primitive></resources><constraints/>"
+            "</configuration><status/></cib>\n"
+        )
+
+    lun = '<nvpair id="web-lu-path" name="path" value="/dev/drbd1"/>'
+    (crm / "cib.xml").write_text(cib(lun))
+    assert _lint(root, ["IS030"]).findings == []  # no scsi_id: the agent's own
+    said = '<nvpair id="web-lu-id" name="scsi_id" value="web-lun"/>'
+    (crm / "cib.xml").write_text(cib(lun + said))
+    assert _lint(root, ["IS030"]).findings == []
+    (crm / "cib.xml").write_text(cib(lun + said.replace("web-lun", "web-lun2")))
+    (f,) = _lint(root, ["IS030"]).findings
+    assert "no LUN on the CIB's web-lu, vault1, vault2 has that ScsiId" in f.message
+
+
 # -- (d) LIO saveconfig.json on a DRBD 9 pair, three dom0s: IS031, IS033, IS034 ---------
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from ...cluster import Cluster, Loaded, ietd_not_read, short
 from ...findings import Finding
 from ...suggest import closest
-from ...wwid import IET_VENDOR_HEX, lio_wwid
+from ...wwid import IET_VENDOR_HEX, iet_wwid, lio_wwid
 from .. import make, rule
 from ..documents import cib_doc as _cib
 from ..documents import ietd_doc as _ietd
@@ -33,8 +33,9 @@ def _iet_id(wwid: str) -> str | None:
 
 
 def _iet_luns(cluster: Cluster) -> tuple[dict[str, str], list[str]] | None:
-    """WWID -> ScsiId of every LUN of the ietd.conf files ietd reads, and the boxes;
-    ``None`` when the run holds no IET target or a LUN has no ScsiId (IET then makes
+    """WWID -> ScsiId of every LUN of the ietd.conf files ietd reads and of the CIB's
+    iSCSILogicalUnit resources that may run on IET, and where they are; ``None`` when
+    the run holds no IET target or a LUN has no ScsiId (IET or the agent then makes
     one of its own, which these files do not tell)."""
     wwids: dict[str, str] = {}
     boxes: list[str] = []
@@ -47,15 +48,26 @@ def _iet_luns(cluster: Cluster) -> tuple[dict[str, str], list[str]] | None:
             for lun in t.luns:
                 if not lun.scsi_id:
                     return None
-                raw = lun.scsi_id.encode("utf-8", "surrogateescape")[:16]
-                wwids[IET_PREFIX + raw.ljust(16, b"\0").hex()] = lun.scsi_id
-    return (wwids, boxes) if boxes else None
+                wwids[iet_wwid(lun.scsi_id)] = lun.scsi_id
+    # LUNs Pacemaker's iSCSILogicalUnit creates with ietadm (implementation iet, or
+    # none: the agent then picks whichever target software it finds)
+    for item in cluster.docs("cib"):
+        for p in _cib(item).primitives:
+            if p.type != "iSCSILogicalUnit" or (p.param("implementation") or "iet") != "iet":
+                continue
+            scsi_id = p.param("scsi_id")
+            if not scsi_id:
+                return None  # (the agent's default, not read here)
+            wwids[iet_wwid(scsi_id)] = scsi_id
+            boxes.append(f"the CIB's {p.id}")
+    return (wwids, sorted(set(boxes))) if boxes else None
 
 
 def _lio_luns(cluster: Cluster) -> tuple[dict[str, str], list[str]] | None:
     """WWID -> storage object of every LIO LUN the run's saveconfig.json files and
-    Pacemaker's ``iSCSILogicalUnit`` (lio-t) resources export, and where they are;
-    ``None`` when there is none or one has no serial (the kernel makes one up)."""
+    Pacemaker's ``iSCSILogicalUnit`` resources that may run on LIO export, and where
+    they are; ``None`` when there is none or one has no serial (the kernel makes one
+    up)."""
     wwids: dict[str, str] = {}
     where: list[str] = []
     for item in cluster.docs("lio-saveconfig"):
@@ -69,7 +81,12 @@ def _lio_luns(cluster: Cluster) -> tuple[dict[str, str], list[str]] | None:
             wwids[lio_wwid(so.wwn)] = so.name or "?"
     for item in cluster.docs("cib"):
         for p in _cib(item).primitives:
-            if p.type != "iSCSILogicalUnit" or p.param("implementation") not in ("lio", "lio-t"):
+            if p.type != "iSCSILogicalUnit" or p.param("implementation") not in (
+                "lio",
+                "lio-t",
+                None,
+                "",
+            ):
                 continue
             serial = p.param("scsi_sn")
             if not serial:
