@@ -218,6 +218,11 @@ LEAK_SEEDS: list[tuple[str, str]] = [
     ),
     ("iscsid", "discovery.sendtargets.auth.password_in = {S}\n"),
     (
+        "iscsi-node",
+        "# BEGIN RECORD 2.0-873\nnode.name = iqn.2001-04.com.example:storage.disk1\n"
+        "node.session.auth.password = {S}\nnode.conn[0].address = 10.0.0.1\n# END RECORD\n",
+    ),
+    (
         "ietd",
         "Target iqn.2001-04.com.example:storage.disk1\n\tIncomingUser joe {S}\n"
         "\tLun 0 Path=/dev/sdb,Type=blockio\n",
@@ -290,6 +295,7 @@ def check_leak(fmt: str, text: str, secret: str) -> str | None:
 #: The keyword that makes the value a secret, per format (authkeys: a key line).
 _KEYWORDS = {
     "iscsid": "password",
+    "iscsi-node": "password",
     "ietd": "incominguser",
     "xm": "vncpasswd",
     "xl": "vncpasswd",

@@ -233,6 +233,7 @@ def test_ietd_add_a_target_with_a_lun_and_an_incoming_user() -> None:
         [
             "\tLun 1 Path=/dev/vg0/web-data,Type=blockio,ScsiId=web1",
             "\tIncomingUser bravo bravopass1234",
+            "",  # a blank line before the new target, as before the file's own
             "Target iqn.2026-11.net.example:storage.mail",
             "\tLun 0 Path=/dev/vg0/mail,Type=blockio",
             "\tIncomingUser alpha mailpass12345",

@@ -323,7 +323,10 @@ def test_converted_cibs_give_no_lint_finding_of_their_own(tmp_path: Path) -> Non
       the converter never adds stonith-enabled=false (issue 18 point 1) and reports a
       ``safety`` change instead;
     * CB012 (deprecated option) for a cluster option the input already set: 1.0 still reads
-      it, ``--pacemaker-1.1`` moves it (docs/conversion.md).
+      it, ``--pacemaker-1.1`` moves it (docs/conversion.md);
+    * CB032 (what Pacemaker 3.0 dropped) for a resource option the input already set
+      (``restart_type``): Pacemaker 1.0 reads ``restart-type``, as upgrade06.xsl writes
+      it; CB032 is advice for a later move to 3.x and leaves heartbeat 2 CIBs alone.
     """
     wrong = []
     for n, src in enumerate(hb2_cibs()):
@@ -336,6 +339,7 @@ def test_converted_cibs_give_no_lint_finding_of_their_own(tmp_path: Path) -> Non
             continue
         before = collections.Counter(c for c, _ in _cb_findings(tmp_path / f"in{n}", text))
         had = {canon_name(m) for m in re.findall(r'name="([^"]+)"', text)}
+        attributes = {canon_name(m) for m in re.findall(r"\s([A-Za-z_-]+)\s*=", text)}
         for code, message in _cb_findings(tmp_path / f"out{n}", conv.text):
             if before[code] > 0:
                 before[code] -= 1
@@ -343,6 +347,9 @@ def test_converted_cibs_give_no_lint_finding_of_their_own(tmp_path: Path) -> Non
             if code == "CB005" and "safety" in [c.kind for c in conv.changes]:
                 continue
             if code == "CB012" and {canon_name(q) for q in _QUOTED.findall(message)[:1]} <= had:
+                continue
+            option = canon_name(message.split(": ")[0].rsplit(" ", 1)[-1])
+            if code == "CB032" and (option in had or option in attributes):
                 continue
             wrong.append(f"{src.name}: {code} {message}")
     assert not wrong, "\n".join(wrong)

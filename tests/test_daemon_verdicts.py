@@ -122,7 +122,7 @@ def drbdadm(path: Path) -> Verdict:
 #: multipath's diagnostics, by what they mean (multipath-tools 0.9.4 parser.c, dict.c).
 _MP_HARD = re.compile(
     r"invalid value for|too small, capping|too large, capping|missing value|parsing failed|"
-    r"missing closing quotes|missing '\{'|unmatched '\}'"
+    r"missing closing quotes|unmatched '\}'"
 )
 _MP_SECTIONS = (
     "defaults",
@@ -136,8 +136,13 @@ _MP_SECTIONS = (
 )
 #: "missing '}' at end of" is a note: parser.c's process_stream logs it at level 1
 #: after reading the whole file and keeps every section (its ``r`` is unchanged).
+#: "missing '{'" and "expecting '{' ... found 'X'" are notes too: 0.9.4
+#: ``validate_config_strvec`` (libmpathutil/parser.c lines 437-446) logs them and
+#: returns 0, so the section is opened at its name and read (``multipath -t`` shows it;
+#: tests/test_multipath_braces.py, tests/test_spelling5_multipath.py).
 _MP_NOTE = re.compile(
-    r"invalid keyword|duplicate keyword|ignoring deprecated option|missing '\}' at end of"
+    r"invalid keyword|duplicate keyword|ignoring deprecated option|missing '\}' at end of|"
+    r"missing '\{'|expecting '\{'"
 )
 
 

@@ -219,7 +219,9 @@ QUICK_HEADS = [
     ("multipath", "defaults {\n\tx y # c\n}\n", True),
     ("multipath", "defaults {\n\tx y z\n}\n", True),
     ("multipath", "multipaths {\n\tmultipath {\n\t}\n}\n", True),
-    ("multipath", "blacklist x {\n}\n", False),
+    # words before the '{' are the section's arguments: multipath reads the section
+    # (0.9.4 validate_config_strvec "expecting '{'", tests/test_spelling5_multipath.py)
+    ("multipath", "blacklist x {\n}\n", True),
     ("multipath", "defaults {}\n", False),
     # a '{' on a later line, a statement after '{' (tests/test_multipath_braces.py)
     ("multipath", "defaults\n{\n\tx y\n}\n", True),
@@ -227,7 +229,7 @@ QUICK_HEADS = [
     ("multipath", "defaults\r\n{\r\n}\r\n", True),
     ("multipath", 'devices {\n\tdevice { vendor "X"\n\t}\n}\n', True),
     ("multipath", "defaults\n{ x y\n}\n", True),
-    ("multipath", "defaults x\n{\n}\n", False),
+    ("multipath", "defaults x\n{\n}\n", True),
     ("multipath", "a {\n\tb { c\n\t{\n\t}\n}\n", False),
     ("multipath", "a { b {\n}\n}\n", False),
     ("multipath", "defaults\n{}\n", False),

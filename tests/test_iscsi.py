@@ -121,7 +121,7 @@ def test_ietd_typed_model() -> None:
     db = doc.targets[1]
     assert [(x.number, x.path, x.type) for x in db.luns] == [
         (0, "/dev/vg0/db", "fileio"),
-        (1, "/dev/vg0/db-log", "blockio"),  # the 0.4.x positional form
+        (1, "/dev/vg0/db-log", "blockio"),
     ]
     assert [(u.direction, u.name) for u in doc.global_users] == [
         ("incoming", "discovery"),
@@ -182,7 +182,8 @@ def test_ietd_edits_touch_one_line_and_new_targets_are_conventional() -> None:
     doc.add_target("iqn.2026-11.net.example:b", ("/dev/sdd", "blockio"))
     assert xencfg.dumps(doc) == (
         "# box\nTarget iqn.2026-11.net.example:a   # first\n  Lun 0 Path=/dev/sdc,Type=fileio\n"
-        "Target iqn.2026-11.net.example:b\n\tLun 0 Path=/dev/sdd,Type=blockio\n"
+        # (the new target's line is indented as the file's own target lines are)
+        "Target iqn.2026-11.net.example:b\n  Lun 0 Path=/dev/sdd,Type=blockio\n"
     )
 
 

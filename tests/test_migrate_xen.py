@@ -302,7 +302,12 @@ def _xm_view(g: dict[str, Any]) -> dict[str, Any]:
         "vcpus": int(g.get("vcpus", 1)),
         "kernel": None if g.get("builder") in ("hvm", "vmx") else g.get("kernel"),
         "ramdisk": g.get("ramdisk"),
-        "bootloader": os.path.basename(boot) if boot else None,
+        # (SUSE's domUloader, which xl lacks, is meant to become pygrub)
+        "bootloader": (
+            "pygrub" if os.path.basename(boot) == "domUloader.py" else os.path.basename(boot)
+        )
+        if boot
+        else None,
         "disks": disks,
         "nics": nics,
     }

@@ -71,7 +71,6 @@ def test_broken_seed_points_at_the_unclosed_section() -> None:
     ("name", "line", "col"),
     [
         ("unclosed-defaults.conf", 1, 1),
-        ("stray-brace.conf", 4, 1),
         ("section-after-brace.conf", 1, 18),
     ],
 )

@@ -41,7 +41,9 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.multipath import MultipathDocument
     from .formats.status.crm_mon import CrmMonDocument
     from .formats.status.drbd_status import DrbdStatusDocument
+    from .formats.status.iet_proc import IetProcDocument
     from .formats.status.ip_addr import IpAddrDocument
+    from .formats.status.iscsi_node import IscsiNodeDocument
     from .formats.status.iscsi_session import IscsiSessionDocument
     from .formats.status.multipath_ll import MultipathLlDocument
     from .formats.status.proc_drbd import ProcDrbdDocument
@@ -220,6 +222,18 @@ def loads(text: str, format: Literal["ip-addr"], *, path: str | None = None) -> 
 def loads(
     text: str, format: Literal["iscsi-session"], *, path: str | None = None
 ) -> IscsiSessionDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["iscsi-node"], *, path: str | None = None
+) -> IscsiNodeDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["iet-proc"], *, path: str | None = None
+) -> IetProcDocument: ...
 
 
 @overload
@@ -413,6 +427,14 @@ def load(path: str | os.PathLike[str], format: Literal["ip-addr"]) -> IpAddrDocu
 def load(
     path: str | os.PathLike[str], format: Literal["iscsi-session"]
 ) -> IscsiSessionDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["iscsi-node"]) -> IscsiNodeDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["iet-proc"]) -> IetProcDocument: ...
 
 
 @overload

@@ -26,6 +26,7 @@ import attrs
 
 if TYPE_CHECKING:
     from .formats.cib.model import Colocation, Constraint, Order
+    from .formats.drbd import Resource
     from .formats.lines.ietallow import Rule as IetRule
 
 from .discover import NodeRoot, SourceFile
@@ -36,6 +37,8 @@ from .versions import IET_ETC, Versions
 from .wwid import iet_wwid
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 D = TypeVar("D", bound=Document)
 
 
@@ -203,7 +206,7 @@ def memberships(cluster: Cluster) -> list[Membership]:
 ROLES: dict[str, str] = {
     "member": "heartbeat/Pacemaker cluster member (ha.cf node/autojoin, the CIB's nodes)",
     "ocfs2": "OCFS2 cluster member (a node: stanza of ocfs2/cluster.conf)",
-    "drbd": "DRBD peer (an 'on' section of a resource)",
+    "drbd": "DRBD peer (an 'on' section of a resource, or a 'floating' address it holds)",
     "storage": "iSCSI target box (an ietd.conf with targets)",
     "initiator": "iSCSI initiator (initiatorname.iscsi or iscsid.conf)",
     "relocation": "xend relocation peer (xend-relocation-server yes)",
@@ -250,6 +253,22 @@ def parse_roles(pairs: Iterable[str] | dict[str, object], where: str) -> dict[st
 def short(name: str) -> str:
     """A node name as ``uname -n`` comparisons see it: no domain, any case."""
     return name.split(".", 1)[0].lower()
+
+
+def joined(entries: Iterable[tuple[set[K], V]]) -> list[tuple[set[K], list[V]]]:
+    """Entries grouped where their keys meet, directly or through other entries, as
+    ``(keys, values)``: an entry that meets earlier groups merges them (their values
+    before its own) into a group that goes last. Copies of a cluster's config that
+    share a node are one cluster; copies that share none are clusters of their own."""
+    groups: list[tuple[set[K], list[V]]] = []
+    for given, value in entries:
+        keys, values = set(given), [value]
+        for g in [g for g in groups if g[0] & keys]:
+            groups.remove(g)
+            keys |= g[0]
+            values = g[1] + values
+        groups.append((keys, values))
+    return groups
 
 
 @attrs.define
@@ -401,6 +420,7 @@ def build_model(cluster: Cluster) -> ClusterModel:
         if item.node and xend.relocation_server:
             node(item.node).roles.add("relocation")
     _host_names(cluster, model, ucast)
+    _drbd_floating(cluster, model)
     _iscsi_layers(cluster, model, node)
     for name, roles in cluster.roles.items():
         info = node(name)
@@ -418,22 +438,30 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     joined into clusters: lists that share a node (or sit on one of its nodes) are one
     cluster; disjoint lists are separate clusters (a target pair with its own
     heartbeat beside the dom0s). Returns the ucast peers' addresses (their owner is
-    known once /etc/hosts is read)."""
-    ucast: list[tuple[str, str]] = []
-    groups: list[tuple[set[str], set[str], list[Loaded]]] = []  # (members, keys, files)
+    known once /etc/hosts is read).
 
-    def add(item: Loaded, listed: list[str]) -> None:
+    A loose CIB (no node folder says whose it is) joins another list only as a copy of
+    one cluster's CIB would: one list holds the other (a node added since), and no node
+    both name has another node id in the other CIB (two clusters both called
+    node1/node2 have their own heartbeat UUIDs). Otherwise it is a cluster of its own:
+    CIBs of two clusters linted together keep their own nodes."""
+    ucast: list[tuple[str, str]] = []
+    lists: list[tuple[set[str], tuple[set[str], Loaded]]] = []  # (keys, (members, file))
+    cib_ids: dict[int, dict[str, str]] = {}  # id(CIB item) -> node ids by short uname
+
+    def add(item: Loaded, listed: list[str], ids: dict[str, str] | None = None) -> None:
         members = {short(n) for n in listed}
         for name in listed:
             node(name).roles.add("member")
         keys = members | ({short(item.node)} if item.node else set())
-        files = [item]
-        for g in [g for g in groups if g[1] & keys]:
-            groups.remove(g)
-            members |= g[0]
-            keys |= g[1]
-            files = g[2] + files
-        groups.append((members, keys, files))
+        if ids is not None:
+            if not item.node and any(
+                keys & k and not _copies(members, ids, m, cib_ids.get(id(i), {}))
+                for k, (m, i) in lists
+            ):
+                keys = {f"{n}\0{item.file.display}" for n in members}  # a cluster of its own
+            cib_ids[id(item)] = ids
+        lists.append((keys, (members, item)))
 
     from .formats.cib.model import CibDocument
     from .formats.lines.hacf import HacfDocument
@@ -450,15 +478,30 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     for item, cib in cluster.typed("cib", CibDocument):
         unames = [n.uname for n in cib.nodes if n.uname]
         if unames:
-            add(item, unames)
-    model.heartbeat_clusters = [
-        Layer("heartbeat", "", frozenset(m), tuple(f)) for m, _, f in groups if m
-    ]
+            ids = {short(n.uname): n.el.get("id") for n in cib.nodes if n.uname and n.el.get("id")}
+            add(item, unames, ids)
+    clusters = []
+    for _, group in joined(lists):
+        members = frozenset(n for listed, _ in group for n in listed)
+        if members:
+            clusters.append(Layer("heartbeat", "", members, tuple(i for _, i in group)))
+    model.heartbeat_clusters = clusters
     if model.heartbeat_clusters:
         everyone = frozenset(n for c in model.heartbeat_clusters for n in c.members)
         files = tuple(f for c in model.heartbeat_clusters for f in c.evidence)
         model.heartbeat = Layer("heartbeat", "", everyone, files)
     return ucast
+
+
+def _copies(
+    members: set[str], ids: dict[str, str], theirs: set[str], their_ids: dict[str, str]
+) -> bool:
+    """Whether a loose CIB naming ``members`` (node ids ``ids``) may be a copy of the
+    cluster another list names (``theirs``, ``their_ids`` if it is a CIB): one node list
+    holds the other, and the nodes both name have the same ids."""
+    if not (members <= theirs or theirs <= members):
+        return False
+    return all(their_ids.get(n, i) == i for n, i in ids.items())
 
 
 def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
@@ -502,6 +545,128 @@ def _drbd_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
             evidence.setdefault(res.name, []).append(item)
     for name, members in hosts.items():
         model.drbd[name] = Layer("drbd", name, frozenset(members), tuple(evidence[name]))
+
+
+def _drbd_floating(cluster: Cluster, model: ClusterModel) -> None:
+    """The nodes a ``floating ADDR`` host stands for: drbdadm picks a floating section
+    by an address configured on the machine (drbd.conf(5): "matched by IP address
+    instead of host name"), so a node is that host where the files give it the
+    address (/etc/hosts, ha.cf ucast, OCFS2), its captured ``ip addr`` holds it, or
+    its own cluster manager moves it there (the LINBIT user's guide, "floating
+    peers": the addresses "must be virtual cluster IP addresses"; see
+    :func:`moved_addresses`). After :func:`_host_names`, which gives the addresses."""
+    from .formats.drbd import DrbdDocument
+
+    floating = [
+        (item, res, ips)
+        for item, doc in cluster.typed("drbd", DrbdDocument)
+        for res in doc.resource_list()
+        if (ips := floating_addresses(res))
+    ]
+    if not floating:
+        return
+    held: dict[str, set[str]] = {}
+    for info in model.nodes.values():
+        held[info.name] = {_ip_key(a) for a in info.addresses}
+    for name, ips in captured_addresses(cluster).items():
+        held.setdefault(short(name), set()).update(ips)
+    for ip, (_, movers) in moved_addresses(cluster).items():
+        for name in movers:
+            held.setdefault(short(name), set()).add(ip)
+    for item, res, ips in floating:
+        found = {name for name, mine in held.items() if ips & mine and name in model.nodes}
+        if not found:
+            continue
+        for name in found:
+            model.nodes[name].roles.add("drbd")
+        layer = model.drbd.get(res.name)
+        members = found | (layer.members if layer is not None else frozenset())
+        evidence = layer.evidence if layer is not None else ()
+        if item not in evidence:
+            evidence = (*evidence, item)
+        model.drbd[res.name] = Layer("drbd", res.name, frozenset(members), evidence)
+
+
+def floating_addresses(res: Resource) -> set[str]:
+    """The addresses of ``res``'s ``floating`` hosts, in one spelling (:func:`_ip_key`)."""
+    return {
+        _ip_key(h.address.ip)
+        for h in res.host_list
+        if h.kind == "floating" and h.address is not None and h.address.ip
+    }
+
+
+def _ip_key(address: str) -> str:
+    """An address as one spelling (``fd00::0001`` is ``fd00::1``); not an IP: as written."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(address.strip("[]")))
+    except ValueError:
+        return address
+
+
+def captured_addresses(cluster: Cluster) -> dict[str, set[str]]:
+    """Each node's addresses as its captured ``ip addr`` shows them (nodes with no
+    capture left out), in one spelling (:func:`_ip_key`). Once per run."""
+
+    def compute() -> dict[str, set[str]]:
+        if not cluster.has("ip-addr"):
+            return {}
+        from .formats.status.ip_addr import IpAddrDocument
+
+        out: dict[str, set[str]] = {}
+        for item, doc in cluster.typed("ip-addr", IpAddrDocument):
+            if item.node and doc.addresses:
+                out.setdefault(item.node, set()).update(_ip_key(a.address) for a in doc.addresses)
+        return out
+
+    return cluster.fact("captured-addresses", compute)
+
+
+def moved_addresses(cluster: Cluster) -> dict[str, tuple[str, frozenset[str]]]:
+    """Addresses a cluster manager moves between nodes, one node at a time: haresources
+    ``IPaddr``/``IPaddr2`` and the CIB's IPaddr/IPaddr2 primitives' ``ip`` (one inside
+    a clone is left out: with ``clusterip_hash`` it is on every node at once); each
+    with what moves it and the nodes whose files say so. Once per run."""
+
+    def compute() -> dict[str, tuple[str, frozenset[str]]]:
+        found: dict[str, tuple[str, set[str]]] = {}
+
+        def add(ip: str, what: str, item: Loaded) -> None:
+            entry = found.setdefault(_ip_key(ip), (what, set()))
+            if item.node:
+                entry[1].add(item.node)
+
+        if cluster.has("haresources"):
+            from .formats.lines.haresources import HaresourcesDocument
+
+            for item, hr in cluster.typed("haresources", HaresourcesDocument):
+                for group in hr.groups:
+                    for r in group.resources:
+                        if r.type.startswith("IPaddr") and r.args:
+                            what = f"haresources moves it ({r.type}), one node at a time"
+                            add(r.args[0].split("/", 1)[0], what, item)
+        if cluster.has("cib"):
+            from .formats.cib.model import CibDocument
+            from .formats.cib.resources import Primitive
+
+            for item, cib in cluster.typed("cib", CibDocument):
+                for top in cib.resources:
+                    if top.kind in ("clone", "master"):
+                        continue
+                    for res in top.walk():
+                        if not isinstance(res, Primitive) or not (res.type or "").startswith(
+                            "IPaddr"
+                        ):
+                            continue
+                        moved = res.param("ip")
+                        if moved:
+                            what = f"the CIB's {res.type} resource '{res.id}' moves it"
+                            add(str(moved), what + ", one node at a time", item)
+        return {ip: (what, frozenset(nodes)) for ip, (what, nodes) in found.items()}
+
+    return cluster.fact("moved-addresses", compute)
 
 
 def ietd_not_read(item: Loaded) -> str | None:

@@ -144,6 +144,9 @@ class SourceFile:
     #: The line of the file on disk the text starts at: a supportconfig section's text
     #: is read alone (``Discovery.texts``), and its lines are reported as the file's.
     first_line: int = 1
+    #: A section's text (the same as ``Discovery.texts[display]``): what reads a node's
+    #: files without the discovery at hand (``xencfg migrate``) has it with the file.
+    text: str | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def is_section(self) -> bool:
@@ -248,19 +251,28 @@ def in_root(path: Path, root: Path, etc: Path) -> Path:
 _PSEUDO = frozenset({"proc", "sys", "dev"})
 
 
-def _name_file(root: Path, etc: Path, name: str) -> tuple[str, Path, int] | None:
-    """The first word of etc/``name`` (read inside the node tree), the file and the
-    word's line: comment lines skipped, as ``hostname -F`` and systemd read the file;
-    ``None`` without such a regular file, for an empty one, or a link out of the tree."""
+def _etc_text(root: Path, etc: Path, rel: str, limit: int) -> str | None:
+    """The text of the regular file etc/``rel`` of the node tree, its links resolved
+    inside the tree; ``None`` for a link out of it, no such regular file (a folder, a
+    FIFO), or one that cannot be read within ``limit`` bytes."""
     try:
-        f = in_root(etc / name, root, etc)
+        f = in_root(etc / rel, root, etc)
     except (OutsideRoot, ValueError):
         return None
     if not _is_regular(f):
         return None
     try:
-        text = read_text(f, limit=4096, follow=False)
+        return read_text(f, limit=limit, follow=False)
     except XencfgError:
+        return None
+
+
+def _name_file(root: Path, etc: Path, name: str) -> tuple[str, Path, int] | None:
+    """The first word of etc/``name`` (read inside the node tree), the file and the
+    word's line: comment lines skipped, as ``hostname -F`` and systemd read the file;
+    ``None`` without such a regular file, for an empty one, or a link out of the tree."""
+    text = _etc_text(root, etc, name, 4096)
+    if text is None:
         return None
     for number, line in enumerate(text.splitlines(), 1):
         words = line.split()
@@ -275,16 +287,13 @@ def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
     line; ``None`` without the file (on SUSE it is a folder), or with no plain value:
     unset, empty or ``(none)`` (rc.sysinit then says ``localhost``, which names no
     node), or one the shell would expand."""
-    try:
-        f = in_root(etc / "sysconfig" / "network", root, etc)
-    except (OutsideRoot, ValueError):
-        return None
-    if not _is_regular(f):
+    text = _etc_text(root, etc, "sysconfig/network", 65536)
+    if text is None:
         return None
     from .formats.lines import shellvars
 
     try:
-        doc = shellvars.parse(read_text(f, limit=65536, follow=False))
+        doc = shellvars.parse(text)
     except XencfgError:
         return None
     found = doc.assignment("HOSTNAME")
@@ -731,7 +740,15 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
             accepted.add(container)
         found.texts[s.display] = s.text
         node.files.append(
-            SourceFile(s.path, s.display, s.format, node.name, tree=tree, first_line=s.first_line)
+            SourceFile(
+                s.path,
+                s.display,
+                s.format,
+                node.name,
+                tree=tree,
+                first_line=s.first_line,
+                text=s.text,
+            )
         )
     for path, said in live.refusals(root):
         found.skipped.append(Skipped(str(path), f"the command refused: {said}"))

@@ -29,13 +29,10 @@ def _rebuild_unknown_format(message: str, path: str | None) -> UnknownFormatErro
     return UnknownFormatError(message, path=path)
 
 
-class ReadError(XencfgError):
-    """A file could not be read: missing, not a regular file, unreadable, too big.
-
-    ``path`` is the file as given, ``reason`` the rest of the message (``cannot read:
-    No such file or directory``), as :class:`WriteError` has them: a caller that
-    loads many files tells which one failed, and why, without parsing the text.
-    """
+class _FileError(XencfgError):
+    """A file could not be read or written: ``path`` and the ``reason`` (the message
+    after the path), kept apart so that a caller handling many files tells which one
+    failed, and why, without parsing the text."""
 
     def __init__(self, reason: str, *, path: str | None = None) -> None:
         self.reason = reason
@@ -43,11 +40,20 @@ class ReadError(XencfgError):
         super().__init__(reason if path is None else f"{path}: {reason}")
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:  # kw-only args pickle too
-        return (_rebuild_read_error, (self.reason, self.path))
+        return (_rebuild_file_error, (type(self), self.reason, self.path))
 
 
-def _rebuild_read_error(reason: str, path: str | None) -> ReadError:
-    return ReadError(reason, path=path)
+def _rebuild_file_error(cls: type[_FileError], reason: str, path: str | None) -> _FileError:
+    return cls(reason, path=path)
+
+
+class ReadError(_FileError):
+    """A file could not be read: missing, not a regular file, unreadable, too big.
+
+    ``path`` is the file as given, ``reason`` the rest of the message (``cannot read:
+    No such file or directory``), as :class:`WriteError` has them: a caller that
+    loads many files tells which one failed, and why, without parsing the text.
+    """
 
 
 class ParseError(XencfgError):
@@ -131,7 +137,7 @@ class ValidationError(XencfgError):
         return f"{self.path or '<string>'}:{self.line}:{self.column}"
 
 
-class WriteError(XencfgError):
+class WriteError(_FileError):
     """A file could not be written safely (it changed on disk, or the write failed).
 
     ``path`` is the file (or the folder) the write failed on, as the message names it
@@ -139,18 +145,6 @@ class WriteError(XencfgError):
     message. A caller that writes many files can tell which one failed without parsing
     the text, as :attr:`ParseError.path` tells it which one did not parse.
     """
-
-    def __init__(self, reason: str, *, path: str | None = None) -> None:
-        self.reason = reason
-        self.path = path
-        super().__init__(reason if path is None else f"{path}: {reason}")
-
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:  # kw-only args pickle too
-        return (_rebuild_write_error, (self.reason, self.path))
-
-
-def _rebuild_write_error(reason: str, path: str | None) -> WriteError:
-    return WriteError(reason, path=path)
 
 
 def caret_snippet(text: str, line: int, column: int, *, width: int = 160) -> str:

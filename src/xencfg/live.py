@@ -2,7 +2,8 @@
 
 Three places give it, all read as extra documents of the node (formats
 ``proc-drbd``, ``drbd-status``, ``multipath-ll``, ``iscsi-session``,
-``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``):
+``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``, ``iet-proc``,
+``iscsi-node``):
 
 * our own layout, ``var/lib/xencfg/state/<name>.txt`` below a node root,
   written by ``xencfg capture -o DIR`` (:func:`capture` / :func:`write`);
@@ -91,6 +92,13 @@ COMMANDS: tuple[Command, ...] = (
         "iscsi-session",
         empty_status=21,
     ),
+    # the node records (flat: no CHAP password written to the capture)
+    Command(
+        "iscsiadm_node",
+        (("iscsiadm", "-m", "node"),),
+        "iscsi-node",
+        empty_status=21,
+    ),
     Command(
         "crm_mon_xml",
         (
@@ -105,7 +113,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("cibadmin_q", (("cibadmin", "-Q"),), "cib-live"),
     Command("xl_list", (("xl", "list"),), "xl-list"),
     Command("xm_list", (("xm", "list"),), "xl-list"),
+    # libvirt's view of the same hypervisor, read-only connection (-r); --all shows the
+    # defined guests that do not run (ID "-"), which are no running domain
+    Command("virsh_list", (("virsh", "-r", "list", "--all"),), "xl-list"),
     Command("ip_addr", (("ip", "-o", "addr"),), "ip-addr"),
+    # IET's kernel module: the targets and LUNs it exports, the initiators logged in
+    # (no module, no files: an initiator node, or a box where ietd is not running)
+    Command("iet_volume", (("cat", "/proc/net/iet/volume"),), "iet-proc"),
+    Command("iet_session", (("cat", "/proc/net/iet/session"),), "iet-proc"),
     Command("uname_n", (("uname", "-n"),), "uname"),
     Command("hostname_f", (("hostname", "-f"),), None),
 )
@@ -253,13 +268,19 @@ class StateFile:
 SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("drbd/drbdadm_status*", "drbd-status"),
     ("drbd/drbdsetup_status*", "drbd-status"),
+    ("drbd/drbd-overview*", "drbd-status"),
     ("multipath/multipath_-ll", "multipath-ll"),
     ("iscsi/iscsiadm_-m_session*", "iscsi-session"),
+    # sos 3/4's iscsi plugin: ``iscsiadm -m node -P 1`` and ``-m node --op=show``
+    ("iscsi/iscsiadm_-m_node*", "iscsi-node"),
     ("pacemaker/crm_mon*xml*", "crm-mon-xml"),
     ("pacemaker/crm_mon*-X*", "crm-mon-xml"),
     ("pacemaker/cibadmin_-Q*", "cib-live"),
     ("xen/xl_list", "xl-list"),
     ("xen/xm_list", "xl-list"),
+    # sos 3/4's virsh plugin (``virsh -r list --all``), sos 2's libvirt plugin
+    ("virsh/virsh*_list*", "xl-list"),
+    ("libvirt/virsh*_list*", "xl-list"),
     ("networking/ip_-o_addr*", "ip-addr"),
     ("networking/ip_addr*", "ip-addr"),
     ("networking/ip_-d_address", "ip-addr"),
@@ -273,11 +294,17 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
 #: ``multipath -v4 -ll`` (its topology after the debug lines) beside ``multipath -ll``
 #: in sos 3/4 (plugins/multipath.py), the only one in sos 1.x/2.x's devicemapper
 #: plugin (RHEL 5 and 6); reading both would report every map twice.
-#: ``crm_mon -1 -A -n -r -t`` (text, sos 3/4's pacemaker plugin) when no crm_mon XML.
+#: ``crm_mon -1 -A -n -r -t`` (text, sos 3/4's pacemaker plugin) when no crm_mon XML,
+#: then ``pcs status --full`` or ``crm status`` (the same text) when neither.
 SOS_FALLBACKS: tuple[tuple[str, str], ...] = (
     ("multipath/multipath_-v?_-ll", "multipath-ll"),
     ("devicemapper/multipath_-v?_-ll", "multipath-ll"),
     ("pacemaker/crm_mon_-1*", "crm-mon-xml"),
+    # ``pcs status --full`` and crmsh's ``crm status``: crm_mon's text inside (pcs adds
+    # "Cluster name:", "PCSD Status:" and "Daemon Status:" lines, kept unread)
+    ("pacemaker/pcs_status*", "crm-mon-xml"),
+    ("pacemaker/crm_status*", "crm-mon-xml"),
+    ("crm/crm_status*", "crm-mon-xml"),
 )
 
 #: supportconfig's files that hold the sections we read. The last five hold only
@@ -305,16 +332,30 @@ SUPPORTCONFIG_FILES = (
 SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\S*/)?cat /proc/drbd$"), "proc-drbd"),
     (re.compile(r"^(\S*/)?(drbdadm|drbdsetup) status\b"), "drbd-status"),
+    (re.compile(r"^(\S*/)?drbd-overview\s*$"), "drbd-status"),
     (re.compile(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
     (re.compile(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
+    (re.compile(r"^(\S*/)?iscsiadm -m node\b"), "iscsi-node"),
     (re.compile(r"^(\S*/)?crm_mon\b.*(--as-xml|-X\b|--output-as[= ]xml)"), "crm-mon-xml"),
     # the text of ``crm_mon -r -1`` (ha_info; not ``-n`` or ``-A``, the same state again)
     (re.compile(r"^(\S*/)?crm_mon (-r -1|-1 -r|-1|-1r|-r1)\s*$"), "crm-mon-xml"),
     (re.compile(r"^(\S*/)?cibadmin (-Q|--query)\s*$"), "cib-live"),
     (re.compile(r"^(\S*/)?(xl|xm) list\s*$"), "xl-list"),
+    (re.compile(r"^(\S*/)?virsh( -r)? list( --all)?\s*$"), "xl-list"),
     (re.compile(r"^(\S*/)?ip (-o )?(-\d )?addr(ess)?( show)?\s*$"), "ip-addr"),
     (re.compile(r"^(\S*/)?(uname -[an]|hostname)\s*$"), "uname"),
+    (re.compile(r"^(\S*/)?cat /proc/net/iet/(volume|session)\s*$"), "iet-proc"),
 )
+
+#: Files of /proc a capture may hold, by their path on the node: sosreport copies
+#: /proc/drbd; supportconfig's fs-iscsi.txt logs IET's two files as configuration
+#: sections (``conf_files $OF /etc/ietd.conf /proc/net/iet/volume
+#: /proc/net/iet/session``).
+PROC_FILES: dict[str, str] = {
+    "/proc/drbd": "proc-drbd",
+    "/proc/net/iet/volume": "iet-proc",
+    "/proc/net/iet/session": "iet-proc",
+}
 
 _SECTION = re.compile(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
 
@@ -388,10 +429,9 @@ def _section_text(lines: list[str], first: int, last: int) -> str:
         body.pop()
     text = "\n".join(body) + ("\n" if body else "")
     # an XML declaration must start the text: blank it, keeping the columns
-    return _XML_DECL.sub(lambda m: m[1] + " " * len(m[2]), text, count=1)
+    from .formats._xmlstream import blank_declaration
 
-
-_XML_DECL = re.compile(r"\A(\n*)(<\?xml[^>]*\?>)")
+    return blank_declaration(text, after_blanks=True)
 
 
 def _config_format(path: str) -> tuple[bool, str | None]:
@@ -441,12 +481,12 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 # the tree (where --fix would have written the section) and matched
                 # drbd.d/*.res, as fnmatch's * crosses "/"
                 label = posixpath.normpath("/" + header.split(" - ", 1)[0].strip().lstrip("/"))
-                known, fmt = _config_format(label)
+                known, fmt = (
+                    (True, PROC_FILES[label]) if label in PROC_FILES else _config_format(label)
+                )
                 if not known or label in earlier:
                     continue
                 configured.add(label)
-                if label == "/proc/drbd":
-                    fmt = "proc-drbd"
             if fmt is None and kind == "Command":
                 continue
             body = _section_text(lines, first, last)
@@ -510,8 +550,10 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                     got.add(fmt)
                     yield f
         yield from _crm_report_cib(sos, display, got)
-        if (root / "proc" / "drbd").is_file():
-            yield StateFile(root / "proc" / "drbd", f"{display}/proc/drbd", "proc-drbd")
+        for where, fmt in PROC_FILES.items():
+            copied = root / where.lstrip("/")
+            if copied.is_file():
+                yield StateFile(copied, f"{display}{where}", fmt)
     yield from supportconfig_files(root, display)
 
 

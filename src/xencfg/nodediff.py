@@ -31,6 +31,7 @@ from .cluster import Cluster, Loaded, short
 from .discover import NodeTree, discover
 from .errors import XencfgError
 from .findings import Finding
+from .formats import specs
 
 #: Fields that identify an item of a list of objects, in order of preference.
 IDENTITY = ("id", "name", "names", "wwid", "alias", "address", "uname", "index")
@@ -363,12 +364,17 @@ def diff_nodes(path_a: str, path_b: str, names: dict[str, str] | None = None) ->
         raise XencfgError(f"both trees are called {na.name!r}: name them with --node NAME=PATH")
     cluster = Cluster(nodes=[na.name, nb.name])
     errors: list[Finding] = []
-    texts: dict[str, str] = {}
+    # a supportconfig's configuration files are sections of its .txt files: their text
+    # is the discovery's (their paths name the files on the node, not on this machine)
+    texts: dict[str, str] = dict(found.texts)
+    live = {s.name for s in specs() if s.live}
     by_path: dict[str, dict[str, Loaded | None]] = {}
     formats: dict[str, str | None] = {}
     failed: dict[str, str] = {}
     for node in (na, nb):
         for file in node.files:
+            if file.format in live:
+                continue  # what ran when it was captured, not configuration (lint's LS rules)
             rel = _relative(node, file.path)
             formats[rel] = file.format
             before = len(errors)

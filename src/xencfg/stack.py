@@ -98,6 +98,14 @@ DROPPED_WHY = {
 }
 
 
+def _hacf_only(n0: NodeFiles) -> list[str]:
+    """The logging settings :meth:`_Builder.logging` takes from ha.cf although use_logd
+    is on: those ha.cf sets and ha_logd.cf does not."""
+    return [
+        k for k in ("logfacility", "logfile") if getattr(n0.hacf, k) and not getattr(n0.logd, k)
+    ]
+
+
 def _dropped_why(key: str) -> str:
     return DROPPED_WHY.get(
         key, "heartbeat's own setting: neither corosync 3 nor Pacemaker has one like it"
@@ -609,6 +617,14 @@ class _Builder:
                 )
         elif facility is not None or logfile:
             out["to_syslog"] = "no"
+            if facility is not None:
+                self.note(
+                    "rewrite",
+                    where,
+                    "corosync.conf logging",
+                    f"logfacility {facility} -> to_syslog no",
+                    "heartbeat sent nothing to syslog; corosync does not either",
+                )
         else:
             out["to_syslog"] = "yes"
             self.note(
@@ -760,10 +776,67 @@ class _Builder:
                     "Pacemaker always manages the resources: the CIB is made from "
                     "haresources (its lines in this report say how)",
                 )
-            elif key in CARRIED_ELSEWHERE or (key in ("crm", "pacemaker")):
+            elif key in ("crm", "pacemaker"):
+                self.note(
+                    "rewrite",
+                    loc,
+                    "CIB",
+                    f"{key} {val}: the CRM managed the resources"
+                    + (f" (crm {hacf.crm})" if val != hacf.crm else ""),
+                    "heartbeat started the CRM daemons itself (ha.cf's crm line); now "
+                    "pacemaker.service starts Pacemaker's, after corosync.service: enable "
+                    "both; the CIB lines of this report say what becomes of the CIB",
+                )
+            elif key == "use_logd":
+                self._use_logd(n0, loc, val)
+            elif key in CARRIED_ELSEWHERE:
                 continue
             else:
                 self.note("dropped", loc, "-", f"{key} {val}".rstrip(), _dropped_why(key))
+
+    def _use_logd(self, n0: NodeFiles, loc: str, val: str) -> None:
+        """``use_logd``: where heartbeat's messages went, and where the logging section
+        of corosync.conf (:meth:`logging`) took its settings from."""
+        if not n0.hacf.use_logd:
+            self.note(
+                "dropped",
+                loc,
+                "-",
+                f"use_logd {val}",
+                "heartbeat logged by itself (ha.cf's logfacility and logfile), as corosync "
+                "and Pacemaker do: the logging lines of this report carry those",
+            )
+        elif n0.logd is not None and (missing := _hacf_only(n0)):
+            self.note(
+                "manual",
+                loc,
+                "corosync.conf logging",
+                f"use_logd {val}, but ha_logd.cf sets no {' or '.join(missing)}: "
+                "corosync.conf takes ha.cf's",
+                "ha_logd used its own default where ha_logd.cf is silent, not ha.cf's "
+                "setting: check corosync.conf's syslog_facility and logfile against what "
+                "ha_logd wrote",
+            )
+        elif n0.logd is not None:
+            self.note(
+                "rewrite",
+                loc,
+                "corosync.conf logging",
+                f"use_logd {val}: the logging settings are ha_logd.cf's",
+                "heartbeat sent its messages to ha_logd, which wrote them as ha_logd.cf "
+                "says; corosync and Pacemaker need no logging daemon and log to the same "
+                "facility and file (the logging lines of this report)",
+            )
+        else:
+            self.note(
+                "manual",
+                loc,
+                "corosync.conf logging",
+                f"use_logd {val}, but no ha_logd.cf was found: the logging settings are ha.cf's",
+                "ha_logd wrote heartbeat's messages with its own settings "
+                "(ha_logd.cf or logd.cf in /etc or /etc/ha.d), which were not among the "
+                "files read: check corosync.conf's syslog_facility and logfile against them",
+            )
 
     # -- authkeys ----------------------------------------------------------------
     def authkey(self) -> None:

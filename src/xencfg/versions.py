@@ -74,6 +74,10 @@ DRBD_UTILS_BUF_128M = Version.parse("9.29")
 #: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
 #: before it, any include that opened nothing was "Failed to open include file".
 DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
+#: multipath-tools 0.4.9: parser.c ``alloc_strvec`` splits ``{`` and ``}`` off a word
+#: (0.4.9 line 242); 0.4.5 to 0.4.8 end a word at a blank only, so ``defaults{`` names no
+#: section (MP010).
+MULTIPATH_SPLITS_BRACE = Version.parse("0.4.9")
 #: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
 HEARTBEAT_CRM = Version.parse("2.0")
 #: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.
@@ -87,6 +91,8 @@ PACEMAKER_1_1 = Version.parse("1.1")
 PACEMAKER_1_1_4 = Version.parse("1.1.4")
 #: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
 PACEMAKER_1_1_9 = Version.parse("1.1.9")
+#: Pacemaker 1.1.12: ``pacemaker-1.1`` read as pacemaker-next (before: its own schema, CB023).
+PACEMAKER_1_1_12 = Version.parse("1.1.12")
 #: Pacemaker 2.0.0: schema names pacemaker-0.6, -0.7 and -1.1 dropped (CB031).
 PACEMAKER_2_0 = Version.parse("2.0.0")
 #: Pacemaker 2.0.5: on-fail stop or demote on a stop operation is reset (CB027).
@@ -103,10 +109,15 @@ PACEMAKER_3_0 = Version.parse("3.0.0")
 #: The first Pacemaker release that knows each ``validate-with="pacemaker-X.Y"`` schema
 #: (the newest ``xml/*-X.Y.rng`` at each ClusterLabs/pacemaker tag; 1.0.x's known_schemas
 #: table in lib/common/xml.c): a CIB declaring one runs on that release or a later one,
-#: an older one refuses it (CB030).
+#: an older one refuses it (CB030). ``pacemaker-1.1`` and ``pacemaker-1.2`` came with
+#: 1.1.1 (tag Pacemaker-1.1.1 lib/common/xml.c known_schemas entries 5 and 6; 1.1.0's
+#: table ends at pacemaker-1.0). pacemaker-1.1 was 1.1.1-1.1.11's development schema
+#: (pacemaker-1.2 plus ``domains``), the old name of pacemaker-next in 1.1.12-1.1.24
+#: (schemas.c "1.1 was the old name for -next"), and no schema from 2.0.0 on (CB031).
 PACEMAKER_SCHEMA_SINCE: dict[tuple[int, int], Version] = {
     (1, 0): Version.parse("1.0"),
-    (1, 2): Version.parse("1.1.0"),
+    (1, 1): Version.parse("1.1.1"),
+    (1, 2): Version.parse("1.1.1"),
     (1, 3): Version.parse("1.1.12"),
     (2, 0): Version.parse("1.1.12"),
     **{(2, m): Version.parse("1.1.13") for m in (1, 2, 3)},
@@ -153,6 +164,10 @@ def pacemaker_reading_at_least(validate_with: str | None) -> Version | None:
     return pacemaker_reading(validate_with)
 
 
+#: heartbeat 2.1.3: the policy engine turns ``on_fail=fence`` with STONITH off into a stop
+#: and a configuration error (ClusterLabs/pacemaker commit 8682702cc1, 2007-09-21); 2.1.2
+#: and earlier mark the node unclean and cannot fence it (CB025).
+HEARTBEAT_FENCE_CHECK = Version.parse("2.1.3")
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
 #: cman 3.0 (cluster 3, RHEL 6): no ccsd, each node reads its own cluster.conf and
@@ -390,6 +405,14 @@ def _infer_other(
     if fmt == "cib":
         dialect = getattr(doc, "dialect", None)
         if dialect == "heartbeat-2":
+            # heartbeat 2.1's DC writes its release into dc-version ("2.1.3-node: 5523...")
+            option = getattr(doc, "option", None)
+            dc = option("dc-version") if option is not None else None
+            m = re.match(r"(2)\.([0-9]{1,9})\.([0-9]{1,9})-node", dc or "")
+            if m is not None:
+                run = Version.parse(f"{m[1]}.{m[2]}.{m[3]}")
+                after = Version((2, int(m[2]), int(m[3]) + 1))
+                return "heartbeat", run, after, f"the DC's 'dc-version {dc}' at {where}"
             # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
             return "heartbeat", None, HEARTBEAT_NO_CRM, f"a heartbeat-2 CIB at {where}"
         if dialect == "pacemaker-1.0":

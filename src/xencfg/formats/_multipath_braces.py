@@ -13,7 +13,16 @@ from ..problems import ValueProblem
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node, Tok, walk
 
-__all__ = ["SUBLEVEL", "after_brace", "brace_below", "brace_problems"]
+__all__ = [
+    "STRAY",
+    "SUBLEVEL",
+    "after_brace",
+    "brace_below",
+    "brace_problems",
+    "dropped_below",
+    "glued",
+    "stray_problems",
+]
 
 
 def _lbrace(block: Block) -> Tok | None:
@@ -36,6 +45,75 @@ SUBLEVEL = frozenset(
 )
 
 
+#: The key of the statement an unmatched ``}`` at the top level is read as.
+STRAY = "}"
+
+
+def _after_close(block: Node, text: str) -> Iterator[ValueProblem]:
+    """Statements and sections written after a ``}`` on its line (``} blacklist {``):
+    parser.c reads the ``}`` line's first word only and logs "ignoring extra data
+    starting with 'blacklist'" (0.9.4 ``validate_config_strvec``, line 428; 0.4.x ends
+    the section in silence): the section is not opened, its statements are read in
+    the enclosing level, where they are no keywords, and its ``}`` ends that level."""
+    for node in block.child_nodes():
+        key = getattr(node, "key_tok", None)
+        if not isinstance(node, (Block, Entry)) or key is None or key.pos < 0:
+            continue
+        head = text[text.rfind("\n", 0, key.pos) + 1 : key.pos].strip()
+        if head.endswith("}"):
+            what = f"the section {node.key}" if isinstance(node, Block) else f"'{node.key}'"
+            yield ValueProblem(
+                node,
+                f"multipath does not read {what}: it follows a '}}' on its line"
+                f" (\"ignoring extra data starting with '{node.key}'\"): put it on a line"
+                " of its own",
+            )
+
+
+def stray_problems(doc: Node) -> Iterator[ValueProblem]:
+    """An unmatched ``}`` at the top level: multipath skips it (0.9.4 parser.c
+    ``process_stream`` line 541: "unmatched '}' at line N", then "invalid keyword: }";
+    0.4.7 line 422 skips it in silence, ``kw_level`` 0) and reads on. Harmless after a
+    section or another ``}``: a ``}`` too many. After a section name with no ``{`` at all
+    (``defaults`` alone on its line) it closes that section: every release opens a
+    section at its name (0.9.4 line 441 logs "missing '{'" and returns 0; 0.4.7 line 429
+    opens ``keyword->sub`` whatever follows), so the lines between are read in it.
+    After a statement read at the top level otherwise it shows a section closed early:
+    multipath read that statement outside its section and dropped it ("invalid
+    keyword"), so the section lost it."""
+    before: Node | None = None
+    opener: Entry | None = None  # a section name alone on its line, no '{' after it
+    for node in doc.child_nodes():
+        if not isinstance(node, (Block, Entry)):
+            continue
+        if isinstance(node, Entry) and node.key == STRAY:
+            early = isinstance(before, Entry) and before.key != STRAY
+            if opener is not None:
+                message = (
+                    f"'{opener.key}' has no '{{': multipath opens the section at its name"
+                    " all the same (0.6 on logs \"missing '{'\") and reads the lines down to"
+                    f" this '}}' in it: write '{opener.key} {{'"
+                )
+            elif early and isinstance(before, Entry):
+                message = (
+                    "multipath reads a '}' here with no section open (\"unmatched '}'\"),"
+                    f" so the statement '{before.key}' above it was read outside its"
+                    " section and dropped: a '}' above closes its section early; delete it"
+                )
+            else:
+                message = (
+                    "multipath reads a '}' here with no section open (\"unmatched '}'\")"
+                    " and skips it: delete it"
+                )
+            yield ValueProblem(node, message, harmless=opener is not None or not early)
+            opener = None
+        elif isinstance(node, Entry) and node.key in SUBLEVEL and not node.values:
+            opener = node
+        elif isinstance(node, Block):
+            opener = None
+        before = node
+
+
 def brace_below(block: Block, text: str) -> bool:
     """Whether the ``{`` of ``block`` stands on a later line than its name. multipath
     reads such a section: 0.4.x's parser.c ``process_stream`` opens it at the name and
@@ -47,6 +125,30 @@ def brace_below(block: Block, text: str) -> bool:
     if brace is None or key is None or brace.pos < 0 or key.pos < 0:
         return False
     return "\n" in text[key.end : brace.pos]
+
+
+def dropped_below(block: Block, text: str) -> bool:
+    """Whether multipath drops ``block`` for its ``{`` below its name: a section
+    ``is_sublevel_keyword`` does not list (:data:`SUBLEVEL`, i.e. ``overrides``) alone on
+    its line is "missing value for option 'overrides'" (0.9.4 parser.c line 452,
+    ``return -1``). With a word after the name (``overrides local``) the line has its
+    "value": the section is opened and read (``multipath -t`` 0.9.4)."""
+    return block.key not in SUBLEVEL and not block.args and brace_below(block, text)
+
+
+def glued(block: Block, text: str) -> bool:
+    """Whether the ``{`` of ``block`` follows its name with no blank (``defaults{``).
+    multipath-tools 0.4.9 on reads it as ``defaults {`` (parser.c ``alloc_strvec`` makes
+    ``{`` a word of its own, 0.4.9 line 242; ``multipath -t`` 0.9.4 reads the section
+    without a word). 0.4.5 to 0.4.8 end a word at a blank or a quote only (0.4.7 line
+    231): ``defaults{`` is one word, no keyword, skipped in silence with its line; the
+    section's statements are then read one level up, where they are no keywords either,
+    and its ``}`` ends the enclosing section (at the top level it is skipped): the
+    section is lost. A word before the ``{`` (``blacklist x{``) keeps the name whole."""
+    brace, key = _lbrace(block), block.key_tok
+    if brace is None or key is None or brace.pos < 0 or key.pos < 0 or block.args:
+        return False
+    return key.end == brace.pos
 
 
 def after_brace(block: Block, text: str) -> Entry | None:
@@ -70,18 +172,25 @@ def after_brace(block: Block, text: str) -> Entry | None:
 def brace_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
     """The ``{`` placements multipath reads otherwise than written (:func:`brace_below`,
     :func:`after_brace`; a section outside :data:`SUBLEVEL` dropped is MP010's)."""
+    yield from _after_close(doc, text)
     for node in walk(doc):
         if not isinstance(node, Block):
             continue
+        if node.args:
+            yield _words_before_brace(node)
         below = brace_below(node, text)
-        if below and node.key in SUBLEVEL:
+        if below and (node.key in SUBLEVEL or node.args):
+            # (overrides with a word: a keyword with its value, nothing said of the head)
+            head = "expecting" if node.args else "missing"
+            said = f"\"{head} '{{'\" and " if node.key in SUBLEVEL else ""
             yield ValueProblem(
                 node,
                 f"the '{{' of {node.key} is on a line below it: multipath reads the"
-                f' section, but from 0.6 on logs "missing \'{{\'" and "invalid keyword'
-                f" '{{'\" at every start: write '{node.key} {{'",
+                f" section, but from 0.6 on logs {said}\"invalid keyword '{{'\" at every"
+                f" start: write '{node.key} {{'",
                 harmless=True,
             )
+        yield from _after_close(node, text)
         lost = after_brace(node, text)
         if lost is not None:
             written = " ".join([lost.key, *(t.text for t in lost.value_toks)])
@@ -95,3 +204,26 @@ def brace_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
                 f"multipath does not read '{written}': it follows the '{{' of {node.key}"
                 f' on its line ("{said}"): put it on a line of its own',
             )
+
+
+def _words_before_brace(block: Block) -> ValueProblem:
+    """``blacklist local {``: multipath opens the section at its name and reads it. Every
+    release from 0.4.5 matches the line's first word to a section and reads the section
+    (0.4.7 parser.c ``process_stream`` line 429, ``keyword->sub``); from 0.6.0
+    ``validate_config_strvec`` logs "expecting '{' on line N of FILE. found 'local'"
+    (0.9.4 line 443, ``return 0``), for ``overrides``, which it checks as a keyword
+    with a value, "ignoring extra data starting with '{'" (line 461). A warning: the
+    section is in effect as written (``multipath -t`` 0.9.4 shows it)."""
+    words = " ".join(t.text for t in block.arg_toks) or " ".join(block.args)
+    said = (
+        f"expecting '{{' ... found '{block.args[0]}'"
+        if block.key in SUBLEVEL
+        else "ignoring extra data starting with '{'"
+    )
+    return ValueProblem(
+        block,
+        f"'{words}' between {block.key} and its '{{': multipath reads the section and"
+        f' ignores the word(s), but from 0.6 on logs "{said}" at every start:'
+        f" write '{block.key} {{' (a comment after '#' keeps the words)",
+        harmless=True,
+    )

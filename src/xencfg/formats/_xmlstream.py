@@ -16,9 +16,29 @@ from typing import Any
 
 #: Characters of the text encoded and fed to the parser at a time.
 _CHUNK = 1 << 16
-#: An XML declaration at the start (after blanks): it may name an encoding other than
-#: the UTF-8 we feed, so it is blanked out, keeping every line and column.
-_DECL = re.compile(r"\A(\s*)<\?xml[^>]*\?>")
+#: An XML declaration where XML allows one: first in the text, after a byte-order mark
+#: at most (libxml2 refuses one after anything else: "XML declaration allowed only at
+#: the start of the document").
+XML_DECLARATION = re.compile(r"\A(\ufeff?)(<\?xml[^>]*\?>)")
+#: One after white space (blank lines of a section cut out of captured output, or
+#: before cman's and crm_mon's XML, which these readers let stand).
+_DECL_AFTER_BLANKS = re.compile(r"\A(\s*)(<\?xml[^>]*\?>)")
+
+
+def declaration_blanked(text: str, *, after_blanks: bool = False) -> tuple[str, int]:
+    """The start of ``text`` through its XML declaration, the declaration turned into
+    spaces, and the offset where the rest begins (``("", 0)``: no declaration). The
+    declaration may name an encoding other than the UTF-8 the text is fed to libxml2
+    in, and inside a wrapper element or a section cut out of a larger capture it
+    stands where XML allows none; blanked, every line and column stays."""
+    m = (_DECL_AFTER_BLANKS if after_blanks else XML_DECLARATION).match(text)
+    return ("", 0) if m is None else (m[1] + " " * len(m[2]), m.end())
+
+
+def blank_declaration(text: str, *, after_blanks: bool = False) -> str:
+    """``text`` with its XML declaration blanked (see :func:`declaration_blanked`)."""
+    head, end = declaration_blanked(text, after_blanks=after_blanks)
+    return head + text[end:] if end else text
 
 
 def events(text: str) -> Iterator[tuple[str, Any]]:
@@ -39,11 +59,9 @@ def events(text: str) -> Iterator[tuple[str, Any]]:
         huge_tree=False,
         remove_pis=False,
     )
-    decl = _DECL.match(text)
-    start = 0
-    if decl is not None:  # the whole text encoded at once would be a second copy of it
-        parser.feed((decl[1] + " " * (decl.end() - decl.end(1))).encode("utf-8"))
-        start = decl.end()
+    head, start = declaration_blanked(text, after_blanks=True)
+    if start:  # (the whole text blanked and encoded at once would be a second copy of it)
+        parser.feed(head.encode("utf-8"))
     for at in range(start, len(text), _CHUNK):
         parser.feed(text[at : at + _CHUNK].encode("utf-8", "surrogateescape"))
         yield from _freeing(parser.read_events())

@@ -24,7 +24,8 @@ from ..syntax.build import make_block, make_entry, make_root, parse_with, unclos
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
-from ._multipath_braces import brace_problems
+from ._multipath_braces import brace_problems, stray_problems
+from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
 from .schema import Keyword, Schema, V
 from .view import Setting, View
 
@@ -240,6 +241,9 @@ MULTIPATH_FACTS: tuple[Keyword, ...] = (
     *_VENDOR,
 )
 _OLD = frozenset(k.name for k in _REPLACED + _VENDOR)
+#: The first release that no longer reads each old spelling (0.9.x: "ignoring deprecated
+#: option", earlier: "invalid keyword"): what it read cut short matters only before it.
+_READ_UNTIL = {k.name: k.until for k in _REPLACED if k.until is not None}
 #: Keywords of releases after 0.9.4: 0.9.4 rejects them ("invalid keyword").
 NEWER = frozenset(k.name for k in MULTIPATH_FACTS if k.since is not None and k.since > V("0.9.4"))
 #: Spellings older multipath-tools accepted (or forks read) that 0.9.4 rejects or ignores.
@@ -445,12 +449,23 @@ class MultipathStyle(BlockStyle):
     """How multipath.conf writes new statements: quoted only where the value needs it."""
 
     def quote(self, value: str, old: str | None = None) -> str:
-        if "\n" in value:  # multipath reads a line at a time (a lone CR stays in it)
-            raise XencfgError(f"{value!r} cannot be written in multipath.conf: a value is one line")
+        """Quoted where multipath would not read the bare word whole. Refused: a line
+        break, CR or NUL, which multipath reads as the end of the line (0.9.4 parser.c
+        ``read_line``: ``fgets``, then ``strtok_r(buf, "\\n\\r")``; 0.4.7's ``read_line``
+        stops at ``\\r`` and starts the next line after it; a NUL ends the C string):
+        ``alias "u\\rv"`` reads as ``u`` ("missing closing quotes", ``multipath -t``
+        0.9.4). Non-ASCII (``\\x85``, U+2028, ``é``) is kept inside quotes by every
+        release, but 0.4.9 on read it as a blank outside them (``alloc_strvec``,
+        ``isascii``): such a value is quoted."""
+        if any(c in value for c in "\n\r\x00"):
+            raise XencfgError(
+                f"{value!r} cannot be written in multipath.conf: a value is one line"
+                " (multipath ends a line at a newline, CR or NUL)"
+            )
         if (
             (old is not None and old.startswith('"'))
             or value == ""
-            or any(c.isspace() or c in '"#!{}' for c in value)
+            or any(c.isspace() or c in '"#!{}' or not c.isascii() for c in value)
         ):
             return '"' + value.replace('"', '""') + '"'
         return value
@@ -727,12 +742,13 @@ class MultipathDocument(TreeDocument):
                 if message is not None:
                     yield ValueProblem(node, message)
             if isinstance(node, Entry) and len(node.values) > 1 and node.key in _ONE_VALUE:
-                yield _extra_data(node)
+                yield extra_data(node, _READ_UNTIL.get(node.key))
             elif isinstance(node, Entry) and node.key in _ONE_VALUE:
-                cut = _cut_by_comment(node, self.source or "")
+                cut = cut_by_comment(node, self.source or "") or cut_by_non_ascii(node)
                 if cut is not None:
                     yield cut
         yield from brace_problems(self, self.source or "")
+        yield from stray_problems(self)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -746,52 +762,6 @@ class MultipathDocument(TreeDocument):
             "devices": [d.settings for d in self.devices],
             "overrides": self.overrides,
         }
-
-
-def _extra_data(node: Entry) -> ValueProblem:
-    """multipath reads one value per statement: parser.c ``validate_config_strvec`` logs
-    "ignoring extra data starting with 'X'" and ``set_value`` takes the first word, or
-    the first quoted string (0.4.x's ``set_value`` the same, silently). After a quoted
-    value the rest is only dropped (harmless); unquoted words cut a value of several
-    words short (``path_selector round-robin 0`` reads ``round-robin``, which 0.9.4
-    refuses: "missing argument count")."""
-    toks = node.value_toks
-    quoted = bool(toks) and toks[0].text.startswith('"')
-    first, rest = node.values[0], " ".join(node.values[1:])
-    if quoted:
-        return ValueProblem(
-            node,
-            f"multipath reads {node.key} '{first}' and ignores '{rest}' after the closing"
-            ' quote ("ignoring extra data"): delete it or make it a comment',
-            harmless=True,
-        )
-    return ValueProblem(
-        node,
-        f"multipath reads only the first word of {node.key}: '{first}', and ignores"
-        f" '{rest}' (\"ignoring extra data\"): quote a value of several words"
-        f' ({node.key} "{first} {rest}")',
-    )
-
-
-def _cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
-    """``devnode ^cciss!c[0-9]d[0-9]*`` unquoted: parser.c ``alloc_strvec`` ends a word
-    at ``!`` or ``#`` and the rest of the line is a comment, so multipath blacklists
-    ``^cciss`` (``multipath -t`` 0.9.4 shows it, with no diagnostic). A warning: it
-    starts and runs, with a value other than the one written."""
-    toks = node.value_toks
-    if len(toks) != 1 or toks[0].pos < 0 or toks[0].text.startswith('"'):
-        return None
-    end = toks[0].end
-    if end >= len(text) or text[end] not in "#!":
-        return None
-    rest = text[end : (text.find("\n", end) + 1 or len(text) + 1) - 1].rstrip("\r")
-    return ValueProblem(
-        node,
-        f"multipath reads {node.key} '{toks[0].text}': a word ends at '{text[end]}', which"
-        f" starts a comment ('{rest}' is not read): quote the value if it belongs to it"
-        f' ({node.key} "{toks[0].text}{rest}"), else put a blank before the comment',
-        harmless=True,
-    )
 
 
 def _rule_dict(r: BlacklistEntry) -> dict[str, Any]:
@@ -810,6 +780,10 @@ class _Builder:
     def block(self, children: list[Any]) -> Block:
         return make_block(children, unquote)
 
+    def stray(self, children: list[Any]) -> Entry:
+        """An unmatched ``}`` at the top level: a statement ``}`` (see :data:`STRAY`)."""
+        return make_entry(children, unquote)
+
     def start(self, children: list[Any]) -> MultipathDocument:
         return make_root(MultipathDocument, children)
 
@@ -819,16 +793,16 @@ _BUILDER = _Builder()
 _WORDS = {"WORD": "a keyword or value"}
 
 
-#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD { _NL ... }`` blocks
-#: (the ``{`` may stand on a later line; a statement may follow it on its line).
+#: multipath.lark's shape: ``WORD value* _NL`` statements, ``WORD value* { _NL ... }``
+#: blocks (the ``{`` may stand on a later line; a statement may follow it on its line).
 SHAPE = Shape(
     "multipath",
     end="_NL",
-    block_args=False,
     after_open="_NL",
     blank=frozenset({"_NL"}),
     open_gap="_BRACE_NL",
     open_item=True,
+    stray_close=True,
 )
 
 

@@ -11,7 +11,8 @@ from typing import Any
 import attrs
 
 from .. import api
-from ..errors import XencfgError
+from ..discover import SourceFile
+from ..errors import ParseError, XencfgError
 from ..stack import Member, Note
 
 #: The parts of a migration, in the order the report lists them.
@@ -97,22 +98,40 @@ def _redact(text: str, values: list[str]) -> str:
     return redact(text, values)
 
 
-def load_as(path: Path, fmt: str) -> Any:
+def load_as(source: Path | SourceFile, fmt: str) -> Any:
+    """The document of a file, or ``None`` when it does not parse. A discovered
+    :class:`SourceFile` that is a section of a larger file (a supportconfig's
+    ``#==[ Configuration File ]==#``) is read from its text: its path names the file on
+    the node, which is not on this machine."""
     try:
-        return api.load(path, fmt)
+        return _load(source, fmt)
     except XencfgError:
         return None
 
 
-def unreadable(m: Migration, path: Path, fmt: str, where: str) -> None:
+def _load(source: Path | SourceFile, fmt: str) -> Any:
+    if isinstance(source, Path):
+        return api.load(source, fmt)
+    if source.text is None:
+        return api.load(source.path, fmt)
+    return api.loads(source.text, fmt, path=str(source.path))
+
+
+def unreadable(m: Migration, source: Path | SourceFile, fmt: str, where: str) -> None:
     """A TODO for a file that does not parse (left as it is)."""
-    m.notes.append(parse_failure(path, fmt, where))
+    m.notes.append(parse_failure(source, fmt, where))
 
 
-def parse_failure(path: Path, fmt: str, where: str) -> Note:
+def parse_failure(source: Path | SourceFile, fmt: str, where: str) -> Note:
     try:
-        api.load(path, fmt)
+        _load(source, fmt)
         said = "it could not be read"
+    except ParseError as exc:
+        said = str(exc).splitlines()[0]
+        if isinstance(source, SourceFile) and source.text is not None:
+            # a section: at its line of the supportconfig file the admin has
+            line = exc.line + source.first_line - 1 if exc.line else 0
+            said = f"{source.display}:{line}:{exc.column}: {exc.message}"
     except XencfgError as exc:
         said = str(exc).splitlines()[0]
     except OSError as exc:
@@ -126,12 +145,14 @@ def parse_failure(path: Path, fmt: str, where: str) -> Note:
     )
 
 
-def notes_of(changes: Any, where: str, target: str) -> list[Note]:
-    """The report lines of one converted file (:class:`xencfg.migrations.Change`)."""
+def notes_of(changes: Any, where: str, target: str, shift: int = 0) -> list[Note]:
+    """The report lines of one converted file (:class:`xencfg.migrations.Change`);
+    ``shift``: the lines before the text in the file the admin has (a supportconfig
+    section's first line, less one)."""
     kinds = {"info": "rewrite", "warning": "rewrite", "action": "manual"}
     out = []
     for c in changes:
-        source = f"{c.path}:{c.line}" if c.path else f"{where}:{c.line}"
+        source = f"{c.path}:{c.line}" if c.path else f"{where}:{c.line + shift}"
         what = f"{c.key}: {c.message}" if c.key else c.message
         why = "check it" if c.severity == "warning" else ""
         out.append(Note(kinds.get(c.severity, "rewrite"), source, target, what, why))
@@ -212,7 +233,9 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
         steps.append("Xen: `xl create -n FILE` (a dry run) of each domU config before its start.")
     if "iscsi" in parts:
         steps.append(
-            "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node, then "
+            "LIO: `targetctl restore /etc/target/saveconfig.json` on each storage node (the "
+            "unit that restores it at boot reads /etc/target/saveconfig.json on RHEL, "
+            "/etc/rtslib-fb-target/saveconfig.json on Debian: put the file there), then "
             "on every initiator write the new WWIDs into multipath.conf, rescan (`iscsiadm -m "
             "session --rescan`) and reload multipath (`multipath -r`)."
         )

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
-from ..discover import NodeTree
+from ..discover import NodeTree, SourceFile
 from ..errors import XencfgError
 from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
+from .agents import iet_resources, ipaddr2, xm_fencing
+from .agents import primitive_note as _primitive_note
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 
 
@@ -27,7 +29,7 @@ def _old_corosync(found: Any) -> list[Note]:
         for f in tree.files:
             if f.format != "corosync":
                 continue
-            doc = load_as(f.path, f.format)
+            doc = load_as(f, f.format)
             seen = release_evidence(doc) if doc is not None else None
             if seen is None or seen[0] == "3.0":
                 continue
@@ -42,7 +44,7 @@ def _old_corosync(found: Any) -> list[Note]:
             notes.append(
                 Note(
                     "manual",
-                    f"{tree.name}:{f.display}:{doc.position(seen[2])[0]}",
+                    f"{tree.name}:{f.display}:{doc.position(seen[2])[0] + f.first_line - 1}",
                     "corosync.conf",
                     f"written for corosync {generation} ('{seen[1]}'), which xencfg migrate "
                     "does not carry (it migrates heartbeat clusters)",
@@ -55,19 +57,19 @@ def _old_corosync(found: Any) -> list[Note]:
 
 
 def _node_files(
-    tree: NodeTree, secrets: list[str], failed: list[tuple[Path, str, str]] | None = None
+    tree: NodeTree, secrets: list[str], failed: list[tuple[SourceFile, str, str]] | None = None
 ) -> tuple[NodeFiles, Any]:
-    """One node's stack files as documents, and its CIB; ``failed`` gets (path, format,
+    """One node's stack files as documents, and its CIB; ``failed`` gets (file, format,
     report name) of each that does not parse."""
     nf = NodeFiles(tree.name)
     cib = None
     for f in tree.files:
         if f.format not in ("hacf", "authkeys", "logd", "hosts", "drbd", "ocfs2", "cman", "cib"):
             continue
-        doc = load_as(f.path, f.format)
+        doc = load_as(f, f.format)
         if doc is None:
             if failed is not None and f.format in ("hacf", "logd", "cib"):
-                failed.append((f.path, f.format, f"{tree.name}:{f.display}"))
+                failed.append((f, f.format, f"{tree.name}:{f.display}"))
             continue
         nf.where[id(doc)] = f"{tree.name}:{f.display}"
         secrets.extend(doc.secrets())
@@ -147,12 +149,18 @@ def _cib_output(
         uname = node.get("uname")
         if uname and uname not in ids and uname.casefold() in folded:
             ids[uname] = folded[uname.casefold()]
+    # the lines of the given CIB's primitives, which the agents' report lines name
+    lines: dict[str, int] = {
+        str(el.get("id")): el.sourceline if isinstance(el.sourceline, int) else 0
+        for el in (root.iter("primitive") if root is not None else ())
+        if el.get("id")
+    }
     if target == "current":
         result = upgrade(text, path=display, target="current", nodeids=ids)
         for ch in result.changes:
             notes.append(_cib_note(ch, display))
         root = _whole_cib(result.text, display)
-        if not _current_agents(root, display, notes, ping_nodes):
+        if not _agents(root, display, notes, ping_nodes, lines):
             return Output(
                 "", "cib.xml", encode(result.text), 0o600, "the CIB for cibadmin --replace"
             )
@@ -162,7 +170,7 @@ def _cib_output(
     for ch in result.changes:
         notes.append(_cib_note(ch, display))
     root = _whole_cib(result.text, display)
-    _current_agents(root, display, notes, ping_nodes)
+    _agents(root, display, notes, ping_nodes, lines)
     for node in root.iterfind("configuration/nodes/node"):
         uname = node.get("uname")
         if uname in ids and node.get("id") != str(ids[uname]):
@@ -191,6 +199,25 @@ def _cib_output(
         )
     out = etree.tostring(root, encoding="unicode") + "\n"
     return Output("", "cib.xml", encode(out), 0o600, "the CIB for cibadmin --replace")
+
+
+def _agents(
+    root: Any,
+    display: str,
+    notes: list[Note],
+    ping_nodes: tuple[list[str], bool],
+    lines: dict[str, int],
+) -> bool:
+    """:func:`_current_agents`, its lines on a primitive pointed at that primitive's
+    line in the given CIB (``lines``, by id), not at its line in the converted text
+    (upgrade() adds and removes lines before it)."""
+    first = len(notes)
+    changed = _current_agents(root, display, notes, ping_nodes)
+    for n in notes[first:]:
+        if n.what.startswith("<primitive id='") and n.source.startswith(display + ":"):
+            pid = n.what.removeprefix("<primitive id='").split("'", 1)[0]
+            n.source = f"{display}:{lines[pid]}" if lines.get(pid) else display
+    return changed
 
 
 def _renamed_ids(text: str, out: bytes, display: str, notes: list[Note]) -> None:
@@ -284,9 +311,12 @@ def _current_agents(
     """The agents of the converted CIB ``root`` that today's packages no longer run,
     pointed at the ones that do their job; whether any changed."""
     drbd = _linbit_drbd(root, display, notes)
+    ipaddr = ipaddr2(root, display, notes)
+    iet_resources(root, display, notes)
+    xm_fencing(root, display, notes)
     _test_fencing(root, display, notes)
     _gone_agents(root, display, notes)
-    return _pacemaker_ping(root, display, notes, ping_nodes) or drbd
+    return _pacemaker_ping(root, display, notes, ping_nodes) or drbd or ipaddr
 
 
 _CLVMD_GONE = (
@@ -312,17 +342,6 @@ GONE_AGENTS: dict[tuple[str, str], str] = {
     ("ocfs2", "o2cb"): _O2CB_GONE,
     ("pacemaker", "o2cb"): _O2CB_GONE,
 }
-
-
-def _primitive_note(kind: str, display: str, prim: Any, what: str, why: str) -> Note:
-    """A report line on cib.xml at primitive ``prim``: ``<primitive id='ID'> what``."""
-    return Note(
-        kind,
-        f"{display}:{prim.sourceline or 0}",
-        "cib.xml",
-        f"<primitive id='{prim.get('id')}'> {what}",
-        why,
-    )
 
 
 def _gone_agents(root: Any, display: str, notes: list[Note]) -> None:
@@ -510,15 +529,15 @@ def plan_stack(
     secrets: list[str] = m.secrets
     nodes: list[NodeFiles] = []
     cibs = []
-    failed: list[tuple[Path, str, str]] = []
+    failed: list[tuple[SourceFile, str, str]] = []
     for tree in found.nodes:
         nf, node_cib = _node_files(tree, secrets, failed)
         nodes.append(nf)
         if node_cib is not None:
             cibs.append(node_cib)
     cib = _newest_cib(cibs, m.notes)
-    for path, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
-        unreadable(m, path, fmt, where)
+    for source, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
+        unreadable(m, source, fmt, where)
     if not any(n.hacf is not None for n in nodes):
         old = _old_corosync(found)
         if explicit:
@@ -584,7 +603,7 @@ def plan_stack(
 
         f = cib[0]
         try:
-            text = read_text(str(f.path))
+            text = f.text if f.text is not None else read_text(str(f.path))
             made_cib = _cib_output(
                 text, f.display, stack.members, m.notes, cib_target, _ping_nodes(nodes)
             )
@@ -635,9 +654,15 @@ def plan_stack(
                 " character, which XML (the CIB) cannot hold: remove it and migrate again"
             ) from None
         m.notes.extend(notes_of(made.changes, display, "cib.xml"))
+        converted = len(m.notes)
         m.outputs.append(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
         )
+        for n in m.notes[converted:]:
+            # (the conversion's lines are those of the CIB made of haresources, which is
+            # written nowhere: 'haresources:125' named a line haresources does not have)
+            if n.source.startswith(display + ":"):
+                n.source = display
         cib = haresources
         # the ha.cf lines of the devices the CIB now holds need no second TODO
         carried = {
@@ -646,6 +671,15 @@ def plan_stack(
             if not d.get("file") and d["type"] in STONITH_PARAMS and d["params"]
         }
         for i, n in enumerate(m.notes):
+            if n.kind == "manual" and n.target == "CIB" and n.what.startswith("auto_failback"):
+                # (the CIB made of haresources has the stickiness: no TODO is left)
+                m.notes[i] = Note(
+                    "rewrite",
+                    n.source,
+                    "cib.xml",
+                    n.what,
+                    "made the CIB's default resource stickiness (see its line)",
+                )
             if n.kind == "manual" and n.target == "CIB" and n.what in carried:
                 m.notes[i] = Note(
                     "rewrite",
@@ -761,11 +795,11 @@ def _haresources(
     for tree, nf in zip(found.nodes, nodes, strict=True):
         for f in tree.files:
             if f.format == "haresources":
-                doc = load_as(f.path, "haresources")
+                doc = load_as(f, "haresources")
                 if doc is not None:
                     copies.append((doc, f"{tree.name}:{f.display}", nf.hacf))
                 else:
-                    notes.append(parse_failure(f.path, "haresources", f"{tree.name}:{f.display}"))
+                    notes.append(parse_failure(f, "haresources", f"{tree.name}:{f.display}"))
     if not copies:
         return None
 

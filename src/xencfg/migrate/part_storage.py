@@ -10,6 +10,7 @@ from typing import Any
 from .. import api
 from ..discover import NodeTree
 from ..errors import XencfgError
+from ..stack import Note
 from ..syntax.source import encode
 from .migration import Migration, Output, load_as, notes_of, unreadable
 
@@ -39,24 +40,24 @@ def plan_storage(
             "iscsid": "iscsid",
         }.get(f.format or "")
         if f.format == "iet-allow" and "iscsi" in parts:
-            doc = load_as(f.path, f.format)
+            doc = load_as(f, f.format)
             if doc is not None:
                 allow.append(doc)
             else:  # (its targets would be written open to every initiator)
-                unreadable(m, f.path, f.format, f"{tree.name}:{f.display}")
+                unreadable(m, f, f.format, f"{tree.name}:{f.display}")
             continue
         if part is None or part not in parts:
             continue
-        doc = load_as(f.path, f.format or "")
+        doc = load_as(f, f.format or "")
         if doc is None:
             # (an xm config or drbd.conf that does not parse was skipped without a line,
             # so the report looked complete while the file stayed as it was)
-            unreadable(m, f.path, f.format or "", f"{tree.name}:{f.display}")
+            unreadable(m, f, f.format or "", f"{tree.name}:{f.display}")
             continue
         rel = os.path.relpath(f.path, tree.root)
         where = f"{tree.name}:{f.display}"
         if f.format == "ietd":
-            ietd = (doc, rel, where)
+            ietd = (doc, rel, where, f)
             continue
         source = doc.source
         if f.format == "xm":
@@ -93,17 +94,35 @@ def plan_storage(
             if refused:
                 result = Converted(result.text, result.changes + tuple(refused))
             target, why = rel, f"DRBD {drbd_target} syntax"
-        m.notes.extend(notes_of(result.changes, where, target))
+        m.notes.extend(notes_of(result.changes, where, target, f.first_line - 1))
         if result.text != source:
-            mode = f.path.stat().st_mode & 0o7777
+            # a supportconfig section has no file here to take the mode of: private
+            # when it holds a secret (a VNC password), as the node's own copy would be
+            private = 0o600 if doc.secrets() else 0o644
+            mode = f.path.stat().st_mode & 0o7777 if f.text is None else private
             m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
             changed.add(part)
+    if ietd is not None and ietd[3].text is not None and not allow:
+        # a supportconfig logs ietd.conf but never IET's access lists: converted without
+        # them, every target would be written open to any initiator (generate_node_acls)
+        m.notes.append(
+            Note(
+                "manual",
+                ietd[2],
+                "etc/target/saveconfig.json",
+                "not converted to LIO: read from a supportconfig, which does not log IET's "
+                "access lists (initiators.allow, targets.allow)",
+                "without them the targets would be written open to every initiator: "
+                "migrate from the node's own /etc",
+            )
+        )
+        ietd = None
     if ietd is not None:
-        doc, rel, where = ietd
+        doc, rel, where, source = ietd
         conv = mlio.iet_to_lio(doc, allow)
         m.lio.append(conv)
         target = "etc/target/saveconfig.json"
-        m.notes.extend(notes_of(conv.changes, where, target))
+        m.notes.extend(notes_of(conv.changes, where, target, source.first_line - 1))
         m.secrets.extend(doc.secrets())
         m.outputs.append(
             Output(tree.name, target, encode(conv.json()), 0o600, "LIO's targets (targetctl)")
@@ -137,8 +156,8 @@ def plan_wwids(m: Migration, found: Any) -> None:
         return
     docs = []  # each node's multipath.conf and domU configs, read once
     for tree in found.nodes:
-        mp = [load_as(f.path, "multipath") for f in tree.files if f.format == "multipath"]
-        domus = [load_as(f.path, f.format) for f in tree.files if f.format in ("xm", "xl")]
+        mp = [load_as(f, "multipath") for f in tree.files if f.format == "multipath"]
+        domus = [load_as(f, f.format) for f in tree.files if f.format in ("xm", "xl")]
         docs.append((tree.name, [d for d in mp if d], [d for d in domus if d]))
     for conv in m.lio:
         for name, mp, domus in docs:
@@ -164,7 +183,7 @@ def plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
             group = kinds.get(f.format or "")
             if group is None or (group == "cib" and groups["cib"]):
                 continue  # one CIB: it is the same on every node
-            doc = load_as(f.path, f.format or "")
+            doc = load_as(f, f.format or "")
             if doc is not None:
                 groups[group].append((f"{tree.name}:{f.display}", doc))
     if cib_file is not None:

@@ -87,6 +87,10 @@ class _Builder:
     def note(self, line: int, key: str | None, severity: str, message: str) -> None:
         self.changes.append(Change(line, key, severity, message))
 
+    def note_at(self, line: int, path: str | None, key: str, severity: str, message: str) -> None:
+        """A line on another file than haresources (``path``: ha.cf; None: haresources)."""
+        self.changes.append(Change(line, key, severity, message, path))
+
     def line_of(self, group: Group) -> int:
         return self.doc.position(group.entries[0])[0]
 
@@ -195,6 +199,15 @@ class _Builder:
         if len(params) > len(names) and names:
             # haresources2cib joined what is left into the last parameter
             pairs[-1] = (names[-1], " ".join(p for p in params[len(names) - 1 :] if p))
+            self.note(
+                line,
+                kind,
+                "action",
+                f"{kind}::{'::'.join(res.args)}: {len(params)} arguments for the "
+                f"{len(names)} parameter(s) of {kind} ({', '.join(names)}): the last ones "
+                f"are joined into {pairs[-1][0]}='{pairs[-1][1]}', as haresources2cib did; "
+                "the agent reads that as one value: set it right",
+            )
         if not names:
             pairs = [(str(i), v) for i, v in enumerate(params, start=1) if v is not None]
         if kind == "IPaddr2" and pairs and ":" not in str(pairs[0][1]):
@@ -255,6 +268,17 @@ class _Builder:
         IPv6addr split ``ADDRESS/...`` at ``/`` (SendArp: ip, nic; IPv6addr: ipv6addr,
         cidr_netmask, nic), and Delay without arguments started with 10 s (the agent's
         own default is 20)."""
+        if res.type in ("SendArp", "IPv6addr") and any(params[1:]):
+            self.note(
+                line,
+                res.type,
+                "action",
+                f"{res.type}::{'::'.join(res.args)}: not carried: the arguments after "
+                f"the first ({'::'.join(a for a in res.args[1:] if a)}); the agent takes "
+                "ADDRESS/.../NIC in the first, and haresources splits its arguments at "
+                "'::', so an IPv6 address written with '::' is cut there: write the "
+                "address in full",
+            )
         if res.type == "SendArp" and params and params[0]:
             ip, _, nic = params[0].partition("/")
             return [ip, nic or None]
@@ -506,6 +530,16 @@ def stonith_devices(hacf: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _stonith_line(hacf: Any, device: dict[str, Any]) -> tuple[int, str | None]:
+    """The line of ``hacf`` (and its path) that names ``device`` (a ``stonith_host``
+    or ``stonith`` line of that type); (1, None) where another node's ha.cf has it."""
+    for key in ("stonith_host", "stonith"):
+        for e in hacf.entries(key) if hacf is not None else ():
+            if device["type"] in e.values[:2]:
+                return hacf.position(e)[0], hacf.path
+    return 1, None
+
+
 def _stonith_resource(
     b: _Builder, resources: Any, constraints: Any, device: dict[str, Any], number: int
 ) -> str | None:
@@ -627,17 +661,22 @@ def haresources_to_cib(
     failback = hacf.auto_failback if hacf is not None else None
     stickiness = NO_FAILBACK if failback == "off" else "0"
     _option(pairs, "default_resource_stickiness", stickiness)
-    b.note(
-        1,
-        "auto_failback",
-        "info",
-        f"auto_failback {failback or 'on (heartbeat default)'} -> default resource "
-        f"stickiness {stickiness}"
-        + (
-            " (above the location score 100: resources stay where they run)"
-            if failback == "off"
-            else " (resources move back to their preferred node)"
-        ),
+    said = hacf.entry("auto_failback") if hacf is not None else None
+    b.changes.append(
+        Change(
+            hacf.position(said)[0] if said is not None else 1,
+            "auto_failback",
+            "info",
+            f"auto_failback {failback or 'on (heartbeat default)'} -> default resource "
+            f"stickiness {stickiness}"
+            + (
+                " (above the location score 100: resources stay where they run)"
+                if failback == "off"
+                else " (resources move back to their preferred node)"
+            ),
+            # (the line is ha.cf's, not haresources')
+            hacf.path if said is not None else None,
+        )
     )
     if stonith is None:
         stonith = stonith_devices(hacf)
@@ -645,9 +684,11 @@ def haresources_to_cib(
         _option(pairs, "stonith_enabled", "true")
         for number, device in enumerate(stonith, start=1):
             made = _stonith_resource(b, resources, constraints, device, number)
+            line, path = _stonith_line(hacf, device)
             if made is not None:
-                b.note(
-                    1,
+                b.note_at(
+                    line,
+                    path,
                     "stonith_host",
                     "action",
                     f"ha.cf fences with {device['type']} (from {device['host']}): stonith "
@@ -656,8 +697,9 @@ def haresources_to_cib(
                     "--reboot NODE in a maintenance window)",
                 )
                 continue
-            b.note(
-                1,
+            b.note_at(
+                line,
+                path,
                 "stonith_host",
                 "action",
                 f"ha.cf fences with {device['type']} (from {device['host']}): define it as a "

@@ -365,6 +365,10 @@ class _Converter:
             )
             return None
         plugin = {"blockio": "block", "nullio": "ramdisk"}.get(kind, "fileio")
+        if plugin == "block":
+            shared = self.shared_block(t, lun)
+            if shared is not None:
+                return shared
         name = self.object_name(t, lun)
         serial = unit_serial(t.name, lun)
         obj: dict[str, Any] = {"name": name, "plugin": plugin, "dev": lun.path, "wwn": serial}
@@ -425,6 +429,50 @@ class _Converter:
         return {
             "index": lun.number,
             "storage_object": f"/backstores/{plugin}/{name}",
+            "write_protect": mode == "ro",
+        }
+
+    def shared_block(self, t: Target, lun: Lun) -> dict[str, Any] | None:
+        """The LUN entry of a blockio LUN whose device an earlier LUN already exports,
+        mapped to that LUN's storage object (None: the device is new). LIO's block
+        backstore claims its device exclusively (target_core_iblock.c: the device is
+        opened with the backstore as holder), so a second backstore on the device would
+        fail to load on targetctl restore; IET opened it once per LUN."""
+        mode = (lun.io_mode or "").lower()
+        assert lun.number is not None  # (lun() skips a Lun line without a number)
+        first = next(
+            (o for o in self.objects if o["plugin"] == "block" and o.get("dev") == lun.path),
+            None,
+        )
+        if first is None:
+            return None
+        self.note(
+            lun.entry,
+            "Lun",
+            "warning",
+            f"LUN {lun.number} of {t.name} exports {lun.path}, which an earlier LUN "
+            f"exports too: one storage object ({first['name']}) for both, since LIO's "
+            "block backstore claims its device exclusively (a second one would not load); "
+            f"initiators now see one WWID for it ({lio_wwid(first['wwn'])}), where IET "
+            "gave each LUN an id of its own",
+        )
+        old = iet_wwid(lun.scsi_id) if lun.scsi_id else None
+        self.identities.append(
+            LunIdentity(t.name, lun.number, old, lio_wwid(first["wwn"]), first["wwn"])
+        )
+        if first["readonly"] != (mode == "ro"):
+            first["readonly"] = False
+            self.note(
+                lun.entry,
+                "IOMode",
+                "action",
+                f"{lun.path} is read-only in one LUN and writable in another: the storage "
+                f"object {first['name']} is written writable; protect the read-only LUN "
+                "in its ACLs (mapped LUN write_protect)",
+            )
+        return {
+            "index": lun.number,
+            "storage_object": f"/backstores/block/{first['name']}",
             "write_protect": mode == "ro",
         }
 

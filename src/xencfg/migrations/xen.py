@@ -32,7 +32,7 @@ from ..formats.xen.xend import XendDocument
 from ..formats.xen.xm import XmDocument
 from ..syntax.tree import Node, Tok
 from . import Change, Converted
-from .xm_eval import Budget, NotStatic, evaluate, mutated_names
+from .xm_eval import Budget, NotStatic, evaluate, mutated_names, parse_statement
 
 # -- what xl reads differently ---------------------------------------------------
 
@@ -93,6 +93,8 @@ XL_DISK_PREFIXES = frozenset(
 )
 #: xm spellings xl reads under another name.
 RENAMED = {"cpu_cap": "cap", "bootargs": "bootloader_args"}
+#: SUSE's xend bootloader (/usr/lib/xen/boot/domUloader.py), which xl does not ship.
+DOMULOADER = frozenset({"domUloader.py", "domUloader"})
 #: The keys of a vtpm spec xl reads (xl_parse.c, parse_vtpm).
 VTPM_KEYS = ("backend", "uuid")
 #: xm's kernel command line helpers: xm built 'ip=...' and 'nfsroot=...' from them.
@@ -157,8 +159,15 @@ class _Converter:
     #: xm's deprecated ``restart`` (its node and value), written as on_* actions
     restart: tuple[Node, Any] | None = None
 
+    #: SUSE's domUloader is the bootloader: its arguments become pygrub's
+    domuloader: bool = attrs.field(init=False)
+    #: pygrub's arguments are written (on the first of bootargs / bootentry)
+    pygrub_args_written: bool = False
+
     def __attrs_post_init__(self) -> None:
         self.hvm = self.doc.get("builder") in ("hvm", "vmx")
+        loader = self.doc.get("bootloader")
+        self.domuloader = isinstance(loader, str) and os.path.basename(loader) in DOMULOADER
 
     def line(self, node: Node) -> int:
         return self.doc.position(node)[0]
@@ -181,7 +190,8 @@ class _Converter:
     # -- statements ---------------------------------------------------------
     def code(self, c: Code) -> None:
         lead, body, trail = _split(c)
-        stmt = _single_assignment(body)
+        tree = parse_statement(body)
+        stmt = _single_assignment(tree)
         if stmt is not None:
             key, expr = stmt
             try:
@@ -200,13 +210,13 @@ class _Converter:
             self.note(c, key, "info", f"evaluated '{body.strip()}' to {_xl_text_or(value)}")
             self.emit(c, key, value, lead, None, trail)
             return
-        if _is_import(body):
+        if _is_import(tree):
             self.out.append(lead + _commented(body) + trail)
             self.note(c, None, "info", "xl configs are not Python: the import is commented out")
             return
         for name in c.assigns:
             self.env[name] = COMPUTED
-        changed = mutated_names(body)
+        changed = mutated_names(tree)
         why = "code that xm ran"
         if changed:
             # (disk = [] then disk.append(...): the earlier value is what xl reads)
@@ -356,6 +366,23 @@ class _Converter:
                     f"(the xm path {value} is gone on current dom0s)",
                 )
             return key, "pygrub"
+        if key == "bootloader" and self.domuloader:
+            return self.domuloader_to_pygrub(node, key)
+        if key in ("bootargs", "bootloader_args", "bootentry") and self.domuloader:
+            if self.pygrub_args_written:
+                self.note(node, key, "info", "dropped: carried in bootloader_args above")
+                return None, None
+            self.pygrub_args_written = True
+            return self.pygrub_args(node, key)
+        if key == "bootentry":
+            self.note(
+                node,
+                key,
+                "warning",
+                "dropped: SUSE xend's entry for domUloader, which this config does not use; "
+                "xl does not read it",
+            )
+            return None, None
         if key == "tsc_mode" and isinstance(value, int) and value in range(len(xl.TSC_MODES)):
             self.note(node, key, "info", f'xl names the mode: "{xl.TSC_MODES[value]}"')
             return key, xl.TSC_MODES[value]
@@ -396,7 +423,132 @@ class _Converter:
             for v in value:
                 if isinstance(v, str) and "accel=" in v:
                     self.note(node, key, "warning", "xl ignores a vif's accel= (not supported)")
+            return key, [self.vif(node, v) if isinstance(v, str) else v for v in value]
         return key, value
+
+    def vif(self, node: Node, spec: str) -> str:
+        """xend's ``type=netfront`` (a PV interface, no emulated NIC) is xl's
+        ``type=vif``: xl knows no netfront and drops the setting ("Invalid parameter
+        `type'", peer-xl), which gives an HVM domU an emulated NIC as well."""
+        parts = [p.strip() for p in spec.split(",")]
+        if "type=netfront" not in parts:
+            return spec
+        self.note(
+            node,
+            "vif",
+            "info",
+            "'type=netfront' is 'type=vif' for xl (a PV interface; xl knows no netfront "
+            'and would drop the setting: "Invalid parameter `type\'")',
+        )
+        return ",".join("type=vif" if p == "type=netfront" else p for p in parts)
+
+    def domuloader_to_pygrub(self, node: Node, key: str) -> tuple[str | None, Any]:
+        """SUSE's domUloader (xend's bootloader on SLES 10 and 11) as pygrub: domUloader
+        went with xend (SLES 12 SP1 dropped xend), and pygrub is the bootloader xl
+        ships (a bare 'pygrub' is looked up in libxl's libexec directory:
+        libxl_bootloader.c, bootloader_disk_attached_cb). Without bootargs or bootentry
+        pygrub boots the default entry of the GRUB menu it finds."""
+        self.note(
+            node,
+            key,
+            "info",
+            "domUloader -> pygrub: xl has no domUloader (SUSE's xend bootloader); pygrub "
+            "loads the kernel from the domU's first disk",
+        )
+        if all(self.doc.get(k) is None for k in ("bootargs", "bootloader_args", "bootentry")):
+            self.note(
+                node,
+                key,
+                "warning",
+                "no bootargs or bootentry: pygrub boots the default entry of the GRUB menu "
+                "(menu.lst, grub.cfg) on the domU's first disk, so the domU needs one",
+            )
+        return key, "pygrub"
+
+    def pygrub_args(self, node: Node, key: str) -> tuple[str | None, Any]:
+        """domUloader's arguments (``bootargs``) and SUSE's ``bootentry`` as pygrub's:
+        ``--entry=DEV:KERNEL,RAMDISK`` is ``--kernel=KERNEL --ramdisk=RAMDISK``.
+        domUloader read the files from partition DEV; pygrub reads the first disk of
+        the list (libxl runs the bootloader on the first disk) and takes the kernel
+        from the first partition holding a filesystem it reads (pygrub's loop over
+        the partition offsets stops there once a kernel is named), so another disk or
+        a later partition gets a TODO (pygrub's ``--offset`` picks one)."""
+        raw = self.doc.get("bootargs")
+        if raw is None:
+            raw = self.doc.get("bootloader_args")
+        try:
+            words = shlex.split(raw) if isinstance(raw, str) else list(raw or [])
+        except ValueError as e:
+            self.note(node, key, "action", f"xend could not split the arguments ({e}): fix them")
+            return None, None
+        entry = self.doc.get("bootentry")
+        out: list[str] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(words):
+            w = str(words[i])
+            if w in ("--entry", "--args") and i + 1 < len(words):
+                w = f"{w}={words[i + 1]}"
+                i += 1
+            i += 1
+            if w.startswith("--entry="):
+                entry = w.split("=", 1)[1]
+            elif w.startswith("--args="):
+                out.append(w)
+            elif w in ("-q", "--quiet"):
+                out.append("-q")
+            else:
+                rest.append(w)
+        if isinstance(entry, str) and entry:
+            dev, _, files = entry.partition(":")
+            kernel, _, ramdisk = files.partition(",")
+            if kernel:
+                out.insert(0, f"--kernel={kernel}")
+                if ramdisk:
+                    out.insert(1, f"--ramdisk={ramdisk}")
+                self.note(
+                    node,
+                    key,
+                    "info",
+                    f"domUloader's entry {entry} -> pygrub's {' '.join(out[:2])}",
+                )
+            self.entry_device(node, key, dev)
+        if rest:
+            self.note(
+                node,
+                key,
+                "action",
+                f"not carried: domUloader arguments pygrub does not take: {' '.join(rest)}",
+            )
+        return ("bootloader_args", out) if out else (None, None)
+
+    def entry_device(self, node: Node, key: str, dev: str) -> None:
+        """A TODO where domUloader's entry names a device pygrub would not read from."""
+        disks = self.doc.get("disk")
+        first = None
+        if isinstance(disks, (list, tuple)) and disks and isinstance(disks[0], str):
+            first = parse_disk(disks[0]).vdev
+        m = re.fullmatch(r"(?:/dev/)?([a-z]+[a-z])(\d*)", dev)
+        if m is None or first is None:
+            return
+        disk, part = m.groups()
+        if disk != first.removeprefix("/dev/"):
+            self.note(
+                node,
+                key,
+                "action",
+                f"domUloader booted from {dev}, but pygrub reads the first disk ({first}): "
+                f"put the disk {disk} first in the disk list",
+            )
+        elif part not in ("", "1"):
+            self.note(
+                node,
+                key,
+                "action",
+                f"domUloader booted from partition {dev}; pygrub takes the kernel from the "
+                "first partition holding a filesystem it reads: if that is not "
+                f"{dev}, add '--offset=BYTES' (its start: sfdisk -d) to bootloader_args",
+            )
 
     def bootloader_args(self, node: Node, key: str, value: str) -> tuple[str | None, Any]:
         """xm's bootloader arguments as xl's list. xend split the string like a shell
@@ -627,12 +779,8 @@ def _commented(body: str) -> str:
     return "\n".join("# xm: " + line if line.strip() else "#" for line in body.split("\n"))
 
 
-def _single_assignment(body: str) -> tuple[str, ast.expr] | None:
-    try:
-        tree = ast.parse(body.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if len(tree.body) != 1:
+def _single_assignment(tree: ast.Module | None) -> tuple[str, ast.expr] | None:
+    if tree is None or len(tree.body) != 1:
         return None
     stmt = tree.body[0]
     if (
@@ -648,12 +796,12 @@ def _single_assignment(body: str) -> tuple[str, ast.expr] | None:
     return None
 
 
-def _is_import(body: str) -> bool:
-    try:
-        tree = ast.parse(body.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return bool(tree.body) and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+def _is_import(tree: ast.Module | None) -> bool:
+    return (
+        tree is not None
+        and bool(tree.body)
+        and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+    )
 
 
 def xm_to_xl(doc: XmDocument) -> Converted:

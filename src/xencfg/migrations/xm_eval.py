@@ -308,13 +308,20 @@ def _comprehension(node: ast.ListComp, env: dict[str, Any], budget: Budget) -> l
     return budget.bounded(out)
 
 
-def mutated_names(body: str) -> list[str]:
-    """The names whose methods ``body`` calls (``disk.append(...)``, ``vif.extend``):
-    settings the code changes without assigning them."""
+def parse_statement(body: str) -> ast.Module | None:
+    """The statement ``body`` of an xm config as Python reads it, parsed once for every
+    question asked of it (``None`` where Python cannot read it)."""
     try:
-        tree = ast.parse(body.strip())
+        return ast.parse(body.strip())
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # (ValueError: an
-        return []  # undecodable byte is a lone surrogate, which compile() cannot encode)
+        return None  # undecodable byte is a lone surrogate, which compile() cannot encode)
+
+
+def mutated_names(tree: ast.Module | None) -> list[str]:
+    """The names whose methods the statement calls (``disk.append(...)``,
+    ``vif.extend``): settings the code changes without assigning them."""
+    if tree is None:
+        return []
     names = {
         n.func.value.id
         for n in ast.walk(tree)

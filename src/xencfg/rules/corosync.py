@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cluster import Cluster, Loaded
+from ..cluster import Cluster, Loaded, joined
 from ..discover import modes_are_real
 from ..findings import Finding
 from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
@@ -677,7 +677,7 @@ def corosync_clusters(cluster: Cluster) -> dict[str, int]:
     Copies that share a node are one cluster, and compared (CS012)."""
 
     def compute() -> dict[str, int]:
-        groups: list[tuple[set[str], list[str]]] = []
+        copies: list[tuple[set[str], str]] = []
         for item in cluster.docs("corosync"):
             if not item.node:
                 continue
@@ -686,13 +686,8 @@ def corosync_clusters(cluster: Cluster) -> dict[str, int]:
                 if n.name:
                     keys.add(n.name.lower())
                 keys.update(a.lower() for a in n.ring_addrs.values())
-            nodes = [item.node]
-            for g in [g for g in groups if g[0] & keys]:
-                groups.remove(g)
-                keys |= g[0]
-                nodes = g[1] + nodes
-            groups.append((keys, nodes))
-        return {node: i for i, (_, nodes) in enumerate(groups) for node in nodes}
+            copies.append((keys, item.node))
+        return {node: i for i, (_, nodes) in enumerate(joined(copies)) for node in nodes}
 
     return cluster.fact("corosync-clusters", compute)
 

@@ -291,6 +291,10 @@ def bad_value(item: Loaded) -> Iterator[Finding]:
     while the release is unknown, and nothing on older releases; one some
     releases took again (xl 4.7 to 4.9 took ``device_model_version = "none"``)
     is nothing on those.
+    One that only older releases read cut short (multipath-tools before 0.9
+    run an unquoted ``getuid_callout /sbin/scsi_id -g -u -s /block/%n`` as
+    ``/sbin/scsi_id``) is nothing where the release in force no longer reads
+    the keyword at all.
 
     Fix: write a value of the type and range the message names.
     """

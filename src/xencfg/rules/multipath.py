@@ -15,6 +15,7 @@ from ..discover import RELEASE_FILES
 from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
+from ..versions import MULTIPATH_SPLITS_BRACE
 from . import make, repeats, rule
 from .documents import bindings_doc as _bindings
 from .documents import cib_doc as _cib
@@ -577,15 +578,28 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
     (``device { vendor "X"``): multipath does not read it ("ignoring extra
     data"), so the section misses it.
 
+    Also ``defaults{`` (no blank before the ``{``) where the cluster may run
+    multipath-tools before 0.4.9 (RHEL 5, SLES 10: 0.4.7): its parser.c
+    ``alloc_strvec`` ends a word at a blank only, so ``defaults{`` names no
+    section and the whole section is skipped without a word; 0.4.9 on splits
+    the ``{`` off and reads it. An error where the release is known to be older
+    than 0.4.9, a warning where it may be, nothing where it is 0.4.9 or later
+    (``--target multipath-tools=0.4.9``).
+
     Fix: add the missing keyword (``product ".*"`` matches every product of
     the vendor); spell the section as multipath does (lower case); write
-    ``overrides {`` on one line and each statement on a line of its own.
+    ``overrides {`` on one line and each statement on a line of its own;
+    ``defaults {`` with a blank.
     """
-    from ..formats._multipath_braces import SUBLEVEL, after_brace, brace_below
+    from ..formats._multipath_braces import after_brace, dropped_below, glued
     from ..formats.multipath import keywords_for
 
     doc = _mp(item)
     text = doc.source or ""
+    release = item.versions.of("multipath-tools", item.node)
+    # 'defaults{': lost before 0.4.9 only (an error where the release is one of those,
+    # a warning where it may be, nothing where it is certainly 0.4.9 or later)
+    old_reader = release.may_be_within(None, MULTIPATH_SPLITS_BRACE)
 
     def read(block: Block, key: str) -> bool:
         lost = after_brace(block, text)
@@ -598,7 +612,19 @@ def section_dropped(item: Loaded) -> Iterator[Finding]:
             if not isinstance(c, Block):
                 continue
             known = allowed is not None and c.key in allowed
-            if known and c.key not in SUBLEVEL and brace_below(c, text):
+            if known and old_reader and glued(c, text):
+                found = make(
+                    "MP010",
+                    f"'{c.key}{{' without a blank: multipath-tools before 0.4.9 reads"
+                    f" '{c.key}{{' as one word, no section, and drops the whole section"
+                    f" without a word (the release here: {release.describe('multipath-tools')});"
+                    f" 0.4.9 on"
+                    f" reads it: write '{c.key} {{'",
+                    item.where(c),
+                )
+                sure = release.older_than(MULTIPATH_SPLITS_BRACE)
+                yield found if sure else attrs.evolve(found, severity="warning")
+            if known and dropped_below(c, text):
                 yield make(
                     "MP010",
                     f"the '{{' of {c.key} is on a line below it: multipath drops the whole"

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .tree import TRIVIA, Light, Node, Piece, Style, Tok, nodes_repr, token_field
+from .tree import TRIVIA, Light, Node, Piece, Style, Tok, drop_children, nodes_repr, token_field
 
 
 def needs_quotes(value: str) -> bool:
@@ -389,9 +389,7 @@ class Block(Node):
 
     def remove(self, key: str) -> int:
         """Remove every statement or section named ``key``; return how many."""
-        before = len(self.children)
-        self.children[:] = [c for c in self.children if getattr(c, "key", None) != key]
-        return before - len(self.children)
+        return drop_children(self.children, lambda c: getattr(c, "key", None) == key)
 
 
 def last_block(children: list[Node], key: str, *, create: bool = False) -> Block | None:

@@ -258,10 +258,7 @@ def parse_with(
     except RecursionError:
         raise ParseError("nesting too deep", path=path) from None
     assert isinstance(root, Node), "the transformer must build a model node"
-    try:
-        return _finish(root, text)
-    except TooDeep as exc:
-        raise too_deep_error(text, path, exc.pos) from None
+    return finish(root, text, path)
 
 
 def too_deep_error(text: str, path: str | None, pos: int) -> ParseError:

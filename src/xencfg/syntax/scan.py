@@ -70,6 +70,9 @@ class Shape:
     #: Whether a statement may follow the opener on its line, before ``after_open``
     #: (multipath's ``device { vendor "X"``): ``key value* end``, never a block.
     open_item: bool = False
+    #: Whether a closer with no block open may stand at the top level, read as a
+    #: statement of its own (multipath's unmatched ``}``, which the daemon skips).
+    stray_close: bool = False
     #: Terminals that may stand alone between items (multipath's empty lines).
     blank: frozenset[str] = frozenset()
     #: Terminals that are items by themselves (drbd's ``skip``, an S-expression's atoms).
@@ -249,7 +252,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             pos = quick.end()
             g = quick.lastindex  # the end's group or the opener's: closed last
             if g == gap_group:
-                if inline or len(head) > 1:
+                if inline or (not block_args and len(head) > 1):
                     return None
                 state = 5
                 continue
@@ -277,12 +280,15 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             items.append(entry_rule(head))
             state = 0
         elif act == _GAP:
-            if inline or len(head) > 1:
+            if inline or (not block_args and len(head) > 1):
                 return None
             state = 5
         elif act == _CLOSE:
             if not stack:
-                return None
+                if not shape.stray_close:
+                    return None
+                items.append(entry_rule([tok]))
+                continue
             items.append(tok)
             node = block_rule(items)
             items = stack.pop()

@@ -803,6 +803,14 @@ def significant(node: Node) -> list[str]:
     return [t.text for t in node.tokens() if not t.is_trivia]
 
 
+def drop_children(children: list[Any], gone: Callable[[Any], bool]) -> int:
+    """Remove the nodes ``gone`` picks from ``children`` (the list itself, which the
+    document holds); return how many went."""
+    before = len(children)
+    children[:] = [c for c in children if not gone(c)]
+    return before - len(children)
+
+
 def walk(node: Node) -> Iterator[Node]:
     """``node`` and every descendant model node, depth first, in current order."""
     yield node

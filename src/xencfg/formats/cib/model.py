@@ -48,7 +48,7 @@ from .resources import (
     make_primitive,
     resource_view,
 )
-from .values import canon_name, is_secret
+from .values import canon_name, check_id, is_secret, sanitize_id
 from .views import (
     AGENT_PARAMS,
     CONSTRAINT_TAGS,
@@ -540,6 +540,18 @@ class CibDocument(SourceDocument):
         element (``doc.resource("o2cb").el``): it moves into the clone."""
         return make_clone(rid, child, meta=meta, master=master, dialect=self.dialect)
 
+    def _new_id(self, given: str | None, derived: str) -> str:
+        """The id of a new constraint: ``given`` (ValueError unless the schema takes it as
+        an id, :func:`.values.check_id`), else ``derived`` made one as Pacemaker makes
+        the ids it derives (:func:`.values.sanitize_id`); numbered when taken."""
+        if given is not None:
+            return self._free_id(check_id(given, "constraint id", dialect=self.dialect))
+        return self._free_id(sanitize_id(derived, legacy=self.dialect != "pacemaker-1.0"))
+
+    def _ref(self, rid: str, what: str) -> str:
+        """``rid`` as a reference to a resource: an IDREF, so an XML ID (ValueError)."""
+        return check_id(rid, what, dialect=self.dialect)
+
     def _free_id(self, wanted: str) -> str:
         taken = {el.get("id") for el in self.iter() if el.get("id")}
         rid, n = wanted, 1
@@ -553,7 +565,8 @@ class CibDocument(SourceDocument):
     ) -> Order:
         """``then`` starts after ``first``: ``first``/``then`` in Pacemaker 1.0,
         ``from``/``to`` with ``type="after"`` in heartbeat 2 (crm.dtd)."""
-        el = etree.Element("rsc_order", id=self._free_id(id or f"order-{first}-{then}"))
+        first, then = self._ref(first, "first"), self._ref(then, "then")
+        el = etree.Element("rsc_order", id=self._new_id(id, f"order-{first}-{then}"))
         if self.dialect == "pacemaker-1.0":
             el.set("first", first)
             el.set("then", then)
@@ -570,7 +583,8 @@ class CibDocument(SourceDocument):
     ) -> Colocation:
         """``rsc`` runs where ``with_rsc`` runs: ``rsc``/``with-rsc`` in Pacemaker 1.0,
         ``from``/``to`` in heartbeat 2."""
-        el = etree.Element("rsc_colocation", id=self._free_id(id or f"colocation-{rsc}-{with_rsc}"))
+        rsc, with_rsc = self._ref(rsc, "rsc"), self._ref(with_rsc, "with-rsc")
+        el = etree.Element("rsc_colocation", id=self._new_id(id, f"colocation-{rsc}-{with_rsc}"))
         legacy = self.dialect != "pacemaker-1.0"
         el.set("from" if legacy else "rsc", rsc)
         el.set("to" if legacy else "with-rsc", with_rsc)
@@ -581,7 +595,8 @@ class CibDocument(SourceDocument):
         """``rsc`` prefers (or avoids) ``node``: ``node``/``score`` attributes in
         Pacemaker 1.0; heartbeat 2's crm.dtd has neither, so there it is a rule
         ``#uname eq NODE`` with the score."""
-        lid = self._free_id(id or f"location-{rsc}-{node}")
+        rsc = self._ref(rsc, "rsc")
+        lid = self._new_id(id, f"location-{rsc}-{node}")
         el = etree.Element("rsc_location", id=lid, rsc=rsc)
         if self.dialect == "pacemaker-1.0":
             el.set("node", node)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..._lazy import etree
-from .values import Duration, canon_name, parse_bool
+from .values import Duration, canon_name, check_id, parse_bool, sanitize_id
 from .views import (
     LEGACY_META,
     RESOURCE_TAGS,
@@ -402,10 +402,11 @@ def resource_view(el: Any) -> Resource:
 
 
 def _nvset(tag: str, set_id: str, pairs: dict[str, str], legacy: bool) -> Any:
-    el = etree.Element(tag, id=set_id)
+    el = etree.Element(tag, id=sanitize_id(set_id, legacy=legacy))
     box = etree.SubElement(el, "attributes") if legacy else el
     for name, value in pairs.items():
-        etree.SubElement(box, "nvpair", id=f"{set_id}-{name}", name=name, value=value)
+        pid = sanitize_id(f"{set_id}-{name}", legacy=legacy)
+        etree.SubElement(box, "nvpair", id=pid, name=name, value=value)
     return el
 
 
@@ -452,10 +453,12 @@ def make_primitive(
     """A new ``<primitive>`` element in either dialect, ids derived from ``rid``.
 
     ``ops`` are attribute dicts (``{"name": "monitor", "interval": "10s"}``);
-    Pacemaker 1.0 requires an interval, so ``"0"`` is supplied when missing.
+    Pacemaker 1.0 requires an interval, so ``"0"`` is supplied when missing. ``rid``
+    must be an id the dialect's schema takes (:func:`.values.check_id`; ValueError
+    otherwise); the ids derived from it are made valid as Pacemaker makes its own.
     """
     legacy = dialect != "pacemaker-1.0"
-    el = etree.Element("primitive", id=rid)
+    el = etree.Element("primitive", id=check_id(rid, "primitive id", dialect=dialect))
     el.set("class", rclass)
     if provider is not None:
         el.set("provider", provider)
@@ -466,7 +469,8 @@ def make_primitive(
             attrs_ = dict(op)
             if not legacy:
                 attrs_.setdefault("interval", "0")
-            o = etree.SubElement(box, "op", id=f"{rid}-op-{attrs_.get('name', 'op')}-{n}")
+            oid = sanitize_id(f"{rid}-op-{attrs_.get('name', 'op')}-{n}", legacy=legacy)
+            o = etree.SubElement(box, "op", id=oid)
             for k, v in attrs_.items():
                 o.set(k, v)
     if params:
@@ -487,9 +491,9 @@ def make_group(
     :func:`make_primitive`): the CRM starts them in that order on one node and stops
     them in reverse. ``meta`` are the group's own resource options (``target-role``
     ...), spelt as ``dialect`` reads them. A child already in a document moves into
-    the group."""
+    the group. ``rid`` must be an id the dialect's schema takes (ValueError)."""
     legacy = dialect != "pacemaker-1.0"
-    el = etree.Element("group", id=rid)
+    el = etree.Element("group", id=check_id(rid, "group id", dialect=dialect))
     if meta:
         el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
     for child in children:
@@ -512,10 +516,10 @@ def make_clone(
     ``<master_slave>`` in heartbeat 2). ``meta`` holds the clone options
     (``{"clone-max": "2", "interleave": "true"}``), written in the spelling
     ``dialect`` reads (``clone_max`` for heartbeat 2). A child already in a document
-    moves into the clone."""
+    moves into the clone. ``rid`` must be an id the dialect's schema takes (ValueError)."""
     legacy = dialect != "pacemaker-1.0"
     tag = ("master_slave" if legacy else "master") if master else "clone"
-    el = etree.Element(tag, id=rid)
+    el = etree.Element(tag, id=check_id(rid, f"{tag} id", dialect=dialect))
     if meta:
         el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
     el.append(child)

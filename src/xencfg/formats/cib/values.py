@@ -128,3 +128,58 @@ def is_secret(name: str | None) -> bool:
     if not name or _NOT_SECRET.search(name):
         return False
     return _SECRET.search(name) is not None
+
+
+# -- ids ---------------------------------------------------------------------------------
+
+#: XML 1.0 (5th edition) NameStartChar without ``:`` and NameChar: an NCName, what the
+#: ``xsd:ID`` type of every ``id`` in pacemaker-1.0.rng and later takes (libxml2's
+#: xmlValidateNCName; crm_verify 2.1.5 "Type ID doesn't allow value").
+_NAME_START = (
+    "A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_MORE = _NAME_START + r"\-.0-9\xb7\u0300-\u036f\u203f-\u2040"
+_NCNAME = re.compile(f"[{_NAME_START}][{_NAME_MORE}]*")
+#: heartbeat 2's crm.dtd types ids as CDATA and says "a short name consisting simple
+#: ascii characters [a-zA-Z0-9_\-]" (crm.dtd line 20): a digit may lead there.
+_HB2_ID = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def is_xml_id(text: str) -> bool:
+    """Whether ``text`` is an XML NCName, what Pacemaker's schemas take as an ``id``."""
+    return _NCNAME.fullmatch(text) is not None
+
+
+def check_id(text: object, what: str = "id", *, dialect: str = "pacemaker-1.0") -> str:
+    """``text`` if the CIB of ``dialect`` can carry it as an id (or a reference to one);
+    else ValueError. Pacemaker's schemas type ids as ``xsd:ID`` (an NCName: no leading
+    digit, ``-`` or ``.``, no ``:``, space or ``#``) and refuse the whole CIB otherwise;
+    heartbeat 2's crm.dtd takes any CDATA but documents ``[a-zA-Z0-9_-]``, which the
+    upgrade to Pacemaker 1.0 keeps only when it is an NCName too (CB015)."""
+    if not isinstance(text, str):
+        raise ValueError(f"{what} must be a string, not {type(text).__name__}")
+    if is_xml_id(text):
+        return text
+    if dialect != "pacemaker-1.0" and _HB2_ID.fullmatch(text):
+        return text
+    raise ValueError(
+        f"{what} {text!r} is not an XML ID (NCName): Pacemaker's schema refuses the CIB;"
+        " start with a letter or '_', then letters, digits, '-', '_' or '.'"
+    )
+
+
+def sanitize_id(text: str, *, legacy: bool = False) -> str:
+    """An id made of other names (``{rid}-op-{name}-{n}``) made an NCName as Pacemaker 3.0
+    makes the ids it derives (lib/common/xml_element.c ``pcmk__xe_set_id`` by
+    ``pcmk__xml_sanitize_id``, lib/common/xml.c line 654: a bad first character becomes
+    ``_``, any other bad one ``.``; its unit test pcmk__xe_set_id_test.c: ``-ab`` ->
+    ``_ab``, ``a$b`` -> ``a.b``).
+    ``legacy``: a heartbeat 2 CIB, whose crm.dtd also takes a leading digit."""
+    if is_xml_id(text) or (legacy and _HB2_ID.fullmatch(text)):
+        return text
+    first = re.compile(f"[{_NAME_START}]")
+    more = re.compile(f"[{_NAME_MORE}]")
+    out = [text[0] if text and first.fullmatch(text[0]) else "_"]
+    out.extend(c if more.fullmatch(c) else "." for c in text[1:])
+    return "".join(out)

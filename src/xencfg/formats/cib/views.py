@@ -40,6 +40,18 @@ def _tag(el: Any) -> str:
     return xmltext.local(el.tag) if isinstance(el.tag, str) else ""
 
 
+def ids_around(el: Any, tags: tuple[str, ...] = RESOURCE_TAGS) -> list[str]:
+    """The ids of resource ``el`` and of the groups and clones holding it, innermost
+    first: a constraint naming any of them names ``el``. ``tags`` are the elements
+    that count as holders (placement adds ``bundle``)."""
+    out = []
+    while el is not None and _tag(el) in tags:
+        if el.get("id"):
+            out.append(el.get("id"))
+        el = el.getparent()
+    return out
+
+
 _ROLES = {r.lower(): r for r in ("Stopped", "Started", "Slave", "Master", "Unpromoted", "Promoted")}
 
 

@@ -20,7 +20,7 @@ from ...syntax.blocks import (
 from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .conflicts import Conflict, find_conflicts
-from .keywords import _CONTEXT_OF, _TABLES, ENUMS, SCHEMA, _9, _84, _kw
+from .keywords import _CONTEXT_OF, _TABLES, DRBD_CONTEXT_FACTS, ENUMS, SCHEMA, _9, _84, _kw
 from .values import (
     STYLE,
     Address,
@@ -312,7 +312,8 @@ _RANGES = {
 _BOOLEANS = _kw(
     """disk-barrier disk-flushes disk-drain md-flushes al-updates discard-zeroes-if-aligned
     disable-write-same allow-two-primaries always-asbp tcp-cork csums-after-crash-only
-    use-rle allow-remote-read tls load-balance-paths auto-promote"""
+    use-rle allow-remote-read tls load-balance-paths auto-promote
+    resync-without-replication peer-tiebreaker drbd8-api-compatibility"""
 )
 
 
@@ -399,6 +400,24 @@ def _value_problem(key: str, values: list[str]) -> str | None:
         if addr is None:
             return f"address {' '.join(values)!r} is not [FAMILY] IP:PORT"
         return _address_problem(addr)
+    if key == "host" and "via" in values[1:]:
+        # parse_via (user/v9/drbdadm_parser.c): "'proxy | outside-address' expected"
+        at = values.index("via", 1) + 1
+        after = values[at] if at < len(values) else ""
+        if after == "outside-address":
+            addr = parse_address(values, at + 1)
+            if addr is None:
+                written = " ".join(values[at + 1 :])
+                return f"host {values[0]!r}: outside-address {written!r} is not [FAMILY] IP:PORT"
+            problem = _address_problem(addr)
+            if problem is not None:
+                return problem
+        elif after != "proxy":
+            return (
+                f"host {values[0]!r}: 'via {after}': drbdadm takes 'via proxy' or"
+                " 'via outside-address'"
+            )
+        values = values[: at - 1]
     if key == "host" and "address" in values[1:]:
         # DRBD 9's connection and path sections: ``host NAME address [FAMILY] IP:PORT
         # [via proxy ...]`` (drbdadm_parser.c parse_connection's host statement; drbdadm
@@ -520,7 +539,7 @@ def _check_keywords(doc: Node, start: str) -> Iterator[KeywordProblem]:
             for ctx, kws in _TABLES.items()
             if ctx not in _NOT_NAMED
             and key in (kws or ())
-            and getattr(SCHEMA.keyword(ctx, key), "also_needs", None) is None
+            and getattr(DRBD_CONTEXT_FACTS.get((ctx, key)), "also_needs", None) is None
         ]
         if places:  # a real keyword in the wrong section: drbdadm rejects it there
             where = ", ".join("top level" if p == "top" else p for p in places)
@@ -545,6 +564,11 @@ def _keyword_uses(node: Node, context: str) -> Iterator[tuple[str, str, Node]]:
         if key is None or isinstance(c, Skip):
             continue
         yield context, key, c
+        if key == "host" and context in ("connection", "path") and isinstance(c, Entry):
+            words = c.values
+            at = words.index("via") + 1 if "via" in words else 0
+            if 0 < at < len(words):  # ``host NAME ... via outside-address ADDR;``
+                yield "via", words[at], c
         if isinstance(c, Block):
             sub = _subcontext(context, key)
             if sub is not None:

@@ -43,7 +43,8 @@ DISK_KEYWORDS = _kw(
     resync-rate resync-after al-extents al-updates c-plan-ahead c-delay-target
     c-fill-target c-max-rate c-min-rate disk-timeout discard-zeroes-if-aligned
     rs-discard-granularity read-balancing on-no-data-accessible disable-write-same
-    block-size bitmap diskless rate after"""
+    block-size bitmap diskless rate after max-bio-size discard-granularity
+    resync-without-replication peer-tiebreaker"""
 )
 SYNCER_KEYWORDS = _kw(
     """rate after al-extents use-rle cpu-mask verify-alg csums-alg delay-probe-volume
@@ -64,7 +65,8 @@ HANDLERS_KEYWORDS = _kw(
 OPTIONS_KEYWORDS = _kw(
     """cpu-mask on-no-data-accessible auto-promote auto-promote-timeout max-io-depth
     quorum on-no-quorum quorum-minimum-redundancy peer-ack-window peer-ack-delay
-    twopc-timeout twopc-retry-timeout on-suspended-primary-outdated"""
+    twopc-timeout twopc-retry-timeout on-suspended-primary-outdated
+    drbd8-api-compatibility"""
 )
 PROXY_KEYWORDS = _kw(
     """memlimit read-loops compression bwlimit sndbuf-size rcvbuf-size ping-timeout
@@ -73,7 +75,8 @@ PROXY_KEYWORDS = _kw(
 #: The options of a DRBD 9 peer device (config_flags.c peer_device_options_ctx): what a
 #: connection's ``disk`` section takes, and drbd-utils 9.29 a syncer section.
 PEER_DEVICE_KEYWORDS = _kw(
-    "resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap"
+    """resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap
+    resync-without-replication peer-tiebreaker"""
 )
 _DEVICE_KEYWORDS = _kw("device disk meta-disk flexible-meta-disk")
 # (no net: "'disk | device | address | meta-disk | flexible-meta-disk' expected, but
@@ -153,6 +156,9 @@ _TABLES: dict[str, _W] = {
     "proxy": PROXY_KEYWORDS,
     # drbdadm 9: "Parse error: 'inside | outside' expected" (checked with peer-drbdadm)
     "via-proxy": _kw("inside outside"),
+    # what follows ``via`` in a host statement (parse_via: "'proxy | outside-address'
+    # expected", drbd-utils 9.23 on)
+    "via": _kw("proxy outside-address"),
 }
 for _ctx in _SKIP_IN:
     _TABLES[_ctx] = _TABLES[_ctx] | {"skip"}
@@ -178,9 +184,50 @@ _SINCE_9 = _kw(
     peer-ack-delay twopc-timeout twopc-retry-timeout on-suspended-primary-outdated
     quorum-lost disconnected bitmap block-size"""
 )
+#: Keywords of DRBD 9 that only a drbd-utils release after 9.22 (peer-drbdadm's) reads
+#: in drbd.conf: the option tables of user/v9/config_flags.c and the parser of
+#: user/v9/drbdadm_parser.c at each release tag (drbd-utils 9.22 refuses each one,
+#: peer-drbdadm --mode 9: "'an option keyword' expected, but got 'tls'", "'resync-rate |
+#: c-plan-ahead | ... | bitmap' expected, but got 'block-size'"):
+_UTILS_SINCE: dict[str, tuple[str, ...]] = {
+    # v9.24.0: a disk section hands device options (device_options_ctx: max-bio-size,
+    # diskless, block-size) on (insert_pd_options_delegate)
+    "9.24": ("block-size", "max-bio-size", "diskless"),
+    # v9.23.0 ChangeLog "allow via outside-address for NATed peers": a connection's
+    # or path's ``host NAME address ... via outside-address ADDR;`` (parse_via; 9.22:
+    # "'TK_PROXY' expected, but got 'outside-address'")
+    "9.23": ("outside-address",),
+    # v9.26.0 ChangeLog "support for TLS/kTLS", "new config option load-balance-paths",
+    # "new config options rdma-ctrls-(snd|rcv)buf-size" (CHANGEABLE_NET_OPTIONS,
+    # IMMUTABLE_NET_OPTIONS)
+    "9.26": (
+        "tls",
+        "tls-keyring",
+        "tls-privkey",
+        "tls-certificate",
+        "load-balance-paths",
+        "rdma-ctrl-rcvbuf-size",
+        "rdma-ctrl-sndbuf-size",
+    ),
+    # v9.32.0: peer_device_options_ctx "resync-without-replication"
+    "9.32": ("resync-without-replication",),
+    # v9.33.0 "add drbd8-compatibility option": resource_options_ctx
+    # "drbd8-api-compatibility"
+    "9.33": ("drbd8-api-compatibility",),
+    # v9.34.0 "add discard-granularity device option", "per-peer_device tiebreaker
+    # config flag for quorum" (peer-tiebreaker), and a volume's "tiebreaker yes|no;"
+    # (parse_volume_stmt's TK_TIEBREAKER; no drbd-utils release before reads it)
+    "9.34": ("discard-granularity", "peer-tiebreaker", "tiebreaker"),
+}
+UTILS_FACTS = tuple(
+    Keyword(k, since=_9, also_needs=("drbd-utils", V(release)))
+    for release, names in _UTILS_SINCE.items()
+    for k in names
+)
 DRBD_FACTS: tuple[Keyword, ...] = (
     *(Keyword(k, since=_84) for k in _SINCE_84),
-    *(Keyword(k, since=_9) for k in _SINCE_9),
+    *(Keyword(k, since=_9) for k in _SINCE_9 - {k.name for k in UTILS_FACTS}),
+    *UTILS_FACTS,
     *(Keyword(k, since=_9) for k in TOP_KEYWORDS if k.startswith("require-drbd-module")),
     Keyword(
         "syncer",
@@ -224,13 +271,20 @@ DRBD_FACTS: tuple[Keyword, ...] = (
 #: besides 8.3's syncer keywords: net, disk and resource options. Not the
 #: peer-device ones (resync-rate, c-*: "'a syncer option keyword' expected"), nor
 #: spellings another release dropped or renamed (their own facts say so).
+#: Nor a disk section's device options (device_options_ctx, which parse_options_syncer
+#: never looks in: "'a syncer option keyword' expected, but got 'block-size'").
+DEVICE_KEYWORDS = _kw("block-size max-bio-size diskless discard-granularity")
 SYNCER_9 = (
     (NET_KEYWORDS | DISK_KEYWORDS | OPTIONS_KEYWORDS)
     - SYNCER_KEYWORDS
-    - _kw("resync-rate c-plan-ahead c-delay-target c-fill-target c-max-rate c-min-rate bitmap")
+    - PEER_DEVICE_KEYWORDS
+    - DEVICE_KEYWORDS
     - {k.name for k in DRBD_FACTS if k.until or k.deprecated_in or k.switch_until or k.renamed_to}
 )
-_TABLES["syncer"] = SYNCER_KEYWORDS | SYNCER_9 | {"resync-rate"}
+#: (peer-device options in syncer: drbd-utils 9.29's parse_options_syncer, see below)
+_TABLES["syncer"] = (
+    SYNCER_KEYWORDS | SYNCER_9 | _kw("resync-rate resync-without-replication peer-tiebreaker")
+)
 # a connection's disk section, and its volumes' (parse_connection, parse_peer_device in
 # user/v9/drbdadm_parser.c): peer-device options only ("'resync-rate | c-plan-ahead |
 # ... | bitmap' expected, but got 'al-extents'", peer-drbdadm --mode 9)
@@ -328,7 +382,10 @@ DRBD_CONTEXT_FACTS: dict[tuple[str, str], Keyword] = {
     # drbdadm 9 hands a syncer section's options to net, disk and options
     # (user/v9/drbdadm_parser.c parse_options_syncer: show_net_options_ctx,
     # attach_cmd_ctx, resource_options_ctx); 8.4's parser refuses them there
-    **{("syncer", k): Keyword(k, since=_9) for k in SYNCER_9},
+    **{
+        ("syncer", k): next((u for u in UTILS_FACTS if u.name == k), Keyword(k, since=_9))
+        for k in SYNCER_9
+    },
 }
 
 #: What DRBD uses where the file says nothing: drbd.conf(5)'s defaults are the

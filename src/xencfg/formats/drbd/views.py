@@ -427,13 +427,25 @@ class ConnectionHost(_View):
         return {"name": self.name, "address": addr.to_dict() if addr else None}
 
 
-def _connection_hosts(block: Block) -> list[ConnectionHost]:
+def _host_of(block: Block, c: object) -> ConnectionHost | None:
+    """``c`` as a connection host when it is one (a ``host`` statement or section)."""
+    if isinstance(c, Entry) and c.key == "host":
+        return ConnectionHost(block, c)
+    if isinstance(c, Block) and c.key == "host":
+        return ConnectionHost(c)
+    return None
+
+
+def _connection_hosts(block: Block, before_path: bool = False) -> list[ConnectionHost]:
+    """The ``host`` statements and sections of ``block``; with ``before_path``, only
+    those written before its first ``path`` section."""
     out = []
     for c in block.children:
-        if isinstance(c, Entry) and c.key == "host":
-            out.append(ConnectionHost(block, c))
-        elif isinstance(c, Block) and c.key == "host":
-            out.append(ConnectionHost(c))
+        if before_path and isinstance(c, Block) and c.key == "path":
+            break
+        h = _host_of(block, c)
+        if h is not None:
+            out.append(h)
     return out
 
 
@@ -459,10 +471,8 @@ class Connection(_VolumesMixin):
         for c in self.block.children:
             if isinstance(c, Block) and c.key == "path":
                 seen_path = True
-            elif seen_path and isinstance(c, Entry) and c.key == "host":
-                return ConnectionHost(self.block, c)
-            elif seen_path and isinstance(c, Block) and c.key == "host":
-                return ConnectionHost(c)
+            elif seen_path and (h := _host_of(self.block, c)) is not None:
+                return h
         return None
 
     @property
@@ -471,19 +481,8 @@ class Connection(_VolumesMixin):
         before any ``path`` section as one path (path0 in parse_connection,
         user/v9/drbdadm_parser.c), then each ``path`` section; host statements after
         a path section (which drbdadm refuses) are left out."""
-        paths = self.paths
-        if not paths:
-            hosts = self.hosts
-            return [hosts] if hosts else []
-        first: list[ConnectionHost] = []
-        for c in self.block.children:
-            if isinstance(c, Block) and c.key == "path":
-                break
-            if isinstance(c, Entry) and c.key == "host":
-                first.append(ConnectionHost(self.block, c))
-            elif isinstance(c, Block) and c.key == "host":
-                first.append(ConnectionHost(c))
-        return ([first] if first else []) + paths
+        first = _connection_hosts(self.block, before_path=True)
+        return ([first] if first else []) + self.paths
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {

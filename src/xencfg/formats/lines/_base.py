@@ -27,7 +27,7 @@ from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import make_entry, make_root, parse_with, to_tok
 from ...syntax.lines_scan import TABLES, scan
 from ...syntax.pipeline import parse_text
-from ...syntax.tree import _BUILDING, Node, building, drop_source, light_of
+from ...syntax.tree import _BUILDING, Node, building, drop_children, drop_source, light_of
 
 #: a document a reader builds
 D = TypeVar("D", bound=TreeDocument)
@@ -119,6 +119,10 @@ class LineDocument(TreeDocument):
         anchor = self.entry(after) if after is not None else None
         if anchor is None:
             anchor = self.entry(key)
+        return self.insert_after(anchor, e)
+
+    def insert_after(self, anchor: Node | None, e: Entry) -> Entry:
+        """Put ``e`` just after the statement ``anchor`` (at the end when ``None``)."""
         if anchor is None:
             self.children.append(e)
         else:
@@ -129,9 +133,7 @@ class LineDocument(TreeDocument):
 
     def remove(self, key: str) -> int:
         """Remove every ``key`` line; return how many went."""
-        before = len(self.children)
-        self.children[:] = [c for c in self.children if getattr(c, "key", None) != key]
-        return before - len(self.children)
+        return drop_children(self.children, lambda c: getattr(c, "key", None) == key)
 
     # -- checks ------------------------------------------------------------
     def repeated(self) -> list[tuple[Entry, Entry]]:

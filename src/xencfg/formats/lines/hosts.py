@@ -10,6 +10,10 @@ A name lookup returns the *first* line that names it; later lines for the
 same name never answer a forward lookup (the s002 seed maps ``host1`` to
 two addresses, and only the first is ever used). :meth:`HostsDocument.addresses`
 lists them all, :meth:`HostsDocument.resolve` gives what the resolver gives.
+
+glibc reads the address with ``inet_pton`` (files-hosts.c ``LINE_PARSER``: "Illegal
+address: ignore line"), which takes no IPv6 scope: a ``fe80::1%eth0`` line names
+nothing for the resolver, and lookups here skip it as glibc does.
 """
 
 from __future__ import annotations
@@ -45,6 +49,12 @@ class HostLine(Entry):
     def address(self) -> IPAddress | None:
         """The parsed address (``None`` when the first word is not one)."""
         return parse_address(self.key)
+
+    @property
+    def scoped(self) -> bool:
+        """An IPv6 address with a ``%scope``: glibc's ``inet_pton`` refuses it and
+        the resolver ignores the whole line."""
+        return "%" in self.key and self.address is not None
 
     @property
     def canonical(self) -> str | None:
@@ -87,6 +97,8 @@ class HostsDocument(LineDocument):
         out: list[IPAddress] = []
         for line in self.lines:
             addr = line.address
+            if line.scoped:
+                continue
             if addr is not None and addr not in out and low in (n.lower() for n in line.names):
                 out.append(addr)
         return out
@@ -101,7 +113,7 @@ class HostsDocument(LineDocument):
         want = parse_address(str(address))
         out: list[str] = []
         for line in self.lines:
-            if want is not None and line.address == want:
+            if want is not None and line.address == want and not line.scoped:
                 out.extend(n for n in line.names if n not in out)
         return out
 
@@ -127,6 +139,16 @@ class HostsDocument(LineDocument):
                 out.append(ValueProblem(line, f"{line.key!r} is not an IP address"))
             elif not line.values:
                 out.append(ValueProblem(line, f"address {line.key} has no name"))
+            elif line.scoped:
+                out.append(
+                    ValueProblem(
+                        line,
+                        f"glibc ignores this line: {line.key!r} has a scope id, which "
+                        "inet_pton does not take, so no lookup finds "
+                        f"{', '.join(line.names)} here",
+                        harmless=True,
+                    )
+                )
         return out
 
     def shadowed(self) -> list[tuple[HostLine, list[str], HostLine]]:
@@ -136,7 +158,7 @@ class HostsDocument(LineDocument):
         out: list[tuple[HostLine, list[str], HostLine]] = []
         first: dict[str, HostLine] = {}
         for line in self.lines:
-            if line.address is None:
+            if line.address is None or line.scoped:
                 continue
             by_earlier: dict[int, tuple[HostLine, list[str]]] = {}
             for name in line.names:

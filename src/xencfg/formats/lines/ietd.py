@@ -5,7 +5,8 @@ cuts the line there); keywords are case-insensitive and indentation is
 free. Lines before the first ``Target IQN`` line are global (discovery
 users, defaults); each ``Target`` line opens a target that runs to the next
 one. ``Lun N Path=DEV,Type=fileio|blockio[,ScsiId=..][,ScsiSN=..][,IOMode=..]``
-exports a device (0.4.x also wrote ``Lun N /dev/x fileio``). CHAP passwords
+exports a device (``Lun N /dev/x fileio``, without the keys, is read for what it
+means, but IET's kernel module refuses it: lint says so). CHAP passwords
 of ``IncomingUser``/``OutgoingUser`` are secrets: every output masks them.
 """
 
@@ -19,7 +20,7 @@ import attrs
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
-from ...syntax.tree import Node
+from ...syntax.tree import Node, render
 from ..schema import Keyword, Schema
 from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
@@ -82,6 +83,10 @@ DEFAULTS: dict[str, int] = {
     "noptimeout": 0,
 }
 LUN_TYPES = ("fileio", "blockio", "nullio")
+#: A LUN's option keys as IET's kernel module matches them, case and all (``match_token``
+#: tables of kernel/volume.c, file-io.c, block-io.c, null-io.c; 1.4.20's nullio also
+#: ``Blocks=`` and ``BlockSize=``): any other piece is an "unknown param" (-EINVAL).
+LUN_OPTION_KEYS = ("Path", "Type", "ScsiId", "ScsiSN", "IOMode", "Sectors", "Blocks", "BlockSize")
 
 
 def _type_of(key: str) -> str | None:
@@ -109,16 +114,54 @@ SCHEMA = Schema(
 IO_MODES = ("wb", "wt", "ro")
 
 
+@attrs.define(eq=False)
 class IetdStyle(LineStyle):
-    """``Target`` lines at column 0, everything else one tab in."""
+    """``Target`` lines at column 0, everything else one ``indent`` in (a tab, or what
+    the file's own target lines use); with ``spaced``, a blank line before a new
+    ``Target`` (a file that sets its targets apart)."""
+
+    spaced: bool = False
 
     def render_node(self, node: Node, indent: str) -> str:
         if isinstance(node, Entry):
-            indent = "" if node.key.lower() == "target" else "\t"
+            indent = "" if _is_target(node) else self.indent
         return super().render_node(node, indent)
 
+    def apart(self, node: Node, indent: str) -> bool:
+        return self.spaced and isinstance(node, Entry) and _is_target(node)
 
-STYLE = IetdStyle(indent="", separator=" ")
+
+def _is_target(node: Entry) -> bool:
+    return node.key.lower() == "target"
+
+
+STYLE = IetdStyle(indent="\t", separator=" ")
+
+
+def _style_for(source: str) -> IetdStyle:
+    """:data:`STYLE` with the layout of ``source``, for the lines added to it: the
+    indentation of the first line inside a target, a blank line before a new target
+    when the file's last target has one before it (comment lines above it aside), and
+    the file's line ending. ietd reads any layout (indentation is free)."""
+    inner, spaced, gap, after_statement, in_target = None, False, False, False, False
+    for line in source.splitlines():
+        stripped = line.lstrip(" \t")
+        if not stripped.strip():
+            gap = True
+            continue
+        if stripped.startswith("#"):
+            continue
+        if stripped.split(None, 1)[0].lower() == "target":
+            spaced = gap if after_statement else spaced
+            in_target = True
+        elif in_target and inner is None:
+            inner = line[: len(line) - len(stripped)]
+        after_statement, gap = True, False
+    newline = "\r\n" if "\r\n" in source else "\n"
+    if inner in (None, STYLE.indent) and not spaced and newline == STYLE.newline:
+        return STYLE
+    indent = STYLE.indent if inner is None else inner
+    return attrs.evolve(STYLE, indent=indent, spaced=spaced, newline=newline)
 
 
 @attrs.frozen
@@ -148,7 +191,8 @@ class Lun:
 
 
 def parse_lun(entry: Entry) -> Lun:
-    """Read ``Lun N Path=..,Type=..`` and the old ``Lun N PATH TYPE`` form."""
+    """Read ``Lun N Path=..,Type=..``, and ``Lun N PATH TYPE`` for what its author meant
+    (IET refuses that form: :func:`_lun_options_problem`)."""
     values = entry.values
     number = int(values[0]) if values and values[0].isdigit() else None
     rest = values[1:]
@@ -249,11 +293,8 @@ class Target:
         """A new line at the end of this target's lines (before the next target)."""
         if self.document is None:
             raise ValueError(f"target {self.name!r} belongs to no document")
-        e = Entry(key, values)
         anchor = self.lines[-1] if self.lines else self.entry
-        children = self.document.children
-        at = next(i for i, c in enumerate(children) if c is anchor)  # by identity
-        children.insert(at + 1, e)
+        e = self.document.insert_after(anchor, Entry(key, values))
         self.lines.append(e)
         return e
 
@@ -355,6 +396,10 @@ class IetdDocument(LineDocument):
 
     format = FORMAT
     style = STYLE
+
+    def dumps(self) -> str:
+        """The text, with added lines indented and set apart like the file's own."""
+        return render(self, _style_for(self.source))
 
     def _split(self) -> tuple[list[Entry], list[Target]]:
         globals_: list[Entry] = []
@@ -462,6 +507,31 @@ def _bare_account(e: Entry) -> ValueProblem:
     )
 
 
+def _lun_options_problem(number: int, words: list[str]) -> str:
+    """``Lun 1 /dev/x blockio`` or ``Lun 1 Path=/dev/x Type=blockio``: ietd hands the
+    rest of the line, trimmed, to the kernel module as one string (usr/plain.c
+    ``plain_main_init``, usr/ctldev.c ``iscsi_lunit_create``), which splits it at ','
+    only and matches each piece to ``Key=%s`` (kernel/file-io.c and block-io.c
+    ``parse_*_params``, IET 0.4.12 to 1.4.x): ``/dev/x blockio`` is an "unknown param",
+    ``Path=/dev/x Type=blockio`` a path with a blank in it that does not open, so the
+    LUN is not created (-EINVAL; ietd carries on without it)."""
+    joined = " ".join(words)
+    pieces = [w.strip(",") for w in words]
+    if "=" not in words[0]:
+        pieces = [f"Path={pieces[0]}", *(f"Type={w}" for w in pieces[1:2])]
+    options = ",".join(p for p in pieces if p)
+    why = (
+        "reads the LUN's options only as Key=value pieces split at ','"
+        if "=" not in words[0]
+        else "splits the LUN's options at ',' only, so a blank stays inside a value"
+    )
+    return (
+        f"LUN {number} '{joined}': IET's kernel module {why}, and refuses the LUN"
+        f' ("unknown param" or a path that does not open): it is not exported. Write'
+        f" 'Lun {number} {options}'"
+    )
+
+
 def _value_problem(e: Entry) -> str | None:
     key = e.key.lower()
     first = e.values[0] if e.values else ""
@@ -471,6 +541,23 @@ def _value_problem(e: Entry) -> str | None:
         lun = parse_lun(e)
         if lun.number is None:
             return f"LUN number {first!r} is not a number"
+        if len(e.values) > 2 or (len(e.values) == 2 and "=" not in e.values[1]):
+            return _lun_options_problem(lun.number, e.values[1:])
+        wrong = (
+            [k for k, _, _ in (p.partition("=") for p in e.values[1].split(",") if p)]
+            if len(e.values) == 2
+            else []
+        )
+        wrong = [k for k in wrong if k not in LUN_OPTION_KEYS]
+        if wrong:
+            right = {k.lower(): k for k in LUN_OPTION_KEYS}
+            fix = ", ".join(f"'{right[k.lower()]}='" for k in wrong if k.lower() in right)
+            return (
+                f"LUN {lun.number}: IET's kernel module matches each option by its exact"
+                f" spelling (match_token 'Path=%s'), so '{wrong[0]}=' is an \"unknown param\""
+                " and the LUN is not exported"
+                + (f": write {fix}" if fix else f" (options: {', '.join(LUN_OPTION_KEYS)})")
+            )
         if lun.path is None and lun.type != "nullio":
             # a nullio LUN has none: ietd.conf(5)'s own example is
             # "Lun 1 Sectors=10000,Type=nullio" (1.4.20: Blocks=,BlockSize=)

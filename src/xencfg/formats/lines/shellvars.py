@@ -29,6 +29,7 @@ from ...syntax.tree import (
     Style,
     Tok,
     building,
+    drop_children,
     light_ready,
     new_light,
     token_field,
@@ -278,11 +279,7 @@ class ShellvarsDocument(TreeDocument):
         return a
 
     def remove(self, name: str) -> int:
-        before = len(self.children)
-        self.children[:] = [
-            c for c in self.children if not (isinstance(c, Assignment) and c.name == name)
-        ]
-        return before - len(self.children)
+        return drop_children(self.children, lambda c: isinstance(c, Assignment) and c.name == name)
 
     @property
     def vars(self) -> dict[str, str]:

@@ -130,8 +130,16 @@ class LvmStyle(BlockStyle):
     quote_strings: bool = True
 
     def quote(self, value: str, old: str | None = None) -> str:
-        if "\n" in value:  # (our reader, as lint's, takes a string to end on its line)
-            raise XencfgError(f"{value!r} cannot be written here: a value is one line")
+        """The token for ``value``. Refused: a newline (our reader, as lint's, takes a
+        string to end on its line) and a NUL, where LVM's lexer ends the file
+        (libdm-config.c ``_get_token``: ``!*p->tb`` is ``TOK_EOF``, and a string ends
+        at ``*te == 0``), so the section is left open and the whole file refused. CR,
+        U+0085 and U+2028 are bytes like any other to it: written inside quotes."""
+        if "\n" in value or "\x00" in value:
+            raise XencfgError(
+                f"{value!r} cannot be written here: a value is one line, without a NUL"
+                " (LVM reads the file as ending there)"
+            )
         if old is not None:
             if old.startswith("'") and "'" not in value:
                 return "'" + value + "'"

@@ -74,6 +74,25 @@ class LvmDocument(LvmLikeDocument):
     format = FORMAT
     style = STYLE
 
+    def setting(self, path: str) -> Setting | None:
+        """The setting at ``section/key``; else one written ``section/key = value`` at the
+        top level, which LVM2 reads as that setting from 2.02.113 on (libdm-config.c
+        ``_find_or_make_node``, lvm2 commit 687029cbb "Allow paths (section/key = value)
+        in config files"). Older releases ignore such a line (see
+        :meth:`keyword_problems`)."""
+        found = super().setting(path)
+        if found is not None:
+            return found
+        return next((c for c in self.children if isinstance(c, Setting) and c.key == path), None)
+
+    def path_settings(self) -> list[Setting]:
+        """Top-level ``section/key = value`` settings of a section lvm.conf(5) documents."""
+        return [
+            c
+            for c in self.children
+            if isinstance(c, Setting) and "/" in c.key and c.key.split("/", 1)[0] in SECTIONS
+        ]
+
     def _rules(self, key: str) -> list[FilterRule]:
         s = self.setting(f"devices/{key}")
         if s is None:
@@ -180,8 +199,21 @@ class LvmDocument(LvmLikeDocument):
         )
 
     def keyword_problems(self) -> Iterator[KeywordProblem]:
-        """Top-level sections lvm.conf(5) does not document."""
-        yield from keyword_problems_for(self, dict.fromkeys(SECTIONS, frozenset()))
+        """Top-level sections lvm.conf(5) does not document; a top-level ``section/key``
+        setting is read only by LVM2 2.02.113 and later (:meth:`setting`): a "newer"
+        problem, since the releases before it skip the line without a word."""
+        paths = {id(s) for s in self.path_settings()}
+        for p in keyword_problems_for(self, dict.fromkeys(SECTIONS, frozenset())):
+            if id(p.node) in paths:
+                yield KeywordProblem(
+                    p.node,
+                    "newer",
+                    p.keyword,
+                    "LVM2 2.02.113 and later (read as a setting of its section; older"
+                    " releases ignore the line): write it inside its section",
+                )
+            else:
+                yield p
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {

@@ -1,5 +1,6 @@
-"""DRBD 9 state: ``drbdadm status`` / ``drbdsetup status`` text and ``drbdsetup
-status --json``: read-only.
+"""DRBD state: ``drbdadm status`` / ``drbdsetup status`` text and ``drbdsetup
+status --json`` (DRBD 9), ``drbdadm status`` XML and ``drbd-overview`` (DRBD 8):
+read-only.
 
 The text form (drbd-utils ``drbdsetup status``, also what ``drbdadm status``
 prints) is one block per resource::
@@ -26,6 +27,11 @@ read line by line, not as XML: drbdsetup writes flags such as ``suspended``
 as bare words. Each device is a volume of its resource and of one
 connection (``cs`` its state, ``ro2``/``ds2`` the peer's); a device
 ``cs="Unconfigured"`` is not up and not listed.
+
+DRBD 8's ``drbd-overview`` (drbd-overview.pl) gives the same model: one line per
+device, ``MINOR:RESOURCE[/VOL] CS ROLE/PEER-ROLE DISK/PEER-DISK [PROTO] FLAGS ...``.
+drbd-utils 9's drbd-overview abbreviates the states (``Secondar/Primary``,
+``UpToDa``): its lines are not read (kept in ``unparsed``), and say nothing.
 """
 
 from __future__ import annotations
@@ -213,33 +219,75 @@ def _parse_xml_lines(text: str, path: str | None) -> DrbdStatusDocument:
                 doc.unparsed.append((no, ln))
             continue
         a = dict(_XML_ATTR.findall(m["attrs"]))
-        cs = a.get("cs")
-        if cs is None or cs == "Unconfigured":
-            continue
-        name = a.get("name") or f"minor-{a.get('minor', '?')}"
-        res = by_name.get(name)
-        if res is None:
-            suspended = "yes" if re.search(r"\ssuspended\b(?!=)", m["attrs"]) else None
-            res = by_name[name] = ResourceState(name, a.get("ro1"), suspended, line=no)
-            doc.resources.append(res)
-            res.connections.append(
-                Connection(a.get("conn_name") or "peer", cs, a.get("ro2"), line=no)
-            )
-        conn = res.connections[0]
-        if conn.state == "Connected" and cs != "Connected":
-            conn.state, conn.line = cs, no  # the worst device state is the resource's
-        vol = _int(a.get("volume", "")) if "volume" in a else None
-        vol = vol if vol is not None else len(res.volumes)
-        res.volumes.append(LocalVolume(vol, a.get("ds1"), _int(a.get("minor", ""))))
-        done = a.get("resynced_percent")
-        conn.volumes.append(
-            PeerVolume(
-                vol,
-                None,
-                a.get("ds2"),
-                float(done) if done and re.fullmatch(r"\d+(?:\.\d+)?", done) else None,
-            )
+        suspended = re.search(r"\ssuspended\b(?!=)", m["attrs"]) is not None
+        _add_device(doc, by_name, a, no, suspended)
+    return doc
+
+
+def _add_device(
+    doc: DrbdStatusDocument,
+    by_name: dict[str, ResourceState],
+    a: dict[str, str],
+    no: int,
+    suspended: bool,
+) -> None:
+    """One device of DRBD 8 (``cs``, ``ro1``/``ro2``, ``ds1``/``ds2``, ``minor``,
+    ``name``, ``volume``) as a volume of its resource and of its one connection."""
+    cs = a.get("cs")
+    if cs is None or cs == "Unconfigured":
+        return
+    name = a.get("name") or f"minor-{a.get('minor', '?')}"
+    res = by_name.get(name)
+    if res is None:
+        res = by_name[name] = ResourceState(
+            name, a.get("ro1"), "yes" if suspended else None, line=no
         )
+        doc.resources.append(res)
+        res.connections.append(Connection(a.get("conn_name") or "peer", cs, a.get("ro2"), line=no))
+    conn = res.connections[0]
+    if conn.state == "Connected" and cs != "Connected":
+        conn.state, conn.line = cs, no  # the worst device state is the resource's
+    vol = _int(a.get("volume", "")) if "volume" in a else None
+    vol = vol if vol is not None else len(res.volumes)
+    res.volumes.append(LocalVolume(vol, a.get("ds1"), _int(a.get("minor", ""))))
+    done = a.get("resynced_percent")
+    conn.volumes.append(
+        PeerVolume(
+            vol,
+            None,
+            a.get("ds2"),
+            float(done) if done and re.fullmatch(r"\d+(?:\.\d+)?", done) else None,
+        )
+    )
+
+
+#: drbd-overview of DRBD 8 (drbd-overview.pl): ``%3u:%s`` (minor:resource, ``/VOL``
+#: from 8.4), ``^^N`` for a stacked device, then /proc/drbd's words with ``cs:``,
+#: ``st:``/``ro:`` and ``ds:`` stripped (older scripts left ``ro:``), the protocol, the
+#: flags (``s`` first: I/O suspended), then what uses the device (mount, LVM, xen-vbd).
+_OVERVIEW = re.compile(
+    r"^\s*(?P<minor>\d{1,10}):(?P<name>[^\s/]+)(?:/(?P<volume>\d{1,10}))?\s+(?:\^\^\d+\s+)?"
+    r"(?P<cs>[A-Za-z]+)\s+(?:(?:ro|st):)?(?P<ro1>[A-Za-z]+)/(?P<ro2>[A-Za-z]+)\s+"
+    r"(?:ds:)?(?P<ds1>[A-Za-z]+)/(?P<ds2>[A-Za-z]+)(?:\s+(?P<rest>.*))?$"
+)
+_OVERVIEW_IDLE = re.compile(r"^\s*\d{1,10}:\S+\s+Unconfigured\b")
+
+
+def _parse_overview(text: str, path: str | None) -> DrbdStatusDocument:
+    """DRBD 8's ``drbd-overview``: one line per device (see :data:`_OVERVIEW`), a
+    resync's progress on a tab-indented line after it."""
+    doc = DrbdStatusDocument(path=path, source=text)
+    by_name: dict[str, ResourceState] = {}
+    for no, ln in lines(text):
+        m = _OVERVIEW.match(ln)
+        if m is None:
+            if ln.strip() and not _OVERVIEW_IDLE.match(ln) and not ln.startswith("\t"):
+                doc.unparsed.append((no, ln))
+            continue
+        a = {k: v for k, v in m.groupdict().items() if v is not None and k != "rest"}
+        words = (m["rest"] or "").split()
+        flags = next((w for w in words if re.fullmatch(r"[rs][-a-zA-Z]{3,}", w)), "")
+        _add_device(doc, by_name, a, no, flags.startswith("s"))
     return doc
 
 
@@ -250,6 +298,8 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
         return _parse_json(text, path)
     if _XML_HEAD.search(text[:4096]):
         return _parse_xml_lines(text, path)
+    if _is_overview(text[:4096]):
+        return _parse_overview(text, path)
     doc = DrbdStatusDocument(path=path, source=text)
     res: ResourceState | None = None
     conn: Connection | None = None
@@ -305,8 +355,17 @@ _XML_HEAD = re.compile(r"^[^\S\n]*<(drbd-status\b|resource minor=)", re.M)
 NOTHING_UP = "No currently configured DRBD found."
 
 
+def _is_overview(head: str) -> bool:
+    """drbd-overview's shape, ``MINOR:RESOURCE STATE...`` first (drbd-utils 9's too,
+    whose lines are then not read; /proc/drbd has a space after the colon)."""
+    first = next((ln for ln in head.split("\n") if ln.strip()), "")
+    return re.match(r"^\s*\d{1,10}:[^\s:]+\s+\S", first) is not None
+
+
 def sniff(text: str) -> bool:
     head = text[:4096]
+    if _is_overview(head):
+        return True
     if head.lstrip().startswith("["):
         return '"connections"' in head or '"devices"' in head
     if NOTHING_UP in head:

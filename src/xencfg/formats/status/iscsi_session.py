@@ -22,7 +22,9 @@ FORMAT = "iscsi-session"
 
 _TARGET = re.compile(r"^\s*Target:\s*(?P<iqn>\S+)")
 _SHORT = re.compile(r"^\s*(?P<tr>\w+):\s+\[(?P<sid>\d{1,20})\]\s+(?P<portal>\S+)\s+(?P<iqn>\S+)")
-_FIELD = re.compile(r"^\s*(?P<key>[A-Za-z][\w ]*?):\s*(?P<value>.*?)\s*$")
+#: (matched on the line without trailing blanks: ``.*?\s*$`` took time quadratic in a
+#: run of blanks inside the value)
+_FIELD = re.compile(r"^\s*(?P<key>[A-Za-z][\w ]*?):\s*(?P<value>.*)$")
 _LUN = re.compile(r"^\s*scsi(?P<host>\d+)\s+Channel\s+\d+\s+Id\s+\d+\s+Lun:\s*(?P<lun>\d{1,20})")
 _DISK = re.compile(r"^\s*Attached scsi disk\s+(?P<dev>\S+)\s+State:\s*(?P<state>\S+)")
 
@@ -97,7 +99,7 @@ def parse(text: str, path: str | None = None) -> IscsiSessionDocument:
             cur = Session(m["iqn"], line=no)
             doc.sessions.append(cur)
             continue
-        m = _LUN.match(ln) or _DISK.match(ln) or _FIELD.match(ln)
+        m = _LUN.match(ln) or _DISK.match(ln) or _FIELD.match(ln.rstrip())
         if m is None:
             doc.unparsed.append((no, ln))
             continue

@@ -23,7 +23,7 @@ from ...problems import KeywordProblem
 from ...suggest import closest
 from ...syntax.blocks import ComputedView, _replace_run
 from ...syntax.build import built
-from ...syntax.tree import Node, Piece, Style, Tok, building, render, token_field
+from ...syntax.tree import Node, Piece, Style, Tok, building, drop_children, render, token_field
 from ._base import LIST, source_style
 
 
@@ -563,11 +563,7 @@ class DomUDocument(TreeDocument):
 
     def remove(self, key: str) -> int:
         """Remove every assignment of ``key``; return how many."""
-        before = len(self.children)
-        self.children[:] = [
-            c for c in self.children if not (isinstance(c, Assignment) and c.key == key)
-        ]
-        return before - len(self.children)
+        return drop_children(self.children, lambda c: isinstance(c, Assignment) and c.key == key)
 
     @property
     def settings(self) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from ...syntax.tree import (
     Style,
     Tok,
     building,
+    drop_children,
     light_of,
     new_light,
     render,
@@ -393,11 +394,7 @@ class XendDocument(TreeDocument):
 
     def remove(self, name: str) -> int:
         """Remove every ``(name ...)``; return how many."""
-        before = len(self.children)
-        self.children[:] = [
-            c for c in self.children if not (isinstance(c, SList) and c.name == name)
-        ]
-        return before - len(self.children)
+        return drop_children(self.children, lambda c: isinstance(c, SList) and c.name == name)
 
     @property
     def names(self) -> list[str]:

@@ -54,6 +54,7 @@ from .domu import (
     DomUStyle,
     lazy_assignment,
 )
+from .xl import _ACTIONS as XL_ACTIONS
 
 FORMAT = "xm"
 
@@ -212,21 +213,13 @@ _XL_READS = (Version.parse("4.5"), Version.parse("999"))
 
 #: What any toolstack takes for on_poweroff, on_reboot and on_crash: xend's
 #: CONFIG_RESTART_MODES (XendConfig.py, 3.0.4 to 4.4; 3.0.2's restart_modes), the Xen-API
-#: spellings XendConfig also knows, and xl's names (xl_parse.c parse_action_on_shutdown).
-_ACTIONS = frozenset(
-    {
-        "destroy",
-        "restart",
-        "preserve",
-        "rename-restart",
-        "coredump-destroy",
-        "coredump-restart",
-        "soft-reset",
-        "coredump_and_destroy",
-        "coredump_and_restart",
-        "rename_restart",
-    }
-)
+#: spellings XendConfig also knows, and xl's names (xl_parse.c parse_action_on_shutdown;
+#: xl's list holds xend's six and soft-reset, so it is the base here).
+_ACTIONS = frozenset(XL_ACTIONS) | {
+    "coredump_and_destroy",
+    "coredump_and_restart",
+    "rename_restart",
+}
 
 
 def _xm_vif_error(spec: str) -> str | None:

@@ -7,12 +7,22 @@ all fragments together (they end up in one CIB), and a fragment may refer to wha
 a full CIB defines.
 
 One module per concern (ids, guests, STONITH, operations, options, resources, quorum,
-schema); importing
+schema, what Pacemaker 3.0 dropped); importing
 the package registers every CIB rule (they run in code order, whatever the module).
 """
 
 from __future__ import annotations
 
-from . import guests, ids, operations, options, quorum, resources, schema, stonith
+from . import dropped, guests, ids, operations, options, quorum, resources, schema, stonith
 
-__all__ = ["guests", "ids", "operations", "options", "quorum", "resources", "schema", "stonith"]
+__all__ = [
+    "dropped",
+    "guests",
+    "ids",
+    "operations",
+    "options",
+    "quorum",
+    "resources",
+    "schema",
+    "stonith",
+]

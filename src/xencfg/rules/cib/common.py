@@ -13,6 +13,7 @@ from ...cluster import (
     Loaded,
     NodeInfo,
     memberships,
+    short,
 )
 from ...formats.cib.model import Primitive, _tag
 from ...formats.cib.values import canon_name
@@ -61,6 +62,22 @@ def _names(cluster: Cluster) -> set[str]:
     for m in memberships(cluster):
         names.update(m.names)
     return names
+
+
+def _unit_names(cluster: Cluster, unit: Unit) -> set[str]:
+    """:func:`_names` as a CIB unit sees them: without the nodes only another heartbeat
+    cluster of the run lists (two clusters' CIBs linted together each keep their own
+    nodes; cluster.py ``_heartbeat_layer`` tells them apart). A unit in no cluster
+    (fragments) sees every name."""
+    files = {id(i) for i in unit.items}
+    clusters = cluster.model.heartbeat_clusters
+    own = [c for c in clusters if any(id(e) in files for e in c.evidence)]
+    names = _names(cluster)
+    if not own:
+        return names
+    mine = frozenset().union(*(c.members for c in own))
+    others = frozenset().union(*(c.members for c in clusters if c not in own)) - mine
+    return {n for n in names if short(n) not in others}
 
 
 def _storage_only(info: NodeInfo | None) -> bool:

@@ -17,7 +17,7 @@ from ...findings import Finding
 from ...formats.cib.model import ID_REFERENCES, CibDocument, _tag
 from ...formats.cib.resources import Clone, Group, Primitive, Resource
 from .. import make, rule
-from .common import _cib, _in_status, _label, _names, _same_object, units
+from .common import _cib, _in_status, _label, _same_object, _unit_names, units
 
 
 @rule("CB001", "duplicate-id", "error", scope="cluster")
@@ -234,9 +234,13 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     the clone or master/slave, not the resource inside it; colocate resources, not two
     templates.
     """
-    nodes = _names(cluster)
-    declared = [m.where(m.names[0]) for m in memberships(cluster)]
+    members = memberships(cluster)
     for unit in units(cluster):
+        nodes = _unit_names(cluster, unit)
+        folded_nodes = {n.lower() for n in nodes}
+        declared = [
+            m.where(m.names[0]) for m in members if any(n.lower() in folded_nodes for n in m.names)
+        ]
         rids: set[str] = set()
         resource_nodes: set[str] = set()
         inside: dict[str, str] = {}  # a clone's inner resource -> the clone

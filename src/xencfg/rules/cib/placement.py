@@ -47,7 +47,7 @@ import attrs
 
 from ...formats.cib.upgrade import schema_version
 from ...formats.cib.values import INFINITY, parse_bool
-from ...formats.cib.views import _kids, _tag
+from ...formats.cib.views import _kids, _tag, ids_around
 from ...regex import search_linear
 
 if TYPE_CHECKING:
@@ -62,7 +62,9 @@ def schema_has(validate_with: str | None, since: tuple[int, int]) -> bool:
     """Whether a CIB validated with ``validate_with`` may carry what pacemaker-``since``
     brought (``pacemaker-next`` is newer than any, and so is ``pacemaker-1.1``, its name
     in Pacemaker 1.1.12 to 1.1.24: lib/common/schemas.c "1.1 was the old name for
-    -next"; 2.0 refuses the name, CB031)."""
+    -next"; 2.0 refuses the name, CB031). On 1.1.1 to 1.1.11 it was a schema of its own
+    (pacemaker-1.2 plus ``domains``): what such a cluster refuses there is CB023's, so
+    a CIB that passes may be read as pacemaker-next's here."""
     if validate_with in ("pacemaker-next", "pacemaker-1.1"):
         return True
     version = schema_version(validate_with)
@@ -111,16 +113,6 @@ def _same_node(named: str, node: str) -> bool:
     return named.lower() == node.lower()
 
 
-def _ids_around(el: Any) -> list[str]:
-    """The ids of a resource and of the groups/clones holding it, innermost first."""
-    out = []
-    while el is not None and _tag(el) in _RESOURCES:
-        if el.get("id"):
-            out.append(el.get("id"))
-        el = el.getparent()
-    return out
-
-
 def _promotable(el: Any) -> bool:
     return any(_tag(a) in ("master", "master_slave") for a in el.iterancestors()) or (
         _tag(el) in ("master", "master_slave")
@@ -154,7 +146,7 @@ class Placement:
         """The ids a constraint may name resource ``el`` by: its own, its groups' and
         clones', its template's (pcmk__tag_to_set expands a template to the primitives
         made from it) and the tags listing any of them."""
-        ids = set(_ids_around(el))
+        ids = set(ids_around(el, _RESOURCES))
         if _tag(el) == "primitive" and el.get("template"):
             ids.add(el.get("template"))
         return ids | {t for t, refs in self.tags.items() if refs & ids}
@@ -172,7 +164,7 @@ class Placement:
     def applied(self, el: Any) -> list[Applied]:
         """The location constraints that apply to resource ``el`` (or a group or clone
         holding it)."""
-        around = _ids_around(el)
+        around = ids_around(el, _RESOURCES)
         top = around[-1] if around else None
         ids = self.names(el)
         promotable = _promotable(el)

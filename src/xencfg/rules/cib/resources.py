@@ -18,7 +18,8 @@ from ...cluster import (
     short,
 )
 from ...findings import Finding
-from ...formats.cib.model import RESOURCE_TAGS, _tag
+from ...formats.cib.model import _tag
+from ...formats.cib.views import ids_around
 from .. import make, rule
 from .common import _cib, _is_ocfs2_fs, units
 from .guests import _param_pair
@@ -169,16 +170,6 @@ def resource_id_breaks_upgrade(item: Loaded) -> Iterator[Finding]:
             )
 
 
-def _ids_around(el: Any) -> set[str]:
-    """The id of a resource and of the groups/clones holding it."""
-    out = set()
-    while el is not None and _tag(el) in RESOURCE_TAGS:
-        if el.get("id"):
-            out.add(el.get("id"))
-        el = el.getparent()
-    return out
-
-
 def _in_clone(el: Any) -> bool:
     return any(_tag(a) in ("clone", "master_slave", "master") for a in el.iterancestors())
 
@@ -239,7 +230,7 @@ def domu_config_on_unbound_filesystem(cluster: Cluster) -> Iterator[Finding]:
                 folder = PurePosixPath(fs.param("directory") or "/")
                 if folder not in PurePosixPath(xmfile).parents or _same_group(prim.el, fs.el):
                     continue
-                fs_ids, vm_ids = _ids_around(fs.el), _ids_around(prim.el)
+                fs_ids, vm_ids = set(ids_around(fs.el)), set(ids_around(prim.el))
                 pairs = [(f, v) for f in sorted(fs_ids) for v in sorted(vm_ids)]
                 order = list({id(o): (i, o) for p in pairs for i, o in ordered.get(p, [])}.values())
                 coloc = [c for f, v in pairs for c in colocated.get((v, f), [])]

@@ -55,7 +55,12 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     pacemaker-1.2 CIB: crm_verify 2.1.5 "Element configuration has extra content:
     tags"; ``rsc_ticket``, ``template``, ``fencing-topology`` and ``acls`` since 1.2,
     ``tags`` 1.3, ``acl_target``/``acl_group``/``acl_permission`` 2.0, ``alerts`` 2.5,
-    ``bundle`` 2.8, ``podman`` 3.2) or one it dropped (``acl_user`` in 2.0). Of a
+    ``bundle`` 2.8, ``podman`` 3.2) or one it dropped (``acl_user`` in 2.0). A
+    ``pacemaker-1.1`` CIB on Pacemaker 1.1.1 to 1.1.11 (the release declared or read from
+    ``dc-version``) is held to pacemaker-1.2's elements: those releases' pacemaker-1.1.rng
+    is pacemaker-1.2.rng plus ``domains`` (the two files at tags Pacemaker-1.1.1 to
+    -1.1.11), so ``<tags>`` there is refused; 1.1.12 to 1.1.24 read the name as
+    pacemaker-next, which takes every element. Of a
     pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to
     options-3.9.rng refuse, in a ``cluster_property_set``, the names Pacemaker 2.x's
     upgrade-2.10.xsl renames, moves or drops (``stonith_enabled``, ``no_quorum_policy``,
@@ -248,10 +253,18 @@ def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Findi
     pacemaker-1.2 CIB with ``<tags>``: crm_verify 2.1.5 "Element configuration has extra
     content: tags", "config not valid"). pacemaker-1.0 CIBs are validated whole."""
     from ...formats.cib.upgrade import schema_version
+    from ...versions import PACEMAKER_1_1_12
 
     version = schema_version(doc.validate_with)
-    # (pacemaker-1.1 was a development schema, pacemaker-next from 1.1.12 on: CB031's)
-    if version is None or version in ((1, 0), (1, 1)):
+    if version == (1, 1):
+        # pacemaker-1.1.rng of Pacemaker 1.1.1-1.1.11 is pacemaker-1.2.rng plus <domains>
+        # (diff of the two at tags Pacemaker-1.1.1 to -1.1.11); 1.1.12-1.1.24 read the
+        # name as pacemaker-next (any element), 2.0 refuses it (CB031)
+        in_force = item.versions.of("pacemaker", item.node)
+        if not _surely_older(in_force, PACEMAKER_1_1_12):
+            return
+        version = (1, 2)
+    if version is None or version == (1, 0):
         return
     seen: set[str] = set()
     for el in doc.iter(*_ELEMENT_SINCE, *_ELEMENT_UNTIL):
@@ -364,7 +377,9 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
     ``transitional-0.6``, ``pacemaker-0.7`` and ``pacemaker-1.1`` that 1.0 and 1.1 knew
     (1.1.7 lib/common/xml.c ``known_schemas``; 1.1.12 to 1.1.24 read ``pacemaker-1.1``
     as ``pacemaker-next``), so a CIB carried from such a cluster to a 2.x one is refused
-    there. A ``pacemaker-X.Y`` newer than the release is refused too: pacemaker-2.0
+    there. A ``pacemaker-X.Y`` newer than the release is refused too: pacemaker-1.1 and
+    pacemaker-1.2 came with 1.1.1 (Pacemaker-1.1.1 lib/common/xml.c ``known_schemas``;
+    1.0 and 1.1.0 know none after pacemaker-1.0), pacemaker-2.0
     came with 1.1.12, pacemaker-3.0 with 2.0.0, pacemaker-3.7 with 2.1.0, pacemaker-3.9
     with 2.1.5, pacemaker-3.10 with 2.1.8, pacemaker-4.0 with 3.0.0 (the rng files at each
     ClusterLabs/pacemaker tag). Pacemaker 3.0 no longer knows ``pacemaker-next`` (3.0.0
@@ -403,7 +418,15 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
     release = in_force.describe("Pacemaker")
     where = item.where(doc.root)
     if name in _DROPPED_IN_2_0:
-        if in_force.at_least(PACEMAKER_2_0):
+        first = pacemaker_reading(name)  # pacemaker-1.1: Pacemaker 1.1.1 brought it
+        if first is not None and _surely_older(in_force, first):
+            yield make(
+                "CB031",
+                f'validate-with="{vw}" needs Pacemaker {first} or later, and this cluster'
+                f" runs {release}: Pacemaker refuses the whole CIB",
+                where,
+            )
+        elif in_force.at_least(PACEMAKER_2_0):
             yield make(
                 "CB031",
                 f'validate-with="{vw}" is a schema Pacemaker 2.0 and later no longer know'

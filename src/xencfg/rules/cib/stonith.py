@@ -158,7 +158,12 @@ def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     "Errors found during check: config not valid"). Whoever wrote ``fence`` wanted a
     failed stop (or monitor) to reset the node; the resource is left stopped on a node
     that may still hold it half-open. heartbeat 2 CIBs count with their default
-    (fencing off); ``op_defaults`` counts too.
+    (fencing off); ``op_defaults`` counts too. heartbeat 2.1.2 and earlier did not
+    reset it (the check came with ClusterLabs/pacemaker commit 8682702cc1, 2007-09-21,
+    heartbeat 2.1.3): their policy engine marks the node unclean, cannot fence it, and
+    says "Node ... is unclean!" and "YOUR RESOURCES ARE NOW LIKELY COMPROMISED"
+    (crm/pengine/allocate.c of January 2007, heartbeat 2.0.8); the message says what
+    the heartbeat release in force does, or both when it is unknown.
 
     Example: ``<op name="stop" on_fail="fence"/>`` with ``stonith_enabled=false``.
 
@@ -172,6 +177,7 @@ def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
         for item in unit.items:
             doc = _cib(item)
             default = (doc.op_defaults.get("on-fail") or "").strip().lower()
+            effect = _fence_without_fencing(item) if doc.dialect == "heartbeat-2" else _STOPS
             for prim in doc.primitives:
                 for op in prim.ops:
                     value = (op.on_fail or default).strip().lower()
@@ -180,11 +186,74 @@ def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
                     yield make(
                         "CB025",
                         f"'{op.name}' of '{prim.id}' says on-fail=fence but STONITH is "
-                        "disabled: Pacemaker stops the resource instead and calls this a "
-                        "configuration error",
+                        f"disabled: {effect}",
                         item.where(op),
                         [where],
                     )
+
+
+@rule("CB033", "quorum-suicide-without-fencing", "error", scope="cluster")
+def quorum_suicide_without_fencing(cluster: Cluster) -> Iterator[Finding]:
+    """``no-quorum-policy=suicide`` while STONITH is disabled.
+
+    Why it matters: ``suicide`` fences the nodes of a partition that lost quorum, so it
+    needs fencing. With STONITH off Pacemaker calls it a configuration error and does
+    not fence (2.x stops the partition's resources instead): Pacemaker 1.0.0
+    lib/pengine/unpack.c "Setting no-quorum-policy=suicide makes no sense if
+    stonith-enabled=false" (the value came with commit b8f1e22c5a, July 2008), 2.1.5
+    "Resetting no-quorum-policy to 'stop' because fencing is disabled"
+    (pcmk__config_err; crm_verify 2.1.5: "config not valid"). Whoever chose ``suicide``
+    wanted a cut-off node to leave shared storage at once. heartbeat 2 has no
+    ``suicide`` (its policy engine reads it as ``stop``): heartbeat 2 CIBs are not
+    reported.
+
+    Example: ``no-quorum-policy=suicide`` beside ``stonith-enabled=false``.
+
+    Fix: configure fencing and set ``stonith-enabled=true``, or choose ``stop`` (or
+    ``freeze``).
+    """
+    for unit in units(cluster):
+        on, where = _stonith_enabled(unit)
+        if on is not False or where is None:
+            continue
+        for item in unit.items:
+            doc = _cib(item)
+            if doc.dialect == "heartbeat-2":
+                continue
+            for pair in doc.option_pairs():
+                if canon_name(pair.name) != "no-quorum-policy":
+                    continue
+                if (pair.value or "").strip().lower() == "suicide":
+                    yield make(
+                        "CB033",
+                        "no-quorum-policy=suicide but STONITH is disabled: Pacemaker calls"
+                        " this a configuration error and never fences a partition without"
+                        " quorum (2.x resets the policy to stop)",
+                        item.where(pair),
+                        [where],
+                    )
+                break  # (the first one is the one the CRM reads)
+
+
+_STOPS = "Pacemaker stops the resource instead and calls this a configuration error"
+_UNCLEAN = (
+    "the policy engine marks the node unclean and cannot fence it"
+    ' ("YOUR RESOURCES ARE NOW LIKELY COMPROMISED")'
+)
+
+
+def _fence_without_fencing(item: Loaded) -> str:
+    """What the heartbeat 2 release in force does with ``on_fail=fence`` and STONITH off
+    (see CB025's docstring)."""
+    from ...versions import HEARTBEAT_FENCE_CHECK
+
+    in_force = item.versions.of("heartbeat", item.node)
+    stops = "heartbeat 2.1.3 and later stop the resource and call this a configuration error"
+    if in_force.at_least(HEARTBEAT_FENCE_CHECK):
+        return stops
+    if in_force.older_than(HEARTBEAT_FENCE_CHECK):
+        return _UNCLEAN
+    return f"{stops}; in 2.1.2 and earlier {_UNCLEAN}"
 
 
 #: STONITH agents that cannot fence a hung node (and say so in their own description).

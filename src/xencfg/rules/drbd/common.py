@@ -140,3 +140,16 @@ def hostnames_equal(a: str, b: str) -> bool:
     if "." in a and "." in b:
         return a.lower() == b.lower()
     return short(a) == short(b)
+
+
+def protocol_per_connection(res: Resource) -> bool:
+    """Whether a DRBD 9 ``connection`` or ``connection-mesh`` section of ``res`` sets
+    ``protocol`` in its ``net``: drbdadm 9 then hands each connection its own
+    (expand_common in user/v9/drbdadm_postparse.c: the section's net options over the
+    resource's), so the resource-level one is not every connection's."""
+    return any(
+        net.get("protocol") is not None
+        for kind in ("connection", "connection-mesh")
+        for link in res.block.blocks(kind)
+        for net in link.blocks("net")
+    )

@@ -21,6 +21,7 @@ from .common import (
     _on_hosts,
     _resources,
     node_hosts,
+    protocol_per_connection,
     short,
 )
 from .nodes import _per_node_resources
@@ -221,8 +222,9 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
     failed"), or none there ("expected AuthChallenge packet"), ends the
     connection (the secret itself is never shown). The resource stays
     StandAlone/WFConnection and nothing is replicated. ``protocol`` is compared
-    too: by DR009 where the resource (or ``common``) sets it, here where a DRBD 9
-    ``connection`` or ``connection-mesh`` does.
+    too: by DR009 where the resource (or ``common``) sets it, here, connection by
+    connection, where a DRBD 9 copy sets it in a ``connection`` or
+    ``connection-mesh`` (a connection without its own inherits the resource's).
 
     The settings compared are those drbdadm hands the kernel for each connection,
     on each of its two nodes: ``common`` inherited, 8.3's ``syncer`` algorithms
@@ -259,7 +261,8 @@ def handshake_settings_differ(cluster: Cluster) -> Iterator[Finding]:
                 # connection or mesh sets is compared here: receive_protocol,
                 # "incompatible protocol settings")
                 pa, pb = _link_protocol(a), _link_protocol(b)
-                if (pa or pb) and (pa or a.protocol) != (pb or b.protocol):
+                linked = pa or pb or any(protocol_per_connection(s.res) for s in (a, b))
+                if linked and (pa or a.protocol) != (pb or b.protocol):
                     found.append(f"protocol {pb or b.protocol} here, {pa or a.protocol} there")
                 if found:
                     key = next(

@@ -10,7 +10,16 @@ from typing import Any
 
 import attrs
 
-from ...cluster import Cluster, Loaded, NodeInfo, memberships
+from ...cluster import (
+    Cluster,
+    Loaded,
+    NodeInfo,
+    captured_addresses,
+    floating_addresses,
+    joined,
+    memberships,
+    moved_addresses,
+)
 from ...discover import BootName
 from ...findings import Finding, Location
 from ...formats.drbd import Host, Resource
@@ -28,6 +37,7 @@ from .common import (
     _on_hosts,
     _resources,
     hostnames_equal,
+    protocol_per_connection,
     short,
 )
 
@@ -390,10 +400,14 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     or ``on beta.example.net`` is not node beta.
 
     A resource with a ``floating ADDR`` host (a section or ``floating ADDR;``)
-    is not checked: drbdadm picks a floating section by an address configured
-    on the machine, not by ``uname -n`` (drbd.conf(5): "floating ... matched
-    by IP address instead of host name"), so a node named in no ``on`` section
-    but holding the address runs the resource.
+    is judged by address: drbdadm picks a floating section by an address
+    configured on the machine, not by ``uname -n`` (drbd.conf(5): "floating ...
+    matched by IP address instead of host name"), so a node named in no ``on``
+    section but holding the address runs the resource. It is reported only
+    where the node's ``ip addr`` was captured, holds none of the floating
+    addresses, and no cluster manager moves one of them there (haresources or
+    CIB IPaddr/IPaddr2: the LINBIT user's guide's floating peers bind "virtual
+    cluster IP addresses", absent from the passive node by design).
 
     A node whose configuration merely carries a resource of two or more other
     cluster nodes (one drbd.conf copied to every node of a three-dom0
@@ -420,13 +434,19 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
         uname = boot.name if boot is not None else None
         exact = uname is not None and cluster.versions.of("drbd", node).older_than(DRBD_9)
         for item, res in _resources(cluster, items):
-            if res.stacked or any(h.kind != "on" for h in res.host_list):
-                continue  # floating / stacked: not named per node
+            if res.stacked:
+                continue  # stacked: not named per node
             hosts = list(_on_hosts(res))
             names = [n for h in hosts for n in h.names]
-            if not hosts or any(
-                n == uname if exact else hostnames_equal(n, uname or node) for n in names
-            ):
+            if any(n == uname if exact else hostnames_equal(n, uname or node) for n in names):
+                continue
+            floating = floating_addresses(res)
+            if floating:
+                gone = _floating_never_here(cluster, node, floating, names, known)
+                if gone:
+                    yield make("DR006", f"resource '{res.name}' {gone}", item.where(res.block))
+                continue
+            if not hosts:
                 continue
             if len(names) >= 2 and all(
                 short(n) in known and not hostnames_equal(n, uname or node) for n in names
@@ -446,6 +466,34 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
                 item.where(res.block),
                 [item.where(h.block) for h in hosts],
             )
+
+
+def _floating_never_here(
+    cluster: Cluster, node: str, floating: set[str], names: list[str], known: set[str]
+) -> str | None:
+    """Why ``node``, named in no ``on`` section, can never take a ``floating`` host of
+    the resource, or None when it may: its captured ``ip addr`` holds none of the
+    addresses and no cluster manager moves one of them (a floating peer's address is
+    a virtual cluster address, on whichever node the cluster manager puts it); not
+    where every host is another node's (a copied drbd.conf, as for ``on`` hosts)."""
+    captured = captured_addresses(cluster)
+    here = captured.get(node)
+    if here is None or floating & here:
+        return None
+    if any(ip in moved_addresses(cluster) for ip in floating):
+        return None
+    others = {ip for other, ips in captured.items() if other != node for ip in ips}
+    for name, info in cluster.model.nodes.items():
+        if name != short(node):
+            others |= {ip for ip in info.addresses}
+    theirs = floating <= others and all(short(n) in known for n in names)
+    if theirs and len(floating) + len(names) >= 2:
+        return None
+    return (
+        f"has no 'on {node}' section and {node} holds none of its floating addresses "
+        f"({', '.join(sorted(floating))}; its ip addr was captured), which no cluster "
+        "manager moves: drbdadm ignores the resource there"
+    )
 
 
 def _uname(cluster: Cluster, node: str) -> BootName | None:
@@ -608,15 +656,8 @@ def _connected(
         | {short(node)}
         for node, (_, res) in copies.items()
     }
-    groups: list[tuple[set[str], dict[str, tuple[Loaded, Resource]]]] = []
-    for node in sorted(copies):
-        mine, members = set(keys[node]), {node: copies[node]}
-        for g in [g for g in groups if g[0] & mine]:
-            groups.remove(g)
-            mine |= g[0]
-            members = {**g[1], **members}
-        groups.append((mine, members))
-    return [dict(sorted(m.items())) for _, m in groups]
+    groups = joined((keys[node], (node, copies[node])) for node in sorted(copies))
+    return [dict(sorted(members)) for _, members in groups]
 
 
 @rule("DR009", "resource-differs-between-nodes", "error", scope="cluster")
@@ -633,6 +674,10 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
     ``/dev/drbd1`` in beta's; or, on three DRBD 9 nodes, ``node-id 1`` for hv3 in hv3's
     copy and ``node-id 2`` in the others' (each peer checks the node-id the other
     presents when it connects, and drops the connection when it differs).
+
+    ``protocol`` is compared here where it is the resource's (or ``common``'s);
+    where a DRBD 9 copy sets it in a ``connection`` or ``connection-mesh``
+    ``net``, each connection's own protocol is compared by DR028 instead.
 
     A ``floating ADDR`` host (a section or a ``floating ADDR;`` statement) is
     compared by its address, as drbdadm picks it by the address: copies that
@@ -665,9 +710,11 @@ def resource_differs(cluster: Cluster) -> Iterator[Finding]:
                 diffs.append(f"hosts {sorted(b)} vs {sorted(a)}")
             shared = {h: (a[h][0], b[h][0]) for h in sorted(set(a) & set(b))}
             diffs += _volume_diffs(shared, node, nodes[0])
-            # (in any case: drbdadm reads ``protocol c`` as C, see XC005)
+            # (in any case: drbdadm reads ``protocol c`` as C, see XC005); a copy with
+            # a per-connection protocol is compared connection by connection by DR028
             pa, pb = (first_res.protocol or "C").upper(), (res.protocol or "C").upper()
-            if pa != pb:
+            per_connection = protocol_per_connection(first_res) or protocol_per_connection(res)
+            if pa != pb and not per_connection:
                 diffs.append(f"protocol {pb} vs {pa}")
             diffs += _node_id_diffs(a, b, node, nodes[0])
             if diffs:

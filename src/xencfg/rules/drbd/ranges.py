@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from ...cluster import Loaded
+from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.drbd.document import _RANGES as _XC005_RANGES
 from ...formats.schema import InForce, Version
@@ -33,7 +33,7 @@ from ...versions import (
     DRBD_UTILS_RESYNC_8G,
 )
 from .. import make, rule
-from .common import _drbd
+from .common import _drbd, _node_configs
 
 #: (default unit, min, max) of an option in one parser; ``None``: that parser reads
 #: the option without checking its value (8.4 leaves al-extents to the kernel, which
@@ -88,6 +88,15 @@ LIMITS: dict[str, dict[str, Limits]] = {
     # ENUM_NUM(..., QUORUM, 1, DRBD_PEERS_MAX): a symbol of quorum_map or 1..32
     "quorum": {"9": ("1", 1, 32)},
     "quorum-minimum-redundancy": {"9": ("1", 1, 32)},
+    # options only a drbd-utils after 9.22 reads (their XC008 facts in formats/drbd's
+    # keywords): drbd-headers' linux/drbd_limits.h at drbd-utils v9.34.0
+    # (DRBD_BLOCK_SIZE_*, DRBD_DISCARD_GRANULARITY_*, DRBD_RDMA_CTRL_*BUF_SIZE_*,
+    # DRBD_MAX_BIO_SIZE_MIN and linux/drbd.h's DRBD_MAX_BIO_SIZE), all in bytes
+    "block-size": {"9": ("1", 512, 4096)},
+    "max-bio-size": {"9": ("1", 512, 1 << 20)},
+    "discard-granularity": {"9": ("1", 0, 128 << 20)},
+    "rdma-ctrl-rcvbuf-size": {"9": ("1", 0, 10 << 20)},
+    "rdma-ctrl-sndbuf-size": {"9": ("1", 0, 10 << 20)},
 }
 #: drbdadm 9's limits that moved between drbd-utils releases (it checks with the
 #: drbd-headers linux/drbd_limits.h it was built with; read at each v9.x.0 tag of
@@ -202,7 +211,10 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     valid"), and its ``after-sb-0pri`` takes no ``discard-node-NAME`` (8.3 and
     8.4 do). 8.3 wants an ``[index]`` after an external ``meta-disk`` device
     ("'[' expected"); 8.4 and 9 read one without as ``flexible-meta-disk``. 8.x
-    takes one word at most in ``skip [WORD] {`` (9 any number). A number is read
+    takes one word at most in ``skip [WORD] {`` (9 any number). ``on-io-error
+    panic`` is DRBD 0.7's: from 8.0 on drbdsetup's table has pass_on,
+    call-local-io-error and detach only (drbdadm 9: "Value is not valid"; 8.3
+    and 8.4 pass it to drbdsetup, which refuses to attach the disk). A number is read
     with one unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
     (bytes, KiB/s for rates, sectors for ``c-fill-target``).
 
@@ -232,6 +244,11 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
                     item.where(skip),
                 )
     for context, key, node in _drbd(item).keyword_uses():
+        if key == "on-io-error" and isinstance(node, Entry) and node.values == ["panic"]:
+            found = _io_error_panic(release, node, item)
+            if found is not None:
+                yield found
+            continue
         if key == "after-sb-0pri" and parsers == ["9"] and isinstance(node, Entry):
             word = node.values[0] if len(node.values) == 1 else ""
             if word.startswith("discard-node-"):
@@ -312,3 +329,68 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
             item.where(node),
         )
         yield attrs.evolve(found, severity="warning")
+
+
+#: DRBD 8.0 dropped ``on-io-error panic`` (commit 1a7c5a975, "r2487: Removed drbd_panic()
+#: completely", 2006-10, before 8.0.0): drbdsetup's on_error[] is pass_on,
+#: call-local-io-error, detach from then on (user/v83/drbdsetup.c; config_flags.c of
+#: user/v84 and user/v9).
+DRBD_NO_PANIC = Version.parse("8.0")
+
+
+def _io_error_panic(release: InForce, node: Entry, item: Loaded) -> Finding | None:
+    """``on-io-error panic`` where a release that no longer has it may be in force: an
+    error where it is known to be 8.0 or later, a warning while it is not known."""
+    if release.older_than(DRBD_NO_PANIC):
+        return None
+    found = make(
+        "DR026",
+        "on-io-error panic: DRBD 8.0 and later take pass_on, call-local-io-error or detach"
+        + (f" ({release.describe('DRBD')})" if release.known else "")
+        + "; drbdadm 9 refuses the file, drbdsetup 8.x the disk when it attaches it;"
+        " write 'detach', or 'call-local-io-error' with a local-io-error handler that"
+        " halts the node",
+        item.where(node),
+    )
+    return found if release.at_least(DRBD_NO_PANIC) else attrs.evolve(found, severity="warning")
+
+
+#: drbd-utils 9.28 removed drbdadm-83 (ChangeLog "8.3: remove"; user/v9/drbdadm_linux.c
+#: lists drbdadm-84 alone, and maybe_exec_legacy_drbdadm in drbdadm_usage_cnt.c hands
+#: only an 8.4 driver on).
+DRBD_UTILS_NO_83 = Version.parse("9.28")
+
+
+@rule("DR032", "utils-without-module-support", "error", scope="cluster")
+def utils_without_module_support(cluster: Cluster) -> Iterator[Finding]:
+    """The node's drbd-utils has no drbdadm for its DRBD module's release.
+
+    Why it matters: drbdadm hands an 8.3 or 8.4 module to the legacy drbdadm
+    built for it (``drbdadm-83``, ``drbdadm-84`` in /lib/drbd). drbd-utils 9.28
+    removed the 8.3 one (ChangeLog "8.3: remove"; maybe_exec_legacy_drbdadm in
+    user/v9/drbdadm_usage_cnt.c execs drbdadm-84 for an 8.4 module and nothing
+    else): with a DRBD 8.3 module, drbdadm 9.28 and later reads the files with
+    the DRBD 9 parser, which refuses 8.3's syntax (``syncer``: "'a syncer option
+    keyword' expected"), and its drbdsetup speaks generic netlink, which 8.3's
+    module does not (8.3 used the connector interface): no resource is brought up
+    or adjusted. Judged where both releases are declared or known.
+
+    Example: ``--target drbd=8.3.16 --target drbd-utils=9.28`` (a RHEL 6 node
+    with DRBD 8.3's kmod and a newer drbd-utils package).
+
+    Fix: keep drbd-utils before 9.28 (9.27 still has drbdadm-83), or upgrade the
+    module to 8.4 or 9 (see ``xencfg migrate``).
+    """
+    for node, items in _node_configs(cluster).items():
+        release = cluster.versions.of("drbd", node)
+        utils = cluster.versions.of("drbd-utils", node)
+        if not (release.older_than(DRBD_84) and utils.at_least(DRBD_UTILS_NO_83)):
+            continue
+        yield make(
+            "DR032",
+            "drbd-utils 9.28 and later have no drbdadm for DRBD 8.3 (they removed"
+            f" drbdadm-83; {utils.describe('drbd-utils')}, {release.describe('DRBD')}):"
+            " drbdadm reads the files with its DRBD 9 parser and its drbdsetup cannot talk"
+            " to the 8.3 module; keep drbd-utils 9.27 or older, or upgrade the module",
+            items[0].where(),
+        )

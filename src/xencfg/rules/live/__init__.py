@@ -6,14 +6,16 @@ beside the node's files, and say where the two disagree. A node without a
 capture of a kind is not judged on it: no rule guesses live state.
 
 One module per kind of live state: :mod:`.drbd`, :mod:`.multipath`, :mod:`.iscsi`,
-:mod:`.cib` (the CIB and the domUs), :mod:`.node` (addresses and ``uname -n``);
+:mod:`.cib` (the CIB and the domUs), :mod:`.domu` (the domUs against their configs),
+:mod:`.node` (addresses and ``uname -n``), :mod:`.records` (open-iscsi's node
+records), :mod:`.target` (IET's /proc/net/iet against ietd.conf and initiators.allow);
 :mod:`.common` holds what they share. Importing the package registers every LS rule
 (they run in code order, whatever the module).
 """
 
 from __future__ import annotations
 
-from . import cib, drbd, iscsi, multipath, node
+from . import cib, domu, drbd, iscsi, multipath, node, records, target
 from .common import CS_OK, CS_SYNC
 from .drbd import configured_drbd, live_drbd
 
@@ -22,9 +24,12 @@ __all__ = [
     "CS_SYNC",
     "cib",
     "configured_drbd",
+    "domu",
     "drbd",
     "iscsi",
     "live_drbd",
     "multipath",
     "node",
+    "records",
+    "target",
 ]

@@ -360,17 +360,10 @@ def _banned(cib: Any) -> dict[str, list[tuple[Any, set[str], bool]]]:
 def _lineage(resources: dict[str, Any], rid: str) -> list[str]:
     """``rid`` and the groups and clones that hold it in the CIB (a location on any
     of them binds it); ``resources`` is the CIB's by id (see :func:`_by_id`)."""
-    from ...formats.cib.views import RESOURCE_TAGS
+    from ...formats.cib.views import ids_around
 
     res = resources.get(rid)
-    if res is None:
-        return [rid]
-    out, el = [], res.el
-    while el is not None and isinstance(el.tag, str) and el.tag.split("}")[-1] in RESOURCE_TAGS:
-        if el.get("id"):
-            out.append(el.get("id"))
-        el = el.getparent()
-    return out
+    return [rid] if res is None else ids_around(res.el)
 
 
 def _by_id(cib: Any) -> dict[str, Any]:

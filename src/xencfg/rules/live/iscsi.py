@@ -171,6 +171,44 @@ def _portal_address(portal: str | None) -> str | None:
     return None if ip.is_link_local else str(ip)
 
 
+def _exporters(cluster: Cluster) -> dict[str, tuple[set[str], bool]]:
+    """Each target the run's ietd.conf files export: the nodes exporting it, and
+    whether every one of them had its addresses captured (``ip addr``)."""
+
+    def compute() -> dict[str, tuple[set[str], bool]]:
+        from ...formats.lines.ietd import IetdDocument
+        from ...formats.status.ip_addr import IpAddrDocument
+
+        boxes: dict[str, set[str]] = {}
+        for item in _read_ietd(cluster):
+            if isinstance(item.doc, IetdDocument) and item.node is not None:
+                for t in item.doc.targets:
+                    boxes.setdefault(t.name, set()).add(item.node)
+        held = {
+            n: any(d.addresses for _, d in cluster.typed("ip-addr", IpAddrDocument, n))
+            for ns in boxes.values()
+            for n in ns
+        }
+        return {t: (ns, all(held[n] for n in ns)) for t, ns in boxes.items()}
+
+    return cluster.fact("live.iscsi.exporters", compute)
+
+
+def _elsewhere(cluster: Cluster, target: str, address: str | None) -> list[str] | None:
+    """The boxes exporting ``target`` when none of them holds ``address`` (the portal
+    is served by another machine), else ``None``: also when the address is not
+    known, or some exporting box's addresses were not captured."""
+    from ...formats.status.ip_addr import IpAddrDocument
+
+    boxes, known = _exporters(cluster).get(target, (set(), False))
+    if not boxes or not known or address is None:
+        return None
+    for b in boxes:
+        if any(d.holds(address) for _, d in cluster.typed("ip-addr", IpAddrDocument, b)):
+            return None
+    return sorted(boxes)
+
+
 @rule("LS019", "iscsi-session-portal-not-target", "warning", scope="cluster")
 def iscsi_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
     """A session to a configured target goes through a portal that none of the boxes
@@ -196,26 +234,14 @@ def iscsi_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
     """
     if not cluster.has("iscsi-session") or not cluster.has("ip-addr"):
         return
-    from ...formats.lines.ietd import IetdDocument
-    from ...formats.status.ip_addr import IpAddrDocument
     from ...formats.status.iscsi_session import IscsiSessionDocument
 
-    exporters: dict[str, set[str]] = {}  # target -> nodes whose ietd.conf exports it
-    for item in _read_ietd(cluster):
-        if isinstance(item.doc, IetdDocument) and item.node is not None:
-            for t in item.doc.targets:
-                exporters.setdefault(t.name, set()).add(item.node)
-    held: dict[str, list[IpAddrDocument]] = {}
-    for node in {n for ns in exporters.values() for n in ns}:
-        held[node] = [d for _, d in cluster.typed("ip-addr", IpAddrDocument, node) if d.addresses]
     said: set[tuple[str | None, str, str]] = set()
     for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
         for s in d.sessions:
-            boxes = exporters.get(s.target)
             address = _portal_address(s.portal)
-            if not boxes or address is None or not all(held.get(b) for b in boxes):
-                continue
-            if any(doc.holds(address) for b in boxes for doc in held[b]):
+            boxes = _elsewhere(cluster, s.target, address)
+            if boxes is None or address is None:
                 continue
             key = (item.node, s.target, address)
             if key in said:

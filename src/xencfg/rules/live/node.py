@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ...cluster import Cluster, memberships
+from ...cluster import Cluster, memberships, moved_addresses
 from ...findings import Finding, Location
 from .. import make, rule
+from ..drbd.common import hostnames_equal
 from ..xen.xend import relocation_address
 from .common import _at, _short
 from .drbd import configured_drbd
@@ -112,19 +113,23 @@ def address_not_held(cluster: Cluster) -> Iterator[Finding]:
 
 
 def _names_it(m: Any, uname: str, node: str, drbd9: bool) -> bool:
-    """Whether membership ``m`` finds the node called ``uname`` (lower case) the way its
-    daemon looks: exactly, except that cman's ``verify_nodename`` also tries the name
-    without its domain and each cluster.conf name without its domain (cman_tool's
-    join), and drbdadm 9 compares the host parts when either name lacks a domain
-    (``hostnames_equal``). A drbd.conf that names neither ``uname`` nor the node (a
-    copy on a dom0 that is no host of any resource) says nothing of its name."""
+    """Whether membership ``m`` finds the node called ``uname`` (as ``uname -n`` prints
+    it) the way its daemon looks: exactly, in any case, except that cman's
+    ``verify_nodename`` also tries the name without its domain and each cluster.conf
+    name without its domain (cman_tool's join); drbdadm 9 matches an ``on`` name by
+    ``hostnames_equal`` (user/v9/drbdadm_parser.c: two names with a domain compare
+    whole, otherwise the host parts do, in any case), drbdadm 8.3 and 8.4 with strcmp
+    (``name_in_names``: case counts). A drbd.conf that names neither ``uname`` nor the
+    node (a copy on a dom0 that is no host of any resource) says nothing of its name."""
+    if m.source == "drbd":
+        if any(hostnames_equal(n, uname) if drbd9 else n == uname for n in m.names):
+            return True
+        short = {_short(n) for n in m.names}
+        return _short(uname) not in short and _short(node) not in short
     names = {n.lower() for n in m.names}
-    if uname in names:
+    if uname.lower() in names:
         return True
-    short = {_short(n) for n in names}
-    if (m.source == "cman" or (m.source == "drbd" and drbd9)) and _short(uname) in short:
-        return True
-    return m.source == "drbd" and _short(uname) not in short and _short(node) not in short
+    return m.source == "cman" and _short(uname) in {_short(n) for n in names}
 
 
 @rule("LS015", "uname-not-node-name", "error", scope="cluster")
@@ -139,9 +144,11 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
     booted with a DHCP-given name) leaves the cluster without any file
     changing. Each file is read the way its daemon looks: cman also takes the
     name without its domain, either way round (cman_tool ``verify_nodename``),
-    drbdadm 9 compares host parts when one name has no domain
-    (``hostnames_equal``); a drbd.conf copy that names neither this node nor its
-    ``uname -n`` (a dom0 that is no host of any resource) is not judged.
+    drbdadm 9 compares host parts, in any case, when one name has no domain and
+    whole names otherwise (``hostnames_equal``: ``alpha.a.com`` is not ``on
+    alpha.b.com``), drbdadm 8.3 and 8.4 compare exactly; a drbd.conf copy that
+    names neither this node nor its ``uname -n`` (a dom0 that is no host of any
+    resource) is not judged.
 
     Example: ha.cf ``node xen1 xen2``; xen1's captured ``uname -n`` is
     ``localhost``.
@@ -160,8 +167,7 @@ def uname_not_node_name(cluster: Cluster) -> Iterator[Finding]:
         for item, un in cluster.typed("uname", UnameDocument, node):
             own = [m for m in declared if m.item.node == node and m.source != "cib"]
             own += [m for m in declared if m.item.node == node and m.source == "cib"][:1]
-            name = un.name.lower()
-            missed = [m for m in own if not _names_it(m, name, node, drbd9)]
+            missed = [m for m in own if not _names_it(m, un.name, node, drbd9)]
             if not missed:
                 continue
             listed = sorted({n for m in missed for n in m.names})
@@ -185,26 +191,7 @@ def _named_addresses(cluster: Cluster) -> dict[str, str]:
     and what a cluster manager moves (haresources ``IPaddr``/``IPaddr2``, CIB
     IPaddr/IPaddr2 primitives' ``ip``). An IPaddr2 inside a clone is left out: with
     ``clusterip_hash`` it is meant to be on every node (iptables CLUSTERIP)."""
-    from ...formats.cib.resources import Primitive
-    from ..documents import cib_doc, haresources_doc
-
-    out: dict[str, str] = {}
-    for item in cluster.docs("haresources"):
-        for group in haresources_doc(item).groups:
-            for r in group.resources:
-                if r.type.startswith("IPaddr") and r.args:
-                    ip = r.args[0].split("/", 1)[0]
-                    out.setdefault(ip, f"haresources moves it ({r.type}), one node at a time")
-    for item in cluster.docs("cib"):
-        for top in cib_doc(item).resources:
-            cloned = top.kind in ("clone", "master")
-            for res in top.walk():
-                if cloned or not isinstance(res, Primitive):
-                    continue
-                moved = res.param("ip") if (res.type or "").startswith("IPaddr") else None
-                if moved:
-                    what = f"the CIB's {res.type} resource '{res.id}' moves it"
-                    out.setdefault(str(moved), what + ", one node at a time")
+    out = {ip: what for ip, (what, _) in moved_addresses(cluster).items()}
     for node in cluster.nodes:
         for address, what, _ in _own_addresses(cluster, node):
             out.setdefault(address, f"{what}, on {node}")

@@ -22,6 +22,7 @@ from typing import Any
 
 from xencfg._lazy import etree
 from xencfg.errors import ParseError
+from xencfg.formats._xmlstream import XML_DECLARATION
 from xencfg.formats.cib import schema as _schema
 
 from .elements import Converter as _Converter
@@ -29,7 +30,6 @@ from .pacemaker11 import Pacemaker11
 from .pacemaker11 import migration_threshold as migration_threshold
 from .records import Change, Conversion, ConversionRefused, InvalidOutput
 from .tables import (
-    _XML_DECL,
     HB2_SCHEMAS,
     LOOSE,
     SECTION_OF,
@@ -146,7 +146,7 @@ def _convert(text: str, *, path: str | None, pacemaker11: bool, drop_status: boo
         for node in nodes:
             conv.node(node, holder)
         body = _render(list(holder))
-        decl = _XML_DECL.match(text.lstrip("\ufeff"))
+        decl = XML_DECLARATION.match(text.lstrip("\ufeff"))
         out = ('<?xml version="1.0" encoding="UTF-8"?>\n' if decl else "") + body
         lines = element_lines(list(holder), _source_lines(conv))
         result = Conversion(out, conv.changes, fragment=False, lines=lines)

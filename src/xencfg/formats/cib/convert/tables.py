@@ -9,6 +9,7 @@ from typing import Any
 
 from xencfg._lazy import etree
 from xencfg.errors import ParseError, caret_snippet
+from xencfg.formats._xmlstream import blank_declaration
 from xencfg.formats.cib import options as _options
 from xencfg.formats.cib import schema as _schema
 from xencfg.formats.cib.values import canon_name
@@ -143,7 +144,6 @@ CHANGED_DEFAULTS = (
 
 _NCNAME_BAD = re.compile(r"[^\w.\-]", re.UNICODE)
 _NCNAME = re.compile(r"[^\W\d][\w.\-]*\Z", re.UNICODE)
-_XML_DECL = re.compile(r"\A(\ufeff?)(<\?xml[^>]*\?>)")
 
 WHY_SCHEMA = "Pacemaker 1.0 schema spelling"
 
@@ -270,7 +270,7 @@ def parse_roots(text: str, path: str | None = None) -> tuple[list[Any], bool]:
             nxt = nxt.getnext()
         return nodes, True
     except etree.XMLSyntaxError as first:
-        blanked = _XML_DECL.sub(lambda m: m.group(1) + " " * len(m.group(2)), data)
+        blanked = blank_declaration(data)
         opener = "<xencfg-fragments>"
         try:
             wrapper = etree.fromstring(

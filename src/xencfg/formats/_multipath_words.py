@@ -1,0 +1,100 @@
+"""multipath.conf values multipath-tools reads otherwise than written: words after the
+first, a word ended by a comment sign or by a non-ASCII character (parser.c
+``alloc_strvec`` and ``set_value``; tests/test_spelling5_multipath.py).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..problems import ValueProblem
+from ..syntax.blocks import Entry
+from .schema import InForce, Version
+
+__all__ = ["cut_by_comment", "cut_by_non_ascii", "extra_data"]
+
+
+def extra_data(node: Entry, until: Version | None) -> ValueProblem:
+    """multipath reads one value per statement: parser.c ``validate_config_strvec`` logs
+    "ignoring extra data starting with 'X'" and ``set_value`` takes the first word, or
+    the first quoted string (0.4.x's ``set_value`` the same, silently). After a quoted
+    value the rest is only dropped (harmless); unquoted words cut a value of several
+    words short (``path_selector round-robin 0`` reads ``round-robin``, which 0.9.4
+    refuses: "missing argument count"). ``until``: the first release that no longer
+    reads the keyword (an old spelling), after which its value does not matter."""
+    toks = node.value_toks
+    quoted = bool(toks) and toks[0].text.startswith('"')
+    first, rest = node.values[0], " ".join(node.values[1:])
+    if until is not None and not quoted:
+        # getuid_callout /sbin/scsi_id -g -u -s /block/%n: 0.4.x runs '/sbin/scsi_id'
+        # alone (no WWID, no map); from ``until`` on the keyword is not read at all (XC004)
+        return _ReadUntil(
+            node,
+            f"multipath-tools before {until} read only the first word of {node.key}:"
+            f" '{first}', and ignore '{rest}' (\"ignoring extra data\"); later releases"
+            f' do not read {node.key} at all: quote the value ({node.key} "{first} {rest}")',
+            since=("multipath-tools", until),
+        )
+    if quoted:
+        return ValueProblem(
+            node,
+            f"multipath reads {node.key} '{first}' and ignores '{rest}' after the closing"
+            ' quote ("ignoring extra data"): delete it or make it a comment',
+            harmless=True,
+        )
+    return ValueProblem(
+        node,
+        f"multipath reads only the first word of {node.key}: '{first}', and ignores"
+        f" '{rest}' (\"ignoring extra data\"): quote a value of several words"
+        f' ({node.key} "{first} {rest}")',
+    )
+
+
+@attrs.frozen
+class _ReadUntil(ValueProblem):
+    """A value of an old keyword read cut short: an error wherever the release in force
+    may still read the keyword (the file was written for one that does), nothing where
+    it is certainly ``since`` or later, which skips the line (XC004 says so)."""
+
+    def refused_in(self, release: InForce) -> bool | None:
+        assert self.since is not None
+        return not release.at_least(self.since[1])
+
+
+def cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
+    """``devnode ^cciss!c[0-9]d[0-9]*`` unquoted: parser.c ``alloc_strvec`` ends a word
+    at ``!`` or ``#`` and the rest of the line is a comment, so multipath blacklists
+    ``^cciss`` (``multipath -t`` 0.9.4 shows it, with no diagnostic). A warning: it
+    starts and runs, with a value other than the one written."""
+    toks = node.value_toks
+    if len(toks) != 1 or toks[0].pos < 0 or toks[0].text.startswith('"'):
+        return None
+    end = toks[0].end
+    if end >= len(text) or text[end] not in "#!":
+        return None
+    rest = text[end : (text.find("\n", end) + 1 or len(text) + 1) - 1].rstrip("\r")
+    return ValueProblem(
+        node,
+        f"multipath reads {node.key} '{toks[0].text}': a word ends at '{text[end]}', which"
+        f" starts a comment ('{rest}' is not read): quote the value if it belongs to it"
+        f' ({node.key} "{toks[0].text}{rest}"), else put a blank before the comment',
+        harmless=True,
+    )
+
+
+def cut_by_non_ascii(node: Entry) -> ValueProblem | None:
+    """``alias dätä`` unquoted: multipath-tools 0.4.9 on read a non-ASCII byte outside
+    quotes as a blank (parser.c ``alloc_strvec``: ``!isascii`` ends a word), so it reads
+    alias ``d`` ("ignoring extra data starting with 't'", ``multipath -t`` 0.9.4); 0.4.5
+    to 0.4.8 read the word whole. Quoted, every release reads it as written."""
+    toks = node.value_toks
+    if len(toks) != 1 or toks[0].text.startswith('"') or toks[0].text.isascii():
+        return None
+    word = toks[0].text
+    read = word[: next(i for i, c in enumerate(word) if not c.isascii())]
+    return ValueProblem(
+        node,
+        f"multipath-tools 0.4.9 on read {node.key} '{read}', not '{word}': outside quotes"
+        f' a non-ASCII character is a blank to them ("ignoring extra data"): quote the'
+        f' value ({node.key} "{word}")',
+    )
