@@ -353,6 +353,40 @@ def supportconfig_read_sections(n: int) -> Callable[[], None]:
     return run
 
 
+def xml_comments_before_doctype(n: int) -> Callable[[], None]:
+    """Comments before a CIB's DOCTYPE: each began a new search for the DOCTYPE that
+    scanned the rest of the text (40,000 comments, 320 KB: 16 s)."""
+    text = "<!---->\n" * (n // 8) + "<!DOCTYPE cib>\n<cib><configuration/></cib>\n"
+    return _quiet(lambda: xencfg.loads(text, "cib"))
+
+
+def iscsi_session_blanks(n: int) -> Callable[[], None]:
+    """A run of blanks inside a value of ``iscsiadm -m session -P 3``: its lazy value
+    before ``\\s*$`` was quadratic (48,000 blanks: 7 s)."""
+    text = "Target: iqn.2001-04.com.example:t1\n\tIface Name: a" + " " * n + "b\n"
+    return _quiet(lambda: xencfg.loads(text, "iscsi-session"))
+
+
+def cib_order_kind_blanks(n: int) -> Callable[[], None]:
+    """Blanks in an rsc_order tag of a pacemaker-1.0 CIB with schema errors: the text
+    re-validated without ``kind`` was cut by a regex quadratic in the blanks (64 KB: 6.5 s)."""
+    return _lint(
+        {
+            "etc/hostname": "n1\n",
+            "var/lib/heartbeat/crm/cib.xml": '<cib validate-with="pacemaker-1.0">'
+            "<configuration><crm_config/><nodes/><resources><bogus/></resources><constraints>"
+            '<rsc_order id="o"' + " " * n + "/></constraints></configuration><status/></cib>\n",
+        }
+    )
+
+
+def xm_unclosed_quote(n: int) -> Callable[[], None]:
+    """xm's statement splitter: ``x =`` + blanks + a quote its line never closes (the
+    tokenizer retried the blank run at each blank: 2,000 blanks 4 s)."""
+    text = "x = " + " " * n + "'\n"
+    return _quiet(lambda: xencfg.loads(text, "xm"))
+
+
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
 SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
@@ -377,6 +411,10 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     # (smaller than 20 KB, a one-off cost of the 8x run hides the growth)
     "supportconfig of many sections": (supportconfig_sections, 40_000, 20_000),
     "supportconfig of many read sections": (supportconfig_read_sections, 20_000, 8_000),
+    "XML comments before the DOCTYPE": (xml_comments_before_doctype, 40_000, 10_000),
+    "iscsiadm session value blanks": (iscsi_session_blanks, 40_000, 10_000),
+    "CIB rsc_order tag blanks": (cib_order_kind_blanks, 64_000, 16_000),
+    "xm unclosed quote after blanks": (xm_unclosed_quote, 4_000, 1_000),
 }
 
 

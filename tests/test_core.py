@@ -55,7 +55,7 @@ def test_caret_snippet_cuts_long_lines() -> None:
 
 def test_parse_error_fields_and_str() -> None:
     with pytest.raises(xencfg.ParseError) as info:
-        xencfg.loads("defaults {\n}\n}\n", "multipath", path="/etc/multipath.conf")
+        xencfg.loads("defaults {\n}\n{\n", "multipath", path="/etc/multipath.conf")
     e = info.value
     assert isinstance(e, xencfg.XencfgError)
     assert (e.path, e.line, e.column) == ("/etc/multipath.conf", 3, 1)

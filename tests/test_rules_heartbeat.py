@@ -386,11 +386,15 @@ def test_seed_notes_s002_heartbeat() -> None:
         assert ("HB011", f"{node}/etc/ha.d/ha.cf", 10) in found
         # sha1("yoursecretpassword\n")
         assert ("HB007", f"{node}/etc/ha.d/authkeys", 2) in found
-        # logfacilitylocal7 / logfile/var/log/ha-log: glued directives, with the split
-        assert ("XC003", f"{node}/etc/ha.d/ha_logd.cf", 1) in found
-        assert ("XC003", f"{node}/etc/ha.d/ha_logd.cf", 3) in found
-    messages = {f.message for f in result.findings if f.code == "XC003"}
-    assert "unknown keyword 'logfacilitylocal7'; did you mean 'logfacility local7'?" in messages
+        # logfacilitylocal7 / logfile/var/log/ha-log: glued directives, with the split;
+        # ha_logd refuses the file for them ("Illegal directive", logd.c parse_config)
+        assert ("XC009", f"{node}/etc/ha.d/ha_logd.cf", 1) in found
+        assert ("XC009", f"{node}/etc/ha.d/ha_logd.cf", 3) in found
+    messages = {f.message for f in result.findings if f.code == "XC009"}
+    assert (
+        "unknown keyword 'logfacilitylocal7' (the daemon refuses the file);"
+        " did you mean 'logfacility local7'?"
+    ) in messages
     # Nothing else: the two ucast paths are redundant, the member lists agree.
     assert not any(code in ("HB001", "HB002", "HB003", "HB004") for code, _, _ in found)
     # Out of scope, with the reason:
@@ -400,7 +404,7 @@ def test_seed_notes_s002_heartbeat() -> None:
     # - trailing blanks in ha_logd.cf: ha_logd strips them;
     # - logrotate/syslog-ng expecting /var/log/ha-log and local7: xencfg reads neither format;
     # - etc/logd.cf: a symlink to ha.d/ha_logd.cf in the document, stored here as a plain
-    #   file holding the link target (the XC003 on it is about this copy, not the cluster).
+    #   file holding the link target (the XC009 on it is about this copy, not the cluster).
 
 
 @pytest.mark.parametrize("seed", ["s000-iscsi-multipath", "s003-aoe", "s004-drbd-lvm"])

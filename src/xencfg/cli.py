@@ -367,7 +367,27 @@ def _subparser(parser: argparse.ArgumentParser, *names: str) -> argparse.Argumen
     return parser
 
 
+def _pass_bytes_through() -> None:
+    """Write a file's non-UTF-8 bytes back out as they were read. xencfg reads them as
+    lone surrogates (``surrogateescape``: such bytes survive, the README says); outside
+    the C locale Python's UTF-8 stdout is strict, so a finding that quoted such a line
+    (or a file name holding such a byte) ended in UnicodeEncodeError, a traceback
+    (issue 22, item 7). A stream in another encoding shows them escaped instead."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            utf8 = codecs.lookup(stream.encoding or "ascii").name == "utf-8"
+            reconfigure(errors="surrogateescape" if utf8 else "backslashreplace")
+        except (LookupError, ValueError, OSError):
+            pass  # (a stream that cannot change keeps its own handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _pass_bytes_through()
     parser = _parser()
     args = parser.parse_args(argv)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -391,7 +411,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"xencfg {' '.join(names)}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except XencfgError as exc:
-        print(f"xencfg: {exc}", file=sys.stderr)
+        # (a snippet quotes the file: its terminal controls shown \xNN, line by line)
+        from .syntax.source import shown
+
+        said = "\n".join(shown(line) for line in f"xencfg: {exc}".split("\n"))
+        print(said, file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
@@ -402,6 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _diff(args: argparse.Namespace) -> int:
     """Compare two node trees; exit 1 when they differ in more than node-specific values."""
     from . import nodediff
+    from .syntax.source import shown
 
     paths, names = _nodes(args)
     if len(paths) != 2:
@@ -410,7 +435,8 @@ def _diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(result.to_json())
     else:
-        sys.stdout.write(result.to_text())
+        # (values quoted from the files: their terminal controls shown \xNN, line by line)
+        sys.stdout.write("\n".join(shown(line) for line in result.to_text().split("\n")))
     return EXIT_FINDINGS if result.differs else EXIT_OK
 
 

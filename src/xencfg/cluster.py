@@ -478,7 +478,7 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     for item, cib in cluster.typed("cib", CibDocument):
         unames = [n.uname for n in cib.nodes if n.uname]
         if unames:
-            ids = {short(n.uname): n.el.get("id") for n in cib.nodes if n.uname and n.el.get("id")}
+            ids = {short(n.uname): i for n in cib.nodes if n.uname and (i := n.el.get("id"))}
             add(item, unames, ids)
     clusters = []
     for _, group in joined(lists):

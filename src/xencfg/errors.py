@@ -121,15 +121,23 @@ def _rebuild_parse_error(
     )
 
 
-class ValidationError(XencfgError):
-    """A document parses but breaks its schema (the CIB against crm.dtd, for example)."""
+class ValidationError(XencfgError, ValueError):
+    """A document parses but breaks its schema (the CIB against crm.dtd, for example),
+    or an edit is refused: a value the format cannot hold, a name already used, a
+    keyword the dialect lacks. The document is left as it was.
+
+    It is a ``ValueError`` too, so that ``except ValueError`` (a bad value, as Python's
+    own calls raise it), ``except ValidationError`` and ``except XencfgError`` all
+    catch a refused edit, whatever the format. Without a place (an edit: no
+    ``path``, no ``line``) its text is the message alone."""
 
     def __init__(self, message: str, *, path: str | None = None, line: int = 0, column: int = 0):
         self.message = message
         self.path = path
         self.line = line
         self.column = column
-        super().__init__(f"{self.location}: {message}")
+        placed = path is not None or line > 0
+        super().__init__(f"{self.location}: {message}" if placed else message)
 
     @property
     def location(self) -> str:

@@ -218,8 +218,11 @@ def write(results: list[Captured], out: Path) -> list[Path]:
     """Write the results under ``out/var/lib/xencfg/state/`` (and nowhere else): the
     output of each command that answered, the messages of each that refused. A
     symlink in the way is refused, never followed."""
+    from .writer import write_target
+
     folder = out / STATE_DIR
     here = out
+    write_target(str(out))  # (a link to another folder: only the writer's or root's own)
     out.mkdir(parents=True, exist_ok=True)
     for part in Path(STATE_DIR).parts:
         here = here / part

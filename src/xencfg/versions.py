@@ -61,6 +61,15 @@ COMPONENTS: dict[str, tuple[str, tuple[str, ...]]] = {
 DRBD_84 = Version.parse("8.4")
 #: DRBD 9.0: node ids, connections and meshes; drbdadm matches host names in any case.
 DRBD_9 = Version.parse("9.0")
+#: DRBD 8.0 dropped ``on-io-error panic`` (commit 1a7c5a975, "r2487: Removed drbd_panic()
+#: completely", 2006-10, before 8.0.0): drbdsetup's on_error[] is pass_on,
+#: call-local-io-error, detach from then on (user/v83/drbdsetup.c; config_flags.c of
+#: user/v84 and user/v9).
+DRBD_NO_PANIC = Version.parse("8.0")
+#: drbd-utils 9.28 removed drbdadm-83 (ChangeLog "8.3: remove"; user/v9/drbdadm_linux.c
+#: lists drbdadm-84 alone, and maybe_exec_legacy_drbdadm in drbdadm_usage_cnt.c hands
+#: only an 8.4 driver on).
+DRBD_UTILS_NO_83 = Version.parse("9.28")
 #: drbd-utils releases whose drbdadm 9 (built with drbd-headers' drbd_limits.h) took
 #: wider values: resync-rate up to 8G (9.6), c-max-rate 0 (9.16), sndbuf-size and
 #: rcvbuf-size up to 128M (9.29). drbd-utils is numbered apart from the DRBD module.
@@ -78,6 +87,10 @@ DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
 #: (0.4.9 line 242); 0.4.5 to 0.4.8 end a word at a blank only, so ``defaults{`` names no
 #: section (MP010).
 MULTIPATH_SPLITS_BRACE = Version.parse("0.4.9")
+#: multipath-tools 0.4.7 no longer reads ``devnode_blacklist`` (dict.c line 1340 puts
+#: ``install_keyword_root("devnode_blacklist", ...)`` under ``#if 0``, commit 69b318fc);
+#: 0.4.5 and 0.4.6 read it as the blacklist (0.4.6 dict.c line 699).
+MULTIPATH_NO_DEVNODE_BLACKLIST = Version.parse("0.4.7")
 #: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
 HEARTBEAT_CRM = Version.parse("2.0")
 #: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.
@@ -223,9 +236,24 @@ XEN_XL_VCPUS_NEGATIVE = Version.parse("4.4")
 XEN_XL_MAXVCPUS = Version.parse("4.6")
 #: Xen 4.15 made xl read a vif's ``mtu=`` (parse_ulong); before, an unknown argument.
 XEN_XL_VIF_MTU = Version.parse("4.15")
+#: Xen 4.5 made xl read ``channel`` specs (refusing one it cannot use) and a
+#: ``viridian`` list of enlightenment names (refusing a name libxl does not know).
+XEN_XL_CHANNEL = Version.parse("4.5")
+#: Xen 4.9 made xl read ``p9`` specs; 4.18 reads them as trimmed key=value pairs
+#: (split_string_into_pair) and no longer asks for tag, path and security_model.
+XEN_XL_P9 = Version.parse("4.9")
+XEN_XL_P9_PAIRS = Version.parse("4.18")
+#: Xen 4.3 made xl read ``vtpm`` specs, 4.7 ``usbctrl`` and ``usbdev`` specs.
+XEN_XL_VTPM = Version.parse("4.3")
+XEN_XL_USB = Version.parse("4.7")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")
+#: IET 1.4.20: the kernel module lower-cases a LUN option up to its '=' before matching it
+#: (kernel/iotype.h ``iet_strtolower``, called in file-io.c, block-io.c and null-io.c
+#: ``parse_*_params`` against "path=%s", "type=%s", ... tables; the release that brought
+#: ``BlockSize=``); 0.4.x to 1.4.19 match "Path=%s" as written, case and all.
+IET_LUN_KEYS_ANY_CASE = Version.parse("1.4.20")
 
 
 def schema_for(fmt: str | None) -> Schema | None:

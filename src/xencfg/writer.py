@@ -48,6 +48,15 @@ def _target(path: str) -> str:
     raise WriteError("too many levels of symbolic links", path=path)
 
 
+def write_target(path: str) -> str:
+    """Where a write to ``path`` (a file or an output folder) goes, its final links
+    followed only as :func:`_target` allows; a :class:`WriteError` for a link someone
+    else planted or a dangling one. For outputs written below a folder the user names
+    (``migrate -o``, ``capture -o``): a planted ``/tmp/out -> /etc`` sent every file
+    there."""
+    return _target(path)
+
+
 @contextlib.contextmanager
 def _locked(directory: str) -> Iterator[None]:
     """An exclusive advisory lock on the target's directory, held across the

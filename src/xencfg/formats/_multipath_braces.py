@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
+
 from ..problems import ValueProblem
 from ..syntax.blocks import Block, Entry
 from ..syntax.tree import Node, Tok, walk
+from .schema import InForce, Version
+
+#: multipath-tools 0.6.0: parser.c ``set_value`` stops a quoted value at its closing
+#: quote (0.6.0 line 339, commit cb20e3d7 "Improve multipath.conf syntax checking");
+#: 0.4.5 to 0.5.0 join every word but the line's last (0.5.0 line 421,
+#: ``i != VECTOR_SIZE(strvec)-1``), so ``wwid "x" }`` reads ``x"``.
+QUOTE_ENDS_VALUE = Version.parse("0.6.0")
 
 __all__ = [
     "STRAY",
@@ -19,8 +28,10 @@ __all__ = [
     "after_brace",
     "brace_below",
     "brace_problems",
+    "closer_problems",
     "dropped_below",
     "glued",
+    "quoted_sections",
     "stray_problems",
 ]
 
@@ -204,6 +215,113 @@ def brace_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
                 f"multipath does not read '{written}': it follows the '{{' of {node.key}"
                 f' on its line ("{said}"): put it on a line of its own',
             )
+
+
+def closer_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
+    """A section's last statement with its ``}`` on its line (``wwid "x" }``): multipath
+    reads the value and skips the ``}`` (0.9.4 parser.c ``validate_config_strvec`` line
+    457 logs "ignoring extra data starting with '}'"; 0.4.x ``set_value`` reads the first
+    value, silently), so the section stays open. If only ``}`` lines follow, each closes
+    one level and the end of the file the rest ("missing '}' at end of", line 583): read
+    as written, a warning. Anything else after it is read inside the open section, where
+    its sections and statements are invalid keywords and dropped: an error."""
+    for block in walk(doc):
+        if not isinstance(block, Block) or not block.children:
+            continue
+        last = block.children[-1]
+        close = next(
+            (t for t in reversed(block.cst or ()) if isinstance(t, Tok) and t.kind == "RBRACE"),
+            None,
+        )
+        if not isinstance(last, Entry) or close is None or close.pos < 0:
+            continue
+        start = text.rfind("\n", 0, close.pos) + 1
+        if not text[start : close.pos].strip() or last.key_tok is None:
+            continue
+        if last.key_tok.pos < start:
+            continue
+        rest = [w for w in _words(text[close.pos + 1 :]) if w != "}"]
+        glued = text[close.pos - 1] not in ' \t"' and last.values
+        old = (
+            f" (multipath-tools before 0.4.9 read '{last.values[-1]}}}' as its value)"
+            if glued
+            else ""
+        )
+        if not rest and last.value_toks and last.value_toks[0].text.startswith('"'):
+            word = last.values[0]
+            yield _ReadBefore(
+                last,
+                f"the '}}' of {block.key} follows '{last.key}' on its line: multipath"
+                f" {QUOTE_ENDS_VALUE} on reads '{word}' and skips the '}}' (\"ignoring extra"
+                f" data starting with '}}'\"), so {block.key} stays open to the end of the"
+                " file, where multipath closes it (\"missing '}' at end of\"); releases"
+                f" before {QUOTE_ENDS_VALUE} read {last.key} '{word}\"' (set_value joins the"
+                " words up to the line's last): put the '}' on a line of its own",
+                since=("multipath-tools", QUOTE_ENDS_VALUE),
+            )
+            continue
+        if not rest:
+            yield ValueProblem(
+                last,
+                f"the '}}' of {block.key} follows '{last.key}' on its line: multipath reads"
+                f" '{last.key}' and skips the '}}' (\"ignoring extra data starting with"
+                f" '}}'\"){old}, so {block.key} stays open to the end of the file, where"
+                " multipath closes it (\"missing '}' at end of\"): put the '}' on a line"
+                " of its own",
+                harmless=True,
+            )
+            continue
+        yield ValueProblem(
+            last,
+            f"the '}}' of {block.key} follows '{last.key}' on its line: multipath skips it"
+            f" (\"ignoring extra data starting with '}}'\"){old}, so {block.key} stays open"
+            f" and multipath reads what follows ('{rest[0]}' ...) inside it, as invalid"
+            " keywords, and drops it: put the '}' on a line of its own",
+        )
+
+
+def quoted_sections(doc: Node) -> Iterator[ValueProblem]:
+    """``"defaults" {``: a quoted section name is no keyword to multipath. parser.c
+    ``alloc_strvec`` makes the quote the line's first word (0.9.4 line 254, its
+    ``quote_marker``; 0.4.7 line 216), which no keyword matches: 0.9.4 ``process_stream``
+    logs "invalid keyword" (line 579), 0.4.x skip it in silence, and no section is
+    opened. The statements below are then read in the enclosing level, where they are
+    invalid keywords, and its ``}`` closes the enclosing section or is unmatched
+    (``multipath -t`` 0.9.4): the section's settings are lost in every release.
+    (A quoted statement is an unknown keyword: XC003.)"""
+    for node in walk(doc):
+        if isinstance(node, Block) and node.key.startswith('"'):
+            name = node.key.strip('"')
+            yield ValueProblem(
+                node,
+                f"multipath reads no section {node.key}: a quoted name is no keyword"
+                ' ("invalid keyword"), so it opens no section, drops the statements'
+                " below as invalid keywords where they stand and reads its '}' as closing"
+                f" the level around it: nothing of it is read; write {name} {{",
+            )
+
+
+@attrs.frozen
+class _ReadBefore(ValueProblem):
+    """A value releases before ``since`` read otherwise than written (an error where the
+    release in force is certainly one of those); later ones read it, with a diagnostic
+    (a warning: XC005 warns where :meth:`refused_in` is ``None``)."""
+
+    def refused_in(self, release: InForce) -> bool | None:
+        assert self.since is not None
+        return True if release.older_than(self.since[1]) else None
+
+
+def _words(text: str) -> list[str]:
+    """The words and braces of multipath.conf ``text``, comments left out (roughly as
+    parser.c ``alloc_strvec`` reads them: enough to tell ``}`` from anything else)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        for word in line.replace("}", " } ").replace("{", " { ").split():
+            if word[0] in "#!":
+                break
+            out.append(word)
+    return out
 
 
 def _words_before_brace(block: Block) -> ValueProblem:

@@ -9,6 +9,7 @@ import attrs
 
 from ..problems import ValueProblem
 from ..syntax.blocks import Entry
+from ..versions import MULTIPATH_SPLITS_BRACE
 from .schema import InForce, Version
 
 __all__ = ["cut_by_comment", "cut_by_non_ascii", "extra_data"]
@@ -61,11 +62,19 @@ class _ReadUntil(ValueProblem):
         return not release.at_least(self.since[1])
 
 
+#: multipath-tools 0.4.9: parser.c ``alloc_strvec`` ends a word at ``!`` or ``#`` (0.4.9
+#: line 254); 0.4.5 to 0.4.8 end it at a blank or a quote only (0.4.8 line 244, 0.4.7
+#: line 231), so ``^cciss!c[0-9]d[0-9]*`` is read whole. (The same release as
+#: versions.MULTIPATH_SPLITS_BRACE, the same loop; formats sit below versions.py.)
+COMMENT_ENDS_WORD = Version.parse("0.4.9")
+
+
 def cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
     """``devnode ^cciss!c[0-9]d[0-9]*`` unquoted: parser.c ``alloc_strvec`` ends a word
     at ``!`` or ``#`` and the rest of the line is a comment, so multipath blacklists
     ``^cciss`` (``multipath -t`` 0.9.4 shows it, with no diagnostic). A warning: it
-    starts and runs, with a value other than the one written."""
+    starts and runs, with a value other than the one written. 0.4.5 to 0.4.8 read the
+    word whole (:data:`COMMENT_ENDS_WORD`): nothing there."""
     toks = node.value_toks
     if len(toks) != 1 or toks[0].pos < 0 or toks[0].text.startswith('"'):
         return None
@@ -77,8 +86,10 @@ def cut_by_comment(node: Entry, text: str) -> ValueProblem | None:
         node,
         f"multipath reads {node.key} '{toks[0].text}': a word ends at '{text[end]}', which"
         f" starts a comment ('{rest}' is not read): quote the value if it belongs to it"
-        f' ({node.key} "{toks[0].text}{rest}"), else put a blank before the comment',
+        f' ({node.key} "{toks[0].text}{rest}"), else put a blank before the comment'
+        f" (multipath-tools before {COMMENT_ENDS_WORD} read the word whole)",
         harmless=True,
+        since=("multipath-tools", COMMENT_ENDS_WORD),
     )
 
 
@@ -86,7 +97,10 @@ def cut_by_non_ascii(node: Entry) -> ValueProblem | None:
     """``alias dätä`` unquoted: multipath-tools 0.4.9 on read a non-ASCII byte outside
     quotes as a blank (parser.c ``alloc_strvec``: ``!isascii`` ends a word), so it reads
     alias ``d`` ("ignoring extra data starting with 't'", ``multipath -t`` 0.9.4); 0.4.5
-    to 0.4.8 read the word whole. Quoted, every release reads it as written."""
+    to 0.4.8 read the word whole (0.4.7 parser.c ``alloc_strvec`` ends a word at a blank
+    or a quote only, the reading ``_multipath_braces.glued`` cites): an error from
+    0.4.9 on, a warning while the release is unknown, nothing on 0.4.5 to 0.4.8. Quoted,
+    every release reads it as written."""
     toks = node.value_toks
     if len(toks) != 1 or toks[0].text.startswith('"') or toks[0].text.isascii():
         return None
@@ -97,4 +111,5 @@ def cut_by_non_ascii(node: Entry) -> ValueProblem | None:
         f"multipath-tools 0.4.9 on read {node.key} '{read}', not '{word}': outside quotes"
         f' a non-ASCII character is a blank to them ("ignoring extra data"): quote the'
         f' value ({node.key} "{word}")',
+        since=("multipath-tools", MULTIPATH_SPLITS_BRACE),
     )

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from ..document import SourceDocument
-from ..errors import ParseError
+from ..errors import ParseError, ValidationError
 from ..secrets import MASK
 from ..syntax.source import LineIndex
 from ._memo import Shared
@@ -160,7 +160,7 @@ class CmanDocument(SourceDocument):
     def set_attribute(self, element: Element, name: str, value: str) -> None:
         """Change (or add) one attribute; :meth:`dumps` splices it into the source."""
         if element.index < 0:
-            raise ValueError("element is not from this document")
+            raise ValidationError("element is not from this document")
         element.attributes[name] = value
         self._edits[(element.index, name)] = value
 
@@ -277,7 +277,7 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
     count = 0
     share: Shared[str] = Shared()  # attribute names and most values repeat from node to node
     try:
-        for event, e in events(text):
+        for event, e in events(text, path):
             if event == "end":
                 stack.pop()
                 continue

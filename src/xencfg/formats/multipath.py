@@ -16,15 +16,16 @@ from typing import Any
 import attrs
 
 from ..document import TreeDocument
-from ..errors import ParseError, XencfgError
+from ..errors import ParseError, ValidationError
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, did_you_mean, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
 from ..syntax.build import make_block, make_entry, make_root, parse_with, unclosed_braces
+from ..syntax.numbers import decimal, is_decimal
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
-from ._multipath_braces import brace_problems, stray_problems
+from ._multipath_braces import brace_problems, closer_problems, quoted_sections, stray_problems
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
 from .schema import Keyword, Schema, V
 from .view import Setting, View
@@ -376,8 +377,8 @@ def value_problem(key: str, value: str) -> str | None:
         return None
     if limits is not None:
         number = value[1:] if value.startswith("-") else value
-        if number.isdigit():
-            n = int(value)
+        if is_decimal(number):
+            n = -decimal(number) if value.startswith("-") else decimal(number)
             low, high = limits
             if n < low:
                 return f"{key} {value} is too small: multipath caps it at {low}"
@@ -458,7 +459,7 @@ class MultipathStyle(BlockStyle):
         release, but 0.4.9 on read it as a blank outside them (``alloc_strvec``,
         ``isascii``): such a value is quoted."""
         if any(c in value for c in "\n\r\x00"):
-            raise XencfgError(
+            raise ValidationError(
                 f"{value!r} cannot be written in multipath.conf: a value is one line"
                 " (multipath ends a line at a newline, CR or NUL)"
             )
@@ -592,6 +593,13 @@ class MultipathDocument(TreeDocument):
         """The rules of every ``blacklist_exceptions`` section, in file order."""
         return self._rules("blacklist_exceptions")
 
+    @property
+    def devnode_blacklist(self) -> list[BlacklistEntry]:
+        """The rules of every ``devnode_blacklist`` section: the blacklist of
+        multipath-tools 0.4.5 and 0.4.6 only (0.4.7 dict.c line 1340 puts the keyword
+        under ``#if 0``), so not part of :attr:`blacklist`."""
+        return self._rules("devnode_blacklist")
+
     def multipath(self, key: str) -> Multipath | None:
         """The multipath whose WWID or alias is ``key``."""
         for m in self.multipaths:
@@ -634,20 +642,20 @@ class MultipathDocument(TreeDocument):
         node: Node
         if kind == "device":
             if vendor is None and product is None:
-                raise ValueError("a device rule needs a vendor or a product regex")
+                raise ValidationError("a device rule needs a vendor or a product regex")
             if value is not None:
-                raise ValueError("a device rule takes vendor= and product=, not a value")
+                raise ValidationError("a device rule takes vendor= and product=, not a value")
             node = Block("device")
             for key, regex in (("vendor", vendor), ("product", product)):
                 if regex is not None:
                     node.children.append(Entry(key, [regex]))
         elif kind in BLACKLIST_KEYWORDS:
             if value is None or vendor is not None or product is not None:
-                raise ValueError(f"a {kind} rule takes one regex as value")
+                raise ValidationError(f"a {kind} rule takes one regex as value")
             node = Entry(kind, [value])
         else:
             known = ", ".join(sorted(BLACKLIST_KEYWORDS | {"device"}))
-            raise ValueError(f"unknown {name} rule {kind!r} (one of {known})")
+            raise ValidationError(f"unknown {name} rule {kind!r} (one of {known})")
         section = self.section(name, create=True)
         assert section is not None
         section.children.append(node)
@@ -748,6 +756,8 @@ class MultipathDocument(TreeDocument):
                 if cut is not None:
                     yield cut
         yield from brace_problems(self, self.source or "")
+        yield from closer_problems(self, self.source or "")
+        yield from quoted_sections(self)
         yield from stray_problems(self)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
@@ -780,6 +790,10 @@ class _Builder:
     def block(self, children: list[Any]) -> Block:
         return make_block(children, unquote)
 
+    def closing(self, children: list[Any]) -> Entry:
+        """A section's last statement with the section's ``}`` on its line."""
+        return make_entry(children, unquote)
+
     def stray(self, children: list[Any]) -> Entry:
         """An unmatched ``}`` at the top level: a statement ``}`` (see :data:`STRAY`)."""
         return make_entry(children, unquote)
@@ -802,7 +816,9 @@ SHAPE = Shape(
     blank=frozenset({"_NL"}),
     open_gap="_BRACE_NL",
     open_item=True,
+    key=frozenset({"WORD", "STRING"}),
     stray_close=True,
+    close_after_item=True,
 )
 
 

@@ -8,13 +8,14 @@ import subprocess
 
 from ..errors import XencfgError
 from ..findings import Finding
-from ..syntax.source import printable
+from ..syntax.source import printable, shown
 from .model import EDGE_STYLE, KIND_STYLE, ORANGE, RED, SEVERITY_COLOUR, Graph
 
 
 def _quote(s: str) -> str:
-    # DOT must be valid UTF-8: an undecodable byte of a label is shown as \xNN
-    s = printable(s)
+    # DOT must be valid UTF-8: an undecodable byte of a label is shown as \xNN; so is a
+    # control character (a label or tooltip quotes the files, and DOT goes to a terminal)
+    s = shown(printable(s))
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\\\\n", "\\n") + '"'
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..cluster import Cluster, Loaded, colocation_pairs, order_pairs, short
+from ..syntax.numbers import decimal, is_decimal
 from ..syntax.tree import Node
 from ..versions import COMPONENTS
 from .model import Contributor, GEdge, Graph, Span
@@ -357,8 +358,10 @@ def domu_disks(cluster: Cluster, g: Graph) -> None:
                     else g.node(f"drbd:{res}", res, "drbd")
                 )
                 edges.append(g.edge(vid, dst, "uses", vdev))
-            elif target.startswith("/dev/drbd") and target[9:].isdigit():
-                dst = drbd_minors.get(int(target[9:])) or g.node(f"disk:{target}", target, "disk")
+            elif target.startswith("/dev/drbd") and is_decimal(target[9:]):
+                dst = drbd_minors.get(decimal(target[9:])) or g.node(
+                    f"disk:{target}", target, "disk"
+                )
                 edges.append(g.edge(vid, dst, "uses", vdev))
                 # phy:/dev/drbdN: nothing but the cluster makes it Primary (a drbd: disk
                 # is promoted by the block-drbd script)
@@ -478,8 +481,8 @@ def cib_resources(cluster: Cluster, g: Graph) -> None:
                     alias = value[len("/dev/mapper/") :].split("/", 1)[0]
                     if "-" not in alias:
                         _mapper_edges(g, maps, f"res:{res.id}", alias, "device", members)
-                elif value.startswith("/dev/drbd") and value[9:].isdigit():
-                    dst = drbd_minors.get(int(value[9:]))
+                elif value.startswith("/dev/drbd") and is_decimal(value[9:]):
+                    dst = drbd_minors.get(decimal(value[9:]))
                     if dst is not None:
                         g.edge(f"res:{res.id}", dst, "uses", "device")
             if getattr(res, "is_xen", False):

@@ -27,7 +27,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def _say(message: str) -> None:
-    print(f"xencfg: {message}", file=sys.stderr)
+    """One line to standard error (a file name in it with a newline stays one line)."""
+    print(f"xencfg: {report.shown(message)}", file=sys.stderr)
 
 
 def _stdin_file(args: argparse.Namespace) -> tuple[SourceFile, str]:
@@ -290,15 +291,18 @@ def lint_command(
 
     files = [f.display for f in result.files if f.format is not None]
     if args.verbose:
+        # (file names are the tree's: a newline in one forged a line of its own, such as
+        # a GitHub workflow command '::error ...' in a CI log; shown as the report shows)
+        shown = report.shown
         model = result.cluster.model
         for node in found.nodes:
             info = model.node(node.name) if node.name else None
             roles = ", ".join(sorted(info.roles)) if info is not None and info.roles else "none"
-            print(f"node {node.name}: {node.root} (roles: {roles})", file=sys.stderr)
+            print(shown(f"node {node.name}: {node.root} (roles: {roles})"), file=sys.stderr)
         for f in result.files:
-            print(f"read {f.display} as {f.format} (node {f.node or '-'})", file=sys.stderr)
+            print(shown(f"read {f.display} as {f.format} (node {f.node or '-'})"), file=sys.stderr)
         for s in found.skipped:
-            print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+            print(shown(f"skipped {s.path}: {s.reason}"), file=sys.stderr)
         for component, release in result.cluster.versions.describe().items():
             print(f"version {component}: {release}", file=sys.stderr)
     context = report.Context(

@@ -97,17 +97,9 @@ def run(
     :class:`~xencfg.errors.XencfgError`: a misspelt ``select`` would check nothing and
     report a clean cluster.
     """
-    from ..config import check_codes
-    from ..errors import XencfgError
-
     if isinstance(paths, (str, os.PathLike)):
         raise TypeError(f"run() takes a list of paths, not one path: [{os.fspath(paths)!r}]")
-    select, ignore = list(select), list(ignore)  # (a generator is read once)
-    for option, codes in (("select", select), ("ignore", ignore)):
-        try:
-            check_codes(codes)
-        except ValueError as exc:
-            raise XencfgError(f"{option}: {exc}") from None
+    select, ignore = check_codes_given(select, ignore)
     found = discover([os.fspath(p) for p in paths], names)
     if force_format is not None:
         for f in found.files():
@@ -117,6 +109,20 @@ def run(
     return run_discovered(
         found, select=select, ignore=ignore, settings=settings, roles=roles, versions=versions
     )
+
+
+def check_codes_given(select: Iterable[str], ignore: Iterable[str]) -> tuple[list[str], list[str]]:
+    """``select`` and ``ignore`` as lists (a generator is read once), or
+    :class:`~xencfg.errors.XencfgError` for a code no rule has."""
+    from ..config import check_codes
+
+    chosen, left_out = list(select), list(ignore)
+    for option, codes in (("select", chosen), ("ignore", left_out)):
+        try:
+            check_codes(codes)
+        except ValueError as exc:
+            raise XencfgError(f"{option}: {exc}") from None
+    return chosen, left_out
 
 
 def run_discovered(

@@ -298,11 +298,13 @@ def describe(code: str) -> str | None:
 def _on_disk(item: Loaded) -> bool:
     """Whether the document is the file at its path as it is now: a supportconfig
     section (padded with the lines before it) or captured state names a place on the
-    node, not the file it was read from, and is never written."""
+    node, not the file it was read from, and is never written: not even when a file
+    there has its text (a supportconfig folder given an ``etc -> /etc`` link had
+    ``--fix`` rewrite the host's /etc/drbd.conf when its text was the section's)."""
     from ..errors import XencfgError
     from ..syntax.source import read_text
 
-    if not os.path.isfile(item.file.path):
+    if item.file.is_section or not os.path.isfile(item.file.path):
         return False
     try:
         return read_text(item.file.path) == item.doc.source

@@ -25,7 +25,7 @@ import attrs
 from .. import __version__
 from .. import rules as registry
 from ..findings import SEVERITIES, Finding, Location
-from ..syntax.source import printable
+from ..syntax.source import printable, shown
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "codeclimate")
 
@@ -87,15 +87,16 @@ def _paint(text: str, code: str, on: bool) -> str:
 
 def as_text(findings: Sequence[Finding], *, color: bool = False) -> str:
     """``path:line:col: CODE message [severity]``, one line each (the ``path:line:col:``
-    prefix that editors and CI jump to), with the related places below."""
+    prefix that editors and CI jump to), with the related places below. Terminal
+    controls from the files are shown escaped (:func:`shown`); other bytes stay."""
     out = []
     for f in findings:
-        where = _paint(f"{f.path}:{f.line}:{f.column}:", "1", color)
+        where = _paint(f"{shown(f.path)}:{f.line}:{f.column}:", "1", color)
         code = _paint(f.code, "1;" + _COLOURS.get(f.severity, "0"), color)
         sev = _paint(f"[{f.severity}]", _COLOURS.get(f.severity, "0"), color)
-        out.append(f"{where} {code} {f.message} {sev}")
+        out.append(f"{where} {code} {shown(f.message)} {sev}")
         for r in f.related:
-            out.append(f"    related: {r}")
+            out.append(f"    related: {shown(str(r))}")
     return "\n".join(out) + ("\n" if out else "")
 
 

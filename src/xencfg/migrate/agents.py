@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..stack import Note
+from ..syntax.numbers import decimal, is_decimal
 
 
 def primitive_note(kind: str, display: str, prim: Any, what: str, why: str) -> Note:
@@ -42,9 +43,9 @@ def _prefix_length(mask: str) -> int | None:
     """The prefix length of a dotted-quad netmask (255.255.255.0: 24), None if it is
     none (not four octets, or its ones not contiguous)."""
     parts = mask.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and int(p) <= 255 for p in parts):
+    if len(parts) != 4 or not all(is_decimal(p) and decimal(p) <= 255 for p in parts):
         return None
-    bits = "".join(f"{int(p):08b}" for p in parts)
+    bits = "".join(f"{decimal(p):08b}" for p in parts)
     ones = bits.count("1")
     return ones if bits == "1" * ones + "0" * (32 - ones) else None
 

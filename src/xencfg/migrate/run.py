@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path
 
 from ..discover import discover
@@ -91,12 +92,13 @@ def write(
     migration: Migration, outdir: Path, paths: list[str], show_secrets: bool = False
 ) -> list[Path]:
     """Write every output under ``outdir`` and MIGRATION.md; returns the paths written."""
-    from ..writer import write_atomic
+    from ..writer import write_atomic, write_target
 
+    write_target(str(outdir))
     check_outdir(outdir, paths)
     written: list[Path] = []
-    for o in migration.outputs:
-        target = outdir / o.node / o.path if o.node else outdir / o.path
+    targets = [below(outdir, o.node, o.path) for o in migration.outputs]  # all, first
+    for o, target in zip(migration.outputs, targets, strict=True):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -106,8 +108,11 @@ def write(
         for p in paths:  # never over an input file, whatever the folders say
             if target.exists() and any(_same(target, f) for f in _inputs(p)):
                 raise XencfgError(f"{target} is an input file; not written")
-        if target.exists():
-            os.chmod(target, 0o600)  # a 0400 key from an earlier run must be replaceable
+        if target.is_file() and not target.is_symlink():
+            # a 0400 key from an earlier run must be replaceable; a link is left to
+            # write_atomic, which refuses one someone else planted (chmod followed it
+            # first: the link's target, say /etc/passwd, became 0600)
+            os.chmod(target, 0o600)
         write_atomic(str(target), o.data, mode=o.mode)
         os.chmod(target, o.mode)
         written.append(target)
@@ -116,6 +121,21 @@ def write(
     write_atomic(str(report), encode(migration.report_markdown(show_secrets)), mode=0o644)
     written.append(report)
     return written
+
+
+def below(outdir: Path, *parts: str) -> Path:
+    """``outdir/parts...``, refused when the parts would leave ``outdir``: a node is
+    named by its own etc/hostname, and a tree whose hostname read ``/`` (or
+    ``../..``) had its corosync.conf, authkey and xl.conf written over the host's own
+    /etc, as root."""
+    rel = posixpath.normpath("/".join(p for p in parts if p))
+    if rel.startswith("/") or rel == ".." or rel.startswith("../"):
+        shown = "/".join(parts)
+        raise XencfgError(
+            f"{shown!r} would be written outside {outdir} (a node named {parts[0]!r} by its"
+            " etc/hostname?); nothing is written there"
+        )
+    return outdir / rel
 
 
 def _inputs(path: str) -> list[Path]:

@@ -35,6 +35,7 @@ import attrs
 from .._lazy import etree
 from ..formats.cib.constraints import add_node_rule
 from ..formats.lines.haresources import Group, HaresourcesDocument, Resource
+from ..syntax.numbers import decimal, is_decimal
 from . import Change, Converted
 
 #: haresources2cib's OCF agents: parameter names in the order of the ``::`` arguments,
@@ -617,7 +618,7 @@ def _ip_params(arg: str) -> list[str | None]:
 
 def _dotted(text: str) -> bool:
     parts = text.split(".")
-    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
+    return len(parts) == 4 and all(is_decimal(p) and decimal(p) < 256 for p in parts)
 
 
 def _mask_bits(mask: str) -> int | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..cluster import Cluster, Loaded, joined
 from ..discover import modes_are_real
 from ..findings import Finding
+from ..syntax.numbers import decimal_or_none
 from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
 from . import make, repeats, rule
 from .documents import cib_doc as _cib
@@ -307,7 +308,7 @@ def knet_nodeid_missing(item: Loaded) -> Iterator[Finding]:
 
 def _number(raw: str) -> int | None:
     """A decimal link number, or ``None`` (XC005 reports a bad one)."""
-    return int(raw) if raw.isdigit() else None
+    return decimal_or_none(raw)
 
 
 @rule("CS014", "links-differ", "error", formats=("corosync",))
@@ -385,16 +386,20 @@ def links_differ(item: Loaded) -> Iterator[Finding]:
 #: The words corosync 3.1 takes (exec/totemconfig.c of v3.1.7, ``strcmp``: case counts).
 TRANSPORTS = ("udpu", "udp", "knet")
 LINK_MODES = ("active", "passive", "rr")
+#: An ``interface`` section's ``knet_transport`` (get_interface_params, v3.1.7).
+KNET_TRANSPORTS = ("udp", "sctp")
 
 
 @rule("CS015", "totem-word-refused", "error", formats=("corosync",))
 def totem_word_refused(item: Loaded) -> Iterator[Finding]:
-    """``transport`` or ``link_mode`` a word corosync 3 does not take.
+    """``transport``, ``link_mode`` or a link's ``knet_transport`` a word corosync 3
+    does not take.
 
     Why it matters: corosync 3.1 does not start: "Invalid transport type. Should be
-    udpu, udp or knet" and "The Knet link mode "passivex" specified is invalid.  It
-    must be active, passive or rr." (exec/totemconfig.c, compared with ``strcmp``, so
-    ``UDPU`` or ``Passive`` are refused too; ``corosync -t`` 3.1.7 says so). corosync
+    udpu, udp or knet", "The Knet link mode "passivex" specified is invalid.  It
+    must be active, passive or rr." and "Unrecognised knet_transport. expected 'udp'
+    or 'sctp'" (exec/totemconfig.c, compared with ``strcmp``, so ``UDPU``,
+    ``Passive`` or ``sctp # or udp`` are refused too; ``corosync -t`` 3.1.7 says so). corosync
     3.0.x took an unknown transport as knet without a word (its totemconfig.c has no
     else branch), so where ``--target corosync=3.0`` is declared only the link mode is
     judged; a file for corosync 1/2 is not judged (``iba`` was a transport there, and
@@ -403,7 +408,8 @@ def totem_word_refused(item: Loaded) -> Iterator[Finding]:
     Example: ``transport: unicast`` or ``link_mode: Passive``.
 
     Fix: ``transport: knet`` (the default; ``udpu``/``udp`` carry one link and no
-    crypto), ``link_mode: passive`` (the default), ``active`` or ``rr``.
+    crypto), ``link_mode: passive`` (the default), ``active`` or ``rr``;
+    ``knet_transport: udp`` (the default) or ``sctp``.
     """
     doc = _coro(item)
     totem = doc.totem
@@ -420,6 +426,15 @@ def totem_word_refused(item: Loaded) -> Iterator[Finding]:
                 f"{key} {value}: corosync 3 takes {', '.join(words)} and refuses "
                 f'anything else ("{said}")',
                 _totem_line(item, key),
+            )
+    for iface in totem.interfaces:
+        value = iface.get("knet_transport")
+        if value is not None and value not in KNET_TRANSPORTS:
+            yield make(
+                "CS015",
+                f"knet_transport {value}: corosync 3 takes udp, sctp and refuses anything "
+                'else ("Unrecognised knet_transport")',
+                item.where(iface.block.entry("knet_transport") or iface.block),
             )
 
 

@@ -15,7 +15,8 @@ from ..discover import RELEASE_FILES
 from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
-from ..versions import MULTIPATH_SPLITS_BRACE
+from ..syntax.numbers import decimal, is_decimal
+from ..versions import MULTIPATH_NO_DEVNODE_BLACKLIST, MULTIPATH_SPLITS_BRACE
 from . import make, repeats, rule
 from .documents import bindings_doc as _bindings
 from .documents import cib_doc as _cib
@@ -43,45 +44,63 @@ def bad_regex(item: Loaded) -> Iterator[Finding]:
     device-mapper-multipath reads it as ``".*"`` and the RHEL DM Multipath guides
     write it so: on a node whose /etc has redhat-release it is only a warning.
 
+    A ``devnode_blacklist`` section is the blacklist of multipath-tools 0.4.5
+    and 0.4.6 (dict.c ``install_keyword_root("devnode_blacklist", ...)``); 0.4.7
+    on do not read it at all: its regexes are checked where the release may be
+    0.4.6 or older (a warning while the release is unknown).
+
     Fix: ``devnode "^hd[a-z][0-9]*"``; ``wwid ".*"`` for ``wwid "*"``.
     """
     doc = _mp(item)
-    red_hat: bool | None = None
+    release = item.versions.of("multipath-tools", item.node)
+    old = doc.devnode_blacklist
+    if old and not release.may_be_within(None, MULTIPATH_NO_DEVNODE_BLACKLIST):
+        old = []  # (0.4.7 on skip the section: XC004 says so)
+    red_hat: list[bool] = []  # (the node's family, looked up once, when needed)
     for rules in (doc.blacklist, doc.blacklist_exceptions):
         for r in rules:
-            if r.kind == "device":
-                pats = [("vendor", r.vendor), ("product", r.product)]
+            yield from _regex_findings(item, r, red_hat)
+    sure = release.older_than(MULTIPATH_NO_DEVNODE_BLACKLIST)
+    for r in old:
+        for found in _regex_findings(item, r, red_hat):
+            yield found if sure else attrs.evolve(found, severity="warning")
+
+
+def _regex_findings(item: Loaded, r: BlacklistEntry, red_hat: list[bool]) -> Iterator[Finding]:
+    """MP001's findings for one blacklist rule ``r``."""
+    if r.kind == "device":
+        pats = [("vendor", r.vendor), ("product", r.product)]
+    else:
+        pats = [(r.kind, r.value)]
+    for kind, pat in pats:
+        if not pat:
+            continue
+        found = regex.problems(pat)
+        if pat == "*":
+            # Red Hat's build reads "*" as ".*" with a warning (its patch "RH:
+            # warn on invalid regex instead of failing": "multipath.conf used to
+            # allow "*" as a match everything regular expression"); upstream's
+            # regcomp refuses it and drops the line ("parsing failed")
+            msg = (
+                f"{kind} regex '*' does not compile: upstream multipath-tools drops"
+                ' the line ("parsing failed"), only Red Hat\'s build reads it as'
+                " '.*'; write '.*', which every release reads"
+            )
+            if not red_hat:
+                red_hat.append(red_hat_node(item))
+            if red_hat[0]:
+                msg = (
+                    f"{kind} regex '*': this node's device-mapper-multipath (Red Hat's,"
+                    " by /etc/redhat-release) reads it as '.*' and logs 'Invalid regular"
+                    " expression'; upstream multipath-tools drops the line: write '.*'"
+                )
+                found_star = make("MP001", msg, item.where(r.node))
+                yield attrs.evolve(found_star, severity="warning")
             else:
-                pats = [(r.kind, r.value)]
-            for kind, pat in pats:
-                if not pat:
-                    continue
-                found = regex.problems(pat)
-                if pat == "*":
-                    # Red Hat's build reads "*" as ".*" with a warning (its patch "RH:
-                    # warn on invalid regex instead of failing": "multipath.conf used to
-                    # allow "*" as a match everything regular expression"); upstream's
-                    # regcomp refuses it and drops the line ("parsing failed")
-                    msg = (
-                        f"{kind} regex '*' does not compile: upstream multipath-tools drops"
-                        ' the line ("parsing failed"), only Red Hat\'s build reads it as'
-                        " '.*'; write '.*', which every release reads"
-                    )
-                    if red_hat is None:
-                        red_hat = red_hat_node(item)
-                    if red_hat:
-                        msg = (
-                            f"{kind} regex '*': this node's device-mapper-multipath (Red Hat's,"
-                            " by /etc/redhat-release) reads it as '.*' and logs 'Invalid regular"
-                            " expression'; upstream multipath-tools drops the line: write '.*'"
-                        )
-                        found_star = make("MP001", msg, item.where(r.node))
-                        yield attrs.evolve(found_star, severity="warning")
-                    else:
-                        yield make("MP001", msg, item.where(r.node))
-                elif found:
-                    msg = f"{kind} regex '{pat}': " + "; ".join(found)
-                    yield make("MP001", msg, item.where(r.node))
+                yield make("MP001", msg, item.where(r.node))
+        elif found:
+            msg = f"{kind} regex '{pat}': " + "; ".join(found)
+            yield make("MP001", msg, item.where(r.node))
 
 
 def red_hat_node(item: Loaded) -> bool:
@@ -260,7 +279,7 @@ def _queue_seconds(doc: MultipathDocument) -> list[tuple[object, float, str]]:
         value = entry.values[0]
         if value == "queue":
             out.append((entry, float("inf"), "no_path_retry queue"))
-        elif value.isdigit() and int(value) > 0:
+        elif is_decimal(value) and decimal(value) > 0:
             out.append((entry, int(value) * interval, f"no_path_retry {value}"))
     return out
 

@@ -73,6 +73,9 @@ class Shape:
     #: Whether a closer with no block open may stand at the top level, read as a
     #: statement of its own (multipath's unmatched ``}``, which the daemon skips).
     stray_close: bool = False
+    #: Whether a closer may end a block's last statement on its line, with no ``end``
+    #: (multipath's ``wwid "x" }``): read as the statement, then the block's closer.
+    close_after_item: bool = False
     #: Terminals that may stand alone between items (multipath's empty lines).
     blank: frozenset[str] = frozenset()
     #: Terminals that are items by themselves (drbd's ``skip``, an S-expression's atoms).
@@ -101,6 +104,8 @@ def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], 
         item.add(shape.open)
     head = {shape.open, *(shape.values if shape.assign is None else ()), shape.end, shape.assign}
     head.add(shape.open_gap)
+    if shape.close_after_item:
+        head.add(shape.close)
     accepted = (
         item,
         head,
@@ -323,6 +328,15 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
             head.append(tok)
             items.append(entry_rule(head))
             state = 0
+        elif act == _END_CLOSE:  # the block's last statement, its closer on its line
+            if inline or not stack:
+                return None
+            items.append(entry_rule(head))
+            items.append(tok)
+            node = block_rule(items)
+            items = stack.pop()
+            items.append(node)
+            state = 0
         elif act == _LIST_OPEN:
             listed = [tok]
             state = 4
@@ -345,7 +359,7 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
 # How a token is made (:func:`_making`), and what it does in a state (:func:`_action`).
 _OWN, _SHARED, _CALLBACK, _NONE, _SKIP, _FAIL_ = range(6)
 _KEY, _APPEND, _END, _CLOSE, _OPEN, _AFTER_OPEN, _BLANK, _ATOM, _BARE_OPEN = range(9)
-_ASSIGN, _VALUE, _LIST_OPEN, _LIST_ITEM, _LIST_CLOSE, _GAP, _REFUSE = range(9, 16)
+_ASSIGN, _VALUE, _LIST_OPEN, _LIST_ITEM, _LIST_CLOSE, _GAP, _REFUSE, _END_CLOSE = range(9, 17)
 
 
 def _rule(builder: Any, name: str) -> Callable[[list[Any]], Any]:
@@ -403,6 +417,8 @@ def _action(shape: Shape, state: int, kind: str) -> int:
             return _ASSIGN
         if kind == shape.open_gap:
             return _GAP
+        if kind == shape.close and shape.close_after_item:
+            return _END_CLOSE
     elif state == 2:
         if kind == shape.after_open:
             return _AFTER_OPEN

@@ -42,6 +42,21 @@ def printable(text: str) -> str:
     return "".join(f"\\x{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in text)
 
 
+#: What a terminal acts on rather than shows: C0 controls but the tab, DEL, C1 controls,
+#: and the undecodable bytes 0x80-0x9F (C1 to an 8-bit terminal).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\udc80-\udc9f]")
+
+
+def shown(text: str) -> str:
+    """``text`` with each terminal control written ``\\xNN``: a keyword or value a
+    finding quotes comes from the linted file, and ``ESC ] 0 ; ... BEL`` in a hostile
+    tree's multipath.conf retitled the admin's terminal (other sequences write its
+    clipboard, or its screen); a newline in one forged a finding line of its own."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]) & 0xFF:02X}", text)
+
+
 _JSON_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\ud[cC]([89a-fA-F][0-9a-fA-F])")
 
 

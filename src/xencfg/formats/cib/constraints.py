@@ -209,8 +209,9 @@ class Location(Constraint):
         """Node names the constraint names (``node=`` or ``#uname eq X`` expressions)."""
         out = [self.node] if self.node else []
         for e in self.el.iter("expression"):
-            if e.get("attribute") == "#uname" and e.get("operation") == "eq" and e.get("value"):
-                out.append(e.get("value"))
+            value = e.get("value")
+            if e.get("attribute") == "#uname" and e.get("operation") == "eq" and value:
+                out.append(value)
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,12 +16,13 @@ understand both dialects the issue names:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..._lazy import etree
 from ...document import SourceDocument
+from ...errors import ValidationError
 from ...problems import KeywordProblem
 from . import xmltext
 from .constraints import (
@@ -70,7 +71,11 @@ from .views import (
     in_effect_order,
     looks_like_10,
     schema_dialect,
+    source_line,
 )
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 __all__ = [
     "AGENT_PARAMS",
@@ -179,7 +184,7 @@ class CibDocument(SourceDocument):
 
     # -- structure -----------------------------------------------------------
     @property
-    def roots(self) -> list[Any]:
+    def roots(self) -> list[_Element]:
         """The top-level elements: one for a normal file, several for a multi-root fragment.
 
         Those of a multi-root fragment sit in an invisible wrapper element
@@ -190,12 +195,12 @@ class CibDocument(SourceDocument):
         return self._roots
 
     @property
-    def wrapper(self) -> Any:
+    def wrapper(self) -> _Element | None:
         """The element holding a multi-root fragment's roots (``None`` otherwise)."""
         return self._wrapper
 
     @property
-    def root(self) -> Any:
+    def root(self) -> _Element | None:
         """The root element (``cib``, or a fragment's first root); ``None`` for an empty
         fragment."""
         return self.roots[0] if self.roots else None
@@ -211,7 +216,8 @@ class CibDocument(SourceDocument):
     @property
     def validate_with(self) -> str | None:
         """The ``validate-with`` of a ``cib`` root (``None``: heartbeat 2, or a fragment)."""
-        return self.root.get("validate-with") if self.root_tag == "cib" else None
+        root = self.root
+        return root.get("validate-with") if root is not None and self.root_tag == "cib" else None
 
     @property
     def dialect(self) -> str:
@@ -219,17 +225,19 @@ class CibDocument(SourceDocument):
         named = schema_dialect(self.validate_with)
         if named is not None:
             return named
-        if self.root_tag == "cib":
+        if self.root_tag == "cib" and self.validate_with != "none":
             return "heartbeat-2"
+        # (validate-with="none": Pacemaker's CIB without a schema, or a heartbeat 2 one
+        # marked so: the content tells, as for a fragment)
         return "pacemaker-1.0" if looks_like_10(self.roots) else "heartbeat-2"
 
-    def iter(self, *tags: str) -> Iterator[Any]:
+    def iter(self, *tags: str) -> Iterator[_Element]:
         """Every element (of the given tags, in any namespace) in document order."""
         wanted = tuple(f"{{*}}{t}" for t in tags)  # lxml matches these in C
         for r in self.roots:
             yield from r.iter(*wanted) if wanted else xmltext.elements(r)
 
-    def section(self, name: str) -> Any:
+    def section(self, name: str) -> _Element | None:
         """The ``configuration/<name>`` element (or the fragment itself if it is one)."""
         for el in self.iter(name):
             return el
@@ -283,7 +291,7 @@ class CibDocument(SourceDocument):
         if not sets:
             crm = self.section("crm_config")
             if crm is None:
-                raise ValueError("this document has no crm_config section")
+                raise ValidationError("this document has no crm_config section")
             el = etree.SubElement(crm, "cluster_property_set")
             el.set("id", "cib-bootstrap-options")
             if self.dialect == "heartbeat-2":
@@ -410,12 +418,12 @@ class CibDocument(SourceDocument):
         return [p for p in self.primitives if p.is_xen]
 
     # -- what lint needs -------------------------------------------------------
-    def ids(self, include_status: bool = False) -> dict[str, list[Any]]:
+    def ids(self, include_status: bool = False) -> dict[str, list[_Element]]:
         """Every ``id`` with the elements carrying it (more than one: a duplicate).
         ``resource_ref``, a tag's ``obj_ref`` and an ACL's ``role_ref`` name an id in
         their ``id`` (an IDREF in the schemas: constraints-1.0.rng, tags-1.3.rng,
         acls-1.2.rng), they define none."""
-        out: dict[str, list[Any]] = {}
+        out: dict[str, list[_Element]] = {}
         for el in self.iter():
             i = el.get("id")
             if i is None or _tag(el) in ID_REFERENCES:
@@ -425,7 +433,7 @@ class CibDocument(SourceDocument):
             out.setdefault(i, []).append(el)
         return out
 
-    def duplicate_ids(self) -> dict[str, list[Any]]:
+    def duplicate_ids(self) -> dict[str, list[_Element]]:
         return {k: v for k, v in self.ids().items() if len(v) > 1}
 
     def references(self) -> list[Reference]:
@@ -487,7 +495,7 @@ class CibDocument(SourceDocument):
         etree.SubElement(root, "status")
         return cls([root])
 
-    def add_resource(self, el: Any) -> Resource:
+    def add_resource(self, el: _Element) -> Resource:
         """Append a resource element (see :meth:`make_primitive`) to ``resources``, in
         this document's dialect: heartbeat 2's ``<attributes>`` wrappers are added or
         removed as the document needs, and Pacemaker 1.0 gets the ``interval`` its
@@ -496,14 +504,14 @@ class CibDocument(SourceDocument):
         unique, and the CIB refuses the update."""
         sec = self.section("resources")
         if sec is None:
-            raise ValueError("this document has no resources section")
+            raise ValidationError("this document has no resources section")
         taken = self.ids()
         for e in el.iter():
             i = e.get("id") if isinstance(e.tag, str) else None
             if i is None or _tag(e) in ID_REFERENCES:
                 continue
             if any(other is not e for other in taken.get(i, ())):  # (not itself, moved)
-                raise ValueError(f"id {i!r} is already used in this CIB")
+                raise ValidationError(f"id {i!r} is already used in this CIB")
         _to_dialect(el, legacy=self.dialect != "pacemaker-1.0")
         sec.append(el)
         return resource_view(el)
@@ -518,7 +526,7 @@ class CibDocument(SourceDocument):
         params: dict[str, str] | None = None,
         meta: dict[str, str] | None = None,
         ops: list[dict[str, str]] | None = None,
-    ) -> Any:
+    ) -> _Element:
         """:func:`make_primitive` in this document's dialect (not yet added: pass it to
         :meth:`add_resource`, or to a group)."""
         return make_primitive(
@@ -526,15 +534,15 @@ class CibDocument(SourceDocument):
         )
 
     def make_group(
-        self, rid: str, children: list[Any], *, meta: dict[str, str] | None = None
-    ) -> Any:
+        self, rid: str, children: list[_Element], *, meta: dict[str, str] | None = None
+    ) -> _Element:
         """:func:`make_group` in this document's dialect (not yet added: pass it to
         :meth:`add_resource`)."""
         return make_group(rid, children, meta=meta, dialect=self.dialect)
 
     def make_clone(
-        self, rid: str, child: Any, *, meta: dict[str, str] | None = None, master: bool = False
-    ) -> Any:
+        self, rid: str, child: _Element, *, meta: dict[str, str] | None = None, master: bool = False
+    ) -> _Element:
         """:func:`make_clone` in this document's dialect (not yet added: pass it to
         :meth:`add_resource`). To clone a resource the CIB already has, pass its
         element (``doc.resource("o2cb").el``): it moves into the clone."""
@@ -545,12 +553,18 @@ class CibDocument(SourceDocument):
         an id, :func:`.values.check_id`), else ``derived`` made one as Pacemaker makes
         the ids it derives (:func:`.values.sanitize_id`); numbered when taken."""
         if given is not None:
-            return self._free_id(check_id(given, "constraint id", dialect=self.dialect))
+            return self._free_id(check_id(given, "constraint id", dialect=self._id_rules))
         return self._free_id(sanitize_id(derived, legacy=self.dialect != "pacemaker-1.0"))
 
     def _ref(self, rid: str, what: str) -> str:
         """``rid`` as a reference to a resource: an IDREF, so an XML ID (ValueError)."""
-        return check_id(rid, what, dialect=self.dialect)
+        return check_id(rid, what, dialect=self._id_rules)
+
+    @property
+    def _id_rules(self) -> str:
+        """The rules an id here follows (:func:`.values.check_id`): ``none`` where
+        ``validate-with="none"`` turns Pacemaker's validation off (any id goes)."""
+        return "none" if self.validate_with == "none" else self.dialect
 
     def _free_id(self, wanted: str) -> str:
         taken = {el.get("id") for el in self.iter() if el.get("id")}
@@ -605,7 +619,7 @@ class CibDocument(SourceDocument):
             add_node_rule(el, f"{lid}-rule", f"{lid}-expr", score, node)
         return Location(self._constrain(el))
 
-    def add_constraint(self, el: Any) -> Constraint:
+    def add_constraint(self, el: _Element) -> Constraint:
         """Append a constraint element built by hand (:meth:`add_order`,
         :meth:`add_colocation` and :meth:`add_location` build the usual ones)."""
         return constraint_view(self._constrain(el))
@@ -614,7 +628,7 @@ class CibDocument(SourceDocument):
         """``el`` appended to the constraints section."""
         sec = self.section("constraints")
         if sec is None:
-            raise ValueError("this document has no constraints section")
+            raise ValidationError("this document has no constraints section")
         sec.append(el)
         return el
 
@@ -642,20 +656,20 @@ class CibDocument(SourceDocument):
         tag, or of the element a view (:class:`Primitive`, :class:`Order` ...) wraps."""
         if isinstance(where, int):
             return super().position(where)
-        el = getattr(where, "el", where)
+        el: Any = getattr(where, "el", where)
         if not isinstance(getattr(el, "tag", None), str):
             return (1, 1)
         line, col = self.element_position(el)
         return (line or 1, col or 1)
 
-    def element_position(self, el: Any) -> tuple[int, int]:
+    def element_position(self, el: _Element) -> tuple[int, int]:
         """1-based (line, column) of an element's start tag in the source."""
         if self._by_id is None:  # built on first need: most loads never ask
             own = self._elements[len(self._elements) - len(self._offsets) :]
             self._by_id = {id(e): s for e, s in zip(own, self._offsets, strict=True)}
         start = self._by_id.get(id(el))
         if start is None:
-            return (el.sourceline or 0, 0)
+            return (source_line(el), 0)
         return self.position(start)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

@@ -4,7 +4,7 @@ operations, and building a new ``<primitive>`` in either dialect."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -24,6 +24,9 @@ from .views import (
     hb2_name,
     in_effect_order,
 )
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 
 class Op(View):
@@ -274,7 +277,7 @@ class Primitive(Resource):
     kind: ClassVar[str] = "primitive"
 
     @property
-    def template(self) -> Any | None:
+    def template(self) -> _Element | None:
         """The ``<template>`` (pacemaker-1.2 and later) this primitive is made from, as
         Pacemaker finds it: by id among the resources (Pacemaker 2.1.5
         lib/pengine/complex.c ``unpack_template``); ``None`` without one."""

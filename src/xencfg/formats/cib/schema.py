@@ -19,6 +19,7 @@ from ..._lazy import etree
 from ...errors import ParseError, ValidationError
 from . import xmltext
 from .model import CibDocument
+from .views import source_line
 
 DTD = "crm.dtd"
 RNG = "pacemaker-1.0.rng"
@@ -200,7 +201,7 @@ def choose(doc: CibDocument) -> str:
             "pacemaker-1.x CIBs (pacemaker-1.0.rng) only; check it with that release's "
             "crm_verify",
             path=doc.path,
-            line=doc.root.sourceline or 1,
+            line=(source_line(doc.root) if doc.root is not None else 0) or 1,
             column=1,
         )
     return RNG if doc.dialect == "pacemaker-1.0" else DTD

@@ -40,6 +40,8 @@ from xencfg.formats.cib.constraints import add_node_rule
 from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused
 from xencfg.formats.cib.convert.tables import add_nvpair, source_line, unique_id
 
+from ...syntax.numbers import decimal, is_decimal
+
 __all__ = ["CURRENT", "TARGETS", "upgrade"]
 
 #: the schema ``--to current`` writes (Pacemaker 2.1's newest; Pacemaker 3 still loads it)
@@ -313,7 +315,7 @@ class _Current:
         cib.set("validate-with", CURRENT)
         self.note(cib, f"validate-with {old!r} -> {CURRENT!r}", "the schema this CIB now follows")
         admin = cib.get("admin_epoch", "0")
-        if not admin.isdigit() or int(admin) < 1:
+        if not is_decimal(admin) or decimal(admin) < 1:
             cib.set("admin_epoch", "1")
             self.note(
                 cib,
@@ -678,7 +680,12 @@ class _Current:
                 "unpacking); heartbeat 2 kept them apart",
                 "warning",
             )
-        if not unique and node_max_nv is not None and node_max.isdigit() and int(node_max) > 1:
+        if (
+            not unique
+            and node_max_nv is not None
+            and is_decimal(node_max)
+            and decimal(node_max) > 1
+        ):
             node_max_nv.set("value", "1")
             self.note(
                 clone,

@@ -10,6 +10,8 @@ import re
 
 import attrs
 
+from ...errors import ValidationError
+
 #: Pacemaker's INFINITY: scores are clamped to +-1,000,000.
 INFINITY = 1_000_000
 
@@ -156,14 +158,15 @@ def check_id(text: object, what: str = "id", *, dialect: str = "pacemaker-1.0") 
     else ValueError. Pacemaker's schemas type ids as ``xsd:ID`` (an NCName: no leading
     digit, ``-`` or ``.``, no ``:``, space or ``#``) and refuse the whole CIB otherwise;
     heartbeat 2's crm.dtd takes any CDATA but documents ``[a-zA-Z0-9_-]``, which the
-    upgrade to Pacemaker 1.0 keeps only when it is an NCName too (CB015)."""
+    upgrade to Pacemaker 1.0 keeps only when it is an NCName too (CB015). ``dialect``
+    ``none``: a CIB with ``validate-with="none"``, which Pacemaker does not validate."""
     if not isinstance(text, str):
-        raise ValueError(f"{what} must be a string, not {type(text).__name__}")
-    if is_xml_id(text):
-        return text
+        raise ValidationError(f"{what} must be a string, not {type(text).__name__}")
+    if is_xml_id(text) or (dialect == "none" and text):
+        return text  # ("none": validate-with="none", no schema, Pacemaker takes any id)
     if dialect != "pacemaker-1.0" and _HB2_ID.fullmatch(text):
         return text
-    raise ValueError(
+    raise ValidationError(
         f"{what} {text!r} is not an XML ID (NCName): Pacemaker's schema refuses the CIB;"
         " start with a letter or '_', then letters, digits, '-', '_' or '.'"
     )

@@ -7,13 +7,16 @@ text, which every view that spells an option needs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..._lazy import etree
 from . import xmltext
 from .values import canon_name, is_secret, parse_score
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 FORMAT = "cib"
 
@@ -34,6 +37,13 @@ LEGACY_META = frozenset(
 #: Names that are also common agent parameters (not resource options) in instance sets.
 AGENT_PARAMS = frozenset({"notify", "priority", "ordered"})
 MASK = "********"
+
+
+def source_line(el: _Element) -> int:
+    """The source line of ``el``; 0 for an element added in code (lxml-stubs leave
+    ``sourceline`` untyped)."""
+    line: int | None = getattr(el, "sourceline", None)
+    return line or 0
 
 
 def _tag(el: Any) -> str:
@@ -79,7 +89,8 @@ def _attr(el: Any, *names: str) -> str | None:
 class View:
     """A typed view on one element; equality is the element's identity."""
 
-    el: Any
+    #: The lxml element the view reads and writes through.
+    el: _Element
 
     @property
     def id(self) -> str | None:
@@ -92,7 +103,7 @@ class View:
     @property
     def line(self) -> int:
         """The source line of the element (0 for an element added in code)."""
-        return self.el.sourceline or 0
+        return source_line(self.el)
 
     def get(self, name: str) -> str | None:
         """An XML attribute, under either spelling (``start_delay``/``start-delay``)."""
@@ -146,7 +157,7 @@ class NvSet(View):
     """
 
     @property
-    def container(self) -> Any:
+    def container(self) -> _Element:
         wrap = _kids(self.el, "attributes")
         return wrap[0] if wrap else self.el
 
@@ -205,7 +216,9 @@ class NvSet(View):
         gone = False
         for p in self.nvpairs:
             if canon_name(p.name) == want:
-                p.el.getparent().remove(p.el)
+                parent = p.el.getparent()
+                if parent is not None:
+                    parent.remove(p.el)
                 gone = True
         return gone
 
@@ -306,8 +319,10 @@ def hb2_name(name: str) -> str:
 
 
 def schema_dialect(validate_with: str | None) -> str | None:
-    """The dialect a ``validate-with`` value names (``None``: no ``validate-with``)."""
-    if validate_with is None:
+    """The dialect a ``validate-with`` value names (``None``: no ``validate-with``, or
+    ``none``, which names no schema: Pacemaker then validates nothing, crm_verify 2.1.5
+    "Schema validation of configuration is disabled", and the content tells)."""
+    if validate_with is None or validate_with == "none":
         return None
     # pacemaker-0.6 / transitional-0.6: a heartbeat-2 CIB that Pacemaker 1.0 loaded
     # without upgrading it; every later pacemaker-N.M spells options with dashes
@@ -320,7 +335,9 @@ def element_dialect(el: Any) -> str:
     """The dialect of the document (or fragment) element ``el`` belongs to."""
     root = el.getroottree().getroot()
     if _tag(root) == "cib":
-        return schema_dialect(root.get("validate-with")) or "heartbeat-2"
+        named = schema_dialect(root.get("validate-with"))
+        if named is not None or root.get("validate-with") != "none":
+            return named or "heartbeat-2"
     roots = list(root) if _tag(root) == xmltext.WRAPPER else [root]
     return "pacemaker-1.0" if looks_like_10(roots) else "heartbeat-2"
 

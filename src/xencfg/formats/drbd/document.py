@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from ...document import TreeDocument
+from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...suggest import closest
 from ...syntax.blocks import (
@@ -17,6 +18,7 @@ from ...syntax.blocks import (
     LiveSections,
     LiveSettings,
 )
+from ...syntax.numbers import decimal, is_decimal
 from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .conflicts import Conflict, find_conflicts
@@ -144,7 +146,7 @@ class DrbdDocument(TreeDocument):
         ``protocol C;`` at resource level and ``syncer { rate 40M; }``.
         """
         if name in self.resources:
-            raise ValueError(f"resource {name!r} already exists")
+            raise ValidationError(f"resource {name!r} already exists")
         dialect = dialect or self.dialect or "8.4"
         V(dialect)  # a release number, or ValueError
         res = Resource(Block("resource", [name]), self.common_block, self)
@@ -382,8 +384,8 @@ def _value_problem(key: str, values: list[str]) -> str | None:
             " the file, drbdsetup 8.4 the option when the resource comes up"
         )
     bounds = _RANGES.get(key)
-    if bounds is not None and len(values) == 1 and values[0].strip('"').isdigit():
-        number = int(values[0].strip('"'))
+    if bounds is not None and len(values) == 1 and is_decimal(values[0].strip('"')):
+        number = decimal(values[0].strip('"'))
         if not bounds[0] <= number <= bounds[1]:
             return f"{key} {number} is out of range [{bounds[0]}..{bounds[1]}]; drbdadm refuses it"
         return None

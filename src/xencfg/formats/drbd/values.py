@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from ...errors import XencfgError
+from ...errors import ValidationError
 from ...syntax.blocks import (
     Block,
     BlockStyle,
@@ -39,7 +39,7 @@ class DrbdStyle(BlockStyle):
 
     def quote(self, value: str, old: str | None = None) -> str:
         if "\n" in value:  # drbdadm's strings end on their line
-            raise XencfgError(f"{value!r} cannot be written in drbd.conf: a value is one line")
+            raise ValidationError(f"{value!r} cannot be written in drbd.conf: a value is one line")
         if (old is not None and old.startswith('"')) or _needs_quotes(value):
             return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
         return value
@@ -128,7 +128,7 @@ class Address:
             value = int(value)
         misfit = self.ip and (value == "ipv6") != (":" in self.ip)
         if name == "family" and value in _IP_FAMILIES and misfit:
-            raise ValueError(
+            raise ValidationError(
                 f"address family {value!r} does not fit {self.ip!r}: drbdadm reads"
                 " 'ipv4 A.B.C.D:port' and 'ipv6 [addr]:port'; set ip (the family"
                 " follows it) instead"

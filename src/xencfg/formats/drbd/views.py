@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from ...errors import ValidationError
 from ...syntax.blocks import (
     Block,
     ComputedView,
@@ -319,7 +320,7 @@ class Host(_DeviceMixin, _VolumesMixin):
             value = parse_address(value.split())
         if self.floating:
             if value is None:
-                raise ValueError("a floating host is its address: remove the host instead")
+                raise ValidationError("a floating host is its address: remove the host instead")
             if self.entry is not None:
                 self.entry.values = value.values()
             else:
@@ -333,7 +334,7 @@ class Host(_DeviceMixin, _VolumesMixin):
         if self.entry is None:
             return
         if self.parent is None:
-            raise ValueError(f"floating {self.name}; is not in a resource: cannot edit it")
+            raise ValidationError(f"floating {self.name}; is not in a resource: cannot edit it")
         kids = self.parent.children
         at = next(i for i, c in enumerate(kids) if c is self.entry)
         self.block = Block("floating", list(self.entry.values))
@@ -612,7 +613,7 @@ def _to_83(section: str, key: str, value: str) -> tuple[str, str, list[str] | No
         return section, key, [] if value in ("yes", "") else None
     kw = SCHEMA.keyword(section, key)
     if kw is None or (kw.since is not None and kw.since > V("8.3")):
-        raise ValueError(f"DRBD 8.3 has no '{key}' in '{section}'")
+        raise ValidationError(f"DRBD 8.3 has no '{key}' in '{section}'")
     return section, key, [value]
 
 
@@ -814,7 +815,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
             return
         _, below = SCHEMA.infer(self.document.keyword_uses())
         if below is not None and below[0] <= since:
-            raise ValueError(
+            raise ValidationError(
                 f"'{keyword}' is DRBD {since} syntax, and this file holds '{below[2]}', "
                 f"which DRBD {below[0]} and later refuse"
             )
@@ -847,7 +848,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
             return
         kw = SCHEMA.keyword(section, key)
         if kw is None or (kw.since is not None and release < kw.since):
-            raise ValueError(f"DRBD {dialect} has no '{key}' in '{section}'")
+            raise ValidationError(f"DRBD {dialect} has no '{key}' in '{section}'")
         block = self.section(section, create=True)
         assert block is not None
         block.set(key, value)
@@ -867,7 +868,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
         resource already has is a ValueError: drbdadm refuses a second section
         ("conflicting use of host section 'r0: on alpha'")."""
         if name in self.hosts:
-            raise ValueError(f"resource {self.name!r} already has a host section for {name!r}")
+            raise ValidationError(f"resource {self.name!r} already has a host section for {name!r}")
         if node_id is not None:
             self._check_writable("node-id", _9)
         host = Host(Block("on", [name]))

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import attrs
 
 from ...document import TreeDocument
-from ...errors import XencfgError
+from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...suggest import suggest
 from ...syntax.blocks import BlockStyle, Entry
@@ -45,7 +45,7 @@ class LineStyle(BlockStyle):
 
     def quote(self, value: str, old: str | None = None) -> str:
         if value == "" or any(c.isspace() or c in self.forbidden for c in value):
-            raise XencfgError(f"{value!r} cannot be written as one word in this format")
+            raise ValidationError(f"{value!r} cannot be written as one word in this format")
         return value
 
 

@@ -32,6 +32,7 @@ import attrs
 from ...errors import ParseError, error_at
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
+from ...syntax.numbers import decimal
 from ..view import to_int
 from ._base import HEARTBEAT_STYLE, LineDocument, end_of, parser_for
 
@@ -279,10 +280,10 @@ class AuthkeysDocument(LineDocument):
                     harmless=True,
                 )
         for e in auths:
-            m = re.match(r"[+-]?\d+", e.values[0]) if e.values else None
+            m = re.match(r"[+-]?[0-9]+", e.values[0]) if e.values else None
             if m is None:
                 continue
-            n = int(m.group())
+            n = auth_number(m.group())
             skipped = " ".join([e.values[0][m.end() :], *e.values[1:]]).strip()
             if skipped:
                 # auth.c: sscanf(bp, "auth %d", &authnum) reads the leading number only
@@ -365,8 +366,8 @@ def auth_number(raw: str | None) -> int | None:
     follows it is skipped (``auth 1abc`` is ``auth 1``; checked with the daemon)."""
     if raw is None:
         return None
-    m = re.match(r"[+-]?\d+", raw)
-    return int(m.group()) if m else None
+    m = re.match(r"([+-]?)([0-9]+)", raw)  # (ASCII digits, as %d reads; saturated)
+    return (-decimal(m[2]) if m[1] == "-" else decimal(m[2])) if m else None
 
 
 def _line_error(e: Entry, text: str) -> tuple[int, str] | None:

@@ -403,7 +403,7 @@ class CorosyncDocument(TreeDocument):
         1 appears twice in corosync.conf")."""
         check_name(name)
         if any(n.nodeid == int(nodeid) for n in self.nodes):
-            raise ValueError(f"nodeid {int(nodeid)} is already used in the nodelist")
+            raise ValidationError(f"nodeid {int(nodeid)} is already used in the nodelist")
         nodelist = self.section("nodelist", create=True)
         assert nodelist is not None
         kids: list[Node] = []
@@ -512,7 +512,7 @@ class CorosyncDocument(TreeDocument):
                     f'{name} "{value}": corosync takes {", ".join(words)} (in lower case) and '
                     f'refuses anything else ("unknown value for {key}")',
                 )
-        for name, _, entry in self.flat():
+        for name, value, entry in self.flat():
             # INTERFACE_MAX: 8 links in corosync 3 (2 rings in corosync 2): "interface ring
             # number 8 is bigger than allowed maximum 7" (totemconfig.c of v3.1.7)
             ring = re.fullmatch(r"nodelist\.node\.\d+\.ring(\d+)_addr", name)
@@ -520,6 +520,15 @@ class CorosyncDocument(TreeDocument):
                 yield ValueProblem(
                     entry,
                     f"{name}: link {ring.group(1)}; corosync has links 0 to 7 and refuses more",
+                )
+            elif ring is not None and re.search(r"\s", value):
+                # the value is the rest of the line (no comment stripping), handed whole
+                # to totemip_parse/getaddrinfo: corosync 3.1.7 -t says "failed to parse
+                # node address '10.0.0.2  # peer'" and exits
+                yield ValueProblem(
+                    entry,
+                    f'{name} "{value}": corosync reads the rest of the line as the address'
+                    ' and cannot resolve it ("failed to parse node address")',
                 )
         for totem in self.sections("totem"):
             for iface in totem.blocks("interface"):

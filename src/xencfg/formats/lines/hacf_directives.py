@@ -347,6 +347,11 @@ _WHOLE_LINE = frozenset({"media", "group", "command", "apiauth", "stonith", "env
 #: Numbers heartbeat 3.0.6 reads with ``atoi`` (config.c set_udpport, set_baudrate,
 #: set_memreserve): ``udpport 694s`` is 694 (checked with the daemon: it starts).
 _ATOI = frozenset({"udpport", "baud", "memreserve"})
+#: ``atoi`` numbers heartbeat takes within a range, whatever follows the digits (config.c
+#: set_realtime_prio: ``sched_get_priority_min/max(SCHED_FIFO)``, 1..99 on Linux,
+#: "Illegal realtime priority [0]"; set_debuglevel: ``0 <= debug_level < 256``, so
+#: ``debug high`` runs as 0; both checked with heartbeat 3.0.6).
+_ATOI_RANGES: dict[str, tuple[int, int]] = {"rtprio": (1, 99), "debug": (0, 255)}
 
 
 def _atoi(raw: str) -> int:
@@ -387,9 +392,26 @@ def check_value(e: Entry, kind: str | None) -> tuple[str, bool] | None:
     # a word-by-word directive: heartbeat calls add_option on every word, and one
     # it refuses stops the start
     for word in v:
+        if e.key in _ATOI_RANGES:
+            ranged = _check_ranged(e.key, word)
+            if ranged is not None:
+                return ranged
+            continue
         msg = _check_word(e.key, kind, word)
         if msg is not None:
             return msg, _read_anyway(e, kind, word)
+    return None
+
+
+def _check_ranged(key: str, word: str) -> tuple[str, bool] | None:
+    """An :data:`_ATOI_RANGES` word as heartbeat reads it: refused out of range, read
+    as its leading digits (0 without any) otherwise."""
+    low, high = _ATOI_RANGES[key]
+    n = _atoi(word)
+    if not low <= n <= high:
+        return f"{key} {word!r} is read as {n}: heartbeat takes {low} to {high}", False
+    if not re.fullmatch(r"[0-9]+", word):
+        return f"{key} {word!r} is read as {n} (heartbeat reads the leading digits)", True
     return None
 
 

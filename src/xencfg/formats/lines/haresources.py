@@ -2,8 +2,10 @@
 
 Each logical line is ``NODE RESOURCE...``: the node that runs the group when it is
 up, then the resources, started left to right and stopped right to left. A line
-ending in ``\\`` goes on on the next one. A resource is a script of
-/etc/ha.d/resource.d or /etc/init.d, with its arguments after ``::``
+ending in ``\\`` goes on on the next one (only a ``\\`` right before the newline:
+heartbeat's parse_ha_resources tests ``buf[strlen(buf)-2]``, so blanks, a comment or a
+CR after it end the line there, and the next line must start with a node name). A
+resource is a script of /etc/ha.d/resource.d or /etc/init.d, with its arguments after ``::``
 (``Filesystem::/dev/drbd0::/data::ext3``); a bare IP address is short for
 ``IPaddr::ADDRESS`` (heartbeat's ResourceManager). ``#`` starts a comment anywhere,
 so the shared ``lines`` grammar parses the file.
@@ -82,18 +84,26 @@ class HaresourcesDocument(LineDocument):
     def groups(self) -> list[Group]:
         """The logical lines in file order (continuations joined)."""
         out: list[Group] = []
-        lines = self.source.splitlines() if self.source else []
+        lines = self.source.split("\n") if self.source else []
         pending: list[Entry] = []
         for e in self.entries():
             pending.append(e)
-            words = [e.key, *e.values]
-            if words[-1].endswith("\\"):
+            if self._continued(e, lines):
                 continue
             out.append(self._group(pending, lines))
             pending = []
         if pending:  # a last line that ends in a backslash
             out.append(self._group(pending, lines))
         return out
+
+    def _continued(self, entry: Entry, lines: list[str]) -> bool:
+        """Whether heartbeat reads the next line as part of ``entry``'s: its physical
+        line ends in ``\\`` with nothing after it but the newline (config.c
+        parse_ha_resources, ``while (buf[strlen(buf)-2]=='\\\\')``)."""
+        if not [entry.key, *entry.values][-1].endswith("\\"):
+            return False
+        line_no = self.position(entry)[0]
+        return not (0 < line_no <= len(lines)) or lines[line_no - 1].endswith("\\")
 
     def _group(self, entries: list[Entry], lines: list[str]) -> Group:
         words: list[str] = []
@@ -129,9 +139,10 @@ class HaresourcesDocument(LineDocument):
         for g in groups:
             if not g.resources:
                 out.append(ValueProblem(g.entries[0], f"node {g.node} has no resource"))
+        lines = self.source.split("\n") if self.source else []
         if groups:
             last = groups[-1].entries[-1]
-            if [last.key, *last.values][-1].endswith("\\"):
+            if self._continued(last, lines):
                 out.append(
                     ValueProblem(last, "the last line ends in a backslash: nothing continues it")
                 )

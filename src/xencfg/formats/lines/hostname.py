@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from ...errors import ValidationError
 from ._base import LineDocument, LineStyle, parser_for
 
 FORMAT = "hostname"
@@ -37,7 +38,7 @@ class HostnameDocument(LineDocument):
         the name is written on a line of its own. A name with blanks is a ValueError:
         the boot scripts take the first word only."""
         if not value or value.split() != [value]:
-            raise ValueError(f"a host name is one word, not {value!r}")
+            raise ValidationError(f"a host name is one word, not {value!r}")
         entries = self.entries()
         if entries:
             entries[0].key = value

@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from ...errors import ValidationError
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ._base import LineDocument, LineStyle, parser_for
@@ -126,7 +127,7 @@ class HostsDocument(LineDocument):
     def add_host(self, address: str, canonical: str, *aliases: str) -> HostLine:
         """Append a line for ``address`` (after the last line)."""
         if parse_address(address) is None:
-            raise ValueError(f"{address!r} is not an IP address")
+            raise ValidationError(f"{address!r} is not an IP address")
         line = HostLine(address, [canonical, *aliases])
         self.children.append(line)
         return line

@@ -17,11 +17,14 @@ from typing import Any
 
 import attrs
 
+from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
+from ...syntax.numbers import decimal, decimal_or_none, is_decimal
 from ...syntax.tree import Node, render
-from ..schema import Keyword, Schema
+from ...versions import IET_LUN_KEYS_ANY_CASE
+from ..schema import InForce, Keyword, Schema
 from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
 
@@ -83,9 +86,10 @@ DEFAULTS: dict[str, int] = {
     "noptimeout": 0,
 }
 LUN_TYPES = ("fileio", "blockio", "nullio")
-#: A LUN's option keys as IET's kernel module matches them, case and all (``match_token``
-#: tables of kernel/volume.c, file-io.c, block-io.c, null-io.c; 1.4.20's nullio also
-#: ``Blocks=`` and ``BlockSize=``): any other piece is an "unknown param" (-EINVAL).
+#: A LUN's option keys as IET's kernel module matches them (``match_token`` tables of
+#: kernel/volume.c, file-io.c, block-io.c, null-io.c; 1.4.20's nullio also ``Blocks=`` and
+#: ``BlockSize=``): any other piece is an "unknown param" (-EINVAL). Case and all before
+#: 1.4.20, in any case from 1.4.20 on (``_case_problem``).
 LUN_OPTION_KEYS = ("Path", "Type", "ScsiId", "ScsiSN", "IOMode", "Sectors", "Blocks", "BlockSize")
 
 
@@ -194,7 +198,7 @@ def parse_lun(entry: Entry) -> Lun:
     """Read ``Lun N Path=..,Type=..``, and ``Lun N PATH TYPE`` for what its author meant
     (IET refuses that form: :func:`_lun_options_problem`)."""
     values = entry.values
-    number = int(values[0]) if values and values[0].isdigit() else None
+    number = decimal_or_none(values[0]) if values else None
     rest = values[1:]
     options: dict[str, str] = {}
     path = kind = None
@@ -272,7 +276,7 @@ class Target:
         if not found:
             return DEFAULTS.get(low), None
         first = found[-1].values[0] if found[-1].values else ""
-        return (int(first) if first.isdigit() else None), found[-1]
+        return decimal_or_none(first), found[-1]
 
     def set_lun_path(self, number: int, path: str) -> None:
         """Point LUN ``number`` at another device, changing only its line."""
@@ -292,7 +296,7 @@ class Target:
     def _insert(self, key: str, values: list[str]) -> Entry:
         """A new line at the end of this target's lines (before the next target)."""
         if self.document is None:
-            raise ValueError(f"target {self.name!r} belongs to no document")
+            raise ValidationError(f"target {self.name!r} belongs to no document")
         anchor = self.lines[-1] if self.lines else self.entry
         e = self.document.insert_after(anchor, Entry(key, values))
         self.lines.append(e)
@@ -309,12 +313,12 @@ class Target:
         for what, v in (("Path", path), ("Type", type), *options.items()):
             # (ietd.conf(5): 'Lun N Path=DEV,Type=T,...': a ',' in a value adds an option)
             if not v or "," in str(v) or not str(v).isprintable():
-                raise ValueError(f"LUN {what} {v!r}: a non-empty word without ',' is needed")
+                raise ValidationError(f"LUN {what} {v!r}: a non-empty word without ',' is needed")
         taken = [lun.number for lun in self.luns if lun.number is not None]
         if number is None:
             number = max(taken, default=-1) + 1
         elif number in taken:
-            raise ValueError(f"target {self.name!r} already has LUN {number}")
+            raise ValidationError(f"target {self.name!r} already has LUN {number}")
         spec = ",".join([f"Path={path}", f"Type={type}", *(f"{k}={v}" for k, v in options.items())])
         return parse_lun(self._insert("Lun", [str(number), spec]))
 
@@ -325,7 +329,7 @@ class Target:
         CHAP: ietd uses one). The password stays in the file in clear, as ietd
         reads it; ``to_dict()`` masks it."""
         if direction not in ("incoming", "outgoing"):
-            raise ValueError(f"direction is 'incoming' or 'outgoing', not {direction!r}")
+            raise ValidationError(f"direction is 'incoming' or 'outgoing', not {direction!r}")
         if (
             not name
             or not password
@@ -333,7 +337,7 @@ class Target:
             or " " in name + password
         ):
             # (a NUL ends the line ietd reads: the password would be cut short)
-            raise ValueError("a CHAP user name and password are single words")
+            raise ValidationError("a CHAP user name and password are single words")
         e = self._insert(f"{direction.capitalize()}User", [name, password])
         return _users([e])[0]
 
@@ -344,9 +348,9 @@ class Target:
         not read in a target is a ValueError (it would be ignored)."""
         low = key.lower()
         if low not in INT_PARAMS | BOOL_PARAMS | DIGEST_PARAMS:
-            raise ValueError(f"{key!r} is not an iSCSI parameter ietd reads in a target")
+            raise ValidationError(f"{key!r} is not an iSCSI parameter ietd reads in a target")
         if not str(value).isprintable():  # (a NUL ends the line ietd reads)
-            raise ValueError(f"{key} {value!r}: a value of printable characters is needed")
+            raise ValidationError(f"{key} {value!r}: a value of printable characters is needed")
         found = [e for e in self.lines if e.key.lower() == low]
         if found:
             found[-1].values = [str(value)]
@@ -444,7 +448,7 @@ class IetdDocument(LineDocument):
         :meth:`Target.add_user`). A name the file already has is a ValueError: ietd
         refuses the second definition (lint's IS002)."""
         if self.target(name) is not None:
-            raise ValueError(f"target {name!r} already exists")
+            raise ValidationError(f"target {name!r} already exists")
         self.children.append(Entry("Target", [name]))
         for number, (path, kind) in enumerate(luns):
             self.children.append(Entry("Lun", [str(number), f"Path={path},Type={kind}"]))
@@ -464,6 +468,8 @@ class IetdDocument(LineDocument):
             message = _value_problem(e)
             if message:
                 yield ValueProblem(e, message)
+            elif e.key.lower() == "lun":
+                yield from _case_problem(e)
         for scope, lines in [("global", self._split()[0])] + [
             (t.name, t.lines) for t in self.targets
         ]:
@@ -488,8 +494,8 @@ class IetdDocument(LineDocument):
 
 
 def _int_of(lines: list[Entry], key: str) -> tuple[int, Entry] | None:
-    found = [e for e in lines if e.key.lower() == key and e.values and e.values[0].isdigit()]
-    return (int(found[-1].values[0]), found[-1]) if found else None
+    found = [e for e in lines if e.key.lower() == key and e.values and is_decimal(e.values[0])]
+    return (decimal(found[-1].values[0]), found[-1]) if found else None
 
 
 def _bare_account(e: Entry) -> ValueProblem:
@@ -532,6 +538,41 @@ def _lun_options_problem(number: int, words: list[str]) -> str:
     )
 
 
+@attrs.frozen
+class _RefusedBefore(ValueProblem):
+    """A value the releases before ``since`` refuse and ``since`` on take: an error where
+    the release in force is older, a warning while it is unknown, nothing from ``since``
+    on."""
+
+    def refused_in(self, release: InForce) -> bool | None:
+        assert self.since is not None
+        if release.at_least(self.since[1]):
+            return False
+        return True if release.older_than(self.since[1]) else None
+
+
+def _case_problem(e: Entry) -> Iterator[ValueProblem]:
+    """``Lun 0 path=/dev/x``: an option key in another case than IET's. IET 1.4.20 on
+    lower-case the key before matching it (:data:`IET_LUN_KEYS_ANY_CASE`); 0.4.x to
+    1.4.19 match ``Path=%s`` as written (0.4.17/1.4.19 kernel/file-io.c ``tokens``), so
+    there ``path=`` is an "unknown param" and the LUN is not exported."""
+    if len(e.values) != 2 or "=" not in e.values[1]:
+        return
+    right = {k.lower(): k for k in LUN_OPTION_KEYS}
+    keys = [p.partition("=")[0] for p in e.values[1].split(",") if p]
+    other = [k for k in keys if k not in LUN_OPTION_KEYS and k.lower() in right]
+    if not other:
+        return
+    fix = ", ".join(f"'{right[k.lower()]}='" for k in other)
+    yield _RefusedBefore(
+        e,
+        f"LUN {e.values[0]}: IET before {IET_LUN_KEYS_ANY_CASE} matches each option by its"
+        f" exact spelling (match_token 'Path=%s'), so '{other[0]}=' is an \"unknown param\""
+        f" there and the LUN is not exported (1.4.20 on take any case): write {fix}",
+        since=("iscsitarget", IET_LUN_KEYS_ANY_CASE),
+    )
+
+
 def _value_problem(e: Entry) -> str | None:
     key = e.key.lower()
     first = e.values[0] if e.values else ""
@@ -548,15 +589,14 @@ def _value_problem(e: Entry) -> str | None:
             if len(e.values) == 2
             else []
         )
-        wrong = [k for k in wrong if k not in LUN_OPTION_KEYS]
+        known = {k.lower() for k in LUN_OPTION_KEYS}
+        wrong = [k for k in wrong if k.lower() not in known]  # (a case only: _case_problem)
         if wrong:
-            right = {k.lower(): k for k in LUN_OPTION_KEYS}
-            fix = ", ".join(f"'{right[k.lower()]}='" for k in wrong if k.lower() in right)
             return (
-                f"LUN {lun.number}: IET's kernel module matches each option by its exact"
-                f" spelling (match_token 'Path=%s'), so '{wrong[0]}=' is an \"unknown param\""
-                " and the LUN is not exported"
-                + (f": write {fix}" if fix else f" (options: {', '.join(LUN_OPTION_KEYS)})")
+                f"LUN {lun.number}: '{wrong[0]}=' is no option IET's kernel module knows"
+                " (match_token tables of kernel/file-io.c, block-io.c, null-io.c), so it is"
+                ' an "unknown param" and the LUN is not exported'
+                f" (options: {', '.join(LUN_OPTION_KEYS)})"
             )
         if lun.path is None and lun.type != "nullio":
             # a nullio LUN has none: ietd.conf(5)'s own example is
@@ -570,10 +610,10 @@ def _value_problem(e: Entry) -> str | None:
     if key in ("incominguser", "outgoinguser") and len(e.values) != 2:
         return f"{e.key} takes a user name and a password"
     if key in INT_PARAMS:
-        if not first.isdigit():
+        if not is_decimal(first):
             return f"{e.key} {first!r} is not a number"
         low, high = RANGES.get(key, (0, 2**32))
-        if not low <= int(first) <= high:
+        if not low <= decimal(first) <= high:
             return f"{e.key} {first} is outside {low}..{high}"
     if key in BOOL_PARAMS and first not in ("Yes", "No"):
         # ietd.conf(5): 'The "Yes" and "No" for parameter values are case sensitive.'

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ...errors import XencfgError
+from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import ComputedView, Entry
@@ -199,7 +199,7 @@ class IscsidStyle(LineStyle):
 
     def quote(self, value: str, old: str | None = None) -> str:
         if "\n" in value or "\r" in value or value != value.strip():
-            raise XencfgError(f"{value!r} cannot be written as an iscsid.conf value")
+            raise ValidationError(f"{value!r} cannot be written as an iscsid.conf value")
         return value
 
 

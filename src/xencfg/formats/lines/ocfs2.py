@@ -201,7 +201,7 @@ class Ocfs2Document(TreeDocument):
         check_value(name)  # (o2cb has no quoting: a line break would start a new stanza)
         check_value(cluster)
         if any(n.name == name for n in self.members(cluster)):
-            raise ValueError(f"cluster {cluster!r} already has a node named {name!r}")
+            raise ValidationError(f"cluster {cluster!r} already has a node named {name!r}")
         ip = ipaddress.IPv4Address(ip_address)
         block = Block(
             "node",

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ParseError, XencfgError
+from ...errors import ParseError, ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import BlockStyle, Entry
@@ -143,7 +143,7 @@ class Assignment(Node):
 
     def render_canonical(self, indent: str, style: Style) -> str:
         if not self.name.isidentifier() or not self.name.isascii():
-            raise XencfgError(f"{self.name!r} is not a shell variable name")
+            raise ValidationError(f"{self.name!r} is not a shell variable name")
         prefix = "export " if self.export else ""
         return f"{indent}{prefix}{self.name}={quote(self.value)}{style.newline}"
 

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ParseError, XencfgError
+from ...errors import ParseError, ValidationError
 from ...problems import KeywordProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import (
@@ -136,7 +136,7 @@ class LvmStyle(BlockStyle):
         at ``*te == 0``), so the section is left open and the whole file refused. CR,
         U+0085 and U+2028 are bytes like any other to it: written inside quotes."""
         if "\n" in value or "\x00" in value:
-            raise XencfgError(
+            raise ValidationError(
                 f"{value!r} cannot be written here: a value is one line, without a NUL"
                 " (LVM reads the file as ending there)"
             )

@@ -249,5 +249,5 @@ def _filter_values(rules: list[tuple[str, str]]) -> list[Value]:
     """``a|REGEX|`` / ``r|REGEX|`` strings, refusing an action LVM does not know."""
     for action, _ in rules:
         if action not in ("a", "r"):
-            raise ValueError(f"a filter rule's action is 'a' or 'r', not {action!r}")
+            raise ValidationError(f"a filter rule's action is 'a' or 'r', not {action!r}")
     return [f"{a}|{r}|" for a, r in rules]

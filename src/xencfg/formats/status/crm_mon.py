@@ -224,7 +224,7 @@ def parse(text: str, path: str | None = None) -> CrmMonDocument:
     # the resource whose ``node`` children name where it runs, or nothing to collect
     frames: list[_Frame] = []
     try:
-        for event, e in events(text):
+        for event, e in events(text, path):
             if event == "end":
                 frames.pop()
                 continue

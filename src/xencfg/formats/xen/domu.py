@@ -19,12 +19,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from ...document import TreeDocument
+from ...errors import ValidationError
 from ...problems import KeywordProblem
 from ...suggest import closest
 from ...syntax.blocks import ComputedView, _replace_run
 from ...syntax.build import built
+from ...syntax.numbers import decimal, is_decimal
 from ...syntax.tree import Node, Piece, Style, Tok, building, drop_children, render, token_field
 from ._base import LIST, source_style
+from .keys import KNOWN
 
 
 class _Computed:
@@ -440,37 +443,6 @@ def parse_pci(spec: str) -> PciSpec:
 
 # -- the document -------------------------------------------------------------
 
-#: Settings of xm and xl domU configs (xl.cfg(5), xmdomain.cfg(5)).
-KNOWN = frozenset(
-    """
-    audio cdrom cpu cpuid_check ne2000 nics restart snapshot vhpt vncviewer ipaddr
-    xen_extended_power_mgmt guest_os_type s3_integrity tsc_native vpt_align
-    name uuid memory maxmem vcpus maxvcpus vcpu_avail cpus cpu_weight cpu_cap kernel
-    ramdisk bootloader bootloader_args bootargs builder type root extra cmdline
-    on_poweroff on_reboot on_crash on_watchdog on_soft_reset disk vif vfb pci vtpm vscsi
-    usb usbdevice usbctrl channel ioports irqs iomem nfs_root nfs_server ip netmask
-    gateway hostname dhcp interface vnc vnclisten vncdisplay vncunused vncpasswd
-    vncconsole sdl opengl display xauthority keymap device_model device_model_version
-    device_model_override boot acpi apic pae hap viridian localtime rtc_timeoffset
-    serial parallel soundhw stdvga videoram vga nographic monitor usbdevice_list
-    shadow_memory cpuid timer_mode hpet nomigrate nestedhvm blkif netif tpmif
-    tpm_instance ostype localtime_offset extid vcpus_soft cpus_soft seclabel security
-    access_control vnuma gfx_passthru pci_permissive pci_power_mgmt pci_msitranslate
-    e820_host xen_platform_pci claim_mode max_grant_frames max_maptrack_frames vkb p9
-    pvcalls vdispl vsnd dtdev device_tree spice spicehost spiceport spicetls_port
-    spicedisable_ticketing spicepasswd spiceagent_mouse spicevdagent
-    spice_clipboard_sharing spiceusbredirection vif2 device_model_args
-    device_model_args_hvm device_model_args_pv device_model_stubdomain_override
-    stubdomain_kernel stubdomain_ramdisk stubdomain_memory firmware bios
-    bios_path_override kernel_args shadow_memory serial_port ioemu guest_os_type
-    vcpu_hard_affinity vcpu_soft_affinity memory_sharing tsc_mode pool cpupool localtime
-    driver_domain features altp2m altp2mhvm mca_caps msr_relaxed nested nx pvh smbios
-    rdm rdm_mem_boundary mmio_hole dm_restrict vga_memory vif_model blktap
-    viridian_enlightenment max_event_channels sched credit_weight credit_cap boot_params
-    trusted backend cpus_xen vnc_listen vnc_display maxmem_kb videoram_kb sched_params
-    """.split()  # noqa: SIM905
-)
-
 #: settings that hold passwords: masked by ``to_dict`` unless asked.
 SECRETS = frozenset({"vncpasswd", "spicepasswd"})
 
@@ -583,8 +555,8 @@ class DomUDocument(TreeDocument):
             return int(v)
         if isinstance(v, int):
             return v
-        if isinstance(v, str) and v.strip().isdigit():
-            return int(v)
+        if isinstance(v, str) and is_decimal(v.strip()):
+            return decimal(v.strip())
         return None
 
     def _bool(self, key: str) -> bool | None:
@@ -790,7 +762,7 @@ class DomUDocument(TreeDocument):
 
     def _refuse_computed(self, key: str) -> None:
         if self.get(key) is COMPUTED:
-            raise ValueError(
+            raise ValidationError(
                 f"{key!r} is decided by the file's code, which is never run: edit that code"
             )
 

@@ -23,7 +23,7 @@ import attrs
 
 from ...document import TreeDocument
 from ...errors import ParseError, error_at
-from ...problems import KeywordProblem
+from ...problems import KeywordProblem, ValueProblem
 from ...suggest import closest
 from ...syntax.build import built, parse_with, to_tok
 from ...syntax.pipeline import parse_text
@@ -339,6 +339,48 @@ def to_int(v: str) -> int | None:
         return None
 
 
+#: The options XendOptions reads with get_config_bool / get_config_int, with the first
+#: tag whose XendOptions.py (XendRoot.py before 3.1) does: RELEASE-3.0.0, the 3.x
+#: branch tags, RELEASE-4.0.0 (the same through 4.4.0, the last with xend).
+XEND_READS: dict[str, tuple[str, str]] = {
+    **{
+        n: ("bool", "3.0")
+        for n in ("enable-dump", "xend-http-server", "xend-relocation-server", "xend-unix-server")
+    },
+    **{n: ("bool", "3.0.2") for n in ("xend-tcp-xmlrpc-server", "xend-unix-xmlrpc-server")},
+    **{
+        n: ("bool", "3.3")
+        for n in ("enable-dom0-ballooning", "xend-relocation-ssl", "xend-relocation-ssl-server")
+    },
+    "xend-udev-event-server": ("bool", "3.4"),
+    "pci-passthrough-strict-check": ("bool", "4.0"),
+    **{
+        n: ("int", "3.0")
+        for n in ("console-limit", "dom0-cpus", "dom0-min-mem", "xend-port", "xend-relocation-port")
+    },
+    "xend-tcp-xmlrpc-server-port": ("int", "3.1"),
+    **{n: ("int", "3.3") for n in ("qemu-dm-logrotate-count", "xend-relocation-ssl-port")},
+    **{
+        n: ("int", "4.0")
+        for n in ("device-create-timeout", "device-destroy-timeout", "total_available_memory")
+    },
+}
+
+#: what Python 2's int() reads from a string: blanks around, a sign, decimal digits
+_PY_INT = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+[ \t\n\v\f\r]*")
+
+
+def xend_reading_error(kind: str, value: str) -> str | None:
+    """What xend says of ``value`` for an option of ``kind``: get_config_bool
+    lower-cases it and looks it up (no blanks stripped), get_config_int calls int()
+    (XendOptions.py:484-497 of RELEASE-4.1.0; XendRoot.py:162-175 of RELEASE-3.0.0)."""
+    if kind == "bool" and value.lower() not in _TRUE | _FALSE:
+        return f"expected bool: {value.lower()}"
+    if kind == "int" and not _PY_INT.fullmatch(value):
+        return f"expected int: {value}"
+    return None
+
+
 @attrs.define(weakref_slot=False)
 class XendDocument(TreeDocument):
     """A parsed xend-config.sxp (or any xend S-expression file)."""
@@ -604,6 +646,24 @@ class XendDocument(TreeDocument):
             if name in dup and name in seen:
                 yield KeywordProblem(c, "duplicate", name)
             seen.add(name)
+
+    def value_problems(self) -> Iterator[ValueProblem]:
+        """A bool or int option xend cannot read: XendOptions raises XendError
+        ("invalid xend config dom0-min-mem: expected int: 256M") where it reads it, at
+        start for the servers, ports and dom0-cpus, when ballooning for dom0-min-mem."""
+        from ...versions import Version
+
+        for name, (kind, since) in XEND_READS.items():
+            s = self.setting(name)
+            value = to_py(s.values[0]) if s is not None and s.values else None
+            why = xend_reading_error(kind, value) if isinstance(value, str) else None
+            if s is not None and why is not None:
+                yield ValueProblem(
+                    s,
+                    f"{name} '{value}': xend refuses it ('invalid xend config {name}:"
+                    f" {why}'); write " + ("yes or no" if kind == "bool" else "a decimal number"),
+                    since=("xen", Version.parse(since)),
+                )
 
     def secrets(self) -> list[str]:
         """The VNC password: masked in every output."""

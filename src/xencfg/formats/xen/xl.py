@@ -139,7 +139,10 @@ def _c_long(text: str) -> int | None:
         return None
     digits = text.strip(" \t\n\v\f\r").lstrip("+-").lower()
     base = 16 if "x" in digits else 8 if digits.startswith("0") else 10
-    return int(text.strip(" \t\n\v\f\r"), base)
+    # (strtol saturates; a number of over 20 digits is past it and too long for int())
+    if len(digits.removeprefix("0x").lstrip("0")) > 20:
+        return -(2**63) if text.strip(" \t\n\v\f\r").startswith("-") else 2**63 - 1
+    return max(-(2**63), min(2**63 - 1, int(text.strip(" \t\n\v\f\r"), base)))
 
 
 def _timer_mode_ok(text: str) -> bool:
@@ -455,6 +458,9 @@ class XlDocument(DomUDocument):
         yield from self._vcpus_problem()
         yield from self._vif_problems()
         yield from self._hvm_problems()
+        from .xl_devices import device_problems  # (channel, p9, viridian)
+
+        yield from device_problems(self)
 
     def _hvm_problems(self) -> Iterator[ValueProblem]:
         """An HVM guest's ``vga`` (xl_parse.c:2605-2617, 4.3 on: "Unknown vga "x"

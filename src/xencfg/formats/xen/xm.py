@@ -46,6 +46,7 @@ from ._base import (
     parses,
     read_rhs,
 )
+from ._tokens import unclosed_quotes
 from .domu import (
     COMPUTED,
     Assignment,
@@ -543,8 +544,17 @@ def _lexable(src: str) -> str:
     such a character (``x = [`` + 4,000 blanks + ``$``...): quadratic. Statement
     boundaries do not change: the replaced character was a token of its own (an
     error token) and becomes part of a name; inside strings and comments it is text.
+    A quote that opens a string its line never closes (``x =`` + 2,000 blanks + ``'``:
+    4 s, see :func:`._tokens.unclosed_quotes`) becomes a ``,``: a token of its own, as it was.
     """
-    return _UNLEXABLE.sub("_", src)
+    out = _UNLEXABLE.sub("_", src)
+    quotes = unclosed_quotes(out)
+    if not quotes:
+        return out
+    chars = list(out)
+    for at in quotes:
+        chars[at] = ","  # (a token of its own, as the error token was: 'else"' stays 'else')
+    return "".join(chars)
 
 
 def _chunks(src: str) -> list[tuple[int, int]] | None:

@@ -10,6 +10,7 @@ import attrs
 from ...cluster import Loaded
 from ...findings import Finding
 from ...formats.cib.model import _tag
+from ...syntax.numbers import decimal, is_decimal
 from .. import make, rule
 from .common import _cib, _in_status
 
@@ -127,7 +128,7 @@ def _uses(doc: CibDocument) -> Iterator[tuple[str, Any, str]]:
             continue
         if tag == "fencing-level":
             index = el.get("index") or ""
-            if index.isdigit() and int(index) > 9:
+            if is_decimal(index) and decimal(index) > 9:
                 yield "level", el, f"fencing-level '{el.get('id')}' (index {index})"
             continue
         if tag == "bundle":

@@ -252,7 +252,7 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
             # resources it lists): pcmk__valid_resource_or_tag, Pacemaker 2.1.5; or a
             # bundle (pacemaker-2.8 and later), a resource the model does not walk
             rids.update(
-                e.get("id") for e in _cib(item).iter("template", "tag", "bundle") if e.get("id")
+                i for e in _cib(item).iter("template", "tag", "bundle") if (i := e.get("id"))
             )
         # the policy engine finds a node by uname in any case (pe_find_node: safe_str_eq,
         # strcasecmp, in 1.0; pcmk__str_casei in 2.x)
@@ -417,7 +417,7 @@ def _constraint_of(el: Any) -> Any:
 
 def _with_history(doc: CibDocument) -> set[str]:
     """The resource ids the status section holds history for (``lrm_resource``)."""
-    return {e.get("id") for e in doc.iter("lrm_resource") if e.get("id")}
+    return {i for e in doc.iter("lrm_resource") if (i := e.get("id"))}
 
 
 def _bundle_nodes(doc: CibDocument) -> Iterator[str]:

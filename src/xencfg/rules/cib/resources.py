@@ -20,6 +20,7 @@ from ...cluster import (
 from ...findings import Finding
 from ...formats.cib.model import _tag
 from ...formats.cib.views import ids_around
+from ...syntax.numbers import decimal, is_decimal
 from .. import make, rule
 from .common import _cib, _is_ocfs2_fs, units
 from .guests import _param_pair
@@ -341,7 +342,7 @@ def anonymous_clone_node_max(item: Loaded) -> Iterator[Finding]:
         if parse_bool(unique_raw) is True:
             continue  # crm_is_true: anything else is anonymous
         node_max = (raw_max or "").strip()
-        if not node_max.isdigit() or int(node_max) <= 1:
+        if not is_decimal(node_max) or decimal(node_max) <= 1:
             continue
         found = make(
             "CB024",

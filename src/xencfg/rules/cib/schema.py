@@ -352,7 +352,9 @@ def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> lis
     return validate_source(doc, "pacemaker-1.0", lenient)
 
 
-_ORDER_KIND = re.compile(r"""(<rsc_order\b[^>]*?)\s+kind\s*=\s*(["'])[^"']*\2""")
+#: (the attributes before ``kind`` end in a non-blank: a lazy run that could end inside a
+#: run of blanks tried ``\s+kind`` from each of them, quadratic in the blanks of a tag)
+_ORDER_KIND = re.compile(r"""(<rsc_order\b(?:[^>]*?\S)?)\s+kind\s*=\s*(["'])[^"']*\2""")
 
 
 #: Schema names Pacemaker 1.0 and 1.1 knew and 2.0.0 dropped (1.1.7 lib/common/xml.c

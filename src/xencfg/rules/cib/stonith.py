@@ -341,7 +341,7 @@ def cleartext_password(item: Loaded) -> Iterator[Finding]:
             for s in siblings
         ):
             continue
-        owner = pair.el
+        owner = pair.el.getparent()  # (an nvpair: never the owner itself)
         while owner is not None and _tag(owner) not in ("primitive", "node", "crm_config"):
             owner = owner.getparent()
         whose = f" of '{owner.get('id')}'" if owner is not None and owner.get("id") else ""

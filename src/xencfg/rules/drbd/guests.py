@@ -12,6 +12,7 @@ from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.drbd import Resource
 from ...formats.schema import InForce
+from ...syntax.numbers import decimal, is_decimal
 from ...versions import DRBD_9, DRBD_84
 from .. import make, rule
 from ..documents import domu_doc as _domu
@@ -113,7 +114,7 @@ def _drbd_script(target: str, shape: _Shape, release: InForce) -> tuple[str, boo
         return None
     vol = target.split("/", 1)[1]
     if shape.explicit:
-        if vol.isdigit() and int(vol) in shape.explicit:
+        if is_decimal(vol) and decimal(vol) in shape.explicit:
             return None
         return (
             f"block-drbd runs 'drbdadm sh-dev {target}': '{target}' not defined in your "

@@ -885,10 +885,15 @@ def _ucast_groups(
 
 
 def _network(ip: str) -> Any:
-    """The /24 (IPv4) or /64 (IPv6) around ``ip``: "the same network" for DR014."""
+    """The /24 (IPv4) or /64 (IPv6) around ``ip``: "the same network" for DR014;
+    ``None`` for what is no address (an ha.cf ``ucast eth0 -0.0.0.2`` is read as written,
+    and ipaddress raised ValueError: a crash of the rule)."""
     import ipaddress
 
-    return ipaddress.ip_network(f"{ip}/{24 if ':' not in ip else 64}", strict=False)
+    try:
+        return ipaddress.ip_network(f"{ip}/{24 if ':' not in ip else 64}", strict=False)
+    except ValueError:
+        return None
 
 
 def _misplaced(ip: str, mine: dict[str, Location], peers: list[str], owners: list[str]) -> bool:
@@ -898,10 +903,8 @@ def _misplaced(ip: str, mine: dict[str, Location], peers: list[str], owners: lis
     replication network no file mentions is not judged."""
     if owners:
         return True
-    nets = {_network(k) for k in mine}
-    if _network(ip) in nets:
-        return True
-    return any(_network(p) in nets for p in peers)
+    nets = {n for k in mine if (n := _network(k)) is not None}
+    return any(_network(a) in nets for a in (ip, *peers))
 
 
 @rule("DR014", "address-not-the-hosts", "warning", scope="cluster")

@@ -25,11 +25,14 @@ from ...findings import Finding
 from ...formats.drbd.document import _RANGES as _XC005_RANGES
 from ...formats.schema import InForce, Version
 from ...syntax.blocks import Entry
+from ...syntax.numbers import decimal
 from ...versions import (
     DRBD_9,
     DRBD_84,
+    DRBD_NO_PANIC,
     DRBD_UTILS_BUF_128M,
     DRBD_UTILS_C_MAX_RATE_0,
+    DRBD_UTILS_NO_83,
     DRBD_UTILS_RESYNC_8G,
 )
 from .. import make, rule
@@ -124,7 +127,7 @@ _PARSERS: tuple[tuple[str, Version | None, Version | None], ...] = (
     ("8.4", DRBD_84, DRBD_9),
     ("9", DRBD_9, None),
 )
-_NUMBER = re.compile(r"(\d+)([KkMmGgs]?)")
+_NUMBER = re.compile(r"([0-9]+)([KkMmGgs]?)")  # (ASCII digits, as sscanf's %llu reads)
 _SHIFT = {"1": 0, "k": -10, "s": -9}
 _UNIT = {"": 0, "k": 10, "m": 20, "g": 30, "s": 9}
 
@@ -137,7 +140,7 @@ def to_number(text: str, scale: str) -> int | None:
     m = _NUMBER.fullmatch(text)
     if m is None:
         return None
-    value = int(m.group(1))
+    value = decimal(m.group(1))  # (saturated: above 2**64 either way)
     if not m.group(2):
         # no unit letter: already in the option's unit (new_strtoll returns MSE_OK
         # before any shift; shared_tool.c:911-913)
@@ -331,13 +334,6 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
         yield attrs.evolve(found, severity="warning")
 
 
-#: DRBD 8.0 dropped ``on-io-error panic`` (commit 1a7c5a975, "r2487: Removed drbd_panic()
-#: completely", 2006-10, before 8.0.0): drbdsetup's on_error[] is pass_on,
-#: call-local-io-error, detach from then on (user/v83/drbdsetup.c; config_flags.c of
-#: user/v84 and user/v9).
-DRBD_NO_PANIC = Version.parse("8.0")
-
-
 def _io_error_panic(release: InForce, node: Entry, item: Loaded) -> Finding | None:
     """``on-io-error panic`` where a release that no longer has it may be in force: an
     error where it is known to be 8.0 or later, a warning while it is not known."""
@@ -353,12 +349,6 @@ def _io_error_panic(release: InForce, node: Entry, item: Loaded) -> Finding | No
         item.where(node),
     )
     return found if release.at_least(DRBD_NO_PANIC) else attrs.evolve(found, severity="warning")
-
-
-#: drbd-utils 9.28 removed drbdadm-83 (ChangeLog "8.3: remove"; user/v9/drbdadm_linux.c
-#: lists drbdadm-84 alone, and maybe_exec_legacy_drbdadm in drbdadm_usage_cnt.c hands
-#: only an 8.4 driver on).
-DRBD_UTILS_NO_83 = Version.parse("9.28")
 
 
 @rule("DR032", "utils-without-module-support", "error", scope="cluster")

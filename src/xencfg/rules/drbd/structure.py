@@ -12,6 +12,7 @@ from ...findings import Finding
 from ...formats.drbd import Host, Resource
 from ...formats.drbd.conflicts import find_conflicts
 from ...syntax.blocks import Block, Entry
+from ...syntax.numbers import decimal, is_decimal
 from ...versions import DRBD_9, DRBD_84
 from .. import make, repeats, rule
 from .common import (
@@ -548,11 +549,11 @@ def minor_count_too_small(cluster: Cluster) -> Iterator[Finding]:
             for top in _drbd(item).children:
                 if isinstance(top, Block) and top.key == "global":
                     e = top.entry("minor-count")
-                    if e is not None and len(e.values) == 1 and e.values[0].isdigit():
+                    if e is not None and len(e.values) == 1 and is_decimal(e.values[0]):
                         setting = (item, e)
-        if setting is None or int(setting[1].values[0]) == 0:
+        if setting is None or decimal(setting[1].values[0]) == 0:
             continue
-        count = int(setting[1].values[0])
+        count = decimal(setting[1].values[0])
         highest: tuple[int, Loaded, Any] | None = None
         for item, res in _resources(cluster, items):
             if res.stacked:

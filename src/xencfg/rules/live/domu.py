@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ...cluster import Cluster
@@ -29,7 +30,71 @@ def _config_names(cluster: Cluster, node: str) -> set[str] | None:
                 return None  # a name computed in Python (xm), or none: any domain may be it
             whole = True
             names |= {item.file.path.name, str(domu.name)}
-    return names if whole else None
+    if not whole:
+        return None
+    names |= _managed_names(cluster, node)
+    started = _crm_domains(cluster, names)
+    return None if started is None else names | started
+
+
+def _crm_domains(cluster: Cluster, names: set[str]) -> set[str] | None:
+    """The domains the run's CIB Xen resources start: a resource's ``name``, else
+    the domain named in its ``xmfile`` (resource-agents' Xen: ``DOMAIN_NAME`` is
+    ``name`` when set, else ``name=`` of the xmfile), known when the xmfile is one of
+    the node's configs (by file name, in ``names``); ``None`` when a resource starts
+    a domain from a file no capture holds (configs on a shared volume outside /etc):
+    any running domain may be that one. VirtualDomain's libvirt XML likewise."""
+    from ...formats.cib.model import CibDocument
+
+    out: set[str] = set()
+    for fmt in ("cib", "cib-live"):
+        for _, cib in cluster.typed(fmt, CibDocument):
+            for p in cib.primitives:
+                kind = (p.type or "").lower()
+                if kind not in ("xen", "virtualdomain"):
+                    continue
+                name = p.param("name") if kind == "xen" else None
+                if name:
+                    out.add(str(name))
+                    continue
+                path = str(p.param("xmfile" if kind == "xen" else "config") or "")
+                base = path.rsplit("/", 1)[-1]
+                if base.removesuffix(".xml") not in names and base not in names:
+                    return None
+    return out
+
+
+#: the domain's name in xend's record of a managed domain (its first ``(name X)``)
+_SXP_NAME = re.compile(r"\(name\s+([^()\s]+)\)")
+
+
+def _managed_names(cluster: Cluster, node: str) -> set[str]:
+    """The domains libvirt or xend keeps defined on the node, which ``virsh start`` or
+    ``xm start`` (and their autostart) start again without a file in /etc/xen: libvirt's
+    libxl driver keeps /etc/libvirt/libxl/NAME.xml (libxl_conf.h ``LIBXL_CONFIG_DIR``,
+    virDomainSaveConfig's ``configDir/NAME.xml``), xend a managed domain's
+    /var/lib/xend/domains/UUID/config.sxp (XendDomain.py ``_managed_config_path``)."""
+    tree = cluster.tree(node)
+    if tree is None:
+        return set()
+    names: set[str] = set()
+    libxl = tree.etc / "libvirt" / "libxl"
+    if libxl.is_dir():
+        names |= {p.stem for p in libxl.glob("*.xml") if p.is_file()}
+    domains = tree.slash / "var/lib/xend/domains" if tree.slash is not None else None
+    if domains is not None and domains.is_dir():
+        for sxp in domains.glob("*/config.sxp"):
+            if sxp.is_symlink() or not sxp.is_file():
+                continue  # read only the node's own regular files (a FIFO would block)
+            try:
+                with sxp.open(encoding="utf-8", errors="replace") as f:
+                    head = f.read(1 << 16)
+            except OSError:
+                continue
+            found = _SXP_NAME.search(head)
+            if found:
+                names.add(found[1])
+    return names
 
 
 @rule("LS027", "domu-without-config", "warning", scope="cluster")
@@ -46,12 +111,18 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
     Read from ``xl list``, ``xm list``, ``xl list -l`` (its JSON) and ``virsh
     list`` beside the node's domU configs (each config's ``name =``, and its
     file name, which ``xm create NAME`` looks up). A live migration's temporary
-    names are read as the domain's; a dying domain, and one xend or libvirt only
-    keeps on record (no ID), do not run. Judged only on a node whose tree holds
-    domU configs as whole files: a supportconfig logs some of them only. A
+    names are read as the domain's, and an HVM guest's stub domain (``NAME-dm``
+    beside ``NAME``: libxl makes it from the guest's config) as the guest's; a
+    dying domain, and one xend or libvirt only keeps on record (no ID), do not
+    run. Judged only on a node whose tree holds domU configs as whole files: a
+    supportconfig logs some of them only. A
     domain xend manages (``xm new``, vm-install) keeps its record in
-    /var/lib/xend/domains: SUSE's vm-install also writes /etc/xen/vm/NAME, which
-    is what this rule looks for.
+    /var/lib/xend/domains/UUID/config.sxp and libvirt's libxl driver a defined
+    one in /etc/libvirt/libxl/NAME.xml: ``xm start`` or ``virsh start`` starts
+    them again, so a domain either holds is not reported. A CIB Xen (or
+    VirtualDomain) resource names its domain (``name``) or its file: where that
+    file is none of the node's configs (a shared volume outside /etc), the
+    running domain may be the resource's, and no domain is judged on the node.
 
     Example: xen1's ``xl list`` shows ``test``; xen1's /etc/xen/vm holds ``web``,
     ``mail`` and ``db``.
@@ -73,12 +144,15 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
         if known is None:
             continue
         for item, xl in docs:
+            running = {_migrating(d.name)[0] for d in xl.domus}
             for d in xl.domus:
                 if d.state and "d" in d.state:
                     continue  # dying: being destroyed
                 name = _migrating(d.name)[0]
                 if name in known or (node, name) in said:
                     continue
+                if name.endswith("-dm") and name[:-3] in running:
+                    continue  # an HVM guest's stub domain (libxl__stub_dm_name: "%s-dm")
                 said.add((node, name))
                 yield make(
                     "LS027",

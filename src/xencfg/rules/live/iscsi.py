@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...cluster import Cluster
+from ...cluster import Cluster, _ip_key, moved_addresses
 from ...findings import Finding, Location
 from .. import make, rule
 from ..iscsi.common import _read_ietd
@@ -197,12 +197,17 @@ def _exporters(cluster: Cluster) -> dict[str, tuple[set[str], bool]]:
 def _elsewhere(cluster: Cluster, target: str, address: str | None) -> list[str] | None:
     """The boxes exporting ``target`` when none of them holds ``address`` (the portal
     is served by another machine), else ``None``: also when the address is not
-    known, or some exporting box's addresses were not captured."""
+    known, some exporting box's addresses were not captured, or the boxes' cluster
+    manager moves the address (haresources or CIB IPaddr/IPaddr2: the pair's service
+    address, held by the active box only)."""
     from ...formats.status.ip_addr import IpAddrDocument
 
     boxes, known = _exporters(cluster).get(target, (set(), False))
     if not boxes or not known or address is None:
         return None
+    moved = moved_addresses(cluster).get(_ip_key(address))
+    if moved is not None and moved[1] & boxes:
+        return None  # a target pair's service address: on whichever box is active now
     for b in boxes:
         if any(d.holds(address) for _, d in cluster.typed("ip-addr", IpAddrDocument, b)):
             return None
@@ -229,8 +234,10 @@ def iscsi_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
     Fix: log out of the session (``iscsiadm -m node -T IQN -p PORTAL -u``),
     delete the stale node record (``-o delete``), find what answers at that
     address; log in through the target box's portal. Judged only when every box
-    exporting the target had its addresses captured; a target reached through
-    NAT (the portal is the router's address) is reported too: dismiss it there.
+    exporting the target had its addresses captured, and not at an address
+    their cluster manager moves (a target pair's service address); a target
+    reached through NAT (the portal is the router's address) is reported too:
+    dismiss it there.
     """
     if not cluster.has("iscsi-session") or not cluster.has("ip-addr"):
         return

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...cluster import Cluster
+from ...cluster import Cluster, _ip_key, captured_addresses, moved_addresses
 from ...findings import Finding
 from .. import make, rule
+from ..iscsi.common import _read_ietd
 from .common import _at
 from .iscsi import _configured_targets, _elsewhere, _portal_address
+from .target import _crm_targets
 
 
 @rule("LS028", "iscsi-record-unknown-target", "warning", scope="cluster")
@@ -26,8 +28,12 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
 
     Read from ``iscsiadm -m node`` (flat, ``-P 1`` or ``-o show``; sos's iscsi
     plugin keeps ``-P 1`` and ``--op=show``). A record whose ``node.startup`` is
-    shown as ``manual`` logs in only when asked, and is not reported. Not judged
-    when the run holds no target configuration (an external SAN).
+    shown as ``manual`` logs in only when asked, and is not reported. A target a
+    CIB ``iSCSITarget`` resource creates (its ``iqn``) is named by the run. Judged only
+    at a portal whose address is known to be a target box's of the run (its
+    captured ``ip addr``, its name's address in the files, or an address its
+    cluster manager moves): a record at a filer or SAN outside the run is for
+    targets no file here lists.
 
     Example: xen2's records list ``10.0.2.11:3260,1
     iqn.2026-11.net.example:san1.old``; san1's ietd.conf exports ``san1.pool``
@@ -40,14 +46,17 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
         return
     from ...formats.status.iscsi_node import IscsiNodeDocument
 
-    targets = _configured_targets(cluster)
+    targets = set(_configured_targets(cluster)) | _crm_targets(cluster)
     if not targets:
         return
+    portals = _box_addresses(cluster)
     said: set[tuple[str | None, str]] = set()
     for item, doc in cluster.typed("iscsi-node", IscsiNodeDocument):
         for r in doc.records:
             if r.target in targets or r.startup == "manual" or (item.node, r.target) in said:
                 continue
+            if _ip_key(r.address) not in portals:
+                continue  # a portal of a box outside the run: its targets are not here
             said.add((item.node, r.target))
             yield make(
                 "LS028",
@@ -55,6 +64,31 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
                 "ietd.conf or CIB resource of this run names that target",
                 _at(item, r.line),
             )
+
+
+def _box_addresses(cluster: Cluster) -> set[str]:
+    """The addresses of the run's target boxes (nodes whose ietd.conf, as ietd reads
+    it, has targets): captured (``ip addr``), given by the files for their names
+    (/etc/hosts and the like), or moved to them by their cluster manager (a target
+    pair's service address)."""
+    from ...formats.lines.ietd import IetdDocument
+
+    boxes = {
+        item.node
+        for item in _read_ietd(cluster)
+        if item.node and isinstance(item.doc, IetdDocument) and item.doc.targets
+    }
+    out: set[str] = set()
+    captured = captured_addresses(cluster)
+    for box in boxes:
+        out |= captured.get(box, set())
+        info = cluster.model.node(box)
+        if info is not None:
+            out |= {_ip_key(a) for a in info.addresses}
+    for ip, (_, movers) in moved_addresses(cluster).items():
+        if movers & boxes:
+            out.add(ip)
+    return out
 
 
 @rule("LS029", "iscsi-record-portal-not-target", "warning", scope="cluster")
@@ -71,7 +105,9 @@ def iscsi_record_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
 
     Read from ``iscsiadm -m node`` beside the ietd.conf of the boxes exporting
     the target and their captured addresses (``ip addr``); judged only when
-    every such box had its addresses captured.
+    every such box had its addresses captured, and not at an address their
+    cluster manager moves (a target pair's service address, on the active box
+    only).
 
     Example: san1 exports ``iqn.2026-11.net.example:san1.web`` and holds
     10.0.2.11; xen2's records hold ``10.0.2.11:3260,1`` and ``10.0.9.99:3260,1``

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...._lazy import etree
+from ....syntax.numbers import decimal, is_decimal
 from .base import ConverterBase
 from .tables import (
     CHANGED_DEFAULTS,
@@ -163,7 +164,7 @@ class Converter(ConverterBase):
         if node_max is None or _crm_is_true(unique.get("value") if unique is not None else None):
             return
         value = (node_max.get("value") or "").strip()
-        if not value.isdigit() or int(value) <= 1:
+        if not is_decimal(value) or decimal(value) <= 1:
             return
         node_max.set("value", "1")
         self.note(
