@@ -253,6 +253,13 @@ LEAK_SEEDS: list[tuple[str, str]] = [
         '<fencedevice name="ipmi" agent="fence_ipmilan" ipaddr="10.0.0.9" login="admin"'
         ' passwd="{S}"/>\n</fencedevices>\n</cluster>\n',
     ),
+    (
+        "lio-saveconfig",
+        '{\n  "storage_objects": [],\n  "targets": [\n    {"fabric": "iscsi", "wwn": '
+        '"iqn.2019-04.net.example:t", "tpgs": [{"tag": 1, "node_acls": [{"node_wwn": '
+        '"iqn.2019-04.net.example:i", "chap_userid": "joe",\n      "chap_password": "{S}"}]}]}\n'
+        "  ]\n}\n",
+    ),
 ]
 
 
@@ -297,6 +304,7 @@ _KEYWORDS = {
     "hacf": "stonith_host",
     "cib": 'name="passwd"',
     "cman": "passwd",
+    "lio-saveconfig": "chap_password",
 }
 
 

@@ -81,6 +81,8 @@ _ETC_BEFORE = {
     ],
     "iscsid": ["iscsid.conf", "iscsi/iscsid.conf"],
     "initiatorname": ["initiatorname.iscsi", "iscsi/initiatorname.iscsi"],
+    # topo4: LIO's saveconfig.json, listed as "not checked" before it had a format
+    "lio-saveconfig": ["target/saveconfig.json", "rtslib-fb-target/saveconfig.json"],
     "hacf": ["ha.d/ha.cf", "heartbeat/ha.cf"],
     "haresources": ["ha.d/haresources", "heartbeat/haresources"],
     "authkeys": ["ha.d/authkeys", "heartbeat/authkeys"],

@@ -273,21 +273,27 @@ def test_seed_notes_iscsi() -> None:
     assert ("XC005", "iscsid.conf", 12) not in got
 
 
-def test_lio_saveconfig_is_listed_as_not_checked(tmp_path: Path) -> None:
+def test_lio_saveconfig_is_read_not_skipped(tmp_path: Path) -> None:
     """A LIO storage box keeps its whole target setup in saveconfig.json (targetcli,
-    rtslib-fb's ``/etc/target``; older rtslib-fb ``/etc/rtslib-fb-target``), which
-    xencfg does not read: lint must say so (skipped), never report it as checked."""
+    rtslib-fb's ``/etc/target``; older rtslib-fb ``/etc/rtslib-fb-target``). It was
+    listed as skipped ("not checked") until topo4 gave it a format: now both are read
+    (format ``lio-saveconfig``), none is skipped, and a broken one is XC001 at the
+    line and column Python's json names (targetctl reads it with json)."""
     lio = '{"storage_objects": [], "targets": []}\n'
     box = tree(
         tmp_path / "lio",
         "san1",
         {"etc/target/saveconfig.json": lio, "etc/rtslib-fb-target/saveconfig.json": lio},
     )
-    skipped = {s.path: s.reason for s in lint.run([str(box)]).discovery.skipped}
-    assert sorted(p.split("/etc/")[1] for p in skipped) == [
-        "rtslib-fb-target/saveconfig.json",
-        "target/saveconfig.json",
+    result = lint.run([str(box)])
+    assert result.discovery.skipped == []
+    read = sorted(str(f.path).split("/etc/")[1] for f in result.discovery.files())
+    assert read == ["rtslib-fb-target/saveconfig.json", "target/saveconfig.json"]
+    assert {f.format for f in result.discovery.files()} == {"lio-saveconfig"}
+    assert result.findings == []
+    broken = tree(tmp_path / "broken", "san1", {"etc/target/saveconfig.json": '{"targets": [}\n'})
+    assert [(f.code, f.line, f.column) for f in lint.run([str(broken)]).findings] == [
+        ("XC001", 1, 14)
     ]
-    assert all("not checked" in why for why in skipped.values())
     plain = tree(tmp_path / "iet", "san2", {"etc/ietd.conf": target(T1, LUN0)})
     assert lint.run([str(plain)]).discovery.skipped == []

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.lines.modules import ModulesDocument
     from .formats.lines.ocfs2 import Ocfs2Document
     from .formats.lines.shellvars import ShellvarsDocument
+    from .formats.lio_saveconfig import SaveconfigDocument
     from .formats.lvmlike.evms import EvmsDocument
     from .formats.lvmlike.lvm import LvmDocument
     from .formats.multipath import MultipathDocument
@@ -95,6 +96,12 @@ def loads(text: str, format: Literal["iscsid"], *, path: str | None = None) -> I
 def loads(
     text: str, format: Literal["initiatorname"], *, path: str | None = None
 ) -> InitiatorNameDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["lio-saveconfig"], *, path: str | None = None
+) -> SaveconfigDocument: ...
 
 
 @overload
@@ -314,6 +321,10 @@ def load(path: str | os.PathLike[str], format: Literal["iscsid"]) -> IscsidDocum
 def load(
     path: str | os.PathLike[str], format: Literal["initiatorname"]
 ) -> InitiatorNameDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["lio-saveconfig"]) -> SaveconfigDocument: ...
 
 
 @overload

@@ -37,13 +37,9 @@ ETC_FILES: tuple[tuple[str, str | None], ...] = formats.discovery_paths("etc")
 ROOT_FILES: tuple[tuple[str, str | None], ...] = formats.discovery_paths("root")
 
 #: Storage configuration xencfg knows of and does not read: listed as skipped (``-v``,
-#: JSON ``skipped``) so a clean report never passes for a check of it. LIO targets
-#: (targetcli and rtslib-fb save the whole target setup here; older rtslib-fb used
-#: /etc/rtslib-fb-target).
-NOT_CHECKED: tuple[tuple[str, str], ...] = (
-    ("target/saveconfig.json", "LIO target configuration (targetcli): not checked"),
-    ("rtslib-fb-target/saveconfig.json", "LIO target configuration (rtslib-fb): not checked"),
-)
+#: JSON ``skipped``) so a clean report never passes for a check of it. (LIO's
+#: saveconfig.json is read now: format ``lio-saveconfig``.)
+NOT_CHECKED: tuple[tuple[str, str], ...] = ()
 
 #: Under /etc/xen, these are not domU configs. (``auto/`` is read: xendomains starts
 #: what it holds; its usual symlinks to ``vm/`` are read once, as the same file.)

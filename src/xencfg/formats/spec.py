@@ -266,6 +266,17 @@ SPECS: tuple[FormatSpec, ...] = (
         comments="whole-line",
     ),
     FormatSpec(
+        "lio-saveconfig",
+        "lio_saveconfig",
+        "LIO target configuration (targetcli's saveconfig.json)",
+        ("target/saveconfig.json", "rtslib-fb-target/saveconfig.json", "saveconfig.json"),
+        etc_files=("target/saveconfig.json", "rtslib-fb-target/saveconfig.json"),
+        secrets=True,
+        document="SaveconfigDocument",
+        readme="LIO target's saveconfig.json (targetcli)",
+        files="target/saveconfig.json, rtslib-fb-target/saveconfig.json",
+    ),
+    FormatSpec(
         "ocfs2",
         "lines.ocfs2",
         "OCFS2 cluster layout (ocfs2/cluster.conf)",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ..formats.lines.modules import ModulesDocument
     from ..formats.lines.ocfs2 import Ocfs2Document
     from ..formats.lines.shellvars import ShellvarsDocument
+    from ..formats.lio_saveconfig import SaveconfigDocument
     from ..formats.lvmlike.evms import EvmsDocument
     from ..formats.lvmlike.lvm import LvmDocument
     from ..formats.multipath import MultipathDocument
@@ -132,6 +133,11 @@ def lvm_doc(item: Loaded) -> LvmDocument:
 def modules_doc(item: Loaded) -> ModulesDocument:
     """The document of a modprobe file item (modprobe.conf, /etc/modules)."""
     return cast("ModulesDocument", item.doc)
+
+
+def saveconfig_doc(item: Loaded) -> SaveconfigDocument:
+    """The document of an LIO saveconfig.json item."""
+    return cast("SaveconfigDocument", item.doc)
 
 
 def multipath_doc(item: Loaded) -> MultipathDocument:

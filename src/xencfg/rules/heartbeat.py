@@ -13,6 +13,8 @@ from ..findings import Finding, Location
 from ..versions import DRBD_9, HEARTBEAT_ATTRD, HEARTBEAT_NO_CRM
 from . import make, rule
 from .documents import authkeys_doc as _authkeys
+from .documents import cman_doc as _cman
+from .documents import corosync_doc as _corosync
 from .documents import hacf_doc as _hacf
 from .documents import haresources_doc
 
@@ -631,3 +633,125 @@ def haresources_differ(cluster: Cluster) -> Iterator[Finding]:
                     item.where(),
                     [ref_item.where(other.entries[0])],
                 )
+
+
+#: The messaging layer a node's files say it runs: heartbeat (ha.cf), corosync
+#: (corosync.conf) or cman (cluster/cluster.conf, which starts corosync itself).
+_STACK_FORMATS = {"hacf": "heartbeat", "corosync": "corosync", "cman": "cman"}
+
+
+def _stacks(cluster: Cluster) -> dict[str, tuple[str, Loaded]]:
+    """short node name -> (its one stack, the file that shows it), for the node trees
+    whose files show one stack only: a node with both ha.cf and corosync.conf (the new
+    packages installed, or Debian's default corosync.conf beside heartbeat) is not
+    judged, the files cannot say which one it starts."""
+    out: dict[str, tuple[str, Loaded]] = {}
+    for node in cluster.nodes:
+        if not node:
+            continue
+        found = [
+            (stack, item)
+            for fmt, stack in _STACK_FORMATS.items()
+            if (item := cluster.first(fmt, node)) is not None
+        ]
+        kinds = {"heartbeat" if s == "heartbeat" else "totem" for s, _ in found}
+        if len(kinds) == 1:
+            out[short(node)] = found[0]
+    return out
+
+
+def _named_members(cluster: Cluster, item: Loaded) -> list[tuple[str, object]]:
+    """(short name, the object naming it) of the members a corosync.conf or cman
+    cluster.conf lists: a corosync node by its ``name``, else its ring0 address's
+    owner (by /etc/hosts)."""
+    fmt = item.file.format
+    if fmt == "cman":
+        return [(short(n.name), n) for n in _cman(item).nodes if n.name]
+    out: list[tuple[str, object]] = []
+    for n in _corosync(item).nodes:
+        name = n.name
+        if not name:
+            addr = n.ring_addrs.get(0)
+            owner = next(
+                (i.name for i in cluster.model.nodes.values() if addr and addr in i.addresses),
+                addr,
+            )
+            name = owner
+        if name:
+            out.append((short(name), n))
+    return out
+
+
+@rule("HB014", "mixed-cluster-stacks", "error", scope="cluster", hazard=True)
+def mixed_cluster_stacks(cluster: Cluster) -> Iterator[Finding]:
+    """Nodes of one cluster run different messaging layers: heartbeat on some (ha.cf,
+    no corosync.conf or cman cluster.conf), corosync or cman on others (no ha.cf),
+    while one's member list names the other.
+
+    Why it matters: heartbeat and corosync (cman starts corosync too) speak different
+    protocols on the wire: a heartbeat node never sees a corosync node as alive, nor
+    the reverse. Each side forms its own membership, counts the other as lost and,
+    with quorum or fencing of its own, starts or fences the other side's resources:
+    split brain. Pacemaker's upgrade guide (Pacemaker Explained, "Upgrading Cluster
+    Software") allows a rolling, node-by-node upgrade only when the restarted node
+    runs "the same type of cluster stack (Corosync or Heartbeat) that the rest of the
+    cluster is using"; changing the stack is done with the whole cluster shut down
+    (or detached and reattached), never one node at a time. A rolling upgrade that
+    keeps the stack (nodes on different Pacemaker or heartbeat releases) is not
+    judged, nor a node whose files show both stacks (the new one installed beside
+    the old, ahead of the switch), nor separate clusters that do not name each other.
+
+    Example: xen2's and xen3's ha.cf say ``node xen1 xen2 xen3`` and ``crm respawn``,
+    while xen1 has /etc/corosync/corosync.conf with ``service { name: pacemaker }``
+    and no ha.cf left: it was moved to corosync ahead of the others.
+
+    Fix: stop the cluster on every node and start them all on one stack (``xencfg
+    migrate`` writes the corosync.conf for every node), or keep the node on heartbeat
+    until the whole cluster moves.
+    """
+    stacks = _stacks(cluster)
+    kinds = {s for s, _ in stacks.values()}
+    if "heartbeat" not in kinds or not kinds - {"heartbeat"}:
+        return  # (one stack, or none)
+    reported: set[tuple[str, str]] = set()
+    for me, (stack, item) in sorted(stacks.items()):
+        if stack != "heartbeat":
+            continue
+        names, anchors = declared_nodes_of(item)
+        for name in names:
+            peer = stacks.get(short(name))
+            if peer is None or peer[0] == "heartbeat":
+                continue
+            reported.add((me, short(name)))
+            yield make(
+                "HB014",
+                f"ha.cf of {me} names {name} as a member, but {name} runs {peer[0]} "
+                f"(its {peer[1].file.display}, no ha.cf): heartbeat and {peer[0]} nodes "
+                "never see each other, each side forms a cluster of its own",
+                item.where(anchors.get(name)),
+                [peer[1].where()],
+            )
+    for me, (stack, item) in sorted(stacks.items()):
+        if stack == "heartbeat":
+            continue
+        for peer_name, obj in _named_members(cluster, item):
+            peer = stacks.get(peer_name)
+            if peer is None or peer[0] != "heartbeat" or (peer_name, me) in reported:
+                continue
+            reported.add((peer_name, me))
+            yield make(
+                "HB014",
+                f"{item.file.display.rsplit('/', 1)[-1]} of {me} names {peer_name} as a "
+                f"member, but {peer_name} runs heartbeat (its {peer[1].file.display}, no "
+                f"corosync.conf or cman cluster.conf): {stack} and heartbeat nodes never "
+                "see each other, each side forms a cluster of its own",
+                item.where(obj),
+                [peer[1].where()],
+            )
+
+
+def declared_nodes_of(item: Loaded) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The ``node`` names of an ha.cf item and the line naming each."""
+    from ..formats.lines.hacf import declared_nodes
+
+    return declared_nodes(_hacf(item))

@@ -75,9 +75,14 @@ __all__ = [
 
 def declared_nodes(doc: DrbdDocument) -> tuple[tuple[str, ...], dict[str, object]]:
     """The hosts of the ``on`` sections: for drbdadm each must equal ``uname -n`` of
-    its node, the name heartbeat, OCFS2 and the CIB use (the spec's ``declares`` hook)."""
+    its node, the name heartbeat, OCFS2 and the CIB use (the spec's ``declares`` hook).
+    A stacked resource's ``on`` host is left out: it is the off-site node, "a standalone
+    server" outside the pair's cluster (DRBD 8.4 user's guide, "Adding off-site
+    disaster recovery to Pacemaker clusters")."""
     anchors: dict[str, object] = {}
     for res in doc.resource_list():
+        if res.stacked:
+            continue
         for host in res.host_list:
             if host.kind == "on":
                 for name in host.names:

@@ -7,7 +7,8 @@ refuses in one file as it reads it (:mod:`.lexical`), resource structure
 hazards (:mod:`.dual_primary`), ``include`` files the node lacks (:mod:`.includes`),
 net settings the peers' handshake compares and a mesh's net options drbdadm 9
 refuses (:mod:`.handshake`), domU disks
-naming a DRBD link the node lacks (:mod:`.guests`); :mod:`.common` holds
+naming a DRBD link the node lacks (:mod:`.guests`), a stacked resource's address the
+cluster manager does not move (:mod:`.stacked`); :mod:`.common` holds
 what they share. Importing the package registers every DRBD rule (they run in code order,
 whatever the module). drbdadm's conflict detection, which DR001/DR002 report, is the
 format's (:mod:`xencfg.formats.drbd.conflicts`: it reads the views only).
@@ -15,7 +16,17 @@ format's (:mod:`xencfg.formats.drbd.conflicts`: it reads the views only).
 
 from __future__ import annotations
 
-from . import dual_primary, guests, handshake, includes, lexical, nodes, ranges, structure
+from . import (
+    dual_primary,
+    guests,
+    handshake,
+    includes,
+    lexical,
+    nodes,
+    ranges,
+    stacked,
+    structure,
+)
 from .common import hostnames_equal, short
 
 __all__ = [
@@ -28,5 +39,6 @@ __all__ = [
     "nodes",
     "ranges",
     "short",
+    "stacked",
     "structure",
 ]

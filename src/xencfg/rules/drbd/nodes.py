@@ -343,7 +343,9 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
     with the node names of the run when there are at least two (leaving out a
     box that exports iSCSI targets and runs no DRBD). A target box whose own
     files name no cluster (its sosreport: sos copies no /etc/ha.d) is not
-    compared with the other nodes' lists.
+    compared with the other nodes' lists. The ``on`` host of a stacked resource
+    (``stacked-on-top-of``) is the off-site disaster-recovery node, "a standalone
+    server" outside the pair's cluster (DRBD 8.4 user's guide): not compared.
 
     Fix: use the node's ``uname -n`` everywhere.
     """
@@ -364,6 +366,8 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
             continue
         own = own or lists
         for item, res in _resources(cluster, items):
+            if res.stacked:
+                continue  # its ``on`` host is the off-site node, outside the cluster
             for h in _on_hosts(res):
                 for name in h.names:
                     missing = [x for x in own if short(name) not in {short(n) for n in x.names}]

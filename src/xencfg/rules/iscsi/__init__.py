@@ -3,13 +3,14 @@
 
 One module per concern: :mod:`.targets` (ietd.conf file by file), :mod:`.access`
 (initiators.allow/deny), :mod:`.initiators` (the dom0s' side), :mod:`.failover` (a
-target pair), :mod:`.lio` (LIO targets the CIB builds); :mod:`.common` holds what they
-share. Importing the package registers
-every IS rule (they run in code order, whatever the module).
+target pair), :mod:`.lio` (LIO targets the CIB builds or saveconfig.json holds),
+:mod:`.luns` (the initiators' WWIDs against the targets' LUNs); :mod:`.common` holds
+what they share. Importing the package registers every IS rule (they run in code
+order, whatever the module).
 """
 
 from __future__ import annotations
 
-from . import access, common, failover, initiators, lio, targets
+from . import access, common, failover, initiators, lio, luns, targets
 
-__all__ = ["access", "common", "failover", "initiators", "lio", "targets"]
+__all__ = ["access", "common", "failover", "initiators", "lio", "luns", "targets"]

@@ -1,0 +1,65 @@
+"""Stacked resources (``stacked-on-top-of``): the upper resource runs on whichever node
+is primary of the lower one, at an address the cluster manager must move with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...cluster import Cluster
+from ...findings import Finding
+from .. import make, rule
+from ..iscsi.failover import _floating_addresses
+from .common import _node_configs, _resources, node_hosts
+
+
+@rule("DR040", "stacked-address-not-moved", "error", scope="cluster")
+def stacked_address_not_moved(cluster: Cluster) -> Iterator[Finding]:
+    """A stacked resource's address (in its ``stacked-on-top-of`` section) is no address
+    the node's cluster manager moves (haresources ``IPaddr``/``IPaddr2``, the CIB's
+    IPaddr/IPaddr2 ``ip``), on a node that runs the lower resource and has a
+    cluster manager's resource list.
+
+    Why it matters: the upper resource comes up on whichever node of the pair is
+    primary of the lower one, so its address must follow that node: the DRBD user's
+    guide has the cluster manager start an IP address before the stacked resource
+    (haresources ``drbddisk::LOWER IPaddr::ADDR drbdupper::UPPER``, or an IPaddr2
+    primitive ordered before it). drbdadm 8.4 does not check the address (``drbdadm
+    --stacked -d up`` prints the ``connect`` with it on a node without it); the
+    kernel then cannot bind it ("bind before connect failed, err = -99",
+    EADDRNOTAVAIL) and drops the connection (WFConnection -> Disconnecting), so the
+    off-site node is never fed and its copy silently ages. Judged only where the
+    node's haresources or CIB exists (a pair started by hand is not).
+
+    Example: ``stacked-on-top-of r-local { address 192.168.42.10:7791; }`` while
+    haresources says ``alpha drbddisk::r-local IPaddr::192.168.42.11/24/eth2
+    drbdupper::r-dr``.
+
+    Fix: make the cluster manager's address and the stacked resource's address the
+    same.
+    """
+    floating: set[str] | None = None
+    for node, items in sorted(_node_configs(cluster).items()):
+        if not node or not (cluster.has("haresources", node=node) or cluster.has("cib", node=node)):
+            continue
+        resources = _resources(cluster, items)
+        lower_here = {res.name for _, res in resources if node_hosts(res, node)}
+        for item, res in resources:
+            for h in res.host_list:
+                if h.kind != "stacked-on-top-of" or h.name not in lower_here:
+                    continue
+                address = h.address
+                if address is None or not address.ip:
+                    continue
+                if floating is None:
+                    floating = _floating_addresses(cluster)
+                if address.ip in floating:
+                    continue
+                said = ", ".join(sorted(floating)) or "none"
+                yield make(
+                    "DR040",
+                    f"stacked resource '{res.name}' listens on {address.ip}, which no "
+                    f"IPaddr of the cluster manager moves (it moves {said}): on {node} "
+                    "the kernel cannot bind it, the stacked resource never connects and "
+                    "the off-site copy is not updated",
+                    item.where(h.block),
+                )
