@@ -32,6 +32,15 @@ def _stonith_option(unit: Unit) -> tuple[Loaded, NvPair] | None:
     return last
 
 
+def _fencing_off(cluster: Cluster) -> Iterator[tuple[Unit, Location]]:
+    """Each CIB unit whose STONITH is off (explicitly, or by its dialect's default),
+    with the place that says so: where CB006, CB025 and CB033 look."""
+    for unit in units(cluster):
+        on, where = _stonith_enabled(unit)
+        if on is False and where is not None:
+            yield unit, where
+
+
 def _stonith_enabled(unit: Unit) -> tuple[bool | None, Location | None]:
     """Whether STONITH is on (explicitly, or the dialect's default for a full CIB)."""
     opt = _stonith_option(unit)
@@ -134,10 +143,7 @@ def stonith_disabled_shared(cluster: Cluster) -> Iterator[Finding]:
     Fix: set ``stonith-enabled=true`` and configure a real fencing device;
     for DRBD also ``fencing resource-and-stonith`` with the CRM fence handlers.
     """
-    for unit in units(cluster):
-        on, where = _stonith_enabled(unit)
-        if on is not False or where is None:
-            continue
+    for unit, where in _fencing_off(cluster):
         shared = _shared_storage(cluster, unit)
         if shared:
             what = ", ".join(dict.fromkeys(s for s, _ in shared))
@@ -170,10 +176,7 @@ def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     Fix: configure a fencing device and set ``stonith-enabled=true``, or choose
     ``on-fail="block"`` (leave the resource for an administrator) or ``stop``.
     """
-    for unit in units(cluster):
-        on, where = _stonith_enabled(unit)
-        if on is not False or where is None:
-            continue
+    for unit, where in _fencing_off(cluster):
         for item in unit.items:
             doc = _cib(item)
             default = (doc.op_defaults.get("on-fail") or "").strip().lower()
@@ -212,10 +215,7 @@ def quorum_suicide_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     Fix: configure fencing and set ``stonith-enabled=true``, or choose ``stop`` (or
     ``freeze``).
     """
-    for unit in units(cluster):
-        on, where = _stonith_enabled(unit)
-        if on is not False or where is None:
-            continue
+    for unit, where in _fencing_off(cluster):
         for item in unit.items:
             doc = _cib(item)
             if doc.dialect == "heartbeat-2":
