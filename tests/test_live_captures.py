@@ -1087,3 +1087,37 @@ def test_sosreport_crm_report_cib_of_the_node(tmp_path: Path) -> None:
         files | {"sos_commands/pacemaker/crm_report/beta/cib.xml": no_db},
     )
     assert "cib.xml" not in formats_of(two)
+
+
+def test_a_session_to_an_lio_target_of_the_run_is_no_unknown_target(tmp_path: Path) -> None:
+    """LS010 knows the targets an LIO box's saveconfig.json holds (``targetctl restore``
+    builds them: rtslib-fb root.py ``restore``), as it knows ietd.conf's: a session to
+    one is no leftover; a session to a target neither box holds still is."""
+    lio = (
+        '{"storage_objects": [], "targets": [{"fabric": "iscsi", "wwn": '
+        '"iqn.2026-11.net.example:lio1.web", "tpgs": []}]}\n'
+    )
+    san = tree(
+        tmp_path,
+        "san1",
+        {"etc/hostname": "san1\n", "etc/ietd.conf": "Target iqn.2026-11.net.example:san1.web\n"},
+    )
+    box = tree(tmp_path, "lio1", {"etc/hostname": "lio1\n", "etc/target/saveconfig.json": lio})
+    sessions = (
+        "tcp: [1] 10.0.1.10:3260,1 iqn.2026-11.net.example:san1.web (non-flash)\n"
+        "tcp: [2] 10.0.1.20:3260,1 iqn.2026-11.net.example:lio1.web (non-flash)\n"
+    )
+    node = tree(
+        tmp_path,
+        "xen1",
+        {"etc/hostname": "xen1\n", "sos_commands/iscsi/iscsiadm_-m_session": sessions},
+    )
+    result = lint.run([str(node), str(san), str(box)], select=["LS010"])
+    assert result.findings == []
+    stale = sessions + "tcp: [3] 10.0.1.20:3260,1 iqn.2026-11.net.example:lio1.old (non-flash)\n"
+    (node / "sos_commands/iscsi/iscsiadm_-m_session").write_text(stale)
+    result = lint.run([str(node), str(san), str(box)], select=["LS010"])
+    assert [f.message.split(":", 1)[0] for f in result.findings] == [
+        "session to iqn.2026-11.net.example"
+    ]
+    assert "lio1.old" in result.findings[0].message

@@ -11,12 +11,15 @@ from ..iscsi.common import _read_ietd
 from .common import _at, _short
 
 
-def _configured_targets(cluster: Cluster) -> dict[str, Location]:
+def _configured_targets(cluster: Cluster, lio: bool = True) -> dict[str, Location]:
     """Targets the configuration names: ``Target`` lines of the ietd.conf ietd reads
-    (see :func:`..iscsi.common.ietd_not_read`) and CIB ``iscsi`` resources' ``target``
-    parameter."""
+    (see :func:`..iscsi.common.ietd_not_read`), the iSCSI targets of an LIO box's
+    saveconfig.json (what ``targetctl restore`` builds) and CIB ``iscsi`` resources'
+    ``target`` parameter. ``lio=False`` leaves LIO's out: which initiators should
+    log in to them (their ACLs) is not in the cluster model's target layers."""
     from ...formats.cib.model import CibDocument
     from ...formats.lines.ietd import IetdDocument
+    from ...formats.lio_saveconfig import SaveconfigDocument
 
     out: dict[str, Location] = {}
     for item in _read_ietd(cluster):  # not a stale /etc/ietd.conf that ietd never reads
@@ -25,6 +28,10 @@ def _configured_targets(cluster: Cluster) -> dict[str, Location]:
             continue
         for t in ietd.targets:
             out.setdefault(t.name, item.where(t.block if hasattr(t, "block") else None))
+    for item, saved in cluster.typed("lio-saveconfig", SaveconfigDocument) if lio else ():
+        for target in saved.iscsi_targets:
+            if target.wwn:
+                out.setdefault(target.wwn, item.where(target))
     for item, cib in cluster.typed("cib", CibDocument):
         for p in cib.primitives:
             if (p.type or "").lower() == "iscsi" and p.param("target"):
@@ -54,7 +61,7 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
         return
     from ...formats.status.iscsi_session import IscsiSessionDocument
 
-    targets = _configured_targets(cluster)
+    targets = _configured_targets(cluster, lio=False)
     if not targets:
         return
     layers = cluster.model.targets
@@ -112,8 +119,9 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
 def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     """A node has an iSCSI session to a target no configuration of the run names.
 
-    Why it matters: the run holds the target boxes' ietd.conf (or the CIB's
-    iscsi resources), and none exports or logs in to this target: a leftover
+    Why it matters: the run holds the target boxes' ietd.conf or LIO
+    saveconfig.json (or the CIB's iscsi resources), and none exports or logs in
+    to this target: a leftover
     from a retired LUN or a manual login that survives in the node database
     and logs in at every boot, with disks that multipath may claim under
     another name.
@@ -141,8 +149,8 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
                 said.add(key)
                 yield make(
                     "LS010",
-                    f"session to {s.target} on {item.node or '?'}: no ietd.conf or CIB "
-                    "resource of this run names that target",
+                    f"session to {s.target} on {item.node or '?'}: no ietd.conf, "
+                    "saveconfig.json or CIB resource of this run names that target",
                     _at(item, s.line),
                 )
 
