@@ -242,7 +242,8 @@ REFUSALS: list[tuple[str, str, Callable[[Any], object]]] = [
 ]
 
 #: Formats whose documents take no edit that can be refused: captured command output
-#: (read, never written) and xend-config.sxp, whose set() writes any value quoted.
+#: (read, never written), LIO's saveconfig.json (read, never written: targetcli owns
+#: it) and xend-config.sxp, whose set() writes any value quoted.
 NO_REFUSAL = {
     "cib-live",
     "crm-mon-xml",
@@ -251,6 +252,7 @@ NO_REFUSAL = {
     "ip-addr",
     "iscsi-node",
     "iscsi-session",
+    "lio-saveconfig",
     "multipath-ll",
     "proc-drbd",
     "uname",

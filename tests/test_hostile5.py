@@ -377,3 +377,25 @@ def test_xm_unclosed_quote_is_one_error_token_for_the_splitter() -> None:
     text = "name = 'vm'\ndisk = [" + " " * 3000 + "'\n"
     with pytest.raises(xencfg.ParseError):
         xencfg.loads(text, "xm")
+
+
+def test_drbd_address_set_from_text_is_read_back_whole() -> None:
+    """fuzz5: ``host.address = "10.0.0.3:7788; } resource evil {"`` wrote
+    ``floating 10.0.0.3;``: the junk cut off silently and the port lost. A text that
+    does not read back whole as ``[FAMILY] IP:PORT`` is refused, on ``on`` and
+    ``floating`` hosts alike; ``ipv4 10.0.0.9 : 7790`` (drbdadm's three tokens) is one."""
+    text = (
+        "resource r { floating 10.0.0.3:7788 { device /dev/drbd0; disk /dev/sda; "
+        "meta-disk internal; } on b { device /dev/drbd0; disk /dev/sda; "
+        "address 10.0.0.2:7788; meta-disk internal; } }\n"
+    )
+    doc = xencfg.loads(text, "drbd")
+    hosts = list(doc.resources["r"].hosts.values())  # type: ignore[attr-defined]
+    for host in hosts:
+        for bad in ("10.0.0.3:7788; } resource evil {", "10.0.0.3:77x88"):
+            with pytest.raises(ValueError, match="is not an address"):
+                host.address = bad
+    assert xencfg.dumps(doc) == text
+    for host in hosts:
+        host.address = "ipv4 10.0.0.9 : 7790"
+        assert host.address.values() == ["ipv4", "10.0.0.9:7790"]

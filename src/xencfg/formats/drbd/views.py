@@ -316,8 +316,10 @@ class Host(_DeviceMixin, _VolumesMixin):
 
     @address.setter
     def address(self, value: Address | str | None) -> None:
-        if isinstance(value, str):
-            value = parse_address(value.split())
+        if isinstance(value, str):  # (read back whole: no junk cut off, no port lost)
+            words, value = value.split(), parse_address(value.split())
+            if words and (value is None or "".join(value.values()) != "".join(words)):
+                raise ValidationError(f"{' '.join(words)!r} is not an address: [FAMILY] IP:PORT")
         if self.floating:
             if value is None:
                 raise ValidationError("a floating host is its address: remove the host instead")
