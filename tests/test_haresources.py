@@ -71,3 +71,5 @@ def test_problems() -> None:
     ]
     lone = xencfg.loads("alpha\nbeta 10.0.0.1\n", "haresources")
     assert [m for _, m in lone.value_problems()] == ["node alpha has no resource"]
+    # heartbeat 3.0.6 starts with either (hb5 ran it on both): warnings, not errors
+    assert all(p.harmless for p in [*doc.value_problems(), *lone.value_problems()])
