@@ -332,3 +332,17 @@ def test_migrated_drbddisk_runs_where_drbd_conf_has_it(tmp_path: Path, target: s
         text
     )
     assert re.search(r"\* Start\s+apache_4\s+\(\s*alpha\s*\)", text), text
+
+
+def test_a_colon_spelt_agent_heartbeat_never_ran_is_one_action() -> None:
+    """migrate5 left it: ``ocf:heartbeat:Filesystem::...`` in haresources got "heartbeat
+    ran 'ocf:heartbeat:Filesystem /dev/drbd0 /srv ext3 start'". heartbeat 1's
+    ResourceManager looks the name up as a script in resource.d and init.d, where none
+    has a ':' in its name: the line never started anything (its own form for an OCF
+    agent is OCF::AGENT::INSTANCE, resource.d/OCF)."""
+    _, changes = cib_of("alpha ocf:heartbeat:Filesystem::/dev/drbd0::/srv::ext3\n")
+    mine = [sev for key, sev in changes if key == "ocf:heartbeat:Filesystem"]
+    assert mine == ["action"]
+    doc = xencfg.loads("alpha ocf:heartbeat:Filesystem::/dev/drbd0\n", "haresources")
+    text = "\n".join(c.message for c in haresources_to_cib(doc, None).changes)
+    assert "never started" in text and "heartbeat ran 'ocf:" not in text

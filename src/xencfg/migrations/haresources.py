@@ -163,6 +163,22 @@ class _Builder:
                     else ""
                 ),
             )
+        elif ":" in kind:
+            # 'ocf:heartbeat:Filesystem::/dev/drbd0::/srv': ResourceManager looked the name
+            # up as a script in resource.d and init.d, where no 'ocf:heartbeat:X' is: it
+            # never started; heartbeat's own way to run an OCF agent is 'OCF::X::INSTANCE'
+            el.set("class", "lsb")
+            names, interval, timeout = (), "120s", "60s"
+            params = list(res.args)
+            self.note(
+                line,
+                kind,
+                "action",
+                f"{kind}: heartbeat 1 had no script of that name (resource.d and init.d hold"
+                " none with ':' in it), so this resource never started; kept as"
+                f" lsb:{kind}, which Pacemaker cannot start either: write the primitive"
+                " this line meant (heartbeat ran an OCF agent as OCF::AGENT::INSTANCE)",
+            )
         else:
             el.set("class", "lsb")
             names, interval, timeout = (), "120s", "60s"
