@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from .. import make, rule
+from ..documents import ietd_doc as _ietd
 from ..iscsi.common import _read_ietd
 from .common import _at
 
@@ -83,10 +84,10 @@ def iet_target_not_exported(cluster: Cluster) -> Iterator[Finding]:
     """
     if not cluster.has("iet-proc"):
         return
+    from ...formats.lines.ietd import IetdDocument
+
     managed = _crm_targets(cluster)
     for item in _read_ietd(cluster):
-        from ...formats.lines.ietd import IetdDocument
-
         if item.node is None or not isinstance(item.doc, IetdDocument):
             continue
         for cap, proc in _captures(cluster, item.node, "volume"):
@@ -159,9 +160,7 @@ def iet_target_not_configured(cluster: Cluster) -> Iterator[Finding]:
         confs = [i for i in _read_ietd(cluster, node) if isinstance(i.doc, IetdDocument)]
         if not confs:
             continue  # no ietd.conf in the capture: nothing to compare with
-        configured = {
-            t.name: (c, t) for c in confs if isinstance(c.doc, IetdDocument) for t in c.doc.targets
-        }
+        configured = {t.name: (c, t) for c in confs for t in _ietd(c).targets}
         for cap, proc in _captures(cluster, node, "volume"):
             for live in proc.targets:
                 if live.name in managed:
