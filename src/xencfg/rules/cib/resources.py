@@ -620,7 +620,7 @@ def stonith_may_fence_itself(cluster: Cluster) -> Iterator[Finding]:
     from .placement import Placement
 
     for unit in units(cluster):
-        placements = [Placement(_cib(i)) for i in unit.scope]
+        placements = [Placement(_cib(i), i.versions.of("pacemaker", i.node)) for i in unit.scope]
         for item, prim in unit.primitives():
             if not prim.is_stonith or _in_clone(prim.el):
                 continue

@@ -1,0 +1,223 @@
+"""The CIB gaps session 21 left (gapscib): the pacemaker-1.1 schema by release, what
+Pacemaker 3.0 dropped, ``class="init"``, and the migrate report's citation of fencing.
+
+Pacemaker sources are quoted from ClusterLabs/pacemaker at the release tags (a git mirror
+of the repository, read with ``git show TAG:PATH``); crm_verify is Debian's Pacemaker
+2.1.5 (conftest ``crm_verify_file``; /work/shared/oracle/peers/README.md section 8).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import crm_verify_file
+from xencfg import lint
+from xencfg.formats.schema import UNKNOWN, InForce, Version
+from xencfg.rules.cib.placement import schema_has
+from xencfg.versions import parse_targets
+
+#: A two-node cluster with one fencing device per node, one resource and one clone;
+#: ``{VW}``, ``{DC}``, ``{RESOURCES}``, ``{CONSTRAINTS}`` and ``{EXTRA}`` (more
+#: configuration sections) are filled in per test.
+SMALL = """<cib validate-with="{VW}" epoch="3" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="opts">
+        <nvpair id="opts-dc" name="{DCNAME}" value="{DC}"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="n1" uname="alpha"/>
+      <node id="n2" uname="beta"/>
+    </nodes>
+    <resources>
+      <primitive id="kill-alpha" class="stonith" type="fence_ipmilan">
+        <instance_attributes id="kill-alpha-ia">
+          <nvpair id="kill-alpha-ia-ip" name="ip" value="192.0.2.1"/>
+          <nvpair id="kill-alpha-ia-hl" name="pcmk_host_list" value="alpha"/>
+        </instance_attributes>
+        <operations><op id="kill-alpha-mon" name="monitor" interval="60s"/></operations>
+      </primitive>
+      <primitive id="www" class="ocf" provider="heartbeat" type="Dummy">
+        <operations><op id="www-mon" name="monitor" interval="20s"/></operations>
+      </primitive>
+      <clone id="cl-ping">
+        <primitive id="ping" class="ocf" provider="pacemaker" type="Dummy">
+          <operations><op id="ping-mon" name="monitor" interval="20s"/></operations>
+        </primitive>
+      </clone>
+{RESOURCES}
+    </resources>
+    <constraints>
+{CONSTRAINTS}
+    </constraints>
+{EXTRA}
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def small(
+    tmp_path: Path,
+    *,
+    vw: str = "pacemaker-1.2",
+    dc: str | None = None,
+    resources: str = "",
+    constraints: str = "",
+    extra: str = "",
+    name: str = "cib.xml",
+) -> Path:
+    """A CIB from :data:`SMALL`; ``dc`` None: no dc-version (the release unknown)."""
+    text = (
+        SMALL.replace("{VW}", vw)
+        .replace("{DCNAME}", "dc-version" if dc is not None else "x-note")
+        .replace("{DC}", dc or "1")
+        .replace("{RESOURCES}", resources)
+        .replace("{CONSTRAINTS}", constraints)
+        .replace("{EXTRA}", extra)
+    )
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def found(path: Path, code: str, *targets: str) -> list[tuple[str, str, str]]:
+    versions = parse_targets(targets) if targets else None
+    result = lint.run([str(path)], select=[code], force_format="cib", versions=versions)
+    return [(f.code, f.severity, f.message) for f in result.findings]
+
+
+def exact(release: str) -> InForce:
+    return InForce(exact=Version.parse(release), source="declared")
+
+
+# -- 1. placement.schema_has: pacemaker-1.1 by release ----------------------------------
+
+
+def test_schema_has_reads_pacemaker_1_1_by_release() -> None:
+    """``git show Pacemaker-1.1.N:xml/pacemaker-1.1.rng`` against the same tag's
+    pacemaker-1.2.rng: at 1.1.2 to 1.1.11 it adds ``<domains>`` and refers to
+    constraints-1.1.rng, which adds ``domain`` on rsc_location and the four ``*-instance``
+    attributes, and at 1.1.11 ``rsc-pattern`` (pengine/constraints.c at that tag,
+    ``unpack_location`` line 358, reads it). No location resource set in
+    constraints-1.1.rng at any tag; constraints-1.2.rng got them at 1.1.12. 1.1.12's
+    pacemaker-next (xml/Makefile.am: cib-1.2, constraints-next.rng, tags-1.3.rng, ...)
+    has no ``domains`` and has ``<tags>``. schema_has took pacemaker-1.1 for
+    pacemaker-next on every release."""
+    v11 = "pacemaker-1.1"
+    assert schema_has(v11, "domains", exact("1.1.10"))
+    assert not schema_has(v11, "domains", exact("1.1.12"))
+    assert not schema_has(v11, "domains", exact("1.1.1"))  # 1.1.1's was pacemaker-1.2 itself
+    assert schema_has(v11, "domains", UNKNOWN)  # 1.1.2-1.1.11 may be in force
+    assert not schema_has("pacemaker-next", "domains")
+    assert not schema_has(v11, "tags", exact("1.1.11"))
+    assert schema_has(v11, "tags", exact("1.1.12"))
+    assert not schema_has(v11, "rsc-pattern", exact("1.1.10"))
+    assert schema_has(v11, "rsc-pattern", exact("1.1.11"))
+    assert schema_has(v11, "rsc-pattern", exact("1.1.12"))
+    assert not schema_has(v11, "location-set", exact("1.1.11"))
+    assert schema_has(v11, "location-set", exact("1.1.12"))
+    # pacemaker-1.2 grew: its location sets came with 1.1.12
+    assert not schema_has("pacemaker-1.2", "location-set", exact("1.1.11"))
+    assert schema_has("pacemaker-1.2", "location-set", UNKNOWN)
+    # and what the numbered schemas take
+    assert not schema_has("pacemaker-2.5", "rsc-pattern") and schema_has(
+        "pacemaker-2.6", "rsc-pattern"
+    )
+    assert schema_has("pacemaker-next", "instance") and not schema_has("pacemaker-3.9", "instance")
+
+
+DOMAINS = (
+    '    <domains>\n      <domain id="big">\n        <node name="alpha" score="100"/>\n'
+    "      </domain>\n    </domains>"
+)
+
+
+def test_cb023_domains_by_release(tmp_path: Path) -> None:
+    """``<domains>`` is what pacemaker-1.1 had (1.1.2 to 1.1.11) and pacemaker-next did
+    not: a pacemaker-1.1 CIB holding it runs on 1.1.10 and is refused from 1.1.12 on; a
+    pacemaker-1.2 CIB is refused everywhere. crm_verify 2.1.5: "Element configuration has
+    extra content: domains", "config not valid"; under ``validate-with="none"`` it
+    passes (no error). Lint said nothing of it in any schema."""
+    own = small(tmp_path, vw="pacemaker-1.1", extra=DOMAINS, name="own.xml")
+    assert found(own, "CB023", "pacemaker=1.1.10") == []
+    [(code, severity, message)] = found(own, "CB023", "pacemaker=1.1.12")
+    assert (code, severity) == ("CB023", "error") and "<domains>" in message, message
+    assert found(own, "CB023") == []  # release unknown: 1.1.2-1.1.11 may run it
+    later = small(tmp_path, vw="pacemaker-1.2", dc="2.1.5-a3f44794f94", extra=DOMAINS)
+    [(code, severity, message)] = found(later, "CB023")
+    assert "pacemaker-1.2's schema refuses <domains>" in message
+    rc, out = crm_verify_file(later)
+    assert rc != 0 and "extra content: domains" in out and "config not valid" in out, out
+    loose = small(tmp_path, vw="none", dc="2.1.5-a3f44794f94", extra=DOMAINS, name="none.xml")
+    assert found(loose, "CB023") == []
+    rc, out = crm_verify_file(loose)
+    assert "config not valid" not in out and "domains" not in out, out
+
+
+BAD_PATTERN = '      <rsc_location id="keep-off" rsc-pattern="(ww" node="beta" score="-INFINITY"/>'
+
+
+@pytest.mark.parametrize(
+    "release,cb029,cb023",
+    [("1.1.10", False, True), ("1.1.11", True, False), ("1.1.12", True, False)],
+)
+def test_cb029_rsc_pattern_in_a_pacemaker_1_1_cib(
+    tmp_path: Path, release: str, cb029: bool, cb023: bool
+) -> None:
+    """pacemaker-1.1 of 1.1.11 takes ``rsc-pattern`` and 1.1.11's ``unpack_location``
+    compiles it ("Bad regex '%s' for constraint '%s'", pengine/constraints.c line 369):
+    the bad pattern is CB029's. On 1.1.10 the schema refuses the attribute (constraints-1.1.rng
+    at that tag: ``rsc`` only): the CIB is not loaded at all (CB023), CB029 stays out."""
+    path = small(tmp_path, vw="pacemaker-1.1", constraints=BAD_PATTERN)
+    assert bool(found(path, "CB029", f"pacemaker={release}")) is cb029
+    refused = found(path, "CB023", f"pacemaker={release}")
+    assert bool(refused) is cb023, refused
+    if cb023:
+        assert "rsc-pattern" in refused[0][2]
+
+
+INSTANCE = (
+    '      <rsc_colocation id="with-one" rsc="www" with-rsc="cl-ping" with-rsc-instance="1"'
+    ' score="INFINITY"/>'
+)
+
+
+def test_cb023_instance_attributes_only_in_pacemaker_next(tmp_path: Path) -> None:
+    """``with-rsc-instance`` (and rsc-instance, first-instance, then-instance) is in
+    constraints-next.rng of 2.1.5 and in no numbered schema: crm_verify 2.1.5 refuses it
+    in a pacemaker-3.9 CIB ("Invalid attribute with-rsc-instance for element
+    rsc_colocation", "config not valid") and only warns under pacemaker-next ("Support
+    for with-rsc-instance is deprecated", pcmk_sched_colocation.c line 544)."""
+    numbered = small(tmp_path, vw="pacemaker-3.9", dc="2.1.5-a3f44794f94", constraints=INSTANCE)
+    [(_, severity, message)] = found(numbered, "CB023")
+    assert severity == "error" and "with-rsc-instance" in message
+    rc, out = crm_verify_file(numbered)
+    assert rc != 0
+    assert "Invalid attribute with-rsc-instance" in out and "config not valid" in out, out
+    nxt = small(tmp_path, vw="pacemaker-next", constraints=INSTANCE, name="next.xml")
+    assert found(nxt, "CB023") == []
+    _, out = crm_verify_file(nxt)
+    assert "config not valid" not in out, out
+
+
+RSC_DEFAULTS_IA = (
+    '    <rsc_defaults>\n      <instance_attributes id="rd-ia">\n'
+    '        <nvpair id="rd-ia-conf" name="config" value="/etc/app.conf"/>\n'
+    "      </instance_attributes>\n    </rsc_defaults>"
+)
+
+
+def test_cb023_instance_attributes_in_rsc_defaults(tmp_path: Path) -> None:
+    """No schema ever took ``instance_attributes`` in ``rsc_defaults`` (options-*.rng at
+    2.1.5 and 3.0.0; Pacemaker 3.0's commit e043f330: "This was possible only with schema
+    validation disabled"). crm_verify 2.1.5 on pacemaker-1.2: "Extra element rsc_defaults
+    in interleave", "config not valid"."""
+    path = small(tmp_path, vw="pacemaker-1.2", dc="2.1.5-a3f44794f94", extra=RSC_DEFAULTS_IA)
+    [(_, severity, message)] = found(path, "CB023")
+    assert severity == "error" and "instance_attributes in rsc_defaults" in message
+    rc, out = crm_verify_file(path)
+    assert rc != 0 and "config not valid" in out, out
