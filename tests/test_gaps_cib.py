@@ -221,3 +221,114 @@ def test_cb023_instance_attributes_in_rsc_defaults(tmp_path: Path) -> None:
     assert severity == "error" and "instance_attributes in rsc_defaults" in message
     rc, out = crm_verify_file(path)
     assert rc != 0 and "config not valid" in out, out
+
+
+# -- 2. CB032: the rest of what Pacemaker 3.0 dropped ------------------------------------
+
+NAGIOS_TEMPLATE = """      <template id="tpl-check" class="nagios" type="check_tcp">
+        <operations><op id="tpl-check-mon" name="monitor" interval="30s"/></operations>
+      </template>
+      <primitive id="check-db" template="tpl-check"/>"""
+
+
+def test_cb032_nagios_template_and_the_primitive_made_from_it(tmp_path: Path) -> None:
+    """upgrade-3.10-4.xsl at tag Pacemaker-3.0.0: ``$dropped_templates`` are the
+    templates whose class is nagios or upstart ("Dropping template ... because ...
+    resources are no longer supported") and ``$dropped_primitives`` takes every
+    primitive whose ``@template`` names one. The primitive was already reported; the
+    template itself was not. In a pacemaker-4.0 CIB the template's class is refused
+    (resources-4.0.rng ``element-template`` refers to ``element-resource-class``)."""
+    path = small(tmp_path, vw="pacemaker-3.9", resources=NAGIOS_TEMPLATE)
+    got = {m.split(": ")[0]: s for _, s, m in found(path, "CB032", "pacemaker=3.0")}
+    assert got == {
+        "template 'tpl-check' (class nagios)": "warning",
+        "primitive 'check-db' (class nagios)": "error",
+    }, got
+    four = small(tmp_path, vw="pacemaker-4.0", resources=NAGIOS_TEMPLATE, name="4.xml")
+    refused = [m for _, s, m in found(four, "CB032") if "schema refuses" in m and s == "error"]
+    assert len(refused) == 2, refused
+    assert found(path, "CB032", "pacemaker=2.1") == []
+
+
+ORDER_INSTANCE = '      <rsc_order id="ping-first" first="cl-ping" first-instance="0" then="www"/>'
+
+
+def test_cb032_instance_options_in_a_schema_less_cib(tmp_path: Path) -> None:
+    """2.1.5 reads ``first-instance`` (pcmk_sched_ordering.c line 443, with a
+    deprecation warning at 252) and ``with-rsc-instance`` (pcmk_sched_colocation.c line
+    529); ``git grep first-instance Pacemaker-3.0.0 -- lib/pacemaker`` finds nothing:
+    3.0 ignores them and the order holds for the whole clone. Only a ``none`` (or
+    pacemaker-next) CIB can hold them; crm_verify 2.1.5 takes the ``none`` one with a
+    warning. In a pacemaker-3.9 CIB they are CB023's (schema), not CB032's too."""
+    path = small(tmp_path, vw="none", constraints=ORDER_INSTANCE + "\n" + INSTANCE)
+    got = found(path, "CB032", "pacemaker=3.0")
+    assert sorted((s, m.split(": ")[0]) for _, s, m in got) == [
+        ("warning", "rsc_colocation 'with-one' with-rsc-instance"),
+        ("warning", "rsc_order 'ping-first' first-instance"),
+    ], got
+    assert all("whole clone" in m for _, _, m in got)
+    assert [s for _, s, _ in found(path, "CB032")] == ["info", "info"]  # release unknown
+    _, out = crm_verify_file(path)
+    assert "config not valid" not in out, out
+    nxt = small(tmp_path, vw="pacemaker-next", constraints=ORDER_INSTANCE, name="n.xml")
+    assert [s for _, s, _ in found(nxt, "CB032")] == ["info"]
+    assert found(nxt, "CB032", "pacemaker=3.0") == []  # 3.0 refuses the name: CB031
+    numbered = small(tmp_path, vw="pacemaker-3.9", constraints=ORDER_INSTANCE, name="39.xml")
+    assert found(numbered, "CB032", "pacemaker=3.0") == []
+    assert [c for c, _, _ in found(numbered, "CB023")] == ["CB023"]
+
+
+def test_cb032_rsc_defaults_instance_attributes(tmp_path: Path) -> None:
+    """Pacemaker 3.0's commit e043f330 ("scheduler: ignore instance attributes in
+    rsc_defaults ... This was possible only with schema validation disabled") removed
+    the ``pe__unpack_dataset_nvpairs(rsc_defaults, PCMK_XE_INSTANCE_ATTRIBUTES, ...)``
+    of lib/pengine/complex.c ``get_rsc_attributes`` (2.1.5 line 217): a ``none`` CIB's
+    default parameters reach no resource on 3.0. crm_verify 2.1.5 takes it."""
+    path = small(tmp_path, vw="none", extra=RSC_DEFAULTS_IA)
+    [(_, severity, message)] = found(path, "CB032", "pacemaker=3.0")
+    assert severity == "warning" and "instance_attributes in rsc_defaults" in message
+    assert found(path, "CB032", "pacemaker=2.1") == []
+    _, out = crm_verify_file(path)
+    assert "config not valid" not in out, out
+    schema = small(tmp_path, vw="pacemaker-3.9", extra=RSC_DEFAULTS_IA, name="39.xml")
+    assert found(schema, "CB032", "pacemaker=3.0") == []  # CB023's
+
+
+IDREF_NAME = """      <primitive id="app" class="ocf" provider="heartbeat" type="Dummy">
+        <instance_attributes id="app-ia">
+          <nvpair id="app-ia-state" name="state" value="/var/run/app.state"/>
+        </instance_attributes>
+        <operations><op id="app-mon" name="monitor" interval="20s"/></operations>
+      </primitive>
+      <primitive id="app2" class="ocf" provider="heartbeat" type="Dummy">
+        <instance_attributes id="app2-ia">
+          <nvpair id-ref="app-ia-state" name="fake"/>
+        </instance_attributes>
+        <operations><op id="app2-mon" name="monitor" interval="20s"/></operations>
+      </primitive>"""
+
+
+@pytest.mark.parametrize(
+    "vw,target,severity",
+    [
+        ("none", "pacemaker=3.0", "warning"),
+        ("none", None, "info"),
+        ("pacemaker-3.9", "pacemaker=3.0", None),
+        ("pacemaker-4.0", None, "error"),
+    ],
+)
+def test_cb032_name_beside_id_ref(
+    tmp_path: Path, vw: str, target: str | None, severity: str | None
+) -> None:
+    """Pacemaker 3.0.0's lib/pengine/rules.c ``populate_hash`` reads name and value from
+    ``pcmk__xe_resolve_idref(nvpair)`` only (2.1.5's took the reference's own name
+    first): in a ``none`` CIB the value goes under the referenced name. A CIB of a
+    numbered schema is first run through upgrade-3.10-0.xsl, whose ``*[@id-ref]``
+    template makes such an nvpair one of its own ("behavior is preserved"): nothing to
+    say. nvset-4.0.rng's nvpair is ``id-ref`` alone or ``id`` + name + value: a
+    pacemaker-4.0 CIB with both is refused."""
+    path = small(tmp_path, vw=vw, resources=IDREF_NAME)
+    got = found(path, "CB032", *([target] if target else []))
+    assert [s for _, s, _ in got] == ([severity] if severity else []), got
+    if severity:
+        assert "nvpair id-ref 'app-ia-state' name 'fake'" in got[0][2]
