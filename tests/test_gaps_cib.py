@@ -332,3 +332,56 @@ def test_cb032_name_beside_id_ref(
     assert [s for _, s, _ in got] == ([severity] if severity else []), got
     if severity:
         assert "nvpair id-ref 'app-ia-state' name 'fake'" in got[0][2]
+
+
+# -- 3. class="init" ----------------------------------------------------------------------
+
+HB2_INIT = """<cib admin_epoch="0" epoch="4" num_updates="1">
+  <configuration>
+    <crm_config/>
+    <nodes>
+      <node id="0f7c" uname="alpha" type="normal"/>
+    </nodes>
+    <resources>
+      <primitive id="mail" class="{CLASS}" type="postfix"/>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+@pytest.mark.parametrize("rclass,expected", [("init", ["CB034"]), ("lsb", []), ("LSB", [])])
+def test_cb034_class_init_in_a_heartbeat_2_cib(tmp_path: Path, rclass: str, expected: list) -> None:
+    """heartbeat 2's lrmd adds a resource only of a class it has an RAExec plugin for:
+    ``on_msg_add_rsc`` walks ``ra_class_list`` and answers "RA class [%s] does not
+    exist." with HA_FAIL (cluster-glue repository, lrm/lrmd/lrmd.c at tag STABLE-2.1.3
+    line 2076; the same at STABLE-2.0.8 and glue-1.0.12, Pacemaker 1.0's lrmd). The
+    plugins at those tags are lib/plugins/lrm/raexec{ocf,lsb,hb,stonith}.c: no ``init``.
+    crm.dtd's ``class`` is (ocf|lsb|heartbeat|stonith) too. Lint said nothing."""
+    path = tmp_path / "cib.xml"
+    path.write_text(HB2_INIT.replace("{CLASS}", rclass))
+    got = found(path, "CB034")
+    assert [c for c, _, _ in got] == expected, got
+    if got:
+        assert got[0][1] == "error" and "class lsb" in got[0][2]
+
+
+def test_cb034_class_init_under_later_schemas_and_none(tmp_path: Path) -> None:
+    """Pacemaker 2.1.5's executor: "Unknown resource standard: init" (lib/services/
+    services.c line 322) under ``validate-with="none"``; every numbered schema refuses the
+    value: crm_verify 2.1.5 "Element primitive failed to validate content", "config not
+    valid". A pacemaker-1.0 CIB is left to CB023, which validates it whole."""
+    init = '      <primitive id="mail" class="init" type="postfix"/>'
+    numbered = small(tmp_path, vw="pacemaker-1.2", resources=init)
+    [(_, severity, message)] = found(numbered, "CB034")
+    assert severity == "error" and "schema refuses it" in message
+    rc, out = crm_verify_file(numbered)
+    assert rc != 0 and "config not valid" in out, out
+    none = small(tmp_path, vw="none", resources=init, name="none.xml")
+    [(_, _, message)] = found(none, "CB034")
+    assert "never starts" in message
+    fine = small(tmp_path, vw="pacemaker-1.2", resources=init.replace("init", "lsb"), name="ok.xml")
+    assert found(fine, "CB034") == []
+    assert found(small(tmp_path, vw="pacemaker-1.0", resources=init, name="1.xml"), "CB034") == []

@@ -22,7 +22,7 @@ from ...formats.cib.model import _tag
 from ...formats.cib.views import ids_around
 from ...syntax.numbers import decimal, is_decimal
 from .. import make, rule
-from .common import _cib, _is_ocfs2_fs, units
+from .common import _cib, _in_status, _is_ocfs2_fs, units
 from .guests import _param_pair
 
 if TYPE_CHECKING:
@@ -143,6 +143,56 @@ def provider_without_ocf(item: Loaded) -> Iterator[Finding]:
                 f"provider '{prim.provider}' of '{prim.id}' is ignored for class '{prim.rclass}'",
                 item.where(prim),
             )
+
+
+#: Every resource class an executor of any release runs: heartbeat 2's and cluster-glue's
+#: lrmd (its RAExec plugins ocf, lsb, heartbeat and stonith, upstart from glue 1.0.x),
+#: Pacemaker's (2.1.5 include/crm/common/agents.h: ocf, service, lsb, systemd, upstart,
+#: nagios, stonith; ``heartbeat`` is lib/fencing's and the 1.1 lrmd's).
+_CLASSES = frozenset(
+    ("ocf", "lsb", "heartbeat", "stonith", "upstart", "service", "systemd", "nagios")
+)
+
+
+@rule("CB034", "unknown-resource-class", "error", formats=("cib",))
+def unknown_resource_class(item: Loaded) -> Iterator[Finding]:
+    """A primitive (or template) whose ``class`` no release runs, such as ``init``.
+
+    Why it matters: init scripts are class ``lsb``. heartbeat 2's lrmd (and cluster-glue's,
+    which Pacemaker 1.0 used) knows only the classes of its RAExec plugins (ocf, lsb,
+    heartbeat, stonith; upstart later) and refuses to add any other resource:
+    "on_msg_add_rsc: RA class [init] does not exist." (cluster-glue lrm/lrmd/lrmd.c,
+    tags STABLE-2.0.8 to glue-1.0.12), so the resource never runs. Pacemaker 1.1.8 and
+    later answer "Unknown resource standard: init" and fail the action
+    (lib/services/services.c line 322 at Pacemaker-2.1.5), and every schema from
+    pacemaker-1.0 on refuses the value (``class``: ocf, lsb, heartbeat, stonith, ...;
+    crm_verify 2.1.5 "Element primitive failed to validate content", "config not
+    valid"). A pacemaker-1.0 CIB is CB023's (validated whole).
+
+    Example: ``<primitive id="mail" class="init" type="postfix"/>``.
+
+    Fix: ``class="lsb"`` for an /etc/init.d script (``systemd`` or ``service`` on a
+    Pacemaker 1.1.8 or later cluster with systemd).
+    """
+    from ...formats.cib.upgrade import schema_version
+
+    doc = _cib(item)
+    if doc.validate_with == "pacemaker-1.0":
+        return
+    effect = "the resource never starts"
+    if schema_version(doc.validate_with) is not None or doc.validate_with == "pacemaker-next":
+        effect = f"{doc.validate_with}'s schema refuses it, Pacemaker will not load this CIB"
+    for el in doc.iter("primitive", "template"):
+        rclass = el.get("class")
+        if rclass is None or rclass.lower() in _CLASSES or _in_status(el):
+            continue
+        hint = " (an init script is class lsb)" if rclass.lower() in ("init", "sysv") else ""
+        yield make(
+            "CB034",
+            f"{_tag(el)} '{el.get('id')}': no cluster runs resource class '{rclass}'{hint}:"
+            f" {effect}",
+            item.where(el),
+        )
 
 
 _UNSAFE_ID = re.compile(r"^[0-9.-]|:")
