@@ -385,3 +385,54 @@ def test_cb034_class_init_under_later_schemas_and_none(tmp_path: Path) -> None:
     fine = small(tmp_path, vw="pacemaker-1.2", resources=init.replace("init", "lsb"), name="ok.xml")
     assert found(fine, "CB034") == []
     assert found(small(tmp_path, vw="pacemaker-1.0", resources=init, name="1.xml"), "CB034") == []
+
+
+# -- 5. migrate: where "heartbeat 1 fenced nothing" comes from ---------------------------
+
+
+def _v1_pair(tmp_path: Path, hacf_extra: str = "") -> list[str]:
+    """Two heartbeat 1 nodes (``crm off``) sharing one haresources line."""
+    roots = []
+    for me in ("n1", "n2"):
+        d = tmp_path / me / "etc" / "ha.d"
+        d.mkdir(parents=True)
+        d.joinpath("ha.cf").write_text(
+            "keepalive 1\ndeadtime 10\nwarntime 5\nbcast eth0\nnode n1\nnode n2\ncrm off\n"
+            + hacf_extra
+        )
+        d.joinpath("authkeys").write_text("auth 1\n1 sha1 s3cret\n")
+        d.joinpath("haresources").write_text("n1 192.0.2.50 apache\n")
+        (tmp_path / me / "etc" / "hostname").write_text(me + "\n")
+        roots.append(str(tmp_path / me))
+    return roots
+
+
+def test_migrate_cites_ha_cf_for_the_missing_fencing(tmp_path: Path) -> None:
+    """In heartbeat 1 fencing is ha.cf's ``stonith``/``stonith_host`` directives
+    (heartbeat's ha.cf man page; config.c ``set_stonith_info``/``set_stonith_host_info``),
+    never a haresources line: with neither, nothing fenced. The report line said
+    ``haresources:1``, the first resource line, which says nothing of fencing; it now
+    names ha.cf as a whole (what is missing has no line)."""
+    from xencfg import migrate
+
+    m = migrate.plan(_v1_pair(tmp_path / "in"))
+    [note] = [n for n in m.notes if "fenced nothing" in n.what]
+    assert note.source.endswith("etc/ha.d/ha.cf"), note.source
+    assert "no stonith or stonith_host directive" in note.what
+    assert "haresources" not in note.source
+    # with a stonith_host line, ha.cf's line is cited and nothing says "fenced nothing"
+    fenced = migrate.plan(
+        _v1_pair(tmp_path / "f", "stonith_host * external/ipmi n1 192.0.2.1 admin pw lan\n")
+    )
+    assert not [n for n in fenced.notes if "fenced nothing" in n.what]
+    [line] = [n for n in fenced.notes if "fences with" in n.what and n.source.startswith("/")]
+    assert line.source.endswith("ha.cf:8"), line.source
+
+
+def test_change_of_a_whole_file_renders_without_a_line() -> None:
+    from xencfg.migrations import Change
+
+    assert (
+        str(Change(0, "stonith", "action", "x", "ha.cf")) == "ha.cf: the file (stonith): action: x"
+    )
+    assert str(Change(3, None, "info", "y")) == "line 3: info: y"
