@@ -436,3 +436,130 @@ def test_change_of_a_whole_file_renders_without_a_line() -> None:
         str(Change(0, "stonith", "action", "x", "ha.cf")) == "ha.cf: the file (stonith): action: x"
     )
     assert str(Change(3, None, "info", "y")) == "line 3: info: y"
+
+
+# -- Pacemaker 1.0 CIBs as crm configure wrote them --------------------------------------
+
+#: A two-dom0 Xen cluster as Pacemaker 1.0.8's ``crm configure`` wrote it (its id scheme
+#: ``RSC-instance_attributes-NAME``, ``rsc_order`` with first/then and a score,
+#: ``rsc_location`` rules on ``pingd`` and ``#uname``, a ``master`` with ``master-max``
+#: and ``notify``, a clone with ``globally-unique``, ``external/ipmi`` fencing, a monitor
+#: with ``OCF_CHECK_LEVEL`` in the op's instance_attributes).
+PM10 = Path(__file__).parent / "fixtures" / "gaps-cib" / "pacemaker10-crm.xml"
+
+
+def _errors(path: Path) -> list[str]:
+    return [
+        f.code for f in lint.run([str(path)], force_format="cib").findings if f.severity == "error"
+    ]
+
+
+def test_pacemaker_1_0_crm_configure_cib_is_clean(tmp_path: Path) -> None:
+    """crm_verify 2.1.5 takes it (only the deprecation of ``score`` on rsc_order and the
+    fencing of nodes an empty status shows as unseen: "Warnings found"); lint finds no
+    error either."""
+    assert _errors(PM10) == []
+    _, out = crm_verify_file(PM10)
+    assert "config not valid" not in out, out
+
+
+#: (name, text in PM10, as people misspelt it, crm_verify 2.1.5 refuses it): recorded
+#: with crm_verify_file below; lint gives an error exactly where crm_verify refuses.
+PM10_MUTANTS = [
+    (
+        "order-from-to",
+        'first="ms-drbd0" first-action="promote" then="vm-web" then-action="start"',
+        'from="vm-web" action="start" to="ms-drbd0" to_action="promote"',
+        True,
+    ),
+    ("expr-type-integer", 'value="0" type="number"', 'value="0" type="integer"', True),
+    (
+        "same-interval-both-roles",
+        'interval="30s" name="monitor" role="Slave"',
+        'interval="15s" name="monitor" role="Slave"',
+        True,
+    ),
+    (
+        "ocf-check-level-as-op-attribute",
+        'name="monitor" timeout="60s">',
+        'name="monitor" timeout="60s" OCF_CHECK_LEVEL="10">',
+        True,
+    ),
+    (
+        "order-score-word",
+        'then-action="start" score="INFINITY"',
+        'then-action="start" score="mandatory"',
+        True,
+    ),
+    ("role-lowercase", 'with-rsc-role="Master"', 'with-rsc-role="master"', True),
+    ("expression-le", 'operation="lte" value="0"', 'operation="le" value="0"', True),
+    ("master_max", 'name="master-max"', 'name="master_max"', False),
+    ("globally_unique", 'name="globally-unique"', 'name="globally_unique"', False),
+    ("uname-not-a-node", 'operation="eq" value="xen1"', 'operation="eq" value="xen3"', False),
+    (
+        "rule-score-attribute",
+        '<rule id="loc-web-pref-rule" score="50">',
+        '<rule id="loc-web-pref-rule" score-attribute="pingd">',
+        False,
+    ),
+    ("clone-max-0", 'name="clone-max" value="2"', 'name="clone-max" value="0"', False),
+    (
+        "monitor-role-started",
+        'interval="15s" name="monitor" role="Master"',
+        'interval="15s" name="monitor" role="Started"',
+        False,
+    ),
+    ("node-type-member", 'uname="xen1" type="normal"', 'uname="xen1" type="member"', False),
+]
+
+
+@pytest.mark.parametrize("name,old,new,refused", PM10_MUTANTS, ids=[m[0] for m in PM10_MUTANTS])
+def test_pacemaker_1_0_mutants_lint_errs_where_crm_verify_refuses(
+    tmp_path: Path, name: str, old: str, new: str, refused: bool
+) -> None:
+    text = PM10.read_text()
+    assert old in text
+    path = tmp_path / f"{name}.xml"
+    path.write_text(text.replace(old, new, 1))
+    _, out = crm_verify_file(path)
+    assert ("config not valid" in out) is refused, out
+    assert bool(_errors(path)) is refused, _errors(path)
+
+
+def test_cb035_drbd_master_without_notify(tmp_path: Path) -> None:
+    """LINBIT's scripts/drbd.ocf (drbd-utils repository; commit 0da228ae "drbd.ocf:
+    enforce notify enabled", 2009-06-24, before "Preparing the 8.3.2 release") returns
+    OCF_ERR_CONFIGURED from start and promote when neither OCF_RESKEY_CRM_meta_notify is
+    true nor a notify variable is set: "you really should enable notify when using this
+    RA". The Pacemaker 1.0 CIB without its ``notify`` nvpair passes crm_verify (which
+    runs no agent) and lint said nothing. ``ignore_missing_notifications=true`` (commit
+    f2061fed, 2015) lifts the check; rsc_defaults' notify counts."""
+    line = '<nvpair id="ms-drbd0-meta_attributes-notify" name="notify" value="true"/>'
+    text = PM10.read_text()
+    assert found(PM10, "CB035") == []
+    bare = tmp_path / "bare.xml"
+    bare.write_text(text.replace(line, ""))
+    [(_, severity, message)] = found(bare, "CB035")
+    assert severity == "error" and "master 'ms-drbd0'" in message and "notify=true" in message
+    assert found(bare, "CB035", "drbd=8.3.1") == []  # no ocf:linbit:drbd before 8.3.2
+    off = tmp_path / "off.xml"
+    off.write_text(text.replace(line, line.replace('"true"', '"false"')))
+    assert [c for c, _, _ in found(off, "CB035")] == ["CB035"]
+    opted = tmp_path / "opted.xml"
+    opted.write_text(
+        text.replace(line, "").replace(
+            'value="r0"/>',
+            'value="r0"/>\n            <nvpair id="drbd0-ia-imn"'
+            ' name="ignore_missing_notifications" value="true"/>',
+        )
+    )
+    assert found(opted, "CB035") == []
+    default = tmp_path / "default.xml"
+    default.write_text(
+        text.replace(line, "").replace(
+            '<nvpair id="rsc-options-resource-stickiness"',
+            '<nvpair id="rsc-options-notify" name="notify" value="true"/>\n'
+            '        <nvpair id="rsc-options-resource-stickiness"',
+        )
+    )
+    assert found(default, "CB035") == []

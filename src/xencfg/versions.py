@@ -83,6 +83,10 @@ DRBD_UTILS_BUF_128M = Version.parse("9.29")
 #: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
 #: before it, any include that opened nothing was "Failed to open include file".
 DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
+#: DRBD 8.3.2 (July 2009): the first release with ocf:linbit:drbd, which refuses to start
+#: or promote without the master's ``notify=true`` (scripts/drbd.ocf, commit 0da228ae
+#: "enforce notify enabled", 2009-06-24; CB035).
+DRBD_RA_NEEDS_NOTIFY = Version.parse("8.3.2")
 #: multipath-tools 0.4.9: parser.c ``alloc_strvec`` splits ``{`` and ``}`` off a word
 #: (0.4.9 line 242); 0.4.5 to 0.4.8 end a word at a blank only, so ``defaults{`` names no
 #: section (MP010).

@@ -195,6 +195,62 @@ def unknown_resource_class(item: Loaded) -> Iterator[Finding]:
         )
 
 
+@rule("CB035", "drbd-master-without-notify", "error", formats=("cib",))
+def drbd_master_without_notify(item: Loaded) -> Iterator[Finding]:
+    """An ``ocf:linbit:drbd`` master/slave set without ``notify=true``.
+
+    Why it matters: the agent (scripts/drbd.ocf, first committed 2009-05-29, 93da245f,
+    shipped from DRBD 8.3.2: "Preparing the 8.3.2 release", 73f433f4, 2009-07-03) has,
+    since commit 0da228ae "drbd.ocf: enforce notify enabled" (2009-06-24, before that
+    release), refused to start or promote when
+    Pacemaker sends no notifications: "you really should enable notify when using this
+    RA" and OCF_ERR_CONFIGURED, which Pacemaker takes as fatal: the DRBD resource does
+    not start anywhere, nor anything placed with it. The agent's
+    ``ignore_missing_notifications=true`` parameter (2015, commit f2061fed) lifts the
+    check. Where the DRBD release is known to be older than 8.3.2 nothing is said (no
+    release shipped the agent then).
+
+    Example: ``<master id="ms-drbd0">`` with ``master-max``, ``clone-max`` and no
+    ``notify`` meta attribute, around ``<primitive class="ocf" provider="linbit"
+    type="drbd">``.
+
+    Fix: ``<nvpair name="notify" value="true"/>`` in the master's meta_attributes
+    (``crm configure ms ms-drbd0 drbd0 meta notify=true``).
+    """
+    from ...formats.cib.resources import resource_view
+    from ...formats.cib.values import parse_bool
+    from ...versions import DRBD_RA_NEEDS_NOTIFY
+
+    doc = _cib(item)
+    drbd = item.versions.of("drbd", item.node)
+    if drbd.older_than(DRBD_RA_NEEDS_NOTIFY):
+        return  # (no ocf:linbit:drbd before 8.3.2: heartbeat's ocf:heartbeat:drbd then)
+    default = doc.rsc_defaults.get("notify")
+    for prim in doc.primitives:
+        if (prim.rclass, prim.provider, prim.type) != ("ocf", "linbit", "drbd"):
+            continue
+        if _in_status(prim.el) or parse_bool(prim.param("ignore_missing_notifications")):
+            continue
+        owner = prim.el.getparent()
+        while owner is not None and _tag(owner) not in ("master", "master_slave", "clone"):
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        notify = resource_view(owner).meta("notify")
+        if parse_bool(notify if notify is not None else default) is True:
+            continue
+        if parse_bool(resource_view(prim.el).meta("notify")) is True:
+            continue  # (the agent reads CRM_meta_notify, which this sets)
+        yield make(
+            "CB035",
+            f"{_tag(owner)} '{owner.get('id')}' of ocf:linbit:drbd '{prim.id}' has no"
+            " notify=true: from DRBD 8.3.2 the agent refuses to start ('you really should"
+            f" enable notify when using this RA'; {drbd.describe('DRBD')}), so DRBD does"
+            " not start anywhere",
+            item.where(owner),
+        )
+
+
 _UNSAFE_ID = re.compile(r"^[0-9.-]|:")
 
 
