@@ -129,7 +129,9 @@ PACEMAKER_3_0 = Version.parse("3.0.0")
 #: an older one refuses it (CB030). ``pacemaker-1.1`` and ``pacemaker-1.2`` came with
 #: 1.1.1 (tag Pacemaker-1.1.1 lib/common/xml.c known_schemas entries 5 and 6; 1.1.0's
 #: table ends at pacemaker-1.0). pacemaker-1.1 was 1.1.1-1.1.11's development schema
-#: (pacemaker-1.2 plus ``domains``), the old name of pacemaker-next in 1.1.12-1.1.24
+#: (pacemaker-1.2 itself at 1.1.1; plus ``domains`` and the ``*-instance`` constraint
+#: attributes from 1.1.2, ``rsc-pattern`` at 1.1.11: rules/cib/placement.py
+#: ``SCHEMA_FEATURES``), the old name of pacemaker-next in 1.1.12-1.1.24
 #: (schemas.c "1.1 was the old name for -next"), and no schema from 2.0.0 on (CB031).
 PACEMAKER_SCHEMA_SINCE: dict[tuple[int, int], Version] = {
     (1, 0): Version.parse("1.0"),
