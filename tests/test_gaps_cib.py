@@ -563,3 +563,26 @@ def test_cb035_drbd_master_without_notify(tmp_path: Path) -> None:
         )
     )
     assert found(default, "CB035") == []
+
+
+LOCATION_SET = (
+    '      <rsc_location id="both-off-beta" node="beta" score="-INFINITY">\n'
+    '        <resource_set id="both-off-beta-set"><resource_ref id="www"/>'
+    '<resource_ref id="cl-ping"/></resource_set>\n      </rsc_location>'
+)
+
+
+def test_cb023_location_set_came_to_pacemaker_1_2_with_1_1_12(tmp_path: Path) -> None:
+    """constraints-1.2.rng's ``rsc_location`` gained its ``resource_set`` choice at tag
+    Pacemaker-1.1.12 (``git show Pacemaker-1.1.11:xml/constraints-1.2.rng``: ``rsc``
+    only); constraints-1.1.rng never had it. So a pacemaker-1.2 CIB with a location set
+    is refused by 1.1.11 and taken by 1.1.12 and 2.1.5 (crm_verify: no error)."""
+    path = small(tmp_path, vw="pacemaker-1.2", constraints=LOCATION_SET)
+    [(_, severity, message)] = found(path, "CB023", "pacemaker=1.1.11")
+    assert severity == "error" and "resource_set in rsc_location" in message
+    assert found(path, "CB023", "pacemaker=1.1.12") == []
+    assert found(path, "CB023") == []  # the release unknown
+    _, out = crm_verify_file(path)
+    assert "config not valid" not in out, out
+    own = small(tmp_path, vw="pacemaker-1.1", constraints=LOCATION_SET, name="own.xml")
+    assert [c for c, _, _ in found(own, "CB023", "pacemaker=1.1.10")] == ["CB023"]
