@@ -352,19 +352,22 @@ HB2_INIT = """<cib admin_epoch="0" epoch="4" num_updates="1">
 """
 
 
-@pytest.mark.parametrize("rclass,expected", [("init", ["CB034"]), ("lsb", []), ("LSB", [])])
+@pytest.mark.parametrize(
+    "rclass,expected", [("init", ["CB034"]), ("lsb", []), ("LSB", ["CB034"]), ("sysv", ["CB034"])]
+)
 def test_cb034_class_init_in_a_heartbeat_2_cib(tmp_path: Path, rclass: str, expected: list) -> None:
     """heartbeat 2's lrmd adds a resource only of a class it has an RAExec plugin for:
     ``on_msg_add_rsc`` walks ``ra_class_list`` and answers "RA class [%s] does not
     exist." with HA_FAIL (cluster-glue repository, lrm/lrmd/lrmd.c at tag STABLE-2.1.3
-    line 2076; the same at STABLE-2.0.8 and glue-1.0.12, Pacemaker 1.0's lrmd). The
+    line 2079; STABLE-2.0.8 line 2391, glue-1.0.12 line 2213, Pacemaker 1.0's lrmd). The
     plugins at those tags are lib/plugins/lrm/raexec{ocf,lsb,hb,stonith}.c: no ``init``.
-    crm.dtd's ``class`` is (ocf|lsb|heartbeat|stonith) too. Lint said nothing."""
+    crm.dtd's ``class`` is (ocf|lsb|heartbeat|stonith) too. ``on_msg_add_rsc`` compares
+    with ``strncmp``: ``LSB`` is no class there either. Lint said nothing."""
     path = tmp_path / "cib.xml"
     path.write_text(HB2_INIT.replace("{CLASS}", rclass))
     got = found(path, "CB034")
     assert [c for c, _, _ in got] == expected, got
-    if got:
+    if got and rclass != "LSB":
         assert got[0][1] == "error" and "class lsb" in got[0][2]
 
 
@@ -384,6 +387,14 @@ def test_cb034_class_init_under_later_schemas_and_none(tmp_path: Path) -> None:
     assert "never starts" in message
     fine = small(tmp_path, vw="pacemaker-1.2", resources=init.replace("init", "lsb"), name="ok.xml")
     assert found(fine, "CB034") == []
+    # Pacemaker 2.1.5's services.c compares with strcasecmp: LSB runs under none, while
+    # pacemaker-1.2's <value>lsb</value> refuses it (crm_verify: "config not valid")
+    upper = init.replace("init", "LSB")
+    assert found(small(tmp_path, vw="none", resources=upper, name="n2.xml"), "CB034") == []
+    strict = small(tmp_path, vw="pacemaker-1.2", resources=upper, name="s.xml")
+    assert [c for c, _, _ in found(strict, "CB034")] == ["CB034"]
+    _, out = crm_verify_file(strict)
+    assert "config not valid" in out, out
     assert found(small(tmp_path, vw="pacemaker-1.0", resources=init, name="1.xml"), "CB034") == []
 
 

@@ -169,6 +169,9 @@ def unknown_resource_class(item: Loaded) -> Iterator[Finding]:
     crm_verify 2.1.5 "Element primitive failed to validate content", "config not
     valid"). A pacemaker-1.0 CIB is CB023's (validated whole).
 
+    The class is compared as written (``LSB`` is no class to the lrmd or a schema), except
+    in a ``validate-with="none"`` CIB, which Pacemaker 1.1.8 and later read in any case.
+
     Example: ``<primitive id="mail" class="init" type="postfix"/>``.
 
     Fix: ``class="lsb"`` for an /etc/init.d script (``systemd`` or ``service`` on a
@@ -182,9 +185,15 @@ def unknown_resource_class(item: Loaded) -> Iterator[Finding]:
     effect = "the resource never starts"
     if schema_version(doc.validate_with) is not None or doc.validate_with == "pacemaker-next":
         effect = f"{doc.validate_with}'s schema refuses it, Pacemaker will not load this CIB"
+    # the lrmd compares classes exactly (strncmp in on_msg_add_rsc), and so does every
+    # schema's <value>; Pacemaker 1.1.8's and later executors ignore case (strcasecmp in
+    # services.c), which only a schema-less CIB leaves to them
+    loose = (doc.validate_with or "").lower() == "none"
     for el in doc.iter("primitive", "template"):
         rclass = el.get("class")
-        if rclass is None or rclass.lower() in _CLASSES or _in_status(el):
+        if rclass is None or _in_status(el):
+            continue
+        if (rclass.lower() if loose else rclass) in _CLASSES:
             continue
         hint = " (an init script is class lsb)" if rclass.lower() in ("init", "sysv") else ""
         yield make(
