@@ -148,14 +148,22 @@ def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rul
     return out
 
 
-def make(code: str, message: str, location: Any, related: Iterable[Any] = ()) -> Finding:
-    """A finding of rule ``code`` with the rule's severity."""
+def make(
+    code: str,
+    message: str,
+    location: Any,
+    related: Iterable[Any] = (),
+    *,
+    severity: str | None = None,
+) -> Finding:
+    """A finding of rule ``code`` with the rule's severity, or ``severity`` where this
+    finding's verdict differs from the rule's (a release that refuses what others warn of)."""
     from ..findings import Location
 
     r = _RULES[code]
     loc = location if isinstance(location, Location) else Location(*location)
     rel = tuple(x if isinstance(x, Location) else Location(*x) for x in related)
-    return Finding(code, r.severity, message, loc, rel)
+    return Finding(code, severity or r.severity, message, loc, rel)
 
 
 def repeats(items: Iterable[T], key: Callable[[T], Hashable | None]) -> Iterator[tuple[T, T]]:

@@ -797,15 +797,13 @@ def bindings_conflict(cluster: Cluster) -> Iterator[Finding]:
                         else f"'{earlier.alias}' up to 0.9.6, '{names[0]}' from 0.9.7"
                     )
                     found.append(
-                        attrs.evolve(
-                            make(
-                                "MP011",
-                                f"WWID {b.wwid} is bound to '{b.alias}' here and to"
-                                f" '{earlier.alias}' on an earlier line: multipathd names the"
-                                f" map {which}; the other name is never created",
-                                item.where(b.entry),
-                                [item.where(earlier.entry)],
-                            ),
+                        make(
+                            "MP011",
+                            f"WWID {b.wwid} is bound to '{b.alias}' here and to"
+                            f" '{earlier.alias}' on an earlier line: multipathd names the"
+                            f" map {which}; the other name is never created",
+                            item.where(b.entry),
+                            [item.where(earlier.entry)],
                             severity="warning",
                         )
                     )
