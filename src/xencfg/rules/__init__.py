@@ -25,11 +25,14 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from ..findings import Finding
+
+if TYPE_CHECKING:
+    from ..cluster import Loaded
 
 T = TypeVar("T")
 
@@ -177,6 +180,21 @@ def repeats(items: Iterable[T], key: Callable[[T], Hashable | None]) -> Iterator
         first = seen.setdefault(k, item)
         if first is not item:
             yield item, first
+
+
+def twice(
+    code: str,
+    message: str,
+    item: Loaded,
+    later: object,
+    first: object,
+    *,
+    severity: str | None = None,
+) -> Finding:
+    """The finding of a "used twice" rule: at ``later``, pointing back at ``first``, both
+    places of ``item``'s file (the pairs :func:`repeats` gives); ``severity`` as for
+    :func:`make`."""
+    return make(code, message, item.where(later), [item.where(first)], severity=severity)
 
 
 def iter_findings(rules: list[Rule], **context: Any) -> Iterator[Finding]:

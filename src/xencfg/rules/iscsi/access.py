@@ -10,7 +10,7 @@ from ...cluster import Cluster, Loaded, short
 from ...findings import Finding, Location
 from ...suggest import closest
 from ...versions import IET_ETC
-from .. import make, rule
+from .. import make, rule, twice
 from ..documents import iet_allow_doc as _allow
 from ..documents import ietd_doc as _ietd
 from ..documents import initiatorname_doc as _initiator
@@ -77,11 +77,8 @@ def unreachable_allow_line(item: Loaded) -> Iterator[Finding]:
             if earlier.all_targets
             else "ietd reads only the target's first line"
         )
-        yield make(
-            "IS009",
-            f"line for {r.target} is never read: {why}",
-            item.where(r.entry),
-            [item.where(earlier.entry)],
+        yield twice(
+            "IS009", f"line for {r.target} is never read: {why}", item, r.entry, earlier.entry
         )
 
 
