@@ -541,19 +541,15 @@ def authkey_missing(item: Loaded) -> Iterator[Finding]:
     try:
         size = os.stat(path).st_size
     except OSError:
-        yield make(
-            "CS008",
+        why = (
             f"crypto is on{_why_on(item)} but the key file {path.name} is missing: corosync "
-            "refuses to start",
-            _totem_line(item, "keyfile"),
+            "refuses to start"
         )
-        return
-    if size < MIN_KEY_BYTES:
-        yield make(
-            "CS008",
-            f"key file {path.name} holds {size * 8} bits; corosync needs at least 1024",
-            _totem_line(item, "keyfile"),
-        )
+    else:
+        if size >= MIN_KEY_BYTES:
+            return
+        why = f"key file {path.name} holds {size * 8} bits; corosync needs at least 1024"
+    yield make("CS008", why, _totem_line(item, "keyfile"))
 
 
 @rule("CS009", "authkey-mode", "warning", formats=("corosync",))
