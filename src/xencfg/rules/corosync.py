@@ -415,26 +415,24 @@ def totem_word_refused(item: Loaded) -> Iterator[Finding]:
     totem = doc.totem
     if generation(item) < 3 or totem is None:
         return
-    checks = [("link_mode", LINK_MODES, "The Knet link mode ... is invalid")]
+    # (section, key, the words corosync takes, what it says of any other)
+    checks: list[tuple[Any, str, tuple[str, ...], str]] = [
+        (totem, "link_mode", LINK_MODES, "The Knet link mode ... is invalid")
+    ]
     if not item.versions.of("corosync", item.node).older_than(COROSYNC_3_1):
-        checks.insert(0, ("transport", TRANSPORTS, "Invalid transport type"))
-    for key, words, said in checks:
-        value = totem.get(key)
+        checks.insert(0, (totem, "transport", TRANSPORTS, "Invalid transport type"))
+    checks += [
+        (iface, "knet_transport", KNET_TRANSPORTS, "Unrecognised knet_transport")
+        for iface in totem.interfaces
+    ]
+    for section, key, words, said in checks:
+        value = section.get(key)
         if value is not None and value not in words:
             yield make(
                 "CS015",
                 f"{key} {value}: corosync 3 takes {', '.join(words)} and refuses "
                 f'anything else ("{said}")',
-                _totem_line(item, key),
-            )
-    for iface in totem.interfaces:
-        value = iface.get("knet_transport")
-        if value is not None and value not in KNET_TRANSPORTS:
-            yield make(
-                "CS015",
-                f"knet_transport {value}: corosync 3 takes udp, sctp and refuses anything "
-                'else ("Unrecognised knet_transport")',
-                item.where(iface.block.entry("knet_transport") or iface.block),
+                item.where(section.block.entry(key) or section.block),
             )
 
 
