@@ -17,7 +17,7 @@ from ..discover import modes_are_real
 from ..findings import Finding
 from ..syntax.numbers import decimal_or_none
 from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
-from . import make, repeats, rule
+from . import make, repeats, rule, twice
 from .documents import cib_doc as _cib
 from .documents import corosync_doc as _coro
 from .documents import hosts_doc as _hosts
@@ -103,11 +103,12 @@ def duplicate_nodeid(item: Loaded) -> Iterator[Finding]:
     """
     doc = _coro(item)
     for n, first in repeats(doc.nodes, lambda n: n.nodeid):
-        yield make(
+        yield twice(
             "CS003",
             f"nodeid {n.nodeid} is used by '{n.name}' and '{first.name}'",
-            item.where(n.block.entry("nodeid") or n.block),
-            [item.where(first.block)],
+            item,
+            n.block.entry("nodeid") or n.block,
+            first.block,
         )
 
 
@@ -131,11 +132,12 @@ def duplicate_address(item: Loaded) -> Iterator[Finding]:
         ]
     ]
     for (kind, value, n), (_, _, first) in repeats(uses, lambda u: u[:2]):
-        yield make(
+        yield twice(
             "CS004",
             f"{kind} {value} is used by nodeid {n.nodeid} and nodeid {first.nodeid}",
-            item.where(n.block.entry(kind) or n.block),
-            [item.where(first.block.entry(kind) or first.block)],
+            item,
+            n.block.entry(kind) or n.block,
+            first.block.entry(kind) or first.block,
         )
 
 
