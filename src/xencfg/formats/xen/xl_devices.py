@@ -10,7 +10,7 @@ names of libxl_types.idl at each RELEASE-4.x.0 tag.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ...problems import ValueProblem
@@ -65,11 +65,29 @@ _USB = (
 def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     """The ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev`` and ``viridian``
     specs xl refuses (peer-xl)."""
-    yield from _channel_problems(doc)
+    yield from _refused_specs(
+        doc,
+        "channel",
+        _channel_error,
+        "write connection=pty, or connection=socket with path=, and name=",
+        XEN_XL_CHANNEL,
+    )
     yield from _p9_problems(doc)
-    yield from _vtpm_problems(doc)
+    yield from _refused_specs(
+        doc,
+        "vtpm",
+        _vtpm_error,
+        "write backend=DOMAIN and, if wanted, uuid=8-4-4-4-12 hex digits",
+        XEN_XL_VTPM,
+    )
     yield from _usb_problems(doc)
-    yield from _vkb_problems(doc)
+    yield from _refused_specs(
+        doc,
+        "vkb",
+        _vkb_error,
+        "write backend-type=qemu or backend-type=linux and the keys of xl.cfg(5)",
+        Version.parse("4.12"),
+    )
     yield from _resource_problems(doc)
     yield from _grant_problems(doc)
     yield from _affinity_problems(doc)
@@ -79,6 +97,23 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _viridian_problems(doc, hvm)
     yield from enum_problems(doc, hvm)
     yield from mca_caps_problems(doc, hvm)
+
+
+def _refused_specs(
+    doc: XlDocument, key: str, error: Callable[[str], str | None], fix: str, since: Version
+) -> Iterator[ValueProblem]:
+    """Each spec of the ``key`` list that xl refuses, ``error`` saying what xl says of
+    it (``None``: xl takes it)."""
+    if not isinstance(doc.get(key), list):
+        return
+    for spec in doc._list(key):
+        why = error(spec)
+        if why is not None:
+            yield ValueProblem(
+                doc.assignment(key),
+                f"{key} '{spec}': xl refuses the config ('{why}'); {fix}",
+                since=("xen", since),
+            )
 
 
 def hvm_since(doc: XlDocument) -> Version | None:
@@ -100,7 +135,9 @@ def _channel_error(spec: str) -> str | None:
     """xl_parse.c:2218-2275 (the same from RELEASE-4.5.0's xl_cmdimpl.c): each piece
     is key=value (split_string_into_pair; a piece with no '=' or nothing after it
     stops xl), the pair trimmed; ``connection`` is pty or socket (strcmp); a socket
-    wants ``path``. An unknown key is only "ignoring"."""
+    wants ``path``. An unknown key is only "ignoring". An empty spec is not checked."""
+    if not spec:
+        return None
     connection = path = None
     for piece in _pieces(spec):
         key, eq, value = piece.partition("=")
@@ -118,20 +155,6 @@ def _channel_error(spec: str) -> str | None:
     if connection == "socket" and path is None:
         return "channel connection 'socket' requires path=.."
     return None
-
-
-def _channel_problems(doc: XlDocument) -> Iterator[ValueProblem]:
-    if not isinstance(doc.get("channel"), list):
-        return
-    for spec in doc._list("channel"):
-        why = _channel_error(spec) if spec else None
-        if why is not None:
-            yield ValueProblem(
-                doc.assignment("channel"),
-                f"channel '{spec}': xl refuses the config ('{why}'); write"
-                " connection=pty, or connection=socket with path=, and name=",
-                since=("xen", XEN_XL_CHANNEL),
-            )
 
 
 def _p9_error_417(specs: list[str]) -> tuple[str, str] | None:
@@ -210,20 +233,6 @@ def _vtpm_error(spec: str) -> str | None:
         elif not _UUID.fullmatch(value):
             return f"Failed to parse vtpm UUID: {value}"
     return None if backend else "vtpm spec missing required backend field!"
-
-
-def _vtpm_problems(doc: XlDocument) -> Iterator[ValueProblem]:
-    if not isinstance(doc.get("vtpm"), list):
-        return
-    for spec in doc._list("vtpm"):
-        why = _vtpm_error(spec)
-        if why is not None:
-            yield ValueProblem(
-                doc.assignment("vtpm"),
-                f"vtpm '{spec}': xl refuses the config ('{why}'); write"
-                " backend=DOMAIN and, if wanted, uuid=8-4-4-4-12 hex digits",
-                since=("xen", XEN_XL_VTPM),
-            )
 
 
 def _usb_problems(doc: XlDocument) -> Iterator[ValueProblem]:
@@ -439,20 +448,6 @@ def _vkb_error(spec: str) -> str | None:
     if _nonzero(values.get("feature-multi-touch=", "")) and not sized:
         return "multi-touch-width, multi-touch-height, multi-touch-num-contacts should be set"
     return None
-
-
-def _vkb_problems(doc: XlDocument) -> Iterator[ValueProblem]:
-    if not isinstance(doc.get("vkb"), list):
-        return
-    for spec in doc._list("vkb"):
-        why = _vkb_error(spec)
-        if why is not None:
-            yield ValueProblem(
-                doc.assignment("vkb"),
-                f"vkb '{spec}': xl refuses the config ('{why}'); write backend-type=qemu"
-                " or backend-type=linux and the keys of xl.cfg(5)",
-                since=("xen", Version.parse("4.12")),
-            )
 
 
 def _viridian_problems(doc: XlDocument, hvm: Version | None) -> Iterator[ValueProblem]:
