@@ -198,21 +198,19 @@ def _p9_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     old = _p9_error_417(specs)
     new = next(((s, w) for s in specs if (w := _p9_error_418(s)) is not None), None)
     fix = "write tag=, path= and security_model= (none, or mapped), comma-separated"
-    if old is not None:
-        spec, why = old
-        yield ValueProblem(
-            doc.assignment("p9"),
-            f"p9 '{spec}': xl refuses the config ('{why}'); {fix}",
-            since=("xen", XEN_XL_P9),
-            reprieve=None if new is not None else (XEN_XL_P9_PAIRS, _NEVER),
-        )
+    if old is not None:  # (4.18 on forgives it unless it refuses a spec itself)
+        (spec, why), who, since = old, "xl refuses", XEN_XL_P9
+        reprieve = None if new is not None else (XEN_XL_P9_PAIRS, _NEVER)
     elif new is not None:
-        spec, why = new
-        yield ValueProblem(
-            doc.assignment("p9"),
-            f"p9 '{spec}': xl 4.18 and later refuse the config ('{why}'); {fix}",
-            since=("xen", XEN_XL_P9_PAIRS),
-        )
+        (spec, why), who, since, reprieve = new, "xl 4.18 and later refuse", XEN_XL_P9_PAIRS, None
+    else:
+        return
+    yield ValueProblem(
+        doc.assignment("p9"),
+        f"p9 '{spec}': {who} the config ('{why}'); {fix}",
+        since=("xen", since),
+        reprieve=reprieve,
+    )
 
 
 def _vtpm_error(spec: str) -> str | None:
