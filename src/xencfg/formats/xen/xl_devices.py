@@ -1,5 +1,5 @@
-"""What xl refuses in the ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev`` and
-``viridian`` lists of a domU config.
+"""What xl refuses in the ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev``,
+``viridian`` and ``pci`` lists of a domU config.
 
 xl reads each spec itself in ``parse_config_data`` and exits on one it cannot use;
 ``xl create -n`` (peer-xl) refuses the config the same way. Line numbers are of
@@ -19,6 +19,8 @@ from ...versions import (
     XEN_XL_CHANNEL,
     XEN_XL_P9,
     XEN_XL_P9_PAIRS,
+    XEN_XL_PCI,
+    XEN_XL_PCI_SPEC,
     XEN_XL_USB,
     XEN_XL_VTPM,
     Version,
@@ -114,6 +116,49 @@ def _refused_specs(
                 f"{key} '{spec}': xl refuses the config ('{why}'); {fix}",
                 since=("xen", since),
             )
+
+
+#: A BDF (``[DDDD:]BB:DD.F``, ``*`` for every function) and an optional ``@VSLOT``.
+_PCI_BDF = re.compile(
+    r"(?:[0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\.(?:[0-7]|\*)(?:@[0-9a-fA-F]{1,2})?"
+)
+#: The options xl 4.15 to 4.17 takes after the BDF (libxlu_pci.c:179-200).
+_PCI_OPTIONS = (
+    "bdf",
+    "vslot",
+    "permissive",
+    "msitranslate",
+    "seize",
+    "power_mgmt",
+    "rdm_policy",
+    "name",
+)
+
+
+def pci_refusal(spec: str) -> tuple[str, str, Version] | None:
+    """What xl says of a ``pci`` entry (quoted), the fix, and the release that says it;
+    ``None`` when xl takes it: no BDF at all (xl_parse.c:1530; 4.15 on libxlu_pci.c
+    parse_bdf wants one or two colons, else key=value pairs; older xlu_pci_parse_bdf a
+    colon too), an option with no ``=`` after a plain BDF (4.6 to 4.14
+    ``xlu_pci_parse_bdf`` ends outside its terminal state; 4.15 on ``parse_key_val``),
+    an unknown option (4.15 on, ``xlu_pci_parse_spec_string``: "Unknown PCI_SPEC_STRING
+    option"; older xl printed "Unknown PCI BDF option" and went on). The options of an
+    entry whose BDF is not plain are left alone."""
+    unparsed = f"'unable to parse PCI_SPEC_STRING `{spec}' for passthrough'"
+    if ":" not in spec and "=" not in spec:
+        return unparsed, "write the device as [DDDD:]BB:DD.F", XEN_XL_PCI
+    fix = "write the options as key=value: permissive, msitranslate, seize, power_mgmt, rdm_policy"
+    head, comma, rest = spec.partition(",")
+    if not comma or not _PCI_BDF.fullmatch(head):
+        return None
+    while rest:
+        key, eq, after = rest.partition("=")
+        if not eq:
+            return unparsed, fix, XEN_XL_PCI
+        if key not in _PCI_OPTIONS:
+            return f"'Unknown PCI_SPEC_STRING option: {key}'", fix, XEN_XL_PCI_SPEC
+        rest = after.partition(",")[2]
+    return None
 
 
 def hvm_since(doc: XlDocument) -> Version | None:
