@@ -597,3 +597,29 @@ def test_cb023_location_set_came_to_pacemaker_1_2_with_1_1_12(tmp_path: Path) ->
     assert "config not valid" not in out, out
     own = small(tmp_path, vw="pacemaker-1.1", constraints=LOCATION_SET, name="own.xml")
     assert [c for c, _, _ in found(own, "CB023", "pacemaker=1.1.10")] == ["CB023"]
+
+
+BUNDLE_MASTERS = (
+    '      <bundle id="db-bundle"><podman image="pcmk:db" replicas="2" masters="1"/>'
+    '<network control-port="3121"/></bundle>'
+)
+
+
+def test_cb032_bundle_masters_refused_only_by_pacemaker_4_0(tmp_path: Path) -> None:
+    """upgrade-3.10-2.xsl at Pacemaker-3.0.0 (``match="@masters"``) renames a bundle
+    container's ``masters`` to ``promoted-max``: a pacemaker-3.9 CIB keeps its meaning
+    on 3.0 (nothing said), while resources-4.0.rng's docker and podman take
+    ``promoted-max`` only (lines 85 and 106): a pacemaker-4.0 CIB with ``masters`` is
+    refused (3.0.0 ChangeLog "drop support for deprecated masters bundle option")."""
+    old = small(tmp_path, vw="pacemaker-3.9", resources=BUNDLE_MASTERS)
+    assert found(old, "CB032", "pacemaker=3.0") == []
+    four = small(tmp_path, vw="pacemaker-4.0", resources=BUNDLE_MASTERS, name="4.xml")
+    [(_, severity, message)] = found(four, "CB032")
+    assert severity == "error" and "masters" in message and "promoted-max" in message
+    fixed = small(
+        tmp_path,
+        vw="pacemaker-4.0",
+        resources=BUNDLE_MASTERS.replace("masters=", "promoted-max="),
+        name="ok.xml",
+    )
+    assert found(fixed, "CB032") == []

@@ -136,6 +136,13 @@ GONE_IN_3_0: dict[str, Gone] = {
         refused_by_4_0=True,  # nvset-4.0.rng: an nvpair with id-ref has no name
         fix="write an nvpair of its own (id, name and value) instead of the reference",
     ),
+    "masters": Gone(
+        "the masters attribute of a bundle's container",
+        "upgrade-3.10-2.xsl renames it promoted-max, meaning kept",
+        lost=False,
+        refused_by_4_0=True,  # resources-4.0.rng: docker and podman take promoted-max only
+        fix="write promoted-max instead of masters",
+    ),
 }
 
 #: Kinds only a CIB of these schemas can hold (any other schema refuses them: CB023);
@@ -201,6 +208,9 @@ def _uses(doc: CibDocument) -> Iterator[tuple[str, Any, str]]:
         if tag == "bundle":
             if any(_tag(c) == "rkt" for c in el):
                 yield "rkt", el, f"bundle '{el.get('id')}' (rkt)"
+            for c in el:
+                if _tag(c) in ("docker", "podman") and c.get("masters") is not None:
+                    yield "masters", c, f"bundle '{el.get('id')}' {_tag(c)} masters"
             continue
         if tag == "node":
             if (el.get("type") or "").lower() == "ping":
@@ -242,7 +252,9 @@ def dropped_in_pacemaker_3(item: Loaded) -> Iterator[Finding]:
     CIB of an older numbered schema (nothing said there). A
     pacemaker-4.0 CIB is not converted: its schema refuses the nagios and upstart
     classes (resources-4.0.rng, templates too), ping nodes (nodes-4.0.rng), fencing level
-    indexes above 9 (fencing-4.0.rng) and a name beside ``id-ref`` (nvset-4.0.rng), and
+    indexes above 9 (fencing-4.0.rng), a name beside ``id-ref`` (nvset-4.0.rng) and a
+    bundle container's ``masters`` (resources-4.0.rng: ``promoted-max`` only; in an older
+    CIB upgrade-3.10-2.xsl renames it, nothing said), and
     Pacemaker does not
     load it (``rkt`` there is CB023's).
 
@@ -280,6 +292,8 @@ def dropped_in_pacemaker_3(item: Loaded) -> Iterator[Finding]:
             continue  # (the schema refuses it: CB023; the schema name on 3.0: CB031)
         if kind == "id-ref-name" and vw != "none" and not new_schema:
             continue  # upgrade-3.10-0.xsl turns it into an nvpair of its own: same meaning
+        if kind == "masters" and not new_schema:
+            continue  # upgrade-3.10-2.xsl renames it promoted-max: same meaning
         if new_schema and gone.refused_by_4_0:
             if kind == "rkt":
                 continue  # (CB023 says the schema refuses the element: _ELEMENT_UNTIL)
