@@ -169,7 +169,7 @@ def test_cb029_rsc_pattern_in_a_pacemaker_1_1_cib(
     tmp_path: Path, release: str, cb029: bool, cb023: bool
 ) -> None:
     """pacemaker-1.1 of 1.1.11 takes ``rsc-pattern`` and 1.1.11's ``unpack_location``
-    compiles it ("Bad regex '%s' for constraint '%s'", pengine/constraints.c line 369):
+    compiles it ("Bad regex '%s' for constraint '%s'", pengine/constraints.c line 370):
     the bad pattern is CB029's. On 1.1.10 the schema refuses the attribute (constraints-1.1.rng
     at that tag: ``rsc`` only): the CIB is not loaded at all (CB023), CB029 stays out."""
     path = small(tmp_path, vw="pacemaker-1.1", constraints=BAD_PATTERN)

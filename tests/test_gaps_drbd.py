@@ -146,7 +146,7 @@ def test_xc008_syncer_rate_follows_the_drbd_utils_release(
     594 at v9.22.0) maps ``rate`` to ``resync-rate`` (``check_deprecated_alias``) and
     looks it up in the net, attach and resource option tables only: "'a syncer option
     keyword' expected, but got 'rate'" (peer-drbdadm --mode 9, below). From v9.29.0 it
-    looks in ``peer_device_options_ctx`` too (line 629 at that tag), where resync-rate
+    looks in ``peer_device_options_ctx`` too (line 628 at that tag), where resync-rate
     is: accepted. With an 8.4 module, drbdadm 9 runs drbdadm-84 (peer-drbdadm --mode 84:
     OK). So the verdict on ``syncer { rate }`` rests on the drbd-utils release: an error
     where it is known to be before 9.29 and the module 9, a warning while unknown (the
