@@ -156,6 +156,9 @@ _SECTION_KEYWORDS = (
 # not read. tests/test_versions.py checks the 0.9.4 facts with `multipath -t`.
 
 _SINCE: dict[str, str] = {
+    # 0.4.7 dict.c line 1331: install_keyword_root("blacklist"); 0.4.5 and 0.4.6 read
+    # only devnode_blacklist (0.4.6 line 699)
+    "0.4.7": "blacklist",
     "0.4.8": "blacklist_exceptions pg_timeout",
     "0.4.9": """checker dev_loss_tmo fast_io_fail_tmo flush_on_last_del gid max_fds mode
         prio prio_args queue_without_daemon uid verbosity multipath_dir""",
@@ -198,7 +201,9 @@ _REPLACED = (
     Keyword("default_path_grouping_policy", until=_0_9, renamed_to="path_grouping_policy"),
     Keyword("default_features", until=_0_9, renamed_to="features"),
     Keyword("default_path_checker", until=_0_9, renamed_to="path_checker"),
-    Keyword("devnode_blacklist", until=_0_9, renamed_to="blacklist"),
+    # 0.4.7 dict.c line 1340 puts install_keyword_root("devnode_blacklist") under #if 0
+    # (0.4.6 line 699 read it), the same release that brought the "blacklist" section
+    Keyword("devnode_blacklist", until=V("0.4.7"), renamed_to="blacklist", renamed_since=V("0.4.7")),
     Keyword("multipath_dir", since=_0_4_9, until=_0_9),
     Keyword("config_dir", since=V("0.6.0"), until=_0_9),
 )

@@ -1,0 +1,66 @@
+"""The storage side's known gaps (closing note 21), each held to the daemon's source.
+
+Sources: opensvc/multipath-tools at its release tags (libmultipath/dict.c, parser.c),
+iscsitarget (IET) kernel/*.c, open-iscsi/rtslib-fb (rtslib/tcm.py), read with git.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lintkit import tree
+from xencfg import lint
+from xencfg.formats import multipath
+from xencfg.formats.schema import Version
+
+V = Version.parse
+
+
+def _lint(tmp: Path, files: dict[str, str], select: str, **versions: str) -> list[tuple]:
+    """(code, severity, line) of rule family ``select`` over one node holding ``files``."""
+    root = tree(tmp, "n1", files)
+    given = {k.replace("_", "-"): V(v) for k, v in versions.items()}
+    found = lint.run([str(root)], select=[select], versions=given).findings
+    return sorted((f.code, f.severity, f.line) for f in found)
+
+
+# -- 1. devnode_blacklist: read by 0.4.5 and 0.4.6 only ---------------------------------
+# 0.4.6 libmultipath/dict.c line 699: install_keyword_root("devnode_blacklist", ...);
+# 0.4.7 dict.c line 1340 puts it under "#if 0" (and line 1331 installs "blacklist");
+# every later tag up to 0.8.9 keeps it under #if 0, 0.9.0 deletes it.
+
+OLD_SECTION = 'devnode_blacklist {\n\tdevnode "^sdz"\n}\n'
+NEW_SECTION = 'blacklist {\n\tdevnode "^sdz"\n}\n'
+
+
+def test_devnode_blacklist_table_says_0_4_7_stopped_reading_it() -> None:
+    kw = multipath.SCHEMA.keyword("top", "devnode_blacklist")
+    assert kw is not None and kw.until == V("0.4.7") and kw.renamed_since == V("0.4.7")
+    new = multipath.SCHEMA.keyword("top", "blacklist")
+    assert new is not None and new.since == V("0.4.7")
+    # MP001 decides with the versions module's constant: the same release
+    from xencfg.versions import MULTIPATH_NO_DEVNODE_BLACKLIST
+
+    assert kw.until == MULTIPATH_NO_DEVNODE_BLACKLIST
+
+
+def test_devnode_blacklist_is_ignored_from_0_4_7(tmp_path: Path) -> None:
+    for release in ("0.4.7", "0.4.9", "0.9.4"):
+        files = {"etc/multipath.conf": OLD_SECTION}
+        assert _lint(tmp_path / release, files, "XC004", multipath_tools=release) == [
+            ("XC004", "warning", 1)
+        ]
+
+
+def test_devnode_blacklist_is_the_blacklist_of_0_4_6(tmp_path: Path) -> None:
+    for release in ("0.4.5", "0.4.6"):
+        files = {"etc/multipath.conf": OLD_SECTION}
+        assert _lint(tmp_path / release, files, "XC", multipath_tools=release) == []
+
+
+def test_blacklist_section_is_too_new_for_0_4_6(tmp_path: Path) -> None:
+    files = {"etc/multipath.conf": NEW_SECTION}
+    assert _lint(tmp_path / "old", files, "XC003", multipath_tools="0.4.6") == [
+        ("XC003", "warning", 1)
+    ]
+    assert _lint(tmp_path / "new", files, "XC003", multipath_tools="0.4.7") == []
