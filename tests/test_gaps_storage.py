@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import xencfg
 from lintkit import tree
 from xencfg import lint
 from xencfg.formats import multipath
@@ -64,3 +65,53 @@ def test_blacklist_section_is_too_new_for_0_4_6(tmp_path: Path) -> None:
         ("XC003", "warning", 1)
     ]
     assert _lint(tmp_path / "new", files, "XC003", multipath_tools="0.4.7") == []
+
+
+# -- 2. a quoted value followed by more words --------------------------------------------
+# 0.5.0 parser.c alloc_strvec (line 321) makes each '"' a word; set_value (line 389)
+# joins the words after the first '"', no blank next to a '"', and leaves out the line's
+# last word (line 421: i != VECTOR_SIZE(strvec)-1), the same code from 0.4.5 on: so
+# 'path_grouping_policy "multibus" extra' reads 'multibus"', which get_pgpolicy_id
+# does not know (the default policy runs). 0.6.0 set_value (line 295) stops at the
+# closing quote; 0.9.4 says "ignoring extra data starting with 'extra'" (peer-multipath).
+
+EXTRA = 'defaults {\n\tpath_grouping_policy "multibus" extra\n}\n'
+PLAIN = 'defaults {\n\tpath_grouping_policy "multibus"\n}\n'
+
+
+def test_quoted_value_and_more_words_is_misread_before_0_6_0(tmp_path: Path) -> None:
+    for release in ("0.4.5", "0.4.7", "0.5.0"):
+        files = {"etc/multipath.conf": EXTRA}
+        found = lint.run(
+            [str(tree(tmp_path / release, "n", files))],
+            select=["XC005"],
+            versions={"multipath-tools": V(release)},
+        ).findings
+        assert [(f.severity, f.line) for f in found] == [("error", 2)]
+        assert "earlier releases read 'multibus\"'" in found[0].message
+
+
+def test_quoted_value_and_more_words_is_a_warning_from_0_6_0(tmp_path: Path) -> None:
+    files = {"etc/multipath.conf": EXTRA}
+    assert _lint(tmp_path / "new", files, "XC005", multipath_tools="0.6.0") == [
+        ("XC005", "warning", 2)
+    ]
+    assert _lint(tmp_path / "unknown", files, "XC005") == [("XC005", "warning", 2)]
+    plain = {"etc/multipath.conf": PLAIN}
+    assert _lint(tmp_path / "plain", plain, "XC005", multipath_tools="0.4.7") == []
+
+
+def test_old_set_value_reading() -> None:
+    from xencfg.formats._multipath_words import old_set_value
+    from xencfg.syntax.blocks import Entry
+    from xencfg.syntax.tree import walk
+
+    def read(line: str) -> str:
+        doc = xencfg.loads("defaults {\n\t" + line + "\n}\n", "multipath")
+        [entry] = [n for n in walk(doc) if isinstance(n, Entry)]
+        return old_set_value(entry)
+
+    assert read('alias "a"') == "a"
+    assert read('alias "x y" z') == 'x y"'
+    assert read('alias "a" b c') == 'a"b '
+    assert read('alias "a" "b"') == 'a""b'

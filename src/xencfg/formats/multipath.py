@@ -203,7 +203,9 @@ _REPLACED = (
     Keyword("default_path_checker", until=_0_9, renamed_to="path_checker"),
     # 0.4.7 dict.c line 1340 puts install_keyword_root("devnode_blacklist") under #if 0
     # (0.4.6 line 699 read it), the same release that brought the "blacklist" section
-    Keyword("devnode_blacklist", until=V("0.4.7"), renamed_to="blacklist", renamed_since=V("0.4.7")),
+    Keyword(
+        "devnode_blacklist", until=V("0.4.7"), renamed_to="blacklist", renamed_since=V("0.4.7")
+    ),
     Keyword("multipath_dir", since=_0_4_9, until=_0_9),
     Keyword("config_dir", since=V("0.6.0"), until=_0_9),
 )
