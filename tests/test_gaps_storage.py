@@ -115,3 +115,63 @@ def test_old_set_value_reading() -> None:
     assert read('alias "x y" z') == 'x y"'
     assert read('alias "a" b c') == 'a"b '
     assert read('alias "a" "b"') == 'a""b'
+
+
+# -- 3. ietd.conf LUN options per I/O type and release -----------------------------------
+# iscsitarget-svn tags/1.4.19/kernel/file-io.c (and block-io.c) match_token table:
+# ScsiId, ScsiSN, Path, Type, IOMode; null-io.c: Sectors, Type; any other piece is
+# "unknown param" / "Unknown" (-EINVAL, the LUN is not created). 1.4.20's file-io.c and
+# block-io.c add blocksize=, its null-io.c blocks=, scsiid=, scsisn=, blocksize=.
+# kernel/iotype.c find_iotype compares the Type with strcmp on every release; 1.4.20's
+# iet_strtolower (kernel/iotype.h) lower-cases a piece only up to its '='.
+
+LUN = "Target iqn.2026-12.net.example:disk\n\tLun 0 {}\n"
+
+
+def _iet(tmp: Path, options: str, release: str | None = None) -> list[tuple]:
+    given = {"iscsitarget": release} if release else {}
+    return _lint(tmp, {"etc/ietd.conf": LUN.format(options)}, "XC005", **given)
+
+
+def test_blocksize_on_fileio_is_refused_before_1_4_20(tmp_path: Path) -> None:
+    opts = "Path=/dev/sdb,Type=fileio,BlockSize=4096"
+    assert _iet(tmp_path / "a", opts, "1.4.19") == [("XC005", "error", 2)]
+    assert _iet(tmp_path / "b", opts) == [("XC005", "warning", 2)]
+    assert _iet(tmp_path / "c", opts, "1.4.20") == []
+    assert _iet(tmp_path / "d", "Path=/dev/sdb,Type=fileio", "1.4.19") == []
+
+
+def test_sectors_on_fileio_or_blockio_is_refused_by_every_release(tmp_path: Path) -> None:
+    for kind in ("fileio", "blockio"):
+        for release in ("0.4.17", "1.4.20"):
+            opts = f"Path=/dev/sdb,Type={kind},Sectors=2048"
+            assert _iet(tmp_path / kind / release, opts, release) == [("XC005", "error", 2)]
+    # nullio's own size option is fine on every release
+    assert _iet(tmp_path / "null", "Sectors=2048,Type=nullio", "0.4.17") == []
+
+
+def test_iomode_on_nullio_is_refused(tmp_path: Path) -> None:
+    # volume.c reads IOMode, but null-io.c's table lacks it on every release
+    assert _iet(tmp_path / "a", "Sectors=8,Type=nullio,IOMode=wb", "1.4.20") == [
+        ("XC005", "error", 2)
+    ]
+
+
+def test_type_name_is_matched_case_and_all(tmp_path: Path) -> None:
+    for release in ("1.4.19", "1.4.20"):
+        found = lint.run(
+            [
+                str(
+                    tree(
+                        tmp_path / release,
+                        "n",
+                        {"etc/ietd.conf": LUN.format("Path=/dev/sdb,Type=FileIO")},
+                    )
+                )
+            ],
+            select=["XC005"],
+            versions={"iscsitarget": V(release)},
+        ).findings
+        assert [(f.severity, f.line) for f in found] == [("error", 2)]
+        assert "write Type=fileio" in found[0].message
+    assert _iet(tmp_path / "ok", "Path=/dev/sdb,type=fileio", "1.4.20") == []
