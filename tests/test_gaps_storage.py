@@ -175,3 +175,45 @@ def test_type_name_is_matched_case_and_all(tmp_path: Path) -> None:
         assert [(f.severity, f.line) for f in found] == [("error", 2)]
         assert "write Type=fileio" in found[0].message
     assert _iet(tmp_path / "ok", "Path=/dev/sdb,type=fileio", "1.4.20") == []
+
+
+# -- 4b. HB014: cman nodes and corosync 2+ nodes -----------------------------------------
+# cman exists only on corosync 1.x; corosync 2.0.0's release notes: "Corosync 2.x is NOT
+# compatible with previous versions of Corosync (1.3/1.4). Please make sure to upgrade
+# all nodes at once." A corosync.conf with a nodelist is 2.0 or later.
+
+CMAN = (
+    '<?xml version="1.0"?>\n<cluster name="xc" config_version="1">\n  <clusternodes>\n'
+    '    <clusternode name="xen1" nodeid="1"/>\n    <clusternode name="xen2" nodeid="2"/>\n'
+    "  </clusternodes>\n</cluster>\n"
+)
+COROSYNC = (
+    "totem {\n  version: 2\n  cluster_name: xc\n}\nnodelist {\n"
+    "  node {\n    ring0_addr: xen1\n    name: xen1\n    nodeid: 1\n  }\n"
+    "  node {\n    ring0_addr: xen2\n    name: xen2\n    nodeid: 2\n  }\n}\n"
+    "quorum {\n  provider: corosync_votequorum\n  two_node: 1\n}\n"
+)
+
+
+def _hb014(tmp: Path, one: dict[str, str], two: dict[str, str]) -> list[tuple[str, str, int]]:
+    roots = [tree(tmp, "xen1", one), tree(tmp, "xen2", two)]
+    found = lint.run([str(r) for r in roots], select=["HB014"]).findings
+    return sorted((f.code, Path(f.path).name, f.line) for f in found)
+
+
+def test_cman_node_and_corosync2_node_are_two_stacks(tmp_path: Path) -> None:
+    found = _hb014(
+        tmp_path,
+        {"etc/cluster/cluster.conf": CMAN},
+        {"etc/corosync/corosync.conf": COROSYNC},
+    )
+    assert [c for c, _, _ in found] == ["HB014"]
+
+
+def test_cman_on_both_nodes_or_corosync_on_both_is_one_stack(tmp_path: Path) -> None:
+    cman = {"etc/cluster/cluster.conf": CMAN}
+    coro = {"etc/corosync/corosync.conf": COROSYNC}
+    assert _hb014(tmp_path / "a", cman, cman) == []
+    assert _hb014(tmp_path / "b", coro, coro) == []
+    # a node with both files is not judged (cman ignores corosync.conf)
+    assert _hb014(tmp_path / "c", {**cman, **coro}, coro) == []
