@@ -217,3 +217,27 @@ def test_cman_on_both_nodes_or_corosync_on_both_is_one_stack(tmp_path: Path) -> 
     assert _hb014(tmp_path / "b", coro, coro) == []
     # a node with both files is not judged (cman ignores corosync.conf)
     assert _hb014(tmp_path / "c", {**cman, **coro}, coro) == []
+
+
+# -- 4d. migrate --only iscsi: one TODO per multipath entry ------------------------------
+# An IET pair exports one LUN under one ScsiId from both boxes: each box's LIO
+# conversion found the same multipath.conf entry and said the same TODO twice.
+
+IET_PAIR_LUN = (
+    "Target iqn.2026-12.net.example:vm\n\tLun 0 Path=/dev/drbd0,Type=blockio,ScsiId=vm0\n"
+)
+
+
+def test_migrate_says_each_wwid_todo_once(tmp_path: Path) -> None:
+    from xencfg.migrate import run as migrate_run
+    from xencfg.wwid import iet_wwid
+
+    mp = f"multipaths {{\n\tmultipath {{\n\t\twwid {iet_wwid('vm0')}\n\t\talias vm\n\t}}\n}}\n"
+    roots = [
+        tree(tmp_path, "san1", {"etc/ietd.conf": IET_PAIR_LUN}),
+        tree(tmp_path, "san2", {"etc/ietd.conf": IET_PAIR_LUN}),
+        tree(tmp_path, "xen1", {"etc/multipath.conf": mp}),
+    ]
+    m = migrate_run.plan([str(r) for r in roots], only=("iscsi",))
+    todos = [n for n in m.notes if n.kind == "manual" and "alias 'vm'" in n.what]
+    assert len(todos) == 1, todos
