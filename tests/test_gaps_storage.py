@@ -13,6 +13,7 @@ from lintkit import tree
 from xencfg import lint
 from xencfg.formats import multipath
 from xencfg.formats.schema import Version
+from xencfg.graph import Graph
 
 V = Version.parse
 
@@ -241,3 +242,76 @@ def test_migrate_says_each_wwid_todo_once(tmp_path: Path) -> None:
     m = migrate_run.plan([str(r) for r in roots], only=("iscsi",))
     todos = [n for n in m.notes if n.kind == "manual" and "alias 'vm'" in n.what]
     assert len(todos) == 1, todos
+
+
+# -- 4a/4c. LIO LUNs in the graph, and a storage object without a serial -----------------
+# rtslib-fb rtslib/root.py restore: so_cls(**kwargs) with the file's keys; tcm.py
+# StorageObject._configure: "if not wwn: wwn = generate_wwn('unit_serial')", and
+# utils.py generate_wwn('unit_serial') is str(uuid.uuid4()): a new serial at every
+# restore. The WWID an initiator reads is 36001405 + the serial's hex digits
+# (target_core_spc.c spc_parse_naa_6h_vendor_specific; xencfg.wwid.lio_wwid).
+
+SERIAL = "7c1e2a90-55d3-4b8e-a0f1-3e9d2b4c6a81"
+
+
+def _saveconfig(wwn: str | None) -> str:
+    import json
+
+    so = {"plugin": "block", "name": "vol-a", "dev": "/dev/drbd10"}
+    if wwn:
+        so["wwn"] = wwn
+    target = {
+        "wwn": "iqn.2026-12.net.example:vol-a",
+        "fabric": "iscsi",
+        "tpgs": [
+            {
+                "tag": 1,
+                "enable": True,
+                "attributes": {"generate_node_acls": 1},
+                "portals": [{"ip_address": "0.0.0.0", "port": 3260}],
+                "luns": [{"index": 0, "storage_object": "/backstores/block/vol-a"}],
+                "node_acls": [],
+            }
+        ],
+    }
+    return json.dumps({"storage_objects": [so], "targets": [target]}, indent=2) + "\n"
+
+
+def _graph(tmp: Path, wwn: str | None) -> Graph:
+    from xencfg.graph import build
+    from xencfg.wwid import lio_wwid
+
+    mp = f"multipaths {{\n\tmultipath {{\n\t\twwid {lio_wwid(SERIAL)}\n\t\talias vola\n\t}}\n}}\n"
+    roots = [
+        tree(tmp, "nas1", {"etc/target/saveconfig.json": _saveconfig(wwn)}),
+        tree(tmp, "xen1", {"etc/multipath.conf": mp}),
+    ]
+    result = lint.run([str(r) for r in roots], select=["IS035"])
+    return build(result.cluster, result.findings)
+
+
+def test_graph_draws_lio_luns_down_to_the_multipath_lun(tmp_path: Path) -> None:
+    from xencfg.wwid import lio_wwid
+
+    g = _graph(tmp_path, SERIAL)
+    lun = "lio:iqn.2026-12.net.example:vol-a:1:0"
+    assert "vol-a (block)" in g.nodes[lun].label and "/dev/drbd10" in g.nodes[lun].label
+    edges = {(e.src, e.dst, e.kind) for e in g.edges}
+    assert ("node:nas1", "target:iqn.2026-12.net.example:vol-a", "exports") in edges
+    assert ("target:iqn.2026-12.net.example:vol-a", lun, "exports") in edges
+    assert (lun, f"lun:{lio_wwid(SERIAL)}", "seen-as") in edges
+    assert not g.nodes[lun].warn
+
+
+def test_graph_marks_an_lio_lun_without_serial(tmp_path: Path) -> None:
+    g = _graph(tmp_path, None)
+    lun = g.nodes["lio:iqn.2026-12.net.example:vol-a:1:0"]
+    assert "new WWID" in lun.warn
+    assert not [e for e in g.edges if e.src == lun.id and e.kind == "seen-as"]
+
+
+def test_is035_storage_object_without_serial(tmp_path: Path) -> None:
+    bad = {"etc/target/saveconfig.json": _saveconfig(None)}
+    assert _lint(tmp_path / "bad", bad, "IS035") == [("IS035", "warning", 3)]
+    good = {"etc/target/saveconfig.json": _saveconfig(SERIAL)}
+    assert _lint(tmp_path / "good", good, "IS035") == []

@@ -242,6 +242,47 @@ def lio_saveconfig_dangling(doc: Loaded) -> Iterator[Finding]:
                         )
 
 
+@rule("IS035", "lio-serial-not-saved", "warning", formats=("lio-saveconfig",))
+def lio_serial_not_saved(doc: Loaded) -> Iterator[Finding]:
+    """A storage object of saveconfig.json has no ``wwn`` (its unit serial).
+
+    Why it matters: the initiators' ``scsi_id`` makes the LUN's WWID from the unit
+    serial (``36001405`` + its hex digits, the kernel's VPD page 0x83), and multipath
+    knows the disk by that WWID (``multipaths`` entries, the bindings file behind
+    ``user_friendly_names``). ``targetctl restore`` creates each storage object with
+    the file's ``wwn``; without one, rtslib-fb makes a new random serial
+    (rtslib/root.py ``restore`` calls the class with the file's keys; tcm.py
+    ``StorageObject._configure``: ``generate_wwn('unit_serial')``, a fresh
+    ``uuid4``) at every restore, that is at every start of the target service, until
+    someone saves the configuration again. So after a restart of the target the
+    initiators see a new disk: their ``multipaths`` entry no longer matches (no
+    alias, ``/dev/mapper/NAME`` missing), and the two boxes of a failover pair never
+    give one LUN the same WWID, so multipath makes two maps instead of one with paths
+    to both. targetcli always saves the serial; a file without it was written by
+    hand or by a tool. A ``pscsi`` object passes the device's own ids through and
+    has none.
+
+    Example: ``{"plugin": "block", "name": "vol-a", "dev": "/dev/drbd10"}`` with no
+    ``"wwn"`` key.
+
+    Fix: add ``"wwn"`` with the serial the LUN has now (``targetcli
+    /backstores/block/vol-a info`` shows it; ``targetctl save`` writes it), the same
+    serial on both boxes of a pair.
+    """
+    sc = _saveconfig(doc)
+    for so in sc.storage_objects:
+        if so.wwn or so.plugin == "pscsi":
+            continue
+        yield make(
+            "IS035",
+            f"storage object {so.name} ({so.plugin}) has no 'wwn': targetctl restore gives it"
+            " a new random unit serial each time (rtslib-fb generate_wwn), so the"
+            " initiators see a new WWID (36001405 + the serial's hex digits) after every"
+            " restart of the target, which no multipaths entry or binding names",
+            doc.where(so),
+        )
+
+
 @rule("IS034", "lio-portal-not-created", "error", scope="cluster")
 def lio_portal_not_created(cluster: Cluster) -> Iterator[Finding]:
     """A portal of saveconfig.json that LIO cannot create: on an address that is not
