@@ -315,3 +315,17 @@ def test_is035_storage_object_without_serial(tmp_path: Path) -> None:
     assert _lint(tmp_path / "bad", bad, "IS035") == [("IS035", "warning", 3)]
     good = {"etc/target/saveconfig.json": _saveconfig(SERIAL)}
     assert _lint(tmp_path / "good", good, "IS035") == []
+
+
+# -- 5. real public files: disagreements found --------------------------------------------
+# A public Ceph-RBD provisioning script writes "Target iqn.2015.NODE" (no month) into
+# /etc/iet/ietd.conf and restarts iscsitarget, which serves it: IET does not check the
+# name's form (1.4.19 usr/target.c target_add copies it; kernel/target.c
+# iscsi_target_create refuses only an empty name). A warning, not an error.
+
+
+def test_malformed_target_name_is_a_warning_and_an_empty_one_an_error(tmp_path: Path) -> None:
+    odd = {"etc/iet/ietd.conf": "Target iqn.2015.node1\n\tLun 0 Path=/dev/rbd0,Type=blockio\n"}
+    assert _lint(tmp_path / "odd", odd, "XC005") == [("XC005", "warning", 1)]
+    empty = {"etc/iet/ietd.conf": "Target\n\tLun 0 Path=/dev/rbd0,Type=blockio\n"}
+    assert ("XC005", "error", 1) in _lint(tmp_path / "empty", empty, "XC005")

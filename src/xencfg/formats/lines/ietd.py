@@ -468,7 +468,11 @@ class IetdDocument(LineDocument):
                 continue
             message = _value_problem(e)
             if message:
-                yield ValueProblem(e, message)
+                # a malformed target name is a warning: IET takes any name (usr/target.c
+                # target_add copies it; kernel/target.c iscsi_target_create refuses only
+                # an empty one) and open-iscsi logs in to it as it is
+                named = e.key.lower() == "target" and bool(e.values)
+                yield ValueProblem(e, message, harmless=named)
             elif e.key.lower() == "lun":
                 yield from _case_problem(e)
                 if len(e.values) == 2:
