@@ -329,3 +329,32 @@ def test_malformed_target_name_is_a_warning_and_an_empty_one_an_error(tmp_path: 
     assert _lint(tmp_path / "odd", odd, "XC005") == [("XC005", "warning", 1)]
     empty = {"etc/iet/ietd.conf": "Target\n\tLun 0 Path=/dev/rbd0,Type=blockio\n"}
     assert ("XC005", "error", 1) in _lint(tmp_path / "empty", empty, "XC005")
+
+
+# A public Ubuntu Hardy (multipath-tools 0.4.8) how-to blacklists disks in a
+# devnode_blacklist section with "vendor = FUJITSU.*": 0.4.8 dict.c line 1559 keeps the
+# section under "#if 0", so nothing in it is read and its values cannot be misread there.
+
+HARDY = (
+    'devnode_blacklist {\n\tdevnode "^sdz"\n\tdevice {\n\t\tvendor = FUJITSU.*\n'
+    "\t\tproduct = MAY2073RCSUN72G\n\t}\n}\ndefaults {\n\tpolling_interval 5\n}\n"
+)
+
+
+def test_values_in_devnode_blacklist_count_only_where_it_is_read(tmp_path: Path) -> None:
+    files = {"etc/multipath.conf": HARDY}
+    assert _lint(tmp_path / "a", files, "XC005", multipath_tools="0.4.8") == []
+    assert _lint(tmp_path / "b", files, "XC005", multipath_tools="0.4.6") == [
+        ("XC005", "error", 4),
+        ("XC005", "error", 5),
+    ]
+    assert _lint(tmp_path / "c", files, "XC005") == [
+        ("XC005", "warning", 4),
+        ("XC005", "warning", 5),
+    ]
+    # the same words in a blacklist section are misread by every release
+    new = {"etc/multipath.conf": HARDY.replace("devnode_blacklist", "blacklist")}
+    assert _lint(tmp_path / "d", new, "XC005", multipath_tools="0.4.8") == [
+        ("XC005", "error", 4),
+        ("XC005", "error", 5),
+    ]

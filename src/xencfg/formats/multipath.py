@@ -27,7 +27,7 @@ from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
 from ._multipath_braces import brace_problems, closer_problems, quoted_sections, stray_problems
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
-from .schema import Keyword, Schema, V
+from .schema import InForce, Keyword, Schema, V
 from .view import Setting, View
 
 FORMAT = "multipath"
@@ -181,6 +181,8 @@ _SINCE: dict[str, str] = {
     "0.9.7": "auto_resize",
 }
 _0_4_9, _0_5, _0_9 = V("0.4.9"), V("0.5.0"), V("0.9.0")
+#: The first release that no longer reads ``devnode_blacklist`` and reads ``blacklist``.
+_NO_DEVNODE_BLACKLIST = V("0.4.7")
 _REPLACED = (
     Keyword("multipath_tool", until=V("0.4.6")),
     Keyword("prio_callout", until=_0_4_9, renamed_to="prio", renamed_since=_0_4_9),
@@ -204,7 +206,10 @@ _REPLACED = (
     # 0.4.7 dict.c line 1340 puts install_keyword_root("devnode_blacklist") under #if 0
     # (0.4.6 line 699 read it), the same release that brought the "blacklist" section
     Keyword(
-        "devnode_blacklist", until=V("0.4.7"), renamed_to="blacklist", renamed_since=V("0.4.7")
+        "devnode_blacklist",
+        until=_NO_DEVNODE_BLACKLIST,
+        renamed_to="blacklist",
+        renamed_since=_NO_DEVNODE_BLACKLIST,
     ),
     Keyword("multipath_dir", since=_0_4_9, until=_0_9),
     Keyword("config_dir", since=V("0.6.0"), until=_0_9),
@@ -359,6 +364,29 @@ SCHEMA = Schema.build(
     refuses=False,
     reference=V("0.9.4"),
 )
+
+
+@attrs.frozen
+class _InDevnodeBlacklist(ValueProblem):
+    """A value problem inside ``devnode_blacklist``: it bites only where a release before
+    0.4.7 runs (an error there, a warning while the release is unknown, nothing from
+    0.4.7 on, which skip the section: XC004 says so)."""
+
+    def refused_in(self, release: InForce) -> bool | None:
+        if release.at_least(_NO_DEVNODE_BLACKLIST):
+            return False
+        return True if release.older_than(_NO_DEVNODE_BLACKLIST) else None
+
+
+def unread_from_0_4_7(p: ValueProblem) -> ValueProblem | None:
+    """``p`` for a value in ``devnode_blacklist``, which only 0.4.5 and 0.4.6 read (0.4.7
+    dict.c line 1340, ``#if 0``); ``None`` where ``p`` bites only on releases from 0.4.7
+    on (a word ended at '!', 0.4.9 on), which never read the section."""
+    if p.since is not None and p.since[1] >= _NO_DEVNODE_BLACKLIST:
+        return None
+    # (``since`` names the component XC005 asks the release of; refused_in decides)
+    since = ("multipath-tools", _NO_DEVNODE_BLACKLIST)
+    return _InDevnodeBlacklist(p.node, p.message, harmless=p.harmless, since=since)
 
 
 def schema_context(context: tuple[str, ...]) -> str | None:
@@ -747,7 +775,27 @@ class MultipathDocument(TreeDocument):
         for KEY") or caps ("value for KEY too large, capping at N"): it then runs with
         its default or the capped value, not with what is written. The checks follow
         dict.c's ``set_*`` handlers; tests/test_daemon_verdicts.py holds each one to
-        ``multipath -t``."""
+        ``multipath -t``. Inside a ``devnode_blacklist`` section, which 0.4.7 on do not
+        read (:func:`unread_from_0_4_7`), a problem counts only where 0.4.6 or older
+        may run."""
+        # (by line: a light document makes its nodes anew at each walk)
+        tops = list(self.child_nodes())
+        starts = [self.position(n)[0] for n in tops] + [2**31]
+        old = [
+            (starts[i], starts[i + 1])
+            for i, b in enumerate(tops)
+            if isinstance(b, Block) and b.key == "devnode_blacklist"
+        ]
+        for p in self._value_problems():
+            line = self.position(p.node)[0] if p.node is not None and old else 0
+            if any(first <= line < after for first, after in old):
+                found = unread_from_0_4_7(p)
+                if found is not None:
+                    yield found
+            else:
+                yield p
+
+    def _value_problems(self) -> Iterator[ValueProblem]:
         for node in walk(self):
             if isinstance(node, Entry) and not node.values and node.key in _ALL_KEYWORDS:
                 # parser.c set_value: "missing value for option 'KEY' on line N"
