@@ -358,3 +358,15 @@ def test_values_in_devnode_blacklist_count_only_where_it_is_read(tmp_path: Path)
         ("XC005", "error", 4),
         ("XC005", "error", 5),
     ]
+
+
+# 1.4.20 kernel/volume.c parse_volume_params: "if (is_power_of_2(blk_sz) && 512 <= blk_sz
+# && blk_sz <= IET_MAX_BLOCK_SIZE) ... else eprintk("invalid BlockSize=%u")", -EINVAL.
+
+
+def test_blocksize_must_be_a_power_of_two_from_512(tmp_path: Path) -> None:
+    assert _iet(tmp_path / "a", "Path=/dev/sdb,BlockSize=1000", "1.4.20") == [("XC005", "error", 2)]
+    assert _iet(tmp_path / "b", "Blocks=8,BlockSize=256,Type=nullio", "1.4.20") == [
+        ("XC005", "error", 2)
+    ]
+    assert _iet(tmp_path / "c", "Path=/dev/sdb,BlockSize=2048", "1.4.20") == []

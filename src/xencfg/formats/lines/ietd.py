@@ -27,7 +27,7 @@ from ...versions import IET_LUN_KEYS_ANY_CASE
 from ..schema import Keyword, Schema
 from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
-from .ietd_luns import RefusedBefore, lun_type_problems
+from .ietd_luns import RefusedBefore, block_size_problem, lun_type_problems
 
 FORMAT = "ietd"
 
@@ -479,6 +479,9 @@ class IetdDocument(LineDocument):
                     pieces = [p.partition("=") for p in e.values[1].split(",") if p]
                     kind = next((v for k, _, v in pieces if k.lower() == "type"), None)
                     yield from lun_type_problems(e, kind, [k for k, _, _ in pieces])
+                    size = next((v for k, _, v in pieces if k.lower() == "blocksize"), None)
+                    if size is not None and (found := block_size_problem(e, size)):
+                        yield found
         for scope, lines in [("global", self._split()[0])] + [
             (t.name, t.lines) for t in self.targets
         ]:

@@ -32,7 +32,7 @@ from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ..schema import InForce, Version
 
-__all__ = ["RefusedBefore", "lun_type_problems"]
+__all__ = ["RefusedBefore", "block_size_problem", "lun_type_problems"]
 
 V = Version.parse
 #: The first release whose kernel module takes each option key (lower case) for a LUN
@@ -134,3 +134,23 @@ def lun_type_problems(entry: Entry, kind: str | None, keys: list[str]) -> Iterat
 
 def _keys(keys: list[str]) -> str:
     return ", ".join(f"'{k}='" for k in keys)
+
+
+def block_size_problem(entry: Entry, value: str) -> ValueProblem | None:
+    """``BlockSize=`` that 1.4.20's kernel/volume.c ``parse_volume_params`` refuses: it
+    reads the number with ``simple_strtoull`` (digits up to the first other character)
+    and takes a power of two from 512 up to ``IET_MAX_BLOCK_SIZE`` ("invalid
+    BlockSize=%u", -EINVAL: the LUN is not created). The upper bound is not checked
+    here (its header is not indexed). Releases before 1.4.20 refuse the key itself."""
+    digits = value[: len(value) - len(value.lstrip("0123456789"))] or "0"
+    size = int(digits)
+    if size >= 512 and size & (size - 1) == 0:
+        return None
+    lun = entry.values[0] if entry.values else "?"
+    return ValueProblem(
+        entry,
+        f"LUN {lun} BlockSize={value}: IET takes a power of two from 512 (kernel/volume.c"
+        ' parse_volume_params: "invalid BlockSize"), so the LUN is not created: write'
+        " 512, 1024, 2048 or 4096",
+        since=("iscsitarget", V("1.4.20")),
+    )
