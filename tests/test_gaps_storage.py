@@ -370,3 +370,19 @@ def test_blocksize_must_be_a_power_of_two_from_512(tmp_path: Path) -> None:
         ("XC005", "error", 2)
     ]
     assert _iet(tmp_path / "c", "Path=/dev/sdb,BlockSize=2048", "1.4.20") == []
+
+
+# The keyword table listed devnode_blacklist in defaults, multipath, device and overrides
+# (every old spelling was allowed everywhere): a devnode_blacklist section opened inside
+# defaults got "write 'blacklist'", which is no better there. multipath 0.9.4 (peer):
+# "invalid keyword in the defaults section: devnode_blacklist"; no release read it there.
+
+
+def test_a_top_level_section_inside_another_is_misplaced(tmp_path: Path) -> None:
+    kw = multipath.SCHEMA.keyword("defaults", "devnode_blacklist")
+    assert kw is None
+    text = 'defaults {\n\tdevnode_blacklist {\n\t\tdevnode "^sdz"\n\t}\n}\n'
+    root = tree(tmp_path, "n", {"etc/multipath.conf": text})
+    found = lint.run([str(root)], select=["XC003", "XC004"]).findings
+    assert [(f.code, f.line) for f in found] == [("XC003", 2)]
+    assert "only in: the top level" in found[0].message

@@ -264,7 +264,8 @@ DEPRECATED = frozenset(k.name for k in _REPLACED + _VENDOR)
 #: Keywords read with one value (``set_value``), the old spellings too: 0.4.x read
 #: ``getuid_callout /sbin/scsi_id -g -u -s /block/%n`` as "/sbin/scsi_id".
 _ONE_VALUE = _ALL_KEYWORDS | DEPRECATED
-_EVERYWHERE = _OLD | NEWER
+# (devnode_blacklist is a section of the top level only: no release read it elsewhere)
+_EVERYWHERE = (_OLD | NEWER) - {"devnode_blacklist"}
 
 _YES_NO = ("yes", "no", "1", "0")
 #: Values multipath-tools 0.9.4 takes, per keyword (dict.c): a tuple of words, and
@@ -434,8 +435,11 @@ def _judge(
 ) -> KeywordProblem:
     """What multipath-tools 0.9.4 makes of ``key``, not valid in ``context``."""
     kw = SCHEMA.keyword(schema_context(context) or "", key)
-    if key in DEPRECATED:
-        return KeywordProblem(node, "deprecated", key, kw.renamed_to if kw is not None else None)
+    if key in DEPRECATED and kw is not None:
+        return KeywordProblem(node, "deprecated", key, kw.renamed_to)
+    if context and SCHEMA.keyword("top", key) is not None:
+        # a section of the top level (devnode_blacklist) opened inside another
+        return KeywordProblem(node, "misplaced", key, "the top level")
     if key in NEWER:
         since = kw.since if kw is not None else None
         return KeywordProblem(node, "newer", key, f"multipath-tools {since} and later")
