@@ -386,3 +386,25 @@ def test_a_top_level_section_inside_another_is_misplaced(tmp_path: Path) -> None
     found = lint.run([str(root)], select=["XC003", "XC004"]).findings
     assert [(f.code, f.line) for f in found] == [("XC003", 2)]
     assert "only in: the top level" in found[0].message
+
+
+# -- the 0.9.4 side of items 1, 2 and 5, held to the running multipath -t ------------------
+
+
+def test_multipath_0_9_4_agrees(tmp_path: Path) -> None:
+    from test_multipath_peer import multipath_t
+
+    cases = {
+        # item 2: the words after a closing quote are dropped, the value read whole
+        "extra.conf": (EXTRA, ["ignoring extra data starting with 'extra' on line 2"]),
+        # item 1: 0.9.4 reads no devnode_blacklist (so nothing in it is misread)
+        "hardy.conf": (HARDY, ["line 1, invalid keyword: devnode_blacklist"]),
+    }
+    for name, (text, said) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        out = multipath_t(path)
+        for line in said:
+            assert line in out, out
+    # and what 0.9.4 then runs: path_grouping_policy multibus
+    assert '\tpath_grouping_policy "multibus"' in multipath_t(tmp_path / "extra.conf")
