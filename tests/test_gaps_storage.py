@@ -408,3 +408,48 @@ def test_multipath_0_9_4_agrees(tmp_path: Path) -> None:
             assert line in out, out
     # and what 0.9.4 then runs: path_grouping_policy multibus
     assert '\tpath_grouping_policy "multibus"' in multipath_t(tmp_path / "extra.conf")
+
+
+# -- 4c'. the serial and id Pacemaker's iSCSILogicalUnit gives a LUN without them ---------
+# resource-agents heartbeat/iSCSILogicalUnit.in (since b89b20670, 2009-07):
+#   OCF_RESKEY_scsi_id_default="${OCF_RESOURCE_INSTANCE:0:16}"
+#   sn=`echo -n "${OCF_RESOURCE_INSTANCE}" | md5sum ...`; OCF_RESKEY_scsi_sn_default=${sn:0:8}
+# and for lio-t: "targetcli /backstores/block create ... wwn=${OCF_RESKEY_scsi_sn}".
+
+
+def _lu_cib(rid: str, impl: str) -> str:
+    return (
+        '<cib validate-with="pacemaker-1.0"><configuration><crm_config/><nodes/><resources>'
+        f'<primitive id="{rid}" class="ocf" provider="heartbeat" type="iSCSILogicalUnit">'
+        f'<instance_attributes id="{rid}-ia">'
+        f'<nvpair id="{rid}-i" name="implementation" value="{impl}"/>'
+        f'<nvpair id="{rid}-p" name="path" value="/dev/drbd1"/>'
+        f'<nvpair id="{rid}-t" name="target_iqn" value="iqn.2026-12.net.example:t"/>'
+        f'<nvpair id="{rid}-l" name="lun" value="1"/>'
+        "</instance_attributes></primitive></resources><constraints/></configuration>"
+        "<status/></cib>\n"
+    )
+
+
+def test_lio_lun_from_the_cib_without_scsi_sn_has_the_agent_serial(tmp_path: Path) -> None:
+    import hashlib
+
+    from xencfg.wwid import lio_wwid
+
+    serial = hashlib.md5(b"vol-lu").hexdigest()[:8]
+
+    def run(wwid: str, name: str) -> list[tuple]:
+        mp = f"multipaths {{\n\tmultipath {{\n\t\twwid {wwid}\n\t\talias vol\n\t}}\n}}\n"
+        roots = [
+            tree(
+                tmp_path / name,
+                "nas1",
+                {"var/lib/heartbeat/crm/cib.xml": _lu_cib("vol-lu", "lio-t")},
+            ),
+            tree(tmp_path / name, "xen1", {"etc/multipath.conf": mp}),
+        ]
+        found = lint.run([str(r) for r in roots], select=["IS030"]).findings
+        return [(f.code, f.line) for f in found]
+
+    assert run(lio_wwid(serial), "right") == []
+    assert run(lio_wwid("0badc0de"), "wrong") == [("IS030", 2)]

@@ -18,6 +18,7 @@ from ..documents import cib_doc as _cib
 from ..documents import initiatorname_doc as _initiator
 from ..documents import multipath_doc as _mp
 from ..documents import saveconfig_doc as _saveconfig
+from .common import agent_scsi_sn, cloned_ids
 from .failover import _floating_addresses
 
 if TYPE_CHECKING:
@@ -74,10 +75,12 @@ def lio_initiator_not_allowed(cluster: Cluster) -> Iterator[Finding]:
     if not users:
         return
     for item in cluster.docs("cib"):
-        prims = _cib(item).primitives
+        cib = _cib(item)
+        prims = cib.primitives
+        cloned = cloned_ids(cib)
         targets = {p.param("iqn"): p for p in prims if _lio(p, "iSCSITarget")}
         for lu in (p for p in prims if _lio(p, "iSCSILogicalUnit")):
-            serial = lu.param("scsi_sn")
+            serial = agent_scsi_sn(lu, cloned)
             target = targets.get(lu.param("target_iqn"))
             decides = _acl_list(target, lu)
             if not serial or decides is None:
