@@ -246,6 +246,11 @@ XEN_XL_P9_PAIRS = Version.parse("4.18")
 #: Xen 4.3 made xl read ``vtpm`` specs, 4.7 ``usbctrl`` and ``usbdev`` specs.
 XEN_XL_VTPM = Version.parse("4.3")
 XEN_XL_USB = Version.parse("4.7")
+#: xl reads ``vnuma`` from Xen 4.6 ("xl: vNUMA support"), ``vdispl`` from 4.10 and
+#: ``vsnd`` from 4.12, refusing a piece it cannot use (formats/xen/xl_frontends.py).
+XEN_XL_VNUMA = Version.parse("4.6")
+XEN_XL_VDISPL = Version.parse("4.10")
+XEN_XL_VSND = Version.parse("4.12")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")

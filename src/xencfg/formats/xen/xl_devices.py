@@ -64,7 +64,7 @@ _USB = (
 
 def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     """The ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev`` and ``viridian``
-    specs xl refuses (peer-xl)."""
+    specs xl refuses (peer-xl), and ``vnuma``, ``vdispl`` and ``vsnd`` (xl_frontends)."""
     yield from _channel_problems(doc)
     yield from _p9_problems(doc)
     yield from _vtpm_problems(doc)
@@ -74,6 +74,9 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _grant_problems(doc)
     yield from _affinity_problems(doc)
     from .xl_enums import enum_problems, mca_caps_problems
+    from .xl_frontends import frontend_problems
+
+    yield from frontend_problems(doc)
 
     hvm = hvm_since(doc)
     yield from _viridian_problems(doc, hvm)
