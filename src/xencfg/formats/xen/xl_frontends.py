@@ -35,7 +35,7 @@ _SPACE = " \t\n\v\f\r"
 _PCM_FORMATS = frozenset(
     """s8 u8 s16_le s16_be u16_le u16_be s24_le s24_be u24_le u24_be s32_le s32_be
     u32_le u32_be f32_le f32_be f64_le f64_be iec958_subframe_le iec958_subframe_be
-    mu_law a_law ima_adpcm mpeg gsm""".split()
+    mu_law a_law ima_adpcm mpeg gsm""".split()  # noqa: SIM905
 )
 #: sndif.h's XENSND_FIELD_* names every vsnd item takes (parse_vsnd_params)
 _SND_PARAMS = ("sample-rates=", "sample-formats=", "channels-min=", "channels-max=", "buffer-size=")
@@ -263,9 +263,12 @@ def _vsnd_item_error(item: str) -> str | None:
             continue
         elif not piece.startswith(_SND_OWN[kind]):
             return f"Invalid parameter: {piece}"
-        elif kind == "stream" and piece.startswith("type="):
-            if piece[len("type=") :].lower() not in ("p", "c"):
-                return f"Invalid stream type: {piece[len('type=') :]}"
+        elif (
+            kind == "stream"
+            and piece.startswith("type=")
+            and piece[len("type=") :].lower() not in ("p", "c")
+        ):
+            return f"Invalid stream type: {piece[len('type=') :]}"
     return None
 
 
