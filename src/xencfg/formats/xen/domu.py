@@ -27,7 +27,7 @@ from ...syntax.build import built
 from ...syntax.numbers import decimal, is_decimal
 from ...syntax.tree import Node, Piece, Style, Tok, building, drop_children, render, token_field
 from ._base import LIST, source_style
-from .keys import KNOWN
+from .keys import KNOWN, oracle_vm_keys
 
 
 class _Computed:
@@ -805,8 +805,10 @@ class DomUDocument(TreeDocument):
 
     # -- checks -----------------------------------------------------------------
     def known_keys(self) -> frozenset[str]:
-        """The setting names this kind of file knows (domU settings here)."""
-        return KNOWN
+        """The setting names this kind of file knows (domU settings here, and Oracle VM's
+        in one of its vm.cfg files: :func:`.keys.oracle_vm_keys`)."""
+        disks = self._list("disk") if "disk" not in self.computed else []
+        return KNOWN | oracle_vm_keys({a.key for a in self.assignments()}, disks)
 
     def duplicates(self) -> dict[str, list[Assignment]]:
         """Names assigned with ``=`` more than once: the last silently wins."""
