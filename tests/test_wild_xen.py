@@ -238,3 +238,21 @@ def test_an_oracle_vm_setting_is_unknown_elsewhere(tmp_path: Path) -> None:
     path = _write(tmp_path, XM_HEAD + "memory = 512\nvif_other_config = []\n")
     found = _found(path, xen="3.2", fmt=None, codes=("XC003",))
     assert [(c, ln) for c, ln, _, _ in found] == [("XC003", 4)]
+
+
+@pytest.mark.parametrize("line", ["cpu_weight = 'high'", "cpu_cap = ''"])
+def test_xend_cannot_read_the_cpu_weight(tmp_path: Path, line: str) -> None:
+    """create.py appends cpu_weight and cpu_cap when they are not None (an empty string
+    too) and xend converts them with an int() nothing catches (XendConfig.py:676-679 of
+    RELEASE-4.0.0; LEGACY_CFG_TYPES from Xen 3.1). Xen 3.0's parseConfig read
+    cpu_weight with float(), so nothing is said for it."""
+    path = _write(tmp_path, XM_HEAD + line + "\n")
+    found = _found(path, xen="3.2", fmt="xm")
+    assert [(c, sev) for c, _, sev, _ in found] == [("XC005", "error")]
+    assert _found(path, xen="3.0.4", fmt="xm") == []
+    assert _found(path, xen="4.17", fmt="xm") == []
+
+
+def test_xend_reads_the_cpu_weight(tmp_path: Path) -> None:
+    path = _write(tmp_path, XM_HEAD + "cpu_weight = '512'\ncpu_cap = 50\n")
+    assert _found(path, xen="3.2", fmt="xm") == []

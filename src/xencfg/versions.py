@@ -230,6 +230,9 @@ XEN_XM_SPECS = Version.parse("3.0.2")
 #: Xen 4.0's xm create.py computes ``(1 << vcpus) - 1`` when ``maxvcpus`` is set
 #: ("xm: Add maxvcpus support"), which fails on a ``vcpus`` string.
 XEN_XM_MAXVCPUS = Version.parse("4.0")
+#: Xen 3.1's xend (XendConfig.py) converts cpu_weight and cpu_cap with an int() whose
+#: ValueError stops ``xm create``.
+XEN_XENDCONFIG = Version.parse("3.1")
 #: Xen 4.2 made xl read a vif's ``rate=`` (libxlu_vif.c) and refuse one it cannot
 #: read; 4.1 said "the rate parameter for vifs is currently not supported".
 XEN_XL_VIF_RATE = Version.parse("4.2")

@@ -135,8 +135,9 @@ def _number_problems(doc: XmDocument) -> Iterator[ValueProblem]:
     ``maxvcpus``: create.py's vcpu_conf (RELEASE-4.0.0 to 4.4.0, "xm: Add maxvcpus
     support") computes ``(1 << vcpus) - 1`` and fails with "unsupported operand
     type(s) for <<: 'int' and 'str'" (a number written as a string is read as it is
-    written: nothing in between converts it)."""
-    from ...versions import XEN_XM_MAXVCPUS, XEN_XM_SPECS
+    written: nothing in between converts it). ``cpu_weight`` and ``cpu_cap`` likewise,
+    from Xen 3.1's XendConfig on, an empty string too."""
+    from ...versions import XEN_XENDCONFIG, XEN_XM_MAXVCPUS, XEN_XM_SPECS
 
     for key in ("memory", "maxmem"):
         value = doc.get(key)
@@ -151,6 +152,21 @@ def _number_problems(doc: XmDocument) -> Iterator[ValueProblem]:
                 since=("xen", XEN_XM_SPECS),
                 reprieve=_XL_READS,
             )
+    for key in ("cpu_weight", "cpu_cap"):
+        # create.py appends them when not None (so "" too); XendConfig converts them with
+        # int() and nothing catches the ValueError (XendConfig.py:676-679 of
+        # RELEASE-4.0.0; _set_cfg_if_exists with LEGACY_CFG_TYPES from Xen 3.1)
+        value = doc.get(key)
+        if key in doc.computed or not isinstance(value, str) or _PY2_INT.fullmatch(value):
+            continue
+        yield ValueProblem(
+            doc.assignment(key),
+            f"{key} '{value}': xend cannot read it as a number and xm create stops"
+            f" ('Error: invalid literal for int() with base 10: {value!r}'); write a"
+            f" number: {key} = {256 if key == 'cpu_weight' else 50}",
+            since=("xen", XEN_XENDCONFIG),
+            reprieve=_XL_READS,
+        )
     vcpus, top = doc.get("vcpus"), doc.get("maxvcpus")
     if "vcpus" in doc.computed or "maxvcpus" in doc.computed or not top or not vcpus:
         return
