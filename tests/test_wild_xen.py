@@ -256,3 +256,19 @@ def test_xend_cannot_read_the_cpu_weight(tmp_path: Path, line: str) -> None:
 def test_xend_reads_the_cpu_weight(tmp_path: Path) -> None:
     path = _write(tmp_path, XM_HEAD + "cpu_weight = '512'\ncpu_cap = 50\n")
     assert _found(path, xen="3.2", fmt="xm") == []
+
+
+# -- did-you-mean ------------------------------------------------------------------------
+
+
+def test_no_did_you_mean_that_turns_a_setting_into_its_opposite(tmp_path: Path) -> None:
+    """GPU passthrough guides write libvirt's ``graphics = "vnc"`` in xl configs; xl
+    skips it (peer-xl takes the file). Lint warned "did you mean 'nographic'?", the
+    opposite of what the line asks. A misspelt ``nographics`` still gets its hint."""
+    path = _write(tmp_path, HVM + 'graphics = "vnc"\nnographics = 1\nmigrate = 0\n')
+    found = _found(path, codes=("XC003",))
+    assert [m for _, _, _, m in found] == [
+        "unknown keyword 'graphics'",
+        "unknown keyword 'nographics'; did you mean 'nographic'?",
+        "unknown keyword 'migrate'",
+    ]

@@ -829,7 +829,10 @@ class DomUDocument(TreeDocument):
         for c in self.children:
             if isinstance(c, Assignment):
                 if c.key not in known and c.key not in helpers:
-                    yield KeywordProblem(c, "unknown", c.key, closest(c.key, known))
+                    near = closest(c.key, known)
+                    if near is not None and near.startswith("no") != c.key.startswith("no"):
+                        near = None  # (``graphics`` is no ``nographic``: the opposite)
+                    yield KeywordProblem(c, "unknown", c.key, near)
                 if id(c) in dup_nodes:
                     yield KeywordProblem(c, "duplicate", c.key)
             elif isinstance(c, Code):
