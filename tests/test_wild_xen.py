@@ -65,6 +65,8 @@ VNUMA_REFUSED = {
     'maxmem = 4096\nmaxvcpus = 1\nvnuma = [ [ "size=2048", "vcpus=0" ] ]': (
         "maxmem and vnuma memory size mismatch"
     ),
+    # no maxvcpus: the vnodes' count becomes it (744), and vcpus is above it (1405-1408)
+    'vcpus = 4\nvnuma = [ [ "size=2048", "vcpus=0-1" ] ]': "maxvcpus < vcpus",
     # more distances than vnodes: xl writes past p->distances (688-692) and aborts
     'maxvcpus = 1\nvnuma = [ [ "size=2048", "vcpus=0", "vdistances=1,2,3,4,5,6,7,8" ] ]': (
         "munmap_chunk(): invalid pointer"

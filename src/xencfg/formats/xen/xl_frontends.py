@@ -167,7 +167,8 @@ def _vnuma_problems(doc: XlDocument) -> Iterator[ValueProblem]:
 
 
 def _vnuma_sums(doc: XlDocument, counts: list[int], sizes: list[int]) -> Iterator[ValueProblem]:
-    """xl_parse.c:724-753: a ``maxvcpus`` or ``maxmem`` the vnodes do not add up to."""
+    """xl_parse.c:724-753: a ``maxvcpus`` or ``maxmem`` the vnodes do not add up to,
+    and a ``vcpus`` above the vnodes' count where no maxvcpus is given."""
     top = doc._long("maxvcpus")
     if top and min(counts) >= 0 and top != sum(counts):
         yield ValueProblem(
@@ -175,6 +176,16 @@ def _vnuma_sums(doc: XlDocument, counts: list[int], sizes: list[int]) -> Iterato
             f"maxvcpus {top} but the vnuma vnodes hold {sum(counts)} vcpus: xl refuses"
             " the config ('xl: vnuma vcpus and maxvcpus= mismatch'); make them equal or"
             " remove maxvcpus",
+            since=("xen", XEN_XL_VNUMA),
+        )
+    vcpus = doc._long("vcpus") or 0
+    if not top and min(counts) >= 0 and vcpus > sum(counts):
+        # 744 sets maxvcpus to the vnodes' count, then 1405-1408 compare vcpus with it
+        yield ValueProblem(
+            doc.assignment("vcpus"),
+            f"vcpus {vcpus} but the vnuma vnodes hold {sum(counts)} vcpus, which xl"
+            " takes as maxvcpus: xl refuses the config ('xl: maxvcpus < vcpus'); give"
+            " the vnodes as many vcpus",
             since=("xen", XEN_XL_VNUMA),
         )
     most = doc._long("maxmem")
