@@ -67,6 +67,8 @@ VNUMA_REFUSED = {
     ),
     # no maxvcpus: the vnodes' count becomes it (744), and vcpus is above it (1405-1408)
     'vcpus = 4\nvnuma = [ [ "size=2048", "vcpus=0-1" ] ]': "maxvcpus < vcpus",
+    # maxvcpus matches the vnodes, vcpus is above both (found by a differential run)
+    'maxvcpus = 2\nvcpus = 4\nvnuma = [ [ "size=2048", "vcpus=0-1" ] ]': "maxvcpus < vcpus",
 }
 
 VNUMA_TAKEN = [
@@ -78,6 +80,8 @@ VNUMA_TAKEN = [
     'maxvcpus = 1\nvnuma = [ [ "size=1G", "vcpus=0" ] ]',  # strtoul reads the 1
     'vnuma = "size=2048"',  # not a list: xlu_cfg_get_list fails quietly (602)
     "vnuma = [ ]",
+    # vnodes with no vcpus: maxvcpus stays 0 and xl sets it to vcpus (1402-1403)
+    'vcpus = 2\nvnuma = [ [ "size=2048" ] ]',
 ]
 
 

@@ -181,14 +181,18 @@ def _vnuma_sums(doc: XlDocument, counts: list[int], sizes: list[int]) -> Iterato
             " remove maxvcpus",
             since=("xen", XEN_XL_VNUMA),
         )
+    # 744 makes the vnodes' count maxvcpus where none is given, 1402-1403 vcpus where
+    # that is 0; then 1405-1408 compare vcpus with it
     vcpus = doc._long("vcpus") or 0
-    if not top and min(counts) >= 0 and vcpus > sum(counts):
-        # 744 sets maxvcpus to the vnodes' count, then 1405-1408 compare vcpus with it
+    ceiling = top if top else (sum(counts) if min(counts) >= 0 else 0)
+    mismatch = bool(top) and min(counts) >= 0 and top != sum(counts)  # (reported above)
+    if ceiling and vcpus > ceiling and not mismatch:
         yield ValueProblem(
             doc.assignment("vcpus"),
-            f"vcpus {vcpus} but the vnuma vnodes hold {sum(counts)} vcpus, which xl"
-            " takes as maxvcpus: xl refuses the config ('xl: maxvcpus < vcpus'); give"
-            " the vnodes as many vcpus",
+            f"vcpus {vcpus} but maxvcpus is {ceiling}"
+            + ("" if top else " (the vnuma vnodes' vcpus, which xl takes as maxvcpus)")
+            + ": xl refuses the config ('xl: maxvcpus < vcpus'); raise maxvcpus and the"
+            " vnodes' vcpus to vcpus or more",
             since=("xen", XEN_XL_VNUMA),
         )
     most = doc._long("maxmem")
