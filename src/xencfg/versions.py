@@ -240,6 +240,12 @@ XEN_XL_TIMER_PV = Version.parse("4.10")
 #: Xen 3.0.2's xm create.py refused a vif option it did not know and a disk spec of
 #: fewer than 3 fields, as every xm after it did (Xen 4.5 removed xm).
 XEN_XM_SPECS = Version.parse("3.0.2")
+#: Xen 4.0's xm create.py computes ``(1 << vcpus) - 1`` when ``maxvcpus`` is set
+#: ("xm: Add maxvcpus support"), which fails on a ``vcpus`` string.
+XEN_XM_MAXVCPUS = Version.parse("4.0")
+#: Xen 3.1's xend (XendConfig.py) converts cpu_weight and cpu_cap with an int() whose
+#: ValueError stops ``xm create``.
+XEN_XENDCONFIG = Version.parse("3.1")
 #: Xen 4.2 made xl read a vif's ``rate=`` (libxlu_vif.c) and refuse one it cannot
 #: read; 4.1 said "the rate parameter for vifs is currently not supported".
 XEN_XL_VIF_RATE = Version.parse("4.2")
@@ -259,6 +265,11 @@ XEN_XL_P9_PAIRS = Version.parse("4.18")
 #: Xen 4.3 made xl read ``vtpm`` specs, 4.7 ``usbctrl`` and ``usbdev`` specs.
 XEN_XL_VTPM = Version.parse("4.3")
 XEN_XL_USB = Version.parse("4.7")
+#: xl reads ``vnuma`` from Xen 4.6 ("xl: vNUMA support"), ``vdispl`` from 4.10 and
+#: ``vsnd`` from 4.12, refusing a piece it cannot use (formats/xen/xl_frontends.py).
+XEN_XL_VNUMA = Version.parse("4.6")
+XEN_XL_VDISPL = Version.parse("4.10")
+XEN_XL_VSND = Version.parse("4.12")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")

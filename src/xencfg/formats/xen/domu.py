@@ -27,7 +27,7 @@ from ...syntax.build import built
 from ...syntax.numbers import decimal, is_decimal
 from ...syntax.tree import Node, Piece, Style, Tok, building, drop_children, render, token_field
 from ._base import LIST, source_style
-from .keys import KNOWN
+from .keys import KNOWN, oracle_vm_keys
 
 
 class _Computed:
@@ -805,8 +805,10 @@ class DomUDocument(TreeDocument):
 
     # -- checks -----------------------------------------------------------------
     def known_keys(self) -> frozenset[str]:
-        """The setting names this kind of file knows (domU settings here)."""
-        return KNOWN
+        """The setting names this kind of file knows (domU settings here, and Oracle VM's
+        in one of its vm.cfg files: :func:`.keys.oracle_vm_keys`)."""
+        disks = self._list("disk") if "disk" not in self.computed else []
+        return KNOWN | oracle_vm_keys({a.key for a in self.assignments()}, disks)
 
     def duplicates(self) -> dict[str, list[Assignment]]:
         """Names assigned with ``=`` more than once: the last silently wins."""
@@ -827,7 +829,10 @@ class DomUDocument(TreeDocument):
         for c in self.children:
             if isinstance(c, Assignment):
                 if c.key not in known and c.key not in helpers:
-                    yield KeywordProblem(c, "unknown", c.key, closest(c.key, known))
+                    near = closest(c.key, known)
+                    if near is not None and near.startswith("no") != c.key.startswith("no"):
+                        near = None  # (``graphics`` is no ``nographic``: the opposite)
+                    yield KeywordProblem(c, "unknown", c.key, near)
                 if id(c) in dup_nodes:
                     yield KeywordProblem(c, "duplicate", c.key)
             elif isinstance(c, Code):

@@ -113,3 +113,25 @@ XM_SINCE = {
 }
 
 KNOWN = _BASE | frozenset(XL_SINCE) | frozenset(XM_SINCE)
+
+#: Settings Oracle VM's agent writes into vm.cfg beside xm's own (ovs-agent's
+#: agent/lib/xenvm.py ``VM_CFG`` checker table, quoted in Apache CloudStack's
+#: plugins/hypervisors/ovm3 Xen.java; Oracle VM 2.2 to 3.4 run xend): its xend reads
+#: them, and stock xm passes any variable through (opts.py ``Opts.load`` sets every
+#: name the file binds), so they are no typo there. The agent's ``OVM_*`` names
+#: (OVM_simple_name, OVM_os_type, ...) are known by their prefix.
+ORACLE_VM = frozenset(
+    {"vif_other_config", "disk_other_config", "expose_host_uuid", "console_autoconnect"}
+)
+ORACLE_VM_PREFIX = "OVM_"
+#: Where Oracle VM keeps guests' disks: /OVS/running_pool (2.x), /OVS/Repositories (3.x)
+ORACLE_VM_DISKS = ("file:/OVS/", "phy:/OVS/", "tap:aio:/OVS/", "file:///OVS/")
+
+
+def oracle_vm_keys(names: set[str], disks: list[str]) -> frozenset[str]:
+    """The Oracle VM settings known in a domU config that bears Oracle VM's marks (an
+    ``OVM_*`` setting among ``names``, or one of ``disks`` under /OVS/); none in others."""
+    ovm = {n for n in names if n.startswith(ORACLE_VM_PREFIX)}
+    if ovm or any(d.lstrip().startswith(ORACLE_VM_DISKS) for d in disks):
+        return ORACLE_VM | ovm
+    return frozenset()

@@ -325,7 +325,7 @@ class XlDocument(DomUDocument):
 
     def known_keys(self) -> frozenset[str]:
         """domU settings, or xl.conf / cpupool settings for those files."""
-        return domu.KNOWN if self.is_domu else XL_CONF_KEYS | CPUPOOL_KEYS
+        return super().known_keys() if self.is_domu else XL_CONF_KEYS | CPUPOOL_KEYS
 
     def value_problems(self) -> Iterator[ValueProblem]:
         """What xl (4.17, ``xl create``) refuses in a domU config before it builds

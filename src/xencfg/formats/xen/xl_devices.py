@@ -66,7 +66,7 @@ _USB = (
 
 def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     """The ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev`` and ``viridian``
-    specs xl refuses (peer-xl)."""
+    specs xl refuses (peer-xl), and ``vnuma``, ``vdispl`` and ``vsnd`` (xl_frontends)."""
     yield from _refused_specs(
         doc,
         "channel",
@@ -94,6 +94,9 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _grant_problems(doc)
     yield from _affinity_problems(doc)
     from .xl_enums import enum_problems, mca_caps_problems
+    from .xl_frontends import frontend_problems
+
+    yield from frontend_problems(doc)
 
     hvm = hvm_since(doc)
     yield from _viridian_problems(doc, hvm)

@@ -34,7 +34,6 @@ from ...problems import ValueProblem
 from ...syntax.build import built, finish
 from ...syntax.source import LineIndex
 from ...syntax.tree import TRIVIA, Node, Tok
-from ...versions import Version
 from . import _py2 as py2
 from . import domu
 from ._base import (
@@ -55,7 +54,6 @@ from .domu import (
     DomUStyle,
     lazy_assignment,
 )
-from .xl import _ACTIONS as XL_ACTIONS
 
 FORMAT = "xm"
 
@@ -189,54 +187,6 @@ def _literal_elements(literal: str, value: list[Any]) -> list[Tok] | None:
 STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_literal_elements)
 
 
-#: The vif options xm's create.py takes (configure_vifs, Xen 3.2 to 4.4; 3.0.2 knew the
-#: first eight, 3.0.4 added model): any other stops ``xm create``.
-_XM_VIF_KEYS = frozenset(
-    {
-        "backend",
-        "bridge",
-        "ip",
-        "mac",
-        "script",
-        "type",
-        "vifname",
-        "rate",
-        "model",
-        "accel",
-        "policy",
-        "label",
-    }
-)
-#: Releases that take what xm refused: from Xen 4.5 on xl reads the file (Version 999
-#: stands for "no release after": ValueProblem's reprieve wants an end).
-_XL_READS = (Version.parse("4.5"), Version.parse("999"))
-
-
-#: What any toolstack takes for on_poweroff, on_reboot and on_crash: xend's
-#: CONFIG_RESTART_MODES (XendConfig.py, 3.0.4 to 4.4; 3.0.2's restart_modes), the Xen-API
-#: spellings XendConfig also knows, and xl's names (xl_parse.c parse_action_on_shutdown;
-#: xl's list holds xend's six and soft-reset, so it is the base here).
-_ACTIONS = frozenset(XL_ACTIONS) | {
-    "coredump_and_destroy",
-    "coredump_and_restart",
-    "rename_restart",
-}
-
-
-def _xm_vif_error(spec: str) -> str | None:
-    """What xm create.py (Xen 3.0.2 to 4.4) says of a vif spec: comma_sep_kv_to_dict
-    wants ``key=value`` between every two commas, configure_vifs a known key."""
-    if not spec.strip():
-        return None
-    for part in spec.strip().split(","):
-        if "=" not in part:
-            return f"{part} should be a pair, separated by an equals sign."
-        key = part.split("=", 1)[0].strip()
-        if key not in _XM_VIF_KEYS:
-            return f"Invalid vif option: {key}"
-    return None
-
-
 @attrs.define(weakref_slot=False)
 class XmDocument(DomUDocument):
     """A parsed xm-style domU configuration."""
@@ -245,52 +195,10 @@ class XmDocument(DomUDocument):
     style = STYLE
 
     def value_problems(self) -> Iterator[ValueProblem]:
-        """An ``on_poweroff``/``on_reboot``/``on_crash`` action neither xend nor xl
-        knows (``"Restart"``), and what xm's create.py refuses before it asks xend
-        (Xen 3.0.2 to 4.4: "Error: Invalid vif option: bogus", "Invalid disk
-        specifier"): a vif option it does not
-        know or a vif part with no ``=`` (configure_vifs, comma_sep_kv_to_dict; so a
-        trailing comma too), a disk spec of fewer than 3 or more than 5 comma-separated
-        fields (preprocess_disk: ``phy:/dev/vg/a,xvda`` has no mode). From Xen 4.5 on
-        xl reads the file and takes all of these (peer-xl), so they are nothing there,
-        and a warning while the release is unknown. Values computed by code are not
-        read."""
-        from ...versions import XEN_XM_SPECS
+        """What xm (create.py, xend) refuses in the values: :mod:`.xm_values`."""
+        from .xm_values import xm_value_problems
 
-        for key in ("on_poweroff", "on_reboot", "on_crash"):
-            value = self.get(key)
-            if isinstance(value, str) and value not in _ACTIONS:
-                # XendConfig._actions_sanity_check (3.0.4 to 4.4; XendDomainInfo in
-                # 3.0.2) raises; xl refuses it too ('Unknown on_crash action')
-                yield ValueProblem(
-                    self.assignment(key),
-                    f"{key} '{value}': xm refuses the config ('Error: Invalid event"
-                    f" handling mode: ...'), and so does xl ('Unknown {key} action"
-                    f' "{value}" specified\'); write destroy, restart, preserve,'
-                    " rename-restart, coredump-destroy or coredump-restart",
-                )
-        if isinstance(self.get("vif"), list):
-            for spec in self._list("vif"):
-                why = _xm_vif_error(spec)
-                if why is not None:
-                    yield ValueProblem(
-                        self.assignment("vif"),
-                        f"vif '{spec}': xm refuses the config ('Error: {why}'); write"
-                        " key=value pairs of backend, bridge, ip, mac, script, type,"
-                        " vifname, rate, model (accel, policy, label from Xen 3.2)",
-                        since=("xen", XEN_XM_SPECS),
-                        reprieve=_XL_READS,
-                    )
-        if isinstance(self.get("disk"), list):
-            for spec in self._list("disk"):
-                if not 3 <= len(spec.split(",")) <= 5:
-                    yield ValueProblem(
-                        self.assignment("disk"),
-                        f"disk '{spec}': xm refuses the config ('Error: Invalid disk"
-                        f" specifier: {spec}'); write DEVICE,VDEV,MODE (phy:/dev/vg/a,xvda,w)",
-                        since=("xen", XEN_XM_SPECS),
-                        reprieve=_XL_READS,
-                    )
+        yield from xm_value_problems(self)
 
 
 # -- parsing ---------------------------------------------------------------------
