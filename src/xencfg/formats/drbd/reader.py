@@ -67,7 +67,36 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
     accept goes through the Lark grammar, which is the reference and words
     the error.
     """
-    return parse_text(text, path, scan=_scan, lark=parse_lark, checks=(_checks,))
+    try:
+        return parse_text(text, path, scan=_scan, lark=parse_lark, checks=(_checks,))
+    except ParseError as exc:
+        if isinstance(exc.partial, DrbdDocument) and _resource_closed_at_end(exc.partial, text):
+            exc.severity = "warning"
+            exc.message += (
+                "; drbdadm (8.3, 8.4 and 9) takes the end of the file as this section's"
+                " '}' and reads it as written: add the '}'"
+            )
+        raise
+
+
+def _resource_closed_at_end(doc: DrbdDocument, text: str) -> bool:
+    """Whether the one brace left open is that of the last top-level ``resource`` or
+    ``common``: drbdadm's ``parse_resource`` (user/v9/drbdadm_parser.c, and v84's and
+    8.3's alike) ends the section at ``'}'`` or at the end of the file (``case 0``), so
+    it reads the file as if the ``}`` were there; a section left open inside it (``net``,
+    ``on``) or a ``global`` is refused at the end of the file ("Parse error: ... expected,
+    but got ''", peer-drbdadm --mode 83, 84 and 9)."""
+    from ...syntax.build import unclosed_braces
+
+    # one brace left open was opened at the top level, so everything after it is inside
+    # it: the document's last statement is that section
+    statements = [c for c in doc.children if isinstance(c, (Block, Entry))]
+    last = statements[-1] if statements else None
+    return (
+        len(unclosed_braces(text)) == 1
+        and isinstance(last, Block)
+        and last.key in ("resource", "common")
+    )
 
 
 def _checks(doc: DrbdDocument, text: str, path: str | None) -> None:
