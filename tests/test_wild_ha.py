@@ -69,3 +69,28 @@ def test_drbd_inner_section_left_open_at_end_of_file_stays_an_error(tmp_path: Pa
     ):
         found = _lint(tmp_path / str(n), {"etc/drbd.conf": text}, select="XC001")
         assert [f.severity for f in found] == ["error"], text
+
+
+def test_drbd_foreign_file_is_refused_at_its_first_line_of_code(tmp_path: Path) -> None:
+    # From a DRBD lab whose loop-device init script sat beside its .res files
+    # (asapcal/codgit3-clusterdrbdgfs, loop-for-drbd.conf) and a zabbix agent file named
+    # drbd.conf (amokk/zabbix-drbd): drbdadm's top-level loop refuses the first word that
+    # is no top-level keyword ("Parse error: 'global | common | resource | skip | include'
+    # expected, but got 'DRBD_FILEDATA_SRC'" at line 4 here, peer-drbdadm --mode 84 and 9).
+    # Lint pointed at a brace of a shell function further down (line 7 here).
+    script = '#!/bin/sh\n# set up the loop device\n\nIMG="/srv/drbd.img"\n\nstart () {\n  echo up\n}\n'
+    [finding] = _lint(tmp_path, {"etc/drbd.conf": script}, select="XC001")
+    assert (finding.line, finding.column, finding.severity) == (4, 1, "error")
+    assert "got 'IMG='" in finding.message
+    agent = "UserParameter=drbd.state,/usr/local/bin/drbd-state.sh\n"
+    [finding] = _lint(tmp_path / "b", {"etc/drbd.conf": agent}, select="XC001")
+    assert finding.line == 1 and "got 'UserParameter=drbd.state,/u...'" in finding.message
+
+
+def test_drbd_syntax_error_inside_a_resource_keeps_its_place(tmp_path: Path) -> None:
+    # The other side: a file of drbd.conf words whose error is further down keeps that
+    # place (drbdadm: ":5: Parse error: ';' expected, but got 'disk'").
+    text = "global {\n  usage-count no;\n}\nresource r0 {\n  device /dev/drbd0\n  disk /dev/sdb;\n"
+    text += _HOSTS + "}\n"
+    [finding] = _lint(tmp_path, {"etc/drbd.conf": text}, select="XC001")
+    assert finding.line in (5, 6) and "expected 'global'" not in finding.message
