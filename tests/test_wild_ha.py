@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from lintkit import tree
-
 from xencfg import lint
 
 _HOSTS = (
@@ -25,7 +24,7 @@ _HOSTS = (
 
 def _lint(tmp: Path, files: dict[str, str], *, select: str = "", name: str = "alpha"):
     root = tree(tmp, name, files)
-    return lint.run([str(root)], select=[select] if select else None).findings
+    return lint.run([str(root)], select=[select] if select else ()).findings
 
 
 def _codes(findings: list[lint.Finding]) -> list[tuple[str, str, int]]:
@@ -78,7 +77,8 @@ def test_drbd_foreign_file_is_refused_at_its_first_line_of_code(tmp_path: Path) 
     # is no top-level keyword ("Parse error: 'global | common | resource | skip | include'
     # expected, but got 'DRBD_FILEDATA_SRC'" at line 4 here, peer-drbdadm --mode 84 and 9).
     # Lint pointed at a brace of a shell function further down (line 7 here).
-    script = '#!/bin/sh\n# set up the loop device\n\nIMG="/srv/drbd.img"\n\nstart () {\n  echo up\n}\n'
+    script = '#!/bin/sh\n# set up the loop device\n\nIMG="/srv/drbd.img"\n\n'
+    script += "start () {\n  echo up\n}\n"
     [finding] = _lint(tmp_path, {"etc/drbd.conf": script}, select="XC001")
     assert (finding.line, finding.column, finding.severity) == (4, 1, "error")
     assert "got 'IMG='" in finding.message
@@ -94,3 +94,46 @@ def test_drbd_syntax_error_inside_a_resource_keeps_its_place(tmp_path: Path) -> 
     text += _HOSTS + "}\n"
     [finding] = _lint(tmp_path, {"etc/drbd.conf": text}, select="XC001")
     assert finding.line in (5, 6) and "expected 'global'" not in finding.message
+
+
+# -- templates: said once, not a pile of false findings ----------------------------------
+
+
+def test_templates_are_reported_once_and_not_checked(tmp_path: Path) -> None:
+    # Ansible roles (AngelFreak/ansible-role-heartbeat, thinkmassive/ansible-haproxy,
+    # leucos/ansible-pacemaker-corosync, it-automationcom/itab-drbd) and Chef cookbooks
+    # (chef-boneyard/heartbeat, elrido/extended_drbd) keep these files as Jinja / ERB
+    # templates. Read as configs they gave up to 30 false findings each (an ha.cf.erb:
+    # "udpport '<%=' is not a number", "unknown keyword '{%'"; an haresources.j2 "node {
+    # has no resource"), or none at all for a haresources template. heartbeat, drbdadm
+    # and corosync refuse the unrendered file (it is no config): one XC001, nothing else.
+    cases = {
+        "etc/ha.d/ha.cf": "udpport <%= @port %>\n<% @nodes.each do |n| -%>\nnode <%= n %>\n",
+        "etc/ha.d/haresources": "{% for g in groups %}\n{{ g.node }} {{ g.ip }}\n{% endfor %}\n",
+        "etc/ha.d/authkeys": "auth 1\n1 sha1 {{ hb_key }}\n",
+        "etc/drbd.conf": "resource {{ r.name }} {\n  protocol C;\n}\n",
+        "etc/corosync/corosync.conf": "totem {\n  version: 2\n  cluster_name: {{ name }}\n}\n",
+    }
+    where = {
+        "ha.cf": (1, 9),
+        "haresources": (1, 1),
+        "authkeys": (2, 8),
+        "drbd.conf": (1, 10),
+        "corosync.conf": (3, 17),
+    }
+    for rel, text in cases.items():
+        found = _lint(tmp_path / rel.replace("/", "_"), {rel: text})
+        name = Path(rel).name
+        assert [(f.code, f.severity, f.line, f.column) for f in found] == [
+            ("XC001", "error", *where[name])
+        ], rel
+        assert "template, not a configuration file" in found[0].message
+
+
+def test_a_template_marker_in_a_comment_is_no_template(tmp_path: Path) -> None:
+    # The other side: '# {{ ansible_managed }}' renders to a comment line, so the file
+    # around it is read as the config it is (heartbeat 3.0.6 starts with this ha.cf).
+    text = "# {{ ansible_managed }}\nudpport 694\nbcast eth1\nnode alpha\nnode beta\n"
+    text += "keepalive 2\ndeadtime 30\ninitdead 60\n"
+    found = _lint(tmp_path, {"etc/ha.d/ha.cf": text}, select="XC001")
+    assert found == []

@@ -85,8 +85,8 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
                 path,
                 foreign[0],
                 f"expected 'global', 'common', 'resource', 'skip' or 'include', got"
-                f" '{_shortened(foreign[1])}' (a line that is not drbd.conf syntax, e.g. a shell script"
-                " or another program's configuration)",
+                f" '{_shortened(foreign[1])}' (a line that is not drbd.conf syntax, e.g. a"
+                " shell script or another program's configuration)",
                 "'global | common | resource | skip | include'",
             ) from None
         if isinstance(exc.partial, DrbdDocument) and _resource_closed_at_end(exc.partial, text):

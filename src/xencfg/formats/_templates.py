@@ -1,0 +1,51 @@
+"""Configuration templates (Jinja, ERB/EPP) are not configuration files.
+
+Ansible roles, Chef cookbooks and Puppet modules keep their ha.cf, drbd.conf and
+corosync.conf as templates: ``node {{ item }}``, ``auth <%= @auth_method %>``. Read as
+the file they render to, every placeholder becomes a false finding (an unknown
+keyword ``{%``, a port ``<%=`` that is not a number) and the few real checks drown.
+Lint says once that the file is a template and checks nothing else in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The formats whose syntax has no use for ``{{``, ``{% %}`` or ``<% %>`` outside a
+#: comment, so that a line holding one is a template's. (Python-syntax domU configs
+#: and shell files can hold these characters in code, and are left out.)
+TEMPLATE_FORMATS = frozenset(
+    {"drbd", "hacf", "haresources", "authkeys", "logd", "corosync", "ocfs2", "cib"}
+)
+
+_MARKER = re.compile(
+    r"\{\{.*?\}\}"  # Jinja, Go templates, mustache: {{ expr }}
+    r"|\{%-?\s*[A-Za-z_].*?%\}"  # Jinja statements: {% for ... %}
+    r"|<%[=#-]?.*?%>"  # ERB (Chef) and EPP (Puppet): <%= @var %>, <% if ... -%>
+)
+
+
+def template_marker(text: str, fmt: str) -> tuple[int, int, str] | None:
+    """``(line, column, marker)`` of the first template placeholder of ``text`` read as
+    ``fmt`` outside a comment line, or ``None``: the file is no template (or ``fmt`` is
+    not checked for templates)."""
+    if fmt not in TEMPLATE_FORMATS:
+        return None
+    for n, line in enumerate(text.splitlines(), 1):
+        head = line.lstrip()
+        if head.startswith(("#", "<!--")):
+            continue  # '# {{ ansible_managed }}': the rendered file holds the same line
+        m = _MARKER.search(line)
+        if m:
+            return n, m.start() + 1, m.group()
+    return None
+
+
+def template_message(marker: str) -> str:
+    """What lint says of a template (XC001)."""
+    kind = "an ERB/EPP" if marker.startswith("<%") else "a Jinja"
+    shown = marker if len(marker) <= 40 else marker[:37] + "..."
+    return (
+        f"{kind} template, not a configuration file ('{shown}'): nothing in it is checked;"
+        " render it and lint the result"
+    )
