@@ -137,3 +137,49 @@ def test_a_template_marker_in_a_comment_is_no_template(tmp_path: Path) -> None:
     text += "keepalive 2\ndeadtime 30\ninitdead 60\n"
     found = _lint(tmp_path, {"etc/ha.d/ha.cf": text}, select="XC001")
     assert found == []
+
+
+# -- corosync: a '#' after an interface address is part of the address -------------------
+
+
+def _corosync_xc005(tmp: Path, text: str) -> list[tuple[int, str]]:
+    found = _lint(tmp, {"etc/corosync/corosync.conf": text}, select="XC005")
+    return [(f.line, f.message.split('"')[0].strip()) for f in found]
+
+
+def test_corosync_comment_after_an_interface_address(tmp_path: Path) -> None:
+    # From an EC2 sample config (dekellum/syncwrap, corosync 1 udpu with member{}):
+    # "bindnetaddr: 10.252.0.0 # FIXME ..." and "memberaddr: ... #FIXME". coroparse.c
+    # takes '#' as a comment only at the start of a line; corosync 3.1.7 -t: "failed to
+    # parse bindnet address '10.252.0.0 # FIXME: ...'" / "failed to parse mcast address";
+    # corosync 1.4.10 and 2.4.6 totemconfig.c never look at totemip_parse's result, so
+    # the ring binds to nothing. Lint said nothing.
+    text = (
+        "totem {\n  version: 2\n  transport: udpu\n  interface {\n    member {\n"
+        "      memberaddr: 10.0.0.1 # first\n    }\n    member {\n      memberaddr: 10.0.0.2\n"
+        "    }\n    ringnumber: 0\n    bindnetaddr: 10.0.0.0 # our net\n    mcastport: 5405\n"
+        "  }\n}\n"
+    )
+    assert _corosync_xc005(tmp_path, text) == [
+        (6, "totem.interface.member.memberaddr"),
+        (12, "totem.interface.bindnetaddr"),
+    ]
+    multicast = (
+        "totem {\n  version: 2\n  interface {\n    ringnumber: 0\n    bindnetaddr: 10.0.0.0\n"
+        "    mcastaddr: 239.255.1.1 # group\n    mcastport: 5405\n  }\n}\n"
+    )
+    assert _corosync_xc005(tmp_path / "b", multicast) == [(6, "totem.interface.mcastaddr")]
+
+
+def test_corosync_bindnetaddr_comment_with_a_nodelist_is_not_read(tmp_path: Path) -> None:
+    # The other side: with a nodelist corosync takes ring0_addr instead of bindnetaddr
+    # (corosync 2.4.6 config_convert_nodelist_to_interface; corosync 3.1.7 -t accepts
+    # "bindnetaddr: 10.0.0.0 # net" beside a nodelist), and a comment on its own line
+    # is a comment.
+    text = (
+        "totem {\n  version: 2\n  transport: udpu\n  interface {\n    ringnumber: 0\n"
+        "    # the cluster network\n    bindnetaddr: 10.0.0.0 # net\n  }\n}\n"
+        "nodelist {\n  node {\n    ring0_addr: 10.0.0.1\n    nodeid: 1\n  }\n"
+        "  node {\n    ring0_addr: 10.0.0.2\n    nodeid: 2\n  }\n}\n"
+    )
+    assert _corosync_xc005(tmp_path, text) == []
