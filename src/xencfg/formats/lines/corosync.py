@@ -570,8 +570,9 @@ class CorosyncDocument(TreeDocument):
         address '10.252.0.0 # FIXME ...'", "failed to parse mcast address"); corosync 1.4
         and 2.4 ignore the failed parse (``res = totemip_parse(...)`` is never looked
         at), so the ring binds to no interface, sends to no multicast group, or never
-        reaches that member (corosync 3 reads no ``member``). bindnetaddr counts only without a nodelist (corosync 2 and
-        3 take the ring0_addr instead), mcastaddr only with the multicast transport."""
+        reaches that member (corosync 3 reads no ``member``). bindnetaddr counts only
+        without a nodelist (corosync 2 and 3 take the ring0_addr instead), mcastaddr only
+        with the multicast transport."""
         names = {name for name, _, _ in flat}
         transport = next((v for n, v, _ in flat if n == "totem.transport"), "")
         knet = transport == "knet" or (not transport and _written_for_corosync3(flat))
