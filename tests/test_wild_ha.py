@@ -183,3 +183,25 @@ def test_corosync_bindnetaddr_comment_with_a_nodelist_is_not_read(tmp_path: Path
         "  node {\n    ring0_addr: 10.0.0.2\n    nodeid: 2\n  }\n}\n"
     )
     assert _corosync_xc005(tmp_path, text) == []
+
+
+def test_here_document_templates_and_quoted_handler_variables(tmp_path: Path) -> None:
+    # A GCP SAP deployment script writes its drbd .res from a here-document
+    # ("on ${VM_METADATA[...]} {", "address ${PRIMARY_NODE_IP}:7789;"), a cloud-init file
+    # its OCFS2 cluster.conf ("name = ${SERVER_1_NAME}"). drbdadm 9: "Parse error:
+    # 'TK_STRING | ';'' expected, but got '$'"; o2cb refuses the address (code 234).
+    # Lint gave a syntax error at a brace of the placeholder, or three OC004 on the
+    # addresses: now the one template finding.
+    drbd = "resource r0 {\n  on ${NODE_A} {\n    address ${IP_A}:7789;\n  }\n}\n"
+    [finding] = _lint(tmp_path, {"etc/drbd.conf": drbd})
+    assert (finding.code, finding.line, finding.column) == ("XC001", 2, 6)
+    assert "shell (here-document) template" in finding.message
+    ocfs2 = "cluster:\n\tnode_count = 1\n\tname = ocfs2\n\nnode:\n\tnumber = 0\n"
+    ocfs2 += "\tname = ${NODE}\n\tip_address = ${IP}\n\tip_port = 7777\n\tcluster = ocfs2\n"
+    found = _lint(tmp_path / "b", {"etc/ocfs2/cluster.conf": ocfs2})
+    assert [(f.code, f.line) for f in found] == [("XC001", 7)]
+    # the other side: a handler's command is run by the shell, its ${...} is the shell's
+    # (drbdadm passes the quoted string on; peer-drbdadm --mode 84 accepts it)
+    handlers = '  handlers {\n    split-brain "/usr/lib/drbd/notify.sh ${DRBD_RESOURCE}";\n  }\n'
+    text = f"resource r0 {{\n  protocol C;\n{handlers}{_HOSTS}}}\n"
+    assert _lint(tmp_path / "c", {"etc/drbd.conf": text}, select="XC001") == []

@@ -1,7 +1,8 @@
 """Configuration templates (Jinja, ERB/EPP) are not configuration files.
 
 Ansible roles, Chef cookbooks and Puppet modules keep their ha.cf, drbd.conf and
-corosync.conf as templates: ``node {{ item }}``, ``auth <%= @auth_method %>``. Read as
+corosync.conf as templates (``node {{ item }}``, ``auth <%= @auth_method %>``), and
+install scripts write them from here-documents (``on ${PRIMARY} {``). Read as
 the file they render to, every placeholder becomes a false finding (an unknown
 keyword ``{%``, a port ``<%=`` that is not a number) and the few real checks drown.
 Lint says once that the file is a template and checks nothing else in it.
@@ -25,6 +26,14 @@ _MARKER = re.compile(
 )
 
 
+#: A shell variable of a here-document or envsubst template (``node ${PEER}``), in the
+#: formats that give ``$`` no meaning. Inside double quotes (a DRBD handler's command,
+#: which the shell runs: ``"notify.sh ${DRBD_RESOURCE}"``) it is no placeholder.
+_SHELL_MARKER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\}")
+_SHELL_FORMATS = TEMPLATE_FORMATS - {"cib"}  # an XML value may hold anything
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def template_marker(text: str, fmt: str) -> tuple[int, int, str] | None:
     """``(line, column, marker)`` of the first template placeholder of ``text`` read as
     ``fmt`` outside a comment line, or ``None``: the file is no template (or ``fmt`` is
@@ -36,6 +45,11 @@ def template_marker(text: str, fmt: str) -> tuple[int, int, str] | None:
         if head.startswith(("#", "<!--")):
             continue  # '# {{ ansible_managed }}': the rendered file holds the same line
         m = _MARKER.search(line)
+        if m is None and fmt in _SHELL_FORMATS:
+            unquoted = _QUOTED.sub(lambda q: " " * len(q.group()), line)
+            m = _SHELL_MARKER.search(unquoted)
+            if m is not None:
+                return n, m.start() + 1, m.group()
         if m:
             return n, m.start() + 1, m.group()
     return None
@@ -43,7 +57,13 @@ def template_marker(text: str, fmt: str) -> tuple[int, int, str] | None:
 
 def template_message(marker: str) -> str:
     """What lint says of a template (XC001)."""
-    kind = "an ERB/EPP" if marker.startswith("<%") else "a Jinja"
+    kind = (
+        "an ERB/EPP"
+        if marker.startswith("<%")
+        else "a shell (here-document)"
+        if marker.startswith("$")
+        else "a Jinja"
+    )
     shown = marker if len(marker) <= 40 else marker[:37] + "..."
     return (
         f"{kind} template, not a configuration file ('{shown}'): nothing in it is checked;"

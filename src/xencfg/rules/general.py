@@ -40,9 +40,10 @@ def syntax_error() -> Iterator[Finding]:
     drbd.conf whose last ``resource`` or ``common`` lacks only its final ``}``:
     drbdadm (8.3, 8.4 and 9) takes the end of the file as that ``}``.
 
-    A template (``node {{ item }}``, ``udpport <%= @port %>``) of a DRBD, heartbeat,
-    corosync, OCFS2 or CIB file is reported once, at its first placeholder, and
-    nothing else in it is checked: lint the file the template renders to.
+    A template (``node {{ item }}``, ``udpport <%= @port %>``, a here-document's
+    ``on ${PEER} {``) of a DRBD, heartbeat, corosync, OCFS2 or CIB file is reported
+    once, at its first placeholder, and nothing else in it is checked: lint the file
+    the template renders to.
 
     Fix: correct the line the message points at; the caret shows the column.
     """
