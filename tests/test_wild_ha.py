@@ -205,3 +205,45 @@ def test_here_document_templates_and_quoted_handler_variables(tmp_path: Path) ->
     handlers = '  handlers {\n    split-brain "/usr/lib/drbd/notify.sh ${DRBD_RESOURCE}";\n  }\n'
     text = f"resource r0 {{\n  protocol C;\n{handlers}{_HOSTS}}}\n"
     assert _lint(tmp_path / "c", {"etc/drbd.conf": text}, select="XC001") == []
+
+
+# -- heartbeat: ha.cf without auto_failback ----------------------------------------------
+
+
+_HB_BASE = "keepalive 2\ndeadtime 30\ninitdead 60\nudpport 694\nbcast eth1\nnode alpha\nnode beta\n"
+
+
+def test_hb015_no_auto_failback_runs_legacy(tmp_path: Path) -> None:
+    # From an Apache failover lab (EPNMiguel/Distribuidas, ha.cf + haresources, no
+    # auto_failback): heartbeat 3.0.6 starts and logs "WARN: Deprecated 'legacy'
+    # auto_failback option selected. Please convert to 'auto_failback on'." (peer run;
+    # config.c: the directive table's default for auto_failback is "legacy", and the
+    # warning is logged when !nice_failback && DoManageResources). Lint said nothing.
+    found = _lint(tmp_path, {"etc/ha.d/ha.cf": _HB_BASE}, select="HB015")
+    assert _codes(found) == [("HB015", "warning", 6)]  # at the first node line
+
+
+def test_hb015_quiet_with_auto_failback_or_the_crm(tmp_path: Path) -> None:
+    # The other side: 'auto_failback off' (no warning from heartbeat), and 'crm respawn'
+    # (DoManageResources is false: no warning; HB011 speaks of auto_failback there).
+    for n, extra in enumerate(("auto_failback off\n", "crm respawn\n", "auto_failback legacy\n")):
+        found = _lint(tmp_path / str(n), {"etc/ha.d/ha.cf": _HB_BASE + extra}, select="HB015")
+        assert found == [], extra
+
+
+def test_drbd_placeholder_addresses_are_not_also_reused_addresses(tmp_path: Path) -> None:
+    # From a dual-primary GFS lab (asapcal/codgit3-clusterdrbdgfs, r0.res): both hosts
+    # say "address 10.255.255.x:7788;". drbdadm refuses the first one ("Parse error:
+    # 'ssocks | sdp | ipv4 | ipv6 | <ipv4 address> ' expected, but got '10.255.255.x'",
+    # peer-drbdadm --mode 84 and 9) and compares no addresses. Lint gave XC005 on each
+    # line and DR001 "already used" on top: now XC005 alone.
+    hosts = _HOSTS.replace("10.0.0.1", "10.0.0.x").replace("10.0.0.2", "10.0.0.x")
+    text = f"resource r0 {{\n  protocol C;\n{hosts}}}\n"
+    found = _lint(tmp_path, {"etc/drbd.conf": text})
+    assert sorted({f.code for f in found}) == ["XC005"] and len(found) == 2
+    # the other side: a real IP twice is drbdadm's "conflicting use of IP" (DR001)
+    twice = _HOSTS.replace("10.0.0.2", "10.0.0.1")
+    text = f"resource r0 {{\n  protocol C;\n{twice}}}\n"
+    assert [f.code for f in _lint(tmp_path / "b", {"etc/drbd.conf": text}, select="DR001")] == [
+        "DR001"
+    ]

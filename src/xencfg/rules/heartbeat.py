@@ -511,6 +511,40 @@ def auto_failback_ignored(item: Loaded) -> Iterator[Finding]:
     )
 
 
+@rule("HB015", "auto-failback-unset", "warning", formats=("hacf",))
+def auto_failback_unset(item: Loaded) -> Iterator[Finding]:
+    """An ha.cf without the CRM has no ``auto_failback`` line.
+
+    Why it matters: heartbeat then runs ``auto_failback legacy`` (the default of
+    config.c's directive table), which it calls deprecated: it logs "Deprecated
+    'legacy' auto_failback option selected. Please convert to 'auto_failback on'"
+    at every start (heartbeat 3.0.6, checked with the daemon), and its own advice is
+    that ipfail and ``hb_standby`` work only once converted (set_nice_failback).
+    Whether resources move back to their home node after it returns is then left to
+    a default nobody chose. (A line that says ``legacy`` is XC005's; ``nice_failback``
+    is XC004's.)
+
+    Example: a heartbeat 1 pair whose ha.cf has ``node``, ``bcast`` and timing lines
+    and no ``auto_failback``.
+
+    Fix: write ``auto_failback on`` (fail back, as legacy does) or
+    ``auto_failback off`` (stay where the resources run).
+    """
+    doc = _hacf(item)
+    if doc.crm_enabled or doc.entry("auto_failback") is not None:
+        return
+    nodes = doc.entries("node")
+    if doc.entry("nice_failback") is not None or not nodes:
+        return
+    yield make(
+        "HB015",
+        "no auto_failback: heartbeat runs the deprecated 'auto_failback legacy' and warns"
+        " of it at every start (ipfail and hb_standby want 'on' or 'off'): write"
+        " 'auto_failback on' (fail back, as legacy does) or 'off'",
+        item.where(nodes[0]),
+    )
+
+
 #: API clients the CRM switch authorises only from some release on: heartbeat 2.1's
 #: set_release2mode added ``attrd`` and ``pingd`` (r2auto_dirs), heartbeat 3's
 #: set_pcmk_support ``stonith-ng`` (config.c lines 2696-2705).
