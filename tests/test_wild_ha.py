@@ -247,3 +247,29 @@ def test_drbd_placeholder_addresses_are_not_also_reused_addresses(tmp_path: Path
     assert [f.code for f in _lint(tmp_path / "b", {"etc/drbd.conf": text}, select="DR001")] == [
         "DR001"
     ]
+
+
+def test_hb016_haresources_beside_the_crm_is_not_read(tmp_path: Path) -> None:
+    # From a DRBD + heartbeat web pair (7layer-org/7layer.org: ha.cf 'crm yes' and a
+    # haresources with an IPaddr/drbddisk/Filesystem group): heartbeat 3.0.6 starts and
+    # logs "WARN: File /etc/ha.d//haresources exists. WARN: This file is not used because
+    # pacemaker is enabled" (peer run; config.c set_pcmk_support). Lint said nothing.
+    files = {
+        "etc/ha.d/ha.cf": _HB_BASE + "crm yes\n",
+        "etc/ha.d/haresources": "alpha IPaddr::10.0.0.50/24/eth0 drbddisk::r0\n",
+    }
+    found = _lint(tmp_path, files, select="HB016")
+    assert _codes(found) == [("HB016", "warning", 1)]
+    assert "'crm yes'" in found[0].message
+
+
+def test_hb016_quiet_without_the_crm_or_without_groups(tmp_path: Path) -> None:
+    # The other side: crm off reads haresources (v1); an empty haresources beside the
+    # CRM runs nothing anyway (heartbeat warns of the file, but no group is lost).
+    files = {
+        "etc/ha.d/ha.cf": _HB_BASE + "auto_failback on\n",
+        "etc/ha.d/haresources": "alpha IPaddr::10.0.0.50/24/eth0\n",
+    }
+    assert _lint(tmp_path, files, select="HB016") == []
+    files = {"etc/ha.d/ha.cf": _HB_BASE + "crm respawn\n", "etc/ha.d/haresources": "# none\n"}
+    assert _lint(tmp_path / "b", files, select="HB016") == []
