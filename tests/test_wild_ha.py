@@ -200,6 +200,12 @@ def test_here_document_templates_and_quoted_handler_variables(tmp_path: Path) ->
     ocfs2 += "\tname = ${NODE}\n\tip_address = ${IP}\n\tip_port = 7777\n\tcluster = ocfs2\n"
     found = _lint(tmp_path / "b", {"etc/ocfs2/cluster.conf": ocfs2})
     assert [(f.code, f.line) for f in found] == [("XC001", 7)]
+    # A Proxmox-style install script fills '%NODE_01%' in with sed (drbdadm 9: "Parse
+    # error: 'TK_STRING | '{'' expected, but got '%'"); lint gave nine errors (DR016, XC005)
+    sed = "resource r0 {\n  on %NODE_A% {\n    address %IP_A%:7789;\n    node-id 0;\n  }\n}\n"
+    [finding] = _lint(tmp_path / "d", {"etc/drbd.conf": sed})
+    assert (finding.code, finding.line, finding.column) == ("XC001", 2, 6)
+    assert "sed (%NAME%) template" in finding.message
     # the other side: a handler's command is run by the shell, its ${...} is the shell's
     # (drbdadm passes the quoted string on; peer-drbdadm --mode 84 accepts it)
     handlers = '  handlers {\n    split-brain "/usr/lib/drbd/notify.sh ${DRBD_RESOURCE}";\n  }\n'

@@ -31,6 +31,10 @@ _MARKER = re.compile(
 #: which the shell runs: ``"notify.sh ${DRBD_RESOURCE}"``) it is no placeholder.
 _SHELL_MARKER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\}")
 _SHELL_FORMATS = TEMPLATE_FORMATS - {"cib"}  # an XML value may hold anything
+#: ``%NODE_01%``: a placeholder some install scripts replace with sed (an authkeys key
+#: may hold '%' signs, an XML value anything).
+_SED_MARKER = re.compile(r"%[A-Z][A-Z0-9_]*%")
+_SED_FORMATS = _SHELL_FORMATS - {"authkeys"}
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -48,6 +52,8 @@ def template_marker(text: str, fmt: str) -> tuple[int, int, str] | None:
         if m is None and fmt in _SHELL_FORMATS:
             unquoted = _QUOTED.sub(lambda q: " " * len(q.group()), line)
             m = _SHELL_MARKER.search(unquoted)
+            if m is None and fmt in _SED_FORMATS:
+                m = _SED_MARKER.search(unquoted)
             if m is not None:
                 return n, m.start() + 1, m.group()
         if m:
@@ -62,6 +68,8 @@ def template_message(marker: str) -> str:
         if marker.startswith("<%")
         else "a shell (here-document)"
         if marker.startswith("$")
+        else "a sed (%NAME%)"
+        if marker.startswith("%")
         else "a Jinja"
     )
     shown = marker if len(marker) <= 40 else marker[:37] + "..."
