@@ -136,19 +136,20 @@ class _Builder:
                 "provider if the agent is not heartbeat's",
             )
             return rid
+        # (a script's: no parameter names, heartbeat's monitor interval and timeout)
+        names: tuple[str, ...] = ()
+        interval, timeout = "120s", "60s"
+        params: list[str | None] = list(res.args)
         if kind in OCF:
             el.set("class", "ocf")
             el.set("provider", "heartbeat")
             names, interval, timeout = OCF[kind]
-            params: list[str | None] = list(res.args)
             if kind.startswith("IPaddr") and res.args:
                 params = self.ip_params(res, line)
             else:
                 params = self.wrapper_params(res, line, params)
         elif kind in RESOURCE_D:
             el.set("class", "heartbeat")
-            names, interval, timeout = (), "120s", "60s"
-            params = list(res.args)
             self.note(
                 line,
                 kind,
@@ -168,8 +169,6 @@ class _Builder:
             # up as a script in resource.d and init.d, where no 'ocf:heartbeat:X' is: it
             # never started; heartbeat's own way to run an OCF agent is 'OCF::X::INSTANCE'
             el.set("class", "lsb")
-            names, interval, timeout = (), "120s", "60s"
-            params = list(res.args)
             self.note(
                 line,
                 kind,
@@ -181,8 +180,6 @@ class _Builder:
             )
         else:
             el.set("class", "lsb")
-            names, interval, timeout = (), "120s", "60s"
-            params = list(res.args)
             # ResourceManager's we_own_resource read 'SCRIPT status' by its words
             # ("running", "OK"); Pacemaker's lsb class by the exit code (LSB: 3 stopped)
             self.note(
