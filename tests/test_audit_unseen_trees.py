@@ -371,7 +371,7 @@ def test_hb002_takes_an_fqdn_hostname_as_uname(tmp_path: Path) -> None:
         (etc / "ha.d").mkdir(parents=True)
         (etc / "hostname").write_text(fqdn.format(name) + "\n")
         (etc / "ha.d" / "ha.cf").write_text(
-            "keepalive 1\ndeadtime 10\nbcast eth0 eth1\n"
+            "keepalive 1\ndeadtime 10\nbcast eth0 eth1\nauto_failback on\n"
             f"node {fqdn.format('xen01')} {fqdn.format('xen02')}\n"
         )
         (etc / "ha.d" / "authkeys").write_text(keys)

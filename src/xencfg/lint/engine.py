@@ -25,6 +25,7 @@ from ..discover import Discovery, SourceFile, discover, modes_are_real
 from ..document import Document
 from ..errors import ParseError, XencfgError
 from ..findings import Finding, Location
+from ..formats._templates import template_marker, template_message
 from ..formats.schema import Version
 from ..versions import Versions, infer
 from .suppress import FileSuppressions
@@ -325,6 +326,12 @@ def _load(
         )
         return None
     texts[file.display] = text
+    marker = template_marker(text, file.format)
+    if marker is not None:  # an Ansible/Chef/Puppet template: no finding but this one
+        line, column, found = marker
+        where = Location(file.display, line, column)
+        findings.append(Finding("XC001", "error", template_message(found), where))
+        return None
     try:
         doc = api.loads(text, file.format, path=str(file.path))
     except ParseError as exc:

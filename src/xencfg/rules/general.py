@@ -36,7 +36,14 @@ def syntax_error() -> Iterator[Finding]:
     keyword. A multipath.conf whose sections are only left open at the very end
     gets a warning instead: multipath-tools reads to the end of the file and
     closes them there (parser.c ``process_stream`` logs "missing '}' at end of";
-    0.4.x says nothing), so the file works as written.
+    0.4.x says nothing), so the file works as written. The same holds for a
+    drbd.conf whose last ``resource`` or ``common`` lacks only its final ``}``:
+    drbdadm (8.3, 8.4 and 9) takes the end of the file as that ``}``.
+
+    A template (``node {{ item }}``, ``udpport <%= @port %>``, a here-document's
+    ``on ${PEER} {``) of a DRBD, heartbeat, corosync, OCFS2 or CIB file is reported
+    once, at its first placeholder, and nothing else in it is checked: lint the file
+    the template renders to.
 
     Fix: correct the line the message points at; the caret shows the column.
     """

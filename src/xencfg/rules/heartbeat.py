@@ -511,6 +511,82 @@ def auto_failback_ignored(item: Loaded) -> Iterator[Finding]:
     )
 
 
+@rule("HB015", "auto-failback-unset", "warning", formats=("hacf",))
+def auto_failback_unset(item: Loaded) -> Iterator[Finding]:
+    """An ha.cf without the CRM has no ``auto_failback`` line.
+
+    Why it matters: heartbeat then runs ``auto_failback legacy`` (the default of
+    config.c's directive table), which it calls deprecated: it logs "Deprecated
+    'legacy' auto_failback option selected. Please convert to 'auto_failback on'"
+    at every start (heartbeat 3.0.6, checked with the daemon), and its own advice is
+    that ipfail and ``hb_standby`` work only once converted (set_nice_failback).
+    Whether resources move back to their home node after it returns is then left to
+    a default nobody chose. (A line that says ``legacy`` is XC005's; ``nice_failback``
+    is XC004's.)
+
+    Example: a heartbeat 1 pair whose ha.cf has ``node``, ``bcast`` and timing lines
+    and no ``auto_failback``.
+
+    Fix: write ``auto_failback on`` (fail back, as legacy does) or
+    ``auto_failback off`` (stay where the resources run).
+    """
+    doc = _hacf(item)
+    if doc.crm_enabled or doc.entry("auto_failback") is not None:
+        return
+    nodes = doc.entries("node")
+    if doc.entry("nice_failback") is not None or not nodes:
+        return
+    yield make(
+        "HB015",
+        "no auto_failback: heartbeat runs the deprecated 'auto_failback legacy' and warns"
+        " of it at every start (ipfail and hb_standby want 'on' or 'off'): write"
+        " 'auto_failback on' (fail back, as legacy does) or 'off'",
+        item.where(nodes[0]),
+    )
+
+
+@rule("HB016", "haresources-ignored", "warning", scope="cluster")
+def haresources_ignored(cluster: Cluster) -> Iterator[Finding]:
+    """A node's haresources lists resource groups while its ha.cf turns the CRM on.
+
+    Why it matters: with ``crm on``/``respawn`` (or ``pacemaker on``) heartbeat does
+    not manage resources itself and never reads haresources; it logs "File
+    /etc/ha.d//haresources exists. This file is not used because pacemaker is enabled"
+    at every start (heartbeat 3.0.6 config.c set_pcmk_support, also for an empty
+    file; checked with the daemon). The groups in it never run: an administrator who
+    adds a service there, or a failover that relies on one, gets nothing.
+
+    Example: ``crm yes`` in ha.cf and ``xen1 IPaddr::10.0.0.50 drbddisk::r0`` in
+    haresources.
+
+    Fix: put the groups in the CIB (``xencfg migrate`` writes them as Pacemaker
+    resources) and remove haresources, or turn the CRM off.
+    """
+    for item in cluster.docs("haresources"):
+        hacfs = [h for h in cluster.docs("hacf") if h.node == item.node]
+        if item.node is None or len(hacfs) != 1 or not _hacf(hacfs[0]).crm_enabled:
+            continue
+        groups = haresources_doc(item).groups
+        if not groups:
+            continue
+        doc = _hacf(hacfs[0])
+        switch = doc.entry("pacemaker") or doc.entry("crm")
+        yield make(
+            "HB016",
+            f"heartbeat does not read haresources while {_switch_words(switch)} turns the"
+            f" CRM on: its {len(groups)} resource group(s) never run (put them in the CIB)",
+            item.where(groups[0].entries[0]),
+            [hacfs[0].where(switch)] if switch is not None else [],
+        )
+
+
+def _switch_words(switch: Any) -> str:
+    if switch is None:
+        return "ha.cf"
+    words = f"{switch.key} {switch.values[0] if switch.values else ''}".strip()
+    return f"'{words}'"
+
+
 #: API clients the CRM switch authorises only from some release on: heartbeat 2.1's
 #: set_release2mode added ``attrd`` and ``pingd`` (r2auto_dirs), heartbeat 3's
 #: set_pcmk_support ``stonith-ng`` (config.c lines 2696-2705).

@@ -89,7 +89,9 @@ def find_conflicts(docs: list[DrbdDocument]) -> list[Conflict]:
         for h in res.host_list:
             addr = h.address
             where = h.block.entry("address") or h.node
-            if addr is not None and addr.port is not None:
+            # (no IP literal, e.g. a '10.0.0.x' placeholder: drbdadm stops at it, "Parse
+            # error: ... <ipv4 address> expected", before comparing any: XC005's alone)
+            if addr is not None and addr.port is not None and addr.family is not None:
                 key = addr.host_port
                 if addr.ip.startswith("127.") or addr.ip == "::1":
                     # loopback (DRBD proxy): each machine has its own

@@ -18,7 +18,15 @@ from ...syntax.scan import Shape, scan
 from ...syntax.source import LineIndex
 from ...syntax.tree import Node, Tok
 from .document import DrbdDocument, _subcontext
-from .keywords import _SECTION_WORDS, _STATEMENT_ONLY, _TABLES, ANYWHERE, TOP_KEYWORDS, _kw
+from .keywords import (
+    _SECTION_WORDS,
+    _STATEMENT_ONLY,
+    _TABLES,
+    ANYWHERE,
+    SHOW_KEYWORDS,
+    TOP_KEYWORDS,
+    _kw,
+)
 from .values import Skip, unquote
 
 # -- parsing --------------------------------------------------------------------
@@ -67,7 +75,91 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
     accept goes through the Lark grammar, which is the reference and words
     the error.
     """
-    return parse_text(text, path, scan=_scan, lark=parse_lark, checks=(_checks,))
+    try:
+        return parse_text(text, path, scan=_scan, lark=parse_lark, checks=(_checks,))
+    except ParseError as exc:
+        foreign = _foreign_top_word(text)
+        if foreign is not None and LineIndex(text).position(foreign[0]) < (exc.line, exc.column):
+            raise error_at(
+                text,
+                path,
+                foreign[0],
+                f"expected 'global', 'common', 'resource', 'skip' or 'include', got"
+                f" '{_shortened(foreign[1])}' (a line that is not drbd.conf syntax, e.g. a"
+                " shell script or another program's configuration)",
+                "'global | common | resource | skip | include'",
+            ) from None
+        if isinstance(exc.partial, DrbdDocument) and _resource_closed_at_end(exc.partial, text):
+            exc.severity = "warning"
+            exc.message += (
+                "; drbdadm (8.3, 8.4 and 9) takes the end of the file as this section's"
+                " '}' and reads it as written: add the '}'"
+            )
+        raise
+
+
+def _foreign_top_word(text: str) -> tuple[int, str] | None:
+    """The first word at the top level that starts a statement and is none of drbdadm's
+    top-level keywords (nor a word of ``drbdsetup show`` output), with its offset.
+
+    drbdadm's top-level loop (``parse_drbd_setup``... ``pe_expected("global | common |
+    resource | skip | include ...")``, user/v9/drbdadm_parser.c) stops at that word: a
+    shell script or a zabbix ``UserParameter=`` file saved as drbd.conf is refused at its
+    first line of code (peer-drbdadm --mode 84 and 9), where the generic grammar only
+    fails at some brace further down."""
+    allowed = _TOP_OPENERS | SHOW_KEYWORDS | ANYWHERE
+    depth, i, n, start = 0, 0, len(text), True
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif c == '"':
+            j = i + 1
+            while j < n and text[j] not in '"\n':
+                j += 2 if text[j] == "\\" else 1
+            i, start = j + 1, False
+        elif c in "{}":
+            depth += 1 if c == "{" else -1
+            i, start = i + 1, c == "}" and depth <= 0
+        elif c == ";":
+            i, start = i + 1, depth <= 0
+        else:
+            m = _WORD.match(text, i)
+            word = m.group() if m else c
+            if start and depth <= 0 and word not in allowed:
+                return i, word
+            i, start = i + max(len(word), 1), False
+    return None
+
+
+_WORD = re.compile(r'[^\s{};"#]+')
+
+
+def _shortened(word: str, most: int = 30) -> str:
+    return word if len(word) <= most else word[: most - 3] + "..."
+
+
+def _resource_closed_at_end(doc: DrbdDocument, text: str) -> bool:
+    """Whether the one brace left open is that of the last top-level ``resource`` or
+    ``common``: drbdadm's ``parse_resource`` (user/v9/drbdadm_parser.c, and v84's and
+    8.3's alike) ends the section at ``'}'`` or at the end of the file (``case 0``), so
+    it reads the file as if the ``}`` were there; a section left open inside it (``net``,
+    ``on``) or a ``global`` is refused at the end of the file ("Parse error: ... expected,
+    but got ''", peer-drbdadm --mode 83, 84 and 9)."""
+    from ...syntax.build import unclosed_braces
+
+    # one brace left open was opened at the top level, so everything after it is inside
+    # it: the document's last statement is that section
+    statements = [c for c in doc.children if isinstance(c, (Block, Entry))]
+    last = statements[-1] if statements else None
+    return (
+        len(unclosed_braces(text)) == 1
+        and isinstance(last, Block)
+        and last.key in ("resource", "common")
+    )
 
 
 def _checks(doc: DrbdDocument, text: str, path: str | None) -> None:

@@ -530,6 +530,7 @@ class CorosyncDocument(TreeDocument):
                     f'{name} "{value}": corosync reads the rest of the line as the address'
                     ' and cannot resolve it ("failed to parse node address")',
                 )
+        yield from self._interface_address_problems(flat)
         for totem in self.sections("totem"):
             for iface in totem.blocks("interface"):
                 # a linknumber is a u8 to coroparse.c ("expected to be integer in range
@@ -557,6 +558,44 @@ class CorosyncDocument(TreeDocument):
                     version,
                     f"totem version {' '.join(version.values)}: corosync reads only version 2",
                 )
+
+    def _interface_address_problems(
+        self, flat: list[tuple[str, str, Entry]]
+    ) -> Iterator[ValueProblem]:
+        """An interface address followed by more words (``bindnetaddr: 10.0.0.0 # FIXME``).
+
+        coroparse.c keeps the rest of the line in the value (a ``#`` starts a comment
+        only at the start of a line) and totemconfig.c hands it whole to
+        ``totemip_parse``. corosync 3.1.7 -t refuses it ("failed to parse bindnet
+        address '10.252.0.0 # FIXME ...'", "failed to parse mcast address"); corosync 1.4
+        and 2.4 ignore the failed parse (``res = totemip_parse(...)`` is never looked
+        at), so the ring binds to no interface, sends to no multicast group, or never
+        reaches that member (corosync 3 reads no ``member``). bindnetaddr counts only
+        without a nodelist (corosync 2 and 3 take the ring0_addr instead), mcastaddr only
+        with the multicast transport."""
+        names = {name for name, _, _ in flat}
+        transport = next((v for n, v, _ in flat if n == "totem.transport"), "")
+        knet = transport == "knet" or (not transport and _written_for_corosync3(flat))
+        for name, value, entry in flat:
+            if not re.search(r"\s", value):
+                continue
+            if name == "totem.interface.bindnetaddr":
+                if "nodelist.node.0.ring0_addr" in names:
+                    continue
+                why = "corosync 3 refuses it, corosync 1 and 2 bind the ring to no interface"
+            elif name == "totem.interface.mcastaddr":
+                if transport not in ("", "udp") or knet:
+                    continue
+                why = "corosync 3 refuses it, corosync 1 and 2 send to no multicast group"
+            elif name == "totem.interface.member.memberaddr":  # corosync 3 reads no member
+                why = "corosync 1 and 2 never reach that member"
+            else:
+                continue
+            yield ValueProblem(
+                entry,
+                f'{name} "{value}": corosync reads the rest of the line as the address'
+                f" (a '#' starts a comment only at the start of a line): {why}",
+            )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         def tree(block: Node) -> dict[str, Any]:
@@ -593,6 +632,11 @@ BEFORE_COROSYNC3_KEYS = ("totem.rrp_mode", "totem.interface.ringnumber")
 #: the Pacemaker plugin; corosync 2 dropped plugins: exec/service.c of v2.0), and udpu's
 #: ``interface { member { memberaddr } }`` (the nodelist replaced it in 2.0).
 BEFORE_COROSYNC2_KEYS = ("aisexec.", "service.", "totem.interface.member.")
+
+
+def _written_for_corosync3(flat: list[tuple[str, str, Entry]]) -> bool:
+    """Whether a key only corosync 3 reads is there (its default transport is knet)."""
+    return any(n in COROSYNC3_KEYS or n.startswith("totem.knet_") for n, _, _ in flat)
 
 
 def release_evidence(doc: CorosyncDocument) -> tuple[str, str, Entry] | None:
