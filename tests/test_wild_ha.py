@@ -130,6 +130,19 @@ def test_templates_are_reported_once_and_not_checked(tmp_path: Path) -> None:
         assert "template, not a configuration file" in found[0].message
 
 
+def test_a_loose_template_is_a_warning_and_one_in_a_node_tree_an_error(tmp_path: Path) -> None:
+    # A role's templates folder holds ha.cf as meant: nothing in it is wrong, it is just
+    # not checkable (a warning, so a hook over the repository stays green). The same text
+    # in a node's etc/ is what heartbeat reads, unrendered: it refuses it (an error).
+    role = tmp_path / "roles" / "heartbeat" / "templates"
+    role.mkdir(parents=True)
+    (role / "ha.cf").write_text("udpport {{ hb_port }}\nnode {{ peer }}\n")
+    found = lint.run([str(role / "ha.cf")]).findings
+    assert [(f.code, f.severity, f.line) for f in found] == [("XC001", "warning", 1)]
+    found = _lint(tmp_path / "node", {"etc/ha.d/ha.cf": "udpport {{ hb_port }}\n"})
+    assert [(f.code, f.severity, f.line) for f in found] == [("XC001", "error", 1)]
+
+
 def test_a_template_marker_in_a_comment_is_no_template(tmp_path: Path) -> None:
     # The other side: '# {{ ansible_managed }}' renders to a comment line, so the file
     # around it is read as the config it is (heartbeat 3.0.6 starts with this ha.cf).

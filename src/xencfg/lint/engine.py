@@ -328,9 +328,12 @@ def _load(
     texts[file.display] = text
     marker = template_marker(text, file.format)
     if marker is not None:  # an Ansible/Chef/Puppet template: no finding but this one
+        # In a node's tree it is what the daemon reads, unrendered (an error); a loose
+        # file (a role's or a module's templates folder) is a template as meant.
         line, column, found = marker
         where = Location(file.display, line, column)
-        findings.append(Finding("XC001", "error", template_message(found), where))
+        severity = "error" if file.tree is not None else "warning"
+        findings.append(Finding("XC001", severity, template_message(found), where))
         return None
     try:
         doc = api.loads(text, file.format, path=str(file.path))

@@ -43,7 +43,9 @@ def syntax_error() -> Iterator[Finding]:
     A template (``node {{ item }}``, ``udpport <%= @port %>``, a here-document's
     ``on ${PEER} {``) of a DRBD, heartbeat, corosync, OCFS2 or CIB file is reported
     once, at its first placeholder, and nothing else in it is checked: lint the file
-    the template renders to.
+    the template renders to. In a node's tree it is an error (the daemon reads it
+    unrendered and refuses it); a loose file, such as a role's templates folder holds,
+    gets a warning.
 
     Fix: correct the line the message points at; the caret shows the column.
     """
