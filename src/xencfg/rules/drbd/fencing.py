@@ -43,7 +43,8 @@ def crm_fence_without_unfence(cluster: Cluster) -> Iterator[Finding]:
         if not (_calls(fence, "crm-fence-peer.sh") or _calls(fence, "crm-fence-peer.9.sh")):
             continue
         if any(
-            _calls(handlers.get(k), "crm-unfence-peer") for k in ("after-resync-target", "unfence-peer")
+            _calls(handlers.get(k), "crm-unfence-peer")
+            for k in ("after-resync-target", "unfence-peer")
         ):
             continue
         yield make(

@@ -73,4 +73,3 @@ def lun_on_mounted_device(cluster: Cluster) -> Iterator[Finding]:
                     item.where(lun.entry),
                     [where],
                 )
-
