@@ -246,3 +246,25 @@ def test_is040_from_the_cib_and_only_on_the_mounting_box(tmp_path: Path) -> None
         ietd = root / box / "etc" / "ietd.conf"
         ietd.write_text(ietd.read_text().replace("/dev/drbd0", "/dev/drbd1"))
     assert _lint(JAUNTY, root, ["IS040"]).findings == []
+
+
+def test_is019_reads_a_domu_disk_named_through_one_box(tmp_path: Path) -> None:
+    """linuxservertech's dom0s name each guest's disk by udev's path_id link, which
+    carries the portal: ``/dev/disk/by-path/ip-ADDR:3260-iscsi-IQN-lun-0-partN``.
+    Spelled through stor1's own address (discovery against the box, not the floating
+    one) the link lives only while a session to stor1 is logged in: at the failover
+    to stor2 the guest loses its disk. IS019 read only open-iscsi's node records; it
+    now reads the dom0's domU disks too. Through the floating address: nothing."""
+    root = _copy(JAUNTY, "good", tmp_path)
+    cfg = root / "xen3" / "etc" / "xen" / "iscsi_configs" / "mail.cfg"
+    cfg.write_text(cfg.read_text().replace("ip-10.50.1.10:3260", "ip-10.50.1.11:3260"))
+    found = _lint(JAUNTY, root)
+    assert _found(found, root) == [("IS019", "xen3/etc/xen/iscsi_configs/mail.cfg", 7, "warning")]
+    (f,) = found.findings
+    assert f.message.startswith(
+        "domU 'mail' on xen3 opens iqn.2009-05.net.example:storage.lun0 through 10.50.1.11,"
+        " stor1's own address"
+    )
+    assert "after a failover to stor2 no session reaches that portal" in f.message
+    cfg.write_text(cfg.read_text().replace("ip-10.50.1.11:3260", "ip-10.50.1.10:3260"))
+    assert _lint(JAUNTY, root, ["IS019"]).findings == []
