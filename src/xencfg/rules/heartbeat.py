@@ -11,7 +11,7 @@ from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..discover import BootName
 from ..findings import Finding, Location
 from ..versions import DRBD_9, HEARTBEAT_ATTRD, HEARTBEAT_NO_CRM
-from . import make, rule
+from . import make, rule, twice
 from .documents import authkeys_doc as _authkeys
 from .documents import cman_doc as _cman
 from .documents import corosync_doc as _corosync
@@ -557,12 +557,13 @@ def apiauth_refused(item: Loaded) -> Iterator[Finding]:
         client = e.values[0]
         first = seen.setdefault(client, e)
         if first is not e:
-            yield make(
+            yield twice(
                 "HB012",
                 f"a second apiauth for {client}: heartbeat refuses to start (Duplicate"
                 " apiauth directive)",
-                item.where(e),
-                [item.where(first)],
+                item,
+                e,
+                first,
             )
         elif crm and client in own:
             switch = doc.entry("pacemaker") or doc.entry("crm")

@@ -142,18 +142,17 @@ def wwid_matches_no_target_lun(cluster: Cluster) -> Iterator[Finding]:
             ids = sorted(iet[0].values())
             near = closest(said, ids) if said else None
             hint = f"; did you mean ScsiId '{near}'?" if near else ""
-            yield make(
-                "IS030",
+            message = (
                 f"WWID {wwid} is an IET LUN's with ScsiId {said!r}, but no LUN on "
                 f"{', '.join(iet[1])} has that ScsiId (they have {', '.join(ids) or 'none'}): "
-                f"multipath never sets this map up{hint}",
-                item.where(getattr(m, "block", None)),
+                f"multipath never sets this map up{hint}"
             )
         elif lio is not None and low.startswith(LIO_PREFIX) and low not in lio[0]:
-            yield make(
-                "IS030",
+            message = (
                 f"WWID {wwid} is an LIO LUN's, but no storage object of "
                 f"{', '.join(lio[1])} has a unit serial that makes it "
-                f"({', '.join(sorted(lio[0]))}): multipath never sets this map up",
-                item.where(getattr(m, "block", None)),
+                f"({', '.join(sorted(lio[0]))}): multipath never sets this map up"
             )
+        else:
+            continue
+        yield make("IS030", message, item.where(getattr(m, "block", None)))
