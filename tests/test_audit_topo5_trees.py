@@ -23,6 +23,7 @@ crm-2.1.3-devtree.dtd`` for the heartbeat-2 CIB (crm_verify 2.1.5 cannot read
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -192,11 +193,17 @@ def test_gutsy_bad_fqdn_node_names_are_hb002() -> None:
 
 
 def test_jaunty_tutorial_findings() -> None:
-    """``outdate-peer`` is 8.3's old spelling (drbdadm-83's dump prints fence-peer),
-    and the target admits every initiator. stor2's /etc/ietd.conf dangles (it points
-    into the config filesystem, mounted on the active box only): lint reads what
-    exists and says nothing of it, so IS013 has one box's ids only."""
+    """``outdate-peer`` is 8.3's old spelling (drbdadm-83's dump prints fence-peer);
+    the guide sets that handler but no ``fencing``, so DRBD never calls it (DR042, new:
+    drbd.conf(5) 8.3, "dont-care: This is the default policy. No fencing actions are
+    taken."); the target admits every initiator. stor2's /etc/ietd.conf dangles (it
+    points into the config filesystem, mounted on the active box only): lint reads
+    what exists and says nothing of it, so IS013 has one box's ids only."""
     assert _run(JAUNTY, "tutorial") == [
+        ("DR042", "stor1/etc/drbd.conf", 40, "warning"),
+        ("DR042", "stor1/etc/drbd.conf", 55, "warning"),
+        ("DR042", "stor2/etc/drbd.conf", 40, "warning"),
+        ("DR042", "stor2/etc/drbd.conf", 55, "warning"),
         ("IS007", "stor1/etc/ietd.conf", 1, "warning"),
         ("XC004", "stor1/etc/drbd.conf", 13, "warning"),
         ("XC004", "stor2/etc/drbd.conf", 13, "warning"),
@@ -268,3 +275,40 @@ def test_is019_reads_a_domu_disk_named_through_one_box(tmp_path: Path) -> None:
     assert "after a failover to stor2 no session reaches that portal" in f.message
     cfg.write_text(cfg.read_text().replace("ip-10.50.1.11:3260", "ip-10.50.1.10:3260"))
     assert _lint(JAUNTY, root, ["IS019"]).findings == []
+
+
+def test_dr042_fails_and_passes(tmp_path: Path) -> None:
+    """The 8.3 man page's policy text is what DR042 rests on; a fencing policy in the
+    resource's own ``disk`` (over ``common``'s default) silences it for that resource
+    only; DRBD 9 writes the policy in ``net``."""
+    page = Path("/usr/share/man/man5/drbd.conf-8.3.5.gz")
+    if page.is_file():
+        import gzip
+
+        roff = gzip.decompress(page.read_bytes()).decode(errors="replace")
+        text = re.sub(r"\\f.|\\&", "", roff)
+        assert "This is the default policy. No fencing actions are taken." in text
+    root = _copy(JAUNTY, "tutorial", tmp_path)
+    for box in ("stor1", "stor2"):
+        conf = root / box / "etc" / "drbd.conf"
+        text = conf.read_text().replace(
+            "resource iscsi.target.0 {\n",
+            "resource iscsi.target.0 {\n\tdisk {\n\t\tfencing resource-only;\n\t}\n",
+        )
+        conf.write_text(text)
+    said = [f.message for f in _lint(JAUNTY, root, ["DR042"]).findings]
+    assert (
+        said
+        == [
+            "resource 'iscsi.config' has a outdate-peer handler (/usr/lib/heartbeat/"
+            "drbd-peer-outdater -t 5) but fencing dont-care (the default): DRBD never calls "
+            "it, a peer cut off keeps its stale disk and can be promoted"
+        ]
+        * 2
+    )
+    for box in ("stor1", "stor2"):
+        conf = root / box / "etc" / "drbd.conf"
+        conf.write_text(
+            conf.read_text().replace("\tnet {\n", "\tnet {\n\t\tfencing resource-only;\n", 1)
+        )
+    assert _lint(JAUNTY, root, ["DR042"]).findings == []

@@ -54,3 +54,42 @@ def crm_fence_without_unfence(cluster: Cluster) -> Iterator[Finding]:
             "the CIB stays after the resync and the peer can never be promoted",
             item.where(res.block),
         )
+
+
+@rule("DR042", "fence-peer-never-called", "warning", scope="cluster", hazard=True)
+def fence_peer_never_called(cluster: Cluster) -> Iterator[Finding]:
+    """A ``fence-peer`` (8.0-8.2: ``outdate-peer``) handler while the resource's
+    ``fencing`` policy is ``dont-care``, the default.
+
+    Why it matters: DRBD calls the handler only under ``fencing resource-only`` or
+    ``resource-and-stonith``; drbd.conf(5) of 8.3 and 8.4: "dont-care: This is the
+    default policy. No fencing actions are taken." The handler (heartbeat's dopd
+    outdater, crm-fence-peer.sh) looks like protection but never runs: when the
+    replication link fails, the peer's stale disk is not outdated and the cluster
+    manager can promote it, so the two copies diverge. Guides of the heartbeat era
+    (Ubuntu's HighlyAvailableiSCSITarget among them) set the handler and forgot the
+    policy.
+
+    Example: ``handlers { outdate-peer "/usr/lib/heartbeat/drbd-peer-outdater -t 5"; }``
+    and no ``fencing`` in ``disk`` (DRBD 9: ``net``).
+
+    Fix: ``disk { fencing resource-only; }`` (or ``resource-and-stonith`` with a
+    handler that can STONITH).
+    """
+    for item, res, eff in _settled(cluster):
+        handlers = eff.sections.get("handlers", {})
+        key = next((k for k in ("fence-peer", "outdate-peer") if handlers.get(k)), None)
+        if key is None:
+            continue
+        fencing = eff.sections.get("disk", {}).get("fencing") or eff.sections.get("net", {}).get(
+            "fencing"
+        )
+        if fencing not in (None, "dont-care"):
+            continue
+        yield make(
+            "DR042",
+            f"resource '{res.name}' has a {key} handler ({handlers[key]}) but fencing "
+            f"{fencing or 'dont-care (the default)'}: DRBD never calls it, a peer cut off "
+            "keeps its stale disk and can be promoted",
+            item.where(res.block),
+        )
