@@ -312,3 +312,27 @@ def test_dr042_fails_and_passes(tmp_path: Path) -> None:
             conf.read_text().replace("\tnet {\n", "\tnet {\n\t\tfencing resource-only;\n", 1)
         )
     assert _lint(JAUNTY, root, ["DR042"]).findings == []
+
+
+def test_openais_conf_is_read_and_judged_as_openais(tmp_path: Path) -> None:
+    """SLES 11 / openSUSE 11.1 keep openais 0.80's totem in /etc/ais/openais.conf; lint
+    did not read it (the tree's messaging layer was invisible). It reads it now as a
+    corosync-style file, but without corosync's later timeout checks: openais's own
+    defaults (exec/totemconfig.c, TOKEN_TIMEOUT 1000, CONSENSUS_TIMEOUT 800) are below
+    corosync's 1.2 x token, and the guide's token 5000 / consensus 2500 starts. The same
+    text as a corosync.conf gets CS002 (corosync.conf(5)'s minimum)."""
+    root = TOPO5 / SUSE / "tutorial"
+    result = _lint(SUSE, root)
+    read = {f.path.absolute().relative_to(root.absolute()).as_posix() for f in result.files}
+    assert "kiln1/etc/ais/openais.conf" in read
+    assert not [f for f in result.findings if f.code.startswith("CS")]
+    copy = _copy(SUSE, "tutorial", tmp_path)
+    for n in ("kiln1", "kiln2"):
+        (copy / n / "etc" / "corosync").mkdir()
+        (copy / n / "etc" / "ais" / "openais.conf").rename(
+            copy / n / "etc" / "corosync" / "corosync.conf"
+        )
+    assert [(c, p, line) for c, p, line, _ in _found(_lint(SUSE, copy, ["CS002"]), copy)] == [
+        ("CS002", "kiln1/etc/corosync/corosync.conf", 18),
+        ("CS002", "kiln2/etc/corosync/corosync.conf", 18),
+    ]
