@@ -722,13 +722,17 @@ def haresources_to_cib(
             )
     else:
         _option(pairs, "stonith_enabled", "false")
-        b.note(
-            1,
+        # what fences in heartbeat 1 is ha.cf's stonith/stonith_host directives (none
+        # here), not a haresources line: the note names ha.cf as a whole
+        b.note_at(
+            0,
+            hacf.path if hacf is not None else None,
             "stonith",
             "action",
-            "heartbeat 1 fenced nothing here: stonith-enabled=false keeps that behaviour "
-            "so the resources start; configure a fencing device and enable STONITH, the "
-            "cluster is not safe against split brain without it",
+            "heartbeat 1 fenced nothing here (ha.cf has no stonith or stonith_host"
+            " directive): stonith-enabled=false keeps that behaviour so the resources start;"
+            " configure a fencing device and enable STONITH, the cluster is not safe against"
+            " split brain without it",
         )
 
     id_index, group_index = 1, 1
