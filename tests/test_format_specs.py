@@ -88,7 +88,7 @@ _ETC_BEFORE = {
     "authkeys": ["ha.d/authkeys", "heartbeat/authkeys"],
     "logd": ["ha.d/ha_logd.cf", "heartbeat/ha_logd.cf", "ha_logd.cf", "logd.cf"],
     None: ["ocfs2/cluster.conf", "cluster/cluster.conf"],
-    "corosync": ["corosync/corosync.conf"],
+    "corosync": ["corosync/corosync.conf", "ais/openais.conf"],
     "evms": ["evms.conf"],
     "lvm": ["lvm/lvm.conf", "lvm.conf"],
     "hosts": ["hosts"],

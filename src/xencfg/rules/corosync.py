@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 MIN_KEY_BYTES = 128
 
 
+def _is_openais(item: Loaded) -> bool:
+    """An openais 0.80 configuration (/etc/ais/openais.conf): the totem corosync grew
+    from, without corosync's later checks."""
+    return item.file.path.name == "openais.conf"
+
+
 def _totem_line(item: Loaded, key: str) -> Any:
     totem = _coro(item).totem
     if totem is None:
@@ -46,7 +52,12 @@ def consensus_below_join(item: Loaded) -> Iterator[Finding]:
     Example: ``token: 3000`` and ``join: 4000`` with consensus unset (1.2 x 3000 = 3600).
 
     Fix: keep ``join`` small (50 ms is the default) or raise ``consensus``.
+
+    Not judged in openais 0.80's openais.conf: its totem checks each timeout against a
+    floor only (openais exec/totemconfig.c), never consensus against join.
     """
+    if _is_openais(item):
+        return
     # (corosync's module is imported where a corosync.conf was read: not at the top)
     from ..formats.lines.corosync import DEFAULT_JOIN
 
@@ -78,7 +89,13 @@ def consensus_too_short(item: Loaded) -> Iterator[Finding]:
     Fix: remove ``consensus`` (corosync computes 1.2 x token) or set it to at least that.
     The token counted is the one totem runs with: ``token`` plus ``token_coefficient``
     (650 ms) per node beyond two.
+
+    Not judged in openais 0.80's /etc/ais/openais.conf (SLES 11, openSUSE 11.1): its
+    totem has no such minimum and ships below it (openais exec/totemconfig.c:
+    ``TOKEN_TIMEOUT 1000``, ``CONSENSUS_TIMEOUT 800``, and no check relating the two).
     """
+    if _is_openais(item):
+        return
     doc = _coro(item)
     totem = doc.totem
     if totem is None or totem.consensus is None:

@@ -4,7 +4,8 @@ safety, host names, addresses, and drbd.conf agreeing between nodes.
 One module per concern: what crosses nodes and resources (:mod:`.nodes`), what drbdadm
 refuses in one file as it reads it (:mod:`.lexical`), resource structure
 (:mod:`.structure`), numbers out of a release's range (:mod:`.ranges`), the dual-primary
-hazards (:mod:`.dual_primary`), ``include`` files the node lacks (:mod:`.includes`),
+hazards (:mod:`.dual_primary`), a CIB fence without its unfence (:mod:`.fencing`),
+``include`` files the node lacks (:mod:`.includes`),
 net settings the peers' handshake compares and a mesh's net options drbdadm 9
 refuses (:mod:`.handshake`), domU disks
 naming a DRBD link the node lacks (:mod:`.guests`), a stacked resource's address the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from . import (
     dual_primary,
+    fencing,
     guests,
     handshake,
     includes,
@@ -31,6 +33,7 @@ from .common import hostnames_equal, short
 
 __all__ = [
     "dual_primary",
+    "fencing",
     "guests",
     "handshake",
     "hostnames_equal",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +12,11 @@ from .. import make, rule
 from ..documents import cib_doc as _cib
 from ..documents import haresources_doc as _haresources
 from ..documents import ietd_doc as _ietd
+from ..xen.common import _domu, _domus, _label, _where
 from .common import _all_records, _read_ietd
+
+#: udev's path_id name of an iSCSI disk: ip-PORTAL-iscsi-TARGET-lun-N (-partK below it)
+_BY_PATH = re.compile(r"/dev/disk/by-path/ip-(?P<ip>[0-9.]+):\d+-iscsi-(?P<iqn>\S+?)-lun-\d+")
 
 
 @rule("IS019", "portal-on-one-box", "warning", scope="cluster", hazard=True)
@@ -30,9 +35,12 @@ def portal_on_one_box(cluster: Cluster) -> Iterator[Finding]:
     in again by hand.
 
     Only records the node's tree holds are read (/etc/iscsi/nodes,
-    /var/lib/iscsi/nodes); an address is a box's own when /etc/hosts (or the box's
-    other files) give it to the box and no haresources ``IPaddr`` or CIB
-    ``IPaddr``/``IPaddr2`` moves it.
+    /var/lib/iscsi/nodes), and the node's domU configs: a disk named
+    ``/dev/disk/by-path/ip-ADDR:PORT-iscsi-TARGET-lun-N`` (udev's path_id name) exists
+    only while a session to that portal is logged in, so a guest whose disk is spelled
+    through a box's own address loses it at the failover as well. An address is a
+    box's own when /etc/hosts (or the box's other files) give it to the box and no
+    haresources ``IPaddr`` or CIB ``IPaddr``/``IPaddr2`` moves it.
 
     Example: /etc/iscsi/nodes/iqn...:san.vmstore/192.168.10.1,3260,1/default on a
     dom0, with ``192.168.10.1 san1`` in /etc/hosts and the target on san1 and san2.
@@ -79,6 +87,28 @@ def portal_on_one_box(cluster: Cluster) -> Iterator[Finding]:
                     anchor.where(),
                     [item.where(t.entry)],
                 )
+        for domu in _domus(cluster):
+            if domu.node != node:
+                continue
+            for disk in _domu(domu).disks:
+                m = _BY_PATH.match(disk.target or "")
+                by_box = pairs.get(m.group("iqn").lower()) if m else None
+                if m is None or by_box is None or m.group("ip") in floating:
+                    continue
+                for box, (item, t) in sorted(by_box.items()):
+                    info = model.node(box)
+                    if info is None or m.group("ip") not in info.addresses:
+                        continue
+                    others = ", ".join(b for b in sorted(by_box) if b != box)
+                    yield make(
+                        "IS019",
+                        f"domU {_label(domu)} on {node} opens {t.name} through {m.group('ip')},"
+                        f" {box}'s own address ({disk.target}): after a failover to {others}"
+                        " no session reaches that portal and the guest loses its disk; name it"
+                        " through the floating address heartbeat moves",
+                        _where(domu, "disk"),
+                        [item.where(t.entry)],
+                    )
 
 
 def _floating_addresses(cluster: Cluster) -> set[str]:
