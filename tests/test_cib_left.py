@@ -110,3 +110,103 @@ def test_cb028_master_on_a_primitive_warns_while_the_release_is_unknown(tmp_path
     assert found(good, "CB028") == []
     rc, out = crm_verify_file(good)
     assert rc == 0, out
+
+
+# -- CB036: a STONITH plugin given no host to fence --------------------------------------
+
+#: Two dom0s, fencing on, one device; ``{TYPE}`` its plugin, ``{PARAMS}`` its nvpairs.
+FENCE_CIB = """\
+<cib admin_epoch="0" epoch="9" num_updates="0" validate-with="pacemaker-1.0">
+ <configuration>
+  <crm_config><cluster_property_set id="props">{DC}
+   <nvpair id="props-fencing" name="stonith-enabled" value="true"/>
+  </cluster_property_set></crm_config>
+  <nodes>
+   <node id="dom0a" uname="dom0a" type="normal"/>
+   <node id="dom0b" uname="dom0b" type="normal"/>
+  </nodes>
+  <resources>
+   <primitive id="fence-b" class="stonith" type="{TYPE}">
+    <instance_attributes id="fence-b-ia">{PARAMS}
+    </instance_attributes>
+    <operations><op id="fence-b-mon" name="monitor" interval="60s"/></operations>
+   </primitive>
+  </resources>
+  <constraints/>
+ </configuration>
+</cib>
+"""
+
+
+def fence_cib(tmp_path: Path, plugin: str, dc: str | None = None, **params: str) -> Path:
+    pairs = "".join(
+        f'\n     <nvpair id="fence-b-{i}" name="{k}" value="{v}"/>'
+        for i, (k, v) in enumerate(params.items())
+    )
+    dc_pair = f'\n   <nvpair id="props-dc" name="dc-version" value="{dc}"/>' if dc else ""
+    name = plugin.replace("/", "_") + "-" + "-".join(params) + f"-{dc or 'none'}.xml"
+    path = tmp_path / name
+    text = FENCE_CIB.replace("{TYPE}", plugin).replace("{PARAMS}", pairs)
+    path.write_text(text.replace("{DC}", dc_pair))
+    return path
+
+
+def test_cb036_ipmi_without_hostname_fences_nobody(tmp_path: Path) -> None:
+    """cluster-glue lib/plugins/stonith/external/ipmi line 131: ``gethosts`` is ``echo
+    $hostname``; external.c ``external_set_config`` only logs a missing name at debug
+    level, and ``status`` talks to ``ipaddr`` alone: the device starts and lists no host,
+    so fenced (2.1.5 fenced_commands.c target_list_type: dynamic-list) never picks it:
+    a warning. With ``hostname`` it lists the node; with ``pcmk_host_list`` the fencer
+    targets the listed nodes and ipmi's reset uses ``ipaddr``: nothing said. crm_verify
+    2.1.5 takes the CIB (rc 0): the scheduler does not look into plugin parameters."""
+    device = {"ipaddr": "192.0.2.71", "userid": "fence", "passwd_method": "file"}
+    bad = fence_cib(tmp_path, "external/ipmi", **device)
+    rc, out = crm_verify_file(bad)
+    assert rc == 0, out
+    [(code, severity, line, message)] = found(bad, "CB036")
+    assert (code, severity, line) == ("CB036", "warning", 11)
+    assert "'hostname'" in message and "fences nobody" in message
+    assert found(fence_cib(tmp_path, "external/ipmi", hostname="dom0b", **device), "CB036") == []
+    listed = fence_cib(tmp_path, "external/ipmi", pcmk_host_list="dom0b", **device)
+    assert found(listed, "CB036") == []
+    # an empty value is no host either (the script echoes an empty line)
+    empty = fence_cib(tmp_path, "external/ipmi", hostname="", **device)
+    assert [f[:2] for f in found(empty, "CB036")] == [("CB036", "warning")]
+
+
+def test_cb036_riloe_meatware_and_ssh_without_hostlist(tmp_path: Path) -> None:
+    """external/riloe line 71: ``realhost`` is ``hostlist`` (else the legacy ``RI_HOST``),
+    line 161 ``gethosts`` prints it; ssh.c line 254 and meatware.c line 256 refuse a
+    config without ``hostlist`` in ``set_config`` while their ``status`` stays good
+    (ssh.c line 138 ``system(NULL)``, meatware.c line 117 ``S_OK``): all start and fence
+    nobody, a warning whatever the release. The legacy RI_HOST name counts for riloe."""
+    ilo = {"ilo_hostname": "ilo-b.example", "ilo_user": "fence"}
+    [(_, severity, _, message)] = found(fence_cib(tmp_path, "external/riloe", **ilo), "CB036")
+    assert severity == "warning" and "'hostlist'" in message
+    assert found(fence_cib(tmp_path, "external/riloe", hostlist="dom0b", **ilo), "CB036") == []
+    assert found(fence_cib(tmp_path, "external/riloe", RI_HOST="dom0b", **ilo), "CB036") == []
+    for plugin in ("ssh", "meatware"):
+        bad = fence_cib(tmp_path, plugin, dc="1.1.12-561c4cf", livedangerously="yes")
+        assert [f[:2] for f in found(bad, "CB036")] == [("CB036", "warning")], plugin
+        good = fence_cib(tmp_path, plugin, hostlist="dom0a dom0b")
+        assert found(good, "CB036") == [], plugin
+
+
+def test_cb036_a_plugin_whose_status_needs_the_host_list_does_not_start(tmp_path: Path) -> None:
+    """external/xen0 line 162 (``status`` runs CheckHostList: "hostlist isn't set", exit
+    1), external/ssh.in line 103 and external/libvirt line 118 fail their status without
+    ``hostlist``; Pacemaker's lrmd from 1.1.8 on starts a STONITH resource by registering
+    it and running its monitor (tag Pacemaker-1.1.8 lrmd/lrmd.c lines 633-651), so the
+    start fails: an error where the release is 1.1.8 or later (dc-version 1.1.12), a
+    warning while it is unknown. A plugin lint does not know is not judged."""
+    for plugin in ("external/xen0", "external/ssh", "external/libvirt"):
+        bad = fence_cib(tmp_path, plugin, dc="1.1.12-561c4cf", dom0="dom0a")
+        [(code, severity, _, message)] = found(bad, "CB036")
+        assert (code, severity) == ("CB036", "error"), plugin
+        assert "does not start" in message
+        unknown = fence_cib(tmp_path, plugin, dom0="dom0a")
+        assert [f[:2] for f in found(unknown, "CB036")] == [("CB036", "warning")], plugin
+        good = fence_cib(tmp_path, plugin, dc="1.1.12-561c4cf", hostlist="dom0b", dom0="a")
+        assert found(good, "CB036") == [], plugin
+    other = fence_cib(tmp_path, "external/sbd", sbd_device="/dev/disk/by-id/sbd")
+    assert found(other, "CB036") == []
