@@ -432,8 +432,8 @@ PACEMAKER_1_0 = sorted(p.name for p in FIXTURES.glob("pcmk10-*.xml"))
 #: dc-version says 1.0.x: CB023's docstring), and ``target-role=Master`` on a plain
 #: primitive, a pe_warn in Pacemaker 1.0.8 (lib/pengine/utils.c get_target_role) and
 #: so CB028's warning on this 1.0.9 cluster, a config error from 1.1.5 on
-#: (crm_config_err in lib/pengine/utils.c at tag Pacemaker-1.1.5, line 1359; 1.1.3's
-#: still warned). It also found ``no-quorum-policy=suicide`` with STONITH off, which
+#: (crm_config_err in lib/pengine/utils.c at tag Pacemaker-1.1.5, line 1346; 1.1.4's
+#: still warned, line 1338). It also found ``no-quorum-policy=suicide`` with STONITH off, which
 #: lint missed (CB033 now).
 MUTANTS = [
     ("with-rsc-role lower case", 'with-rsc-role="Master"', 'with-rsc-role="master"'),

@@ -104,6 +104,10 @@ HEARTBEAT_CRM = Version.parse("2.0")
 HEARTBEAT_NO_CRM = Version.parse("2.99")
 #: Pacemaker 1.0: the CIB of ``pacemaker-1.0`` schema.
 PACEMAKER_1 = Version.parse("1.0")
+#: Pacemaker 1.0.7: ``target-role`` Master on a resource outside a master/slave is
+#: ignored with a warning (commit b136b08b25, "Prevent non-multistate resources from
+#: being promoted through target-role"); 1.0.0 to 1.0.6 promoted it (CB028).
+PACEMAKER_1_0_7 = Version.parse("1.0.7")
 #: Pacemaker 1.1: its pacemaker-1.0.rng grew (``kind`` on ``rsc_order``; CB023).
 PACEMAKER_1_1 = Version.parse("1.1")
 #: Pacemaker 1.1.2 to 1.1.11: their own pacemaker-1.1.rng took ``<domains>`` and the
@@ -113,6 +117,13 @@ PACEMAKER_1_1_11 = Version.parse("1.1.11")
 #: Pacemaker 1.1.4: a recurring start, stop, promote or demote is ignored
 #: ("Invalid recurring action", pengine/native.c ``RecurringOp``; CB030).
 PACEMAKER_1_1_4 = Version.parse("1.1.4")
+#: Pacemaker 1.1.5: that ``target-role`` is a configuration error (lib/pengine/utils.c
+#: line 1346 ``get_target_role``: crm_config_err, so crm_verify fails; 1.1.4 line 1338
+#: pe_warn; CB028).
+PACEMAKER_1_1_5 = Version.parse("1.1.5")
+#: Pacemaker 1.1.8: its own lrmd starts a STONITH resource by registering the device and
+#: running its monitor (lrmd/lrmd.c at that tag; 1.1.7 used cluster-glue's lrmd; CB036).
+PACEMAKER_1_1_8 = Version.parse("1.1.8")
 #: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
 PACEMAKER_1_1_9 = Version.parse("1.1.9")
 #: Pacemaker 1.1.12: ``pacemaker-1.1`` read as pacemaker-next (before: its own schema, CB023).

@@ -27,6 +27,7 @@ from .guests import _param_pair
 
 if TYPE_CHECKING:
     from ...formats.lines.ocfs2 import Ocfs2Document
+    from ...formats.schema import InForce
 
 # -- OCFS2 -------------------------------------------------------------------------
 
@@ -596,13 +597,23 @@ def target_role_ignored(item: Loaded) -> Iterator[Finding]:
     what was meant to stay down. Pacemaker 1.0.8 lib/pengine/utils.c get_target_role
     "%s: Unknown value for %s: %s" (crm_config_err; text2role knows Stopped, Started,
     Slave, Master without regard to case), 2.1.5 "Ignoring 'target-role' for %s because
-    '%s' is not valid" (pcmk__config_err; Promoted and Unpromoted since 2.1.0). ``Master``
-    or ``Slave`` (``Promoted``/``Unpromoted``) on a resource that cannot be promoted is
-    a warning: it runs started, which is what a plain resource does (1.0: pe_warn "...
-    is not part of a master/slave resource, a target-role of '%s' makes no sense"; 2.1.5
-    a configuration error, "... only makes sense for promotable clones"). heartbeat 2
-    CIBs too: Pacemaker-0.6.0 lib/crm/pengine/complex.c "%s: Unknown value for
+    '%s' is not valid" (pcmk__config_err; Promoted and Unpromoted since 2.1.0). heartbeat
+    2 CIBs too: Pacemaker-0.6.0 lib/crm/pengine/complex.c "%s: Unknown value for
     target_role: %s".
+
+    ``Master`` or ``Slave`` (``Promoted``/``Unpromoted``) on a resource that cannot be
+    promoted depends on the release. From Pacemaker 1.1.5 it is a configuration error
+    (tag Pacemaker-1.1.5 lib/pengine/utils.c line 1346 ``get_target_role``:
+    crm_config_err "%s is not part of a master/slave resource, a %s of '%s' makes no
+    sense"; 2.1.5 "... only makes sense for promotable clones"; crm_verify: "config not
+    valid") and the resource runs started: an error where the release in force is 1.1.5
+    or later. 1.0.7 to 1.1.4 ignore it with a warning in the log (1.1.4 line 1338
+    pe_warn): the option does nothing, a warning. 1.0.0 to 1.0.6 and heartbeat 2 take
+    ``Master`` as written and ask the agent to promote a resource that has no promote
+    (commit b136b08b25 "Prevent non-multistate resources from being promoted through
+    target-role" came with 1.0.7): a warning naming that. While the release is unknown
+    (a ``pacemaker-1.0`` CIB without ``dc-version``) it is a warning, as the older
+    releases read it.
 
     Example: ``<nvpair name="target-role" value="Stoped"/>``.
 
@@ -613,8 +624,9 @@ def target_role_ignored(item: Loaded) -> Iterator[Finding]:
     from ...versions import PACEMAKER_2_1
 
     doc = _cib(item)
+    in_force = item.versions.of("pacemaker", item.node)
     roles = _ROLES
-    if not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_1):
+    if not in_force.older_than(PACEMAKER_2_1):
         roles = roles | _ROLES_2_1
     for res in doc.all_resources():
         value, place = res.meta_source("target-role")  # as get_meta_attributes reads it
@@ -636,13 +648,40 @@ def target_role_ignored(item: Loaded) -> Iterator[Finding]:
                 _tag(a) in ("master", "master_slave") or _promotable(a) for a in chain
             ):
                 continue
+            error, effect = _role_outside_master(doc.dialect, in_force, role)
             found = make(
                 "CB028",
-                f"target-role '{value}' of '{res.id}', which is in no master/slave: Pacemaker "
-                "ignores it and runs the resource as started",
+                f"target-role '{value}' of '{res.id}', which is in no master/slave: {effect}",
                 where,
             )
-            yield attrs.evolve(found, severity="warning")
+            yield found if error else attrs.evolve(found, severity="warning")
+
+
+def _role_outside_master(dialect: str, in_force: InForce, role: str) -> tuple[bool, str]:
+    """Whether a promoted/unpromoted ``target-role`` outside a master/slave is an error
+    for the release in force, and what that release does with it (CB028's docstring)."""
+    from ...versions import PACEMAKER_1_0_7, PACEMAKER_1_1_5
+
+    promotes = (
+        "the CRM asks the agent to promote a resource that has no promote (Pacemaker"
+        " before 1.0.7 and heartbeat 2 take the role as written)"
+    )
+    ignored = "Pacemaker ignores it and runs the resource as started: the option does nothing"
+    if dialect == "heartbeat-2" or in_force.older_than(PACEMAKER_1_0_7):
+        return False, promotes if role == "master" else ignored
+    if in_force.at_least(PACEMAKER_1_1_5):
+        return True, (
+            "Pacemaker 1.1.5 and later call this a configuration error (crm_verify fails)"
+            " and run the resource as started"
+        )
+    early = role == "master" and not in_force.at_least(PACEMAKER_1_0_7)
+    note = "; before 1.0.7 the CRM asks the agent to promote it" if early else ""
+    if in_force.older_than(PACEMAKER_1_1_5):
+        return False, f"{ignored} (1.1.5 and later call it a configuration error{note})"
+    return False, (
+        "Pacemaker 1.1.5 and later call this a configuration error (crm_verify fails),"
+        f" 1.0.7 to 1.1.4 ignore it; all run the resource as started{note}"
+    )
 
 
 #: Operations that run while a resource is moving away: a start delay slows failover.

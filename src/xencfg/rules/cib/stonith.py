@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
+
 from ...cluster import (
     Cluster,
     Loaded,
@@ -287,6 +289,100 @@ def test_only_stonith(item: Loaded) -> Iterator[Finding]:
                 "CB007", f"STONITH resource '{prim.id}' uses '{prim.type}': {why}",
                 item.where(prim),
             )  # fmt: skip
+
+
+#: cluster-glue STONITH plugins (lib/plugins/stonith at commit 5d5e9bf2) that learn the
+#: hosts they fence from one parameter: plugin -> (the parameter and its other
+#: spellings, whether the plugin's ``status`` fails without it, the source lines).
+HOST_PARAMS: dict[str, tuple[tuple[str, ...], bool, str]] = {
+    "external/ipmi": (("hostname",), False, "external/ipmi line 131 gethosts: echo $hostname"),
+    "external/riloe": (
+        ("hostlist", "RI_HOST"),
+        False,
+        "external/riloe line 71 realhost = hostlist (else RI_HOST, else ''), line 161 gethosts",
+    ),
+    "external/ssh": (
+        ("hostlist",),
+        True,
+        "external/ssh.in line 103 status: exit 1 when hostlist is empty",
+    ),
+    "external/libvirt": (
+        ("hostlist",),
+        True,
+        "external/libvirt line 118 libvirt_check_config (run by status): 'hostlist or"
+        " hypervisor_uri missing', exit 1",
+    ),
+    "external/xen0": (
+        ("hostlist",),
+        True,
+        "external/xen0 line 162 status: CheckHostList, 'hostlist isn't set', exit 1",
+    ),
+    "ssh": (("hostlist",), False, "ssh.c line 254 ssh_set_config: S_OOPS without hostlist"),
+    "meatware": (
+        ("hostlist",),
+        False,
+        "meatware.c line 256 meatware_set_config: CopyAllValues fails without hostlist",
+    ),
+}
+
+
+@rule("CB036", "stonith-device-without-host", "warning", formats=("cib",), hazard=True)
+def stonith_device_without_host(item: Loaded) -> Iterator[Finding]:
+    """A STONITH resource whose plugin is given no host to fence (``external/ipmi``
+    without ``hostname``; ``external/riloe``, ``external/ssh``, ``ssh``, ``meatware``,
+    ``external/libvirt`` or ``external/xen0`` without ``hostlist``).
+
+    Why it matters: these cluster-glue plugins report the hosts they can fence from that
+    one parameter (their ``gethosts``, or ``hostlist`` in the C plugins), and the fencing
+    daemon sends a node's fencing only to a device that lists the node (Pacemaker 2.1.5
+    daemons/fenced/fenced_commands.c ``target_list_type``: ``dynamic-list`` unless
+    ``pcmk_host_list``/``pcmk_host_map`` is set). Nothing refuses the configuration:
+    external plugins only log the missing name at debug level (lib/plugins/stonith/
+    external.c ``external_set_config``), ``ssh`` and ``meatware`` refuse it in
+    ``set_config`` yet report their status as good. So the device runs and fences
+    nobody: when its node hangs, fencing fails (or another device does it). Where the
+    plugin's ``status`` needs the parameter too (``external/ssh``, ``external/libvirt``,
+    ``external/xen0``) the resource's start fails from Pacemaker 1.1.8 on, whose lrmd
+    starts a STONITH resource by registering it and running its monitor (tag
+    Pacemaker-1.1.8 lrmd/lrmd.c lines 633-651; 2.1.5 daemons/execd/execd_commands.c
+    ``execute_stonith_action``): an error where the release in force is 1.1.8 or later,
+    a warning otherwise (older releases started it through cluster-glue's lrmd, not
+    checked here). An empty value counts as missing (the scripts test ``-z``).
+    ``pcmk_host_list`` or ``pcmk_host_map`` (Pacemaker 1.1 and later) names the hosts
+    instead: then ``external/ipmi`` and ``external/riloe`` fence (their reset uses the
+    device address, not the host parameter) and nothing is said for them.
+
+    Example: ``<primitive id="fence-xen2" class="stonith" type="external/ipmi">`` with
+    ``ipaddr``, ``userid`` and ``passwd`` but no ``hostname``.
+
+    Fix: name the node the device fences (``hostname=xen2``, ``hostlist="xen1 xen2"``),
+    then test it: ``stonith -t external/ipmi hostname=xen2 ... -l`` must list the node.
+    """
+    from ...versions import PACEMAKER_1_1_8
+
+    doc = _cib(item)
+    in_force = item.versions.of("pacemaker", item.node)
+    for prim in doc.stonith_resources():
+        known = HOST_PARAMS.get(prim.type or "")
+        if known is None:
+            continue
+        names, status_fails, source = known
+        if any((prim.param(n) or "").strip() for n in names):
+            continue
+        listed = any((prim.param(n) or "").strip() for n in ("pcmk_host_list", "pcmk_host_map"))
+        if listed and prim.type in ("external/ipmi", "external/riloe"):
+            continue
+        if status_fails:
+            effect = "its status fails, so the resource does not start (Pacemaker 1.1.8 on)"
+        else:
+            effect = "the device lists no host, so it fences nobody"
+        found = make(
+            "CB036",
+            f"STONITH resource '{prim.id}' ({prim.type}) has no '{names[0]}': {effect} ({source})",
+            item.where(prim),
+        )
+        error = status_fails and doc.dialect != "heartbeat-2" and in_force.at_least(PACEMAKER_1_1_8)
+        yield attrs.evolve(found, severity="error") if error else found
 
 
 @rule("CB008", "no-monitor-op", "warning", formats=("cib",))
