@@ -37,6 +37,9 @@ def _needs_quotes(value: str) -> bool:
 class DrbdStyle(BlockStyle):
     """Canonical drbd.conf: 4-space indentation, ``key value;``, ``"..."`` with escapes."""
 
+    #: drbd.lark's WORD: a keyword is one bare word
+    key_pattern = r"[^\s;{}\"#\u00a0]+"
+
     def quote(self, value: str, old: str | None = None) -> str:
         if "\n" in value:  # drbdadm's strings end on their line
             raise ValidationError(f"{value!r} cannot be written in drbd.conf: a value is one line")
