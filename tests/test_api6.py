@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +20,14 @@ import pytest
 
 import xencfg
 from test_api5 import TEXTS
-from xencfg.errors import ValidationError
+from xencfg.errors import (
+    ParseError,
+    ReadError,
+    UnknownFormatError,
+    ValidationError,
+    WriteError,
+    XencfgError,
+)
 
 # -- edits refused when made, or written so that they read back ---------------------
 
@@ -260,3 +269,98 @@ def test_xend_writes_text_numbers_bools_and_lists(values: tuple[Any, ...], read:
     doc = xencfg.loads("(xend-http-server no)\n", "xend")
     doc.set("x", *values)
     assert xencfg.loads(xencfg.dumps(doc), "xend").get("x") == read
+
+
+# -- the error classes pickle with every field ------------------------------------------
+
+
+def _errors() -> list[XencfgError]:
+    """One of each error class a caller catches, with every field set."""
+    from xencfg.cli import UsageError
+    from xencfg.config import SettingsError
+    from xencfg.syntax.source import OutsideRoot
+
+    placed = ValidationError("id 'x' is already used", path="cib.xml", line=7, column=3)
+    parse = ParseError(
+        "expected ';'",
+        path="/etc/drbd.conf",
+        line=2,
+        column=5,
+        text="resource r0 {\n  protocol C\n}\n",
+        expected="';' after the value",
+    )
+    parse.severity = "warning"
+    return [
+        XencfgError("plain"),
+        placed,
+        ValidationError("a value is one line"),
+        parse,
+        ReadError("cannot read: No such file or directory", path="/etc/ha.d/ha.cf"),
+        WriteError("changed on disk", path="/etc/drbd.conf"),
+        UnknownFormatError("cannot tell the format", path="/etc/x.conf"),
+        UsageError("no such option"),
+        SettingsError("unknown key"),
+        OutsideRoot("leaves the node's root"),
+    ]
+
+
+#: The fields each class carries beyond its text.
+FIELDS = ("message", "path", "line", "column", "snippet", "expected", "severity", "reason")
+
+
+def _fields(exc: BaseException) -> dict[str, Any]:
+    return {f: getattr(exc, f) for f in FIELDS if hasattr(exc, f)} | {"str": str(exc)}
+
+
+@pytest.mark.parametrize("exc", _errors(), ids=lambda e: type(e).__name__)
+def test_an_error_pickles_with_every_field(exc: XencfgError) -> None:
+    """Every field comes back, under every protocol. Before issue 22 ParseError lost its
+    severity (a warning came back an error), and ValidationError kept its place only
+    through Exception's default ``__dict__`` copy over a rebuild from its text."""
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(exc, protocol=protocol))
+        assert type(back) is type(exc)
+        assert _fields(back) == _fields(exc)
+
+
+def _refuse(value: str) -> None:
+    """A worker's edit that is refused (run in another process)."""
+    if "\n" in value:
+        raise ValidationError(f"{value!r} is two lines", path="ha.cf", line=4, column=9)
+    xencfg.loads("resource r0 {\n", "drbd")  # a ParseError at its place
+
+
+def test_an_error_raised_in_a_worker_process_keeps_its_place() -> None:
+    """multiprocessing pickles a worker's exception for the parent: the parent sees
+    where the error was (path, line, column), not only its text."""
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        with pytest.raises(ValidationError) as refused:
+            pool.apply(_refuse, ("a\nb",))
+        with pytest.raises(ParseError) as broken:
+            pool.apply(_refuse, ("a",))
+    assert (refused.value.path, refused.value.line, refused.value.column) == ("ha.cf", 4, 9)
+    assert broken.value.line == 1 and broken.value.path is None and broken.value.snippet
+    assert "never closed" in broken.value.message
+
+
+# -- lint_tree and lint_text at the top level -------------------------------------------
+
+
+def test_lint_tree_and_lint_text_are_exported_at_the_top_level() -> None:
+    """``xencfg.lint_tree`` / ``xencfg.lint_text`` are the functions of
+    :mod:`xencfg.lint.memory` (so ``xencfg.lint``'s own names stay the same objects),
+    public, documented and typed for a caller's mypy (the TYPE_CHECKING imports)."""
+    from xencfg import lint as lint_pkg
+    from xencfg import lint_text, lint_tree
+
+    assert lint_tree is lint_pkg.lint_tree and lint_text is lint_pkg.lint_text
+    assert {"lint_tree", "lint_text"} <= set(xencfg.__all__) <= set(dir(xencfg))
+    for fn in (lint_tree, lint_text):
+        assert fn.__doc__ and "Lint" in fn.__doc__
+    res = xencfg.lint_tree({"alpha": {"etc/drbd.conf": "resource r0 {\n"}})
+    assert [(f.code, f.path) for f in res.findings if f.code == "XC001"] == [
+        ("XC001", "alpha/etc/drbd.conf")
+    ]
+    one = xencfg.lint_text("resource r0 {\n", "drbd", path="drbd.conf")
+    assert [f.code for f in one.findings] == ["XC001"]
