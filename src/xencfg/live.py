@@ -214,13 +214,13 @@ def capture(timeout: float = TIMEOUT, only: tuple[str, ...] = ()) -> list[Captur
     return [run_one(c, timeout) for c in COMMANDS if not only or c.name in only]
 
 
-def write(results: list[Captured], out: Path) -> list[Path]:
-    """Write the results under ``out/var/lib/xencfg/state/`` (and nowhere else): the
-    output of each command that answered, the messages of each that refused. A
-    symlink in the way is refused, never followed."""
+def prepare(out: Path) -> Path:
+    """Check and make ``out/var/lib/xencfg/state/``, the one folder :func:`write` writes
+    in, and return it: a symlink in the way (planted, or another user's link for
+    ``out``) is refused (OSError, WriteError), never followed. ``xencfg capture`` calls
+    it before it runs any command, so an unsafe output folder costs no command run."""
     from .writer import write_target
 
-    folder = out / STATE_DIR
     here = out
     write_target(str(out))  # (a link to another folder: only the writer's or root's own)
     out.mkdir(parents=True, exist_ok=True)
@@ -230,6 +230,15 @@ def write(results: list[Captured], out: Path) -> list[Path]:
             raise OSError(f"{here}: is a symbolic link; not writing through it")
         if not here.is_dir():
             here.mkdir()
+    return out / STATE_DIR
+
+
+def write(results: list[Captured], out: Path) -> list[Path]:
+    """Write the results under ``out/var/lib/xencfg/state/`` (and nowhere else): the
+    output of each command that answered, the messages of each that refused. A
+    symlink in the way is refused, never followed (:func:`prepare`, checked again:
+    the folder may have changed while the commands ran)."""
+    folder = prepare(out)
     written = []
     for r in results:
         if r.status == "absent":
