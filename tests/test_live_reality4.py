@@ -188,3 +188,123 @@ def test_ls028_judges_records_at_an_lio_portal() -> None:
     wildcard = lio_cluster([XEN1], {"xen1": session_to(WEB)}, portal="0.0.0.0")
     wildcard["xen1"][STATE + "iscsiadm_node.txt"] = records
     assert _found("LS028", wildcard) == []
+
+
+# -- the new live state in lint's JSON ``live`` and in the graph ---------------------------
+
+DRBD = """resource mail {
+    protocol C;
+    on xen1 { device /dev/drbd0; disk /dev/vg0/mail; address 10.0.0.1:7788; meta-disk internal; }
+    on xen2 { device /dev/drbd0; disk /dev/vg0/mail; address 10.0.0.2:7788; meta-disk internal; }
+}
+"""
+DOMU = 'name = "web"\nmemory = 512\ndisk = [ "drbd:mail,xvda,w" ]\n'
+IETD = (
+    f"Target {WEB}\n\tLun 0 Path=/dev/vg0/web,Type=blockio\n"
+    "Target iqn.2026-11.net.example:san1.db\n\tLun 0 Path=/dev/vg0/db,Type=blockio\n"
+)
+OLD = "iqn.2026-11.net.example:san1.old"
+
+
+def live_cluster(tmp: Path, web_on_xen2: bool) -> Path:
+    """Three node trees on disk with the new kinds of live state: ``xl list -l``'s JSON
+    (xen1) and ``xl list`` (xen2), drbd-overview (xen1, in drbdadm status's place), a
+    session and two node records (xen1), IET's /proc/net/iet (san1)."""
+    from conftest import ROOT
+
+    xl_long = (ROOT / "tests" / "fixtures" / "xl-list" / "valid" / "xl-list-long.json").read_text()
+    xen2_list = "Name  ID   Mem VCPUs      State   Time(s)\nDomain-0 0 1024 2 r----- 9.0\n"
+    if web_on_xen2:
+        xen2_list += "web 4 512 1 -b---- 1.0\n"
+    files = {
+        "xen1": {
+            "etc/hostname": "xen1\n",
+            "etc/drbd.conf": DRBD,
+            "etc/xen/vm/web": DOMU,
+            STATE + "xl_list.txt": xl_long,  # web is domain 3 there
+            STATE + "drbdadm_status.txt": (
+                "  0:mail  Connected Primary/Secondary UpToDate/UpToDate C r----- xen-vbd: *web\n"
+            ),
+            STATE + "iscsiadm_session.txt": f"tcp: [1] 10.0.2.11:3260,1 {WEB} (non-flash)\n",
+            STATE + "iscsiadm_node.txt": f"10.0.2.11:3260,1 {WEB}\n10.0.2.11:3260,1 {OLD}\n",
+        },
+        "xen2": {
+            "etc/hostname": "xen2\n",
+            "etc/drbd.conf": DRBD,
+            "etc/xen/vm/web": DOMU,
+            STATE + "xl_list.txt": xen2_list,
+        },
+        "san1": {
+            "etc/hostname": "san1\n",
+            "etc/ietd.conf": IETD,
+            STATE + "iet_volume.txt": f"tid:1 name:{WEB}\n"
+            "\tlun:0 state:0 iotype:blockio iomode:wt path:/dev/vg0/web\n",
+            STATE + "iet_session.txt": f"tid:1 name:{WEB}\n\tsid:281475110928896 initiator:{XEN1}\n"
+            "\t\tcid:0 ip:10.0.2.1 state:active hd:none dd:none\n",
+        },
+    }
+    top = tmp / "cluster"
+    for node, tree in files.items():
+        for rel, text in tree.items():
+            (top / node / rel).parent.mkdir(parents=True, exist_ok=True)
+            (top / node / rel).write_text(text)
+    return top
+
+
+def test_json_live_summary_shows_domains_sessions_records_targets_and_drbd_overview(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``lint --output-format json``'s ``live`` had DRBD and multipath only: the
+    domains each hypervisor runs (``xl list -l``'s JSON among them), the initiators'
+    sessions and node records and the IET box's exported targets were read by the
+    LS rules but not shown. drbd-overview feeds the ``drbd`` entry as drbdadm status
+    does."""
+    import json
+
+    from xencfg.cli import main
+
+    top = live_cluster(tmp_path, web_on_xen2=False)
+    main(["lint", "--output-format", "json", *(str(top / n) for n in ("xen1", "xen2", "san1"))])
+    live_json = json.loads(capsys.readouterr().out)["live"]
+    xen1, san1 = live_json["xen1"], live_json["san1"]
+    assert xen1["drbd"]["mail"] == {
+        "role": "Primary",
+        "connection": "Connected",
+        "disk": "UpToDate",
+        "peer_disk": "UpToDate",
+    }
+    assert xen1["domains"] == {
+        "web": {"id": 3, "state": None, "memory": 512, "vcpus": 1, "running": True}
+    }
+    assert "Domain-0" not in live_json.get("xen2", {}).get("domains", {})
+    assert xen1["iscsi"] == {WEB: {"portal": "10.0.2.11:3260,1", "logged_in": True, "state": None}}
+    assert sorted(r["target"] for r in xen1["iscsi_records"].values()) == sorted([WEB, OLD])
+    assert san1["targets"] == {WEB: {"tid": 1, "luns": {"0": "/dev/vg0/web"}, "initiators": [XEN1]}}
+
+
+def test_graph_shows_running_domains_sessions_records_and_iet_exports(tmp_path: Path) -> None:
+    from xencfg import graph, lint
+
+    top = live_cluster(tmp_path, web_on_xen2=True)
+    result = lint.run([str(top / n) for n in ("xen1", "xen2", "san1")])
+    edges = {(e.src, e.dst): e for e in graph.build(result.cluster, result.findings).edges}
+    # web runs on both dom0s at once: both edges red
+    for node in ("xen1", "xen2"):
+        e = edges[("domu:web", f"node:{node}")]
+        assert "live: running" in e.label and "at once" in e.problem
+    session = edges[("node:xen1", f"target:{WEB}")]
+    assert "live: session logged in" in session.label and not session.problem
+    record = edges[("node:xen1", f"target:{OLD}")]
+    assert "no session" in record.label and record.warn
+    exported = edges[("node:san1", f"target:{WEB}")]
+    assert "live: 1 session(s)" in exported.label and not exported.problem
+    gone = edges[("node:san1", "target:iqn.2026-11.net.example:san1.db")]
+    assert "not exported" in gone.label and "does not export" in gone.problem
+    # one dom0 only: no problem on the running edge
+    top2 = live_cluster(tmp_path / "b", web_on_xen2=False)
+    result = lint.run([str(top2 / n) for n in ("xen1", "xen2", "san1")])
+    edges = {(e.src, e.dst): e for e in graph.build(result.cluster).edges}
+    assert not edges[("domu:web", "node:xen1")].problem
+    assert ("domu:web", "node:xen2") not in edges or "live" not in edges[
+        ("domu:web", "node:xen2")
+    ].label
