@@ -76,6 +76,9 @@ DRBD_UTILS_NO_83 = Version.parse("9.28")
 DRBD_UTILS_RESYNC_8G = Version.parse("9.6")
 DRBD_UTILS_C_MAX_RATE_0 = Version.parse("9.16")
 DRBD_UTILS_BUF_128M = Version.parse("9.29")
+#: drbd-utils 9.34, the first to read a volume's ``tiebreaker`` (drbdadm_parser.c
+#: ``parse_volume_stmt`` at tag v9.34.0 takes ``yes`` or ``no`` after it; DR026).
+DRBD_UTILS_TIEBREAKER = Version.parse("9.34")
 #: (drbd-utils 9.29 also reads 8.4's spellings in a DRBD 9 syncer or disk section again:
 #: a keyword's release fact, so it is the DRBD SCHEMA's, ``Keyword.also_needs`` in
 #: formats/drbd/keywords.py UTILS_84_SYNTAX; formats sit below this module)
@@ -83,6 +86,10 @@ DRBD_UTILS_BUF_128M = Version.parse("9.29")
 #: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
 #: before it, any include that opened nothing was "Failed to open include file".
 DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
+#: DRBD 8.3.2 (July 2009): the first release with ocf:linbit:drbd, which refuses to start
+#: or promote without the master's ``notify=true`` (scripts/drbd.ocf, commit 0da228ae
+#: "enforce notify enabled", 2009-06-24; CB035).
+DRBD_RA_NEEDS_NOTIFY = Version.parse("8.3.2")
 #: multipath-tools 0.4.9: parser.c ``alloc_strvec`` splits ``{`` and ``}`` off a word
 #: (0.4.9 line 242); 0.4.5 to 0.4.8 end a word at a blank only, so ``defaults{`` names no
 #: section (MP010).
@@ -99,6 +106,10 @@ HEARTBEAT_NO_CRM = Version.parse("2.99")
 PACEMAKER_1 = Version.parse("1.0")
 #: Pacemaker 1.1: its pacemaker-1.0.rng grew (``kind`` on ``rsc_order``; CB023).
 PACEMAKER_1_1 = Version.parse("1.1")
+#: Pacemaker 1.1.2 to 1.1.11: their own pacemaker-1.1.rng took ``<domains>`` and the
+#: ``*-instance`` constraint attributes (1.1.2), ``rsc-pattern`` (1.1.11) (CB023, CB029).
+PACEMAKER_1_1_2 = Version.parse("1.1.2")
+PACEMAKER_1_1_11 = Version.parse("1.1.11")
 #: Pacemaker 1.1.4: a recurring start, stop, promote or demote is ignored
 #: ("Invalid recurring action", pengine/native.c ``RecurringOp``; CB030).
 PACEMAKER_1_1_4 = Version.parse("1.1.4")
@@ -125,7 +136,9 @@ PACEMAKER_3_0 = Version.parse("3.0.0")
 #: an older one refuses it (CB030). ``pacemaker-1.1`` and ``pacemaker-1.2`` came with
 #: 1.1.1 (tag Pacemaker-1.1.1 lib/common/xml.c known_schemas entries 5 and 6; 1.1.0's
 #: table ends at pacemaker-1.0). pacemaker-1.1 was 1.1.1-1.1.11's development schema
-#: (pacemaker-1.2 plus ``domains``), the old name of pacemaker-next in 1.1.12-1.1.24
+#: (pacemaker-1.2 itself at 1.1.1; plus ``domains`` and the ``*-instance`` constraint
+#: attributes from 1.1.2, ``rsc-pattern`` at 1.1.11: rules/cib/placement.py
+#: ``SCHEMA_FEATURES``), the old name of pacemaker-next in 1.1.12-1.1.24
 #: (schemas.c "1.1 was the old name for -next"), and no schema from 2.0.0 on (CB031).
 PACEMAKER_SCHEMA_SINCE: dict[tuple[int, int], Version] = {
     (1, 0): Version.parse("1.0"),
