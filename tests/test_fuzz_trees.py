@@ -82,6 +82,29 @@ def test_the_tree_generator_reaches_every_layer() -> None:
     assert broken < parsed / 5
 
 
+def test_a_huge_drbd_minor_in_an_ietd_lun_path_crashes_no_rule() -> None:
+    """IS017 read ``Path=/dev/drbd<5,000 digits>`` with int() (and OC's CIB device check
+    the same way): found after the fuzzers' first runs, now in the generator too."""
+    huge = "/dev/drbd" + "9" * 5000
+    r0 = (
+        "resource r0 {\n on san1 { device /dev/drbd0; disk /dev/sdb; address 10.0.0.1:7788;"
+        " meta-disk internal; }\n on san2 { device /dev/drbd0; disk /dev/sdb;"
+        " address 10.0.0.2:7788; meta-disk internal; }\n}\n"
+    )
+    tree = {
+        n: {
+            "etc/hostname": f"{n}\n",
+            "etc/drbd.conf": r0,
+            "etc/ietd.conf": f"Target iqn.2026-11.net.example:{n}.web\n"
+            f"\tLun 0 Path={huge},Type=blockio\n",
+        }
+        for n in ("san1", "san2")
+    }
+    result = xencfg.lint_tree(tree)
+    assert not [f for f in result.findings if f.code == "XC006"]
+    assert any(f.code == "IS017" for f in result.findings)
+
+
 # -- numbers ------------------------------------------------------------------------------
 
 #: A numeral in a file: digits standing alone (not inside a word such as ``drbd0`` or a

@@ -240,9 +240,10 @@ def _multipath(d: Draw, wwids: dict[str, str]) -> tuple[str, str]:
 def _ietd(d: Draw, storage: str, vms: list[str], initiators: list[str]) -> tuple[str, str]:
     out = []
     for vm in vms:
+        path = d.pick([f"/dev/vg0/{vm}", f"/dev/drbd{d.number('0')}"])  # (a DRBD-backed LUN)
         out.append(
             f"Target iqn.2026-11.net.example:{storage}.{vm}\n"
-            f"\tLun {d.number('0')} Path=/dev/vg0/{vm},Type=blockio,ScsiId={vm}\n"
+            f"\tLun {d.number('0')} Path={path},Type=blockio,ScsiId={vm}\n"
             f"\tMaxConnections {d.number('1')}\n\tMaxRecvDataSegmentLength {d.number('8192')}\n"
         )
     allow = "".join(
