@@ -1,12 +1,15 @@
-"""Run the fuzzers of tests/test_fuzz.py longer than the suite does, by hand.
+"""Run the fuzzers of tests/test_fuzz.py and tests/test_fuzz_trees.py longer than the
+suite does, by hand.
 
     python fuzz/run.py            # 20x the suite's counts
     python fuzz/run.py 100        # 100x
 
 The same checks (API round trip in forked children with a hang limit and each load's
 peak memory within 10x its input above a floor, secret leaks,
-whole multi-node trees through lint, where a rule crash fails); a failure prints the
-case and the run exits 1.
+whole multi-node trees through lint, where a rule crash fails; whole clusters built
+by hypothesis from files that hang together, linted and drawn; odd numerals in every
+format's fixtures); a failure prints the case and the run exits 1. Above the suite's
+scale, hypothesis shrinks a failing tree to a small one.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     if scale <= 0:
         parser.error("the scale must be above 0")
     env = {**os.environ, "XENCFG_FUZZ_SCALE": str(scale), "XENCFG_DEBUG": "1"}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py"]
+    tests = ["tests/test_fuzz.py", "tests/test_fuzz_trees.py"]
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests]
     return subprocess.call(cmd, cwd=ROOT, env=env)
 
 

@@ -7,7 +7,9 @@ suite (tests/test_fuzz.py) and as many as asked by hand (``python fuzz/run.py``)
   the load's peak memory stays within :data:`MEMORY_RATIO` times the input.
 * :func:`leak_cases`: secret-bearing files of every format that has secrets, mutated
   around the secret; no error message, ``repr`` or ``to_dict`` shows it.
-* multi-node trees are built by tests/test_fuzz.py with hypothesis from the same files.
+* multi-node trees are built by tests/test_fuzz.py with hypothesis from the same files;
+  whole clusters whose files hang together by tests/treegen.py, linted and drawn by
+  tests/test_fuzz_trees.py, which also puts odd numerals in every format's fixtures.
 """
 
 from __future__ import annotations

@@ -239,11 +239,12 @@ REFUSALS: list[tuple[str, str, Callable[[Any], object]]] = [
     ("xl", "value of no xl type", lambda d: (d.set("x", object()), _written(d))),
     ("xm", "value with no literal", lambda d: (d.set("x", set()), _written(d))),
     ("xm", "value the code computes", lambda d: d.append("memory", 1)),
+    ("xend", "value of no S-expression", lambda d: xencfg.loads("", "xend").set("x", object())),
 ]
 
 #: Formats whose documents take no edit that can be refused: captured command output
-#: (read, never written), LIO's saveconfig.json (read, never written: targetcli owns
-#: it) and xend-config.sxp, whose set() writes any value quoted.
+#: (read, never written) and LIO's saveconfig.json (read, never written: targetcli
+#: owns it).
 NO_REFUSAL = {
     "cib-live",
     "crm-mon-xml",
@@ -256,7 +257,6 @@ NO_REFUSAL = {
     "multipath-ll",
     "proc-drbd",
     "uname",
-    "xend",
     "xl-list",
 }
 

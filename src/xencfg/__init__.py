@@ -6,6 +6,7 @@ The public API::
     doc.resources["r0"].hosts["alpha"].address.port  # typed values
     text = xencfg.dumps(doc)                          # byte-exact unless edited
     xencfg.dump(doc, "/etc/drbd.conf")                # atomic, keeps the file mode
+    xencfg.lint_tree({"alpha": {"etc/drbd.conf": text}})  # lint texts held in memory
 
 Everything here is imported lazily: ``import xencfg`` builds no parser and
 imports neither Lark nor lxml.
@@ -30,6 +31,8 @@ __all__ = [
     "detect",
     "dump",
     "dumps",
+    "lint_text",
+    "lint_tree",
     "load",
     "loads",
 ]
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
         XencfgError,
     )
     from .formats import FORMATS
+    from .lint.memory import lint_text, lint_tree
 
 _LAZY = {
     "load": "api",
@@ -61,6 +65,10 @@ _LAZY = {
     "ValidationError": "errors",
     "UnknownFormatError": "errors",
     "WriteError": "errors",
+    # a tool that generates configuration lints it before writing it: the same engine
+    # and rules as ``xencfg lint``, over texts held in memory
+    "lint_tree": "lint.memory",
+    "lint_text": "lint.memory",
 }
 
 

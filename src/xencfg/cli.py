@@ -593,6 +593,10 @@ def _capture(args: argparse.Namespace) -> int:
 
     if not args.timeout > 0:
         raise UsageError("--timeout wants a positive number of seconds")
+    try:  # the output folder first: an unsafe one refused before any command runs
+        live.prepare(Path(args.output))
+    except OSError as exc:
+        raise XencfgError(f"{args.output}: cannot write: {exc}") from None
     results = live.capture(timeout=args.timeout)
     try:
         live.write(results, Path(args.output))

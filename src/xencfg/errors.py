@@ -106,19 +106,37 @@ class ParseError(XencfgError):
             text += "\n" + self.snippet
         return text
 
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:  # kw-only args pickle too
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle every field but :attr:`partial` (what could be read: a model that need
+        not pickle, and that a process handing the error on has no use for)."""
         return (
             _rebuild_parse_error,
-            (self.message, self.path, self.line, self.column, self.snippet, self.expected),
+            (
+                self.message,
+                self.path,
+                self.line,
+                self.column,
+                self.snippet,
+                self.expected,
+                self.severity,
+            ),
         )
 
 
 def _rebuild_parse_error(
-    message: str, path: str | None, line: int, column: int, snippet: str, expected: str
+    message: str,
+    path: str | None,
+    line: int,
+    column: int,
+    snippet: str,
+    expected: str,
+    severity: str = "error",
 ) -> ParseError:
-    return ParseError(
+    error = ParseError(
         message, path=path, line=line, column=column, snippet=snippet, expected=expected
     )
+    error.severity = severity
+    return error
 
 
 class ValidationError(XencfgError, ValueError):
@@ -143,6 +161,18 @@ class ValidationError(XencfgError, ValueError):
     def location(self) -> str:
         """``path:line:col`` (``<string>`` when the text had no path), as ParseError's."""
         return f"{self.path or '<string>'}:{self.line}:{self.column}"
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle with its place: the keyword-only ``path``, ``line`` and ``column`` are
+        not in ``args``, so the default pickling gave back an error with none (a
+        multiprocessing worker's refusal lost where it was)."""
+        return (_rebuild_validation_error, (self.message, self.path, self.line, self.column))
+
+
+def _rebuild_validation_error(
+    message: str, path: str | None, line: int, column: int
+) -> ValidationError:
+    return ValidationError(message, path=path, line=line, column=column)
 
 
 class WriteError(_FileError):

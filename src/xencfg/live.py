@@ -214,13 +214,13 @@ def capture(timeout: float = TIMEOUT, only: tuple[str, ...] = ()) -> list[Captur
     return [run_one(c, timeout) for c in COMMANDS if not only or c.name in only]
 
 
-def write(results: list[Captured], out: Path) -> list[Path]:
-    """Write the results under ``out/var/lib/xencfg/state/`` (and nowhere else): the
-    output of each command that answered, the messages of each that refused. A
-    symlink in the way is refused, never followed."""
+def prepare(out: Path) -> Path:
+    """Check and make ``out/var/lib/xencfg/state/``, the one folder :func:`write` writes
+    in, and return it: a symlink in the way (planted, or another user's link for
+    ``out``) is refused (OSError, WriteError), never followed. ``xencfg capture`` calls
+    it before it runs any command, so an unsafe output folder costs no command run."""
     from .writer import write_target
 
-    folder = out / STATE_DIR
     here = out
     write_target(str(out))  # (a link to another folder: only the writer's or root's own)
     out.mkdir(parents=True, exist_ok=True)
@@ -230,6 +230,15 @@ def write(results: list[Captured], out: Path) -> list[Path]:
             raise OSError(f"{here}: is a symbolic link; not writing through it")
         if not here.is_dir():
             here.mkdir()
+    return out / STATE_DIR
+
+
+def write(results: list[Captured], out: Path) -> list[Path]:
+    """Write the results under ``out/var/lib/xencfg/state/`` (and nowhere else): the
+    output of each command that answered, the messages of each that refused. A
+    symlink in the way is refused, never followed (:func:`prepare`, checked again:
+    the folder may have changed while the commands ran)."""
+    folder = prepare(out)
     written = []
     for r in results:
         if r.status == "absent":
@@ -694,7 +703,12 @@ def attach(found: Discovery, results: list[Captured]) -> None:
 def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]]]]:
     """Live state per node where it was captured, for the JSON report: each configured
     DRBD resource's role, connection and disk states (``connection`` is ``"not
-    running"`` when the capture lacks it), and each running multipath map's paths."""
+    running"`` when the capture lacks it; from /proc/drbd, ``drbdadm status``,
+    ``drbdsetup status --json`` or drbd-overview), each running multipath map's paths,
+    each domain the hypervisor lists (``xl list``, ``xl list -l``'s JSON, ``xm list``,
+    ``virsh list``; not Domain-0), each iSCSI session the node's initiator has and each
+    node record it keeps (``iscsiadm -m session`` / ``-m node``), and, on an IET
+    target box, each target its kernel module exports (``/proc/net/iet``)."""
     from .formats.status.multipath_ll import MultipathLlDocument
     from .rules.live import configured_drbd, live_drbd
 
@@ -717,7 +731,54 @@ def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]
                 "paths": len(mp.paths),
                 "working": sum(1 for p in mp.paths if p.ok),
             }
+    _summary_hosts(cluster, out)
     return out
+
+
+def _summary_hosts(
+    cluster: Cluster, out: dict[str, dict[str, dict[str, dict[str, object]]]]
+) -> None:
+    """:func:`summary`'s domains, iSCSI sessions and records, and IET targets."""
+    from .formats.status.iet_proc import IetProcDocument
+    from .formats.status.iscsi_node import IscsiNodeDocument
+    from .formats.status.iscsi_session import IscsiSessionDocument
+    from .formats.status.xl_list import XlListDocument
+
+    def at(node: str | None, kind: str) -> dict[str, dict[str, object]]:
+        return out.setdefault(node or "", {}).setdefault(kind, {})
+
+    for item, xl in cluster.typed("xl-list", XlListDocument):
+        for d in xl.domains:
+            if not d.is_dom0:
+                at(item.node, "domains")[d.name] = {
+                    "id": d.id,
+                    "state": d.state,
+                    "memory": d.memory,
+                    "vcpus": d.vcpus,
+                    "running": d.id is not None,
+                }
+    for item, sessions in cluster.typed("iscsi-session", IscsiSessionDocument):
+        for s in sessions.sessions:
+            at(item.node, "iscsi")[s.target] = {
+                "portal": s.portal,
+                "logged_in": s.logged_in,
+                "state": s.session_state or s.connection_state,
+            }
+    for item, nodes in cluster.typed("iscsi-node", IscsiNodeDocument):
+        for r in nodes.records:
+            portal = f"{r.address}:{r.port}" if r.port is not None else r.address
+            at(item.node, "iscsi_records")[f"{r.target} {portal}"] = {
+                "target": r.target,
+                "portal": portal,
+                "startup": r.startup,
+            }
+    for item, iet in cluster.typed("iet-proc", IetProcDocument):
+        for t in iet.targets:
+            entry = at(item.node, "targets").setdefault(t.name, {"tid": t.tid})
+            if t.volumes:
+                entry["luns"] = {str(v.lun): v.path for v in t.volumes}
+            if t.sessions:
+                entry["initiators"] = sorted({s.initiator for s in t.sessions})
 
 
 def plausible(fmt: str | None, text: str) -> bool:

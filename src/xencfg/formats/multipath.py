@@ -487,6 +487,9 @@ def unquote(raw: str) -> str:
 class MultipathStyle(BlockStyle):
     """How multipath.conf writes new statements: quoted only where the value needs it."""
 
+    #: multipath.lark's WORD: a keyword is one bare word
+    key_pattern = r"[^\s\"{}#!\x00]+"
+
     def quote(self, value: str, old: str | None = None) -> str:
         """Quoted where multipath would not read the bare word whole. Refused: a line
         break, CR or NUL, which multipath reads as the end of the line (0.9.4 parser.c
@@ -519,6 +522,8 @@ STYLE = MultipathStyle(indent="\t", terminator="", separator=" ")
 class Section(View):
     """A typed view on one section block; reads and writes go to the block."""
 
+    style = STYLE
+
     @property
     def settings(self) -> dict[str, str]:
         """Every ``key value`` of the section (the last of a repeated key wins), as a
@@ -529,7 +534,7 @@ class Section(View):
         ``path_selector round-robin 0`` is ``round-robin`` (:meth:`value_problems`
         reports the dropped words)."""
         values = {e.key: e.values[0] if e.values else "" for e in self.block.entries()}
-        return LiveSettings(values, lambda create: self.block)
+        return LiveSettings(values, lambda create: self.block, style=STYLE)
 
 
 class Multipath(Section):
@@ -587,7 +592,9 @@ class MultipathDocument(TreeDocument):
         merged: dict[str, str] = {}
         for b in self.sections("defaults"):
             merged.update(Section(b).settings)
-        return LiveSettings(merged, lambda create: self.section("defaults", create=create))
+        return LiveSettings(
+            merged, lambda create: self.section("defaults", create=create), style=STYLE
+        )
 
     @property
     def multipaths(self) -> list[Multipath]:
@@ -606,7 +613,9 @@ class MultipathDocument(TreeDocument):
         merged: dict[str, str] = {}
         for b in self.sections("overrides"):
             merged.update(Section(b).settings)
-        return LiveSettings(merged, lambda create: self.section("overrides", create=create))
+        return LiveSettings(
+            merged, lambda create: self.section("overrides", create=create), style=STYLE
+        )
 
     def _rules(self, name: str) -> list[BlacklistEntry]:
         out: list[BlacklistEntry] = []
@@ -647,7 +656,13 @@ class MultipathDocument(TreeDocument):
 
     # -- edits -----------------------------------------------------------
     def add_multipath(self, wwid: str, alias: str | None = None, **settings: str) -> Multipath:
-        """Append a ``multipath`` entry (creating ``multipaths`` if needed)."""
+        """Append a ``multipath`` entry (creating ``multipaths`` if needed); a keyword
+        or value multipath.conf cannot hold is refused first (ValidationError)."""
+        STYLE.check("wwid", [wwid])
+        if alias is not None:
+            STYLE.check("alias", [alias])
+        for k, v in settings.items():
+            STYLE.check(k, [v])
         section = self.section("multipaths", create=True)
         assert section is not None
         block = Block("multipath", children=[Entry("wwid", [wwid])])
@@ -686,10 +701,12 @@ class MultipathDocument(TreeDocument):
             node = Block("device")
             for key, regex in (("vendor", vendor), ("product", product)):
                 if regex is not None:
+                    STYLE.check(key, [regex])
                     node.children.append(Entry(key, [regex]))
         elif kind in BLACKLIST_KEYWORDS:
             if value is None or vendor is not None or product is not None:
                 raise ValidationError(f"a {kind} rule takes one regex as value")
+            STYLE.check(kind, [value])
             node = Entry(kind, [value])
         else:
             known = ", ".join(sorted(BLACKLIST_KEYWORDS | {"device"}))

@@ -19,12 +19,22 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Protocol,
+    TypedDict,
+    TypeVar,
+    cast,
+    overload,
+)
 
 import attrs
 
 from ..problems import ValueProblem
-from ..syntax.blocks import Block, Entry
+from ..syntax.blocks import Block, BlockStyle, Entry
 from .schema import Keyword, Schema, Version
 
 if TYPE_CHECKING:
@@ -440,6 +450,9 @@ class View:
     """
 
     block: Block
+    #: The format's style: with one, a key or value it cannot write is refused when
+    #: set (:meth:`BlockStyle.check`), not when the text is written.
+    style: ClassVar[BlockStyle | None] = None
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The first value of the last ``key`` statement (the one the daemon keeps)."""
@@ -447,6 +460,8 @@ class View:
 
     def set(self, key: str, value: object) -> Entry | None:
         """Set ``key``: edit its last statement in place, or append one."""
+        if self.style is not None:
+            self.style.check(key, [str(value)])
         return self.block.set(key, str(value))
 
     def words(self, key: str) -> str | None:
@@ -457,6 +472,8 @@ class View:
 
     def set_words(self, key: str, words: list[str]) -> None:
         """Set ``key`` to several words: edit its last statement, or append one."""
+        if self.style is not None:
+            self.style.check(key, words)
         self.block.set(key, *words)
 
     def unset(self, key: str) -> None:

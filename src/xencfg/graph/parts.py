@@ -602,6 +602,79 @@ def live_state(cluster: Cluster, g: Graph) -> None:
                 )
 
 
+def _live_label(edge: GEdge, text: str) -> None:
+    edge.label = (edge.label + "\\n" if edge.label else "") + text
+
+
+def live_hosts(cluster: Cluster, g: Graph) -> None:
+    """What the hypervisors and the iSCSI layer run, where it was captured: a configured
+    domU's edge to each node whose ``xl list`` (or ``xm``/``virsh list``, ``xl list
+    -l``'s JSON) shows it running (red on each when it runs on two nodes at once: both
+    write its disks); each node's iSCSI sessions to their targets (red when not logged
+    in) and its node records that have no session (orange: it logs in at boot, or is a
+    leftover); on an IET box with ``/proc/net/iet`` captured, its export edges labelled
+    with the initiators logged in, red where ietd does not export the target now."""
+    from ..formats.status.iet_proc import IetProcDocument
+    from ..formats.status.iscsi_node import IscsiNodeDocument
+    from ..formats.status.iscsi_session import IscsiSessionDocument
+    from ..formats.status.xl_list import XlListDocument
+
+    running: dict[str, list[str]] = {}
+    for item, xl in cluster.typed("xl-list", XlListDocument):
+        for d in xl.domains:
+            if item.node and not d.is_dom0 and d.id is not None and f"domu:{d.name}" in g.nodes:
+                running.setdefault(d.name, []).append(item.node)
+    for name, nodes in running.items():
+        for node in nodes:
+            vid = _node_vertex(cluster, g, node, f"no node {node}")
+            edge = next(
+                (
+                    e
+                    for e in g.edges
+                    if e.kind == "runs-on" and (e.src, e.dst) == (f"domu:{name}", vid)
+                ),
+                None,
+            ) or g.edge(f"domu:{name}", vid, "runs-on")
+            _live_label(edge, "live: running")
+            if len(set(nodes)) > 1:
+                edge.problem = (
+                    edge.problem
+                    or f"domU {name} runs on {' and '.join(sorted(set(nodes)))} at once"
+                )
+    sessions: set[tuple[str, str]] = set()
+    for item, doc in cluster.typed("iscsi-session", IscsiSessionDocument):
+        for s in doc.sessions if item.node else ():
+            tid = g.node(f"target:{s.target}", s.target, "target")
+            state = "logged in" if s.logged_in else (s.session_state or s.connection_state or "?")
+            edge = g.edge(f"node:{item.node}", tid, "uses", f"live: session {state}")
+            if not s.logged_in:
+                edge.problem = edge.problem or f"{item.node}'s session to {s.target}: {state}"
+            sessions.add((item.node or "", s.target))
+    for item, rec in cluster.typed("iscsi-node", IscsiNodeDocument):
+        for r in rec.records if item.node else ():
+            if r.startup == "manual" or (item.node or "", r.target) in sessions:
+                continue
+            tid = g.node(f"target:{r.target}", r.target, "target")
+            edge = g.edge(f"node:{item.node}", tid, "uses", f"record {r.address}, no session")
+            edge.warn = (
+                edge.warn or f"{item.node} keeps a node record for {r.target} but no session"
+            )
+    exported: dict[str, Counter[str]] = {}  # box -> target -> sessions (volume, session files)
+    for item, iet in cluster.typed("iet-proc", IetProcDocument):
+        for t in iet.targets if item.node else ():
+            exported.setdefault(item.node or "", Counter())[t.name] += len(t.sessions)
+    for e in g.edges:
+        box = e.src.split(":", 1)[1]
+        if e.kind != "exports" or box not in exported or not e.dst.startswith("target:"):
+            continue
+        name = e.dst.split(":", 1)[1]
+        if name not in exported[box]:
+            e.problem = e.problem or f"ietd on {box} does not export {name} now"
+            _live_label(e, "live: not exported")
+        elif exported[box][name]:
+            _live_label(e, f"live: {exported[box][name]} session(s)")
+
+
 #: Functions that add one domain's vertices and edges, in drawing order.
 CONTRIBUTORS: list[Contributor] = [
     multipath_maps,
@@ -612,4 +685,5 @@ CONTRIBUTORS: list[Contributor] = [
     cib_drbd,
     cib_resources,
     live_state,
+    live_hosts,
 ]

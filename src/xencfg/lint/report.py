@@ -8,7 +8,11 @@ The JSON form is a stable contract (design.md); keys are only ever added::
      "findings": [{"code", "severity", "message", "path", "line", "column", "node",
                    "related": [{"path", "line", "column"}]}],
      "live": {NODE: {"drbd": {RES: {"role", "connection", "disk", "peer_disk"}},
-                     "multipath": {ALIAS: {"wwid", "paths", "working"}}}}}
+                     "multipath": {ALIAS: {"wwid", "paths", "working"}},
+                     "domains": {NAME: {"id", "state", "memory", "vcpus", "running"}},
+                     "iscsi": {TARGET: {"portal", "logged_in", "state"}},
+                     "iscsi_records": {"TARGET PORTAL": {"target", "portal", "startup"}},
+                     "targets": {TARGET: {"tid", "luns": {LUN: PATH}, "initiators"}}}}}
 
 ``live`` is there only when some node's live state was captured.
 """

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..cluster import Cluster, Loaded
 from ..discover import display_path
 from ..findings import Finding, Location
+from ..syntax.numbers import atoi
 from ..versions import CMAN_3
 from . import make, rule
 from .documents import cman_doc as _cman
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 def _atoi(raw: str | None) -> int:
     """C's ``atoi``: the leading digits, 0 when there are none."""
-    m = re.match(r"\s*([+-]?\d+)", raw or "")
-    return int(m.group(1)) if m else 0
+    return atoi(raw)
 
 
 @rule("CM001", "two-node-mismatch", "error", formats=("cman",))

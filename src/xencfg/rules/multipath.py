@@ -282,7 +282,7 @@ def _queue_seconds(doc: MultipathDocument) -> list[tuple[object, float, str]]:
         if value == "queue":
             out.append((entry, float("inf"), "no_path_retry queue"))
         elif is_decimal(value) and decimal(value) > 0:
-            out.append((entry, int(value) * interval, f"no_path_retry {value}"))
+            out.append((entry, decimal(value) * interval, f"no_path_retry {value}"))
     return out
 
 

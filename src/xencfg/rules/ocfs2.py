@@ -12,6 +12,7 @@ import attrs
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from ..formats.view import to_int
+from ..syntax.numbers import decimal
 from . import make, repeats, rule, twice
 from .documents import cib_doc as _cib
 from .documents import ocfs2_doc as _ocfs2
@@ -574,10 +575,10 @@ def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
                 if not isinstance(prim, Primitive) or not _is_ocfs2_fs(prim):
                     continue
                 device = prim.param("device") or ""
-                m = re.fullmatch(r"/dev/drbd(\d+)|/dev/drbd/by-res/([^/]+)(?:/\d+)?", device)
+                m = re.fullmatch(r"/dev/drbd([0-9]+)|/dev/drbd/by-res/([^/]+)(?:/[0-9]+)?", device)
                 if m is None:
                     continue
-                minor = int(m.group(1)) if m.group(1) else None
+                minor = decimal(m.group(1)) if m.group(1) else None
                 single: list[str] = []
                 for node, items in sorted(configs.items()):
                     for _, res, h in own_hosts(cluster, items, node):

@@ -9,11 +9,13 @@ the source keeps the spelling, and a changed value keeps its old quoting.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
+from ..errors import ValidationError
 from .tree import TRIVIA, Light, Node, Piece, Style, Tok, drop_children, nodes_repr, token_field
 
 
@@ -41,9 +43,24 @@ class BlockStyle(Style):
     terminator: str = ""
     separator: str = " "
     block_terminator: str = ""
+    #: A key as the format's grammar reads it whole (its key terminal): a key that does
+    #: not match would be written as a line that reads back otherwise, or not at all.
+    key_pattern: ClassVar[str] = r"[^\s\"'#;{}\\\x00]+"
 
     def quote(self, value: str, old: str | None = None) -> str:
         return quote(value, old)
+
+    def check(self, key: str, values: Iterable[str]) -> None:
+        """Refuse (:class:`~xencfg.ValidationError`) a statement this format cannot
+        write so that it reads back as it is: a key its grammar does not read whole, a
+        value :meth:`quote` cannot spell. Edits call it when they are made, so that a
+        bad value is refused at the ``set()`` that gave it, not later at ``dumps()``."""
+        if not isinstance(key, str) or re.fullmatch(self.key_pattern, key) is None:
+            raise ValidationError(f"{key!r} cannot be written as a keyword in this format")
+        for v in values:
+            if not isinstance(v, str):
+                raise ValidationError(f"a value is text here, not {type(v).__name__}: {v!r}")
+            self.quote(v)
 
     def render_node(self, node: Node, indent: str) -> str:
         if isinstance(node, Block):
@@ -444,6 +461,8 @@ class LiveSettings(dict[str, Any]):
     deleting removes every statement of that key. ``True`` writes a bare flag where the
     format has flags (``flag=None``), else ``flag[0]``; ``False`` writes ``flag[1]``
     (``"no"`` by default). A copy (``dict(x)``, ``x.copy()``) is a plain dict again.
+    With a ``style``, a key or value it cannot write is refused (ValidationError) when
+    assigned, before anything changes (:meth:`BlockStyle.check`).
     """
 
     def __init__(
@@ -451,23 +470,28 @@ class LiveSettings(dict[str, Any]):
         values: dict[str, Any],
         find: Callable[[bool], Block | None],
         flag: tuple[str, str] | None = None,
+        style: BlockStyle | None = None,
     ) -> None:
         super().__init__(values)
         self._find = find
         self._flag = flag
+        self._style = style
 
     def __setitem__(self, key: str, value: Any) -> None:
-        block = self._find(True)
-        if block is None:  # pragma: no cover - find(True) creates
-            raise TypeError("this section cannot be created here")
         if value is None:
             raise TypeError(f"{key}: None is not a value (del the key to remove it)")
         if value is True and self._flag is None:
-            block.set(key)
+            words: list[str] = []
         elif isinstance(value, bool):
-            block.set(key, (self._flag or ("yes", "no"))[0 if value else 1])
+            words = [(self._flag or ("yes", "no"))[0 if value else 1]]
         else:
-            block.set(key, str(value))
+            words = [str(value)]
+        if self._style is not None:
+            self._style.check(key, words)
+        block = self._find(True)
+        if block is None:  # pragma: no cover - find(True) creates
+            raise TypeError("this section cannot be created here")
+        block.set(key, *words)
         super().__setitem__(key, value)
 
     def __delitem__(self, key: str) -> None:
@@ -527,27 +551,37 @@ class LiveSections(dict[str, dict[str, Any]]):
         values: dict[str, dict[str, Any]],
         owner: Block,
         flag: tuple[str, str] | None = None,
+        style: BlockStyle | None = None,
     ) -> None:
-        super().__init__({k: self._live(k, v, owner, flag) for k, v in values.items()})
+        super().__init__({k: self._live(k, v, owner, flag, style) for k, v in values.items()})
         self._owner = owner
         self._flag_spelling = flag
+        self._style = style
 
     @staticmethod
     def _live(
-        name: str, values: dict[str, Any], owner: Block, flag: tuple[str, str] | None
+        name: str,
+        values: dict[str, Any],
+        owner: Block,
+        flag: tuple[str, str] | None,
+        style: BlockStyle | None,
     ) -> LiveSettings:
         def find(create: bool) -> Block | None:
             return last_block(owner.children, name, create=create)
 
-        return LiveSettings(values, find, flag)
+        return LiveSettings(values, find, flag, style)
 
     def __setitem__(self, name: str, values: dict[str, Any]) -> None:
         old = self.get(name)
         live = (
             old
             if isinstance(old, LiveSettings)
-            else self._live(name, {}, self._owner, self._flag_spelling)
+            else self._live(name, {}, self._owner, self._flag_spelling, self._style)
         )
+        if self._style is not None:
+            self._style.check(name, ())
+            for key, value in values.items():
+                self._style.check(key, [] if isinstance(value, bool) else [str(value)])
         for key in [k for k in live if k not in values]:
             del live[key]
         live.update(values)

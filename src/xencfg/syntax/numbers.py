@@ -8,6 +8,8 @@ so does :func:`decimal`, above every range a daemon checks.
 
 from __future__ import annotations
 
+import re
+
 #: Significant digits past any C integer (a 128-bit one has 39).
 MAX_DIGITS = 40
 #: What a longer number reads as: above every range a daemon checks.
@@ -24,6 +26,22 @@ def decimal(text: str) -> int:
     :data:`MAX_DIGITS` significant digits."""
     body = text.lstrip("0") or "0"
     return int(body) if len(body) <= MAX_DIGITS else HUGE
+
+
+def signed_decimal(text: str) -> int:
+    """:func:`decimal` of ``[+-]DIGITS`` with its sign (``strtol`` reads a sign)."""
+    sign = -1 if text[:1] == "-" else 1
+    return sign * decimal(text[1:] if text[:1] in "+-" else text)
+
+
+def atoi(text: str | None) -> int:
+    """C's ``atoi``: the leading blanks skipped, then a sign and ASCII digits read as far
+    as they go (:func:`signed_decimal`, saturating), 0 where there are none."""
+    m = _ATOI.match(text or "")
+    return signed_decimal(m.group(1)) if m else 0
+
+
+_ATOI = re.compile(r"\s*([+-]?[0-9]+)")
 
 
 def decimal_or_none(text: str) -> int | None:

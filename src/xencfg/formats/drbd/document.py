@@ -72,7 +72,7 @@ class DrbdDocument(TreeDocument):
         merged: dict[str, str | bool] = {}
         for b in self._top("global"):
             merged.update(settings_of(b))
-        return LiveSettings(merged, self._global_block)
+        return LiveSettings(merged, self._global_block, style=STYLE)
 
     def _global_block(self, create: bool) -> Block | None:
         found = self._top("global")
@@ -103,7 +103,7 @@ class DrbdDocument(TreeDocument):
         proto = b.get("protocol")
         if proto is not None:
             out.setdefault("net", {}).setdefault("protocol", proto)
-        return LiveSections(out, b)
+        return LiveSections(out, b, style=STYLE)
 
     def resource_list(self, common: Block | None = None) -> list[Resource]:
         """Resources in file order (a repeated name shows up twice), inheriting from
@@ -147,6 +147,7 @@ class DrbdDocument(TreeDocument):
         """
         if name in self.resources:
             raise ValidationError(f"resource {name!r} already exists")
+        STYLE.check("resource", [name])
         dialect = dialect or self.dialect or "8.4"
         V(dialect)  # a release number, or ValueError
         res = Resource(Block("resource", [name]), self.common_block, self)

@@ -14,6 +14,7 @@ from ...syntax.blocks import (
     Entry,
     styled_like,
 )
+from ...syntax.numbers import decimal
 from ...syntax.tree import Node, Piece, Style, Tok
 from .keywords import ADDRESS_FAMILIES
 
@@ -36,6 +37,9 @@ def _needs_quotes(value: str) -> bool:
 
 class DrbdStyle(BlockStyle):
     """Canonical drbd.conf: 4-space indentation, ``key value;``, ``"..."`` with escapes."""
+
+    #: drbd.lark's WORD: a keyword is one bare word
+    key_pattern = r"[^\s;{}\"#\u00a0]+"
 
     def quote(self, value: str, old: str | None = None) -> str:
         if "\n" in value:  # drbdadm's strings end on their line
@@ -280,9 +284,10 @@ class Device:
             path = values[i]
             i += 1
         if minor is None and path is not None:
-            m = re.search(r"drbd(\d+)$", path)
+            # (ASCII: \d took '٣'; decimal: int() refused 5,000 digits)
+            m = re.search(r"drbd([0-9]+)$", path)
             if m:
-                minor = int(m.group(1))
+                minor = decimal(m.group(1))
         return cls(path, minor)
 
     def values(self) -> list[str]:
@@ -315,9 +320,10 @@ class MetaDisk:
         text = "".join(values)  # "/dev/x [ 0 ]" and "/dev/x[0]" alike
         if text == "internal":
             return cls(True, flexible=flexible)
-        m = re.fullmatch(r"(.*?)\[(-?\d+)\]", text, re.S)
+        m = re.fullmatch(r"(.*?)\[(-?)([0-9]+)\]", text, re.S)  # (ASCII, any length)
         if m:
-            return cls(False, m.group(1), int(m.group(2)), flexible)
+            sign = -1 if m.group(2) else 1
+            return cls(False, m.group(1), sign * decimal(m.group(3)), flexible)
         return cls(False, text or None, None, flexible)
 
     def values(self) -> list[str]:

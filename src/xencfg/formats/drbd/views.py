@@ -27,7 +27,7 @@ from ...syntax.blocks import (
 from ..schema import V, Version
 from ..view import INT, Setting, ValueType, View
 from .keywords import DRBD_FACTS, HOST_SECTIONS, OPTION_SECTIONS, SCHEMA, _9, _84
-from .values import Address, Device, MetaDisk, _flag_or_text, _int, parse_address
+from .values import STYLE, Address, Device, MetaDisk, _flag_or_text, _int, parse_address
 
 if TYPE_CHECKING:
     from .document import DrbdDocument
@@ -115,7 +115,10 @@ class _View(View):
         self._set(key, None)
 
     def _set(self, key: str, values: list[str] | None) -> None:
-        """Set (``None``: remove) the last ``key`` statement, creating it if needed."""
+        """Set (``None``: remove) the last ``key`` statement, creating it if needed; a
+        keyword or value drbd.conf cannot hold is refused first (ValidationError)."""
+        if values is not None:
+            STYLE.check(key, values)
         if values is None:
             self.block.children[:] = [
                 c for c in self.block.children if not (isinstance(c, Entry) and c.key == key)
@@ -138,7 +141,7 @@ class _View(View):
         """``net``, ``disk``, ``syncer``, ... sections written here, as dicts that edit
         the file: ``r.sections["net"]["protocol"] = "C"`` sets the statement,
         ``r.sections["disk"] = {"on-io-error": "detach"}`` writes the section."""
-        return LiveSections(_sections_of(self.block), self.block)
+        return LiveSections(_sections_of(self.block), self.block, style=STYLE)
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
         """The (last) option section ``name`` here, created at the end when asked."""
@@ -825,6 +828,8 @@ class Resource(_DeviceMixin, _VolumesMixin):
         dialect's release does not read."""
         dialect = dialect or self.dialect
         release = V(dialect)
+        STYLE.check(section, ())
+        STYLE.check(key, [value])
         if section == "net" and key == "protocol":
             if release < _84:
                 self._set("protocol", [value])
@@ -866,6 +871,7 @@ class Resource(_DeviceMixin, _VolumesMixin):
         ("conflicting use of host section 'r0: on alpha'")."""
         if name in self.hosts:
             raise ValidationError(f"resource {self.name!r} already has a host section for {name!r}")
+        STYLE.check("on", [name])
         if node_id is not None:
             self._check_writable("node-id", _9)
         host = Host(Block("on", [name]))

@@ -42,6 +42,8 @@ class LineStyle(BlockStyle):
     """
 
     forbidden: str = "#"
+    #: lines.lark's WORD: a key is one word, no ``#`` (a comment starts there)
+    key_pattern = r"[^\s#]+"
 
     def quote(self, value: str, old: str | None = None) -> str:
         if value == "" or any(c.isspace() or c in self.forbidden for c in value):
@@ -63,6 +65,8 @@ class LineDocument(TreeDocument):
 
     #: The grammar under ``grammars/`` this format is parsed with.
     grammar: ClassVar[str] = "lines"
+    #: How new lines are written, and what they may hold (:meth:`check`).
+    style: ClassVar[BlockStyle] = HEARTBEAT_STYLE
     #: Every directive the daemon knows (``None``: do not check).
     known: ClassVar[frozenset[str] | None] = None
     #: Old spellings: directive -> replacement (``None``: dropped without one).
@@ -104,7 +108,9 @@ class LineDocument(TreeDocument):
         return [v for e in self.entries(key) for v in e.values]
 
     def set(self, key: str, *values: str) -> Entry:
-        """Set ``key``: edit its last line in place, or append a new line."""
+        """Set ``key``: edit its last line in place, or append a new line. A key or
+        value the format cannot write is refused here (ValidationError), not at dumps."""
+        self.check(key, values)
         e = self.entry(key)
         if e is None:
             e = self.entry_class(key)(key, list(values))
@@ -114,7 +120,9 @@ class LineDocument(TreeDocument):
         return e
 
     def add(self, key: str, *values: str, after: str | None = None) -> Entry:
-        """Append a ``key`` line (after the last ``after`` line when there is one)."""
+        """Append a ``key`` line (after the last ``after`` line when there is one);
+        ValidationError for a key or value the format cannot write."""
+        self.check(key, values)
         e = self.entry_class(key)(key, list(values))
         anchor = self.entry(after) if after is not None else None
         if anchor is None:
@@ -130,6 +138,12 @@ class LineDocument(TreeDocument):
             at = next(i for i, c in enumerate(self.children) if c is anchor)
             self.children.insert(at + 1, e)
         return e
+
+    def check(self, key: str, values: Iterable[str]) -> None:
+        """Refuse (ValidationError) a ``key values...`` line this format cannot write so
+        that it reads back as it is (:meth:`BlockStyle.check`); formats whose keys or
+        values are narrower than their grammar's words add their own rules."""
+        self.style.check(key, values)
 
     def remove(self, key: str) -> int:
         """Remove every ``key`` line; return how many went."""

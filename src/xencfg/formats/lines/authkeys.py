@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import attrs
 
-from ...errors import ParseError, error_at
+from ...errors import ParseError, ValidationError, error_at
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ...syntax.numbers import decimal
@@ -148,6 +148,19 @@ class AuthkeysDocument(LineDocument):
     def selected(self, index: int) -> None:
         self.set("auth", str(index))
 
+    def check(self, key: str, values: Iterable[str]) -> None:
+        """Refuse a line heartbeat's auth.c does not read as written: a line starts with
+        ``auth`` or a method-id number, and ``auth`` names a method-id (a number)."""
+        values = list(values)
+        if key == "auth":
+            if len(values) != 1 or re.fullmatch(r"[0-9]+", values[0]) is None:
+                raise ValidationError(f"'auth' takes one method-id number, not {values!r}")
+        elif not isinstance(key, str) or re.fullmatch(r"[0-9]+", key) is None:
+            raise ValidationError(
+                f"an authkeys line starts with 'auth' or a method-id number, not {key!r}"
+            )
+        super().check(key, values)
+
     def set(self, key: str, *values: str) -> Entry:
         """Set ``key``: edit its last line in place, or add a new line. A new ``auth``
         line goes before the first key line: heartbeat reads only the keys after it
@@ -155,6 +168,7 @@ class AuthkeysDocument(LineDocument):
         refused to start ("Auth Key [1] not found in keyfile")."""
         if key != "auth" or self.entry("auth") is not None:
             return super().set(key, *values)
+        self.check(key, values)
         line = self.entry_class("auth")("auth", list(values))
         at = next((i for i, c in enumerate(self.children) if isinstance(c, KeyLine)), None)
         if at is None:
@@ -206,6 +220,7 @@ class AuthkeysDocument(LineDocument):
     def set_key(self, index: int, method: str, secret: str | None = None) -> KeyLine:
         """Set method-id ``index`` (editing its line, or adding one)."""
         vals = [method] if secret is None else [method, secret]
+        self.check(str(index), vals)
         line = self.key_line(index)
         if line is None:
             new = KeyLine(str(index), vals)

@@ -98,8 +98,7 @@ class BindingsDocument(LineDocument):
     def add_binding(self, alias: str, wwid: str) -> Entry:
         """Append an ``ALIAS WWID`` line at the end, as multipathd does for a new map;
         each must be one word without ``#`` (the reader has no quoting)."""
-        for word in (alias, wwid):
-            self.style.quote(word)  # raises XencfgError for what cannot be written
+        self.check(alias, [wwid])  # raises ValidationError for what cannot be written
         e = self.entry_class(alias)(alias, [wwid])
         self.children.append(e)
         return e

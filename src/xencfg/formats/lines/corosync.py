@@ -27,6 +27,7 @@ from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, parse_with, to_tok
 from ...syntax.lines_scan import COROSYNC, scan
+from ...syntax.numbers import decimal, signed_decimal
 from ...syntax.tree import (
     MAX_DEPTH,
     Light,
@@ -478,7 +479,7 @@ class CorosyncDocument(TreeDocument):
             top = INTEGER_KEYS.get(_NODE_KEY.sub("nodelist.node.*.", name))
             if top is None:
                 continue
-            if not re.fullmatch(r"[+-]?[0-9]+", value) or not 0 <= int(value) <= top:
+            if not re.fullmatch(r"[+-]?[0-9]+", value) or not 0 <= signed_decimal(value) <= top:
                 # corosync 1's coroparse.c keeps the rest of the line in the value (no
                 # comment stripping) and totemconfig reads it with atoi: "2 # per CPU"
                 # is 2 there, refused only from corosync 2 on
@@ -488,7 +489,7 @@ class CorosyncDocument(TreeDocument):
                     f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
                     "and 3 refuse the file, corosync 1 reads the leading digits)",
                     since=("corosync", COROSYNC_2)
-                    if lead is not None and int(lead.group()) <= top
+                    if lead is not None and decimal(lead.group()) <= top
                     else None,
                 )
         for name, value, entry in self.flat():
@@ -541,9 +542,9 @@ class CorosyncDocument(TreeDocument):
                 if number is None:
                     continue
                 value = " ".join(number.values)
-                in_range = re.fullmatch(r"\+?[0-9]+", value) and int(value) <= 255
+                in_range = re.fullmatch(r"\+?[0-9]+", value) and signed_decimal(value) <= 255
                 others = [e for e in iface.entries() if e.key != "linknumber"]
-                if not in_range or (int(value) > 7 and others):
+                if not in_range or (signed_decimal(value) > 7 and others):
                     yield ValueProblem(
                         number,
                         f'totem.interface.linknumber "{value}": corosync 3 has links 0 to 7 '

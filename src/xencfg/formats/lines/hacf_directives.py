@@ -15,6 +15,7 @@ import attrs
 
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
+from ...syntax.numbers import atoi, decimal
 from ..view import to_bool, to_int, to_seconds
 
 #: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins), of the
@@ -356,8 +357,7 @@ _ATOI_RANGES: dict[str, tuple[int, int]] = {"rtprio": (1, 99), "debug": (0, 255)
 
 def _atoi(raw: str) -> int:
     """C's ``atoi``: the leading (signed) digits, 0 where there are none."""
-    m = re.match(r"\s*([+-]?[0-9]+)", raw)
-    return int(m.group(1)) if m else 0
+    return atoi(raw)
 
 
 def _read_anyway(e: Entry, kind: str, word: str | None) -> bool:
@@ -368,7 +368,7 @@ def _read_anyway(e: Entry, kind: str, word: str | None) -> bool:
     if word is None:
         return kind not in _WHOLE_LINE
     m = re.fullmatch(r"([0-9]+)\D.*", word)
-    return e.key in _ATOI and m is not None and int(m.group(1)) > 0
+    return e.key in _ATOI and m is not None and decimal(m.group(1)) > 0
 
 
 def check_value(e: Entry, kind: str | None) -> tuple[str, bool] | None:
@@ -420,7 +420,8 @@ def _check_word(key: str, kind: str, word: str) -> str | None:
     digits = re.fullmatch(r"([0-9]+)\D.*", word) if key in _ATOI else None
     if digits is not None:
         return (
-            f"{key} {word!r} is read as {int(digits.group(1))} (heartbeat reads the leading digits)"
+            f"{key} {word!r} is read as {digits.group(1).lstrip('0') or '0'}"
+            " (heartbeat reads the leading digits)"
         )
     if kind == "duration":
         if to_seconds(word) is None:

@@ -36,9 +36,10 @@ class HostnameDocument(LineDocument):
     def name(self, value: str) -> None:
         """Rename the node: the first word changes (the rest of the file stays), or
         the name is written on a line of its own. A name with blanks is a ValueError:
-        the boot scripts take the first word only."""
-        if not value or value.split() != [value]:
-            raise ValidationError(f"a host name is one word, not {value!r}")
+        the boot scripts take the first word only; so is one with ``#``, where the
+        line's comment starts (systemd's reader)."""
+        if not isinstance(value, str) or not value or value.split() != [value] or "#" in value:
+            raise ValidationError(f"a host name is one word without '#', not {value!r}")
         entries = self.entries()
         if entries:
             entries[0].key = value

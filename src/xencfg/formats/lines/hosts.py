@@ -128,6 +128,7 @@ class HostsDocument(LineDocument):
         """Append a line for ``address`` (after the last line)."""
         if parse_address(address) is None:
             raise ValidationError(f"{address!r} is not an IP address")
+        self.check(address, [canonical, *aliases])
         line = HostLine(address, [canonical, *aliases])
         self.children.append(line)
         return line

@@ -125,6 +125,7 @@ class IetAllowDocument(LineDocument):
 
     def add_rule(self, target: str, *peers: str) -> Rule:
         values = [f"{p}," for p in peers[:-1]] + list(peers[-1:])
+        self.check(target, values)
         self.children.append(Entry(target, values))
         return self.rules[-1]
 

@@ -285,6 +285,7 @@ class Target:
         if lun is None:
             raise KeyError(number)
         e = lun.entry
+        STYLE.check("Lun", [path])
         if len(e.values) > 1 and "=" in e.values[1]:
             parts = [
                 f"Path={path}" if p.split("=", 1)[0].strip().lower() == "path" else p
@@ -298,6 +299,7 @@ class Target:
         """A new line at the end of this target's lines (before the next target)."""
         if self.document is None:
             raise ValidationError(f"target {self.name!r} belongs to no document")
+        self.document.check(key, values)
         anchor = self.lines[-1] if self.lines else self.entry
         e = self.document.insert_after(anchor, Entry(key, values))
         self.lines.append(e)
@@ -354,6 +356,7 @@ class Target:
             raise ValidationError(f"{key} {value!r}: a value of printable characters is needed")
         found = [e for e in self.lines if e.key.lower() == low]
         if found:
+            STYLE.check(key, [str(value)])
             found[-1].values = [str(value)]
             return found[-1]
         return self._insert(SPELLING.get(low, key), [str(value)])
@@ -450,6 +453,9 @@ class IetdDocument(LineDocument):
         refuses the second definition (lint's IS002)."""
         if self.target(name) is not None:
             raise ValidationError(f"target {name!r} already exists")
+        self.check("Target", [name])
+        for path, kind in luns:
+            self.check("Lun", ["0", f"Path={path},Type={kind}"])
         self.children.append(Entry("Target", [name]))
         for number, (path, kind) in enumerate(luns):
             self.children.append(Entry("Lun", [str(number), f"Path={path},Type={kind}"]))

@@ -195,10 +195,14 @@ def template(key: str) -> str:
 
 
 class IscsidStyle(LineStyle):
-    """``key = value``; a value may hold blanks and ``#`` but no line break."""
+    """``key = value``; a value may hold blanks and ``#`` but no line break, and is not
+    empty (``key =`` reads back as a key without a value: remove the key instead)."""
+
+    #: keyvalue.lark's KEY: no blank, no ``=``, not starting a comment
+    key_pattern = r"[^\s=#][^\s=]*"
 
     def quote(self, value: str, old: str | None = None) -> str:
-        if "\n" in value or "\r" in value or value != value.strip():
+        if "\n" in value or "\r" in value or value != value.strip() or value == "":
             raise ValidationError(f"{value!r} cannot be written as an iscsid.conf value")
         return value
 

@@ -29,6 +29,7 @@ import attrs
 
 from ...problems import ValueProblem
 from ...syntax.blocks import ComputedView
+from ...syntax.numbers import signed_decimal
 from ..view import (
     BOOL,
     INT,
@@ -110,7 +111,7 @@ class LogdDocument(LineDocument):
             word = e.values[0] if e.values else ""
             if e.key in _ATOI:
                 m = re.match(r"\s*([+-]?[0-9]+)", word)
-                n = int(m.group(1)) if m else 0
+                n = signed_decimal(m.group(1)) if m else 0
                 if n < 0:
                     yield ValueProblem(e, f"{e.key} {word!r}: ha_logd refuses a negative length")
                 elif not re.fullmatch(r"[0-9]+", word):

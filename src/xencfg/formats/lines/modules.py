@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
@@ -48,9 +49,22 @@ _MIN_ARGS = {
 
 
 class ModulesStyle(LineStyle):
-    """Values are single words; ``#`` is fine inside a line here."""
+    """Values are single words; ``#`` is fine inside a line here (a comment is a line
+    starting with it). A word ending in a backslash is refused: kmod reads a backslash
+    at the end of a line as joining the next line to it (kmod's ``getline_wrapped``;
+    modules.lark's WS takes backslash-newline as a blank)."""
 
     forbidden = ""
+    #: modules.lark's WORD, not starting a comment, and not ending in a backslash
+    key_pattern = r"[^\s#\\](?:\S*[^\s\\])?"
+
+    def quote(self, value: str, old: str | None = None) -> str:
+        if value.endswith("\\"):
+            raise ValidationError(
+                f"{value!r} cannot be written here: a word ending in a backslash joins"
+                " the next line to it"
+            )
+        return super().quote(value, old)
 
 
 STYLE = ModulesStyle(indent="", separator=" ")
@@ -151,7 +165,9 @@ class ModulesDocument(LineDocument):
                 yield e.values[0], e.values[1:], e
 
     def set_option(self, module: str, param: str, value: str) -> Entry:
-        """Set ``param=value`` for ``module``, changing one line."""
+        """Set ``param=value`` for ``module``, changing one line; a word the file
+        cannot hold is refused first (ValidationError)."""
+        self.check(module, [f"{param}={value}"])
         want = norm(module)
         if self.is_modprobe:
             lines = [e for e in self.entries("options") if e.values and norm(e.values[0]) == want]

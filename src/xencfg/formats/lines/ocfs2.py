@@ -51,6 +51,9 @@ class Ocfs2Style(BlockStyle):
             return f"{tab}{node.key} = {' '.join(node.values)}{nl}"
         return node.render_canonical(indent, self)
 
+    #: ocfs2.lark's KEY
+    key_pattern = r"[A-Za-z_][A-Za-z0-9_.-]*"
+
     def quote(self, value: str, old: str | None = None) -> str:
         check_value(value)
         return value  # o2cb has no quoting: the value is the rest of the line
@@ -70,7 +73,7 @@ class Stanza(View):
 
     def set(self, key: str, value: object) -> None:
         """Set an attribute (raises :class:`xencfg.ValidationError` for unwritable values)."""
-        check_value(str(value))
+        STYLE.check(key, [str(value)])
         self.block.set(key, str(value))
 
     @property

@@ -11,6 +11,7 @@ view (:attr:`ShellvarsDocument.o2cb`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -105,6 +106,11 @@ class ShellStyle(BlockStyle):
 STYLE = ShellStyle(indent="", separator=" ")
 
 
+def _is_name(name: str) -> bool:
+    """A shell variable name (POSIX: ASCII letters, digits and ``_``, not a digit first)."""
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None
+
+
 @attrs.define(weakref_slot=False)
 class Assignment(Node):
     """``[export] NAME=value``. ``value`` is unquoted; the source keeps its spelling."""
@@ -142,7 +148,7 @@ class Assignment(Node):
         return out
 
     def render_canonical(self, indent: str, style: Style) -> str:
-        if not self.name.isidentifier() or not self.name.isascii():
+        if not _is_name(self.name):
             raise ValidationError(f"{self.name!r} is not a shell variable name")
         prefix = "export " if self.export else ""
         return f"{indent}{prefix}{self.name}={quote(self.value)}{style.newline}"
@@ -269,7 +275,12 @@ class ShellvarsDocument(TreeDocument):
         return a.value if a is not None else default
 
     def set(self, name: str, value: str) -> Assignment:
-        """Set ``name``: edit its last assignment, or append ``NAME=value``."""
+        """Set ``name``: edit its last assignment, or append ``NAME=value``. A name that
+        is not a shell variable's is refused here (ValidationError), not at dumps."""
+        if not isinstance(name, str) or not _is_name(name):
+            raise ValidationError(f"{name!r} is not a shell variable name")
+        if not isinstance(value, str):
+            raise ValidationError(f"a shell value is text, not {type(value).__name__}: {value!r}")
         a = self.assignment(name)
         if a is None:
             a = Assignment(name, value)

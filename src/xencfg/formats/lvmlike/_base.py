@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterator
 from sys import intern
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -128,6 +128,8 @@ class LvmStyle(BlockStyle):
 
     comma: bool = True
     quote_strings: bool = True
+    #: lvmlike.lark's WORD: a section or key name
+    key_pattern = r"[^\s\"'\[\]{},=#\x00][^\s\"\[\]{},=#\x00]*"
 
     def quote(self, value: str, old: str | None = None) -> str:
         """The token for ``value``. Refused: a newline (our reader, as lint's, takes a
@@ -182,6 +184,8 @@ def _bare(value: str) -> bool:
 class LvmLikeDocument(TreeDocument):
     """Root of an lvm.conf/evms.conf: top-level sections (and stray settings)."""
 
+    style: ClassVar[LvmStyle] = LvmStyle()
+
     def dumps(self) -> str:
         """The text, with added settings and sections indented like the rest of the file."""
         return render(self, styled_like(self.source, self.style))
@@ -219,10 +223,19 @@ class LvmLikeDocument(TreeDocument):
         return s.typed_value if s is not None else default
 
     def set(self, path: str, value: Value | list[Value]) -> Setting:
-        """Set ``section/key`` (created, sections too, when missing)."""
+        """Set ``section/key`` (created, sections too, when missing). A name or value
+        the file cannot hold (a blank in a name, a newline in a value, a value neither
+        text nor a number) is refused here (ValidationError), not at dumps."""
         *secs, key = path.split("/")
+        items = value if isinstance(value, list) else [value]
+        for v in items:
+            if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+                raise ValidationError(f"an LVM value is text or a number, not {v!r}")
+        vals = [str(v) for v in items]
+        for name in secs:
+            self.style.check(name, ())
+        self.style.check(key, vals)
         s = self.setting(path)
-        vals = [str(v) for v in value] if isinstance(value, list) else [str(value)]
         if s is None:
             parent: Block | LvmLikeDocument = self
             for name in secs:

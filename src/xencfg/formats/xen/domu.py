@@ -198,6 +198,20 @@ class DomUStyle(Style):
     value_fn: Callable[[Any], str] | None = None
     #: the element tokens of a flat list literal's text (offsets within it), or ``None``
     elements_fn: Callable[[str, list[Any]], list[Tok] | None] | None = None
+    #: a setting name as the format reads it (xl.lark's KEY; a Python 2 identifier)
+    key_pattern: str = r"[A-Za-z_][A-Za-z0-9_.]*"
+    #: names the format cannot assign (Python's keywords for xm)
+    reserved: frozenset[str] = frozenset()
+
+    def check(self, key: str, value: Any) -> None:
+        """Refuse (ValidationError) an assignment this format cannot write: a name that
+        is not one (``a b``, ``if``), a value with no literal here. Called by
+        :meth:`DomUDocument.set`, so a bad edit is refused when made, not at dumps."""
+        if not isinstance(key, str) or re.fullmatch(self.key_pattern, key) is None:
+            raise ValidationError(f"{key!r} cannot be written as a setting name")
+        if key in self.reserved:
+            raise ValidationError(f"{key!r} is a Python keyword: it cannot be assigned")
+        self.value(value)
 
     def scalar(self, v: Any, old: str | None = None) -> str:
         assert self.scalar_fn is not None
@@ -518,7 +532,10 @@ class DomUDocument(TreeDocument):
 
     def set(self, key: str, value: Any) -> Assignment:
         """Set ``key``: edit the deciding assignment, or append a new one. Later
-        ``+=`` lines of the key are folded into it (removed)."""
+        ``+=`` lines of the key are folded into it (removed). A name or value the
+        format cannot write is refused here (ValidationError), not at dumps."""
+        assert isinstance(self.style, DomUStyle)
+        self.style.check(key, value)
         found = self.assignments(key)
         if not found:
             a = Assignment(key, value)

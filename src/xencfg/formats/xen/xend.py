@@ -15,6 +15,7 @@ xend options (libvirt's ``(domain ...)`` dumps, pci quirks) are kept as is.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterator
 from typing import Any, cast
@@ -22,7 +23,7 @@ from typing import Any, cast
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ParseError, error_at
+from ...errors import ParseError, ValidationError, error_at
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import closest
 from ...syntax.build import built, parse_with, to_tok
@@ -145,6 +146,25 @@ def to_py(node: Node) -> Any:
         return node.value
     assert isinstance(node, SList)  # (xend's only other node)
     return node.to_py()
+
+
+def check_py(value: Any) -> None:
+    """Refuse (ValidationError) a value xend's S-expressions cannot hold: they are words,
+    strings and lists only (sxp.py), so a value is text, an integer, a finite float, a
+    bool (written yes/no) or a list or tuple of those; ``None``, a dict, a set, bytes or
+    any other object would be written as its ``str()``, which xend reads as some word
+    it never meant."""
+    stack = [value]
+    while stack:  # iterative: values built in code may nest deeply
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, float) and not math.isfinite(v):
+            raise ValidationError(f"{v!r} is not a number xend reads")
+        elif not isinstance(v, (str, int, float)):
+            raise ValidationError(
+                f"xend-config.sxp holds words, strings and lists, not a {type(v).__name__}: {v!r}"
+            )
 
 
 def from_py(value: Any) -> Node:
@@ -416,7 +436,11 @@ class XendDocument(TreeDocument):
 
     def set(self, name: str, *values: Any) -> SList:
         """Set ``(name values...)``: edits the occurrence xend reads (single words are
-        spliced in place) or appends a new line."""
+        spliced in place) or appends a new line. Values are text, numbers, bools and
+        lists of them (:func:`check_py`): anything else is refused (ValidationError)."""
+        if not isinstance(name, str) or not name:
+            raise ValidationError(f"a setting name is a non-empty word, not {name!r}")
+        check_py(list(values))
         s = self.setting(name)
         if s is None:
             s = SList([Atom(name), *(from_py(v) for v in values)], top=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import io
+import keyword
 import re
 import tokenize
 import warnings
@@ -184,7 +185,17 @@ def _literal_elements(literal: str, value: list[Any]) -> list[Tok] | None:
     return elems
 
 
-STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_literal_elements)
+#: xend runs xm configs with Python 2: a name is an ASCII identifier, not a keyword
+#: (Python 2's own: ``print`` and ``exec`` among them)
+_PY2_KEYWORDS = frozenset(keyword.kwlist) | {"print", "exec"}
+STYLE = DomUStyle(
+    indent="",
+    scalar_fn=_scalar,
+    value_fn=_value,
+    elements_fn=_literal_elements,
+    key_pattern=r"[A-Za-z_][A-Za-z0-9_]*",
+    reserved=_PY2_KEYWORDS,
+)
 
 
 @attrs.define(weakref_slot=False)

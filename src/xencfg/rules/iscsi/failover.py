@@ -8,6 +8,7 @@ from typing import Any
 
 from ...cluster import Cluster, Loaded, short
 from ...findings import Finding
+from ...syntax.numbers import decimal
 from .. import make, rule
 from ..documents import cib_doc as _cib
 from ..documents import haresources_doc as _haresources
@@ -243,9 +244,9 @@ def lun_beside_drbd(cluster: Cluster) -> Iterator[Finding]:
         for t in _ietd(item).targets:
             for lun in t.luns:
                 path = lun.path or ""
-                m = re.fullmatch(r"/dev/drbd(\d+)|/dev/drbd/by-res/([^/]+)(?:/\d+)?", path)
+                m = re.fullmatch(r"/dev/drbd([0-9]+)|/dev/drbd/by-res/([^/]+)(?:/[0-9]+)?", path)
                 why = None
-                if m and m.group(1) and int(m.group(1)) not in minors:
+                if m and m.group(1) and decimal(m.group(1)) not in minors:
                     why = f"no DRBD resource of {item.node} has minor {m.group(1)}"
                 elif m and m.group(2) and m.group(2) not in names:
                     why = f"{item.node}'s drbd.conf defines no resource {m.group(2)}"

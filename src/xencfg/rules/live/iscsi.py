@@ -15,8 +15,7 @@ def _configured_targets(cluster: Cluster, lio: bool = True) -> dict[str, Locatio
     """Targets the configuration names: ``Target`` lines of the ietd.conf ietd reads
     (see :func:`..iscsi.common.ietd_not_read`), the iSCSI targets of an LIO box's
     saveconfig.json (what ``targetctl restore`` builds) and CIB ``iscsi`` resources'
-    ``target`` parameter. ``lio=False`` leaves LIO's out: which initiators should
-    log in to them (their ACLs) is not in the cluster model's target layers."""
+    ``target`` parameter. ``lio=False`` leaves LIO's out."""
     from ...formats.cib.model import CibDocument
     from ...formats.lines.ietd import IetdDocument
     from ...formats.lio_saveconfig import SaveconfigDocument
@@ -39,6 +38,44 @@ def _configured_targets(cluster: Cluster, lio: bool = True) -> dict[str, Locatio
     return out
 
 
+def _initiator_names(cluster: Cluster) -> dict[str, str]:
+    """Each node's iSCSI initiator name (its initiatorname.iscsi), by node."""
+    from ...formats.lines.initiatorname import InitiatorNameDocument
+
+    out: dict[str, str] = {}
+    for item, doc in cluster.typed("initiatorname", InitiatorNameDocument):
+        if item.node and doc.name:
+            out.setdefault(item.node, doc.name)
+    return out
+
+
+def lio_logins(cluster: Cluster) -> dict[str, set[str]]:
+    """LIO target IQN -> the nodes that should log in to it: those whose initiator name
+    (initiatorname.iscsi) an ACL of one of its enabled portal groups names
+    (``node_acls[].node_wwn`` in saveconfig.json). The kernel admits an initiator by
+    its ACL (target_core_tpg.c ``core_tpg_get_initiator_node_acl``, names compared
+    as written), so these are the nodes the box exports the target to. A target in
+    demo mode (``generate_node_acls``) admits anyone, and a node without an
+    initiatorname.iscsi cannot be told: neither is listed, so no node is judged."""
+    from ...formats.lio_saveconfig import SaveconfigDocument
+
+    by_name: dict[str, set[str]] = {}
+    for node, iqn in _initiator_names(cluster).items():
+        by_name.setdefault(iqn, set()).add(node)
+    out: dict[str, set[str]] = {}
+    for _, saved in cluster.typed("lio-saveconfig", SaveconfigDocument):
+        for target in saved.iscsi_targets:
+            if not target.wwn:
+                continue
+            nodes = out.setdefault(target.wwn, set())
+            for tpg in target.tpgs:
+                if not tpg.enable or tpg.generate_node_acls:
+                    continue
+                for acl in tpg.node_acls:
+                    nodes |= by_name.get(acl.node_wwn or "", set())
+    return out
+
+
 @rule("LS009", "iscsi-target-without-session", "warning", scope="cluster")
 def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
     """A configured target has no session from an initiator that should log in.
@@ -49,10 +86,13 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
     system that needs them cannot start or fail over there.
 
     Example: ietd.conf ``Target iqn.2026-11.net.example:san1.web``; xen2's
-    captured sessions list ``san1.pool`` only. A session that exists but is not
-    logged in (``iSCSI Session State: FAILED``, connection ``TRANSPORT WAIT``:
-    the portal does not answer and open-iscsi keeps retrying) gives the LUN no
-    more than a missing one, and is named as such.
+    captured sessions list ``san1.pool`` only. An LIO target (saveconfig.json) is
+    judged for the nodes its enabled portal groups' ACLs admit: those whose
+    initiatorname.iscsi an ACL's ``node_wwn`` names (one in demo mode,
+    ``generate_node_acls``, admits anyone, and is judged for no node). A session
+    that exists but is not logged in (``iSCSI Session State: FAILED``, connection
+    ``TRANSPORT WAIT``: the portal does not answer and open-iscsi keeps retrying)
+    gives the LUN no more than a missing one, and is named as such.
 
     Fix: ``iscsiadm -m discovery -t st -p PORTAL`` and ``iscsiadm -m node -T
     IQN -l`` on the node; check initiators.allow and node.startup.
@@ -61,12 +101,16 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
         return
     from ...formats.status.iscsi_session import IscsiSessionDocument
 
-    targets = _configured_targets(cluster, lio=False)
+    targets = _configured_targets(cluster)
     if not targets:
         return
     layers = cluster.model.targets
+    lio = lio_logins(cluster)
+    lio_files = {i.file.display for i in cluster.docs("lio-saveconfig")}
     for node in cluster.nodes:
-        own_files = {i.file.display for i in cluster.docs("ietd", node)}
+        own_files = {
+            i.file.display for fmt in ("ietd", "lio-saveconfig") for i in cluster.docs(fmt, node)
+        }
         docs = [
             (i, d)
             for i, d in cluster.typed("iscsi-session", IscsiSessionDocument, node)
@@ -84,9 +128,13 @@ def iscsi_target_no_session(cluster: Cluster) -> Iterator[Finding]:
         for name, where in targets.items():
             if where.path in own_files:
                 continue  # this node's own ietd.conf exports it
-            layer = layers.get(name)
-            if layer is not None and layer.members and _short(node) not in layer.members:
-                continue
+            if where.path in lio_files:
+                if node not in lio.get(name, set()):
+                    continue  # not admitted by the target's ACLs (or they do not tell)
+            else:
+                layer = layers.get(name)
+                if layer is not None and layer.members and _short(node) not in layer.members:
+                    continue
             if name in have:
                 continue
             if name in down:

@@ -30,10 +30,12 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     plugin keeps ``-P 1`` and ``--op=show``). A record whose ``node.startup`` is
     shown as ``manual`` logs in only when asked, and is not reported. A target a
     CIB ``iSCSITarget`` resource creates (its ``iqn``) is named by the run. Judged only
-    at a portal whose address is known to be a target box's of the run (its
-    captured ``ip addr``, its name's address in the files, or an address its
-    cluster manager moves): a record at a filer or SAN outside the run is for
-    targets no file here lists.
+    at a portal whose address is known to be a target box's of the run, IET's
+    (ietd.conf) or LIO's (saveconfig.json, whose targets ``targetctl restore``
+    builds: a target it does not list is not there after a restart either): its
+    captured ``ip addr``, its name's address in the files, an address its cluster
+    manager moves, or an LIO portal's own address. A record at a filer or SAN
+    outside the run is for targets no file here lists.
 
     Example: xen2's records list ``10.0.2.11:3260,1
     iqn.2026-11.net.example:san1.old``; san1's ietd.conf exports ``san1.pool``
@@ -61,17 +63,20 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
             yield make(
                 "LS028",
                 f"{item.node or '?'} has a node record for {r.target} at {r.address}: no "
-                "ietd.conf or CIB resource of this run names that target",
+                "ietd.conf, saveconfig.json or CIB resource of this run names that target",
                 _at(item, r.line),
             )
 
 
 def _box_addresses(cluster: Cluster) -> set[str]:
     """The addresses of the run's target boxes (nodes whose ietd.conf, as ietd reads
-    it, has targets): captured (``ip addr``), given by the files for their names
-    (/etc/hosts and the like), or moved to them by their cluster manager (a target
-    pair's service address)."""
+    it, or whose LIO saveconfig.json has iSCSI targets): captured (``ip addr``), given
+    by the files for their names (/etc/hosts and the like), moved to them by their
+    cluster manager (a target pair's service address), or named by an LIO portal
+    (``portals[].ip_address``, but the wildcards ``0.0.0.0`` and ``::``, which listen
+    on every address the box has)."""
     from ...formats.lines.ietd import IetdDocument
+    from ...formats.lio_saveconfig import SaveconfigDocument
 
     boxes = {
         item.node
@@ -79,6 +84,15 @@ def _box_addresses(cluster: Cluster) -> set[str]:
         if item.node and isinstance(item.doc, IetdDocument) and item.doc.targets
     }
     out: set[str] = set()
+    for item, saved in cluster.typed("lio-saveconfig", SaveconfigDocument):
+        if item.node and saved.iscsi_targets:
+            boxes.add(item.node)
+        for target in saved.iscsi_targets:
+            for tpg in target.tpgs:
+                for portal in tpg.portals:
+                    ip = (portal.ip_address or "").strip("[]")
+                    if ip and ip not in ("0.0.0.0", "::"):
+                        out.add(_ip_key(ip))
     captured = captured_addresses(cluster)
     for box in boxes:
         out |= captured.get(box, set())

@@ -21,6 +21,7 @@ from ..documents import multipath_doc as _multipath
 if TYPE_CHECKING:
     from ...formats.xen.domu import DiskSpec
 
+from ...syntax.numbers import decimal
 from .common import _domus, _label, _minors, _where, disk_key
 
 #: Disks that are the same device on every node (replicated or on the SAN); other
@@ -358,11 +359,11 @@ def disk_reference_missing(cluster: Cluster) -> Iterator[Finding]:
             if key is None:
                 continue
             problem, related, sure = None, [], True
-            m = re.fullmatch(r"/dev/drbd(\d+)", key)
+            m = re.fullmatch(r"/dev/drbd([0-9]+)", key)
             if key.startswith("drbd:") and drbd_docs and key[5:] not in resources:
                 problem = f"DRBD resource '{key[5:]}' is not defined on {node}"
                 related = drbd_docs
-            elif m and drbd_docs and int(m.group(1)) not in minors:
+            elif m and drbd_docs and decimal(m.group(1)) not in minors:
                 problem = f"DRBD minor {m.group(1)} ({key}) is not defined on {node}"
                 related = drbd_docs
             elif key.startswith("/dev/mapper/") and mp_docs:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ...formats.drbd import Resource as DrbdResource
     from ...formats.xen.domu import DiskSpec
 
+from ...syntax.numbers import decimal
 from .common import _domus, _minors, _where, disk_key
 
 
@@ -44,11 +45,11 @@ def _drbd_keys(item: Loaded) -> list[tuple[str, DiskSpec]]:
         key = disk_key(disk)
         if key is None:
             continue
-        m = re.fullmatch(r"/dev/drbd(\d+)", key)
+        m = re.fullmatch(r"/dev/drbd([0-9]+)", key)
         if key.startswith("drbd:"):
             out.append((key[5:], disk))
         elif m:
-            out.append((f"minor:{int(m.group(1))}", disk))
+            out.append((f"minor:{decimal(m.group(1))}", disk))
     return out
 
 
