@@ -94,7 +94,7 @@ def test_heartbeat1_drbd83_pair_with_crlf_and_quotes() -> None:
     _no_crash(good)
     assert _found(good) == []
     assert _found(_run(case, "bad", drbd="8.3")) == [
-        ("HB002", "pollux/etc/ha.d/ha.cf", 16, 1, "error")
+        ("HB002", "pollux/etc/ha.d/ha.cf", 15, 1, "error")
     ]
 
 

@@ -30,9 +30,9 @@ def _hacf_anchor(item: Loaded) -> Location:
     """Where an ha.cf declares its members: the first ``node`` line, else a
     misspelt one (``nodes``), else the top of the file."""
     doc = _hacf(item)
-    first = doc.entry("node")
-    if first is not None:
-        return item.where(first)
+    nodes = doc.entries("node")
+    if nodes:
+        return item.where(nodes[0])
     from .general import keyword_problems
 
     for p in keyword_problems(item):
