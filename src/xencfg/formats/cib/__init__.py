@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ParseError
-from . import model, xmltext
+from ..._lazy import etree
+from . import compact, model, xmltext
 from .model import *  # noqa: F403  (the package offers model's API, listed once there)
 from .model import CibDocument
 from .values import INFINITY, Duration, parse_bool, parse_score
@@ -52,10 +53,25 @@ ROOTS = frozenset(
 def parse(text: str, path: str | None = None) -> CibDocument:
     """Parse a CIB or fragment; raises :class:`xencfg.ParseError` (with line and column)."""
     try:
-        root, wrapped = xmltext.load(text, path)
+        root, wrapped = _read(text, path)
     except ParseError as exc:
         raise _recoverable(exc, text, path) from None
     return _document(root, wrapped, text, path)
+
+
+def _read(text: str, path: str | None) -> tuple[compact.Node, bool]:
+    """The document's own tree (:mod:`.compact`) and whether it wraps a fragment of
+    several roots. A single root is read a piece at a time, libxml2's copy freed as it
+    goes; anything else (a fragment, a DOCTYPE, an error) is read whole by
+    :func:`.xmltext.load` as before, and its tree copied."""
+    xmltext.check_doctype(text, path)
+    if xmltext.doctype_span(text) is None:
+        try:
+            return compact.build(text, path), False
+        except (etree.XMLSyntaxError, ValueError):
+            pass  # read the old way: the same error, or the fragment
+    root, wrapped = xmltext.load(text, path)
+    return compact.from_lxml(root, text, path, "wrapped" if wrapped else "plain"), wrapped
 
 
 def _recoverable(exc: ParseError, text: str, path: str | None) -> ParseError:
@@ -71,7 +87,7 @@ def _recoverable(exc: ParseError, text: str, path: str | None) -> ParseError:
     if root is None:
         return exc
     try:
-        doc = _document(root, False, text, path)
+        doc = _document(compact.from_lxml(root, text, path, "recovered"), False, text, path)
     except ParseError:
         return exc  # the elements do not line up with the text: not the same CIB
     found = ParseError(
@@ -88,12 +104,13 @@ def _recoverable(exc: ParseError, text: str, path: str | None) -> ParseError:
     return found
 
 
-def _document(root: Any, wrapped: bool, text: str, path: str | None) -> CibDocument:
+def _document(root: compact.Node, wrapped: bool, text: str, path: str | None) -> CibDocument:
     doc = CibDocument([root], path=path, source=text)
     doc._wrapper = root if wrapped else None
+    doc._tree = root._tree()
     # Until an edit is rendered, elements need only their start offsets; the full
     # spans and parse-time states (CibDocument.snapshots) are taken on first need.
-    els = list(xmltext.elements(root))  # (kept: alive, the elements keep their ids)
+    els = list(xmltext.elements(root))
     starts = xmltext.tag_starts(text)
     if len(starts) != len(els) - wrapped:
         raise ParseError("internal: the tag scanner lost step with the XML parser", path=path)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..._lazy import etree
-from . import xmltext
+from . import compact, xmltext
 from .values import canon_name, is_secret, parse_score
 
 if TYPE_CHECKING:
@@ -120,10 +120,10 @@ class View:
         return None
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, View) and other.el is self.el
+        return isinstance(other, View) and compact.soft(other.el) is compact.soft(self.el)
 
     def __hash__(self) -> int:
-        return id(self.el)
+        return id(compact.soft(self.el))
 
 
 @attrs.define(eq=False)
@@ -204,7 +204,7 @@ class NvSet(View):
         if pair is not None:
             pair.value = value
             return pair
-        el = etree.SubElement(self.container, "nvpair")
+        el = xmltext.sub_element(self.container, "nvpair")
         el.set("id", f"{self.id or 'nvpair'}-{name}")
         el.set("name", name)
         el.set("value", value)

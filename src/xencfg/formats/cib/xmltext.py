@@ -55,18 +55,23 @@ class TagSpan:
 # -- loading -------------------------------------------------------------------
 
 
+def _parser_options(recover: bool = False) -> dict[str, bool]:
+    """How every CIB is parsed: no entities, no network, no DTD, libxml2's depth limit."""
+    return {
+        "recover": recover,
+        "resolve_entities": False,
+        "load_dtd": False,
+        "no_network": True,
+        "huge_tree": False,
+        "remove_blank_text": False,
+        "remove_comments": False,
+        "dtd_validation": False,
+        "attribute_defaults": False,
+    }
+
+
 def _parser(recover: bool = False) -> etree.XMLParser:
-    return etree.XMLParser(
-        recover=recover,
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        remove_blank_text=False,
-        remove_comments=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-    )
+    return etree.XMLParser(**_parser_options(recover))
 
 
 def _doctype_start(text: str) -> re.Match[str] | None:
@@ -367,9 +372,21 @@ def attributes(el: Any) -> dict[str, str]:
     search of libxml2's attribute list, so ``dict(el.attrib)`` is quadratic in the
     number of attributes (16,000 on one element: 0.7 s per read); XPath's ``@*``
     walks the list once."""
+    as_dict = getattr(el, "as_dict", None)  # the document's own tree (.compact)
+    if as_dict is not None:
+        return as_dict()  # type: ignore[no-any-return]
     if len(el.attrib) <= 32:
         return dict(el.attrib)
     return {v.attrname: str(v) for v in el.xpath("@*")}
+
+
+def sub_element(parent: Any, tag: str, attrib: dict[str, str] | None = None, **extra: str) -> Any:
+    """``etree.SubElement`` under ``parent``, which may be a node of the document's own
+    tree (:mod:`.compact`: the tree is then materialized, and the new element added to
+    the lxml twin)."""
+    from .compact import unwrap
+
+    return etree.SubElement(unwrap(parent), tag, attrib or {}, **extra)
 
 
 def local(tag: str) -> str:

@@ -1,0 +1,555 @@
+"""The CIB document's own element tree: compact, and not libxml2's.
+
+libxml2's tree of an attribute-dense CIB costs about 12x the file (an ``xmlAttr``, a
+text node and a string per attribute); a load of ours must stay under 10x. The tree
+here holds what the views and the rules read, and nothing else: each element is one
+:class:`Node` with ``__slots__``, its attribute names a tuple shared by every element
+written with the same names, its values a tuple of strings, no list for an element
+without children.
+
+It is read from libxml2 itself, a piece at a time: lxml's pull parser (the same parser
+and options as every other read, :func:`.xmltext._parser`) gives each element with its
+attributes and ``sourceline``; once an element has ended, libxml2's copy is freed. So
+the tags, attribute values, line numbers, comments and errors are lxml's own.
+
+A :class:`Node` answers the read part of lxml's element API that the views, the rules
+and the document use (``tag``, ``get``, ``attrib``, ``iter``, ``getparent`` ...).
+Anything else (an edit, XPath, ``text``) *materializes* the tree: the text is parsed
+again by lxml, each node is paired with its twin there, and from then on every node
+forwards every call to its twin (:class:`_Twin`), and the document reads the lxml tree
+(:meth:`.model.CibDocument._sync`), exactly as before this module existed.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from ..._lazy import etree
+from ...errors import ParseError
+from ...syntax.source import encode
+
+#: Characters of the text encoded and fed to the parser at a time.
+_CHUNK = 1 << 16
+
+
+class Tree:
+    """What a tree needs to materialize: its text and how it was parsed (the root
+    node's parent slot holds it)."""
+
+    __slots__ = ("done", "mode", "path", "root", "text")
+
+    def __init__(self, text: str, path: str | None, mode: str) -> None:
+        self.text = text
+        self.path = path
+        #: "plain" (one root), "wrapped" (a fragment of several) or "recovered"
+        self.mode = mode
+        self.root: Node | None = None
+        self.done = False
+
+    def materialize(self) -> None:
+        """Parse the text with lxml and make every node forward to its twin there."""
+        if self.done:
+            return
+        from . import xmltext
+
+        if self.mode == "recovered":
+            twin_root = xmltext.recovered(self.text)
+        else:
+            twin_root = xmltext.load(self.text, self.path)[0]
+        assert self.root is not None
+        mine = list(self.root.walk())
+        twins = [] if twin_root is None else list(twin_root.iter())
+        if len(mine) != len(twins) or any(
+            m._tag != t.tag for m, t in zip(mine, twins, strict=True)
+        ):
+            raise ParseError("internal: the CIB's tree lost step with lxml's", path=self.path)
+        for m, t in zip(mine, twins, strict=True):
+            m._v = t  # (the walk below the node, _k, stays: an iteration may be running)
+            m.__class__ = _Twin
+        self.done = True
+
+
+def _matcher(tags: tuple[Any, ...]) -> Callable[[Any], bool] | None:
+    """lxml's tag filter (``name`` is ``{}name``, ``{*}name`` any namespace or none,
+    ``*`` any element); ``None`` for what only lxml answers (a filter such as
+    ``etree.Comment``)."""
+    exact: set[str] = set()
+    local: set[str] = set()
+    for t in tags:
+        if not isinstance(t, str):
+            return None
+        if t in ("*", "{*}*"):
+            return lambda tag: isinstance(tag, str)
+        if t.startswith("{*}"):
+            local.add(t[3:])
+        elif t.startswith("{}"):
+            exact.add(t[2:])
+        elif t.startswith("{") and t.endswith("}*"):
+            return None
+        else:
+            exact.add(t)
+    if not local:
+        return lambda tag: tag in exact
+    return lambda tag: isinstance(tag, str) and (
+        tag in exact or (tag.rsplit("}", 1)[-1] if "}" in tag else tag) in local
+    )
+
+
+class Attrib(Mapping[str, str]):
+    """``node.attrib``, read-only: a write materializes the tree (then lxml's)."""
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    def __getitem__(self, key: str) -> str:
+        n = self._node
+        if key in n._n:
+            return str(n._v[n._n.index(key)])
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._node._n)
+
+    def __len__(self) -> int:
+        return len(self._node._n)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._node._n
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._node.get(key, default)
+
+    def items(self) -> Any:
+        return list(zip(self._node._n, self._node._v, strict=True))
+
+    def keys(self) -> Any:
+        return list(self._node._n)
+
+    def values(self) -> Any:
+        return list(self._node._v)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def _lxml(self) -> Any:
+        self._node.materialize()
+        return self._node.attrib
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self._lxml()[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._lxml()[key]
+
+    def pop(self, key: str, *default: Any) -> Any:
+        return self._lxml().pop(key, *default)
+
+    def update(self, *args: Any, **kw: Any) -> None:
+        self._lxml().update(*args, **kw)
+
+    def clear(self) -> None:
+        self._lxml().clear()
+
+
+class RootTree:
+    """What ``getroottree()`` gives: the document's root (:meth:`getroot`)."""
+
+    __slots__ = ("_root",)
+
+    def __init__(self, root: Node) -> None:
+        self._root = root
+
+    def getroot(self) -> Node:
+        return self._root
+
+    def __getattr__(self, name: str) -> Any:
+        self._root.materialize()
+        return getattr(self._root.getroottree(), name)
+
+
+class Node:
+    """An element (or a comment or processing instruction: ``tag`` is then
+    ``etree.Comment`` / ``etree.PI``, as in lxml) of the CIB document.
+
+    Slots: ``_tag``; ``_line`` (lxml's ``sourceline``); ``_p`` the parent (the
+    :class:`Tree` for the root); ``_k`` the children (a tuple, ``None`` for none);
+    ``_n`` the attribute names (a shared tuple; a PI's target); ``_v`` their values (a
+    comment's text; the lxml twin once materialized).
+    """
+
+    __slots__ = ("_k", "_line", "_n", "_p", "_tag", "_v")
+
+    def __init__(self, tag: Any, line: int | None, parent: Any, names: Any, values: Any) -> None:
+        self._tag = tag
+        self._line = line
+        self._p = parent
+        self._k: tuple[Node, ...] | None = None
+        self._n = names
+        self._v = values
+
+    # -- materializing ------------------------------------------------------------
+    def _tree(self) -> Tree:
+        n = self
+        while isinstance(n._p, Node):
+            n = n._p
+        tree = n._p
+        assert isinstance(tree, Tree)
+        return tree
+
+    def materialize(self) -> None:
+        """Switch the whole tree to lxml's (see the module's docstring)."""
+        self._tree().materialize()
+
+    def __getattr__(self, name: str) -> Any:
+        # what this class does not answer natively: lxml answers it, on the twin
+        if name.startswith("__") or name in Node.__slots__:
+            raise AttributeError(name)
+        self.materialize()
+        return getattr(self, name)
+
+    # -- lxml's read API ----------------------------------------------------------
+    @property
+    def tag(self) -> Any:
+        return self._tag
+
+    @tag.setter
+    def tag(self, value: Any) -> None:
+        self.materialize()
+        self.tag = value
+
+    @property
+    def sourceline(self) -> int | None:
+        return self._line
+
+    @property
+    def text(self) -> str | None:
+        if self._tag is etree.Comment or self._tag is etree.PI:
+            return self._v  # type: ignore[no-any-return]
+        self.materialize()
+        return self.text
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self.materialize()
+        self.text = value
+
+    @property
+    def tail(self) -> str | None:
+        self.materialize()
+        return self.tail
+
+    @tail.setter
+    def tail(self, value: str | None) -> None:
+        self.materialize()
+        self.tail = value
+
+    @property
+    def attrib(self) -> Attrib:
+        return Attrib(self)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        names = self._n
+        if key in names:
+            return self._v[names.index(key)]
+        return default
+
+    def keys(self) -> list[str]:
+        return list(self._n)
+
+    def values(self) -> list[str]:
+        return list(self._v)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(zip(self._n, self._v, strict=True))
+
+    def as_dict(self) -> dict[str, str]:
+        """The attributes (``dict(el.attrib)``), in one pass."""
+        return dict(zip(self._n, self._v, strict=True))
+
+    def __len__(self) -> int:
+        return len(self._k) if self._k else 0
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._k or ())
+
+    def __getitem__(self, i: Any) -> Any:
+        kids = self._k or ()
+        return list(kids[i]) if isinstance(i, slice) else kids[i]
+
+    def __contains__(self, x: object) -> bool:
+        return any(k is x for k in self._k or ())
+
+    def index(self, child: Any, start: int | None = None, stop: int | None = None) -> int:
+        kids = self._k or ()
+        for i in range(len(kids))[slice(start, stop)]:
+            if kids[i] is child:
+                return i
+        raise ValueError("list.index(x): x not in list")
+
+    def getparent(self) -> Node | None:
+        p = self._p
+        return p if isinstance(p, Node) else None
+
+    def _siblings(self) -> tuple[tuple[Node, ...], int]:
+        p = self._p
+        if not isinstance(p, Node) or not p._k:
+            return (), -1
+        for i, k in enumerate(p._k):
+            if k is self:
+                return p._k, i
+        return (), -1
+
+    def getnext(self) -> Node | None:
+        kids, i = self._siblings()
+        return kids[i + 1] if 0 <= i < len(kids) - 1 else None
+
+    def getprevious(self) -> Node | None:
+        kids, i = self._siblings()
+        return kids[i - 1] if i > 0 else None
+
+    def getroottree(self) -> RootTree:
+        n = self
+        while isinstance(n._p, Node):
+            n = n._p
+        return RootTree(n)
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every node under it, in document order."""
+        stack = [self]
+        pop, push = stack.pop, stack.extend
+        while stack:
+            n = pop()
+            yield n
+            if n._k:
+                push(reversed(n._k))
+
+    def _filtered(self, nodes: Iterator[Node], tag: Any, tags: tuple[Any, ...], name: str, **kw: Any) -> Iterator[Any]:
+        if tag is not None:
+            tags = (tag, *tags)
+        if not tags:
+            yield from nodes
+            return
+        match = _matcher(tags)
+        if match is None:
+            self.materialize()
+            yield from getattr(self, name)(*tags, **kw)
+            return
+        for n in nodes:
+            if match(n._tag):
+                yield n
+
+    def iter(self, tag: Any = None, *tags: Any) -> Iterator[Any]:
+        return self._filtered(self.walk(), tag, tags, "iter")
+
+    def iterdescendants(self, tag: Any = None, *tags: Any) -> Iterator[Any]:
+        nodes = self.walk()
+        next(nodes)
+        return self._filtered(nodes, tag, tags, "iterdescendants")
+
+    def iterchildren(self, tag: Any = None, *tags: Any, reversed: bool = False) -> Iterator[Any]:
+        kids = self._k or ()
+        nodes = iter(kids[::-1] if reversed else kids)
+        return self._filtered(nodes, tag, tags, "iterchildren", reversed=reversed)
+
+    def iterancestors(self, tag: Any = None, *tags: Any) -> Iterator[Any]:
+        def up() -> Iterator[Node]:
+            p = self._p
+            while isinstance(p, Node):
+                yield p
+                p = p._p
+
+        return self._filtered(up(), tag, tags, "iterancestors")
+
+    def itersiblings(self, tag: Any = None, *tags: Any, preceding: bool = False) -> Iterator[Any]:
+        kids, i = self._siblings()
+        nodes = iter(kids[:i][::-1] if preceding else kids[i + 1 :]) if i >= 0 else iter(())
+        return self._filtered(nodes, tag, tags, "itersiblings", preceding=preceding)
+
+    def __copy__(self) -> Any:
+        self.materialize()
+        return copy.copy(self)
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        self.materialize()
+        return copy.deepcopy(self, memo)
+
+    def __repr__(self) -> str:
+        return f"<Element {self._tag} at 0x{id(self):x}>"
+
+
+def _forward(name: str) -> Callable[..., Any]:
+    def method(self: Node, *args: Any, **kw: Any) -> Any:
+        return getattr(self._v, name)(*[unwrap(a) for a in args], **kw)
+
+    method.__name__ = name
+    return method
+
+
+def _forward_property(name: str) -> property:
+    def fget(self: Node) -> Any:
+        return getattr(self._v, name)
+
+    def fset(self: Node, value: Any) -> None:
+        setattr(self._v, name, value)
+
+    return property(fget, fset)
+
+
+class _Twin(Node):
+    """A node of a materialized tree: every call goes to its lxml twin (``_v``)."""
+
+    __slots__ = ()
+
+    def materialize(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in Node.__slots__:
+            raise AttributeError(name)
+        found = getattr(self._v, name)
+        if not callable(found):
+            return found
+
+        def call(*args: Any, **kw: Any) -> Any:
+            return found(*[unwrap(a) for a in args], **{k: unwrap(v) for k, v in kw.items()})
+
+        return call
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._v)
+
+    def __len__(self) -> int:
+        return len(self._v)
+
+    def __contains__(self, x: object) -> bool:
+        return unwrap(x) in self._v
+
+    def as_dict(self) -> dict[str, str]:
+        from .xmltext import attributes
+
+        return attributes(self._v)
+
+    def __copy__(self) -> Any:
+        return copy.copy(self._v)
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        return copy.deepcopy(self._v, memo)
+
+
+for _name in ("tag", "sourceline", "text", "tail", "attrib"):
+    setattr(_Twin, _name, _forward_property(_name))
+for _name in (
+    "get", "keys", "values", "items", "__getitem__", "__setitem__", "__delitem__", "index",
+    "getparent", "getnext", "getprevious", "getroottree", "iter", "iterdescendants",
+    "iterchildren", "iterancestors", "itersiblings",
+):  # fmt: skip
+    setattr(_Twin, _name, _forward(_name))
+
+
+def unwrap(x: Any) -> Any:
+    """The lxml element for ``x`` (its twin, materializing the tree, for a :class:`Node`;
+    a list of them for a list)."""
+    if isinstance(x, Node):
+        x.materialize()
+        return x._v
+    if isinstance(x, list | tuple) and any(isinstance(i, Node) for i in x):
+        return [unwrap(i) for i in x]
+    return x
+
+
+def soft(x: Any) -> Any:
+    """``x``'s lxml twin if its tree is materialized, else ``x`` itself (no parse)."""
+    return x._v if type(x) is _Twin else x
+
+
+# -- building ------------------------------------------------------------------------
+
+
+def build(text: str, path: str | None) -> Node:
+    """The tree of a well-formed, single-root ``text`` read a piece at a time; lxml's
+    error (``XMLSyntaxError``, ``ValueError``) for any other (the caller then reads it
+    the old way: :func:`from_lxml`)."""
+    from .xmltext import _parser_options
+
+    parser = etree.XMLPullParser(events=("start", "end", "comment", "pi"), **_parser_options())
+    tree = Tree(text, path, "plain")
+    shapes: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
+    strings: dict[str, str] = {}
+    stack: list[tuple[Node, list[Node]]] = []
+    comment, pi = etree.Comment, etree.PI
+
+    def events() -> None:
+        for event, el in parser.read_events():
+            if event == "start":
+                items = el.items()
+                names = tuple([strings.setdefault(k, k) for k, _ in items])
+                names = shapes.setdefault(names, names)
+                values = tuple(
+                    [v if k == "id" else strings.setdefault(v, v) for k, v in items]
+                )
+                tag = el.tag
+                node = Node(strings.setdefault(tag, tag), el.sourceline, tree, names, values)
+                if stack:
+                    node._p = stack[-1][0]
+                    stack[-1][1].append(node)
+                elif tree.root is None:
+                    tree.root = node
+                stack.append((node, []))
+            elif event == "end":
+                node, kids = stack.pop()
+                if kids:
+                    node._k = tuple(kids)
+                # libxml2's copy of what has ended is freed (lxml's iterparse pattern:
+                # the parser may have read on past it, so only what precedes it goes)
+                el.clear(keep_tail=True)
+                parent = el.getparent()
+                if parent is not None:
+                    while el.getprevious() is not None:
+                        del parent[0]
+            elif stack:  # a comment or PI inside the root (those outside it are no node)
+                if event == "comment":
+                    node = Node(comment, el.sourceline, stack[-1][0], (), el.text)
+                else:
+                    node = Node(pi, el.sourceline, stack[-1][0], el.target, el.text)
+                stack[-1][1].append(node)
+
+    for at in range(0, len(text), _CHUNK):
+        parser.feed(encode(text[at : at + _CHUNK]))
+        events()
+    parser.close()
+    events()
+    if tree.root is None or stack:
+        raise ValueError("no root element")
+    return tree.root
+
+
+def from_lxml(root: Any, text: str, path: str | None, mode: str) -> Node:
+    """The tree of lxml's ``root`` (a fragment's wrapper, a recovered CIB ...)."""
+    tree = Tree(text, path, mode)
+    shapes: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
+
+    def one(el: Any, parent: Any) -> Node:
+        tag = el.tag
+        if isinstance(tag, str):
+            items = el.items()
+            names = tuple(k for k, _ in items)
+            names = shapes.setdefault(names, names)
+            return Node(tag, el.sourceline, parent, names, tuple(v for _, v in items))
+        if tag is etree.PI:
+            return Node(tag, el.sourceline, parent, el.target, el.text)
+        return Node(tag, el.sourceline, parent, (), el.text)
+
+    top = one(root, tree)
+    stack = [(root, top)]
+    while stack:
+        el, node = stack.pop()
+        kids = [one(c, node) for c in el]
+        if kids:
+            node._k = tuple(kids)
+            stack.extend(zip(el, kids, strict=True))
+    tree.root = top
+    return top
