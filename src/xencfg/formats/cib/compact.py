@@ -106,31 +106,31 @@ class Attrib(Mapping[str, str]):
         self._node = node
 
     def __getitem__(self, key: str) -> str:
-        n = self._node
-        if key in n._n:
-            return str(n._v[n._n.index(key)])
-        raise KeyError(key)
+        value = self._node.get(key)
+        if value is None:
+            raise KeyError(key)
+        return str(value)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._node._n)
+        return iter(self._node.keys())
 
     def __len__(self) -> int:
-        return len(self._node._n)
+        return len(self._node.keys())
 
     def __contains__(self, key: object) -> bool:
-        return key in self._node._n
+        return isinstance(key, str) and self._node.get(key) is not None
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._node.get(key, default)
 
     def items(self) -> Any:
-        return list(zip(self._node._n, self._node._v, strict=True))
+        return self._node.items()
 
     def keys(self) -> Any:
-        return list(self._node._n)
+        return self._node.keys()
 
     def values(self) -> Any:
-        return list(self._node._v)
+        return self._node.values()
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -167,8 +167,7 @@ class RootTree:
         return self._root
 
     def __getattr__(self, name: str) -> Any:
-        self._root.materialize()
-        return getattr(self._root.getroottree(), name)
+        return getattr(unwrap(self._root).getroottree(), name)
 
 
 class Node:
@@ -427,6 +426,12 @@ class _Twin(Node):
 
     def __contains__(self, x: object) -> bool:
         return unwrap(x) in self._v
+
+    def __eq__(self, other: object) -> bool:
+        # once materialized, the document hands out the lxml twins: the same element
+        return other is self or other is self._v or (type(other) is _Twin and other._v is self._v)
+
+    __hash__ = Node.__hash__
 
     def as_dict(self) -> dict[str, str]:
         from .xmltext import attributes
