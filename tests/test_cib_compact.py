@@ -1,0 +1,237 @@
+"""The CIB document's own compact tree (formats/cib/compact.py) against lxml's.
+
+A loaded CIB is read into a tree of its own (not libxml2's, which alone costs about 12x
+an attribute-dense file: issue 22 item 10). The differential test here reads every CIB
+we have (tests/fixtures, examples/, and /work/shared's corpus, seeds and oracle CIBs)
+twice: as a load gives it, and through lxml's tree (the same document materialized
+before its first read, which is what every document was before), and requires the same
+``to_dict()`` and the same lint findings.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+import xencfg
+from conftest import FIXTURES, ids, shared_files
+from roundtrip import read
+from xencfg.formats import cib
+from xencfg.formats.cib import CibDocument, compact
+from xencfg.lint import lint_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cib_files() -> list[Path]:
+    own = [
+        p
+        for base in (FIXTURES, ROOT / "examples")
+        for p in sorted(base.rglob("*"))
+        if p.is_file() and p.suffix in (".xml", "") and _is_cib(p)
+    ]
+    shared = (
+        shared_files("corpus", "cib-hb2")
+        + shared_files("corpus", "cib-pcmk1")
+        + shared_files("oracle", "cib", pattern="*.xml")
+        + [p for p in shared_files("seed-examples") if "/cib/" in str(p) and p.suffix == ".xml"]
+    )
+    return own + shared
+
+
+def _is_cib(path: Path) -> bool:
+    try:
+        head = path.read_text(encoding="utf-8", errors="surrogateescape")[:65536]
+    except OSError:
+        return False
+    return cib.sniff(head)
+
+
+FILES = _cib_files()
+
+
+def _lxml_backed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every CIB read from here on reads lxml's tree: the document's own tree is
+    materialized before anything reads it (as an edit would)."""
+    real = cib._read
+
+    def read_then_materialize(text: str, path: str | None) -> tuple[Any, bool]:
+        root, wrapped = real(text, path)
+        root.materialize()
+        return root, wrapped
+
+    monkeypatch.setattr(cib, "_read", read_then_materialize)
+
+
+def _findings(text: str, path: str) -> list[tuple[Any, ...]]:
+    res = lint_text(text, "cib", path=path)
+    return [(f.code, f.path, f.line, f.column, f.severity, f.message) for f in res.findings]
+
+
+def _model(text: str, path: str) -> tuple[str, Any]:
+    try:
+        doc = xencfg.loads(text, "cib", path=path)
+    except xencfg.ParseError as exc:
+        return ("error", (exc.message, exc.line, exc.column, exc.severity))
+    assert isinstance(doc, CibDocument)
+    lines = [(getattr(e, "sourceline", None), doc.element_position(e)) for e in doc.iter()]
+    return ("doc", (doc.to_dict(show_secrets=True), lines, doc.dialect, doc.dumps() == text))
+
+
+@pytest.mark.parametrize("path", FILES, ids=ids(FILES))
+def test_own_tree_reads_as_lxml_tree(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same model, element positions and lint findings through either tree."""
+    text = read(path)
+    name = path.name
+    ours = (_model(text, name), _findings(text, name))
+    _lxml_backed(monkeypatch)
+    theirs = (_model(text, name), _findings(text, name))
+    assert ours == theirs
+
+
+def test_the_differential_reads_two_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison above is between two different trees (so it can fail)."""
+    text = read(FIXTURES / "cib" / "valid" / "pcmk10.xml")
+    doc = xencfg.loads(text, "cib")
+    assert isinstance(doc.root, compact.Node)
+    _lxml_backed(monkeypatch)
+    doc = xencfg.loads(text, "cib")
+    assert isinstance(doc.root, etree._Element)
+    assert len(FILES) > 20
+
+
+PCMK = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config/>
+    <nodes><node id="a" uname="alpha" type="normal"/></nodes>
+    <resources>
+      <!-- the web server -->
+      <primitive id="web" class="ocf" provider="heartbeat" type="apache">
+        <instance_attributes id="web-ia">
+          <nvpair id="web-conf" name="configfile" value="/etc/apache2/httpd.conf"/>
+        </instance_attributes>
+      </primitive>
+      <?xencfg test?>
+      <group id="g"><primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2"/></group>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def _both() -> Iterator[tuple[Any, Any]]:
+    """Each element (and comment and PI) of PCMK in the own tree and in lxml's."""
+    doc = xencfg.loads(PCMK, "cib")
+    assert isinstance(doc, CibDocument)
+    theirs = etree.fromstring(PCMK.encode())
+    return zip(doc.root.iter(), theirs.iter(), strict=True)  # type: ignore[union-attr]
+
+
+def test_node_answers_lxml_read_api() -> None:
+    """Each read the views and rules use gives what lxml's element gives."""
+
+    def same(a: Any, b: Any) -> bool:
+        return (a is None and b is None) or (a is not None and b is not None and a.tag == b.tag)
+
+    for mine, theirs in _both():
+        assert isinstance(mine, compact.Node)
+        assert mine.tag == theirs.tag
+        assert mine.sourceline == theirs.sourceline
+        if isinstance(theirs.tag, str):
+            assert mine.get("id") == theirs.get("id")
+            assert mine.get("nothing", "d") == "d"
+            assert mine.items() == theirs.items()
+            assert mine.keys() == theirs.keys() and mine.values() == theirs.values()
+            assert dict(mine.attrib) == dict(theirs.attrib) and len(mine.attrib) == len(
+                theirs.attrib
+            )
+            assert [c.tag for c in mine.iter("{*}primitive", "nvpair")] == [
+                c.tag for c in theirs.iter("{*}primitive", "nvpair")
+            ]
+            assert [c.tag for c in mine.iterdescendants()] == [
+                c.tag for c in theirs.iterdescendants()
+            ]
+            assert [a.tag for a in mine.iterancestors()] == [a.tag for a in theirs.iterancestors()]
+            assert [a.tag for a in mine.iterancestors("group")] == [
+                a.tag for a in theirs.iterancestors("group")
+            ]
+        else:
+            assert mine.text == theirs.text
+        assert len(mine) == len(theirs)
+        assert [c.tag for c in mine] == [c.tag for c in theirs]
+        assert [c.tag for c in mine.iterchildren(reversed=True)] == [
+            c.tag for c in theirs.iterchildren(reversed=True)
+        ]
+        assert same(mine.getparent(), theirs.getparent())
+        assert same(mine.getnext(), theirs.getnext())
+        assert same(mine.getprevious(), theirs.getprevious())
+        assert [s.tag for s in mine.itersiblings(preceding=True)] == [
+            s.tag for s in theirs.itersiblings(preceding=True)
+        ]
+        assert mine.getroottree().getroot().tag == theirs.getroottree().getroot().tag
+        if mine.getparent() is not None:
+            assert mine.getparent().index(mine) == theirs.getparent().index(theirs)
+            assert mine in mine.getparent()
+
+
+def test_reading_does_not_materialize() -> None:
+    """A load, its model and a lint read only the own tree (no libxml2 tree is kept)."""
+    doc = xencfg.loads(PCMK, "cib")
+    assert isinstance(doc, CibDocument)
+    doc.to_dict()
+    list(doc.ids())
+    doc.references()
+    assert doc._tree is not None and not doc._tree.done
+    assert xencfg.dumps(doc) == PCMK
+    assert doc._tree is not None and not doc._tree.done
+
+
+def test_edit_through_an_element_read_before() -> None:
+    """An element read before the first edit forwards to lxml's tree once it is there:
+    its edits are dumped, and it equals the element the document now hands out."""
+    doc = xencfg.loads(PCMK, "cib")
+    assert isinstance(doc, CibDocument)
+    pair = next(doc.iter("nvpair"))
+    prim = doc.resource("web")
+    assert prim is not None
+    pair.set("value", "/srv/httpd.conf")  # the first edit
+    assert isinstance(doc.root, etree._Element)  # the document reads lxml's tree
+    assert doc._tree is None
+    assert next(doc.iter("nvpair")) == pair
+    assert doc.resource("web") == prim
+    assert prim.param("configfile") == "/srv/httpd.conf"
+    etree.SubElement(doc.section("nodes"), "node", id="b", uname="beta", type="normal")
+    out = xencfg.dumps(doc)
+    assert 'value="/srv/httpd.conf"' in out and 'uname="beta"' in out
+    assert out.count("\n") == PCMK.count("\n") + 1
+
+
+def test_lxml_only_calls_materialize() -> None:
+    """What the own tree does not answer (XPath, text, a copy) is lxml's answer."""
+    doc = xencfg.loads(PCMK, "cib")
+    assert isinstance(doc, CibDocument)
+    web = next(doc.iter("primitive"))
+    assert [e.get("id") for e in web.xpath(".//nvpair")] == ["web-conf"]
+    assert doc._tree is None or doc._tree.done
+    assert copy.deepcopy(doc.root).tag == "cib"
+
+
+def test_fragment_and_recovered_read_into_own_tree() -> None:
+    """A fragment of several roots and a CIB Pacemaker recovers are own trees too."""
+    frag = xencfg.loads('<nvpair id="a" name="x" value="1"/>\n<nvpair id="b" name="y"/>\n', "cib")
+    assert isinstance(frag, CibDocument)
+    assert isinstance(frag.wrapper, compact.Node)
+    assert [r.get("id") for r in frag.roots] == ["a", "b"]
+    twice = PCMK.replace('type="apache"', 'type="apache" type="apache"')
+    with pytest.raises(xencfg.ParseError) as caught:
+        xencfg.loads(twice, "cib")
+    partial = getattr(caught.value, "partial", None)
+    assert isinstance(partial, CibDocument) and isinstance(partial.root, compact.Node)
+    assert partial.resource("web") is not None
