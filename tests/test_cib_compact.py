@@ -223,6 +223,19 @@ def test_lxml_only_calls_materialize() -> None:
     assert copy.deepcopy(doc.root).tag == "cib"
 
 
+def test_comments_around_the_root() -> None:
+    """Comments and PIs before and after the root are no node of the tree (lxml's
+    ``iter()`` does not give them either); the file still dumps as it was."""
+    text = "<?xml version='1.0'?>\n<!-- saved by hand -->\n<?pi x?>\n" + PCMK + "<!-- end -->\n"
+    doc = xencfg.loads(text, "cib")
+    assert isinstance(doc, CibDocument) and isinstance(doc.root, compact.Node)
+    assert [e.tag for e in doc.root.iter()] == [
+        e.tag for e in etree.fromstring(text.encode()).iter()
+    ]
+    assert doc.root.sourceline == 4
+    assert xencfg.dumps(doc) == text
+
+
 def test_fragment_and_recovered_read_into_own_tree() -> None:
     """A fragment of several roots and a CIB Pacemaker recovers are own trees too."""
     frag = xencfg.loads('<nvpair id="a" name="x" value="1"/>\n<nvpair id="b" name="y"/>\n', "cib")

@@ -23,6 +23,7 @@ forwards every call to its twin (:class:`_Twin`), and the document reads the lxm
 from __future__ import annotations
 
 import copy
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -38,7 +39,7 @@ class Tree:
     """What a tree needs to materialize: its text and how it was parsed (the root
     node's parent slot holds it)."""
 
-    __slots__ = ("done", "mode", "path", "root", "text")
+    __slots__ = ("done", "found", "mode", "path", "root", "text")
 
     def __init__(self, text: str, path: str | None, mode: str) -> None:
         self.text = text
@@ -47,6 +48,9 @@ class Tree:
         self.mode = mode
         self.root: Node | None = None
         self.done = False
+        #: the root's elements of each tag filter asked (the views ask for the same few
+        #: again and again, and a walk in Python costs what lxml's in C did not)
+        self.found: dict[tuple[Any, ...], list[Node]] = {}
 
     def materialize(self) -> None:
         """Parse the text with lxml and make every node forward to its twin there."""
@@ -211,18 +215,13 @@ class Node:
         return getattr(self, name)
 
     # -- lxml's read API ----------------------------------------------------------
-    @property
-    def tag(self) -> Any:
-        return self._tag
-
-    @tag.setter
-    def tag(self, value: Any) -> None:
+    def _set_tag(self, value: Any) -> None:
         self.materialize()
         self.tag = value
 
-    @property
-    def sourceline(self) -> int | None:
-        return self._line
+    #: (a C getter: the rules read tags millions of times)
+    tag = property(operator.attrgetter("_tag"), _set_tag)
+    sourceline = property(operator.attrgetter("_line"))
 
     @property
     def text(self) -> str | None:
@@ -326,12 +325,16 @@ class Node:
             if n._k:
                 push(reversed(n._k))
 
-    def _filtered(self, nodes: Iterator[Node], tag: Any, tags: tuple[Any, ...], name: str, **kw: Any) -> Iterator[Any]:
-        if tag is not None:
-            tags = (tag, *tags)
-        if not tags:
-            yield from nodes
-            return
+    def _filtered(
+        self, nodes: Iterator[Node], tag: Any, tags: tuple[Any, ...], name: str, **kw: Any
+    ) -> Iterator[Any]:
+        if tag is None and not tags:
+            return nodes
+        return self._matching(nodes, (tag, *tags) if tag is not None else tags, name, **kw)
+
+    def _matching(
+        self, nodes: Iterator[Node], tags: tuple[Any, ...], name: str, **kw: Any
+    ) -> Iterator[Any]:
         match = _matcher(tags)
         if match is None:
             self.materialize()
@@ -342,6 +345,13 @@ class Node:
                 yield n
 
     def iter(self, tag: Any = None, *tags: Any) -> Iterator[Any]:
+        tree = self._p
+        if isinstance(tree, Tree) and (tag is not None or tags):
+            key = (tag, *tags)
+            found = tree.found.get(key)
+            if found is None:
+                found = tree.found[key] = list(self._filtered(self.walk(), tag, tags, "iter"))
+            return iter(found)
         return self._filtered(self.walk(), tag, tags, "iter")
 
     def iterdescendants(self, tag: Any = None, *tags: Any) -> Iterator[Any]:
@@ -484,43 +494,49 @@ def build(text: str, path: str | None) -> Node:
     tree = Tree(text, path, "plain")
     shapes: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
     strings: dict[str, str] = {}
-    stack: list[tuple[Node, list[Node]]] = []
+    setdefault = strings.setdefault
+    stack: list[Node] = []
+    kids: list[list[Node]] = []
     comment, pi = etree.Comment, etree.PI
 
     def events() -> None:
         for event, el in parser.read_events():
             if event == "start":
-                items = el.items()
-                names = tuple([strings.setdefault(k, k) for k, _ in items])
-                names = shapes.setdefault(names, names)
-                values = tuple(
-                    [v if k == "id" else strings.setdefault(v, v) for k, v in items]
-                )
+                names = tuple(el.keys())
+                if names:
+                    names = shapes.setdefault(names, names)
+                    values = tuple(
+                        [v if k == "id" else setdefault(v, v) for k, v in zip(names, el.values())]
+                    )
+                else:
+                    values = ()
                 tag = el.tag
-                node = Node(strings.setdefault(tag, tag), el.sourceline, tree, names, values)
+                parent = stack[-1] if stack else tree
+                node = Node(setdefault(tag, tag), el.sourceline, parent, names, values)
                 if stack:
-                    node._p = stack[-1][0]
-                    stack[-1][1].append(node)
+                    kids[-1].append(node)
                 elif tree.root is None:
                     tree.root = node
-                stack.append((node, []))
+                stack.append(node)
+                kids.append([])
             elif event == "end":
-                node, kids = stack.pop()
-                if kids:
-                    node._k = tuple(kids)
+                node = stack.pop()
+                mine = kids.pop()
+                if mine:
+                    node._k = tuple(mine)
                 # libxml2's copy of what has ended is freed (lxml's iterparse pattern:
                 # the parser may have read on past it, so only what precedes it goes)
                 el.clear(keep_tail=True)
-                parent = el.getparent()
-                if parent is not None:
-                    while el.getprevious() is not None:
+                if el.getprevious() is not None:
+                    parent = el.getparent()
+                    while parent is not None and el.getprevious() is not None:
                         del parent[0]
             elif stack:  # a comment or PI inside the root (those outside it are no node)
                 if event == "comment":
-                    node = Node(comment, el.sourceline, stack[-1][0], (), el.text)
+                    node = Node(comment, el.sourceline, stack[-1], (), el.text)
                 else:
-                    node = Node(pi, el.sourceline, stack[-1][0], el.target, el.text)
-                stack[-1][1].append(node)
+                    node = Node(pi, el.sourceline, stack[-1], el.target, el.text)
+                kids[-1].append(node)
 
     for at in range(0, len(text), _CHUNK):
         parser.feed(encode(text[at : at + _CHUNK]))

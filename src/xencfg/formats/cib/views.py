@@ -47,7 +47,11 @@ def source_line(el: _Element) -> int:
 
 
 def _tag(el: Any) -> str:
-    return xmltext.local(el.tag) if isinstance(el.tag, str) else ""
+    """The local name of an element's tag; ``""`` for a comment or PI."""
+    tag = el.tag
+    if tag.__class__ is not str:
+        return ""
+    return tag if "}" not in tag else tag.rsplit("}", 1)[-1]
 
 
 def ids_around(el: Any, tags: tuple[str, ...] = RESOURCE_TAGS) -> list[str]:
@@ -73,7 +77,9 @@ def canon_role(raw: str | None) -> str | None:
 
 
 def _kids(el: Any, *tags: str) -> list[Any]:
-    return [c for c in el if isinstance(c.tag, str) and (not tags or _tag(c) in tags)]
+    if not tags:
+        return [c for c in el if _tag(c)]
+    return [c for c in el if _tag(c) in tags]
 
 
 def _attr(el: Any, *names: str) -> str | None:
