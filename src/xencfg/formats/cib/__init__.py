@@ -16,8 +16,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...errors import ParseError
 from ..._lazy import etree
+from ...errors import ParseError
 from . import compact, model, xmltext
 from .model import *  # noqa: F403  (the package offers model's API, listed once there)
 from .model import CibDocument
@@ -64,8 +64,7 @@ def _read(text: str, path: str | None) -> tuple[compact.Node, bool]:
     several roots. A single root is read a piece at a time, libxml2's copy freed as it
     goes; anything else (a fragment, a DOCTYPE, an error) is read whole by
     :func:`.xmltext.load` as before, and its tree copied."""
-    xmltext.check_doctype(text, path)
-    if xmltext.doctype_span(text) is None:
+    if xmltext.check_doctype(text, path) is None:
         try:
             return compact.build(text, path), False
         except (etree.XMLSyntaxError, ValueError):

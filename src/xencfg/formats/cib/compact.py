@@ -96,8 +96,9 @@ def _matcher(tags: tuple[Any, ...]) -> Callable[[Any], bool] | None:
             exact.add(t)
     if not local:
         return lambda tag: tag in exact
-    return lambda tag: isinstance(tag, str) and (
-        tag in exact or (tag.rsplit("}", 1)[-1] if "}" in tag else tag) in local
+    return lambda tag: (
+        isinstance(tag, str)
+        and (tag in exact or (tag.rsplit("}", 1)[-1] if "}" in tag else tag) in local)
     )
 
 
@@ -226,7 +227,7 @@ class Node:
     @property
     def text(self) -> str | None:
         if self._tag is etree.Comment or self._tag is etree.PI:
-            return self._v  # type: ignore[no-any-return]
+            return self._v
         self.materialize()
         return self.text
 
@@ -500,13 +501,17 @@ def build(text: str, path: str | None) -> Node:
     comment, pi = etree.Comment, etree.PI
 
     def events() -> None:
-        for event, el in parser.read_events():
+        read: Any = parser.read_events()
+        for event, el in read:
             if event == "start":
                 names = tuple(el.keys())
                 if names:
                     names = shapes.setdefault(names, names)
                     values = tuple(
-                        [v if k == "id" else setdefault(v, v) for k, v in zip(names, el.values())]
+                        [
+                            v if k == "id" else setdefault(v, v)
+                            for k, v in zip(names, el.values(), strict=True)
+                        ]
                     )
                 else:
                     values = ()
@@ -528,9 +533,9 @@ def build(text: str, path: str | None) -> Node:
                 # the parser may have read on past it, so only what precedes it goes)
                 el.clear(keep_tail=True)
                 if el.getprevious() is not None:
-                    parent = el.getparent()
-                    while parent is not None and el.getprevious() is not None:
-                        del parent[0]
+                    holder = el.getparent()
+                    while holder is not None and el.getprevious() is not None:
+                        del holder[0]
             elif stack:  # a comment or PI inside the root (those outside it are no node)
                 if event == "comment":
                     node = Node(comment, el.sourceline, stack[-1], (), el.text)

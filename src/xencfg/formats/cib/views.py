@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..._lazy import etree
 from . import compact, xmltext
 from .values import canon_name, is_secret, parse_score
 

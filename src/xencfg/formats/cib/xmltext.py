@@ -55,7 +55,7 @@ class TagSpan:
 # -- loading -------------------------------------------------------------------
 
 
-def _parser_options(recover: bool = False) -> dict[str, bool]:
+def _parser_options(recover: bool = False) -> dict[str, Any]:
     """How every CIB is parsed: no entities, no network, no DTD, libxml2's depth limit."""
     return {
         "recover": recover,
@@ -130,11 +130,12 @@ def _has_subset(decl: str) -> bool:
     return False
 
 
-def check_doctype(text: str, path: str | None) -> None:
-    """Refuse DOCTYPEs that could make a parser read or expand anything."""
+def check_doctype(text: str, path: str | None) -> tuple[int, int] | None:
+    """Refuse DOCTYPEs that could make a parser read or expand anything; the span of
+    the DOCTYPE that is left (``None``: none)."""
     span = doctype_span(text)
     if span is None:
-        return
+        return None
     decl = text[span[0] : span[1]]
     if "<!ENTITY" in decl.upper():
         off = span[0] + decl.upper().index("<!ENTITY")
@@ -156,6 +157,7 @@ def check_doctype(text: str, path: str | None) -> None:
         raise error_at(
             text, path, span[0], "refused: a DOCTYPE with an internal subset is not a CIB"
         )
+    return span
 
 
 def _syntax_error(exc: etree.XMLSyntaxError, text: str, path: str | None, shift: int) -> ParseError:
@@ -374,13 +376,13 @@ def attributes(el: Any) -> dict[str, str]:
     walks the list once."""
     as_dict = getattr(el, "as_dict", None)  # the document's own tree (.compact)
     if as_dict is not None:
-        return as_dict()  # type: ignore[no-any-return]
+        return as_dict()
     if len(el.attrib) <= 32:
         return dict(el.attrib)
     return {v.attrname: str(v) for v in el.xpath("@*")}
 
 
-def sub_element(parent: Any, tag: str, attrib: dict[str, str] | None = None, **extra: str) -> Any:
+def sub_element(parent: Any, tag: str, attrib: dict[str, str] | None = None, **extra: Any) -> Any:
     """``etree.SubElement`` under ``parent``, which may be a node of the document's own
     tree (:mod:`.compact`: the tree is then materialized, and the new element added to
     the lxml twin)."""
