@@ -22,8 +22,11 @@ forwards every call to its twin (:class:`_Twin`), and the document reads the lxm
 
 from __future__ import annotations
 
+import bisect
 import copy
 import operator
+import re
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -39,7 +42,7 @@ class Tree:
     """What a tree needs to materialize: its text and how it was parsed (the root
     node's parent slot holds it)."""
 
-    __slots__ = ("done", "found", "mode", "path", "root", "text")
+    __slots__ = ("done", "found", "mode", "newlines", "path", "root", "text")
 
     def __init__(self, text: str, path: str | None, mode: str) -> None:
         self.text = text
@@ -51,6 +54,37 @@ class Tree:
         #: the root's elements of each tag filter asked (the views ask for the same few
         #: again and again, and a walk in Python costs what lxml's in C did not)
         self.found: dict[tuple[Any, ...], list[Node]] = {}
+        #: the offset of each line break of the text (on first need: lines are asked
+        #: for the few elements a finding names)
+        self.newlines: array[int] | None = None
+
+    def place(self) -> None:
+        """Give each element node the offset of its start tag (on first need: a load
+        that is only read never asks), from :func:`.xmltext.tag_starts`."""
+        from .xmltext import tag_starts
+
+        assert self.root is not None
+        nodes = [n for n in self.root.walk() if isinstance(n._tag, str)]
+        if self.mode == "wrapped":
+            nodes[0]._at = -1  # the wrapper, which the text does not have
+            nodes = nodes[1:]
+        starts = tag_starts(self.text)
+        if len(starts) != len(nodes):
+            raise ParseError("internal: the tag scanner lost step with the XML parser")
+        for n, at in zip(nodes, starts, strict=True):
+            n._at = at
+
+    def line_at(self, at: int) -> int:
+        """lxml's ``sourceline`` of the element whose start tag is at offset ``at``:
+        libxml2 makes the element at the end of its start tag and counts ``\\n`` only
+        (``<b\\n x="1"\\n/>`` is on line 3 of its own); 1 for a fragment's wrapper."""
+        if at < 0:
+            return 1
+        if self.newlines is None:
+            self.newlines = array("q", [m.start() for m in re.finditer("\n", self.text)])
+        end = _TAG_END.match(self.text, at)
+        stop = end.end() - 1 if end is not None else at
+        return bisect.bisect_left(self.newlines, stop) + 1
 
     def materialize(self) -> None:
         """Parse the text with lxml and make every node forward to its twin there."""
@@ -179,17 +213,20 @@ class Node:
     """An element (or a comment or processing instruction: ``tag`` is then
     ``etree.Comment`` / ``etree.PI``, as in lxml) of the CIB document.
 
-    Slots: ``_tag``; ``_line`` (lxml's ``sourceline``); ``_p`` the parent (the
+    Slots: ``_tag``; ``_at`` the offset of its start tag (``None`` until asked:
+    :meth:`Tree.place`; -1: a fragment's wrapper, which the text does not have; the
+    ``sourceline`` is read from the text on demand); ``_p``
+    the parent (the
     :class:`Tree` for the root); ``_k`` the children (a tuple, ``None`` for none);
     ``_n`` the attribute names (a shared tuple; a PI's target); ``_v`` their values (a
     comment's text; the lxml twin once materialized).
     """
 
-    __slots__ = ("_k", "_line", "_n", "_p", "_tag", "_v")
+    __slots__ = ("_at", "_k", "_n", "_p", "_tag", "_v")
 
-    def __init__(self, tag: Any, line: int | None, parent: Any, names: Any, values: Any) -> None:
+    def __init__(self, tag: Any, at: int | None, parent: Any, names: Any, values: Any) -> None:
         self._tag = tag
-        self._line = line
+        self._at = at
         self._p = parent
         self._k: tuple[Node, ...] | None = None
         self._n = names
@@ -222,12 +259,19 @@ class Node:
 
     #: (a C getter: the rules read tags millions of times)
     tag = property(operator.attrgetter("_tag"), _set_tag)
-    sourceline = property(operator.attrgetter("_line"))
+
+    def offset(self) -> int:
+        """The offset of the start tag in the text (-1: a fragment's wrapper)."""
+        if self._at is None:
+            self._tree().place()
+        return self._at  # type: ignore[return-value]
+
+    @property
+    def sourceline(self) -> int | None:
+        return self._tree().line_at(self.offset())
 
     @property
     def text(self) -> str | None:
-        if self._tag is etree.Comment or self._tag is etree.PI:
-            return self._v
         self.materialize()
         return self.text
 
@@ -485,78 +529,106 @@ def soft(x: Any) -> Any:
 # -- building ------------------------------------------------------------------------
 
 
+#: The rest of a start tag from its ``<``, up to its ``>`` (quoted values may hold ``>``).
+_TAG_END = re.compile(r"""[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
+
+
+class _Builder:
+    """The target of lxml's parser (libxml2's SAX events, no tree built): the nodes."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self.stack: list[Node] = []
+        self.kids: list[list[Node]] = []
+        self.shapes: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
+        self.strings: dict[str, str] = {}
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        strings = self.strings
+        if attrib:
+            names = tuple(attrib)
+            names = self.shapes.setdefault(names, names)
+            setdefault = strings.setdefault
+            values = tuple([v if k == "id" else setdefault(v, v) for k, v in attrib.items()])
+        else:
+            names = values = ()
+        stack = self.stack
+        node = Node(strings.setdefault(tag, tag), None, None, names, values)
+        if stack:
+            node._p = stack[-1]
+            self.kids[-1].append(node)
+        else:
+            node._p = self.tree
+            self.tree.root = node
+        stack.append(node)
+        self.kids.append([])
+
+    def end(self, tag: str) -> None:
+        node = self.stack.pop()
+        kids = self.kids.pop()
+        if kids:
+            node._k = tuple(kids)
+
+    def comment(self, text: str) -> None:
+        if self.stack:  # (a comment or PI outside the root is no node, as in lxml)
+            self.kids[-1].append(_Misc(etree.Comment, -1, self.stack[-1], (), text))
+
+    def pi(self, target: str, data: str | None) -> None:
+        if self.stack:
+            self.kids[-1].append(_Misc(etree.PI, -1, self.stack[-1], target, data))
+
+    def close(self) -> Node | None:
+        return self.tree.root
+
+
 def build(text: str, path: str | None) -> Node:
-    """The tree of a well-formed, single-root ``text`` read a piece at a time; lxml's
-    error (``XMLSyntaxError``, ``ValueError``) for any other (the caller then reads it
-    the old way: :func:`from_lxml`)."""
+    """The tree of a well-formed, single-root ``text``, from libxml2's SAX events (fed a
+    piece at a time; no libxml2 tree is built); lxml's error (``XMLSyntaxError``,
+    ``ValueError``) for any other text (the caller then reads it the old way:
+    :func:`from_lxml`)."""
     from .xmltext import _parser_options
 
-    parser = etree.XMLPullParser(events=("start", "end", "comment", "pi"), **_parser_options())
     tree = Tree(text, path, "plain")
-    shapes: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
-    strings: dict[str, str] = {}
-    setdefault = strings.setdefault
-    stack: list[Node] = []
-    kids: list[list[Node]] = []
-    comment, pi = etree.Comment, etree.PI
-
-    def events() -> None:
-        read: Any = parser.read_events()
-        for event, el in read:
-            if event == "start":
-                names = tuple(el.keys())
-                if names:
-                    names = shapes.setdefault(names, names)
-                    values = tuple(
-                        [
-                            v if k == "id" else setdefault(v, v)
-                            for k, v in zip(names, el.values(), strict=True)
-                        ]
-                    )
-                else:
-                    values = ()
-                tag = el.tag
-                parent = stack[-1] if stack else tree
-                node = Node(setdefault(tag, tag), el.sourceline, parent, names, values)
-                if stack:
-                    kids[-1].append(node)
-                elif tree.root is None:
-                    tree.root = node
-                stack.append(node)
-                kids.append([])
-            elif event == "end":
-                node = stack.pop()
-                mine = kids.pop()
-                if mine:
-                    node._k = tuple(mine)
-                # libxml2's copy of what has ended is freed (lxml's iterparse pattern:
-                # the parser may have read on past it, so only what precedes it goes)
-                el.clear(keep_tail=True)
-                if el.getprevious() is not None:
-                    holder = el.getparent()
-                    while holder is not None and el.getprevious() is not None:
-                        del holder[0]
-            elif stack:  # a comment or PI inside the root (those outside it are no node)
-                if event == "comment":
-                    node = Node(comment, el.sourceline, stack[-1], (), el.text)
-                else:
-                    node = Node(pi, el.sourceline, stack[-1], el.target, el.text)
-                kids[-1].append(node)
-
+    builder = _Builder(tree)
+    target: Any = builder
+    parser = etree.XMLParser(target=target, **_parser_options())
     for at in range(0, len(text), _CHUNK):
         parser.feed(encode(text[at : at + _CHUNK]))
-        events()
     parser.close()
-    events()
-    if tree.root is None or stack:
-        raise ValueError("no root element")
-    return tree.root
+    root = tree.root
+    if root is None or builder.stack:
+        raise ValueError("not one root element")
+    return root
 
 
-def from_lxml(root: Any, text: str, path: str | None, mode: str) -> Node:
-    """The tree of lxml's ``root`` (a fragment's wrapper, a recovered CIB ...)."""
+class _Misc(Node):
+    """A comment, PI or entity reference: its text is ``_v`` (a PI's target ``_n``); its
+    line is lxml's (the builder does not place them)."""
+
+    __slots__ = ()
+
+    def _set_text(self, value: str | None) -> None:
+        self.materialize()
+        self.text = value
+
+    text = property(operator.attrgetter("_v"), _set_text)
+
+    @property
+    def sourceline(self) -> int | None:
+        self.materialize()
+        return self.sourceline
+
+
+def from_lxml(root: Any, text: str, path: str | None, mode: str, starts: Any) -> Node:
+    """The tree of lxml's ``root`` (a fragment's wrapper, a recovered CIB ...);
+    ``starts``: the offsets of the start tags in the text (a wrapper has none)."""
     tree = Tree(text, path, mode)
     shapes: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    skip = len(elements) - len(starts)
+    if skip not in (0, 1) or (skip and mode != "wrapped"):
+        raise ParseError("internal: the tag scanner lost step with the XML parser", path=path)
+    at = {id(el): a for el, a in zip(elements[skip:], starts, strict=True)}
 
     def one(el: Any, parent: Any) -> Node:
         tag = el.tag
@@ -564,10 +636,11 @@ def from_lxml(root: Any, text: str, path: str | None, mode: str) -> Node:
             items = el.items()
             names = tuple(k for k, _ in items)
             names = shapes.setdefault(names, names)
-            return Node(tag, el.sourceline, parent, names, tuple(v for _, v in items))
+            values = tuple(v for _, v in items)
+            return Node(tag, at.get(id(el), -1), parent, names, values)
         if tag is etree.PI:
-            return Node(tag, el.sourceline, parent, el.target, el.text)
-        return Node(tag, el.sourceline, parent, (), el.text)
+            return _Misc(tag, -1, parent, el.target, el.text)
+        return _Misc(tag, -1, parent, (), el.text)
 
     top = one(root, tree)
     stack = [(root, top)]

@@ -15,6 +15,7 @@ understand both dialects the issue names:
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -177,7 +178,10 @@ class CibDocument(SourceDocument):
         self._tree = None
         self._roots = [compact.soft(r) for r in self._roots]
         self._wrapper = compact.soft(self._wrapper)
-        self._elements = [compact.soft(e) for e in self._elements]
+        assert tree.root is not None
+        nodes = [n for n in tree.root.walk() if isinstance(n._tag, str)]  # (parse order)
+        self._elements = [compact.soft(n) for n in nodes]
+        self._offsets = array("q", [at for n in nodes if (at := n.offset()) >= 0])
         self._by_id = None
 
     @property
@@ -188,6 +192,8 @@ class CibDocument(SourceDocument):
         tree may have been edited by then); a loaded CIB that is only read and linted
         never holds them.
         """
+        if self._tree is not None:
+            self._tree.materialize()
         self._sync()
         if self._snapshots is None:
             self._snapshots = {}
@@ -688,6 +694,11 @@ class CibDocument(SourceDocument):
     def element_position(self, el: _Element) -> tuple[int, int]:
         """1-based (line, column) of an element's start tag in the source."""
         self._sync()
+        tree = self._tree
+        node: Any = el
+        mine = isinstance(node, compact.Node) and node._tree() is tree
+        if tree is not None and mine and node.offset() >= 0:  # (this document's own node)
+            return self.position(node.offset())
         el = compact.soft(el)
         if self._by_id is None:  # built on first need: most loads never ask
             own = self._elements[len(self._elements) - len(self._offsets) :]

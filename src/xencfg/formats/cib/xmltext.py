@@ -96,6 +96,8 @@ _DOCTYPE_OR_OPEN = re.compile(r"(?P<doctype>(?i:<!DOCTYPE\b))|<!--|<\?|<!\[CDATA
 
 def doctype_span(text: str) -> tuple[int, int] | None:
     """Start and end offsets of the DOCTYPE declaration, if any."""
+    if "<!" not in text:  # (no DOCTYPE, comment or CDATA: no scan)
+        return None
     m = _doctype_start(text)
     if m is None:
         return None
@@ -291,18 +293,18 @@ def recovered(text: str) -> Any | None:
     return root
 
 
-def tag_starts(text: str) -> array[int]:
-    """The offset of every start tag, in document order: all a document needs to place
-    its elements until an edit asks for the full spans (see :class:`Snapshot`); in an
-    array, 8 bytes each (a list of ints costs 40)."""
-    return scan(text, starts_only=True)
+def tag_starts(text: str, limit: int = -1) -> array[int]:
+    """The offset of every start tag (the first ``limit``), in document order: all a
+    document needs to place its elements until an edit asks for the full spans (see
+    :class:`Snapshot`); in an array, 8 bytes each (a list of ints costs 40)."""
+    return scan(text, starts_only=True, limit=limit)
 
 
 @overload
-def scan(text: str, starts_only: Literal[False] = False) -> list[TagSpan]: ...
+def scan(text: str, starts_only: Literal[False] = False, limit: int = -1) -> list[TagSpan]: ...
 @overload
-def scan(text: str, starts_only: Literal[True]) -> array[int]: ...
-def scan(text: str, starts_only: bool = False) -> list[TagSpan] | array[int]:
+def scan(text: str, starts_only: Literal[True], limit: int = -1) -> array[int]: ...
+def scan(text: str, starts_only: bool = False, limit: int = -1) -> list[TagSpan] | array[int]:
     """Every element's :class:`TagSpan`, in document order (the text is well-formed);
     with ``starts_only``, the offsets of the start tags instead (in an array)."""
     out: Any = array("q") if starts_only else []
@@ -338,6 +340,8 @@ def scan(text: str, starts_only: bool = False) -> list[TagSpan] | array[int]:
                 continue
             if starts_only:  # ('<' cannot occur inside an attribute value)
                 out.append(i)
+                if len(out) == limit:
+                    break
                 i = m.end()
                 continue
             pos = m.end()
