@@ -1,7 +1,8 @@
-"""The typed CIB model: views bound onto the lxml tree.
+"""The typed CIB model: views bound onto the document's element tree.
 
 Every view (:class:`Primitive`, :class:`Order`, :class:`NvSet` ...) wraps one
-lxml element and reads and writes *through* it, so the tree stays the single
+element (of the document's own compact tree, :mod:`.compact`, until an edit
+materializes lxml's) and reads and writes *through* it, so the tree stays the single
 truth and :meth:`CibDocument.dumps` can splice exactly what changed. The views
 understand both dialects the issue names:
 
