@@ -1,8 +1,8 @@
 """The CIB's base views: :class:`View`, name/value pairs and their sets, rules.
 
 Every view wraps one element (of the document's own tree, :mod:`.compact`, or lxml's)
-and reads and writes *through* it (see :mod:`.model`). The dialect helpers here tell heartbeat 2 text from Pacemaker 1.0
-text, which every view that spells an option needs.
+and reads and writes *through* it (see :mod:`.model`). The dialect helpers here tell
+heartbeat 2 text from Pacemaker 1.0 text, which every view that spells an option needs.
 """
 
 from __future__ import annotations
