@@ -5,8 +5,8 @@ fragments administrators load with ``cibadmin -C -o SECTION -x FILE`` (a
 ``primitive``, a ``clone``, an ``rsc_order``, a ``<resources>`` wrapper, bare
 ``nvpair`` lines ...) parse into a :class:`CibDocument`: its own element tree
 (:mod:`.compact`; lxml's once edited), typed views on it, and the source text so
-that dumps are byte-exact and edits minimal. ``validate(doc)`` checks against our crm.dtd (heartbeat 2) or our
-Pacemaker 1.0 RelaxNG schema.
+that dumps are byte-exact and edits minimal. ``validate(doc)`` checks against our
+crm.dtd (heartbeat 2) or our Pacemaker 1.0 RelaxNG schema.
 """
 
 from __future__ import annotations
