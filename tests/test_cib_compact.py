@@ -208,6 +208,27 @@ def test_reading_does_not_materialize() -> None:
     assert doc._tree is not None and not doc._tree.done
 
 
+def test_lint_reads_only_the_own_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linting a CIB never builds lxml's tree of the document (the load's memory is the
+    lint's too; only schema validation parses the text again, for its own moments)."""
+    built: list[str | None] = []
+    real = compact.Tree.materialize
+
+    def counted(tree: compact.Tree) -> None:
+        built.append(tree.path)
+        real(tree)
+
+    monkeypatch.setattr(compact.Tree, "materialize", counted)
+    files = [p for p in FILES if FIXTURES in p.parents or ROOT / "examples" in p.parents]
+    for path in files:
+        _findings(read(path), path.name)
+    assert len(files) > 20 and built == []
+    monkeypatch.undo()
+    monkeypatch.setattr(compact.Tree, "materialize", counted)
+    xencfg.loads(PCMK, "cib").root.xpath("//nvpair")  # type: ignore[union-attr]
+    assert built == [None]  # (the count sees a materializing)
+
+
 def test_edit_through_an_element_read_before() -> None:
     """An element read before the first edit forwards to lxml's tree once it is there:
     its edits are dumped, and it equals the element the document now hands out."""

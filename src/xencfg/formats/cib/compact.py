@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import operator
 import re
 from array import array
@@ -246,9 +247,11 @@ class Node:
         self._tree().materialize()
 
     def __getattr__(self, name: str) -> Any:
-        # what this class does not answer natively: lxml answers it, on the twin
-        if name.startswith("__") or name in Node.__slots__:
-            raise AttributeError(name)
+        # the rest of lxml's element API: lxml answers it, on the twin (any other name
+        # is an AttributeError, as on lxml's element: getattr(el, "x", None) probes must
+        # not materialize the tree)
+        if name.startswith("_") or name not in _lxml_names():
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         self.materialize()
         return getattr(self, name)
 
@@ -433,6 +436,12 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<Element {self._tag} at 0x{id(self):x}>"
+
+
+@functools.cache
+def _lxml_names() -> frozenset[str]:
+    """The public names of lxml's element class (what a node materializes for)."""
+    return frozenset(n for n in dir(etree._Element) if not n.startswith("_"))
 
 
 def _forward(name: str) -> Callable[..., Any]:
