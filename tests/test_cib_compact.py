@@ -284,3 +284,48 @@ def test_fragment_and_recovered_read_into_own_tree() -> None:
     partial = getattr(caught.value, "partial", None)
     assert isinstance(partial, CibDocument) and isinstance(partial.root, compact.Node)
     assert partial.resource("web") is not None
+
+
+ODD = {
+    "undeclared prefix": '<cib><b:c x="1"/></cib>',
+    "undeclared attribute prefix": '<cib><c b:x="1"/></cib>',
+    "xml:id twice": '<cib><a xml:id="x"/><b xml:id="x"/></cib>',
+    "empty namespace": '<cib xmlns:p=""><p:a/></cib>',
+    "xml prefix rebound": '<cib xmlns:xml="urn:x"/>',
+    "namespaced attribute twice": '<cib xmlns:a="urn:x" xmlns:b="urn:x" a:z="1" b:z="2"/>',
+    "default namespace": '<cib xmlns="urn:x"><c xmlns:p="urn:p" p:x="1"/></cib>',
+    "xml:lang": '<cib xml:lang="en"/>',
+    "nested 300 deep": "<a>" * 300 + "</a>" * 300,
+    "nested 255 deep": "<a>" * 255 + "</a>" * 255,
+    "ampersands": '<cib a="x &amp; y &#38; z &amp;#38; &lt;&#60;&gt;&quot;&apos;&#x26;"/>',
+    "blanks in values": '<cib a="\t1\n2\r\n3&#10;4&#9;5&#13;"/>',
+    "undefined entity": '<cib a="&foo;"/>',
+    "a NUL": "<cib>\x00</cib>",
+    "CDATA": "<cib><![CDATA[<x>]]><y/></cib>",
+    "two roots": "<a/><b/>",
+    "Latin-1 declared": '<?xml version="1.0" encoding="ISO-8859-1"?><cib a="\u00e9"/>',
+}
+
+
+@pytest.mark.parametrize("text", ODD.values(), ids=ODD.keys())
+def test_odd_xml_reads_as_lxml_reads_it(text: str) -> None:
+    """What libxml2 checks only when it builds its tree (namespaces, xml:id, depth) or
+    hands a parser target differently (``&`` as ``&#38;``) reads as lxml's tree reads
+    it: the same error, or the same elements, attributes and lines."""
+    from xencfg.formats.cib import xmltext
+
+    def shape(root: Any) -> list[Any]:
+        return [(e.tag, e.sourceline, sorted(e.attrib.items())) for e in xmltext.elements(root)]
+
+    try:
+        theirs: Any = shape(xmltext.load(text, None)[0])
+    except xencfg.ParseError as exc:
+        theirs = exc.message
+    try:
+        doc = xencfg.loads(text, "cib")
+    except xencfg.ParseError as exc:
+        assert exc.message == theirs
+        return
+    assert isinstance(doc, CibDocument)
+    top = doc.wrapper if doc.wrapper is not None else doc.root
+    assert shape(top) == theirs

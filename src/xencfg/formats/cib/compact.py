@@ -542,6 +542,11 @@ def soft(x: Any) -> Any:
 _TAG_END = re.compile(r"""[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
 
 
+#: Nesting from which a text is read by lxml's tree instead (libxml2 refuses more than
+#: 256 levels without ``huge_tree``, and says so only when it builds its tree).
+_DEPTH = 200
+
+
 class _Builder:
     """The target of lxml's parser (libxml2's SAX events, no tree built): the nodes."""
 
@@ -554,11 +559,24 @@ class _Builder:
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         strings = self.strings
+        # what libxml2 refuses only when it builds its tree (see _namespaced too):
+        # nesting deeper than its limit
+        if len(self.stack) >= _DEPTH:
+            raise ValueError("read by lxml's tree")
         if attrib:
             names = tuple(attrib)
             names = self.shapes.setdefault(names, names)
             setdefault = strings.setdefault
-            values = tuple([v if k == "id" else setdefault(v, v) for k, v in attrib.items()])
+            # (libxml2 hands a target "&" written &amp; or &#38; as "&#38;", which its
+            # tree builder decodes: the only reference left in a value, xmlParseAttValue)
+            values = tuple(
+                [
+                    (v if k == "id" else setdefault(v, v))
+                    if "&" not in v
+                    else v.replace("&#38;", "&")
+                    for k, v in attrib.items()
+                ]
+            )
         else:
             names = values = ()
         stack = self.stack
@@ -590,6 +608,28 @@ class _Builder:
         return self.tree.root
 
 
+#: A run of name characters, and what follows a colon in an attribute name.
+_NAME_RUN = re.compile(r"""[^\s<>/="'!?]*""")
+_ATTR_REST = re.compile(r"""[^\s<>/="']*\s*=""")
+
+
+def _namespaced(text: str) -> bool:
+    """Whether ``text`` may hold a prefixed name or a namespace declaration: what lxml's
+    parser target does not check (libxml2 reports an undeclared prefix, an ``xml:id``
+    twice ... only as it builds its tree). Such a text is read by lxml's tree."""
+    if "xmlns" in text:
+        return True
+    i = text.find(":")
+    while i >= 0:
+        lt = text.rfind("<", max(0, i - 1024), i)
+        if _NAME_RUN.fullmatch(text, lt + 1 if lt >= 0 else max(0, i - 1024), i):
+            return True  # a tag name with a colon
+        if _ATTR_REST.match(text, i + 1):
+            return True  # an attribute name with a colon
+        i = text.find(":", i + 1)
+    return False
+
+
 def build(text: str, path: str | None) -> Node:
     """The tree of a well-formed, single-root ``text``, from libxml2's SAX events (fed a
     piece at a time; no libxml2 tree is built); lxml's error (``XMLSyntaxError``,
@@ -597,6 +637,8 @@ def build(text: str, path: str | None) -> Node:
     :func:`from_lxml`)."""
     from .xmltext import _parser_options
 
+    if _namespaced(text):
+        raise ValueError("read by lxml's tree")
     tree = Tree(text, path, "plain")
     builder = _Builder(tree)
     target: Any = builder
@@ -604,9 +646,12 @@ def build(text: str, path: str | None) -> Node:
     for at in range(0, len(text), _CHUNK):
         parser.feed(encode(text[at : at + _CHUNK]))
     parser.close()
+    # an error libxml2 raises only when it builds its tree (an undeclared namespace
+    # prefix, an xml:id twice ...) is in the log all the same: the tree then tells
+    errors = [e for e in parser.error_log if e.level_name in ("ERROR", "FATAL")]
     root = tree.root
-    if root is None or builder.stack:
-        raise ValueError("not one root element")
+    if root is None or builder.stack or errors:
+        raise ValueError("not one root element, or an error for lxml's tree to tell")
     return root
 
 
