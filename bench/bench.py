@@ -19,6 +19,7 @@ import compileall
 import contextlib
 import functools
 import io
+import json
 import os
 import subprocess
 import sys
@@ -279,6 +280,79 @@ def xl_list(n: int) -> str:
     )
 
 
+def iet_volume(n: int) -> str:
+    """IET's /proc/net/iet/volume: a target line and two LUN lines each."""
+    return lines(
+        n,
+        lambda i: (
+            f"tid:{i + 1} name:iqn.2026-11.net.example:san1.vol{i}\n"
+            f"\tlun:0 state:0 iotype:blockio iomode:wt blocks:20971520 blocksize:512 "
+            f"path:/dev/vg0/vol{i}\n"
+            f"\tlun:1 state:0 iotype:fileio iomode:wb blocks:2097152 blocksize:512 "
+            f"path:/srv/iscsi/vol{i}.img\n"
+        ),
+    )
+
+
+def iscsi_node(n: int) -> str:
+    """``iscsiadm -m node -o show``: one record per target, the largest of its shapes."""
+    return lines(
+        n,
+        lambda i: (
+            "# BEGIN RECORD 2.0-873\n"
+            f"node.name = iqn.2026-11.net.example:san1.vol{i}\n"
+            "node.tpgt = 1\nnode.startup = automatic\niface.iscsi_ifacename = default\n"
+            "node.session.auth.authmethod = CHAP\n"
+            f"node.session.auth.username = xen{i}\nnode.session.auth.password = ********\n"
+            f"node.conn[0].address = {ip(i)}\nnode.conn[0].port = 3260\n# END RECORD\n"
+        ),
+    )
+
+
+def lio_saveconfig(n: int) -> str:
+    """targetcli's saveconfig.json (rtslib-fb's layout and indent): a block backstore,
+    a target with one LUN, two ACLs and a portal each."""
+    storage = [
+        {
+            "attributes": {"emulate_tpu": 0, "emulate_write_cache": 0},
+            "dev": f"/dev/drbd{i}",
+            "name": f"vol{i}",
+            "plugin": "block",
+            "readonly": False,
+            "write_back": False,
+            "wwn": f"{i:08x}-55d3-4b8e-a0f1-3e9d2b6c4a10",
+        }
+        for i in range(n)
+    ]
+    acls = [
+        {
+            "mapped_luns": [{"index": 0, "tpg_lun": 0, "write_protect": False}],
+            "node_wwn": f"iqn.2026-11.net.example:xen{k}",
+        }
+        for k in (1, 2)
+    ]
+    targets = [
+        {
+            "fabric": "iscsi",
+            "tpgs": [
+                {
+                    "attributes": {"authentication": 0, "generate_node_acls": 0},
+                    "enable": True,
+                    "luns": [{"index": 0, "storage_object": f"/backstores/block/vol{i}"}],
+                    "node_acls": acls,
+                    "parameters": {"HeaderDigest": "None"},
+                    "portals": [{"ip_address": ip(i), "iser": False, "port": 3260}],
+                    "tag": 1,
+                }
+            ],
+            "wwn": f"iqn.2026-11.net.example:san1.vol{i}",
+        }
+        for i in range(n)
+    ]
+    doc = {"fabric_modules": [], "storage_objects": storage, "targets": targets}
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
 def ip_addr(n: int) -> str:
     return lines(
         n,
@@ -377,6 +451,9 @@ _GENERATORS: dict[str, tuple[Callable[[int], str], int, int]] = {
     "cib-live": (cib, 2000, 50),
     "xl-list": (xl_list, 10000, 200),
     "ip-addr": (ip_addr, 5000, 100),
+    "iet-proc": (iet_volume, 5000, 100),
+    "iscsi-node": (iscsi_node, 5000, 100),
+    "lio-saveconfig": (lio_saveconfig, 1000, 25),
     "iscsi-session": (
         lambda n: lines(
             n,

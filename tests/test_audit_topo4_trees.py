@@ -224,7 +224,10 @@ def test_is030_counts_the_luns_pacemaker_creates_on_iet(tmp_path: Path) -> None:
 
     lun = '<nvpair id="web-lu-path" name="path" value="/dev/drbd1"/>'
     (crm / "cib.xml").write_text(cib(lun))
-    assert _lint(root, ["IS030"]).findings == []  # no scsi_id: the agent's own
+    # no scsi_id: the agent's default, ${OCF_RESOURCE_INSTANCE:0:16} (resource-agents
+    # iSCSILogicalUnit OCF_RESKEY_scsi_id_default), is 'web-lu', not 'web-lun'
+    (f,) = _lint(root, ["IS030"]).findings
+    assert "did you mean ScsiId 'web-lu'?" in f.message
     said = '<nvpair id="web-lu-id" name="scsi_id" value="web-lun"/>'
     (crm / "cib.xml").write_text(cib(lun + said))
     assert _lint(root, ["IS030"]).findings == []

@@ -194,6 +194,7 @@ PROMOTABLE = """      <clone id="drbd-r0-clone">
         <meta_attributes id="drbd-r0-clone-meta_attributes">
           <nvpair id="drbd-r0-clone-ma-promotable" name="promotable" value="true"/>
           <nvpair id="drbd-r0-clone-ma-target-role" name="target-role" value="{PROMOTED}"/>
+          <nvpair id="drbd-r0-clone-ma-notify" name="notify" value="true"/>
         </meta_attributes>
       </clone>"""
 

@@ -431,8 +431,10 @@ PACEMAKER_1_0 = sorted(p.name for p in FIXTURES.glob("pcmk10-*.xml"))
 #: (twice), which Pacemaker 1.0.13's pacemaker-1.0.rng refuses and 2.1.5's takes (the
 #: dc-version says 1.0.x: CB023's docstring), and ``target-role=Master`` on a plain
 #: primitive, a pe_warn in Pacemaker 1.0.8 (lib/pengine/utils.c get_target_role) and
-#: so CB028's warning on this 1.0.9 cluster, a config error only from 2.0.4 on. It also
-#: found ``no-quorum-policy=suicide`` with STONITH off, which lint missed (CB033 now).
+#: so CB028's warning on this 1.0.9 cluster, a config error from 1.1.5 on
+#: (crm_config_err in lib/pengine/utils.c at tag Pacemaker-1.1.5, line 1359; 1.1.3's
+#: still warned). It also found ``no-quorum-policy=suicide`` with STONITH off, which
+#: lint missed (CB033 now).
 MUTANTS = [
     ("with-rsc-role lower case", 'with-rsc-role="Master"', 'with-rsc-role="master"'),
     ("score inf", 'score="INFINITY"', 'score="inf"'),

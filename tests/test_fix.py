@@ -330,9 +330,14 @@ def test_fix_renames_deprecated_keywords_the_release_in_force_reads(tmp_path: Pa
 
 
 def test_fix_renames_nothing_an_older_release_would_not_read(tmp_path: Path) -> None:
-    # 0.4.7 reads the default_* spellings and no path_selector yet (renamed in 0.5)
-    out = _fixed(tmp_path, "multipath.conf", OLD_MULTIPATH, "multipath-tools=0.4.7")
+    # 0.4.6 reads the default_* spellings, no path_selector yet (renamed in 0.5) and
+    # devnode_blacklist, not blacklist (0.4.6 dict.c line 699 is its only blacklist root)
+    out = _fixed(tmp_path / "046", "multipath.conf", OLD_MULTIPATH, "multipath-tools=0.4.6")
     assert out == OLD_MULTIPATH
+    # 0.4.7 put devnode_blacklist under #if 0 (dict.c line 1340) and reads "blacklist"
+    # (line 1331): that one section is renamed, the default_* spellings stay
+    out = _fixed(tmp_path / "047", "multipath.conf", OLD_MULTIPATH, "multipath-tools=0.4.7")
+    assert out == OLD_MULTIPATH.replace("devnode_blacklist", "blacklist")
 
 
 def test_fix_renames_drbd_keywords_in_place_but_never_moves_them(tmp_path: Path) -> None:

@@ -594,7 +594,7 @@ def test_xl_reads_the_affinity(tmp_path: Path, lines: str) -> None:
     assert rc == 0, out
 
 
-# -- vkb (4.12 on): xl_devices._vkb_problems ---------------------------------------------
+# -- vkb (4.12 on): xl_devices._refused_specs ---------------------------------------------
 
 #: xl 4.17 refuses these (parse_vkb_config / parse_vkb_list, xl_parse.c:1107-1205)
 VKB_REFUSED = [

@@ -94,13 +94,12 @@ def _parser() -> argparse.ArgumentParser:
         ("--extend-select", "add these rule codes or prefixes to the selection"),
         ("--ignore", "skip these rule codes or prefixes (comma-separated)"),
     ):
-        lp.add_argument(flag, action="append", default=[], metavar="CODES", help=what)
-    lp.add_argument(
+        _repeated(lp, flag, "CODES", what)
+    _repeated(
+        lp,
         "--target",
-        action="append",
-        default=[],
-        metavar="COMPONENT=VERSION",
-        help="the release a component runs (drbd=8.3, multipath-tools=0.4.7); "
+        "COMPONENT=VERSION",
+        "the release a component runs (drbd=8.3, multipath-tools=0.4.7); "
         "overrides [tool.xencfg.versions] and what the files suggest",
     )
     lp.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -315,20 +314,18 @@ def _parser() -> argparse.ArgumentParser:
     mg.add_argument("--cluster-name", help="corosync's cluster_name (heartbeat had none)")
     mg.add_argument("--cib", metavar="FILE", help="the CIB, if not in a node's var/lib/heartbeat")
     mg.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
-    mg.add_argument(
+    _repeated(
+        mg,
         "--only",
-        action="append",
-        default=[],
-        metavar="PART[,PART]",
-        help="migrate only these parts: stack, xen, drbd, iscsi, multipath, iscsid, evms "
+        "PART[,PART]",
+        "migrate only these parts: stack, xen, drbd, iscsi, multipath, iscsid, evms "
         "(default: all the files need)",
     )
-    mg.add_argument(
+    _repeated(
+        mg,
         "--to",
-        action="append",
-        default=[],
-        metavar="drbd=8.4|9,pacemaker=1.0|current",
-        help="target generations (defaults: drbd=8.4, the mainline kernel's; "
+        "drbd=8.4|9,pacemaker=1.0|current",
+        "target generations (defaults: drbd=8.4, the mainline kernel's; "
         "pacemaker=current, the pacemaker-3.9 schema)",
     )
     return p
@@ -337,24 +334,24 @@ def _parser() -> argparse.ArgumentParser:
 def _node_option(parser: argparse.ArgumentParser, verb: str, more: str = "") -> None:
     """``--node NAME=PATH``, as lint, graph, diff and migrate take it (``verb``: what the
     command does with the tree)."""
-    parser.add_argument(
-        "--node",
-        action="append",
-        default=[],
-        metavar="NAME=PATH",
-        help=f"{verb} the node tree at PATH and call that node NAME{more}",
+    _repeated(
+        parser, "--node", "NAME=PATH", f"{verb} the node tree at PATH and call that node NAME{more}"
     )
 
 
 def _role_option(parser: argparse.ArgumentParser, more: str) -> None:
     """``--role NAME=ROLE``, as lint and graph take it (read by :func:`_roles`)."""
-    parser.add_argument(
+    _repeated(
+        parser,
         "--role",
-        action="append",
-        default=[],
-        metavar="NAME=ROLE",
-        help=f"state a node's role where the files say too little ({more})",
+        "NAME=ROLE",
+        f"state a node's role where the files say too little ({more})",
     )
+
+
+def _repeated(parser: argparse.ArgumentParser, flag: str, metavar: str, what: str) -> None:
+    """An option that may be given again and again: the list of its values, in order."""
+    parser.add_argument(flag, action="append", default=[], metavar=metavar, help=what)
 
 
 def _subparser(parser: argparse.ArgumentParser, *names: str) -> argparse.ArgumentParser:

@@ -83,6 +83,10 @@ DRBD_UTILS_BUF_128M = Version.parse("9.29")
 #: nullglob in the include statements", LINBIT/drbd commit 509f23358, 8.3.8 ChangeLog);
 #: before it, any include that opened nothing was "Failed to open include file".
 DRBD_INCLUDE_NULLGLOB = Version.parse("8.3.8")
+#: DRBD 8.3.2 (July 2009): the first release with ocf:linbit:drbd, which refuses to start
+#: or promote without the master's ``notify=true`` (scripts/drbd.ocf, commit 0da228ae
+#: "enforce notify enabled", 2009-06-24; CB035).
+DRBD_RA_NEEDS_NOTIFY = Version.parse("8.3.2")
 #: multipath-tools 0.4.9: parser.c ``alloc_strvec`` splits ``{`` and ``}`` off a word
 #: (0.4.9 line 242); 0.4.5 to 0.4.8 end a word at a blank only, so ``defaults{`` names no
 #: section (MP010).
@@ -125,7 +129,9 @@ PACEMAKER_3_0 = Version.parse("3.0.0")
 #: an older one refuses it (CB030). ``pacemaker-1.1`` and ``pacemaker-1.2`` came with
 #: 1.1.1 (tag Pacemaker-1.1.1 lib/common/xml.c known_schemas entries 5 and 6; 1.1.0's
 #: table ends at pacemaker-1.0). pacemaker-1.1 was 1.1.1-1.1.11's development schema
-#: (pacemaker-1.2 plus ``domains``), the old name of pacemaker-next in 1.1.12-1.1.24
+#: (pacemaker-1.2 itself at 1.1.1; plus ``domains`` and the ``*-instance`` constraint
+#: attributes from 1.1.2, ``rsc-pattern`` at 1.1.11: rules/cib/placement.py
+#: ``SCHEMA_FEATURES``), the old name of pacemaker-next in 1.1.12-1.1.24
 #: (schemas.c "1.1 was the old name for -next"), and no schema from 2.0.0 on (CB031).
 PACEMAKER_SCHEMA_SINCE: dict[tuple[int, int], Version] = {
     (1, 0): Version.parse("1.0"),

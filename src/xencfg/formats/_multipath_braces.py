@@ -23,8 +23,10 @@ from .schema import InForce, Version
 QUOTE_ENDS_VALUE = Version.parse("0.6.0")
 
 __all__ = [
+    "QUOTE_ENDS_VALUE",
     "STRAY",
     "SUBLEVEL",
+    "ReadBefore",
     "after_brace",
     "brace_below",
     "brace_problems",
@@ -249,7 +251,7 @@ def closer_problems(doc: Node, text: str) -> Iterator[ValueProblem]:
         )
         if not rest and last.value_toks and last.value_toks[0].text.startswith('"'):
             word = last.values[0]
-            yield _ReadBefore(
+            yield ReadBefore(
                 last,
                 f"the '}}' of {block.key} follows '{last.key}' on its line: multipath"
                 f" {QUOTE_ENDS_VALUE} on reads '{word}' and skips the '}}' (\"ignoring extra"
@@ -302,7 +304,7 @@ def quoted_sections(doc: Node) -> Iterator[ValueProblem]:
 
 
 @attrs.frozen
-class _ReadBefore(ValueProblem):
+class ReadBefore(ValueProblem):
     """A value releases before ``since`` read otherwise than written (an error where the
     release in force is certainly one of those); later ones read it, with a diagnostic
     (a warning: XC005 warns where :meth:`refused_in` is ``None``)."""

@@ -10,9 +10,10 @@ import attrs
 from ..problems import ValueProblem
 from ..syntax.blocks import Entry
 from ..versions import MULTIPATH_SPLITS_BRACE
+from ._multipath_braces import QUOTE_ENDS_VALUE, ReadBefore
 from .schema import InForce, Version
 
-__all__ = ["cut_by_comment", "cut_by_non_ascii", "extra_data"]
+__all__ = ["cut_by_comment", "cut_by_non_ascii", "extra_data", "old_set_value"]
 
 
 def extra_data(node: Entry, until: Version | None) -> ValueProblem:
@@ -37,11 +38,13 @@ def extra_data(node: Entry, until: Version | None) -> ValueProblem:
             since=("multipath-tools", until),
         )
     if quoted:
-        return ValueProblem(
+        return ReadBefore(
             node,
-            f"multipath reads {node.key} '{first}' and ignores '{rest}' after the closing"
-            ' quote ("ignoring extra data"): delete it or make it a comment',
-            harmless=True,
+            f"multipath-tools {QUOTE_ENDS_VALUE} on read {node.key} '{first}' and ignore"
+            f" '{rest}' after the closing quote (\"ignoring extra data\"); earlier releases"
+            f" read '{old_set_value(node)}' (set_value joins the words up to the line's"
+            " last): delete the rest or make it a comment",
+            since=("multipath-tools", QUOTE_ENDS_VALUE),
         )
     return ValueProblem(
         node,
@@ -49,6 +52,31 @@ def extra_data(node: Entry, until: Version | None) -> ValueProblem:
         f" '{rest}' (\"ignoring extra data\"): quote a value of several words"
         f' ({node.key} "{first} {rest}")',
     )
+
+
+def old_set_value(node: Entry) -> str:
+    """The value multipath-tools 0.4.5 to 0.5.0 read for a quoted value followed by more
+    words. Their parser.c ``alloc_strvec`` makes each ``"`` a word of its own (0.5.0
+    line 321) and reads a quoted text as one word; ``set_value`` (0.5.0 line 389) then
+    joins the words after the first ``"``, a blank only between two words neither of
+    which is a ``"``, and leaves out the line's last word (line 421, ``i !=
+    VECTOR_SIZE(strvec)-1``): ``"multibus" extra`` reads ``multibus"``."""
+    words: list[str] = []
+    for tok in node.value_toks:
+        text = tok.text
+        if text.startswith('"'):
+            inner = text[1:-1] if len(text) > 1 and text.endswith('"') else text[1:]
+            words += ['"', inner, '"'] if inner else ['"', '"']
+        else:
+            words.append(text)
+    read = ""
+    for i in range(1, len(words)):
+        word, before = words[i], words[i - 1]
+        if i > 1 and word != '"' and before != '"':
+            read += " "
+        if i != len(words) - 1:
+            read += word
+    return read
 
 
 @attrs.frozen

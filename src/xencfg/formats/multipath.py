@@ -27,7 +27,7 @@ from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
 from ._multipath_braces import brace_problems, closer_problems, quoted_sections, stray_problems
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
-from .schema import Keyword, Schema, V
+from .schema import InForce, Keyword, Schema, V
 from .view import Setting, View
 
 FORMAT = "multipath"
@@ -156,6 +156,9 @@ _SECTION_KEYWORDS = (
 # not read. tests/test_versions.py checks the 0.9.4 facts with `multipath -t`.
 
 _SINCE: dict[str, str] = {
+    # 0.4.7 dict.c line 1331: install_keyword_root("blacklist"); 0.4.5 and 0.4.6 read
+    # only devnode_blacklist (0.4.6 line 699)
+    "0.4.7": "blacklist",
     "0.4.8": "blacklist_exceptions pg_timeout",
     "0.4.9": """checker dev_loss_tmo fast_io_fail_tmo flush_on_last_del gid max_fds mode
         prio prio_args queue_without_daemon uid verbosity multipath_dir""",
@@ -178,6 +181,8 @@ _SINCE: dict[str, str] = {
     "0.9.7": "auto_resize",
 }
 _0_4_9, _0_5, _0_9 = V("0.4.9"), V("0.5.0"), V("0.9.0")
+#: The first release that no longer reads ``devnode_blacklist`` and reads ``blacklist``.
+_NO_DEVNODE_BLACKLIST = V("0.4.7")
 _REPLACED = (
     Keyword("multipath_tool", until=V("0.4.6")),
     Keyword("prio_callout", until=_0_4_9, renamed_to="prio", renamed_since=_0_4_9),
@@ -198,7 +203,14 @@ _REPLACED = (
     Keyword("default_path_grouping_policy", until=_0_9, renamed_to="path_grouping_policy"),
     Keyword("default_features", until=_0_9, renamed_to="features"),
     Keyword("default_path_checker", until=_0_9, renamed_to="path_checker"),
-    Keyword("devnode_blacklist", until=_0_9, renamed_to="blacklist"),
+    # 0.4.7 dict.c line 1340 puts install_keyword_root("devnode_blacklist") under #if 0
+    # (0.4.6 line 699 read it), the same release that brought the "blacklist" section
+    Keyword(
+        "devnode_blacklist",
+        until=_NO_DEVNODE_BLACKLIST,
+        renamed_to="blacklist",
+        renamed_since=_NO_DEVNODE_BLACKLIST,
+    ),
     Keyword("multipath_dir", since=_0_4_9, until=_0_9),
     Keyword("config_dir", since=V("0.6.0"), until=_0_9),
 )
@@ -252,7 +264,8 @@ DEPRECATED = frozenset(k.name for k in _REPLACED + _VENDOR)
 #: Keywords read with one value (``set_value``), the old spellings too: 0.4.x read
 #: ``getuid_callout /sbin/scsi_id -g -u -s /block/%n`` as "/sbin/scsi_id".
 _ONE_VALUE = _ALL_KEYWORDS | DEPRECATED
-_EVERYWHERE = _OLD | NEWER
+# (devnode_blacklist is a section of the top level only: no release read it elsewhere)
+_EVERYWHERE = (_OLD | NEWER) - {"devnode_blacklist"}
 
 _YES_NO = ("yes", "no", "1", "0")
 #: Values multipath-tools 0.9.4 takes, per keyword (dict.c): a tuple of words, and
@@ -354,6 +367,29 @@ SCHEMA = Schema.build(
 )
 
 
+@attrs.frozen
+class _InDevnodeBlacklist(ValueProblem):
+    """A value problem inside ``devnode_blacklist``: it bites only where a release before
+    0.4.7 runs (an error there, a warning while the release is unknown, nothing from
+    0.4.7 on, which skip the section: XC004 says so)."""
+
+    def refused_in(self, release: InForce) -> bool | None:
+        if release.at_least(_NO_DEVNODE_BLACKLIST):
+            return False
+        return True if release.older_than(_NO_DEVNODE_BLACKLIST) else None
+
+
+def unread_from_0_4_7(p: ValueProblem) -> ValueProblem | None:
+    """``p`` for a value in ``devnode_blacklist``, which only 0.4.5 and 0.4.6 read (0.4.7
+    dict.c line 1340, ``#if 0``); ``None`` where ``p`` bites only on releases from 0.4.7
+    on (a word ended at '!', 0.4.9 on), which never read the section."""
+    if p.since is not None and p.since[1] >= _NO_DEVNODE_BLACKLIST:
+        return None
+    # (``since`` names the component XC005 asks the release of; refused_in decides)
+    since = ("multipath-tools", _NO_DEVNODE_BLACKLIST)
+    return _InDevnodeBlacklist(p.node, p.message, harmless=p.harmless, since=since)
+
+
 def schema_context(context: tuple[str, ...]) -> str | None:
     """The :data:`SCHEMA` section name of the section path ``context``."""
     if not context:
@@ -399,8 +435,11 @@ def _judge(
 ) -> KeywordProblem:
     """What multipath-tools 0.9.4 makes of ``key``, not valid in ``context``."""
     kw = SCHEMA.keyword(schema_context(context) or "", key)
-    if key in DEPRECATED:
-        return KeywordProblem(node, "deprecated", key, kw.renamed_to if kw is not None else None)
+    if key in DEPRECATED and kw is not None:
+        return KeywordProblem(node, "deprecated", key, kw.renamed_to)
+    if context and SCHEMA.keyword("top", key) is not None:
+        # a section of the top level (devnode_blacklist) opened inside another
+        return KeywordProblem(node, "misplaced", key, "the top level")
     if key in NEWER:
         since = kw.since if kw is not None else None
         return KeywordProblem(node, "newer", key, f"multipath-tools {since} and later")
@@ -740,7 +779,27 @@ class MultipathDocument(TreeDocument):
         for KEY") or caps ("value for KEY too large, capping at N"): it then runs with
         its default or the capped value, not with what is written. The checks follow
         dict.c's ``set_*`` handlers; tests/test_daemon_verdicts.py holds each one to
-        ``multipath -t``."""
+        ``multipath -t``. Inside a ``devnode_blacklist`` section, which 0.4.7 on do not
+        read (:func:`unread_from_0_4_7`), a problem counts only where 0.4.6 or older
+        may run."""
+        # (by line: a light document makes its nodes anew at each walk)
+        tops = list(self.child_nodes())
+        starts = [self.position(n)[0] for n in tops] + [2**31]
+        old = [
+            (starts[i], starts[i + 1])
+            for i, b in enumerate(tops)
+            if isinstance(b, Block) and b.key == "devnode_blacklist"
+        ]
+        for p in self._value_problems():
+            line = self.position(p.node)[0] if p.node is not None and old else 0
+            if any(first <= line < after for first, after in old):
+                found = unread_from_0_4_7(p)
+                if found is not None:
+                    yield found
+            else:
+                yield p
+
+    def _value_problems(self) -> Iterator[ValueProblem]:
         for node in walk(self):
             if isinstance(node, Entry) and not node.values and node.key in _ALL_KEYWORDS:
                 # parser.c set_value: "missing value for option 'KEY' on line N"

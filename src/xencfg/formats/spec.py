@@ -275,6 +275,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="SaveconfigDocument",
         readme="LIO target's saveconfig.json (targetcli)",
         files="target/saveconfig.json, rtslib-fb-target/saveconfig.json",
+        bench=True,
     ),
     FormatSpec(
         "ocfs2",
@@ -659,6 +660,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="IscsiNodeDocument",
         readme="`iscsiadm -m node`",
         files="iscsiadm -m node (flat, -P 1, -o show)",
+        bench=True,
     ),
     FormatSpec(
         "iet-proc",
@@ -670,6 +672,7 @@ SPECS: tuple[FormatSpec, ...] = (
         document="IetProcDocument",
         readme="IET's `/proc/net/iet/volume` and `session`",
         files="/proc/net/iet/volume, /proc/net/iet/session",
+        bench=True,
     ),
     FormatSpec(
         "uname",

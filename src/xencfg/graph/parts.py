@@ -217,6 +217,49 @@ def target_exports(cluster: Cluster, g: Graph) -> None:
             g.edge(lid, f"lun:{link.wwid}", "seen-as", "WWID")
 
 
+def lio_exports(cluster: Cluster, g: Graph) -> None:
+    """LIO's targets from each target box's saveconfig.json: box -> target -> LUN (its
+    storage object and backing device) -> the multipath LUN whose WWID the object's unit
+    serial makes (``wwid.lio_wwid``). A storage object without a serial is drawn orange:
+    ``targetctl restore`` gives it a new one, so a new WWID, at every restore (IS035)."""
+    from ..formats.lio_saveconfig import SaveconfigDocument
+    from ..wwid import lio_wwid
+
+    for item, doc in cluster.typed("lio-saveconfig", SaveconfigDocument):
+        box = item.node or item.file.display
+        g.node(f"node:{box}", box, "node")
+
+        def at(obj: object, item: Loaded = item, doc: SaveconfigDocument = doc) -> Span:
+            line = doc.position(obj)[0] + item.file.first_line - 1
+            return (item.file.display, line, line)
+
+        for t in doc.iscsi_targets:
+            if not t.wwn:
+                continue
+            tid = g.node(f"target:{t.wwn}", t.wwn, "target")
+            g.place(tid, at(t))
+            g.edge(f"node:{box}", tid, "exports")
+            for tpg in t.tpgs:
+                for lun in tpg.luns:
+                    so = doc.storage_object(lun.storage_object)
+                    what = f"{so.name} ({so.plugin})" if so else str(lun.storage_object)
+                    label = f"LUN {lun.index}\\n{what}" + (f"\\n{so.dev}" if so and so.dev else "")
+                    lid = g.node(f"lio:{t.wwn}:{tpg.tag}:{lun.index}", label, "iscsi-lun")
+                    g.place(lid, at(lun))
+                    g.edge(tid, lid, "exports")
+                    if so is None or so.plugin == "pscsi":
+                        continue  # (IS033; pscsi passes the device's own ids through)
+                    if not so.wwn:
+                        g.nodes[lid].warn = (
+                            f"storage object {so.name} has no unit serial (wwn): a new one,"
+                            " so a new WWID, at every targetctl restore"
+                        )
+                        continue
+                    wwid = lio_wwid(so.wwn)
+                    if f"lun:{wwid}" in g.nodes:
+                        g.edge(lid, f"lun:{wwid}", "seen-as", "WWID")
+
+
 def _short(name: str) -> str:
     return name.split(".", 1)[0].lower()
 
@@ -563,6 +606,7 @@ def live_state(cluster: Cluster, g: Graph) -> None:
 CONTRIBUTORS: list[Contributor] = [
     multipath_maps,
     target_exports,
+    lio_exports,
     drbd_replicas,
     domu_disks,
     cib_drbd,

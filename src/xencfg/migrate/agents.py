@@ -3,6 +3,7 @@ changed: ocf:heartbeat:IPaddr (ifconfig), IET's resources (the target is LIO now
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..stack import Note
@@ -18,6 +19,27 @@ def primitive_note(kind: str, display: str, prim: Any, what: str, why: str) -> N
         f"<primitive id='{prim.get('id')}'> {what}",
         why,
     )
+
+
+def moved_agents(
+    root: Any, display: str, notes: list[Note], old: str, new: str, why: str
+) -> Iterator[Any]:
+    """Point each primitive of the CIB ``root`` that runs agent ``old``
+    (``ocf:PROVIDER:TYPE``) at ``new``, with a rewrite line saying ``why``; yields each
+    primitive once it is moved (its own lines follow that one)."""
+    _, old_provider, old_type = old.split(":")
+    _, provider, type_ = new.split(":")
+    for prim in root.iter("primitive"):
+        if (prim.get("class"), prim.get("provider"), prim.get("type")) != (
+            "ocf",
+            old_provider,
+            old_type,
+        ):
+            continue
+        prim.set("provider", provider)
+        prim.set("type", type_)
+        notes.append(primitive_note("rewrite", display, prim, f"{old} -> {new}", why))
+        yield prim
 
 
 #: ocf:heartbeat:IPaddr's parameters that IPaddr2 reads under another name, with the
@@ -63,29 +85,20 @@ def ipaddr2(root: Any, display: str, notes: list[Note]) -> bool:
     lvs_support under the same names; the ARP settings are renamed, and what IPaddr2
     has no counterpart of is dropped with a line."""
     found = False
-    for prim in root.iter("primitive"):
-        if (prim.get("class"), prim.get("provider"), prim.get("type")) != (
-            "ocf",
-            "heartbeat",
-            "IPaddr",
-        ):
-            continue
+    for prim in moved_agents(
+        root,
+        display,
+        notes,
+        "ocf:heartbeat:IPaddr",
+        "ocf:heartbeat:IPaddr2",
+        "today's IPaddr adds the address with ifconfig and stops with "
+        "OCF_ERR_INSTALLED where net-tools is missing (resource-agents 4.12: "
+        "check_binary ifconfig, route before start; net-tools is an optional "
+        "package today, Debian 12: Priority optional); IPaddr2 does the same "
+        "with ip(8) and takes ip, nic, cidr_netmask, broadcast, iflabel and "
+        "lvs_support as they are",
+    ):
         found = True
-        prim.set("type", "IPaddr2")
-        notes.append(
-            primitive_note(
-                "rewrite",
-                display,
-                prim,
-                "ocf:heartbeat:IPaddr -> ocf:heartbeat:IPaddr2",
-                "today's IPaddr adds the address with ifconfig and stops with "
-                "OCF_ERR_INSTALLED where net-tools is missing (resource-agents 4.12: "
-                "check_binary ifconfig, route before start; net-tools is an optional "
-                "package today, Debian 12: Priority optional); IPaddr2 does the same "
-                "with ip(8) and takes ip, nic, cidr_netmask, broadcast, iflabel and "
-                "lvs_support as they are",
-            )
-        )
         for nv in prim.iterfind("instance_attributes/nvpair"):
             name, value = nv.get("name"), nv.get("value") or ""
             if name in IPADDR2_NAMES:

@@ -152,7 +152,9 @@ def notes_of(changes: Any, where: str, target: str, shift: int = 0) -> list[Note
     kinds = {"info": "rewrite", "warning": "rewrite", "action": "manual"}
     out = []
     for c in changes:
-        source = f"{c.path}:{c.line}" if c.path else f"{where}:{c.line + shift}"
+        # line 0: the file as a whole (what it lacks has no line)
+        at = f":{c.line + (0 if c.path else shift)}" if c.line else ""
+        source = f"{c.path or where}{at}"
         what = f"{c.key}: {c.message}" if c.key else c.message
         why = "check it" if c.severity == "warning" else ""
         out.append(Note(kinds.get(c.severity, "rewrite"), source, target, what, why))

@@ -12,7 +12,7 @@ from ..discover import NodeTree, SourceFile
 from ..errors import XencfgError
 from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
-from .agents import iet_resources, ipaddr2, xm_fencing
+from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 
@@ -282,27 +282,16 @@ def _linbit_drbd(root: Any, display: str, notes: list[Note]) -> bool:
     without this the CIB passes every check and the DRBD resource never starts. (Done
     here, not in ``cib convert``: that one matches ``cibadmin --upgrade``, which keeps
     agents as they are.)"""
-    found = False
-    for prim in root.iter("primitive"):
-        if (prim.get("class"), prim.get("provider"), prim.get("type")) != (
-            "ocf",
-            "heartbeat",
-            "drbd",
-        ):
-            continue
-        prim.set("provider", "linbit")
-        found = True
-        notes.append(
-            _primitive_note(
-                "rewrite",
-                display,
-                prim,
-                "ocf:heartbeat:drbd -> ocf:linbit:drbd",
-                "today's resource-agents ship no ocf:heartbeat:drbd (the resource would "
-                "never start); drbd-utils' ocf:linbit:drbd takes the same drbd_resource",
-            )
-        )
-    return found
+    moved = moved_agents(
+        root,
+        display,
+        notes,
+        "ocf:heartbeat:drbd",
+        "ocf:linbit:drbd",
+        "today's resource-agents ship no ocf:heartbeat:drbd (the resource would "
+        "never start); drbd-utils' ocf:linbit:drbd takes the same drbd_resource",
+    )
+    return bool(list(moved))
 
 
 def _current_agents(
@@ -347,18 +336,11 @@ GONE_AGENTS: dict[tuple[str, str], str] = {
 def _gone_agents(root: Any, display: str, notes: list[Note]) -> None:
     """A TODO for each primitive of :data:`GONE_AGENTS`."""
     for prim in root.iter("primitive"):
-        why = GONE_AGENTS.get((prim.get("provider") or "", prim.get("type") or ""))
-        if prim.get("class") != "ocf" or why is None:
-            continue
-        notes.append(
-            _primitive_note(
-                "manual",
-                display,
-                prim,
-                f"ocf:{prim.get('provider')}:{prim.get('type')} would never start",
-                why,
-            )
-        )
+        provider, agent = prim.get("provider"), prim.get("type")
+        why = GONE_AGENTS.get((provider or "", agent or ""))
+        if prim.get("class") == "ocf" and why is not None:
+            what = f"ocf:{provider}:{agent} would never start"
+            notes.append(_primitive_note("manual", display, prim, what, why))
 
 
 #: cluster-glue STONITH plugins that fence nothing a real failure leaves behind, by their
@@ -372,25 +354,21 @@ TEST_FENCING = {
     "null": "fences nothing: it only reports success",
     "meatware": "waits for an operator to confirm by hand (meatclient) before anything moves",
 }
+_REAL_FENCING = (
+    "shared data (DRBD, OCFS2, the domUs' disks) is safe only with a device that "
+    "cuts the node off (IPMI, iLO, a power switch: a fence_* agent): configure "
+    "one before the cut-over"
+)
 
 
 def _test_fencing(root: Any, display: str, notes: list[Note]) -> None:
     """A report line for each stonith resource whose plugin cannot fence a failed node:
     the cluster keeps fencing on but is no safer than without it."""
     for prim in root.iter("primitive"):
-        if prim.get("class") != "stonith" or prim.get("type") not in TEST_FENCING:
-            continue
-        notes.append(
-            _primitive_note(
-                "manual",
-                display,
-                prim,
-                f"stonith:{prim.get('type')} {TEST_FENCING[prim.get('type')]}",
-                "shared data (DRBD, OCFS2, the domUs' disks) is safe only with a device that "
-                "cuts the node off (IPMI, iLO, a power switch: a fence_* agent): configure "
-                "one before the cut-over",
-            )
-        )
+        agent = prim.get("type")
+        if prim.get("class") == "stonith" and agent in TEST_FENCING:
+            what = f"stonith:{agent} {TEST_FENCING[agent]}"
+            notes.append(_primitive_note("manual", display, prim, what, _REAL_FENCING))
 
 
 #: pingd's parameters that ocf:pacemaker:ping reads under the same name and meaning

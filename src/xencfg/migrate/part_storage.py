@@ -159,9 +159,16 @@ def plan_wwids(m: Migration, found: Any) -> None:
         mp = [load_as(f, "multipath") for f in tree.files if f.format == "multipath"]
         domus = [load_as(f, f.format) for f in tree.files if f.format in ("xm", "xl")]
         docs.append((tree.name, [d for d in mp if d], [d for d in domus if d]))
+    seen: set[tuple[str, str, str]] = set()
     for conv in m.lio:
         for name, mp, domus in docs:
-            m.notes.extend(notes_of(mlio.wwid_impact(conv, mp, domus), name, "initiators' WWIDs"))
+            for note in notes_of(mlio.wwid_impact(conv, mp, domus), name, "initiators' WWIDs"):
+                # the boxes of an IET pair export one LUN under one ScsiId: each box's
+                # conversion names the same multipath entry and the same new WWID
+                key = (note.kind, note.source, note.what)
+                if key not in seen:
+                    seen.add(key)
+                    m.notes.append(note)
 
 
 def plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:

@@ -24,7 +24,8 @@ SEVERITIES = ("info", "warning", "action")
 
 @attrs.frozen
 class Change:
-    """One rewrite, or one thing not carried, at its line in the old file."""
+    """One rewrite, or one thing not carried, at its line in the old file (line 0: the
+    file as a whole, for what it lacks)."""
 
     line: int
     key: str | None
@@ -34,7 +35,9 @@ class Change:
     path: str | None = None
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f" ({self.key})" if self.key else "")
+        where = (f"line {self.line}" if self.line else "the file") + (
+            f" ({self.key})" if self.key else ""
+        )
         if self.path:
             where = f"{self.path}: {where}"
         return f"{where}: {self.severity}: {self.message}"

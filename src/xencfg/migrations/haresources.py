@@ -136,19 +136,20 @@ class _Builder:
                 "provider if the agent is not heartbeat's",
             )
             return rid
+        # (a script's: no parameter names, heartbeat's monitor interval and timeout)
+        names: tuple[str, ...] = ()
+        interval, timeout = "120s", "60s"
+        params: list[str | None] = list(res.args)
         if kind in OCF:
             el.set("class", "ocf")
             el.set("provider", "heartbeat")
             names, interval, timeout = OCF[kind]
-            params: list[str | None] = list(res.args)
             if kind.startswith("IPaddr") and res.args:
                 params = self.ip_params(res, line)
             else:
                 params = self.wrapper_params(res, line, params)
         elif kind in RESOURCE_D:
             el.set("class", "heartbeat")
-            names, interval, timeout = (), "120s", "60s"
-            params = list(res.args)
             self.note(
                 line,
                 kind,
@@ -168,8 +169,6 @@ class _Builder:
             # up as a script in resource.d and init.d, where no 'ocf:heartbeat:X' is: it
             # never started; heartbeat's own way to run an OCF agent is 'OCF::X::INSTANCE'
             el.set("class", "lsb")
-            names, interval, timeout = (), "120s", "60s"
-            params = list(res.args)
             self.note(
                 line,
                 kind,
@@ -181,8 +180,6 @@ class _Builder:
             )
         else:
             el.set("class", "lsb")
-            names, interval, timeout = (), "120s", "60s"
-            params = list(res.args)
             # ResourceManager's we_own_resource read 'SCRIPT status' by its words
             # ("running", "OK"); Pacemaker's lsb class by the exit code (LSB: 3 stopped)
             self.note(
@@ -725,13 +722,17 @@ def haresources_to_cib(
             )
     else:
         _option(pairs, "stonith_enabled", "false")
-        b.note(
-            1,
+        # what fences in heartbeat 1 is ha.cf's stonith/stonith_host directives (none
+        # here), not a haresources line: the note names ha.cf as a whole
+        b.note_at(
+            0,
+            hacf.path if hacf is not None else None,
             "stonith",
             "action",
-            "heartbeat 1 fenced nothing here: stonith-enabled=false keeps that behaviour "
-            "so the resources start; configure a fencing device and enable STONITH, the "
-            "cluster is not safe against split brain without it",
+            "heartbeat 1 fenced nothing here (ha.cf has no stonith or stonith_host"
+            " directive): stonith-enabled=false keeps that behaviour so the resources start;"
+            " configure a fencing device and enable STONITH, the cluster is not safe against"
+            " split brain without it",
         )
 
     id_index, group_index = 1, 1

@@ -25,11 +25,14 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from ..findings import Finding
+
+if TYPE_CHECKING:
+    from ..cluster import Loaded
 
 T = TypeVar("T")
 
@@ -148,14 +151,22 @@ def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rul
     return out
 
 
-def make(code: str, message: str, location: Any, related: Iterable[Any] = ()) -> Finding:
-    """A finding of rule ``code`` with the rule's severity."""
+def make(
+    code: str,
+    message: str,
+    location: Any,
+    related: Iterable[Any] = (),
+    *,
+    severity: str | None = None,
+) -> Finding:
+    """A finding of rule ``code`` with the rule's severity, or ``severity`` where this
+    finding's verdict differs from the rule's (a release that refuses what others warn of)."""
     from ..findings import Location
 
     r = _RULES[code]
     loc = location if isinstance(location, Location) else Location(*location)
     rel = tuple(x if isinstance(x, Location) else Location(*x) for x in related)
-    return Finding(code, r.severity, message, loc, rel)
+    return Finding(code, severity or r.severity, message, loc, rel)
 
 
 def repeats(items: Iterable[T], key: Callable[[T], Hashable | None]) -> Iterator[tuple[T, T]]:
@@ -169,6 +180,21 @@ def repeats(items: Iterable[T], key: Callable[[T], Hashable | None]) -> Iterator
         first = seen.setdefault(k, item)
         if first is not item:
             yield item, first
+
+
+def twice(
+    code: str,
+    message: str,
+    item: Loaded,
+    later: object,
+    first: object,
+    *,
+    severity: str | None = None,
+) -> Finding:
+    """The finding of a "used twice" rule: at ``later``, pointing back at ``first``, both
+    places of ``item``'s file (the pairs :func:`repeats` gives); ``severity`` as for
+    :func:`make`."""
+    return make(code, message, item.where(later), [item.where(first)], severity=severity)
 
 
 def iter_findings(rules: list[Rule], **context: Any) -> Iterator[Finding]:

@@ -7,8 +7,6 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import attrs
-
 from ..cluster import Cluster, Loaded
 from ..discover import display_path
 from ..findings import Finding, Location
@@ -162,16 +160,14 @@ def copies_differ(cluster: Cluster) -> Iterator[Finding]:
                 if generation == 6:
                     # cman 3 commands.c valid_transition_msg: re-reads its own file, then
                     # "Node N conflict, remote config version id=27, local=26", return -1
-                    yield attrs.evolve(
-                        make(
-                            "CM002",
-                            f"config_version {version} here, {newest} on {ref_item.node}:"
-                            f" cman 3 (RHEL 6, no ccsd; {why}) re-reads this node's own copy"
-                            f" and refuses it (Node N conflict, remote config version"
-                            f" id={newest}, local={version}): this node does not join",
-                            item.where(doc.cluster),
-                            [ref_item.where(ref.cluster)],
-                        ),
+                    yield make(
+                        "CM002",
+                        f"config_version {version} here, {newest} on {ref_item.node}:"
+                        f" cman 3 (RHEL 6, no ccsd; {why}) re-reads this node's own copy"
+                        f" and refuses it (Node N conflict, remote config version"
+                        f" id={newest}, local={version}): this node does not join",
+                        item.where(doc.cluster),
+                        [ref_item.where(ref.cluster)],
                         severity="error",
                     )
                     continue

@@ -17,7 +17,7 @@ from ..discover import modes_are_real
 from ..findings import Finding
 from ..syntax.numbers import decimal_or_none
 from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
-from . import make, repeats, rule
+from . import make, repeats, rule, twice
 from .documents import cib_doc as _cib
 from .documents import corosync_doc as _coro
 from .documents import hosts_doc as _hosts
@@ -103,11 +103,12 @@ def duplicate_nodeid(item: Loaded) -> Iterator[Finding]:
     """
     doc = _coro(item)
     for n, first in repeats(doc.nodes, lambda n: n.nodeid):
-        yield make(
+        yield twice(
             "CS003",
             f"nodeid {n.nodeid} is used by '{n.name}' and '{first.name}'",
-            item.where(n.block.entry("nodeid") or n.block),
-            [item.where(first.block)],
+            item,
+            n.block.entry("nodeid") or n.block,
+            first.block,
         )
 
 
@@ -131,11 +132,12 @@ def duplicate_address(item: Loaded) -> Iterator[Finding]:
         ]
     ]
     for (kind, value, n), (_, _, first) in repeats(uses, lambda u: u[:2]):
-        yield make(
+        yield twice(
             "CS004",
             f"{kind} {value} is used by nodeid {n.nodeid} and nodeid {first.nodeid}",
-            item.where(n.block.entry(kind) or n.block),
-            [item.where(first.block.entry(kind) or first.block)],
+            item,
+            n.block.entry(kind) or n.block,
+            first.block.entry(kind) or first.block,
         )
 
 
@@ -415,26 +417,24 @@ def totem_word_refused(item: Loaded) -> Iterator[Finding]:
     totem = doc.totem
     if generation(item) < 3 or totem is None:
         return
-    checks = [("link_mode", LINK_MODES, "The Knet link mode ... is invalid")]
+    # (section, key, the words corosync takes, what it says of any other)
+    checks: list[tuple[Any, str, tuple[str, ...], str]] = [
+        (totem, "link_mode", LINK_MODES, "The Knet link mode ... is invalid")
+    ]
     if not item.versions.of("corosync", item.node).older_than(COROSYNC_3_1):
-        checks.insert(0, ("transport", TRANSPORTS, "Invalid transport type"))
-    for key, words, said in checks:
-        value = totem.get(key)
+        checks.insert(0, (totem, "transport", TRANSPORTS, "Invalid transport type"))
+    checks += [
+        (iface, "knet_transport", KNET_TRANSPORTS, "Unrecognised knet_transport")
+        for iface in totem.interfaces
+    ]
+    for section, key, words, said in checks:
+        value = section.get(key)
         if value is not None and value not in words:
             yield make(
                 "CS015",
                 f"{key} {value}: corosync 3 takes {', '.join(words)} and refuses "
                 f'anything else ("{said}")',
-                _totem_line(item, key),
-            )
-    for iface in totem.interfaces:
-        value = iface.get("knet_transport")
-        if value is not None and value not in KNET_TRANSPORTS:
-            yield make(
-                "CS015",
-                f"knet_transport {value}: corosync 3 takes udp, sctp and refuses anything "
-                'else ("Unrecognised knet_transport")',
-                item.where(iface.block.entry("knet_transport") or iface.block),
+                item.where(section.block.entry(key) or section.block),
             )
 
 
@@ -541,19 +541,15 @@ def authkey_missing(item: Loaded) -> Iterator[Finding]:
     try:
         size = os.stat(path).st_size
     except OSError:
-        yield make(
-            "CS008",
+        why = (
             f"crypto is on{_why_on(item)} but the key file {path.name} is missing: corosync "
-            "refuses to start",
-            _totem_line(item, "keyfile"),
+            "refuses to start"
         )
-        return
-    if size < MIN_KEY_BYTES:
-        yield make(
-            "CS008",
-            f"key file {path.name} holds {size * 8} bits; corosync needs at least 1024",
-            _totem_line(item, "keyfile"),
-        )
+    else:
+        if size >= MIN_KEY_BYTES:
+            return
+        why = f"key file {path.name} holds {size * 8} bits; corosync needs at least 1024"
+    yield make("CS008", why, _totem_line(item, "keyfile"))
 
 
 @rule("CS009", "authkey-mode", "warning", formats=("corosync",))

@@ -12,7 +12,7 @@ from ..formats.schema import InForce, Schema, Verdict
 from ..problems import KeywordKind, KeywordProblem
 from ..suggest import did_you_mean
 from ..versions import XEN_NO_XEND, schema_for
-from . import make, rule
+from . import make, rule, twice
 from .documents import (
     KeywordChecked,
     KeywordUsing,
@@ -334,11 +334,12 @@ def setting_repeated(item: Loaded) -> Iterator[Finding]:
     says = doc.repeat_message if isinstance(doc, RepeatExplained) else None
     for later, first in doc.repeated():
         key = getattr(later, "key", "?")
-        yield make(
+        yield twice(
             "XC007",
             says(later)
             if says is not None
             else f"'{key}' is set again; the daemon uses this line, not the earlier one",
-            item.where(later),
-            [item.where(first)],
+            item,
+            later,
+            first,
         )

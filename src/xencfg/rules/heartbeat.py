@@ -11,7 +11,7 @@ from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..discover import BootName
 from ..findings import Finding, Location
 from ..versions import DRBD_9, HEARTBEAT_ATTRD, HEARTBEAT_NO_CRM
-from . import make, rule
+from . import make, rule, twice
 from .documents import authkeys_doc as _authkeys
 from .documents import cman_doc as _cman
 from .documents import corosync_doc as _corosync
@@ -557,12 +557,13 @@ def apiauth_refused(item: Loaded) -> Iterator[Finding]:
         client = e.values[0]
         first = seen.setdefault(client, e)
         if first is not e:
-            yield make(
+            yield twice(
                 "HB012",
                 f"a second apiauth for {client}: heartbeat refuses to start (Duplicate"
                 " apiauth directive)",
-                item.where(e),
-                [item.where(first)],
+                item,
+                e,
+                first,
             )
         elif crm and client in own:
             switch = doc.entry("pacemaker") or doc.entry("crm")
@@ -700,6 +701,10 @@ def mixed_cluster_stacks(cluster: Cluster) -> Iterator[Finding]:
     keeps the stack (nodes on different Pacemaker or heartbeat releases) is not
     judged, nor a node whose files show both stacks (the new one installed beside
     the old, ahead of the switch), nor separate clusters that do not name each other.
+    cman and corosync 2 or later count as two stacks as well: cman runs on corosync
+    1.x, and "Corosync 2.x is NOT compatible with previous versions of Corosync
+    (1.3/1.4)" (corosync 2.0.0 release notes); a corosync.conf with a ``nodelist`` is
+    2.0 or later.
 
     Example: xen2's and xen3's ha.cf say ``node xen1 xen2 xen3`` and ``crm respawn``,
     while xen1 has /etc/corosync/corosync.conf with ``service { name: pacemaker }``
@@ -709,6 +714,7 @@ def mixed_cluster_stacks(cluster: Cluster) -> Iterator[Finding]:
     migrate`` writes the corosync.conf for every node), or keep the node on heartbeat
     until the whole cluster moves.
     """
+    yield from _cman_and_corosync2(cluster)
     stacks = _stacks(cluster)
     kinds = {s for s, _ in stacks.values()}
     if "heartbeat" not in kinds or not kinds - {"heartbeat"}:
@@ -745,6 +751,42 @@ def mixed_cluster_stacks(cluster: Cluster) -> Iterator[Finding]:
                 f"member, but {peer_name} runs heartbeat (its {peer[1].file.display}, no "
                 f"corosync.conf or cman cluster.conf): {stack} and heartbeat nodes never "
                 "see each other, each side forms a cluster of its own",
+                item.where(obj),
+                [peer[1].where()],
+            )
+
+
+def _cman_and_corosync2(cluster: Cluster) -> Iterator[Finding]:
+    """HB014 between cman and corosync 2 or later: cman runs only on corosync 1.x (it
+    was dropped with corosync 2.0), and "Corosync 2.x is NOT compatible with previous
+    versions of Corosync (1.3/1.4)" on the wire (corosync 2.0.0 release notes: "upgrade
+    all nodes at once"). A corosync.conf with a ``nodelist`` is 2.0 or later (1.x had
+    none). Nodes with both files, or an ha.cf, are not judged here."""
+    flavour: dict[str, tuple[str, Loaded]] = {}
+    for node in cluster.nodes:
+        if not node or cluster.first("hacf", node) is not None:
+            continue
+        cman = cluster.first("cman", node)
+        coro = cluster.first("corosync", node)
+        if cman is not None and coro is None:
+            flavour[short(node)] = ("cman", cman)
+        elif coro is not None and cman is None and _corosync(coro).nodes:
+            flavour[short(node)] = ("corosync 2 or later", coro)
+    if len({f for f, _ in flavour.values()}) < 2:
+        return
+    reported: set[frozenset[str]] = set()
+    for me, (mine, item) in sorted(flavour.items()):
+        for peer_name, obj in _named_members(cluster, item):
+            peer = flavour.get(peer_name)
+            if peer is None or peer[0] == mine or frozenset((me, peer_name)) in reported:
+                continue
+            reported.add(frozenset((me, peer_name)))
+            yield make(
+                "HB014",
+                f"{item.file.display.rsplit('/', 1)[-1]} of {me} names {peer_name} as a "
+                f"member, but {peer_name} runs {peer[0]} (its {peer[1].file.display}): cman"
+                " runs on corosync 1.x, which corosync 2 and later do not talk to (corosync"
+                " 2.0.0 release notes), so each side forms a cluster of its own",
                 item.where(obj),
                 [peer[1].where()],
             )

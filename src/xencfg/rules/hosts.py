@@ -9,7 +9,7 @@ from ..cluster import Cluster, Loaded, memberships
 from ..discover import display_path
 from ..findings import Finding, Location
 from ..versions import DRBD_9
-from . import make, rule
+from . import make, rule, twice
 from .documents import hostname_doc as _hostname
 from .documents import hosts_doc as _hosts
 
@@ -29,11 +29,12 @@ def name_shadowed(item: Loaded) -> Iterator[Finding]:
     """
     for line, names, earlier in _hosts(item).shadowed():
         quoted = ", ".join(f"'{n}'" for n in names)
-        yield make(
+        yield twice(
             "HS001",
             f"{quoted} already resolve(s) to {earlier.key}; {line.key} is never returned",
-            item.where(line),
-            [item.where(earlier)],
+            item,
+            line,
+            earlier,
         )
 
 

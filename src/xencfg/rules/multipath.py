@@ -17,7 +17,7 @@ from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
 from ..syntax.numbers import decimal, is_decimal
 from ..versions import MULTIPATH_NO_DEVNODE_BLACKLIST, MULTIPATH_SPLITS_BRACE
-from . import make, repeats, rule
+from . import make, repeats, rule, twice
 from .documents import bindings_doc as _bindings
 from .documents import cib_doc as _cib
 from .documents import multipath_doc as _mp
@@ -135,11 +135,12 @@ def repeated_section(item: Loaded) -> Iterator[Finding]:
     ):
         blocks = doc.sections(name)
         for b in blocks[1:]:
-            yield make(
+            yield twice(
                 "MP002",
                 f"section '{name}' appears {len(blocks)} times; merge them",
-                item.where(b),
-                [item.where(blocks[0])],
+                item,
+                b,
+                blocks[0],
             )
 
 
@@ -155,11 +156,12 @@ def duplicate_multipath(item: Loaded) -> Iterator[Finding]:
     """
     for attr in ("wwid", "alias"):
         for m, first in repeats(_mp(item).multipaths, attrgetter(attr)):
-            yield make(
+            yield twice(
                 "MP003",
                 f"{attr} '{getattr(m, attr)}' is used by two multipath entries",
-                item.where(m.block),
-                [item.where(first.block)],
+                item,
+                m.block,
+                first.block,
             )
 
 
@@ -779,13 +781,14 @@ def bindings_conflict(cluster: Cluster) -> Iterator[Finding]:
                 first = by_alias.setdefault(b.alias, b)
                 if first is not b and first.wwid != b.wwid:
                     found.append(
-                        make(
+                        twice(
                             "MP011",
                             f"alias '{b.alias}' is bound to {b.wwid} here and to {first.wwid}"
                             " on an earlier line: only one LUN can be /dev/mapper/"
                             f"{b.alias} (0.8.5 and later drop this line and rename the LUN)",
-                            item.where(b.entry),
-                            [item.where(first.entry)],
+                            item,
+                            b.entry,
+                            first.entry,
                         )
                     )
                 earlier = by_wwid.setdefault(b.wwid, b)
@@ -797,15 +800,14 @@ def bindings_conflict(cluster: Cluster) -> Iterator[Finding]:
                         else f"'{earlier.alias}' up to 0.9.6, '{names[0]}' from 0.9.7"
                     )
                     found.append(
-                        attrs.evolve(
-                            make(
-                                "MP011",
-                                f"WWID {b.wwid} is bound to '{b.alias}' here and to"
-                                f" '{earlier.alias}' on an earlier line: multipathd names the"
-                                f" map {which}; the other name is never created",
-                                item.where(b.entry),
-                                [item.where(earlier.entry)],
-                            ),
+                        twice(
+                            "MP011",
+                            f"WWID {b.wwid} is bound to '{b.alias}' here and to"
+                            f" '{earlier.alias}' on an earlier line: multipathd names the"
+                            f" map {which}; the other name is never created",
+                            item,
+                            b.entry,
+                            earlier.entry,
                             severity="warning",
                         )
                     )

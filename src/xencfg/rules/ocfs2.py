@@ -12,7 +12,7 @@ import attrs
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from ..formats.view import to_int
-from . import make, repeats, rule
+from . import make, repeats, rule, twice
 from .documents import cib_doc as _cib
 from .documents import ocfs2_doc as _ocfs2
 from .documents import shellvars_doc as _o2cb
@@ -71,11 +71,12 @@ def duplicate_node(item: Loaded) -> Iterator[Finding]:
         if n.ip_address is not None and n.ip_port is not None:
             uses.append(("ip:port", f"{n.ip_address}:{n.ip_port}", n))
     for (kind, value, n), (_, _, first) in repeats(uses, lambda u: u[:2]):
-        yield make(
+        yield twice(
             "OC002",
             f"node {kind} {value} is used by '{n.name}' and '{first.name}'",
-            item.where(n.block),
-            [item.where(first.block)],
+            item,
+            n.block,
+            first.block,
         )
 
 

@@ -239,6 +239,7 @@ class _VolumesMixin(_View):
     ) -> Volume:
         """Append a ``volume N { }`` (DRBD 8.4 and 9; ValueError in a file that holds a
         keyword DRBD 8.4 refuses, which no release could then read)."""
+        self._open()
         check = getattr(self, "_check_writable", None)
         if check is not None:
             check("volume", _84)
@@ -246,6 +247,10 @@ class _VolumesMixin(_View):
         vol._set_storage(device, disk, meta_disk)
         self.block.children.append(vol.block)
         return vol
+
+    def _open(self) -> None:
+        """Make the section able to hold statements (it always can, but a ``floating
+        ADDR;`` :class:`Host`, which opens its body)."""
 
 
 @attrs.define(eq=False)
@@ -362,16 +367,6 @@ class Host(_DeviceMixin, _VolumesMixin):
         if create:
             self._open()
         return super().section(name, create=create)
-
-    def add_volume(
-        self,
-        number: int,
-        device: str | Device | None = None,
-        disk: str | None = None,
-        meta_disk: str | MetaDisk | None = None,
-    ) -> Volume:
-        self._open()
-        return super().add_volume(number, device, disk, meta_disk)
 
     node_id = _setting(
         "host", "node-id", INT, "DRBD 9's ``node-id`` (``None`` if absent or not a number)."

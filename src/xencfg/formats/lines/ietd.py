@@ -24,9 +24,10 @@ from ...syntax.blocks import Entry
 from ...syntax.numbers import decimal, decimal_or_none, is_decimal
 from ...syntax.tree import Node, render
 from ...versions import IET_LUN_KEYS_ANY_CASE
-from ..schema import InForce, Keyword, Schema
+from ..schema import Keyword, Schema
 from ._base import LineDocument, LineStyle, parser_for
 from ._iqn import iqn_problem
+from .ietd_luns import RefusedBefore, block_size_problem, lun_type_problems
 
 FORMAT = "ietd"
 
@@ -467,9 +468,20 @@ class IetdDocument(LineDocument):
                 continue
             message = _value_problem(e)
             if message:
-                yield ValueProblem(e, message)
+                # a malformed target name is a warning: IET takes any name (usr/target.c
+                # target_add copies it; kernel/target.c iscsi_target_create refuses only
+                # an empty one) and open-iscsi logs in to it as it is
+                named = e.key.lower() == "target" and bool(e.values)
+                yield ValueProblem(e, message, harmless=named)
             elif e.key.lower() == "lun":
                 yield from _case_problem(e)
+                if len(e.values) == 2:
+                    pieces = [p.partition("=") for p in e.values[1].split(",") if p]
+                    kind = next((v for k, _, v in pieces if k.lower() == "type"), None)
+                    yield from lun_type_problems(e, kind, [k for k, _, _ in pieces])
+                    size = next((v for k, _, v in pieces if k.lower() == "blocksize"), None)
+                    if size is not None and (found := block_size_problem(e, size)):
+                        yield found
         for scope, lines in [("global", self._split()[0])] + [
             (t.name, t.lines) for t in self.targets
         ]:
@@ -538,19 +550,6 @@ def _lun_options_problem(number: int, words: list[str]) -> str:
     )
 
 
-@attrs.frozen
-class _RefusedBefore(ValueProblem):
-    """A value the releases before ``since`` refuse and ``since`` on take: an error where
-    the release in force is older, a warning while it is unknown, nothing from ``since``
-    on."""
-
-    def refused_in(self, release: InForce) -> bool | None:
-        assert self.since is not None
-        if release.at_least(self.since[1]):
-            return False
-        return True if release.older_than(self.since[1]) else None
-
-
 def _case_problem(e: Entry) -> Iterator[ValueProblem]:
     """``Lun 0 path=/dev/x``: an option key in another case than IET's. IET 1.4.20 on
     lower-case the key before matching it (:data:`IET_LUN_KEYS_ANY_CASE`); 0.4.x to
@@ -564,7 +563,7 @@ def _case_problem(e: Entry) -> Iterator[ValueProblem]:
     if not other:
         return
     fix = ", ".join(f"'{right[k.lower()]}='" for k in other)
-    yield _RefusedBefore(
+    yield RefusedBefore(
         e,
         f"LUN {e.values[0]}: IET before {IET_LUN_KEYS_ANY_CASE} matches each option by its"
         f" exact spelling (match_token 'Path=%s'), so '{other[0]}=' is an \"unknown param\""

@@ -217,43 +217,30 @@ def _vif_rate_error(rate: str) -> str | None:
     return None
 
 
-#: A BDF (``[DDDD:]BB:DD.F``, ``*`` for every function) and an optional ``@VSLOT``.
-_PCI_BDF = re.compile(
-    r"(?:[0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\.(?:[0-7]|\*)(?:@[0-9a-fA-F]{1,2})?"
-)
-#: The options xl 4.15 to 4.17 takes after the BDF (libxlu_pci.c:179-200).
-_PCI_OPTIONS = (
-    "bdf",
-    "vslot",
-    "permissive",
-    "msitranslate",
-    "seize",
-    "power_mgmt",
-    "rdm_policy",
-    "name",
-)
+def _vif_refusal(token: str, rate_read: bool) -> tuple[str, str, Version] | None:
+    """What xl says of one token of a vif spec (quoted), the fix, and the release that
+    says it: a ``rate=`` it cannot read (when ``rate_read``: see
+    :meth:`XlDocument._vif_problems`), an ``mtu=`` that is no number."""
+    from ...versions import XEN_XL_VIF_MTU, XEN_XL_VIF_RATE
 
-
-def _pci_option_error(spec: str) -> tuple[str | None, Version]:
-    """What xl says of the options after a ``pci`` entry's BDF, and the release that
-    says it: an option with no ``=`` (4.6 to 4.14 ``xlu_pci_parse_bdf`` ends outside
-    its terminal state; 4.15 on ``parse_key_val``), an unknown option (4.15 on,
-    ``xlu_pci_parse_spec_string``: "Unknown PCI_SPEC_STRING option"; older xl printed
-    "Unknown PCI BDF option" and went on). Entries whose BDF is not plain are left
-    alone."""
-    from ...versions import XEN_XL_PCI, XEN_XL_PCI_SPEC
-
-    head, comma, rest = spec.partition(",")
-    if not comma or not _PCI_BDF.fullmatch(head):
-        return None, XEN_XL_PCI
-    while rest:
-        key, eq, after = rest.partition("=")
-        if not eq:
-            return f"'unable to parse PCI_SPEC_STRING `{spec}' for passthrough'", XEN_XL_PCI
-        if key not in _PCI_OPTIONS:
-            return f"'Unknown PCI_SPEC_STRING option: {key}'", XEN_XL_PCI_SPEC
-        rest = after.partition(",")[2]
-    return None, XEN_XL_PCI
+    if token.startswith("rate=") and rate_read:
+        why = _vif_rate_error(token[5:])
+        if why is not None:
+            return (
+                f"'config parsing error in vif: {why}'",
+                "write the rate as a number with B/s or b/s (K, M, G before it), and an"
+                " optional @interval: 10Mb/s@20ms",
+                XEN_XL_VIF_RATE,
+            )
+    elif token.startswith("mtu="):
+        read = _c_ulong(token[4:], 0)
+        if read is None or read[0] == _ULONG_MAX:
+            return (
+                f"'xl: failed to convert \"{token[4:]}\" to number'",
+                "write the MTU as a number: mtu=9000",
+                XEN_XL_VIF_MTU,
+            )
+    return None
 
 
 def _cpu_range_ok(piece: str) -> bool:
@@ -385,7 +372,6 @@ class XlDocument(DomUDocument):
             XEN_XL_CPU_RANGE,
             XEN_XL_DM_NONE,
             XEN_XL_DM_TSC,
-            XEN_XL_PCI,
         )
 
         if self._atom("device_model_version"):
@@ -434,26 +420,10 @@ class XlDocument(DomUDocument):
                     + "); write ranges low-high, low first, with no blanks",
                     since=("xen", XEN_XL_CPU_RANGE),
                 )
+        from .xl_devices import pci_refusal
+
         for spec in self._list("pci") if isinstance(self.get("pci"), list) else ():
-            # xl_parse.c:1530 (4.15 on: libxlu_pci.c parse_bdf wants one or two
-            # colons, else key=value pairs; older xlu_pci_parse_bdf a colon too)
-            if ":" not in spec and "=" not in spec:
-                yield ValueProblem(
-                    self.assignment("pci"),
-                    f"pci '{spec}': xl refuses the config ('unable to parse"
-                    f" PCI_SPEC_STRING `{spec}' for passthrough'); write the device as"
-                    " [DDDD:]BB:DD.F",
-                    since=("xen", XEN_XL_PCI),
-                )
-                continue
-            why, since = _pci_option_error(spec)
-            if why is not None:
-                yield ValueProblem(
-                    self.assignment("pci"),
-                    f"pci '{spec}': xl refuses the config ({why}); write the options as"
-                    " key=value: permissive, msitranslate, seize, power_mgmt, rdm_policy",
-                    since=("xen", since),
-                )
+            yield from self._refused("pci", spec, pci_refusal(spec))
         yield from self._timer_mode_problem()
         yield from self._vcpus_problem()
         yield from self._vif_problems()
@@ -543,34 +513,26 @@ class XlDocument(DomUDocument):
         at commas and skips the blanks before each token (xl_parse.c:2293-2300); xl 4.2
         to 4.8 stopped at a token with no ``=`` (xl_cmdimpl.c), so a rate after one is
         not checked."""
-        from ...versions import XEN_XL_VIF_MTU, XEN_XL_VIF_RATE
-
         if not isinstance(self.get("vif"), list):
             return
         for spec in self._list("vif"):
             read_on = True
             for token in (t.lstrip(" ") for t in spec.split(",") if t):
-                if token.startswith("rate=") and read_on:
-                    why = _vif_rate_error(token[5:])
-                    if why is not None:
-                        yield ValueProblem(
-                            self.assignment("vif"),
-                            f"vif '{spec}': xl refuses the config ('config parsing error in"
-                            f" vif: {why}'); write the rate as a number with B/s or b/s"
-                            " (K, M, G before it), and an optional @interval: 10Mb/s@20ms",
-                            since=("xen", XEN_XL_VIF_RATE),
-                        )
-                elif token.startswith("mtu="):
-                    read = _c_ulong(token[4:], 0)
-                    if read is None or read[0] == _ULONG_MAX:
-                        yield ValueProblem(
-                            self.assignment("vif"),
-                            f"vif '{spec}': xl refuses the config ('xl: failed to convert"
-                            f' "{token[4:]}" to number\'); write the MTU as a number:'
-                            " mtu=9000",
-                            since=("xen", XEN_XL_VIF_MTU),
-                        )
+                yield from self._refused("vif", spec, _vif_refusal(token, read_on))
                 read_on = read_on and "=" in token
+
+    def _refused(
+        self, key: str, value: str, refusal: tuple[str, str, Version] | None
+    ) -> Iterator[ValueProblem]:
+        """xl's refusal of ``value`` in ``key``: (what xl says, quoted; the fix; the first
+        release that says it), nothing for ``None``."""
+        if refusal is not None:
+            said, fix, since = refusal
+            yield ValueProblem(
+                self.assignment(key),
+                f"{key} '{value}': xl refuses the config ({said}); {fix}",
+                since=("xen", since),
+            )
 
     def _timer_mode_problem(self) -> Iterator[ValueProblem]:
         """``timer_mode`` on a PV guest (no type or builder, ``type = "pv"`` or

@@ -1,5 +1,5 @@
-"""What xl refuses in the ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev`` and
-``viridian`` lists of a domU config.
+"""What xl refuses in the ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev``,
+``viridian`` and ``pci`` lists of a domU config.
 
 xl reads each spec itself in ``parse_config_data`` and exits on one it cannot use;
 ``xl create -n`` (peer-xl) refuses the config the same way. Line numbers are of
@@ -10,7 +10,7 @@ names of libxl_types.idl at each RELEASE-4.x.0 tag.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ...problems import ValueProblem
@@ -19,6 +19,8 @@ from ...versions import (
     XEN_XL_CHANNEL,
     XEN_XL_P9,
     XEN_XL_P9_PAIRS,
+    XEN_XL_PCI,
+    XEN_XL_PCI_SPEC,
     XEN_XL_USB,
     XEN_XL_VTPM,
     Version,
@@ -65,11 +67,29 @@ _USB = (
 def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     """The ``channel``, ``p9``, ``vtpm``, ``usbctrl``, ``usbdev`` and ``viridian``
     specs xl refuses (peer-xl)."""
-    yield from _channel_problems(doc)
+    yield from _refused_specs(
+        doc,
+        "channel",
+        _channel_error,
+        "write connection=pty, or connection=socket with path=, and name=",
+        XEN_XL_CHANNEL,
+    )
     yield from _p9_problems(doc)
-    yield from _vtpm_problems(doc)
+    yield from _refused_specs(
+        doc,
+        "vtpm",
+        _vtpm_error,
+        "write backend=DOMAIN and, if wanted, uuid=8-4-4-4-12 hex digits",
+        XEN_XL_VTPM,
+    )
     yield from _usb_problems(doc)
-    yield from _vkb_problems(doc)
+    yield from _refused_specs(
+        doc,
+        "vkb",
+        _vkb_error,
+        "write backend-type=qemu or backend-type=linux and the keys of xl.cfg(5)",
+        Version.parse("4.12"),
+    )
     yield from _resource_problems(doc)
     yield from _grant_problems(doc)
     yield from _affinity_problems(doc)
@@ -79,6 +99,66 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _viridian_problems(doc, hvm)
     yield from enum_problems(doc, hvm)
     yield from mca_caps_problems(doc, hvm)
+
+
+def _refused_specs(
+    doc: XlDocument, key: str, error: Callable[[str], str | None], fix: str, since: Version
+) -> Iterator[ValueProblem]:
+    """Each spec of the ``key`` list that xl refuses, ``error`` saying what xl says of
+    it (``None``: xl takes it)."""
+    if not isinstance(doc.get(key), list):
+        return
+    for spec in doc._list(key):
+        why = error(spec)
+        if why is not None:
+            yield ValueProblem(
+                doc.assignment(key),
+                f"{key} '{spec}': xl refuses the config ('{why}'); {fix}",
+                since=("xen", since),
+            )
+
+
+#: A BDF (``[DDDD:]BB:DD.F``, ``*`` for every function) and an optional ``@VSLOT``.
+_PCI_BDF = re.compile(
+    r"(?:[0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\.(?:[0-7]|\*)(?:@[0-9a-fA-F]{1,2})?"
+)
+#: The options xl 4.15 to 4.17 takes after the BDF (libxlu_pci.c:179-200).
+_PCI_OPTIONS = (
+    "bdf",
+    "vslot",
+    "permissive",
+    "msitranslate",
+    "seize",
+    "power_mgmt",
+    "rdm_policy",
+    "name",
+)
+
+
+def pci_refusal(spec: str) -> tuple[str, str, Version] | None:
+    """What xl says of a ``pci`` entry (quoted), the fix, and the release that says it;
+    ``None`` when xl takes it: no BDF at all (xl_parse.c:1530; 4.15 on libxlu_pci.c
+    parse_bdf wants one or two colons, else key=value pairs; older xlu_pci_parse_bdf a
+    colon too), an option with no ``=`` after a plain BDF (4.6 to 4.14
+    ``xlu_pci_parse_bdf`` ends outside its terminal state; 4.15 on ``parse_key_val``),
+    an unknown option (4.15 on, ``xlu_pci_parse_spec_string``: "Unknown PCI_SPEC_STRING
+    option"; older xl printed "Unknown PCI BDF option" and went on). The options of an
+    entry whose BDF is not plain are left alone."""
+    unparsed = f"'unable to parse PCI_SPEC_STRING `{spec}' for passthrough'"
+    if ":" not in spec and "=" not in spec:
+        return unparsed, "write the device as [DDDD:]BB:DD.F", XEN_XL_PCI
+    fix = "write the options as key=value: permissive, msitranslate, seize, power_mgmt, rdm_policy"
+    head, comma, rest = spec.partition(",")
+    if not comma or not _PCI_BDF.fullmatch(head):
+        return None
+    while rest:
+        key, eq, after = rest.partition("=")
+        if not eq:
+            return unparsed, fix, XEN_XL_PCI
+        if key not in _PCI_OPTIONS:
+            return f"'Unknown PCI_SPEC_STRING option: {key}'", fix, XEN_XL_PCI_SPEC
+        rest = after.partition(",")[2]
+    return None
 
 
 def hvm_since(doc: XlDocument) -> Version | None:
@@ -100,7 +180,9 @@ def _channel_error(spec: str) -> str | None:
     """xl_parse.c:2218-2275 (the same from RELEASE-4.5.0's xl_cmdimpl.c): each piece
     is key=value (split_string_into_pair; a piece with no '=' or nothing after it
     stops xl), the pair trimmed; ``connection`` is pty or socket (strcmp); a socket
-    wants ``path``. An unknown key is only "ignoring"."""
+    wants ``path``. An unknown key is only "ignoring". An empty spec is not checked."""
+    if not spec:
+        return None
     connection = path = None
     for piece in _pieces(spec):
         key, eq, value = piece.partition("=")
@@ -118,20 +200,6 @@ def _channel_error(spec: str) -> str | None:
     if connection == "socket" and path is None:
         return "channel connection 'socket' requires path=.."
     return None
-
-
-def _channel_problems(doc: XlDocument) -> Iterator[ValueProblem]:
-    if not isinstance(doc.get("channel"), list):
-        return
-    for spec in doc._list("channel"):
-        why = _channel_error(spec) if spec else None
-        if why is not None:
-            yield ValueProblem(
-                doc.assignment("channel"),
-                f"channel '{spec}': xl refuses the config ('{why}'); write"
-                " connection=pty, or connection=socket with path=, and name=",
-                since=("xen", XEN_XL_CHANNEL),
-            )
 
 
 def _p9_error_417(specs: list[str]) -> tuple[str, str] | None:
@@ -175,21 +243,19 @@ def _p9_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     old = _p9_error_417(specs)
     new = next(((s, w) for s in specs if (w := _p9_error_418(s)) is not None), None)
     fix = "write tag=, path= and security_model= (none, or mapped), comma-separated"
-    if old is not None:
-        spec, why = old
-        yield ValueProblem(
-            doc.assignment("p9"),
-            f"p9 '{spec}': xl refuses the config ('{why}'); {fix}",
-            since=("xen", XEN_XL_P9),
-            reprieve=None if new is not None else (XEN_XL_P9_PAIRS, _NEVER),
-        )
+    if old is not None:  # (4.18 on forgives it unless it refuses a spec itself)
+        (spec, why), who, since = old, "xl refuses", XEN_XL_P9
+        reprieve = None if new is not None else (XEN_XL_P9_PAIRS, _NEVER)
     elif new is not None:
-        spec, why = new
-        yield ValueProblem(
-            doc.assignment("p9"),
-            f"p9 '{spec}': xl 4.18 and later refuse the config ('{why}'); {fix}",
-            since=("xen", XEN_XL_P9_PAIRS),
-        )
+        (spec, why), who, since, reprieve = new, "xl 4.18 and later refuse", XEN_XL_P9_PAIRS, None
+    else:
+        return
+    yield ValueProblem(
+        doc.assignment("p9"),
+        f"p9 '{spec}': {who} the config ('{why}'); {fix}",
+        since=("xen", since),
+        reprieve=reprieve,
+    )
 
 
 def _vtpm_error(spec: str) -> str | None:
@@ -210,20 +276,6 @@ def _vtpm_error(spec: str) -> str | None:
         elif not _UUID.fullmatch(value):
             return f"Failed to parse vtpm UUID: {value}"
     return None if backend else "vtpm spec missing required backend field!"
-
-
-def _vtpm_problems(doc: XlDocument) -> Iterator[ValueProblem]:
-    if not isinstance(doc.get("vtpm"), list):
-        return
-    for spec in doc._list("vtpm"):
-        why = _vtpm_error(spec)
-        if why is not None:
-            yield ValueProblem(
-                doc.assignment("vtpm"),
-                f"vtpm '{spec}': xl refuses the config ('{why}'); write"
-                " backend=DOMAIN and, if wanted, uuid=8-4-4-4-12 hex digits",
-                since=("xen", XEN_XL_VTPM),
-            )
 
 
 def _usb_problems(doc: XlDocument) -> Iterator[ValueProblem]:
@@ -439,20 +491,6 @@ def _vkb_error(spec: str) -> str | None:
     if _nonzero(values.get("feature-multi-touch=", "")) and not sized:
         return "multi-touch-width, multi-touch-height, multi-touch-num-contacts should be set"
     return None
-
-
-def _vkb_problems(doc: XlDocument) -> Iterator[ValueProblem]:
-    if not isinstance(doc.get("vkb"), list):
-        return
-    for spec in doc._list("vkb"):
-        why = _vkb_error(spec)
-        if why is not None:
-            yield ValueProblem(
-                doc.assignment("vkb"),
-                f"vkb '{spec}': xl refuses the config ('{why}'); write backend-type=qemu"
-                " or backend-type=linux and the keys of xl.cfg(5)",
-                since=("xen", Version.parse("4.12")),
-            )
 
 
 def _viridian_problems(doc: XlDocument, hvm: Version | None) -> Iterator[ValueProblem]:

@@ -101,9 +101,63 @@ GONE_IN_3_0: dict[str, Gone] = {
         refused_by_4_0=True,  # fencing-4.0.rng: index 1 to 9 (3.0.0 ChangeLog)
         fix="renumber the levels from 1 to 9",
     ),
+    "template": Gone(
+        "nagios and upstart resource templates",
+        'it drops the template (upgrade-3.10-4.xsl "Dropping template ... because nagios'
+        ' resources are no longer supported") and every primitive made from it',
+        lost=False,  # (each primitive made from it is an error of its own)
+        refused_by_4_0=True,  # resources-4.0.rng element-template: element-resource-class
+        fix="use the systemd or lsb class (or an OCF agent) in the template",
+    ),
+    "instance": Gone(
+        "the rsc-instance, with-rsc-instance, first-instance and then-instance constraint options",
+        "they are ignored (2.1.5's pcmk_sched_colocation.c line 526 and"
+        " pcmk_sched_ordering.c line 443 read them, 3.0.0's do not), so the constraint"
+        " holds for the whole clone, not the one instance",
+        lost=False,
+        refused_by_4_0=True,  # constraints-4.0.rng has none (CB023: no numbered schema did)
+        fix="remove them; constrain the whole clone (or use a resource set)",
+    ),
+    "rsc-defaults-ia": Gone(
+        "instance_attributes in rsc_defaults",
+        'they are ignored (commit e043f330 "scheduler: ignore instance attributes in'
+        ' rsc_defaults"): no resource gets these parameters from there any more',
+        lost=False,
+        refused_by_4_0=True,  # (no schema ever took them: CB023)
+        fix="set the parameters in each resource's instance_attributes (or a template's)",
+    ),
+    "id-ref-name": Gone(
+        "a name on an nvpair that has id-ref",
+        "the name is ignored: 3.0.0's lib/pengine/rules.c populate_hash takes name and value"
+        " from the referenced nvpair, so the value is set under that nvpair's name (in a"
+        " CIB of a numbered schema upgrade-3.10-0.xsl rewrites it first, keeping its"
+        " meaning)",
+        lost=False,
+        refused_by_4_0=True,  # nvset-4.0.rng: an nvpair with id-ref has no name
+        fix="write an nvpair of its own (id, name and value) instead of the reference",
+    ),
+    "masters": Gone(
+        "the masters attribute of a bundle's container",
+        "upgrade-3.10-2.xsl renames it promoted-max, meaning kept",
+        lost=False,
+        refused_by_4_0=True,  # resources-4.0.rng: docker and podman take promoted-max only
+        fix="write promoted-max instead of masters",
+    ),
+}
+
+#: Kinds only a CIB of these schemas can hold (any other schema refuses them: CB023);
+#: ``pacemaker-next`` and ``pacemaker-1.1`` on 3.0 are CB031's (3.0 refuses the names).
+_SCHEMA_LESS = {
+    "instance": ("none", "pacemaker-next", "pacemaker-1.1"),
+    "rsc-defaults-ia": ("none",),
 }
 
 _OP_OPTIONS = frozenset({"can_fail", "can-fail", "role_after_failure", "role-after-failure"})
+_CONSTRAINTS = {
+    "rsc_colocation": ("rsc-instance", "with-rsc-instance"),
+    "rsc_order": ("first-instance", "then-instance"),
+    "rsc_ticket": ("rsc-instance",),
+}
 _RESOURCE_TAGS = frozenset({"template", "primitive", "group", "clone", "master", "bundle"})
 
 
@@ -118,10 +172,30 @@ def _uses(doc: CibDocument) -> Iterator[tuple[str, Any, str]]:
             yield "class", prim.el, f"primitive '{prim.id}' (class {prim.rclass})"
         elif rclass == "ocf" and prim.provider == "pacemaker" and prim.type == "o2cb":
             yield "o2cb", prim.el, f"primitive '{prim.id}' (ocf:pacemaker:o2cb)"
-    for el in doc.iter("bundle", "nvpair", "node", "date_spec", "fencing-level"):
+    for el in doc.iter(
+        "bundle", "nvpair", "node", "date_spec", "fencing-level", "template", *_CONSTRAINTS
+    ):
         if _in_status(el):
             continue
         tag = _tag(el)
+        if tag == "template":
+            if (el.get("class") or "").lower() in ("nagios", "upstart"):
+                yield "template", el, f"template '{el.get('id')}' (class {el.get('class')})"
+            continue
+        if tag in _CONSTRAINTS:
+            names = [a for a in _CONSTRAINTS[tag] if el.get(a) is not None]
+            if names:
+                yield "instance", el, f"{tag} '{el.get('id')}' {', '.join(names)}"
+            continue
+        if tag == "nvpair" and el.get("id-ref") is not None and el.get("name") is not None:
+            yield "id-ref-name", el, f"nvpair id-ref '{el.get('id-ref')}' name '{el.get('name')}'"
+            continue
+        up = el.getparent()
+        if tag == "nvpair" and up is not None and _tag(up) == "instance_attributes":
+            owner = up.getparent()
+            if owner is not None and _tag(owner) == "rsc_defaults":
+                yield "rsc-defaults-ia", el, f"rsc_defaults nvpair '{el.get('name')}'"
+                continue
         if tag == "date_spec":
             if el.get("moon") is not None:
                 yield "moon", el, f"date_spec '{el.get('id')}' moon"
@@ -134,6 +208,9 @@ def _uses(doc: CibDocument) -> Iterator[tuple[str, Any, str]]:
         if tag == "bundle":
             if any(_tag(c) == "rkt" for c in el):
                 yield "rkt", el, f"bundle '{el.get('id')}' (rkt)"
+            for c in el:
+                if _tag(c) in ("docker", "podman") and c.get("masters") is not None:
+                    yield "masters", c, f"bundle '{el.get('id')}' {_tag(c)} masters"
             continue
         if tag == "node":
             if (el.get("type") or "").lower() == "ping":
@@ -163,10 +240,22 @@ def dropped_in_pacemaker_3(item: Loaded) -> Iterator[Finding]:
     ``can_fail``/``can-fail``/``role_after_failure`` are ignored; a node of
     ``type="ping"`` becomes a cluster member banned from every resource; a
     ``date_spec`` loses its ``moon`` and a fencing level of index 10 or more is dropped
-    (upgrade-3.10-1.xsl). A
+    (upgrade-3.10-1.xsl); a ``nagios`` or ``upstart`` ``template`` is dropped with the
+    primitives made from it. Not in the stylesheets but gone from the scheduler: the
+    ``rsc-instance``/``with-rsc-instance``/``first-instance``/``then-instance``
+    constraint options (read by 2.1.5, not by 3.0.0: the constraint then holds for the
+    whole clone) and ``instance_attributes`` in ``rsc_defaults`` (commit e043f330),
+    which only a ``validate-with="none"`` CIB (the options also a pacemaker-next one)
+    can hold, every other schema refuses them (CB023); and a ``name`` on an ``nvpair``
+    with ``id-ref``, which 3.0 ignores in a ``none`` CIB (the value goes under the
+    referenced nvpair's name) while upgrade-3.10-0.xsl rewrites it, meaning kept, in a
+    CIB of an older numbered schema (nothing said there). A
     pacemaker-4.0 CIB is not converted: its schema refuses the nagios and upstart
-    classes (resources-4.0.rng), ping nodes (nodes-4.0.rng) and fencing level indexes
-    above 9 (fencing-4.0.rng), and Pacemaker does not
+    classes (resources-4.0.rng, templates too), ping nodes (nodes-4.0.rng), fencing level
+    indexes above 9 (fencing-4.0.rng), a name beside ``id-ref`` (nvset-4.0.rng) and a
+    bundle container's ``masters`` (resources-4.0.rng: ``promoted-max`` only; in an older
+    CIB upgrade-3.10-2.xsl renames it, nothing said), and
+    Pacemaker does not
     load it (``rkt`` there is CB023's).
 
     Reported as an error where a resource is lost (a warning for the options and ping
@@ -195,8 +284,16 @@ def dropped_in_pacemaker_3(item: Loaded) -> Iterator[Finding]:
     new_schema = version is not None and version >= (4, 0)
     on_3 = new_schema or in_force.at_least(PACEMAKER_3_0)
     release = in_force.describe("Pacemaker")
+    vw = (doc.validate_with or "").lower()
     for kind, el, label in _uses(doc):
         gone = GONE_IN_3_0[kind]
+        schemas = _SCHEMA_LESS.get(kind)
+        if schemas is not None and (vw not in schemas or (vw != "none" and on_3)):
+            continue  # (the schema refuses it: CB023; the schema name on 3.0: CB031)
+        if kind == "id-ref-name" and vw != "none" and not new_schema:
+            continue  # upgrade-3.10-0.xsl turns it into an nvpair of its own: same meaning
+        if kind == "masters" and not new_schema:
+            continue  # upgrade-3.10-2.xsl renames it promoted-max: same meaning
         if new_schema and gone.refused_by_4_0:
             if kind == "rkt":
                 continue  # (CB023 says the schema refuses the element: _ELEMENT_UNTIL)

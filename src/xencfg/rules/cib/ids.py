@@ -474,7 +474,8 @@ def rsc_pattern_refused(item: Loaded) -> Iterator[Finding]:
     from .placement import schema_has
 
     doc = _cib(item)
-    if doc.validate_with is not None and not schema_has(doc.validate_with, (2, 6)):
+    in_force = item.versions.of("pacemaker", item.node)
+    if doc.validate_with is not None and not schema_has(doc.validate_with, "rsc-pattern", in_force):
         return
     for loc in doc.locations:
         raw = loc.rsc_pattern

@@ -48,6 +48,7 @@ import attrs
 from ...formats.cib.upgrade import schema_version
 from ...formats.cib.values import INFINITY, parse_bool
 from ...formats.cib.views import _kids, _tag, ids_around
+from ...formats.schema import UNKNOWN, InForce, Version
 from ...regex import search_linear
 
 if TYPE_CHECKING:
@@ -58,17 +59,69 @@ _RESOURCES = ("primitive", "group", "clone", "master", "master_slave", "bundle")
 _PROMOTED = ("Master", "Promoted")
 
 
-def schema_has(validate_with: str | None, since: tuple[int, int]) -> bool:
-    """Whether a CIB validated with ``validate_with`` may carry what pacemaker-``since``
-    brought (``pacemaker-next`` is newer than any, and so is ``pacemaker-1.1``, its name
-    in Pacemaker 1.1.12 to 1.1.24: lib/common/schemas.c "1.1 was the old name for
-    -next"; 2.0 refuses the name, CB031). On 1.1.1 to 1.1.11 it was a schema of its own
-    (pacemaker-1.2 plus ``domains``): what such a cluster refuses there is CB023's, so
-    a CIB that passes may be read as pacemaker-next's here."""
-    if validate_with in ("pacemaker-next", "pacemaker-1.1"):
-        return True
+@attrs.frozen
+class SchemaFeature:
+    """Where one piece of CIB syntax is in the schemas: ``since``, the first
+    pacemaker-X.Y schema that takes it as Pacemaker 2.1.5's files have it (None: no
+    numbered schema ever did); ``release``, the first release whose schema of that name
+    took it (pacemaker-1.2 grew after it came out); ``own_11``, the first release whose
+    own pacemaker-1.1.rng took it (1.1.2 to 1.1.11, None: it never did); ``in_next``,
+    whether pacemaker-next (and pacemaker-1.1 read as it, 1.1.12 to 1.1.24) takes it."""
+
+    since: tuple[int, int] | None
+    release: str | None = None
+    own_11: str | None = None
+    in_next: bool = True
+
+
+#: The syntax whose schema xencfg reads by release. Facts from ClusterLabs/pacemaker at
+#: the release tags: pacemaker-1.1.rng of 1.1.2 to 1.1.11 is that tag's pacemaker-1.2.rng
+#: plus ``<domains>`` (and a ``domain`` on ``rsc_location``) and constraints-1.1.rng's
+#: ``rsc-instance``/``with-rsc-instance``/``first-instance``/``then-instance``, with
+#: ``rsc-pattern`` from 1.1.11 (which its pengine/constraints.c ``unpack_location``
+#: reads, line 358); 1.1.1's is pacemaker-1.2.rng itself. Location resource sets came to
+#: constraints-1.2.rng with 1.1.12 (never to constraints-1.1.rng), ``<tags>`` with
+#: tags-1.3.rng in 1.1.12. pacemaker-next of 1.1.12 (xml/Makefile.am: cib-1.2,
+#: constraints-next.rng, ...) has no ``domains``; constraints-next.rng keeps the
+#: ``*-instance`` attributes, which no numbered schema ever took. ``instance_attributes``
+#: in ``rsc_defaults`` no schema took (options-*.rng; "possible only with schema
+#: validation disabled", commit e043f330 of Pacemaker 3.0). Of the two pacemaker-1.1.rng
+#: copies the code index stores, ClusterLabs/pacemaker's (commit 5b06f62e, the file of tag
+#: Pacemaker-1.1.7) is a released one; gao-yan/pacemaker's (6431fb06), with a
+#: ``<tickets>`` section in ``configuration``, is a development fork's that no release
+#: shipped (no Pacemaker-1.1.x tag's file has ``element-tickets``): not read here.
+SCHEMA_FEATURES: dict[str, SchemaFeature] = {
+    "location-set": SchemaFeature((1, 2), release="1.1.12"),
+    "tags": SchemaFeature((1, 3)),
+    "rsc-pattern": SchemaFeature((2, 6), own_11="1.1.11"),
+    "domains": SchemaFeature(None, own_11="1.1.2", in_next=False),
+    "instance": SchemaFeature(None, own_11="1.1.2"),
+    "rsc-defaults-instance-attributes": SchemaFeature(None, in_next=False),
+}
+
+
+def schema_has(validate_with: str | None, feature: str, in_force: InForce = UNKNOWN) -> bool:
+    """Whether a CIB validated with ``validate_with`` on the release ``in_force`` may
+    carry ``feature`` (a key of :data:`SCHEMA_FEATURES`): False only where that schema
+    surely refuses it. ``pacemaker-1.1`` was a schema of its own on Pacemaker 1.1.1 to
+    1.1.11 and the old name of pacemaker-next on 1.1.12 to 1.1.24 (lib/common/xml.c at
+    tag Pacemaker-1.1.12: "1.1 was the old name for -next"; 2.0 refuses the name,
+    CB031): with the release unknown, either reading may hold."""
+    from ...versions import PACEMAKER_1_1_12
+    from .schema import _surely_older
+
+    f = SCHEMA_FEATURES[feature]
+    if validate_with == "pacemaker-next":
+        return f.in_next
+    if validate_with == "pacemaker-1.1":
+        own = f.own_11 is not None and not _surely_older(in_force, Version.parse(f.own_11))
+        if _surely_older(in_force, PACEMAKER_1_1_12):
+            return own
+        return f.in_next or (own and not in_force.at_least(PACEMAKER_1_1_12))
     version = schema_version(validate_with)
-    return version is not None and version >= since
+    if version is None or f.since is None or version < f.since:
+        return False
+    return f.release is None or not _surely_older(in_force, Version.parse(f.release))
 
 
 @attrs.frozen
@@ -123,17 +176,17 @@ class Placement:
     """What :meth:`nodes` reads of one CIB, read once (the model walks the tree on every
     ``locations``/``colocations`` call, and XN018 places every Xen resource)."""
 
-    def __init__(self, cib: CibDocument) -> None:
+    def __init__(self, cib: CibDocument, in_force: InForce = UNKNOWN) -> None:
         self.cib = cib
         self.locations = cib.locations
         self.colocations = cib.colocations
         self.symmetric = parse_bool(cib.option("symmetric-cluster")) is not False
-        self.patterns = schema_has(cib.validate_with, (2, 6))
-        self.location_sets = schema_has(cib.validate_with, (1, 2))
+        self.patterns = schema_has(cib.validate_with, "rsc-pattern", in_force)
+        self.location_sets = schema_has(cib.validate_with, "location-set", in_force)
         # <tags> (pacemaker-1.3 and later): a constraint naming a tag names each
         # resource it lists (pcmk__expand_tags_in_sets, pcmk__tag_to_set)
         self.tags: dict[str, set[str]] = {}
-        if schema_has(cib.validate_with, (1, 3)):
+        if schema_has(cib.validate_with, "tags", in_force):
             for tag in cib.iter("tag"):
                 refs = {o.get("id") for o in _kids(tag, "obj_ref") if o.get("id")}
                 self.tags.setdefault(tag.get("id") or "", set()).update(refs)

@@ -22,7 +22,7 @@ from ...formats.cib.model import _tag
 from ...formats.cib.views import ids_around
 from ...syntax.numbers import decimal, is_decimal
 from .. import make, rule
-from .common import _cib, _is_ocfs2_fs, units
+from .common import _cib, _in_status, _is_ocfs2_fs, units
 from .guests import _param_pair
 
 if TYPE_CHECKING:
@@ -143,6 +143,121 @@ def provider_without_ocf(item: Loaded) -> Iterator[Finding]:
                 f"provider '{prim.provider}' of '{prim.id}' is ignored for class '{prim.rclass}'",
                 item.where(prim),
             )
+
+
+#: Every resource class an executor of any release runs: heartbeat 2's and cluster-glue's
+#: lrmd (its RAExec plugins ocf, lsb, heartbeat and stonith, upstart from glue 1.0.x),
+#: Pacemaker's (2.1.5 include/crm/common/agents.h: ocf, service, lsb, systemd, upstart,
+#: nagios, stonith; ``heartbeat`` is lib/fencing's and the 1.1 lrmd's).
+_CLASSES = frozenset(
+    ("ocf", "lsb", "heartbeat", "stonith", "upstart", "service", "systemd", "nagios")
+)
+
+
+@rule("CB034", "unknown-resource-class", "error", formats=("cib",))
+def unknown_resource_class(item: Loaded) -> Iterator[Finding]:
+    """A primitive (or template) whose ``class`` no release runs, such as ``init``.
+
+    Why it matters: init scripts are class ``lsb``. heartbeat 2's lrmd (and cluster-glue's,
+    which Pacemaker 1.0 used) knows only the classes of its RAExec plugins (ocf, lsb,
+    heartbeat, stonith; upstart later) and refuses to add any other resource:
+    "on_msg_add_rsc: RA class [init] does not exist." (cluster-glue lrm/lrmd/lrmd.c,
+    tags STABLE-2.0.8 to glue-1.0.12), so the resource never runs. Pacemaker 1.1.8 and
+    later answer "Unknown resource standard: init" and fail the action
+    (lib/services/services.c line 322 at Pacemaker-2.1.5), and every schema from
+    pacemaker-1.0 on refuses the value (``class``: ocf, lsb, heartbeat, stonith, ...;
+    crm_verify 2.1.5 "Element primitive failed to validate content", "config not
+    valid"). A pacemaker-1.0 CIB is CB023's (validated whole).
+
+    The class is compared as written (``LSB`` is no class to the lrmd or a schema), except
+    in a ``validate-with="none"`` CIB, which Pacemaker 1.1.8 and later read in any case.
+
+    Example: ``<primitive id="mail" class="init" type="postfix"/>``.
+
+    Fix: ``class="lsb"`` for an /etc/init.d script (``systemd`` or ``service`` on a
+    Pacemaker 1.1.8 or later cluster with systemd).
+    """
+    from ...formats.cib.upgrade import schema_version
+
+    doc = _cib(item)
+    if doc.validate_with == "pacemaker-1.0":
+        return
+    effect = "the resource never starts"
+    if schema_version(doc.validate_with) is not None or doc.validate_with == "pacemaker-next":
+        effect = f"{doc.validate_with}'s schema refuses it, Pacemaker will not load this CIB"
+    # the lrmd compares classes exactly (strncmp in on_msg_add_rsc), and so does every
+    # schema's <value>; Pacemaker 1.1.8's and later executors ignore case (strcasecmp in
+    # services.c), which only a schema-less CIB leaves to them
+    loose = (doc.validate_with or "").lower() == "none"
+    for el in doc.iter("primitive", "template"):
+        rclass = el.get("class")
+        if rclass is None or _in_status(el):
+            continue
+        if (rclass.lower() if loose else rclass) in _CLASSES:
+            continue
+        hint = " (an init script is class lsb)" if rclass.lower() in ("init", "sysv") else ""
+        yield make(
+            "CB034",
+            f"{_tag(el)} '{el.get('id')}': no cluster runs resource class '{rclass}'{hint}:"
+            f" {effect}",
+            item.where(el),
+        )
+
+
+@rule("CB035", "drbd-master-without-notify", "error", formats=("cib",))
+def drbd_master_without_notify(item: Loaded) -> Iterator[Finding]:
+    """An ``ocf:linbit:drbd`` master/slave set without ``notify=true``.
+
+    Why it matters: the agent (scripts/drbd.ocf, first committed 2009-05-29, 93da245f,
+    shipped from DRBD 8.3.2: "Preparing the 8.3.2 release", 73f433f4, 2009-07-03) has,
+    since commit 0da228ae "drbd.ocf: enforce notify enabled" (2009-06-24, before that
+    release), refused to start or promote when
+    Pacemaker sends no notifications: "you really should enable notify when using this
+    RA" and OCF_ERR_CONFIGURED, which Pacemaker takes as fatal: the DRBD resource does
+    not start anywhere, nor anything placed with it. The agent's
+    ``ignore_missing_notifications=true`` parameter (2015, commit f2061fed) lifts the
+    check. Where the DRBD release is known to be older than 8.3.2 nothing is said (no
+    release shipped the agent then).
+
+    Example: ``<master id="ms-drbd0">`` with ``master-max``, ``clone-max`` and no
+    ``notify`` meta attribute, around ``<primitive class="ocf" provider="linbit"
+    type="drbd">``.
+
+    Fix: ``<nvpair name="notify" value="true"/>`` in the master's meta_attributes
+    (``crm configure ms ms-drbd0 drbd0 meta notify=true``).
+    """
+    from ...formats.cib.resources import resource_view
+    from ...formats.cib.values import parse_bool
+    from ...versions import DRBD_RA_NEEDS_NOTIFY
+
+    doc = _cib(item)
+    drbd = item.versions.of("drbd", item.node)
+    if drbd.older_than(DRBD_RA_NEEDS_NOTIFY):
+        return  # (no ocf:linbit:drbd before 8.3.2: heartbeat's ocf:heartbeat:drbd then)
+    default = doc.rsc_defaults.get("notify")
+    for prim in doc.primitives:
+        if (prim.rclass, prim.provider, prim.type) != ("ocf", "linbit", "drbd"):
+            continue
+        if _in_status(prim.el) or parse_bool(prim.param("ignore_missing_notifications")):
+            continue
+        owner = prim.el.getparent()
+        while owner is not None and _tag(owner) not in ("master", "master_slave", "clone"):
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        notify = resource_view(owner).meta("notify")
+        if parse_bool(notify if notify is not None else default) is True:
+            continue
+        if parse_bool(resource_view(prim.el).meta("notify")) is True:
+            continue  # (the agent reads CRM_meta_notify, which this sets)
+        yield make(
+            "CB035",
+            f"{_tag(owner)} '{owner.get('id')}' of ocf:linbit:drbd '{prim.id}' has no"
+            " notify=true: from DRBD 8.3.2 the agent refuses to start ('you really should"
+            f" enable notify when using this RA'; {drbd.describe('DRBD')}), so DRBD does"
+            " not start anywhere",
+            item.where(owner),
+        )
 
 
 _UNSAFE_ID = re.compile(r"^[0-9.-]|:")
@@ -620,7 +735,7 @@ def stonith_may_fence_itself(cluster: Cluster) -> Iterator[Finding]:
     from .placement import Placement
 
     for unit in units(cluster):
-        placements = [Placement(_cib(i)) for i in unit.scope]
+        placements = [Placement(_cib(i), i.versions.of("pacemaker", i.node)) for i in unit.scope]
         for item, prim in unit.primitives():
             if not prim.is_stonith or _in_clone(prim.el):
                 continue

@@ -59,8 +59,16 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ``pacemaker-1.1`` CIB on Pacemaker 1.1.1 to 1.1.11 (the release declared or read from
     ``dc-version``) is held to pacemaker-1.2's elements: those releases' pacemaker-1.1.rng
     is pacemaker-1.2.rng plus ``domains`` (the two files at tags Pacemaker-1.1.1 to
-    -1.1.11), so ``<tags>`` there is refused; 1.1.12 to 1.1.24 read the name as
-    pacemaker-next, which takes every element. Of a
+    -1.1.11; at 1.1.1 the two are the same), so ``<tags>`` there is refused; 1.1.12 to
+    1.1.24 read the name as pacemaker-next, which takes every element but ``domains``.
+    Syntax whose schema depends on the release is checked the same way (rules/cib/
+    placement.py ``SCHEMA_FEATURES``): ``<domains>`` and ``rsc_location``'s ``domain``
+    (pacemaker-1.1 of 1.1.2-1.1.11 only), ``rsc-instance``, ``with-rsc-instance``,
+    ``first-instance`` and ``then-instance`` (that and pacemaker-next only: crm_verify
+    2.1.5 "Invalid attribute with-rsc-instance for element rsc_colocation" in a
+    pacemaker-3.9 CIB), ``rsc-pattern`` (pacemaker-2.6, and pacemaker-1.1 from 1.1.11),
+    a location ``resource_set`` (pacemaker-1.2 from 1.1.12) and ``instance_attributes``
+    in ``rsc_defaults`` (no schema: "Extra element rsc_defaults in interleave"). Of a
     pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to
     options-3.9.rng refuse, in a ``cluster_property_set``, the names Pacemaker 2.x's
     upgrade-2.10.xsl renames, moves or drops (``stonith_enabled``, ``no_quorum_policy``,
@@ -107,6 +115,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
                 item.where(pair.el),
             )
     yield from _elements_of_other_schemas(item, doc)
+    yield from _syntax_by_release(item, doc)
     yield from _order_kinds(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
@@ -291,6 +300,65 @@ def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Findi
                 f" it (write {until[1]})",
                 item.where(el),
             )
+
+
+#: Where each piece of syntax of :data:`placement.SCHEMA_FEATURES` stands: (feature,
+#: element, attribute or None for the element itself, parent element or None, label).
+_FEATURE_SYNTAX = (
+    ("domains", "domains", None, None, "<domains>"),
+    ("domains", "rsc_location", "domain", None, "rsc_location's domain"),
+    ("location-set", "resource_set", None, "rsc_location", "a resource_set in rsc_location"),
+    ("rsc-pattern", "rsc_location", "rsc-pattern", None, "rsc_location's rsc-pattern"),
+    ("instance", "rsc_colocation", "rsc-instance", None, "rsc-instance"),
+    ("instance", "rsc_colocation", "with-rsc-instance", None, "with-rsc-instance"),
+    ("instance", "rsc_order", "first-instance", None, "first-instance"),
+    ("instance", "rsc_order", "then-instance", None, "then-instance"),
+    (
+        "rsc-defaults-instance-attributes",
+        "instance_attributes",
+        None,
+        "rsc_defaults",
+        "instance_attributes in rsc_defaults",
+    ),
+)
+
+
+def _syntax_by_release(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for the first use of each piece of syntax the declared schema surely refuses
+    on the release in force (placement.py ``SCHEMA_FEATURES``): ``<domains>`` outside
+    pacemaker-1.1 of Pacemaker 1.1.2-1.1.11, the ``*-instance`` constraint attributes
+    outside it and pacemaker-next, ``rsc-pattern`` before pacemaker-2.6, a location set
+    before pacemaker-1.2 (or on a release before 1.1.12), ``instance_attributes`` in
+    ``rsc_defaults`` in any schema. crm_verify 2.1.5 on a pacemaker-1.2 CIB: "Element
+    configuration has extra content: domains", "Invalid attribute with-rsc-instance for
+    element rsc_colocation", "Extra element rsc_defaults in interleave", "config not
+    valid". pacemaker-1.0 CIBs are validated whole; ``none`` takes anything."""
+    from .placement import schema_has
+
+    vw = doc.validate_with
+    if vw is None or vw == "pacemaker-1.0" or vw.lower() == "none":
+        return
+    in_force = item.versions.of("pacemaker", item.node)
+    seen: set[str] = set()
+    for feature, tag, attr, parent, label in _FEATURE_SYNTAX:
+        if label in seen or schema_has(vw, feature, in_force):
+            continue
+        for el in doc.iter(tag):
+            if attr is not None and el.get(attr) is None:
+                continue
+            up = el.getparent()
+            if parent is not None and (up is None or _tag(up) != parent):
+                continue
+            if _in_status(el):
+                continue
+            seen.add(label)
+            yield make(
+                "CB023",
+                f"{vw}'s schema refuses {label}"
+                f" ({in_force.describe('Pacemaker')}): Pacemaker will not load this CIB",
+                item.where(el),
+            )
+            break
 
 
 #: The ``kind`` values of an ``rsc_order`` (constraints-1.2.rng to constraints-4.0.rng

@@ -40,6 +40,7 @@ from .common import (
     protocol_per_connection,
     short,
 )
+from .floating import two_sections_here
 
 
 @rule("DR001", "address-reused", "error", scope="cluster")
@@ -409,6 +410,12 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     CIB IPaddr/IPaddr2: the LINBIT user's guide's floating peers bind "virtual
     cluster IP addresses", absent from the passive node by design).
 
+    The other way round, a node whose captured ``ip addr`` holds two of a resource's
+    floating addresses (or one while an ``on`` section names it) has two host sections
+    for itself: drbdadm 8.3, 8.4 and 9 refuse the whole file there ("There are multiple
+    host sections for this node", rc 10; drbd-utils 9.22 in a network namespace holding
+    both addresses). An address a cluster manager moves is not counted.
+
     A node whose configuration merely carries a resource of two or more other
     cluster nodes (one drbd.conf copied to every node of a three-dom0
     cluster) is not reported: drbdadm there accepts the file (peer-drbdadm
@@ -438,9 +445,14 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
                 continue  # stacked: not named per node
             hosts = list(_on_hosts(res))
             names = [n for h in hosts for n in h.names]
-            if any(n == uname if exact else hostnames_equal(n, uname or node) for n in names):
-                continue
+            mine = any(n == uname if exact else hostnames_equal(n, uname or node) for n in names)
             floating = floating_addresses(res)
+            twice = two_sections_here(cluster, node, floating, mine)
+            if twice:
+                yield make("DR006", f"resource '{res.name}': {twice}", item.where(res.block))
+                continue
+            if mine:
+                continue
             if floating:
                 gone = _floating_never_here(cluster, node, floating, names, known)
                 if gone:

@@ -219,7 +219,9 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
     call-local-io-error and detach only (drbdadm 9: "Value is not valid"; 8.3
     and 8.4 pass it to drbdsetup, which refuses to attach the disk). A number is read
     with one unit letter (K, M, G or s for 512-byte sectors) in the option's own unit
-    (bytes, KiB/s for rates, sectors for ``c-fill-target``).
+    (bytes, KiB/s for rates, sectors for ``c-fill-target``). A volume's
+    ``tiebreaker`` takes ``yes`` or ``no`` only (drbd-utils 9.34, the first to read
+    it: "'yes | no' expected"), so a bare ``tiebreaker;`` is refused by every release.
 
     The release in force is the declared one (``--target drbd=8.4``), else what the
     files show; a value is an error only when every release that may read the file
@@ -282,6 +284,11 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
                     item.where(node),
                 )
             continue
+        if key == "tiebreaker" and isinstance(node, Entry):
+            found = _tiebreaker(node, item)
+            if found is not None:
+                yield found
+            continue
         table = LIMITS.get(key)
         if table is None or context not in _CONTEXTS or not isinstance(node, Entry):
             continue
@@ -332,6 +339,25 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
             item.where(node),
         )
         yield attrs.evolve(found, severity="warning")
+
+
+def _tiebreaker(node: Entry, item: Loaded) -> Finding | None:
+    """DR026 for a volume's ``tiebreaker`` without ``yes`` or ``no``: drbd-utils 9.34's
+    ``parse_volume_stmt`` reads the next token and takes only TK_YES or TK_NO
+    (user/v9/drbdadm_parser.c line 1030 at tag v9.34.0: ``pe_expected("yes | no")``), and
+    no older drbd-utils reads the keyword at all (XC008's, where that release is known)."""
+    if node.values in (["yes"], ["no"]):
+        return None
+    if item.versions.of("drbd-utils", item.node or "").older_than(Version.parse("9.34")):
+        return None  # (the keyword itself is refused there: XC008 says so)
+    said = " ".join(["tiebreaker", *node.values]) if node.values else "tiebreaker without a value"
+    return make(
+        "DR026",
+        f"{said}: drbd-utils 9.34, the first to read it, takes 'yes' or 'no'"
+        " only ('yes | no' expected), older ones refuse the keyword: drbdadm refuses the"
+        " file; write 'tiebreaker yes;' (the default) or 'tiebreaker no;'",
+        item.where(node),
+    )
 
 
 def _io_error_panic(release: InForce, node: Entry, item: Loaded) -> Finding | None:

@@ -10,7 +10,7 @@ from ...cluster import Cluster, Loaded, short
 from ...findings import Finding, Location
 from ...suggest import closest
 from ...versions import IET_ETC
-from .. import make, rule
+from .. import make, rule, twice
 from ..documents import iet_allow_doc as _allow
 from ..documents import ietd_doc as _ietd
 from ..documents import initiatorname_doc as _initiator
@@ -77,11 +77,8 @@ def unreachable_allow_line(item: Loaded) -> Iterator[Finding]:
             if earlier.all_targets
             else "ietd reads only the target's first line"
         )
-        yield make(
-            "IS009",
-            f"line for {r.target} is never read: {why}",
-            item.where(r.entry),
-            [item.where(earlier.entry)],
+        yield twice(
+            "IS009", f"line for {r.target} is never read: {why}", item, r.entry, earlier.entry
         )
 
 
@@ -196,29 +193,22 @@ def target_locked_out(cluster: Cluster) -> Iterator[Finding]:
             )
             for t in _ietd(item).targets:
                 line = _allow(acl).rule(t.name)
-                if line is not None and not _raw_line(acl, line).endswith("\n"):
-                    yield make(
-                        "IS012",
+                if line is None:
+                    why = f"no line of {kind} names {t.name} or ALL: {effect}"
+                elif not _raw_line(acl, line).endswith("\n"):
+                    why = (
                         f"the {kind} line for {t.name} is the file's last and has no final "
-                        f"newline: ietd never reads such a line, so {effect}",
-                        item.where(t.entry),
-                        [acl.where(line.entry)],
-                    )
-                elif line is None:
-                    yield make(
-                        "IS012",
-                        f"no line of {kind} names {t.name} or ALL: {effect}",
-                        item.where(t.entry),
-                        [acl.where()],
+                        f"newline: ietd never reads such a line, so {effect}"
                     )
                 elif kind == "targets.allow" and _names_only(line.peers):
-                    yield make(
-                        "IS012",
+                    why = (
                         f"targets.allow's {line.target} line lists only initiator names, but "
-                        f"it matches portal addresses: ietd offers {t.name} on no portal",
-                        item.where(t.entry),
-                        [acl.where(line.entry)],
+                        f"it matches portal addresses: ietd offers {t.name} on no portal"
                     )
+                else:
+                    continue
+                at = acl.where() if line is None else acl.where(line.entry)
+                yield make("IS012", why, item.where(t.entry), [at])
 
 
 def _names_only(peers: list[Any]) -> bool:

@@ -134,3 +134,44 @@ def _plain_entries(folder: Path) -> list[os.DirEntry[str]]:
             return sorted(it, key=lambda e: e.name)
     except OSError:
         return []
+
+
+# -- what ocf:heartbeat:iSCSILogicalUnit uses when a parameter is not set -----------------
+# resource-agents heartbeat/iSCSILogicalUnit(.in), since 2009-07 (b89b20670): the
+# defaults come from $OCF_RESOURCE_INSTANCE, the resource's id (a clone's instance adds
+# ":N", so a cloned logical unit's defaults are not worked out here).
+
+
+def cloned_ids(cib: Any) -> set[str]:
+    """The ids of the resources inside a clone or master of a CIB document."""
+    return {
+        x.id
+        for r in cib.all_resources()
+        if r.kind in ("clone", "master")
+        for x in r.walk()
+        if x is not r
+    }
+
+
+def agent_scsi_id(p: Any, cloned: set[str]) -> str | None:
+    """The ScsiId the agent hands IET: ``scsi_id``, else ``${OCF_RESOURCE_INSTANCE:0:16}``
+    (OCF_RESKEY_scsi_id_default); ``None`` for a cloned resource without it."""
+    given = p.param("scsi_id")
+    if given:
+        return str(given)
+    return None if p.id in cloned or not p.id else str(p.id)[:16]
+
+
+def agent_scsi_sn(p: Any, cloned: set[str]) -> str | None:
+    """The unit serial the agent gives LIO (``wwn=`` / vpd_unit_serial): ``scsi_sn``, else
+    the first 8 hex digits of the MD5 of ``$OCF_RESOURCE_INSTANCE``
+    (OCF_RESKEY_scsi_sn_default, ``echo -n ... | md5sum``); ``None`` for a cloned
+    resource without it."""
+    import hashlib
+
+    given = p.param("scsi_sn")
+    if given:
+        return str(given)
+    if p.id in cloned or not p.id:
+        return None
+    return hashlib.md5(str(p.id).encode("utf-8", "surrogateescape")).hexdigest()[:8]

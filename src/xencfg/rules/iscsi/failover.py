@@ -136,27 +136,27 @@ def failover_scsi_id(cluster: Cluster) -> Iterator[Finding]:
                 if other is None:
                     continue
                 if other.scsi_id is None and lun.scsi_id is None:
+                    differ = [
+                        f"has no ScsiId on {first_node} or {node}: the ids ietd makes up "
+                        "need not match after a failover"
+                    ]
+                else:
+                    differ = [
+                        f"has {word} {_shown(a)} on {first_node} but {_shown(b)} on {node}: "
+                        "initiators see another disk after a failover"
+                        for word, a, b in (
+                            ("ScsiId", other.scsi_id, lun.scsi_id),
+                            ("ScsiSN", other.scsi_sn, lun.scsi_sn),
+                        )
+                        if a != b
+                    ]
+                for what in differ:
                     yield make(
                         "IS013",
-                        f"LUN {lun.number} of {t.name} has no ScsiId on {first_node} or "
-                        f"{node}: the ids ietd makes up need not match after a failover",
+                        f"LUN {lun.number} of {t.name} {what}",
                         item.where(lun.entry),
                         [first_item.where(other.entry)],
                     )
-                    continue
-                for word, a, b in (
-                    ("ScsiId", other.scsi_id, lun.scsi_id),
-                    ("ScsiSN", other.scsi_sn, lun.scsi_sn),
-                ):
-                    if a != b:
-                        yield make(
-                            "IS013",
-                            f"LUN {lun.number} of {t.name} has {word} {_shown(a)} on "
-                            f"{first_node} but {_shown(b)} on {node}: initiators see another "
-                            f"disk after a failover",
-                            item.where(lun.entry),
-                            [first_item.where(other.entry)],
-                        )
 
 
 def _shown(value: str | None) -> str:

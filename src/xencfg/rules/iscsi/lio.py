@@ -18,6 +18,7 @@ from ..documents import cib_doc as _cib
 from ..documents import initiatorname_doc as _initiator
 from ..documents import multipath_doc as _mp
 from ..documents import saveconfig_doc as _saveconfig
+from .common import agent_scsi_sn, cloned_ids
 from .failover import _floating_addresses
 
 if TYPE_CHECKING:
@@ -74,10 +75,12 @@ def lio_initiator_not_allowed(cluster: Cluster) -> Iterator[Finding]:
     if not users:
         return
     for item in cluster.docs("cib"):
-        prims = _cib(item).primitives
+        cib = _cib(item)
+        prims = cib.primitives
+        cloned = cloned_ids(cib)
         targets = {p.param("iqn"): p for p in prims if _lio(p, "iSCSITarget")}
         for lu in (p for p in prims if _lio(p, "iSCSILogicalUnit")):
-            serial = lu.param("scsi_sn")
+            serial = agent_scsi_sn(lu, cloned)
             target = targets.get(lu.param("target_iqn"))
             decides = _acl_list(target, lu)
             if not serial or decides is None:
@@ -240,6 +243,47 @@ def lio_saveconfig_dangling(doc: Loaded) -> Iterator[Finding]:
                             "restore skips it",
                             doc.where(m),
                         )
+
+
+@rule("IS035", "lio-serial-not-saved", "warning", formats=("lio-saveconfig",))
+def lio_serial_not_saved(doc: Loaded) -> Iterator[Finding]:
+    """A storage object of saveconfig.json has no ``wwn`` (its unit serial).
+
+    Why it matters: the initiators' ``scsi_id`` makes the LUN's WWID from the unit
+    serial (``36001405`` + its hex digits, the kernel's VPD page 0x83), and multipath
+    knows the disk by that WWID (``multipaths`` entries, the bindings file behind
+    ``user_friendly_names``). ``targetctl restore`` creates each storage object with
+    the file's ``wwn``; without one, rtslib-fb makes a new random serial
+    (rtslib/root.py ``restore`` calls the class with the file's keys; tcm.py
+    ``StorageObject._configure``: ``generate_wwn('unit_serial')``, a fresh
+    ``uuid4``) at every restore, that is at every start of the target service, until
+    someone saves the configuration again. So after a restart of the target the
+    initiators see a new disk: their ``multipaths`` entry no longer matches (no
+    alias, ``/dev/mapper/NAME`` missing), and the two boxes of a failover pair never
+    give one LUN the same WWID, so multipath makes two maps instead of one with paths
+    to both. targetcli always saves the serial; a file without it was written by
+    hand or by a tool. A ``pscsi`` object passes the device's own ids through and
+    has none.
+
+    Example: ``{"plugin": "block", "name": "vol-a", "dev": "/dev/drbd10"}`` with no
+    ``"wwn"`` key.
+
+    Fix: add ``"wwn"`` with the serial the LUN has now (``targetcli
+    /backstores/block/vol-a info`` shows it; ``targetctl save`` writes it), the same
+    serial on both boxes of a pair.
+    """
+    sc = _saveconfig(doc)
+    for so in sc.storage_objects:
+        if so.wwn or so.plugin == "pscsi":
+            continue
+        yield make(
+            "IS035",
+            f"storage object {so.name} ({so.plugin}) has no 'wwn': targetctl restore gives it"
+            " a new random unit serial each time (rtslib-fb generate_wwn), so the"
+            " initiators see a new WWID (36001405 + the serial's hex digits) after every"
+            " restart of the target, which no multipaths entry or binding names",
+            doc.where(so),
+        )
 
 
 @rule("IS034", "lio-portal-not-created", "error", scope="cluster")

@@ -15,6 +15,7 @@ from ..documents import cib_doc as _cib
 from ..documents import ietd_doc as _ietd
 from ..documents import multipath_doc as _mp
 from ..documents import saveconfig_doc as _saveconfig
+from .common import agent_scsi_id, agent_scsi_sn, cloned_ids
 
 #: What an IET WWID starts with: the T10 designator type and "IET" padded to 8 bytes.
 IET_PREFIX = "1" + IET_VENDOR_HEX
@@ -52,12 +53,14 @@ def _iet_luns(cluster: Cluster) -> tuple[dict[str, str], list[str]] | None:
     # LUNs Pacemaker's iSCSILogicalUnit creates with ietadm (implementation iet, or
     # none: the agent then picks whichever target software it finds)
     for item in cluster.docs("cib"):
-        for p in _cib(item).primitives:
+        cib = _cib(item)
+        cloned = cloned_ids(cib)
+        for p in cib.primitives:
             if p.type != "iSCSILogicalUnit" or (p.param("implementation") or "iet") != "iet":
                 continue
-            scsi_id = p.param("scsi_id")
+            scsi_id = agent_scsi_id(p, cloned)
             if not scsi_id:
-                return None  # (the agent's default, not read here)
+                return None  # (a cloned unit's default: not worked out)
             wwids[iet_wwid(scsi_id)] = scsi_id
             boxes.append(f"the CIB's {p.id}")
     return (wwids, sorted(set(boxes))) if boxes else None
@@ -80,7 +83,9 @@ def _lio_luns(cluster: Cluster) -> tuple[dict[str, str], list[str]] | None:
                 return None
             wwids[lio_wwid(so.wwn)] = so.name or "?"
     for item in cluster.docs("cib"):
-        for p in _cib(item).primitives:
+        cib = _cib(item)
+        cloned = cloned_ids(cib)
+        for p in cib.primitives:
             if p.type != "iSCSILogicalUnit" or p.param("implementation") not in (
                 "lio",
                 "lio-t",
@@ -88,7 +93,7 @@ def _lio_luns(cluster: Cluster) -> tuple[dict[str, str], list[str]] | None:
                 "",
             ):
                 continue
-            serial = p.param("scsi_sn")
+            serial = agent_scsi_sn(p, cloned)
             if not serial:
                 return None
             wwids[lio_wwid(serial)] = p.id or "?"
@@ -120,7 +125,11 @@ def wwid_matches_no_target_lun(cluster: Cluster) -> Iterator[Finding]:
     back from it. Judged only when the run holds that vendor's targets (ietd.conf,
     saveconfig.json, or Pacemaker's ``iSCSILogicalUnit`` with ``implementation=lio-t``)
     and every LUN of them names its id (a LUN without ``ScsiId``, or a storage object
-    without serial, gets one the files do not tell). A target box that is not linted
+    without serial, gets one the files do not tell: IS035). Pacemaker's
+    ``iSCSILogicalUnit`` without ``scsi_id`` or ``scsi_sn`` uses its defaults: the
+    first 16 characters of the resource's id, and the first 8 hex digits of its MD5
+    (resource-agents' OCF_RESKEY_scsi_id_default and _scsi_sn_default; a cloned one
+    is not worked out). A target box that is not linted
     with the initiators may export the LUN: lint it along, or ignore the finding.
 
     Example: ietd.conf on the storage pair says ``Lun 0 Path=/dev/drbd0,Type=blockio,
@@ -142,18 +151,17 @@ def wwid_matches_no_target_lun(cluster: Cluster) -> Iterator[Finding]:
             ids = sorted(iet[0].values())
             near = closest(said, ids) if said else None
             hint = f"; did you mean ScsiId '{near}'?" if near else ""
-            yield make(
-                "IS030",
+            message = (
                 f"WWID {wwid} is an IET LUN's with ScsiId {said!r}, but no LUN on "
                 f"{', '.join(iet[1])} has that ScsiId (they have {', '.join(ids) or 'none'}): "
-                f"multipath never sets this map up{hint}",
-                item.where(getattr(m, "block", None)),
+                f"multipath never sets this map up{hint}"
             )
         elif lio is not None and low.startswith(LIO_PREFIX) and low not in lio[0]:
-            yield make(
-                "IS030",
+            message = (
                 f"WWID {wwid} is an LIO LUN's, but no storage object of "
                 f"{', '.join(lio[1])} has a unit serial that makes it "
-                f"({', '.join(sorted(lio[0]))}): multipath never sets this map up",
-                item.where(getattr(m, "block", None)),
+                f"({', '.join(sorted(lio[0]))}): multipath never sets this map up"
             )
+        else:
+            continue
+        yield make("IS030", message, item.where(getattr(m, "block", None)))

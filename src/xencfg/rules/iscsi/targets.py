@@ -12,7 +12,7 @@ import attrs
 
 from ...cluster import Loaded
 from ...findings import Finding
-from .. import make, repeats, rule
+from .. import make, repeats, rule, twice
 from ..documents import ietd_doc as _ietd
 from .common import _node_root, ietd_not_read
 
@@ -39,11 +39,12 @@ def lun_twice(item: Loaded) -> Iterator[Finding]:
     """
     for target in _targets(item):
         for lun, first in repeats(target.luns, lambda lun: lun.number):
-            yield make(
+            yield twice(
                 "IS001",
                 f"LUN {lun.number} of {target.name} is defined twice",
-                item.where(lun.entry),
-                [item.where(first.entry)],
+                item,
+                lun.entry,
+                first.entry,
             )
 
 
@@ -60,11 +61,8 @@ def target_twice(item: Loaded) -> Iterator[Finding]:
     """
     targets = _targets(item)
     for target, first in repeats(targets, lambda t: t.name.lower()):
-        yield make(
-            "IS002",
-            f"target {target.name} is defined twice",
-            item.where(target.entry),
-            [item.where(first.entry)],
+        yield twice(
+            "IS002", f"target {target.name} is defined twice", item, target.entry, first.entry
         )
 
 
@@ -82,12 +80,13 @@ def device_twice(item: Loaded) -> Iterator[Finding]:
     """
     luns = [(t, lun) for t in _targets(item) for lun in t.luns]
     for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].path or None):
-        yield make(
+        yield twice(
             "IS003",
             f"{lun.path} is exported by {ftarget.name} LUN {flun.number} "
             f"and {target.name} LUN {lun.number}",
-            item.where(lun.entry),
-            [item.where(flun.entry)],
+            item,
+            lun.entry,
+            flun.entry,
         )
 
 
@@ -397,13 +396,14 @@ def scsi_id_twice(item: Loaded) -> Iterator[Finding]:
     for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].scsi_id or None):
         if lun.path == flun.path:
             continue  # one device exported twice: IS003 says so
-        yield make(
+        yield twice(
             "IS014",
             f"ScsiId {lun.scsi_id!r} of {target.name} LUN {lun.number} ({lun.path}) is "
             f"also the id of {ftarget.name} LUN {flun.number} ({flun.path}): multipath "
             "takes the two devices for paths of one disk",
-            item.where(lun.entry),
-            [item.where(flun.entry)],
+            item,
+            lun.entry,
+            flun.entry,
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...cluster import Cluster, Loaded
-from ...findings import Finding
+from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument
 from .. import make, rule
 from .common import CS_OK, CS_SYNC, _at, _short
@@ -37,6 +37,10 @@ class _Res:
         net = eff.sections.get("net", {}) if eff is not None else {}
         flag = net.get("allow-two-primaries")
         self.two_primaries = flag is True or str(flag).lower() in ("yes", "true")
+
+    def where(self) -> Location:
+        """The resource's section in the drbd file: what a drift finding points back to."""
+        return self.item.where(self.res)
 
 
 def configured_drbd(cluster: Cluster) -> list[_Res]:
@@ -82,6 +86,10 @@ class _State:
         #: why I/O is suspended (DRBD 9's ``suspended:user|no-data|fencing|quorum``;
         #: ``""`` for 8.x, whose /proc/drbd shows an ``s`` only), ``None``: it runs
         self.suspended = suspended
+
+    def where(self) -> Location:
+        """The capture's line that shows this state: where a drift finding is."""
+        return _at(self.item, self.line)
 
 
 def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
@@ -195,7 +203,7 @@ def drbd_not_running(cluster: Cluster) -> Iterator[Finding]:
                 "LS001",
                 f"DRBD resource '{r.name}' is configured for {r.node} but not running there",
                 _at(where, 1),
-                [r.item.where(r.res)],
+                [r.where()],
             )
 
 
@@ -243,8 +251,8 @@ def drbd_degraded(cluster: Cluster) -> Iterator[Finding]:
                 yield make(
                     "LS002",
                     f"DRBD resource '{r.name}' on {r.node}: {', '.join(problems)}",
-                    _at(s.item, s.line),
-                    [r.item.where(r.res)],
+                    s.where(),
+                    [r.where()],
                 )
 
 
@@ -271,8 +279,8 @@ def drbd_split_brain(cluster: Cluster) -> Iterator[Finding]:
                     "LS003",
                     f"DRBD resource '{r.name}' on {r.node} is StandAlone (split brain, or "
                     "disconnected by hand): its copies are not replicated",
-                    _at(s.item, s.line),
-                    [r.item.where(r.res)],
+                    s.where(),
+                    [r.where()],
                 )
 
 
@@ -332,8 +340,8 @@ def drbd_primary_unmanaged(cluster: Cluster) -> Iterator[Finding]:
                 "LS004",
                 f"DRBD resource '{r.name}' is Primary on {r.node} but no CIB resource "
                 "(ocf:linbit:drbd, drbddisk) or haresources line manages it",
-                _at(primary.item, primary.line),
-                [r.item.where(r.res)],
+                primary.where(),
+                [r.where()],
             )
 
 
@@ -371,6 +379,6 @@ def drbd_dual_primary(cluster: Cluster) -> Iterator[Finding]:
             "LS005",
             f"DRBD resource '{name}' is Primary on {', '.join(nodes)} without "
             "allow-two-primaries: both write, the copies diverge",
-            _at(s.item, s.line),
-            [_at(x.item, x.line) for _, x in rest] + [r.item.where(r.res)],
+            s.where(),
+            [x.where() for _, x in rest] + [r.where()],
         )

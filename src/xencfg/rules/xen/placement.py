@@ -192,7 +192,11 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
             cib = _cib(item)
             if id(cib) not in facts:
                 text = cib.dumps()
-                facts[id(cib)] = None if text in placed else Placement(cib)
+                facts[id(cib)] = (
+                    None
+                    if text in placed
+                    else Placement(cib, item.versions.of("pacemaker", item.node))
+                )
                 placed.add(text)
             here = facts[id(cib)]
             if here is None:
