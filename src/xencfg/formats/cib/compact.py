@@ -7,10 +7,14 @@ here holds what the views and the rules read, and nothing else: each element is 
 written with the same names, its values a tuple of strings, no list for an element
 without children.
 
-It is read from libxml2 itself, a piece at a time: lxml's pull parser (the same parser
-and options as every other read, :func:`.xmltext._parser`) gives each element with its
-attributes and ``sourceline``; once an element has ended, libxml2's copy is freed. So
-the tags, attribute values, line numbers, comments and errors are lxml's own.
+It is read from libxml2's SAX events through lxml's parser-target interface (the same
+parser and options as every other read, :func:`.xmltext._parser_options`, fed a piece
+at a time): libxml2 builds no tree, and the tags, attribute values, comments and errors
+are still libxml2's. The offsets of the start tags are placed on first need
+(:meth:`Tree.place`), and ``sourceline`` is read from the text as libxml2 counts it.
+What libxml2 checks only as it builds its tree (namespaces, ``xml:id``, its depth
+limit), a fragment of several roots, a DOCTYPE and any error are read by lxml's tree as
+before and copied (:func:`from_lxml`).
 
 A :class:`Node` answers the read part of lxml's element API that the views, the rules
 and the document use (``tag``, ``get``, ``attrib``, ``iter``, ``getparent`` ...).
@@ -123,10 +127,10 @@ def _matcher(tags: tuple[Any, ...]) -> Callable[[Any], bool] | None:
             return lambda tag: isinstance(tag, str)
         if t.startswith("{*}"):
             local.add(t[3:])
-        elif t.startswith("{}"):
-            exact.add(t[2:])
         elif t.startswith("{") and t.endswith("}*"):
             return None
+        elif t.startswith("{}"):
+            exact.add(t[2:])
         else:
             exact.add(t)
     if not local:
@@ -216,8 +220,7 @@ class Node:
 
     Slots: ``_tag``; ``_at`` the offset of its start tag (``None`` until asked:
     :meth:`Tree.place`; -1: a fragment's wrapper, which the text does not have; the
-    ``sourceline`` is read from the text on demand); ``_p``
-    the parent (the
+    ``sourceline`` is read from the text on demand); ``_p`` the parent (the
     :class:`Tree` for the root); ``_k`` the children (a tuple, ``None`` for none);
     ``_n`` the attribute names (a shared tuple; a PI's target); ``_v`` their values (a
     comment's text; the lxml twin once materialized).
