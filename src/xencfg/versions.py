@@ -76,6 +76,9 @@ DRBD_UTILS_NO_83 = Version.parse("9.28")
 DRBD_UTILS_RESYNC_8G = Version.parse("9.6")
 DRBD_UTILS_C_MAX_RATE_0 = Version.parse("9.16")
 DRBD_UTILS_BUF_128M = Version.parse("9.29")
+#: drbd-utils 9.34, the first to read a volume's ``tiebreaker`` (drbdadm_parser.c
+#: ``parse_volume_stmt`` at tag v9.34.0 takes ``yes`` or ``no`` after it; DR026).
+DRBD_UTILS_TIEBREAKER = Version.parse("9.34")
 #: (drbd-utils 9.29 also reads 8.4's spellings in a DRBD 9 syncer or disk section again:
 #: a keyword's release fact, so it is the DRBD SCHEMA's, ``Keyword.also_needs`` in
 #: formats/drbd/keywords.py UTILS_84_SYNTAX; formats sit below this module)
@@ -103,6 +106,10 @@ HEARTBEAT_NO_CRM = Version.parse("2.99")
 PACEMAKER_1 = Version.parse("1.0")
 #: Pacemaker 1.1: its pacemaker-1.0.rng grew (``kind`` on ``rsc_order``; CB023).
 PACEMAKER_1_1 = Version.parse("1.1")
+#: Pacemaker 1.1.2 to 1.1.11: their own pacemaker-1.1.rng took ``<domains>`` and the
+#: ``*-instance`` constraint attributes (1.1.2), ``rsc-pattern`` (1.1.11) (CB023, CB029).
+PACEMAKER_1_1_2 = Version.parse("1.1.2")
+PACEMAKER_1_1_11 = Version.parse("1.1.11")
 #: Pacemaker 1.1.4: a recurring start, stop, promote or demote is ignored
 #: ("Invalid recurring action", pengine/native.c ``RecurringOp``; CB030).
 PACEMAKER_1_1_4 = Version.parse("1.1.4")

@@ -25,6 +25,7 @@ from ..syntax.numbers import decimal, is_decimal
 from ..syntax.pipeline import parse_text
 from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
+from ..versions import MULTIPATH_NO_DEVNODE_BLACKLIST
 from ._multipath_braces import brace_problems, closer_problems, quoted_sections, stray_problems
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
 from .schema import InForce, Keyword, Schema, V
@@ -181,8 +182,6 @@ _SINCE: dict[str, str] = {
     "0.9.7": "auto_resize",
 }
 _0_4_9, _0_5, _0_9 = V("0.4.9"), V("0.5.0"), V("0.9.0")
-#: The first release that no longer reads ``devnode_blacklist`` and reads ``blacklist``.
-_NO_DEVNODE_BLACKLIST = V("0.4.7")
 _REPLACED = (
     Keyword("multipath_tool", until=V("0.4.6")),
     Keyword("prio_callout", until=_0_4_9, renamed_to="prio", renamed_since=_0_4_9),
@@ -207,9 +206,9 @@ _REPLACED = (
     # (0.4.6 line 699 read it), the same release that brought the "blacklist" section
     Keyword(
         "devnode_blacklist",
-        until=_NO_DEVNODE_BLACKLIST,
+        until=MULTIPATH_NO_DEVNODE_BLACKLIST,
         renamed_to="blacklist",
-        renamed_since=_NO_DEVNODE_BLACKLIST,
+        renamed_since=MULTIPATH_NO_DEVNODE_BLACKLIST,
     ),
     Keyword("multipath_dir", since=_0_4_9, until=_0_9),
     Keyword("config_dir", since=V("0.6.0"), until=_0_9),
@@ -374,19 +373,19 @@ class _InDevnodeBlacklist(ValueProblem):
     0.4.7 on, which skip the section: XC004 says so)."""
 
     def refused_in(self, release: InForce) -> bool | None:
-        if release.at_least(_NO_DEVNODE_BLACKLIST):
+        if release.at_least(MULTIPATH_NO_DEVNODE_BLACKLIST):
             return False
-        return True if release.older_than(_NO_DEVNODE_BLACKLIST) else None
+        return True if release.older_than(MULTIPATH_NO_DEVNODE_BLACKLIST) else None
 
 
 def unread_from_0_4_7(p: ValueProblem) -> ValueProblem | None:
     """``p`` for a value in ``devnode_blacklist``, which only 0.4.5 and 0.4.6 read (0.4.7
     dict.c line 1340, ``#if 0``); ``None`` where ``p`` bites only on releases from 0.4.7
     on (a word ended at '!', 0.4.9 on), which never read the section."""
-    if p.since is not None and p.since[1] >= _NO_DEVNODE_BLACKLIST:
+    if p.since is not None and p.since[1] >= MULTIPATH_NO_DEVNODE_BLACKLIST:
         return None
     # (``since`` names the component XC005 asks the release of; refused_in decides)
-    since = ("multipath-tools", _NO_DEVNODE_BLACKLIST)
+    since = ("multipath-tools", MULTIPATH_NO_DEVNODE_BLACKLIST)
     return _InDevnodeBlacklist(p.node, p.message, harmless=p.harmless, since=since)
 
 

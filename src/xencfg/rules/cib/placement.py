@@ -50,6 +50,7 @@ from ...formats.cib.values import INFINITY, parse_bool
 from ...formats.cib.views import _kids, _tag, ids_around
 from ...formats.schema import UNKNOWN, InForce, Version
 from ...regex import search_linear
+from ...versions import PACEMAKER_1_1_2, PACEMAKER_1_1_11, PACEMAKER_1_1_12
 
 if TYPE_CHECKING:
     from ...formats.cib.constraints import Colocation, Location
@@ -69,8 +70,8 @@ class SchemaFeature:
     whether pacemaker-next (and pacemaker-1.1 read as it, 1.1.12 to 1.1.24) takes it."""
 
     since: tuple[int, int] | None
-    release: str | None = None
-    own_11: str | None = None
+    release: Version | None = None
+    own_11: Version | None = None
     in_next: bool = True
 
 
@@ -91,11 +92,11 @@ class SchemaFeature:
 #: ``<tickets>`` section in ``configuration``, is a development fork's that no release
 #: shipped (no Pacemaker-1.1.x tag's file has ``element-tickets``): not read here.
 SCHEMA_FEATURES: dict[str, SchemaFeature] = {
-    "location-set": SchemaFeature((1, 2), release="1.1.12"),
+    "location-set": SchemaFeature((1, 2), release=PACEMAKER_1_1_12),
     "tags": SchemaFeature((1, 3)),
-    "rsc-pattern": SchemaFeature((2, 6), own_11="1.1.11"),
-    "domains": SchemaFeature(None, own_11="1.1.2", in_next=False),
-    "instance": SchemaFeature(None, own_11="1.1.2"),
+    "rsc-pattern": SchemaFeature((2, 6), own_11=PACEMAKER_1_1_11),
+    "domains": SchemaFeature(None, own_11=PACEMAKER_1_1_2, in_next=False),
+    "instance": SchemaFeature(None, own_11=PACEMAKER_1_1_2),
     "rsc-defaults-instance-attributes": SchemaFeature(None, in_next=False),
 }
 
@@ -107,21 +108,20 @@ def schema_has(validate_with: str | None, feature: str, in_force: InForce = UNKN
     1.1.11 and the old name of pacemaker-next on 1.1.12 to 1.1.24 (lib/common/xml.c at
     tag Pacemaker-1.1.12: "1.1 was the old name for -next"; 2.0 refuses the name,
     CB031): with the release unknown, either reading may hold."""
-    from ...versions import PACEMAKER_1_1_12
     from .schema import _surely_older
 
     f = SCHEMA_FEATURES[feature]
     if validate_with == "pacemaker-next":
         return f.in_next
     if validate_with == "pacemaker-1.1":
-        own = f.own_11 is not None and not _surely_older(in_force, Version.parse(f.own_11))
+        own = f.own_11 is not None and not _surely_older(in_force, f.own_11)
         if _surely_older(in_force, PACEMAKER_1_1_12):
             return own
         return f.in_next or (own and not in_force.at_least(PACEMAKER_1_1_12))
     version = schema_version(validate_with)
     if version is None or f.since is None or version < f.since:
         return False
-    return f.release is None or not _surely_older(in_force, Version.parse(f.release))
+    return f.release is None or not _surely_older(in_force, f.release)
 
 
 @attrs.frozen

@@ -34,6 +34,7 @@ from ...versions import (
     DRBD_UTILS_C_MAX_RATE_0,
     DRBD_UTILS_NO_83,
     DRBD_UTILS_RESYNC_8G,
+    DRBD_UTILS_TIEBREAKER,
 )
 from .. import make, rule
 from .common import _drbd, _node_configs
@@ -348,7 +349,7 @@ def _tiebreaker(node: Entry, item: Loaded) -> Finding | None:
     no older drbd-utils reads the keyword at all (XC008's, where that release is known)."""
     if node.values in (["yes"], ["no"]):
         return None
-    if item.versions.of("drbd-utils", item.node or "").older_than(Version.parse("9.34")):
+    if item.versions.of("drbd-utils", item.node or "").older_than(DRBD_UTILS_TIEBREAKER):
         return None  # (the keyword itself is refused there: XC008 says so)
     said = " ".join(["tiebreaker", *node.values]) if node.values else "tiebreaker without a value"
     return make(
