@@ -3,10 +3,10 @@
 Full CIBs (``/var/lib/heartbeat/crm/cib.xml``, ``cibadmin -Q`` output) and the
 fragments administrators load with ``cibadmin -C -o SECTION -x FILE`` (a
 ``primitive``, a ``clone``, an ``rsc_order``, a ``<resources>`` wrapper, bare
-``nvpair`` lines ...) parse into a :class:`CibDocument`: the lxml tree, typed
-views on it, and the source text so that dumps are byte-exact and edits
-minimal. ``validate(doc)`` checks against our crm.dtd (heartbeat 2) or our
-Pacemaker 1.0 RelaxNG schema.
+``nvpair`` lines ...) parse into a :class:`CibDocument`: its own element tree
+(:mod:`.compact`; lxml's once edited), typed views on it, and the source text so
+that dumps are byte-exact and edits minimal. ``validate(doc)`` checks against our
+crm.dtd (heartbeat 2) or our Pacemaker 1.0 RelaxNG schema.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..._lazy import etree
 from ...errors import ParseError
-from . import model, xmltext
+from . import compact, model, xmltext
 from .model import *  # noqa: F403  (the package offers model's API, listed once there)
 from .model import CibDocument
 from .values import INFINITY, Duration, parse_bool, parse_score
@@ -52,10 +53,26 @@ ROOTS = frozenset(
 def parse(text: str, path: str | None = None) -> CibDocument:
     """Parse a CIB or fragment; raises :class:`xencfg.ParseError` (with line and column)."""
     try:
-        root, wrapped = xmltext.load(text, path)
+        root, wrapped, starts = _read(text, path)
     except ParseError as exc:
         raise _recoverable(exc, text, path) from None
-    return _document(root, wrapped, text, path)
+    return _document(root, wrapped, text, path, starts)
+
+
+def _read(text: str, path: str | None) -> tuple[compact.Node, bool, Sequence[int]]:
+    """The document's own tree (:mod:`.compact`) and whether it wraps a fragment of
+    several roots; the offsets of (the first) start tags. A single root is read from libxml2's
+    SAX events (no libxml2 tree); anything else (a fragment, a DOCTYPE, an error) is
+    read whole by :func:`.xmltext.load` as before, and its tree copied."""
+    if xmltext.check_doctype(text, path) is None:
+        try:
+            return compact.build(text, path), False, xmltext.tag_starts(text, _UNIT_SAMPLE)
+        except (etree.XMLSyntaxError, ValueError):
+            pass  # read the old way: the same error, or the fragment
+    root, wrapped = xmltext.load(text, path)
+    starts = xmltext.tag_starts(text)
+    mode = "wrapped" if wrapped else "plain"
+    return compact.from_lxml(root, text, path, mode, starts), wrapped, starts
 
 
 def _recoverable(exc: ParseError, text: str, path: str | None) -> ParseError:
@@ -71,7 +88,9 @@ def _recoverable(exc: ParseError, text: str, path: str | None) -> ParseError:
     if root is None:
         return exc
     try:
-        doc = _document(root, False, text, path)
+        starts = xmltext.tag_starts(text)
+        own = compact.from_lxml(root, text, path, "recovered", starts)
+        doc = _document(own, False, text, path, starts)
     except ParseError:
         return exc  # the elements do not line up with the text: not the same CIB
     found = ParseError(
@@ -88,25 +107,26 @@ def _recoverable(exc: ParseError, text: str, path: str | None) -> ParseError:
     return found
 
 
-def _document(root: Any, wrapped: bool, text: str, path: str | None) -> CibDocument:
+def _document(
+    root: compact.Node, wrapped: bool, text: str, path: str | None, starts: Sequence[int]
+) -> CibDocument:
     doc = CibDocument([root], path=path, source=text)
     doc._wrapper = root if wrapped else None
-    # Until an edit is rendered, elements need only their start offsets; the full
-    # spans and parse-time states (CibDocument.snapshots) are taken on first need.
-    els = list(xmltext.elements(root))  # (kept: alive, the elements keep their ids)
-    starts = xmltext.tag_starts(text)
-    if len(starts) != len(els) - wrapped:
-        raise ParseError("internal: the tag scanner lost step with the XML parser", path=path)
-    doc._elements = els
-    doc._offsets = starts
+    # each node holds the offset of its start tag: the positions need nothing else
+    # until an edit materializes lxml's tree (CibDocument._sync)
+    doc._tree = root._tree()
     doc.unit = _guess_unit(text, starts)
     return doc
+
+
+#: The start tags whose indentation tells a file's indentation step.
+_UNIT_SAMPLE = 200
 
 
 def _guess_unit(text: str, starts: Sequence[int]) -> str:
     """The indentation step of the file (a tab, or the smallest space step)."""
     steps: list[str] = []
-    for start in starts[:200]:
+    for start in starts[:_UNIT_SAMPLE]:
         ls = text.rfind("\n", 0, start) + 1
         lead = text[ls:start]
         if lead and not lead.strip():

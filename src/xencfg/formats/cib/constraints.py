@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..._lazy import etree
+from . import xmltext
 from .values import parse_bool, parse_score
 from .views import NvSet, Rule, View, _attr, _kids, _tag, canon_role, in_effect_order
 
@@ -224,7 +225,7 @@ def add_node_rule(parent: Any, rule_id: str, expr_id: str, score: str, node: str
     """Append ``<rule score=SCORE><expression #uname eq NODE/></rule>`` to ``parent``:
     a location's preference for one node as heartbeat 2 writes it (crm.dtd gives
     ``rsc_location`` no ``node``/``score``); :meth:`Location.nodes` reads it back."""
-    rule = etree.SubElement(parent, "rule", id=rule_id, score=score)
+    rule = xmltext.sub_element(parent, "rule", id=rule_id, score=score)
     etree.SubElement(rule, "expression", id=expr_id, attribute="#uname", operation="eq", value=node)
     return rule
 

@@ -1,7 +1,8 @@
-"""The typed CIB model: views bound onto the lxml tree.
+"""The typed CIB model: views bound onto the document's element tree.
 
 Every view (:class:`Primitive`, :class:`Order`, :class:`NvSet` ...) wraps one
-lxml element and reads and writes *through* it, so the tree stays the single
+element (of the document's own compact tree, :mod:`.compact`, until an edit
+materializes lxml's) and reads and writes *through* it, so the tree stays the single
 truth and :meth:`CibDocument.dumps` can splice exactly what changed. The views
 understand both dialects the issue names:
 
@@ -15,6 +16,7 @@ understand both dialects the issue names:
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +26,7 @@ from ..._lazy import etree
 from ...document import SourceDocument
 from ...errors import ValidationError
 from ...problems import KeywordProblem
-from . import xmltext
+from . import compact, xmltext
 from .constraints import (
     ClusterNode,
     Colocation,
@@ -162,8 +164,26 @@ class CibDocument(SourceDocument):
     _elements: list[Any] = attrs.field(factory=list, repr=False)
     _offsets: Sequence[int] = attrs.field(factory=list, repr=False)
     _by_id: dict[int, int] | None = attrs.field(default=None, repr=False)
+    #: The document's own tree (:mod:`.compact`) until an edit materializes lxml's.
+    _tree: compact.Tree | None = attrs.field(default=None, repr=False)
     #: Indentation unit for new nested elements (guessed from the source).
     unit: str = "  "
+
+    def _sync(self) -> None:
+        """Once the document's own tree is materialized (an edit, XPath ...: see
+        :mod:`.compact`), the document reads lxml's tree, as every document built in
+        code does."""
+        tree = self._tree
+        if tree is None or not tree.done:
+            return
+        self._tree = None
+        self._roots = [compact.soft(r) for r in self._roots]
+        self._wrapper = compact.soft(self._wrapper)
+        assert tree.root is not None
+        nodes = [n for n in tree.root.walk() if isinstance(n._tag, str)]  # (parse order)
+        self._elements = [compact.soft(n) for n in nodes]
+        self._offsets = array("q", [at for n in nodes if (at := n.offset()) >= 0])
+        self._by_id = None
 
     @property
     def _snaps(self) -> dict[int, xmltext.Snapshot]:
@@ -173,6 +193,9 @@ class CibDocument(SourceDocument):
         tree may have been edited by then); a loaded CIB that is only read and linted
         never holds them.
         """
+        if self._tree is not None:
+            self._tree.materialize()
+        self._sync()
         if self._snapshots is None:
             self._snapshots = {}
             if self._elements:
@@ -190,6 +213,7 @@ class CibDocument(SourceDocument):
         Those of a multi-root fragment sit in an invisible wrapper element
         (``doc.wrapper``); add or remove top-level elements there.
         """
+        self._sync()
         if self._wrapper is not None:
             return [c for c in self._wrapper if isinstance(c.tag, str)]
         return self._roots
@@ -197,6 +221,7 @@ class CibDocument(SourceDocument):
     @property
     def wrapper(self) -> _Element | None:
         """The element holding a multi-root fragment's roots (``None`` otherwise)."""
+        self._sync()
         return self._wrapper
 
     @property
@@ -292,7 +317,7 @@ class CibDocument(SourceDocument):
             crm = self.section("crm_config")
             if crm is None:
                 raise ValidationError("this document has no crm_config section")
-            el = etree.SubElement(crm, "cluster_property_set")
+            el = xmltext.sub_element(crm, "cluster_property_set")
             el.set("id", "cib-bootstrap-options")
             if self.dialect == "heartbeat-2":
                 etree.SubElement(el, "attributes")
@@ -473,6 +498,9 @@ class CibDocument(SourceDocument):
     # -- output ----------------------------------------------------------------
     def dumps(self) -> str:
         """The source with edits spliced in; canonical XML for a document built in code."""
+        self._sync()
+        if self._tree is not None:
+            return self.source  # the document's own tree is read-only: nothing was edited
         if not self.source and not self._snaps:
             return self.canonical()
         top = [self._wrapper] if self._wrapper is not None else self._roots
@@ -510,7 +538,9 @@ class CibDocument(SourceDocument):
             i = e.get("id") if isinstance(e.tag, str) else None
             if i is None or _tag(e) in ID_REFERENCES:
                 continue
-            if any(other is not e for other in taken.get(i, ())):  # (not itself, moved)
+            mine = compact.unwrap(e)
+            if any(compact.unwrap(other) is not mine for other in taken.get(i, ())):
+                # (not itself, moved)
                 raise ValidationError(f"id {i!r} is already used in this CIB")
         _to_dialect(el, legacy=self.dialect != "pacemaker-1.0")
         sec.append(el)
@@ -664,6 +694,13 @@ class CibDocument(SourceDocument):
 
     def element_position(self, el: _Element) -> tuple[int, int]:
         """1-based (line, column) of an element's start tag in the source."""
+        self._sync()
+        tree = self._tree
+        node: Any = el
+        mine = isinstance(node, compact.Node) and node._tree() is tree
+        if tree is not None and mine and node.offset() >= 0:  # (this document's own node)
+            return self.position(node.offset())
+        el = compact.soft(el)
         if self._by_id is None:  # built on first need: most loads never ask
             own = self._elements[len(self._elements) - len(self._offsets) :]
             self._by_id = {id(e): s for e, s in zip(own, self._offsets, strict=True)}

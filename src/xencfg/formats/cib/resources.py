@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from ..._lazy import etree
+from . import compact, xmltext
 from .values import Duration, canon_name, check_id, parse_bool, sanitize_id
 from .views import (
     LEGACY_META,
@@ -212,7 +213,7 @@ class Resource(View):
         if metas or inst:
             return (metas + inst)[0]
         box = self._first_meta_set()
-        el = etree.SubElement(box.container, "nvpair")
+        el = xmltext.sub_element(box.container, "nvpair")
         el.set("id", f"{box.id or 'nvpair'}-{attr}")
         el.set("name", attr)
         el.set("value", value)
@@ -222,7 +223,7 @@ class Resource(View):
         sets = self.meta_sets
         if sets:
             return sets[0]
-        el = etree.SubElement(self.el, "meta_attributes")
+        el = xmltext.sub_element(self.el, "meta_attributes")
         el.set("id", f"{self.id}-meta_attributes")
         if any(s.legacy for s in self.instance_sets) or self.dialect == "heartbeat-2":
             etree.SubElement(el, "attributes")
@@ -233,7 +234,7 @@ class Resource(View):
         sets = self.instance_sets
         if sets:
             return sets[0].set(name, value)
-        el = etree.SubElement(self.el, "instance_attributes")
+        el = xmltext.sub_element(self.el, "instance_attributes")
         el.set("id", f"{self.id}-instance_attributes")
         return NvSet(el).set(name, value)
 
@@ -500,7 +501,7 @@ def make_group(
     if meta:
         el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
     for child in children:
-        el.append(child)
+        el.append(compact.unwrap(child))
     _to_dialect(el, legacy)
     return el
 
@@ -525,6 +526,6 @@ def make_clone(
     el = etree.Element(tag, id=check_id(rid, f"{tag} id", dialect=dialect))
     if meta:
         el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
-    el.append(child)
+    el.append(compact.unwrap(child))
     _to_dialect(el, legacy)
     return el

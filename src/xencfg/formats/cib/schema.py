@@ -17,7 +17,7 @@ from typing import Any
 
 from ..._lazy import etree
 from ...errors import ParseError, ValidationError
-from . import xmltext
+from . import compact, xmltext
 from .model import CibDocument
 from .views import source_line
 
@@ -242,9 +242,9 @@ def validate_source(
     of ``text``, a version of that text with the same ids.
 
     :func:`validate` renders the document, which takes the parse-time snapshots of every
-    element (about 40 times the size of the file); the source needs no rendering, and a
-    whole CIB is checked on the document's own tree, which was parsed from it (``text``
-    is parsed afresh).
+    element (about 40 times the size of the file); the source needs no rendering. The
+    text is parsed afresh by libxml2 for the check (the document's own tree is not
+    libxml2's, :mod:`.compact`), unless an edit has already given it lxml's tree.
     """
     if not doc.source:  # built in code: there is no text but the rendered one
         return validate(doc, schema)
@@ -252,8 +252,9 @@ def validate_source(
         schema = _schema_of(doc, schema)
     except ValidationError as exc:
         return [exc]
-    if text is None and not doc.is_fragment:
-        return _check(doc, doc.source, schema, doc.root)
+    own = compact.soft(doc.root)  # lxml's tree, once an edit has materialized it
+    if text is None and not doc.is_fragment and not isinstance(own, compact.Node):
+        return _check(doc, doc.source, schema, own)
     return _check(doc, doc.source if text is None else text, schema, None)
 
 

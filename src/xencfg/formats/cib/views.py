@@ -1,8 +1,8 @@
 """The CIB's base views: :class:`View`, name/value pairs and their sets, rules.
 
-Every view wraps one lxml element and reads and writes *through* it (see
-:mod:`.model`). The dialect helpers here tell heartbeat 2 text from Pacemaker 1.0
-text, which every view that spells an option needs.
+Every view wraps one element (of the document's own tree, :mod:`.compact`, or lxml's)
+and reads and writes *through* it (see :mod:`.model`). The dialect helpers here tell
+heartbeat 2 text from Pacemaker 1.0 text, which every view that spells an option needs.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..._lazy import etree
-from . import xmltext
+from . import compact, xmltext
 from .values import canon_name, is_secret, parse_score
 
 if TYPE_CHECKING:
@@ -47,7 +46,11 @@ def source_line(el: _Element) -> int:
 
 
 def _tag(el: Any) -> str:
-    return xmltext.local(el.tag) if isinstance(el.tag, str) else ""
+    """The local name of an element's tag; ``""`` for a comment or PI."""
+    tag = el.tag
+    if tag.__class__ is not str:
+        return ""
+    return tag if "}" not in tag else tag.rsplit("}", 1)[-1]
 
 
 def ids_around(el: Any, tags: tuple[str, ...] = RESOURCE_TAGS) -> list[str]:
@@ -73,7 +76,9 @@ def canon_role(raw: str | None) -> str | None:
 
 
 def _kids(el: Any, *tags: str) -> list[Any]:
-    return [c for c in el if isinstance(c.tag, str) and (not tags or _tag(c) in tags)]
+    if not tags:
+        return [c for c in el if _tag(c)]
+    return [c for c in el if _tag(c) in tags]
 
 
 def _attr(el: Any, *names: str) -> str | None:
@@ -120,10 +125,10 @@ class View:
         return None
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, View) and other.el is self.el
+        return isinstance(other, View) and compact.soft(other.el) is compact.soft(self.el)
 
     def __hash__(self) -> int:
-        return id(self.el)
+        return id(compact.soft(self.el))
 
 
 @attrs.define(eq=False)
@@ -204,7 +209,7 @@ class NvSet(View):
         if pair is not None:
             pair.value = value
             return pair
-        el = etree.SubElement(self.container, "nvpair")
+        el = xmltext.sub_element(self.container, "nvpair")
         el.set("id", f"{self.id or 'nvpair'}-{name}")
         el.set("name", name)
         el.set("value", value)

@@ -55,18 +55,23 @@ class TagSpan:
 # -- loading -------------------------------------------------------------------
 
 
+def _parser_options(recover: bool = False) -> dict[str, Any]:
+    """How every CIB is parsed: no entities, no network, no DTD, libxml2's depth limit."""
+    return {
+        "recover": recover,
+        "resolve_entities": False,
+        "load_dtd": False,
+        "no_network": True,
+        "huge_tree": False,
+        "remove_blank_text": False,
+        "remove_comments": False,
+        "dtd_validation": False,
+        "attribute_defaults": False,
+    }
+
+
 def _parser(recover: bool = False) -> etree.XMLParser:
-    return etree.XMLParser(
-        recover=recover,
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        remove_blank_text=False,
-        remove_comments=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-    )
+    return etree.XMLParser(**_parser_options(recover))
 
 
 def _doctype_start(text: str) -> re.Match[str] | None:
@@ -91,6 +96,8 @@ _DOCTYPE_OR_OPEN = re.compile(r"(?P<doctype>(?i:<!DOCTYPE\b))|<!--|<\?|<!\[CDATA
 
 def doctype_span(text: str) -> tuple[int, int] | None:
     """Start and end offsets of the DOCTYPE declaration, if any."""
+    if "<!" not in text:  # (no DOCTYPE, comment or CDATA: no scan)
+        return None
     m = _doctype_start(text)
     if m is None:
         return None
@@ -125,11 +132,12 @@ def _has_subset(decl: str) -> bool:
     return False
 
 
-def check_doctype(text: str, path: str | None) -> None:
-    """Refuse DOCTYPEs that could make a parser read or expand anything."""
+def check_doctype(text: str, path: str | None) -> tuple[int, int] | None:
+    """Refuse DOCTYPEs that could make a parser read or expand anything; the span of
+    the DOCTYPE that is left (``None``: none)."""
     span = doctype_span(text)
     if span is None:
-        return
+        return None
     decl = text[span[0] : span[1]]
     if "<!ENTITY" in decl.upper():
         off = span[0] + decl.upper().index("<!ENTITY")
@@ -151,6 +159,7 @@ def check_doctype(text: str, path: str | None) -> None:
         raise error_at(
             text, path, span[0], "refused: a DOCTYPE with an internal subset is not a CIB"
         )
+    return span
 
 
 def _syntax_error(exc: etree.XMLSyntaxError, text: str, path: str | None, shift: int) -> ParseError:
@@ -284,18 +293,18 @@ def recovered(text: str) -> Any | None:
     return root
 
 
-def tag_starts(text: str) -> array[int]:
-    """The offset of every start tag, in document order: all a document needs to place
-    its elements until an edit asks for the full spans (see :class:`Snapshot`); in an
-    array, 8 bytes each (a list of ints costs 40)."""
-    return scan(text, starts_only=True)
+def tag_starts(text: str, limit: int = -1) -> array[int]:
+    """The offset of every start tag (the first ``limit``), in document order: all a
+    document needs to place its elements until an edit asks for the full spans (see
+    :class:`Snapshot`); in an array, 8 bytes each (a list of ints costs 40)."""
+    return scan(text, starts_only=True, limit=limit)
 
 
 @overload
-def scan(text: str, starts_only: Literal[False] = False) -> list[TagSpan]: ...
+def scan(text: str, starts_only: Literal[False] = False, limit: int = -1) -> list[TagSpan]: ...
 @overload
-def scan(text: str, starts_only: Literal[True]) -> array[int]: ...
-def scan(text: str, starts_only: bool = False) -> list[TagSpan] | array[int]:
+def scan(text: str, starts_only: Literal[True], limit: int = -1) -> array[int]: ...
+def scan(text: str, starts_only: bool = False, limit: int = -1) -> list[TagSpan] | array[int]:
     """Every element's :class:`TagSpan`, in document order (the text is well-formed);
     with ``starts_only``, the offsets of the start tags instead (in an array)."""
     out: Any = array("q") if starts_only else []
@@ -331,6 +340,8 @@ def scan(text: str, starts_only: bool = False) -> list[TagSpan] | array[int]:
                 continue
             if starts_only:  # ('<' cannot occur inside an attribute value)
                 out.append(i)
+                if len(out) == limit:
+                    break
                 i = m.end()
                 continue
             pos = m.end()
@@ -367,9 +378,21 @@ def attributes(el: Any) -> dict[str, str]:
     search of libxml2's attribute list, so ``dict(el.attrib)`` is quadratic in the
     number of attributes (16,000 on one element: 0.7 s per read); XPath's ``@*``
     walks the list once."""
+    as_dict = getattr(el, "as_dict", None)  # the document's own tree (.compact)
+    if as_dict is not None:
+        return as_dict()
     if len(el.attrib) <= 32:
         return dict(el.attrib)
     return {v.attrname: str(v) for v in el.xpath("@*")}
+
+
+def sub_element(parent: Any, tag: str, attrib: dict[str, str] | None = None, **extra: Any) -> Any:
+    """``etree.SubElement`` under ``parent``, which may be a node of the document's own
+    tree (:mod:`.compact`: the tree is then materialized, and the new element added to
+    the lxml twin)."""
+    from .compact import unwrap
+
+    return etree.SubElement(unwrap(parent), tag, attrib or {}, **extra)
 
 
 def local(tag: str) -> str:
