@@ -158,11 +158,12 @@ NON_ASCII_READ = ['\t\talias "d"\n', '\t\talias "q\x85r"\n', '\t\talias "s\u2028
 
 @pytest.mark.parametrize("value", ["u\rv", "u\x00v", "u\nv"])
 def test_an_edit_refuses_what_multipath_would_cut(value: str) -> None:
-    """Rendering refuses it (as a line break, tests/test_api_tasks.py): dump writes nothing."""
+    """The edit refuses it (as a line break, tests/test_api6.py) and leaves the file as it was."""
     doc = multipath.parse("defaults {\n\tpolling_interval 5\n}\n")
-    doc.defaults["alias_prefix"] = value
-    with pytest.raises(xencfg.XencfgError, match="CR or NUL"):
-        xencfg.dumps(doc)
+    before = xencfg.dumps(doc)
+    with pytest.raises(xencfg.ValidationError, match="CR or NUL"):
+        doc.defaults["alias_prefix"] = value
+    assert xencfg.dumps(doc) == before
 
 
 @pytest.mark.parametrize("value", ["q\x85r", "s\u2028t", "d\u00e4t\u00e4"])

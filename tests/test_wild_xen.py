@@ -290,3 +290,14 @@ def test_no_did_you_mean_that_turns_a_setting_into_its_opposite(tmp_path: Path) 
         "unknown keyword 'nographics'; did you mean 'nographic'?",
         "unknown keyword 'migrate'",
     ]
+
+
+def test_vnuma_numbers_past_int_s_digit_limit_are_judged_not_crashed(tmp_path: Path) -> None:
+    # Python's int() refuses a decimal string of over 4,300 digits (ValueError), which
+    # would stop the rule (XC006); strtoul saturates, so xl reads such a size as ULONG_MAX
+    # and says it cannot convert it (parse_ulong's "failed to convert"), as for any wrap.
+    huge = "9" * 5000
+    line = f'vnuma = [ [ "pnode=0", "size={huge}", "vcpus=0-{huge}", "vdistances=10,{huge}" ] ]'
+    found = _found(_write(tmp_path, HVM + line + "\n"), codes=("XC",))
+    assert [f for f in found if f[0] == "XC006"] == []
+    assert any("failed to convert" in f[3] for f in found), found

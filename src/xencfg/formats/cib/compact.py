@@ -270,6 +270,7 @@ class Node:
         """The offset of the start tag in the text (-1: a fragment's wrapper)."""
         if self._at is None:
             self._tree().place()
+        # (place() sets every node's offset; mypy cannot see it through the call)
         return self._at  # type: ignore[return-value]
 
     @property

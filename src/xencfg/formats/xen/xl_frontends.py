@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...problems import ValueProblem
+from ...syntax.numbers import decimal
 from ...versions import XEN_XL_VDISPL, XEN_XL_VNUMA, XEN_XL_VSND
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def _ulong_ok(text: str) -> bool:
     if m is None:
         return False
     negative = text.lstrip(_SPACE).startswith("-")
-    return int(m.group(1)) < 2**64 - 1 and not (negative and int(m.group(1)) != 0)
+    return decimal(m.group(1)) < 2**64 - 1 and not (negative and decimal(m.group(1)) != 0)
 
 
 def _item(value: Any) -> str | None:
@@ -95,7 +96,8 @@ def _vnode_error(spec: Any, counts: list[int], sizes: list[int]) -> str | None:
         if key in ("pnode", "size") and not _ulong_ok(value):
             return f'xl: failed to convert "{value}" to number'
         if key == "size":
-            size = int(_ULONG.match(value).group(1))  # type: ignore[union-attr]
+            m = _ULONG.match(value)
+            size = decimal(m.group(1)) if m is not None else 0
         elif key == "vdistances":
             pieces = _tokens(value, ",")
             if not pieces:
@@ -109,10 +111,12 @@ def _vnode_error(spec: Any, counts: list[int], sizes: list[int]) -> str | None:
                 return "xl crashes (segmentation fault: an empty list of vcpus)"
             for piece in pieces:
                 m = _RANGE.fullmatch(piece)
-                if m is None or (m.group(2) is not None and int(m.group(2)) < int(m.group(1))):
+                if m is None or (
+                    m.group(2) is not None and decimal(m.group(2)) < decimal(m.group(1))
+                ):
                     vcpus = -(10**9)  # (parse_range fails: xl counts what it left; no sum)
                     continue
-                vcpus += (int(m.group(2) or m.group(1)) - int(m.group(1))) + 1
+                vcpus += (decimal(m.group(2) or m.group(1)) - decimal(m.group(1))) + 1
     counts.append(vcpus)
     sizes.append(size)
     return None
