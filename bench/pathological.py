@@ -387,6 +387,24 @@ def xm_unclosed_quote(n: int) -> Callable[[], None]:
     return _quiet(lambda: xencfg.loads(text, "xm"))
 
 
+def brace_words(n: int) -> Callable[[], None]:
+    """Files of words without a statement terminator, as lint reads them: a text saved as
+    drbd.conf (its first word is no drbdadm keyword and no ';' ends it: Lark read every
+    word, light and full, only to report line 1; 400 KB took 5 s), the same words inside a
+    drbd resource and a multipath section (Lark reads them to the end of the file), and
+    an lvm.conf and xend-config.sxp of words."""
+    words = "then echo a b $x -n /dev/sda fi\n" * (n // 32)
+    return _lint(
+        {
+            "etc/drbd.conf": words,
+            "etc/drbd.d/r0.res": "resource r0 {\n" + words,
+            "etc/multipath.conf": "defaults {\n" + words,
+            "etc/lvm/lvm.conf": words,
+            "etc/xen/xend-config.sxp": "(" + words,
+        }
+    )
+
+
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
 SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
@@ -415,6 +433,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "iscsiadm session value blanks": (iscsi_session_blanks, 40_000, 10_000),
     "CIB rsc_order tag blanks": (cib_order_kind_blanks, 64_000, 16_000),
     "xm unclosed quote after blanks": (xm_unclosed_quote, 4_000, 1_000),
+    "words without a statement end": (brace_words, 20_000, 2_000),
 }
 
 

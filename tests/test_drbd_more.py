@@ -419,3 +419,74 @@ def test_address_family_fits_the_address() -> None:
     assert "address ipv4 10.0.0.12:7790;" in xencfg.dumps(doc)
     addr.family = "ssocks"  # (no IP kind of its own: taken as it is)
     assert "address ssocks 10.0.0.12:7790;" in xencfg.dumps(doc)
+
+
+# -- a foreign word whose statement never ends (issue 22: linear refusal) ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "then echo the drbd resource\nfi $x -n /dev/sda\n",  # a text of words, no ';'
+        "# a note\n\n  a b c",
+        'global { usage-count no; }\nresource r0 { on a { } }\nfoo "bar" baz\n',
+        'a "unterminated\nb c\n',
+    ],
+)
+def test_drbd_foreign_word_never_ended_is_refused_without_lark(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # drbdadm's top-level loop stops at the first word that is none of its keywords
+    # ("Parse error: 'global | common | resource | skip | include' expected", parse_drbd_setup
+    # in user/v9/drbdadm_parser.c; peer-drbdadm --mode 84 and 9). When nothing after that
+    # word can end its statement (no ';', '{' or '}') Lark would read every word to the end
+    # of the file only to fail there: the reader now refuses at the word at once, with the
+    # very error the Lark route gives.
+    import xencfg
+    from xencfg.formats.drbd import reader
+
+    with pytest.raises(xencfg.ParseError) as full:
+        monkeypatch.setattr(reader, "_never_ends", lambda text, at: False)
+        xencfg.loads(text, "drbd", path="drbd.conf")
+    monkeypatch.undo()
+
+    def no_lark(text: str, path: str | None = None) -> None:
+        raise AssertionError("Lark ran")
+
+    monkeypatch.setattr(reader, "parse_lark", no_lark)
+    with pytest.raises(xencfg.ParseError) as early:
+        xencfg.loads(text, "drbd", path="drbd.conf")
+    assert "expected 'global', 'common', 'resource', 'skip' or 'include'" in early.value.message
+    assert (early.value.line, early.value.column) == (full.value.line, full.value.column)
+    assert str(early.value) == str(full.value) and early.value.partial is None
+    assert early.value.severity == full.value.severity == "error"
+
+
+def test_drbd_foreign_word_before_an_end_still_takes_the_grammar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The other side: a ';' or '{' after the word may end its statement (the generic
+    # grammar then reads on, and _check_garbage or lint decides), and a bad text before
+    # the word has its own, earlier error: both keep the Lark route.
+    import xencfg
+    from xencfg.formats.drbd import reader
+
+    ran: list[str] = []
+    lark = reader.parse_lark
+
+    def counted(text: str, path: str | None = None) -> object:
+        ran.append(text)
+        return lark(text, path)
+
+    monkeypatch.setattr(reader, "parse_lark", counted)
+    for text, place in (
+        ("foo bar;\nbaz\n", (1, 1)),
+        ("resource r0 { on a { }\nfoo bar\n", None),
+    ):
+        with pytest.raises(xencfg.ParseError) as err:
+            xencfg.loads(text, "drbd")
+        if place is not None:
+            assert (err.value.line, err.value.column) == place
+        else:
+            assert "expected 'global'" not in err.value.message
+    assert len(ran) >= 2

@@ -75,20 +75,20 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
     accept goes through the Lark grammar, which is the reference and words
     the error.
     """
+    found: list[tuple[int, str] | None] = []  # the foreign word, once looked for
+
+    def fallback(text: str, path: str | None) -> DrbdDocument:
+        found.append(_foreign_top_word(text))
+        if found[0] is not None and _never_ends(text, found[0][0]):
+            raise _foreign_error(text, path, found[0])
+        return parse_lark(text, path)
+
     try:
-        return parse_text(text, path, scan=_scan, lark=parse_lark, checks=(_checks,))
+        return parse_text(text, path, scan=_scan, lark=fallback, checks=(_checks,))
     except ParseError as exc:
-        foreign = _foreign_top_word(text)
+        foreign = found[0] if found else _foreign_top_word(text)
         if foreign is not None and LineIndex(text).position(foreign[0]) < (exc.line, exc.column):
-            raise error_at(
-                text,
-                path,
-                foreign[0],
-                f"expected 'global', 'common', 'resource', 'skip' or 'include', got"
-                f" '{_shortened(foreign[1])}' (a line that is not drbd.conf syntax, e.g. a"
-                " shell script or another program's configuration)",
-                "'global | common | resource | skip | include'",
-            ) from None
+            raise _foreign_error(text, path, foreign) from None
         if isinstance(exc.partial, DrbdDocument) and _resource_closed_at_end(exc.partial, text):
             exc.severity = "warning"
             exc.message += (
@@ -96,6 +96,36 @@ def parse(text: str, path: str | None = None) -> DrbdDocument:
                 " '}' and reads it as written: add the '}'"
             )
         raise
+
+
+def _foreign_error(text: str, path: str | None, foreign: tuple[int, str]) -> ParseError:
+    """drbdadm's refusal of a top-level word that is none of its keywords."""
+    return error_at(
+        text,
+        path,
+        foreign[0],
+        f"expected 'global', 'common', 'resource', 'skip' or 'include', got"
+        f" '{_shortened(foreign[1])}' (a line that is not drbd.conf syntax, e.g. a"
+        " shell script or another program's configuration)",
+        "'global | common | resource | skip | include'",
+    )
+
+
+def _never_ends(text: str, at: int) -> bool:
+    """Whether the grammar is sure to fail after the foreign word at ``at``, so that the
+    error is :func:`_foreign_error` without parsing the rest (issue 22: 400 KB of words
+    without a ``;`` went through the scanner and Lark twice, seconds, to report line 1).
+
+    It is when nothing after the word can end its statement (no ``;``, ``{`` or ``}``:
+    Lark reads words to the end of the file and fails there, after the word) and the
+    text before it is well-formed (the scanner takes it, so Lark fails nowhere before).
+    """
+    if _ENDS.search(text, at) is not None:
+        return False
+    return _scan(text[:at]) is not None
+
+
+_ENDS = re.compile(r"[;{}]")
 
 
 def _foreign_top_word(text: str) -> tuple[int, str] | None:
