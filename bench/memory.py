@@ -12,8 +12,9 @@ the format's parser building the lossless tree with every token (what an edit th
 written back pays for). For the XML formats a third column runs ``xmllint --noout`` on
 the same file: libxml2's C tool building the tree and nothing else, the floor of any
 reader that keeps libxml2's tree (as our CIB, its schema validation and XPath do).
-The target is on ``load``; xm and xl must meet it (a breach fails the run), the other
-formats' figures are reported as targets not met.
+The target is on ``load``. In the full run every format must meet it (a breach fails
+the run); under ``--smoke`` (0.5 MB inputs, where a process's fixed allocations weigh
+more) xm and xl must, and the others are reported as targets not met.
 
     python bench/memory.py [--smoke] [--formats cib,cman]
 """
@@ -36,7 +37,8 @@ import xencfg  # noqa: E402
 
 #: Peak growth over the input's size that a load may reach (issue 22 item 10).
 TARGET = 10.0
-#: Formats that must meet the target (a breach fails the run); others are reported.
+#: Formats that must meet the target under ``--smoke`` (a breach fails the run); the
+#: full run holds every format to it.
 ENFORCED = ("xm", "xl")
 #: The XML formats: libxml2 builds their tree, so ``xmllint --noout`` (the C tool
 #: building the same tree and nothing else) shows the floor of any libxml2 reader.
@@ -127,8 +129,8 @@ def huge_lists(n_items: int) -> dict[str, str]:
 
 
 def run(smoke: bool, only: set[str] | None = None) -> list[str]:
-    """Print the series as Markdown; return the breaches (xm and xl over the target).
-    Other formats over the target are printed as "not met" below the table.
+    """Print the series as Markdown; return the breaches (any format over the target;
+    under ``smoke`` only xm and xl, the others printed as "not met" below the table).
     ``only``: the formats to measure (all when None)."""
     import bench
 
@@ -162,7 +164,7 @@ def run(smoke: bool, only: set[str] | None = None) -> list[str]:
             print(f"| {label} | {mb:.2f} MB | {load:.1f} | {full:.1f} | {c_col} |")
             if load > TARGET:
                 what = f"{label}: a load peaks at {load:.1f}x the input (target <= {TARGET:g}x)"
-                (breaches if fmt in ENFORCED else misses).append(what)
+                (breaches if fmt in ENFORCED or not smoke else misses).append(what)
     if misses:
         print("\nMemory targets not met (issue 22 item 10): " + "; ".join(misses))
     return breaches
