@@ -405,6 +405,17 @@ def brace_words(n: int) -> Callable[[], None]:
     )
 
 
+def drbd_skips(n: int) -> Callable[[], None]:
+    """A drbd.conf of ``skip a;`` lines and no ``{``: the SKIP terminal, tried at every
+    ``skip`` by the scanner and Lark's lexer alike, read to the end of the file each
+    time (160 KB took 3 s, quadratic); its ``{`` is now looked for within 4,096
+    characters. The same lines before a resource take the fast path."""
+    skips = "skip a;\n" * (n // 8)
+    return _quiet(
+        lambda: (xencfg.loads(skips, "drbd"), xencfg.loads(skips + "resource r {\n}\n", "drbd"))
+    )
+
+
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
 SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
@@ -434,6 +445,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "CIB rsc_order tag blanks": (cib_order_kind_blanks, 64_000, 16_000),
     "xm unclosed quote after blanks": (xm_unclosed_quote, 4_000, 1_000),
     "words without a statement end": (brace_words, 20_000, 2_000),
+    "drbd skip statements without a brace": (drbd_skips, 160_000, 20_000),
 }
 
 

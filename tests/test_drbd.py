@@ -437,11 +437,13 @@ def test_structural_errors(text: str, words: str) -> None:
 
 
 def _skip_pattern(depth: int = 6) -> str:
-    """``skip [anything] {`` up to its balanced ``}``, nested ``depth`` deep."""
+    """``skip [anything] {`` up to its balanced ``}``, nested ``depth`` deep, the ``{``
+    within 4,096 characters of the ``skip`` (unbounded, a file of ``skip a;`` lines
+    without a brace took quadratic time: every try read to the end)."""
     inner = "[^{}]*"
     for _ in range(depth - 1):
         inner = r"[^{}]*(?:\{" + inner + r"\}[^{}]*)*"
-    return r"skip(?![^\s{\[])[^{]*\{" + inner + r"\}"
+    return r"skip(?![^\s{\[])[^{]{0,4096}\{" + inner + r"\}"
 
 
 def test_skip_terminal_balances_six_levels() -> None:
@@ -451,6 +453,20 @@ def test_skip_terminal_balances_six_levels() -> None:
 
     grammar = (data_dir("grammars") / "drbd.lark").read_text()
     assert f"SKIP.2: /{_skip_pattern()}/" in grammar
+
+
+def test_skip_finds_its_brace_within_4096_characters() -> None:
+    """drbdadm's skip reads tokens up to a '{' however far; ours looks 4,096 characters
+    ahead (the bound keeps a file of brace-less ``skip`` lines linear: the lexer tries
+    SKIP at every ``skip``). A skip head that long is no real file's; past it, the text
+    is read as words and the stray '{' is a located error, not a hang."""
+    near = "skip " + "x " * 100 + "{ a; { b; } }\nresource r {\n}\n"
+    doc = xencfg.loads(near, "drbd")
+    assert list(doc.resources) == ["r"] and list(doc.keyword_problems()) == []
+    far = "skip " + "x " * 2100 + "{ a; { b; } }\nresource r {\n}\n"
+    with pytest.raises(xencfg.ParseError) as err:
+        xencfg.loads(far, "drbd")
+    assert (err.value.line, err.value.column) == (1, 4211)
 
 
 def test_sniff_and_detect() -> None:
