@@ -199,8 +199,9 @@ def test_jaunty_tutorial_findings() -> None:
     the guide sets that handler but no ``fencing``, so DRBD never calls it (DR042, new:
     drbd.conf(5) 8.3, "dont-care: This is the default policy. No fencing actions are
     taken."); the target admits every initiator; the guide's ha.cf has no
-    ``auto_failback`` (HB015: heartbeat runs the deprecated legacy mode). stor2's /etc/ietd.conf dangles (it
-    points into the config filesystem, mounted on the active box only): lint reads
+    ``auto_failback`` (HB015: heartbeat runs the deprecated legacy mode). stor2's
+    /etc/ietd.conf dangles (it points into the config filesystem, mounted on the
+    active box only): lint reads
     what exists and says nothing of it, so IS013 has one box's ids only."""
     assert _run(JAUNTY, "tutorial") == [
         ("DR042", "stor1/etc/drbd.conf", 40, "warning"),
