@@ -301,3 +301,21 @@ def test_vnuma_numbers_past_int_s_digit_limit_are_judged_not_crashed(tmp_path: P
     found = _found(_write(tmp_path, HVM + line + "\n"), codes=("XC",))
     assert [f for f in found if f[0] == "XC006"] == []
     assert any("failed to convert" in f[3] for f in found), found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'cpus = "{huge}"',  # parse_range's strtoul (xl.py, cpus)
+        'vif = [ "rate={huge}Mb/s" ]',  # libxlu_vif.c's strtoull (rate)
+        'vif = [ "rate=10Mb/s@0{huge}us" ]',  # the same, octal (a leading 0)
+    ],
+)
+def test_xl_numbers_past_int_s_digit_limit_are_judged_not_crashed(
+    tmp_path: Path, line: str
+) -> None:
+    # int() refuses more than 4,300 digits; C's strtoul/strtoull saturate, and xl then
+    # refuses the value or reads it as the largest number: a finding, never XC006.
+    text = HVM + line.format(huge="7" * 5000) + "\n"
+    found = _found(_write(tmp_path, text), codes=("XC", "XN"))
+    assert [f for f in found if f[0] == "XC006"] == []

@@ -43,6 +43,23 @@ def atoi(text: str | None) -> int:
 
 _ATOI = re.compile(r"\s*([+-]?[0-9]+)")
 
+#: ``ULONG_MAX`` of a 64-bit C library: where :func:`strtoul` saturates.
+ULONG_MAX = 2**64 - 1
+_STRTOUL = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
+
+
+def strtoul(text: str, at: int = 0) -> tuple[int, int] | None:
+    """``(value, end)`` of C's ``strtoul(text + at, &end, 10)``: C blanks skipped, a sign,
+    ASCII digits; saturating at :data:`ULONG_MAX`, a ``-`` negating modulo 2**64.
+    ``None`` where it reads no digit."""
+    m = _STRTOUL.match(text, at)
+    if m is None:
+        return None
+    n = min(decimal(m.group(2)), ULONG_MAX)
+    if m.group(1) == "-" and n:
+        n = ULONG_MAX + 1 - n
+    return n, m.end()
+
 
 def decimal_or_none(text: str) -> int | None:
     """:func:`decimal` of ``text``, or ``None`` when it is not ASCII digits."""

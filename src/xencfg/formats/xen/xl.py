@@ -19,6 +19,7 @@ import attrs
 from ...errors import ParseError, ValidationError
 from ...problems import ValueProblem
 from ...syntax.build import built, parse_with, to_tok
+from ...syntax.numbers import HUGE, MAX_DIGITS, ULONG_MAX, decimal, strtoul
 from ...syntax.pipeline import parse_text
 from ...syntax.tree import Node, Tok
 from ...versions import Version
@@ -128,9 +129,6 @@ _TIMER_MODES = (
 )
 #: A number as C's strtol(s, &ep, 0) reads it whole (libxlu_cfg.c:287-298).
 _C_LONG = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
-#: A number as C's strtoul(s, &end, 10) starts reading it.
-_C_ULONG = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
-_ULONG_MAX = 2**64 - 1
 
 
 def _c_long(text: str) -> int | None:
@@ -162,17 +160,6 @@ def _tsc_mode_ok(text: str) -> bool:
     return text.lower() in TSC_MODES
 
 
-def _c_ulong(text: str, at: int) -> tuple[int, int] | None:
-    """``(value, end)`` of strtoul at ``at``; ``None`` where it reads no digit."""
-    m = _C_ULONG.match(text, at)
-    if m is None:
-        return None
-    n = min(int(m.group(2)), _ULONG_MAX)  # (strtoul saturates)
-    if m.group(1) == "-" and n:
-        n = _ULONG_MAX + 1 - n
-    return n, m.end()
-
-
 #: libxlu_vif.c (4.2 to 4.17): the rate and the replenishment interval, as regexec reads them.
 _VIF_RATE = re.compile(r"[0-9]+[GMK]?[Bb]/s")
 _VIF_INTERVAL = re.compile(r"[0-9]+[mu]?s?")
@@ -184,7 +171,10 @@ def _strtoull0(text: str) -> tuple[int, int]:
     makes it octal, read up to the first 8 or 9."""
     m = re.match(r"0[0-7]*|[0-9]+", text)
     assert m is not None
-    return int(m.group(), 8 if m.group().startswith("0") else 10), m.end()
+    if not m.group().startswith("0"):
+        return decimal(m.group()), m.end()
+    octal = m.group().lstrip("0") or "0"  # (strtoull saturates; int() stops at 4,300 digits)
+    return (int(octal, 8) if len(octal) <= MAX_DIGITS else HUGE), m.end()
 
 
 def _vif_rate_error(rate: str) -> str | None:
@@ -233,8 +223,8 @@ def _vif_refusal(token: str, rate_read: bool) -> tuple[str, str, Version] | None
                 XEN_XL_VIF_RATE,
             )
     elif token.startswith("mtu="):
-        read = _c_ulong(token[4:], 0)
-        if read is None or read[0] == _ULONG_MAX:
+        read = strtoul(token[4:], 0)
+        if read is None or read[0] == ULONG_MAX:
             return (
                 f"'xl: failed to convert \"{token[4:]}\" to number'",
                 "write the MTU as a number: mtu=9000",
@@ -256,13 +246,13 @@ def _cpu_range_ok(piece: str) -> bool:
             break
     if rest == "all":
         return not negated
-    first = _c_ulong(rest, 0)
-    if first is None or first[0] == _ULONG_MAX:
+    first = strtoul(rest, 0)
+    if first is None or first[0] == ULONG_MAX:
         return False
     end = first[1]
     if rest[end : end + 1] == "-":
-        second = _c_ulong(rest, end + 1)
-        if second is None or second[0] in (_ULONG_MAX,) or second[0] < first[0]:
+        second = strtoul(rest, end + 1)
+        if second is None or second[0] in (ULONG_MAX,) or second[0] < first[0]:
             return False
         end = second[1]
     return end == len(rest)
@@ -281,10 +271,10 @@ def _cpu_range_endless(piece: str) -> bool:
             break
     if not _cpu_range_ok(piece):
         return False
-    first = _c_ulong(rest, 0)
+    first = strtoul(rest, 0)
     if first is None or rest[first[1] : first[1] + 1] != "-":
         return False
-    second = _c_ulong(rest, first[1] + 1)
+    second = strtoul(rest, first[1] + 1)
     return second is not None and second[0] - first[0] >= 1 << 32
 
 

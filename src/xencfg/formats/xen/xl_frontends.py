@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...problems import ValueProblem
-from ...syntax.numbers import decimal
+from ...syntax.numbers import ULONG_MAX, decimal, strtoul
 from ...versions import XEN_XL_VDISPL, XEN_XL_VNUMA, XEN_XL_VSND
 
 if TYPE_CHECKING:
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 #: The keys ``parse_vnuma_config`` reads from a vnode spec (strcmp); it skips others.
 _VNODE_KEYS = ("pnode", "size", "vcpus", "vdistances")
-#: parse_ulong (xl_parse.c:389-400): strtoul base 10 must read a digit, and not wrap.
-_ULONG = re.compile(r"[ \t\n\v\f\r]*[+-]?([0-9]+)")
 #: parse_range (xl_parse.c:138-160) as the vnuma ``vcpus`` reader uses it
 _RANGE = re.compile(r"[ \t\n\v\f\r]*\+?([0-9]+)(?:-[ \t\n\v\f\r]*\+?([0-9]+))?")
 #: sscanf("%ux%u") of a vdispl connector's resolution
@@ -61,12 +59,13 @@ def _tokens(text: str, delims: str) -> list[str]:
 
 
 def _ulong_ok(text: str) -> bool:
-    """Whether xl's parse_ulong reads ``text`` (strtoul base 10: a digit, no wrap)."""
-    m = _ULONG.match(text)
-    if m is None:
+    """Whether xl's parse_ulong (xl_parse.c:389-400) reads ``text``: strtoul base 10
+    must read a digit, and not wrap."""
+    read = strtoul(text)
+    if read is None:
         return False
     negative = text.lstrip(_SPACE).startswith("-")
-    return decimal(m.group(1)) < 2**64 - 1 and not (negative and decimal(m.group(1)) != 0)
+    return read[0] < ULONG_MAX and not (negative and read[0] != 0)
 
 
 def _item(value: Any) -> str | None:
@@ -96,8 +95,8 @@ def _vnode_error(spec: Any, counts: list[int], sizes: list[int]) -> str | None:
         if key in ("pnode", "size") and not _ulong_ok(value):
             return f'xl: failed to convert "{value}" to number'
         if key == "size":
-            m = _ULONG.match(value)
-            size = decimal(m.group(1)) if m is not None else 0
+            read = strtoul(value)
+            size = read[0] if read is not None else 0
         elif key == "vdistances":
             pieces = _tokens(value, ",")
             if not pieces:
