@@ -370,6 +370,9 @@ def test_blocksize_must_be_a_power_of_two_from_512(tmp_path: Path) -> None:
         ("XC005", "error", 2)
     ]
     assert _iet(tmp_path / "c", "Path=/dev/sdb,BlockSize=2048", "1.4.20") == []
+    # 5,000 digits: int() would refuse them (a crashed rule); no such size fits
+    huge = "Path=/dev/sdb,BlockSize=" + "5" * 5000
+    assert _iet(tmp_path / "d", huge, "1.4.20") == [("XC005", "error", 2)]
 
 
 # The keyword table listed devnode_blacklist in defaults, multipath, device and overrides

@@ -30,6 +30,7 @@ import attrs
 
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
+from ...syntax.numbers import decimal
 from ..schema import InForce, Version
 
 __all__ = ["RefusedBefore", "block_size_problem", "lun_type_problems"]
@@ -143,7 +144,7 @@ def block_size_problem(entry: Entry, value: str) -> ValueProblem | None:
     BlockSize=%u", -EINVAL: the LUN is not created). The upper bound is not checked
     here (its header is not indexed). Releases before 1.4.20 refuse the key itself."""
     digits = value[: len(value) - len(value.lstrip("0123456789"))] or "0"
-    size = int(digits)
+    size = decimal(digits)  # (int() refuses over 4,300 digits; past 2**64 no size fits)
     if size >= 512 and size & (size - 1) == 0:
         return None
     lun = entry.values[0] if entry.values else "?"
