@@ -35,6 +35,13 @@ class StatusDocument(SourceDocument):
 MAX_DIGITS = 20
 
 
+def source_line() -> int:
+    """The ``line`` field of a record: where it was read, for the findings that point
+    at it. Not compared (the same state read from two captures is equal) and not
+    shown (:func:`as_dict` leaves it out)."""
+    return attrs.field(default=0, eq=False, repr=False)
+
+
 def number(s: str | None) -> int | None:
     """An optional count: ``s`` as an int (``,`` thousands separators allowed), or
     ``None`` when absent, not ASCII digits, or longer than :data:`MAX_DIGITS`."""
@@ -63,6 +70,12 @@ def lines(text: str) -> Iterator[tuple[int, str]]:
 
 def fail(message: str, text: str, path: str | None, line: int, column: int = 1) -> ParseError:
     return ParseError(message, path=path, line=line, column=column, text=text)
+
+
+def misplaced(message: str, text: str, path: str | None, no: int, ln: str) -> ParseError:
+    """A line that cannot stand where it does (a detail before its header): the error
+    points at line ``no``'s first non-blank character (``ln`` is its text)."""
+    return fail(message, text, path, no, first_col(ln))
 
 
 def first_col(line: str) -> int:

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from .._xmlstream import events, line_of
-from ._status import StatusDocument, as_dict, fail, lines
+from ._status import StatusDocument, as_dict, fail, lines, source_line
 
 FORMAT = "crm-mon-xml"
 
@@ -48,7 +48,7 @@ class MonNode:
     standby: bool = False
     unclean: bool = False
     maintenance: bool = False
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
 
 @attrs.define
@@ -64,7 +64,7 @@ class MonResource:
     nodes: list[str] = attrs.Factory(list)
     #: the enclosing clone / group / bundle id, if any.
     parent: str | None = None
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def base_id(self) -> str:

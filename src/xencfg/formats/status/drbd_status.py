@@ -42,7 +42,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines
+from ._status import StatusDocument, as_dict, fail, first_col, lines, source_line
 
 FORMAT = "drbd-status"
 
@@ -78,7 +78,7 @@ class Connection:
     state: str = "Connected"
     peer_role: str | None = None
     volumes: list[PeerVolume] = attrs.Factory(list)
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def connected(self) -> bool:
@@ -94,7 +94,7 @@ class ResourceState:
     suspended: str | None = None
     volumes: list[LocalVolume] = attrs.Factory(list)
     connections: list[Connection] = attrs.Factory(list)
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def disks(self) -> list[str]:

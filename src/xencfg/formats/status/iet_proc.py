@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines, number
+from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
 
 FORMAT = "iet-proc"
 
@@ -41,7 +41,7 @@ class Volume:
     iotype: str
     iomode: str | None = None
     path: str | None = None
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
 
 @attrs.define
@@ -51,7 +51,7 @@ class Connection:
     cid: int
     ip: str
     state: str
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def address(self) -> str:
@@ -66,7 +66,7 @@ class Session:
     sid: int
     initiator: str
     connections: list[Connection] = attrs.Factory(list)
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
 
 @attrs.define
@@ -77,7 +77,7 @@ class Target:
     name: str
     volumes: list[Volume] = attrs.Factory(list)
     sessions: list[Session] = attrs.Factory(list)
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
 
 @attrs.define(weakref_slot=False)
@@ -134,12 +134,12 @@ def parse(text: str, path: str | None = None) -> IetProcDocument:
             continue
         groups = m.groupdict()
         if target is None:
-            raise fail(
+            raise misplaced(
                 "a LUN, session or connection line before any 'tid:N name:IQN' line",
                 text,
                 path,
                 no,
-                first_col(ln),
+                ln,
             )
         if "lun" in groups:
             rest = groups["rest"]
@@ -161,12 +161,12 @@ def parse(text: str, path: str | None = None) -> IetProcDocument:
             target.sessions.append(session)
         else:
             if session is None:
-                raise fail(
+                raise misplaced(
                     "a connection line ('cid:') before its session's 'sid:' line",
                     text,
                     path,
                     no,
-                    first_col(ln),
+                    ln,
                 )
             session.connections.append(
                 Connection(number(m["cid"]) or 0, m["ip"], m["state"].strip(), line=no)

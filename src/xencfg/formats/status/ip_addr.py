@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines, number
+from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
 
 FORMAT = "ip-addr"
 
@@ -37,7 +37,7 @@ class Address:
     scope: str | None = None
     #: the alias label (``eth0:1``) or the interface name.
     label: str | None = None
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
 
 @attrs.define(weakref_slot=False)
@@ -79,7 +79,7 @@ def parse(text: str, path: str | None = None) -> IpAddrDocument:
         a = _INET.search(ln)
         if a:
             if iface is None:
-                raise fail("address before any 'N: interface' line", text, path, no, first_col(ln))
+                raise misplaced("address before any 'N: interface' line", text, path, no, ln)
             rest = a["rest"].split("\\", 1)[0].split()
             scope = rest[rest.index("scope") + 1] if "scope" in rest[:-1] else None
             label = None

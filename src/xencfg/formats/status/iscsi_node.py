@@ -20,19 +20,19 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines, number
+from ._status import StatusDocument, as_dict, fail, lines, misplaced, number, source_line
 
 FORMAT = "iscsi-node"
 
-_FLAT = re.compile(
-    r"^(?P<address>\[[^\]\s]+\]|[^\s\[\]]+):(?P<port>\d{1,5}),(?P<tpgt>-?\d{1,10})\s+(?P<iqn>\S+)\s*$"
-)
+#: ``ADDRESS:PORT,TPGT`` as both the flat list and the tree's ``Portal:`` print it
+_AT = r"(?P<address>\[[^\]\s]+\]|[^\s\[\]]+):(?P<port>\d{1,5}),(?P<tpgt>-?\d{1,10})"
+_FLAT = re.compile(r"^" + _AT + r"\s+(?P<iqn>\S+)\s*$")
 _TARGET = re.compile(r"^Target:\s*(?P<iqn>\S+)\s*$")
-_PORTAL = re.compile(
-    r"^\s+Portal:\s*(?P<address>\[[^\]\s]+\]|[^\s\[\]]+):(?P<port>\d{1,5}),(?P<tpgt>-?\d{1,10})\s*$"
-)
+_PORTAL = re.compile(r"^\s+Portal:\s*" + _AT + r"\s*$")
 _IFACE = re.compile(r"^\s+Iface Name:\s*(?P<iface>\S+)\s*$")
 _BEGIN = re.compile(r"^# BEGIN RECORD\b")
+#: the ``-o show`` form, known by a record start near the top
+_SHOWN = re.compile(r"^# BEGIN RECORD", re.M)
 _END = re.compile(r"^# END RECORD\b")
 #: (matched on the line without trailing blanks: ``.*?\s*$`` is quadratic on a run of them)
 _KEY = re.compile(r"^(?P<key>[\w.\[\]]+)\s*=\s*(?P<value>.*)$")
@@ -50,7 +50,7 @@ class NodeRecord:
     iface: str | None = None
     #: ``automatic``, ``manual`` or ``onboot``; only ``-o show`` prints it.
     startup: str | None = None
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
 
 @attrs.define(weakref_slot=False)
@@ -94,7 +94,7 @@ def _show(doc: IscsiNodeDocument, text: str, path: str | None) -> IscsiNodeDocum
             continue
         if m is None or cur is None:
             if m is not None:
-                raise fail("a record key before '# BEGIN RECORD'", text, path, no, first_col(ln))
+                raise misplaced("a record key before '# BEGIN RECORD'", text, path, no, ln)
             doc.unparsed.append((no, ln))
             continue
         cur[m["key"]] = m["value"]
@@ -128,7 +128,7 @@ def parse(text: str, path: str | None = None) -> IscsiNodeDocument:
     before any ``Target:`` line, a record key before ``# BEGIN RECORD``, and a
     shown record without a target or address."""
     doc = IscsiNodeDocument(path=path, source=text)
-    if re.search(r"^# BEGIN RECORD", text[:4096], re.M):
+    if _SHOWN.search(text[:4096]):
         return _show(doc, text, path)
     target: str | None = None
     last: NodeRecord | None = None
@@ -147,9 +147,7 @@ def parse(text: str, path: str | None = None) -> IscsiNodeDocument:
             continue
         if m := _PORTAL.match(ln):
             if target is None:
-                raise fail(
-                    "a 'Portal:' line before any 'Target:' line", text, path, no, first_col(ln)
-                )
+                raise misplaced("a 'Portal:' line before any 'Target:' line", text, path, no, ln)
             last = NodeRecord(
                 target, _bare(m["address"]), number(m["port"]), number(m["tpgt"]), line=no
             )
@@ -169,7 +167,7 @@ def parse(text: str, path: str | None = None) -> IscsiNodeDocument:
 
 def sniff(text: str) -> bool:
     head = text[:4096]
-    if "No records found" in head or re.search(r"^# BEGIN RECORD", head, re.M):
+    if "No records found" in head or _SHOWN.search(head):
         return True
     first = next((ln.rstrip("\r") for ln in head.split("\n") if ln.strip()), "")
     if _FLAT.match(first):

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines, number
+from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
 
 FORMAT = "iscsi-session"
 
@@ -50,7 +50,7 @@ class Session:
     connection_state: str | None = None
     session_state: str | None = None
     luns: list[Lun] = attrs.Factory(list)
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def logged_in(self) -> bool:
@@ -108,9 +108,7 @@ def parse(text: str, path: str | None = None) -> IscsiSessionDocument:
             continue
         if cur is None:
             if key is None or key in _KEYS or key == "SID":
-                raise fail(
-                    "session detail before any 'Target:' line", text, path, no, first_col(ln)
-                )
+                raise misplaced("session detail before any 'Target:' line", text, path, no, ln)
             doc.unparsed.append((no, ln))
             continue
         if "lun" in m.groupdict():

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from .._memo import Shared
-from ._status import StatusDocument, as_dict, fail, first_col, lines, number
+from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
 
 FORMAT = "multipath-ll"
 
@@ -54,10 +54,6 @@ _PATH_NEW = re.compile(
 )
 
 
-def _num(s: str | None) -> int | None:
-    return number(s)
-
-
 @attrs.define
 class Path:
     """One SCSI path: ``host:channel:target:lun``, device node, dev_t and states."""
@@ -72,7 +68,7 @@ class Path:
     path_state: str
     #: sysfs state (``running``/``offline``), newer layout only.
     online_state: str | None = None
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def ok(self) -> bool:
@@ -100,7 +96,7 @@ class PathGroup:
     prio: int | None
     status: str
     paths: list[Path] = attrs.Factory(list)
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
 
 @attrs.define
@@ -119,7 +115,7 @@ class Map:
     wp: str | None = None
     action: str | None = None
     groups: list[PathGroup] = attrs.Factory(list)
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def paths(self) -> list[Path]:
@@ -172,17 +168,17 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
         m = _PATH_NEW.match(ln) or _PATH_OLD.match(ln)
         if m:
             if cur is None:
-                raise fail("path line before any map header", text, path, no, first_col(ln))
+                raise misplaced("path line before any map header", text, path, no, ln)
             if group is None:  # some scrapes lose the group line: keep the path anyway
                 group = PathGroup(None, None, "undef", line=no)
                 cur.groups.append(group)
             host, channel, target, lun = m["hctl"].split(":")  # (four, as the regex has)
             group.paths.append(
                 Path(
-                    (_num(host), _num(channel), _num(target), _num(lun)),
+                    (number(host), number(channel), number(target), number(lun)),
                     m["dev"],
-                    _num(m["major"]),
-                    _num(m["minor"]),
+                    number(m["major"]),
+                    number(m["minor"]),
                     share(m["dm"]),
                     share(m["chk"]),
                     None if m.groupdict().get("online") is None else share(m["online"]),
@@ -193,7 +189,7 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
         m = _PG_NEW.match(ln) or _PG_OLD.match(ln)
         if m:
             if cur is None:
-                raise fail("path group line before any map header", text, path, no, first_col(ln))
+                raise misplaced("path group line before any map header", text, path, no, ln)
             policy = share((m["policy"] or "").strip()) or None
             prio = number(m["prio"])
             group = PathGroup(policy, prio, share(m["status"]), line=no)

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from .._memo import Shared
-from ._status import StatusDocument, as_dict, fail, first_col, lines, number
+from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
 
 FORMAT = "proc-drbd"
 
@@ -40,10 +40,6 @@ _FINISH = re.compile(
 _FIELD = re.compile(r"(?<!\w)(\w+):(\S+)")  # (from a word's start: linear on a long word)
 _TABLE = re.compile(r"^\s*(resync|act_log):\s*(.*)$")
 _COUNTERS = ("ns", "nr", "dw", "dr", "al", "bm", "lo", "pe", "ua", "ap", "ep", "oos")
-
-
-def _n(s: str | None) -> int | None:
-    return number(s)
 
 
 @attrs.define
@@ -78,7 +74,7 @@ class Minor:
     sync: SyncProgress | None = None
     #: 8.0's ``resync:``/``act_log:`` tables, ``used`` kept as written (``0/61``).
     tables: dict[str, dict[str, str]] = attrs.Factory(dict)
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def role(self) -> str | None:
@@ -160,7 +156,7 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
 
     def need(no: int, ln: str, what: str) -> Minor:
         if cur is None:
-            raise fail(f"{what} before any 'N: cs:' device line", text, path, no, first_col(ln))
+            raise misplaced(f"{what} before any 'N: cs:' device line", text, path, no, ln)
         return cur
 
     for no, ln in lines(text):
@@ -182,9 +178,9 @@ def parse(text: str, path: str | None = None) -> ProcDrbdDocument:
                 dev.sync = SyncProgress(0.0, 0, 0)
             dev.sync.finish = m["finish"]
             dev.sync.speed, dev.sync.average, dev.sync.want = (
-                _n(m["speed"]),
-                _n(m["avg"]),
-                _n(m["want"]),
+                number(m["speed"]),
+                number(m["avg"]),
+                number(m["want"]),
             )
         elif m := _TABLE.match(ln):
             dev = need(no, ln, m[1])

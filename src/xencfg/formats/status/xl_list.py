@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines
+from ._status import StatusDocument, as_dict, fail, lines, misplaced, source_line
 
 FORMAT = "xl-list"
 
@@ -42,7 +42,7 @@ class Domain:
     vcpus: int | None = None
     #: the six state letters (``r-----``, ``-b----``).
     state: str | None = None
-    line: int = attrs.field(default=0, eq=False, repr=False)
+    line: int = source_line()
 
     @property
     def is_dom0(self) -> bool:
@@ -129,12 +129,8 @@ def _virsh(text: str, path: str | None) -> XlListDocument:
         state = _VIRSH_STATES.get(m["state"].lower()) if m else None
         if m is None or state is None:
             if header:
-                raise fail(
-                    "expected 'Id Name State' columns (a known virsh state)",
-                    text,
-                    path,
-                    no,
-                    first_col(ln),
+                raise misplaced(
+                    "expected 'Id Name State' columns (a known virsh state)", text, path, no, ln
                 )
             doc.unparsed.append((no, ln))
             continue
@@ -229,8 +225,8 @@ def parse(text: str, path: str | None = None) -> XlListDocument:
                 )
             )
         elif header:
-            raise fail(
-                "expected 'Name ID Mem VCPUs State Time(s)' columns", text, path, no, first_col(ln)
+            raise misplaced(
+                "expected 'Name ID Mem VCPUs State Time(s)' columns", text, path, no, ln
             )
         else:
             doc.unparsed.append((no, ln))
