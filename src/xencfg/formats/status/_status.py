@@ -73,8 +73,9 @@ def fail(message: str, text: str, path: str | None, line: int, column: int = 1) 
 
 
 def misplaced(message: str, text: str, path: str | None, no: int, ln: str) -> ParseError:
-    """A line that cannot stand where it does (a detail before its header): the error
-    points at line ``no``'s first non-blank character (``ln`` is its text)."""
+    """A line that cannot stand where it does (a detail before its header, a row under
+    a table's header that is not one): the error points at line ``no``'s first
+    non-blank character (``ln`` is its text)."""
     return fail(message, text, path, no, first_col(ln))
 
 
