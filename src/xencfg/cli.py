@@ -54,15 +54,11 @@ def _parser() -> argparse.ArgumentParser:
         help="check node trees, /etc folders or files",
         description="Check node trees, /etc folders or files ('-': standard input).",
     )
-    lp.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="a node's root, its /etc, a folder of node trees, a file, or '-' (standard input)",
-    )
-    _node_option(
+    _node_trees(
         lp,
         "check",
+        "PATH",
+        "a node's root, its /etc, a folder of node trees, a file, or '-' (standard input)",
         " (default name: etc/hostname, else SUSE's etc/HOSTNAME, else HOSTNAME= of "
         "etc/sysconfig/network, else the folder's name)",
     )
@@ -197,8 +193,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Draw the cluster's dependency graph from the node trees (the view "
         "lint uses), with lint's findings marked on the elements they concern.",
     )
-    gp.add_argument("paths", nargs="*", metavar="PATH", help="each node's root or /etc")
-    _node_option(gp, "draw")
+    _node_trees(gp, "draw", "PATH")
     _role_option(gp, "as for lint")
     gp.add_argument(
         "-o",
@@ -236,13 +231,11 @@ def _parser() -> argparse.ArgumentParser:
         "changes), 2 refused or unreadable input.",
     )
     cc.add_argument("file", metavar="FILE", help="the CIB (or a fragment of one) to convert")
-    cc.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
-    cc.add_argument("--check", action="store_true", help="only report what would change")
-    cc.add_argument(
-        "--report",
-        choices=("text", "json"),
-        default="text",
-        help="the list of changes as text lines (default) or as JSON",
+    _plan_options(
+        cc,
+        ("OUT", "write here (default: stdout)"),
+        "only report what would change",
+        "the list of changes as text lines (default) or as JSON",
     )
     cc.add_argument(
         "--show-secrets",
@@ -288,8 +281,7 @@ def _parser() -> argparse.ArgumentParser:
         "that only name the node itself or its peer are reported as node-specific. "
         "Exit 1 when anything else differs.",
     )
-    dp.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
-    _node_option(dp, "compare")
+    _node_trees(dp, "compare")
     dp.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
     )
@@ -301,15 +293,12 @@ def _parser() -> argparse.ArgumentParser:
         "is changed in place) and a report of every rewrite and of what is left to do by "
         "hand (OUTDIR/MIGRATION.md). Offline: no daemon is asked.",
     )
-    mg.add_argument("paths", nargs="*", metavar="NODE", help="each node's root or /etc")
-    _node_option(mg, "migrate")
-    mg.add_argument("-o", "--output", metavar="OUTDIR", help="write OUTDIR/NODE/... here")
-    mg.add_argument("--check", action="store_true", help="print the plan, write nothing")
-    mg.add_argument(
-        "--report",
-        choices=("text", "json"),
-        default="text",
-        help="the report as Markdown text (default) or as JSON",
+    _node_trees(mg, "migrate")
+    _plan_options(
+        mg,
+        ("OUTDIR", "write OUTDIR/NODE/... here"),
+        "print the plan, write nothing",
+        "the report as Markdown text (default) or as JSON",
     )
     mg.add_argument("--cluster-name", help="corosync's cluster_name (heartbeat had none)")
     mg.add_argument("--cib", metavar="FILE", help="the CIB, if not in a node's var/lib/heartbeat")
@@ -331,12 +320,31 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _node_option(parser: argparse.ArgumentParser, verb: str, more: str = "") -> None:
-    """``--node NAME=PATH``, as lint, graph, diff and migrate take it (``verb``: what the
-    command does with the tree)."""
+def _node_trees(
+    parser: argparse.ArgumentParser,
+    verb: str,
+    metavar: str = "NODE",
+    what: str = "each node's root or /etc",
+    more: str = "",
+) -> None:
+    """The node trees, as lint, graph, diff and migrate take them: the positional
+    ``paths``, and ``--node NAME=PATH`` (``verb``: what the command does with a tree)."""
+    parser.add_argument("paths", nargs="*", metavar=metavar, help=what)
     _repeated(
         parser, "--node", "NAME=PATH", f"{verb} the node tree at PATH and call that node NAME{more}"
     )
+
+
+def _plan_options(
+    parser: argparse.ArgumentParser, output: tuple[str, str], check: str, report: str
+) -> None:
+    """``-o``, ``--check`` and ``--report text|json``, as cib convert and migrate take
+    them: where the result goes (``output``: its metavar and help), saying what would
+    change instead, and the form of the list of changes."""
+    metavar, where = output
+    parser.add_argument("-o", "--output", metavar=metavar, help=where)
+    parser.add_argument("--check", action="store_true", help=check)
+    parser.add_argument("--report", choices=("text", "json"), default="text", help=report)
 
 
 def _role_option(parser: argparse.ArgumentParser, more: str) -> None:

@@ -105,8 +105,11 @@ class FormatSpec:
     comments: Literal["trailing", "whole-line", "xml"] = "trailing"
     #: Its grammar, ``grammars/<grammar>.lark`` (``None``: parsed without Lark).
     grammar: str | None = None
-    #: A hand-written fast path reads the usual file; Lark is the fallback.
-    fast: bool = False
+    #: A hand-written fast path reads the usual file; Lark is the fallback. Every format
+    #: with a grammar has one (``xm``'s literal reader is one without).
+    fast: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.grammar is not None, takes_self=True)
+    )
     #: The cluster component whose files these are (``versions.COMPONENTS``: the
     #: release lint infers from them, ``--target COMPONENT=VERSION``).
     component: str | None = None
@@ -117,10 +120,14 @@ class FormatSpec:
     #: Its own fixtures (``tests/fixtures/<name>/valid``) feed the API fuzzer.
     fuzz: bool = True
     #: bench/bench.py generates large files of it (``bench.INPUTS[name]``).
-    bench: bool = False
-    #: Its page under ``docs/formats`` (several formats may share one): ``NAME.md``
-    #: unless it says otherwise.
-    docs: str = attrs.field(default=attrs.Factory(lambda self: f"{self.name}.md", takes_self=True))
+    bench: bool = True
+    #: Its page under ``docs/formats`` (several formats may share one): ``NAME.md``, or
+    #: ``live-state.md`` for live state, unless it says otherwise.
+    docs: str = attrs.field(
+        default=attrs.Factory(
+            lambda self: "live-state.md" if self.live else f"{self.name}.md", takes_self=True
+        )
+    )
     #: What the docs index says its files are.
     files: str = ""
     #: How README.md's "Supported today" names it, in the README's words (formats with
@@ -152,8 +159,6 @@ SPECS: tuple[FormatSpec, ...] = (
         declares="declared_nodes",
         secrets=True,
         grammar="drbd",
-        fast=True,
-        bench=True,
         component="drbd",
         keyword_releases=True,
         references="xencfg.formats.drbd.include:referenced",
@@ -169,8 +174,6 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("multipath.conf", "multipath/conf.d/*.conf"),
         sniff_rank=160,
         grammar="multipath",
-        fast=True,
-        bench=True,
         component="multipath-tools",
         keyword_releases=True,
         references="xencfg.formats.lines.bindings:referenced",
@@ -186,12 +189,10 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("multipath/bindings",),
         root_files=("var/lib/multipath/bindings",),
         grammar="lines",
-        fast=True,
         component="multipath-tools",
         document="BindingsDocument",
         readme="multipath's bindings file",
         files="multipath/bindings, /var/lib/multipath/bindings",
-        bench=True,
     ),
     FormatSpec(
         "ietd",
@@ -202,8 +203,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=100,
         secrets=True,
         grammar="lines",
-        fast=True,
-        bench=True,
         component="iscsitarget",
         document="IetdDocument",
         readme="iSCSI Enterprise Target's ietd.conf and access lists",
@@ -224,8 +223,6 @@ SPECS: tuple[FormatSpec, ...] = (
             "iet/targets.allow",
         ),
         grammar="lines",
-        fast=True,
-        bench=True,
         component="iscsitarget",
         document="IetAllowDocument",
         readme="iSCSI Enterprise Target's ietd.conf and access lists",
@@ -241,8 +238,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=110,
         secrets=True,
         grammar="keyvalue",
-        fast=True,
-        bench=True,
         component="open-iscsi",
         document="IscsidDocument",
         readme="open-iscsi's iscsid.conf and initiatorname.iscsi",
@@ -257,8 +252,6 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("initiatorname.iscsi", "iscsi/initiatorname.iscsi"),
         sniff_rank=120,
         grammar="keyvalue",
-        fast=True,
-        bench=True,
         component="open-iscsi",
         document="InitiatorNameDocument",
         readme="open-iscsi's iscsid.conf and initiatorname.iscsi",
@@ -275,7 +268,6 @@ SPECS: tuple[FormatSpec, ...] = (
         document="SaveconfigDocument",
         readme="LIO target's saveconfig.json (targetcli)",
         files="target/saveconfig.json, rtslib-fb-target/saveconfig.json",
-        bench=True,
     ),
     FormatSpec(
         "ocfs2",
@@ -289,8 +281,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=170,
         declares="declared_nodes",
         grammar="ocfs2",
-        fast=True,
-        bench=True,
         document="Ocfs2Document",
         readme="OCFS2 cluster.conf",
         files="ocfs2/cluster.conf",
@@ -308,7 +298,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=20,
         declares="declared_nodes",
         secrets=True,
-        bench=True,
         document="CmanDocument",
         readme="cman cluster.conf",
         files="cluster/cluster.conf (XML)",
@@ -324,11 +313,9 @@ SPECS: tuple[FormatSpec, ...] = (
         component="corosync",
         secrets=True,
         grammar="corosync",
-        fast=True,
         document="CorosyncDocument",
         readme="corosync.conf",
         files="corosync/corosync.conf",
-        bench=True,
     ),
     FormatSpec(
         "evms",
@@ -338,8 +325,6 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("evms.conf",),
         sniff_rank=140,
         grammar="lvmlike",
-        fast=True,
-        bench=True,
         document="EvmsDocument",
         readme="EVMS",
         files="evms.conf",
@@ -352,8 +337,6 @@ SPECS: tuple[FormatSpec, ...] = (
         etc_files=("lvm/lvm.conf", "lvm.conf"),
         sniff_rank=130,
         grammar="lvmlike",
-        fast=True,
-        bench=True,
         document="LvmDocument",
         readme="LVM",
         files="lvm/lvm.conf",
@@ -365,8 +348,6 @@ SPECS: tuple[FormatSpec, ...] = (
         ("etc/hosts", "hosts"),
         etc_files=("hosts",),
         grammar="lines",
-        fast=True,
-        bench=True,
         document="HostsDocument",
         readme="/etc/hosts",
         files="/etc/hosts",
@@ -378,7 +359,7 @@ SPECS: tuple[FormatSpec, ...] = (
         ("etc/hostname", "hostname"),
         etc_files=("hostname",),
         grammar="lines",
-        fast=True,
+        bench=False,
         document="HostnameDocument",
         readme="/etc/hostname",
         files="/etc/hostname",
@@ -394,8 +375,6 @@ SPECS: tuple[FormatSpec, ...] = (
         declares_as="ha.cf",
         secrets=True,
         grammar="lines",
-        fast=True,
-        bench=True,
         component="heartbeat",
         document="HacfDocument",
         readme="ha.cf",
@@ -408,11 +387,9 @@ SPECS: tuple[FormatSpec, ...] = (
         ("haresources",),
         etc_files=("ha.d/haresources", "heartbeat/haresources"),
         grammar="lines",
-        fast=True,
         document="HaresourcesDocument",
         readme="haresources",
         files="ha.d/haresources",
-        bench=True,
     ),
     FormatSpec(
         "authkeys",
@@ -424,8 +401,6 @@ SPECS: tuple[FormatSpec, ...] = (
         secrets=True,
         secret_file=True,
         grammar="lines",
-        fast=True,
-        bench=True,
         component="heartbeat",
         document="AuthkeysDocument",
         readme="authkeys",
@@ -439,8 +414,6 @@ SPECS: tuple[FormatSpec, ...] = (
         ("ha_logd.cf", "logd.cf"),
         etc_files=("ha.d/ha_logd.cf", "heartbeat/ha_logd.cf", "ha_logd.cf", "logd.cf"),
         grammar="lines",
-        fast=True,
-        bench=True,
         component="heartbeat",
         document="LogdDocument",
         readme="ha_logd.cf",
@@ -456,8 +429,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=190,
         secrets=True,
         grammar="xend",
-        fast=True,
-        bench=True,
         component="xen",
         document="XendDocument",
         readme="xend-config.sxp",
@@ -473,7 +444,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=220,
         secrets=True,
         fast=True,
-        bench=True,
         docs="domu.md",
         component="xen",
         etc_dirs=("xen",),
@@ -492,8 +462,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=230,
         secrets=True,
         grammar="xl",
-        fast=True,
-        bench=True,
         docs="domu.md",
         component="xen",
         etc_dirs=("xen",),
@@ -515,8 +483,6 @@ SPECS: tuple[FormatSpec, ...] = (
         ),
         sniff_first=True,
         grammar="shellvars",
-        fast=True,
-        bench=True,
         document="ShellvarsDocument",
         readme="sysconfig shell files",
         files="sysconfig/*, default/*",
@@ -528,8 +494,6 @@ SPECS: tuple[FormatSpec, ...] = (
         ("etc/modules", "modprobe.d/*", "modprobe.conf", "modprobe.conf.local"),
         etc_files=("modules", "modprobe.conf", "modprobe.conf.local", "modprobe.d/*"),
         grammar="modules",
-        fast=True,
-        bench=True,
         document="ModulesDocument",
         readme="modules/modprobe",
         files="modules, modprobe.d/*",
@@ -546,7 +510,6 @@ SPECS: tuple[FormatSpec, ...] = (
         sniff_rank=10,
         declares="declared_nodes",
         secrets=True,
-        bench=True,
         references="xencfg.formats.cib.references:xmfiles",
         document="CibDocument",
         readme="the CIB (heartbeat 2, Pacemaker 1.0 and later, with validation and conversion)",
@@ -559,7 +522,7 @@ SPECS: tuple[FormatSpec, ...] = (
         "output of multipath -ll",
         sniff_rank=40,
         live=True,
-        bench=True,
+        docs="multipath-ll.md",
         document="MultipathLlDocument",
         readme="`multipath -ll`",
         files="output of multipath -ll",
@@ -571,7 +534,7 @@ SPECS: tuple[FormatSpec, ...] = (
         ("proc/drbd",),
         sniff_rank=30,
         live=True,
-        bench=True,
+        docs="proc-drbd.md",
         document="ProcDrbdDocument",
         readme="`/proc/drbd`",
         files="/proc/drbd",
@@ -582,11 +545,9 @@ SPECS: tuple[FormatSpec, ...] = (
         "output of drbdadm status / drbdsetup status [--json] (DRBD 9)",
         sniff_rank=60,
         live=True,
-        docs="live-state.md",
         document="DrbdStatusDocument",
         readme="`drbdadm status` / `drbdsetup status --json`",
         files="drbdadm status, drbdsetup status [--json], drbd-overview",
-        bench=True,
     ),
     FormatSpec(
         "crm-mon-xml",
@@ -594,12 +555,10 @@ SPECS: tuple[FormatSpec, ...] = (
         "output of crm_mon -1 --as-xml / --output-as=xml (or its text, crm_mon -1)",
         sniff_rank=50,
         live=True,
-        docs="live-state.md",
         document="CrmMonDocument",
         readme="`crm_mon` XML",
         files="crm_mon -1 --as-xml / --output-as=xml, crm_mon -1 (text), pcs status, crm status",
         comments="xml",
-        bench=True,
     ),
     FormatSpec(
         "cib-live",
@@ -607,12 +566,10 @@ SPECS: tuple[FormatSpec, ...] = (
         "the running CIB (output of cibadmin -Q)",
         live=True,
         secrets=True,
-        docs="live-state.md",
         document="cib:CibDocument",
         readme="`cibadmin -Q`",
         files="cibadmin -Q",
         comments="xml",
-        bench=True,
     ),
     FormatSpec(
         "xl-list",
@@ -620,11 +577,9 @@ SPECS: tuple[FormatSpec, ...] = (
         "output of xl list / xm list / virsh list",
         sniff_rank=80,
         live=True,
-        docs="live-state.md",
         document="XlListDocument",
         readme="`xl list` / `xm list` / `virsh list`",
         files="xl list, xm list (also -l), virsh list",
-        bench=True,
     ),
     FormatSpec(
         "ip-addr",
@@ -632,11 +587,9 @@ SPECS: tuple[FormatSpec, ...] = (
         "output of ip -o addr / ip addr",
         sniff_rank=90,
         live=True,
-        docs="live-state.md",
         document="IpAddrDocument",
         readme="`ip addr`",
         files="ip -o addr, ip addr",
-        bench=True,
     ),
     FormatSpec(
         "iscsi-session",
@@ -644,11 +597,9 @@ SPECS: tuple[FormatSpec, ...] = (
         "output of iscsiadm -m session -P 3",
         sniff_rank=70,
         live=True,
-        docs="live-state.md",
         document="IscsiSessionDocument",
         readme="`iscsiadm -m session -P 3`",
         files="iscsiadm -m session [-P 3]",
-        bench=True,
     ),
     FormatSpec(
         "iscsi-node",
@@ -656,11 +607,9 @@ SPECS: tuple[FormatSpec, ...] = (
         "output of iscsiadm -m node (flat, -P 1, -o show)",
         live=True,
         secrets=True,
-        docs="live-state.md",
         document="IscsiNodeDocument",
         readme="`iscsiadm -m node`",
         files="iscsiadm -m node (flat, -P 1, -o show)",
-        bench=True,
     ),
     FormatSpec(
         "iet-proc",
@@ -668,18 +617,16 @@ SPECS: tuple[FormatSpec, ...] = (
         "contents of IET's /proc/net/iet/volume and /proc/net/iet/session",
         ("proc/net/iet/volume", "proc/net/iet/session"),
         live=True,
-        docs="live-state.md",
         document="IetProcDocument",
         readme="IET's `/proc/net/iet/volume` and `session`",
         files="/proc/net/iet/volume, /proc/net/iet/session",
-        bench=True,
     ),
     FormatSpec(
         "uname",
         "status.uname",
         "output of uname -n / uname -a / hostname",
         live=True,
-        docs="live-state.md",
+        bench=False,
         document="UnameDocument",
         readme="`uname`",
         files="uname -n, uname -a, hostname",

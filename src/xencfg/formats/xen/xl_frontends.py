@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...problems import ValueProblem
 from ...syntax.numbers import ULONG_MAX, decimal, strtoul
-from ...versions import XEN_XL_VDISPL, XEN_XL_VNUMA, XEN_XL_VSND
+from ...versions import XEN_XL_VDISPL, XEN_XL_VNUMA, XEN_XL_VSND, Version
 
 if TYPE_CHECKING:
     from .xl import XlDocument
@@ -136,12 +136,14 @@ def _vnuma_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     for spec in nodes:
         why = _vnode_error(spec, counts, sizes)
         if why is not None:
-            yield ValueProblem(
-                at,
-                f"vnuma {_show(spec)}: xl refuses the config ('{why}'); write each vnode"
-                ' as a list of "key=value" strings: [ "pnode=0", "size=1024", "vcpus=0-1",'
-                ' "vdistances=10,20" ]',
-                since=("xen", XEN_XL_VNUMA),
+            yield _refused(
+                doc,
+                "vnuma",
+                spec,
+                why,
+                'write each vnode as a list of "key=value" strings: [ "pnode=0",'
+                ' "size=1024", "vcpus=0-1", "vdistances=10,20" ]',
+                XEN_XL_VNUMA,
             )
             return
     for spec in nodes:
@@ -213,6 +215,17 @@ def _show(value: Any) -> str:
     return f"'{value}'" if not isinstance(value, list) else "[ " + ", ".join(map(str, value)) + " ]"
 
 
+def _refused(
+    doc: XlDocument, key: str, value: Any, why: str, fix: str, since: Version
+) -> ValueProblem:
+    """xl's refusal of one ``value`` of the list ``key`` (its error ``why``), with the fix."""
+    return ValueProblem(
+        doc.assignment(key),
+        f"{key} {_show(value)}: xl refuses the config ('{why}'); {fix}",
+        since=("xen", since),
+    )
+
+
 # -- vdispl and vsnd ---------------------------------------------------------------------
 
 
@@ -252,11 +265,13 @@ def _vdispl_problems(doc: XlDocument) -> Iterator[ValueProblem]:
             return  # (xlu_cfg_get_listitem stops at a list)
         why = _vdispl_error(spec)
         if why is not None:
-            yield ValueProblem(
-                doc.assignment("vdispl"),
-                f"vdispl '{spec}': xl refuses the config ('{why}'); write"
-                " backend=DOMAIN,connectors=ID:WIDTHxHEIGHT[;ID:WIDTHxHEIGHT]",
-                since=("xen", XEN_XL_VDISPL),
+            yield _refused(
+                doc,
+                "vdispl",
+                spec,
+                why,
+                "write backend=DOMAIN,connectors=ID:WIDTHxHEIGHT[;ID:WIDTHxHEIGHT]",
+                XEN_XL_VDISPL,
             )
 
 
@@ -293,28 +308,34 @@ def _vsnd_item_error(item: str) -> str | None:
     return None
 
 
+def _vsnd_card_error(card: Any) -> str | None:
+    """parse_vsnd_card_config: a card is a list of items, read up to a nested list."""
+    if not isinstance(card, list):
+        return "Failed to get vsnd card list: Invalid argument"
+    for raw in card:
+        item = _item(raw)
+        if item is None:
+            return None  # (xlu_cfg_get_listitem stops at a list)
+        why = _vsnd_item_error(item)
+        if why is not None:
+            return why
+    return None
+
+
 def _vsnd_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     cards = doc.get("vsnd")
     if not isinstance(cards, list):
         return
     for card in cards:
-        why = None
-        if not isinstance(card, list):
-            why = "Failed to get vsnd card list: Invalid argument"
-        else:
-            for raw in card:
-                item = _item(raw)
-                if item is None:
-                    break  # (xlu_cfg_get_listitem stops at a list)
-                why = _vsnd_item_error(item)
-                if why is not None:
-                    break
+        why = _vsnd_card_error(card)
         if why is not None:
-            yield ValueProblem(
-                doc.assignment("vsnd"),
-                f"vsnd {_show(card)}: xl refuses the config ('{why}'); write each card as"
-                " a list: [ 'card, backend=DOMAIN, sample-formats=s16_le', 'pcm, name=NAME',"
-                " 'stream, unique-id=ID, type=p' ]",
-                since=("xen", XEN_XL_VSND),
+            yield _refused(
+                doc,
+                "vsnd",
+                card,
+                why,
+                "write each card as a list: [ 'card, backend=DOMAIN, sample-formats=s16_le',"
+                " 'pcm, name=NAME', 'stream, unique-id=ID, type=p' ]",
+                XEN_XL_VSND,
             )
             return

@@ -139,32 +139,27 @@ def _number_problems(doc: XmDocument) -> Iterator[ValueProblem]:
     from Xen 3.1's XendConfig on, an empty string too."""
     from ...versions import XEN_XENDCONFIG, XEN_XM_MAXVCPUS, XEN_XM_SPECS
 
-    for key in ("memory", "maxmem"):
-        value = doc.get(key)
-        if key in doc.computed or not isinstance(value, str) or not value:
-            continue
-        if not _PY2_INT.fullmatch(value):
-            yield ValueProblem(
-                doc.assignment(key),
-                f"{key} '{value}': xend cannot read it as a number and xm create stops"
-                f" ('Error: invalid literal for int() with base 10: {value!r}'); write"
-                f" the MiB as a number: {key} = 1024",
-                since=("xen", XEN_XM_SPECS),
-                reprieve=_XL_READS,
-            )
-    for key in ("cpu_weight", "cpu_cap"):
-        # create.py appends them when not None (so "" too); XendConfig converts them with
-        # int() and nothing catches the ValueError (XendConfig.py:676-679 of
-        # RELEASE-4.0.0; _set_cfg_if_exists with LEGACY_CFG_TYPES from Xen 3.1)
+    # create.py's add_conf drops a false memory or maxmem (""), but appends cpu_weight
+    # and cpu_cap when not None (so "" too); XendConfig converts them with int() and
+    # nothing catches the ValueError (XendConfig.py:676-679 of RELEASE-4.0.0;
+    # _set_cfg_if_exists with LEGACY_CFG_TYPES from Xen 3.1)
+    for key, example, since in (
+        ("memory", "the MiB as a number: memory = 1024", XEN_XM_SPECS),
+        ("maxmem", "the MiB as a number: maxmem = 1024", XEN_XM_SPECS),
+        ("cpu_weight", "a number: cpu_weight = 256", XEN_XENDCONFIG),
+        ("cpu_cap", "a number: cpu_cap = 50", XEN_XENDCONFIG),
+    ):
         value = doc.get(key)
         if key in doc.computed or not isinstance(value, str) or _PY2_INT.fullmatch(value):
+            continue
+        if not value and key in ("memory", "maxmem"):
             continue
         yield ValueProblem(
             doc.assignment(key),
             f"{key} '{value}': xend cannot read it as a number and xm create stops"
-            f" ('Error: invalid literal for int() with base 10: {value!r}'); write a"
-            f" number: {key} = {256 if key == 'cpu_weight' else 50}",
-            since=("xen", XEN_XENDCONFIG),
+            f" ('Error: invalid literal for int() with base 10: {value!r}'); write"
+            f" {example}",
+            since=("xen", since),
             reprieve=_XL_READS,
         )
     vcpus, top = doc.get("vcpus"), doc.get("maxvcpus")
