@@ -7,10 +7,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from ...cluster import Cluster, Loaded
 from ...formats.drbd import Effective, Host, Resource
 from ..documents import drbd_doc as _drbd
+
+if TYPE_CHECKING:
+    from ...formats.drbd.views import ConnectionHost
+    from ...syntax.blocks import Block, Entry
 
 
 def short(name: str) -> str:
@@ -114,6 +119,12 @@ def _on_hosts(res: Resource) -> Iterator[Host]:
     for h in res.host_list:
         if h.kind == "on":
             yield h
+
+
+def written(ch: ConnectionHost) -> Entry | Block:
+    """Where a connection's ``host`` is written, where findings about it point: the
+    statement, or the section (``host NAME { via proxy ... }``)."""
+    return ch.entry if ch.entry is not None else ch.block
 
 
 def own_hosts(

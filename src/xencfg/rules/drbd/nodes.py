@@ -39,6 +39,7 @@ from .common import (
     hostnames_equal,
     protocol_per_connection,
     short,
+    written,
 )
 from .floating import two_sections_here
 
@@ -793,7 +794,7 @@ def _connection_addresses(res: Resource) -> dict[frozenset[str], dict[str, list[
             for ch in ends:
                 addr = ch.address
                 if addr is not None and addr.ip and addr.port is not None:
-                    where = ch.entry if ch.entry is not None else ch.block
+                    where = written(ch)
                     out.setdefault(names, {}).setdefault(short(ch.name), []).append(
                         (addr.host_port, where)
                     )

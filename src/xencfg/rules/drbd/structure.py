@@ -23,6 +23,7 @@ from .common import (
     _resources,
     hostnames_equal,
     node_hosts,
+    written,
 )
 
 
@@ -197,7 +198,7 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
                         f"resource {res.name}: connection host '{ch.name}' has no 'on' "
                         "section; drbdadm 9 refuses the file (an address does not "
                         "stand in for it)",
-                        item.where(ch.entry if ch.entry is not None else ch.block),
+                        item.where(written(ch)),
                     )
             for path in conn.block.blocks("path"):
                 ends = _connection_hosts_of(path)
@@ -217,7 +218,7 @@ def connection_host_unknown(item: Loaded) -> Iterator[Finding]:
                     f"resource {res.name}: a connection's 'host' statement after its 'path'"
                     " section; drbdadm 9 refuses the file (Explicit and implicit paths not"
                     " allowed): write it in a path, or before the first path",
-                    item.where(late.entry if late.entry is not None else late.block),
+                    item.where(written(late)),
                 )
             if not conn.paths and len(hosts) != 2:
                 yield make(

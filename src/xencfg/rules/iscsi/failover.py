@@ -61,7 +61,6 @@ def portal_on_one_box(cluster: Cluster) -> Iterator[Finding]:
     if not pairs:
         return
     floating = _floating_addresses(cluster)
-    model = cluster.model
     initiators = sorted(
         {i.node for fmt in ("iscsid", "initiatorname") for i in cluster.docs(fmt) if i.node}
     )
@@ -73,13 +72,9 @@ def portal_on_one_box(cluster: Cluster) -> Iterator[Finding]:
             name = str(values.get("node.name") or "").lower()
             by_box = pairs.get(name)
             portal = values.get("node.conn[0].address")
-            if by_box is None or not portal or str(portal) in floating:
+            if by_box is None or not portal:
                 continue
-            for box, (item, t) in sorted(by_box.items()):
-                info = model.node(box)
-                if info is None or str(portal) not in info.addresses:
-                    continue
-                others = ", ".join(b for b in sorted(by_box) if b != box)
+            for box, item, t, others in _own_box(cluster, by_box, str(portal), floating):
                 yield make(
                     "IS019",
                     f"{node}'s node record {path} logs in to {t.name} at {portal}, {box}'s own"
@@ -94,13 +89,9 @@ def portal_on_one_box(cluster: Cluster) -> Iterator[Finding]:
             for disk in _domu(domu).disks:
                 m = _BY_PATH.match(disk.target or "")
                 by_box = pairs.get(m.group("iqn").lower()) if m else None
-                if m is None or by_box is None or m.group("ip") in floating:
+                if m is None or by_box is None:
                     continue
-                for box, (item, t) in sorted(by_box.items()):
-                    info = model.node(box)
-                    if info is None or m.group("ip") not in info.addresses:
-                        continue
-                    others = ", ".join(b for b in sorted(by_box) if b != box)
+                for box, item, t, others in _own_box(cluster, by_box, m.group("ip"), floating):
                     yield make(
                         "IS019",
                         f"domU {_label(domu)} on {node} opens {t.name} through {m.group('ip')},"
@@ -110,6 +101,20 @@ def portal_on_one_box(cluster: Cluster) -> Iterator[Finding]:
                         _where(domu, "disk"),
                         [item.where(t.entry)],
                     )
+
+
+def _own_box(
+    cluster: Cluster, by_box: dict[str, tuple[Loaded, Any]], address: str, floating: set[str]
+) -> Iterator[tuple[str, Loaded, Any, str]]:
+    """``(box, its ietd.conf, the target, the other boxes)`` for the box of a target pair
+    whose own address ``address`` is: none where a cluster manager moves ``address``
+    (``floating``), the address that goes with the target."""
+    if address in floating:
+        return
+    for box, (item, t) in sorted(by_box.items()):
+        info = cluster.model.node(box)
+        if info is not None and address in info.addresses:
+            yield box, item, t, ", ".join(b for b in sorted(by_box) if b != box)
 
 
 def _floating_addresses(cluster: Cluster) -> set[str]:

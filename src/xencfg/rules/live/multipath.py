@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...cluster import Cluster, Loaded
-from ...findings import Finding
+from ...findings import Finding, Location
 from .. import make, rule
 from .common import _at
+
+if TYPE_CHECKING:
+    from ...formats.status.multipath_ll import Map
 
 
 @rule("LS006", "multipath-alias-drift", "error", scope="cluster")
@@ -53,54 +56,44 @@ def multipath_alias_drift(cluster: Cluster) -> Iterator[Finding]:
         for item, ll in cluster.typed("multipath-ll", MultipathLlDocument, node):
             for mp in ll.maps:
                 if mp.wwid not in conf and mp.alias not in by_alias:
-                    yield from _bindings_drift(node, item, mp.wwid, mp.alias, mp.line, bound)
+                    yield from _bindings_drift(node, item, mp, bound)
                     continue
                 want = conf.get(mp.wwid)
                 if want is not None and want[0] != mp.alias:
-                    yield make(
-                        "LS006",
-                        f"map of WWID {mp.wwid} runs as '{mp.alias}' on {node}; "
-                        f"multipath.conf names it '{want[0]}'",
-                        _at(item, mp.line),
-                        [want[1]],
-                    )
+                    yield _drift(node, item, mp, f"multipath.conf names it '{want[0]}'", want[1])
                 other = by_alias.get(mp.alias)
                 if other is not None and other[0] != mp.wwid:
-                    yield make(
-                        "LS006",
-                        f"map '{mp.alias}' on {node} carries WWID {mp.wwid}; multipath.conf "
-                        f"gives that alias to {other[0]}",
-                        _at(item, mp.line),
-                        [other[1]],
-                    )
+                    said = f"multipath.conf gives that alias to {other[0]}"
+                    yield _drift(node, item, mp, said, other[1], carries=True)
 
 
-def _bindings_drift(
-    node: str, item: Loaded, wwid: str, alias: str, line: int, bound: dict[str, Any]
-) -> Iterator[Finding]:
+def _drift(
+    node: str, item: Loaded, mp: Map, said: str, where: Location, *, carries: bool = False
+) -> Finding:
+    """LS006 for running map ``mp``: its WWID runs under another name than ``said``
+    (multipath.conf's or the bindings file's, at ``where``) gives it, or (``carries``)
+    its name is given to another WWID there."""
+    if carries:
+        head = f"map '{mp.alias}' on {node} carries WWID {mp.wwid}"
+    else:
+        head = f"map of WWID {mp.wwid} runs as '{mp.alias}' on {node}"
+    return make("LS006", f"{head}; {said}", _at(item, mp.line), [where])
+
+
+def _bindings_drift(node: str, item: Loaded, mp: Map, bound: dict[str, Any]) -> Iterator[Finding]:
     """LS006 for a map multipath.conf gives no alias: its running name against the
     node's bindings file (``bound``: alias -> (WWID, file, line))."""
-    if not bound or not wwid:
+    if not bound or not mp.wwid:
         return
-    names = sorted(a for a, (w, _, _) in bound.items() if w == wwid)
-    carried = bound.get(alias)
-    if carried is not None and carried[0] != wwid:
-        yield make(
-            "LS006",
-            f"map '{alias}' on {node} carries WWID {wwid}; the bindings file gives that name"
-            f" to {carried[0]}",
-            _at(item, line),
-            [carried[1].where(carried[2])],
-        )
-    elif names and alias not in names:
+    names = sorted(a for a, (w, _, _) in bound.items() if w == mp.wwid)
+    carried = bound.get(mp.alias)
+    if carried is not None and carried[0] != mp.wwid:
+        said = f"the bindings file gives that name to {carried[0]}"
+        yield _drift(node, item, mp, said, carried[1].where(carried[2]), carries=True)
+    elif names and mp.alias not in names:
         first = bound[names[0]]
-        yield make(
-            "LS006",
-            f"map of WWID {wwid} runs as '{alias}' on {node}; the bindings file names it"
-            f" '{names[0]}'",
-            _at(item, line),
-            [first[1].where(first[2])],
-        )
+        said = f"the bindings file names it '{names[0]}'"
+        yield _drift(node, item, mp, said, first[1].where(first[2]))
 
 
 @rule("LS007", "multipath-failed-path", "warning", scope="cluster")

@@ -3,9 +3,9 @@ runs (``/proc/net/iet/volume`` and ``/proc/net/iet/session``): LS024, LS025, LS0
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
@@ -16,6 +16,17 @@ from .common import _at
 
 if TYPE_CHECKING:
     from ...formats.status.iet_proc import IetProcDocument
+
+
+class _Named(Protocol):
+    """A target of ietd.conf or of /proc/net/iet/volume: paired by name."""
+
+    @property
+    def name(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Named)
+U = TypeVar("U")
 
 
 def _which(item: Loaded, doc: IetProcDocument) -> str | None:
@@ -51,6 +62,16 @@ def _crm_targets(cluster: Cluster) -> set[str]:
                     if iqn:
                         out.add(str(iqn))
     return out
+
+
+def _namesakes(
+    targets: Iterable[T], other: dict[str, U], managed: set[str]
+) -> Iterator[tuple[T, U | None]]:
+    """Each of ``targets`` (of ietd.conf, or of the running IET) that no CIB resource
+    creates, with its namesake on the other side (``None``: the other side lacks it)."""
+    for t in targets:
+        if t.name not in managed:
+            yield t, other.get(t.name)
 
 
 @rule("LS024", "iet-target-not-exported", "warning", scope="cluster")
@@ -94,10 +115,7 @@ def iet_target_not_exported(cluster: Cluster) -> Iterator[Finding]:
             if not proc.targets:
                 continue  # ietd not serving here (stopped, the passive box of a pair)
             running = {t.name: t for t in proc.targets}
-            for t in item.doc.targets:
-                if t.name in managed:
-                    continue
-                live = running.get(t.name)
+            for t, live in _namesakes(item.doc.targets, running, managed):
                 if live is None:
                     yield make(
                         "LS024",
@@ -113,21 +131,23 @@ def iet_target_not_exported(cluster: Cluster) -> Iterator[Finding]:
                         continue
                     v = volumes.get(lun.number)
                     if v is None:
-                        yield make(
-                            "LS024",
-                            f"LUN {lun.number} of {t.name} ({lun.path}) is in ietd.conf but "
-                            f"{item.node}'s IET does not export it: the target runs without it",
-                            item.where(lun.entry),
-                            [_at(cap, live.line)],
+                        said = (
+                            f"({lun.path}) is in ietd.conf but {item.node}'s IET does not "
+                            "export it: the target runs without it"
                         )
                     elif lun.path and v.path and lun.path != v.path:
-                        yield make(
-                            "LS024",
-                            f"LUN {lun.number} of {t.name} runs from {v.path} on {item.node}, "
-                            f"ietd.conf says {lun.path}: a restart of ietd exports the other",
-                            item.where(lun.entry),
-                            [_at(cap, v.line)],
+                        said = (
+                            f"runs from {v.path} on {item.node}, ietd.conf says {lun.path}: "
+                            "a restart of ietd exports the other"
                         )
+                    else:
+                        continue
+                    yield make(
+                        "LS024",
+                        f"LUN {lun.number} of {t.name} {said}",
+                        item.where(lun.entry),
+                        [_at(cap, live.line if v is None else v.line)],
+                    )
 
 
 @rule("LS025", "iet-target-not-configured", "warning", scope="cluster")
@@ -162,10 +182,7 @@ def iet_target_not_configured(cluster: Cluster) -> Iterator[Finding]:
             continue  # no ietd.conf in the capture: nothing to compare with
         configured = {t.name: (c, t) for c in confs for t in _ietd(c).targets}
         for cap, proc in _captures(cluster, node, "volume"):
-            for live in proc.targets:
-                if live.name in managed:
-                    continue
-                found = configured.get(live.name)
+            for live, found in _namesakes(proc.targets, configured, managed):
                 if found is None:
                     yield make(
                         "LS025",
