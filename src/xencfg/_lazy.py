@@ -1,4 +1,5 @@
-"""Heavy modules imported on first use, not when a module naming them is imported.
+"""Heavy modules imported, and regexes compiled, on first use, not when a module naming
+them is imported.
 
 lxml costs about 15 ms of a lint's start-up, and most clusters' lint paths never parse
 XML, yet the rules import the CIB modules. Those write ``from ..._lazy import etree`` and
@@ -10,8 +11,9 @@ which Lark's tree-less LALR mode reads by name; see :mod:`xencfg.syntax.build`.)
 
 from __future__ import annotations
 
+import re
 import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 
 class _LazyModule(types.ModuleType):
@@ -30,3 +32,26 @@ if TYPE_CHECKING:
     from lxml import etree as etree
 else:
     etree = _LazyModule("lxml.etree")
+
+
+class _LazyPattern:
+    """Stands for ``re.compile(pattern, flags)`` until an attribute is read."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._args = (pattern, flags)
+
+    def __getattr__(self, attr: str) -> Any:
+        compiled = re.compile(*self._args)
+        # later reads (.match, .sub, ...) find the bound methods in our own __dict__
+        self.__dict__.update((a, getattr(compiled, a)) for a in dir(compiled) if a[0] != "_")
+        return getattr(compiled, attr)
+
+
+def lazy_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile`` on first use: for a module-level pattern that a lint seldom needs.
+
+    Compiling is most of a start-up's regex cost (an NCName's Unicode classes take 7 ms)
+    and most module-level patterns serve a branch a given tree never takes. Only the
+    pattern's methods and attributes work through the stand-in: not ``re.sub(p, ...)``
+    nor ``isinstance(p, re.Pattern)``."""
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))

@@ -26,6 +26,7 @@ from pathlib import Path
 import attrs
 
 from . import formats, live
+from ._lazy import lazy_re
 from .errors import XencfgError
 from .syntax.source import OutsideRoot, read_text, resolve_in_root
 
@@ -309,7 +310,7 @@ def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
 #: Where a Red Hat family system names its release (CentOS links redhat-release to its
 #: own; Oracle Linux has both).
 RELEASE_FILES = ("redhat-release", "centos-release", "oracle-release")
-_RELEASE = re.compile(r"\brelease\s+(\d+)")
+_RELEASE = lazy_re(r"\brelease\s+(\d+)")
 
 
 def red_hat_release(root: Path, etc: Path) -> int | None:
@@ -546,7 +547,7 @@ def scan_etc(
     return out
 
 
-_DOMU_SETTING = re.compile(
+_DOMU_SETTING = lazy_re(
     r"^[ \t]*(?:name|memory|maxmem|vcpus|disk|vif|kernel|ramdisk|bootloader|builder|type)"
     r"[ \t]*=",
     re.M,

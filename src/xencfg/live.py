@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._lazy import lazy_re
+
 if TYPE_CHECKING:
     from .cluster import Cluster
     from .discover import Discovery
@@ -342,21 +344,21 @@ SUPPORTCONFIG_FILES = (
 
 #: A supportconfig command (its ``# /path/cmd args`` line) -> format.
 SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(\S*/)?cat /proc/drbd$"), "proc-drbd"),
-    (re.compile(r"^(\S*/)?(drbdadm|drbdsetup) status\b"), "drbd-status"),
-    (re.compile(r"^(\S*/)?drbd-overview\s*$"), "drbd-status"),
-    (re.compile(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
-    (re.compile(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
-    (re.compile(r"^(\S*/)?iscsiadm -m node\b"), "iscsi-node"),
-    (re.compile(r"^(\S*/)?crm_mon\b.*(--as-xml|-X\b|--output-as[= ]xml)"), "crm-mon-xml"),
+    (lazy_re(r"^(\S*/)?cat /proc/drbd$"), "proc-drbd"),
+    (lazy_re(r"^(\S*/)?(drbdadm|drbdsetup) status\b"), "drbd-status"),
+    (lazy_re(r"^(\S*/)?drbd-overview\s*$"), "drbd-status"),
+    (lazy_re(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
+    (lazy_re(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
+    (lazy_re(r"^(\S*/)?iscsiadm -m node\b"), "iscsi-node"),
+    (lazy_re(r"^(\S*/)?crm_mon\b.*(--as-xml|-X\b|--output-as[= ]xml)"), "crm-mon-xml"),
     # the text of ``crm_mon -r -1`` (ha_info; not ``-n`` or ``-A``, the same state again)
-    (re.compile(r"^(\S*/)?crm_mon (-r -1|-1 -r|-1|-1r|-r1)\s*$"), "crm-mon-xml"),
-    (re.compile(r"^(\S*/)?cibadmin (-Q|--query)\s*$"), "cib-live"),
-    (re.compile(r"^(\S*/)?(xl|xm) list\s*$"), "xl-list"),
-    (re.compile(r"^(\S*/)?virsh( -r)? list( --all)?\s*$"), "xl-list"),
-    (re.compile(r"^(\S*/)?ip (-o )?(-\d )?addr(ess)?( show)?\s*$"), "ip-addr"),
-    (re.compile(r"^(\S*/)?(uname -[an]|hostname)\s*$"), "uname"),
-    (re.compile(r"^(\S*/)?cat /proc/net/iet/(volume|session)\s*$"), "iet-proc"),
+    (lazy_re(r"^(\S*/)?crm_mon (-r -1|-1 -r|-1|-1r|-r1)\s*$"), "crm-mon-xml"),
+    (lazy_re(r"^(\S*/)?cibadmin (-Q|--query)\s*$"), "cib-live"),
+    (lazy_re(r"^(\S*/)?(xl|xm) list\s*$"), "xl-list"),
+    (lazy_re(r"^(\S*/)?virsh( -r)? list( --all)?\s*$"), "xl-list"),
+    (lazy_re(r"^(\S*/)?ip (-o )?(-\d )?addr(ess)?( show)?\s*$"), "ip-addr"),
+    (lazy_re(r"^(\S*/)?(uname -[an]|hostname)\s*$"), "uname"),
+    (lazy_re(r"^(\S*/)?cat /proc/net/iet/(volume|session)\s*$"), "iet-proc"),
 )
 
 #: Files of /proc a capture may hold, by their path on the node: sosreport copies
@@ -651,7 +653,7 @@ def captured_name(files: list[StateFile]) -> str | None:
     return None
 
 
-_SUPPORTCONFIG_FOLDER = re.compile(r"(?:scc|nts)_(?P<host>[^_/]+(?:_[^_/]+)*?)_\d{6}_\d{4}")
+_SUPPORTCONFIG_FOLDER = lazy_re(r"(?:scc|nts)_(?P<host>[^_/]+(?:_[^_/]+)*?)_\d{6}_\d{4}")
 
 
 def folder_host(root: Path) -> str | None:

@@ -16,6 +16,8 @@ import sys
 import warnings
 from typing import Any
 
+from ._lazy import lazy_re
+
 
 def problems(pattern: str) -> list[str]:
     """What is wrong with a POSIX ERE, in words (empty when nothing is)."""
@@ -90,7 +92,7 @@ def _bracket_end(pattern: str, start: int) -> tuple[int, bool]:
     return -1, nested
 
 
-_STARRED_TAIL = re.compile(r"(?<!\\)([A-Za-z0-9_-])\*$")
+_STARRED_TAIL = lazy_re(r"(?<!\\)([A-Za-z0-9_-])\*$")
 
 
 def redundant_tail(pattern: str) -> str | None:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ._lazy import lazy_re
+
 MASK = "********"
 
 
@@ -96,21 +98,21 @@ def masked(value: str | None, show: bool = False) -> str | None:
 #: value). Used where no parsed document can say what is secret: the source line an
 #: error message quotes; everything after the start is masked, word by word.
 _SECRET_START = (
-    re.compile(r"(?i)^\s*\d+\s+(?:sha1|md5|crc)\b"),  # authkeys
-    re.compile(r"(?i)\b(?:incoming|outgoing)user\b"),  # ietd.conf (user and password)
-    re.compile(r"(?i)\bstonith_host\b"),  # ha.cf: a plugin's parameters hold its password
-    re.compile(r"(?i)passw(?:or)?d|\bsecret|\bcommunity"),  # iscsid, xm/xl, xend, drbd, CIB
+    lazy_re(r"(?i)^\s*\d+\s+(?:sha1|md5|crc)\b"),  # authkeys
+    lazy_re(r"(?i)\b(?:incoming|outgoing)user\b"),  # ietd.conf (user and password)
+    lazy_re(r"(?i)\bstonith_host\b"),  # ha.cf: a plugin's parameters hold its password
+    lazy_re(r"(?i)passw(?:or)?d|\bsecret|\bcommunity"),  # iscsid, xm/xl, xend, drbd, CIB
 )
 #: A word after the start: what masking replaces (quotes and punctuation stay).
 _WORD = re.compile(r"[^\s\"'=:;,()\[\]{}<>]+")
 #: A line that ends where a secret's value should begin (the value broke onto the next line).
-_DANGLING = re.compile(
+_DANGLING = lazy_re(
     r"(?i)(?:passw(?:or)?d(?:_in)?|secret)[\s\"']*[=:]?[\s\"']*$"
     r"|name\s*=\s*[\"'][^\"'<>]*(?:pass|secret)[^\"'<>]*[\"'][^<>]*?value\s*=\s*[\"'][^\"'<>]*$"
 )
 #: An XML attribute, either quote, spaces around ``=`` allowed. (The name starts where a
 #: word starts: tried at every character of a long word, it was quadratic.)
-_ATTR = re.compile(r"""(?<![\w:.-])([\w:.-]+)[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)')""")
+_ATTR = lazy_re(r"""(?<![\w:.-])([\w:.-]+)[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)')""")
 #: Names of CIB parameters that hold a secret (``passwd``, ``stonith-password``...).
 _SECRET_NAME = re.compile(r"(?i)pass|secret|authkey|community")
 

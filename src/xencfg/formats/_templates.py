@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from .._lazy import lazy_re
+
 #: The formats whose syntax has no use for ``{{``, ``{% %}`` or ``<% %>`` outside a
 #: comment, so that a line holding one is a template's. (Python-syntax domU configs
 #: and shell files can hold these characters in code, and are left out.)
@@ -19,7 +21,7 @@ TEMPLATE_FORMATS = frozenset(
     {"drbd", "hacf", "haresources", "authkeys", "logd", "corosync", "ocfs2", "cib"}
 )
 
-_MARKER = re.compile(
+_MARKER = lazy_re(
     r"\{\{.*?\}\}"  # Jinja, Go templates, mustache: {{ expr }}
     r"|\{%-?\s*[A-Za-z_].*?%\}"  # Jinja statements: {% for ... %}
     r"|<%[=#-]?.*?%>"  # ERB (Chef) and EPP (Puppet): <%= @var %>, <% if ... -%>
@@ -29,7 +31,7 @@ _MARKER = re.compile(
 #: A shell variable of a here-document or envsubst template (``node ${PEER}``), in the
 #: formats that give ``$`` no meaning. Inside double quotes (a DRBD handler's command,
 #: which the shell runs: ``"notify.sh ${DRBD_RESOURCE}"``) it is no placeholder.
-_SHELL_MARKER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\}")
+_SHELL_MARKER = lazy_re(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\}")
 _SHELL_FORMATS = TEMPLATE_FORMATS - {"cib"}  # an XML value may hold anything
 #: ``%NODE_01%``: a placeholder some install scripts replace with sed (an authkeys key
 #: may hold '%' signs, an XML value anything).

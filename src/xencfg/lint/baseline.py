@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from .._lazy import lazy_re
 from ..errors import XencfgError
 from ..findings import Finding
 
-_NUMBERS = re.compile(r"(\bline |:)\d+")
+_NUMBERS = lazy_re(r"(\bline |:)\d+")
 VERSION = 1
 
 

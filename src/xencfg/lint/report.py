@@ -20,7 +20,6 @@ The JSON form is a stable contract (design.md); keys are only ever added::
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -28,6 +27,7 @@ import attrs
 
 from .. import __version__
 from .. import rules as registry
+from .._lazy import lazy_re
 from ..findings import SEVERITIES, Finding, Location
 from ..syntax.source import printable, shown
 
@@ -179,7 +179,7 @@ def as_junit(findings: Sequence[Finding], files: Sequence[str]) -> str:
 
 #: What XML 1.0 refuses in text and attribute values (a NUL or other control byte
 #: quoted from a file in a message made the whole report unreadable to the CI).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = lazy_re("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_safe(s: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .._lazy import lazy_re
 from ..formats import specs
 
 #: Formats whose daemon reads a trailing ``#`` as part of the value, or takes only
@@ -31,9 +32,7 @@ NEXT_LINE_ONLY = frozenset(f.name for f in specs() if f.comments == "whole-line"
 #: Formats written in XML: the comment is ``<!-- xencfg: ... -->``.
 XML = frozenset(f.name for f in specs() if f.comments == "xml")
 
-_DIRECTIVE = re.compile(
-    r"xencfg:\s*(ignore(?:-next-line|-file)?)(?![-\w])(?:\[([A-Za-z0-9_, ]*)\])?"
-)
+_DIRECTIVE = lazy_re(r"xencfg:\s*(ignore(?:-next-line|-file)?)(?![-\w])(?:\[([A-Za-z0-9_, ]*)\])?")
 _WHOLE_LINE = re.compile(r"^\s*(#|!|;|<!--)")
 
 

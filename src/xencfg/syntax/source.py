@@ -13,9 +13,9 @@ from __future__ import annotations
 import bisect
 import errno
 import os
-import re
 from pathlib import Path
 
+from .._lazy import lazy_re
 from ..errors import ReadError, XencfgError
 
 #: Files larger than this are refused by :func:`read_text`, so a stray disk
@@ -44,7 +44,7 @@ def printable(text: str) -> str:
 
 #: What a terminal acts on rather than shows: C0 controls but the tab, DEL, C1 controls,
 #: and the undecodable bytes 0x80-0x9F (C1 to an 8-bit terminal).
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\udc80-\udc9f]")
+_CONTROL = lazy_re("[\x00-\x08\x0a-\x1f\x7f-\x9f\udc80-\udc9f]")
 
 
 def shown(text: str) -> str:
@@ -57,7 +57,7 @@ def shown(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m[0]) & 0xFF:02X}", text)
 
 
-_JSON_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\ud[cC]([89a-fA-F][0-9a-fA-F])")
+_JSON_SURROGATE = lazy_re(r"(?<!\\)((?:\\\\)*)\\ud[cC]([89a-fA-F][0-9a-fA-F])")
 
 
 def json_printable(text: str) -> str:

@@ -35,7 +35,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ..._lazy import etree
+from ..._lazy import etree, lazy_re
 from ...errors import ParseError
 from ...syntax.source import encode
 
@@ -543,7 +543,7 @@ def soft(x: Any) -> Any:
 
 
 #: The rest of a start tag from its ``<``, up to its ``>`` (quoted values may hold ``>``).
-_TAG_END = re.compile(r"""[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
+_TAG_END = lazy_re(r"""[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
 
 
 #: Nesting from which a text is read by lxml's tree instead (libxml2 refuses more than

@@ -39,6 +39,7 @@ from xencfg.formats.cib import convert as _convert
 from xencfg.formats.cib.constraints import add_node_rule
 from xencfg.formats.cib.convert import Change, Conversion, ConversionRefused
 from xencfg.formats.cib.convert.tables import add_nvpair, source_line, unique_id
+from xencfg.formats.cib.values import schema_version
 
 from ...syntax.numbers import decimal, is_decimal
 
@@ -104,14 +105,7 @@ ROLE_ATTRS = {
     "rsc_ticket": ("rsc-role",),
 }
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "template", "bundle")
-_VERSION = re.compile(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})\Z")  # (int() of 5,000 digits raises)
 CURRENT_VERSION = (3, 9)
-
-
-def schema_version(name: str | None) -> tuple[int, int] | None:
-    """``pacemaker-X.Y`` -> (X, Y); None for heartbeat 2's names and anything else."""
-    m = _VERSION.match(name or "")
-    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def upgrade(

@@ -10,6 +10,7 @@ import re
 
 import attrs
 
+from ..._lazy import lazy_re
 from ...errors import ValidationError
 
 #: Pacemaker's INFINITY: scores are clamped to +-1,000,000.
@@ -69,7 +70,7 @@ _UNITS = {
     "hr": 3_600_000,
 }
 _DURATION = re.compile(r"\s*0*([0-9]{1,18})\s*([a-z]*)\s*", re.I)  # (int() of 5,000 digits raised)
-_ISO = re.compile(
+_ISO = lazy_re(
     r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.I
 )
 _ISO_MS = (365 * 86_400_000, 30 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000)
@@ -110,6 +111,16 @@ def duration_ms(raw: str) -> int | None:
     return None
 
 
+_VERSION = re.compile(r"pacemaker-([0-9]{1,9})\.([0-9]{1,9})\Z")  # (int() of 5,000 digits raises)
+
+
+def schema_version(name: str | None) -> tuple[int, int] | None:
+    """``pacemaker-X.Y`` -> (X, Y); None for heartbeat 2's names and anything else.
+    (Here, not in :mod:`.upgrade`, whose converter the rules asking this never need.)"""
+    m = _VERSION.match(name or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def canon_name(name: str) -> str:
     """An option or attribute name with ``_`` and ``-`` made the same (``stonith-enabled``)."""
     return name.strip().replace("_", "-").lower()
@@ -142,7 +153,7 @@ _NAME_START = (
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 _NAME_MORE = _NAME_START + r"\-.0-9\xb7\u0300-\u036f\u203f-\u2040"
-_NCNAME = re.compile(f"[{_NAME_START}][{_NAME_MORE}]*")
+_NCNAME = lazy_re(f"[{_NAME_START}][{_NAME_MORE}]*")
 #: heartbeat 2's crm.dtd types ids as CDATA and says "a short name consisting simple
 #: ascii characters [a-zA-Z0-9_\-]" (crm.dtd line 20): a digit may lead there.
 _HB2_ID = re.compile(r"[A-Za-z0-9_-]+")

@@ -24,7 +24,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
-from ..._lazy import etree
+from ..._lazy import etree, lazy_re
 from ...errors import ParseError, error_at
 from ...syntax.source import LineIndex, encode
 
@@ -32,9 +32,9 @@ from ...syntax.source import LineIndex, encode
 WRAPPER = "xencfg-fragments"
 
 _START = re.compile(r"<([^\s/>!?]+)")
-_ATTR = re.compile(r"(\s+)([^\s=/>]+)(\s*=\s*)(?:\"([^\"]*)\"|'([^']*)')")
+_ATTR = lazy_re(r"(\s+)([^\s=/>]+)(\s*=\s*)(?:\"([^\"]*)\"|'([^']*)')")
 _TAIL = re.compile(r"\s*(/?)>")
-_URL = re.compile(r"""["'][a-z][a-z0-9+.-]*://""", re.I)
+_URL = lazy_re(r"""["'][a-z][a-z0-9+.-]*://""", re.I)
 _XMLDECL = re.compile(r"\A(\ufeff?)<\?xml\b[^>]*\?>")
 
 

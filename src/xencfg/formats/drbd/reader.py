@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..._lazy import lazy_re
 from ...errors import ParseError, error_at
 from ...syntax.blocks import (
     Block,
@@ -125,7 +126,7 @@ def _never_ends(text: str, at: int) -> bool:
     return _scan(text[:at]) is not None
 
 
-_ENDS = re.compile(r"[;{}]")
+_ENDS = lazy_re(r"[;{}]")
 
 
 def _foreign_top_word(text: str) -> tuple[int, str] | None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..._lazy import lazy_re
 from ...errors import ParseError, error_at
 from ...syntax.tree import _BUILDING, TRIVIA, Light, Node, Style, Tok, building
 
@@ -31,7 +32,7 @@ ESCAPES = {
     '"': '"',
 }
 _OCTAL_ESC = re.compile(r"\\([0-7]{1,3}|.)", re.S)
-_HEX_ESC = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
+_HEX_ESC = lazy_re(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
 
 
 def unescape(body: str, *, hex_escapes: bool) -> str:

@@ -20,12 +20,13 @@ import re
 import unicodedata
 from typing import Any
 
+from ..._lazy import lazy_re
 from ._base import ESCAPES, MAX_DEPTH
 
 #: One Python 2 token of a literal expression (2.4 Literals, 2.5 Operators, 2.6
 #: Delimiters, as far as literals use them). ``BADNUM``: digits Python 2's tokenizer
 #: refuses (``08``, ``0779``: a leading 0 makes an octal).
-TOKEN = re.compile(
+TOKEN = lazy_re(
     "|".join(
         (
             r"(?P<skip>[ \t\f]+|\\(?:\r\n|\r|\n)|#[^\r\n]*)",
@@ -97,11 +98,11 @@ def bad_number(raw: str) -> str:
 
 
 _SIMPLE = {"\n": "", **ESCAPES}  # a backslash-newline continues the string
-_ESCAPE = re.compile(
+_ESCAPE = lazy_re(
     r"\\(\r\n|[0-7]{1,3}|x[0-9a-fA-F]{0,2}|u[0-9a-fA-F]{0,4}|U[0-9a-fA-F]{0,8}"
     r"|N(?:\{[^}]*\})?|[\s\S])"
 )
-_RAW_UNICODE = re.compile(r"(\\+)(u[0-9a-fA-F]{0,4}|U[0-9a-fA-F]{0,8})")
+_RAW_UNICODE = lazy_re(r"(\\+)(u[0-9a-fA-F]{0,4}|U[0-9a-fA-F]{0,8})")
 
 
 def string(raw: str, at: int = 0) -> str:
@@ -351,7 +352,7 @@ def value(toks: list[tuple[str, str, int]]) -> Any:
 #: ``(name, name offset, '=' offset, value, value tokens, ';' offset)``
 Py2Assignment = tuple[str, int, int, Any, list[tuple[str, str, int]], "int | None"]
 
-_HEAD = re.compile(r"[ \t\f]*([A-Za-z_][A-Za-z0-9_]*)[ \t\f]*(=)(?!=)")
+_HEAD = lazy_re(r"[ \t\f]*([A-Za-z_][A-Za-z0-9_]*)[ \t\f]*(=)(?!=)")
 
 
 def assignment(src: str) -> Py2Assignment | None:

@@ -7,15 +7,17 @@ from __future__ import annotations
 import re
 import tokenize
 
-_QUOTE_OR_COMMENT = re.compile("#[^\r\n]*|'''|\"\"\"|['\"]")
+from ..._lazy import lazy_re
+
+_QUOTE_OR_COMMENT = lazy_re("#[^\r\n]*|'''|\"\"\"|['\"]")
 #: tokenize's own patterns: a one-line string or its first line, and the rest of a
 #: string (a triple-quoted one, or one continued by a backslash-newline).
-_CONT_STR = re.compile(tokenize.ContStr)
+_CONT_STR = lazy_re(tokenize.ContStr)
 _STRING_END = {
-    "'": re.compile(tokenize.Single),
-    '"': re.compile(tokenize.Double),
-    "'''": re.compile(tokenize.Single3),
-    '"""': re.compile(tokenize.Double3),
+    "'": lazy_re(tokenize.Single),
+    '"': lazy_re(tokenize.Double),
+    "'''": lazy_re(tokenize.Single3),
+    '"""': lazy_re(tokenize.Double3),
 }
 
 

@@ -22,6 +22,7 @@ from typing import Any, cast
 
 import attrs
 
+from ..._lazy import lazy_re
 from ...document import TreeDocument
 from ...errors import ParseError, ValidationError, error_at
 from ...problems import KeywordProblem, ValueProblem
@@ -803,7 +804,7 @@ def _items(text: str, node: Node) -> list[Node]:
             items.append(new_light(SList, light, at, items=inner, top=False))
 
 
-_SCAN = re.compile(r"""[()]|'[^'\\]*(?:\\.[^'\\]*)*'?|"[^"\\]*(?:\\.[^"\\]*)*"?|#[^\n]*""", re.S)
+_SCAN = lazy_re(r"""[()]|'[^'\\]*(?:\\.[^'\\]*)*'?|"[^"\\]*(?:\\.[^"\\]*)*"?|#[^\n]*""", re.S)
 
 
 def _context(exc: Exception) -> str:
@@ -893,7 +894,7 @@ def parse_lark(text: str, path: str | None = None) -> XendDocument:
     return doc
 
 
-_SNIFF = re.compile(
+_SNIFF = lazy_re(
     r"^[ \t]*(?:#[ \t]*)?\((?:xend-|xen-api-server|dom0-|network-script|vif-script|"
     r"enable-dom0|vnc-listen|console-limit|total_available_memory)",
     re.M,

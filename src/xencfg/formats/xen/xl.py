@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ..._lazy import lazy_re
 from ...errors import ParseError, ValidationError
 from ...problems import ValueProblem
 from ...syntax.build import built, parse_with, to_tok
@@ -128,7 +129,7 @@ _TIMER_MODES = (
     "one_missed_tick_pending",
 )
 #: A number as C's strtol(s, &ep, 0) reads it whole (libxlu_cfg.c:287-298).
-_C_LONG = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+_C_LONG = lazy_re(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
 
 
 def _c_long(text: str) -> int | None:
@@ -161,7 +162,7 @@ def _tsc_mode_ok(text: str) -> bool:
 
 
 #: libxlu_vif.c (4.2 to 4.17): the rate and the replenishment interval, as regexec reads them.
-_VIF_RATE = re.compile(r"[0-9]+[GMK]?[Bb]/s")
+_VIF_RATE = lazy_re(r"[0-9]+[GMK]?[Bb]/s")
 _VIF_INTERVAL = re.compile(r"[0-9]+[mu]?s?")
 _UINT32_MAX = 2**32 - 1
 
@@ -716,9 +717,7 @@ class _Builder:
 _WORDS = {"KEY": "a setting name", "OP": "'=' or '+='", "NUMBER": "a number"}
 
 
-_SCAN = re.compile(
-    r"""[\[\]]|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|#[^\n]*"""
-)
+_SCAN = lazy_re(r"""[\[\]]|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|#[^\n]*""")
 
 
 def _context(exc: Exception) -> str:
@@ -752,7 +751,7 @@ def _xl_scalar(kind: str, raw: str) -> Any:
 #: xl's values as the grammar spells them (its STRING, NUMBER, brackets and comma; in a
 #: list, blanks, newlines and comments between them), for the streaming reader.
 LITERAL = Dialect(
-    re.compile(
+    lazy_re(
         "|".join(
             (
                 r"(?P<skip>[ \t\f\v\r\ufeff]+|\n|#[^\n]*)",
@@ -764,13 +763,13 @@ LITERAL = Dialect(
     ),
     _xl_scalar,
 )
-_WS = re.compile(r"[ \t\f\v\r\ufeff]*")
+_WS = lazy_re(r"[ \t\f\v\r\ufeff]*")
 #: Between statements: blanks, comments, newlines.
 _GAP = re.compile(r"[ \t\f\v\r\ufeff\n]*(?:#[^\n]*[ \t\f\v\r\ufeff\n]*)*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _OP = re.compile(r"\+=|=")
 #: A statement's end: ``;`` (another may follow on the line), or the end of the line.
-_END = re.compile(r"[ \t\f\v\r\ufeff]*(?:(;)|(?:#[^\n]*)?(?:\n|\Z))")
+_END = lazy_re(r"[ \t\f\v\r\ufeff]*(?:(;)|(?:#[^\n]*)?(?:\n|\Z))")
 
 
 def _span(rx: re.Pattern[str], text: str, pos: int) -> int:
@@ -851,7 +850,7 @@ def sniff(text: str) -> bool:
 #: libxlu_cfg_l.l (Xen 4.17): the tokens xl knows. The grammar here is wider (keys with
 #: capitals, numbers such as ``512.5``, CR and BOM as blanks), so that any file parses;
 #: what xl's own scanner refuses is reported from this.
-_XL_TOKEN = re.compile(
+_XL_TOKEN = lazy_re(
     r"""(?P<ident>[a-z][._0-9a-z]*)|(?P<number>[0-9][0-9a-fx]*)|[ \t]+|\+=|[,\[\]=;]|\n"""
     r"""|\#[^\n]*\n|(?P<string>'[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")"""
 )

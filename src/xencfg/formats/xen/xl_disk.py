@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..._lazy import lazy_re
 from .xl import _span
 
 #: ``key=value`` parameters of xl's disk spec (xl-disk-configuration(5)), every release
@@ -25,8 +26,8 @@ _DISK_VALUES = {
     "backendtype": ("phy", "tap", "qdisk", "standalone"),
     "specification": ("xen", "virtio"),
 }
-_DISK_PREFIX = re.compile(r"(?:raw|qcow2?|vhd|iscsi|e?nbd|drbd|tapdisk|tap2?|aio|ioemu|file|phy):")
-_DISK_UNKNOWN_PREFIX = re.compile(r"[a-z][a-z0-9]*:(?=[^a-z0-9]|$)")
+_DISK_PREFIX = lazy_re(r"(?:raw|qcow2?|vhd|iscsi|e?nbd|drbd|tapdisk|tap2?|aio|ioemu|file|phy):")
+_DISK_UNKNOWN_PREFIX = lazy_re(r"[a-z][a-z0-9]*:(?=[^a-z0-9]|$)")
 _DISK_UNKNOWN_KEY = re.compile(r"[a-z][-a-z0-9]*=[^,],?")
 _DISK_POSITIONAL = re.compile(r"[^=,]*,|[^=,]+,?")
 
@@ -172,7 +173,7 @@ def disk_spec_error(spec: str, flags_419: bool = True) -> str | None:
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 #: A parameter written after ``target=``, which takes the rest of the spec as the path.
-_AFTER_TARGET = re.compile(
+_AFTER_TARGET = lazy_re(
     r",[ \t]*(?:(?:format|access|vdev|devtype|backendtype|backend|script|specification)="
     r"|(?:cdrom|discard|no-discard|direct-io-safe)[ \t]*(?:,|$))"
 )

@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from ..._lazy import lazy_re
 from ...errors import ParseError, ValidationError, error_at
 from ...problems import ValueProblem
 from ...syntax.build import built, finish
@@ -278,7 +279,7 @@ class _Offsets:
         return start + len(row.encode("utf-8", "surrogatepass")[:col].decode("utf-8", "replace"))
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE = lazy_re(r"\r\n|\r|\n")
 
 
 def _syntax_error(exc: SyntaxError, text: str, path: str | None) -> ParseError:
@@ -338,7 +339,7 @@ def _elements(value: Any, rhs: list[Tok]) -> list[Tok] | None:
 #: Literals Python 2 reads otherwise than Python 3: escapes (``'\u00e9'`` is 6 characters
 #: in a Python 2 byte string, ``'\777'`` one byte), ``b''`` (a Python 2 str), and digits
 #: with ``_`` (Python 2 refuses ``1_024``).
-_PY2_DIFFERS = re.compile(r"\\[uUN4-7]|(?<![\w'\"])[bB][rR]?['\"]|[0-9]_")
+_PY2_DIFFERS = lazy_re(r"\\[uUN4-7]|(?<![\w'\"])[bB][rR]?['\"]|[0-9]_")
 
 
 def _statement(
@@ -430,7 +431,7 @@ def _span(stmt: ast.stmt, off: _Offsets, src: str) -> tuple[int, int]:
 
 
 #: Python 2 syntax xm accepted and Python 3 refuses.
-_PY2 = re.compile(
+_PY2 = lazy_re(
     r"^[ \t]*(?:print|exec)\b(?![ \t]*(?:\(|=))|\b0[0-7]+\b|\b[0-9]+[lL]\b|<>|`"
     r"|\bexcept[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|\braise[ \t]+[\w.]+[ \t]*,|\bur[\"']"
     # 0xFFL; tuple parameters (lambda (a, b): ..., def f((a, b)):); names Python 3
@@ -439,7 +440,7 @@ _PY2 = re.compile(
     r"|\b(?:async|await|nonlocal)\b",
     re.M,
 )
-_PY2_BINDS = re.compile(
+_PY2_BINDS = lazy_re(
     r"^[ \t]*(?:(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)|(?:def|class)[ \t]+(\w+)|import[ \t]+(\w+))"
     r"|[:;][ \t]*(\w+)[ \t]*(?:=(?!=)|[-+*/%|&^]=)",  # ``if a <> b: vcpus = 2``
     re.M,
@@ -453,7 +454,7 @@ Span = tuple["ast.stmt | py2.Py2Assignment | None", int, int, tuple[str, ...]]
 _CONTINUATIONS = frozenset({"except", "else", "elif", "finally"})
 #: Characters that start no Python token (``$``, ``?``, a lone ``!``, a backtick, a
 #: backslash not escaping a quote, newline or backslash, non-word non-ASCII).
-_UNLEXABLE = re.compile(r"[^\w \t\f\r\n+\-*/%&|^~<>=()\[\]{},:;@.'\"#!\\]|!(?!=)|\\(?![\r\n'\"\\])")
+_UNLEXABLE = lazy_re(r"[^\w \t\f\r\n+\-*/%&|^~<>=()\[\]{},:;@.'\"#!\\]|!(?!=)|\\(?![\r\n'\"\\])")
 
 
 def _lexable(src: str) -> str:

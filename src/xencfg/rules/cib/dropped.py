@@ -271,7 +271,7 @@ def dropped_in_pacemaker_3(item: Loaded) -> Iterator[Finding]:
     Fix: what the message says, before the move (``systemd`` for ``upstart``; ``on-fail``
     for ``can-fail``; ``kind`` on orders for ``restart-type``).
     """
-    from ...formats.cib.upgrade import schema_version
+    from ...formats.cib.values import schema_version
     from ...versions import PACEMAKER_3_0
 
     doc = _cib(item)

@@ -3,11 +3,11 @@ DRBD."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from ..._lazy import lazy_re
 from ...cluster import (
     Cluster,
     Loaded,
@@ -107,7 +107,7 @@ def xmfile_not_found(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-_DRBD_DEV = re.compile(r"^/dev/drbd(\d+)$")
+_DRBD_DEV = lazy_re(r"^/dev/drbd(\d+)$")
 
 
 def _drbd_resources(cluster: Cluster, node: str) -> list[tuple[Loaded, Any]]:

@@ -45,8 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ...formats.cib.upgrade import schema_version
-from ...formats.cib.values import INFINITY, parse_bool
+from ...formats.cib.values import INFINITY, parse_bool, schema_version
 from ...formats.cib.views import _kids, _tag, ids_around
 from ...formats.schema import UNKNOWN, InForce, Version
 from ...regex import search_linear

@@ -178,7 +178,7 @@ def unknown_resource_class(item: Loaded) -> Iterator[Finding]:
     Fix: ``class="lsb"`` for an /etc/init.d script (``systemd`` or ``service`` on a
     Pacemaker 1.1.8 or later cluster with systemd).
     """
-    from ...formats.cib.upgrade import schema_version
+    from ...formats.cib.values import schema_version
 
     doc = _cib(item)
     if doc.validate_with == "pacemaker-1.0":

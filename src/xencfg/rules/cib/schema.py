@@ -3,12 +3,12 @@ that fails it)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..._lazy import lazy_re
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...formats.cib.model import _tag
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ...formats.schema import InForce, Version
 
 #: RNG errors CB001 (an id defined twice) and CB002 (an IDREF to nothing) report.
-_ID_ERRORS = re.compile(r"ID \S+ redefined|references an unknown ID")
+_ID_ERRORS = lazy_re(r"ID \S+ redefined|references an unknown ID")
 
 
 @rule("CB023", "schema-refused", "error", formats=("cib",))
@@ -195,7 +195,7 @@ def refused_option(doc: CibDocument, pair: Any) -> str | None:
     a pacemaker-3.x CIB is validated as it is, and its schema lists these names (and
     the old stacks as values of ``cluster-infrastructure``) as unsupported. The
     pacemaker-4.0 schema of Pacemaker 3.0 lists other names (options-4.0.rng)."""
-    from ...formats.cib.upgrade import schema_version
+    from ...formats.cib.values import schema_version
 
     version = schema_version(doc.validate_with)
     if version is None or version < (3, 0) or pair is None:
@@ -221,7 +221,7 @@ def ignored_in_4x(doc: CibDocument, pair: Any) -> str | None:
     pacemaker-4.0 (or later) CIB holds: options-4.0.rng takes it again as a custom
     property, and nothing renames it (upgrade-2.10.xsl runs only on an older CIB), so
     Pacemaker 3.0 ignores it. None otherwise."""
-    from ...formats.cib.upgrade import schema_version
+    from ...formats.cib.values import schema_version
 
     version = schema_version(doc.validate_with)
     if version is None or version < (4, 0) or pair is None:
@@ -261,7 +261,7 @@ def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Findi
     ``pacemaker-X.Y`` schema has not yet, or no longer, any definition of (a
     pacemaker-1.2 CIB with ``<tags>``: crm_verify 2.1.5 "Element configuration has extra
     content: tags", "config not valid"). pacemaker-1.0 CIBs are validated whole."""
-    from ...formats.cib.upgrade import schema_version
+    from ...formats.cib.values import schema_version
     from ...versions import PACEMAKER_1_1_12
 
     version = schema_version(doc.validate_with)
@@ -374,7 +374,7 @@ def _order_kinds(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
     (Pacemaker 2.1.5 lib/pacemaker/pcmk_sched_ordering.c ``get_ordering_type``, lines
     95-108: "Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not
     valid"). pacemaker-1.0 CIBs are validated whole; heartbeat 2 CIBs have no kind."""
-    from ...formats.cib.upgrade import schema_version
+    from ...formats.cib.values import schema_version
 
     vw = doc.validate_with
     none = (vw or "").lower() == "none"
@@ -422,7 +422,7 @@ def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> lis
 
 #: (the attributes before ``kind`` end in a non-blank: a lazy run that could end inside a
 #: run of blanks tried ``\s+kind`` from each of them, quadratic in the blanks of a tag)
-_ORDER_KIND = re.compile(r"""(<rsc_order\b(?:[^>]*?\S)?)\s+kind\s*=\s*(["'])[^"']*\2""")
+_ORDER_KIND = lazy_re(r"""(<rsc_order\b(?:[^>]*?\S)?)\s+kind\s*=\s*(["'])[^"']*\2""")
 
 
 #: Schema names Pacemaker 1.0 and 1.1 knew and 2.0.0 dropped (1.1.7 lib/common/xml.c

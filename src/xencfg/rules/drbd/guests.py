@@ -3,11 +3,11 @@ the udev ``/dev/drbd/by-res/`` links and the block-drbd script's ``drbd:RES/VOL`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import attrs
 
+from ..._lazy import lazy_re
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.drbd import Resource
@@ -18,7 +18,7 @@ from .. import make, rule
 from ..documents import domu_doc as _domu
 from .common import _drbd, _node_configs, _resources, node_hosts
 
-_BY_RES = re.compile(r"/dev/drbd/by-res/([^/]+)(?:/(\d+))?/?")
+_BY_RES = lazy_re(r"/dev/drbd/by-res/([^/]+)(?:/(\d+))?/?")
 
 
 @attrs.frozen

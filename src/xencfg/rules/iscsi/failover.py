@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..._lazy import lazy_re
 from ...cluster import Cluster, Loaded, short
 from ...findings import Finding
 from ...syntax.numbers import decimal
@@ -17,7 +18,7 @@ from ..xen.common import _domu, _domus, _label, _where
 from .common import _all_records, _read_ietd
 
 #: udev's path_id name of an iSCSI disk: ip-PORTAL-iscsi-TARGET-lun-N (-partK below it)
-_BY_PATH = re.compile(r"/dev/disk/by-path/ip-(?P<ip>[0-9.]+):\d+-iscsi-(?P<iqn>\S+?)-lun-\d+")
+_BY_PATH = lazy_re(r"/dev/disk/by-path/ip-(?P<ip>[0-9.]+):\d+-iscsi-(?P<iqn>\S+?)-lun-\d+")
 
 
 @rule("IS019", "portal-on-one-box", "warning", scope="cluster", hazard=True)
@@ -222,7 +223,6 @@ def lun_beside_drbd(cluster: Cluster) -> Iterator[Finding]:
     """
     if not cluster.has("ietd") or not cluster.has("drbd"):
         return
-    import re
 
     from ..drbd.common import _effective, _node_configs, _on_hosts, _resources
 

@@ -181,6 +181,8 @@ def domu_running_twice(cluster: Cluster) -> Iterator[Finding]:
 
 def _mon_docs(cluster: Cluster) -> list[tuple[Loaded, Any]]:
     """Every captured crm_mon XML with its nodes' short names (the cluster it shows)."""
+    if not cluster.has("crm-mon-xml"):
+        return []  # (without importing crm_mon's module: most runs capture no state)
     from ...formats.status.crm_mon import CrmMonDocument
 
     return list(cluster.typed("crm-mon-xml", CrmMonDocument))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ..._lazy import lazy_re
 from ...cluster import Cluster
 from ...findings import Finding
 from .. import make, rule
@@ -65,7 +65,7 @@ def _crm_domains(cluster: Cluster, names: set[str]) -> set[str] | None:
 
 
 #: the domain's name in xend's record of a managed domain (its first ``(name X)``)
-_SXP_NAME = re.compile(r"\(name\s+([^()\s]+)\)")
+_SXP_NAME = lazy_re(r"\(name\s+([^()\s]+)\)")
 
 
 def _managed_names(cluster: Cluster, node: str) -> set[str]:

@@ -21,6 +21,7 @@ from ..documents import multipath_doc as _multipath
 if TYPE_CHECKING:
     from ...formats.xen.domu import DiskSpec
 
+from ..._lazy import lazy_re
 from ...syntax.numbers import decimal
 from .common import _domus, _label, _minors, _where, disk_key
 
@@ -45,7 +46,7 @@ _PARTITION = re.compile(r"(?:-part|p)?\d+$")
 
 #: A WWID as scsi_id prints it (whitespace made '_'): the ID type digit (1 T10 vendor,
 #: 2 EUI-64, 3 NAA, 8 name string), then hex or vendor text.
-_WWID_NAME = re.compile(r"[1-8][0-9A-Za-z_.]+")
+_WWID_NAME = lazy_re(r"[1-8][0-9A-Za-z_.]+")
 
 
 def _rel(item: Loaded) -> str:
