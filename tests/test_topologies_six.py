@@ -101,6 +101,26 @@ def _drbdadm(mode: str, node: str, root: Path) -> str:
     return _peer("peer-drbdadm", "drbdadm", "--mode", mode, "--node", node, joined)
 
 
+def _corosync(root: Path, tmp_path: Path) -> tuple[bool, str]:
+    """``corosync -t`` on elm1's file, its key named by ``keyfile`` (the check runs in
+    a namespace where /etc/corosync/authkey is the machine's, not the tree's)."""
+    conf = tmp_path / "corosync.conf"
+    text = (root / "elm1/etc/corosync/corosync.conf").read_text()
+    key = root / "elm1/etc/corosync/authkey"
+    conf.write_text(text.replace("\ttoken: 3000\n", f"\ttoken: 3000\n\tkeyfile: {key}\n"))
+    return corosync_test(conf, "10.20.0.11")
+
+
+def _heartbeat(root: Path, node: str, tmp_path: Path) -> str:
+    """peer-heartbeat on ``node``'s ha.cf with its interfaces moved to lo (all the
+    namespace has) and its authkeys."""
+    hacf = tmp_path / "ha.cf"
+    hacf.write_text(re.sub(r"eth[0-9]", "lo", (root / node / "etc/ha.d/ha.cf").read_text()))
+    keys = root / node / "etc/ha.d/authkeys"
+    daemon = "/usr/libexec/heartbeat/heartbeat"
+    return _peer("peer-heartbeat", daemon, "--node", node, "--authkeys", keys, hacf)
+
+
 def _accepted(out: str) -> bool:
     return out.startswith("OK")
 
@@ -123,11 +143,7 @@ def test_mesh_good_peers_accept(tmp_path: Path) -> None:
     root = _copy(MESH, "good", tmp_path)
     for node in ("elm1", "elm2", "elm3"):
         assert _accepted(_drbdadm("9", node, root)), node
-    conf = tmp_path / "corosync.conf"
-    text = (root / "elm1/etc/corosync/corosync.conf").read_text()
-    key = root / "elm1/etc/corosync/authkey"
-    conf.write_text(text.replace("\ttoken: 3000\n", f"\ttoken: 3000\n\tkeyfile: {key}\n"))
-    ok, said = corosync_test(conf, "10.20.0.11")
+    ok, said = _corosync(root, tmp_path)
     assert ok, said
     cib = root / "elm1/var/lib/pacemaker/cib/cib.xml"
     assert _peer("peer-crm-verify", "crm_verify", cib).startswith("OK (crm_verify rc=0)")
@@ -162,11 +178,7 @@ def test_mesh_bad_peers_refuse(tmp_path: Path) -> None:
     out = _drbdadm("9", "elm3", root)
     assert not _accepted(out) and "conflicting use of node-id 'vm-mail:1'" in out
     assert _accepted(_drbdadm("9", "elm1", root))
-    conf = tmp_path / "corosync.conf"
-    text = (root / "elm1/etc/corosync/corosync.conf").read_text()
-    key = root / "elm1/etc/corosync/authkey"
-    conf.write_text(text.replace("\ttoken: 3000\n", f"\ttoken: 3000\n\tkeyfile: {key}\n"))
-    ok, said = corosync_test(conf, "10.20.0.11")
+    ok, said = _corosync(root, tmp_path)
     assert not ok and "crypto_cipher requires crypto_hash" in said
 
 
@@ -233,18 +245,7 @@ def test_iet_good_peers_accept(tmp_path: Path) -> None:
     root = _copy(IET, "good", tmp_path)
     for node in ("nas1", "nas2"):
         assert _accepted(_drbdadm("83", node, root)), node
-    hacf = tmp_path / "ha.cf"
-    hacf.write_text(re.sub(r"eth[0-9]", "lo", (root / "nas1/etc/ha.d/ha.cf").read_text()))
-    keys = root / "nas1/etc/ha.d/authkeys"
-    hb = _peer(
-        "peer-heartbeat",
-        "/usr/libexec/heartbeat/heartbeat",
-        "--node",
-        "nas1",
-        "--authkeys",
-        keys,
-        hacf,
-    )
+    hb = _heartbeat(root, "nas1", tmp_path)
     assert _accepted(hb), hb
     mp = _peer("peer-multipath", "multipath", root / "xen1/etc/multipath.conf")
     assert mp.startswith("REJECT (multipath rc=0, 1 diagnostics)")
@@ -280,18 +281,7 @@ def test_iet_bad_names_each_planted_mistake(tmp_path: Path) -> None:
 
 def test_iet_bad_heartbeat_refuses_and_drbdadm_takes_each_copy(tmp_path: Path) -> None:
     root = _copy(IET, "bad", tmp_path)
-    hacf = tmp_path / "ha.cf"
-    hacf.write_text(re.sub(r"eth[0-9]", "lo", (root / "nas2/etc/ha.d/ha.cf").read_text()))
-    keys = root / "nas2/etc/ha.d/authkeys"
-    hb = _peer(
-        "peer-heartbeat",
-        "/usr/libexec/heartbeat/heartbeat",
-        "--node",
-        "nas2",
-        "--authkeys",
-        keys,
-        hacf,
-    )
+    hb = _heartbeat(root, "nas2", tmp_path)
     assert not _accepted(hb) and "Dead time [4000] is too small" in hb
     for node in ("nas1", "nas2"):
         assert _accepted(_drbdadm("83", node, root)), node
