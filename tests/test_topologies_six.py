@@ -480,3 +480,37 @@ def test_dr043_fails_on_a_node_with_no_drbd_configuration(tmp_path: Path) -> Non
         )
     [said] = _dr043(root)
     assert said.startswith("the CIB may start 'drbd-r0' (ocf:linbit:drbd of 'r0') on fir3,")
+
+
+def test_pcmk10_order_kind_is_refused_by_1_0_only(tmp_path: Path) -> None:
+    """Another admin's spelling: ``kind="Mandatory" symmetrical="true"`` on the guests'
+    orders, corosync 1.3's ``transport: udpu`` with ``member`` blocks, ``rsc-role`` on
+    the colocation. crm_verify 2.1.5 takes ``kind`` (its pacemaker-1.0.rng has it), but
+    Pacemaker 1.0 does not: ``kind`` came with commit 281700fcd6 ("Simplify the
+    rsc_order syntax", xml/constraints.rng.in), whose first tag is Pacemaker-1.1.0;
+    Pacemaker-1.0.8's constraints.rng.in has no ``kind``. So CB023 under the CIB's
+    dc-version 1.0.9, nothing on a declared 1.1.7 (or with no dc-version: not known)."""
+    root = _copy(PCMK10, "good", tmp_path)
+    for node in ("lark1", "lark2"):
+        cib = root / node / "var/lib/heartbeat/crm/cib.xml"
+        text = re.sub(
+            r'(<rsc_order id="ord-fs-\w+" first="cl-ocfs2" then="vm-\w+") score="INFINITY"',
+            r'\1 kind="Mandatory" symmetrical="true"',
+            cib.read_text(),
+        )
+        cib.write_text(
+            text.replace('rsc="cl-ocfs2" with-rsc', 'rsc="cl-ocfs2" rsc-role="Started" with-rsc')
+        )
+        conf = root / node / "etc/corosync/corosync.conf"
+        text = conf.read_text().replace("\trrp_mode: passive\n", "\ttransport: udpu\n")
+        text = re.sub(r"\tinterface \{\n\t\tringnumber: 1\n.*?\n\t\}\n", "", text, flags=re.S)
+        members = "".join(f"\t\tmember {{\n\t\t\tmemberaddr: 10.60.0.{i}\n\t\t}}\n" for i in (1, 2))
+        conf.write_text(text.replace("\t\tmcastaddr: 226.94.1.60\n", members))
+    nodes = [str(root / n) for n in ("lark1", "lark2")]
+    declared = {"drbd": Version.parse("8.3")}
+    found = [(f.code, f.line) for f in lint.run(nodes, versions=declared).findings]
+    assert found == [("CB023", 127)]
+    declared["pacemaker"] = Version.parse("1.1.7")
+    assert lint.run(nodes, versions=declared).findings == []
+    verify = _peer("peer-crm-verify", "crm_verify", root / "lark1/var/lib/heartbeat/crm/cib.xml")
+    assert not verify.startswith("REJECT"), verify
